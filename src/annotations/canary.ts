@@ -1,0 +1,155 @@
+import {re2Incompatibility} from '../translate/emit-routes.js'
+import {parseBool, parseInt10, parseString} from './parsers.js'
+import type {AnnotationFamily, ParseResult} from './types.js'
+
+/** Annotations a canary Ingress keeps (balancer.lua / controller.go): everything else comes from the primary. */
+const KEPT_ON_CANARY = /^(canary.*|load-balance|upstream-hash-by.*|affinity.*|session-cookie-.*)$/
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/
+
+function parseHeaderName(value: string): ParseResult<string> {
+  return HEADER_NAME.test(value.trim()) ? {ok: true, value: value.trim()} : {ok: false, reason: `"${value}" is not an HTTP header name`}
+}
+
+function parseNonNegative(value: string): ParseResult<number> {
+  const r = parseInt10(value)
+  if (!r.ok) return r
+  return r.value < 0 ? {ok: false, reason: `"${value}" is negative`} : r
+}
+
+/**
+ * canary, canary-by-header(-value/-pattern), canary-by-cookie, canary-weight(-total) -> rules merged into the
+ * primary's HTTPRoute: header/cookie matches and backendRef weights; the canary Ingress gets no route.
+ *
+ * balancer.lua order: header (always/never or value/pattern), then cookie (always/never), then weight.
+ * A canary-weight-total of 100 or less acts as 100 (balancer.lua only honours larger totals).
+ */
+export const canaryFamily: AnnotationFamily = {
+  name: 'canary',
+  specs: [
+    {
+      key: 'canary',
+      summary: 'Mark the Ingress as a canary of the Ingress serving the same host and path',
+      fidelity: 'approximate',
+      target: 'extra rules and backendRef weights in the primary HTTPRoute',
+      note: 'the split is merged into the primary route; as in nginx it applies to every path routed to the primary Service:port',
+      default: 'false',
+      onInvalid: 'default',
+      parse: parseBool,
+    },
+    {
+      key: 'canary-by-header',
+      summary: 'Header whose value always/never forces the canary or the primary',
+      fidelity: 'exact',
+      target: 'HTTPRoute rules matching header=always (canary) and header=never (primary)',
+      onInvalid: 'default',
+      parse: parseHeaderName,
+    },
+    {
+      key: 'canary-by-header-value',
+      summary: 'Header value that selects the canary (with canary-by-header)',
+      fidelity: 'exact',
+      target: 'HTTPRoute header match type Exact',
+      onInvalid: 'default',
+      parse: parseString,
+    },
+    {
+      key: 'canary-by-header-pattern',
+      summary: 'PCRE the header value must contain to select the canary (ignored when -value is set)',
+      fidelity: 'approximate',
+      target: 'HTTPRoute header match type RegularExpression `.*(?:pattern).*`',
+      note: 'the pattern runs as RE2 instead of PCRE',
+      onInvalid: 'default',
+      parse: (v) => {
+        const bad = re2Incompatibility(v)
+        return bad ? {ok: false, reason: `"${v}" uses ${bad}, which RE2 lacks`} : {ok: true, value: v}
+      },
+    },
+    {
+      key: 'canary-by-cookie',
+      summary: 'Cookie whose value always/never forces the canary or the primary',
+      fidelity: 'approximate',
+      target: 'HTTPRoute RegularExpression match on the Cookie header',
+      note: 'Gateway API has no cookie match; the Cookie header is matched with a regular expression, which also matches a cookie of that name sent twice',
+      onInvalid: 'default',
+      parse: parseHeaderName,
+    },
+    {
+      key: 'canary-weight',
+      summary: 'Share of requests (out of canary-weight-total) sent to the canary',
+      fidelity: 'exact',
+      target: 'HTTPRoute backendRef weights',
+      default: '0',
+      onInvalid: 'default',
+      parse: parseNonNegative,
+    },
+    {
+      key: 'canary-weight-total',
+      summary: 'Total weight (honoured only above 100)',
+      fidelity: 'exact',
+      target: 'HTTPRoute backendRef weights',
+      default: '100',
+      onInvalid: 'default',
+      parse: parseNonNegative,
+    },
+  ],
+  apply(ctx) {
+    const ing = ctx.ingress
+    const canaryKeys = [...ing.annotations.keys()].filter((k) => k.startsWith('canary'))
+    if (!ing.isCanary) {
+      for (const key of canaryKeys) {
+        if (key === 'canary') {
+          ctx.account(key, 'exact')
+          continue
+        }
+        ctx.account(key, 'ignored', 'set without canary: "true"; ingress-nginx drops the canary settings and serves this Ingress as a normal one, and so does the conversion', {
+          level: 'warning',
+          code: 'canary-not-enabled',
+        })
+      }
+      return
+    }
+    const from = canaryKeys.map((k) => ctx.fullKey(k)).sort()
+    const header = ctx.value<string>('canary-by-header')
+    const value = ctx.value<string>('canary-by-header-value')
+    const pattern = ctx.value<string>('canary-by-header-pattern')
+    if (header === undefined) {
+      for (const k of ['canary-by-header-value', 'canary-by-header-pattern']) {
+        if (ctx.has(k)) ctx.account(k, 'ignored', 'has no effect without canary-by-header', {level: 'warning'})
+      }
+    } else if (value !== undefined && pattern !== undefined) {
+      ctx.account('canary-by-header-pattern', 'ignored', 'ignored because canary-by-header-value is set (as in ingress-nginx)', {level: 'warning'})
+    }
+    const total = ctx.value<number>('canary-weight-total')
+    const weightTotal = total !== undefined && total > 100 ? total : 100
+    if (total !== undefined && total <= 100 && total !== 100) {
+      ctx.account('canary-weight-total', 'exact', `${total} acts as 100: ingress-nginx honours canary-weight-total only above 100`, {
+        level: 'info',
+        code: 'canary-weight-total-ignored',
+      })
+    }
+    ing.intents.canary = {
+      from,
+      header: header === undefined ? undefined : {name: header, value, pattern: value === undefined ? pattern : undefined},
+      cookie: ctx.value<string>('canary-by-cookie'),
+      weight: ctx.value<number>('canary-weight'),
+      weightTotal,
+    }
+    if (header !== undefined && ctx.has('canary-by-cookie')) {
+      ctx.diag({
+        level: 'warning',
+        code: 'canary-header-and-cookie',
+        fidelity: 'approximate',
+        message: 'canary-by-header and canary-by-cookie are both set: nginx checks the header first; for a request carrying both, Envoy Gateway picks between the two matching rules by rule order, not header-first',
+      })
+    }
+    // Everything else on a canary Ingress is ignored: its locations take the primary's configuration.
+    for (const a of ing.annotations.values()) {
+      if (KEPT_ON_CANARY.test(a.key)) continue
+      ctx.account(a.key, 'ignored', 'ignored on a canary Ingress: ingress-nginx applies the primary Ingress\'s settings to canary traffic', {
+        level: 'info',
+        code: 'canary-annotation-ignored',
+      })
+    }
+  },
+}

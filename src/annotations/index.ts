@@ -1,0 +1,59 @@
+/**
+ * The annotation registry: every family file is listed here, and every key ingress-nginx reads is registered
+ * (keys no family handles yet are registered as `manual`).
+ */
+import {ALIASES, ALL_KEYS} from './all-keys.js'
+import {canaryFamily} from './canary.js'
+import {rewriteFamily} from './rewrite.js'
+import {sslRedirectFamily} from './ssl-redirect.js'
+import type {AnnotationFamily, AnnotationSpec} from './types.js'
+
+/** Order matters only for accounting: canary runs first so a canary Ingress's other keys are reported as ignored. */
+export const families: AnnotationFamily[] = [canaryFamily, rewriteFamily, sslRedirectFamily]
+
+const pendingFamily: AnnotationFamily = {
+  name: 'pending',
+  specs: [],
+}
+
+function buildRegistry(): Map<string, {spec: AnnotationSpec<any>; family: AnnotationFamily}> {
+  const map = new Map<string, {spec: AnnotationSpec<any>; family: AnnotationFamily}>()
+  for (const family of families) {
+    for (const spec of family.specs) {
+      if (map.has(spec.key)) throw new Error(`annotation ${spec.key} registered twice`)
+      map.set(spec.key, {spec, family})
+    }
+  }
+  for (const key of ALL_KEYS) {
+    if (map.has(key)) continue
+    const spec: AnnotationSpec<string> = {
+      key,
+      summary: 'not translated by this version',
+      fidelity: 'manual',
+      target: 'none yet',
+      note: 'this annotation is not translated yet; reproduce its effect by hand on the generated route or policies',
+      onInvalid: 'default',
+      parse: (v) => ({ok: true, value: v}),
+    }
+    pendingFamily.specs.push(spec)
+    map.set(key, {spec, family: pendingFamily})
+  }
+  for (const [alias, canonical] of Object.entries(ALIASES)) {
+    const target = map.get(canonical)
+    if (!target) throw new Error(`alias ${alias} of unknown ${canonical}`)
+    map.set(alias, target)
+  }
+  return map
+}
+
+export const registry = buildRegistry()
+
+/** Canonical key for a short key (alias resolved), or undefined when ingress-nginx does not know it. */
+export function canonicalKey(shortKey: string): string | undefined {
+  if (ALIASES[shortKey]) return ALIASES[shortKey]
+  return registry.has(shortKey) ? shortKey : undefined
+}
+
+export function allFamilies(): AnnotationFamily[] {
+  return [...families, pendingFamily]
+}

@@ -1,0 +1,31 @@
+import type {ParseResult} from './types.js'
+
+/** Go strconv.ParseBool, which every ingress-nginx boolean annotation uses. */
+export function parseBool(value: string): ParseResult<boolean> {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return {ok: true, value: true}
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return {ok: true, value: false}
+  return {ok: false, reason: `"${value}" is not a boolean (nginx accepts true/false/1/0/t/f)`}
+}
+
+/** strconv.Atoi: no units ("60s" is invalid for timeouts). */
+export function parseInt10(value: string): ParseResult<number> {
+  if (!/^[+-]?\d+$/.test(value.trim())) return {ok: false, reason: `"${value}" is not an integer (no units allowed)`}
+  return {ok: true, value: Number.parseInt(value.trim(), 10)}
+}
+
+export function parseString(value: string): ParseResult<string> {
+  return {ok: true, value}
+}
+
+export function parseEnum<T extends string>(allowed: readonly T[], caseInsensitive = false) {
+  return (value: string): ParseResult<T> => {
+    const v = value.trim()
+    const hit = allowed.find((a) => (caseInsensitive ? a.toLowerCase() === v.toLowerCase() : a === v))
+    return hit ? {ok: true, value: hit} : {ok: false, reason: `"${value}" is not one of ${allowed.join(', ')}`}
+  }
+}
+
+export function parseRegexValue(pattern: RegExp, what: string) {
+  return (value: string): ParseResult<string> =>
+    pattern.test(value) ? {ok: true, value} : {ok: false, reason: `"${value}" is not a valid ${what}`}
+}

@@ -1,0 +1,58 @@
+import type {Diagnostic, Fidelity, KubeObject} from '../translate/types.js'
+import type {IngressModel} from '../translate/model.js'
+
+export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
+
+/**
+ * What ingress-nginx does with an invalid value (annotations.go Extract): fall back to the default, drop the
+ * whole Ingress from its store, or answer 503 on every location of the Ingress.
+ */
+export type InvalidEffect = 'default' | 'ingress-dropped' | 'location-denied'
+
+/** One registered annotation key (without the prefix). */
+export interface AnnotationSpec<T = unknown> {
+  key: string
+  /** The canonical key this one is an alias of (e.g. whitelist-source-range -> allowlist-source-range). */
+  aliasOf?: string
+  summary: string
+  /** The fidelity of the translation when the value is valid and nothing else interferes. */
+  fidelity: Fidelity
+  /** What it becomes ("BackendTrafficPolicy timeout.tcp.connectTimeout"). */
+  target: string
+  /** One sentence naming the behaviour difference (approximate), what to do (manual), or why nothing is needed (ignored). */
+  note?: string
+  default?: string
+  onInvalid: InvalidEffect
+  parse(value: string): ParseResult<T>
+}
+
+/** Read-only view of the rest of the input that a family may need (Services, ConfigMaps). */
+export interface Lookup {
+  service(namespace: string, name: string): KubeObject | undefined
+  configMap(namespace: string, name: string): KubeObject | undefined
+}
+
+export interface FamilyContext {
+  ingress: IngressModel
+  lookup: Lookup
+  annotationPrefix: string
+  /** True when the key (or one of its aliases) is present on the Ingress. */
+  has(key: string): boolean
+  /** Parsed value of a present, valid key; undefined otherwise. */
+  value<T>(key: string): T | undefined
+  raw(key: string): string | undefined
+  fullKey(key: string): string
+  /**
+   * Record the final fidelity of a present key, with a message naming the difference. Keys a family does not
+   * account for get their spec's fidelity and note.
+   */
+  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: string}): void
+  diag(d: Omit<Diagnostic, 'object'> & {object?: string}): void
+}
+
+/** One file per annotation family; `apply` fills only its own part of the Ingress's intents. */
+export interface AnnotationFamily {
+  name: string
+  specs: AnnotationSpec<any>[]
+  apply?(ctx: FamilyContext): void
+}

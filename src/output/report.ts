@@ -1,0 +1,55 @@
+import type {Diagnostic, Fidelity} from '../translate/types.js'
+
+export interface Painter {
+  red(s: string): string
+  yellow(s: string): string
+  dim(s: string): string
+  bold(s: string): string
+  cyan(s: string): string
+}
+
+export const plainPainter: Painter = {red: (s) => s, yellow: (s) => s, dim: (s) => s, bold: (s) => s, cyan: (s) => s}
+
+function where(d: Diagnostic): string {
+  if (!d.source?.file) return ''
+  return d.source.line ? ` (${d.source.file}:${d.source.line})` : ` (${d.source.file})`
+}
+
+/** Diagnostics grouped per object (general ones first), one line each, with hints indented below. */
+export function renderDiagnostics(diagnostics: Diagnostic[], paint: Painter = plainPainter): string {
+  const groups = new Map<string, Diagnostic[]>()
+  for (const d of diagnostics) {
+    const key = d.object ?? ''
+    const list = groups.get(key) ?? []
+    list.push(d)
+    groups.set(key, list)
+  }
+  const lines: string[] = []
+  for (const [object, list] of groups) {
+    if (object !== '') lines.push(paint.bold(object) + paint.dim(where(list[0])))
+    const indent = object === '' ? '' : '  '
+    for (const d of list) {
+      const level = d.level === 'error' ? paint.red('error') : d.level === 'warning' ? paint.yellow('warning') : paint.cyan('info')
+      const loc = object === '' ? paint.dim(where(d)) : ''
+      lines.push(`${indent}${level} ${paint.dim(d.code)}: ${d.message}${loc}`)
+      if (d.hint) lines.push(`${indent}  ${paint.dim('hint:')} ${d.hint}`)
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') + '\n' : ''
+}
+
+export interface Summary {
+  ingresses: number
+  objects: number
+  fidelity: Record<Fidelity, number>
+  errors: number
+  warnings: number
+}
+
+export function renderSummary(s: Summary): string {
+  const f = s.fidelity
+  return (
+    `${s.ingresses} Ingress(es) -> ${s.objects} object(s); annotations: ${f.exact} exact, ${f.approximate} approximate, ` +
+    `${f.manual} manual, ${f.ignored} ignored; ${s.errors} error(s), ${s.warnings} warning(s)\n`
+  )
+}

@@ -1,0 +1,33 @@
+import jsYaml from 'js-yaml'
+import type {KubeObject} from '../translate/types.js'
+
+/**
+ * The only serializer. Keys are sorted (cdk8s' sanitizeValue does the same) so output is byte-identical
+ * across runs; js-yaml's default compat mode quotes YAML 1.1 booleans (`on`, `yes`), which kubectl would
+ * otherwise read as booleans. js-yaml is used for speed (see DESIGN "Built for what comes next").
+ */
+export function toYaml(objects: readonly KubeObject[]): string {
+  return objects.map((o) => dumpOne(o)).join('---\n')
+}
+
+export function dumpOne(value: unknown): string {
+  return jsYaml.dump(sortKeys(value), {noRefs: true, lineWidth: -1, sortKeys: false, quotingType: '"'})
+}
+
+export function toJsonList(objects: readonly KubeObject[]): string {
+  return JSON.stringify(sortKeys({apiVersion: 'v1', kind: 'List', items: objects, metadata: {}}), null, 2) + '\n'
+}
+
+/** Deep copy with object keys sorted and undefined values dropped. Arrays keep their order. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key]
+      if (v !== undefined) out[key] = sortKeys(v)
+    }
+    return out
+  }
+  return value
+}

@@ -1,0 +1,672 @@
+/**
+ * Manifest text -> input objects. Pure: no fs, no process.
+ *
+ * - JSON fast path (text starting with `{` or `[`), falling back to YAML on a JSON syntax error.
+ * - YAML streams are split into documents here (so one malformed document does not stop the others) and
+ *   each document is parsed with js-yaml; errors carry the absolute line in the file.
+ * - `kind: List` / `*List` (kubectl output) and top-level JSON arrays are expanded into their items.
+ * - Alias bombs are refused, aliased documents are expanded into independent trees.
+ * - Secrets are reduced to {apiVersion, kind, type, metadata: {name, namespace}} before anything else.
+ * - Only the kinds the compiler reads are kept; the others are counted (one diagnostic per kind).
+ * - Namespaced objects without a namespace take the default namespace (one diagnostic per file).
+ * - v1beta1 Ingresses are normalised to networking.k8s.io/v1; duplicates keep the first.
+ */
+import jsYaml from 'js-yaml'
+import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../translate/types.js'
+import {normalizeIngress} from './normalize.js'
+
+export interface ParseOptions {
+  defaultNamespace: string
+  namespaceExplicit: boolean
+}
+
+export interface ParsedManifests {
+  objects: InputObject[]
+  diagnostics: Diagnostic[]
+}
+
+/** Refuse a document whose aliases expand to more than this many nodes... */
+export const ALIAS_EXPANDED_LIMIT = 100_000
+/** ...and to more than this many times its distinct node count. */
+export const ALIAS_RATIO_LIMIT = 20
+
+// YAML 1.2 core schema (no timestamps: creationTimestamp must stay a string) plus merge keys (`<<: *base`).
+const SCHEMA = jsYaml.CORE_SCHEMA.extend({
+  implicit: [(jsYaml as unknown as {types: {merge: jsYaml.Type}}).types.merge],
+})
+
+type Json = Record<string, unknown>
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'string') return 'a string'
+  if (typeof value === 'number') return 'a number'
+  if (typeof value === 'boolean') return 'a boolean'
+  return `a ${typeof value}`
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Kinds
+
+type Scope = 'namespaced' | 'cluster'
+
+interface KindSpec {
+  versions: string[] | '*'
+  scope: Scope
+}
+
+/** Kept kinds by "group/kind" (core group = ""). */
+const KEPT: Record<string, KindSpec> = {
+  'networking.k8s.io/Ingress': {versions: ['v1', 'v1beta1'], scope: 'namespaced'},
+  'extensions/Ingress': {versions: ['v1beta1'], scope: 'namespaced'},
+  'networking.k8s.io/IngressClass': {versions: ['v1', 'v1beta1'], scope: 'cluster'},
+  '/Service': {versions: ['v1'], scope: 'namespaced'},
+  '/ConfigMap': {versions: ['v1'], scope: 'namespaced'},
+  '/Secret': {versions: ['v1'], scope: 'namespaced'},
+  '/Namespace': {versions: ['v1'], scope: 'cluster'},
+  'cert-manager.io/Issuer': {versions: ['v1'], scope: 'namespaced'},
+  'cert-manager.io/ClusterIssuer': {versions: ['v1'], scope: 'cluster'},
+  'cert-manager.io/Certificate': {versions: ['v1'], scope: 'namespaced'},
+  'gateway.networking.k8s.io/Gateway': {versions: '*', scope: 'namespaced'},
+}
+
+function splitApiVersion(apiVersion: string): {group: string; version: string} {
+  const slash = apiVersion.lastIndexOf('/')
+  return slash < 0 ? {group: '', version: apiVersion} : {group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1)}
+}
+
+/** A kind that was skipped, counted (diagnostics are one per kind, not one per object). */
+export interface SkippedKind {
+  key: string
+  label: string
+  reason: string
+  count: number
+  files: string[]
+  first: SourceLocation
+}
+
+function classify(apiVersion: string, kind: string): {keep: KindSpec} | {skipKey: string; label: string; reason: string} {
+  const {group, version} = splitApiVersion(apiVersion)
+  const spec = KEPT[`${group}/${kind}`]
+  if (spec) {
+    if (spec.versions === '*' || spec.versions.includes(version)) return {keep: spec}
+    const supported = spec.versions.map((v) => (group ? `${group}/${v}` : v)).join(', ')
+    return {
+      skipKey: `${apiVersion} ${kind}`,
+      label: `${kind} (${apiVersion})`,
+      reason: `apiVersion ${apiVersion} is not read (supported: ${supported}); update the manifests to a supported version`,
+    }
+  }
+  return {
+    skipKey: `${group}/${kind}`,
+    label: group ? `${kind} (${group})` : kind,
+    reason: 'ingress2gw does not read this kind; nothing to do',
+  }
+}
+
+export function skippedKindDiagnostics(skipped: Iterable<SkippedKind>): Diagnostic[] {
+  const out: Diagnostic[] = []
+  for (const s of skipped) {
+    const where = s.files.length > 1 ? ` in ${s.files.length} files` : ` in ${s.files[0]}`
+    out.push({
+      level: 'info',
+      code: 'skipped-kind',
+      message: `Skipped ${s.count} ${s.label} object${s.count === 1 ? '' : 's'}${where}: ${s.reason}`,
+      source: s.first,
+    })
+  }
+  return out
+}
+
+export function mergeSkipped(into: Map<string, SkippedKind>, from: Iterable<SkippedKind>): void {
+  for (const s of from) {
+    const existing = into.get(s.key)
+    if (!existing) {
+      into.set(s.key, {...s, files: [...s.files]})
+      continue
+    }
+    existing.count += s.count
+    for (const f of s.files) if (!existing.files.includes(f)) existing.files.push(f)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Object naming, duplicates
+
+function objectLabel(obj: KubeObject): string {
+  const ns = obj.metadata.namespace
+  return ns ? `${obj.kind} ${ns}/${obj.metadata.name}` : `${obj.kind} ${obj.metadata.name}`
+}
+
+function where(loc: SourceLocation): string {
+  if (loc.cluster) return 'the cluster'
+  return loc.line ? `${loc.file}:${loc.line}` : `${loc.file}`
+}
+
+function identityKey(obj: KubeObject): string {
+  // Compare by group + kind, not version: a v1beta1 and a v1 Ingress with the same name are the same object.
+  // (Ingresses are already normalised to networking.k8s.io/v1 here, extensions/* included.)
+  const {group} = splitApiVersion(obj.apiVersion)
+  return `${group}\u0000${obj.kind}\u0000${obj.metadata.namespace ?? ''}\u0000${obj.metadata.name}`
+}
+
+/**
+ * Drops objects already seen (same group/kind/namespace/name), keeping the first, with a warning naming both
+ * locations. `seen` is updated; pass the same map to dedupe across files.
+ */
+export function dedupeObjects(objects: InputObject[], seen: Map<string, SourceLocation>, diagnostics: Diagnostic[]): InputObject[] {
+  const kept: InputObject[] = []
+  for (const input of objects) {
+    const key = identityKey(input.object)
+    const first = seen.get(key)
+    if (first) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'duplicate-object',
+        object: objectLabel(input.object),
+        message: `${objectLabel(input.object)} is defined twice: kept the one at ${where(first)}, ignored the one at ${where(input.source)}; remove or rename one of them`,
+        source: input.source,
+      })
+      continue
+    }
+    seen.set(key, input.source)
+    kept.push(input)
+  }
+  return kept
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Document splitting
+
+interface Chunk {
+  /** 0-based index of the chunk's first line in the file. */
+  start: number
+  /** 0-based index one past the chunk's last line. */
+  end: number
+  /** 1-based line of the first content line (where the document starts). */
+  docLine: number
+}
+
+function isMarker(line: string, marker: '---' | '...'): boolean {
+  if (!line.startsWith(marker)) return false
+  if (line.length === 3) return true
+  const c = line.charCodeAt(3)
+  return c === 32 /* space */ || c === 9 /* tab */ || c === 13 /* \r */
+}
+
+function isBlankOrComment(line: string): boolean {
+  const t = line.trim()
+  return t === '' || t.startsWith('#')
+}
+
+/**
+ * Splits a YAML stream into documents at column-0 `---` (alone or followed by a space/comment/content) and
+ * `...` markers. Documents with no content (empty, comments only) are dropped.
+ */
+function splitDocuments(lines: string[]): Chunk[] {
+  const chunks: Chunk[] = []
+  let start = 0
+  let hasMarker = false
+  let contentLine = -1
+
+  const flush = (end: number) => {
+    if (contentLine >= 0) chunks.push({start, end, docLine: contentLine + 1})
+  }
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const c = line.charCodeAt(0)
+    if (c === 45 /* - */ && isMarker(line, '---')) {
+      if (contentLine >= 0 || hasMarker) {
+        flush(i)
+        start = i
+        contentLine = -1
+      }
+      hasMarker = true
+      if (!isBlankOrComment(line.slice(3))) contentLine = i // `--- |` or `--- {a: 1}`: content on the marker line
+      continue
+    }
+    if (c === 46 /* . */ && isMarker(line, '...')) {
+      flush(i)
+      start = i + 1
+      hasMarker = false
+      contentLine = -1
+      continue
+    }
+    if (contentLine < 0) {
+      if (isBlankOrComment(line)) continue
+      if (c === 37 /* % */ && !hasMarker) continue // directive (%YAML, %TAG) before the document
+      contentLine = i
+    }
+  }
+  flush(lines.length)
+  return chunks
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Aliases
+
+// An anchor (`&a`) / alias (`*a`) token: only documents with both can share nodes.
+const ANCHOR_RE = /(?:^|[\s[{,])&[^\s[\]{},]/m
+const ALIAS_RE = /(?:^|[\s[{,])\*[^\s[\]{},]/m
+
+interface AliasStats {
+  shared: boolean
+  cyclic: boolean
+  expanded: number
+  distinct: number
+}
+
+/** Expanded vs distinct node counts of a parsed document, by object identity (memoised DAG walk). */
+export function aliasStats(root: unknown): AliasStats {
+  const memo = new Map<object, number>()
+  const onStack = new Set<object>()
+  const stats: AliasStats = {shared: false, cyclic: false, expanded: 0, distinct: 0}
+
+  const visit = (node: object): number => {
+    const known = memo.get(node)
+    if (known !== undefined) {
+      stats.shared = true
+      return known
+    }
+    if (onStack.has(node)) {
+      stats.cyclic = true
+      return 0
+    }
+    onStack.add(node)
+    stats.distinct++
+    let total = 1
+    const children = Array.isArray(node) ? node : Object.values(node)
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        total += visit(child)
+        if (stats.cyclic) return total
+      } else {
+        total += 1
+        stats.distinct++
+      }
+    }
+    onStack.delete(node)
+    memo.set(node, total)
+    return total
+  }
+
+  if (typeof root === 'object' && root !== null) stats.expanded = visit(root)
+  else stats.expanded = stats.distinct = 1
+  return stats
+}
+
+/** Deep copy that expands shared references into independent subtrees (structuredClone would keep them shared). */
+function expandClone(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null) return node
+  if (Array.isArray(node)) return node.map(expandClone)
+  const out: Json = {}
+  for (const key of Object.keys(node)) {
+    const value = expandClone((node as Json)[key])
+    if (key === '__proto__') Object.defineProperty(out, key, {value, enumerable: true, writable: true, configurable: true})
+    else out[key] = value
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// List item lines
+
+/** Lines (1-based) of the items of a kubectl YAML List document, or undefined when they cannot be told. */
+function yamlListItemLines(lines: string[], chunk: Chunk, count: number): number[] | undefined {
+  let i = chunk.start
+  for (; i < chunk.end; i++) if (/^items:\s*(#.*)?$/.test(lines[i].trimEnd())) break
+  if (i >= chunk.end) return undefined
+  const result: number[] = []
+  let indent = -1
+  for (i++; i < chunk.end; i++) {
+    const line = lines[i]
+    if (isBlankOrComment(line)) continue
+    const lineIndent = line.length - line.trimStart().length
+    const isEntry = /^\s*-(\s|$)/.test(line)
+    if (indent < 0) {
+      if (!isEntry) return undefined
+      indent = lineIndent
+    }
+    if (lineIndent < indent || (lineIndent === indent && !isEntry)) break
+    if (lineIndent === indent) result.push(i + 1)
+  }
+  return result.length === count ? result : undefined
+}
+
+/** Lines (1-based) of the items of a pretty-printed JSON array whose `[` is on line index `open`. */
+function jsonArrayItemLines(lines: string[], open: number, count: number): number[] | undefined {
+  const result: number[] = []
+  let indent = -1
+  for (let i = open + 1; i < lines.length; i++) {
+    const line = lines[i]
+    const trimmed = line.trim()
+    if (trimmed === '') continue
+    const lineIndent = line.length - line.trimStart().length
+    if (indent < 0) {
+      if (trimmed !== '{') return undefined
+      indent = lineIndent
+    }
+    if (lineIndent < indent) break
+    if (lineIndent === indent && trimmed === '{') result.push(i + 1)
+  }
+  return result.length === count ? result : undefined
+}
+
+function jsonListItemLines(lines: string[], count: number): number[] | undefined {
+  let best = -1
+  let bestIndent = Infinity
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)"items"\s*:\s*\[\s*$/.exec(lines[i])
+    if (m && m[1].length < bestIndent) {
+      best = i
+      bestIndent = m[1].length
+    }
+  }
+  return best < 0 ? undefined : jsonArrayItemLines(lines, best, count)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-object processing
+
+/** A Secret reduced to what the compiler may know: never data, stringData, annotations or labels. */
+function sanitizeSecret(raw: Json): Json {
+  const meta = isPlainObject(raw.metadata) ? raw.metadata : undefined
+  const metadata: Json = {}
+  if (meta && meta.name !== undefined) metadata.name = meta.name
+  if (meta && meta.namespace !== undefined) metadata.namespace = meta.namespace
+  const out: Json = {apiVersion: raw.apiVersion, kind: raw.kind}
+  if (raw.type !== undefined) out.type = raw.type
+  out.metadata = metadata
+  return out
+}
+
+/** labels/annotations values must be strings (the API server rejects anything else); coerce scalars. */
+function checkStringMap(obj: KubeObject, field: 'labels' | 'annotations', loc: SourceLocation, diagnostics: Diagnostic[]): void {
+  const map = obj.metadata[field]
+  if (map === undefined || map === null) {
+    if (map === null) delete obj.metadata[field]
+    return
+  }
+  if (!isPlainObject(map)) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'invalid-object',
+      object: objectLabel(obj),
+      message: `metadata.${field} is ${describeType(map)}, not a mapping of strings; it was ignored (the API server would reject this object)`,
+      source: loc,
+    })
+    delete obj.metadata[field]
+    return
+  }
+  for (const [key, value] of Object.entries(map)) {
+    if (typeof value === 'string') continue
+    const singular = field === 'labels' ? 'label' : 'annotation'
+    if (value === null || typeof value === 'number' || typeof value === 'boolean') {
+      const text = value === null ? '' : String(value)
+      map[key] = text
+      diagnostics.push({
+        level: 'warning',
+        code: 'invalid-object',
+        object: objectLabel(obj),
+        ...(field === 'annotations' ? {annotation: key} : {}),
+        message: `${singular} ${key} is ${value === null ? 'empty (null)' : describeType(value)}, not a string; read as "${text}" — quote the value in the manifest, the API server rejects it unquoted`,
+        source: loc,
+      })
+    } else {
+      delete map[key]
+      diagnostics.push({
+        level: 'warning',
+        code: 'invalid-object',
+        object: objectLabel(obj),
+        ...(field === 'annotations' ? {annotation: key} : {}),
+        message: `${singular} ${key} is ${describeType(value)}, not a string; it was ignored — ${singular} values must be strings`,
+        source: loc,
+      })
+    }
+  }
+}
+
+interface FileState {
+  file: string
+  options: ParseOptions
+  objects: InputObject[]
+  diagnostics: Diagnostic[]
+  skipped: Map<string, SkippedKind>
+  defaulted: number
+  firstDefaulted?: SourceLocation
+}
+
+function processObject(value: unknown, loc: SourceLocation, state: FileState): void {
+  if (value === null || value === undefined) return
+  if (!isPlainObject(value)) {
+    state.diagnostics.push({
+      level: 'error',
+      code: 'invalid-object',
+      message: `Document at ${where(loc)} is ${describeType(value)}, not a Kubernetes object (a mapping with apiVersion, kind and metadata.name); it was ignored`,
+      source: loc,
+    })
+    return
+  }
+  // Secrets first, before anything can copy or report their content.
+  const raw = value.kind === 'Secret' ? sanitizeSecret(value) : value
+
+  const apiVersion = raw.apiVersion
+  const kind = raw.kind
+  const missing: string[] = []
+  if (typeof apiVersion !== 'string' || apiVersion.trim() === '') missing.push('apiVersion')
+  if (typeof kind !== 'string' || kind.trim() === '') missing.push('kind')
+  if (missing.length > 0) {
+    state.diagnostics.push({
+      level: 'error',
+      code: 'invalid-object',
+      message: `Document at ${where(loc)} has no ${missing.join(' and ')}; it is not a Kubernetes object and was ignored`,
+      source: loc,
+    })
+    return
+  }
+  const av = apiVersion as string
+  const k = kind as string
+
+  // Lists nested in lists are not produced by kubectl; treat them like any other unknown kind.
+  const cls = classify(av, k)
+  if (!('keep' in cls)) {
+    const existing = state.skipped.get(cls.skipKey)
+    if (existing) existing.count++
+    else state.skipped.set(cls.skipKey, {key: cls.skipKey, label: cls.label, reason: cls.reason, count: 1, files: [state.file], first: loc})
+    return
+  }
+
+  const meta = raw.metadata
+  const name = isPlainObject(meta) ? meta.name : undefined
+  if (typeof name !== 'string' || name.trim() === '') {
+    const what = !isPlainObject(meta)
+      ? 'no metadata'
+      : name === undefined || name === null || name === ''
+        ? 'no metadata.name'
+        : `a metadata.name that is ${describeType(name)}, not a string`
+    state.diagnostics.push({
+      level: 'error',
+      code: 'invalid-object',
+      message: `${k} at ${where(loc)} has ${what}; add a name (generateName is not supported), the object was ignored`,
+      source: loc,
+    })
+    return
+  }
+  const ns = (meta as Json).namespace
+  if (ns !== undefined && ns !== null && typeof ns !== 'string') {
+    state.diagnostics.push({
+      level: 'error',
+      code: 'invalid-object',
+      message: `${k} ${name} at ${where(loc)} has a metadata.namespace that is ${describeType(ns)}, not a string; quote it, the object was ignored`,
+      source: loc,
+    })
+    return
+  }
+
+  let obj = raw as unknown as KubeObject
+  if (cls.keep.scope === 'cluster') {
+    delete obj.metadata.namespace
+  } else if (!obj.metadata.namespace) {
+    obj.metadata.namespace = state.options.defaultNamespace
+    state.defaulted++
+    state.firstDefaulted ??= loc
+  }
+
+  checkStringMap(obj, 'labels', loc, state.diagnostics)
+  checkStringMap(obj, 'annotations', loc, state.diagnostics)
+
+  if (k === 'Ingress') {
+    const normalized = normalizeIngress(obj)
+    obj = normalized.object
+    for (const d of normalized.diagnostics) state.diagnostics.push({...d, source: loc})
+  }
+
+  state.objects.push({object: obj, source: loc})
+}
+
+function isListValue(value: unknown): value is Json & {items: unknown[] | null | undefined} {
+  if (!isPlainObject(value) || typeof value.kind !== 'string' || !value.kind.endsWith('List')) return false
+  if (Array.isArray(value.items)) return true
+  // `items: null` (or none) in a List without a name: an empty list, not an object.
+  return (value.items === null || value.items === undefined) && !(isPlainObject(value.metadata) && value.metadata.name)
+}
+
+function processValue(value: unknown, loc: SourceLocation, itemLines: (count: number) => number[] | undefined, state: FileState): void {
+  if (isListValue(value)) {
+    const items = value.items ?? []
+    const lines = itemLines(items.length)
+    items.forEach((item, i) => processObject(item, {file: loc.file, line: lines ? lines[i] : loc.line}, state))
+    return
+  }
+  processObject(value, loc, state)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entry points
+
+/** Per-file parse result with the skipped kinds still as counts (readFileInputs merges them across files). */
+export interface FileParse extends ParsedManifests {
+  skipped: SkippedKind[]
+}
+
+function parseJson(text: string, lines: string[], state: FileState): boolean {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return false // YAML is a superset of JSON: let the YAML parser report the error with a line
+  }
+  const firstLine = lines.findIndex((l) => l.trim() !== '')
+  const loc: SourceLocation = {file: state.file, line: firstLine + 1}
+  if (Array.isArray(value)) {
+    const lineNos = lines[firstLine].trim() === '[' ? jsonArrayItemLines(lines, firstLine, value.length) : undefined
+    value.forEach((item, i) =>
+      processValue(item, {file: state.file, line: lineNos ? lineNos[i] : loc.line}, () => undefined, state),
+    )
+  } else {
+    processValue(value, loc, (count) => jsonListItemLines(lines, count), state)
+  }
+  return true
+}
+
+function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined, state: FileState): void {
+  const text = whole ?? lines.slice(chunk.start, chunk.end).join('\n')
+  const loc: SourceLocation = {file: state.file, line: chunk.docLine}
+  let value: unknown
+  try {
+    value = jsYaml.load(text, {schema: SCHEMA, filename: state.file})
+  } catch (err) {
+    const e = err as {reason?: string; mark?: {line: number; column: number}; message?: string}
+    // js-yaml's mark.line is 0-based in the chunk; an end-of-stream error may point one past the chunk's last line.
+    const markLine = e.mark ? chunk.start + e.mark.line + 1 : chunk.docLine
+    const line = Math.min(markLine, chunk.end)
+    const column = e.mark && markLine === line ? `:${e.mark.column + 1}` : ''
+    // e.reason, not e.message: the message carries a snippet of the source (which may be a Secret's data).
+    const reason = e.reason ?? (err instanceof RangeError ? 'document nested too deeply' : 'cannot be parsed')
+    state.diagnostics.push({
+      level: 'error',
+      code: 'yaml-syntax',
+      message: `Invalid YAML at ${state.file}:${line}${column}: ${reason}; the document starting at line ${chunk.docLine} was ignored, fix it and run again`,
+      source: {file: state.file, line},
+    })
+    return
+  }
+  if (value === null || value === undefined) return
+
+  if (typeof value === 'object' && ANCHOR_RE.test(text) && ALIAS_RE.test(text)) {
+    const stats = aliasStats(value)
+    if (stats.cyclic) {
+      state.diagnostics.push({
+        level: 'error',
+        code: 'yaml-alias-bomb',
+        message: `Document at ${where(loc)} contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias`,
+        source: loc,
+      })
+      return
+    }
+    if (stats.expanded > ALIAS_EXPANDED_LIMIT && stats.expanded > ALIAS_RATIO_LIMIT * stats.distinct) {
+      state.diagnostics.push({
+        level: 'error',
+        code: 'yaml-alias-bomb',
+        message:
+          `Document at ${where(loc)} was refused: its YAML aliases expand to ${stats.expanded} nodes from ${stats.distinct} ` +
+          `(limit ${ALIAS_EXPANDED_LIMIT} and ${ALIAS_RATIO_LIMIT}x); this looks like an alias bomb, write the values out`,
+        source: loc,
+      })
+      return
+    }
+    if (stats.shared) value = expandClone(value)
+  }
+
+  processValue(value, loc, (count) => yamlListItemLines(lines, chunk, count), state)
+}
+
+/** parseManifestText, keeping skipped kinds as counts so that a caller can merge them across files. */
+export function parseManifestFile(text: string, file: string, options: ParseOptions): FileParse {
+  const state: FileState = {file, options, objects: [], diagnostics: [], skipped: new Map(), defaulted: 0}
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const lines = text.split('\n')
+
+  const firstChar = text.search(/\S/)
+  const c = firstChar < 0 ? '' : text[firstChar]
+  const parsedAsJson = (c === '{' || c === '[') && parseJson(text, lines, state)
+  if (!parsedAsJson) {
+    const chunks = splitDocuments(lines)
+    for (const chunk of chunks) {
+      const whole = chunks.length === 1 && chunk.start === 0 && chunk.end === lines.length ? text : undefined
+      parseYamlChunk(lines, chunk, whole, state)
+    }
+  }
+
+  const objects = dedupeObjects(state.objects, new Map(), state.diagnostics)
+
+  if (state.defaulted > 0) {
+    const ns = options.defaultNamespace
+    const n = state.defaulted
+    const from = options.namespaceExplicit
+      ? `given with -n/--namespace`
+      : `the default namespace, as kubectl does when -n is not given; pass -n NAMESPACE if they belong elsewhere`
+    state.diagnostics.push({
+      level: 'info',
+      code: 'namespace-defaulted',
+      message: `${n} object${n === 1 ? '' : 's'} in ${file} without metadata.namespace ${n === 1 ? 'was' : 'were'} placed in namespace "${ns}" (${from})`,
+      source: state.firstDefaulted,
+    })
+  }
+
+  return {objects, diagnostics: state.diagnostics, skipped: [...state.skipped.values()]}
+}
+
+/**
+ * Parses one file's text (multi-document YAML, JSON, kubectl Lists) into input objects and diagnostics.
+ * Never throws on bad input: every problem is a diagnostic with the file and line.
+ */
+export function parseManifestText(text: string, file: string, options: ParseOptions): ParsedManifests {
+  const parsed = parseManifestFile(text, file, options)
+  return {objects: parsed.objects, diagnostics: [...parsed.diagnostics, ...skippedKindDiagnostics(parsed.skipped)]}
+}

@@ -1,0 +1,204 @@
+/**
+ * The shared Gateway side: certificate references and the ReferenceGrants they need, the `https-redirect`
+ * routes on the `http` listener, the Gateway itself and the namespace labels that admit routes.
+ */
+import {objectRef} from './diagnostics.js'
+import type {HostIndex} from './hosts.js'
+import {normalizeHost} from './hosts.js'
+import type {IngressModel, Location} from './model.js'
+import {dnsName} from './names.js'
+import {GATEWAY_GROUP, pathMatch} from './emit-routes.js'
+import {managedMetadata} from './provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
+
+export interface CertRef {
+  namespace: string
+  name: string
+  sources: string[]
+}
+
+export function gatewayKey(g: NamespacedName): string {
+  return `${g.namespace}/${g.name}`
+}
+
+/** Secrets the https listener of each Gateway must list, from the Ingresses' spec.tls (sorted, deduplicated). */
+export function collectCertificateRefs(
+  ingresses: IngressModel[],
+  skip: (ingress: IngressModel) => boolean,
+  diagnostics: Diagnostic[],
+): Map<string, Map<string, CertRef>> {
+  const byGateway = new Map<string, Map<string, CertRef>>()
+  for (const ingress of ingresses) {
+    if (ingress.isCanary || !ingress.served || skip(ingress)) continue
+    const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
+    tls.forEach((entry, i) => {
+      const secretName = entry?.secretName
+      if (typeof secretName !== 'string' || secretName === '') {
+        const hosts = (Array.isArray(entry?.hosts) ? entry.hosts : []).map(normalizeHost).join(', ')
+        diagnostics.push({
+          level: 'warning',
+          code: 'tls-without-secret',
+          object: objectRef('Ingress', ingress.ref),
+          message: `spec.tls[${i}] (${hosts || 'no hosts'}) has no secretName: ingress-nginx served these hosts with its default certificate`,
+          hint: `the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ${gatewayKey(ingress.gateway)}`,
+          source: ingress.source,
+        })
+        return
+      }
+      const key = gatewayKey(ingress.gateway)
+      const refs = byGateway.get(key) ?? new Map<string, CertRef>()
+      byGateway.set(key, refs)
+      const id = `${ingress.ref.namespace}/${secretName}`
+      const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: []}
+      ref.sources.push(objectRef('Ingress', ingress.ref))
+      refs.set(id, ref)
+    })
+  }
+  return byGateway
+}
+
+/** One ReferenceGrant per (namespace, Gateway) letting the Gateway read the listed Secrets (16 per grant). */
+export function referenceGrants(
+  certs: Map<string, Map<string, CertRef>>,
+  gateways: Map<string, NamespacedName>,
+  capabilities: TargetCapabilities,
+): KubeObject[] {
+  const out: KubeObject[] = []
+  for (const [key, refs] of certs) {
+    const gw = gateways.get(key)!
+    const byNs = new Map<string, CertRef[]>()
+    for (const ref of refs.values()) {
+      if (ref.namespace === gw.namespace) continue
+      const list = byNs.get(ref.namespace) ?? []
+      list.push(ref)
+      byNs.set(ref.namespace, list)
+    }
+    for (const [ns, list] of byNs) {
+      list.sort((a, b) => a.name.localeCompare(b.name))
+      for (let i = 0; i < list.length; i += 16) {
+        const chunk = list.slice(i, i + 16)
+        const base = dnsName('ingress2gw', gw.namespace, gw.name, 'tls')
+        const name = i === 0 ? base : dnsName(base, String(i / 16 + 1))
+        out.push({
+          apiVersion: `${GATEWAY_GROUP}/${capabilities.referenceGrantVersion}`,
+          kind: 'ReferenceGrant',
+          metadata: managedMetadata(name, ns, chunk.flatMap((r) => r.sources)),
+          spec: {
+            from: [{group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.namespace}],
+            to: chunk.map((r) => ({group: '', kind: 'Secret', name: r.name})),
+          },
+        })
+      }
+    }
+  }
+  return out
+}
+
+export interface RedirectPlan {
+  /** Hosts whose every location redirects: one PathPrefix `/` redirect. */
+  wholeHosts: string[]
+  /** Hosts where some Ingresses turned ssl-redirect off: redirect only the other locations. */
+  partial: {host: string; locations: Location[]; regex: boolean}[]
+  sources: Set<string>
+}
+
+/** Which plain-HTTP requests nginx redirected to HTTPS, per Gateway. */
+export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
+  const plans = new Map<string, RedirectPlan>()
+  for (const host of [...index.hosts.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (host.name === '' || host.tlsFrom.length === 0) continue
+    const redirecting = host.locations.filter((l) => l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect)
+    if (redirecting.length === 0 && host.locations.length > 0) continue
+    const key = gatewayKey(host.gateway)
+    const plan = plans.get(key) ?? {wholeHosts: [], partial: [], sources: new Set<string>()}
+    plans.set(key, plan)
+    for (const l of redirecting) plan.sources.add(objectRef('Ingress', l.ingress.ref))
+    if (redirecting.length === host.locations.length) plan.wholeHosts.push(host.name)
+    else plan.partial.push({host: host.name, locations: redirecting, regex: host.regexFrom.length > 0})
+  }
+  return plans
+}
+
+const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}
+
+/** The `https-redirect` HTTPRoute(s): attached to `http` only (on `https` they would loop), 308 as nginx. */
+export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions): KubeObject[] {
+  const out: KubeObject[] = []
+  const parentRefs = [{group: GATEWAY_GROUP, kind: 'Gateway', name: gw.name, namespace: gw.namespace, sectionName: options.httpListener}]
+  const sources = [...plan.sources]
+  // Several Gateways may share a namespace: only the default one's route is plainly `https-redirect`.
+  const base = gw.namespace === options.gateway.namespace && gw.name === options.gateway.name ? 'https-redirect' : dnsName(gw.name, 'https-redirect')
+  for (let i = 0; i < plan.wholeHosts.length; i += 16) {
+    const name = i === 0 ? base : dnsName(base, String(i / 16 + 1))
+    out.push({
+      apiVersion: `${GATEWAY_GROUP}/v1`,
+      kind: 'HTTPRoute',
+      metadata: managedMetadata(name, gw.namespace, sources),
+      spec: {
+        parentRefs,
+        hostnames: plan.wholeHosts.slice(i, i + 16),
+        rules: [{matches: [{path: {type: 'PathPrefix', value: '/'}}], filters: [REDIRECT_FILTER]}],
+      },
+    })
+  }
+  for (const p of plan.partial) {
+    const matches = p.locations.map((l) => ({path: pathMatch(l, p.regex)}))
+    for (let i = 0; i < matches.length; i += 64) {
+      const hostBase = dnsName(base, p.host)
+      out.push({
+        apiVersion: `${GATEWAY_GROUP}/v1`,
+        kind: 'HTTPRoute',
+        metadata: managedMetadata(i === 0 ? hostBase : dnsName(hostBase, String(i / 64 + 1)), gw.namespace, [
+          ...new Set(p.locations.map((l) => objectRef('Ingress', l.ingress.ref))),
+        ]),
+        spec: {parentRefs, hostnames: [p.host], rules: [{matches: matches.slice(i, i + 64), filters: [REDIRECT_FILTER]}]},
+      })
+    }
+  }
+  return out
+}
+
+/** The shared Gateway with `http` and `https` listeners admitting labelled namespaces. */
+export function sharedGateway(
+  gw: NamespacedName,
+  certs: CertRef[],
+  extraListeners: any[],
+  options: TranslateOptions,
+  sources: string[],
+): KubeObject {
+  const allowedRoutes = {
+    namespaces: {from: 'Selector', selector: {matchLabels: {[options.namespaceLabel.key]: options.namespaceLabel.value}}},
+  }
+  const listeners: any[] = [{name: options.httpListener, port: 80, protocol: 'HTTP', allowedRoutes}]
+  if (certs.length > 0) {
+    listeners.push({
+      name: options.httpsListener,
+      port: 443,
+      protocol: 'HTTPS',
+      allowedRoutes,
+      tls: {
+        mode: 'Terminate',
+        certificateRefs: certs.map((c) => {
+          const ref: any = {group: '', kind: 'Secret', name: c.name}
+          if (c.namespace !== gw.namespace) ref.namespace = c.namespace
+          return ref
+        }),
+      },
+    })
+  }
+  listeners.push(...extraListeners)
+  return {
+    apiVersion: `${GATEWAY_GROUP}/v1`,
+    kind: 'Gateway',
+    metadata: managedMetadata(gw.name, gw.namespace, sources.length > 0 ? sources : ['ingress2gw']),
+    spec: {gatewayClassName: options.gatewayClass, listeners},
+  }
+}
+
+export function namespaceObject(name: string, options: TranslateOptions): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {name, labels: {[options.namespaceLabel.key]: options.namespaceLabel.value}},
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * BackendTrafficPolicy / SecurityPolicy beside the route: one of each kind per Ingress, merged from that
+ * Ingress's annotation fragments, targeting all of its routes (an annotation applies to its own Ingress only).
+ */
+import {objectRef} from './diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP} from './emit-routes.js'
+import type {IngressModel, Intent, PolicyFragment} from './model.js'
+import {managedMetadata} from './provenance.js'
+import type {Diagnostic, KubeObject} from './types.js'
+
+function setPath(target: Record<string, any>, path: string, value: unknown): boolean {
+  const parts = path.split('.')
+  let node = target
+  for (const p of parts.slice(0, -1)) {
+    if (node[p] === undefined) node[p] = {}
+    else if (typeof node[p] !== 'object' || Array.isArray(node[p])) return false
+    node = node[p]
+  }
+  const last = parts[parts.length - 1]
+  if (node[last] !== undefined) return false
+  node[last] = value
+  return true
+}
+
+export function emitPolicies(
+  ingress: IngressModel,
+  routes: {kind: string; name: string}[],
+  consumed: Set<Intent>,
+  diagnostics: Diagnostic[],
+): KubeObject[] {
+  if (routes.length === 0 || ingress.intents.policies.length === 0) return []
+  const out: KubeObject[] = []
+  for (const kind of ['BackendTrafficPolicy', 'SecurityPolicy'] as const) {
+    const fragments = ingress.intents.policies.filter((f) => f.kind === kind)
+    if (fragments.length === 0) continue
+    const spec: Record<string, any> = {}
+    const keys = new Set<string>()
+    for (const f of fragments) {
+      if (!setPath(spec, f.path, f.value)) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'policy-field-conflict',
+          object: objectRef('Ingress', ingress.ref),
+          annotation: f.from[0],
+          message: `${f.from.join(', ')} sets ${kind} ${f.path}, which another annotation of this Ingress already set; the first one is kept`,
+          source: ingress.source,
+        })
+        continue
+      }
+      consumed.add(f as PolicyFragment)
+      f.from.forEach((k) => keys.add(k))
+    }
+    spec.targetRefs = routes.slice(0, 16).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))
+    out.push({
+      apiVersion: `${EG_GROUP}/v1alpha1`,
+      kind,
+      metadata: managedMetadata(ingress.ref.name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], [...keys]),
+      spec,
+    })
+  }
+  return out
+}

@@ -1,0 +1,422 @@
+/**
+ * Emits one HTTPRoute per Ingress (split per host group and before Gateway API limits), attached to the
+ * shared Gateway, plus the Envoy Gateway filters and policies its intents ask for.
+ */
+import {usesCaptures} from '../annotations/rewrite.js'
+import {objectRef} from './diagnostics.js'
+import {upstreamKey, type HostIndex} from './hosts.js'
+import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './model.js'
+import {dnsName} from './names.js'
+import {managedMetadata} from './provenance.js'
+import type {Diagnostic, KubeObject, TranslateOptions} from './types.js'
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
+export const EG_GROUP = 'gateway.envoyproxy.io'
+const MAX_RULES = 16
+const MAX_MATCHES_PER_RULE = 64
+const MAX_MATCHES_PER_ROUTE = 127
+const MAX_HOSTNAMES = 16
+
+/** The characters Gateway API accepts in Exact/PathPrefix values (HTTPRoute CEL). */
+const PLAIN_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/
+
+export interface RouteEmission {
+  objects: KubeObject[]
+  /** Route names per Ingress id, for policies and the report. */
+  routesByIngress: Map<string, {kind: string; name: string}[]>
+  /** Intents an emitter consumed (the rest is reported as not emitted). */
+  consumed: Set<Intent>
+}
+
+interface RuleDraft {
+  matches: any[]
+  filters: any[]
+  backendRefs?: any[]
+}
+
+/** RE2 features PCRE has and RE2 lacks: such a path cannot be converted. */
+export function re2Incompatibility(path: string): string | undefined {
+  if (/\(\?<?[=!]/.test(path)) return 'lookaround assertions'
+  if (/\\[1-9]/.test(path)) return 'backreferences'
+  if (/\(\?>/.test(path)) return 'atomic groups'
+  if (/[*+?}][+]/.test(path)) return 'possessive quantifiers'
+  return undefined
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')
+}
+
+/**
+ * The path match for a location. In regex mode nginx renders `location ~* "^<path>"` (case-insensitive,
+ * anchored at the start only); Envoy matches a RegularExpression against the whole path, hence `(?i)…​.*`.
+ * Lengths stay ordered as nginx orders regex locations (longest path first), because Envoy Gateway sorts
+ * regex matches by pattern length and the wrapper adds the same length to each.
+ */
+export function pathMatch(loc: Location, regexMode: boolean): any {
+  if (regexMode) return {type: 'RegularExpression', value: `(?i)${loc.path}.*`}
+  if (PLAIN_PATH.test(loc.path) && !/\/\/|\/\.\.?\/|%2f|\/\.\.?$/i.test(loc.path)) {
+    return {type: loc.match === 'Exact' ? 'Exact' : 'PathPrefix', value: loc.path}
+  }
+  // A literal path Gateway API refuses as Exact/PathPrefix: the same literal, escaped, as a regex.
+  const literal = escapeRegex(loc.path.replace(/\/+$/, '') || '/')
+  return {type: 'RegularExpression', value: loc.match === 'Exact' ? escapeRegex(loc.path) : `${literal}(/.*)?`}
+}
+
+function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number): any {
+  const ref: any = {name: b.name, port: b.port}
+  if (b.namespace !== routeNamespace) ref.namespace = b.namespace
+  if (weight !== undefined) ref.weight = weight
+  return ref
+}
+
+export function emitRoutes(
+  ingresses: IngressModel[],
+  index: HostIndex,
+  options: TranslateOptions,
+  diagnostics: Diagnostic[],
+): RouteEmission {
+  const objects: KubeObject[] = []
+  const routesByIngress = new Map<string, {kind: string; name: string}[]>()
+  const consumed = new Set<Intent>()
+  const usedNames = new Set<string>()
+
+  for (const ingress of ingresses) {
+    if (ingress.isCanary || !ingress.served) continue
+    const locations = index.byIngress.get(ingress.id) ?? []
+    if (locations.length === 0) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'no-routable-paths',
+        object: objectRef('Ingress', ingress.ref),
+        message: `Ingress ${ingress.id} has no path left to route (see the other messages); no HTTPRoute is emitted`,
+        source: ingress.source,
+      })
+      continue
+    }
+    const extObjects = new Map<string, KubeObject>()
+    const routeBase = ingress.ref.name
+    const canariesUsed = new Set<IngressModel>()
+    // Render the rules of each host, then group hosts whose rules and listeners are identical.
+    const byHost = new Map<string, Location[]>()
+    for (const loc of locations) {
+      const list = byHost.get(loc.host) ?? []
+      list.push(loc)
+      byHost.set(loc.host, list)
+    }
+    const groups = new Map<string, {hosts: string[]; sections: string[]; rules: RuleDraft[]; canaries: Set<IngressModel>}>()
+    for (const [hostName, locs] of byHost) {
+      const host = index.hosts.get(hostName)!
+      const regex = host.regexFrom.length > 0
+      if (regex && !host.regexFrom.includes(ingress.id)) {
+        diagnostics.push({
+          level: 'info',
+          code: 'regex-mode-from-other-ingress',
+          object: objectRef('Ingress', ingress.ref),
+          message: `host "${hostName || '*'}" is in regex mode because of Ingress ${host.regexFrom.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
+          source: ingress.source,
+        })
+      }
+      const sections = sectionsFor(ingress, host, options, diagnostics)
+      const hostCanaries = new Set<IngressModel>()
+      const rules = renderRules(ingress, locs, regex, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
+      if (rules.length === 0) continue
+      for (const c of hostCanaries) canariesUsed.add(c)
+      const sig = JSON.stringify([sections, rules])
+      const g = groups.get(sig)
+      if (g) {
+        g.hosts.push(hostName)
+        for (const c of hostCanaries) g.canaries.add(c)
+      } else groups.set(sig, {hosts: [hostName], sections, rules, canaries: hostCanaries})
+    }
+    const routeRefs: {kind: string; name: string}[] = []
+    const groupList = [...groups.values()]
+    for (const g of groupList) g.hosts.sort()
+    groupList.sort((a, b) => a.hosts[0].localeCompare(b.hosts[0]))
+    for (const g of groupList) {
+      const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
+      const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
+      const baseName = groupList.length === 1 ? routeBase : dnsName(routeBase, g.hosts[0] || 'default')
+      const chunks = chunkRoute(g.hosts, g.rules)
+      chunks.forEach((chunk, i) => {
+        let name = i === 0 ? baseName : dnsName(baseName, String(i + 1))
+        if (usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
+        usedNames.add(`${ingress.ref.namespace}/${name}`)
+        const spec: any = {
+          parentRefs: g.sections.map((sectionName) => ({
+            group: GATEWAY_GROUP,
+            kind: 'Gateway',
+            name: ingress.gateway.name,
+            namespace: ingress.gateway.namespace,
+            sectionName,
+          })),
+          rules: chunk.rules.map((r) => {
+            const rule: any = {matches: r.matches}
+            if (r.filters.length > 0) rule.filters = r.filters
+            if (r.backendRefs) rule.backendRefs = r.backendRefs
+            return rule
+          }),
+        }
+        const hostnames = chunk.hosts.filter((h) => h !== '')
+        if (hostnames.length > 0) spec.hostnames = hostnames
+        objects.push({
+          apiVersion: `${GATEWAY_GROUP}/v1`,
+          kind: 'HTTPRoute',
+          metadata: managedMetadata(name, ingress.ref.namespace, sources, consumedKeys),
+          spec,
+        })
+        routeRefs.push({kind: 'HTTPRoute', name})
+      })
+      if (g.hosts.includes('')) {
+        diagnostics.push({
+          level: 'info',
+          code: 'catch-all-route',
+          object: objectRef('Ingress', ingress.ref),
+          message: `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
+          source: ingress.source,
+        })
+      }
+    }
+    for (const ext of [...extObjects.values()]) objects.push(ext)
+    routesByIngress.set(ingress.id, routeRefs)
+    if ([...byHost.keys()].some((h) => h.startsWith('*.'))) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'wildcard-host-depth',
+        object: objectRef('Ingress', ingress.ref),
+        fidelity: 'approximate',
+        message: 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
+        source: ingress.source,
+      })
+    }
+    const trailing = locations.filter((l) => l.match === 'Prefix' && l.path.length > 1 && l.path.endsWith('/'))
+    if (trailing.length > 0 && !trailing.some((l) => index.hosts.get(l.host)!.regexFrom.length > 0)) {
+      diagnostics.push({
+        level: 'info',
+        code: 'prefix-trailing-slash',
+        object: objectRef('Ingress', ingress.ref),
+        fidelity: 'approximate',
+        message: `Prefix ${trailing.map((l) => l.path).join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
+        source: ingress.source,
+      })
+    }
+  }
+  return {objects, routesByIngress, consumed}
+}
+
+function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>): string[] {
+  const keys = new Set<string>()
+  const i = ingress.intents
+  for (const f of i.filters) f.from.forEach((k) => keys.add(k))
+  for (const f of i.extensionFilters) f.from.forEach((k) => keys.add(k))
+  i.rewriteTarget?.from.forEach((k) => keys.add(k))
+  i.redirect?.from.forEach((k) => keys.add(k))
+  i.hostAliases?.from.forEach((k) => keys.add(k))
+  i.backendOverride?.from.forEach((k) => keys.add(k))
+  for (const a of ingress.annotations.values()) {
+    if (['use-regex', 'ssl-redirect', 'force-ssl-redirect'].includes(a.key) && a.valid) keys.add(a.fullKey)
+  }
+  for (const c of canaries) c.intents.canary?.from.forEach((k) => keys.add(k))
+  return [...keys].sort()
+}
+
+/** Listeners a route attaches to: `https` for TLS hosts, also `http` where the Ingress turned ssl-redirect off. */
+function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateOptions, diagnostics: Diagnostic[]): string[] {
+  const tls = host.tlsFrom.length > 0
+  if (!tls) {
+    if (ingress.intents.forceSslRedirect && host.name !== '') {
+      ingress.fidelity.set(`${options.annotationPrefix}/force-ssl-redirect`, 'manual')
+      diagnostics.push({
+        level: 'warning',
+        code: 'force-ssl-redirect-without-tls',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: `${options.annotationPrefix}/force-ssl-redirect`,
+        fidelity: 'manual',
+        message: `host ${host.name} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
+        hint: 'redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it',
+        source: ingress.source,
+      })
+    }
+    return [options.httpListener]
+  }
+  return ingress.intents.sslRedirect || ingress.intents.forceSslRedirect
+    ? [options.httpsListener]
+    : [options.httpListener, options.httpsListener]
+}
+
+/** Rules for one host of an Ingress: one draft per location variant, merged where filters and backends agree. */
+function renderRules(
+  ingress: IngressModel,
+  locs: Location[],
+  regex: boolean,
+  index: HostIndex,
+  routeBase: string,
+  extObjects: Map<string, KubeObject>,
+  consumed: Set<Intent>,
+  canariesUsed: Set<IngressModel>,
+  diagnostics: Diagnostic[],
+): RuleDraft[] {
+  const intents = ingress.intents
+  const drafts: RuleDraft[] = []
+  const object = objectRef('Ingress', ingress.ref)
+  for (const loc of locs) {
+    if (regex) {
+      const bad = re2Incompatibility(loc.path)
+      if (bad) {
+        diagnostics.push({
+          level: 'error',
+          code: 'regex-not-re2',
+          object,
+          fidelity: 'manual',
+          message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
+          hint: 'rewrite the path regex without that feature and convert again',
+          source: ingress.source,
+        })
+        continue
+      }
+    }
+    const match = pathMatch(loc, regex)
+    const filters: any[] = []
+    if (intents.redirect) {
+      consumed.add(intents.redirect)
+      drafts.push({matches: [{path: match}], filters: [intents.redirect.filter]})
+      continue
+    }
+    for (const f of intents.filters) {
+      consumed.add(f)
+      filters.push(f.filter)
+    }
+    const rewrite = intents.rewriteTarget
+    if (rewrite && rewrite.target !== loc.path) {
+      consumed.add(rewrite)
+      if (usesCaptures(rewrite.target)) {
+        const name = dnsName(routeBase, 'rewrite', loc.path)
+        extObjects.set(name, {
+          apiVersion: `${EG_GROUP}/v1alpha1`,
+          kind: 'HTTPRouteFilter',
+          metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], rewrite.from),
+          spec: {
+            urlRewrite: {
+              path: {
+                type: 'ReplaceRegexMatch',
+                replaceRegexMatch: {pattern: `(?i)^(?:${loc.path}).*`, substitution: rewrite.target.replace(/\$(\d)/g, '\\$1')},
+              },
+            },
+          },
+        })
+        filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
+      } else {
+        filters.push({type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: rewrite.target}}})
+      }
+    }
+    for (const ext of intents.extensionFilters) {
+      consumed.add(ext)
+      const name = dnsName(routeBase, ext.suffix)
+      if (!extObjects.has(name)) {
+        extObjects.set(name, {
+          apiVersion: `${EG_GROUP}/v1alpha1`,
+          kind: 'HTTPRouteFilter',
+          metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], ext.from),
+          spec: ext.spec,
+        })
+      }
+      filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
+    }
+    const ref = (b: ServiceBackend, weight?: number) => {
+      if (intents.backendOverride) {
+        consumed.add(intents.backendOverride)
+        const r = intents.backendOverride.ref({name: b.name, port: b.port, namespace: b.namespace})
+        if (r) return weight === undefined ? r : {...r, weight}
+      }
+      return serviceRef(b, ingress.ref.namespace, weight)
+    }
+    const canary = index.canaryByUpstream.get(upstreamKey(loc.backend))
+    if (!canary) {
+      drafts.push({matches: [{path: match}], filters, backendRefs: [ref(loc.backend)]})
+      continue
+    }
+    canariesUsed.add(canary.ingress)
+    const c = canary.ingress.intents.canary
+    if (c) consumed.add(c)
+    const primaryOnly = [ref(loc.backend)]
+    const canaryOnly = [ref(canary.backend)]
+    if (c?.header) {
+      const h = c.header
+      if (h.value !== undefined) {
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly})
+      } else if (h.pattern !== undefined) {
+        drafts.push({
+          matches: [{path: match, headers: [{type: 'RegularExpression', name: h.name, value: `.*(?:${h.pattern}).*`}]}],
+          filters,
+          backendRefs: canaryOnly,
+        })
+      } else {
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly})
+      }
+    }
+    if (c?.cookie) {
+      const cookie = escapeRegex(c.cookie)
+      for (const [value, backends] of [['always', canaryOnly], ['never', primaryOnly]] as const) {
+        drafts.push({
+          matches: [{path: match, headers: [{type: 'RegularExpression', name: 'Cookie', value: `(?:.*;\\s*)?${cookie}=${value}(?:;.*)?`}]}],
+          filters,
+          backendRefs: [...backends],
+        })
+      }
+    }
+    const weight = c?.weight ?? 0
+    if (weight > 0) {
+      const total = c!.weightTotal
+      drafts.push({
+        matches: [{path: match}],
+        filters,
+        backendRefs: weight >= total ? canaryOnly : [ref(loc.backend, total - weight), ref(canary.backend, weight)],
+      })
+    } else {
+      drafts.push({matches: [{path: match}], filters, backendRefs: primaryOnly})
+    }
+  }
+  return mergeDrafts(drafts)
+}
+
+/** Rules with the same filters and backends become one rule with several matches (precedence is per match). */
+function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
+  const out: RuleDraft[] = []
+  const byKey = new Map<string, RuleDraft>()
+  for (const d of drafts) {
+    const key = JSON.stringify([d.filters, d.backendRefs ?? null])
+    const existing = byKey.get(key)
+    const dup = existing?.matches.some((m) => JSON.stringify(m) === JSON.stringify(d.matches[0]))
+    if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
+      existing.matches.push(...d.matches)
+    } else if (!dup) {
+      const copy = {...d, matches: [...d.matches]}
+      byKey.set(key, copy)
+      out.push(copy)
+    }
+  }
+  return out
+}
+
+/** Splits hostnames (16) and rules (16 rules, 127 matches per route) into several routes when needed. */
+function chunkRoute(hosts: string[], rules: RuleDraft[]): {hosts: string[]; rules: RuleDraft[]}[] {
+  const ruleChunks: RuleDraft[][] = []
+  let current: RuleDraft[] = []
+  let matches = 0
+  for (const r of rules) {
+    if (current.length === MAX_RULES || matches + r.matches.length > MAX_MATCHES_PER_ROUTE) {
+      ruleChunks.push(current)
+      current = []
+      matches = 0
+    }
+    current.push(r)
+    matches += r.matches.length
+  }
+  if (current.length > 0) ruleChunks.push(current)
+  const hostChunks: string[][] = []
+  for (let i = 0; i < hosts.length; i += MAX_HOSTNAMES) hostChunks.push(hosts.slice(i, i + MAX_HOSTNAMES))
+  const out: {hosts: string[]; rules: RuleDraft[]}[] = []
+  for (const h of hostChunks) for (const r of ruleChunks) out.push({hosts: h, rules: r})
+  return out
+}

@@ -1,0 +1,353 @@
+/**
+ * Builds nginx's view of the served hosts: one server per host, locations unioned across Ingresses with
+ * "oldest Ingress wins" per host+path+pathType, host-wide regex mode, default-backend fallbacks and canaries
+ * attached to their primary upstream. Linear in the number of paths (everything is indexed in maps).
+ */
+import {objectRef} from './diagnostics.js'
+import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
+import type {Diagnostic, KubeObject} from './types.js'
+
+export interface HostIndex {
+  hosts: Map<string, HostModel>
+  /** Locations per Ingress id, in the Ingress's own rule order. */
+  byIngress: Map<string, Location[]>
+  /** Canary per primary upstream key (namespace/service/port). */
+  canaryByUpstream: Map<string, {ingress: IngressModel; backend: ServiceBackend}>
+}
+
+export function upstreamKey(b: ServiceBackend): string {
+  return `${b.namespace}/${b.name}/${b.port}`
+}
+
+/** Hosts are case-insensitive; `${VAR}` placeholders keep their case so substitution still works. */
+export function normalizeHost(host: unknown): string {
+  if (typeof host !== 'string') return ''
+  return host.trim().replace(/(\$\{[^}]*\})|([^$]+|\$)/g, (_m, placeholder: string, text: string) => placeholder ?? text.toLowerCase())
+}
+
+/** Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. */
+export function resolveBackend(
+  ingress: IngressModel,
+  backend: any,
+  services: Map<string, KubeObject>,
+  where: string,
+  diagnostics: Diagnostic[],
+): ServiceBackend | undefined {
+  const object = objectRef('Ingress', ingress.ref)
+  if (backend?.resource) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'resource-backend',
+      object,
+      message: `${where}: backend is a resource (${backend.resource.kind ?? '?'}/${backend.resource.name ?? '?'}), not a Service; ingress-nginx skips such paths and so does the conversion`,
+      source: ingress.source,
+    })
+    return undefined
+  }
+  const svc = backend?.service
+  if (!svc || typeof svc.name !== 'string' || svc.name === '') {
+    diagnostics.push({
+      level: 'error',
+      code: 'invalid-backend',
+      object,
+      message: `${where}: backend has no service name; the path is not converted`,
+      source: ingress.source,
+    })
+    return undefined
+  }
+  const namespace = ingress.ref.namespace
+  const service = services.get(`${namespace}/${svc.name}`)
+  if (service?.spec?.type === 'ExternalName') {
+    diagnostics.push({
+      level: 'warning',
+      code: 'externalname-service',
+      object,
+      fidelity: 'manual',
+      message: `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); Envoy Gateway v1.9 rejects ExternalName backends`,
+      hint: 'create an Envoy Gateway Backend with an fqdn endpoint and point the route at it',
+      source: ingress.source,
+    })
+  }
+  const port = svc.port ?? {}
+  if (typeof port.number === 'number' || (typeof port.number === 'string' && /^\d+$/.test(port.number))) {
+    return {name: svc.name, namespace, port: Number(port.number)}
+  }
+  if (typeof port.name === 'string' && port.name !== '') {
+    const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
+    if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
+    diagnostics.push({
+      level: 'warning',
+      code: 'unresolved-port-name',
+      object,
+      message: service
+        ? `${where}: Service ${namespace}/${svc.name} has no port named "${port.name}"; the path is not converted`
+        : `${where}: port name "${port.name}" cannot be resolved because Service ${namespace}/${svc.name} is not in the input; the path is not converted`,
+      hint: 'Gateway API needs a port number: include the Service in the input (-f or the cluster) or use port.number',
+      source: ingress.source,
+    })
+    return undefined
+  }
+  diagnostics.push({
+    level: 'error',
+    code: 'invalid-backend',
+    object,
+    message: `${where}: backend service ${svc.name} has no port; the path is not converted`,
+    source: ingress.source,
+  })
+  return undefined
+}
+
+function matchOf(pathType: unknown): MatchKind {
+  return pathType === 'Exact' ? 'Exact' : 'Prefix'
+}
+
+/** Build the host index from the served, non-canary Ingresses (in nginx order) and attach the canaries. */
+export function buildHosts(
+  ingresses: IngressModel[],
+  services: Map<string, KubeObject>,
+  diagnostics: Diagnostic[],
+): HostIndex {
+  const hosts = new Map<string, HostModel>()
+  const byIngress = new Map<string, Location[]>()
+  const owner = new Map<string, Location>() // host|match|path -> location
+  const creator = new Map<string, IngressModel>() // host -> first Ingress that defined it
+
+  const hostFor = (name: string, ingress: IngressModel): HostModel => {
+    let h = hosts.get(name)
+    if (!h) {
+      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], tlsFrom: []}
+      hosts.set(name, h)
+      creator.set(name, ingress)
+    } else if (h.gateway.namespace !== ingress.gateway.namespace || h.gateway.name !== ingress.gateway.name) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'host-on-two-gateways',
+        object: objectRef('Ingress', ingress.ref),
+        message: `host "${name || '*'}" is served by Ingresses of classes bound to different Gateways (${h.gateway.namespace}/${h.gateway.name} and ${ingress.gateway.namespace}/${ingress.gateway.name}); each Gateway gets its own routes`,
+        source: ingress.source,
+      })
+    }
+    return h
+  }
+
+  const primaries = ingresses.filter((i) => !i.isCanary && i.served)
+  for (const ingress of primaries) {
+    const list: Location[] = []
+    byIngress.set(ingress.id, list)
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    rules.forEach((rule, ruleIndex) => {
+      const hostName = normalizeHost(rule?.host)
+      const host = hostFor(hostName, ingress)
+      const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
+      paths.forEach((p, pathIndex) => {
+        const where = `rules[${ruleIndex}].http.paths[${pathIndex}]`
+        const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
+        const match = matchOf(p?.pathType)
+        const backend = resolveBackend(ingress, p?.backend, services, where, diagnostics)
+        if (!backend) return
+        const key = `${hostName}|${match}|${path}`
+        const existing = owner.get(key)
+        if (existing) {
+          reportConflict(existing, ingress, hostName, match, path, diagnostics)
+          return
+        }
+        const loc: Location = {
+          host: hostName,
+          path,
+          match,
+          pathType: p?.pathType ?? 'ImplementationSpecific',
+          ingress,
+          backend,
+          fromDefaultBackend: false,
+          canaries: [],
+        }
+        owner.set(key, loc)
+        host.locations.push(loc)
+        list.push(loc)
+      })
+    })
+  }
+
+  // spec.defaultBackend: the catch-all server's `/` (first Ingress without rules), or the `/` of the hosts an
+  // Ingress created first, unless some Ingress defines a Prefix `/` there.
+  for (const ingress of primaries) {
+    const db = ingress.object.spec.defaultBackend
+    if (!db) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    const targets =
+      rules.length === 0
+        ? ['']
+        : [...new Set(rules.map((r) => normalizeHost(r?.host)))].filter((h) => creator.get(h) === ingress)
+    if (rules.length === 0 && hosts.has('') && creator.get('') !== ingress && owner.has('|Prefix|/')) continue
+    for (const hostName of targets) {
+      if (owner.has(`${hostName}|Prefix|/`)) continue
+      const backend = resolveBackend(ingress, db, services, 'spec.defaultBackend', diagnostics)
+      if (!backend) continue
+      const host = hostFor(hostName, ingress)
+      const loc: Location = {
+        host: hostName,
+        path: '/',
+        match: 'Prefix',
+        pathType: 'Prefix',
+        ingress,
+        backend,
+        fromDefaultBackend: true,
+        canaries: [],
+      }
+      owner.set(`${hostName}|Prefix|/`, loc)
+      host.locations.push(loc)
+      byIngress.get(ingress.id)!.push(loc)
+    }
+  }
+
+  // Host-wide regex mode: any location of the host whose Ingress has use-regex, or a rewrite-target that
+  // differs from the location's path (enforceRegexModifier).
+  for (const host of hosts.values()) {
+    const from = new Set<string>()
+    for (const loc of host.locations) {
+      const intents = loc.ingress.intents
+      if (intents.useRegex || (intents.rewriteTarget && intents.rewriteTarget.target !== loc.path)) from.add(loc.ingress.id)
+    }
+    host.regexFrom = [...from].sort()
+  }
+
+  // TLS: a host is served with a certificate when an Ingress lists it (exactly, or with a one-label wildcard).
+  for (const ingress of primaries) {
+    const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
+    for (const entry of tls) {
+      for (const raw of Array.isArray(entry?.hosts) ? entry.hosts : []) {
+        const tlsHost = normalizeHost(raw)
+        for (const host of hostsCoveredBy(tlsHost, hosts)) {
+          if (!host.tlsFrom.includes(ingress.id)) host.tlsFrom.push(ingress.id)
+        }
+      }
+    }
+  }
+
+  const canaryByUpstream = attachCanaries(ingresses, owner, services, diagnostics)
+  return {hosts, byIngress, canaryByUpstream}
+}
+
+function hostsCoveredBy(tlsHost: string, hosts: Map<string, HostModel>): HostModel[] {
+  const exact = hosts.get(tlsHost)
+  const out = exact ? [exact] : []
+  if (tlsHost.startsWith('*.')) {
+    const suffix = tlsHost.slice(1)
+    for (const h of hosts.values()) {
+      if (h !== exact && h.name.endsWith(suffix) && !h.name.slice(0, -suffix.length).includes('.') && h.name.length > suffix.length) out.push(h)
+    }
+  }
+  return out
+}
+
+function reportConflict(
+  winner: Location,
+  loser: IngressModel,
+  host: string,
+  match: MatchKind,
+  path: string,
+  diagnostics: Diagnostic[],
+): void {
+  const same = winner.ingress === loser
+  const wt = winner.ingress.object.metadata.creationTimestamp
+  const lt = loser.object.metadata.creationTimestamp
+  const why = same
+    ? 'the Ingress lists it twice'
+    : wt && lt && wt !== lt
+      ? `Ingress ${winner.ingress.id} is older (${wt} < ${lt})`
+      : `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${winner.ingress.id} first`
+  diagnostics.push({
+    level: 'warning',
+    code: 'path-conflict',
+    object: objectRef('Ingress', loser.ref),
+    message: `host "${host || '*'}" ${match} ${path} is also defined by Ingress ${winner.ingress.id}; ingress-nginx serves it from ${winner.ingress.id} because ${why}; this path is not emitted for ${loser.id}`,
+    hint: same ? undefined : 'Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate path from one Ingress',
+    source: loser.source,
+  })
+}
+
+/**
+ * Canary Ingresses never create locations: each of their paths attaches to the location with the same host,
+ * path and pathType, and the canary Service becomes the alternative backend of that location's upstream
+ * (first canary wins). Because the alternative hangs off the upstream, every location routed to the same
+ * Service:port gets the same split (controller.go mergeAlternativeBackends).
+ */
+function attachCanaries(
+  ingresses: IngressModel[],
+  owner: Map<string, Location>,
+  services: Map<string, KubeObject>,
+  diagnostics: Diagnostic[],
+): Map<string, {ingress: IngressModel; backend: ServiceBackend}> {
+  const byUpstream = new Map<string, {ingress: IngressModel; backend: ServiceBackend}>()
+  for (const canary of ingresses.filter((i) => i.isCanary && i.served)) {
+    const object = objectRef('Ingress', canary.ref)
+    let attached = 0
+    const rules: any[] = Array.isArray(canary.object.spec.rules) ? canary.object.spec.rules : []
+    const candidates: {host: string; path: string; match: MatchKind; backend: any; where: string}[] = []
+    rules.forEach((rule, ri) => {
+      const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
+      paths.forEach((p, pi) =>
+        candidates.push({
+          host: normalizeHost(rule?.host),
+          path: typeof p?.path === 'string' && p.path !== '' ? p.path : '/',
+          match: matchOf(p?.pathType),
+          backend: p?.backend,
+          where: `rules[${ri}].http.paths[${pi}]`,
+        }),
+      )
+    })
+    if (canary.object.spec.defaultBackend) {
+      candidates.push({host: '', path: '/', match: 'Prefix', backend: canary.object.spec.defaultBackend, where: 'spec.defaultBackend'})
+    }
+    for (const c of candidates) {
+      const primary = owner.get(`${c.host}|${c.match}|${c.path}`)
+      if (!primary) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'canary-without-primary',
+          object,
+          message: `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path}; ingress-nginx ignores this canary path and so does the conversion`,
+          source: canary.source,
+        })
+        continue
+      }
+      const backend = resolveBackend(canary, c.backend, services, c.where, diagnostics)
+      if (!backend) continue
+      if (upstreamKey(backend) === upstreamKey(primary.backend)) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'canary-same-service',
+          object,
+          message: `${c.where}: the canary routes to the same Service as its primary (${upstreamKey(backend)}); ingress-nginx ignores it`,
+          source: canary.source,
+        })
+        continue
+      }
+      const key = upstreamKey(primary.backend)
+      const existing = byUpstream.get(key)
+      if (existing && existing.ingress !== canary) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'canary-shadowed',
+          object,
+          message: `${c.where}: upstream ${key} already has canary ${existing.ingress.id}; ingress-nginx uses only the first alternative backend of an upstream`,
+          source: canary.source,
+        })
+        continue
+      }
+      if (!existing) byUpstream.set(key, {ingress: canary, backend})
+      primary.canaries.push({ingress: canary, backend})
+      attached++
+    }
+    if (attached === 0 && candidates.length > 0) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'canary-unattached',
+        object,
+        message: `canary Ingress ${canary.id} matches no primary location; it has no effect`,
+        source: canary.source,
+      })
+    }
+  }
+  return byUpstream
+}

@@ -1,0 +1,214 @@
+/**
+ * The pure compiler core: translate(snapshot, options) -> {objects, diagnostics}. No I/O; never throws on bad
+ * input (every problem becomes a diagnostic and the rest still converts).
+ */
+import type {Lookup} from '../annotations/types.js'
+import {applyFamilies, readAnnotations} from './annotation-pass.js'
+import {objectRef, sortDiagnostics} from './diagnostics.js'
+import {
+  collectCertificateRefs,
+  gatewayKey,
+  namespaceObject,
+  planRedirects,
+  redirectRoutes,
+  referenceGrants,
+  sharedGateway,
+} from './emit-gateway.js'
+import {emitPolicies} from './emit-policies.js'
+import {emitRoutes} from './emit-routes.js'
+import {buildHosts} from './hosts.js'
+import type {IngressModel, Intent} from './model.js'
+import {SOURCE_ANNOTATION} from './provenance.js'
+import {selectClasses, selectIngresses} from './select.js'
+import {
+  DEFAULT_CAPABILITIES,
+  DEFAULT_OPTIONS,
+  type Diagnostic,
+  type KubeObject,
+  type NamespacedName,
+  type Snapshot,
+  type TranslateOptions,
+  type TranslateResult,
+  type IngressReport,
+} from './types.js'
+
+export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
+  const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}
+  const capabilities = {...DEFAULT_CAPABILITIES, ...snapshot.capabilities}
+  const diagnostics: Diagnostic[] = []
+  const objects: KubeObject[] = []
+
+  const byKind = new Map<string, typeof snapshot.objects>()
+  for (const input of snapshot.objects) {
+    const list = byKind.get(input.object.kind) ?? []
+    list.push(input)
+    byKind.set(input.object.kind, list)
+  }
+  const kindObjects = (kind: string) => (byKind.get(kind) ?? []).map((i) => i.object)
+  const services = new Map<string, KubeObject>()
+  for (const s of kindObjects('Service')) services.set(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`, s)
+  const configMaps = new Map<string, KubeObject>()
+  for (const c of kindObjects('ConfigMap')) configMaps.set(`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c)
+  const lookup: Lookup = {
+    service: (ns, name) => services.get(`${ns}/${name}`),
+    configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
+  }
+
+  const selection = selectClasses(kindObjects('IngressClass'), options)
+  const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
+
+  for (const ingress of ingresses) {
+    readAnnotations(ingress, options.annotationPrefix, diagnostics)
+    const canary = ingress.annotations.get('canary')
+    ingress.isCanary = canary?.valid === true && canary.value === true
+  }
+  for (const ingress of ingresses) {
+    if (ingress.served) applyFamilies(ingress, options.annotationPrefix, lookup, diagnostics)
+  }
+
+  const index = buildHosts(ingresses, services, diagnostics)
+  const routes = emitRoutes(ingresses, index, options, diagnostics)
+  objects.push(...routes.objects)
+  for (const ingress of ingresses) {
+    objects.push(...emitPolicies(ingress, routes.routesByIngress.get(ingress.id) ?? [], routes.consumed, diagnostics))
+    for (const o of ingress.intents.objects) {
+      if (!ingress.served || ingress.isCanary || !(routes.routesByIngress.get(ingress.id)?.length)) continue
+      routes.consumed.add(o)
+      objects.push(o.object)
+    }
+  }
+
+  // Gateway side.
+  const gateways = new Map<string, NamespacedName>()
+  gateways.set(gatewayKey(options.gateway), options.gateway)
+  for (const i of ingresses) gateways.set(gatewayKey(i.gateway), i.gateway)
+  const certs = collectCertificateRefs(ingresses, () => false, diagnostics)
+  objects.push(...referenceGrants(certs, gateways, capabilities))
+  const redirects = planRedirects(index)
+  const emitBundle = options.emitGateway === true || (options.emitGateway === 'auto' && snapshot.spansCluster === true)
+  const routeNamespaces = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.namespace!))
+  const servedGateways = new Set(ingresses.filter((i) => i.served && !i.isCanary).map((i) => gatewayKey(i.gateway)))
+  if (servedGateways.size === 0) servedGateways.add(gatewayKey(options.gateway))
+  const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
+  for (const [key, gw] of usedGateways) {
+    const certList = [...(certs.get(key)?.values() ?? [])].sort(
+      (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+    )
+    const plan = redirects.get(key)
+    if (emitBundle) {
+      const sources = [...new Set(certList.flatMap((c) => c.sources))]
+      objects.push(sharedGateway(gw, certList, [], options, sources))
+      if (plan) objects.push(...redirectRoutes(gw, plan, options))
+      if (certList.length === 0 && plan) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'https-listener-without-certificates',
+          object: objectRef('Gateway', gw),
+          message: `no Ingress names a TLS Secret, so the https listener of ${key} is left out; its TLS hosts relied on the controller's default certificate`,
+          hint: 'add the default certificate to an https listener before routes attached to it can be accepted',
+        })
+      }
+    } else {
+      const needs: string[] = []
+      if (certList.length > 0) needs.push(`certificateRefs ${certList.map((c) => `${c.namespace}/${c.name}`).join(', ')}`)
+      if (plan) needs.push(`https-redirect hostnames ${[...plan.wholeHosts, ...plan.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
+      if (needs.length > 0) {
+        diagnostics.push({
+          level: 'info',
+          code: 'gateway-owner-needs',
+          object: objectRef('Gateway', gw),
+          message: `the gateway owner must add to ${key}: ${needs.join('; ')}`,
+          hint: 'or rerun with --emit-gateway to generate the Gateway bundle',
+        })
+      }
+    }
+  }
+  if (emitBundle) {
+    const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
+    for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))
+  } else if (routeNamespaces.size > 0) {
+    diagnostics.push({
+      level: 'info',
+      code: 'namespace-label-needed',
+      message: `namespaces ${[...routeNamespaces].sort().join(', ')} need the label ${options.namespaceLabel.key}=${options.namespaceLabel.value} before their routes attach to the shared Gateway`,
+      hint: `kubectl label namespace NAME ${options.namespaceLabel.key}=${options.namespaceLabel.value}`,
+    })
+  }
+
+  reportUnconsumed(ingresses, routes.consumed, diagnostics)
+  reportPlaceholders(ingresses, diagnostics)
+
+  const sorted = sortObjects(objects)
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted)}
+}
+
+function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): IngressReport[] {
+  const bySource = new Map<string, string[]>()
+  for (const o of objects) {
+    for (const src of (o.metadata.annotations?.[SOURCE_ANNOTATION] ?? '').split(', ')) {
+      if (!src.startsWith('Ingress ')) continue
+      const list = bySource.get(src.slice(8)) ?? []
+      list.push(`${o.kind}/${o.metadata.name}`)
+      bySource.set(src.slice(8), list)
+    }
+  }
+  return [...ingresses]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((i) => {
+      const produced = bySource.get(i.id) ?? []
+      return {
+        ingress: i.id,
+        source: i.source,
+        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : 'converted',
+        annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
+        objects: produced,
+      }
+    })
+}
+
+function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diagnostics: Diagnostic[]): void {
+  for (const ingress of ingresses) {
+    if (!ingress.served || ingress.isCanary) continue
+    const i = ingress.intents
+    const all: Intent[] = [...i.filters, ...i.extensionFilters, ...i.policies, ...i.objects]
+    if (i.redirect) all.push(i.redirect)
+    if (i.rewriteTarget) all.push(i.rewriteTarget)
+    if (i.backendOverride) all.push(i.backendOverride)
+    for (const intent of all) {
+      if (consumed.has(intent)) continue
+      diagnostics.push({
+        level: 'warning',
+        code: 'intent-not-emitted',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: intent.from[0],
+        message: `${intent.from.join(', ')} produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won)`,
+        source: ingress.source,
+      })
+    }
+  }
+}
+
+function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): void {
+  const withPlaceholders = ingresses.filter((i) => JSON.stringify(i.object.spec ?? {}).includes('${'))
+  if (withPlaceholders.length === 0) return
+  diagnostics.push({
+    level: 'info',
+    code: 'gitops-placeholders',
+    message: `${withPlaceholders.length} Ingress(es) contain \${VAR} placeholders (${withPlaceholders
+      .slice(0, 5)
+      .map((i) => i.id)
+      .join(', ')}${withPlaceholders.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
+  })
+}
+
+const KIND_ORDER = (o: KubeObject) => o.kind
+
+/** Objects sorted by kind, namespace, name: the same input always gives the same output order. */
+export function sortObjects(objects: KubeObject[]): KubeObject[] {
+  return [...objects].sort(
+    (a, b) =>
+      KIND_ORDER(a).localeCompare(KIND_ORDER(b)) ||
+      (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+      a.metadata.name.localeCompare(b.metadata.name),
+  )
+}

@@ -1,0 +1,135 @@
+/**
+ * The intermediate model: what ingress-nginx would serve (hosts, ordered locations with their match kind) and,
+ * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
+ * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
+ */
+import type {Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
+
+export interface AnnotationValue {
+  /** Canonical short key (aliases resolved). */
+  key: string
+  /** The key as written on the Ingress (with prefix). */
+  fullKey: string
+  raw: string
+  valid: boolean
+  value?: unknown
+}
+
+export interface Intent {
+  /** Full annotation keys that produced this intent. */
+  from: string[]
+}
+
+/** A Gateway API HTTPRoute filter applied to every rule of the Ingress's route(s). */
+export interface FilterIntent extends Intent {
+  filter: Record<string, any>
+}
+
+/** An Envoy Gateway HTTPRouteFilter referenced (ExtensionRef) from every rule of the Ingress's route(s). */
+export interface ExtensionFilterIntent extends Intent {
+  /** Suffix for the filter's name (`<route>-<suffix>`). */
+  suffix: string
+  spec: Record<string, any>
+}
+
+/** A fragment of a BackendTrafficPolicy or SecurityPolicy spec targeting the Ingress's route(s). */
+export interface PolicyFragment extends Intent {
+  kind: 'BackendTrafficPolicy' | 'SecurityPolicy'
+  /** Dotted path inside spec, e.g. `timeout.http.streamIdleTimeout`. */
+  path: string
+  value: unknown
+}
+
+/** An extra object emitted beside the route (Backend, BackendTLSPolicy, ...). */
+export interface ObjectIntent extends Intent {
+  object: KubeObject
+}
+
+/** How one canary Ingress splits traffic off its primary. */
+export interface CanaryIntent extends Intent {
+  header?: {name: string; value?: string; pattern?: string}
+  cookie?: string
+  weight?: number
+  weightTotal: number
+}
+
+/** Backend replacement for every rule of the Ingress (backend-protocol HTTPS -> Backend, ...). */
+export interface BackendOverrideIntent extends Intent {
+  /** Replace the Service backendRef with this ref (same weight semantics). */
+  ref: (service: {name: string; port: number; namespace: string}) => Record<string, any> | undefined
+}
+
+export interface IngressIntents {
+  /** ssl-redirect (default from ConfigMap, true). */
+  sslRedirect: boolean
+  forceSslRedirect: boolean
+  /** This Ingress turns on host-wide regex mode (use-regex or a rewrite-target differing from the path). */
+  useRegex: boolean
+  rewriteTarget?: {target: string; from: string[]}
+  filters: FilterIntent[]
+  extensionFilters: ExtensionFilterIntent[]
+  /** Replaces the backends of every rule with a RequestRedirect filter (permanent/temporal-redirect). */
+  redirect?: FilterIntent
+  policies: PolicyFragment[]
+  objects: ObjectIntent[]
+  /** server-alias: extra hostnames for this Ingress's hosts. */
+  hostAliases?: {names: string[]; from: string[]}
+  canary?: CanaryIntent
+  backendOverride?: BackendOverrideIntent
+  /** backend-protocol GRPC/GRPCS: emit a GRPCRoute instead of an HTTPRoute. */
+  grpc?: Intent & {tls: boolean}
+}
+
+export interface IngressModel {
+  /** `namespace/name` */
+  id: string
+  ref: NamespacedName
+  object: KubeObject
+  source: SourceLocation
+  /** Position in ingress-nginx's order: creationTimestamp ascending, ties by namespace/name descending. */
+  order: number
+  className?: string
+  gateway: NamespacedName
+  annotations: Map<string, AnnotationValue>
+  /** False when ingress-nginx would not serve the Ingress at all (an invalid annotation value dropped it). */
+  served: boolean
+  isCanary: boolean
+  intents: IngressIntents
+  /** Final fidelity per full annotation key (filled by the annotation pass). */
+  fidelity: Map<string, Fidelity>
+}
+
+export type MatchKind = 'Exact' | 'Prefix'
+
+export interface ServiceBackend {
+  name: string
+  namespace: string
+  port: number
+}
+
+/** One nginx location: a host/path owned by one Ingress. */
+export interface Location {
+  host: string
+  path: string
+  /** nginx's view: ImplementationSpecific and missing pathType are Prefix. */
+  match: MatchKind
+  /** As written in the Ingress (for diagnostics). */
+  pathType: string
+  ingress: IngressModel
+  backend: ServiceBackend
+  /** True for the fallback `location /` created from spec.defaultBackend. */
+  fromDefaultBackend: boolean
+  /** Canary Ingresses attached to this location (alternative backends), first one wins as in nginx. */
+  canaries: {ingress: IngressModel; backend: ServiceBackend}[]
+}
+
+export interface HostModel {
+  /** '' = the catch-all server `_`. */
+  name: string
+  gateway: NamespacedName
+  locations: Location[]
+  /** Ingresses (ids) that turned on regex mode for the whole host. */
+  regexFrom: string[]
+  /** Ingress ids whose spec.tls lists this host. */
+  tlsFrom: string[]
+}

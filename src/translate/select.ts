@@ -1,0 +1,144 @@
+/**
+ * Which Ingresses ingress-nginx serves (class selection, store.go GetIngressClass) and in which order
+ * (store.go sortIngressSlice: creationTimestamp ascending, ties by namespace/name descending).
+ */
+import {objectRef} from './diagnostics.js'
+import type {IngressModel} from './model.js'
+import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions} from './types.js'
+
+export const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
+
+export interface ClassSelection {
+  /** Class names whose Ingresses are converted. */
+  classes: Set<string>
+  /** True when the user named the classes (then an IngressClass object is not required). */
+  explicit: boolean
+}
+
+export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions): ClassSelection {
+  if (options.ingressClasses.length > 0) return {classes: new Set(options.ingressClasses), explicit: true}
+  const classes = new Set<string>(['nginx'])
+  for (const ic of ingressClasses) {
+    if (ic.spec?.controller === NGINX_CONTROLLER) classes.add(ic.metadata.name)
+  }
+  return {classes, explicit: false}
+}
+
+/** The class an Ingress belongs to as ingress-nginx decides it: the field first, then the annotation. */
+export function ingressClassOf(ingress: KubeObject): {name?: string; via: 'field' | 'annotation' | 'none'} {
+  const field = ingress.spec?.ingressClassName
+  if (typeof field === 'string' && field !== '') return {name: field, via: 'field'}
+  const annotation = ingress.metadata.annotations?.['kubernetes.io/ingress.class']
+  if (annotation !== undefined) return {name: annotation, via: 'annotation'}
+  return {via: 'none'}
+}
+
+/** Structural checks ingress-nginx (or the API server) would have enforced; returns a reason or undefined. */
+export function invalidIngressReason(ingress: KubeObject): string | undefined {
+  const spec = ingress.spec
+  if (spec === undefined || spec === null || typeof spec !== 'object') return 'it has no spec'
+  if (spec.rules !== undefined && !Array.isArray(spec.rules)) return 'spec.rules is not a list'
+  if (!spec.defaultBackend && (!Array.isArray(spec.rules) || spec.rules.length === 0)) {
+    return 'it has neither spec.rules nor spec.defaultBackend'
+  }
+  if (spec.tls !== undefined && !Array.isArray(spec.tls)) return 'spec.tls is not a list'
+  return undefined
+}
+
+/**
+ * nginx order: oldest first; equal timestamps (1-second resolution, bulk applies) and missing ones (files)
+ * broken by namespace/name descending, as store.go does.
+ */
+export function nginxOrder(a: KubeObject, b: KubeObject): number {
+  const ta = a.metadata.creationTimestamp ?? ''
+  const tb = b.metadata.creationTimestamp ?? ''
+  if (ta !== tb) {
+    if (ta === '') return 1
+    if (tb === '') return -1
+    return Date.parse(ta) - Date.parse(tb) || (ta < tb ? -1 : 1)
+  }
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`
+  return ka < kb ? 1 : ka > kb ? -1 : 0
+}
+
+export interface SelectedIngresses {
+  ingresses: IngressModel[]
+}
+
+/** Builds the IngressModel list (selected, valid, in nginx order) and reports what was left out and why. */
+export function selectIngresses(
+  inputs: InputObject[],
+  selection: ClassSelection,
+  options: TranslateOptions,
+  diagnostics: Diagnostic[],
+): IngressModel[] {
+  const kept: InputObject[] = []
+  const skippedByClass = new Map<string, string[]>()
+  for (const input of inputs) {
+    const ing = input.object
+    const ref = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
+    const reason = invalidIngressReason(ing)
+    if (reason) {
+      diagnostics.push({
+        level: 'error',
+        code: 'invalid-ingress',
+        object: objectRef('Ingress', ref),
+        message: `Ingress ${ref.namespace}/${ref.name} is skipped: ${reason}`,
+        source: input.source,
+      })
+      continue
+    }
+    const cls = ingressClassOf(ing)
+    let selected: boolean
+    if (cls.via === 'none') selected = options.includeClassless
+    else selected = selection.classes.has(cls.name!)
+    if (!selected) {
+      const label = cls.via === 'none' ? '(no class)' : cls.name!
+      const list = skippedByClass.get(label) ?? []
+      list.push(`${ref.namespace}/${ref.name}`)
+      skippedByClass.set(label, list)
+      continue
+    }
+    kept.push(input)
+  }
+  for (const [cls, names] of [...skippedByClass.entries()].sort()) {
+    const why =
+      cls === '(no class)'
+        ? 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
+        : `class "${cls}" is not an ingress-nginx class here (use --ingress-class ${cls} to convert it)`
+    diagnostics.push({
+      level: 'info',
+      code: 'class-not-selected',
+      message: `${names.length} Ingress(es) skipped, ${why}: ${names.sort().join(', ')}`,
+    })
+  }
+  kept.sort((a, b) => nginxOrder(a.object, b.object))
+  return kept.map((input, order) => {
+    const ing = input.object
+    const ref: NamespacedName = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
+    const cls = ingressClassOf(ing)
+    return {
+      id: `${ref.namespace}/${ref.name}`,
+      ref,
+      object: ing,
+      source: input.source,
+      order,
+      className: cls.name,
+      gateway: (cls.name && options.gatewayFor[cls.name]) || options.gateway,
+      annotations: new Map(),
+      served: true,
+      isCanary: false,
+      fidelity: new Map(),
+      intents: {
+        sslRedirect: true,
+        forceSslRedirect: false,
+        useRegex: false,
+        filters: [],
+        extensionFilters: [],
+        policies: [],
+        objects: [],
+      },
+    }
+  })
+}

@@ -1,0 +1,161 @@
+/**
+ * Shared types of the pure compiler core. Nothing here does I/O.
+ */
+
+/** A Kubernetes object as read from a file or the API server (only the fields we read are typed). */
+export interface KubeObject {
+  apiVersion: string
+  kind: string
+  metadata: ObjectMeta
+  spec?: any
+  data?: Record<string, string>
+  status?: any
+  [key: string]: unknown
+}
+
+export interface ObjectMeta {
+  name: string
+  namespace?: string
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+  creationTimestamp?: string
+  uid?: string
+  [key: string]: unknown
+}
+
+/** Where an input object came from: a file and the line its document starts on, or the cluster. */
+export interface SourceLocation {
+  file?: string
+  line?: number
+  cluster?: boolean
+}
+
+export interface InputObject {
+  object: KubeObject
+  source: SourceLocation
+}
+
+/** Everything the compiler reads. Sources (files, cluster) build it; translate() only reads it. */
+export interface Snapshot {
+  objects: InputObject[]
+  /** Target capabilities discovered from a cluster (undefined: assume the defaults in TargetCapabilities). */
+  capabilities?: Partial<TargetCapabilities>
+  /** True when the input is the whole cluster (-A) or was read from files spanning several namespaces. */
+  spansCluster?: boolean
+}
+
+export type Level = 'info' | 'warning' | 'error'
+export type Fidelity = 'exact' | 'approximate' | 'manual' | 'ignored'
+
+/**
+ * A diagnostic is data. `code` is stable (reports and CI gates key on it); `object` names the input object
+ * ("Ingress team-a/web"); `annotation` the full annotation key when one is concerned.
+ */
+export interface Diagnostic {
+  level: Level
+  code: string
+  message: string
+  object?: string
+  annotation?: string
+  /** The fidelity this diagnostic implies for the annotation (or field) it is about. */
+  fidelity?: Fidelity
+  hint?: string
+  source?: SourceLocation
+}
+
+export interface NamespacedName {
+  namespace: string
+  name: string
+}
+
+/** What the target cluster serves. Defaults describe Envoy Gateway v1.9 on Gateway API v1.6 standard channel. */
+export interface TargetCapabilities {
+  /** ReferenceGrant API version to emit (v1beta1 is served by every Gateway API release; v1 from v1.5). */
+  referenceGrantVersion: 'v1' | 'v1beta1'
+  tcpRoute: boolean
+  udpRoute: boolean
+  tlsRoute: boolean
+  grpcRoute: boolean
+  backendTLSPolicy: boolean
+  envoyGateway: boolean
+  certManager: boolean
+}
+
+export const DEFAULT_CAPABILITIES: TargetCapabilities = {
+  referenceGrantVersion: 'v1beta1',
+  tcpRoute: false,
+  udpRoute: false,
+  tlsRoute: true,
+  grpcRoute: true,
+  backendTLSPolicy: true,
+  envoyGateway: true,
+  certManager: true,
+}
+
+export interface TranslateOptions {
+  /** Default shared Gateway. */
+  gateway: NamespacedName
+  /** Per ingress class Gateway (`--gateway-for CLASS=NS/NAME`). */
+  gatewayFor: Record<string, NamespacedName>
+  gatewayClass: string
+  httpListener: string
+  httpsListener: string
+  /** Label that admits a namespace to the shared Gateway's listeners. */
+  namespaceLabel: {key: string; value: string}
+  /** Ingress classes to convert; empty = IngressClasses whose controller is k8s.io/ingress-nginx, and `nginx`. */
+  ingressClasses: string[]
+  includeClassless: boolean
+  annotationPrefix: string
+  /** Emit the gateway-owner bundle: true, false, or 'auto' (when the snapshot spans the cluster). */
+  emitGateway: boolean | 'auto'
+  backendTls: 'insecure' | 'verify'
+  /** Client IP mode for the ClientTrafficPolicy; 'auto' reads the controller ConfigMap. */
+  clientIp: 'auto' | 'proxy-protocol' | 'none' | {xffHops: number}
+  /** Emit TCPRoute/UDPRoute for tcp-services/udp-services entries even if the capabilities do not say so. */
+  tcpRoutes: boolean
+  /** Translate ConfigMap route defaults into Gateway-level policies. */
+  nginxDefaults: boolean
+  /** namespace/name of the controller ConfigMap; undefined = look for the usual names. */
+  controllerConfigMap?: string
+  tcpServicesConfigMap?: string
+  udpServicesConfigMap?: string
+  /** Version stamped into generated objects. */
+  generatorVersion: string
+}
+
+export const DEFAULT_OPTIONS: TranslateOptions = {
+  gateway: {namespace: 'gateway', name: 'shared'},
+  gatewayFor: {},
+  gatewayClass: 'eg',
+  httpListener: 'http',
+  httpsListener: 'https',
+  namespaceLabel: {key: 'shared-gateway-access', value: 'true'},
+  ingressClasses: [],
+  includeClassless: false,
+  annotationPrefix: 'nginx.ingress.kubernetes.io',
+  emitGateway: 'auto',
+  backendTls: 'insecure',
+  clientIp: 'auto',
+  tcpRoutes: false,
+  nginxDefaults: false,
+  generatorVersion: '0.1.0',
+}
+
+/** Per-Ingress outcome, the raw material of `report`. */
+export interface IngressReport {
+  /** `namespace/name` */
+  ingress: string
+  source: SourceLocation
+  /** converted, canary (merged into its primary), not-served (nginx dropped it), skipped (no route emitted) */
+  status: 'converted' | 'canary' | 'not-served' | 'skipped'
+  /** Final fidelity of every ingress-nginx annotation on it, by full key. */
+  annotations: Record<string, Fidelity>
+  /** Generated objects (`Kind/name`) that came from it. */
+  objects: string[]
+}
+
+export interface TranslateResult {
+  objects: KubeObject[]
+  diagnostics: Diagnostic[]
+  ingresses: IngressReport[]
+}
