@@ -1,4 +1,4 @@
-import type {Diagnostic, Fidelity, KubeObject} from '../translate/types.js'
+import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../translate/types.js'
 import type {IngressModel} from '../translate/model.js'
 
 export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
@@ -35,6 +35,8 @@ export interface Lookup {
 export interface FamilyContext {
   ingress: IngressModel
   lookup: Lookup
+  /** The translate options (listeners, backend TLS mode, ...). */
+  options: TranslateOptions
   annotationPrefix: string
   /** True when the key (or one of its aliases) is present on the Ingress. */
   has(key: string): boolean

@@ -6,7 +6,7 @@ import {ALIASES} from '../annotations/all-keys.js'
 import {allFamilies, registry} from '../annotations/index.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
 import type {AnnotationValue, IngressModel} from './model.js'
-import type {Diagnostic, Fidelity, Level} from './types.js'
+import type {Diagnostic, Fidelity, Level, TranslateOptions} from './types.js'
 import {objectRef} from './diagnostics.js'
 
 const DEFAULT_PREFIX = 'nginx.ingress.kubernetes.io'
@@ -105,11 +105,13 @@ export function readAnnotations(ingress: IngressModel, prefix: string, diagnosti
 }
 
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
-export function applyFamilies(ingress: IngressModel, prefix: string, lookup: Lookup, diagnostics: Diagnostic[]): void {
+export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
+  const prefix = options.annotationPrefix
   const object = objectRef('Ingress', ingress.ref)
   const ctx: FamilyContext = {
     ingress,
     lookup,
+    options,
     annotationPrefix: prefix,
     has: (key) => ingress.annotations.has(key),
     value: <T>(key: string) => {

@@ -84,6 +84,10 @@ export function emitRoutes(
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
     const locations = index.byIngress.get(ingress.id) ?? []
+    if (ingress.intents.suppressRoute) {
+      consumed.add(ingress.intents.suppressRoute)
+      continue
+    }
     if (locations.length === 0) {
       diagnostics.push({
         level: 'warning',
@@ -121,6 +125,10 @@ export function emitRoutes(
       const hostCanaries = new Set<IngressModel>()
       const rules = renderRules(ingress, locs, regex, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
       if (rules.length === 0) continue
+      for (const extra of ingress.intents.extraRules) {
+        consumed.add(extra)
+        rules.push({matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs})
+      }
       for (const c of hostCanaries) canariesUsed.add(c)
       const sig = JSON.stringify([sections, rules])
       const g = groups.get(sig)
@@ -158,14 +166,23 @@ export function emitRoutes(
           }),
         }
         const hostnames = chunk.hosts.filter((h) => h !== '')
-        if (hostnames.length > 0) spec.hostnames = hostnames
+        const aliases = i === 0 && hostnames.length > 0 ? aliasesFor(ingress, index, consumed, diagnostics) : []
+        const allHosts = [...new Set([...hostnames, ...aliases])]
+        if (allHosts.length > 0) spec.hostnames = allHosts.slice(0, MAX_HOSTNAMES)
+        let kind = 'HTTPRoute'
+        if (ingress.intents.grpc) {
+          consumed.add(ingress.intents.grpc)
+          spec.rules = toGrpcRules(ingress, spec.rules, diagnostics)
+          kind = 'GRPCRoute'
+          if (spec.rules.length === 0) return
+        }
         objects.push({
           apiVersion: `${GATEWAY_GROUP}/v1`,
-          kind: 'HTTPRoute',
+          kind,
           metadata: managedMetadata(name, ingress.ref.namespace, sources, consumedKeys),
           spec,
         })
-        routeRefs.push({kind: 'HTTPRoute', name})
+        routeRefs.push({kind, name})
       })
       if (g.hosts.includes('')) {
         diagnostics.push({
@@ -204,6 +221,114 @@ export function emitRoutes(
   return {objects, routesByIngress, consumed}
 }
 
+/**
+ * server-alias names are extra server_names of the Ingress's hosts; nginx drops an alias that is itself a
+ * served host. Added to the first route of each host group.
+ */
+function aliasesFor(ingress: IngressModel, index: HostIndex, consumed: Set<Intent>, diagnostics: Diagnostic[]): string[] {
+  const a = ingress.intents.hostAliases
+  if (!a) return []
+  consumed.add(a)
+  const out: string[] = []
+  for (const name of a.names) {
+    if (index.hosts.has(name)) {
+      diagnostics.push({
+        level: 'info',
+        code: 'server-alias-is-host',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: a.from[0],
+        message: `server-alias ${name} is already a host of its own; ingress-nginx drops such aliases and so does the conversion`,
+        source: ingress.source,
+      })
+      continue
+    }
+    out.push(name)
+  }
+  return out
+}
+
+/**
+ * backend-protocol GRPC/GRPCS: gRPC paths are /package.Service/Method, so Prefix `/` routes every method,
+ * Prefix `/pkg.Svc` one service and Exact `/pkg.Svc/Method` one method. Other paths have no GRPCRoute form.
+ */
+function toGrpcRules(ingress: IngressModel, rules: any[], diagnostics: Diagnostic[]): any[] {
+  const out: any[] = []
+  for (const rule of rules) {
+    const matches: any[] = []
+    let all = false
+    for (const m of rule.matches ?? []) {
+      const p = m.path ?? {type: 'PathPrefix', value: '/'}
+      const svc = /^\/([A-Za-z_][\w.]*)\/?$/.exec(p.value)
+      const method = /^\/([A-Za-z_][\w.]*)\/([A-Za-z_]\w*)$/.exec(p.value)
+      const headers = m.headers ? {headers: m.headers} : {}
+      if (p.type === 'PathPrefix' && p.value === '/') {
+        if (m.headers) matches.push({...headers})
+        else all = true
+      } else if (p.type === 'PathPrefix' && svc) matches.push({method: {type: 'Exact', service: svc[1]}, ...headers})
+      else if (p.type === 'Exact' && method) matches.push({method: {type: 'Exact', service: method[1], method: method[2]}, ...headers})
+      else {
+        diagnostics.push({
+          level: 'warning',
+          code: 'grpc-path-untranslatable',
+          object: objectRef('Ingress', ingress.ref),
+          fidelity: 'manual',
+          message: `${p.type} ${p.value} has no GRPCRoute equivalent (gRPC matches are by service and method); that path is not emitted`,
+          hint: 'use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method',
+          source: ingress.source,
+        })
+      }
+    }
+    if (!all && matches.length === 0) continue
+    const grpcRule: any = {}
+    if (!all) grpcRule.matches = matches
+    const filters = (rule.filters ?? []).filter((f: any) => ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'ExtensionRef'].includes(f.type))
+    if (filters.length < (rule.filters ?? []).length) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'grpc-filter-dropped',
+        object: objectRef('Ingress', ingress.ref),
+        fidelity: 'manual',
+        message: `GRPCRoute rules cannot rewrite or redirect; ${(rule.filters ?? []).filter((f: any) => !filters.includes(f)).map((f: any) => f.type).join(', ')} dropped`,
+        source: ingress.source,
+      })
+    }
+    if (filters.length > 0) grpcRule.filters = filters
+    if (rule.backendRefs) grpcRule.backendRefs = rule.backendRefs
+    out.push(grpcRule)
+  }
+  return out
+}
+
+/** At most one filter of each modifier type per rule (HTTPRoute CEL): merge URLRewrite and header modifiers. */
+export function mergeFilters(filters: any[]): any[] {
+  const out: any[] = []
+  const byType = new Map<string, any>()
+  for (const f of filters) {
+    const field = {URLRewrite: 'urlRewrite', RequestHeaderModifier: 'requestHeaderModifier', ResponseHeaderModifier: 'responseHeaderModifier'}[f.type as string]
+    if (!field) {
+      out.push(f)
+      continue
+    }
+    const existing = byType.get(f.type)
+    if (!existing) {
+      const copy = {type: f.type, [field]: structuredClone(f[field])}
+      byType.set(f.type, copy)
+      out.push(copy)
+      continue
+    }
+    const target = existing[field]
+    for (const [k, v] of Object.entries(f[field] as Record<string, any>)) {
+      if (Array.isArray(v) && Array.isArray(target[k])) {
+        for (const item of v) {
+          const name = item?.name?.toLowerCase?.()
+          if (name === undefined || !target[k].some((x: any) => x?.name?.toLowerCase?.() === name)) target[k].push(item)
+        }
+      } else if (target[k] === undefined) target[k] = v
+    }
+  }
+  return out
+}
+
 function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>): string[] {
   const keys = new Set<string>()
   const i = ingress.intents
@@ -212,6 +337,8 @@ function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>)
   i.rewriteTarget?.from.forEach((k) => keys.add(k))
   i.redirect?.from.forEach((k) => keys.add(k))
   i.hostAliases?.from.forEach((k) => keys.add(k))
+  i.grpc?.from.forEach((k) => keys.add(k))
+  for (const r of i.extraRules) r.from.forEach((k) => keys.add(k))
   i.backendOverride?.from.forEach((k) => keys.add(k))
   for (const a of ingress.annotations.values()) {
     if (['use-regex', 'ssl-redirect', 'force-ssl-redirect'].includes(a.key) && a.valid) keys.add(a.fullKey)
@@ -330,6 +457,7 @@ function renderRules(
       }
       return serviceRef(b, ingress.ref.namespace, weight)
     }
+    filters.splice(0, filters.length, ...mergeFilters(filters))
     const canary = index.canaryByUpstream.get(upstreamKey(loc.backend))
     if (!canary) {
       drafts.push({matches: [{path: match}], filters, backendRefs: [ref(loc.backend)]})

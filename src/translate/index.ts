@@ -63,7 +63,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
   for (const ingress of ingresses) {
-    if (ingress.served) applyFamilies(ingress, options.annotationPrefix, lookup, diagnostics)
+    if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
   }
 
   const index = buildHosts(ingresses, services, diagnostics)
@@ -72,7 +72,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const ingress of ingresses) {
     objects.push(...emitPolicies(ingress, routes.routesByIngress.get(ingress.id) ?? [], routes.consumed, diagnostics))
     for (const o of ingress.intents.objects) {
-      if (!ingress.served || ingress.isCanary || !(routes.routesByIngress.get(ingress.id)?.length)) continue
+      const routed = (routes.routesByIngress.get(ingress.id)?.length ?? 0) > 0 || ingress.intents.suppressRoute !== undefined
+      if (!ingress.served || ingress.isCanary || !routed) continue
       routes.consumed.add(o)
       objects.push(o.object)
     }
@@ -170,7 +171,10 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
   for (const ingress of ingresses) {
     if (!ingress.served || ingress.isCanary) continue
     const i = ingress.intents
-    const all: Intent[] = [...i.filters, ...i.extensionFilters, ...i.policies, ...i.objects]
+    const all: Intent[] = [...i.filters, ...i.extensionFilters, ...i.policies, ...i.objects, ...i.extraRules]
+    if (i.hostAliases) all.push(i.hostAliases)
+    if (i.grpc) all.push(i.grpc)
+    if (i.suppressRoute) all.push(i.suppressRoute)
     if (i.redirect) all.push(i.redirect)
     if (i.rewriteTarget) all.push(i.rewriteTarget)
     if (i.backendOverride) all.push(i.backendOverride)

@@ -72,10 +72,20 @@ export interface IngressIntents {
   redirect?: FilterIntent
   policies: PolicyFragment[]
   objects: ObjectIntent[]
+  /**
+   * Extra rules added to every route of the Ingress (app-root's `Exact /` redirect, ...): the rule's matches,
+   * filters and optional backendRefs as Gateway API HTTPRoute rule fields.
+   */
+  extraRules: (Intent & {rule: {matches: any[]; filters?: any[]; backendRefs?: any[]}})[]
   /** server-alias: extra hostnames for this Ingress's hosts. */
   hostAliases?: {names: string[]; from: string[]}
   canary?: CanaryIntent
   backendOverride?: BackendOverrideIntent
+  /**
+   * ssl-passthrough: nginx ignores the Ingress's HTTP configuration; no HTTPRoute is emitted (the family emits
+   * a TLSRoute through `objects`).
+   */
+  suppressRoute?: Intent
   /** backend-protocol GRPC/GRPCS: emit a GRPCRoute instead of an HTTPRoute. */
   grpc?: Intent & {tls: boolean}
 }

@@ -136,6 +136,7 @@ export function selectIngresses(
         useRegex: false,
         filters: [],
         extensionFilters: [],
+        extraRules: [],
         policies: [],
         objects: [],
       },
