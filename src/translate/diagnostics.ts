@@ -1,3 +1,4 @@
+import {compareStrings} from '../util/hash.js'
 import type {Diagnostic, NamespacedName} from './types.js'
 
 /** "Ingress team-a/web" — how diagnostics name input objects. */
@@ -11,10 +12,10 @@ const LEVEL_ORDER = {error: 0, warning: 1, info: 2} as const
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
-      (a.object ?? '').localeCompare(b.object ?? '') ||
+      compareStrings(a.object ?? '', b.object ?? '') ||
       LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
-      a.code.localeCompare(b.code) ||
-      (a.annotation ?? '').localeCompare(b.annotation ?? '') ||
-      a.message.localeCompare(b.message),
+      compareStrings(a.code, b.code) ||
+      compareStrings(a.annotation ?? '', b.annotation ?? '') ||
+      compareStrings(a.message, b.message),
   )
 }

@@ -2,6 +2,7 @@
  * The shared Gateway side: certificate references and the ReferenceGrants they need, the `https-redirect`
  * routes on the `http` listener, the Gateway itself and the namespace labels that admit routes.
  */
+import {compareStrings} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import {normalizeHost} from './hosts.js'
@@ -74,7 +75,7 @@ export function referenceGrants(
       byNs.set(ref.namespace, list)
     }
     for (const [ns, list] of byNs) {
-      list.sort((a, b) => a.name.localeCompare(b.name))
+      list.sort((a, b) => compareStrings(a.name, b.name))
       for (let i = 0; i < list.length; i += 16) {
         const chunk = list.slice(i, i + 16)
         const base = dnsName('ingress2gw', gw.namespace, gw.name, 'tls')
@@ -96,25 +97,26 @@ export function referenceGrants(
 
 export interface RedirectPlan {
   /** Hosts whose every location redirects: one PathPrefix `/` redirect. */
-  wholeHosts: string[]
+  wholeHosts: {host: string; sources: string[]}[]
   /** Hosts where some Ingresses turned ssl-redirect off: redirect only the other locations. */
   partial: {host: string; locations: Location[]; regex: boolean}[]
-  sources: Set<string>
 }
 
 /** Which plain-HTTP requests nginx redirected to HTTPS, per Gateway. */
 export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
   const plans = new Map<string, RedirectPlan>()
-  for (const host of [...index.hosts.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     if (host.name === '' || host.tlsFrom.length === 0) continue
     const redirecting = host.locations.filter((l) => l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect)
     if (redirecting.length === 0 && host.locations.length > 0) continue
     const key = gatewayKey(host.gateway)
-    const plan = plans.get(key) ?? {wholeHosts: [], partial: [], sources: new Set<string>()}
+    const plan = plans.get(key) ?? {wholeHosts: [], partial: []}
     plans.set(key, plan)
-    for (const l of redirecting) plan.sources.add(objectRef('Ingress', l.ingress.ref))
-    if (redirecting.length === host.locations.length) plan.wholeHosts.push(host.name)
-    else plan.partial.push({host: host.name, locations: redirecting, regex: host.regexFrom.length > 0})
+    if (redirecting.length === host.locations.length) {
+      const sources = new Set(redirecting.map((l) => objectRef('Ingress', l.ingress.ref)))
+      for (const id of host.tlsFrom) sources.add(`Ingress ${id}`)
+      plan.wholeHosts.push({host: host.name, sources: [...sources]})
+    } else plan.partial.push({host: host.name, locations: redirecting, regex: host.regexFrom.length > 0})
   }
   return plans
 }
@@ -125,18 +127,18 @@ const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'htt
 export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions): KubeObject[] {
   const out: KubeObject[] = []
   const parentRefs = [{group: GATEWAY_GROUP, kind: 'Gateway', name: gw.name, namespace: gw.namespace, sectionName: options.httpListener}]
-  const sources = [...plan.sources]
   // Several Gateways may share a namespace: only the default one's route is plainly `https-redirect`.
   const base = gw.namespace === options.gateway.namespace && gw.name === options.gateway.name ? 'https-redirect' : dnsName(gw.name, 'https-redirect')
   for (let i = 0; i < plan.wholeHosts.length; i += 16) {
     const name = i === 0 ? base : dnsName(base, String(i / 16 + 1))
+    const chunk = plan.wholeHosts.slice(i, i + 16)
     out.push({
       apiVersion: `${GATEWAY_GROUP}/v1`,
       kind: 'HTTPRoute',
-      metadata: managedMetadata(name, gw.namespace, sources),
+      metadata: managedMetadata(name, gw.namespace, chunk.flatMap((h) => h.sources)),
       spec: {
         parentRefs,
-        hostnames: plan.wholeHosts.slice(i, i + 16),
+        hostnames: chunk.map((h) => h.host),
         rules: [{matches: [{path: {type: 'PathPrefix', value: '/'}}], filters: [REDIRECT_FILTER]}],
       },
     })

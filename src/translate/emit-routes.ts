@@ -2,6 +2,7 @@
  * Emits one HTTPRoute per Ingress (split per host group and before Gateway API limits), attached to the
  * shared Gateway, plus the Envoy Gateway filters and policies its intents ask for.
  */
+import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {objectRef} from './diagnostics.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
@@ -140,7 +141,7 @@ export function emitRoutes(
     const routeRefs: {kind: string; name: string}[] = []
     const groupList = [...groups.values()]
     for (const g of groupList) g.hosts.sort()
-    groupList.sort((a, b) => a.hosts[0].localeCompare(b.hosts[0]))
+    groupList.sort((a, b) => compareStrings(a.hosts[0], b.hosts[0]))
     for (const g of groupList) {
       const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
       const consumedKeys = routeAnnotationKeys(ingress, g.canaries)

@@ -2,6 +2,7 @@
  * The pure compiler core: translate(snapshot, options) -> {objects, diagnostics}. No I/O; never throws on bad
  * input (every problem becomes a diagnostic and the rest still converts).
  */
+import {compareStrings} from '../util/hash.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
@@ -93,7 +94,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
   for (const [key, gw] of usedGateways) {
     const certList = [...(certs.get(key)?.values() ?? [])].sort(
-      (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+      (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
     )
     const plan = redirects.get(key)
     if (emitBundle) {
@@ -112,7 +113,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     } else {
       const needs: string[] = []
       if (certList.length > 0) needs.push(`certificateRefs ${certList.map((c) => `${c.namespace}/${c.name}`).join(', ')}`)
-      if (plan) needs.push(`https-redirect hostnames ${[...plan.wholeHosts, ...plan.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
+      if (plan) needs.push(`https-redirect hostnames ${[...plan.wholeHosts.map((h) => h.host), ...plan.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
       if (needs.length > 0) {
         diagnostics.push({
           level: 'info',
@@ -211,8 +212,8 @@ const KIND_ORDER = (o: KubeObject) => o.kind
 export function sortObjects(objects: KubeObject[]): KubeObject[] {
   return [...objects].sort(
     (a, b) =>
-      KIND_ORDER(a).localeCompare(KIND_ORDER(b)) ||
-      (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-      a.metadata.name.localeCompare(b.metadata.name),
+      compareStrings(KIND_ORDER(a), KIND_ORDER(b)) ||
+      compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+      compareStrings(a.metadata.name, b.metadata.name),
   )
 }

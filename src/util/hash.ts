@@ -12,3 +12,8 @@ export function shortHash(input: string, length = 8): string {
   const hex = (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')
   return hex.slice(0, length)
 }
+
+/** Byte-order string comparison: deterministic on every machine and locale (localeCompare is neither fast nor stable across ICU builds). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
