@@ -12,6 +12,7 @@ import {
   type NamespacedName,
   type Snapshot,
   type TranslateOptions,
+  type TranslateResult,
 } from '../translate/types.js'
 
 function parseNamespacedName(value: string, flag: string): NamespacedName {
@@ -131,6 +132,23 @@ export abstract class BaseCommand extends Command {
     }
   }
 
+  /** Read and translate without printing diagnostics (report renders them itself). */
+  protected async compileQuiet(flags: Record<string, any>): Promise<{result: TranslateResult; inputDiagnostics: Diagnostic[]}> {
+    let input: Awaited<ReturnType<BaseCommand['readInput']>>
+    let options: Partial<TranslateOptions>
+    try {
+      options = this.translateOptions(flags)
+      input = await this.readInput(flags)
+    } catch (error) {
+      this.error((error as Error).message, {exit: 2})
+    }
+    if (input.readNothing) {
+      process.stderr.write(renderDiagnostics(input.diagnostics, this.painter(flags)))
+      this.exit(2)
+    }
+    return {result: translate(input.snapshot, options), inputDiagnostics: input.diagnostics}
+  }
+
   /** Read, translate, print diagnostics to stderr. Exit status 2 only when nothing could be read. */
   protected async compile(flags: Record<string, any>): Promise<{objects: KubeObject[]; diagnostics: Diagnostic[]}> {
     let input: Awaited<ReturnType<BaseCommand['readInput']>>
@@ -157,6 +175,9 @@ export abstract class BaseCommand extends Command {
         warnings: diagnostics.filter((d) => d.level === 'warning').length,
       }),
     )
+    if (result.checklist.length > 0) {
+      process.stderr.write(`gateway owner checklist:\n${result.checklist.map((c) => `  [ ] ${c}\n`).join('')}`)
+    }
     if (input.readNothing) this.exit(2)
     return {objects: result.objects, diagnostics}
   }

@@ -15,6 +15,7 @@ import {
   referenceGrants,
   sharedGateway,
 } from './emit-gateway.js'
+import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {emitPolicies} from './emit-policies.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts} from './hosts.js'
@@ -38,6 +39,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const capabilities = {...DEFAULT_CAPABILITIES, ...snapshot.capabilities}
   const diagnostics: Diagnostic[] = []
   const objects: KubeObject[] = []
+  const checklist: string[] = []
 
   const byKind = new Map<string, typeof snapshot.objects>()
   for (const input of snapshot.objects) {
@@ -84,11 +86,18 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const gateways = new Map<string, NamespacedName>()
   gateways.set(gatewayKey(options.gateway), options.gateway)
   for (const i of ingresses) gateways.set(gatewayKey(i.gateway), i.gateway)
-  const certs = collectCertificateRefs(ingresses, () => false, diagnostics)
-  objects.push(...referenceGrants(certs, gateways, capabilities))
-  const redirects = planRedirects(index)
   const emitBundle = options.emitGateway === true || (options.emitGateway === 'auto' && snapshot.spansCluster === true)
-  const routeNamespaces = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.namespace!))
+  const certPlans = planCertificates(ingresses, diagnostics)
+  const certs = collectCertificateRefs(ingresses, (i) => certPlans.ingresses.has(i.id), diagnostics)
+  objects.push(...referenceGrants(certs, gateways, capabilities))
+  addPlannedSecrets(certs, certPlans)
+  const redirects = planRedirects(index)
+  const stream = streamParts(kindObjects('ConfigMap'), services, capabilities, options, diagnostics, checklist)
+  objects.push(...stream.objects)
+  const routeNamespaces = new Set(
+    // TCP/UDP listeners admit their Service's namespace by name; only HTTP-level routes need the label.
+    objects.filter((o) => ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(o.kind) && o.metadata.namespace).map((o) => o.metadata.namespace!),
+  )
   const servedGateways = new Set(ingresses.filter((i) => i.served && !i.isCanary).map((i) => gatewayKey(i.gateway)))
   if (servedGateways.size === 0) servedGateways.add(gatewayKey(options.gateway))
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
@@ -97,9 +106,10 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
     )
     const plan = redirects.get(key)
+    const listeners = key === gatewayKey(options.gateway) ? stream.listeners : []
     if (emitBundle) {
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
-      objects.push(sharedGateway(gw, certList, [], options, sources))
+      objects.push(sharedGateway(gw, certList, listeners, options, sources))
       if (plan) objects.push(...redirectRoutes(gw, plan, options))
       if (certList.length === 0 && plan) {
         diagnostics.push({
@@ -113,8 +123,10 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     } else {
       const needs: string[] = []
       if (certList.length > 0) needs.push(`certificateRefs ${certList.map((c) => `${c.namespace}/${c.name}`).join(', ')}`)
+      if (listeners.length > 0) needs.push(`listeners ${listeners.map((l) => `${l.name} (${l.protocol} ${l.port})`).join(', ')}`)
       if (plan) needs.push(`https-redirect hostnames ${[...plan.wholeHosts.map((h) => h.host), ...plan.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
       if (needs.length > 0) {
+        checklist.push(`add to ${key}: ${needs.join('; ')}`)
         diagnostics.push({
           level: 'info',
           code: 'gateway-owner-needs',
@@ -125,10 +137,22 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       }
     }
   }
+  const plannedCertificates = certPlans.plans.map((p) => p.plan.certificate)
+  if (emitBundle) objects.push(...plannedCertificates)
+  else {
+    for (const c of plannedCertificates) {
+      checklist.push(`issue Certificate ${c.metadata.namespace}/${c.metadata.name} (${(c.spec?.dnsNames ?? []).join(', ')}) in the gateway namespace (rerun with --emit-gateway to generate it)`)
+    }
+  }
+  const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...selection.classes], options, diagnostics)
+  if (emitBundle) objects.push(...issuers)
+  const ctpGateways = usedGateways.map(([key, gateway]) => ({gateway, hasHttps: (certs.get(key)?.size ?? 0) > 0}))
+  objects.push(...clientTrafficObjects(kindObjects('ConfigMap'), ctpGateways, emitBundle, options, diagnostics, checklist))
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
     for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))
   } else if (routeNamespaces.size > 0) {
+    checklist.push(`label namespaces ${[...routeNamespaces].sort().join(', ')} with ${options.namespaceLabel.key}=${options.namespaceLabel.value}`)
     diagnostics.push({
       level: 'info',
       code: 'namespace-label-needed',
@@ -141,7 +165,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(objects)
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted)}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)]}
 }
 
 function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): IngressReport[] {

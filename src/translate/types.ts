@@ -158,4 +158,6 @@ export interface TranslateResult {
   objects: KubeObject[]
   diagnostics: Diagnostic[]
   ingresses: IngressReport[]
+  /** What the gateway owner must do by hand (listeners, certificates, labels, entries that need a person). */
+  checklist: string[]
 }

@@ -1,0 +1,568 @@
+/**
+ * Ingress cert-manager annotations (what cert-manager's ingress-shim reads) -> Certificates in the gateway
+ * namespace. The shim created one Certificate per `spec.tls` entry, named after the Secret, in the Ingress's
+ * namespace; certificates now terminate on the shared Gateway, so the Certificate and the Secret it issues live in
+ * the gateway namespace, named `<ingress-namespace>-<secretName>` so that two namespaces using the same Secret name
+ * get two Certificates.
+ */
+import {shortHash} from '../../util/hash.js'
+import {dnsName} from '../names.js'
+import {managedMetadata} from '../provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
+import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, parseGoInt, refOf} from './common.js'
+
+export interface CertificatePlan {
+  certificate: KubeObject
+  /** The Secret the Certificate issues (gateway namespace): what the https listener lists. */
+  secretRef: {namespace: string; name: string}
+  hosts: string[]
+  /**
+   * The issuer as the Ingress named it. `namespace` is set for a namespaced issuer (it lives in the Ingress's
+   * namespace): the caller asks rewriteIssuers to copy it into the gateway namespace (`gatewayNamespaceNeeds`).
+   */
+  issuer: {kind: string; name: string; group: string; namespace?: string}
+}
+
+export interface CertificateContext {
+  gateway: NamespacedName
+  /** Certificate names already used in the gateway namespace; names used here are added. */
+  takenNames: Set<string>
+}
+
+const CM = 'cert-manager.io/'
+const A = {
+  clusterIssuer: `${CM}cluster-issuer`,
+  issuer: `${CM}issuer`,
+  issuerKind: `${CM}issuer-kind`,
+  issuerGroup: `${CM}issuer-group`,
+  tlsAcme: 'kubernetes.io/tls-acme',
+  commonName: `${CM}common-name`,
+  duration: `${CM}duration`,
+  renewBefore: `${CM}renew-before`,
+  renewBeforePercentage: `${CM}renew-before-percentage`,
+  usages: `${CM}usages`,
+  privateKeyAlgorithm: `${CM}private-key-algorithm`,
+  privateKeyEncoding: `${CM}private-key-encoding`,
+  privateKeySize: `${CM}private-key-size`,
+  privateKeyRotationPolicy: `${CM}private-key-rotation-policy`,
+  revisionHistoryLimit: `${CM}revision-history-limit`,
+  emailSans: `${CM}email-sans`,
+  subjectSerialNumber: `${CM}subject-serialnumber`,
+  secretTemplate: `${CM}secret-template`,
+} as const
+
+/** cert-manager.io/subject-* annotations (CSV with quoting) -> spec.subject fields. */
+const SUBJECT_LISTS: [string, string][] = [
+  [`${CM}subject-organizations`, 'organizations'],
+  [`${CM}subject-organizationalunits`, 'organizationalUnits'],
+  [`${CM}subject-countries`, 'countries'],
+  [`${CM}subject-provinces`, 'provinces'],
+  [`${CM}subject-localities`, 'localities'],
+  [`${CM}subject-postalcodes`, 'postalCodes'],
+  [`${CM}subject-streetaddresses`, 'streetAddresses'],
+]
+
+/** Annotations cert-manager's ACME solver reads on an Ingress; the gatewayHTTPRoute solver has no use for them. */
+const SOLVER_ANNOTATIONS = [
+  'acme.cert-manager.io/http01-edit-in-place',
+  'acme.cert-manager.io/http01-ingress-class',
+  'acme.cert-manager.io/http01-ingress-ingressclassname',
+]
+
+/** Certificate spec.usages enum (cert-manager v1.21 CRD). */
+const USAGES = new Set([
+  'signing', 'digital signature', 'content commitment', 'key encipherment', 'key agreement', 'data encipherment',
+  'cert sign', 'crl sign', 'encipher only', 'decipher only', 'any', 'server auth', 'client auth', 'code signing',
+  'email protection', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'timestamping', 'ocsp signing',
+  'microsoft sgc', 'netscape sgc',
+])
+
+const KNOWN = new Set<string>([...Object.values(A), ...SUBJECT_LISTS.map(([k]) => k)])
+
+export function certificatesForIngress(ingress: KubeObject, ctx: CertificateContext): {plans: CertificatePlan[]; diagnostics: Diagnostic[]} {
+  const plans: CertificatePlan[] = []
+  const diagnostics: Diagnostic[] = []
+  if (!isObject(ingress) || !isObject(ingress.metadata)) return {plans, diagnostics}
+  const ref = refOf(ingress)
+  const ns = typeof ingress.metadata.namespace === 'string' && ingress.metadata.namespace !== '' ? ingress.metadata.namespace : 'default'
+  const ingName = typeof ingress.metadata.name === 'string' ? ingress.metadata.name : ''
+  const ann: Record<string, string> = {}
+  if (isObject(ingress.metadata.annotations)) {
+    for (const [k, v] of Object.entries(ingress.metadata.annotations)) if (typeof v === 'string') ann[k] = v
+  }
+  const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(ann, k)
+  const warnInvalid = (key: string, why: string): void => {
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'certmanager-annotation-invalid',
+        object: ref,
+        annotation: key,
+        fidelity: 'ignored',
+        message: `${key}: "${ann[key]}" ${why}; cert-manager's ingress-shim rejected this value and issued no Certificate for the Ingress, here the field is left out of the Certificate`,
+        hint: `fix or remove ${key} on ${ref}`,
+      }),
+    )
+  }
+
+  // Solver annotations: informational whatever the trigger.
+  for (const key of SOLVER_ANNOTATIONS) {
+    if (!has(key)) continue
+    diagnostics.push(
+      diag({
+        level: 'info',
+        code: 'certmanager-solver-annotation',
+        object: ref,
+        annotation: key,
+        fidelity: 'ignored',
+        message: `${key}: "${ann[key]}" steered cert-manager's http01.ingress solver; it has no effect under the Gateway API: challenges are answered by the Issuer's http01.gatewayHTTPRoute solver on the shared Gateway`,
+      }),
+    )
+  }
+
+  const clusterIssuer = has(A.clusterIssuer) ? ann[A.clusterIssuer] : undefined
+  const issuerName = has(A.issuer) ? ann[A.issuer] : undefined
+  const tlsAcme = ann[A.tlsAcme] === 'true'
+  if (clusterIssuer === undefined && issuerName === undefined && !tlsAcme) return {plans, diagnostics}
+
+  // Issuer selection, with the shim's own conflict rules (issuerForIngressLike).
+  const conflicts: string[] = []
+  if (clusterIssuer !== undefined && issuerName !== undefined) conflicts.push(`both ${A.issuer} and ${A.clusterIssuer} are set`)
+  if (clusterIssuer !== undefined && has(A.issuerKind)) conflicts.push(`both ${A.clusterIssuer} and ${A.issuerKind} are set`)
+  if (clusterIssuer !== undefined && has(A.issuerGroup)) conflicts.push(`both ${A.clusterIssuer} and ${A.issuerGroup} are set`)
+  if (conflicts.length > 0) {
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'certmanager-issuer-conflict',
+        object: ref,
+        annotation: clusterIssuer !== undefined ? A.clusterIssuer : A.issuer,
+        fidelity: 'manual',
+        message: `${ref}: ${conflicts.join('; ')}: cert-manager's ingress-shim refuses such an Ingress, so no Certificate was issued and none is generated`,
+        hint: `keep either ${A.clusterIssuer} or ${A.issuer} (+ ${A.issuerKind}/${A.issuerGroup}) and rerun`,
+      }),
+    )
+    return {plans, diagnostics}
+  }
+
+  let issuer: CertificatePlan['issuer']
+  let trigger: string
+  if (clusterIssuer !== undefined || issuerName !== undefined) {
+    trigger = clusterIssuer !== undefined ? A.clusterIssuer : A.issuer
+    const name = (clusterIssuer ?? issuerName ?? '').trim()
+    if (name === '') {
+      warnInvalid(trigger, 'is empty (no issuer name)')
+      return {plans, diagnostics}
+    }
+    if (clusterIssuer !== undefined) {
+      issuer = {kind: 'ClusterIssuer', name, group: CERT_MANAGER_GROUP}
+    } else {
+      const kind = has(A.issuerKind) && ann[A.issuerKind].trim() !== '' ? ann[A.issuerKind].trim() : 'Issuer'
+      const group = has(A.issuerGroup) && ann[A.issuerGroup].trim() !== '' ? ann[A.issuerGroup].trim() : CERT_MANAGER_GROUP
+      const clusterScoped = group === CERT_MANAGER_GROUP ? kind === 'ClusterIssuer' : /^Cluster/.test(kind)
+      issuer = {kind, name, group}
+      if (!clusterScoped) issuer.namespace = ns
+      if (group !== CERT_MANAGER_GROUP) {
+        diagnostics.push(
+          diag({
+            level: 'info',
+            code: 'certmanager-external-issuer',
+            object: ref,
+            annotation: A.issuerGroup,
+            fidelity: 'manual',
+            message: `${ref} uses the external issuer ${kind}.${group} "${name}"${clusterScoped ? ' (cluster-scoped, judged from its kind)' : ` (assumed namespace-scoped in ${ns})`}; this tool cannot copy external issuers`,
+            hint: clusterScoped
+              ? `check that ${kind} ${name} is cluster-scoped`
+              : `create ${kind}.${group} "${issuerCopyName(ctx.gateway, ns, name)}" in ${ctx.gateway.namespace} with the same configuration: the Certificates there reference it`,
+          }),
+        )
+      }
+    }
+    if (tlsAcme) {
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'certmanager-tls-acme-redundant',
+          object: ref,
+          annotation: A.tlsAcme,
+          fidelity: 'exact',
+          message: `${A.tlsAcme}: "true" only selects cert-manager's default issuer when no issuer annotation is set; ${trigger} wins`,
+        }),
+      )
+    }
+  } else {
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'certmanager-tls-acme',
+        object: ref,
+        annotation: A.tlsAcme,
+        fidelity: 'manual',
+        message: `${A.tlsAcme}: "true" makes cert-manager issue with its default issuer (controller flags --default-issuer-name/--default-issuer-kind/--default-issuer-group, Helm ingressShim.defaultIssuerName/Kind/Group), which this tool cannot see: no Certificate is generated for ${ref}`,
+        hint: `find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), then replace ${A.tlsAcme} with ${A.clusterIssuer}: <name> (or ${A.issuer}: <name> for a namespaced Issuer) on ${ref} and rerun`,
+      }),
+    )
+    return {plans, diagnostics}
+  }
+
+  // Tuning annotations -> spec fields (validated like the shim and the cert-manager webhook).
+  const consumed: string[] = [trigger]
+  if (has(A.issuerKind)) consumed.push(A.issuerKind)
+  if (has(A.issuerGroup)) consumed.push(A.issuerGroup)
+  const extra = tuningFields(ann, has, warnInvalid, consumed)
+
+  for (const key of Object.keys(ann).sort()) {
+    if (!key.startsWith(CM) || KNOWN.has(key)) continue
+    diagnostics.push(
+      diag({
+        level: 'info',
+        code: 'certmanager-annotation-ignored',
+        object: ref,
+        annotation: key,
+        fidelity: 'ignored',
+        message: `${key}: "${ann[key]}" is not read by cert-manager's ingress-shim; it is not carried over`,
+      }),
+    )
+  }
+
+  // One Certificate per distinct secretName of the Ingress (entries sharing a Secret are merged).
+  const tls: unknown[] = Array.isArray(ingress.spec?.tls) ? ingress.spec.tls : []
+  const bySecret = new Map<string, Set<string>>()
+  tls.forEach((entry, i) => {
+    const secretName = isObject(entry) && typeof entry.secretName === 'string' ? entry.secretName.trim() : ''
+    const hosts = isObject(entry) && Array.isArray(entry.hosts) ? entry.hosts.filter((h: unknown): h is string => typeof h === 'string' && h.trim() !== '') : []
+    if (secretName === '') {
+      diagnostics.push(
+        diag({
+          level: 'warning',
+          code: 'certificate-tls-no-secret',
+          object: ref,
+          annotation: trigger,
+          fidelity: 'manual',
+          message: `spec.tls[${i}] (${hosts.join(', ') || 'no hosts'}) has no secretName: cert-manager issued nothing for it (ingress-nginx used its default certificate); no Certificate is generated`,
+          hint: `add a secretName to spec.tls[${i}] of ${ref} and rerun`,
+        }),
+      )
+      return
+    }
+    if (hosts.length === 0) {
+      diagnostics.push(
+        diag({
+          level: 'warning',
+          code: 'certificate-tls-no-hosts',
+          object: ref,
+          annotation: trigger,
+          fidelity: 'manual',
+          message: `spec.tls[${i}] (secret ${secretName}) lists no hosts: cert-manager cannot request a certificate without DNS names; no Certificate is generated for it`,
+          hint: `list the hosts in spec.tls[${i}].hosts of ${ref} and rerun`,
+        }),
+      )
+      return
+    }
+    const set = bySecret.get(secretName) ?? new Set<string>()
+    for (const h of hosts) set.add(h.trim().toLowerCase())
+    bySecret.set(secretName, set)
+  })
+
+  if (bySecret.size === 0 && tls.length === 0) {
+    diagnostics.push(
+      diag({
+        level: 'info',
+        code: 'certificate-no-tls',
+        object: ref,
+        annotation: trigger,
+        fidelity: 'ignored',
+        message: `${trigger} is set but ${ref} has no spec.tls: cert-manager issued no Certificate for it, and none is generated`,
+      }),
+    )
+  }
+
+  const issuerRef: Record<string, string> = {
+    name: issuer.namespace !== undefined ? issuerCopyName(ctx.gateway, issuer.namespace, issuer.name) : issuer.name,
+    kind: issuer.kind,
+    group: issuer.group,
+  }
+  for (const secretName of [...bySecret.keys()].sort()) {
+    const hosts = [...bySecret.get(secretName)!].sort()
+    const base = dnsName(ns, secretName)
+    let name = base
+    if (ctx.takenNames.has(name)) {
+      name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}`))
+      for (let n = 2; ctx.takenNames.has(name); n++) name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}/${n}`))
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'certificate-name-taken',
+          object: ref,
+          annotation: trigger,
+          message: `Certificate name ${base} is already used in ${ctx.gateway.namespace} (another Ingress with Secret ${secretName} in ${ns}, or a name that collides after shortening): this one is ${name} and issues its own Secret ${name}`,
+        }),
+      )
+    }
+    ctx.takenNames.add(name)
+    const spec: Record<string, any> = {secretName: name, issuerRef: {...issuerRef}, dnsNames: hosts, ...extra}
+    const certificate: KubeObject = {
+      apiVersion: CERT_MANAGER_API_VERSION,
+      kind: 'Certificate',
+      metadata: managedMetadata(name, ctx.gateway.namespace, [ref], consumed),
+      spec,
+    }
+    plans.push({certificate, secretRef: {namespace: ctx.gateway.namespace, name}, hosts, issuer: {...issuer}})
+  }
+
+  if (plans.length > 0) {
+    diagnostics.push(
+      diag({
+        level: 'info',
+        code: 'certmanager-certificate',
+        object: ref,
+        annotation: trigger,
+        fidelity: 'exact',
+        message:
+          `${trigger}: "${issuer.name}" -> Certificate${plans.length > 1 ? 's' : ''} ${plans.map((p) => p.secretRef.name).join(', ')} in ${ctx.gateway.namespace} ` +
+          `(issuerRef ${issuerRef.kind} ${issuerRef.name}); cert-manager issues new certificates into Secrets of the same names there, the Secrets in ${ns} are left alone`,
+        hint:
+          issuer.namespace !== undefined && issuer.namespace !== ctx.gateway.namespace
+            ? `the namespaced ${issuer.kind} ${issuer.namespace}/${issuer.name} must exist in ${ctx.gateway.namespace} as ${issuerRef.name} (generated with the Issuers when it is in the input)`
+            : undefined,
+      }),
+    )
+  }
+  return {plans, diagnostics}
+}
+
+/** spec fields from the tuning annotations; invalid values are reported and left out. */
+function tuningFields(
+  ann: Record<string, string>,
+  has: (k: string) => boolean,
+  warnInvalid: (key: string, why: string) => void,
+  consumed: string[],
+): Record<string, any> {
+  const spec: Record<string, any> = {}
+  const take = (key: string): string | undefined => {
+    if (!has(key)) return undefined
+    return ann[key]
+  }
+  const ok = (key: string): void => {
+    consumed.push(key)
+  }
+
+  const cn = take(A.commonName)
+  if (cn !== undefined) {
+    if (cn.length > 64) warnInvalid(A.commonName, 'is longer than 64 characters (an X.509 common name cannot be)')
+    else if (cn !== '') {
+      spec.commonName = cn
+      ok(A.commonName)
+    } else warnInvalid(A.commonName, 'is empty')
+  }
+
+  let durationSeconds: number | undefined
+  const duration = take(A.duration)
+  if (duration !== undefined) {
+    const s = goDurationSeconds(duration)
+    if (s === undefined) warnInvalid(A.duration, 'is not a Go duration (e.g. 2160h)')
+    else if (s < 3600) warnInvalid(A.duration, 'is shorter than the 1h minimum cert-manager accepts')
+    else {
+      spec.duration = duration.trim()
+      durationSeconds = s
+      ok(A.duration)
+    }
+  }
+
+  const renewBefore = take(A.renewBefore)
+  if (renewBefore !== undefined) {
+    const s = goDurationSeconds(renewBefore)
+    if (s === undefined) warnInvalid(A.renewBefore, 'is not a Go duration (e.g. 360h)')
+    else if (s < 300) warnInvalid(A.renewBefore, 'is shorter than the 5m minimum cert-manager accepts')
+    else if (durationSeconds !== undefined && s >= durationSeconds) warnInvalid(A.renewBefore, `is not shorter than ${A.duration} (${spec.duration})`)
+    else {
+      spec.renewBefore = renewBefore.trim()
+      ok(A.renewBefore)
+    }
+  }
+
+  const pct = take(A.renewBeforePercentage)
+  if (pct !== undefined) {
+    const n = parseGoInt(pct)
+    if (n === undefined || n <= 0 || n >= 100) warnInvalid(A.renewBeforePercentage, 'is not an integer between 1 and 99')
+    else if (spec.renewBefore !== undefined) warnInvalid(A.renewBeforePercentage, `cannot be combined with ${A.renewBefore} (the Certificate accepts only one)`)
+    else {
+      spec.renewBeforePercentage = n
+      ok(A.renewBeforePercentage)
+    }
+  }
+
+  const usages = take(A.usages)
+  if (usages !== undefined) {
+    const list = usages.split(',').map((u) => u.trim())
+    const bad = list.filter((u) => !USAGES.has(u))
+    if (bad.length > 0) warnInvalid(A.usages, `contains unknown key usages (${bad.map((b) => `"${b}"`).join(', ')})`)
+    else {
+      spec.usages = [...new Set(list)]
+      ok(A.usages)
+    }
+  }
+
+  const privateKey: Record<string, any> = {}
+  const alg = take(A.privateKeyAlgorithm)
+  if (alg !== undefined) {
+    if (['RSA', 'ECDSA', 'Ed25519'].includes(alg)) {
+      privateKey.algorithm = alg
+      ok(A.privateKeyAlgorithm)
+    } else warnInvalid(A.privateKeyAlgorithm, 'is not one of RSA, ECDSA, Ed25519')
+  }
+  const enc = take(A.privateKeyEncoding)
+  if (enc !== undefined) {
+    if (['PKCS1', 'PKCS8'].includes(enc)) {
+      privateKey.encoding = enc
+      ok(A.privateKeyEncoding)
+    } else warnInvalid(A.privateKeyEncoding, 'is not one of PKCS1, PKCS8')
+  }
+  const size = take(A.privateKeySize)
+  if (size !== undefined) {
+    const n = parseGoInt(size)
+    const algorithm = privateKey.algorithm ?? 'RSA'
+    if (n === undefined) warnInvalid(A.privateKeySize, 'is not an integer')
+    else if (algorithm === 'RSA' && (n < 2048 || n > 8192)) warnInvalid(A.privateKeySize, 'is not a valid RSA key size (2048 to 8192)')
+    else if (algorithm === 'ECDSA' && ![256, 384, 521].includes(n)) warnInvalid(A.privateKeySize, 'is not a valid ECDSA key size (256, 384, 521)')
+    else {
+      privateKey.size = n
+      ok(A.privateKeySize)
+    }
+  }
+  const rotation = take(A.privateKeyRotationPolicy)
+  if (rotation !== undefined) {
+    if (['Never', 'Always'].includes(rotation)) {
+      privateKey.rotationPolicy = rotation
+      ok(A.privateKeyRotationPolicy)
+    } else warnInvalid(A.privateKeyRotationPolicy, 'is not one of Never, Always')
+  }
+  if (Object.keys(privateKey).length > 0) spec.privateKey = privateKey
+
+  const rhl = take(A.revisionHistoryLimit)
+  if (rhl !== undefined) {
+    const n = parseGoInt(rhl)
+    if (n === undefined || n < 1 || n > 2147483647) warnInvalid(A.revisionHistoryLimit, 'is not a positive integer')
+    else {
+      spec.revisionHistoryLimit = n
+      ok(A.revisionHistoryLimit)
+    }
+  }
+
+  const emails = take(A.emailSans)
+  if (emails !== undefined) {
+    const list = emails.split(',').map((e) => e.trim()).filter((e) => e !== '')
+    if (list.length === 0) warnInvalid(A.emailSans, 'lists no addresses')
+    else {
+      spec.emailAddresses = list
+      ok(A.emailSans)
+    }
+  }
+
+  const subject: Record<string, any> = {}
+  for (const [key, field] of SUBJECT_LISTS) {
+    const v = take(key)
+    if (v === undefined) continue
+    const list = splitCsv(v)
+    if (list === undefined) warnInvalid(key, 'is not a valid comma-separated list (check the quoting)')
+    else {
+      subject[field] = list
+      ok(key)
+    }
+  }
+  const serial = take(A.subjectSerialNumber)
+  if (serial !== undefined) {
+    subject.serialNumber = serial
+    ok(A.subjectSerialNumber)
+  }
+  if (Object.keys(subject).length > 0) spec.subject = subject
+
+  const tmpl = take(A.secretTemplate)
+  if (tmpl !== undefined) {
+    const parsed = parseSecretTemplate(tmpl)
+    if (typeof parsed === 'string') warnInvalid(A.secretTemplate, parsed)
+    else if (parsed) {
+      spec.secretTemplate = parsed
+      ok(A.secretTemplate)
+    } else ok(A.secretTemplate)
+  }
+  return spec
+}
+
+const GO_DURATION = /^(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/
+const UNIT_SECONDS: Record<string, number> = {ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600}
+
+/** Go time.ParseDuration (non-negative), in seconds; undefined when invalid. */
+export function goDurationSeconds(value: string): number | undefined {
+  let rest = value.trim()
+  if (rest === '0') return 0
+  if (rest.startsWith('+')) rest = rest.slice(1)
+  if (rest === '' || rest.startsWith('-')) return undefined
+  let total = 0
+  while (rest !== '') {
+    const m = GO_DURATION.exec(rest)
+    if (!m) return undefined
+    total += Number.parseFloat(m[1]) * UNIT_SECONDS[m[3]]
+    rest = rest.slice(m[0].length)
+  }
+  return total
+}
+
+/** cert-manager SplitWithEscapeCSV: one CSV record (fields may be double-quoted, "" escapes a quote). */
+function splitCsv(value: string): string[] | undefined {
+  const out: string[] = []
+  let i = 0
+  const s = value
+  while (i <= s.length) {
+    if (s[i] === '"') {
+      let field = ''
+      i++
+      for (;;) {
+        if (i >= s.length) return undefined
+        if (s[i] === '"') {
+          if (s[i + 1] === '"') {
+            field += '"'
+            i += 2
+            continue
+          }
+          i++
+          break
+        }
+        field += s[i++]
+      }
+      if (i < s.length && s[i] !== ',') return undefined
+      out.push(field)
+      i++
+    } else {
+      const next = s.indexOf(',', i)
+      const field = next === -1 ? s.slice(i) : s.slice(i, next)
+      if (field.includes('"')) return undefined
+      out.push(field)
+      if (next === -1) break
+      i = next + 1
+    }
+  }
+  return out
+}
+
+/** cert-manager.io/secret-template: JSON {annotations?, labels?}, no unknown fields, no cert-manager.io/ annotations. */
+function parseSecretTemplate(value: string): {annotations?: Record<string, string>; labels?: Record<string, string>} | undefined | string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    return 'is not valid JSON'
+  }
+  if (!isObject(parsed)) return 'is not a JSON object'
+  const unknown = Object.keys(parsed).filter((k) => k !== 'annotations' && k !== 'labels')
+  if (unknown.length > 0) return `has unknown fields (${unknown.join(', ')})`
+  const out: {annotations?: Record<string, string>; labels?: Record<string, string>} = {}
+  for (const field of ['annotations', 'labels'] as const) {
+    const v = parsed[field]
+    if (v === undefined || v === null) continue
+    if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string')) return `has a non-string map in ${field}`
+    if (field === 'annotations' && Object.keys(v).some((k) => k.startsWith(CM))) return 'sets cert-manager.io/ annotations, which cert-manager forbids there'
+    if (Object.keys(v).length > 0) out[field] = {...(v as Record<string, string>)}
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}

@@ -1,0 +1,239 @@
+/**
+ * cert-manager Issuers / ClusterIssuers: ACME HTTP-01 solvers that created Ingresses for ingress-nginx
+ * (`http01.ingress`) become `http01.gatewayHTTPRoute` solvers attached to the shared Gateway's HTTP listener.
+ * Every other solver (DNS-01, other ingress classes) and every solver `selector` is kept as it is.
+ *
+ * Namespaced Issuers that Certificates in the gateway namespace need are also copied there (named
+ * `issuerCopyName(...)`, which certificates.ts uses in `issuerRef`), because a namespaced Issuer only serves
+ * Certificates in its own namespace.
+ */
+import {MANAGED_BY, SOURCE_ANNOTATION} from '../provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
+import {cloneJson, diag, gatewayParentRef, isObject, issuerCopyName, refOf} from './common.js'
+
+export interface IssuerRewriteContext {
+  gateway: NamespacedName
+  httpListener: string
+  /** Ingress classes served by ingress-nginx (empty: `nginx`). */
+  nginxClasses: string[]
+  /** Namespaced Issuers ('ns/name') that Certificates in the gateway namespace reference. */
+  gatewayNamespaceNeeds: Set<string>
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+
+export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext): {objects: KubeObject[]; diagnostics: Diagnostic[]} {
+  const objects: KubeObject[] = []
+  const diagnostics: Diagnostic[] = []
+  const classes = ctx.nginxClasses.length > 0 ? ctx.nginxClasses : ['nginx']
+  const seen = new Set<string>()
+
+  const list = (Array.isArray(issuers) ? issuers : [])
+    .filter((o) => isObject(o) && (o.kind === 'Issuer' || o.kind === 'ClusterIssuer'))
+    .sort((a, b) => refOf(a).localeCompare(refOf(b)))
+
+  for (const issuer of list) {
+    const ref = refOf(issuer)
+    const name = issuer.metadata?.name
+    const namespaced = issuer.kind === 'Issuer'
+    const namespace = namespaced ? issuer.metadata?.namespace : undefined
+    if (typeof name !== 'string' || name === '' || (namespaced && (typeof namespace !== 'string' || namespace === ''))) {
+      diagnostics.push(diag({level: 'warning', code: 'issuer-invalid', object: ref, message: `${ref} has no name${namespaced ? ' or namespace' : ''}; it was skipped`}))
+      continue
+    }
+    if (namespaced) seen.add(`${namespace}/${name}`)
+
+    const rewrite = rewriteSpec(issuer.spec, classes, ctx, ref)
+    diagnostics.push(...rewrite.diagnostics)
+
+    if (rewrite.changed.length > 0) {
+      objects.push(userObject(issuer, rewrite.spec, name, namespace, ref, diagnostics))
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'issuer-rewritten',
+          object: ref,
+          fidelity: 'exact',
+          message:
+            `${ref}: ACME HTTP-01 solver${rewrite.changed.length > 1 ? 's' : ''} ${rewrite.changed.join(', ')} used http01.ingress (ingress-nginx); ` +
+            `now http01.gatewayHTTPRoute on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} listener "${ctx.httpListener}", so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress`,
+          hint:
+            'cert-manager must run with --enable-gateway-api (Helm: config.enableGatewayAPI: true); the challenge HTTPRoute is created in the ' +
+            "Certificate's namespace, which the listener's allowedRoutes must admit. HTTP-01 through the Gateway only succeeds once DNS for the hosts " +
+            'points at the Gateway: apply this Issuer at cutover, and until then keep the ingress solver so renewals still validate through ingress-nginx',
+        }),
+      )
+    }
+
+    const needKey = namespaced ? `${namespace}/${name}` : ''
+    const needsCopy = namespaced && ctx.gatewayNamespaceNeeds.has(needKey) && namespace !== ctx.gateway.namespace
+    if (needsCopy) {
+      const copyName = issuerCopyName(ctx.gateway, namespace!, name)
+      const copy = userObject(issuer, rewrite.spec, copyName, ctx.gateway.namespace, ref, [])
+      objects.push(copy)
+      const secrets = secretNames(issuer.spec)
+      const account = isObject(issuer.spec?.acme) && isObject(issuer.spec.acme.privateKeySecretRef) ? issuer.spec.acme.privateKeySecretRef.name : undefined
+      const others = secrets.filter((s) => s !== account)
+      let message =
+        `${ref} is needed by Certificates in the gateway namespace ${ctx.gateway.namespace} (a namespaced Issuer only serves its own namespace): ` +
+        `copied as Issuer ${ctx.gateway.namespace}/${copyName}.`
+      if (typeof account === 'string' && account !== '') {
+        message += ` Its ACME account key Secret "${account}" must exist in ${ctx.gateway.namespace} too, or cert-manager registers a new ACME account there.`
+      }
+      if (others.length > 0) message += ` Secrets it references that must also exist in ${ctx.gateway.namespace}: ${others.join(', ')}.`
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'issuer-copied',
+          object: ref,
+          fidelity: 'manual',
+          message,
+          hint: `copy the Secret(s) from ${namespace} to ${ctx.gateway.namespace} yourself (this tool never reads or copies Secret data)`,
+        }),
+      )
+    }
+
+    if (rewrite.changed.length === 0) {
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'issuer-unchanged',
+          object: ref,
+          fidelity: 'exact',
+          message: `${ref} has no ACME http01.ingress solver for ingress-nginx (classes ${classes.join(', ')})${rewrite.otherClasses.length > 0 ? `; solvers for other classes (${rewrite.otherClasses.join(', ')}) are kept` : ''}: ${needsCopy ? 'only its copy in the gateway namespace is emitted' : 'not emitted'}`,
+        }),
+      )
+    }
+  }
+
+  for (const need of [...ctx.gatewayNamespaceNeeds].sort()) {
+    if (seen.has(need)) continue
+    const [ns, name] = need.split('/')
+    if (!ns || !name || ns === ctx.gateway.namespace) continue
+    const copyName = issuerCopyName(ctx.gateway, ns, name)
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'issuer-not-found',
+        object: `Issuer ${need}`,
+        fidelity: 'manual',
+        message: `Issuer ${need} is referenced by Ingress cert-manager annotations but is not in the input: Certificates in ${ctx.gateway.namespace} reference a copy named ${copyName} that was not generated`,
+        hint: `create Issuer ${ctx.gateway.namespace}/${copyName} with the same spec as ${need} (with an http01.gatewayHTTPRoute solver), or rerun with the Issuer in the input`,
+      }),
+    )
+  }
+  return {objects, diagnostics}
+}
+
+interface SpecRewrite {
+  spec: any
+  /** Descriptions of the rewritten solvers ("solvers[0] (class nginx)"). */
+  changed: string[]
+  otherClasses: string[]
+  diagnostics: Diagnostic[]
+}
+
+function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, ref: string): SpecRewrite {
+  const out: SpecRewrite = {spec: cloneJson(spec), changed: [], otherClasses: [], diagnostics: []}
+  const solvers = out.spec?.acme?.solvers
+  if (!Array.isArray(solvers)) return out
+  solvers.forEach((solver: any, i: number) => {
+    const ingress = isObject(solver) && isObject(solver.http01) ? solver.http01.ingress : undefined
+    if (!isObject(ingress)) return
+    const cls = nonEmpty(ingress.ingressClassName) ?? nonEmpty(ingress.class)
+    const edited = nonEmpty(ingress.name)
+    if (cls !== undefined && edited === undefined && !classes.includes(cls)) {
+      out.otherClasses.push(cls)
+      return
+    }
+    const route: Record<string, any> = {parentRefs: [gatewayParentRef(ctx.gateway, ctx.httpListener)]}
+    if (ingress.serviceType !== undefined) route.serviceType = cloneJson(ingress.serviceType)
+    if (ingress.podTemplate !== undefined) route.podTemplate = cloneJson(ingress.podTemplate)
+    const tmpl = isObject(ingress.ingressTemplate) && isObject(ingress.ingressTemplate.metadata) ? ingress.ingressTemplate.metadata : undefined
+    if (tmpl && isObject(tmpl.labels) && Object.keys(tmpl.labels).length > 0) route.labels = cloneJson(tmpl.labels)
+    if (tmpl && isObject(tmpl.annotations) && Object.keys(tmpl.annotations).length > 0) {
+      out.diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'issuer-ingress-template-annotations',
+          object: ref,
+          fidelity: 'ignored',
+          message: `${ref} solvers[${i}] http01.ingress.ingressTemplate.metadata.annotations (${Object.keys(tmpl.annotations).sort().join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
+        }),
+      )
+    }
+    const http01: Record<string, any> = {}
+    for (const [k, v] of Object.entries(solver.http01)) if (k !== 'ingress' && k !== 'gatewayHTTPRoute') http01[k] = v
+    http01.gatewayHTTPRoute = route
+    solver.http01 = http01
+    out.changed.push(`solvers[${i}] (${edited !== undefined ? `edits Ingress "${edited}"` : cls !== undefined ? `class ${cls}` : 'default class'})`)
+  })
+  return out
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** The fields a user would apply: apiVersion, kind, name/namespace/labels/annotations, spec. */
+function userObject(
+  issuer: KubeObject,
+  spec: any,
+  name: string,
+  namespace: string | undefined,
+  sourceRef: string,
+  diagnostics: Diagnostic[],
+): KubeObject {
+  const labels: Record<string, string> = {}
+  const original = isObject(issuer.metadata?.labels) ? issuer.metadata.labels : {}
+  for (const [k, v] of Object.entries(original)) if (typeof v === 'string') labels[k] = v
+  const previous = labels[MANAGED_BY]
+  if (previous !== undefined && previous !== 'ingress2gw') {
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'issuer-managed-by-replaced',
+        object: sourceRef,
+        message: `${sourceRef} carried ${MANAGED_BY}: ${previous}; the rewritten object says ingress2gw`,
+        hint: `if ${previous} owns this Issuer (Helm chart, GitOps repository), change the solver there instead of applying this object, or ${previous} will revert it`,
+      }),
+    )
+  }
+  labels[MANAGED_BY] = 'ingress2gw'
+  const annotations: Record<string, string> = {}
+  const origAnn = isObject(issuer.metadata?.annotations) ? issuer.metadata.annotations : {}
+  for (const [k, v] of Object.entries(origAnn)) if (typeof v === 'string' && k !== LAST_APPLIED) annotations[k] = v
+  annotations[SOURCE_ANNOTATION] = sourceRef
+  const metadata: KubeObject['metadata'] = {name}
+  if (namespace !== undefined) metadata.namespace = namespace
+  metadata.labels = sortKeys(labels)
+  metadata.annotations = sortKeys(annotations)
+  const out: KubeObject = {apiVersion: typeof issuer.apiVersion === 'string' ? issuer.apiVersion : 'cert-manager.io/v1', kind: issuer.kind, metadata}
+  if (spec !== undefined) out.spec = cloneJson(spec)
+  return out
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const k of Object.keys(record).sort()) out[k] = record[k]
+  return out
+}
+
+/** Names of Secrets the Issuer spec references (ACME account key, DNS-01 credentials, CA key pair, ...). */
+function secretNames(spec: unknown): string[] {
+  const found = new Set<string>()
+  const walk = (value: unknown, key: string): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v, key)
+      return
+    }
+    if (!isObject(value)) {
+      if (key === 'secretName' && typeof value === 'string' && value !== '') found.add(value)
+      return
+    }
+    if (/secret/i.test(key) && typeof value.name === 'string' && value.name !== '') found.add(value.name)
+    for (const [k, v] of Object.entries(value)) walk(v, k)
+  }
+  walk(spec, '')
+  return [...found].sort()
+}

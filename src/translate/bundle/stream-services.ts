@@ -1,0 +1,229 @@
+/**
+ * ingress-nginx tcp-services / udp-services ConfigMaps (`"<port>": "<ns>/<svc>:<port>[:PROXY][:PROXY]"`) -> Gateway
+ * listeners `tcp-<port>` / `udp-<port>` plus TCPRoute / UDPRoute in the Service's namespace.
+ *
+ * Route apiVersion: Gateway API v1.6.1 serves TCPRoute/UDPRoute `v1` in both the standard and the experimental
+ * channel; `v1alpha2` is still served by the experimental channel but NOT by the standard one (served: false), so
+ * `v1` is the only version both channels serve. Older releases (< v1.6) served only `v1alpha2` in the experimental
+ * channel: clusters on those need the Gateway API CRDs upgraded first (Envoy Gateway v1.9 requires v1.6 anyway).
+ */
+import {dnsName} from '../names.js'
+import {managedMetadata} from '../provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
+import {EG_API_VERSION, GATEWAY_GROUP, diag, gatewayParentRef, gatewayTargetRef, isObject, refOf} from './common.js'
+
+export interface StreamContext {
+  gateway: NamespacedName
+  /** Emit TCPRoute/UDPRoute and listeners (the target serves them). */
+  emitRoutes: boolean
+  /** 'ns/name' -> Service. */
+  services: Map<string, KubeObject>
+}
+
+/** Ports the ingress-nginx controller keeps for itself (getStreamServices skips them). */
+const RESERVED = new Set([80, 443, 442, 10254, 8181, 10245, 10246, 10247])
+const ROUTE_API_VERSION = `${GATEWAY_GROUP}/v1`
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+
+export function streamServices(
+  cm: KubeObject | undefined,
+  protocol: 'TCP' | 'UDP',
+  ctx: StreamContext,
+): {objects: KubeObject[]; listeners: any[]; diagnostics: Diagnostic[]; checklist: string[]} {
+  const objects: KubeObject[] = []
+  const listeners: any[] = []
+  const diagnostics: Diagnostic[] = []
+  const checklist: string[] = []
+  if (!cm || !isObject(cm) || !isObject(cm.data)) return {objects, listeners, diagnostics, checklist}
+  const cmRef = refOf(cm)
+  const lower = protocol.toLowerCase()
+  const cmLabel = `${lower}-services`
+  const routeKind = protocol === 'TCP' ? 'TCPRoute' : 'UDPRoute'
+  const services = ctx.services instanceof Map ? ctx.services : new Map<string, KubeObject>()
+
+  const entries = Object.entries(cm.data as Record<string, unknown>).sort(([a], [b]) => {
+    const na = Number(a)
+    const nb = Number(b)
+    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b)
+  })
+  const warn = (key: string, code: string, message: string, hint?: string, fidelity: Diagnostic['fidelity'] = 'manual'): void => {
+    diagnostics.push(diag({level: 'warning', code, object: cmRef, annotation: key, fidelity, message, hint}))
+  }
+
+  for (const [key, rawValue] of entries) {
+    const value = typeof rawValue === 'string' ? rawValue.trim() : String(rawValue)
+    const entry = `${cmLabel} "${key}": "${value}"`
+    // External port.
+    if (!/^\d+$/.test(key.trim()) || Number(key) < 1 || Number(key) > 65535) {
+      warn(key, 'stream-entry-invalid', `${entry}: the key must be a port number (1-65535); ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
+      continue
+    }
+    const port = Number(key)
+    if (RESERVED.has(port)) {
+      warn(key, 'stream-port-reserved', `${entry}: port ${port} is reserved by the ingress-nginx controller (80, 443, 442, 10254, 8181, 10245-10247), which skipped the entry; it is skipped here too`, undefined, 'ignored')
+      continue
+    }
+    // <ns>/<svc>:<port>[:PROXY][:PROXY]
+    const fields = value.split(':')
+    const [nsName, svcPort] = fields
+    const nsParts = (nsName ?? '').split('/')
+    if (fields.length < 2 || nsParts.length !== 2 || !DNS_LABEL.test(nsParts[0]) || !DNS_LABEL.test(nsParts[1]) || !svcPort) {
+      warn(key, 'stream-entry-invalid', `${entry} is not "<namespace>/<service>:<port>[:PROXY][:PROXY]"; ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
+      continue
+    }
+    const [svcNs, svcName] = nsParts
+    let decode = false
+    let encode = false
+    for (const [i, f] of fields.slice(2).entries()) {
+      const isProxy = f.toUpperCase() === 'PROXY'
+      if (i === 0 && isProxy) decode = true
+      else if (i === 1 && isProxy) encode = true
+      else {
+        diagnostics.push(
+          diag({
+            level: 'warning',
+            code: 'stream-field-ignored',
+            object: cmRef,
+            annotation: key,
+            fidelity: 'ignored',
+            message: `${entry}: field ${i + 3} "${f}" is not PROXY${i > 1 ? ' (only two PROXY fields exist)' : ''}; ingress-nginx ignored it, and so does the translation`,
+          }),
+        )
+      }
+    }
+    if (protocol === 'UDP' && (decode || encode)) {
+      warn(key, 'stream-udp-proxy-protocol', `${entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`, undefined, 'ignored')
+      decode = false
+      encode = false
+    }
+
+    // Resolve the Service port (number = spec.ports[].port, or a port name).
+    const svc = services.get(`${svcNs}/${svcName}`)
+    const svcPorts: any[] = svc && Array.isArray(svc.spec?.ports) ? svc.spec.ports : []
+    const numeric = /^\d+$/.test(svcPort)
+    let backendPort: number | undefined
+    if (svc) {
+      const sp = svcPorts.find((p) => isObject(p) && (numeric ? p.port === Number(svcPort) : p.name === svcPort))
+      if (!sp) {
+        warn(key, 'stream-service-port-missing', `${entry}: Service ${svcNs}/${svcName} has no port ${numeric ? svcPort : `named "${svcPort}"`} (ports: ${svcPorts.map((p) => (p?.name ? `${p.name}=${p.port}` : p?.port)).join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`)
+        continue
+      }
+      const spProtocol = typeof sp.protocol === 'string' ? sp.protocol : 'TCP'
+      if (spProtocol !== protocol) {
+        warn(key, 'stream-service-port-protocol', `${entry}: Service port ${sp.name ?? sp.port} of ${svcNs}/${svcName} is ${spProtocol}, not ${protocol}; ingress-nginx found no ${protocol} endpoints for it, and the entry is skipped`)
+        continue
+      }
+      backendPort = Number(sp.port)
+    } else if (numeric) {
+      backendPort = Number(svcPort)
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'stream-service-not-in-input',
+          object: cmRef,
+          annotation: key,
+          message: `${entry}: Service ${svcNs}/${svcName} is not in the input, so port ${svcPort} and its protocol could not be checked`,
+        }),
+      )
+    } else {
+      warn(key, 'stream-port-name-unresolved', `${entry}: the port name "${svcPort}" can only be resolved through Service ${svcNs}/${svcName}, which is not in the input; the entry is skipped`, `rerun with the Service in the input (or write the port number in ${cmLabel})`)
+      continue
+    }
+    if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535) {
+      warn(key, 'stream-entry-invalid', `${entry}: ${backendPort} is not a valid port`, undefined, 'ignored')
+      continue
+    }
+
+    const listenerName = `${lower}-${port}`
+    if (!ctx.emitRoutes) {
+      warn(
+        key,
+        'stream-route-unavailable',
+        `${entry}: ingress-nginx exposed port ${port} for Service ${svcNs}/${svcName}:${backendPort}; on the Gateway that takes a ${protocol} listener and a ${routeKind}, which the target was not declared to serve (${routeKind} is in the Gateway API standard channel only from v1.6, in the experimental channel before): nothing is generated`,
+        `install Gateway API v1.6+ (or the experimental channel) and rerun with --tcp-routes, or expose Service ${svcNs}/${svcName} directly as type LoadBalancer on port ${port}`,
+      )
+      continue
+    }
+
+    listeners.push({
+      name: listenerName,
+      port,
+      protocol,
+      allowedRoutes: {
+        namespaces: {from: 'Selector', selector: {matchLabels: {'kubernetes.io/metadata.name': svcNs}}},
+        kinds: [{group: GATEWAY_GROUP, kind: routeKind}],
+      },
+    })
+    const routeName = dnsName(svcName, String(port))
+    objects.push({
+      apiVersion: ROUTE_API_VERSION,
+      kind: routeKind,
+      metadata: managedMetadata(routeName, svcNs, [cmRef]),
+      spec: {
+        parentRefs: [gatewayParentRef(ctx.gateway, listenerName)],
+        rules: [{backendRefs: [{name: svcName, port: backendPort}]}],
+      },
+    })
+    diagnostics.push(
+      diag({
+        level: 'info',
+        code: 'stream-route',
+        object: cmRef,
+        annotation: key,
+        fidelity: 'exact',
+        message: `${entry} -> listener ${listenerName} (${protocol} ${port}) on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} and ${routeKind} ${svcNs}/${routeName} to ${svcName}:${backendPort}; the listener admits routes from namespace ${svcNs} only`,
+      }),
+    )
+
+    if (protocol === 'TCP') {
+      // A listener-level CTP replaces the Gateway-wide one, which may enable PROXY protocol for the HTTP listeners
+      // (use-proxy-protocol): nginx never applied that to stream ports, so every TCP listener gets its own CTP.
+      const ctpSpec: Record<string, any> = {targetRefs: [gatewayTargetRef(ctx.gateway, listenerName)]}
+      if (decode) ctpSpec.proxyProtocol = {}
+      objects.push({
+        apiVersion: EG_API_VERSION,
+        kind: 'ClientTrafficPolicy',
+        metadata: managedMetadata(dnsName(ctx.gateway.name, listenerName), ctx.gateway.namespace, [cmRef]),
+        spec: ctpSpec,
+      })
+      if (decode) {
+        diagnostics.push(
+          diag({
+            level: 'info',
+            code: 'stream-proxy-protocol-decode',
+            object: cmRef,
+            annotation: key,
+            fidelity: 'exact',
+            message: `${entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${port} -> ClientTrafficPolicy ${dnsName(ctx.gateway.name, listenerName)} with proxyProtocol: {} on listener ${listenerName}`,
+            hint: 'proxyProtocol needs Envoy Gateway v1.5+',
+          }),
+        )
+      }
+      if (encode) {
+        objects.push({
+          apiVersion: EG_API_VERSION,
+          kind: 'BackendTrafficPolicy',
+          metadata: managedMetadata(routeName, svcNs, [cmRef]),
+          spec: {targetRefs: [{group: GATEWAY_GROUP, kind: routeKind, name: routeName}], proxyProtocol: {version: 'V1'}},
+        })
+        diagnostics.push(
+          diag({
+            level: 'info',
+            code: 'stream-proxy-protocol-encode',
+            object: cmRef,
+            annotation: key,
+            fidelity: 'exact',
+            message: `${entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${svcName} -> BackendTrafficPolicy ${svcNs}/${routeName} with proxyProtocol.version: V1`,
+          }),
+        )
+      }
+    }
+    checklist.push(
+      `${protocol} port ${port} (${cmLabel}, to ${svcNs}/${svcName}:${backendPort}): the Envoy Service gets this port from listener ${listenerName}; open it on the load balancer / firewall as it was for ingress-nginx`,
+    )
+  }
+  if (listeners.length > 0) {
+    checklist.push(`${routeKind}s use ${ROUTE_API_VERSION}: the cluster needs Gateway API v1.6+ CRDs (standard or experimental channel)`)
+  }
+  return {objects, listeners, diagnostics, checklist}
+}

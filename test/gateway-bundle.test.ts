@@ -1,0 +1,616 @@
+/**
+ * The gateway-owner bundle: cert-manager Issuers and Certificates, the controller ConfigMap -> ClientTrafficPolicy
+ * (+ Gateway-level defaults), tcp-/udp-services -> listeners and routes. Every emitted object is also checked
+ * against the real CRDs (schema + CEL) with test/support/conformance.ts.
+ */
+import test from 'ava'
+import {certificatesForIngress} from '../src/translate/bundle/certificates.js'
+import {clientTrafficFromConfigMap, findControllerConfigMap} from '../src/translate/bundle/client-traffic.js'
+import {secondsToDuration, nginxSizeToQuantity} from '../src/translate/bundle/common.js'
+import {rewriteIssuers} from '../src/translate/bundle/issuers.js'
+import {streamServices} from '../src/translate/bundle/stream-services.js'
+import type {Diagnostic, KubeObject} from '../src/translate/types.js'
+import {loadValidator, type Validator} from './support/conformance.js'
+
+const GW = {namespace: 'gateway', name: 'shared'}
+const MANAGED = 'app.kubernetes.io/managed-by'
+const SOURCE = 'ingress2gw.io/source'
+
+let validator: Validator
+test.before(async () => {
+  validator = await loadValidator({channel: 'standard'})
+})
+
+function assertValid(t: any, objects: KubeObject[]): void {
+  for (const obj of objects) {
+    const issues = validator.validate(obj)
+    t.deepEqual(issues, [], `${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} must validate: ${JSON.stringify(issues)}`)
+    t.is(obj.metadata.labels?.[MANAGED], 'ingress2gw', `${obj.kind} ${obj.metadata.name} carries the managed-by label`)
+    t.truthy(obj.metadata.annotations?.[SOURCE], `${obj.kind} ${obj.metadata.name} carries its source`)
+  }
+}
+
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code)
+const find = (ds: Diagnostic[], code: string, annotation?: string) =>
+  ds.find((d) => d.code === code && (annotation === undefined || d.annotation === annotation))
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issuers
+
+const clusterIssuer: KubeObject = {
+  apiVersion: 'cert-manager.io/v1',
+  kind: 'ClusterIssuer',
+  metadata: {
+    name: 'letsencrypt',
+    uid: 'abc',
+    resourceVersion: '42',
+    generation: 3,
+    creationTimestamp: '2024-01-01T00:00:00Z',
+    managedFields: [{manager: 'kubectl'}],
+    annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{"big":"json"}', team: 'platform'},
+  },
+  spec: {
+    acme: {
+      server: 'https://acme-v02.api.letsencrypt.org/directory',
+      email: 'ops@example.com',
+      privateKeySecretRef: {name: 'letsencrypt-account'},
+      solvers: [{http01: {ingress: {class: 'nginx', serviceType: 'ClusterIP', podTemplate: {spec: {nodeSelector: {pool: 'edge'}}}}}}],
+    },
+  },
+  status: {conditions: [{type: 'Ready', status: 'True'}]},
+}
+
+const dnsSolver = {selector: {dnsZones: ['example.com']}, dns01: {cloudflare: {apiTokenSecretRef: {name: 'cloudflare-token', key: 'token'}}}}
+const teamIssuer: KubeObject = {
+  apiVersion: 'cert-manager.io/v1',
+  kind: 'Issuer',
+  metadata: {name: 'letsencrypt', namespace: 'team-a'},
+  spec: {
+    acme: {
+      server: 'https://acme-v02.api.letsencrypt.org/directory',
+      privateKeySecretRef: {name: 'team-a-acme-key'},
+      solvers: [dnsSolver, {selector: {dnsNames: ['www.example.com']}, http01: {ingress: {ingressClassName: 'nginx'}}}],
+    },
+  },
+}
+
+const traefikIssuer: KubeObject = {
+  apiVersion: 'cert-manager.io/v1',
+  kind: 'Issuer',
+  metadata: {name: 'other', namespace: 'team-b'},
+  spec: {acme: {server: 'https://acme.example/dir', privateKeySecretRef: {name: 'k'}, solvers: [{http01: {ingress: {ingressClassName: 'traefik'}}}]}},
+}
+
+test('ClusterIssuer with an nginx http01 solver becomes a gatewayHTTPRoute solver, user fields only', (t) => {
+  const {objects, diagnostics} = rewriteIssuers([clusterIssuer], {gateway: GW, httpListener: 'http', nginxClasses: ['nginx'], gatewayNamespaceNeeds: new Set()})
+  t.is(objects.length, 1)
+  const out = objects[0]
+  t.deepEqual(out.spec.acme.solvers, [
+    {
+      http01: {
+        gatewayHTTPRoute: {
+          parentRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', namespace: 'gateway', sectionName: 'http'}],
+          serviceType: 'ClusterIP',
+          podTemplate: {spec: {nodeSelector: {pool: 'edge'}}},
+        },
+      },
+    },
+  ])
+  t.is(out.spec.acme.privateKeySecretRef.name, 'letsencrypt-account')
+  t.deepEqual(Object.keys(out).sort(), ['apiVersion', 'kind', 'metadata', 'spec'])
+  t.deepEqual(Object.keys(out.metadata).sort(), ['annotations', 'labels', 'name'])
+  t.is(out.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], undefined)
+  t.is(out.metadata.annotations?.team, 'platform')
+  t.is(out.metadata.annotations?.[SOURCE], 'ClusterIssuer letsencrypt')
+  t.truthy(find(diagnostics, 'issuer-rewritten'))
+  // the input is not mutated
+  t.deepEqual(clusterIssuer.spec.acme.solvers[0].http01, {ingress: {class: 'nginx', serviceType: 'ClusterIP', podTemplate: {spec: {nodeSelector: {pool: 'edge'}}}}})
+  assertValid(t, objects)
+})
+
+test('Issuer with ingressClassName beside a DNS-01 solver: DNS-01 untouched, selector kept, copy in the gateway namespace', (t) => {
+  const {objects, diagnostics} = rewriteIssuers([teamIssuer], {
+    gateway: GW,
+    httpListener: 'http',
+    nginxClasses: ['nginx'],
+    gatewayNamespaceNeeds: new Set(['team-a/letsencrypt']),
+  })
+  t.deepEqual(
+    objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`),
+    ['Issuer team-a/letsencrypt', 'Issuer gateway/team-a-letsencrypt'],
+  )
+  for (const o of objects) {
+    const [dns, http] = o.spec.acme.solvers
+    t.deepEqual(dns, dnsSolver)
+    t.deepEqual(http.selector, {dnsNames: ['www.example.com']})
+    t.deepEqual(Object.keys(http.http01), ['gatewayHTTPRoute'])
+    t.is(http.http01.gatewayHTTPRoute.parentRefs[0].sectionName, 'http')
+  }
+  const copied = find(diagnostics, 'issuer-copied')
+  t.truthy(copied)
+  t.regex(copied!.message, /ACME account key Secret "team-a-acme-key" must exist in gateway/)
+  t.regex(copied!.message, /cloudflare-token/)
+  t.is(copied!.level, 'info')
+  assertValid(t, objects)
+})
+
+test('Issuer for another ingress class is not emitted', (t) => {
+  const {objects, diagnostics} = rewriteIssuers([traefikIssuer], {gateway: GW, httpListener: 'http', nginxClasses: ['nginx'], gatewayNamespaceNeeds: new Set()})
+  t.deepEqual(objects, [])
+  const d = find(diagnostics, 'issuer-unchanged')
+  t.truthy(d)
+  t.regex(d!.message, /traefik/)
+  t.is(d!.object, 'Issuer team-b/other')
+})
+
+test('a needed Issuer that is missing from the input is reported', (t) => {
+  const {objects, diagnostics} = rewriteIssuers([], {gateway: GW, httpListener: 'http', nginxClasses: ['nginx'], gatewayNamespaceNeeds: new Set(['team-c/le'])})
+  t.deepEqual(objects, [])
+  t.regex(find(diagnostics, 'issuer-not-found')!.message, /team-c-le/)
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Certificates
+
+function ingress(ns: string, name: string, annotations: Record<string, string>, tls: any[]): KubeObject {
+  return {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name, namespace: ns, annotations}, spec: {tls, rules: []}}
+}
+
+test('cluster-issuer with two TLS entries gives two Certificates in the gateway namespace', (t) => {
+  const ing = ingress(
+    'team-a',
+    'web',
+    {
+      'cert-manager.io/cluster-issuer': 'letsencrypt',
+      'cert-manager.io/duration': '2160h',
+      'cert-manager.io/renew-before': '360h',
+      'cert-manager.io/usages': 'digital signature, key encipherment, server auth',
+      'cert-manager.io/private-key-algorithm': 'ECDSA',
+      'cert-manager.io/private-key-size': '384',
+      'cert-manager.io/subject-organizations': '"Example, Inc.",Other',
+      'acme.cert-manager.io/http01-edit-in-place': 'true',
+    },
+    [
+      {hosts: ['www.example.com', 'example.com', 'www.example.com'], secretName: 'web-tls'},
+      {hosts: ['api.example.com'], secretName: 'api-tls'},
+    ],
+  )
+  const taken = new Set<string>()
+  const {plans, diagnostics} = certificatesForIngress(ing, {gateway: GW, takenNames: taken})
+  t.deepEqual(
+    plans.map((p) => [p.certificate.metadata.name, p.secretRef, p.hosts]),
+    [
+      ['team-a-api-tls', {namespace: 'gateway', name: 'team-a-api-tls'}, ['api.example.com']],
+      ['team-a-web-tls', {namespace: 'gateway', name: 'team-a-web-tls'}, ['example.com', 'www.example.com']],
+    ],
+  )
+  const web = plans[1].certificate
+  t.is(web.metadata.namespace, 'gateway')
+  t.deepEqual(web.spec.issuerRef, {name: 'letsencrypt', kind: 'ClusterIssuer', group: 'cert-manager.io'})
+  t.is(web.spec.secretName, 'team-a-web-tls')
+  t.is(web.spec.duration, '2160h')
+  t.is(web.spec.renewBefore, '360h')
+  t.deepEqual(web.spec.usages, ['digital signature', 'key encipherment', 'server auth'])
+  t.deepEqual(web.spec.privateKey, {algorithm: 'ECDSA', size: 384})
+  t.deepEqual(web.spec.subject, {organizations: ['Example, Inc.', 'Other']})
+  t.is(web.metadata.annotations?.[SOURCE], 'Ingress team-a/web')
+  t.deepEqual(plans[1].issuer, {kind: 'ClusterIssuer', name: 'letsencrypt', group: 'cert-manager.io'})
+  t.deepEqual([...taken].sort(), ['team-a-api-tls', 'team-a-web-tls'])
+  t.is(find(diagnostics, 'certmanager-solver-annotation', 'acme.cert-manager.io/http01-edit-in-place')?.fidelity, 'ignored')
+  t.truthy(find(diagnostics, 'certmanager-certificate', 'cert-manager.io/cluster-issuer'))
+  assertValid(t, plans.map((p) => p.certificate))
+})
+
+test('the same secretName in two namespaces gives two distinct Certificates; a taken name gets a hash', (t) => {
+  const taken = new Set<string>()
+  const a = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le'}, [{hosts: ['a.example.com'], secretName: 'tls'}]), {gateway: GW, takenNames: taken})
+  const b = certificatesForIngress(ingress('team-b', 'web', {'cert-manager.io/cluster-issuer': 'le'}, [{hosts: ['b.example.com'], secretName: 'tls'}]), {gateway: GW, takenNames: taken})
+  t.is(a.plans[0].certificate.metadata.name, 'team-a-tls')
+  t.is(b.plans[0].certificate.metadata.name, 'team-b-tls')
+  t.not(a.plans[0].secretRef.name, b.plans[0].secretRef.name)
+  // a second Ingress in team-a with the same Secret name
+  const c = certificatesForIngress(ingress('team-a', 'other', {'cert-manager.io/cluster-issuer': 'le'}, [{hosts: ['c.example.com'], secretName: 'tls'}]), {gateway: GW, takenNames: taken})
+  const name = c.plans[0].certificate.metadata.name
+  t.regex(name, /^team-a-tls-[0-9a-f]{8}$/)
+  t.is(c.plans[0].certificate.spec.secretName, name)
+  t.truthy(find(c.diagnostics, 'certificate-name-taken'))
+  t.is(taken.size, 3)
+  assertValid(t, [...a.plans, ...b.plans, ...c.plans].map((p) => p.certificate))
+})
+
+test('an invalid private-key-algorithm is reported and left out; the rest still applies', (t) => {
+  const {plans, diagnostics} = certificatesForIngress(
+    ingress('team-a', 'web', {'cert-manager.io/issuer': 'letsencrypt', 'cert-manager.io/private-key-algorithm': 'DSA', 'cert-manager.io/private-key-size': '4096'}, [
+      {hosts: ['www.example.com'], secretName: 'web-tls'},
+    ]),
+    {gateway: GW, takenNames: new Set()},
+  )
+  const d = find(diagnostics, 'certmanager-annotation-invalid', 'cert-manager.io/private-key-algorithm')
+  t.is(d?.level, 'warning')
+  t.regex(d!.message, /"DSA"/)
+  const cert = plans[0].certificate
+  t.deepEqual(cert.spec.privateKey, {size: 4096})
+  // a namespaced Issuer lives in the Ingress namespace: the Certificate references its copy
+  t.deepEqual(plans[0].issuer, {kind: 'Issuer', name: 'letsencrypt', group: 'cert-manager.io', namespace: 'team-a'})
+  t.deepEqual(cert.spec.issuerRef, {name: 'team-a-letsencrypt', kind: 'Issuer', group: 'cert-manager.io'})
+  t.false((cert.metadata.annotations?.['ingress2gw.io/annotations'] ?? '').includes('private-key-algorithm'))
+  assertValid(t, [cert])
+})
+
+test('kubernetes.io/tls-acme alone needs the default issuer: no Certificate, a warning saying what to do', (t) => {
+  const {plans, diagnostics} = certificatesForIngress(ingress('team-a', 'web', {'kubernetes.io/tls-acme': 'true'}, [{hosts: ['a.example.com'], secretName: 'tls'}]), {
+    gateway: GW,
+    takenNames: new Set(),
+  })
+  t.deepEqual(plans, [])
+  const d = find(diagnostics, 'certmanager-tls-acme')
+  t.is(d?.level, 'warning')
+  t.regex(d!.hint!, /cert-manager\.io\/cluster-issuer/)
+})
+
+test('TLS entries without hosts or secretName are skipped with warnings; conflicting issuers give nothing', (t) => {
+  const r = certificatesForIngress(
+    ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le'}, [{secretName: 'no-hosts'}, {hosts: ['a.example.com']}, {hosts: ['b.example.com'], secretName: 'ok'}]),
+    {gateway: GW, takenNames: new Set()},
+  )
+  t.deepEqual(r.plans.map((p) => p.hosts), [['b.example.com']])
+  t.truthy(find(r.diagnostics, 'certificate-tls-no-hosts'))
+  t.truthy(find(r.diagnostics, 'certificate-tls-no-secret'))
+  const c = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le', 'cert-manager.io/issuer': 'x'}, [{hosts: ['a.example.com'], secretName: 's'}]), {
+    gateway: GW,
+    takenNames: new Set(),
+  })
+  t.deepEqual(c.plans, [])
+  t.truthy(find(c.diagnostics, 'certmanager-issuer-conflict'))
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Controller ConfigMap -> ClientTrafficPolicy
+
+function configMap(data: Record<string, string>, ns = 'ingress-nginx', name = 'ingress-nginx-controller'): KubeObject {
+  return {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: ns}, data}
+}
+const ctx = {gateway: GW, clientIp: 'auto' as const, nginxDefaults: false, httpsListener: 'https'}
+const byName = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)
+
+test('findControllerConfigMap: explicit name wins, then the usual names', (t) => {
+  const cms = [configMap({}, 'infra', 'ingress-nginx-controller'), configMap({}, 'ingress-nginx', 'nginx-configuration'), configMap({}, 'x', 'custom')]
+  t.is(findControllerConfigMap(cms)?.metadata.name, 'nginx-configuration')
+  t.is(findControllerConfigMap(cms, 'x/custom')?.metadata.namespace, 'x')
+  t.is(findControllerConfigMap(cms, 'x/missing'), undefined)
+  t.is(findControllerConfigMap([cms[0], cms[2]])?.metadata.namespace, 'infra')
+  t.is(findControllerConfigMap([cms[2]]), undefined)
+})
+
+test('PROXY protocol mode: required proxyProtocol, no XFF detection, underscores dropped, HSTS on the https listener', (t) => {
+  const {objects, diagnostics, checklist} = clientTrafficFromConfigMap(configMap({'use-proxy-protocol': 'true'}), ctx)
+  const ctp = byName(objects, 'ClientTrafficPolicy', 'shared-client')!
+  t.deepEqual(ctp.spec, {
+    targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}],
+    proxyProtocol: {},
+    headers: {withUnderscoresAction: 'DropHeader'},
+  })
+  const https = byName(objects, 'ClientTrafficPolicy', 'shared-client-https')!
+  t.deepEqual(https.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'https'}])
+  t.deepEqual(https.spec.proxyProtocol, {})
+  t.deepEqual(https.spec.headers, {
+    withUnderscoresAction: 'DropHeader',
+    lateResponseHeaders: {set: [{name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains'}]},
+  })
+  t.is(ctp.metadata.namespace, 'gateway')
+  t.is(ctp.metadata.annotations?.[SOURCE], 'ConfigMap ingress-nginx/ingress-nginx-controller')
+  t.is(find(diagnostics, 'client-ip-proxy-protocol', 'use-proxy-protocol')?.fidelity, 'exact')
+  t.truthy(find(diagnostics, 'hsts'))
+  t.truthy(find(diagnostics, 'proxy-body-size-default'))
+  t.true(checklist.some((l) => /PROXY protocol/.test(l)))
+  assertValid(t, objects)
+})
+
+test('forwarded-headers mode with proxy-real-ip-cidr: trustedCIDRs; without it: one trusted hop (approximate)', (t) => {
+  const withCidr = clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true', 'proxy-real-ip-cidr': '10.0.0.0/8, 192.168.1.1'}), ctx)
+  const a = byName(withCidr.objects, 'ClientTrafficPolicy', 'shared-client')!
+  t.deepEqual(a.spec.clientIPDetection, {xForwardedFor: {trustedCIDRs: ['10.0.0.0/8', '192.168.1.1/32']}})
+  t.is(a.spec.proxyProtocol, undefined)
+  t.is(find(withCidr.diagnostics, 'client-ip-trusted-cidrs', 'proxy-real-ip-cidr')?.fidelity, 'exact')
+  assertValid(t, withCidr.objects)
+
+  const trustAll = clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true'}), ctx)
+  const b = byName(trustAll.objects, 'ClientTrafficPolicy', 'shared-client')!
+  t.deepEqual(b.spec.clientIPDetection, {xForwardedFor: {numTrustedHops: 1}})
+  const d = find(trustAll.diagnostics, 'client-ip-xff-hops', 'use-forwarded-headers')
+  t.is(d?.fidelity, 'approximate')
+  t.regex(d!.message, /leftmost/)
+
+  const both = clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true', 'use-proxy-protocol': 'true', 'proxy-real-ip-cidr': '10.0.0.0/8'}), ctx)
+  const c = byName(both.objects, 'ClientTrafficPolicy', 'shared-client')!
+  t.deepEqual(c.spec.proxyProtocol, {})
+  t.deepEqual(c.spec.clientIPDetection, {xForwardedFor: {trustedCIDRs: ['10.0.0.0/8']}})
+  t.truthy(find(both.diagnostics, 'client-ip-proxy-and-xff', 'use-forwarded-headers'))
+
+  const custom = clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true', 'forwarded-for-header': 'CF-Connecting-IP'}), ctx)
+  t.deepEqual(byName(custom.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.clientIPDetection, {customHeader: {name: 'CF-Connecting-IP'}})
+  assertValid(t, [...trustAll.objects, ...both.objects, ...custom.objects])
+})
+
+test('--client-ip overrides the ConfigMap', (t) => {
+  const r = clientTrafficFromConfigMap(configMap({'use-proxy-protocol': 'true', 'use-forwarded-headers': 'true'}), {...ctx, clientIp: {xffHops: 2}})
+  const ctp = byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!
+  t.is(ctp.spec.proxyProtocol, undefined)
+  t.deepEqual(ctp.spec.clientIPDetection, {xForwardedFor: {numTrustedHops: 2}})
+  t.deepEqual(
+    r.diagnostics.filter((d) => d.code === 'client-ip-overridden').map((d) => d.annotation),
+    ['use-proxy-protocol', 'use-forwarded-headers'],
+  )
+  const none = clientTrafficFromConfigMap(undefined, {...ctx, clientIp: 'proxy-protocol'})
+  t.deepEqual(byName(none.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.proxyProtocol, {})
+  assertValid(t, [...r.objects, ...none.objects])
+})
+
+test('TLS versions, ciphers, timeouts and header keys map to ClientTrafficPolicy fields', (t) => {
+  const nginxDefaultCiphers =
+    'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256'
+  const r = clientTrafficFromConfigMap(
+    configMap({
+      'ssl-protocols': 'TLSv1 TLSv1.2',
+      'ssl-ciphers': nginxDefaultCiphers,
+      'enable-underscores-in-headers': 'true',
+      'client-header-timeout': '30',
+      'keep-alive': '200000',
+      'use-http2': 'false',
+      hsts: 'false',
+    }),
+    ctx,
+  )
+  t.is(r.objects.filter((o) => o.kind === 'ClientTrafficPolicy').length, 1, 'no https twin without HSTS')
+  const spec = byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec
+  t.deepEqual(spec.tls.minVersion, '1.0')
+  t.deepEqual(spec.tls.maxVersion, '1.2')
+  t.deepEqual(spec.tls.alpnProtocols, ['http/1.1'])
+  t.false(spec.tls.ciphers.some((c: string) => c.startsWith('DHE')))
+  t.is(spec.tls.ciphers.length, 6)
+  t.is(spec.headers.withUnderscoresAction, 'Allow')
+  t.deepEqual(spec.timeout, {http: {requestHeadersReceivedTimeout: '30s', idleTimeout: '55h33m20s'}})
+  t.regex(find(r.diagnostics, 'ssl-ciphers-approximate', 'ssl-ciphers')!.message, /DHE-RSA-AES256-GCM-SHA384/)
+  t.regex(find(r.diagnostics, 'ssl-protocols-approximate', 'ssl-protocols')!.message, /TLS 1\.1/)
+  assertValid(t, r.objects)
+})
+
+test('every ConfigMap key is accounted for exactly once', (t) => {
+  const data: Record<string, string> = {
+    'use-proxy-protocol': 'false',
+    'use-forwarded-headers': 'true',
+    'enable-real-ip': 'false',
+    'compute-full-forwarded-for': 'true',
+    'forwarded-for-header': 'X-Forwarded-For',
+    'proxy-real-ip-cidr': '0.0.0.0/0',
+    'ssl-protocols': 'TLSv1.2 TLSv1.3',
+    'ssl-ciphers': 'ECDHE-RSA-AES128-GCM-SHA256',
+    'ssl-ecdh-curve': 'secp384r1',
+    'ssl-session-tickets': 'false',
+    'enable-underscores-in-headers': 'false',
+    'ignore-invalid-headers': 'true',
+    hsts: 'true',
+    'hsts-max-age': '600',
+    'hsts-include-subdomains': 'false',
+    'hsts-preload': 'true',
+    'client-header-timeout': '60',
+    'client-body-timeout': '60',
+    'keep-alive': '75',
+    'keep-alive-requests': '100',
+    'http2-max-concurrent-streams': '64',
+    'proxy-body-size': '8m',
+    'proxy-connect-timeout': '10',
+    'proxy-read-timeout': '120',
+    'proxy-send-timeout': 'bogus',
+    'proxy-next-upstream': 'error timeout http_503',
+    'proxy-next-upstream-tries': '4',
+    'whitelist-source-range': '10.0.0.0/8,not-a-cidr',
+    'block-cidrs': '203.0.113.7',
+    'global-auth-url': 'http://auth.auth-system.svc.cluster.local:8080/verify',
+    'global-auth-signin': 'https://auth.example.com/start',
+    'ssl-redirect': 'false',
+    'http-redirect-code': '308',
+    'server-snippet': 'location /x { return 200; }',
+    'use-gzip': 'true',
+    'worker-processes': '4',
+    'log-format-upstream': '$remote_addr',
+    'made-up-key': 'x',
+  }
+  for (const nginxDefaults of [false, true]) {
+    const r = clientTrafficFromConfigMap(configMap(data), {...ctx, nginxDefaults})
+    const ignored = r.diagnostics.filter((d) => d.code === 'configmap-keys-ignored')
+    t.is(ignored.length, 1)
+    t.regex(ignored[0].message, /keys with no effect under Envoy Gateway .*: log-format-upstream, worker-processes;/)
+    t.regex(ignored[0].message, /keys not recognised, not translated: made-up-key$/)
+    for (const key of Object.keys(data)) {
+      const n = r.diagnostics.filter((d) => d.annotation === key).length
+      const listed = ignored[0].message
+        .split('; ')
+        .flatMap((part) => part.split(': ').pop()!.split(', '))
+        .filter((k) => k === key).length
+      t.is(n + listed, 1, `${key} (nginxDefaults ${nginxDefaults}) is accounted for once, got ${n} diagnostics and ${listed} listing`)
+    }
+    for (const d of r.diagnostics) {
+      t.is(d.object, 'ConfigMap ingress-nginx/ingress-nginx-controller')
+      t.regex(d.code, /^[a-z0-9]+(-[a-z0-9]+)*$/)
+    }
+    assertValid(t, r.objects)
+    if (!nginxDefaults) {
+      t.deepEqual(r.objects.map((o) => o.kind), ['ClientTrafficPolicy', 'ClientTrafficPolicy'])
+      t.regex(find(r.diagnostics, 'proxy-body-size', 'proxy-body-size')!.message, /8m.*Envoy Gateway sets no limit/)
+      t.is(find(r.diagnostics, 'proxy-body-size-default'), undefined)
+      const https = byName(r.objects, 'ClientTrafficPolicy', 'shared-client-https')!
+      t.deepEqual(https.spec.headers.lateResponseHeaders.set, [{name: 'Strict-Transport-Security', value: 'max-age=600; preload'}])
+      t.deepEqual(https.spec.tls.ecdhCurves, ['P-384'])
+      t.deepEqual(https.spec.connection, {connectionLimit: {maxRequestsPerConnection: 100}})
+    } else {
+      const btp = byName(r.objects, 'BackendTrafficPolicy', 'shared-defaults')!
+      t.deepEqual(btp.spec, {
+        targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}],
+        requestBuffer: {limit: '8Mi'},
+        timeout: {tcp: {connectTimeout: '10s'}, http: {streamIdleTimeout: '120s'}},
+        retry: {numRetries: 3, retryOn: {triggers: ['connect-failure', 'refused-stream', 'retriable-status-codes'], httpStatusCodes: [503]}},
+      })
+      const sp = byName(r.objects, 'SecurityPolicy', 'shared-defaults')!
+      t.deepEqual(sp.spec.authorization, {
+        defaultAction: 'Deny',
+        rules: [
+          {name: 'block-cidrs', action: 'Deny', principal: {clientCIDRs: ['203.0.113.7/32']}},
+          {name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: ['10.0.0.0/8']}},
+        ],
+      })
+      t.deepEqual(sp.spec.extAuth, {
+        http: {backendRefs: [{group: '', kind: 'Service', name: 'auth', namespace: 'auth-system', port: 8080}], pathOverride: '/verify'},
+      })
+      const grant = byName(r.objects, 'ReferenceGrant', 'ingress2gw-gateway-global-auth')!
+      t.is(grant.metadata.namespace, 'auth-system')
+      const exempt = byName(r.objects, 'SecurityPolicy', 'shared-acme-exempt')!
+      t.deepEqual(exempt.spec.authorization, sp.spec.authorization, 'ACME challenges keep the access lists, lose only the auth')
+      t.is(exempt.spec.extAuth, undefined)
+      t.is(find(r.diagnostics, 'configmap-value-invalid', 'proxy-send-timeout')?.level, 'warning')
+    }
+  }
+})
+
+test('without a ConfigMap nginx defaults still differ from Envoy: underscores dropped, HSTS, body size reported', (t) => {
+  const r = clientTrafficFromConfigMap(undefined, ctx)
+  t.deepEqual(byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.headers, {withUnderscoresAction: 'DropHeader'})
+  t.truthy(byName(r.objects, 'ClientTrafficPolicy', 'shared-client-https'))
+  t.truthy(find(r.diagnostics, 'proxy-body-size-default'))
+  t.true(r.diagnostics.every((d) => d.object === 'Gateway gateway/shared'))
+  const withDefaults = clientTrafficFromConfigMap(undefined, {...ctx, nginxDefaults: true})
+  const btp = byName(withDefaults.objects, 'BackendTrafficPolicy', 'shared-defaults')!
+  t.deepEqual(btp.spec.requestBuffer, {limit: '1Mi'})
+  t.deepEqual(btp.spec.retry, {numRetries: 2, retryOn: {triggers: ['connect-failure', 'refused-stream']}})
+  t.is(byName(withDefaults.objects, 'SecurityPolicy', 'shared-defaults'), undefined)
+  assertValid(t, [...r.objects, ...withDefaults.objects])
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// tcp-services / udp-services
+
+const services = new Map<string, KubeObject>([
+  [
+    'team-a/db',
+    {apiVersion: 'v1', kind: 'Service', metadata: {name: 'db', namespace: 'team-a'}, spec: {ports: [{name: 'postgres', port: 5432, targetPort: 5432}]}},
+  ],
+  [
+    'team-a/dns',
+    {apiVersion: 'v1', kind: 'Service', metadata: {name: 'dns', namespace: 'team-a'}, spec: {ports: [{name: 'dns', port: 53, protocol: 'UDP'}]}},
+  ],
+])
+
+const tcpCm = configMap(
+  {
+    '9000': 'team-a/db:5432:PROXY:PROXY',
+    '9001': 'team-a/db:postgres',
+    '80': 'team-a/db:5432',
+    '9002': 'not-a-valid-entry',
+    '9003': 'team-b/missing:http',
+    '9004': 'team-a/db:6000',
+  },
+  'ingress-nginx',
+  'tcp-services',
+)
+
+test('tcp-services with routes: listeners, TCPRoutes, PROXY decode/encode, named port; bad entries reported', (t) => {
+  const r = streamServices(tcpCm, 'TCP', {gateway: GW, emitRoutes: true, services})
+  t.deepEqual(
+    r.listeners.map((l) => [l.name, l.port, l.protocol]),
+    [
+      ['tcp-9000', 9000, 'TCP'],
+      ['tcp-9001', 9001, 'TCP'],
+    ],
+  )
+  t.deepEqual(r.listeners[0].allowedRoutes, {
+    namespaces: {from: 'Selector', selector: {matchLabels: {'kubernetes.io/metadata.name': 'team-a'}}},
+    kinds: [{group: 'gateway.networking.k8s.io', kind: 'TCPRoute'}],
+  })
+  const route = byName(r.objects, 'TCPRoute', 'db-9000')!
+  t.is(route.apiVersion, 'gateway.networking.k8s.io/v1')
+  t.is(route.metadata.namespace, 'team-a')
+  t.deepEqual(route.spec, {
+    parentRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', namespace: 'gateway', sectionName: 'tcp-9000'}],
+    rules: [{backendRefs: [{name: 'db', port: 5432}]}],
+  })
+  t.deepEqual(byName(r.objects, 'TCPRoute', 'db-9001')!.spec.rules[0].backendRefs, [{name: 'db', port: 5432}], 'named port resolved through the Service')
+  const decode = byName(r.objects, 'ClientTrafficPolicy', 'shared-tcp-9000')!
+  t.deepEqual(decode.spec, {targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'tcp-9000'}], proxyProtocol: {}})
+  t.is(decode.metadata.namespace, 'gateway')
+  t.is(byName(r.objects, 'ClientTrafficPolicy', 'shared-tcp-9001')!.spec.proxyProtocol, undefined)
+  const encode = byName(r.objects, 'BackendTrafficPolicy', 'db-9000')!
+  t.deepEqual(encode.spec, {targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'TCPRoute', name: 'db-9000'}], proxyProtocol: {version: 'V1'}})
+  t.is(encode.metadata.namespace, 'team-a')
+  t.is(byName(r.objects, 'BackendTrafficPolicy', 'db-9001'), undefined)
+  t.is(find(r.diagnostics, 'stream-port-reserved', '80')?.level, 'warning')
+  t.regex(find(r.diagnostics, 'stream-entry-invalid', '9002')!.message, /not-a-valid-entry/)
+  t.truthy(find(r.diagnostics, 'stream-port-name-unresolved', '9003'))
+  t.truthy(find(r.diagnostics, 'stream-service-port-missing', '9004'))
+  assertValid(t, r.objects)
+})
+
+test('tcp-services without routes: one warning per entry saying what to do', (t) => {
+  const r = streamServices(tcpCm, 'TCP', {gateway: GW, emitRoutes: false, services})
+  t.deepEqual(r.objects, [])
+  t.deepEqual(r.listeners, [])
+  const w = r.diagnostics.filter((d) => d.code === 'stream-route-unavailable')
+  t.deepEqual(w.map((d) => d.annotation), ['9000', '9001'])
+  t.regex(w[0].hint!, /--tcp-routes/)
+  t.regex(w[0].hint!, /LoadBalancer/)
+})
+
+test('udp-services with PROXY: warning, UDPRoute without PROXY policies', (t) => {
+  const r = streamServices(configMap({'53': 'team-a/dns:53:PROXY'}, 'ingress-nginx', 'udp-services'), 'UDP', {gateway: GW, emitRoutes: true, services})
+  t.truthy(find(r.diagnostics, 'stream-udp-proxy-protocol', '53'))
+  t.deepEqual(r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), ['UDPRoute team-a/dns-53'])
+  t.deepEqual(r.listeners[0].kinds ?? r.listeners[0].allowedRoutes.kinds, [{group: 'gateway.networking.k8s.io', kind: 'UDPRoute'}])
+  t.is(r.listeners[0].name, 'udp-53')
+  t.is(r.listeners[0].protocol, 'UDP')
+  // a TCP Service port is not a UDP target
+  const wrong = streamServices(configMap({'5432': 'team-a/db:5432'}, 'ingress-nginx', 'udp-services'), 'UDP', {gateway: GW, emitRoutes: true, services})
+  t.truthy(find(wrong.diagnostics, 'stream-service-port-protocol', '5432'))
+  assertValid(t, r.objects)
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers and robustness
+
+test('durations and sizes', (t) => {
+  t.is(secondsToDuration(60), '60s')
+  t.is(secondsToDuration(1728000), '480h')
+  t.is(secondsToDuration(100000), '27h46m40s')
+  t.is(secondsToDuration(-1), undefined)
+  t.deepEqual(nginxSizeToQuantity('8m'), {ok: true, quantity: '8Mi'})
+  t.deepEqual(nginxSizeToQuantity('512'), {ok: true, quantity: 512})
+  t.deepEqual(nginxSizeToQuantity('0'), {ok: true, unlimited: true})
+  t.deepEqual(nginxSizeToQuantity('1.5m'), {ok: false})
+})
+
+test('bad input never throws', (t) => {
+  const junk: any[] = [undefined, null, {}, {kind: 'Issuer'}, {kind: 'Issuer', metadata: {name: 'x'}, spec: {acme: {solvers: 'no'}}}, {metadata: {name: 1}, data: null}]
+  t.notThrows(() => rewriteIssuers(junk as any, {gateway: GW, httpListener: 'http', nginxClasses: [], gatewayNamespaceNeeds: new Set(['a/b'])}))
+  t.notThrows(() => rewriteIssuers(null as any, {gateway: GW, httpListener: 'http', nginxClasses: [], gatewayNamespaceNeeds: new Set()}))
+  for (const j of junk) {
+    t.notThrows(() => certificatesForIngress(j, {gateway: GW, takenNames: new Set()}))
+    t.notThrows(() => clientTrafficFromConfigMap(j, ctx))
+    t.notThrows(() => streamServices(j, 'TCP', {gateway: GW, emitRoutes: true, services: new Map()}))
+  }
+  t.notThrows(() => certificatesForIngress({kind: 'Ingress', metadata: {name: 'x', namespace: 'y', annotations: {'cert-manager.io/cluster-issuer': 'le'}}, spec: {tls: [null, 'x', {hosts: [1, null]}]}} as any, {gateway: GW, takenNames: new Set()}))
+  t.notThrows(() => clientTrafficFromConfigMap(configMap({'keep-alive': '-1', 'ssl-protocols': 'SSLv3', 'proxy-body-size': 'huge', 'global-auth-url': '::'}), {...ctx, nginxDefaults: true}))
+  t.notThrows(() => findControllerConfigMap(junk as any))
+  t.notThrows(() => streamServices(configMap({'9000': 'a/b:1:2:3:4:5', x: 'y'}), 'TCP', {gateway: GW, emitRoutes: true, services: null as any}))
+})
+
+test('diagnostic codes are kebab-case and objects are named', (t) => {
+  const all: Diagnostic[] = [
+    ...rewriteIssuers([clusterIssuer, teamIssuer, traefikIssuer], {gateway: GW, httpListener: 'http', nginxClasses: ['nginx'], gatewayNamespaceNeeds: new Set(['team-a/letsencrypt'])}).diagnostics,
+    ...streamServices(tcpCm, 'TCP', {gateway: GW, emitRoutes: true, services}).diagnostics,
+    ...clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true'}), ctx).diagnostics,
+  ]
+  for (const d of all) {
+    t.regex(d.code, /^[a-z0-9]+(-[a-z0-9]+)*$/)
+    t.truthy(d.object)
+    t.truthy(d.message)
+  }
+  t.true(codes(all).includes('issuer-copied'))
+})
