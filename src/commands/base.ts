@@ -2,6 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import {Chalk} from 'chalk'
 import {renderDiagnostics, renderSummary, type Painter} from '../output/report.js'
 import {readFileInputs} from '../sources/files.js'
+import {sortDiagnostics} from '../translate/diagnostics.js'
 import {translate} from '../translate/index.js'
 import {
   DEFAULT_OPTIONS,
@@ -160,7 +161,7 @@ export abstract class BaseCommand extends Command {
       this.error((error as Error).message, {exit: 2})
     }
     const result = translate(input.snapshot, options)
-    const diagnostics = [...input.diagnostics, ...result.diagnostics]
+    const diagnostics = sortDiagnostics([...input.diagnostics, ...result.diagnostics])
     const paint = this.painter(flags)
     process.stderr.write(renderDiagnostics(diagnostics, paint))
     const fidelity: Record<Fidelity, number> = {exact: 0, approximate: 0, manual: 0, ignored: 0}

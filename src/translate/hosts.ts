@@ -97,6 +97,16 @@ export function resolveBackend(
   return undefined
 }
 
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+
+/** Why a rule host cannot become a Gateway API hostname (IPs and invalid names), or undefined. */
+export function invalidHostReason(host: string): string | undefined {
+  if (host === '' || host.includes('${')) return undefined
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return 'is an IP address, which Gateway API hostnames do not allow (nginx matched it against the Host header)'
+  if (!HOSTNAME.test(host) || host.length > 253) return 'is not a valid DNS name (Gateway API hostnames are lower-case DNS names, optionally with a leading *.)'
+  return undefined
+}
+
 function matchOf(pathType: unknown): MatchKind {
   return pathType === 'Exact' ? 'Exact' : 'Prefix'
 }
@@ -137,11 +147,32 @@ export function buildHosts(
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
     rules.forEach((rule, ruleIndex) => {
       const hostName = normalizeHost(rule?.host)
+      const invalid = invalidHostReason(hostName)
+      if (invalid) {
+        diagnostics.push({
+          level: 'error',
+          code: 'invalid-host',
+          object: objectRef('Ingress', ingress.ref),
+          message: `rules[${ruleIndex}].host "${rule?.host}" ${invalid}; the rule is not converted`,
+          source: ingress.source,
+        })
+        return
+      }
       const host = hostFor(hostName, ingress)
       const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
       paths.forEach((p, pathIndex) => {
         const where = `rules[${ruleIndex}].http.paths[${pathIndex}]`
         const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
+        if (!path.startsWith('/')) {
+          diagnostics.push({
+            level: 'error',
+            code: 'invalid-path',
+            object: objectRef('Ingress', ingress.ref),
+            message: `${where}: path "${path}" is not absolute (the API server requires a leading /); the path is not converted`,
+            source: ingress.source,
+          })
+          return
+        }
         const match = matchOf(p?.pathType)
         const backend = resolveBackend(ingress, p?.backend, services, where, diagnostics)
         if (!backend) return

@@ -34,7 +34,18 @@ export function ingressClassOf(ingress: KubeObject): {name?: string; via: 'field
 }
 
 /** Structural checks ingress-nginx (or the API server) would have enforced; returns a reason or undefined. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+
 export function invalidIngressReason(ingress: KubeObject): string | undefined {
+  const name = ingress.metadata.name
+  if (!name.includes('${') && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) {
+    return `its name "${name}" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.'), so the API server never accepted it`
+  }
+  const ns = ingress.metadata.namespace
+  if (ns && !ns.includes('${') && (!DNS_LABEL.test(ns) || ns.length > 63)) {
+    return `its namespace "${ns}" is not a DNS-1123 label`
+  }
   const spec = ingress.spec
   if (spec === undefined || spec === null || typeof spec !== 'object') return 'it has no spec'
   if (spec.rules !== undefined && !Array.isArray(spec.rules)) return 'spec.rules is not a list'

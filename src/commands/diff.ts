@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core'
+import {diffObjects, externalDiff, loadRenderedDir, objectKey} from '../output/diff.js'
+import {renderDiagnostics} from '../output/report.js'
+import type {KubeObject} from '../translate/types.js'
+import {BaseCommand} from './base.js'
+
+export default class Diff extends BaseCommand {
+  static summary = 'Show what applying the converted output would change'
+  static description =
+    'Compares each object the conversion produces with its live counterpart in the cluster (server-populated and defaulted fields we do not set are left out), or with a rendered directory (--against). Exit status: 0 no differences, 1 differences, >1 error, like kubectl diff. KUBECTL_EXTERNAL_DIFF is honoured.'
+  static examples = [
+    'kubectl ingress2gw diff -n team-a',
+    'kubectl ingress2gw diff -A',
+    'kubectl ingress2gw diff -f manifests/ -R --against rendered/',
+    'KUBECTL_EXTERNAL_DIFF="colordiff -N -u" kubectl ingress2gw diff -n team-a',
+  ]
+  static flags = {
+    against: Flags.string({description: 'compare with a rendered directory (convert --output-dir layout) instead of the cluster'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Diff)
+    const {objects} = await this.compile(flags)
+    let live: Map<string, KubeObject | undefined>
+    const prune = flags.against === undefined
+    try {
+      if (flags.against !== undefined) {
+        live = loadRenderedDir(flags.against)
+      } else {
+        const clusterModule = '../sources/cluster.js'
+        const cluster: typeof import('../sources/cluster.js') = await import(clusterModule)
+        const client = await cluster.ClusterClient.connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace})
+        const fetched = await cluster.fetchLive(client, objects, objectKey)
+        process.stderr.write(renderDiagnostics(fetched.diagnostics, this.painter(flags)))
+        live = fetched.live
+      }
+    } catch (error) {
+      this.error((error as Error).message, {exit: 2})
+    }
+    const external = process.env.KUBECTL_EXTERNAL_DIFF
+    if (external) {
+      let code: number
+      try {
+        code = await externalDiff(live, objects, external, {prune})
+      } catch (error) {
+        this.error((error as Error).message, {exit: 2})
+      }
+      if (code !== 0) process.exitCode = code
+      return
+    }
+    const color = flags.color === 'always' || (flags.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR)
+    const {text, changed} = diffObjects(live, objects, {color, prune})
+    process.stdout.write(text)
+    if (changed > 0) process.exitCode = 1
+  }
+}
