@@ -119,7 +119,6 @@ export const corsFamily: AnnotationFamily = {
       summary: 'Access-Control-Expose-Headers (`*` allowed)',
       fidelity: 'exact',
       target: 'SecurityPolicy cors.exposeHeaders',
-      default: '(none)',
       onInvalid: 'default',
       parse: listParser(EXPOSE_HEADERS, 'header list'),
     },

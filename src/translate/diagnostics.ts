@@ -13,11 +13,11 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
       compareStrings(a.object ?? '', b.object ?? '') ||
+      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
       // Input problems (no object) read best in file order.
       (a.object === undefined && b.object === undefined
         ? compareStrings(a.source?.file ?? '', b.source?.file ?? '') || (a.source?.line ?? 0) - (b.source?.line ?? 0)
         : 0) ||
-      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
       compareStrings(a.code, b.code) ||
       compareStrings(a.annotation ?? '', b.annotation ?? '') ||
       compareStrings(a.message, b.message),
