@@ -111,8 +111,7 @@ export abstract class BaseCommand extends Command {
       }
     }
     // Loaded lazily: @kubernetes/client-node costs ~0.5 s to import and `convert -f` never needs it.
-    const clusterModule = '../sources/cluster.js'
-    const cluster = await import(clusterModule)
+    const cluster = await import('../sources/cluster.js')
     const options = this.translateOptions(flags)
     const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
     const read = await cluster.readCluster({

@@ -27,8 +27,7 @@ export default class Diff extends BaseCommand {
       if (flags.against !== undefined) {
         live = loadRenderedDir(flags.against)
       } else {
-        const clusterModule = '../sources/cluster.js'
-        const cluster: typeof import('../sources/cluster.js') = await import(clusterModule)
+        const cluster = await import('../sources/cluster.js')
         const client = await cluster.ClusterClient.connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace})
         const fetched = await cluster.fetchLive(client, objects, objectKey)
         process.stderr.write(renderDiagnostics(fetched.diagnostics, this.painter(flags)))

@@ -204,3 +204,55 @@ export function namespaceObject(name: string, options: TranslateOptions): KubeOb
     metadata: {name, labels: {[options.namespaceLabel.key]: options.namespaceLabel.value}},
   }
 }
+
+function certKey(ref: any, gatewayNamespace: string): string {
+  return `${ref.namespace ?? gatewayNamespace}/${ref.name}`
+}
+
+/** certificateRefs already on the live Gateway's listener of that name (to list only what is missing). */
+export function liveCertificateKeys(live: KubeObject | undefined, listener: string): Set<string> {
+  const l = (live?.spec?.listeners ?? []).find((x: any) => x?.name === listener)
+  return new Set((l?.tls?.certificateRefs ?? []).map((r: any) => certKey(r, live!.metadata.namespace ?? '')))
+}
+
+/**
+ * The emitted Gateway is the union with the live one: its other listeners, certificates and settings stay, so
+ * applying it never drops another team's certificate. certificateRefs is an atomic list, hence the union.
+ */
+export function unionWithLive(generated: KubeObject, live: KubeObject, diagnostics: Diagnostic[]): KubeObject {
+  const gwNs = generated.metadata.namespace!
+  const object = objectRef('Gateway', {namespace: gwNs, name: generated.metadata.name})
+  const {gatewayClassName: liveClass, listeners: liveListeners = [], ...otherSpec} = live.spec ?? {}
+  const spec: any = {...structuredClone(otherSpec), gatewayClassName: liveClass ?? generated.spec.gatewayClassName}
+  if (liveClass && liveClass !== generated.spec.gatewayClassName) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'gateway-class-differs',
+      object,
+      message: `the live Gateway uses class "${liveClass}", not "${generated.spec.gatewayClassName}"; its class is kept (changing it would move the Gateway to another controller)`,
+    })
+  }
+  const listeners: any[] = structuredClone(liveListeners)
+  for (const ours of generated.spec.listeners as any[]) {
+    const existing = listeners.find((l) => l.name === ours.name)
+    if (!existing) {
+      listeners.push(ours)
+      continue
+    }
+    if (existing.port !== ours.port || existing.protocol !== ours.protocol) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'gateway-listener-differs',
+        object,
+        message: `live listener "${ours.name}" is ${existing.protocol} ${existing.port}, the conversion expects ${ours.protocol} ${ours.port}; the live listener is kept`,
+      })
+    }
+    if (ours.tls?.certificateRefs) {
+      const refs = new Map<string, any>()
+      for (const r of [...(existing.tls?.certificateRefs ?? []), ...ours.tls.certificateRefs]) refs.set(certKey(r, gwNs), r)
+      existing.tls = {...(existing.tls ?? {mode: 'Terminate'}), certificateRefs: [...refs.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => r)}
+    }
+  }
+  spec.listeners = listeners
+  return {...generated, spec}
+}

@@ -14,6 +14,8 @@ import {
   redirectRoutes,
   referenceGrants,
   sharedGateway,
+  liveCertificateKeys,
+  unionWithLive,
 } from './emit-gateway.js'
 import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {emitPolicies} from './emit-policies.js'
@@ -107,9 +109,11 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     )
     const plan = redirects.get(key)
     const listeners = key === gatewayKey(options.gateway) ? stream.listeners : []
+    const live = kindObjects('Gateway').find((g) => g.metadata.name === gw.name && (g.metadata.namespace ?? 'default') === gw.namespace)
     if (emitBundle) {
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
-      objects.push(sharedGateway(gw, certList, listeners, options, sources))
+      const generated = sharedGateway(gw, certList, listeners, options, sources)
+      objects.push(live ? unionWithLive(generated, live, diagnostics) : generated)
       if (plan) objects.push(...redirectRoutes(gw, plan, options))
       if (certList.length === 0 && plan) {
         diagnostics.push({
@@ -122,7 +126,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       }
     } else {
       const needs: string[] = []
-      if (certList.length > 0) needs.push(`certificateRefs ${certList.map((c) => `${c.namespace}/${c.name}`).join(', ')}`)
+      const present = liveCertificateKeys(live, options.httpsListener)
+      const missing = certList.filter((c) => !present.has(`${c.namespace}/${c.name}`))
+      if (missing.length > 0) needs.push(`certificateRefs ${missing.map((c) => `${c.namespace}/${c.name}`).join(', ')}`)
       if (listeners.length > 0) needs.push(`listeners ${listeners.map((l) => `${l.name} (${l.protocol} ${l.port})`).join(', ')}`)
       if (plan) needs.push(`https-redirect hostnames ${[...plan.wholeHosts.map((h) => h.host), ...plan.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
       if (needs.length > 0) {

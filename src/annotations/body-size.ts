@@ -1,0 +1,73 @@
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import {type NginxSize, parseNginxSize} from './units.js'
+
+/**
+ * proxy-body-size -> BackendTrafficPolicy requestBuffer.limit (413 above it); client-body-buffer-size is ignored.
+ *
+ * nginx's client_max_body_size answers 413 for a larger request body, and `0` turns the check off. Envoy Gateway's
+ * only hard limit on a request body is requestBuffer, which also makes Envoy hold each whole request in memory
+ * before forwarding it: the limit is kept, the streaming is not, and Envoy Gateway then refuses protocol upgrades
+ * (WebSocket) on the route. Without the annotation nginx applied its default of 1m while Envoy has no limit; that
+ * default belongs to the controller ConfigMap translation, not to this family.
+ */
+
+function bodySizeDifferences(ctx: FamilyContext, size: NginxSize): string {
+  const protocol = (ctx.raw('backend-protocol') ?? '').trim().toUpperCase()
+  const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
+  return (
+    `"${size.text}" -> requestBuffer.limit ${size.quantity} (nginx units are binary: 1m = 1Mi); larger requests get 413 as in nginx, ` +
+    `but Envoy holds each request body in memory up to that size before forwarding it (nginx spooled large bodies to disk), ` +
+    `and Envoy Gateway does not allow WebSocket or other upgrades on a route with requestBuffer` +
+    (grpc ? '; streaming gRPC calls are buffered whole, so client-streaming RPCs stall until the client half-closes' : '')
+  )
+}
+
+export const bodySizeFamily: AnnotationFamily = {
+  name: 'body-size',
+  specs: [
+    {
+      key: 'proxy-body-size',
+      summary: 'Largest request body accepted (nginx size, 0 = no limit); larger bodies get 413',
+      fidelity: 'approximate',
+      target: 'BackendTrafficPolicy requestBuffer.limit (`8m` -> `8Mi`; `0` -> no limit emitted)',
+      note: 'the limit and the 413 are the same, but Envoy buffers each whole request in memory up to the limit before forwarding it, and Envoy Gateway allows no WebSocket upgrade on such a route',
+      default: '1m',
+      onInvalid: 'default',
+      parse: parseNginxSize,
+    },
+    {
+      key: 'client-body-buffer-size',
+      summary: 'Memory buffer for request bodies before nginx spills them to a temporary file',
+      fidelity: 'ignored',
+      target: 'none',
+      note: 'a buffer size, not a limit: Envoy streams request bodies with its own flow-control buffers and never spools them to disk',
+      onInvalid: 'ingress-dropped',
+      parse: parseNginxSize,
+    },
+  ],
+  apply(ctx) {
+    if (ctx.ingress.isCanary) return
+    const size = ctx.value<NginxSize>('proxy-body-size')
+    if (size === undefined) return
+    if (size.unlimited) {
+      ctx.account(
+        'proxy-body-size',
+        'exact',
+        ctx.options.nginxDefaults
+          ? `"${size.text}" turns the limit off, as Envoy without requestBuffer; the Gateway-level BackendTrafficPolicy with nginx's default limit still applies to this route unless the route gets a BackendTrafficPolicy of its own`
+          : undefined,
+        {level: 'info', code: 'body-size-unlimited'},
+      )
+      return
+    }
+    ctx.ingress.intents.policies.push({
+      kind: 'BackendTrafficPolicy',
+      path: 'requestBuffer.limit',
+      value: size.quantity,
+      from: [ctx.fullKey('proxy-body-size')],
+    })
+    ctx.account('proxy-body-size', 'approximate', bodySizeDifferences(ctx, size), {
+      hint: 'needs Envoy Gateway v1.4+; if this Ingress serves WebSocket or streaming uploads, remove requestBuffer from its BackendTrafficPolicy (no size limit then) or limit request sizes in the backend',
+    })
+  },
+}

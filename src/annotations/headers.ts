@@ -1,0 +1,233 @@
+import {isIP} from 'node:net'
+import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+
+/** Gateway API hostname (HTTPRoute `hostnames`): lower case, an optional leading `*.` label. */
+export const GATEWAY_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+/** Gateway API PreciseHostname (URLRewrite/RequestRedirect `hostname`, BackendTLSPolicy `validation.hostname`). */
+export const PRECISE_HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+/** Gateway API HTTPHeaderName (RFC 7230 token). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/
+/** The Host values nginx sends upstream by default: forwarding them changes nothing. */
+const DEFAULT_HOST_VARIABLES = new Set(['$host', '$http_host', '$best_http_host'])
+/** Gateway API allows at most 16 entries in each header modifier list. */
+const MAX_HEADER_ENTRIES = 16
+
+const CONTROLLER_CONFIGMAPS = ['ingress-nginx/ingress-nginx-controller', 'ingress-nginx/nginx-configuration', 'kube-system/ingress-nginx-controller']
+
+/**
+ * The data of the controller ConfigMap (`--controller-configmap`, else the usual names), or undefined when it is
+ * not in the input. Families read a few keys from it (http-redirect-code, global-allowed-response-headers, ...).
+ */
+export function controllerConfig(ctx: FamilyContext): Record<string, string> | undefined {
+  const explicit = ctx.options.controllerConfigMap
+  const keys = explicit ? [explicit.includes('/') ? explicit : `default/${explicit}`] : CONTROLLER_CONFIGMAPS
+  for (const key of keys) {
+    const [namespace, name] = key.split('/')
+    const cm = ctx.lookup.configMap(namespace, name)
+    if (cm) return cm.data ?? {}
+  }
+  return undefined
+}
+
+/**
+ * ingress-nginx's "location denied": every path of the Ingress answers 503. The conversion emits nothing for such
+ * an Ingress (the framework's rule for invalid values with this effect), and says why.
+ */
+export function denyLocations(ctx: FamilyContext, key: string, reason: string): void {
+  ctx.ingress.served = false
+  ctx.account(
+    key,
+    'manual',
+    `${reason}; ingress-nginx answered 503 on every path of this Ingress because of it; the conversion emits nothing for this Ingress, as it serves nothing today`,
+    {level: 'error', code: 'ingress-not-served', hint: 'fix the value if this Ingress is meant to serve traffic, then convert again'},
+  )
+}
+
+/** `ns/name` (or `name`, read in the Ingress namespace) of a ConfigMap or Secret annotation. */
+export function splitNamespacedName(value: string, defaultNamespace: string): {namespace: string; name: string} | undefined {
+  const parts = value.trim().split('/')
+  if (parts.length === 1 && parts[0] !== '') return {namespace: defaultNamespace, name: parts[0]}
+  if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return {namespace: parts[0], name: parts[1]}
+  return undefined
+}
+
+function parseNonEmpty(what: string) {
+  return (value: string): ParseResult<string> =>
+    value.trim() !== '' && !/\s/.test(value.trim()) ? {ok: true, value: value.trim()} : {ok: false, reason: `"${value}" is not a valid ${what}`}
+}
+
+function parseAliases(value: string): ParseResult<string[]> {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  if (names.length === 0) return {ok: false, reason: `"${value}" lists no server name`}
+  if (names.some((n) => /\s/.test(n))) return {ok: false, reason: `"${value}" is not a comma-separated list of server names`}
+  return {ok: true, value: names}
+}
+
+/** A server-alias in nginx server_name syntax -> Gateway API hostnames, or why it has none. */
+function aliasHostnames(alias: string): {names: string[]} | {why: string} {
+  const name = alias.toLowerCase()
+  if (name.startsWith('~')) return {why: `${alias} is a regular expression server name`}
+  if (/\.\*$/.test(name)) return {why: `${alias} has a trailing wildcard`}
+  // nginx's `.example.com` is shorthand for `example.com` and `*.example.com`.
+  const names = name.startsWith('.') ? [name.slice(1), `*${name}`] : [name]
+  if (names.some((n) => !GATEWAY_HOSTNAME.test(n) || isIP(n) !== 0)) return {why: `${alias} is not a valid Gateway API hostname`}
+  return {names}
+}
+
+/**
+ * upstream-vhost, server-alias, custom-headers -> HTTPRoute URLRewrite hostname, extra route hostnames,
+ * ResponseHeaderModifier set from the ConfigMap's data.
+ *
+ * upstream-vhost is `proxy_set_header Host <value>` in each location; server-alias adds server_names to the
+ * Ingress's servers; custom-headers renders `more_set_headers "<name>: <value>"` (dollars escaped, so values are
+ * literal) for every data entry of the ConfigMap, and denies every location when the ConfigMap is missing or a
+ * name is not in the controller's `global-allowed-response-headers`.
+ */
+export const headersFamily: AnnotationFamily = {
+  name: 'headers',
+  specs: [
+    {
+      key: 'upstream-vhost',
+      summary: 'Host header sent to the backend (may use nginx variables)',
+      fidelity: 'exact',
+      target: 'HTTPRoute URLRewrite filter hostname',
+      default: '$best_http_host (the client\'s Host)',
+      onInvalid: 'default',
+      parse: parseNonEmpty('Host value'),
+    },
+    {
+      key: 'server-alias',
+      summary: 'Extra server names for the Ingress\'s hosts (comma list, nginx server_name syntax)',
+      fidelity: 'exact',
+      target: 'extra HTTPRoute hostnames',
+      onInvalid: 'default',
+      parse: parseAliases,
+    },
+    {
+      key: 'custom-headers',
+      summary: 'Response headers from a ConfigMap (namespace/name); names must be allowed by global-allowed-response-headers',
+      fidelity: 'exact',
+      target: 'HTTPRoute ResponseHeaderModifier set (remove for empty values)',
+      onInvalid: 'default',
+      parse: parseNonEmpty('ConfigMap reference'),
+    },
+  ],
+  apply(ctx) {
+    if (ctx.ingress.isCanary) return
+    applyUpstreamVhost(ctx)
+    applyServerAlias(ctx)
+    applyCustomHeaders(ctx)
+  },
+}
+
+function applyUpstreamVhost(ctx: FamilyContext): void {
+  const raw = ctx.value<string>('upstream-vhost')
+  if (raw === undefined) return
+  if (DEFAULT_HOST_VARIABLES.has(raw)) {
+    ctx.account('upstream-vhost', 'ignored', `"${raw}" is the client's Host header, which nginx sends by default and Envoy forwards too`)
+    return
+  }
+  if (raw.includes('$')) {
+    ctx.account('upstream-vhost', 'manual', `"${raw}" uses nginx variables; a Gateway API hostname rewrite is a fixed name, so the Host header is not rewritten`, {
+      hint: 'replace the variables with a fixed host name, or rewrite Host per request with an Envoy Gateway HTTPRouteFilter urlRewrite.hostname (type Header or Backend)',
+    })
+    return
+  }
+  const port = /^(.*):(\d+)$/.exec(raw)
+  const host = (port ? port[1] : raw).toLowerCase()
+  if (!PRECISE_HOSTNAME.test(host)) {
+    ctx.account('upstream-vhost', 'manual', `"${raw}" is not a host name Gateway API accepts in a URLRewrite; the Host header is not rewritten`, {
+      hint: 'use a DNS name (lower case letters, digits, dashes and dots) and convert again',
+    })
+    return
+  }
+  ctx.ingress.intents.filters.push({
+    from: [ctx.fullKey('upstream-vhost')],
+    filter: {type: 'URLRewrite', urlRewrite: {hostname: host}},
+  })
+  if (port) {
+    ctx.account('upstream-vhost', 'approximate', `a Gateway API hostname rewrite carries no port: the backend receives Host "${host}" instead of "${raw}"`)
+  }
+}
+
+function applyServerAlias(ctx: FamilyContext): void {
+  const aliases = ctx.value<string[]>('server-alias')
+  if (aliases === undefined) return
+  const names: string[] = []
+  const rejected: string[] = []
+  for (const alias of aliases) {
+    const r = aliasHostnames(alias)
+    if ('why' in r) rejected.push(r.why)
+    else for (const n of r.names) if (!names.includes(n)) names.push(n)
+  }
+  if (names.length > 0) ctx.ingress.intents.hostAliases = {names, from: [ctx.fullKey('server-alias')]}
+  if (rejected.length > 0) {
+    ctx.account('server-alias', 'manual', `${rejected.join('; ')}: Gateway API hostnames are exact names or a leading *. wildcard, so ${rejected.length === 1 ? 'this alias is' : 'these aliases are'} not added`, {
+      hint: 'list the concrete host names the alias stood for in server-alias (or as Ingress hosts) and convert again',
+    })
+  }
+}
+
+function applyCustomHeaders(ctx: FamilyContext): void {
+  const raw = ctx.value<string>('custom-headers')
+  if (raw === undefined) return
+  const ref = splitNamespacedName(raw, ctx.ingress.ref.namespace)
+  if (!ref) {
+    denyLocations(ctx, 'custom-headers', `"${raw}" is not a ConfigMap reference (namespace/name)`)
+    return
+  }
+  const cm = ctx.lookup.configMap(ref.namespace, ref.name)
+  if (!cm) {
+    // With file input the ConfigMap may just not have been given; in a cluster nginx would have answered 503.
+    ctx.account('custom-headers', 'manual', `ConfigMap ${ref.namespace}/${ref.name} is not in the input, so its headers are not known and no response header is set (if it does not exist in the cluster either, ingress-nginx answered 503 on every path of this Ingress)`, {
+      hint: `include the ConfigMap in the input (e.g. kubectl get configmap -n ${ref.namespace} ${ref.name} -o yaml > cm.yaml; convert -f ingress.yaml -f cm.yaml) and convert again`,
+    })
+    return
+  }
+  const data = cm.data ?? {}
+  const names = Object.keys(data).sort()
+  const allowed = controllerConfig(ctx)?.['global-allowed-response-headers']
+  if (allowed !== undefined) {
+    const allowList = new Set(allowed.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))
+    const denied = names.filter((n) => !allowList.has(n.toLowerCase()))
+    if (denied.length > 0) {
+      denyLocations(ctx, 'custom-headers', `${denied.join(', ')} ${denied.length === 1 ? 'is' : 'are'} not listed in the controller ConfigMap's global-allowed-response-headers`)
+      return
+    }
+  }
+  const set: {name: string; value: string}[] = []
+  const remove: string[] = []
+  const skipped: string[] = []
+  for (const name of names) {
+    if (!HEADER_NAME.test(name)) skipped.push(`${name} (not a header name)`)
+    else if (data[name] === '' && remove.length < MAX_HEADER_ENTRIES) remove.push(name)
+    else if (data[name] === '') skipped.push(`${name} (Gateway API removes at most ${MAX_HEADER_ENTRIES} headers per filter)`)
+    else if (data[name].length > 4096) skipped.push(`${name} (value longer than 4096 characters)`)
+    else if (set.length < MAX_HEADER_ENTRIES) set.push({name, value: data[name]})
+    else skipped.push(`${name} (Gateway API sets at most ${MAX_HEADER_ENTRIES} headers per filter)`)
+  }
+  const modifier: Record<string, unknown> = {}
+  if (set.length > 0) modifier.set = set
+  if (remove.length > 0) modifier.remove = remove
+  if (Object.keys(modifier).length > 0) {
+    ctx.ingress.intents.filters.push({
+      from: [ctx.fullKey('custom-headers')],
+      filter: {type: 'ResponseHeaderModifier', responseHeaderModifier: modifier},
+    })
+  }
+  if (skipped.length > 0) {
+    ctx.account('custom-headers', 'manual', `ConfigMap ${ref.namespace}/${ref.name}: ${skipped.join(', ')} not converted`, {
+      hint: 'set the remaining headers with a second ResponseHeaderModifier on another rule, or in the application',
+    })
+  } else if (names.length === 0) {
+    ctx.account('custom-headers', 'ignored', `ConfigMap ${ref.namespace}/${ref.name} has no data, so nginx set no header`)
+  } else if (allowed === undefined) {
+    ctx.account('custom-headers', 'exact', undefined)
+    ctx.diag({
+      level: 'info',
+      code: 'custom-headers-allow-list-unknown',
+      annotation: ctx.fullKey('custom-headers'),
+      message: `${ctx.fullKey('custom-headers')}: ingress-nginx served these headers only if the controller ConfigMap's global-allowed-response-headers lists ${names.join(', ')} (otherwise it answered 503); that ConfigMap is not in the input, so the headers are converted as set`,
+    })
+  }
+}

@@ -1,0 +1,265 @@
+import {parseInt10} from './parsers.js'
+import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {toGatewayDuration} from './units.js'
+
+/**
+ * proxy-connect/read/send-timeout, proxy-next-upstream(-tries/-timeout) -> BackendTrafficPolicy timeout and retry.
+ *
+ * nginx's read and send timeouts are inactivity timers (the gap between two reads from, or two writes to, the
+ * backend), not deadlines; Envoy's stream idle timeout is the closest, and it runs in both directions at once, so
+ * it takes the larger of the two so that neither phase is cut earlier than under nginx. Retries are one coherent
+ * block built from the three retry annotations with nginx's defaults for the ones not set ("error timeout", 3
+ * tries): a `retry` with only `numRetries` would silently change the conditions to Envoy's defaults.
+ */
+
+/** nginx's defaults (ConfigMap keys of the same names). */
+const NGINX_DEFAULT_READ_SEND = 60
+const NGINX_DEFAULT_NEXT_UPSTREAM = ['error', 'timeout']
+const NGINX_DEFAULT_TRIES = 3
+/** Envoy Gateway's default numRetries, used where nginx would retry without bound. */
+const EG_DEFAULT_RETRIES = 2
+
+/** The conditions ingress-nginx accepts (validUpstreamAnnotation). */
+const NEXT_UPSTREAM = /^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$/
+
+const STATUS_CONDITIONS: Record<string, number> = {http_403: 403, http_404: 404, http_429: 429, http_500: 500, http_502: 502, http_503: 503, http_504: 504}
+
+/** strconv.Atoi seconds; negative values pass ingress-nginx's validation and are judged in apply. */
+function parseSeconds(value: string): ParseResult<number> {
+  return parseInt10(value)
+}
+
+function parseNextUpstream(value: string): ParseResult<string[]> {
+  if (!NEXT_UPSTREAM.test(value)) {
+    return {ok: false, reason: `"${value}" is not a space-separated list of error, timeout, invalid_header, http_500, http_502, http_503, http_504, http_403, http_404, http_429, non_idempotent, off`}
+  }
+  return {ok: true, value: value.split(/\s/).filter((c) => c !== '')}
+}
+
+/** Envoy retry triggers and status codes for nginx's proxy_next_upstream conditions. */
+export function retryOnFor(conditions: string[]): {triggers: string[]; codes: number[]; notRetried: string[]} {
+  const nonIdempotent = conditions.includes('non_idempotent')
+  const triggers = new Set<string>()
+  const codes = new Set<number>()
+  const notRetried: string[] = []
+  for (const c of conditions) {
+    if (c === 'error') {
+      triggers.add('connect-failure')
+      triggers.add('refused-stream')
+      // nginx retries a request the backend already received only for idempotent methods (or with non_idempotent);
+      // Envoy cannot tell methods apart, so without non_idempotent only resets before the request went out retry.
+      triggers.add(nonIdempotent ? 'reset' : 'reset-before-request')
+    } else if (c === 'timeout') {
+      triggers.add('connect-failure')
+    } else if (c === 'invalid_header') {
+      if (nonIdempotent) triggers.add('reset')
+      else notRetried.push(c)
+    } else if (STATUS_CONDITIONS[c] !== undefined) {
+      triggers.add('retriable-status-codes')
+      codes.add(STATUS_CONDITIONS[c]!)
+    }
+  }
+  const order = ['connect-failure', 'refused-stream', 'reset-before-request', 'reset', 'retriable-status-codes']
+  return {triggers: order.filter((t) => triggers.has(t)), codes: [...codes].sort((a, b) => a - b), notRetried}
+}
+
+function timeoutPolicy(ctx: FamilyContext, path: string, value: unknown, keys: string[]): void {
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
+}
+
+/** A timeout of 0 or less: nginx fails every request (0) or refuses the configuration (negative). */
+function accountUnusableTimeout(ctx: FamilyContext, key: string, seconds: number): void {
+  ctx.account(
+    key,
+    'manual',
+    seconds === 0
+      ? `"0" makes nginx time out at once on every request (it is not "no timeout"); Envoy would read 0s as "disabled", so nothing is emitted`
+      : `"${seconds}" is negative: nginx rejects the generated configuration (nginx -t fails), so nothing is emitted`,
+    {hint: 'set a positive number of seconds, or remove the annotation'},
+  )
+}
+
+function applyTimeouts(ctx: FamilyContext): void {
+  const connect = ctx.value<number>('proxy-connect-timeout')
+  if (connect !== undefined) {
+    if (connect <= 0) accountUnusableTimeout(ctx, 'proxy-connect-timeout', connect)
+    else {
+      timeoutPolicy(ctx, 'timeout.tcp.connectTimeout', toGatewayDuration(connect), ['proxy-connect-timeout'])
+      ctx.account('proxy-connect-timeout', 'exact')
+    }
+  }
+
+  const read = ctx.value<number>('proxy-read-timeout')
+  const send = ctx.value<number>('proxy-send-timeout')
+  const idleKeys: string[] = []
+  for (const [key, v] of [['proxy-read-timeout', read], ['proxy-send-timeout', send]] as const) {
+    if (v === undefined) continue
+    if (v <= 0) accountUnusableTimeout(ctx, key, v)
+    else idleKeys.push(key)
+  }
+  if (idleKeys.length === 0) return
+  const effRead = read !== undefined && read > 0 ? read : NGINX_DEFAULT_READ_SEND
+  const effSend = send !== undefined && send > 0 ? send : NGINX_DEFAULT_READ_SEND
+  const idle = Math.max(effRead, effSend)
+  const duration = toGatewayDuration(idle)
+  timeoutPolicy(ctx, 'timeout.http.streamIdleTimeout', duration, idleKeys)
+  const pair = `read ${effRead}s${read === undefined ? ' (nginx default)' : ''}, send ${effSend}s${send === undefined ? ' (nginx default)' : ''}`
+  for (const key of idleKeys) {
+    ctx.account(
+      key,
+      'approximate',
+      `nginx times the gap between two reads from and two writes to the backend separately (${pair}); Envoy's single stream idle timeout covers both directions, so it is the larger one: streamIdleTimeout ${duration}`,
+      {
+        hint:
+          'needs Envoy Gateway v1.8+ (timeout.http.streamIdleTimeout); Envoy also ends any request whose whole response takes more than 15s (its default request timeout), which nginx never did: if responses can take longer, raise timeout.http.requestTimeout (e.g. "0s" = none) in this BackendTrafficPolicy',
+      },
+    )
+  }
+}
+
+function applyRetries(ctx: FamilyContext): void {
+  const hasConditions = ctx.has('proxy-next-upstream')
+  const hasTries = ctx.has('proxy-next-upstream-tries')
+  const budget = ctx.value<number>('proxy-next-upstream-timeout')
+  const conditions = ctx.value<string[]>('proxy-next-upstream') ?? NGINX_DEFAULT_NEXT_UPSTREAM
+  const triesSet = ctx.value<number>('proxy-next-upstream-tries')
+  if (triesSet !== undefined && triesSet < 0) {
+    ctx.account('proxy-next-upstream-tries', 'manual', `"${triesSet}" is negative: nginx rejects the generated configuration (nginx -t fails); the conversion uses nginx's default of ${NGINX_DEFAULT_TRIES} tries`, {
+      hint: 'set the number of tries including the first attempt (0 = no limit)',
+    })
+  }
+  const tries = triesSet !== undefined && triesSet >= 0 ? triesSet : NGINX_DEFAULT_TRIES
+  const off = conditions.includes('off')
+
+  if (budget !== undefined) {
+    if (off) ctx.account('proxy-next-upstream-timeout', 'ignored', 'has no effect: proxy-next-upstream is "off" (no retries)')
+    else if (budget < 0) accountUnusableTimeout(ctx, 'proxy-next-upstream-timeout', budget)
+    else if (budget === 0) ctx.account('proxy-next-upstream-timeout', 'exact')
+    else {
+      ctx.account(
+        'proxy-next-upstream-timeout',
+        'approximate',
+        `nginx stopped trying further endpoints ${budget}s after the first attempt began; Envoy Gateway has no time budget for retries (retry.perRetry.timeout would also cut the first attempt, which nginx never did), so retries are bounded only by their number`,
+      )
+    }
+  }
+  if (!hasConditions && !hasTries) return
+
+  const from = ['proxy-next-upstream', 'proxy-next-upstream-tries'].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
+  const {triggers, codes, notRetried} = retryOnFor(conditions)
+  const nonIdempotent = conditions.includes('non_idempotent')
+  const noRetry = off || triggers.length === 0 || tries === 1
+  if (noRetry) {
+    // An explicit zero keeps a Gateway-level default retry (nginx defaults) from applying to this route.
+    ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries: 0}, from})
+    const why = off ? 'proxy-next-upstream "off"' : tries === 1 ? 'proxy-next-upstream-tries 1 (the first attempt only)' : `"${conditions.join(' ')}" names no retry condition`
+    if (hasConditions) ctx.account('proxy-next-upstream', 'exact', `no retries (${why}): retry.numRetries 0`, {level: 'info', code: 'retry-disabled'})
+    if (hasTries) {
+      if (off) ctx.account('proxy-next-upstream-tries', 'ignored', 'has no effect: proxy-next-upstream is "off" (no retries)')
+      else ctx.account('proxy-next-upstream-tries', 'exact')
+    }
+    return
+  }
+
+  const numRetries = tries === 0 ? EG_DEFAULT_RETRIES : tries - 1
+  const retryOn: Record<string, unknown> = {triggers}
+  if (codes.length > 0) retryOn.httpStatusCodes = codes
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn}, from})
+
+  const differences: string[] = []
+  if (conditions.includes('timeout')) differences.push('an attempt that times out after connecting (proxy-read-timeout before the response header) is not retried, only connect timeouts are')
+  if (notRetried.length > 0) differences.push(`${notRetried.join(', ')} is not retried: the backend already received the request, which nginx retried only for idempotent methods`)
+  if (!nonIdempotent && conditions.includes('error')) differences.push('a connection reset after the request reached the backend is not retried (nginx retried it for idempotent methods)')
+  if (!nonIdempotent && codes.length > 0) differences.push(`Envoy retries POST, PATCH and LOCK requests on ${codes.join(', ')} too, which nginx never did without non_idempotent`)
+  if (hasConditions) {
+    ctx.account(
+      'proxy-next-upstream',
+      'approximate',
+      `"${conditions.join(' ')}" -> retry on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
+    )
+  }
+  if (hasTries) {
+    if (tries === 0) {
+      ctx.account('proxy-next-upstream-tries', 'approximate', `0 means no limit on tries in nginx; Envoy Gateway needs a number: retry.numRetries ${EG_DEFAULT_RETRIES} (its default)`)
+    } else {
+      ctx.account('proxy-next-upstream-tries', 'exact', `nginx counts the first attempt: ${tries} tries = retry.numRetries ${numRetries}`, {level: 'info', code: 'retry-count'})
+    }
+  }
+  if (!hasConditions) {
+    ctx.diag({
+      level: 'info',
+      code: 'retry-default-conditions',
+      annotation: ctx.fullKey('proxy-next-upstream-tries'),
+      message: `retries on nginx's default conditions "error timeout" (proxy-next-upstream not set) -> retry on ${triggers.join(', ')}`,
+    })
+  }
+}
+
+export const timeoutsFamily: AnnotationFamily = {
+  name: 'timeouts',
+  specs: [
+    {
+      key: 'proxy-connect-timeout',
+      summary: 'Seconds to establish the connection (and TLS handshake) to the backend',
+      fidelity: 'exact',
+      target: 'BackendTrafficPolicy timeout.tcp.connectTimeout',
+      default: '5',
+      onInvalid: 'default',
+      parse: parseSeconds,
+    },
+    {
+      key: 'proxy-read-timeout',
+      summary: 'Seconds allowed between two successive reads from the backend (an inactivity timer)',
+      fidelity: 'approximate',
+      target: 'BackendTrafficPolicy timeout.http.streamIdleTimeout (larger of read and send)',
+      note: 'nginx proxy-read-timeout is an inactivity timeout between two reads from the backend; Envoy\'s stream idle timeout, which covers both directions, is the closest',
+      default: '60',
+      onInvalid: 'default',
+      parse: parseSeconds,
+    },
+    {
+      key: 'proxy-send-timeout',
+      summary: 'Seconds allowed between two successive writes to the backend (an inactivity timer)',
+      fidelity: 'approximate',
+      target: 'BackendTrafficPolicy timeout.http.streamIdleTimeout (larger of read and send)',
+      note: 'nginx proxy-send-timeout is an inactivity timeout between two writes to the backend; Envoy\'s stream idle timeout, which covers both directions, is the closest',
+      default: '60',
+      onInvalid: 'default',
+      parse: parseSeconds,
+    },
+    {
+      key: 'proxy-next-upstream',
+      summary: 'Conditions on which nginx retries the request on another endpoint',
+      fidelity: 'approximate',
+      target: 'BackendTrafficPolicy retry.retryOn triggers and httpStatusCodes',
+      note: 'error maps to connection failures and resets before the request was sent, http_NNN to retriable status codes; Envoy retries non-idempotent methods on status codes too, and does not retry read timeouts',
+      default: 'error timeout',
+      onInvalid: 'default',
+      parse: parseNextUpstream,
+    },
+    {
+      key: 'proxy-next-upstream-tries',
+      summary: 'Total attempts including the first (0 = no limit)',
+      fidelity: 'exact',
+      target: 'BackendTrafficPolicy retry.numRetries (tries - 1)',
+      default: '3',
+      onInvalid: 'default',
+      parse: parseSeconds,
+    },
+    {
+      key: 'proxy-next-upstream-timeout',
+      summary: 'Seconds during which nginx may still try further endpoints (0 = no limit)',
+      fidelity: 'approximate',
+      target: 'none: Envoy Gateway has no retry time budget',
+      note: 'Envoy Gateway has no overall time budget for retries; retry.perRetry.timeout would also cut the first attempt, so retries are bounded only by numRetries',
+      default: '0',
+      onInvalid: 'default',
+      parse: parseSeconds,
+    },
+  ],
+  apply(ctx) {
+    if (ctx.ingress.isCanary) return
+    applyTimeouts(ctx)
+    applyRetries(ctx)
+  },
+}
