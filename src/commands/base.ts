@@ -132,8 +132,8 @@ export abstract class BaseCommand extends Command {
     }
   }
 
-  /** Read and translate without printing diagnostics (report renders them itself). */
-  protected async compileQuiet(flags: Record<string, any>): Promise<{result: TranslateResult; inputDiagnostics: Diagnostic[]}> {
+  /** Read the input and translate it; a bad flag or unreadable cluster ends the command with status 2. */
+  private async readAndTranslate(flags: Record<string, any>) {
     let input: Awaited<ReturnType<BaseCommand['readInput']>>
     let options: Partial<TranslateOptions>
     try {
@@ -142,24 +142,22 @@ export abstract class BaseCommand extends Command {
     } catch (error) {
       this.error((error as Error).message, {exit: 2})
     }
+    return {input, result: translate(input.snapshot, options)}
+  }
+
+  /** Read and translate without printing diagnostics (report renders them itself). */
+  protected async compileQuiet(flags: Record<string, any>): Promise<{result: TranslateResult; inputDiagnostics: Diagnostic[]}> {
+    const {input, result} = await this.readAndTranslate(flags)
     if (input.readNothing) {
       process.stderr.write(renderDiagnostics(input.diagnostics, this.painter(flags)))
       this.exit(2)
     }
-    return {result: translate(input.snapshot, options), inputDiagnostics: input.diagnostics}
+    return {result, inputDiagnostics: input.diagnostics}
   }
 
   /** Read, translate, print diagnostics to stderr. Exit status 2 only when nothing could be read. */
   protected async compile(flags: Record<string, any>): Promise<{objects: KubeObject[]; diagnostics: Diagnostic[]}> {
-    let input: Awaited<ReturnType<BaseCommand['readInput']>>
-    let options: Partial<TranslateOptions>
-    try {
-      options = this.translateOptions(flags)
-      input = await this.readInput(flags)
-    } catch (error) {
-      this.error((error as Error).message, {exit: 2})
-    }
-    const result = translate(input.snapshot, options)
+    const {input, result} = await this.readAndTranslate(flags)
     const diagnostics = sortDiagnostics([...input.diagnostics, ...result.diagnostics])
     const paint = this.painter(flags)
     process.stderr.write(renderDiagnostics(diagnostics, paint))
