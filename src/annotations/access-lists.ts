@@ -148,13 +148,13 @@ function clientIpNote(ctx: FamilyContext): string {
   const mode = ctx.options.clientIp
   const described =
     mode === 'auto'
-      ? 'derived from the controller ConfigMap (use-proxy-protocol, use-forwarded-headers, proxy-real-ip-cidr), or set with --client-ip'
+      ? 'which the gateway bundle derives from the controller ConfigMap (use-proxy-protocol, use-forwarded-headers, proxy-real-ip-cidr) unless --client-ip sets it'
       : mode === 'proxy-protocol'
-        ? '--client-ip proxy-protocol'
+        ? 'here --client-ip proxy-protocol'
         : mode === 'none'
-          ? '--client-ip none: the TCP peer address'
-          : `--client-ip xff:${mode.xffHops}`
-  return `exact as long as the Gateway's client IP detection (ClientTrafficPolicy clientIPDetection/proxyProtocol, ${described}) finds the same client address as ingress-nginx did`
+          ? 'here --client-ip none: the TCP peer address'
+          : `here --client-ip xff:${mode.xffHops}`
+  return `exact as long as the Gateway finds the same client address as ingress-nginx did: see its ClientTrafficPolicy clientIPDetection, ${described}`
 }
 
 export const accessListsFamily: AnnotationFamily = {
@@ -162,7 +162,7 @@ export const accessListsFamily: AnnotationFamily = {
   specs: [
     {
       key: 'allowlist-source-range',
-      summary: 'Only these client CIDRs/addresses may access the Ingress (403 otherwise); alias whitelist-source-range; replaces the ConfigMap list',
+      summary: 'Only these client CIDRs/addresses may access the Ingress (403 otherwise); replaces the ConfigMap list',
       fidelity: 'exact',
       target: 'SecurityPolicy authorization: Allow rule with principal.clientCIDRs, defaultAction Deny',
       note: 'the client address must be detected the same way (ClientTrafficPolicy clientIPDetection / --client-ip)',

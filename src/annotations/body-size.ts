@@ -11,12 +11,17 @@ import {type NginxSize, parseNginxSize} from './units.js'
  * default belongs to the controller ConfigMap translation, not to this family.
  */
 
+/** From this size on, the memory Envoy needs for buffered uploads is worth spelling out. */
+const LARGE_BODY = 64 * 1024 * 1024
+
 function bodySizeDifferences(ctx: FamilyContext, size: NginxSize): string {
   const protocol = (ctx.raw('backend-protocol') ?? '').trim().toUpperCase()
   const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
   return (
     `"${size.text}" -> requestBuffer.limit ${size.quantity} (nginx units are binary: 1m = 1Mi); larger requests get 413 as in nginx, ` +
-    `but Envoy holds each request body in memory up to that size before forwarding it (nginx spooled large bodies to disk), ` +
+    `but Envoy holds each request body in memory up to that size before forwarding it (nginx spooled large bodies to disk` +
+    (size.bytes >= LARGE_BODY ? `; ${size.quantity} per concurrent upload in each Envoy replica` : '') +
+    `), ` +
     `and Envoy Gateway does not allow WebSocket or other upgrades on a route with requestBuffer` +
     (grpc ? '; streaming gRPC calls are buffered whole, so client-streaming RPCs stall until the client half-closes' : '')
   )
@@ -48,7 +53,17 @@ export const bodySizeFamily: AnnotationFamily = {
   apply(ctx) {
     if (ctx.ingress.isCanary) return
     const size = ctx.value<NginxSize>('proxy-body-size')
-    if (size === undefined) return
+    if (size === undefined) {
+      if (ctx.has('proxy-body-size')) {
+        ctx.diag({
+          level: 'info',
+          code: 'body-size-default',
+          annotation: ctx.fullKey('proxy-body-size'),
+          message: `no limit is emitted for this Ingress: nginx's 1m default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
+        })
+      }
+      return
+    }
     if (size.unlimited) {
       ctx.account(
         'proxy-body-size',
@@ -66,6 +81,11 @@ export const bodySizeFamily: AnnotationFamily = {
       value: size.quantity,
       from: [ctx.fullKey('proxy-body-size')],
     })
+    if (size.unit === 'b') {
+      ctx.account('proxy-body-size', 'manual', `"${size.text}" passes ingress-nginx's validation, but nginx has no "b" unit and refuses the generated configuration (nginx -t fails); the conversion reads it as ${size.quantity} bytes`, {
+        hint: `write the size without a unit ("${size.text.slice(0, -1)}") or with k, m or g`,
+      })
+    }
     ctx.account('proxy-body-size', 'approximate', bodySizeDifferences(ctx, size), {
       hint: 'needs Envoy Gateway v1.4+; if this Ingress serves WebSocket or streaming uploads, remove requestBuffer from its BackendTrafficPolicy (no size limit then) or limit request sizes in the backend',
     })

@@ -81,8 +81,9 @@ export const corsFamily: AnnotationFamily = {
     {
       key: 'enable-cors',
       summary: 'Add CORS response headers and answer preflight requests (the cors-* keys need it)',
-      fidelity: 'exact',
+      fidelity: 'approximate',
       target: 'SecurityPolicy cors (with the ingress-nginx defaults of every absent cors-* key)',
+      note: 'with origin * (the default) Envoy echoes the caller\'s origin (with the default credentials: more permissive) and answers only real preflights; a list of origins converts exactly',
       default: 'false',
       onInvalid: 'default',
       parse: parseBool,
@@ -144,6 +145,7 @@ export const corsFamily: AnnotationFamily = {
   apply(ctx) {
     if (ctx.ingress.isCanary) return
     if (ctx.value<boolean>('enable-cors') !== true) {
+      if (ctx.has('enable-cors')) ctx.account('enable-cors', 'exact')
       for (const key of CORS_KEYS) {
         if (ctx.has(key)) {
           ctx.account(key, 'ignored', 'has no effect without enable-cors: "true" (ingress-nginx adds no CORS headers), and the conversion emits nothing for it', {
@@ -215,7 +217,7 @@ function corsPolicy(ctx: FamilyContext): Record<string, unknown> | undefined {
     differences.push(`${otherSchemes.join(', ')}: origins with a scheme other than http/https need Envoy Gateway v1.9 (older CRDs reject them)`)
   }
 
-  let fidelity: 'exact' | 'approximate' | 'manual' = differences.length > 0 ? 'approximate' : 'exact'
+  let fidelity: 'exact' | 'approximate' = differences.length > 0 ? 'approximate' : 'exact'
   if (rejected.length > 0) {
     const what = `${rejected.map((o) => `"${o}"`).join(', ')} ${rejected.length > 1 ? 'are' : 'is'} not an origin Envoy Gateway accepts (scheme://host[:port] or *; no "null", no path, no empty host)`
     if (origins.length === 0) {
@@ -247,7 +249,8 @@ function corsPolicy(ctx: FamilyContext): Record<string, unknown> | undefined {
   cors.maxAge = toGatewayDuration(maxAgeSeconds)
   cors.allowCredentials = credentials
 
-  if (fidelity !== 'exact') {
+  if (fidelity === 'exact') ctx.account('enable-cors', 'exact')
+  else {
     const message = differences.join('; ')
     ctx.account('enable-cors', fidelity, message, {code: 'cors-approximate'})
     // The keys behind each difference carry it too, so a report per key tells the same story.

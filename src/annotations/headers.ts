@@ -1,4 +1,3 @@
-import {isIP} from 'node:net'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /** Gateway API hostname (HTTPRoute `hostnames`): lower case, an optional leading `*.` label. */
@@ -43,6 +42,14 @@ export function denyLocations(ctx: FamilyContext, key: string, reason: string): 
   )
 }
 
+/**
+ * permanent-redirect or temporal-redirect answers every path of the Ingress: nginx's `return` runs before the
+ * request could reach a backend (or be mirrored), so upstream settings have no effect.
+ */
+export function answersWithRedirect(ctx: FamilyContext): boolean {
+  return ctx.value('permanent-redirect') !== undefined || ctx.value('temporal-redirect') !== undefined
+}
+
 /** `ns/name` (or `name`, read in the Ingress namespace) of a ConfigMap or Secret annotation. */
 export function splitNamespacedName(value: string, defaultNamespace: string): {namespace: string; name: string} | undefined {
   const parts = value.trim().split('/')
@@ -70,7 +77,7 @@ function aliasHostnames(alias: string): {names: string[]} | {why: string} {
   if (/\.\*$/.test(name)) return {why: `${alias} has a trailing wildcard`}
   // nginx's `.example.com` is shorthand for `example.com` and `*.example.com`.
   const names = name.startsWith('.') ? [name.slice(1), `*${name}`] : [name]
-  if (names.some((n) => !GATEWAY_HOSTNAME.test(n) || isIP(n) !== 0)) return {why: `${alias} is not a valid Gateway API hostname`}
+  if (names.some((n) => !GATEWAY_HOSTNAME.test(n) || /^\d+(\.\d+){3}$/.test(n))) return {why: `${alias} is not a valid Gateway API hostname`}
   return {names}
 }
 
@@ -123,6 +130,10 @@ export const headersFamily: AnnotationFamily = {
 function applyUpstreamVhost(ctx: FamilyContext): void {
   const raw = ctx.value<string>('upstream-vhost')
   if (raw === undefined) return
+  if (answersWithRedirect(ctx)) {
+    ctx.account('upstream-vhost', 'ignored', 'the Ingress answers every path with a redirect (permanent/temporal-redirect), so no request reaches a backend')
+    return
+  }
   if (DEFAULT_HOST_VARIABLES.has(raw)) {
     ctx.account('upstream-vhost', 'ignored', `"${raw}" is the client's Host header, which nginx sends by default and Envoy forwards too`)
     return
@@ -180,7 +191,7 @@ function applyCustomHeaders(ctx: FamilyContext): void {
   if (!cm) {
     // With file input the ConfigMap may just not have been given; in a cluster nginx would have answered 503.
     ctx.account('custom-headers', 'manual', `ConfigMap ${ref.namespace}/${ref.name} is not in the input, so its headers are not known and no response header is set (if it does not exist in the cluster either, ingress-nginx answered 503 on every path of this Ingress)`, {
-      hint: `include the ConfigMap in the input (e.g. kubectl get configmap -n ${ref.namespace} ${ref.name} -o yaml > cm.yaml; convert -f ingress.yaml -f cm.yaml) and convert again`,
+      hint: `include the ConfigMap in the input (kubectl get configmap -n ${ref.namespace} ${ref.name} -o yaml > cm.yaml, then kubectl ingress2gw convert -f <ingresses> -f cm.yaml) and convert again`,
     })
     return
   }

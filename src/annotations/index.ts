@@ -3,13 +3,57 @@
  * (keys no family handles yet are registered as `manual`).
  */
 import {ALIASES, ALL_KEYS} from './all-keys.js'
+import {accessListsFamily} from './access-lists.js'
+import {backendProtocolFamily} from './backend-protocol.js'
+import {basicAuthFamily} from './basic-auth.js'
+import {bodySizeFamily} from './body-size.js'
+import {bufferingFamily} from './buffering.js'
 import {canaryFamily} from './canary.js'
+import {clientCertificatesFamily} from './client-certificates.js'
+import {corsFamily} from './cors.js'
+import {errorPagesFamily} from './error-pages.js'
+import {externalAuthFamily} from './external-auth.js'
+import {headersFamily} from './headers.js'
+import {loadBalancingFamily} from './load-balancing.js'
+import {mirrorFamily} from './mirror.js'
+import {passthroughFamily} from './passthrough.js'
+import {rateLimitFamily} from './rate-limit.js'
+import {redirectsFamily} from './redirects.js'
 import {rewriteFamily} from './rewrite.js'
+import {snippetsFamily} from './snippets.js'
 import {sslRedirectFamily} from './ssl-redirect.js'
+import {timeoutsFamily} from './timeouts.js'
 import type {AnnotationFamily, AnnotationSpec} from './types.js'
+import {unsupportedFamily} from './unsupported.js'
 
-/** Order matters only for accounting: canary runs first so a canary Ingress's other keys are reported as ignored. */
-export const families: AnnotationFamily[] = [canaryFamily, rewriteFamily, sslRedirectFamily]
+/**
+ * Order matters where one family's outcome decides another's accounting (the first account() of a key wins):
+ * canary first (a canary Ingress's other keys are ignored), then passthrough (its Ingress's HTTP keys are
+ * ignored), ssl-redirect before load-balancing (which reads the redirect to decide the cookie's Secure flag).
+ */
+export const families: AnnotationFamily[] = [
+  canaryFamily,
+  passthroughFamily,
+  rewriteFamily,
+  sslRedirectFamily,
+  corsFamily,
+  accessListsFamily,
+  basicAuthFamily,
+  externalAuthFamily,
+  clientCertificatesFamily,
+  timeoutsFamily,
+  bodySizeFamily,
+  bufferingFamily,
+  loadBalancingFamily,
+  rateLimitFamily,
+  backendProtocolFamily,
+  redirectsFamily,
+  headersFamily,
+  errorPagesFamily,
+  mirrorFamily,
+  snippetsFamily,
+  unsupportedFamily,
+]
 
 const pendingFamily: AnnotationFamily = {
   name: 'pending',

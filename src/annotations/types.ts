@@ -30,6 +30,8 @@ export interface AnnotationSpec<T = unknown> {
 export interface Lookup {
   service(namespace: string, name: string): KubeObject | undefined
   configMap(namespace: string, name: string): KubeObject | undefined
+  /** True when some served, non-canary Ingress has a rule for this host (lower-case). */
+  hostServed(host: string): boolean
 }
 
 export interface FamilyContext {

@@ -14,6 +14,11 @@ export interface NginxSize {
   text: string
   /** Size in bytes; may lose precision beyond 2^53 (only for absurd values). */
   bytes: number
+  /**
+   * The unit as written, lower-cased. `b` passes ingress-nginx's validation but nginx itself knows only k, m and g
+   * (ngx_parse_size / ngx_parse_offset), so a `b` size makes `nginx -t` fail; it is read here as bytes.
+   */
+  unit: '' | 'b' | 'k' | 'm' | 'g'
   /** nginx treats a zero size as "no limit" for the directives that take one (client_max_body_size 0). */
   unlimited: boolean
   /**
@@ -43,10 +48,11 @@ export function parseNginxSize(value: string): ParseResult<NginxSize> {
   const m = NGINX_SIZE.exec(text)
   if (!m) return {ok: false, reason: `"${value}" is not an nginx size (digits with an optional unit k, m or g, e.g. 8m)`}
   const digits = m[1]!.replace(/^0+(?=\d)/, '')
-  const unit = BINARY_SUFFIX[m[2]!.toLowerCase()]!
+  const unitText = m[2]!.toLowerCase() as NginxSize['unit']
+  const unit = BINARY_SUFFIX[unitText]!
   const bytes = Number(digits) * unit.factor
   const unlimited = /^0+$/.test(digits)
-  return {ok: true, value: {text, bytes, unlimited, quantity: unlimited ? undefined : `${digits}${unit.suffix}`}}
+  return {ok: true, value: {text, bytes, unit: unitText, unlimited, quantity: unlimited ? undefined : `${digits}${unit.suffix}`}}
 }
 
 /** Largest value a single duration unit can carry under the Gateway pattern. */

@@ -145,6 +145,8 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
   }
   for (const family of allFamilies()) {
     if (!family.apply) continue
+    // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
+    if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
     if (!family.specs.some((s) => ingress.annotations.has(s.key))) continue
     family.apply(ctx)
   }

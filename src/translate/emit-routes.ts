@@ -17,6 +17,12 @@ const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
 const MAX_MATCHES_PER_ROUTE = 127
 const MAX_HOSTNAMES = 16
+/**
+ * nginx has no deadline for a whole request (proxy-read/send-timeout are inactivity timeouts), while Envoy's
+ * route timeout defaults to 15s: without this every response slower than 15s would become a 504. Gateway API:
+ * "Setting a timeout to the zero duration (e.g. "0s") SHOULD disable the timeout completely."
+ */
+const NO_REQUEST_DEADLINE = {request: '0s'}
 
 /** The characters Gateway API accepts in Exact/PathPrefix values (HTTPRoute CEL). */
 const PLAIN_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/
@@ -126,10 +132,12 @@ export function emitRoutes(
       const hostCanaries = new Set<IngressModel>()
       const rules = renderRules(ingress, locs, regex, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
       if (rules.length === 0) continue
-      for (const extra of ingress.intents.extraRules) {
+      // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
+      const extras = ingress.intents.extraRules.map((extra) => {
         consumed.add(extra)
-        rules.push({matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs})
-      }
+        return {matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs}
+      })
+      rules.unshift(...extras)
       for (const c of hostCanaries) canariesUsed.add(c)
       const sig = JSON.stringify([sections, rules])
       const g = groups.get(sig)
@@ -162,7 +170,10 @@ export function emitRoutes(
           rules: chunk.rules.map((r) => {
             const rule: any = {matches: r.matches}
             if (r.filters.length > 0) rule.filters = r.filters
-            if (r.backendRefs) rule.backendRefs = r.backendRefs
+            if (r.backendRefs) {
+              rule.backendRefs = r.backendRefs
+              rule.timeouts = NO_REQUEST_DEADLINE
+            }
             return rule
           }),
         }
@@ -173,6 +184,10 @@ export function emitRoutes(
         let kind = 'HTTPRoute'
         if (ingress.intents.grpc) {
           consumed.add(ingress.intents.grpc)
+          // GRPCRoute has no timeouts field: the same 15s default is lifted through the Ingress's BackendTrafficPolicy.
+          if (!ingress.intents.policies.some((p) => p.path === 'timeout.http.requestTimeout')) {
+            ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'timeout.http.requestTimeout', value: '0s', from: ingress.intents.grpc.from})
+          }
           spec.rules = toGrpcRules(ingress, spec.rules, diagnostics)
           kind = 'GRPCRoute'
           if (spec.rules.length === 0) return
@@ -320,9 +335,11 @@ export function mergeFilters(filters: any[]): any[] {
     const target = existing[field]
     for (const [k, v] of Object.entries(f[field] as Record<string, any>)) {
       if (Array.isArray(v) && Array.isArray(target[k])) {
+        // set/add entries are keyed by header name (case-insensitive); remove entries are plain names.
+        const keyOf = (x: any) => (typeof x === 'string' ? x : x?.name)?.toLowerCase?.()
         for (const item of v) {
-          const name = item?.name?.toLowerCase?.()
-          if (name === undefined || !target[k].some((x: any) => x?.name?.toLowerCase?.() === name)) target[k].push(item)
+          const name = keyOf(item)
+          if (name === undefined || !target[k].some((x: any) => keyOf(x) === name)) target[k].push(item)
         }
       } else if (target[k] === undefined) target[k] = v
     }
@@ -407,7 +424,10 @@ function renderRules(
     const filters: any[] = []
     if (intents.redirect) {
       consumed.add(intents.redirect)
-      drafts.push({matches: [{path: match}], filters: [intents.redirect.filter]})
+      // nginx adds custom response headers to its redirect responses too.
+      const responseHeaders = intents.filters.filter((f) => f.filter.type === 'ResponseHeaderModifier')
+      for (const f of responseHeaders) consumed.add(f)
+      drafts.push({matches: [{path: match}], filters: mergeFilters([intents.redirect.filter, ...responseHeaders.map((f) => f.filter)])})
       continue
     }
     for (const f of intents.filters) {

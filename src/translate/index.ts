@@ -20,7 +20,7 @@ import {
 import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {emitPolicies} from './emit-policies.js'
 import {emitRoutes} from './emit-routes.js'
-import {buildHosts} from './hosts.js'
+import {buildHosts, normalizeHost} from './hosts.js'
 import type {IngressModel, Intent} from './model.js'
 import {SOURCE_ANNOTATION} from './provenance.js'
 import {selectClasses, selectIngresses} from './select.js'
@@ -54,9 +54,11 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const s of kindObjects('Service')) services.set(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`, s)
   const configMaps = new Map<string, KubeObject>()
   for (const c of kindObjects('ConfigMap')) configMaps.set(`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c)
+  const servedHosts = new Set<string>()
   const lookup: Lookup = {
     service: (ns, name) => services.get(`${ns}/${name}`),
     configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
+    hostServed: (host) => servedHosts.has(host.toLowerCase()),
   }
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
@@ -66,6 +68,10 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     readAnnotations(ingress, options.annotationPrefix, diagnostics)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
+  }
+  for (const ingress of ingresses) {
+    if (!ingress.served || ingress.isCanary) continue
+    for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
   }
   for (const ingress of ingresses) {
     if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
@@ -167,6 +173,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     })
   }
 
+  mergeWithGatewayPolicies(objects, diagnostics)
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   reportPlaceholders(ingresses, diagnostics)
 
@@ -196,6 +203,34 @@ function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): Ingre
         objects: produced,
       }
     })
+}
+
+/**
+ * Without mergeType a route-level policy replaces the Gateway-level one of its kind (Envoy Gateway picks the most
+ * specific policy), so an Ingress with, say, a timeout annotation would lose the Gateway-wide body limit that nginx
+ * still applied to it. StrategicMerge keeps both, as nginx's ConfigMap defaults plus annotations did.
+ */
+function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic[]): void {
+  const gatewayLevel = new Set(
+    objects
+      .filter((o) => (o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy') && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway'))
+      .map((o) => o.kind),
+  )
+  let merged = 0
+  for (const o of objects) {
+    if (!gatewayLevel.has(o.kind)) continue
+    const refs: any[] = o.spec?.targetRefs ?? []
+    if (refs.length === 0 || !refs.every((t) => t.kind.endsWith('Route'))) continue
+    o.spec.mergeType = 'StrategicMerge'
+    merged++
+  }
+  if (merged > 0) {
+    diagnostics.push({
+      level: 'info',
+      code: 'policy-merge-type',
+      message: `${merged} route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx's ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy`,
+    })
+  }
 }
 
 function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diagnostics: Diagnostic[]): void {

@@ -1,0 +1,456 @@
+import {objectRef} from '../translate/diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
+import type {BackendOverrideIntent, ServiceBackend} from '../translate/model.js'
+import {dnsName} from '../translate/names.js'
+import {managedMetadata} from '../translate/provenance.js'
+import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
+import {parseEnum, parseInt10} from './parsers.js'
+import {sslPassthroughOn} from './passthrough.js'
+import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+
+const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPCS', 'FCGI', 'AUTO_HTTP'] as const
+type BackendProtocol = (typeof PROTOCOLS)[number]
+
+/** Every proxy-ssl-* key but the Secret: ingress-nginx reads them only when proxy-ssl-secret is set. */
+const PROXY_SSL_SETTINGS = ['proxy-ssl-verify', 'proxy-ssl-verify-depth', 'proxy-ssl-name', 'proxy-ssl-server-name', 'proxy-ssl-protocols', 'proxy-ssl-ciphers']
+
+/** nginx proxy_ssl_protocols names -> Envoy Gateway TLS versions. */
+const TLS_VERSIONS: Record<string, string> = {TLSv1: '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3'}
+const VERSION_ORDER = ['1.0', '1.1', '1.2', '1.3']
+
+/** Cipher names the Envoy Gateway Backend CRD accepts (OpenSSL and IANA spellings). */
+const ENVOY_CIPHERS = new Set([
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
+  'AES128-GCM-SHA256', 'AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES256-GCM-SHA384', 'AES256-SHA',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CBC_SHA',
+])
+
+const ENABLE_BACKEND_HINT = 'set extensionApis.enableBackend: true in the EnvoyGateway configuration (Helm: --set config.envoyGateway.extensionApis.enableBackend=true)'
+
+function parseOnOff(value: string): ParseResult<'on' | 'off'> {
+  return value === 'on' || value === 'off' ? {ok: true, value} : {ok: false, reason: `"${value}" is not on or off`}
+}
+
+function parseProxySslSecret(value: string): ParseResult<string> {
+  return /^[A-Za-z0-9._\-/]+$/.test(value) ? {ok: true, value} : {ok: false, reason: `"${value}" has characters ingress-nginx does not accept in a Secret reference`}
+}
+
+function parseServerName(value: string): ParseResult<string> {
+  const v = value.trim()
+  return /^(\*\.)?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/.test(v)
+    ? {ok: true, value: v.toLowerCase()}
+    : {ok: false, reason: `"${value}" is not a server name`}
+}
+
+function parseProtocols(value: string): ParseResult<string[]> {
+  if (!/^(SSLv2|SSLv3|TLSv1|TLSv1\.1|TLSv1\.2|TLSv1\.3| )*$/.test(value)) return {ok: false, reason: `"${value}" is not a list of SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3`}
+  const list = value.split(' ').filter((s) => s !== '')
+  // An empty list makes ingress-nginx fall back to its default.
+  return {ok: true, value: list.length > 0 ? list : ['TLSv1', 'TLSv1.1', 'TLSv1.2']}
+}
+
+function parseCiphers(value: string): ParseResult<string> {
+  return /^[A-Za-z0-9+:_\-!]*$/.test(value) ? {ok: true, value} : {ok: false, reason: `"${value}" is not an OpenSSL cipher list`}
+}
+
+function parseVerifyDepth(value: string): ParseResult<number> {
+  const r = parseInt10(value)
+  if (!r.ok) return r
+  return r.value < 0 ? {ok: false, reason: `"${value}" is negative`} : {ok: true, value: r.value === 0 ? 1 : r.value}
+}
+
+/** The cluster DNS name Envoy resolves to reach a Service through an Envoy Gateway Backend. */
+export function serviceFqdn(service: {name: string; namespace: string}): string {
+  return `${service.name}.${service.namespace}.svc.cluster.local`
+}
+
+/** How the Gateway reaches HTTPS/GRPCS backends of one Ingress. */
+interface TlsPlan {
+  /** The backend certificate is verified (proxy-ssl-verify on with a Secret, or --backend-tls=verify). */
+  verify: boolean
+  /** Route to an Envoy Gateway Backend (needed to skip verification or to present a client certificate). */
+  viaBackend: boolean
+  /** proxy-ssl-secret in the Ingress namespace: the CA (ca.crt) and the client certificate (tls.crt/tls.key). */
+  secret?: string
+  /** proxy-ssl-name: the name nginx verified and sent as SNI. */
+  serverName?: string
+  sni?: string
+  minVersion?: string
+  maxVersion?: string
+  ciphers?: string[]
+  /** Full annotation keys behind every object of the plan. */
+  from: string[]
+}
+
+/**
+ * backend-protocol, proxy-ssl-* -> GRPCRoute (GRPC/GRPCS); for HTTPS/GRPCS an Envoy Gateway Backend with
+ * `tls.insecureSkipVerify` (nginx's default: no verification), or a BackendTLSPolicy that verifies when
+ * proxy-ssl-verify is on (or --backend-tls=verify).
+ *
+ * nginx renders `proxy_pass https://` (or `grpc_pass grpcs://`) without proxy_ssl_verify, so self-signed backends
+ * work; Gateway API has no "do not verify" switch, hence the Backend. One Secret (proxy-ssl-secret) serves nginx
+ * twice: `ca.crt` is the trust anchor (used only with proxy-ssl-verify on) and `tls.crt`/`tls.key` the client
+ * certificate; the conversion references it once for each role, each reading only its own keys.
+ */
+export const backendProtocolFamily: AnnotationFamily = {
+  name: 'backend-protocol',
+  specs: [
+    {
+      key: 'backend-protocol',
+      summary: 'Protocol to the backend: HTTP, HTTPS, GRPC, GRPCS, FCGI, AUTO_HTTP (case-insensitive)',
+      fidelity: 'approximate',
+      target: 'GRPCRoute (GRPC/GRPCS); Envoy Gateway Backend with TLS (HTTPS/GRPCS) or BackendTLSPolicy (verification)',
+      note: 'HTTPS goes through an Envoy Gateway Backend (the Service\'s cluster DNS name) because Gateway API cannot skip certificate verification',
+      default: 'HTTP',
+      onInvalid: 'default',
+      parse: parseEnum(PROTOCOLS, true),
+    },
+    {
+      key: 'proxy-ssl-secret',
+      summary: 'Secret (namespace/name) with ca.crt to verify the backend and tls.crt/tls.key presented to it',
+      fidelity: 'approximate',
+      target: 'BackendTLSPolicy caCertificateRefs (ca.crt) and Backend tls.clientCertificateRef (tls.crt/tls.key)',
+      note: 'the Secret is not read: the conversion assumes the documented shape (ca.crt, tls.crt, tls.key)',
+      onInvalid: 'ingress-dropped',
+      parse: parseProxySslSecret,
+    },
+    {
+      key: 'proxy-ssl-verify',
+      summary: 'Verify the backend certificate (on/off); read only with proxy-ssl-secret',
+      fidelity: 'exact',
+      target: 'BackendTLSPolicy (on) or Backend tls.insecureSkipVerify (off)',
+      default: 'off',
+      onInvalid: 'default',
+      parse: parseOnOff,
+    },
+    {
+      key: 'proxy-ssl-verify-depth',
+      summary: 'Maximum certificate chain depth when verifying the backend',
+      fidelity: 'approximate',
+      target: 'none (Envoy Gateway does not limit the chain depth)',
+      note: 'Envoy Gateway verifies chains of any length',
+      default: '1',
+      onInvalid: 'default',
+      parse: parseVerifyDepth,
+    },
+    {
+      key: 'proxy-ssl-name',
+      summary: 'Name verified in the backend certificate and sent as SNI (with proxy-ssl-server-name on)',
+      fidelity: 'exact',
+      target: 'BackendTLSPolicy validation.hostname, Backend tls.sni',
+      onInvalid: 'default',
+      parse: parseServerName,
+    },
+    {
+      key: 'proxy-ssl-server-name',
+      summary: 'Send SNI to the backend (on/off)',
+      fidelity: 'exact',
+      target: 'Backend tls.sni / BackendTLSPolicy validation.hostname',
+      default: 'off',
+      onInvalid: 'default',
+      parse: parseOnOff,
+    },
+    {
+      key: 'proxy-ssl-protocols',
+      summary: 'TLS versions offered to the backend',
+      fidelity: 'exact',
+      target: 'Backend tls.minVersion / maxVersion',
+      default: 'TLSv1 TLSv1.1 TLSv1.2',
+      onInvalid: 'default',
+      parse: parseProtocols,
+    },
+    {
+      key: 'proxy-ssl-ciphers',
+      summary: 'OpenSSL cipher list for the backend connection',
+      fidelity: 'exact',
+      target: 'Backend tls.ciphers',
+      default: 'DEFAULT',
+      onInvalid: 'default',
+      parse: parseCiphers,
+    },
+  ],
+  apply(ctx) {
+    if (ctx.ingress.isCanary || sslPassthroughOn(ctx)) return
+    const protocol = ctx.value<BackendProtocol>('backend-protocol') ?? 'HTTP'
+    const key = 'backend-protocol'
+    const bp = ctx.fullKey(key)
+    const tlsToBackend = protocol === 'HTTPS' || protocol === 'GRPCS'
+    const secret = readProxySslSecret(ctx)
+    if (secret === 'denied') return
+    if (secret === undefined) accountProxySslUnused(ctx, protocol, false)
+    else if (!tlsToBackend) accountProxySslUnused(ctx, protocol, true)
+
+    switch (protocol) {
+      case 'HTTP':
+        // Also reached when only proxy-ssl-* keys are set: account backend-protocol only when it is written.
+        if (ctx.has(key)) ctx.account(key, 'exact')
+        return
+      case 'AUTO_HTTP':
+        ctx.account(key, 'approximate', 'nginx connected to the backend with the client\'s scheme (TLS for HTTPS requests); the route always speaks plain HTTP to the Service')
+        return
+      case 'FCGI':
+        ctx.account(key, 'manual', 'Envoy Gateway cannot speak FastCGI to a backend; the route sends HTTP to the Service, which a FastCGI server (php-fpm) does not understand', {
+          hint: 'put an HTTP server in front of the FastCGI process (nginx or caddy next to php-fpm) and point the route\'s backendRef at it',
+        })
+        return
+      case 'GRPC':
+        ctx.ingress.intents.grpc = {from: [bp], tls: false}
+        ctx.account(key, 'approximate', 'the route becomes a GRPCRoute: only the paths /, /package.Service and Exact /package.Service/Method have a gRPC form, and rewrite or redirect filters are dropped')
+        return
+      case 'HTTPS':
+      case 'GRPCS': {
+        if (protocol === 'GRPCS') ctx.ingress.intents.grpc = {from: [bp], tls: true}
+        const plan = planBackendTls(ctx, secret)
+        ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, plan)
+        if (plan.viaBackend) {
+          ctx.diag({
+            level: 'info',
+            code: 'backend-needs-enable-backend',
+            annotation: bp,
+            message: `${bp}: the route reaches its Services through Envoy Gateway Backend objects, which Envoy Gateway serves only with extensionApis.enableBackend`,
+            hint: ENABLE_BACKEND_HINT,
+          })
+        }
+        accountTls(ctx, protocol, plan)
+        return
+      }
+    }
+  },
+}
+
+/** proxy-ssl-secret as a Secret name in the Ingress namespace; 'denied' when nginx denied every location. */
+function readProxySslSecret(ctx: FamilyContext): string | undefined | 'denied' {
+  const raw = ctx.value<string>('proxy-ssl-secret')
+  if (raw === undefined) return undefined
+  const ref = splitNamespacedName(raw, '')
+  if (!ref || ref.namespace === '') {
+    denyLocations(ctx, 'proxy-ssl-secret', `"${raw}" is not namespace/name`)
+    return 'denied'
+  }
+  if (ref.namespace !== ctx.ingress.ref.namespace) {
+    denyLocations(ctx, 'proxy-ssl-secret', `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller sets allow-cross-namespace-resources (default false since v1.12)`)
+    return 'denied'
+  }
+  return ref.name
+}
+
+/** proxy-ssl-* without TLS to the backend, or without the Secret that makes nginx read them. */
+function accountProxySslUnused(ctx: FamilyContext, protocol: BackendProtocol, withSecret: boolean): void {
+  const why = withSecret
+    ? `backend-protocol is ${protocol}, so nginx does not use TLS to the backend and the proxy_ssl settings have no effect`
+    : 'ingress-nginx reads proxy-ssl-* only when proxy-ssl-secret is set'
+  if (withSecret) ctx.account('proxy-ssl-secret', 'ignored', why)
+  for (const k of PROXY_SSL_SETTINGS) {
+    if (!ctx.has(k)) continue
+    const verifyOn = k === 'proxy-ssl-verify' && ctx.value<string>(k) === 'on'
+    ctx.account(k, 'ignored', verifyOn ? `${why}: nginx did not verify the backend certificate, and neither does the conversion` : why, {
+      level: verifyOn ? 'warning' : undefined,
+    })
+  }
+}
+
+function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan {
+  // Without the Secret nginx reads no proxy-ssl-* key, so none of them shaped the objects.
+  const keys = (secret === undefined ? ['backend-protocol'] : ['backend-protocol', 'proxy-ssl-secret', ...PROXY_SSL_SETTINGS]).filter((k) => ctx.has(k))
+  const plan: TlsPlan = {
+    verify: ctx.options.backendTls === 'verify' || (secret !== undefined && ctx.value<string>('proxy-ssl-verify') === 'on'),
+    viaBackend: false,
+    from: keys.map((k) => ctx.fullKey(k)).sort(),
+  }
+  if (secret === undefined) {
+    plan.viaBackend = !plan.verify
+    return plan
+  }
+  plan.secret = secret
+  // nginx presents tls.crt/tls.key whenever the Secret has them; only a Backend can carry a client certificate.
+  plan.viaBackend = true
+  plan.serverName = ctx.value<string>('proxy-ssl-name')
+  if (ctx.value<string>('proxy-ssl-server-name') === 'on' && plan.serverName && !plan.serverName.startsWith('*.')) plan.sni = plan.serverName
+  // nginx's own default (TLSv1 TLSv1.1 TLSv1.2) is not carried over: Envoy's 1.2-1.3 reaches the same backends.
+  const protocols = ctx.value<string[]>('proxy-ssl-protocols')
+  if (protocols) {
+    const versions = tlsVersionRange(protocols)
+    plan.minVersion = versions.min
+    plan.maxVersion = versions.max
+  }
+  const ciphers = ctx.value<string>('proxy-ssl-ciphers')
+  if (ciphers !== undefined && plan.minVersion !== '1.3') {
+    const list = ciphers.split(':').filter((c) => c !== '')
+    if (list.length > 0 && list.every((c) => ENVOY_CIPHERS.has(c))) plan.ciphers = list
+  }
+  return plan
+}
+
+/** nginx's protocol list as Envoy's version range; the range is emitted only where it differs from Envoy's 1.2-1.3. */
+function tlsVersionRange(protocols: string[]): {min?: string; max?: string; gaps: string[]} {
+  const versions = protocols.map((p) => TLS_VERSIONS[p]).filter((v): v is string => v !== undefined)
+  const gaps = protocols.filter((p) => !TLS_VERSIONS[p])
+  if (versions.length === 0) return {gaps}
+  const sorted = [...new Set(versions)].sort((a, b) => VERSION_ORDER.indexOf(a) - VERSION_ORDER.indexOf(b))
+  const min = sorted[0]
+  const max = sorted[sorted.length - 1]
+  const span = VERSION_ORDER.slice(VERSION_ORDER.indexOf(min), VERSION_ORDER.indexOf(max) + 1)
+  for (const v of span) if (!sorted.includes(v)) gaps.push(`TLSv${v === '1.0' ? '1' : v}`)
+  if (min === '1.2' && max === '1.3') return {gaps}
+  return {min, max, gaps}
+}
+
+/**
+ * The backendRef replacement: objects are created when the route emitter resolves each Service:port (canary
+ * backends included, since nginx's proxy_pass of the location applies to them too), so names and ports are the
+ * ones the route uses. The objects land in `intents.objects`, which the translator emits after the routes.
+ */
+function backendTlsOverride(ctx: FamilyContext, plan: TlsPlan): BackendOverrideIntent {
+  const ingress = ctx.ingress
+  const sources = [objectRef('Ingress', ingress.ref)]
+  const made = new Set<string>()
+  return {
+    from: plan.from,
+    ref(svc: ServiceBackend) {
+      const name = dnsName(ingress.ref.name, svc.name, String(svc.port))
+      if (!made.has(name)) {
+        made.add(name)
+        if (plan.viaBackend) {
+          ingress.intents.objects.push({from: plan.from, object: backendObject(name, ingress.ref.namespace, svc, plan, sources)})
+        }
+        if (plan.verify) {
+          ingress.intents.objects.push({from: plan.from, object: backendTlsPolicy(name, ctx, svc, plan, sources)})
+        }
+      }
+      return plan.viaBackend ? {group: EG_GROUP, kind: 'Backend', name} : undefined
+    },
+  }
+}
+
+function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: TlsPlan, sources: string[]) {
+  const tls: Record<string, unknown> = {}
+  if (!plan.verify) tls.insecureSkipVerify = true
+  if (plan.secret) tls.clientCertificateRef = {group: '', kind: 'Secret', name: plan.secret}
+  if (plan.sni && !plan.verify) tls.sni = plan.sni
+  if (plan.minVersion) tls.minVersion = plan.minVersion
+  if (plan.maxVersion) tls.maxVersion = plan.maxVersion
+  if (plan.ciphers) tls.ciphers = plan.ciphers
+  return {
+    apiVersion: `${EG_GROUP}/v1alpha1`,
+    kind: 'Backend',
+    metadata: managedMetadata(name, namespace, sources, plan.from),
+    spec: {endpoints: [{fqdn: {hostname: serviceFqdn(svc), port: svc.port}}], tls},
+  }
+}
+
+/** Name of the ConfigMap the user must create with the backend CA when --backend-tls=verify has no Secret to use. */
+function caConfigMapName(ctx: FamilyContext): string {
+  return dnsName(ctx.ingress.ref.name, 'backend-ca')
+}
+
+function backendTlsPolicy(name: string, ctx: FamilyContext, svc: ServiceBackend, plan: TlsPlan, sources: string[]) {
+  let targetRef: Record<string, string>
+  if (plan.viaBackend) {
+    targetRef = {group: EG_GROUP, kind: 'Backend', name}
+  } else {
+    targetRef = {group: '', kind: 'Service', name: svc.name}
+    // Without sectionName the policy would cover every port of the Service.
+    const port = (ctx.lookup.service(svc.namespace, svc.name)?.spec?.ports ?? []).find((p: any) => p?.port === svc.port)
+    if (typeof port?.name === 'string' && port.name !== '') targetRef.sectionName = port.name
+  }
+  const hostname = plan.serverName && PRECISE_HOSTNAME.test(plan.serverName) ? plan.serverName : serviceFqdn(svc)
+  const caRef = plan.secret ? {group: '', kind: 'Secret', name: plan.secret} : {group: '', kind: 'ConfigMap', name: caConfigMapName(ctx)}
+  return {
+    apiVersion: `${GATEWAY_GROUP}/v1`,
+    kind: 'BackendTLSPolicy',
+    metadata: managedMetadata(name, plan.viaBackend ? ctx.ingress.ref.namespace : svc.namespace, sources, plan.from),
+    spec: {targetRefs: [targetRef], validation: {caCertificateRefs: [caRef], hostname}},
+  }
+}
+
+function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPlan): void {
+  const grpc = protocol === 'GRPCS' ? 'the route becomes a GRPCRoute (only /, /package.Service and Exact /package.Service/Method have a gRPC form); ' : ''
+  const clusterIp = 'Envoy connects to the Service\'s cluster DNS name through an Envoy Gateway Backend, so kube-proxy balances connections instead of Envoy balancing requests across pods'
+  const sniNote = plan.sni ? '' : plan.verify ? '' : ', and Envoy sends the request\'s Host as SNI where nginx sent none'
+  if (!plan.viaBackend) {
+    // --backend-tls=verify without a Secret: verification nginx never did, with a CA the user has to provide.
+    const cm = caConfigMapName(ctx)
+    ctx.account('backend-protocol', 'manual', `${grpc}--backend-tls=verify: a BackendTLSPolicy verifies the backend certificate (nginx never did: no proxy-ssl-secret) against the CA in ConfigMap ${ctx.ingress.ref.namespace}/${cm}, which does not exist yet`, {
+      hint: `kubectl create configmap -n ${ctx.ingress.ref.namespace} ${cm} --from-file=ca.crt=<CA that signed the backend certificates>; the certificates must carry the name <service>.<namespace>.svc.cluster.local (or rerun with --backend-tls=insecure to skip verification as nginx did)`,
+    })
+    return
+  }
+  if (plan.verify) {
+    ctx.account('backend-protocol', 'approximate', `${grpc}the backend certificate is verified by a BackendTLSPolicy on an Envoy Gateway Backend (needed for the client certificate); ${clusterIp}`)
+  } else {
+    ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}`)
+  }
+  if (!plan.secret) return
+  const roles = plan.verify
+    ? `ca.crt (the trust anchor, read by the BackendTLSPolicy's caCertificateRefs) and tls.crt/tls.key (the client certificate, read by the Backend's tls.clientCertificateRef)`
+    : `tls.crt/tls.key (the client certificate, read by the Backend's tls.clientCertificateRef); its ca.crt is not needed because nothing is verified`
+  ctx.account(
+    'proxy-ssl-secret',
+    'approximate',
+    `ingress-nginx took from Secret ${plan.secret} ${roles}; both references name the same Secret because nginx found both roles there, each reads only its own keys, and the conversion cannot read the Secret to check they exist`,
+    {hint: `if ${plan.secret} has no tls.crt/tls.key (no client certificate), delete tls.clientCertificateRef from the Backend: Envoy Gateway rejects it otherwise${plan.verify ? `; if it has no ca.crt, nginx never verified the backend: remove the BackendTLSPolicy and set tls.insecureSkipVerify: true on the Backend` : ''}`},
+  )
+  accountProxySslSettings(ctx, plan)
+}
+
+function accountProxySslSettings(ctx: FamilyContext, plan: TlsPlan): void {
+  if (ctx.has('proxy-ssl-verify')) {
+    if (plan.verify && ctx.value<string>('proxy-ssl-verify') !== 'on') {
+      ctx.account('proxy-ssl-verify', 'approximate', '--backend-tls=verify: the backend certificate is verified although nginx did not verify it')
+    } else ctx.account('proxy-ssl-verify', 'exact')
+  }
+  if (ctx.has('proxy-ssl-verify-depth')) {
+    if (plan.verify) ctx.account('proxy-ssl-verify-depth', 'approximate', `Envoy Gateway verifies certificate chains of any length; nginx rejected chains deeper than ${ctx.value<number>('proxy-ssl-verify-depth') ?? 1}`)
+    else ctx.account('proxy-ssl-verify-depth', 'ignored', 'nothing is verified (proxy-ssl-verify is off), so the depth has no effect')
+  }
+  const name = ctx.value<string>('proxy-ssl-name')
+  const serverNameOn = ctx.value<string>('proxy-ssl-server-name') === 'on'
+  if (ctx.has('proxy-ssl-name')) {
+    if (name === undefined) {
+      // Invalid value: the framework already reported it.
+    } else if (name.startsWith('*.')) {
+      ctx.account('proxy-ssl-name', 'manual', `"${name}" is a wildcard; BackendTLSPolicy and Backend need an exact name, so the Service's cluster DNS name is used instead`, {
+        hint: 'set the exact name the backend certificate carries in the BackendTLSPolicy validation.hostname (and Backend tls.sni)',
+      })
+    } else if (plan.verify) {
+      ctx.account('proxy-ssl-name', 'exact')
+    } else if (serverNameOn) {
+      ctx.account('proxy-ssl-name', 'exact')
+    } else {
+      ctx.account('proxy-ssl-name', 'ignored', 'nginx used it only to verify the certificate and as SNI, and both are off (proxy-ssl-verify, proxy-ssl-server-name)')
+    }
+  }
+  if (ctx.has('proxy-ssl-server-name') && ctx.value<string>('proxy-ssl-server-name') !== undefined) {
+    if (plan.verify && !serverNameOn) {
+      ctx.account('proxy-ssl-server-name', 'approximate', 'a BackendTLSPolicy always sends its validation hostname as SNI; nginx sent none')
+    } else if (plan.verify || plan.sni) {
+      ctx.account('proxy-ssl-server-name', 'exact')
+    } else if (serverNameOn) {
+      ctx.account('proxy-ssl-server-name', 'approximate', 'without proxy-ssl-name nginx sent its internal upstream name as SNI; Envoy sends the request\'s Host')
+    } else {
+      ctx.account('proxy-ssl-server-name', 'approximate', 'nginx sent no SNI; Envoy Gateway sends the request\'s Host as SNI')
+    }
+  }
+  if (ctx.has('proxy-ssl-protocols') && ctx.value<string[]>('proxy-ssl-protocols') !== undefined) {
+    const {gaps} = tlsVersionRange(ctx.value<string[]>('proxy-ssl-protocols')!)
+    if (gaps.length > 0) {
+      ctx.account('proxy-ssl-protocols', 'approximate', `Envoy takes a version range (${plan.minVersion ?? '1.2'} to ${plan.maxVersion ?? '1.3'}), so ${gaps.join(', ')} ${gaps.length === 1 ? 'is' : 'are'} handled differently (SSLv2/SSLv3 are not supported, versions inside the range are offered)`)
+    } else ctx.account('proxy-ssl-protocols', 'exact')
+  }
+  const ciphers = ctx.value<string>('proxy-ssl-ciphers')
+  if (ctx.has('proxy-ssl-ciphers') && ciphers !== undefined) {
+    if (plan.minVersion === '1.3') ctx.account('proxy-ssl-ciphers', 'ignored', 'only TLS 1.3 is offered, whose cipher suites are not configurable')
+    else if (plan.ciphers) ctx.account('proxy-ssl-ciphers', 'exact')
+    else if (ciphers === 'DEFAULT' || ciphers === '') ctx.account('proxy-ssl-ciphers', 'ignored', 'OpenSSL\'s DEFAULT list; Envoy uses its own default cipher list')
+    else {
+      ctx.account('proxy-ssl-ciphers', 'approximate', `"${ciphers}" is an OpenSSL cipher expression (or names Envoy does not know); Envoy's default cipher list is used`, {
+        hint: `list explicit cipher names in the Backend's tls.ciphers (e.g. ECDHE-RSA-AES128-GCM-SHA256)`,
+      })
+    }
+  }
+}

@@ -1,0 +1,459 @@
+import {parseBool, parseEnum, parseInt10} from './parsers.js'
+import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {toGatewayDuration} from './units.js'
+
+/**
+ * affinity + session-cookie-*, upstream-hash-by, load-balance, service-upstream -> BackendTrafficPolicy
+ * loadBalancer (ConsistentHash Cookie / SourceIP / Headers / QueryParams, RoundRobin, LeastRequest) and routingType.
+ *
+ * ingress-nginx picks one balancer per upstream (balancer.lua): cookie affinity first, then upstream-hash-by, then
+ * load-balance. Its "balanced" sticky cookie carries a random key that is consistently hashed onto the endpoints,
+ * which is what Envoy's cookie hash does with the cookie it generates (a session cookie when ttl is 0s; without a
+ * ttl Envoy would generate none and nothing would stick). These are upstream-level settings in nginx: the first
+ * Ingress that creates the upstream (Service:port) wins for every Ingress routing to it; here each Ingress's
+ * BackendTrafficPolicy covers its own routes only, as for every other annotation.
+ */
+
+const DEFAULT_COOKIE_NAME = 'INGRESSCOOKIE'
+
+/** parser.BasicCharsRegex, applied after removing spaces. */
+const BASIC_CHARS = /^[-._~a-zA-Z0-9/:]*$/
+/** parser.URLIsValidRegex, applied after removing spaces. */
+const URL_CHARS = /^[-._~a-zA-Z0-9/:?&=]*$/
+/** affinityCookieExpiresRegex, read as intended (a whole signed integer). */
+const COOKIE_SECONDS = /^(0|-?[1-9]\d*)$/
+/** The upstream-hash-by validator (hashByRegex), applied after removing spaces. */
+const HASH_BY = /^[A-Za-z0-9_${}-]*$/
+
+const SAMESITE: Record<string, string> = {none: 'None', lax: 'Lax', strict: 'Strict'}
+
+function charsParser(pattern: RegExp, what: string) {
+  return (value: string): ParseResult<string> => {
+    const v = value.replace(/ /g, '')
+    return v !== '' && pattern.test(v) ? {ok: true, value: v} : {ok: false, reason: `"${value}" is not a valid ${what}`}
+  }
+}
+
+function parseCookieSeconds(value: string): ParseResult<number> {
+  const v = value.replace(/ /g, '')
+  return COOKIE_SECONDS.test(v) ? {ok: true, value: Number(v)} : {ok: false, reason: `"${value}" is not a number of seconds`}
+}
+
+function parseSameSite(value: string): ParseResult<string> {
+  const v = SAMESITE[value.trim().toLowerCase()]
+  return v ? {ok: true, value: v} : {ok: false, reason: `"${value}" is not None, Lax or Strict`}
+}
+
+function parseHashBy(value: string): ParseResult<string> {
+  const v = value.replace(/ /g, '')
+  return HASH_BY.test(v) ? {ok: true, value: v} : {ok: false, reason: `"${value}" is not an nginx variable expression (letters, digits, _, -, $, { and })`}
+}
+
+type HashSource = {kind: 'ip'} | {kind: 'header' | 'cookie' | 'arg'; name: string} | {kind: 'other'; name: string}
+
+/** The nginx variables of an upstream-hash-by expression (`$remote_addr`, `${http_x_user}`), literal text dropped. */
+export function hashSources(expression: string): {sources: HashSource[]; literal: boolean} {
+  const sources: HashSource[] = []
+  const rest = expression.replace(/\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z0-9_]+)/g, (_m, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!
+    let m: RegExpExecArray | null
+    if (name === 'remote_addr' || name === 'binary_remote_addr') sources.push({kind: 'ip'})
+    else if ((m = /^http_(.+)$/.exec(name)) && name !== 'http_host') sources.push({kind: 'header', name: m[1]!.replace(/_/g, '-').toLowerCase()})
+    else if ((m = /^cookie_(.+)$/.exec(name))) sources.push({kind: 'cookie', name: m[1]!})
+    else if ((m = /^arg_(.+)$/.exec(name))) sources.push({kind: 'arg', name: m[1]!})
+    else sources.push({kind: 'other', name})
+    return ''
+  })
+  return {sources, literal: rest !== ''}
+}
+
+/** Envoy Gateway consistentHash for an upstream-hash-by expression, or why there is none. */
+function consistentHashFor(expression: string): {hash: Record<string, unknown>; what: string} | {reason: string} {
+  const {sources} = hashSources(expression)
+  if (sources.length === 0) return {reason: `"${expression}" has no nginx variable: nginx hashed a constant and sent every request to one endpoint`}
+  const other = sources.filter((s) => s.kind === 'other').map((s) => `$${(s as {name: string}).name}`)
+  if (other.length > 0) {
+    return {reason: `${other.join(', ')} ${other.length > 1 ? 'have' : 'has'} no Envoy Gateway equivalent: it hashes only on the client IP, request headers, one cookie or query parameters (no path, URI or host hash)`}
+  }
+  const kinds = new Set(sources.map((s) => s.kind))
+  if (kinds.size > 1) return {reason: `"${expression}" mixes ${[...kinds].join(' and ')}; Envoy Gateway hashes on one kind of input`}
+  const names = [...new Set(sources.map((s) => (s as {name?: string}).name).filter((n): n is string => n !== undefined))]
+  switch (sources[0]!.kind) {
+    case 'ip':
+      return {hash: {type: 'SourceIP'}, what: 'the client IP'}
+    case 'header':
+      return {hash: {type: 'Headers', headers: names.map((name) => ({name}))}, what: `request header${names.length > 1 ? 's' : ''} ${names.join(', ')}`}
+    case 'arg':
+      return {hash: {type: 'QueryParams', queryParams: names.map((name) => ({name}))}, what: `query parameter${names.length > 1 ? 's' : ''} ${names.join(', ')}`}
+    default:
+      if (names.length > 1) return {reason: `"${expression}" combines several cookies; Envoy Gateway hashes on one cookie`}
+      return {hash: {type: 'Cookie', cookie: {name: names[0]!}}, what: `cookie ${names[0]}`}
+  }
+}
+
+/** The paths an Ingress serves, for nginx's default cookie path ($location_path). */
+function ingressPaths(ctx: FamilyContext): string[] {
+  const spec = ctx.ingress.object.spec ?? {}
+  const paths = new Set<string>()
+  for (const rule of spec.rules ?? []) for (const p of rule?.http?.paths ?? []) paths.add(typeof p?.path === 'string' && p.path !== '' ? p.path : '/')
+  if (spec.defaultBackend || spec.backend) paths.add('/')
+  return [...paths].sort()
+}
+
+/** Longest common prefix of paths, cut at a segment boundary (`/shop/cart`, `/shop/pay` -> `/shop`). */
+function commonPathPrefix(paths: string[]): string {
+  const split = paths.map((p) => p.split('/').filter((s) => s !== ''))
+  const common: string[] = []
+  for (let i = 0; split.every((s) => i < s.length && s[i] === split[0]![i]); i++) common.push(split[0]![i]!)
+  return `/${common.join('/')}`
+}
+
+const REGEX_CHARS = /[()[\]{}|^$*+?\\]/
+
+/** True when every host of the Ingress has a certificate in its own spec.tls and plain HTTP is redirected. */
+function servedOnlyOverHttps(ctx: FamilyContext): boolean {
+  const spec = ctx.ingress.object.spec ?? {}
+  const hosts: string[] = (spec.rules ?? []).map((r: any) => (typeof r?.host === 'string' ? r.host : ''))
+  const tlsHosts = new Set<string>((spec.tls ?? []).flatMap((t: any) => (Array.isArray(t?.hosts) ? t.hosts : [])))
+  return hosts.length > 0 && hosts.every((h) => h !== '' && tlsHosts.has(h)) && ctx.ingress.intents.sslRedirect !== false
+}
+
+const AFFINITY_KEYS = [
+  'affinity-mode',
+  'affinity-canary-behavior',
+  'session-cookie-name',
+  'session-cookie-path',
+  'session-cookie-domain',
+  'session-cookie-expires',
+  'session-cookie-max-age',
+  'session-cookie-secure',
+  'session-cookie-samesite',
+  'session-cookie-conditional-samesite-none',
+  'session-cookie-change-on-failure',
+]
+const HASH_KEYS = ['upstream-hash-by', 'upstream-hash-by-subset', 'upstream-hash-by-subset-size']
+const ALL_KEYS = ['affinity', ...AFFINITY_KEYS, ...HASH_KEYS, 'load-balance', 'service-upstream']
+
+function present(ctx: FamilyContext, keys: string[]): string[] {
+  return keys.filter((k) => ctx.has(k))
+}
+
+function pushLoadBalancer(ctx: FamilyContext, value: Record<string, unknown>, keys: string[]): void {
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'loadBalancer', value, from: keys.map((k) => ctx.fullKey(k))})
+}
+
+function applyCookieAffinity(ctx: FamilyContext): void {
+  const name = ctx.value<string>('session-cookie-name') ?? DEFAULT_COOKIE_NAME
+  const maxAge = ctx.value<number>('session-cookie-max-age')
+  const expires = ctx.value<number>('session-cookie-expires')
+  const lifetime = maxAge ?? expires
+  const attributes: Record<string, string> = {}
+
+  // Path: nginx's default is the matched location's path, one cookie per location.
+  const explicitPath = ctx.value<string>('session-cookie-path')
+  let pathNote: string | undefined
+  if (explicitPath !== undefined) attributes.Path = explicitPath
+  else {
+    const paths = ingressPaths(ctx)
+    const regex = paths.filter((p) => REGEX_CHARS.test(p))
+    if (regex.length > 0) {
+      attributes.Path = '/'
+      pathNote = `nginx used the path regex ${regex[0]} as the cookie path, which no browser sends back (set session-cookie-path with regex paths), so affinity did not work there; here the cookie path is /`
+    } else {
+      attributes.Path = paths.length === 0 ? '/' : commonPathPrefix(paths)
+      if (paths.length > 1) pathNote = `nginx set one cookie per matched path (${paths.join(', ')}); here a single cookie with Path=${attributes.Path}`
+    }
+  }
+  const domain = ctx.value<string>('session-cookie-domain')
+  if (domain !== undefined) attributes.Domain = domain
+  const sameSite = ctx.value<string>('session-cookie-samesite')
+  if (sameSite !== undefined) attributes.SameSite = sameSite
+  const forcedSecure = ctx.value<boolean>('session-cookie-secure') === true
+  const httpsOnly = servedOnlyOverHttps(ctx)
+  if (forcedSecure || httpsOnly) attributes.Secure = ''
+
+  const cookie: Record<string, unknown> = {name, ttl: lifetime !== undefined && lifetime > 0 ? toGatewayDuration(lifetime) : '0s', attributes}
+  // Provenance: the keys that shaped the cookie, not the ones reported as differences.
+  const shaping = ['session-cookie-name', 'session-cookie-path', 'session-cookie-domain', 'session-cookie-samesite', 'session-cookie-secure', 'session-cookie-max-age']
+  if (maxAge === undefined) shaping.push('session-cookie-expires')
+  pushLoadBalancer(ctx, {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie}}, ['affinity', ...shaping.filter((k) => ctx.value(k) !== undefined)])
+
+  const notes = [
+    `Envoy generates the cookie "${name}" (${cookie.ttl === '0s' ? 'a session cookie' : `Max-Age=${lifetime}`}, HttpOnly as nginx's) and consistently hashes it onto the endpoints like nginx's balanced mode; cookies nginx issued are re-hashed, so each client is re-pinned once at cutover`,
+  ]
+  if (pathNote) notes.push(pathNote)
+  if (!forcedSecure && !httpsOnly && (ctx.ingress.object.spec?.tls ?? []).length > 0) {
+    notes.push('nginx added Secure on HTTPS requests only; this route also answers plain HTTP, so the cookie is not marked Secure')
+  }
+  ctx.account('affinity', 'approximate', notes.join('; '), {hint: 'needs Envoy Gateway v1.1+ (consistentHash type Cookie with attributes)'})
+
+  const mode = ctx.value<string>('affinity-mode')
+  if (mode === 'persistent') {
+    ctx.account('affinity-mode', 'approximate', 'nginx never moved a session while its endpoint lived; Envoy\'s consistent hashing moves about 1/N of the sessions when endpoints are added (like nginx\'s balanced mode)', {
+      hint: 'for strict stickiness, Gateway API HTTPRoute sessionPersistence (experimental channel) pins the cookie to one endpoint',
+    })
+  } else if (mode === 'balanced') ctx.account('affinity-mode', 'exact')
+  const canaryBehavior = ctx.value<string>('affinity-canary-behavior')
+  if (canaryBehavior === 'sticky') {
+    ctx.account('affinity-canary-behavior', 'approximate', 'nginx kept a client that once got the canary on the canary; Envoy picks primary or canary by weight on every request')
+  } else if (canaryBehavior === 'legacy') ctx.account('affinity-canary-behavior', 'exact', 'the canary is picked by weight on every request, as in Envoy', {level: 'info', code: 'canary-affinity-legacy'})
+
+  if (maxAge !== undefined && expires !== undefined) {
+    ctx.account('session-cookie-expires', 'ignored', `browsers honour Max-Age over Expires, and Envoy sets Max-Age from session-cookie-max-age (${maxAge}s)`)
+  }
+  for (const [key, v] of [['session-cookie-max-age', maxAge], ['session-cookie-expires', expires]] as const) {
+    if (v !== undefined && v <= 0) {
+      ctx.account(key, 'approximate', `${v} made nginx's cookie expire at once, so nothing stuck; Envoy issues a session cookie instead (a TTL of 0 cannot be expired)`)
+    }
+  }
+  if (ctx.value<boolean>('session-cookie-conditional-samesite-none') === true) {
+    if (sameSite === 'None') {
+      ctx.account('session-cookie-conditional-samesite-none', 'approximate', 'nginx left out SameSite=None for browsers that reject it (Chrome 51-66, Safari on iOS 12 / macOS 10.14); Envoy sends it to every browser')
+    } else ctx.account('session-cookie-conditional-samesite-none', 'ignored', 'has no effect unless session-cookie-samesite is None')
+  }
+  if (ctx.value<boolean>('session-cookie-change-on-failure') === true) {
+    ctx.account('session-cookie-change-on-failure', 'approximate', 'nginx re-pinned the client to another endpoint when its endpoint failed; Envoy keeps the cookie, so the client comes back to the failed endpoint until it leaves the endpoint set (passive health checks eject it sooner)')
+  }
+  if (explicitPath !== undefined && pathNote === undefined) ctx.account('session-cookie-path', 'exact')
+}
+
+function applyHashBy(ctx: FamilyContext, expression: string): void {
+  const result = consistentHashFor(expression)
+  const subset = ctx.value<boolean>('upstream-hash-by-subset') === true
+  if ('reason' in result) {
+    ctx.account('upstream-hash-by', 'manual', `${result.reason}; no consistent hashing is emitted`, {
+      hint: 'choose an input Envoy Gateway can hash on (loadBalancer.consistentHash: SourceIP, Headers, Cookie or QueryParams) in this Ingress\'s BackendTrafficPolicy, or keep plain load balancing',
+    })
+    for (const k of ['upstream-hash-by-subset', 'upstream-hash-by-subset-size']) if (ctx.has(k)) ctx.account(k, 'ignored', 'follows upstream-hash-by, which is not translated')
+    return
+  }
+  pushLoadBalancer(ctx, {type: 'ConsistentHash', consistentHash: result.hash}, present(ctx, HASH_KEYS))
+  const type = result.hash.type
+  const missing =
+    type === 'SourceIP'
+      ? ''
+      : `; requests without the ${type === 'Cookie' ? 'cookie' : type === 'Headers' ? 'header' : 'parameter'} all went to one endpoint in nginx (the hash of an empty value), Envoy spreads them`
+  ctx.account(
+    'upstream-hash-by',
+    type === 'SourceIP' ? 'exact' : 'approximate',
+    type === 'SourceIP' ? undefined : `"${expression}" -> consistent hash on ${result.what}${missing}`,
+    {hint: type === 'Headers' ? 'needs Envoy Gateway v1.6+ (consistentHash type Headers; the deprecated singular header field is not used)' : type === 'QueryParams' ? 'needs Envoy Gateway v1.7+ (consistentHash type QueryParams)' : undefined},
+  )
+  if (subset) {
+    const size = ctx.value<number>('upstream-hash-by-subset-size') ?? 3
+    ctx.account('upstream-hash-by-subset', 'approximate', `nginx spread each hash key over a subset of ${size} endpoints (random inside the subset); Envoy sends each key to one endpoint`)
+    if (ctx.has('upstream-hash-by-subset-size')) ctx.account('upstream-hash-by-subset-size', 'approximate', 'Envoy has no hash subsets: each key goes to one endpoint')
+  } else if (ctx.has('upstream-hash-by-subset-size')) {
+    ctx.account('upstream-hash-by-subset-size', 'ignored', 'has no effect unless upstream-hash-by-subset is true')
+  }
+}
+
+function applyLoadBalance(ctx: FamilyContext, algorithm: string): void {
+  if (algorithm === 'round_robin') {
+    pushLoadBalancer(ctx, {type: 'RoundRobin'}, ['load-balance'])
+    ctx.account('load-balance', 'exact')
+  } else if (algorithm === 'ewma') {
+    pushLoadBalancer(ctx, {type: 'LeastRequest'}, ['load-balance'])
+    ctx.account('load-balance', 'approximate', 'nginx\'s ewma prefers the endpoint with the lowest moving average of response times; Envoy\'s LeastRequest prefers the one with the fewest requests in flight')
+  } else {
+    ctx.account('load-balance', 'manual', `"${algorithm}" is nginx's internal balancer for ${algorithm.startsWith('sticky') ? 'cookie affinity' : 'upstream-hash-by'}, which this Ingress does not configure; nothing is emitted`, {
+      hint: algorithm.startsWith('sticky') ? 'add affinity: cookie (and session-cookie-*) instead, or use round_robin' : 'add upstream-hash-by with the variable to hash on instead, or use round_robin',
+    })
+  }
+}
+
+export const loadBalancingFamily: AnnotationFamily = {
+  name: 'load-balancing',
+  specs: [
+    {
+      key: 'affinity',
+      summary: 'Sticky sessions with a cookie (the only type is cookie)',
+      fidelity: 'approximate',
+      target: 'BackendTrafficPolicy loadBalancer ConsistentHash type Cookie (ttl 0s = session cookie, attributes Path/Domain/SameSite/Secure)',
+      note: 'Envoy consistently hashes its own cookie onto the endpoints like nginx\'s balanced mode; nginx\'s existing cookies are re-hashed, so clients are re-pinned once at cutover',
+      onInvalid: 'default',
+      parse: parseEnum(['cookie'] as const),
+    },
+    {
+      key: 'affinity-mode',
+      summary: 'balanced (sessions may move when endpoints are added) or persistent (never)',
+      fidelity: 'exact',
+      target: 'consistent hashing (balanced); persistent is approximate',
+      default: 'balanced',
+      onInvalid: 'default',
+      parse: parseEnum(['balanced', 'persistent'] as const),
+    },
+    {
+      key: 'affinity-canary-behavior',
+      summary: 'sticky: clients that got the canary stay on it; legacy: decide per request',
+      fidelity: 'approximate',
+      target: 'none: Envoy picks weighted backends per request',
+      note: 'Envoy picks primary or canary by weight on every request; nginx\'s sticky default kept a client on the canary',
+      default: 'sticky',
+      onInvalid: 'default',
+      parse: parseEnum(['sticky', 'legacy'] as const),
+    },
+    {
+      key: 'session-cookie-name',
+      summary: 'Name of the affinity cookie',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.name',
+      default: DEFAULT_COOKIE_NAME,
+      onInvalid: 'default',
+      parse: charsParser(BASIC_CHARS, 'cookie name'),
+    },
+    {
+      key: 'session-cookie-path',
+      summary: 'Path attribute of the affinity cookie (default: the matched Ingress path)',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.attributes.Path',
+      onInvalid: 'default',
+      parse: charsParser(URL_CHARS, 'cookie path'),
+    },
+    {
+      key: 'session-cookie-domain',
+      summary: 'Domain attribute of the affinity cookie',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.attributes.Domain',
+      onInvalid: 'default',
+      parse: charsParser(BASIC_CHARS, 'cookie domain'),
+    },
+    {
+      key: 'session-cookie-expires',
+      summary: 'Expires attribute, seconds from now (legacy form of max-age)',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.ttl (Max-Age, when session-cookie-max-age is not set)',
+      onInvalid: 'default',
+      parse: parseCookieSeconds,
+    },
+    {
+      key: 'session-cookie-max-age',
+      summary: 'Max-Age attribute in seconds (without it and expires: a session cookie)',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.ttl',
+      onInvalid: 'default',
+      parse: parseCookieSeconds,
+    },
+    {
+      key: 'session-cookie-secure',
+      summary: 'Always mark the cookie Secure (by default only on HTTPS requests)',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.attributes.Secure',
+      default: 'false',
+      onInvalid: 'default',
+      parse: parseBool,
+    },
+    {
+      key: 'session-cookie-samesite',
+      summary: 'SameSite attribute: None, Lax or Strict',
+      fidelity: 'exact',
+      target: 'consistentHash.cookie.attributes.SameSite',
+      onInvalid: 'default',
+      parse: parseSameSite,
+    },
+    {
+      key: 'session-cookie-conditional-samesite-none',
+      summary: 'Leave out SameSite=None for browsers known to reject it',
+      fidelity: 'approximate',
+      target: 'none: Envoy sends the same attributes to every browser',
+      note: 'Envoy sends SameSite=None to every browser, including the old ones nginx spared',
+      default: 'false',
+      onInvalid: 'default',
+      parse: parseBool,
+    },
+    {
+      key: 'session-cookie-change-on-failure',
+      summary: 'Re-pin the client to another endpoint after a failed attempt',
+      fidelity: 'exact',
+      target: 'none needed for false; true is approximate',
+      default: 'false',
+      onInvalid: 'default',
+      parse: parseBool,
+    },
+    {
+      key: 'upstream-hash-by',
+      summary: 'Consistent hashing on an nginx variable expression ($remote_addr, $http_x, $cookie_x, $arg_x, $request_uri)',
+      fidelity: 'approximate',
+      target: 'BackendTrafficPolicy loadBalancer ConsistentHash SourceIP / Headers / Cookie / QueryParams',
+      note: '$remote_addr is exact; headers, cookies and query parameters hash the same way but requests without them are spread instead of all going to one endpoint; $request_uri, $uri and $host have no equivalent (manual)',
+      onInvalid: 'ingress-dropped',
+      parse: parseHashBy,
+    },
+    {
+      key: 'upstream-hash-by-subset',
+      summary: 'Hash each key onto a subset of endpoints and pick one at random inside it',
+      fidelity: 'approximate',
+      target: 'none: Envoy hashes each key onto one endpoint',
+      note: 'Envoy has no hash subsets: each key goes to one endpoint instead of being spread over a subset',
+      default: 'false',
+      onInvalid: 'ingress-dropped',
+      parse: parseBool,
+    },
+    {
+      key: 'upstream-hash-by-subset-size',
+      summary: 'Endpoints per hash subset',
+      fidelity: 'approximate',
+      target: 'none',
+      note: 'Envoy has no hash subsets',
+      default: '3',
+      onInvalid: 'ingress-dropped',
+      parse: parseInt10,
+    },
+    {
+      key: 'load-balance',
+      summary: 'Balancing algorithm: round_robin (default) or ewma',
+      fidelity: 'exact',
+      target: 'BackendTrafficPolicy loadBalancer RoundRobin (round_robin) / LeastRequest (ewma, approximate)',
+      default: 'round_robin',
+      onInvalid: 'ingress-dropped',
+      parse: parseEnum(['round_robin', 'chash', 'chashsubset', 'sticky_balanced', 'sticky_persistent', 'ewma'] as const),
+    },
+    {
+      key: 'service-upstream',
+      summary: 'Proxy to the Service ClusterIP instead of the endpoints',
+      fidelity: 'exact',
+      target: 'BackendTrafficPolicy routingType: Service',
+      default: 'false',
+      onInvalid: 'default',
+      parse: parseBool,
+    },
+  ],
+  apply(ctx) {
+    if (ctx.ingress.isCanary) {
+      for (const key of present(ctx, ALL_KEYS)) {
+        ctx.account(key, 'approximate', 'the canary backend is merged into the primary Ingress\'s route, whose BackendTrafficPolicy (from the primary\'s annotations) balances both backends; this canary setting is not applied separately', {
+          code: 'canary-load-balancing',
+        })
+      }
+      return
+    }
+
+    const serviceUpstream = ctx.value<boolean>('service-upstream')
+    if (serviceUpstream === true) {
+      ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'routingType', value: 'Service', from: [ctx.fullKey('service-upstream')]})
+      ctx.account('service-upstream', 'exact', 'routingType: Service sends requests to the Service ClusterIP, as nginx did', {level: 'info', code: 'routing-type-service', hint: 'needs Envoy Gateway v1.7+'})
+      for (const key of present(ctx, ALL_KEYS).filter((k) => k !== 'service-upstream')) {
+        ctx.account(key, 'ignored', 'has no effect with service-upstream: every request goes to the one ClusterIP address, in nginx as in Envoy')
+      }
+      return
+    }
+
+    const affinity = ctx.value<string>('affinity')
+    const hashBy = ctx.value<string>('upstream-hash-by')
+    const algorithm = ctx.value<string>('load-balance')
+    if (affinity === 'cookie') {
+      applyCookieAffinity(ctx)
+      for (const key of present(ctx, [...HASH_KEYS, 'load-balance'])) ctx.account(key, 'ignored', 'cookie affinity takes precedence (ingress-nginx balancer.lua), in nginx as here')
+      return
+    }
+    for (const key of present(ctx, AFFINITY_KEYS)) ctx.account(key, 'ignored', 'has no effect without affinity: "cookie"')
+    if (hashBy === '') ctx.account('upstream-hash-by', 'ignored', 'an empty value turns consistent hashing off, in nginx as here')
+    if (hashBy !== undefined && hashBy !== '') {
+      applyHashBy(ctx, hashBy)
+      if (algorithm !== undefined) ctx.account('load-balance', 'ignored', 'upstream-hash-by takes precedence (ingress-nginx balancer.lua), in nginx as here')
+      return
+    }
+    for (const key of present(ctx, ['upstream-hash-by-subset', 'upstream-hash-by-subset-size'])) ctx.account(key, 'ignored', 'has no effect without upstream-hash-by')
+    if (algorithm !== undefined) applyLoadBalance(ctx, algorithm)
+  },
+}

@@ -1,0 +1,178 @@
+import {controllerConfig} from './headers.js'
+import type {AnnotationFamily, AnnotationSpec, FamilyContext} from './types.js'
+
+const QUOTE_LIMIT = 300
+
+/** Header names whose values are credentials: the report must not repeat them. */
+const CREDENTIAL_NAME = '(?:proxy-)?authorization|x-api-key|api-key|x-auth-token|cookie'
+const CREDENTIAL_HEADER = new RegExp(`(${CREDENTIAL_NAME})(["']?\\s*:?\\s+)("[^"]*"|'[^']*'|[^;"']+)`, 'gi')
+const IS_CREDENTIAL = new RegExp(`^(${CREDENTIAL_NAME})$`, 'i')
+
+/** One line, credentials masked, cut at QUOTE_LIMIT characters. */
+export function quoteSnippet(snippet: string): string {
+  const line = snippet.replace(/\s+/g, ' ').trim().replace(CREDENTIAL_HEADER, '$1$2<redacted>')
+  return line.length > QUOTE_LIMIT ? `${line.slice(0, QUOTE_LIMIT)}…` : line
+}
+
+/** Arguments of an nginx directive, quotes removed (no escapes or variables interpreted). */
+function directiveArgs(args: string): string[] {
+  return [...args.matchAll(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
+}
+
+/** `Name: value` header arguments of more_set_headers / more_set_input_headers (-s/-t options skipped). */
+function headerArgs(args: string): {name: string; value: string}[] {
+  const out: {name: string; value: string}[] = []
+  const list = directiveArgs(args)
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === '-s' || list[i] === '-t') {
+      i++
+      continue
+    }
+    const m = /^([^:\s]+):\s*(.*)$/.exec(list[i])
+    if (m) out.push({name: m[1], value: m[2]})
+  }
+  return out
+}
+
+/** The Gateway API form of the directives we recognise in a snippet, one hint each. */
+export function snippetConversions(snippet: string): string[] {
+  const hints: string[] = []
+  const mask = (name: string, value: string) => (IS_CREDENTIAL.test(name) ? '<redacted>' : value)
+  const variable = (value: string) => (value.includes('$') ? ' (the value uses nginx variables: replace them by fixed text)' : '')
+  for (const m of snippet.matchAll(/(?:^|[;{}\s])(more_set_headers|more_set_input_headers|more_clear_headers|more_clear_input_headers|proxy_set_header|add_header|proxy_hide_header|rewrite|return)\s+([^;]*);/g)) {
+    const [directive, args] = [m[1], m[2]]
+    const list = directiveArgs(args)
+    switch (directive) {
+      case 'more_set_headers':
+      case 'more_set_input_headers': {
+        const filter = directive === 'more_set_headers' ? 'ResponseHeaderModifier' : 'RequestHeaderModifier'
+        for (const h of headerArgs(args)) {
+          hints.push(h.value === '' ? `${directive} "${h.name}:" -> ${filter} remove ${h.name}` : `${directive} "${h.name}: ..." -> ${filter} set ${h.name}: ${mask(h.name, h.value)}${variable(h.value)}`)
+        }
+        break
+      }
+      case 'more_clear_headers':
+      case 'more_clear_input_headers':
+      case 'proxy_hide_header': {
+        const filter = directive === 'more_clear_input_headers' ? 'RequestHeaderModifier' : 'ResponseHeaderModifier'
+        for (const name of list.filter((a) => !a.startsWith('-'))) hints.push(`${directive} ${name} -> ${filter} remove ${name}`)
+        break
+      }
+      case 'proxy_set_header':
+        if (list.length >= 2) {
+          const value = list.slice(1).join(' ')
+          hints.push(value === '' ? `proxy_set_header ${list[0]} "" -> RequestHeaderModifier remove ${list[0]}` : `proxy_set_header ${list[0]} ... -> RequestHeaderModifier set ${list[0]}: ${mask(list[0], value)}${variable(value)}`)
+        }
+        break
+      case 'add_header':
+        if (list.length >= 2) {
+          const always = list[2] === 'always'
+          hints.push(`add_header ${list[0]} ... -> ResponseHeaderModifier add ${list[0]}: ${mask(list[0], list[1])}${variable(list[1])}${always ? '' : ' (nginx added it only to 2xx/3xx responses; the filter adds it to all)'}`)
+        }
+        break
+      case 'rewrite':
+        if (list.length >= 3 && (list[2] === 'redirect' || list[2] === 'permanent') && /^(https?:\/\/|\/)/.test(list[1])) {
+          hints.push(`rewrite ${list[0]} ${list[1]} ${list[2]} -> ${redirectForm(list[0], list[1], list[2] === 'permanent' ? 301 : 302)}`)
+        } else if (list.length >= 2) {
+          hints.push(`rewrite ${list[0]} ${list[1]} -> URLRewrite (ReplaceFullPath / ReplacePrefixMatch) or an Envoy Gateway HTTPRouteFilter ReplaceRegexMatch (\\1 for $1)`)
+        }
+        break
+      case 'return': {
+        const code = Number(list[0])
+        if ([301, 302, 303, 307, 308].includes(code) && list[1]) {
+          const keepsUri = /\$request_uri$/.test(list[1])
+          const base = list[1].replace(/\$request_uri$/, '')
+          hints.push(
+            keepsUri && !base.includes('$')
+              ? `return ${code} ${list[1]} -> RequestRedirect to ${base} keeping the request path (no path field), statusCode ${code}`
+              : `return ${code} ${list[1]} -> RequestRedirect to ${list[1]} with statusCode ${code}${list[1].includes('$') ? ' (nginx variables: replace them by fixed values)' : ''}`,
+          )
+        } else if (Number.isInteger(code)) {
+          hints.push(`return ${list.join(' ')} -> Envoy Gateway HTTPRouteFilter directResponse with statusCode ${code}`)
+        }
+        break
+      }
+    }
+  }
+  return [...new Set(hints)]
+}
+
+/**
+ * The RequestRedirect for `rewrite <regex> <url> redirect|permanent`: the common prefix move `^/old/(.*)$` ->
+ * `<url>/new/$1` is a PathPrefix match with ReplacePrefixMatch; other captures have no Gateway API form.
+ */
+function redirectForm(regex: string, target: string, code: number): string {
+  const prefix = /^\^(\/[-\w./]*?)\/?\(\.\*\)\$?$/.exec(regex)
+  const to = /^(?:(https?):\/\/([^/]+))?(\/[^$]*?)\/?\$1$/.exec(target)
+  if (prefix && to) {
+    const where = to[2] ? `scheme ${to[1]}, hostname ${to[2]}, ` : ''
+    return `a rule matching PathPrefix ${prefix[1] || '/'} with RequestRedirect ${where}path ReplacePrefixMatch ${to[3] || '/'}, statusCode ${code}`
+  }
+  if (!target.includes('$')) return `RequestRedirect to ${target} with statusCode ${code}`
+  return `RequestRedirect with statusCode ${code} (the captures in ${target} have no Gateway API form: redirect per path, or keep the request path by leaving path unset)`
+}
+
+const GENERIC_HINT: Record<string, string> = {
+  'configuration-snippet': 'translate each directive by hand: header changes -> RequestHeaderModifier/ResponseHeaderModifier filters, redirects -> RequestRedirect, rewrites -> URLRewrite or an Envoy Gateway HTTPRouteFilter; anything else -> an EnvoyExtensionPolicy (Lua) or drop it',
+  'server-snippet': 'server-level directives applied to the whole host (only the first Ingress of the host counts): move them to the filters of every route of the host, a ClientTrafficPolicy (listener settings) or an EnvoyExtensionPolicy (Lua)',
+  'stream-snippet': 'TCP/UDP stream configuration: use a TCPRoute/UDPRoute on a dedicated Gateway listener',
+  'modsecurity-snippet': 'Envoy Gateway has no ModSecurity: run the rules in a WAF, e.g. Coraza as a Wasm EnvoyExtensionPolicy, or an external WAF',
+}
+
+function snippetSpec(key: string, summary: string): AnnotationSpec<string> {
+  return {
+    key,
+    summary,
+    fidelity: 'manual',
+    target: 'none: reported with the snippet and the Gateway API form of the directives recognised in it',
+    note: 'raw nginx configuration has no Gateway API equivalent; translate it by hand',
+    onInvalid: 'default',
+    parse: (v) => ({ok: true, value: v}),
+  }
+}
+
+/** True unless the controller ConfigMap in the input shows snippets were allowed (default: refused since v1.9/v1.12). */
+function snippetsMayBeRefused(ctx: FamilyContext): boolean {
+  const cfg = controllerConfig(ctx)
+  if (!cfg) return true
+  return cfg['allow-snippet-annotations'] !== 'true' || cfg['annotations-risk-level'] !== 'Critical'
+}
+
+/**
+ * configuration-snippet, server-snippet, stream-snippet, modsecurity-snippet -> reported with the snippet quoted
+ * (credentials masked) and the Gateway API form of the directives recognised in it (more_set_headers,
+ * proxy_set_header, add_header, rewrite ... redirect, return 301). auth-snippet belongs to the external-auth
+ * family.
+ *
+ * Snippets are Critical-risk annotations: ingress-nginx refuses them unless the controller sets
+ * allow-snippet-annotations "true" (default false since v1.9) and annotations-risk-level Critical (default High
+ * since v1.12); a refused snippet makes the whole Ingress unserved.
+ */
+export const snippetsFamily: AnnotationFamily = {
+  name: 'snippets',
+  specs: [
+    snippetSpec('configuration-snippet', 'Raw nginx directives added to every location of the Ingress'),
+    snippetSpec('server-snippet', 'Raw nginx directives added to the server of each host (first Ingress of the host wins)'),
+    snippetSpec('stream-snippet', 'Raw nginx directives added to the stream (TCP/UDP) block'),
+    snippetSpec('modsecurity-snippet', 'ModSecurity rules for the Ingress\'s locations'),
+  ],
+  apply(ctx) {
+    if (ctx.ingress.isCanary) return
+    const refused = snippetsMayBeRefused(ctx)
+    for (const key of Object.keys(GENERIC_HINT)) {
+      const snippet = ctx.raw(key)
+      if (snippet === undefined) continue
+      if (snippet.trim() === '') {
+        ctx.account(key, 'ignored', 'the snippet is empty')
+        continue
+      }
+      const conversions = snippetConversions(snippet)
+      const served = refused
+        ? '; unless the controller allowed snippets (allow-snippet-annotations: "true" and annotations-risk-level: Critical), ingress-nginx did not serve this Ingress at all'
+        : ''
+      ctx.account(key, 'manual', `raw nginx configuration is not converted: "${quoteSnippet(snippet)}"${served}`, {
+        hint: conversions.length > 0 ? `${conversions.join('; ')}; anything else in the snippet: ${GENERIC_HINT[key]}` : GENERIC_HINT[key],
+      })
+    }
+  },
+}

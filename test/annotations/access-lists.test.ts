@@ -1,0 +1,152 @@
+import test from 'ava'
+import {normalizeSourceRange, parseSourceRanges} from '../../src/annotations/access-lists.js'
+import {translate} from '../../src/translate/index.js'
+import type {KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
+import {loadValidator, type Validator} from '../support/conformance.js'
+
+const P = 'nginx.ingress.kubernetes.io/'
+
+function ingress(annotations: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'admin', namespace: 'ops', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{host: 'admin.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'admin', port: {number: 80}}}}]}}],
+    },
+  }
+}
+
+function run(annotations: Record<string, string>, options: Partial<TranslateOptions> = {}): TranslateResult {
+  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, options)
+}
+
+const policy = (r: TranslateResult) => r.objects.find((o) => o.kind === 'SecurityPolicy')
+const fidelity = (r: TranslateResult, key: string) => r.ingresses[0]!.annotations[P + key]
+const diags = (r: TranslateResult, key: string) => r.diagnostics.filter((d) => d.annotation === P + key)
+
+let validator: Validator
+test.before(async () => {
+  validator = await loadValidator()
+})
+
+test('whitelist (alias) + denylist -> Deny rule first, Allow rule, defaultAction Deny; bare IPs become /32 and /128', (t) => {
+  const r = run({'whitelist-source-range': '10.0.0.0/8, 192.168.1.7,2001:DB8::1', 'denylist-source-range': '10.1.2.3/16'})
+  const sp = policy(r)!
+  t.deepEqual(sp.spec.authorization, {
+    defaultAction: 'Deny',
+    rules: [
+      {name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['10.1.0.0/16']}},
+      {name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: ['10.0.0.0/8', '192.168.1.7/32', '2001:db8::1/128']}},
+    ],
+  })
+  t.deepEqual(sp.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'admin'}])
+  t.deepEqual(validator.validate(sp), [])
+  t.is(sp.metadata.annotations!['ingress2gw.io/annotations'], `${P}denylist-source-range,${P}whitelist-source-range`)
+})
+
+test('the lists are exact given the client IP mode, and the message says which one', (t) => {
+  const auto = run({'allowlist-source-range': '10.0.0.0/8'})
+  t.is(fidelity(auto, 'allowlist-source-range'), 'exact')
+  const [d] = diags(auto, 'allowlist-source-range')
+  t.is(d?.level, 'info')
+  t.is(d?.code, 'source-range-client-ip')
+  t.regex(d!.message, /clientIPDetection.*--client-ip/)
+  const xff = run({'allowlist-source-range': '10.0.0.0/8'}, {clientIp: {xffHops: 2}})
+  t.regex(diags(xff, 'allowlist-source-range')[0]!.message, /--client-ip xff:2/)
+  const pp = run({'denylist-source-range': '10.0.0.0/8'}, {clientIp: 'proxy-protocol'})
+  t.regex(diags(pp, 'denylist-source-range')[0]!.message, /--client-ip proxy-protocol/)
+})
+
+test('a deny-list alone lets everyone else in (defaultAction Allow)', (t) => {
+  const r = run({'denylist-source-range': '203.0.113.0/24'})
+  t.deepEqual(policy(r)!.spec.authorization, {
+    defaultAction: 'Allow',
+    rules: [{name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['203.0.113.0/24']}}],
+  })
+  t.deepEqual(validator.validate(policy(r)), [])
+})
+
+test('an invalid entry makes nginx answer 503 on every path: nothing is emitted for the Ingress', (t) => {
+  for (const value of ['10.0.0.0/8, 300.1.1.1', '10.0.0.0/8,', '', 'office', '10.0.0.0/33', '010.0.0.1']) {
+    const r = run({'allowlist-source-range': value})
+    t.deepEqual(r.objects.filter((o) => ['HTTPRoute', 'SecurityPolicy'].includes(o.kind)), [], value)
+    t.is(r.ingresses[0]!.status, 'not-served', value)
+    const [d] = diags(r, 'allowlist-source-range')
+    t.is(d?.code, 'ingress-not-served', value)
+    t.is(d?.level, 'error', value)
+    t.regex(d!.message, /503 on every path/, value)
+  }
+  const deny = run({'denylist-source-range': '1.2.3.4/24, bad'})
+  t.is(deny.ingresses[0]!.status, 'not-served')
+  t.regex(diags(deny, 'denylist-source-range')[0]!.message, /"bad" is not an IP address or CIDR/)
+})
+
+test('source ranges are normalised the way Go parses them', (t) => {
+  t.is(normalizeSourceRange('10.1.2.3/8'), '10.0.0.0/8')
+  t.is(normalizeSourceRange(' 10.0.0.1 '), '10.0.0.1/32')
+  t.is(normalizeSourceRange('0.0.0.0/0'), '0.0.0.0/0')
+  t.is(normalizeSourceRange('::/0'), '::/0')
+  t.is(normalizeSourceRange('2001:0db8:0000:0000:0000:0000:0000:0001'), '2001:db8::1/128')
+  t.is(normalizeSourceRange('2001:db8:0:0:1:0:0:1'), '2001:db8::1:0:0:1/128')
+  t.is(normalizeSourceRange('1:0:0:0:0:0:0:8'), '1::8/128')
+  t.is(normalizeSourceRange('2001:db8::ffff/64'), '2001:db8::/64')
+  t.is(normalizeSourceRange('::ffff:192.0.2.1'), '192.0.2.1/32')
+  t.is(normalizeSourceRange('fe80::1%eth0'), undefined)
+  t.is(normalizeSourceRange('1.2.3'), undefined)
+  t.is(normalizeSourceRange('1.2.3.4/'), undefined)
+  t.is(normalizeSourceRange('2001:db8::1::2'), undefined)
+  t.is(normalizeSourceRange('2001:db8::/129'), undefined)
+  t.deepEqual(parseSourceRanges('10.0.0.0/8, 10.0.0.0/8 ,10.9.9.9/8'), {ok: true, value: ['10.0.0.0/8']})
+})
+
+test('satisfy any with basic auth: only the authentication is emitted, the allow-list needs a person', (t) => {
+  const r = run({
+    'allowlist-source-range': '10.0.0.0/8',
+    'denylist-source-range': '10.6.6.6',
+    'satisfy': 'any',
+    'auth-type': 'basic',
+    'auth-secret': 'admins',
+  })
+  const sp = policy(r)!
+  t.is(sp.spec.authorization, undefined)
+  t.deepEqual(sp.spec.basicAuth, {users: {name: 'admins-basic-auth'}})
+  t.is(fidelity(r, 'allowlist-source-range'), 'manual')
+  t.is(fidelity(r, 'satisfy'), 'manual')
+  t.is(fidelity(r, 'denylist-source-range'), 'ignored')
+  const [d] = diags(r, 'allowlist-source-range')
+  t.is(d?.code, 'satisfy-any')
+  t.regex(d!.message, /must now authenticate too/)
+  t.truthy(d?.hint)
+  t.deepEqual(validator.validate(sp), [])
+})
+
+test('satisfy any without authentication changes nothing; satisfy all is exact; an invalid satisfy is all', (t) => {
+  const any = run({'allowlist-source-range': '10.0.0.0/8', 'satisfy': 'any'})
+  t.is(fidelity(any, 'satisfy'), 'ignored')
+  t.truthy(policy(any)!.spec.authorization)
+  const all = run({'allowlist-source-range': '10.0.0.0/8', 'satisfy': 'all'})
+  t.is(fidelity(all, 'satisfy'), 'exact')
+  const bad = run({'allowlist-source-range': '10.0.0.0/8', 'satisfy': 'either'})
+  t.is(diags(bad, 'satisfy')[0]?.code, 'invalid-annotation-value')
+  t.truthy(policy(bad)!.spec.authorization)
+})
+
+test('with external auth the order differs: Envoy authenticates before checking the address', (t) => {
+  const r = run({'allowlist-source-range': '10.0.0.0/8', 'auth-url': 'http://auth.ops.svc.cluster.local/check'})
+  const sp = policy(r)!
+  t.truthy(sp.spec.authorization)
+  t.truthy(sp.spec.extAuth)
+  t.is(fidelity(r, 'allowlist-source-range'), 'approximate')
+  const [d] = diags(r, 'allowlist-source-range')
+  t.is(d?.code, 'source-range-after-auth')
+  t.regex(d!.message, /instead of 403/)
+  t.deepEqual(validator.validate(sp), [])
+})
+
+test('the canonical key wins over the alias, as in ingress-nginx', (t) => {
+  const r = run({'allowlist-source-range': '10.0.0.0/8', 'whitelist-source-range': '192.168.0.0/16'})
+  t.deepEqual(policy(r)!.spec.authorization.rules[0].principal.clientCIDRs, ['10.0.0.0/8'])
+  t.is(fidelity(r, 'whitelist-source-range'), 'ignored')
+})

@@ -1,0 +1,77 @@
+import test from 'ava'
+import {loadValidator} from '../support/conformance.js'
+import {P, fidelityOf, ingressWith, routesOf, translateAll} from './support.js'
+
+const primary = ingressWith({}, {name: 'app', created: '2024-01-01T00:00:00Z'})
+const canary = (annotations: Record<string, string>) =>
+  ingressWith({canary: 'true', ...annotations}, {name: 'app-next', created: '2024-02-01T00:00:00Z', paths: [{path: '/', service: 'app-next'}]})
+
+test('weight: backendRef weights out of 100; the canary gets no route of its own', async (t) => {
+  const r = translateAll([primary, canary({'canary-weight': '25'})])
+  const routes = routesOf(r)
+  t.deepEqual(routes.map((o) => o.metadata.name), ['app'])
+  t.deepEqual(routes[0]!.spec.rules[0].backendRefs, [
+    {name: 'app', port: 80, weight: 75},
+    {name: 'app-next', port: 80, weight: 25},
+  ])
+  const v = await loadValidator()
+  t.deepEqual(v.validate(routes[0]), [])
+})
+
+test('canary-weight-total only counts above 100 (balancer.lua)', (t) => {
+  const small = translateAll([primary, canary({'canary-weight': '5', 'canary-weight-total': '10'})])
+  t.deepEqual(routesOf(small)[0]!.spec.rules[0].backendRefs.map((b: any) => b.weight), [95, 5])
+  const large = translateAll([primary, canary({'canary-weight': '5', 'canary-weight-total': '1000'})])
+  t.deepEqual(routesOf(large)[0]!.spec.rules[0].backendRefs.map((b: any) => b.weight), [995, 5])
+  const all = translateAll([primary, canary({'canary-weight': '100'})])
+  t.deepEqual(routesOf(all)[0]!.spec.rules[0].backendRefs, [{name: 'app-next', port: 80}])
+})
+
+test('header canary: always/never rules, and the fallback sends everything to the primary', (t) => {
+  const r = translateAll([primary, canary({'canary-by-header': 'X-Beta'})])
+  const rules = routesOf(r)[0]!.spec.rules
+  // Rules with the same backends share one rule (never + fallback both go to the primary).
+  const ruleFor = (pred: (m: any) => boolean) => rules.find((rule: any) => rule.matches.some(pred))
+  t.deepEqual(ruleFor((m) => m.headers?.[0]?.value === 'always')?.backendRefs, [{name: 'app-next', port: 80}])
+  t.deepEqual(ruleFor((m) => m.headers?.[0]?.value === 'never')?.backendRefs, [{name: 'app', port: 80}])
+  t.deepEqual(ruleFor((m) => !m.headers)?.backendRefs, [{name: 'app', port: 80}], 'no 50/50 split for a header-only canary')
+})
+
+test('header pattern runs as an unanchored RE2 search; value wins over pattern', (t) => {
+  const r = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-pattern': 'eu-(west|north)'})])
+  const rule = routesOf(r)[0]!.spec.rules.find((x: any) => x.matches[0].headers)
+  t.deepEqual(rule.matches[0].headers, [{type: 'RegularExpression', name: 'X-Region', value: '.*(?:eu-(west|north)).*'}])
+  t.is(fidelityOf(r, 'team/app-next', 'canary-by-header-pattern'), 'approximate')
+  const both = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-value': 'eu', 'canary-by-header-pattern': 'e.*'})])
+  t.is(fidelityOf(both, 'team/app-next', 'canary-by-header-pattern'), 'ignored')
+  t.deepEqual(routesOf(both)[0]!.spec.rules.find((x: any) => x.matches[0].headers).matches[0].headers[0], {type: 'Exact', name: 'X-Region', value: 'eu'})
+  const lookahead = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-pattern': '(?!eu).*'})])
+  t.true(lookahead.diagnostics.some((d) => d.annotation === P + 'canary-by-header-pattern' && d.code === 'invalid-annotation-value'))
+})
+
+test('cookie canary matches the Cookie header for name=always / name=never', (t) => {
+  const r = translateAll([primary, canary({'canary-by-cookie': 'beta'})])
+  const headers = routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.flatMap((m: any) => m.headers ?? []))
+  t.deepEqual(headers.map((h: any) => h.value).sort(), ['(?:.*;\\s*)?beta=always(?:;.*)?', '(?:.*;\\s*)?beta=never(?:;.*)?'])
+  t.is(fidelityOf(r, 'team/app-next', 'canary-by-cookie'), 'approximate')
+})
+
+test('canary settings without canary: "true" are dropped and the Ingress is served normally', (t) => {
+  const notCanary = ingressWith({'canary-weight': '50'}, {name: 'other', host: 'other.example.com'})
+  const r = translateAll([notCanary])
+  t.is(fidelityOf(r, 'team/other', 'canary-weight'), 'ignored')
+  t.deepEqual(routesOf(r).map((o) => o.metadata.name), ['other'])
+})
+
+test('other annotations of a canary are ignored; an invalid weight falls back to 0', (t) => {
+  const r = translateAll([primary, canary({'canary-weight': 'ten', 'proxy-body-size': '1m'})])
+  t.is(fidelityOf(r, 'team/app-next', 'proxy-body-size'), 'ignored')
+  t.true(r.diagnostics.some((d) => d.annotation === P + 'canary-weight' && d.code === 'invalid-annotation-value'))
+  t.deepEqual(routesOf(r)[0]!.spec.rules[0].backendRefs, [{name: 'app', port: 80}])
+})
+
+test('a canary without a primary location has no effect', (t) => {
+  const r = translateAll([canary({'canary-weight': '10'})])
+  t.deepEqual(routesOf(r), [])
+  t.true(r.diagnostics.some((d) => d.code === 'canary-without-primary'))
+})

@@ -1,0 +1,66 @@
+import test from 'ava'
+import {loadValidator} from '../support/conformance.js'
+import {P, fidelityOf, ingressWith, routesOf, translateAll} from './support.js'
+
+test('rewrite-target with captures: regex match host-wide and a ReplaceRegexMatch filter with \\N', async (t) => {
+  const r = translateAll([
+    ingressWith({'use-regex': 'true', 'rewrite-target': '/$2'}, {paths: [{path: '/api(/|$)(.*)', pathType: 'ImplementationSpecific'}]}),
+  ])
+  const route = routesOf(r)[0]!
+  t.deepEqual(route.spec.rules[0].matches, [{path: {type: 'RegularExpression', value: '(?i)/api(/|$)(.*).*'}}])
+  const filterName = route.spec.rules[0].filters[0].extensionRef.name
+  const filter = r.objects.find((o) => o.kind === 'HTTPRouteFilter' && o.metadata.name === filterName)!
+  t.deepEqual(filter.spec.urlRewrite.path.replaceRegexMatch, {pattern: '(?i)^(?:/api(/|$)(.*)).*', substitution: '/\\2'})
+  // What nginx does to /api/users?x=1 is /users?x=1: the JS equivalent of the RE2 pattern must agree.
+  const re = new RegExp('^(?:/api(/|$)(.*)).*', 'i')
+  t.is('/API/users'.replace(re, '/$2'), '/users')
+  const v = await loadValidator()
+  t.deepEqual([route, filter].flatMap((o) => v.validate(o)), [])
+})
+
+test('rewrite-target without captures: URLRewrite ReplaceFullPath; a path equal to the target is not rewritten', (t) => {
+  const r = translateAll([ingressWith({'rewrite-target': '/'}, {paths: [{path: '/old'}, {path: '/'}]})])
+  const rules = routesOf(r)[0]!.spec.rules
+  const old = rules.find((x: any) => x.matches[0].path.value === '(?i)/old.*')
+  t.deepEqual(old.filters, [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: '/'}}}])
+  const root = rules.find((x: any) => x.matches[0].path.value === '(?i)/.*')
+  t.is(root.filters, undefined)
+})
+
+test('regex mode is host-wide: another Ingress on the host gets case-insensitive prefix regexes too', (t) => {
+  const r = translateAll([
+    ingressWith({}, {name: 'site', paths: [{path: '/about', pathType: 'Exact'}]}),
+    ingressWith({'use-regex': 'true'}, {name: 'api', paths: [{path: '/v[0-9]+/', pathType: 'ImplementationSpecific'}]}),
+    ingressWith({}, {name: 'other', host: 'other.example.com', paths: [{path: '/about', pathType: 'Exact'}]}),
+  ])
+  const match = (name: string) => routesOf(r).find((o) => o.metadata.name === name)!.spec.rules[0].matches[0].path
+  t.deepEqual(match('site'), {type: 'RegularExpression', value: '(?i)/about.*'})
+  t.deepEqual(match('api'), {type: 'RegularExpression', value: '(?i)/v[0-9]+/.*'})
+  t.deepEqual(match('other'), {type: 'Exact', value: '/about'}, 'other hosts are untouched')
+  t.true(r.diagnostics.some((d) => d.code === 'regex-mode-from-other-ingress' && d.object === 'Ingress team/site'))
+})
+
+test('x-forwarded-prefix is sent only with a rewrite', (t) => {
+  const withRewrite = translateAll([ingressWith({'rewrite-target': '/', 'x-forwarded-prefix': '/old'}, {paths: [{path: '/old'}]})])
+  t.deepEqual(routesOf(withRewrite)[0]!.spec.rules[0].filters[0], {
+    type: 'RequestHeaderModifier',
+    requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: '/old'}]},
+  })
+  const without = translateAll([ingressWith({'x-forwarded-prefix': '/old'})])
+  t.is(fidelityOf(without, 'team/web', 'x-forwarded-prefix'), 'ignored')
+  t.is(routesOf(without)[0]!.spec.rules[0].filters, undefined)
+})
+
+test('nginx variables in rewrite-target are manual; invalid characters fall back to no rewrite', (t) => {
+  const vars = translateAll([ingressWith({'rewrite-target': '/$host/x'}, {paths: [{path: '/a'}]})])
+  t.is(fidelityOf(vars, 'team/web', 'rewrite-target'), 'manual')
+  const bad = translateAll([ingressWith({'rewrite-target': '/a b'}, {paths: [{path: '/a'}]})])
+  t.true(bad.diagnostics.some((d) => d.annotation === P + 'rewrite-target' && d.code === 'invalid-annotation-value'))
+  t.deepEqual(routesOf(bad)[0]!.spec.rules[0].matches[0].path, {type: 'PathPrefix', value: '/a'})
+})
+
+test('PCRE-only path features are refused with an error, the rest of the host converts', (t) => {
+  const r = translateAll([ingressWith({'use-regex': 'true'}, {paths: [{path: '/(?=x)y', pathType: 'ImplementationSpecific'}, {path: '/ok'}]})])
+  t.true(r.diagnostics.some((d) => d.code === 'regex-not-re2'))
+  t.deepEqual(routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.value)), ['(?i)/ok.*'])
+})

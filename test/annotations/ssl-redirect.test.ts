@@ -1,0 +1,49 @@
+import test from 'ava'
+import {P, fidelityOf, ingressWith, routesOf, translateAll} from './support.js'
+
+const emit = {emitGateway: true}
+const redirectHosts = (r: ReturnType<typeof translateAll>) =>
+  routesOf(r)
+    .filter((o) => o.metadata.name.startsWith('https-redirect'))
+    .flatMap((o) => o.spec.hostnames)
+
+test('TLS hosts redirect by default: route on https only, host in https-redirect (308)', (t) => {
+  const r = translateAll([ingressWith({}, {tls: true})], emit)
+  const route = routesOf(r).find((o) => o.metadata.name === 'web')!
+  t.deepEqual(route.spec.parentRefs.map((p: any) => p.sectionName), ['https'])
+  t.deepEqual(redirectHosts(r), ['web.example.com'])
+  const redirect = routesOf(r).find((o) => o.metadata.name === 'https-redirect')!
+  t.deepEqual(redirect.spec.rules[0].filters, [{type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}])
+  t.deepEqual(redirect.spec.parentRefs.map((p: any) => p.sectionName), ['http'], 'on https it would loop')
+})
+
+test('ssl-redirect "false": route on both listeners, no redirect', (t) => {
+  const r = translateAll([ingressWith({'ssl-redirect': 'false'}, {tls: true})], emit)
+  const route = routesOf(r).find((o) => o.metadata.name === 'web')!
+  t.deepEqual(route.spec.parentRefs.map((p: any) => p.sectionName), ['http', 'https'])
+  t.deepEqual(redirectHosts(r), [])
+  t.is(fidelityOf(r, 'team/web', 'ssl-redirect'), 'exact')
+})
+
+test('an invalid boolean falls back to the default (true), as nginx does', (t) => {
+  const r = translateAll([ingressWith({'ssl-redirect': 'yes'}, {tls: true})], emit)
+  t.true(r.diagnostics.some((d) => d.annotation === P + 'ssl-redirect' && d.code === 'invalid-annotation-value' && d.level === 'error'))
+  t.deepEqual(redirectHosts(r), ['web.example.com'])
+})
+
+test('plain hosts never redirect; force-ssl-redirect there is reported, not emitted (it would loop)', (t) => {
+  const plain = translateAll([ingressWith({})], emit)
+  t.deepEqual(redirectHosts(plain), [])
+  const forced = translateAll([ingressWith({'force-ssl-redirect': 'true'})], emit)
+  t.deepEqual(redirectHosts(forced), [])
+  t.is(fidelityOf(forced, 'team/web', 'force-ssl-redirect'), 'manual')
+  t.true(forced.diagnostics.some((d) => d.code === 'force-ssl-redirect-without-tls'))
+})
+
+test('preserve-trailing-slash: exact when true; when false the trailing-slash difference is named', (t) => {
+  const keep = translateAll([ingressWith({'preserve-trailing-slash': 'true'}, {tls: true})], emit)
+  t.is(fidelityOf(keep, 'team/web', 'preserve-trailing-slash'), 'exact')
+  const strip = translateAll([ingressWith({'preserve-trailing-slash': 'false'}, {tls: true})], emit)
+  t.is(fidelityOf(strip, 'team/web', 'preserve-trailing-slash'), 'approximate')
+  t.regex(strip.diagnostics.find((d) => d.annotation === P + 'preserve-trailing-slash')!.message, /strips one trailing slash/)
+})

@@ -1,0 +1,180 @@
+import test from 'ava'
+import {retryOnFor} from '../../src/annotations/timeouts.js'
+import {translate} from '../../src/translate/index.js'
+import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
+import {loadValidator, type Validator} from '../support/conformance.js'
+
+const P = 'nginx.ingress.kubernetes.io/'
+
+function ingress(annotations: Record<string, string>, name = 'web'): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name, namespace: 'team', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{host: 'web.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}],
+    },
+  }
+}
+
+function run(annotations: Record<string, string>): TranslateResult {
+  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, {})
+}
+
+function btp(r: TranslateResult): Record<string, any> | undefined {
+  return r.objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec
+}
+
+function fidelity(r: TranslateResult, key: string) {
+  return r.ingresses[0]!.annotations[P + key]
+}
+
+function diags(r: TranslateResult, key: string) {
+  return r.diagnostics.filter((d) => d.annotation === P + key)
+}
+
+let validator: Validator
+test.before(async () => {
+  validator = await loadValidator()
+})
+
+function assertValid(t: any, r: TranslateResult) {
+  for (const o of r.objects) t.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`)
+}
+
+test('proxy-connect-timeout is the TCP connect timeout, exactly', (t) => {
+  const r = run({'proxy-connect-timeout': '30'})
+  t.deepEqual(btp(r)?.timeout, {tcp: {connectTimeout: '30s'}})
+  t.is(fidelity(r, 'proxy-connect-timeout'), 'exact')
+  t.deepEqual(diags(r, 'proxy-connect-timeout'), [])
+  t.deepEqual(r.objects.find((o) => o.kind === 'BackendTrafficPolicy')!.metadata.annotations?.['ingress2gw.io/annotations'], P + 'proxy-connect-timeout')
+  assertValid(t, r)
+})
+
+test('proxy-read-timeout becomes the stream idle timeout, the larger of read and send (approximate)', (t) => {
+  const r = run({'proxy-read-timeout': '1800'})
+  t.deepEqual(btp(r)?.timeout, {http: {streamIdleTimeout: '1800s'}})
+  t.is(fidelity(r, 'proxy-read-timeout'), 'approximate')
+  const [d] = diags(r, 'proxy-read-timeout')
+  t.is(d?.level, 'warning')
+  t.regex(d!.message, /read 1800s, send 60s \(nginx default\)/)
+  t.regex(d!.hint!, /15s/)
+  t.is(btp(r)?.timeout?.http?.requestTimeout, undefined, 'requestTimeout is never derived from an inactivity timeout')
+  assertValid(t, r)
+
+  const send = run({'proxy-send-timeout': '120', 'proxy-read-timeout': '30'})
+  t.deepEqual(btp(send)?.timeout, {http: {streamIdleTimeout: '120s'}})
+  t.is(fidelity(send, 'proxy-send-timeout'), 'approximate')
+  t.is(fidelity(send, 'proxy-read-timeout'), 'approximate')
+
+  const shortRead = run({'proxy-read-timeout': '5'})
+  t.deepEqual(btp(shortRead)?.timeout, {http: {streamIdleTimeout: '60s'}}, 'the unset send timeout keeps nginx\'s 60s')
+})
+
+test('large timeouts stay valid Gateway durations', (t) => {
+  const r = run({'proxy-read-timeout': '100000', 'proxy-connect-timeout': '86400'})
+  t.deepEqual(btp(r)?.timeout, {tcp: {connectTimeout: '86400s'}, http: {streamIdleTimeout: '27h46m40s'}})
+  assertValid(t, r)
+})
+
+test('a timeout with a unit is invalid for nginx, which keeps its default; nothing is emitted', (t) => {
+  const r = run({'proxy-read-timeout': '60s', 'proxy-connect-timeout': '10'})
+  t.deepEqual(btp(r)?.timeout, {tcp: {connectTimeout: '10s'}})
+  const [d] = diags(r, 'proxy-read-timeout')
+  t.is(d?.code, 'invalid-annotation-value')
+  t.is(d?.level, 'error')
+  t.regex(d!.message, /"60s" is not an integer.*used the default \(60\)/)
+  t.is(fidelity(r, 'proxy-read-timeout'), 'exact')
+  t.is(r.ingresses[0]!.status, 'converted')
+})
+
+test('zero and negative timeouts are reported, not emitted', (t) => {
+  const r = run({'proxy-connect-timeout': '0', 'proxy-read-timeout': '-1'})
+  t.is(btp(r), undefined)
+  t.is(fidelity(r, 'proxy-connect-timeout'), 'manual')
+  t.regex(diags(r, 'proxy-connect-timeout')[0]!.message, /time out at once/)
+  t.is(fidelity(r, 'proxy-read-timeout'), 'manual')
+  t.regex(diags(r, 'proxy-read-timeout')[0]!.message, /negative/)
+})
+
+test('Rancher-style retries: conditions, status codes and tries become one coherent retry block', (t) => {
+  const r = run({'proxy-next-upstream': 'error timeout http_502 http_503', 'proxy-next-upstream-tries': '5'})
+  t.deepEqual(btp(r)?.retry, {
+    numRetries: 4,
+    retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [502, 503]},
+  })
+  t.is(fidelity(r, 'proxy-next-upstream'), 'approximate')
+  const message = diags(r, 'proxy-next-upstream')[0]!.message
+  t.regex(message, /POST, PATCH and LOCK/)
+  t.regex(message, /not retried/)
+  t.is(fidelity(r, 'proxy-next-upstream-tries'), 'exact')
+  t.regex(diags(r, 'proxy-next-upstream-tries')[0]!.message, /5 tries = retry.numRetries 4/)
+  assertValid(t, r)
+})
+
+test('tries alone keeps nginx\'s default conditions instead of Envoy\'s', (t) => {
+  const r = run({'proxy-next-upstream-tries': '2'})
+  t.deepEqual(btp(r)?.retry, {numRetries: 1, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request']}})
+  t.truthy(r.diagnostics.find((d) => d.code === 'retry-default-conditions'))
+  assertValid(t, r)
+})
+
+test('non_idempotent lets Envoy retry after resets, as nginx then does for every method', (t) => {
+  const r = run({'proxy-next-upstream': 'error invalid_header http_500 non_idempotent'})
+  t.deepEqual(btp(r)?.retry, {numRetries: 2, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset', 'retriable-status-codes'], httpStatusCodes: [500]}})
+  t.notRegex(diags(r, 'proxy-next-upstream')[0]!.message, /POST/)
+  t.deepEqual(retryOnFor(['invalid_header']), {triggers: [], codes: [], notRetried: ['invalid_header']})
+  assertValid(t, r)
+})
+
+test('off, tries 1 and a condition-less list disable retries explicitly', (t) => {
+  const off = run({'proxy-next-upstream': 'off', 'proxy-next-upstream-tries': '4', 'proxy-next-upstream-timeout': '10'})
+  t.deepEqual(btp(off)?.retry, {numRetries: 0})
+  t.is(fidelity(off, 'proxy-next-upstream'), 'exact')
+  t.is(fidelity(off, 'proxy-next-upstream-tries'), 'ignored')
+  t.is(fidelity(off, 'proxy-next-upstream-timeout'), 'ignored')
+  const once = run({'proxy-next-upstream-tries': '1'})
+  t.deepEqual(btp(once)?.retry, {numRetries: 0})
+  t.is(fidelity(once, 'proxy-next-upstream-tries'), 'exact')
+  const nothing = run({'proxy-next-upstream': 'non_idempotent'})
+  t.deepEqual(btp(nothing)?.retry, {numRetries: 0})
+  assertValid(t, off)
+})
+
+test('tries 0 (no limit in nginx) needs a number in Envoy Gateway', (t) => {
+  const r = run({'proxy-next-upstream-tries': '0'})
+  t.is(btp(r)?.retry?.numRetries, 2)
+  t.is(fidelity(r, 'proxy-next-upstream-tries'), 'approximate')
+  const negative = run({'proxy-next-upstream-tries': '-3'})
+  t.is(btp(negative)?.retry?.numRetries, 2, 'nginx rejects the configuration; the conversion keeps nginx\'s default of 3 tries')
+  t.is(fidelity(negative, 'proxy-next-upstream-tries'), 'manual')
+})
+
+test('proxy-next-upstream-timeout has no Envoy equivalent and does not create retries on its own', (t) => {
+  const r = run({'proxy-next-upstream-timeout': '10'})
+  t.is(btp(r), undefined)
+  t.is(fidelity(r, 'proxy-next-upstream-timeout'), 'approximate')
+  t.regex(diags(r, 'proxy-next-upstream-timeout')[0]!.message, /no time budget/)
+  const zero = run({'proxy-next-upstream-timeout': '0'})
+  t.is(fidelity(zero, 'proxy-next-upstream-timeout'), 'exact')
+  const withTries = run({'proxy-next-upstream-timeout': '10', 'proxy-next-upstream-tries': '3'})
+  t.is(btp(withTries)?.retry?.perRetry, undefined)
+})
+
+test('an invalid proxy-next-upstream keeps nginx\'s default conditions', (t) => {
+  const r = run({'proxy-next-upstream': 'error,timeout', 'proxy-next-upstream-tries': '3'})
+  t.is(diags(r, 'proxy-next-upstream')[0]?.code, 'invalid-annotation-value')
+  t.deepEqual(btp(r)?.retry?.retryOn?.triggers, ['connect-failure', 'refused-stream', 'reset-before-request'])
+})
+
+test('a canary Ingress takes its primary\'s timeouts: no policy of its own', (t) => {
+  const primary = ingress({'proxy-read-timeout': '300'}, 'web')
+  const canary = ingress({canary: 'true', 'canary-weight': '10', 'proxy-read-timeout': '5', 'proxy-next-upstream-tries': '1'}, 'web-canary')
+  const r = translate({objects: [{object: primary, source: {file: 'a.yaml', line: 1}}, {object: canary, source: {file: 'b.yaml', line: 1}}]}, {})
+  const policies = r.objects.filter((o) => o.kind === 'BackendTrafficPolicy')
+  t.deepEqual(policies.map((p) => [p.metadata.name, p.spec.timeout]), [['web', {http: {streamIdleTimeout: '300s'}}]])
+  const canaryReport = r.ingresses.find((i) => i.ingress === 'team/web-canary')!
+  t.is(canaryReport.annotations[P + 'proxy-read-timeout'], 'ignored')
+  t.is(canaryReport.annotations[P + 'proxy-next-upstream-tries'], 'ignored')
+})
