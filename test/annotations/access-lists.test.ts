@@ -1,39 +1,13 @@
 import test from 'ava'
 import {normalizeSourceRange, parseSourceRanges} from '../../src/annotations/access-lists.js'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
-import {loadValidator, type Validator} from '../support/conformance.js'
+import {P, diagnosticsFor, fidelityFor, fixture, policyOf, useValidator, validate} from './support.js'
 
-const P = 'nginx.ingress.kubernetes.io/'
-
-function ingress(annotations: Record<string, string>): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name: 'admin', namespace: 'ops', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{host: 'admin.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'admin', port: {number: 80}}}}]}}],
-    },
-  }
-}
-
-function run(annotations: Record<string, string>, options: Partial<TranslateOptions> = {}): TranslateResult {
-  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, options)
-}
-
-const policy = (r: TranslateResult) => r.objects.find((o) => o.kind === 'SecurityPolicy')
-const fidelity = (r: TranslateResult, key: string) => r.ingresses[0]!.annotations[P + key]
-const diags = (r: TranslateResult, key: string) => r.diagnostics.filter((d) => d.annotation === P + key)
-
-let validator: Validator
-test.before(async () => {
-  validator = await loadValidator()
-})
+const {run} = fixture({name: 'admin', namespace: 'ops', host: 'admin.example.com'})
+useValidator()
 
 test('whitelist (alias) + denylist -> Deny rule first, Allow rule, defaultAction Deny; bare IPs become /32 and /128', (t) => {
   const r = run({'whitelist-source-range': '10.0.0.0/8, 192.168.1.7,2001:DB8::1', 'denylist-source-range': '10.1.2.3/16'})
-  const sp = policy(r)!
+  const sp = policyOf(r, 'SecurityPolicy')!
   t.deepEqual(sp.spec.authorization, {
     defaultAction: 'Deny',
     rules: [
@@ -42,30 +16,30 @@ test('whitelist (alias) + denylist -> Deny rule first, Allow rule, defaultAction
     ],
   })
   t.deepEqual(sp.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'admin'}])
-  t.deepEqual(validator.validate(sp), [])
+  t.deepEqual(validate(sp), [])
   t.is(sp.metadata.annotations!['ingress2gw.io/annotations'], `${P}denylist-source-range,${P}whitelist-source-range`)
 })
 
 test('the lists are exact given the client IP mode, and the message says which one', (t) => {
   const auto = run({'allowlist-source-range': '10.0.0.0/8'})
-  t.is(fidelity(auto, 'allowlist-source-range'), 'exact')
-  const [d] = diags(auto, 'allowlist-source-range')
+  t.is(fidelityFor(auto, 'allowlist-source-range'), 'exact')
+  const [d] = diagnosticsFor(auto, 'allowlist-source-range')
   t.is(d?.level, 'info')
   t.is(d?.code, 'source-range-client-ip')
   t.regex(d!.message, /clientIPDetection.*--client-ip/)
-  const xff = run({'allowlist-source-range': '10.0.0.0/8'}, {clientIp: {xffHops: 2}})
-  t.regex(diags(xff, 'allowlist-source-range')[0]!.message, /--client-ip xff:2/)
-  const pp = run({'denylist-source-range': '10.0.0.0/8'}, {clientIp: 'proxy-protocol'})
-  t.regex(diags(pp, 'denylist-source-range')[0]!.message, /--client-ip proxy-protocol/)
+  const xff = run({'allowlist-source-range': '10.0.0.0/8'}, {translate: {clientIp: {xffHops: 2}}})
+  t.regex(diagnosticsFor(xff, 'allowlist-source-range')[0]!.message, /--client-ip xff:2/)
+  const pp = run({'denylist-source-range': '10.0.0.0/8'}, {translate: {clientIp: 'proxy-protocol'}})
+  t.regex(diagnosticsFor(pp, 'denylist-source-range')[0]!.message, /--client-ip proxy-protocol/)
 })
 
 test('a deny-list alone lets everyone else in (defaultAction Allow)', (t) => {
   const r = run({'denylist-source-range': '203.0.113.0/24'})
-  t.deepEqual(policy(r)!.spec.authorization, {
+  t.deepEqual(policyOf(r, 'SecurityPolicy')!.spec.authorization, {
     defaultAction: 'Allow',
     rules: [{name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['203.0.113.0/24']}}],
   })
-  t.deepEqual(validator.validate(policy(r)), [])
+  t.deepEqual(validate(policyOf(r, 'SecurityPolicy')), [])
 })
 
 test('an invalid entry makes nginx answer 503 on every path: nothing is emitted for the Ingress', (t) => {
@@ -73,14 +47,14 @@ test('an invalid entry makes nginx answer 503 on every path: nothing is emitted 
     const r = run({'allowlist-source-range': value})
     t.deepEqual(r.objects.filter((o) => ['HTTPRoute', 'SecurityPolicy'].includes(o.kind)), [], value)
     t.is(r.ingresses[0]!.status, 'not-served', value)
-    const [d] = diags(r, 'allowlist-source-range')
+    const [d] = diagnosticsFor(r, 'allowlist-source-range')
     t.is(d?.code, 'ingress-not-served', value)
     t.is(d?.level, 'error', value)
     t.regex(d!.message, /503 on every path/, value)
   }
   const deny = run({'denylist-source-range': '1.2.3.4/24, bad'})
   t.is(deny.ingresses[0]!.status, 'not-served')
-  t.regex(diags(deny, 'denylist-source-range')[0]!.message, /"bad" is not an IP address or CIDR/)
+  t.regex(diagnosticsFor(deny, 'denylist-source-range')[0]!.message, /"bad" is not an IP address or CIDR/)
 })
 
 test('source ranges are normalised the way Go parses them', (t) => {
@@ -109,44 +83,44 @@ test('satisfy any with basic auth: only the authentication is emitted, the allow
     'auth-type': 'basic',
     'auth-secret': 'admins',
   })
-  const sp = policy(r)!
+  const sp = policyOf(r, 'SecurityPolicy')!
   t.is(sp.spec.authorization, undefined)
   t.deepEqual(sp.spec.basicAuth, {users: {name: 'admins-basic-auth'}})
-  t.is(fidelity(r, 'allowlist-source-range'), 'manual')
-  t.is(fidelity(r, 'satisfy'), 'manual')
-  t.is(fidelity(r, 'denylist-source-range'), 'ignored')
-  const [d] = diags(r, 'allowlist-source-range')
+  t.is(fidelityFor(r, 'allowlist-source-range'), 'manual')
+  t.is(fidelityFor(r, 'satisfy'), 'manual')
+  t.is(fidelityFor(r, 'denylist-source-range'), 'ignored')
+  const [d] = diagnosticsFor(r, 'allowlist-source-range')
   t.is(d?.code, 'satisfy-any')
   t.regex(d!.message, /must now authenticate too/)
   t.truthy(d?.hint)
-  t.deepEqual(validator.validate(sp), [])
+  t.deepEqual(validate(sp), [])
 })
 
 test('satisfy any without authentication changes nothing; satisfy all is exact; an invalid satisfy is all', (t) => {
   const any = run({'allowlist-source-range': '10.0.0.0/8', 'satisfy': 'any'})
-  t.is(fidelity(any, 'satisfy'), 'ignored')
-  t.truthy(policy(any)!.spec.authorization)
+  t.is(fidelityFor(any, 'satisfy'), 'ignored')
+  t.truthy(policyOf(any, 'SecurityPolicy')!.spec.authorization)
   const all = run({'allowlist-source-range': '10.0.0.0/8', 'satisfy': 'all'})
-  t.is(fidelity(all, 'satisfy'), 'exact')
+  t.is(fidelityFor(all, 'satisfy'), 'exact')
   const bad = run({'allowlist-source-range': '10.0.0.0/8', 'satisfy': 'either'})
-  t.is(diags(bad, 'satisfy')[0]?.code, 'invalid-annotation-value')
-  t.truthy(policy(bad)!.spec.authorization)
+  t.is(diagnosticsFor(bad, 'satisfy')[0]?.code, 'invalid-annotation-value')
+  t.truthy(policyOf(bad, 'SecurityPolicy')!.spec.authorization)
 })
 
 test('with external auth the order differs: Envoy authenticates before checking the address', (t) => {
   const r = run({'allowlist-source-range': '10.0.0.0/8', 'auth-url': 'http://auth.ops.svc.cluster.local/check'})
-  const sp = policy(r)!
+  const sp = policyOf(r, 'SecurityPolicy')!
   t.truthy(sp.spec.authorization)
   t.truthy(sp.spec.extAuth)
-  t.is(fidelity(r, 'allowlist-source-range'), 'approximate')
-  const [d] = diags(r, 'allowlist-source-range')
+  t.is(fidelityFor(r, 'allowlist-source-range'), 'approximate')
+  const [d] = diagnosticsFor(r, 'allowlist-source-range')
   t.is(d?.code, 'source-range-after-auth')
   t.regex(d!.message, /instead of 403/)
-  t.deepEqual(validator.validate(sp), [])
+  t.deepEqual(validate(sp), [])
 })
 
 test('the canonical key wins over the alias, as in ingress-nginx', (t) => {
   const r = run({'allowlist-source-range': '10.0.0.0/8', 'whitelist-source-range': '192.168.0.0/16'})
-  t.deepEqual(policy(r)!.spec.authorization.rules[0].principal.clientCIDRs, ['10.0.0.0/8'])
-  t.is(fidelity(r, 'whitelist-source-range'), 'ignored')
+  t.deepEqual(policyOf(r, 'SecurityPolicy')!.spec.authorization.rules[0].principal.clientCIDRs, ['10.0.0.0/8'])
+  t.is(fidelityFor(r, 'whitelist-source-range'), 'ignored')
 })

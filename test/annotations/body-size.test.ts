@@ -1,91 +1,57 @@
 import test from 'ava'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
-import {loadValidator, type Validator} from '../support/conformance.js'
+import {P, assertValid, btp, diagnosticsFor, fidelityFor, fixture, useValidator} from './support.js'
 
-const P = 'nginx.ingress.kubernetes.io/'
-
-function ingress(annotations: Record<string, string>): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name: 'registry', namespace: 'infra', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{host: 'registry.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'registry', port: {number: 5000}}}}]}}],
-    },
-  }
-}
-
-function run(annotations: Record<string, string>, options = {}): TranslateResult {
-  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, options)
-}
-
-function btp(r: TranslateResult): Record<string, any> | undefined {
-  return r.objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec
-}
-
-function fidelity(r: TranslateResult, key: string) {
-  return r.ingresses[0]!.annotations[P + key]
-}
-
-function diags(r: TranslateResult, key: string) {
-  return r.diagnostics.filter((d) => d.annotation === P + key)
-}
-
-let validator: Validator
-test.before(async () => {
-  validator = await loadValidator()
-})
+const {run} = fixture({name: 'registry', namespace: 'infra', host: 'registry.example.com', port: 5000})
+useValidator()
 
 test('8m is eight mebibytes, never a Kubernetes milli-quantity', (t) => {
   const r = run({'proxy-body-size': '8m'})
   t.deepEqual(btp(r)?.requestBuffer, {limit: '8Mi'})
-  t.is(fidelity(r, 'proxy-body-size'), 'approximate')
-  const [d] = diags(r, 'proxy-body-size')
+  t.is(fidelityFor(r, 'proxy-body-size'), 'approximate')
+  const [d] = diagnosticsFor(r, 'proxy-body-size')
   t.regex(d!.message, /413/)
   t.regex(d!.message, /in memory/)
   t.regex(d!.message, /WebSocket/)
-  for (const o of r.objects) t.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`)
+  assertValid(t, r)
 })
 
 test('a large limit spells out the memory Envoy needs per upload', (t) => {
-  t.regex(diags(run({'proxy-body-size': '1g'}), 'proxy-body-size')[0]!.message, /1Gi per concurrent upload/)
-  t.notRegex(diags(run({'proxy-body-size': '8m'}), 'proxy-body-size')[0]!.message, /per concurrent upload/)
+  t.regex(diagnosticsFor(run({'proxy-body-size': '1g'}), 'proxy-body-size')[0]!.message, /1Gi per concurrent upload/)
+  t.notRegex(diagnosticsFor(run({'proxy-body-size': '8m'}), 'proxy-body-size')[0]!.message, /per concurrent upload/)
 })
 
 test('sizes keep their binary unit', (t) => {
   for (const [value, limit] of [['1g', '1Gi'], ['512K', '512Ki'], ['100M', '100Mi'], ['1048576', '1048576']] as const) {
     const r = run({'proxy-body-size': value})
     t.deepEqual(btp(r)?.requestBuffer, {limit}, value)
-    for (const o of r.objects) t.deepEqual(validator.validate(o), [], `${value}: ${o.kind}`)
+    assertValid(t, r, value)
   }
 })
 
 test('a "b" unit passes ingress-nginx\'s validation but not nginx\'s: manual, read as bytes', (t) => {
   const r = run({'proxy-body-size': '2048b'})
   t.deepEqual(btp(r)?.requestBuffer, {limit: '2048'})
-  t.is(fidelity(r, 'proxy-body-size'), 'manual')
-  t.regex(diags(r, 'proxy-body-size')[0]!.message, /nginx -t fails/)
+  t.is(fidelityFor(r, 'proxy-body-size'), 'manual')
+  t.regex(diagnosticsFor(r, 'proxy-body-size')[0]!.message, /nginx -t fails/)
 })
 
 test('0 means no limit: nothing emitted, exact', (t) => {
   const r = run({'proxy-body-size': '0'})
   t.is(btp(r), undefined)
-  t.is(fidelity(r, 'proxy-body-size'), 'exact')
-  t.deepEqual(diags(r, 'proxy-body-size'), [])
+  t.is(fidelityFor(r, 'proxy-body-size'), 'exact')
+  t.deepEqual(diagnosticsFor(r, 'proxy-body-size'), [])
 })
 
 test('0 with --nginx-defaults warns that the Gateway-level limit may still apply', (t) => {
-  const r = run({'proxy-body-size': '0'}, {nginxDefaults: true})
-  t.is(fidelity(r, 'proxy-body-size'), 'exact')
-  t.regex(diags(r, 'proxy-body-size')[0]!.message, /Gateway-level/)
+  const r = run({'proxy-body-size': '0'}, {translate: {nginxDefaults: true}})
+  t.is(fidelityFor(r, 'proxy-body-size'), 'exact')
+  t.regex(diagnosticsFor(r, 'proxy-body-size')[0]!.message, /Gateway-level/)
 })
 
 test('an invalid size ("10mb") is ignored by nginx, which keeps its default', (t) => {
   const r = run({'proxy-body-size': '10mb'})
   t.is(btp(r), undefined)
-  const [d] = diags(r, 'proxy-body-size')
+  const [d] = diagnosticsFor(r, 'proxy-body-size')
   t.is(d?.code, 'invalid-annotation-value')
   t.regex(d!.message, /"10mb" is not an nginx size.*used the default \(1m\)/)
   t.is(r.diagnostics.find((x) => x.code === 'body-size-default')?.annotation, P + 'proxy-body-size')
@@ -94,17 +60,17 @@ test('an invalid size ("10mb") is ignored by nginx, which keeps its default', (t
 
 test('gRPC backends are warned that streaming calls are buffered', (t) => {
   const r = run({'proxy-body-size': '4m', 'backend-protocol': 'GRPC'})
-  t.regex(diags(r, 'proxy-body-size')[0]!.message, /gRPC/)
+  t.regex(diagnosticsFor(r, 'proxy-body-size')[0]!.message, /gRPC/)
 })
 
 test('client-body-buffer-size is a buffer, not a limit: ignored; an invalid one drops the Ingress in nginx', (t) => {
   const r = run({'client-body-buffer-size': '64k'})
   t.is(btp(r), undefined)
-  t.is(fidelity(r, 'client-body-buffer-size'), 'ignored')
-  t.regex(diags(r, 'client-body-buffer-size')[0]!.message, /not a limit/)
+  t.is(fidelityFor(r, 'client-body-buffer-size'), 'ignored')
+  t.regex(diagnosticsFor(r, 'client-body-buffer-size')[0]!.message, /not a limit/)
 
   const bad = run({'client-body-buffer-size': '64kb', 'proxy-body-size': '8m'})
   t.is(bad.ingresses[0]!.status, 'not-served')
-  t.is(diags(bad, 'client-body-buffer-size')[0]?.code, 'ingress-not-served')
+  t.is(diagnosticsFor(bad, 'client-body-buffer-size')[0]?.code, 'ingress-not-served')
   t.is(bad.objects.filter((o) => o.kind === 'BackendTrafficPolicy' || o.kind === 'HTTPRoute').length, 0)
 })

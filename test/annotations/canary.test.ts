@@ -1,12 +1,13 @@
 import test from 'ava'
-import {loadValidator} from '../support/conformance.js'
-import {P, fidelityOf, ingressWith, routesOf, translateAll} from './support.js'
+import {P, fidelityOf, ingressWith, routesOf, translateAll, useValidator, validate} from './support.js'
+
+useValidator()
 
 const primary = ingressWith({}, {name: 'app', created: '2024-01-01T00:00:00Z'})
 const canary = (annotations: Record<string, string>) =>
   ingressWith({canary: 'true', ...annotations}, {name: 'app-next', created: '2024-02-01T00:00:00Z', paths: [{path: '/', service: 'app-next'}]})
 
-test('weight: backendRef weights out of 100; the canary gets no route of its own', async (t) => {
+test('weight: backendRef weights out of 100; the canary gets no route of its own', (t) => {
   const r = translateAll([primary, canary({'canary-weight': '25'})])
   const routes = routesOf(r)
   t.deepEqual(routes.map((o) => o.metadata.name), ['app'])
@@ -14,8 +15,7 @@ test('weight: backendRef weights out of 100; the canary gets no route of its own
     {name: 'app', port: 80, weight: 75},
     {name: 'app-next', port: 80, weight: 25},
   ])
-  const v = await loadValidator()
-  t.deepEqual(v.validate(routes[0]), [])
+  t.deepEqual(validate(routes[0]), [])
 })
 
 test('canary-weight-total only counts above 100 (balancer.lua)', (t) => {

@@ -1,49 +1,14 @@
 import test from 'ava'
 import {parseCorsOrigins} from '../../src/annotations/cors.js'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
-import {loadValidator, type Validator} from '../support/conformance.js'
+import type {TranslateResult} from '../../src/translate/types.js'
+import {P, assertValid, diagnosticsFor, fidelityFor, fixture, policyOf, translateAll, useValidator} from './support.js'
 
-const P = 'nginx.ingress.kubernetes.io/'
 const DEFAULT_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS']
 const DEFAULT_HEADERS = ['DNT', 'Keep-Alive', 'User-Agent', 'X-Requested-With', 'If-Modified-Since', 'Cache-Control', 'Content-Type', 'Range', 'Authorization']
 
-function ingress(annotations: Record<string, string>): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name: 'api', namespace: 'shop', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{host: 'api.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'api', port: {number: 8080}}}}]}}],
-    },
-  }
-}
-
-function run(annotations: Record<string, string>): TranslateResult {
-  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, {})
-}
-
-function cors(r: TranslateResult): Record<string, any> | undefined {
-  return r.objects.find((o) => o.kind === 'SecurityPolicy')?.spec?.cors
-}
-
-function fidelity(r: TranslateResult, key: string) {
-  return r.ingresses[0]!.annotations[P + key]
-}
-
-function diags(r: TranslateResult, key: string) {
-  return r.diagnostics.filter((d) => d.annotation === P + key)
-}
-
-let validator: Validator
-test.before(async () => {
-  validator = await loadValidator()
-})
-
-function assertValid(t: any, r: TranslateResult) {
-  for (const o of r.objects) t.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`)
-}
+const {ingress, run} = fixture({name: 'api', namespace: 'shop', host: 'api.example.com', port: 8080})
+const cors = (r: TranslateResult): Record<string, any> | undefined => policyOf(r, 'SecurityPolicy')?.spec?.cors
+useValidator()
 
 test('enable-cors alone applies every ingress-nginx default (max-age 1728000 s -> 480h)', (t) => {
   const r = run({'enable-cors': 'true'})
@@ -61,8 +26,8 @@ test('enable-cors alone applies every ingress-nginx default (max-age 1728000 s -
 
 test('origin * with the default credentials is approximate: OPTIONS handling and the echoed origin are named', (t) => {
   const r = run({'enable-cors': 'true'})
-  t.is(fidelity(r, 'enable-cors'), 'approximate')
-  const [d] = diags(r, 'enable-cors')
+  t.is(fidelityFor(r, 'enable-cors'), 'approximate')
+  const [d] = diagnosticsFor(r, 'enable-cors')
   t.is(d?.code, 'cors-approximate')
   t.is(d?.level, 'warning')
   t.regex(d!.message, /every OPTIONS request itself \(204\), even without an Origin header/)
@@ -72,10 +37,10 @@ test('origin * with the default credentials is approximate: OPTIONS handling and
 test('origin * without credentials still names the OPTIONS difference, not the credentials one', (t) => {
   const r = run({'enable-cors': 'true', 'cors-allow-credentials': 'false'})
   t.is(cors(r)?.allowCredentials, false)
-  const [d] = diags(r, 'enable-cors')
+  const [d] = diagnosticsFor(r, 'enable-cors')
   t.regex(d!.message, /OPTIONS/)
   t.notRegex(d!.message, /credentials/i)
-  t.is(fidelity(r, 'cors-allow-credentials'), 'exact')
+  t.is(fidelityFor(r, 'cors-allow-credentials'), 'exact')
 })
 
 test('a custom origin list with credentials false converts exactly (origins lower-cased as browsers send them)', (t) => {
@@ -97,7 +62,7 @@ test('a custom origin list with credentials false converts exactly (origins lowe
     allowCredentials: false,
   })
   for (const key of ['enable-cors', 'cors-allow-origin', 'cors-allow-methods', 'cors-allow-headers', 'cors-expose-headers', 'cors-allow-credentials', 'cors-max-age']) {
-    t.is(fidelity(r, key), 'exact', key)
+    t.is(fidelityFor(r, key), 'exact', key)
   }
   t.deepEqual(r.diagnostics.filter((d) => d.annotation?.startsWith(P)), [])
   assertValid(t, r)
@@ -107,18 +72,18 @@ test('cors-* keys without enable-cors do nothing and are reported as ignored', (
   const r = run({'cors-allow-origin': 'https://a.example.com', 'cors-max-age': '60'})
   t.is(cors(r), undefined)
   for (const key of ['cors-allow-origin', 'cors-max-age']) {
-    t.is(fidelity(r, key), 'ignored', key)
-    t.is(diags(r, key)[0]?.code, 'cors-not-enabled')
+    t.is(fidelityFor(r, key), 'ignored', key)
+    t.is(diagnosticsFor(r, key)[0]?.code, 'cors-not-enabled')
   }
   const off = run({'enable-cors': 'false', 'cors-allow-origin': 'https://a.example.com'})
   t.is(cors(off), undefined)
-  t.is(fidelity(off, 'enable-cors'), 'exact')
+  t.is(fidelityFor(off, 'enable-cors'), 'exact')
 })
 
 test('an invalid enable-cors falls back to false, as ingress-nginx does', (t) => {
   const r = run({'enable-cors': 'yes', 'cors-allow-origin': 'https://a.example.com'})
   t.is(cors(r), undefined)
-  const [d] = diags(r, 'enable-cors')
+  const [d] = diagnosticsFor(r, 'enable-cors')
   t.is(d?.code, 'invalid-annotation-value')
   t.is(d?.level, 'error')
   t.regex(d!.message, /used the default \(false\)/)
@@ -127,7 +92,7 @@ test('an invalid enable-cors falls back to false, as ingress-nginx does', (t) =>
 test('an origin list nginx rejects as a whole (a path) falls back to *', (t) => {
   const r = run({'enable-cors': 'true', 'cors-allow-origin': 'https://app.example.com/'})
   t.deepEqual(cors(r)?.allowOrigins, ['*'])
-  const [d] = diags(r, 'cors-allow-origin')
+  const [d] = diagnosticsFor(r, 'cors-allow-origin')
   t.is(d?.code, 'invalid-annotation-value')
   t.regex(d!.message, /used the default \(\*\)/)
   t.false(parseCorsOrigins('HTTPS://app.example.com').ok, 'the scheme must be lower case')
@@ -140,21 +105,21 @@ test('an origin list nginx rejects as a whole (a path) falls back to *', (t) => 
 test('"null" is accepted by nginx but not by Envoy Gateway: left out, named, approximate', (t) => {
   const r = run({'enable-cors': 'true', 'cors-allow-origin': 'https://app.example.com, null', 'cors-allow-credentials': 'false'})
   t.deepEqual(cors(r)?.allowOrigins, ['https://app.example.com'])
-  t.is(fidelity(r, 'enable-cors'), 'approximate')
-  t.regex(diags(r, 'enable-cors')[0]!.message, /"null" is not an origin Envoy Gateway accepts/)
+  t.is(fidelityFor(r, 'enable-cors'), 'approximate')
+  t.regex(diagnosticsFor(r, 'enable-cors')[0]!.message, /"null" is not an origin Envoy Gateway accepts/)
   assertValid(t, r)
 
   const only = run({'enable-cors': 'true', 'cors-allow-origin': 'null'})
   t.is(cors(only), undefined)
-  t.is(fidelity(only, 'cors-allow-origin'), 'manual')
-  t.truthy(diags(only, 'cors-allow-origin')[0]?.hint)
+  t.is(fidelityFor(only, 'cors-allow-origin'), 'manual')
+  t.truthy(diagnosticsFor(only, 'cors-allow-origin')[0]?.hint)
 })
 
 test('a one-label wildcard origin is kept, with the label-depth difference named', (t) => {
   const r = run({'enable-cors': 'true', 'cors-allow-origin': 'https://*.example.com', 'cors-allow-credentials': 'false'})
   t.deepEqual(cors(r)?.allowOrigins, ['https://*.example.com'])
-  t.is(fidelity(r, 'cors-allow-origin'), 'approximate')
-  t.regex(diags(r, 'enable-cors')[0]!.message, /exactly one label/)
+  t.is(fidelityFor(r, 'cors-allow-origin'), 'approximate')
+  t.regex(diagnosticsFor(r, 'enable-cors')[0]!.message, /exactly one label/)
   assertValid(t, r)
 })
 
@@ -181,7 +146,7 @@ test('invalid methods, headers and max-age fall back to the defaults; expose-hea
   t.is(c.exposeHeaders, undefined)
   t.is(c.maxAge, '480h')
   for (const key of ['cors-allow-methods', 'cors-allow-headers', 'cors-expose-headers', 'cors-max-age']) {
-    t.is(diags(r, key)[0]?.code, 'invalid-annotation-value', key)
+    t.is(diagnosticsFor(r, key)[0]?.code, 'invalid-annotation-value', key)
   }
   assertValid(t, r)
 })
@@ -191,7 +156,7 @@ test('max-age is always a valid Gateway duration', (t) => {
   t.is(cors(big)?.maxAge, '27h46m40s')
   const negative = run({'enable-cors': 'true', 'cors-allow-origin': 'https://a.example.com', 'cors-max-age': '-1'})
   t.is(cors(negative)?.maxAge, '0s')
-  t.is(fidelity(negative, 'cors-max-age'), 'approximate')
+  t.is(fidelityFor(negative, 'cors-max-age'), 'approximate')
   assertValid(t, big)
   assertValid(t, negative)
 })
@@ -203,13 +168,8 @@ test('expose-headers accepts *', (t) => {
 
 test('a canary Ingress gets no CORS of its own', (t) => {
   const primary = ingress({})
-  const canary = ingress({canary: 'true', 'canary-weight': '10', 'enable-cors': 'true'})
-  canary.metadata.name = 'api-canary'
-  canary.spec.rules[0].http.paths[0].backend.service.name = 'api-v2'
-  const r = translate(
-    {objects: [{object: primary, source: {file: 'a.yaml', line: 1}}, {object: canary, source: {file: 'b.yaml', line: 1}}]},
-    {},
-  )
+  const canary = ingress({canary: 'true', 'canary-weight': '10', 'enable-cors': 'true'}, {name: 'api-canary', service: 'api-v2'})
+  const r = translateAll([primary, canary])
   t.false(r.objects.some((o) => o.kind === 'SecurityPolicy'))
 })
 

@@ -1,38 +1,14 @@
 import test from 'ava'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
-import {loadValidator, type Validator} from '../support/conformance.js'
+import type {KubeObject} from '../../src/translate/types.js'
+import {diagnosticsFor, fidelityFor, ingressFactory, translateObjects, useValidator, validate} from './support.js'
 
-const P = 'nginx.ingress.kubernetes.io/'
-
-function ingress(annotations: Record<string, string>, rules?: any[]): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name: 'argocd', namespace: 'argocd', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: rules ?? [{host: 'argocd.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'argocd-server', port: {name: 'https'}}}}]}}],
-    },
-  }
-}
+const ingress = ingressFactory({name: 'argocd', namespace: 'argocd', host: 'argocd.example.com', service: 'argocd-server', port: 'https'})
+useValidator()
 
 const service: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'argocd-server', namespace: 'argocd'}, spec: {ports: [{name: 'http', port: 80}, {name: 'https', port: 443}]}}
 
-function run(...objects: KubeObject[]): TranslateResult {
-  return translate({objects: objects.map((object) => ({object, source: {file: 'test.yaml', line: 1}}))}, {})
-}
-
-const fidelity = (r: TranslateResult, key: string) => r.ingresses[0]!.annotations[P + key]
-const diags = (r: TranslateResult, key: string) => r.diagnostics.filter((d) => d.annotation === P + key)
-
-let validator: Validator
-test.before(async () => {
-  validator = await loadValidator()
-})
-
 test('ssl-passthrough: a TLSRoute on the tls-passthrough listener to the / backend, and no HTTPRoute', (t) => {
-  const r = run(ingress({'ssl-passthrough': 'true', 'force-ssl-redirect': 'true', 'backend-protocol': 'HTTPS'}), service)
+  const r = translateObjects(ingress({'ssl-passthrough': 'true', 'force-ssl-redirect': 'true', 'backend-protocol': 'HTTPS'}), service)
   t.deepEqual(r.objects.filter((o) => ['HTTPRoute', 'GRPCRoute', 'Backend'].includes(o.kind)), [])
   const [route] = r.objects.filter((o) => o.kind === 'TLSRoute')
   t.is(route?.apiVersion, 'gateway.networking.k8s.io/v1')
@@ -42,15 +18,15 @@ test('ssl-passthrough: a TLSRoute on the tls-passthrough listener to the / backe
     hostnames: ['argocd.example.com'],
     rules: [{backendRefs: [{name: 'argocd-server', port: 443}]}],
   })
-  t.deepEqual(validator.validate(route), [])
-  t.is(fidelity(r, 'ssl-passthrough'), 'manual')
-  const [d] = diags(r, 'ssl-passthrough')
+  t.deepEqual(validate(route), [])
+  t.is(fidelityFor(r, 'ssl-passthrough'), 'manual')
+  const [d] = diagnosticsFor(r, 'ssl-passthrough')
   t.regex(d!.message, /no HTTPRoute is emitted/)
   t.regex(d!.hint!, /\{name: tls-passthrough, protocol: TLS, port: 443, hostname: argocd\.example\.com, tls: \{mode: Passthrough\}/)
   t.regex(d!.hint!, /separate Gateway/)
-  t.is(fidelity(r, 'force-ssl-redirect'), 'ignored')
-  t.is(fidelity(r, 'backend-protocol'), 'ignored')
-  t.regex(diags(r, 'backend-protocol')[0]!.message, /ignores the Ingress's other annotations/)
+  t.is(fidelityFor(r, 'force-ssl-redirect'), 'ignored')
+  t.is(fidelityFor(r, 'backend-protocol'), 'ignored')
+  t.regex(diagnosticsFor(r, 'backend-protocol')[0]!.message, /ignores the Ingress's other annotations/)
   t.deepEqual(r.diagnostics.filter((x) => x.code === 'intent-not-emitted'), [])
 })
 
@@ -61,23 +37,23 @@ test('hosts with different / backends get one TLSRoute each; a host without / is
     {host: 'c.example.com', http: {paths: [{path: '/api', pathType: 'Prefix', backend: {service: {name: 'c', port: {number: 8443}}}}]}},
     {http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'd', port: {number: 8443}}}}]}},
   ]
-  const r = run(ingress({'ssl-passthrough': 'true'}, rules))
+  const r = translateObjects(ingress({'ssl-passthrough': 'true'}, {rules}))
   const routes = r.objects.filter((o) => o.kind === 'TLSRoute')
   t.deepEqual(routes.map((o) => [o.metadata.name, o.spec.hostnames, o.spec.rules[0].backendRefs[0].name]), [
     ['argocd-a-example-com', ['a.example.com'], 'a'],
     ['argocd-b-example-com', ['b.example.com'], 'b'],
   ])
-  for (const o of routes) t.deepEqual(validator.validate(o), [])
+  for (const o of routes) t.deepEqual(validate(o), [])
   t.regex(r.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')!.message, /c\.example\.com has no \/ path/)
   t.truthy(r.diagnostics.find((d) => d.code === 'ssl-passthrough-without-host'))
 })
 
 test('ssl-passthrough false or invalid: an ordinary HTTPRoute', (t) => {
-  const off = run(ingress({'ssl-passthrough': 'false'}), service)
-  t.is(fidelity(off, 'ssl-passthrough'), 'exact')
+  const off = translateObjects(ingress({'ssl-passthrough': 'false'}), service)
+  t.is(fidelityFor(off, 'ssl-passthrough'), 'exact')
   t.is(off.objects.filter((o) => o.kind === 'HTTPRoute').length, 1)
   t.is(off.objects.filter((o) => o.kind === 'TLSRoute').length, 0)
-  const invalid = run(ingress({'ssl-passthrough': 'yes'}), service)
-  t.is(diags(invalid, 'ssl-passthrough')[0]?.code, 'invalid-annotation-value')
+  const invalid = translateObjects(ingress({'ssl-passthrough': 'yes'}), service)
+  t.is(diagnosticsFor(invalid, 'ssl-passthrough')[0]?.code, 'invalid-annotation-value')
   t.is(invalid.objects.filter((o) => o.kind === 'HTTPRoute').length, 1)
 })

@@ -1,47 +1,11 @@
 import test from 'ava'
 import {minimalRanges} from '../../src/annotations/rate-limit.js'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
-import {loadValidator, type Validator} from '../support/conformance.js'
+import type {TranslateResult} from '../../src/translate/types.js'
+import {P, assertValid, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
 
-const P = 'nginx.ingress.kubernetes.io/'
-
-function ingress(annotations: Record<string, string>): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name: 'api', namespace: 'team', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{host: 'api.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'api', port: {number: 8080}}}}]}}],
-    },
-  }
-}
-
-function run(annotations: Record<string, string>): TranslateResult {
-  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, {})
-}
-
-function rateLimit(r: TranslateResult): Record<string, any> | undefined {
-  return r.objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec?.rateLimit
-}
-
-function fidelity(r: TranslateResult, key: string) {
-  return r.ingresses[0]!.annotations[P + key]
-}
-
-function diags(r: TranslateResult, key: string) {
-  return r.diagnostics.filter((d) => d.annotation === P + key)
-}
-
-let validator: Validator
-test.before(async () => {
-  validator = await loadValidator()
-})
-
-function assertValid(t: any, r: TranslateResult) {
-  for (const o of r.objects) t.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`)
-}
+const {ingress, run} = fixture({name: 'api', host: 'api.example.com', port: 8080})
+const rateLimit = (r: TranslateResult): Record<string, any> | undefined => r.objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec?.rateLimit
+useValidator()
 
 const perIp = (unit: string, requests: number) => [
   {clientSelectors: [{sourceCIDR: {type: 'Distinct', value: '0.0.0.0/0'}}], limit: {requests, unit}},
@@ -51,8 +15,8 @@ const perIp = (unit: string, requests: number) => [
 test('limit-rps: a local limit per client IP, IPv4 and IPv6, with type Local for older Envoy Gateway', (t) => {
   const r = run({'limit-rps': '10'})
   t.deepEqual(rateLimit(r), {type: 'Local', local: {rules: perIp('Second', 10)}})
-  t.is(fidelity(r, 'limit-rps'), 'approximate')
-  const message = diags(r, 'limit-rps')[0]!.message
+  t.is(fidelityFor(r, 'limit-rps'), 'approximate')
+  const message = diagnosticsFor(r, 'limit-rps')[0]!.message
   t.regex(message, /burst to 50 requests/)
   t.regex(message, /429 instead of nginx's 503/)
   assertValid(t, r)
@@ -61,10 +25,10 @@ test('limit-rps: a local limit per client IP, IPv4 and IPv6, with type Local for
 test('limit-rps and limit-rpm both apply: two sets of rules, neither dropped', (t) => {
   const r = run({'limit-rps': '5', 'limit-rpm': '100'})
   t.deepEqual(rateLimit(r)?.local?.rules, [...perIp('Second', 5), ...perIp('Minute', 100)])
-  t.is(fidelity(r, 'limit-rps'), 'approximate')
-  t.is(fidelity(r, 'limit-rpm'), 'approximate')
-  t.regex(diags(r, 'limit-rpm')[0]!.message, /both apply/)
-  t.regex(diags(r, 'limit-rpm')[0]!.hint!, /v1\.8/)
+  t.is(fidelityFor(r, 'limit-rps'), 'approximate')
+  t.is(fidelityFor(r, 'limit-rpm'), 'approximate')
+  t.regex(diagnosticsFor(r, 'limit-rpm')[0]!.message, /both apply/)
+  t.regex(diagnosticsFor(r, 'limit-rpm')[0]!.hint!, /v1\.8/)
   assertValid(t, r)
 })
 
@@ -75,8 +39,8 @@ test('limit-whitelist exempts one range: every rule counts only clients outside 
     {clientSelectors: selector, limit: {requests: 5, unit: 'Second'}},
     {clientSelectors: selector, limit: {requests: 100, unit: 'Minute'}},
   ])
-  t.is(fidelity(r, 'limit-whitelist'), 'exact')
-  t.regex(diags(r, 'limit-whitelist')[0]!.message, /10\.20\.30\.40\/32 lies inside it/)
+  t.is(fidelityFor(r, 'limit-whitelist'), 'exact')
+  t.regex(diagnosticsFor(r, 'limit-whitelist')[0]!.message, /10\.20\.30\.40\/32 lies inside it/)
   t.true(r.objects.find((o) => o.kind === 'BackendTrafficPolicy')!.metadata.annotations!['ingress2gw.io/annotations']!.includes(P + 'limit-whitelist'))
   assertValid(t, r)
   const allowlist = run({'limit-rpm': '60', 'limit-allowlist': '2001:db8::/32'})
@@ -86,8 +50,8 @@ test('limit-whitelist exempts one range: every rule counts only clients outside 
 test('several allowlisted ranges cannot be exempted in Envoy Gateway: manual, never silently dropped', (t) => {
   const r = run({'limit-rps': '5', 'limit-whitelist': '10.0.0.0/8,192.168.0.0/16'})
   t.deepEqual(rateLimit(r)?.local?.rules, perIp('Second', 5))
-  t.is(fidelity(r, 'limit-whitelist'), 'manual')
-  const [d] = diags(r, 'limit-whitelist')
+  t.is(fidelityFor(r, 'limit-whitelist'), 'manual')
+  const [d] = diagnosticsFor(r, 'limit-whitelist')
   t.regex(d!.message, /10\.0\.0\.0\/8, 192\.168\.0\.0\/16/)
   t.truthy(d!.hint)
 })
@@ -101,9 +65,9 @@ test('contained ranges reduce to one', (t) => {
 test('0 disables a limit; the allowlist and the multiplier then have nothing to act on', (t) => {
   const r = run({'limit-rps': '0', 'limit-rpm': '0', 'limit-whitelist': '10.0.0.0/8', 'limit-burst-multiplier': '2'})
   t.is(rateLimit(r), undefined)
-  t.is(fidelity(r, 'limit-rps'), 'exact')
-  t.is(fidelity(r, 'limit-whitelist'), 'ignored')
-  t.is(fidelity(r, 'limit-burst-multiplier'), 'ignored')
+  t.is(fidelityFor(r, 'limit-rps'), 'exact')
+  t.is(fidelityFor(r, 'limit-whitelist'), 'ignored')
+  t.is(fidelityFor(r, 'limit-burst-multiplier'), 'ignored')
 })
 
 test('invalid rate limit values drop the whole Ingress, as ingress-nginx does', (t) => {
@@ -118,28 +82,27 @@ test('invalid rate limit values drop the whole Ingress, as ingress-nginx does', 
 test('an invalid burst multiplier or limit-rate falls back to the default', (t) => {
   const r = run({'limit-rps': '10', 'limit-burst-multiplier': 'x', 'limit-rate': 'fast'})
   t.is(r.ingresses[0]!.status, 'converted')
-  t.regex(diags(r, 'limit-rps')[0]!.message, /burst to 50/)
-  t.is(diags(r, 'limit-rate')[0]?.code, 'invalid-annotation-value')
+  t.regex(diagnosticsFor(r, 'limit-rps')[0]!.message, /burst to 50/)
+  t.is(diagnosticsFor(r, 'limit-rate')[0]?.code, 'invalid-annotation-value')
 })
 
 test('limit-connections, limit-rate and limit-rate-after are manual with a hint', (t) => {
   const r = run({'limit-connections': '20', 'limit-rate': '512', 'limit-rate-after': '1024'})
   t.is(rateLimit(r), undefined)
   for (const key of ['limit-connections', 'limit-rate', 'limit-rate-after']) {
-    t.is(fidelity(r, key), 'manual', key)
-    t.truthy(diags(r, key)[0]?.hint, key)
+    t.is(fidelityFor(r, key), 'manual', key)
+    t.truthy(diagnosticsFor(r, key)[0]?.hint, key)
   }
-  t.regex(diags(r, 'limit-rate')[0]!.hint!, /bandwidthLimit/)
-  t.regex(diags(r, 'limit-connections')[0]!.message, /per client IP/)
+  t.regex(diagnosticsFor(r, 'limit-rate')[0]!.hint!, /bandwidthLimit/)
+  t.regex(diagnosticsFor(r, 'limit-connections')[0]!.message, /per client IP/)
   const after = run({'limit-rate-after': '1024'})
-  t.is(fidelity(after, 'limit-rate-after'), 'ignored')
+  t.is(fidelityFor(after, 'limit-rate-after'), 'ignored')
 })
 
 test('a canary Ingress is limited by its primary\'s policy only', (t) => {
   const primary = ingress({'limit-rps': '10'})
-  const canary = {...ingress({canary: 'true', 'canary-weight': '10', 'limit-rps': '1'}), metadata: {name: 'api-canary', namespace: 'team', annotations: {[P + 'canary']: 'true', [P + 'canary-weight']: '10', [P + 'limit-rps']: '1'}}}
-  canary.spec.rules[0].http.paths[0].backend.service.name = 'api-canary'
-  const r = translate({objects: [{object: primary, source: {file: 'a.yaml', line: 1}}, {object: canary, source: {file: 'b.yaml', line: 1}}]}, {})
+  const canary = ingress({canary: 'true', 'canary-weight': '10', 'limit-rps': '1'}, {name: 'api-canary'})
+  const r = translateAll([primary, canary])
   const policies = r.objects.filter((o) => o.kind === 'BackendTrafficPolicy')
   t.deepEqual(policies.map((p) => p.spec.rateLimit.local.rules[0].limit.requests), [10])
 })

@@ -1,28 +1,7 @@
 import test from 'ava'
 import {quoteSnippet, snippetConversions, snippetsFamily} from '../../src/annotations/snippets.js'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
-
-const P = 'nginx.ingress.kubernetes.io/'
-
-function ingress(annotations: Record<string, string>): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name: 'web', namespace: 'team', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{host: 'web.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'web', port: {number: 80}}}}]}}],
-    },
-  }
-}
-
-function run(...objects: KubeObject[]): TranslateResult {
-  return translate({objects: objects.map((object) => ({object, source: {file: 'test.yaml', line: 1}}))}, {})
-}
-
-const fidelity = (r: TranslateResult, key: string) => r.ingresses[0]!.annotations[P + key]
-const diags = (r: TranslateResult, key: string) => r.diagnostics.filter((d) => d.annotation === P + key)
+import type {KubeObject} from '../../src/translate/types.js'
+import {diagnosticsFor, fidelityFor, ingressWith, translateObjects} from './support.js'
 
 const SNIPPET = `more_set_headers "X-Frame-Options: SAMEORIGIN" "X-Powered-By:";
 proxy_set_header X-Tenant acme;
@@ -34,9 +13,9 @@ expires 1h;
 `
 
 test('configuration-snippet is manual: quoted on one line, credentials masked, recognised directives translated in the hint', (t) => {
-  const r = run(ingress({'configuration-snippet': SNIPPET}))
-  t.is(fidelity(r, 'configuration-snippet'), 'manual')
-  const [d] = diags(r, 'configuration-snippet')
+  const r = translateObjects(ingressWith({'configuration-snippet': SNIPPET}))
+  t.is(fidelityFor(r, 'configuration-snippet'), 'manual')
+  const [d] = diagnosticsFor(r, 'configuration-snippet')
   t.is(d?.level, 'warning')
   t.false(d!.message.includes('\n'))
   t.regex(d!.message, /raw nginx configuration is not converted: "more_set_headers "X-Frame-Options: SAMEORIGIN" "X-Powered-By:"; proxy_set_header X-Tenant acme;/)
@@ -81,20 +60,20 @@ test('with a controller ConfigMap that allows snippets the "not served" warning 
     metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
     data: {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'},
   }
-  const r = run(ingress({'server-snippet': 'location /healthz { return 200; }'}), controller)
-  const [d] = diags(r, 'server-snippet')
+  const r = translateObjects(ingressWith({'server-snippet': 'location /healthz { return 200; }'}), controller)
+  const [d] = diagnosticsFor(r, 'server-snippet')
   t.notRegex(d!.message, /did not serve/)
   t.regex(d!.hint!, /return 200 -> Envoy Gateway HTTPRouteFilter directResponse with statusCode 200/)
   t.regex(d!.hint!, /first Ingress of the host/)
 })
 
 test('stream-snippet and modsecurity-snippet are manual with their own hints; an empty snippet is ignored', (t) => {
-  const r = run(ingress({'stream-snippet': 'server { listen 9000; proxy_pass db:5432; }', 'modsecurity-snippet': 'SecRuleEngine On', 'configuration-snippet': '  '}))
-  t.is(fidelity(r, 'stream-snippet'), 'manual')
-  t.regex(diags(r, 'stream-snippet')[0]!.hint!, /TCPRoute/)
-  t.is(fidelity(r, 'modsecurity-snippet'), 'manual')
-  t.regex(diags(r, 'modsecurity-snippet')[0]!.hint!, /Coraza/)
-  t.is(fidelity(r, 'configuration-snippet'), 'ignored')
+  const r = translateObjects(ingressWith({'stream-snippet': 'server { listen 9000; proxy_pass db:5432; }', 'modsecurity-snippet': 'SecRuleEngine On', 'configuration-snippet': '  '}))
+  t.is(fidelityFor(r, 'stream-snippet'), 'manual')
+  t.regex(diagnosticsFor(r, 'stream-snippet')[0]!.hint!, /TCPRoute/)
+  t.is(fidelityFor(r, 'modsecurity-snippet'), 'manual')
+  t.regex(diagnosticsFor(r, 'modsecurity-snippet')[0]!.hint!, /Coraza/)
+  t.is(fidelityFor(r, 'configuration-snippet'), 'ignored')
 })
 
 test('auth-snippet is left to the external-auth family', (t) => {

@@ -1,48 +1,174 @@
-/** Shared helpers for the annotation family tests: one Ingress in, the translate result out. */
+/** Shared helpers for the annotation family tests: one Ingress in, the translate result out, and what to look at in it. */
+import test, {type ExecutionContext} from 'ava'
 import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
+import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
+import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
 
 export const P = 'nginx.ingress.kubernetes.io/'
 
-export function ingressWith(
-  annotations: Record<string, string>,
-  options: {name?: string; host?: string; paths?: {path: string; pathType?: string; service?: string}[]; tls?: boolean; created?: string} = {},
-): KubeObject {
+/** Annotations by key, with or without the `nginx.ingress.kubernetes.io/` prefix (a key with a `/` is kept as given). */
+export type Annotations = Record<string, string>
+
+export interface PathSpec {
+  path: string
+  /** Defaults to the Ingress's `pathType`. */
+  pathType?: string
+  /** Defaults to the Ingress's `service`. */
+  service?: string
+  /** Defaults to the Ingress's `port`. */
+  port?: number | string
+}
+
+export interface IngressOptions {
+  /** Default `web`. */
+  name?: string
+  /** Default `team`. */
+  namespace?: string
+  /** The one rule's host; default `web.example.com`. */
+  host?: string
+  /** One rule per host, each with the same paths (instead of `host`). */
+  hosts?: string[]
+  /** Default one path `/`. */
+  paths?: (string | PathSpec)[]
+  /** Default `Prefix`. */
+  pathType?: string
+  /** The backend Service; default the Ingress's name. */
+  service?: string
+  /** The backend port: a number, or a port name; default 80. */
+  port?: number | string
+  /** A TLS entry for every host, with the Secret `<name>-tls`. */
+  tls?: boolean
+  /** `spec.rules` as given, instead of host(s) and paths. */
+  rules?: unknown[]
+  created?: string
+}
+
+const prefixed = (annotations: Annotations): Annotations =>
+  Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k.includes('/') ? k : P + k, v]))
+
+const backendPort = (port: number | string) => (typeof port === 'number' ? {number: port} : {name: port})
+
+/** An `nginx` class Ingress with the given annotations. */
+export function ingressWith(annotations: Annotations = {}, options: IngressOptions = {}): KubeObject {
   const name = options.name ?? 'web'
-  const host = options.host ?? 'web.example.com'
-  const paths = options.paths ?? [{path: '/', pathType: 'Prefix'}]
+  const hosts = options.hosts ?? [options.host ?? 'web.example.com']
+  const paths = (options.paths ?? ['/']).map((p) => {
+    const spec = typeof p === 'string' ? {path: p} : p
+    const service = {name: spec.service ?? options.service ?? name, port: backendPort(spec.port ?? options.port ?? 80)}
+    return {path: spec.path, pathType: spec.pathType ?? options.pathType ?? 'Prefix', backend: {service}}
+  })
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: {
       name,
-      namespace: 'team',
-      creationTimestamp: options.created,
-      annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v])),
+      namespace: options.namespace ?? 'team',
+      ...(options.created ? {creationTimestamp: options.created} : {}),
+      annotations: prefixed(annotations),
     },
     spec: {
       ingressClassName: 'nginx',
-      tls: options.tls ? [{hosts: [host], secretName: `${name}-tls`}] : undefined,
-      rules: [
-        {
-          host,
-          http: {
-            paths: paths.map((p) => ({path: p.path, pathType: p.pathType ?? 'Prefix', backend: {service: {name: p.service ?? name, port: {number: 80}}}})),
-          },
-        },
-      ],
+      ...(options.tls ? {tls: [{hosts, secretName: `${name}-tls`}]} : {}),
+      rules: options.rules ?? hosts.map((host) => ({host, http: {paths}})),
     },
   }
+}
+
+/** A test file's Ingress builder: `ingressWith` with the file's own defaults, each overridable per call. */
+export function ingressFactory(defaults: IngressOptions) {
+  return (annotations: Annotations = {}, options: IngressOptions = {}): KubeObject => ingressWith(annotations, {...defaults, ...options})
+}
+
+export interface RunOptions {
+  /** Per-call overrides of the Ingress options. */
+  ingress?: IngressOptions
+  /** Objects translated after the Ingress (Services, Secrets, ConfigMaps). */
+  extra?: KubeObject[]
+  translate?: Partial<TranslateOptions>
+}
+
+/** A test file's Ingress builder and a `run(annotations)` that translates that one Ingress (and any extra objects). */
+export function fixture(defaults: IngressOptions) {
+  const ingress = ingressFactory(defaults)
+  const run = (annotations: Annotations, options: RunOptions = {}): TranslateResult =>
+    translateAll([ingress(annotations, options.ingress), ...(options.extra ?? [])], options.translate)
+  return {ingress, run}
 }
 
 export function translateAll(objects: KubeObject[], options: Partial<TranslateOptions> = {}): TranslateResult {
   return translate({objects: objects.map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, options)
 }
 
-export function routesOf(r: TranslateResult, kind = 'HTTPRoute'): KubeObject[] {
+/** `translateAll` with default options, the objects given one by one. */
+export function translateObjects(...objects: KubeObject[]): TranslateResult {
+  return translateAll(objects)
+}
+
+export const service = (namespace: string, name: string, ports: number | {name?: string; port: number}[]): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {name, namespace},
+  spec: {ports: typeof ports === 'number' ? [{port: ports}] : ports},
+})
+
+export const configMap = (namespace: string, name: string, data: Record<string, string>): KubeObject => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace}, data})
+
+/** Every emitted object of a kind. */
+export function objectsOf(r: TranslateResult, kind: string): KubeObject[] {
   return r.objects.filter((o) => o.kind === kind)
 }
 
+/** Every emitted route of a kind (HTTPRoute by default). */
+export function routesOf(r: TranslateResult, kind = 'HTTPRoute'): KubeObject[] {
+  return objectsOf(r, kind)
+}
+
+/** The (first) HTTPRoute, or the one with that name. */
+export function routeOf(r: TranslateResult, name?: string): KubeObject | undefined {
+  return routesOf(r).find((o) => name === undefined || o.metadata.name === name)
+}
+
+/** The first emitted object of a kind (a policy, mostly). */
+export function policyOf(r: TranslateResult, kind: string): KubeObject | undefined {
+  return r.objects.find((o) => o.kind === kind)
+}
+
+/** The BackendTrafficPolicy's spec. */
+export function btp(r: TranslateResult): Record<string, any> | undefined {
+  return policyOf(r, 'BackendTrafficPolicy')?.spec
+}
+
+/** The fidelity of an annotation on the named (`namespace/name`) Ingress. */
 export function fidelityOf(r: TranslateResult, ingress: string, key: string) {
   return r.ingresses.find((i) => i.ingress === ingress)?.annotations[P + key]
+}
+
+/** The fidelity of an annotation on the first (or the index-th) Ingress of the result. */
+export function fidelityFor(r: TranslateResult, key: string, index = 0) {
+  return r.ingresses[index]!.annotations[P + key]
+}
+
+/** The diagnostics about one annotation. */
+export function diagnosticsFor(r: TranslateResult, key: string): Diagnostic[] {
+  return r.diagnostics.filter((d) => d.annotation === P + key)
+}
+
+let validator: Validator | undefined
+
+/** Loads the CRD conformance validator before the file's tests run, for `validate` and `assertValid`. */
+export function useValidator(): void {
+  test.before(async () => {
+    validator = await loadValidator()
+  })
+}
+
+/** The conformance issues of one object (none: `[]`). */
+export function validate(object: unknown): ValidationIssue[] {
+  if (!validator) throw new Error('call useValidator() at the top of the test file')
+  return validator.validate(object)
+}
+
+/** Every emitted object passes the CRD conformance validator. */
+export function assertValid(t: ExecutionContext, r: TranslateResult, label?: string): void {
+  for (const o of r.objects) t.deepEqual(validate(o), [], `${label ? `${label}: ` : ''}${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
 }

@@ -1,53 +1,15 @@
 import test from 'ava'
 import {retryOnFor} from '../../src/annotations/timeouts.js'
-import {translate} from '../../src/translate/index.js'
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
-import {loadValidator, type Validator} from '../support/conformance.js'
+import {P, assertValid, btp, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
 
-const P = 'nginx.ingress.kubernetes.io/'
-
-function ingress(annotations: Record<string, string>, name = 'web'): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {name, namespace: 'team', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{host: 'web.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}],
-    },
-  }
-}
-
-function run(annotations: Record<string, string>): TranslateResult {
-  return translate({objects: [{object: ingress(annotations), source: {file: 'test.yaml', line: 1}}]}, {})
-}
-
-function btp(r: TranslateResult): Record<string, any> | undefined {
-  return r.objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec
-}
-
-function fidelity(r: TranslateResult, key: string) {
-  return r.ingresses[0]!.annotations[P + key]
-}
-
-function diags(r: TranslateResult, key: string) {
-  return r.diagnostics.filter((d) => d.annotation === P + key)
-}
-
-let validator: Validator
-test.before(async () => {
-  validator = await loadValidator()
-})
-
-function assertValid(t: any, r: TranslateResult) {
-  for (const o of r.objects) t.deepEqual(validator.validate(o), [], `${o.kind} ${o.metadata.name}`)
-}
+const {ingress, run} = fixture({})
+useValidator()
 
 test('proxy-connect-timeout is the TCP connect timeout, exactly', (t) => {
   const r = run({'proxy-connect-timeout': '30'})
   t.deepEqual(btp(r)?.timeout, {tcp: {connectTimeout: '30s'}})
-  t.is(fidelity(r, 'proxy-connect-timeout'), 'exact')
-  t.deepEqual(diags(r, 'proxy-connect-timeout'), [])
+  t.is(fidelityFor(r, 'proxy-connect-timeout'), 'exact')
+  t.deepEqual(diagnosticsFor(r, 'proxy-connect-timeout'), [])
   t.deepEqual(r.objects.find((o) => o.kind === 'BackendTrafficPolicy')!.metadata.annotations?.['ingress2gw.io/annotations'], P + 'proxy-connect-timeout')
   assertValid(t, r)
 })
@@ -55,8 +17,8 @@ test('proxy-connect-timeout is the TCP connect timeout, exactly', (t) => {
 test('proxy-read-timeout becomes the stream idle timeout, the larger of read and send (approximate)', (t) => {
   const r = run({'proxy-read-timeout': '1800'})
   t.deepEqual(btp(r)?.timeout, {http: {streamIdleTimeout: '1800s'}})
-  t.is(fidelity(r, 'proxy-read-timeout'), 'approximate')
-  const [d] = diags(r, 'proxy-read-timeout')
+  t.is(fidelityFor(r, 'proxy-read-timeout'), 'approximate')
+  const [d] = diagnosticsFor(r, 'proxy-read-timeout')
   t.is(d?.level, 'warning')
   t.regex(d!.message, /read 1800s, send 60s \(nginx default\)/)
   t.regex(d!.hint!, /15s/)
@@ -65,8 +27,8 @@ test('proxy-read-timeout becomes the stream idle timeout, the larger of read and
 
   const send = run({'proxy-send-timeout': '120', 'proxy-read-timeout': '30'})
   t.deepEqual(btp(send)?.timeout, {http: {streamIdleTimeout: '120s'}})
-  t.is(fidelity(send, 'proxy-send-timeout'), 'approximate')
-  t.is(fidelity(send, 'proxy-read-timeout'), 'approximate')
+  t.is(fidelityFor(send, 'proxy-send-timeout'), 'approximate')
+  t.is(fidelityFor(send, 'proxy-read-timeout'), 'approximate')
 
   const shortRead = run({'proxy-read-timeout': '5'})
   t.deepEqual(btp(shortRead)?.timeout, {http: {streamIdleTimeout: '60s'}}, 'the unset send timeout keeps nginx\'s 60s')
@@ -81,21 +43,21 @@ test('large timeouts stay valid Gateway durations', (t) => {
 test('a timeout with a unit is invalid for nginx, which keeps its default; nothing is emitted', (t) => {
   const r = run({'proxy-read-timeout': '60s', 'proxy-connect-timeout': '10'})
   t.deepEqual(btp(r)?.timeout, {tcp: {connectTimeout: '10s'}})
-  const [d] = diags(r, 'proxy-read-timeout')
+  const [d] = diagnosticsFor(r, 'proxy-read-timeout')
   t.is(d?.code, 'invalid-annotation-value')
   t.is(d?.level, 'error')
   t.regex(d!.message, /"60s" is not an integer.*used the default \(60\)/)
-  t.is(fidelity(r, 'proxy-read-timeout'), 'exact')
+  t.is(fidelityFor(r, 'proxy-read-timeout'), 'exact')
   t.is(r.ingresses[0]!.status, 'converted')
 })
 
 test('zero and negative timeouts are reported, not emitted', (t) => {
   const r = run({'proxy-connect-timeout': '0', 'proxy-read-timeout': '-1'})
   t.is(btp(r), undefined)
-  t.is(fidelity(r, 'proxy-connect-timeout'), 'manual')
-  t.regex(diags(r, 'proxy-connect-timeout')[0]!.message, /time out at once/)
-  t.is(fidelity(r, 'proxy-read-timeout'), 'manual')
-  t.regex(diags(r, 'proxy-read-timeout')[0]!.message, /negative/)
+  t.is(fidelityFor(r, 'proxy-connect-timeout'), 'manual')
+  t.regex(diagnosticsFor(r, 'proxy-connect-timeout')[0]!.message, /time out at once/)
+  t.is(fidelityFor(r, 'proxy-read-timeout'), 'manual')
+  t.regex(diagnosticsFor(r, 'proxy-read-timeout')[0]!.message, /negative/)
 })
 
 test('Rancher-style retries: conditions, status codes and tries become one coherent retry block', (t) => {
@@ -104,12 +66,12 @@ test('Rancher-style retries: conditions, status codes and tries become one coher
     numRetries: 4,
     retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [502, 503]},
   })
-  t.is(fidelity(r, 'proxy-next-upstream'), 'approximate')
-  const message = diags(r, 'proxy-next-upstream')[0]!.message
+  t.is(fidelityFor(r, 'proxy-next-upstream'), 'approximate')
+  const message = diagnosticsFor(r, 'proxy-next-upstream')[0]!.message
   t.regex(message, /POST, PATCH and LOCK/)
   t.regex(message, /not retried/)
-  t.is(fidelity(r, 'proxy-next-upstream-tries'), 'exact')
-  t.regex(diags(r, 'proxy-next-upstream-tries')[0]!.message, /5 tries = retry.numRetries 4/)
+  t.is(fidelityFor(r, 'proxy-next-upstream-tries'), 'exact')
+  t.regex(diagnosticsFor(r, 'proxy-next-upstream-tries')[0]!.message, /5 tries = retry.numRetries 4/)
   assertValid(t, r)
 })
 
@@ -123,7 +85,7 @@ test('tries alone keeps nginx\'s default conditions instead of Envoy\'s', (t) =>
 test('non_idempotent lets Envoy retry after resets, as nginx then does for every method', (t) => {
   const r = run({'proxy-next-upstream': 'error invalid_header http_500 non_idempotent'})
   t.deepEqual(btp(r)?.retry, {numRetries: 2, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset', 'retriable-status-codes'], httpStatusCodes: [500]}})
-  t.notRegex(diags(r, 'proxy-next-upstream')[0]!.message, /POST/)
+  t.notRegex(diagnosticsFor(r, 'proxy-next-upstream')[0]!.message, /POST/)
   t.deepEqual(retryOnFor(['invalid_header']), {triggers: [], codes: [], notRetried: ['invalid_header']})
   assertValid(t, r)
 })
@@ -131,12 +93,12 @@ test('non_idempotent lets Envoy retry after resets, as nginx then does for every
 test('off, tries 1 and a condition-less list disable retries explicitly', (t) => {
   const off = run({'proxy-next-upstream': 'off', 'proxy-next-upstream-tries': '4', 'proxy-next-upstream-timeout': '10'})
   t.deepEqual(btp(off)?.retry, {numRetries: 0})
-  t.is(fidelity(off, 'proxy-next-upstream'), 'exact')
-  t.is(fidelity(off, 'proxy-next-upstream-tries'), 'ignored')
-  t.is(fidelity(off, 'proxy-next-upstream-timeout'), 'ignored')
+  t.is(fidelityFor(off, 'proxy-next-upstream'), 'exact')
+  t.is(fidelityFor(off, 'proxy-next-upstream-tries'), 'ignored')
+  t.is(fidelityFor(off, 'proxy-next-upstream-timeout'), 'ignored')
   const once = run({'proxy-next-upstream-tries': '1'})
   t.deepEqual(btp(once)?.retry, {numRetries: 0})
-  t.is(fidelity(once, 'proxy-next-upstream-tries'), 'exact')
+  t.is(fidelityFor(once, 'proxy-next-upstream-tries'), 'exact')
   const nothing = run({'proxy-next-upstream': 'non_idempotent'})
   t.deepEqual(btp(nothing)?.retry, {numRetries: 0})
   assertValid(t, off)
@@ -145,33 +107,33 @@ test('off, tries 1 and a condition-less list disable retries explicitly', (t) =>
 test('tries 0 (no limit in nginx) needs a number in Envoy Gateway', (t) => {
   const r = run({'proxy-next-upstream-tries': '0'})
   t.is(btp(r)?.retry?.numRetries, 2)
-  t.is(fidelity(r, 'proxy-next-upstream-tries'), 'approximate')
+  t.is(fidelityFor(r, 'proxy-next-upstream-tries'), 'approximate')
   const negative = run({'proxy-next-upstream-tries': '-3'})
   t.is(btp(negative)?.retry?.numRetries, 2, 'nginx rejects the configuration; the conversion keeps nginx\'s default of 3 tries')
-  t.is(fidelity(negative, 'proxy-next-upstream-tries'), 'manual')
+  t.is(fidelityFor(negative, 'proxy-next-upstream-tries'), 'manual')
 })
 
 test('proxy-next-upstream-timeout has no Envoy equivalent and does not create retries on its own', (t) => {
   const r = run({'proxy-next-upstream-timeout': '10'})
   t.is(btp(r), undefined)
-  t.is(fidelity(r, 'proxy-next-upstream-timeout'), 'approximate')
-  t.regex(diags(r, 'proxy-next-upstream-timeout')[0]!.message, /no time budget/)
+  t.is(fidelityFor(r, 'proxy-next-upstream-timeout'), 'approximate')
+  t.regex(diagnosticsFor(r, 'proxy-next-upstream-timeout')[0]!.message, /no time budget/)
   const zero = run({'proxy-next-upstream-timeout': '0'})
-  t.is(fidelity(zero, 'proxy-next-upstream-timeout'), 'exact')
+  t.is(fidelityFor(zero, 'proxy-next-upstream-timeout'), 'exact')
   const withTries = run({'proxy-next-upstream-timeout': '10', 'proxy-next-upstream-tries': '3'})
   t.is(btp(withTries)?.retry?.perRetry, undefined)
 })
 
 test('an invalid proxy-next-upstream keeps nginx\'s default conditions', (t) => {
   const r = run({'proxy-next-upstream': 'error,timeout', 'proxy-next-upstream-tries': '3'})
-  t.is(diags(r, 'proxy-next-upstream')[0]?.code, 'invalid-annotation-value')
+  t.is(diagnosticsFor(r, 'proxy-next-upstream')[0]?.code, 'invalid-annotation-value')
   t.deepEqual(btp(r)?.retry?.retryOn?.triggers, ['connect-failure', 'refused-stream', 'reset-before-request'])
 })
 
 test('a canary Ingress takes its primary\'s timeouts: no policy of its own', (t) => {
-  const primary = ingress({'proxy-read-timeout': '300'}, 'web')
-  const canary = ingress({canary: 'true', 'canary-weight': '10', 'proxy-read-timeout': '5', 'proxy-next-upstream-tries': '1'}, 'web-canary')
-  const r = translate({objects: [{object: primary, source: {file: 'a.yaml', line: 1}}, {object: canary, source: {file: 'b.yaml', line: 1}}]}, {})
+  const primary = ingress({'proxy-read-timeout': '300'}, {name: 'web'})
+  const canary = ingress({canary: 'true', 'canary-weight': '10', 'proxy-read-timeout': '5', 'proxy-next-upstream-tries': '1'}, {name: 'web-canary'})
+  const r = translateAll([primary, canary])
   const policies = r.objects.filter((o) => o.kind === 'BackendTrafficPolicy')
   t.deepEqual(policies.map((p) => [p.metadata.name, p.spec.timeout]), [['web', {http: {streamIdleTimeout: '300s'}}]])
   const canaryReport = r.ingresses.find((i) => i.ingress === 'team/web-canary')!
