@@ -81,7 +81,8 @@ test('reads exactly the expected resources, in parallel, and never a Secret', as
     {apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: {name: 'local', namespace: 'team-a'}, spec: {selfSigned: {}}},
     {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: {name: 'shared', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', listeners: []}},
   ])
-  s.latencyMs = 40
+  // Long enough that every read is issued before the first answer arrives, even on a loaded CI machine.
+  s.latencyMs = 300
   const r = await read({allNamespaces: true})
   // Discovery first (3 requests), then the 10 reads at once.
   t.true(s.maxInFlight >= 8, `max in flight ${s.maxInFlight}`)

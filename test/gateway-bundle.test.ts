@@ -4,11 +4,12 @@
  * against the real CRDs (schema + CEL) with test/support/conformance.ts.
  */
 import test from 'ava'
+import {retryOnFor} from '../src/annotations/timeouts.js'
 import {certificatesForIngress} from '../src/translate/bundle/certificates.js'
 import {clientTrafficFromConfigMap, findControllerConfigMap} from '../src/translate/bundle/client-traffic.js'
-import {secondsToDuration, nginxSizeToQuantity} from '../src/translate/bundle/common.js'
 import {rewriteIssuers} from '../src/translate/bundle/issuers.js'
 import {streamServices} from '../src/translate/bundle/stream-services.js'
+import {translate} from '../src/translate/index.js'
 import type {Diagnostic, KubeObject} from '../src/translate/types.js'
 import {loadValidator, type Validator} from './support/conformance.js'
 
@@ -449,7 +450,7 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
         targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}],
         requestBuffer: {limit: '8Mi'},
         timeout: {tcp: {connectTimeout: '10s'}, http: {streamIdleTimeout: '120s'}},
-        retry: {numRetries: 3, retryOn: {triggers: ['connect-failure', 'refused-stream', 'retriable-status-codes'], httpStatusCodes: [503]}},
+        retry: {numRetries: 3, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503]}},
       })
       const sp = byName(r.objects, 'SecurityPolicy', 'shared-defaults')!
       t.deepEqual(sp.spec.authorization, {
@@ -481,7 +482,7 @@ test('without a ConfigMap nginx defaults still differ from Envoy: underscores dr
   const withDefaults = clientTrafficFromConfigMap(undefined, {...ctx, nginxDefaults: true})
   const btp = byName(withDefaults.objects, 'BackendTrafficPolicy', 'shared-defaults')!
   t.deepEqual(btp.spec.requestBuffer, {limit: '1Mi'})
-  t.deepEqual(btp.spec.retry, {numRetries: 2, retryOn: {triggers: ['connect-failure', 'refused-stream']}})
+  t.deepEqual(btp.spec.retry, {numRetries: 2, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request']}}, 'the same mapping as the proxy-next-upstream annotation')
   t.is(byName(withDefaults.objects, 'SecurityPolicy', 'shared-defaults'), undefined)
   assertValid(t, [...r.objects, ...withDefaults.objects])
 })
@@ -575,15 +576,22 @@ test('udp-services with PROXY: warning, UDPRoute without PROXY policies', (t) =>
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers and robustness
 
-test('durations and sizes', (t) => {
-  t.is(secondsToDuration(60), '60s')
-  t.is(secondsToDuration(1728000), '480h')
-  t.is(secondsToDuration(100000), '27h46m40s')
-  t.is(secondsToDuration(-1), undefined)
-  t.deepEqual(nginxSizeToQuantity('8m'), {ok: true, quantity: '8Mi'})
-  t.deepEqual(nginxSizeToQuantity('512'), {ok: true, quantity: 512})
-  t.deepEqual(nginxSizeToQuantity('0'), {ok: true, unlimited: true})
-  t.deepEqual(nginxSizeToQuantity('1.5m'), {ok: false})
+test('durations and sizes use the annotation units (src/annotations/units.ts)', (t) => {
+  const at = (data: Record<string, string>) => clientTrafficFromConfigMap(configMap(data), {...ctx, nginxDefaults: true}).objects
+  const ctp = (data: Record<string, string>) => at(data).find((o) => o.kind === 'ClientTrafficPolicy')
+  const btp = (data: Record<string, string>) => at(data).find((o) => o.kind === 'BackendTrafficPolicy')
+  t.is(ctp({'keep-alive': '60'})?.spec.timeout.http.idleTimeout, '60s')
+  t.is(ctp({'keep-alive': '1728000'})?.spec.timeout.http.idleTimeout, '480h')
+  t.is(ctp({'keep-alive': '100000'})?.spec.timeout.http.idleTimeout, '27h46m40s')
+  // Beyond 99999h the Gateway duration pattern has no room: capped, never dropped.
+  t.is(btp({'proxy-connect-timeout': '999999999999'})?.spec.timeout.tcp.connectTimeout, '99999h59m59s')
+  t.is(btp({'proxy-connect-timeout': '0'})?.spec.timeout.tcp.connectTimeout, '0s')
+  t.deepEqual(btp({'proxy-body-size': '8m'})?.spec.requestBuffer, {limit: '8Mi'})
+  t.deepEqual(btp({'proxy-body-size': '1g'})?.spec.requestBuffer, {limit: '1Gi'})
+  t.deepEqual(btp({'proxy-body-size': '512'})?.spec.requestBuffer, {limit: '512'})
+  t.is(btp({'proxy-body-size': '0'})?.spec.requestBuffer, undefined, '0 = no limit')
+  t.deepEqual(btp({'proxy-body-size': '1.5m'})?.spec.requestBuffer, {limit: '1Mi'}, 'invalid: nginx kept 1m')
+  for (const data of [{'keep-alive': '1728000', 'proxy-body-size': '512'}, {'proxy-connect-timeout': '999999999999'}]) assertValid(t, at(data))
 })
 
 test('bad input never throws', (t) => {
@@ -613,4 +621,34 @@ test('diagnostic codes are kebab-case and objects are named', (t) => {
     t.truthy(d.message)
   }
   t.true(codes(all).includes('issuer-copied'))
+})
+
+test('Gateway-level retry defaults map proxy-next-upstream as the annotation does', (t) => {
+  for (const next of ['error timeout', 'error timeout http_502 http_503', 'timeout', 'error non_idempotent', 'invalid_header non_idempotent http_429']) {
+    const r = clientTrafficFromConfigMap(configMap({'proxy-next-upstream': next}), {...ctx, nginxDefaults: true})
+    const retry = byName(r.objects, 'BackendTrafficPolicy', 'shared-defaults')!.spec.retry
+    const {triggers, codes} = retryOnFor(next.split(' '))
+    t.deepEqual(retry.retryOn, codes.length > 0 ? {triggers, httpStatusCodes: codes} : {triggers}, next)
+  }
+  const r = clientTrafficFromConfigMap(configMap({'proxy-next-upstream': 'error bogus'}), {...ctx, nginxDefaults: true})
+  t.regex(find(r.diagnostics, 'configmap-route-default', 'proxy-next-upstream')!.message, /reset-before-request.*bogus is not a proxy_next_upstream condition/)
+})
+
+test('annotation families read the same controller ConfigMap as the bundle, in any namespace', (t) => {
+  const ingress: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'web', namespace: 'team', annotations: {'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true'}},
+    spec: {ingressClassName: 'nginx', rules: [{host: 'example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'web', port: {number: 80}}}}]}}]},
+  }
+  const redirectCode = (objects: KubeObject[]) => {
+    const route = objects.find((o) => o.kind === 'HTTPRoute' && o.spec.hostnames?.includes('www.example.com'))
+    return route?.spec.rules[0].filters[0].requestRedirect.statusCode
+  }
+  const run = (cms: KubeObject[], controllerConfigMap?: string) =>
+    translate({objects: [ingress, ...cms].map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, {controllerConfigMap}).objects
+  t.is(redirectCode(run([])), 308, 'nginx default without a ConfigMap')
+  t.is(redirectCode(run([configMap({'http-redirect-code': '301'}, 'infra')])), 301, 'infra/ingress-nginx-controller is found')
+  t.is(redirectCode(run([configMap({'http-redirect-code': '301'}, 'default', 'nginx-conf')], 'nginx-conf')), 301, 'explicit name without namespace = default/')
+  t.is(redirectCode(run([configMap({'http-redirect-code': '301'}, 'infra')], 'x/missing')), 308, 'explicit name wins, even when missing')
 })

@@ -3,6 +3,7 @@ import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
 import type {BackendOverrideIntent, ServiceBackend} from '../translate/model.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
+import {ENVOY_CIPHERS, tlsVersionSpan} from '../translate/tls.js'
 import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
 import {parseEnum, parseInt10} from './parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
@@ -13,22 +14,6 @@ type BackendProtocol = (typeof PROTOCOLS)[number]
 
 /** Every proxy-ssl-* key but the Secret: ingress-nginx reads them only when proxy-ssl-secret is set. */
 const PROXY_SSL_SETTINGS = ['proxy-ssl-verify', 'proxy-ssl-verify-depth', 'proxy-ssl-name', 'proxy-ssl-server-name', 'proxy-ssl-protocols', 'proxy-ssl-ciphers']
-
-/** nginx proxy_ssl_protocols names -> Envoy Gateway TLS versions. */
-const TLS_VERSIONS: Record<string, string> = {TLSv1: '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3'}
-const VERSION_ORDER = ['1.0', '1.1', '1.2', '1.3']
-
-/** Cipher names the Envoy Gateway Backend CRD accepts (OpenSSL and IANA spellings). */
-const ENVOY_CIPHERS = new Set([
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
-  'AES128-GCM-SHA256', 'AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES256-GCM-SHA384', 'AES256-SHA',
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CBC_SHA',
-])
 
 const ENABLE_BACKEND_HINT = 'set extensionApis.enableBackend: true in the EnvoyGateway configuration (Helm: --set config.envoyGateway.extensionApis.enableBackend=true)'
 
@@ -288,15 +273,9 @@ function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan
 
 /** nginx's protocol list as Envoy's version range; the range is emitted only where it differs from Envoy's 1.2-1.3. */
 function tlsVersionRange(protocols: string[]): {min?: string; max?: string; gaps: string[]} {
-  const versions = protocols.map((p) => TLS_VERSIONS[p]).filter((v): v is string => v !== undefined)
-  const gaps = protocols.filter((p) => !TLS_VERSIONS[p])
-  if (versions.length === 0) return {gaps}
-  const sorted = [...new Set(versions)].sort((a, b) => VERSION_ORDER.indexOf(a) - VERSION_ORDER.indexOf(b))
-  const min = sorted[0]
-  const max = sorted[sorted.length - 1]
-  const span = VERSION_ORDER.slice(VERSION_ORDER.indexOf(min), VERSION_ORDER.indexOf(max) + 1)
-  for (const v of span) if (!sorted.includes(v)) gaps.push(`TLSv${v === '1.0' ? '1' : v}`)
-  if (min === '1.2' && max === '1.3') return {gaps}
+  const {min, max, unknown, missing} = tlsVersionSpan(protocols)
+  const gaps = [...unknown, ...missing.map((v) => `TLSv${v === '1.0' ? '1' : v}`)]
+  if (min === undefined || (min === '1.2' && max === '1.3')) return {gaps}
   return {min, max, gaps}
 }
 

@@ -1,3 +1,4 @@
+import {denyLocations} from './headers.js'
 import {parseRegexValue} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
@@ -14,36 +15,8 @@ import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
  */
 
 /** A cross-namespace reference is denied (503) unless the controller ConfigMap says otherwise (default since v1.12). */
-const CONTROLLER_CONFIGMAPS = ['ingress-nginx/ingress-nginx-controller', 'ingress-nginx/nginx-configuration', 'kube-system/ingress-nginx-controller']
-
-/** A key of the controller ConfigMap when it is part of the input (the explicit one, else the usual names). */
-export function controllerSetting(ctx: FamilyContext, key: string): string | undefined {
-  const names = ctx.options.controllerConfigMap ? [ctx.options.controllerConfigMap] : CONTROLLER_CONFIGMAPS
-  for (const ref of names) {
-    const [ns, name] = ref.split('/')
-    const cm = ctx.lookup.configMap(ns!, name!)
-    if (cm) return cm.data?.[key]
-  }
-  return undefined
-}
-
 export function crossNamespaceAllowed(ctx: FamilyContext): boolean {
-  return /^(1|t|T|TRUE|true|True)$/.test(controllerSetting(ctx, 'allow-cross-namespace-resources') ?? '')
-}
-
-/**
- * What ingress-nginx does when a parser returns LocationDenied for a reason the value alone does not show (a
- * missing companion key, a cross-namespace reference): every location of the Ingress answers 503. The conversion
- * emits nothing for the Ingress, as for an invalid value with onInvalid 'location-denied'.
- */
-export function denyLocations(ctx: FamilyContext, key: string, reason: string): void {
-  ctx.ingress.served = false
-  ctx.account(
-    key,
-    'manual',
-    `${reason}; ingress-nginx answered 503 on every path of this Ingress because of it; the conversion emits nothing for this Ingress, as it serves nothing today`,
-    {level: 'error', code: 'ingress-not-served', hint: 'fix the annotations if this Ingress is meant to serve traffic, then convert again'},
-  )
+  return /^(1|t|T|TRUE|true|True)$/.test(ctx.lookup.controllerConfigMap()?.data?.['allow-cross-namespace-resources'] ?? '')
 }
 
 /** `name` or `namespace/name` (cache.SplitMetaNamespaceKey). */

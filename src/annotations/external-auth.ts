@@ -1,7 +1,8 @@
 import {objectRef} from '../translate/diagnostics.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
-import {crossNamespaceAllowed, denyLocations} from './basic-auth.js'
+import {crossNamespaceAllowed} from './basic-auth.js'
+import {denyLocations} from './headers.js'
 import {parseBool, parseEnum, parseInt10, parseRegexValue} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 

@@ -11,26 +11,11 @@ const DEFAULT_HOST_VARIABLES = new Set(['$host', '$http_host', '$best_http_host'
 /** Gateway API allows at most 16 entries in each header modifier list. */
 const MAX_HEADER_ENTRIES = 16
 
-const CONTROLLER_CONFIGMAPS = ['ingress-nginx/ingress-nginx-controller', 'ingress-nginx/nginx-configuration', 'kube-system/ingress-nginx-controller']
-
 /**
- * The data of the controller ConfigMap (`--controller-configmap`, else the usual names), or undefined when it is
- * not in the input. Families read a few keys from it (http-redirect-code, global-allowed-response-headers, ...).
- */
-export function controllerConfig(ctx: FamilyContext): Record<string, string> | undefined {
-  const explicit = ctx.options.controllerConfigMap
-  const keys = explicit ? [explicit.includes('/') ? explicit : `default/${explicit}`] : CONTROLLER_CONFIGMAPS
-  for (const key of keys) {
-    const [namespace, name] = key.split('/')
-    const cm = ctx.lookup.configMap(namespace, name)
-    if (cm) return cm.data ?? {}
-  }
-  return undefined
-}
-
-/**
- * ingress-nginx's "location denied": every path of the Ingress answers 503. The conversion emits nothing for such
- * an Ingress (the framework's rule for invalid values with this effect), and says why.
+ * ingress-nginx's "location denied": every path of the Ingress answers 503, for an invalid value with that effect
+ * or for a reason the value alone does not show (a missing companion key, a cross-namespace reference). The
+ * conversion emits nothing for such an Ingress (the framework's rule for invalid values with this effect), and
+ * says why.
  */
 export function denyLocations(ctx: FamilyContext, key: string, reason: string): void {
   ctx.ingress.served = false
@@ -38,7 +23,7 @@ export function denyLocations(ctx: FamilyContext, key: string, reason: string): 
     key,
     'manual',
     `${reason}; ingress-nginx answered 503 on every path of this Ingress because of it; the conversion emits nothing for this Ingress, as it serves nothing today`,
-    {level: 'error', code: 'ingress-not-served', hint: 'fix the value if this Ingress is meant to serve traffic, then convert again'},
+    {level: 'error', code: 'ingress-not-served', hint: 'fix the annotations if this Ingress is meant to serve traffic, then convert again'},
   )
 }
 
@@ -197,7 +182,7 @@ function applyCustomHeaders(ctx: FamilyContext): void {
   }
   const data = cm.data ?? {}
   const names = Object.keys(data).sort()
-  const allowed = controllerConfig(ctx)?.['global-allowed-response-headers']
+  const allowed = ctx.lookup.controllerConfigMap()?.data?.['global-allowed-response-headers']
   if (allowed !== undefined) {
     const allowList = new Set(allowed.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))
     const denied = names.filter((n) => !allowList.has(n.toLowerCase()))

@@ -1,5 +1,5 @@
 import {objectRef} from '../translate/diagnostics.js'
-import {GATEWAY_GROUP} from '../translate/emit-routes.js'
+import {GATEWAY_GROUP, gatewayParentRef} from '../translate/bundle/common.js'
 import {normalizeHost} from '../translate/hosts.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
@@ -84,7 +84,7 @@ export const passthroughFamily: AnnotationFamily = {
           kind: 'TLSRoute',
           metadata: managedMetadata(name, ingress.ref.namespace, sources, [key]),
           spec: {
-            parentRefs: [{group: GATEWAY_GROUP, kind: 'Gateway', name: ingress.gateway.name, namespace: ingress.gateway.namespace, sectionName: PASSTHROUGH_LISTENER}],
+            parentRefs: [gatewayParentRef(ingress.gateway, PASSTHROUGH_LISTENER)],
             hostnames: g.hosts,
             rules: [{backendRefs: [{name: g.backend.name, port: g.backend.port}]}],
           },

@@ -1,4 +1,4 @@
-import {normalizeSourceRange} from './access-lists.js'
+import {parseSourceRanges} from './access-lists.js'
 import {parseInt10} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
@@ -20,18 +20,9 @@ const DEFAULT_BURST_MULTIPLIER = 5
 /** limit.requests is a uint32 in the CRD. */
 const MAX_REQUESTS = 4294967295
 
-/** net.ParseCIDRs: comma-separated CIDRs or addresses; empty means no allowlist. */
+/** net.ParseCIDRs: comma-separated CIDRs or addresses, read as the source-range annotations are; empty means no allowlist. */
 function parseAllowlist(value: string): ParseResult<string[]> {
-  if (value.trim() === '') return {ok: true, value: []}
-  const out: string[] = []
-  const bad: string[] = []
-  for (const entry of value.split(',')) {
-    const cidr = normalizeSourceRange(entry)
-    if (cidr === undefined) bad.push(entry.trim())
-    else if (!out.includes(cidr)) out.push(cidr)
-  }
-  if (bad.length > 0) return {ok: false, reason: `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not an IP address or CIDR`}
-  return {ok: true, value: out}
+  return value.trim() === '' ? {ok: true, value: []} : parseSourceRanges(value)
 }
 
 interface CidrRange {

@@ -1,12 +1,13 @@
 import {objectRef} from '../translate/diagnostics.js'
+import {gatewayParentRef} from '../translate/bundle/common.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
 import {normalizeHost} from '../translate/hosts.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
-import {controllerConfig, PRECISE_HOSTNAME} from './headers.js'
+import {PRECISE_HOSTNAME} from './headers.js'
 import {parseBool, parseInt10} from './parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
-import type {AnnotationFamily, FamilyContext, Lookup, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /** An absolute http(s) URL as ingress-nginx accepts it for permanent/temporal-redirect. */
 export interface RedirectUrl {
@@ -252,12 +253,9 @@ function applyAppRoot(ctx: FamilyContext): void {
 
 /** The controller's http-redirect-code (301, 302, 307 or 308; default 308). */
 function httpRedirectCode(ctx: FamilyContext): number {
-  const value = Number(controllerConfig(ctx)?.['http-redirect-code'])
+  const value = Number(ctx.lookup.controllerConfigMap()?.data?.['http-redirect-code'])
   return [301, 302, 307, 308].includes(value) ? value : 308
 }
-
-/** Proposed Lookup extension: whether any served Ingress has a rule for this host (nginx then skips the twin). */
-type HostLookup = Lookup & {hostServed?: (host: string) => boolean} // hostServed is always set by translate()
 
 function applyFromToWww(ctx: FamilyContext): void {
   if (ctx.value<boolean>('from-to-www-redirect') !== true) return
@@ -265,7 +263,7 @@ function applyFromToWww(ctx: FamilyContext): void {
   const ingress = ctx.ingress
   const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
   const own = new Set(rules.map((r) => normalizeHost(r?.host)).filter((h) => h !== ''))
-  const hostServed = (ctx.lookup as HostLookup).hostServed
+  const hostServed = ctx.lookup.hostServed
   const pairs: {from: string; to: string}[] = []
   const skipped: string[] = []
   for (const host of [...own].sort()) {
@@ -285,13 +283,7 @@ function applyFromToWww(ctx: FamilyContext): void {
         kind: 'HTTPRoute',
         metadata: managedMetadata(name, ingress.ref.namespace, sources, [key]),
         spec: {
-          parentRefs: [ctx.options.httpListener, ctx.options.httpsListener].map((sectionName) => ({
-            group: GATEWAY_GROUP,
-            kind: 'Gateway',
-            name: ingress.gateway.name,
-            namespace: ingress.gateway.namespace,
-            sectionName,
-          })),
+          parentRefs: [ctx.options.httpListener, ctx.options.httpsListener].map((sectionName) => gatewayParentRef(ingress.gateway, sectionName)),
           hostnames: [pair.from],
           rules: [
             {

@@ -1,4 +1,3 @@
-import {controllerConfig} from './headers.js'
 import type {AnnotationFamily, AnnotationSpec, FamilyContext} from './types.js'
 
 const QUOTE_LIMIT = 300
@@ -133,7 +132,7 @@ function snippetSpec(key: string, summary: string): AnnotationSpec<string> {
 
 /** True unless the controller ConfigMap in the input shows snippets were allowed (default: refused since v1.9/v1.12). */
 function snippetsMayBeRefused(ctx: FamilyContext): boolean {
-  const cfg = controllerConfig(ctx)
+  const cfg = ctx.lookup.controllerConfigMap()?.data
   if (!cfg) return true
   return cfg['allow-snippet-annotations'] !== 'true' || cfg['annotations-risk-level'] !== 'Critical'
 }

@@ -20,7 +20,8 @@ const NGINX_DEFAULT_TRIES = 3
 const EG_DEFAULT_RETRIES = 2
 
 /** The conditions ingress-nginx accepts (validUpstreamAnnotation). */
-const NEXT_UPSTREAM = /^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$/
+export const NEXT_UPSTREAM_CONDITIONS = ['error', 'timeout', 'invalid_header', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent', 'off']
+const NEXT_UPSTREAM = new RegExp(`^((${NEXT_UPSTREAM_CONDITIONS.join('|')})\\s?)+$`)
 
 const STATUS_CONDITIONS: Record<string, number> = {http_403: 403, http_404: 404, http_429: 429, http_500: 500, http_502: 502, http_503: 503, http_504: 504}
 
@@ -31,7 +32,7 @@ function parseSeconds(value: string): ParseResult<number> {
 
 function parseNextUpstream(value: string): ParseResult<string[]> {
   if (!NEXT_UPSTREAM.test(value)) {
-    return {ok: false, reason: `"${value}" is not a space-separated list of error, timeout, invalid_header, http_500, http_502, http_503, http_504, http_403, http_404, http_429, non_idempotent, off`}
+    return {ok: false, reason: `"${value}" is not a space-separated list of ${NEXT_UPSTREAM_CONDITIONS.join(', ')}`}
   }
   return {ok: true, value: value.split(/\s/).filter((c) => c !== '')}
 }
@@ -61,6 +62,21 @@ export function retryOnFor(conditions: string[]): {triggers: string[]; codes: nu
   }
   const order = ['connect-failure', 'refused-stream', 'reset-before-request', 'reset', 'retriable-status-codes']
   return {triggers: order.filter((t) => triggers.has(t)), codes: [...codes].sort((a, b) => a - b), notRetried}
+}
+
+/**
+ * What Envoy's retry for these proxy_next_upstream conditions (retryOnFor) does differently from nginx, one phrase
+ * each; empty when nothing.
+ */
+export function retryDifferences(conditions: string[], retryOn: ReturnType<typeof retryOnFor> = retryOnFor(conditions)): string[] {
+  const nonIdempotent = conditions.includes('non_idempotent')
+  const {codes, notRetried} = retryOn
+  const differences: string[] = []
+  if (conditions.includes('timeout')) differences.push('an attempt that times out after connecting (proxy-read-timeout before the response header) is not retried, only connect timeouts are')
+  if (notRetried.length > 0) differences.push(`${notRetried.join(', ')} is not retried: the backend already received the request, which nginx retried only for idempotent methods`)
+  if (!nonIdempotent && conditions.includes('error')) differences.push('a connection reset after the request reached the backend is not retried (nginx retried it for idempotent methods)')
+  if (!nonIdempotent && codes.length > 0) differences.push(`Envoy retries POST, PATCH and LOCK requests on ${codes.join(', ')} too, which nginx never did without non_idempotent`)
+  return differences
 }
 
 function timeoutPolicy(ctx: FamilyContext, path: string, value: unknown, keys: string[]): void {
@@ -146,8 +162,8 @@ function applyRetries(ctx: FamilyContext): void {
   if (!hasConditions && !hasTries) return
 
   const from = ['proxy-next-upstream', 'proxy-next-upstream-tries'].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
-  const {triggers, codes, notRetried} = retryOnFor(conditions)
-  const nonIdempotent = conditions.includes('non_idempotent')
+  const retryOn = retryOnFor(conditions)
+  const {triggers, codes} = retryOn
   const noRetry = off || triggers.length === 0 || tries === 1
   if (noRetry) {
     // An explicit zero keeps a Gateway-level default retry (nginx defaults) from applying to this route.
@@ -162,15 +178,11 @@ function applyRetries(ctx: FamilyContext): void {
   }
 
   const numRetries = tries === 0 ? EG_DEFAULT_RETRIES : tries - 1
-  const retryOn: Record<string, unknown> = {triggers}
-  if (codes.length > 0) retryOn.httpStatusCodes = codes
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn}, from})
+  const value: Record<string, unknown> = {triggers}
+  if (codes.length > 0) value.httpStatusCodes = codes
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn: value}, from})
 
-  const differences: string[] = []
-  if (conditions.includes('timeout')) differences.push('an attempt that times out after connecting (proxy-read-timeout before the response header) is not retried, only connect timeouts are')
-  if (notRetried.length > 0) differences.push(`${notRetried.join(', ')} is not retried: the backend already received the request, which nginx retried only for idempotent methods`)
-  if (!nonIdempotent && conditions.includes('error')) differences.push('a connection reset after the request reached the backend is not retried (nginx retried it for idempotent methods)')
-  if (!nonIdempotent && codes.length > 0) differences.push(`Envoy retries POST, PATCH and LOCK requests on ${codes.join(', ')} too, which nginx never did without non_idempotent`)
+  const differences = retryDifferences(conditions, retryOn)
   if (hasConditions) {
     ctx.account(
       'proxy-next-upstream',

@@ -30,6 +30,11 @@ export interface AnnotationSpec<T = unknown> {
 export interface Lookup {
   service(namespace: string, name: string): KubeObject | undefined
   configMap(namespace: string, name: string): KubeObject | undefined
+  /**
+   * The ingress-nginx controller ConfigMap when it is part of the input: `--controller-configmap` when given, else
+   * the usual names, else any `<namespace>/ingress-nginx-controller` (the same one the gateway bundle reads).
+   */
+  controllerConfigMap(): KubeObject | undefined
   /** True when some served, non-canary Ingress has a rule for this host (lower-case). */
   hostServed(host: string): boolean
 }

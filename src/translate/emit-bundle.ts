@@ -4,7 +4,7 @@
  * tcp-services / udp-services entries.
  */
 import {certificatesForIngress, type CertificatePlan} from './bundle/certificates.js'
-import {clientTrafficFromConfigMap, findControllerConfigMap} from './bundle/client-traffic.js'
+import {clientTrafficFromConfigMap} from './bundle/client-traffic.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {streamServices} from './bundle/stream-services.js'
 import {objectRef} from './diagnostics.js'
@@ -62,15 +62,15 @@ export function issuerObjects(
   return r.objects
 }
 
+/** `cm` is the controller ConfigMap (Lookup.controllerConfigMap), undefined when the input has none. */
 export function clientTrafficObjects(
-  configMaps: KubeObject[],
+  cm: KubeObject | undefined,
   gateways: {gateway: NamespacedName; hasHttps: boolean}[],
   emitBundle: boolean,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
   checklist: string[],
 ): KubeObject[] {
-  const cm = findControllerConfigMap(configMaps, options.controllerConfigMap)
   if (options.controllerConfigMap && !cm) {
     diagnostics.push({
       level: 'warning',

@@ -8,6 +8,7 @@ import type {HostIndex} from './hosts.js'
 import {normalizeHost} from './hosts.js'
 import type {IngressModel, Location} from './model.js'
 import {dnsName} from './names.js'
+import {gatewayParentRef} from './bundle/common.js'
 import {GATEWAY_GROUP, pathMatch} from './emit-routes.js'
 import {managedMetadata} from './provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
@@ -126,7 +127,7 @@ const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'htt
 /** The `https-redirect` HTTPRoute(s): attached to `http` only (on `https` they would loop), 308 as nginx. */
 export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions): KubeObject[] {
   const out: KubeObject[] = []
-  const parentRefs = [{group: GATEWAY_GROUP, kind: 'Gateway', name: gw.name, namespace: gw.namespace, sectionName: options.httpListener}]
+  const parentRefs = [gatewayParentRef(gw, options.httpListener)]
   // Several Gateways may share a namespace: only the default one's route is plainly `https-redirect`.
   const base = gw.namespace === options.gateway.namespace && gw.name === options.gateway.name ? 'https-redirect' : dnsName(gw.name, 'https-redirect')
   for (let i = 0; i < plan.wholeHosts.length; i += 16) {

@@ -4,6 +4,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
+import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
 import {objectRef} from './diagnostics.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './model.js'
@@ -11,7 +12,7 @@ import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
 import type {Diagnostic, KubeObject, TranslateOptions} from './types.js'
 
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
+export {GATEWAY_GROUP} from './bundle/common.js'
 export const EG_GROUP = 'gateway.envoyproxy.io'
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
@@ -160,13 +161,7 @@ export function emitRoutes(
         if (usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
         usedNames.add(`${ingress.ref.namespace}/${name}`)
         const spec: any = {
-          parentRefs: g.sections.map((sectionName) => ({
-            group: GATEWAY_GROUP,
-            kind: 'Gateway',
-            name: ingress.gateway.name,
-            namespace: ingress.gateway.namespace,
-            sectionName,
-          })),
+          parentRefs: g.sections.map((sectionName) => gatewayParentRef(ingress.gateway, sectionName)),
           rules: chunk.rules.map((r) => {
             const rule: any = {matches: r.matches}
             if (r.filters.length > 0) rule.filters = r.filters

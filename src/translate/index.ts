@@ -17,6 +17,7 @@ import {
   liveCertificateKeys,
   unionWithLive,
 } from './emit-gateway.js'
+import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {emitPolicies} from './emit-policies.js'
 import {emitRoutes} from './emit-routes.js'
@@ -54,10 +55,12 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const s of kindObjects('Service')) services.set(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`, s)
   const configMaps = new Map<string, KubeObject>()
   for (const c of kindObjects('ConfigMap')) configMaps.set(`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c)
+  const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const servedHosts = new Set<string>()
   const lookup: Lookup = {
     service: (ns, name) => services.get(`${ns}/${name}`),
     configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
+    controllerConfigMap: () => controllerConfigMap,
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
   }
 
@@ -159,7 +162,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...selection.classes], options, diagnostics)
   if (emitBundle) objects.push(...issuers)
   const ctpGateways = usedGateways.map(([key, gateway]) => ({gateway, hasHttps: (certs.get(key)?.size ?? 0) > 0}))
-  objects.push(...clientTrafficObjects(kindObjects('ConfigMap'), ctpGateways, emitBundle, options, diagnostics, checklist))
+  objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
     for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))

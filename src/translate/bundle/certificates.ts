@@ -404,20 +404,16 @@ function tuningFields(
   }
 
   const privateKey: Record<string, any> = {}
-  const alg = take(A.privateKeyAlgorithm)
-  if (alg !== undefined) {
-    if (['RSA', 'ECDSA', 'Ed25519'].includes(alg)) {
-      privateKey.algorithm = alg
-      ok(A.privateKeyAlgorithm)
-    } else warnInvalid(A.privateKeyAlgorithm, 'is not one of RSA, ECDSA, Ed25519')
+  const oneOf = (key: string, field: string, values: string[]): void => {
+    const value = take(key)
+    if (value === undefined) return
+    if (values.includes(value)) {
+      privateKey[field] = value
+      ok(key)
+    } else warnInvalid(key, `is not one of ${values.join(', ')}`)
   }
-  const enc = take(A.privateKeyEncoding)
-  if (enc !== undefined) {
-    if (['PKCS1', 'PKCS8'].includes(enc)) {
-      privateKey.encoding = enc
-      ok(A.privateKeyEncoding)
-    } else warnInvalid(A.privateKeyEncoding, 'is not one of PKCS1, PKCS8')
-  }
+  oneOf(A.privateKeyAlgorithm, 'algorithm', ['RSA', 'ECDSA', 'Ed25519'])
+  oneOf(A.privateKeyEncoding, 'encoding', ['PKCS1', 'PKCS8'])
   const size = take(A.privateKeySize)
   if (size !== undefined) {
     const n = parseGoInt(size)
@@ -430,13 +426,7 @@ function tuningFields(
       ok(A.privateKeySize)
     }
   }
-  const rotation = take(A.privateKeyRotationPolicy)
-  if (rotation !== undefined) {
-    if (['Never', 'Always'].includes(rotation)) {
-      privateKey.rotationPolicy = rotation
-      ok(A.privateKeyRotationPolicy)
-    } else warnInvalid(A.privateKeyRotationPolicy, 'is not one of Never, Always')
-  }
+  oneOf(A.privateKeyRotationPolicy, 'rotationPolicy', ['Never', 'Always'])
   if (Object.keys(privateKey).length > 0) spec.privateKey = privateKey
 
   const rhl = take(A.revisionHistoryLimit)

@@ -10,9 +10,13 @@
  * whole (no field merge). The HSTS header must only be added on the https listener, so when HSTS is on a second CTP
  * targets that listener and repeats every other setting.
  */
+import {normalizeSourceRange} from '../../annotations/access-lists.js'
+import {NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../../annotations/timeouts.js'
+import {parseNginxSize, toGatewayDuration} from '../../annotations/units.js'
 import {objectRef} from '../diagnostics.js'
 import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
+import {ENVOY_CIPHERS, tlsVersionSpan} from '../tls.js'
 import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from '../types.js'
 import {
   EG_API_VERSION,
@@ -20,11 +24,9 @@ import {
   diag,
   gatewayTargetRef,
   isObject,
-  nginxSizeToQuantity,
   parseGoBool,
   parseGoInt,
   refOf,
-  secondsToDuration,
 } from './common.js'
 
 export interface ClientTrafficContext {
@@ -53,36 +55,9 @@ export function findControllerConfigMap(configMaps: KubeObject[], explicit?: str
   return any.length > 0 ? byKey.get(any[0]) : undefined
 }
 
-/** nginx ssl_protocols names -> CTP tls versions. */
-const TLS_VERSIONS: Record<string, string> = {TLSv1: '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3'}
-const VERSION_ORDER = ['1.0', '1.1', '1.2', '1.3']
-
-/** Cipher names Envoy (BoringSSL) accepts, as listed in the ClientTrafficPolicy CRD (OpenSSL and IANA names). */
-const ENVOY_CIPHERS = new Set([
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
-  'AES128-GCM-SHA256', 'AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES256-GCM-SHA384', 'AES256-SHA',
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CBC_SHA',
-])
-
 const CURVES: Record<string, string> = {
   x25519: 'X25519', prime256v1: 'P-256', secp256r1: 'P-256', 'p-256': 'P-256', secp384r1: 'P-384', 'p-384': 'P-384',
   secp521r1: 'P-521', 'p-521': 'P-521',
-}
-
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/(3[0-2]|[12]?\d))?$/
-const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/(12[0-8]|1[01]\d|\d?\d))?$/
-
-/** A CIDR (or a bare address, which nginx accepts as /32 or /128) in the form the EG CRDs accept. */
-function normalizeCidr(value: string): string | undefined {
-  const v = value.trim()
-  if (IPV4_CIDR.test(v)) return v.includes('/') ? v : `${v}/32`
-  if (IPV6_CIDR.test(v) && v.split('::').length <= 2) return v.includes('/') ? v : `${v}/128`
-  return undefined
 }
 
 function splitList(value: string, sep: RegExp = /[,\s]+/): string[] {
@@ -247,8 +222,8 @@ export function clientTrafficFromConfigMap(
   const header = v('forwarded-for-header').trim() || 'X-Forwarded-For'
   const customHeader = header.toLowerCase() !== 'x-forwarded-for'
   const cidrEntries = has('proxy-real-ip-cidr') ? splitList(data['proxy-real-ip-cidr'], /,/) : ['0.0.0.0/0']
-  const cidrs = cidrEntries.map(normalizeCidr).filter((c): c is string => c !== undefined)
-  const badCidrs = cidrEntries.filter((c) => normalizeCidr(c) === undefined)
+  const cidrs = cidrEntries.map(normalizeSourceRange).filter((c): c is string => c !== undefined)
+  const badCidrs = cidrEntries.filter((c) => normalizeSourceRange(c) === undefined)
   const trustAll = cidrs.length === 0 || cidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')
 
   if (ctx.clientIp !== 'auto') {
@@ -418,7 +393,7 @@ export function clientTrafficFromConfigMap(
   if (has('client-header-timeout')) {
     const n = int('client-header-timeout', 60, 1)
     if (parseGoInt(data['client-header-timeout']) !== undefined && n >= 1) {
-      timeout.requestHeadersReceivedTimeout = secondsToDuration(n)
+      timeout.requestHeadersReceivedTimeout = toGatewayDuration(n)
       use('client-header-timeout')
       ledger.account('client-header-timeout', {
         level: 'info',
@@ -439,7 +414,7 @@ export function clientTrafficFromConfigMap(
         connection.connectionLimit = {maxRequestsPerConnection: 1}
         exact('keep-alive', 'keep-alive: "0" disabled client keep-alive -> connection.connectionLimit.maxRequestsPerConnection: 1 (idleTimeout 0 would mean "never time out" in Envoy)')
       } else {
-        timeout.idleTimeout = secondsToDuration(n)
+        timeout.idleTimeout = toGatewayDuration(n)
         exact('keep-alive', `keep-alive: "${data['keep-alive']}" -> timeout.http.idleTimeout: ${timeout.idleTimeout} (idle client connections are closed after it; Envoy's default is 1h)`)
       }
     }
@@ -483,18 +458,13 @@ export function clientTrafficFromConfigMap(
   // TLS.
   const tls: Record<string, any> = {}
   if (has('ssl-protocols')) {
-    const tokens = splitList(data['ssl-protocols'])
-    const versions = tokens.map((t) => TLS_VERSIONS[t]).filter((x): x is string => x !== undefined)
-    const unknown = tokens.filter((t) => TLS_VERSIONS[t] === undefined)
-    if (versions.length === 0) {
+    const {min, max, unknown, missing: gaps} = tlsVersionSpan(splitList(data['ssl-protocols']))
+    if (min === undefined || max === undefined) {
       ledger.account('ssl-protocols', {level: 'warning', code: 'ssl-protocols-invalid', fidelity: 'ignored', message: `ssl-protocols: "${data['ssl-protocols']}" names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy's defaults (1.2 to 1.3) apply`})
     } else {
-      const sorted = [...new Set(versions)].sort((a, b) => VERSION_ORDER.indexOf(a) - VERSION_ORDER.indexOf(b))
-      tls.minVersion = sorted[0]
-      tls.maxVersion = sorted[sorted.length - 1]
+      tls.minVersion = min
+      tls.maxVersion = max
       use('ssl-protocols')
-      const span = VERSION_ORDER.slice(VERSION_ORDER.indexOf(tls.minVersion), VERSION_ORDER.indexOf(tls.maxVersion) + 1)
-      const gaps = span.filter((x) => !sorted.includes(x))
       const notes: string[] = []
       if (unknown.length > 0) notes.push(`${unknown.join(', ')} not supported by Envoy and dropped`)
       if (gaps.length > 0) notes.push(`Envoy cannot leave out ${gaps.map((g) => `TLS ${g}`).join(', ')} inside the range`)
@@ -669,9 +639,6 @@ function truncate(value: string, max = 120): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}...` : oneLine
 }
 
-/** nginx proxy_next_upstream conditions -> Envoy retry triggers / status codes. */
-const RETRY_STATUS: Record<string, number> = {http_500: 500, http_502: 502, http_503: 503, http_504: 504, http_403: 403, http_404: 404, http_429: 429}
-
 function routeDefaults(
   data: Record<string, string>,
   has: (k: string) => boolean,
@@ -691,11 +658,11 @@ function routeDefaults(
   const btp: Record<string, any> = {}
   const btpKeys: string[] = []
   const bodyRaw = has('proxy-body-size') ? data['proxy-body-size'] : '1m'
-  const body = nginxSizeToQuantity(bodyRaw)
+  const body = parseNginxSize(bodyRaw)
   if (!body.ok) {
     ledger.account('proxy-body-size', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `proxy-body-size: "${bodyRaw}" is not an nginx size (e.g. 8m); nginx kept its default 1m${on ? ', and so does the Gateway-level BackendTrafficPolicy' : ''}`})
   }
-  const limit: {quantity?: string | number; unlimited?: boolean} = body.ok ? body : {quantity: '1Mi'}
+  const limit: {quantity?: string; unlimited?: boolean} = body.ok ? body.value : {quantity: '1Mi'}
   if (on) {
     if (!limit.unlimited) {
       btp.requestBuffer = {limit: limit.quantity}
@@ -744,11 +711,11 @@ function routeDefaults(
   const read = secs('proxy-read-timeout', 60)!
   const send = secs('proxy-send-timeout', 60)!
   if (on) {
-    btp.timeout = {tcp: {connectTimeout: secondsToDuration(connect)}, http: {streamIdleTimeout: secondsToDuration(Math.max(read, send))}}
+    btp.timeout = {tcp: {connectTimeout: toGatewayDuration(connect)}, http: {streamIdleTimeout: toGatewayDuration(Math.max(read, send))}}
     btpKeys.push('proxy-connect-timeout', 'proxy-read-timeout', 'proxy-send-timeout')
-    ledger.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" -> Gateway-level BackendTrafficPolicy timeout.tcp.connectTimeout: ${secondsToDuration(connect)}`})
+    ledger.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" -> Gateway-level BackendTrafficPolicy timeout.tcp.connectTimeout: ${toGatewayDuration(connect)}`})
     for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
-      ledger.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `${key}: "${data[key]}" -> Gateway-level BackendTrafficPolicy timeout.http.streamIdleTimeout: ${secondsToDuration(Math.max(read, send))} (the larger of read and send: nginx timed reads and writes separately, Envoy times inactivity in both directions)`, hint: 'streamIdleTimeout in a BackendTrafficPolicy needs Envoy Gateway v1.8+'})
+      ledger.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `${key}: "${data[key]}" -> Gateway-level BackendTrafficPolicy timeout.http.streamIdleTimeout: ${toGatewayDuration(Math.max(read, send))} (the larger of read and send: nginx timed reads and writes separately, Envoy times inactivity in both directions)`, hint: 'streamIdleTimeout in a BackendTrafficPolicy needs Envoy Gateway v1.8+'})
     }
   } else {
     ledger.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" was nginx's default backend connect timeout; Envoy Gateway's is 10s`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
@@ -770,33 +737,27 @@ function routeDefaults(
       const why = conditions.includes('off') ? 'proxy-next-upstream off' : 'proxy-next-upstream-tries 1'
       ledger.account('proxy-next-upstream', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream: "${nextRaw}": no retries (${why}), as Envoy Gateway without retry`})
     } else {
-      const triggers = new Set<string>()
-      const codes: number[] = []
-      const unmapped: string[] = []
-      for (const c of conditions) {
-        if (c === 'error') {
-          triggers.add('connect-failure')
-          triggers.add('refused-stream')
-        } else if (RETRY_STATUS[c] !== undefined) {
-          triggers.add('retriable-status-codes')
-          codes.push(RETRY_STATUS[c])
-        } else if (c !== 'non_idempotent') unmapped.push(c)
-      }
+      // The same mapping as the proxy-next-upstream annotation (timeouts family).
+      const retryOn = retryOnFor(conditions)
+      const {triggers, codes} = retryOn
+      const unknown = conditions.filter((c) => !NEXT_UPSTREAM_CONDITIONS.includes(c))
       const retry: Record<string, any> = {}
       if (triesN > 1) retry.numRetries = triesN - 1
-      if (triggers.size > 0) {
-        retry.retryOn = {triggers: [...triggers]}
-        if (codes.length > 0) retry.retryOn.httpStatusCodes = [...new Set(codes)].sort((a, b) => a - b)
+      if (triggers.length > 0) {
+        retry.retryOn = {triggers}
+        if (codes.length > 0) retry.retryOn.httpStatusCodes = codes
         btp.retry = retry
         btpKeys.push('proxy-next-upstream', 'proxy-next-upstream-tries')
       }
+      const differences = retryDifferences(conditions, retryOn)
+      if (unknown.length > 0) differences.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a proxy_next_upstream condition and ${unknown.length === 1 ? 'is' : 'are'} ignored`)
       ledger.account('proxy-next-upstream', {
         level: 'info',
         code: 'configmap-route-default',
         fidelity: 'approximate',
         message:
-          `proxy-next-upstream: "${nextRaw}" -> Gateway-level BackendTrafficPolicy retry${triggers.size > 0 ? ` on ${[...triggers].join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}` : ' (none: no condition maps)'}` +
-          `${unmapped.length > 0 ? `; ${unmapped.join(', ')} cannot be a retry trigger in Envoy Gateway (a timed-out attempt is not retried)` : ''}; "error" maps to connection failures only, since Envoy would also retry non-idempotent requests after a reset`,
+          `proxy-next-upstream: "${nextRaw}" -> Gateway-level BackendTrafficPolicy retry${triggers.length > 0 ? ` on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}` : ' (none: no condition maps)'}` +
+          `${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
       })
     }
     ledger.account('proxy-next-upstream-tries', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`})
@@ -824,7 +785,7 @@ function routeDefaults(
     const valid: string[] = []
     const invalid: string[] = []
     for (const e of entries) {
-      const n = normalizeCidr(e)
+      const n = normalizeSourceRange(e)
       if (n) valid.push(n)
       else invalid.push(e)
     }

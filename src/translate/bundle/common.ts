@@ -1,11 +1,12 @@
 /**
- * Helpers shared by the gateway-owner bundle emitters (issuers, certificates, client traffic, stream services).
+ * Helpers shared by the gateway-owner bundle emitters (issuers, certificates, client traffic, stream services), and
+ * the Gateway references the route side writes too.
  * Pure: no I/O, never throws.
  */
 import {parseBool, parseInt10} from '../../annotations/parsers.js'
 import {objectRef} from '../diagnostics.js'
 import {dnsName} from '../names.js'
-import type {Diagnostic, Fidelity, KubeObject, Level, NamespacedName} from '../types.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
 export const EG_API_VERSION = 'gateway.envoyproxy.io/v1alpha1'
@@ -33,40 +34,6 @@ export function gatewayParentRef(gateway: NamespacedName, sectionName?: string):
   const ref: Record<string, string> = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace}
   if (sectionName) ref.sectionName = sectionName
   return ref
-}
-
-export const DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/
-
-/**
- * Whole seconds as a Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): `60s`, and for values with more than
- * five digits `480h`, `27h46m40s`. Negative or non-integer input gives undefined.
- */
-export function secondsToDuration(seconds: number): string | undefined {
-  if (!Number.isInteger(seconds) || seconds < 0) return undefined
-  if (seconds <= 99999) return `${seconds}s`
-  const h = Math.floor(seconds / 3600)
-  const m = Math.floor((seconds % 3600) / 60)
-  const s = seconds % 60
-  if (h > 99999) return undefined
-  let out = `${h}h`
-  if (m > 0) out += `${m}m`
-  if (s > 0) out += `${s}s`
-  return out
-}
-
-/**
- * nginx size (`^\d+[bkmg]?$`, case-insensitive; `k` = 1024) as an Envoy Gateway quantity: `8m` -> `8Mi`, `512` -> 512
- * (bytes). `0` (no limit in nginx) gives {unlimited: true}. Anything else is invalid.
- */
-export function nginxSizeToQuantity(value: string): {ok: true; quantity?: string | number; unlimited?: boolean} | {ok: false} {
-  const m = /^(\d+)([bkmg]?)$/i.exec(value.trim())
-  if (!m) return {ok: false}
-  const n = Number.parseInt(m[1], 10)
-  if (!Number.isSafeInteger(n)) return {ok: false}
-  if (n === 0) return {ok: true, unlimited: true}
-  const unit = m[2].toLowerCase()
-  if (unit === '' || unit === 'b') return {ok: true, quantity: n}
-  return {ok: true, quantity: `${n}${{k: 'Ki', m: 'Mi', g: 'Gi'}[unit as 'k' | 'm' | 'g']}`}
 }
 
 /** Go strconv.ParseBool (as ingress-nginx reads ConfigMap booleans); undefined when invalid. */
@@ -107,18 +74,8 @@ export function cloneJson<T>(value: T): T {
   return value
 }
 
-export interface DiagInput {
-  level: Level
-  code: string
-  message: string
-  object?: string
-  annotation?: string
-  fidelity?: Fidelity
-  hint?: string
-}
-
-/** A diagnostic without undefined fields (stable JSON / deep-equal). */
-export function diag(d: DiagInput): Diagnostic {
+/** A diagnostic without undefined fields, in Diagnostic's field order (stable JSON / deep-equal); callers add `source`. */
+export function diag(d: Omit<Diagnostic, 'source'>): Diagnostic {
   const out: Diagnostic = {level: d.level, code: d.code, message: d.message}
   if (d.object !== undefined) out.object = d.object
   if (d.annotation !== undefined) out.annotation = d.annotation
