@@ -19,6 +19,7 @@ import {
 } from './emit-gateway.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
+import {dropUnserved} from './capabilities.js'
 import {emitPolicies} from './emit-policies.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts, normalizeHost} from './hosts.js'
@@ -180,7 +181,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   reportPlaceholders(ingresses, diagnostics)
 
-  const sorted = sortObjects(objects)
+  const sorted = sortObjects(dropUnserved(objects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
   return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)]}
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Discovery-driven output: whatever needs a CRD the cluster does not serve becomes a diagnostic, not an object
+ * that would fail at apply time. File input (no discovery) keeps everything.
+ */
+import test from 'ava'
+import {translate} from '../src/translate/index.js'
+import type {KubeObject, TargetCapabilities} from '../src/translate/types.js'
+
+const P = 'nginx.ingress.kubernetes.io/'
+const ingress = (name: string, annotations: Record<string, string>): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: {name, namespace: 'apps', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
+  spec: {ingressClassName: 'nginx', rules: [{host: `${name}.example.com`, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}]},
+})
+const objects = [
+  ingress('web', {'proxy-read-timeout': '120'}),
+  ingress('rpc', {'backend-protocol': 'GRPC'}),
+].map((object) => ({object, source: {cluster: true}}))
+const kinds = (o: KubeObject[]) => [...new Set(o.map((x) => x.kind))].sort()
+const all: TargetCapabilities = {
+  referenceGrantVersion: 'v1',
+  tcpRoute: true,
+  udpRoute: true,
+  tlsRoute: true,
+  grpcRoute: true,
+  backendTLSPolicy: true,
+  envoyGateway: true,
+  certManager: true,
+}
+
+test('a cluster serving everything gets every object', (t) => {
+  const r = translate({objects, capabilities: all})
+  t.deepEqual(kinds(r.objects), ['BackendTrafficPolicy', 'GRPCRoute', 'HTTPRoute'])
+  t.false(r.diagnostics.some((d) => d.code === 'target-lacks-crd'))
+})
+
+test('without Envoy Gateway CRDs or GRPCRoute, those objects are left out with one warning per kind', (t) => {
+  const r = translate({objects, capabilities: {...all, envoyGateway: false, grpcRoute: false}})
+  t.deepEqual(kinds(r.objects), ['HTTPRoute'])
+  const warnings = r.diagnostics.filter((d) => d.code === 'target-lacks-crd')
+  t.deepEqual(warnings.map((d) => d.message.split(' ').slice(0, 2).join(' ')).sort(), ['1 GRPCRoute', '2 BackendTrafficPolicy'])
+  t.regex(warnings.find((d) => d.message.includes('BackendTrafficPolicy'))!.message, /apps\/rpc, apps\/web|apps\/web, apps\/rpc/)
+})
+
+test('file input has no discovery: nothing is dropped', (t) => {
+  const r = translate({objects})
+  t.deepEqual(kinds(r.objects), ['BackendTrafficPolicy', 'GRPCRoute', 'HTTPRoute'])
+})
+
+test('ReferenceGrant version follows discovery', (t) => {
+  const tls = {
+    ...ingress('secure', {}),
+    spec: {...ingress('secure', {}).spec, tls: [{hosts: ['secure.example.com'], secretName: 'secure-tls'}]},
+  }
+  const v1 = translate({objects: [{object: tls, source: {cluster: true}}], capabilities: all})
+  t.is(v1.objects.find((o) => o.kind === 'ReferenceGrant')?.apiVersion, 'gateway.networking.k8s.io/v1')
+  const beta = translate({objects: [{object: tls, source: {cluster: true}}], capabilities: {...all, referenceGrantVersion: 'v1beta1'}})
+  t.is(beta.objects.find((o) => o.kind === 'ReferenceGrant')?.apiVersion, 'gateway.networking.k8s.io/v1beta1')
+})
