@@ -57,6 +57,7 @@ export function renderAnnotationDocs(): string {
     '',
   ]
   for (const family of families) {
+    if (family.specs.length === 0) continue
     const exportName = `${family.name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())}Family`
     lines.push(`## ${family.name}`, '')
     const doc = docs.get(exportName)
