@@ -416,6 +416,16 @@ function renderRules(
       }
     }
     const match = pathMatch(loc, regex)
+    if (!regex && match.type === 'RegularExpression') {
+      diagnostics.push({
+        level: 'warning',
+        code: 'literal-path-as-regex',
+        object,
+        fidelity: 'approximate',
+        message: `${loc.match} ${loc.path} has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression ${match.value}, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes)`,
+        source: ingress.source,
+      })
+    }
     const filters: any[] = []
     if (intents.redirect) {
       consumed.add(intents.redirect)

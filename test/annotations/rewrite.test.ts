@@ -64,3 +64,18 @@ test('PCRE-only path features are refused with an error, the rest of the host co
   t.true(r.diagnostics.some((d) => d.code === 'regex-not-re2'))
   t.deepEqual(routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.value)), ['(?i)/ok.*'])
 })
+
+test('a literal path Gateway API refuses as PathPrefix becomes an escaped regex, with a warning', (t) => {
+  const r = translateAll([ingressWith({}, {paths: [{path: '/files/{id}'}, {path: '/a|b', pathType: 'Exact'}]})])
+  const values = routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path))
+  t.deepEqual(values, [
+    {type: 'RegularExpression', value: '/files/\\{id\\}(/.*)?'},
+    {type: 'RegularExpression', value: '/a\\|b'},
+  ])
+  // The regex accepts what nginx's prefix location accepted, and nothing of a longer name.
+  const prefix = new RegExp(`^(?:${values[0].value})$`)
+  t.true(prefix.test('/files/{id}'))
+  t.true(prefix.test('/files/{id}/x'))
+  t.false(prefix.test('/files/{id}x'))
+  t.is(r.diagnostics.filter((d) => d.code === 'literal-path-as-regex').length, 2)
+})
