@@ -210,8 +210,8 @@ test('apply creates everything in dependency order (a new gateway namespace firs
   t.is(steps.length, objects.length)
   t.false(steps.includes(-1))
   t.deepEqual(steps, [...steps].sort((a, b) => a - b))
-  // examples/rbac.yaml: apply needs the apply role for writes and its reads are in the read or apply role.
-  const roles = jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac.yaml`, 'utf8')) as any[]
+  // examples/rbac/ingress2gw-rbac.yaml: apply needs the apply role for writes and its reads are in the read or apply role.
+  const roles = jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as any[]
   const applyRole = roles.find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-apply')
   const readRole = roles.find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-read')
   for (const q of s.requests) {

@@ -112,8 +112,8 @@ test('reads exactly the expected resources, in parallel, and never a Secret', as
   t.deepEqual(names(r.objects, 'Gateway'), ['gateway/shared'])
   t.deepEqual(names(r.objects, 'Namespace'), ['/team-a'])
   t.deepEqual(r.diagnostics, [])
-  // examples/rbac.yaml's read role allows every request made, and says nothing about Secrets.
-  const roles = jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac.yaml`, 'utf8')) as any[]
+  // examples/rbac/ingress2gw-rbac.yaml's read role allows every request made, and says nothing about Secrets.
+  const roles = jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as any[]
   const readRole = roles.find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-read')
   for (const q of s.requests) {
     const a = rbacAttributes(q.method, q.path)
@@ -204,7 +204,7 @@ test('403 on a required list names the verb, the resource and the scope in one l
   const all = await t.throwsAsync(read({allNamespaces: true}), {instanceOf: ClusterError})
   t.is(
     all!.message,
-    'forbidden: user "jane" may not list ingresses.networking.k8s.io at the cluster scope; grant "list" on "ingresses.networking.k8s.io" (see examples/rbac.yaml)',
+    'forbidden: user "jane" may not list ingresses.networking.k8s.io at the cluster scope; grant "list" on "ingresses.networking.k8s.io" (see examples/rbac/ingress2gw-rbac.yaml)',
   )
   s.denials.length = 0
   s.deny({verb: 'list', group: '', resource: 'services', namespace: 'team-a'})

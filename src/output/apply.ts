@@ -98,7 +98,7 @@ function failureMessage(err: unknown, o: KubeObject, force: boolean, dryRunNames
     }
     const msg = typeof body === 'object' && body?.message ? body.message : typeof body === 'string' && body ? body : (e.message ?? `HTTP ${e.code}`)
     if (e.code === 409 && !force && /conflict/i.test(msg)) return `${oneLine(msg)} (re-run with --force-conflicts to take these fields over)`
-    if (e.code === 403) return `forbidden: ${oneLine(msg)}; grant "patch" on it (see examples/rbac.yaml)`
+    if (e.code === 403) return `forbidden: ${oneLine(msg)}; grant "patch" on it (see examples/rbac/ingress2gw-rbac.yaml)`
     if (e.code === 404 && dryRunNamespaces?.has(msg.match(/^namespaces "([^"]+)" not found$/)?.[1] ?? '\u0000')) {
       return `${msg}: this apply creates that namespace, which a server dry run cannot see; the real apply will succeed`
     }

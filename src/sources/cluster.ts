@@ -219,7 +219,7 @@ export function forbiddenMessage(intent: RequestIntent, err: ApiError): string {
   const gr = intent.group ? `${intent.resource}.${intent.group}` : intent.resource
   const scope = intent.namespace !== undefined ? `in namespace "${intent.namespace}"` : 'at the cluster scope'
   const user = userOf(err.message)
-  return `forbidden: ${user ? `user "${user}"` : 'the current user'} may not ${intent.verb} ${gr} ${scope}; grant "${intent.verb}" on "${gr}" (see examples/rbac.yaml)`
+  return `forbidden: ${user ? `user "${user}"` : 'the current user'} may not ${intent.verb} ${gr} ${scope}; grant "${intent.verb}" on "${gr}" (see examples/rbac/ingress2gw-rbac.yaml)`
 }
 
 /** Turn an ApiError of a required read into a ClusterError line. */

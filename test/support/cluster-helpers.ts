@@ -92,7 +92,7 @@ export function rbacAttributes(method: string, path: string): {verb: string; gro
   return {verb, group, resource: rest[0]}
 }
 
-/** Whether a ClusterRole in examples/rbac.yaml allows verb on group/resource. */
+/** Whether a ClusterRole in examples/rbac/ingress2gw-rbac.yaml allows verb on group/resource. */
 export function roleAllows(role: {rules: {apiGroups: string[]; resources: string[]; verbs: string[]}[]}, verb: string, group: string, resource: string): boolean {
   return role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb))
 }
