@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {applyObjects, formatResult} from '../output/apply.js'
-import {BaseCommand} from './base.js'
+import {BaseCommand} from '../cli/base-command.js'
 
 export default class Apply extends BaseCommand {
   static summary = 'Server-side apply the converted output (field manager ingress2gw)'

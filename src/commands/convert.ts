@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {writeOutputDir} from '../output/write-dir.js'
 import {toJsonList, toYaml} from '../output/serialize.js'
-import {BaseCommand} from './base.js'
+import {BaseCommand} from '../cli/base-command.js'
 
 export default class Convert extends BaseCommand {
   static summary = 'Compile Ingresses into Gateway API + Envoy Gateway resources for the shared Gateway'

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {diffObjects, externalDiff, loadRenderedDir, objectKey} from '../output/diff.js'
 import {renderDiagnostics} from '../output/report.js'
 import type {KubeObject} from '../translate/types.js'
-import {BaseCommand} from './base.js'
+import {BaseCommand} from '../cli/base-command.js'
 
 export default class Diff extends BaseCommand {
   static summary = 'Show what applying the converted output would change'

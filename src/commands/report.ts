@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type IngressStatus, type MigrationReport} from '../output/migration-report.js'
-import {BaseCommand} from './base.js'
+import {BaseCommand} from '../cli/base-command.js'
 
 export default class Report extends BaseCommand {
   static summary = 'Say what converts exactly, approximately, or needs a person, per Ingress'
