@@ -65,11 +65,13 @@ export const bodySizeFamily: AnnotationFamily = {
       return
     }
     if (size.unlimited) {
+      // "0" turns nginx's ConfigMap default off for this Ingress: the route must not inherit the Gateway-level limit.
+      ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
       ctx.account(
         'proxy-body-size',
         'exact',
         ctx.options.nginxDefaults
-          ? `"${size.text}" turns the limit off, as Envoy without requestBuffer; the Gateway-level BackendTrafficPolicy with nginx's default limit still applies to this route unless the route gets a BackendTrafficPolicy of its own`
+          ? `"${size.text}" turns the limit off: this route's BackendTrafficPolicy carries the Gateway-level defaults except requestBuffer`
           : undefined,
         {level: 'info', code: 'body-size-unlimited'},
       )

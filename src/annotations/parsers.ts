@@ -9,8 +9,9 @@ export function parseBool(value: string): ParseResult<boolean> {
 
 /** strconv.Atoi: no units ("60s" is invalid for timeouts). */
 export function parseInt10(value: string): ParseResult<number> {
-  if (!/^[+-]?\d+$/.test(value.trim())) return {ok: false, reason: `"${value}" is not an integer (no units allowed)`}
-  return {ok: true, value: Number.parseInt(value.trim(), 10)}
+  // Go's strconv.Atoi neither trims spaces nor accepts units: " 300" and "60s" are invalid for nginx too.
+  if (!/^[+-]?\d+$/.test(value)) return {ok: false, reason: `"${value}" is not an integer (no spaces or units allowed)`}
+  return {ok: true, value: Number.parseInt(value, 10)}
 }
 
 export function parseString(value: string): ParseResult<string> {

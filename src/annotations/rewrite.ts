@@ -1,8 +1,8 @@
 import {parseBool} from './parsers.js'
 import type {AnnotationFamily, ParseResult} from './types.js'
 
-/** ingress-nginx's validator for rewrite-target / x-forwarded-prefix values (parser.URLWithNginxVariableRegex subset). */
-const REWRITE_TARGET = /^[-._~a-zA-Z0-9/:$?&=%]*$/
+/** ingress-nginx's validator for rewrite-target (parser.RegexPathWithCapture): no query string, no escapes. */
+const REWRITE_TARGET = /^\/?[-._~a-zA-Z0-9/:$]*$/
 
 function parseRewriteTarget(value: string): ParseResult<string> {
   if (!REWRITE_TARGET.test(value)) {
@@ -79,10 +79,9 @@ export const rewriteFamily: AnnotationFamily = {
     const prefix = ctx.value<string>('x-forwarded-prefix')
     if (prefix !== undefined) {
       if (intents.rewriteTarget) {
-        intents.filters.push({
-          from: [ctx.fullKey('x-forwarded-prefix')],
-          filter: {type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: prefix}]}},
-        })
+        // nginx sets the header inside its rewrite branch: only on paths that are actually rewritten.
+        intents.rewriteTarget.forwardedPrefix = prefix
+        intents.rewriteTarget.from.push(ctx.fullKey('x-forwarded-prefix'))
       } else {
         ctx.account('x-forwarded-prefix', 'ignored', 'x-forwarded-prefix has no effect without rewrite-target (nginx sends the header only when it rewrites)')
       }

@@ -2,7 +2,7 @@
  * The shared Gateway side: certificate references and the ReferenceGrants they need, the `https-redirect`
  * routes on the `http` listener, the Gateway itself and the namespace labels that admit routes.
  */
-import {compareStrings} from '../util/hash.js'
+import {compareStrings, shortHash} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import {normalizeHost} from './hosts.js'
@@ -100,7 +100,7 @@ export interface RedirectPlan {
   /** Hosts whose every location redirects: one PathPrefix `/` redirect. */
   wholeHosts: {host: string; sources: string[]}[]
   /** Hosts where some Ingresses turned ssl-redirect off: redirect only the other locations. */
-  partial: {host: string; locations: Location[]; regex: boolean}[]
+  partial: {host: string; aliases: string[]; locations: Location[]; regex: boolean}[]
 }
 
 /** Which plain-HTTP requests nginx redirected to HTTPS, per Gateway. */
@@ -114,10 +114,10 @@ export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
     const plan = plans.get(key) ?? {wholeHosts: [], partial: []}
     plans.set(key, plan)
     if (redirecting.length === host.locations.length) {
-      const sources = new Set(redirecting.map((l) => objectRef('Ingress', l.ingress.ref)))
-      for (const id of host.tlsFrom) sources.add(`Ingress ${id}`)
-      plan.wholeHosts.push({host: host.name, sources: [...sources]})
-    } else plan.partial.push({host: host.name, locations: redirecting, regex: host.regexFrom.length > 0})
+      const sources = [...new Set([...redirecting.map((l) => objectRef('Ingress', l.ingress.ref)), ...host.tlsFrom.map((id) => `Ingress ${id}`)])]
+      // server-alias names share the host's configuration, its HTTPS redirect included.
+      for (const name of [host.name, ...host.aliases]) plan.wholeHosts.push({host: name, sources})
+    } else plan.partial.push({host: host.name, aliases: host.aliases, locations: redirecting, regex: host.regexFrom.length > 0})
   }
   return plans
 }
@@ -125,13 +125,19 @@ export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
 const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}
 
 /** The `https-redirect` HTTPRoute(s): attached to `http` only (on `https` they would loop), 308 as nginx. */
-export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions): KubeObject[] {
+export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions, usedNames: Set<string>): KubeObject[] {
   const out: KubeObject[] = []
+  // Hostnames map to names with dots as dashes (a.b.example.com and a-b.example.com collide): never reuse one.
+  const unique = (name: string, salt: string) => {
+    const chosen = usedNames.has(`${gw.namespace}/${name}`) ? dnsName(name, shortHash(salt)) : name
+    usedNames.add(`${gw.namespace}/${chosen}`)
+    return chosen
+  }
   const parentRefs = [gatewayParentRef(gw, options.httpListener)]
   // Several Gateways may share a namespace: only the default one's route is plainly `https-redirect`.
   const base = gw.namespace === options.gateway.namespace && gw.name === options.gateway.name ? 'https-redirect' : dnsName(gw.name, 'https-redirect')
   for (let i = 0; i < plan.wholeHosts.length; i += 16) {
-    const name = i === 0 ? base : dnsName(base, String(i / 16 + 1))
+    const name = unique(i === 0 ? base : dnsName(base, String(i / 16 + 1)), `whole/${i}`)
     const chunk = plan.wholeHosts.slice(i, i + 16)
     out.push({
       apiVersion: `${GATEWAY_GROUP}/v1`,
@@ -151,10 +157,10 @@ export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: 
       out.push({
         apiVersion: `${GATEWAY_GROUP}/v1`,
         kind: 'HTTPRoute',
-        metadata: managedMetadata(i === 0 ? hostBase : dnsName(hostBase, String(i / 64 + 1)), gw.namespace, [
+        metadata: managedMetadata(unique(i === 0 ? hostBase : dnsName(hostBase, String(i / 64 + 1)), p.host), gw.namespace, [
           ...new Set(p.locations.map((l) => objectRef('Ingress', l.ingress.ref))),
         ]),
-        spec: {parentRefs, hostnames: [p.host], rules: [{matches: matches.slice(i, i + 64), filters: [REDIRECT_FILTER]}]},
+        spec: {parentRefs, hostnames: [p.host, ...p.aliases], rules: [{matches: matches.slice(i, i + 64), filters: [REDIRECT_FILTER]}]},
       })
     }
   }

@@ -22,6 +22,9 @@ function setPath(target: Record<string, any>, path: string, value: unknown): boo
   return true
 }
 
+/** Fields a route policy must not inherit from the Gateway-level policy of its kind (see PolicyFragment.optOut). */
+export const policyOptOuts = new WeakMap<KubeObject, string[]>()
+
 export function emitPolicies(
   ingress: IngressModel,
   routes: {kind: string; name: string}[],
@@ -35,7 +38,14 @@ export function emitPolicies(
     if (fragments.length === 0) continue
     const spec: Record<string, any> = {}
     const keys = new Set<string>()
+    const optOuts: string[] = []
     for (const f of fragments) {
+      if (f.optOut) {
+        optOuts.push(f.path)
+        consumed.add(f)
+        f.from.forEach((k) => keys.add(k))
+        continue
+      }
       if (!setPath(spec, f.path, f.value)) {
         diagnostics.push({
           level: 'warning',
@@ -51,12 +61,14 @@ export function emitPolicies(
       f.from.forEach((k) => keys.add(k))
     }
     spec.targetRefs = routes.slice(0, 16).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))
-    out.push({
+    const policy: KubeObject = {
       apiVersion: `${EG_GROUP}/v1alpha1`,
       kind,
       metadata: managedMetadata(ingress.ref.name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], [...keys]),
       spec,
-    })
+    }
+    if (optOuts.length > 0) policyOptOuts.set(policy, optOuts)
+    out.push(policy)
   }
   return out
 }

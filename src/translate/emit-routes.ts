@@ -51,6 +51,29 @@ export function re2Incompatibility(path: string): string | undefined {
   return undefined
 }
 
+/** Capturing groups of a PCRE/RE2 path: `(` not escaped, not inside a class, and not `(?:`, `(?=`… (named groups count). */
+export function captureGroupCount(path: string): number {
+  let count = 0
+  let inClass = false
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]
+    if (c === '\\') {
+      i++
+      continue
+    }
+    if (inClass) {
+      if (c === ']') inClass = false
+      continue
+    }
+    if (c === '[') inClass = true
+    else if (c === '(') {
+      if (path[i + 1] !== '?') count++
+      else if (/^\?P?<[A-Za-z_]/.test(path.slice(i + 1, i + 5))) count++
+    }
+  }
+  return count
+}
+
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')
 }
@@ -62,7 +85,8 @@ function escapeRegex(s: string): string {
  * regex matches by pattern length and the wrapper adds the same length to each.
  */
 export function pathMatch(loc: Location, regexMode: boolean): any {
-  if (regexMode) return {type: 'RegularExpression', value: `(?i)${loc.path}.*`}
+  // (?:…) keeps a top-level alternation (`/api|/graphql`) inside the prefix, as nginx's `^` binds it.
+  if (regexMode) return {type: 'RegularExpression', value: `(?i)(?:${loc.path}).*`}
   if (PLAIN_PATH.test(loc.path) && !/\/\/|\/\.\.?\/|%2f|\/\.\.?$/i.test(loc.path)) {
     return {type: loc.match === 'Exact' ? 'Exact' : 'PathPrefix', value: loc.path}
   }
@@ -140,7 +164,8 @@ export function emitRoutes(
       })
       rules.unshift(...extras)
       for (const c of hostCanaries) canariesUsed.add(c)
-      const sig = JSON.stringify([sections, rules])
+      // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
+      const sig = JSON.stringify([hostName === '', sections, rules])
       const g = groups.get(sig)
       if (g) {
         g.hosts.push(hostName)
@@ -155,7 +180,13 @@ export function emitRoutes(
       const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
       const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
       const baseName = groupList.length === 1 ? routeBase : dnsName(routeBase, g.hosts[0] || 'default')
-      const chunks = chunkRoute(g.hosts, g.rules)
+      // server-alias names answer for their host: they join the hostnames of every route of the host.
+      const hostnames = g.hosts.flatMap((h) => {
+        const host = index.hosts.get(h)!
+        if (host.aliasFrom) consumed.add(host.aliasFrom)
+        return [h, ...host.aliases]
+      })
+      const chunks = chunkRoute(hostnames, g.rules)
       chunks.forEach((chunk, i) => {
         let name = i === 0 ? baseName : dnsName(baseName, String(i + 1))
         if (usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
@@ -172,10 +203,8 @@ export function emitRoutes(
             return rule
           }),
         }
-        const hostnames = chunk.hosts.filter((h) => h !== '')
-        const aliases = i === 0 && hostnames.length > 0 ? aliasesFor(ingress, index, consumed, diagnostics) : []
-        const allHosts = [...new Set([...hostnames, ...aliases])]
-        if (allHosts.length > 0) spec.hostnames = allHosts.slice(0, MAX_HOSTNAMES)
+        const named = chunk.hosts.filter((h) => h !== '')
+        if (named.length > 0) spec.hostnames = named
         let kind = 'HTTPRoute'
         if (ingress.intents.grpc) {
           consumed.add(ingress.intents.grpc)
@@ -230,32 +259,6 @@ export function emitRoutes(
     }
   }
   return {objects, routesByIngress, consumed}
-}
-
-/**
- * server-alias names are extra server_names of the Ingress's hosts; nginx drops an alias that is itself a
- * served host. Added to the first route of each host group.
- */
-function aliasesFor(ingress: IngressModel, index: HostIndex, consumed: Set<Intent>, diagnostics: Diagnostic[]): string[] {
-  const a = ingress.intents.hostAliases
-  if (!a) return []
-  consumed.add(a)
-  const out: string[] = []
-  for (const name of a.names) {
-    if (index.hosts.has(name)) {
-      diagnostics.push({
-        level: 'info',
-        code: 'server-alias-is-host',
-        object: objectRef('Ingress', ingress.ref),
-        annotation: a.from[0],
-        message: `server-alias ${name} is already a host of its own; ingress-nginx drops such aliases and so does the conversion`,
-        source: ingress.source,
-      })
-      continue
-    }
-    out.push(name)
-  }
-  return out
 }
 
 /**
@@ -442,7 +445,14 @@ function renderRules(
     const rewrite = intents.rewriteTarget
     if (rewrite && rewrite.target !== loc.path) {
       consumed.add(rewrite)
-      if (usesCaptures(rewrite.target)) {
+      if (rewrite.forwardedPrefix !== undefined) {
+        filters.push({type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: rewrite.forwardedPrefix}]}})
+      }
+      // nginx substitutes an empty string for a capture the path regex does not have; RE2 refuses the whole
+      // substitution instead, so references past the path's group count are dropped here.
+      const groups = captureGroupCount(loc.path)
+      const target = rewrite.target.replace(/\$(\d)/g, (ref, n: string) => (Number(n) <= groups ? ref : ''))
+      if (usesCaptures(target)) {
         const name = dnsName(routeBase, 'rewrite', loc.path)
         extObjects.set(name, {
           apiVersion: `${EG_GROUP}/v1alpha1`,
@@ -452,14 +462,14 @@ function renderRules(
             urlRewrite: {
               path: {
                 type: 'ReplaceRegexMatch',
-                replaceRegexMatch: {pattern: `(?i)^(?:${loc.path}).*`, substitution: rewrite.target.replace(/\$(\d)/g, '\\$1')},
+                replaceRegexMatch: {pattern: `(?i)^(?:${loc.path}).*`, substitution: target.replace(/\$(\d)/g, '\\$1')},
               },
             },
           },
         })
         filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
       } else {
-        filters.push({type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: rewrite.target}}})
+        filters.push({type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: target === '' ? '/' : target}}})
       }
     }
     for (const ext of intents.extensionFilters) {

@@ -125,7 +125,7 @@ export function buildHosts(
   const hostFor = (name: string, ingress: IngressModel): HostModel => {
     let h = hosts.get(name)
     if (!h) {
-      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], tlsFrom: []}
+      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], tlsFrom: [], aliases: []}
       hosts.set(name, h)
       creator.set(name, ingress)
     } else if (h.gateway.namespace !== ingress.gateway.namespace || h.gateway.name !== ingress.gateway.name) {
@@ -141,9 +141,32 @@ export function buildHosts(
   }
 
   const primaries = ingresses.filter((i) => !i.isCanary && i.served)
+  for (const ingress of primaries) byIngress.set(ingress.id, [])
+
+  // The first rule-less Ingress with spec.defaultBackend becomes the catch-all server's `/` before any location
+  // is added (createServers sets it up first), so it wins over host-less Prefix `/` paths whatever their age.
+  const catchAll = primaries.find((i) => i.object.spec.defaultBackend && !(Array.isArray(i.object.spec.rules) && i.object.spec.rules.length > 0))
+  if (catchAll) {
+    const backend = resolveBackend(catchAll, catchAll.object.spec.defaultBackend, services, 'spec.defaultBackend', diagnostics)
+    if (backend) {
+      const loc: Location = {host: '', path: '/', match: 'Prefix', pathType: 'Prefix', ingress: catchAll, backend, fromDefaultBackend: true, canaries: []}
+      owner.set('|Prefix|/', loc)
+      hostFor('', catchAll).locations.push(loc)
+      byIngress.get(catchAll.id)!.push(loc)
+    }
+  }
+  for (const other of primaries.filter((i) => i !== catchAll && i.object.spec.defaultBackend && !(i.object.spec.rules?.length > 0))) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'default-backend-shadowed',
+      object: objectRef('Ingress', other.ref),
+      message: `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll!.id} comes first in ingress-nginx's order; this one has no effect`,
+      source: other.source,
+    })
+  }
+
   for (const ingress of primaries) {
-    const list: Location[] = []
-    byIngress.set(ingress.id, list)
+    const list = byIngress.get(ingress.id)!
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
     rules.forEach((rule, ruleIndex) => {
       const hostName = normalizeHost(rule?.host)
@@ -201,15 +224,13 @@ export function buildHosts(
 
   // spec.defaultBackend: the catch-all server's `/` (first Ingress without rules), or the `/` of the hosts an
   // Ingress created first, unless some Ingress defines a Prefix `/` there.
+  // With rules, spec.defaultBackend is the fallback `/` of the named hosts this Ingress created first; nginx
+  // never applies it to the catch-all server.
   for (const ingress of primaries) {
     const db = ingress.object.spec.defaultBackend
-    if (!db) continue
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
-    const targets =
-      rules.length === 0
-        ? ['']
-        : [...new Set(rules.map((r) => normalizeHost(r?.host)))].filter((h) => creator.get(h) === ingress)
-    if (rules.length === 0 && hosts.has('') && creator.get('') !== ingress && owner.has('|Prefix|/')) continue
+    if (!db || rules.length === 0) continue
+    const targets = [...new Set(rules.map((r) => normalizeHost(r?.host)))].filter((h) => h !== '' && creator.get(h) === ingress)
     for (const hostName of targets) {
       if (owner.has(`${hostName}|Prefix|/`)) continue
       const backend = resolveBackend(ingress, db, services, 'spec.defaultBackend', diagnostics)
@@ -255,8 +276,42 @@ export function buildHosts(
     }
   }
 
+  assignAliases(primaries, hosts, diagnostics)
   const canaryByUpstream = attachCanaries(ingresses, owner, services, diagnostics)
   return {hosts, byIngress, canaryByUpstream}
+}
+
+/**
+ * server-alias is a server_name alias: the whole host (every Ingress's paths, its TLS redirect) answers under the
+ * alias too. The first Ingress of a host that sets it wins; an alias that is a host of its own is dropped.
+ */
+function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>, diagnostics: Diagnostic[]): void {
+  const taken = new Map<string, string>()
+  for (const ingress of primaries) {
+    const a = ingress.intents.hostAliases
+    if (!a) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const hostName of [...new Set(rules.map((r) => normalizeHost(r?.host)))]) {
+      const host = hosts.get(hostName)
+      if (!host || hostName === '' || host.aliases.length > 0) continue
+      for (const alias of a.names) {
+        if (hosts.has(alias) || taken.has(alias)) {
+          diagnostics.push({
+            level: 'info',
+            code: 'server-alias-is-host',
+            object: objectRef('Ingress', ingress.ref),
+            annotation: a.from[0],
+            message: `server-alias ${alias} is already ${hosts.has(alias) ? 'a host of its own' : `an alias of ${taken.get(alias)}`}; ingress-nginx drops such aliases and so does the conversion`,
+            source: ingress.source,
+          })
+          continue
+        }
+        taken.set(alias, hostName)
+        host.aliases.push(alias)
+        host.aliasFrom = a
+      }
+    }
+  }
 }
 
 function hostsCoveredBy(tlsHost: string, hosts: Map<string, HostModel>): HostModel[] {
@@ -284,6 +339,8 @@ function reportConflict(
   const lt = loser.object.metadata.creationTimestamp
   const why = same
     ? 'the Ingress lists it twice'
+    : winner.fromDefaultBackend && winner.host === ''
+      ? `the spec.defaultBackend of rule-less Ingress ${winner.ingress.id} is the catch-all server's \`/\`, which ingress-nginx sets up before any path`
     : wt && lt && wt !== lt
       ? `Ingress ${winner.ingress.id} is older (${wt} < ${lt})`
       : `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${winner.ingress.id} first`

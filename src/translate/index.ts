@@ -20,7 +20,7 @@ import {
 import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {dropUnserved} from './capabilities.js'
-import {emitPolicies} from './emit-policies.js'
+import {emitPolicies, policyOptOuts} from './emit-policies.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts, normalizeHost} from './hosts.js'
 import type {IngressModel, Intent} from './model.js'
@@ -37,6 +37,8 @@ import {
   type TranslateResult,
   type IngressReport,
 } from './types.js'
+
+const MAX_CERTIFICATE_REFS = 64
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
   const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}
@@ -113,10 +115,24 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const servedGateways = new Set(ingresses.filter((i) => i.served && !i.isCanary).map((i) => gatewayKey(i.gateway)))
   if (servedGateways.size === 0) servedGateways.add(gatewayKey(options.gateway))
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
+  const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
   for (const [key, gw] of usedGateways) {
-    const certList = [...(certs.get(key)?.values() ?? [])].sort(
+    const allCerts = [...(certs.get(key)?.values() ?? [])].sort(
       (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
     )
+    // The Gateway CRD caps certificateRefs at 64 per listener; past that the API server rejects the Gateway.
+    const certList = allCerts.slice(0, MAX_CERTIFICATE_REFS)
+    if (allCerts.length > MAX_CERTIFICATE_REFS) {
+      const rest = allCerts.slice(MAX_CERTIFICATE_REFS).map((c) => `${c.namespace}/${c.name}`)
+      diagnostics.push({
+        level: 'error',
+        code: 'too-many-certificates',
+        object: objectRef('Gateway', gw),
+        message: `${allCerts.length} TLS Secrets for one https listener, and Gateway API allows ${MAX_CERTIFICATE_REFS}: ${rest.length} are left out (${rest.slice(0, 5).join(', ')}${rest.length > 5 ? ', ...' : ''}), so their hosts get no certificate`,
+        hint: 'split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates',
+      })
+      checklist.push(`${key}: more than ${MAX_CERTIFICATE_REFS} certificates: add hostname-specific HTTPS listeners for ${rest.length} Secrets`)
+    }
     const plan = redirects.get(key)
     const listeners = key === gatewayKey(options.gateway) ? stream.listeners : []
     const live = kindObjects('Gateway').find((g) => g.metadata.name === gw.name && (g.metadata.namespace ?? 'default') === gw.namespace)
@@ -124,7 +140,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
       const generated = sharedGateway(gw, certList, listeners, options, sources)
       objects.push(live ? unionWithLive(generated, live, diagnostics) : generated)
-      if (plan) objects.push(...redirectRoutes(gw, plan, options))
+      if (plan) objects.push(...redirectRoutes(gw, plan, options, usedRouteNames))
       if (certList.length === 0 && plan) {
         diagnostics.push({
           level: 'warning',
@@ -160,7 +176,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       checklist.push(`issue Certificate ${c.metadata.namespace}/${c.metadata.name} (${(c.spec?.dnsNames ?? []).join(', ')}) in the gateway namespace (rerun with --emit-gateway to generate it)`)
     }
   }
-  const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...selection.classes], options, diagnostics)
+  const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], options, diagnostics)
   if (emitBundle) objects.push(...issuers)
   const ctpGateways = usedGateways.map(([key, gateway]) => ({gateway, hasHttps: (certs.get(key)?.size ?? 0) > 0}))
   objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
@@ -177,11 +193,11 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     })
   }
 
-  mergeWithGatewayPolicies(objects, diagnostics)
+  const finalObjects = mergeWithGatewayPolicies(objects, diagnostics)
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   reportPlaceholders(ingresses, diagnostics)
 
-  const sorted = sortObjects(dropUnserved(objects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
+  const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
   return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)]}
 }
 
@@ -214,19 +230,39 @@ function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): Ingre
  * specific policy), so an Ingress with, say, a timeout annotation would lose the Gateway-wide body limit that nginx
  * still applied to it. StrategicMerge keeps both, as nginx's ConfigMap defaults plus annotations did.
  */
-function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic[]): void {
-  const gatewayLevel = new Set(
-    objects
-      .filter((o) => (o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy') && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway'))
-      .map((o) => o.kind),
-  )
+function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic[]): KubeObject[] {
+  const gatewayLevel = new Map<string, KubeObject>()
+  for (const o of objects) {
+    if ((o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy') && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway')) {
+      gatewayLevel.set(o.kind, o)
+    }
+  }
+  // A policy that only opts out of Gateway defaults is pointless when there are none.
+  const isOnlyOptOut = (o: KubeObject) => policyOptOuts.has(o) && Object.keys(o.spec ?? {}).every((k) => k === 'targetRefs')
+  objects = objects.filter((o) => !(isOnlyOptOut(o) && !gatewayLevel.has(o.kind)))
   let merged = 0
   for (const o of objects) {
-    if (!gatewayLevel.has(o.kind)) continue
+    const defaults = gatewayLevel.get(o.kind)
     const refs: any[] = o.spec?.targetRefs ?? []
-    if (refs.length === 0 || !refs.every((t) => t.kind.endsWith('Route'))) continue
-    o.spec.mergeType = 'StrategicMerge'
-    merged++
+    if (!defaults || refs.length === 0 || !refs.every((t) => t.kind.endsWith('Route'))) continue
+    const optOuts = policyOptOuts.get(o)
+    if (!optOuts) {
+      o.spec.mergeType = 'StrategicMerge'
+      merged++
+      continue
+    }
+    // A merge would bring back what the Ingress turned off: replace the Gateway policy instead, carrying its
+    // other fields explicitly.
+    fillFrom(o.spec, defaults.spec, optOuts, '')
+    if (o.kind === 'SecurityPolicy' && !['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth'].some((k) => k in o.spec)) {
+      o.spec.authorization = {defaultAction: 'Allow'}
+    }
+    diagnostics.push({
+      level: 'info',
+      code: 'policy-replaces-gateway-defaults',
+      object: objectRef(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
+      message: `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${optOuts.join(', ')} (turned off by the Ingress's annotations, as nginx did)`,
+    })
   }
   if (merged > 0) {
     diagnostics.push({
@@ -234,6 +270,17 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
       code: 'policy-merge-type',
       message: `${merged} route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx's ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy`,
     })
+  }
+  return objects
+}
+
+/** Copy fields of `from` that `into` lacks, recursing into objects, except the opted-out dotted paths. */
+function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts: string[], prefix: string): void {
+  for (const [key, value] of Object.entries(from)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`
+    if (key === 'targetRefs' || key === 'targetRef' || key === 'targetSelectors' || optOuts.includes(path)) continue
+    if (into[key] === undefined) into[key] = structuredClone(value)
+    else if (typeof into[key] === 'object' && !Array.isArray(into[key]) && typeof value === 'object' && !Array.isArray(value)) fillFrom(into[key], value, optOuts, path)
   }
 }
 

@@ -38,6 +38,11 @@ export interface PolicyFragment extends Intent {
   /** Dotted path inside spec, e.g. `timeout.http.streamIdleTimeout`. */
   path: string
   value: unknown
+  /**
+   * The route must not inherit this field from a Gateway-level policy of the same kind (proxy-body-size "0",
+   * enable-global-auth "false"): the route policy then replaces the Gateway one, carrying its other fields.
+   */
+  optOut?: boolean
 }
 
 /** An extra object emitted beside the route (Backend, BackendTLSPolicy, ...). */
@@ -65,7 +70,8 @@ export interface IngressIntents {
   forceSslRedirect: boolean
   /** This Ingress turns on host-wide regex mode (use-regex or a rewrite-target differing from the path). */
   useRegex: boolean
-  rewriteTarget?: {target: string; from: string[]}
+  /** rewrite-target, and x-forwarded-prefix which nginx sends only where it rewrites. */
+  rewriteTarget?: {target: string; from: string[]; forwardedPrefix?: string}
   filters: FilterIntent[]
   extensionFilters: ExtensionFilterIntent[]
   /** Replaces the backends of every rule with a RequestRedirect filter (permanent/temporal-redirect). */
@@ -142,4 +148,7 @@ export interface HostModel {
   regexFrom: string[]
   /** Ingress ids whose spec.tls lists this host. */
   tlsFrom: string[]
+  /** server-alias names of the host (extra hostnames for every route of the host and its redirect). */
+  aliases: string[]
+  aliasFrom?: Intent
 }

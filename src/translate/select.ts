@@ -9,19 +9,30 @@ import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptio
 export const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
 
 export interface ClassSelection {
-  /** Class names whose Ingresses are converted. */
+  /** spec.ingressClassName values served: IngressClasses of controller k8s.io/ingress-nginx. */
   classes: Set<string>
+  /** kubernetes.io/ingress.class values served: only the controller's --ingress-class (default nginx). */
+  annotationClasses: Set<string>
   /** True when the user named the classes (then an IngressClass object is not required). */
   explicit: boolean
 }
 
+/**
+ * store.go GetIngressClass: the field must name an IngressClass whose controller is ingress-nginx's; the
+ * annotation must equal --ingress-class. Without IngressClass objects in the input (files), `nginx` is assumed
+ * for the field too, unless an IngressClass named nginx belongs to another controller (F5's nginx.org, say).
+ */
 export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions): ClassSelection {
-  if (options.ingressClasses.length > 0) return {classes: new Set(options.ingressClasses), explicit: true}
-  const classes = new Set<string>(['nginx'])
+  if (options.ingressClasses.length > 0) {
+    return {classes: new Set(options.ingressClasses), annotationClasses: new Set(options.ingressClasses), explicit: true}
+  }
+  const classes = new Set<string>()
+  const nginxOwnedElsewhere = ingressClasses.some((ic) => ic.metadata.name === 'nginx' && ic.spec?.controller !== NGINX_CONTROLLER)
+  if (!nginxOwnedElsewhere) classes.add('nginx')
   for (const ic of ingressClasses) {
     if (ic.spec?.controller === NGINX_CONTROLLER) classes.add(ic.metadata.name)
   }
-  return {classes, explicit: false}
+  return {classes, annotationClasses: new Set(['nginx']), explicit: false}
 }
 
 /** The class an Ingress belongs to as ingress-nginx decides it: the field first, then the annotation. */
@@ -103,7 +114,8 @@ export function selectIngresses(
     const cls = ingressClassOf(ing)
     let selected: boolean
     if (cls.via === 'none') selected = options.includeClassless
-    else selected = selection.classes.has(cls.name!)
+    else if (cls.via === 'field') selected = selection.classes.has(cls.name!)
+    else selected = selection.annotationClasses.has(cls.name!)
     if (!selected) {
       const label = cls.via === 'none' ? '(no class)' : cls.name!
       const list = skippedByClass.get(label) ?? []
@@ -117,7 +129,7 @@ export function selectIngresses(
     const why =
       cls === '(no class)'
         ? 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
-        : `class "${cls}" is not an ingress-nginx class here (use --ingress-class ${cls} to convert it)`
+        : `class "${cls}" is not served by ingress-nginx here (spec.ingressClassName needs an IngressClass of controller ${NGINX_CONTROLLER}; the kubernetes.io/ingress.class annotation must equal the controller's --ingress-class, nginx by default; use --ingress-class ${cls} to convert it)`
     diagnostics.push({
       level: 'info',
       code: 'class-not-selected',

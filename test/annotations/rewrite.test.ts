@@ -8,7 +8,7 @@ test('rewrite-target with captures: regex match host-wide and a ReplaceRegexMatc
     ingressWith({'use-regex': 'true', 'rewrite-target': '/$2'}, {paths: [{path: '/api(/|$)(.*)', pathType: 'ImplementationSpecific'}]}),
   ])
   const route = routesOf(r)[0]!
-  t.deepEqual(route.spec.rules[0].matches, [{path: {type: 'RegularExpression', value: '(?i)/api(/|$)(.*).*'}}])
+  t.deepEqual(route.spec.rules[0].matches, [{path: {type: 'RegularExpression', value: '(?i)(?:/api(/|$)(.*)).*'}}])
   const filterName = route.spec.rules[0].filters[0].extensionRef.name
   const filter = r.objects.find((o) => o.kind === 'HTTPRouteFilter' && o.metadata.name === filterName)!
   t.deepEqual(filter.spec.urlRewrite.path.replaceRegexMatch, {pattern: '(?i)^(?:/api(/|$)(.*)).*', substitution: '/\\2'})
@@ -21,9 +21,9 @@ test('rewrite-target with captures: regex match host-wide and a ReplaceRegexMatc
 test('rewrite-target without captures: URLRewrite ReplaceFullPath; a path equal to the target is not rewritten', (t) => {
   const r = translateAll([ingressWith({'rewrite-target': '/'}, {paths: [{path: '/old'}, {path: '/'}]})])
   const rules = routesOf(r)[0]!.spec.rules
-  const old = rules.find((x: any) => x.matches[0].path.value === '(?i)/old.*')
+  const old = rules.find((x: any) => x.matches[0].path.value === '(?i)(?:/old).*')
   t.deepEqual(old.filters, [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: '/'}}}])
-  const root = rules.find((x: any) => x.matches[0].path.value === '(?i)/.*')
+  const root = rules.find((x: any) => x.matches[0].path.value === '(?i)(?:/).*')
   t.is(root.filters, undefined)
 })
 
@@ -34,8 +34,8 @@ test('regex mode is host-wide: another Ingress on the host gets case-insensitive
     ingressWith({}, {name: 'other', host: 'other.example.com', paths: [{path: '/about', pathType: 'Exact'}]}),
   ])
   const match = (name: string) => routesOf(r).find((o) => o.metadata.name === name)!.spec.rules[0].matches[0].path
-  t.deepEqual(match('site'), {type: 'RegularExpression', value: '(?i)/about.*'})
-  t.deepEqual(match('api'), {type: 'RegularExpression', value: '(?i)/v[0-9]+/.*'})
+  t.deepEqual(match('site'), {type: 'RegularExpression', value: '(?i)(?:/about).*'})
+  t.deepEqual(match('api'), {type: 'RegularExpression', value: '(?i)(?:/v[0-9]+/).*'})
   t.deepEqual(match('other'), {type: 'Exact', value: '/about'}, 'other hosts are untouched')
   t.true(r.diagnostics.some((d) => d.code === 'regex-mode-from-other-ingress' && d.object === 'Ingress team/site'))
 })
@@ -62,7 +62,7 @@ test('nginx variables in rewrite-target are manual; invalid characters fall back
 test('PCRE-only path features are refused with an error, the rest of the host converts', (t) => {
   const r = translateAll([ingressWith({'use-regex': 'true'}, {paths: [{path: '/(?=x)y', pathType: 'ImplementationSpecific'}, {path: '/ok'}]})])
   t.true(r.diagnostics.some((d) => d.code === 'regex-not-re2'))
-  t.deepEqual(routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.value)), ['(?i)/ok.*'])
+  t.deepEqual(routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.value)), ['(?i)(?:/ok).*'])
 })
 
 test('a literal path Gateway API refuses as PathPrefix becomes an escaped regex, with a warning', (t) => {
@@ -78,4 +78,38 @@ test('a literal path Gateway API refuses as PathPrefix becomes an escaped regex,
   t.true(prefix.test('/files/{id}/x'))
   t.false(prefix.test('/files/{id}x'))
   t.is(r.diagnostics.filter((d) => d.code === 'literal-path-as-regex').length, 2)
+})
+
+test('a top-level alternation stays inside the prefix: ^/api|/graphql in nginx', (t) => {
+  const r = translateAll([ingressWith({'use-regex': 'true'}, {paths: [{path: '/api|/graphql', pathType: 'ImplementationSpecific'}]})])
+  const value = routesOf(r)[0]!.spec.rules[0].matches[0].path.value
+  t.is(value, '(?i)(?:/api|/graphql).*')
+  const full = new RegExp(`^${value.replace('(?i)', '')}$`, 'i')
+  t.true(full.test('/api/users'), 'without the group, Envoy full-matched only /api exactly or /graphql...')
+  t.true(full.test('/GraphQL'))
+})
+
+test('a capture the path does not have is empty, as in nginx (RE2 would refuse the substitution)', (t) => {
+  const r = translateAll([ingressWith({'rewrite-target': '/$1'}, {paths: [{path: '/api'}, {path: '/v(\\d+)/x', pathType: 'ImplementationSpecific'}]})])
+  const rules = routesOf(r)[0]!.spec.rules
+  const api = rules.find((x: any) => x.matches[0].path.value === '(?i)(?:/api).*')
+  t.deepEqual(api.filters, [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: '/'}}}])
+  const versioned = rules.find((x: any) => x.matches[0].path.value.includes('/v('))
+  const filter = r.objects.find((o) => o.kind === 'HTTPRouteFilter' && o.metadata.name === versioned.filters[0].extensionRef.name)!
+  t.is(filter.spec.urlRewrite.path.replaceRegexMatch.substitution, '/\\1')
+})
+
+test('x-forwarded-prefix goes only on the paths that are rewritten', (t) => {
+  const r = translateAll([ingressWith({'rewrite-target': '/', 'x-forwarded-prefix': '/app'}, {paths: [{path: '/app'}, {path: '/'}]})])
+  const rules = routesOf(r)[0]!.spec.rules
+  const app = rules.find((x: any) => x.matches[0].path.value === '(?i)(?:/app).*')
+  const root = rules.find((x: any) => x.matches[0].path.value === '(?i)(?:/).*')
+  t.deepEqual(app.filters.map((f: any) => f.type), ['RequestHeaderModifier', 'URLRewrite'])
+  t.is(root.filters, undefined, 'target equals path: nginx does not rewrite, so no header')
+})
+
+test('rewrite-target with a query string is invalid for nginx: no rewrite, no regex mode', (t) => {
+  const r = translateAll([ingressWith({'rewrite-target': '/index.php?page=$1'}, {paths: [{path: '/a'}]})])
+  t.true(r.diagnostics.some((d) => d.annotation === P + 'rewrite-target' && d.code === 'invalid-annotation-value'))
+  t.deepEqual(routesOf(r)[0]!.spec.rules[0].matches[0].path, {type: 'PathPrefix', value: '/a'})
 })
