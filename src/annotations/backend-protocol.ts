@@ -58,10 +58,15 @@ export function serviceFqdn(service: {name: string; namespace: string}): string 
 interface TlsPlan {
   /** The backend certificate is verified (proxy-ssl-verify on with a Secret, or --backend-tls=verify). */
   verify: boolean
-  /** Route to an Envoy Gateway Backend (needed to skip verification or to present a client certificate). */
+  /** Route to an Envoy Gateway Backend (needed to skip verification or to carry a client certificate). */
   viaBackend: boolean
-  /** proxy-ssl-secret in the Ingress namespace: the CA (ca.crt) and the client certificate (tls.crt/tls.key). */
+  /** proxy-ssl-secret in the Ingress namespace. */
   secret?: string
+  /**
+   * The Secret is referenced as the client certificate (Backend tls.clientCertificateRef): only with proxy-ssl-verify
+   * off, where the Secret can have been given for nothing else. With verify on it is referenced as the CA only.
+   */
+  clientCertificate: boolean
   /** proxy-ssl-name: the name nginx verified and sent as SNI. */
   serverName?: string
   sni?: string
@@ -78,9 +83,12 @@ interface TlsPlan {
  * proxy-ssl-verify is on (or --backend-tls=verify).
  *
  * nginx renders `proxy_pass https://` (or `grpc_pass grpcs://`) without proxy_ssl_verify, so self-signed backends
- * work; Gateway API has no "do not verify" switch, hence the Backend. One Secret (proxy-ssl-secret) serves nginx
- * twice: `ca.crt` is the trust anchor (used only with proxy-ssl-verify on) and `tls.crt`/`tls.key` the client
- * certificate; the conversion references it once for each role, each reading only its own keys.
+ * work; Gateway API has no "do not verify" switch, hence the Backend. One Secret (proxy-ssl-secret) can serve nginx
+ * twice: `ca.crt` is the trust anchor (used only with proxy-ssl-verify on) and `tls.crt`/`tls.key`, when present,
+ * the client certificate. The conversion never reads Secret data, and Envoy Gateway rejects a Backend whose
+ * clientCertificateRef names a Secret without tls.crt, so each role is decided from the annotations: with
+ * proxy-ssl-verify on the Secret is the CA only (the common CA-only Secret) and the report says how to add the
+ * client certificate by hand; with it off the Secret can only have been given for the client certificate.
  */
 export const backendProtocolFamily: AnnotationFamily = {
   name: 'backend-protocol',
@@ -99,8 +107,8 @@ export const backendProtocolFamily: AnnotationFamily = {
       key: 'proxy-ssl-secret',
       summary: 'Secret (namespace/name) with ca.crt to verify the backend and tls.crt/tls.key presented to it',
       fidelity: 'approximate',
-      target: 'BackendTLSPolicy caCertificateRefs (ca.crt) and Backend tls.clientCertificateRef (tls.crt/tls.key)',
-      note: 'the Secret is not read: the conversion assumes the documented shape (ca.crt, tls.crt, tls.key)',
+      target: 'BackendTLSPolicy caCertificateRefs (proxy-ssl-verify on) or Backend tls.clientCertificateRef (off)',
+      note: 'the Secret is not read: with proxy-ssl-verify on it is referenced as the CA only, and a client certificate it may also hold has to be added to the Backend by hand',
       onInvalid: 'ingress-dropped',
       parse: parseProxySslSecret,
     },
@@ -242,9 +250,11 @@ function accountProxySslUnused(ctx: FamilyContext, protocol: BackendProtocol, wi
 function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan {
   // Without the Secret nginx reads no proxy-ssl-* key, so none of them shaped the objects.
   const keys = (secret === undefined ? ['backend-protocol'] : ['backend-protocol', 'proxy-ssl-secret', ...PROXY_SSL_SETTINGS]).filter((k) => ctx.has(k))
+  const verifyOn = secret !== undefined && ctx.value<string>('proxy-ssl-verify') === 'on'
   const plan: TlsPlan = {
-    verify: ctx.options.backendTls === 'verify' || (secret !== undefined && ctx.value<string>('proxy-ssl-verify') === 'on'),
+    verify: ctx.options.backendTls === 'verify' || verifyOn,
     viaBackend: false,
+    clientCertificate: false,
     from: keys.map((k) => ctx.fullKey(k)).sort(),
   }
   if (secret === undefined) {
@@ -252,7 +262,11 @@ function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan
     return plan
   }
   plan.secret = secret
-  // nginx presents tls.crt/tls.key whenever the Secret has them; only a Backend can carry a client certificate.
+  // nginx presents tls.crt/tls.key whenever the Secret has them, but Envoy Gateway rejects a clientCertificateRef to
+  // a Secret without them, and the Secret is never read: with verify on (a CA-only Secret is the common case) it is
+  // the CA only; with verify off nginx used nothing else from it, so it must have been given for the client certificate.
+  plan.clientCertificate = !verifyOn
+  // Only a Backend can carry a client certificate; with verify on it stays, so that one can be added by hand.
   plan.viaBackend = true
   plan.serverName = ctx.value<string>('proxy-ssl-name')
   if (ctx.value<string>('proxy-ssl-server-name') === 'on' && plan.serverName && !plan.serverName.startsWith('*.')) plan.sni = plan.serverName
@@ -309,7 +323,7 @@ function backendTlsOverride(ctx: FamilyContext, plan: TlsPlan): BackendOverrideI
 function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: TlsPlan, sources: string[]) {
   const tls: Record<string, unknown> = {}
   if (!plan.verify) tls.insecureSkipVerify = true
-  if (plan.secret) tls.clientCertificateRef = {group: '', kind: 'Secret', name: plan.secret}
+  if (plan.secret && plan.clientCertificate) tls.clientCertificateRef = {group: '', kind: 'Secret', name: plan.secret}
   if (plan.sni && !plan.verify) tls.sni = plan.sni
   if (plan.minVersion) tls.minVersion = plan.minVersion
   if (plan.maxVersion) tls.maxVersion = plan.maxVersion
@@ -318,7 +332,8 @@ function backendObject(name: string, namespace: string, svc: ServiceBackend, pla
     apiVersion: `${EG_GROUP}/v1alpha1`,
     kind: 'Backend',
     metadata: managedMetadata(name, namespace, sources, plan.from),
-    spec: {endpoints: [{fqdn: {hostname: serviceFqdn(svc), port: svc.port}}], tls},
+    // Verified without client certificate: the BackendTLSPolicy alone makes the connection TLS.
+    spec: {endpoints: [{fqdn: {hostname: serviceFqdn(svc), port: svc.port}}], ...(Object.keys(tls).length > 0 ? {tls} : {})},
   }
 }
 
@@ -360,21 +375,80 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
     return
   }
   if (plan.verify) {
-    ctx.account('backend-protocol', 'approximate', `${grpc}the backend certificate is verified by a BackendTLSPolicy on an Envoy Gateway Backend (needed for the client certificate); ${clusterIp}`)
+    const why = plan.clientCertificate ? 'which presents the client certificate' : 'kept so that a client certificate can be added to it, see proxy-ssl-secret'
+    ctx.account('backend-protocol', 'approximate', `${grpc}the backend certificate is verified by a BackendTLSPolicy on an Envoy Gateway Backend (${why}); ${clusterIp}`)
   } else {
     ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}`)
   }
   if (!plan.secret) return
-  const roles = plan.verify
-    ? `ca.crt (the trust anchor, read by the BackendTLSPolicy's caCertificateRefs) and tls.crt/tls.key (the client certificate, read by the Backend's tls.clientCertificateRef)`
-    : `tls.crt/tls.key (the client certificate, read by the Backend's tls.clientCertificateRef); its ca.crt is not needed because nothing is verified`
+  accountProxySslSecret(ctx, plan, plan.secret)
+  accountProxySslSettings(ctx, plan)
+}
+
+/**
+ * Which role the one Secret plays, said plainly: the conversion never reads it, so what it may hold beyond the
+ * referenced role is left to the user, with the exact field to add or delete.
+ */
+function accountProxySslSecret(ctx: FamilyContext, plan: TlsPlan, secret: string): void {
+  const ns = ctx.ingress.ref.namespace
+  const backends = backendNames(ctx)
+  const clientRef = `spec.tls.clientCertificateRef: {group: "", kind: Secret, name: ${secret}}`
+  const inspect = `kubectl describe secret -n ${ns} ${secret} lists its keys without their values`
+  if (!plan.clientCertificate) {
+    ctx.account(
+      'proxy-ssl-secret',
+      'approximate',
+      `nginx verified the backend against ca.crt of Secret ${secret}, and so does the BackendTLSPolicy (spec.validation.caCertificateRefs); if the Secret also holds tls.crt/tls.key, nginx presented them to the backend as a client certificate, which the conversion cannot see (it never reads Secret data) and does not configure, because Envoy Gateway rejects a Backend whose clientCertificateRef names a Secret without tls.crt`,
+      {hint: `if ${ns}/${secret} has tls.crt and tls.key (${inspect}), add ${clientRef} to ${backends}`},
+    )
+    return
+  }
+  if (plan.verify) {
+    // --backend-tls=verify with proxy-ssl-verify off: nginx took only the client certificate from the Secret.
+    ctx.account(
+      'proxy-ssl-secret',
+      'approximate',
+      `with proxy-ssl-verify off nginx took only tls.crt/tls.key from Secret ${secret}, presented as a client certificate (the Backend's spec.tls.clientCertificateRef); --backend-tls=verify makes the BackendTLSPolicy also read ca.crt from the same Secret (spec.validation.caCertificateRefs), which nginx never used: one Secret in both roles, each reference reading only its own keys`,
+      {
+        hint: `if ${ns}/${secret} has no ca.crt (${inspect}), point the BackendTLSPolicy's spec.validation.caCertificateRefs at a ConfigMap holding the backend CA under ca.crt, or rerun with --backend-tls=insecure; if it has no tls.crt/tls.key, delete spec.tls.clientCertificateRef from ${backends}`,
+      },
+    )
+    return
+  }
   ctx.account(
     'proxy-ssl-secret',
     'approximate',
-    `ingress-nginx took from Secret ${plan.secret} ${roles}; both references name the same Secret because nginx found both roles there, each reads only its own keys, and the conversion cannot read the Secret to check they exist`,
-    {hint: `if ${plan.secret} has no tls.crt/tls.key (no client certificate), delete tls.clientCertificateRef from the Backend: Envoy Gateway rejects it otherwise${plan.verify ? `; if it has no ca.crt, nginx never verified the backend: remove the BackendTLSPolicy and set tls.insecureSkipVerify: true on the Backend` : ''}`},
+    `with proxy-ssl-verify off nginx took only tls.crt/tls.key from Secret ${secret}, presented to the backend as a client certificate: the Backend's spec.tls.clientCertificateRef; its ca.crt, if any, is unused, as in nginx (nothing is verified)`,
+    {hint: `if ${ns}/${secret} has no tls.crt/tls.key (${inspect}), nginx presented no client certificate: delete spec.tls.clientCertificateRef from ${backends}, which Envoy Gateway rejects otherwise`},
   )
-  accountProxySslSettings(ctx, plan)
+}
+
+/**
+ * The Backends this Ingress's own rules produce (the names backendTlsOverride gives them), for hints; a Service port
+ * given by a name the input does not resolve is covered by the name pattern.
+ */
+function backendNames(ctx: FamilyContext): string {
+  const ingress = ctx.ingress
+  const names = new Set<string>()
+  let unresolved = false
+  const add = (service: any) => {
+    if (typeof service?.name !== 'string') return
+    let port: unknown = service.port?.number
+    if (port === undefined && typeof service.port?.name === 'string') {
+      port = (ctx.lookup.service(ingress.ref.namespace, service.name)?.spec?.ports ?? []).find((p: any) => p?.name === service.port.name)?.port
+    }
+    if (typeof port === 'number') names.add(`${ingress.ref.namespace}/${dnsName(ingress.ref.name, service.name, String(port))}`)
+    else unresolved = true
+  }
+  const spec = ingress.object.spec ?? {}
+  add(spec.defaultBackend?.service)
+  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+    for (const path of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) add(path?.backend?.service)
+  }
+  const list = [...names].sort()
+  const pattern = `the Backends named ${ingress.ref.name}-<service>-<port> in ${ingress.ref.namespace}`
+  if (list.length === 0) return pattern
+  return `Backend${list.length > 1 ? 's' : ''} ${list.join(', ')}${unresolved ? ` (and ${pattern})` : ''}`
 }
 
 function accountProxySslSettings(ctx: FamilyContext, plan: TlsPlan): void {

@@ -4,7 +4,8 @@ import {managedMetadata} from '../translate/provenance.js'
 import {crossNamespaceAllowed} from './basic-auth.js'
 import {denyLocations} from './headers.js'
 import {parseBool, parseEnum, parseInt10, parseRegexValue} from './parsers.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {normalizeHost} from '../translate/hosts.js'
+import type {AnnotationFamily, FamilyContext, ParseResult, ServedPath} from './types.js'
 
 /**
  * auth-url and its companions -> SecurityPolicy extAuth.http (backendRefs to the in-cluster auth Service,
@@ -70,7 +71,7 @@ function parseCacheDuration(value: string): ParseResult<string[]> {
 /** Where an auth URL points, as far as the conversion can tell. */
 export type AuthTarget =
   | {kind: 'service'; scheme: 'http' | 'https'; name: string; namespace: string; port: number; path: string; query: string}
-  | {kind: 'variables' | 'bare-name' | 'external' | 'scheme'; scheme: string; host: string; port: number; path: string; query: string}
+  | {kind: 'variables' | 'bare-name' | 'external' | 'scheme'; scheme: string; host: string; port: number; path: string; query: string; explicitPort: boolean}
   | {kind: 'invalid'; reason: string}
 
 /**
@@ -92,18 +93,20 @@ export function classifyAuthUrl(raw: string, lookup: FamilyContext['lookup']): A
   const path = m[3] || '/'
   const query = m[4] ?? ''
   const defaultPort = scheme === 'https' ? 443 : 80
-  if (raw.includes('$')) return {kind: 'variables', scheme, host, port: defaultPort, path, query}
+  const explicitPort = portText !== undefined && portText !== ''
+  // Variables in the query only leave the backend fixed (the query is not sent by extAuth anyway).
+  if (authority.includes('$') || path.includes('$')) return {kind: 'variables', scheme, host, port: defaultPort, path, query, explicitPort}
   if (portText !== undefined && portText !== '' && !/^\d+$/.test(portText)) return {kind: 'invalid', reason: `"${raw}" has an invalid port`}
   const port = portText ? Number(portText) : defaultPort
   if (port < 1 || port > 65535) return {kind: 'invalid', reason: `"${raw}" has an invalid port`}
-  if (scheme !== 'http' && scheme !== 'https') return {kind: 'scheme', scheme, host, port, path, query}
+  if (scheme !== 'http' && scheme !== 'https') return {kind: 'scheme', scheme, host, port, path, query, explicitPort}
   const label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?'
   const svc = new RegExp(`^(${label})\\.(${label})\\.svc(\\.cluster\\.local)?\\.?$`).exec(host)
   if (svc) return {kind: 'service', scheme, name: svc[1]!, namespace: svc[3]!, port, path, query}
   const short = new RegExp(`^(${label})\\.(${label})$`).exec(host)
   if (short && lookup.service(short[3]!, short[1]!)) return {kind: 'service', scheme, name: short[1]!, namespace: short[3]!, port, path, query}
-  if (new RegExp(`^${label}$`).test(host) && !/^\d+$/.test(host)) return {kind: 'bare-name', scheme, host, port, path, query}
-  return {kind: 'external', scheme, host, port, path, query}
+  if (new RegExp(`^${label}$`).test(host) && !/^\d+$/.test(host)) return {kind: 'bare-name', scheme, host, port, path, query, explicitPort}
+  return {kind: 'external', scheme, host, port, path, query, explicitPort}
 }
 
 const COMPANIONS = [
@@ -133,7 +136,7 @@ export const externalAuthFamily: AnnotationFamily = {
       summary: 'Authenticate every request with a subrequest to this URL (2xx lets it through); may contain nginx variables',
       fidelity: 'approximate',
       target: 'SecurityPolicy extAuth.http: backendRefs (in-cluster Service), pathOverride, headersToExtAuth, statusOnError 500',
-      note: 'Envoy forwards only the listed client headers (not all), not X-Original-URL, and does not pass Set-Cookie of a successful auth response to the client; URLs with nginx variables or outside the cluster need a person',
+      note: 'Envoy forwards only the listed client headers (not all), not X-Original-URL, and does not pass Set-Cookie of a successful auth response to the client; $host URLs resolve to the Service serving that path on the host; URLs that cannot be resolved (other variables, hosts outside the cluster) get a deny-all SecurityPolicy (fail closed) and need a person',
       onInvalid: 'ingress-dropped',
       parse: (v) => (v.trim() === '' ? {ok: true, value: ''} : withoutSpaces(URL_WITH_VARIABLES, 'URL (letters, digits, -._~/:?&=$)')(v)),
     },
@@ -308,54 +311,179 @@ export const externalAuthFamily: AnnotationFamily = {
         return
       }
     }
-    accountCompanions(ctx, target.kind === 'service')
-    if (target.kind !== 'service') {
-      ctx.account('auth-url', 'manual', unsupportedTargetMessage(url, target), {hint: unsupportedTargetHint(target, ctx), code: 'auth-url-target'})
+    if (target.kind === 'service') {
+      accountCompanions(ctx, true)
+      emitExtAuth(ctx, url, target)
       return
     }
-    emitExtAuth(ctx, url, target)
+    const viaHost = resolveThroughHost(ctx, target)
+    if (viaHost.ok) {
+      accountCompanions(ctx, true)
+      emitExtAuth(ctx, url, viaHost.target, viaHost.via)
+      return
+    }
+    accountCompanions(ctx, false)
+    failClosed(ctx, url, target, viaHost.reason)
   },
 }
 
-function unsupportedTargetMessage(url: string, target: Exclude<AuthTarget, {kind: 'service' | 'invalid'}>): string {
-  const base = `"${url}"`
+type UnresolvedTarget = Exclude<AuthTarget, {kind: 'service' | 'invalid'}>
+type ServiceTarget = Extract<AuthTarget, {kind: 'service'}>
+
+/** The request's own host as an nginx variable (braces are not in the URL validator's alphabet). */
+const HOST_VARIABLE = /^\$(host|http_host|best_http_host)$/
+
+/** The rule hosts of the Ingress (normalized, each once). */
+function ownHosts(ctx: FamilyContext): string[] {
+  const rules: any[] = Array.isArray(ctx.ingress.object.spec?.rules) ? ctx.ingress.object.spec.rules : []
+  return [...new Set(rules.map((r) => normalizeHost(r?.host)))]
+}
+
+/**
+ * The oauth2-proxy pattern: the URL's host is the request's own host (`$host`, ...) or one of the Ingress's hosts,
+ * so nginx's subrequest went back through the controller to whatever location serves that path there
+ * (typically an oauth2-proxy Ingress on /oauth2). That location's Service is the auth backend.
+ */
+function resolveThroughHost(
+  ctx: FamilyContext,
+  target: UnresolvedTarget,
+): {ok: true; target: ServiceTarget; via: string} | {ok: false; reason?: string} {
+  if (target.kind !== 'variables' && target.kind !== 'external') return {ok: false}
+  if (target.scheme !== 'http' && target.scheme !== 'https') return {ok: false}
+  const own = ownHosts(ctx)
+  let hosts: string[]
+  let hostText: string
+  if (HOST_VARIABLE.test(target.host)) {
+    hosts = own
+    hostText = `the request's own host (${target.host}: ${own.map((h) => h || '*').join(', ') || 'none'})`
+  } else if (target.kind === 'external' && own.includes(target.host)) {
+    hosts = [target.host]
+    hostText = `this Ingress's own host ${target.host}`
+  } else {
+    return {ok: false}
+  }
+  if (target.explicitPort && !(target.kind === 'external' && target.port === (target.scheme === 'https' ? 443 : 80))) {
+    return {ok: false, reason: `names ${hostText} with an explicit port, which the conversion cannot map to a listener`}
+  }
+  if (target.path.includes('$')) return {ok: false, reason: `has nginx variables in its path (${target.path}), resolved per request`}
+  if (hosts.length === 0) return {ok: false, reason: `names the request's host (${target.host}), and this Ingress has no rules`}
+  const found: {host: string; at: ServedPath}[] = []
+  for (const host of hosts) {
+    const at = ctx.lookup.serviceForPath(host, target.path)
+    if (!at) return {ok: false, reason: `points back at ${hostText}, and no served Ingress of the input routes ${host || '*'}${target.path} to a Service port the conversion can resolve (the Ingress that serves it, typically oauth2-proxy's on /oauth2, is not in the input)`}
+    if (at.authenticated) {
+      return {
+        ok: false,
+        reason: `points back at ${hostText}, where ${target.path} is served by ${at.location} of Ingress ${at.ingress}, which itself has auth-url: nginx's subrequest was authenticated again (a loop that ends in errors), so there is no auth service to call`,
+      }
+    }
+    if (at.backendProtocol !== undefined && !['HTTP', 'HTTPS', 'AUTO_HTTP'].includes(at.backendProtocol)) {
+      return {ok: false, reason: `points back at ${hostText}, where ${target.path} is served by Ingress ${at.ingress} with backend-protocol ${at.backendProtocol}, which extAuth.http cannot call`}
+    }
+    found.push({host, at})
+  }
+  const first = found[0]!.at
+  const key = (a: ServedPath) => `${a.namespace}/${a.name}:${a.port}/${a.backendProtocol === 'HTTPS' ? 'https' : 'http'}`
+  const distinct = [...new Set(found.map((f) => key(f.at)))]
+  if (distinct.length > 1) {
+    return {
+      ok: false,
+      reason: `points back at ${hostText}, and its hosts route ${target.path} to different Services (${found.map((f) => `${f.host || '*'}: ${f.at.namespace}/${f.at.name}:${f.at.port}`).join(', ')}); one SecurityPolicy covers all routes of the Ingress and can name one auth backend`,
+    }
+  }
+  const scheme = first.backendProtocol === 'HTTPS' ? 'https' : 'http'
+  const via =
+    `nginx sent the subrequest to ${hostText}, where ${first.location} of Ingress ${first.ingress} routes ${target.path} to Service ${first.namespace}/${first.name}:${first.port}; ` +
+    `Envoy calls that Service directly instead of going through the proxy again (${target.scheme === 'https' ? 'no TLS to the public host, and ' : ''}the annotations of ${first.ingress} do not apply to the auth call); the auth service still sees the client's Host header, as with nginx's subrequest`
+  return {ok: true, target: {kind: 'service', scheme, name: first.name, namespace: first.namespace, port: first.port, path: target.path, query: target.query}, via}
+}
+
+/**
+ * The URL cannot be resolved to an auth backend: deny every request (authorization with no rules and defaultAction
+ * Deny) rather than publish the route without the authentication nginx enforced. The deny-all takes the place of
+ * any other authorization of the Ingress (an Allow rule of an address list would let clients in without
+ * authenticating), and opts out of a Gateway-level authorization (whose Allow rules a StrategicMerge would add).
+ */
+function failClosed(ctx: FamilyContext, url: string, target: UnresolvedTarget, reason: string | undefined): void {
+  const urlKey = ctx.fullKey('auth-url')
+  const policies = ctx.ingress.intents.policies
+  for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization')) {
+    policies.splice(policies.indexOf(f), 1)
+    ctx.diag({
+      level: 'warning',
+      code: 'auth-url-fail-closed-overrides',
+      annotation: f.from[0],
+      message: `${f.from.join(', ')}: its SecurityPolicy authorization rules are left out while ${urlKey} fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead`,
+      hint: `put the rules back into authorization (beside the extAuth block) when you set the auth backend: ${JSON.stringify(f.value)}`,
+    })
+  }
+  // First among the fragments: a later authorization fragment of this Ingress conflicts and loses.
+  policies.unshift(
+    {kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [urlKey]},
+    {kind: 'SecurityPolicy', path: 'authorization', value: undefined, optOut: true, from: [urlKey]},
+  )
+  const why = reason ?? unresolvedReason(target)
+  ctx.account(
+    'auth-url',
+    'manual',
+    `"${url}" ${why}; nginx sent every request through this auth subrequest, so instead of publishing the route without authentication the SecurityPolicy ${ctx.ingress.ref.namespace}/${ctx.ingress.ref.name} denies every request (authorization defaultAction Deny, no rules: 403) until its extAuth backend is set`,
+    {level: 'error', code: 'auth-url-unresolved-fail-closed', hint: failClosedHint(ctx, target)},
+  )
+}
+
+function unresolvedReason(target: UnresolvedTarget): string {
   switch (target.kind) {
     case 'variables':
-      return `${base} uses nginx variables (resolved per request); Envoy Gateway's extAuth needs a fixed backend, so no authentication is emitted and the route is NOT protected until you add it`
+      return 'uses nginx variables (resolved per request), and Envoy Gateway\'s extAuth needs a fixed backend'
     case 'bare-name':
-      return `${base}: the host "${target.host}" is resolved in the ingress-nginx controller's own namespace, which the conversion does not know; no authentication is emitted and the route is NOT protected until you add it`
+      return `names the bare host "${target.host}", which nginx resolved in the ingress-nginx controller's own namespace, which the conversion does not know`
     case 'scheme':
-      return `${base}: the scheme ${target.scheme} is not http or https; no authentication is emitted`
+      return `uses the scheme ${target.scheme}, not http or https`
     case 'external':
-      return `${base} is outside the cluster (or a Service not in the input); extAuth needs a Service or an Envoy Gateway Backend, so no authentication is emitted and the route is NOT protected until you add it`
+      return 'is outside the cluster (or a Service not in the input), and extAuth needs a Service or an Envoy Gateway Backend'
   }
 }
 
-function unsupportedTargetHint(target: Exclude<AuthTarget, {kind: 'service' | 'invalid'}>, ctx: FamilyContext): string {
-  const policy = `the SecurityPolicy ${ctx.ingress.ref.namespace}/${ctx.ingress.ref.name}`
+/** Exactly what to write into the SecurityPolicy once the backend is known. */
+function failClosedHint(ctx: FamilyContext, target: UnresolvedTarget): string {
+  const ns = ctx.ingress.ref.namespace
+  const policy = `SecurityPolicy ${ns}/${ctx.ingress.ref.name}`
+  const headers = ctx.value<string[]>('auth-response-headers')
+  const toBackend = headers && headers.length > 0 ? `, headersToBackend: [${headers.join(', ')}]` : ''
+  const block = (ref: string) =>
+    `remove authorization from the ${policy} and set extAuth: {http: {backendRefs: [${ref}], pathOverride: ${target.path}${toBackend}}, headersToExtAuth: [${EXT_AUTH_FORWARDED_HEADERS.join(', ')}], statusOnError: 500}`
+  const serviceRef = '{name: <auth Service>, namespace: <its namespace>, port: <its port>}'
+  const grant = `, plus a ReferenceGrant in the Service's namespace from SecurityPolicy in ${ns} to that Service when it is another namespace`
   switch (target.kind) {
     case 'variables':
-      return target.host.includes('$')
-        ? `a URL like https://$host/oauth2/auth reaches the auth service through another Ingress on the same host (typically oauth2-proxy on /oauth2): add extAuth.http to ${policy} with backendRefs naming that Service and port, and pathOverride ${target.path}`
-        : `replace the variables with fixed values and convert again, or add extAuth.http to ${policy} by hand`
+      return HOST_VARIABLE.test(target.host)
+        ? `${block(serviceRef)} naming the Service that serves ${target.path} on this host (typically oauth2-proxy's Ingress on /oauth2)${grant}; or add that Ingress to the input and convert again`
+        : `${block(serviceRef)}${grant}; or replace the variables with fixed values and convert again`
     case 'bare-name':
-      return `write the URL as http://${target.host}.<controller-namespace>.svc.cluster.local${target.port === 80 || target.port === 443 ? '' : `:${target.port}`}${target.path} (usually ingress-nginx) and convert again, or add extAuth.http.backendRefs to ${policy}`
+      return `${block(`{name: ${target.host}, namespace: <controller namespace, usually ingress-nginx>, port: ${target.port}}`)}${grant}; or write the URL as ${target.scheme}://${target.host}.<controller-namespace>.svc.cluster.local${target.explicitPort ? `:${target.port}` : ''}${target.path} and convert again`
     case 'scheme':
-      return 'point auth-url at an http(s) endpoint'
-    case 'external':
+      return `point auth-url at an http(s) endpoint and convert again, or ${block(serviceRef)}${grant}`
+    case 'external': {
+      const served = ctx.lookup.serviceForPath(target.host, target.path)
+      const inInput = served
+        ? `; ${target.host}${target.path} is served by Ingress ${served.ingress} of the input (Service ${served.namespace}/${served.name}:${served.port}): if that name points at this ingress controller, the backendRef {name: ${served.name}, namespace: ${served.namespace}, port: ${served.port}} reaches the same service`
+        : ''
       return (
-        `if ${target.host} is a Service, write it as <service>.<namespace>.svc and convert again; otherwise create an Envoy Gateway Backend with the endpoint fqdn ${target.host} port ${target.port}` +
-        `${target.scheme === 'https' ? ' and tls (wellKnownCACertificates: System)' : ''} (needs extensionApis.enableBackend), and add extAuth.http {backendRefs: [{group: gateway.envoyproxy.io, kind: Backend, name: ...}], pathOverride: ${target.path}} to ${policy}; note that Envoy sends the client's Host header, not ${target.host}`
+        `${block('{group: gateway.envoyproxy.io, kind: Backend, name: <Backend>}')} with a Backend in ${ns} whose endpoint is fqdn {hostname: ${target.host}, port: ${target.port}}` +
+        `${target.scheme === 'https' ? ' and tls {wellKnownCACertificates: System}' : ''} (needs extensionApis.enableBackend; Envoy sends the client's Host header, not ${target.host}); if ${target.host} is a Service, write it as <service>.<namespace>.svc and convert again${inInput}`
       )
+    }
   }
 }
 
-function emitExtAuth(ctx: FamilyContext, url: string, target: Extract<AuthTarget, {kind: 'service'}>): void {
+/** `via`: how the URL reached this Service when it named no Service (resolveThroughHost). */
+function emitExtAuth(ctx: FamilyContext, url: string, target: ServiceTarget, via?: string): void {
   const ing = ctx.ingress
   const ns = ing.ref.namespace
   const sources = [objectRef('Ingress', ing.ref)]
   const urlKey = ctx.fullKey('auth-url')
   const notes: string[] = [
+    ...(via ? [via] : []),
     'nginx sent every client header to the auth service, Envoy sends Host, Method, Path, Content-Length and the headersToExtAuth listed here (authorization, cookie, x-forwarded-for/-host/-proto); other headers the auth service reads must be added there',
     'nginx\'s X-Original-URL, X-Original-Method and X-Auth-Request-Redirect are not sent (the auth service sees the fixed path only)',
     'Set-Cookie of a successful auth response no longer reaches the client (oauth2-proxy session refresh)',
@@ -424,7 +552,7 @@ function emitExtAuth(ctx: FamilyContext, url: string, target: Extract<AuthTarget
   })
   ctx.account('auth-url', 'approximate', `"${url}" -> SecurityPolicy extAuth (Service ${target.namespace}/${target.name}:${target.port}, pathOverride ${target.path}); ${notes.join('; ')}`, {
     hint: 'pathOverride needs Envoy Gateway v1.8+ (on older versions extAuth.http.path appends the request path to it)',
-    code: 'ext-auth',
+    code: via ? 'ext-auth-via-host' : 'ext-auth',
   })
 }
 

@@ -2,14 +2,54 @@ import type {AnnotationFamily, AnnotationSpec, FamilyContext} from './types.js'
 
 const QUOTE_LIMIT = 300
 
-/** Header names whose values are credentials: the report must not repeat them. */
-const CREDENTIAL_NAME = '(?:proxy-)?authorization|x-api-key|api-key|x-auth-token|cookie'
-const CREDENTIAL_HEADER = new RegExp(`(${CREDENTIAL_NAME})(["']?\\s*:?\\s+)("[^"]*"|'[^']*'|[^;"']+)`, 'gi')
-const IS_CREDENTIAL = new RegExp(`^(${CREDENTIAL_NAME})$`, 'i')
+/**
+ * What a credential is called, as a header (`X-Api-Key`, `Proxy-Authorization`, `Set-Cookie`) or an nginx variable
+ * (`$api_key`, `$arg_token`, `$db_password`): the report must not repeat the values.
+ */
+const CREDENTIAL_WORD = '(?:authorization|cookie|api[-_]?key|access[-_]?key|token|secret|passw(?:or)?d|pwd|credential)'
+const CREDENTIAL_NAME = `[\\w-]*${CREDENTIAL_WORD}[\\w-]*`
+/** Standard request headers whose values are no credentials: comparisons with them stay readable. */
+const PLAIN_HEADERS = 'user_agent|host|referer|origin|accept(?:_\\w+)?|content_type|content_length|upgrade|connection|x_forwarded_(?:proto|for|host|port)|x_real_ip|x_requested_with'
+/**
+ * Variables whose values come from the client (`$http_*` headers but the standard ones above, `$cookie_*`) or are
+ * named like a credential.
+ */
+const CREDENTIAL_VARIABLE = `(?:http_(?!(?:${PLAIN_HEADERS})\\b)\\w+|cookie_\\w+|\\w*${CREDENTIAL_WORD}\\w*)`
+const QUOTED = `"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'`
+/** `Name: value` / `Name value` of a credential header, wherever it stands (not a `$variable`). */
+const CREDENTIAL_HEADER = new RegExp(`(?<![$\\w-])(${CREDENTIAL_NAME})(["']?\\s*:?\\s+)(${QUOTED}|[^;"'\\s][^;"']*)`, 'gi')
+/** `$http_x_api_key != "s3cr3t"`, `$cookie_session = abc`, `$token ~* ^abc`: the value compared. */
+const CREDENTIAL_COMPARISON = new RegExp(`(\\$\\{?${CREDENTIAL_VARIABLE}\\}?\\s*(?:!?~\\*?|!?=)\\s*)(${QUOTED}|[^\\s)]+)`, 'gi')
+/** `set $token "..."`: the value assigned. */
+const CREDENTIAL_ASSIGNMENT = new RegExp(`(\\bset\\s+\\$${CREDENTIAL_VARIABLE}\\s+)(${QUOTED}|[^\\s;]+)`, 'gi')
+/** `scheme://user:pass@`: basic-auth-like userinfo in a URL. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"';?#]+@/gi
+const IS_CREDENTIAL = new RegExp(`^${CREDENTIAL_NAME}$`, 'i')
+const REDACTED = '<redacted>'
+
+/** A value made only of nginx variables (`$http_cookie`, `"$cookie_a $cookie_b"`) carries no secret of its own. */
+function onlyVariables(value: string): boolean {
+  return /^(["']?)(\s*\$\{?\w+\}?)+\s*\1$/.test(value)
+}
+
+const keepVariables = (prefix: string, value: string) => prefix + (onlyVariables(value) ? value : REDACTED)
+
+/**
+ * Credentials in any text taken from a snippet (compared, assigned, URL userinfo) replaced by `<redacted>`; header
+ * values too unless `headers` is false (hints, whose own header values are masked by name).
+ */
+export function redactSecrets(text: string, headers = true): string {
+  let out = text
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(CREDENTIAL_COMPARISON, (_m, prefix: string, value: string) => keepVariables(prefix, value))
+    .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
+  if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))
+  return out
+}
 
 /** One line, credentials masked, cut at QUOTE_LIMIT characters. */
 export function quoteSnippet(snippet: string): string {
-  const line = snippet.replace(/\s+/g, ' ').trim().replace(CREDENTIAL_HEADER, '$1$2<redacted>')
+  const line = redactSecrets(snippet.replace(/\s+/g, ' ').trim())
   return line.length > QUOTE_LIMIT ? `${line.slice(0, QUOTE_LIMIT)}…` : line
 }
 
@@ -36,7 +76,7 @@ function headerArgs(args: string): {name: string; value: string}[] {
 /** The Gateway API form of the directives we recognise in a snippet, one hint each. */
 export function snippetConversions(snippet: string): string[] {
   const hints: string[] = []
-  const mask = (name: string, value: string) => (IS_CREDENTIAL.test(name) ? '<redacted>' : value)
+  const mask = (name: string, value: string) => (IS_CREDENTIAL.test(name) && !onlyVariables(value) ? REDACTED : value)
   const variable = (value: string) => (value.includes('$') ? ' (the value uses nginx variables: replace them by fixed text)' : '')
   for (const m of snippet.matchAll(/(?:^|[;{}\s])(more_set_headers|more_set_input_headers|more_clear_headers|more_clear_input_headers|proxy_set_header|add_header|proxy_hide_header|rewrite|return)\s+([^;]*);/g)) {
     const [directive, args] = [m[1], m[2]]
@@ -93,7 +133,8 @@ export function snippetConversions(snippet: string): string[] {
       }
     }
   }
-  return [...new Set(hints)]
+  // Header values are masked by name above; URLs, comparisons and assignments anywhere in a hint here.
+  return [...new Set(hints.map((h) => redactSecrets(h, false)))]
 }
 
 /**
@@ -102,7 +143,8 @@ export function snippetConversions(snippet: string): string[] {
  */
 function redirectForm(regex: string, target: string, code: number): string {
   const prefix = /^\^(\/[-\w./]*?)\/?\(\.\*\)\$?$/.exec(regex)
-  const to = /^(?:(https?):\/\/([^/]+))?(\/[^$]*?)\/?\$1$/.exec(target)
+  // A RequestRedirect hostname has no userinfo (`user:pass@`): it is left out.
+  const to = /^(?:(https?):\/\/(?:[^/@]*@)?([^/@]+))?(\/[^$]*?)\/?\$1$/.exec(target)
   if (prefix && to) {
     const where = to[2] ? `scheme ${to[1]}, hostname ${to[2]}, ` : ''
     return `a rule matching PathPrefix ${prefix[1] || '/'} with RequestRedirect ${where}path ReplacePrefixMatch ${to[3] || '/'}, statusCode ${code}`

@@ -10,6 +10,9 @@ import {toGatewayDuration} from './units.js'
  * it takes the larger of the two so that neither phase is cut earlier than under nginx. Retries are one coherent
  * block built from the three retry annotations with nginx's defaults for the ones not set ("error timeout", 3
  * tries): a `retry` with only `numRetries` would silently change the conditions to Envoy's defaults.
+ *
+ * Envoy's 15s deadline for a whole request, which nginx does not have, is lifted by the route emitter for every
+ * route (NO_REQUEST_DEADLINE in emit-routes.ts), not here: no timeout annotation derives a request deadline.
  */
 
 /** nginx's defaults (ConfigMap keys of the same names). */
@@ -127,7 +130,7 @@ function applyTimeouts(ctx: FamilyContext): void {
       `nginx times the gap between two reads from and two writes to the backend separately (${pair}); Envoy's single stream idle timeout covers both directions, so it is the larger one: streamIdleTimeout ${duration}`,
       {
         hint:
-          'needs Envoy Gateway v1.8+ (timeout.http.streamIdleTimeout); Envoy also ends any request whose whole response takes more than 15s (its default request timeout), which nginx never did: if responses can take longer, raise timeout.http.requestTimeout (e.g. "0s" = none) in this BackendTrafficPolicy',
+          'needs Envoy Gateway v1.8+ (timeout.http.streamIdleTimeout); Envoy\'s default 15s deadline for a whole request is already lifted (HTTPRoute rules: timeouts.request "0s"; GRPCRoutes: timeout.http.requestTimeout "0s" in the BackendTrafficPolicy), so, as under nginx, a slow response that keeps sending data is not cut: only this idle timeout ends it',
       },
     )
   }

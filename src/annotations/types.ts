@@ -37,6 +37,28 @@ export interface Lookup {
   controllerConfigMap(): KubeObject | undefined
   /** True when some served, non-canary Ingress has a rule for this host (lower-case). */
   hostServed(host: string): boolean
+  /**
+   * The Service a request for `host` + `path` reaches, by nginx's location rules over the rules of every served,
+   * non-canary Ingress: an Exact path equal to `path` first, else the longest Prefix path containing it (whole
+   * segments); the oldest Ingress wins a path defined twice. Undefined when no location matches, or when the
+   * matching location's port is a name no Service in the input resolves.
+   */
+  serviceForPath(host: string, path: string): ServedPath | undefined
+}
+
+/** The location a host + path reaches (see Lookup.serviceForPath). */
+export interface ServedPath {
+  namespace: string
+  name: string
+  port: number
+  /** The Ingress (`namespace/name`) whose location it is. */
+  ingress: string
+  /** The location as written, e.g. `Prefix /oauth2`. */
+  location: string
+  /** That Ingress has a non-empty auth-url of its own (nginx would authenticate the subrequest too). */
+  authenticated: boolean
+  /** That Ingress's valid backend-protocol (upper-case), when set. */
+  backendProtocol?: string
 }
 
 export interface FamilyContext {

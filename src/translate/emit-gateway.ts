@@ -23,37 +23,77 @@ export function gatewayKey(g: NamespacedName): string {
   return `${g.namespace}/${g.name}`
 }
 
-/** Secrets the https listener of each Gateway must list, from the Ingresses' spec.tls (sorted, deduplicated). */
+/**
+ * Secrets the https listener of each Gateway must list (sorted, deduplicated): per host, the Secret of the Ingress
+ * that gives the host its certificate in ingress-nginx (see assignTls). Envoy picks among them by SNI.
+ */
 export function collectCertificateRefs(
+  index: HostIndex,
   ingresses: IngressModel[],
   skip: (ingress: IngressModel) => boolean,
   diagnostics: Diagnostic[],
 ): Map<string, Map<string, CertRef>> {
   const byGateway = new Map<string, Map<string, CertRef>>()
+  const add = (ingress: IngressModel, secretName: string) => {
+    const key = gatewayKey(ingress.gateway)
+    const refs = byGateway.get(key) ?? new Map<string, CertRef>()
+    byGateway.set(key, refs)
+    const id = `${ingress.ref.namespace}/${secretName}`
+    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: []}
+    if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
+    refs.set(id, ref)
+  }
+  const report = (ingress: IngressModel, d: Omit<Diagnostic, 'object' | 'source'>) =>
+    diagnostics.push({...d, object: objectRef('Ingress', ingress.ref), source: ingress.source})
+  const defaultCertHosts = new Map<IngressModel, string[]>()
+  const unlistedHosts = new Map<IngressModel, string[]>()
+  const wonEntries = new Set<string>()
+  for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
+    const tls = host.tls
+    if (!tls || skip(tls.ingress)) continue
+    if (tls.entryIndex !== undefined) wonEntries.add(`${tls.ingress.id}#${tls.entryIndex}`)
+    if (tls.secretName) add(tls.ingress, tls.secretName)
+    else if (tls.entryIndex !== undefined) defaultCertHosts.set(tls.ingress, [...(defaultCertHosts.get(tls.ingress) ?? []), host.name])
+    else unlistedHosts.set(tls.ingress, [...(unlistedHosts.get(tls.ingress) ?? []), host.name])
+  }
+  for (const [ingress, hosts] of defaultCertHosts) {
+    report(ingress, {
+      level: 'warning',
+      code: 'tls-without-secret',
+      message: `${hosts.join(', ')}: the TLS entry has no secretName, so ingress-nginx served the host with its default certificate (and redirected HTTP to HTTPS)`,
+      hint: `the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ${gatewayKey(ingress.gateway)}`,
+    })
+  }
+  for (const [ingress, hosts] of unlistedHosts) {
+    const secrets = [...new Set(((ingress.object.spec.tls ?? []) as any[]).map((e) => e?.secretName).filter((n) => typeof n === 'string' && n !== ''))] as string[]
+    for (const s of secrets) add(ingress, s)
+    report(ingress, {
+      level: 'warning',
+      code: 'tls-host-not-listed',
+      fidelity: 'approximate',
+      message: `${hosts.join(', ')} ${hosts.length === 1 ? 'is' : 'are'} not listed in spec.tls: ingress-nginx served ${hosts.length === 1 ? 'it' : 'them'} with the Ingress's Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets ${secrets.length > 0 ? secrets.join(', ') : 'no Secret from this Ingress'} and Envoy picks by SNI`,
+      hint: 'list every host in spec.tls (or check that one of the Secrets covers it); otherwise add the default certificate to the https listener',
+    })
+  }
+  // TLS entries that win no host: nginx ignored them (another Ingress came first, or no rule has the host).
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served || skip(ingress)) continue
     const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
     tls.forEach((entry, i) => {
-      const secretName = entry?.secretName
-      if (typeof secretName !== 'string' || secretName === '') {
-        const hosts = (Array.isArray(entry?.hosts) ? entry.hosts : []).map(normalizeHost).join(', ')
-        diagnostics.push({
-          level: 'warning',
-          code: 'tls-without-secret',
-          object: objectRef('Ingress', ingress.ref),
-          message: `spec.tls[${i}] (${hosts || 'no hosts'}) has no secretName: ingress-nginx served these hosts with its default certificate`,
-          hint: `the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ${gatewayKey(ingress.gateway)}`,
-          source: ingress.source,
-        })
-        return
-      }
-      const key = gatewayKey(ingress.gateway)
-      const refs = byGateway.get(key) ?? new Map<string, CertRef>()
-      byGateway.set(key, refs)
-      const id = `${ingress.ref.namespace}/${secretName}`
-      const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: []}
-      ref.sources.push(objectRef('Ingress', ingress.ref))
-      refs.set(id, ref)
+      if (wonEntries.has(`${ingress.id}#${i}`) || [...unlistedHosts.keys()].includes(ingress)) return
+      // The same Secret is on the listener anyway (two Ingresses of a namespace naming one Secret): nothing lost.
+      if (entry?.secretName && byGateway.get(gatewayKey(ingress.gateway))?.has(`${ingress.ref.namespace}/${entry.secretName}`)) return
+      const hosts = (Array.isArray(entry?.hosts) ? entry.hosts : []).map(normalizeHost)
+      const winners = [...new Set(hosts.map((h: string) => index.hosts.get(h)?.tls?.ingress.id).filter((id: string | undefined) => id && id !== ingress.id))]
+      report(ingress, {
+        level: 'warning',
+        code: 'tls-entry-ignored',
+        message: `spec.tls[${i}] (${hosts.join(', ') || 'no hosts'}${entry?.secretName ? `, Secret ${entry.secretName}` : ''}) is not used: ${
+          winners.length > 0
+            ? `ingress-nginx takes a host's certificate from the first Ingress with TLS for it, here ${winners.join(', ')}`
+            : 'none of its hosts has a rule in this Ingress, and ingress-nginx only takes TLS from Ingresses that route the host'
+        }; it is left off the listener`,
+      })
     })
   }
   return byGateway

@@ -263,18 +263,7 @@ export function buildHosts(
     host.regexFrom = [...from].sort()
   }
 
-  // TLS: a host is served with a certificate when an Ingress lists it (exactly, or with a one-label wildcard).
-  for (const ingress of primaries) {
-    const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
-    for (const entry of tls) {
-      for (const raw of Array.isArray(entry?.hosts) ? entry.hosts : []) {
-        const tlsHost = normalizeHost(raw)
-        for (const host of hostsCoveredBy(tlsHost, hosts)) {
-          if (!host.tlsFrom.includes(ingress.id)) host.tlsFrom.push(ingress.id)
-        }
-      }
-    }
-  }
+  assignTls(primaries, hosts)
 
   assignAliases(primaries, hosts, diagnostics)
   const canaryByUpstream = attachCanaries(ingresses, owner, services, diagnostics)
@@ -314,16 +303,30 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
   }
 }
 
-function hostsCoveredBy(tlsHost: string, hosts: Map<string, HostModel>): HostModel[] {
-  const exact = hosts.get(tlsHost)
-  const out = exact ? [exact] : []
-  if (tlsHost.startsWith('*.')) {
-    const suffix = tlsHost.slice(1)
-    for (const h of hosts.values()) {
-      if (h !== exact && h.name.endsWith(suffix) && !h.name.slice(0, -suffix.length).includes('.') && h.name.length > suffix.length) out.push(h)
+/**
+ * createServers: a host gets its certificate from the first Ingress (nginx order) that has a rule for the host and
+ * a non-empty spec.tls: the entry listing the host, else a Secret of that Ingress whose certificate covers the
+ * host, else the default certificate. Any of these makes the host an HTTPS host (listener and redirect); later
+ * Ingresses' TLS for the host is ignored, and a TLS host without a rule in that Ingress counts for nothing.
+ */
+function assignTls(primaries: IngressModel[], hosts: Map<string, HostModel>): void {
+  for (const ingress of primaries) {
+    const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
+    if (tls.length === 0) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const hostName of new Set(rules.map((r) => normalizeHost(r?.host)))) {
+      const host = hosts.get(hostName)
+      if (!host || hostName === '' || host.tls) continue
+      const index = tls.findIndex((e) => Array.isArray(e?.hosts) && e.hosts.some((h: unknown) => normalizeHost(h) === hostName))
+      const entry = index >= 0 ? tls[index] : undefined
+      host.tls = {
+        ingress,
+        entryIndex: index >= 0 ? index : undefined,
+        secretName: typeof entry?.secretName === 'string' && entry.secretName !== '' ? entry.secretName : undefined,
+      }
+      host.tlsFrom = [ingress.id]
     }
   }
-  return out
 }
 
 function reportConflict(

@@ -23,6 +23,7 @@ import {dropUnserved} from './capabilities.js'
 import {emitPolicies, policyOptOuts} from './emit-policies.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts, normalizeHost} from './hosts.js'
+import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
 import type {IngressModel, Intent} from './model.js'
 import {SOURCE_ANNOTATION} from './provenance.js'
 import {selectClasses, selectIngresses} from './select.js'
@@ -60,11 +61,13 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const c of kindObjects('ConfigMap')) configMaps.set(`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c)
   const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const servedHosts = new Set<string>()
+  const servedPaths = new Map<string, ServedLocation[]>()
   const lookup: Lookup = {
     service: (ns, name) => services.get(`${ns}/${name}`),
     configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
     controllerConfigMap: () => controllerConfigMap,
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
+    serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
   }
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
@@ -79,6 +82,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     if (!ingress.served || ingress.isCanary) continue
     for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
   }
+  collectServedPaths(ingresses, services, servedPaths)
   for (const ingress of ingresses) {
     if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
   }
@@ -102,7 +106,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const i of ingresses) gateways.set(gatewayKey(i.gateway), i.gateway)
   const emitBundle = options.emitGateway === true || (options.emitGateway === 'auto' && snapshot.spansCluster === true)
   const certPlans = planCertificates(ingresses, diagnostics)
-  const certs = collectCertificateRefs(ingresses, (i) => certPlans.ingresses.has(i.id), diagnostics)
+  const certs = collectCertificateRefs(index, ingresses, (i) => certPlans.ingresses.has(i.id), diagnostics)
   objects.push(...referenceGrants(certs, gateways, capabilities))
   addPlannedSecrets(certs, certPlans)
   const redirects = planRedirects(index)

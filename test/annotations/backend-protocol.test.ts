@@ -38,7 +38,7 @@ test('the value is case-insensitive, HTTP is exact and an unknown protocol falls
   t.is(objectsOf(bad, 'Backend').length, 0)
 })
 
-test('proxy-ssl-verify on with proxy-ssl-secret: a BackendTLSPolicy verifies with the CA, the Backend presents the client certificate', (t) => {
+test('proxy-ssl-verify on with proxy-ssl-secret: the Secret is the CA only, and the report says how to add a client certificate by hand', (t) => {
   const r = translateAll([
     ingress({
       'backend-protocol': 'HTTPS',
@@ -50,18 +50,25 @@ test('proxy-ssl-verify on with proxy-ssl-secret: a BackendTLSPolicy verifies wit
     }),
   ])
   const [backend] = objectsOf(r, 'Backend')
-  t.deepEqual(backend?.spec.tls, {clientCertificateRef: {group: '', kind: 'Secret', name: 'web-upstream-tls'}}, 'no insecureSkipVerify, no CA on the Backend')
+  // A CA-only Secret is the common case: a clientCertificateRef to it would make Envoy Gateway reject the Backend.
+  t.deepEqual(backend?.spec, {endpoints: [{fqdn: {hostname: 'web.team.svc.cluster.local', port: 8443}}]}, 'no clientCertificateRef, no insecureSkipVerify, no CA on the Backend')
+  t.false(JSON.stringify(r.objects).includes('clientCertificateRef'))
   const [policy] = objectsOf(r, 'BackendTLSPolicy')
   t.is(policy?.apiVersion, 'gateway.networking.k8s.io/v1')
   t.deepEqual(policy?.spec, {
     targetRefs: [{group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'web-web-8443'}],
     validation: {caCertificateRefs: [{group: '', kind: 'Secret', name: 'web-upstream-tls'}], hostname: 'web.internal.example'},
   })
-  // The one Secret serves two roles; the report says which key each reference reads.
   const [secretDiag] = diagnosticsFor(r, 'proxy-ssl-secret')
   t.is(fidelityFor(r, 'proxy-ssl-secret'), 'approximate')
-  t.regex(secretDiag!.message, /ca\.crt \(the trust anchor, read by the BackendTLSPolicy's caCertificateRefs\) and tls\.crt\/tls\.key \(the client certificate, read by the Backend's tls\.clientCertificateRef\)/)
-  t.regex(secretDiag!.hint!, /delete tls\.clientCertificateRef/)
+  t.is(secretDiag?.level, 'warning')
+  t.regex(secretDiag!.message, /nginx verified the backend against ca\.crt of Secret web-upstream-tls, and so does the BackendTLSPolicy \(spec\.validation\.caCertificateRefs\)/)
+  t.regex(secretDiag!.message, /if the Secret also holds tls\.crt\/tls\.key, nginx presented them to the backend as a client certificate/)
+  t.is(
+    secretDiag!.hint,
+    'if team/web-upstream-tls has tls.crt and tls.key (kubectl describe secret -n team web-upstream-tls lists its keys without their values), add spec.tls.clientCertificateRef: {group: "", kind: Secret, name: web-upstream-tls} to Backend team/web-web-8443',
+  )
+  t.regex(diagnosticsFor(r, 'backend-protocol').find((d) => d.code === 'annotation-approximate')!.message, /BackendTLSPolicy on an Envoy Gateway Backend \(kept so that a client certificate can be added to it, see proxy-ssl-secret\)/)
   t.is(fidelityFor(r, 'proxy-ssl-verify'), 'exact')
   t.is(fidelityFor(r, 'proxy-ssl-name'), 'exact')
   t.is(fidelityFor(r, 'proxy-ssl-server-name'), 'exact')
@@ -70,11 +77,35 @@ test('proxy-ssl-verify on with proxy-ssl-secret: a BackendTLSPolicy verifies wit
   assertValid(t, r)
 })
 
-test('proxy-ssl-secret without verification: only the client certificate is referenced, and SNI follows proxy-ssl-name', (t) => {
+test('proxy-ssl-verify on: the hint names every Backend of the Ingress, named ports resolved through the Service', (t) => {
+  const svc: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'api', namespace: 'team'}, spec: {ports: [{name: 'https', port: 9443}]}}
+  const r = translateAll(
+    [ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/ca', 'proxy-ssl-verify': 'on'}, {paths: ['/', {path: '/api', service: 'api', port: 'https'}]}), svc],
+  )
+  t.deepEqual(objectsOf(r, 'Backend').map((b) => b.metadata.name).sort(), ['web-api-9443', 'web-web-8443'])
+  t.regex(diagnosticsFor(r, 'proxy-ssl-secret')[0]!.hint!, /name: ca\} to Backends team\/web-api-9443, team\/web-web-8443$/)
+  assertValid(t, r)
+})
+
+test('proxy-ssl-secret without verification: only the client certificate is referenced, ca.crt unused as in nginx, and SNI follows proxy-ssl-name', (t) => {
   const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-server-name': 'on', 'proxy-ssl-name': 'api.internal'})])
   t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {insecureSkipVerify: true, clientCertificateRef: {group: '', kind: 'Secret', name: 'client'}, sni: 'api.internal'})
   t.is(objectsOf(r, 'BackendTLSPolicy').length, 0, 'no CA reference when nothing is verified')
-  t.regex(diagnosticsFor(r, 'proxy-ssl-secret')[0]!.message, /its ca\.crt is not needed because nothing is verified/)
+  const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
+  t.regex(d!.message, /with proxy-ssl-verify off nginx took only tls\.crt\/tls\.key from Secret client, presented to the backend as a client certificate: the Backend's spec\.tls\.clientCertificateRef; its ca\.crt, if any, is unused, as in nginx/)
+  t.regex(d!.hint!, /delete spec\.tls\.clientCertificateRef from Backend team\/web-web-8443/)
+  t.regex(diagnosticsFor(r, 'backend-protocol').find((d) => d.code === 'annotation-approximate')!.message, /without certificate verification, as nginx did/)
+  assertValid(t, r)
+})
+
+test('--backend-tls=verify with proxy-ssl-secret and verify off: one Secret in both roles, and the diagnostic says so', (t) => {
+  const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-verify': 'off'})], {backendTls: 'verify'})
+  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {clientCertificateRef: {group: '', kind: 'Secret', name: 'client'}})
+  t.deepEqual(objectsOf(r, 'BackendTLSPolicy')[0]!.spec.validation.caCertificateRefs, [{group: '', kind: 'Secret', name: 'client'}])
+  const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
+  t.regex(d!.message, /ca\.crt from the same Secret.*which nginx never used: one Secret in both roles/)
+  t.regex(d!.hint!, /if team\/client has no ca\.crt .*caCertificateRefs at a ConfigMap/)
+  t.is(fidelityFor(r, 'proxy-ssl-verify'), 'approximate')
   assertValid(t, r)
 })
 

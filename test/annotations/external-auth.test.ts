@@ -1,7 +1,22 @@
 import test from 'ava'
 import {classifyAuthUrl, EXT_AUTH_FORWARDED_HEADERS} from '../../src/annotations/external-auth.js'
 import type {KubeObject} from '../../src/translate/types.js'
-import {assertValid, diagnosticsFor, fidelityFor, fixture, policyOf, service, useValidator, validate} from './support.js'
+import {matchServedPath} from '../../src/translate/served-paths.js'
+import {
+  assertValid,
+  configMap,
+  diagnosticsFor,
+  fidelityFor,
+  fidelityOf,
+  fixture,
+  ingressWith,
+  objectsOf,
+  policyOf,
+  service,
+  translateAll,
+  useValidator,
+  validate,
+} from './support.js'
 
 const OAUTH2_PROXY = 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth'
 
@@ -46,7 +61,7 @@ test('svc.ns is a Service only when that Service is in the input', (t) => {
   const known = run({'auth-url': 'http://authz.security/verify'}, {extra: [service('security', 'authz', 80)]})
   t.deepEqual(policyOf(known, 'SecurityPolicy')!.spec.extAuth.http.backendRefs, [{name: 'authz', namespace: 'security', port: 80}])
   const unknown = run({'auth-url': 'http://authz.security/verify'})
-  t.is(policyOf(unknown, 'SecurityPolicy'), undefined)
+  t.deepEqual(policyOf(unknown, 'SecurityPolicy')!.spec.authorization, {defaultAction: 'Deny'}, 'fails closed')
   t.is(fidelityFor(unknown, 'auth-url'), 'manual')
 })
 
@@ -68,25 +83,8 @@ test('https in-cluster: a Backend with TLS and no verification, as nginx did', (
   assertValid(t, r)
 })
 
-test('URLs with nginx variables, outside the cluster, or a bare name need a person (and say the route is open)', (t) => {
-  const cases: [string, RegExp][] = [
-    ['https://$host/oauth2/auth', /pathOverride \/oauth2\/auth/],
-    ['https://auth.example.com/verify', /Backend with the endpoint fqdn auth\.example\.com port 443/],
-    ['http://oauth2-proxy/oauth2/auth', /<controller-namespace>\.svc\.cluster\.local/],
-  ]
-  for (const [url, hint] of cases) {
-    const r = run({'auth-url': url, 'auth-response-headers': 'X-User'})
-    t.is(policyOf(r, 'SecurityPolicy'), undefined, url)
-    t.is(fidelityFor(r, 'auth-url'), 'manual', url)
-    const [d] = diagnosticsFor(r, 'auth-url')
-    t.regex(d!.message, /NOT protected/, url)
-    t.regex(d!.hint!, hint, url)
-    t.is(fidelityFor(r, 'auth-response-headers'), 'manual', url)
-  }
-})
-
 test('auth-url parsing follows parser.StringToURL and the URL validator', (t) => {
-  t.deepEqual(classifyAuthUrl('http://a.b.svc:81/x?y=1', {service: () => undefined, configMap: () => undefined}), {
+  t.deepEqual(classifyAuthUrl('http://a.b.svc:81/x?y=1', {service: () => undefined} as any), {
     kind: 'service',
     scheme: 'http',
     name: 'a',
@@ -210,4 +208,173 @@ test('enable-global-auth "false" gives the route a SecurityPolicy of its own, wh
   const on = run({'enable-global-auth': 'true'})
   t.is(policyOf(on, 'SecurityPolicy'), undefined)
   t.is(fidelityFor(on, 'enable-global-auth'), 'exact')
+})
+
+// --- auth-url that names no Service: the oauth2-proxy pattern, and fail-closed for the rest ---
+
+const OAUTH2_VIA_HOST = 'https://$host/oauth2/auth'
+
+/** The usual oauth2-proxy Ingress: its own namespace, the protected host, path /oauth2, no auth of its own. */
+const oauth2ProxyIngress = (options: {host?: string; port?: number | string; namespace?: string} = {}) =>
+  ingressWith({}, {name: 'oauth2-proxy', namespace: options.namespace ?? 'auth', host: options.host ?? 'dash.example.com', paths: ['/oauth2'], port: options.port ?? 4180})
+
+/** The SecurityPolicy of an Ingress, by its name. */
+const spOf = (r: ReturnType<typeof run>, name = 'dashboard') => objectsOf(r, 'SecurityPolicy').find((o) => o.metadata.name === name)
+
+/** The fail-closed SecurityPolicy: deny-all authorization and nothing that lets a request through. */
+function assertFailsClosed(t: any, r: ReturnType<typeof run>, label: string) {
+  const sp = spOf(r)
+  t.truthy(sp, `${label}: a SecurityPolicy`)
+  t.deepEqual(sp!.spec.authorization, {defaultAction: 'Deny'}, label)
+  t.is(sp!.spec.extAuth, undefined, label)
+  t.is(sp!.spec.mergeType, undefined, label)
+  t.deepEqual(sp!.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: objectsOf(r, 'HTTPRoute').find((o) => o.metadata.namespace === 'apps')!.metadata.name}], label)
+  t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'manual', label)
+  const d = diagnosticsFor(r, 'auth-url').find((x) => x.object === 'Ingress apps/dashboard')!
+  t.is(d.level, 'error', label)
+  t.is(d.code, 'auth-url-unresolved-fail-closed', label)
+  t.regex(d.message, /denies every request .*until its extAuth backend is set/, label)
+  t.regex(d.hint!, /set extAuth: \{http: \{backendRefs: \[.*\], pathOverride: \/[$a-z_\/]+/, label)
+  t.regex(d.hint!, /statusOnError: 500/, label)
+  t.false(r.diagnostics.some((x) => x.code === 'policy-field-conflict' || x.code === 'intent-not-emitted'), label)
+  assertValid(t, r, label)
+  return d
+}
+
+test('https://$host/oauth2/auth with oauth2-proxy on /oauth2 of the same host -> extAuth to that Service, ReferenceGrant in its namespace', (t) => {
+  const r = translateAll([
+    ingressWith({'auth-url': OAUTH2_VIA_HOST, 'auth-response-headers': 'X-Auth-Request-User'}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}),
+    oauth2ProxyIngress(),
+  ])
+  t.deepEqual(spOf(r)!.spec.extAuth, {
+    http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], pathOverride: '/oauth2/auth', headersToBackend: ['X-Auth-Request-User']},
+    headersToExtAuth: EXT_AUTH_FORWARDED_HEADERS,
+    statusOnError: 500,
+  })
+  t.is(spOf(r)!.spec.authorization, undefined)
+  const grant = r.objects.find((o) => o.kind === 'ReferenceGrant' && o.metadata.namespace === 'auth')!
+  t.deepEqual(grant.spec, {from: [{group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: 'apps'}], to: [{group: '', kind: 'Service', name: 'oauth2-proxy'}]})
+  // The oauth2-proxy Ingress itself stays unauthenticated (nginx did not authenticate it either).
+  t.is(spOf(r, 'oauth2-proxy'), undefined)
+  t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'approximate')
+  t.is(fidelityOf(r, 'apps/dashboard', 'auth-response-headers'), 'approximate')
+  const d = diagnosticsFor(r, 'auth-url')[0]!
+  t.is(d.code, 'ext-auth-via-host')
+  t.regex(d.message, /Prefix \/oauth2 of Ingress auth\/oauth2-proxy routes \/oauth2\/auth to Service auth\/oauth2-proxy:4180/)
+  t.regex(d.message, /directly instead of going through the proxy again/)
+  t.false(r.diagnostics.some((x) => x.level === 'error'))
+  assertValid(t, r)
+})
+
+test('$http_host, $best_http_host and the Ingress\'s own host name resolve the same way; a named port through its Service', (t) => {
+  for (const url of ['http://$http_host/oauth2/auth', 'https://$best_http_host/oauth2/auth', 'https://dash.example.com/oauth2/auth', 'https://DASH.example.com:443/oauth2/auth?rd=$escaped_request_uri']) {
+    const r = translateAll([ingressWith({'auth-url': url}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), oauth2ProxyIngress({port: 'http'}), service('auth', 'oauth2-proxy', [{name: 'http', port: 4180}])])
+    t.deepEqual(spOf(r)!.spec.extAuth?.http.backendRefs, [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], url)
+    t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'approximate', url)
+    assertValid(t, r, url)
+  }
+  // Without the Service the port name cannot be resolved: fail closed.
+  const unresolved = translateAll([ingressWith({'auth-url': OAUTH2_VIA_HOST}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), oauth2ProxyIngress({port: 'http'})])
+  assertFailsClosed(t, unresolved, 'named port without its Service')
+})
+
+test('$host: the oauth2-proxy Service with backend-protocol HTTPS is called through a TLS Backend', (t) => {
+  const proxy = oauth2ProxyIngress({port: 4443})
+  proxy.metadata.annotations = {'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS'}
+  const r = translateAll([ingressWith({'auth-url': OAUTH2_VIA_HOST}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), proxy])
+  const backend = objectsOf(r, 'Backend').find((o) => o.metadata.namespace === 'apps')!
+  t.deepEqual(backend.spec.endpoints, [{fqdn: {hostname: 'oauth2-proxy.auth.svc.cluster.local', port: 4443}}])
+  t.deepEqual(spOf(r)!.spec.extAuth.http.backendRefs, [{group: 'gateway.envoyproxy.io', kind: 'Backend', name: backend.metadata.name}])
+  assertValid(t, r)
+})
+
+test('$host with no Ingress serving the path fails closed: deny-all SecurityPolicy and an error saying what to write', (t) => {
+  // Nothing on the host serves /oauth2/auth (the dashboard only serves /app).
+  const r = run({'auth-url': OAUTH2_VIA_HOST, 'auth-response-headers': 'X-Auth-Request-User'}, {ingress: {paths: ['/app']}})
+  const d = assertFailsClosed(t, r, 'no location')
+  t.regex(d.message, /no served Ingress of the input routes dash\.example\.com\/oauth2\/auth/)
+  t.regex(d.hint!, /pathOverride: \/oauth2\/auth, headersToBackend: \[X-Auth-Request-User\]/)
+  t.regex(d.hint!, /oauth2-proxy's Ingress on \/oauth2/)
+  t.is(fidelityFor(r, 'auth-response-headers'), 'manual')
+  // The Ingress's own `/` serves the path: that location is itself authenticated (nginx looped), so no backend.
+  const self = run({'auth-url': OAUTH2_VIA_HOST})
+  t.regex(assertFailsClosed(t, self, 'own location').message, /served by Prefix \/ of Ingress apps\/dashboard, which itself has auth-url/)
+  // The oauth2-proxy Ingress on another host does not serve this host.
+  const elsewhere = translateAll([ingressWith({'auth-url': OAUTH2_VIA_HOST}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com', paths: ['/app']}), oauth2ProxyIngress({host: 'auth.example.com'})])
+  assertFailsClosed(t, elsewhere, 'other host')
+  // A canary on /oauth2 is not a location of its own.
+  const canary = oauth2ProxyIngress()
+  canary.metadata.annotations = {'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10'}
+  assertFailsClosed(t, translateAll([ingressWith({'auth-url': OAUTH2_VIA_HOST}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com', paths: ['/app']}), canary]), 'canary only')
+})
+
+test('$host over several hosts that reach different auth Services fails closed', (t) => {
+  const r = translateAll([
+    ingressWith({'auth-url': OAUTH2_VIA_HOST}, {name: 'dashboard', namespace: 'apps', hosts: ['dash.example.com', 'dash.example.org']}),
+    oauth2ProxyIngress(),
+    ingressWith({}, {name: 'oauth2-proxy-org', namespace: 'auth', host: 'dash.example.org', paths: ['/oauth2'], port: 4181}),
+  ])
+  const sp = spOf(r)!
+  t.deepEqual(sp.spec.authorization, {defaultAction: 'Deny'})
+  const d = r.diagnostics.find((x) => x.code === 'auth-url-unresolved-fail-closed')!
+  t.regex(d.message, /different Services \(dash\.example\.com: auth\/oauth2-proxy:4180, dash\.example\.org: auth\/oauth2-proxy-org:4181\)/)
+  assertValid(t, r)
+})
+
+test('external, bare-name, other-variable and explicit-port URLs fail closed with an error and the exact extAuth to write', (t) => {
+  const cases: [string, RegExp, RegExp][] = [
+    ['https://auth.example.org/verify', /is outside the cluster/, /Backend in apps whose endpoint is fqdn \{hostname: auth\.example\.org, port: 443\} and tls \{wellKnownCACertificates: System\}/],
+    ['http://oauth2-proxy/oauth2/auth', /bare host "oauth2-proxy"/, /\{name: oauth2-proxy, namespace: <controller namespace, usually ingress-nginx>, port: 80\}/],
+    ['http://authz.$namespace.svc/verify', /uses nginx variables/, /replace the variables with fixed values/],
+    ['https://$host/$service_name/auth', /variables in its path/, /pathOverride: \/\$service_name\/auth/],
+    ['https://$host:8443/oauth2/auth', /explicit port/, /pathOverride: \/oauth2\/auth/],
+    ['ftp://auth.example.org/verify', /scheme ftp/, /http\(s\) endpoint/],
+  ]
+  for (const [url, message, hint] of cases) {
+    const r = translateAll([ingressWith({'auth-url': url}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), oauth2ProxyIngress()])
+    const d = assertFailsClosed(t, r, url)
+    t.regex(d.message, message, url)
+    t.regex(d.hint!, hint, url)
+    t.false(r.objects.some((o) => o.kind === 'ReferenceGrant' || o.kind === 'Backend'), url)
+  }
+  // An external host that an Ingress of the input serves is named in the hint.
+  const served = translateAll([ingressWith({'auth-url': 'https://auth.example.com/oauth2/auth'}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), oauth2ProxyIngress({host: 'auth.example.com'})])
+  t.regex(assertFailsClosed(t, served, 'served elsewhere').hint!, /backendRef \{name: oauth2-proxy, namespace: auth, port: 4180\} reaches the same service/)
+})
+
+test('fail-closed wins over the access lists of the same Ingress and merges with cors', (t) => {
+  const r = run({
+    'auth-url': 'https://auth.example.org/verify',
+    'allowlist-source-range': '10.0.0.0/8',
+    'denylist-source-range': '10.1.0.0/16',
+    'enable-cors': 'true',
+  })
+  const sp = spOf(r)!
+  t.deepEqual(sp.spec.authorization, {defaultAction: 'Deny'}, 'no Allow rule lets the allow-listed clients in')
+  t.truthy(sp.spec.cors)
+  const overridden = r.diagnostics.find((d) => d.code === 'auth-url-fail-closed-overrides')!
+  t.is(overridden.level, 'warning')
+  t.regex(overridden.message, /left out while .*auth-url fails closed/)
+  t.regex(overridden.hint!, /allowlist-source-range/)
+  assertFailsClosed(t, r, 'with access lists')
+})
+
+test('fail-closed replaces a Gateway-level authorization instead of merging its Allow rules', (t) => {
+  const r = run(
+    {'auth-url': OAUTH2_VIA_HOST},
+    {extra: [configMap('ingress-nginx', 'ingress-nginx-controller', {'whitelist-source-range': '192.168.0.0/16'})], ingress: {paths: ['/app']}, translate: {nginxDefaults: true, emitGateway: true}},
+  )
+  const gatewayLevel = objectsOf(r, 'SecurityPolicy').find((o) => o.spec.targetRefs.some((ref: any) => ref.kind === 'Gateway'))
+  t.truthy(gatewayLevel?.spec.authorization, 'the Gateway-level policy carries the ConfigMap allow-list')
+  assertFailsClosed(t, r, 'with a Gateway-level SecurityPolicy')
+})
+
+test('serviceForPath follows nginx: an equal Exact path first, then the longest Prefix over whole segments', (t) => {
+  const at = (name: string, path: string, exact = false) => ({path, exact, found: {namespace: 'n', name, port: 80, ingress: `n/${name}`, location: `${exact ? 'Exact' : 'Prefix'} ${path}`, authenticated: false}})
+  const locations = [at('root', '/'), at('oauth', '/oauth2'), at('auth', '/oauth2/auth/'), at('exact', '/oauth2/auth', true)]
+  t.is(matchServedPath(locations, '/oauth2/auth')?.name, 'exact')
+  t.is(matchServedPath(locations, '/oauth2/auth/x')?.name, 'auth')
+  t.is(matchServedPath(locations, '/oauth2/start')?.name, 'oauth')
+  t.is(matchServedPath(locations, '/oauth2x')?.name, 'root')
+  t.is(matchServedPath(locations.slice(1), '/other'), undefined)
 })

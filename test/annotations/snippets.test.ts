@@ -44,6 +44,45 @@ test('quoteSnippet keeps one line of at most 300 characters', (t) => {
   t.is(quoteSnippet('more_set_input_headers "Authorization: Basic dXNlcjpwYXNz";'), 'more_set_input_headers "Authorization: <redacted>";')
 })
 
+/** Each snippet with the credential it must never reveal. */
+const CREDENTIAL_SNIPPETS: [string, string][] = [
+  ['if ($http_x_api_key != "s3cr3t") { return 403; }', 's3cr3t'],
+  ['if ($http_x_api_key != s3cr3t-bare) { return 403; }', 's3cr3t-bare'],
+  ["if ($cookie_session = 'c00kie-val') { return 401; }", 'c00kie-val'],
+  ['if ($http_authorization !~* "^Basic dXNlcjpwYXNz$") { return 401; }', 'dXNlcjpwYXNz'],
+  ['if ($arg_token = q7token) { return 403; }', 'q7token'],
+  ['proxy_set_header Authorization "Bearer abc123xyz";', 'abc123xyz'],
+  ['proxy_set_header Authorization Bearer bare789xyz;', 'bare789xyz'],
+  ['proxy_set_header X-Upstream-Token "t0k-9x";', 't0k-9x'],
+  ['set $token "tok-4242"; proxy_set_header X-Auth $token;', 'tok-4242'],
+  ['set $db_password hunter2;', 'hunter2'],
+  ['more_set_input_headers "X-Api-Key: k3y-5566";', 'k3y-5566'],
+  ['add_header Set-Cookie "sid=5e55ion";', '5e55ion'],
+  ['proxy_pass https://admin:pa55w0rd@backend.internal/;', 'pa55w0rd'],
+  ['return 301 https://deploy:hunter3@www.example.com$request_uri;', 'hunter3'],
+  ['rewrite ^/old/(.*)$ https://bob:b0bpass@web.example.com/new/$1 permanent;', 'b0bpass'],
+]
+
+for (const [snippet, secret] of CREDENTIAL_SNIPPETS) {
+  test(`the credential in ${JSON.stringify(snippet)} appears nowhere in the result`, (t) => {
+    for (const key of ['configuration-snippet', 'server-snippet']) {
+      const r = translateObjects(ingressWith({[key]: snippet}))
+      t.is(fidelityFor(r, key), 'manual')
+      t.regex(diagnosticsFor(r, key)[0]!.message, /<redacted>/)
+      t.false(JSON.stringify(r).includes(secret), `${key}: ${secret} leaked`)
+    }
+  })
+}
+
+test('redaction keeps what is no secret: the comparison, the variable, the URL host', (t) => {
+  t.is(quoteSnippet('if ($http_x_api_key != "s3cr3t") { return 403; }'), 'if ($http_x_api_key != <redacted>) { return 403; }')
+  t.is(quoteSnippet('set $token "abc"; set $x 1;'), 'set $token <redacted>; set $x 1;')
+  t.is(quoteSnippet('if ($http_user_agent ~* "badbot") { return 403; } if ($http_x_shared = "k") { return 403; }'), 'if ($http_user_agent ~* "badbot") { return 403; } if ($http_x_shared = <redacted>) { return 403; }', 'standard headers stay readable, custom ones are redacted')
+  t.is(quoteSnippet('proxy_pass https://u:p@backend.internal/;'), 'proxy_pass https://<redacted>@backend.internal/;')
+  t.is(quoteSnippet('proxy_set_header Cookie $http_cookie; proxy_set_header X-Api-Key "$http_x_api_key";'), 'proxy_set_header Cookie $http_cookie; proxy_set_header X-Api-Key "$http_x_api_key";', 'a variable alone carries no secret')
+  t.deepEqual(snippetConversions('return 302 https://u:p@www.example.com/;'), ['return 302 https://<redacted>@www.example.com/ -> RequestRedirect to https://<redacted>@www.example.com/ with statusCode 302'])
+})
+
 test('snippetConversions: more_clear_headers, more_set_headers options, return codes', (t) => {
   t.deepEqual(snippetConversions('more_set_headers -s 404 "X-Reason: gone"; more_clear_headers Server; return 403;'), [
     'more_set_headers "X-Reason: ..." -> ResponseHeaderModifier set X-Reason: gone',

@@ -21,7 +21,6 @@ test('proxy-read-timeout becomes the stream idle timeout, the larger of read and
   const [d] = diagnosticsFor(r, 'proxy-read-timeout')
   t.is(d?.level, 'warning')
   t.regex(d!.message, /read 1800s, send 60s \(nginx default\)/)
-  t.regex(d!.hint!, /15s/)
   t.is(btp(r)?.timeout?.http?.requestTimeout, undefined, 'requestTimeout is never derived from an inactivity timeout')
   assertValid(t, r)
 
@@ -32,6 +31,20 @@ test('proxy-read-timeout becomes the stream idle timeout, the larger of read and
 
   const shortRead = run({'proxy-read-timeout': '5'})
   t.deepEqual(btp(shortRead)?.timeout, {http: {streamIdleTimeout: '60s'}}, 'the unset send timeout keeps nginx\'s 60s')
+})
+
+test('the read/send timeout hint matches what the routes carry: Envoy\'s 15s request deadline is already lifted', (t) => {
+  const r = run({'proxy-read-timeout': '1800'})
+  const hint = diagnosticsFor(r, 'proxy-read-timeout')[0]!.hint!
+  t.regex(hint, /Envoy Gateway v1\.8\+/)
+  t.regex(hint, /default 15s deadline for a whole request is already lifted \(HTTPRoute rules: timeouts\.request "0s"; GRPCRoutes: timeout\.http\.requestTimeout "0s" in the BackendTrafficPolicy\)/)
+  t.notRegex(hint, /ends any request|raise timeout\.http\.requestTimeout/, 'no stale advice to lift a deadline that is not there')
+  // The hint's claim, checked against the emitted objects.
+  for (const rule of r.objects.find((o) => o.kind === 'HTTPRoute')!.spec.rules) t.deepEqual(rule.timeouts, {request: '0s'})
+  const grpc = run({'proxy-send-timeout': '300', 'backend-protocol': 'GRPC'})
+  t.regex(diagnosticsFor(grpc, 'proxy-send-timeout')[0]!.hint!, /already lifted/)
+  t.deepEqual(btp(grpc)?.timeout?.http, {streamIdleTimeout: '300s', requestTimeout: '0s'})
+  assertValid(t, grpc)
 })
 
 test('large timeouts stay valid Gateway durations', (t) => {
