@@ -657,21 +657,13 @@ function applyGlobalAuthOptOut(ctx: FamilyContext): void {
     ctx.account('enable-global-auth', 'ignored', 'has no effect: the Ingress has its own auth-url, which ingress-nginx uses instead of the global one', {level: 'info', code: 'global-auth'})
     return
   }
-  const ownAuthorization = ctx.value('allowlist-source-range') !== undefined || ctx.value('denylist-source-range') !== undefined
-  if (ownAuthorization) {
-    ctx.account('enable-global-auth', 'exact', '"false": this route\'s own SecurityPolicy (the address lists) replaces the Gateway-level one that carries global-auth-url', {level: 'info', code: 'global-auth'})
-    return
-  }
-  ctx.ingress.intents.policies.push({
-    kind: 'SecurityPolicy',
-    path: 'authorization',
-    value: {defaultAction: 'Allow'},
-    from: [ctx.fullKey('enable-global-auth')],
-  })
+  // The route must not inherit the Gateway-level extAuth (global-auth-url): its SecurityPolicy replaces the
+  // Gateway one and repeats its other settings (the ConfigMap's address lists still apply, as in nginx).
+  ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'extAuth', value: undefined, optOut: true, from: [ctx.fullKey('enable-global-auth')]})
   ctx.account(
     'enable-global-auth',
     'exact',
-    '"false" -> a route-level SecurityPolicy (authorization defaultAction Allow, which lets everything through) that replaces the Gateway-level one carrying global-auth-url for this route',
+    '"false": this route\'s SecurityPolicy replaces the Gateway-level one carrying global-auth-url and repeats its other settings, so only the global external auth is left out',
     {level: 'info', code: 'global-auth'},
   )
 }

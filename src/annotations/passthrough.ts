@@ -98,7 +98,7 @@ export const passthroughFamily: AnnotationFamily = {
     ctx.account(
       'ssl-passthrough',
       'manual',
-      `${served} attached to the listener "${PASSTHROUGH_LISTENER}", which the shared Gateway ${ingress.gateway.namespace}/${ingress.gateway.name} does not have; no HTTPRoute is emitted, because nginx ignores the Ingress's HTTP settings for passthrough hosts (plain-HTTP requests on port 80 were still served with them: add an HTTPRoute on the http listener if you relied on that, e.g. for a redirect to https)`,
+      `${served} attached to a TLS passthrough listener of ${ingress.gateway.namespace}/${ingress.gateway.name} (the gateway bundle, --emit-gateway, adds one per host; otherwise the gateway owner adds it); no HTTPRoute is emitted, because nginx ignores the Ingress's HTTP settings for passthrough hosts (plain-HTTP requests on port 80 were still served with them: add an HTTPRoute on the http listener if you relied on that, e.g. for a redirect to https)`,
       {
         hint: `the gateway owner adds the listener ${listener}. Port 443 already carries the https listener: Envoy Gateway separates the two by SNI only when the passthrough listener names its hostname, so use one such listener per passthrough host (with its own name, and the TLSRoute's sectionName set to it), or put the passthrough listener on a separate Gateway with its own address (point these hosts' DNS at it and change the TLSRoute's parentRef); ingress-nginx needed --enable-ssl-passthrough for this annotation to work at all`,
       },

@@ -402,7 +402,10 @@ function renderRules(
   const intents = ingress.intents
   const drafts: RuleDraft[] = []
   const object = objectRef('Ingress', ingress.ref)
-  for (const loc of locs) {
+  // nginx tries regex locations longest path first (ties: reverse lexical order). Envoy Gateway sorts regex
+  // matches by length too; for equal lengths the rules are at least written in nginx's order.
+  const ordered = regex ? [...locs].sort((a, b) => b.path.length - a.path.length || compareStrings(b.path, a.path)) : locs
+  for (const loc of ordered) {
     if (regex) {
       const bad = re2Incompatibility(loc.path)
       if (bad) {

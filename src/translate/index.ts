@@ -21,6 +21,9 @@ import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies, policyOptOuts} from './emit-policies.js'
+import {GATEWAY_GROUP} from './bundle/common.js'
+import {dnsName} from './names.js'
+import {PASSTHROUGH_LISTENER} from '../annotations/passthrough.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts, normalizeHost} from './hosts.js'
 import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
@@ -138,13 +141,33 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       checklist.push(`${key}: more than ${MAX_CERTIFICATE_REFS} certificates: add hostname-specific HTTPS listeners for ${rest.length} Secrets`)
     }
     const plan = redirects.get(key)
-    const listeners = key === gatewayKey(options.gateway) ? stream.listeners : []
+    const passthrough = emitBundle ? passthroughListeners(objects, gw, options) : []
+    if (passthrough.length > 0) {
+      diagnostics.push({
+        level: 'info',
+        code: 'passthrough-listeners',
+        object: objectRef('Gateway', gw),
+        message: `listeners ${passthrough.map((l) => l.name).join(', ')} (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to ${key}, and the TLSRoutes attach to them`,
+      })
+    }
+    const listeners = [...passthrough, ...(key === gatewayKey(options.gateway) ? stream.listeners : [])]
     const live = kindObjects('Gateway').find((g) => g.metadata.name === gw.name && (g.metadata.namespace ?? 'default') === gw.namespace)
     if (emitBundle) {
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
       const generated = sharedGateway(gw, certList, listeners, options, sources)
       objects.push(live ? unionWithLive(generated, live, diagnostics) : generated)
-      if (plan) objects.push(...redirectRoutes(gw, plan, options, usedRouteNames))
+      if (plan) {
+        objects.push(...redirectRoutes(gw, plan, options, usedRouteNames))
+        if (!ingresses.some((i) => i.annotations.get('preserve-trailing-slash')?.value === true)) {
+          diagnostics.push({
+            level: 'info',
+            code: 'redirect-keeps-trailing-slash',
+            object: objectRef('Gateway', gw),
+            fidelity: 'approximate',
+            message: `nginx's HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect`,
+          })
+        }
+      }
       if (certList.length === 0 && plan) {
         diagnostics.push({
           level: 'warning',
@@ -172,6 +195,16 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
         })
       }
     }
+  }
+  // ingress-nginx answered HTTPS for every host, with its default certificate where no Ingress gave one.
+  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${')).map((h) => h.name).sort(compareStrings)
+  if (plainHosts.length > 0) {
+    diagnostics.push({
+      level: 'info',
+      code: 'plain-hosts-https',
+      message: `${plainHosts.length} host(s) have no TLS in any Ingress (${plainHosts.slice(0, 5).join(', ')}${plainHosts.length > 5 ? ', ...' : ''}): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only`,
+      hint: 'if clients reach them over HTTPS (a wildcard --default-ssl-certificate, say), add TLS entries for them or attach their routes to the https listener with that certificate on it',
+    })
   }
   const plannedCertificates = certPlans.plans.map((p) => p.plan.certificate)
   if (emitBundle) objects.push(...plannedCertificates)
@@ -286,6 +319,40 @@ function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts:
     if (into[key] === undefined) into[key] = structuredClone(value)
     else if (typeof into[key] === 'object' && !Array.isArray(into[key]) && typeof value === 'object' && !Array.isArray(value)) fillFrom(into[key], value, optOuts, path)
   }
+}
+
+/**
+ * ssl-passthrough TLSRoutes: on a shared Gateway, TLS passthrough shares port 443 with the https listener only
+ * through hostname-specific listeners (Envoy separates them by SNI), one per passthrough host.
+ */
+function passthroughListeners(objects: KubeObject[], gw: NamespacedName, options: TranslateOptions): any[] {
+  const listeners: any[] = []
+  for (const route of objects) {
+    if (route.kind !== 'TLSRoute') continue
+    const refs: any[] = route.spec?.parentRefs ?? []
+    const ours = refs.filter((r) => r.name === gw.name && r.namespace === gw.namespace && r.sectionName === PASSTHROUGH_LISTENER)
+    if (ours.length === 0) continue
+    const hostnames: string[] = route.spec.hostnames ?? []
+    const perHost = hostnames.map((hostname) => {
+      const name = dnsName('tls', hostname)
+      if (!listeners.some((l) => l.name === name)) {
+        listeners.push({
+          name,
+          port: 443,
+          protocol: 'TLS',
+          hostname,
+          tls: {mode: 'Passthrough'},
+          allowedRoutes: {
+            kinds: [{group: GATEWAY_GROUP, kind: 'TLSRoute'}],
+            namespaces: {from: 'Selector', selector: {matchLabels: {[options.namespaceLabel.key]: options.namespaceLabel.value}}},
+          },
+        })
+      }
+      return {...ours[0], sectionName: name}
+    })
+    route.spec.parentRefs = [...refs.filter((r) => !ours.includes(r)), ...perHost]
+  }
+  return listeners
 }
 
 function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diagnostics: Diagnostic[]): void {

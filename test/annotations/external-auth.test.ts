@@ -192,16 +192,28 @@ test('companions without auth-url do nothing', (t) => {
   t.is(diagnosticsFor(r, 'auth-response-headers')[0]?.code, 'auth-url-missing')
 })
 
-test('enable-global-auth "false" gives the route a SecurityPolicy of its own, which replaces the Gateway-level one', (t) => {
-  const r = run({'enable-global-auth': 'false'})
-  const sp = policyOf(r, 'SecurityPolicy')!
-  t.deepEqual(sp.spec.authorization, {defaultAction: 'Allow'})
+test('enable-global-auth "false" leaves out only the global external auth', (t) => {
+  // Without a global-auth-url there is nothing to opt out of: no policy.
+  const alone = run({'enable-global-auth': 'false'})
+  t.is(policyOf(alone, 'SecurityPolicy'), undefined)
+  t.is(fidelityFor(alone, 'enable-global-auth'), 'exact')
+
+  // With the ConfigMap's global-auth-url and address list as Gateway-level policy (--nginx-defaults), the route's
+  // policy replaces it (no merge, which would bring extAuth back) and repeats the address list.
+  const controller = configMap('ingress-nginx', 'ingress-nginx-controller', {
+    'global-auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth',
+    'whitelist-source-range': '10.0.0.0/8',
+  })
+  const withGlobal = run({'enable-global-auth': 'false'}, {extra: [controller], translate: {nginxDefaults: true, emitGateway: true}})
+  const gatewayLevel = objectsOf(withGlobal, 'SecurityPolicy').find((o) => o.spec.targetRefs?.[0]?.kind === 'Gateway')!
+  t.truthy(gatewayLevel.spec.extAuth, 'the Gateway-level policy carries the global auth')
+  const sp = objectsOf(withGlobal, 'SecurityPolicy').find((o) => o.metadata.name === 'dashboard')!
+  t.is(sp.spec.extAuth, undefined)
+  t.is(sp.spec.mergeType, undefined)
+  t.deepEqual(sp.spec.authorization, gatewayLevel.spec.authorization, 'the address list still applies, as in nginx')
   t.deepEqual(validate(sp), [])
-  t.is(fidelityFor(r, 'enable-global-auth'), 'exact')
-  const withList = run({'enable-global-auth': 'false', 'denylist-source-range': '10.0.0.0/8'})
-  t.is(policyOf(withList, 'SecurityPolicy')!.spec.authorization.defaultAction, 'Allow')
-  t.is(policyOf(withList, 'SecurityPolicy')!.spec.authorization.rules.length, 1)
-  t.false(withList.diagnostics.some((d) => d.code === 'policy-field-conflict'))
+
+  // Other settings of the route merge as usual, without the opt-out.
   const own = run({'enable-global-auth': 'false', 'auth-url': OAUTH2_PROXY})
   t.is(fidelityFor(own, 'enable-global-auth'), 'ignored')
   t.is(policyOf(own, 'SecurityPolicy')!.spec.authorization, undefined)
