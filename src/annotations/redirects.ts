@@ -269,7 +269,7 @@ function applyFromToWww(ctx: FamilyContext): void {
   for (const host of [...own].sort()) {
     if (host.startsWith('*.') || host.includes('${')) continue
     const other = host.startsWith('www.') ? host.slice(4) : `www.${host}`
-    if (own.has(other) || hostServed?.(other) === true) skipped.push(other)
+    if (own.has(other) || hostServed(other)) skipped.push(other)
     else if (PRECISE_HOSTNAME.test(other)) pairs.push({from: other, to: host})
   }
   const code = httpRedirectCode(ctx)
@@ -302,12 +302,4 @@ function applyFromToWww(ctx: FamilyContext): void {
   ctx.account('from-to-www-redirect', 'approximate', `${pairs.map((p) => `${p.from} -> ${p.to}`).join(', ')} (${code}): nginx also strips one trailing slash from the URI (/a/ -> /a); the Gateway redirect keeps the path unchanged`, {
     hint: `HTTPS requests for ${pairs.map((p) => p.from).join(', ')} are redirected only if the Gateway's https listener has a certificate covering ${pairs.length === 1 ? 'that name' : 'those names'}, as with nginx`,
   })
-  if (!hostServed) {
-    ctx.diag({
-      level: 'warning',
-      code: 'www-redirect-unchecked',
-      annotation: key,
-      message: `${key}: whether another Ingress serves ${pairs.map((p) => p.from).join(', ')} could not be checked (nginx then creates no redirect); delete the redirect route if one does`,
-    })
-  }
 }
