@@ -85,6 +85,18 @@ test('diff and apply exit 2 with one line when the server is unreachable', async
     t.regex(r.stderr, /cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ \(context "fake"\): connection refused/)
     t.is(r.stdout, '')
   }
+  // With -f the input is read from files and the cluster is first needed by diff/apply themselves: their fatal error
+  // is exactly one line, as kubectl prints it (no oclif `›   Error:` prefix, no wrapping at 80 columns).
+  const file = inputFile(tempDir(t))
+  for (const cmd of ['diff', 'apply']) {
+    const r = await cli([cmd, '-f', file, '--kubeconfig', kubeconfig], {env})
+    t.is(r.code, 2, `${cmd}: ${r.stderr}`)
+    const fatal = r.stderr.split('\n').filter((l) => /^(error:|Error)|›/.test(l.trim()))
+    t.is(fatal.length, 1, r.stderr)
+    t.regex(fatal[0], /^error: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ \(context "fake"\): connection refused\S*$/)
+    t.notRegex(r.stderr, /›/)
+    t.is(r.stdout, '')
+  }
 })
 
 test('apply reports a refused conflict on stderr and exits 1; --force-conflicts applies it', async (t) => {
@@ -107,6 +119,16 @@ test('apply reports a refused conflict on stderr and exits 1; --force-conflicts 
   const forced = await cli(['apply', '--kubeconfig', kubeconfig, '--force-conflicts'], {env})
   t.is(forced.code, 0, forced.stderr)
   t.regex(forced.stdout, new RegExp(`^httproute\\.gateway\\.networking\\.k8s\\.io/${name} configured$`, 'm'))
+})
+
+test('diff --against a missing directory exits 2 with one `error:` line', async (t) => {
+  const dir = tempDir(t)
+  const file = inputFile(dir)
+  const r = await cli(['diff', '-f', file, '--against', join(dir, 'a-directory-that-does-not-exist-and-has-a-long-name')], {nodeArgs: BLOCK, env: {HOME: dir}})
+  t.is(r.code, 2, r.stderr)
+  t.regex(r.stderr, /^error: --against \S+a-directory-that-does-not-exist-and-has-a-long-name: no such directory$/m)
+  t.notRegex(r.stderr, /›/)
+  t.is(r.stdout, '')
 })
 
 test('diff -f --against a directory rendered by convert --output-dir: 0 when equal, 1 after an edit, no cluster needed', async (t) => {

@@ -85,6 +85,39 @@ test('status, the last-applied annotation and other managers\' labels are ignore
   t.notRegex(text, /status|last-applied|team: a/)
 })
 
+test('labels only someone else set are left out entirely, not shown as `labels: {}` (which reads as wiping them)', (t) => {
+  // A Namespace labelled other=x, to which we add the shared-gateway label.
+  const desiredNs = ns('team-a', {'shared-gateway-access': 'true'}) as KubeObject
+  const liveNs = {...ns('team-a', {other: 'x'}), spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}} as KubeObject
+  const nsDiff = diffObjects(new Map([[objectKey(desiredNs), liveNs]]), [desiredNs], {color: false})
+  t.is(nsDiff.changed, 1)
+  t.notRegex(nsDiff.text, /labels: \{\}/)
+  t.notRegex(nsDiff.text, /^-(?!-- )/m, 'nothing reads as removed')
+  t.regex(nsDiff.text, /^\+  labels:$/m)
+  t.regex(nsDiff.text, /^\+    shared-gateway-access: "true"$/m)
+  t.notRegex(nsDiff.text, /other/)
+  // A Gateway whose live labels are all someone else's, and a positional list item reduced to nothing.
+  const gw = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: {name: 'shared', namespace: 'gateway', labels: {'app.kubernetes.io/managed-by': 'ingress2gw'}},
+    spec: {gatewayClassName: 'eg', addresses: [{value: '10.0.0.1'}], listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]},
+  } as KubeObject
+  const liveGw = JSON.parse(JSON.stringify(gw))
+  liveGw.metadata.labels = {team: 'platform'}
+  liveGw.spec.addresses = [{type: 'IPAddress'}]
+  const gwDiff = diffObjects(new Map([[objectKey(gw), liveGw]]), [gw], {color: false})
+  t.notRegex(gwDiff.text, /\{\}|\[\]/)
+  t.notRegex(gwDiff.text, /team|IPAddress/)
+  t.regex(gwDiff.text, /^\+    app\.kubernetes\.io\/managed-by: ingress2gw$/m)
+  t.regex(gwDiff.text, /^\+  addresses:$/m)
+  // Pruning still keeps an empty map that we set ourselves, and equal objects still diff clean.
+  const emptyLabels = {...httpRoute('team-a', 'web'), metadata: {name: 'web', namespace: 'team-a', labels: {}}} as KubeObject
+  const liveEmpty = JSON.parse(JSON.stringify(emptyLabels))
+  liveEmpty.metadata.labels = {theirs: 'y'}
+  t.is(diffObjects(new Map([[objectKey(emptyLabels), liveEmpty]]), [emptyLabels], {color: false}).changed, 0)
+})
+
 test('a field ingress2gw applied before but no longer sets shows as removed; one owned by someone else does not', (t) => {
   const desired = httpRoute('team-a', 'web') as KubeObject
   const liveObj = JSON.parse(JSON.stringify(desired))
@@ -290,7 +323,15 @@ test('apply refuses Ingresses, Services and Secrets without sending any request 
     {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'web', namespace: 'team-a'}, spec: {}},
   ] as KubeObject[]
   const only = await apply(refused)
-  t.true(only.results.every((r) => r.status === 'failed' && /^refused: ingress2gw never creates or changes a (Secret|Service|Ingress)/.test(r.message!)))
+  t.true(only.results.every((r) => r.status === 'failed'))
+  t.deepEqual(
+    only.results.map((r) => `${r.object}: ${r.message}`).sort(),
+    [
+      'ingress.networking.k8s.io/web: refused: ingress2gw never creates or changes an Ingress; apply it yourself after review',
+      'secret/htpasswd: refused: ingress2gw never creates or changes a Secret; apply it yourself after review',
+      'service/web: refused: ingress2gw never creates or changes a Service; apply it yourself after review',
+    ],
+  )
   t.is(s.requests.length, 0)
   const mixed = await apply([...refused, httpRoute('team-a', 'web') as KubeObject])
   t.deepEqual(mixed.results.map((r) => `${r.object} ${r.status}`).sort(), [

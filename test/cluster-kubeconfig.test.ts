@@ -4,13 +4,13 @@
  * and no silent localhost:8080 when there is no kubeconfig.
  */
 import test from 'ava'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import jsYaml from 'js-yaml'
-import {ClusterError, loadKubeConfig, resolveKubeconfig} from '../src/sources/kubeconfig.js'
+import {ClusterError, loadKubeConfig, resolveKubeconfig, resolveNamespace, SERVICE_ACCOUNT_DIR} from '../src/sources/kubeconfig.js'
 import {readCluster} from '../src/sources/cluster.js'
 import {FakeApiServer} from './support/fake-apiserver.js'
-import {ingress, tempDir} from './support/cluster-helpers.js'
+import {ingress, ROOT, run, tempDir} from './support/cluster-helpers.js'
 
 interface Ctx {
   name: string
@@ -180,4 +180,108 @@ test('end to end: with two KUBECONFIG files naming the same cluster and user, th
     ['web'],
   )
   t.true(s.requests.every((q) => q.headers.authorization === 'Bearer right'))
+})
+
+/** A fake pod filesystem: `<root>/var/run/secrets/kubernetes.io/serviceaccount/{token,namespace,ca.crt}`. */
+function podRoot(t: Parameters<typeof tempDir>[0], files: {token?: string; namespace?: string; ca?: boolean} = {}): string {
+  const root = tempDir(t, 'i2g-pod-')
+  const sa = join(root, SERVICE_ACCOUNT_DIR)
+  mkdirSync(sa, {recursive: true})
+  if (files.token !== undefined) writeFileSync(join(sa, 'token'), files.token)
+  if (files.namespace !== undefined) writeFileSync(join(sa, 'namespace'), files.namespace)
+  if (files.ca) writeFileSync(join(sa, 'ca.crt'), 'not read until a request is made')
+  return root
+}
+
+test('no kubeconfig, in a pod: the in-cluster config (https, service-account token and namespace), as kubectl', async (t) => {
+  const home = tempDir(t)
+  const root = podRoot(t, {token: 'sa-token', namespace: 'team-pod\n', ca: true})
+  const env = {HOME: home, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443'}
+  const loaded = await loadKubeConfig({}, env, root)
+  t.is(loaded.server, 'https://10.96.0.1:443')
+  t.is(loaded.namespace, 'team-pod')
+  t.deepEqual(loaded.files, [])
+  t.is(loaded.kc.getCurrentCluster()?.server, 'https://10.96.0.1:443')
+  t.is(loaded.kc.getCurrentCluster()?.caFile, join(root, SERVICE_ACCOUNT_DIR, 'ca.crt'))
+  const fetchOpts = await loaded.kc.applyToFetchOptions({})
+  t.is((fetchOpts.headers as Headers).get('Authorization'), 'Bearer sa-token')
+  // -n wins; POD_NAMESPACE wins over the namespace file; kubectl uses https whatever the port (client-node would not).
+  t.is((await loadKubeConfig({namespace: 'team-z'}, env, root)).namespace, 'team-z')
+  const onProxyPort = await loadKubeConfig({}, {...env, KUBERNETES_SERVICE_PORT: '8080', POD_NAMESPACE: 'from-env'}, root)
+  t.is(onProxyPort.server, 'https://10.96.0.1:8080')
+  t.is(onProxyPort.namespace, 'from-env')
+  // Without the token file, or without the service env, or with --context, it is not in-cluster: the usual error.
+  const noToken = podRoot(t, {namespace: 'team-pod'})
+  await t.throwsAsync(loadKubeConfig({}, env, noToken), {instanceOf: ClusterError, message: /no kubeconfig found/})
+  await t.throwsAsync(loadKubeConfig({}, {HOME: home}, root), {instanceOf: ClusterError, message: /no kubeconfig found/})
+  await t.throwsAsync(loadKubeConfig({context: 'prod'}, env, root), {instanceOf: ClusterError, message: /no kubeconfig found/})
+  // A kubeconfig, when there is one, is used instead; a context without a namespace takes the pod's (as kubectl).
+  const f = writeConfig(join(home, 'k.yaml'), {current: 'c', clusters: [['k', 'https://k.example']], users: [['u', {}]], contexts: [{name: 'c', cluster: 'k', user: 'u'}]})
+  const withFile = await loadKubeConfig({kubeconfig: f}, env, root)
+  t.is(withFile.server, 'https://k.example')
+  t.is(withFile.namespace, 'team-pod')
+})
+
+test('a plain-http server (kubectl proxy) is used as kubectl does, without insecure-skip-tls-verify in the file', async (t) => {
+  const s = await FakeApiServer.start({token: 'tok'})
+  t.teardown(() => s.close())
+  s.seed([ingress('team-a', 'web')])
+  const dir = tempDir(t)
+  const file = join(dir, 'proxy.yaml')
+  const text = jsYaml.dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'proxy',
+    clusters: [{name: 'proxy', cluster: {server: s.url}}],
+    users: [{name: 'u', user: {token: 'tok'}}],
+    contexts: [{name: 'proxy', context: {cluster: 'proxy', user: 'u', namespace: 'team-a'}}],
+  })
+  writeFileSync(file, text)
+  const env = {KUBECONFIG: file, HOME: dir}
+  const loaded = await loadKubeConfig({}, env)
+  t.is(loaded.kc.getCurrentCluster()?.server, s.url)
+  const read = await readCluster({allNamespaces: false, gateways: [], env})
+  t.deepEqual(
+    read.objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.name),
+    ['web'],
+  )
+  // In memory only: the kubeconfig file is untouched.
+  t.is(readFileSync(file, 'utf8'), text)
+})
+
+test('resolveNamespace: -n, else the context namespace, else default; undefined without a kubeconfig; errors as kubectl', (t) => {
+  const dir = tempDir(t)
+  const {a, b} = twoFiles(dir)
+  const env = {KUBECONFIG: `${a}:${b}`, HOME: dir}
+  t.is(resolveNamespace({namespace: 'team-z'}, env), 'team-z')
+  t.is(resolveNamespace({}, env), 'team-a')
+  t.is(resolveNamespace({context: 'ctx-b'}, env), 'default')
+  t.is(resolveNamespace({kubeconfig: b}, env), 'default')
+  // No kubeconfig at all: undefined (the caller keeps its own default)...
+  const home = tempDir(t)
+  t.is(resolveNamespace({}, {HOME: home}), undefined)
+  t.is(resolveNamespace({}, {HOME: home, KUBECONFIG: join(home, 'nope.yaml')}), undefined)
+  t.is(resolveNamespace({namespace: 'team-z'}, {HOME: home}), 'team-z')
+  // ...except in a pod, where kubectl uses the pod's namespace.
+  const root = podRoot(t, {token: 'x', namespace: 'team-pod'})
+  const pod = {HOME: home, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443'}
+  t.is(resolveNamespace({}, pod, root), 'team-pod')
+  t.is(resolveNamespace({}, {...pod, ...env}, root), 'team-a')
+  t.is(resolveNamespace({context: 'ctx-b'}, {...pod, ...env}, root), 'team-pod')
+  // Where kubectl fails, one line: a missing --kubeconfig, an unknown --context. The cluster is never checked here.
+  t.throws(() => resolveNamespace({kubeconfig: join(home, 'gone.yaml')}, {HOME: home}), {instanceOf: ClusterError, message: /gone\.yaml \(from --kubeconfig\) does not exist/})
+  t.throws(() => resolveNamespace({context: 'prod'}, env), {instanceOf: ClusterError, message: /context "prod" does not exist.*available contexts: ctx-a, ctx-b$/})
+  const broken = writeConfig(join(dir, 'broken.yaml'), {current: 'c', contexts: [{name: 'c', cluster: 'gone', user: 'gone', namespace: 'team-c'}]})
+  t.is(resolveNamespace({kubeconfig: broken}, {HOME: dir}), 'team-c')
+})
+
+test('resolveNamespace runs with @kubernetes/client-node blocked', async (t) => {
+  const dir = tempDir(t)
+  const {a} = twoFiles(dir)
+  const script = `const m = await import(${JSON.stringify(join(ROOT, 'src', 'sources', 'kubeconfig.ts'))}); console.log(m.resolveNamespace({}))`
+  const r = await run(process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'test', 'support', 'block-client-node.mjs'), '--input-type=module', '-e', script], {
+    env: {...process.env, KUBECONFIG: a, HOME: dir},
+  })
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout.trim(), 'team-a')
 })

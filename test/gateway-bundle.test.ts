@@ -5,10 +5,12 @@
  */
 import test from 'ava'
 import {retryOnFor} from '../src/annotations/timeouts.js'
-import {certificatesForIngress} from '../src/translate/bundle/certificates.js'
+import {certificateIssuerChecks, certificatesForIngress} from '../src/translate/bundle/certificates.js'
 import {clientTrafficFromConfigMap, findControllerConfigMap} from '../src/translate/bundle/client-traffic.js'
+import {issuerCopyName} from '../src/translate/bundle/common.js'
 import {rewriteIssuers} from '../src/translate/bundle/issuers.js'
-import {streamServices} from '../src/translate/bundle/stream-services.js'
+import {findStreamConfigMap, streamServices} from '../src/translate/bundle/stream-services.js'
+import {tlsVersionSpan} from '../src/translate/tls.js'
 import {translate} from '../src/translate/index.js'
 import type {Diagnostic, KubeObject} from '../src/translate/types.js'
 import {loadValidator, type Validator} from './support/conformance.js'
@@ -118,8 +120,9 @@ test('Issuer with ingressClassName beside a DNS-01 solver: DNS-01 untouched, sel
   })
   t.deepEqual(
     objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`),
-    ['Issuer team-a/letsencrypt', 'Issuer gateway/team-a-letsencrypt'],
+    ['Issuer team-a/letsencrypt', `Issuer gateway/${issuerCopyName(GW, 'team-a', 'letsencrypt')}`],
   )
+  t.regex(objects[1].metadata.name, /^team-a-letsencrypt-[0-9a-f]{8}$/, 'copies carry their origin namespace and a hash of ns/name')
   for (const o of objects) {
     const [dns, http] = o.spec.acme.solvers
     t.deepEqual(dns, dnsSolver)
@@ -233,7 +236,7 @@ test('an invalid private-key-algorithm is reported and left out; the rest still 
   t.deepEqual(cert.spec.privateKey, {size: 4096})
   // a namespaced Issuer lives in the Ingress namespace: the Certificate references its copy
   t.deepEqual(plans[0].issuer, {kind: 'Issuer', name: 'letsencrypt', group: 'cert-manager.io', namespace: 'team-a'})
-  t.deepEqual(cert.spec.issuerRef, {name: 'team-a-letsencrypt', kind: 'Issuer', group: 'cert-manager.io'})
+  t.deepEqual(cert.spec.issuerRef, {name: issuerCopyName(GW, 'team-a', 'letsencrypt'), kind: 'Issuer', group: 'cert-manager.io'})
   t.false((cert.metadata.annotations?.['ingress2gw.io/annotations'] ?? '').includes('private-key-algorithm'))
   assertValid(t, [cert])
 })
@@ -466,7 +469,11 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
       const grant = byName(r.objects, 'ReferenceGrant', 'ingress2gw-gateway-global-auth')!
       t.is(grant.metadata.namespace, 'auth-system')
       const exempt = byName(r.objects, 'SecurityPolicy', 'shared-acme-exempt')!
-      t.deepEqual(exempt.spec.authorization, sp.spec.authorization, 'ACME challenges keep the access lists, lose only the auth')
+      t.deepEqual(
+        exempt.spec.authorization,
+        {defaultAction: 'Allow', rules: [{name: 'block-cidrs', action: 'Deny', principal: {clientCIDRs: ['203.0.113.7/32']}}]},
+        'ACME challenges keep the deny lists, lose the allowlist and the auth',
+      )
       t.is(exempt.spec.extAuth, undefined)
       t.is(find(r.diagnostics, 'configmap-value-invalid', 'proxy-send-timeout')?.level, 'warning')
     }
@@ -651,4 +658,282 @@ test('annotation families read the same controller ConfigMap as the bundle, in a
   t.is(redirectCode(run([configMap({'http-redirect-code': '301'}, 'infra')])), 301, 'infra/ingress-nginx-controller is found')
   t.is(redirectCode(run([configMap({'http-redirect-code': '301'}, 'default', 'nginx-conf')], 'nginx-conf')), 301, 'explicit name without namespace = default/')
   t.is(redirectCode(run([configMap({'http-redirect-code': '301'}, 'infra')], 'x/missing')), 308, 'explicit name wins, even when missing')
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Review fixes
+
+test('ACME exemption: a ConfigMap allowlist alone (no global auth) still gets the solver-route SecurityPolicy', (t) => {
+  const r = clientTrafficFromConfigMap(configMap({'whitelist-source-range': '10.0.0.0/8', 'denylist-source-range': '5.6.7.8'}), {...ctx, nginxDefaults: true})
+  const sp = byName(r.objects, 'SecurityPolicy', 'shared-defaults')!
+  t.is(sp.spec.extAuth, undefined)
+  const exempt = byName(r.objects, 'SecurityPolicy', 'shared-acme-exempt')
+  t.truthy(exempt, 'HTTP-01 challenges must not hit the Gateway-level allowlist')
+  t.deepEqual(exempt!.spec, {
+    targetSelectors: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', matchLabels: {'acme.cert-manager.io/http01-solver': 'true'}}],
+    authorization: {defaultAction: 'Allow', rules: [{name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['5.6.7.8/32']}}]},
+  })
+  const d = find(r.diagnostics, 'acme-challenge-exempt')!
+  t.regex(d.message, /whitelist-source-range allowlist/)
+  t.regex(d.message, /denylist-source-range\) still apply/)
+  // allowlist only: nothing left to enforce on the challenge routes
+  const only = clientTrafficFromConfigMap(configMap({'whitelist-source-range': '10.0.0.0/8'}), {...ctx, nginxDefaults: true})
+  t.deepEqual(byName(only.objects, 'SecurityPolicy', 'shared-acme-exempt')!.spec.authorization, {defaultAction: 'Allow'})
+  // deny lists only: the Gateway-level policy lets challenges through already, no copy of it
+  const denyOnly = clientTrafficFromConfigMap(configMap({'block-cidrs': '1.2.3.4'}), {...ctx, nginxDefaults: true})
+  t.truthy(byName(denyOnly.objects, 'SecurityPolicy', 'shared-defaults'))
+  t.is(byName(denyOnly.objects, 'SecurityPolicy', 'shared-acme-exempt'), undefined)
+  // without --nginx-defaults there is no Gateway-level SecurityPolicy to exempt from
+  t.is(byName(clientTrafficFromConfigMap(configMap({'whitelist-source-range': '10.0.0.0/8'}), ctx).objects, 'SecurityPolicy', 'shared-acme-exempt'), undefined)
+  assertValid(t, [...r.objects, ...only.objects])
+})
+
+test('ACME exemption end to end: --nginx-defaults with a ConfigMap allowlist and an HTTP-01 ClusterIssuer', (t) => {
+  const objects: KubeObject[] = [
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: {name: 'le'},
+      spec: {acme: {server: 'https://acme-v02.api.letsencrypt.org/directory', privateKeySecretRef: {name: 'le-key'}, solvers: [{http01: {ingress: {ingressClassName: 'nginx'}}}]}},
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {name: 'web', namespace: 'team-a', annotations: {'cert-manager.io/cluster-issuer': 'le'}},
+      spec: {
+        ingressClassName: 'nginx',
+        tls: [{hosts: ['a.example.com'], secretName: 'web-tls'}],
+        rules: [{host: 'a.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'web', port: {number: 80}}}}]}}],
+      },
+    },
+    configMap({'whitelist-source-range': '10.0.0.0/8'}),
+  ]
+  const r = translate({objects: objects.map((object, i) => ({object, source: {file: 'in.yaml', line: i + 1}}))}, {emitGateway: true, nginxDefaults: true})
+  const exempt = r.objects.find((o) => o.kind === 'SecurityPolicy' && o.metadata.name === 'shared-acme-exempt')
+  t.truthy(exempt)
+  t.is(exempt!.metadata.namespace, 'gateway')
+})
+
+test('Issuer ingressTemplate: ingress-nginx annotations give a warning naming the exemption policy, others an info', (t) => {
+  const issuer: KubeObject = {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: {name: 'le'},
+    spec: {
+      acme: {
+        server: 'https://acme-v02.api.letsencrypt.org/directory',
+        privateKeySecretRef: {name: 'le-key'},
+        solvers: [
+          {
+            http01: {
+              ingress: {
+                ingressClassName: 'nginx',
+                ingressTemplate: {
+                  metadata: {
+                    labels: {team: 'x'},
+                    annotations: {'nginx.ingress.kubernetes.io/whitelist-source-range': '0.0.0.0/0', 'example.com/owner': 'ops'},
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    },
+  }
+  const {objects, diagnostics} = rewriteIssuers([issuer], {gateway: GW, httpListener: 'http', nginxClasses: ['nginx'], gatewayNamespaceNeeds: new Set()})
+  const w = find(diagnostics, 'issuer-ingress-template-nginx')!
+  t.is(w.level, 'warning')
+  t.regex(w.message, /nginx\.ingress\.kubernetes\.io\/whitelist-source-range: "0\.0\.0\.0\/0" \(opened the ConfigMap allowlist/)
+  t.regex(w.message, /SecurityPolicy gateway\/shared-acme-exempt/)
+  t.notRegex(w.message, /example\.com\/owner/)
+  const i = find(diagnostics, 'issuer-ingress-template-annotations')!
+  t.is(i.level, 'info')
+  t.regex(i.message, /\(example\.com\/owner\)/)
+  t.deepEqual(objects[0].spec.acme.solvers[0].http01.gatewayHTTPRoute.labels, {team: 'x'})
+})
+
+test('streamServices: a numeric service port matches port number and protocol (dns 53/UDP + dns-tcp 53/TCP)', (t) => {
+  const dns: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {name: 'dns', namespace: 'kube-system'},
+    spec: {ports: [{name: 'dns', port: 53, protocol: 'UDP'}, {name: 'dns-tcp', port: 53, protocol: 'TCP'}]},
+  }
+  const svcs = new Map([['kube-system/dns', dns]])
+  const tcp = streamServices(configMap({'53': 'kube-system/dns:53'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services: svcs})
+  t.is(find(tcp.diagnostics, 'stream-service-port-protocol'), undefined)
+  t.deepEqual(tcp.objects.filter((o) => o.kind === 'TCPRoute').map((o) => o.spec.rules[0].backendRefs), [[{name: 'dns', port: 53}]])
+  t.deepEqual(tcp.listeners.map((l) => `${l.name} ${l.protocol}`), ['tcp-53 TCP'])
+  const udp = streamServices(configMap({'53': 'kube-system/dns:53'}, 'ingress-nginx', 'udp-services'), 'UDP', {gateway: GW, emitRoutes: true, services: svcs})
+  t.deepEqual(udp.objects.map((o) => o.kind), ['UDPRoute'])
+  // a port name still has to be of the entry's protocol
+  const named = streamServices(configMap({'53': 'kube-system/dns:dns'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services: svcs})
+  t.regex(find(named.diagnostics, 'stream-service-port-protocol', '53')!.message, /port dns of kube-system\/dns is UDP, not TCP/)
+  assertValid(t, [...tcp.objects, ...udp.objects])
+})
+
+test('streamServices: the 4th field PROXY only counts with exactly 4 fields; extra fields are reported, the entry is kept', (t) => {
+  const r = streamServices(configMap({'9000': 'team-a/db:5432:PROXY:PROXY:extra'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services})
+  t.deepEqual(r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), ['TCPRoute team-a/db-9000', 'ClientTrafficPolicy gateway/shared-tcp-9000'])
+  t.deepEqual(r.objects[1].spec.proxyProtocol, {}, 'the 3rd field PROXY still decodes')
+  t.is(find(r.diagnostics, 'stream-proxy-protocol-encode'), undefined, 'no BackendTrafficPolicy proxyProtocol: nginx did not encode')
+  const w = find(r.diagnostics, 'stream-fields-extra', '9000')!
+  t.is(w.level, 'warning')
+  t.regex(w.message, /has 5 fields/)
+  t.regex(w.message, /5 "extra"/)
+  t.regex(w.message, /sent no PROXY protocol to the backend/)
+  // exactly 4 fields: encode as before
+  const four = streamServices(configMap({'9000': 'team-a/db:5432:PROXY:PROXY'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services})
+  t.truthy(find(four.diagnostics, 'stream-proxy-protocol-encode', '9000'))
+  t.is(find(four.diagnostics, 'stream-fields-extra'), undefined)
+  assertValid(t, r.objects)
+})
+
+test('Issuer copies have collision-free names, and Certificates reference the same names', (t) => {
+  const a = issuerCopyName(GW, 'team-a', 'le')
+  const b = issuerCopyName(GW, 'team', 'a-le')
+  t.not(a, b)
+  t.is(issuerCopyName(GW, 'gateway', 'le'), 'le', 'an Issuer of the gateway namespace keeps its name')
+  t.is(a, issuerCopyName(GW, 'team-a', 'le'), 'deterministic')
+  const ca = (ns: string, name: string, secret: string): KubeObject => ({apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: {name, namespace: ns}, spec: {ca: {secretName: secret}}})
+  const {objects} = rewriteIssuers([ca('team-a', 'le', 'ca-a'), ca('team', 'a-le', 'ca-b')], {
+    gateway: GW,
+    httpListener: 'http',
+    nginxClasses: ['nginx'],
+    gatewayNamespaceNeeds: new Set(['team-a/le', 'team/a-le']),
+  })
+  t.deepEqual(objects.map((o) => o.metadata.name).sort(), [a, b].sort())
+  const refA = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/issuer': 'le'}, [{hosts: ['a.example.com'], secretName: 'x'}]), {gateway: GW, takenNames: new Set()})
+  const refB = certificatesForIngress(ingress('team', 'web', {'cert-manager.io/issuer': 'a-le'}, [{hosts: ['b.example.com'], secretName: 'y'}]), {gateway: GW, takenNames: new Set()})
+  t.is(refA.plans[0].certificate.spec.issuerRef.name, a)
+  t.is(refB.plans[0].certificate.spec.issuerRef.name, b)
+  assertValid(t, objects)
+})
+
+test('copied Issuers naming the same Secret: a warning tells which copy renames its reference', (t) => {
+  const acme = (ns: string, server: string): KubeObject => ({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Issuer',
+    metadata: {name: 'le', namespace: ns},
+    spec: {acme: {server, privateKeySecretRef: {name: 'letsencrypt'}, solvers: [{dns01: {cloudflare: {apiTokenSecretRef: {name: 'cloudflare', key: 'token'}}}}]}},
+  })
+  const own: KubeObject = {apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: {name: 'internal', namespace: 'gateway'}, spec: {ca: {secretName: 'ca'}}}
+  const teamC: KubeObject = {apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: {name: 'ca', namespace: 'team-c'}, spec: {ca: {secretName: 'ca'}}}
+  const {diagnostics} = rewriteIssuers([acme('team-a', 'https://acme-v02.api.letsencrypt.org/directory'), acme('team-b', 'https://acme-staging-v02.api.letsencrypt.org/directory'), own, teamC], {
+    gateway: GW,
+    httpListener: 'http',
+    nginxClasses: ['nginx'],
+    gatewayNamespaceNeeds: new Set(['team-a/le', 'team-b/le', 'team-c/ca']),
+  })
+  const w = diagnostics.filter((d) => d.code === 'issuer-secret-collision')
+  t.deepEqual(w.map((d) => `${d.object} ${d.level}`), ['Issuer team-c/ca warning', 'Issuer team-b/le warning', 'Issuer team-b/le warning'])
+  const copyB = issuerCopyName(GW, 'team-b', 'le')
+  const [ca, cloudflare, account] = w
+  t.regex(ca.message, /Issuer gateway\/internal both reference Secret "ca" \(spec\.ca\.secretName\)/)
+  t.regex(ca.hint!, /Issuer gateway\/internal keeps the name/)
+  t.regex(cloudflare.message, /Secret "cloudflare" \(spec\.acme\.solvers\[0\]\.dns01\.cloudflare\.apiTokenSecretRef\)/)
+  t.regex(account.message, new RegExp(`Issuer gateway/${copyB} \\(the copy of Issuer team-b/le\\) and Issuer gateway/${issuerCopyName(GW, 'team-a', 'le')} \\(the copy of Issuer team-a/le\\) both reference Secret "letsencrypt" \\(spec\\.acme\\.privateKeySecretRef\\)`))
+  t.regex(account.hint!, new RegExp(`copy Secret team-b/letsencrypt to gateway/${copyB}-letsencrypt and change spec\\.acme\\.privateKeySecretRef of Issuer gateway/${copyB} to "${copyB}-letsencrypt"`))
+  // one copy alone: no collision
+  const single = rewriteIssuers([acme('team-a', 'https://x')], {gateway: GW, httpListener: 'http', nginxClasses: [], gatewayNamespaceNeeds: new Set(['team-a/le'])})
+  t.is(find(single.diagnostics, 'issuer-secret-collision'), undefined)
+})
+
+test('no https listener: each hsts* key gets one diagnostic saying HSTS is not sent, and no listener policy', (t) => {
+  const data = {hsts: 'true', 'hsts-max-age': '600', 'hsts-include-subdomains': 'false', 'hsts-preload': 'true', 'use-http2': 'true'}
+  const r = clientTrafficFromConfigMap(configMap(data), {...ctx, hasHttpsListener: false})
+  t.deepEqual(r.objects.map((o) => o.metadata.name), ['shared-client'])
+  for (const key of Object.keys(data)) t.is(r.diagnostics.filter((d) => d.annotation === key).length, 1, key)
+  for (const key of ['hsts', 'hsts-max-age', 'hsts-include-subdomains', 'hsts-preload']) {
+    const d = find(r.diagnostics, 'hsts-no-https-listener', key)!
+    t.regex(d.message, /has no https listener, so HSTS is not sent/)
+    t.is(d.fidelity, 'ignored')
+  }
+  t.false(r.checklist.some((c) => /HSTS|shared-client-https/.test(c)))
+  // the default (no hsts key): no listener policy, and nothing to say about a header no HTTPS response could carry
+  const dflt = clientTrafficFromConfigMap(undefined, {...ctx, hasHttpsListener: false})
+  t.deepEqual(dflt.objects.map((o) => o.metadata.name), ['shared-client'])
+  t.false(dflt.diagnostics.some((d) => /HSTS|Strict-Transport-Security/.test(d.message)))
+  // the default context still has the https listener
+  t.truthy(byName(clientTrafficFromConfigMap(configMap(data), ctx).objects, 'ClientTrafficPolicy', 'shared-client-https'))
+})
+
+test('ssl-protocols names are case-insensitive, as nginx reads them', (t) => {
+  t.deepEqual(tlsVersionSpan(['tlsv1.2', 'TLSV1.3']), {min: '1.2', max: '1.3', unknown: [], missing: []})
+  t.deepEqual(tlsVersionSpan(['TLSv1', 'sslv3']), {min: '1.0', max: '1.0', unknown: ['sslv3'], missing: []})
+  const r = clientTrafficFromConfigMap(configMap({'ssl-protocols': 'tlsv1.2 tlsv1.3'}), ctx)
+  t.deepEqual(byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.tls, {minVersion: '1.2', maxVersion: '1.3'})
+  t.is(find(r.diagnostics, 'configmap-key-mapped', 'ssl-protocols')?.fidelity, 'exact')
+})
+
+test('Helm-named controller and stream ConfigMaps are found (<release>-ingress-nginx-controller, <fullname>-tcp/-udp)', (t) => {
+  const helm = configMap({}, 'ingress', 'nginx-ingress-nginx-controller')
+  t.is(findControllerConfigMap([helm, configMap({}, 'x', 'custom')]), helm)
+  const usual = configMap({}, 'ingress-nginx', 'ingress-nginx-controller')
+  t.is(findControllerConfigMap([helm, usual]), usual, 'the usual names come first')
+  const other = configMap({}, 'zz', 'other-ingress-nginx-controller')
+  t.is(findControllerConfigMap([other, helm]), helm, 'several Helm names: ns/name order')
+  t.is(findControllerConfigMap([configMap({}, 'x', 'ingress-nginx-controllers')]), undefined)
+
+  const tcpHelm = configMap({}, 'ingress-nginx', 'ingress-nginx-tcp')
+  const udpHelm = configMap({}, 'ingress', 'nginx-ingress-nginx-udp')
+  const tcpDoc = configMap({}, 'ingress-nginx', 'tcp-services')
+  t.is(findStreamConfigMap([tcpHelm, udpHelm], undefined, 'TCP'), tcpHelm)
+  t.is(findStreamConfigMap([tcpHelm, udpHelm], undefined, 'UDP'), udpHelm)
+  t.is(findStreamConfigMap([tcpHelm, tcpDoc], undefined, 'TCP'), tcpDoc, 'tcp-services in ingress-nginx first')
+  t.is(findStreamConfigMap([tcpHelm, tcpDoc], 'ingress-nginx/ingress-nginx-tcp', 'TCP'), tcpHelm, 'explicit wins')
+  t.is(findStreamConfigMap([tcpHelm], 'x/missing', 'TCP'), undefined)
+  t.is(findStreamConfigMap([configMap({}, 'b', 'udp-services'), configMap({}, 'a', 'udp-services')], undefined, 'UDP')?.metadata.namespace, 'a')
+  t.is(findStreamConfigMap([configMap({}, 'a', 'my-tcp')], undefined, 'TCP'), undefined)
+})
+
+test('renew-before not shorter than the (default 90d) duration is reported with both values and left out', (t) => {
+  const r = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le', 'cert-manager.io/renew-before': '2400h'}, [{hosts: ['a.example.com'], secretName: 'tls'}]), {
+    gateway: GW,
+    takenNames: new Set(),
+  })
+  const d = find(r.diagnostics, 'certificate-renew-before-too-long', 'cert-manager.io/renew-before')!
+  t.is(d.level, 'warning')
+  t.regex(d.message, /"2400h" is not shorter than the default duration 2160h/)
+  t.is(r.plans[0].certificate.spec.renewBefore, undefined)
+  const explicit = certificatesForIngress(
+    ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le', 'cert-manager.io/duration': '720h', 'cert-manager.io/renew-before': '720h'}, [{hosts: ['a.example.com'], secretName: 'tls'}]),
+    {gateway: GW, takenNames: new Set()},
+  )
+  t.regex(find(explicit.diagnostics, 'certificate-renew-before-too-long')!.message, /"720h" is not shorter than the duration 720h/)
+  const fine = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le', 'cert-manager.io/renew-before': '720h'}, [{hosts: ['a.example.com'], secretName: 'tls'}]), {
+    gateway: GW,
+    takenNames: new Set(),
+  })
+  t.is(fine.plans[0].certificate.spec.renewBefore, '720h')
+  t.is(find(fine.diagnostics, 'certificate-renew-before-too-long'), undefined)
+})
+
+test('wildcard dnsNames with an issuer that only has HTTP-01 solvers: warning (ACME needs DNS-01 for wildcards)', (t) => {
+  const http01Only: KubeObject = {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: {name: 'le'},
+    spec: {acme: {server: 'https://acme-v02.api.letsencrypt.org/directory', privateKeySecretRef: {name: 'k'}, solvers: [{http01: {ingress: {class: 'nginx'}}}]}},
+  }
+  const {plans} = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le'}, [{hosts: ['*.example.com', 'example.com'], secretName: 'tls'}]), {gateway: GW, takenNames: new Set()})
+  const w = certificateIssuerChecks(plans, [http01Only])
+  t.is(w.length, 1)
+  t.is(w[0].code, 'certificate-wildcard-http01')
+  t.is(w[0].level, 'warning')
+  t.is(w[0].object, 'Ingress team-a/web')
+  t.regex(w[0].message, /\*\.example\.com, but ClusterIssuer le has only ACME HTTP-01 solvers/)
+  // a DNS-01 solver, an unknown issuer, or no wildcard: nothing to say
+  const withDns = {...http01Only, spec: {acme: {...http01Only.spec.acme, solvers: [...http01Only.spec.acme.solvers, dnsSolver]}}}
+  t.deepEqual(certificateIssuerChecks(plans, [withDns]), [])
+  t.deepEqual(certificateIssuerChecks(plans, []), [])
+  const plain = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/cluster-issuer': 'le'}, [{hosts: ['a.example.com'], secretName: 'tls'}]), {gateway: GW, takenNames: new Set()})
+  t.deepEqual(certificateIssuerChecks(plain.plans, [http01Only]), [])
+  // a namespaced Issuer is looked up in the Ingress namespace
+  const nsIssuer = {...http01Only, kind: 'Issuer', metadata: {name: 'le', namespace: 'team-a'}}
+  const ns = certificatesForIngress(ingress('team-a', 'web', {'cert-manager.io/issuer': 'le'}, [{hosts: ['*.example.com'], secretName: 'tls'}]), {gateway: GW, takenNames: new Set()})
+  t.is(certificateIssuerChecks(ns.plans, [nsIssuer]).length, 1)
+  t.deepEqual(certificateIssuerChecks(ns.plans, [{...nsIssuer, metadata: {name: 'le', namespace: 'team-b'}}]), [])
+  t.notThrows(() => certificateIssuerChecks(null as any, null as any))
 })

@@ -340,11 +340,49 @@ test('namespace defaulting with -n names the namespace and says it came from -n'
   const r = parseManifestText(mixed, 'ns.yaml', {defaultNamespace: 'team-q', namespaceExplicit: true})
   t.deepEqual(
     r.objects.filter((o) => o.object.kind === 'Service').map((o) => o.object.metadata.namespace),
-    ['team-q', 'team-q', 'explicit'],
+    ['team-q', 'team-q'],
   )
   const d = only(r.diagnostics, 'namespace-defaulted')
   t.is(d.length, 1)
   t.regex(d[0].message, /^3 objects .*"team-q".*-n\/--namespace/)
+  // Service c is in namespace "explicit": -n team-q skips it, as kubectl refuses it.
+  t.deepEqual(only(r.diagnostics, 'namespace-mismatch').map((x) => x.object), ['Service explicit/c'])
+})
+
+test('-n NS -f FILE skips namespaced objects in another namespace with a warning each, as kubectl refuses them', (t) => {
+  const ingress = (name: string, ns?: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}spec: {}\n`
+  const text = [
+    ingress('mine', 'team-a'),
+    ingress('theirs', 'team-b'),
+    ingress('unset'),
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\n  namespace: team-b\ndata:\n  tls.key: UFJJVkFURUtFWQ==\n',
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n',
+    'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: nginx\n  namespace: team-b\n',
+    'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: le\n  namespace: team-b\n',
+    JSON.stringify({apiVersion: 'v1', kind: 'List', items: [{apiVersion: 'v1', kind: 'Service', metadata: {name: 'svc', namespace: 'team-c'}}]}) + '\n',
+  ].join('---\n')
+  const r = parseManifestText(text, 'apps.yaml', {defaultNamespace: 'team-a', namespaceExplicit: true})
+  t.deepEqual(names(r.objects), ['Ingress/mine', 'Ingress/unset', 'Namespace/team-b', 'IngressClass/nginx', 'ClusterIssuer/le'])
+  t.true(r.objects.filter((o) => o.object.kind === 'Ingress').every((o) => o.object.metadata.namespace === 'team-a'))
+  const skipped = only(r.diagnostics, 'namespace-mismatch')
+  t.deepEqual(
+    skipped.map((d) => [d.level, d.object, d.source?.line]),
+    [
+      ['warning', 'Ingress team-b/theirs', 8],
+      ['warning', 'Secret team-b/tls', 21],
+      ['warning', 'Service team-c/svc', 46],
+    ],
+  )
+  t.is(
+    skipped[0].message,
+    'Ingress team-b/theirs at apps.yaml:8 is in namespace "team-b", not "team-a" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n team-b, or without -n, to include it)',
+  )
+  t.false(JSON.stringify(r).includes('UFJJVkFURUtFWQ=='))
+  // Without -n (the default namespace, or one from the kubeconfig context) nothing is skipped, as with kubectl.
+  const implicit = parseManifestText(text, 'apps.yaml', {defaultNamespace: 'team-a', namespaceExplicit: false})
+  t.is(only(implicit.diagnostics, 'namespace-mismatch').length, 0)
+  t.deepEqual(names(implicit.objects), ['Ingress/mine', 'Ingress/theirs', 'Ingress/unset', 'Secret/tls', 'Namespace/team-b', 'IngressClass/nginx', 'ClusterIssuer/le', 'Service/svc'])
 })
 
 test('duplicate objects keep the first and warn with both locations; v1beta1 and v1 Ingress collide', (t) => {

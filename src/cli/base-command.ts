@@ -2,6 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import {Chalk} from 'chalk'
 import {renderDiagnostics, renderSummary, type Painter} from '../output/report.js'
 import {readFileInputs} from '../sources/files.js'
+import {resolveNamespace} from '../sources/kubeconfig.js'
 import {sortDiagnostics} from '../translate/diagnostics.js'
 import {translate} from '../translate/index.js'
 import {
@@ -70,8 +71,8 @@ export abstract class BaseCommand extends Command {
     let clientIp: TranslateOptions['clientIp']
     const ci = String(flags['client-ip'])
     if (ci === 'auto' || ci === 'proxy-protocol' || ci === 'none') clientIp = ci
-    else if (/^xff:\d+$/.test(ci)) clientIp = {xffHops: Number(ci.slice(4))}
-    else throw new Error(`--client-ip expects auto, proxy-protocol, none or xff:N, got "${ci}"`)
+    else if (/^xff:[1-9]\d*$/.test(ci)) clientIp = {xffHops: Number(ci.slice(4))}
+    else throw new Error(`--client-ip expects auto, proxy-protocol, none or xff:N with N >= 1 trusted hops, got "${ci}"`)
     return {
       gateway: parseNamespacedName(flags.gateway, 'gateway'),
       gatewayFor,
@@ -94,19 +95,58 @@ export abstract class BaseCommand extends Command {
     }
   }
 
+  /** One line on stderr and exit status 2 (oclif's error() wraps long messages over several lines). */
+  protected fail(message: string): never {
+    process.stderr.write(`error: ${message}\n`)
+    return this.exit(2)
+  }
+
+  /** apply, and diff against the cluster, compare with or change the live objects, even for file input. */
+  protected writesToCluster(flags: Record<string, any>): boolean {
+    return this.id === 'apply' || (this.id === 'diff' && flags.against === undefined)
+  }
+
+  /**
+   * The live shared Gateway(s): with file input too, the emitted Gateway must be the union with them, or applying
+   * it would drop other teams' certificates and listeners.
+   */
+  private async liveGateways(flags: Record<string, any>): Promise<{objects: InputObject[]; diagnostics: Diagnostic[]}> {
+    const options = this.translateOptions(flags)
+    const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
+    const cluster = await import('../sources/cluster.js')
+    const client = await cluster.ClusterClient.connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace})
+    const objects: InputObject[] = []
+    const diagnostics: Diagnostic[] = []
+    for (const gw of gateways) {
+      try {
+        const live = await client.getOptional(cluster.resourcePath('gateway.networking.k8s.io/v1', 'gateways', gw.namespace, gw.name))
+        if (live) objects.push({object: live, source: {cluster: true}})
+      } catch (error) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'live-gateway-unreadable',
+          message: `could not read the live Gateway ${gw.namespace}/${gw.name} (${(error as Error).message}); the emitted Gateway lists only this input's listeners and certificates`,
+        })
+      }
+    }
+    return {objects, diagnostics}
+  }
+
   /** Reads the input (files, or the cluster loaded lazily) into a snapshot. */
   protected async readInput(flags: Record<string, any>): Promise<{snapshot: Snapshot; diagnostics: Diagnostic[]; readNothing: boolean}> {
     if (flags.filename && flags.filename.length > 0) {
       const read = await readFileInputs(flags.filename, {
         recursive: flags.recursive,
-        defaultNamespace: flags.namespace ?? 'default',
+        // kubectl apply/diff -f put objects without a namespace into the context's namespace.
+        defaultNamespace: flags.namespace ?? (this.writesToCluster(flags) ? resolveNamespace({kubeconfig: flags.kubeconfig, context: flags.context}) : undefined) ?? 'default',
         namespaceExplicit: flags.namespace !== undefined,
         readStdin: readAllStdin,
       })
       const namespaces = new Set(read.objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.namespace))
+      const live = this.writesToCluster(flags) ? await this.liveGateways(flags) : {objects: [], diagnostics: []}
       return {
-        snapshot: {objects: read.objects, spansCluster: namespaces.size > 1},
-        diagnostics: read.diagnostics,
+        snapshot: {objects: [...read.objects, ...live.objects], spansCluster: namespaces.size > 1},
+        diagnostics: [...read.diagnostics, ...live.diagnostics],
         readNothing: read.objects.length === 0,
       }
     }
@@ -140,7 +180,7 @@ export abstract class BaseCommand extends Command {
       options = this.translateOptions(flags)
       input = await this.readInput(flags)
     } catch (error) {
-      this.error((error as Error).message, {exit: 2})
+      this.fail((error as Error).message)
     }
     return {input, result: translate(input.snapshot, options)}
   }

@@ -29,7 +29,7 @@ export default class Apply extends BaseCommand {
         namespace: flags.namespace,
       }))
     } catch (error) {
-      this.error((error as Error).message, {exit: 2})
+      this.fail((error as Error).message)
     }
     const paint = this.painter(flags)
     for (const r of results) {

@@ -34,7 +34,7 @@ export default class Diff extends BaseCommand {
         live = fetched.live
       }
     } catch (error) {
-      this.error((error as Error).message, {exit: 2})
+      this.fail((error as Error).message)
     }
     const external = process.env.KUBECTL_EXTERNAL_DIFF
     if (external) {
@@ -42,7 +42,7 @@ export default class Diff extends BaseCommand {
       try {
         code = await externalDiff(live, objects, external, {prune})
       } catch (error) {
-        this.error((error as Error).message, {exit: 2})
+        this.fail((error as Error).message)
       }
       if (code !== 0) process.exitCode = code
       return

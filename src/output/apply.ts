@@ -130,7 +130,7 @@ export async function applyObjects(objects: KubeObject[], opts: ApplyOptions): P
   const results: ApplyResult[] = ordered.map((o) => ({object: resourceString(o), ...(o.metadata.namespace ? {namespace: o.metadata.namespace} : {}), status: 'failed'}))
   const todo: number[] = []
   ordered.forEach((o, i) => {
-    if (REFUSED_KINDS.has(o.kind)) results[i].message = `refused: ingress2gw never creates or changes a ${o.kind}; apply it yourself after review`
+    if (REFUSED_KINDS.has(o.kind)) results[i].message = `refused: ingress2gw never creates or changes ${/^[AEIOU]/.test(o.kind) ? 'an' : 'a'} ${o.kind}; apply it yourself after review`
     else todo.push(i)
   })
   if (todo.length === 0) return {results}

@@ -74,19 +74,45 @@ function matchItems(live: unknown[], desired: unknown[]): (unknown | undefined)[
   return live.map((_, i) => desired[i])
 }
 
-/** Keep, recursively, only what `desired` sets or our manager owned; lists keep their live items, each pruned. */
+/** A map or list with something in it (an emptied one is dropped rather than shown as `{}` / `[]`). */
+function isNonEmptyCollection(v: unknown): boolean {
+  return Array.isArray(v) ? v.length > 0 : isMap(v) && Object.keys(v).length > 0
+}
+
+/** True when pruning turned a non-empty live map or list into an empty one that `desired` does not ask for. */
+function emptiedByPruning(liveValue: unknown, pruned: unknown, desiredValue: unknown): boolean {
+  return isNonEmptyCollection(liveValue) && !isNonEmptyCollection(pruned) && (isMap(pruned) || Array.isArray(pruned)) && isNonEmptyCollection(desiredValue)
+}
+
+/**
+ * Keep, recursively, only what `desired` sets or our manager owned; lists keep their live items, each pruned.
+ * Maps and lists that pruning empties are dropped: a Namespace whose only live labels are someone else's must read
+ * as "labels added", not as `labels: {}` (which reads as wiping them). An empty map or list that `desired` itself
+ * sets is kept.
+ */
 function prune(live: unknown, desired: unknown, owned: Obj | undefined): unknown {
   if (isMap(live) && isMap(desired)) {
     const out: Obj = {}
     for (const [k, v] of Object.entries(live)) {
-      if (k in desired) out[k] = prune(v, desired[k], isMap(owned?.[`f:${k}`]) ? owned![`f:${k}`] : undefined)
-      else if (owned && `f:${k}` in owned) out[k] = v
+      if (k in desired) {
+        const p = prune(v, desired[k], isMap(owned?.[`f:${k}`]) ? owned![`f:${k}`] : undefined)
+        if (!emptiedByPruning(v, p, desired[k])) out[k] = p
+      } else if (owned && `f:${k}` in owned) out[k] = v
     }
     return out
   }
   if (Array.isArray(live) && Array.isArray(desired)) {
     const matched = matchItems(live, desired)
-    return live.map((item, i) => (matched[i] === undefined ? item : prune(item, matched[i], undefined)))
+    const out: unknown[] = []
+    for (const [i, item] of live.entries()) {
+      if (matched[i] === undefined) {
+        out.push(item)
+        continue
+      }
+      const p = prune(item, matched[i], undefined)
+      if (!emptiedByPruning(item, p, matched[i])) out.push(p)
+    }
+    return out
   }
   return live
 }

@@ -7,12 +7,18 @@
  *   throws "Duplicate cluster"), and the first file that sets `current-context` wins (client-node: the last).
  * - Relative paths (certificate-authority, client-certificate, client-key, tokenFile, exec command with a `/`) are
  *   resolved against the file that holds them.
- * - `--context NAME` must exist (client-node accepts any name); namespace = `-n`, else the context's, else `default`.
- * - No kubeconfig at all is an error (client-node silently falls back to http://localhost:8080).
+ * - `--context NAME` must exist (client-node accepts any name); namespace = `-n`, else the context's, else `default`
+ *   (in a pod, a context without a namespace takes the pod's, as kubectl).
+ * - No kubeconfig, but running in a pod (KUBERNETES_SERVICE_HOST/PORT and the service-account token present): the
+ *   in-cluster config, https://HOST:PORT with the service-account token and CA, as kubectl. Otherwise no kubeconfig
+ *   at all is an error (client-node silently falls back to http://localhost:8080).
+ * - A plain-http server (`kubectl proxy` at http://127.0.0.1:8001) is used as is, as kubectl does; client-node refuses
+ *   it unless insecure-skip-tls-verify is set, so that is set in memory for http: servers (TLS does not apply).
  *
- * Nothing here imports @kubernetes/client-node at module level; `loadKubeConfig` imports it lazily.
+ * Nothing here imports @kubernetes/client-node at module level; `loadKubeConfig` imports it lazily. `resolveNamespace`
+ * (for `apply -f` / `diff -f`) and `resolveKubeconfig` only read files.
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
 import jsYaml from 'js-yaml'
@@ -36,6 +42,44 @@ export interface KubeconfigSelection {
 }
 
 type Named = {name: string; [key: string]: unknown}
+
+/** Where a pod's service-account token, CA and namespace are mounted (client-go's and client-node's path). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount'
+
+/**
+ * In-cluster config is possible, as client-go's inClusterClientConfig.Possible(): KUBERNETES_SERVICE_HOST and
+ * KUBERNETES_SERVICE_PORT set and the service-account token file present. `root` prefixes the mount path (tests).
+ */
+export function inClusterPossible(env: NodeJS.ProcessEnv = process.env, root = ''): boolean {
+  if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) return false
+  try {
+    return statSync(`${root}${SERVICE_ACCOUNT_DIR}/token`).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** The in-cluster namespace, as client-go: POD_NAMESPACE, else the service account's namespace file, else default. */
+function inClusterNamespace(env: NodeJS.ProcessEnv, root: string): string {
+  if (env.POD_NAMESPACE) return env.POD_NAMESPACE
+  try {
+    const ns = readFileSync(`${root}${SERVICE_ACCOUNT_DIR}/namespace`, 'utf8').trim()
+    if (ns) return ns
+  } catch {
+    // no namespace file
+  }
+  return 'default'
+}
+
+/**
+ * The namespace kubectl uses: `-n`, else the context's, else (in a pod) the pod's, else `default`. client-go's
+ * DeferredLoadingClientConfig.Namespace falls back to the in-cluster namespace whenever the kubeconfig does not set one.
+ */
+function chooseNamespace(sel: KubeconfigSelection, contextNamespace: unknown, env: NodeJS.ProcessEnv, root: string): string {
+  if (sel.namespace) return sel.namespace
+  if (typeof contextNamespace === 'string' && contextNamespace !== '') return contextNamespace
+  return inClusterPossible(env, root) ? inClusterNamespace(env, root) : 'default'
+}
 
 /** The merged kubeconfig (kubeconfig file shape) and what was chosen from it. */
 export interface ResolvedKubeconfig {
@@ -61,8 +105,70 @@ export interface ResolvedKubeconfig {
  * Resolve the kubeconfig as kubectl would. Pure apart from reading files; `env` defaults to process.env
  * (KUBECONFIG, HOME).
  */
-export function resolveKubeconfig(sel: KubeconfigSelection, env: NodeJS.ProcessEnv = process.env): ResolvedKubeconfig {
+export function resolveKubeconfig(sel: KubeconfigSelection, env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): ResolvedKubeconfig {
   const files = kubeconfigFiles(sel, env)
+  const {clusters, users, contexts, currentContext} = mergeFiles(files)
+  const where = files.length === 1 ? files[0] : `${files.join(delimiter)}`
+  const {name: contextName, context: ctx} = selectContext(sel, contexts, currentContext, where)
+  const c = (ctx.context ?? {}) as {cluster?: string; user?: string; namespace?: string}
+  const clusterEntry = c.cluster !== undefined ? clusters.get(c.cluster) : undefined
+  if (!clusterEntry) throw new ClusterError(`context "${contextName}" refers to cluster "${c.cluster ?? ''}", which is not in kubeconfig ${where}`)
+  const server = (clusterEntry.cluster as {server?: string} | undefined)?.server
+  if (!server) throw new ClusterError(`cluster "${c.cluster}" in kubeconfig ${where} has no server`)
+  if (c.user !== undefined && c.user !== '' && !users.has(c.user)) {
+    throw new ClusterError(`context "${contextName}" refers to user "${c.user}", which is not in kubeconfig ${where}`)
+  }
+  const namespace = chooseNamespace(sel, c.namespace, env, serviceAccountRoot)
+  return {
+    files,
+    config: {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': contextName,
+      clusters: [...clusters.values()],
+      users: [...users.values()],
+      contexts: [...contexts.values()],
+    },
+    context: contextName,
+    cluster: c.cluster!,
+    user: c.user ?? '',
+    server,
+    namespace,
+  }
+}
+
+/**
+ * The namespace kubectl would use for objects without one (`apply -f`, `diff -f`): `-n`, else the selected context's
+ * namespace, else `default` (in a pod with no namespace from the kubeconfig: the pod's, as kubectl). Undefined when
+ * there is no kubeconfig at all (and not in a pod). Reads files only, never loads @kubernetes/client-node; throws a
+ * ClusterError, one line, where kubectl fails too: a missing `--kubeconfig` file, an unreadable kubeconfig, a
+ * `--context` that does not exist. It does not check the context's cluster or user (no connection is made here).
+ */
+export function resolveNamespace(
+  opts: KubeconfigSelection,
+  env: NodeJS.ProcessEnv = process.env,
+  serviceAccountRoot = '',
+): string | undefined {
+  if (opts.namespace) return opts.namespace
+  const located = locateFiles(opts, env)
+  if ('none' in located) return opts.context === undefined && inClusterPossible(env, serviceAccountRoot) ? inClusterNamespace(env, serviceAccountRoot) : undefined
+  const {contexts, currentContext} = mergeFiles(located.files)
+  const name = opts.context ?? currentContext
+  if (name === undefined) return chooseNamespace(opts, undefined, env, serviceAccountRoot)
+  const where = located.files.join(delimiter)
+  const {context} = selectContext(opts, contexts, currentContext, where)
+  return chooseNamespace(opts, (context.context as {namespace?: unknown} | undefined)?.namespace, env, serviceAccountRoot)
+}
+
+interface Merged {
+  clusters: Map<string, Named>
+  users: Map<string, Named>
+  contexts: Map<string, Named>
+  currentContext: string | undefined
+}
+
+/** Merge kubeconfig files as clientcmd: the first file naming an entry or setting current-context wins. */
+function mergeFiles(files: string[]): Merged {
   const clusters = new Map<string, Named>()
   const users = new Map<string, Named>()
   const contexts = new Map<string, Named>()
@@ -94,7 +200,11 @@ export function resolveKubeconfig(sel: KubeconfigSelection, env: NodeJS.ProcessE
       currentContext = doc['current-context']
     }
   }
-  const where = files.length === 1 ? files[0] : `${files.join(delimiter)}`
+  return {clusters, users, contexts, currentContext}
+}
+
+/** The context chosen by `--context`, else current-context; a ClusterError when there is none or it does not exist. */
+function selectContext(sel: KubeconfigSelection, contexts: Map<string, Named>, currentContext: string | undefined, where: string): {name: string; context: Named} {
   const contextName = sel.context ?? currentContext
   if (contextName === undefined) {
     const names = [...contexts.keys()]
@@ -110,38 +220,24 @@ export function resolveKubeconfig(sel: KubeconfigSelection, env: NodeJS.ProcessE
       `${origin} "${contextName}" does not exist in kubeconfig ${where}; available contexts: ${names.length ? names.join(', ') : '(none)'}`,
     )
   }
-  const c = (ctx.context ?? {}) as {cluster?: string; user?: string; namespace?: string}
-  const clusterEntry = c.cluster !== undefined ? clusters.get(c.cluster) : undefined
-  if (!clusterEntry) throw new ClusterError(`context "${contextName}" refers to cluster "${c.cluster ?? ''}", which is not in kubeconfig ${where}`)
-  const server = (clusterEntry.cluster as {server?: string} | undefined)?.server
-  if (!server) throw new ClusterError(`cluster "${c.cluster}" in kubeconfig ${where} has no server`)
-  if (c.user !== undefined && c.user !== '' && !users.has(c.user)) {
-    throw new ClusterError(`context "${contextName}" refers to user "${c.user}", which is not in kubeconfig ${where}`)
-  }
-  const namespace = sel.namespace || c.namespace || 'default'
-  return {
-    files,
-    config: {
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': contextName,
-      clusters: [...clusters.values()],
-      users: [...users.values()],
-      contexts: [...contexts.values()],
-    },
-    context: contextName,
-    cluster: c.cluster!,
-    user: c.user ?? '',
-    server,
-    namespace,
-  }
+  return {name: contextName, context: ctx}
 }
 
 /** The files kubectl would read, in precedence order. Throws a ClusterError when there are none. */
 export function kubeconfigFiles(sel: KubeconfigSelection, env: NodeJS.ProcessEnv = process.env): string[] {
+  const located = locateFiles(sel, env)
+  if ('none' in located) throw new ClusterError(located.none)
+  return located.files
+}
+
+/**
+ * The kubeconfig files, or `none` (the message to give) when there are none to read. A `--kubeconfig` file that does
+ * not exist throws: it is never a reason to fall back to the in-cluster config.
+ */
+function locateFiles(sel: KubeconfigSelection, env: NodeJS.ProcessEnv): {files: string[]} | {none: string} {
   if (sel.kubeconfig !== undefined && sel.kubeconfig !== '') {
     if (!existsSync(sel.kubeconfig)) throw new ClusterError(`kubeconfig ${sel.kubeconfig} (from --kubeconfig) does not exist`)
-    return [sel.kubeconfig]
+    return {files: [sel.kubeconfig]}
   }
   const fromEnv = env.KUBECONFIG
   if (fromEnv !== undefined && fromEnv !== '') {
@@ -152,15 +248,15 @@ export function kubeconfigFiles(sel: KubeconfigSelection, env: NodeJS.ProcessEnv
       seen.add(f)
       if (existsSync(f)) files.push(f)
     }
-    if (files.length === 0) throw new ClusterError(`no kubeconfig found: none of the files in KUBECONFIG exist (${fromEnv})`)
-    return files
+    if (files.length === 0) return {none: `no kubeconfig found: none of the files in KUBECONFIG exist (${fromEnv})`}
+    return {files}
   }
   const home = env.HOME || env.USERPROFILE || homedir()
   const def = join(home, '.kube', 'config')
-  if (existsSync(def)) return [def]
-  throw new ClusterError(
-    `no kubeconfig found: ${def} does not exist and KUBECONFIG is not set; pass --kubeconfig, or use -f to read files instead of a cluster`,
-  )
+  if (existsSync(def)) return {files: [def]}
+  return {
+    none: `no kubeconfig found: ${def} does not exist and KUBECONFIG is not set; pass --kubeconfig, or use -f to read files instead of a cluster`,
+  }
 }
 
 function absolute(dir: string, p: unknown): unknown {
@@ -189,9 +285,18 @@ export interface LoadedKubeconfig extends ResolvedKubeconfig {
   kc: KubeConfig
 }
 
-/** Resolve as kubectl, then build a client-node KubeConfig from the merged result (imports client-node lazily). */
-export async function loadKubeConfig(sel: KubeconfigSelection, env: NodeJS.ProcessEnv = process.env): Promise<LoadedKubeconfig> {
-  const resolved = resolveKubeconfig(sel, env)
+/**
+ * Resolve as kubectl, then build a client-node KubeConfig from the merged result (imports client-node lazily).
+ * With no kubeconfig at all (and no `--context`), in a pod: the in-cluster config, as kubectl.
+ * `serviceAccountRoot` prefixes the service-account mount path (tests).
+ */
+export async function loadKubeConfig(sel: KubeconfigSelection, env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): Promise<LoadedKubeconfig> {
+  const located = locateFiles(sel, env)
+  if ('none' in located) {
+    if (sel.context === undefined && inClusterPossible(env, serviceAccountRoot)) return loadInCluster(sel, env, serviceAccountRoot)
+    throw new ClusterError(located.none)
+  }
+  const resolved = resolveKubeconfig(sel, env, serviceAccountRoot)
   const k8s = await import('@kubernetes/client-node')
   const kc = new k8s.KubeConfig()
   // client-node reads `token-file`; kubectl's key is `tokenFile`. Read it here so both spellings work.
@@ -206,19 +311,57 @@ export async function loadKubeConfig(sel: KubeconfigSelection, env: NodeJS.Proce
     }
     return {...u, user}
   })
-  const server = resolved.server
-  if (server.startsWith('http:')) {
-    // client-node only speaks plain http when the cluster says insecure-skip-tls-verify.
-    const cl = resolved.config.clusters.find((c) => c.name === resolved.cluster)
-    if ((cl?.cluster as {'insecure-skip-tls-verify'?: boolean} | undefined)?.['insecure-skip-tls-verify'] !== true) {
-      throw new ClusterError(`cluster "${resolved.cluster}" uses plain http (${server}); set insecure-skip-tls-verify: true for it or use https`)
-    }
-  }
+  // kubectl talks plain http to an http: server (`kubectl proxy`); client-node refuses to unless the cluster says
+  // insecure-skip-tls-verify. There is no TLS to verify, so say it, in memory only.
+  const clusters = resolved.config.clusters.map((c) => {
+    const cluster = (c.cluster ?? {}) as Record<string, unknown>
+    return typeof cluster.server === 'string' && /^http:/i.test(cluster.server) ? {...c, cluster: {...cluster, 'insecure-skip-tls-verify': true}} : c
+  })
   try {
-    kc.loadFromString(JSON.stringify({...resolved.config, users}))
+    kc.loadFromString(JSON.stringify({...resolved.config, clusters, users}))
   } catch (err) {
     throw new ClusterError(`invalid kubeconfig (${resolved.files.join(delimiter)}): ${firstLine((err as Error).message)}`)
   }
   kc.setCurrentContext(resolved.context)
   return {...resolved, kc}
+}
+
+/**
+ * The in-cluster config through client-node's loadFromCluster() (service-account token re-read as it rotates, CA),
+ * with kubectl's server: always https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT (client-node switches to
+ * http on ports 80, 8080 and 8001; rest.InClusterConfig never does). A missing ca.crt is left out, as client-go does.
+ */
+async function loadInCluster(sel: KubeconfigSelection, env: NodeJS.ProcessEnv, root: string): Promise<LoadedKubeconfig> {
+  const k8s = await import('@kubernetes/client-node')
+  const kc = new k8s.KubeConfig()
+  kc.loadFromCluster(root)
+  const host = env.KUBERNETES_SERVICE_HOST!
+  const server = `https://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT}`
+  const [cluster] = kc.clusters
+  const caFile = cluster.caFile && existsSync(cluster.caFile) ? cluster.caFile : undefined
+  const namespace = sel.namespace || inClusterNamespace(env, root)
+  kc.loadFromOptions({
+    clusters: [{...cluster, name: 'in-cluster', server, caFile}],
+    users: kc.users.map((u) => ({...u, name: 'in-cluster'})),
+    contexts: [{name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', namespace}],
+    currentContext: 'in-cluster',
+  })
+  const tokenFile = `${root}${SERVICE_ACCOUNT_DIR}/token`
+  return {
+    files: [],
+    config: {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'in-cluster',
+      clusters: [{name: 'in-cluster', cluster: {server, ...(caFile ? {'certificate-authority': caFile} : {})}}],
+      users: [{name: 'in-cluster', user: {tokenFile}}],
+      contexts: [{name: 'in-cluster', context: {cluster: 'in-cluster', user: 'in-cluster', namespace}}],
+    },
+    context: 'in-cluster',
+    cluster: 'in-cluster',
+    user: 'in-cluster',
+    server,
+    namespace,
+    kc,
+  }
 }

@@ -8,7 +8,8 @@
  * - Alias bombs are refused, aliased documents are expanded into independent trees.
  * - Secrets are reduced to {apiVersion, kind, type, metadata: {name, namespace}} before anything else.
  * - Only the kinds the compiler reads are kept; the others are counted (one diagnostic per kind).
- * - Namespaced objects without a namespace take the default namespace (one diagnostic per file).
+ * - Namespaced objects without a namespace take the default namespace (one diagnostic per file); with an explicit
+ *   -n, namespaced objects in another namespace are skipped with a warning each, as kubectl refuses them.
  * - v1beta1 Ingresses are normalised to networking.k8s.io/v1; duplicates keep the first.
  */
 import jsYaml from 'js-yaml'
@@ -509,6 +510,20 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
   }
 
   let obj = raw as unknown as KubeObject
+  // `-n NS -f FILE` with an object in another namespace: kubectl refuses it ("the namespace from the provided object
+  // does not match the namespace sent on the request"). Skip it and say so: -n acts as a filter that names what it
+  // left out. Cluster-scoped kinds have no namespace to mismatch.
+  if (cls.keep.scope === 'namespaced' && state.options.namespaceExplicit && typeof ns === 'string' && ns !== '' && ns !== state.options.defaultNamespace) {
+    const given = state.options.defaultNamespace
+    state.diagnostics.push({
+      level: 'warning',
+      code: 'namespace-mismatch',
+      object: objectLabel(obj),
+      message: `${objectLabel(obj)} at ${where(loc)} is in namespace "${ns}", not "${given}" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n ${ns}, or without -n, to include it)`,
+      source: loc,
+    })
+    return
+  }
   if (cls.keep.scope === 'cluster') {
     delete obj.metadata.namespace
   } else if (!obj.metadata.namespace) {

@@ -3,10 +3,10 @@
  * https listener), rewritten Issuers, the ClientTrafficPolicy from the controller ConfigMap, and the
  * tcp-services / udp-services entries.
  */
-import {certificatesForIngress, type CertificatePlan} from './bundle/certificates.js'
+import {certificateIssuerChecks, certificatesForIngress, type CertificatePlan} from './bundle/certificates.js'
 import {clientTrafficFromConfigMap} from './bundle/client-traffic.js'
 import {rewriteIssuers} from './bundle/issuers.js'
-import {streamServices} from './bundle/stream-services.js'
+import {findStreamConfigMap, streamServices} from './bundle/stream-services.js'
 import {objectRef} from './diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from './model.js'
@@ -18,12 +18,22 @@ export interface CertManagerPlans {
   plans: {ingress: IngressModel; plan: CertificatePlan}[]
 }
 
-export function planCertificates(ingresses: IngressModel[], diagnostics: Diagnostic[]): CertManagerPlans {
+export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[], diagnostics: Diagnostic[]): CertManagerPlans {
   const takenNames = new Map<string, Set<string>>()
+  // Names already used by Secrets in a gateway namespace (in the input, or named by that namespace's own
+  // Ingresses): a Certificate writing its Secret there would overwrite them.
+  const existing = (namespace: string) => {
+    const names = new Set<string>(secrets.filter((s) => s.metadata.namespace === namespace).map((s) => s.metadata.name))
+    for (const i of ingresses) {
+      if (i.ref.namespace !== namespace) continue
+      for (const e of Array.isArray(i.object.spec.tls) ? i.object.spec.tls : []) if (typeof e?.secretName === 'string') names.add(e.secretName)
+    }
+    return names
+  }
   const out: CertManagerPlans = {ingresses: new Set(), plans: []}
   for (const ingress of ingresses) {
     if (!ingress.served || ingress.isCanary) continue
-    const taken = takenNames.get(gatewayKey(ingress.gateway)) ?? new Set<string>()
+    const taken = takenNames.get(gatewayKey(ingress.gateway)) ?? existing(ingress.gateway.namespace)
     takenNames.set(gatewayKey(ingress.gateway), taken)
     const r = certificatesForIngress(ingress.object, {gateway: ingress.gateway, takenNames: taken})
     diagnostics.push(...r.diagnostics.map((d) => ({source: ingress.source, ...d})))
@@ -58,7 +68,7 @@ export function issuerObjects(
   const needs = new Set<string>()
   for (const {plan} of plans.plans) if (plan.issuer.namespace) needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
   const r = rewriteIssuers(issuers, {gateway: options.gateway, httpListener: options.httpListener, nginxClasses: classes, gatewayNamespaceNeeds: needs})
-  diagnostics.push(...r.diagnostics)
+  diagnostics.push(...r.diagnostics, ...certificateIssuerChecks(plans.plans.map((p) => p.plan), issuers))
   return r.objects
 }
 
@@ -81,12 +91,12 @@ export function clientTrafficObjects(
   if (!cm && !emitBundle) return []
   const objects: KubeObject[] = []
   gateways.forEach(({gateway: gw, hasHttps}, i) => {
-    const r = clientTrafficFromConfigMap(cm, {gateway: gw, clientIp: options.clientIp, nginxDefaults: options.nginxDefaults, httpsListener: options.httpsListener})
+    const r = clientTrafficFromConfigMap(cm, {gateway: gw, clientIp: options.clientIp, nginxDefaults: options.nginxDefaults, httpsListener: options.httpsListener, hasHttpsListener: hasHttps})
     // A Gateway without an https listener gets no listener-level policy for it (it would not be accepted).
     const targetsHttps = (o: KubeObject) => (o.spec?.targetRefs ?? []).some((t: any) => t.sectionName === options.httpsListener)
     const kept = hasHttps ? r.objects : r.objects.filter((o) => !targetsHttps(o))
     const dropped = new Set(r.objects.filter((o) => !kept.includes(o)).map((o) => o.metadata.name))
-    const mentionsDropped = (text: string) => [...dropped].some((n) => text.includes(n)) || (dropped.size > 0 && /HSTS/.test(text))
+    const mentionsDropped = (text: string) => [...dropped].some((n) => text.includes(n))
     // The same ConfigMap speaks for every Gateway: report its keys once.
     if (i === 0) {
       diagnostics.push(...r.diagnostics.filter((d) => !mentionsDropped(d.message)))
@@ -95,12 +105,6 @@ export function clientTrafficObjects(
     if (emitBundle) objects.push(...kept)
   })
   return objects
-}
-
-function findStreamConfigMap(configMaps: KubeObject[], explicit: string | undefined, name: string): KubeObject | undefined {
-  const key = (c: KubeObject) => `${c.metadata.namespace ?? 'default'}/${c.metadata.name}`
-  if (explicit) return configMaps.find((c) => key(c) === explicit)
-  return configMaps.find((c) => key(c) === `ingress-nginx/${name}`) ?? configMaps.find((c) => c.metadata.name === name)
 }
 
 export interface StreamParts {
@@ -121,7 +125,7 @@ export function streamParts(
     ['TCP', options.tcpServicesConfigMap, 'tcp-services', capabilities.tcpRoute],
     ['UDP', options.udpServicesConfigMap, 'udp-services', capabilities.udpRoute],
   ] as const) {
-    const cm = findStreamConfigMap(configMaps, explicit, name)
+    const cm = findStreamConfigMap(configMaps, explicit, protocol)
     if (!cm) {
       if (explicit) diagnostics.push({level: 'warning', code: 'stream-configmap-not-found', message: `${name} ConfigMap ${explicit} is not in the input`})
       continue

@@ -295,9 +295,11 @@ export function unionWithLive(generated: KubeObject, live: KubeObject, diagnosti
       })
     }
     if (ours.tls?.certificateRefs) {
-      const refs = new Map<string, any>()
-      for (const r of [...(existing.tls?.certificateRefs ?? []), ...ours.tls.certificateRefs]) refs.set(certKey(r, gwNs), r)
-      existing.tls = {...(existing.tls ?? {mode: 'Terminate'}), certificateRefs: [...refs.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => r)}
+      // The live refs stay as they are, in their order (the first is Envoy's fallback certificate for clients
+      // without a matching SNI name); only the missing ones are appended.
+      const present = new Set((existing.tls?.certificateRefs ?? []).map((r: any) => certKey(r, gwNs)))
+      const added = ours.tls.certificateRefs.filter((r: any) => !present.has(certKey(r, gwNs)))
+      existing.tls = {...(existing.tls ?? {mode: 'Terminate'}), certificateRefs: [...(existing.tls?.certificateRefs ?? []), ...added]}
     }
   }
   spec.listeners = listeners

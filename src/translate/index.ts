@@ -23,6 +23,7 @@ import {dropUnserved} from './capabilities.js'
 import {emitPolicies, policyOptOuts} from './emit-policies.js'
 import {GATEWAY_GROUP} from './bundle/common.js'
 import {dnsName} from './names.js'
+import {managedMetadata} from './provenance.js'
 import {PASSTHROUGH_LISTENER} from '../annotations/passthrough.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts, normalizeHost} from './hosts.js'
@@ -108,7 +109,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   gateways.set(gatewayKey(options.gateway), options.gateway)
   for (const i of ingresses) gateways.set(gatewayKey(i.gateway), i.gateway)
   const emitBundle = options.emitGateway === true || (options.emitGateway === 'auto' && snapshot.spansCluster === true)
-  const certPlans = planCertificates(ingresses, diagnostics)
+  const certPlans = planCertificates(ingresses, kindObjects('Secret'), diagnostics)
   const certs = collectCertificateRefs(index, ingresses, (i) => certPlans.ingresses.has(i.id), diagnostics)
   objects.push(...referenceGrants(certs, gateways, capabilities))
   addPlannedSecrets(certs, certPlans)
@@ -213,6 +214,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       checklist.push(`issue Certificate ${c.metadata.namespace}/${c.metadata.name} (${(c.spec?.dnsNames ?? []).join(', ')}) in the gateway namespace (rerun with --emit-gateway to generate it)`)
     }
   }
+  checklist.push(...cutoverSteps(certPlans))
   const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], options, diagnostics)
   if (emitBundle) objects.push(...issuers)
   const ctpGateways = usedGateways.map(([key, gateway]) => ({gateway, hasHttps: (certs.get(key)?.size ?? 0) > 0}))
@@ -231,6 +233,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   }
 
   const finalObjects = mergeWithGatewayPolicies(objects, diagnostics)
+  finalObjects.push(...redirectBeforeAuth(finalObjects, diagnostics))
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   reportPlaceholders(ingresses, diagnostics)
 
@@ -319,6 +322,68 @@ function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts:
     if (into[key] === undefined) into[key] = structuredClone(value)
     else if (typeof into[key] === 'object' && !Array.isArray(into[key]) && typeof value === 'object' && !Array.isArray(value)) fillFrom(into[key], value, optOuts, path)
   }
+}
+
+/**
+ * nginx redirects plain HTTP to HTTPS in its rewrite phase, before the allowlist and auth_request run: a
+ * Gateway-level SecurityPolicy must not reach the https-redirect routes (users would get 401/403 over HTTP
+ * instead of the redirect), so they get a policy of their own that lets everything through to the redirect.
+ */
+function redirectBeforeAuth(objects: KubeObject[], diagnostics: Diagnostic[]): KubeObject[] {
+  const out: KubeObject[] = []
+  const gatewayPolicies = objects.filter(
+    (o) => o.kind === 'SecurityPolicy' && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway') && (o.spec.extAuth || o.spec.authorization || o.spec.basicAuth),
+  )
+  for (const policy of gatewayPolicies) {
+    const gwName = policy.spec.targetRefs.find((t: any) => t.kind === 'Gateway').name
+    const namespace = policy.metadata.namespace!
+    const redirects = objects.filter(
+      (o) => o.kind === 'HTTPRoute' && o.metadata.namespace === namespace && o.metadata.name.includes('https-redirect') &&
+        (o.spec?.parentRefs ?? []).some((p: any) => p.name === gwName),
+    )
+    for (let i = 0; i < redirects.length; i += 16) {
+      const chunk = redirects.slice(i, i + 16)
+      const name = dnsName(gwName, 'https-redirect', 'open', i === 0 ? '' : String(i / 16 + 1))
+      out.push({
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'SecurityPolicy',
+        metadata: managedMetadata(name, namespace, [`SecurityPolicy ${namespace}/${policy.metadata.name}`]),
+        spec: {
+          authorization: {defaultAction: 'Allow'},
+          targetRefs: chunk.map((r) => ({group: GATEWAY_GROUP, kind: 'HTTPRoute', name: r.metadata.name})),
+        },
+      })
+    }
+    if (redirects.length > 0) {
+      diagnostics.push({
+        level: 'info',
+        code: 'redirect-before-auth',
+        object: objectRef('SecurityPolicy', {namespace, name: policy.metadata.name}),
+        message: `the https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran`,
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * The Secrets of planned Certificates do not exist yet, and HTTP-01 through the Gateway works only once DNS points
+ * at it: without the current certificates in place, the https listener has nothing to serve at cutover.
+ */
+function cutoverSteps(plans: ReturnType<typeof planCertificates>): string[] {
+  const steps: string[] = []
+  for (const {ingress, plan} of plans.plans) {
+    const entry = ((ingress.object.spec.tls ?? []) as any[]).find(
+      (e) => typeof e?.secretName === 'string' && (e.hosts ?? []).some((h: unknown) => plan.hosts.includes(normalizeHost(h))),
+    )
+    if (!entry) continue
+    const to = plan.secretRef
+    steps.push(
+      `before switching DNS, copy Secret ${ingress.ref.namespace}/${entry.secretName} to ${to.namespace}/${to.name} so the https listener serves the current certificate until cert-manager renews it through the Gateway: ` +
+        `kubectl get secret ${entry.secretName} -n ${ingress.ref.namespace} -o json | jq '{apiVersion, kind, type, data, metadata: {name: "${to.name}", namespace: "${to.namespace}"}}' | kubectl apply -f -`,
+    )
+  }
+  return steps
 }
 
 /**

@@ -3,8 +3,11 @@
  * backend TLS of the backend-protocol family (proxy-ssl-protocols / proxy-ssl-ciphers). Pure.
  */
 
-/** nginx ssl_protocols / proxy_ssl_protocols names -> Envoy Gateway TLS versions. */
-const TLS_VERSIONS: Record<string, string> = {TLSv1: '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3'}
+/**
+ * nginx ssl_protocols / proxy_ssl_protocols names -> Envoy Gateway TLS versions. Keys are lower case: nginx matches
+ * the names case-insensitively (`tlsv1.2` is TLSv1.2).
+ */
+const TLS_VERSIONS: Record<string, string> = {tlsv1: '1.0', 'tlsv1.1': '1.1', 'tlsv1.2': '1.2', 'tlsv1.3': '1.3'}
 const VERSION_ORDER = ['1.0', '1.1', '1.2', '1.3']
 
 /**
@@ -32,10 +35,11 @@ export interface TlsVersionSpan {
   missing: string[]
 }
 
-/** nginx's protocol list as the version range Envoy can express. */
+/** nginx's protocol list as the version range Envoy can express (names compared case-insensitively, as nginx does). */
 export function tlsVersionSpan(protocols: string[]): TlsVersionSpan {
-  const versions = protocols.map((p) => TLS_VERSIONS[p]).filter((v): v is string => v !== undefined)
-  const unknown = protocols.filter((p) => TLS_VERSIONS[p] === undefined)
+  const versionOf = (p: string): string | undefined => (Object.prototype.hasOwnProperty.call(TLS_VERSIONS, p.toLowerCase()) ? TLS_VERSIONS[p.toLowerCase()] : undefined)
+  const versions = protocols.map(versionOf).filter((v): v is string => v !== undefined)
+  const unknown = protocols.filter((p) => versionOf(p) === undefined)
   if (versions.length === 0) return {unknown, missing: []}
   const sorted = [...new Set(versions)].sort((a, b) => VERSION_ORDER.indexOf(a) - VERSION_ORDER.indexOf(b))
   const min = sorted[0]!

@@ -376,7 +376,7 @@ test('fail-closed replaces a Gateway-level authorization instead of merging its 
     {'auth-url': OAUTH2_VIA_HOST},
     {extra: [configMap('ingress-nginx', 'ingress-nginx-controller', {'whitelist-source-range': '192.168.0.0/16'})], ingress: {paths: ['/app']}, translate: {nginxDefaults: true, emitGateway: true}},
   )
-  const gatewayLevel = objectsOf(r, 'SecurityPolicy').find((o) => o.spec.targetRefs.some((ref: any) => ref.kind === 'Gateway'))
+  const gatewayLevel = objectsOf(r, 'SecurityPolicy').find((o) => o.spec.targetRefs?.some((ref: any) => ref.kind === 'Gateway'))
   t.truthy(gatewayLevel?.spec.authorization, 'the Gateway-level policy carries the ConfigMap allow-list')
   assertFailsClosed(t, r, 'with a Gateway-level SecurityPolicy')
 })

@@ -21,6 +21,8 @@ export interface CertificatePlan {
    * namespace): the caller asks rewriteIssuers to copy it into the gateway namespace (`gatewayNamespaceNeeds`).
    */
   issuer: {kind: string; name: string; group: string; namespace?: string}
+  /** The Ingress the Certificate comes from ("Ingress team-a/web"). */
+  ingress: string
 }
 
 export interface CertificateContext {
@@ -209,7 +211,10 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const consumed: string[] = [trigger]
   if (has(A.issuerKind)) consumed.push(A.issuerKind)
   if (has(A.issuerGroup)) consumed.push(A.issuerGroup)
-  const extra = tuningFields(ann, has, warnInvalid, consumed)
+  const warn = (key: string, code: string, message: string, hint: string): void => {
+    diagnostics.push(diag({level: 'warning', code, object: ref, annotation: key, fidelity: 'ignored', message, hint}))
+  }
+  const extra = tuningFields(ann, has, warnInvalid, warn, consumed)
 
   for (const key of Object.keys(ann).sort()) {
     if (!key.startsWith(CM) || KNOWN.has(key)) continue
@@ -307,7 +312,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       metadata: managedMetadata(name, ctx.gateway.namespace, [ref], consumed),
       spec,
     }
-    plans.push({certificate, secretRef: {namespace: ctx.gateway.namespace, name}, hosts, issuer: {...issuer}})
+    plans.push({certificate, secretRef: {namespace: ctx.gateway.namespace, name}, hosts, issuer: {...issuer}, ingress: ref})
   }
 
   if (plans.length > 0) {
@@ -331,11 +336,52 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   return {plans, diagnostics}
 }
 
+/**
+ * Checks that need the issuers of the input: a wildcard DNS name cannot be validated by ACME HTTP-01 (the CA only
+ * accepts DNS-01 for wildcards), so a Certificate with one whose issuer has nothing but HTTP-01 solvers was never
+ * issued by cert-manager, and would not be now. Issuers that are not in the input, not ACME, or not cert-manager's
+ * are not judged.
+ */
+export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeObject[]): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const byRef = new Map<string, KubeObject>()
+  for (const o of Array.isArray(issuers) ? issuers : []) {
+    if (!isObject(o) || !isObject(o.metadata) || typeof o.metadata.name !== 'string') continue
+    if (o.kind === 'ClusterIssuer') byRef.set(`ClusterIssuer/${o.metadata.name}`, o)
+    else if (o.kind === 'Issuer') byRef.set(`Issuer/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, o)
+  }
+  for (const plan of Array.isArray(plans) ? plans : []) {
+    if (!isObject(plan) || !isObject(plan.issuer) || plan.issuer.group !== CERT_MANAGER_GROUP) continue
+    const wildcards = (plan.hosts ?? []).filter((h) => typeof h === 'string' && h.startsWith('*.'))
+    if (wildcards.length === 0) continue
+    const key = plan.issuer.kind === 'ClusterIssuer' ? `ClusterIssuer/${plan.issuer.name}` : plan.issuer.namespace !== undefined ? `Issuer/${plan.issuer.namespace}/${plan.issuer.name}` : undefined
+    const issuer = key !== undefined ? byRef.get(key) : undefined
+    const solvers = issuer && isObject(issuer.spec?.acme) && Array.isArray(issuer.spec.acme.solvers) ? issuer.spec.acme.solvers.filter(isObject) : []
+    if (solvers.length === 0 || !solvers.every((sv: any) => isObject(sv.http01) && sv.dns01 === undefined)) continue
+    const issuerRef = refOf(issuer)
+    const cert = `Certificate ${plan.certificate.metadata.namespace}/${plan.certificate.metadata.name}`
+    out.push(
+      diag({
+        level: 'warning',
+        code: 'certificate-wildcard-http01',
+        object: plan.ingress,
+        fidelity: 'manual',
+        message:
+          `${cert} (from ${plan.ingress}) lists the wildcard name${wildcards.length > 1 ? 's' : ''} ${wildcards.join(', ')}, but ${issuerRef} has only ACME HTTP-01 solvers, ` +
+          'which cannot validate wildcard names (the CA requires DNS-01 for them): cert-manager could not issue this certificate under ingress-nginx, and cannot now',
+        hint: `add a dns01 solver covering ${wildcards.join(', ')} to ${issuerRef}`,
+      }),
+    )
+  }
+  return out
+}
+
 /** spec fields from the tuning annotations; invalid values are reported and left out. */
 function tuningFields(
   ann: Record<string, string>,
   has: (k: string) => boolean,
   warnInvalid: (key: string, why: string) => void,
+  warn: (key: string, code: string, message: string, hint: string) => void,
   consumed: string[],
 ): Record<string, any> {
   const spec: Record<string, any> = {}
@@ -374,8 +420,18 @@ function tuningFields(
     const s = goDurationSeconds(renewBefore)
     if (s === undefined) warnInvalid(A.renewBefore, 'is not a Go duration (e.g. 360h)')
     else if (s < 300) warnInvalid(A.renewBefore, 'is shorter than the 5m minimum cert-manager accepts')
-    else if (durationSeconds !== undefined && s >= durationSeconds) warnInvalid(A.renewBefore, `is not shorter than ${A.duration} (${spec.duration})`)
-    else {
+    else if (s >= (durationSeconds ?? DEFAULT_DURATION_SECONDS)) {
+      const durationText =
+        durationSeconds !== undefined
+          ? `the duration ${spec.duration} (${A.duration})`
+          : `the default duration 2160h (90 days), which applies as ${A.duration} is ${has(A.duration) ? 'invalid' : 'not set'}`
+      warn(
+        A.renewBefore,
+        'certificate-renew-before-too-long',
+        `${A.renewBefore}: "${renewBefore}" is not shorter than ${durationText}: cert-manager's webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left)`,
+        `set ${A.renewBefore} below the duration (e.g. 720h), or a longer ${A.duration} if the issuer grants it`,
+      )
+    } else {
       spec.renewBefore = renewBefore.trim()
       ok(A.renewBefore)
     }
@@ -478,6 +534,9 @@ function tuningFields(
   }
   return spec
 }
+
+/** cert-manager's default Certificate duration (90 days) when spec.duration is unset. */
+const DEFAULT_DURATION_SECONDS = 2160 * 3600
 
 const GO_DURATION = /^(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/
 const UNIT_SECONDS: Record<string, number> = {ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600}

@@ -21,6 +21,7 @@ import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from '../
 import {
   EG_API_VERSION,
   GATEWAY_GROUP,
+  acmeExemptPolicyName,
   diag,
   gatewayTargetRef,
   isObject,
@@ -34,11 +35,21 @@ export interface ClientTrafficContext {
   clientIp: TranslateOptions['clientIp']
   nginxDefaults: boolean
   httpsListener: string
+  /**
+   * The Gateway has an https listener (default true). Without one, HSTS has no https responses to go on: no
+   * listener-level policy is generated and each hsts* key gets one diagnostic saying so.
+   */
+  hasHttpsListener?: boolean
 }
 
 const USUAL_NAMES = ['ingress-nginx/ingress-nginx-controller', 'ingress-nginx/nginx-configuration', 'kube-system/ingress-nginx-controller']
 
-/** The controller ConfigMap: `explicit` ('ns/name') when given, else the usual names, else any `*\/ingress-nginx-controller`. */
+/**
+ * The controller ConfigMap: `explicit` ('ns/name') when given, else the usual names, else any
+ * `*\/ingress-nginx-controller`, else any `*\/<release>-ingress-nginx-controller` (the Helm chart names it
+ * `<release>-ingress-nginx-controller` unless the release is called ingress-nginx). Several matches of one rule
+ * are taken in 'ns/name' order, so the choice is deterministic.
+ */
 export function findControllerConfigMap(configMaps: KubeObject[], explicit?: string): KubeObject | undefined {
   const byKey = new Map<string, KubeObject>()
   for (const cm of Array.isArray(configMaps) ? configMaps : []) {
@@ -51,8 +62,11 @@ export function findControllerConfigMap(configMaps: KubeObject[], explicit?: str
     return byKey.get(key)
   }
   for (const key of USUAL_NAMES) if (byKey.has(key)) return byKey.get(key)
-  const any = [...byKey.keys()].filter((k) => k.endsWith('/ingress-nginx-controller')).sort()
-  return any.length > 0 ? byKey.get(any[0]) : undefined
+  const keys = [...byKey.keys()].sort()
+  const plain = keys.find((k) => k.endsWith('/ingress-nginx-controller'))
+  if (plain !== undefined) return byKey.get(plain)
+  const helm = keys.find((k) => k.slice(k.indexOf('/') + 1).endsWith('-ingress-nginx-controller'))
+  return helm !== undefined ? byKey.get(helm) : undefined
 }
 
 const CURVES: Record<string, string> = {
@@ -524,7 +538,18 @@ export function clientTrafficFromConfigMap(
   const preload = bool('hsts-preload', false)
   const hstsValue = `max-age=${maxAge}${includeSub ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`
   let hstsHeader: {name: string; value: string} | undefined
-  if (hsts) {
+  const hstsKeys = ['hsts', 'hsts-max-age', 'hsts-include-subdomains', 'hsts-preload']
+  if (hsts && ctx.hasHttpsListener === false) {
+    // No https listener on this Gateway: there is no https response to add the header to. Each hsts* key that is set
+    // gets one diagnostic saying so.
+    const note = (what: string) =>
+      `${what}: Gateway ${gw.namespace}/${gw.name} has no https listener, so HSTS is not sent (nginx added Strict-Transport-Security only to HTTPS responses, and nothing is served over HTTPS here); no ClientTrafficPolicy for it is generated`
+    for (const key of hstsKeys) {
+      if (!has(key)) continue
+      ledger.account(key, {level: 'info', code: 'hsts-no-https-listener', fidelity: 'ignored', message: note(`${key}: "${data[key]}"`)})
+    }
+    // hsts unset (on by default): nothing to report, the Gateway serves no HTTPS the header could protect.
+  } else if (hsts) {
     hstsHeader = {name: 'Strict-Transport-Security', value: hstsValue}
     const d = {
       level: 'info' as const,
@@ -902,24 +927,38 @@ function routeDefaults(
     checklist.push(
       `SecurityPolicy ${dnsName(gw.name, 'defaults')} applies the ConfigMap access lists / global auth to every route of the Gateway; a route with its own SecurityPolicy (cors, basic auth, allowlist annotations) loses them, because the more specific policy replaces it`,
     )
-    if (extAuthMapped) {
+    // cert-manager's HTTP-01 solver routes (Exact /.well-known/acme-challenge/<token>, labelled
+    // acme.cert-manager.io/http01-solver) inherit this policy. nginx kept challenges out of auth (no-auth-locations),
+    // and the CA validates from addresses it does not publish, so HTTP-01 behind a ConfigMap allowlist only worked
+    // when the solver Ingress opened it (ingressTemplate annotation whitelist-source-range: 0.0.0.0/0): the solver
+    // routes get their own policy with the deny lists only.
+    const allowRule = sp.authorization?.rules?.some((r: any) => r.action === 'Allow') === true
+    if (extAuthMapped || allowRule) {
+      const denyRules = (sp.authorization?.rules ?? []).filter((r: any) => r.action === 'Deny')
+      const exemptName = acmeExemptPolicyName(gw)
       objects.push({
         apiVersion: EG_API_VERSION,
         kind: 'SecurityPolicy',
-        metadata: managedMetadata(dnsName(gw.name, 'acme-exempt'), gw.namespace, sources, ['no-auth-locations']),
-        // Same access lists, no extAuth: nginx's no-auth-locations exempted challenges from auth only.
+        // Derived from the deny lists it keeps and the allowlist / global auth it lifts.
+        metadata: managedMetadata(exemptName, gw.namespace, sources, ['no-auth-locations', ...spKeys.filter((k) => k !== 'global-auth-response-headers' && has(k))]),
         spec: {
           targetSelectors: [{group: GATEWAY_GROUP, kind: 'HTTPRoute', matchLabels: {'acme.cert-manager.io/http01-solver': 'true'}}],
-          ...(sp.authorization ? {authorization: sp.authorization} : {}),
+          authorization: denyRules.length > 0 ? {defaultAction: 'Allow', rules: denyRules} : {defaultAction: 'Allow'},
         },
       })
+      const lifted: string[] = []
+      if (extAuthMapped) lifted.push('global auth (nginx exempted /.well-known/acme-challenge through no-auth-locations)')
+      if (allowRule) lifted.push(`the ${allowKey} allowlist (the CA validates from unpublished addresses: behind nginx, HTTP-01 only passed when the solver Ingress opened the allowlist, typically with the ingressTemplate annotation nginx.ingress.kubernetes.io/whitelist-source-range: 0.0.0.0/0)`)
       general.push(
         diag({
           level: 'info',
-          code: 'global-auth-acme-exempt',
+          code: 'acme-challenge-exempt',
           object: cmRef,
           fidelity: 'exact',
-          message: `nginx exempted /.well-known/acme-challenge from global auth (no-auth-locations); SecurityPolicy ${dnsName(gw.name, 'acme-exempt')} (the same access lists, no extAuth) attaches to cert-manager's solver HTTPRoutes in ${gw.namespace} (label acme.cert-manager.io/http01-solver: "true") so HTTP-01 challenges are not sent to the auth service`,
+          message:
+            `SecurityPolicy ${exemptName} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${gw.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${dnsName(gw.name, 'defaults')} there, so challenges are not blocked by ${lifted.join(' or by ')}` +
+            `; ${denyRules.length > 0 ? `the deny lists (${denyRules.map((r: any) => r.name).join(', ')}) still apply` : 'no other access rule applies'}`,
+          hint: 'the solver HTTPRoutes are created in the namespace of the Certificate: Certificates in other namespaces than the gateway namespace need the same policy there',
         }),
       )
     }

@@ -5,6 +5,7 @@
  */
 import {parseBool, parseInt10} from '../../annotations/parsers.js'
 import {objectRef} from '../diagnostics.js'
+import {shortHash} from '../../util/hash.js'
 import {dnsName} from '../names.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 
@@ -52,11 +53,21 @@ export function parseGoInt(value: unknown): number | undefined {
 
 /**
  * Name of the copy of a namespaced Issuer in the gateway namespace. Teams often have Issuers with the same name
- * ("letsencrypt") in several namespaces, so copies are prefixed with their origin namespace; an Issuer that already
- * lives in the gateway namespace keeps its name.
+ * ("letsencrypt") in several namespaces, so copies carry their origin namespace; `<ns>-<name>` alone is ambiguous
+ * (`team-a/le` and `team/a-le` both give `team-a-le`, and an Issuer of the gateway namespace may already be called
+ * that), so every copy also gets a hash of `<ns>/<name>`. An Issuer that already lives in the gateway namespace keeps
+ * its name. certificates.ts writes the same name into issuerRef.
  */
 export function issuerCopyName(gateway: NamespacedName, namespace: string, name: string): string {
-  return namespace === gateway.namespace ? name : dnsName(namespace, name)
+  return namespace === gateway.namespace ? name : dnsName(namespace, name, shortHash(`${namespace}/${name}`))
+}
+
+/**
+ * The SecurityPolicy that lets cert-manager's HTTP-01 solver routes past the Gateway-level access lists and global
+ * auth (client-traffic.ts); issuers.ts names it when an ingressTemplate opened the allowlist for the solver.
+ */
+export function acmeExemptPolicyName(gateway: NamespacedName): string {
+  return dnsName(gateway.name, 'acme-exempt')
 }
 
 export function isObject(value: unknown): value is Record<string, any> {

@@ -9,7 +9,8 @@
  */
 import {MANAGED_BY, SOURCE_ANNOTATION} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
-import {cloneJson, diag, gatewayParentRef, isObject, issuerCopyName, refOf} from './common.js'
+import {dnsName} from '../names.js'
+import {acmeExemptPolicyName, cloneJson, diag, gatewayParentRef, isObject, issuerCopyName, refOf} from './common.js'
 
 export interface IssuerRewriteContext {
   gateway: NamespacedName
@@ -21,12 +22,40 @@ export interface IssuerRewriteContext {
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/'
+
+/** What an ingress-nginx annotation in a solver's ingressTemplate did to the challenge path. */
+function templateAnnotationEffect(key: string, value: string): string {
+  const name = key.slice(NGINX_PREFIX.length)
+  const all = value.split(',').map((v) => v.trim()).some((v) => v === '0.0.0.0/0' || v === '::/0')
+  switch (name) {
+    case 'whitelist-source-range':
+    case 'allowlist-source-range':
+      return all ? '(opened the ConfigMap allowlist for the challenge path, so the CA could reach it)' : '(replaced the ConfigMap allowlist on the challenge path)'
+    case 'denylist-source-range':
+      return '(replaced the ConfigMap denylist on the challenge path)'
+    case 'enable-global-auth':
+      return '(switched global auth for the challenge path)'
+    case 'ssl-redirect':
+    case 'force-ssl-redirect':
+      return '(controlled the HTTPS redirect of the challenge path)'
+    default:
+      return name.startsWith('auth-') ? '(configured authentication of the challenge path)' : '(configured the solver Ingress in ingress-nginx)'
+  }
+}
 
 export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext): {objects: KubeObject[]; diagnostics: Diagnostic[]} {
   const objects: KubeObject[] = []
   const diagnostics: Diagnostic[] = []
   const classes = ctx.nginxClasses.length > 0 ? ctx.nginxClasses : ['nginx']
   const seen = new Set<string>()
+  /** Secrets that must exist in the gateway namespace -> the Issuers there (own or copied) that reference them. */
+  const gatewaySecrets = new Map<string, SecretUser[]>()
+  const addSecretUsers = (user: Omit<SecretUser, 'paths'>, refs: SecretRef[]): void => {
+    const byName = new Map<string, string[]>()
+    for (const r of refs) byName.set(r.name, [...(byName.get(r.name) ?? []), r.path])
+    for (const [secret, paths] of byName) gatewaySecrets.set(secret, [...(gatewaySecrets.get(secret) ?? []), {...user, paths}])
+  }
 
   const list = (Array.isArray(issuers) ? issuers : [])
     .filter((o) => isObject(o) && (o.kind === 'Issuer' || o.kind === 'ClusterIssuer'))
@@ -42,6 +71,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
       continue
     }
     if (namespaced) seen.add(`${namespace}/${name}`)
+    if (namespaced && namespace === ctx.gateway.namespace) addSecretUsers({ref, name, copied: false}, secretRefs(issuer.spec))
 
     const rewrite = rewriteSpec(issuer.spec, classes, ctx, ref)
     diagnostics.push(...rewrite.diagnostics)
@@ -71,9 +101,10 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
       const copyName = issuerCopyName(ctx.gateway, namespace!, name)
       const copy = userObject(issuer, rewrite.spec, copyName, ctx.gateway.namespace, ref, [])
       objects.push(copy)
-      const secrets = secretNames(issuer.spec)
+      const refs = secretRefs(issuer.spec)
+      addSecretUsers({ref, name: copyName, copied: true}, refs)
       const account = isObject(issuer.spec?.acme) && isObject(issuer.spec.acme.privateKeySecretRef) ? issuer.spec.acme.privateKeySecretRef.name : undefined
-      const others = secrets.filter((s) => s !== account)
+      const others = [...new Set(refs.map((r) => r.name))].sort().filter((s) => s !== account)
       let message =
         `${ref} is needed by Certificates in the gateway namespace ${ctx.gateway.namespace} (a namespaced Issuer only serves its own namespace): ` +
         `copied as Issuer ${ctx.gateway.namespace}/${copyName}.`
@@ -105,6 +136,8 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
       )
     }
   }
+
+  diagnostics.push(...secretCollisions(gatewaySecrets, ctx.gateway))
 
   for (const need of [...ctx.gatewayNamespaceNeeds].sort()) {
     if (seen.has(need)) continue
@@ -152,15 +185,37 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
     const tmpl = isObject(ingress.ingressTemplate) && isObject(ingress.ingressTemplate.metadata) ? ingress.ingressTemplate.metadata : undefined
     if (tmpl && isObject(tmpl.labels) && Object.keys(tmpl.labels).length > 0) route.labels = cloneJson(tmpl.labels)
     if (tmpl && isObject(tmpl.annotations) && Object.keys(tmpl.annotations).length > 0) {
-      out.diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'issuer-ingress-template-annotations',
-          object: ref,
-          fidelity: 'ignored',
-          message: `${ref} solvers[${i}] http01.ingress.ingressTemplate.metadata.annotations (${Object.keys(tmpl.annotations).sort().join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
-        }),
-      )
+      const keys = Object.keys(tmpl.annotations).sort()
+      const nginxKeys = keys.filter((k) => k.startsWith(NGINX_PREFIX))
+      const otherKeys = keys.filter((k) => !k.startsWith(NGINX_PREFIX))
+      if (nginxKeys.length > 0) {
+        const exempt = `${ctx.gateway.namespace}/${acmeExemptPolicyName(ctx.gateway)}`
+        out.diagnostics.push(
+          diag({
+            level: 'warning',
+            code: 'issuer-ingress-template-nginx',
+            object: ref,
+            fidelity: 'approximate',
+            message:
+              `${ref} solvers[${i}] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager's temporary solver Ingress: ` +
+              `${nginxKeys.map((k) => `${k}: "${String(tmpl.annotations[k])}" ${templateAnnotationEffect(k, String(tmpl.annotations[k]))}`).join('; ')}. ` +
+              `The gatewayHTTPRoute solver's HTTPRoute carries no annotations, and they were dropped: access to the challenges is handled by SecurityPolicy ${exempt} instead, which lets the solver HTTPRoutes (label acme.cert-manager.io/http01-solver) past the Gateway-level allowlist and global auth (the deny lists still apply), ` +
+              'and the HTTPS redirect never catches challenges (their Exact route wins over the redirect\'s prefix match)',
+            hint: `${exempt} is generated with the Gateway-level SecurityPolicy (controller ConfigMap allowlist or global-auth-url, --nginx-defaults); without --nginx-defaults the Gateway has no such policy and nothing blocks the challenges`,
+          }),
+        )
+      }
+      if (otherKeys.length > 0) {
+        out.diagnostics.push(
+          diag({
+            level: 'info',
+            code: 'issuer-ingress-template-annotations',
+            object: ref,
+            fidelity: 'ignored',
+            message: `${ref} solvers[${i}] http01.ingress.ingressTemplate.metadata.annotations (${otherKeys.join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
+          }),
+        )
+      }
     }
     const http01: Record<string, any> = {}
     for (const [k, v] of Object.entries(solver.http01)) if (k !== 'ingress' && k !== 'gatewayHTTPRoute') http01[k] = v
@@ -219,21 +274,82 @@ function sortKeys(record: Record<string, string>): Record<string, string> {
   return out
 }
 
-/** Names of Secrets the Issuer spec references (ACME account key, DNS-01 credentials, CA key pair, ...). */
-function secretNames(spec: unknown): string[] {
-  const found = new Set<string>()
-  const walk = (value: unknown, key: string): void => {
+interface SecretRef {
+  name: string
+  /** Where the spec names it ("spec.acme.privateKeySecretRef"). */
+  path: string
+}
+
+interface SecretUser {
+  /** The Issuer as read ("Issuer team-a/le"). */
+  ref: string
+  /** Its name in the gateway namespace. */
+  name: string
+  copied: boolean
+  paths: string[]
+}
+
+/** Secrets the Issuer spec references (ACME account key, DNS-01 credentials, CA key pair, ...), in spec order. */
+function secretRefs(spec: unknown): SecretRef[] {
+  const found: SecretRef[] = []
+  const walk = (value: unknown, key: string, path: string): void => {
     if (Array.isArray(value)) {
-      for (const v of value) walk(v, key)
+      value.forEach((v, i) => walk(v, key, `${path}[${i}]`))
       return
     }
     if (!isObject(value)) {
-      if (key === 'secretName' && typeof value === 'string' && value !== '') found.add(value)
+      if (key === 'secretName' && typeof value === 'string' && value !== '') found.push({name: value, path})
       return
     }
-    if (/secret/i.test(key) && typeof value.name === 'string' && value.name !== '') found.add(value.name)
-    for (const [k, v] of Object.entries(value)) walk(v, k)
+    if (/secret/i.test(key) && typeof value.name === 'string' && value.name !== '') found.push({name: value.name, path})
+    for (const [k, v] of Object.entries(value)) walk(v, k, `${path}.${k}`)
   }
-  walk(spec, '')
-  return [...found].sort()
+  walk(spec, '', 'spec')
+  return found
+}
+
+/** What a Secret reference holds, from where the Issuer spec names it. */
+function secretRole(paths: string[]): string {
+  const roles = new Set(
+    paths.map((p) =>
+      p === 'spec.acme.privateKeySecretRef' ? 'ACME account key' : p.startsWith('spec.acme.solvers') ? 'DNS-01 credentials' : p.startsWith('spec.acme.externalAccountBinding') ? 'ACME external account binding key' : p === 'spec.ca.secretName' ? 'CA key pair' : 'credentials',
+    ),
+  )
+  return [...roles].join(' / ')
+}
+
+/**
+ * Copied Issuers reference their Secrets by name, and those Secrets must now live in the gateway namespace: two
+ * Issuers (copies, or an Issuer already there) naming the same Secret would share one object although their origin
+ * namespaces held different ones (ACME account keys, DNS-01 credentials). The first user keeps the name (Issuers of
+ * the gateway namespace first, then copies in source order); every other copy is told to rename its reference.
+ */
+function secretCollisions(secrets: Map<string, SecretUser[]>, gateway: NamespacedName): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const describe = (u: SecretUser): string => (u.copied ? `Issuer ${gateway.namespace}/${u.name} (the copy of ${u.ref})` : u.ref)
+  for (const secret of [...secrets.keys()].sort()) {
+    const users = [...secrets.get(secret)!].sort((a, b) => Number(a.copied) - Number(b.copied) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
+    if (users.length < 2 || !users.some((u) => u.copied)) continue
+    const [keeper, ...others] = users
+    for (const u of others) {
+      if (!u.copied) continue
+      const origin = u.ref.replace(/^Issuer /, '').split('/')[0]
+      const renamed = dnsName(u.name, secret)
+      out.push(
+        diag({
+          level: 'warning',
+          code: 'issuer-secret-collision',
+          object: u.ref,
+          fidelity: 'manual',
+          message:
+            `${describe(u)} and ${describe(keeper)} both reference Secret "${secret}" (${u.paths.join(', ')}), which must exist in ${gateway.namespace} for both: ` +
+            `one Secret there cannot stand in for the ${secretRole(u.paths)} of both, which were separate Secrets in their namespaces`,
+          hint:
+            `${describe(keeper)} keeps the name; rename it for ${describe(u)}: copy Secret ${origin}/${secret} to ${gateway.namespace}/${renamed} ` +
+            `and change ${u.paths.join(', ')} of Issuer ${gateway.namespace}/${u.name} to "${renamed}"`,
+        }),
+      )
+    }
+  }
+  return out
 }

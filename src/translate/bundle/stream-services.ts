@@ -25,6 +25,41 @@ const RESERVED = new Set([80, 443, 442, 10254, 8181, 10245, 10246, 10247])
 const ROUTE_API_VERSION = `${GATEWAY_GROUP}/v1`
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
+/**
+ * The tcp-services / udp-services ConfigMap: `explicit` ('ns/name', or a name in `default`) when given (the
+ * controller's --tcp-services-configmap / --udp-services-configmap), else the usual names in this order:
+ * `ingress-nginx/tcp-services` (the documented manifest), `ingress-nginx/ingress-nginx-tcp` (Helm release
+ * "ingress-nginx"), any `tcp-services`, any `ingress-nginx-tcp` / `<release>-ingress-nginx-tcp` (Helm: the chart
+ * fullname + `-tcp`); several matches of one rule are taken in 'ns/name' order, so the choice is deterministic.
+ */
+export function findStreamConfigMap(configMaps: KubeObject[], explicit: string | undefined, protocol: 'TCP' | 'UDP'): KubeObject | undefined {
+  const byKey = new Map<string, KubeObject>()
+  for (const cm of Array.isArray(configMaps) ? configMaps : []) {
+    if (!isObject(cm) || !isObject(cm.metadata) || typeof cm.metadata.name !== 'string' || cm.metadata.name === '') continue
+    const ns = typeof cm.metadata.namespace === 'string' && cm.metadata.namespace !== '' ? cm.metadata.namespace : 'default'
+    const key = `${ns}/${cm.metadata.name}`
+    if (!byKey.has(key)) byKey.set(key, cm)
+  }
+  if (explicit !== undefined && explicit.trim() !== '') {
+    const e = explicit.trim()
+    return byKey.get(e.includes('/') ? e : `default/${e}`)
+  }
+  const lower = protocol === 'UDP' ? 'udp' : 'tcp'
+  const keys = [...byKey.keys()].sort()
+  const nameOf = (k: string): string => k.slice(k.indexOf('/') + 1)
+  const rules: ((k: string) => boolean)[] = [
+    (k) => k === `ingress-nginx/${lower}-services`,
+    (k) => k === `ingress-nginx/ingress-nginx-${lower}`,
+    (k) => nameOf(k) === `${lower}-services`,
+    (k) => nameOf(k) === `ingress-nginx-${lower}` || nameOf(k).endsWith(`-ingress-nginx-${lower}`),
+  ]
+  for (const rule of rules) {
+    const hit = keys.find(rule)
+    if (hit !== undefined) return byKey.get(hit)
+  }
+  return undefined
+}
+
 export function streamServices(
   cm: KubeObject | undefined,
   protocol: 'TCP' | 'UDP',
@@ -72,24 +107,40 @@ export function streamServices(
       continue
     }
     const [svcNs, svcName] = nsParts
-    let decode = false
-    let encode = false
-    for (const [i, f] of fields.slice(2).entries()) {
-      const isProxy = f.toUpperCase() === 'PROXY'
-      if (i === 0 && isProxy) decode = true
-      else if (i === 1 && isProxy) encode = true
-      else {
-        diagnostics.push(
-          diag({
-            level: 'warning',
-            code: 'stream-field-ignored',
-            object: cmRef,
-            annotation: key,
-            fidelity: 'ignored',
-            message: `${entry}: field ${i + 3} "${f}" is not PROXY${i > 1 ? ' (only two PROXY fields exist)' : ''}; ingress-nginx ignored it, and so does the translation`,
-          }),
-        )
-      }
+    // getStreamServices: the 3rd field PROXY (any case) decodes with 3 fields or more; the 4th field PROXY encodes only
+    // when there are exactly 4 fields (`len(nsSvcPort) == 4`). Extra fields do not invalidate the entry.
+    let decode = fields.length >= 3 && fields[2].toUpperCase() === 'PROXY'
+    let encode = fields.length === 4 && fields[3].toUpperCase() === 'PROXY'
+    for (const [i, f] of fields.slice(2, 4).entries()) {
+      if (f.toUpperCase() === 'PROXY') continue
+      diagnostics.push(
+        diag({
+          level: 'warning',
+          code: 'stream-field-ignored',
+          object: cmRef,
+          annotation: key,
+          fidelity: 'ignored',
+          message: `${entry}: field ${i + 3} "${f}" is not PROXY; ingress-nginx ignored it, and so does the translation`,
+        }),
+      )
+    }
+    if (fields.length > 4) {
+      const extra = fields.slice(4)
+      const fourthProxy = fields[3].toUpperCase() === 'PROXY'
+      diagnostics.push(
+        diag({
+          level: 'warning',
+          code: 'stream-fields-extra',
+          object: cmRef,
+          annotation: key,
+          fidelity: 'ignored',
+          message:
+            `${entry} has ${fields.length} fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored ${extra.length === 1 ? 'field' : 'fields'} ${extra.map((f, i) => `${i + 5} "${f}"`).join(', ')}` +
+            (fourthProxy ? ', and as it reads the 4th field only when there are exactly 4, it sent no PROXY protocol to the backend despite the 4th field PROXY' : '') +
+            `; the translation does the same${decode ? ' (the 3rd field PROXY still applies)' : ''}`,
+          hint: `remove the extra field${extra.length === 1 ? '' : 's'} from ${cmLabel} "${key}"${fourthProxy ? ' (and keep :PROXY as the 4th field if the backend expects PROXY protocol: that changes behaviour)' : ''}`,
+        }),
+      )
     }
     if (protocol === 'UDP' && (decode || encode)) {
       warn(key, 'stream-udp-proxy-protocol', `${entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`, undefined, 'ignored')
@@ -103,14 +154,18 @@ export function streamServices(
     const numeric = /^\d+$/.test(svcPort)
     let backendPort: number | undefined
     if (svc) {
-      const sp = svcPorts.find((p) => isObject(p) && (numeric ? p.port === Number(svcPort) : p.name === svcPort))
-      if (!sp) {
+      // As getStreamServices: every Service port with that number (spec.ports[].port) or name is considered, and only
+      // one of the entry's protocol counts (a DNS Service has port 53 twice, UDP and TCP).
+      const protocolOf = (p: any): string => (typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP')
+      const candidates = svcPorts.filter((p) => isObject(p) && (numeric ? p.port === Number(svcPort) : p.name === svcPort))
+      if (candidates.length === 0) {
         warn(key, 'stream-service-port-missing', `${entry}: Service ${svcNs}/${svcName} has no port ${numeric ? svcPort : `named "${svcPort}"`} (ports: ${svcPorts.map((p) => (p?.name ? `${p.name}=${p.port}` : p?.port)).join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`)
         continue
       }
-      const spProtocol = typeof sp.protocol === 'string' ? sp.protocol : 'TCP'
-      if (spProtocol !== protocol) {
-        warn(key, 'stream-service-port-protocol', `${entry}: Service port ${sp.name ?? sp.port} of ${svcNs}/${svcName} is ${spProtocol}, not ${protocol}; ingress-nginx found no ${protocol} endpoints for it, and the entry is skipped`)
+      const sp = candidates.find((p) => protocolOf(p) === protocol)
+      if (!sp) {
+        const other = candidates[0]
+        warn(key, 'stream-service-port-protocol', `${entry}: Service port ${other.name ?? other.port} of ${svcNs}/${svcName} is ${protocolOf(other)}, not ${protocol}; ingress-nginx found no ${protocol} endpoints for it, and the entry is skipped`)
         continue
       }
       backendPort = Number(sp.port)

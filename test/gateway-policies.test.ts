@@ -1,0 +1,57 @@
+/**
+ * Gateway-level defaults (--nginx-defaults) and route-level policies: merge, opt-outs, and the https-redirect
+ * routes, which nginx answered before its allowlist and auth ran.
+ */
+import test from 'ava'
+import {translate} from '../src/translate/index.js'
+import type {KubeObject} from '../src/translate/types.js'
+import {loadValidator} from './support/conformance.js'
+
+const P = 'nginx.ingress.kubernetes.io/'
+const controller = (data: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+  data,
+})
+const ingress = (name: string, annotations: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: {name, namespace: 'apps', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
+  spec: {
+    ingressClassName: 'nginx',
+    tls: [{hosts: [`${name}.example.com`], secretName: `${name}-tls`}],
+    rules: [{host: `${name}.example.com`, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}],
+  },
+})
+const run = (...objects: KubeObject[]) =>
+  translate({objects: objects.map((object) => ({object, source: {file: 'in.yaml', line: 1}}))}, {emitGateway: true, nginxDefaults: true})
+const policies = (r: ReturnType<typeof run>, kind: string) => r.objects.filter((o) => o.kind === kind)
+
+test('route policies merge into the Gateway-level defaults; an opt-out replaces them and repeats the rest', async (t) => {
+  const r = run(controller({'proxy-body-size': '10m', 'proxy-connect-timeout': '7'}), ingress('api', {'proxy-read-timeout': '300'}), ingress('registry', {'proxy-body-size': '0'}))
+  const btp = policies(r, 'BackendTrafficPolicy')
+  const api = btp.find((o) => o.metadata.name === 'api')!
+  t.is(api.spec.mergeType, 'StrategicMerge')
+  const registry = btp.find((o) => o.metadata.name === 'registry')!
+  t.is(registry.spec.mergeType, undefined, 'a merge would bring the 10Mi limit back')
+  t.is(registry.spec.requestBuffer, undefined)
+  t.deepEqual(registry.spec.timeout.tcp, {connectTimeout: '7s'}, 'the other defaults are repeated')
+  const v = await loadValidator()
+  t.deepEqual(btp.flatMap((o) => v.validate(o)), [])
+})
+
+test('an opt-out without Gateway-level defaults emits no empty policy', (t) => {
+  const r = translate({objects: [{object: ingress('registry', {'proxy-body-size': '0'}), source: {file: 'in.yaml', line: 1}}]}, {emitGateway: true})
+  t.deepEqual(policies(r, 'BackendTrafficPolicy'), [])
+})
+
+test('a Gateway-level allowlist does not reach the https-redirect routes: nginx redirected before it', async (t) => {
+  const r = run(controller({'whitelist-source-range': '10.0.0.0/8'}), ingress('shop'))
+  const open = policies(r, 'SecurityPolicy').find((o) => o.metadata.name.includes('https-redirect'))!
+  t.deepEqual(open.spec.authorization, {defaultAction: 'Allow'})
+  t.deepEqual(open.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'https-redirect'}])
+  t.is(open.spec.mergeType, undefined)
+  const v = await loadValidator()
+  t.deepEqual(v.validate(open), [])
+})
