@@ -9,7 +9,7 @@ import {normalizeHost} from './hosts.js'
 import type {IngressModel, Location} from './model.js'
 import {dnsName} from './names.js'
 import {gatewayParentRef} from './bundle/common.js'
-import {GATEWAY_GROUP, pathMatch} from './emit-routes.js'
+import {GATEWAY_GROUP, isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from './provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
 
@@ -148,7 +148,7 @@ export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
   const plans = new Map<string, RedirectPlan>()
   for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     if (host.name === '' || host.tlsFrom.length === 0) continue
-    const redirecting = host.locations.filter((l) => l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect)
+    const redirecting = host.locations.filter((l) => (l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect) && !isAcmeChallengePath(l.path))
     if (redirecting.length === 0 && host.locations.length > 0) continue
     const key = gatewayKey(host.gateway)
     const plan = plans.get(key) ?? {wholeHosts: [], partial: []}

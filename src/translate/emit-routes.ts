@@ -42,6 +42,11 @@ interface RuleDraft {
   backendRefs?: any[]
 }
 
+/** ingress-nginx's no-tls-redirect-locations default: these paths are never redirected to HTTPS. */
+export function isAcmeChallengePath(path: string): boolean {
+  return path.startsWith('/.well-known/acme-challenge')
+}
+
 /** RE2 features PCRE has and RE2 lacks: such a path cannot be converted. */
 export function re2Incompatibility(path: string): string | undefined {
   if (/\(\?<?[=!]/.test(path)) return 'lookaround assertions'
@@ -140,7 +145,7 @@ export function emitRoutes(
       list.push(loc)
       byHost.set(loc.host, list)
     }
-    const groups = new Map<string, {hosts: string[]; sections: string[]; rules: RuleDraft[]; canaries: Set<IngressModel>}>()
+    const groups = new Map<string, {hosts: string[]; sections: string[]; rules: RuleDraft[]; canaries: Set<IngressModel>; acme: boolean}>()
     for (const [hostName, locs] of byHost) {
       const host = index.hosts.get(hostName)!
       const regex = host.regexFrom.length > 0
@@ -154,23 +159,36 @@ export function emitRoutes(
         })
       }
       const sections = sectionsFor(ingress, host, options, diagnostics)
-      const hostCanaries = new Set<IngressModel>()
-      const rules = renderRules(ingress, locs, regex, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
-      if (rules.length === 0) continue
-      // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
-      const extras = ingress.intents.extraRules.map((extra) => {
-        consumed.add(extra)
-        return {matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs}
-      })
-      rules.unshift(...extras)
-      for (const c of hostCanaries) canariesUsed.add(c)
-      // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
-      const sig = JSON.stringify([hostName === '', sections, rules])
-      const g = groups.get(sig)
-      if (g) {
-        g.hosts.push(hostName)
-        for (const c of hostCanaries) g.canaries.add(c)
-      } else groups.set(sig, {hosts: [hostName], sections, rules, canaries: hostCanaries})
+      // nginx never redirects paths under no-tls-redirect-locations (/.well-known/acme-challenge): they keep being
+      // served over plain HTTP, so they get a route on both listeners of their own.
+      const redirected = sections.length === 1 && sections[0] === options.httpsListener
+      const acme = redirected ? locs.filter((l) => isAcmeChallengePath(l.path)) : []
+      const partitions = [
+        {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
+        {locs: acme, sections: [options.httpListener, options.httpsListener], acme: true},
+      ]
+      for (const part of partitions) {
+        if (part.locs.length === 0) continue
+        const hostCanaries = new Set<IngressModel>()
+        const rules = renderRules(ingress, part.locs, regex, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
+        if (rules.length === 0) continue
+        if (!part.acme) {
+          // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
+          const extras = ingress.intents.extraRules.map((extra) => {
+            consumed.add(extra)
+            return {matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs}
+          })
+          rules.unshift(...extras)
+        }
+        for (const c of hostCanaries) canariesUsed.add(c)
+        // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
+        const sig = JSON.stringify([hostName === '', part.acme, part.sections, rules])
+        const g = groups.get(sig)
+        if (g) {
+          g.hosts.push(hostName)
+          for (const c of hostCanaries) g.canaries.add(c)
+        } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme})
+      }
     }
     const routeRefs: {kind: string; name: string}[] = []
     const groupList = [...groups.values()]
@@ -179,7 +197,12 @@ export function emitRoutes(
     for (const g of groupList) {
       const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
       const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
-      const baseName = groupList.length === 1 ? routeBase : dnsName(routeBase, g.hosts[0] || 'default')
+      const plainGroups = groupList.filter((x) => !x.acme).length
+      const baseName = g.acme
+        ? dnsName(routeBase, 'acme-challenge', plainGroups > 1 ? g.hosts[0] : '')
+        : plainGroups === 1
+          ? routeBase
+          : dnsName(routeBase, g.hosts[0] || 'default')
       // server-alias names answer for their host: they join the hostnames of every route of the host.
       const hostnames = g.hosts.flatMap((h) => {
         const host = index.hosts.get(h)!
