@@ -4,7 +4,7 @@
  */
 import test from 'ava'
 import {translate} from '../src/translate/index.js'
-import type {KubeObject, TargetCapabilities} from '../src/translate/types.js'
+import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/translate/types.js'
 
 const P = 'nginx.ingress.kubernetes.io/'
 const ingress = (name: string, annotations: Record<string, string>): KubeObject => ({
@@ -18,16 +18,8 @@ const objects = [
   ingress('rpc', {'backend-protocol': 'GRPC'}),
 ].map((object) => ({object, source: {cluster: true}}))
 const kinds = (o: KubeObject[]) => [...new Set(o.map((x) => x.kind))].sort()
-const all: TargetCapabilities = {
-  referenceGrantVersion: 'v1',
-  tcpRoute: true,
-  udpRoute: true,
-  tlsRoute: true,
-  grpcRoute: true,
-  backendTLSPolicy: true,
-  envoyGateway: true,
-  certManager: true,
-}
+// The defaults already serve every kind but TCP/UDP routes; ReferenceGrant v1 as a Gateway API >= 1.5 cluster.
+const all: TargetCapabilities = {...DEFAULT_CAPABILITIES, referenceGrantVersion: 'v1', tcpRoute: true, udpRoute: true}
 
 test('a cluster serving everything gets every object', (t) => {
   const r = translate({objects, capabilities: all})
