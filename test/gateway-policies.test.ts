@@ -55,3 +55,38 @@ test('a Gateway-level allowlist does not reach the https-redirect routes: nginx 
   const v = await loadValidator()
   t.deepEqual(v.validate(open), [])
 })
+
+test('an Ingress denylist replaces only the ConfigMap denylist: the ConfigMap allowlist and block-cidrs still apply', (t) => {
+  const r = run(
+    controller({'whitelist-source-range': '10.0.0.0/8', 'block-cidrs': '203.0.113.0/24'}),
+    ingress('api', {'denylist-source-range': '10.6.6.0/24'}),
+  )
+  const sp = policies(r, 'SecurityPolicy').find((o) => o.metadata.name === 'api')!
+  t.deepEqual(sp.spec.authorization, {
+    defaultAction: 'Deny',
+    rules: [
+      {name: 'block-cidrs', action: 'Deny', principal: {clientCIDRs: ['203.0.113.0/24']}},
+      {name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['10.6.6.0/24']}},
+      {name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: ['10.0.0.0/8']}},
+    ],
+  })
+})
+
+test('an Ingress split into more than 16 routes gets one policy per 16 routes: no route loses its limits', (t) => {
+  const hosts = Array.from({length: 20}, (_, i) => `h${i}.example.com`)
+  const many: KubeObject = {
+    ...ingress('many', {'limit-rps': '50', 'whitelist-source-range': '10.0.0.0/8'}),
+  }
+  many.spec = {
+    ingressClassName: 'nginx',
+    rules: hosts.map((host, i) => ({host, http: {paths: [{path: `/p${i}`, pathType: 'Prefix', backend: {service: {name: 'many', port: {number: 80}}}}]}})),
+  }
+  const r = translate({objects: [{object: many, source: {file: 'in.yaml', line: 1}}]}, {})
+  const routes = r.objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name).sort()
+  t.is(routes.length, 20)
+  for (const kind of ['SecurityPolicy', 'BackendTrafficPolicy']) {
+    const targeted = policies(r, kind).flatMap((o) => o.spec.targetRefs.map((ref: any) => ref.name)).sort()
+    t.deepEqual(targeted, routes, `${kind} targets every route`)
+    t.true(policies(r, kind).every((o) => o.spec.targetRefs.length <= 16))
+  }
+})

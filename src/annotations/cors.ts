@@ -206,7 +206,7 @@ function corsPolicy(ctx: FamilyContext): Record<string, unknown> | undefined {
     )
     if (credentials) {
       differences.push(
-        'nginx sends the literal "Access-Control-Allow-Origin: *" with "Access-Control-Allow-Credentials: true", which browsers refuse for credentialed requests; Envoy echoes the caller\'s origin instead, so credentialed cross-origin requests from ANY site now succeed (more permissive; set cors-allow-credentials "false" or list the origins if that is not intended)',
+        'nginx sends the literal "Access-Control-Allow-Origin: *" with "Access-Control-Allow-Credentials: true", which browsers refuse for credentialed requests; Envoy would echo the caller\'s origin and let credentialed requests from any site through, so allowCredentials is emitted false, which gives browsers what nginx gave them',
       )
     }
   }
@@ -247,7 +247,9 @@ function corsPolicy(ctx: FamilyContext): Record<string, unknown> | undefined {
   const cors: Record<string, unknown> = {allowOrigins: origins, allowMethods: methods, allowHeaders: headers}
   if (expose.length > 0) cors.exposeHeaders = expose
   cors.maxAge = toGatewayDuration(maxAgeSeconds)
-  cors.allowCredentials = credentials
+  // With origin *, nginx's credentials flag had no effect in browsers (they refuse "*" with credentials); Envoy
+  // echoing the origin would make it real, for every site.
+  cors.allowCredentials = wildcardAll ? false : credentials
 
   if (fidelity === 'exact') ctx.account('enable-cors', 'exact')
   else {
@@ -255,7 +257,7 @@ function corsPolicy(ctx: FamilyContext): Record<string, unknown> | undefined {
     ctx.account('enable-cors', fidelity, message, {code: 'cors-approximate'})
     // The keys behind each difference carry it too, so a report per key tells the same story.
     if (wildcardAll && credentials && ctx.has('cors-allow-credentials')) {
-      ctx.account('cors-allow-credentials', 'approximate', 'true together with origin *: see enable-cors (Envoy echoes the origin, browsers then accept credentials)', {code: 'cors-approximate'})
+      ctx.account('cors-allow-credentials', 'exact', 'true together with origin *: browsers refused credentials with nginx\'s literal "*", so allowCredentials false keeps that (see enable-cors)', {code: 'cors-credentials-wildcard', level: 'info'})
     }
     if (ctx.has('cors-allow-origin') && (rejected.length > 0 || deeper.length > 0 || otherSchemes.length > 0 || wildcardAll)) {
       ctx.account('cors-allow-origin', 'approximate', 'see enable-cors for how Envoy matches these origins differently', {code: 'cors-approximate'})

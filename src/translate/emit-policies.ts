@@ -5,6 +5,7 @@
 import {objectRef} from './diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from './emit-routes.js'
 import type {IngressModel, Intent, PolicyFragment} from './model.js'
+import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
 import type {Diagnostic, KubeObject} from './types.js'
 
@@ -23,6 +24,8 @@ function setPath(target: Record<string, any>, path: string, value: unknown): boo
 }
 
 /** Fields a route policy must not inherit from the Gateway-level policy of its kind (see PolicyFragment.optOut). */
+const MAX_TARGET_REFS = 16
+
 export const policyOptOuts = new WeakMap<KubeObject, string[]>()
 
 export function emitPolicies(
@@ -60,15 +63,26 @@ export function emitPolicies(
       consumed.add(f as PolicyFragment)
       f.from.forEach((k) => keys.add(k))
     }
-    spec.targetRefs = routes.slice(0, 16).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))
-    const policy: KubeObject = {
-      apiVersion: `${EG_GROUP}/v1alpha1`,
-      kind,
-      metadata: managedMetadata(ingress.ref.name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], [...keys]),
-      spec,
+    // targetRefs holds at most 16 routes: an Ingress split into more routes gets one policy per 16, so every
+    // route keeps its limits and access controls.
+    for (let i = 0; i < routes.length; i += MAX_TARGET_REFS) {
+      const policy: KubeObject = {
+        apiVersion: `${EG_GROUP}/v1alpha1`,
+        kind,
+        metadata: managedMetadata(
+          i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1)),
+          ingress.ref.namespace,
+          [objectRef('Ingress', ingress.ref)],
+          [...keys],
+        ),
+        spec: {
+          ...structuredClone(spec),
+          targetRefs: routes.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name})),
+        },
+      }
+      if (optOuts.length > 0) policyOptOuts.set(policy, optOuts)
+      out.push(policy)
     }
-    if (optOuts.length > 0) policyOptOuts.set(policy, optOuts)
-    out.push(policy)
   }
   return out
 }

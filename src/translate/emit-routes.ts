@@ -40,6 +40,43 @@ interface RuleDraft {
   matches: any[]
   filters: any[]
   backendRefs?: any[]
+  /**
+   * Canary precedence tier (balancer.lua: header, then cookie, then weight): drafts merge only within a tier, so
+   * a header rule is always written before a cookie rule of the same path.
+   */
+  tier?: number
+}
+
+/**
+ * A route's backendRef to a Service in another namespace (a canary Ingress of another namespace merged into the
+ * primary's route: nginx merges canaries across namespaces) needs a ReferenceGrant there, or Envoy Gateway
+ * answers 500 for that share of the traffic.
+ */
+function crossNamespaceBackendGrants(objects: KubeObject[]): KubeObject[] {
+  const grants = new Map<string, {to: string; from: string; kind: string; services: Set<string>; sources: Set<string>}>()
+  for (const route of objects) {
+    if (route.kind !== 'HTTPRoute' && route.kind !== 'GRPCRoute') continue
+    const from = route.metadata.namespace!
+    for (const rule of route.spec?.rules ?? []) {
+      for (const b of rule.backendRefs ?? []) {
+        if (!b.namespace || b.namespace === from || (b.kind && b.kind !== 'Service')) continue
+        const key = `${b.namespace}|${from}|${route.kind}`
+        const g = grants.get(key) ?? {to: b.namespace, from, kind: route.kind, services: new Set<string>(), sources: new Set<string>()}
+        g.services.add(b.name)
+        for (const s of (route.metadata.annotations?.['ingress2gw.io/source'] ?? '').split(', ')) if (s) g.sources.add(s)
+        grants.set(key, g)
+      }
+    }
+  }
+  return [...grants.values()].map((g) => ({
+    apiVersion: `${GATEWAY_GROUP}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: managedMetadata(dnsName('ingress2gw-from', g.from, g.kind.toLowerCase()), g.to, [...g.sources]),
+    spec: {
+      from: [{group: GATEWAY_GROUP, kind: g.kind, namespace: g.from}],
+      to: [...g.services].sort().map((name) => ({group: '', kind: 'Service', name})),
+    },
+  }))
 }
 
 /** ingress-nginx's no-tls-redirect-locations default: these paths are never redirected to HTTPS. */
@@ -281,6 +318,7 @@ export function emitRoutes(
       })
     }
   }
+  objects.push(...crossNamespaceBackendGrants(objects))
   return {objects, routesByIngress, consumed}
 }
 
@@ -533,16 +571,17 @@ function renderRules(
     if (c?.header) {
       const h = c.header
       if (h.value !== undefined) {
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly, tier: 0})
       } else if (h.pattern !== undefined) {
         drafts.push({
           matches: [{path: match, headers: [{type: 'RegularExpression', name: h.name, value: `.*(?:${h.pattern}).*`}]}],
           filters,
           backendRefs: canaryOnly,
+          tier: 0,
         })
       } else {
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly})
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly, tier: 0})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly, tier: 0})
       }
     }
     if (c?.cookie) {
@@ -552,6 +591,7 @@ function renderRules(
           matches: [{path: match, headers: [{type: 'RegularExpression', name: 'Cookie', value: `(?:.*;\\s*)?${cookie}=${value}(?:;.*)?`}]}],
           filters,
           backendRefs: [...backends],
+          tier: 1,
         })
       }
     }
@@ -575,7 +615,7 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
   for (const d of drafts) {
-    const key = JSON.stringify([d.filters, d.backendRefs ?? null])
+    const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null])
     const existing = byKey.get(key)
     const dup = existing?.matches.some((m) => JSON.stringify(m) === JSON.stringify(d.matches[0]))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
@@ -586,7 +626,8 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
       out.push(copy)
     }
   }
-  return out
+  // Stable: header rules, then cookie rules, then the rest, each in first-appearance order.
+  return out.sort((a, b) => (a.tier ?? 2) - (b.tier ?? 2))
 }
 
 /** Splits hostnames (16) and rules (16 rules, 127 matches per route) into several routes when needed. */

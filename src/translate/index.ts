@@ -287,6 +287,7 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
     if (!defaults || refs.length === 0 || !refs.every((t) => t.kind.endsWith('Route'))) continue
     const optOuts = policyOptOuts.get(o)
     if (!optOuts) {
+      if (o.kind === 'SecurityPolicy') foldAddressLists(o.spec, defaults.spec)
       o.spec.mergeType = 'StrategicMerge'
       merged++
       continue
@@ -312,6 +313,21 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
     })
   }
   return objects
+}
+
+/**
+ * nginx's allowlist and denylist annotations each replace only their own ConfigMap list (block-cidrs always
+ * applies). A route's authorization replaces the Gateway's as a whole, so the lists it does not set are folded in.
+ */
+function foldAddressLists(route: Record<string, any>, gateway: Record<string, any>): void {
+  const mine: any[] = route.authorization?.rules
+  const theirs: any[] = gateway.authorization?.rules
+  if (!mine || !theirs) return
+  const lists = ['block-cidrs', 'denylist-source-range', 'allowlist-source-range']
+  if (!mine.every((r) => lists.includes(r.name))) return
+  const pick = (name: string) => mine.find((r) => r.name === name) ?? theirs.find((r) => r.name === name)
+  const rules = [theirs.find((r) => r.name === 'block-cidrs'), pick('denylist-source-range'), pick('allowlist-source-range')].filter(Boolean)
+  route.authorization = {defaultAction: rules.some((r) => r.action === 'Allow') ? 'Deny' : 'Allow', rules}
 }
 
 /** Copy fields of `from` that `into` lacks, recursing into objects, except the opted-out dotted paths. */

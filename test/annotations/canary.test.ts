@@ -75,3 +75,30 @@ test('a canary without a primary location has no effect', (t) => {
   t.deepEqual(routesOf(r), [])
   t.true(r.diagnostics.some((d) => d.code === 'canary-without-primary'))
 })
+
+test('a canary in another namespace is merged (nginx does so) and gets a ReferenceGrant for its Service', (t) => {
+  const other = ingressWith({canary: 'true', 'canary-weight': '30'}, {name: 'app-next', paths: [{path: '/', service: 'app-next'}]})
+  other.metadata.namespace = 'team-b'
+  const r = translateAll([primary, other])
+  const route = routesOf(r)[0]!
+  t.deepEqual(route.spec.rules[0].backendRefs, [
+    {name: 'app', port: 80, weight: 70},
+    {name: 'app-next', namespace: 'team-b', port: 80, weight: 30},
+  ])
+  const grant = r.objects.find((o) => o.kind === 'ReferenceGrant' && o.metadata.namespace === 'team-b')!
+  t.deepEqual(grant.spec, {
+    from: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'team'}],
+    to: [{group: '', kind: 'Service', name: 'app-next'}],
+  })
+  t.deepEqual(validate(grant), [])
+})
+
+test('header and cookie: header rules come before cookie rules, so "never" in the header wins over a cookie', (t) => {
+  const r = translateAll([primary, canary({'canary-by-header': 'X-Canary', 'canary-by-cookie': 'beta'})])
+  const rules = routesOf(r)[0]!.spec.rules
+  const firstCookie = rules.findIndex((x: any) => x.matches.some((m: any) => m.headers?.[0]?.name === 'Cookie'))
+  const lastHeader = rules.map((x: any) => x.matches.some((m: any) => m.headers?.[0]?.name === 'X-Canary')).lastIndexOf(true)
+  t.true(lastHeader >= 0 && firstCookie > lastHeader, `header rules ${lastHeader} before cookie rules ${firstCookie}`)
+  const never = rules.find((x: any) => x.matches.some((m: any) => m.headers?.[0]?.value === 'never' && m.headers[0].name === 'X-Canary'))
+  t.false(never.matches.some((m: any) => m.headers?.[0]?.name === 'Cookie'), 'the header-never rule does not share a rule with cookie matches')
+})
