@@ -172,6 +172,26 @@ function snippetSpec(key: string, summary: string): AnnotationSpec<string> {
   }
 }
 
+/** True when the controller ConfigMap is in the input and leaves allow-snippet-annotations off (default since v1.9). */
+function snippetsKnownRefused(ctx: FamilyContext): boolean {
+  const cfg = ctx.lookup.controllerConfigMap()
+  return cfg !== undefined && cfg.data?.['allow-snippet-annotations'] !== 'true'
+}
+
+/** Authentication and allowlist directives whose loss would open the route to everyone, or undefined. */
+export function accessControl(snippet: string): string | undefined {
+  const text = snippet.replace(/#.*$/gm, '')
+  const found = [
+    [/\bauth_basic\s+(?!off\b)/, 'auth_basic'],
+    [/\bauth_request\s+(?!off\b)/, 'auth_request'],
+    [/\bdeny\s+all\b/, 'deny all'],
+    // 401 asks for credentials (an API-key check, say); a conditional 403 is usually a block rule for a few
+    // clients, where denying everyone would be the outage, so it stays a warning.
+    [/\breturn\s+401\b/, 'return 401'],
+  ].filter(([re]) => (re as RegExp).test(text)).map(([, what]) => what as string)
+  return found.length > 0 ? found.join(', ') : undefined
+}
+
 /** True unless the controller ConfigMap in the input shows snippets were allowed (default: refused since v1.9/v1.12). */
 function snippetsMayBeRefused(ctx: FamilyContext): boolean {
   const cfg = ctx.lookup.controllerConfigMap()?.data
@@ -200,6 +220,19 @@ export const snippetsFamily: AnnotationFamily = {
   apply(ctx) {
     if (ctx.ingress.isCanary) return
     const refused = snippetsMayBeRefused(ctx)
+    const present = Object.keys(GENERIC_HINT).filter((key) => (ctx.raw(key) ?? '').trim() !== '')
+    if (present.length > 0 && snippetsKnownRefused(ctx)) {
+      // The controller ConfigMap in the input leaves allow-snippet-annotations off: ingress-nginx refused the
+      // whole Ingress, so nothing of it is served today.
+      ctx.ingress.served = false
+      for (const key of present) {
+        ctx.account(key, 'manual', `the controller ConfigMap does not set allow-snippet-annotations: "true", so ingress-nginx refused this whole Ingress (not served); the conversion emits nothing for it either: "${quoteSnippet(ctx.raw(key)!)}"`, {
+          level: 'error',
+          code: 'ingress-not-served',
+          hint: 'if this Ingress should serve traffic, translate the snippet by hand and remove it, then convert again',
+        })
+      }
+    }
     for (const key of Object.keys(GENERIC_HINT)) {
       const snippet = ctx.raw(key)
       if (snippet === undefined) continue
@@ -211,6 +244,18 @@ export const snippetsFamily: AnnotationFamily = {
       const served = refused
         ? '; unless the controller allowed snippets (allow-snippet-annotations: "true" and annotations-risk-level: Critical), ingress-nginx did not serve this Ingress at all'
         : ''
+      const guard = key !== 'stream-snippet' ? accessControl(snippet) : undefined
+      if (guard && ctx.ingress.served) {
+        // Authentication or access control in raw nginx: publishing the route without it would open it. The route
+        // denies every request until a person writes the equivalent policy.
+        ctx.ingress.intents.policies.unshift({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [ctx.fullKey(key)]})
+        ctx.account(key, 'manual', `raw nginx configuration with access control (${guard}) is not converted, so the route denies every request (fail closed) until the equivalent policy is written: "${quoteSnippet(snippet)}"${served}`, {
+          level: 'error',
+          code: 'snippet-access-control-fail-closed',
+          hint: `write the access control as a SecurityPolicy (authorization, basicAuth or extAuth) in place of the deny-all authorization; ${conversions.length > 0 ? conversions.join('; ') + '; ' : ''}${GENERIC_HINT[key]}`,
+        })
+        continue
+      }
       ctx.account(key, 'manual', `raw nginx configuration is not converted: "${quoteSnippet(snippet)}"${served}`, {
         hint: conversions.length > 0 ? `${conversions.join('; ')}; anything else in the snippet: ${GENERIC_HINT[key]}` : GENERIC_HINT[key],
       })

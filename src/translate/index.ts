@@ -322,7 +322,8 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
 function foldAddressLists(route: Record<string, any>, gateway: Record<string, any>): void {
   const mine: any[] = route.authorization?.rules
   const theirs: any[] = gateway.authorization?.rules
-  if (!mine || !theirs) return
+  // A deny-all (no rules) must stay deny-all: folding the ConfigMap's Allow rule in would reopen the route.
+  if (!mine || mine.length === 0 || !theirs) return
   const lists = ['block-cidrs', 'denylist-source-range', 'allowlist-source-range']
   if (!mine.every((r) => lists.includes(r.name))) return
   const pick = (name: string) => mine.find((r) => r.name === name) ?? theirs.find((r) => r.name === name)

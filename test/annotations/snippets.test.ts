@@ -1,7 +1,9 @@
 import test from 'ava'
 import {quoteSnippet, snippetConversions, snippetsFamily} from '../../src/annotations/snippets.js'
 import type {KubeObject} from '../../src/translate/types.js'
-import {diagnosticsFor, fidelityFor, ingressWith, translateObjects} from './support.js'
+import {diagnosticsFor, fidelityFor, ingressWith, translateAll, translateObjects, useValidator, validate} from './support.js'
+
+useValidator()
 
 const SNIPPET = `more_set_headers "X-Frame-Options: SAMEORIGIN" "X-Powered-By:";
 proxy_set_header X-Tenant acme;
@@ -117,4 +119,29 @@ test('stream-snippet and modsecurity-snippet are manual with their own hints; an
 
 test('auth-snippet is left to the external-auth family', (t) => {
   t.false(snippetsFamily.specs.some((s) => s.key === 'auth-snippet'))
+})
+
+test('access control in a snippet fails closed: deny-all SecurityPolicy and an error, instead of an open route', (t) => {
+  const r = translateAll([ingressWith({'configuration-snippet': 'allow 10.0.0.0/8;\ndeny all;'}, {name: 'admin'})])
+  const sp = r.objects.find((o) => o.kind === 'SecurityPolicy' && o.metadata.name === 'admin')!
+  t.deepEqual(sp.spec.authorization, {defaultAction: 'Deny'})
+  const d = r.diagnostics.find((x) => x.code === 'snippet-access-control-fail-closed')!
+  t.is(d.level, 'error')
+  t.regex(d.message, /deny all/)
+  t.deepEqual(validate(sp), [])
+  // Headers only: no access control, the route is served and the snippet reported.
+  const headers = translateAll([ingressWith({'configuration-snippet': 'more_set_headers "X-Frame-Options: DENY";'}, {name: 'site'})])
+  t.false(headers.objects.some((o) => o.kind === 'SecurityPolicy'))
+})
+
+test('with the controller ConfigMap in the input and snippets not allowed, nginx refused the Ingress: nothing is emitted', (t) => {
+  const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'use-forwarded-headers': 'true'}}
+  const r = translateAll([ingressWith({'server-snippet': 'location /x { return 200; }'}, {name: 'snip'}), cm])
+  t.false(r.objects.some((o) => o.kind === 'HTTPRoute'))
+  t.true(r.diagnostics.some((d) => d.code === 'ingress-not-served' && d.level === 'error'))
+  const allowed = translateAll([
+    ingressWith({'server-snippet': 'location /x { return 200; }'}, {name: 'snip'}),
+    {...cm, data: {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'}},
+  ])
+  t.true(allowed.objects.some((o) => o.kind === 'HTTPRoute'))
 })
