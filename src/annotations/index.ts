@@ -92,12 +92,6 @@ function buildRegistry(): Map<string, {spec: AnnotationSpec<any>; family: Annota
 
 export const registry = buildRegistry()
 
-/** Canonical key for a short key (alias resolved), or undefined when ingress-nginx does not know it. */
-export function canonicalKey(shortKey: string): string | undefined {
-  if (ALIASES[shortKey]) return ALIASES[shortKey]
-  return registry.has(shortKey) ? shortKey : undefined
-}
-
 export function allFamilies(): AnnotationFamily[] {
   return [...families, pendingFamily]
 }

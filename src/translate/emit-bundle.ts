@@ -92,17 +92,12 @@ export function clientTrafficObjects(
   const objects: KubeObject[] = []
   gateways.forEach(({gateway: gw, hasHttps}, i) => {
     const r = clientTrafficFromConfigMap(cm, {gateway: gw, clientIp: options.clientIp, nginxDefaults: options.nginxDefaults, httpsListener: options.httpsListener, hasHttpsListener: hasHttps})
-    // A Gateway without an https listener gets no listener-level policy for it (it would not be accepted).
-    const targetsHttps = (o: KubeObject) => (o.spec?.targetRefs ?? []).some((t: any) => t.sectionName === options.httpsListener)
-    const kept = hasHttps ? r.objects : r.objects.filter((o) => !targetsHttps(o))
-    const dropped = new Set(r.objects.filter((o) => !kept.includes(o)).map((o) => o.metadata.name))
-    const mentionsDropped = (text: string) => [...dropped].some((n) => text.includes(n))
     // The same ConfigMap speaks for every Gateway: report its keys once.
     if (i === 0) {
-      diagnostics.push(...r.diagnostics.filter((d) => !mentionsDropped(d.message)))
-      checklist.push(...r.checklist.filter((c) => !mentionsDropped(c)))
+      diagnostics.push(...r.diagnostics)
+      checklist.push(...r.checklist)
     }
-    if (emitBundle) objects.push(...kept)
+    if (emitBundle) objects.push(...r.objects)
   })
   return objects
 }

@@ -147,14 +147,14 @@ export interface RedirectPlan {
 export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
   const plans = new Map<string, RedirectPlan>()
   for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
-    if (host.name === '' || host.tlsFrom.length === 0) continue
+    if (host.name === '' || !host.tls) continue
     const redirecting = host.locations.filter((l) => (l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect) && !isAcmeChallengePath(l.path))
     if (redirecting.length === 0 && host.locations.length > 0) continue
     const key = gatewayKey(host.gateway)
     const plan = plans.get(key) ?? {wholeHosts: [], partial: []}
     plans.set(key, plan)
     if (redirecting.length === host.locations.length) {
-      const sources = [...new Set([...redirecting.map((l) => objectRef('Ingress', l.ingress.ref)), ...host.tlsFrom.map((id) => `Ingress ${id}`)])]
+      const sources = [...new Set([...redirecting.map((l) => objectRef('Ingress', l.ingress.ref)), objectRef('Ingress', host.tls.ingress.ref)])]
       // server-alias names share the host's configuration, its HTTPS redirect included.
       for (const name of [host.name, ...host.aliases]) plan.wholeHosts.push({host: name, sources})
     } else plan.partial.push({host: host.name, aliases: host.aliases, locations: redirecting, regex: host.regexFrom.length > 0})

@@ -426,7 +426,7 @@ function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>)
 
 /** Listeners a route attaches to: `https` for TLS hosts, also `http` where the Ingress turned ssl-redirect off. */
 function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateOptions, diagnostics: Diagnostic[]): string[] {
-  const tls = host.tlsFrom.length > 0
+  const tls = host.tls !== undefined
   if (!tls) {
     if (ingress.intents.forceSslRedirect && host.name !== '') {
       ingress.fidelity.set(`${options.annotationPrefix}/force-ssl-redirect`, 'manual')

@@ -125,7 +125,7 @@ export function buildHosts(
   const hostFor = (name: string, ingress: IngressModel): HostModel => {
     let h = hosts.get(name)
     if (!h) {
-      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], tlsFrom: [], aliases: []}
+      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], aliases: []}
       hosts.set(name, h)
       creator.set(name, ingress)
     } else if (h.gateway.namespace !== ingress.gateway.namespace || h.gateway.name !== ingress.gateway.name) {
@@ -324,7 +324,6 @@ function assignTls(primaries: IngressModel[], hosts: Map<string, HostModel>): vo
         entryIndex: index >= 0 ? index : undefined,
         secretName: typeof entry?.secretName === 'string' && entry.secretName !== '' ? entry.secretName : undefined,
       }
-      host.tlsFrom = [ingress.id]
     }
   }
 }

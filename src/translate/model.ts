@@ -146,8 +146,6 @@ export interface HostModel {
   locations: Location[]
   /** Ingresses (ids) that turned on regex mode for the whole host. */
   regexFrom: string[]
-  /** The Ingress whose spec.tls gives this host its certificate (as a one-element list), empty for plain hosts. */
-  tlsFrom: string[]
   /**
    * How the host got its certificate: the winning Ingress, the tls entry listing the host (undefined: the host
    * is not listed and nginx picked by certificate coverage or fell back to the default certificate), its Secret.

@@ -84,10 +84,6 @@ export function nginxOrder(a: KubeObject, b: KubeObject): number {
   return ka < kb ? 1 : ka > kb ? -1 : 0
 }
 
-export interface SelectedIngresses {
-  ingresses: IngressModel[]
-}
-
 /** Builds the IngressModel list (selected, valid, in nginx order) and reports what was left out and why. */
 export function selectIngresses(
   inputs: InputObject[],
