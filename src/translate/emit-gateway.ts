@@ -165,6 +165,9 @@ export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
 const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}
 
 /** The `https-redirect` HTTPRoute(s): attached to `http` only (on `https` they would loop), 308 as nginx. */
+/** The https-redirect routes emitted (so later passes find them without relying on their names). */
+export const httpsRedirectRoutes = new WeakSet<KubeObject>()
+
 export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions, usedNames: Set<string>): KubeObject[] {
   const out: KubeObject[] = []
   // Hostnames map to names with dots as dashes (a.b.example.com and a-b.example.com collide): never reuse one.
@@ -204,6 +207,7 @@ export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: 
       })
     }
   }
+  for (const route of out) httpsRedirectRoutes.add(route)
   return out
 }
 

@@ -15,6 +15,7 @@ import {
   referenceGrants,
   sharedGateway,
   liveCertificateKeys,
+  httpsRedirectRoutes,
   unionWithLive,
 } from './emit-gateway.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
@@ -355,8 +356,7 @@ function redirectBeforeAuth(objects: KubeObject[], diagnostics: Diagnostic[]): K
     const gwName = policy.spec.targetRefs.find((t: any) => t.kind === 'Gateway').name
     const namespace = policy.metadata.namespace!
     const redirects = objects.filter(
-      (o) => o.kind === 'HTTPRoute' && o.metadata.namespace === namespace && o.metadata.name.includes('https-redirect') &&
-        (o.spec?.parentRefs ?? []).some((p: any) => p.name === gwName),
+      (o) => httpsRedirectRoutes.has(o) && o.metadata.namespace === namespace && (o.spec?.parentRefs ?? []).some((p: any) => p.name === gwName),
     )
     for (let i = 0; i < redirects.length; i += 16) {
       const chunk = redirects.slice(i, i + 16)
