@@ -1,3 +1,4 @@
+import {parseRedirectAnnotations} from './redirects.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /** Gateway API hostname (HTTPRoute `hostnames`): lower case, an optional leading `*.` label. */
@@ -32,7 +33,8 @@ export function denyLocations(ctx: FamilyContext, key: string, reason: string): 
  * request could reach a backend (or be mirrored), so upstream settings have no effect.
  */
 export function answersWithRedirect(ctx: FamilyContext): boolean {
-  return ctx.value('permanent-redirect') !== undefined || ctx.value('temporal-redirect') !== undefined
+  const parsed = parseRedirectAnnotations((k) => ctx.raw(k))
+  return parsed.outcome === 'config' && parsed.config.kind !== undefined
 }
 
 /** `ns/name` (or `name`, read in the Ingress namespace) of a ConfigMap or Secret annotation. */

@@ -9,7 +9,7 @@ import {parseBool, parseInt10} from './parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
-/** An absolute http(s) URL as ingress-nginx accepts it for permanent/temporal-redirect. */
+/** An absolute http(s) URL of a redirect annotation, split as the Gateway's RequestRedirect needs it. */
 export interface RedirectUrl {
   raw: string
   scheme: 'http' | 'https'
@@ -26,18 +26,120 @@ const GATEWAY_REDIRECT_CODES = new Set([301, 302, 303, 307, 308])
 const NEWER_REDIRECT_CODES = new Set([303, 307, 308])
 const DEFAULT_PORT = {http: 80, https: 443} as const
 
-/** ingress-nginx's validator for redirect URLs: no `$` (variables), no `%`, no `#`. */
-function parseRedirectUrl(value: string): ParseResult<RedirectUrl> {
-  if (!/^[-._~a-zA-Z0-9/:,?&=]+$/.test(value)) {
+/**
+ * parser.URLIsValidRegex, the validator of permanent-redirect and temporal-redirect (parser/validators.go): letters,
+ * digits and -._~/:,?&= only, so no nginx variables, no `%`, no spaces. Nothing more: a relative `/new-path` passes.
+ */
+function parseRedirectTarget(value: string): ParseResult<string> {
+  if (!/^[-._~a-zA-Z0-9/:,?&=]*$/.test(value)) {
     return {ok: false, reason: `"${value}" has characters ingress-nginx does not accept in a redirect URL (allowed: letters, digits and -._~/:,?&=)`}
   }
-  const m = /^([A-Za-z][A-Za-z0-9.-]*):\/\/([^/?:]*)(?::(\d*))?([^?]*)(\?.*)?$/.exec(value)
-  if (!m) return {ok: false, reason: `"${value}" is not an absolute URL`}
-  const scheme = m[1].toLowerCase()
-  if (scheme !== 'http' && scheme !== 'https') return {ok: false, reason: `"${value}": only http and https redirects are valid`}
+  return {ok: true, value}
+}
+
+/**
+ * The scheme Go's url.Parse finds in a value that passed URLIsValidRegex (lower-cased, '' for none), or the error it
+ * returns (net/url getScheme, the colon-in-first-segment rule and the port check).
+ */
+function goUrlScheme(value: string): {scheme: string} | {error: string} {
+  let scheme = ''
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!
+    if (/[A-Za-z]/.test(c)) continue
+    if (/[0-9+.-]/.test(c) && i > 0) continue
+    if (c === ':') {
+      if (i === 0) return {error: 'missing protocol scheme'}
+      scheme = value.slice(0, i).toLowerCase()
+    }
+    break
+  }
+  const rest = (scheme ? value.slice(scheme.length + 1) : value).replace(/\?.*$/, '')
+  if (!scheme && rest.split('/')[0]!.includes(':')) return {error: 'first path segment in URL cannot contain colon'}
+  if (scheme && rest.startsWith('//')) {
+    const authority = rest.slice(2).split('/')[0]!
+    const port = /:([^:]*)$/.exec(authority)?.[1]
+    if (port !== undefined && !/^\d*$/.test(port)) return {error: `invalid port ":${port}" after host`}
+  }
+  return {scheme}
+}
+
+/** ingress-nginx's Redirect config for one Ingress (redirect.go Config), with the keys it came from. */
+export interface RedirectConfig {
+  /** Which URL key the config came from; undefined when only from-to-www-redirect or relative-redirects is set. */
+  kind?: 'temporal' | 'permanent'
+  url: string
+  code: number
+  /** The code annotation as written when it was outside the range and replaced by the default. */
+  codeOutOfRange?: number
+  fromToWww: boolean
+  relative: boolean
+}
+
+/**
+ * What redirect.go Parse makes of an Ingress's values, reading the keys in its order: from-to-www-redirect,
+ * relative-redirects, temporal-redirect (+ -code, then its URL check, and nothing more), else permanent-redirect and
+ * permanent-redirect-code. A value failing its validator is a ValidationError, and annotations.go Extract drops the
+ * whole Ingress; an empty value (validators skip those, the getters refuse them) or a temporal-redirect that is not an
+ * http(s) URL is another error, and Extract skips the redirect config altogether (the Ingress is served without it).
+ * Keys Parse does not reach (the permanent keys beside a temporal-redirect, temporal-redirect-code without its URL)
+ * are never validated.
+ */
+export type RedirectParse =
+  | {outcome: 'dropped'; key: string}
+  | {outcome: 'skipped'; key: string; reason: string}
+  | {outcome: 'none'}
+  | {outcome: 'config'; config: RedirectConfig}
+
+export function parseRedirectAnnotations(raw: (key: string) => string | undefined): RedirectParse {
+  const read = <T>(key: string, validate: (v: string) => ParseResult<T>): {value?: T; stop?: RedirectParse} => {
+    const v = raw(key)
+    if (v === undefined) return {}
+    if (v === '') return {stop: {outcome: 'skipped', key, reason: 'is empty, which ingress-nginx\'s annotation getters refuse'}}
+    const r = validate(v)
+    return r.ok ? {value: r.value} : {stop: {outcome: 'dropped', key}}
+  }
+  const www = read('from-to-www-redirect', parseBool)
+  if (www.stop) return www.stop
+  const relative = read('relative-redirects', parseBool)
+  if (relative.stop) return relative.stop
+  const common = {fromToWww: www.value === true, relative: relative.value === true}
+  const temporal = read('temporal-redirect', parseRedirectTarget)
+  if (temporal.stop) return temporal.stop
+  if (temporal.value !== undefined) {
+    const code = read('temporal-redirect-code', parseInt10)
+    if (code.stop) return code.stop
+    const inRange = code.value !== undefined && code.value >= 300 && code.value <= 307
+    const scheme = goUrlScheme(temporal.value)
+    if ('error' in scheme || !scheme.scheme.startsWith('http')) {
+      const why = 'error' in scheme ? scheme.error : scheme.scheme ? `its scheme is ${scheme.scheme}` : 'it has no scheme'
+      return {outcome: 'skipped', key: 'temporal-redirect', reason: `"${temporal.value}" is not an http(s) URL (${why}), which redirect.go isValidURL refuses`}
+    }
+    const config: RedirectConfig = {kind: 'temporal', url: temporal.value, code: inRange ? code.value! : 302, ...common}
+    if (code.value !== undefined && !inRange) config.codeOutOfRange = code.value
+    return {outcome: 'config', config}
+  }
+  const permanent = read('permanent-redirect', parseRedirectTarget)
+  if (permanent.stop) return permanent.stop
+  const code = read('permanent-redirect-code', parseInt10)
+  if (code.stop) return code.stop
+  const inRange = code.value !== undefined && code.value >= 300 && code.value <= 308
+  if (permanent.value !== undefined || common.fromToWww) {
+    const config: RedirectConfig = {kind: permanent.value !== undefined ? 'permanent' : undefined, url: permanent.value ?? '', code: inRange ? code.value! : 301, ...common}
+    if (code.value !== undefined && !inRange && permanent.value !== undefined) config.codeOutOfRange = code.value
+    return {outcome: 'config', config}
+  }
+  return common.relative ? {outcome: 'config', config: {url: '', code: 0, ...common}} : {outcome: 'none'}
+}
+
+/** An absolute http(s) URL split for RequestRedirect, or undefined. */
+function splitAbsoluteUrl(value: string): RedirectUrl | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9.+-]*):\/\/([^/?:]*)(?::(\d*))?([^?]*)(\?.*)?$/.exec(value)
+  if (!m) return undefined
+  const scheme = m[1]!.toLowerCase()
+  if (scheme !== 'http' && scheme !== 'https') return undefined
   const port = m[3] ? Number(m[3]) : undefined
-  if (port !== undefined && (port < 1 || port > 65535)) return {ok: false, reason: `"${value}" has an invalid port`}
-  return {ok: true, value: {raw: value, scheme, host: m[2].toLowerCase(), port, path: m[4], query: m[5]}}
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined
+  return {raw: value, scheme, host: m[2]!.toLowerCase(), port, path: m[4]!, query: m[5]}
 }
 
 /** net/url ParseRequestURI + "no absolute URL": a path; its query and fragment are dropped (nginx keeps u.Path). */
@@ -64,12 +166,12 @@ export const redirectsFamily: AnnotationFamily = {
   specs: [
     {
       key: 'permanent-redirect',
-      summary: 'Answer every path of the Ingress with a redirect to this URL (verbatim)',
+      summary: 'Answer every path of the Ingress with a redirect to this URL (verbatim; a relative /path keeps the request\'s host)',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
       note: 'the Gateway redirect keeps the request\'s query string where the target URL has none; nginx drops it',
       onInvalid: 'ingress-dropped',
-      parse: parseRedirectUrl,
+      parse: parseRedirectTarget,
     },
     {
       key: 'permanent-redirect-code',
@@ -87,7 +189,7 @@ export const redirectsFamily: AnnotationFamily = {
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
       note: 'the Gateway redirect keeps the request\'s query string where the target URL has none; nginx drops it',
       onInvalid: 'ingress-dropped',
-      parse: parseRedirectUrl,
+      parse: parseRedirectTarget,
     },
     {
       key: 'temporal-redirect-code',
@@ -136,52 +238,122 @@ export const redirectsFamily: AnnotationFamily = {
       parse: parseBool,
     },
   ],
+  invalidEffect(key, raw) {
+    // redirect.go Parse reads its keys conditionally: only the key it stopped at can drop the Ingress.
+    const parsed = parseRedirectAnnotations(raw)
+    return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'default'
+  },
   apply(ctx) {
     if (ctx.ingress.isCanary || sslPassthroughOn(ctx)) return
-    applyRedirect(ctx)
+    const parsed = parseRedirectAnnotations((k) => ctx.raw(k))
+    if (parsed.outcome === 'skipped') accountSkipped(ctx, parsed)
+    else if (parsed.outcome === 'none') accountUnread(ctx, undefined)
+    else if (parsed.outcome === 'config') {
+      accountUnread(ctx, parsed.config)
+      applyRedirect(ctx, parsed.config)
+      if (parsed.config.fromToWww) applyFromToWww(ctx)
+      if (parsed.config.relative) {
+        ctx.account('relative-redirects', 'approximate', 'nginx sent relative Location headers in the redirects it generated; Gateway redirects are absolute URLs')
+      }
+    }
     applyAppRoot(ctx)
-    applyFromToWww(ctx)
     const portInRedirects = ctx.value<boolean>('use-port-in-redirects')
     if (portInRedirects === true) {
       ctx.account('use-port-in-redirects', 'approximate', 'nginx wrote the port into the redirects it generated (e.g. https://host:443/); Gateway redirects omit the scheme\'s default port')
     }
-    const relative = ctx.value<boolean>('relative-redirects')
-    if (relative === true) {
-      ctx.account('relative-redirects', 'approximate', 'nginx sent relative Location headers in the redirects it generated; Gateway redirects are absolute URLs')
-    }
   },
 }
 
-function applyRedirect(ctx: FamilyContext): void {
-  const temporal = ctx.value<RedirectUrl>('temporal-redirect')
-  const permanent = ctx.value<RedirectUrl>('permanent-redirect')
-  const kind = temporal ? 'temporal' : permanent ? 'permanent' : undefined
-  for (const k of ['permanent', 'temporal'] as const) {
-    const codeKey = `${k}-redirect-code`
-    if (k !== kind && ctx.has(codeKey) && !ctx.has(`${k}-redirect`)) {
-      ctx.account(codeKey, 'ignored', `has no effect without ${k}-redirect`)
-    }
+const REDIRECT_KEYS = ['from-to-www-redirect', 'relative-redirects', 'temporal-redirect', 'temporal-redirect-code', 'permanent-redirect', 'permanent-redirect-code']
+
+/** redirect.go Parse returned an error other than a ValidationError: Extract skipped the Ingress's whole redirect config. */
+function accountSkipped(ctx: FamilyContext, parsed: {key: string; reason: string}): void {
+  const culprit = ctx.fullKey(parsed.key)
+  for (const key of REDIRECT_KEYS) {
+    if (!ctx.has(key)) continue
+    const message =
+      key === parsed.key
+        ? `${parsed.reason}; ingress-nginx then drops the Ingress's whole redirect configuration (annotations.go Extract skips the error) and serves its paths from their backends, and so does the conversion`
+        : `has no effect: ${culprit} made ingress-nginx drop the Ingress's whole redirect configuration`
+    ctx.account(key, 'ignored', message, {level: 'warning', code: 'redirect-config-dropped'})
   }
-  if (!kind) return
-  if (kind === 'temporal' && permanent) {
+}
+
+/** Keys redirect.go Parse never read, or read and discarded. */
+function accountUnread(ctx: FamilyContext, config: RedirectConfig | undefined): void {
+  if (config?.kind === 'temporal') {
     for (const k of ['permanent-redirect', 'permanent-redirect-code']) {
-      if (ctx.has(k)) ctx.account(k, 'ignored', 'temporal-redirect is also set and wins, as in ingress-nginx', {level: 'warning'})
+      if (ctx.has(k)) ctx.account(k, 'ignored', 'temporal-redirect is also set and wins (redirect.go Parse returns before reading the permanent keys)', {level: 'warning'})
     }
+  } else {
+    if (ctx.has('temporal-redirect-code')) ctx.account('temporal-redirect-code', 'ignored', 'has no effect without temporal-redirect (redirect.go Parse reads it only beside its URL)')
+    if (config?.kind === undefined && ctx.has('permanent-redirect-code')) ctx.account('permanent-redirect-code', 'ignored', 'has no effect without permanent-redirect')
   }
-  const url = (temporal ?? permanent)!
+}
+
+/** What nginx's `return <code> <url>` sends, as Gateway API can say it. */
+type RedirectAnswer =
+  | {kind: 'filter'; redirect: Record<string, unknown>; exact: boolean; note?: string}
+  | {kind: 'manual'; reason: string; hint: string}
+
+/**
+ * nginx.tmpl renders `return <code> <url>` with the URL verbatim: an absolute URL is the Location; a path starting
+ * with / gets the request's scheme and host (absolute_redirect, port_in_redirect off); anything else is sent as
+ * written, a relative reference the client resolves against the request's directory.
+ */
+function redirectAnswer(url: string, code: number): RedirectAnswer {
+  const queryNote = (query: string | undefined, target: string) =>
+    query === undefined ? `the Gateway redirect to ${target} keeps the request's query string; nginx's return drops it` : undefined
+  if (url.startsWith('/')) {
+    const [path, query] = splitQuery(url)
+    const redirect = {path: {type: 'ReplaceFullPath', replaceFullPath: path + (query ?? '')}, statusCode: code}
+    const note = queryNote(query, url)
+    return {kind: 'filter', redirect, exact: note === undefined, note}
+  }
+  const absolute = splitAbsoluteUrl(url)
+  if (absolute) {
+    if (absolute.host === '' || !PRECISE_HOSTNAME.test(absolute.host)) {
+      return {kind: 'manual', reason: `"${url}" has no host name Gateway API accepts in a redirect; nothing is emitted for it and the paths keep their backends`, hint: 'use a URL with a DNS host name and convert again'}
+    }
+    const redirect: Record<string, unknown> = {scheme: absolute.scheme, hostname: absolute.host}
+    if (absolute.port !== undefined && absolute.port !== DEFAULT_PORT[absolute.scheme]) redirect.port = absolute.port
+    // Envoy's path_redirect with a query replaces the request's query, as nginx's verbatim URL does.
+    redirect.path = {type: 'ReplaceFullPath', replaceFullPath: (absolute.path || '/') + (absolute.query ?? '')}
+    redirect.statusCode = code
+    const note = queryNote(absolute.query, url)
+    return {kind: 'filter', redirect, exact: note === undefined, note}
+  }
+  const scheme = goUrlScheme(url)
+  if ('error' in scheme || scheme.scheme !== '' || url === '') {
+    return {kind: 'manual', reason: `nginx answered with \`Location: ${url}\`, which a Gateway API RequestRedirect cannot send (http and https URLs or paths only); nothing is emitted for it and the paths keep their backends`, hint: 'use an http(s) URL or a path starting with / and convert again'}
+  }
+  const [path, query] = splitQuery(url)
+  return {
+    kind: 'filter',
+    redirect: {path: {type: 'ReplaceFullPath', replaceFullPath: `/${path}${query ?? ''}`}, statusCode: code},
+    exact: false,
+    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${query === undefined ? ', keeping the request\'s query string' : ''}`,
+  }
+}
+
+function splitQuery(url: string): [string, string | undefined] {
+  const i = url.indexOf('?')
+  return i < 0 ? [url, undefined] : [url.slice(0, i), url.slice(i)]
+}
+
+function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
+  const kind = config.kind
+  if (!kind) return
+  const url = config.url
   const urlKey = `${kind}-redirect`
   const codeKey = `${kind}-redirect-code`
-  const [fallback, max] = kind === 'temporal' ? [302, 307] : [301, 308]
-  let code = fallback
-  const written = ctx.value<number>(codeKey)
-  if (written !== undefined) {
-    if (written >= 300 && written <= max) code = written
-    else {
-      ctx.account(codeKey, 'exact', `${written} is outside 300-${max}; ingress-nginx used ${fallback}, and so does the conversion`, {
-        level: 'warning',
-        code: 'redirect-code-out-of-range',
-      })
-    }
+  const code = config.code
+  if (config.codeOutOfRange !== undefined) {
+    const [fallback, max] = kind === 'temporal' ? [302, 307] : [301, 308]
+    ctx.account(codeKey, 'exact', `${config.codeOutOfRange} is outside 300-${max}; ingress-nginx used ${fallback}, and so does the conversion`, {
+      level: 'warning',
+      code: 'redirect-code-out-of-range',
+    })
   }
   const from = [urlKey, codeKey].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
 
@@ -189,7 +361,7 @@ function applyRedirect(ctx: FamilyContext): void {
     // nginx `return 300..306 <text>` is not a redirect: the URL is the response body, no Location header.
     const name = dnsName(ctx.ingress.ref.name, 'redirect-response')
     const directResponse: Record<string, unknown> = {statusCode: code}
-    if (code !== 304) Object.assign(directResponse, {contentType: 'text/html', body: {type: 'Inline', inline: url.raw}})
+    if (code !== 304) Object.assign(directResponse, {contentType: 'text/html', body: {type: 'Inline', inline: url}})
     ctx.ingress.intents.objects.push({
       from,
       object: {
@@ -208,23 +380,14 @@ function applyRedirect(ctx: FamilyContext): void {
     return
   }
 
-  if (url.host === '' || !PRECISE_HOSTNAME.test(url.host)) {
-    ctx.account(urlKey, 'manual', `"${url.raw}" has no host name Gateway API accepts in a redirect; nothing is emitted for it and the paths keep their backends`, {
-      hint: 'use a URL with a DNS host name and convert again',
-    })
+  const answer = redirectAnswer(url, code)
+  if (answer.kind === 'manual') {
+    ctx.account(urlKey, 'manual', answer.reason, {hint: answer.hint})
     return
   }
-  const redirect: Record<string, unknown> = {scheme: url.scheme, hostname: url.host}
-  if (url.port !== undefined && url.port !== DEFAULT_PORT[url.scheme]) redirect.port = url.port
-  redirect.path = {type: 'ReplaceFullPath', replaceFullPath: (url.path || '/') + (url.query ?? '')}
-  redirect.statusCode = code
-  ctx.ingress.intents.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: redirect}}
-  if (url.query === undefined) {
-    ctx.account(urlKey, 'approximate', `the Gateway redirect to ${url.raw} keeps the request's query string; nginx's return drops it`)
-  } else {
-    // Envoy's path_redirect with a query replaces the request's query, as nginx's verbatim URL does.
-    ctx.account(urlKey, 'exact')
-  }
+  ctx.ingress.intents.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
+  if (answer.exact) ctx.account(urlKey, 'exact')
+  else ctx.account(urlKey, 'approximate', answer.note)
   if (NEWER_REDIRECT_CODES.has(code)) {
     ctx.diag({
       level: 'info',
@@ -258,7 +421,6 @@ function httpRedirectCode(ctx: FamilyContext): number {
 }
 
 function applyFromToWww(ctx: FamilyContext): void {
-  if (ctx.value<boolean>('from-to-www-redirect') !== true) return
   const key = ctx.fullKey('from-to-www-redirect')
   const ingress = ctx.ingress
   const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []

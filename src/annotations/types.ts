@@ -85,5 +85,11 @@ export interface FamilyContext {
 export interface AnnotationFamily {
   name: string
   specs: AnnotationSpec<any>[]
+  /**
+   * Where ingress-nginx's parser reads its keys conditionally (redirect.go Parse reads a code only beside its URL),
+   * the effect of an invalid value of `key` given the Ingress's raw values by short key; replaces the spec's
+   * onInvalid.
+   */
+  invalidEffect?(key: string, raw: (key: string) => string | undefined): InvalidEffect
   apply?(ctx: FamilyContext): void
 }

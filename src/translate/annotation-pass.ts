@@ -81,7 +81,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, diagnosti
     const value: AnnotationValue = {key: canonical, fullKey, raw, valid: parsed.ok, value: parsed.ok ? parsed.value : undefined}
     ingress.annotations.set(canonical, value)
     if (!parsed.ok) {
-      const effect = entry.spec.onInvalid
+      const effect = entry.family.invalidEffect?.(canonical, (key) => rawValue(annotations, prefix, key)) ?? entry.spec.onInvalid
       ingress.fidelity.set(fullKey, effect === 'default' ? 'exact' : 'manual')
       if (effect !== 'default') ingress.served = false
       diagnostics.push({
@@ -102,6 +102,15 @@ export function readAnnotations(ingress: IngressModel, prefix: string, diagnosti
       })
     }
   }
+}
+
+/** The raw value of a short key (or one of its aliases) on an Ingress, as ingress-nginx's getters read it. */
+function rawValue(annotations: Record<string, unknown>, prefix: string, key: string): string | undefined {
+  for (const k of [key, ...Object.keys(ALIASES).filter((a) => ALIASES[a] === key)]) {
+    const v = annotations[`${prefix}/${k}`]
+    if (v !== undefined) return String(v ?? '')
+  }
+  return undefined
 }
 
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */

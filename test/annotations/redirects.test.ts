@@ -65,13 +65,71 @@ test('codes outside nginx\'s range fall back to its default; non-integers drop t
   t.is(routesOf(nan).length, 0)
 })
 
-test('nginx validation of the URL: variables, % and non-http schemes drop the Ingress', (t) => {
-  for (const url of ['https://example.com$request_uri', 'https://example.com/a%20b', 'ftp://example.com/file']) {
+test('URLIsValidRegex (validators.go): variables and % drop the Ingress', (t) => {
+  for (const url of ['https://example.com$request_uri', 'https://example.com/a%20b']) {
     const r = translateObjects(ingress({'permanent-redirect': url}))
     t.is(diagnosticsFor(r, 'permanent-redirect')[0]?.code, 'ingress-not-served', url)
     t.is(routesOf(r).length, 0, url)
     t.is(r.ingresses[0]!.status, 'not-served')
   }
+})
+
+// redirect.go Parse reads from-to-www-redirect, relative-redirects, temporal-redirect (+ its code, then isValidURL,
+// then returns), else permanent-redirect and permanent-redirect-code. Only a validator failure (ValidationError) of
+// a key it reads drops the Ingress (annotations.go Extract); isValidURL's plain error skips the redirect config.
+test('redirect.go Parse: a relative permanent-redirect is served; the Location keeps the request\'s host', (t) => {
+  const r = translateObjects(ingress({'permanent-redirect': '/new-path'}))
+  t.is(r.ingresses[0]!.status, 'converted')
+  // nginx `return 301 /new-path` with absolute_redirect on: Location http://<Host>/new-path (port_in_redirect off).
+  t.deepEqual(routeOf(r, 'shop')!.spec.rules[0].filters, [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: '/new-path'}, statusCode: 301}}])
+  t.is(fidelityFor(r, 'permanent-redirect'), 'approximate', 'the Gateway keeps the query string')
+  assertValid(t, r)
+})
+
+test('redirect.go Parse: permanent-redirect is not URL-checked; a bare word is sent as a relative Location', (t) => {
+  const word = translateObjects(ingress({'permanent-redirect': 'maintenance'}))
+  t.deepEqual(routeOf(word, 'shop')!.spec.rules[0].filters[0].requestRedirect, {path: {type: 'ReplaceFullPath', replaceFullPath: '/maintenance'}, statusCode: 301})
+  t.is(fidelityFor(word, 'permanent-redirect'), 'approximate')
+  t.regex(diagnosticsFor(word, 'permanent-redirect')[0]!.message, /relative `Location: maintenance`/)
+  // `return 301 ftp://...` is served too, but a RequestRedirect cannot say it: nothing emitted, a person decides.
+  const ftp = translateObjects(ingress({'permanent-redirect': 'ftp://example.com/file'}))
+  t.is(ftp.ingresses[0]!.status, 'converted')
+  t.is(fidelityFor(ftp, 'permanent-redirect'), 'manual')
+  t.deepEqual(routeOf(ftp, 'shop')!.spec.rules[0].backendRefs, [{name: 'shop', port: 80}])
+})
+
+test('redirect.go Parse: a temporal-redirect that is not an http(s) URL drops the redirect config, not the Ingress', (t) => {
+  const r = translateObjects(ingress({'temporal-redirect': 'maintenance', 'from-to-www-redirect': 'true', 'permanent-redirect': 'https://other.example.com/'}))
+  t.is(r.ingresses[0]!.status, 'converted')
+  t.deepEqual(routeOf(r, 'shop')!.spec.rules[0].backendRefs, [{name: 'shop', port: 80}])
+  t.is(routeOf(r, 'shop-www-redirect'), undefined, 'from-to-www-redirect lived in the same skipped config')
+  t.is(diagnosticsFor(r, 'temporal-redirect')[0]?.code, 'redirect-config-dropped')
+  for (const k of ['temporal-redirect', 'from-to-www-redirect', 'permanent-redirect']) t.is(fidelityFor(r, k), 'ignored', k)
+})
+
+test('redirect.go Parse: keys it never reads cannot drop the Ingress; those it reads can', (t) => {
+  // temporal wins and returns before the permanent keys are read.
+  const beside = translateObjects(ingress({'temporal-redirect': 'https://status.example.com/', 'permanent-redirect-code': '30x'}))
+  t.is(beside.ingresses[0]!.status, 'converted')
+  t.is(routeOf(beside, 'shop')!.spec.rules[0].filters[0].requestRedirect.statusCode, 302)
+  // temporal-redirect-code is read only beside its URL.
+  const alone = translateObjects(ingress({'temporal-redirect-code': 'abc'}))
+  t.is(alone.ingresses[0]!.status, 'converted')
+  t.deepEqual(routeOf(alone, 'shop')!.spec.rules[0].backendRefs, [{name: 'shop', port: 80}])
+  // ... and validated before the URL check: an invalid code drops the Ingress even beside a non-http URL.
+  const both = translateObjects(ingress({'temporal-redirect': 'maintenance', 'temporal-redirect-code': 'abc'}))
+  t.is(both.ingresses[0]!.status, 'not-served')
+  t.is(diagnosticsFor(both, 'temporal-redirect-code')[0]?.code, 'ingress-not-served')
+  // permanent-redirect-code is read whenever temporal-redirect is absent, even without permanent-redirect.
+  const permanentCode = translateObjects(ingress({'permanent-redirect-code': '30x'}))
+  t.is(permanentCode.ingresses[0]!.status, 'not-served')
+})
+
+test('redirect.go Parse: an empty value skips validation and the getter refuses it: no redirect config', (t) => {
+  const r = translateObjects(ingress({'from-to-www-redirect': '', 'permanent-redirect': 'https://new.example.com/'}))
+  t.is(r.ingresses[0]!.status, 'converted')
+  t.deepEqual(routeOf(r, 'shop')!.spec.rules[0].backendRefs, [{name: 'shop', port: 80}])
+  t.is(fidelityFor(r, 'permanent-redirect'), 'ignored')
 })
 
 test('codes 300, 304, 305, 306 are not redirects in nginx: the URL is the response body', (t) => {
