@@ -1,15 +1,36 @@
 import {re2Incompatibility} from '../translate/emit-routes.js'
-import {parseBool, parseInt10, parseString} from './parsers.js'
+import {parseBool, parseInt10} from './parsers.js'
 import type {AnnotationFamily, ParseResult} from './types.js'
 
 /** Annotations a canary Ingress keeps (balancer.lua / controller.go): everything else comes from the primary. */
 const KEPT_ON_CANARY = /^(canary.*|load-balance|upstream-hash-by.*|affinity.*|session-cookie-.*)$/
 
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/
-
-function parseHeaderName(value: string): ParseResult<string> {
-  return HEADER_NAME.test(value.trim()) ? {ok: true, value: value.trim()} : {ok: false, reason: `"${value}" is not an HTTP header name`}
+/**
+ * canary/main.go validates canary-by-header, -value and -cookie with parser.BasicCharsRegex after removing spaces
+ * (ValidateRegex(BasicCharsRegex, true)), then GetStringAnnotation trims each line. An invalid value is emptied
+ * (Parse logs it and keeps going), so balancer.lua falls back to the next rule.
+ */
+function parseBasicChars(what: string) {
+  return (value: string): ParseResult<string> => {
+    if (!/^[-._~a-zA-Z0-9/:]*$/.test(value.replaceAll(' ', ''))) {
+      return {ok: false, reason: `"${value}" is not a valid ${what} for ingress-nginx (letters, digits and -._~/: only)`}
+    }
+    const trimmed = value.split('\n').map((l) => l.trim()).join('\n')
+    return trimmed === '' ? {ok: false, reason: 'is empty'} : {ok: true, value: trimmed}
+  }
 }
+
+/** canary-by-header-pattern: parser.IsValidRegex (letters, digits, -._~/: and regex characters ^$[](){}*+?|&=\). */
+function parsePattern(value: string): ParseResult<string> {
+  if (!/^[-._~a-zA-Z0-9/:^$[\](){}*+?|&=\\]*$/.test(value)) {
+    return {ok: false, reason: `"${value}" has characters ingress-nginx does not accept in canary-by-header-pattern (no spaces, commas, !, # ...)`}
+  }
+  const trimmed = value.trim()
+  return trimmed === '' ? {ok: false, reason: 'is empty'} : {ok: true, value: trimmed}
+}
+
+/** nginx (ignore_invalid_headers on) drops request headers whose names have characters other than these. */
+const NGINX_HEADER_NAME = /^[A-Za-z0-9_-]+$/
 
 function parseNonNegative(value: string): ParseResult<number> {
   const r = parseInt10(value)
@@ -43,7 +64,7 @@ export const canaryFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'HTTPRoute rules matching header=always (canary) and header=never (primary)',
       onInvalid: 'default',
-      parse: parseHeaderName,
+      parse: parseBasicChars('header name'),
     },
     {
       key: 'canary-by-header-value',
@@ -51,7 +72,7 @@ export const canaryFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'HTTPRoute header match type Exact',
       onInvalid: 'default',
-      parse: parseString,
+      parse: parseBasicChars('header value'),
     },
     {
       key: 'canary-by-header-pattern',
@@ -60,10 +81,7 @@ export const canaryFamily: AnnotationFamily = {
       target: 'HTTPRoute header match type RegularExpression `.*(?:pattern).*`',
       note: 'the pattern runs as RE2 instead of PCRE',
       onInvalid: 'default',
-      parse: (v) => {
-        const bad = re2Incompatibility(v)
-        return bad ? {ok: false, reason: `"${v}" uses ${bad}, which RE2 lacks`} : {ok: true, value: v}
-      },
+      parse: parsePattern,
     },
     {
       key: 'canary-by-cookie',
@@ -72,7 +90,7 @@ export const canaryFamily: AnnotationFamily = {
       target: 'HTTPRoute RegularExpression match on the Cookie header',
       note: 'Gateway API has no cookie match; the Cookie header is matched with a regular expression, which also matches a cookie of that name sent twice',
       onInvalid: 'default',
-      parse: parseHeaderName,
+      parse: parseBasicChars('cookie name'),
     },
     {
       key: 'canary-weight',
@@ -110,9 +128,30 @@ export const canaryFamily: AnnotationFamily = {
       return
     }
     const from = canaryKeys.map((k) => ctx.fullKey(k)).sort()
-    const header = ctx.value<string>('canary-by-header')
+    let header = ctx.value<string>('canary-by-header')
     const value = ctx.value<string>('canary-by-header-value')
-    const pattern = ctx.value<string>('canary-by-header-pattern')
+    let pattern = ctx.value<string>('canary-by-header-pattern')
+    if (header !== undefined && !NGINX_HEADER_NAME.test(header)) {
+      ctx.account('canary-by-header', 'ignored', `nginx drops request headers named like "${header}" (ignore_invalid_headers), so this header never selected the canary; no header rule is emitted`, {level: 'warning'})
+      header = undefined
+    }
+    if (header !== undefined && value === undefined && ctx.has('canary-by-header-value')) {
+      // canary/main.go emptied the invalid value: balancer.lua then tries the pattern, else always/never.
+      ctx.diag({
+        level: 'warning',
+        code: 'canary-header-value-emptied',
+        annotation: ctx.fullKey('canary-by-header-value'),
+        message: `ingress-nginx emptied the invalid canary-by-header-value, so ${header} selects the canary by ${pattern !== undefined ? 'canary-by-header-pattern' : '"always" / "never"'} instead, and so does the conversion`,
+      })
+    }
+    const re2 = pattern !== undefined && value === undefined ? re2Incompatibility(pattern) : undefined
+    if (re2) {
+      ctx.account('canary-by-header-pattern', 'manual', `"${pattern}" uses ${re2}, which PCRE (nginx) supports and RE2 (Envoy) does not; no rule for the pattern is emitted, so those requests follow the cookie and weight rules`, {
+        hint: 'rewrite the pattern without that feature and convert again',
+      })
+      pattern = undefined
+      header = undefined
+    }
     if (header === undefined) {
       for (const k of ['canary-by-header-value', 'canary-by-header-pattern']) {
         if (ctx.has(k)) ctx.account(k, 'ignored', 'has no effect without canary-by-header', {level: 'warning'})

@@ -45,8 +45,36 @@ test('header pattern runs as an unanchored RE2 search; value wins over pattern',
   const both = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-value': 'eu', 'canary-by-header-pattern': 'e.*'})])
   t.is(fidelityOf(both, 'team/app-next', 'canary-by-header-pattern'), 'ignored')
   t.deepEqual(routesOf(both)[0]!.spec.rules.find((x: any) => x.matches[0].headers).matches[0].headers[0], {type: 'Exact', name: 'X-Region', value: 'eu'})
-  const lookahead = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-pattern': '(?!eu).*'})])
-  t.true(lookahead.diagnostics.some((d) => d.annotation === P + 'canary-by-header-pattern' && d.code === 'invalid-annotation-value'))
+  // `!` fails parser.IsValidRegex: nginx empties the pattern (canary/main.go), and the header falls back to always/never.
+  const refused = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-pattern': '(?!eu).*'})])
+  t.true(refused.diagnostics.some((d) => d.annotation === P + 'canary-by-header-pattern' && d.code === 'invalid-annotation-value'))
+  t.deepEqual(headerValues(refused), ['always', 'never'])
+  // `(?=` passes nginx's validator but RE2 has no lookahead: a person must rewrite it; no pattern rule, and no
+  // always/never rules either (balancer.lua never reads always/never while a pattern is set).
+  const lookahead = translateAll([primary, canary({'canary-by-header': 'X-Region', 'canary-by-header-pattern': '(?=eu).*'})])
+  t.is(fidelityOf(lookahead, 'team/app-next', 'canary-by-header-pattern'), 'manual')
+  t.deepEqual(headerValues(lookahead), [])
+})
+
+const headerValues = (r: ReturnType<typeof translateAll>) =>
+  routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.flatMap((m: any) => (m.headers ?? []).map((h: any) => h.value))).sort()
+
+test('canary/main.go empties values failing BasicCharsRegex: balancer.lua falls back to always/never', (t) => {
+  // `+` and `=` are outside BasicCharsRegex: nginx compared the header with "always"/"never", never with "v1+beta".
+  const r = translateAll([primary, canary({'canary-by-header': 'X-Version', 'canary-by-header-value': 'v1+beta'})])
+  t.deepEqual(headerValues(r), ['always', 'never'])
+  t.truthy(r.diagnostics.find((d) => d.code === 'canary-header-value-emptied'))
+  // Spaces are removed before validation and the value is then trimmed: " blue " selects the canary on "blue".
+  const spaced = translateAll([primary, canary({'canary-by-header': 'X-Color', 'canary-by-header-value': ' blue '})])
+  t.deepEqual(headerValues(spaced), ['blue'])
+  // An invalid header name is emptied: no header rule at all, the canary is weight-only (here: 0, primary only).
+  const badName = translateAll([primary, canary({'canary-by-header': 'X-Canary!', 'canary-by-header-value': 'yes'})])
+  t.deepEqual(headerValues(badName), [])
+  t.deepEqual(routesOf(badName)[0]!.spec.rules.map((x: any) => x.backendRefs), [[{name: 'app', port: 80}]])
+  // A name BasicCharsRegex accepts but nginx drops as a request header (ignore_invalid_headers) never matched.
+  const dotted = translateAll([primary, canary({'canary-by-header': 'X.Canary'})])
+  t.deepEqual(headerValues(dotted), [])
+  t.is(fidelityOf(dotted, 'team/app-next', 'canary-by-header'), 'ignored')
 })
 
 test('cookie canary matches the Cookie header for name=always / name=never', (t) => {
