@@ -435,6 +435,7 @@ function applyFromToWww(ctx: FamilyContext): void {
     else if (PRECISE_HOSTNAME.test(other)) pairs.push({from: other, to: host})
   }
   const code = httpRedirectCode(ctx)
+  if (pairs.length > 0) ingress.intents.wwwTwins = pairs.map((p) => p.from)
   const sources = [objectRef('Ingress', ingress.ref)]
   for (const pair of pairs) {
     const name = pairs.length === 1 ? dnsName(ingress.ref.name, 'www-redirect') : dnsName(ingress.ref.name, 'www-redirect', pair.from)

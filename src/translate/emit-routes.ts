@@ -8,6 +8,7 @@ import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
 import {objectRef} from './diagnostics.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './model.js'
+import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
 import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
 import type {Diagnostic, KubeObject, TranslateOptions} from './types.js'
@@ -121,20 +122,122 @@ function escapeRegex(s: string): string {
 }
 
 /**
- * The path match for a location. In regex mode nginx renders `location ~* "^<path>"` (case-insensitive,
- * anchored at the start only); Envoy matches a RegularExpression against the whole path, hence `(?i)…​.*`.
- * Lengths stay ordered as nginx orders regex locations (longest path first), because Envoy Gateway sorts
- * regex matches by pattern length and the wrapper adds the same length to each.
+ * The top-level alternatives of a regex path (`|` outside groups and classes). PCRE binds nginx's `^<path>` to the
+ * first one only: `^/api|/graphql` is `(^/api)|(/graphql)`, and `/v2/graphql` matches.
  */
-export function pathMatch(loc: Location, regexMode: boolean): any {
-  // (?:…) keeps a top-level alternation (`/api|/graphql`) inside the prefix, as nginx's `^` binds it.
-  if (regexMode) return {type: 'RegularExpression', value: `(?i)(?:${loc.path}).*`}
+export function topLevelBranches(path: string): string[] {
+  const branches: string[] = []
+  let depth = 0
+  let inClass = false
+  let start = 0
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]
+    if (c === '\\') {
+      i++
+      continue
+    }
+    if (inClass) {
+      if (c === ']') inClass = false
+    } else if (c === '[') inClass = true
+    else if (c === '(') depth++
+    else if (c === ')') depth--
+    else if (c === '|' && depth === 0) {
+      branches.push(path.slice(start, i))
+      start = i + 1
+    }
+  }
+  branches.push(path.slice(start))
+  return branches
+}
+
+/**
+ * The path match for a location. In regex mode nginx renders `location ~* "^<path>"` (case-insensitive, anchored
+ * at the start only, and `^` binds only the first top-level alternative); Envoy matches a RegularExpression against
+ * the whole path, hence `(?i)(?:<path>).*`, or `(?i)(?:<first>|.*<other>).*` for an alternation. `nginxPath` is the
+ * path as nginx renders it (updateServerLocations may have added a slash). Lengths stay ordered as nginx orders
+ * regex locations (longest path first), because Envoy Gateway sorts regex matches by pattern length and the
+ * wrapper adds the same length to each (two more per extra alternative).
+ */
+export function pathMatch(loc: Location, regexMode: boolean, nginxPath: string = loc.path): any {
+  if (regexMode) {
+    const [first, ...others] = topLevelBranches(nginxPath)
+    const body = others.length === 0 ? nginxPath : [first, ...others.map((b) => `.*${b}`)].join('|')
+    return {type: 'RegularExpression', value: `(?i)(?:${body}).*`}
+  }
   if (PLAIN_PATH.test(loc.path) && !/\/\/|\/\.\.?\/|%2f|\/\.\.?$/i.test(loc.path)) {
     return {type: loc.match === 'Exact' ? 'Exact' : 'PathPrefix', value: loc.path}
   }
   // A literal path Gateway API refuses as Exact/PathPrefix: the same literal, escaped, as a regex.
   const literal = escapeRegex(loc.path.replace(/\/+$/, '') || '/')
   return {type: 'RegularExpression', value: loc.match === 'Exact' ? escapeRegex(loc.path) : `${literal}(/.*)?`}
+}
+
+/**
+ * The pattern of a regex rewrite: nginx's `rewrite "(?i)<path>"` searches the URI and replaces all of it with the
+ * target. The location matched at the start, so the first match is there too, except through a later top-level
+ * alternative: then the leftmost match anywhere, as `.*?` finds it.
+ */
+function rewritePattern(path: string): string {
+  return topLevelBranches(path).length > 1 ? `(?i)^.*?(?:${path}).*` : `(?i)^(?:${path}).*`
+}
+
+/**
+ * Envoy Gateway orders regex matches by pattern length, which follows nginx's order (longest path first) because
+ * every pattern adds the same wrapper, except that each extra top-level alternative adds two characters: where that
+ * swaps two locations of the host, say so.
+ */
+function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Diagnostic[]): void {
+  const emitted = server.locations.filter((n) => n.location && (n.location.backend !== undefined || n.location.ingress.intents.redirect))
+  const lengths = emitted.map((n) => pathMatch(n.location!, true, n.path).value.length)
+  // Only an alternation lengthens a pattern beyond the common wrapper, so only those can move ahead.
+  emitted.forEach((b, j) => {
+    if (topLevelBranches(b.path).length < 2) return
+    const a = emitted.slice(0, j).find((x, i) => x.location !== b.location && lengths[i]! < lengths[j]!)
+    if (!a) return
+    diagnostics.push({
+      level: 'warning',
+      code: 'regex-order-differs',
+      object: objectRef('Ingress', b.ingress!.ref),
+      fidelity: 'approximate',
+      message: `host "${host.name || '*'}": nginx tries \`^${a.path}\` before \`^${b.path}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${b.location!.match} ${b.location!.path} instead of ${a.location!.match} ${a.location!.path}`,
+      hint: 'make the two paths exclusive (anchor or reorder the alternatives) so the order does not matter',
+      source: b.ingress!.source,
+    })
+  })
+}
+
+/** A path without regex syntax, matched by nginx's `^<path>` as a plain case-insensitive prefix. */
+function isLiteralPath(path: string): boolean {
+  return !/[\\^$.|?*+()[\]{}]/.test(path)
+}
+
+/**
+ * The nginx locations of one model location, in nginx's order, on a regex-mode host, with those an earlier location
+ * of the host always wins dropped (nginx takes the first matching regex: Exact /foo before Prefix /foo, whose
+ * location is `^/foo/` because the Exact path kept updateServerLocations from adding its twin).
+ */
+function regexVariants(loc: Location, server: NginxServer, diagnostics: Diagnostic[]): NginxLocation[] {
+  const out: NginxLocation[] = []
+  server.locations.forEach((n, i) => {
+    if (n.location !== loc || out.some((o) => o.path === n.path)) return
+    const earlier = isLiteralPath(n.path)
+      ? server.locations.slice(0, i).find((e) => e.location !== loc && isLiteralPath(e.path) && n.path.toLowerCase().startsWith(e.path.toLowerCase()))
+      : undefined
+    if (!earlier) {
+      out.push(n)
+      return
+    }
+    if (n.twin) return
+    diagnostics.push({
+      level: 'warning',
+      code: 'regex-location-shadowed',
+      object: objectRef('Ingress', loc.ingress.ref),
+      message: `${loc.match} ${loc.path} on host "${loc.host || '*'}" is rendered by nginx as \`~* "^${n.path}"\` after \`~* "^${earlier.path}"\` (${earlier.location ? `${earlier.location.match} ${earlier.location.path} of Ingress ${earlier.ingress!.id}` : 'the fallback /'}), which matches every path it would; nginx never uses it, so it is not emitted`,
+      hint: 'nginx tries regex locations in order and takes the first match (controller.go sorts them by path length, then as the Ingresses added them)',
+      source: loc.ingress.source,
+    })
+  })
+  return out
 }
 
 function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number): any {
@@ -154,6 +257,7 @@ export function emitRoutes(
   const routesByIngress = new Map<string, {kind: string; name: string}[]>()
   const consumed = new Set<Intent>()
   const usedNames = new Set<string>()
+  const servers = new Map<string, NginxServer>()
 
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
@@ -186,6 +290,12 @@ export function emitRoutes(
     for (const [hostName, locs] of byHost) {
       const host = index.hosts.get(hostName)!
       const regex = host.regexFrom.length > 0
+      let server = regex ? servers.get(hostName) : undefined
+      if (regex && !server) {
+        server = renderServer(host)
+        servers.set(hostName, server)
+        reportRegexOrder(host, server, diagnostics)
+      }
       if (regex && !host.regexFrom.includes(ingress.id)) {
         diagnostics.push({
           level: 'info',
@@ -207,7 +317,7 @@ export function emitRoutes(
       for (const part of partitions) {
         if (part.locs.length === 0) continue
         const hostCanaries = new Set<IngressModel>()
-        const rules = renderRules(ingress, part.locs, regex, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
+        const rules = renderRules(ingress, part.locs, server, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
         if (rules.length === 0) continue
         if (!part.acme) {
           // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
@@ -452,7 +562,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
 function renderRules(
   ingress: IngressModel,
   locs: Location[],
-  regex: boolean,
+  server: NginxServer | undefined,
   index: HostIndex,
   routeBase: string,
   extObjects: Map<string, KubeObject>,
@@ -463,26 +573,32 @@ function renderRules(
   const intents = ingress.intents
   const drafts: RuleDraft[] = []
   const object = objectRef('Ingress', ingress.ref)
-  // nginx tries regex locations longest path first (ties: reverse lexical order). Envoy Gateway sorts regex
-  // matches by length too; for equal lengths the rules are at least written in nginx's order.
-  const ordered = regex ? [...locs].sort((a, b) => b.path.length - a.path.length || compareStrings(b.path, a.path)) : locs
-  for (const loc of ordered) {
-    if (regex) {
-      const bad = re2Incompatibility(loc.path)
-      if (bad) {
-        diagnostics.push({
-          level: 'error',
-          code: 'regex-not-re2',
-          object,
-          fidelity: 'manual',
-          message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
-          hint: 'rewrite the path regex without that feature and convert again',
-          source: ingress.source,
-        })
-        continue
-      }
+  const regex = server !== undefined
+  const usable = locs.filter((loc) => {
+    const bad = regex ? re2Incompatibility(loc.path) : undefined
+    if (bad) {
+      diagnostics.push({
+        level: 'error',
+        code: 'regex-not-re2',
+        object,
+        fidelity: 'manual',
+        message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
+        hint: 'rewrite the path regex without that feature and convert again',
+        source: ingress.source,
+      })
     }
-    const match = pathMatch(loc, regex)
+    return !bad
+  })
+  // Regex mode: each location as nginx renders it (a Prefix path may become `<path>/` plus its exact twin), in
+  // nginx's order (longest path first). Envoy Gateway sorts regex matches by length too; for equal lengths the
+  // rules are at least written in nginx's order.
+  const entries = server
+    ? usable
+        .flatMap((loc) => regexVariants(loc, server, diagnostics).map((n) => ({loc, path: n.path, rewrite: n.rewrite !== undefined, at: server.locations.indexOf(n)})))
+        .sort((a, b) => a.at - b.at)
+    : usable.map((loc) => ({loc, path: loc.path, rewrite: false, at: 0}))
+  for (const {loc, path, rewrite: rewritten} of entries) {
+    const match = pathMatch(loc, regex, path)
     if (!regex && match.type === 'RegularExpression') {
       diagnostics.push({
         level: 'warning',
@@ -507,17 +623,19 @@ function renderRules(
       filters.push(f.filter)
     }
     const rewrite = intents.rewriteTarget
-    if (rewrite && rewrite.target !== loc.path) {
+    // A target equal to the path as nginx renders it rewrites nothing there (buildProxyPass): nothing to emit.
+    if (rewrite && !rewritten) consumed.add(rewrite)
+    if (rewrite && rewritten) {
       consumed.add(rewrite)
       if (rewrite.forwardedPrefix !== undefined) {
         filters.push({type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: rewrite.forwardedPrefix}]}})
       }
       // nginx substitutes an empty string for a capture the path regex does not have; RE2 refuses the whole
       // substitution instead, so references past the path's group count are dropped here.
-      const groups = captureGroupCount(loc.path)
+      const groups = captureGroupCount(path)
       const target = rewrite.target.replace(/\$(\d)/g, (ref, n: string) => (Number(n) <= groups ? ref : ''))
       if (usesCaptures(target)) {
-        const name = dnsName(routeBase, 'rewrite', loc.path)
+        const name = dnsName(routeBase, 'rewrite', path)
         extObjects.set(name, {
           apiVersion: `${EG_GROUP}/v1alpha1`,
           kind: 'HTTPRouteFilter',
@@ -526,7 +644,7 @@ function renderRules(
             urlRewrite: {
               path: {
                 type: 'ReplaceRegexMatch',
-                replaceRegexMatch: {pattern: `(?i)^(?:${loc.path}).*`, substitution: target.replace(/\$(\d)/g, '\\$1')},
+                replaceRegexMatch: {pattern: rewritePattern(path), substitution: target.replace(/\$(\d)/g, '\\$1')},
               },
             },
           },
@@ -558,15 +676,17 @@ function renderRules(
       return serviceRef(b, ingress.ref.namespace, weight)
     }
     filters.splice(0, filters.length, ...mergeFilters(filters))
-    const canary = index.canaryByUpstream.get(upstreamKey(loc.backend))
+    const backend = loc.backend
+    if (!backend) continue
+    const canary = index.canaryByUpstream.get(upstreamKey(backend))
     if (!canary) {
-      drafts.push({matches: [{path: match}], filters, backendRefs: [ref(loc.backend)]})
+      drafts.push({matches: [{path: match}], filters, backendRefs: [ref(backend)]})
       continue
     }
     canariesUsed.add(canary.ingress)
     const c = canary.ingress.intents.canary
     if (c) consumed.add(c)
-    const primaryOnly = [ref(loc.backend)]
+    const primaryOnly = [ref(backend)]
     const canaryOnly = [ref(canary.backend)]
     if (c?.header) {
       const h = c.header
@@ -601,7 +721,7 @@ function renderRules(
       drafts.push({
         matches: [{path: match}],
         filters,
-        backendRefs: weight >= total ? canaryOnly : [ref(loc.backend, total - weight), ref(canary.backend, weight)],
+        backendRefs: weight >= total ? canaryOnly : [ref(backend, total - weight), ref(canary.backend, weight)],
       })
     } else {
       drafts.push({matches: [{path: match}], filters, backendRefs: primaryOnly})

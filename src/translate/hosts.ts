@@ -5,6 +5,7 @@
  */
 import {objectRef} from './diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
+import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from './types.js'
 
 export interface HostIndex {
@@ -252,16 +253,11 @@ export function buildHosts(
     }
   }
 
-  // Host-wide regex mode: any location of the host whose Ingress has use-regex, or a rewrite-target that
-  // differs from the location's path (enforceRegexModifier).
-  for (const host of hosts.values()) {
-    const from = new Set<string>()
-    for (const loc of host.locations) {
-      const intents = loc.ingress.intents
-      if (intents.useRegex || (intents.rewriteTarget && intents.rewriteTarget.target !== loc.path)) from.add(loc.ingress.id)
-    }
-    host.regexFrom = [...from].sort()
-  }
+  addFallbacks(hosts, creator, byIngress)
+
+  // Host-wide regex mode: any location of the host, the fallback `/` included, whose Ingress has use-regex or a
+  // rewrite-target that differs from the location's path as nginx renders it (template.go enforceRegexModifier).
+  for (const host of hosts.values()) host.regexFrom = renderServer(host).regexFrom
 
   assignTls(primaries, hosts)
 
@@ -271,11 +267,32 @@ export function buildHosts(
 }
 
 /**
+ * createServers gives every named host a `location /` built from the annotations of the first Ingress with a rule
+ * for it (a known upstream quirk, kubernetes/ingress-nginx#9435); a Prefix `/` path of any Ingress replaces it.
+ * Where that Ingress answers with permanent/temporal-redirect, so does every path no location of the host matches.
+ */
+function addFallbacks(hosts: Map<string, HostModel>, creator: Map<string, IngressModel>, byIngress: Map<string, Location[]>): void {
+  for (const host of hosts.values()) {
+    const first = creator.get(host.name)
+    if (host.name === '' || !first || host.locations.some((l) => l.path === '/' && l.match === 'Prefix' && !l.fromDefaultBackend)) continue
+    host.fallback = {ingress: first}
+    if (!first.intents.redirect || host.locations.some((l) => l.fromDefaultBackend)) continue
+    const loc: Location = {host: host.name, path: '/', match: 'Prefix', pathType: 'Prefix', ingress: first, fromDefaultBackend: true, canaries: []}
+    host.locations.push(loc)
+    byIngress.get(first.id)?.push(loc)
+  }
+}
+
+/**
  * server-alias is a server_name alias: the whole host (every Ingress's paths, its TLS redirect) answers under the
  * alias too. The first Ingress of a host that sets it wins; an alias that is a host of its own is dropped.
  */
 function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>, diagnostics: Diagnostic[]): void {
   const taken = new Map<string, string>()
+  // pkg/util/ingress BuildRedirects checks the twin name against server names only, never aliases, and nginx.tmpl
+  // renders the redirect servers first: nginx keeps the first server of a duplicate name (the alias is "ignored").
+  const wwwTwins = new Map<string, string>()
+  for (const ingress of primaries) for (const name of ingress.intents.wwwTwins ?? []) if (!wwwTwins.has(name)) wwwTwins.set(name, ingress.id)
   for (const ingress of primaries) {
     const a = ingress.intents.hostAliases
     if (!a) continue
@@ -284,6 +301,18 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
       const host = hosts.get(hostName)
       if (!host || hostName === '' || host.aliases.length > 0) continue
       for (const alias of a.names) {
+        const twinOf = wwwTwins.get(alias)
+        if (twinOf !== undefined) {
+          diagnostics.push({
+            level: 'warning',
+            code: 'server-alias-is-www-redirect',
+            object: objectRef('Ingress', ingress.ref),
+            annotation: a.from[0],
+            message: `server-alias ${alias} is also the from-to-www-redirect name of Ingress ${twinOf}: nginx renders the redirect server first and ignores the duplicate name in this host's server, so ${alias} answers with the redirect; the conversion leaves the alias out`,
+            source: ingress.source,
+          })
+          continue
+        }
         if (hosts.has(alias) || taken.has(alias)) {
           diagnostics.push({
             level: 'info',
@@ -403,7 +432,7 @@ function attachCanaries(
       }
       const backend = resolveBackend(canary, c.backend, services, c.where, diagnostics)
       if (!backend) continue
-      if (upstreamKey(backend) === upstreamKey(primary.backend)) {
+      if (upstreamKey(backend) === upstreamKey(primary.backend!)) {
         diagnostics.push({
           level: 'warning',
           code: 'canary-same-service',
@@ -413,7 +442,7 @@ function attachCanaries(
         })
         continue
       }
-      const key = upstreamKey(primary.backend)
+      const key = upstreamKey(primary.backend!)
       const existing = byUpstream.get(key)
       if (existing && existing.ingress !== canary) {
         diagnostics.push({

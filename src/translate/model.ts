@@ -83,6 +83,11 @@ export interface IngressIntents {
    * filters and optional backendRefs as Gateway API HTTPRoute rule fields.
    */
   extraRules: (Intent & {rule: {matches: any[]; filters?: any[]; backendRefs?: any[]}})[]
+  /**
+   * from-to-www-redirect: the twin names this Ingress's redirect server answers. nginx.tmpl renders those servers
+   * before the main ones, so a server-alias of the same name loses to the redirect.
+   */
+  wwwTwins?: string[]
   /** server-alias: extra hostnames for this Ingress's hosts. */
   hostAliases?: {names: string[]; from: string[]}
   canary?: CanaryIntent
@@ -132,8 +137,12 @@ export interface Location {
   /** As written in the Ingress (for diagnostics). */
   pathType: string
   ingress: IngressModel
-  backend: ServiceBackend
-  /** True for the fallback `location /` created from spec.defaultBackend. */
+  /**
+   * The Service; undefined only for the fallback `location /` without spec.defaultBackend (nginx proxies it to its
+   * default backend, a 404), kept in the model when its Ingress answers it with a redirect.
+   */
+  backend?: ServiceBackend
+  /** True for the fallback `location /` (controller.go createServers), from spec.defaultBackend or a redirect. */
   fromDefaultBackend: boolean
   /** Canary Ingresses attached to this location (alternative backends), first one wins as in nginx. */
   canaries: {ingress: IngressModel; backend: ServiceBackend}[]
@@ -146,6 +155,12 @@ export interface HostModel {
   locations: Location[]
   /** Ingresses (ids) that turned on regex mode for the whole host. */
   regexFrom: string[]
+  /**
+   * nginx's own `location /` of a named host while no Prefix `/` path replaced it (controller.go createServers):
+   * built from the annotations of the first Ingress with a rule for the host, so that Ingress's redirect answers
+   * every unmatched path and its rewrite-target can turn on regex mode.
+   */
+  fallback?: {ingress: IngressModel}
   /**
    * How the host got its certificate: the winning Ingress, the tls entry listing the host (undefined: the host
    * is not listed and nginx picked by certificate coverage or fell back to the default certificate), its Secret.
