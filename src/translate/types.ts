@@ -1,6 +1,7 @@
 /**
  * Shared types of the pure compiler core. Nothing here does I/O.
  */
+import type {HostModel} from './model.js'
 
 /** A Kubernetes object as read from a file or the API server (only the fields we read are typed). */
 export interface KubeObject {
@@ -160,4 +161,6 @@ export interface TranslateResult {
   ingresses: IngressReport[]
   /** What the gateway owner must do by hand (listeners, certificates, labels, entries that need a person). */
   checklist: string[]
+  /** nginx's view of the served hosts (the model `verify` and the real-nginx harness run requests against). */
+  hosts?: Map<string, HostModel>
 }

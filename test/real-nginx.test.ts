@@ -1,0 +1,132 @@
+/**
+ * Every routing golden case against real nginx: the case's Ingresses rendered as ingress-nginx renders them
+ * (test/support/real-nginx.ts), nginx on 127.0.0.1 with echo upstreams, and probe requests over every host and
+ * path of the case. Real nginx's answer must equal the compiler's nginx model's answer; the emitted routes must
+ * give the same answer too, except where the case reports the difference with the diagnostic named for it.
+ */
+import test from 'ava'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseManifestText} from '../src/sources/parse-manifests.js'
+import {topLevelBranches} from '../src/translate/emit-routes.js'
+import {translate} from '../src/translate/index.js'
+import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+import {findNginx, startRealNginx, type Answer} from './support/real-nginx.js'
+import {gatewayAnswer, modelAnswer} from './support/routing-answers.js'
+
+const GOLDEN = new URL('./golden/', import.meta.url).pathname
+const ROUTING = /^(routing-|regex-|rewrite-|canary-|conflict-|server-alias-|basic-paths|shared-host|hostless-and-wildcard|default-backend|catch-all-server)/
+const nginx = findNginx()
+
+const cases = existsSync(GOLDEN) ? (await import('node:fs')).readdirSync(GOLDEN).filter((n) => ROUTING.test(n)).sort() : []
+
+/** A request path that a (regex) Ingress path matches, as literal as possible. */
+function samples(path: string): string[] {
+  return topLevelBranches(path).map((b) =>
+    b
+      .replace(/\\(.)/g, '$1')
+      .replace(/\[[^\]]*\]\{(\d+)\}/g, (_m, n: string) => 'a'.repeat(Number(n)))
+      .replace(/\[[^\]]*\][*+?]?/g, 'a')
+      .replace(/\.[*+]\??/g, 'x')
+      .replace(/\{\d+(,\d*)?\}/g, '')
+      .replace(/[()^$?]/g, ''),
+  )
+}
+
+function probes(result: TranslateResult, ingresses: KubeObject[]): {hosts: string[]; paths: string[]} {
+  const hosts = new Set<string>(['unknown.invalid'])
+  const paths = new Set<string>(['/', '/zz-unmatched', '/ZZ'])
+  for (const h of result.hosts!.values()) {
+    if (h.name === '') continue
+    if (h.name.startsWith('*.')) {
+      hosts.add(`a.${h.name.slice(2)}`)
+      hosts.add(`a.b.${h.name.slice(2)}`)
+    } else {
+      hosts.add(h.name)
+      hosts.add(h.name.startsWith('www.') ? h.name.slice(4) : `www.${h.name}`)
+    }
+    for (const a of h.aliases) hosts.add(a)
+  }
+  for (const ing of ingresses) {
+    for (const rule of ing.spec?.rules ?? []) {
+      for (const p of rule?.http?.paths ?? []) {
+        for (const s of samples(p?.path || '/')) {
+          if (!s.startsWith('/')) continue
+          const bare = s.replace(/\/+$/, '') || '/'
+          for (const v of [s, bare, `${bare}/`, `${bare}/sub`, `${bare}x`, s.toUpperCase(), `/v2${bare}`]) paths.add(v.replace(/\/\/+/g, '/'))
+        }
+      }
+    }
+  }
+  return {hosts: [...hosts].sort(), paths: [...paths].filter((p) => /^\/[-A-Za-z0-9/._~]*$/.test(p)).sort()}
+}
+
+const show = (a: Answer) => (a.kind === 'upstream' ? `${a.upstream} ${a.path}` : a.kind === 'redirect' ? `${a.status} -> ${a.location}` : `${a.status}`)
+/** nginx's www redirect drops the path `/` entirely (ngx_srv_redirect.lua); a Location without a path means `/`. */
+const normalize = (a: Answer) => (a.kind === 'redirect' && /^[a-z]+:\/\/[^/]+$/.test(a.location) ? {...a, location: `${a.location}/`} : a)
+
+/** Differences between nginx and the emitted routes that the case must report, by the diagnostic that says so. */
+function allowedDifference(result: TranslateResult, host: string, real: Answer, gateway: Answer): string | undefined {
+  const has = (code: string) => result.diagnostics.some((d) => d.code === code)
+  if (real.kind === 'redirect' && real.status === 301 && real.location.endsWith('/') && has('prefix-trailing-slash')) return 'prefix-trailing-slash'
+  if (host.startsWith('a.b.') && has('wildcard-host-depth')) return 'wildcard-host-depth'
+  // GRPCRoutes match gRPC services and methods, not paths: the model alone is checked for their hosts.
+  if (result.objects.some((o) => o.kind === 'GRPCRoute' && (o.spec.hostnames ?? []).includes(host))) return 'GRPCRoute'
+  if (real.kind === 'redirect' && gateway.kind === 'redirect' && real.location.replace(/\/$/, '') === gateway.location.replace(/\/$/, '') && has('annotation-approximate')) {
+    return 'trailing slash of the www redirect (from-to-www-redirect approximate)'
+  }
+  return undefined
+}
+
+if (!nginx) {
+  test('real nginx: every routing golden case', (t) => {
+    t.log('SKIPPED: nginx is not installed here (.ci/run installs Debian\'s nginx-light); the real-nginx checks did not run')
+    t.pass()
+  })
+}
+
+for (const name of nginx ? cases : []) {
+  test.serial(`real nginx: ${name}`, async (t) => {
+    const dir = join(GOLDEN, name)
+    const args = existsSync(join(dir, 'args')) ? readFileSync(join(dir, 'args'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : []
+    t.deepEqual(args.filter((a) => !['--no-emit-gateway', '--emit-gateway'].includes(a)), [], 'the harness reads only the routing-neutral flags')
+    const parsed = parseManifestText(readFileSync(join(dir, 'input.yaml'), 'utf8'), 'input.yaml', {defaultNamespace: 'default'})
+    const result = translate({objects: parsed.objects}, {emitGateway: args.includes('--emit-gateway')})
+    const served = new Set(result.ingresses.filter((i) => i.status !== 'not-served').map((i) => i.ingress))
+    const ingresses = parsed.objects
+      .map((o) => o.object)
+      .filter((o) => o.kind === 'Ingress' && served.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`))
+      .sort(storeOrder)
+    const services = new Map(parsed.objects.filter((o) => o.object.kind === 'Service').map((o) => [`${o.object.metadata.namespace ?? 'default'}/${o.object.metadata.name}`, o.object]))
+    const real = await startRealNginx(nginx!, ingresses, services)
+    const wrongModel: string[] = []
+    const wrongOutput: string[] = []
+    const {hosts, paths} = probes(result, ingresses)
+    try {
+      for (const host of hosts) {
+        for (const path of paths) {
+          const answer = normalize(await real.request(host, path))
+          const model = normalize(modelAnswer(result, host, path))
+          const gateway = normalize(gatewayAnswer(result, host, path))
+          if (show(model) !== show(answer)) wrongModel.push(`${host}${path}: nginx ${show(answer)}, model ${show(model)}`)
+          if (show(gateway) !== show(answer) && !allowedDifference(result, host, answer, gateway)) wrongOutput.push(`${host}${path}: nginx ${show(answer)}, routes ${show(gateway)}`)
+        }
+      }
+    } finally {
+      await real.stop()
+    }
+    t.log(`${hosts.length * paths.length} probes`)
+    t.deepEqual(wrongModel, [], `the compiler's nginx model differs from real nginx\n${real.conf}`)
+    t.deepEqual(wrongOutput, [], 'the emitted routes differ from real nginx without a diagnostic saying so')
+  })
+}
+
+/** ingress-nginx's store order (store.go sortIngressSlice): creationTimestamp, ties by namespace/name descending. */
+function storeOrder(a: KubeObject, b: KubeObject): number {
+  const ta = a.metadata.creationTimestamp ?? ''
+  const tb = b.metadata.creationTimestamp ?? ''
+  if (ta !== tb) return ta < tb ? -1 : 1
+  const ka = `${a.metadata.namespace ?? 'default'}/${a.metadata.name}`
+  const kb = `${b.metadata.namespace ?? 'default'}/${b.metadata.name}`
+  return ka > kb ? -1 : ka < kb ? 1 : 0
+}
