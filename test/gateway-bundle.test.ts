@@ -289,16 +289,31 @@ test('findControllerConfigMap: explicit name wins, then the usual names', (t) =>
 test('PROXY protocol mode: required proxyProtocol, no XFF detection, underscores dropped, HSTS on the https listener', (t) => {
   const {objects, diagnostics, checklist} = clientTrafficFromConfigMap(configMap({'use-proxy-protocol': 'true'}), ctx)
   const ctp = byName(objects, 'ClientTrafficPolicy', 'shared-client')!
+  // The client address is the PROXY header's (no header detection): nginx's X-Real-IP / X-Forwarded-For
+  // $remote_addr, and the Gateway-wide policy carries the http listener's port and scheme (nginx.tmpl, lua_ingress.lua).
+  const early = (scheme: string, port: string) => ({
+    set: [
+      {name: 'X-Real-IP', value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'},
+      {name: 'X-Forwarded-Host', value: '%REQ(:authority)%'},
+      {name: 'X-Forwarded-Port', value: port},
+      {name: 'X-Forwarded-Proto', value: scheme},
+      {name: 'X-Forwarded-Scheme', value: scheme},
+      {name: 'X-Scheme', value: scheme},
+    ],
+    remove: ['X-Forwarded-For', 'Proxy'],
+  })
   t.deepEqual(ctp.spec, {
     targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}],
     proxyProtocol: {},
-    headers: {withUnderscoresAction: 'DropHeader'},
+    headers: {withUnderscoresAction: 'DropHeader', requestID: 'PreserveOrGenerate', earlyRequestHeaders: early('http', '80')},
   })
   const https = byName(objects, 'ClientTrafficPolicy', 'shared-client-https')!
   t.deepEqual(https.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'https'}])
   t.deepEqual(https.spec.proxyProtocol, {})
   t.deepEqual(https.spec.headers, {
     withUnderscoresAction: 'DropHeader',
+    requestID: 'PreserveOrGenerate',
+    earlyRequestHeaders: early('https', '443'),
     lateResponseHeaders: {set: [{name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains'}]},
   })
   t.is(ctp.metadata.namespace, 'gateway')
@@ -365,7 +380,10 @@ test('TLS versions, ciphers, timeouts and header keys map to ClientTrafficPolicy
     }),
     ctx,
   )
-  t.is(r.objects.filter((o) => o.kind === 'ClientTrafficPolicy').length, 1, 'no https twin without HSTS')
+  // The https listener's policy exists without HSTS too: it carries the https port and scheme of the forwarded headers.
+  const httpsTwin = byName(r.objects, 'ClientTrafficPolicy', 'shared-client-https')!
+  t.is(httpsTwin.spec.headers.lateResponseHeaders, undefined, 'no HSTS header with hsts "false"')
+  t.deepEqual(httpsTwin.spec.tls, byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.tls, 'the twin repeats the TLS settings')
   const spec = byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec
   t.deepEqual(spec.tls.minVersion, '1.0')
   t.deepEqual(spec.tls.maxVersion, '1.2')
@@ -449,13 +467,19 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
       t.deepEqual(https.spec.connection, {connectionLimit: {maxRequestsPerConnection: 100}})
     } else {
       const btp = byName(r.objects, 'BackendTrafficPolicy', 'shared-defaults')!
+      // Gateway-level route defaults target the HTTP listeners by name: nginx applied them to HTTP locations only.
+      const httpListeners = [
+        {group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'http'},
+        {group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'https'},
+      ]
       t.deepEqual(btp.spec, {
-        targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}],
+        targetRefs: httpListeners,
         requestBuffer: {limit: '8Mi'},
         timeout: {tcp: {connectTimeout: '10s'}, http: {streamIdleTimeout: '120s'}},
         retry: {numRetries: 3, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503]}},
       })
       const sp = byName(r.objects, 'SecurityPolicy', 'shared-defaults')!
+      t.deepEqual(sp.spec.targetRefs, httpListeners)
       t.deepEqual(sp.spec.authorization, {
         defaultAction: 'Deny',
         rules: [
@@ -482,7 +506,10 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
 
 test('without a ConfigMap nginx defaults still differ from Envoy: underscores dropped, HSTS, body size reported', (t) => {
   const r = clientTrafficFromConfigMap(undefined, ctx)
-  t.deepEqual(byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.headers, {withUnderscoresAction: 'DropHeader'})
+  const headers = byName(r.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.headers
+  t.is(headers.withUnderscoresAction, 'DropHeader')
+  t.is(headers.requestID, 'PreserveOrGenerate', 'nginx passed a client X-Request-ID on and generated one when absent')
+  t.deepEqual(headers.earlyRequestHeaders.set[0], {name: 'X-Real-IP', value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'})
   t.truthy(byName(r.objects, 'ClientTrafficPolicy', 'shared-client-https'))
   t.truthy(find(r.diagnostics, 'proxy-body-size-default'))
   t.true(r.diagnostics.every((d) => d.object === 'Gateway gateway/shared'))

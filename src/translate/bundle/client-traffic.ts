@@ -17,6 +17,7 @@ import {objectRef} from '../diagnostics.js'
 import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan} from '../tls.js'
+import {forwardedHeaderFilter, forwardedHeadersDiagnostic, mergeHeaderFilters, requestIdAction, type ForwardedHeaderMode, type HeaderFilter} from './forwarded-headers.js'
 import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from '../types.js'
 import {
   EG_API_VERSION,
@@ -30,11 +31,27 @@ import {
   refOf,
 } from './common.js'
 
+/** A listener of the Gateway that serves one host over HTTPS (https-listeners.ts) and the settings of its own. */
+export interface HostListenerTraffic {
+  name: string
+  /** tls.clientValidation of the listener's ClientTrafficPolicy (client certificates). */
+  clientValidation?: Record<string, any>
+  /** Request headers the listener sets or removes besides the forwarded ones (ssl-client-*). */
+  earlyRequestHeaders?: HeaderFilter
+  xForwardedClientCert?: Record<string, any>
+  /** Where the listener comes from ("Ingress team-a/web"). */
+  sources: string[]
+}
+
 export interface ClientTrafficContext {
   gateway: NamespacedName
   clientIp: TranslateOptions['clientIp']
   nginxDefaults: boolean
+  /** The plain-HTTP listener (default "http"): the Gateway-wide policy carries its port and scheme. */
+  httpListener?: string
   httpsListener: string
+  /** HTTPS listeners of single hosts: each gets a ClientTrafficPolicy of its own, like the https listener. */
+  hostListeners?: HostListenerTraffic[]
   /**
    * The Gateway has an https listener (default true). Without one, HSTS has no https responses to go on: no
    * listener-level policy is generated and each hsts* key gets one diagnostic saying so.
@@ -126,7 +143,6 @@ const NOTES: Record<string, {level: Diagnostic['level']; fidelity: Diagnostic['f
   'brotli-level': {level: 'info', fidelity: 'ignored', code: 'configmap-route-default', note: 'tuned nginx brotli; see enable-brotli'},
   'brotli-min-length': {level: 'info', fidelity: 'ignored', code: 'configmap-route-default', note: 'tuned nginx brotli; see enable-brotli'},
   'brotli-types': {level: 'info', fidelity: 'ignored', code: 'configmap-route-default', note: 'tuned nginx brotli; see enable-brotli'},
-  'generate-request-id': {level: 'info', fidelity: 'exact', code: 'configmap-route-default', note: 'controlled X-Request-ID generation; Envoy generates or keeps X-Request-ID by default as well'},
   'proxy-add-original-uri-header': {level: 'info', fidelity: 'approximate', code: 'configmap-route-default', note: 'sent X-Original-Uri upstream; Envoy sends X-Envoy-Original-Path only when a route rewrites the path'},
   'proxy-set-headers': {level: 'warning', fidelity: 'manual', code: 'configmap-route-default', note: 'names a ConfigMap of request headers added to every upstream request; add them as ClientTrafficPolicy headers.earlyRequestHeaders (values with nginx variables have no equivalent)'},
   'add-headers': {level: 'warning', fidelity: 'manual', code: 'configmap-route-default', note: 'names a ConfigMap of response headers added to every response; add them as ClientTrafficPolicy headers.lateResponseHeaders'},
@@ -322,8 +338,7 @@ export function clientTrafficFromConfigMap(
         message = `${xffKey}: "${data[xffKey]}" -> clientIPDetection.xForwardedFor.trustedCIDRs (proxy-real-ip-cidr)`
       }
       if (!forwarded && realIp) {
-        fidelity = 'approximate'
-        message += '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which Envoy does not distinguish'
+        message += '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which the listeners set themselves (see forwarded-headers)'
       }
       ledger.account(xffKey, {level, code, fidelity, message, hint})
       if (forwarded && parseGoBool(data['enable-real-ip']) === true) exact('enable-real-ip', `enable-real-ip: "${data['enable-real-ip']}" is implied by use-forwarded-headers`)
@@ -373,10 +388,29 @@ export function clientTrafficFromConfigMap(
     }
   }
 
-  if (has('compute-full-forwarded-for')) {
-    const full = bool('compute-full-forwarded-for', false)
-    if (full) exact('compute-full-forwarded-for', 'compute-full-forwarded-for: "true": nginx appended the peer address to X-Forwarded-For upstream, as Envoy does by default')
-    else ledger.account('compute-full-forwarded-for', {level: 'info', code: 'configmap-key-unmapped', fidelity: 'approximate', message: `compute-full-forwarded-for: "${data['compute-full-forwarded-for']}": nginx replaced X-Forwarded-For upstream with the client IP alone; Envoy appends the peer address to the incoming header`})
+  // Forwarded request headers (X-Real-IP, X-Forwarded-*, X-Request-ID): forwarded-headers.ts.
+  const fullForwardedFor = bool('compute-full-forwarded-for', false)
+  const headerMode: ForwardedHeaderMode = {detected: spec.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor}
+  general.push(forwardedHeadersDiagnostic(headerMode, cmRef, header))
+  if (has('compute-full-forwarded-for') && parseGoBool(data['compute-full-forwarded-for']) !== undefined) {
+    use('compute-full-forwarded-for')
+    if (fullForwardedFor && !forwarded) {
+      ledger.account('compute-full-forwarded-for', {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `compute-full-forwarded-for: "${data['compute-full-forwarded-for']}" only applies with use-forwarded-headers (nginx.tmpl); nginx sent X-Forwarded-For with the client address alone (see forwarded-headers)`})
+    } else if (fullForwardedFor) {
+      exact('compute-full-forwarded-for', `compute-full-forwarded-for: "${data['compute-full-forwarded-for']}": nginx passed the received X-Forwarded-For with the peer appended, as Envoy does with clientIPDetection`)
+    } else {
+      ledger.account('compute-full-forwarded-for', {
+        level: 'info',
+        code: 'configmap-key-mapped',
+        fidelity: headerMode.detected ? 'approximate' : 'exact',
+        message: `compute-full-forwarded-for: "${data['compute-full-forwarded-for']}": nginx replaced X-Forwarded-For with the client address alone${headerMode.detected ? '; with client IP detection from a header Envoy keeps the received list (see forwarded-headers)' : ', as the listeners do (the received header is removed before Envoy appends the client address)'}`,
+      })
+    }
+  }
+  const requestID = requestIdAction(has('generate-request-id') ? data['generate-request-id'] : undefined)
+  if (has('generate-request-id')) {
+    use('generate-request-id')
+    exact('generate-request-id', `generate-request-id: "${data['generate-request-id']}" -> headers.requestID: ${requestID} (nginx passed a client's X-Request-ID on${requestID === 'Preserve' ? ' and generated none' : ' and generated one when absent'}; Envoy replaces it unless told otherwise)`)
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -384,7 +418,7 @@ export function clientTrafficFromConfigMap(
   const underscores = bool('enable-underscores-in-headers', false)
   const ignoreInvalid = bool('ignore-invalid-headers', true)
   const underscoreAction = underscores || !ignoreInvalid ? 'Allow' : 'DropHeader'
-  spec.headers = {withUnderscoresAction: underscoreAction}
+  spec.headers = {withUnderscoresAction: underscoreAction, requestID}
   use('enable-underscores-in-headers')
   use('ignore-invalid-headers')
   if (has('enable-underscores-in-headers')) {
@@ -539,7 +573,8 @@ export function clientTrafficFromConfigMap(
   const hstsValue = `max-age=${maxAge}${includeSub ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`
   let hstsHeader: {name: string; value: string} | undefined
   const hstsKeys = ['hsts', 'hsts-max-age', 'hsts-include-subdomains', 'hsts-preload']
-  if (hsts && ctx.hasHttpsListener === false) {
+  const anyHttps = ctx.hasHttpsListener !== false || (ctx.hostListeners?.length ?? 0) > 0
+  if (hsts && !anyHttps) {
     // No https listener on this Gateway: there is no https response to add the header to. Each hsts* key that is set
     // gets one diagnostic saying so.
     const note = (what: string) =>
@@ -627,31 +662,39 @@ export function clientTrafficFromConfigMap(
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // The ClientTrafficPolicy (Gateway-wide) and, with HSTS, its https-listener twin.
+  // The ClientTrafficPolicy (Gateway-wide: the http listener, and passthrough listeners, where headers do not apply),
+  // and one per HTTPS listener: a listener-level policy replaces the Gateway-wide one as a whole, and the https
+  // listeners differ in the forwarded port and scheme, HSTS and client certificates.
   const sources = cm && isObject(cm) ? [cmRef] : ['ingress2gw']
-  const ordered = (extra: Record<string, any>, targetRefs: any[]): Record<string, any> => {
-    const out: Record<string, any> = {targetRefs}
+  const httpsHeaders = hstsHeader ? {lateResponseHeaders: {set: [hstsHeader]}} : {}
+  const policy = (name: string, sectionName: string | undefined, scheme: 'http' | 'https', extra: {headers?: Record<string, any>; early?: HeaderFilter; clientValidation?: Record<string, any>}, from: string[]): KubeObject => {
+    const out: Record<string, any> = {targetRefs: [gatewayTargetRef(gw, sectionName)]}
     for (const key of ['proxyProtocol', 'clientIPDetection', 'headers', 'timeout', 'connection', 'http2', 'tls']) {
-      const val = key === 'headers' ? {...spec.headers, ...(extra.headers ?? {})} : spec[key]
+      let val = spec[key]
+      if (key === 'headers') {
+        const early = mergeHeaderFilters(forwardedHeaderFilter(headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early)
+        val = {...spec.headers, earlyRequestHeaders: early, ...(extra.headers ?? {})}
+      }
+      if (key === 'tls' && extra.clientValidation) val = {...(spec.tls ?? {}), clientValidation: extra.clientValidation}
       if (val !== undefined) out[key] = val
     }
-    return out
+    return {apiVersion: EG_API_VERSION, kind: 'ClientTrafficPolicy', metadata: managedMetadata(name, gw.namespace, from, consumed), spec: out}
   }
-  objects.push({
-    apiVersion: EG_API_VERSION,
-    kind: 'ClientTrafficPolicy',
-    metadata: managedMetadata(dnsName(gw.name, 'client'), gw.namespace, sources, consumed),
-    spec: ordered({}, [gatewayTargetRef(gw)]),
-  })
-  if (hstsHeader) {
-    objects.push({
-      apiVersion: EG_API_VERSION,
-      kind: 'ClientTrafficPolicy',
-      metadata: managedMetadata(dnsName(gw.name, 'client', ctx.httpsListener), gw.namespace, sources, consumed),
-      spec: ordered({headers: {lateResponseHeaders: {set: [hstsHeader]}}}, [gatewayTargetRef(gw, ctx.httpsListener)]),
-    })
+  objects.push(policy(dnsName(gw.name, 'client'), undefined, 'http', {}, sources))
+  const listenerPolicies: string[] = []
+  if (ctx.hasHttpsListener !== false) {
+    listenerPolicies.push(dnsName(gw.name, 'client', ctx.httpsListener))
+    objects.push(policy(dnsName(gw.name, 'client', ctx.httpsListener), ctx.httpsListener, 'https', {headers: httpsHeaders}, sources))
+  }
+  for (const l of ctx.hostListeners ?? []) {
+    const headers: Record<string, any> = {...httpsHeaders}
+    if (l.xForwardedClientCert) headers.xForwardedClientCert = l.xForwardedClientCert
+    listenerPolicies.push(dnsName(gw.name, 'client', l.name))
+    objects.push(policy(dnsName(gw.name, 'client', l.name), l.name, 'https', {headers, early: l.earlyRequestHeaders, clientValidation: l.clientValidation}, [...sources, ...l.sources]))
+  }
+  if (listenerPolicies.length > 0) {
     checklist.push(
-      `ClientTrafficPolicy ${dnsName(gw.name, 'client', ctx.httpsListener)} targets the "${ctx.httpsListener}" listener and repeats every setting of ${dnsName(gw.name, 'client')}: a listener-level policy replaces the Gateway-wide one there, so keep both in step when editing`,
+      `ClientTrafficPolicies ${listenerPolicies.join(', ')} target single listeners and repeat every setting of ${dnsName(gw.name, 'client')} (a listener-level policy replaces the Gateway-wide one there): keep them in step when editing`,
     )
   }
 
@@ -798,7 +841,7 @@ function routeDefaults(
       apiVersion: EG_API_VERSION,
       kind: 'BackendTrafficPolicy',
       metadata: managedMetadata(dnsName(gw.name, 'defaults'), gw.namespace, sources, btpKeys.filter(has)),
-      spec: {targetRefs: [gatewayTargetRef(gw)], ...btp},
+      spec: {targetRefs: httpListenerTargets(ctx), ...btp},
     })
   }
 
@@ -922,11 +965,25 @@ function routeDefaults(
       apiVersion: EG_API_VERSION,
       kind: 'SecurityPolicy',
       metadata: managedMetadata(dnsName(gw.name, 'defaults'), gw.namespace, sources, spKeys.filter(has)),
-      spec: {targetRefs: [gatewayTargetRef(gw)], ...sp},
+      spec: {targetRefs: httpListenerTargets(ctx), ...sp},
     })
     checklist.push(
-      `SecurityPolicy ${dnsName(gw.name, 'defaults')} applies the ConfigMap access lists / global auth to every route of the Gateway; a route with its own SecurityPolicy (cors, basic auth, allowlist annotations) loses them, because the more specific policy replaces it`,
+      `SecurityPolicy ${dnsName(gw.name, 'defaults')} applies the ConfigMap access lists / global auth to every route of the Gateway's HTTP listeners; a route with its own SecurityPolicy (cors, basic auth, allowlist annotations) loses them, because the more specific policy replaces it`,
     )
+    if (sp.authorization) {
+      general.push(
+        diag({
+          level: 'info',
+          code: 'gateway-policy-http-listeners',
+          object: cmRef,
+          fidelity: 'exact',
+          message:
+            `SecurityPolicy ${dnsName(gw.name, 'defaults')} targets the HTTP listeners of ${gw.namespace}/${gw.name} by name (${httpListenerTargets(ctx).map((t) => t.sectionName).join(', ')}), not the whole Gateway: ` +
+            'Envoy Gateway applies the authorization of a Gateway-wide SecurityPolicy to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP locations only, never to tcp-services or ssl-passthrough',
+          hint: 'listeners added to the Gateway later are not covered: add them to its targetRefs if nginx served them',
+        }),
+      )
+    }
     // cert-manager's HTTP-01 solver routes (Exact /.well-known/acme-challenge/<token>, labelled
     // acme.cert-manager.io/http01-solver) inherit this policy. nginx kept challenges out of auth (no-auth-locations),
     // and the CA validates from addresses it does not publish, so HTTP-01 behind a ConfigMap allowlist only worked
@@ -969,6 +1026,16 @@ function routeDefaults(
     )
   }
   return {objects, general, checklist}
+}
+
+/**
+ * The Gateway's HTTP listeners by name (http, https, the hosts' own): Gateway-level route defaults must not reach
+ * TCP or TLS passthrough listeners,
+ * which a Gateway-wide SecurityPolicy's authorization does (securitypolicy.go translateSecurityPolicyForListeners).
+ */
+function httpListenerTargets(ctx: ClientTrafficContext): Record<string, string>[] {
+  const names = [ctx.httpListener ?? 'http', ...(ctx.hasHttpsListener !== false ? [ctx.httpsListener] : []), ...(ctx.hostListeners ?? []).map((l) => l.name)]
+  return names.map((n) => gatewayTargetRef(ctx.gateway, n))
 }
 
 /** http(s)://<svc>.<ns>.svc[.cluster.local][:port]/path -> the Service it names (`svc.ns` alone could be a public domain). */

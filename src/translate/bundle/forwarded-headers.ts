@@ -1,0 +1,132 @@
+/**
+ * The request headers ingress-nginx wrote for every proxied request -> ClientTrafficPolicy
+ * headers.earlyRequestHeaders per listener, plus headers.requestID.
+ *
+ * nginx (rootfs/etc/nginx/template/nginx.tmpl, location block; lua_ingress.lua rewrite()) always sets upstream:
+ * `X-Real-IP $remote_addr`; `X-Forwarded-For $remote_addr` (the client address alone; only with
+ * use-forwarded-headers and compute-full-forwarded-for the received list plus the peer); `X-Forwarded-Host
+ * $best_http_host`, `X-Forwarded-Port $pass_port`, `X-Forwarded-Proto`, `X-Forwarded-Scheme` and `X-Scheme
+ * $pass_access_scheme`, which rewrite() takes from the Host, the server port and the scheme, or from the client's
+ * X-Forwarded-* headers only with use-forwarded-headers; `X-Request-ID $req_id` (the client's value, generated when
+ * absent); `Proxy ""`.
+ *
+ * Envoy Gateway (internal/xds/translator/listener.go addHCMToXDSListener) runs Envoy with use_remote_address unless
+ * clientIPDetection is set: Envoy appends the peer to X-Forwarded-For and overwrites X-Forwarded-Proto, and leaves
+ * X-Real-IP, X-Forwarded-Host/-Port/-Scheme and X-Scheme as the client sent them. earlyRequestHeaders run before
+ * that (buildEarlyHeaderMutation: the HCM early_header_mutation extension; adds, then removes, in that order) and
+ * take Envoy format strings (site/content/en/v1.9/tasks/traffic/http-request-headers.md). So:
+ * - client address from the TCP peer (or PROXY protocol): X-Real-IP is set to %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%
+ *   (that address, before any detection), X-Forwarded-For is removed so that Envoy's append leaves the address alone;
+ * - client address detected from X-Forwarded-For or a custom header: the detected address is only known after the
+ *   early mutations, so X-Real-IP is removed (never passed as sent) and X-Forwarded-For is kept for the detection;
+ * - X-Forwarded-Host/-Port/-Proto/-Scheme and X-Scheme are set per listener (literal port and scheme, Host from
+ *   %REQ(:authority)%), or, with use-forwarded-headers, filled in only when absent (addIfAbsent, Envoy Gateway v1.7+)
+ *   as nginx trusted the client's values; X-Forwarded-Scheme and X-Scheme are then removed (nginx copied the trusted
+ *   X-Forwarded-Proto into them, which Envoy passes on).
+ */
+import type {Diagnostic} from '../types.js'
+import {diag, parseGoBool} from './common.js'
+
+export interface HeaderFilter {
+  set?: {name: string; value: string}[]
+  addIfAbsent?: {name: string; value: string}[]
+  remove?: string[]
+}
+
+export interface ForwardedHeaderMode {
+  /** clientIPDetection is set: the client address comes from X-Forwarded-For or a custom header. */
+  detected: boolean
+  /** use-forwarded-headers: nginx trusted the client's X-Forwarded-Proto/-Host/-Port. */
+  trustForwarded: boolean
+  /** compute-full-forwarded-for (only read with use-forwarded-headers). */
+  fullForwardedFor: boolean
+}
+
+const PEER = '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'
+const HOST = '%REQ(:authority)%'
+
+/** earlyRequestHeaders for a listener of this scheme and port. */
+export function forwardedHeaderFilter(mode: ForwardedHeaderMode, scheme: 'http' | 'https', port: number): HeaderFilter {
+  const set: {name: string; value: string}[] = []
+  const addIfAbsent: {name: string; value: string}[] = []
+  const remove: string[] = []
+  if (mode.detected) remove.push('X-Real-IP')
+  else {
+    set.push({name: 'X-Real-IP', value: PEER})
+    remove.push('X-Forwarded-For')
+  }
+  if (mode.trustForwarded) {
+    addIfAbsent.push({name: 'X-Forwarded-Host', value: HOST}, {name: 'X-Forwarded-Port', value: String(port)})
+    remove.push('X-Forwarded-Scheme', 'X-Scheme')
+  } else {
+    set.push(
+      {name: 'X-Forwarded-Host', value: HOST},
+      {name: 'X-Forwarded-Port', value: String(port)},
+      {name: 'X-Forwarded-Proto', value: scheme},
+      {name: 'X-Forwarded-Scheme', value: scheme},
+      {name: 'X-Scheme', value: scheme},
+    )
+  }
+  // httpoxy: nginx sends `Proxy ""`, i.e. no Proxy header.
+  remove.push('Proxy')
+  const out: HeaderFilter = {}
+  if (set.length > 0) out.set = set
+  if (addIfAbsent.length > 0) out.addIfAbsent = addIfAbsent
+  out.remove = remove
+  return out
+}
+
+/** Adds another filter's entries (the mTLS headers of a host listener); names never clash with the forwarded ones. */
+export function mergeHeaderFilters(a: HeaderFilter, b: HeaderFilter | undefined): HeaderFilter {
+  if (!b) return a
+  const out: HeaderFilter = {}
+  for (const key of ['set', 'addIfAbsent'] as const) {
+    const list = [...(a[key] ?? []), ...(b[key] ?? [])]
+    if (list.length > 0) out[key] = list
+  }
+  const remove = [...(a.remove ?? []), ...(b.remove ?? [])]
+  if (remove.length > 0) out.remove = remove
+  return out
+}
+
+/** generate-request-id -> headers.requestID: nginx kept a client's X-Request-ID ($req_id), Envoy replaces it by default. */
+export function requestIdAction(value: string | undefined): 'PreserveOrGenerate' | 'Preserve' {
+  return value !== undefined && parseGoBool(value) === false ? 'Preserve' : 'PreserveOrGenerate'
+}
+
+/** The one diagnostic saying what the listeners do with each header, and what differs from nginx. */
+export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, object: string, headerName: string): Diagnostic {
+  const parts: string[] = []
+  const differences: string[] = []
+  if (mode.detected) {
+    parts.push('X-Real-IP is removed')
+    differences.push(
+      `nginx set X-Real-IP to the client address it derived from ${headerName}; Envoy derives it only after the ClientTrafficPolicy's early header changes, so the backend gets no X-Real-IP (never the client's own)`,
+    )
+    if (!mode.fullForwardedFor || !mode.trustForwarded) {
+      differences.push('nginx replaced X-Forwarded-For with that client address alone; Envoy passes the received list with the peer appended, whose leftmost entries the client chose')
+    }
+  } else {
+    parts.push('X-Real-IP is set to the client address (%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%)', 'the client\'s X-Forwarded-For is removed, so it carries the client address alone (Envoy appends it)')
+  }
+  if (mode.trustForwarded) {
+    parts.push('X-Forwarded-Host and X-Forwarded-Port are added when absent (the client\'s values are kept, as use-forwarded-headers trusted them)', 'X-Forwarded-Scheme and X-Scheme are removed')
+    differences.push('nginx set X-Forwarded-Scheme and X-Scheme to the trusted X-Forwarded-Proto; backends reading them must read X-Forwarded-Proto')
+    differences.push('nginx kept only the first X-Forwarded-Host entry; Envoy passes the header as received')
+  } else {
+    parts.push('X-Forwarded-Host, -Port, -Proto, -Scheme and X-Scheme are set from the request and the listener (port 80/http, 443/https)')
+  }
+  parts.push('Proxy is removed (httpoxy)', 'a client\'s X-Request-ID is kept (requestID)')
+  differences.push('X-Original-Forwarded-For and X-Original-Forwarded-Host (the client\'s values, which nginx passed under these names) are not sent')
+  return diag({
+    level: mode.detected ? 'warning' : 'info',
+    code: 'forwarded-headers',
+    object,
+    fidelity: 'approximate',
+    message: `Forwarded request headers as ingress-nginx wrote them: the ClientTrafficPolicies set headers.earlyRequestHeaders on every HTTP listener: ${parts.join('; ')}. Differences: ${differences.join('; ')}`,
+    hint:
+      (mode.detected
+        ? 'routes whose backends read X-Real-IP can set it with a RequestHeaderModifier {set: [{name: X-Real-IP, value: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%"}]}: route-level headers are evaluated after client IP detection. '
+        : '') + `earlyRequestHeaders needs Envoy Gateway v1.2+, requestID v1.4+${mode.trustForwarded ? ', addIfAbsent v1.7+' : ''}`,
+  })
+}
