@@ -1,17 +1,23 @@
-import {dnsName} from '../translate/names.js'
-import {splitSecretRef} from './basic-auth.js'
+import {hostListenerName} from '../translate/bundle/common.js'
+import {normalizeHost} from '../translate/hosts.js'
+import type {ClientAuthIntent} from '../translate/model.js'
+import {crossNamespaceAllowed} from './basic-auth.js'
+import {denyLocations} from './headers.js'
 import {parseBool, parseEnum, parseInt10, parseRegexValue} from './parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 
 /**
- * auth-tls-* (client certificates, mTLS) -> manual: a dedicated Gateway listener for the host plus a
- * ClientTrafficPolicy tls.clientValidation, which only the gateway owner can add.
+ * auth-tls-* (client certificates, mTLS) -> a Gateway listener of the host's own with a ClientTrafficPolicy
+ * tls.clientValidation (https-listeners.ts plans it, the gateway bundle emits it), and every route of the host
+ * attached to that listener instead of the shared `https` one.
  *
- * ingress-nginx applies these in the `server{}` of the host (ssl_client_certificate, ssl_verify_client; the
- * oldest Ingress of the host that sets them wins), answering a failed verification with 400 (495/496 internally,
- * or auth-tls-error-page). Envoy Gateway validates client certificates per listener, during the TLS handshake;
- * on the shared `https` listener that would force mTLS on every tenant, so each mTLS host needs a listener of its
- * own, and the app's HTTPRoute must attach to it.
+ * ingress-nginx applies these in the `server{}` of the host (ssl_client_certificate, ssl_verify_client; the first
+ * Ingress of the host that names a CA wins, controller.go getBackendServers), answering a failed verification with
+ * 400 (495/496 internally, or auth-tls-error-page), and a request whose Host is not the TLS server name with 421
+ * (nginx's ngx_http_set_virtual_server). Envoy Gateway validates client certificates per listener, during the TLS
+ * handshake; on the shared `https` listener that would force mTLS on every tenant. A host's routes therefore never
+ * attach to the shared listener: without the host listener (no gateway bundle, auth-tls-match-cn, no certificate)
+ * nothing is served over HTTPS for the host, which fails closed.
  */
 
 type VerifyClient = 'on' | 'off' | 'optional' | 'optional_no_ca'
@@ -26,8 +32,8 @@ export const VERIFY_CLIENT_MODE: Record<Exclude<VerifyClient, 'off'>, string> = 
 const TLS_KEYS = ['auth-tls-verify-client', 'auth-tls-verify-depth', 'auth-tls-error-page', 'auth-tls-pass-certificate-to-upstream', 'auth-tls-match-cn'] as const
 
 function hostsOf(ctx: FamilyContext): string[] {
-  const rules: any[] = ctx.ingress.object.spec?.rules ?? []
-  return [...new Set(rules.map((r) => (typeof r?.host === 'string' ? r.host : '')))].sort()
+  const rules: any[] = Array.isArray(ctx.ingress.object.spec?.rules) ? ctx.ingress.object.spec.rules : []
+  return [...new Set(rules.map((r) => normalizeHost(r?.host)))].sort()
 }
 
 export const clientCertificatesFamily: AnnotationFamily = {
@@ -36,18 +42,18 @@ export const clientCertificatesFamily: AnnotationFamily = {
     {
       key: 'auth-tls-secret',
       summary: 'namespace/name of a Secret with ca.crt (and optional ca.crl): verify client certificates for the whole host',
-      fidelity: 'manual',
-      target: 'a host-specific Gateway listener + ClientTrafficPolicy tls.clientValidation.caCertificateRefs (gateway owner)',
-      note: 'mTLS is per listener in Envoy Gateway: the gateway owner adds a listener for the host and a ClientTrafficPolicy with clientValidation',
+      fidelity: 'approximate',
+      target: 'an HTTPS listener of the host\'s own + ClientTrafficPolicy tls.clientValidation.caCertificateRefs (gateway bundle; the host\'s routes attach to it, never to the shared https listener)',
+      note: 'a failed verification ends the TLS handshake instead of nginx\'s HTTP 400; without the gateway bundle the gateway owner adds the listener, and until then the host is not served over HTTPS',
       onInvalid: 'ingress-dropped',
       parse: (v) => (/^[/\-._~a-zA-Z0-9:]*$/.test(v.replaceAll(' ', '')) && v.trim() !== '' ? {ok: true, value: v.trim()} : {ok: false, reason: `"${v}" is not a Secret reference (namespace/name)`}),
     },
     {
       key: 'auth-tls-verify-client',
       summary: 'on (require a valid certificate), optional, optional_no_ca (request, do not verify), off',
-      fidelity: 'manual',
+      fidelity: 'exact',
       target: 'ClientTrafficPolicy tls.clientValidation.mode (RequireAndVerify, VerifyIfGiven, Request)',
-      note: 'goes with the listener the gateway owner adds for auth-tls-secret: on -> RequireAndVerify, optional -> VerifyIfGiven, optional_no_ca -> Request',
+      note: 'on the listener generated for auth-tls-secret: on -> RequireAndVerify, optional -> VerifyIfGiven, optional_no_ca -> Request',
       default: 'on',
       onInvalid: 'default',
       parse: parseEnum(['on', 'off', 'optional', 'optional_no_ca'] as const),
@@ -74,9 +80,9 @@ export const clientCertificatesFamily: AnnotationFamily = {
     {
       key: 'auth-tls-pass-certificate-to-upstream',
       summary: 'Send the client certificate (URL-escaped PEM) upstream in the ssl-client-cert header',
-      fidelity: 'manual',
-      target: 'ClientTrafficPolicy headers.xForwardedClientCert {mode: SanitizeSet, certDetailsToAdd: [Cert]} (gateway owner)',
-      note: 'Envoy sends the certificate in X-Forwarded-Client-Cert (Cert="...") when the listener\'s ClientTrafficPolicy sets xForwardedClientCert; the backend must read that header',
+      fidelity: 'exact',
+      target: 'ClientTrafficPolicy headers.earlyRequestHeaders set ssl-client-cert: %DOWNSTREAM_PEER_CERT% (verify on); X-Forwarded-Client-Cert otherwise',
+      note: 'with auth-tls-verify-client optional/optional_no_ca the certificate travels in X-Forwarded-Client-Cert instead (a header set from an absent certificate would keep a forged one)',
       default: 'false',
       onInvalid: 'ingress-dropped',
       parse: parseBool,
@@ -86,7 +92,7 @@ export const clientCertificatesFamily: AnnotationFamily = {
       summary: 'Answer 403 unless the client certificate subject matches CN=<regex>',
       fidelity: 'manual',
       target: 'SecurityPolicy authorization rule with cel on connection.subject_peer_certificate (EG v1.9)',
-      note: 'no clientValidation field matches the subject; a SecurityPolicy authorization cel rule (EG v1.9) can',
+      note: 'no clientValidation field matches the subject: the host listener is not generated (fail closed) until a person adds it with a SecurityPolicy authorization cel rule (EG v1.9)',
       onInvalid: 'ingress-dropped',
       parse: parseRegexValue(/^CN=.+$/, 'CN=<regex> value'),
     },
@@ -100,78 +106,122 @@ export const clientCertificatesFamily: AnnotationFamily = {
       }
       return
     }
-    const verify = ctx.value<VerifyClient>('auth-tls-verify-client') ?? 'on'
-    if (verify === 'off') {
+    const intent = readClientAuth(ctx, secretValue)
+    ctx.ingress.intents.clientAuth = intent
+    if (intent.denied !== undefined) {
+      // authtls Parse returned LocationDenied: Extract marks the Ingress denied (503 on its paths) and sets
+      // AuthTLSError, which makes the server of every host of the Ingress answer 403 (nginx.tmpl SERVER).
+      denyLocations(ctx, 'auth-tls-secret', `${intent.denied}; ingress-nginx also answered 403 to every request for ${hostsOf(ctx).filter((h) => h !== '').join(', ') || 'the catch-all server'} (AuthTLSError), whichever Ingress routes it, and those hosts get no listener here`)
+      for (const key of TLS_KEYS) if (ctx.has(key)) ctx.account(key, 'ignored', 'has no effect: the CA could not be loaded (see auth-tls-secret)', {level: 'info', code: 'mtls-denied'})
+      return
+    }
+    if (intent.verify === 'off') {
       ctx.account('auth-tls-secret', 'ignored', 'auth-tls-verify-client is "off": ingress-nginx does not ask clients for a certificate, so there is nothing to reproduce', {level: 'info', code: 'mtls-off'})
       ctx.account('auth-tls-verify-client', 'exact')
       for (const key of TLS_KEYS) if (ctx.has(key)) ctx.account(key, 'ignored', 'has no effect with auth-tls-verify-client "off"', {level: 'info', code: 'mtls-off'})
       return
     }
-    const ns = ctx.ingress.ref.namespace
-    const ref = splitSecretRef(secretValue, ns) ?? {namespace: ns, name: secretValue}
-    const gw = ctx.ingress.gateway
-    const hosts = hostsOf(ctx)
-    const mode = VERIFY_CLIENT_MODE[verify]
-    const listeners = hosts.map((h) => (h === '' ? ctx.options.httpsListener : dnsName('https', h)))
-    const hostText = hosts.map((h) => (h === '' ? '(any host: the whole https listener)' : h)).join(', ')
-    const crossNs = ref.namespace !== gw.namespace
-    const notes: string[] = []
-    if (!secretValue.includes('/')) notes.push(`ingress-nginx expects namespace/name here; "${secretValue}" without a namespace fails its Secret lookup`)
-    else if (ref.namespace !== ns) notes.push(`the Secret is in ${ref.namespace}, another namespace than the Ingress: ingress-nginx refuses that unless allow-cross-namespace-resources is "true"`)
-    const listenerText = hosts
-      .map((h, i) =>
-        h === ''
-          ? `the existing listener ${listeners[i]}`
-          : `a listener {name: ${listeners[i]}, hostname: ${h}, port and protocol of ${ctx.options.httpsListener}, tls.certificateRefs: the certificate of ${h}, allowedRoutes as ${ctx.options.httpsListener}}`,
-      )
-      .join(' and ')
-    const ctp =
-      `a ClientTrafficPolicy in ${gw.namespace} with targetRefs [${listeners.map((l) => `{group: gateway.networking.k8s.io, kind: Gateway, name: ${gw.name}, sectionName: ${l}}`).join(', ')}] ` +
-      `and tls.clientValidation {caCertificateRefs: [{kind: Secret, name: ${ref.name}${crossNs ? `, namespace: ${ref.namespace}` : ''}}], mode: ${mode}} (Envoy Gateway reads the key ca.crt; add crl.refs to the same Secret if it has ca.crl)` +
-      (crossNs ? `, plus a ReferenceGrant in ${ref.namespace} from ClientTrafficPolicy in ${gw.namespace} to that Secret` : '')
-    const hint =
-      `the gateway owner adds to Gateway ${gw.namespace}/${gw.name} ${listenerText}, and ${ctp}; then the HTTPRoute of this Ingress attaches to ${listeners.map((l) => `sectionName ${l}`).join(', ')} instead of ${ctx.options.httpsListener}`
+    accountClientAuth(ctx, intent)
+  },
+}
+
+/** authtls Parse: the CA reference must be namespace/name (k8s.ParseNameNS), in the Ingress's namespace unless allowed. */
+function readClientAuth(ctx: FamilyContext, secretValue: string): ClientAuthIntent {
+  const ns = ctx.ingress.ref.namespace
+  const parts = secretValue.split('/')
+  const verify = ctx.value<VerifyClient>('auth-tls-verify-client') ?? 'on'
+  const from = [ctx.fullKey('auth-tls-secret'), ...TLS_KEYS.filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))]
+  const matchCn = ctx.value<string>('auth-tls-match-cn')
+  const intent: ClientAuthIntent = {
+    from,
+    secret: {namespace: parts.length === 2 && parts[0] !== '' ? parts[0] : ns, name: parts.length === 2 ? parts[1] : secretValue},
+    verify,
+    passCertificate: ctx.value<boolean>('auth-tls-pass-certificate-to-upstream') === true,
+  }
+  if (matchCn !== undefined) intent.matchCn = matchCn.slice('CN='.length)
+  if (parts.length !== 2 || parts[1] === '') intent.denied = `"${secretValue}" is not namespace/name, which ingress-nginx requires here (k8s.ParseNameNS)`
+  else if (intent.secret.namespace !== ns && !crossNamespaceAllowed(ctx)) {
+    intent.denied = `Secret ${secretValue} is in another namespace than the Ingress, which ingress-nginx refuses unless the controller ConfigMap sets allow-cross-namespace-resources: "true" (default false since v1.12)`
+  }
+  return intent
+}
+
+/**
+ * What the host-specific listener reproduces (https-listeners.ts builds it, and the gateway bundle emits it), and
+ * what it cannot: each key gets its fidelity, `manual` when the gateway owner must add the listener.
+ */
+function accountClientAuth(ctx: FamilyContext, intent: ClientAuthIntent): void {
+  const gw = ctx.ingress.gateway
+  const emitted = ctx.options.emitGateway === true
+  const hosts = hostsOf(ctx)
+  const named = hosts.filter((h) => h !== '')
+  const listeners = named.map(hostListenerName)
+  const mode = VERIFY_CLIENT_MODE[intent.verify as Exclude<VerifyClient, 'off'>]
+  const ref = intent.secret
+  const crossNs = ref.namespace !== gw.namespace
+  const caRef = `{group: "", kind: Secret, name: ${ref.name}${crossNs ? `, namespace: ${ref.namespace}` : ''}}`
+  const hostless = hosts.includes('')
+    ? 'rules without a host stay on the http listener (nginx\'s catch-all server had no certificate but its default one, and plain HTTP asks for no client certificate); '
+    : ''
+  const differences =
+    "a failed verification ends the TLS handshake instead of nginx's HTTP 400, and a request whose Host differs from its TLS server name gets Envoy's 404 instead of nginx's 421"
+  const ctp = `ClientTrafficPolicy tls.clientValidation {caCertificateRefs: [${caRef}], mode: ${mode}}${crossNs ? ` (+ a ReferenceGrant in ${ref.namespace} from ClientTrafficPolicy in ${gw.namespace})` : ''}`
+  if (intent.matchCn !== undefined) {
+    // Without the subject check, every certificate of the CA would pass: nothing is published until a person adds it.
     ctx.account(
       'auth-tls-secret',
       'manual',
-      `client certificates (${verify}) for ${hostText}: ingress-nginx verifies them per host, Envoy Gateway per listener, and a ClientTrafficPolicy on the shared ${ctx.options.httpsListener} listener would demand certificates from every host on it; a failed verification ends the TLS handshake instead of nginx's HTTP 400, and nginx's ssl-client-verify / ssl-client-subject-dn / ssl-client-issuer-dn headers are not sent (xForwardedClientCert with certDetailsToAdd [Subject] carries the subject)${notes.length ? `; ${notes.join('; ')}` : ''}`,
-      {hint, code: 'mtls-listener'},
+      `client certificates (${intent.verify}) for ${named.join(', ') || 'the catch-all server'}, restricted by auth-tls-match-cn: ${hostless}the host's routes attach to ${listeners.join(', ') || 'no listener'}, which is NOT generated because no listener setting checks the certificate subject; until the gateway owner adds it with the check, nothing is served over HTTPS for these hosts (never without the check)`,
+      {code: 'mtls-listener', hint: `add the listener(s) ${listeners.join(', ')} (hostname, port 443, protocol HTTPS, the host's certificate) with a ${ctp} and the subject check of auth-tls-match-cn`},
     )
-    if (ctx.has('auth-tls-verify-client')) {
-      ctx.account('auth-tls-verify-client', 'manual', `"${verify}" -> clientValidation.mode ${mode} on the listener described for auth-tls-secret`, {
-        hint: `set mode: ${mode} in the ClientTrafficPolicy (on -> RequireAndVerify, optional -> VerifyIfGiven, optional_no_ca -> Request)`,
+  } else if (emitted) {
+    ctx.account(
+      'auth-tls-secret',
+      'approximate',
+      `client certificates (${intent.verify}) for ${named.join(', ') || 'the catch-all server'} -> ${hostless}HTTPS listener(s) ${listeners.join(', ')} of the host's own with ${ctp}; every route of the host attaches there, never to the shared ${ctx.options.httpsListener} listener. Differences: ${differences}`,
+      {code: 'mtls-listener'},
+    )
+  } else {
+    ctx.account(
+      'auth-tls-secret',
+      'manual',
+      `client certificates (${intent.verify}) for ${named.join(', ') || 'the catch-all server'}: ${hostless}the host's routes attach to listener(s) ${listeners.join(', ')} of Gateway ${gw.namespace}/${gw.name}, which the gateway owner must add; until then nothing is served over HTTPS for these hosts (never without a client certificate). Differences once added: ${differences}`,
+      {
         code: 'mtls-listener',
-      })
-    }
-    const depth = ctx.value<number>('auth-tls-verify-depth')
-    if (depth !== undefined) {
-      ctx.account('auth-tls-verify-depth', 'approximate', `${depth}: Envoy Gateway has no verify depth, so Envoy accepts any chain up to the CA${depth <= 1 ? ' (nginx with depth 1 refused certificates issued through an intermediate CA)' : ''}`, {code: 'mtls-depth'})
-    }
-    const errorPage = ctx.value<string>('auth-tls-error-page')
-    if (errorPage !== undefined) {
-      ctx.account('auth-tls-error-page', 'approximate', `"${errorPage}" is never shown: Envoy rejects a bad client certificate during the TLS handshake, before any HTTP response`, {code: 'mtls-error-page'})
-    }
-    const pass = ctx.value<boolean>('auth-tls-pass-certificate-to-upstream')
-    if (pass === true) {
+        hint: `add to Gateway ${gw.namespace}/${gw.name} ${named.map((h, i) => `a listener {name: ${listeners[i]}, hostname: ${h}, port 443, protocol HTTPS, tls.certificateRefs: the certificate of ${h}, allowedRoutes as ${ctx.options.httpsListener}}`).join(' and ')}, and per listener a ${ctp} (Envoy Gateway reads the key ca.crt), or rerun with --emit-gateway to generate them`,
+      },
+    )
+  }
+  if (ctx.has('auth-tls-verify-client')) {
+    ctx.account('auth-tls-verify-client', emitted && intent.matchCn === undefined ? 'exact' : 'manual', `"${intent.verify}" -> clientValidation.mode ${mode} on the listener(s) described for auth-tls-secret`, {code: 'mtls-listener'})
+  }
+  const depth = ctx.value<number>('auth-tls-verify-depth')
+  if (depth !== undefined) {
+    ctx.account('auth-tls-verify-depth', 'approximate', `${depth}: Envoy Gateway has no verify depth, so Envoy accepts any chain up to the CA${depth <= 1 ? ' (nginx with depth 1 refused certificates issued through an intermediate CA)' : ''}`, {code: 'mtls-depth'})
+  }
+  const errorPage = ctx.value<string>('auth-tls-error-page')
+  if (errorPage !== undefined) {
+    ctx.account('auth-tls-error-page', 'approximate', `"${errorPage}" is never shown: Envoy rejects a bad client certificate during the TLS handshake, before any HTTP response`, {code: 'mtls-error-page'})
+  }
+  const pass = ctx.value<boolean>('auth-tls-pass-certificate-to-upstream')
+  if (pass === true) {
+    if (intent.verify === 'on') {
+      ctx.account('auth-tls-pass-certificate-to-upstream', emitted && intent.matchCn === undefined ? 'exact' : 'manual', 'nginx sent the client certificate upstream in the ssl-client-cert header (URL-escaped PEM) -> earlyRequestHeaders set ssl-client-cert: %DOWNSTREAM_PEER_CERT% (the same URL-encoded PEM) in the listener\'s ClientTrafficPolicy', {code: 'mtls-forward-cert'})
+    } else {
       ctx.account(
         'auth-tls-pass-certificate-to-upstream',
-        'manual',
-        'nginx sent the client certificate upstream in the ssl-client-cert header (URL-escaped PEM); Envoy sends it in X-Forwarded-Client-Cert (Cert="<URL-escaped PEM>") when the listener asks for it',
-        {
-          hint: `the gateway owner adds headers.xForwardedClientCert {mode: SanitizeSet, certDetailsToAdd: [Cert]} to the ClientTrafficPolicy of ${listeners.join(', ')}; the backend must read X-Forwarded-Client-Cert instead of ssl-client-cert`,
-          code: 'mtls-forward-cert',
-        },
+        'approximate',
+        `with auth-tls-verify-client "${intent.verify}" some requests carry no certificate, and an Envoy header set from an absent certificate would leave a client-sent ssl-client-cert in place: the listener removes ssl-client-* request headers and sends the certificate in X-Forwarded-Client-Cert (xForwardedClientCert {mode: SanitizeSet, certDetailsToAdd: [Subject, Cert]}) instead; the backend must read that header`,
+        {code: 'mtls-forward-cert'},
       )
-    } else if (pass === false) {
-      ctx.account('auth-tls-pass-certificate-to-upstream', 'exact')
     }
-    const matchCn = ctx.value<string>('auth-tls-match-cn')
-    if (matchCn !== undefined) {
-      const pattern = matchCn.slice('CN='.length)
-      ctx.account('auth-tls-match-cn', 'manual', `"${matchCn}": nginx answered 403 unless the certificate subject matched; no clientValidation field checks the subject`, {
-        hint: `add to the SecurityPolicy of this route an authorization rule {action: Allow, cel: ${JSON.stringify(`connection.subject_peer_certificate.matches(${JSON.stringify(`CN=${pattern}`)})`)}} with defaultAction Deny (cel needs Envoy Gateway v1.9), or list the allowed names in clientValidation.subjectAltNames if they are also SANs`,
-        code: 'mtls-match-cn',
-      })
-    }
-  },
+  } else if (pass === false) {
+    ctx.account('auth-tls-pass-certificate-to-upstream', 'exact')
+  }
+  if (intent.matchCn !== undefined) {
+    ctx.account('auth-tls-match-cn', 'manual', `"CN=${intent.matchCn}": nginx answered 403 unless the certificate subject matched; no clientValidation field checks the subject, so the listener is not generated (fail closed)`, {
+      hint: `add a SecurityPolicy targeting the listener(s) ${listeners.join(', ')} with authorization {defaultAction: Deny, rules: [{action: Allow, cel: ${JSON.stringify(`connection.subject_peer_certificate.matches(${JSON.stringify(`CN=${intent.matchCn}`)})`)}}]} (cel needs Envoy Gateway v1.9; route-level SecurityPolicies of these routes need mergeType: StrategicMerge to keep it), or list the allowed names in clientValidation.subjectAltNames if they are also SANs`,
+      code: 'mtls-match-cn',
+    })
+  }
 }

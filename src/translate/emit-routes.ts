@@ -308,11 +308,11 @@ export function emitRoutes(
       const sections = sectionsFor(ingress, host, options, diagnostics)
       // nginx never redirects paths under no-tls-redirect-locations (/.well-known/acme-challenge): they keep being
       // served over plain HTTP, so they get a route on both listeners of their own.
-      const redirected = sections.length === 1 && sections[0] === options.httpsListener
+      const redirected = !sections.includes(options.httpListener) && !host.closed
       const acme = redirected ? locs.filter((l) => isAcmeChallengePath(l.path)) : []
       const partitions = [
         {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
-        {locs: acme, sections: [options.httpListener, options.httpsListener], acme: true},
+        {locs: acme, sections: [options.httpListener, ...sections], acme: true},
       ]
       for (const part of partitions) {
         if (part.locs.length === 0) continue
@@ -537,6 +537,7 @@ function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>)
 /** Listeners a route attaches to: `https` for TLS hosts, also `http` where the Ingress turned ssl-redirect off. */
 function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateOptions, diagnostics: Diagnostic[]): string[] {
   const tls = host.tls !== undefined
+  if (host.closed) return host.httpsListeners ?? [options.httpsListener]
   if (!tls) {
     if (ingress.intents.forceSslRedirect && host.name !== '') {
       ingress.fidelity.set(`${options.annotationPrefix}/force-ssl-redirect`, 'manual')
@@ -553,9 +554,11 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
     }
     return [options.httpListener]
   }
-  return ingress.intents.sslRedirect || ingress.intents.forceSslRedirect
-    ? [options.httpsListener]
-    : [options.httpListener, options.httpsListener]
+  // https-listeners.ts: a host that needs client certificates (or a certificate of its own) is served by listeners of
+  // its own, never by the shared one; a host nginx answered with 403 keeps no http attachment either.
+  const https = host.httpsListeners ?? [options.httpsListener]
+  if (host.closed) return https
+  return ingress.intents.sslRedirect || ingress.intents.forceSslRedirect ? https : [options.httpListener, ...https]
 }
 
 /** Rules for one host of an Ingress: one draft per location variant, merged where filters and backends agree. */

@@ -99,6 +99,27 @@ export interface IngressIntents {
   suppressRoute?: Intent
   /** backend-protocol GRPC/GRPCS: emit a GRPCRoute instead of an HTTPRoute. */
   grpc?: Intent & {tls: boolean}
+  /**
+   * auth-tls-*: client certificates for every host of the Ingress. ingress-nginx applies them per server (host),
+   * from the first Ingress of the host that names a CA (controller.go getBackendServers), so https-listeners.ts
+   * decides per host which Ingress's settings hold.
+   */
+  clientAuth?: ClientAuthIntent
+}
+
+/** auth-tls-secret and its companions, as ingress-nginx's authtls parser reads them (authtls/main.go Parse). */
+export interface ClientAuthIntent extends Intent {
+  /** The CA Secret (key ca.crt, optional ca.crl). */
+  secret: {namespace: string; name: string}
+  verify: 'on' | 'off' | 'optional' | 'optional_no_ca'
+  passCertificate: boolean
+  /** auth-tls-match-cn without the `CN=` prefix: nginx answered 403 unless the subject DN matched it. */
+  matchCn?: string
+  /**
+   * Why ingress-nginx could not load the CA (a reference without namespace, another namespace without
+   * allow-cross-namespace-resources): it then answered 403 to every request for the host (AuthTLSError).
+   */
+  denied?: string
 }
 
 export interface IngressModel {
@@ -169,4 +190,12 @@ export interface HostModel {
   /** server-alias names of the host (extra hostnames for every route of the host and its redirect). */
   aliases: string[]
   aliasFrom?: Intent
+  /**
+   * HTTPS listeners of the host's own (https-listeners.ts), one per name (host first, then aliases): the host's
+   * routes attach to them instead of the shared https listener, because it needs client certificates or a
+   * certificate of its own. Undefined: the shared https listener.
+   */
+  httpsListeners?: string[]
+  /** ingress-nginx answered 403 to every request for the host (ClientAuthIntent.denied): no listener may serve it. */
+  closed?: boolean
 }

@@ -1,24 +1,85 @@
 import test from 'ava'
-import {assertValid, diagnosticsFor, fidelityFor, fixture, useValidator} from './support.js'
+import {assertValid, configMap, diagnosticsFor, fidelityFor, fixture, objectsOf, routeOf, useValidator} from './support.js'
 
-const {run} = fixture({name: 'payments', namespace: 'billing', host: 'pay.example.com', port: 8443, tls: true})
+const {run, ingress} = fixture({name: 'payments', namespace: 'billing', host: 'pay.example.com', port: 8443, tls: true})
 useValidator()
 
-test('auth-tls-secret needs a host listener + ClientTrafficPolicy: the hint names both, nothing is emitted for it', (t) => {
+test('auth-tls-secret without the gateway bundle: the route attaches to the host listener only, which the gateway owner adds', (t) => {
   const r = run({'auth-tls-secret': 'billing/client-ca'})
   t.is(fidelityFor(r, 'auth-tls-secret'), 'manual')
   const [d] = diagnosticsFor(r, 'auth-tls-secret')
   t.is(d?.code, 'mtls-listener')
-  t.regex(d!.message, /per host.*per listener/)
+  t.regex(d!.message, /nothing is served over HTTPS for these hosts \(never without a client certificate\)/)
   t.regex(d!.message, /TLS handshake instead of nginx's HTTP 400/)
   const hint = d!.hint!
   t.regex(hint, /Gateway gateway\/shared/)
   t.regex(hint, /name: https-pay-example-com, hostname: pay\.example\.com/)
-  t.regex(hint, /sectionName: https-pay-example-com/)
-  t.regex(hint, /caCertificateRefs: \[\{kind: Secret, name: client-ca, namespace: billing\}\], mode: RequireAndVerify/)
+  t.regex(hint, /caCertificateRefs: \[\{group: "", kind: Secret, name: client-ca, namespace: billing\}\], mode: RequireAndVerify/)
   t.regex(hint, /ReferenceGrant in billing from ClientTrafficPolicy in gateway/)
-  t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy' || o.kind === 'SecurityPolicy'), 'the gateway owner decides; no tenant policy is emitted')
+  // Fail closed: the route never attaches to the shared https listener (nginx demanded a certificate for the host).
+  t.deepEqual(routeOf(r)!.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'])
+  t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy' || o.kind === 'Gateway'), 'no bundle: the gateway owner adds listener and policy')
+  t.true(r.checklist.some((l) => /listeners https-pay-example-com \(HTTPS 443, hostname pay\.example\.com\)/.test(l) && /ClientTrafficPolicies with tls\.clientValidation for https-pay-example-com \(CA billing\/client-ca\)/.test(l)))
   assertValid(t, r)
+})
+
+test('auth-tls-secret with the gateway bundle: host listener, ClientTrafficPolicy with clientValidation and ssl-client-* headers, CA grant', (t) => {
+  const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-pass-certificate-to-upstream': 'true'}, {translate: {emitGateway: true}})
+  t.is(fidelityFor(r, 'auth-tls-secret'), 'approximate')
+  t.is(fidelityFor(r, 'auth-tls-pass-certificate-to-upstream'), 'exact')
+  const gateway = objectsOf(r, 'Gateway')[0]!
+  const listener = gateway.spec.listeners.find((l: any) => l.name === 'https-pay-example-com')
+  t.like(listener, {hostname: 'pay.example.com', port: 443, protocol: 'HTTPS', tls: {mode: 'Terminate', certificateRefs: [{group: '', kind: 'Secret', name: 'payments-tls', namespace: 'billing'}]}})
+  const ctp = objectsOf(r, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!
+  t.deepEqual(ctp.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'https-pay-example-com'}])
+  t.deepEqual(ctp.spec.tls.clientValidation, {caCertificateRefs: [{group: '', kind: 'Secret', name: 'client-ca', namespace: 'billing'}], mode: 'RequireAndVerify'})
+  // nginx.tmpl sets these on mTLS servers; with verify on every request carries a verified certificate.
+  const set = Object.fromEntries(ctp.spec.headers.earlyRequestHeaders.set.map((h: any) => [h.name, h.value]))
+  t.is(set['ssl-client-verify'], 'SUCCESS')
+  t.is(set['ssl-client-subject-dn'], '%DOWNSTREAM_PEER_SUBJECT%')
+  t.is(set['ssl-client-issuer-dn'], '%DOWNSTREAM_PEER_ISSUER%')
+  t.is(set['ssl-client-cert'], '%DOWNSTREAM_PEER_CERT%')
+  const grant = objectsOf(r, 'ReferenceGrant').find((o) => o.metadata.name === 'ingress2gw-gateway-shared-client-ca')!
+  t.is(grant.metadata.namespace, 'billing')
+  t.deepEqual(grant.spec, {from: [{group: 'gateway.envoyproxy.io', kind: 'ClientTrafficPolicy', namespace: 'gateway'}], to: [{group: '', kind: 'Secret', name: 'client-ca'}]})
+  t.deepEqual(routeOf(r)!.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'])
+  assertValid(t, r)
+})
+
+test('verify optional: client-sent ssl-client-* headers are removed, the certificate goes in X-Forwarded-Client-Cert', (t) => {
+  const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'optional', 'auth-tls-pass-certificate-to-upstream': 'true'}, {translate: {emitGateway: true}})
+  const ctp = objectsOf(r, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!
+  t.is(ctp.spec.tls.clientValidation.mode, 'VerifyIfGiven')
+  t.deepEqual(ctp.spec.headers.xForwardedClientCert, {mode: 'SanitizeSet', certDetailsToAdd: ['Subject', 'Cert']})
+  const early = ctp.spec.headers.earlyRequestHeaders
+  for (const name of ['ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn', 'ssl-client-cert']) {
+    t.true(early.remove.includes(name), `${name} removed`)
+    t.false((early.set ?? []).some((h: any) => h.name === name), `${name} not set from a possibly absent certificate`)
+  }
+  t.is(fidelityFor(r, 'auth-tls-pass-certificate-to-upstream'), 'approximate')
+  assertValid(t, r)
+})
+
+test('match-cn: no listener is generated and the route stays off the shared listener (fail closed)', (t) => {
+  const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-match-cn': 'CN=pos-[0-9]+'}, {translate: {emitGateway: true}})
+  t.is(fidelityFor(r, 'auth-tls-secret'), 'manual')
+  const gateway = objectsOf(r, 'Gateway')[0]!
+  t.false(gateway.spec.listeners.some((l: any) => l.name === 'https-pay-example-com'))
+  t.deepEqual(routeOf(r)!.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'])
+  t.truthy(r.diagnostics.find((d) => d.code === 'mtls-listener-not-generated'))
+})
+
+test('another Ingress on the same host attaches to the host listener too; its own auth-tls settings lose to the older Ingress', (t) => {
+  const other = ingress({'auth-tls-secret': 'billing/other-ca'}, {name: 'receipts', paths: ['/receipts'], created: '2025-01-01T00:00:00Z', tls: false})
+  const plain = ingress({}, {name: 'static', paths: ['/static'], created: '2025-02-01T00:00:00Z', tls: false})
+  const r = run({'auth-tls-secret': 'billing/client-ca'}, {ingress: {created: '2024-01-01T00:00:00Z'}, extra: [other, plain], translate: {emitGateway: true}})
+  for (const name of ['payments', 'receipts', 'static']) {
+    t.deepEqual(routeOf(r, name)?.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'], name)
+  }
+  const ctp = objectsOf(r, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!
+  t.is(ctp.spec.tls.clientValidation.caCertificateRefs[0].name, 'client-ca', 'the first Ingress of the host with a CA wins')
+  t.truthy(r.diagnostics.find((d) => d.code === 'mtls-host-settings-from-other-ingress' && d.object === 'Ingress billing/receipts'))
+  t.truthy(r.diagnostics.find((d) => d.code === 'mtls-host-from-other-ingress' && d.object === 'Ingress billing/static'))
 })
 
 test('verify-client modes map to clientValidation.mode', (t) => {
@@ -48,14 +109,11 @@ test('verify-client off: nginx asks for no certificate, nothing to do', (t) => {
 test('one listener per host of the Ingress', (t) => {
   const r = run({'auth-tls-secret': 'billing/client-ca'}, {ingress: {hosts: ['pay.example.com', 'api.pay.example.com']}})
   const hint = diagnosticsFor(r, 'auth-tls-secret')[0]!.hint!
-  t.regex(hint, /sectionName: https-api-pay-example-com/)
-  t.regex(hint, /sectionName: https-pay-example-com/)
+  t.regex(hint, /name: https-api-pay-example-com, hostname: api\.pay\.example\.com/)
+  t.regex(hint, /name: https-pay-example-com, hostname: pay\.example\.com/)
 })
 
-test('pass-certificate-to-upstream -> xForwardedClientCert in the hint; an invalid value drops the Ingress', (t) => {
-  const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-pass-certificate-to-upstream': 'true'})
-  t.is(fidelityFor(r, 'auth-tls-pass-certificate-to-upstream'), 'manual')
-  t.regex(diagnosticsFor(r, 'auth-tls-pass-certificate-to-upstream')[0]!.hint!, /xForwardedClientCert \{mode: SanitizeSet, certDetailsToAdd: \[Cert\]\}/)
+test('pass-certificate-to-upstream false is exact; an invalid value drops the Ingress', (t) => {
   const off = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-pass-certificate-to-upstream': 'false'})
   t.is(fidelityFor(off, 'auth-tls-pass-certificate-to-upstream'), 'exact')
   const bad = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-pass-certificate-to-upstream': 'yes'})
@@ -79,9 +137,20 @@ test('verify-depth and error-page are approximate', (t) => {
   t.is(diagnosticsFor(badDepth, 'auth-tls-verify-depth')[0]?.code, 'invalid-annotation-value')
 })
 
-test('a secret without namespace is named as a failed lookup', (t) => {
-  const r = run({'auth-tls-secret': 'client-ca'})
-  t.regex(diagnosticsFor(r, 'auth-tls-secret')[0]!.message, /expects namespace\/name/)
+test('a CA without namespace, or in another namespace without allow-cross-namespace-resources: nginx answered 403 for the host', (t) => {
+  // authtls Parse: k8s.ParseNameNS / cross-namespace -> LocationDenied -> AuthTLSError (nginx.tmpl: `return 403`).
+  const plain = ingress({}, {name: 'static', paths: ['/static'], tls: false})
+  for (const value of ['client-ca', 'pki/client-ca']) {
+    const r = run({'auth-tls-secret': value}, {extra: [plain], translate: {emitGateway: true}})
+    t.regex(diagnosticsFor(r, 'auth-tls-secret')[0]!.message, value === 'client-ca' ? /not namespace\/name/ : /another namespace/, value)
+    t.is(r.ingresses.find((i) => i.ingress === 'billing/payments')!.status, 'not-served', value)
+    t.truthy(r.diagnostics.find((d) => d.code === 'mtls-host-closed'), value)
+    // The other Ingress of the host is not reachable either: its route points at a listener that is never generated.
+    t.deepEqual(routeOf(r, 'static')!.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'], value)
+    t.false(objectsOf(r, 'Gateway')[0]!.spec.listeners.some((l: any) => l.name === 'https-pay-example-com'), value)
+  }
+  const allowed = run({'auth-tls-secret': 'pki/client-ca'}, {extra: [configMap('ingress-nginx', 'ingress-nginx-controller', {'allow-cross-namespace-resources': 'true'})], translate: {emitGateway: true}})
+  t.is(allowed.ingresses.find((i) => i.ingress === 'billing/payments')!.status, 'converted')
 })
 
 test('auth-tls-* without auth-tls-secret do nothing', (t) => {

@@ -37,6 +37,14 @@ export function gatewayParentRef(gateway: NamespacedName, sectionName?: string):
   return ref
 }
 
+/**
+ * The HTTPS listener a host gets of its own (client certificates, or a certificate that cannot share the https
+ * listener): `https-<host>`, a valid listener name (DNS label) derived from the hostname.
+ */
+export function hostListenerName(host: string): string {
+  return dnsName('https', host)
+}
+
 /** Go strconv.ParseBool (as ingress-nginx reads ConfigMap booleans); undefined when invalid. */
 export function parseGoBool(value: unknown): boolean | undefined {
   if (typeof value !== 'string') return undefined

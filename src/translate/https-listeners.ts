@@ -1,0 +1,439 @@
+/**
+ * HTTPS listeners a host gets of its own on the shared Gateway, and the certificates left on the shared `https`
+ * listener. Two reasons make a host leave the shared listener:
+ *
+ * - client certificates (auth-tls-*): ingress-nginx verifies them per server, i.e. per host, from the first
+ *   Ingress of the host that names a CA (controller.go getBackendServers, `server.CertificateAuth.CAFileName == ""`);
+ *   Envoy Gateway validates them per listener (ClientTrafficPolicy tls.clientValidation). Every route of such a
+ *   host attaches to its own listener only, so no route of it is reachable through the shared listener without a
+ *   certificate. When the listener cannot be generated (auth-tls-match-cn, no certificate known for the host, a
+ *   host-less rule) the routes still point at it and nothing is served over HTTPS for the host: fail closed.
+ * - certificate overlap: Envoy Gateway accepts a listener's Secrets in order and rejects a later Secret whole when
+ *   one of its certificate names, for the same key algorithm, is already taken (internal/gatewayapi/tls.go
+ *   validateTLSSecretsData, "public key algorithm must be unique"), so the later Secret's other hosts lose their
+ *   certificate. Secret data is never read here: two Secrets are known to overlap when their TLS entries (or
+ *   Certificate dnsNames) declare the same name. ingress-nginx chose per host (the first Ingress with TLS for it,
+ *   hosts.ts assignTls); a Secret whose hosts another kept Secret is declared for is left out (that Secret serves
+ *   them), otherwise its hosts get listeners of their own with it alone.
+ */
+import {compareStrings} from '../util/hash.js'
+import {hostListenerName} from './bundle/common.js'
+import {objectRef} from './diagnostics.js'
+import {gatewayKey, type CertRef} from './emit-gateway.js'
+import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
+import type {HostIndex} from './hosts.js'
+import {normalizeHost} from './hosts.js'
+import type {ClientAuthIntent, HostModel, IngressModel} from './model.js'
+import type {HostListenerTraffic} from './bundle/client-traffic.js'
+import {dnsName} from './names.js'
+import {managedMetadata} from './provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from './types.js'
+
+export interface HostListener {
+  gateway: NamespacedName
+  /** `https-<hostname>` (hostListenerName). */
+  name: string
+  hostname: string
+  /** The host's Secret(s); empty when no certificate is known (then the listener is not generated). */
+  certificates: CertRef[]
+  /** The Ingress whose auth-tls-* settings hold for the host, with those settings. */
+  clientAuth?: {ingress: IngressModel; intent: ClientAuthIntent}
+  reason: 'client-certificates' | 'certificate-overlap'
+  /** False when the listener must not be generated: a person adds it (or nothing is served over HTTPS). */
+  generated: boolean
+  /** Why it is not generated. */
+  missing?: string
+}
+
+export interface HttpsListenerPlan {
+  /** Per Gateway key: the Secrets of the shared https listener. */
+  shared: Map<string, Map<string, CertRef>>
+  /** Per Gateway key: listeners of single hosts, sorted by name. */
+  hostListeners: Map<string, HostListener[]>
+}
+
+/**
+ * Decides which hosts leave the shared https listener and sets `httpsListeners` / `closed` on their HostModel, so
+ * that emit-routes attaches their routes to the right listeners. `certs` holds every Secret each Gateway reads (for
+ * the ReferenceGrants); the plan's `shared` is what stays on the https listener.
+ */
+export function planHttpsListeners(
+  index: HostIndex,
+  ingresses: IngressModel[],
+  certs: Map<string, Map<string, CertRef>>,
+  certPlans: CertManagerPlans,
+  options: TranslateOptions,
+  diagnostics: Diagnostic[],
+): HttpsListenerPlan {
+  const plan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map()}
+  for (const [key, refs] of certs) plan.shared.set(key, new Map(refs))
+  const passthroughHosts = new Set<string>()
+  for (const i of ingresses) if (i.served && !i.isCanary && isPassthrough(i)) for (const h of ruleHosts(i)) passthroughHosts.add(h)
+  const certificateOf = (host: HostModel) => hostCertificate(host, certPlans)
+  const add = (l: HostListener) => {
+    const key = gatewayKey(l.gateway)
+    const list = plan.hostListeners.get(key) ?? []
+    if (!list.some((x) => x.name === l.name)) list.push(l)
+    plan.hostListeners.set(key, list)
+  }
+  const own = new Set<string>()
+
+  // Client certificates, per host, in nginx order.
+  for (const [hostName, auth] of clientAuthByHost(ingresses, diagnostics)) {
+    const host = index.hosts.get(hostName)
+    if (!host || passthroughHosts.has(hostName)) continue
+    const names = [hostName, ...host.aliases]
+    if (auth.denied) {
+      // nginx answered 403 for the host (AuthTLSError): its routes point at listeners that are never generated.
+      host.closed = true
+      host.httpsListeners = names.map(hostListenerName)
+      own.add(hostName)
+      continue
+    }
+    // Plain HTTP never asked for certificates, and without a TLS entry (the catch-all server included) nginx answered
+    // HTTPS with its default certificate only: such hosts stay on the http listener (plain-hosts-https says so).
+    // A first CA with verify "off" asks nobody: the host stays on the shared listener.
+    if (!auth.winner || auth.winner.intent.verify === 'off' || hostName === '') continue
+    if (!host.tls) {
+      diagnostics.push({
+        level: 'info',
+        code: 'mtls-host-without-tls',
+        object: objectRef('Ingress', auth.winner.ingress.ref),
+        annotation: auth.winner.intent.from[0],
+        message: `host "${hostName}" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host's routes stay on the http listener and no client certificate listener is generated`,
+        source: auth.winner.ingress.source,
+      })
+      continue
+    }
+    own.add(hostName)
+    host.httpsListeners = names.map(hostListenerName)
+    const ref = certificateOf(host)
+    const missing =
+      auth.winner.intent.matchCn !== undefined
+        ? 'auth-tls-match-cn restricts the certificate subject, which no listener setting checks'
+        : !ref
+          ? `no Secret is known for ${hostName} (ingress-nginx served it with its default certificate)`
+          : undefined
+    for (const other of new Set(host.locations.map((l) => l.ingress))) {
+      if (other === auth.winner.ingress) continue
+      diagnostics.push({
+        level: 'info',
+        code: 'mtls-host-from-other-ingress',
+        object: objectRef('Ingress', other.ref),
+        message: `host "${hostName}" asks for client certificates because of Ingress ${auth.winner.ingress.id} (ingress-nginx applies auth-tls-* to the whole server): this Ingress's routes there attach to ${host.httpsListeners.join(', ')} as well, never to the shared https listener`,
+        source: other.source,
+      })
+    }
+    names.forEach((n, i) =>
+      add({
+        gateway: host.gateway,
+        name: host.httpsListeners![i],
+        hostname: n,
+        certificates: ref ? [ref] : [],
+        clientAuth: auth.winner,
+        reason: 'client-certificates',
+        generated: missing === undefined,
+        missing,
+      }),
+    )
+  }
+
+  // Certificate overlap on the shared listener, per Gateway.
+  for (const [key, refs] of plan.shared) {
+    resolveOverlaps(key, refs, index, ingresses, certPlans, own, certificateOf, add, diagnostics)
+  }
+  for (const list of plan.hostListeners.values()) list.sort((a, b) => compareStrings(a.name, b.name))
+  for (const list of plan.hostListeners.values()) reportHostListeners(list, options, diagnostics)
+  return plan
+}
+
+/**
+ * controller.go extractTLSSecretName: a host no TLS entry lists gets the first entry's Secret whose certificate covers
+ * it (VerifyHostname). Secret data is never read here, but an entry declaring `*.<parent>` names the wildcard its
+ * certificate carries; when that entry is the Ingress's first with a Secret, nginx took it for the host, and the host
+ * is treated as listed by it. Otherwise the choice depends on certificates nobody declared, and stays unresolved.
+ */
+export function resolveWildcardTls(index: HostIndex): void {
+  for (const host of index.hosts.values()) {
+    const tls = host.tls
+    if (!tls || tls.entryIndex !== undefined || host.name === '') continue
+    const entries: any[] = Array.isArray(tls.ingress.object.spec?.tls) ? tls.ingress.object.spec.tls : []
+    const first = entries.findIndex((e) => typeof e?.secretName === 'string' && e.secretName !== '')
+    if (first < 0) continue
+    const declared = new Set<string>((Array.isArray(entries[first].hosts) ? entries[first].hosts : []).map(normalizeHost))
+    if (!host.name.startsWith('*.') && covers(declared, host.name)) {
+      tls.entryIndex = first
+      tls.secretName = entries[first].secretName
+    }
+  }
+}
+
+function ruleHosts(ingress: IngressModel): string[] {
+  const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
+  return [...new Set(rules.map((r) => normalizeHost(r?.host)))]
+}
+
+/** The Secret serving a host on the Gateway: its TLS winner's entry, or the Certificate planned for that entry. */
+function hostCertificate(host: HostModel, certPlans: CertManagerPlans): CertRef | undefined {
+  const tls = host.tls
+  if (!tls || !tls.secretName) return undefined
+  if (certPlans.ingresses.has(tls.ingress.id)) {
+    const planned = certPlans.bySecret.get(`${tls.ingress.id}#${tls.secretName}`)
+    return planned ? {namespace: planned.secretRef.namespace, name: planned.secretRef.name, sources: [objectRef('Ingress', tls.ingress.ref)]} : undefined
+  }
+  return {namespace: tls.ingress.ref.namespace, name: tls.secretName, sources: [objectRef('Ingress', tls.ingress.ref)]}
+}
+
+interface HostAuth {
+  winner?: {ingress: IngressModel; intent: ClientAuthIntent}
+  denied?: {ingress: IngressModel; intent: ClientAuthIntent}
+}
+
+/**
+ * controller.go getBackendServers, per rule with http (in nginx order): the first AuthTLSError of a host sticks
+ * (nginx answers 403 for the host), and `server.CertificateAuth` is taken from the first Ingress whose CA loaded.
+ */
+function clientAuthByHost(ingresses: IngressModel[], diagnostics: Diagnostic[]): Map<string, HostAuth> {
+  const byHost = new Map<string, HostAuth>()
+  for (const ingress of ingresses) {
+    const intent = ingress.intents.clientAuth
+    if (!intent || ingress.isCanary) continue
+    const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
+    for (const host of [...new Set(rules.filter((r) => r?.http || normalizeHost(r?.host) === '').map((r) => normalizeHost(r?.host)))]) {
+      const state = byHost.get(host) ?? {}
+      byHost.set(host, state)
+      if (intent.denied) {
+        state.denied ??= {ingress, intent}
+        continue
+      }
+      if (!state.winner) {
+        state.winner = {ingress, intent}
+        continue
+      }
+      const w = state.winner
+      diagnostics.push({
+        level: 'warning',
+        code: 'mtls-host-settings-from-other-ingress',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: intent.from[0],
+        message: `host "${host || '*'}" takes its client certificate settings from Ingress ${w.ingress.id} (CA ${w.intent.secret.namespace}/${w.intent.secret.name}, verify ${w.intent.verify}), the first Ingress of the host with a CA in ingress-nginx's order; this Ingress's auth-tls-* settings have no effect there`,
+        source: ingress.source,
+      })
+    }
+  }
+  for (const [host, state] of byHost) {
+    if (!state.denied) continue
+    const d = state.denied
+    diagnostics.push({
+      level: 'error',
+      code: 'mtls-host-closed',
+      object: objectRef('Ingress', d.ingress.ref),
+      annotation: d.intent.from[0],
+      message: `host "${host || '*'}": ${d.intent.denied}, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it`,
+      hint: 'fix auth-tls-secret (namespace/name of a Secret in the Ingress namespace) and convert again',
+      source: d.ingress.source,
+    })
+  }
+  return byHost
+}
+
+/** A TLS wildcard name covers exactly one more label (`*.example.com` covers `a.example.com`). */
+function covers(names: Set<string>, host: string): boolean {
+  if (names.has(host)) return true
+  const dot = host.indexOf('.')
+  return dot > 0 && names.has(`*${host.slice(dot)}`)
+}
+
+/**
+ * Names each Secret is known to carry: the hosts of every TLS entry naming it (in its namespace), or the dnsNames of
+ * the Certificate planned for it.
+ */
+function declaredNames(ingresses: IngressModel[], certPlans: CertManagerPlans): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>()
+  const addAll = (id: string, hosts: unknown[]) => {
+    const set = names.get(id) ?? new Set<string>()
+    for (const h of hosts) if (typeof h === 'string' && h.trim() !== '') set.add(normalizeHost(h))
+    names.set(id, set)
+  }
+  for (const i of ingresses) {
+    if (!i.served || i.isCanary || isPassthrough(i)) continue
+    for (const e of Array.isArray(i.object.spec?.tls) ? i.object.spec.tls : []) {
+      if (typeof e?.secretName === 'string' && e.secretName !== '' && Array.isArray(e.hosts)) addAll(`${i.ref.namespace}/${e.secretName}`, e.hosts)
+    }
+  }
+  for (const {plan} of certPlans.plans) addAll(`${plan.secretRef.namespace}/${plan.secretRef.name}`, plan.hosts)
+  return names
+}
+
+function resolveOverlaps(
+  key: string,
+  refs: Map<string, CertRef>,
+  index: HostIndex,
+  ingresses: IngressModel[],
+  certPlans: CertManagerPlans,
+  own: Set<string>,
+  certificateOf: (host: HostModel) => CertRef | undefined,
+  add: (l: HostListener) => void,
+  diagnostics: Diagnostic[],
+): void {
+  const declared = declaredNames(ingresses, certPlans)
+  // The hosts each Secret serves on this Gateway, with the nginx order of the Ingress that gave it the host.
+  const won = new Map<string, {host: HostModel; order: number}[]>()
+  for (const host of index.hosts.values()) {
+    if (gatewayKey(host.gateway) !== key || host.name === '') continue
+    const ref = certificateOf(host)
+    if (!ref) continue
+    const id = `${ref.namespace}/${ref.name}`
+    won.set(id, [...(won.get(id) ?? []), {host, order: host.tls!.ingress.order}])
+  }
+  const firstOrder = (id: string) => Math.min(...(won.get(id) ?? []).map((w) => w.order), Number.MAX_SAFE_INTEGER)
+  const ids = [...refs.keys()].sort((a, b) => firstOrder(a) - firstOrder(b) || compareStrings(a, b))
+  const claimed = new Map<string, string>()
+  const kept: string[] = []
+  for (const id of ids) {
+    const served = (won.get(id) ?? []).map((w) => w.host).sort((a, b) => compareStrings(a.name, b.name))
+    const sharedHosts = served.filter((h) => !own.has(h.name))
+    if (served.length > 0 && sharedHosts.length === 0) {
+      // Every host of this Secret has a listener of its own, where the Secret is listed.
+      refs.delete(id)
+      continue
+    }
+    const names = declared.get(id) ?? new Set<string>()
+    const clashes = [...names].filter((n) => claimed.has(n)).sort()
+    if (clashes.length === 0) {
+      kept.push(id)
+      for (const n of names) claimed.set(n, id)
+      continue
+    }
+    const others = [...new Set(clashes.map((n) => claimed.get(n)!))]
+    const ref = refs.get(id)!
+    const object = ref.sources[0] ?? `Secret ${id}`
+    refs.delete(id)
+    const coveredBy = (h: HostModel) => kept.find((k) => covers(declared.get(k) ?? new Set(), h.name))
+    if (sharedHosts.every((h) => coveredBy(h) !== undefined)) {
+      diagnostics.push({
+        level: 'info',
+        code: 'tls-certificate-redundant',
+        object,
+        fidelity: 'approximate',
+        message:
+          `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}, listed before it on the https listener of ${key}: Envoy Gateway would reject it whole ("public key algorithm must be unique"). ` +
+          `It is left off the listener${sharedHosts.length > 0 ? `; ${sharedHosts.map((h) => `${h.name} gets ${coveredBy(h)}`).join(', ')}, declared for that name, instead of the Secret ingress-nginx chose` : ''}`,
+      })
+      continue
+    }
+    for (const host of sharedHosts) {
+      const hostRef = {...ref, sources: [...ref.sources]}
+      const listenerNames = [host.name, ...host.aliases]
+      host.httpsListeners = listenerNames.map(hostListenerName)
+      listenerNames.forEach((n, i) => add({gateway: host.gateway, name: host.httpsListeners![i], hostname: n, certificates: [hostRef], reason: 'certificate-overlap', generated: true}))
+    }
+    diagnostics.push({
+      level: 'warning',
+      code: 'tls-certificate-overlap',
+      object,
+      fidelity: 'approximate',
+      message:
+        `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. ` +
+        `As ingress-nginx chose ${id} for ${sharedHosts.map((h) => h.name).join(', ')}, ${sharedHosts.length === 1 ? 'that host gets a listener' : 'those hosts get listeners'} of ${sharedHosts.length === 1 ? 'its' : 'their'} own with it alone (${sharedHosts.flatMap((h) => h.httpsListeners!).join(', ')}), and ${sharedHosts.length === 1 ? 'its' : 'their'} routes attach there`,
+      hint: 'issue one certificate per host set (or one wildcard) to keep a single https listener',
+    })
+  }
+}
+
+/** What each host listener needs, once per listener: generated, or what a person must add. */
+function reportHostListeners(list: HostListener[], options: TranslateOptions, diagnostics: Diagnostic[]): void {
+  for (const l of list) {
+    if (l.generated || !l.clientAuth) continue
+    const {ingress} = l.clientAuth
+    diagnostics.push({
+      level: 'warning',
+      code: 'mtls-listener-not-generated',
+      object: objectRef('Ingress', ingress.ref),
+      annotation: l.clientAuth.intent.from[0],
+      fidelity: 'manual',
+      message: `host "${l.hostname || '*'}" needs client certificates, and its listener ${l.name} is not generated: ${l.missing}. Its routes are not attached to the shared ${options.httpsListener} listener, so nothing is served over HTTPS for it until a person adds the listener`,
+      source: ingress.source,
+    })
+  }
+}
+
+/** The Gateway listener of one host: HTTPS on 443 with the host's certificate, admitting routes as the https listener. */
+export function hostListenerObject(l: HostListener, options: TranslateOptions): Record<string, any> {
+  return {
+    name: l.name,
+    hostname: l.hostname,
+    port: 443,
+    protocol: 'HTTPS',
+    allowedRoutes: {namespaces: {from: 'Selector', selector: {matchLabels: {[options.namespaceLabel.key]: options.namespaceLabel.value}}}},
+    tls: {
+      mode: 'Terminate',
+      certificateRefs: l.certificates.map((c) => {
+        const ref: Record<string, string> = {group: '', kind: 'Secret', name: c.name}
+        if (c.namespace !== l.gateway.namespace) ref.namespace = c.namespace
+        return ref
+      }),
+    },
+  }
+}
+
+/**
+ * What the listener's ClientTrafficPolicy adds for client certificates: tls.clientValidation, and the headers nginx
+ * sent upstream on such servers (nginx.tmpl: ssl-client-verify, ssl-client-subject-dn, ssl-client-issuer-dn, and
+ * ssl-client-cert with auth-tls-pass-certificate-to-upstream). With verify "on" every request carries a verified
+ * certificate, so they are set from Envoy's format strings (%DOWNSTREAM_PEER_SUBJECT% is RFC 2253 like nginx's
+ * $ssl_client_s_dn; %DOWNSTREAM_PEER_CERT% is the URL-encoded PEM like $ssl_client_escaped_cert). With an optional
+ * mode a request may carry none, and Envoy skips a header whose value comes out empty, which would keep a
+ * client-sent one: they are removed instead and the certificate details travel in X-Forwarded-Client-Cert.
+ */
+export function hostListenerTraffic(l: HostListener, verifyModes: Record<string, string>): HostListenerTraffic {
+  const sources = [...new Set(l.certificates.flatMap((c) => c.sources))]
+  if (!l.clientAuth) return {name: l.name, sources}
+  const {intent, ingress} = l.clientAuth
+  const ca: Record<string, string> = {group: '', kind: 'Secret', name: intent.secret.name}
+  if (intent.secret.namespace !== l.gateway.namespace) ca.namespace = intent.secret.namespace
+  const out: HostListenerTraffic = {
+    name: l.name,
+    clientValidation: {caCertificateRefs: [ca], mode: verifyModes[intent.verify]},
+    sources: [...new Set([...sources, objectRef('Ingress', ingress.ref)])],
+  }
+  if (intent.verify === 'on') {
+    const set = [
+      {name: 'ssl-client-verify', value: 'SUCCESS'},
+      {name: 'ssl-client-subject-dn', value: '%DOWNSTREAM_PEER_SUBJECT%'},
+      {name: 'ssl-client-issuer-dn', value: '%DOWNSTREAM_PEER_ISSUER%'},
+    ]
+    if (intent.passCertificate) set.push({name: 'ssl-client-cert', value: '%DOWNSTREAM_PEER_CERT%'})
+    out.earlyRequestHeaders = {set}
+  } else {
+    out.earlyRequestHeaders = {remove: ['ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn', ...(intent.passCertificate ? ['ssl-client-cert'] : [])]}
+    out.xForwardedClientCert = {mode: 'SanitizeSet', certDetailsToAdd: intent.passCertificate ? ['Subject', 'Cert'] : ['Subject']}
+  }
+  return out
+}
+
+/** ReferenceGrants letting the host listeners' ClientTrafficPolicies read CA Secrets of other namespaces. */
+export function caReferenceGrants(listeners: HostListener[], referenceGrantVersion: string): KubeObject[] {
+  const byNamespace = new Map<string, {gateway: NamespacedName; names: Set<string>; sources: Set<string>}>()
+  for (const l of listeners) {
+    if (!l.clientAuth || !l.generated) continue
+    const {secret} = l.clientAuth.intent
+    if (secret.namespace === l.gateway.namespace) continue
+    const key = `${secret.namespace}|${gatewayKey(l.gateway)}`
+    const entry = byNamespace.get(key) ?? {gateway: l.gateway, names: new Set<string>(), sources: new Set<string>()}
+    entry.names.add(secret.name)
+    entry.sources.add(objectRef('Ingress', l.clientAuth.ingress.ref))
+    byNamespace.set(key, entry)
+  }
+  return [...byNamespace.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([key, {gateway, names, sources}]) => ({
+      apiVersion: `gateway.networking.k8s.io/${referenceGrantVersion}`,
+      kind: 'ReferenceGrant',
+      metadata: managedMetadata(dnsName('ingress2gw', gateway.namespace, gateway.name, 'client-ca'), key.split('|')[0], [...sources]),
+      spec: {
+        from: [{group: 'gateway.envoyproxy.io', kind: 'ClientTrafficPolicy', namespace: gateway.namespace}],
+        to: [...names].sort().map((name) => ({group: '', kind: 'Secret', name})),
+      },
+    }))
+}
