@@ -4,7 +4,7 @@
  * tcp-services / udp-services entries.
  */
 import {certificateIssuerChecks, certificatesForIngress, type CertificatePlan} from './bundle/certificates.js'
-import {clientTrafficFromConfigMap} from './bundle/client-traffic.js'
+import {clientTrafficFromConfigMap, type HostListenerTraffic} from './bundle/client-traffic.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {findStreamConfigMap, streamServices} from './bundle/stream-services.js'
 import {objectRef} from './diagnostics.js'
@@ -15,11 +15,22 @@ import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, Transla
 export interface CertManagerPlans {
   /** Ingress ids whose TLS Secrets cert-manager issues (their spec.tls Secrets are replaced by the plans'). */
   ingresses: Set<string>
+  /** One per Certificate in a gateway namespace, with the Ingress that owns it. */
   plans: {ingress: IngressModel; plan: CertificatePlan}[]
+  /** `<ingress id>#<secretName>` -> the plan whose Secret serves that TLS entry (own or reused). */
+  bySecret: Map<string, CertificatePlan>
+  /** ssl-passthrough Ingresses: Certificates kept in the backend's namespace (the backend serves them). */
+  backend: {ingress: IngressModel; plan: CertificatePlan}[]
+}
+
+/** True when nginx passed the Ingress's TLS through to its backend (ssl-passthrough). */
+export function isPassthrough(ingress: IngressModel): boolean {
+  return ingress.intents.suppressRoute !== undefined
 }
 
 export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[], diagnostics: Diagnostic[]): CertManagerPlans {
   const takenNames = new Map<string, Set<string>>()
+  const planned = new Map<string, Map<string, CertificatePlan>>()
   // Names already used by Secrets in a gateway namespace (in the input, or named by that namespace's own
   // Ingresses): a Certificate writing its Secret there would overwrite them.
   const existing = (namespace: string) => {
@@ -30,14 +41,25 @@ export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[
     }
     return names
   }
-  const out: CertManagerPlans = {ingresses: new Set(), plans: []}
+  const out: CertManagerPlans = {ingresses: new Set(), plans: [], bySecret: new Map(), backend: []}
+  // nginx order: the oldest Ingress naming a Secret is taken as the owner of the shim's Certificate.
   for (const ingress of ingresses) {
     if (!ingress.served || ingress.isCanary) continue
-    const taken = takenNames.get(gatewayKey(ingress.gateway)) ?? existing(ingress.gateway.namespace)
-    takenNames.set(gatewayKey(ingress.gateway), taken)
-    const r = certificatesForIngress(ingress.object, {gateway: ingress.gateway, takenNames: taken})
+    const key = gatewayKey(ingress.gateway)
+    const passthrough = isPassthrough(ingress)
+    const taken = takenNames.get(key) ?? existing(ingress.gateway.namespace)
+    takenNames.set(key, taken)
+    // Passthrough Certificates live in the Ingress's namespace under the shim's own names: they never share.
+    const shared = passthrough ? undefined : (planned.get(key) ?? new Map<string, CertificatePlan>())
+    if (shared) planned.set(key, shared)
+    const r = certificatesForIngress(ingress.object, {gateway: ingress.gateway, takenNames: taken, planned: shared, passthrough})
     diagnostics.push(...r.diagnostics.map((d) => ({source: ingress.source, ...d})))
-    if (r.plans.length === 0) continue
+    for (const plan of [...r.plans, ...r.reused]) out.bySecret.set(`${ingress.id}#${plan.sourceSecret.name}`, plan)
+    if (passthrough) {
+      for (const plan of r.plans) out.backend.push({ingress, plan})
+      continue
+    }
+    if (r.plans.length === 0 && r.reused.length === 0) continue
     out.ingresses.add(ingress.id)
     for (const plan of r.plans) out.plans.push({ingress, plan})
   }
@@ -45,37 +67,103 @@ export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[
 }
 
 /** Adds the Secrets of planned Certificates (gateway namespace, no ReferenceGrant needed) to the listeners. */
-export function addPlannedSecrets(certs: Map<string, Map<string, CertRef>>, plans: CertManagerPlans): void {
-  for (const {ingress, plan} of plans.plans) {
+export function addPlannedSecrets(certs: Map<string, Map<string, CertRef>>, plans: CertManagerPlans, ingresses: IngressModel[]): void {
+  for (const ingress of ingresses) {
+    if (!plans.ingresses.has(ingress.id)) continue
     const key = gatewayKey(ingress.gateway)
     const refs = certs.get(key) ?? new Map<string, CertRef>()
     certs.set(key, refs)
-    const id = `${plan.secretRef.namespace}/${plan.secretRef.name}`
-    const ref = refs.get(id) ?? {namespace: plan.secretRef.namespace, name: plan.secretRef.name, sources: []}
-    ref.sources.push(objectRef('Ingress', ingress.ref))
-    refs.set(id, ref)
+    for (const [id, plan] of plans.bySecret) {
+      if (!id.startsWith(`${ingress.id}#`)) continue
+      const refId = `${plan.secretRef.namespace}/${plan.secretRef.name}`
+      const ref = refs.get(refId) ?? {namespace: plan.secretRef.namespace, name: plan.secretRef.name, sources: []}
+      if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
+      refs.set(refId, ref)
+    }
   }
+}
+
+/**
+ * Cutover steps for planned Certificates.
+ *
+ * Gateway namespace: the new Secrets do not exist yet, and HTTP-01 through the Gateway only works once DNS points at
+ * it, so the current certificate is copied first. cert-manager reissues at once when the copy's annotations name
+ * another issuer or Certificate than the new Certificate (internal/controller/certificates/policies checks.go
+ * SecretIssuerAnnotationsMismatch: a missing cert-manager.io/issuer-kind counts as "Issuer", so a ClusterIssuer's
+ * certificate without it is "previously issued by" another issuer; SecretCertificateNameAnnotationsMismatch), and
+ * that issuance fails while DNS still points at ingress-nginx. The copy therefore carries cert-manager's labels and
+ * annotations with the issuer and Certificate names of the new Certificate.
+ *
+ * Passthrough: the shim's Certificate in the backend's namespace is owned by the Ingress (certificate-shim sync.go
+ * buildCertificates, NewControllerRef): Kubernetes deletes it with the Ingress unless the ownerReference goes first.
+ */
+export function certificateCutoverSteps(plans: CertManagerPlans): string[] {
+  const steps: string[] = []
+  for (const {plan} of plans.plans) {
+    const from = plan.sourceSecret
+    const to = plan.secretRef
+    const ref = plan.certificate.spec.issuerRef
+    const annotations = `{"cert-manager.io/issuer-name": "${ref.name}", "cert-manager.io/issuer-kind": "${ref.kind}", "cert-manager.io/issuer-group": "${ref.group}", "cert-manager.io/certificate-name": "${plan.certificate.metadata.name}"}`
+    steps.push(
+      `before switching DNS, copy Secret ${from.namespace}/${from.name} to ${to.namespace}/${to.name} so the https listener serves the current certificate until cert-manager renews it through the Gateway; ` +
+        `the copy names the new Certificate's issuer (${ref.kind} ${ref.name}) and Certificate (${plan.certificate.metadata.name}) in cert-manager's annotations, otherwise cert-manager reissues at once, which fails while DNS still points at ingress-nginx: ` +
+        `kubectl get secret ${from.name} -n ${from.namespace} -o json | jq '{apiVersion, kind, type, data, metadata: {name: "${to.name}", namespace: "${to.namespace}", ` +
+        `labels: ((.metadata.labels // {}) | with_entries(select(.key | startswith("controller.cert-manager.io/")))), ` +
+        `annotations: (((.metadata.annotations // {}) | with_entries(select(.key | startswith("cert-manager.io/")))) + ${annotations})}}' | kubectl apply -f -`,
+    )
+  }
+  for (const {ingress, plan} of plans.backend) {
+    const c = plan.certificate.metadata
+    steps.push(
+      `before deleting Ingress ${ingress.id} (ssl-passthrough), detach Certificate ${c.namespace}/${c.name} from it, or Kubernetes deletes it with the Ingress and cert-manager stops renewing the certificate the backend serves: ` +
+        `kubectl patch certificate ${c.name} -n ${c.namespace} --type=json -p '[{"op":"remove","path":"/metadata/ownerReferences"}]'`,
+    )
+  }
+  return steps
 }
 
 export function issuerObjects(
   issuers: KubeObject[],
   plans: CertManagerPlans,
   classes: string[],
+  ingresses: IngressModel[],
   options: TranslateOptions,
   diagnostics: Diagnostic[],
 ): KubeObject[] {
   if (issuers.length === 0) return []
   const needs = new Set<string>()
   for (const {plan} of plans.plans) if (plan.issuer.namespace) needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
-  const r = rewriteIssuers(issuers, {gateway: options.gateway, httpListener: options.httpListener, nginxClasses: classes, gatewayNamespaceNeeds: needs})
-  diagnostics.push(...r.diagnostics, ...certificateIssuerChecks(plans.plans.map((p) => p.plan), issuers))
+  const r = rewriteIssuers(issuers, {
+    gateway: options.gateway,
+    httpListener: options.httpListener,
+    nginxClasses: classes,
+    gatewayNamespaceNeeds: needs,
+    gatewayForSolver: solverGateway(ingresses, options),
+  })
+  diagnostics.push(...r.diagnostics, ...certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
   return r.objects
+}
+
+/**
+ * cert-manager's http01.ingress solver made a temporary Ingress of the solver's class (or edited the named Ingress),
+ * so the challenge was answered by the controller of that class: with `--gateway-for`, the Gateway of that class.
+ * An edited Ingress is looked up by name among the input's Ingresses; when the name is ambiguous (several
+ * namespaces, several Gateways) the default Gateway is kept.
+ */
+function solverGateway(ingresses: IngressModel[], options: TranslateOptions): (solver: {className?: string; ingressName?: string}) => NamespacedName | undefined {
+  return ({className, ingressName}) => {
+    if (ingressName !== undefined) {
+      const gateways = new Map(ingresses.filter((i) => i.ref.name === ingressName).map((i) => [gatewayKey(i.gateway), i.gateway]))
+      return gateways.size === 1 ? [...gateways.values()][0] : undefined
+    }
+    return className !== undefined ? options.gatewayFor[className] : undefined
+  }
 }
 
 /** `cm` is the controller ConfigMap (Lookup.controllerConfigMap), undefined when the input has none. */
 export function clientTrafficObjects(
   cm: KubeObject | undefined,
-  gateways: {gateway: NamespacedName; hasHttps: boolean}[],
+  gateways: {gateway: NamespacedName; hasHttps: boolean; hostListeners?: HostListenerTraffic[]}[],
   emitBundle: boolean,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
@@ -90,8 +178,16 @@ export function clientTrafficObjects(
   }
   if (!cm && !emitBundle) return []
   const objects: KubeObject[] = []
-  gateways.forEach(({gateway: gw, hasHttps}, i) => {
-    const r = clientTrafficFromConfigMap(cm, {gateway: gw, clientIp: options.clientIp, nginxDefaults: options.nginxDefaults, httpsListener: options.httpsListener, hasHttpsListener: hasHttps})
+  gateways.forEach(({gateway: gw, hasHttps, hostListeners}, i) => {
+    const r = clientTrafficFromConfigMap(cm, {
+      gateway: gw,
+      clientIp: options.clientIp,
+      nginxDefaults: options.nginxDefaults,
+      httpListener: options.httpListener,
+      httpsListener: options.httpsListener,
+      hasHttpsListener: hasHttps,
+      hostListeners,
+    })
     // The same ConfigMap speaks for every Gateway: report its keys once.
     if (i === 0) {
       diagnostics.push(...r.diagnostics)

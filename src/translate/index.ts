@@ -19,7 +19,10 @@ import {
   unionWithLive,
 } from './emit-gateway.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
-import {addPlannedSecrets, clientTrafficObjects, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
+import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
+import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
+import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
+import type {CertRef} from './emit-gateway.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies, policyOptOuts} from './emit-policies.js'
 import {GATEWAY_GROUP} from './bundle/common.js'
@@ -48,6 +51,9 @@ const MAX_CERTIFICATE_REFS = 64
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
   const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}
+  // Resolved once, so that the annotation families know whether the gateway bundle (host listeners, policies) is emitted.
+  const emitBundle = options.emitGateway === true || (options.emitGateway === 'auto' && snapshot.spansCluster === true)
+  options.emitGateway = emitBundle
   const capabilities = {...DEFAULT_CAPABILITIES, ...snapshot.capabilities}
   const diagnostics: Diagnostic[] = []
   const objects: KubeObject[] = []
@@ -93,6 +99,12 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   }
 
   const index = buildHosts(ingresses, services, diagnostics)
+  // Certificates, and the hosts that leave the shared https listener, before the routes that attach to them.
+  const certPlans = planCertificates(ingresses, kindObjects('Secret'), diagnostics)
+  resolveWildcardTls(index)
+  const certs = collectCertificateRefs(index, ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
+  addPlannedSecrets(certs, certPlans, ingresses)
+  const httpsPlan = planHttpsListeners(index, ingresses, certs, certPlans, options, diagnostics)
   const routes = emitRoutes(ingresses, index, options, diagnostics)
   objects.push(...routes.objects)
   for (const ingress of ingresses) {
@@ -109,11 +121,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const gateways = new Map<string, NamespacedName>()
   gateways.set(gatewayKey(options.gateway), options.gateway)
   for (const i of ingresses) gateways.set(gatewayKey(i.gateway), i.gateway)
-  const emitBundle = options.emitGateway === true || (options.emitGateway === 'auto' && snapshot.spansCluster === true)
-  const certPlans = planCertificates(ingresses, kindObjects('Secret'), diagnostics)
-  const certs = collectCertificateRefs(index, ingresses, (i) => certPlans.ingresses.has(i.id), diagnostics)
-  objects.push(...referenceGrants(certs, gateways, capabilities))
-  addPlannedSecrets(certs, certPlans)
+  objects.push(...referenceGrants(grantedCertificates(httpsPlan), gateways, capabilities))
+  const allHostListeners = [...httpsPlan.hostListeners.values()].flat()
+  objects.push(...caReferenceGrants(allHostListeners, capabilities.referenceGrantVersion))
   const redirects = planRedirects(index)
   const stream = streamParts(kindObjects('ConfigMap'), services, capabilities, options, diagnostics, checklist)
   objects.push(...stream.objects)
@@ -126,7 +136,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
   for (const [key, gw] of usedGateways) {
-    const allCerts = [...(certs.get(key)?.values() ?? [])].sort(
+    const allCerts = [...(httpsPlan.shared.get(key)?.values() ?? [])].sort(
       (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
     )
     // The Gateway CRD caps certificateRefs at 64 per listener; past that the API server rejects the Gateway.
@@ -152,7 +162,12 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
         message: `listeners ${passthrough.map((l) => l.name).join(', ')} (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to ${key}, and the TLSRoutes attach to them`,
       })
     }
-    const listeners = [...passthrough, ...(key === gatewayKey(options.gateway) ? stream.listeners : [])]
+    const hostListeners = httpsPlan.hostListeners.get(key) ?? []
+    const listeners = [
+      ...hostListeners.filter((l) => l.generated).map((l) => hostListenerObject(l, options)),
+      ...passthrough,
+      ...(key === gatewayKey(options.gateway) ? stream.listeners : []),
+    ]
     const live = kindObjects('Gateway').find((g) => g.metadata.name === gw.name && (g.metadata.namespace ?? 'default') === gw.namespace)
     if (emitBundle) {
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
@@ -170,7 +185,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
           })
         }
       }
-      if (certList.length === 0 && plan) {
+      if (certList.length === 0 && hostListeners.length === 0 && plan) {
         diagnostics.push({
           level: 'warning',
           code: 'https-listener-without-certificates',
@@ -184,7 +199,11 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       const present = liveCertificateKeys(live, options.httpsListener)
       const missing = certList.filter((c) => !present.has(`${c.namespace}/${c.name}`))
       if (missing.length > 0) needs.push(`certificateRefs ${missing.map((c) => `${c.namespace}/${c.name}`).join(', ')}`)
-      if (listeners.length > 0) needs.push(`listeners ${listeners.map((l) => `${l.name} (${l.protocol} ${l.port})`).join(', ')}`)
+      if (listeners.length > 0) needs.push(`listeners ${listeners.map((l) => `${l.name} (${l.protocol} ${l.port}${l.hostname ? `, hostname ${l.hostname}` : ''})`).join(', ')}`)
+      const clientCerts = hostListeners.filter((l) => l.generated && l.clientAuth)
+      if (clientCerts.length > 0) {
+        needs.push(`ClientTrafficPolicies with tls.clientValidation for ${clientCerts.map((l) => `${l.name} (CA ${l.clientAuth!.intent.secret.namespace}/${l.clientAuth!.intent.secret.name})`).join(', ')}`)
+      }
       if (plan) needs.push(`https-redirect hostnames ${[...plan.wholeHosts.map((h) => h.host), ...plan.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
       if (needs.length > 0) {
         checklist.push(`add to ${key}: ${needs.join('; ')}`)
@@ -199,7 +218,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     }
   }
   // ingress-nginx answered HTTPS for every host, with its default certificate where no Ingress gave one.
-  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${')).map((h) => h.name).sort(compareStrings)
+  // Passthrough hosts are not among them: nginx handed their TLS connections to the backend (and no HTTPRoute exists).
+  const passthroughHosts = new Set(ingresses.filter((i) => i.served && !i.isCanary && isPassthrough(i)).flatMap((i) => (i.object.spec.rules ?? []).map((r: any) => normalizeHost(r?.host))))
+  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
   if (plainHosts.length > 0) {
     diagnostics.push({
       level: 'info',
@@ -209,16 +230,22 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     })
   }
   const plannedCertificates = certPlans.plans.map((p) => p.plan.certificate)
+  // Passthrough Certificates stay beside their backend, which serves them: they belong to the team, not the bundle.
+  objects.push(...certPlans.backend.map((p) => p.plan.certificate))
   if (emitBundle) objects.push(...plannedCertificates)
   else {
     for (const c of plannedCertificates) {
       checklist.push(`issue Certificate ${c.metadata.namespace}/${c.metadata.name} (${(c.spec?.dnsNames ?? []).join(', ')}) in the gateway namespace (rerun with --emit-gateway to generate it)`)
     }
   }
-  checklist.push(...cutoverSteps(certPlans))
-  const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], options, diagnostics)
+  checklist.push(...certificateCutoverSteps(certPlans))
+  const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], ingresses, options, diagnostics)
   if (emitBundle) objects.push(...issuers)
-  const ctpGateways = usedGateways.map(([key, gateway]) => ({gateway, hasHttps: (certs.get(key)?.size ?? 0) > 0}))
+  const ctpGateways = usedGateways.map(([key, gateway]) => ({
+    gateway,
+    hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
+    hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
+  }))
   objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
@@ -240,6 +267,25 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
   return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], hosts: index.hosts}
+}
+
+/** Every Secret a Gateway's listeners read (the shared https listener and the hosts' own), for the ReferenceGrants. */
+function grantedCertificates(plan: HttpsListenerPlan): Map<string, Map<string, CertRef>> {
+  const out = new Map<string, Map<string, CertRef>>()
+  for (const [key, refs] of plan.shared) out.set(key, new Map(refs))
+  for (const [key, listeners] of plan.hostListeners) {
+    const refs = out.get(key) ?? new Map<string, CertRef>()
+    for (const l of listeners) {
+      for (const c of l.certificates) {
+        const id = `${c.namespace}/${c.name}`
+        const ref = refs.get(id) ?? {namespace: c.namespace, name: c.name, sources: []}
+        for (const s of c.sources) if (!ref.sources.includes(s)) ref.sources.push(s)
+        refs.set(id, ref)
+      }
+    }
+    out.set(key, refs)
+  }
+  return out
 }
 
 function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): IngressReport[] {
@@ -381,26 +427,6 @@ function redirectBeforeAuth(objects: KubeObject[], diagnostics: Diagnostic[]): K
     }
   }
   return out
-}
-
-/**
- * The Secrets of planned Certificates do not exist yet, and HTTP-01 through the Gateway works only once DNS points
- * at it: without the current certificates in place, the https listener has nothing to serve at cutover.
- */
-function cutoverSteps(plans: ReturnType<typeof planCertificates>): string[] {
-  const steps: string[] = []
-  for (const {ingress, plan} of plans.plans) {
-    const entry = ((ingress.object.spec.tls ?? []) as any[]).find(
-      (e) => typeof e?.secretName === 'string' && (e.hosts ?? []).some((h: unknown) => plan.hosts.includes(normalizeHost(h))),
-    )
-    if (!entry) continue
-    const to = plan.secretRef
-    steps.push(
-      `before switching DNS, copy Secret ${ingress.ref.namespace}/${entry.secretName} to ${to.namespace}/${to.name} so the https listener serves the current certificate until cert-manager renews it through the Gateway: ` +
-        `kubectl get secret ${entry.secretName} -n ${ingress.ref.namespace} -o json | jq '{apiVersion, kind, type, data, metadata: {name: "${to.name}", namespace: "${to.namespace}"}}' | kubectl apply -f -`,
-    )
-  }
-  return steps
 }
 
 /**

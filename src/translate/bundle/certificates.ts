@@ -23,12 +23,29 @@ export interface CertificatePlan {
   issuer: {kind: string; name: string; group: string; namespace?: string}
   /** The Ingress the Certificate comes from ("Ingress team-a/web"). */
   ingress: string
+  /** The Secret in the Ingress's namespace that the shim's Certificate issued (what ingress-nginx served). */
+  sourceSecret: {namespace: string; name: string}
+  /** Other Ingresses naming the same Secret (reusing this plan), as "Ingress ns/name". */
+  sharedWith: string[]
 }
 
 export interface CertificateContext {
   gateway: NamespacedName
   /** Certificate names already used in the gateway namespace; names used here are added. */
   takenNames: Set<string>
+  /**
+   * Certificates already planned for older Ingresses, by `<ingress namespace>/<secretName>`. cert-manager's
+   * ingress-shim keeps one Certificate per Secret, named after it and owned by the Ingress that created it
+   * (certificate-shim sync.go buildCertificates: "refusing to update non-owned certificate resource"), so a later
+   * Ingress naming the same Secret reuses that plan instead of getting one of its own. Plans made here are added.
+   */
+  planned?: Map<string, CertificatePlan>
+  /**
+   * ssl-passthrough: nothing on the Gateway serves the certificate, the backend does (Argo CD's argocd-server-tls):
+   * the Certificate stays in the Ingress's namespace under the shim's name, so cert-manager keeps renewing the
+   * Secret the backend reads.
+   */
+  passthrough?: boolean
 }
 
 const CM = 'cert-manager.io/'
@@ -81,10 +98,10 @@ const USAGES = new Set([
 
 const KNOWN = new Set<string>([...Object.values(A), ...SUBJECT_LISTS.map(([k]) => k)])
 
-export function certificatesForIngress(ingress: KubeObject, ctx: CertificateContext): {plans: CertificatePlan[]; diagnostics: Diagnostic[]} {
+export function certificatesForIngress(ingress: KubeObject, ctx: CertificateContext): {plans: CertificatePlan[]; diagnostics: Diagnostic[]; reused: CertificatePlan[]} {
   const plans: CertificatePlan[] = []
   const diagnostics: Diagnostic[] = []
-  if (!isObject(ingress) || !isObject(ingress.metadata)) return {plans, diagnostics}
+  if (!isObject(ingress) || !isObject(ingress.metadata)) return {plans, diagnostics, reused: []}
   const ref = refOf(ingress)
   const ns = typeof ingress.metadata.namespace === 'string' && ingress.metadata.namespace !== '' ? ingress.metadata.namespace : 'default'
   const ingName = typeof ingress.metadata.name === 'string' ? ingress.metadata.name : ''
@@ -125,7 +142,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const clusterIssuer = has(A.clusterIssuer) ? ann[A.clusterIssuer] : undefined
   const issuerName = has(A.issuer) ? ann[A.issuer] : undefined
   const tlsAcme = ann[A.tlsAcme] === 'true'
-  if (clusterIssuer === undefined && issuerName === undefined && !tlsAcme) return {plans, diagnostics}
+  if (clusterIssuer === undefined && issuerName === undefined && !tlsAcme) return {plans, diagnostics, reused: []}
 
   // Issuer selection, with the shim's own conflict rules (issuerForIngressLike).
   const conflicts: string[] = []
@@ -144,7 +161,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
         hint: `keep either ${A.clusterIssuer} or ${A.issuer} (+ ${A.issuerKind}/${A.issuerGroup}) and rerun`,
       }),
     )
-    return {plans, diagnostics}
+    return {plans, diagnostics, reused: []}
   }
 
   let issuer: CertificatePlan['issuer']
@@ -154,7 +171,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
     const name = (clusterIssuer ?? issuerName ?? '').trim()
     if (name === '') {
       warnInvalid(trigger, 'is empty (no issuer name)')
-      return {plans, diagnostics}
+      return {plans, diagnostics, reused: []}
     }
     if (clusterIssuer !== undefined) {
       issuer = {kind: 'ClusterIssuer', name, group: CERT_MANAGER_GROUP}
@@ -204,7 +221,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
         hint: `find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), then replace ${A.tlsAcme} with ${A.clusterIssuer}: <name> (or ${A.issuer}: <name> for a namespaced Issuer) on ${ref} and rerun`,
       }),
     )
-    return {plans, diagnostics}
+    return {plans, diagnostics, reused: []}
   }
 
   // Tuning annotations -> spec fields (validated like the shim and the cert-manager webhook).
@@ -283,38 +300,50 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   }
 
   const issuerRef: Record<string, string> = {
-    name: issuer.namespace !== undefined ? issuerCopyName(ctx.gateway, issuer.namespace, issuer.name) : issuer.name,
+    name: issuer.namespace !== undefined && !ctx.passthrough ? issuerCopyName(ctx.gateway, issuer.namespace, issuer.name) : issuer.name,
     kind: issuer.kind,
     group: issuer.group,
   }
+  const reused: CertificatePlan[] = []
   for (const secretName of [...bySecret.keys()].sort()) {
     const hosts = [...bySecret.get(secretName)!].sort()
-    const base = dnsName(ns, secretName)
-    let name = base
-    if (ctx.takenNames.has(name)) {
-      name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}`))
-      for (let n = 2; ctx.takenNames.has(name); n++) name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}/${n}`))
-      diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'certificate-name-taken',
-          object: ref,
-          annotation: trigger,
-          message: `Certificate name ${base} is already used in ${ctx.gateway.namespace} (another Ingress with Secret ${secretName} in ${ns}, or a name that collides after shortening): this one is ${name} and issues its own Secret ${name}`,
-        }),
-      )
+    const earlier = ctx.planned?.get(`${ns}/${secretName}`)
+    if (earlier) {
+      reused.push(earlier)
+      if (!earlier.sharedWith.includes(ref)) earlier.sharedWith.push(ref)
+      diagnostics.push(sharedCertificateDiagnostic(ref, secretName, hosts, issuerRef, earlier, trigger))
+      continue
     }
-    ctx.takenNames.add(name)
+    const name = ctx.passthrough ? secretName : certificateName(ns, ingName, secretName, ref, trigger, ctx, diagnostics)
+    const namespace = ctx.passthrough ? ns : ctx.gateway.namespace
     const spec: Record<string, any> = {secretName: name, issuerRef: {...issuerRef}, dnsNames: hosts, ...extra}
     const certificate: KubeObject = {
       apiVersion: CERT_MANAGER_API_VERSION,
       kind: 'Certificate',
-      metadata: managedMetadata(name, ctx.gateway.namespace, [ref], consumed),
+      metadata: managedMetadata(name, namespace, [ref], consumed),
       spec,
     }
-    plans.push({certificate, secretRef: {namespace: ctx.gateway.namespace, name}, hosts, issuer: {...issuer}, ingress: ref})
+    const plan: CertificatePlan = {certificate, secretRef: {namespace, name}, hosts, issuer: {...issuer}, ingress: ref, sourceSecret: {namespace: ns, name: secretName}, sharedWith: []}
+    plans.push(plan)
+    ctx.planned?.set(`${ns}/${secretName}`, plan)
   }
 
+  if (plans.length > 0 && ctx.passthrough) {
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'certmanager-passthrough-certificate',
+        object: ref,
+        annotation: trigger,
+        fidelity: 'exact',
+        message:
+          `${trigger}: "${issuer.name}" with ssl-passthrough: the backend serves this certificate itself (TLS passes through the Gateway), so Certificate${plans.length > 1 ? 's' : ''} ${plans.map((p) => `${ns}/${p.secretRef.name}`).join(', ')} stay${plans.length > 1 ? '' : 's'} in ${ns} under the name${plans.length > 1 ? 's' : ''} cert-manager's ingress-shim gave ${plans.length > 1 ? 'them' : 'it'}; ` +
+          'the shim\'s Certificate is owned by this Ingress (ownerReference), so deleting the Ingress would delete it and cert-manager would stop renewing the Secret the backend reads',
+        hint: `applying this Certificate adopts the existing one; before deleting ${ref}, remove its ownerReference (see the checklist)`,
+      }),
+    )
+    return {plans, diagnostics, reused}
+  }
   if (plans.length > 0) {
     diagnostics.push(
       diag({
@@ -333,7 +362,62 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       }),
     )
   }
-  return {plans, diagnostics}
+  return {plans, diagnostics, reused}
+}
+
+/**
+ * `<namespace>-<secretName>` in the gateway namespace (two namespaces may use one Secret name); a name already
+ * taken (an existing Secret there, or two names that collide once shortened) gets a hash.
+ */
+function certificateName(ns: string, ingName: string, secretName: string, ref: string, trigger: string, ctx: CertificateContext, diagnostics: Diagnostic[]): string {
+  const base = dnsName(ns, secretName)
+  let name = base
+  if (ctx.takenNames.has(name)) {
+    name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}`))
+    for (let n = 2; ctx.takenNames.has(name); n++) name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}/${n}`))
+    diagnostics.push(
+      diag({
+        level: 'info',
+        code: 'certificate-name-taken',
+        object: ref,
+        annotation: trigger,
+        message: `Certificate name ${base} is already used in ${ctx.gateway.namespace} (a Secret of that name there, or a name that collides after shortening): this one is ${name} and issues its own Secret ${name}`,
+      }),
+    )
+  }
+  ctx.takenNames.add(name)
+  return name
+}
+
+/**
+ * A later Ingress naming a Secret an older one already issues: the shim never updated the owner's Certificate for it,
+ * so its hosts are covered only where the owner listed them, and its issuer annotations had no effect.
+ */
+function sharedCertificateDiagnostic(
+  ref: string,
+  secretName: string,
+  hosts: string[],
+  issuerRef: Record<string, string>,
+  earlier: CertificatePlan,
+  trigger: string,
+): Diagnostic {
+  const missing = hosts.filter((h) => !earlier.hosts.includes(h))
+  const earlierIssuer = earlier.certificate.spec.issuerRef
+  const otherIssuer = earlierIssuer.name !== issuerRef.name || earlierIssuer.kind !== issuerRef.kind || earlierIssuer.group !== issuerRef.group
+  const notes: string[] = []
+  if (missing.length > 0) notes.push(`its dnsNames (${earlier.hosts.join(', ')}) do not include ${missing.join(', ')}, as cert-manager never added them for this Ingress`)
+  if (otherIssuer) notes.push(`this Ingress's issuer (${issuerRef.kind} ${issuerRef.name}) had no effect on it`)
+  return diag({
+    level: notes.length > 0 ? 'warning' : 'info',
+    code: 'certificate-shared',
+    object: ref,
+    annotation: trigger,
+    fidelity: notes.length > 0 ? 'approximate' : 'exact',
+    message:
+      `Secret ${secretName} is also issued for ${earlier.ingress}: cert-manager's ingress-shim keeps one Certificate per Secret, owned by the Ingress that created it (assumed the older one) and refuses to update it for others, ` +
+      `so this Ingress uses Certificate ${earlier.secretRef.namespace}/${earlier.secretRef.name} as well and gets none of its own${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+    hint: missing.length > 0 ? `list ${missing.join(', ')} in the TLS entry of ${earlier.ingress} if they need this certificate` : undefined,
+  })
 }
 
 /**

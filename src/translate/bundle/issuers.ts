@@ -19,6 +19,11 @@ export interface IssuerRewriteContext {
   nginxClasses: string[]
   /** Namespaced Issuers ('ns/name') that Certificates in the gateway namespace reference. */
   gatewayNamespaceNeeds: Set<string>
+  /**
+   * The Gateway that serves a solver's challenges: the one of its ingress class (`--gateway-for CLASS=NS/NAME`), or
+   * of the Ingress it edits (`http01.ingress.name`); undefined or absent: `gateway`.
+   */
+  gatewayForSolver?: (solver: {className?: string; ingressName?: string}) => NamespacedName | undefined
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
@@ -86,7 +91,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
           fidelity: 'exact',
           message:
             `${ref}: ACME HTTP-01 solver${rewrite.changed.length > 1 ? 's' : ''} ${rewrite.changed.join(', ')} used http01.ingress (ingress-nginx); ` +
-            `now http01.gatewayHTTPRoute on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} listener "${ctx.httpListener}", so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress`,
+            `now http01.gatewayHTTPRoute on the "${ctx.httpListener}" listener of the Gateway of the solver's class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress`,
           hint:
             'cert-manager must run with --enable-gateway-api (Helm: config.enableGatewayAPI: true); the challenge HTTPRoute is created in the ' +
             "Certificate's namespace, which the listener's allowedRoutes must admit. HTTP-01 through the Gateway only succeeds once DNS for the hosts " +
@@ -179,7 +184,10 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
       out.otherClasses.push(cls)
       return
     }
-    const route: Record<string, any> = {parentRefs: [gatewayParentRef(ctx.gateway, ctx.httpListener)]}
+    // ingress-nginx served the solver's temporary Ingress on the controller of its class, so the challenge must land
+    // on the Gateway of that class, where that class's hosts point.
+    const target = ctx.gatewayForSolver?.({className: cls, ingressName: edited}) ?? ctx.gateway
+    const route: Record<string, any> = {parentRefs: [gatewayParentRef(target, ctx.httpListener)]}
     if (ingress.serviceType !== undefined) route.serviceType = cloneJson(ingress.serviceType)
     if (ingress.podTemplate !== undefined) route.podTemplate = cloneJson(ingress.podTemplate)
     const tmpl = isObject(ingress.ingressTemplate) && isObject(ingress.ingressTemplate.metadata) ? ingress.ingressTemplate.metadata : undefined
@@ -221,7 +229,7 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
     for (const [k, v] of Object.entries(solver.http01)) if (k !== 'ingress' && k !== 'gatewayHTTPRoute') http01[k] = v
     http01.gatewayHTTPRoute = route
     solver.http01 = http01
-    out.changed.push(`solvers[${i}] (${edited !== undefined ? `edits Ingress "${edited}"` : cls !== undefined ? `class ${cls}` : 'default class'})`)
+    out.changed.push(`solvers[${i}] (${edited !== undefined ? `edits Ingress "${edited}"` : cls !== undefined ? `class ${cls}` : 'default class'} -> Gateway ${target.namespace}/${target.name})`)
   })
   return out
 }
