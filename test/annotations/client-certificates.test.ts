@@ -32,7 +32,8 @@ test('auth-tls-secret with the gateway bundle: host listener, ClientTrafficPolic
   t.like(listener, {hostname: 'pay.example.com', port: 443, protocol: 'HTTPS', tls: {mode: 'Terminate', certificateRefs: [{group: '', kind: 'Secret', name: 'payments-tls', namespace: 'billing'}]}})
   const ctp = objectsOf(r, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!
   t.deepEqual(ctp.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'https-pay-example-com'}])
-  t.deepEqual(ctp.spec.tls.clientValidation, {caCertificateRefs: [{group: '', kind: 'Secret', name: 'client-ca', namespace: 'billing'}], mode: 'RequireAndVerify'})
+  // No mode: RequireAndVerify, in the form every Envoy Gateway release accepts (mode exists from v1.8).
+  t.deepEqual(ctp.spec.tls.clientValidation, {caCertificateRefs: [{group: '', kind: 'Secret', name: 'client-ca', namespace: 'billing'}]})
   // nginx.tmpl sets these on mTLS servers; with verify on every request carries a verified certificate.
   const set = Object.fromEntries(ctp.spec.headers.earlyRequestHeaders.set.map((h: any) => [h.name, h.value]))
   t.is(set['ssl-client-verify'], 'SUCCESS')
@@ -49,7 +50,9 @@ test('auth-tls-secret with the gateway bundle: host listener, ClientTrafficPolic
 test('verify optional: client-sent ssl-client-* headers are removed, the certificate goes in X-Forwarded-Client-Cert', (t) => {
   const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'optional', 'auth-tls-pass-certificate-to-upstream': 'true'}, {translate: {emitGateway: true}})
   const ctp = objectsOf(r, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!
-  t.is(ctp.spec.tls.clientValidation.mode, 'VerifyIfGiven')
+  t.is(ctp.spec.tls.clientValidation.optional, true, 'optional: true is VerifyIfGiven, accepted before mode existed')
+  const noCa = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'optional_no_ca'}, {translate: {emitGateway: true}})
+  t.is(objectsOf(noCa, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!.spec.tls.clientValidation.mode, 'Request')
   t.deepEqual(ctp.spec.headers.xForwardedClientCert, {mode: 'SanitizeSet', certDetailsToAdd: ['Subject', 'Cert']})
   const early = ctp.spec.headers.earlyRequestHeaders
   for (const name of ['ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn', 'ssl-client-cert']) {
