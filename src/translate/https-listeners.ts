@@ -392,9 +392,14 @@ export function hostListenerTraffic(l: HostListener, verifyModes: Record<string,
   const {intent, ingress} = l.clientAuth
   const ca: Record<string, string> = {group: '', kind: 'Secret', name: intent.secret.name}
   if (intent.secret.namespace !== l.gateway.namespace) ca.namespace = intent.secret.namespace
+  // clientValidation.mode exists from Envoy Gateway v1.8; the forms older releases accept come first: no mode is
+  // RequireAndVerify, `optional: true` is VerifyIfGiven (clienttrafficpolicy.go buildListenerTLSParameters).
+  const clientValidation: Record<string, any> = {caCertificateRefs: [ca]}
+  if (intent.verify === 'optional') clientValidation.optional = true
+  else if (intent.verify !== 'on') clientValidation.mode = verifyModes[intent.verify]
   const out: HostListenerTraffic = {
     name: l.name,
-    clientValidation: {caCertificateRefs: [ca], mode: verifyModes[intent.verify]},
+    clientValidation,
     sources: [...new Set([...sources, objectRef('Ingress', ingress.ref)])],
   }
   if (intent.verify === 'on') {
