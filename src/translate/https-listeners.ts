@@ -339,6 +339,31 @@ function resolveOverlaps(
       hint: 'issue one certificate per host set (or one wildcard) to keep a single https listener',
     })
   }
+  reportSameNamedSecrets(key, kept, declared, diagnostics)
+}
+
+/**
+ * Secrets of one name in several namespaces are often copies of one certificate (a replicated wildcard). When their
+ * TLS entries declare no common name, nothing here proves it, so all stay on the listener (correct whether or not they
+ * are copies); if they are copies, Envoy Gateway serves the first and reports the others (PartiallyInvalidCertificateRef).
+ */
+function reportSameNamedSecrets(key: string, kept: string[], declared: Map<string, Set<string>>, diagnostics: Diagnostic[]): void {
+  const byName = new Map<string, string[]>()
+  for (const id of kept) {
+    const name = id.slice(id.indexOf('/') + 1)
+    byName.set(name, [...(byName.get(name) ?? []), id])
+  }
+  for (const ids of byName.values()) {
+    if (ids.length < 2) continue
+    const wildcards = [...new Set(ids.flatMap((id) => [...(declared.get(id) ?? [])]).map((h) => `*${h.slice(h.indexOf('.'))}`))].sort()
+    diagnostics.push({
+      level: 'info',
+      code: 'tls-secret-copies',
+      object: `Gateway ${key}`,
+      message: `the https listener of ${key} lists ${ids.join(', ')}: if these are copies of one certificate, Envoy Gateway uses the first and reports the others as invalid (public key algorithm must be unique), while their hosts are still served; nothing in their TLS entries shows that they are copies, so each is kept`,
+      hint: `if they are copies of a wildcard certificate, list the wildcard (e.g. ${wildcards[0] ?? '*.example.com'}) in the hosts of their TLS entries and convert again: the copies after the first are then left off the listener`,
+    })
+  }
 }
 
 /** What each host listener needs, once per listener: generated, or what a person must add. */

@@ -168,6 +168,17 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       ...passthrough,
       ...(key === gatewayKey(options.gateway) ? stream.listeners : []),
     ]
+    // The Gateway CRD allows 64 listeners (http, https, the hosts' own, passthrough, tcp/udp-services).
+    const listenerCount = 1 + (certList.length > 0 ? 1 : 0) + listeners.length
+    if (listenerCount > 64) {
+      diagnostics.push({
+        level: 'error',
+        code: 'too-many-listeners',
+        object: objectRef('Gateway', gw),
+        message: `${key} needs ${listenerCount} listeners and Gateway API allows 64: the API server rejects the Gateway`,
+        hint: 'move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets',
+      })
+    }
     const live = kindObjects('Gateway').find((g) => g.metadata.name === gw.name && (g.metadata.namespace ?? 'default') === gw.namespace)
     if (emitBundle) {
       const sources = [...new Set(certList.flatMap((c) => c.sources))]

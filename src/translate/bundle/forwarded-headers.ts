@@ -13,8 +13,10 @@
  * Envoy Gateway (internal/xds/translator/listener.go addHCMToXDSListener) runs Envoy with use_remote_address unless
  * clientIPDetection is set: Envoy appends the peer to X-Forwarded-For and overwrites X-Forwarded-Proto, and leaves
  * X-Real-IP, X-Forwarded-Host/-Port/-Scheme and X-Scheme as the client sent them. earlyRequestHeaders run before
- * that (buildEarlyHeaderMutation: the HCM early_header_mutation extension; adds, then removes, in that order) and
- * take Envoy format strings (site/content/en/v1.9/tasks/traffic/http-request-headers.md). So:
+ * that ("before envoy performs routing, tracing and built-in header manipulation", api/v1alpha1/
+ * clienttrafficpolicy_types.go HeaderSettings; translator/listener.go buildEarlyHeaderMutation: the HCM
+ * early_header_mutation extension, adds then removes) and take Envoy format strings
+ * (site/content/en/v1.9/tasks/traffic/http-request-headers.md). So:
  * - client address from the TCP peer (or PROXY protocol): X-Real-IP is set to %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%
  *   (that address, before any detection), X-Forwarded-For is removed so that Envoy's append leaves the address alone;
  * - client address detected from X-Forwarded-For or a custom header: the detected address is only known after the
