@@ -592,7 +592,11 @@ export function clientTrafficFromConfigMap(
       fidelity: 'exact' as const,
       message:
         `HSTS (ConfigMap hsts${has('hsts') ? `: "${data.hsts}"` : ', on by default'}): nginx set "Strict-Transport-Security: ${hstsValue}" on every HTTPS response, replacing the backend's value. ` +
-        `There is no HSTS field in Envoy Gateway: ClientTrafficPolicy ${dnsName(gw.name, 'client', ctx.httpsListener)} targets the "${ctx.httpsListener}" listener and sets it with headers.lateResponseHeaders`,
+        `There is no HSTS field in Envoy Gateway: ${
+          ctx.hasHttpsListener === false
+            ? `the ClientTrafficPolicies of the hosts' HTTPS listeners (${(ctx.hostListeners ?? []).map((l) => l.name).join(', ')}) set it`
+            : `ClientTrafficPolicy ${dnsName(gw.name, 'client', ctx.httpsListener)} targets the "${ctx.httpsListener}" listener and sets it`
+        } with headers.lateResponseHeaders${(ctx.hostListeners ?? []).length > 0 && ctx.hasHttpsListener !== false ? ', as do the policies of the hosts\' HTTPS listeners' : ''}`,
       hint: 'lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead',
     }
     if (has('hsts')) ledger.account('hsts', d)
