@@ -1,0 +1,206 @@
+/**
+ * How Envoy (as Envoy Gateway v1.9 configures it) reads a request before and while matching routes:
+ * - filter chain by SNI (server_names: exact, then the longest `*.` suffix at any depth, then chains without names);
+ * - path normalization in the HTTP connection manager (ConnectionManagerUtility::maybeNormalizePath): escaped
+ *   slashes per `escapedSlashesAction` (EG default UnescapeAndRedirect: a 307 to the unescaped path, 400 for gRPC),
+ *   then RFC 3986 canonicalization (EG sets normalize_path: true), then merge_slashes (EG default true);
+ * - virtual host by Host, lower-cased, port ignored (EG sets ignore_port_in_host_matching): exact domain, then the
+ *   longest `*.suffix` (Envoy RouteMatcher::findVirtualHost; a wildcard needs at least one more character, any
+ *   depth), then `*`;
+ * - route conditions: Exact and PathPrefix (path_separated_prefix: the value, or the value followed by `/`) compare
+ *   the path without query, case-sensitively; RegularExpression is an RE2 full match of that path; headers compare
+ *   their value (repeated headers joined with `,`), a missing header never matches; query parameters compare the
+ *   first raw (not percent-decoded) value (QueryParamsMulti::parseQueryString); cookies the first cookie of that
+ *   name (Http::Utility::parseCookie; a missing cookie is taken as not matching).
+ * Canonicalization here resolves `.` and `..` segments (also `%2e`) and decodes escaped unreserved characters;
+ * Chromium's CanonicalizePath, which Envoy calls, also re-escapes characters such as spaces: not modelled.
+ */
+import type {Probe} from './outcome.js'
+import type {FilterChain, PathSettings, RouteEntry, RouteTable, StringCondition, VirtualHost} from './gateway-types.js'
+import {re2FullMatch} from './re2.js'
+
+/** The request as route matching sees it, after normalization. */
+export interface MatchRequest {
+  scheme: 'http' | 'https'
+  /** The Host header as sent (port included). */
+  host: string
+  /** :path after normalization, query included. */
+  path: string
+  method: string
+  headers: Map<string, string>
+  grpc: boolean
+}
+
+export type Normalized = {request: MatchRequest} | {status: number; location?: string; reason: string}
+
+const ESCAPED_SLASH = /%2f|%5c/i
+const UNRESERVED = /[A-Za-z0-9\-._~]/
+
+export function hostWithoutPort(host: string): string {
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']')
+    return end === -1 ? host : host.slice(0, end + 1)
+  }
+  const colon = host.lastIndexOf(':')
+  return colon === -1 ? host : host.slice(0, colon)
+}
+
+export function portOfHost(host: string): number | undefined {
+  const rest = host.slice(hostWithoutPort(host).length)
+  return rest.startsWith(':') && /^\d+$/.test(rest.slice(1)) ? Number(rest.slice(1)) : undefined
+}
+
+/** The SNI a client like curl sends: the host without port, none for an IP literal. */
+export function probeSni(probe: Probe): string | undefined {
+  if (probe.sni === null) return undefined
+  if (probe.sni !== undefined) return probe.sni.toLowerCase()
+  const host = hostWithoutPort(probe.host).toLowerCase()
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('[') ? undefined : host
+}
+
+/** Envoy filter chain match on server_names. */
+export function selectChain(chains: FilterChain[], sni: string | undefined): FilterChain | undefined {
+  if (sni !== undefined) {
+    const exact = chains.find((c) => c.serverNames.includes(sni))
+    if (exact !== undefined) return exact
+    const labels = sni.split('.')
+    for (let i = 1; i < labels.length; i++) {
+      const wildcard = `*.${labels.slice(i).join('.')}`
+      const chain = chains.find((c) => c.serverNames.includes(wildcard))
+      if (chain !== undefined) return chain
+    }
+  }
+  return chains.find((c) => c.serverNames.length === 0)
+}
+
+/** The connection manager's checks and path normalization; a local reply when it answers the request itself. */
+export function normalizeRequest(probe: Probe, settings: PathSettings): Normalized {
+  const headers = new Map<string, string>()
+  for (const [name, value] of Object.entries(probe.headers ?? {})) {
+    const lower = name.toLowerCase()
+    if (lower === 'host') continue
+    headers.set(lower, headers.has(lower) ? `${headers.get(lower)},${value}` : value)
+  }
+  const grpc = (headers.get('content-type') ?? '').startsWith('application/grpc')
+  if (!probe.path.startsWith('/')) return {status: 404, reason: 'the request path is not absolute (Envoy answers 404)'}
+  const queryAt = probe.path.indexOf('?')
+  let pathPart = queryAt === -1 ? probe.path : probe.path.slice(0, queryAt)
+  const query = queryAt === -1 ? '' : probe.path.slice(queryAt)
+  let redirect = false
+  if (settings.escapedSlashesAction !== 'KeepUnchanged' && ESCAPED_SLASH.test(pathPart)) {
+    if (settings.escapedSlashesAction === 'RejectRequest') return {status: 400, reason: 'escaped slashes in the path are rejected (ClientTrafficPolicy path.escapedSlashesAction)'}
+    pathPart = pathPart.replace(/%2f/gi, '/').replace(/%5c/gi, '\\')
+    redirect = settings.escapedSlashesAction === 'UnescapeAndRedirect'
+  }
+  pathPart = canonicalPath(pathPart)
+  if (settings.mergeSlashes) pathPart = pathPart.replace(/\/{2,}/g, '/')
+  const path = pathPart + query
+  if (redirect) {
+    if (grpc) return {status: 400, reason: 'escaped slashes in a gRPC request path (Envoy cannot redirect gRPC)'}
+    return {status: 307, location: path, reason: 'Envoy redirects a path with escaped slashes to its unescaped form (escapedSlashesAction UnescapeAndRedirect)'}
+  }
+  const method = (probe.method ?? 'GET').toUpperCase()
+  headers.set(':method', method)
+  headers.set(':path', path)
+  headers.set(':authority', probe.host)
+  headers.set(':scheme', probe.scheme)
+  return {request: {scheme: probe.scheme, host: probe.host, path, method, headers, grpc}}
+}
+
+/** RFC 3986 remove_dot_segments plus decoding of escaped unreserved characters (Chromium CanonicalizePath). */
+function canonicalPath(path: string): string {
+  const decoded = path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16))
+    return UNRESERVED.test(c) ? c : escape
+  })
+  const output: string[] = []
+  const segments = decoded.split('/').slice(1)
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1
+    if (segment === '.') {
+      if (last) output.push('')
+    } else if (segment === '..') {
+      output.pop()
+      if (last) output.push('')
+    } else {
+      output.push(segment)
+    }
+  })
+  return `/${output.join('/')}`
+}
+
+/** Envoy RouteMatcher::findVirtualHost. */
+export function selectVirtualHost(table: RouteTable, host: string): VirtualHost | undefined {
+  const name = hostWithoutPort(host).toLowerCase()
+  const exact = table.virtualHosts.find((v) => v.domain === name)
+  if (exact !== undefined) return exact
+  const wildcards = table.virtualHosts
+    .filter((v) => v.domain.startsWith('*') && v.domain.length > 1)
+    .sort((a, b) => b.domain.length - a.domain.length)
+  const suffixMatch = wildcards.find((v) => name.length > v.domain.length - 1 && name.endsWith(v.domain.slice(1)))
+  return suffixMatch ?? table.virtualHosts.find((v) => v.domain === '*')
+}
+
+/** Whether the entry's conditions hold; Re2Unsupported propagates when a pattern cannot be emulated. */
+export function entryMatches(entry: RouteEntry, request: MatchRequest): boolean {
+  const queryAt = request.path.search(/[?#]/)
+  const pathOnly = queryAt === -1 ? request.path : request.path.slice(0, queryAt)
+  if (entry.path !== undefined && !pathMatches(entry.path.type, entry.path.value, pathOnly)) return false
+  for (const condition of entry.headers) {
+    if (!conditionHolds(condition, request.headers.get(condition.name.toLowerCase()))) return false
+  }
+  if (entry.queryParams.length > 0) {
+    const params = queryParams(request.path)
+    for (const condition of entry.queryParams) if (!conditionHolds(condition, params.get(condition.name))) return false
+  }
+  if (entry.cookies.length > 0) {
+    const cookies = parseCookies(request.headers.get('cookie'))
+    for (const condition of entry.cookies) if (!conditionHolds(condition, cookies.get(condition.name))) return false
+  }
+  return true
+}
+
+/** buildPathMatch: `/` is a plain prefix; any other PathPrefix loses a trailing `/` and becomes path_separated_prefix. */
+function pathMatches(type: 'Exact' | 'PathPrefix' | 'RegularExpression', value: string, path: string): boolean {
+  if (type === 'Exact') return path === value
+  if (type === 'RegularExpression') return re2FullMatch(value, path)
+  if (value === '/') return path.startsWith('/')
+  const prefix = value.endsWith('/') ? value.slice(0, -1) : value
+  return path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/')
+}
+
+function conditionHolds(condition: StringCondition, value: string | undefined): boolean {
+  if (value === undefined) return false
+  if (condition.type === 'Exact') return value === condition.value
+  if (condition.type === 'Suffix') return value.endsWith(condition.value)
+  return re2FullMatch(condition.value, value)
+}
+
+/** QueryParamsMulti::parseQueryString + getFirstValue: raw values, the first occurrence of a name wins. */
+function queryParams(path: string): Map<string, string> {
+  const params = new Map<string, string>()
+  const queryAt = path.indexOf('?')
+  if (queryAt === -1) return params
+  for (const pair of path.slice(queryAt + 1).split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const name = eq === -1 ? pair : pair.slice(0, eq)
+    if (!params.has(name)) params.set(name, eq === -1 ? '' : pair.slice(eq + 1))
+  }
+  return params
+}
+
+/** Http::Utility forEachCookie / parseCookie: `name=value` pairs split on `;`, quotes dropped, first one wins. */
+function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>()
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq === -1) continue
+    const name = part.slice(0, eq).replace(/^ +/, '')
+    let value = part.slice(eq + 1)
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+    if (!cookies.has(name)) cookies.set(name, value)
+  }
+  return cookies
+}
+

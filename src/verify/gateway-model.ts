@@ -1,0 +1,255 @@
+/**
+ * The Envoy Gateway routing model: buildGatewayModel(objects) turns Gateway API and Envoy Gateway objects into the
+ * listeners, filter chains, virtual hosts and ordered routes Envoy Gateway v1.9 would program, and
+ * routeRequest(model, probe) says what that data plane does with one request, with the listener, route, rule and
+ * match that decided it. Pure: no I/O.
+ *
+ * Modelled: listener readiness and conflicts, allowedRoutes, hostname intersection, EG route order (gateway-sort.ts),
+ * path / header / query / cookie / method / gRPC method matches, RequestRedirect, URLRewrite, EG HTTPRouteFilter
+ * (urlRewrite, directResponse, cookie matches), weights, invalid backends, TLS passthrough by SNI, path
+ * normalization. Not modelled (the routing decision stands, the final answer may differ): policies that answer
+ * before or after routing (SecurityPolicy auth and authorization, rate limits, BackendTrafficPolicy
+ * responseOverride rewriting backend responses), backends without ready endpoints (503), ListenerSets, merged
+ * Gateways, EnvoyProxy preserveRouteOrder, the EG `extensionApis.enableBackend` switch (Backends are taken as enabled).
+ */
+import type {KubeObject} from '../translate/types.js'
+import type {Probe} from './outcome.js'
+import {actionOutcome} from './gateway-actions.js'
+import {buildInventory, type Inventory, key, type ModelOptions, namespaceOf, parentRefs} from './gateway-inventory.js'
+import {computeHosts, gatewayListeners, listenerAdmits, type ListenerState, referencedListeners} from './gateway-listeners.js'
+import {entryMatches, normalizeRequest, portOfHost, probeSni, selectChain, selectVirtualHost} from './gateway-match.js'
+import {routeEntries, type RuleEntry, tlsBackends} from './gateway-rules.js'
+import {comparePrecedence, samePrecedence} from './gateway-sort.js'
+import type {
+  FilterChain,
+  GatewayDecision,
+  GatewayModel,
+  GatewayOutcome,
+  GatewayPlane,
+  PortPlane,
+  RouteEntry,
+  RouteTable,
+  VirtualHost,
+} from './gateway-types.js'
+import {Re2Unsupported} from './re2.js'
+
+export type {ModelOptions} from './gateway-inventory.js'
+
+interface Placed {
+  host: string
+  entry: RouteEntry
+}
+
+/** Build the data planes of every Gateway in `objects` (see ModelOptions for what is assumed when objects are missing). */
+export function buildGatewayModel(objects: KubeObject[], options: ModelOptions = {}): GatewayModel {
+  const inventory = buildInventory(objects, options)
+  const notes: string[] = []
+  const assumptions = new Set<string>()
+  const gateways = inventory.gateways.map((gateway) => buildPlane(gateway, inventory, notes, assumptions))
+  if (gateways.length === 0) notes.push('no Gateway in the input: every probe is refused')
+  return {gateways, notes: [...notes, ...[...assumptions].sort()]}
+}
+
+function buildPlane(gateway: KubeObject, inventory: Inventory, notes: string[], assumptions: Set<string>): GatewayPlane {
+  const name = key(namespaceOf(gateway), gateway.metadata.name)
+  const listeners = gatewayListeners(gateway, inventory)
+  for (const l of listeners) if (!l.ready) notes.push(`Gateway ${name} listener ${l.ref.name} is not programmed: ${l.problem}`)
+  const placed = new Map<ListenerState, Placed[]>(listeners.map((l) => [l, []]))
+  // translator.go Translate: all HTTPRoutes, then all GRPCRoutes (each list oldest first), then TLSRoutes.
+  for (const [kind, routes] of [['HTTPRoute', inventory.httpRoutes], ['GRPCRoute', inventory.grpcRoutes]] as const) {
+    for (const route of routes) attachRoute(route, kind, name, listeners, inventory, placed, notes, assumptions)
+  }
+  const passthrough = new Map<ListenerState, FilterChain[]>()
+  for (const route of inventory.tlsRoutes) attachTlsRoute(route, name, listeners, inventory, passthrough, notes, assumptions)
+  return {gateway: name, ports: assemblePorts(listeners, placed, passthrough, notes)}
+}
+
+/** processHTTPRouteParentRefs / processHTTPRouteParentRefListener for the parentRefs naming this Gateway. */
+function attachRoute(
+  route: KubeObject, kind: 'HTTPRoute' | 'GRPCRoute', gatewayName: string, listeners: ListenerState[], inventory: Inventory,
+  placed: Map<ListenerState, Placed[]>, notes: string[], assumptions: Set<string>,
+): void {
+  const label = `${kind} ${key(namespaceOf(route), route.metadata.name)}`
+  let entries: RuleEntry[] | undefined
+  for (const parent of parentRefs(route)) {
+    if (parent.group !== 'gateway.networking.k8s.io' || parent.kind !== 'Gateway' || key(parent.namespace, parent.name) !== gatewayName) continue
+    const where = `parentRef ${gatewayName}${parent.sectionName === undefined ? '' : `/${parent.sectionName}`}`
+    const selected = referencedListeners(parent, gatewayName, listeners)
+    if (selected.length === 0) {
+      notes.push(`${label} ${where}: no listener matches this parent ref`)
+      continue
+    }
+    const routeAssumptions = new Set<string>()
+    const admitted = selected.filter((l) => listenerAdmits(l, kind, namespaceOf(route), inventory, routeAssumptions))
+    if (admitted.length === 0) {
+      notes.push(`${label} ${where}: not allowed by the listener(s) (allowedRoutes)`)
+      continue
+    }
+    let intersects = false
+    for (const listener of admitted) {
+      const hosts = computeHosts(route.spec?.hostnames ?? [], listener, listeners)
+      if (hosts.length === 0) continue
+      intersects = true
+      if (!listener.ready) continue
+      entries ??= routeEntries(route, kind, inventory, notes, routeAssumptions)
+      for (const host of hosts) {
+        for (const entry of entries) placed.get(listener)!.push({host, entry: onListener(entry, listener, routeAssumptions)})
+      }
+    }
+    for (const a of routeAssumptions) assumptions.add(a)
+    if (!intersects) notes.push(`${label} ${where}: no hostname intersection with the listener(s)`)
+  }
+}
+
+/** Resolve what depends on the listener: a redirect without port takes 80/443 for its scheme, else the listener port. */
+function onListener(entry: RuleEntry, listener: ListenerState, assumptions: Set<string>): RouteEntry {
+  const notes = [...entry.notes, ...assumptions]
+  if (entry.action.type !== 'redirect') return {...entry, action: entry.action, notes}
+  const scheme = entry.action.scheme?.toLowerCase()
+  const port = entry.action.port ?? (scheme === 'http' ? 80 : scheme === 'https' ? 443 : listener.ref.port)
+  return {...entry, action: {...entry.action, port}, notes}
+}
+
+/** processTLSRouteParentRefs: one filter chain per TLSRoute and listener, server_names from the hostnames. */
+function attachTlsRoute(
+  route: KubeObject, gatewayName: string, listeners: ListenerState[], inventory: Inventory,
+  chains: Map<ListenerState, FilterChain[]>, notes: string[], assumptions: Set<string>,
+): void {
+  const ref = {kind: 'TLSRoute' as const, namespace: namespaceOf(route), name: route.metadata.name}
+  for (const parent of parentRefs(route)) {
+    for (const listener of referencedListeners(parent, gatewayName, listeners)) {
+      if (!listenerAdmits(listener, 'TLSRoute', ref.namespace, inventory, assumptions) || !listener.ready) continue
+      const hosts = computeHosts(route.spec?.hostnames ?? [], listener, listeners)
+      if (hosts.length === 0) {
+        notes.push(`TLSRoute ${key(ref.namespace, ref.name)}: no hostname intersection with listener ${listener.ref.name}`)
+        continue
+      }
+      const chain: FilterChain = {
+        serverNames: hosts[0] === '*' ? [] : hosts,
+        listener: listener.ref,
+        passthrough: {route: ref, backends: tlsBackends(route, inventory, assumptions), terminated: listener.tlsMode === 'Terminate'},
+      }
+      chains.set(listener, [...(chains.get(listener) ?? []), chain])
+    }
+  }
+}
+
+function assemblePorts(listeners: ListenerState[], placed: Map<ListenerState, Placed[]>, passthrough: Map<ListenerState, FilterChain[]>, notes: string[]): Map<number, PortPlane> {
+  const ports = new Map<number, PortPlane>()
+  for (const listener of listeners.filter((l) => l.ready)) {
+    const port = ports.get(listener.ref.port) ?? {port: listener.ref.port, plainListeners: [], chains: []}
+    ports.set(listener.ref.port, port)
+    if (listener.ref.protocol === 'HTTP') {
+      // The first HTTP listener on a port creates the shared connection manager, with its path settings.
+      port.plain ??= {virtualHosts: [], settings: listener.settings}
+      port.plainListeners.push(listener.ref)
+      for (const vhost of virtualHosts(listener, placed.get(listener) ?? [])) {
+        if (port.plain.virtualHosts.some((v) => v.domain === vhost.domain)) {
+          notes.push(`port ${port.port}: virtual host ${vhost.domain} comes from two listeners; Envoy rejects the route configuration (duplicate domain)`)
+          continue
+        }
+        port.plain.virtualHosts.push(vhost)
+      }
+    } else if (listener.ref.protocol === 'HTTPS') {
+      const table: RouteTable = {virtualHosts: virtualHosts(listener, placed.get(listener) ?? []), settings: listener.settings}
+      port.chains.push({serverNames: listener.ref.hostname === undefined ? [] : [listener.ref.hostname], listener: listener.ref, table})
+    } else if (listener.ref.protocol === 'TLS') {
+      for (const chain of passthrough.get(listener) ?? []) {
+        const clash = port.chains.find((c) => c.serverNames.join() === chain.serverNames.join())
+        if (clash !== undefined) notes.push(`port ${port.port}: two filter chains for SNI ${chain.serverNames.join(', ') || '*'}; Envoy rejects the listener`)
+        else port.chains.push(chain)
+      }
+    }
+  }
+  return ports
+}
+
+/** Sort the listener's routes (sortXdsIRMap), then group them by hostname as addRouteToRouteConfig does. */
+function virtualHosts(listener: ListenerState, placed: Placed[]): VirtualHost[] {
+  const byHost = new Map<string, VirtualHost>()
+  for (const {host, entry} of [...placed].sort((a, b) => comparePrecedence(a.entry, b.entry))) {
+    const vhost = byHost.get(host) ?? {domain: host, listener: listener.ref, entries: []}
+    byHost.set(host, vhost)
+    vhost.entries.push(entry)
+  }
+  return [...byHost.values()]
+}
+
+/**
+ * What the Gateway's data plane does with `probe`. `gateway` ("namespace/name") picks the Gateway when the
+ * model has several (each is its own Envoy fleet with its own address).
+ */
+export function routeRequest(model: GatewayModel, probe: Probe, gateway?: string): GatewayOutcome {
+  const plane = pickPlane(model, gateway)
+  const decision: GatewayDecision = {gateway: plane?.gateway ?? '', tiedWith: [], orderAssumed: false, uncertain: false, notes: []}
+  const refuse = (reason: string): GatewayOutcome => ({kind: 'refused', reason, gateway: decision})
+  if (plane === undefined) return refuse('no Gateway')
+  const port = probe.port ?? portOfHost(probe.host) ?? (probe.scheme === 'https' ? 443 : 80)
+  const portPlane = plane.ports.get(port)
+  if (portPlane === undefined) return refuse(`no listener on port ${port}`)
+  if (probe.scheme === 'http') {
+    if (portPlane.plain === undefined) return refuse(`port ${port} expects TLS; a plaintext request gets no HTTP answer`)
+    return routeInTable(portPlane.plain, probe, decision)
+  }
+  if (portPlane.chains.length === 0) return refuse(`port ${port} serves plaintext HTTP; the TLS handshake fails`)
+  const sni = probeSni(probe)
+  const chain = selectChain(portPlane.chains, sni)
+  if (chain === undefined) return refuse(`no filter chain for SNI ${sni ?? '(none)'}; the TLS handshake fails`)
+  decision.listener = chain.listener
+  if (chain.passthrough !== undefined) {
+    const {route, backends, terminated} = chain.passthrough
+    decision.route = route
+    if (backends.length === 0) return refuse(`TLSRoute ${route.namespace}/${route.name} has no valid backend; the connection is closed`)
+    return {kind: 'passthrough', backends, reason: terminated ? 'TLS terminated, the TCP stream forwarded (TLSRoute)' : 'TLS passthrough (TLSRoute)', gateway: decision}
+  }
+  return routeInTable(chain.table!, probe, decision)
+}
+
+function pickPlane(model: GatewayModel, gateway: string | undefined): GatewayPlane | undefined {
+  if (gateway !== undefined) {
+    const plane = model.gateways.find((g) => g.gateway === gateway)
+    if (plane === undefined) throw new Error(`Gateway ${gateway} is not in the model (have: ${model.gateways.map((g) => g.gateway).join(', ') || 'none'})`)
+    return plane
+  }
+  if (model.gateways.length > 1) throw new Error(`the model has ${model.gateways.length} Gateways (${model.gateways.map((g) => g.gateway).join(', ')}); name the one the probe targets`)
+  return model.gateways[0]
+}
+
+/** Connection manager, virtual host, then the first route whose conditions hold. */
+function routeInTable(table: RouteTable, probe: Probe, decision: GatewayDecision): GatewayOutcome {
+  const normalized = normalizeRequest(probe, table.settings)
+  if (!('request' in normalized)) {
+    const kind = normalized.location === undefined ? 'respond' : 'redirect'
+    return {kind, status: normalized.status, location: normalized.location, reason: normalized.reason, gateway: decision}
+  }
+  const request = normalized.request
+  const vhost = selectVirtualHost(table, request.host)
+  if (vhost === undefined) return {kind: 'respond', status: 404, reason: `no virtual host for ${request.host} (Envoy answers 404)`, gateway: decision}
+  decision.listener = vhost.listener
+  decision.virtualHost = vhost.domain
+  const matches = (entry: RouteEntry): boolean => {
+    try {
+      return entryMatches(entry, request)
+    } catch (error) {
+      if (!(error instanceof Re2Unsupported)) throw error
+      decision.uncertain = true
+      decision.notes.push(`${entry.route.kind} ${entry.route.namespace}/${entry.route.name} rule ${entry.ruleIndex}: ${error.message}; taken as not matching`)
+      return false
+    }
+  }
+  const index = vhost.entries.findIndex(matches)
+  if (index === -1) return {kind: 'respond', status: 404, reason: `no route matched in virtual host ${vhost.domain} (Envoy answers 404)`, gateway: decision}
+  const winner = vhost.entries[index]
+  Object.assign(decision, {route: winner.route, ruleIndex: winner.ruleIndex, matchIndex: winner.matchIndex, ruleName: winner.ruleName})
+  decision.notes.push(...winner.notes)
+  for (const other of vhost.entries.slice(index + 1)) {
+    if (!samePrecedence(winner, other) || sameRoute(winner, other) || !matches(other)) continue
+    decision.tiedWith.push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
+    if (!winner.timestamped || !other.timestamped) decision.orderAssumed = true
+  }
+  return {...actionOutcome(winner, request), gateway: decision}
+}
+
+function sameRoute(a: RouteEntry, b: RouteEntry): boolean {
+  return a.route.kind === b.route.kind && a.route.namespace === b.route.namespace && a.route.name === b.route.name
+}
