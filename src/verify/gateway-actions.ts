@@ -25,12 +25,13 @@ export function actionOutcome(entry: RouteEntry, request: MatchRequest): Outcome
     case 'forward': {
       const upstreamPath = action.path === undefined ? request.path : rewritePath(action.path, entry.path, request.path, 'forward')
       const upstreamHost = rewrittenHost(action.host, request)
-      const requestHeaders = hostRewriteHeaders(entry.requestHeaders, upstreamHost === request.host ? undefined : request.host)
+      const rewroteHost = upstreamHost !== undefined && action.appendXForwardedHost
+      const requestHeaders = hostRewriteHeaders(entry.requestHeaders, rewroteHost ? request.host : undefined)
       return {
         kind: 'forward',
         backends: action.backends,
         upstreamPath,
-        upstreamHost,
+        upstreamHost: upstreamHost ?? request.host,
         requestHeaders: hasChanges(requestHeaders) ? requestHeaders : undefined,
         responseHeaders,
         reason: entry.corsPreflight ? 'CORS preflight route (Envoy answers preflights of allowed origins itself)' : 'forwarded',
@@ -43,7 +44,10 @@ function hasChanges(changes: HeaderChanges | undefined): changes is HeaderChange
   return changes !== undefined && changes.set.length + changes.add.length + changes.remove.length > 0
 }
 
-/** A rewritten Host comes with X-Forwarded-Host (EG sets append_x_forwarded_host unless the filter turns it off). */
+/**
+ * A host rewrite appends the original Host to X-Forwarded-Host (EG sets append_x_forwarded_host with any host
+ * rewrite unless the HTTPRouteFilter turns it off; Envoy appends when a rewrite action applies).
+ */
 function hostRewriteHeaders(changes: HeaderChanges | undefined, originalHost: string | undefined): HeaderChanges | undefined {
   if (originalHost === undefined) return changes
   const base = changes ?? {set: [], add: [], remove: []}
@@ -117,16 +121,19 @@ function redirectLocation(action: Extract<RouteEntry['action'], {type: 'redirect
   return `${scheme}://${host}${port}${path}`
 }
 
-/** The Host the backend receives. */
-function rewrittenHost(modifier: Extract<RouteEntry['action'], {type: 'forward'}>['host'], request: MatchRequest): string {
-  if (modifier === undefined) return request.host
+/**
+ * The Host a rewrite gives the backend; undefined when no rewrite applies: none configured, host_rewrite_header
+ * naming an absent header ("left intact"), auto_host_rewrite without a known DNS name (Service endpoints are IPs).
+ */
+function rewrittenHost(modifier: Extract<RouteEntry['action'], {type: 'forward'}>['host'], request: MatchRequest): string | undefined {
+  if (modifier === undefined) return undefined
   switch (modifier.type) {
     case 'Literal':
       return modifier.value
     case 'Header':
-      return request.headers.get(modifier.header.toLowerCase())?.split(',')[0] ?? request.host
+      return request.headers.get(modifier.header.toLowerCase())
     case 'Backend':
-      return modifier.hostname ?? request.host
+      return modifier.hostname
     case 'PathRegex': {
       const cut = request.path.search(/[?#]/)
       return re2ReplaceAll(modifier.pattern, cut === -1 ? request.path : request.path.slice(0, cut), modifier.substitution)

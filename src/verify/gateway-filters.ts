@@ -14,6 +14,8 @@ export interface RewriteState {
   pathCore?: boolean
   host?: HostModifier
   hostCore?: boolean
+  /** HTTPRouteFilter urlRewrite.appendXForwardedHost (EG default: append on any host rewrite). */
+  appendXForwardedHost?: boolean
 }
 
 export interface FilterResult {
@@ -222,7 +224,10 @@ function extensionRef(ref: any, namespace: string, inventory: Inventory, result:
       reason: `direct response of ${name}`,
     }
     if (body?.type === 'ValueRef') result.notes.push(`the body of ${name} comes from ConfigMap ${body.valueRef?.name} (not read)`)
-    if (spec.directResponse.contentType !== undefined) result.responseHeaders.add.push({name: 'Content-Type', value: spec.directResponse.contentType})
+    // filters.go: Content-Type is set (Append false); header.add appends, header.set replaces.
+    if (spec.directResponse.contentType !== undefined) result.responseHeaders.set.push({name: 'Content-Type', value: spec.directResponse.contentType})
+    result.responseHeaders.add.push(...(spec.directResponse.header?.add ?? []))
+    result.responseHeaders.set.push(...(spec.directResponse.header?.set ?? []))
   }
   if (spec.credentialInjection !== undefined) result.notes.push(`${name} injects a credential header (not modelled)`)
 }
@@ -260,6 +265,7 @@ function extensionRewrite(rewrite: any, name: string, result: FilterResult): boo
       state.hostCore = false
     }
   }
+  if (rewrite.appendXForwardedHost !== undefined) state.appendXForwardedHost = rewrite.appendXForwardedHost
   return true
 }
 

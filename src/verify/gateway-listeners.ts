@@ -43,13 +43,16 @@ function kindsForProtocol(protocol: string, tlsMode: string | undefined): string
 /** The listeners of one Gateway with their readiness, in spec order. */
 export function gatewayListeners(gateway: KubeObject, inventory: Inventory): ListenerState[] {
   const gatewayName = key(namespaceOf(gateway), gateway.metadata.name)
-  const listeners = (gateway.spec?.listeners ?? []).map((spec: any) => listenerState(gateway, gatewayName, spec, inventory))
+  const specs: any[] = gateway.spec?.listeners ?? []
+  const httpPorts = specs.filter((l) => l.protocol === 'HTTP').map((l) => l.port)
+  const sharesPort = (spec: any) => spec.protocol === 'HTTP' && httpPorts.filter((p) => p === spec.port).length > 1
+  const listeners = specs.map((spec) => listenerState(gateway, gatewayName, spec, inventory, sharesPort(spec)))
   markProtocolConflicts(listeners)
   markHostnameConflicts(listeners)
   return listeners
 }
 
-function listenerState(gateway: KubeObject, gatewayName: string, spec: any, inventory: Inventory): ListenerState {
+function listenerState(gateway: KubeObject, gatewayName: string, spec: any, inventory: Inventory, sharedHttpPort: boolean): ListenerState {
   const protocol = String(spec.protocol)
   const tlsMode = spec.tls === undefined ? undefined : spec.tls.mode ?? 'Terminate'
   const state: ListenerState = {
@@ -59,7 +62,7 @@ function listenerState(gateway: KubeObject, gatewayName: string, spec: any, inve
     kinds: kindsForProtocol(protocol, tlsMode),
     allowedNamespaces: spec.allowedRoutes?.namespaces ?? {from: 'Same'},
     ready: true,
-    settings: pathSettings(gateway, spec.name, inventory),
+    settings: pathSettings(gateway, sharedHttpPort ? undefined : spec.name, inventory),
   }
   const problem = listenerProblem(gateway, spec, state, inventory)
   if (problem !== undefined) {
@@ -140,16 +143,18 @@ function conflict(listener: ListenerState, problem: string): void {
 
 /**
  * ClientTrafficPolicy `path` for a listener: a policy naming the listener (sectionName) wins over one naming the
- * whole Gateway; among equals the oldest wins (policies arrive sorted). Defaults from listener.go ProcessListeners.
+ * whole Gateway; among equals the oldest wins (policies arrive sorted). A policy naming one of several HTTP
+ * listeners that share a port is refused (clienttrafficpolicy.go: they share one connection manager), so only
+ * Gateway-wide policies count there (`listenerName` undefined). Defaults from listener.go ProcessListeners.
  */
-function pathSettings(gateway: KubeObject, listenerName: string, inventory: Inventory): PathSettings {
+function pathSettings(gateway: KubeObject, listenerName: string | undefined, inventory: Inventory): PathSettings {
   const targets = (policy: KubeObject, section: string | undefined): boolean =>
     namespaceOf(policy) === namespaceOf(gateway) &&
     [...(policy.spec?.targetRefs ?? []), ...(policy.spec?.targetRef ? [policy.spec.targetRef] : [])].some(
       (t: any) => t.kind === 'Gateway' && t.name === gateway.metadata.name && t.sectionName === section,
     )
   const policy =
-    inventory.clientTrafficPolicies.find((p) => targets(p, listenerName)) ??
+    (listenerName === undefined ? undefined : inventory.clientTrafficPolicies.find((p) => targets(p, listenerName))) ??
     inventory.clientTrafficPolicies.find((p) => targets(p, undefined))
   const path = policy?.spec?.path ?? {}
   return {

@@ -12,8 +12,6 @@
  *   their value (repeated headers joined with `,`), a missing header never matches; query parameters compare the
  *   first raw (not percent-decoded) value (QueryParamsMulti::parseQueryString); cookies the first cookie of that
  *   name (Http::Utility::parseCookie; a missing cookie is taken as not matching).
- * Canonicalization here resolves `.` and `..` segments (also `%2e`) and decodes escaped unreserved characters;
- * Chromium's CanonicalizePath, which Envoy calls, also re-escapes characters such as spaces: not modelled.
  */
 import type {Probe} from './outcome.js'
 import type {FilterChain, PathSettings, RouteEntry, RouteTable, StringCondition, VirtualHost} from './gateway-types.js'
@@ -34,7 +32,9 @@ export interface MatchRequest {
 export type Normalized = {request: MatchRequest} | {status: number; location?: string; reason: string}
 
 const ESCAPED_SLASH = /%2f|%5c/i
-const UNRESERVED = /[A-Za-z0-9\-._~]/
+/** googleurl kPathCharLookup (pre-2024 table): UNESCAPE and ESCAPE classes among ASCII characters. */
+const PATH_UNESCAPE = /^[A-Za-z0-9\-_~]$/
+const PATH_ESCAPE = /^[\x00-\x20"#%<>^`{|}\x7f]$/
 
 export function hostWithoutPort(host: string): string {
   if (host.startsWith('[')) {
@@ -107,26 +107,55 @@ export function normalizeRequest(probe: Probe, settings: PathSettings): Normaliz
   return {request: {scheme: probe.scheme, host: probe.host, path, method, headers, grpc}}
 }
 
-/** RFC 3986 remove_dot_segments plus decoding of escaped unreserved characters (Chromium CanonicalizePath). */
+/**
+ * Envoy's normalize_path: googleurl CanonicalizePath (url_canon_path.cc DoPartialPath). `.` and `..` segments
+ * (also written `%2e`) are resolved, `\` becomes `/`, characters of the ESCAPE class (controls, space, `"`, `<`,
+ * `>`, `^`, backquote, braces, `|`, non-ASCII as UTF-8) are percent-encoded, and an escaped character of the
+ * UNESCAPE class (letters, digits, `-`, `_`, `~`) is decoded. The decoding is what googleurl did before Chromium's
+ * December 2023 path table change (crbug.com/1509295), which Envoy's legacy canonicalizer and its pinned googleurl
+ * snapshot follow; a newer googleurl would keep those escapes.
+ */
 function canonicalPath(path: string): string {
-  const decoded = path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const c = String.fromCharCode(parseInt(hex, 16))
-    return UNRESERVED.test(c) ? c : escape
-  })
-  const output: string[] = []
-  const segments = decoded.split('/').slice(1)
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1
-    if (segment === '.') {
-      if (last) output.push('')
-    } else if (segment === '..') {
-      output.pop()
-      if (last) output.push('')
+  let out = ''
+  const dotAt = (i: number): number => (path[i] === '.' ? 1 : /^%2e$/i.test(path.slice(i, i + 3)) ? 3 : 0)
+  const slashAt = (i: number): boolean => path[i] === '/' || path[i] === '\\'
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]
+    const dot = dotAt(i)
+    if (dot > 0) {
+      const after = i + dot
+      const second = dotAt(after)
+      if (out.endsWith('/') && (after === path.length || slashAt(after))) {
+        i = after === path.length ? after - 1 : after // `.`: current directory, skipped with its slash
+      } else if (out.endsWith('/') && second > 0 && (after + second === path.length || slashAt(after + second))) {
+        if (out.length > 1) out = out.slice(0, out.slice(0, -1).lastIndexOf('/') + 1) // `..`: back up one segment
+        i = after + second === path.length ? after + second - 1 : after + second
+      } else {
+        out += '.'
+        i += dot - 1
+      }
+    } else if (c === '\\') {
+      out += '/'
+    } else if (c === '%') {
+      const hex = path.slice(i + 1, i + 3)
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+        out += '%'
+        continue
+      }
+      const decoded = String.fromCharCode(parseInt(hex, 16))
+      out += PATH_UNESCAPE.test(decoded) ? decoded : `%${hex}`
+      i += 2
+    } else if (c.charCodeAt(0) >= 0x80) {
+      const astral = path.codePointAt(i)! > 0xffff
+      out += encodeURIComponent(path.slice(i, astral ? i + 2 : i + 1))
+      if (astral) i++
+    } else if (PATH_ESCAPE.test(c)) {
+      out += `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
     } else {
-      output.push(segment)
+      out += c
     }
-  })
-  return `/${output.join('/')}`
+  }
+  return out
 }
 
 /** Envoy RouteMatcher::findVirtualHost. */

@@ -71,6 +71,7 @@ function attachRoute(
 ): void {
   const label = `${kind} ${key(namespaceOf(route), route.metadata.name)}`
   let entries: RuleEntry[] | undefined
+  const routeAssumptions = new Set<string>()
   for (const parent of parentRefs(route)) {
     if (parent.group !== 'gateway.networking.k8s.io' || parent.kind !== 'Gateway' || key(parent.namespace, parent.name) !== gatewayName) continue
     const where = `parentRef ${gatewayName}${parent.sectionName === undefined ? '' : `/${parent.sectionName}`}`
@@ -79,7 +80,6 @@ function attachRoute(
       notes.push(`${label} ${where}: no listener matches this parent ref`)
       continue
     }
-    const routeAssumptions = new Set<string>()
     const admitted = selected.filter((l) => listenerAdmits(l, kind, namespaceOf(route), inventory, routeAssumptions))
     if (admitted.length === 0) {
       notes.push(`${label} ${where}: not allowed by the listener(s) (allowedRoutes)`)

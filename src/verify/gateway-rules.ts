@@ -186,7 +186,7 @@ function ruleAction(rule: any, ref: RouteRef, filters: FilterResult, inventory: 
   if (refs.some((b) => b.filters.length > 0)) filters.notes.push('backendRef filters are not modelled')
   let host = filters.rewrite.host
   if (host?.type === 'Backend') host = {type: 'Backend', hostname: backendHostname(backends, inventory)}
-  return {type: 'forward', backends, path: filters.rewrite.path, host}
+  return {type: 'forward', backends, path: filters.rewrite.path, host, appendXForwardedHost: filters.rewrite.appendXForwardedHost !== false}
 }
 
 /** The one DNS name auto_host_rewrite would use: every valid backend is an EG Backend whose endpoints share one FQDN. */

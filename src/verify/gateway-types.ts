@@ -57,7 +57,7 @@ export type RouteAction =
       port: number
       statusCode: number
     }
-  | {type: 'forward'; backends: BackendShare[]; path?: PathModifier; host?: HostModifier}
+  | {type: 'forward'; backends: BackendShare[]; path?: PathModifier; host?: HostModifier; appendXForwardedHost: boolean}
 
 /** One xDS route: one match of one rule of one route, on one virtual host of one listener. */
 export interface RouteEntry {

@@ -196,6 +196,28 @@ test('HTTPRouteFilter: ReplaceRegexMatch replaces every match (RE2 GlobalReplace
   t.is(send(m, 'http://a.example.com/api').upstreamPath, '/')
 })
 
+test('HTTPRouteFilter: hostname from a header, from the Backend FQDN, X-Forwarded-Host unless appendXForwardedHost is false', (t) => {
+  // filters.go processExtensionRefHTTPFilter -> xds route.go host_rewrite_header / auto_host_rewrite.
+  const backend = {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'Backend', metadata: {name: 'ext', namespace: 'app'}, spec: {endpoints: [{fqdn: {hostname: 'api.partner.example', port: 443}}]}}
+  const m = model(t, [
+    sharedGateway(),
+    backend,
+    httpRouteFilter('from-header', {urlRewrite: {hostname: {type: 'Header', header: 'X-Target-Host'}, appendXForwardedHost: false}}),
+    httpRouteFilter('from-backend', {urlRewrite: {hostname: {type: 'Backend'}}}),
+    httpRoute('r', {hostnames: HOST, rules: [
+      rule([prefix('/h')], 'backend', {filters: [extensionRef('from-header')]}),
+      {matches: [prefix('/b')], filters: [extensionRef('from-backend')], backendRefs: [{group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'ext'}]},
+    ]}),
+  ])
+  const header = send(m, 'http://a.example.com/h', {'x-target-host': 'other.internal'})
+  t.is(header.upstreamHost, 'other.internal')
+  t.is(header.requestHeaders, undefined, 'appendXForwardedHost: false')
+  t.is(send(m, 'http://a.example.com/h').upstreamHost, 'a.example.com', 'an absent header leaves Host intact')
+  const viaBackend = send(m, 'http://a.example.com/b')
+  t.is(viaBackend.upstreamHost, 'api.partner.example')
+  t.deepEqual(viaBackend.requestHeaders?.add, [{name: 'X-Forwarded-Host', value: 'a.example.com'}])
+})
+
 test('HTTPRouteFilter: a direct response answers; a missing filter makes the rule answer 500', (t) => {
   // filters.go processExtensionRefHTTPFilter (directResponse status default 200) / processUnresolvedHTTPFilter.
   const m = model(t, [
@@ -208,7 +230,7 @@ test('HTTPRouteFilter: a direct response answers; a missing filter makes the rul
   ])
   const down = send(m, 'http://a.example.com/down')
   t.like(down, {kind: 'respond', status: 503, body: 'down'})
-  t.deepEqual(down.responseHeaders?.add, [{name: 'Content-Type', value: 'text/plain'}])
+  t.deepEqual(down.responseHeaders?.set, [{name: 'Content-Type', value: 'text/plain'}])
   const broken = send(m, 'http://a.example.com/broken')
   t.like(broken, {kind: 'respond', status: 500})
   t.regex(broken.reason, /HTTPRouteFilter app\/does-not-exist not found/)
@@ -307,6 +329,9 @@ test('normalization: merged slashes and dot segments before matching; escaped sl
   t.deepEqual(services(send(m, 'http://a.example.com//admin//x')), ['app/admin:80'])
   t.is(send(m, 'http://a.example.com/public/../admin/x').upstreamPath, '/admin/x')
   t.like(send(m, 'http://a.example.com/a%2Fb?x=1'), {kind: 'redirect', status: 307, location: '/a/b?x=1'})
+  t.like(send(m, 'http://a.example.com/a%5cb'), {kind: 'redirect', status: 307, location: '/a/b'}, '%5C unescapes to a backslash, which canonicalization turns into /')
+  // googleurl's path table: escaped letters, digits, -, _ and ~ are decoded; a space and `\"` are escaped; `\\` is `/`.
+  t.is(send(m, 'http://a.example.com/', {}, {path: '/%7Euser/%61b c"/x\\y/%2e%2e/z?q=%41'}).upstreamPath, '/~user/ab%20c%22/x/z?q=%41')
   t.like(send(m, 'POST http://a.example.com/a%2Fb', {'content-type': 'application/grpc'}), {kind: 'respond', status: 400})
 })
 
