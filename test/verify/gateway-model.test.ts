@@ -13,6 +13,7 @@ import {describeOutcome, outcomeDifferences} from '../../src/verify/outcome.js'
 useValidator()
 
 const HOST = ['a.example.com']
+const replacePrefix = (value: string) => ({filters: [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplacePrefixMatch', replacePrefixMatch: value}}}]})
 
 test('listeners: a route attached to the https listener is not served over http, and the other way round', (t) => {
   const m = model(t, [
@@ -151,8 +152,8 @@ test('rewrites: ReplacePrefixMatch trims a trailing slash when forwarding; `/` b
   const m = model(t, [
     sharedGateway(),
     httpRoute('r', {hostnames: HOST, rules: [
-      rule([prefix('/v1')], 'v1', {filters: [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplacePrefixMatch', replacePrefixMatch: '/api/v1/'}}}]}),
-      rule([prefix('/strip')], 'strip', {filters: [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplacePrefixMatch', replacePrefixMatch: '/'}}}]}),
+      rule([prefix('/v1')], 'v1', replacePrefix('/api/v1/')),
+      rule([prefix('/strip')], 'strip', replacePrefix('/')),
     ]}),
   ])
   t.is(send(m, 'http://a.example.com/v1/users?id=1').upstreamPath, '/api/v1/users?id=1')
@@ -165,7 +166,7 @@ test('rewrites: EG quirk: ReplacePrefixMatch after PathPrefix `/` glues the repl
   // Envoy prefix_rewrite replaces the matched prefix `/` with `/app` (trailing slash trimmed): /foo -> /appfoo.
   const m = model(t, [
     sharedGateway(),
-    httpRoute('r', {hostnames: HOST, rules: [rule([prefix('/')], 'backend', {filters: [{type: 'URLRewrite', urlRewrite: {path: {type: 'ReplacePrefixMatch', replacePrefixMatch: '/app/'}}}]})]}),
+    httpRoute('r', {hostnames: HOST, rules: [rule([prefix('/')], 'backend', replacePrefix('/app/'))]}),
   ])
   t.is(send(m, 'http://a.example.com/foo').upstreamPath, '/appfoo')
 })
