@@ -2,14 +2,15 @@
  * What the compiler says a request gets, two ways, for comparison with real nginx (test/support/real-nginx.ts):
  * - modelAnswer: the compiler's nginx model (result.hosts: servers, locations, regex mode) run through
  *   src/translate/nginx-locations.ts, with the answers its intents imply;
- * - gatewayAnswer: the emitted HTTPRoutes as Envoy Gateway v1.9 matches them (internal/gatewayapi/sort.go: Exact >
- *   RegularExpression > PathPrefix, then longer first, stable over routes by namespace/name and rule order; Envoy
- *   picks the virtual host by exact hostname, then the longest wildcard, then the routes without hostnames).
+ * - gatewayAnswer: the emitted routes as Envoy Gateway v1.9 and Envoy route them (the verify model,
+ *   src/verify/gateway-model.ts).
  * Requests carry no headers: canary header/cookie rules never match, and a weighted rule answers its first backend.
  */
 import {applyNginxRewrite, renderServer, selectNginxLocation} from '../../src/translate/nginx-locations.js'
 import type {HostModel, Location} from '../../src/translate/model.js'
 import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
+import {buildGatewayModel, routeRequest} from '../../src/verify/gateway-model.js'
+import type {GatewayModel} from '../../src/verify/gateway-types.js'
 import type {Answer} from './real-nginx.js'
 
 const key = (ns: string, name: string, port: number) => `${ns}/${name}:${port}`
@@ -60,79 +61,47 @@ export function modelAnswer(result: TranslateResult, host: string, path: string)
   return {kind: 'upstream', upstream: key(loc.backend.namespace, loc.backend.name, loc.backend.port), path: applyNginxRewrite(n, path)}
 }
 
-interface FlatMatch {
-  route: KubeObject
-  rule: any
-  match: any
-  rank: number
-  length: number
-  headers: number
+/**
+ * The Gateway the harness compares with: its nginx serves every host over plain http, so the `https` listener is
+ * modelled as plain HTTP on port 443 (Locations then carry the request's scheme, as nginx's do) beside `http` on 80.
+ */
+const HARNESS_GATEWAY: KubeObject = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: {name: 'shared', namespace: 'gateway'},
+  spec: {gatewayClassName: 'eg', listeners: [
+    {name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: {namespaces: {from: 'All'}}},
+    {name: 'https', port: 443, protocol: 'HTTP', allowedRoutes: {namespaces: {from: 'All'}}},
+  ]},
 }
 
-function hostnameRank(hostnames: string[] | undefined, host: string): number {
-  if (!hostnames || hostnames.length === 0) return 0
-  if (hostnames.includes(host)) return 10_000
-  const wild = hostnames.filter((h) => h.startsWith('*.') && host.endsWith(h.slice(1)))
-  return wild.length > 0 ? Math.max(...wild.map((h) => h.length)) : -1
-}
+const gatewayModels = new WeakMap<TranslateResult, GatewayModel>()
 
-function pathMatches(m: any, path: string): boolean {
-  const p = m?.path ?? {type: 'PathPrefix', value: '/'}
-  if (p.type === 'Exact') return path === p.value
-  if (p.type === 'PathPrefix') {
-    const base = p.value === '/' ? '' : p.value.replace(/\/$/, '')
-    return base === '' || path === base || path.startsWith(`${base}/`)
-  }
-  const ci = p.value.startsWith('(?i)')
-  return new RegExp(`^(?:${ci ? p.value.slice(4) : p.value})$`, ci ? 'i' : '').test(path)
-}
-
+/**
+ * The emitted routes' answer: the Envoy Gateway model (src/verify/gateway-model.ts) on port 80, or on the `https`
+ * listener when port 80 only redirects the request to https (ssl-redirect) or has no virtual host for it (a TLS
+ * host whose https-redirect route is left to the Gateway owner). Requests carry no headers, so a weighted rule is
+ * answered by its first backend; an EG Backend by the Service its FQDN names.
+ */
 export function gatewayAnswer(result: TranslateResult, host: string, path: string): Answer {
-  const routes = result.objects
-    .filter((o) => o.kind === 'HTTPRoute' && !(o.metadata.name.startsWith('https-redirect') && o.metadata.namespace === 'gateway'))
-    .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`))
-  const best = Math.max(-1, ...routes.map((r) => hostnameRank(r.spec.hostnames, host)))
-  if (best < 0) return {kind: 'status', status: 404}
-  const vhost = routes.filter((r) => hostnameRank(r.spec.hostnames, host) === best)
-  const https = vhost.some((r) => r.spec.parentRefs.some((p: any) => p.sectionName === 'https'))
-  const listener = vhost.filter((r) => r.spec.parentRefs.some((p: any) => p.sectionName === (https ? 'https' : 'http')))
-  const flat: FlatMatch[] = []
-  for (const route of listener) {
-    for (const rule of route.spec.rules ?? []) {
-      for (const match of rule.matches ?? [{}]) {
-        const p = match.path ?? {type: 'PathPrefix', value: '/'}
-        const rank = p.type === 'Exact' ? 3 : p.type === 'RegularExpression' ? 2 : 1
-        const length = p.type === 'PathPrefix' && p.value === '/' ? 0 : p.value.length
-        flat.push({route, rule, match, rank, length, headers: match.headers?.length ?? 0})
-      }
-    }
+  let model = gatewayModels.get(result)
+  if (model === undefined) {
+    model = buildGatewayModel([...result.objects.filter((o) => o.kind !== 'Gateway' && o.kind !== 'Namespace'), HARNESS_GATEWAY])
+    gatewayModels.set(result, model)
   }
-  const ordered = flat.map((f, i) => ({f, i})).sort((a, b) => b.f.rank - a.f.rank || b.f.length - a.f.length || b.f.headers - a.f.headers || a.i - b.i)
-  const hit = ordered.find(({f}) => !f.match.headers && !f.match.queryParams && pathMatches(f.match, path))?.f
-  if (!hit) return {kind: 'status', status: 404}
-  let seen = path
-  for (const filter of hit.rule.filters ?? []) {
-    if (filter.type === 'RequestRedirect') return redirectAnswer(filter, host, path)
-    if (filter.type === 'URLRewrite' && filter.urlRewrite.path?.type === 'ReplaceFullPath') seen = filter.urlRewrite.path.replaceFullPath
-    if (filter.type === 'ExtensionRef') {
-      const ext = result.objects.find((o) => o.kind === 'HTTPRouteFilter' && o.metadata.name === filter.extensionRef.name && o.metadata.namespace === hit.route.metadata.namespace)
-      if (ext?.spec.directResponse) return {kind: 'status', status: ext.spec.directResponse.statusCode}
-      const rx = ext?.spec.urlRewrite?.path?.replaceRegexMatch
-      if (rx) {
-        const ci = rx.pattern.startsWith('(?i)')
-        seen = seen.replace(new RegExp(ci ? rx.pattern.slice(4) : rx.pattern, ci ? 'i' : ''), rx.substitution.replace(/\\(\d)/g, '$$$1'))
-      }
-    }
-  }
-  const ref = hit.rule.backendRefs?.[0]
-  if (!ref) return {kind: 'status', status: 500}
-  const ns = ref.namespace ?? hit.route.metadata.namespace
-  if (ref.kind === 'Backend') {
+  let outcome = routeRequest(model, {scheme: 'http', host, path})
+  const toHttps = outcome.kind === 'redirect' && outcome.location === `https://${host}${path}`
+  const httpsOnly = outcome.kind === 'respond' && outcome.status === 404 && outcome.gateway.virtualHost === undefined
+  if (toHttps || httpsOnly) outcome = routeRequest(model, {scheme: 'http', host, path, port: 443})
+  if (outcome.kind === 'redirect') return {kind: 'redirect', status: outcome.status!, location: outcome.location!}
+  if (outcome.kind !== 'forward') return {kind: 'status', status: outcome.status ?? 0}
+  const first = outcome.backends![0]!
+  if (first.kind === 'Backend') {
     // backend-protocol HTTPS: an Envoy Gateway Backend whose endpoint is the Service's cluster DNS name.
-    const backend = result.objects.find((o) => o.kind === 'Backend' && o.metadata.name === ref.name && o.metadata.namespace === ns)
+    const backend = result.objects.find((o) => o.kind === 'Backend' && o.metadata.name === first.name && o.metadata.namespace === first.namespace)
     const fqdn = backend?.spec.endpoints?.[0]?.fqdn
     const [svc, svcNs] = String(fqdn?.hostname ?? '').split('.')
-    return {kind: 'upstream', upstream: key(svcNs ?? ns, svc ?? ref.name, fqdn?.port), path: seen}
+    return {kind: 'upstream', upstream: key(svcNs ?? first.namespace, svc ?? first.name, fqdn?.port), path: outcome.upstreamPath!}
   }
-  return {kind: 'upstream', upstream: key(ns, ref.name, ref.port), path: seen}
+  return {kind: 'upstream', upstream: key(first.namespace, first.name, first.port!), path: outcome.upstreamPath!}
 }
