@@ -44,6 +44,8 @@ export interface Lookup {
    * matching location's port is a name no Service in the input resolves.
    */
   serviceForPath(host: string, path: string): ServedPath | undefined
+  /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
+  workloads(namespace: string): KubeObject[]
 }
 
 /** The location a host + path reaches (see Lookup.serviceForPath). */

@@ -73,6 +73,8 @@ const KEPT: Record<string, KindSpec> = {
   'cert-manager.io/ClusterIssuer': {versions: ['v1'], scope: 'cluster'},
   'cert-manager.io/Certificate': {versions: ['v1'], scope: 'namespaced'},
   'gateway.networking.k8s.io/Gateway': {versions: '*', scope: 'namespaced'},
+  // oauth2-proxy's flags (auth-url, --oauth2-proxy=oidc); no other field of a Deployment is read.
+  'apps/Deployment': {versions: ['v1'], scope: 'namespaced'},
 }
 
 function splitApiVersion(apiVersion: string): {group: string; version: string} {

@@ -32,6 +32,7 @@ import {PASSTHROUGH_LISTENER} from '../annotations/passthrough.js'
 import {emitRoutes} from './emit-routes.js'
 import {buildHosts, normalizeHost} from './hosts.js'
 import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
+import {authServerChecklist} from '../annotations/external-auth/checklist.js'
 import type {IngressModel, Intent} from './model.js'
 import {SOURCE_ANNOTATION} from './provenance.js'
 import {selectClasses, selectIngresses} from './select.js'
@@ -71,6 +72,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const configMaps = new Map<string, KubeObject>()
   for (const c of kindObjects('ConfigMap')) configMaps.set(`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c)
   const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
+  const deployments = new Map<string, KubeObject[]>()
+  for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
   const servedHosts = new Set<string>()
   const servedPaths = new Map<string, ServedLocation[]>()
   const lookup: Lookup = {
@@ -79,6 +82,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     controllerConfigMap: () => controllerConfigMap,
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
     serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
+    workloads: (ns) => deployments.get(ns) ?? [],
   }
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
@@ -250,6 +254,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     }
   }
   checklist.push(...certificateCutoverSteps(certPlans))
+  checklist.push(...authServerChecklist(ingresses))
   const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], ingresses, options, diagnostics)
   if (emitBundle) objects.push(...issuers)
   const ctpGateways = usedGateways.map(([key, gateway]) => ({

@@ -99,6 +99,8 @@ export interface IngressIntents {
   suppressRoute?: Intent
   /** backend-protocol GRPC/GRPCS: emit a GRPCRoute instead of an HTTPRoute. */
   grpc?: Intent & {tls: boolean}
+  /** What an auth server used by auth-url must change for the Gateway (`server`: "oauth2-proxy auth/oauth2-proxy:4180"). */
+  authServerSteps?: (Intent & {server: string; step: string})[]
   /**
    * auth-tls-*: client certificates for every host of the Ingress. ingress-nginx applies them per server (host),
    * from the first Ingress of the host that names a CA (controller.go getBackendServers), so https-listeners.ts

@@ -120,6 +120,11 @@ export interface TranslateOptions {
   controllerConfigMap?: string
   tcpServicesConfigMap?: string
   udpServicesConfigMap?: string
+  /**
+   * auth-url pointing at oauth2-proxy: keep oauth2-proxy behind extAuth (its proxy handler answers 200), or
+   * replace it by Envoy Gateway's native OIDC filled from its configuration.
+   */
+  oauth2Proxy: 'ext-auth' | 'oidc'
   /** Version stamped into generated objects. */
   generatorVersion: string
 }
@@ -139,6 +144,7 @@ export const DEFAULT_OPTIONS: TranslateOptions = {
   clientIp: 'auto',
   tcpRoutes: false,
   nginxDefaults: false,
+  oauth2Proxy: 'ext-auth',
   generatorVersion: '0.1.0',
 }
 

@@ -23,31 +23,32 @@ const OAUTH2_PROXY = 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/aut
 const {run} = fixture({name: 'dashboard', namespace: 'apps', host: 'dash.example.com'})
 useValidator()
 
-test('oauth2-proxy in another namespace -> extAuth with pathOverride, headersToBackend, and a ReferenceGrant there', (t) => {
+test('oauth2-proxy in another namespace -> extAuth to its proxy handler (the request\'s own path), headersToBackend, a ReferenceGrant there, and the flags it needs', (t) => {
   const r = run({'auth-url': OAUTH2_PROXY, 'auth-response-headers': 'X-Auth-Request-User, X-Auth-Request-Email'})
-  t.deepEqual(policyOf(r, 'SecurityPolicy')!.spec.extAuth, {
-    http: {
-      backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}],
-      pathOverride: '/oauth2/auth',
-      headersToBackend: ['X-Auth-Request-User', 'X-Auth-Request-Email'],
-    },
-    headersToExtAuth: EXT_AUTH_FORWARDED_HEADERS,
+  const sp = policyOf(r, 'SecurityPolicy')!
+  // No path: oauth2-proxy's /oauth2/auth answers 202 (oauthproxy.go AuthOnly), which Envoy's ext_authz refuses.
+  t.deepEqual(sp.spec.extAuth, {
+    http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], headersToBackend: ['X-Auth-Request-User', 'X-Auth-Request-Email']},
+    headersToExtAuth: ['accept', 'cookie', 'x-forwarded-for', 'x-forwarded-proto'],
     statusOnError: 500,
   })
-  t.true(EXT_AUTH_FORWARDED_HEADERS.includes('cookie'))
   const grant = r.objects.find((o) => o.kind === 'ReferenceGrant' && o.metadata.namespace === 'auth')!
   t.deepEqual(grant.spec, {
     from: [{group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: 'apps'}],
     to: [{group: '', kind: 'Service', name: 'oauth2-proxy'}],
   })
   assertValid(t, r)
-  t.is(fidelityFor(r, 'auth-url'), 'approximate')
+  // The policy is complete, but until oauth2-proxy runs with the flags every request is denied: a person acts.
+  t.is(fidelityFor(r, 'auth-url'), 'manual')
   const [d] = diagnosticsFor(r, 'auth-url')
-  t.is(d?.code, 'ext-auth')
-  t.regex(d!.message, /every client header/)
-  t.regex(d!.message, /Set-Cookie/)
-  t.regex(d!.hint!, /v1\.8/)
+  t.is(d?.code, 'ext-auth-oauth2-proxy')
+  t.regex(d!.message, /answers \/oauth2\/auth with 202 .* Envoy lets only 200 through/)
+  t.regex(d!.message, /--ping-path \(\/ping\), --ready-path \(\/ready\) and \/robots\.txt/)
+  t.regex(d!.hint!, /--upstream=static:\/\/200 .*--reverse-proxy, --skip-provider-button, --ping-path=\/oauth2\/ping and --ready-path=\/oauth2\/ready/)
   t.is(fidelityFor(r, 'auth-response-headers'), 'approximate')
+  t.deepEqual(r.checklist.filter((c) => c.startsWith('oauth2-proxy')), [
+    'oauth2-proxy auth/oauth2-proxy:4180 (auth-url of Ingress apps/dashboard): run it with --upstream=static://200 (its only upstream), --reverse-proxy, --skip-provider-button, --ping-path=/oauth2/ping and --ready-path=/oauth2/ready (and its probes moved to them); nginx keeps working with these flags, so set them before the cutover',
+  ])
 })
 
 test('a Service of the same namespace needs no namespace and no grant; the port defaults by scheme', (t) => {
@@ -114,20 +115,40 @@ test('the query string of the URL is named as not sent', (t) => {
   t.regex(diagnosticsFor(r, 'auth-url')[0]!.message, /query string \?realm=ops/)
 })
 
-test('auth-signin needs a person: the hint names oidc and the redirecting auth service', (t) => {
+test('auth-signin of an unknown server needs a person: Envoy returns its 401; the hint names oidc and a redirecting auth service', (t) => {
   const r = run({
-    'auth-url': OAUTH2_PROXY,
-    'auth-signin': 'https://dash.example.com/oauth2/start?rd=$escaped_request_uri',
+    'auth-url': 'http://authz.apps.svc/verify',
+    'auth-signin': 'https://login.example.com/start?rd=$escaped_request_uri',
     'auth-signin-redirect-param': 'return_to',
   })
   t.truthy(policyOf(r, 'SecurityPolicy')!.spec.extAuth, 'authentication is still enforced')
+  t.is(fidelityFor(r, 'auth-url'), 'manual')
+  t.regex(diagnosticsFor(r, 'auth-url')[0]!.message, /only a 200 answer lets a request through/)
   t.is(fidelityFor(r, 'auth-signin'), 'manual')
   const [d] = diagnosticsFor(r, 'auth-signin')
   t.regex(d!.message, /401 instead of the sign-in page/)
+  t.regex(d!.hint!, /answer unauthenticated browsers with the redirect itself/)
   t.regex(d!.hint!, /oidc/)
+  t.notRegex(d!.hint!, /static:\/\/202/, 'a 202 is a denial for Envoy: never suggest it')
   t.is(fidelityFor(r, 'auth-signin-redirect-param'), 'manual')
   const noSignin = run({'auth-url': OAUTH2_PROXY, 'auth-signin-redirect-param': 'return_to'})
   t.is(fidelityFor(noSignin, 'auth-signin-redirect-param'), 'ignored')
+})
+
+test('auth-signin with oauth2-proxy: its own redirect replaces nginx\'s when its callback is routed on the host; a sign-in on another host needs a person', (t) => {
+  const signin = {'auth-url': OAUTH2_VIA_HOST, 'auth-signin': 'https://$host/oauth2/start?rd=$escaped_request_uri', 'auth-signin-redirect-param': 'rd'}
+  const routed = translateAll([ingressWith(signin, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), oauth2ProxyIngress()])
+  t.is(fidelityOf(routed, 'apps/dashboard', 'auth-signin'), 'approximate')
+  t.regex(diagnosticsFor(routed, 'auth-signin')[0]!.message, /brings the user back to the page asked for/)
+  t.is(fidelityOf(routed, 'apps/dashboard', 'auth-signin-redirect-param'), 'approximate')
+  // oauth2-proxy on the in-cluster URL, sign-in on a central host: oauth2-proxy's redirect is for the request's host.
+  const central = run({'auth-url': OAUTH2_PROXY, 'auth-signin': 'https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri'})
+  t.is(fidelityFor(central, 'auth-signin'), 'manual')
+  t.regex(diagnosticsFor(central, 'auth-signin')[0]!.hint!, /register https:\/\/<host>\/oauth2\/callback/)
+  // Same host, but the Ingress routing /oauth2 there is not in the input.
+  const unrouted = run({'auth-url': OAUTH2_PROXY, 'auth-signin': 'https://dash.example.com/oauth2/start'})
+  t.is(fidelityFor(unrouted, 'auth-signin'), 'manual')
+  t.regex(diagnosticsFor(unrouted, 'auth-signin')[0]!.message, /no Ingress of the input routes \/oauth2\/ of dash\.example\.com to oauth2-proxy/)
 })
 
 test('auth-method: exact names only; anything else denies the locations', (t) => {
@@ -246,7 +267,7 @@ function assertFailsClosed(t: any, r: ReturnType<typeof run>, label: string) {
   t.is(d.level, 'error', label)
   t.is(d.code, 'auth-url-unresolved-fail-closed', label)
   t.regex(d.message, /denies every request .*until its extAuth backend is set/, label)
-  t.regex(d.hint!, /set extAuth: \{http: \{backendRefs: \[.*\], pathOverride: \/[$a-z_\/]+/, label)
+  t.regex(d.hint!, /set extAuth: \{http: \{backendRefs: \[.*\]/, label)
   t.regex(d.hint!, /statusOnError: 500/, label)
   t.false(r.diagnostics.some((x) => x.code === 'policy-field-conflict' || x.code === 'intent-not-emitted'), label)
   assertValid(t, r, label)
@@ -259,8 +280,8 @@ test('https://$host/oauth2/auth with oauth2-proxy on /oauth2 of the same host ->
     oauth2ProxyIngress(),
   ])
   t.deepEqual(spOf(r)!.spec.extAuth, {
-    http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], pathOverride: '/oauth2/auth', headersToBackend: ['X-Auth-Request-User']},
-    headersToExtAuth: EXT_AUTH_FORWARDED_HEADERS,
+    http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], headersToBackend: ['X-Auth-Request-User']},
+    headersToExtAuth: ['accept', 'cookie', 'x-forwarded-for', 'x-forwarded-proto'],
     statusOnError: 500,
   })
   t.is(spOf(r)!.spec.authorization, undefined)
@@ -268,10 +289,10 @@ test('https://$host/oauth2/auth with oauth2-proxy on /oauth2 of the same host ->
   t.deepEqual(grant.spec, {from: [{group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: 'apps'}], to: [{group: '', kind: 'Service', name: 'oauth2-proxy'}]})
   // The oauth2-proxy Ingress itself stays unauthenticated (nginx did not authenticate it either).
   t.is(spOf(r, 'oauth2-proxy'), undefined)
-  t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'approximate')
+  t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'manual', 'oauth2-proxy needs its flags changed')
   t.is(fidelityOf(r, 'apps/dashboard', 'auth-response-headers'), 'approximate')
   const d = diagnosticsFor(r, 'auth-url')[0]!
-  t.is(d.code, 'ext-auth-via-host')
+  t.is(d.code, 'ext-auth-oauth2-proxy')
   t.regex(d.message, /Prefix \/oauth2 of Ingress auth\/oauth2-proxy routes \/oauth2\/auth to Service auth\/oauth2-proxy:4180/)
   t.regex(d.message, /directly instead of going through the proxy again/)
   t.false(r.diagnostics.some((x) => x.level === 'error'))
@@ -282,7 +303,7 @@ test('$http_host, $best_http_host and the Ingress\'s own host name resolve the s
   for (const url of ['http://$http_host/oauth2/auth', 'https://$best_http_host/oauth2/auth', 'https://dash.example.com/oauth2/auth', 'https://DASH.example.com:443/oauth2/auth?rd=$escaped_request_uri']) {
     const r = translateAll([ingressWith({'auth-url': url}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com'}), oauth2ProxyIngress({port: 'http'}), service('auth', 'oauth2-proxy', [{name: 'http', port: 4180}])])
     t.deepEqual(spOf(r)!.spec.extAuth?.http.backendRefs, [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], url)
-    t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'approximate', url)
+    t.is(fidelityOf(r, 'apps/dashboard', 'auth-url'), 'manual', url)
     assertValid(t, r, url)
   }
   // Without the Service the port name cannot be resolved: fail closed.
@@ -305,7 +326,9 @@ test('$host with no Ingress serving the path fails closed: deny-all SecurityPoli
   const r = run({'auth-url': OAUTH2_VIA_HOST, 'auth-response-headers': 'X-Auth-Request-User'}, {ingress: {paths: ['/app']}})
   const d = assertFailsClosed(t, r, 'no location')
   t.regex(d.message, /no served Ingress of the input routes dash\.example\.com\/oauth2\/auth/)
-  t.regex(d.hint!, /pathOverride: \/oauth2\/auth, headersToBackend: \[X-Auth-Request-User\]/)
+  // The hint writes oauth2-proxy's form: no path (its proxy handler checks the request's path), the flags it needs.
+  t.regex(d.hint!, /backendRefs: \[\{name: <auth Service>, namespace: <its namespace>, port: <its port>\}\], headersToBackend: \[X-Auth-Request-User\]\}, headersToExtAuth: \[accept, cookie, x-forwarded-for, x-forwarded-proto\]/)
+  t.regex(d.hint!, /--upstream=static:\/\/200/)
   t.regex(d.hint!, /oauth2-proxy's Ingress on \/oauth2/)
   t.is(fidelityFor(r, 'auth-response-headers'), 'manual')
   // The Ingress's own `/` serves the path: that location is itself authenticated (nginx looped), so no backend.
@@ -339,7 +362,8 @@ test('external, bare-name, other-variable and explicit-port URLs fail closed wit
     ['http://oauth2-proxy/oauth2/auth', /bare host "oauth2-proxy"/, /\{name: oauth2-proxy, namespace: <controller namespace, usually ingress-nginx>, port: 80\}/],
     ['http://authz.$namespace.svc/verify', /uses nginx variables/, /replace the variables with fixed values/],
     ['https://$host/$service_name/auth', /variables in its path/, /pathOverride: \/\$service_name\/auth/],
-    ['https://$host:8443/oauth2/auth', /explicit port/, /pathOverride: \/oauth2\/auth/],
+    ['https://$host:8443/oauth2/auth', /explicit port/, /headersToExtAuth: \[accept, cookie, x-forwarded-for, x-forwarded-proto\], statusOnError: 500\} \(no path: oauth2-proxy checks/],
+    ['https://auth.example.org/api/verify', /is outside the cluster/, /path: \/api\/authz\/ext-authz\/\}, headersToExtAuth: \[accept, cookie, authorization, proxy-authorization, x-forwarded-proto, x-requested-with\]/],
     ['ftp://auth.example.org/verify', /scheme ftp/, /http\(s\) endpoint/],
   ]
   for (const [url, message, hint] of cases) {

@@ -1,0 +1,145 @@
+/**
+ * --oauth2-proxy=oidc: oauth2-proxy in front of an OpenID Connect provider -> SecurityPolicy oidc (Envoy
+ * Gateway runs the login redirect and the callback itself), filled from oauth2-proxy's configuration.
+ *
+ * Envoy Gateway v1.9 (internal/gatewayapi/securitypolicy.go buildOIDC): the client secret is read from key
+ * `client-secret` of the referenced Secret (api/v1alpha1 OIDCClientSecretKey), a clientIDRef from key
+ * `client-id`, another namespace needs a ReferenceGrant; the callback is the path of redirectURL, handled by the
+ * OAuth2 filter of the routes the policy targets (internal/xds/translator/oidc.go, redirect_path_matcher).
+ * oauth2-proxy's callback and sign-out paths therefore get Exact rules on the protected route: Gateway API puts
+ * an Exact match before the /oauth2 prefix of oauth2-proxy's own route, so they reach Envoy's filter.
+ *
+ * Only what the OIDC filter can do is converted: a provider that is not OpenID Connect, a restriction of who may
+ * sign in (email domains, groups, GitHub organisations ...), identity headers the application reads, or a client
+ * secret outside a Secret keep the ext-auth form, with the reason.
+ */
+import type {FamilyContext} from '../types.js'
+import {pushGrant, pushOwnerStep, replaceGatewayExtAuth} from './emit.js'
+import {readOauth2ProxyConfig, type Oauth2ProxyConfig} from './oauth2-proxy-config.js'
+import {proxyPrefix} from './oauth2-proxy.js'
+import {ownHosts, type ServiceTarget} from './url.js'
+
+const OIDC_PROVIDERS = new Set(['oidc', 'keycloak-oidc', 'entra-id', 'gitlab', 'adfs'])
+/** Flags that narrow who may sign in (oauth2-proxy pkg/apis/options/providers.go, legacy_options.go). */
+const RESTRICTIONS = [
+  'allowed-group',
+  'allowed-role',
+  'authenticated-emails-file',
+  'github-org',
+  'github-team',
+  'github-repo',
+  'github-user',
+  'gitlab-group',
+  'gitlab-project',
+  'google-group',
+  'bitbucket-team',
+  'bitbucket-repository',
+  'keycloak-group',
+]
+const COOKIE_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+
+type OidcPlan = {ok: true; oidc: Record<string, unknown>; prefix: string; notes: string[]; manual: string[]; config: Oauth2ProxyConfig} | {ok: false; reason: string}
+
+const first = (c: Oauth2ProxyConfig, name: string) => c.values.get(name)?.[0]
+
+/** Why the OIDC filter cannot stand in for this oauth2-proxy, or undefined when it can. */
+function unsupported(ctx: FamilyContext, c: Oauth2ProxyConfig): string | undefined {
+  const provider = first(c, 'provider') ?? 'google'
+  if (!OIDC_PROVIDERS.has(provider) || first(c, 'oidc-issuer-url') === undefined) {
+    return `its provider is ${provider}${first(c, 'oidc-issuer-url') ? '' : ' without --oidc-issuer-url'} (${c.source}), and Envoy Gateway's OIDC needs an OpenID Connect issuer`
+  }
+  const domains = c.values.get('email-domain')
+  const restricted = RESTRICTIONS.filter((r) => c.values.has(r) || c.secrets.has(r))
+  if (domains === undefined && restricted.length === 0) return `${c.source} sets no --email-domain, so who may sign in is not known from the input`
+  if ((domains && !(domains.length === 1 && domains[0] === '*')) || restricted.length > 0) {
+    const what = [...(domains && domains[0] !== '*' ? [`--email-domain=${domains.join(',')}`] : []), ...restricted.map((r) => `--${r}`)]
+    return `oauth2-proxy admits only some users (${what.join(', ')} in ${c.source}); Envoy Gateway's OIDC admits every user of the provider, so the restriction would be lost`
+  }
+  const headers = ctx.value<string[]>('auth-response-headers')
+  if (headers && headers.length > 0) return `the application gets ${headers.join(', ')} from oauth2-proxy's answer (auth-response-headers), which Envoy Gateway's OIDC does not produce`
+  if (c.values.has('client-secret') || c.values.has('client-secret-file') || !c.secrets.has('client-secret')) {
+    return `its client secret is not taken from a Secret (${c.source}), and Envoy Gateway's OIDC reads it from a Secret (key client-secret)`
+  }
+  return undefined
+}
+
+/** The oidc block for this oauth2-proxy, or why there cannot be one. */
+function planOidc(ctx: FamilyContext, target: ServiceTarget): OidcPlan {
+  const c = readOauth2ProxyConfig(ctx, target.namespace, target.name)
+  if (!c) return {ok: false, reason: `the Deployment behind Service ${target.namespace}/${target.name} is not in the input, so oauth2-proxy's issuer, client and cookie domain are not known (add it and its ConfigMap with -f)`}
+  const why = unsupported(ctx, c)
+  if (why) return {ok: false, reason: why}
+  const prefix = first(c, 'proxy-prefix') ?? proxyPrefix(target)
+  const notes: string[] = []
+  const manual: string[] = []
+  const secretRef = c.secrets.get('client-secret')!
+  const sameNs = c.namespace === ctx.ingress.ref.namespace
+  const oidc: Record<string, unknown> = {provider: {issuer: first(c, 'oidc-issuer-url')}}
+  const idRef = c.secrets.get('client-id')
+  if (first(c, 'client-id') !== undefined) oidc.clientID = first(c, 'client-id')
+  else if (idRef) {
+    oidc.clientIDRef = sameNs ? {name: idRef.name} : {name: idRef.name, namespace: c.namespace}
+    if (idRef.key !== 'client-id') manual.push(`Envoy Gateway reads the client ID from key client-id of Secret ${c.namespace}/${idRef.name}, where oauth2-proxy reads key ${idRef.key}: add the key client-id with the same value`)
+  } else return {ok: false, reason: `${c.source} sets no client ID`}
+  oidc.clientSecret = sameNs ? {name: secretRef.name} : {name: secretRef.name, namespace: c.namespace}
+  if (secretRef.key !== 'client-secret') manual.push(`Envoy Gateway reads the client secret from key client-secret of Secret ${c.namespace}/${secretRef.name}, where oauth2-proxy reads key ${secretRef.key}: add the key client-secret with the same value`)
+  // The request's host: every protected host gets its own callback, as oauth2-proxy built it (getOAuthRedirectURI).
+  oidc.redirectURL = `%REQ(x-forwarded-proto)%://%REQ(:authority)%${prefix}/callback`
+  const redirect = first(c, 'redirect-url')
+  if (redirect && /^https?:\/\/[^/]/.test(redirect)) notes.push(`oauth2-proxy used the fixed callback ${redirect}; Envoy Gateway's callback is on each protected host, so the provider must accept https://<host>${prefix}/callback for ${ownHosts(ctx).join(', ')}`)
+  oidc.logoutPath = `${prefix}/sign_out`
+  const hosts = ownHosts(ctx).filter((h) => h !== '')
+  const domain = (c.values.get('cookie-domain') ?? []).map((d) => d.replace(/^\./, '').toLowerCase()).find((d) => COOKIE_DOMAIN.test(d) && hosts.every((h) => h === d || h.endsWith(`.${d}`)))
+  if (domain) oidc.cookieDomain = domain
+  const scope = first(c, 'scope')
+  oidc.scopes = scope ? scope.split(/\s+/).filter((s) => s !== '') : ['openid', 'email', 'profile']
+  // oauth2-proxy answers JSON clients with 401 instead of a redirect (oauthproxy.go isAjax): the same for Envoy.
+  oidc.denyRedirect = {headers: [{name: 'Accept', type: 'RegularExpression', value: '.*application/json.*'}]}
+  if (!sameNs) {
+    const names = new Set([secretRef.name, ...(idRef && oidc.clientIDRef ? [idRef.name] : [])])
+    for (const name of [...names].sort()) pushGrant(ctx, c.namespace, {kind: 'Secret', name}, `oidc-${name}`, [ctx.fullKey('auth-url')])
+    notes.push(`the client Secret is in ${c.namespace}: a ReferenceGrant there lets SecurityPolicies of ${ctx.ingress.ref.namespace} read it (all of it: copy the client-secret key into a Secret of ${ctx.ingress.ref.namespace} instead if that is too wide)`)
+  }
+  return {ok: true, oidc, prefix, notes, manual, config: c}
+}
+
+/**
+ * auth-url -> SecurityPolicy oidc when oauth2-proxy's configuration allows it; false (with a diagnostic saying
+ * why) when the ext-auth form must be kept.
+ */
+export function emitOauth2ProxyOidc(ctx: FamilyContext, url: string, target: ServiceTarget): boolean {
+  const plan = planOidc(ctx, target)
+  const urlKey = ctx.fullKey('auth-url')
+  if (!plan.ok) {
+    ctx.diag({
+      level: 'warning',
+      code: 'oauth2-proxy-oidc-not-possible',
+      annotation: urlKey,
+      message: `${urlKey}: --oauth2-proxy=oidc asked for Envoy Gateway's OIDC instead of oauth2-proxy, but ${plan.reason}; oauth2-proxy is kept behind extAuth`,
+    })
+    return false
+  }
+  const {oidc, prefix} = plan
+  ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'oidc', value: oidc, from: [urlKey]})
+  replaceGatewayExtAuth(ctx, [urlKey])
+  for (const path of [`${prefix}/callback`, `${prefix}/sign_out`]) {
+    ctx.ingress.intents.extraRules.push({from: [urlKey], rule: {matches: [{path: {type: 'Exact', value: path}}]}})
+  }
+  const notes = [
+    `Envoy Gateway signs users in with ${plan.config.source}'s provider (issuer ${String((oidc.provider as any).issuer)}, client ${String(oidc.clientID ?? (oidc.clientIDRef as any).name)}) and keeps its own encrypted session cookies, so users sign in once more after the cutover and oauth2-proxy is no longer called by this route`,
+    `${prefix}/callback and ${prefix}/sign_out of this route's hosts get Exact rules here, ahead of oauth2-proxy's own ${prefix} route, so that Envoy's OIDC filter answers them (the provider must accept https://<host>${prefix}/callback, oauth2-proxy's callback path)`,
+    'JSON clients (Accept: application/json) get 401 instead of a redirect (denyRedirect), as from oauth2-proxy',
+    ...plan.notes,
+  ]
+  ctx.account('auth-url', plan.manual.length > 0 ? 'manual' : 'approximate', `"${url}" -> SecurityPolicy oidc (--oauth2-proxy=oidc); ${notes.join('; ')}`, {
+    code: 'oidc-oauth2-proxy',
+    ...(plan.manual.length > 0 ? {hint: plan.manual.join('; ')} : {}),
+  })
+  pushOwnerStep(
+    ctx,
+    'oauth2-proxy',
+    target,
+    `no longer called by these routes (Envoy Gateway OIDC replaces it); the provider must accept the redirect URI https://<host>${prefix}/callback for each protected host${plan.manual.length > 0 ? `; ${plan.manual.join('; ')}` : ''}`,
+  )
+  return true
+}
