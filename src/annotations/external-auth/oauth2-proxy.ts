@@ -11,6 +11,7 @@
  * (pkg/app/redirect getters.go getURIRedirect), so users come back to the page they asked for.
  */
 import type {FamilyContext} from '../types.js'
+import {readOauth2ProxyConfig} from './oauth2-proxy-config.js'
 import {checkShape, type ExtAuthForm, type FormResult, queryParams, responseHeaders} from './forms.js'
 import {HOST_VARIABLE, hostsWithoutRouteUnder, ownHosts, type ServiceTarget} from './url.js'
 
@@ -51,6 +52,11 @@ export function oauth2ProxyForm(ctx: FamilyContext, target: ServiceTarget, servi
     'Set-Cookie of a successful check (a refreshed oauth2-proxy session) no longer reaches the browser: sessions are refreshed when they are checked after expiry instead',
   ]
   if (others.length > 0) notes.push(`the query of the URL (${others.join(', ')}) is not sent`)
+  // Its skip-auth rules saw /oauth2/auth under nginx (oauthproxy.go IsAllowedRequest, requestutil.GetRequestPath);
+  // now they see the application's paths and let matching requests through without a session.
+  const config = readOauth2ProxyConfig(ctx, target.namespace, target.name)
+  const skips = ['skip-auth-route', 'skip-auth-regex'].flatMap((f) => (config?.values.get(f) ?? []).map((v) => `--${f}=${v}`))
+  if (skips.length > 0) notes.push(`${skips.join(', ')} (${config!.source}) now match the application's paths, where nginx's check only showed them ${prefix}/auth: requests they match reach the application without a session`)
   const form: ExtAuthForm = {
     server: 'oauth2-proxy',
     ...checkShape('oauth2-proxy', target.path),
@@ -59,7 +65,7 @@ export function oauth2ProxyForm(ctx: FamilyContext, target: ServiceTarget, servi
     fidelity: 'manual',
     code: 'ext-auth-oauth2-proxy',
     notes,
-    hint: `before cutover run oauth2-proxy ${service} with ${oauth2ProxyFlags(prefix)}: until then a signed-in user's check gets the answer of its current upstream, and Envoy lets the request through only where that is a 200; nginx keeps working with these flags (it only calls ${prefix}/auth and ${prefix}/start)`,
+    hint: `before cutover run oauth2-proxy ${service} with ${oauth2ProxyFlags(prefix)}: until then a signed-in user's check gets the answer of its current upstream, and Envoy lets the request through only where that is a 200; nginx keeps working with these flags (it only calls ${prefix}/auth and ${prefix}/start); check that its --skip-auth-route / --skip-auth-regex, which now see the application's paths, open nothing nginx protected`,
     ownerStep: `run it with ${oauth2ProxyFlags(prefix)}; nginx keeps working with these flags, so set them before the cutover`,
     signin: (signin, param) => oauth2ProxySignin(ctx, prefix, signin, param),
   }
