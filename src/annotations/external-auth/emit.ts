@@ -93,7 +93,10 @@ export function pushOwnerStep(ctx: FamilyContext, server: AuthServer, target: Se
 /** `via`: how the URL reached this Service when it named no Service (resolveThroughHost). */
 export function emitExtAuth(ctx: FamilyContext, url: string, target: ServiceTarget, form: ExtAuthForm, via?: string): void {
   const backend = authBackendRef(ctx, target)
-  const notes = [...(via ? [via] : []), ...form.notes, ...backend.notes]
+  // Without auth-signin nginx answered a signed-out browser with the auth service's 401; a recognised server
+  // answers it with its sign-in redirect instead (the same people get in).
+  const noSignin = form.server !== 'unknown' && !ctx.has('auth-signin') ? [`without auth-signin nginx answered signed-out browsers with 401; the ${SERVER_LABEL[form.server]} redirects them to sign in instead`] : []
+  const notes = [...(via ? [via] : []), ...form.notes, ...noSignin, ...backend.notes]
   const http: Record<string, unknown> = {backendRefs: [backend.ref], ...form.path}
   if (form.headersToBackend.length > 0) http.headersToBackend = form.headersToBackend
   const from = ['auth-url', 'auth-response-headers'].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
