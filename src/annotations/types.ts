@@ -44,6 +44,8 @@ export interface Lookup {
    * matching location's port is a name no Service in the input resolves.
    */
   serviceForPath(host: string, path: string): ServedPath | undefined
+  /** The served, non-canary Ingresses (`namespace/name`) with a rule for this host, and whether each has an auth-url. */
+  ingressesOnHost(host: string): {ingress: string; authenticated: boolean}[]
   /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
   workloads(namespace: string): KubeObject[]
 }

@@ -82,6 +82,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     controllerConfigMap: () => controllerConfigMap,
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
     serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
+    ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
     workloads: (ns) => deployments.get(ns) ?? [],
   }
 

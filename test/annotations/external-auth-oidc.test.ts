@@ -131,6 +131,24 @@ test('oauth2-proxy stays behind extAuth, with the reason, where the OIDC filter 
   }
 })
 
+test('two protected Ingresses on one host keep oauth2-proxy: their OIDC filters could not share the callback and cookies', (t) => {
+  const url = 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth'
+  const r = translateAll(
+    [
+      ingressWith({'auth-url': url}, {name: 'portal', namespace: 'apps', host: 'portal.example.com'}),
+      ingressWith({'auth-url': url}, {name: 'admin', namespace: 'apps', host: 'portal.example.com', paths: ['/admin']}),
+      ...oauth2Proxy({args: OIDC_ARGS, env: SECRET_ENV}),
+    ],
+    {oauth2Proxy: 'oidc'},
+  )
+  for (const name of ['portal', 'admin']) {
+    const sp = objectsOf(r, 'SecurityPolicy').find((o) => o.metadata.name === name)!
+    t.is(sp.spec.oidc, undefined, name)
+    t.truthy(sp.spec.extAuth, name)
+  }
+  t.regex(r.diagnostics.find((d) => d.code === 'oauth2-proxy-oidc-not-possible' && d.object === 'Ingress apps/portal')!.message, /apps\/admin on portal\.example\.com also has auth-url/)
+})
+
 test('without --oauth2-proxy=oidc the Deployment is not used: oauth2-proxy stays behind extAuth', (t) => {
   const app = ingressWith({'auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth'}, {name: 'portal', namespace: 'apps', host: 'portal.example.com'})
   const r = translateAll([app, ...oauth2Proxy({args: OIDC_ARGS, env: SECRET_ENV})])

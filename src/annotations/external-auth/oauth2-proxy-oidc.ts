@@ -69,6 +69,10 @@ function planOidc(ctx: FamilyContext, target: ServiceTarget): OidcPlan {
   if (!c) return {ok: false, reason: `the Deployment behind Service ${target.namespace}/${target.name} is not in the input, so oauth2-proxy's issuer, client and cookie domain are not known (add it and its ConfigMap with -f)`}
   const why = unsupported(ctx, c)
   if (why) return {ok: false, reason: why}
+  // Each SecurityPolicy's OIDC filter has its own cookies (Envoy Gateway suffixes them with the policy's UID), and
+  // a host has one callback path: a second protected Ingress on the host could not complete its sign-in.
+  const shared = ownHosts(ctx).flatMap((h) => ctx.lookup.ingressesOnHost(h).filter((o) => o.authenticated && o.ingress !== ctx.ingress.id).map((o) => `${o.ingress} on ${h}`))
+  if (shared.length > 0) return {ok: false, reason: `${shared.join(', ')} also has auth-url, and the OIDC filters of two routes cannot share a host's callback path and cookies`}
   const prefix = first(c, 'proxy-prefix') ?? proxyPrefix(target)
   const notes: string[] = []
   const manual: string[] = []
