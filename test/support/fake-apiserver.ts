@@ -8,8 +8,10 @@
  * - list (namespaced and all-namespaces) with labelSelector, fieldSelector (metadata.name/namespace), limit and
  *   continue; items of built-in groups come without apiVersion/kind, as from a real server; `as=Table` for kubectl;
  * - get; server-side apply PATCH (`application/apply-patch+yaml`, fieldManager, force, dryRun=All) with a
- *   per-leaf-field owner model (maps recurse, lists are atomic), 409 conflicts worded like the real one, 201 on
- *   create, no resourceVersion bump on a no-op; merge-patch PATCH; POST create;
+ *   per-leaf-field owner model (maps recurse; lists are atomic, except those a resource declares as
+ *   `x-kubernetes-list-type: map` in `mapLists`, whose items are merged by key, as Gateway listeners by name),
+ *   409 conflicts worded like the real one, 201 on create, no resourceVersion bump on a no-op; merge-patch PATCH;
+ *   POST create;
  * - injectable failures: bearer-token auth (401), RBAC-style denials (403 with the real Status wording), any
  *   status on a matching request; unknown resources are 404.
  * Every request is recorded (method, path, query, headers, body) so tests can assert pagination and parameters.
@@ -29,6 +31,11 @@ export interface FakeResource {
   shortNames?: string[]
   /** Built-in types are listed without apiVersion/kind per item, as a real API server does. */
   builtin?: boolean
+  /**
+   * Lists the CRD marks `x-kubernetes-list-type: map`, by dotted path -> key field: server-side apply merges their
+   * items by key (each manager owns the items it applies) instead of replacing the whole list.
+   */
+  mapLists?: Record<string, string>
 }
 
 export interface RecordedRequest {
@@ -71,10 +78,12 @@ export const CORE_RESOURCES: FakeResource[] = [
 ]
 
 const GW = 'gateway.networking.k8s.io'
+/** Gateway CRD (v1.6 standard): spec.listeners is `x-kubernetes-list-type: map` keyed by name; certificateRefs is atomic. */
+const GATEWAY_MAP_LISTS = {'spec.listeners': 'name'}
 /** Gateway API v1.6 standard channel. */
 export const GATEWAY_API_RESOURCES: FakeResource[] = [
   {group: GW, versions: ['v1'], kind: 'GatewayClass', plural: 'gatewayclasses', namespaced: false},
-  {group: GW, versions: ['v1'], kind: 'Gateway', plural: 'gateways', namespaced: true},
+  {group: GW, versions: ['v1'], kind: 'Gateway', plural: 'gateways', namespaced: true, mapLists: GATEWAY_MAP_LISTS},
   {group: GW, versions: ['v1', 'v1beta1'], kind: 'HTTPRoute', plural: 'httproutes', namespaced: true},
   {group: GW, versions: ['v1'], kind: 'GRPCRoute', plural: 'grpcroutes', namespaced: true},
   {group: GW, versions: ['v1', 'v1beta1'], kind: 'ReferenceGrant', plural: 'referencegrants', namespaced: true},
@@ -86,7 +95,7 @@ export const GATEWAY_API_RESOURCES: FakeResource[] = [
 /** Gateway API v1.2 standard channel: ReferenceGrant only v1beta1, no BackendTLSPolicy, no TCP/UDP/TLSRoute. */
 export const GATEWAY_API_V1_2_RESOURCES: FakeResource[] = [
   {group: GW, versions: ['v1'], kind: 'GatewayClass', plural: 'gatewayclasses', namespaced: false},
-  {group: GW, versions: ['v1'], kind: 'Gateway', plural: 'gateways', namespaced: true},
+  {group: GW, versions: ['v1'], kind: 'Gateway', plural: 'gateways', namespaced: true, mapLists: GATEWAY_MAP_LISTS},
   {group: GW, versions: ['v1', 'v1beta1'], kind: 'HTTPRoute', plural: 'httproutes', namespaced: true},
   {group: GW, versions: ['v1'], kind: 'GRPCRoute', plural: 'grpcroutes', namespaced: true},
   {group: GW, versions: ['v1beta1'], kind: 'ReferenceGrant', plural: 'referencegrants', namespaced: true},
@@ -253,7 +262,7 @@ export class FakeApiServer {
       obj.metadata.generation ??= 1
       const owners = new Map<string, Set<string>>()
       const operations = new Map<string, 'Apply' | 'Update'>([[manager, 'Update']])
-      for (const p of leafPaths(obj)) owners.set(JSON.stringify(p), new Set([manager]))
+      for (const p of leafPaths(obj, r.mapLists)) owners.set(JSON.stringify(p), new Set([manager]))
       this.defaulters[obj.kind]?.(obj)
       this.store.set(storeKey(r, ns, obj.metadata.name), {obj, owners, operations})
     }
@@ -562,7 +571,7 @@ export class FakeApiServer {
     if (r.namespaced) obj.metadata.namespace = namespace
     else delete obj.metadata.namespace
     const owners = new Map<string, Set<string>>()
-    for (const p of leafPaths(obj)) owners.set(JSON.stringify(p), new Set([manager]))
+    for (const p of leafPaths(obj, r.mapLists)) owners.set(JSON.stringify(p), new Set([manager]))
     obj.metadata.uid = randomUUID()
     obj.metadata.resourceVersion = String(++this.rv)
     obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
@@ -619,7 +628,7 @@ export class FakeApiServer {
       for (const k of ['namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink']) delete config.metadata[k]
     }
     delete config.status
-    const paths = leafPaths(config)
+    const paths = leafPaths(config, r.mapLists)
 
     if (!existing) {
       const missingNs = this.missingNamespace(r, namespace)
@@ -637,15 +646,18 @@ export class FakeApiServer {
     const obj = clone(existing.obj)
     const owners = new Map([...existing.owners].map(([k, v]) => [k, new Set(v)]))
     const applying = new Set(paths.map((p) => JSON.stringify(p)))
+    const orphaned: string[][] = []
     for (const [k, set] of owners) {
       if (set.has(manager) && !applying.has(k)) {
         set.delete(manager)
         if (set.size === 0) {
-          deletePath(obj, JSON.parse(k))
+          orphaned.push(JSON.parse(k))
           owners.delete(k)
         }
       }
     }
+    // An item's key field goes last: the item is found by it (and disappears with it).
+    for (const p of orphaned.sort((a, b) => Number(isItemKeyPath(a)) - Number(isItemKeyPath(b)))) deletePath(obj, p)
     for (const p of paths) setPath(obj, p, clone(getPath(config, p)))
     this.defaulters[r.kind]?.(obj)
 
@@ -807,7 +819,7 @@ function managedFields(s: Stored, apiVersion: string): Obj[] {
       const fieldsV1: Obj = {}
       for (const p of paths) {
         let node = fieldsV1
-        for (const seg of p) node = node[`f:${seg}`] ??= {}
+        for (const seg of p) node = node[isItemSegment(seg) ? seg : `f:${seg}`] ??= {}
       }
       return {manager, operation: s.operations.get(manager) ?? 'Update', apiVersion, time: '2024-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1}
     })
@@ -819,11 +831,35 @@ function ownersJson(s: Stored): Obj {
   return o
 }
 
-/** Leaf field paths of an object: maps recurse, lists and scalars are leaves; apiVersion/kind/name excluded. */
-export function leafPaths(obj: Obj): string[][] {
+/** `k:{"name":"http"}`: one item of a keyed list (the managedFields spelling). */
+function isItemSegment(seg: string): boolean {
+  return seg.startsWith('k:{')
+}
+
+function itemKey(seg: string): Obj {
+  return JSON.parse(seg.slice(2))
+}
+
+function itemMatches(item: unknown, key: Obj): boolean {
+  return isMap(item) && Object.entries(key).every(([k, v]) => item[k] === v)
+}
+
+/** The key field of a keyed-list item (`...k:{"name":"x"}.name`). */
+function isItemKeyPath(p: string[]): boolean {
+  return p.length >= 2 && isItemSegment(p[p.length - 2]) && p[p.length - 1] in itemKey(p[p.length - 2])
+}
+
+/**
+ * Leaf field paths of an object: maps recurse, lists and scalars are leaves (keyed lists named in `mapLists`
+ * recurse into their items, `k:{...}` segments); apiVersion/kind/name excluded.
+ */
+export function leafPaths(obj: Obj, mapLists: Record<string, string> = {}): string[][] {
   const out: string[][] = []
   const walk = (v: unknown, path: string[]) => {
-    if (isMap(v) && Object.keys(v).length > 0) {
+    const keyField = Array.isArray(v) ? mapLists[path.filter((s) => !isItemSegment(s)).join('.')] : undefined
+    if (keyField && (v as unknown[]).every((x) => isMap(x) && x[keyField] !== undefined)) {
+      for (const item of v as Obj[]) walk(item, [...path, `k:${JSON.stringify({[keyField]: item[keyField]})}`])
+    } else if (isMap(v) && Object.keys(v).length > 0) {
       for (const [k, x] of Object.entries(v)) {
         if (path.length === 0 && (k === 'apiVersion' || k === 'kind' || k === 'status')) continue
         if (path.length === 1 && path[0] === 'metadata' && ['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields'].includes(k)) continue
@@ -839,39 +875,57 @@ function isMap(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v)
 }
 
+/** One step down: a map field, or the item of a keyed list. */
+function child(cur: unknown, seg: string): unknown {
+  if (isItemSegment(seg)) return Array.isArray(cur) ? cur.find((x) => itemMatches(x, itemKey(seg))) : undefined
+  return isMap(cur) ? cur[seg] : undefined
+}
+
 function getPath(obj: Obj, path: string[]): unknown {
   let cur: unknown = obj
-  for (const seg of path) {
-    if (!isMap(cur)) return undefined
-    cur = cur[seg]
-  }
+  for (const seg of path) cur = child(cur, seg)
   return cur
 }
 
 function setPath(obj: Obj, path: string[], value: unknown): void {
-  let cur = obj
-  for (const seg of path.slice(0, -1)) {
-    if (!isMap(cur[seg])) cur[seg] = {}
+  let cur: any = obj
+  for (const [i, seg] of path.slice(0, -1).entries()) {
+    const next = path[i + 1]
+    if (isItemSegment(seg)) {
+      let item = child(cur, seg)
+      if (item === undefined) cur.push((item = itemKey(seg)))
+      cur = item
+      continue
+    }
+    if (isItemSegment(next) ? !Array.isArray(cur[seg]) : !isMap(cur[seg])) cur[seg] = isItemSegment(next) ? [] : {}
     cur = cur[seg]
   }
   cur[path[path.length - 1]] = value
 }
 
 function deletePath(obj: Obj, path: string[]): void {
-  const parents: Obj[] = []
+  const parents: unknown[] = []
   let cur: unknown = obj
   for (const seg of path.slice(0, -1)) {
-    if (!isMap(cur)) return
     parents.push(cur)
-    cur = cur[seg]
+    cur = child(cur, seg)
+    if (!isMap(cur)) return
   }
-  if (!isMap(cur)) return
-  delete cur[path[path.length - 1]]
-  // Remove maps left empty (except metadata itself).
+  delete (cur as Obj)[path[path.length - 1]]
+  // Remove maps left empty (except metadata itself), and keyed-list items whose key went (nobody applies them).
   for (let i = path.length - 2; i >= 0; i--) {
     const parent = parents[i]
-    const child = parent[path[i]]
-    if (isMap(child) && Object.keys(child).length === 0 && !(i === 0 && path[0] === 'metadata')) delete parent[path[i]]
+    const seg = path[i]
+    const node = child(parent, seg)
+    if (isItemSegment(seg)) {
+      const key = itemKey(seg)
+      if (Array.isArray(parent) && isMap(node) && Object.keys(key).some((k) => !(k in node))) {
+        parent.splice(parent.indexOf(node), 1)
+        continue
+      }
+      break
+    }
+    if (isMap(parent) && ((isMap(node) && Object.keys(node).length === 0) || (Array.isArray(node) && node.length === 0)) && !(i === 0 && seg === 'metadata')) delete parent[seg]
     else break
   }
 }
