@@ -188,19 +188,19 @@ test('KUBECTL_EXTERNAL_DIFF runs with LIVE-* and MERGED-* directories and return
 
 // ---------------------------------------------------------------- apply
 
-test('apply order: namespaces, ReferenceGrants, gateway bundle (incl. gateway-namespace routes), routes, policies', (t) => {
+test('apply order: namespaces, then what routes need (policies, grants), then the Gateway, then every route', (t) => {
   const ordered = orderForApply(outputSet())
   t.deepEqual(
     ordered.map((o) => `${o.kind}/${o.metadata.name}`),
     [
       'Namespace/gateway',
       'Namespace/team-a',
-      'ReferenceGrant/gateway-certs',
-      'HTTPRoute/https-redirect',
+      'BackendTrafficPolicy/web',
       'ClientTrafficPolicy/shared',
+      'ReferenceGrant/gateway-certs',
       'Gateway/shared',
       'HTTPRoute/web',
-      'BackendTrafficPolicy/web',
+      'HTTPRoute/https-redirect',
     ],
   )
 })
@@ -215,12 +215,12 @@ test('apply creates everything in dependency order (a new gateway namespace firs
     [
       'namespace/gateway created',
       'namespace/team-a configured',
-      'referencegrant.gateway.networking.k8s.io/gateway-certs created',
-      'httproute.gateway.networking.k8s.io/https-redirect created',
+      'backendtrafficpolicy.gateway.envoyproxy.io/web created',
       'clienttrafficpolicy.gateway.envoyproxy.io/shared created',
+      'referencegrant.gateway.networking.k8s.io/gateway-certs created',
       'gateway.gateway.networking.k8s.io/shared created',
       'httproute.gateway.networking.k8s.io/web created',
-      'backendtrafficpolicy.gateway.envoyproxy.io/web created',
+      'httproute.gateway.networking.k8s.io/https-redirect created',
     ],
   )
   // The PATCH sequence respects the steps (concurrency only within a step).
@@ -232,11 +232,10 @@ test('apply creates everything in dependency order (a new gateway namespace firs
     Gateway: 'gateways',
     BackendTrafficPolicy: 'backendtrafficpolicies',
   }
-  const gwNs = new Set(['gateway'])
   const stepOfPath = new Map(
     objects.map((o) => [
       `/${o.apiVersion.includes('/') ? 'apis' : 'api'}/${o.apiVersion}${o.metadata.namespace ? `/namespaces/${o.metadata.namespace}` : ''}/${plural[o.kind]}/${o.metadata.name}`,
-      applyStep(o, gwNs),
+      applyStep(o),
     ]),
   )
   const steps = s.requests.filter((q) => q.method === 'PATCH').map((q) => stepOfPath.get(q.path) ?? -1)

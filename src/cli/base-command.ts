@@ -2,7 +2,9 @@ import {Command, Flags} from '@oclif/core'
 import {Chalk} from 'chalk'
 import {renderDiagnostics, renderSummary, type Painter} from '../output/report.js'
 import {readFileInputs} from '../sources/files.js'
-import {resolveNamespace} from '../sources/kubeconfig.js'
+import {resolveNamespaceOrigin, type KubeconfigSelection} from '../sources/kubeconfig.js'
+import {parseLabelSelector} from '../sources/label-selector.js'
+import {missingServiceDiagnostics, missingServices, serviceKeys} from '../sources/services.js'
 import {sortDiagnostics} from '../translate/diagnostics.js'
 import {translate} from '../translate/index.js'
 import {
@@ -16,6 +18,7 @@ import {
   type TranslateOptions,
   type TranslateResult,
 } from '../translate/types.js'
+import {kubectlBooleanArgs, parseRequestTimeout, usageError} from './kubectl-flags.js'
 
 function parseNamespacedName(value: string, flag: string): NamespacedName {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
@@ -23,16 +26,50 @@ function parseNamespacedName(value: string, flag: string): NamespacedName {
   return {namespace: m[1], name: m[3]}
 }
 
+/** Where the input came from and how far it reached: for "No Ingresses found" and the namespace-scope check. */
+export interface InputScope {
+  mode: 'files' | 'cluster'
+  /** The one namespace the run is confined to (cluster without -A; files with -n), or undefined. */
+  namespace?: string
+  selector?: string
+  /** Ingresses read (after -l). */
+  ingresses: number
+}
+
+export interface ReadInput {
+  snapshot: Snapshot
+  diagnostics: Diagnostic[]
+  readNothing: boolean
+  /** Already-converted objects from -f (ingress2gw's own output), applied or diffed as they are. */
+  converted: KubeObject[]
+  scope: InputScope
+  /** Every Service in the Ingresses' namespaces is known (the cluster was read): missing ones can be named. */
+  servicesKnown: boolean
+}
+
+export interface Compiled {
+  objects: KubeObject[]
+  diagnostics: Diagnostic[]
+  scope: InputScope
+}
+
 /** The input, target and output flags every command shares (kubectl spellings). */
 export abstract class BaseCommand extends Command {
   static baseFlags = {
+    help: Flags.help({char: 'h', description: 'show help for the command'}),
     filename: Flags.string({char: 'f', multiple: true, description: 'file, directory or - (stdin) to read manifests from; repeatable. Without it, the cluster is read'}),
     recursive: Flags.boolean({char: 'R', description: 'read directories given with -f recursively', default: false}),
     kubeconfig: Flags.string({description: 'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config)'}),
     context: Flags.string({description: 'kubeconfig context to use'}),
-    namespace: Flags.string({char: 'n', description: 'namespace to read (cluster), or to give objects without one (files)'}),
-    'all-namespaces': Flags.boolean({char: 'A', description: 'read every namespace', default: false, exclusive: ['namespace']}),
-    selector: Flags.string({char: 'l', description: 'label selector for Ingresses (cluster input)'}),
+    cluster: Flags.string({description: 'kubeconfig cluster to use (instead of the context\'s)'}),
+    user: Flags.string({description: 'kubeconfig user to use (instead of the context\'s)'}),
+    as: Flags.string({description: 'user to impersonate for the operation'}),
+    'as-group': Flags.string({multiple: true, description: 'group to impersonate (with --as; one group)'}),
+    'request-timeout': Flags.string({description: 'how long to wait for each API request (0: no limit; 30s, 1m, or seconds)', default: '30s'}),
+    namespace: Flags.string({char: 'n', description: 'namespace to read (cluster), or to give objects without one (files); default: the kubeconfig context\'s, else default'}),
+    'all-namespaces': Flags.boolean({char: 'A', description: 'read every namespace (wins over -n, as in kubectl)', default: false}),
+    selector: Flags.string({char: 'l', description: 'label selector for Ingresses (cluster and files)'}),
+    quiet: Flags.boolean({char: 'q', description: 'print only errors on stderr (no warnings, notes or summary)', default: false}),
     'ingress-class': Flags.string({multiple: true, description: 'ingress class to convert; repeatable (default: classes of controller k8s.io/ingress-nginx, and nginx)'}),
     'include-classless': Flags.boolean({description: 'also convert Ingresses without any class (ingress-nginx --watch-ingress-without-class)', default: false}),
     gateway: Flags.string({description: 'the shared Gateway routes attach to, NAMESPACE/NAME', default: 'gateway/shared'}),
@@ -54,10 +91,46 @@ export abstract class BaseCommand extends Command {
     color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics', default: 'auto'})(),
   }
 
+  /** kubectl accepts `--all-namespaces=true` for booleans; oclif does not: rewrite before parsing. */
+  async init(): Promise<void> {
+    const ctor = this.ctor as unknown as {flags?: Record<string, {type?: string; allowNo?: boolean}>; baseFlags?: Record<string, {type?: string; allowNo?: boolean}>}
+    const flags = {...ctor.baseFlags, ...ctor.flags}
+    const booleans = Object.entries(flags)
+      .filter(([, f]) => f?.type === 'boolean')
+      .map(([name, f]) => ({name, allowNo: f.allowNo === true}))
+    this.argv = kubectlBooleanArgs(this.argv, booleans)
+    await super.init()
+  }
+
+  /**
+   * Errors as kubectl prints them: one `error:` line on stderr (a usage error adds the help pointer), never the
+   * whole help nor oclif's JSON error object on stdout. Usage errors and unexpected failures exit 2.
+   */
+  async catch(err: any): Promise<any> {
+    if (typeof err?.oclif?.exit === 'number' && String(err?.message).startsWith('EEXIT')) throw err
+    const usage = usageError(err, this.id ?? '')
+    process.stderr.write(usage ?? `error: ${String(err?.message ?? err).split('\n')[0]}\n`)
+    return this.exit(2)
+  }
+
   protected painter(flags: Record<string, any>, stream: NodeJS.WriteStream = process.stderr): Painter {
     const on = flags.color === 'always' || (flags.color === 'auto' && stream.isTTY === true && !process.env.NO_COLOR)
     const chalk = new Chalk({level: on ? 1 : 0})
     return {red: chalk.red, yellow: chalk.yellow, dim: chalk.dim, bold: chalk.bold, cyan: chalk.cyan}
+  }
+
+  /** The kubeconfig selection and connection flags, as kubectl reads them. */
+  protected selection(flags: Record<string, any>): KubeconfigSelection {
+    return {
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      namespace: flags['all-namespaces'] ? undefined : flags.namespace,
+      cluster: flags.cluster,
+      user: flags.user,
+      as: flags.as,
+      asGroups: flags['as-group'],
+      requestTimeoutMs: parseRequestTimeout(String(flags['request-timeout'] ?? '30s')),
+    }
   }
 
   protected translateOptions(flags: Record<string, any>): Partial<TranslateOptions> {
@@ -97,10 +170,10 @@ export abstract class BaseCommand extends Command {
     }
   }
 
-  /** One line on stderr and exit status 2 (oclif's error() wraps long messages over several lines). */
-  protected fail(message: string): never {
+  /** One `error:` line on stderr and the exit status (2: could not read or run; 1: a gate refused). */
+  protected fail(message: string, code = 2): never {
     process.stderr.write(`error: ${message}\n`)
-    return this.exit(2)
+    return this.exit(code)
   }
 
   /** apply, and diff against the cluster, compare with or change the live objects, even for file input. */
@@ -112,11 +185,10 @@ export abstract class BaseCommand extends Command {
    * The live shared Gateway(s): with file input too, the emitted Gateway must be the union with them, or applying
    * it would drop other teams' certificates and listeners.
    */
-  private async liveGateways(flags: Record<string, any>): Promise<{objects: InputObject[]; diagnostics: Diagnostic[]}> {
+  private async liveGateways(client: import('../sources/cluster.js').ClusterClient, flags: Record<string, any>): Promise<{objects: InputObject[]; diagnostics: Diagnostic[]}> {
     const options = this.translateOptions(flags)
     const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
     const cluster = await import('../sources/cluster.js')
-    const client = await cluster.ClusterClient.connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace})
     const objects: InputObject[] = []
     const diagnostics: Diagnostic[] = []
     for (const gw of gateways) {
@@ -124,6 +196,7 @@ export abstract class BaseCommand extends Command {
         const live = await client.getOptional(cluster.resourcePath('gateway.networking.k8s.io/v1', 'gateways', gw.namespace, gw.name))
         if (live) objects.push({object: live, source: {cluster: true}})
       } catch (error) {
+        if (error instanceof cluster.ClusterError) throw error
         diagnostics.push({
           level: 'warning',
           code: 'live-gateway-unreadable',
@@ -134,32 +207,60 @@ export abstract class BaseCommand extends Command {
     return {objects, diagnostics}
   }
 
-  /** Reads the input (files, or the cluster loaded lazily) into a snapshot. */
-  protected async readInput(flags: Record<string, any>): Promise<{snapshot: Snapshot; diagnostics: Diagnostic[]; readNothing: boolean}> {
-    if (flags.filename && flags.filename.length > 0) {
-      const read = await readFileInputs(flags.filename, {
-        recursive: flags.recursive,
-        // kubectl apply/diff -f put objects without a namespace into the context's namespace.
-        defaultNamespace: flags.namespace ?? (this.writesToCluster(flags) ? resolveNamespace({kubeconfig: flags.kubeconfig, context: flags.context}) : undefined) ?? 'default',
-        namespaceExplicit: flags.namespace !== undefined,
-        readStdin: readAllStdin,
-      })
-      const namespaces = new Set(read.objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.namespace))
-      const live = this.writesToCluster(flags) ? await this.liveGateways(flags) : {objects: [], diagnostics: []}
-      return {
-        snapshot: {objects: [...read.objects, ...live.objects], spansCluster: namespaces.size > 1},
-        diagnostics: [...read.diagnostics, ...live.diagnostics],
-        readNothing: read.objects.length === 0,
+  /**
+   * Services the Ingresses of -f name but the files lack, read from the cluster `diff -f` / `apply -f` write to, so
+   * named ports resolve and missing Services can be named. Returns whether every one could be looked up.
+   */
+  private async clusterServices(client: import('../sources/cluster.js').ClusterClient, objects: InputObject[]): Promise<{objects: InputObject[]; diagnostics: Diagnostic[]; complete: boolean}> {
+    const cluster = await import('../sources/cluster.js')
+    const wanted = missingServices(objects)
+    const found: InputObject[] = []
+    let denied: string | undefined
+    const queue = [...wanted]
+    const worker = async () => {
+      for (let key = queue.shift(); key !== undefined && denied === undefined; key = queue.shift()) {
+        const [ns, name] = key.split('/')
+        try {
+          const svc = await client.getOptional(cluster.resourcePath('v1', 'services', ns, name))
+          if (svc) found.push({object: {apiVersion: 'v1', kind: 'Service', ...svc}, source: {cluster: true}})
+        } catch (error) {
+          if (error instanceof cluster.ClusterError) throw error
+          denied = (error as Error).message
+        }
       }
     }
+    await Promise.all(Array.from({length: Math.min(8, wanted.length)}, worker))
+    const diagnostics: Diagnostic[] = denied
+      ? [{level: 'warning', code: 'cluster-services-unreadable', message: `could not read the Services the input lacks from the cluster (${denied}); named ports of those Services stay unresolved`}]
+      : []
+    return {objects: found, diagnostics, complete: denied === undefined}
+  }
+
+  /** The namespace objects without one go to: -n, else the kubeconfig context's (as kubectl), else default. */
+  private fileNamespace(flags: Record<string, any>): {namespace: string; origin: string; diagnostics: Diagnostic[]} {
+    if (flags.namespace) return {namespace: flags.namespace, origin: '-n/--namespace', diagnostics: []}
+    try {
+      const resolved = resolveNamespaceOrigin({kubeconfig: flags.kubeconfig, context: flags.context})
+      if (resolved) return {...resolved, diagnostics: []}
+      return {namespace: 'default', origin: 'namespace "default" (no kubeconfig)', diagnostics: []}
+    } catch (error) {
+      // apply/diff need the kubeconfig anyway; convert and report fall back to default and say why.
+      if (this.writesToCluster(flags)) throw error
+      const message = `${(error as Error).message}; objects without a namespace are placed in "default"`
+      return {namespace: 'default', origin: 'namespace "default" (the kubeconfig could not be read)', diagnostics: [{level: 'warning', code: 'kubeconfig-unreadable', message}]}
+    }
+  }
+
+  /** Reads the input (files, or the cluster loaded lazily) into a snapshot. */
+  protected async readInput(flags: Record<string, any>): Promise<ReadInput> {
+    if (flags.filename && flags.filename.length > 0) return this.readFiles(flags)
     // Loaded lazily: @kubernetes/client-node costs ~0.5 s to import and `convert -f` never needs it.
     const cluster = await import('../sources/cluster.js')
     const options = this.translateOptions(flags)
     const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
+    const sel = this.selection(flags)
     const read = await cluster.readCluster({
-      kubeconfig: flags.kubeconfig,
-      context: flags.context,
-      namespace: flags.namespace,
+      ...sel,
       allNamespaces: flags['all-namespaces'],
       selector: flags.selector,
       controllerConfigMap: flags['controller-configmap'],
@@ -171,12 +272,71 @@ export abstract class BaseCommand extends Command {
       snapshot: {objects: read.objects as InputObject[], capabilities: read.capabilities, spansCluster: flags['all-namespaces']},
       diagnostics: read.diagnostics,
       readNothing: false,
+      converted: [],
+      scope: {
+        mode: 'cluster',
+        namespace: flags['all-namespaces'] ? undefined : read.namespace,
+        selector: flags.selector,
+        ingresses: read.objects.filter((o) => o.object.kind === 'Ingress').length,
+      },
+      servicesKnown: true,
+    }
+  }
+
+  private async readFiles(flags: Record<string, any>): Promise<ReadInput> {
+    const writes = this.writesToCluster(flags)
+    const target = this.fileNamespace(flags)
+    const read = await readFileInputs(flags.filename, {
+      recursive: flags.recursive,
+      defaultNamespace: target.namespace,
+      defaultNamespaceOrigin: target.origin,
+      namespaceExplicit: flags.namespace !== undefined,
+      keepConverted: writes,
+      readStdin: readAllStdin,
+    })
+    let objects = read.objects
+    if (flags.selector) {
+      const matches = parseLabelSelector(flags.selector)
+      objects = objects.filter((o) => o.object.kind !== 'Ingress' || matches(o.object.metadata.labels))
+    }
+    const converted = (read.converted ?? []).map((o) => o.object)
+    if (converted.length > 0) {
+      // convert's output labels namespaces for the shared Gateway without a managed-by label: apply those too.
+      const [key, value] = String(flags['namespace-label']).split('=', 2)
+      const labelled = objects.filter((o) => o.object.kind === 'Namespace' && o.object.metadata.labels?.[key] === value)
+      converted.push(...labelled.map((o) => o.object))
+      objects = objects.filter((o) => !labelled.includes(o))
+    }
+    const diagnostics = [...target.diagnostics, ...read.diagnostics]
+    let servicesKnown = false
+    if (writes) {
+      const cluster = await import('../sources/cluster.js')
+      const client = await cluster.ClusterClient.connect(this.selection(flags))
+      const live = await this.liveGateways(client, flags)
+      const services = await this.clusterServices(client, objects)
+      objects = [...objects, ...live.objects, ...services.objects]
+      diagnostics.push(...live.diagnostics, ...services.diagnostics)
+      servicesKnown = services.complete
+    }
+    const namespaces = new Set(objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.namespace))
+    return {
+      snapshot: {objects, spansCluster: namespaces.size > 1},
+      diagnostics,
+      readNothing: read.objects.length === 0 && converted.length === 0,
+      converted,
+      scope: {
+        mode: 'files',
+        namespace: flags.namespace && !flags['all-namespaces'] ? flags.namespace : undefined,
+        selector: flags.selector,
+        ingresses: namespaces.size === 0 ? 0 : objects.filter((o) => o.object.kind === 'Ingress').length,
+      },
+      servicesKnown,
     }
   }
 
   /** Read the input and translate it; a bad flag or unreadable cluster ends the command with status 2. */
-  private async readAndTranslate(flags: Record<string, any>) {
-    let input: Awaited<ReturnType<BaseCommand['readInput']>>
+  private async readAndTranslate(flags: Record<string, any>): Promise<{input: ReadInput; result: TranslateResult}> {
+    let input: ReadInput
     let options: Partial<TranslateOptions>
     try {
       options = this.translateOptions(flags)
@@ -184,7 +344,14 @@ export abstract class BaseCommand extends Command {
     } catch (error) {
       this.fail((error as Error).message)
     }
-    return {input, result: translate(input.snapshot, options)}
+    const result = translate(input.snapshot, options)
+    if (input.servicesKnown) {
+      const converted = new Set(result.ingresses.filter((r) => r.status === 'converted' || r.status === 'canary').map((r) => r.ingress))
+      input.diagnostics.push(...missingServiceDiagnostics(input.snapshot.objects, serviceKeys(input.snapshot.objects), converted))
+      result.diagnostics = result.diagnostics.map(clusterWording)
+    }
+    if (input.scope.ingresses === 0 && !input.readNothing && input.converted.length === 0) process.stderr.write(noIngressesMessage(input.scope))
+    return {input, result}
   }
 
   /** Read and translate without printing diagnostics (report renders them itself). */
@@ -197,29 +364,64 @@ export abstract class BaseCommand extends Command {
     return {result, inputDiagnostics: input.diagnostics}
   }
 
-  /** Read, translate, print diagnostics to stderr. Exit status 2 only when nothing could be read. */
-  protected async compile(flags: Record<string, any>): Promise<{objects: KubeObject[]; diagnostics: Diagnostic[]}> {
+  /**
+   * Read, translate, print the conversion report to stderr, and add the already-converted objects of -f. Exit
+   * status 2 only when nothing could be read.
+   *
+   * `full` (convert): every diagnostic, the summary and the gateway owner checklist. `brief` (diff, apply): errors
+   * only, and one line counting what is not shown (`report` shows it all); `errorsLater` leaves the errors to the
+   * caller (apply prints them after the per-object lines). `-q`: errors only, in both.
+   */
+  protected async compile(flags: Record<string, any>, style: {full: boolean; errorsLater?: boolean} = {full: true}): Promise<Compiled> {
     const {input, result} = await this.readAndTranslate(flags)
     const diagnostics = sortDiagnostics([...input.diagnostics, ...result.diagnostics])
     const paint = this.painter(flags)
-    process.stderr.write(renderDiagnostics(diagnostics, paint))
+    const errors = diagnostics.filter((d) => d.level === 'error')
+    const full = style.full && !flags.quiet
+    if (full) process.stderr.write(renderDiagnostics(diagnostics, paint))
+    else if (!style.errorsLater) process.stderr.write(renderDiagnostics(errors, paint))
     const fidelity: Record<Fidelity, number> = {exact: 0, approximate: 0, manual: 0, ignored: 0}
     for (const report of result.ingresses) for (const f of Object.values(report.annotations)) fidelity[f]++
-    const ingresses = input.snapshot.objects.filter((o) => o.object.kind === 'Ingress')
-    process.stderr.write(
-      renderSummary({
-        ingresses: ingresses.length,
+    if (!flags.quiet) {
+      const summary = renderSummary({
+        ingresses: input.scope.ingresses,
         objects: result.objects.length,
         fidelity,
-        errors: diagnostics.filter((d) => d.level === 'error').length,
+        errors: errors.length,
         warnings: diagnostics.filter((d) => d.level === 'warning').length,
-      }),
-    )
-    if (result.checklist.length > 0) {
+      })
+      const hidden = diagnostics.length - errors.length
+      process.stderr.write(full || hidden === 0 ? summary : `${summary.trimEnd()} (warnings and notes not shown: kubectl ingress2gw report)\n`)
+    }
+    if (full && result.checklist.length > 0) {
       process.stderr.write(`gateway owner checklist:\n${result.checklist.map((c) => `  [ ] ${c}\n`).join('')}`)
     }
     if (input.readNothing) this.exit(2)
-    return {objects: result.objects, diagnostics}
+    return {objects: withConverted(result.objects, input.converted), diagnostics, scope: input.scope}
+  }
+}
+
+/** The translated objects plus the already-converted ones of -f (the translation wins where both have an object). */
+function withConverted(objects: KubeObject[], converted: KubeObject[]): KubeObject[] {
+  if (converted.length === 0) return objects
+  const id = (o: KubeObject) => `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`
+  const have = new Set(objects.map(id))
+  return [...objects, ...converted.filter((o) => !have.has(id(o)))]
+}
+
+/** `No Ingresses found in namespace shop matching app=web.` (kubectl's "No resources found in shop namespace."). */
+function noIngressesMessage(scope: InputScope): string {
+  const where = scope.namespace !== undefined ? ` in namespace ${scope.namespace}` : scope.mode === 'files' ? ' in the input' : ''
+  return `No Ingresses found${where}${scope.selector ? ` matching ${scope.selector}` : ''}.\n`
+}
+
+/** Cluster input: a missing Service is missing from the cluster, not from "the input". */
+function clusterWording(d: Diagnostic): Diagnostic {
+  if (d.code !== 'unresolved-port-name' || !d.message.includes(' is not in the input')) return d
+  return {
+    ...d,
+    message: d.message.replace(' is not in the input', ' does not exist in the cluster'),
+    hint: 'Gateway API needs a port number: create the Service with that port name, or use port.number in the Ingress',
   }
 }
 

@@ -6,7 +6,7 @@ import {BaseCommand} from '../cli/base-command.js'
 export default class Convert extends BaseCommand {
   static summary = 'Compile Ingresses into Gateway API + Envoy Gateway resources for the shared Gateway'
   static description =
-    'Reads Ingresses (files with -f, or the cluster) and prints HTTPRoutes, policies and, for the gateway owner, the Gateway bundle. Data goes to stdout, diagnostics to stderr.'
+    'Reads Ingresses (files with -f, or the cluster) and prints HTTPRoutes, policies and, for the gateway owner, the Gateway bundle. Data goes to stdout, diagnostics to stderr (-q: errors only). Exit status: 0 converted (read the diagnostics), 2 could not read the input or the cluster.'
   static examples = [
     'kubectl ingress2gw convert -n team-a',
     'kubectl ingress2gw convert -f manifests/ -R',

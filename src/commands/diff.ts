@@ -7,7 +7,7 @@ import {BaseCommand} from '../cli/base-command.js'
 export default class Diff extends BaseCommand {
   static summary = 'Show what applying the converted output would change'
   static description =
-    'Compares each object the conversion produces with its live counterpart in the cluster (server-populated and defaulted fields we do not set are left out), or with a rendered directory (--against). Exit status: 0 no differences, 1 differences, >1 error, like kubectl diff. KUBECTL_EXTERNAL_DIFF is honoured.'
+    'Compares each object the conversion produces with its live counterpart in the cluster (server-populated and defaulted fields we do not set are left out), or with a rendered directory (--against). Of the conversion report only errors are printed (-q: no summary line either; `report` shows everything). Exit status: 0 no differences, 1 differences, 2 could not read the input or the cluster, like kubectl diff. KUBECTL_EXTERNAL_DIFF is honoured.'
   static examples = [
     'kubectl ingress2gw diff -n team-a',
     'kubectl ingress2gw diff -A',
@@ -20,7 +20,7 @@ export default class Diff extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Diff)
-    const {objects} = await this.compile(flags)
+    const {objects} = await this.compile(flags, {full: false})
     let live: Map<string, KubeObject | undefined>
     const prune = flags.against === undefined
     try {
@@ -28,7 +28,7 @@ export default class Diff extends BaseCommand {
         live = loadRenderedDir(flags.against)
       } else {
         const cluster = await import('../sources/cluster.js')
-        const client = await cluster.ClusterClient.connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace})
+        const client = await cluster.ClusterClient.connect(this.selection(flags))
         const fetched = await cluster.fetchLive(client, objects, objectKey)
         process.stderr.write(renderDiagnostics(fetched.diagnostics, this.painter(flags)))
         live = fetched.live

@@ -51,7 +51,7 @@ function isMap(v: unknown): v is Obj {
 }
 
 /** The fieldsV1 tree our field manager owns through Apply, or undefined. */
-function ownedTree(live: KubeObject): Obj | undefined {
+export function ownedTree(live: KubeObject): Obj | undefined {
   const entries = (live.metadata?.managedFields as Obj[] | undefined) ?? []
   const mine = entries.filter((e) => e?.manager === FIELD_MANAGER && e?.operation === 'Apply' && isMap(e.fieldsV1))
   if (mine.length === 0) return undefined

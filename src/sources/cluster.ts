@@ -73,14 +73,24 @@ export class ClusterClient {
     private readonly config: ReturnType<typeof import('@kubernetes/client-node').createConfiguration>,
   ) {}
 
+  private impersonation: {user?: string; groups: string[]} = {groups: []}
+  private timeoutMs = TIMEOUT_MS
+
   static async connect(sel: KubeconfigSelection, env?: NodeJS.ProcessEnv): Promise<ClusterClient> {
+    if ((sel.asGroups?.length ?? 0) > 1) {
+      throw new ClusterError('only one --as-group can be given (the HTTP client sends one Impersonate-Group header); use a group that carries the permissions needed')
+    }
+    if (sel.asGroups?.length && !sel.as) throw new ClusterError('--as-group needs --as (kubectl: "requesting groups without impersonating a user")')
     const loaded = await loadKubeConfig(sel, env)
     const k8s = await import('@kubernetes/client-node')
     const config = k8s.createConfiguration({
       baseServer: new k8s.ServerConfiguration(loaded.server, {}),
       authMethods: {default: loaded.kc},
     })
-    return new ClusterClient(loaded, k8s, config)
+    const client = new ClusterClient(loaded, k8s, config)
+    client.impersonation = {user: sel.as, groups: sel.asGroups ?? []}
+    if (sel.requestTimeoutMs !== undefined) client.timeoutMs = sel.requestTimeoutMs
+    return client
   }
 
   get namespace(): string {
@@ -109,7 +119,9 @@ export class ClusterClient {
       ctx.setHeaderParam('Content-Type', body.contentType)
       ctx.setBody(body.text)
     }
-    ctx.setSignal(AbortSignal.timeout(TIMEOUT_MS))
+    if (this.impersonation.user) ctx.setHeaderParam('Impersonate-User', this.impersonation.user)
+    for (const g of this.impersonation.groups) ctx.setHeaderParam('Impersonate-Group', g)
+    if (this.timeoutMs > 0) ctx.setSignal(AbortSignal.timeout(this.timeoutMs))
     let resp: {httpStatusCode: number; body: {text(): Promise<string>}}
     let text: string
     try {
@@ -117,7 +129,7 @@ export class ClusterClient {
       resp = await this.config.httpApi.send(ctx).toPromise()
       text = await resp.body.text()
     } catch (err) {
-      throw new ClusterError(transportMessage(err, this.where, k8s))
+      throw new ClusterError(transportMessage(err, this.where, k8s, this.timeoutMs))
     }
     const code = resp.httpStatusCode
     let parsed: any
@@ -180,11 +192,11 @@ export function resourcePath(apiVersion: string, plural: string, namespace?: str
   return `${base}${ns}/${plural}${n}`
 }
 
-function transportMessage(err: unknown, where: string, k8s: typeof import('@kubernetes/client-node')): string {
+function transportMessage(err: unknown, where: string, k8s: typeof import('@kubernetes/client-node'), timeoutMs = TIMEOUT_MS): string {
   const e = err as {code?: string; errno?: string; type?: string; name?: string; message?: string; cause?: {code?: string}}
   const code = e?.code ?? e?.errno ?? e?.cause?.code
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.type === 'aborted') {
-    return `the API server at ${where} did not answer within ${TIMEOUT_MS / 1000}s`
+    return `the API server at ${where} did not answer within ${timeoutMs / 1000}s (--request-timeout)`
   }
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'connection refused',

@@ -137,8 +137,14 @@ export async function readFileInputs(
   paths: string[],
   options: FileInputOptions,
 ): Promise<ParsedManifests & {filesRead: number}> {
-  const parseOptions: ParseOptions = {defaultNamespace: options.defaultNamespace, namespaceExplicit: options.namespaceExplicit}
+  const parseOptions: ParseOptions = {
+    defaultNamespace: options.defaultNamespace,
+    namespaceExplicit: options.namespaceExplicit,
+    defaultNamespaceOrigin: options.defaultNamespaceOrigin,
+    keepConverted: options.keepConverted,
+  }
   const objects: InputObject[] = []
+  const converted: InputObject[] = []
   const diagnostics: Diagnostic[] = []
   const skipped = new Map<string, SkippedKind>()
   const seenObjects = new Map<string, SourceLocation>()
@@ -151,6 +157,7 @@ export async function readFileInputs(
     const parsed = parseManifestFile(text, name, parseOptions)
     diagnostics.push(...parsed.diagnostics)
     objects.push(...dedupeObjects(parsed.objects, seenObjects, diagnostics))
+    converted.push(...(parsed.converted ?? []))
     mergeSkipped(skipped, parsed.skipped)
   }
 
@@ -196,7 +203,7 @@ export async function readFileInputs(
 
   diagnostics.push(...skippedKindDiagnostics(skipped.values()))
 
-  if (objects.length === 0) {
+  if (objects.length === 0 && converted.length === 0) {
     diagnostics.push({
       level: 'warning',
       code: 'empty-input',
@@ -207,5 +214,5 @@ export async function readFileInputs(
     })
   }
 
-  return {objects, diagnostics, filesRead}
+  return {objects, diagnostics, filesRead, ...(options.keepConverted ? {converted} : {})}
 }

@@ -39,6 +39,15 @@ export interface KubeconfigSelection {
   context?: string
   /** `-n/--namespace` */
   namespace?: string
+  /** `--cluster`: the kubeconfig cluster to use instead of the context's. */
+  cluster?: string
+  /** `--user`: the kubeconfig user to use instead of the context's. */
+  user?: string
+  /** `--as` / `--as-group`: impersonation, sent as Impersonate-User / Impersonate-Group headers. */
+  as?: string
+  asGroups?: string[]
+  /** `--request-timeout` in milliseconds (0: no timeout). */
+  requestTimeoutMs?: number
 }
 
 type Named = {name: string; [key: string]: unknown}
@@ -110,7 +119,10 @@ export function resolveKubeconfig(sel: KubeconfigSelection, env: NodeJS.ProcessE
   const {clusters, users, contexts, currentContext} = mergeFiles(files)
   const where = files.length === 1 ? files[0] : `${files.join(delimiter)}`
   const {name: contextName, context: ctx} = selectContext(sel, contexts, currentContext, where)
-  const c = (ctx.context ?? {}) as {cluster?: string; user?: string; namespace?: string}
+  const c = {...((ctx.context ?? {}) as {cluster?: string; user?: string; namespace?: string})}
+  // --cluster / --user override the context's, as kubectl's ConfigOverrides do.
+  if (sel.cluster) c.cluster = sel.cluster
+  if (sel.user) c.user = sel.user
   const clusterEntry = c.cluster !== undefined ? clusters.get(c.cluster) : undefined
   if (!clusterEntry) throw new ClusterError(`context "${contextName}" refers to cluster "${c.cluster ?? ''}", which is not in kubeconfig ${where}`)
   const server = (clusterEntry.cluster as {server?: string} | undefined)?.server
@@ -149,15 +161,29 @@ export function resolveNamespace(
   env: NodeJS.ProcessEnv = process.env,
   serviceAccountRoot = '',
 ): string | undefined {
-  if (opts.namespace) return opts.namespace
+  return resolveNamespaceOrigin(opts, env, serviceAccountRoot)?.namespace
+}
+
+/** resolveNamespace, with where the namespace came from, in words (`kubeconfig context "prod"`). */
+export function resolveNamespaceOrigin(
+  opts: KubeconfigSelection,
+  env: NodeJS.ProcessEnv = process.env,
+  serviceAccountRoot = '',
+): {namespace: string; origin: string} | undefined {
+  if (opts.namespace) return {namespace: opts.namespace, origin: '-n/--namespace'}
   const located = locateFiles(opts, env)
-  if ('none' in located) return opts.context === undefined && inClusterPossible(env, serviceAccountRoot) ? inClusterNamespace(env, serviceAccountRoot) : undefined
+  if ('none' in located) {
+    if (opts.context !== undefined || !inClusterPossible(env, serviceAccountRoot)) return undefined
+    return {namespace: inClusterNamespace(env, serviceAccountRoot), origin: "the pod's namespace (in-cluster config)"}
+  }
   const {contexts, currentContext} = mergeFiles(located.files)
   const name = opts.context ?? currentContext
-  if (name === undefined) return chooseNamespace(opts, undefined, env, serviceAccountRoot)
+  if (name === undefined) return {namespace: chooseNamespace(opts, undefined, env, serviceAccountRoot), origin: 'no current context in the kubeconfig'}
   const where = located.files.join(delimiter)
   const {context} = selectContext(opts, contexts, currentContext, where)
-  return chooseNamespace(opts, (context.context as {namespace?: unknown} | undefined)?.namespace, env, serviceAccountRoot)
+  const own = (context.context as {namespace?: unknown} | undefined)?.namespace
+  const namespace = chooseNamespace(opts, own, env, serviceAccountRoot)
+  return {namespace, origin: typeof own === 'string' && own !== '' ? `the namespace of kubeconfig context "${name}"` : `kubeconfig context "${name}", which sets no namespace`}
 }
 
 interface Merged {
@@ -321,6 +347,13 @@ export async function loadKubeConfig(sel: KubeconfigSelection, env: NodeJS.Proce
     kc.loadFromString(JSON.stringify({...resolved.config, clusters, users}))
   } catch (err) {
     throw new ClusterError(`invalid kubeconfig (${resolved.files.join(delimiter)}): ${firstLine((err as Error).message)}`)
+  }
+  if (sel.cluster || sel.user) {
+    // The context as overridden: client-node reads cluster and user through the current context.
+    const contexts = resolved.config.contexts.map((c) =>
+      c.name === resolved.context ? {...c, context: {...((c.context as object) ?? {}), cluster: resolved.cluster, user: resolved.user}} : c,
+    )
+    kc.loadFromString(JSON.stringify({...resolved.config, clusters, users, contexts}))
   }
   kc.setCurrentContext(resolved.context)
   return {...resolved, kc}

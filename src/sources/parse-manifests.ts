@@ -19,12 +19,25 @@ import {normalizeIngress} from './normalize.js'
 export interface ParseOptions {
   defaultNamespace: string
   namespaceExplicit: boolean
+  /** Where the default namespace came from, for the namespace-defaulted note (`the kubeconfig context "prod"`). */
+  defaultNamespaceOrigin?: string
+  /**
+   * Keep objects that carry `app.kubernetes.io/managed-by: ingress2gw` (ingress2gw's own output) apart, in
+   * `converted`, instead of reading or skipping them: `apply -f` / `diff -f` of `convert`'s output.
+   */
+  keepConverted?: boolean
 }
 
 export interface ParsedManifests {
   objects: InputObject[]
   diagnostics: Diagnostic[]
+  /** With keepConverted: already-converted objects (ingress2gw's output), in input order. */
+  converted?: InputObject[]
 }
+
+/** Input kinds that are never ingress2gw output, even when labelled so. */
+const NEVER_CONVERTED = new Set(['Ingress', 'Service', 'Secret', 'ConfigMap', 'IngressClass', 'Namespace'])
+const CLUSTER_SCOPED_OUTPUT = new Set(['Namespace', 'ClusterIssuer', 'GatewayClass'])
 
 /** Refuse a document whose aliases expand to more than this many nodes... */
 export const ALIAS_EXPANDED_LIMIT = 100_000
@@ -442,6 +455,13 @@ interface FileState {
   skipped: Map<string, SkippedKind>
   defaulted: number
   firstDefaulted?: SourceLocation
+  converted: InputObject[]
+}
+
+function isConvertedOutput(raw: Json, state: FileState): boolean {
+  if (!state.options.keepConverted || NEVER_CONVERTED.has(String(raw.kind))) return false
+  const labels = isPlainObject(raw.metadata) ? raw.metadata.labels : undefined
+  return isPlainObject(labels) && labels['app.kubernetes.io/managed-by'] === 'ingress2gw' && isPlainObject(raw.metadata) && typeof raw.metadata.name === 'string'
 }
 
 function processObject(value: unknown, loc: SourceLocation, state: FileState): void {
@@ -474,6 +494,17 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
   }
   const av = apiVersion as string
   const k = kind as string
+
+  if (isConvertedOutput(raw, state)) {
+    const obj = raw as unknown as KubeObject
+    if (!CLUSTER_SCOPED_OUTPUT.has(k) && !obj.metadata.namespace) {
+      obj.metadata.namespace = state.options.defaultNamespace
+      state.defaulted++
+      state.firstDefaulted ??= loc
+    }
+    state.converted.push({object: obj, source: loc})
+    return
+  }
 
   // Lists nested in lists are not produced by kubectl; treat them like any other unknown kind.
   const cls = classify(av, k)
@@ -645,7 +676,7 @@ function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined
 
 /** parseManifestText, keeping skipped kinds as counts so that a caller can merge them across files. */
 export function parseManifestFile(text: string, file: string, options: ParseOptions): FileParse {
-  const state: FileState = {file, options, objects: [], diagnostics: [], skipped: new Map(), defaulted: 0}
+  const state: FileState = {file, options, objects: [], diagnostics: [], skipped: new Map(), defaulted: 0, converted: []}
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const lines = text.split('\n')
 
@@ -667,7 +698,7 @@ export function parseManifestFile(text: string, file: string, options: ParseOpti
     const n = state.defaulted
     const from = options.namespaceExplicit
       ? `given with -n/--namespace`
-      : `the default namespace, as kubectl does when -n is not given; pass -n NAMESPACE if they belong elsewhere`
+      : `${options.defaultNamespaceOrigin ?? 'the default namespace'}, as kubectl does when -n is not given; pass -n NAMESPACE if they belong elsewhere`
     state.diagnostics.push({
       level: 'info',
       code: 'namespace-defaulted',
@@ -676,7 +707,7 @@ export function parseManifestFile(text: string, file: string, options: ParseOpti
     })
   }
 
-  return {objects, diagnostics: state.diagnostics, skipped: [...state.skipped.values()]}
+  return {objects, diagnostics: state.diagnostics, skipped: [...state.skipped.values()], ...(options.keepConverted ? {converted: state.converted} : {})}
 }
 
 /**
