@@ -107,7 +107,8 @@ export abstract class BaseCommand extends Command {
    * whole help nor oclif's JSON error object on stdout. Usage errors and unexpected failures exit 2.
    */
   async catch(err: any): Promise<any> {
-    if (typeof err?.oclif?.exit === 'number' && String(err?.message).startsWith('EEXIT')) throw err
+    // this.exit() (also from the help flag's parser, whose error oclif rewraps as "Parsing --help ... EEXIT: 0").
+    if (typeof err?.oclif?.exit === 'number' && /EEXIT: \d+/.test(String(err?.message))) throw err
     const usage = usageError(err, this.id ?? '')
     process.stderr.write(usage ?? `error: ${String(err?.message ?? err).split('\n')[0]}\n`)
     return this.exit(2)

@@ -904,28 +904,30 @@ function setPath(obj: Obj, path: string[], value: unknown): void {
 }
 
 function deletePath(obj: Obj, path: string[]): void {
-  const parents: unknown[] = []
-  let cur: unknown = obj
+  // chain[i] is the node at path[0..i); items are kept by reference (their key may be what is deleted).
+  const chain: unknown[] = [obj]
   for (const seg of path.slice(0, -1)) {
-    parents.push(cur)
-    cur = child(cur, seg)
-    if (!isMap(cur)) return
+    const next = child(chain[chain.length - 1], seg)
+    if (next === undefined) return
+    chain.push(next)
   }
-  delete (cur as Obj)[path[path.length - 1]]
+  const last = chain[chain.length - 1]
+  if (!isMap(last)) return
+  delete last[path[path.length - 1]]
   // Remove maps left empty (except metadata itself), and keyed-list items whose key went (nobody applies them).
   for (let i = path.length - 2; i >= 0; i--) {
-    const parent = parents[i]
+    const parent = chain[i]
+    const node = chain[i + 1]
     const seg = path[i]
-    const node = child(parent, seg)
     if (isItemSegment(seg)) {
-      const key = itemKey(seg)
-      if (Array.isArray(parent) && isMap(node) && Object.keys(key).some((k) => !(k in node))) {
+      if (Array.isArray(parent) && isMap(node) && Object.keys(itemKey(seg)).some((k) => !(k in node))) {
         parent.splice(parent.indexOf(node), 1)
         continue
       }
       break
     }
-    if (isMap(parent) && ((isMap(node) && Object.keys(node).length === 0) || (Array.isArray(node) && node.length === 0)) && !(i === 0 && seg === 'metadata')) delete parent[seg]
+    const empty = (isMap(node) && Object.keys(node).length === 0) || (Array.isArray(node) && node.length === 0)
+    if (isMap(parent) && empty && !(i === 0 && seg === 'metadata')) delete parent[seg]
     else break
   }
 }
