@@ -20,10 +20,8 @@ export {ClusterError} from './kubeconfig.js'
 export const PAGE_SIZE = 500
 const TIMEOUT_MS = 30_000
 
-export interface ReadClusterOptions {
-  kubeconfig?: string
-  context?: string
-  namespace?: string
+/** The kubeconfig selection and connection flags, and what to read. */
+export interface ReadClusterOptions extends KubeconfigSelection {
   allNamespaces: boolean
   selector?: string
   /** namespace/name */
@@ -341,7 +339,8 @@ function splitRef(ref: string | undefined, fallback: NamespacedName): Namespaced
 
 /** Read everything the compiler needs from the cluster. Throws ClusterError (one printable line) on fatal problems. */
 export async function readCluster(opts: ReadClusterOptions): Promise<ReadClusterResult> {
-  const client = await ClusterClient.connect({kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace}, opts.env)
+  const {allNamespaces: _a, selector: _s, controllerConfigMap: _c, tcpServicesConfigMap: _t, udpServicesConfigMap: _u, gateways: _g, env, ...selection} = opts
+  const client = await ClusterClient.connect(selection, env)
   return readClusterWith(client, opts)
 }
 
