@@ -46,6 +46,7 @@ export function dropUnserved(
 ): KubeObject[] {
   // Without discovery (file input) nothing is known about the target: keep everything.
   if (!discovered) return objects
+  referenceGrantsAsServed(objects, capabilities)
   const dropped = new Map<string, {req: Requirement; names: string[]}>()
   const kept = objects.filter((o) => {
     const req = requirementFor(o, options)
@@ -64,4 +65,15 @@ export function dropUnserved(
     })
   }
   return kept
+}
+
+/**
+ * Every ReferenceGrant in the version the cluster serves (v1 from Gateway API v1.5, else v1beta1), whichever part of
+ * the compiler emitted it (certificates, canary backends, ext-auth, mirrors, client certificates): one place, so a
+ * new grant cannot forget it.
+ */
+function referenceGrantsAsServed(objects: KubeObject[], capabilities: TargetCapabilities): void {
+  for (const o of objects) {
+    if (o.kind === 'ReferenceGrant' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) o.apiVersion = `gateway.networking.k8s.io/${capabilities.referenceGrantVersion}`
+  }
 }
