@@ -4,9 +4,15 @@
  * every rewritten golden must be read by eye before it is committed.
  */
 import test from 'ava'
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCli} from './support/run-cli.js'
+
+// convert -f places objects without a namespace in the kubeconfig context's namespace, as kubectl: no kubeconfig
+// here, whatever the machine has, so the goldens read "default".
+process.env.KUBECONFIG = ''
+process.env.HOME = mkdtempSync(join(tmpdir(), 'i2g-golden-home-'))
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname
 const update = process.env.UPDATE_GOLDEN === '1'

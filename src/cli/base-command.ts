@@ -243,12 +243,12 @@ export abstract class BaseCommand extends Command {
     try {
       const resolved = resolveNamespaceOrigin({kubeconfig: flags.kubeconfig, context: flags.context})
       if (resolved) return {...resolved, diagnostics: []}
-      return {namespace: 'default', origin: 'namespace "default" (no kubeconfig)', diagnostics: []}
+      return {namespace: 'default', origin: 'no kubeconfig: the default namespace', diagnostics: []}
     } catch (error) {
       // apply/diff need the kubeconfig anyway; convert and report fall back to default and say why.
       if (this.writesToCluster(flags)) throw error
       const message = `${(error as Error).message}; objects without a namespace are placed in "default"`
-      return {namespace: 'default', origin: 'namespace "default" (the kubeconfig could not be read)', diagnostics: [{level: 'warning', code: 'kubeconfig-unreadable', message}]}
+      return {namespace: 'default', origin: 'the kubeconfig could not be read: the default namespace', diagnostics: [{level: 'warning', code: 'kubeconfig-unreadable', message}]}
     }
   }
 
@@ -351,7 +351,8 @@ export abstract class BaseCommand extends Command {
       input.diagnostics.push(...missingServiceDiagnostics(input.snapshot.objects, serviceKeys(input.snapshot.objects), converted))
       result.diagnostics = result.diagnostics.map(clusterWording)
     }
-    if (input.scope.ingresses === 0 && !input.readNothing && input.converted.length === 0) process.stderr.write(noIngressesMessage(input.scope))
+    const empty = input.scope.ingresses === 0 && result.objects.length === 0 && input.converted.length === 0
+    if (empty && !input.readNothing) process.stderr.write(noIngressesMessage(input.scope))
     return {input, result}
   }
 

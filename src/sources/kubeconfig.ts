@@ -178,12 +178,12 @@ export function resolveNamespaceOrigin(
   }
   const {contexts, currentContext} = mergeFiles(located.files)
   const name = opts.context ?? currentContext
-  if (name === undefined) return {namespace: chooseNamespace(opts, undefined, env, serviceAccountRoot), origin: 'no current context in the kubeconfig'}
+  if (name === undefined) return {namespace: chooseNamespace(opts, undefined, env, serviceAccountRoot), origin: 'the kubeconfig has no current context: the default namespace'}
   const where = located.files.join(delimiter)
   const {context} = selectContext(opts, contexts, currentContext, where)
   const own = (context.context as {namespace?: unknown} | undefined)?.namespace
   const namespace = chooseNamespace(opts, own, env, serviceAccountRoot)
-  return {namespace, origin: typeof own === 'string' && own !== '' ? `the namespace of kubeconfig context "${name}"` : `kubeconfig context "${name}", which sets no namespace`}
+  return {namespace, origin: typeof own === 'string' && own !== '' ? `the namespace of kubeconfig context "${name}"` : `kubeconfig context "${name}" sets no namespace: the default namespace`}
 }
 
 interface Merged {
