@@ -4,11 +4,15 @@
  * (so another owner can still remove its own listener). In-process against the fake API server.
  */
 import test, {type ExecutionContext} from 'ava'
+import {spawn} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import jsYaml from 'js-yaml'
 import {applyObjects, applySummary, formatResult, type ApplyOptions, type ApplyResult} from '../src/output/apply.js'
 import {gatewayApplyShape, outsideNamespace, routeDependencies} from '../src/output/apply-plan.js'
 import type {KubeObject} from '../src/translate/types.js'
 import {FakeApiServer} from './support/fake-apiserver.js'
-import {httpRoute, ns, tempDir} from './support/cluster-helpers.js'
+import {httpRoute, ns, ROOT, tempDir} from './support/cluster-helpers.js'
 
 const GW = 'gateway.networking.k8s.io/v1'
 const EG = 'gateway.envoyproxy.io/v1alpha1'
@@ -216,4 +220,42 @@ test('outsideNamespace: other namespaces, other Namespace objects and cluster-sc
     outsideNamespace(objects, 'shop').map((o) => `${o.kind}/${o.metadata.name}`),
     ['ReferenceGrant/g', 'Namespace/gateway', 'ClusterIssuer/le'],
   )
+})
+
+test('Ctrl-C during apply (the real command, SIGINT): every object written was printed, nothing new starts, exit 130', async (t) => {
+  const {s} = await setup(t)
+  const dir = tempDir(t)
+  const kubeconfig = s.writeKubeconfig(dir, {namespace: 'shop'})
+  s.seed([ns('shop')])
+  s.latencyMs = 40
+  const objects: object[] = []
+  for (let i = 0; i < 30; i++) objects.push(httpRoute('shop', `r${i}`))
+  const file = join(dir, 'routes.yaml')
+  writeFileSync(file, objects.map((o) => jsYaml.dump({...o, metadata: {...(o as any).metadata, labels: {'app.kubernetes.io/managed-by': 'ingress2gw'}}})).join('---\n'))
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubectl-ingress2gw'), 'apply', '-f', file, '--kubeconfig', kubeconfig], {env: {...process.env, HOME: dir, KUBECONFIG: '', NO_COLOR: '1'}})
+  let stdout = ''
+  let stderr = ''
+  let interrupted = false
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString()
+      if (!interrupted && stdout.includes('\n')) {
+        interrupted = true
+        child.kill('SIGINT')
+      }
+    })
+    child.on('close', (c) => {
+      clearTimeout(timer)
+      resolve(c)
+    })
+  })
+  t.is(code, 130, stderr)
+  const written = s.requests.filter((q) => q.method === 'PATCH').map((q) => `httproute.gateway.networking.k8s.io/${q.path.split('/').pop()} created`)
+  const printed = stdout.trim().split('\n')
+  t.deepEqual([...printed].sort(), [...written].sort())
+  t.true(written.length < 30, 'the rest was not started')
+  t.regex(stderr, /^interrupted: \d+ of 30 object\(s\) applied: /m)
+  t.regex(stderr, /^not applied \(interrupted before they started\): /m)
 })
