@@ -1,6 +1,7 @@
 /**
  * apply -f / diff -f: file input, cluster output. The live shared Gateway is read so the emitted Gateway is the
- * union with it (another team's certificate is never dropped), and its certificate order is kept.
+ * union with it (another team's certificate is never dropped), and its certificate order is kept; of it, apply
+ * sends only what ingress2gw owns or changes.
  */
 import test from 'ava'
 import {writeFileSync} from 'node:fs'
@@ -38,10 +39,15 @@ test('apply -f --emit-gateway keeps the live listeners and certificates, in thei
   const patch = s.requests.find((q) => q.method === 'PATCH' && q.path.endsWith('/gateways/shared'))
   t.truthy(patch, 'the Gateway was applied')
   const sent = JSON.parse(patch!.body!)
+  // Only what ingress2gw changes is sent (output/apply-plan.ts gatewayApplyShape): the https listener, which gets
+  // our certificate; http and team-x are another owner's and unchanged, and the live class is not claimed.
   t.deepEqual(
     sent.spec.listeners.map((l: any) => l.name),
-    ['http', 'https', 'team-x'],
+    ['https'],
   )
+  t.false('gatewayClassName' in sent.spec)
+  const live = s.getObject('gateway.networking.k8s.io/v1', 'Gateway', 'gateway', 'shared')!
+  t.deepEqual(live.spec.listeners.map((l: any) => l.name), ['http', 'https', 'team-x'], 'nothing of the live Gateway was lost')
   const https = sent.spec.listeners.find((l: any) => l.name === 'https')
   t.deepEqual(
     https.tls.certificateRefs.map((c: any) => `${c.namespace ?? 'gateway'}/${c.name}`),
