@@ -259,3 +259,14 @@ test('Ctrl-C during apply (the real command, SIGINT): every object written was p
   t.regex(stderr, /^interrupted: \d+ of 30 object\(s\) applied: /m)
   t.regex(stderr, /^not applied \(interrupted before they started\): /m)
 })
+
+test('a server dry run into a namespace this apply creates: the policy fails there only for the dry run, so its route is not withheld', async (t) => {
+  const {s, apply} = await setup(t)
+  const objects = [ns('fresh', {'shared-gateway-access': 'true'}) as KubeObject, httpRoute('fresh', 'web') as KubeObject, policy('SecurityPolicy', 'web', 'fresh', {kind: 'HTTPRoute', name: 'web'})]
+  const {results} = await apply(objects, {dryRun: 'server'})
+  t.deepEqual(
+    results.map((r) => `${r.kind} ${r.status}`),
+    ['Namespace created', 'SecurityPolicy failed', 'HTTPRoute failed'],
+  )
+  t.true(results.slice(1).every((r) => /namespaces "fresh" not found: this apply creates that namespace/.test(r.message!)))
+})

@@ -5,8 +5,7 @@
 
 /**
  * Rewrite `--name=true` to `--name` and `--name=false` to `--no-name` (allowNo flags) or nothing (others: false is
- * the default), for every boolean flag; also `-A=true`-style short forms are left to oclif. Arguments after `--`
- * are left alone.
+ * the default), for every boolean flag. Arguments after `--` are left alone.
  */
 export function kubectlBooleanArgs(argv: string[], booleans: {name: string; allowNo: boolean}[]): string[] {
   const byName = new Map(booleans.map((b) => [b.name, b]))
@@ -26,7 +25,7 @@ export function kubectlBooleanArgs(argv: string[], booleans: {name: string; allo
     }
     if (m[2].toLowerCase() === 'true') out.push(`--${flag.name}`)
     else if (flag.allowNo) out.push(`--no-${flag.name}`)
-    else out.push(`--${flag.name}=false`) // oclif refuses it; kept so the refusal names what was given
+    // else: false is the default of these flags; the argument is dropped
   }
   return out
 }

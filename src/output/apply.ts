@@ -60,6 +60,8 @@ function applyShape(o: KubeObject, live: KubeObject | undefined): KubeObject {
   return {apiVersion: o.apiVersion, kind: o.kind, metadata: {name: o.metadata.name, ...(o.metadata.labels ? {labels: o.metadata.labels} : {})}}
 }
 
+const DRY_RUN_NAMESPACE_NOTE = 'this apply creates that namespace, which a server dry run cannot see; the real apply will succeed'
+
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, '; ').trim()
 }
@@ -81,7 +83,7 @@ function failureMessage(err: unknown, o: KubeObject, force: boolean, dryRunNames
     if (e.code === 409 && !force && /conflict/i.test(msg)) return `${oneLine(msg)} (re-run with --force-conflicts to take these fields over)`
     if (e.code === 403) return `forbidden: ${oneLine(msg)}; grant "patch" on it (see examples/rbac/ingress2gw-rbac.yaml)`
     if (e.code === 404 && dryRunNamespaces?.has(msg.match(/^namespaces "([^"]+)" not found$/)?.[1] ?? '\u0000')) {
-      return `${msg}: this apply creates that namespace, which a server dry run cannot see; the real apply will succeed`
+      return `${msg}: ${DRY_RUN_NAMESPACE_NOTE}`
     }
     return oneLine(msg)
   }
@@ -159,6 +161,7 @@ export async function applyObjects(objects: KubeObject[], opts: ApplyOptions): P
   const force = opts.forceConflicts
   const dryRun = opts.dryRun === 'server' ? 'All' : undefined
   const createdNamespaces = new Set<string>()
+  const dryRunOnly = new Set<number>()
 
   const applyOne = async (i: number) => {
     const res = results[i]
@@ -197,6 +200,7 @@ export async function applyObjects(objects: KubeObject[], opts: ApplyOptions): P
     } catch (err) {
       res.status = 'failed'
       res.message = failureMessage(err, ordered[i], force, dryRun ? createdNamespaces : undefined)
+      if (res.message.includes(DRY_RUN_NAMESPACE_NOTE)) dryRunOnly.add(i)
     }
   }
 
@@ -208,7 +212,9 @@ export async function applyObjects(objects: KubeObject[], opts: ApplyOptions): P
     const queue: number[] = []
     for (const i of todo) {
       if (applyStep(ordered[i]) !== step) continue
-      const failed = (deps.get(i) ?? []).filter((j) => results[j].status === 'failed' || results[j].status === 'withheld')
+      // A dependency that failed only because a server dry run cannot see the namespace this apply creates does
+      // not withhold the route: the real apply would write both.
+      const failed = (deps.get(i) ?? []).filter((j) => (results[j].status === 'failed' && !dryRunOnly.has(j)) || results[j].status === 'withheld')
       if (failed.length === 0) {
         queue.push(i)
         continue
