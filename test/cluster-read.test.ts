@@ -81,11 +81,12 @@ test('reads exactly the expected resources, in parallel, and never a Secret', as
     {apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: {name: 'local', namespace: 'team-a'}, spec: {selfSigned: {}}},
     {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: {name: 'shared', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', listeners: []}},
   ])
-  // Long enough that every read is issued before the first answer arrives, even on a loaded CI machine.
-  s.latencyMs = 300
+  // No read is answered until 10 are under way: a client reading one after the other would be stuck at 1 until the
+  // barrier gives up (10 s), whatever the speed of the machine.
+  s.barrier = {count: 10, maxWaitMs: 10_000}
   const r = await read({allNamespaces: true})
   // Discovery first (3 requests), then the 10 reads at once.
-  t.true(s.maxInFlight >= 8, `max in flight ${s.maxInFlight}`)
+  t.true(s.maxInFlight >= 10, `max in flight ${s.maxInFlight}`)
   const paths = s.requests.map((q) => q.path).sort()
   t.deepEqual(paths, [
     '/api/v1/namespaces/ingress-nginx/configmaps/ingress-nginx-controller',

@@ -166,6 +166,13 @@ export class FakeApiServer {
   port = 0
   /** Delay before each response, so tests can observe concurrent requests (maxInFlight). */
   latencyMs = 0
+  /**
+   * Hold the answers to data requests until this many are under way at once (or `maxWaitMs` passed): proves a
+   * client sends them concurrently without depending on how fast a loaded machine issues them.
+   */
+  barrier?: {count: number; maxWaitMs: number}
+  private held: (() => void)[] = []
+  private barrierTimer?: NodeJS.Timeout
   inFlight = 0
   maxInFlight = 0
 
@@ -216,7 +223,8 @@ export class FakeApiServer {
         }
         this.inFlight++
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
-        if (this.latencyMs > 0) setTimeout(respond, this.latencyMs)
+        if (this.barrier && !isDiscoveryPath(rec.path)) this.holdAtBarrier(respond)
+        else if (this.latencyMs > 0) setTimeout(respond, this.latencyMs)
         else respond()
       })
     })
@@ -224,7 +232,19 @@ export class FakeApiServer {
     this.port = (this.server.address() as {port: number}).port
   }
 
+  private holdAtBarrier(respond: () => void): void {
+    this.held.push(respond)
+    const release = () => {
+      clearTimeout(this.barrierTimer)
+      this.barrier = undefined
+      for (const r of this.held.splice(0)) r()
+    }
+    if (this.held.length >= this.barrier!.count) release()
+    else this.barrierTimer ??= setTimeout(release, this.barrier!.maxWaitMs)
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.barrierTimer)
     if (!this.server) return
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server!.close(() => resolve()))
