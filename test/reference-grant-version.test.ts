@@ -6,6 +6,7 @@
 import test from 'ava'
 import {translate} from '../src/translate/index.js'
 import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/translate/types.js'
+import {loadValidator} from './support/conformance.js'
 
 const P = 'nginx.ingress.kubernetes.io/'
 const ingress = (namespace: string, name: string, annotations: Record<string, string>, host: string, tls = false): KubeObject => ({
@@ -30,9 +31,12 @@ const grants = (objects: KubeObject[]) =>
     .map((o) => `${o.apiVersion} ${o.metadata.namespace}/${o.spec.from[0].kind}->${o.spec.to[0].kind}`)
     .sort()
 
-test('a Gateway API v1.5+ cluster gets every ReferenceGrant as v1', (t) => {
+test('a Gateway API v1.5+ cluster gets every ReferenceGrant as v1, valid against the v1 CRD', async (t) => {
   const v1: TargetCapabilities = {...DEFAULT_CAPABILITIES, referenceGrantVersion: 'v1'}
-  t.deepEqual(grants(translate({objects: input, capabilities: v1}, {emitGateway: true}).objects), [
+  const objects = translate({objects: input, capabilities: v1}, {emitGateway: true}).objects
+  const validator = await loadValidator()
+  for (const g of objects.filter((o) => o.kind === 'ReferenceGrant')) t.deepEqual(validator.validate(g), [], `${g.metadata.namespace}/${g.metadata.name}`)
+  t.deepEqual(grants(objects), [
     'gateway.networking.k8s.io/v1 auth/SecurityPolicy->Service',
     'gateway.networking.k8s.io/v1 beta/HTTPRoute->Service',
     'gateway.networking.k8s.io/v1 shop/Gateway->Secret',

@@ -329,7 +329,7 @@ export abstract class BaseCommand extends Command {
         mode: 'files',
         namespace: flags.namespace && !flags['all-namespaces'] ? flags.namespace : undefined,
         selector: flags.selector,
-        ingresses: namespaces.size === 0 ? 0 : objects.filter((o) => o.object.kind === 'Ingress').length,
+        ingresses: objects.filter((o) => o.object.kind === 'Ingress').length,
       },
       servicesKnown,
     }
