@@ -1,11 +1,20 @@
 import test from 'ava'
-import {assertValid, diagnosticsFor, fidelityFor, fixture, routeOf, useValidator} from './support.js'
+import type {KubeObject} from '../../src/translate/types.js'
+import {backendRefProblems, validateBackend} from '../support/eg-backend-rules.js'
+import {assertValid, diagnosticsFor, fidelityFor, fixture, routeOf, service, useValidator} from './support.js'
 
 const {run} = fixture({name: 'orders', namespace: 'shop', host: 'orders.example.com', port: 8080})
 useValidator()
 
+const externalName = (namespace: string, name: string, target: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {name, namespace},
+  spec: {type: 'ExternalName', externalName: target},
+})
+
 test('an in-cluster mirror URL with $request_uri mirrors to the Service and port', (t) => {
-  const r = run({'mirror-target': 'http://orders-shadow.shop.svc.cluster.local:8080$request_uri'})
+  const r = run({'mirror-target': 'http://orders-shadow.shop.svc.cluster.local:8080$request_uri'}, {extra: [service('shop', 'orders-shadow', 8080)]})
   t.deepEqual(routeOf(r)!.spec.rules[0].filters, [{type: 'RequestMirror', requestMirror: {backendRef: {group: '', kind: 'Service', name: 'orders-shadow', port: 8080}}}])
   t.deepEqual(routeOf(r)!.spec.rules[0].backendRefs, [{name: 'orders', port: 8080}])
   t.is(fidelityFor(r, 'mirror-target'), 'approximate')
@@ -17,7 +26,7 @@ test('an in-cluster mirror URL with $request_uri mirrors to the Service and port
 })
 
 test('a Service in another namespace gets a ReferenceGrant there', (t) => {
-  const r = run({'mirror-target': 'http://recorder.qa.svc:80$request_uri'})
+  const r = run({'mirror-target': 'http://recorder.qa.svc:80$request_uri'}, {extra: [service('qa', 'recorder', 80)]})
   t.deepEqual(routeOf(r)!.spec.rules[0].filters[0].requestMirror.backendRef, {group: '', kind: 'Service', name: 'recorder', namespace: 'qa', port: 80})
   const grant = r.objects.find((o) => o.kind === 'ReferenceGrant' && o.metadata.namespace === 'qa')
   t.deepEqual(grant?.spec, {from: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop'}], to: [{group: '', kind: 'Service', name: 'recorder'}]})
@@ -55,4 +64,113 @@ test('mirror settings without a usable target', (t) => {
 
   const redirected = run({'mirror-target': 'http://a.b.svc$request_uri', 'temporal-redirect': 'https://example.com/'})
   t.is(fidelityFor(redirected, 'mirror-target'), 'ignored')
+})
+
+test('an IP address becomes an ip endpoint (Envoy Gateway refuses IP addresses as fqdn hostnames)', (t) => {
+  const r = run({'mirror-target': 'http://10.0.0.5:9000$request_uri'})
+  t.deepEqual(r.objects.find((o) => o.kind === 'Backend')?.spec, {endpoints: [{ip: {address: '10.0.0.5', port: 9000}}]})
+  t.deepEqual(routeOf(r)!.spec.rules[0].filters[0].requestMirror.backendRef, {group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'orders-mirror'})
+  t.regex(diagnosticsFor(r, 'mirror-target')[0]!.hint!, /answer 500/)
+  const v6 = run({'mirror-target': 'https://[FD00::5]:8443/'})
+  t.deepEqual(v6.objects.find((o) => o.kind === 'Backend')?.spec, {endpoints: [{ip: {address: 'fd00::5', port: 8443}}], tls: {insecureSkipVerify: true}})
+  assertValid(t, r)
+  assertValid(t, v6)
+})
+
+test('an ExternalName Service is mirrored to through a Backend for the name it stands for', (t) => {
+  const r = run({'mirror-target': 'http://shadow.shop.svc.cluster.local:8080$request_uri'}, {extra: [externalName('shop', 'shadow', 'Shadow.Example.org.')]})
+  t.deepEqual(r.objects.find((o) => o.kind === 'Backend')?.spec, {endpoints: [{fqdn: {hostname: 'shadow.example.org', port: 8080}}]})
+  t.regex(diagnosticsFor(r, 'mirror-target')[0]!.message, /shadow\.example\.org \(the name ExternalName Service shop\/shadow stands for\)/)
+  const byIp = run({'mirror-target': 'http://shadow.shop.svc:8080'}, {extra: [externalName('shop', 'shadow', '192.0.2.10')]})
+  t.deepEqual(byIp.objects.find((o) => o.kind === 'Backend')?.spec, {endpoints: [{ip: {address: '192.0.2.10', port: 8080}}]})
+  assertValid(t, r)
+})
+
+test('a Service the input lacks is reached through its cluster DNS name, so a missing Service cannot fail the route', (t) => {
+  const r = run({'mirror-target': 'http://recorder.qa.svc:80$request_uri'})
+  t.deepEqual(r.objects.find((o) => o.kind === 'Backend')?.spec, {endpoints: [{fqdn: {hostname: 'recorder.qa.svc.cluster.local', port: 80}}]})
+  t.is(r.objects.filter((o) => o.kind === 'ReferenceGrant').length, 0, 'a Backend in the route namespace needs no grant')
+  t.regex(diagnosticsFor(r, 'mirror-target')[0]!.message, /not in the input/)
+})
+
+test('targets Envoy Gateway would refuse are left out, never risking the main traffic', (t) => {
+  for (const [target, extra, why] of [
+    ['http://127.0.0.1:9000/', [], /loopback/],
+    ['http://[::1]:9000/', [], /loopback/],
+    ['http://010.0.0.5:9000/', [], /leading zeros/],
+    ['http://shadow:9000$request_uri', [], /single-label/],
+    ['http://shadow.shop.svc:9000$request_uri', [service('shop', 'shadow', 8080)], /no TCP port 9000/],
+    ['http://shadow.shop.svc:9000', [externalName('shop', 'shadow', 'localhost')], /single-label/],
+  ] as const) {
+    const r = run({'mirror-target': target, 'mirror-host': 'copies.example.com'}, {extra: [...extra]})
+    t.is(routeOf(r)!.spec.rules[0].filters, undefined, target)
+    t.is(r.objects.filter((o) => o.kind === 'Backend').length, 0, target)
+    t.is(fidelityFor(r, 'mirror-target'), 'manual', target)
+    const [d] = diagnosticsFor(r, 'mirror-target')
+    t.is(d?.code, 'mirror-left-out', target)
+    t.regex(d!.message, why, target)
+    t.is(fidelityFor(r, 'mirror-host'), 'ignored', target)
+  }
+})
+
+/**
+ * The definition of done of issue 20 item 1: over every kind of target, no RequestMirror in the output references
+ * something Envoy Gateway would refuse (test/support/eg-backend-rules.ts, written from its validation code).
+ */
+test('no emitted RequestMirror references a backend Envoy Gateway would refuse', (t) => {
+  const services = [
+    service('shop', 'orders-shadow', 8080),
+    service('qa', 'recorder', [{port: 80}, {name: 'udp', port: 81, protocol: 'UDP'} as any]),
+    externalName('shop', 'ext', 'capture.example.net'),
+    externalName('shop', 'ext-ip', '198.51.100.7'),
+    externalName('shop', 'ext-short', 'capture'),
+  ]
+  const targets = [
+    'http://10.0.0.5:9000$request_uri',
+    'http://10.0.0.5',
+    'https://10.0.0.5:8443/',
+    'http://[2001:db8::7]:80/',
+    'http://[2001:db8:1:2:3:4:5:6]/',
+    'http://[2001:db8::1:2:3]/',
+    'http://127.0.0.5/',
+    'http://0127.0.0.1/',
+    'http://shadow.example.com$request_uri',
+    'https://shadow.example.com:8443/capture',
+    'http://shadow/',
+    'http://orders-shadow.shop.svc.cluster.local:8080$request_uri',
+    'http://orders-shadow.shop.svc:9999$request_uri',
+    'https://orders-shadow.shop.svc:8080/',
+    'http://recorder.qa.svc:80$request_uri',
+    'http://recorder.qa.svc:81$request_uri',
+    'http://unknown.qa.svc:80/',
+    'http://ext.shop.svc:80/',
+    'https://ext.shop.svc:443/',
+    'http://ext-ip.shop.svc:80/',
+    'http://ext-short.shop.svc:80/',
+  ]
+  let mirrors = 0
+  let backends = 0
+  for (const target of targets) {
+    const r = run({'mirror-target': target}, {extra: services})
+    const everything = [...services, ...r.objects]
+    for (const route of r.objects.filter((o) => o.kind === 'HTTPRoute')) {
+      for (const rule of route.spec.rules) {
+        for (const f of rule.filters ?? []) {
+          if (f.type !== 'RequestMirror') continue
+          mirrors++
+          if (f.requestMirror.backendRef.kind === 'Backend') backends++
+          t.deepEqual(backendRefProblems(f.requestMirror.backendRef, 'HTTPRoute', route.metadata.namespace!, everything), [], target)
+        }
+      }
+    }
+    assertValid(t, r, target)
+  }
+  // Not vacuous: most targets are mirrored, most through Backends, and the rules do refuse what the old output had.
+  t.true(mirrors >= 14, `${mirrors} mirrors`)
+  t.true(backends >= 10, `${backends} through Backends`)
+  const ipAsFqdn = {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'Backend', metadata: {name: 'm', namespace: 'shop'}, spec: {endpoints: [{fqdn: {hostname: '10.0.0.5', port: 9000}}]}}
+  t.deepEqual(validateBackend(ipAsFqdn, []), ['hostname 10.0.0.5 is an IP address'])
+  t.deepEqual(backendRefProblems({group: '', kind: 'Service', name: 'ext', port: 80}, 'HTTPRoute', 'shop', services), [
+    'Service shop/ext is of type ExternalName, which is not supported as a backend',
+  ])
 })
