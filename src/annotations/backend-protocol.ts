@@ -32,11 +32,11 @@ function parseServerName(value: string): ParseResult<string> {
     : {ok: false, reason: `"${value}" is not a server name`}
 }
 
+/** proxyssl/main.go proxySSLProtocolRegex (spaces removed first) and sortProtocols: v1.15 accepts only TLSv1.2 and TLSv1.3. */
 function parseProtocols(value: string): ParseResult<string[]> {
-  if (!/^(SSLv2|SSLv3|TLSv1|TLSv1\.1|TLSv1\.2|TLSv1\.3| )*$/.test(value)) return {ok: false, reason: `"${value}" is not a list of SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3`}
-  const list = value.split(' ').filter((s) => s !== '')
-  // An empty list makes ingress-nginx fall back to its default.
-  return {ok: true, value: list.length > 0 ? list : ['TLSv1', 'TLSv1.1', 'TLSv1.2']}
+  if (!/^(TLSv1\.2|TLSv1\.3)*$/.test(value.replace(/ /g, ''))) return {ok: false, reason: `"${value}" is not a list of TLSv1.2 and TLSv1.3 (the only versions ingress-nginx v1.12+ accepts)`}
+  const list = [...new Set(value.split(' ').filter((s) => s !== ''))].sort()
+  return list.length > 0 ? {ok: true, value: list} : {ok: false, reason: 'empty'}
 }
 
 function parseCiphers(value: string): ParseResult<string> {
@@ -73,6 +73,11 @@ interface TlsPlan {
   minVersion?: string
   maxVersion?: string
   ciphers?: string[]
+  /**
+   * HTTPS (not GRPCS): nginx spoke HTTP/1.1 to the backend (proxy_http_version 1.1), while Envoy negotiates h2 by
+   * ALPN with TLS backends (xds translator cluster.go: AutoHttpConfig); the Backend pins ALPN to http/1.1.
+   */
+  http1: boolean
   /** Full annotation keys behind every object of the plan. */
   from: string[]
 }
@@ -153,7 +158,7 @@ export const backendProtocolFamily: AnnotationFamily = {
       summary: 'TLS versions offered to the backend',
       fidelity: 'exact',
       target: 'Backend tls.minVersion / maxVersion',
-      default: 'TLSv1 TLSv1.1 TLSv1.2',
+      default: 'TLSv1.2',
       onInvalid: 'default',
       parse: parseProtocols,
     },
@@ -255,6 +260,7 @@ function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan
     verify: ctx.options.backendTls === 'verify' || verifyOn,
     viaBackend: false,
     clientCertificate: false,
+    http1: ctx.value<BackendProtocol>('backend-protocol') === 'HTTPS',
     from: keys.map((k) => ctx.fullKey(k)).sort(),
   }
   if (secret === undefined) {
@@ -270,7 +276,8 @@ function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan
   plan.viaBackend = true
   plan.serverName = ctx.value<string>('proxy-ssl-name')
   if (ctx.value<string>('proxy-ssl-server-name') === 'on' && plan.serverName && !plan.serverName.startsWith('*.')) plan.sni = plan.serverName
-  // nginx's own default (TLSv1 TLSv1.1 TLSv1.2) is not carried over: Envoy's 1.2-1.3 reaches the same backends.
+  // Without the annotation nginx offered TLSv1.2 only (proxyssl defaultProxySSLProtocols); Envoy's 1.2-1.3 reaches
+  // every backend that answered nginx, so the default is not pinned.
   const protocols = ctx.value<string[]>('proxy-ssl-protocols')
   if (protocols) {
     const versions = tlsVersionRange(protocols)
@@ -285,12 +292,10 @@ function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan
   return plan
 }
 
-/** nginx's protocol list as Envoy's version range; the range is emitted only where it differs from Envoy's 1.2-1.3. */
-function tlsVersionRange(protocols: string[]): {min?: string; max?: string; gaps: string[]} {
-  const {min, max, unknown, missing} = tlsVersionSpan(protocols)
-  const gaps = [...unknown, ...missing.map((v) => `TLSv${v === '1.0' ? '1' : v}`)]
-  if (min === undefined || (min === '1.2' && max === '1.3')) return {gaps}
-  return {min, max, gaps}
+/** nginx's protocol list (TLSv1.2 and/or TLSv1.3) as Envoy's version range, emitted only where it differs from 1.2-1.3. */
+function tlsVersionRange(protocols: string[]): {min?: string; max?: string} {
+  const {min, max} = tlsVersionSpan(protocols)
+  return min === undefined || (min === '1.2' && max === '1.3') ? {} : {min, max}
 }
 
 /**
@@ -328,6 +333,7 @@ function backendObject(name: string, namespace: string, svc: ServiceBackend, pla
   if (plan.minVersion) tls.minVersion = plan.minVersion
   if (plan.maxVersion) tls.maxVersion = plan.maxVersion
   if (plan.ciphers) tls.ciphers = plan.ciphers
+  if (plan.http1) tls.alpnProtocols = ['http/1.1']
   return {
     apiVersion: `${EG_GROUP}/v1alpha1`,
     kind: 'Backend',
@@ -489,12 +495,7 @@ function accountProxySslSettings(ctx: FamilyContext, plan: TlsPlan): void {
       ctx.account('proxy-ssl-server-name', 'approximate', 'nginx sent no SNI; Envoy Gateway sends the request\'s Host as SNI')
     }
   }
-  if (ctx.has('proxy-ssl-protocols') && ctx.value<string[]>('proxy-ssl-protocols') !== undefined) {
-    const {gaps} = tlsVersionRange(ctx.value<string[]>('proxy-ssl-protocols')!)
-    if (gaps.length > 0) {
-      ctx.account('proxy-ssl-protocols', 'approximate', `Envoy takes a version range (${plan.minVersion ?? '1.2'} to ${plan.maxVersion ?? '1.3'}), so ${gaps.join(', ')} ${gaps.length === 1 ? 'is' : 'are'} handled differently (SSLv2/SSLv3 are not supported, versions inside the range are offered)`)
-    } else ctx.account('proxy-ssl-protocols', 'exact')
-  }
+  if (ctx.has('proxy-ssl-protocols') && ctx.value<string[]>('proxy-ssl-protocols') !== undefined) ctx.account('proxy-ssl-protocols', 'exact')
   const ciphers = ctx.value<string>('proxy-ssl-ciphers')
   if (ctx.has('proxy-ssl-ciphers') && ciphers !== undefined) {
     if (plan.minVersion === '1.3') ctx.account('proxy-ssl-ciphers', 'ignored', 'only TLS 1.3 is offered, whose cipher suites are not configurable')

@@ -1,10 +1,12 @@
 import {parseSourceRanges} from './access-lists.js'
+import {hashSources} from './load-balancing.js'
 import {parseInt10} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /**
  * limit-rps, limit-rpm, limit-allowlist (alias limit-whitelist), limit-burst-multiplier -> BackendTrafficPolicy local
- * rateLimit per client IP; limit-connections, limit-rate, limit-rate-after are reported (no Envoy Gateway field).
+ * rateLimit per client IP (or per header / query parameter when the ConfigMap's limit-conn-zone-variable says so);
+ * limit-connections, limit-rate, limit-rate-after are reported (no Envoy Gateway field).
  *
  * nginx keeps one limit_req zone per annotation, keyed by the client address, and applies every zone the Ingress
  * has: rps and rpm together are two limits, so they become two sets of rules (Envoy applies the strictest matching
@@ -61,12 +63,60 @@ export function minimalRanges(cidrs: string[]): string[] {
   return ranges.filter((r, i) => !ranges.some((o, j) => j !== i && contains(o, r) && (o.bits < r.bits || j < i))).map((r) => r.text)
 }
 
-type Selector = {sourceCIDR: {type: 'Distinct'; value: string; invert?: boolean}}
+type Selector = Record<string, unknown>
 
-/** Client selectors that count each client IP separately, skipping the allowlisted range when there is one. */
-function perClientSelectors(exempt: string | undefined): Selector[][] {
-  if (exempt !== undefined) return [[{sourceCIDR: {type: 'Distinct', value: exempt, invert: true}}]]
-  return [[{sourceCIDR: {type: 'Distinct', value: '0.0.0.0/0'}}], [{sourceCIDR: {type: 'Distinct', value: '::/0'}}]]
+/**
+ * What nginx counts each limit per: every limit_req zone is keyed by `$limit_<id>`, which nginx.tmpl maps to the
+ * ConfigMap's limit-conn-zone-variable (default $binary_remote_addr) for clients outside the allowlist and to ""
+ * (not counted: "requests with an empty key value are not accounted") for the others.
+ */
+type RateKey =
+  | {kind: 'ip'}
+  | {kind: 'header' | 'query'; name: string}
+  | {kind: 'shared'}
+  | {kind: 'unsupported'; why: string}
+
+function rateKeyOf(variable: string): RateKey {
+  const {sources, literal} = hashSources(variable)
+  if (sources.length === 0) return literal ? {kind: 'shared'} : {kind: 'ip'}
+  if (sources.length > 1 || literal) return {kind: 'unsupported', why: `"${variable}" combines several values; an Envoy Gateway rate limit counts per one client IP, header or query parameter`}
+  const source = sources[0]!
+  if (source.kind === 'ip') return {kind: 'ip'}
+  if (source.kind === 'header') return {kind: 'header', name: source.name}
+  if (source.kind === 'arg') return {kind: 'query', name: source.name}
+  if (source.kind === 'cookie') return {kind: 'unsupported', why: `"${variable}" counts per cookie value; Envoy Gateway rate limits count per client IP, header or query parameter, not per cookie`}
+  return {kind: 'unsupported', why: `"${variable}" has no Envoy Gateway rate-limit equivalent (it counts per client IP, header or query parameter)`}
+}
+
+/** The clientSelectors of one limit, counting per key, skipping the allowlisted range when there is one. */
+function selectorsFor(key: RateKey, exempt: string | undefined): Selector[][] {
+  const outside = exempt !== undefined ? {sourceCIDR: {type: 'Exact', value: exempt, invert: true}} : {}
+  switch (key.kind) {
+    case 'ip':
+      if (exempt !== undefined) return [[{sourceCIDR: {type: 'Distinct', value: exempt, invert: true}}]]
+      return [[{sourceCIDR: {type: 'Distinct', value: '0.0.0.0/0'}}], [{sourceCIDR: {type: 'Distinct', value: '::/0'}}]]
+    case 'header':
+      return [[{headers: [{name: key.name, type: 'Distinct'}], ...outside}]]
+    case 'query':
+      return [[{queryParams: [{name: key.name, type: 'Distinct'}], ...outside}]]
+    default:
+      return [exempt !== undefined ? [outside] : []]
+  }
+}
+
+/** "each client IP", "each value of header X", ... for messages. */
+function countedPer(key: RateKey, exempt: string | undefined): string {
+  const outside = exempt !== undefined ? ` outside ${exempt}` : ''
+  switch (key.kind) {
+    case 'ip':
+      return exempt !== undefined ? `each client IP outside ${exempt}` : 'each client IP (IPv4 and IPv6 rules)'
+    case 'header':
+      return `each value of request header ${key.name} (clients${outside} without it are not limited, as nginx did not count an empty key)`
+    case 'query':
+      return `each value of query parameter ${key.name} (clients${outside} without it are not limited, as nginx did not count an empty key)`
+    default:
+      return `all clients${outside} together (one count, as nginx's constant key)`
+  }
 }
 
 function accountDisabled(ctx: FamilyContext, key: string, n: number): void {
@@ -203,9 +253,24 @@ export const rateLimitFamily: AnnotationFamily = {
 
     const ranges = allowlist === undefined ? [] : minimalRanges(allowlist)
     const exempt = ranges.length === 1 ? ranges[0] : undefined
-    const selectors = perClientSelectors(exempt)
+    const defaults = ctx.lookup.controllerDefaults()
+    const variable = defaults.limitConnZoneVariable
+    const key = rateKeyOf(variable)
+    const keyNote = defaults.fromConfigMap.has('limit-conn-zone-variable') ? ` (ConfigMap limit-conn-zone-variable ${variable})` : ''
+    if (key.kind === 'unsupported') {
+      for (const {key: k} of limits) {
+        ctx.account(k, 'manual', `nginx counted this limit per ${variable} (ConfigMap limit-conn-zone-variable): ${key.why}; no rate limit is emitted rather than one counted per the wrong key`, {
+          hint: 'set BackendTrafficPolicy rateLimit.local rules by hand with the clientSelectors that match how clients are told apart, or change limit-conn-zone-variable to $binary_remote_addr or $http_<header>',
+        })
+      }
+      for (const k of ['limit-allowlist', 'limit-burst-multiplier']) if (ctx.has(k)) ctx.account(k, 'ignored', 'follows limit-rps / limit-rpm, which are not translated')
+      return
+    }
+    const selectors = selectorsFor(key, exempt)
     // Fresh selector objects per rule: shared references would come out as YAML anchors.
-    const rules = limits.flatMap(({n, unit}) => selectors.map((clientSelectors) => ({clientSelectors: structuredClone(clientSelectors), limit: {requests: n, unit}})))
+    const rules = limits.flatMap(({n, unit}) =>
+      selectors.map((clientSelectors) => ({...(clientSelectors.length > 0 ? {clientSelectors: structuredClone(clientSelectors)} : {}), limit: {requests: n, unit}})),
+    )
     const from = [...limits.map((l) => l.key), ...(exempt !== undefined ? ['limit-allowlist'] : []), ...(multiplierSet !== undefined ? ['limit-burst-multiplier'] : [])]
     ctx.ingress.intents.policies.push({
       kind: 'BackendTrafficPolicy',
@@ -217,17 +282,18 @@ export const rateLimitFamily: AnnotationFamily = {
 
     const multiplier = multiplierSet ?? DEFAULT_BURST_MULTIPLIER
     const needsV18 = exempt !== undefined || limits.length > 1
-    const clients = exempt !== undefined ? `each client IP outside ${exempt}` : 'each client IP (IPv4 and IPv6 rules)'
-    for (const {key, n, unit} of limits) {
+    const status = defaults.limitReqStatusCode
+    const statusNote = status === 429 ? 'refused requests get 429, as nginx\'s limit-req-status-code 429' : `refused requests get 429 instead of nginx's ${status}${defaults.fromConfigMap.has('limit-req-status-code') ? ' (ConfigMap limit-req-status-code)' : ''}`
+    for (const {key: k, n, unit} of limits) {
       const per = unit === 'Second' ? 'second' : 'minute'
       ctx.account(
-        key,
+        k,
         'approximate',
-        `${n} per ${per} for ${clients}${limits.length > 1 ? ' (limit-rps and limit-rpm both apply, as in nginx)' : ''}; ` +
+        `${n} per ${per} for ${countedPer(key, exempt)}${keyNote}${limits.length > 1 ? ' (limit-rps and limit-rpm both apply, as in nginx)' : ''}; ` +
           `nginx let a client burst to ${n * multiplier} requests (limit-burst-multiplier ${multiplier}) before refusing, Envoy allows ${n} per ${per} with no burst; ` +
-          `refused requests get 429 instead of nginx's 503; Envoy counts per route rule (path) where nginx kept one count per Ingress; both count per replica`,
+          `${statusNote}; Envoy counts per route rule (path) where nginx kept one count per Ingress; both count per replica`,
         {
-          hint: `needs Envoy Gateway ${needsV18 ? 'v1.8+ (sourceCIDR invert, and several local rules with the same client selector)' : 'v1.4+'}; the client IP is the one the Gateway's ClientTrafficPolicy clientIPDetection finds`,
+          hint: `needs Envoy Gateway ${key.kind === 'query' ? 'v1.7+ (queryParams client selectors)' : needsV18 ? 'v1.8+ (sourceCIDR invert, and several local rules with the same client selector)' : 'v1.4+'}${key.kind === 'ip' ? '; the client IP is the one the Gateway\'s ClientTrafficPolicy clientIPDetection finds' : ''}`,
         },
       )
     }

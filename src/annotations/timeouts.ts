@@ -1,3 +1,4 @@
+import {describeDefault} from '../translate/controller-config.js'
 import {parseInt10} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 import {toGatewayDuration} from './units.js'
@@ -8,17 +9,15 @@ import {toGatewayDuration} from './units.js'
  * nginx's read and send timeouts are inactivity timers (the gap between two reads from, or two writes to, the
  * backend), not deadlines; Envoy's stream idle timeout is the closest, and it runs in both directions at once, so
  * it takes the larger of the two so that neither phase is cut earlier than under nginx. Retries are one coherent
- * block built from the three retry annotations with nginx's defaults for the ones not set ("error timeout", 3
- * tries): a `retry` with only `numRetries` would silently change the conditions to Envoy's defaults.
+ * block built from the retry annotations: a `retry` with only `numRetries` would silently change the conditions to
+ * Envoy's defaults. A value the Ingress does not set is the controller ConfigMap's, else nginx's default, as the
+ * annotation parser reads it (proxy/main.go Parse: `config.ReadTimeout = defBackend.ProxyReadTimeout`), and the
+ * ConfigMap's retry-non-idempotent adds non_idempotent to every location (template.go buildNextUpstream).
  *
  * Envoy's 15s deadline for a whole request, which nginx does not have, is lifted by the route emitter for every
  * route (NO_REQUEST_DEADLINE in emit-routes.ts), not here: no timeout annotation derives a request deadline.
  */
 
-/** nginx's defaults (ConfigMap keys of the same names). */
-const NGINX_DEFAULT_READ_SEND = 60
-const NGINX_DEFAULT_NEXT_UPSTREAM = ['error', 'timeout']
-const NGINX_DEFAULT_TRIES = 3
 /** Envoy Gateway's default numRetries, used where nginx would retry without bound. */
 const EG_DEFAULT_RETRIES = 2
 
@@ -82,6 +81,12 @@ export function retryDifferences(conditions: string[], retryOn: ReturnType<typeo
   return differences
 }
 
+/** template.go buildNextUpstream: non_idempotent once, last, when either the conditions or the ConfigMap ask for it. */
+function withNonIdempotent(conditions: string[], retryNonIdempotent: boolean): string[] {
+  const list = conditions.filter((c) => c !== 'non_idempotent')
+  return retryNonIdempotent || conditions.includes('non_idempotent') ? [...list, 'non_idempotent'] : list
+}
+
 function timeoutPolicy(ctx: FamilyContext, path: string, value: unknown, keys: string[]): void {
   ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
 }
@@ -117,12 +122,13 @@ function applyTimeouts(ctx: FamilyContext): void {
     else idleKeys.push(key)
   }
   if (idleKeys.length === 0) return
-  const effRead = read !== undefined && read > 0 ? read : NGINX_DEFAULT_READ_SEND
-  const effSend = send !== undefined && send > 0 ? send : NGINX_DEFAULT_READ_SEND
+  const defaults = ctx.lookup.controllerDefaults()
+  const effRead = read !== undefined && read > 0 ? read : defaults.proxyReadTimeout
+  const effSend = send !== undefined && send > 0 ? send : defaults.proxySendTimeout
   const idle = Math.max(effRead, effSend)
   const duration = toGatewayDuration(idle)
   timeoutPolicy(ctx, 'timeout.http.streamIdleTimeout', duration, idleKeys)
-  const pair = `read ${effRead}s${read === undefined ? ' (nginx default)' : ''}, send ${effSend}s${send === undefined ? ' (nginx default)' : ''}`
+  const pair = `read ${read !== undefined && read > 0 ? `${read}s` : describeDefault(defaults, 'proxy-read-timeout', `${effRead}s`)}, send ${send !== undefined && send > 0 ? `${send}s` : describeDefault(defaults, 'proxy-send-timeout', `${effSend}s`)}`
   for (const key of idleKeys) {
     ctx.account(
       key,
@@ -140,14 +146,19 @@ function applyRetries(ctx: FamilyContext): void {
   const hasConditions = ctx.has('proxy-next-upstream')
   const hasTries = ctx.has('proxy-next-upstream-tries')
   const budget = ctx.value<number>('proxy-next-upstream-timeout')
-  const conditions = ctx.value<string[]>('proxy-next-upstream') ?? NGINX_DEFAULT_NEXT_UPSTREAM
+  const defaults = ctx.lookup.controllerDefaults()
+  const own = ctx.value<string[]>('proxy-next-upstream')
+  // buildNextUpstream: the ConfigMap's retry-non-idempotent adds non_idempotent to the location's conditions.
+  const conditions = withNonIdempotent(own ?? defaults.proxyNextUpstream, defaults.retryNonIdempotent)
   const triesSet = ctx.value<number>('proxy-next-upstream-tries')
   if (triesSet !== undefined && triesSet < 0) {
-    ctx.account('proxy-next-upstream-tries', 'manual', `"${triesSet}" is negative: nginx rejects the generated configuration (nginx -t fails); the conversion uses nginx's default of ${NGINX_DEFAULT_TRIES} tries`, {
+    ctx.account('proxy-next-upstream-tries', 'manual', `"${triesSet}" is negative: nginx rejects the generated configuration (nginx -t fails); the conversion uses ${describeDefault(defaults, 'proxy-next-upstream-tries', String(defaults.proxyNextUpstreamTries))} tries`, {
       hint: 'set the number of tries including the first attempt (0 = no limit)',
     })
   }
-  const tries = triesSet !== undefined && triesSet >= 0 ? triesSet : NGINX_DEFAULT_TRIES
+  const tries = triesSet !== undefined && triesSet >= 0 ? triesSet : defaults.proxyNextUpstreamTries
+  const addedNonIdempotent = defaults.retryNonIdempotent && !(own ?? defaults.proxyNextUpstream).includes('non_idempotent')
+  const nonIdempotentNote = addedNonIdempotent ? ' (non_idempotent from ConfigMap retry-non-idempotent)' : ''
   const off = conditions.includes('off')
 
   if (budget !== undefined) {
@@ -190,7 +201,7 @@ function applyRetries(ctx: FamilyContext): void {
     ctx.account(
       'proxy-next-upstream',
       'approximate',
-      `"${conditions.join(' ')}" -> retry on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
+      `"${conditions.join(' ')}"${nonIdempotentNote} -> retry on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
     )
   }
   if (hasTries) {
@@ -205,7 +216,7 @@ function applyRetries(ctx: FamilyContext): void {
       level: 'info',
       code: 'retry-default-conditions',
       annotation: ctx.fullKey('proxy-next-upstream-tries'),
-      message: `retries on nginx's default conditions "error timeout" (proxy-next-upstream not set) -> retry on ${triggers.join(', ')}`,
+      message: `retries on ${describeDefault(defaults, 'proxy-next-upstream', `"${defaults.proxyNextUpstream.join(' ')}"`)}${nonIdempotentNote}, as proxy-next-upstream is not set on the Ingress -> retry on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`,
     })
   }
 }

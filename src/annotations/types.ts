@@ -1,5 +1,6 @@
 import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../translate/types.js'
 import type {IngressModel} from '../translate/model.js'
+import type {ControllerDefaults} from '../translate/controller-config.js'
 
 export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
 
@@ -35,6 +36,12 @@ export interface Lookup {
    * the usual names, else any `<namespace>/ingress-nginx-controller` (the same one the gateway bundle reads).
    */
   controllerConfigMap(): KubeObject | undefined
+  /**
+   * The ConfigMap keys annotations fall back to (proxy timeouts, retries, rate-limit key and status, balancer), with
+   * nginx's defaults for keys the ConfigMap does not set: translations that combine an annotation with such a
+   * companion value take it from here.
+   */
+  controllerDefaults(): ControllerDefaults
   /** True when some served, non-canary Ingress has a rule for this host (lower-case). */
   hostServed(host: string): boolean
   /**

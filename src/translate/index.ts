@@ -23,6 +23,7 @@ import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPass
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import type {CertRef} from './emit-gateway.js'
+import {controllerDefaults} from './controller-config.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies, policyOptOuts} from './emit-policies.js'
 import {GATEWAY_GROUP} from './bundle/common.js'
@@ -80,6 +81,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     service: (ns, name) => services.get(`${ns}/${name}`),
     configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
     controllerConfigMap: () => controllerConfigMap,
+    controllerDefaults: () => controllerDefaults(controllerConfigMap),
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
     serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
     ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),

@@ -1,7 +1,7 @@
 import test from 'ava'
 import {minimalRanges} from '../../src/annotations/rate-limit.js'
 import type {TranslateResult} from '../../src/translate/types.js'
-import {P, assertValid, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
+import {P, assertValid, btp, configMap, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
 
 const {ingress, run} = fixture({name: 'api', host: 'api.example.com', port: 8080})
 const rateLimit = (r: TranslateResult): Record<string, any> | undefined => r.objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec?.rateLimit
@@ -105,4 +105,35 @@ test('a canary Ingress is limited by its primary\'s policy only', (t) => {
   const r = translateAll([primary, canary])
   const policies = r.objects.filter((o) => o.kind === 'BackendTrafficPolicy')
   t.deepEqual(policies.map((p) => p.spec.rateLimit.local.rules[0].limit.requests), [10])
+})
+
+/** nginx.tmpl: `map $allowlist_<id> $limit_<id> { 0 <limit-conn-zone-variable>; 1 ""; }` keys every limit_req zone. */
+test('limit-conn-zone-variable keys the rate limits: per API key header, per query parameter, or reported', (t) => {
+  const cm = (variable: string, extra: Record<string, string> = {}) => configMap('ingress-nginx', 'ingress-nginx-controller', {'limit-conn-zone-variable': variable, ...extra})
+  const byHeader = run({'limit-rps': '10'}, {extra: [cm('$http_x_api_key', {'limit-req-status-code': '429'})]})
+  t.deepEqual(btp(byHeader)?.rateLimit, {type: 'Local', local: {rules: [{clientSelectors: [{headers: [{name: 'x-api-key', type: 'Distinct'}]}], limit: {requests: 10, unit: 'Second'}}]}})
+  const message = diagnosticsFor(byHeader, 'limit-rps')[0]!.message
+  t.regex(message, /each value of request header x-api-key \(clients without it are not limited, as nginx did not count an empty key\) \(ConfigMap limit-conn-zone-variable \$http_x_api_key\)/)
+  t.regex(message, /refused requests get 429, as nginx's limit-req-status-code 429/)
+  assertValid(t, byHeader)
+
+  // The allowlist still maps to the empty key: clients inside it are not counted, whatever the header says.
+  const allowlisted = run({'limit-rpm': '600', 'limit-allowlist': '10.0.0.0/8'}, {extra: [cm('${http_x_api_key}')]})
+  t.deepEqual(btp(allowlisted)?.rateLimit.local.rules, [
+    {clientSelectors: [{headers: [{name: 'x-api-key', type: 'Distinct'}], sourceCIDR: {type: 'Exact', value: '10.0.0.0/8', invert: true}}], limit: {requests: 600, unit: 'Minute'}},
+  ])
+  assertValid(t, allowlisted)
+
+  const byArg = run({'limit-rps': '3'}, {extra: [cm('$arg_token')]})
+  t.deepEqual(btp(byArg)?.rateLimit.local.rules[0].clientSelectors, [{queryParams: [{name: 'token', type: 'Distinct'}]}])
+
+  const byCookie = run({'limit-rps': '3', 'limit-burst-multiplier': '2'}, {extra: [cm('$cookie_session')]})
+  t.is(btp(byCookie), undefined, 'no limit counted per the wrong key')
+  t.is(fidelityFor(byCookie, 'limit-rps'), 'manual')
+  t.regex(diagnosticsFor(byCookie, 'limit-rps')[0]!.message, /per cookie value/)
+  t.is(fidelityFor(byCookie, 'limit-burst-multiplier'), 'ignored')
+
+  const byIp = run({'limit-rps': '3'}, {extra: [cm('$binary_remote_addr')]})
+  t.is(btp(byIp)?.rateLimit.local.rules.length, 2, 'the default key: per client IP, IPv4 and IPv6')
+  t.regex(diagnosticsFor(byIp, 'limit-rps')[0]!.message, /instead of nginx's 503/)
 })

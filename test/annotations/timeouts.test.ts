@@ -1,6 +1,6 @@
 import test from 'ava'
 import {retryOnFor} from '../../src/annotations/timeouts.js'
-import {P, assertValid, btp, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
+import {P, assertValid, btp, configMap, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
 
 const {ingress, run} = fixture({})
 useValidator()
@@ -152,4 +152,33 @@ test('a canary Ingress takes its primary\'s timeouts: no policy of its own', (t)
   const canaryReport = r.ingresses.find((i) => i.ingress === 'team/web-canary')!
   t.is(canaryReport.annotations[P + 'proxy-read-timeout'], 'ignored')
   t.is(canaryReport.annotations[P + 'proxy-next-upstream-tries'], 'ignored')
+})
+
+/** The controller ConfigMap, found under its usual name. */
+const controller = (data: Record<string, string>) => configMap('ingress-nginx', 'ingress-nginx-controller', data)
+
+test('the read/send companion comes from the ConfigMap (proxy/main.go Parse falls back to the ConfigMap, not to 60s)', (t) => {
+  // nginx: proxy_read_timeout 600s (ConfigMap), proxy_send_timeout 120s (annotation); Envoy's one idle timer takes the larger.
+  const r = run({'proxy-send-timeout': '120'}, {extra: [controller({'proxy-read-timeout': '600'})]})
+  t.deepEqual(btp(r)?.timeout, {http: {streamIdleTimeout: '600s'}})
+  t.regex(diagnosticsFor(r, 'proxy-send-timeout')[0]!.message, /read 600s \(ConfigMap proxy-read-timeout\), send 120s/)
+  // A value nginx cannot decode keeps its default (configmap.go ReadConfig: mapstructure leaves NewDefault's 60).
+  const bad = run({'proxy-send-timeout': '30'}, {extra: [controller({'proxy-read-timeout': '10m'})]})
+  t.deepEqual(btp(bad)?.timeout, {http: {streamIdleTimeout: '60s'}})
+  t.regex(diagnosticsFor(bad, 'proxy-send-timeout')[0]!.message, /read 60s \(nginx default\)/)
+  assertValid(t, r)
+})
+
+test('retry companions come from the ConfigMap: its conditions with the tries annotation, and retry-non-idempotent', (t) => {
+  // nginx: proxy_next_upstream "error timeout http_502 http_503" (ConfigMap), proxy_next_upstream_tries 5 (annotation).
+  const r = run({'proxy-next-upstream-tries': '5'}, {extra: [controller({'proxy-next-upstream': 'error timeout http_502 http_503'})]})
+  t.deepEqual(btp(r)?.retry, {numRetries: 4, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [502, 503]}})
+  t.regex(r.diagnostics.find((d) => d.code === 'retry-default-conditions')!.message, /"error timeout http_502 http_503" \(ConfigMap proxy-next-upstream\)/)
+  // The annotation's conditions with the ConfigMap's tries, and non_idempotent added by buildNextUpstream.
+  const both = run({'proxy-next-upstream': 'error http_500'}, {extra: [controller({'proxy-next-upstream-tries': '2', 'retry-non-idempotent': 'true'})]})
+  t.deepEqual(btp(both)?.retry, {numRetries: 1, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset', 'retriable-status-codes'], httpStatusCodes: [500]}})
+  t.regex(diagnosticsFor(both, 'proxy-next-upstream')[0]!.message, /"error http_500 non_idempotent" \(non_idempotent from ConfigMap retry-non-idempotent\)/)
+  t.notRegex(diagnosticsFor(both, 'proxy-next-upstream')[0]!.message, /POST/, 'with non_idempotent nginx retried every method too')
+  assertValid(t, r)
+  assertValid(t, both)
 })

@@ -1,0 +1,91 @@
+/**
+ * The controller ConfigMap keys that per-Ingress translations combine with their annotations, read as
+ * ingress-nginx reads them: template/configmap.go ReadConfig decodes the ConfigMap over config.go NewDefault with
+ * mapstructure, so an absent key or a value that does not parse keeps nginx's default. Annotation parsers then fall
+ * back to these values for keys the Ingress does not set (e.g. proxy/main.go: `config.ReadTimeout =
+ * defBackend.ProxyReadTimeout`), which is why a translation that combines several nginx settings must take the
+ * missing ones from here, not from nginx's built-in defaults.
+ */
+import {parseGoBool, parseGoInt} from './bundle/common.js'
+import type {KubeObject} from './types.js'
+
+export interface ControllerDefaults {
+  proxyConnectTimeout: number
+  proxyReadTimeout: number
+  proxySendTimeout: number
+  /** proxy-next-upstream, split on spaces. */
+  proxyNextUpstream: string[]
+  proxyNextUpstreamTries: number
+  /** retry-non-idempotent: template.go buildNextUpstream appends non_idempotent to every location's conditions. */
+  retryNonIdempotent: boolean
+  /** Status of requests refused by limit-rps / limit-rpm (limit_req_status). */
+  limitReqStatusCode: number
+  /** The key of every limit_req / limit_conn zone (nginx.tmpl: `map $allowlist_<id> $limit_<id> { 0 <this>; }`). */
+  limitConnZoneVariable: string
+  /** The balancer of upstreams whose creating Ingress has no load-balance annotation (controller.go createUpstreams). */
+  loadBalance: string
+  /** service-upstream for Ingresses without the annotation (serviceupstream/main.go). */
+  serviceUpstream: boolean
+  /** proxy-ssl-location-only: proxy-ssl-* stay on the Ingress's own locations instead of the whole server. */
+  proxySslLocationOnly: boolean
+  /** Keys present in the ConfigMap with a value nginx accepted; the others are nginx's defaults. */
+  fromConfigMap: Set<string>
+}
+
+/** config.go NewDefault (v1.15.1) for the keys above. */
+const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
+  proxyConnectTimeout: 5,
+  proxyReadTimeout: 60,
+  proxySendTimeout: 60,
+  proxyNextUpstream: ['error', 'timeout'],
+  proxyNextUpstreamTries: 3,
+  retryNonIdempotent: false,
+  limitReqStatusCode: 503,
+  limitConnZoneVariable: '$binary_remote_addr',
+  loadBalance: 'round_robin',
+  serviceUpstream: false,
+  proxySslLocationOnly: false,
+}
+
+const cache = new WeakMap<KubeObject, ControllerDefaults>()
+
+export function controllerDefaults(configMap: KubeObject | undefined): ControllerDefaults {
+  if (configMap && cache.has(configMap)) return cache.get(configMap)!
+  const data: Record<string, unknown> = configMap?.data && typeof configMap.data === 'object' ? configMap.data : {}
+  const fromConfigMap = new Set<string>()
+  const read = <T>(key: string, parse: (v: unknown) => T | undefined, fallback: T): T => {
+    if (!Object.prototype.hasOwnProperty.call(data, key)) return fallback
+    const raw = data[key]
+    const value = parse(typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw)
+    if (value === undefined) return fallback
+    fromConfigMap.add(key)
+    return value
+  }
+  const nonNegative = (v: unknown) => {
+    const n = parseGoInt(v)
+    return n !== undefined && n >= 0 ? n : undefined
+  }
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined)
+  const d = NGINX_DEFAULTS
+  const result: ControllerDefaults = {
+    proxyConnectTimeout: read('proxy-connect-timeout', nonNegative, d.proxyConnectTimeout),
+    proxyReadTimeout: read('proxy-read-timeout', nonNegative, d.proxyReadTimeout),
+    proxySendTimeout: read('proxy-send-timeout', nonNegative, d.proxySendTimeout),
+    proxyNextUpstream: read('proxy-next-upstream', (v) => text(v)?.split(/\s+/), d.proxyNextUpstream),
+    proxyNextUpstreamTries: read('proxy-next-upstream-tries', nonNegative, d.proxyNextUpstreamTries),
+    retryNonIdempotent: read('retry-non-idempotent', parseGoBool, d.retryNonIdempotent),
+    limitReqStatusCode: read('limit-req-status-code', parseGoInt, d.limitReqStatusCode),
+    limitConnZoneVariable: read('limit-conn-zone-variable', text, d.limitConnZoneVariable),
+    loadBalance: read('load-balance', text, d.loadBalance),
+    serviceUpstream: read('service-upstream', parseGoBool, d.serviceUpstream),
+    proxySslLocationOnly: read('proxy-ssl-location-only', parseGoBool, d.proxySslLocationOnly),
+    fromConfigMap,
+  }
+  if (configMap) cache.set(configMap, result)
+  return result
+}
+
+/** `<value> (ConfigMap <key>)` or `<value> (nginx default)`, for messages that name where a companion value came from. */
+export function describeDefault(defaults: ControllerDefaults, key: string, value: string): string {
+  return `${value} (${defaults.fromConfigMap.has(key) ? `ConfigMap ${key}` : 'nginx default'})`
+}
