@@ -276,9 +276,9 @@ function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan
   plan.viaBackend = true
   plan.serverName = ctx.value<string>('proxy-ssl-name')
   if (ctx.value<string>('proxy-ssl-server-name') === 'on' && plan.serverName && !plan.serverName.startsWith('*.')) plan.sni = plan.serverName
-  // Without the annotation nginx offered TLSv1.2 only (proxyssl defaultProxySSLProtocols); Envoy's 1.2-1.3 reaches
-  // every backend that answered nginx, so the default is not pinned.
-  const protocols = ctx.value<string[]>('proxy-ssl-protocols')
+  // nginx renders proxy_ssl_protocols (default TLSv1.2, proxyssl defaultProxySSLProtocols) only with the Secret's
+  // ca.crt (nginx.tmpl), which verification implies; otherwise nginx's own default (TLSv1.2 TLSv1.3) applies, as Envoy's.
+  const protocols = ctx.value<string[]>('proxy-ssl-protocols') ?? (verifyOn ? ['TLSv1.2'] : undefined)
   if (protocols) {
     const versions = tlsVersionRange(protocols)
     plan.minVersion = versions.min
@@ -372,19 +372,23 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   const grpc = protocol === 'GRPCS' ? 'the route becomes a GRPCRoute (only /, /package.Service and Exact /package.Service/Method have a gRPC form); ' : ''
   const clusterIp = 'Envoy connects to the Service\'s cluster DNS name through an Envoy Gateway Backend, so kube-proxy balances connections instead of Envoy balancing requests across pods'
   const sniNote = plan.sni ? '' : plan.verify ? '' : ', and Envoy sends the request\'s Host as SNI where nginx sent none'
+  const http1 = plan.http1 ? '; HTTP/1.1 as nginx (proxy_http_version 1.1): the Backend offers only http/1.1 by ALPN, where Envoy would otherwise negotiate HTTP/2 with backends that offer it' : ''
+  const http1Hint = plan.http1 ? 'tls.alpnProtocols on a Backend needs Envoy Gateway v1.6+' : undefined
   if (!plan.viaBackend) {
     // --backend-tls=verify without a Secret: verification nginx never did, with a CA the user has to provide.
     const cm = caConfigMapName(ctx)
-    ctx.account('backend-protocol', 'manual', `${grpc}--backend-tls=verify: a BackendTLSPolicy verifies the backend certificate (nginx never did: no proxy-ssl-secret) against the CA in ConfigMap ${ctx.ingress.ref.namespace}/${cm}, which does not exist yet`, {
+    const h2 = plan.http1 ? '; Envoy negotiates HTTP/2 by ALPN with backends that offer it, where nginx spoke HTTP/1.1 (a BackendTLSPolicy cannot pin the protocol)' : ''
+    ctx.account('backend-protocol', 'manual', `${grpc}--backend-tls=verify: a BackendTLSPolicy verifies the backend certificate (nginx never did: no proxy-ssl-secret) against the CA in ConfigMap ${ctx.ingress.ref.namespace}/${cm}, which does not exist yet${h2}`, {
       hint: `kubectl create configmap -n ${ctx.ingress.ref.namespace} ${cm} --from-file=ca.crt=<CA that signed the backend certificates>; the certificates must carry the name <service>.<namespace>.svc.cluster.local (or rerun with --backend-tls=insecure to skip verification as nginx did)`,
     })
     return
   }
   if (plan.verify) {
     const why = plan.clientCertificate ? 'which presents the client certificate' : 'kept so that a client certificate can be added to it, see proxy-ssl-secret'
-    ctx.account('backend-protocol', 'approximate', `${grpc}the backend certificate is verified by a BackendTLSPolicy on an Envoy Gateway Backend (${why}); ${clusterIp}`)
+    const tls12 = plan.secret && !ctx.has('proxy-ssl-protocols') ? '; TLS 1.2 only, nginx\'s proxy-ssl-protocols default beside the CA (TLSv1.2)' : ''
+    ctx.account('backend-protocol', 'approximate', `${grpc}the backend certificate is verified by a BackendTLSPolicy on an Envoy Gateway Backend (${why}); ${clusterIp}${tls12}${http1}`, {hint: http1Hint})
   } else {
-    ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}`)
+    ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}${http1}`, {hint: http1Hint})
   }
   if (!plan.secret) return
   accountProxySslSecret(ctx, plan, plan.secret)

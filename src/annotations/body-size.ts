@@ -1,3 +1,4 @@
+import {longLivedTimeout} from './timeouts.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import {type NginxSize, parseNginxSize} from './units.js'
 
@@ -10,6 +11,15 @@ import {type NginxSize, parseNginxSize} from './units.js'
  * (WebSocket) on the route. Without the annotation nginx applied its default of 1m while Envoy has no limit; that
  * default belongs to the controller ConfigMap translation, not to this family.
  */
+
+/**
+ * The size this Ingress's own BackendTrafficPolicy buffers requests up to (requestBuffer.limit), or undefined: no
+ * annotation, "0", or a long-lived Ingress whose upgrades the buffer would break.
+ */
+export function ownRequestBuffer(ctx: FamilyContext): NginxSize | undefined {
+  const size = ctx.value<NginxSize>('proxy-body-size')
+  return size === undefined || size.unlimited || longLivedTimeout(ctx) ? undefined : size
+}
 
 /** From this size on, the memory Envoy needs for buffered uploads is worth spelling out. */
 const LARGE_BODY = 64 * 1024 * 1024
@@ -77,6 +87,18 @@ export const bodySizeFamily: AnnotationFamily = {
       )
       return
     }
+    const long = longLivedTimeout(ctx)
+    if (long) {
+      // nginx enforced the limit on a connection that also carried WebSockets; Envoy Gateway cannot do both.
+      ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
+      ctx.account(
+        'proxy-body-size',
+        'approximate',
+        `"${size.text}" is not enforced: ${ctx.fullKey(long.key)} ${long.seconds}s marks long-lived connections (WebSockets, streams), and Envoy Gateway refuses upgrades on a route with requestBuffer, its only hard body limit; nginx enforced both, here larger bodies reach the backend`,
+        {hint: 'if this Ingress serves no WebSocket, remove the long timeout or limit request sizes in the backend'},
+      )
+      return
+    }
     ctx.ingress.intents.policies.push({
       kind: 'BackendTrafficPolicy',
       path: 'requestBuffer.limit',
@@ -89,7 +111,7 @@ export const bodySizeFamily: AnnotationFamily = {
       })
     }
     ctx.account('proxy-body-size', 'approximate', bodySizeDifferences(ctx, size), {
-      hint: 'needs Envoy Gateway v1.4+; if this Ingress serves WebSocket or streaming uploads, remove requestBuffer from its BackendTrafficPolicy (no size limit then) or limit request sizes in the backend',
+      hint: `needs Envoy Gateway v1.4+; if this Ingress serves WebSocket or streaming uploads, set proxy-body-size "0" on it and convert again (its policy then carries no requestBuffer${ctx.options.nginxDefaults ? ' and replaces the Gateway-level one without it' : ''}), or limit request sizes in the backend`,
     })
   },
 }

@@ -1,5 +1,6 @@
 import {parseBool, parseEnum, parseInt10, parseString} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {ownRequestBuffer} from './body-size.js'
 import {type NginxSize, parseNginxSize} from './units.js'
 
 /**
@@ -31,24 +32,35 @@ function parseConnectionHeader(value: string): ParseResult<'close' | 'keep-alive
 function applyRequestBuffering(ctx: FamilyContext): void {
   const mode = ctx.value<'on' | 'off'>('proxy-request-buffering')
   if (mode === undefined) return
-  const body = ctx.value<NginxSize>('proxy-body-size')
-  const buffered = body !== undefined && !body.unlimited
+  const own = ownRequestBuffer(ctx)
   if (mode === 'on') {
     ctx.account(
       'proxy-request-buffering',
       'ignored',
-      buffered
+      own
         ? 'nginx read the whole request body before contacting the backend; so does Envoy here, because proxy-body-size adds requestBuffer'
         : 'nginx read the whole request body before contacting the backend (its default), which only shielded backends from slow uploads; Envoy streams request bodies and nothing depends on the difference',
     )
     return
   }
-  if (buffered) {
+  if (own) {
     ctx.account(
       'proxy-request-buffering',
       'approximate',
-      `"off" asks nginx to stream request bodies to the backend, but the requestBuffer that enforces proxy-body-size ${body!.text} makes Envoy read each whole request first`,
-      {hint: 'if streaming matters more than the size limit, remove requestBuffer from the BackendTrafficPolicy (proxy-body-size "0" in nginx terms)'},
+      `"off" asks nginx to stream request bodies to the backend, but the requestBuffer that enforces proxy-body-size ${own.text} makes Envoy read each whole request first`,
+      {hint: 'if streaming matters more than the size limit, set proxy-body-size "0" on the Ingress and convert again (no requestBuffer then)'},
+    )
+    return
+  }
+  // Streaming must not come back through the Gateway-level requestBuffer (--nginx-defaults): the route's policy
+  // replaces the Gateway one without it.
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-request-buffering')]})
+  const gatewayLimit = parseNginxSize(ctx.lookup.controllerDefaults().proxyBodySize)
+  if (ctx.options.nginxDefaults && !ctx.has('proxy-body-size') && gatewayLimit.ok && !gatewayLimit.value.unlimited) {
+    ctx.account(
+      'proxy-request-buffering',
+      'approximate',
+      `"off" streams request bodies to the backend: this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer, which would make Envoy read each whole request first (and refuse upgrades); the ConfigMap's proxy-body-size ${gatewayLimit.value.text} is therefore not enforced here, where nginx refused larger bodies with 413`,
     )
   } else {
     ctx.account('proxy-request-buffering', 'exact', '"off" streams request bodies to the backend, as Envoy does by default', {level: 'info', code: 'request-streaming'})

@@ -1,7 +1,7 @@
 import {describeDefault} from '../translate/controller-config.js'
 import {parseInt10} from './parsers.js'
+import {parseNginxSize, toGatewayDuration} from './units.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
-import {toGatewayDuration} from './units.js'
 
 /**
  * proxy-connect/read/send-timeout, proxy-next-upstream(-tries/-timeout) -> BackendTrafficPolicy timeout and retry.
@@ -17,6 +17,23 @@ import {toGatewayDuration} from './units.js'
  * Envoy's 15s deadline for a whole request, which nginx does not have, is lifted by the route emitter for every
  * route (NO_REQUEST_DEADLINE in emit-routes.ts), not here: no timeout annotation derives a request deadline.
  */
+
+/**
+ * A read or send timeout this long marks connections that stay open through long silences: WebSockets (ingress-nginx
+ * docs/user-guide/miscellaneous.md "Websockets": raise both "higher than one hour (3600)"; charts that serve them ship
+ * 1800, Rancher's among them) and long streams. Envoy Gateway refuses protocol upgrades on a route that has
+ * requestBuffer (xds translator route.go buildUpgradeConfig), so such a route must not get one.
+ */
+export const LONG_LIVED_SECONDS = 1800
+
+/** The read or send timeout annotation that marks this Ingress's connections as long-lived, if any. */
+export function longLivedTimeout(ctx: FamilyContext): {key: string; seconds: number} | undefined {
+  for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
+    const seconds = ctx.value<number>(key)
+    if (seconds !== undefined && seconds >= LONG_LIVED_SECONDS) return {key, seconds}
+  }
+  return undefined
+}
 
 /** Envoy Gateway's default numRetries, used where nginx would retry without bound. */
 const EG_DEFAULT_RETRIES = 2
@@ -129,6 +146,7 @@ function applyTimeouts(ctx: FamilyContext): void {
   const duration = toGatewayDuration(idle)
   timeoutPolicy(ctx, 'timeout.http.streamIdleTimeout', duration, idleKeys)
   const pair = `read ${read !== undefined && read > 0 ? `${read}s` : describeDefault(defaults, 'proxy-read-timeout', `${effRead}s`)}, send ${send !== undefined && send > 0 ? `${send}s` : describeDefault(defaults, 'proxy-send-timeout', `${effSend}s`)}`
+  keepUpgrades(ctx)
   for (const key of idleKeys) {
     ctx.account(
       key,
@@ -140,6 +158,25 @@ function applyTimeouts(ctx: FamilyContext): void {
       },
     )
   }
+}
+
+/**
+ * A long-lived Ingress must not inherit the Gateway-level requestBuffer (--nginx-defaults, the ConfigMap's
+ * proxy-body-size): its policy replaces the Gateway one without it, so WebSocket upgrades keep working.
+ */
+function keepUpgrades(ctx: FamilyContext): void {
+  const long = longLivedTimeout(ctx)
+  if (!long) return
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey(long.key)]})
+  const body = parseNginxSize(ctx.lookup.controllerDefaults().proxyBodySize)
+  if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.has('proxy-body-size')) return
+  ctx.diag({
+    level: 'info',
+    code: 'long-lived-no-request-buffer',
+    annotation: ctx.fullKey(long.key),
+    fidelity: 'approximate',
+    message: `${ctx.fullKey(long.key)} ${long.seconds}s marks long-lived connections (WebSockets, streams): this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer (the ConfigMap's proxy-body-size ${body.value.text}), because Envoy Gateway refuses upgrades on a route with requestBuffer; request bodies are not size-limited here, where nginx refused larger ones with 413`,
+  })
 }
 
 function applyRetries(ctx: FamilyContext): void {

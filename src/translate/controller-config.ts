@@ -26,6 +26,8 @@ export interface ControllerDefaults {
   loadBalance: string
   /** service-upstream for Ingresses without the annotation (serviceupstream/main.go). */
   serviceUpstream: boolean
+  /** proxy-body-size (nginx size syntax), the limit every location without the annotation has. */
+  proxyBodySize: string
   /** proxy-ssl-location-only: proxy-ssl-* stay on the Ingress's own locations instead of the whole server. */
   proxySslLocationOnly: boolean
   /** Keys present in the ConfigMap with a value nginx accepted; the others are nginx's defaults. */
@@ -44,6 +46,7 @@ const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
   limitConnZoneVariable: '$binary_remote_addr',
   loadBalance: 'round_robin',
   serviceUpstream: false,
+  proxyBodySize: '1m',
   proxySslLocationOnly: false,
 }
 
@@ -78,6 +81,7 @@ export function controllerDefaults(configMap: KubeObject | undefined): Controlle
     limitConnZoneVariable: read('limit-conn-zone-variable', text, d.limitConnZoneVariable),
     loadBalance: read('load-balance', text, d.loadBalance),
     serviceUpstream: read('service-upstream', parseGoBool, d.serviceUpstream),
+    proxyBodySize: read('proxy-body-size', text, d.proxyBodySize),
     proxySslLocationOnly: read('proxy-ssl-location-only', parseGoBool, d.proxySslLocationOnly),
     fromConfigMap,
   }

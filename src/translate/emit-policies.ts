@@ -44,7 +44,7 @@ export function emitPolicies(
     const optOuts: string[] = []
     for (const f of fragments) {
       if (f.optOut) {
-        optOuts.push(f.path)
+        if (!optOuts.includes(f.path)) optOuts.push(f.path)
         consumed.add(f)
         f.from.forEach((k) => keys.add(k))
         continue

@@ -368,7 +368,7 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
       level: 'info',
       code: 'policy-replaces-gateway-defaults',
       object: objectRef(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
-      message: `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${optOuts.join(', ')} (turned off by the Ingress's annotations, as nginx did)`,
+      message: `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${optOuts.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`,
     })
   }
   if (merged > 0) {

@@ -10,13 +10,15 @@ test('HTTPS by default: TLS without verification through an Envoy Gateway Backen
   const [backend] = objectsOf(r, 'Backend')
   t.is(backend?.metadata.name, 'web-web-8443')
   t.is(backend?.metadata.namespace, 'team')
-  t.deepEqual(backend?.spec, {endpoints: [{fqdn: {hostname: 'web.team.svc.cluster.local', port: 8443}}], tls: {insecureSkipVerify: true}})
+  // nginx spoke HTTP/1.1 to the backend; Envoy would negotiate h2 by ALPN (xds cluster.go AutoHttpConfig) unless pinned.
+  t.deepEqual(backend?.spec, {endpoints: [{fqdn: {hostname: 'web.team.svc.cluster.local', port: 8443}}], tls: {insecureSkipVerify: true, alpnProtocols: ['http/1.1']}})
   const [route] = objectsOf(r, 'HTTPRoute')
   t.deepEqual(route!.spec.rules[0].backendRefs, [{group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'web-web-8443'}], 'no port on a Backend ref')
   t.is(objectsOf(r, 'BackendTLSPolicy').length, 0)
   t.is(fidelityFor(r, 'backend-protocol'), 'approximate')
   const messages = diagnosticsFor(r, 'backend-protocol')
-  t.regex(messages.find((d) => d.code === 'annotation-approximate')!.message, /without certificate verification.*kube-proxy.*SNI/)
+  t.regex(messages.find((d) => d.code === 'annotation-approximate')!.message, /without certificate verification.*kube-proxy.*SNI.*HTTP\/1\.1 as nginx/)
+  t.regex(messages.find((d) => d.code === 'annotation-approximate')!.hint!, /alpnProtocols on a Backend needs Envoy Gateway v1\.6\+/)
   const enable = messages.find((d) => d.code === 'backend-needs-enable-backend')
   t.is(enable?.level, 'info')
   t.regex(enable!.hint!, /extensionApis\.enableBackend: true/)
@@ -51,7 +53,12 @@ test('proxy-ssl-verify on with proxy-ssl-secret: the Secret is the CA only, and 
   ])
   const [backend] = objectsOf(r, 'Backend')
   // A CA-only Secret is the common case: a clientCertificateRef to it would make Envoy Gateway reject the Backend.
-  t.deepEqual(backend?.spec, {endpoints: [{fqdn: {hostname: 'web.team.svc.cluster.local', port: 8443}}]}, 'no clientCertificateRef, no insecureSkipVerify, no CA on the Backend')
+  // TLS 1.2 only: nginx rendered proxy_ssl_protocols with its default TLSv1.2 beside the CA (proxyssl/main.go, nginx.tmpl).
+  t.deepEqual(
+    backend?.spec,
+    {endpoints: [{fqdn: {hostname: 'web.team.svc.cluster.local', port: 8443}}], tls: {minVersion: '1.2', maxVersion: '1.2', alpnProtocols: ['http/1.1']}},
+    'no clientCertificateRef, no insecureSkipVerify, no CA on the Backend',
+  )
   t.false(JSON.stringify(r.objects).includes('clientCertificateRef'))
   const [policy] = objectsOf(r, 'BackendTLSPolicy')
   t.is(policy?.apiVersion, 'gateway.networking.k8s.io/v1')
@@ -89,7 +96,7 @@ test('proxy-ssl-verify on: the hint names every Backend of the Ingress, named po
 
 test('proxy-ssl-secret without verification: only the client certificate is referenced, ca.crt unused as in nginx, and SNI follows proxy-ssl-name', (t) => {
   const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-server-name': 'on', 'proxy-ssl-name': 'api.internal'})])
-  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {insecureSkipVerify: true, clientCertificateRef: {group: '', kind: 'Secret', name: 'client'}, sni: 'api.internal'})
+  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {insecureSkipVerify: true, clientCertificateRef: {group: '', kind: 'Secret', name: 'client'}, sni: 'api.internal', alpnProtocols: ['http/1.1']})
   t.is(objectsOf(r, 'BackendTLSPolicy').length, 0, 'no CA reference when nothing is verified')
   const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
   t.regex(d!.message, /with proxy-ssl-verify off nginx took only tls\.crt\/tls\.key from Secret client, presented to the backend as a client certificate: the Backend's spec\.tls\.clientCertificateRef; its ca\.crt, if any, is unused, as in nginx/)
@@ -100,7 +107,7 @@ test('proxy-ssl-secret without verification: only the client certificate is refe
 
 test('--backend-tls=verify with proxy-ssl-secret and verify off: one Secret in both roles, and the diagnostic says so', (t) => {
   const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-verify': 'off'})], {backendTls: 'verify'})
-  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {clientCertificateRef: {group: '', kind: 'Secret', name: 'client'}})
+  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {clientCertificateRef: {group: '', kind: 'Secret', name: 'client'}, alpnProtocols: ['http/1.1']})
   t.deepEqual(objectsOf(r, 'BackendTLSPolicy')[0]!.spec.validation.caCertificateRefs, [{group: '', kind: 'Secret', name: 'client'}])
   const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
   t.regex(d!.message, /ca\.crt from the same Secret.*which nginx never used: one Secret in both roles/)
@@ -114,32 +121,38 @@ test('proxy-ssl-protocols and proxy-ssl-ciphers become the Backend TLS range and
     ingress({
       'backend-protocol': 'HTTPS',
       'proxy-ssl-secret': 'team/client',
-      'proxy-ssl-protocols': 'TLSv1 TLSv1.2',
+      'proxy-ssl-protocols': 'TLSv1.2',
       'proxy-ssl-ciphers': 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384',
     }),
   ])
   const tls = objectsOf(r, 'Backend')[0]!.spec.tls
-  t.is(tls.minVersion, '1.0')
+  t.is(tls.minVersion, '1.2')
   t.is(tls.maxVersion, '1.2')
   t.deepEqual(tls.ciphers, ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384'])
-  t.is(fidelityFor(r, 'proxy-ssl-protocols'), 'approximate')
-  t.regex(diagnosticsFor(r, 'proxy-ssl-protocols')[0]!.message, /TLSv1\.1/)
+  t.is(fidelityFor(r, 'proxy-ssl-protocols'), 'exact')
   t.is(fidelityFor(r, 'proxy-ssl-ciphers'), 'exact')
   assertValid(t, r)
 
-  const expr = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-ciphers': 'HIGH:!aNULL:!MD5', 'proxy-ssl-protocols': 'TLSv1.2 TLSv1.3'})])
+  const expr = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-ciphers': 'HIGH:!aNULL:!MD5', 'proxy-ssl-protocols': 'TLSv1.3 TLSv1.2'})])
   t.is(objectsOf(expr, 'Backend')[0]!.spec.tls.ciphers, undefined)
   t.is(objectsOf(expr, 'Backend')[0]!.spec.tls.minVersion, undefined, 'Envoy\'s own range is not repeated')
   t.is(fidelityFor(expr, 'proxy-ssl-ciphers'), 'approximate')
   t.is(fidelityFor(expr, 'proxy-ssl-protocols'), 'exact')
 
-  const bad = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-protocols': 'TLSv1.4'})])
-  t.is(diagnosticsFor(bad, 'proxy-ssl-protocols')[0]?.code, 'invalid-annotation-value')
+  // proxyssl/main.go proxySSLProtocolRegex accepts only TLSv1.2 and TLSv1.3 (v1.12+); anything else keeps the
+  // default TLSv1.2 (defaultProxySSLProtocols).
+  for (const value of ['TLSv1.4', 'TLSv1 TLSv1.2', 'SSLv3']) {
+    const bad = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client', 'proxy-ssl-protocols': value})])
+    const [d] = diagnosticsFor(bad, 'proxy-ssl-protocols')
+    t.is(d?.code, 'invalid-annotation-value', value)
+    t.regex(d!.message, /used the default \(TLSv1\.2\)/, value)
+    t.is(objectsOf(bad, 'Backend')[0]!.spec.tls.minVersion, undefined, value)
+  }
 })
 
 test('proxy-ssl-* without proxy-ssl-secret is not read by nginx: ignored, and verify "on" is called out', (t) => {
   const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-verify': 'on', 'proxy-ssl-name': 'x.internal'})])
-  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {insecureSkipVerify: true})
+  t.deepEqual(objectsOf(r, 'Backend')[0]!.spec.tls, {insecureSkipVerify: true, alpnProtocols: ['http/1.1']})
   t.is(fidelityFor(r, 'proxy-ssl-verify'), 'ignored')
   const [d] = diagnosticsFor(r, 'proxy-ssl-verify')
   t.is(d?.level, 'warning')

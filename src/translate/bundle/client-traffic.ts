@@ -11,7 +11,7 @@
  * targets that listener and repeats every other setting.
  */
 import {normalizeSourceRange} from '../../annotations/access-lists.js'
-import {NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../../annotations/timeouts.js'
+import {LONG_LIVED_SECONDS, NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../../annotations/timeouts.js'
 import {parseNginxSize, toGatewayDuration} from '../../annotations/units.js'
 import {objectRef} from '../diagnostics.js'
 import {dnsName} from '../names.js'
@@ -742,8 +742,11 @@ function routeDefaults(
     }
     const msg = limit.unlimited
       ? `proxy-body-size: "${bodyRaw}" means no limit, as Envoy: no requestBuffer`
-      : `proxy-body-size: "${bodyRaw}" -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, which hangs WebSocket and streaming gRPC routes`
-    const d = {level: limit.unlimited ? ('info' as const) : ('warning' as const), code: 'proxy-body-size', fidelity: 'approximate' as const, message: msg, hint: limit.unlimited ? undefined : 'give WebSocket/streaming routes a route-level BackendTrafficPolicy (it replaces this one) without requestBuffer'}
+      : `proxy-body-size: "${bodyRaw}" -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, and Envoy Gateway refuses WebSocket upgrades on every route that inherits it (xds route.go buildUpgradeConfig)`
+    const hint =
+      `Ingresses with proxy-read-timeout or proxy-send-timeout of ${LONG_LIVED_SECONDS}s or more, or proxy-request-buffering "off", get a route-level BackendTrafficPolicy that replaces this one without requestBuffer; ` +
+      'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
+    const d = {level: limit.unlimited ? ('info' as const) : ('warning' as const), code: 'proxy-body-size', fidelity: 'approximate' as const, message: msg, hint: limit.unlimited ? undefined : hint}
     if (has('proxy-body-size') && body.ok) ledger.account('proxy-body-size', d)
     else if (!has('proxy-body-size')) general.push(diag({...d, object: cmRef, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
   } else if (has('proxy-body-size') && body.ok) {
