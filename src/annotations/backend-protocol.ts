@@ -1,6 +1,6 @@
 import {objectRef} from '../translate/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
-import type {BackendOverrideIntent, ServiceBackend} from '../translate/model.js'
+import type {BackendOverrideIntent, IngressModel, ServiceBackend} from '../translate/model.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan} from '../translate/tls.js'
@@ -221,17 +221,28 @@ export const backendProtocolFamily: AnnotationFamily = {
   },
 }
 
+/**
+ * The Secret a valid proxy-ssl-secret names, or why nginx denied every location of the Ingress instead
+ * (proxyssl/main.go Parse: not namespace/name, or another namespace without allow-cross-namespace-resources).
+ */
+export function proxySslSecretOf(ingress: IngressModel): {namespace: string; name: string} | {problem: string} | undefined {
+  const a = ingress.annotations.get('proxy-ssl-secret')
+  if (!a?.valid) return undefined
+  const raw = a.value as string
+  const ref = splitNamespacedName(raw, '')
+  if (!ref || ref.namespace === '') return {problem: `"${raw}" is not namespace/name`}
+  if (ref.namespace !== ingress.ref.namespace) {
+    return {problem: `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller sets allow-cross-namespace-resources (default false since v1.12)`}
+  }
+  return ref
+}
+
 /** proxy-ssl-secret as a Secret name in the Ingress namespace; 'denied' when nginx denied every location. */
 function readProxySslSecret(ctx: FamilyContext): string | undefined | 'denied' {
-  const raw = ctx.value<string>('proxy-ssl-secret')
-  if (raw === undefined) return undefined
-  const ref = splitNamespacedName(raw, '')
-  if (!ref || ref.namespace === '') {
-    denyLocations(ctx, 'proxy-ssl-secret', `"${raw}" is not namespace/name`)
-    return 'denied'
-  }
-  if (ref.namespace !== ctx.ingress.ref.namespace) {
-    denyLocations(ctx, 'proxy-ssl-secret', `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller sets allow-cross-namespace-resources (default false since v1.12)`)
+  const ref = proxySslSecretOf(ctx.ingress)
+  if (ref === undefined) return undefined
+  if ('problem' in ref) {
+    denyLocations(ctx, 'proxy-ssl-secret', ref.problem)
     return 'denied'
   }
   return ref.name

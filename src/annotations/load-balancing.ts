@@ -1,4 +1,7 @@
 import {parseBool, parseEnum, parseInt10} from './parsers.js'
+import {objectRef} from '../translate/diagnostics.js'
+import type {IngressModel} from '../translate/model.js'
+import type {UpstreamDecision} from '../translate/upstreams.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 import {toGatewayDuration} from './units.js'
 
@@ -91,15 +94,6 @@ function consistentHashFor(expression: string): {hash: Record<string, unknown>; 
   }
 }
 
-/** The paths an Ingress serves, for nginx's default cookie path ($location_path). */
-function ingressPaths(ctx: FamilyContext): string[] {
-  const spec = ctx.ingress.object.spec ?? {}
-  const paths = new Set<string>()
-  for (const rule of spec.rules ?? []) for (const p of rule?.http?.paths ?? []) paths.add(typeof p?.path === 'string' && p.path !== '' ? p.path : '/')
-  if (spec.defaultBackend || spec.backend) paths.add('/')
-  return [...paths].sort()
-}
-
 /** Longest common prefix of paths, cut at a segment boundary (`/shop/cart`, `/shop/pay` -> `/shop`). */
 function commonPathPrefix(paths: string[]): string {
   const split = paths.map((p) => p.split('/').filter((s) => s !== ''))
@@ -118,9 +112,13 @@ function servedOnlyOverHttps(ctx: FamilyContext): boolean {
   return hosts.length > 0 && hosts.every((h) => h !== '' && tlsHosts.has(h)) && ctx.ingress.intents.sslRedirect !== false
 }
 
-const AFFINITY_KEYS = [
-  'affinity-mode',
-  'affinity-canary-behavior',
+/** The valid value of another Ingress's annotation (the one that decided an upstream setting). */
+function valueOf<T>(ingress: IngressModel, key: string): T | undefined {
+  const a = ingress.annotations.get(key)
+  return a?.valid ? (a.value as T) : undefined
+}
+
+const COOKIE_KEYS = [
   'session-cookie-name',
   'session-cookie-path',
   'session-cookie-domain',
@@ -131,6 +129,7 @@ const AFFINITY_KEYS = [
   'session-cookie-conditional-samesite-none',
   'session-cookie-change-on-failure',
 ]
+const AFFINITY_KEYS = ['affinity-mode', 'affinity-canary-behavior', ...COOKIE_KEYS]
 const HASH_KEYS = ['upstream-hash-by', 'upstream-hash-by-subset', 'upstream-hash-by-subset-size']
 const ALL_KEYS = ['affinity', ...AFFINITY_KEYS, ...HASH_KEYS, 'load-balance', 'service-upstream']
 
@@ -138,23 +137,41 @@ function present(ctx: FamilyContext, keys: string[]): string[] {
   return keys.filter((k) => ctx.has(k))
 }
 
-function pushLoadBalancer(ctx: FamilyContext, value: Record<string, unknown>, keys: string[]): void {
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'loadBalancer', value, from: keys.map((k) => ctx.fullKey(k))})
+/** How the routes of one Ingress to one upstream are balanced, and who decided it. */
+interface UpstreamPlan {
+  upstream: string
+  value: {loadBalancer?: Record<string, unknown>; routingType?: 'Service'}
+  /** What ingress-nginx did on this upstream: service-upstream, the sticky cookie, the creator's hash or balancer. */
+  balancer: 'service' | 'sticky' | 'hash' | 'balance' | 'default'
+  /** The Ingress whose annotations decided the balancer (the creator, or the first with affinity). */
+  decider: IngressModel
+  /** The Ingress that created the upstream (upstream-hash-by, load-balance, service-upstream). */
+  creator: IngressModel
+  /** The first Ingress with affinity-mode on the upstream. */
+  modeFrom?: IngressModel
+  /** The Ingress whose session-cookie-* apply (sticky only). */
+  cookieFrom?: IngressModel
+  /** This Ingress's locations to the upstream set the cookie (it has affinity cookie itself). */
+  setsCookie: boolean
+  /** Why an expression cannot be hashed on, or how nginx's per-location cookie paths were merged. */
+  note?: string
+  /** The value is the controller ConfigMap's default (service-upstream), not an annotation's. */
+  viaConfigMap?: boolean
 }
 
-function applyCookieAffinity(ctx: FamilyContext): void {
-  const name = ctx.value<string>('session-cookie-name') ?? DEFAULT_COOKIE_NAME
-  const maxAge = ctx.value<number>('session-cookie-max-age')
-  const expires = ctx.value<number>('session-cookie-expires')
-  const lifetime = maxAge ?? expires
+/**
+ * The cookie of a sticky upstream as one Ingress's routes set it: name, lifetime, Domain, SameSite and an explicit
+ * Path from the last Ingress with affinity cookie (controller.go getBackendServers); without an explicit Path, nginx
+ * used the matched location's path ($location_path) of the Ingress serving the request.
+ */
+function cookieFor(ctx: FamilyContext, from: IngressModel, paths: string[]): {cookie: Record<string, unknown>; pathNote?: string} {
+  const name = valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
+  const lifetime = valueOf<number>(from, 'session-cookie-max-age') ?? valueOf<number>(from, 'session-cookie-expires')
   const attributes: Record<string, string> = {}
-
-  // Path: nginx's default is the matched location's path, one cookie per location.
-  const explicitPath = ctx.value<string>('session-cookie-path')
   let pathNote: string | undefined
+  const explicitPath = valueOf<string>(from, 'session-cookie-path')
   if (explicitPath !== undefined) attributes.Path = explicitPath
   else {
-    const paths = ingressPaths(ctx)
     const regex = paths.filter((p) => REGEX_CHARS.test(p))
     if (regex.length > 0) {
       attributes.Path = '/'
@@ -164,25 +181,185 @@ function applyCookieAffinity(ctx: FamilyContext): void {
       if (paths.length > 1) pathNote = `nginx set one cookie per matched path (${paths.join(', ')}); here a single cookie with Path=${attributes.Path}`
     }
   }
-  const domain = ctx.value<string>('session-cookie-domain')
+  const domain = valueOf<string>(from, 'session-cookie-domain')
   if (domain !== undefined) attributes.Domain = domain
-  const sameSite = ctx.value<string>('session-cookie-samesite')
+  const sameSite = valueOf<string>(from, 'session-cookie-samesite')
   if (sameSite !== undefined) attributes.SameSite = sameSite
-  const forcedSecure = ctx.value<boolean>('session-cookie-secure') === true
-  const httpsOnly = servedOnlyOverHttps(ctx)
-  if (forcedSecure || httpsOnly) attributes.Secure = ''
+  // sticky.lua set_cookie: Secure when forced, else when the request came over HTTPS.
+  if (valueOf<boolean>(from, 'session-cookie-secure') === true || servedOnlyOverHttps(ctx)) attributes.Secure = ''
+  return {cookie: {name, ttl: lifetime !== undefined && lifetime > 0 ? toGatewayDuration(lifetime) : '0s', attributes}, pathNote}
+}
 
-  const cookie: Record<string, unknown> = {name, ttl: lifetime !== undefined && lifetime > 0 ? toGatewayDuration(lifetime) : '0s', attributes}
-  // Provenance: the keys that shaped the cookie, not the ones reported as differences.
-  const shaping = ['session-cookie-name', 'session-cookie-path', 'session-cookie-domain', 'session-cookie-samesite', 'session-cookie-secure', 'session-cookie-max-age']
-  if (maxAge === undefined) shaping.push('session-cookie-expires')
-  pushLoadBalancer(ctx, {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie}}, ['affinity', ...shaping.filter((k) => ctx.value(k) !== undefined)])
+/** The balancing of one upstream for this Ingress's routes to it (balancer.lua get_implementation precedence). */
+function planFor(ctx: FamilyContext, decision: UpstreamDecision, paths: string[]): UpstreamPlan {
+  const defaults = ctx.lookup.controllerDefaults()
+  const creator = decision.creator
+  const base = {upstream: decision.key, setsCookie: false, creator, modeFrom: decision.modeFrom}
+  const serviceUpstream = valueOf<boolean>(creator, 'service-upstream')
+  if (serviceUpstream ?? defaults.serviceUpstream) {
+    return {...base, value: {routingType: 'Service'}, balancer: 'service', decider: creator, viaConfigMap: serviceUpstream === undefined}
+  }
+  if (decision.affinityFrom && decision.cookieFrom) {
+    const from = decision.cookieFrom
+    if (!decision.cookieIngresses.has(ctx.ingress.id)) {
+      // nginx's sticky balancer still followed the cookie on this Ingress's paths but never set it here; a cookie
+      // hash without ttl does the same in Envoy (no cookie is generated, requests without it are spread).
+      const name = valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
+      return {...base, value: {loadBalancer: {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie: {name}}}}, balancer: 'sticky', decider: decision.affinityFrom, cookieFrom: from}
+    }
+    const {cookie, pathNote} = cookieFor(ctx, from, paths)
+    return {...base, value: {loadBalancer: {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie}}}, balancer: 'sticky', decider: decision.affinityFrom, cookieFrom: from, setsCookie: true, note: pathNote}
+  }
+  const hashBy = valueOf<string>(creator, 'upstream-hash-by')
+  if (hashBy !== undefined && hashBy !== '') {
+    const result = consistentHashFor(hashBy)
+    if ('reason' in result) return {...base, value: {}, balancer: 'hash', decider: creator, note: result.reason}
+    return {...base, value: {loadBalancer: {type: 'ConsistentHash', consistentHash: result.hash}}, balancer: 'hash', decider: creator, note: result.what}
+  }
+  const algorithm = valueOf<string>(creator, 'load-balance')
+  if (algorithm === 'round_robin') return {...base, value: {loadBalancer: {type: 'RoundRobin'}}, balancer: 'balance', decider: creator}
+  if (algorithm === 'ewma') return {...base, value: {loadBalancer: {type: 'LeastRequest'}}, balancer: 'balance', decider: creator}
+  return {...base, value: {}, balancer: algorithm === undefined ? 'default' : 'balance', decider: creator}
+}
 
+const CREATOR_RULE = 'nginx takes service-upstream from the Ingress that created the upstream (the oldest one using the Service:port, controller.go createUpstreams)'
+const BALANCER_RULE =
+  'nginx balances an upstream as one Ingress decides: the one that created it (the oldest using the Service:port, controller.go createUpstreams) for upstream-hash-by and load-balance, unless an Ingress with affinity cookie made it sticky, which takes precedence (balancer.lua)'
+const COOKIE_RULE = 'nginx takes the cookie settings of an upstream from the last Ingress with affinity cookie on it (controller.go getBackendServers merges affinity per Service:port)'
+const MODE_RULE = 'nginx takes affinity-mode from the first Ingress that sets it on the upstream (controller.go getBackendServers)'
+
+/** One plan per upstream (Service:port) this Ingress routes to, with the Ingress's paths to it. */
+function upstreamPlans(ctx: FamilyContext): UpstreamPlan[] {
+  const shared = ctx.lookup.sharedSettings()
+  const byUpstream = new Map<string, {decision: UpstreamDecision; paths: string[]}>()
+  for (const b of shared.backendsOf(ctx.ingress)) {
+    const decision = shared.upstream(ctx.ingress, b.backend)
+    if (!decision) continue
+    const entry = byUpstream.get(decision.key) ?? {decision, paths: []}
+    if (!entry.paths.includes(b.path)) entry.paths.push(b.path)
+    byUpstream.set(decision.key, entry)
+  }
+  return [...byUpstream.values()].map(({decision, paths}) => planFor(ctx, decision, paths.sort()))
+}
+
+/** This Ingress's own keys, where no other Ingress decided them (accountOverridden ran first). */
+function accountOwn(ctx: FamilyContext, plans: UpstreamPlan[]): void {
+  if (ctx.value<boolean>('service-upstream') === true) {
+    ctx.account('service-upstream', 'exact', 'routingType: Service sends requests to the Service ClusterIP, as nginx did', {level: 'info', code: 'routing-type-service', hint: 'needs Envoy Gateway v1.7+'})
+  }
+  const routed = plans.filter((p) => p.balancer !== 'service')
+  if (plans.length > 0 && routed.length === 0) {
+    for (const key of present(ctx, ALL_KEYS).filter((k) => k !== 'service-upstream')) {
+      ctx.account(key, 'ignored', 'has no effect with service-upstream: every request goes to the one ClusterIP address, in nginx as in Envoy')
+    }
+    return
+  }
+  if (ctx.value<string>('affinity') === 'cookie') {
+    accountCookieAffinity(ctx, plans)
+    for (const key of present(ctx, [...HASH_KEYS, 'load-balance'])) ctx.account(key, 'ignored', 'cookie affinity takes precedence (ingress-nginx balancer.lua), in nginx as here')
+    return
+  }
+  for (const key of present(ctx, AFFINITY_KEYS)) ctx.account(key, 'ignored', 'has no effect without affinity: "cookie"')
+  const hashBy = ctx.value<string>('upstream-hash-by')
+  const algorithm = ctx.value<string>('load-balance')
+  if (hashBy === '') ctx.account('upstream-hash-by', 'ignored', 'an empty value turns consistent hashing off, in nginx as here')
+  if (hashBy !== undefined && hashBy !== '') {
+    accountHashBy(ctx, hashBy)
+    if (algorithm !== undefined) ctx.account('load-balance', 'ignored', 'upstream-hash-by takes precedence (ingress-nginx balancer.lua), in nginx as here')
+    return
+  }
+  for (const key of present(ctx, ['upstream-hash-by-subset', 'upstream-hash-by-subset-size'])) ctx.account(key, 'ignored', 'has no effect without upstream-hash-by')
+  if (algorithm !== undefined) accountLoadBalance(ctx, algorithm)
+}
+
+/** `Service ns/name:port` of an upstream key. */
+function serviceOf(upstream: string): string {
+  const [ns, name, port] = upstream.split('/')
+  return `Service ${ns}/${name}:${port}`
+}
+
+/**
+ * The fragments of this Ingress's BackendTrafficPolicy for its upstreams: one per distinct setting, each for the
+ * upstreams (route rules) it applies to; values another Ingress decided carry that Ingress as a source.
+ */
+function pushPlans(ctx: FamilyContext, plans: UpstreamPlan[]): void {
+  const groups = new Map<string, UpstreamPlan[]>()
+  for (const p of plans) {
+    if (Object.keys(p.value).length === 0) continue
+    const key = JSON.stringify(p.value)
+    groups.set(key, [...(groups.get(key) ?? []), p])
+  }
+  const me = ctx.ingress
+  for (const group of groups.values()) {
+    const keys = new Set<string>()
+    const sources = new Set<string>()
+    for (const p of group) {
+      if (p.decider !== me) sources.add(objectRef('Ingress', p.decider.ref))
+      if (p.cookieFrom && p.cookieFrom !== me && p.setsCookie) sources.add(objectRef('Ingress', p.cookieFrom.ref))
+      if (p.balancer === 'service' && p.decider === me) keys.add('service-upstream')
+      if (p.balancer === 'hash' && p.decider === me) present(ctx, HASH_KEYS).forEach((k) => keys.add(k))
+      if (p.balancer === 'balance' && p.decider === me) keys.add('load-balance')
+      if (p.balancer === 'sticky' && p.setsCookie) {
+        keys.add('affinity')
+        if (p.cookieFrom === me) {
+          const shaping = ['session-cookie-name', 'session-cookie-path', 'session-cookie-domain', 'session-cookie-samesite', 'session-cookie-secure', 'session-cookie-max-age']
+          if (ctx.value('session-cookie-max-age') === undefined) shaping.push('session-cookie-expires')
+          shaping.filter((k) => ctx.value(k) !== undefined).forEach((k) => keys.add(k))
+        }
+      }
+    }
+    const upstreams = group.map((p) => p.upstream)
+    const first = group[0]!.value
+    const from = [...keys].map((k) => ctx.fullKey(k))
+    const extra = sources.size > 0 ? {sources: [...sources].sort()} : {}
+    if (first.loadBalancer) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'loadBalancer', value: first.loadBalancer, from, upstreams, ...extra})
+    if (first.routingType) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'routingType', value: first.routingType, from, upstreams, ...extra})
+  }
+}
+
+/**
+ * Keys of this Ingress that another Ingress overrode on some of its upstreams: ignored where that is every upstream,
+ * approximate where only some; accounted before the family's own messages, which then apply to the rest.
+ */
+function accountOverridden(ctx: FamilyContext, keys: string[], plans: UpstreamPlan[], deciderOf: (p: UpstreamPlan) => IngressModel | undefined, rule: string): void {
+  const me = ctx.ingress
+  const theirs = plans.filter((p) => {
+    const d = deciderOf(p)
+    return d !== undefined && d !== me
+  })
+  if (theirs.length === 0) return
+  const where = theirs.map((p) => `${serviceOf(p.upstream)} (Ingress ${deciderOf(p)!.id})`).join(', ')
+  const all = theirs.length === plans.length
+  for (const key of present(ctx, keys)) {
+    ctx.account(
+      key,
+      all ? 'ignored' : 'approximate',
+      `${rule}: on ${where} that is another Ingress, whose setting the routes of this Ingress carry${all ? '' : '; on its other Services this value applies'}`,
+      {code: 'upstream-setting-overridden'},
+    )
+  }
+}
+
+/** Cookie affinity of this Ingress, after the upstream merge (its own cookie where it is the last one with affinity). */
+function accountCookieAffinity(ctx: FamilyContext, plans: UpstreamPlan[]): void {
+  const sticky = plans.filter((p) => p.balancer === 'sticky' && p.setsCookie)
+  const own = sticky.find((p) => p.cookieFrom === ctx.ingress) ?? sticky[0]
+  if (!own) {
+    ctx.account('affinity', 'ignored', 'no path of this Ingress reaches a Service it routes to (see the path messages), so there is nothing to make sticky')
+    return
+  }
+  const cookie = (own.value.loadBalancer as any).consistentHash.cookie
+  const lifetime = cookie.ttl === '0s' ? 'a session cookie' : `Max-Age ${cookie.ttl}`
   const notes = [
-    `Envoy generates the cookie "${name}" (${cookie.ttl === '0s' ? 'a session cookie' : `Max-Age=${lifetime}`}, HttpOnly as nginx's) and consistently hashes it onto the endpoints like nginx's balanced mode; cookies nginx issued are re-hashed, so each client is re-pinned once at cutover`,
+    `Envoy generates the cookie "${cookie.name}" (${lifetime}, HttpOnly as nginx's) and consistently hashes it onto the endpoints like nginx's balanced mode; cookies nginx issued are re-hashed, so each client is re-pinned once at cutover`,
   ]
-  if (pathNote) notes.push(pathNote)
-  if (!forcedSecure && !httpsOnly && (ctx.ingress.object.spec?.tls ?? []).length > 0) {
+  for (const p of sticky) if (p.note) notes.push(p.note)
+  const others = sticky.filter((p) => p.cookieFrom !== ctx.ingress)
+  if (others.length > 0) {
+    notes.push(`the cookie of ${others.map((p) => `${serviceOf(p.upstream)} is the one Ingress ${p.cookieFrom!.id} configures (the last Ingress with affinity cookie on it, controller.go getBackendServers)`).join('; ')}`)
+  }
+  const forcedSecure = sticky.some((p) => p.cookieFrom && valueOf<boolean>(p.cookieFrom, 'session-cookie-secure') === true)
+  if (!forcedSecure && !servedOnlyOverHttps(ctx) && (ctx.ingress.object.spec?.tls ?? []).length > 0) {
     notes.push('nginx added Secure on HTTPS requests only; this route also answers plain HTTP, so the cookie is not marked Secure')
   }
   ctx.account('affinity', 'approximate', notes.join('; '), {hint: 'needs Envoy Gateway v1.1+ (consistentHash type Cookie with attributes)'})
@@ -197,7 +374,12 @@ function applyCookieAffinity(ctx: FamilyContext): void {
   if (canaryBehavior === 'sticky') {
     ctx.account('affinity-canary-behavior', 'approximate', 'nginx kept a client that once got the canary on the canary; Envoy picks primary or canary by weight on every request')
   } else if (canaryBehavior === 'legacy') ctx.account('affinity-canary-behavior', 'exact', 'the canary is picked by weight on every request, as in Envoy', {level: 'info', code: 'canary-affinity-legacy'})
+  accountCookieAttributes(ctx, own.note !== undefined)
+}
 
+function accountCookieAttributes(ctx: FamilyContext, pathMerged: boolean): void {
+  const maxAge = ctx.value<number>('session-cookie-max-age')
+  const expires = ctx.value<number>('session-cookie-expires')
   if (maxAge !== undefined && expires !== undefined) {
     ctx.account('session-cookie-expires', 'ignored', `browsers honour Max-Age over Expires, and Envoy sets Max-Age from session-cookie-max-age (${maxAge}s)`)
   }
@@ -207,17 +389,17 @@ function applyCookieAffinity(ctx: FamilyContext): void {
     }
   }
   if (ctx.value<boolean>('session-cookie-conditional-samesite-none') === true) {
-    if (sameSite === 'None') {
+    if (ctx.value<string>('session-cookie-samesite') === 'None') {
       ctx.account('session-cookie-conditional-samesite-none', 'approximate', 'nginx left out SameSite=None for browsers that reject it (Chrome 51-66, Safari on iOS 12 / macOS 10.14); Envoy sends it to every browser')
     } else ctx.account('session-cookie-conditional-samesite-none', 'ignored', 'has no effect unless session-cookie-samesite is None')
   }
   if (ctx.value<boolean>('session-cookie-change-on-failure') === true) {
     ctx.account('session-cookie-change-on-failure', 'approximate', 'nginx re-pinned the client to another endpoint when its endpoint failed; Envoy keeps the cookie, so the client comes back to the failed endpoint until it leaves the endpoint set (passive health checks eject it sooner)')
   }
-  if (explicitPath !== undefined && pathNote === undefined) ctx.account('session-cookie-path', 'exact')
+  if (ctx.value<string>('session-cookie-path') !== undefined && !pathMerged) ctx.account('session-cookie-path', 'exact')
 }
 
-function applyHashBy(ctx: FamilyContext, expression: string): void {
+function accountHashBy(ctx: FamilyContext, expression: string): void {
   const result = consistentHashFor(expression)
   const subset = ctx.value<boolean>('upstream-hash-by-subset') === true
   if ('reason' in result) {
@@ -227,7 +409,6 @@ function applyHashBy(ctx: FamilyContext, expression: string): void {
     for (const k of ['upstream-hash-by-subset', 'upstream-hash-by-subset-size']) if (ctx.has(k)) ctx.account(k, 'ignored', 'follows upstream-hash-by, which is not translated')
     return
   }
-  pushLoadBalancer(ctx, {type: 'ConsistentHash', consistentHash: result.hash}, present(ctx, HASH_KEYS))
   const type = result.hash.type
   const missing =
     type === 'SourceIP'
@@ -248,18 +429,48 @@ function applyHashBy(ctx: FamilyContext, expression: string): void {
   }
 }
 
-function applyLoadBalance(ctx: FamilyContext, algorithm: string): void {
-  if (algorithm === 'round_robin') {
-    pushLoadBalancer(ctx, {type: 'RoundRobin'}, ['load-balance'])
-    ctx.account('load-balance', 'exact')
-  } else if (algorithm === 'ewma') {
-    pushLoadBalancer(ctx, {type: 'LeastRequest'}, ['load-balance'])
+function accountLoadBalance(ctx: FamilyContext, algorithm: string): void {
+  if (algorithm === 'round_robin') ctx.account('load-balance', 'exact')
+  else if (algorithm === 'ewma') {
     ctx.account('load-balance', 'approximate', 'nginx\'s ewma prefers the endpoint with the lowest moving average of response times; Envoy\'s LeastRequest prefers the one with the fewest requests in flight')
   } else {
     ctx.account('load-balance', 'manual', `"${algorithm}" is nginx's internal balancer for ${algorithm.startsWith('sticky') ? 'cookie affinity' : 'upstream-hash-by'}, which this Ingress does not configure; nothing is emitted`, {
       hint: algorithm.startsWith('sticky') ? 'add affinity: cookie (and session-cookie-*) instead, or use round_robin' : 'add upstream-hash-by with the variable to hash on instead, or use round_robin',
     })
   }
+}
+
+/**
+ * Settings this Ingress did not write but its routes carry: nginx balanced the upstream as another Ingress decided,
+ * so do the routes here, and the report names that Ingress.
+ */
+function reportInherited(ctx: FamilyContext, plans: UpstreamPlan[]): void {
+  const me = ctx.ingress
+  const lines: string[] = []
+  for (const p of plans) {
+    if (Object.keys(p.value).length === 0) continue
+    const from = p.balancer === 'sticky' ? p.cookieFrom! : p.decider
+    if (p.viaConfigMap) {
+      lines.push(`${serviceOf(p.upstream)}: routingType Service, the ConfigMap's service-upstream (Ingress ${p.decider.id}, which created the upstream, does not set the annotation)`)
+      continue
+    }
+    if (p.decider === me && (p.balancer !== 'sticky' || !p.setsCookie || p.cookieFrom === me)) continue
+    if (p.balancer === 'sticky' && !p.setsCookie) {
+      lines.push(`${serviceOf(p.upstream)}: sticky, as Ingress ${p.decider.id} made it (affinity cookie); nginx followed its cookie "${valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME}" on these paths too but set it only on the paths of Ingresses with affinity, and so does the route here (a cookie hash without ttl: no cookie is generated)`)
+    } else if (p.balancer === 'sticky') {
+      lines.push(`${serviceOf(p.upstream)}: the cookie settings of Ingress ${from.id}, the last with affinity cookie on it`)
+    } else if (p.balancer === 'service') {
+      lines.push(`${serviceOf(p.upstream)}: routingType Service, as Ingress ${p.decider.id} set service-upstream on it`)
+    } else {
+      lines.push(`${serviceOf(p.upstream)}: ${p.balancer === 'hash' ? `consistent hash on ${p.note}` : `loadBalancer ${(p.value.loadBalancer as any).type}`}, as Ingress ${p.decider.id} decided`)
+    }
+  }
+  if (lines.length === 0) return
+  ctx.diag({
+    level: 'info',
+    code: 'upstream-settings-from-ingress',
+    message: `ingress-nginx balances each Service:port as one upstream, configured by the Ingress that created it (the oldest using it, controller.go createUpstreams) and, for cookie affinity, merged across the Ingresses using it (controller.go getBackendServers); this Ingress's routes get the same: ${lines.join('; ')}`,
+  })
 }
 
 export const loadBalancingFamily: AnnotationFamily = {
@@ -418,6 +629,7 @@ export const loadBalancingFamily: AnnotationFamily = {
       parse: parseBool,
     },
   ],
+  always: true,
   apply(ctx) {
     if (ctx.ingress.isCanary) {
       for (const key of present(ctx, ALL_KEYS)) {
@@ -427,33 +639,13 @@ export const loadBalancingFamily: AnnotationFamily = {
       }
       return
     }
-
-    const serviceUpstream = ctx.value<boolean>('service-upstream')
-    if (serviceUpstream === true) {
-      ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'routingType', value: 'Service', from: [ctx.fullKey('service-upstream')]})
-      ctx.account('service-upstream', 'exact', 'routingType: Service sends requests to the Service ClusterIP, as nginx did', {level: 'info', code: 'routing-type-service', hint: 'needs Envoy Gateway v1.7+'})
-      for (const key of present(ctx, ALL_KEYS).filter((k) => k !== 'service-upstream')) {
-        ctx.account(key, 'ignored', 'has no effect with service-upstream: every request goes to the one ClusterIP address, in nginx as in Envoy')
-      }
-      return
-    }
-
-    const affinity = ctx.value<string>('affinity')
-    const hashBy = ctx.value<string>('upstream-hash-by')
-    const algorithm = ctx.value<string>('load-balance')
-    if (affinity === 'cookie') {
-      applyCookieAffinity(ctx)
-      for (const key of present(ctx, [...HASH_KEYS, 'load-balance'])) ctx.account(key, 'ignored', 'cookie affinity takes precedence (ingress-nginx balancer.lua), in nginx as here')
-      return
-    }
-    for (const key of present(ctx, AFFINITY_KEYS)) ctx.account(key, 'ignored', 'has no effect without affinity: "cookie"')
-    if (hashBy === '') ctx.account('upstream-hash-by', 'ignored', 'an empty value turns consistent hashing off, in nginx as here')
-    if (hashBy !== undefined && hashBy !== '') {
-      applyHashBy(ctx, hashBy)
-      if (algorithm !== undefined) ctx.account('load-balance', 'ignored', 'upstream-hash-by takes precedence (ingress-nginx balancer.lua), in nginx as here')
-      return
-    }
-    for (const key of present(ctx, ['upstream-hash-by-subset', 'upstream-hash-by-subset-size'])) ctx.account(key, 'ignored', 'has no effect without upstream-hash-by')
-    if (algorithm !== undefined) applyLoadBalance(ctx, algorithm)
+    const plans = upstreamPlans(ctx)
+    pushPlans(ctx, plans)
+    reportInherited(ctx, plans)
+    accountOverridden(ctx, ['service-upstream'], plans, (p) => p.creator, CREATOR_RULE)
+    accountOverridden(ctx, [...HASH_KEYS, 'load-balance'], plans, (p) => (p.balancer === 'sticky' ? p.decider : p.creator), BALANCER_RULE)
+    accountOverridden(ctx, COOKIE_KEYS, plans.filter((p) => p.setsCookie), (p) => p.cookieFrom, COOKIE_RULE)
+    accountOverridden(ctx, ['affinity-mode'], plans.filter((p) => p.balancer === 'sticky'), (p) => p.modeFrom, MODE_RULE)
+    accountOwn(ctx, plans)
   },
 }

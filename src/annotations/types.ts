@@ -1,6 +1,7 @@
 import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../translate/types.js'
 import type {IngressModel} from '../translate/model.js'
 import type {ControllerDefaults} from '../translate/controller-config.js'
+import type {SharedSettings} from '../translate/upstreams.js'
 
 export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
 
@@ -42,6 +43,11 @@ export interface Lookup {
    * companion value take it from here.
    */
   controllerDefaults(): ControllerDefaults
+  /**
+   * Upstream (Service:port) and server (host) settings decided across the Ingresses of one controller, as
+   * controller.go decides them: who sets an upstream's balancer and cookie, whose proxy-ssl-* a host inherits.
+   */
+  sharedSettings(): SharedSettings
   /** True when some served, non-canary Ingress has a rule for this host (lower-case). */
   hostServed(host: string): boolean
   /**
@@ -102,5 +108,7 @@ export interface AnnotationFamily {
    * onInvalid.
    */
   invalidEffect?(key: string, raw: (key: string) => string | undefined): InvalidEffect
+  /** Run for every Ingress, not only those with one of the family's keys (settings another Ingress decided). */
+  always?: boolean
   apply?(ctx: FamilyContext): void
 }

@@ -156,7 +156,7 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     if (!family.apply) continue
     // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
     if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
-    if (!family.specs.some((s) => ingress.annotations.has(s.key))) continue
+    if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
     family.apply(ctx)
   }
   for (const a of ingress.annotations.values()) {

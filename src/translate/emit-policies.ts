@@ -28,61 +28,132 @@ const MAX_TARGET_REFS = 16
 
 export const policyOptOuts = new WeakMap<KubeObject, string[]>()
 
-export function emitPolicies(
-  ingress: IngressModel,
-  routes: {kind: string; name: string}[],
-  consumed: Set<Intent>,
-  diagnostics: Diagnostic[],
-): KubeObject[] {
+/** A route of the Ingress with, per rule, the upstream (namespace/service/port) its backends belong to. */
+export interface EmittedRoute {
+  kind: string
+  name: string
+  object?: KubeObject
+}
+
+/** Per emitted route object, the upstream key of each of its rules (undefined for rules without backends). */
+export const ruleUpstreams = new WeakMap<KubeObject, (string | undefined)[]>()
+
+interface Built {
+  spec: Record<string, any>
+  keys: Set<string>
+  sources: Set<string>
+  optOuts: string[]
+}
+
+/** Merges fragments into one policy spec; a field set twice keeps the first and is reported. */
+function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[], consumed: Set<Intent>, diagnostics: Diagnostic[]): Built {
+  const built: Built = {spec: {}, keys: new Set(), sources: new Set([objectRef('Ingress', ingress.ref)]), optOuts: []}
+  for (const f of fragments) {
+    consumed.add(f)
+    f.from.forEach((k) => built.keys.add(k))
+    f.sources?.forEach((src) => built.sources.add(src))
+    if (f.optOut) {
+      if (!built.optOuts.includes(f.path)) built.optOuts.push(f.path)
+      continue
+    }
+    if (!setPath(built.spec, f.path, f.value)) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'policy-field-conflict',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: f.from[0],
+        message: `${f.from.join(', ')} sets ${kind} ${f.path}, which another annotation of this Ingress already set; the first one is kept`,
+        source: ingress.source,
+      })
+    }
+  }
+  return built
+}
+
+function policyObject(ingress: IngressModel, kind: string, name: string, built: Built, targetRefs: Record<string, string>[]): KubeObject {
+  const policy: KubeObject = {
+    apiVersion: `${EG_GROUP}/v1alpha1`,
+    kind,
+    metadata: managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys]),
+    spec: {...structuredClone(built.spec), targetRefs},
+  }
+  if (built.optOuts.length > 0) policyOptOuts.set(policy, built.optOuts)
+  return policy
+}
+
+export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], consumed: Set<Intent>, diagnostics: Diagnostic[]): KubeObject[] {
   if (routes.length === 0 || ingress.intents.policies.length === 0) return []
   const out: KubeObject[] = []
   for (const kind of ['BackendTrafficPolicy', 'SecurityPolicy'] as const) {
     const fragments = ingress.intents.policies.filter((f) => f.kind === kind)
     if (fragments.length === 0) continue
-    const spec: Record<string, any> = {}
-    const keys = new Set<string>()
-    const optOuts: string[] = []
-    for (const f of fragments) {
-      if (f.optOut) {
-        if (!optOuts.includes(f.path)) optOuts.push(f.path)
-        consumed.add(f)
-        f.from.forEach((k) => keys.add(k))
-        continue
-      }
-      if (!setPath(spec, f.path, f.value)) {
-        diagnostics.push({
-          level: 'warning',
-          code: 'policy-field-conflict',
-          object: objectRef('Ingress', ingress.ref),
-          annotation: f.from[0],
-          message: `${f.from.join(', ')} sets ${kind} ${f.path}, which another annotation of this Ingress already set; the first one is kept`,
-          source: ingress.source,
-        })
-        continue
-      }
-      consumed.add(f as PolicyFragment)
-      f.from.forEach((k) => keys.add(k))
-    }
+    const groups = ruleGroups(routes, fragments.filter((f) => f.upstreams !== undefined))
+    const common = fragments.filter((f) => f.upstreams === undefined)
+    const base = groups[0]
+    const built = build(ingress, kind, [...common, ...(base?.fragments ?? [])], consumed, diagnostics)
     // targetRefs holds at most 16 routes: an Ingress split into more routes gets one policy per 16, so every
     // route keeps its limits and access controls.
     for (let i = 0; i < routes.length; i += MAX_TARGET_REFS) {
-      const policy: KubeObject = {
-        apiVersion: `${EG_GROUP}/v1alpha1`,
-        kind,
-        metadata: managedMetadata(
-          i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1)),
-          ingress.ref.namespace,
-          [objectRef('Ingress', ingress.ref)],
-          [...keys],
-        ),
-        spec: {
-          ...structuredClone(spec),
-          targetRefs: routes.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name})),
-        },
-      }
-      if (optOuts.length > 0) policyOptOuts.set(policy, optOuts)
-      out.push(policy)
+      const name = i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1))
+      out.push(policyObject(ingress, kind, name, built, routes.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
     }
+    // Rules whose upstream is balanced differently get a policy of their own (sectionName: the rule's name), which
+    // replaces the route-level one for them, so it repeats the Ingress's other settings.
+    groups.slice(1).forEach((group, g) => {
+      const ruleBuilt = build(ingress, kind, [...common, ...group.fragments], consumed, diagnostics)
+      const refs = group.rules.map(({route, index}) => ({group: GATEWAY_GROUP, kind: route.kind, name: route.name, sectionName: nameRule(route.object!, index)}))
+      for (let i = 0; i < refs.length; i += MAX_TARGET_REFS) {
+        const name = dnsName(ingress.ref.name, 'upstream', String(g + 2), i === 0 ? '' : String(i / MAX_TARGET_REFS + 1))
+        out.push(policyObject(ingress, kind, name, ruleBuilt, refs.slice(i, i + MAX_TARGET_REFS)))
+      }
+    })
+    for (const f of fragments) consumed.add(f)
   }
   return out
+}
+
+interface RuleGroup {
+  fragments: PolicyFragment[]
+  rules: {route: EmittedRoute; index: number}[]
+}
+
+/**
+ * The rules of the Ingress's routes grouped by the upstream-qualified fragments that apply to them; the first group
+ * goes to the route-level policy. Rules without backends (redirects) take whatever the route-level policy carries.
+ */
+function ruleGroups(routes: EmittedRoute[], qualified: PolicyFragment[]): RuleGroup[] {
+  if (qualified.length === 0) return []
+  const bySignature = new Map<string, RuleGroup>()
+  for (const route of routes) {
+    const upstreams = route.object ? ruleUpstreams.get(route.object) ?? [] : []
+    upstreams.forEach((upstream, index) => {
+      if (upstream === undefined) return
+      const fragments = qualified.filter((f) => f.upstreams!.includes(upstream))
+      const signature = JSON.stringify(fragments.map((f) => [f.path, f.value]))
+      const group = bySignature.get(signature) ?? {fragments, rules: []}
+      group.rules.push({route, index})
+      bySignature.set(signature, group)
+    })
+  }
+  const groups = [...bySignature.values()]
+  if (groups.length <= 1) return groups
+  // Route level: no upstream setting, else the Ingress's own settings (no other Ingress decided them), else the
+  // setting most rules share.
+  const rank = (g: RuleGroup) => (g.fragments.length === 0 ? 2 : g.fragments.every((f) => !f.sources?.length) ? 1 : 0)
+  const first = groups.reduce((best, g) => (rank(g) > rank(best) || (rank(g) === rank(best) && g.rules.length > best.rules.length) ? g : best), groups[0]!)
+  return [first, ...groups.filter((g) => g !== first)]
+}
+
+/** Gives a route rule a name (unique in the route) so a policy can target it; keeps a name it already has. */
+function nameRule(route: KubeObject, index: number): string {
+  const rules: any[] = route.spec.rules
+  const rule = rules[index]
+  if (typeof rule.name === 'string') return rule.name
+  const upstream = ruleUpstreams.get(route)?.[index] ?? `rule-${index + 1}`
+  const [, service = 'rule', port = String(index + 1)] = upstream.split('/')
+  const taken = new Set(rules.map((r) => r.name).filter((n) => typeof n === 'string'))
+  let name = dnsName(service, port)
+  for (let n = 2; taken.has(name); n++) name = dnsName(service, port, String(n))
+  rule.name = name
+  return name
 }

@@ -11,6 +11,7 @@ import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './
 import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
 import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
+import {ruleUpstreams, type EmittedRoute} from './emit-policies.js'
 import type {Diagnostic, KubeObject, TranslateOptions} from './types.js'
 
 export {GATEWAY_GROUP} from './bundle/common.js'
@@ -31,8 +32,8 @@ const PLAIN_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/
 
 export interface RouteEmission {
   objects: KubeObject[]
-  /** Route names per Ingress id, for policies and the report. */
-  routesByIngress: Map<string, {kind: string; name: string}[]>
+  /** Routes per Ingress id, for policies and the report. */
+  routesByIngress: Map<string, EmittedRoute[]>
   /** Intents an emitter consumed (the rest is reported as not emitted). */
   consumed: Set<Intent>
 }
@@ -41,6 +42,8 @@ interface RuleDraft {
   matches: any[]
   filters: any[]
   backendRefs?: any[]
+  /** The upstream (namespace/service/port) of the location the rule routes, for upstream-level policies. */
+  upstream?: string
   /**
    * Canary precedence tier (balancer.lua: header, then cookie, then weight): drafts merge only within a tier, so
    * a header rule is always written before a cookie rule of the same path.
@@ -254,7 +257,7 @@ export function emitRoutes(
   diagnostics: Diagnostic[],
 ): RouteEmission {
   const objects: KubeObject[] = []
-  const routesByIngress = new Map<string, {kind: string; name: string}[]>()
+  const routesByIngress = new Map<string, EmittedRoute[]>()
   const consumed = new Set<Intent>()
   const usedNames = new Set<string>()
   const servers = new Map<string, NginxServer>()
@@ -337,7 +340,7 @@ export function emitRoutes(
         } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme})
       }
     }
-    const routeRefs: {kind: string; name: string}[] = []
+    const routeRefs: EmittedRoute[] = []
     const groupList = [...groups.values()]
     for (const g of groupList) g.hosts.sort()
     groupList.sort((a, b) => compareStrings(a.hosts[0], b.hosts[0]))
@@ -361,6 +364,7 @@ export function emitRoutes(
         let name = i === 0 ? baseName : dnsName(baseName, String(i + 1))
         if (usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
         usedNames.add(`${ingress.ref.namespace}/${name}`)
+        let upstreams = chunk.rules.map((r) => r.upstream)
         const spec: any = {
           parentRefs: g.sections.map((sectionName) => gatewayParentRef(ingress.gateway, sectionName)),
           rules: chunk.rules.map((r) => {
@@ -382,17 +386,21 @@ export function emitRoutes(
           if (!ingress.intents.policies.some((p) => p.path === 'timeout.http.requestTimeout')) {
             ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'timeout.http.requestTimeout', value: '0s', from: ingress.intents.grpc.from})
           }
-          spec.rules = toGrpcRules(ingress, spec.rules, diagnostics)
+          const grpc = toGrpcRules(ingress, spec.rules, diagnostics)
+          spec.rules = grpc.rules
+          upstreams = grpc.from.map((i) => upstreams[i])
           kind = 'GRPCRoute'
           if (spec.rules.length === 0) return
         }
-        objects.push({
+        const route: KubeObject = {
           apiVersion: `${GATEWAY_GROUP}/v1`,
           kind,
           metadata: managedMetadata(name, ingress.ref.namespace, sources, consumedKeys),
           spec,
-        })
-        routeRefs.push({kind, name})
+        }
+        ruleUpstreams.set(route, upstreams)
+        objects.push(route)
+        routeRefs.push({kind, name, object: route})
       })
       if (g.hosts.includes('')) {
         diagnostics.push({
@@ -436,9 +444,10 @@ export function emitRoutes(
  * backend-protocol GRPC/GRPCS: gRPC paths are /package.Service/Method, so Prefix `/` routes every method,
  * Prefix `/pkg.Svc` one service and Exact `/pkg.Svc/Method` one method. Other paths have no GRPCRoute form.
  */
-function toGrpcRules(ingress: IngressModel, rules: any[], diagnostics: Diagnostic[]): any[] {
+function toGrpcRules(ingress: IngressModel, rules: any[], diagnostics: Diagnostic[]): {rules: any[]; from: number[]} {
   const out: any[] = []
-  for (const rule of rules) {
+  const from: number[] = []
+  for (const [index, rule] of rules.entries()) {
     const matches: any[] = []
     let all = false
     for (const m of rule.matches ?? []) {
@@ -480,8 +489,9 @@ function toGrpcRules(ingress: IngressModel, rules: any[], diagnostics: Diagnosti
     if (filters.length > 0) grpcRule.filters = filters
     if (rule.backendRefs) grpcRule.backendRefs = rule.backendRefs
     out.push(grpcRule)
+    from.push(index)
   }
-  return out
+  return {rules: out, from}
 }
 
 /** At most one filter of each modifier type per rule (HTTPRoute CEL): merge URLRewrite and header modifiers. */
@@ -681,9 +691,10 @@ function renderRules(
     filters.splice(0, filters.length, ...mergeFilters(filters))
     const backend = loc.backend
     if (!backend) continue
-    const canary = index.canaryByUpstream.get(upstreamKey(backend))
+    const upstream = upstreamKey(backend)
+    const canary = index.canaryByUpstream.get(upstream)
     if (!canary) {
-      drafts.push({matches: [{path: match}], filters, backendRefs: [ref(backend)]})
+      drafts.push({matches: [{path: match}], filters, backendRefs: [ref(backend)], upstream})
       continue
     }
     canariesUsed.add(canary.ingress)
@@ -694,17 +705,18 @@ function renderRules(
     if (c?.header) {
       const h = c.header
       if (h.value !== undefined) {
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly, tier: 0})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly, tier: 0, upstream})
       } else if (h.pattern !== undefined) {
         drafts.push({
           matches: [{path: match, headers: [{type: 'RegularExpression', name: h.name, value: `.*(?:${h.pattern}).*`}]}],
           filters,
           backendRefs: canaryOnly,
           tier: 0,
+          upstream,
         })
       } else {
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly, tier: 0})
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly, tier: 0})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly, tier: 0, upstream})
+        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly, tier: 0, upstream})
       }
     }
     if (c?.cookie) {
@@ -715,6 +727,7 @@ function renderRules(
           filters,
           backendRefs: [...backends],
           tier: 1,
+          upstream,
         })
       }
     }
@@ -725,9 +738,10 @@ function renderRules(
         matches: [{path: match}],
         filters,
         backendRefs: weight >= total ? canaryOnly : [ref(backend, total - weight), ref(canary.backend, weight)],
+        upstream,
       })
     } else {
-      drafts.push({matches: [{path: match}], filters, backendRefs: primaryOnly})
+      drafts.push({matches: [{path: match}], filters, backendRefs: primaryOnly, upstream})
     }
   }
   return mergeDrafts(drafts)
@@ -738,7 +752,7 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
   for (const d of drafts) {
-    const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null])
+    const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
     const dup = existing?.matches.some((m) => JSON.stringify(m) === JSON.stringify(d.matches[0]))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {

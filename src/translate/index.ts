@@ -24,6 +24,7 @@ import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsLis
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import type {CertRef} from './emit-gateway.js'
 import {controllerDefaults} from './controller-config.js'
+import {decideSharedSettings, type SharedSettings} from './upstreams.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies, policyOptOuts} from './emit-policies.js'
 import {GATEWAY_GROUP} from './bundle/common.js'
@@ -75,6 +76,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const deployments = new Map<string, KubeObject[]>()
   for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
+  let shared: SharedSettings | undefined
   const servedHosts = new Set<string>()
   const servedPaths = new Map<string, ServedLocation[]>()
   const lookup: Lookup = {
@@ -82,6 +84,10 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
     controllerConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
+    sharedSettings: () => {
+      if (!shared) throw new Error('shared settings are decided after the annotations are read')
+      return shared
+    },
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
     serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
     ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
@@ -101,6 +107,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
   }
   collectServedPaths(ingresses, services, servedPaths)
+  shared = decideSharedSettings(ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
   for (const ingress of ingresses) {
     if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
   }

@@ -43,6 +43,13 @@ export interface PolicyFragment extends Intent {
    * enable-global-auth "false"): the route policy then replaces the Gateway one, carrying its other fields.
    */
   optOut?: boolean
+  /**
+   * Upstream keys (namespace/service/port) of the route rules this fragment is for; undefined: every rule. Upstream
+   * settings (balancer, routingType) follow the Service:port, so rules of one Ingress can differ.
+   */
+  upstreams?: string[]
+  /** Other Ingresses (`Ingress ns/name`) whose annotations decided this value (an upstream's creator, ...). */
+  sources?: string[]
 }
 
 /** An extra object emitted beside the route (Backend, BackendTLSPolicy, ...). */

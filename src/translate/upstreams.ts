@@ -1,0 +1,149 @@
+/**
+ * Settings ingress-nginx keeps per upstream (Service:port) or per server (host) rather than per Ingress, decided
+ * once all Ingresses are read, as controller.go decides them:
+ *
+ * - createUpstreams: the first Ingress (nginx order) whose rule uses a Service:port creates its upstream and sets
+ *   upstream-hash-by(-subset, -subset-size), load-balance (else the ConfigMap's) and service-upstream for every
+ *   path that uses it; a later Ingress whose spec.defaultBackend names it recreates it (no existence check there).
+ * - getBackendServers, backend affinity merge: over every rule path in nginx order, the first non-empty affinity
+ *   sets the upstream's balancer to sticky, the first non-empty affinity-mode its mode, and every Ingress with
+ *   affinity cookie overwrites the cookie settings, so the last one processed sets name, Path, Domain, SameSite,
+ *   Secure, Expires/Max-Age and change-on-failure for all; the cookie is set only on the locations of Ingresses with
+ *   affinity cookie (CookieSessionAffinity.Locations, balancer/sticky.lua should_set_cookie).
+ * - getBackendServers, server ProxySSL: unless the ConfigMap's proxy-ssl-location-only, the proxy-ssl-* settings of
+ *   the first Ingress of a host with a proxy-ssl-secret (whose Secret has ca.crt) are copied to the server block,
+ *   so every location of the host inherits them unless its own Ingress sets proxy-ssl-secret.
+ *
+ * Decisions are kept per controller: one ingress-nginx never sees another's Ingresses. Until the controller identity
+ * of an Ingress is modelled (issue 13), the Gateway its class maps to stands for its controller: `scopeOf`.
+ */
+import {proxySslSecretOf} from '../annotations/backend-protocol.js'
+import {gatewayKey} from './emit-gateway.js'
+import {normalizeHost, resolveBackend, upstreamKey} from './hosts.js'
+import type {IngressModel, ServiceBackend} from './model.js'
+import type {KubeObject} from './types.js'
+
+export interface UpstreamDecision {
+  /** namespace/service/port */
+  key: string
+  /** Sets upstream-hash-by*, load-balance and service-upstream for every path to the upstream. */
+  creator: IngressModel
+  /** How the creator came to decide: its rule created the upstream, or its spec.defaultBackend recreated it. */
+  creatorVia: 'rule' | 'defaultBackend'
+  /** The first Ingress with affinity on a path to it: the upstream uses the sticky balancer. */
+  affinityFrom?: IngressModel
+  /** The first Ingress with affinity-mode on a path to it. */
+  modeFrom?: IngressModel
+  /** The last Ingress with affinity cookie on a path to it: its cookie settings apply to every path. */
+  cookieFrom?: IngressModel
+  /** Ingresses (ids) with affinity cookie on a path to it: only their locations set the cookie. */
+  cookieIngresses: Set<string>
+  /** Every Ingress (id) with a path to it, in nginx order. */
+  users: string[]
+}
+
+/** One path (or the spec.defaultBackend fallback) of an Ingress with its resolved Service:port. */
+export interface IngressBackend {
+  host: string
+  path: string
+  backend: ServiceBackend
+  fromDefaultBackend: boolean
+}
+
+export interface SharedSettings {
+  /** The upstream decision for a Service:port an Ingress routes to. */
+  upstream(ingress: IngressModel, backend: ServiceBackend): UpstreamDecision | undefined
+  /** The Ingress whose proxy-ssl-* apply to every location of the host (server ProxySSL), if any. */
+  serverProxySsl(ingress: IngressModel, host: string): IngressModel | undefined
+  /** The Ingress's paths with their resolved backends (paths whose Service port does not resolve are left out). */
+  backendsOf(ingress: IngressModel): IngressBackend[]
+}
+
+/** The controller an Ingress belongs to (see the module comment). */
+export function scopeOf(ingress: IngressModel): string {
+  return gatewayKey(ingress.gateway)
+}
+
+/** Every path of an Ingress with its Service:port, without diagnostics (the host index reports unresolved ones). */
+function resolveBackends(ingress: IngressModel, services: Map<string, KubeObject>): IngressBackend[] {
+  const quiet: never[] = []
+  const out: IngressBackend[] = []
+  const spec = ingress.object.spec ?? {}
+  const rules: any[] = Array.isArray(spec.rules) ? spec.rules : []
+  for (const rule of rules) {
+    const host = normalizeHost(rule?.host)
+    for (const p of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) {
+      const backend = resolveBackend(ingress, p?.backend, services, '', quiet)
+      if (backend) out.push({host, path: typeof p?.path === 'string' && p.path !== '' ? p.path : '/', backend, fromDefaultBackend: false})
+    }
+  }
+  if (spec.defaultBackend) {
+    const backend = resolveBackend(ingress, spec.defaultBackend, services, '', quiet)
+    if (backend) out.push({host: '', path: '/', backend, fromDefaultBackend: true})
+  }
+  return out
+}
+
+const present = (ingress: IngressModel, key: string): boolean => ingress.annotations.get(key)?.valid === true
+
+/**
+ * Decides upstream and server settings for the served, non-canary Ingresses (in nginx order). Canary Ingresses are
+ * left out: their upstreams are NoServer in nginx and their balancing merges into the primary's route.
+ */
+export function decideSharedSettings(ingresses: IngressModel[], services: Map<string, KubeObject>, proxySslLocationOnly: boolean): SharedSettings {
+  const backends = new Map<string, IngressBackend[]>()
+  const upstreams = new Map<string, UpstreamDecision>()
+  const servers = new Map<string, IngressModel>()
+  const primaries = ingresses.filter((i) => i.served && !i.isCanary)
+  for (const ingress of primaries) backends.set(ingress.id, resolveBackends(ingress, services))
+
+  for (const ingress of primaries) {
+    const scope = scopeOf(ingress)
+    for (const b of backends.get(ingress.id)!) {
+      const key = `${scope}|${upstreamKey(b.backend)}`
+      const existing = upstreams.get(key)
+      if (!existing) {
+        upstreams.set(key, {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]})
+        continue
+      }
+      if (!existing.users.includes(ingress.id)) existing.users.push(ingress.id)
+      // createUpstreams sets spec.defaultBackend's upstream anew for every Ingress that names it.
+      if (b.fromDefaultBackend) {
+        existing.creator = ingress
+        existing.creatorVia = 'defaultBackend'
+      }
+    }
+  }
+  // The affinity merge walks rule paths only (getBackendServers), in nginx order.
+  for (const ingress of primaries) {
+    const scope = scopeOf(ingress)
+    const cookie = ingress.annotations.get('affinity')?.value === 'cookie'
+    for (const b of backends.get(ingress.id)!) {
+      if (b.fromDefaultBackend) continue
+      const decision = upstreams.get(`${scope}|${upstreamKey(b.backend)}`)!
+      if (!decision.affinityFrom && cookie) decision.affinityFrom = ingress
+      if (!decision.modeFrom && present(ingress, 'affinity-mode')) decision.modeFrom = ingress
+      if (cookie) {
+        decision.cookieFrom = ingress
+        decision.cookieIngresses.add(ingress.id)
+      }
+    }
+  }
+  if (!proxySslLocationOnly) {
+    // Every Ingress (canaries included: getBackendServers walks them all) with a rule for the host, in nginx order.
+    for (const ingress of ingresses.filter((i) => i.served)) {
+      const secret = proxySslSecretOf(ingress)
+      if (secret === undefined || 'problem' in secret) continue
+      const scope = scopeOf(ingress)
+      const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
+      for (const host of new Set(rules.map((r) => normalizeHost(r?.host)))) {
+        if (!servers.has(`${scope}|${host}`)) servers.set(`${scope}|${host}`, ingress)
+      }
+    }
+  }
+  return {
+    upstream: (ingress, backend) => upstreams.get(`${scopeOf(ingress)}|${upstreamKey(backend)}`),
+    serverProxySsl: (ingress, host) => servers.get(`${scopeOf(ingress)}|${host}`),
+    backendsOf: (ingress) => backends.get(ingress.id) ?? resolveBackends(ingress, services),
+  }
+}

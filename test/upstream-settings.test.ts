@@ -1,0 +1,125 @@
+/**
+ * Upstream-level settings follow the Service:port, not the Ingress (issue 20 item 5, issue 14 item 3). Expected values
+ * are read from ingress-nginx v1.15.1 internal/ingress/controller/controller.go:
+ * - createUpstreams: the first Ingress (nginx order: oldest first) whose rule uses a Service:port creates the upstream
+ *   with its upstream-hash-by, load-balance and service-upstream; a later Ingress's spec.defaultBackend recreates it;
+ * - getBackendServers: the first affinity makes the upstream sticky, every Ingress with affinity cookie overwrites the
+ *   cookie settings (the last one wins), and only the paths of Ingresses with affinity set the cookie
+ *   (rootfs/etc/nginx/lua/balancer/sticky.lua should_set_cookie).
+ */
+import test from 'ava'
+import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+import {P, assertValid, configMap, diagnosticsFor, fidelityOf, ingressWith, translateAll, useValidator} from './annotations/support.js'
+
+useValidator()
+
+const policies = (r: TranslateResult) => r.objects.filter((o) => o.kind === 'BackendTrafficPolicy')
+const policy = (r: TranslateResult, name: string) => policies(r).find((o) => o.metadata.name === name)
+const lbOf = (r: TranslateResult, name: string) => policy(r, name)?.spec?.loadBalancer
+const at = (day: number) => `2024-01-0${day}T00:00:00Z`
+
+test('the oldest Ingress using a Service:port decides its hash for every route to it', (t) => {
+  const first = ingressWith({'upstream-hash-by': '$remote_addr'}, {name: 'first', host: 'a.example.com', service: 'api', created: at(1)})
+  const second = ingressWith({}, {name: 'second', host: 'b.example.com', service: 'api', created: at(2)})
+  const r = translateAll([second, first])
+  t.deepEqual(lbOf(r, 'first'), {type: 'ConsistentHash', consistentHash: {type: 'SourceIP'}})
+  t.deepEqual(lbOf(r, 'second'), {type: 'ConsistentHash', consistentHash: {type: 'SourceIP'}}, 'the route without annotation hashes too')
+  t.is(policy(r, 'second')!.metadata.annotations!['ingress2gw.io/source'], 'Ingress team/first, Ingress team/second', 'the deciding Ingress is named')
+  const d = r.diagnostics.find((x) => x.code === 'upstream-settings-from-ingress' && x.object === 'Ingress team/second')
+  t.regex(d!.message, /Service team\/api:80: consistent hash on the client IP, as Ingress team\/first decided/)
+  assertValid(t, r)
+})
+
+test('a newer Ingress\'s load-balance on a Service it did not create has no effect', (t) => {
+  const first = ingressWith({}, {name: 'first', host: 'a.example.com', service: 'api', created: at(1)})
+  const second = ingressWith({'load-balance': 'ewma'}, {name: 'second', host: 'b.example.com', service: 'api', created: at(2)})
+  const r = translateAll([first, second])
+  t.is(policies(r).length, 0, 'the creator set no balancer, so no route gets one')
+  t.is(fidelityOf(r, 'team/second', 'load-balance'), 'ignored')
+  const [d] = r.diagnostics.filter((x) => x.annotation === P + 'load-balance')
+  t.is(d!.code, 'upstream-setting-overridden')
+  t.regex(d!.message, /on Service team\/api:80 \(Ingress team\/first\) that is another Ingress/)
+})
+
+test('spec.defaultBackend recreates the upstream: the later Ingress decides (createUpstreams has no existence check there)', (t) => {
+  const first = ingressWith({'upstream-hash-by': '$remote_addr'}, {name: 'first', host: 'a.example.com', service: 'api', created: at(1)})
+  const catchAll: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'fallback', namespace: 'team', creationTimestamp: at(2), annotations: {}},
+    spec: {ingressClassName: 'nginx', defaultBackend: {service: {name: 'api', port: {number: 80}}}},
+  }
+  const r = translateAll([first, catchAll])
+  t.is(lbOf(r, 'first'), undefined)
+  t.is(fidelityOf(r, 'team/first', 'upstream-hash-by'), 'ignored')
+})
+
+test('cookie affinity merged per backend: the last Ingress processed sets name, SameSite and Secure for all', (t) => {
+  const older = ingressWith(
+    {affinity: 'cookie', 'session-cookie-name': 'older', 'session-cookie-samesite': 'Lax', 'session-cookie-max-age': '3600'},
+    {name: 'older', host: 'a.example.com', service: 'shop', created: at(1)},
+  )
+  const newer = ingressWith({affinity: 'cookie', 'session-cookie-name': 'newer', 'session-cookie-secure': 'true'}, {name: 'newer', host: 'b.example.com', service: 'shop', created: at(2)})
+  const plain = ingressWith({}, {name: 'plain', host: 'c.example.com', service: 'shop', created: at(3)})
+  const r = translateAll([plain, newer, older])
+  // Both cookie Ingresses set the newer one's cookie: no SameSite, no Max-Age (a session cookie), Secure forced.
+  const cookie = {name: 'newer', ttl: '0s', attributes: {Path: '/', Secure: ''}}
+  t.deepEqual(lbOf(r, 'older'), {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie}})
+  t.deepEqual(lbOf(r, 'newer'), {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie}})
+  // The Ingress without affinity follows the cookie but never sets it: no ttl, so Envoy generates none.
+  t.deepEqual(lbOf(r, 'plain'), {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie: {name: 'newer'}}})
+  for (const key of ['session-cookie-name', 'session-cookie-samesite', 'session-cookie-max-age']) t.is(fidelityOf(r, 'team/older', key), 'ignored', key)
+  t.regex(r.diagnostics.find((d) => d.annotation === P + 'session-cookie-name' && d.object === 'Ingress team/older')!.message, /last Ingress with affinity cookie.*Service team\/shop:80 \(Ingress team\/newer\)/)
+  t.is(fidelityOf(r, 'team/newer', 'session-cookie-name'), 'exact')
+  t.regex(r.diagnostics.find((d) => d.code === 'annotation-approximate' && d.annotation === P + 'affinity' && d.object === 'Ingress team/older')!.message, /the cookie of Service team\/shop:80 is the one Ingress team\/newer configures/)
+  t.regex(r.diagnostics.find((d) => d.code === 'upstream-settings-from-ingress' && d.object === 'Ingress team/plain')!.message, /set it only on the paths of Ingresses with affinity/)
+  assertValid(t, r)
+})
+
+test('rules of one Ingress whose Services are balanced differently get rule-level policies', (t) => {
+  const sticky = ingressWith({affinity: 'cookie'}, {name: 'cart', host: 'cart.example.com', service: 'cart', created: at(1)})
+  const mixed = ingressWith(
+    {'load-balance': 'round_robin', 'proxy-connect-timeout': '3'},
+    {name: 'shop', host: 'shop.example.com', created: at(2), paths: [{path: '/cart', service: 'cart'}, {path: '/', service: 'web'}]},
+  )
+  const r = translateAll([sticky, mixed])
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'shop')!
+  const cartRule = route.spec.rules.find((rule: any) => rule.backendRefs[0].name === 'cart')
+  const webRule = route.spec.rules.find((rule: any) => rule.backendRefs[0].name === 'web')
+  t.is(cartRule.name, 'cart-80')
+  t.is(webRule.name, undefined)
+  // Route level: the Ingress's own round_robin for web; the cart rule: the sticky cookie it follows, plus the same timeout.
+  t.deepEqual(policy(r, 'shop')!.spec, {loadBalancer: {type: 'RoundRobin'}, targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop'}], timeout: {tcp: {connectTimeout: '3s'}}})
+  t.deepEqual(policy(r, 'shop-upstream-2')!.spec, {
+    loadBalancer: {type: 'ConsistentHash', consistentHash: {type: 'Cookie', cookie: {name: 'INGRESSCOOKIE'}}},
+    targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop', sectionName: 'cart-80'}],
+    timeout: {tcp: {connectTimeout: '3s'}},
+  })
+  t.is(fidelityOf(r, 'team/shop', 'load-balance'), 'approximate', 'it applies to web, not to cart')
+  t.regex(diagnosticsFor(r, 'load-balance')[0]!.message, /sticky, which takes precedence/)
+  assertValid(t, r)
+})
+
+test('upstream decisions stay within one controller: another class mapped to another Gateway decides for itself', (t) => {
+  const internal = ingressWith({'upstream-hash-by': '$remote_addr'}, {name: 'internal', host: 'a.example.com', service: 'api', created: at(1)})
+  internal.spec.ingressClassName = 'internal'
+  const external = ingressWith({}, {name: 'external', host: 'b.example.com', service: 'api', created: at(2)})
+  external.spec.ingressClassName = 'external'
+  const r = translateAll([internal, external], {
+    ingressClasses: ['internal', 'external'],
+    gatewayFor: {internal: {namespace: 'gateway', name: 'internal'}, external: {namespace: 'gateway', name: 'external'}},
+  })
+  t.deepEqual(lbOf(r, 'internal'), {type: 'ConsistentHash', consistentHash: {type: 'SourceIP'}})
+  t.is(policy(r, 'external'), undefined)
+})
+
+test('the ConfigMap\'s service-upstream applies to upstreams whose creator does not set the annotation', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'service-upstream': 'true'})
+  const plain = ingressWith({}, {name: 'plain', created: at(1)})
+  const opted = ingressWith({'service-upstream': 'false'}, {name: 'opted', host: 'o.example.com', service: 'other', created: at(2)})
+  const r = translateAll([plain, opted, cm])
+  t.is(policy(r, 'plain')?.spec.routingType, 'Service')
+  t.regex(r.diagnostics.find((d) => d.code === 'upstream-settings-from-ingress')!.message, /ConfigMap's service-upstream/)
+  t.is(policy(r, 'opted'), undefined)
+  assertValid(t, r)
+})
