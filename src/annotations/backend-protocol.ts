@@ -80,6 +80,12 @@ interface TlsPlan {
   http1: boolean
   /** Full annotation keys behind every object of the plan. */
   from: string[]
+  /** The Ingress whose proxy-ssl-* settings the plan follows: this one, or the one a host inherits them from. */
+  source: IngressModel
+  /** The CA must come from this ConfigMap (in the Ingress namespace), which the user creates. */
+  caConfigMap?: string
+  /** The client certificate nginx presented is in this Secret (ns/name) of another namespace, out of a Backend's reach. */
+  clientCertificateElsewhere?: string
 }
 
 /**
@@ -203,9 +209,11 @@ export const backendProtocolFamily: AnnotationFamily = {
       case 'HTTPS':
       case 'GRPCS': {
         if (protocol === 'GRPCS') ctx.ingress.intents.grpc = {from: [bp], tls: true}
-        const plan = planBackendTls(ctx, secret)
-        ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, plan)
-        if (plan.viaBackend) {
+        const hashed = ctx.ingress.intents.policies.some((p) => p.path === 'loadBalancer' && (p.value as any)?.type === 'ConsistentHash')
+        const own = planBackendTls(ctx, ctx.ingress, secret === undefined ? undefined : {namespace: ctx.ingress.ref.namespace, name: secret}, hashed)
+        const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
+        ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
+        if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
           ctx.diag({
             level: 'info',
             code: 'backend-needs-enable-backend',
@@ -214,7 +222,8 @@ export const backendProtocolFamily: AnnotationFamily = {
             hint: ENABLE_BACKEND_HINT,
           })
         }
-        accountTls(ctx, protocol, plan)
+        accountInheritedTls(ctx, protocol, inherited)
+        accountTls(ctx, protocol, own)
         return
       }
     }
@@ -263,44 +272,103 @@ function accountProxySslUnused(ctx: FamilyContext, protocol: BackendProtocol, wi
   }
 }
 
-function planBackendTls(ctx: FamilyContext, secret: string | undefined): TlsPlan {
-  // Without the Secret nginx reads no proxy-ssl-* key, so none of them shaped the objects.
-  const keys = (secret === undefined ? ['backend-protocol'] : ['backend-protocol', 'proxy-ssl-secret', ...PROXY_SSL_SETTINGS]).filter((k) => ctx.has(k))
-  const verifyOn = secret !== undefined && ctx.value<string>('proxy-ssl-verify') === 'on'
+/**
+ * How the Gateway reaches this Ingress's TLS backends, following the proxy-ssl-* of `source` (this Ingress, or the
+ * Ingress whose settings nginx copied to the host's server block). `hashed`: the routes balance by consistent hash,
+ * which needs Envoy to see the pods, so a verified connection goes to the Service with a BackendTLSPolicy on it
+ * instead of through a Backend (one endpoint: the Service's cluster DNS name).
+ */
+function planBackendTls(ctx: FamilyContext, source: IngressModel, secret: {namespace: string; name: string} | undefined, hashed: boolean): TlsPlan {
+  const read = <T>(key: string): T | undefined => {
+    const a = source.annotations.get(key)
+    return a?.valid ? (a.value as T) : undefined
+  }
+  // Without the Secret nginx reads no proxy-ssl-* key, so none of them shaped the objects; another Ingress's keys are
+  // named through its source instead.
+  const own = source === ctx.ingress
+  const keys = (secret === undefined || !own ? ['backend-protocol'] : ['backend-protocol', 'proxy-ssl-secret', ...PROXY_SSL_SETTINGS]).filter((k) => ctx.has(k))
+  const verifyOn = secret !== undefined && read<string>('proxy-ssl-verify') === 'on'
   const plan: TlsPlan = {
     verify: ctx.options.backendTls === 'verify' || verifyOn,
     viaBackend: false,
     clientCertificate: false,
     http1: ctx.value<BackendProtocol>('backend-protocol') === 'HTTPS',
     from: keys.map((k) => ctx.fullKey(k)).sort(),
+    source,
   }
   if (secret === undefined) {
     plan.viaBackend = !plan.verify
+    if (plan.verify) plan.caConfigMap = caConfigMapName(ctx)
     return plan
   }
-  plan.secret = secret
   // nginx presents tls.crt/tls.key whenever the Secret has them, but Envoy Gateway rejects a clientCertificateRef to
   // a Secret without them, and the Secret is never read: with verify on (a CA-only Secret is the common case) it is
   // the CA only; with verify off nginx used nothing else from it, so it must have been given for the client certificate.
   plan.clientCertificate = !verifyOn
-  // Only a Backend can carry a client certificate; with verify on it stays, so that one can be added by hand.
-  plan.viaBackend = true
-  plan.serverName = ctx.value<string>('proxy-ssl-name')
-  if (ctx.value<string>('proxy-ssl-server-name') === 'on' && plan.serverName && !plan.serverName.startsWith('*.')) plan.sni = plan.serverName
+  if (secret.namespace === ctx.ingress.ref.namespace) plan.secret = secret.name
+  else {
+    // A BackendTLSPolicy and a Backend reference Secrets of their own namespace only.
+    if (plan.verify) plan.caConfigMap = caConfigMapName(ctx)
+    if (plan.clientCertificate) plan.clientCertificateElsewhere = `${secret.namespace}/${secret.name}`
+  }
+  // Only a Backend can carry a client certificate; with verify on it stays, so that one can be added by hand, unless
+  // the routes hash onto pods, which a Backend (one endpoint) would defeat.
+  plan.viaBackend = !(plan.verify && hashed)
+  plan.serverName = read<string>('proxy-ssl-name')
+  if (read<string>('proxy-ssl-server-name') === 'on' && plan.serverName && !plan.serverName.startsWith('*.')) plan.sni = plan.serverName
   // nginx renders proxy_ssl_protocols (default TLSv1.2, proxyssl defaultProxySSLProtocols) only with the Secret's
   // ca.crt (nginx.tmpl), which verification implies; otherwise nginx's own default (TLSv1.2 TLSv1.3) applies, as Envoy's.
-  const protocols = ctx.value<string[]>('proxy-ssl-protocols') ?? (verifyOn ? ['TLSv1.2'] : undefined)
+  const protocols = read<string[]>('proxy-ssl-protocols') ?? (verifyOn ? ['TLSv1.2'] : undefined)
   if (protocols) {
     const versions = tlsVersionRange(protocols)
     plan.minVersion = versions.min
     plan.maxVersion = versions.max
   }
-  const ciphers = ctx.value<string>('proxy-ssl-ciphers')
+  const ciphers = read<string>('proxy-ssl-ciphers')
   if (ciphers !== undefined && plan.minVersion !== '1.3') {
     const list = ciphers.split(':').filter((c) => c !== '')
     if (list.length > 0 && list.every((c) => ENVOY_CIPHERS.has(c))) plan.ciphers = list
   }
   return plan
+}
+
+/**
+ * Hosts of this Ingress (which has no proxy-ssl-secret of its own) whose server block carries another Ingress's
+ * proxy-ssl-* (controller.go getBackendServers, unless proxy-ssl-location-only): nginx verified and presented client
+ * certificates for every location of the host with them, so the plan for those hosts follows that Ingress.
+ */
+function inheritedPlans(ctx: FamilyContext, hashed: boolean): Map<string, TlsPlan> {
+  const shared = ctx.lookup.sharedSettings()
+  const plans = new Map<string, TlsPlan>()
+  const bySource = new Map<IngressModel, TlsPlan>()
+  for (const {host} of shared.backendsOf(ctx.ingress)) {
+    const source = shared.serverProxySsl(ctx.ingress, host)
+    if (!source || source === ctx.ingress || plans.has(host)) continue
+    const secret = proxySslSecretOf(source)
+    if (!secret || 'problem' in secret) continue
+    const plan = bySource.get(source) ?? planBackendTls(ctx, source, secret, hashed)
+    bySource.set(source, plan)
+    plans.set(host, plan)
+  }
+  return plans
+}
+
+/**
+ * Whether this Ingress's TLS backends are verified (a BackendTLSPolicy can then route to the Service itself),
+ * undefined when it does not speak TLS to its backends.
+ */
+export function tlsBackendVerified(ctx: FamilyContext): boolean | undefined {
+  const protocol = ctx.value<BackendProtocol>('backend-protocol')
+  if ((protocol !== 'HTTPS' && protocol !== 'GRPCS') || ctx.ingress.isCanary) return undefined
+  if (ctx.options.backendTls === 'verify') return true
+  const own = proxySslSecretOf(ctx.ingress)
+  if (own) return 'problem' in own ? undefined : ctx.value<string>('proxy-ssl-verify') === 'on'
+  const shared = ctx.lookup.sharedSettings()
+  const hosts = [...new Set(shared.backendsOf(ctx.ingress).map((b) => b.host))]
+  return hosts.length > 0 && hosts.every((host) => {
+    const source = shared.serverProxySsl(ctx.ingress, host)
+    return source !== undefined && source !== ctx.ingress && source.annotations.get('proxy-ssl-verify')?.value === 'on'
+  })
 }
 
 /** nginx's protocol list (TLSv1.2 and/or TLSv1.3) as Envoy's version range, emitted only where it differs from 1.2-1.3. */
@@ -314,14 +382,16 @@ function tlsVersionRange(protocols: string[]): {min?: string; max?: string} {
  * backends included, since nginx's proxy_pass of the location applies to them too), so names and ports are the
  * ones the route uses. The objects land in `intents.objects`, which the translator emits after the routes.
  */
-function backendTlsOverride(ctx: FamilyContext, plan: TlsPlan): BackendOverrideIntent {
+function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string, TlsPlan>): BackendOverrideIntent {
   const ingress = ctx.ingress
-  const sources = [objectRef('Ingress', ingress.ref)]
   const made = new Set<string>()
   return {
-    from: plan.from,
-    ref(svc: ServiceBackend) {
-      const name = dnsName(ingress.ref.name, svc.name, String(svc.port))
+    from: own.from,
+    ref(svc: ServiceBackend, host: string) {
+      const plan = byHost.get(host) ?? own
+      const inherited = plan.source !== ingress
+      const name = dnsName(ingress.ref.name, svc.name, String(svc.port), inherited ? plan.source.ref.name : '')
+      const sources = [objectRef('Ingress', ingress.ref), ...(inherited ? [objectRef('Ingress', plan.source.ref)] : [])]
       if (!made.has(name)) {
         made.add(name)
         if (plan.viaBackend) {
@@ -370,12 +440,58 @@ function backendTlsPolicy(name: string, ctx: FamilyContext, svc: ServiceBackend,
     if (typeof port?.name === 'string' && port.name !== '') targetRef.sectionName = port.name
   }
   const hostname = plan.serverName && PRECISE_HOSTNAME.test(plan.serverName) ? plan.serverName : serviceFqdn(svc)
-  const caRef = plan.secret ? {group: '', kind: 'Secret', name: plan.secret} : {group: '', kind: 'ConfigMap', name: caConfigMapName(ctx)}
+  const caRef = plan.secret ? {group: '', kind: 'Secret', name: plan.secret} : {group: '', kind: 'ConfigMap', name: plan.caConfigMap ?? caConfigMapName(ctx)}
   return {
     apiVersion: `${GATEWAY_GROUP}/v1`,
     kind: 'BackendTLSPolicy',
     metadata: managedMetadata(name, plan.viaBackend ? ctx.ingress.ref.namespace : svc.namespace, sources, plan.from),
     spec: {targetRefs: [targetRef], validation: {caCertificateRefs: [caRef], hostname}},
+  }
+}
+
+/**
+ * Hosts whose server block carried another Ingress's proxy-ssl-* (see inheritedPlans): what nginx did there, and what
+ * the output does. Manual where the settings live in another namespace, out of reach of a Backend or BackendTLSPolicy.
+ */
+function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', inherited: Map<string, TlsPlan>): void {
+  if (inherited.size === 0) return
+  const ns = ctx.ingress.ref.namespace
+  const hostsOf = new Map<TlsPlan, string[]>()
+  for (const [host, plan] of inherited) hostsOf.set(plan, [...(hostsOf.get(plan) ?? []), host === '' ? '*' : host])
+  const lines: string[] = []
+  const hints: string[] = []
+  for (const [plan, hosts] of hostsOf) {
+    const source = plan.source
+    const secret = proxySslSecretOf(source) as {namespace: string; name: string}
+    const secretRef = `${secret.namespace}/${secret.name}`
+    const verified = source.annotations.get('proxy-ssl-verify')?.value === 'on'
+    let here: string
+    if (verified) {
+      here = plan.caConfigMap
+        ? `here a BackendTLSPolicy verifies them against ConfigMap ${ns}/${plan.caConfigMap}, which does not exist yet (a BackendTLSPolicy cannot reference a Secret of namespace ${secret.namespace})`
+        : `and so does the BackendTLSPolicy here`
+      if (plan.caConfigMap) hints.push(`create ConfigMap ${ns}/${plan.caConfigMap} with the CA certificate (ca.crt) of Secret ${secretRef} under the key ca.crt`)
+    } else {
+      here = plan.clientCertificateElsewhere
+        ? 'the Backend cannot present it (a Backend references Secrets of its own namespace only), so it presents none'
+        : 'and so does the Backend here (spec.tls.clientCertificateRef)'
+      if (plan.clientCertificateElsewhere) hints.push(`copy Secret ${secretRef} into namespace ${ns} and add spec.tls.clientCertificateRef to the Backends named ${ctx.ingress.ref.name}-<service>-<port>-${source.ref.name}`)
+    }
+    const nginx = verified
+      ? `verified this Ingress's backends against ca.crt of Secret ${secretRef}${plan.serverName ? ` for the name ${plan.serverName}` : ''}`
+      : `presented the client certificate of Secret ${secretRef} to this Ingress's backends, without verifying them`
+    lines.push(
+      `on ${hosts.join(', ')} nginx applied the proxy-ssl-* settings of Ingress ${source.id} to every location (controller.go getBackendServers copies the first Ingress's proxy-ssl-secret of a host to its server block unless the ConfigMap sets proxy-ssl-location-only): it ${nginx}; ${here}`,
+    )
+  }
+  const manual = hints.length > 0
+  const hostCount = new Set(ctx.lookup.sharedSettings().backendsOf(ctx.ingress).map((b) => b.host)).size
+  const grpc = protocol === 'GRPCS' ? 'the route becomes a GRPCRoute; ' : ''
+  const message = `${grpc}${lines.join('; ')}`
+  if (manual || inherited.size === hostCount) {
+    ctx.account('backend-protocol', manual ? 'manual' : 'approximate', message, {code: 'proxy-ssl-host-wide', hint: manual ? hints.join('; ') : undefined})
+  } else {
+    ctx.diag({level: 'warning', code: 'proxy-ssl-host-wide', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate', message})
   }
 }
 
@@ -385,6 +501,17 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   const sniNote = plan.sni ? '' : plan.verify ? '' : ', and Envoy sends the request\'s Host as SNI where nginx sent none'
   const http1 = plan.http1 ? '; HTTP/1.1 as nginx (proxy_http_version 1.1): the Backend offers only http/1.1 by ALPN, where Envoy would otherwise negotiate HTTP/2 with backends that offer it' : ''
   const http1Hint = plan.http1 ? 'tls.alpnProtocols on a Backend needs Envoy Gateway v1.6+' : undefined
+  if (!plan.viaBackend && plan.secret) {
+    // Consistent hashing needs the pods: a verified connection goes to the Service with a BackendTLSPolicy on it.
+    ctx.account(
+      'backend-protocol',
+      'approximate',
+      `${grpc}the backend certificate is verified by a BackendTLSPolicy on the Service, and the route reaches the Service itself so that Envoy balances across its pods, which the consistent hash (affinity or upstream-hash-by) needs; a Backend, which could carry a client certificate, would reach one address only${plan.http1 ? '; Envoy negotiates HTTP/2 by ALPN with backends that offer it, where nginx spoke HTTP/1.1 (a BackendTLSPolicy cannot pin the protocol)' : ''}`,
+    )
+    accountProxySslSecret(ctx, plan, plan.secret)
+    accountProxySslSettings(ctx, plan)
+    return
+  }
   if (!plan.viaBackend) {
     // --backend-tls=verify without a Secret: verification nginx never did, with a CA the user has to provide.
     const cm = caConfigMapName(ctx)
@@ -415,6 +542,15 @@ function accountProxySslSecret(ctx: FamilyContext, plan: TlsPlan, secret: string
   const backends = backendNames(ctx)
   const clientRef = `spec.tls.clientCertificateRef: {group: "", kind: Secret, name: ${secret}}`
   const inspect = `kubectl describe secret -n ${ns} ${secret} lists its keys without their values`
+  if (!plan.clientCertificate && !plan.viaBackend) {
+    ctx.account(
+      'proxy-ssl-secret',
+      'approximate',
+      `nginx verified the backend against ca.crt of Secret ${secret}, and so does the BackendTLSPolicy (spec.validation.caCertificateRefs); if the Secret also holds tls.crt/tls.key, nginx presented them to the backend as a client certificate, which the conversion cannot see (it never reads Secret data) and which a BackendTLSPolicy on the Service cannot present`,
+      {hint: `if ${ns}/${secret} has tls.crt and tls.key (${inspect}) and the backend requires them, route through an Envoy Gateway Backend with ${clientRef} instead, at the cost of the stickiness (a Backend reaches the Service's one address), or give the backend a headless Service for the Backend to resolve every pod`},
+    )
+    return
+  }
   if (!plan.clientCertificate) {
     ctx.account(
       'proxy-ssl-secret',

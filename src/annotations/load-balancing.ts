@@ -1,5 +1,6 @@
 import {parseBool, parseEnum, parseInt10} from './parsers.js'
 import {objectRef} from '../translate/diagnostics.js'
+import {tlsBackendVerified} from './backend-protocol.js'
 import type {IngressModel} from '../translate/model.js'
 import type {UpstreamDecision} from '../translate/upstreams.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
@@ -270,6 +271,23 @@ function accountOwn(ctx: FamilyContext, plans: UpstreamPlan[]): void {
   }
   for (const key of present(ctx, ['upstream-hash-by-subset', 'upstream-hash-by-subset-size'])) ctx.account(key, 'ignored', 'has no effect without upstream-hash-by')
   if (algorithm !== undefined) accountLoadBalance(ctx, algorithm)
+}
+
+/**
+ * Consistent hashing over an unverified TLS backend: only an Envoy Gateway Backend can skip verification, and it
+ * connects to the Service's cluster DNS name (one address, kube-proxy spreads the connections), so the hash has one
+ * endpoint to choose from and nothing sticks. Verified backends keep the pods (backend-protocol routes to the Service
+ * with a BackendTLSPolicy then).
+ */
+function reportTlsStickiness(ctx: FamilyContext, plans: UpstreamPlan[]): void {
+  if (tlsBackendVerified(ctx) !== false || !plans.some((p) => (p.value.loadBalancer as any)?.type === 'ConsistentHash')) return
+  const message =
+    'the routes reach their Services over TLS without certificate verification, which only an Envoy Gateway Backend can express; a Backend connects to the Service\'s cluster DNS name, one address, so the consistent hash has one endpoint to choose from and stickiness is lost (kube-proxy spreads the connections over the pods)'
+  const hint =
+    'to keep stickiness, verify the backend (proxy-ssl-secret with ca.crt and proxy-ssl-verify "on", or --backend-tls=verify): the route then reaches the Service itself with a BackendTLSPolicy; or point the Backend\'s fqdn at a headless Service (clusterIP: None) selecting the same pods, whose DNS name resolves to every pod'
+  const key = ctx.value<string>('affinity') === 'cookie' ? 'affinity' : ctx.value<string>('upstream-hash-by') ? 'upstream-hash-by' : undefined
+  if (key && !ctx.ingress.fidelity.has(ctx.fullKey(key))) ctx.account(key, 'manual', message, {hint, code: 'stickiness-lost-tls'})
+  else ctx.diag({level: 'warning', code: 'stickiness-lost-tls', fidelity: 'manual', message, hint})
 }
 
 /** `Service ns/name:port` of an upstream key. */
@@ -646,6 +664,7 @@ export const loadBalancingFamily: AnnotationFamily = {
     accountOverridden(ctx, [...HASH_KEYS, 'load-balance'], plans, (p) => (p.balancer === 'sticky' ? p.decider : p.creator), BALANCER_RULE)
     accountOverridden(ctx, COOKIE_KEYS, plans.filter((p) => p.setsCookie), (p) => p.cookieFrom, COOKIE_RULE)
     accountOverridden(ctx, ['affinity-mode'], plans.filter((p) => p.balancer === 'sticky'), (p) => p.modeFrom, MODE_RULE)
+    reportTlsStickiness(ctx, plans)
     accountOwn(ctx, plans)
   },
 }

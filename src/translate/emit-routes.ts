@@ -683,7 +683,7 @@ function renderRules(
     const ref = (b: ServiceBackend, weight?: number) => {
       if (intents.backendOverride) {
         consumed.add(intents.backendOverride)
-        const r = intents.backendOverride.ref({name: b.name, port: b.port, namespace: b.namespace})
+        const r = intents.backendOverride.ref({name: b.name, port: b.port, namespace: b.namespace}, loc.host)
         if (r) return weight === undefined ? r : {...r, weight}
       }
       return serviceRef(b, ingress.ref.namespace, weight)

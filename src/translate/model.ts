@@ -67,8 +67,8 @@ export interface CanaryIntent extends Intent {
 
 /** Backend replacement for every rule of the Ingress (backend-protocol HTTPS -> Backend, ...). */
 export interface BackendOverrideIntent extends Intent {
-  /** Replace the Service backendRef with this ref (same weight semantics). */
-  ref: (service: {name: string; port: number; namespace: string}) => Record<string, any> | undefined
+  /** Replace the Service backendRef with this ref (same weight semantics) on a location of `host`. */
+  ref: (service: {name: string; port: number; namespace: string}, host: string) => Record<string, any> | undefined
 }
 
 export interface IngressIntents {

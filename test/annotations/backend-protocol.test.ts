@@ -252,3 +252,87 @@ test('a canary of an HTTPS Ingress reaches its Service through a Backend too (th
   t.deepEqual(objectsOf(r, 'Backend').map((b) => b.spec.endpoints[0].fqdn.hostname).sort(), ['web-v2.team.svc.cluster.local', 'web.team.svc.cluster.local'])
   assertValid(t, r)
 })
+
+/**
+ * Issue 20 item 3. controller.go getBackendServers: unless the ConfigMap sets proxy-ssl-location-only, the first
+ * Ingress of a host with a proxy-ssl-secret (whose Secret has ca.crt) has its ProxySSL copied to the server, and
+ * nginx.tmpl renders proxy_ssl_trusted_certificate / proxy_ssl_verify / proxy_ssl_name / proxy_ssl_certificate in the
+ * server block, inherited by every location that does not set its own.
+ */
+test('proxy-ssl-* of the first Ingress of a host apply to the other HTTPS backends of the host', (t) => {
+  const first = ingress(
+    {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/upstream-ca', 'proxy-ssl-verify': 'on', 'proxy-ssl-name': 'internal.example.com'},
+    {name: 'first', host: 'shop.example.com', paths: ['/api'], service: 'api', created: '2024-01-01T00:00:00Z'},
+  )
+  const second = ingress({'backend-protocol': 'HTTPS'}, {name: 'second', host: 'shop.example.com', paths: ['/web'], service: 'web', created: '2024-01-02T00:00:00Z'})
+  const elsewhere = ingress({'backend-protocol': 'HTTPS'}, {name: 'elsewhere', host: 'other.example.com', service: 'other', created: '2024-01-03T00:00:00Z'})
+  const r = translateAll([first, second, elsewhere])
+  const backend = objectsOf(r, 'Backend').find((b) => b.metadata.name === 'second-web-8443-first')
+  // Verified (no insecureSkipVerify), TLS 1.2 only as the inherited default protocols, HTTP/1.1.
+  t.deepEqual(backend?.spec.tls, {minVersion: '1.2', maxVersion: '1.2', alpnProtocols: ['http/1.1']})
+  t.deepEqual(objectsOf(r, 'BackendTLSPolicy').find((p) => p.metadata.name === 'second-web-8443-first')?.spec, {
+    targetRefs: [{group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'second-web-8443-first'}],
+    validation: {caCertificateRefs: [{group: '', kind: 'Secret', name: 'upstream-ca'}], hostname: 'internal.example.com'},
+  })
+  t.is(backend?.metadata.annotations?.['ingress2gw.io/source'], 'Ingress team/first, Ingress team/second')
+  const d = r.diagnostics.find((x) => x.object === 'Ingress team/second' && x.code === 'proxy-ssl-host-wide')
+  t.regex(d!.message, /on shop\.example\.com nginx applied the proxy-ssl-\* settings of Ingress team\/first .*verified this Ingress's backends against ca\.crt of Secret team\/upstream-ca for the name internal\.example\.com; and so does the BackendTLSPolicy here/)
+  t.is(fidelityFor(r, 'backend-protocol', r.ingresses.findIndex((i) => i.ingress === 'team/second')), 'approximate')
+  // Another host keeps nginx's default for locations without proxy-ssl: no verification.
+  t.deepEqual(objectsOf(r, 'Backend').find((b) => b.metadata.name === 'elsewhere-other-8443')?.spec.tls, {insecureSkipVerify: true, alpnProtocols: ['http/1.1']})
+  assertValid(t, r)
+
+  const locationOnly = translateAll([first, second, {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'proxy-ssl-location-only': 'true'}}])
+  t.deepEqual(objectsOf(locationOnly, 'Backend').find((b) => b.metadata.name === 'second-web-8443')?.spec.tls, {insecureSkipVerify: true, alpnProtocols: ['http/1.1']})
+})
+
+test('host-wide proxy-ssl from another namespace fails closed: the CA must be provided, never skipped', (t) => {
+  const first = ingress(
+    {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/upstream-ca', 'proxy-ssl-verify': 'on'},
+    {name: 'first', host: 'shop.example.com', paths: ['/api'], service: 'api', created: '2024-01-01T00:00:00Z'},
+  )
+  const other = ingress({'backend-protocol': 'HTTPS'}, {name: 'other', namespace: 'web', host: 'shop.example.com', paths: ['/web'], service: 'web', created: '2024-01-02T00:00:00Z'})
+  const r = translateAll([first, other])
+  const backend = objectsOf(r, 'Backend').find((b) => b.metadata.namespace === 'web')!
+  t.is(backend.spec.tls.insecureSkipVerify, undefined)
+  t.deepEqual(objectsOf(r, 'BackendTLSPolicy').find((p) => p.metadata.namespace === 'web')?.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'other-backend-ca'}])
+  const report = r.ingresses.find((i) => i.ingress === 'web/other')!
+  t.is(report.annotations[P + 'backend-protocol'], 'manual')
+  const d = r.diagnostics.find((x) => x.object === 'Ingress web/other' && x.code === 'proxy-ssl-host-wide')!
+  t.regex(d.hint!, /create ConfigMap web\/other-backend-ca with the CA certificate \(ca\.crt\) of Secret team\/upstream-ca/)
+  assertValid(t, r)
+
+  // Without verification the first Ingress's Secret is its client certificate: presented host-wide by nginx.
+  const client = ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/client'}, {name: 'first', host: 'shop.example.com', paths: ['/api'], service: 'api', created: '2024-01-01T00:00:00Z'})
+  const sameNs = ingress({'backend-protocol': 'HTTPS'}, {name: 'second', host: 'shop.example.com', paths: ['/web'], service: 'web', created: '2024-01-02T00:00:00Z'})
+  const c = translateAll([client, sameNs])
+  t.deepEqual(objectsOf(c, 'Backend').find((b) => b.metadata.name === 'second-web-8443-first')?.spec.tls, {
+    insecureSkipVerify: true,
+    clientCertificateRef: {group: '', kind: 'Secret', name: 'client'},
+    alpnProtocols: ['http/1.1'],
+  })
+})
+
+/** Issue 20 item 6: a Backend reaches the Service's one cluster address, so a consistent hash over it sticks nothing. */
+test('stickiness over an HTTPS backend: kept through the Service when verified, reported as lost otherwise', (t) => {
+  const lost = translateAll([ingress({'backend-protocol': 'HTTPS', affinity: 'cookie'})])
+  t.is(objectsOf(lost, 'Backend').length, 1)
+  t.is(fidelityFor(lost, 'affinity'), 'manual')
+  const [d] = diagnosticsFor(lost, 'affinity')
+  t.is(d?.code, 'stickiness-lost-tls')
+  t.regex(d!.message, /one address, so the consistent hash has one endpoint to choose from and stickiness is lost/)
+  t.regex(d!.hint!, /headless Service/)
+
+  const svc: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'team'}, spec: {ports: [{name: 'https', port: 8443}]}}
+  const kept = translateAll([ingress({'backend-protocol': 'HTTPS', 'upstream-hash-by': '$remote_addr', 'proxy-ssl-secret': 'team/ca', 'proxy-ssl-verify': 'on'}), svc])
+  t.is(objectsOf(kept, 'Backend').length, 0, 'no Backend: the route keeps the Service and its pods')
+  t.deepEqual(objectsOf(kept, 'HTTPRoute')[0]!.spec.rules[0].backendRefs, [{name: 'web', port: 8443}])
+  t.deepEqual(objectsOf(kept, 'BackendTLSPolicy')[0]!.spec, {
+    targetRefs: [{group: '', kind: 'Service', name: 'web', sectionName: 'https'}],
+    validation: {caCertificateRefs: [{group: '', kind: 'Secret', name: 'ca'}], hostname: 'web.team.svc.cluster.local'},
+  })
+  t.is(fidelityFor(kept, 'upstream-hash-by'), 'exact')
+  t.regex(diagnosticsFor(kept, 'backend-protocol')[0]!.message, /reaches the Service itself so that Envoy balances across its pods/)
+  t.regex(diagnosticsFor(kept, 'proxy-ssl-secret')[0]!.hint!, /at the cost of the stickiness/)
+  assertValid(t, kept)
+})
