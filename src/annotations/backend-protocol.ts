@@ -523,7 +523,7 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   }
   if (plan.verify) {
     const why = plan.clientCertificate ? 'which presents the client certificate' : 'kept so that a client certificate can be added to it, see proxy-ssl-secret'
-    const tls12 = plan.secret && !ctx.has('proxy-ssl-protocols') ? '; TLS 1.2 only, nginx\'s proxy-ssl-protocols default beside the CA (TLSv1.2)' : ''
+    const tls12 = plan.secret && ctx.value('proxy-ssl-protocols') === undefined ? '; TLS 1.2 only, nginx\'s proxy-ssl-protocols default beside the CA (TLSv1.2)' : ''
     ctx.account('backend-protocol', 'approximate', `${grpc}the backend certificate is verified by a BackendTLSPolicy on an Envoy Gateway Backend (${why}); ${clusterIp}${tls12}${http1}`, {hint: http1Hint})
   } else {
     ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}${http1}`, {hint: http1Hint})

@@ -312,8 +312,9 @@ function pushPlans(ctx: FamilyContext, plans: UpstreamPlan[]): void {
     const keys = new Set<string>()
     const sources = new Set<string>()
     for (const p of group) {
-      if (p.decider !== me) sources.add(objectRef('Ingress', p.decider.ref))
-      if (p.cookieFrom && p.cookieFrom !== me && p.setsCookie) sources.add(objectRef('Ingress', p.cookieFrom.ref))
+      // The Ingress whose annotations shaped the value: the cookie's for a sticky upstream, else the creator's.
+      const shaper = p.balancer === 'sticky' ? p.cookieFrom! : p.decider
+      if (shaper !== me && !p.viaConfigMap) sources.add(objectRef('Ingress', shaper.ref))
       if (p.balancer === 'service' && p.decider === me) keys.add('service-upstream')
       if (p.balancer === 'hash' && p.decider === me) present(ctx, HASH_KEYS).forEach((k) => keys.add(k))
       if (p.balancer === 'balance' && p.decider === me) keys.add('load-balance')
@@ -467,16 +468,19 @@ function reportInherited(ctx: FamilyContext, plans: UpstreamPlan[]): void {
   const lines: string[] = []
   for (const p of plans) {
     if (Object.keys(p.value).length === 0) continue
-    const from = p.balancer === 'sticky' ? p.cookieFrom! : p.decider
     if (p.viaConfigMap) {
       lines.push(`${serviceOf(p.upstream)}: routingType Service, the ConfigMap's service-upstream (Ingress ${p.decider.id}, which created the upstream, does not set the annotation)`)
       continue
     }
-    if (p.decider === me && (p.balancer !== 'sticky' || !p.setsCookie || p.cookieFrom === me)) continue
     if (p.balancer === 'sticky' && !p.setsCookie) {
-      lines.push(`${serviceOf(p.upstream)}: sticky, as Ingress ${p.decider.id} made it (affinity cookie); nginx followed its cookie "${valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME}" on these paths too but set it only on the paths of Ingresses with affinity, and so does the route here (a cookie hash without ttl: no cookie is generated)`)
+      const name = valueOf<string>(p.cookieFrom!, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
+      lines.push(
+        `${serviceOf(p.upstream)}: sticky (affinity cookie of Ingress ${p.decider.id}); nginx followed the cookie "${name}" (the settings of Ingress ${p.cookieFrom!.id}, the last with affinity on it) on these paths too but set it only on the paths of Ingresses with affinity, and so does the route here (a cookie hash without ttl: no cookie is generated)`,
+      )
     } else if (p.balancer === 'sticky') {
-      lines.push(`${serviceOf(p.upstream)}: the cookie settings of Ingress ${from.id}, the last with affinity cookie on it`)
+      if (p.cookieFrom !== me) lines.push(`${serviceOf(p.upstream)}: the cookie settings of Ingress ${p.cookieFrom!.id}, the last with affinity cookie on it`)
+    } else if (p.decider === me) {
+      continue
     } else if (p.balancer === 'service') {
       lines.push(`${serviceOf(p.upstream)}: routingType Service, as Ingress ${p.decider.id} set service-upstream on it`)
     } else {

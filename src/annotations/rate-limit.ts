@@ -111,9 +111,9 @@ function countedPer(key: RateKey, exempt: string | undefined): string {
     case 'ip':
       return exempt !== undefined ? `each client IP outside ${exempt}` : 'each client IP (IPv4 and IPv6 rules)'
     case 'header':
-      return `each value of request header ${key.name} (clients${outside} without it are not limited, as nginx did not count an empty key)`
+      return `each value of request header ${key.name}${exempt !== undefined ? ` from clients${outside}` : ''} (requests without it are not limited, as nginx did not count an empty key)`
     case 'query':
-      return `each value of query parameter ${key.name} (clients${outside} without it are not limited, as nginx did not count an empty key)`
+      return `each value of query parameter ${key.name}${exempt !== undefined ? ` from clients${outside}` : ''} (requests without it are not limited, as nginx did not count an empty key)`
     default:
       return `all clients${outside} together (one count, as nginx's constant key)`
   }

@@ -113,7 +113,7 @@ test('limit-conn-zone-variable keys the rate limits: per API key header, per que
   const byHeader = run({'limit-rps': '10'}, {extra: [cm('$http_x_api_key', {'limit-req-status-code': '429'})]})
   t.deepEqual(btp(byHeader)?.rateLimit, {type: 'Local', local: {rules: [{clientSelectors: [{headers: [{name: 'x-api-key', type: 'Distinct'}]}], limit: {requests: 10, unit: 'Second'}}]}})
   const message = diagnosticsFor(byHeader, 'limit-rps')[0]!.message
-  t.regex(message, /each value of request header x-api-key \(clients without it are not limited, as nginx did not count an empty key\) \(ConfigMap limit-conn-zone-variable \$http_x_api_key\)/)
+  t.regex(message, /each value of request header x-api-key \(requests without it are not limited, as nginx did not count an empty key\) \(ConfigMap limit-conn-zone-variable \$http_x_api_key\)/)
   t.regex(message, /refused requests get 429, as nginx's limit-req-status-code 429/)
   assertValid(t, byHeader)
 
