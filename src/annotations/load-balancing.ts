@@ -13,9 +13,10 @@ import {toGatewayDuration} from './units.js'
  * ingress-nginx picks one balancer per upstream (balancer.lua): cookie affinity first, then upstream-hash-by, then
  * load-balance. Its "balanced" sticky cookie carries a random key that is consistently hashed onto the endpoints,
  * which is what Envoy's cookie hash does with the cookie it generates (a session cookie when ttl is 0s; without a
- * ttl Envoy would generate none and nothing would stick). These are upstream-level settings in nginx: the first
- * Ingress that creates the upstream (Service:port) wins for every Ingress routing to it; here each Ingress's
- * BackendTrafficPolicy covers its own routes only, as for every other annotation.
+ * ttl Envoy generates none and only follows a cookie the client sends). These are upstream-level settings: one
+ * upstream per Service:port, decided across the Ingresses that use it (src/translate/upstreams.ts), so every route
+ * to a Service:port carries the same balancer, whichever Ingress it comes from; rules of one Ingress whose Services
+ * are balanced differently get rule-level policies (emit-policies.ts).
  */
 
 const DEFAULT_COOKIE_NAME = 'INGRESSCOOKIE'
