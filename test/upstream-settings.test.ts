@@ -123,3 +123,10 @@ test('the ConfigMap\'s service-upstream applies to upstreams whose creator does 
   t.is(policy(r, 'opted'), undefined)
   assertValid(t, r)
 })
+
+test('an Ingress that answers every path with a redirect never reaches a balancer: its balancing keys are ignored', (t) => {
+  const r = translateAll([ingressWith({'permanent-redirect': 'https://example.com/', affinity: 'cookie', 'load-balance': 'ewma'}, {name: 'moved'})])
+  t.is(policies(r).length, 0)
+  t.is(fidelityOf(r, 'team/moved', 'affinity'), 'ignored')
+  t.is(fidelityOf(r, 'team/moved', 'load-balance'), 'ignored')
+})

@@ -1,6 +1,7 @@
 import {parseBool, parseEnum, parseInt10} from './parsers.js'
 import {objectRef} from '../translate/diagnostics.js'
 import {tlsBackendVerified} from './backend-protocol.js'
+import {answersWithRedirect} from './headers.js'
 import type {IngressModel} from '../translate/model.js'
 import type {UpstreamDecision} from '../translate/upstreams.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
@@ -660,6 +661,10 @@ export const loadBalancingFamily: AnnotationFamily = {
           code: 'canary-load-balancing',
         })
       }
+      return
+    }
+    if (answersWithRedirect(ctx)) {
+      for (const key of present(ctx, ALL_KEYS)) ctx.account(key, 'ignored', 'the Ingress answers every path with a redirect (permanent/temporal-redirect), which nginx returns before choosing an endpoint')
       return
     }
     const plans = upstreamPlans(ctx)

@@ -91,6 +91,11 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
     const common = fragments.filter((f) => f.upstreams === undefined)
     const base = groups[0]
     const built = build(ingress, kind, [...common, ...(base?.fragments ?? [])], consumed, diagnostics)
+    // Upstream settings of an Ingress whose rules have no backends (a redirect) leave nothing to emit.
+    if (Object.keys(built.spec).length === 0 && built.optOuts.length === 0 && groups.length <= 1) {
+      for (const f of fragments) consumed.add(f)
+      continue
+    }
     // targetRefs holds at most 16 routes: an Ingress split into more routes gets one policy per 16, so every
     // route keeps its limits and access controls.
     for (let i = 0; i < routes.length; i += MAX_TARGET_REFS) {

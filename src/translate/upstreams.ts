@@ -14,6 +14,9 @@
  *   the first Ingress of a host with a proxy-ssl-secret (whose Secret has ca.crt) are copied to the server block,
  *   so every location of the host inherits them unless its own Ingress sets proxy-ssl-secret.
  *
+ * nginx names an upstream by the port as written (upstreamName: a port name and the number it resolves to are two
+ * upstreams); here a Service:port is keyed by the resolved number, which is what the routes reference.
+ *
  * Decisions are kept per controller: one ingress-nginx never sees another's Ingresses. Until the controller identity
  * of an Ingress is modelled (issue 13), the Gateway its class maps to stands for its controller: `scopeOf`.
  */
