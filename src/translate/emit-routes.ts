@@ -7,6 +7,7 @@ import {usesCaptures} from '../annotations/rewrite.js'
 import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
 import {objectRef} from './diagnostics.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
+import type {HostIndexes} from './shared-gateways.js'
 import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './model.js'
 import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
 import {dnsName} from './names.js'
@@ -252,7 +253,7 @@ function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number):
 
 export function emitRoutes(
   ingresses: IngressModel[],
-  index: HostIndex,
+  indexes: HostIndexes,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
 ): RouteEmission {
@@ -260,10 +261,12 @@ export function emitRoutes(
   const routesByIngress = new Map<string, EmittedRoute[]>()
   const consumed = new Set<Intent>()
   const usedNames = new Set<string>()
-  const servers = new Map<string, NginxServer>()
+  // Per host model, so per Gateway: two Gateways serving one hostname render two servers.
+  const servers = new Map<HostModel, NginxServer>()
 
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
+    const index = indexes.of(ingress)
     const locations = index.byIngress.get(ingress.id) ?? []
     if (ingress.intents.suppressRoute) {
       consumed.add(ingress.intents.suppressRoute)
@@ -293,13 +296,14 @@ export function emitRoutes(
     for (const [hostName, locs] of byHost) {
       const host = index.hosts.get(hostName)!
       const regex = host.regexFrom.length > 0
-      let server = regex ? servers.get(hostName) : undefined
+      let server = regex ? servers.get(host) : undefined
       if (regex && !server) {
         server = renderServer(host)
-        servers.set(hostName, server)
+        servers.set(host, server)
         reportRegexOrder(host, server, diagnostics)
       }
-      if (regex && !host.regexFrom.includes(ingress.id)) {
+      // Regex mode from another controller's Ingress (classes sharing a Gateway) is reported by shared-gateways.ts.
+      if (regex && !host.regexFrom.includes(ingress.id) && host.regexControllers.includes(ingress.controller)) {
         diagnostics.push({
           level: 'info',
           code: 'regex-mode-from-other-ingress',

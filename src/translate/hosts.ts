@@ -3,6 +3,7 @@
  * "oldest Ingress wins" per host+path+pathType, host-wide regex mode, default-backend fallbacks and canaries
  * attached to their primary upstream. Linear in the number of paths (everything is indexed in maps).
  */
+import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
 import {objectRef} from './diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
 import {renderServer} from './nginx-locations.js'
@@ -112,7 +113,10 @@ function matchOf(pathType: unknown): MatchKind {
   return pathType === 'Exact' ? 'Exact' : 'Prefix'
 }
 
-/** Build the host index from the served, non-canary Ingresses (in nginx order) and attach the canaries. */
+/**
+ * Build the host index from the served, non-canary Ingresses (in nginx order) and attach the canaries. The
+ * Ingresses are those of one Gateway (controllers.ts buildHostIndexes): nothing here reaches across Gateways.
+ */
 export function buildHosts(
   ingresses: IngressModel[],
   services: Map<string, KubeObject>,
@@ -126,17 +130,9 @@ export function buildHosts(
   const hostFor = (name: string, ingress: IngressModel): HostModel => {
     let h = hosts.get(name)
     if (!h) {
-      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], aliases: []}
+      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], regexControllers: [], aliases: []}
       hosts.set(name, h)
       creator.set(name, ingress)
-    } else if (h.gateway.namespace !== ingress.gateway.namespace || h.gateway.name !== ingress.gateway.name) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'host-on-two-gateways',
-        object: objectRef('Ingress', ingress.ref),
-        message: `host "${name || '*'}" is served by Ingresses of classes bound to different Gateways (${h.gateway.namespace}/${h.gateway.name} and ${ingress.gateway.namespace}/${ingress.gateway.name}); each Gateway gets its own routes`,
-        source: ingress.source,
-      })
     }
     return h
   }
@@ -157,11 +153,14 @@ export function buildHosts(
     }
   }
   for (const other of primaries.filter((i) => i !== catchAll && i.object.spec.defaultBackend && !(i.object.spec.rules?.length > 0))) {
+    const cross = crossControllerNote(catchAll!, other)
     diagnostics.push({
       level: 'warning',
-      code: 'default-backend-shadowed',
+      code: cross ? 'cross-controller-conflict' : 'default-backend-shadowed',
       object: objectRef('Ingress', other.ref),
-      message: `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll!.id} comes first in ingress-nginx's order; this one has no effect`,
+      message: cross
+        ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll!)}, first in ingress-nginx's order, and this one has no effect`
+        : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll!.id} comes first in ingress-nginx's order; this one has no effect`,
       source: other.source,
     })
   }
@@ -203,7 +202,7 @@ export function buildHosts(
         const key = `${hostName}|${match}|${path}`
         const existing = owner.get(key)
         if (existing) {
-          reportConflict(existing, ingress, hostName, match, path, diagnostics)
+          reportConflict(existing, ingress, backend, hostName, match, path, diagnostics)
           return
         }
         const loc: Location = {
@@ -257,7 +256,11 @@ export function buildHosts(
 
   // Host-wide regex mode: any location of the host, the fallback `/` included, whose Ingress has use-regex or a
   // rewrite-target that differs from the location's path as nginx renders it (template.go enforceRegexModifier).
-  for (const host of hosts.values()) host.regexFrom = renderServer(host).regexFrom
+  const byId = new Map(primaries.map((i) => [i.id, i]))
+  for (const host of hosts.values()) {
+    host.regexFrom = renderServer(host).regexFrom
+    host.regexControllers = [...new Set(host.regexFrom.map((id) => byId.get(id)?.controller).filter((c): c is string => c !== undefined))].sort()
+  }
 
   assignTls(primaries, hosts)
 
@@ -360,6 +363,7 @@ function assignTls(primaries: IngressModel[], hosts: Map<string, HostModel>): vo
 function reportConflict(
   winner: Location,
   loser: IngressModel,
+  loserBackend: ServiceBackend,
   host: string,
   match: MatchKind,
   path: string,
@@ -375,6 +379,18 @@ function reportConflict(
     : wt && lt && wt !== lt
       ? `Ingress ${winner.ingress.id} is older (${wt} < ${lt})`
       : `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${winner.ingress.id} first`
+  const cross = crossControllerNote(winner.ingress, loser)
+  if (cross) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'cross-controller-conflict',
+      object: objectRef('Ingress', loser.ref),
+      message: `host "${host || '*'}" ${match} ${path} is defined by ${describeIngress(winner.ingress)} -> ${serviceText(winner.backend)} and by ${describeIngress(loser)} -> ${serviceText(loserBackend)}: ${cross}; there one Ingress owns the path, as in one ingress-nginx, and ${winner.ingress.id} does because ${why}: ${serviceText(winner.backend)} now gets the requests the controller of ${loser.id} sent to ${serviceText(loserBackend)}; this path is not emitted for ${loser.id}`,
+      hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or remove the path from one of the Ingresses',
+      source: loser.source,
+    })
+    return
+  }
   diagnostics.push({
     level: 'warning',
     code: 'path-conflict',

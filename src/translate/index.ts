@@ -9,6 +9,7 @@ import {objectRef, sortDiagnostics} from './diagnostics.js'
 import {
   collectCertificateRefs,
   gatewayKey,
+  type RedirectPlan,
   namespaceObject,
   planRedirects,
   redirectRoutes,
@@ -32,7 +33,8 @@ import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
 import {PASSTHROUGH_LISTENER} from '../annotations/passthrough.js'
 import {emitRoutes} from './emit-routes.js'
-import {buildHosts, normalizeHost} from './hosts.js'
+import {normalizeHost, type HostIndex} from './hosts.js'
+import {buildHostIndexes, partitionByGateway, type GatewayPartition, type HostIndexes} from './shared-gateways.js'
 import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
 import {authServerChecklist} from '../annotations/external-auth/checklist.js'
 import type {IngressModel, Intent} from './model.js'
@@ -76,23 +78,6 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const deployments = new Map<string, KubeObject[]>()
   for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
-  let shared: SharedSettings | undefined
-  const servedHosts = new Set<string>()
-  const servedPaths = new Map<string, ServedLocation[]>()
-  const lookup: Lookup = {
-    service: (ns, name) => services.get(`${ns}/${name}`),
-    configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
-    controllerConfigMap: () => controllerConfigMap,
-    controllerDefaults: () => controllerDefaults(controllerConfigMap),
-    sharedSettings: () => {
-      if (!shared) throw new Error('shared settings are decided after the annotations are read')
-      return shared
-    },
-    hostServed: (host) => servedHosts.has(host.toLowerCase()),
-    serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
-    ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
-    workloads: (ns) => deployments.get(ns) ?? [],
-  }
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
   const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
@@ -102,24 +87,32 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
-  for (const ingress of ingresses) {
-    if (!ingress.served || ingress.isCanary) continue
-    for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
-  }
-  collectServedPaths(ingresses, services, servedPaths)
-  shared = decideSharedSettings(ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
-  for (const ingress of ingresses) {
-    if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
+  // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
+  const partitions = partitionByGateway(ingresses)
+  for (const partition of partitions) {
+    // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
+    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
+    const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
+    for (const ingress of partition.ingresses) {
+      if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
+    }
   }
 
-  const index = buildHosts(ingresses, services, diagnostics)
-  // Certificates, and the hosts that leave the shared https listener, before the routes that attach to them.
+  const indexes = buildHostIndexes(partitions, services, selection.controllerByClass, diagnostics)
+  // Certificates, and the hosts that leave the shared https listener, before the routes that attach to them; each
+  // Gateway's from its own Ingresses (one controller's certificates, client certificates and overlaps).
   const certPlans = planCertificates(ingresses, kindObjects('Secret'), diagnostics)
-  resolveWildcardTls(index)
-  const certs = collectCertificateRefs(index, ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
-  addPlannedSecrets(certs, certPlans, ingresses)
-  const httpsPlan = planHttpsListeners(index, ingresses, certs, certPlans, options, diagnostics)
-  const routes = emitRoutes(ingresses, index, options, diagnostics)
+  const httpsPlan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map()}
+  for (const partition of partitions) {
+    const index = indexes.byGateway.get(partition.key)!
+    resolveWildcardTls(index)
+    const certs = collectCertificateRefs(index, partition.ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
+    addPlannedSecrets(certs, certPlans, partition.ingresses)
+    const plan = planHttpsListeners(index, partition.ingresses, certs, certPlans, options, diagnostics)
+    for (const [key, refs] of plan.shared) httpsPlan.shared.set(key, refs)
+    for (const [key, list] of plan.hostListeners) httpsPlan.hostListeners.set(key, list)
+  }
+  const routes = emitRoutes(ingresses, indexes, options, diagnostics)
   objects.push(...routes.objects)
   for (const ingress of ingresses) {
     objects.push(...emitPolicies(ingress, routes.routesByIngress.get(ingress.id) ?? [], routes.consumed, diagnostics))
@@ -138,7 +131,12 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   objects.push(...referenceGrants(grantedCertificates(httpsPlan), gateways, capabilities))
   const allHostListeners = [...httpsPlan.hostListeners.values()].flat()
   objects.push(...caReferenceGrants(allHostListeners, capabilities.referenceGrantVersion))
-  const redirects = planRedirects(index)
+  const redirects = new Map<string, RedirectPlan>()
+  for (const partition of partitions) {
+    const index = indexes.byGateway.get(partition.key)!
+    for (const [key, plan] of planRedirects(index)) redirects.set(key, plan)
+    reportPlainHosts(partitions.length > 1 ? partition : undefined, partition.ingresses, index, diagnostics)
+  }
   const stream = streamParts(kindObjects('ConfigMap'), services, capabilities, options, diagnostics, checklist)
   objects.push(...stream.objects)
   const routeNamespaces = new Set(
@@ -200,7 +198,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       objects.push(live ? unionWithLive(generated, live, diagnostics) : generated)
       if (plan) {
         objects.push(...redirectRoutes(gw, plan, options, usedRouteNames))
-        if (!ingresses.some((i) => i.annotations.get('preserve-trailing-slash')?.value === true)) {
+        const own = partitions.find((p) => p.key === key)?.ingresses ?? []
+        if (!own.some((i) => i.annotations.get('preserve-trailing-slash')?.value === true)) {
           diagnostics.push({
             level: 'info',
             code: 'redirect-keeps-trailing-slash',
@@ -242,18 +241,6 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       }
     }
   }
-  // ingress-nginx answered HTTPS for every host, with its default certificate where no Ingress gave one.
-  // Passthrough hosts are not among them: nginx handed their TLS connections to the backend (and no HTTPRoute exists).
-  const passthroughHosts = new Set(ingresses.filter((i) => i.served && !i.isCanary && isPassthrough(i)).flatMap((i) => (i.object.spec.rules ?? []).map((r: any) => normalizeHost(r?.host))))
-  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
-  if (plainHosts.length > 0) {
-    diagnostics.push({
-      level: 'info',
-      code: 'plain-hosts-https',
-      message: `${plainHosts.length} host(s) have no TLS in any Ingress (${plainHosts.slice(0, 5).join(', ')}${plainHosts.length > 5 ? ', ...' : ''}): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only`,
-      hint: 'if clients reach them over HTTPS (a wildcard --default-ssl-certificate, say), add TLS entries for them or attach their routes to the https listener with that certificate on it',
-    })
-  }
   const plannedCertificates = certPlans.plans.map((p) => p.plan.certificate)
   // Passthrough Certificates stay beside their backend, which serves them: they belong to the team, not the bundle.
   objects.push(...certPlans.backend.map((p) => p.plan.certificate))
@@ -292,7 +279,62 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], hosts: index.hosts}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options)}
+}
+
+function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {
+  const hostsByGateway = new Map([...indexes.byGateway].map(([key, index]) => [key, index.hosts]))
+  const only = hostsByGateway.size === 1 ? [...hostsByGateway.values()][0] : undefined
+  return {hosts: only ?? hostsByGateway.get(gatewayKey(options.gateway)) ?? new Map(), hostsByGateway}
+}
+
+/**
+ * What the families may look up about the rest of the input: the hosts and paths are those of one Gateway's
+ * Ingresses (an auth-url or a from-to-www-redirect host resolves within the controller that served the Ingress).
+ */
+function gatewayLookup(
+  ingresses: IngressModel[],
+  services: Map<string, KubeObject>,
+  configMaps: Map<string, KubeObject>,
+  controllerConfigMap: KubeObject | undefined,
+  deployments: Map<string, KubeObject[]>,
+  shared: SharedSettings,
+): Lookup {
+  const servedHosts = new Set<string>()
+  for (const ingress of ingresses) {
+    if (!ingress.served || ingress.isCanary) continue
+    for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
+  }
+  const servedPaths = new Map<string, ServedLocation[]>()
+  collectServedPaths(ingresses, services, servedPaths)
+  return {
+    service: (ns, name) => services.get(`${ns}/${name}`),
+    configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
+    controllerConfigMap: () => controllerConfigMap,
+    controllerDefaults: () => controllerDefaults(controllerConfigMap),
+    sharedSettings: () => shared,
+    hostServed: (host) => servedHosts.has(host.toLowerCase()),
+    serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
+    ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
+    workloads: (ns) => deployments.get(ns) ?? [],
+  }
+}
+
+/**
+ * ingress-nginx answered HTTPS for every host, with its default certificate where no Ingress gave one. Each
+ * controller has its own default certificate, hence one note per Gateway (named when there are several).
+ */
+function reportPlainHosts(partition: GatewayPartition | undefined, ingresses: IngressModel[], index: HostIndex, diagnostics: Diagnostic[]): void {
+  // Passthrough hosts are not among them: nginx handed their TLS connections to the backend (and no HTTPRoute exists).
+  const passthroughHosts = new Set(ingresses.filter((i) => i.served && !i.isCanary && isPassthrough(i)).flatMap((i) => (i.object.spec.rules ?? []).map((r: any) => normalizeHost(r?.host))))
+  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
+  if (plainHosts.length === 0) return
+  diagnostics.push({
+    level: 'info',
+    code: 'plain-hosts-https',
+    message: `${partition ? `${partition.key}: ` : ''}${plainHosts.length} host(s) have no TLS in any Ingress (${plainHosts.slice(0, 5).join(', ')}${plainHosts.length > 5 ? ', ...' : ''}): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only`,
+    hint: 'if clients reach them over HTTPS (a wildcard --default-ssl-certificate, say), add TLS entries for them or attach their routes to the https listener with that certificate on it',
+  })
 }
 
 /** Every Secret a Gateway's listeners read (the shared https listener and the hosts' own), for the ReferenceGrants. */

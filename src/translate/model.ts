@@ -140,6 +140,11 @@ export interface IngressModel {
   /** Position in ingress-nginx's order: creationTimestamp ascending, ties by namespace/name descending. */
   order: number
   className?: string
+  /**
+   * The ingress-nginx controller that served it (controllers.ts controllerOf): host-wide and first-Ingress-wins
+   * rules never reach across controllers.
+   */
+  controller: string
   gateway: NamespacedName
   annotations: Map<string, AnnotationValue>
   /** False when ingress-nginx would not serve the Ingress at all (an invalid annotation value dropped it). */
@@ -185,6 +190,8 @@ export interface HostModel {
   locations: Location[]
   /** Ingresses (ids) that turned on regex mode for the whole host. */
   regexFrom: string[]
+  /** The controllers of those Ingresses (a host shared by several controllers on one Gateway may differ). */
+  regexControllers: string[]
   /**
    * nginx's own `location /` of a named host while no Prefix `/` path replaced it (controller.go createServers):
    * built from the annotations of the first Ingress with a rule for the host, so that Ingress's redirect answers

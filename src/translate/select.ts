@@ -2,11 +2,12 @@
  * Which Ingresses ingress-nginx serves (class selection, store.go GetIngressClass) and in which order
  * (store.go sortIngressSlice: creationTimestamp ascending, ties by namespace/name descending).
  */
+import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {objectRef} from './diagnostics.js'
 import type {IngressModel} from './model.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions} from './types.js'
 
-export const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
+export {NGINX_CONTROLLER} from './controllers.js'
 
 export interface ClassSelection {
   /** spec.ingressClassName values served: IngressClasses of controller k8s.io/ingress-nginx. */
@@ -15,24 +16,33 @@ export interface ClassSelection {
   annotationClasses: Set<string>
   /** True when the user named the classes (then an IngressClass object is not required). */
   explicit: boolean
+  /** spec.controller of the IngressClass objects in the input, by class name (see controllers.ts). */
+  controllerByClass: Map<string, string>
 }
 
 /**
  * store.go GetIngressClass: the field must name an IngressClass whose controller is ingress-nginx's; the
  * annotation must equal --ingress-class. Without IngressClass objects in the input (files), `nginx` is assumed
  * for the field too, unless an IngressClass named nginx belongs to another controller (F5's nginx.org, say).
+ * Without --ingress-class, a class given a Gateway of its own (--gateway-for) is converted too: naming it there
+ * says an ingress-nginx served it; --ingress-class is the exact list (convert one class alone with it).
  */
 export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions): ClassSelection {
-  if (options.ingressClasses.length > 0) {
-    return {classes: new Set(options.ingressClasses), annotationClasses: new Set(options.ingressClasses), explicit: true}
+  const controllerByClass = new Map<string, string>()
+  for (const ic of ingressClasses) {
+    if (typeof ic.spec?.controller === 'string' && ic.spec.controller !== '') controllerByClass.set(ic.metadata.name, ic.spec.controller)
   }
-  const classes = new Set<string>()
+  if (options.ingressClasses.length > 0) {
+    return {classes: new Set(options.ingressClasses), annotationClasses: new Set(options.ingressClasses), explicit: true, controllerByClass}
+  }
+  const ownGateway = Object.keys(options.gatewayFor)
+  const classes = new Set<string>(ownGateway)
   const nginxOwnedElsewhere = ingressClasses.some((ic) => ic.metadata.name === 'nginx' && ic.spec?.controller !== NGINX_CONTROLLER)
   if (!nginxOwnedElsewhere) classes.add('nginx')
   for (const ic of ingressClasses) {
     if (ic.spec?.controller === NGINX_CONTROLLER) classes.add(ic.metadata.name)
   }
-  return {classes, annotationClasses: new Set(['nginx']), explicit: false}
+  return {classes, annotationClasses: new Set(['nginx', ...ownGateway]), explicit: false, controllerByClass}
 }
 
 /** The class an Ingress belongs to as ingress-nginx decides it: the field first, then the annotation. */
@@ -144,6 +154,7 @@ export function selectIngresses(
       source: input.source,
       order,
       className: cls.name,
+      controller: controllerOf(cls.name, selection, options),
       gateway: (cls.name && options.gatewayFor[cls.name]) || options.gateway,
       annotations: new Map(),
       served: true,

@@ -167,6 +167,12 @@ export interface TranslateResult {
   ingresses: IngressReport[]
   /** What the gateway owner must do by hand (listeners, certificates, labels, entries that need a person). */
   checklist: string[]
-  /** nginx's view of the served hosts (the model `verify` and the real-nginx harness run requests against). */
+  /**
+   * nginx's view of the served hosts (the model `verify` and the real-nginx harness run requests against): those
+   * of the default Gateway, or of the only Gateway the run uses. One controller's view per Gateway is in
+   * hostsByGateway.
+   */
   hosts?: Map<string, HostModel>
+  /** nginx's view of the served hosts per Gateway (`namespace/name`): each Gateway's Ingresses alone. */
+  hostsByGateway?: Map<string, Map<string, HostModel>>
 }

@@ -1,0 +1,289 @@
+/**
+ * Host-wide decisions per Gateway. Ingresses whose classes go to different Gateways never meet: each Gateway's
+ * hosts, path owners, regex mode, certificates, redirects, canaries and catch-all come from its own Ingresses only,
+ * so converting two classes in one run gives each Gateway the objects that converting its class alone gives.
+ * Ingresses that share a Gateway share its hostnames, so they are merged as one ingress-nginx would merge them;
+ * where they came from two controllers (controllers.ts), that merge is the user's choice of Gateway, and every
+ * decision that now crosses controllers is a `cross-controller-conflict` warning naming both classes.
+ */
+import {compareStrings} from '../util/hash.js'
+import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
+import {objectRef} from './diagnostics.js'
+import {gatewayKey} from './emit-gateway.js'
+import {isAcmeChallengePath} from './emit-routes.js'
+import {buildHosts, normalizeHost, upstreamKey, type HostIndex} from './hosts.js'
+import type {HostModel, IngressModel, Intent, Location} from './model.js'
+import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
+
+/** The Ingresses of one Gateway, in nginx order. */
+export interface GatewayPartition {
+  key: string
+  gateway: NamespacedName
+  ingresses: IngressModel[]
+  /** Controllers whose Ingresses go to this Gateway (more than one: a merge the user chose). */
+  controllers: Set<string>
+}
+
+/** Ingresses grouped by the Gateway of their class; order within a group stays nginx's order. */
+export function partitionByGateway(ingresses: IngressModel[]): GatewayPartition[] {
+  const byKey = new Map<string, GatewayPartition>()
+  for (const ingress of ingresses) {
+    const key = gatewayKey(ingress.gateway)
+    const p = byKey.get(key) ?? {key, gateway: ingress.gateway, ingresses: [], controllers: new Set<string>()}
+    p.ingresses.push(ingress)
+    if (ingress.served) p.controllers.add(ingress.controller)
+    byKey.set(key, p)
+  }
+  return [...byKey.values()].sort((a, b) => compareStrings(a.key, b.key))
+}
+
+export interface HostIndexes {
+  /** One host index per Gateway key. */
+  byGateway: Map<string, HostIndex>
+  /** The host index of an Ingress's Gateway. */
+  of(ingress: IngressModel): HostIndex
+}
+
+/** buildHosts per Gateway, then the notes on hosts that several Gateways or several controllers share. */
+export function buildHostIndexes(
+  partitions: GatewayPartition[],
+  services: Map<string, KubeObject>,
+  controllerByClass: Map<string, string>,
+  diagnostics: Diagnostic[],
+): HostIndexes {
+  const byGateway = new Map<string, HostIndex>()
+  for (const p of partitions) {
+    const index = buildHosts(p.ingresses, services, diagnostics)
+    byGateway.set(p.key, index)
+    if (p.controllers.size > 1) reportCrossControllerMerges(p, index, diagnostics)
+  }
+  reportHostsOnSeveralGateways(partitions, byGateway, controllerByClass, diagnostics)
+  const empty: HostIndex = {hosts: new Map(), byIngress: new Map(), canaryByUpstream: new Map()}
+  return {byGateway, of: (ingress) => byGateway.get(gatewayKey(ingress.gateway)) ?? empty}
+}
+
+/**
+ * A host on several Gateways: each Gateway gets its own routes, computed from its own Ingresses, as each
+ * controller served its own. When the input's IngressClasses show that one controller served those classes
+ * (same spec.controller), ingress-nginx had merged them into one server, and splitting them changes routing.
+ */
+function reportHostsOnSeveralGateways(
+  partitions: GatewayPartition[],
+  byGateway: Map<string, HostIndex>,
+  controllerByClass: Map<string, string>,
+  diagnostics: Diagnostic[],
+): void {
+  const seen = new Map<string, {partition: GatewayPartition; host: HostModel}[]>()
+  for (const p of partitions) {
+    for (const host of byGateway.get(p.key)!.hosts.values()) {
+      if (host.name === '') continue
+      const list = seen.get(host.name) ?? []
+      list.push({partition: p, host})
+      seen.set(host.name, list)
+    }
+  }
+  for (const [name, list] of [...seen.entries()].sort(([a], [b]) => compareStrings(a, b))) {
+    if (list.length < 2) continue
+    const classesOf = (host: HostModel) => [...new Set(host.locations.map((l) => l.ingress.className ?? '(no class)'))].sort(compareStrings)
+    const sides = list.map(({partition, host}) => `${partition.key} (${classesOf(host).join(', ') || 'no paths'})`)
+    const declared = new Map<string, Set<string>>()
+    for (const {partition, host} of list) {
+      for (const cls of classesOf(host)) {
+        const c = controllerByClass.get(cls)
+        if (c === undefined) continue
+        const keys = declared.get(c) ?? new Set<string>()
+        keys.add(partition.key)
+        declared.set(c, keys)
+      }
+    }
+    const merged = [...declared.entries()].filter(([, keys]) => keys.size > 1).map(([c]) => c)
+    const first = list[0]!.host.locations[0]?.ingress ?? list[0]!.partition.ingresses[0]!
+    diagnostics.push({
+      level: merged.length > 0 ? 'warning' : 'info',
+      code: 'host-on-two-gateways',
+      object: objectRef('Ingress', first.ref),
+      message:
+        `host "${name}" is served on ${sides.join(' and ')}: each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own` +
+        (merged.length > 0
+          ? `; but the input's IngressClasses give these classes one spec.controller (${merged.join(', ')}), and one controller serving them had merged the host into one server (oldest path wins, one certificate)`
+          : ''),
+      hint: merged.length > 0 ? 'check that each class really had an ingress-nginx of its own (--controller-class); if one served both, send both classes to one Gateway' : undefined,
+      source: first.source,
+    })
+  }
+}
+
+/**
+ * The host-wide decisions of a Gateway shared by several controllers that now reach across them (path owners
+ * are reported where they are decided, in buildHosts): regex mode, the host's certificate and HTTPS redirect,
+ * canaries on a shared upstream, the spec.defaultBackend fallback `/` of a host, server-alias.
+ */
+function reportCrossControllerMerges(partition: GatewayPartition, index: HostIndex, diagnostics: Diagnostic[]): void {
+  const byId = new Map(partition.ingresses.map((i) => [i.id, i]))
+  const primaries = partition.ingresses.filter((i) => i.served && !i.isCanary)
+  const warn = (about: IngressModel, message: string) =>
+    diagnostics.push({
+      level: 'warning',
+      code: 'cross-controller-conflict',
+      object: objectRef('Ingress', about.ref),
+      message,
+      hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or make the Ingresses of the two classes agree',
+      source: about.source,
+    })
+  const ownTls = firstTlsPerController(primaries)
+  for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
+    const byIngress = new Map<IngressModel, Location[]>()
+    for (const loc of host.locations) byIngress.set(loc.ingress, [...(byIngress.get(loc.ingress) ?? []), loc])
+    reportRegexAcross(host, byIngress, byId, warn)
+    reportTlsAcross(host, byIngress, ownTls, warn)
+  }
+  reportCanariesAcross(index, warn)
+  reportFallbackAcross(primaries, index, warn)
+  reportAliasesAcross(primaries, index, warn)
+}
+
+type Warn = (about: IngressModel, message: string) => void
+
+function reportRegexAcross(host: HostModel, byIngress: Map<IngressModel, Location[]>, byId: Map<string, IngressModel>, warn: Warn): void {
+  if (host.regexFrom.length === 0) return
+  const source = byId.get(host.regexFrom[0]!)!
+  for (const [ingress, locs] of byIngress) {
+    if (host.regexControllers.includes(ingress.controller)) continue
+    const paths = locs.map((l) => `${l.match} ${l.path} -> ${serviceText(l.backend)}`).join(', ')
+    warn(
+      ingress,
+      `host "${host.name || '*'}" is in regex mode because of ${describeIngress(source)} (use-regex or rewrite-target): ${crossControllerNote(source, ingress)}; there, as in one ingress-nginx, the paths of ${describeIngress(ingress)} (${paths}) match case-insensitively and as prefixes without segment boundaries (/about also matches /ABOUT and /aboutus), which its own controller did not do: those Services now get requests it answered elsewhere or with 404`,
+    )
+  }
+}
+
+/** Per controller and host, the first Ingress with a non-empty spec.tls and a rule for the host (assignTls's rule). */
+function firstTlsPerController(primaries: IngressModel[]): Map<string, {ingress: IngressModel; secretName?: string}> {
+  const out = new Map<string, {ingress: IngressModel; secretName?: string}>()
+  for (const ingress of primaries) {
+    const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
+    if (tls.length === 0) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const hostName of new Set(rules.map((r) => normalizeHost(r?.host)))) {
+      const key = `${ingress.controller}|${hostName}`
+      if (hostName === '' || out.has(key)) continue
+      const entry = tls.find((e) => Array.isArray(e?.hosts) && e.hosts.some((h: unknown) => normalizeHost(h) === hostName))
+      out.set(key, {ingress, secretName: typeof entry?.secretName === 'string' && entry.secretName !== '' ? entry.secretName : undefined})
+    }
+  }
+  return out
+}
+
+/** The host's certificate (and with it the HTTPS redirect) comes from one Ingress for every controller on it. */
+function reportTlsAcross(
+  host: HostModel,
+  byIngress: Map<IngressModel, Location[]>,
+  ownTls: Map<string, {ingress: IngressModel; secretName?: string}>,
+  warn: Warn,
+): void {
+  const winner = host.tls
+  if (!winner || host.name === '') return
+  const secretText = (ingress: IngressModel, secretName: string | undefined) =>
+    secretName ? `Secret ${ingress.ref.namespace}/${secretName}` : 'the default certificate'
+  const reported = new Set<string>()
+  for (const [ingress, locs] of byIngress) {
+    if (ingress.controller === winner.ingress.controller || reported.has(ingress.controller)) continue
+    reported.add(ingress.controller)
+    const own = ownTls.get(`${ingress.controller}|${host.name}`)
+    const chosen = `the host's certificate comes from the first Ingress with TLS for it, ${describeIngress(winner.ingress)}: ${secretText(winner.ingress, winner.secretName)}`
+    if (own) {
+      const same = own.ingress.ref.namespace === winner.ingress.ref.namespace && own.secretName === winner.secretName
+      if (same) continue
+      warn(
+        own.ingress,
+        `host "${host.name}" has ${secretText(own.ingress, own.secretName)} in ${describeIngress(own.ingress)}: ${crossControllerNote(winner.ingress, own.ingress)}; there, as in one ingress-nginx, ${chosen}, which clients of ${own.ingress.id}'s controller now get instead`,
+      )
+      continue
+    }
+    const redirected = locs.filter((l) => (l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect) && !isAcmeChallengePath(l.path))
+    warn(
+      ingress,
+      `host "${host.name}" has no TLS in the Ingresses of ${describeIngress(ingress)}'s controller, which served it over plain HTTP: ${crossControllerNote(winner.ingress, ingress)}; there, as in one ingress-nginx, ${chosen}, so its paths are also served over HTTPS` +
+        (redirected.length > 0 ? ` and plain-HTTP requests for ${redirected.map((l) => `${l.match} ${l.path}`).join(', ')} are now redirected to HTTPS (308) instead of reaching ${[...new Set(redirected.map((l) => serviceText(l.backend)))].join(', ')}` : ''),
+    )
+  }
+}
+
+/** A canary splits its upstream (Service:port) for every location routed to it (controller.go mergeAlternativeBackends). */
+function reportCanariesAcross(index: HostIndex, warn: Warn): void {
+  const pairs = new Map<string, {canary: IngressModel; primary: IngressModel; backend: Location['backend']; canaryBackend: Location['backend']}>()
+  for (const locs of index.byIngress.values()) {
+    for (const loc of locs) {
+      const canary = loc.backend && index.canaryByUpstream.get(upstreamKey(loc.backend))
+      if (!canary || canary.ingress.controller === loc.ingress.controller) continue
+      const key = `${canary.ingress.id}|${loc.ingress.id}`
+      if (!pairs.has(key)) pairs.set(key, {canary: canary.ingress, primary: loc.ingress, backend: loc.backend, canaryBackend: canary.backend})
+    }
+  }
+  for (const {canary, primary, backend, canaryBackend} of [...pairs.values()].sort((a, b) => compareStrings(a.primary.id, b.primary.id) || compareStrings(a.canary.id, b.canary.id))) {
+    warn(
+      primary,
+      `canary ${describeIngress(canary)} splits ${serviceText(backend)} off to ${serviceText(canaryBackend)}, and ${describeIngress(primary)} routes to ${serviceText(backend)} too: ${crossControllerNote(canary, primary)}; there, as in one ingress-nginx, the canary applies to every location of that Service, so ${serviceText(canaryBackend)} now gets a share of ${primary.id}'s requests, which its own controller never split`,
+    )
+  }
+}
+
+/**
+ * spec.defaultBackend with rules is the fallback `/` of the hosts the Ingress created first in its controller;
+ * on a shared Gateway the first Ingress of the host, or a Prefix `/` of another controller, may take it.
+ */
+function reportFallbackAcross(primaries: IngressModel[], index: HostIndex, warn: Warn): void {
+  const firstOfHost = new Map<string, IngressModel>()
+  for (const ingress of primaries) {
+    for (const r of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) {
+      const key = `${ingress.controller}|${normalizeHost(r?.host)}`
+      if (!firstOfHost.has(key)) firstOfHost.set(key, ingress)
+    }
+  }
+  for (const ingress of primaries) {
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    if (!ingress.object.spec.defaultBackend || rules.length === 0) continue
+    for (const hostName of [...new Set(rules.map((r) => normalizeHost(r?.host)))].sort(compareStrings)) {
+      if (hostName === '' || firstOfHost.get(`${ingress.controller}|${hostName}`) !== ingress) continue
+      const root = index.hosts.get(hostName)?.locations.find((l) => l.match === 'Prefix' && l.path === '/')
+      if (!root || root.ingress.controller === ingress.controller) continue
+      warn(
+        ingress,
+        `spec.defaultBackend of ${describeIngress(ingress)} was the fallback \`/\` of host "${hostName}" in its controller: ${crossControllerNote(root.ingress, ingress)}; there \`/\` of the host belongs to ${describeIngress(root.ingress)}, so ${serviceText(root.backend)} now gets the requests no path of ${ingress.id} matches`,
+      )
+    }
+  }
+}
+
+/** server-alias: the first Ingress of the host that sets it wins, and an alias that is a host of its own is dropped. */
+function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: Warn): void {
+  const firstAlias = new Set<string>()
+  const setBy = new Map<Intent, IngressModel>(primaries.filter((i) => i.intents.hostAliases).map((i) => [i.intents.hostAliases!, i]))
+  for (const ingress of primaries) {
+    const aliases = ingress.intents.hostAliases
+    if (!aliases) continue
+    for (const r of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) {
+      const hostName = normalizeHost(r?.host)
+      const key = `${ingress.controller}|${hostName}`
+      if (hostName === '' || firstAlias.has(key)) continue
+      firstAlias.add(key)
+      const host = index.hosts.get(hostName)
+      const winner = host?.aliasFrom === undefined ? undefined : setBy.get(host.aliasFrom)
+      if (winner && winner.controller !== ingress.controller) {
+        warn(
+          ingress,
+          `server-alias ${aliases.names.join(', ')} of host "${hostName}" in ${describeIngress(ingress)} is not used: ${crossControllerNote(winner, ingress)}; there, as in one ingress-nginx, the host's aliases come from the first Ingress of the host that sets them, ${describeIngress(winner)} (${host!.aliases.join(', ')})`,
+        )
+        continue
+      }
+      for (const alias of aliases.names) {
+        const other = index.hosts.get(alias)?.locations.find((l) => l.ingress.controller !== ingress.controller)
+        if (!other || index.hosts.get(alias)!.locations.some((l) => l.ingress.controller === ingress.controller)) continue
+        warn(
+          ingress,
+          `server-alias ${alias} of host "${hostName}" in ${describeIngress(ingress)} is a host of ${describeIngress(other.ingress)}: ${crossControllerNote(other.ingress, ingress)}; there, as in one ingress-nginx, an alias that is a host of its own is dropped, so requests for ${alias} go to that host's routes (${serviceText(other.backend)} for ${other.match} ${other.path}), not to ${hostName}'s`,
+        )
+      }
+    }
+  }
+}
