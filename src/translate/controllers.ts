@@ -47,9 +47,10 @@ export function serviceText(b: ServiceBackend | undefined): string {
  */
 export function crossControllerNote(a: IngressModel, b: IngressModel): string | undefined {
   if (a.controller === b.controller) return undefined
-  return `${classText(a)} and ${classText(b)} were served by two ingress-nginx controllers, which never saw each other's Ingresses, and both go to Gateway ${a.gateway.namespace}/${a.gateway.name}`
+  return `${classText(a)} and ${classText(b)} had separate ingress-nginx controllers and now share Gateway ${a.gateway.namespace}/${a.gateway.name}`
 }
 
-function classText(i: IngressModel): string {
+/** "class internal", or "Ingresses without a class". */
+export function classText(i: IngressModel): string {
   return i.className === undefined ? 'Ingresses without a class' : `class ${i.className}`
 }

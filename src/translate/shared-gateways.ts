@@ -7,7 +7,7 @@
  * decision that now crosses controllers is a `cross-controller-conflict` warning naming both classes.
  */
 import {compareStrings} from '../util/hash.js'
-import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
+import {classText, crossControllerNote, describeIngress, serviceText} from './controllers.js'
 import {objectRef} from './diagnostics.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
@@ -152,7 +152,7 @@ function reportRegexAcross(host: HostModel, byIngress: Map<IngressModel, Locatio
     const paths = locs.map((l) => `${l.match} ${l.path} -> ${serviceText(l.backend)}`).join(', ')
     warn(
       ingress,
-      `host "${host.name || '*'}" is in regex mode because of ${describeIngress(source)} (use-regex or rewrite-target): ${crossControllerNote(source, ingress)}; there, as in one ingress-nginx, the paths of ${describeIngress(ingress)} (${paths}) match case-insensitively and as prefixes without segment boundaries (/about also matches /ABOUT and /aboutus), which its own controller did not do: those Services now get requests it answered elsewhere or with 404`,
+      `host "${host.name || '*'}" is in regex mode because of ${describeIngress(source)} (use-regex or rewrite-target): ${crossControllerNote(source, ingress)}; there, as in one ingress-nginx, the paths of ${describeIngress(ingress)} (${paths}) match case-insensitively and as prefixes without segment boundaries (/about also matches /ABOUT and /aboutus), so these Services now also get requests that the controller of ${classText(ingress)} routed elsewhere or answered with 404`,
     )
   }
 }
@@ -196,14 +196,14 @@ function reportTlsAcross(
       if (same) continue
       warn(
         own.ingress,
-        `host "${host.name}" has ${secretText(own.ingress, own.secretName)} in ${describeIngress(own.ingress)}: ${crossControllerNote(winner.ingress, own.ingress)}; there, as in one ingress-nginx, ${chosen}, which clients of ${own.ingress.id}'s controller now get instead`,
+        `host "${host.name}" has ${secretText(own.ingress, own.secretName)} in ${describeIngress(own.ingress)}: ${crossControllerNote(winner.ingress, own.ingress)}; there, as in one ingress-nginx, ${chosen}, which clients of the ${classText(own.ingress)} controller now get instead`,
       )
       continue
     }
     const redirected = locs.filter((l) => (l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect) && !isAcmeChallengePath(l.path))
     warn(
       ingress,
-      `host "${host.name}" has no TLS in the Ingresses of ${describeIngress(ingress)}'s controller, which served it over plain HTTP: ${crossControllerNote(winner.ingress, ingress)}; there, as in one ingress-nginx, ${chosen}, so its paths are also served over HTTPS` +
+      `host "${host.name}": the controller of ${classText(ingress)} had no TLS for it and served ${describeIngress(ingress)} over plain HTTP: ${crossControllerNote(winner.ingress, ingress)}; there, as in one ingress-nginx, ${chosen}, so its paths are also served over HTTPS` +
         (redirected.length > 0 ? ` and plain-HTTP requests for ${redirected.map((l) => `${l.match} ${l.path}`).join(', ')} are now redirected to HTTPS (308) instead of reaching ${[...new Set(redirected.map((l) => serviceText(l.backend)))].join(', ')}` : ''),
     )
   }
@@ -223,7 +223,7 @@ function reportCanariesAcross(index: HostIndex, warn: Warn): void {
   for (const {canary, primary, backend, canaryBackend} of [...pairs.values()].sort((a, b) => compareStrings(a.primary.id, b.primary.id) || compareStrings(a.canary.id, b.canary.id))) {
     warn(
       primary,
-      `canary ${describeIngress(canary)} splits ${serviceText(backend)} off to ${serviceText(canaryBackend)}, and ${describeIngress(primary)} routes to ${serviceText(backend)} too: ${crossControllerNote(canary, primary)}; there, as in one ingress-nginx, the canary applies to every location of that Service, so ${serviceText(canaryBackend)} now gets a share of ${primary.id}'s requests, which its own controller never split`,
+      `canary ${describeIngress(canary)} now splits ${serviceText(backend)} of ${describeIngress(primary)} off to ${serviceText(canaryBackend)}: ${crossControllerNote(canary, primary)}; there, as in one ingress-nginx, a canary splits the Service of the location its path matches, on every location routed to that Service, so ${serviceText(canaryBackend)} now gets a share of ${primary.id}'s requests, which the controller of ${classText(primary)} never split`,
     )
   }
 }
@@ -255,21 +255,23 @@ function reportFallbackAcross(primaries: IngressModel[], index: HostIndex, warn:
   }
 }
 
-/** server-alias: the first Ingress of the host that sets it wins, and an alias that is a host of its own is dropped. */
+/**
+ * server-alias: the first Ingress of the host that sets it wins (an Ingress whose every alias was dropped does
+ * not count), and an alias that is a host of its own is dropped (hosts.ts assignAliases).
+ */
 function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: Warn): void {
   const firstAlias = new Set<string>()
   const setBy = new Map<Intent, IngressModel>(primaries.filter((i) => i.intents.hostAliases).map((i) => [i.intents.hostAliases!, i]))
   for (const ingress of primaries) {
     const aliases = ingress.intents.hostAliases
     if (!aliases) continue
-    for (const r of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) {
-      const hostName = normalizeHost(r?.host)
+    for (const hostName of [...new Set((Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []).map((r: any) => normalizeHost(r?.host)))].sort(compareStrings)) {
       const key = `${ingress.controller}|${hostName}`
       if (hostName === '' || firstAlias.has(key)) continue
       firstAlias.add(key)
       const host = index.hosts.get(hostName)
       const winner = host?.aliasFrom === undefined ? undefined : setBy.get(host.aliasFrom)
-      if (winner && winner.controller !== ingress.controller) {
+      if (winner && winner.controller !== ingress.controller && winner.order < ingress.order) {
         warn(
           ingress,
           `server-alias ${aliases.names.join(', ')} of host "${hostName}" in ${describeIngress(ingress)} is not used: ${crossControllerNote(winner, ingress)}; there, as in one ingress-nginx, the host's aliases come from the first Ingress of the host that sets them, ${describeIngress(winner)} (${host!.aliases.join(', ')})`,
@@ -277,8 +279,9 @@ function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: 
         continue
       }
       for (const alias of aliases.names) {
-        const other = index.hosts.get(alias)?.locations.find((l) => l.ingress.controller !== ingress.controller)
-        if (!other || index.hosts.get(alias)!.locations.some((l) => l.ingress.controller === ingress.controller)) continue
+        const locations = index.hosts.get(alias)?.locations ?? []
+        const other = locations.find((l) => l.ingress.controller !== ingress.controller)
+        if (!other || locations.some((l) => l.ingress.controller === ingress.controller)) continue
         warn(
           ingress,
           `server-alias ${alias} of host "${hostName}" in ${describeIngress(ingress)} is a host of ${describeIngress(other.ingress)}: ${crossControllerNote(other.ingress, ingress)}; there, as in one ingress-nginx, an alias that is a host of its own is dropped, so requests for ${alias} go to that host's routes (${serviceText(other.backend)} for ${other.match} ${other.path}), not to ${hostName}'s`,
