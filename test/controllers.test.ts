@@ -301,3 +301,22 @@ test('one Gateway for two controllers: catch-all, spec.defaultBackend fallback a
   // Within one controller, the same situations keep their own codes.
   t.false(codes(run(objects, {gatewayFor: {internal: INTERNAL, external: EXTERNAL}}).diagnostics).includes('cross-controller-conflict'))
 })
+
+test('one Gateway for two controllers: a spec.defaultBackend fallback lost to the other class creating the host first', (t) => {
+  const withFallback = ingress('c-ext', 'external', '2024-02-01', {'c.example.com': [{path: '/y', service: 'y'}]})
+  withFallback.spec.defaultBackend = {service: {name: 'ext-fallback', port: {number: 80}}}
+  const objects = [
+    ingressClass('internal', 'k8s.io/internal-ingress-nginx'),
+    ingressClass('external', 'k8s.io/external-ingress-nginx'),
+    ingress('c-int', 'internal', '2024-01-01', {'c.example.com': [{path: '/x', service: 'x'}]}),
+    withFallback,
+  ]
+  const r = run(objects, {ingressClasses: ['internal', 'external']})
+  const [warning] = withCode(r, 'cross-controller-conflict')
+  t.is(warning?.object, 'Ingress web/c-ext')
+  t.regex(warning!.message, /Ingress web\/c-int \(class internal\) created the host first.*requests no path matches get 404/)
+  // buildHosts: the fallback `/` goes only to hosts the Ingress created first, so the merged route has none.
+  t.false(JSON.stringify(route(r, 'c-ext')).includes('ext-fallback'))
+  // Each class on its own Gateway: the external controller's fallback `/` is there.
+  t.true(JSON.stringify(route(run(objects, bothGateways), 'c-ext')).includes('ext-fallback'))
+})

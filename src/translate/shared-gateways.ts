@@ -157,9 +157,16 @@ function reportRegexAcross(host: HostModel, byIngress: Map<IngressModel, Locatio
   }
 }
 
+/** Where a host's certificate comes from: the Ingress, whether a tls entry lists the host, that entry's Secret. */
+interface HostCertificate {
+  ingress: IngressModel
+  listed: boolean
+  secretName?: string
+}
+
 /** Per controller and host, the first Ingress with a non-empty spec.tls and a rule for the host (assignTls's rule). */
-function firstTlsPerController(primaries: IngressModel[]): Map<string, {ingress: IngressModel; secretName?: string}> {
-  const out = new Map<string, {ingress: IngressModel; secretName?: string}>()
+function firstTlsPerController(primaries: IngressModel[]): Map<string, HostCertificate> {
+  const out = new Map<string, HostCertificate>()
   for (const ingress of primaries) {
     const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
     if (tls.length === 0) continue
@@ -168,7 +175,7 @@ function firstTlsPerController(primaries: IngressModel[]): Map<string, {ingress:
       const key = `${ingress.controller}|${hostName}`
       if (hostName === '' || out.has(key)) continue
       const entry = tls.find((e) => Array.isArray(e?.hosts) && e.hosts.some((h: unknown) => normalizeHost(h) === hostName))
-      out.set(key, {ingress, secretName: typeof entry?.secretName === 'string' && entry.secretName !== '' ? entry.secretName : undefined})
+      out.set(key, {ingress, listed: entry !== undefined, secretName: typeof entry?.secretName === 'string' && entry.secretName !== '' ? entry.secretName : undefined})
     }
   }
   return out
@@ -178,25 +185,26 @@ function firstTlsPerController(primaries: IngressModel[]): Map<string, {ingress:
 function reportTlsAcross(
   host: HostModel,
   byIngress: Map<IngressModel, Location[]>,
-  ownTls: Map<string, {ingress: IngressModel; secretName?: string}>,
+  ownTls: Map<string, HostCertificate>,
   warn: Warn,
 ): void {
   const winner = host.tls
   if (!winner || host.name === '') return
-  const secretText = (ingress: IngressModel, secretName: string | undefined) =>
-    secretName ? `Secret ${ingress.ref.namespace}/${secretName}` : 'the default certificate'
+  const secretText = (c: HostCertificate) =>
+    c.secretName ? `Secret ${c.ingress.ref.namespace}/${c.secretName}` : c.listed ? 'the default certificate' : 'a Secret of its spec.tls whose certificate covers the host, else the default certificate'
+  const won: HostCertificate = {ingress: winner.ingress, listed: winner.entryIndex !== undefined, secretName: winner.secretName}
   const reported = new Set<string>()
   for (const [ingress, locs] of byIngress) {
     if (ingress.controller === winner.ingress.controller || reported.has(ingress.controller)) continue
     reported.add(ingress.controller)
     const own = ownTls.get(`${ingress.controller}|${host.name}`)
-    const chosen = `the host's certificate comes from the first Ingress with TLS for it, ${describeIngress(winner.ingress)}: ${secretText(winner.ingress, winner.secretName)}`
+    const chosen = `the host's certificate comes from the first Ingress with TLS for it, ${describeIngress(winner.ingress)}: ${secretText(won)}`
     if (own) {
-      const same = own.ingress.ref.namespace === winner.ingress.ref.namespace && own.secretName === winner.secretName
+      const same = own.ingress.ref.namespace === winner.ingress.ref.namespace && own.secretName === winner.secretName && own.listed === won.listed
       if (same) continue
       warn(
         own.ingress,
-        `host "${host.name}" has ${secretText(own.ingress, own.secretName)} in ${describeIngress(own.ingress)}: ${crossControllerNote(winner.ingress, own.ingress)}; there, as in one ingress-nginx, ${chosen}, which clients of the ${classText(own.ingress)} controller now get instead`,
+        `host "${host.name}" has ${secretText(own)} in ${describeIngress(own.ingress)}: ${crossControllerNote(winner.ingress, own.ingress)}; there, as in one ingress-nginx, ${chosen}, which clients of the ${classText(own.ingress)} controller now get instead`,
       )
       continue
     }
@@ -229,27 +237,37 @@ function reportCanariesAcross(index: HostIndex, warn: Warn): void {
 }
 
 /**
- * spec.defaultBackend with rules is the fallback `/` of the hosts the Ingress created first in its controller;
- * on a shared Gateway the first Ingress of the host, or a Prefix `/` of another controller, may take it.
+ * spec.defaultBackend with rules is the fallback `/` of the hosts the Ingress created first, where no Ingress has a
+ * Prefix `/` (buildHosts): on a shared Gateway another controller's Ingress may have created the host first, or
+ * have a Prefix `/` there.
  */
 function reportFallbackAcross(primaries: IngressModel[], index: HostIndex, warn: Warn): void {
   const firstOfHost = new Map<string, IngressModel>()
+  const hasRoot = new Set<string>()
   for (const ingress of primaries) {
     for (const r of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) {
       const key = `${ingress.controller}|${normalizeHost(r?.host)}`
       if (!firstOfHost.has(key)) firstOfHost.set(key, ingress)
+      const paths: any[] = Array.isArray(r?.http?.paths) ? r.http.paths : []
+      if (paths.some((p) => (typeof p?.path !== 'string' || p.path === '' || p.path === '/') && p?.pathType !== 'Exact')) hasRoot.add(key)
     }
   }
   for (const ingress of primaries) {
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
-    if (!ingress.object.spec.defaultBackend || rules.length === 0) continue
+    if (!ingress.object.spec.defaultBackend?.service?.name || rules.length === 0) continue
     for (const hostName of [...new Set(rules.map((r) => normalizeHost(r?.host)))].sort(compareStrings)) {
-      if (hostName === '' || firstOfHost.get(`${ingress.controller}|${hostName}`) !== ingress) continue
+      const key = `${ingress.controller}|${hostName}`
+      if (hostName === '' || firstOfHost.get(key) !== ingress || hasRoot.has(key)) continue
       const root = index.hosts.get(hostName)?.locations.find((l) => l.match === 'Prefix' && l.path === '/')
-      if (!root || root.ingress.controller === ingress.controller) continue
+      if (root?.ingress === ingress) continue
+      const other = root?.ingress ?? index.hosts.get(hostName)?.locations.find((l) => l.ingress.controller !== ingress.controller)?.ingress
+      if (!other || other.controller === ingress.controller) continue
       warn(
         ingress,
-        `spec.defaultBackend of ${describeIngress(ingress)} was the fallback \`/\` of host "${hostName}" in its controller: ${crossControllerNote(root.ingress, ingress)}; there \`/\` of the host belongs to ${describeIngress(root.ingress)}, so ${serviceText(root.backend)} now gets the requests no path of ${ingress.id} matches`,
+        `spec.defaultBackend of ${describeIngress(ingress)} was the fallback \`/\` of host "${hostName}" in its controller: ${crossControllerNote(other, ingress)}; ` +
+          (root
+            ? `there \`/\` of the host belongs to ${describeIngress(root.ingress)}, so ${serviceText(root.backend)} now gets the requests no path of ${ingress.id} matches`
+            : `there ${describeIngress(other)} created the host first, as one ingress-nginx would see it, so the fallback is not applied and requests no path matches get 404`),
       )
     }
   }
@@ -265,7 +283,8 @@ function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: 
   for (const ingress of primaries) {
     const aliases = ingress.intents.hostAliases
     if (!aliases) continue
-    for (const hostName of [...new Set((Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []).map((r: any) => normalizeHost(r?.host)))].sort(compareStrings)) {
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const hostName of [...new Set(rules.map((r) => normalizeHost(r?.host)))].sort(compareStrings)) {
       const key = `${ingress.controller}|${hostName}`
       if (hostName === '' || firstAlias.has(key)) continue
       firstAlias.add(key)
