@@ -85,15 +85,16 @@ const twoControllers: KubeObject[] = [
     {tls: [{hosts: ['app.example.com'], secretName: 'app-public-tls'}]},
   ),
   ingress('site-canary', 'external', '2024-03-01', {'app.example.com': [{path: '/', service: 'app-public-v2'}]}, {annotations: {canary: 'true', 'canary-weight': '30'}}),
-  ingress('status-ext', 'external', '2024-02-02', {'status.example.com': [{path: '/', service: 'status-page'}]}),
+  ingress('status-ext', 'external', '2024-02-02', {'status.example.com': [{path: '/', service: 'status-page'}]}, {annotations: {'proxy-body-size': '0'}}),
 ]
 
 const bothGateways = {gatewayFor: {internal: INTERNAL, external: EXTERNAL}}
 
-test('two classes in one run give each Gateway byte for byte what converting its class alone gives', (t) => {
-  const both = run(twoControllers, bothGateways)
-  const internal = run(twoControllers, {ingressClasses: ['internal'], gatewayFor: {internal: INTERNAL}})
-  const external = run(twoControllers, {ingressClasses: ['external'], gatewayFor: {external: EXTERNAL}})
+for (const nginxDefaults of [false, true]) {
+test(`two classes in one run give each Gateway byte for byte what converting its class alone gives${nginxDefaults ? ' (with Gateway-level defaults)' : ''}`, (t) => {
+  const both = run(twoControllers, {...bothGateways, nginxDefaults})
+  const internal = run(twoControllers, {ingressClasses: ['internal'], gatewayFor: {internal: INTERNAL}, nginxDefaults})
+  const external = run(twoControllers, {ingressClasses: ['external'], gatewayFor: {external: EXTERNAL}, nginxDefaults})
   const serialized = (r: TranslateResult) => r.objects.map(dumpOne)
   // Each class alone never mentions the other's Gateway, so the union below is a partition per Gateway (the
   // Namespace objects are the only ones both runs emit, identical).
@@ -108,7 +109,7 @@ test('two classes in one run give each Gateway byte for byte what converting its
   // hosts served by several Gateways (only a run with both classes sees them), the per-Gateway plain-host notes
   // (named after their Gateway when a run has several), and the ConfigMap notes the gateway bundle gives once per
   // run on the first Gateway.
-  const runWide = new Set(['class-not-selected', 'host-on-two-gateways', 'plain-hosts-https', 'hsts', 'proxy-body-size-default'])
+  const runWide = new Set(['class-not-selected', 'host-on-two-gateways', 'plain-hosts-https', 'hsts', 'proxy-body-size-default', 'proxy-body-size'])
   const key = (d: Diagnostic) => JSON.stringify([d.object, d.level, d.code, d.annotation, d.message])
   const per = (r: TranslateResult) => r.diagnostics.filter((d) => !runWide.has(d.code)).map(key)
   t.deepEqual([...new Set(per(both))].sort(), [...new Set([...per(internal), ...per(external)])].sort())
@@ -119,7 +120,15 @@ test('two classes in one run give each Gateway byte for byte what converting its
       ['info', 'host "status.example.com" is served on gateway/external (external) and gateway/internal (internal)'],
     ],
   )
+  if (nginxDefaults) {
+    // Each route policy merges with, or replaces, the Gateway-level policy of its own Gateway.
+    const gatewayPolicies = both.objects.filter((o) => o.kind === 'BackendTrafficPolicy' && o.spec.targetRefs.some((r: any) => r.kind === 'Gateway'))
+    t.deepEqual(gatewayPolicies.map((o) => o.spec.targetRefs[0].name).sort(), ['external', 'internal'])
+    const optOut = both.objects.find((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.name.startsWith('status-ext'))
+    t.truthy(optOut, 'proxy-body-size "0" on status-ext replaces the external Gateway-level body limit')
+  }
 })
+}
 
 test('per controller: regex, certificate, redirect and canary of one side never reach the other', (t) => {
   const r = run(twoControllers, bothGateways)

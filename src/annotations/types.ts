@@ -48,11 +48,14 @@ export interface Lookup {
    * controller.go decides them: who sets an upstream's balancer and cookie, whose proxy-ssl-* a host inherits.
    */
   sharedSettings(): SharedSettings
-  /** True when some served, non-canary Ingress has a rule for this host (lower-case). */
+  /**
+   * True when some served, non-canary Ingress has a rule for this host (lower-case). Hosts and paths are those of
+   * the Ingresses that share this Ingress's Gateway: one ingress-nginx controller never saw another's.
+   */
   hostServed(host: string): boolean
   /**
    * The Service a request for `host` + `path` reaches, by nginx's location rules over the rules of every served,
-   * non-canary Ingress: an Exact path equal to `path` first, else the longest Prefix path containing it (whole
+   * non-canary Ingress of this Ingress's Gateway: an Exact path equal to `path` first, else the longest Prefix path containing it (whole
    * segments); the oldest Ingress wins a path defined twice. Undefined when no location matches, or when the
    * matching location's port is a name no Service in the input resolves.
    */

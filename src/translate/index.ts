@@ -386,18 +386,31 @@ function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): Ingre
  * still applied to it. StrategicMerge keeps both, as nginx's ConfigMap defaults plus annotations did.
  */
 function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic[]): KubeObject[] {
+  // Per Gateway: a route's policy merges with the Gateway-level policy of the Gateway the route attaches to.
   const gatewayLevel = new Map<string, KubeObject>()
   for (const o of objects) {
-    if ((o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy') && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway')) {
-      gatewayLevel.set(o.kind, o)
+    const target = (o.spec?.targetRefs ?? []).find((t: any) => t.kind === 'Gateway')
+    if ((o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy') && target) {
+      gatewayLevel.set(`${o.kind}|${o.metadata.namespace}/${target.name}`, o)
     }
+  }
+  const routeGateway = new Map<string, string>()
+  for (const o of objects) {
+    if (!o.kind.endsWith('Route')) continue
+    const parent = (o.spec?.parentRefs ?? [])[0]
+    if (parent) routeGateway.set(`${o.kind}|${o.metadata.namespace}/${o.metadata.name}`, `${parent.namespace ?? o.metadata.namespace}/${parent.name}`)
+  }
+  const defaultsFor = (o: KubeObject) => {
+    const route = (o.spec?.targetRefs ?? []).find((t: any) => typeof t.kind === 'string' && t.kind.endsWith('Route'))
+    const gateway = route && routeGateway.get(`${route.kind}|${o.metadata.namespace}/${route.name}`)
+    return gateway === undefined ? undefined : gatewayLevel.get(`${o.kind}|${gateway}`)
   }
   // A policy that only opts out of Gateway defaults is pointless when there are none.
   const isOnlyOptOut = (o: KubeObject) => policyOptOuts.has(o) && Object.keys(o.spec ?? {}).every((k) => k === 'targetRefs')
-  objects = objects.filter((o) => !(isOnlyOptOut(o) && !gatewayLevel.has(o.kind)))
+  objects = objects.filter((o) => !(isOnlyOptOut(o) && !defaultsFor(o)))
   let merged = 0
   for (const o of objects) {
-    const defaults = gatewayLevel.get(o.kind)
+    const defaults = defaultsFor(o)
     const refs: any[] = o.spec?.targetRefs ?? []
     if (!defaults || refs.length === 0 || !refs.every((t) => t.kind.endsWith('Route'))) continue
     const optOuts = policyOptOuts.get(o)
