@@ -115,7 +115,7 @@ function matchOf(pathType: unknown): MatchKind {
 
 /**
  * Build the host index from the served, non-canary Ingresses (in nginx order) and attach the canaries. The
- * Ingresses are those of one Gateway (controllers.ts buildHostIndexes): nothing here reaches across Gateways.
+ * Ingresses are those of one Gateway (shared-gateways.ts buildHostIndexes): nothing here reaches across Gateways.
  */
 export function buildHosts(
   ingresses: IngressModel[],

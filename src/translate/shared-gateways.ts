@@ -20,8 +20,6 @@ export interface GatewayPartition {
   key: string
   gateway: NamespacedName
   ingresses: IngressModel[]
-  /** Controllers whose Ingresses go to this Gateway (more than one: a merge the user chose). */
-  controllers: Set<string>
 }
 
 /** Ingresses grouped by the Gateway of their class; order within a group stays nginx's order. */
@@ -29,9 +27,8 @@ export function partitionByGateway(ingresses: IngressModel[]): GatewayPartition[
   const byKey = new Map<string, GatewayPartition>()
   for (const ingress of ingresses) {
     const key = gatewayKey(ingress.gateway)
-    const p = byKey.get(key) ?? {key, gateway: ingress.gateway, ingresses: [], controllers: new Set<string>()}
+    const p = byKey.get(key) ?? {key, gateway: ingress.gateway, ingresses: []}
     p.ingresses.push(ingress)
-    if (ingress.served) p.controllers.add(ingress.controller)
     byKey.set(key, p)
   }
   return [...byKey.values()].sort((a, b) => compareStrings(a.key, b.key))
@@ -55,7 +52,9 @@ export function buildHostIndexes(
   for (const p of partitions) {
     const index = buildHosts(p.ingresses, services, diagnostics)
     byGateway.set(p.key, index)
-    if (p.controllers.size > 1) reportCrossControllerMerges(p, index, diagnostics)
+    // Several controllers on one Gateway: a merge the user chose (served is final once the families have run).
+    const controllers = new Set(p.ingresses.filter((i) => i.served).map((i) => i.controller))
+    if (controllers.size > 1) reportCrossControllerMerges(p, index, diagnostics)
   }
   reportHostsOnSeveralGateways(partitions, byGateway, controllerByClass, diagnostics)
   const empty: HostIndex = {hosts: new Map(), byIngress: new Map(), canaryByUpstream: new Map()}
@@ -97,7 +96,7 @@ function reportHostsOnSeveralGateways(
       }
     }
     const merged = [...declared.entries()].filter(([, keys]) => keys.size > 1).map(([c]) => c)
-    const first = list[0]!.host.locations[0]?.ingress ?? list[0]!.partition.ingresses[0]!
+    const first = list.map(({host}) => host.locations[0]?.ingress ?? host.tls?.ingress).find((i) => i !== undefined) ?? list[0]!.partition.ingresses[0]!
     diagnostics.push({
       level: merged.length > 0 ? 'warning' : 'info',
       code: 'host-on-two-gateways',
