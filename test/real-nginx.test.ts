@@ -4,7 +4,7 @@
  * path of the case. Real nginx's answer must equal the compiler's nginx model's answer; the emitted routes must
  * give the same answer too, except where the case reports the difference with the diagnostic named for it.
  */
-import test from 'ava'
+import test, {type ExecutionContext} from 'ava'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseManifestText} from '../src/sources/parse-manifests.js'
@@ -15,7 +15,7 @@ import {findNginx, startRealNginx, type Answer} from './support/real-nginx.js'
 import {gatewayAnswer, modelAnswer} from './support/routing-answers.js'
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname
-const ROUTING = /^(routing-|regex-|rewrite-|canary-|conflict-|server-alias-|basic-paths|shared-host|hostless-and-wildcard|default-backend|catch-all-server)/
+const ROUTING = /^(routing-|controllers-|regex-|rewrite-|canary-|conflict-|server-alias-|basic-paths|shared-host|hostless-and-wildcard|default-backend|catch-all-server)/
 const nginx = findNginx()
 
 const cases = existsSync(GOLDEN) ? (await import('node:fs')).readdirSync(GOLDEN).filter((n) => ROUTING.test(n)).sort() : []
@@ -89,36 +89,69 @@ for (const name of nginx ? cases : []) {
   test.serial(`real nginx: ${name}`, async (t) => {
     const dir = join(GOLDEN, name)
     const args = existsSync(join(dir, 'args')) ? readFileSync(join(dir, 'args'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : []
-    t.deepEqual(args.filter((a) => !['--no-emit-gateway', '--emit-gateway'].includes(a)), [], 'the harness reads only the routing-neutral flags')
+    // --ingress-class picks the Ingresses; with several classes on one Gateway, one nginx serving all of them is
+    // what the merged routes must answer like (the cross-controller-conflict warnings say what changed).
+    // --gateway-for CLASS=NS/NAME: each Gateway is checked against an nginx serving its classes only.
+    const valued = new Set(['--ingress-class', '--gateway-for'])
+    const valuesOf = (flag: string) => args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []))
+    const ingressClasses = valuesOf('--ingress-class')
+    const gatewayFor = Object.fromEntries(valuesOf('--gateway-for').map((v) => {
+      const [cls, gw] = v.split('=')
+      const [namespace, gwName] = gw!.split('/')
+      return [cls!, {namespace: namespace!, name: gwName!}]
+    }))
+    t.deepEqual(args.filter((a, i) => !['--no-emit-gateway', '--emit-gateway', ...valued].includes(a) && !valued.has(args[i - 1]!)), [], 'the harness reads only the routing-neutral flags')
     const parsed = parseManifestText(readFileSync(join(dir, 'input.yaml'), 'utf8'), 'input.yaml', {defaultNamespace: 'default'})
-    const result = translate({objects: parsed.objects}, {emitGateway: args.includes('--emit-gateway')})
+    const result = translate({objects: parsed.objects}, {emitGateway: args.includes('--emit-gateway'), ingressClasses, gatewayFor})
     const served = new Set(result.ingresses.filter((i) => i.status !== 'not-served').map((i) => i.ingress))
     const ingresses = parsed.objects
       .map((o) => o.object)
       .filter((o) => o.kind === 'Ingress' && served.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`))
       .sort(storeOrder)
     const services = new Map(parsed.objects.filter((o) => o.object.kind === 'Service').map((o) => [`${o.object.metadata.namespace ?? 'default'}/${o.object.metadata.name}`, o.object]))
-    const real = await startRealNginx(nginx!, ingresses, services)
-    const wrongModel: string[] = []
-    const wrongOutput: string[] = []
-    const {hosts, paths} = probes(result, ingresses)
-    try {
-      for (const host of hosts) {
-        for (const path of paths) {
-          const answer = normalize(await real.request(host, path))
-          const model = normalize(modelAnswer(result, host, path))
-          const gateway = normalize(gatewayAnswer(result, host, path))
-          if (show(model) !== show(answer)) wrongModel.push(`${host}${path}: nginx ${show(answer)}, model ${show(model)}`)
-          if (show(gateway) !== show(answer) && !allowedDifference(result, host, answer, gateway)) wrongOutput.push(`${host}${path}: nginx ${show(answer)}, routes ${show(gateway)}`)
-        }
-      }
-    } finally {
-      await real.stop()
-    }
-    t.log(`${hosts.length * paths.length} probes`)
-    t.deepEqual(wrongModel, [], `the compiler's nginx model differs from real nginx\n${real.conf}`)
-    t.deepEqual(wrongOutput, [], 'the emitted routes differ from real nginx without a diagnostic saying so')
+    const views = result.hostsByGateway && result.hostsByGateway.size > 1 ? [...result.hostsByGateway.keys()].map((key) => gatewayView(result, ingresses, gatewayFor, key)) : [{result, ingresses}]
+    for (const view of views) await compareWithNginx(t, view.result, view.ingresses, services)
   })
+}
+
+/**
+ * One Gateway of a run with several: the Ingresses of the classes sent to it (one ingress-nginx controller) and
+ * the routes attached to it, with that Gateway's host model.
+ */
+function gatewayView(result: TranslateResult, ingresses: KubeObject[], gatewayFor: Record<string, {namespace: string; name: string}>, key: string) {
+  const [namespace, name] = key.split('/')
+  const classOf = (o: KubeObject) => o.spec?.ingressClassName ?? o.metadata.annotations?.['kubernetes.io/ingress.class']
+  const own = ingresses.filter((o) => {
+    const gw = gatewayFor[classOf(o)]
+    return gw ? `${gw.namespace}/${gw.name}` === key : key === 'gateway/shared'
+  })
+  const attached = (o: KubeObject) => !o.kind.endsWith('Route') || (o.spec?.parentRefs ?? []).some((p: any) => p.name === name && (p.namespace ?? o.metadata.namespace) === namespace)
+  // The https-redirect route of a non-default Gateway is named after it; the probes model HTTPS requests.
+  const objects = result.objects.filter((o) => attached(o) && !(o.kind === 'HTTPRoute' && o.metadata.namespace === namespace && o.metadata.name.startsWith(`${name}-https-redirect`)))
+  return {result: {...result, objects, hosts: result.hostsByGateway!.get(key)!}, ingresses: own}
+}
+
+async function compareWithNginx(t: ExecutionContext, result: TranslateResult, ingresses: KubeObject[], services: Map<string, KubeObject>): Promise<void> {
+  const real = await startRealNginx(nginx!, ingresses, services)
+  const wrongModel: string[] = []
+  const wrongOutput: string[] = []
+  const {hosts, paths} = probes(result, ingresses)
+  try {
+    for (const host of hosts) {
+      for (const path of paths) {
+        const answer = normalize(await real.request(host, path))
+        const model = normalize(modelAnswer(result, host, path))
+        const gateway = normalize(gatewayAnswer(result, host, path))
+        if (show(model) !== show(answer)) wrongModel.push(`${host}${path}: nginx ${show(answer)}, model ${show(model)}`)
+        if (show(gateway) !== show(answer) && !allowedDifference(result, host, answer, gateway)) wrongOutput.push(`${host}${path}: nginx ${show(answer)}, routes ${show(gateway)}`)
+      }
+    }
+  } finally {
+    await real.stop()
+  }
+  t.log(`${hosts.length * paths.length} probes`)
+  t.deepEqual(wrongModel, [], `the compiler's nginx model differs from real nginx\n${real.conf}`)
+  t.deepEqual(wrongOutput, [], 'the emitted routes differ from real nginx without a diagnostic saying so')
 }
 
 /** ingress-nginx's store order (store.go sortIngressSlice): creationTimestamp, ties by namespace/name descending. */
