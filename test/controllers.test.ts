@@ -329,3 +329,16 @@ test('one Gateway for two controllers: a spec.defaultBackend fallback lost to th
   // Each class on its own Gateway: the external controller's fallback `/` is there.
   t.true(JSON.stringify(route(run(objects, bothGateways), 'c-ext')).includes('ext-fallback'))
 })
+
+test('one Gateway for two controllers: the redirect of the first Ingress of a host now answers the other class too', (t) => {
+  const objects = [
+    ingressClass('internal', 'k8s.io/internal-ingress-nginx'),
+    ingressClass('external', 'k8s.io/external-ingress-nginx'),
+    ingress('moved', 'internal', '2024-01-01', {'old.example.com': [{path: '/legacy', service: 'unused'}]}, {annotations: {'permanent-redirect': 'https://new.example.com'}}),
+    ingress('still-here', 'external', '2024-02-01', {'old.example.com': [{path: '/api', service: 'api'}]}),
+  ]
+  const merged = withCode(run(objects, {ingressClasses: ['internal', 'external']}), 'cross-controller-conflict')
+  t.deepEqual(merged.map((d) => d.object), ['Ingress web/still-here'])
+  t.regex(merged[0]!.message, /first defined by Ingress web\/moved \(class internal\), which answers with a redirect/)
+  t.deepEqual(withCode(run(objects, bothGateways), 'cross-controller-conflict'), [])
+})

@@ -138,6 +138,7 @@ function reportCrossControllerMerges(partition: GatewayPartition, index: HostInd
   }
   reportCanariesAcross(index, warn)
   reportFallbackAcross(primaries, index, warn)
+  reportRedirectFallbackAcross(index, warn)
   reportAliasesAcross(primaries, index, warn)
 }
 
@@ -267,6 +268,27 @@ function reportFallbackAcross(primaries: IngressModel[], index: HostIndex, warn:
           (root
             ? `there \`/\` of the host belongs to ${describeIngress(root.ingress)}, so ${serviceText(root.backend)} now gets the requests no path of ${ingress.id} matches`
             : `there ${describeIngress(other)} created the host first, as one ingress-nginx would see it, so the fallback is not applied and requests no path matches get 404`),
+      )
+    }
+  }
+}
+
+/**
+ * createServers' `location /` of a host carries the annotations of the first Ingress of the host (hosts.ts
+ * addFallbacks): where that Ingress redirects, every request no path matches is redirected, for the other
+ * controller's Ingresses on the host too.
+ */
+function reportRedirectFallbackAcross(index: HostIndex, warn: Warn): void {
+  for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
+    const fallback = host.locations.find((l) => l.fromDefaultBackend && l.backend === undefined)
+    if (!fallback) continue
+    const reported = new Set<string>()
+    for (const loc of host.locations) {
+      if (loc.ingress.controller === fallback.ingress.controller || reported.has(loc.ingress.controller)) continue
+      reported.add(loc.ingress.controller)
+      warn(
+        loc.ingress,
+        `host "${host.name}" was first defined by ${describeIngress(fallback.ingress)}, which answers with a redirect: ${crossControllerNote(fallback.ingress, loc.ingress)}; there, as in one ingress-nginx, the host's \`location /\` carries that Ingress's redirect, so requests for ${host.name} that no path of ${describeIngress(loc.ingress)} matches are now redirected instead of getting its controller's answer`,
       )
     }
   }
