@@ -126,8 +126,10 @@ function gatewayView(result: TranslateResult, ingresses: KubeObject[], gatewayFo
     return gw ? `${gw.namespace}/${gw.name}` === key : key === 'gateway/shared'
   })
   const attached = (o: KubeObject) => !o.kind.endsWith('Route') || (o.spec?.parentRefs ?? []).some((p: any) => p.name === name && (p.namespace ?? o.metadata.namespace) === namespace)
-  // The https-redirect route of a non-default Gateway is named after it; the probes model HTTPS requests.
-  const objects = result.objects.filter((o) => attached(o) && !(o.kind === 'HTTPRoute' && o.metadata.namespace === namespace && o.metadata.name.startsWith(`${name}-https-redirect`)))
+  // The harness's Envoy Gateway model serves gateway/shared: this Gateway's routes are attached to it instead.
+  const onHarnessGateway = (o: KubeObject): KubeObject =>
+    o.kind.endsWith('Route') ? {...o, spec: {...o.spec, parentRefs: o.spec.parentRefs.map((p: any) => ({...p, namespace: 'gateway', name: 'shared'}))}} : o
+  const objects = result.objects.filter(attached).map(onHarnessGateway)
   return {result: {...result, objects, hosts: result.hostsByGateway!.get(key)!}, ingresses: own}
 }
 
