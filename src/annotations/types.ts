@@ -55,12 +55,15 @@ export interface Lookup {
   hostServed(host: string): boolean
   /**
    * The Service a request for `host` + `path` reaches, by nginx's location rules over the rules of every served,
-   * non-canary Ingress of this Ingress's Gateway: an Exact path equal to `path` first, else the longest Prefix path containing it (whole
-   * segments); the oldest Ingress wins a path defined twice. Undefined when no location matches, or when the
-   * matching location's port is a name no Service in the input resolves.
+   * non-canary Ingress of this Ingress's Gateway: an Exact path equal to `path` first, else the longest Prefix path
+   * containing it (whole segments); the oldest Ingress wins a path defined twice. Undefined when no location
+   * matches, or when the matching location's port is a name no Service in the input resolves.
    */
   serviceForPath(host: string, path: string): ServedPath | undefined
-  /** The served, non-canary Ingresses (`namespace/name`) with a rule for this host, and whether each has an auth-url. */
+  /**
+   * The served, non-canary Ingresses (`namespace/name`) of this Ingress's Gateway with a rule for this host, and
+   * whether each has an auth-url.
+   */
   ingressesOnHost(host: string): {ingress: string; authenticated: boolean}[]
   /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
   workloads(namespace: string): KubeObject[]
