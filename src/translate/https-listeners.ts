@@ -38,7 +38,7 @@ export interface HostListener {
   certificates: CertRef[]
   /** The Ingress whose auth-tls-* settings hold for the host, with those settings. */
   clientAuth?: {ingress: IngressModel; intent: ClientAuthIntent}
-  reason: 'client-certificates' | 'certificate-overlap'
+  reason: 'client-certificates' | 'certificate-overlap' | 'sni-shadowed'
   /** False when the listener must not be generated: a person adds it (or nothing is served over HTTPS). */
   generated: boolean
   /** Why it is not generated. */
@@ -142,8 +142,14 @@ export function planHttpsListeners(
   for (const [key, refs] of plan.shared) {
     resolveOverlaps(key, refs, index, ingresses, certPlans, own, certificateOf, add, diagnostics)
   }
+  // Wildcard host listeners take the TLS connections of the more specific hosts left on the shared listener.
+  for (const [key, refs] of plan.shared) {
+    separateShadowedHosts(key, refs, plan.hostListeners.get(key) ?? [], index, passthroughHosts, certificateOf, add, diagnostics)
+  }
   for (const list of plan.hostListeners.values()) list.sort((a, b) => compareStrings(a.name, b.name))
   for (const list of plan.hostListeners.values()) reportHostListeners(list, options, diagnostics)
+  const declared = declaredNames(ingresses, certPlans)
+  for (const [key, list] of plan.hostListeners) reportHttp2Downgrade(key, plan.shared.get(key) ?? new Map(), list, index, declared, options, diagnostics)
   return plan
 }
 
@@ -340,6 +346,156 @@ function resolveOverlaps(
     })
   }
   reportSameNamedSecrets(key, kept, declared, diagnostics)
+}
+
+/**
+ * Envoy Gateway gives every HTTPS listener of a port a filter chain of its own, matched by SNI with the listener's
+ * hostname (xds/translator/listener.go addServerNamesMatch; none for the shared listener, which has no hostname), and
+ * Envoy takes the most specific match: the exact name, then each wildcard suffix, then a chain without server names
+ * (source/common/listener_manager/filter_chain_manager_impl.cc findFilterChainForServerName). A listener for
+ * `*.example.com` therefore receives the connections for www.example.com even when www.example.com is served on the
+ * shared listener: its route table has only the wildcard's routes, so www.example.com would reach the wildcard's
+ * backend (and be asked for the wildcard's client certificate). nginx chose the server of the exact name first. Such
+ * hosts get listeners of their own (exact names beat the wildcard) with the certificate they had, and a Secret no
+ * host of the shared listener still uses leaves it.
+ */
+function separateShadowedHosts(
+  key: string,
+  refs: Map<string, CertRef>,
+  hostListeners: HostListener[],
+  index: HostIndex,
+  passthroughHosts: Set<string>,
+  certificateOf: (host: HostModel) => CertRef | undefined,
+  add: (l: HostListener) => void,
+  diagnostics: Diagnostic[],
+): void {
+  const wildcards = hostListeners.filter((l) => l.generated && l.hostname.startsWith('*.'))
+  if (wildcards.length === 0) return
+  const shadowing = (name: string): HostListener | undefined => {
+    const suffix = name.startsWith('*.') ? name.slice(1) : name
+    // The longest wildcard suffix wins in Envoy, as in findFilterChainForServerName.
+    return wildcards
+      .filter((w) => w.hostname !== name && suffix.endsWith(w.hostname.slice(1)))
+      .sort((a, b) => b.hostname.length - a.hostname.length || compareStrings(a.name, b.name))[0]
+  }
+  const shared = [...index.hosts.values()]
+    .filter((h) => gatewayKey(h.gateway) === key && h.name !== '' && h.tls && !h.httpsListeners && !h.closed && !passthroughHosts.has(h.name))
+    .sort((a, b) => compareStrings(a.name, b.name))
+  const moved = new Map<HostListener, string[]>()
+  for (const host of shared) {
+    const names = [host.name, ...host.aliases]
+    const by = names.map(shadowing).find((w) => w !== undefined)
+    if (!by) continue
+    const ref = certificateOf(host)
+    if (!ref) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'tls-sni-shadowed',
+        object: objectRef('Ingress', host.tls!.ingress.ref),
+        fidelity: 'approximate',
+        message: `host "${host.name}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${by.name} (hostname ${by.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${key} https listener matches any name. Over HTTPS it reaches ${by.hostname}'s routes, not its own`,
+        hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
+      })
+      continue
+    }
+    host.httpsListeners = names.map(hostListenerName)
+    names.forEach((n, i) => add({gateway: host.gateway, name: host.httpsListeners![i], hostname: n, certificates: [{...ref, sources: [...ref.sources]}], reason: 'sni-shadowed', generated: true}))
+    moved.set(by, [...(moved.get(by) ?? []), ...names])
+  }
+  for (const [by, names] of moved) {
+    diagnostics.push({
+      level: 'info',
+      code: 'tls-sni-shadowed',
+      object: `Gateway ${key}`,
+      fidelity: 'exact',
+      message:
+        `listener ${by.name} (hostname ${by.hostname}) would receive the TLS connections for ${names.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${by.hostname}'s. ` +
+        `As ingress-nginx served each of these names from its own server, they get listeners of their own with the certificate they had (${names.map(hostListenerName).join(', ')}), and their routes attach there`,
+    })
+  }
+  if (moved.size === 0) return
+  // A Secret whose every host now has a listener of its own is listed there, not on the shared listener.
+  const serving = new Map<string, HostModel[]>()
+  for (const host of index.hosts.values()) {
+    if (gatewayKey(host.gateway) !== key || host.name === '') continue
+    const ref = certificateOf(host)
+    if (ref) serving.set(`${ref.namespace}/${ref.name}`, [...(serving.get(`${ref.namespace}/${ref.name}`) ?? []), host])
+  }
+  for (const [id, hosts] of serving) if (refs.has(id) && hosts.every((h) => h.httpsListeners !== undefined)) refs.delete(id)
+}
+
+/** internal/gatewayapi/listener.go areOverlappingHostnames: equal, or a wildcard covering exactly one more label. */
+function overlappingNames(a: string, b: string): boolean {
+  const covers = (name: string, wildcard: string) => wildcard.startsWith('*.') && !name.startsWith('*.') && name.endsWith(wildcard.slice(1)) && !name.slice(0, -wildcard.length + 1).includes('.')
+  return a === b || covers(a, b) || covers(b, a)
+}
+
+/**
+ * Envoy Gateway turns HTTP/2 off on every HTTPS listener whose certificates share a name with another listener's of
+ * the port (internal/gatewayapi/listener.go checkOverlappingCertificates sets TLSOverlaps and the condition
+ * OverlappingTLSConfig; xds/translator/listener.go addHCMToXDSListener then offers ALPN http/1.1 only, unless the
+ * ClientTrafficPolicy sets tls.alpnProtocols), because a browser would reuse an HTTP/2 connection for the other
+ * listener's names and reach the wrong route table. nginx served HTTP/2 on every server. Secret data is never read:
+ * listeners are known to overlap when they list one Secret, or Secrets declared (TLS entries, Certificate dnsNames)
+ * for overlapping names. gRPC needs HTTP/2, so gRPC routes on such a listener stop working.
+ */
+function reportHttp2Downgrade(
+  key: string,
+  shared: Map<string, CertRef>,
+  hostListeners: HostListener[],
+  index: HostIndex,
+  declared: Map<string, Set<string>>,
+  options: TranslateOptions,
+  diagnostics: Diagnostic[],
+): void {
+  const listeners = [
+    ...(shared.size > 0 ? [{name: options.httpsListener, hostname: undefined as string | undefined, ids: [...shared.keys()]}] : []),
+    ...hostListeners.filter((l) => l.generated).map((l) => ({name: l.name, hostname: l.hostname as string | undefined, ids: l.certificates.map((c) => `${c.namespace}/${c.name}`)})),
+  ]
+  const pairs: string[] = []
+  const affectedNames = new Set<string>()
+  for (let i = 0; i < listeners.length; i++) {
+    for (let j = i + 1; j < listeners.length; j++) {
+      const [a, b] = [listeners[i], listeners[j]]
+      let reason: string | undefined
+      const common = a.ids.find((id) => b.ids.includes(id))
+      if (common) reason = `both list Secret ${common}`
+      else {
+        outer: for (const x of a.ids) {
+          for (const y of b.ids) {
+            for (const n of declared.get(x) ?? []) {
+              const m = [...(declared.get(y) ?? [])].find((o) => overlappingNames(n, o))
+              if (m) {
+                reason = `Secret ${x} is declared for ${n} and Secret ${y} for ${m}`
+                break outer
+              }
+            }
+          }
+        }
+      }
+      if (!reason) continue
+      pairs.push(`${a.name} and ${b.name}: ${reason}`)
+      affectedNames.add(a.name).add(b.name)
+    }
+  }
+  if (pairs.length === 0) return
+  const affected = listeners.filter((l) => affectedNames.has(l.name))
+  const hostsOn = (l: {name: string; hostname?: string}) =>
+    [...index.hosts.values()].filter((h) =>
+      gatewayKey(h.gateway) === key && h.tls !== undefined && h.name !== '' &&
+      (l.hostname === undefined ? h.httpsListeners === undefined : [h.name, ...h.aliases].includes(l.hostname)))
+  const grpc = [...new Set(affected.flatMap((l) => hostsOn(l).filter((h) => h.locations.some((loc) => loc.ingress.intents.grpc !== undefined)).map((h) => h.name)))].sort()
+  diagnostics.push({
+    level: grpc.length > 0 ? 'warning' : 'info',
+    code: 'tls-listeners-http1-only',
+    object: `Gateway ${key}`,
+    fidelity: 'approximate',
+    message:
+      `the HTTPS listeners ${affected.map((l) => l.name).join(', ')} of ${key} carry certificates for the same names (${pairs.join('; ')}): Envoy Gateway then offers HTTP/1.1 only on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection of one listener for the other's names; ingress-nginx served HTTP/2 on every host` +
+      (grpc.length > 0 ? `. gRPC needs HTTP/2: the gRPC routes of ${grpc.join(', ')} fail on these listeners` : ''),
+    hint:
+      'give the hosts with listeners of their own certificates that name only them, or set tls.alpnProtocols [h2, http/1.1] in those listeners\' ClientTrafficPolicies (Envoy Gateway keeps an explicit ALPN; a browser may then send a request for one listener\'s host over the other\'s connection and get 404)',
+  })
 }
 
 /**
