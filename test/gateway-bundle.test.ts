@@ -290,7 +290,9 @@ test('PROXY protocol mode: required proxyProtocol, no XFF detection, underscores
   const {objects, diagnostics, checklist} = clientTrafficFromConfigMap(configMap({'use-proxy-protocol': 'true'}), ctx)
   const ctp = byName(objects, 'ClientTrafficPolicy', 'shared-client')!
   // The client address is the PROXY header's (no header detection): nginx's X-Real-IP / X-Forwarded-For
-  // $remote_addr, and the Gateway-wide policy carries the http listener's port and scheme (nginx.tmpl, lua_ingress.lua).
+  // $remote_addr, and the Gateway-wide policy carries the http listener's scheme (nginx.tmpl, lua_ingress.lua). The
+  // port is the PROXY header's destination port (nginx.tmpl `set $pass_server_port $proxy_protocol_server_port` with
+  // use-proxy-protocol), which Envoy's proxy_protocol filter restores as the local address: %DOWNSTREAM_LOCAL_PORT%.
   const early = (scheme: string, port: string) => ({
     set: [
       {name: 'X-Real-IP', value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'},
@@ -305,7 +307,7 @@ test('PROXY protocol mode: required proxyProtocol, no XFF detection, underscores
   t.deepEqual(ctp.spec, {
     targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}],
     proxyProtocol: {},
-    headers: {withUnderscoresAction: 'DropHeader', requestID: 'PreserveOrGenerate', earlyRequestHeaders: early('http', '80')},
+    headers: {withUnderscoresAction: 'DropHeader', requestID: 'PreserveOrGenerate', earlyRequestHeaders: early('http', '%DOWNSTREAM_LOCAL_PORT%')},
   })
   const https = byName(objects, 'ClientTrafficPolicy', 'shared-client-https')!
   t.deepEqual(https.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', sectionName: 'https'}])
@@ -313,9 +315,12 @@ test('PROXY protocol mode: required proxyProtocol, no XFF detection, underscores
   t.deepEqual(https.spec.headers, {
     withUnderscoresAction: 'DropHeader',
     requestID: 'PreserveOrGenerate',
-    earlyRequestHeaders: early('https', '443'),
+    earlyRequestHeaders: early('https', '%DOWNSTREAM_LOCAL_PORT%'),
     lateResponseHeaders: {set: [{name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains'}]},
   })
+  // lua_ingress.lua rewrite: with use-proxy-protocol, destination port 443 meant https even on a plain connection.
+  t.regex(find(diagnostics, 'forwarded-headers')!.message, /destination port 443 for https even on a plain connection/)
+  t.true(checklist.some((l) => /PROXY protocol and TLS: .*https-redirect route loops/.test(l)))
   t.is(ctp.metadata.namespace, 'gateway')
   t.is(ctp.metadata.annotations?.[SOURCE], 'ConfigMap ingress-nginx/ingress-nginx-controller')
   t.is(find(diagnostics, 'client-ip-proxy-protocol', 'use-proxy-protocol')?.fidelity, 'exact')

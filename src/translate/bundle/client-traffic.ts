@@ -391,8 +391,13 @@ export function clientTrafficFromConfigMap(
 
   // Forwarded request headers (X-Real-IP, X-Forwarded-*, X-Request-ID): forwarded-headers.ts.
   const fullForwardedFor = bool('compute-full-forwarded-for', false)
-  const headerMode: ForwardedHeaderMode = {detected: spec.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor}
+  const headerMode: ForwardedHeaderMode = {detected: spec.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: spec.proxyProtocol !== undefined}
   general.push(forwardedHeadersDiagnostic(headerMode, cmRef, header))
+  if (headerMode.proxyProtocol) {
+    checklist.push(
+      'PROXY protocol and TLS: if the load balancer terminates TLS and sends PROXY protocol to port 80, ingress-nginx treated those requests as https (destination port 443 in the PROXY header); the Gateway treats them as http and its https-redirect route loops: let the load balancer pass TLS through to port 443 instead',
+    )
+  }
   if (has('compute-full-forwarded-for') && parseGoBool(data['compute-full-forwarded-for']) !== undefined) {
     use('compute-full-forwarded-for')
     if (fullForwardedFor && !forwarded) {

@@ -42,10 +42,18 @@ export interface ForwardedHeaderMode {
   trustForwarded: boolean
   /** compute-full-forwarded-for (only read with use-forwarded-headers). */
   fullForwardedFor: boolean
+  /** The listeners expect the PROXY protocol (use-proxy-protocol, --client-ip proxy-protocol). */
+  proxyProtocol?: boolean
 }
 
 const PEER = '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'
 const HOST = '%REQ(:authority)%'
+/**
+ * With the PROXY protocol nginx forwarded the destination port of the PROXY header (nginx.tmpl `set $pass_server_port
+ * $proxy_protocol_server_port`), the load balancer's port. Envoy's proxy_protocol listener filter restores the local
+ * address from that header (proxy_protocol.cc restoreLocalAddress), so %DOWNSTREAM_LOCAL_PORT% is the same port.
+ */
+const PROXY_PORT = '%DOWNSTREAM_LOCAL_PORT%'
 
 /** earlyRequestHeaders for a listener of this scheme and port. */
 export function forwardedHeaderFilter(mode: ForwardedHeaderMode, scheme: 'http' | 'https', port: number): HeaderFilter {
@@ -57,13 +65,14 @@ export function forwardedHeaderFilter(mode: ForwardedHeaderMode, scheme: 'http' 
     set.push({name: 'X-Real-IP', value: PEER})
     remove.push('X-Forwarded-For')
   }
+  const forwardedPort = mode.proxyProtocol ? PROXY_PORT : String(port)
   if (mode.trustForwarded) {
-    addIfAbsent.push({name: 'X-Forwarded-Host', value: HOST}, {name: 'X-Forwarded-Port', value: String(port)})
+    addIfAbsent.push({name: 'X-Forwarded-Host', value: HOST}, {name: 'X-Forwarded-Port', value: forwardedPort})
     remove.push('X-Forwarded-Scheme', 'X-Scheme')
   } else {
     set.push(
       {name: 'X-Forwarded-Host', value: HOST},
-      {name: 'X-Forwarded-Port', value: String(port)},
+      {name: 'X-Forwarded-Port', value: forwardedPort},
       {name: 'X-Forwarded-Proto', value: scheme},
       {name: 'X-Forwarded-Scheme', value: scheme},
       {name: 'X-Scheme', value: scheme},
@@ -116,7 +125,16 @@ export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, object: st
     differences.push('nginx set X-Forwarded-Scheme and X-Scheme to the trusted X-Forwarded-Proto; backends reading them must read X-Forwarded-Proto')
     differences.push('nginx kept only the first X-Forwarded-Host entry; Envoy passes the header as received')
   } else {
-    parts.push('X-Forwarded-Host, -Port, -Proto, -Scheme and X-Scheme are set from the request and the listener (port 80/http, 443/https)')
+    parts.push(
+      mode.proxyProtocol
+        ? 'X-Forwarded-Host, -Proto, -Scheme and X-Scheme are set from the request and the listener (http on the http listener, https on the HTTPS ones), X-Forwarded-Port to the destination port of the PROXY header (%DOWNSTREAM_LOCAL_PORT%), as nginx'
+        : 'X-Forwarded-Host, -Port, -Proto, -Scheme and X-Scheme are set from the request and the listener (port 80/http, 443/https)',
+    )
+  }
+  if (mode.proxyProtocol) {
+    differences.push(
+      'nginx took a PROXY header with destination port 443 for https even on a plain connection (lua_ingress.lua rewrite: a load balancer that terminates TLS and sends PROXY protocol to port 80), so such requests carried X-Forwarded-Proto https and were not redirected; on the http listener they carry http, and the https-redirect route sends them back to the load balancer (a redirect loop)',
+    )
   }
   parts.push('Proxy is removed (httpoxy)', 'a client\'s X-Request-ID is kept (requestID)')
   differences.push('X-Original-Forwarded-For and X-Original-Forwarded-Host (the client\'s values, which nginx passed under these names) are not sent')
