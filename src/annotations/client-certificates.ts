@@ -116,7 +116,16 @@ export const clientCertificatesFamily: AnnotationFamily = {
       return
     }
     if (intent.verify === 'off') {
-      ctx.account('auth-tls-secret', 'ignored', 'auth-tls-verify-client is "off": ingress-nginx does not ask clients for a certificate, so there is nothing to reproduce', {level: 'info', code: 'mtls-off'})
+      // nginx.tmpl sets the ssl-client-* headers whenever the server has a CA file, whatever the verify mode: with "off"
+      // ssl-client-verify is NONE and the empty subject/issuer headers are not sent, replacing what the client sent.
+      const pass = ctx.value<boolean>('auth-tls-pass-certificate-to-upstream') === true
+      const dropped = ['ssl-client-subject-dn', 'ssl-client-issuer-dn', ...(pass ? ['ssl-client-cert'] : [])]
+      ctx.account(
+        'auth-tls-secret',
+        'approximate',
+        `auth-tls-verify-client is "off": ingress-nginx asked no client for a certificate, but still sent ssl-client-verify: NONE upstream and dropped client-sent ${dropped.join(', ')} (nginx.tmpl, servers with a CA); through Envoy these headers reach the backend as the client sent them, so a backend that trusts ssl-client-verify can be handed a forged SUCCESS`,
+        {level: 'warning', code: 'mtls-off', hint: `if the backends read ssl-client-* headers, add to the routes of ${hostsOf(ctx).filter((h) => h !== '').join(', ') || 'the Ingress'} a RequestHeaderModifier {set: [{name: ssl-client-verify, value: NONE}], remove: [${dropped.join(', ')}]}`},
+      )
       ctx.account('auth-tls-verify-client', 'exact')
       for (const key of TLS_KEYS) if (ctx.has(key)) ctx.account(key, 'ignored', 'has no effect with auth-tls-verify-client "off"', {level: 'info', code: 'mtls-off'})
       return
@@ -163,8 +172,15 @@ function accountClientAuth(ctx: FamilyContext, intent: ClientAuthIntent): void {
   const hostless = hosts.includes('')
     ? 'rules without a host stay on the http listener (nginx\'s catch-all server had no certificate but its default one, and plain HTTP asks for no client certificate); '
     : ''
-  const differences =
-    "a failed verification ends the TLS handshake instead of nginx's HTTP 400, and a request whose Host differs from its TLS server name gets Envoy's 404 instead of nginx's 421"
+  // A CA Secret with a ca.crl key made nginx refuse revoked certificates (store/backend_ssl.go reads ca.crl, nginx.tmpl
+  // ssl_crl); Secret data is never read here, and Envoy Gateway fails the whole policy when crl.refs names a Secret
+  // without ca.crl (clienttrafficpolicy.go buildListenerTLSParameters), so the CRL is left to the owner.
+  const crl = `if Secret ${ref.namespace}/${ref.name} holds ca.crl, nginx refused revoked certificates and the listener does not until clientValidation.crl.refs lists that Secret (Envoy Gateway reads ca.crl there; a Secret without it makes the policy fail and the host answer 500)`
+  const optionalHeaders =
+    intent.verify === 'on'
+      ? ''
+      : `; the listener's ClientTrafficPolicy removes ssl-client-verify, ssl-client-subject-dn and ssl-client-issuer-dn, which nginx set (Envoy would keep a client-sent value where the certificate is absent): the backend reads the certificate subject in X-Forwarded-Client-Cert${intent.verify === 'optional_no_ca' ? ', which with optional_no_ca (mode Request) Envoy fills from any certificate the client presents, verified or not, while nginx told the backend in ssl-client-verify whether it was' : ''}`
+  const differences = `a failed verification ends the TLS handshake instead of nginx's HTTP 400, and a request whose Host differs from its TLS server name gets Envoy's 404 instead of nginx's 421${optionalHeaders}; ${crl}`
   const ctp = `ClientTrafficPolicy tls.clientValidation {caCertificateRefs: [${caRef}], mode: ${mode}}${crossNs ? ` (+ a ReferenceGrant in ${ref.namespace} from ClientTrafficPolicy in ${gw.namespace})` : ''}`
   if (intent.matchCn !== undefined) {
     // Without the subject check, every certificate of the CA would pass: nothing is published until a person adds it.

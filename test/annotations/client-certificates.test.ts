@@ -102,11 +102,30 @@ test('verify-client modes map to clientValidation.mode', (t) => {
   t.regex(diagnosticsFor(bad, 'auth-tls-secret')[0]!.hint!, /mode: RequireAndVerify/, 'an invalid value means on')
 })
 
-test('verify-client off: nginx asks for no certificate, nothing to do', (t) => {
-  const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'off', 'auth-tls-verify-depth': '2'})
-  t.is(fidelityFor(r, 'auth-tls-secret'), 'ignored')
+test('verify-client off: nginx asks for no certificate, but its ssl-client-* headers replaced the client\'s: reported', (t) => {
+  const r = run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'off', 'auth-tls-verify-depth': '2', 'auth-tls-pass-certificate-to-upstream': 'true'})
+  // nginx.tmpl: `{{ if not (empty $server.CertificateAuth.CAFileName) }}` sets ssl-client-verify ($ssl_client_verify,
+  // NONE without verification) and the empty subject/issuer/cert headers, which nginx then does not send at all.
+  t.is(fidelityFor(r, 'auth-tls-secret'), 'approximate')
+  const [d] = diagnosticsFor(r, 'auth-tls-secret')
+  t.is(d?.level, 'warning')
+  t.regex(d!.message, /ssl-client-verify: NONE upstream and dropped client-sent ssl-client-subject-dn, ssl-client-issuer-dn, ssl-client-cert/)
+  t.regex(d!.hint!, /RequestHeaderModifier \{set: \[\{name: ssl-client-verify, value: NONE\}\], remove: \[ssl-client-subject-dn, ssl-client-issuer-dn, ssl-client-cert\]\}/)
+  t.deepEqual(routeOf(r)!.spec.parentRefs.map((p: any) => p.sectionName), ['https'], 'no certificate asked: the shared listener')
   t.is(fidelityFor(r, 'auth-tls-verify-client'), 'exact')
   t.is(fidelityFor(r, 'auth-tls-verify-depth'), 'ignored')
+})
+
+test('the differences name the revocation list nginx loaded from ca.crl, and the ssl-client-* headers of the optional modes', (t) => {
+  const on = diagnosticsFor(run({'auth-tls-secret': 'billing/client-ca'}, {translate: {emitGateway: true}}), 'auth-tls-secret')[0]!
+  // store/backend_ssl.go reads ca.crl from the CA Secret, nginx.tmpl renders ssl_crl; the Secret is never read here.
+  t.regex(on.message, /if Secret billing\/client-ca holds ca\.crl, nginx refused revoked certificates and the listener does not until clientValidation\.crl\.refs lists that Secret/)
+  t.notRegex(on.message, /removes ssl-client-verify/, 'verify on: the headers are set from the verified certificate')
+  const optional = diagnosticsFor(run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'optional'}, {translate: {emitGateway: true}}), 'auth-tls-secret')[0]!
+  t.regex(optional.message, /removes ssl-client-verify, ssl-client-subject-dn and ssl-client-issuer-dn, which nginx set/)
+  t.notRegex(optional.message, /verified or not/)
+  const noCa = diagnosticsFor(run({'auth-tls-secret': 'billing/client-ca', 'auth-tls-verify-client': 'optional_no_ca'}, {translate: {emitGateway: true}}), 'auth-tls-secret')[0]!
+  t.regex(noCa.message, /with optional_no_ca \(mode Request\) Envoy fills from any certificate the client presents, verified or not/)
 })
 
 test('one listener per host of the Ingress', (t) => {
