@@ -8,8 +8,10 @@
  * listeners whose certificates overlap (HTTP/1.1 only in Envoy Gateway) are reported.
  */
 import test from 'ava'
-import {ingressWith, translateAll} from './annotations/support.js'
+import {assertValid, ingressWith, translateAll, useValidator} from './annotations/support.js'
 import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+
+useValidator()
 
 interface Listener {
   name: string
@@ -77,6 +79,7 @@ test('a wildcard client-certificate listener does not take the TLS connections o
   const www = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.spec.targetRefs[0].sectionName === 'https-www-example-com')!
   t.is(www.spec.tls?.clientValidation, undefined, 'the exact host asks for no client certificate')
   t.truthy(www.spec.headers.earlyRequestHeaders, 'and gets the forwarded headers of every HTTPS listener')
+  assertValid(t, r)
   t.regex(r.diagnostics.filter((d) => d.code === 'tls-sni-shadowed').map((d) => d.message).join('\n'), /https-example-com-[0-9a-f]+ \(hostname \*\.example\.com\) would receive the TLS connections for api\.eu\.example\.com, www\.example\.com/)
 })
 
@@ -109,6 +112,7 @@ test('a wildcard listener made for a certificate overlap does not take the conne
   t.deepEqual(misdirected(r), [])
   t.true(listenersOf(r).some((l) => l.hostname === '*.example.com'), 'the overlap made a wildcard listener')
   t.true(listenersOf(r).some((l) => l.hostname === 'team.example.com'))
+  assertValid(t, r)
 })
 
 test('listeners whose certificates share a name are reported as HTTP/1.1 only, with the gRPC hosts they break', (t) => {
