@@ -23,7 +23,7 @@ export interface RunResult {
 /** Run a program asynchronously (the fake API server lives in this process, so never spawnSync). */
 export function run(program: string, args: string[], opts: {env?: NodeJS.ProcessEnv; cwd?: string} = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(program, args, {env: opts.env ?? process.env, cwd: opts.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 90_000}, (err, stdout, stderr) => {
+    execFile(program, args, {env: opts.env ?? process.env, cwd: opts.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 240_000}, (err, stdout, stderr) => {
       const code = err ? (typeof (err as {code?: unknown}).code === 'number' ? ((err as {code: number}).code) : 99) : 0
       resolve({code, stdout: String(stdout), stderr: String(stderr)})
     })
