@@ -165,3 +165,16 @@ test('ext-auth form: skip-auth rules of the Deployment are named, since they now
   const plain = translateAll([app, ...oauth2Proxy({args: OIDC_ARGS})])
   t.notRegex(diagnosticsFor(plain, 'auth-url')[0]!.message, /skip-auth-route=/)
 })
+
+test('ext-auth form: --skip-auth-preflight opens OPTIONS (nginx checked with GET) and --trusted-ip admits nobody any more; both are named', (t) => {
+  const app = ingressWith({'auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth'}, {name: 'portal', namespace: 'apps', host: 'portal.example.com'})
+  const r = translateAll([app, ...oauth2Proxy({args: [...OIDC_ARGS, '--skip-auth-preflight', '--trusted-ip=10.0.0.0/8'], env: [{name: 'OAUTH2_PROXY_TRUSTED_IPS', value: '192.168.0.0/16'}]})])
+  const message = diagnosticsFor(r, 'auth-url')[0]!.message
+  t.regex(message, /--skip-auth-preflight \(Deployment auth\/oauth2-proxy\) now lets every OPTIONS request reach the application without a session/)
+  // Flags win over OAUTH2_PROXY_* env (pkg/apis/options/load.go): the flag's list is the one named.
+  t.regex(message, /--trusted-ip=10\.0\.0\.0\/8 \(Deployment auth\/oauth2-proxy\) no longer lets those clients in without a session/)
+  const fromEnv = translateAll([app, ...oauth2Proxy({args: OIDC_ARGS, env: [{name: 'OAUTH2_PROXY_TRUSTED_IPS', value: '10.0.0.0/8,192.168.0.0/16'}, {name: 'OAUTH2_PROXY_SKIP_AUTH_PREFLIGHT', value: 'false'}]})])
+  const envMessage = diagnosticsFor(fromEnv, 'auth-url')[0]!.message
+  t.regex(envMessage, /--trusted-ip=10\.0\.0\.0\/8,192\.168\.0\.0\/16 /)
+  t.notRegex(envMessage, /skip-auth-preflight/)
+})

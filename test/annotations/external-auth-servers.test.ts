@@ -80,21 +80,26 @@ const API = {accept: 'application/json'}
  * path outside /oauth2) answers through the static upstream (200 "Authenticated", pkg/upstream/static.go) with
  * the X-Auth-Request-* headers for a session, 401 JSON for isAjax (Accept: application/json), else doOAuthStart:
  * a 302 to the provider with the callback on the request's host and the path asked for in the state.
+ * `trustedIPs` adds --trusted-ip with --real-client-ip-header=X-Forwarded-For: getAuthenticatedSession lets a
+ * request from such an address through without a session (IsAllowedRequest, isTrustedIP), and with --reverse-proxy
+ * the address is the first entry of X-Forwarded-For (pkg/ip/realclientip.go GetRealClientIP).
  */
-function oauth2Proxy(req: IncomingMessage, res: ServerResponse): void {
+const oauth2ProxyWith = (trustedIPs?: RegExp) => (req: IncomingMessage, res: ServerResponse): void => {
   const url = new URL(req.url ?? '/', 'http://stand-in')
   const session = cookieOf(req, '_oauth2_proxy') === 'alice-session'
+  const firstForwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim()
+  const trusted = trustedIPs !== undefined && trustedIPs.test(firstForwarded)
   if (url.pathname === '/oauth2/auth') {
-    res.writeHead(session ? 202 : 401, session ? {'x-auth-request-user': 'alice'} : {})
+    res.writeHead(session || trusted ? 202 : 401, session ? {'x-auth-request-user': 'alice'} : {})
     res.end()
     return
   }
-  if (session) {
-    res.writeHead(200, {'x-auth-request-user': 'alice', 'x-auth-request-email': 'alice@example.com'})
+  if (session || trusted) {
+    res.writeHead(200, session ? {'x-auth-request-user': 'alice', 'x-auth-request-email': 'alice@example.com'} : {})
     res.end('Authenticated')
   } else if ((req.headers.accept ?? '').split(',').some((m) => m.trim() === 'application/json')) {
     res.writeHead(401, {'content-type': 'application/json'})
-    res.end('{"message":"Unauthorized"}')
+    res.end('{}')
   } else {
     const callback = `https://${req.headers.host}/oauth2/callback`
     res.writeHead(302, {
@@ -104,6 +109,7 @@ function oauth2Proxy(req: IncomingMessage, res: ServerResponse): void {
     res.end()
   }
 }
+const oauth2Proxy = oauth2ProxyWith()
 
 test('oauth2-proxy golden (ext_authz modelled: only 200 allows, other answers and headers go back): signed-in -> app, browser -> provider with the path asked for, API -> 401', async (t) => {
   const objects = golden('security-auth-oauth2-proxy')
@@ -142,19 +148,36 @@ test('the old form (pathOverride /oauth2/auth) under the same ext_authz model: a
   })
 })
 
+test('oauth2-proxy golden (ext_authz modelled, X-Forwarded-For as Envoy appends to it): a client cannot pick the address --trusted-ip admits; the form that sent X-Forwarded-For let it in', async (t) => {
+  const extAuth = policyFor(golden('security-auth-oauth2-proxy'), 'apps', 'dashboard')!.spec.extAuth
+  // nginx set X-Forwarded-For to $remote_addr for the auth subrequest (nginx.tmpl, the auth location); Envoy keeps
+  // the client's entries and appends the peer, and oauth2-proxy takes the first one.
+  const forged = {host: 'dash.example.com', path: '/admin', peer: '203.0.113.9', headers: {...BROWSER, 'x-forwarded-for': '10.1.2.3'}}
+  await withServers(oauth2ProxyWith(/^10\./), async (auth, backend) => {
+    const r = await throughExtAuth(extAuth, auth, backend, forged)
+    t.is(r.status, 302, 'a browser from outside the trusted range is sent to sign in')
+    t.is(auth.seen.at(-1)!.headers['x-forwarded-for'], undefined, 'the check does not carry X-Forwarded-For')
+    const before = {...extAuth, headersToExtAuth: [...extAuth.headersToExtAuth, 'x-forwarded-for']}
+    const open = await throughExtAuth(before, auth, backend, forged)
+    t.is(open.from, 'backend', 'with X-Forwarded-For in the check the forged first entry was trusted')
+    t.is(backend.seen.length, 1)
+  })
+})
+
 /**
  * Authelia v4.38+ with session.cookies[].authelia_url https://auth.example.com (the checklist's step). Its
  * ext-authz endpoint (internal/server/handlers.go: /api/authz/ext-authz and below; handler_authz_impl_extauthz.go)
- * needs X-Forwarded-Proto, answers 200 with Remote-* for a session (handleAuthzAuthorizedStandard), else
+ * reads X-Forwarded-Proto, answers 200 with Remote-* for a session (handleAuthzAuthorizedStandard), else
  * redirects to the portal with rd and rm (getRedirectionURL), 302 for GET, 401 for XHR and clients that do not
  * accept text/html (handler_authz_util.go getAuthzRedirectStatusCode).
  */
 function authelia(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://stand-in')
   const prefix = '/api/authz/ext-authz'
-  const proto = req.headers['x-forwarded-proto']
-  if (!url.pathname.startsWith(prefix) || proto === undefined) {
-    res.writeHead(url.pathname.startsWith(prefix) ? 400 : 404)
+  // Without X-Forwarded-Proto Authelia takes the scheme of its own connection (authelia_context.go XForwardedProto).
+  const proto = req.headers['x-forwarded-proto'] ?? 'http'
+  if (!url.pathname.startsWith(prefix)) {
+    res.writeHead(404)
     res.end()
     return
   }
@@ -174,8 +197,8 @@ test('Authelia golden (ext_authz modelled: only 200 allows, other answers and he
   const objects = golden('security-auth-authelia')
   for (const [ns, route, host] of [['apps', 'wiki', 'wiki.example.com'], ['apps', 'files', 'files.example.com']] as const) {
     const extAuth = policyFor(objects, ns, route)!.spec.extAuth
-    // Envoy's connection manager sets X-Forwarded-Proto before the filters run (https listener).
-    const req = (headers: Record<string, string>): ClientRequest => ({host, path: '/docs/page?x=1', headers: {'x-forwarded-proto': 'https', ...headers}})
+    // Envoy's connection manager sets X-Forwarded-Proto before the filters run (https listener; the model does it).
+    const req = (headers: Record<string, string>): ClientRequest => ({host, path: '/docs/page?x=1', headers})
     await withServers(authelia, async (auth, backend) => {
       const signedIn = await throughExtAuth(extAuth, auth, backend, req({...BROWSER, cookie: 'authelia_session=bob-session'}))
       t.is(signedIn.body, 'app /docs/page?x=1 user=bob', route)

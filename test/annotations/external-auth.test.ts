@@ -29,7 +29,7 @@ test('oauth2-proxy in another namespace -> extAuth to its proxy handler (the req
   // No path: oauth2-proxy's /oauth2/auth answers 202 (oauthproxy.go AuthOnly), which Envoy's ext_authz refuses.
   t.deepEqual(sp.spec.extAuth, {
     http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], headersToBackend: ['X-Auth-Request-User', 'X-Auth-Request-Email']},
-    headersToExtAuth: ['accept', 'cookie', 'x-forwarded-for', 'x-forwarded-proto'],
+    headersToExtAuth: ['accept', 'cookie', 'x-forwarded-proto'],
     statusOnError: 500,
   })
   const grant = r.objects.find((o) => o.kind === 'ReferenceGrant' && o.metadata.namespace === 'auth')!
@@ -281,7 +281,7 @@ test('https://$host/oauth2/auth with oauth2-proxy on /oauth2 of the same host ->
   ])
   t.deepEqual(spOf(r)!.spec.extAuth, {
     http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}], headersToBackend: ['X-Auth-Request-User']},
-    headersToExtAuth: ['accept', 'cookie', 'x-forwarded-for', 'x-forwarded-proto'],
+    headersToExtAuth: ['accept', 'cookie', 'x-forwarded-proto'],
     statusOnError: 500,
   })
   t.is(spOf(r)!.spec.authorization, undefined)
@@ -327,7 +327,7 @@ test('$host with no Ingress serving the path fails closed: deny-all SecurityPoli
   const d = assertFailsClosed(t, r, 'no location')
   t.regex(d.message, /no served Ingress of the input routes dash\.example\.com\/oauth2\/auth/)
   // The hint writes oauth2-proxy's form: no path (its proxy handler checks the request's path), the flags it needs.
-  t.regex(d.hint!, /backendRefs: \[\{name: <auth Service>, namespace: <its namespace>, port: <its port>\}\], headersToBackend: \[X-Auth-Request-User\]\}, headersToExtAuth: \[accept, cookie, x-forwarded-for, x-forwarded-proto\]/)
+  t.regex(d.hint!, /backendRefs: \[\{name: <auth Service>, namespace: <its namespace>, port: <its port>\}\], headersToBackend: \[X-Auth-Request-User\]\}, headersToExtAuth: \[accept, cookie, x-forwarded-proto\]/)
   t.regex(d.hint!, /--upstream=static:\/\/200/)
   t.regex(d.hint!, /oauth2-proxy's Ingress on \/oauth2/)
   t.is(fidelityFor(r, 'auth-response-headers'), 'manual')
@@ -362,7 +362,7 @@ test('external, bare-name, other-variable and explicit-port URLs fail closed wit
     ['http://oauth2-proxy/oauth2/auth', /bare host "oauth2-proxy"/, /\{name: oauth2-proxy, namespace: <controller namespace, usually ingress-nginx>, port: 80\}/],
     ['http://authz.$namespace.svc/verify', /uses nginx variables/, /replace the variables with fixed values/],
     ['https://$host/$service_name/auth', /variables in its path/, /pathOverride: \/\$service_name\/auth/],
-    ['https://$host:8443/oauth2/auth', /explicit port/, /headersToExtAuth: \[accept, cookie, x-forwarded-for, x-forwarded-proto\], statusOnError: 500\} \(no path: oauth2-proxy checks/],
+    ['https://$host:8443/oauth2/auth', /explicit port/, /headersToExtAuth: \[accept, cookie, x-forwarded-proto\], statusOnError: 500\} \(no path: oauth2-proxy checks/],
     ['https://auth.example.org/api/verify', /is outside the cluster/, /path: \/api\/authz\/ext-authz\/\}, headersToExtAuth: \[accept, cookie, authorization, proxy-authorization, x-forwarded-proto, x-requested-with\]/],
     ['ftp://auth.example.org/verify', /scheme ftp/, /http\(s\) endpoint/],
   ]

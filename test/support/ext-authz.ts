@@ -2,6 +2,10 @@
  * A model of the data plane decisions an Envoy Gateway SecurityPolicy describes, driven against stand-in servers
  * on 127.0.0.1 (no Envoy is available to the tests).
  *
+ * Before any filter, Envoy's connection manager (source/common/http/conn_manager_utility.cc mutateRequestHeaders; Envoy
+ * Gateway runs it with use_remote_address, internal/xds/translator/listener.go) appends the peer address to the
+ * client's X-Forwarded-For, keeping the entries the client sent, and sets X-Forwarded-Proto to the connection's scheme.
+ *
  * extAuth (HTTP ext_authz), as Envoy Gateway v1.9 configures it (internal/xds/translator/extauth.go extAuthConfig,
  * httpService) and Envoy implements it (source/extensions/filters/common/ext_authz/ext_authz_http_impl.cc):
  * - the check request has the client's method, Host, Authorization, the headers of headersToExtAuth (matched
@@ -44,6 +48,8 @@ export interface ClientRequest {
   host: string
   path: string
   headers?: Record<string, string>
+  /** The client's address as the Gateway sees it (default 198.51.100.7). */
+  peer?: string
 }
 
 export interface Answer {
@@ -82,9 +88,18 @@ async function upstream(backend: StandIn, req: ClientRequest, headers: Record<st
   return {...r, from: 'backend'}
 }
 
+/** The client's headers after Envoy's connection manager: X-Forwarded-For with the peer appended, X-Forwarded-Proto set. */
+function edgeHeaders(req: ClientRequest): Record<string, string> {
+  const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+  const peer = req.peer ?? '198.51.100.7'
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']},${peer}` : peer
+  headers['x-forwarded-proto'] = 'https'
+  return headers
+}
+
 /** The decision of an extAuth block (SecurityPolicy spec.extAuth) for one client request. */
 export async function throughExtAuth(extAuth: any, auth: StandIn, backend: StandIn, req: ClientRequest): Promise<Answer> {
-  const client = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+  const client = edgeHeaders(req)
   const allowed = new Set(['authorization', ...lower(extAuth.headersToExtAuth)])
   const checkHeaders: Record<string, string> = {host: req.host}
   for (const [k, v] of Object.entries(client)) if (allowed.has(k)) checkHeaders[k] = v

@@ -60,7 +60,8 @@ export type FormResult = {ok: true; form: ExtAuthForm} | {ok: false; reason: str
 export function checkShape(server: AuthServer, urlPath: string): {path: ExtAuthForm['path']; headersToExtAuth: string[]} {
   switch (server) {
     case 'oauth2-proxy':
-      return {path: {}, headersToExtAuth: ['accept', 'cookie', 'x-forwarded-for', 'x-forwarded-proto']}
+      // Not X-Forwarded-For: see OAUTH2_PROXY_NO_FORWARDED_FOR in oauth2-proxy.ts.
+      return {path: {}, headersToExtAuth: ['accept', 'cookie', 'x-forwarded-proto']}
     case 'authelia':
       return {path: {path: '/api/authz/ext-authz/'}, headersToExtAuth: ['accept', 'cookie', 'authorization', 'proxy-authorization', 'x-forwarded-proto', 'x-requested-with']}
     case 'authentik':

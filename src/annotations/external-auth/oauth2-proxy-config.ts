@@ -33,6 +33,7 @@ const PLURALS: Record<string, string> = {
   'whitelist-domains': 'whitelist-domain',
   upstreams: 'upstream',
   'skip-auth-routes': 'skip-auth-route',
+  'trusted-ips': 'trusted-ip',
 }
 const BOOL_FLAGS = new Set(['skip-provider-button', 'reverse-proxy', 'set-xauthrequest', 'cookie-secure', 'pass-access-token', 'skip-jwt-bearer-tokens', 'pass-user-headers', 'ssl-insecure-skip-verify', 'skip-auth-preflight'])
 

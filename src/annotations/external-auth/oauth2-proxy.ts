@@ -9,6 +9,11 @@
  * (Accept: application/json, isAjax) with 401, and a browser with the sign-in redirect (doOAuthStart with
  * --skip-provider-button, else its sign-in page with status 403). The return URL is the request's own path
  * (pkg/app/redirect getters.go getURIRedirect), so users come back to the page they asked for.
+ *
+ * The check sends no X-Forwarded-For. nginx set it (and X-Real-IP) to the client address for the auth subrequest
+ * (nginx.tmpl, the auth location); Envoy passes the client's own entries with the peer appended
+ * (conn_manager_utility.cc mutateRequestHeaders), and oauth2-proxy with --reverse-proxy takes the first entry for
+ * the client (pkg/ip/realclientip.go GetRealClientIP), so --trusted-ip would admit whoever names a trusted address.
  */
 import type {FamilyContext} from '../types.js'
 import {readOauth2ProxyConfig} from './oauth2-proxy-config.js'
@@ -41,14 +46,14 @@ export function oauth2ProxyForm(ctx: FamilyContext, target: ServiceTarget, servi
     return {
       ok: false,
       reason: `asks oauth2-proxy to admit only ${given} (query of ${prefix}/auth, checked by oauthproxy.go authOnlyAuthorize); Envoy's check cannot carry a query of its own (it sends the request's path), so that restriction cannot be kept`,
-      hint: `run a second oauth2-proxy for these routes with the restriction as flags (${restricting.map((p) => RESTRICTING_PARAMS[p]).join(', ')}) and ${oauth2ProxyFlags(prefix)}, then set extAuth: {http: {backendRefs: [{name: <that Service>, namespace: <its namespace>, port: <its port>}]}, headersToExtAuth: [accept, cookie, x-forwarded-for, x-forwarded-proto], statusOnError: 500} in this SecurityPolicy and remove its authorization block`,
+      hint: `run a second oauth2-proxy for these routes with the restriction as flags (${restricting.map((p) => RESTRICTING_PARAMS[p]).join(', ')}) and ${oauth2ProxyFlags(prefix)}, then set extAuth: {http: {backendRefs: [{name: <that Service>, namespace: <its namespace>, port: <its port>}]}, headersToExtAuth: [${checkShape('oauth2-proxy', target.path).headersToExtAuth.join(', ')}], statusOnError: 500} in this SecurityPolicy and remove its authorization block`,
     }
   }
   const others = [...new Set(params.keys())].filter((p) => !(p in RESTRICTING_PARAMS))
   const notes = [
     `oauth2-proxy answers ${prefix}/auth with 202 for a signed-in user and Envoy lets only 200 through, so the check goes to its proxy handler instead, with the request's own path: with --upstream=static://200 it answers 200 for a signed-in user (the X-Auth-Request-* headers with --set-xauthrequest), 401 for a JSON client (Accept: application/json), and a sign-in redirect for a browser`,
     `oauth2-proxy answers its own endpoints itself, also on this host: ${prefix}/* and its --ping-path (/ping), --ready-path (/ready) and /robots.txt; an answer of 200 there lets the request reach the application without a session, so move the ping and ready paths under ${prefix}/ (nginx authenticated those paths like any other)`,
-    `Envoy sends the request's Host, Method, Path, Authorization and the headersToExtAuth listed here (accept, cookie, x-forwarded-for, x-forwarded-proto) instead of every client header`,
+    `Envoy sends the request's Host, Method, Path, Authorization and the headersToExtAuth listed here (accept, cookie, x-forwarded-proto) instead of every client header; not X-Forwarded-For, whose first entry the client chooses under Envoy and oauth2-proxy takes for the client address, so --trusted-ip no longer lets anyone in without a session`,
     'Set-Cookie of a successful check (a refreshed oauth2-proxy session) no longer reaches the browser: sessions are refreshed when they are checked after expiry instead',
   ]
   if (others.length > 0) notes.push(`the query of the URL (${others.join(', ')}) is not sent`)
@@ -57,6 +62,12 @@ export function oauth2ProxyForm(ctx: FamilyContext, target: ServiceTarget, servi
   const config = readOauth2ProxyConfig(ctx, target.namespace, target.name)
   const skips = ['skip-auth-route', 'skip-auth-regex'].flatMap((f) => (config?.values.get(f) ?? []).map((v) => `--${f}=${v}`))
   if (skips.length > 0) notes.push(`${skips.join(', ')} (${config!.source}) now match the application's paths, where nginx's check only showed them ${prefix}/auth: requests they match reach the application without a session`)
+  // nginx's subrequest was a GET (ngx_http_core_module.c ngx_http_subrequest); Envoy's check has the client's method.
+  if (config?.values.get('skip-auth-preflight')?.[0] === 'true') {
+    notes.push(`--skip-auth-preflight (${config.source}) now lets every OPTIONS request reach the application without a session: nginx's check was a GET, Envoy's has the request's own method`)
+  }
+  const trusted = config?.values.get('trusted-ip') ?? []
+  if (trusted.length > 0) notes.push(`--trusted-ip=${trusted.join(',')} (${config!.source}) no longer lets those clients in without a session: the check does not carry their address`)
   const form: ExtAuthForm = {
     server: 'oauth2-proxy',
     ...checkShape('oauth2-proxy', target.path),
