@@ -78,15 +78,22 @@ test('authentik: the outpost\'s Envoy endpoint, X-authentik-* copied by name; a 
   t.true(extAuth.http.headersToBackend.includes('X-authentik-username'))
   t.true(extAuth.http.headersToBackend.includes('X-authentik-jwt'))
   t.is(fidelityFor(r, 'auth-snippet'), 'ignored')
-  // No Ingress routes /outpost.goauthentik.io on app.example.com: the sign-in callback would reach the app.
+  // No Ingress routes /outpost.goauthentik.io on app.example.com: the outpost's redirect to
+  // /outpost.goauthentik.io/start would reach the protected route, whose check the outpost answers 200 for any path
+  // under /outpost.goauthentik.io (mode_forward.go forwardHandleEnvoy), so the app gets it and nobody can sign in.
   t.regex(diagnosticsFor(r, 'auth-url')[0]!.hint!, /route \/outpost\.goauthentik\.io on app\.example\.com to the outpost/)
+  t.is(fidelityFor(r, 'auth-url'), 'manual')
   t.regex(r.checklist.find((c) => c.startsWith('authentik outpost'))!, /route \/outpost\.goauthentik\.io on app\.example\.com/)
   assertValid(t, r)
+  const withSignin = run({'auth-url': url, 'auth-signin': 'https://app.example.com/outpost.goauthentik.io/start?rd=$escaped_request_uri'})
+  t.is(fidelityFor(withSignin, 'auth-signin'), 'manual')
   const routed = translateAll([
-    ingressWith({'auth-url': url}, {name: 'app', namespace: 'apps', host: 'app.example.com'}),
+    ingressWith({'auth-url': url, 'auth-signin': 'https://app.example.com/outpost.goauthentik.io/start?rd=$escaped_request_uri'}, {name: 'app', namespace: 'apps', host: 'app.example.com'}),
     ingressWith({}, {name: 'outpost', namespace: 'authentik', host: 'app.example.com', paths: ['/outpost.goauthentik.io'], service: 'ak-outpost-main', port: 9000}),
   ])
   t.is(diagnosticsFor(routed, 'auth-url')[0]!.hint, undefined)
+  t.is(fidelityOf(routed, 'apps/app', 'auth-url'), 'approximate')
+  t.is(fidelityOf(routed, 'apps/app', 'auth-signin'), 'approximate')
   // A snippet that does more than set the host stays manual.
   const other = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;\nproxy_set_header X-Tenant a;'})
   t.is(fidelityFor(other, 'auth-snippet'), 'manual')

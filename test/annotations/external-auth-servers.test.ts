@@ -214,10 +214,13 @@ test('Authelia golden (ext_authz modelled: only 200 allows, other answers and he
 })
 
 /**
- * An authentik proxy outpost. mode_forward.go forwardHandleEnvoy (PathPrefix /outpost.goauthentik.io/auth/envoy,
- * the rest is the request's path): a session (auth.go checkAuth) -> 200 with X-authentik-* (addHeaders); else
- * handleAuthStart: a 302 to authentik's authorize endpoint with the outpost's callback on the application host,
- * for every client.
+ * An authentik proxy outpost, single-application forward auth (goauthentik/authentik
+ * internal/outpost/proxyv2/application/mode_forward.go forwardHandleEnvoy, PathPrefix
+ * /outpost.goauthentik.io/auth/envoy, the rest is the request's path): a session (getClaims) -> 200 with the
+ * X-authentik-* headers (addHeaders); a path that itself starts with /outpost.goauthentik.io -> 200 without headers
+ * ("allowing access"); anyone else -> 307 to //<Host>/outpost.goauthentik.io/start on the application's own host,
+ * with the page asked for kept in the outpost's session cookie. /start then sends the browser to authentik's
+ * authorize endpoint with the callback /outpost.goauthentik.io/callback: both are served by the outpost's own route.
  */
 function authentikOutpost(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://stand-in')
@@ -227,17 +230,22 @@ function authentikOutpost(req: IncomingMessage, res: ServerResponse): void {
     res.end()
     return
   }
+  const path = url.pathname.slice(prefix.length)
   if (cookieOf(req, 'authentik_proxy_main') === 'carol-session') {
     res.writeHead(200, {'x-authentik-username': 'carol', 'x-authentik-groups': 'admins', 'x-authentik-email': 'carol@example.com'})
     res.end()
     return
   }
-  const callback = `https://${req.headers.host}/outpost.goauthentik.io/callback?X-authentik-auth-callback=true`
-  res.writeHead(302, {location: `https://authentik.example.com/application/o/authorize/?client_id=grafana&redirect_uri=${encodeURIComponent(callback)}&response_type=code`, 'set-cookie': 'authentik_proxy_main=pending; Path=/'})
+  if (path.startsWith('/outpost.goauthentik.io')) {
+    res.writeHead(200)
+    res.end()
+    return
+  }
+  res.writeHead(307, {location: `//${req.headers.host}/outpost.goauthentik.io/start`, 'set-cookie': `authentik_proxy_main=pending-${encodeURIComponent(path + url.search)}; Path=/`})
   res.end()
 }
 
-test('authentik golden (ext_authz modelled: only 200 allows, other answers and headers go back): signed-in -> app, browser -> login, API -> login redirect too (as nginx redirected every 401)', async (t) => {
+test('authentik golden (ext_authz modelled: only 200 allows, other answers and headers go back): signed-in -> app, browser -> the outpost\'s start on its own route, API -> the same redirect (as nginx redirected every 401)', async (t) => {
   const objects = golden('security-auth-authentik')
   const extAuth = policyFor(objects, 'monitoring', 'grafana')!.spec.extAuth
   await withServers(authentikOutpost, async (auth, backend) => {
@@ -247,14 +255,19 @@ test('authentik golden (ext_authz modelled: only 200 allows, other answers and h
     t.is(auth.seen.at(-1)!.headers.host, 'grafana.example.com', 'the outpost picks the application by the request\'s Host')
     for (const headers of [BROWSER, API]) {
       const anonymous = await throughExtAuth(extAuth, auth, backend, {host: 'grafana.example.com', path: '/d/abc', headers})
-      t.is(anonymous.status, 302)
-      t.regex(anonymous.headers.location!, /redirect_uri=https%3A%2F%2Fgrafana\.example\.com%2Foutpost\.goauthentik\.io%2Fcallback/)
-      t.regex(anonymous.headers['set-cookie']!, /authentik_proxy_main=/)
+      t.is(anonymous.status, 307)
+      t.is(anonymous.headers.location, '//grafana.example.com/outpost.goauthentik.io/start')
+      t.regex(anonymous.headers['set-cookie']!, /authentik_proxy_main=pending-%2Fd%2Fabc/, 'the page asked for is kept in the outpost session')
     }
     t.is(backend.seen.length, 1)
+    // Were /outpost.goauthentik.io/start left to the protected route, the outpost would let it through to the app.
+    const start = await throughExtAuth(extAuth, auth, backend, {host: 'grafana.example.com', path: '/outpost.goauthentik.io/start', headers: BROWSER})
+    t.is(start.from, 'backend')
   })
-  t.is(routeFor(objects, 'grafana.example.com', '/outpost.goauthentik.io/callback'), 'authentik/authentik-outpost')
-  t.is(policyFor(objects, 'authentik', 'authentik-outpost'), undefined, "the outpost's callback route stays without auth")
+  for (const path of ['/outpost.goauthentik.io/start', '/outpost.goauthentik.io/callback']) {
+    t.is(routeFor(objects, 'grafana.example.com', path), 'authentik/authentik-outpost', `${path} reaches the outpost's route`)
+  }
+  t.is(policyFor(objects, 'authentik', 'authentik-outpost'), undefined, "the outpost's sign-in route stays without auth")
 })
 
 /** A token checker the conversion does not know: 200 + X-User for a good bearer token, 401 otherwise (or `okStatus`). */
