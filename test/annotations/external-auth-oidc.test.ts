@@ -118,6 +118,10 @@ test('oauth2-proxy stays behind extAuth, with the reason, where the OIDC filter 
     ['no email domain', oauth2Proxy({args: OIDC_ARGS.filter((a) => a !== '--email-domain=*'), env: SECRET_ENV}), {}, /sets no --email-domain/],
     ['identity headers', oauth2Proxy({args: OIDC_ARGS, env: SECRET_ENV}), {'auth-response-headers': 'X-Auth-Request-Email'}, /X-Auth-Request-Email from oauth2-proxy's answer/],
     ['literal secret', oauth2Proxy({args: [...OIDC_ARGS, '--client-secret=s3cr3t']}), {}, /client secret is not taken from a Secret/],
+    // Ways in besides its session cookie (oauthproxy.go buildSessionChain, IsAllowedRequest): the OIDC filter has none.
+    ['bearer tokens', oauth2Proxy({args: [...OIDC_ARGS, '--skip-jwt-bearer-tokens'], env: SECRET_ENV}), {}, /lets clients in without its session cookie \(--skip-jwt-bearer-tokens in Deployment auth\/oauth2-proxy\)/],
+    ['htpasswd', oauth2Proxy({args: OIDC_ARGS, env: [...SECRET_ENV, {name: 'OAUTH2_PROXY_HTPASSWD_FILE', value: '/etc/htpasswd'}]}), {}, /--htpasswd-file/],
+    ['trusted ip', oauth2Proxy({args: [...OIDC_ARGS, '--trusted-ip=10.0.0.0/8'], env: SECRET_ENV}), {}, /--trusted-ip/],
   ]
   for (const [label, proxy, annotations, reason] of cases) {
     const r = convert(proxy, annotations)
@@ -177,4 +181,18 @@ test('ext-auth form: --skip-auth-preflight opens OPTIONS (nginx checked with GET
   const envMessage = diagnosticsFor(fromEnv, 'auth-url')[0]!.message
   t.regex(envMessage, /--trusted-ip=10\.0\.0\.0\/8,192\.168\.0\.0\/16 /)
   t.notRegex(envMessage, /skip-auth-preflight/)
+})
+
+test('a fixed --redirect-url that is not every protected host\'s own callback makes the OIDC form manual: the provider must accept new redirect URIs first', (t) => {
+  const r = convert(oauth2Proxy({args: [...OIDC_ARGS, '--redirect-url=https://auth.example.com/oauth2/callback'], env: SECRET_ENV}))
+  t.truthy(policy(r).spec.oidc)
+  t.is(fidelityOf(r, 'apps/portal', 'auth-url'), 'manual')
+  t.regex(diagnosticsFor(r, 'auth-url')[0]!.hint!, /register https:\/\/portal\.example\.com\/oauth2\/callback with the provider \(oauth2-proxy used https:\/\/auth\.example\.com\/oauth2\/callback for every host/)
+  t.regex(r.checklist.find((c) => c.startsWith('oauth2-proxy'))!, /register https:\/\/portal\.example\.com\/oauth2\/callback/)
+  // The host's own callback was already registered for oauth2-proxy: nothing to do.
+  const same = convert(oauth2Proxy({args: [...OIDC_ARGS, '--redirect-url=https://portal.example.com/oauth2/callback'], env: SECRET_ENV}))
+  t.is(fidelityOf(same, 'apps/portal', 'auth-url'), 'approximate')
+  // A false boolean flag is no way in.
+  const off = convert(oauth2Proxy({args: [...OIDC_ARGS, '--skip-jwt-bearer-tokens=false'], env: SECRET_ENV}))
+  t.truthy(policy(off).spec.oidc)
 })

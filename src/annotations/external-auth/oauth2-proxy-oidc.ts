@@ -36,6 +36,12 @@ const RESTRICTIONS = [
   'bitbucket-repository',
   'keycloak-group',
 ]
+/**
+ * Ways oauth2-proxy lets a client in without its session cookie, which Envoy Gateway's OIDC filter does not have:
+ * a verified JWT bearer token and htpasswd basic auth (oauthproxy.go buildSessionChain), a trusted client address
+ * (IsAllowedRequest, isTrustedIP). Those clients would be sent to the provider instead.
+ */
+const OTHER_WAYS_IN = ['skip-jwt-bearer-tokens', 'htpasswd-file', 'trusted-ip']
 const COOKIE_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 
 type OidcPlan = {ok: true; oidc: Record<string, unknown>; prefix: string; notes: string[]; manual: string[]; config: Oauth2ProxyConfig} | {ok: false; reason: string}
@@ -54,6 +60,10 @@ function unsupported(ctx: FamilyContext, c: Oauth2ProxyConfig): string | undefin
   if ((domains && !(domains.length === 1 && domains[0] === '*')) || restricted.length > 0) {
     const what = [...(domains && domains[0] !== '*' ? [`--email-domain=${domains.join(',')}`] : []), ...restricted.map((r) => `--${r}`)]
     return `oauth2-proxy admits only some users (${what.join(', ')} in ${c.source}); Envoy Gateway's OIDC admits every user of the provider, so the restriction would be lost`
+  }
+  const waysIn = OTHER_WAYS_IN.filter((f) => (c.values.get(f) ?? []).some((v) => v !== '' && v !== 'false'))
+  if (waysIn.length > 0) {
+    return `oauth2-proxy also lets clients in without its session cookie (${waysIn.map((f) => `--${f}`).join(', ')} in ${c.source}), which Envoy Gateway's OIDC cannot: those clients would be sent to the provider`
   }
   const headers = ctx.value<string[]>('auth-response-headers')
   if (headers && headers.length > 0) return `the application gets ${headers.join(', ')} from oauth2-proxy's answer (auth-response-headers), which Envoy Gateway's OIDC does not produce`
@@ -89,8 +99,15 @@ function planOidc(ctx: FamilyContext, target: ServiceTarget): OidcPlan {
   if (secretRef.key !== 'client-secret') manual.push(`Envoy Gateway reads the client secret from key client-secret of Secret ${c.namespace}/${secretRef.name}, where oauth2-proxy reads key ${secretRef.key}: add the key client-secret with the same value`)
   // The request's host: every protected host gets its own callback, as oauth2-proxy built it (getOAuthRedirectURI).
   oidc.redirectURL = `%REQ(x-forwarded-proto)%://%REQ(:authority)%${prefix}/callback`
+  // oauth2-proxy's callback was https://<host><prefix>/callback unless --redirect-url fixed it (getOAuthRedirectURI);
+  // the provider only accepts registered redirect URIs, so hosts whose callback changes need registering first.
   const redirect = first(c, 'redirect-url')
-  if (redirect && /^https?:\/\/[^/]/.test(redirect)) notes.push(`oauth2-proxy used the fixed callback ${redirect}; Envoy Gateway's callback is on each protected host, so the provider must accept https://<host>${prefix}/callback for ${ownHosts(ctx).join(', ')}`)
+  if (redirect && /^https?:\/\/[^/]/.test(redirect)) {
+    const unregistered = ownHosts(ctx).filter((h) => h !== '' && `https://${h}${prefix}/callback` !== redirect.replace(/\/+$/, ''))
+    if (unregistered.length > 0) {
+      manual.push(`register ${unregistered.map((h) => `https://${h}${prefix}/callback`).join(', ')} with the provider (oauth2-proxy used ${redirect} for every host; Envoy Gateway's callback is on each protected host): until then the provider refuses the sign-in`)
+    }
+  }
   oidc.logoutPath = `${prefix}/sign_out`
   const hosts = ownHosts(ctx).filter((h) => h !== '')
   const domain = (c.values.get('cookie-domain') ?? []).map((d) => d.replace(/^\./, '').toLowerCase()).find((d) => COOKIE_DOMAIN.test(d) && hosts.every((h) => h === d || h.endsWith(`.${d}`)))
