@@ -116,7 +116,7 @@ export const externalAuthFamily: AnnotationFamily = {
       summary: 'Headers copied from the auth response into the upstream request',
       fidelity: 'approximate',
       target: 'SecurityPolicy extAuth.http.headersToBackend',
-      note: 'when the auth response lacks such a header, nginx removes a client-sent one of that name; Envoy lets the client\'s value through',
+      note: 'when the auth response lacks such a header, nginx removes a client-sent one of that name; Envoy lets the client\'s value through unless the listener removes it first (ClientTrafficPolicy headers.earlyRequestHeaders; the diagnostic gives the list)',
       onInvalid: 'location-denied',
       parse: parseResponseHeaders,
     },

@@ -47,6 +47,15 @@ function routeFor(objects: KubeObject[], host: string, path: string): string | u
   return best?.route
 }
 
+/** The diagnostic (message and hint) of an annotation of an Ingress in a golden's expected-diagnostics.txt. */
+function goldenDiagnostic(name: string, ingress: string, annotation: string): string {
+  const text = readFileSync(`${GOLDEN}${name}/expected-diagnostics.txt`, 'utf8')
+  const block = text.split(/\n(?=\S)/).find((b) => b.startsWith(`Ingress ${ingress} `)) ?? ''
+  const lines = block.split('\n')
+  const at = lines.findIndex((l) => l.includes(`nginx.ingress.kubernetes.io/${annotation}:`))
+  return at < 0 ? '' : `${lines[at]}\n${lines[at + 1] ?? ''}`
+}
+
 function cookieOf(req: IncomingMessage, name: string): string | undefined {
   return (req.headers.cookie ?? '')
     .split(';')
@@ -161,6 +170,25 @@ test('oauth2-proxy golden (ext_authz modelled, X-Forwarded-For as Envoy appends 
     const open = await throughExtAuth(before, auth, backend, forged)
     t.is(open.from, 'backend', 'with X-Forwarded-For in the check the forged first entry was trusted')
     t.is(backend.seen.length, 1)
+  })
+})
+
+test('oauth2-proxy golden (ext_authz modelled): an identity header the answer lacks is the client\'s own; removing it on the listener first, as the hint says, closes that', async (t) => {
+  const extAuth = policyFor(golden('security-auth-oauth2-proxy'), 'apps', 'dashboard')!.spec.extAuth
+  // Bob's session has no email: oauth2-proxy adds no X-Auth-Request-Email (pkg/header/injector.go skips empty claims).
+  const bob = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(cookieOf(req, '_oauth2_proxy') === 'bob-session' ? 200 : 401, {'x-auth-request-user': 'bob'})
+    res.end()
+  }
+  const forged = {host: 'dash.example.com', path: '/admin', headers: {cookie: '_oauth2_proxy=bob-session', 'x-auth-request-email': 'ceo@example.com'}}
+  await withServers(bob, async (auth, backend) => {
+    await throughExtAuth(extAuth, auth, backend, forged)
+    t.is(backend.seen.at(-1)!.headers['x-auth-request-email'], 'ceo@example.com', 'nginx removed it (proxy_set_header with an empty value); Envoy passes it on')
+    const remove = extAuth.http.headersToBackend
+    t.regex(goldenDiagnostic('security-auth-oauth2-proxy', 'apps/dashboard', 'auth-response-headers'), /earlyRequestHeaders\.remove: \[X-Auth-Request-User, X-Auth-Request-Email\]/)
+    await throughExtAuth(extAuth, auth, backend, forged, {remove})
+    t.is(backend.seen.at(-1)!.headers['x-auth-request-email'], undefined)
+    t.is(backend.seen.at(-1)!.headers['x-auth-request-user'], 'bob', "the auth answer's own header still reaches the app")
   })
 })
 

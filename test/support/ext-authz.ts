@@ -88,9 +88,19 @@ async function upstream(backend: StandIn, req: ClientRequest, headers: Record<st
   return {...r, from: 'backend'}
 }
 
-/** The client's headers after Envoy's connection manager: X-Forwarded-For with the peer appended, X-Forwarded-Proto set. */
-function edgeHeaders(req: ClientRequest): Record<string, string> {
+/** A listener's ClientTrafficPolicy headers.earlyRequestHeaders (only `remove` is modelled). */
+export interface EarlyRequestHeaders {
+  remove?: string[]
+}
+
+/**
+ * The client's headers after the listener: earlyRequestHeaders first (Envoy Gateway's early_header_mutation, before
+ * any filter: translator/listener.go buildEarlyHeaderMutation), then Envoy's connection manager: X-Forwarded-For with
+ * the peer appended, X-Forwarded-Proto set.
+ */
+function edgeHeaders(req: ClientRequest, early?: EarlyRequestHeaders): Record<string, string> {
   const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+  for (const name of lower(early?.remove)) delete headers[name]
   const peer = req.peer ?? '198.51.100.7'
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']},${peer}` : peer
   headers['x-forwarded-proto'] = 'https'
@@ -98,8 +108,8 @@ function edgeHeaders(req: ClientRequest): Record<string, string> {
 }
 
 /** The decision of an extAuth block (SecurityPolicy spec.extAuth) for one client request. */
-export async function throughExtAuth(extAuth: any, auth: StandIn, backend: StandIn, req: ClientRequest): Promise<Answer> {
-  const client = edgeHeaders(req)
+export async function throughExtAuth(extAuth: any, auth: StandIn, backend: StandIn, req: ClientRequest, early?: EarlyRequestHeaders): Promise<Answer> {
+  const client = edgeHeaders(req, early)
   const allowed = new Set(['authorization', ...lower(extAuth.headersToExtAuth)])
   const checkHeaders: Record<string, string> = {host: req.host}
   for (const [k, v] of Object.entries(client)) if (allowed.has(k)) checkHeaders[k] = v

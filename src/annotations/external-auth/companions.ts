@@ -1,8 +1,16 @@
 /** The companions of auth-url: response headers, sign-in, cache, keepalive, snippets. */
 import type {FamilyContext} from '../types.js'
-import type {ExtAuthForm} from './forms.js'
+import type {AuthServer, ExtAuthForm} from './forms.js'
 
 export const KEEPALIVE_NOTE = 'Envoy keeps its own connection pool to the auth service; nothing to configure'
+
+/** When each server's allowing answer lacks identity headers. */
+const ABSENT_HEADERS: Record<AuthServer, string> = {
+  'oauth2-proxy': 'oauth2-proxy sends a header only for a claim the session has, pkg/header/injector.go, e.g. no X-Auth-Request-Groups for a user without groups, and none where it lets a request in without a session',
+  authelia: 'Authelia sends Remote-* only for a signed-in user, handler_authz_common.go handleAuthzAuthorizedStandard, none where its rules let anonymous requests through',
+  authentik: 'the outpost sends none where it lets a request through without a session, mode_forward.go forwardHandleEnvoy',
+  unknown: 'the auth service decides',
+}
 
 /**
  * Companion keys of a present auth-url; `form` is the extAuth that carries them (undefined: none is emitted,
@@ -24,8 +32,11 @@ export function accountCompanions(ctx: FamilyContext, form: ExtAuthForm | undefi
     ctx.account(
       'auth-response-headers',
       'approximate',
-      `${headers.join(', ')} -> extAuth.http.headersToBackend; when the auth response lacks one of them nginx removes a client-sent header of that name, Envoy lets the client's value through (make sure the auth service always returns them)`,
-      {code: 'ext-auth'},
+      `${headers.join(', ')} -> extAuth.http.headersToBackend; when the auth answer lacks one of them (${ABSENT_HEADERS[form?.server ?? 'unknown']}) nginx sent the header without a value, so the backend never got a client's own (nginx.tmpl buildAuthResponseHeaders: proxy_set_header with the empty answer), while Envoy copies only the headers the answer has and passes a client-sent one on: a client can name itself to a backend that trusts these headers`,
+      {
+        code: 'ext-auth',
+        hint: `remove them from every request before the external auth runs: headers.earlyRequestHeaders.remove: [${headers.join(', ')}] in the ClientTrafficPolicies of the Gateway's listeners (applied before any filter; a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too)`,
+      },
     )
   }
   accountSignin(ctx, form, oidc)
