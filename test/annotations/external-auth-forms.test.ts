@@ -162,4 +162,7 @@ test('an unknown server keeps the URL\'s path and says that only a 200 lets user
   t.is(fidelityOf(r, 'apps/app', 'auth-url'), 'manual')
   t.regex(diagnosticsFor(r, 'auth-url')[0]!.message, /a 202 or 204 that nginx accepted as success is now a denial/)
   t.false(r.diagnostics.some((d) => d.code === 'auth-url-port'))
+  // nginx.tmpl (auth location): proxy_set_header Host <the URL's host> and X-Forwarded-For $remote_addr.
+  t.regex(diagnosticsFor(r, 'auth-url')[0]!.message, /nginx sent the auth service Host: authz\.apps\.svc\.cluster\.local, Envoy sends the client's Host \(app\.example\.com\)/)
+  t.regex(diagnosticsFor(r, 'auth-url')[0]!.message, /X-Forwarded-For holds the entries the client sent before the address Envoy appends/)
 })

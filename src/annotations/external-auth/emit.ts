@@ -7,7 +7,7 @@ import {dnsName} from '../../translate/names.js'
 import {managedMetadata} from '../../translate/provenance.js'
 import type {FamilyContext} from '../types.js'
 import type {AuthServer, ExtAuthForm} from './forms.js'
-import type {ServiceTarget} from './url.js'
+import {ownHosts, type ServiceTarget} from './url.js'
 
 export const SERVER_LABEL: Record<AuthServer, string> = {
   'oauth2-proxy': 'oauth2-proxy',
@@ -90,13 +90,25 @@ export function pushOwnerStep(ctx: FamilyContext, server: AuthServer, target: Se
   steps.push({from: [ctx.fullKey('auth-url')], server: `${SERVER_LABEL[server]} ${serviceText(target)}`, step})
 }
 
+/**
+ * nginx's subrequest carried `Host: <the URL's host>` (nginx.tmpl auth location, `proxy_set_header Host`;
+ * authreq/main.go: Host is the URL's hostname); Envoy's check carries the client's Host. The recognised servers read
+ * the client's Host on their Envoy endpoints, so only an unknown server is told.
+ */
+function hostNote(ctx: FamilyContext, url: string, form: ExtAuthForm): string[] {
+  if (form.server !== 'unknown') return []
+  const urlHost = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]*)/i.exec(url.trim())?.[1]?.toLowerCase() ?? ''
+  const hosts = ownHosts(ctx).map((h) => h || '*')
+  return [`nginx sent the auth service Host: ${urlHost}, Envoy sends the client's Host (${hosts.join(', ') || '*'}): an auth service that routes or decides by Host now sees the application's host`]
+}
+
 /** `via`: how the URL reached this Service when it named no Service (resolveThroughHost). */
 export function emitExtAuth(ctx: FamilyContext, url: string, target: ServiceTarget, form: ExtAuthForm, via?: string): void {
   const backend = authBackendRef(ctx, target)
   // Without auth-signin nginx answered a signed-out browser with the auth service's 401; a recognised server
   // answers it with its sign-in redirect instead (the same people get in).
   const noSignin = form.server !== 'unknown' && !ctx.has('auth-signin') ? [`without auth-signin nginx answered signed-out browsers with 401; the ${SERVER_LABEL[form.server]} redirects them to sign in instead`] : []
-  const notes = [...(via ? [via] : []), ...form.notes, ...noSignin, ...backend.notes]
+  const notes = [...(via ? [via] : []), ...form.notes, ...(via ? [] : hostNote(ctx, url, form)), ...noSignin, ...backend.notes]
   const http: Record<string, unknown> = {backendRefs: [backend.ref], ...form.path}
   if (form.headersToBackend.length > 0) http.headersToBackend = form.headersToBackend
   const from = ['auth-url', 'auth-response-headers'].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))

@@ -117,6 +117,8 @@ export function unknownServerForm(ctx: FamilyContext, target: ServiceTarget): Ex
     notes: [
       'only a 200 answer lets a request through: a 202 or 204 that nginx accepted as success is now a denial sent to the client as it is, so make sure the auth service answers 200',
       'nginx sent every client header to the auth service, Envoy sends Host, Method, Path, Content-Length and the headersToExtAuth listed here (authorization, cookie, x-forwarded-for/-host/-proto); other headers the auth service reads must be added there',
+      // nginx.tmpl auth location: X-Forwarded-For $remote_addr; Envoy appends the peer to the client's list.
+      'X-Forwarded-For holds the entries the client sent before the address Envoy appends (nginx set it to the client address alone), so an auth service that takes its first entry for the client can be fooled',
       "nginx's X-Original-URL, X-Original-Method and X-Auth-Request-Redirect are not sent (the auth service sees the fixed path only)",
       'Set-Cookie of a successful auth response no longer reaches the client',
       ...query,
