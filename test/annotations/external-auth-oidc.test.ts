@@ -64,7 +64,7 @@ test('oidc from the Deployment\'s flags and env: issuer, client, Secret by refer
     logoutPath: '/oauth2/sign_out',
     cookieDomain: 'example.com',
     scopes: ['openid', 'email', 'profile'],
-    denyRedirect: {headers: [{name: 'Accept', type: 'RegularExpression', value: '.*application/json.*'}]},
+    denyRedirect: {headers: [{name: 'Accept', type: 'RegularExpression', value: '(.*,)?[ \\t]*application/json[ \\t]*(,.*)?'}]},
   })
   t.is(sp.spec.extAuth, undefined)
   const grant = objectsOf(r, 'ReferenceGrant').find((g) => g.metadata.namespace === 'auth')!
@@ -195,4 +195,14 @@ test('a fixed --redirect-url that is not every protected host\'s own callback ma
   // A false boolean flag is no way in.
   const off = convert(oauth2Proxy({args: [...OIDC_ARGS, '--skip-jwt-bearer-tokens=false'], env: SECRET_ENV}))
   t.truthy(policy(off).spec.oidc)
+})
+
+test('denyRedirect picks the clients oauth2-proxy answers with 401: an Accept element that is exactly application/json (oauthproxy.go isAjax)', (t) => {
+  const value: string = policy(convert(oauth2Proxy({args: OIDC_ARGS, env: SECRET_ENV}))).spec.oidc.denyRedirect.headers[0].value
+  // Envoy's safe_regex header match is a full match (the model in test/support/ext-authz.ts anchors it the same way).
+  const matches = (accept: string) => new RegExp(`^(?:${value})$`).test(accept)
+  const isAjax = (accept: string) => accept.split(',').some((m) => m.trim() === 'application/json')
+  for (const accept of ['application/json', 'text/plain, application/json', 'application/json ,*/*', 'text/html,application/xhtml+xml,application/json;q=0.8', 'application/jsonp', 'text/html', 'application/json-seq, text/html']) {
+    t.is(matches(accept), isAjax(accept), accept)
+  }
 })

@@ -114,8 +114,9 @@ function planOidc(ctx: FamilyContext, target: ServiceTarget): OidcPlan {
   if (domain) oidc.cookieDomain = domain
   const scope = first(c, 'scope')
   oidc.scopes = scope ? scope.split(/\s+/).filter((s) => s !== '') : ['openid', 'email', 'profile']
-  // oauth2-proxy answers JSON clients with 401 instead of a redirect (oauthproxy.go isAjax): the same for Envoy.
-  oidc.denyRedirect = {headers: [{name: 'Accept', type: 'RegularExpression', value: '.*application/json.*'}]}
+  // oauth2-proxy answers JSON clients with 401 instead of a redirect (oauthproxy.go isAjax: an Accept element, trimmed,
+  // equal to application/json): the same for Envoy, whose header regex must match the whole value.
+  oidc.denyRedirect = {headers: [{name: 'Accept', type: 'RegularExpression', value: '(.*,)?[ \\t]*application/json[ \\t]*(,.*)?'}]}
   if (!sameNs) {
     const names = new Set([secretRef.name, ...(idRef && oidc.clientIDRef ? [idRef.name] : [])])
     for (const name of [...names].sort()) pushGrant(ctx, c.namespace, {kind: 'Secret', name}, `oidc-${name}`, [ctx.fullKey('auth-url')])
