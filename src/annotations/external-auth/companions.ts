@@ -9,7 +9,7 @@ const ABSENT_HEADERS: Record<AuthServer, string> = {
   'oauth2-proxy': 'oauth2-proxy sends a header only for a claim the session has, pkg/header/injector.go, e.g. no X-Auth-Request-Groups for a user without groups, and none where it lets a request in without a session',
   authelia: 'Authelia sends Remote-* only for a signed-in user, handler_authz_common.go handleAuthzAuthorizedStandard, none where its rules let anonymous requests through',
   authentik: 'the outpost sends none where it lets a request through without a session, mode_forward.go forwardHandleEnvoy',
-  unknown: 'the auth service decides',
+  unknown: 'which it leaves out is up to the auth service',
 }
 
 /**
