@@ -74,10 +74,10 @@ test('stdin input: kubectl get -o json output piped in', async (t) => {
 })
 
 test('--output-dir writes <namespace>/<kind>-<name>.yaml', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'i2gw-out-'))
+  const dir = join(mkdtempSync(join(tmpdir(), 'i2gw-out-')), 'tree')
   const r = await kubectl(['ingress2gw', 'convert', '-f', 'examples/', '--output-dir', dir])
   t.is(r.code, 0, r.stderr)
-  t.deepEqual(readdirSync(dir).sort(), ['_cluster', 'gateway', 'team-a', 'team-b'])
+  t.deepEqual(readdirSync(dir).sort(), ['.ingress2gw-manifest.json', 'REPORT.md', '_cluster', 'gateway', 'kustomization.yaml', 'team-a', 'team-b'])
   t.regex(readFileSync(join(dir, 'team-a', 'httproute-storefront.yaml'), 'utf8'), /kind: HTTPRoute/)
 })
 

@@ -1,53 +1,202 @@
 /**
- * report: per-Ingress status from the translate result, in every format, and --fail-on as a CI gate.
+ * report: per-Ingress status from the translate result, the sections built from it (namespaces, histogram,
+ * conflicts, tcp/udp entries, Gateway topology), the text / markdown / HTML renderers, and --fail-on on report
+ * and convert.
  */
 import test from 'ava'
-import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast} from '../src/output/migration-report.js'
+import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type MigrationReport} from '../src/output/migration-report/index.js'
+import {mdText} from '../src/output/migration-report/markdown.js'
+import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
 import {ROOT, runCli} from './support/run-cli.js'
 
-function ingress(name: string, annotations: Record<string, string> = {}, host = `${name}.example.com`): KubeObject {
+const P = 'nginx.ingress.kubernetes.io'
+
+function ingress(name: string, annotations: Record<string, string> = {}, host = `${name}.example.com`, namespace = 'web', extra: Partial<KubeObject['metadata']> = {}): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: {name, namespace: 'web', annotations},
+    metadata: {name, namespace, annotations, ...extra},
     spec: {ingressClassName: 'nginx', rules: [{host, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}]},
   }
 }
 
+const inputs = (objects: KubeObject[]): InputObject[] => objects.map((object) => ({object, source: {file: 'in.yaml', line: 1}}))
+
+function report(objects: KubeObject[], options: Partial<TranslateOptions> = {}): MigrationReport {
+  const snapshot = {objects: inputs(objects), spansCluster: new Set(objects.map((o) => o.metadata.namespace)).size > 1}
+  return buildReport(translate(snapshot, options), {snapshot, options})
+}
+
 const objects = [
   ingress('plain'),
-  ingress('regex', {'nginx.ingress.kubernetes.io/use-regex': 'true'}),
-  ingress('snippet', {'nginx.ingress.kubernetes.io/server-snippet': 'location /x { return 200; }'}),
-  ingress('dropped', {'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10'}, 'nowhere.example.com'),
-].map((object) => ({object, source: {file: 'in.yaml', line: 1}}))
+  ingress('regex', {[`${P}/use-regex`]: 'true'}),
+  ingress('snippet', {[`${P}/server-snippet`]: 'location /x { return 200; }'}),
+  ingress('dropped', {[`${P}/canary`]: 'true', [`${P}/canary-weight`]: '10'}, 'nowhere.example.com'),
+]
 
-test('statuses reflect the worst fidelity of each Ingress', (t) => {
-  const report = buildReport(translate({objects}, {}))
-  const status = Object.fromEntries(report.ingresses.map((e) => [e.ingress, e.status]))
-  t.is(status['web/plain'], 'exact')
-  t.is(status['web/regex'], 'approximate')
-  t.is(status['web/snippet'], 'manual')
+test('statuses reflect the worst fidelity of each Ingress, with the reason', (t) => {
+  const r = report(objects)
+  const by = Object.fromEntries(r.ingresses.map((e) => [e.ingress, e]))
+  t.is(by['web/plain'].status, 'exact')
+  t.is(by['web/plain'].reason, undefined)
+  t.is(by['web/regex'].status, 'approximate')
+  t.is(by['web/regex'].reason, 'behaves differently: use-regex')
+  t.is(by['web/snippet'].status, 'manual')
+  t.is(by['web/snippet'].reason, 'needs a person: server-snippet')
   // A canary whose primary does not exist has no effect: approximate at best, never exact.
-  t.not(status['web/dropped'], 'exact')
-  t.is(report.summary.ingresses, 4)
-  t.is(report.summary.byStatus.exact, 1)
+  t.not(by['web/dropped'].status, 'exact')
+  t.deepEqual(r.summary.byStatus, {exact: 1, approximate: 2, manual: 1, skipped: 0})
+  t.is(r.summary.ingresses, 4)
+  t.deepEqual(r.namespaces.map((n) => [n.name, n.ingresses]), [['web', 4]])
+})
+
+test('an Ingress ingress-nginx drops (refused annotation value) and one without rules are skipped, with why', (t) => {
+  // client-body-buffer-size is parsed by ingress-nginx's parser (annotations.go Extract): an invalid value drops the Ingress.
+  const empty: KubeObject = {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'empty', namespace: 'web'}, spec: {ingressClassName: 'nginx'}}
+  const r = report([ingress('refused', {[`${P}/client-body-buffer-size`]: 'lots'}), empty])
+  const by = Object.fromEntries(r.ingresses.map((e) => [e.ingress, e]))
+  t.is(by['web/refused'].status, 'skipped')
+  t.is(by['web/refused'].outcome, 'not-served')
+  t.is(by['web/refused'].reason, 'nothing is served: ingress-nginx does not serve this Ingress today (ingress-not-served: client-body-buffer-size)')
+  t.is(by['web/empty'].status, 'skipped')
+  t.is(by['web/empty'].outcome, 'invalid')
+  t.deepEqual(by['web/empty'].annotations, [])
+  t.true(by['web/empty'].diagnostics.some((d) => d.code === 'invalid-ingress'))
+  t.is(r.summary.byStatus.skipped, 2)
+})
+
+test('the annotation histogram counts Ingresses per key and fidelity, most used first', (t) => {
+  const r = report([
+    ingress('a', {[`${P}/use-regex`]: 'true', [`${P}/proxy-buffering`]: 'on'}),
+    ingress('b', {[`${P}/proxy-buffering`]: 'off'}),
+    ingress('c', {[`${P}/proxy-buffering`]: 'on', [`${P}/configuration-snippet`]: 'more_set_headers "A: b";'}),
+  ])
+  t.deepEqual(
+    r.annotations.map((a) => [a.key.replace(`${P}/`, ''), a.ingresses, a.fidelity]),
+    [
+      // proxy-buffering has no Envoy equivalent (ignored); docs/annotations.md says so for every value.
+      ['proxy-buffering', 3, {exact: 0, approximate: 0, manual: 0, ignored: 3}],
+      ['configuration-snippet', 1, {exact: 0, approximate: 0, manual: 1, ignored: 0}],
+      ['use-regex', 1, {exact: 0, approximate: 1, manual: 0, ignored: 0}],
+    ],
+  )
+})
+
+test('a path two Ingresses define is a conflict naming the host, path and the Ingress nginx keeps', (t) => {
+  // hosts.ts reportConflict: the older Ingress keeps the host+path (store.go sorts by creationTimestamp).
+  const r = report([
+    ingress('old', {}, 'shared.example.com', 'team-a', {creationTimestamp: '2023-01-01T00:00:00Z'}),
+    ingress('new', {}, 'shared.example.com', 'team-b', {creationTimestamp: '2024-01-01T00:00:00Z'}),
+  ])
+  t.is(r.conflicts.length, 1)
+  const [c] = r.conflicts
+  t.like(c, {code: 'path-conflict', level: 'warning', ingress: 'team-b/new', host: 'shared.example.com', path: '/', pathType: 'Prefix', keptBy: 'team-a/old'})
+  t.is(r.summary.conflicts, 1)
+  t.is(r.ingresses.find((e) => e.ingress === 'team-b/new')!.status, 'skipped', 'its only path is served by the other Ingress')
+})
+
+test('tcp-services and udp-services entries get a status each: routed, needs a person, or skipped as nginx skipped it', (t) => {
+  const tcp: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'tcp-services', namespace: 'ingress-nginx'}, data: {'5432': 'db/pg:5432', '9000': 'not-a-reference'}}
+  const udp: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'udp-services', namespace: 'ingress-nginx'}, data: {'53': 'kube-system/dns:53'}}
+  const svc = (ns: string, name: string, port: number, protocol = 'TCP'): KubeObject => ({apiVersion: 'v1', kind: 'Service', metadata: {name, namespace: ns}, spec: {ports: [{port, protocol}]}})
+  const input = [tcp, udp, svc('db', 'pg', 5432), svc('kube-system', 'dns', 53, 'UDP')]
+  const without = report(input)
+  t.deepEqual(
+    without.streamEntries.map((e) => [e.protocol, e.port, e.target, e.status]),
+    [
+      ['TCP', '5432', 'db/pg:5432', 'manual'],
+      ['TCP', '9000', 'not-a-reference', 'skipped'],
+      ['UDP', '53', 'kube-system/dns:53', 'manual'],
+    ],
+  )
+  const routed = report(input, {tcpRoutes: true})
+  t.deepEqual(
+    routed.streamEntries.map((e) => [e.port, e.status]),
+    [
+      ['5432', 'exact'],
+      ['9000', 'skipped'],
+      ['53', 'exact'],
+    ],
+  )
+  t.false(routed.notes.some((d) => d.object === 'ConfigMap ingress-nginx/tcp-services'), 'entry diagnostics are under their entry, not in the notes')
+})
+
+test('the Gateway topology lists listeners, routes per namespace and their Services; shared bundle objects are not per Ingress', (t) => {
+  const tls = (o: KubeObject) => ({...o, spec: {...o.spec, tls: [{hosts: [o.spec.rules[0].host], secretName: `${o.metadata.name}-tls`}]}})
+  const r = report([tls(ingress('a', {}, 'a.example.com', 'team-a')), tls(ingress('b', {}, 'b.example.com', 'team-b'))], {emitGateway: true})
+  t.is(r.gateways.length, 1)
+  const g = r.gateways[0]
+  t.like(g, {namespace: 'gateway', name: 'shared', emitted: true})
+  t.deepEqual(g.listeners.map((l) => [l.name, l.protocol, l.port, l.routes]), [['http', 'HTTP', 80, 1], ['https', 'HTTPS', 443, 2]])
+  t.deepEqual(
+    g.routes.map((x) => `${x.namespace}/${x.name} ${x.listeners.join(',')} -> ${x.backends.join(',')}`),
+    ['gateway/https-redirect http -> ', 'team-a/a https -> Service/a:80', 'team-b/b https -> Service/b:80'],
+  )
+  t.deepEqual(g.namespaces, [
+    {name: 'gateway', routes: 1, backends: 0},
+    {name: 'team-a', routes: 1, backends: 1},
+    {name: 'team-b', routes: 1, backends: 1},
+  ])
+  // The Gateway (both certificates) and the redirect route are produced from both Ingresses: they belong to the
+  // gateway owner, not to either Ingress.
+  t.deepEqual(g.shared, [
+    {kind: 'Gateway', namespace: 'gateway', name: 'shared'},
+    {kind: 'HTTPRoute', namespace: 'gateway', name: 'https-redirect'},
+  ])
+  const a = r.ingresses.find((e) => e.ingress === 'team-a/a')!
+  t.false(a.objects.some((o) => o.name === 'https-redirect' || o.kind === 'Gateway'))
+  t.true(a.objects.some((o) => o.kind === 'HTTPRoute' && o.namespace === 'team-a' && o.name === 'a'))
 })
 
 test('text, markdown and HTML carry every Ingress and escape content', (t) => {
-  const report = buildReport(translate({objects}, {}))
-  const text = renderText(report)
-  const md = renderMarkdown(report)
-  const html = renderHtml(report)
-  for (const name of ['web/plain', 'web/regex', 'web/snippet']) {
-    t.true(text.includes(name))
-    t.true(md.includes(name))
-    t.true(html.includes(name))
+  const r = report([...objects, ingress('html', {[`${P}/configuration-snippet`]: '<script>alert(1)</script> | *x*'})])
+  const text = renderText(r)
+  const md = renderMarkdown(r)
+  const html = renderHtml(r)
+  for (const name of ['plain', 'regex', 'snippet', 'html']) {
+    t.regex(text, new RegExp(`^  \\S+ +${name} `, 'm'))
+    t.true(md.includes(`| ${name} |`), name)
+    t.true(html.includes(`data-name="${name}"`), name)
   }
   t.true(html.startsWith('<!doctype html>'))
-  t.false(html.includes('<script'))
-  t.regex(md, /\| web\/regex \| approximate \|/)
+  t.false(html.includes('<script>alert'), 'Ingress content is escaped in HTML')
+  t.is((html.match(/<script>/g) ?? []).length, 1, 'one script: the page its own')
+  t.false(md.includes('<script>alert'), 'and in markdown')
+  t.regex(md, /\| regex \| approximate \|/)
+})
+
+test('markdown escapes table and HTML syntax outside code spans and keeps code spans as written', (t) => {
+  t.is(mdText('a | b <c> *d* _e_'), 'a \\| b \\<c\\> \\*d\\* \\_e\\_')
+  t.is(mdText('run `~* "^/x"` first'), 'run `~* "^/x"` first')
+  t.is(mdText('one ` backquote <x>'), 'one \\` backquote \\<x\\>')
+  t.is(mdText('line\nbreak'), 'line break')
+})
+
+test('text on a terminal is coloured and fitted to its width; piped it is plain and never cut', (t) => {
+  const r = report([...objects, ingress('long-name-of-an-ingress-that-is-long', {[`${P}/proxy-body-size`]: '8m'})])
+  const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '')
+  for (const width of [60, 80, 120]) {
+    const tty = renderText(r, {width, colour: true})
+    t.regex(tty, /\u001b\[3\dm/, 'ANSI colours')
+    for (const line of tty.split('\n')) t.true(visibleLength(line) <= width, `${width}: ${visibleLength(line)}: ${line}`)
+  }
+  const piped = renderText(r)
+  t.notRegex(piped, /\u001b\[/)
+  t.true(Math.max(...piped.split('\n').map((l) => l.length)) > 120, 'messages stay on one line when piped')
+  // Nothing is lost at 80 columns: every word of the piped text is there, but the long name, which its column wraps.
+  const tty = plain(renderText(r, {width: 80, colour: true}))
+  const long = 'long-name-of-an-ingress-that-is-long'
+  const words = (s: string) => s.split(/\s+/).filter((w) => w.length > 0 && !long.includes(w))
+  t.deepEqual(new Set(words(tty)), new Set(words(piped)))
+  t.regex(tty, /  long-name-of-an-ingr +2  proxy-body-size~\n {15}ess-that-is-long\n/, 'the name column holds 20 columns (80 / 4)')
+})
+
+test('wrap breaks at spaces, indents continuations and cuts a word longer than the line', (t) => {
+  t.deepEqual(wrap('aaa bbb ccc', 7, '  '), ['aaa bbb', '  ccc'])
+  t.deepEqual(wrap('x'.repeat(12), 5, ' '), ['xxxxx', ' xxxx', ' xxx'])
+  t.deepEqual(wrap('short', Infinity, ''), ['short'])
 })
 
 test('statusAtLeast orders approximate < manual < skipped', (t) => {
@@ -57,16 +206,33 @@ test('statusAtLeast orders approximate < manual < skipped', (t) => {
   t.false(statusAtLeast('exact', 'approximate'))
 })
 
-test.serial('report --fail-on is a CI gate and --json prints the report', async (t) => {
+test.serial('report --fail-on is a CI gate naming the Ingresses; --json is -o json', async (t) => {
   // That golden input carries a configuration-snippet: manual, never skipped.
   const input = 'test/golden/annotations-accounted/input.yaml'
   const gate = await runCli(['report', '-f', input, '--fail-on', 'manual'], ROOT)
-  t.regex(gate.stdout, /^manual +web\/app/m)
+  t.regex(gate.stdout, /^ {2}manual +app /m)
   t.is(gate.exitCode, 1)
+  t.regex(gate.stderr, /^error: --fail-on manual: 1 of 1 Ingress\(es\) are manual or worse: web\/app \(manual\)$/m)
   const lenient = await runCli(['report', '-f', input, '--fail-on', 'skipped'], ROOT)
   t.is(lenient.exitCode, 0)
+  t.is(lenient.stderr, '')
   const json = await runCli(['report', '-f', 'examples/', '--json'], ROOT)
   const parsed = JSON.parse(json.stdout)
   t.is(parsed.summary.ingresses, 5)
-  t.true(Array.isArray(parsed.checklist))
+  const o = await runCli(['report', '-f', 'examples/', '-o', 'json'], ROOT)
+  t.deepEqual(JSON.parse(o.stdout), parsed)
+  const format = await runCli(['report', '-f', 'examples/', '--format', 'markdown'], ROOT)
+  t.regex(format.stdout, /^# Ingress migration report$/m, '--format stays an alias of -o')
+})
+
+test.serial('convert --fail-on prints the manifests and exits 1 when an Ingress is at the threshold or worse', async (t) => {
+  const input = 'test/golden/annotations-accounted/input.yaml'
+  const plain = await runCli(['convert', '-f', input], ROOT)
+  const gate = await runCli(['convert', '-f', input, '--fail-on', 'approximate'], ROOT)
+  t.is(gate.exitCode, 1)
+  t.is(gate.stdout, plain.stdout, 'the output is written all the same')
+  t.regex(gate.stderr, /^error: --fail-on approximate: 1 of 1 Ingress\(es\) are approximate or worse: web\/app \(manual\)$/m)
+  const pass = await runCli(['convert', '-f', 'examples/', '--fail-on', 'manual'], ROOT)
+  t.is(pass.exitCode, 0, pass.stderr)
+  t.notRegex(pass.stderr, /--fail-on/)
 })

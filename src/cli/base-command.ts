@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import {Chalk} from 'chalk'
+import type {ReportContext} from '../output/migration-report/index.js'
 import {renderDiagnostics, renderSummary, type Painter} from '../output/report.js'
 import {readFileInputs} from '../sources/files.js'
 import {resolveNamespaceOrigin, type KubeconfigSelection} from '../sources/kubeconfig.js'
@@ -19,6 +20,7 @@ import {
   type TranslateResult,
 } from '../translate/types.js'
 import {kubectlBooleanArgs, parseRequestTimeout, usageError} from './kubectl-flags.js'
+import {count, Progress} from './progress.js'
 
 function parseNamespacedName(value: string, flag: string): NamespacedName {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
@@ -51,6 +53,9 @@ export interface Compiled {
   objects: KubeObject[]
   diagnostics: Diagnostic[]
   scope: InputScope
+  /** What the migration report is built from (`buildReport(result, report)`). */
+  result: TranslateResult
+  report: ReportContext
 }
 
 /** The input, target and output flags every command shares (kubectl spellings). */
@@ -114,9 +119,16 @@ export abstract class BaseCommand extends Command {
     return this.exit(2)
   }
 
+  /** Progress on stderr while the run is long (a terminal only); set when the input is read. */
+  protected progress: Progress = new Progress(process.stderr, false)
+
+  /** --color: always, never, or auto (a terminal, unless NO_COLOR is set). */
+  protected colourOn(flags: Record<string, any>, stream: NodeJS.WriteStream = process.stderr): boolean {
+    return flags.color === 'always' || (flags.color === 'auto' && stream.isTTY === true && !process.env.NO_COLOR)
+  }
+
   protected painter(flags: Record<string, any>, stream: NodeJS.WriteStream = process.stderr): Painter {
-    const on = flags.color === 'always' || (flags.color === 'auto' && stream.isTTY === true && !process.env.NO_COLOR)
-    const chalk = new Chalk({level: on ? 1 : 0})
+    const chalk = new Chalk({level: this.colourOn(flags, stream) ? 1 : 0})
     return {red: chalk.red, yellow: chalk.yellow, dim: chalk.dim, bold: chalk.bold, cyan: chalk.cyan}
   }
 
@@ -260,7 +272,14 @@ export abstract class BaseCommand extends Command {
     const options = this.translateOptions(flags)
     const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
     const sel = this.selection(flags)
+    const seen = {Ingress: 0, Service: 0}
+    const namespaces = new Set<string | undefined>()
     const read = await cluster.readCluster({
+      onRead: (kind, items) => {
+        seen[kind] += items.length
+        if (kind === 'Ingress') for (const o of items) namespaces.add(o.metadata?.namespace)
+        this.progress.update(`reading the cluster: ${count(seen.Ingress)} Ingresses in ${count(namespaces.size)} namespace(s), ${count(seen.Service)} Services`)
+      },
       ...sel,
       allNamespaces: flags['all-namespaces'],
       selector: flags.selector,
@@ -336,16 +355,22 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Read the input and translate it; a bad flag or unreadable cluster ends the command with status 2. */
-  private async readAndTranslate(flags: Record<string, any>): Promise<{input: ReadInput; result: TranslateResult}> {
+  private async readAndTranslate(flags: Record<string, any>): Promise<{input: ReadInput; result: TranslateResult; report: ReportContext}> {
     let input: ReadInput
     let options: Partial<TranslateOptions>
+    this.progress = Progress.for(flags)
     try {
       options = this.translateOptions(flags)
+      this.progress.update(flags.filename?.length > 0 ? 'reading manifests…' : 'reading the cluster…', true)
       input = await this.readInput(flags)
     } catch (error) {
+      this.progress.clear()
       this.fail((error as Error).message)
     }
+    const ingressNamespaces = new Set(input.snapshot.objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.namespace))
+    this.progress.update(`converting ${count(input.scope.ingresses)} Ingresses in ${count(ingressNamespaces.size)} namespace(s)…`, true)
     const result = translate(input.snapshot, options)
+    this.progress.clear()
     if (input.servicesKnown) {
       const converted = new Set(result.ingresses.filter((r) => r.status === 'converted' || r.status === 'canary').map((r) => r.ingress))
       input.diagnostics.push(...missingServiceDiagnostics(input.snapshot.objects, serviceKeys(input.snapshot.objects), converted))
@@ -353,17 +378,24 @@ export abstract class BaseCommand extends Command {
     }
     const empty = input.scope.ingresses === 0 && result.objects.length === 0 && input.converted.length === 0
     if (empty && !input.readNothing) process.stderr.write(noIngressesMessage(input.scope))
-    return {input, result}
+    const scope = input.scope
+    const report: ReportContext = {
+      inputDiagnostics: input.diagnostics,
+      snapshot: input.snapshot,
+      options,
+      scope: {source: scope.mode, ...(scope.namespace !== undefined ? {namespace: scope.namespace} : {}), ...(scope.selector ? {selector: scope.selector} : {})},
+    }
+    return {input, result, report}
   }
 
   /** Read and translate without printing diagnostics (report renders them itself). */
-  protected async compileQuiet(flags: Record<string, any>): Promise<{result: TranslateResult; inputDiagnostics: Diagnostic[]}> {
-    const {input, result} = await this.readAndTranslate(flags)
+  protected async compileQuiet(flags: Record<string, any>): Promise<{result: TranslateResult; report: ReportContext}> {
+    const {input, result, report} = await this.readAndTranslate(flags)
     if (input.readNothing) {
       process.stderr.write(renderDiagnostics(input.diagnostics, this.painter(flags)))
       this.exit(2)
     }
-    return {result, inputDiagnostics: input.diagnostics}
+    return {result, report}
   }
 
   /**
@@ -375,7 +407,7 @@ export abstract class BaseCommand extends Command {
    * caller (apply prints them after the per-object lines). `-q`: errors only, in both.
    */
   protected async compile(flags: Record<string, any>, style: {full: boolean; errorsLater?: boolean} = {full: true}): Promise<Compiled> {
-    const {input, result} = await this.readAndTranslate(flags)
+    const {input, result, report} = await this.readAndTranslate(flags)
     const diagnostics = sortDiagnostics([...input.diagnostics, ...result.diagnostics])
     const paint = this.painter(flags)
     const errors = diagnostics.filter((d) => d.level === 'error')
@@ -399,7 +431,7 @@ export abstract class BaseCommand extends Command {
       process.stderr.write(`gateway owner checklist:\n${result.checklist.map((c) => `  [ ] ${c}\n`).join('')}`)
     }
     if (input.readNothing) this.exit(2)
-    return {objects: withConverted(result.objects, input.converted), diagnostics, scope: input.scope}
+    return {objects: withConverted(result.objects, input.converted), diagnostics, scope: input.scope, result, report}
   }
 }
 

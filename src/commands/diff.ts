@@ -47,7 +47,7 @@ export default class Diff extends BaseCommand {
       if (code !== 0) process.exitCode = code
       return
     }
-    const color = flags.color === 'always' || (flags.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR)
+    const color = this.colourOn(flags, process.stdout)
     const {text, changed} = diffObjects(live, objects, {color, prune})
     process.stdout.write(text)
     if (changed > 0) process.exitCode = 1

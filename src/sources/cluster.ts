@@ -31,6 +31,8 @@ export interface ReadClusterOptions extends KubeconfigSelection {
   gateways: NamespacedName[]
   /** Environment for kubeconfig selection (KUBECONFIG, HOME); default process.env. */
   env?: NodeJS.ProcessEnv
+  /** Called after each page of Ingresses and Services (progress on a terminal). */
+  onRead?: (kind: 'Ingress' | 'Service', items: KubeObject[]) => void
 }
 
 export interface ReadClusterResult {
@@ -162,7 +164,12 @@ export class ClusterClient {
   }
 
   /** List every page (limit + continue). Items get apiVersion/kind (a real server omits them for built-ins). */
-  async listAll(apiVersion: string, kind: string, plural: string, opts: {namespace?: string; labelSelector?: string; pageSize?: number} = {}): Promise<KubeObject[]> {
+  async listAll(
+    apiVersion: string,
+    kind: string,
+    plural: string,
+    opts: {namespace?: string; labelSelector?: string; pageSize?: number; onPage?: (items: KubeObject[]) => void} = {},
+  ): Promise<KubeObject[]> {
     const path = resourcePath(apiVersion, plural, opts.namespace)
     const items: KubeObject[] = []
     let cont: string | undefined
@@ -172,10 +179,12 @@ export class ClusterClient {
         limit: String(opts.pageSize ?? PAGE_SIZE),
         continue: cont,
       })
+      const start = items.length
       for (const item of page?.items ?? []) {
         if (item.metadata) delete item.metadata.managedFields
         items.push({apiVersion, kind, ...item})
       }
+      opts.onPage?.(items.slice(start))
       cont = page?.metadata?.continue || undefined
     } while (cont)
     return items
@@ -339,7 +348,7 @@ function splitRef(ref: string | undefined, fallback: NamespacedName): Namespaced
 
 /** Read everything the compiler needs from the cluster. Throws ClusterError (one printable line) on fatal problems. */
 export async function readCluster(opts: ReadClusterOptions): Promise<ReadClusterResult> {
-  const {allNamespaces: _a, selector: _s, controllerConfigMap: _c, tcpServicesConfigMap: _t, udpServicesConfigMap: _u, gateways: _g, env, ...selection} = opts
+  const {allNamespaces: _a, selector: _s, controllerConfigMap: _c, tcpServicesConfigMap: _t, udpServicesConfigMap: _u, gateways: _g, env, onRead: _o, ...selection} = opts
   const client = await ClusterClient.connect(selection, env)
   return readClusterWith(client, opts)
 }
@@ -394,10 +403,14 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
   const net = 'networking.k8s.io/v1'
   tasks.push(
     required({verb: 'list', group: 'networking.k8s.io', resource: 'ingresses', namespace: scope}, () =>
-      client.listAll(net, 'Ingress', 'ingresses', {namespace: scope, labelSelector: opts.selector}),
+      client.listAll(net, 'Ingress', 'ingresses', {namespace: scope, labelSelector: opts.selector, onPage: (items) => opts.onRead?.('Ingress', items)}),
     ),
   )
-  tasks.push(required({verb: 'list', group: '', resource: 'services', namespace: scope}, () => client.listAll('v1', 'Service', 'services', {namespace: scope})))
+  tasks.push(
+    required({verb: 'list', group: '', resource: 'services', namespace: scope}, () =>
+      client.listAll('v1', 'Service', 'services', {namespace: scope, onPage: (items) => opts.onRead?.('Service', items)}),
+    ),
+  )
   tasks.push(optional({verb: 'list', group: 'networking.k8s.io', resource: 'ingressclasses'}, () => client.listAll(net, 'IngressClass', 'ingressclasses')))
   if (opts.allNamespaces) {
     tasks.push(optional({verb: 'list', group: '', resource: 'namespaces'}, () => client.listAll('v1', 'Namespace', 'namespaces')))

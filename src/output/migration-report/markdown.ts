@@ -1,0 +1,133 @@
+/**
+ * The report as Markdown (REPORT.md of `convert --output-dir`, `report -o markdown`): readable as plain text and
+ * rendered by Git hosts. Everything is in it: totals, namespaces, each Ingress with its annotations, objects and
+ * every diagnostic with its hint, the histogram, conflicts, tcp/udp entries, the checklist and the notes.
+ */
+import {fidelityText, shortKey} from './build.js'
+import {byWorkLeft, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
+
+/**
+ * Text safe in Markdown (and in a table cell): `|`, `<`, `>`, `*`, `_`, `[`, `]` and `\` are escaped outside code
+ * spans (backquoted text, as messages write nginx and Envoy snippets, stays as written), newlines become spaces.
+ */
+export function mdText(s: string): string {
+  const parts = s.replace(/\r?\n/g, ' ').split('`')
+  // An odd number of backquotes leaves an unclosed span: escape everything.
+  const balanced = parts.length % 2 === 1
+  return parts
+    .map((p, i) => (balanced && i % 2 === 1 ? p.replace(/\|/g, '\\|') : p.replace(/[\\|<>*_[\]]/g, (c) => `\\${c}`)))
+    .join(balanced ? '`' : '\\`')
+}
+
+const code = (s: string) => '`' + s.replace(/`/g, "'") + '`'
+
+export function renderMarkdown(report: MigrationReport): string {
+  const s = report.summary
+  const lines = [
+    '# Ingress migration report',
+    '',
+    `${s.ingresses} Ingresses in ${s.namespaces} namespaces: **${s.byStatus.exact} exact**, ${s.byStatus.approximate} approximate, ` +
+      `${s.byStatus.manual} manual, ${s.byStatus.skipped} skipped. Annotations: ${fidelityText(s.annotations)}. ` +
+      `${s.objects} objects generated, ${s.conflicts} conflicts between Ingresses, ${s.streamEntries} tcp/udp entries.`,
+    '',
+    '- **exact**: the Gateway serves what ingress-nginx served.',
+    '- **approximate**: it works, with a difference the notes name; review it.',
+    '- **manual**: a person must act before cutover (the hint says what to do).',
+    '- **skipped**: nothing is generated (ingress-nginx did not serve it either, or nothing could be routed).',
+    '',
+  ]
+  if (report.namespaces.length > 0) {
+    lines.push('## Namespaces', '', 'Sorted by work left (manual and skipped first, then approximate).', '')
+    lines.push('| namespace | Ingresses | exact | approximate | manual | skipped | objects |', '|---|---:|---:|---:|---:|---:|---:|')
+    for (const n of byWorkLeft(report.namespaces)) {
+      const b = n.byStatus
+      lines.push(`| [${mdText(n.name)}](#namespace-${anchor(n.name)}) | ${n.ingresses} | ${b.exact} | ${b.approximate} | ${b.manual} | ${b.skipped} | ${n.objects} |`)
+    }
+    lines.push('')
+  }
+  lines.push(...histogram(report), ...conflicts(report), ...streamEntries(report), ...checklist(report), ...notes(report))
+  for (const n of report.namespaces) lines.push(...namespaceSection(n.name, report.ingresses.filter((e) => e.namespace === n.name)))
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
+}
+
+/** The id Git hosts give a heading `Namespace team-a` (lowercase, punctuation dropped, spaces to dashes). */
+function anchor(namespace: string): string {
+  return namespace.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')
+}
+
+function histogram(report: MigrationReport): string[] {
+  if (report.annotations.length === 0) return []
+  const lines = ['## Annotations', '', '| annotation | Ingresses | exact | approximate | manual | ignored |', '|---|---:|---:|---:|---:|---:|']
+  for (const a of report.annotations) {
+    const f = a.fidelity
+    lines.push(`| ${code(a.key)} | ${a.ingresses} | ${f.exact} | ${f.approximate} | ${f.manual} | ${f.ignored} |`)
+  }
+  return [...lines, '']
+}
+
+function conflicts(report: MigrationReport): string[] {
+  if (report.conflicts.length === 0) return []
+  const lines = ['## Conflicts between Ingresses', '', '| Ingress | conflict | what happens |', '|---|---|---|']
+  for (const c of report.conflicts) {
+    lines.push(`| ${mdText(c.ingress)} | ${code(c.code)} | ${mdText(c.message)}${c.hint ? `<br>hint: ${mdText(c.hint)}` : ''} |`)
+  }
+  return [...lines, '']
+}
+
+function streamEntries(report: MigrationReport): string[] {
+  if (report.streamEntries.length === 0) return []
+  const lines = ['## tcp-services / udp-services entries', '', '| protocol | port | target | status | notes |', '|---|---:|---|---|---|']
+  for (const e of report.streamEntries) {
+    const notes = e.diagnostics.map((d) => `${d.level}: ${mdText(d.message)}${d.hint ? ` (hint: ${mdText(d.hint)})` : ''}`).join('<br>')
+    lines.push(`| ${e.protocol} | ${mdText(e.port)} | ${e.target ? code(e.target) : ''} | ${e.status} | ${notes} |`)
+  }
+  return [...lines, '']
+}
+
+function checklist(report: MigrationReport): string[] {
+  if (report.checklist.length === 0) return []
+  return ['## Gateway owner checklist', '', ...report.checklist.map((c) => `- [ ] ${mdText(c)}`), '']
+}
+
+function notes(report: MigrationReport): string[] {
+  if (report.notes.length === 0) return []
+  return ['## Notes', '', 'About the input, the controller ConfigMap and the Gateway rather than one Ingress.', '', ...report.notes.flatMap((d) => diagnosticItem(d)), '']
+}
+
+function diagnosticItem(d: ReportDiagnostic): string[] {
+  const about = [d.object ? mdText(d.object) : '', d.annotation ? code(d.annotation) : ''].filter((x) => x !== '').join(', ')
+  const lines = [`- **${d.level}** ${code(d.code)}${about ? ` (${about})` : ''}: ${mdText(d.message)}`]
+  if (d.hint) lines.push(`  - hint: ${mdText(d.hint)}`)
+  return lines
+}
+
+function namespaceSection(namespace: string, entries: IngressEntry[]): string[] {
+  const byStatus = {exact: 0, approximate: 0, manual: 0, skipped: 0}
+  for (const e of entries) byStatus[e.status]++
+  const lines = [
+    `## Namespace ${mdText(namespace)}`,
+    '',
+    `${entries.length} Ingresses: ${STATUSES.map((s) => `${byStatus[s]} ${s}`).join(', ')}.`,
+    '',
+    '| Ingress | status | annotations | objects |',
+    '|---|---|---|---|',
+  ]
+  for (const e of entries) {
+    const annotations = e.annotations.map((a) => `${code(shortKey(a.key))} ${a.fidelity}`).join('<br>')
+    const objects = e.objects.map((o) => mdText(`${o.kind}/${o.namespace && o.namespace !== e.namespace ? `${o.namespace}/` : ''}${o.name}`)).join('<br>')
+    const outcome = e.outcome === 'canary' ? ' (canary, merged into its primary)' : ''
+    lines.push(`| ${mdText(e.name)}${outcome} | ${e.status} | ${annotations} | ${objects} |`)
+  }
+  lines.push('')
+  for (const e of entries.filter((x) => x.reason || x.diagnostics.length > 0)) {
+    lines.push(`### ${mdText(e.ingress)}: ${e.status}`, '')
+    if (e.source?.file) lines.push(`From ${code(`${e.source.file}${e.source.line ? `:${e.source.line}` : ''}`)}.${e.reason ? ` ${capitalise(mdText(e.reason))}.` : ''}`, '')
+    else if (e.reason) lines.push(`${capitalise(mdText(e.reason))}.`, '')
+    lines.push(...e.diagnostics.flatMap((d) => diagnosticItem(d)), '')
+  }
+  return lines
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}
