@@ -163,14 +163,17 @@ test('text, markdown and HTML carry every Ingress and escape content', (t) => {
   t.true(html.startsWith('<!doctype html>'))
   t.false(html.includes('<script>alert'), 'Ingress content is escaped in HTML')
   t.is((html.match(/<script>/g) ?? []).length, 1, 'one script: the page its own')
-  t.false(md.includes('<script>alert'), 'and in markdown')
+  t.notRegex(md, /(^|[^\\])<script>alert/, 'and in markdown')
+  t.true(md.includes('\\<script>alert(1)\\</script>'))
   t.regex(md, /\| regex \| approximate \|/)
 })
 
-test('markdown escapes table and HTML syntax outside code spans and keeps code spans as written', (t) => {
-  t.is(mdText('a | b <c> *d* _e_'), 'a \\| b \\<c\\> \\*d\\* \\_e\\_')
+test('markdown escapes what would become HTML, emphasis or a table cell outside code spans, and keeps code spans as written', (t) => {
+  t.is(mdText('a | b <c> *d* _e_ with_entries'), 'a | b \\<c> \\*d\\* \\_e\\_ with_entries')
+  t.is(mdText('a | b', true), 'a \\| b', 'in a table cell')
   t.is(mdText('run `~* "^/x"` first'), 'run `~* "^/x"` first')
-  t.is(mdText('one ` backquote <x>'), 'one \\` backquote \\<x\\>')
+  t.is(mdText('`a|b`', true), '`a\\|b`', 'GFM ends a cell at a pipe even inside a code span')
+  t.is(mdText('one ` backquote <x>'), 'one \\` backquote \\<x>')
   t.is(mdText('line\nbreak'), 'line break')
 })
 

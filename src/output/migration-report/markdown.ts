@@ -7,17 +7,24 @@ import {fidelityText, shortKey} from './build.js'
 import {byWorkLeft, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
 
 /**
- * Text safe in Markdown (and in a table cell): `|`, `<`, `>`, `*`, `_`, `[`, `]` and `\` are escaped outside code
- * spans (backquoted text, as messages write nginx and Envoy snippets, stays as written), newlines become spaces.
+ * Text safe in Markdown: outside code spans (backquoted text, as messages write nginx and Envoy snippets, stays as
+ * written) `\\`, `<` (an HTML tag), `*` and a `_` that could open or close emphasis (not one inside a word, as in
+ * with_entries) are escaped; in a table cell `|` too. Newlines become spaces.
  */
-export function mdText(s: string): string {
+export function mdText(s: string, inTable = false): string {
+  const escapeText = (p: string) =>
+    p
+      .replace(/[\\<*]/g, (c) => `\\${c}`)
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+      .replace(/\|/g, inTable ? '\\|' : '|')
   const parts = s.replace(/\r?\n/g, ' ').split('`')
   // An odd number of backquotes leaves an unclosed span: escape everything.
-  const balanced = parts.length % 2 === 1
-  return parts
-    .map((p, i) => (balanced && i % 2 === 1 ? p.replace(/\|/g, '\\|') : p.replace(/[\\|<>*_[\]]/g, (c) => `\\${c}`)))
-    .join(balanced ? '`' : '\\`')
+  if (parts.length % 2 === 0) return parts.map(escapeText).join('\\`')
+  return parts.map((p, i) => (i % 2 === 1 ? (inTable ? p.replace(/\|/g, '\\|') : p) : escapeText(p))).join('`')
 }
+
+const cell = (s: string) => mdText(s, true)
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`'
 
@@ -26,9 +33,9 @@ export function renderMarkdown(report: MigrationReport): string {
   const lines = [
     '# Ingress migration report',
     '',
-    `${s.ingresses} Ingresses in ${s.namespaces} namespaces: **${s.byStatus.exact} exact**, ${s.byStatus.approximate} approximate, ` +
+    `${plural(s.ingresses, 'Ingress', 'Ingresses')} in ${plural(s.namespaces, 'namespace', 'namespaces')}: **${s.byStatus.exact} exact**, ${s.byStatus.approximate} approximate, ` +
       `${s.byStatus.manual} manual, ${s.byStatus.skipped} skipped. Annotations: ${fidelityText(s.annotations)}. ` +
-      `${s.objects} objects generated, ${s.conflicts} conflicts between Ingresses, ${s.streamEntries} tcp/udp entries.`,
+      `${plural(s.objects, 'object', 'objects')} generated, ${plural(s.conflicts, 'conflict', 'conflicts')} between Ingresses, ${plural(s.streamEntries, 'tcp/udp entry', 'tcp/udp entries')}.`,
     '',
     '- **exact**: the Gateway serves what ingress-nginx served.',
     '- **approximate**: it works, with a difference the notes name; review it.',
@@ -41,7 +48,7 @@ export function renderMarkdown(report: MigrationReport): string {
     lines.push('| namespace | Ingresses | exact | approximate | manual | skipped | objects |', '|---|---:|---:|---:|---:|---:|---:|')
     for (const n of byWorkLeft(report.namespaces)) {
       const b = n.byStatus
-      lines.push(`| [${mdText(n.name)}](#namespace-${anchor(n.name)}) | ${n.ingresses} | ${b.exact} | ${b.approximate} | ${b.manual} | ${b.skipped} | ${n.objects} |`)
+      lines.push(`| [${cell(n.name)}](#namespace-${anchor(n.name)}) | ${n.ingresses} | ${b.exact} | ${b.approximate} | ${b.manual} | ${b.skipped} | ${n.objects} |`)
     }
     lines.push('')
   }
@@ -69,7 +76,7 @@ function conflicts(report: MigrationReport): string[] {
   if (report.conflicts.length === 0) return []
   const lines = ['## Conflicts between Ingresses', '', '| Ingress | conflict | what happens |', '|---|---|---|']
   for (const c of report.conflicts) {
-    lines.push(`| ${mdText(c.ingress)} | ${code(c.code)} | ${mdText(c.message)}${c.hint ? `<br>hint: ${mdText(c.hint)}` : ''} |`)
+    lines.push(`| ${cell(c.ingress)} | ${code(c.code)} | ${cell(c.message)}${c.hint ? `<br>hint: ${cell(c.hint)}` : ''} |`)
   }
   return [...lines, '']
 }
@@ -78,8 +85,8 @@ function streamEntries(report: MigrationReport): string[] {
   if (report.streamEntries.length === 0) return []
   const lines = ['## tcp-services / udp-services entries', '', '| protocol | port | target | status | notes |', '|---|---:|---|---|---|']
   for (const e of report.streamEntries) {
-    const notes = e.diagnostics.map((d) => `${d.level}: ${mdText(d.message)}${d.hint ? ` (hint: ${mdText(d.hint)})` : ''}`).join('<br>')
-    lines.push(`| ${e.protocol} | ${mdText(e.port)} | ${e.target ? code(e.target) : ''} | ${e.status} | ${notes} |`)
+    const notes = e.diagnostics.map((d) => `${d.level}: ${cell(d.message)}${d.hint ? ` (hint: ${cell(d.hint)})` : ''}`).join('<br>')
+    lines.push(`| ${e.protocol} | ${cell(e.port)} | ${e.target ? code(e.target) : ''} | ${e.status} | ${notes} |`)
   }
   return [...lines, '']
 }
@@ -107,16 +114,16 @@ function namespaceSection(namespace: string, entries: IngressEntry[]): string[] 
   const lines = [
     `## Namespace ${mdText(namespace)}`,
     '',
-    `${entries.length} Ingresses: ${STATUSES.map((s) => `${byStatus[s]} ${s}`).join(', ')}.`,
+    `${plural(entries.length, 'Ingress', 'Ingresses')}: ${STATUSES.map((s) => `${byStatus[s]} ${s}`).join(', ')}.`,
     '',
     '| Ingress | status | annotations | objects |',
     '|---|---|---|---|',
   ]
   for (const e of entries) {
     const annotations = e.annotations.map((a) => `${code(shortKey(a.key))} ${a.fidelity}`).join('<br>')
-    const objects = e.objects.map((o) => mdText(`${o.kind}/${o.namespace && o.namespace !== e.namespace ? `${o.namespace}/` : ''}${o.name}`)).join('<br>')
+    const objects = e.objects.map((o) => cell(`${o.kind}/${o.namespace && o.namespace !== e.namespace ? `${o.namespace}/` : ''}${o.name}`)).join('<br>')
     const outcome = e.outcome === 'canary' ? ' (canary, merged into its primary)' : ''
-    lines.push(`| ${mdText(e.name)}${outcome} | ${e.status} | ${annotations} | ${objects} |`)
+    lines.push(`| ${cell(e.name)}${outcome} | ${e.status} | ${annotations} | ${objects} |`)
   }
   lines.push('')
   for (const e of entries.filter((x) => x.reason || x.diagnostics.length > 0)) {
