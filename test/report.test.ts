@@ -239,3 +239,26 @@ test.serial('convert --fail-on prints the manifests and exits 1 when an Ingress 
   t.is(pass.exitCode, 0, pass.stderr)
   t.notRegex(pass.stderr, /--fail-on/)
 })
+
+test.serial('report on a terminal: coloured (unless --color never or NO_COLOR) and fitted to its columns', async (t) => {
+  const stdout = process.stdout as unknown as {isTTY?: boolean; columns?: number}
+  const saved = {isTTY: stdout.isTTY, columns: stdout.columns}
+  stdout.isTTY = true
+  stdout.columns = 70
+  try {
+    const tty = await runCli(['report', '-f', 'examples/'], ROOT)
+    t.is(tty.exitCode, 0, tty.stderr)
+    t.regex(tty.stdout, /\u001b\[3\dm/)
+    for (const line of tty.stdout.split('\n')) t.true(visibleLength(line) <= 70, line)
+    const never = await runCli(['report', '-f', 'examples/', '--color', 'never'], ROOT)
+    t.notRegex(never.stdout, /\u001b\[/)
+    t.true(never.stdout.split('\n').every((l) => l.length <= 70))
+    process.env.NO_COLOR = '1'
+    const noColor = await runCli(['report', '-f', 'examples/'], ROOT)
+    t.is(noColor.stdout, never.stdout)
+  } finally {
+    delete process.env.NO_COLOR
+    stdout.isTTY = saved.isTTY
+    stdout.columns = saved.columns
+  }
+})

@@ -13,7 +13,8 @@ const INTERVAL_MS = 80
 
 export class Progress {
   private shown = false
-  private last = 0
+  /** When the last throttled update was shown (phase changes, which are forced, do not count). */
+  private last = -Infinity
 
   constructor(
     private readonly stream: ProgressStream,
@@ -27,9 +28,11 @@ export class Progress {
   /** Show `text` (forced: even right after the previous update, for phase changes). */
   update(text: string, force = false): void {
     if (!this.enabled) return
-    const now = Date.now()
-    if (!force && this.shown && now - this.last < INTERVAL_MS) return
-    this.last = now
+    if (!force) {
+      const now = Date.now()
+      if (now - this.last < INTERVAL_MS) return
+      this.last = now
+    }
     const width = Math.max(20, (this.stream.columns ?? 80) - 1)
     const line = text.length > width ? text.slice(0, width - 1) + '…' : text
     // \r back to the start, \x1b[K clears what a longer previous line left.
