@@ -8,9 +8,10 @@ import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../tran
 import {compareStrings} from '../../util/hash.js'
 import type {Conflict} from './model.js'
 
-/** Diagnostic codes that name a cross-Ingress effect (hosts.ts, emit-routes.ts, https-listeners.ts). */
+/** Diagnostic codes that name a cross-Ingress effect (hosts.ts, shared-gateways.ts, emit-routes.ts, https-listeners.ts). */
 export const CONFLICT_CODES = new Set([
   'path-conflict',
+  'cross-controller-conflict',
   'default-backend-shadowed',
   'host-on-two-gateways',
   'regex-mode-from-other-ingress',
@@ -46,9 +47,11 @@ export function conflictsOf(diagnostics: Diagnostic[], result: TranslateResult, 
 function contestedPaths(id: string, ingress: KubeObject | undefined, result: TranslateResult): Pick<Conflict, 'host' | 'path' | 'pathType' | 'keptBy'>[] {
   const found: Pick<Conflict, 'host' | 'path' | 'pathType' | 'keptBy'>[] = []
   const rules: any[] = Array.isArray(ingress?.spec?.rules) ? ingress!.spec.rules : []
+  // Each Gateway has its own host model (shared-gateways.ts): the owner is in the one the Ingress's class goes to.
+  const indexes = result.hostsByGateway ? [...result.hostsByGateway.values()] : result.hosts ? [result.hosts] : []
   for (const rule of rules) {
     const host = normalizeHost(rule?.host)
-    const locations = result.hosts?.get(host)?.locations ?? []
+    const locations = indexes.flatMap((index) => index.get(host)?.locations ?? [])
     for (const p of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) {
       const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
       // nginx's view (hosts.ts matchOf): Exact stays Exact, ImplementationSpecific and missing pathType are Prefix.
