@@ -7,6 +7,8 @@ import jsYaml from 'js-yaml'
 import {parseManifestText} from '../src/sources/parse-manifests.js'
 import {translate} from '../src/translate/index.js'
 import {toJsonList, toYaml} from '../src/output/serialize.js'
+import {buildReport, renderHtml, renderJson, renderMarkdown, renderText} from '../src/output/migration-report/index.js'
+import {gitopsFiles} from '../src/output/gitops-tree.js'
 
 const n = Number(process.argv[2] ?? 10000)
 
@@ -69,3 +71,10 @@ const result = time('translate', () => translate({objects: fromJson.objects, spa
 console.log(`  -> ${result.objects.length} objects, ${result.diagnostics.length} diagnostics`)
 time('serialize YAML', () => toYaml(result.objects))
 time('serialize JSON', () => toJsonList(result.objects))
+const report = time('report: build', () => buildReport(result, {snapshot: {objects: fromJson.objects}}))
+time('report: text', () => renderText(report))
+const markdown = time('report: markdown', () => renderMarkdown(report))
+time('report: json', () => renderJson(report))
+const html = time('report: html', () => renderHtml(report))
+console.log(`  -> html ${(html.length / 1e6).toFixed(1)} MB, markdown ${(markdown.length / 1e6).toFixed(1)} MB`)
+time('--output-dir: the tree\'s files', () => gitopsFiles(result.objects, markdown))

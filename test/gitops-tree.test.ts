@@ -183,3 +183,21 @@ test.serial('--output-dir naming a file, and a manifest that is not JSON, are er
   t.deepEqual(readdirSync(join(cwd, 'tree')), [MANIFEST_FILE])
   t.deepEqual(readdirSync(cwd).sort(), ['a-file', 'input.yaml', 'tree'], 'no staging folder left behind')
 })
+
+test('a manifest naming a path outside the tree cannot make convert remove it; a namespace that is not a folder name is refused', async (t) => {
+  const {gitopsFiles, isTreePath, writeGitopsTree} = await import('../src/output/gitops-tree.js')
+  const parent = mkdtempSync(join(tmpdir(), 'i2g-tree-escape-'))
+  const dir = join(parent, 'tree')
+  mkdirSync(dir)
+  writeFileSync(join(parent, 'victim.txt'), 'keep me\n')
+  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({files: {'../victim.txt': sha256(Buffer.from('keep me\n'))}}))
+  const result = await writeGitopsTree(dir, new Map([['REPORT.md', '# report\n']]))
+  t.deepEqual(result.removed, [])
+  t.is(readFileSync(join(parent, 'victim.txt'), 'utf8'), 'keep me\n')
+  t.deepEqual(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).files, {'REPORT.md': sha256(Buffer.from('# report\n'))})
+
+  for (const bad of ['../x.yaml', 'a/../../x.yaml', '/etc/x.yaml', 'a/b/c.yaml', './x', 'a\\b.yaml']) t.false(isTreePath(bad), bad)
+  for (const good of ['REPORT.md', 'team-a/httproute-web.yaml', '_cluster/namespace-team-a.yaml', 'team-${ENV}/httproute-web.yaml']) t.true(isTreePath(good), good)
+  const escaping = {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: {name: 'web', namespace: '..'}}
+  t.throws(() => gitopsFiles([escaping], ''), {message: /cannot write HTTPRoute \.\.\/web under --output-dir/})
+})

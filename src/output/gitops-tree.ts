@@ -12,7 +12,7 @@
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, unlink, writeFile} from 'node:fs/promises'
-import {basename, dirname, join, posix} from 'node:path'
+import {basename, dirname, join, posix, resolve} from 'node:path'
 import type {KubeObject} from '../translate/types.js'
 import {compareStrings} from '../util/hash.js'
 import {dumpOne} from './serialize.js'
@@ -23,7 +23,16 @@ const CLUSTER_FOLDER = '_cluster'
 
 /** The file an object is written to: `<namespace>/<kind>-<name>.yaml` (`_cluster` when cluster-scoped), `/`-separated. */
 export function objectPath(o: KubeObject): string {
-  return posix.join(o.metadata.namespace ?? CLUSTER_FOLDER, `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`)
+  const path = `${o.metadata.namespace ?? CLUSTER_FOLDER}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`
+  // Namespaces come from the input as written: one that is not a plain folder name must not reach outside DIR.
+  if (!isTreePath(path)) throw new Error(`cannot write ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} under --output-dir: its namespace or name is not a plain folder or file name`)
+  return path
+}
+
+/** A path of the tree's shape: a file at the root or in one folder, no `.`/`..` segment, no separator or NUL in a name. */
+export function isTreePath(path: string): boolean {
+  const segments = path.split('/')
+  return segments.length <= 2 && segments.every((s) => s !== '' && s !== '.' && s !== '..' && !/[\\\0]/.test(s))
 }
 
 function kustomization(comment: string, resources: string[]): string {
@@ -94,8 +103,11 @@ async function readManifest(dir: string): Promise<Manifest> {
   } catch (error) {
     throw new Error(`${path} is not the manifest convert writes (${(error as Error).message}); restore it from version control, or remove it (every file then counts as someone else's)`)
   }
+  // Only paths of the tree's shape are taken: an edited manifest must not make convert remove files outside DIR.
   const record = (v: unknown): Record<string, string> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, h]) => typeof h === 'string')) as Record<string, string> : {}
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (Object.fromEntries(Object.entries(v).filter(([p, h]) => typeof h === 'string' && isTreePath(p))) as Record<string, string>)
+      : {}
   return {generator: String(parsed?.generator ?? ''), note: '', files: record(parsed?.files), pending: record(parsed?.pending)}
 }
 
@@ -130,10 +142,12 @@ async function writeFresh(dir: string, files: Map<string, string>, options: Tree
   return {written: [...files.keys()], unchanged: [], removed: [], kept: []}
 }
 
-export async function writeGitopsTree(dir: string, files: Map<string, string>, options: TreeOptions = {}): Promise<TreeResult> {
+export async function writeGitopsTree(outputDir: string, files: Map<string, string>, options: TreeOptions = {}): Promise<TreeResult> {
+  // Absolute, so that "beside DIR" is its parent also for `--output-dir .`.
+  const dir = resolve(outputDir)
   const info = await stat(dir).catch(() => undefined)
   if (!info) return writeFresh(dir, files, options)
-  if (!info.isDirectory()) throw new Error(`--output-dir ${dir} exists and is not a directory`)
+  if (!info.isDirectory()) throw new Error(`--output-dir ${outputDir} exists and is not a directory`)
 
   const manifest = await readManifest(dir)
   const ours = (path: string, hash: string) => manifest.files[path] === hash || manifest.pending?.[path] === hash
@@ -164,7 +178,7 @@ export async function writeGitopsTree(dir: string, files: Map<string, string>, o
   const manifestBefore = await readIfExists(join(dir, MANIFEST_FILE))
   if (toWrite.length === 0 && toRemove.length === 0 && manifestBefore?.toString('utf8') === manifestNow) return sortResult(result)
 
-  const staging = await mkdtemp(join(dirname(dir), `.${basename(dir)}.ingress2gw-`))
+  const staging = await stagingFolder(dir)
   try {
     for (const [i, [path, content]] of toWrite.entries()) {
       await mkdir(dirname(join(staging, path)), {recursive: true})
@@ -190,6 +204,16 @@ export async function writeGitopsTree(dir: string, files: Map<string, string>, o
     await rm(staging, {recursive: true, force: true})
   }
   return sortResult(result)
+}
+
+/**
+ * Beside DIR, so that files move in by rename; inside DIR when DIR is a mount point (a volume mounted into a
+ * container), where a rename from its parent would cross filesystems.
+ */
+async function stagingFolder(dir: string): Promise<string> {
+  const parent = dirname(dir)
+  const [a, b] = await Promise.all([stat(parent), stat(dir)])
+  return a.dev === b.dev ? mkdtemp(join(parent, `.${basename(dir)}.ingress2gw-`)) : mkdtemp(join(dir, '.ingress2gw-staging-'))
 }
 
 async function replaceFile(dir: string, path: string, content: string, staging: string): Promise<void> {

@@ -4,7 +4,7 @@
  * every diagnostic with its hint, the histogram, conflicts, tcp/udp entries, the checklist and the notes.
  */
 import {fidelityText, shortKey} from './build.js'
-import {byWorkLeft, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
+import {byWorkLeft, ingressesByNamespace, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
 
 /**
  * Text safe in Markdown: outside code spans (backquoted text, as messages write nginx and Envoy snippets, stays as
@@ -53,7 +53,8 @@ export function renderMarkdown(report: MigrationReport): string {
     lines.push('')
   }
   lines.push(...histogram(report), ...conflicts(report), ...streamEntries(report), ...checklist(report), ...notes(report))
-  for (const n of report.namespaces) lines.push(...namespaceSection(n.name, report.ingresses.filter((e) => e.namespace === n.name)))
+  const byNamespace = ingressesByNamespace(report)
+  for (const n of report.namespaces) lines.push(...namespaceSection(n.name, byNamespace.get(n.name) ?? []))
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
 }
 

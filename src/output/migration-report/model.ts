@@ -189,3 +189,14 @@ export function byWorkLeft(namespaces: NamespaceSummary[]): NamespaceSummary[] {
     return bm - am || ba - aa || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
   })
 }
+
+/** The report's Ingresses per namespace (in report order), grouped once. */
+export function ingressesByNamespace(report: MigrationReport): Map<string, IngressEntry[]> {
+  const out = new Map<string, IngressEntry[]>()
+  for (const e of report.ingresses) {
+    const list = out.get(e.namespace)
+    if (list) list.push(e)
+    else out.set(e.namespace, [e])
+  }
+  return out
+}

@@ -7,7 +7,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import type {Fidelity} from '../../translate/types.js'
 import {fidelityText, shortKey} from './build.js'
-import {STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ReportDiagnostic} from './model.js'
+import {ingressesByNamespace, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ReportDiagnostic} from './model.js'
 
 export interface TextOptions {
   /** Terminal width; undefined: no limit (piped). */
@@ -27,9 +27,8 @@ const MIN_WIDTH = 40
 export function renderText(report: MigrationReport, options: TextOptions = {}): string {
   const style: Style = {chalk: new Chalk({level: options.colour ? 1 : 0}), width: options.width ? Math.max(options.width, MIN_WIDTH) : Infinity}
   const out: string[] = [...header(report, style)]
-  for (const ns of report.namespaces) {
-    out.push('', ...namespaceTable(ns.name, report.ingresses.filter((e) => e.namespace === ns.name), style))
-  }
+  const byNamespace = ingressesByNamespace(report)
+  for (const ns of report.namespaces) out.push('', ...namespaceTable(ns.name, byNamespace.get(ns.name) ?? [], style))
   out.push(...histogram(report, style), ...conflicts(report, style), ...streamEntries(report, style), ...checklist(report, style), ...notes(report, style))
   return out.join('\n') + '\n'
 }
