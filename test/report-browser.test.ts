@@ -171,5 +171,16 @@ if (!chromium) {
     writeFileSync(join(ARTIFACTS, 'report-examples.png'), await page.screenshot())
     t.deepEqual(page.problems.console, [])
     t.deepEqual(page.problems.requests, [url])
+
+    // No Ingress at all, only tcp/udp-services entries: the page still works and lists every port.
+    const streams = await rendered('tcp-udp-routed')
+    const empty = await browser.newPage()
+    await empty.open(streams.url)
+    t.is(await empty.evaluate(`document.getElementById('count').textContent`), 'all 0 Ingresses')
+    t.is(await empty.evaluate(`document.querySelectorAll('#stream tbody tr, h2#stream + table tbody tr').length`), streams.report.streamEntries.length)
+    await empty.type('#f-text', 'anything')
+    t.is(await shown(empty), 0)
+    t.deepEqual(empty.problems.console, [])
+    t.deepEqual(empty.problems.requests, [streams.url])
   })
 }
