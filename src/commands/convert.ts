@@ -43,7 +43,7 @@ export default class Convert extends BaseCommand {
         this.fail((error as Error).message)
       }
       this.progress.clear()
-      process.stderr.write(treeSummary(dir, tree))
+      process.stderr.write(treeSummary(dir, tree, flags.quiet))
       if (tree.kept.some((k) => !k.stale)) process.exitCode = 1
     } else {
       process.stdout.write(flags.output === 'json' ? toJsonList(objects) : toYaml(objects))
@@ -56,10 +56,11 @@ export default class Convert extends BaseCommand {
   }
 }
 
-function treeSummary(dir: string, tree: TreeResult): string {
-  const lines = [
-    `${dir}: ${tree.written.length} file(s) written, ${tree.unchanged.length} unchanged, ${tree.removed.length} removed (no longer generated)${tree.kept.length > 0 ? `, ${tree.kept.length} left as they are` : ''}\n`,
-  ]
+/** One line of counts (not with -q), and a warning per file left alone. */
+function treeSummary(dir: string, tree: TreeResult, quiet: boolean): string {
+  const lines = quiet
+    ? []
+    : [`${dir}: ${tree.written.length} file(s) written, ${tree.unchanged.length} unchanged, ${tree.removed.length} removed (no longer generated)${tree.kept.length > 0 ? `, ${tree.kept.length} left as they are` : ''}\n`]
   for (const k of tree.kept) {
     const whose = k.why === 'edited' ? 'was edited after convert wrote it' : 'was not written by convert'
     const effect = k.stale ? 'it is no longer generated, and stays' : 'the new content is not written'
