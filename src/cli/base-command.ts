@@ -93,7 +93,7 @@ export abstract class BaseCommand extends Command {
     'controller-configmap': Flags.string({description: 'NAMESPACE/NAME of the ingress-nginx controller ConfigMap'}),
     'tcp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the tcp-services ConfigMap'}),
     'udp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the udp-services ConfigMap'}),
-    color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics', default: 'auto'})(),
+    color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics and the text report (auto: on a terminal, unless NO_COLOR is set)', default: 'auto'})(),
   }
 
   /** kubectl accepts `--all-namespaces=true` for booleans; oclif does not: rewrite before parsing. */
