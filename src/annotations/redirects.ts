@@ -7,6 +7,7 @@ import {managedMetadata} from '../translate/provenance.js'
 import {PRECISE_HOSTNAME} from './headers.js'
 import {parseBool, parseInt10} from './parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
+import {ignoreOnCatchAll, servesOnlyCatchAll} from './rewrite.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /** An absolute http(s) URL of a redirect annotation, split as the Gateway's RequestRedirect needs it. */
@@ -245,6 +246,11 @@ export const redirectsFamily: AnnotationFamily = {
   },
   apply(ctx) {
     if (ctx.ingress.isCanary || sslPassthroughOn(ctx)) return
+    if (servesOnlyCatchAll(ctx.ingress)) {
+      // Unless redirect.go Parse failed validation (the whole Ingress is dropped then, before this runs).
+      ignoreOnCatchAll(ctx, [...REDIRECT_KEYS, 'app-root'])
+      return
+    }
     const parsed = parseRedirectAnnotations((k) => ctx.raw(k))
     if (parsed.outcome === 'skipped') accountSkipped(ctx, parsed)
     else if (parsed.outcome === 'none') accountUnread(ctx, undefined)

@@ -1,5 +1,27 @@
+import type {IngressModel} from '../translate/model.js'
 import {parseBool} from './parsers.js'
-import type {AnnotationFamily, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+
+/**
+ * A rule-less Ingress (spec.defaultBackend only) serves nothing but the catch-all server's `location /`, where
+ * controller.go createServers applies its annotations but restores Redirect and Rewrite ("Redirect and rewrite can
+ * affect the catch all behavior, skip for now"): its redirects, app-root, rewrite-target and use-regex do nothing.
+ */
+export function servesOnlyCatchAll(ingress: IngressModel): boolean {
+  const rules = ingress.object.spec?.rules
+  return !(Array.isArray(rules) && rules.length > 0)
+}
+
+/** Accounts the present keys as ignored on a rule-less Ingress (servesOnlyCatchAll). */
+export function ignoreOnCatchAll(ctx: FamilyContext, keys: string[]): void {
+  for (const key of keys) {
+    if (!ctx.has(key)) continue
+    ctx.account(key, 'ignored', 'has no effect: this Ingress has no rules, so it serves only the catch-all server\'s `/`, where ingress-nginx leaves out its redirect and rewrite settings (controller.go createServers); the conversion leaves it out too', {
+      level: 'warning',
+      code: 'catch-all-annotation-ignored',
+    })
+  }
+}
 
 /** ingress-nginx's validator for rewrite-target (parser.RegexPathWithCapture): no query string, no escapes. */
 const REWRITE_TARGET = /^\/?[-._~a-zA-Z0-9/:$]*$/
@@ -61,6 +83,10 @@ export const rewriteFamily: AnnotationFamily = {
   ],
   apply(ctx) {
     const intents = ctx.ingress.intents
+    if (servesOnlyCatchAll(ctx.ingress)) {
+      ignoreOnCatchAll(ctx, ['use-regex', 'rewrite-target', 'x-forwarded-prefix'])
+      return
+    }
     if (ctx.value<boolean>('use-regex') === true) intents.useRegex = true
     else if (ctx.has('use-regex') && ctx.value<boolean>('use-regex') === false) {
       ctx.account('use-regex', 'exact')
