@@ -11,7 +11,7 @@ import {parseManifestText} from '../src/sources/parse-manifests.js'
 import {topLevelBranches} from '../src/translate/emit-routes.js'
 import {translate} from '../src/translate/index.js'
 import type {KubeObject, TranslateResult} from '../src/translate/types.js'
-import {findNginx, startRealNginx, type Answer} from './support/real-nginx.js'
+import {findNginx, parseRedirect, startRealNginx, type Answer} from './support/real-nginx.js'
 import {gatewayAnswer, modelAnswer} from './support/routing-answers.js'
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname
@@ -104,6 +104,7 @@ for (const name of nginx ? cases : []) {
     const parsed = parseManifestText(readFileSync(join(dir, 'input.yaml'), 'utf8'), 'input.yaml', {defaultNamespace: 'default'})
     const result = translate({objects: parsed.objects}, {emitGateway: args.includes('--emit-gateway'), ingressClasses, gatewayFor})
     const served = new Set(result.ingresses.filter((i) => i.status !== 'not-served').map((i) => i.ingress))
+    t.deepEqual(redirectDrops(result, parsed.objects.map((o) => o.object)), {harness: [], compiler: []}, 'the Ingresses redirect.go Parse drops, by the harness and by the compiler')
     const ingresses = parsed.objects
       .map((o) => o.object)
       .filter((o) => o.kind === 'Ingress' && served.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`))
@@ -154,6 +155,29 @@ async function compareWithNginx(t: ExecutionContext, result: TranslateResult, in
   t.log(`${hosts.length * paths.length} probes`)
   t.deepEqual(wrongModel, [], `the compiler's nginx model differs from real nginx\n${real.conf}`)
   t.deepEqual(wrongOutput, [], 'the emitted routes differ from real nginx without a diagnostic saying so')
+}
+
+const REDIRECT_KEYS = ['from-to-www-redirect', 'relative-redirects', 'temporal-redirect', 'temporal-redirect-code', 'permanent-redirect', 'permanent-redirect-code']
+
+/**
+ * The Ingresses whose redirect annotations make Extract drop them, as the harness reads redirect.go Parse, that the
+ * compiler still serves (`harness`), and those the compiler drops for a redirect annotation that the harness does
+ * not (`compiler`).
+ */
+function redirectDrops(result: TranslateResult, objects: KubeObject[]): {harness: string[]; compiler: string[]} {
+  const status = new Map(result.ingresses.map((i) => [i.ingress, i.status]))
+  const harness: string[] = []
+  const compiler: string[] = []
+  for (const o of objects) {
+    const id = `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`
+    if (o.kind !== 'Ingress' || !status.has(id)) continue
+    const parsed = parseRedirect(o)
+    const droppedBy = 'dropped' in parsed ? parsed.dropped : undefined
+    if (droppedBy !== undefined && status.get(id) !== 'not-served') harness.push(`${id} (${droppedBy})`)
+    const reported = result.diagnostics.filter((d) => d.code === 'ingress-not-served' && d.object === `Ingress ${id}` && REDIRECT_KEYS.some((k) => d.annotation?.endsWith(`/${k}`)))
+    for (const d of reported) if (!d.annotation!.endsWith(`/${droppedBy}`)) compiler.push(`${id} (${d.annotation})`)
+  }
+  return {harness, compiler}
 }
 
 /** ingress-nginx's store order (store.go sortIngressSlice): creationTimestamp, ties by namespace/name descending. */

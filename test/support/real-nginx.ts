@@ -12,8 +12,9 @@
  *   buildServerName, nginx.tmpl (redirect servers first, `return <code> <url>`, `rewrite "(?i)<path>" <target>
  *   break;`, app-root's `if ($uri = /)`), ngx_srv_redirect.lua (the www redirect: same scheme, port, one trailing
  *   slash stripped).
- * The redirect configuration is what redirect.go Parse returns (src/annotations/redirects.ts follows it key by key);
- * nginx decides what a `return` of it answers. Canary selection (Lua) and the HTTPS redirect (Lua) stay aside.
+ * The redirect configuration is what redirect.go Parse returns, read here key by key with the getters of
+ * parser/main.go (written from the Go source, not taken from src/annotations/redirects.ts, which it checks); nginx
+ * decides what a `return` of it answers. Canary selection (Lua) and the HTTPS redirect (Lua) stay aside.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -21,7 +22,6 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {parseRedirectAnnotations, type RedirectConfig} from '../../src/annotations/redirects.js'
 import type {KubeObject} from '../../src/translate/types.js'
 
 const PREFIX = 'nginx.ingress.kubernetes.io/'
@@ -62,9 +62,101 @@ const ann = (ing: KubeObject | undefined, key: string): string | undefined => {
 }
 const isCanary = (ing: KubeObject) => ['true', '1', 't', 'T', 'TRUE', 'True'].includes(ann(ing, 'canary') ?? '')
 
+/** redirect.go Config. */
+export interface RedirectConfig {
+  url: string
+  code: number
+  fromToWww: boolean
+  relative: boolean
+}
+
+/** What one of parser/main.go's getters returns: a value, or the error kind Extract acts on. */
+type Got<T> = {value: T} | {error: 'missing' | 'validation' | 'content'}
+
+/**
+ * checkAnnotation (validator on a non-empty raw value: a ValidationError) then the typed read (an invalid or, for
+ * strings, empty value after trimming each line: InvalidContent).
+ */
+function getter<T>(validate: (raw: string) => boolean, read: (raw: string) => T | undefined) {
+  return (ing: KubeObject | undefined, key: string): Got<T> => {
+    const raw = ann(ing, key)
+    if (raw === undefined) return {error: 'missing'}
+    if (raw !== '' && !validate(raw)) return {error: 'validation'}
+    const value = read(raw)
+    return value === undefined ? {error: 'content'} : {value}
+  }
+}
+const GO_BOOL: Record<string, boolean> = {1: true, t: true, T: true, TRUE: true, true: true, True: true, 0: false, f: false, F: false, FALSE: false, false: false, False: false}
+const getBool = getter((raw) => raw in GO_BOOL, (raw) => GO_BOOL[raw])
+/** strconv.Atoi on 64-bit: optional sign, decimal digits, within int64. */
+const atoi = (raw: string) => (/^[+-]?\d+$/.test(raw) && BigInt.asIntN(64, BigInt(raw)) === BigInt(raw) ? Number(raw) : undefined)
+const getInt = getter((raw) => atoi(raw) !== undefined, atoi)
+/** ValidateRegex(URLIsValidRegex): `^[-._~a-zA-Z0-9/:,?&=]*$`; then normalizeString trims every line. */
+const getUrl = getter(
+  (raw) => /^[-._~a-zA-Z0-9/:,?&=]*$/.test(raw),
+  (raw) => raw.split('\n').map((l) => l.trim()).join('\n') || undefined,
+)
+
+/**
+ * net/url Parse on a string of URLIsValidRegex's characters: getScheme, then the colon in a scheme-less first
+ * segment and the port of an authority (the only errors those characters can reach). The scheme, lower-cased.
+ */
+function goUrlScheme(s: string): string | undefined {
+  let scheme = ''
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!
+    if (/[a-zA-Z]/.test(c)) continue
+    if (/[0-9+.-]/.test(c) && i > 0) continue
+    if (c === ':') {
+      if (i === 0) return undefined
+      scheme = s.slice(0, i).toLowerCase()
+    }
+    break
+  }
+  const rest = (scheme === '' ? s : s.slice(scheme.length + 1)).split('?')[0]!
+  if (scheme === '' && !rest.startsWith('/') && rest.split('/')[0]!.includes(':')) return undefined
+  if (rest.startsWith('//')) {
+    const host = rest.slice(2).split('/')[0]!
+    const colon = host.lastIndexOf(':')
+    if (colon >= 0 && !/^\d*$/.test(host.slice(colon + 1))) return undefined
+  }
+  return scheme
+}
+
+/**
+ * redirect.go Parse: from-to-www-redirect, relative-redirects, temporal-redirect (its code, then isValidURL, and
+ * return), permanent-redirect, permanent-redirect-code. A ValidationError drops the Ingress (annotations.go
+ * Extract); any other error leaves the Ingress without a redirect configuration.
+ */
+export function parseRedirect(ing: KubeObject | undefined): {dropped: string} | {config?: RedirectConfig} {
+  const www = getBool(ing, 'from-to-www-redirect')
+  const rr = getBool(ing, 'relative-redirects')
+  const tr = getUrl(ing, 'temporal-redirect')
+  for (const [key, got] of [['from-to-www-redirect', www], ['relative-redirects', rr], ['temporal-redirect', tr]] as const) {
+    if ('error' in got && got.error === 'validation') return {dropped: key}
+    if ('error' in got && got.error !== 'missing') return {}
+  }
+  const fromToWww = 'value' in www && www.value
+  const relative = 'value' in rr && rr.value
+  if ('value' in tr) {
+    const trc = getInt(ing, 'temporal-redirect-code')
+    if ('error' in trc && trc.error !== 'missing') return trc.error === 'validation' ? {dropped: 'temporal-redirect-code'} : {}
+    const code = 'value' in trc && trc.value >= 300 && trc.value <= 307 ? trc.value : 302
+    if (!goUrlScheme(tr.value)?.startsWith('http')) return {}
+    return {config: {url: tr.value, code, fromToWww, relative}}
+  }
+  const pr = getUrl(ing, 'permanent-redirect')
+  if ('error' in pr && pr.error !== 'missing') return pr.error === 'validation' ? {dropped: 'permanent-redirect'} : {}
+  const prc = getInt(ing, 'permanent-redirect-code')
+  if ('error' in prc && prc.error !== 'missing') return prc.error === 'validation' ? {dropped: 'permanent-redirect-code'} : {}
+  const code = 'value' in prc && prc.value >= 300 && prc.value <= 308 ? prc.value : 301
+  if ('value' in pr || fromToWww) return {config: {url: 'value' in pr ? pr.value : '', code, fromToWww, relative}}
+  return relative ? {config: {url: '', code: 0, fromToWww, relative}} : {}
+}
+
 function redirectOf(ing: KubeObject | undefined): RedirectConfig | undefined {
-  const parsed = parseRedirectAnnotations((k) => ann(ing, k))
-  return parsed.outcome === 'config' ? parsed.config : undefined
+  const parsed = parseRedirect(ing)
+  return 'config' in parsed ? parsed.config : undefined
 }
 
 function upstreamOf(ing: KubeObject, backend: any, services: Map<string, KubeObject>): string | undefined {
@@ -94,13 +186,17 @@ export function buildServers(ingresses: KubeObject[], services: Map<string, Kube
       servers.set(host, {name: host, aliases: [], locations: [{path: '/', exact: false, upstream: def, ingress: ing, fallback: true}], wwwRedirect: false})
     }
   }
+  // createServers: the first Ingress of a host with a non-empty alias list (alias/main.go: split on commas, trimmed,
+  // unique) sets it; only then are aliases equal to the host or to another server's name dropped. A name that
+  // several servers alias is rendered in each: nginx keeps it for the first server (sorted by host name).
   for (const ing of primaries) {
-    const aliases = (ann(ing, 'server-alias') ?? '').split(',').map((a) => a.trim().toLowerCase()).filter((a) => a !== '')
+    const aliases = [...new Set((ann(ing, 'server-alias') ?? '').split(',').map((a) => a.trim()).filter((a) => a !== ''))].sort()
     for (const rule of ing.spec?.rules ?? []) {
       const server = servers.get((rule?.host ?? '').toLowerCase() || '_')!
-      if (server.aliases.length === 0) server.aliases = aliases.filter((a) => a !== server.name && !servers.has(a))
+      if (server.aliases.length === 0) server.aliases = aliases
     }
   }
+  for (const s of servers.values()) s.aliases = s.aliases.filter((a) => a !== s.name && !servers.has(a))
   for (const ing of primaries) {
     const www = redirectOf(ing)?.fromToWww === true
     for (const rule of ing.spec?.rules ?? []) {
@@ -152,7 +248,8 @@ function renderLocations(server: RServer, upstreamPort: (key: string) => number)
   const regex = expanded.some((l) => needsRewrite(l) || useRegex(l))
   const out: string[] = []
   for (const l of expanded) {
-    const appRoot = ann(l.ingress, 'app-root')
+    // The catch-all `/` of a rule-less Ingress keeps the Rewrite config (app-root included) empty (createServers).
+    const appRoot = l.bare ? undefined : ann(l.ingress, 'app-root')
     if (appRoot?.startsWith('/')) out.push(`if ($uri = /) { return 302 $scheme://$http_host${appRoot.replace(/[?#].*$/, '')}; }`)
   }
   for (const l of expanded) {
@@ -160,7 +257,7 @@ function renderLocations(server: RServer, upstreamPort: (key: string) => number)
     const body = ['port_in_redirect off;']
     const redirect = l.bare ? undefined : redirectOf(l.ingress)
     if (redirect?.relative) body.push('absolute_redirect off;')
-    if (redirect?.kind) body.push(`return ${redirect.code} ${redirect.url};`)
+    if (redirect?.url) body.push(`return ${redirect.code} ${redirect.url};`)
     if (!l.upstream) body.push('return 404;')
     else {
       if (needsRewrite(l)) body.push(`rewrite ${quote(`(?i)${l.nginxPath}`)} ${rewriteTarget(l)} break;`)
