@@ -48,6 +48,8 @@ function probes(result: TranslateResult, ingresses: KubeObject[]): {hosts: strin
     for (const a of h.aliases) hosts.add(a)
   }
   for (const ing of ingresses) {
+    // Every alias the Ingresses name, used or not: whether nginx answers for it is what is checked.
+    for (const a of String(ing.metadata.annotations?.['nginx.ingress.kubernetes.io/server-alias'] ?? '').split(',')) if (/^[a-z0-9.-]+$/.test(a.trim())) hosts.add(a.trim())
     for (const rule of ing.spec?.rules ?? []) {
       for (const p of rule?.http?.paths ?? []) {
         for (const s of samples(p?.path || '/')) {

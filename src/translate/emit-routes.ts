@@ -361,6 +361,7 @@ export function emitRoutes(
       const hostnames = g.hosts.flatMap((h) => {
         const host = index.hosts.get(h)!
         if (host.aliasFrom) consumed.add(host.aliasFrom)
+        for (const ignored of host.aliasesIgnored ?? []) consumed.add(ignored)
         return [h, ...host.aliases]
       })
       const chunks = chunkRoute(hostnames, g.rules)

@@ -3,6 +3,7 @@
  * "oldest Ingress wins" per host+path+pathType, host-wide regex mode, default-backend fallbacks and canaries
  * attached to their primary upstream. Linear in the number of paths (everything is indexed in maps).
  */
+import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
 import {objectRef} from './diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
@@ -288,50 +289,92 @@ function addFallbacks(hosts: Map<string, HostModel>, creator: Map<string, Ingres
 
 /**
  * server-alias is a server_name alias: the whole host (every Ingress's paths, its TLS redirect) answers under the
- * alias too. The first Ingress of a host that sets it wins; an alias that is a host of its own is dropped.
+ * alias too. controller.go createServers: the first Ingress of the host (nginx order) whose server-alias lists any
+ * name sets the host's aliases, and later Ingresses' are skipped, even when every name of the first is then dropped
+ * as the host itself or another server's host. A name several hosts alias is in each server_name: nginx keeps it
+ * for the first of those servers in its configuration, where getBackendServers sorts the servers by host name.
  */
 function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>, diagnostics: Diagnostic[]): void {
-  const taken = new Map<string, string>()
   // pkg/util/ingress BuildRedirects checks the twin name against server names only, never aliases, and nginx.tmpl
   // renders the redirect servers first: nginx keeps the first server of a duplicate name (the alias is "ignored").
   const wwwTwins = new Map<string, string>()
   for (const ingress of primaries) for (const name of ingress.intents.wwwTwins ?? []) if (!wwwTwins.has(name)) wwwTwins.set(name, ingress.id)
+  const owners = new Map<HostModel, IngressModel>()
   for (const ingress of primaries) {
-    const a = ingress.intents.hostAliases
-    if (!a) continue
+    const raw = ingress.annotations.get('server-alias')
+    if (!raw?.valid || !Array.isArray(raw.value) || raw.value.length === 0) continue
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
     for (const hostName of [...new Set(rules.map((r) => normalizeHost(r?.host)))]) {
       const host = hosts.get(hostName)
-      if (!host || hostName === '' || host.aliases.length > 0) continue
-      for (const alias of a.names) {
-        const twinOf = wwwTwins.get(alias)
-        if (twinOf !== undefined) {
-          diagnostics.push({
-            level: 'warning',
-            code: 'server-alias-is-www-redirect',
-            object: objectRef('Ingress', ingress.ref),
-            annotation: a.from[0],
-            message: `server-alias ${alias} is also the from-to-www-redirect name of Ingress ${twinOf}: nginx renders the redirect server first and ignores the duplicate name in this host's server, so ${alias} answers with the redirect; the conversion leaves the alias out`,
-            source: ingress.source,
-          })
-          continue
-        }
-        if (hosts.has(alias) || taken.has(alias)) {
-          diagnostics.push({
-            level: 'info',
-            code: 'server-alias-is-host',
-            object: objectRef('Ingress', ingress.ref),
-            annotation: a.from[0],
-            message: `server-alias ${alias} is already ${hosts.has(alias) ? 'a host of its own' : `an alias of ${taken.get(alias)}`}; ingress-nginx drops such aliases and so does the conversion`,
-            source: ingress.source,
-          })
-          continue
-        }
-        taken.set(alias, hostName)
-        host.aliases.push(alias)
-        host.aliasFrom = a
+      if (!host || hostName === '') continue
+      const owner = owners.get(host)
+      if (!owner) {
+        owners.set(host, ingress)
+        continue
       }
+      const a = ingress.intents.hostAliases
+      if (!a) continue
+      ;(host.aliasesIgnored ??= []).push(a)
+      if (crossControllerNote(owner, ingress)) continue // shared-gateways.ts reportAliasesAcross says it
+      diagnostics.push({
+        level: 'warning',
+        code: 'server-alias-shadowed',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: a.from[0],
+        message: `server-alias ${a.names.join(', ')} is not used for host "${hostName}": Ingress ${owner.id} comes first in ingress-nginx's order and sets the host's aliases (${owner.annotations.get('server-alias')!.raw}); nginx skips the aliases of later Ingresses, and so does the conversion`,
+        source: ingress.source,
+      })
     }
+  }
+  const claims = new Map<string, HostModel[]>()
+  for (const [host, ingress] of owners) {
+    const a = ingress.intents.hostAliases
+    if (!a) continue
+    for (const alias of a.names) {
+      const twinOf = wwwTwins.get(alias)
+      if (twinOf !== undefined) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'server-alias-is-www-redirect',
+          object: objectRef('Ingress', ingress.ref),
+          annotation: a.from[0],
+          message: `server-alias ${alias} is also the from-to-www-redirect name of Ingress ${twinOf}: nginx renders the redirect server first and ignores the duplicate name in this host's server, so ${alias} answers with the redirect; the conversion leaves the alias out`,
+          source: ingress.source,
+        })
+        continue
+      }
+      if (alias === host.name || hosts.has(alias)) {
+        diagnostics.push({
+          level: 'info',
+          code: 'server-alias-is-host',
+          object: objectRef('Ingress', ingress.ref),
+          annotation: a.from[0],
+          message: `server-alias ${alias} is already a host of its own; ingress-nginx drops such aliases and so does the conversion`,
+          source: ingress.source,
+        })
+        continue
+      }
+      claims.set(alias, [...(claims.get(alias) ?? []), host])
+    }
+  }
+  for (const [alias, claimants] of claims) {
+    const [first, ...others] = [...claimants].sort((a, b) => compareStrings(a.name, b.name))
+    first!.aliases.push(alias)
+    first!.aliasFrom = owners.get(first!)!.intents.hostAliases
+    for (const other of others) {
+      const ingress = owners.get(other)!
+      diagnostics.push({
+        level: 'warning',
+        code: 'server-alias-duplicate',
+        object: objectRef('Ingress', ingress.ref),
+        annotation: ingress.intents.hostAliases!.from[0],
+        message: `server-alias ${alias} of host "${other.name}" is also an alias of host "${first!.name}": nginx has the name in both servers and keeps it for the first one in its configuration, which ingress-nginx sorts by host name, so ${alias} answers as ${first!.name}, and so does the conversion`,
+        source: ingress.source,
+      })
+    }
+  }
+  for (const [host, ingress] of owners) {
+    if (host.aliasFrom === undefined && ingress.intents.hostAliases) (host.aliasesIgnored ??= []).push(ingress.intents.hostAliases)
   }
 }
 

@@ -206,6 +206,8 @@ export interface HostModel {
   /** server-alias names of the host (extra hostnames for every route of the host and its redirect). */
   aliases: string[]
   aliasFrom?: Intent
+  /** server-alias intents of the host's Ingresses that nginx does not use (a later Ingress, or every name dropped). */
+  aliasesIgnored?: Intent[]
   /**
    * HTTPS listeners of the host's own (https-listeners.ts), one per name (host first, then aliases): the host's
    * routes attach to them instead of the shared https listener, because it needs client certificates or a
