@@ -434,8 +434,15 @@ function applyFromToWww(ctx: FamilyContext): void {
   const hostServed = ctx.lookup.hostServed
   const pairs: {from: string; to: string}[] = []
   const skipped: string[] = []
+  // controller.go getBackendServers marks a server for the redirect only when this Ingress adds a location to it
+  // (a rule without paths, or paths an older Ingress already owns, mark nothing).
+  const unowned: string[] = []
   for (const host of [...own].sort()) {
     if (host.startsWith('*.') || host.includes('${')) continue
+    if (!ctx.lookup.ingressesOnHost(host).some((i) => i.ingress === ingress.id)) {
+      unowned.push(host)
+      continue
+    }
     const other = host.startsWith('www.') ? host.slice(4) : `www.${host}`
     if (own.has(other) || hostServed(other)) skipped.push(other)
     else if (PRECISE_HOSTNAME.test(other)) pairs.push({from: other, to: host})
@@ -464,10 +471,13 @@ function applyFromToWww(ctx: FamilyContext): void {
       },
     })
   }
+  const notOwned = unowned.length > 0 ? `this Ingress owns no location on ${unowned.join(', ')} (no paths there, or an older Ingress has them), so nginx redirects no twin of ${unowned.length === 1 ? 'it' : 'them'}` : ''
   if (pairs.length === 0) {
-    ctx.account('from-to-www-redirect', 'exact', `every twin name (${skipped.join(', ') || 'none: wildcard hosts have no www form'}) is served by an Ingress of its own, so nginx creates no redirect, and neither does the conversion`, {level: 'info', code: 'www-redirect-skipped'})
+    const reasons = [skipped.length > 0 ? `every twin name (${skipped.join(', ')}) is served by an Ingress of its own` : '', notOwned].filter((r) => r !== '')
+    ctx.account('from-to-www-redirect', 'exact', `${reasons.join('; ') || 'wildcard hosts have no www form'}: nginx creates no redirect, and neither does the conversion`, {level: 'info', code: 'www-redirect-skipped'})
     return
   }
+  if (notOwned !== '') ctx.diag({level: 'info', code: 'www-redirect-skipped', annotation: key, message: `${key}: ${notOwned}, and neither does the conversion`})
   ctx.account('from-to-www-redirect', 'approximate', `${pairs.map((p) => `${p.from} -> ${p.to}`).join(', ')} (${code}): nginx also strips one trailing slash from the URI (/a/ -> /a); the Gateway redirect keeps the path unchanged`, {
     hint: `HTTPS requests for ${pairs.map((p) => p.from).join(', ')} are redirected only if the Gateway's https listener has a certificate covering ${pairs.length === 1 ? 'that name' : 'those names'}, as with nginx`,
   })

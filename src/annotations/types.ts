@@ -61,8 +61,9 @@ export interface Lookup {
    */
   serviceForPath(host: string, path: string): ServedPath | undefined
   /**
-   * The served, non-canary Ingresses (`namespace/name`) of this Ingress's Gateway with a rule for this host, and
-   * whether each has an auth-url.
+   * The served, non-canary Ingresses (`namespace/name`) of this Ingress's Gateway that own a location on this host
+   * (the first in nginx order of each path and pathType, as getBackendServers adds them), and whether each has an
+   * auth-url.
    */
   ingressesOnHost(host: string): {ingress: string; authenticated: boolean}[]
   /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
