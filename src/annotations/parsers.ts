@@ -11,6 +11,8 @@ export function parseBool(value: string): ParseResult<boolean> {
 export function parseInt10(value: string): ParseResult<number> {
   // Go's strconv.Atoi neither trims spaces nor accepts units: " 300" and "60s" are invalid for nginx too.
   if (!/^[+-]?\d+$/.test(value)) return {ok: false, reason: `"${value}" is not an integer (no spaces or units allowed)`}
+  // Atoi's int is 64 bits: a larger value is strconv.ErrRange, an invalid value like any other.
+  if (BigInt.asIntN(64, BigInt(value)) !== BigInt(value)) return {ok: false, reason: `"${value}" is out of range for a 64-bit integer`}
   return {ok: true, value: Number.parseInt(value, 10)}
 }
 

@@ -69,3 +69,12 @@ test('negative or non-finite seconds are a programming error', (t) => {
   t.throws(() => toGatewayDuration(Number.NaN), {instanceOf: RangeError})
   t.throws(() => toGatewayDuration(Number.POSITIVE_INFINITY), {instanceOf: RangeError})
 })
+
+test('integers as strconv.Atoi reads them: sign, digits, 64-bit range', async (t) => {
+  const {parseInt10} = await import('../../src/annotations/parsers.js')
+  t.deepEqual(parseInt10('+308'), {ok: true, value: 308})
+  t.deepEqual(parseInt10('-9223372036854775808'), {ok: true, value: -9223372036854775808})
+  t.false(parseInt10('9223372036854775808').ok, 'one past int64: ErrRange')
+  t.false(parseInt10('99999999999999999999').ok)
+  t.false(parseInt10(' 301').ok)
+})
