@@ -14,8 +14,10 @@
  * Ingresses.
  *
  * Here, an Ingress's controller is:
- * - its class alone when the class has a Gateway of its own (--gateway-for CLASS=...): the user says so;
- * - else the spec.controller of its class's IngressClass when the input has that object;
+ * - the spec.controller of its class's IngressClass when the input has that object: every controller of that
+ *   --controller-class keeps all those IngressClasses, so classes sharing a spec.controller were merged by one
+ *   controller, whichever Gateways they are sent to now;
+ * - else its class alone when the class has a Gateway of its own (--gateway-for CLASS=...): the user says so;
  * - else the default controller (k8s.io/ingress-nginx): the other --ingress-class values (one controller unless
  *   IngressClass objects say otherwise), annotation classes without an IngressClass object, classless Ingresses.
  */
@@ -26,9 +28,10 @@ import type {TranslateOptions} from './types.js'
 export const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
 
 export function controllerOf(className: string | undefined, selection: ClassSelection, options: TranslateOptions): string {
-  if (className !== undefined && Object.prototype.hasOwnProperty.call(options.gatewayFor, className)) return `class ${className}`
   const declared = className === undefined ? undefined : selection.controllerByClass.get(className)
-  return `controller ${declared ?? NGINX_CONTROLLER}`
+  if (declared !== undefined) return `controller ${declared}`
+  if (className !== undefined && Object.prototype.hasOwnProperty.call(options.gatewayFor, className)) return `class ${className}`
+  return `controller ${NGINX_CONTROLLER}`
 }
 
 /** "Ingress web/app (class internal)": how cross-controller diagnostics name an Ingress. */
