@@ -467,7 +467,9 @@ function attachCanaries(
       paths.forEach((p, pi) =>
         candidates.push({
           host: normalizeHost(rule?.host),
-          path: typeof p?.path === 'string' && p.path !== '' ? p.path : '/',
+          // mergeAlternativeBackends compares the canary's path as written with the location's (an empty path
+          // became `/` there): a canary path left empty never matches, even beside a primary path left empty.
+          path: typeof p?.path === 'string' ? p.path : '',
           match: matchOf(p?.pathType),
           backend: p?.backend,
           where: `rules[${ri}].http.paths[${pi}]`,
@@ -478,13 +480,16 @@ function attachCanaries(
       candidates.push({host: '', path: '/', match: 'Prefix', backend: canary.object.spec.defaultBackend, where: 'spec.defaultBackend'})
     }
     for (const c of candidates) {
-      const primary = owner.get(`${c.host}|${c.match}|${c.path}`)
+      const primary = c.path === '' ? undefined : owner.get(`${c.host}|${c.match}|${c.path}`)
       if (!primary) {
         diagnostics.push({
           level: 'warning',
           code: 'canary-without-primary',
           object,
-          message: `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path}; ingress-nginx ignores this canary path and so does the conversion`,
+          message:
+            c.path === ''
+              ? `${c.where}: the canary path is empty, and ingress-nginx pairs a canary path with the location of the same path as written (controller.go mergeAlternativeBackends), which is never empty; it ignores this canary path and so does the conversion`
+              : `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path}; ingress-nginx ignores this canary path and so does the conversion`,
           source: canary.source,
         })
         continue

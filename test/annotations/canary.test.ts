@@ -104,6 +104,19 @@ test('a canary without a primary location has no effect', (t) => {
   t.true(r.diagnostics.some((d) => d.code === 'canary-without-primary'))
 })
 
+test('a canary path left empty pairs with nothing (mergeAlternativeBackends compares the paths as written)', (t) => {
+  // Both Ingresses leave the ImplementationSpecific path empty: nginx serves the primary at `/`, but the canary's
+  // path "" never equals a location's path, so nginx deletes the alternative backend.
+  const emptyPath = (ing: any) => {
+    delete ing.spec.rules[0].http.paths[0].path
+    ing.spec.rules[0].http.paths[0].pathType = 'ImplementationSpecific'
+    return ing
+  }
+  const r = translateAll([emptyPath(ingressWith({}, {name: 'app', created: '2024-01-01T00:00:00Z'})), emptyPath(canary({'canary-weight': '50'}))])
+  t.deepEqual(routesOf(r)[0]!.spec.rules.map((rule: any) => rule.backendRefs), [[{name: 'app', port: 80}]])
+  t.true(r.diagnostics.some((d) => d.code === 'canary-without-primary' && /path is empty/.test(d.message)))
+})
+
 test('a canary in another namespace is merged (nginx does so) and gets a ReferenceGrant for its Service', (t) => {
   const other = ingressWith({canary: 'true', 'canary-weight': '30'}, {name: 'app-next', paths: [{path: '/', service: 'app-next'}]})
   other.metadata.namespace = 'team-b'
