@@ -1,0 +1,66 @@
+/** The live objects -> one status per object, grouped per namespace (pure: no I/O). */
+import {SOURCE_ANNOTATION} from '../translate/provenance.js'
+import type {KubeObject} from '../translate/types.js'
+import {CERT_KINDS, evaluateCertificate, evaluateIssuer} from './certificates.js'
+import {evaluateGateway} from './gateway.js'
+import {objectKey, type NamespaceStatus, type ObjectStatus, type StatusInput, type StatusReport} from './model.js'
+import {evaluateBackend, evaluatePolicy, POLICY_KINDS} from './policies.js'
+import {evaluateRoute, ROUTE_KINDS} from './routes.js'
+
+const KIND_ORDER = ['Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'ClientTrafficPolicy', 'BackendTrafficPolicy', 'SecurityPolicy', 'EnvoyExtensionPolicy', 'BackendTLSPolicy', 'Backend', 'Certificate', 'Issuer', 'ClusterIssuer']
+
+function evaluate(o: KubeObject, input: StatusInput, gateways: Map<string, KubeObject>, challenges: KubeObject[]): ObjectStatus | undefined {
+  if (o.kind === 'Gateway') return evaluateGateway(o, input)
+  if (ROUTE_KINDS.has(o.kind)) return evaluateRoute(o, input, gateways)
+  if (POLICY_KINDS.has(o.kind)) return evaluatePolicy(o, input)
+  if (o.kind === 'Backend') return evaluateBackend(o, input)
+  if (o.kind === 'Certificate') return evaluateCertificate(o, challenges)
+  if (CERT_KINDS.has(o.kind)) return evaluateIssuer(o)
+  // GatewayClasses and Challenges only inform the others; ReferenceGrants, HTTPRouteFilters and Namespaces have no status.
+  return undefined
+}
+
+export function buildStatusReport(input: StatusInput): StatusReport {
+  const gateways = new Map(input.objects.filter((o) => o.kind === 'Gateway').map((g) => [objectKey(g), g]))
+  const challenges = input.objects.filter((o) => o.kind === 'Challenge')
+  const seen = new Set<string>()
+  const byNs = new Map<string, ObjectStatus[]>()
+  for (const o of input.objects) {
+    const key = objectKey(o)
+    if (seen.has(key)) continue
+    seen.add(key)
+    const st = evaluate(o, input, gateways, challenges)
+    if (!st) continue
+    const source = o.metadata.annotations?.[SOURCE_ANNOTATION]
+    if (source) st.source = source
+    const ns = o.metadata.namespace ?? ''
+    byNs.set(ns, [...(byNs.get(ns) ?? []), st])
+  }
+  const rank = (k: string) => (KIND_ORDER.indexOf(k) < 0 ? KIND_ORDER.length : KIND_ORDER.indexOf(k))
+  const namespaces: NamespaceStatus[] = [...byNs]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([namespace, objects]) => {
+      objects.sort((a, b) => rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
+      return {
+        namespace,
+        ready: objects.filter((s) => s.state === 'ready').length,
+        notReady: objects.filter((s) => s.state === 'not-ready').length,
+        unknown: objects.filter((s) => s.state === 'unknown').length,
+        objects,
+      }
+    })
+  return {
+    apiVersion: 'ingress2gw.io/v1',
+    kind: 'StatusReport',
+    ready: namespaces.reduce((n, s) => n + s.ready, 0),
+    notReady: namespaces.reduce((n, s) => n + s.notReady, 0),
+    unknown: namespaces.reduce((n, s) => n + s.unknown, 0),
+    namespaces,
+    notChecked: [...input.notChecked],
+  }
+}
+
+/** Everything checked and ready: the status command's exit 0. */
+export function allReady(r: StatusReport): boolean {
+  return r.notReady === 0 && r.unknown === 0 && r.notChecked.length === 0 && r.ready > 0
+}

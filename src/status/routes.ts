@@ -1,0 +1,93 @@
+/**
+ * HTTPRoute / GRPCRoute / TLSRoute / TCPRoute / UDPRoute -> per parentRef: Accepted, ResolvedRefs,
+ * PartiallyInvalid, and Envoy Gateway's BackendsAvailable.
+ *
+ * Envoy Gateway writes a status.parents entry only for parentRefs to Gateways it controls
+ * (processAllowedListenersForParentRefs skips the others), so a parentRef without an entry is not served by it.
+ * A route with some invalid rules stays Accepted with PartiallyInvalid=True ("Dropped Rule(s) ..."); a backendRef
+ * to a Service without endpoints reports BackendsAvailable=False/EndpointsNotFound and keeps ResolvedRefs True
+ * (internal/gatewayapi/route.go processHTTPRouteParentRefs and processHTTPRouteRules).
+ */
+import type {KubeObject} from '../translate/types.js'
+import {conditionsOf, describe, findCondition, isStale, requireTrue} from './conditions.js'
+import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
+import {routeConditionFix, type ParentRef} from './route-reasons.js'
+
+export const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])
+const GW_GROUP = 'gateway.networking.k8s.io'
+
+function normalized(ref: ParentRef, routeNs: string | undefined): string {
+  return JSON.stringify([ref.group ?? GW_GROUP, ref.kind ?? 'Gateway', ref.namespace ?? routeNs ?? '', ref.name, ref.sectionName ?? '', ref.port ?? ''])
+}
+
+export function parentRefsOf(route: KubeObject): ParentRef[] {
+  return ((route.spec as {parentRefs?: ParentRef[]})?.parentRefs ?? []).filter((r) => r && typeof r.name === 'string')
+}
+
+export function parentLabel(ref: ParentRef, routeNs: string | undefined): string {
+  const kind = ref.kind && ref.kind !== 'Gateway' ? `${ref.kind} ` : ''
+  const where = [ref.sectionName, ref.port !== undefined ? `port ${ref.port}` : undefined].filter(Boolean).join(', ')
+  return `parent ${kind}${ref.namespace ?? routeNs}/${ref.name}${where ? ` (${where})` : ''}`
+}
+
+function missingParentFinding(route: KubeObject, ref: ParentRef, input: StatusInput, scope: string): Finding {
+  const ns = ref.namespace ?? route.metadata.namespace
+  const key = refKey(ref.kind ?? 'Gateway', ns, ref.name)
+  if (input.missing.has(key)) {
+    return {level: 'not-ready', scope, fix: `${ref.kind ?? 'Gateway'} ${ns}/${ref.name} does not exist: nothing serves this route; apply the Gateway bundle (kubectl ingress2gw apply -A) or fix --gateway and convert again`}
+  }
+  const why = input.unreadable.get(key)
+  if (why) return {level: 'unknown', scope, fix: `the Gateway could not be read (${why}); no controller has written status for this parent`}
+  return {level: 'unknown', scope, fix: 'no controller has written status for this parent yet (is the Gateway\'s class handled by Envoy Gateway?)'}
+}
+
+function parentFindings(route: KubeObject, ref: ParentRef, entry: {conditions?: unknown}, gateway: KubeObject | undefined, scope: string): Finding[] {
+  const conds = conditionsOf(entry.conditions)
+  const gen = route.metadata.generation
+  const ctx = {route, ref, gateway}
+  const findings: Finding[] = []
+  const absent = 'the controller has not written this condition for the parent yet'
+  for (const type of ['Accepted', 'ResolvedRefs']) {
+    const f = requireTrue(conds, type, gen, {scope, absent, fix: (c) => routeConditionFix(c, ctx)})
+    if (f) findings.push(f)
+  }
+  const partial = findCondition(conds, 'PartiallyInvalid')
+  if (partial?.status === 'True' && !isStale(partial, gen)) {
+    findings.push({
+      level: 'not-ready',
+      scope,
+      condition: describe(partial),
+      reason: partial.reason,
+      message: partial.message,
+      fix: `some rules were dropped and are not served: ${routeConditionFix(partial, ctx)}`,
+    })
+  }
+  const backends = findCondition(conds, 'BackendsAvailable')
+  if (backends?.status === 'False' && !isStale(backends, gen)) {
+    findings.push({level: 'warning', scope, condition: describe(backends), reason: backends.reason, message: backends.message, fix: routeConditionFix(backends, ctx)})
+  }
+  return findings
+}
+
+export function evaluateRoute(route: KubeObject, input: StatusInput, gateways: Map<string, KubeObject>): ObjectStatus {
+  const routeNs = route.metadata.namespace
+  const entries = ((route.status as {parents?: {parentRef?: ParentRef; conditions?: unknown}[]})?.parents ?? []).filter((p) => p?.parentRef)
+  const findings: Finding[] = []
+  const accepted: string[] = []
+  const refs = parentRefsOf(route)
+  if (refs.length === 0) findings.push({level: 'not-ready', fix: 'the route has no parentRefs: it attaches to no Gateway'})
+  for (const ref of refs) {
+    const scope = parentLabel(ref, routeNs)
+    const entry = entries.find((e) => normalized(e.parentRef!, routeNs) === normalized(ref, routeNs))
+    if (!entry) {
+      findings.push(missingParentFinding(route, ref, input, scope))
+      continue
+    }
+    const gateway = gateways.get(refKey('Gateway', ref.namespace ?? routeNs, ref.name))
+    const fs = parentFindings(route, ref, entry, gateway, scope)
+    findings.push(...fs)
+    if (!fs.some((f) => f.level !== 'warning')) accepted.push(scope.replace(/^parent /, ''))
+  }
+  const summary = accepted.length === refs.length && refs.length > 0 ? `Accepted by ${accepted.join(', ')}` : `${accepted.length}/${refs.length} parents accepted`
+  return {apiVersion: route.apiVersion, kind: route.kind, namespace: routeNs, name: route.metadata.name, state: stateOf(findings), summary, findings}
+}
