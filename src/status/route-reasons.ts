@@ -82,7 +82,7 @@ function hostnamesFix(route: KubeObject, ref: ParentRef, gw: KubeObject | undefi
 
 function noParentFix(ref: ParentRef, gw: KubeObject | undefined): string {
   const names = ((gw?.spec as {listeners?: Listener[]})?.listeners ?? []).map((l) => l.name)
-  const what = ref.sectionName !== undefined ? `a listener named ${ref.sectionName}` : `a listener on port ${ref.port}`
+  const what = ref.sectionName !== undefined ? `listener named ${ref.sectionName}` : `listener on port ${ref.port}`
   return `the Gateway has no ${what}${names.length > 0 ? ` (it has: ${names.join(', ')})` : ''}: apply the Gateway ingress2gw emits (kubectl ingress2gw apply -A), which has the listeners the routes name`
 }
 
