@@ -11,7 +11,8 @@ import {planCutover} from '../src/cutover/plan.js'
 import {readCutoverFacts} from '../src/cutover/read.js'
 import {ClusterClient, ClusterError} from '../src/sources/cluster.js'
 import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer, type Obj} from './support/fake-apiserver.js'
-import {kubectl, ROOT, run, tempDir} from './support/cluster-helpers.js'
+import jsYaml from 'js-yaml'
+import {kubectl, rbacAttributes, roleAllows, ROOT, run, tempDir} from './support/cluster-helpers.js'
 import {ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
 
 const SVC = 'ingress-nginx/ingress-nginx-controller'
@@ -81,6 +82,12 @@ test('--apply changes only the selector and targetPorts of the named Service (re
   t.deepEqual(live.spec.ports.map((p: Obj) => [p.name, p.port, p.targetPort, p.nodePort]), [['http', 80, 10080, 30080], ['https', 443, 10443, 30443]])
   t.deepEqual(untouched(live), untouched(before), 'every other field is as it was (labels, annotations, nodePorts, status)')
   t.deepEqual(others.map((o) => s.getObject(o!.apiVersion, o!.kind, o!.metadata.namespace, o!.metadata.name)), others, 'no other object changed')
+  // examples/rbac/ingress2gw-rbac.yaml: the cutover role allows every request of the cutover.
+  const role = (jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as Obj[]).find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-cutover')
+  for (const q of s.requests) {
+    const a = rbacAttributes(q.method, q.path)
+    if (a) t.true(roleAllows(role, a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-cutover`)
+  }
 
   const saved = JSON.parse(readFileSync(file, 'utf8'))
   t.is(saved.kind, 'ServiceCutoverRollback')

@@ -7,7 +7,9 @@ import test from 'ava'
 import {planDns, type DnsFacts} from '../src/cutover/dns.js'
 import type {KubeObject} from '../src/translate/types.js'
 import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer} from './support/fake-apiserver.js'
-import {cli, tempDir} from './support/cluster-helpers.js'
+import {readFileSync} from 'node:fs'
+import jsYaml from 'js-yaml'
+import {cli, rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
 import {accepted, envoyService, gateway, ingress, parentStatus, readyWorld, route} from './support/cutover-fixtures.js'
 
 function externalDns(image: string, args: string[]): Record<string, any> {
@@ -99,6 +101,11 @@ test('cutover --dns -A end to end: the table, the external-dns commands and the 
   )
   t.deepEqual(s.requests.filter((q) => q.method !== 'GET'), [])
   t.true(s.requests.some((q) => q.path === '/apis/apps/v1/deployments' && q.query.labelSelector === 'app.kubernetes.io/name=external-dns'))
+  const role = (jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as Record<string, any>[]).find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-cutover')
+  for (const q of s.requests) {
+    const a = rbacAttributes(q.method, q.path)
+    if (a) t.true(roleAllows(role, a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-cutover`)
+  }
   const noGw = await cli(['cutover', '--dns', '--gateway', 'gateway/other', '--kubeconfig', kubeconfig], {env: {HOME: dir, KUBECONFIG: ''}})
   t.is(noGw.code, 2)
   t.regex(noGw.stderr, /^error: Gateway gateway\/other not found: name the Gateway with --gateway$/m)

@@ -4,7 +4,9 @@
  */
 import test, {type ExecutionContext} from 'ava'
 import {ACME_RESOURCES, ALL_RESOURCES, FakeApiServer, type Obj} from './support/fake-apiserver.js'
-import {cli, tempDir} from './support/cluster-helpers.js'
+import {readFileSync} from 'node:fs'
+import jsYaml from 'js-yaml'
+import {cli, rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
 import {accepted, cond, gateway, gatewayClass, MANAGED, namespace, parentStatus, route} from './support/cutover-fixtures.js'
 
 async function world(t: ExecutionContext, objects: Obj[], ns = 'team-a') {
@@ -44,6 +46,12 @@ test('-n team-a: the team\'s objects and the Gateway they attach to, in a table 
   t.deepEqual(routeLists.map((q) => [q.path, q.query.labelSelector]), [['/apis/gateway.networking.k8s.io/v1/namespaces/team-a/httproutes', 'app.kubernetes.io/managed-by=ingress2gw']])
   t.true(s.requests.some((q) => q.path === '/apis/gateway.networking.k8s.io/v1/namespaces/gateway/gateways/shared'), 'the Gateway is read by name in its own namespace')
   t.false(s.requests.some((q) => /secrets/.test(q.path)), 'no Secret is read')
+  // examples/rbac/ingress2gw-rbac.yaml: the read role allows every request status makes.
+  const read = (jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as Obj[]).find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-read')
+  for (const q of s.requests) {
+    const a = rbacAttributes(q.method, q.path)
+    if (a) t.true(roleAllows(read, a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-read`)
+  }
 })
 
 test('a route the Gateway did not admit: exit 1, the fix in the table, the same in -o json', async (t) => {

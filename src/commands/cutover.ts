@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 
-const {kubeconfig, context, namespace, gateway, color} = BaseCommand.baseFlags
-const allNamespaces = BaseCommand.baseFlags['all-namespaces']
-const controllerConfigMap = BaseCommand.baseFlags['controller-configmap']
+const {help, kubeconfig, context, cluster, user, as, namespace, gateway, color} = BaseCommand.baseFlags
+const connection = {help, kubeconfig, context, cluster, user, as, 'as-group': BaseCommand.baseFlags['as-group'], 'request-timeout': BaseCommand.baseFlags['request-timeout']}
 
 function namespacedName(value: string, flag: string): {namespace: string; name: string} {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
@@ -23,7 +22,14 @@ export default class Cutover extends BaseCommand {
     'kubectl ingress2gw cutover --dns -A',
   ]
   // Only the cluster, scope and Gateway flags (typed as the base's so oclif's static side matches).
-  static baseFlags = {kubeconfig, context, namespace, 'all-namespaces': allNamespaces, gateway, 'controller-configmap': controllerConfigMap, color} as unknown as typeof BaseCommand.baseFlags
+  static baseFlags = {
+    ...connection,
+    namespace,
+    'all-namespaces': BaseCommand.baseFlags['all-namespaces'],
+    gateway,
+    'controller-configmap': BaseCommand.baseFlags['controller-configmap'],
+    color,
+  } as unknown as typeof BaseCommand.baseFlags
   static flags = {
     service: Flags.string({description: 'the ingress-nginx Service to repoint, NAMESPACE/NAME', exclusive: ['dns', 'rollback']}),
     apply: Flags.boolean({description: 'send the patch (after writing the rollback file)', default: false}),
@@ -37,10 +43,16 @@ export default class Cutover extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Cutover)
-    const connectionArgs = [flags.kubeconfig ? `--kubeconfig ${flags.kubeconfig}` : '', flags.context ? `--context ${flags.context}` : ''].filter(Boolean)
+    const connectionArgs = (['kubeconfig', 'context', 'cluster', 'user', 'as'] as const).filter((f) => flags[f]).map((f) => `--${f} ${flags[f]}`)
+    let selection
+    try {
+      selection = this.selection(flags)
+    } catch (error) {
+      this.fail((error as Error).message)
+    }
     const cmd = await import('../cutover/command.js')
     const run = {
-      selection: {kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace},
+      selection,
       connectionArgs,
       output: flags.output,
       paintOut: this.painter(flags, process.stdout),

@@ -1,10 +1,19 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {parseDuration} from '../status/duration.js'
+import {parseRequestTimeout} from '../cli/kubectl-flags.js'
 
 /** The flags of BaseCommand that choose a cluster and a scope (status does not convert anything). */
-const {kubeconfig, context, namespace, selector, color} = BaseCommand.baseFlags
-const allNamespaces = BaseCommand.baseFlags['all-namespaces']
+const {help, kubeconfig, context, cluster, user, as, namespace, selector, color} = BaseCommand.baseFlags
+const connection = {help, kubeconfig, context, cluster, user, as, 'as-group': BaseCommand.baseFlags['as-group'], 'request-timeout': BaseCommand.baseFlags['request-timeout']}
+
+/** A duration flag in kubectl's spelling (30s, 5m, 1m30s; a bare number is seconds). */
+function durationFlag(value: string, flag: string): number {
+  try {
+    return parseRequestTimeout(value)
+  } catch {
+    throw new Error(`--${flag} expects a duration such as 30s, 5m or 1m30s, got "${value}"`)
+  }
+}
 
 export default class Status extends BaseCommand {
   static summary = 'Say what the Gateway and cert-manager accepted of the applied objects, and what to do about the rest'
@@ -17,7 +26,7 @@ export default class Status extends BaseCommand {
   ]
   // Only the cluster and scope flags: the conversion flags mean nothing here (typed as the base's so oclif's
   // static side still matches; at run time only these are parsed).
-  static baseFlags = {kubeconfig, context, namespace, 'all-namespaces': allNamespaces, selector, color} as unknown as typeof BaseCommand.baseFlags
+  static baseFlags = {...connection, namespace, 'all-namespaces': BaseCommand.baseFlags['all-namespaces'], selector, color} as unknown as typeof BaseCommand.baseFlags
   static flags = {
     output: Flags.option({char: 'o', options: ['text', 'json'] as const, description: 'output format', default: 'text'})(),
     wait: Flags.boolean({description: 'read again until everything is ready, or the timeout passes (exit 1)', default: false}),
@@ -29,15 +38,17 @@ export default class Status extends BaseCommand {
     const {flags} = await this.parse(Status)
     let timeoutMs: number
     let intervalMs: number
+    let selection
     try {
-      timeoutMs = parseDuration(flags.timeout, 'timeout')
-      intervalMs = Math.max(50, parseDuration(flags['poll-interval'], 'poll-interval'))
+      selection = this.selection(flags)
+      timeoutMs = durationFlag(flags.timeout, 'timeout')
+      intervalMs = Math.max(50, durationFlag(flags['poll-interval'], 'poll-interval'))
     } catch (error) {
       this.fail((error as Error).message)
     }
     const {runStatus} = await import('../status/command.js')
     const code = await runStatus({
-      selection: {kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace},
+      selection,
       allNamespaces: flags['all-namespaces'],
       selector: flags.selector,
       output: flags.output,
