@@ -89,6 +89,12 @@ test('--apply changes only the selector and targetPorts of the named Service (re
     if (a) t.true(roleAllows(role, a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-cutover`)
   }
 
+  // Run again: the Service already selects the Envoy pods; nothing is sent.
+  const again = await cli(['cutover', '--service', SVC, '--apply'])
+  t.is(again.code, 0, again.stderr)
+  t.regex(again.stderr, /^Service ingress-nginx\/ingress-nginx-controller already selects the Envoy pods of Gateway gateway\/shared: nothing to do$/m)
+  t.is(writes().length, 1)
+
   const saved = JSON.parse(readFileSync(file, 'utf8'))
   t.is(saved.kind, 'ServiceCutoverRollback')
   t.deepEqual(saved.service, {namespace: 'ingress-nginx', name: 'ingress-nginx-controller', uid: before.metadata.uid})

@@ -60,7 +60,7 @@ test('a route the Gateway did not admit: exit 1, the fix in the table, the same 
   t.is(r.code, 1, r.stderr)
   t.regex(r.stdout, /^  HTTPRoute  web   NOT READY  0\/1 parents accepted$/m)
   t.regex(r.stdout, /^      from Ingress team-a\/web$/m)
-  t.regex(r.stdout, /^      x parent gateway\/shared \(https\): Accepted=False \(NotAllowedByListeners\): namespace team-a lacks the label shared-gateway-access=true listener https admits: kubectl label namespace team-a shared-gateway-access=true$/m)
+  t.regex(r.stdout, /^      x parent gateway\/shared \(https\): Accepted=False \(NotAllowedByListeners\): namespace team-a lacks the label shared-gateway-access=true by which listener https admits namespaces: kubectl label namespace team-a shared-gateway-access=true$/m)
   t.regex(r.stdout, /^        controller: No listeners included by this parent ref allowed this attachment\.$/m)
   t.regex(r.stdout, /^1 ready, 1 not ready, 0 unknown$/m)
   const j = await status(['-o', 'json'])

@@ -40,7 +40,7 @@ test('NotAllowedByListeners -> the namespace label the listener admits, read fro
   t.is(s.state, 'not-ready')
   t.is(s.findings[0].scope, 'parent gateway/shared (https)')
   t.is(s.findings[0].condition, 'Accepted=False (NotAllowedByListeners)')
-  t.is(s.findings[0].fix, 'namespace team-a lacks the label shared-gateway-access=true listener https admits: kubectl label namespace team-a shared-gateway-access=true')
+  t.is(s.findings[0].fix, 'namespace team-a lacks the label shared-gateway-access=true by which listener https admits namespaces: kubectl label namespace team-a shared-gateway-access=true')
   t.is(s.source, 'Ingress team-a/web')
   // A listener that admits other kinds only says so instead.
   const gw = gateway({listeners: [{name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: {kinds: [{kind: 'GRPCRoute'}], namespaces: {from: 'All'}}}]})
@@ -159,6 +159,9 @@ test('a policy without status: not ready when its target is known not to exist (
   t.regex(gone.findings[0].fix, /^its target HTTPRoute team-a\/old does not exist, so Envoy Gateway writes no status and applies nothing/)
   t.truthy(gone.findings[0].loss)
   t.is(statusOf([btp()], 'BackendTrafficPolicy', 'web').state, 'unknown')
+  const waiting = statusOf([btp(), rejected('NotAllowedByListeners', '')], 'BackendTrafficPolicy', 'web')
+  t.is(waiting.state, 'unknown')
+  t.is(waiting.findings[0].fix, 'its target HTTPRoute team-a/web is not accepted by any Gateway yet (see that route): the policy gets a status once it is')
 })
 
 test('Backend: the condition Envoy Gateway v1.9 writes with type and reason swapped counts as refused', (t) => {

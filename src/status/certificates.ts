@@ -52,12 +52,14 @@ function challengeFinding(ch: Challenge): Finding | undefined {
   return {level: 'not-ready', scope, condition: state ? `state=${state}` : undefined, message: ch.status?.reason || undefined, fix}
 }
 
-/** Challenges of the same namespace whose name the Certificate asks for (Challenge names start with the Certificate's). */
+/**
+ * Challenges of the same namespace for a name the Certificate asks for. (Their owner chain, Order then
+ * CertificateRequest, is not read; the request's name is cut and hashed for long Certificate names, so the name
+ * prefix cannot be relied on either.)
+ */
 function challengesFor(cert: KubeObject, challenges: KubeObject[]): Challenge[] {
   const names = new Set<string>((cert.spec as {dnsNames?: string[]})?.dnsNames ?? [])
-  return (challenges as unknown as Challenge[]).filter(
-    (ch) => ch.metadata.namespace === cert.metadata.namespace && names.has(ch.spec?.dnsName ?? '') && ch.metadata.name.startsWith(`${cert.metadata.name}-`),
-  )
+  return (challenges as unknown as Challenge[]).filter((ch) => ch.metadata.namespace === cert.metadata.namespace && names.has(ch.spec?.dnsName ?? ''))
 }
 
 export function evaluateCertificate(cert: KubeObject, challenges: KubeObject[]): ObjectStatus {

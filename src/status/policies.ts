@@ -89,6 +89,15 @@ function noStatusFinding(policy: KubeObject, targets: TargetRef[], input: Status
       loss: `${policy.kind} ${ns}/${policy.metadata.name} applies to nothing: its ${carried(policy)} are in effect nowhere`,
     }
   }
+  // Envoy Gateway resolves a route target among the routes it translated: one no Gateway accepted gets no policy status.
+  const unattached = targets.filter((t) => {
+    const route = input.objects.find((o) => o.kind === t.kind && o.metadata.namespace === ns && o.metadata.name === t.name)
+    const parents = ((route?.status as {parents?: {conditions?: unknown}[]})?.parents ?? []) as {conditions?: unknown}[]
+    return route !== undefined && !parents.some((p) => findCondition(conditionsOf(p.conditions), 'Accepted')?.status === 'True')
+  })
+  if (unattached.length > 0) {
+    return {level: 'unknown', fix: `its target ${unattached.map((t) => targetLabel(t, ns)).join(', ')} is not accepted by any Gateway yet (see that route): the policy gets a status once it is`}
+  }
   return {level: 'unknown', fix: 'no controller has written status for the policy yet (its target may not be attached to a Gateway Envoy Gateway manages)'}
 }
 

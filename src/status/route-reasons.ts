@@ -65,7 +65,7 @@ function notAllowedFix(route: KubeObject, ref: ParentRef, gw: KubeObject | undef
       const labels = sel.matchLabels ?? {}
       const expr = (sel.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} ${(e.values ?? []).join(',')}`.trim())
       if (Object.keys(labels).length > 0 && expr.length === 0) {
-        why.push(`namespace ${routeNs} lacks the label ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} listener ${l.name} admits: ${labelCommand(routeNs, labels)}`)
+        why.push(`namespace ${routeNs} lacks the label ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} by which listener ${l.name} admits namespaces: ${labelCommand(routeNs, labels)}`)
       } else why.push(`namespace ${routeNs} does not match the namespace selector of listener ${l.name} (${[...Object.entries(labels).map(([k, v]) => `${k}=${v}`), ...expr].join(', ')})`)
     }
   }
