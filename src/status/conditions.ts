@@ -66,3 +66,24 @@ export function requireTrue(
 export function reasonsOf(c: Condition): string[] {
   return (c.reason ?? '').split(',').map((r) => r.trim()).filter(Boolean)
 }
+
+/** requireTrue for several condition types with the same options: the findings of those that are not True. */
+export function requireAllTrue(conditions: Condition[], types: string[], generation: unknown, opts: Parameters<typeof requireTrue>[3]): Finding[] {
+  return types.map((type) => requireTrue(conditions, type, generation, opts)).filter((f): f is Finding => f !== undefined)
+}
+
+/**
+ * The finding for a condition that signals something when it has a given status (Conflicted=True,
+ * PartiallyInvalid=True, BackendsAvailable=False): built from the condition when it is there and current.
+ */
+export function whenStatus(
+  conditions: Condition[],
+  type: string,
+  status: 'True' | 'False',
+  generation: unknown,
+  build: (c: Condition) => Omit<Finding, 'condition' | 'reason' | 'message'>,
+): Finding | undefined {
+  const c = findCondition(conditions, type)
+  if (c?.status !== status || isStale(c, generation)) return undefined
+  return {condition: describe(c), reason: c.reason, message: c.message || undefined, ...build(c)}
+}

@@ -12,7 +12,7 @@
  *   (validateListenerConditions).
  */
 import type {KubeObject} from '../translate/types.js'
-import {conditionsOf, describe, findCondition, isStale, requireTrue, type Condition} from './conditions.js'
+import {conditionsOf, describe, findCondition, requireAllTrue, requireTrue, whenStatus, type Condition} from './conditions.js'
 import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
 
 export const EG_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller'
@@ -83,29 +83,20 @@ function listenerFindings(gw: KubeObject, spec: {name: string}, status: {conditi
   if (!status) return [{level: 'unknown', scope, fix: 'no controller has written a status for this listener yet'}]
   const conds = conditionsOf(status.conditions)
   const gen = gw.metadata.generation
-  const findings: Finding[] = []
   const absent = 'no controller has written this condition for the listener yet'
-  for (const type of ['Accepted', 'ResolvedRefs']) {
-    const f = requireTrue(conds, type, gen, {scope, absent, fix: (c) => listenerFix(gw, c)})
-    if (f) findings.push(f)
-  }
-  const conflicted = findCondition(conds, 'Conflicted')
-  if (conflicted?.status === 'True' && !isStale(conflicted, gen)) {
-    findings.push({level: 'not-ready', scope, condition: describe(conflicted), reason: conflicted.reason, message: conflicted.message, fix: listenerFix(gw, conflicted)})
-  }
+  const fix = (c: Condition) => listenerFix(gw, c)
+  const findings = requireAllTrue(conds, ['Accepted', 'ResolvedRefs'], gen, {scope, absent, fix})
+  const conflicted = whenStatus(conds, 'Conflicted', 'True', gen, (c) => ({level: 'not-ready', scope, fix: fix(c)}))
+  if (conflicted) findings.push(conflicted)
   // Programmed=False/Invalid only repeats the other conditions (validateListenerConditions): report it alone.
-  const programmed = requireTrue(conds, 'Programmed', gen, {scope, absent, fix: (c) => listenerFix(gw, c)})
+  const programmed = requireTrue(conds, 'Programmed', gen, {scope, absent, fix})
   if (programmed && !(programmed.level === 'not-ready' && findings.some((f) => f.level === 'not-ready'))) findings.push(programmed)
-  const overlap = findCondition(conds, 'OverlappingTLSConfig')
-  if (overlap?.status === 'True') {
-    findings.push({
-      level: 'warning',
-      scope,
-      condition: describe(overlap),
-      message: overlap.message,
-      fix: 'listeners share hostnames or certificates: a client that reuses one HTTP/2 connection for several hosts can reach the other listener',
-    })
-  }
+  const overlap = whenStatus(conds, 'OverlappingTLSConfig', 'True', gen, () => ({
+    level: 'warning',
+    scope,
+    fix: 'listeners share hostnames or certificates: a client that reuses one HTTP/2 connection for several hosts can reach the other listener',
+  }))
+  if (overlap) findings.push(overlap)
   return findings
 }
 

@@ -16,7 +16,7 @@
  */
 import {CONSUMED_ANNOTATION} from '../translate/provenance.js'
 import type {KubeObject} from '../translate/types.js'
-import {conditionsOf, describe, findCondition, isStale, requireTrue, type Condition} from './conditions.js'
+import {conditionsOf, describe, findCondition, isStale, requireTrue, whenStatus, type Condition} from './conditions.js'
 import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
 
 export const POLICY_KINDS = new Set(['BackendTrafficPolicy', 'SecurityPolicy', 'ClientTrafficPolicy', 'EnvoyExtensionPolicy', 'BackendTLSPolicy'])
@@ -112,20 +112,21 @@ function ancestorFindings(policy: KubeObject, ancestor: {ancestorRef?: Record<st
     findings.push(accepted)
   }
   // BackendTLSPolicy (Gateway API) reports its CA and hostname references on ResolvedRefs.
-  const resolved = findCondition(conds, 'ResolvedRefs')
-  if (resolved?.status === 'False' && !isStale(resolved, gen)) {
-    findings.push({level: 'not-ready', scope, condition: describe(resolved), reason: resolved.reason, message: resolved.message, fix: 'a reference of the policy (CA certificate ConfigMap or Secret) is missing or invalid: the message names it', loss: lossOf(policy, resolved, targets)})
+  const resolved = whenStatus(conds, 'ResolvedRefs', 'False', gen, (c) => ({
+    level: 'not-ready',
+    scope,
+    fix: 'a reference of the policy (CA certificate ConfigMap or Secret) is missing or invalid: the message names it',
+    loss: lossOf(policy, c, targets),
+  }))
+  if (resolved) findings.push(resolved)
+  const notes: Record<string, string> = {
+    Overridden: 'a more specific policy overrides part of it for some routes (expected for Gateway-level defaults an annotation changes)',
+    Warning: 'the controller warns about the policy (see the message)',
+    Aggregated: 'the controller truncated the ancestor list: not every ancestor is shown',
   }
-  for (const type of ['Overridden', 'Warning', 'Aggregated']) {
-    const c = findCondition(conds, type)
-    if (c?.status !== 'True' || isStale(c, gen)) continue
-    const fix =
-      type === 'Overridden'
-        ? 'a more specific policy overrides part of it for some routes (expected for Gateway-level defaults an annotation changes)'
-        : type === 'Aggregated'
-          ? 'the controller truncated the ancestor list: not every ancestor is shown'
-          : 'the controller warns about the policy (see the message)'
-    findings.push({level: 'warning', scope, condition: describe(c), reason: c.reason, message: c.message, fix})
+  for (const [type, fix] of Object.entries(notes)) {
+    const f = whenStatus(conds, type, 'True', gen, () => ({level: 'warning', scope, fix}))
+    if (f) findings.push(f)
   }
   return findings
 }

@@ -9,7 +9,7 @@
  * (internal/gatewayapi/route.go processHTTPRouteParentRefs and processHTTPRouteRules).
  */
 import type {KubeObject} from '../translate/types.js'
-import {conditionsOf, describe, findCondition, isStale, requireTrue} from './conditions.js'
+import {conditionsOf, requireAllTrue, whenStatus, type Condition} from './conditions.js'
 import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
 import {routeConditionFix, type ParentRef} from './route-reasons.js'
 
@@ -45,27 +45,13 @@ function parentFindings(route: KubeObject, ref: ParentRef, entry: {conditions?: 
   const conds = conditionsOf(entry.conditions)
   const gen = route.metadata.generation
   const ctx = {route, ref, gateway}
-  const findings: Finding[] = []
   const absent = 'the controller has not written this condition for the parent yet'
-  for (const type of ['Accepted', 'ResolvedRefs']) {
-    const f = requireTrue(conds, type, gen, {scope, absent, fix: (c) => routeConditionFix(c, ctx)})
-    if (f) findings.push(f)
-  }
-  const partial = findCondition(conds, 'PartiallyInvalid')
-  if (partial?.status === 'True' && !isStale(partial, gen)) {
-    findings.push({
-      level: 'not-ready',
-      scope,
-      condition: describe(partial),
-      reason: partial.reason,
-      message: partial.message,
-      fix: `some rules were dropped and are not served: ${routeConditionFix(partial, ctx)}`,
-    })
-  }
-  const backends = findCondition(conds, 'BackendsAvailable')
-  if (backends?.status === 'False' && !isStale(backends, gen)) {
-    findings.push({level: 'warning', scope, condition: describe(backends), reason: backends.reason, message: backends.message, fix: routeConditionFix(backends, ctx)})
-  }
+  const fix = (c: Condition) => routeConditionFix(c, ctx)
+  const findings = requireAllTrue(conds, ['Accepted', 'ResolvedRefs'], gen, {scope, absent, fix})
+  const partial = whenStatus(conds, 'PartiallyInvalid', 'True', gen, (c) => ({level: 'not-ready', scope, fix: `some rules were dropped and are not served: ${fix(c)}`}))
+  if (partial) findings.push(partial)
+  const backends = whenStatus(conds, 'BackendsAvailable', 'False', gen, (c) => ({level: 'warning', scope, fix: fix(c)}))
+  if (backends) findings.push(backends)
   return findings
 }
 
