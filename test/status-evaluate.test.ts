@@ -124,6 +124,13 @@ test('Gateway: AddressNotAssigned, NoResources, a listener without its certifica
   const c = statusOf([cert, gatewayClass()], 'Gateway', 'shared')
   t.deepEqual(c.findings.map((f) => [f.scope, f.condition]), [['listener https', 'ResolvedRefs=False (InvalidCertificateRef)']])
   t.regex(c.findings[0].fix, /HTTPS on this listener fails until it is there/)
+  // The same listener problem with a route of the scope on it is not ready; with the routes elsewhere, a warning.
+  const used = statusOf([cert, gatewayClass(), route({parents: [parentStatus(accepted())]})], 'Gateway', 'shared')
+  t.is(used.state, 'not-ready')
+  const elsewhere = statusOf([cert, gatewayClass(), route({sectionName: 'http', parents: [parentStatus(accepted(), 'http')]})], 'Gateway', 'shared')
+  t.is(elsewhere.state, 'ready')
+  t.deepEqual(elsewhere.findings.map((f) => [f.level, f.scope]), [['warning', 'listener https']])
+  t.regex(elsewhere.findings[0].fix, /^no route checked here attaches to it; a certificate Secret of the listener is missing/)
   const noClass = statusOf([gateway()], 'Gateway', 'shared', {missing: new Set(['GatewayClass//eg'])})
   t.is(noClass.findings[0].fix, "GatewayClass eg does not exist: create it with controllerName gateway.envoyproxy.io/gatewayclass-controller (Envoy Gateway's)")
 })

@@ -50,6 +50,8 @@ export interface CutoverPlan {
   service: NamespacedName & {uid: string; resourceVersion: string; type: string}
   gateway: NamespacedName
   envoyService?: NamespacedName
+  /** The Gateway's Programmed message (Envoy Gateway counts the available Envoy replicas in it). */
+  gatewayProgrammed?: string
   selectorFrom: Record<string, string>
   selectorTo: Record<string, string>
   ports: PortMove[]

@@ -189,6 +189,8 @@ export function planCutover(facts: CutoverFacts): CutoverPlan {
   }
   const envoy = facts.envoyServices[0]
   plan.envoyService = {namespace: envoy.metadata.namespace ?? '', name: envoy.metadata.name}
+  const programmed = findCondition(conditionsOf((facts.gateway.status as {conditions?: unknown})?.conditions), 'Programmed')
+  if (programmed?.status === 'True' && programmed.message) plan.gatewayProgrammed = programmed.message
   plan.selectorTo = {...((envoy.spec as {selector?: Record<string, string>}).selector ?? {})}
   if (facts.envoyByClass) warnings.push(`the Envoy Service was found by its GatewayClass label (mergeGateways): its pods serve every Gateway of class ${String((facts.gateway.spec as {gatewayClassName?: string})?.gatewayClassName)}`)
   plan.ports = portMoves(facts, ports, refusals, warnings)

@@ -16,6 +16,7 @@ export function renderPlan(plan: CutoverPlan, paint: Painter): string {
   const svc = `${plan.service.namespace}/${plan.service.name}`
   const envoy = plan.envoyService ? ` (Envoy Service ${plan.envoyService.namespace}/${plan.envoyService.name})` : ''
   out.push(paint.bold(`Service ${svc} (${plan.service.type}) -> Envoy proxy of Gateway ${plan.gateway.namespace}/${plan.gateway.name}${envoy}`))
+  if (plan.gatewayProgrammed) out.push(`  gateway: Programmed (${plan.gatewayProgrammed})`)
   out.push(`  selector: ${labels(plan.selectorFrom)}`)
   if (plan.envoyService) out.push(`         -> ${labels(plan.selectorTo)}`)
   for (const m of plan.ports) out.push(`  port ${m.port}/${m.protocol}${m.name ? ` (${m.name})` : ''}: targetPort ${m.from ?? `(unset: ${m.port})`} -> ${m.to} (listener ${m.listener})`)

@@ -120,7 +120,11 @@ function gatewayClassFindings(gw: KubeObject, input: StatusInput): Finding[] {
   return f ? [f] : []
 }
 
-export function evaluateGateway(gw: KubeObject, input: StatusInput): ObjectStatus {
+/**
+ * `usedListeners`: the listeners the checked routes attach to. A problem of a listener none of them uses is a
+ * warning: it does not keep this scope's traffic from being served (another team's host listener, say).
+ */
+export function evaluateGateway(gw: KubeObject, input: StatusInput, usedListeners?: Set<string>): ObjectStatus {
   const status = (gw.status ?? {}) as {conditions?: unknown; listeners?: {name: string; attachedRoutes?: number; conditions?: unknown}[]; addresses?: {value: string}[]}
   const conds = conditionsOf(status.conditions)
   const gen = gw.metadata.generation
@@ -135,7 +139,9 @@ export function evaluateGateway(gw: KubeObject, input: StatusInput): ObjectStatu
   const attached: string[] = []
   for (const l of specListeners) {
     const ls = (status.listeners ?? []).find((x) => x?.name === l.name)
-    findings.push(...listenerFindings(gw, l, ls))
+    const fs = listenerFindings(gw, l, ls)
+    const unused = usedListeners !== undefined && !usedListeners.has(l.name)
+    findings.push(...(unused ? fs.map((f) => ({...f, level: 'warning' as const, fix: `no route checked here attaches to it; ${f.fix}`})) : fs))
     attached.push(`${l.name} (${ls?.attachedRoutes ?? '?'})`)
   }
   const addresses = (status.addresses ?? []).map((a) => a?.value).filter(Boolean)
