@@ -12,7 +12,8 @@ import {readCutoverFacts} from '../src/cutover/read.js'
 import {ClusterClient, ClusterError} from '../src/sources/cluster.js'
 import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer, type Obj} from './support/fake-apiserver.js'
 import jsYaml from 'js-yaml'
-import {kubectl, rbacAttributes, roleAllows, ROOT, run, tempDir} from './support/cluster-helpers.js'
+import {kubectl, rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {runCli} from './support/run-cli.js'
 import {ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
 
 const SVC = 'ingress-nginx/ingress-nginx-controller'
@@ -23,12 +24,15 @@ async function world(t: ExecutionContext, objects: Obj[] = readyWorld()) {
   const dir = tempDir(t)
   s.seed(objects)
   const kubeconfig = s.writeKubeconfig(dir, {namespace: 'ingress-nginx'})
-  const env = {...process.env, NO_COLOR: '1', HOME: dir, KUBECONFIG: ''}
-  // The plugin from source, run in the temporary directory (where the rollback file goes by default).
-  const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'test', 'support', 'cli-dev.mjs'), ...args, '--kubeconfig', kubeconfig], {env, cwd: dir})
+  // The plugin in this process (tests are serial: the capture replaces the process's writers), run in the temporary
+  // directory, where the rollback file goes by default.
+  const cli = async (args: string[]) => {
+    const r = await runCli([...args, '--kubeconfig', kubeconfig], dir)
+    return {code: r.exitCode, stdout: r.stdout, stderr: r.stderr}
+  }
   const service = () => s.getObject('v1', 'Service', 'ingress-nginx', 'ingress-nginx-controller')!
   const writes = () => s.requests.filter((r) => r.method !== 'GET')
-  return {s, dir, kubeconfig, env, cli, service, writes}
+  return {s, dir, kubeconfig, cli, service, writes}
 }
 
 /** The Service without what a patch of selector and targetPorts may change, and server bookkeeping (resourceVersion, generation, managedFields). */
@@ -42,7 +46,7 @@ function untouched(svc: Obj): Obj {
   return c
 }
 
-test('without --apply: the checks, the patch and its rollback are printed and nothing is written', async (t) => {
+test.serial('without --apply: the checks, the patch and its rollback are printed and nothing is written', async (t) => {
   const {cli, writes, dir} = await world(t)
   const r = await cli(['cutover', '--service', SVC])
   t.is(r.code, 0, r.stderr)
@@ -57,7 +61,7 @@ test('without --apply: the checks, the patch and its rollback are printed and no
   t.deepEqual(readdirSync(dir).filter((f) => f.startsWith('ingress2gw-rollback')), [])
 })
 
-test('--apply changes only the selector and targetPorts of the named Service (real kubectl reads it back); --rollback restores them exactly', async (t) => {
+test.serial('--apply changes only the selector and targetPorts of the named Service (real kubectl reads it back); --rollback restores them exactly', async (t) => {
   const {cli, writes, dir, service, kubeconfig, s} = await world(t)
   const before = service()
   const others = ['Service/ingress-nginx/ingress-nginx-controller-admission', 'Service/ingress-nginx/envoy-gateway-shared-5d1c2e8a', 'Ingress/team-a/web'].map((k) => {
@@ -108,7 +112,7 @@ test('--apply changes only the selector and targetPorts of the named Service (re
   t.deepEqual(untouched(restored), untouched(before))
 })
 
-test('the printed plain-kubectl rollback works with the real kubectl', async (t) => {
+test.serial('the printed plain-kubectl rollback works with the real kubectl', async (t) => {
   const {cli, dir, service, kubeconfig} = await world(t)
   const before = service()
   const r = await cli(['cutover', '--service', SVC, '--apply', '--rollback-file', join(dir, 'back.json')])
@@ -124,7 +128,7 @@ test('the printed plain-kubectl rollback works with the real kubectl', async (t)
   t.deepEqual(service().spec, before.spec)
 })
 
-test('--dry-run=server sends the patch with dryRun=All and changes nothing; no rollback file', async (t) => {
+test.serial('--dry-run=server sends the patch with dryRun=All and changes nothing; no rollback file', async (t) => {
   const {cli, writes, dir, service} = await world(t)
   const before = service()
   const r = await cli(['cutover', '--service', SVC, '--dry-run=server'])
@@ -135,7 +139,7 @@ test('--dry-run=server sends the patch with dryRun=All and changes nothing; no r
   t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.json')), [])
 })
 
-test('refusals exit 1 without writing: Helm without keep (then --force), Gateway not programmed, Envoy proxy in another namespace', async (t) => {
+test.serial('refusals exit 1 without writing: Helm without keep (then --force), Gateway not programmed, Envoy proxy in another namespace', async (t) => {
   const helm = await world(t, readyWorld({service: nginxService({keep: false})}))
   const r = await helm.cli(['cutover', '--service', SVC, '--apply'])
   t.is(r.code, 1, r.stderr)
@@ -162,7 +166,7 @@ test('refusals exit 1 without writing: Helm without keep (then --force), Gateway
   t.true(apart.s.requests.some((q) => q.path === '/api/v1/services' && /owning-gateway-name=shared/.test(q.query.labelSelector ?? '')), 'looked up across namespaces by label')
 })
 
-test('errors exit 2: unknown Service, a rollback file that exists, a forbidden patch', async (t) => {
+test.serial('errors exit 2: unknown Service, a rollback file that exists, a forbidden patch', async (t) => {
   const {cli, s, dir, writes} = await world(t)
   const missing = await cli(['cutover', '--service', 'ingress-nginx/nope'])
   t.is(missing.code, 2)
@@ -189,7 +193,7 @@ test('errors exit 2: unknown Service, a rollback file that exists, a forbidden p
   t.false(existsSync(join(dir, 'other.json')), 'the rollback file of a patch that failed is removed')
 })
 
-test('the resourceVersion precondition: a Service changed after it was read is not patched', async (t) => {
+test.serial('the resourceVersion precondition: a Service changed after it was read is not patched', async (t) => {
   const {s, kubeconfig, dir, service} = await world(t)
   const client = await ClusterClient.connect({kubeconfig}, {HOME: dir})
   const read = await readCutoverFacts(client, {service: {namespace: 'ingress-nginx', name: 'ingress-nginx-controller'}, gateway: {namespace: 'gateway', name: 'shared'}, force: false})
@@ -203,7 +207,7 @@ test('the resourceVersion precondition: a Service changed after it was read is n
   t.deepEqual(service(), changed)
 })
 
-test('--rollback refuses a Service changed since the cutover (unless --force) and a recreated one (always)', async (t) => {
+test.serial('--rollback refuses a Service changed since the cutover (unless --force) and a recreated one (always)', async (t) => {
   const {cli, s, dir, service, kubeconfig} = await world(t)
   const before = service()
   const file = join(dir, 'back.json')

@@ -9,7 +9,8 @@ import type {KubeObject} from '../src/translate/types.js'
 import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer} from './support/fake-apiserver.js'
 import {readFileSync} from 'node:fs'
 import jsYaml from 'js-yaml'
-import {cli, rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {runCli} from './support/run-cli.js'
 import {accepted, envoyService, gateway, ingress, parentStatus, readyWorld, route} from './support/cutover-fixtures.js'
 
 function externalDns(image: string, args: string[]): Record<string, any> {
@@ -74,14 +75,14 @@ test('external-dns: the target annotation per Ingress, with the prefix its versi
   t.true(services.externalDns[0].notes.some((n) => n.startsWith('it does not read Ingresses')))
 })
 
-test('cutover --dns -A end to end: the table, the external-dns commands and the verify reminder; nothing is written', async (t) => {
+test.serial('cutover --dns -A end to end: the table, the external-dns commands and the verify reminder; nothing is written', async (t) => {
   const s = await FakeApiServer.start({resources: [...ALL_RESOURCES, ...APPS_RESOURCES, ...ACME_RESOURCES]})
   t.teardown(() => s.close())
   const dir = tempDir(t)
   s.seed([...readyWorld(), route({name: 'shop', namespace: 'team-a', hostnames: ['shop.example.com'], parents: [parentStatus(accepted())]}), externalDns('registry.k8s.io/external-dns/external-dns:v0.22.0', ['--source=ingress'])])
   const kubeconfig = s.writeKubeconfig(dir, {namespace: 'team-a'})
-  const r = await cli(['cutover', '--dns', '-A', '--kubeconfig', kubeconfig], {env: {HOME: dir, KUBECONFIG: ''}})
-  t.is(r.code, 0, r.stderr)
+  const r = await runCli(['cutover', '--dns', '-A', '--kubeconfig', kubeconfig], dir)
+  t.is(r.exitCode, 0, r.stderr)
   t.is(
     r.stdout,
     [
@@ -106,7 +107,7 @@ test('cutover --dns -A end to end: the table, the external-dns commands and the 
     const a = rbacAttributes(q.method, q.path)
     if (a) t.true(roleAllows(role, a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-cutover`)
   }
-  const noGw = await cli(['cutover', '--dns', '--gateway', 'gateway/other', '--kubeconfig', kubeconfig], {env: {HOME: dir, KUBECONFIG: ''}})
-  t.is(noGw.code, 2)
+  const noGw = await runCli(['cutover', '--dns', '--gateway', 'gateway/other', '--kubeconfig', kubeconfig], dir)
+  t.is(noGw.exitCode, 2)
   t.regex(noGw.stderr, /^error: Gateway gateway\/other not found: name the Gateway with --gateway$/m)
 })

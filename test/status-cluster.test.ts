@@ -6,7 +6,8 @@ import test, {type ExecutionContext} from 'ava'
 import {ACME_RESOURCES, ALL_RESOURCES, FakeApiServer, type Obj} from './support/fake-apiserver.js'
 import {readFileSync} from 'node:fs'
 import jsYaml from 'js-yaml'
-import {cli, rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {runCli} from './support/run-cli.js'
 import {accepted, cond, gateway, gatewayClass, MANAGED, namespace, parentStatus, route} from './support/cutover-fixtures.js'
 
 async function world(t: ExecutionContext, objects: Obj[], ns = 'team-a') {
@@ -15,13 +16,17 @@ async function world(t: ExecutionContext, objects: Obj[], ns = 'team-a') {
   const dir = tempDir(t)
   s.seed([namespace('gateway'), namespace('team-a'), namespace('team-b'), ...objects])
   const kubeconfig = s.writeKubeconfig(dir, {namespace: ns})
-  const status = (args: string[] = []) => cli(['status', '--kubeconfig', kubeconfig, ...args], {env: {HOME: dir, KUBECONFIG: ''}})
+  // In this process (tests are serial: the capture replaces the process's writers).
+  const status = async (args: string[] = []) => {
+    const r = await runCli(['status', '--kubeconfig', kubeconfig, ...args], dir)
+    return {code: r.exitCode, stdout: r.stdout, stderr: r.stderr}
+  }
   return {s, status}
 }
 
 const notAllowed = () => route({parents: [parentStatus([cond('Accepted', 'False', 'NotAllowedByListeners', 1, 'No listeners included by this parent ref allowed this attachment.'), cond('ResolvedRefs', 'True', 'ResolvedRefs')])]})
 
-test('-n team-a: the team\'s objects and the Gateway they attach to, in a table per namespace; exit 0 when all are ready', async (t) => {
+test.serial('-n team-a: the team\'s objects and the Gateway they attach to, in a table per namespace; exit 0 when all are ready', async (t) => {
   const unmanaged = {...route({name: 'theirs', parents: [parentStatus(accepted())]}), metadata: {name: 'theirs', namespace: 'team-a'}}
   const other = route({namespace: 'team-b', name: 'shop', parents: [parentStatus(accepted())]})
   const {s, status} = await world(t, [gateway(), gatewayClass(), route({parents: [parentStatus(accepted())]}), unmanaged, other])
@@ -54,7 +59,7 @@ test('-n team-a: the team\'s objects and the Gateway they attach to, in a table 
   }
 })
 
-test('a route the Gateway did not admit: exit 1, the fix in the table, the same in -o json', async (t) => {
+test.serial('a route the Gateway did not admit: exit 1, the fix in the table, the same in -o json', async (t) => {
   const {status} = await world(t, [gateway(), gatewayClass(), notAllowed()])
   const r = await status()
   t.is(r.code, 1, r.stderr)
@@ -73,7 +78,7 @@ test('a route the Gateway did not admit: exit 1, the fix in the table, the same 
   t.like(web.findings[0], {level: 'not-ready', scope: 'parent gateway/shared (https)', reason: 'NotAllowedByListeners'})
 })
 
-test('-A with -l: only the objects converted from the selected Ingresses, and their Gateway', async (t) => {
+test.serial('-A with -l: only the objects converted from the selected Ingresses, and their Gateway', async (t) => {
   const ing = (ns: string, name: string, labels: Record<string, string>) => ({apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name, namespace: ns, labels}, spec: {rules: []}})
   const {status} = await world(t, [
     gateway(),
@@ -92,7 +97,7 @@ test('-A with -l: only the objects converted from the selected Ingresses, and th
   t.regex(front.stdout, /^NAMESPACE team-a: 1 ready/m)
 })
 
-test('--wait polls until the controller writes the status (progress on stderr), and times out with exit 1', async (t) => {
+test.serial('--wait polls until the controller writes the status (progress on stderr), and times out with exit 1', async (t) => {
   const {s, status} = await world(t, [gateway(), gatewayClass(), route()])
   const waiting = status(['--wait', '--timeout', '90s', '--poll-interval', '200ms'])
   // Flip the route's status once the command has read it at least twice (it saw it without status).
@@ -115,7 +120,7 @@ test('--wait polls until the controller writes the status (progress on stderr), 
   t.regex(bad.stderr, /--timeout expects a duration such as 30s, 5m or 1m30s, got "soon"/)
 })
 
-test('nothing applied, a kind that cannot be listed, an unreachable server', async (t) => {
+test.serial('nothing applied, a kind that cannot be listed, an unreachable server', async (t) => {
   const empty = await world(t, [], 'team-b')
   const e = await empty.status()
   t.is(e.code, 1)
@@ -135,7 +140,7 @@ test('nothing applied, a kind that cannot be listed, an unreachable server', asy
   t.regex(down.stderr, /^error: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ \(context "fake"\): connection refused$/m)
 })
 
-test('policies and certificates in the cluster report: the lost policy loudly, the pending challenge with its hint', async (t) => {
+test.serial('policies and certificates in the cluster report: the lost policy loudly, the pending challenge with its hint', async (t) => {
   const btp = {
     apiVersion: 'gateway.envoyproxy.io/v1alpha1',
     kind: 'BackendTrafficPolicy',
