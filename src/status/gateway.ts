@@ -53,7 +53,7 @@ function gatewayProgrammedFix(gw: KubeObject, c: Condition): string {
 function listenerFix(gw: KubeObject, c: Condition): string {
   switch (c.reason) {
     case 'InvalidCertificateRef':
-      return 'a certificate Secret of the listener is missing or is not a kubernetes.io/tls Secret with tls.crt and tls.key: HTTPS on this listener fails until it is there (when cert-manager issues it, its Certificate below says why it is not ready)'
+      return `a certificate Secret of the listener is missing or is not a kubernetes.io/tls Secret with tls.crt and tls.key: HTTPS on this listener fails until it is there (when cert-manager issues it, kubectl ingress2gw status -n ${gw.metadata.namespace} shows why its Certificate is not ready)`
     case 'PartiallyInvalidCertificateRef':
       return 'some certificate Secrets of the listener are missing or invalid: the listener serves with the others, so clients of the hosts those certificates cover get another certificate (a TLS error)'
     case 'RefNotPermitted': {
