@@ -234,3 +234,44 @@ test('kinds without status are not listed; an unreadable kind keeps the exit sta
   t.false(allReady(buildStatusReport(input(base(), {notChecked: ['securitypolicies.gateway.envoyproxy.io in namespace team-a: forbidden: ...']}))))
   t.false(allReady(buildStatusReport(input([]))), 'nothing found is not "all ready"')
 })
+
+test('RouteRulesOverlap (Envoy Gateway v1.9 checkRouteOverlaps) warns that only one of the routes serves the requests', (t) => {
+  const overlap = route({parents: [parentStatus([...accepted(), cond('RouteRulesOverlap', 'True', 'RouteRulesOverlap', 1, 'Overlapping match conditions with route(s): HTTPRoute team-b/web')])]})
+  const s = statusOf([...base(), overlap], 'HTTPRoute', 'web')
+  t.is(s.state, 'ready', 'the route is served; the overlap is a warning')
+  t.deepEqual(s.findings.map((f) => [f.level, f.condition, f.message]), [['warning', 'RouteRulesOverlap=True (RouteRulesOverlap)', 'Overlapping match conditions with route(s): HTTPRoute team-b/web']])
+  t.regex(s.findings[0].fix, /only one of them serves them: the oldest by creationTimestamp, then by namespace\/name/)
+})
+
+test('listener and policy reasons as Envoy Gateway v1.9 writes them: UnsupportedProtocol, InvalidRouteKinds, TargetNotFound', (t) => {
+  // listener.go validateListenerSpec: Accepted=False/UnsupportedProtocol for a protocol outside HTTP, HTTPS, TLS, TCP, UDP.
+  const gw = gateway({listenerStatuses: [listenerStatus('http'), {name: 'https', attachedRoutes: 0, supportedKinds: [], conditions: [cond('Accepted', 'False', 'UnsupportedProtocol', 1, 'Protocol QUIC is unsupported, must be HTTP, HTTPS, TCP or UDP.'), cond('ResolvedRefs', 'True', 'ResolvedRefs'), cond('Programmed', 'False', 'Invalid', 1, 'Listener is invalid, see other Conditions for details.')]}]})
+  const g = statusOf([gw, gatewayClass(), route({parents: [parentStatus(accepted())]})], 'Gateway', 'shared')
+  t.deepEqual(g.findings.map((f) => [f.scope, f.condition]), [['listener https', 'Accepted=False (UnsupportedProtocol)']], 'Programmed=False/Invalid only repeats it')
+  t.is(g.findings[0].fix, 'Envoy Gateway serves only HTTP, HTTPS, TLS, TCP and UDP listeners: change the listener protocol')
+  // validate.go validateAllowedRoutes: ResolvedRefs=False/InvalidRouteKinds, and validateListenerConditions then
+  // writes Programmed=False/Invalid but no Accepted (EG testdata gateway-with-listener-with-invalid-allowed-routes-kind):
+  // the missing Accepted is not reported as a controller that has not run.
+  const kinds = gateway({listenerStatuses: [listenerStatus('http'), {name: 'https', attachedRoutes: 0, supportedKinds: [], conditions: [cond('ResolvedRefs', 'False', 'InvalidRouteKinds', 1, 'TCPRoute is not supported, kind must be one of [HTTPRoute GRPCRoute]'), cond('Programmed', 'False', 'Invalid', 1, 'Listener is invalid, see other Conditions for details.')]}]})
+  const k = statusOf([kinds, gatewayClass(), route({parents: [parentStatus(accepted())]})], 'Gateway', 'shared')
+  t.deepEqual(k.findings.map((f) => [f.level, f.condition]), [['not-ready', 'ResolvedRefs=False (InvalidRouteKinds)']])
+  t.regex(k.findings[0].fix, /^allowedRoutes\.kinds names a route kind this listener protocol cannot carry \(HTTP\/HTTPS: HTTPRoute, GRPCRoute;/)
+  // validate.go validateRouteRuleSectionName: the route exists, the rule name the policy targets does not.
+  const p = statusOf([btp(ancestor([cond('Accepted', 'False', 'TargetNotFound', 1, 'No section name slow found for HTTPRoute team-a/web')]))], 'BackendTrafficPolicy', 'web')
+  t.is(p.state, 'not-ready')
+  t.regex(p.findings[0].fix, /^the sectionName it targets \(a listener of the Gateway, or a rule name of the route\) does not exist on the target/)
+  t.truthy(p.findings[0].loss)
+})
+
+test('cert-manager: Issuing=False/Issued (server-side apply after a success) is no failed issuance; a wildcard Challenge belongs to *.name', (t) => {
+  // issuing_controller.go updateOrApplyStatus writes Issuing=False/Issued after a successful issuance.
+  const renewed = statusOf([certificate([cond('Ready', 'False', 'RequestChanged', 1, 'Fields on existing CertificateRequest resource not up to date: [spec.dnsNames]'), cond('Issuing', 'False', 'Issued', 1, 'The certificate has been successfully issued')])], 'Certificate', 'web-tls')
+  t.deepEqual(renewed.findings.map((f) => f.condition), ['Ready=False (RequestChanged)'])
+  // types_challenge.go: dnsName is example.com for *.example.com, with wildcard: true.
+  const wild = certificate([cond('Ready', 'False', 'DoesNotExist'), cond('Issuing', 'True', 'DoesNotExist')])
+  wild.spec.dnsNames = ['*.example.com']
+  const ch = {...challenge('pending', false), spec: {dnsName: 'example.com', wildcard: true, type: 'DNS-01', solver: {dns01: {}}}}
+  const plain = {...challenge('pending', false), metadata: {name: 'apex', namespace: 'gateway'}, spec: {dnsName: 'example.com', type: 'HTTP-01', solver: {http01: {ingress: {}}}}}
+  const w = statusOf([wild, ch, plain], 'Certificate', 'web-tls')
+  t.deepEqual(w.findings.map((f) => f.scope ?? f.condition), ['Ready=False (DoesNotExist)', 'Issuing=True (DoesNotExist)', 'challenge *.example.com (DNS-01)'], 'the challenge for example.com itself belongs to another Certificate')
+})

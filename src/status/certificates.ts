@@ -6,8 +6,10 @@
  * for the spec, else Ready=False with the policy violation as reason (DoesNotExist, MissingData, InvalidKeyPair,
  * IncorrectCertificate, Expired, ...; readiness_controller.go BuildReadyConditionFromChain, policies/constants.go);
  * Issuing=True while an issuance runs, Issuing=False with the CertificateRequest's reason when it failed and will
- * be retried with backoff (issuing_controller.go failIssueCertificate). A Challenge's status.state follows ACME
- * (pending, processing, valid, invalid, errored, expired; apis/acme/v1/types_order.go).
+ * be retried with backoff (issuing_controller.go failIssueCertificate), or Issuing=False/Issued after a success when
+ * the ServerSideApply feature gate is on (updateOrApplyStatus), which is no failure. A Challenge's status.state
+ * follows ACME (pending, processing, valid, invalid, errored, expired; apis/acme/v1/types_order.go); its
+ * spec.dnsName is the name without `*.` for a wildcard, with spec.wildcard true (apis/acme/v1/types_challenge.go).
  */
 import type {KubeObject} from '../translate/types.js'
 import {conditionsOf, describe, findCondition, isStale, requireTrue, type Condition} from './conditions.js'
@@ -32,7 +34,7 @@ function readyFix(cert: KubeObject, c: Condition): string {
 
 interface Challenge {
   metadata: {namespace?: string; name: string}
-  spec?: {dnsName?: string; type?: string; solver?: {http01?: {gatewayHTTPRoute?: unknown; ingress?: unknown}; dns01?: unknown}}
+  spec?: {dnsName?: string; wildcard?: boolean; type?: string; solver?: {http01?: {gatewayHTTPRoute?: unknown; ingress?: unknown}; dns01?: unknown}}
   status?: {state?: string; reason?: string; presented?: boolean}
 }
 
@@ -40,7 +42,7 @@ interface Challenge {
 function challengeFinding(ch: Challenge): Finding | undefined {
   const state = ch.status?.state ?? ''
   if (state === 'valid') return undefined
-  const host = ch.spec?.dnsName ?? '?'
+  const host = challengeName(ch)
   const scope = `challenge ${host} (${ch.spec?.type ?? 'ACME'})`
   const viaGateway = ch.spec?.solver?.http01?.gatewayHTTPRoute !== undefined
   const failed = ['invalid', 'errored', 'expired'].includes(state)
@@ -59,7 +61,13 @@ function challengeFinding(ch: Challenge): Finding | undefined {
  */
 function challengesFor(cert: KubeObject, challenges: KubeObject[]): Challenge[] {
   const names = new Set<string>((cert.spec as {dnsNames?: string[]})?.dnsNames ?? [])
-  return (challenges as unknown as Challenge[]).filter((ch) => ch.metadata.namespace === cert.metadata.namespace && names.has(ch.spec?.dnsName ?? ''))
+  return (challenges as unknown as Challenge[]).filter((ch) => ch.metadata.namespace === cert.metadata.namespace && names.has(challengeName(ch)))
+}
+
+/** The name the Certificate asked for: `*.example.com` for a wildcard Challenge of dnsName example.com. */
+function challengeName(ch: Challenge): string {
+  const dns = ch.spec?.dnsName ?? '?'
+  return ch.spec?.wildcard === true ? `*.${dns}` : dns
 }
 
 export function evaluateCertificate(cert: KubeObject, challenges: KubeObject[]): ObjectStatus {
@@ -73,7 +81,7 @@ export function evaluateCertificate(cert: KubeObject, challenges: KubeObject[]):
     const issuing = findCondition(conds, 'Issuing')
     if (issuing && !isStale(issuing, gen)) {
       if (issuing.status === 'True') findings.push({level: 'not-ready', condition: describe(issuing), message: issuing.message, fix: 'an issuance is under way'})
-      else if (issuing.status === 'False') {
+      else if (issuing.status === 'False' && issuing.reason !== 'Issued') {
         const attempts = status.failedIssuanceAttempts ? ` (attempt ${status.failedIssuanceAttempts})` : ''
         findings.push({level: 'not-ready', condition: describe(issuing), reason: issuing.reason, message: issuing.message, fix: `the last issuance failed${attempts}; cert-manager retries with backoff: kubectl describe certificaterequest -n ${cert.metadata.namespace}`})
       }

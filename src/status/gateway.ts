@@ -63,12 +63,14 @@ function listenerFix(gw: KubeObject, c: Condition): string {
     case 'PortUnavailable':
       return 'the port is not available: another listener or Gateway sharing this Envoy uses it'
     case 'UnsupportedProtocol':
-      return 'Envoy Gateway does not support the listener protocol here (TCP, UDP and TLS listeners need the TCPRoute/UDPRoute/TLSRoute CRDs)'
+      // listener.go: any protocol but HTTP, HTTPS, TLS, TCP and UDP is Accepted=False/UnsupportedProtocol.
+      return 'Envoy Gateway serves only HTTP, HTTPS, TLS, TCP and UDP listeners: change the listener protocol'
     case 'HostnameConflict':
     case 'ProtocolConflict':
       return 'two listeners on the same port conflict (same hostname, or protocols that cannot share the port): give one a distinct hostname or port'
     case 'InvalidRouteKinds':
-      return 'allowedRoutes.kinds names a route kind Envoy Gateway does not support on this listener'
+      // validate.go validateAllowedRoutes, listener.go allowedRouteKindsForProtocol: a kind the listener's protocol cannot carry, or a group other than Gateway API's.
+      return 'allowedRoutes.kinds names a route kind this listener protocol cannot carry (HTTP/HTTPS: HTTPRoute, GRPCRoute; TLS: TLSRoute, and TCPRoute unless in Passthrough mode; TCP: TCPRoute; UDP: UDPRoute): the routes of that kind do not attach'
     case 'InvalidCACertificateRef':
     case 'InvalidCACertificateKind':
     case 'NoValidCACertificate':
@@ -85,7 +87,11 @@ function listenerFindings(gw: KubeObject, spec: {name: string}, status: {conditi
   const gen = gw.metadata.generation
   const absent = 'no controller has written this condition for the listener yet'
   const fix = (c: Condition) => listenerFix(gw, c)
-  const findings = requireAllTrue(conds, ['Accepted', 'ResolvedRefs'], gen, {scope, absent, fix})
+  // validateListenerConditions writes Accepted only for a listener without errors (or with certificate errors
+  // alone): next to a False condition, a missing Accepted is not a pending controller (EG testdata
+  // gateway-with-listener-with-invalid-allowed-routes-kind.out.yaml: ResolvedRefs=False and Programmed=False only).
+  const checked = requireAllTrue(conds, ['Accepted', 'ResolvedRefs'], gen, {scope, absent, fix})
+  const findings = checked.some((f) => f.level === 'not-ready') ? checked.filter((f) => f.level === 'not-ready') : checked
   const conflicted = whenStatus(conds, 'Conflicted', 'True', gen, (c) => ({level: 'not-ready', scope, fix: fix(c)}))
   if (conflicted) findings.push(conflicted)
   // Programmed=False/Invalid only repeats the other conditions (validateListenerConditions): report it alone.

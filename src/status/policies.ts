@@ -69,7 +69,8 @@ function acceptedFix(policy: KubeObject, c: Condition): string {
     case 'Invalid':
       return 'Envoy Gateway refused the policy (the message says why): fix it, or the annotation it came from, and convert again'
     case 'TargetNotFound':
-      return 'its target does not exist: apply the route or Gateway it targets'
+      // validate.go validateGatewayListenerSectionName / validateRouteRuleSectionName: the target exists, its section does not.
+      return 'the sectionName it targets (a listener of the Gateway, or a rule name of the route) does not exist on the target: fix the sectionName or add that listener or rule'
     default:
       return `the controller reports ${c.reason ?? 'no reason'}: see its message`
   }

@@ -1,6 +1,6 @@
 /**
  * HTTPRoute / GRPCRoute / TLSRoute / TCPRoute / UDPRoute -> per parentRef: Accepted, ResolvedRefs,
- * PartiallyInvalid, and Envoy Gateway's BackendsAvailable.
+ * PartiallyInvalid, and Envoy Gateway's BackendsAvailable and RouteRulesOverlap.
  *
  * Envoy Gateway writes a status.parents entry only for parentRefs to Gateways it controls
  * (processAllowedListenersForParentRefs skips the others), so a parentRef without an entry is not served by it.
@@ -52,6 +52,15 @@ function parentFindings(route: KubeObject, ref: ParentRef, entry: {conditions?: 
   if (partial) findings.push(partial)
   const backends = whenStatus(conds, 'BackendsAvailable', 'False', gen, (c) => ({level: 'warning', scope, fix: fix(c)}))
   if (backends) findings.push(backends)
+  // Envoy Gateway v1.9 route.go checkRouteOverlaps: another route on the same listener matches exactly the same
+  // requests (hostname, path, headers, query, cookies). Only one of them serves those requests: by the HTTPRoute
+  // spec's tie-break (rules[].matches), the oldest route by creationTimestamp, then by namespace/name.
+  const overlap = whenStatus(conds, 'RouteRulesOverlap', 'True', gen, () => ({
+    level: 'warning',
+    scope,
+    fix: 'another route (the message names it) matches exactly the same requests on this listener, and only one of them serves them: the oldest by creationTimestamp, then by namespace/name. Check that it is the one that served them on ingress-nginx, or make the matches differ',
+  }))
+  if (overlap) findings.push(overlap)
   return findings
 }
 
