@@ -12,7 +12,7 @@ import {readCutoverFacts} from '../src/cutover/read.js'
 import {ClusterClient, ClusterError} from '../src/sources/cluster.js'
 import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer, type Obj} from './support/fake-apiserver.js'
 import jsYaml from 'js-yaml'
-import {kubectl, rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {kubectl, rbacAttributes, roleAllows, rolePermissions, ROOT, tempDir, usedPermissions} from './support/cluster-helpers.js'
 import {runCli} from './support/run-cli.js'
 import {ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
 
@@ -231,4 +231,28 @@ test.serial('--rollback refuses a Service changed since the cutover (unless --fo
   t.is(uid.code, 2)
   t.regex(uid.stderr, /\/metadata\/uid is now "[^"]+", the patch expects/)
   t.deepEqual(service(), recreated)
+})
+
+test.serial('the ingress2gw-cutover role is exactly what cutover sends in all its modes: plan, dry run, apply, rollback (refused, then forced), --dns', async (t) => {
+  const {cli, s, dir, kubeconfig} = await world(t)
+  const file = join(dir, 'back.json')
+  t.is((await cli(['cutover', '--service', SVC])).code, 0)
+  t.is((await cli(['cutover', '--service', SVC, '--dry-run=server'])).code, 0)
+  t.is((await cli(['cutover', '--service', SVC, '--apply', '--rollback-file', file])).code, 0)
+  // A change after the cutover: the rollback's test fails (422) and the Service is read again to say which.
+  const client = await ClusterClient.connect({kubeconfig}, {HOME: dir})
+  const changed = [{op: 'add', path: '/metadata/labels/touched', value: 'yes'}, {op: 'replace', path: '/spec/selector', value: {app: 'other'}}]
+  await client.request('PATCH', '/api/v1/namespaces/ingress-nginx/services/ingress-nginx-controller', {}, {contentType: 'application/json-patch+json', text: JSON.stringify(changed)})
+  t.is((await cli(['cutover', '--rollback', file])).code, 2)
+  t.is((await cli(['cutover', '--rollback', file, '--force'])).code, 0)
+  t.not((await cli(['cutover', '--dns', '-A'])).code, 2)
+  const role = (jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as Obj[]).find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-cutover')!
+  const sent = s.requests.filter((q) => q.body !== JSON.stringify(changed)) // not the test's own change
+  t.deepEqual(usedPermissions(sent), rolePermissions(role), 'every rule is used, and nothing else is sent')
+  t.deepEqual(
+    usedPermissions(sent).filter((p) => !p.startsWith('get ') && !p.startsWith('list ')),
+    ['patch /services'],
+    'the only write is the Service patch',
+  )
+  t.false(rolePermissions(role).some((p) => /secrets|ingresses/.test(p) && !p.startsWith('list networking.k8s.io/ingresses')), 'no Secret at all; Ingresses are only listed (--dns)')
 })

@@ -3,15 +3,17 @@
  * -o json, -l, exit codes, and --wait polling while the test flips a status through the status subresource.
  */
 import test, {type ExecutionContext} from 'ava'
-import {ACME_RESOURCES, ALL_RESOURCES, FakeApiServer, type Obj} from './support/fake-apiserver.js'
+import {ACME_RESOURCES, ALL_RESOURCES, FakeApiServer, type FakeResource, type Obj} from './support/fake-apiserver.js'
 import {readFileSync} from 'node:fs'
 import jsYaml from 'js-yaml'
-import {rbacAttributes, roleAllows, ROOT, tempDir} from './support/cluster-helpers.js'
+import {rbacAttributes, roleAllows, rolePermissions, ROOT, tempDir, usedPermissions} from './support/cluster-helpers.js'
+import {STATUS_KINDS} from '../src/status/read.js'
+import {ROUTE_KINDS} from '../src/status/routes.js'
 import {runCli} from './support/run-cli.js'
-import {accepted, cond, gateway, gatewayClass, MANAGED, namespace, parentStatus, route} from './support/cutover-fixtures.js'
+import {accepted, cond, EG_API, gateway, gatewayClass, MANAGED, namespace, parentStatus, route} from './support/cutover-fixtures.js'
 
-async function world(t: ExecutionContext, objects: Obj[], ns = 'team-a') {
-  const s = await FakeApiServer.start({resources: [...ALL_RESOURCES, ...ACME_RESOURCES]})
+async function world(t: ExecutionContext, objects: Obj[], ns = 'team-a', extra: FakeResource[] = []) {
+  const s = await FakeApiServer.start({resources: [...ALL_RESOURCES, ...ACME_RESOURCES, ...extra]})
   t.teardown(() => s.close())
   const dir = tempDir(t)
   s.seed([namespace('gateway'), namespace('team-a'), namespace('team-b'), ...objects])
@@ -51,12 +53,39 @@ test.serial('-n team-a: the team\'s objects and the Gateway they attach to, in a
   t.deepEqual(routeLists.map((q) => [q.path, q.query.labelSelector]), [['/apis/gateway.networking.k8s.io/v1/namespaces/team-a/httproutes', 'app.kubernetes.io/managed-by=ingress2gw']])
   t.true(s.requests.some((q) => q.path === '/apis/gateway.networking.k8s.io/v1/namespaces/gateway/gateways/shared'), 'the Gateway is read by name in its own namespace')
   t.false(s.requests.some((q) => /secrets/.test(q.path)), 'no Secret is read')
-  // examples/rbac/ingress2gw-rbac.yaml: the read role allows every request status makes.
-  const read = (jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as Obj[]).find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-read')
+  // examples/rbac/ingress2gw-rbac.yaml: the status role allows every request status makes.
   for (const q of s.requests) {
     const a = rbacAttributes(q.method, q.path)
-    if (a) t.true(roleAllows(read, a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-read`)
+    if (a) t.true(roleAllows(statusRole(), a.verb, a.group, a.resource), `${a.verb} ${a.resource}.${a.group} not in ingress2gw-status`)
   }
+})
+
+function statusRole(): Obj {
+  return (jsYaml.loadAll(readFileSync(`${ROOT}/examples/rbac/ingress2gw-rbac.yaml`, 'utf8')) as Obj[]).find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'ingress2gw-status')!
+}
+
+test.serial('the ingress2gw-status role is exactly what status sends: the kinds it lists, the Gateways, classes and policy targets it gets, Ingresses with -l', async (t) => {
+  const eep: FakeResource = {group: 'gateway.envoyproxy.io', versions: ['v1alpha1'], kind: 'EnvoyExtensionPolicy', plural: 'envoyextensionpolicies', namespaced: true}
+  // A policy targeting one route of each kind that ingress2gw did not label: status reads each by name.
+  const targetRefs = [...ROUTE_KINDS].map((kind) => ({group: 'gateway.networking.k8s.io', kind, name: 'theirs'}))
+  const btp = {apiVersion: EG_API, kind: 'BackendTrafficPolicy', metadata: {name: 'all', namespace: 'team-a', labels: {...MANAGED}, generation: 1}, spec: {targetRefs}}
+  const ing = {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'web', namespace: 'team-a', labels: {tier: 'front'}}, spec: {rules: []}}
+  const {s, status} = await world(t, [gateway(), gatewayClass(), route({parents: [parentStatus(accepted())]}), btp, ing], 'team-a', [eep])
+  for (const args of [[], ['-A'], ['-A', '-l', 'tier=front']]) t.not((await status(args)).code, 2, args.join(' '))
+  t.deepEqual(usedPermissions(s.requests), rolePermissions(statusRole()), 'every rule is used, and nothing else is sent')
+  // The role follows the code: a kind added to STATUS_KINDS fails here until the role lists it.
+  const resources = [...ALL_RESOURCES, ...ACME_RESOURCES, eep]
+  const plural = (group: string, kind: string) => resources.find((r) => r.group === group && r.kind === kind)!.plural
+  const GW = 'gateway.networking.k8s.io'
+  const fromCode = [
+    ...STATUS_KINDS.map((k) => `list ${k.group}/${plural(k.group, k.kind)}`),
+    `get ${GW}/gateways`,
+    `get ${GW}/gatewayclasses`,
+    ...[...ROUTE_KINDS].map((k) => `get ${GW}/${plural(GW, k)}`),
+    'list networking.k8s.io/ingresses',
+  ]
+  t.deepEqual(rolePermissions(statusRole()), [...new Set(fromCode)].sort())
+  t.false(rolePermissions(statusRole()).some((p) => /secrets|^(patch|create|update|delete)/.test(p)), 'reads only, never Secrets')
 })
 
 test.serial('a route the Gateway did not admit: exit 1, the fix in the table, the same in -o json', async (t) => {
