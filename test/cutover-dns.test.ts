@@ -111,3 +111,18 @@ test.serial('cutover --dns -A end to end: the table, the external-dns commands a
   t.is(noGw.exitCode, 2)
   t.regex(noGw.stderr, /^error: Gateway gateway\/other not found: name the Gateway with --gateway$/m)
 })
+
+test.serial('cutover --dns reads TLSRoutes (ssl-passthrough hosts) in the version the cluster serves: v1alpha2 before Gateway API v1.5', async (t) => {
+  const resources = [...ALL_RESOURCES.filter((r) => r.kind !== 'TLSRoute'), {group: 'gateway.networking.k8s.io', versions: ['v1alpha2'], kind: 'TLSRoute', plural: 'tlsroutes', namespaced: true}, ...APPS_RESOURCES]
+  const s = await FakeApiServer.start({resources})
+  t.teardown(() => s.close())
+  const dir = tempDir(t)
+  const tls = {...route({name: 'db', hostnames: ['db.example.com']}), apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TLSRoute'}
+  tls.spec = {hostnames: ['db.example.com'], parentRefs: [{name: 'shared', namespace: 'gateway', sectionName: 'tls-db'}], rules: [{backendRefs: [{name: 'db', port: 5432}]}]}
+  s.seed([...readyWorld(), tls])
+  const kubeconfig = s.writeKubeconfig(dir, {namespace: 'team-a'})
+  const r = await runCli(['cutover', '--dns', '-A', '--kubeconfig', kubeconfig], dir)
+  t.is(r.exitCode, 0, r.stderr)
+  t.regex(r.stdout, /^db\.example\.com   A       203\.0\.113\.20  -/m)
+  t.true(s.requests.some((q) => q.path === '/apis/gateway.networking.k8s.io/v1alpha2/tlsroutes'))
+})

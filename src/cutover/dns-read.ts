@@ -4,6 +4,7 @@ import type {KubeObject, NamespacedName} from '../translate/types.js'
 import {ApiError, ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
 import type {DnsFacts} from './dns.js'
 import {findEnvoyServices} from './read.js'
+import {served, STATUS_KINDS} from '../status/read.js'
 
 const GW = 'gateway.networking.k8s.io'
 
@@ -24,11 +25,12 @@ export async function readDnsFacts(client: ClusterClient, opts: {gateway: Namesp
   const envoy = await findEnvoyServices(client, opts.gateway, gatewayObject, [])
   const mapper = new ResourceMapper(client)
   const routes: KubeObject[] = []
-  for (const kind of ['HTTPRoute', 'GRPCRoute', 'TLSRoute']) {
-    const r = await mapper.resolve(`${GW}/v1`, kind)
+  // The route kinds that carry hostnames, in the versions status tries (TLSRoute is v1alpha2 before Gateway API v1.5).
+  for (const k of STATUS_KINDS.filter((x) => ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(x.kind))) {
+    const r = await served(mapper, k.group, k.versions, k.kind)
     if (!r) continue
     try {
-      routes.push(...(await client.listAll(`${GW}/v1`, kind, r.plural, {namespace: scope, labelSelector: `${MANAGED_BY}=ingress2gw`})))
+      routes.push(...(await client.listAll(r.apiVersion, k.kind, r.plural, {namespace: scope, labelSelector: `${MANAGED_BY}=ingress2gw`})))
     } catch (err) {
       if (err instanceof ApiError) throw failure(`${r.plural}.${GW}`, err)
       throw err

@@ -56,7 +56,7 @@ function apiMessage(err: unknown): string {
 }
 
 /** The served apiVersion and plural of a kind, or undefined when its CRD is not installed. */
-async function served(mapper: ResourceMapper, group: string, versions: string[], kind: string): Promise<{apiVersion: string; plural: string} | undefined> {
+export async function served(mapper: ResourceMapper, group: string, versions: string[], kind: string): Promise<{apiVersion: string; plural: string} | undefined> {
   for (const v of versions) {
     const apiVersion = `${group}/${v}`
     let r
