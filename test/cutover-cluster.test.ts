@@ -166,6 +166,37 @@ test.serial('refusals exit 1 without writing: Helm without keep (then --force), 
   t.true(apart.s.requests.some((q) => q.path === '/api/v1/services' && /owning-gateway-name=shared/.test(q.query.labelSelector ?? '')), 'looked up across namespaces by label')
 })
 
+test.serial('refusals exit 1 without writing: a port of the Service without a listener, no Envoy Service for the Gateway (even with --force)', async (t) => {
+  // The Service also exposes a tcp-services port (5432) the Gateway has no listener for.
+  const ports = [
+    {name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', nodePort: 30080},
+    {name: 'https', port: 443, protocol: 'TCP', targetPort: 'https', nodePort: 30443},
+    {name: '5432-tcp', port: 5432, protocol: 'TCP', targetPort: '5432-tcp', nodePort: 30432},
+  ]
+  const tcp = await world(t, readyWorld({service: nginxService({keep: true, ports})}))
+  const r = await tcp.cli(['cutover', '--service', SVC, '--apply', '--force'])
+  t.is(r.code, 1, r.stderr)
+  t.regex(r.stderr, /^refused: port 5432\/TCP \(5432-tcp\) of the Service has no listener on Gateway gateway\/shared \(its listeners: http HTTP\/80, https HTTPS\/443\)/m)
+  t.regex(r.stderr, /^error: the cutover of Service ingress-nginx\/ingress-nginx-controller is refused \(port-without-listener\); nothing was changed$/m)
+  t.deepEqual(tcp.writes(), [])
+  t.deepEqual(readdirSync(tcp.dir).filter((f) => f.endsWith('.json')), [])
+
+  const world0 = readyWorld().filter((o) => !(o.kind === 'Service' && o.metadata.name === 'envoy-gateway-shared-5d1c2e8a'))
+  const none = await world(t, world0)
+  const n = await none.cli(['cutover', '--service', SVC, '--apply', '--force'])
+  t.is(n.code, 1, n.stderr)
+  t.regex(n.stderr, /^refused: no Service labelled gateway\.envoyproxy\.io\/owning-gateway-name=shared,gateway\.envoyproxy\.io\/owning-gateway-namespace=gateway exists/m)
+  t.deepEqual(none.writes(), [])
+  // Looked up by the owning-gateway labels, then by the class label (mergeGateways), never by name.
+  t.deepEqual(
+    none.s.requests.filter((q) => q.path === '/api/v1/services').map((q) => q.query.labelSelector),
+    [
+      'app.kubernetes.io/name=envoy,app.kubernetes.io/component=proxy,app.kubernetes.io/managed-by=envoy-gateway,gateway.envoyproxy.io/owning-gateway-name=shared,gateway.envoyproxy.io/owning-gateway-namespace=gateway',
+      'app.kubernetes.io/name=envoy,app.kubernetes.io/component=proxy,app.kubernetes.io/managed-by=envoy-gateway,gateway.envoyproxy.io/owning-gatewayclass=eg',
+    ],
+  )
+})
+
 test.serial('errors exit 2: unknown Service, a rollback file that exists, a forbidden patch', async (t) => {
   const {cli, s, dir, writes} = await world(t)
   const missing = await cli(['cutover', '--service', 'ingress-nginx/nope'])
