@@ -88,8 +88,15 @@ function rateKeyOf(variable: string): RateKey {
   return {kind: 'unsupported', why: `"${variable}" has no Envoy Gateway rate-limit equivalent (it counts per client IP, header or query parameter)`}
 }
 
-/** The clientSelectors of one limit, counting per key, skipping the allowlisted range when there is one. */
-function selectorsFor(key: RateKey, exempt: string | undefined): Selector[][] {
+/**
+ * The clientSelectors of one limit, counting per key, skipping the allowlisted range when there is one. `several`:
+ * limit-rps and limit-rpm both apply. A constant key without allowlist is one count for everybody, which a rule
+ * without clientSelectors is, but Envoy Gateway takes at most one such rule per policy (backendtrafficpolicy.go
+ * buildLocalRateLimit: "can not have more than one rule without clientSelectors", and an invalid policy answers 500 on
+ * every route), and requests matching a selector skip that default bucket (local_ratelimit.go
+ * AlwaysConsumeDefaultTokenBucket false); two limits each match every path instead, without Distinct: one count each.
+ */
+function selectorsFor(key: RateKey, exempt: string | undefined, several: boolean): Selector[][] {
   const outside = exempt !== undefined ? {sourceCIDR: {type: 'Exact', value: exempt, invert: true}} : {}
   switch (key.kind) {
     case 'ip':
@@ -100,7 +107,8 @@ function selectorsFor(key: RateKey, exempt: string | undefined): Selector[][] {
     case 'query':
       return [[{queryParams: [{name: key.name, type: 'Distinct'}], ...outside}]]
     default:
-      return [exempt !== undefined ? [outside] : []]
+      if (exempt !== undefined) return [[outside]]
+      return [several ? [{path: {type: 'PathPrefix', value: '/'}}] : []]
   }
 }
 
@@ -266,7 +274,7 @@ export const rateLimitFamily: AnnotationFamily = {
       for (const k of ['limit-allowlist', 'limit-burst-multiplier']) if (ctx.has(k)) ctx.account(k, 'ignored', 'follows limit-rps / limit-rpm, which are not translated')
       return
     }
-    const selectors = selectorsFor(key, exempt)
+    const selectors = selectorsFor(key, exempt, limits.length > 1)
     // Fresh selector objects per rule: shared references would come out as YAML anchors.
     const rules = limits.flatMap(({n, unit}) =>
       selectors.map((clientSelectors) => ({...(clientSelectors.length > 0 ? {clientSelectors: structuredClone(clientSelectors)} : {}), limit: {requests: n, unit}})),

@@ -137,3 +137,26 @@ test('limit-conn-zone-variable keys the rate limits: per API key header, per que
   t.is(btp(byIp)?.rateLimit.local.rules.length, 2, 'the default key: per client IP, IPv4 and IPv6')
   t.regex(diagnosticsFor(byIp, 'limit-rps')[0]!.message, /instead of nginx's 503/)
 })
+
+/**
+ * A constant limit-conn-zone-variable is one count for every client. Envoy Gateway v1.9 refuses a local rate limit with
+ * more than one rule without clientSelectors (internal/gatewayapi/backendtrafficpolicy.go buildLocalRateLimit), and a
+ * policy it refuses answers 500 on every route it targets (translateBackendTrafficPolicyForRoute: DirectResponse 500).
+ * A rule with selectors does not consume the selector-less default bucket (xds local_ratelimit.go
+ * AlwaysConsumeDefaultTokenBucket false), so with two limits both need a selector that every request matches.
+ */
+test('a constant key with limit-rps and limit-rpm: two shared counts, never two rules without selectors', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'limit-conn-zone-variable': 'global'})
+  const both = run({'limit-rps': '20', 'limit-rpm': '600'}, {extra: [cm]})
+  const rules = btp(both)?.rateLimit.local.rules
+  t.is(rules.filter((r: any) => r.clientSelectors === undefined).length, 0)
+  t.deepEqual(rules, [
+    {clientSelectors: [{path: {type: 'PathPrefix', value: '/'}}], limit: {requests: 20, unit: 'Second'}},
+    {clientSelectors: [{path: {type: 'PathPrefix', value: '/'}}], limit: {requests: 600, unit: 'Minute'}},
+  ])
+  t.regex(diagnosticsFor(both, 'limit-rps')[0]!.message, /all clients together/)
+  assertValid(t, both)
+
+  const one = run({'limit-rps': '20'}, {extra: [cm]})
+  t.deepEqual(btp(one)?.rateLimit.local.rules, [{limit: {requests: 20, unit: 'Second'}}], 'one limit: the route\'s default bucket')
+})
