@@ -90,3 +90,26 @@ test('an Ingress split into more than 16 routes gets one policy per 16 routes: n
     t.true(policies(r, kind).every((o) => o.spec.targetRefs.length <= 16))
   }
 })
+
+/**
+ * Long read/send timeouts in the ConfigMap are every location's (proxy/main.go Parse falls back to
+ * defBackend.ProxyReadTimeout), so every route serves WebSockets in nginx; Envoy Gateway turns upgrades off on any
+ * route whose policy has requestBuffer (xds translator route.go buildUpgradeConfig), and StrategicMerge route policies
+ * inherit the Gateway-level one. The Gateway-level policy therefore carries no requestBuffer, and an Ingress's own
+ * proxy-body-size under those timeouts is reported as not enforced.
+ */
+test('a long-lived ConfigMap (proxy-read-timeout 3600) puts no requestBuffer on the Gateway: no route loses WebSockets', (t) => {
+  const r = run(controller({'proxy-read-timeout': '3600', 'proxy-send-timeout': '3600'}), ingress('chat'), ingress('uploads', {'proxy-body-size': '20m'}), ingress('api', {'proxy-read-timeout': '60', 'proxy-send-timeout': '60', 'proxy-body-size': '4m'}))
+  const btp = policies(r, 'BackendTrafficPolicy')
+  const gateway = btp.find((o) => o.spec.targetRefs.some((ref: any) => ref.kind === 'Gateway'))!
+  t.is(gateway.spec.requestBuffer, undefined)
+  t.is(gateway.spec.timeout.http.streamIdleTimeout, '3600s')
+  t.is(btp.find((o) => o.metadata.name === 'uploads'), undefined, 'its 20m cannot be enforced without turning upgrades off')
+  const uploads = r.diagnostics.find((d) => d.annotation === P + 'proxy-body-size' && d.object === 'Ingress apps/uploads')!
+  t.regex(uploads.message, /"20m" is not enforced: the ConfigMap's proxy-read-timeout 3600s marks long-lived connections/)
+  const api = btp.find((o) => o.metadata.name === 'api')!
+  t.deepEqual(api.spec.requestBuffer, {limit: '4Mi'}, 'short timeouts of its own: its limit applies')
+  t.is(api.spec.mergeType, 'StrategicMerge')
+  const gatewayNote = r.diagnostics.find((d) => d.code === 'proxy-body-size' && d.object === 'ConfigMap ingress-nginx/ingress-nginx-controller')!
+  t.regex(gatewayNote.message, /is not enforced by the Gateway-level BackendTrafficPolicy: the ConfigMap's proxy-read-timeout 3600s/)
+})

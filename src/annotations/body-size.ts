@@ -89,13 +89,14 @@ export const bodySizeFamily: AnnotationFamily = {
     }
     const long = longLivedTimeout(ctx)
     if (long) {
-      // nginx enforced the limit on a connection that also carried WebSockets; Envoy Gateway cannot do both.
-      ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
+      // nginx enforced the limit on a connection that also carried WebSockets; Envoy Gateway cannot do both. A
+      // long-lived ConfigMap leaves the Gateway-level policy without requestBuffer: nothing to opt out of then.
+      if (!long.fromConfigMap) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
       ctx.account(
         'proxy-body-size',
         'approximate',
-        `"${size.text}" is not enforced: ${ctx.fullKey(long.key)} ${long.seconds}s marks long-lived connections (WebSockets, streams), and Envoy Gateway refuses upgrades on a route with requestBuffer, its only hard body limit; nginx enforced both, here larger bodies reach the backend`,
-        {hint: 'if this Ingress serves no WebSocket, remove the long timeout or limit request sizes in the backend'},
+        `"${size.text}" is not enforced: ${long.label} ${long.seconds}s marks long-lived connections (WebSockets, streams), and Envoy Gateway refuses upgrades on a route with requestBuffer, its only hard body limit; nginx enforced both, here larger bodies reach the backend`,
+        {hint: long.fromConfigMap ? 'if this Ingress serves no WebSocket, set proxy-read-timeout and proxy-send-timeout below 1800 on it and convert again, or limit request sizes in the backend' : 'if this Ingress serves no WebSocket, remove the long timeout or limit request sizes in the backend'},
       )
       return
     }

@@ -1,4 +1,4 @@
-import {describeDefault} from '../translate/controller-config.js'
+import {type ControllerDefaults, describeDefault} from '../translate/controller-config.js'
 import {parseInt10} from './parsers.js'
 import {parseNginxSize, toGatewayDuration} from './units.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
@@ -26,11 +26,42 @@ import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
  */
 export const LONG_LIVED_SECONDS = 1800
 
-/** The read or send timeout annotation that marks this Ingress's connections as long-lived, if any. */
-export function longLivedTimeout(ctx: FamilyContext): {key: string; seconds: number} | undefined {
-  for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
-    const seconds = ctx.value<number>(key)
-    if (seconds !== undefined && seconds >= LONG_LIVED_SECONDS) return {key, seconds}
+/** A read or send timeout of at least LONG_LIVED_SECONDS, with what set it. */
+export interface LongLived {
+  key: 'proxy-read-timeout' | 'proxy-send-timeout'
+  seconds: number
+  /** The Ingress's annotation (full key) or "the ConfigMap's <key>", for messages. */
+  label: string
+  /** The value is the controller ConfigMap's: every location without the annotation has it. */
+  fromConfigMap: boolean
+}
+
+const LONG_KEYS = ['proxy-read-timeout', 'proxy-send-timeout'] as const
+
+/**
+ * The controller ConfigMap's read or send timeout when it marks every location as long-lived (nginx's own defaults,
+ * 60s, do not): the Gateway-level requestBuffer (--nginx-defaults) would then refuse upgrades on every route.
+ */
+export function longLivedDefault(defaults: Pick<ControllerDefaults, 'proxyReadTimeout' | 'proxySendTimeout'>): {key: (typeof LONG_KEYS)[number]; seconds: number} | undefined {
+  for (const key of LONG_KEYS) {
+    const seconds = key === 'proxy-read-timeout' ? defaults.proxyReadTimeout : defaults.proxySendTimeout
+    if (seconds >= LONG_LIVED_SECONDS) return {key, seconds}
+  }
+  return undefined
+}
+
+/**
+ * The read or send timeout that marks this Ingress's connections as long-lived, if any: the annotation where it is
+ * valid, else the controller ConfigMap's value, which nginx gives every location without the annotation (proxy/main.go
+ * Parse: `config.ReadTimeout = defBackend.ProxyReadTimeout`).
+ */
+export function longLivedTimeout(ctx: FamilyContext): LongLived | undefined {
+  const defaults = ctx.lookup.controllerDefaults()
+  for (const key of LONG_KEYS) {
+    const own = ctx.value<number>(key)
+    const seconds = own ?? (key === 'proxy-read-timeout' ? defaults.proxyReadTimeout : defaults.proxySendTimeout)
+    if (seconds < LONG_LIVED_SECONDS) continue
+    return own !== undefined ? {key, seconds, label: ctx.fullKey(key), fromConfigMap: false} : {key, seconds, label: `the ConfigMap's ${key}`, fromConfigMap: true}
   }
   return undefined
 }
@@ -162,20 +193,22 @@ function applyTimeouts(ctx: FamilyContext): void {
 
 /**
  * A long-lived Ingress must not inherit the Gateway-level requestBuffer (--nginx-defaults, the ConfigMap's
- * proxy-body-size): its policy replaces the Gateway one without it, so WebSocket upgrades keep working.
+ * proxy-body-size): its policy replaces the Gateway one without it, so WebSocket upgrades keep working. Where the
+ * ConfigMap's own timeouts are long-lived, the Gateway-level policy has no requestBuffer to opt out of.
  */
 function keepUpgrades(ctx: FamilyContext): void {
   const long = longLivedTimeout(ctx)
-  if (!long) return
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey(long.key)]})
-  const body = parseNginxSize(ctx.lookup.controllerDefaults().proxyBodySize)
-  if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.has('proxy-body-size')) return
+  if (!long || long.fromConfigMap) return
+  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [long.label]})
+  const defaults = ctx.lookup.controllerDefaults()
+  const body = parseNginxSize(defaults.proxyBodySize)
+  if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.has('proxy-body-size') || longLivedDefault(defaults)) return
   ctx.diag({
     level: 'info',
     code: 'long-lived-no-request-buffer',
-    annotation: ctx.fullKey(long.key),
+    annotation: long.label,
     fidelity: 'approximate',
-    message: `${ctx.fullKey(long.key)} ${long.seconds}s marks long-lived connections (WebSockets, streams): this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer (the ConfigMap's proxy-body-size ${body.value.text}), because Envoy Gateway refuses upgrades on a route with requestBuffer; request bodies are not size-limited here, where nginx refused larger ones with 413`,
+    message: `${long.label} ${long.seconds}s marks long-lived connections (WebSockets, streams): this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer (the ConfigMap's proxy-body-size ${body.value.text}), because Envoy Gateway refuses upgrades on a route with requestBuffer; request bodies are not size-limited here, where nginx refused larger ones with 413`,
   })
 }
 

@@ -11,7 +11,8 @@
  * targets that listener and repeats every other setting.
  */
 import {normalizeSourceRange} from '../../annotations/access-lists.js'
-import {LONG_LIVED_SECONDS, NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../../annotations/timeouts.js'
+import {LONG_LIVED_SECONDS, longLivedDefault, NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../../annotations/timeouts.js'
+import {controllerDefaults} from '../controller-config.js'
 import {parseNginxSize, toGatewayDuration} from '../../annotations/units.js'
 import {objectRef} from '../diagnostics.js'
 import {dnsName} from '../names.js'
@@ -742,16 +743,22 @@ function routeDefaults(
   }
   const limit: {quantity?: string; unlimited?: boolean} = body.ok ? body.value : {quantity: '1Mi'}
   if (on) {
-    if (!limit.unlimited) {
+    // Long read/send timeouts in the ConfigMap are every location's (proxy/main.go falls back to them): a Gateway-level
+    // requestBuffer would turn WebSocket upgrades off on every route (xds route.go buildUpgradeConfig).
+    const longLived = longLivedDefault(controllerDefaults({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'controller'}, data}))
+    if (!limit.unlimited && !longLived) {
       btp.requestBuffer = {limit: limit.quantity}
       btpKeys.push('proxy-body-size')
     }
     const msg = limit.unlimited
       ? `proxy-body-size: "${bodyRaw}" means no limit, as Envoy: no requestBuffer`
-      : `proxy-body-size: "${bodyRaw}" -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, and Envoy Gateway refuses WebSocket upgrades on every route that inherits it (xds route.go buildUpgradeConfig)`
-    const hint =
-      `Ingresses with proxy-read-timeout or proxy-send-timeout of ${LONG_LIVED_SECONDS}s or more, or proxy-request-buffering "off", get a route-level BackendTrafficPolicy that replaces this one without requestBuffer; ` +
-      'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
+      : longLived
+        ? `proxy-body-size: "${bodyRaw}" is not enforced by the Gateway-level BackendTrafficPolicy: the ConfigMap's ${longLived.key} ${longLived.seconds}s marks every location as long-lived (WebSockets, streams), and Envoy Gateway refuses upgrades on every route that inherits a requestBuffer (xds route.go buildUpgradeConfig), its only hard body limit; bodies nginx refused with 413 reach the backends, except on Ingresses whose own proxy-body-size and shorter proxy-read-timeout and proxy-send-timeout give their routes a requestBuffer`
+        : `proxy-body-size: "${bodyRaw}" -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, and Envoy Gateway refuses WebSocket upgrades on every route that inherits it (xds route.go buildUpgradeConfig)`
+    const hint = longLived
+      ? `if no Ingress serves WebSockets or long streams, set proxy-read-timeout and proxy-send-timeout below ${LONG_LIVED_SECONDS} in the ConfigMap (raise them on the Ingresses that need it) and convert again, or limit request sizes in the backends`
+      : `Ingresses with proxy-read-timeout or proxy-send-timeout of ${LONG_LIVED_SECONDS}s or more, or proxy-request-buffering "off", get a route-level BackendTrafficPolicy that replaces this one without requestBuffer; ` +
+        'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
     const d = {level: limit.unlimited ? ('info' as const) : ('warning' as const), code: 'proxy-body-size', fidelity: 'approximate' as const, message: msg, hint: limit.unlimited ? undefined : hint}
     if (has('proxy-body-size') && body.ok) ledger.account('proxy-body-size', d)
     else if (!has('proxy-body-size')) general.push(diag({...d, object: cmRef, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
