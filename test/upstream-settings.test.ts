@@ -9,7 +9,7 @@
  */
 import test from 'ava'
 import type {KubeObject, TranslateResult} from '../src/translate/types.js'
-import {P, assertValid, configMap, diagnosticsFor, fidelityOf, ingressWith, translateAll, useValidator} from './annotations/support.js'
+import {P, assertValid, configMap, diagnosticsFor, fidelityOf, ingressWith, service, translateAll, useValidator} from './annotations/support.js'
 
 useValidator()
 
@@ -129,4 +129,22 @@ test('an Ingress that answers every path with a redirect never reaches a balance
   t.is(policies(r).length, 0)
   t.is(fidelityOf(r, 'team/moved', 'affinity'), 'ignored')
   t.is(fidelityOf(r, 'team/moved', 'load-balance'), 'ignored')
+})
+
+/**
+ * util.go upstreamName names an upstream `<ns>-<service>-<port number or name>`: `port: {name: http}` and
+ * `port: {number: 80}` are two upstreams even where the name resolves to 80, each created (and balanced) by the first
+ * Ingress that writes it so.
+ */
+test('a Service port written by name and by number are two upstreams, each decided by its own creator', (t) => {
+  const svc = service('team', 'api', [{name: 'http', port: 80}])
+  const byNumber = ingressWith({}, {name: 'by-number', host: 'a.example.com', service: 'api', port: 80, created: at(1)})
+  const byName = ingressWith({'upstream-hash-by': '$remote_addr'}, {name: 'by-name', host: 'b.example.com', service: 'api', port: 'http', created: at(2)})
+  const alsoByName = ingressWith({}, {name: 'also-by-name', host: 'c.example.com', service: 'api', port: 'http', created: at(3)})
+  const r = translateAll([svc, byNumber, byName, alsoByName])
+  t.is(policy(r, 'by-number'), undefined, 'the upstream api-80 has no hash')
+  t.deepEqual(lbOf(r, 'by-name'), {type: 'ConsistentHash', consistentHash: {type: 'SourceIP'}}, 'by-name created api-http')
+  t.is(fidelityOf(r, 'team/by-name', 'upstream-hash-by'), 'exact')
+  t.deepEqual(lbOf(r, 'also-by-name'), {type: 'ConsistentHash', consistentHash: {type: 'SourceIP'}}, 'api-http is hashed for every Ingress that writes the port by name')
+  assertValid(t, r)
 })

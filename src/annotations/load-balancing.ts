@@ -234,13 +234,13 @@ const MODE_RULE = 'nginx takes affinity-mode from the first Ingress that sets it
 /** One plan per upstream (Service:port) this Ingress routes to, with the Ingress's paths to it. */
 function upstreamPlans(ctx: FamilyContext): UpstreamPlan[] {
   const shared = ctx.lookup.sharedSettings()
-  const byUpstream = new Map<string, {decision: UpstreamDecision; paths: string[]}>()
+  const byUpstream = new Map<UpstreamDecision, {decision: UpstreamDecision; paths: string[]}>()
   for (const b of shared.backendsOf(ctx.ingress)) {
-    const decision = shared.upstream(ctx.ingress, b.backend)
+    const decision = shared.upstream(ctx.ingress, b)
     if (!decision) continue
-    const entry = byUpstream.get(decision.key) ?? {decision, paths: []}
+    const entry = byUpstream.get(decision) ?? {decision, paths: []}
     if (!entry.paths.includes(b.path)) entry.paths.push(b.path)
-    byUpstream.set(decision.key, entry)
+    byUpstream.set(decision, entry)
   }
   return [...byUpstream.values()].map(({decision, paths}) => planFor(ctx, decision, paths.sort()))
 }
@@ -329,7 +329,8 @@ function pushPlans(ctx: FamilyContext, plans: UpstreamPlan[]): void {
         }
       }
     }
-    const upstreams = group.map((p) => p.upstream)
+    // Two upstreams of one Service:port (its port by name and by number) route through the same rules.
+    const upstreams = [...new Set(group.map((p) => p.upstream))]
     const first = group[0]!.value
     const from = [...keys].map((k) => ctx.fullKey(k))
     const extra = sources.size > 0 ? {sources: [...sources].sort()} : {}

@@ -14,8 +14,9 @@
  *   the first Ingress of a host with a proxy-ssl-secret (whose Secret has ca.crt) are copied to the server block,
  *   so every location of the host inherits them unless its own Ingress sets proxy-ssl-secret.
  *
- * nginx names an upstream by the port as written (upstreamName: a port name and the number it resolves to are two
- * upstreams); here a Service:port is keyed by the resolved number, which is what the routes reference.
+ * nginx names an upstream by the port as written (util.go upstreamName: a port name and the number it resolves to are
+ * two upstreams, decided separately); decisions are keyed the same way, while `key` is the resolved Service:port the
+ * routes reference.
  *
  * Decisions are kept per controller: one ingress-nginx never sees another's Ingresses. Until the controller identity
  * of an Ingress is modelled (issue 13), the Gateway its class maps to stands for its controller: `scopeOf`.
@@ -50,12 +51,14 @@ export interface IngressBackend {
   host: string
   path: string
   backend: ServiceBackend
+  /** nginx's upstream: namespace/service/port as written (a port name and its number are two upstreams). */
+  upstream: string
   fromDefaultBackend: boolean
 }
 
 export interface SharedSettings {
-  /** The upstream decision for a Service:port an Ingress routes to. */
-  upstream(ingress: IngressModel, backend: ServiceBackend): UpstreamDecision | undefined
+  /** The upstream decision for a path (or the default backend) of an Ingress. */
+  upstream(ingress: IngressModel, backend: IngressBackend): UpstreamDecision | undefined
   /** The Ingress whose proxy-ssl-* apply to every location of the host (server ProxySSL), if any. */
   serverProxySsl(ingress: IngressModel, host: string): IngressModel | undefined
   /** The Ingress's paths with their resolved backends (paths whose Service port does not resolve are left out). */
@@ -65,6 +68,16 @@ export interface SharedSettings {
 /** The controller an Ingress belongs to (see the module comment). */
 export function scopeOf(ingress: IngressModel): string {
   return gatewayKey(ingress.gateway)
+}
+
+/**
+ * nginx's upstream for a backend (controller util.go upstreamName: `<ns>-<service>-<port number or name>`): the port as
+ * written, so `port: {name: http}` and `port: {number: 80}` are two upstreams, each created and balanced on its own.
+ */
+function nginxUpstream(namespace: string, service: any): string {
+  const port = service?.port ?? {}
+  const number = Number(port.number)
+  return `${namespace}/${service?.name}/${Number.isInteger(number) && number > 0 ? number : String(port.name ?? '')}`
 }
 
 /** Every path of an Ingress with its Service:port, without diagnostics (the host index reports unresolved ones). */
@@ -77,12 +90,12 @@ function resolveBackends(ingress: IngressModel, services: Map<string, KubeObject
     const host = normalizeHost(rule?.host)
     for (const p of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) {
       const backend = resolveBackend(ingress, p?.backend, services, '', quiet)
-      if (backend) out.push({host, path: typeof p?.path === 'string' && p.path !== '' ? p.path : '/', backend, fromDefaultBackend: false})
+      if (backend) out.push({host, path: typeof p?.path === 'string' && p.path !== '' ? p.path : '/', backend, upstream: nginxUpstream(ingress.ref.namespace, p.backend.service), fromDefaultBackend: false})
     }
   }
   if (spec.defaultBackend) {
     const backend = resolveBackend(ingress, spec.defaultBackend, services, '', quiet)
-    if (backend) out.push({host: '', path: '/', backend, fromDefaultBackend: true})
+    if (backend) out.push({host: '', path: '/', backend, upstream: nginxUpstream(ingress.ref.namespace, spec.defaultBackend.service), fromDefaultBackend: true})
   }
   return out
 }
@@ -103,7 +116,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
   for (const ingress of primaries) {
     const scope = scopeOf(ingress)
     for (const b of backends.get(ingress.id)!) {
-      const key = `${scope}|${upstreamKey(b.backend)}`
+      const key = `${scope}|${b.upstream}`
       const existing = upstreams.get(key)
       if (!existing) {
         upstreams.set(key, {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]})
@@ -123,7 +136,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
     const cookie = ingress.annotations.get('affinity')?.value === 'cookie'
     for (const b of backends.get(ingress.id)!) {
       if (b.fromDefaultBackend) continue
-      const decision = upstreams.get(`${scope}|${upstreamKey(b.backend)}`)!
+      const decision = upstreams.get(`${scope}|${b.upstream}`)!
       if (!decision.affinityFrom && cookie) decision.affinityFrom = ingress
       if (!decision.modeFrom && present(ingress, 'affinity-mode')) decision.modeFrom = ingress
       if (cookie) {
@@ -145,7 +158,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
     }
   }
   return {
-    upstream: (ingress, backend) => upstreams.get(`${scopeOf(ingress)}|${upstreamKey(backend)}`),
+    upstream: (ingress, backend) => upstreams.get(`${scopeOf(ingress)}|${backend.upstream}`),
     serverProxySsl: (ingress, host) => servers.get(`${scopeOf(ingress)}|${host}`),
     backendsOf: (ingress) => backends.get(ingress.id) ?? resolveBackends(ingress, services),
   }
