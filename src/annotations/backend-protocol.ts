@@ -479,7 +479,7 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
     }
     const nginx = verified
       ? `verified this Ingress's backends against ca.crt of Secret ${secretRef}${plan.serverName ? ` for the name ${plan.serverName}` : ''}`
-      : `presented the client certificate of Secret ${secretRef} to this Ingress's backends, without verifying them`
+      : `presented the client certificate of Secret ${secretRef} to this Ingress's backends, without verifying them (if that Secret has ca.crt; without it getBackendServers keeps copying the proxy-ssl settings of each later Ingress of the host, so the host's last Ingress decided, which the conversion cannot tell without reading the Secret)`
     lines.push(
       `on ${hosts.join(', ')} nginx applied the proxy-ssl-* settings of Ingress ${source.id} to every location (controller.go getBackendServers copies the first Ingress's proxy-ssl-secret of a host to its server block unless the ConfigMap sets proxy-ssl-location-only): it ${nginx}; ${here}`,
     )

@@ -311,6 +311,10 @@ test('host-wide proxy-ssl from another namespace fails closed: the CA must be pr
     clientCertificateRef: {group: '', kind: 'Secret', name: 'client'},
     alpnProtocols: ['http/1.1'],
   })
+  // controller.go getBackendServers keeps the server's ProxySSL only once its CAFileName is set (the Secret has ca.crt);
+  // a client-certificate-only Secret is overwritten by each later Ingress of the host, which the report must say.
+  const note = c.diagnostics.find((x) => x.object === 'Ingress team/second' && x.code === 'proxy-ssl-host-wide')!
+  t.regex(note.message, /if that Secret has ca\.crt; without it getBackendServers keeps copying the proxy-ssl settings of each later Ingress of the host/)
 })
 
 /** Issue 20 item 6: a Backend reaches the Service's one cluster address, so a consistent hash over it sticks nothing. */
