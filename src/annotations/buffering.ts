@@ -1,6 +1,7 @@
 import {parseBool, parseEnum, parseInt10, parseString} from './parsers.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 import {ownRequestBuffer} from './body-size.js'
+import {longLivedDefault} from './timeouts.js'
 import {type NginxSize, parseNginxSize} from './units.js'
 
 /**
@@ -53,9 +54,14 @@ function applyRequestBuffering(ctx: FamilyContext): void {
     return
   }
   // Streaming must not come back through the Gateway-level requestBuffer (--nginx-defaults): the route's policy
-  // replaces the Gateway one without it.
+  // replaces the Gateway one without it. A long-lived ConfigMap leaves the Gateway-level policy without requestBuffer.
+  const defaults = ctx.lookup.controllerDefaults()
+  if (longLivedDefault(defaults)) {
+    ctx.account('proxy-request-buffering', 'exact', '"off" streams request bodies to the backend, as Envoy does by default', {level: 'info', code: 'request-streaming'})
+    return
+  }
   ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-request-buffering')]})
-  const gatewayLimit = parseNginxSize(ctx.lookup.controllerDefaults().proxyBodySize)
+  const gatewayLimit = parseNginxSize(defaults.proxyBodySize)
   if (ctx.options.nginxDefaults && !ctx.has('proxy-body-size') && gatewayLimit.ok && !gatewayLimit.value.unlimited) {
     ctx.account(
       'proxy-request-buffering',
