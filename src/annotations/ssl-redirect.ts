@@ -7,10 +7,12 @@ import type {AnnotationFamily} from './types.js'
  *
  * ingress-nginx redirects plain-HTTP requests for a location when its host has a TLS entry and the Ingress
  * does not set ssl-redirect "false" (lua_ingress.lua); force-ssl-redirect redirects even without a certificate,
- * which only makes sense when TLS ends in front of the controller.
+ * which only makes sense when TLS ends in front of the controller. Without a valid annotation both come from the
+ * controller ConfigMap (rewrite/main.go Parse: GetDefaultBackend().SSLRedirect / .ForceSSLRedirect), hence `always`.
  */
 export const sslRedirectFamily: AnnotationFamily = {
   name: 'ssl-redirect',
+  always: true,
   specs: [
     {
       key: 'ssl-redirect',
@@ -42,10 +44,9 @@ export const sslRedirectFamily: AnnotationFamily = {
   ],
   apply(ctx) {
     const intents = ctx.ingress.intents
-    const ssl = ctx.value<boolean>('ssl-redirect')
-    if (ssl !== undefined) intents.sslRedirect = ssl
-    const force = ctx.value<boolean>('force-ssl-redirect')
-    if (force !== undefined) intents.forceSslRedirect = force
+    const defaults = ctx.lookup.controllerDefaults()
+    intents.sslRedirect = ctx.value<boolean>('ssl-redirect') ?? defaults.sslRedirect
+    intents.forceSslRedirect = ctx.value<boolean>('force-ssl-redirect') ?? defaults.forceSslRedirect
     if (ctx.has('preserve-trailing-slash') && ctx.value<boolean>('preserve-trailing-slash') === false) {
       ctx.account(
         'preserve-trailing-slash',

@@ -30,6 +30,10 @@ export interface ControllerDefaults {
   proxyBodySize: string
   /** proxy-ssl-location-only: proxy-ssl-* stay on the Ingress's own locations instead of the whole server. */
   proxySslLocationOnly: boolean
+  /** ssl-redirect for Ingresses without a valid annotation (rewrite/main.go: GetDefaultBackend().SSLRedirect). */
+  sslRedirect: boolean
+  /** force-ssl-redirect for Ingresses without a valid annotation (rewrite/main.go: GetDefaultBackend().ForceSSLRedirect). */
+  forceSslRedirect: boolean
   /** Keys present in the ConfigMap with a value nginx accepted; the others are nginx's defaults. */
   fromConfigMap: Set<string>
 }
@@ -48,6 +52,8 @@ const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
   serviceUpstream: false,
   proxyBodySize: '1m',
   proxySslLocationOnly: false,
+  sslRedirect: true,
+  forceSslRedirect: false,
 }
 
 const cache = new WeakMap<KubeObject, ControllerDefaults>()
@@ -83,6 +89,8 @@ export function controllerDefaults(configMap: KubeObject | undefined): Controlle
     serviceUpstream: read('service-upstream', parseGoBool, d.serviceUpstream),
     proxyBodySize: read('proxy-body-size', text, d.proxyBodySize),
     proxySslLocationOnly: read('proxy-ssl-location-only', parseGoBool, d.proxySslLocationOnly),
+    sslRedirect: read('ssl-redirect', parseGoBool, d.sslRedirect),
+    forceSslRedirect: read('force-ssl-redirect', parseGoBool, d.forceSslRedirect),
     fromConfigMap,
   }
   if (configMap) cache.set(configMap, result)

@@ -555,14 +555,17 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
   if (host.closed) return host.httpsListeners ?? [options.httpsListener]
   if (!tls) {
     if (ingress.intents.forceSslRedirect && host.name !== '') {
-      ingress.fidelity.set(`${options.annotationPrefix}/force-ssl-redirect`, 'manual')
+      // Without the annotation the forced redirect is the ConfigMap's (rewrite/main.go falls back to it).
+      const own = ingress.annotations.get('force-ssl-redirect')?.valid === true
+      const annotation = `${options.annotationPrefix}/force-ssl-redirect`
+      if (own) ingress.fidelity.set(annotation, 'manual')
       diagnostics.push({
         level: 'warning',
         code: 'force-ssl-redirect-without-tls',
         object: objectRef('Ingress', ingress.ref),
-        annotation: `${options.annotationPrefix}/force-ssl-redirect`,
+        ...(own ? {annotation} : {}),
         fidelity: 'manual',
-        message: `host ${host.name} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
+        message: `${own ? '' : 'force-ssl-redirect comes from the ConfigMap force-ssl-redirect: "true": '}host ${host.name} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
         hint: 'redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it',
         source: ingress.source,
       })

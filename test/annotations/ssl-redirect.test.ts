@@ -1,5 +1,5 @@
 import test from 'ava'
-import {P, fidelityOf, ingressWith, routesOf, translateAll} from './support.js'
+import {P, configMap, fidelityOf, ingressWith, routesOf, translateAll} from './support.js'
 
 const emit = {emitGateway: true}
 const redirectHosts = (r: ReturnType<typeof translateAll>) =>
@@ -46,4 +46,29 @@ test('preserve-trailing-slash: exact when true; when false the trailing-slash di
   const strip = translateAll([ingressWith({'preserve-trailing-slash': 'false'}, {tls: true})], emit)
   t.is(fidelityOf(strip, 'team/web', 'preserve-trailing-slash'), 'approximate')
   t.regex(strip.diagnostics.find((d) => d.annotation === P + 'preserve-trailing-slash')!.message, /strips one trailing slash/)
+})
+
+// rewrite/main.go Parse: without the annotation (or with an invalid one) SSLRedirect and ForceSSLRedirect are the
+// ConfigMap's (GetDefaultBackend().SSLRedirect / .ForceSSLRedirect), not nginx's built-in true / false.
+test('ConfigMap ssl-redirect "false" is every Ingress\'s default; the annotation still overrides it', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'ssl-redirect': 'false'})
+  const r = translateAll([cm, ingressWith({}, {tls: true}), ingressWith({'ssl-redirect': 'true'}, {name: 'shop', host: 'shop.example.com', tls: true})], emit)
+  const web = routesOf(r).find((o) => o.metadata.name === 'web')!
+  t.deepEqual(web.spec.parentRefs.map((p: any) => p.sectionName), ['http', 'https'])
+  t.deepEqual(redirectHosts(r), ['shop.example.com'])
+  t.true(r.diagnostics.some((d) => d.message.startsWith('ssl-redirect: "false"') && d.fidelity === 'exact'))
+})
+
+test('ConfigMap force-ssl-redirect "true" redirects TLS hosts whose Ingress turned ssl-redirect off', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'force-ssl-redirect': 'true'})
+  const r = translateAll([cm, ingressWith({'ssl-redirect': 'false'}, {tls: true})], emit)
+  const web = routesOf(r).find((o) => o.metadata.name === 'web')!
+  t.deepEqual(web.spec.parentRefs.map((p: any) => p.sectionName), ['https'])
+  t.deepEqual(redirectHosts(r), ['web.example.com'])
+  // On a plain host the forced redirect is reported against the ConfigMap, not against an annotation the Ingress lacks.
+  const plain = translateAll([cm, ingressWith({})], emit)
+  const d = plain.diagnostics.find((x) => x.code === 'force-ssl-redirect-without-tls')!
+  t.is(d.annotation, undefined)
+  t.regex(d.message, /ConfigMap force-ssl-redirect/)
+  t.is(fidelityOf(plain, 'team/web', 'force-ssl-redirect'), undefined)
 })

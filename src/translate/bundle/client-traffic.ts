@@ -624,13 +624,26 @@ export function clientTrafficFromConfigMap(
   // ---------------------------------------------------------------------------------------------------------------
   // Keys the route compiler deals with (defaults of per-Ingress annotations).
   const routeKeys: Record<string, {dflt: string; note: string}> = {
-    'ssl-redirect': {dflt: 'true', note: 'is the default of every Ingress\'s ssl-redirect annotation, which shapes the https-redirect routes'},
-    'force-ssl-redirect': {dflt: 'false', note: 'is the default of every Ingress\'s force-ssl-redirect annotation, which shapes the https-redirect routes'},
     'http-redirect-code': {dflt: '308', note: 'is the status of nginx\'s HTTP->HTTPS redirects; the generated https-redirect routes answer 308'},
     'no-tls-redirect-locations': {dflt: '/.well-known/acme-challenge', note: 'lists path prefixes exempt from the HTTPS redirect; the generated redirect routes only exempt ACME challenges (their Exact HTTPRoutes win over the redirect\'s prefix match)'},
     'preserve-trailing-slash': {dflt: 'false', note: 'kept the trailing slash in HTTPS redirects; Gateway API redirects always keep the path as is'},
     'use-port-in-redirects': {dflt: 'false', note: 'added the port to nginx redirects; Gateway API redirects choose the port from the scheme'},
     'relative-redirects': {dflt: 'false', note: 'made nginx-generated redirects relative; Gateway API redirects are absolute'},
+  }
+  // rewrite/main.go Parse falls back to these for Ingresses without a valid annotation; the translation reads them
+  // (controller-config.ts), unless nginx could not decode the value and kept its default.
+  const read = controllerDefaults(cm && isObject(cm) ? cm : undefined)
+  for (const [key, field] of [['ssl-redirect', 'sslRedirect'], ['force-ssl-redirect', 'forceSslRedirect']] as const) {
+    if (!has(key)) continue
+    const decoded = read.fromConfigMap.has(key)
+    ledger.account(key, {
+      level: decoded ? 'info' : 'warning',
+      code: decoded ? 'configmap-route-default' : 'configmap-value-invalid',
+      fidelity: decoded ? 'exact' : 'ignored',
+      message: decoded
+        ? `${key}: "${data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`
+        : `${key}: "${data[key]}" is not a boolean; nginx kept its default ${read[field]}, and so does the conversion`,
+    })
   }
   for (const [key, {dflt, note}] of Object.entries(routeKeys)) {
     if (!has(key)) continue
