@@ -19,7 +19,7 @@ import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan} from '../tls.js'
 import {forwardedHeaderFilter, forwardedHeadersDiagnostic, mergeHeaderFilters, requestIdAction, type ForwardedHeaderMode, type HeaderFilter} from './forwarded-headers.js'
-import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from '../types.js'
+import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../types.js'
 import {
   EG_API_VERSION,
   GATEWAY_GROUP,
@@ -128,7 +128,6 @@ const NOTES: Record<string, {level: Diagnostic['level']; fidelity: Diagnostic['f
   'client-body-buffer-size': {level: 'info', fidelity: 'ignored', code: 'configmap-route-default', note: 'is an nginx buffer size (not a limit: see proxy-body-size); Envoy needs no equivalent'},
   'proxy-http-version': {level: 'info', fidelity: 'ignored', code: 'configmap-route-default', note: 'set the HTTP version towards backends; Envoy uses HTTP/1.1 to Services unless their appProtocol says otherwise'},
   'custom-http-errors': {level: 'warning', fidelity: 'manual', code: 'configmap-route-default', note: 'intercepted these upstream status codes on every location and served the default backend\'s error pages; add a BackendTrafficPolicy responseOverride (source: Backend) where that matters'},
-  'load-balance': {level: 'info', fidelity: 'approximate', code: 'configmap-route-default', note: 'was the balancing algorithm of every upstream (nginx default round_robin); Envoy Gateway balances with LeastRequest unless a BackendTrafficPolicy sets loadBalancer'},
   'service-upstream': {level: 'info', fidelity: 'exact', code: 'configmap-route-default', note: 'is the service-upstream of every upstream whose creating Ingress does not set the annotation; those routes get routingType: Service (each Ingress says so)'},
   'upstream-hash-by': {level: 'info', fidelity: 'ignored', code: 'configmap-route-default', note: 'is read into the controller\'s defaults but applied nowhere in v1.15 (upstreams take upstream-hash-by only from the annotation of the Ingress that creates them, controller.go createUpstreams), so it had no effect'},
   'retry-non-idempotent': {level: 'info', fidelity: 'approximate', code: 'configmap-route-default', note: 'let nginx retry POST/PATCH/LOCK after an error; Envoy retries every method on the configured triggers'},
@@ -869,6 +868,26 @@ function routeDefaults(
     }
   }
 
+  // --- load-balance
+  const balance = configMapBalancer(has('load-balance') ? data['load-balance'] : undefined)
+  if (on) {
+    if (balance.loadBalancer) {
+      btp.loadBalancer = balance.loadBalancer
+      btpKeys.push('load-balance')
+    }
+    const d = {level: balance.fidelity === 'manual' ? ('warning' as const) : ('info' as const), code: 'configmap-route-default', fidelity: balance.fidelity}
+    if (has('load-balance')) ledger.account('load-balance', {...d, message: `load-balance: "${data['load-balance']}" ${balance.message}`})
+    else general.push(diag({...d, object: cmRef, message: `nginx's default balancer round_robin (ConfigMap load-balance) ${balance.message}`}))
+  } else {
+    ledger.account('load-balance', {
+      level: 'info',
+      code: 'configmap-route-default',
+      fidelity: 'approximate',
+      message: `load-balance: "${data['load-balance']}" was the balancer of every upstream whose creating Ingress has no load-balance annotation (controller.go createUpstreams); Envoy Gateway balances with LeastRequest unless a BackendTrafficPolicy sets loadBalancer`,
+      hint: balance.loadBalancer ? `rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy loadBalancer ${balance.loadBalancer.type}` : undefined,
+    })
+  }
+
   if (on && Object.keys(btp).length > 0) {
     objects.push({
       apiVersion: EG_API_VERSION,
@@ -1066,6 +1085,25 @@ function routeDefaults(
  * TCP or TLS passthrough listeners,
  * which a Gateway-wide SecurityPolicy's authorization does (securitypolicy.go translateSecurityPolicyForListeners).
  */
+/**
+ * The balancer of upstreams whose creating Ingress sets no load-balance (controller.go createUpstreams falls back to the
+ * ConfigMap's), as balancer.lua get_implementation picks it: a name it has no implementation for falls back to
+ * DEFAULT_LB_ALG round_robin; chash and sticky need the hash or cookie settings only annotations give. Route-level
+ * policies of upstreams whose creator chose a balancer (load-balance, upstream-hash-by, affinity) override it.
+ */
+function configMapBalancer(raw: string | undefined): {loadBalancer?: {type: string}; fidelity: Fidelity; message: string} {
+  const name = raw?.trim() ?? 'round_robin'
+  const rule = 'for every upstream whose creating Ingress sets no balancer of its own (controller.go createUpstreams); their route-level policies override it'
+  if (name === 'round_robin') return {loadBalancer: {type: 'RoundRobin'}, fidelity: 'exact', message: `-> Gateway-level BackendTrafficPolicy loadBalancer RoundRobin ${rule}`}
+  if (name === 'ewma') {
+    return {loadBalancer: {type: 'LeastRequest'}, fidelity: 'approximate', message: `-> Gateway-level BackendTrafficPolicy loadBalancer LeastRequest ${rule}; nginx's ewma prefers the endpoint with the lowest moving average of response times, Envoy's LeastRequest the one with the fewest requests in flight`}
+  }
+  if (['chash', 'chashsubset', 'sticky_balanced', 'sticky_persistent'].includes(name)) {
+    return {fidelity: 'manual', message: `is nginx's internal balancer for ${name.startsWith('sticky') ? 'cookie affinity' : 'upstream-hash-by'}, which needs settings only annotations give; no Gateway-level loadBalancer is emitted (Envoy Gateway's LeastRequest applies)`}
+  }
+  return {loadBalancer: {type: 'RoundRobin'}, fidelity: 'exact', message: `is not a balancer nginx has (balancer.lua falls back to round_robin) -> Gateway-level BackendTrafficPolicy loadBalancer RoundRobin ${rule}`}
+}
+
 function httpListenerTargets(ctx: ClientTrafficContext): Record<string, string>[] {
   const names = [ctx.httpListener ?? 'http', ...(ctx.hasHttpsListener !== false ? [ctx.httpsListener] : []), ...(ctx.hostListeners ?? []).map((l) => l.name)]
   return names.map((n) => gatewayTargetRef(ctx.gateway, n))
