@@ -148,3 +148,65 @@ test('a Service port written by name and by number are two upstreams, each decid
   t.deepEqual(lbOf(r, 'also-by-name'), {type: 'ConsistentHash', consistentHash: {type: 'SourceIP'}}, 'api-http is hashed for every Ingress that writes the port by name')
   assertValid(t, r)
 })
+
+/**
+ * A canary Ingress that uses a primary's Service:port (controller.go createUpstreams walks every Ingress, canaries
+ * included, oldest first): when the canary comes first it creates the upstream with NoServer = true, the primary's
+ * rule finds it existing (`if _, ok := upstreams[name]; ok { continue }`), and getBackendServers skips every location
+ * whose upstream is NoServer (`if ups.NoServer { continue }`): nginx served none of the primary's paths to it.
+ */
+test('an older canary on the primary\'s own Service:port: nginx served none of the primary\'s paths to it', (t) => {
+  const canary = ingressWith({canary: 'true', 'canary-weight': '50'}, {name: 'web-canary', service: 'web', created: at(1)})
+  const primary = ingressWith({}, {name: 'web', paths: ['/', {path: '/static', service: 'assets'}], created: at(2)})
+  const r = translateAll([primary, canary])
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'web')!
+  const backends = route.spec.rules.flatMap((rule: any) => (rule.backendRefs ?? []).map((b: any) => b.name))
+  t.deepEqual(backends, ['assets'], 'only /static (its own upstream team/assets/80) was a location in nginx')
+  const d = r.diagnostics.find((x) => x.code === 'upstream-owned-by-canary')
+  t.is(d?.object, 'Ingress team/web')
+  t.regex(d!.message, /Prefix \/ -> Service team\/web:80.*canary Ingress team\/web-canary.*older/)
+})
+
+test('a newer canary on the primary\'s own Service:port changes nothing: the primary created the upstream', (t) => {
+  const primary = ingressWith({}, {name: 'web', service: 'web', created: at(1)})
+  const canary = ingressWith({canary: 'true', 'canary-weight': '50'}, {name: 'web-canary', service: 'web', created: at(2)})
+  const r = translateAll([primary, canary])
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'web')!
+  t.deepEqual(route.spec.rules.flatMap((rule: any) => rule.backendRefs.map((b: any) => [b.name, b.weight])), [['web', undefined]])
+  t.false(r.diagnostics.some((x) => x.code === 'upstream-owned-by-canary'))
+  t.true(r.diagnostics.some((x) => x.code === 'canary-same-service'))
+})
+
+/**
+ * ConfigMap load-balance is the balancer of every upstream whose creating Ingress has no load-balance annotation
+ * (createUpstreams: `if upstreams[name].LoadBalancing == "" { ... = GetBackendConfiguration().LoadBalancing }`), so with
+ * --nginx-defaults it is the Gateway-level loadBalancer, which StrategicMerge route policies keep unless their
+ * upstream's creator chose another balancer.
+ */
+test('ConfigMap load-balance: Gateway-level loadBalancer; a creator\'s annotation overrides it for its upstream only', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'load-balance': 'ewma'})
+  const first = ingressWith({'load-balance': 'round_robin'}, {name: 'first', host: 'a.example.com', service: 'api', created: at(1)})
+  const second = ingressWith({'load-balance': 'round_robin'}, {name: 'second', host: 'b.example.com', service: 'web', created: at(2)})
+  const third = ingressWith({}, {name: 'third', host: 'c.example.com', service: 'web', created: at(3)})
+  const r = translateAll([cm, first, second, third], {nginxDefaults: true, emitGateway: true})
+  const gatewayLevel = policies(r).find((p) => p.spec.targetRefs.some((ref: any) => ref.kind === 'Gateway'))!
+  t.deepEqual(gatewayLevel.spec.loadBalancer, {type: 'LeastRequest'}, 'ewma is approximated by LeastRequest')
+  t.deepEqual(lbOf(r, 'first'), {type: 'RoundRobin'})
+  t.deepEqual(lbOf(r, 'second'), {type: 'RoundRobin'}, 'second created team/web/80')
+  t.deepEqual(lbOf(r, 'third'), {type: 'RoundRobin'}, 'third routes to the upstream second created')
+  assertValid(t, r)
+})
+
+test('ConfigMap load-balance round_robin (nginx\'s default too) is the Gateway-level loadBalancer; routes without a creator\'s balancer inherit it', (t) => {
+  const plain = ingressWith({}, {name: 'plain', host: 'a.example.com', service: 'api', created: at(1)})
+  const withDefaults = translateAll([plain], {nginxDefaults: true, emitGateway: true})
+  const gatewayLevel = policies(withDefaults).find((p) => p.spec.targetRefs.some((ref: any) => ref.kind === 'Gateway'))!
+  t.deepEqual(gatewayLevel.spec.loadBalancer, {type: 'RoundRobin'}, 'balancer.lua DEFAULT_LB_ALG round_robin, not Envoy\'s LeastRequest')
+  t.is(lbOf(withDefaults, 'plain'), undefined)
+  // A value balancer.lua has no plain implementation for (chash without upstream-hash-by): nothing is emitted.
+  const odd = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'load-balance': 'chash'}), plain], {nginxDefaults: true, emitGateway: true})
+  const oddLevel = policies(odd).find((p) => p.spec.targetRefs.some((ref: any) => ref.kind === 'Gateway'))!
+  t.is(oddLevel.spec.loadBalancer, undefined)
+  t.true(odd.diagnostics.some((d) => d.message.startsWith('load-balance: "chash"') && d.fidelity === 'manual'))
+  assertValid(t, withDefaults)
+})

@@ -9,6 +9,7 @@ import {objectRef} from './diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from './types.js'
+import {canaryOwnedUpstreams, nginxUpstream} from './upstreams.js'
 
 export interface HostIndex {
   hosts: Map<string, HostModel>
@@ -140,6 +141,7 @@ export function buildHosts(
 
   const primaries = ingresses.filter((i) => !i.isCanary && i.served)
   for (const ingress of primaries) byIngress.set(ingress.id, [])
+  const canaryOwned = canaryOwnedUpstreams(ingresses)
 
   // The first rule-less Ingress with spec.defaultBackend becomes the catch-all server's `/` before any location
   // is added (createServers sets it up first), so it wins over host-less Prefix `/` paths whatever their age.
@@ -200,6 +202,11 @@ export function buildHosts(
         const match = matchOf(p?.pathType)
         const backend = resolveBackend(ingress, p?.backend, services, where, diagnostics)
         if (!backend) return
+        const canary = p?.backend?.service && canaryOwned.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
+        if (canary) {
+          reportCanaryOwned(ingress, canary, backend, hostName, match, path, where, diagnostics)
+          return
+        }
         const key = `${hostName}|${match}|${path}`
         const existing = owner.get(key)
         if (existing) {
@@ -441,6 +448,21 @@ function reportConflict(
     message: `host "${host || '*'}" ${match} ${path} is also defined by Ingress ${winner.ingress.id}; ingress-nginx serves it from ${winner.ingress.id} because ${why}; this path is not emitted for ${loser.id}`,
     hint: same ? undefined : 'Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate path from one Ingress',
     source: loser.source,
+  })
+}
+
+/** A primary's path nginx left out because a canary created its upstream (upstreams.ts canaryOwnedUpstreams). */
+function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend: ServiceBackend, host: string, match: MatchKind, path: string, where: string, diagnostics: Diagnostic[]): void {
+  const order = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '') ? 'older' : 'first in ingress-nginx\'s order'
+  diagnostics.push({
+    level: 'warning',
+    code: 'upstream-owned-by-canary',
+    object: objectRef('Ingress', ingress.ref),
+    message:
+      `${where}: host "${host || '*'}" ${match} ${path} -> ${serviceText(backend)} was not served by ingress-nginx: canary Ingress ${canary.id} (${order}) uses the same Service port and created its upstream as a canary-only one ` +
+      `(controller.go createUpstreams marks it NoServer; getBackendServers skips every path routed to it), so requests for this path got the host's other locations or the default backend (404); the path is not emitted, as nginx did not serve it`,
+    hint: `point the canary at a Service of its own (a canary on the primary's Service has no effect in ingress-nginx), then convert again; to serve this path as written, remove the canary annotation from ${canary.id}`,
+    source: ingress.source,
   })
 }
 

@@ -74,7 +74,7 @@ export function scopeOf(ingress: IngressModel): string {
  * nginx's upstream for a backend (controller util.go upstreamName: `<ns>-<service>-<port number or name>`): the port as
  * written, so `port: {name: http}` and `port: {number: 80}` are two upstreams, each created and balanced on its own.
  */
-function nginxUpstream(namespace: string, service: any): string {
+export function nginxUpstream(namespace: string, service: any): string {
   const port = service?.port ?? {}
   const number = Number(port.number)
   return `${namespace}/${service?.name}/${Number.isInteger(number) && number > 0 ? number : String(port.name ?? '')}`
@@ -162,4 +162,28 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
     serverProxySsl: (ingress, host) => servers.get(`${scopeOf(ingress)}|${host}`),
     backendsOf: (ingress) => backends.get(ingress.id) ?? resolveBackends(ingress, services),
   }
+}
+
+/**
+ * Upstreams a canary Ingress created, which nginx never routes a location to (controller.go createUpstreams, which
+ * walks canaries too, oldest first): a canary's rule creates the upstream with NoServer = true when no older Ingress
+ * did, and every spec.defaultBackend recreates its upstream with the NoServer of its own Ingress. getBackendServers
+ * then skips each path whose upstream is NoServer (`if ups.NoServer { continue }`), the primary's paths included.
+ * Keyed `<nginx upstream>` (util.go upstreamName), valued with the canary that decided; the Ingresses are one
+ * controller's, in nginx order.
+ */
+export function canaryOwnedUpstreams(ingresses: IngressModel[]): Map<string, IngressModel> {
+  const creator = new Map<string, IngressModel>()
+  for (const ingress of ingresses.filter((i) => i.served)) {
+    const spec = ingress.object.spec ?? {}
+    if (spec.defaultBackend?.service) creator.set(nginxUpstream(ingress.ref.namespace, spec.defaultBackend.service), ingress)
+    for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+      for (const p of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) {
+        if (!p?.backend?.service) continue
+        const upstream = nginxUpstream(ingress.ref.namespace, p.backend.service)
+        if (!creator.has(upstream)) creator.set(upstream, ingress)
+      }
+    }
+  }
+  return new Map([...creator].filter(([, ingress]) => ingress.isCanary))
 }
