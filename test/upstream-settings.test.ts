@@ -210,3 +210,18 @@ test('ConfigMap load-balance round_robin (nginx\'s default too) is the Gateway-l
   t.true(odd.diagnostics.some((d) => d.message.startsWith('load-balance: "chash"') && d.fidelity === 'manual'))
   assertValid(t, withDefaults)
 })
+
+// The ConfigMap keys the per-Ingress translation reads are accounted as read, never as "no effect" or "not recognised":
+// allow-cross-namespace-resources (proxyssl, auth, authtls, authreq main.go), proxy-ssl-location-only (controller.go
+// getBackendServers), global-allowed-response-headers (customheaders/main.go).
+test('ConfigMap keys that decide what nginx served are accounted as read, an undecodable one as nginx\'s default', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'allow-cross-namespace-resources': 'true', 'proxy-ssl-location-only': 'yes', 'global-allowed-response-headers': 'X-Team'})
+  const r = translateAll([cm, ingressWith({}, {name: 'plain'})])
+  const ignored = r.diagnostics.find((d) => d.code === 'configmap-keys-ignored')
+  t.notRegex(ignored?.message ?? '', /allow-cross-namespace-resources|proxy-ssl-location-only|global-allowed-response-headers/)
+  const about = (key: string) => r.diagnostics.find((d) => d.annotation === key && d.object === 'ConfigMap ingress-nginx/ingress-nginx-controller')
+  t.is(about('allow-cross-namespace-resources')?.fidelity, 'exact')
+  t.is(about('global-allowed-response-headers')?.fidelity, 'exact')
+  t.is(about('proxy-ssl-location-only')?.fidelity, 'ignored', '"yes" is not a Go boolean: nginx kept false')
+  t.regex(about('proxy-ssl-location-only')!.message, /kept its default false/)
+})

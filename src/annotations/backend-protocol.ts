@@ -1,3 +1,4 @@
+import {crossNamespaceAllowed} from './basic-auth.js'
 import {objectRef} from '../translate/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
 import type {BackendOverrideIntent, IngressModel, ServiceBackend} from '../translate/model.js'
@@ -210,7 +211,7 @@ export const backendProtocolFamily: AnnotationFamily = {
       case 'GRPCS': {
         if (protocol === 'GRPCS') ctx.ingress.intents.grpc = {from: [bp], tls: true}
         const hashed = ctx.ingress.intents.policies.some((p) => p.path === 'loadBalancer' && (p.value as any)?.type === 'ConsistentHash')
-        const own = planBackendTls(ctx, ctx.ingress, secret === undefined ? undefined : {namespace: ctx.ingress.ref.namespace, name: secret}, hashed)
+        const own = planBackendTls(ctx, ctx.ingress, secret, hashed)
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
         ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
         if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
@@ -234,27 +235,32 @@ export const backendProtocolFamily: AnnotationFamily = {
  * The Secret a valid proxy-ssl-secret names, or why nginx denied every location of the Ingress instead
  * (proxyssl/main.go Parse: not namespace/name, or another namespace without allow-cross-namespace-resources).
  */
-export function proxySslSecretOf(ingress: IngressModel): {namespace: string; name: string} | {problem: string} | undefined {
+export function proxySslSecretOf(ingress: IngressModel, crossNamespace: boolean): {namespace: string; name: string} | {problem: string} | undefined {
   const a = ingress.annotations.get('proxy-ssl-secret')
   if (!a?.valid) return undefined
   const raw = a.value as string
   const ref = splitNamespacedName(raw, '')
   if (!ref || ref.namespace === '') return {problem: `"${raw}" is not namespace/name`}
-  if (ref.namespace !== ingress.ref.namespace) {
+  if (ref.namespace !== ingress.ref.namespace && !crossNamespace) {
     return {problem: `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller sets allow-cross-namespace-resources (default false since v1.12)`}
   }
   return ref
 }
 
-/** proxy-ssl-secret as a Secret name in the Ingress namespace; 'denied' when nginx denied every location. */
-function readProxySslSecret(ctx: FamilyContext): string | undefined | 'denied' {
-  const ref = proxySslSecretOf(ctx.ingress)
+/** The proxy-ssl-secret of this Ingress (another namespace where the ConfigMap allows it), as nginx reads it. */
+function ownProxySslSecret(ctx: FamilyContext): ReturnType<typeof proxySslSecretOf> {
+  return proxySslSecretOf(ctx.ingress, crossNamespaceAllowed(ctx))
+}
+
+/** proxy-ssl-secret as namespace/name; 'denied' when nginx denied every location. */
+function readProxySslSecret(ctx: FamilyContext): {namespace: string; name: string} | undefined | 'denied' {
+  const ref = ownProxySslSecret(ctx)
   if (ref === undefined) return undefined
   if ('problem' in ref) {
     denyLocations(ctx, 'proxy-ssl-secret', ref.problem)
     return 'denied'
   }
-  return ref.name
+  return ref
 }
 
 /** proxy-ssl-* without TLS to the backend, or without the Secret that makes nginx read them. */
@@ -344,7 +350,7 @@ function inheritedPlans(ctx: FamilyContext, hashed: boolean): Map<string, TlsPla
   for (const {host} of shared.backendsOf(ctx.ingress)) {
     const source = shared.serverProxySsl(ctx.ingress, host)
     if (!source || source === ctx.ingress || plans.has(host)) continue
-    const secret = proxySslSecretOf(source)
+    const secret = proxySslSecretOf(source, crossNamespaceAllowed(ctx))
     if (!secret || 'problem' in secret) continue
     const plan = bySource.get(source) ?? planBackendTls(ctx, source, secret, hashed)
     bySource.set(source, plan)
@@ -361,7 +367,7 @@ export function tlsBackendVerified(ctx: FamilyContext): boolean | undefined {
   const protocol = ctx.value<BackendProtocol>('backend-protocol')
   if ((protocol !== 'HTTPS' && protocol !== 'GRPCS') || ctx.ingress.isCanary) return undefined
   if (ctx.options.backendTls === 'verify') return true
-  const own = proxySslSecretOf(ctx.ingress)
+  const own = ownProxySslSecret(ctx)
   if (own) return 'problem' in own ? undefined : ctx.value<string>('proxy-ssl-verify') === 'on'
   const shared = ctx.lookup.sharedSettings()
   const hosts = [...new Set(shared.backendsOf(ctx.ingress).map((b) => b.host))]
@@ -462,7 +468,7 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
   const hints: string[] = []
   for (const [plan, hosts] of hostsOf) {
     const source = plan.source
-    const secret = proxySslSecretOf(source) as {namespace: string; name: string}
+    const secret = proxySslSecretOf(source, crossNamespaceAllowed(ctx)) as {namespace: string; name: string}
     const secretRef = `${secret.namespace}/${secret.name}`
     const verified = source.annotations.get('proxy-ssl-verify')?.value === 'on'
     let here: string
@@ -501,14 +507,16 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   const sniNote = plan.sni ? '' : plan.verify ? '' : ', and Envoy sends the request\'s Host as SNI where nginx sent none'
   const http1 = plan.http1 ? '; HTTP/1.1 as nginx (proxy_http_version 1.1): the Backend offers only http/1.1 by ALPN, where Envoy would otherwise negotiate HTTP/2 with backends that offer it' : ''
   const http1Hint = plan.http1 ? 'tls.alpnProtocols on a Backend needs Envoy Gateway v1.6+' : undefined
-  if (!plan.viaBackend && plan.secret) {
+  const elsewhere = plan.caConfigMap !== undefined || plan.clientCertificateElsewhere !== undefined ? ownProxySslSecret(ctx) : undefined
+  if (elsewhere && !('problem' in elsewhere)) accountSecretElsewhere(ctx, plan, `${elsewhere.namespace}/${elsewhere.name}`)
+  if (!plan.viaBackend && (plan.secret || elsewhere)) {
     // Consistent hashing needs the pods: a verified connection goes to the Service with a BackendTLSPolicy on it.
     ctx.account(
       'backend-protocol',
       'approximate',
       `${grpc}the backend certificate is verified by a BackendTLSPolicy on the Service, and the route reaches the Service itself so that Envoy balances across its pods, which the consistent hash (affinity or upstream-hash-by) needs; a Backend, which could carry a client certificate, would reach one address only${plan.http1 ? '; Envoy negotiates HTTP/2 by ALPN with backends that offer it, where nginx spoke HTTP/1.1 (a BackendTLSPolicy cannot pin the protocol)' : ''}`,
     )
-    accountProxySslSecret(ctx, plan, plan.secret)
+    if (plan.secret) accountProxySslSecret(ctx, plan, plan.secret)
     accountProxySslSettings(ctx, plan)
     return
   }
@@ -528,9 +536,33 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   } else {
     ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}${http1}`, {hint: http1Hint})
   }
-  if (!plan.secret) return
-  accountProxySslSecret(ctx, plan, plan.secret)
-  accountProxySslSettings(ctx, plan)
+  if (plan.secret) accountProxySslSecret(ctx, plan, plan.secret)
+  if (plan.secret || elsewhere) accountProxySslSettings(ctx, plan)
+}
+
+/**
+ * A proxy-ssl-secret of another namespace, which nginx read under allow-cross-namespace-resources (proxyssl/main.go):
+ * a BackendTLSPolicy and a Backend reference Secrets of their own namespace only, so the CA goes through a ConfigMap
+ * and the client certificate through a copy, both made by hand; until then the backend fails verification (closed).
+ */
+function accountSecretElsewhere(ctx: FamilyContext, plan: TlsPlan, secretRef: string): void {
+  const ns = ctx.ingress.ref.namespace
+  const roles: string[] = []
+  const hints: string[] = []
+  if (plan.caConfigMap) {
+    roles.push(`a BackendTLSPolicy verifies the backend against ConfigMap ${ns}/${plan.caConfigMap}, which does not exist yet`)
+    hints.push(`create ConfigMap ${ns}/${plan.caConfigMap} with the CA certificate (ca.crt) of Secret ${secretRef} under the key ca.crt`)
+  }
+  if (plan.clientCertificateElsewhere) {
+    roles.push('the Backend presents no client certificate')
+    hints.push(`copy Secret ${secretRef} into namespace ${ns} and add spec.tls.clientCertificateRef naming the copy to ${backendNames(ctx)}`)
+  }
+  ctx.account(
+    'proxy-ssl-secret',
+    'manual',
+    `Secret ${secretRef} is in another namespace, which nginx read because the ConfigMap sets allow-cross-namespace-resources; a BackendTLSPolicy or Backend references Secrets of its own namespace only, so ${roles.join(', and ')}`,
+    {hint: hints.join('; ')},
+  )
 }
 
 /**

@@ -91,7 +91,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const partitions = partitionByGateway(ingresses)
   for (const partition of partitions) {
     // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
-    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
+    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap))
     const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
     for (const ingress of partition.ingresses) {
       if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)

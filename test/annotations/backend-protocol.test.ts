@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/translate/types.js'
-import {P, assertValid, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
+import {P, assertValid, configMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
 
 const ingress = ingressFactory({service: 'web', port: 8443})
 useValidator()
@@ -339,4 +339,25 @@ test('stickiness over an HTTPS backend: kept through the Service when verified, 
   t.regex(diagnosticsFor(kept, 'backend-protocol')[0]!.message, /reaches the Service itself so that Envoy balances across its pods/)
   t.regex(diagnosticsFor(kept, 'proxy-ssl-secret')[0]!.hint!, /at the cost of the stickiness/)
   assertValid(t, kept)
+})
+
+// proxyssl/main.go Parse: `if !secCfg.AllowCrossNamespaceResources && ns != ing.Namespace` denies the location; with
+// the ConfigMap's allow-cross-namespace-resources "true" nginx served the Ingress with the other namespace's Secret.
+test('a cross-namespace proxy-ssl-secret under allow-cross-namespace-resources: the Ingress is served, the Secret copied by hand', (t) => {
+  const allow = configMap('ingress-nginx', 'ingress-nginx-controller', {'allow-cross-namespace-resources': 'true'})
+  const verified = translateAll([allow, ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'certs/upstream', 'proxy-ssl-verify': 'on'})])
+  t.is(objectsOf(verified, 'HTTPRoute').length, 1, 'nginx served it')
+  const [policy] = objectsOf(verified, 'BackendTLSPolicy')
+  t.deepEqual(policy!.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}], 'a BackendTLSPolicy references its own namespace only')
+  t.is(fidelityFor(verified, 'proxy-ssl-secret'), 'manual')
+  const [d] = diagnosticsFor(verified, 'proxy-ssl-secret')
+  t.regex(d!.message, /certs\/upstream/)
+  t.regex(d!.hint!, /ConfigMap team\/web-backend-ca/)
+  assertValid(t, verified)
+
+  const client = translateAll([allow, ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'certs/client'})])
+  const [backend] = objectsOf(client, 'Backend')
+  t.is(backend!.spec.tls.clientCertificateRef, undefined, 'a Backend references Secrets of its own namespace only')
+  t.is(fidelityFor(client, 'proxy-ssl-secret'), 'manual')
+  t.regex(diagnosticsFor(client, 'proxy-ssl-secret')[0]!.hint!, /copy Secret certs\/client into namespace team/)
 })

@@ -180,8 +180,8 @@ const IRRELEVANT = new Set([
   'otel-sampler', 'otel-sampler-ratio', 'otel-sampler-parent-based', 'otel-max-queuesize', 'otel-schedule-delay-millis',
   'otel-max-export-batch-size', 'enable-syslog', 'syslog-host', 'syslog-port', 'nginx-status-ipv4-whitelist', 'nginx-status-ipv6-whitelist',
   'use-geoip', 'use-geoip2', 'geoip2-autoreload-in-minutes', 'debug-connections', 'proxy-max-temp-file-size', 'server-tokens',
-  'allow-snippet-annotations', 'annotations-risk-level', 'allow-cross-namespace-resources', 'annotation-value-word-blocklist',
-  'strict-validate-path-type', 'enable-annotation-validation', 'default-type', 'enable-real-ip-recursive', 'proxy-ssl-location-only',
+  'allow-snippet-annotations', 'annotations-risk-level', 'annotation-value-word-blocklist',
+  'strict-validate-path-type', 'enable-annotation-validation', 'default-type', 'enable-real-ip-recursive',
   'ssl-redirect-code', 'enable-vts-status', 'vts-status-zone-size', 'vts-default-filter-key', 'vts-sum-key', 'plugins',
   'worker-serial-reloads', 'limit-req-status', 'proxy-cookie-domain', 'proxy-cookie-path',
 ])
@@ -632,18 +632,28 @@ export function clientTrafficFromConfigMap(
   // rewrite/main.go Parse falls back to these for Ingresses without a valid annotation; the translation reads them
   // (controller-config.ts), unless nginx could not decode the value and kept its default.
   const read = controllerDefaults(cm && isObject(cm) ? cm : undefined)
-  for (const [key, field] of [['ssl-redirect', 'sslRedirect'], ['force-ssl-redirect', 'forceSslRedirect']] as const) {
+  const readByIngresses = [
+    ['ssl-redirect', 'sslRedirect', 'is the ssl-redirect of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes'],
+    ['force-ssl-redirect', 'forceSslRedirect', 'is the force-ssl-redirect of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes'],
+    ['allow-cross-namespace-resources', 'allowCrossNamespaceResources', 'decides whether nginx accepted annotations naming Secrets and ConfigMaps of other namespaces (proxy-ssl-secret, auth-secret, auth-tls-secret, auth-proxy-set-headers) or denied their Ingresses (503); the conversion decides the same way'],
+    ['proxy-ssl-location-only', 'proxySslLocationOnly', 'decides whether an Ingress\'s proxy-ssl-* applied to its own paths only or to every path of its hosts (controller.go getBackendServers); the conversion follows it'],
+  ] as const
+  for (const [key, field, note] of readByIngresses) {
     if (!has(key)) continue
     const decoded = read.fromConfigMap.has(key)
     ledger.account(key, {
       level: decoded ? 'info' : 'warning',
       code: decoded ? 'configmap-route-default' : 'configmap-value-invalid',
       fidelity: decoded ? 'exact' : 'ignored',
-      message: decoded
-        ? `${key}: "${data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`
-        : `${key}: "${data[key]}" is not a boolean; nginx kept its default ${read[field]}, and so does the conversion`,
+      message: decoded ? `${key}: "${data[key]}" ${note}` : `${key}: "${data[key]}" is not a boolean; nginx kept its default ${read[field]}, and so does the conversion`,
     })
   }
+  ledger.account('global-allowed-response-headers', {
+    level: 'info',
+    code: 'configmap-route-default',
+    fidelity: 'exact',
+    message: `global-allowed-response-headers: "${truncate(v('global-allowed-response-headers'))}" lists the only headers custom-headers may set, matched exactly (customheaders/main.go); Ingresses whose custom-headers ConfigMap has other names were denied (503), and the conversion decides the same way`,
+  })
   for (const [key, {dflt, note}] of Object.entries(routeKeys)) {
     if (!has(key)) continue
     const same = data[key].trim() === dflt
