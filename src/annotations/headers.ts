@@ -5,8 +5,6 @@ import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 export const GATEWAY_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 /** Gateway API PreciseHostname (URLRewrite/RequestRedirect `hostname`, BackendTLSPolicy `validation.hostname`). */
 export const PRECISE_HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
-/** Gateway API HTTPHeaderName (RFC 7230 token). */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/
 /** The Host values nginx sends upstream by default: forwarding them changes nothing. */
 const DEFAULT_HOST_VARIABLES = new Set(['$host', '$http_host', '$best_http_host'])
 /** Gateway API allows at most 16 entries in each header modifier list. */
@@ -166,12 +164,39 @@ function applyServerAlias(ctx: FamilyContext): void {
   }
 }
 
+/** customheaders/main.go headerRegexp and valueRegexp. */
+const NGINX_HEADER_NAME = /^[a-zA-Z\d\-_]+$/
+const NGINX_HEADER_VALUE = /^[a-zA-Z\d_ :;.,\\/"'?!(){}[\]@<>=\-+*#$&`|~^%]+$/
+
+/**
+ * Why customheaders/main.go Parse denied the location (503), or undefined: an entry whose name or value fails its
+ * regex, or whose name is not exactly (slices.Contains, case-sensitive) in global-allowed-response-headers, which is
+ * empty unless the controller ConfigMap lists names (config.go NewDefault; configmap.go ReadConfig drops invalid ones).
+ * Without the controller ConfigMap in the input the allow-list is unknown and not checked (reported by the caller).
+ */
+function refusedCustomHeaders(ctx: FamilyContext, data: Record<string, unknown>, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = data[name]
+    if (!NGINX_HEADER_NAME.test(name)) return `${name} is not a header name ingress-nginx accepts (letters, digits, - and _)`
+    if (typeof value !== 'string' || value === '') return `${name} has an empty value, which ingress-nginx refuses`
+    if (!NGINX_HEADER_VALUE.test(value)) return `${name} has a value with characters ingress-nginx refuses (printable ASCII only, no tabs or newlines)`
+  }
+  const controller = ctx.lookup.controllerConfigMap()
+  if (!controller) return undefined
+  const raw = controller.data?.['global-allowed-response-headers']
+  const allowList = typeof raw === 'string' ? raw.split(',').map((h) => h.trim()).filter((h) => h !== '' && NGINX_HEADER_NAME.test(h)) : []
+  const denied = names.filter((n) => !allowList.includes(n))
+  if (denied.length === 0) return undefined
+  return `${denied.join(', ')} ${denied.length === 1 ? 'is' : 'are'} not listed in the controller ConfigMap's global-allowed-response-headers (${allowList.length > 0 ? `which lists ${allowList.join(', ')}, matched exactly, case included` : 'empty by default'})`
+}
+
 function applyCustomHeaders(ctx: FamilyContext): void {
   const raw = ctx.value<string>('custom-headers')
   if (raw === undefined) return
-  const ref = splitNamespacedName(raw, ctx.ingress.ref.namespace)
+  // store.GetConfigMap looks the value up as an informer key: a bare name (no namespace) finds no ConfigMap.
+  const ref = raw.includes('/') ? splitNamespacedName(raw, ctx.ingress.ref.namespace) : undefined
   if (!ref) {
-    denyLocations(ctx, 'custom-headers', `"${raw}" is not a ConfigMap reference (namespace/name)`)
+    denyLocations(ctx, 'custom-headers', `"${raw}" is not a ConfigMap reference (namespace/name): ingress-nginx looks it up as namespace/name and found no ConfigMap`)
     return
   }
   const cm = ctx.lookup.configMap(ref.namespace, ref.name)
@@ -184,33 +209,24 @@ function applyCustomHeaders(ctx: FamilyContext): void {
   }
   const data = cm.data ?? {}
   const names = Object.keys(data).sort()
-  const allowed = ctx.lookup.controllerConfigMap()?.data?.['global-allowed-response-headers']
-  if (allowed !== undefined) {
-    const allowList = new Set(allowed.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))
-    const denied = names.filter((n) => !allowList.has(n.toLowerCase()))
-    if (denied.length > 0) {
-      denyLocations(ctx, 'custom-headers', `${denied.join(', ')} ${denied.length === 1 ? 'is' : 'are'} not listed in the controller ConfigMap's global-allowed-response-headers`)
-      return
-    }
+  const refused = refusedCustomHeaders(ctx, data, names)
+  if (refused) {
+    denyLocations(ctx, 'custom-headers', refused)
+    return
   }
+  const allowed = ctx.lookup.controllerConfigMap() ? '' : undefined
+  // Names and values passed nginx's checks (refusedCustomHeaders): every entry is a header to set.
   const set: {name: string; value: string}[] = []
-  const remove: string[] = []
   const skipped: string[] = []
   for (const name of names) {
-    if (!HEADER_NAME.test(name)) skipped.push(`${name} (not a header name)`)
-    else if (data[name] === '' && remove.length < MAX_HEADER_ENTRIES) remove.push(name)
-    else if (data[name] === '') skipped.push(`${name} (Gateway API removes at most ${MAX_HEADER_ENTRIES} headers per filter)`)
-    else if (data[name].length > 4096) skipped.push(`${name} (value longer than 4096 characters)`)
+    if (data[name].length > 4096) skipped.push(`${name} (value longer than 4096 characters)`)
     else if (set.length < MAX_HEADER_ENTRIES) set.push({name, value: data[name]})
     else skipped.push(`${name} (Gateway API sets at most ${MAX_HEADER_ENTRIES} headers per filter)`)
   }
-  const modifier: Record<string, unknown> = {}
-  if (set.length > 0) modifier.set = set
-  if (remove.length > 0) modifier.remove = remove
-  if (Object.keys(modifier).length > 0) {
+  if (set.length > 0) {
     ctx.ingress.intents.filters.push({
       from: [ctx.fullKey('custom-headers')],
-      filter: {type: 'ResponseHeaderModifier', responseHeaderModifier: modifier},
+      filter: {type: 'ResponseHeaderModifier', responseHeaderModifier: {set}},
     })
   }
   if (skipped.length > 0) {

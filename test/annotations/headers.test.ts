@@ -1,5 +1,6 @@
 import test from 'ava'
 import {assertValid, configMap, diagnosticsFor, fidelityFor, ingressFactory, routeOf, translateObjects, useValidator} from './support.js'
+import type {KubeObject} from '../../src/translate/types.js'
 
 const ingress = ingressFactory({name: 'app', host: 'app.example.com'})
 useValidator()
@@ -57,12 +58,12 @@ test('a server-alias that is another Ingress\'s host is dropped, as nginx drops 
   t.truthy(r.diagnostics.find((d) => d.code === 'server-alias-is-host'))
 })
 
-test('custom-headers sets the ConfigMap\'s headers on every response; an empty value removes the header', (t) => {
-  const r = translateObjects(ingress({'custom-headers': 'team/security-headers'}), configMap('team', 'security-headers', {'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'self'", Server: ''}))
+test('custom-headers sets the ConfigMap\'s headers on every response', (t) => {
+  const r = translateObjects(ingress({'custom-headers': 'team/security-headers'}), configMap('team', 'security-headers', {'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'self'"}))
   t.deepEqual(routeOf(r, 'app')!.spec.rules[0].filters, [
     {
       type: 'ResponseHeaderModifier',
-      responseHeaderModifier: {set: [{name: 'Content-Security-Policy', value: "default-src 'self'"}, {name: 'X-Frame-Options', value: 'DENY'}], remove: ['Server']},
+      responseHeaderModifier: {set: [{name: 'Content-Security-Policy', value: "default-src 'self'"}, {name: 'X-Frame-Options', value: 'DENY'}]},
     },
   ])
   t.is(fidelityFor(r, 'custom-headers'), 'exact')
@@ -82,16 +83,45 @@ test('custom-headers whose ConfigMap is not in the input: reported, the Ingress 
 
 test('custom-headers checks the controller\'s global-allowed-response-headers: a name not listed denies every path', (t) => {
   const controller = configMap('ingress-nginx', 'ingress-nginx-controller', {'global-allowed-response-headers': 'X-Frame-Options, X-Team'})
-  const ok = translateObjects(ingress({'custom-headers': 'team/h'}), configMap('team', 'h', {'x-team': 'a'}), controller)
-  t.deepEqual(routeOf(ok, 'app')!.spec.rules[0].filters[0].responseHeaderModifier.set, [{name: 'x-team', value: 'a'}])
+  const ok = translateObjects(ingress({'custom-headers': 'team/h'}), configMap('team', 'h', {'X-Team': 'a'}), controller)
+  t.deepEqual(routeOf(ok, 'app')!.spec.rules[0].filters[0].responseHeaderModifier.set, [{name: 'X-Team', value: 'a'}])
   t.is(ok.diagnostics.find((d) => d.code === 'custom-headers-allow-list-unknown'), undefined)
 
   const denied = translateObjects(ingress({'custom-headers': 'team/h'}), configMap('team', 'h', {'X-Powered-By': 'me'}), controller)
   t.is(routeOf(denied, 'app'), undefined)
   const [d] = diagnosticsFor(denied, 'custom-headers')
   t.is(d?.code, 'ingress-not-served')
-  t.regex(d!.message, /X-Powered-By is not listed in the controller ConfigMap's global-allowed-response-headers; ingress-nginx answered 503/)
+  t.regex(d!.message, /X-Powered-By is not listed in the controller ConfigMap's global-allowed-response-headers \(which lists X-Frame-Options, X-Team, matched exactly, case included\); ingress-nginx answered 503/)
 
   const malformed = translateObjects(ingress({'custom-headers': 'a/b/c'}))
   t.is(diagnosticsFor(malformed, 'custom-headers')[0]?.code, 'ingress-not-served')
+})
+
+/**
+ * customheaders/main.go Parse denies the location (503) unless every ConfigMap entry passes: the name matches
+ * ^[a-zA-Z\d\-_]+$, the value matches a non-empty printable-ASCII pattern, and the name is in
+ * global-allowed-response-headers exactly (slices.Contains: case-sensitive), whose default is empty (config.go
+ * NewDefault: AllowedResponseHeaders []string{}). GetConfigMap looks the reference up by key, so a bare name (no
+ * namespace) finds nothing.
+ */
+test('custom-headers that nginx refused: not allowed by default, other case, empty or non-ASCII value, bad name, no namespace', (t) => {
+  const controller = (data: Record<string, string>) => configMap('ingress-nginx', 'ingress-nginx-controller', data)
+  const allowed = controller({'global-allowed-response-headers': 'X-Team,X-Frame-Options,X.Bad'})
+  const cases: [string, KubeObject[], RegExp][] = [
+    ['no allow-list in the controller ConfigMap', [configMap('team', 'h', {'X-Team': 'a'}), controller({})], /X-Team is not listed/],
+    ['another case', [configMap('team', 'h', {'x-team': 'a'}), allowed], /x-team is not listed/],
+    ['empty value', [configMap('team', 'h', {'X-Team': ''}), allowed], /X-Team has an empty value/],
+    ['non-ASCII value', [configMap('team', 'h', {'X-Team': 'caf\u00e9'}), allowed], /X-Team has a value with characters/],
+    ['name with a dot', [configMap('team', 'h', {'X.Bad': 'a'}), allowed], /X\.Bad is not a header name/],
+  ]
+  for (const [what, objects, reason] of cases) {
+    const r = translateObjects(ingress({'custom-headers': 'team/h'}), ...objects)
+    t.is(routeOf(r, 'app'), undefined, what)
+    const [d] = diagnosticsFor(r, 'custom-headers')
+    t.is(d?.code, 'ingress-not-served', what)
+    t.regex(d!.message, reason, what)
+  }
+  const bare = translateObjects(ingress({'custom-headers': 'h'}), configMap('team', 'h', {'X-Team': 'a'}), allowed)
+  t.is(routeOf(bare, 'app'), undefined)
+  t.regex(diagnosticsFor(bare, 'custom-headers')[0]!.message, /namespace\/name/)
 })
