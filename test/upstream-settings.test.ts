@@ -225,3 +225,31 @@ test('ConfigMap keys that decide what nginx served are accounted as read, an und
   t.is(about('proxy-ssl-location-only')?.fidelity, 'ignored', '"yes" is not a Go boolean: nginx kept false')
   t.regex(about('proxy-ssl-location-only')!.message, /kept its default false/)
 })
+
+/**
+ * A canary's traffic shaping lives on its upstream and is set only when the canary creates it (createUpstreams:
+ * `upstreams[name].TrafficShapingPolicy = newTrafficShapingPolicy(&anns.Canary)` inside the creation block). When an
+ * older primary already uses the canary's Service port, the upstream has no weight, header or cookie, so balancer.lua
+ * route_to_alternative_balancer never picks it: the canary sent nothing.
+ */
+test('a canary whose Service port an older primary already uses never receives traffic in nginx', (t) => {
+  const other = ingressWith({}, {name: 'next', host: 'next.example.com', service: 'web-next', created: at(1)})
+  const primary = ingressWith({}, {name: 'web', service: 'web', created: at(2)})
+  const canary = ingressWith({canary: 'true', 'canary-weight': '30'}, {name: 'web-canary', service: 'web-next', created: at(3)})
+  const r = translateAll([primary, canary, other])
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'web')!
+  t.deepEqual(route.spec.rules.flatMap((rule: any) => rule.backendRefs.map((b: any) => b.name)), ['web'], 'no split to web-next')
+  const d = r.diagnostics.find((x) => x.code === 'canary-upstream-not-created')
+  t.is(d?.object, 'Ingress team/web-canary')
+  t.regex(d!.message, /Ingress team\/next.*older.*never/)
+})
+
+test('a newer canary path with no primary location, on a Service port a primary created: nginx served it as an ordinary location', (t) => {
+  const primary = ingressWith({}, {name: 'web', service: 'web', created: at(1)})
+  const canary = ingressWith({canary: 'true', 'canary-weight': '30'}, {name: 'web-canary', service: 'web', paths: ['/beta'], created: at(2)})
+  const r = translateAll([primary, canary])
+  const d = r.diagnostics.find((x) => x.code === 'canary-path-served')
+  t.is(d?.object, 'Ingress team/web-canary')
+  t.regex(d!.message, /Prefix \/beta.*Ingress team\/web, which created the upstream/)
+  t.false(r.diagnostics.some((x) => x.code === 'canary-without-primary'))
+})

@@ -9,7 +9,7 @@ import {objectRef} from './diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from './types.js'
-import {canaryOwnedUpstreams, nginxUpstream} from './upstreams.js'
+import {nginxUpstream, upstreamCreators} from './upstreams.js'
 
 export interface HostIndex {
   hosts: Map<string, HostModel>
@@ -141,7 +141,7 @@ export function buildHosts(
 
   const primaries = ingresses.filter((i) => !i.isCanary && i.served)
   for (const ingress of primaries) byIngress.set(ingress.id, [])
-  const canaryOwned = canaryOwnedUpstreams(ingresses)
+  const creators = upstreamCreators(ingresses)
 
   // The first rule-less Ingress with spec.defaultBackend becomes the catch-all server's `/` before any location
   // is added (createServers sets it up first), so it wins over host-less Prefix `/` paths whatever their age.
@@ -202,8 +202,8 @@ export function buildHosts(
         const match = matchOf(p?.pathType)
         const backend = resolveBackend(ingress, p?.backend, services, where, diagnostics)
         if (!backend) return
-        const canary = p?.backend?.service && canaryOwned.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
-        if (canary) {
+        const canary = p?.backend?.service && creators.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
+        if (canary && canary.isCanary) {
           reportCanaryOwned(ingress, canary, backend, hostName, match, path, where, diagnostics)
           return
         }
@@ -273,7 +273,7 @@ export function buildHosts(
   assignTls(primaries, hosts)
 
   assignAliases(primaries, hosts, diagnostics)
-  const canaryByUpstream = attachCanaries(ingresses, owner, services, diagnostics)
+  const canaryByUpstream = attachCanaries(ingresses, owner, services, creators, diagnostics)
   return {hosts, byIngress, canaryByUpstream}
 }
 
@@ -451,6 +451,21 @@ function reportConflict(
   })
 }
 
+/** A canary path whose upstream another Ingress created: it carries no traffic shaping (upstreams.ts upstreamCreators). */
+function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, backend: ServiceBackend, where: string, diagnostics: Diagnostic[]): void {
+  const order = (creator.object.metadata?.creationTimestamp ?? '') < (canary.object.metadata?.creationTimestamp ?? '') ? 'older' : 'first in ingress-nginx\'s order'
+  diagnostics.push({
+    level: 'warning',
+    code: 'canary-upstream-not-created',
+    object: objectRef('Ingress', canary.ref),
+    message:
+      `${where}: ${serviceText(backend)} is also used by ${creator.isCanary ? 'canary ' : ''}Ingress ${creator.id} (${order}), which created its upstream (controller.go createUpstreams); ` +
+      `the canary's weight, header and cookie are set only on an upstream the canary creates, so ${creator.isCanary ? `the split of ${creator.id} applied instead` : 'ingress-nginx never routed a request of this path to the canary (balancer.lua route_to_alternative_balancer)'}; no canary split is emitted for it`,
+    hint: 'give the canary a Service (or port) of its own if it is meant to receive traffic, then convert again',
+    source: canary.source,
+  })
+}
+
 /** A primary's path nginx left out because a canary created its upstream (upstreams.ts canaryOwnedUpstreams). */
 function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend: ServiceBackend, host: string, match: MatchKind, path: string, where: string, diagnostics: Diagnostic[]): void {
   const order = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '') ? 'older' : 'first in ingress-nginx\'s order'
@@ -476,6 +491,7 @@ function attachCanaries(
   ingresses: IngressModel[],
   owner: Map<string, Location>,
   services: Map<string, KubeObject>,
+  creators: Map<string, IngressModel>,
   diagnostics: Diagnostic[],
 ): Map<string, {ingress: IngressModel; backend: ServiceBackend}> {
   const byUpstream = new Map<string, {ingress: IngressModel; backend: ServiceBackend}>()
@@ -503,6 +519,20 @@ function attachCanaries(
     }
     for (const c of candidates) {
       const primary = c.path === '' ? undefined : owner.get(`${c.host}|${c.match}|${c.path}`)
+      const creator = c.backend?.service ? creators.get(nginxUpstream(canary.ref.namespace, c.backend.service)) : undefined
+      if (!primary && creator && !creator.isCanary) {
+        // The upstream is not NoServer: getBackendServers adds the canary's path like any Ingress's (canaries are set
+        // aside only after their locations are added), on its host's server or, without one, the catch-all server.
+        diagnostics.push({
+          level: 'warning',
+          code: 'canary-path-served',
+          object,
+          message: `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path || '/'}, and its Service port is also used by Ingress ${creator.id}, which created the upstream, so ingress-nginx served this path as an ordinary location (controller.go getBackendServers); the conversion emits no route for it`,
+          hint: 'add the path to a primary Ingress if it should keep being served, then convert again',
+          source: canary.source,
+        })
+        continue
+      }
       if (!primary) {
         diagnostics.push({
           level: 'warning',
@@ -526,6 +556,10 @@ function attachCanaries(
           message: `${c.where}: the canary routes to the same Service as its primary (${upstreamKey(backend)}); ingress-nginx ignores it`,
           source: canary.source,
         })
+        continue
+      }
+      if (creator && creator !== canary) {
+        reportCanaryNotCreator(canary, creator, backend, c.where, diagnostics)
         continue
       }
       const key = upstreamKey(primary.backend!)

@@ -166,14 +166,16 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
 }
 
 /**
- * Upstreams a canary Ingress created, which nginx never routes a location to (controller.go createUpstreams, which
- * walks canaries too, oldest first): a canary's rule creates the upstream with NoServer = true when no older Ingress
- * did, and every spec.defaultBackend recreates its upstream with the NoServer of its own Ingress. getBackendServers
- * then skips each path whose upstream is NoServer (`if ups.NoServer { continue }`), the primary's paths included.
- * Keyed `<nginx upstream>` (util.go upstreamName), valued with the canary that decided; the Ingresses are one
- * controller's, in nginx order.
+ * The Ingress that last shaped each upstream in createUpstreams (controller.go), which walks every Ingress, canaries
+ * included, oldest first: a rule creates an upstream only when no Ingress did, while every spec.defaultBackend
+ * recreates its upstream. The creator decides NoServer and the canary traffic shaping (`if anns.Canary.Enabled`):
+ * - created by a canary, the upstream is NoServer and getBackendServers skips every path routed to it
+ *   (`if ups.NoServer { continue }`), the primary's paths included;
+ * - created by another Ingress, a canary using it has no TrafficShapingPolicy, so balancer.lua
+ *   route_to_alternative_balancer never routes to it.
+ * Keyed `<nginx upstream>` (util.go upstreamName); the Ingresses are one controller's, in nginx order.
  */
-export function canaryOwnedUpstreams(ingresses: IngressModel[]): Map<string, IngressModel> {
+export function upstreamCreators(ingresses: IngressModel[]): Map<string, IngressModel> {
   const creator = new Map<string, IngressModel>()
   for (const ingress of ingresses.filter((i) => i.served)) {
     const spec = ingress.object.spec ?? {}
@@ -186,5 +188,5 @@ export function canaryOwnedUpstreams(ingresses: IngressModel[]): Map<string, Ing
       }
     }
   }
-  return new Map([...creator].filter(([, ingress]) => ingress.isCanary))
+  return creator
 }
