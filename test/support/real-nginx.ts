@@ -170,8 +170,30 @@ function upstreamOf(ing: KubeObject, backend: any, services: Map<string, KubeObj
   return port === undefined ? undefined : `${ns}/${svc.name}:${port}`
 }
 
+/**
+ * createUpstreams' NoServer upstreams, named as util.go upstreamName names them (the port as written): it walks every
+ * Ingress, canaries included; a rule path creates its upstream only if none exists (NoServer when its Ingress is a
+ * canary), a spec.defaultBackend always recreates it.
+ */
+function noServerUpstreams(ingresses: KubeObject[]): Set<string> {
+  const canary = new Map<string, boolean>()
+  const nameOf = (ing: KubeObject, svc: any) => `${ing.metadata.namespace ?? 'default'}-${svc.name}-${svc.port?.number ?? svc.port?.name}`
+  for (const ing of ingresses) {
+    const db = ing.spec?.defaultBackend?.service
+    if (db?.name) canary.set(nameOf(ing, db), isCanary(ing))
+    for (const rule of ing.spec?.rules ?? []) {
+      for (const p of rule?.http?.paths ?? []) {
+        const svc = p?.backend?.service
+        if (svc?.name && !canary.has(nameOf(ing, svc))) canary.set(nameOf(ing, svc), isCanary(ing))
+      }
+    }
+  }
+  return new Set([...canary].filter(([, c]) => c).map(([name]) => name))
+}
+
 /** createServers + getBackendServers over the Ingresses ingress-nginx serves, in its store order. */
 export function buildServers(ingresses: KubeObject[], services: Map<string, KubeObject>): RServer[] {
+  const noServer = noServerUpstreams(ingresses)
   const servers = new Map<string, RServer>()
   servers.set('_', {name: '_', aliases: [], locations: [{path: '/', exact: false, fallback: true}], wwwRedirect: false})
   const primaries = ingresses.filter((i) => !isCanary(i))
@@ -204,6 +226,8 @@ export function buildServers(ingresses: KubeObject[], services: Map<string, Kube
       for (const p of rule?.http?.paths ?? []) {
         const upstream = upstreamOf(ing, p?.backend, services)
         if (!upstream) continue
+        // getBackendServers: `if ups.NoServer { continue }`.
+        if (noServer.has(`${ing.metadata.namespace ?? 'default'}-${p.backend.service.name}-${p.backend.service.port?.number ?? p.backend.service.port?.name}`)) continue
         const path = p?.path || '/'
         const exact = p?.pathType === 'Exact'
         const same = server.locations.find((l) => l.path === path && l.exact === exact)
