@@ -482,6 +482,8 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
         requestBuffer: {limit: '8Mi'},
         timeout: {tcp: {connectTimeout: '10s'}, http: {streamIdleTimeout: '120s'}},
         retry: {numRetries: 3, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503]}},
+        // No load-balance key: nginx balanced round robin (balancer.lua DEFAULT_LB_ALG), Envoy would use LeastRequest.
+        loadBalancer: {type: 'RoundRobin'},
       })
       const sp = byName(r.objects, 'SecurityPolicy', 'shared-defaults')!
       t.deepEqual(sp.spec.targetRefs, httpListeners)
