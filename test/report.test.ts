@@ -34,6 +34,13 @@ const objects = [
   ingress('regex', {[`${P}/use-regex`]: 'true'}),
   ingress('snippet', {[`${P}/server-snippet`]: 'location /x { return 200; }'}),
   ingress('dropped', {[`${P}/canary`]: 'true', [`${P}/canary-weight`]: '10'}, 'nowhere.example.com'),
+  // A controller that serves snippets (with the defaults the snippet Ingress would not be served at all).
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+    data: {'annotations-risk-level': 'Critical', 'allow-snippet-annotations': 'true'},
+  },
 ]
 
 test('statuses reflect the worst fidelity of each Ingress, with the reason', (t) => {

@@ -91,7 +91,6 @@ export const mirrorFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'HTTPRoute RequestMirror to the Service, or to an Envoy Gateway Backend (IP address, external host, ExternalName, TLS)',
       note: 'the mirror receives the client\'s Host header (Envoy appends -shadow) and the request\'s own path; a target Envoy Gateway would refuse (loopback, single-label name, missing Service port) is left out, because a mirror that does not resolve turns every path of the route into a 500',
-      onInvalid: 'default',
       parse: parseMirrorUrl,
     },
     {
@@ -100,7 +99,6 @@ export const mirrorFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none (Envoy always mirrors the body)',
       default: 'on',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -110,7 +108,6 @@ export const mirrorFamily: AnnotationFamily = {
       target: 'none (Envoy keeps the client\'s Host header)',
       note: 'Envoy sends the mirrored request with the client\'s Host header (with -shadow appended), not this value',
       default: 'the host of mirror-target',
-      onInvalid: 'default',
       parse: (v) => (v.trim() !== '' ? {ok: true, value: v.trim()} : {ok: false, reason: 'empty Host'}),
     },
   ],

@@ -149,6 +149,12 @@ export interface IngressModel {
   annotations: Map<string, AnnotationValue>
   /** False when ingress-nginx would not serve the Ingress at all (an invalid annotation value dropped it). */
   served: boolean
+  /**
+   * ingress-nginx denied the Ingress's locations (annotations.go Extract: a LocationDeniedError sets `Denied`):
+   * every path of it answers `status` (nginx.tmpl `return 503`) and none of its location settings apply. The key
+   * that caused it, and why.
+   */
+  denied?: {key: string; status: number; reason: string}
   isCanary: boolean
   intents: IngressIntents
   /** Final fidelity per full annotation key (filled by the annotation pass). */

@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/translate/types.js'
-import {P, assertValid, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
+import {P, assertDenied, assertValid, controllerConfigMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
 
 const ingress = ingressFactory({service: 'web', port: 8443})
 useValidator()
@@ -180,21 +180,40 @@ test('--backend-tls=verify: a BackendTLSPolicy on the Service port, a CA ConfigM
   assertValid(t, r)
 })
 
-test('an invalid or cross-namespace proxy-ssl-secret means nginx did not serve the Ingress', (t) => {
+test('proxy-ssl-secret (proxyssl.Parse): bad characters drop the Ingress; no namespace, another namespace or a bad name deny its paths', (t) => {
   const cross = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'other/upstream'})])
-  t.deepEqual(cross.objects.filter((o) => ['HTTPRoute', 'Backend'].includes(o.kind)), [])
+  assertDenied(t, cross)
   const [d] = diagnosticsFor(cross, 'proxy-ssl-secret')
-  t.is(d?.code, 'ingress-not-served')
+  t.is(d?.code, 'locations-denied')
   t.regex(d!.message, /another namespace.*503/)
   t.is(fidelityFor(cross, 'proxy-ssl-secret'), 'manual')
 
   const noNamespace = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'upstream'})])
-  t.is(diagnosticsFor(noNamespace, 'proxy-ssl-secret')[0]?.code, 'ingress-not-served')
+  assertDenied(t, noNamespace)
 
-  const chars = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up stream'})])
+  // Spaces are removed before BasicCharsRegex: the value passes, and the Secret lookup of "up stream" fails.
+  const spaced = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up stream'})])
+  assertDenied(t, spaced)
+
+  const chars = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up@stream'})])
   t.is(diagnosticsFor(chars, 'proxy-ssl-secret')[0]?.code, 'ingress-not-served')
   t.regex(diagnosticsFor(chars, 'proxy-ssl-secret')[0]!.message, /refused the whole Ingress/)
   t.is(objectsOf(chars, 'HTTPRoute').length, 0)
+})
+
+test('allow-cross-namespace-resources lets proxy-ssl-secret name another namespace (proxyssl.Parse)', (t) => {
+  const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'shared/upstream-ca', 'proxy-ssl-verify': 'on'}), controllerConfigMap({'allow-cross-namespace-resources': 'true'})])
+  t.is(r.ingresses[0]!.status, 'converted')
+  t.false(r.diagnostics.some((d) => d.code === 'locations-denied'))
+  // Envoy Gateway reads the CA only from the policy's namespace (backendtlspolicy.go): it names a ConfigMap to create.
+  const policy = objectsOf(r, 'BackendTLSPolicy')[0]!
+  t.deepEqual(policy.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}])
+  t.is(policy.metadata.namespace, 'team')
+  t.is(fidelityFor(r, 'proxy-ssl-secret'), 'manual')
+  const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
+  t.is(d?.code, 'proxy-ssl-secret-elsewhere')
+  t.regex(d!.hint!, /kubectl get secret -n shared upstream-ca .* kubectl create configmap -n team web-backend-ca --from-file=ca\.crt/)
+  assertValid(t, r)
 })
 
 test('GRPC becomes a GRPCRoute with service and method matches', (t) => {

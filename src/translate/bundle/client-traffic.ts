@@ -166,6 +166,18 @@ const NOTES: Record<string, {level: Diagnostic['level']; fidelity: Diagnostic['f
   'proxy-stream-responses': {level: 'info', fidelity: 'ignored', code: 'configmap-stream-default', note: 'set how many UDP datagrams nginx expected back; Envoy\'s UDP proxy has no such setting'},
 }
 
+/**
+ * Keys that decided which Ingresses and annotations ingress-nginx served; the annotation pass reads them
+ * (annotations/serving.ts) and each Ingress's diagnostics say what they changed. `note` completes `<key>: "<value>"`.
+ */
+const SERVING_KEYS: Record<string, string> = {
+  'annotations-risk-level': 'decided which annotations ingress-nginx accepted (an Ingress with a riskier one was not served)',
+  'allow-snippet-annotations': 'decided whether snippet annotations were applied (otherwise ingress-nginx removed them)',
+  'allow-cross-namespace-resources': 'decided whether annotations could name Secrets and ConfigMaps of other namespaces (otherwise those paths answered 503)',
+  'annotation-value-word-blocklist': 'made ingress-nginx skip every Ingress with one of these words in an annotation value',
+  'global-allowed-response-headers': 'listed the response headers custom-headers may set (any other name made the paths answer 503)',
+}
+
 /** Keys about nginx itself (logging, workers, hashes, metrics, admission): no effect under Envoy Gateway. */
 const IRRELEVANT = new Set([
   'access-log-path', 'access-log-params', 'error-log-path', 'error-log-level', 'log-format-upstream', 'log-format-stream',
@@ -180,7 +192,6 @@ const IRRELEVANT = new Set([
   'otel-sampler', 'otel-sampler-ratio', 'otel-sampler-parent-based', 'otel-max-queuesize', 'otel-schedule-delay-millis',
   'otel-max-export-batch-size', 'enable-syslog', 'syslog-host', 'syslog-port', 'nginx-status-ipv4-whitelist', 'nginx-status-ipv6-whitelist',
   'use-geoip', 'use-geoip2', 'geoip2-autoreload-in-minutes', 'debug-connections', 'proxy-max-temp-file-size', 'server-tokens',
-  'allow-snippet-annotations', 'annotations-risk-level', 'allow-cross-namespace-resources', 'annotation-value-word-blocklist',
   'strict-validate-path-type', 'enable-annotation-validation', 'default-type', 'enable-real-ip-recursive', 'proxy-ssl-location-only',
   'ssl-redirect-code', 'enable-vts-status', 'vts-status-zone-size', 'vts-default-filter-key', 'vts-sum-key', 'plugins',
   'worker-serial-reloads', 'limit-req-status', 'proxy-cookie-domain', 'proxy-cookie-path',
@@ -654,6 +665,11 @@ export function clientTrafficFromConfigMap(
   for (const [key, n] of Object.entries(NOTES)) {
     if (!has(key)) continue
     ledger.account(key, {level: n.level, code: n.code, fidelity: n.fidelity, message: `${key}: "${truncate(data[key])}" ${n.note}`})
+  }
+
+  for (const [key, note] of Object.entries(SERVING_KEYS)) {
+    if (!has(key)) continue
+    ledger.account(key, {level: 'info', code: 'configmap-serving-key', fidelity: 'exact', message: `${key}: "${truncate(data[key])}" ${note}; the conversion decides the same way`})
   }
 
   // Everything else: one info.
