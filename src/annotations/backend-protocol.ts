@@ -383,6 +383,7 @@ function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string
   const made = new Set<string>()
   return {
     from: own.from,
+    viaBackend: own.viaBackend && [...byHost.values()].every((p) => p.viaBackend),
     ref(svc: ServiceBackend, host: string) {
       const plan = byHost.get(host) ?? own
       const inherited = plan.source !== ingress

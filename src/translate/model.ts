@@ -69,6 +69,8 @@ export interface CanaryIntent extends Intent {
 export interface BackendOverrideIntent extends Intent {
   /** Replace the Service backendRef with this ref (same weight semantics) on a location of `host`. */
   ref: (service: {name: string; port: number; namespace: string}, host: string) => Record<string, any> | undefined
+  /** The refs are Envoy Gateway Backends reaching each Service by its cluster DNS name (`<svc>.<ns>.svc.cluster.local`). */
+  viaBackend?: boolean
 }
 
 export interface IngressIntents {

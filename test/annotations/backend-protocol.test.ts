@@ -355,3 +355,20 @@ test('stickiness over an HTTPS backend: kept through the Service when verified, 
   t.regex(diagnosticsFor(kept, 'proxy-ssl-secret')[0]!.hint!, /at the cost of the stickiness/)
   assertValid(t, kept)
 })
+
+test('an ExternalName Service: the warning asks for a Backend only when the output has none for it', (t) => {
+  const external: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'team'}, spec: {type: 'ExternalName', externalName: 'origin.example.net'}}
+  // HTTPS: the route already goes through a Backend whose fqdn is the Service's cluster DNS name (a CNAME to origin).
+  const https = translateAll([ingress({'backend-protocol': 'HTTPS'}), external])
+  const [viaBackend] = https.diagnostics.filter((d) => d.code === 'externalname-service')
+  t.is(viaBackend?.level, 'info')
+  t.regex(viaBackend!.message, /reaches it through the Envoy Gateway Backend this conversion emits .*web\.team\.svc\.cluster\.local, which the cluster DNS resolves to origin\.example\.net/)
+  t.is(viaBackend!.hint, undefined)
+  t.is(objectsOf(https, 'Backend').length, 1)
+  // Plain HTTP: the route names the Service, which Envoy Gateway refuses; the hint says what to create.
+  const plain = translateAll([ingress({}), external])
+  const [direct] = plain.diagnostics.filter((d) => d.code === 'externalname-service')
+  t.is(direct?.level, 'warning')
+  t.regex(direct!.hint!, /create an Envoy Gateway Backend with the fqdn endpoint origin\.example\.net/)
+  t.is(objectsOf(plain, 'Backend').length, 0)
+})
