@@ -20,6 +20,9 @@ export function crossNamespaceAllowed(ctx: FamilyContext): boolean {
   return servingConfig(ctx.lookup.controllerConfigMap()).allowCrossNamespace
 }
 
+/** A Kubernetes object name (DNS-1123 subdomain): a reference to anything else can never resolve. */
+export const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
+
 /** `name` or `namespace/name` (cache.SplitMetaNamespaceKey). */
 export function splitSecretRef(value: string, defaultNamespace: string): {namespace: string; name: string} | undefined {
   const parts = value.trim().split('/')
@@ -116,8 +119,9 @@ export const basicAuthFamily: AnnotationFamily = {
       return
     }
     const ref = splitSecretRef(secretValue, ns)
-    if (!ref) {
-      denyLocations(ctx, 'auth-secret', `"${secretValue}" is not name or namespace/name`)
+    if (!ref || !SECRET_NAME.test(ref.name)) {
+      // cache.SplitMetaNamespaceKey refuses more than one slash; a name with other characters never resolves.
+      denyLocations(ctx, 'auth-secret', ref ? `"${secretValue}" names no Secret that can exist` : `"${secretValue}" is not name or namespace/name`)
       return
     }
     if (ref.namespace !== ns && !crossNamespaceAllowed(ctx)) {

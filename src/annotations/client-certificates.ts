@@ -1,7 +1,7 @@
 import {hostListenerName} from '../translate/bundle/common.js'
 import {normalizeHost} from '../translate/hosts.js'
 import type {ClientAuthIntent} from '../translate/model.js'
-import {crossNamespaceAllowed} from './basic-auth.js'
+import {crossNamespaceAllowed, SECRET_NAME} from './basic-auth.js'
 import {denyLocations} from './headers.js'
 import {parseBool, parseEnum, parseInt10, parseRegexValue} from './parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
@@ -143,6 +143,7 @@ function readClientAuth(ctx: FamilyContext, secretValue: string): ClientAuthInte
   }
   if (matchCn !== undefined) intent.matchCn = matchCn.slice('CN='.length)
   if (parts.length !== 2 || parts[1] === '') intent.denied = `"${secretValue}" is not namespace/name, which ingress-nginx requires here (k8s.ParseNameNS)`
+  else if (!SECRET_NAME.test(parts[1]!)) intent.denied = `"${secretValue}" names no Secret that can exist, so ingress-nginx's Secret lookup fails`
   else if (intent.secret.namespace !== ns && !crossNamespaceAllowed(ctx)) {
     intent.denied = `Secret ${secretValue} is in another namespace than the Ingress, which ingress-nginx refuses unless the controller ConfigMap sets allow-cross-namespace-resources: "true" (default false since v1.12)`
   }

@@ -14,8 +14,9 @@
  *   other error -> Extract `continue`s without the parser's value: the default is used for **every key of that
  *   parser** (group ignored: e.g. an empty auth-url is no external authentication at all).
  *
- * This file is the table: one row per key, with the file and function that decide it. The registry exposes the
- * rows as `onInvalid`; the annotation pass applies them; docs/serving.md is generated from them.
+ * This file is the table: one row per key, with the file and function that decide it, each parser's keys in the
+ * order its Parse reads them (the first error it returns ends its reading). The registry exposes the rows as
+ * `onInvalid`; the annotation pass applies them; docs/serving.md is generated from them.
  */
 import type {KubeObject} from '../translate/types.js'
 import {normalizeSourceRange} from './access-lists.js'

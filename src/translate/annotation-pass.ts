@@ -6,7 +6,7 @@
  */
 import {ALIASES} from '../annotations/all-keys.js'
 import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js'
-import {groupKeys, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
+import {groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from './model.js'
@@ -185,8 +185,11 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
   for (const [key, r] of reads) if (r.entry.onInvalid.validate(r.value.raw)) parsed.set(key, r.entry.spec.parse(r.value.raw))
   const reader: ServeReader = {raw: (k) => reads.get(k)?.value.raw, passes, namespace: ingress.ref.namespace, config}
   const ignoredGroups = new Map<string, string>()
-  for (const [key, r] of reads) {
-    if (!ingress.annotations.has(key)) continue
+  // The table lists each parser's keys in the order its Parse reads them: the first error it returns ends it.
+  const stoppedBy = new Map<string, string>()
+  for (const key of SERVE_TABLE.keys()) {
+    const r = reads.get(key)
+    if (!r || !ingress.annotations.has(key)) continue
     const {value, entry} = r
     const rule = entry.onInvalid
     const result = parsed.get(key)
@@ -211,14 +214,17 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
     if (outcome === undefined) continue
     // A family that models its parser's reading order itself (redirect.go Parse) decides for its keys.
     const hook = entry.family.invalidEffect?.(key, reader.raw)
+    const stopper = stoppedBy.get(rule.group)
     if (hook !== undefined) {
       if (hook === 'default') continue
       outcome = hook
-    } else if (rule.reached && !rule.reached.test(reader)) {
+    } else if (stopper !== undefined || (rule.reached && !rule.reached.test(reader))) {
+      const when = stopper !== undefined ? `${stopper} ended the parser before it` : `ingress-nginx reads it only when ${rule.reached!.when}`
       ingress.fidelity.set(value.fullKey, 'ignored')
-      diag({level: 'info', code: 'annotation-not-read', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx reads it only when ${rule.reached.when}, so it has no effect, and the conversion leaves it out`})
+      diag({level: 'info', code: 'annotation-not-read', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ${when}, so it has no effect, and the conversion leaves it out`})
       continue
     }
+    if (outcome !== 'ignored') stoppedBy.set(rule.group, value.fullKey)
     if (outcome === 'location-denied' && canaryOn(ingress)) {
       ingress.fidelity.set(value.fullKey, 'ignored')
       diag({level: 'info', code: 'canary-location-denied', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`})
@@ -284,17 +290,20 @@ function applyOutcome(
         hint: fix,
       })
       return
-    case 'location-denied':
+    case 'location-denied': {
+      // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
+      const status = entry.onInvalid.group === 'CertificateAuth' ? 403 : 503
       ingress.fidelity.set(fullKey, 'manual')
-      ingress.denied ??= {key: value.key, status: 503, reason}
+      ingress.denied ??= {key: value.key, status, reason}
       diag({
         level: 'error',
         code: 'locations-denied',
         annotation: fullKey,
         fidelity: 'manual',
-        message: `${fullKey}: ${reason}; ingress-nginx answers 503 on every path of this Ingress because of it, and so does the converted route`,
+        message: `${fullKey}: ${reason}; ingress-nginx answers ${status} on every path of this Ingress because of it, and so does the converted route`,
         hint: fix,
       })
+    }
   }
 }
 

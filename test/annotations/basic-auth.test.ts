@@ -99,6 +99,10 @@ test('auth-secret with characters nginx rejects: 503 for the Ingress', (t) => {
   const r = run({'auth-type': 'basic', 'auth-secret': 'users@prod'})
   assertDenied(t, r)
   t.is(diagnosticsFor(r, 'auth-secret')[0]?.code, 'locations-denied')
+  // Spaces pass the validator (removed before BasicCharsRegex), but the Secret lookup of "users prod" fails.
+  const spaced = run({'auth-type': 'basic', 'auth-secret': 'users prod'})
+  assertDenied(t, spaced)
+  t.regex(diagnosticsFor(spaced, 'auth-secret')[0]!.message, /names no Secret that can exist/)
 })
 
 test('auth-realm is approximate (no realm in Envoy Gateway); an invalid realm drops the Ingress', (t) => {

@@ -308,3 +308,17 @@ test('a denied Ingress keeps shadowing shorter paths of other Ingresses on its h
   const info = r.diagnostics.find((d) => d.code === 'denied-location-settings')!
   t.regex(info.message, /nginx\.ingress\.kubernetes\.io\/enable-cors, nginx\.ingress\.kubernetes\.io\/ssl-redirect have no effect/)
 })
+
+test('a parser stops at the first error it returns: later keys of the same parser are not read', (t) => {
+  // redirect.Parse: an empty from-to-www-redirect returns before permanent-redirect is validated, so the invalid
+  // URL drops nothing; the whole Redirect group is ignored.
+  const r = translateWith({'from-to-www-redirect': '', 'permanent-redirect': 'https://x.example.com/a b'})
+  t.is(r.ingresses[0]!.status, 'converted')
+  t.is(diagnosticsFor(r, 'permanent-redirect')[0]?.code, 'annotation-not-read')
+  // The other way round: the invalid URL is read first only when nothing before it failed.
+  t.is(translateWith({'permanent-redirect': 'https://x.example.com/a b'}).ingresses[0]!.status, 'not-served')
+  // ratelimit.Parse: limit-rpm's validation error returns before limit-allowlist is read.
+  const rate = translateWith({'limit-rpm': 'x', 'limit-allowlist': 'office'})
+  t.is(rate.ingresses[0]!.status, 'not-served')
+  t.is(diagnosticsFor(rate, 'limit-allowlist')[0]?.code, 'annotation-not-read')
+})
