@@ -232,6 +232,8 @@ export const redirectsFamily: AnnotationFamily = {
     },
   ],
   invalidEffect(key, raw) {
+    // app-root (rewrite.Parse) and use-port-in-redirects (portInRedirect.Parse) are not redirect.go's.
+    if (key === 'app-root' || key === 'use-port-in-redirects') return undefined
     // redirect.go Parse reads its keys conditionally: only the key it stopped at can drop the Ingress.
     const parsed = parseRedirectAnnotations(raw)
     return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'default'

@@ -112,9 +112,9 @@ export interface AnnotationFamily {
   /**
    * Where ingress-nginx's parser reads its keys conditionally (redirect.go Parse reads a code only beside its URL),
    * the effect of an empty or invalid value of `key` given the Ingress's raw values by short key; replaces the
-   * serve table's outcome (the registry's onInvalid) for that value.
+   * serve table's outcome (the registry's onInvalid) for that value. Undefined for keys of other parsers.
    */
-  invalidEffect?(key: string, raw: (key: string) => string | undefined): InvalidEffect
+  invalidEffect?(key: string, raw: (key: string) => string | undefined): InvalidEffect | undefined
   /** Run for every Ingress, not only those with one of the family's keys (settings another Ingress decided). */
   always?: boolean
   apply?(ctx: FamilyContext): void

@@ -262,7 +262,8 @@ function applyOutcome(
       if (value.raw === '') {
         diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is empty: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
       } else {
-        diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used the default${dflt}, and so does the conversion`})
+        const conversion = entry.spec.default !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
+        diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used ${conversion}`})
       }
       return
     case 'group-ignored': {
