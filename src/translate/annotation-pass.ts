@@ -32,6 +32,16 @@ const GROUP_TEXT: Record<string, {what: string; security?: boolean}> = {
   UpstreamHashBy: {what: 'upstream hashing (upstream-hash-by and its subset settings)'},
 }
 
+/** A diagnostic about the Ingress being read (object and source filled in). */
+type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
+
+/** ingress-nginx's store never keeps the Ingress: nothing is served, and nothing is emitted for it. */
+function dropIngress(ingress: IngressModel, fullKey: string, message: string, hint: string, diag: Diag): void {
+  ingress.served = false
+  ingress.fidelity.set(fullKey, 'manual')
+  diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint})
+}
+
 interface Read {
   value: AnnotationValue
   entry: RegistryEntry
@@ -43,7 +53,7 @@ interface Read {
 export function readAnnotations(ingress: IngressModel, prefix: string, config: ServingConfig, diagnostics: Diagnostic[]): void {
   const annotations = ingress.object.metadata.annotations ?? {}
   const object = objectRef('Ingress', ingress.ref)
-  const diag = (d: Omit<Diagnostic, 'object' | 'source'>) => diagnostics.push({object, source: ingress.source, ...d})
+  const diag: Diag = (d) => diagnostics.push({object, source: ingress.source, ...d})
   if (prefix !== DEFAULT_PREFIX) {
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
@@ -110,49 +120,43 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
 }
 
 /** store.go syncIngress: a value containing a word of annotation-value-word-blocklist makes the store skip the Ingress. */
-function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<string, string>, config: ServingConfig, diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void): boolean {
+function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<string, string>, config: ServingConfig, diag: Diag): boolean {
   for (const fullKey of keys) {
     const word = config.wordBlocklist.find((w) => String(annotations[fullKey] ?? '').includes(w))
     if (word === undefined) continue
-    ingress.served = false
-    ingress.fidelity.set(fullKey, 'manual')
-    diag({
-      level: 'error',
-      code: 'ingress-not-served',
-      annotation: fullKey,
-      fidelity: 'manual',
-      message: `${fullKey}: the value contains "${word}", a word of the controller ConfigMap's annotation-value-word-blocklist, so ingress-nginx skipped this whole Ingress (not served); the conversion emits nothing for it either`,
-      hint: 'remove the word from the value (or from the blocklist) if this Ingress is meant to serve traffic, then convert again',
-    })
+    dropIngress(
+      ingress,
+      fullKey,
+      `${fullKey}: the value contains "${word}", a word of the controller ConfigMap's annotation-value-word-blocklist, so ingress-nginx skipped this whole Ingress (not served); the conversion emits nothing for it either`,
+      'remove the word from the value (or from the blocklist) if this Ingress is meant to serve traffic, then convert again',
+      diag,
+    )
     return true
   }
   return false
 }
 
 /** parser.CheckAnnotationRisk in every parser's Validate: one key above annotations-risk-level drops the Ingress. */
-function refuseRiskyKeys(ingress: IngressModel, written: string[], prefix: string, config: ServingConfig, diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void): boolean {
+function refuseRiskyKeys(ingress: IngressModel, written: string[], prefix: string, config: ServingConfig, diag: Diag): boolean {
   const level = config.fromConfigMap ? `annotations-risk-level ${config.riskLevel} of the controller ConfigMap` : 'the default annotations-risk-level High (since v1.12; the controller ConfigMap is not in the input)'
   for (const fullKey of written) {
     const rule = registry.get(fullKey.slice(prefix.length + 1))!.onInvalid
     if (!tooRisky(rule.risk, config)) continue
-    ingress.served = false
-    ingress.fidelity.set(fullKey, 'manual')
-    diag({
-      level: 'error',
-      code: 'ingress-not-served',
-      annotation: fullKey,
-      fidelity: 'manual',
-      message: `${fullKey} is a ${rule.risk}-risk annotation, above ${level}: ingress-nginx refused this whole Ingress (not served, and the admission webhook rejects it); the conversion emits nothing for it either`,
-      hint: config.fromConfigMap
+    dropIngress(
+      ingress,
+      fullKey,
+      `${fullKey} is a ${rule.risk}-risk annotation, above ${level}: ingress-nginx refused this whole Ingress (not served, and the admission webhook rejects it); the conversion emits nothing for it either`,
+      config.fromConfigMap
         ? 'if this Ingress is meant to serve traffic, translate the annotation by hand and remove it, then convert again'
         : 'if the controller runs with a higher annotations-risk-level, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again; otherwise translate the annotation by hand and remove it',
-    })
+      diag,
+    )
   }
   return !ingress.served
 }
 
 /** controller.go dropSnippetDirectives: without allow-snippet-annotations the snippets are removed, the Ingress served. */
-function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void): void {
+function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: Diag): void {
   for (const key of SNIPPET_KEYS) {
     const a = ingress.annotations.get(key)
     if (!a) continue
@@ -175,7 +179,7 @@ function canaryOn(ingress: IngressModel): boolean {
 }
 
 /** Each value's outcome by the serve table; groups an outcome ignores as a whole are discarded last. */
-function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void): void {
+function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, diag: Diag): void {
   const parsed = new Map<string, ReturnType<RegistryEntry['spec']['parse']>>()
   const passes = (key: string): boolean => {
     const r = reads.get(key)
@@ -251,7 +255,7 @@ function applyOutcome(
   entry: RegistryEntry,
   outcome: ServeOutcome,
   reason: string,
-  diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void,
+  diag: Diag,
 ): void {
   const {fullKey} = value
   const dflt = entry.spec.default !== undefined ? ` (${entry.spec.default})` : ''
@@ -280,16 +284,7 @@ function applyOutcome(
       return
     }
     case 'ingress-dropped':
-      ingress.served = false
-      ingress.fidelity.set(fullKey, 'manual')
-      diag({
-        level: 'error',
-        code: 'ingress-not-served',
-        annotation: fullKey,
-        fidelity: 'manual',
-        message: `${fullKey}: ${reason}; ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`,
-        hint: fix,
-      })
+      dropIngress(ingress, fullKey, `${fullKey}: ${reason}; ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`, fix, diag)
       return
     case 'location-denied': {
       // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
