@@ -6,7 +6,7 @@
  */
 import {ALIASES} from '../annotations/all-keys.js'
 import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js'
-import {groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
+import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from './model.js'
@@ -178,12 +178,21 @@ function canaryOn(ingress: IngressModel): boolean {
   return /^(1|t|T|TRUE|true|True)$/.test(ingress.annotations.get('canary')?.raw ?? '')
 }
 
+/**
+ * A value ingress-nginx reads as empty: "" (the validator is skipped), or spaces on one line that the key's
+ * validator accepts and parser.normalizeString then trims to "" (parseString returns InvalidContent, as for "").
+ */
+function readsAsEmpty(value: AnnotationValue, entry: RegistryEntry): boolean {
+  if (value.raw === '') return true
+  return !value.raw.includes('\n') && goTrim(value.raw) === '' && entry.onInvalid.validate(value.raw)
+}
+
 /** Each value's outcome by the serve table; groups an outcome ignores as a whole are discarded last. */
 function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, diag: Diag): void {
   const parsed = new Map<string, ReturnType<RegistryEntry['spec']['parse']>>()
   const passes = (key: string): boolean => {
     const r = reads.get(key)
-    if (!r || r.value.raw === '' || !ingress.annotations.has(key) || !r.entry.onInvalid.validate(r.value.raw)) return false
+    if (!r || readsAsEmpty(r.value, r.entry) || !ingress.annotations.has(key) || !r.entry.onInvalid.validate(r.value.raw)) return false
     return parsed.get(key)?.ok ?? false
   }
   for (const [key, r] of reads) if (r.entry.onInvalid.validate(r.value.raw)) parsed.set(key, r.entry.spec.parse(r.value.raw))
@@ -199,10 +208,10 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
     const result = parsed.get(key)
     let outcome: ServeOutcome | undefined
     let reason: string
-    if (value.raw === '') {
+    if (readsAsEmpty(value, entry)) {
       // An alias alone and empty: nginx reads the canonical key, finds nothing and uses the default.
-      outcome = r.viaAlias ? 'ignored' : rule.empty
-      reason = 'the value is empty'
+      outcome = r.viaAlias && value.raw === '' ? 'ignored' : rule.empty
+      reason = value.raw === '' ? 'the value is empty' : 'the value is only spaces, which ingress-nginx trims to empty (parser.normalizeString)'
     } else if (!rule.validate(value.raw)) {
       outcome = rule.invalid === 'never' ? undefined : rule.invalid
       const own = entry.spec.parse(value.raw)
@@ -263,8 +272,8 @@ function applyOutcome(
   switch (outcome) {
     case 'ignored':
       ingress.fidelity.set(fullKey, 'exact')
-      if (value.raw === '') {
-        diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is empty: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
+      if (goTrim(value.raw) === '') {
+        diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is ${value.raw === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
       } else {
         const conversion = entry.spec.default !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
         diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used ${conversion}`})

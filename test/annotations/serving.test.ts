@@ -324,3 +324,27 @@ test('a parser stops at the first error it returns: later keys of the same parse
   t.is(rate.ingresses[0]!.status, 'not-served')
   t.is(diagnosticsFor(rate, 'limit-allowlist')[0]?.code, 'annotation-not-read')
 })
+
+test('a value of spaces reads as empty where the validator accepts it (parser.normalizeString trims it to "")', (t) => {
+  // checkAnnotation runs the validator on "  " (not empty); where it passes, parseString trims each line and
+  // returns InvalidContent as for "". The outcome is then the empty one of the parser, not its invalid one.
+  const cases: [Record<string, string>, string, Outcome][] = [
+    [{'auth-tls-secret': '  '}, 'auth-tls-secret', 'G'], // authtls.Parse returns the InvalidContent: no mTLS, served
+    [{...PROXY_SSL, 'proxy-ssl-secret': '  '}, 'proxy-ssl-secret', 'G'], // proxyssl.Parse likewise
+    [{...AUTH_URL, 'auth-url': '  '}, 'auth-url', 'G'], // authReq.Parse likewise: no external auth at all
+    [{'upstream-hash-by': '  '}, 'upstream-hash-by', 'G'],
+    [{'custom-headers': '  '}, 'custom-headers', 'S'], // customHeaders.Parse only logs it: no headers, served
+    [{'server-alias': '  '}, 'server-alias', 'S'],
+    [{'auth-type': 'basic', 'auth-secret': '  '}, 'auth-secret', 'N'], // auth.Parse wraps it in LocationDeniedError
+    // URLIsValidRegex without space removal refuses a space: a ValidationError, the Ingress dropped.
+    [{'temporal-redirect': '  '}, 'temporal-redirect', 'D'],
+  ]
+  for (const [annotations, key, outcome] of cases) {
+    const r = translateWith(annotations)
+    const want = {S: 'converted', G: 'converted', D: 'not-served', N: 'denied'}[outcome]
+    t.is(r.ingresses[0]!.status, want, key)
+    const codes = diagnosticsFor(r, key).map((d) => d.code)
+    if (outcome === 'G') t.true(codes.some((c) => ['annotation-group-ignored', 'redirect-config-dropped'].includes(c)), `${key}: ${codes.join(', ')}`)
+  }
+  t.false(translateWith({'auth-tls-secret': '  '}).objects.some((o) => o.kind === 'HTTPRouteFilter'), 'no 403 filter: nginx serves without mTLS')
+})
