@@ -198,7 +198,10 @@ function planFor(ctx: FamilyContext, decision: UpstreamDecision, paths: string[]
   const defaults = ctx.lookup.controllerDefaults()
   const creator = decision.creator
   const base = {upstream: decision.key, setsCookie: false, creator, modeFrom: decision.modeFrom}
-  const serviceUpstream = valueOf<boolean>(creator, 'service-upstream')
+  // serviceupstream/main.go Parse: only a missing annotation falls back to the ConfigMap; an empty or invalid one
+  // returns GetBoolAnnotation's false.
+  const written = creator.annotations.get('service-upstream')
+  const serviceUpstream = written === undefined ? undefined : written.valid && written.value === true
   if (serviceUpstream ?? defaults.serviceUpstream) {
     return {...base, value: {routingType: 'Service'}, balancer: 'service', decider: creator, viaConfigMap: serviceUpstream === undefined}
   }
