@@ -35,11 +35,16 @@ const GROUP_TEXT: Record<string, {what: string; security?: boolean}> = {
 /** A diagnostic about the Ingress being read (object and source filled in). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
 
-/** ingress-nginx's store never keeps the Ingress: nothing is served, and nothing is emitted for it. */
+/**
+ * ingress-nginx's store never keeps the Ingress: nothing is served, and nothing is emitted for it. store.go
+ * syncIngress returns before IngressWithAnnotation.Update, so a controller that stored an earlier version keeps
+ * that one (ListIngresses reads that lister) until it restarts: the hint says so, for a user who sees it answer.
+ */
 function dropIngress(ingress: IngressModel, fullKey: string, message: string, hint: string, diag: Diag): void {
   ingress.served = false
   ingress.fidelity.set(fullKey, 'manual')
-  diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint})
+  const stale = 'if the controller still answers for it, it serves a version of this Ingress it accepted earlier (store.go syncIngress keeps the last version it accepted) until it restarts'
+  diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint: `${hint}; ${stale}`})
 }
 
 interface Read {
