@@ -430,7 +430,7 @@ export const SERVE_TABLE: ReadonlyMap<string, ServeRule> = new Map<string, Serve
   ]),
   ...rows('Mirror', 'mirror/main.go mirror.Parse', [
     ['mirror-request-body', 'Low', regex(/^(on|off)$/, true, 'on|off'), I, I],
-    ['mirror-target', 'High', SERVER_NAME, I, I],
+    ['mirror-target', 'High', SERVER_NAME, I, I, {more: 'an invalid value, or one without scheme and host and no mirror-host, leaves `mirror /_mirror-<uid>` in every location with no mirror location written (template.go buildMirrorLocations): the copies went to whichever location of the host matches that path'}],
     ['mirror-host', 'High', SERVER_NAME, I, I],
   ]),
   ...rows('StreamSnippet', 'streamsnippet/main.go streamSnippet.Parse', [['stream-snippet', 'Critical', NULL, I, 'never']]),
