@@ -129,7 +129,10 @@ test('stream-snippet and modsecurity-snippet are manual with their own hints; an
   t.regex(diagnosticsFor(r, 'stream-snippet')[0]!.hint!, /TCPRoute/)
   t.is(fidelityFor(r, 'modsecurity-snippet'), 'manual')
   t.regex(diagnosticsFor(r, 'modsecurity-snippet')[0]!.hint!, /Coraza/)
-  t.is(fidelityFor(r, 'configuration-snippet'), 'ignored')
+  // Spaces only: ValidateNull passes, parseString trims them to "" (InvalidContent): nginx ignores the key as if
+  // empty, and so does the conversion (exact, with the empty-value warning).
+  t.is(fidelityFor(r, 'configuration-snippet'), 'exact')
+  t.is(diagnosticsFor(r, 'configuration-snippet')[0]!.code, 'empty-annotation-value')
 })
 
 test('auth-snippet is left to the external-auth family', (t) => {
