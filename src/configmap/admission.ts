@@ -1,0 +1,21 @@
+import type {ConfigMapFamily} from './types.js'
+
+const admission = (level: 'info' | 'warning') => ({level, code: 'configmap-annotation-admission'})
+
+/**
+ * The keys that decide which Ingresses and annotations ingress-nginx accepted at all (admission webhook
+ * controller.go CheckIngress, store.go, the annotation parsers' security configuration). They shape no Gateway
+ * object, but the annotation translations read them from the same ConfigMap to refuse what nginx refused.
+ */
+export const admissionFamily: ConfigMapFamily = {
+  name: 'admission',
+  specs: [
+    {key: 'allow-cross-namespace-resources', summary: 'Let annotations name Secrets and ConfigMaps of other namespaces', fidelity: 'exact', target: 'the annotation translations (auth-secret, auth-tls-secret, proxy-ssl-secret, auth-proxy-set-headers)', default: 'false', onInvalid: 'default', notice: admission('info'), note: 'decided whether annotations may name Secrets and ConfigMaps of other namespaces (auth/main.go, authtls/main.go, proxyssl/main.go, authreq/main.go refuse them otherwise); the annotation translations apply the same rule with this value'},
+    {key: 'allow-snippet-annotations', summary: 'Accept the *-snippet annotations', fidelity: 'exact', target: 'the snippet annotation translations', default: 'false', onInvalid: 'default', notice: admission('info'), note: 'decided whether ingress-nginx accepted Ingresses with snippet annotations (with annotations-risk-level Critical); the snippet annotations are reported with the same rule'},
+    {key: 'annotations-risk-level', summary: 'Riskiest annotation accepted (Ingresses with riskier ones are refused)', fidelity: 'approximate', target: 'the snippet annotation translations', default: 'High', onInvalid: 'config-rejected', notice: admission('info'), note: 'set the riskiest annotation ingress-nginx accepted (an Ingress with a riskier one was refused); the translation applies it to the snippet annotations (Critical) only: below High, check the Ingresses whose annotations nginx refused'},
+    {key: 'global-allowed-response-headers', summary: 'Response headers the custom-headers annotation may set', fidelity: 'exact', target: 'the custom-headers annotation translation', default: '', onInvalid: 'entries-dropped', notice: admission('info'), note: 'listed the response headers the custom-headers annotation may set (customheaders/main.go denies the location otherwise); the custom-headers translation applies the same list'},
+    {key: 'annotation-value-word-blocklist', summary: 'Words refused in annotation values', fidelity: 'manual', target: 'none', default: '', onInvalid: 'config-rejected', notice: admission('warning'), note: 'made ingress-nginx refuse Ingresses with an annotation value containing one of these words (controller.go CheckIngress, store.go); the translation converts them anyway: check that no Ingress of the input contains one'},
+    {key: 'strict-validate-path-type', summary: 'Refuse Exact/Prefix paths with regex characters', fidelity: 'approximate', target: 'none', default: 'true', onInvalid: 'default', notice: admission('info'), note: 'made ingress-nginx refuse Ingresses whose Exact or Prefix paths hold characters outside a conservative set (controller.go CheckIngress, inspector.ValidatePathType); the translation does not refuse them'},
+    {key: 'proxy-ssl-location-only', summary: 'Keep proxy-ssl-* on the Ingress\'s own locations', fidelity: 'exact', target: 'the proxy-ssl-* annotation translations', default: 'false', onInvalid: 'default', notice: admission('info'), note: 'decided whether an Ingress\'s proxy-ssl-* annotations applied to its own locations only or to the whole server; the backend TLS translation reads it from this ConfigMap'},
+  ],
+}
