@@ -194,6 +194,9 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
     } else {
       cm.account('global-auth-url', {level: 'warning', code: 'global-auth-url', fidelity: 'manual', message: `global-auth-url: "${url}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`, hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy extAuth'})
     }
+  } else if (has('global-auth-url')) {
+    // ReadConfig: parser.StringToURL("") fails, so nginx set no global auth; this key used to fall among the unknown ones.
+    cm.account('global-auth-url', {level: 'info', code: 'global-auth-url', fidelity: 'exact', message: 'global-auth-url: "" is empty: no global auth, as in nginx'})
   }
   for (const [key, note] of Object.entries(AUTH_COMPANIONS)) {
     if (!has(key)) continue
