@@ -5,7 +5,7 @@
  */
 import type {Fidelity, Level, SourceLocation} from '../../translate/types.js'
 
-export const REPORT_SCHEMA_VERSION = '1.0'
+export const REPORT_SCHEMA_VERSION = '1.1'
 export const REPORT_KIND = 'IngressMigrationReport'
 
 /** exact: converts as nginx behaved; approximate: works, differs in a named way; manual: needs a person; skipped: nothing is served. */
@@ -139,6 +139,8 @@ export interface ReportSummary {
   namespaces: number
   byStatus: StatusCounts
   annotations: FidelityCounts
+  /** The keys of the controller ConfigMap by the fidelity they ended in (since 1.1; absent without a ConfigMap). */
+  configMapKeys?: FidelityCounts
   objects: number
   diagnostics: Record<Level, number>
   conflicts: number
@@ -154,6 +156,8 @@ export interface MigrationReport {
   namespaces: NamespaceSummary[]
   ingresses: IngressEntry[]
   annotations: AnnotationUse[]
+  /** The controller ConfigMap and the fidelity each of its keys ended in, sorted by key (since 1.1). */
+  configMap?: {name: string; keys: {key: string; fidelity: Fidelity}[]}
   conflicts: Conflict[]
   streamEntries: StreamEntry[]
   gateways: GatewaySummary[]

@@ -26,7 +26,7 @@ import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../..
 import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from './forwarded-headers.js'
-import type {Diagnostic, KubeObject} from '../types.js'
+import type {Diagnostic, Fidelity, KubeObject} from '../types.js'
 import {EG_API_VERSION, diag, gatewayTargetRef, isObject} from './common.js'
 
 export type {ClientTrafficContext, HostListenerTraffic} from '../../configmap/types.js'
@@ -77,7 +77,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
 export function clientTrafficFromConfigMap(
   configMap: KubeObject | undefined,
   ctx: ClientTrafficContext,
-): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: string[]} {
+): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: string[]; keys: Record<string, Fidelity>} {
   const entries = new Map<string, Diagnostic>()
   const consumed: string[] = []
   const cm = configMapContext(configMap, ctx, entries, consumed)
@@ -97,7 +97,14 @@ export function clientTrafficFromConfigMap(
   accountNotices(cm)
   reportUnaccounted(cm, model)
   model.objects.push(...clientTrafficPolicies(cm, model))
-  return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist}
+  return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
+}
+
+/** The fidelity each key of the ConfigMap ended in (the report's histogram); keys of the no-effect info are ignored. */
+function keyFidelities(cm: ConfigMapContext, entries: Map<string, Diagnostic>): Record<string, Fidelity> {
+  const keys: Record<string, Fidelity> = {}
+  for (const key of Object.keys(cm.data).sort()) keys[key] = entries.get(key)?.fidelity ?? 'ignored'
+  return keys
 }
 
 /** The Gateway-level BackendTrafficPolicy (--nginx-defaults) the body, timeout and retry steps filled. */
