@@ -96,7 +96,7 @@ const INVALID_EFFECT: Record<string, string> = {
   default: 'nginx keeps its default',
   'entries-dropped': 'bad entries dropped',
   unset: 'left unset',
-  'config-rejected': 'nginx -t fails, previous configuration kept',
+  'as-written': 'used as written',
 }
 
 /** docs/configmap.md: the controller ConfigMap keys, from src/configmap/ (same generator and rules as the annotations). */
@@ -118,7 +118,7 @@ export function renderConfigMapDocs(): string {
     'What nginx did with a value it could not use (the "invalid" column): **nginx keeps its default** (the value does not decode into the ' +
       'field\'s type: mapstructure v1.5.0 with WeaklyTypedInput logs the error and the field keeps config.go NewDefault; the other keys still apply), ' +
       '**bad entries dropped** (a comma-separated list ReadConfig checks entry by entry), **left unset** (ReadConfig checks the value and leaves the setting off), ' +
-      '**nginx -t fails, previous configuration kept** (copied as text into nginx.conf; the controller\'s test of the new configuration fails and it keeps serving the last good one).',
+      '**used as written** (copied into nginx.conf without a check: a value nginx cannot parse fails the controller\'s `nginx -t`, and it keeps serving its previous configuration; one it parses is used as written).',
     '',
   ]
   for (const family of configMapFamilies) {

@@ -27,7 +27,7 @@ const companionSpecs: ConfigMapSpec[] = Object.entries(AUTH_COMPANIONS).map(([ke
   fidelity: MANUAL_COMPANIONS.has(key) ? 'manual' : 'approximate',
   target: key === 'no-auth-locations' ? 'SecurityPolicy on the ACME solver routes' : 'none',
   default: key === 'no-auth-locations' ? '/.well-known/acme-challenge' : key === 'global-auth-always-set-cookie' ? 'false' : '',
-  onInvalid: key === 'global-auth-method' || key === 'global-auth-signin' || key === 'global-auth-signin-redirect-param' ? 'unset' : key === 'global-auth-always-set-cookie' ? 'default' : 'config-rejected',
+  onInvalid: key === 'global-auth-method' || key === 'global-auth-signin' || key === 'global-auth-signin-redirect-param' ? 'unset' : key === 'global-auth-always-set-cookie' ? 'default' : 'as-written',
   note,
 }))
 
@@ -39,11 +39,11 @@ const companionSpecs: ConfigMapSpec[] = Object.entries(AUTH_COMPANIONS).map(([ke
 export const accessFamily: ConfigMapFamily = {
   name: 'access',
   specs: [
-    {key: 'whitelist-source-range', summary: 'Client addresses allowed on every location without its own allowlist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Allow, defaultAction Deny (--nginx-defaults)', default: '', onInvalid: 'config-rejected', note: 'without --nginx-defaults it is reported as manual'},
-    {key: 'denylist-source-range', summary: 'Client addresses refused on every location without its own denylist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'config-rejected'},
-    {key: 'block-cidrs', summary: 'Client addresses refused everywhere', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'config-rejected', note: 'a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies'},
-    {key: 'block-user-agents', summary: 'User-Agents refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the User-Agent header (by hand)', default: '', onInvalid: 'config-rejected', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these User-Agents everywhere; a Gateway-level SecurityPolicy authorization rule on the User-Agent header can do it (exact values only, no regex)'},
-    {key: 'block-referers', summary: 'Referers refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the Referer header (by hand)', default: '', onInvalid: 'config-rejected', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these Referers everywhere; a Gateway-level SecurityPolicy authorization rule on the Referer header can do it (exact values only)'},
+    {key: 'whitelist-source-range', summary: 'Client addresses allowed on every location without its own allowlist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Allow, defaultAction Deny (--nginx-defaults)', default: '', onInvalid: 'as-written', note: 'without --nginx-defaults it is reported as manual'},
+    {key: 'denylist-source-range', summary: 'Client addresses refused on every location without its own denylist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'as-written'},
+    {key: 'block-cidrs', summary: 'Client addresses refused everywhere', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'as-written', note: 'a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies'},
+    {key: 'block-user-agents', summary: 'User-Agents refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the User-Agent header (by hand)', default: '', onInvalid: 'as-written', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these User-Agents everywhere; a Gateway-level SecurityPolicy authorization rule on the User-Agent header can do it (exact values only, no regex)'},
+    {key: 'block-referers', summary: 'Referers refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the Referer header (by hand)', default: '', onInvalid: 'as-written', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these Referers everywhere; a Gateway-level SecurityPolicy authorization rule on the Referer header can do it (exact values only)'},
     {key: 'global-auth-url', summary: 'External auth for every location without its own auth-url', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy extAuth.http (--nginx-defaults, in-cluster Service URLs)', default: '', onInvalid: 'unset', note: 'Envoy sends fewer request headers to the auth service, and a route-level SecurityPolicy replaces the Gateway-level one'},
     {key: 'global-auth-response-headers', summary: 'Auth response headers copied upstream', fidelity: 'exact', target: 'extAuth.http.headersToBackend', default: '', onInvalid: 'entries-dropped'},
     ...companionSpecs,

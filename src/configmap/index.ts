@@ -9,7 +9,7 @@ import {bodyFamily} from './body.js'
 import {clientIpFamily} from './client-ip.js'
 import {headersFamily} from './headers.js'
 import {luaFamily} from './lua.js'
-import {nginxProcessFamily} from './nginx-process.js'
+import {nginxRuntimeFamily} from './nginx-runtime.js'
 import {observabilityFamily} from './observability.js'
 import {routeDefaultsFamily} from './route-defaults.js'
 import {snippetsFamily} from './snippets.js'
@@ -31,7 +31,7 @@ export const configMapFamilies: ConfigMapFamily[] = [
   snippetsFamily,
   luaFamily,
   streamsFamily,
-  nginxProcessFamily,
+  nginxRuntimeFamily,
 ]
 
 function buildRegistry(): Map<string, {spec: ConfigMapSpec; family: ConfigMapFamily}> {

@@ -9,7 +9,7 @@ const raw = (key: string, where: string): ConfigMapSpec => ({
   fidelity: 'manual',
   target: 'none',
   default: '',
-  onInvalid: 'config-rejected',
+  onInvalid: 'as-written',
   notice: snippet,
   note: `is raw nginx ${key === 'stream-snippet' ? 'stream configuration' : `configuration ${where === 'main' || where === 'http' ? `(${where} context)` : `added to every ${where}`}`}; review what it did: it has no declarative equivalent`,
 })
@@ -23,7 +23,7 @@ export const snippetsFamily: ConfigMapFamily = {
     raw('server-snippet', 'server'),
     raw('location-snippet', 'location'),
     raw('stream-snippet', 'stream'),
-    {key: 'modsecurity-snippet', summary: 'Raw ModSecurity configuration', fidelity: 'manual', target: 'none', default: '', onInvalid: 'config-rejected', notice: snippet, note: 'is raw ModSecurity configuration; it has no Envoy Gateway equivalent'},
+    {key: 'modsecurity-snippet', summary: 'Raw ModSecurity configuration', fidelity: 'manual', target: 'none', default: '', onInvalid: 'as-written', notice: snippet, note: 'is raw ModSecurity configuration; it has no Envoy Gateway equivalent'},
     {key: 'enable-modsecurity', summary: 'ModSecurity WAF', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: waf, note: 'ran the ModSecurity WAF; Envoy Gateway has no built-in WAF (consider an ext_proc/Wasm WAF such as Coraza)'},
     {key: 'enable-owasp-modsecurity-crs', summary: 'OWASP core rule set', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: waf, note: 'loaded the OWASP core rule set; see enable-modsecurity'},
   ],

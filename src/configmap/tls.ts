@@ -13,10 +13,10 @@ const CURVES: Record<string, string> = {
 
 const sessionSpecs: ConfigMapSpec[] = [
   {key: 'ssl-session-cache', summary: 'TLS session cache', fidelity: 'approximate', target: 'none', default: 'true', onInvalid: 'default', notice: unmapped, note: 'controlled TLS session resumption; Envoy Gateway resumes no sessions unless tls.session.resumption is set on the ClientTrafficPolicy (a performance difference only)'},
-  {key: 'ssl-session-cache-size', summary: 'Size of the TLS session cache', fidelity: 'ignored', target: 'none', default: '10m', onInvalid: 'config-rejected', notice: unmapped, note: 'sized the nginx session cache; Envoy Gateway has no such setting'},
-  {key: 'ssl-session-timeout', summary: 'Lifetime of cached TLS sessions', fidelity: 'ignored', target: 'none', default: '10m', onInvalid: 'config-rejected', notice: unmapped, note: 'has no Envoy Gateway equivalent (session lifetime is fixed by Envoy)'},
+  {key: 'ssl-session-cache-size', summary: 'Size of the TLS session cache', fidelity: 'ignored', target: 'none', default: '10m', onInvalid: 'as-written', notice: unmapped, note: 'sized the nginx session cache; Envoy Gateway has no such setting'},
+  {key: 'ssl-session-timeout', summary: 'Lifetime of cached TLS sessions', fidelity: 'ignored', target: 'none', default: '10m', onInvalid: 'as-written', notice: unmapped, note: 'has no Envoy Gateway equivalent (session lifetime is fixed by Envoy)'},
   {key: 'ssl-session-tickets', summary: 'TLS session tickets', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: unmapped, note: 'controlled session tickets; in Envoy Gateway that is tls.session.resumption.stateless on the ClientTrafficPolicy (off unless set)'},
-  {key: 'ssl-session-ticket-key', summary: 'File with the session ticket key', fidelity: 'manual', target: 'none', default: '', onInvalid: 'config-rejected', notice: unmappedWarning, note: 'names a ticket key file; Envoy Gateway manages its own ticket keys: the key is not carried over'},
+  {key: 'ssl-session-ticket-key', summary: 'File with the session ticket key', fidelity: 'manual', target: 'none', default: '', onInvalid: 'as-written', notice: unmappedWarning, note: 'names a ticket key file; Envoy Gateway manages its own ticket keys: the key is not carried over'},
 ]
 
 /**
@@ -27,15 +27,15 @@ const sessionSpecs: ConfigMapSpec[] = [
 export const tlsFamily: ConfigMapFamily = {
   name: 'tls',
   specs: [
-    {key: 'ssl-protocols', summary: 'TLS versions offered to clients', fidelity: 'exact', target: 'ClientTrafficPolicy tls.minVersion / maxVersion', default: 'TLSv1.2 TLSv1.3', onInvalid: 'config-rejected', note: 'a gap inside the range cannot be left out by Envoy'},
-    {key: 'ssl-ciphers', summary: 'TLS 1.2 cipher suites', fidelity: 'approximate', target: 'ClientTrafficPolicy tls.ciphers', default: 'ECDHE-ECDSA-AES128-GCM-SHA256:... (8 suites, 2 DHE)', onInvalid: 'config-rejected', note: 'suites BoringSSL lacks (DHE, OpenSSL keywords) are dropped and named; exact when every suite is supported'},
-    {key: 'ssl-ecdh-curve', summary: 'ECDH curves', fidelity: 'exact', target: 'ClientTrafficPolicy tls.ecdhCurves', default: 'auto', onInvalid: 'config-rejected', note: 'curves Envoy does not know are dropped and named'},
+    {key: 'ssl-protocols', summary: 'TLS versions offered to clients', fidelity: 'exact', target: 'ClientTrafficPolicy tls.minVersion / maxVersion', default: 'TLSv1.2 TLSv1.3', onInvalid: 'as-written', note: 'a gap inside the range cannot be left out by Envoy'},
+    {key: 'ssl-ciphers', summary: 'TLS 1.2 cipher suites', fidelity: 'approximate', target: 'ClientTrafficPolicy tls.ciphers', default: 'ECDHE-ECDSA-AES128-GCM-SHA256:... (8 suites, 2 DHE)', onInvalid: 'as-written', note: 'suites BoringSSL lacks (DHE, OpenSSL keywords) are dropped and named; exact when every suite is supported'},
+    {key: 'ssl-ecdh-curve', summary: 'ECDH curves', fidelity: 'exact', target: 'ClientTrafficPolicy tls.ecdhCurves', default: 'auto', onInvalid: 'as-written', note: 'curves Envoy does not know are dropped and named'},
     {key: 'use-http2', summary: 'Offer HTTP/2 on HTTPS', fidelity: 'exact', target: 'ClientTrafficPolicy tls.alpnProtocols [http/1.1] when false', default: 'true', onInvalid: 'default'},
     {key: 'http2-max-concurrent-streams', summary: 'Concurrent HTTP/2 streams per connection', fidelity: 'exact', target: 'ClientTrafficPolicy http2.maxConcurrentStreams', default: '128', onInvalid: 'default'},
     {key: 'http2-max-requests', summary: 'Deprecated HTTP/2 requests per connection', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: unmapped, note: 'is deprecated in nginx; Envoy sets no per-connection HTTP/2 request limit unless keep-alive-requests is mapped'},
     ...sessionSpecs,
-    {key: 'ssl-buffer-size', summary: 'TLS record buffer size', fidelity: 'ignored', target: 'none', default: '4k', onInvalid: 'config-rejected', notice: unmapped, note: 'is an nginx TLS record buffer size; Envoy has no equivalent setting'},
-    {key: 'ssl-dh-param', summary: 'Secret with DHE parameters', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'config-rejected', notice: unmapped, note: 'configured DHE key exchange; Envoy (BoringSSL) supports no DHE cipher suites, so the parameters are not needed'},
+    {key: 'ssl-buffer-size', summary: 'TLS record buffer size', fidelity: 'ignored', target: 'none', default: '4k', onInvalid: 'as-written', notice: unmapped, note: 'is an nginx TLS record buffer size; Envoy has no equivalent setting'},
+    {key: 'ssl-dh-param', summary: 'Secret with DHE parameters', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: unmapped, note: 'configured DHE key exchange; Envoy (BoringSSL) supports no DHE cipher suites, so the parameters are not needed'},
     {key: 'ssl-early-data', summary: 'TLS 1.3 0-RTT', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: unmapped, note: 'enabled TLS 1.3 0-RTT in nginx; Envoy Gateway does not accept early data from clients'},
     {key: 'enable-ocsp', summary: 'OCSP stapling', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: unmappedWarning, note: 'stapled OCSP responses; Envoy Gateway staples nothing on its own (Envoy needs a pre-fetched OCSP response beside each certificate)'},
     {key: 'ssl-reject-handshake', summary: 'Refuse handshakes for unknown SNI names', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: unmapped, note: 'refused TLS handshakes for unknown SNI names; Envoy answers with the listener\'s first certificate unless the https listener is split per hostname'},

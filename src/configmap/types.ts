@@ -9,10 +9,11 @@ import type {ForwardedHeaderMode, HeaderFilter} from '../translate/bundle/forwar
  * - `entries-dropped`: a list ReadConfig splits on commas and checks entry by entry: bad entries are logged and
  *   skipped, the rest applies.
  * - `unset`: ReadConfig checks the value (a URL, a method) and leaves the setting off when it fails.
- * - `config-rejected`: copied as text into nginx.conf; a value nginx does not accept fails the controller's
- *   `nginx -t` before the reload, so the controller keeps serving its previous configuration.
+ * - `as-written`: copied as text into nginx.conf without a check: a value nginx cannot parse fails the
+ *   controller's `nginx -t` before the reload (it keeps serving its previous configuration); one it parses is used
+ *   as written.
  */
-export type ConfigMapInvalidEffect = 'default' | 'entries-dropped' | 'unset' | 'config-rejected'
+export type ConfigMapInvalidEffect = 'default' | 'entries-dropped' | 'unset' | 'as-written'
 
 /** One key of the ingress-nginx controller ConfigMap. */
 export interface ConfigMapSpec {

@@ -5,12 +5,12 @@ const PROCESS = 'tunes the nginx process; Envoy is sized through the EnvoyProxy 
 const HASHES = 'sizes an nginx hash table; Envoy has none to size'
 
 /** The rest: workers, hash tables, listening sockets, resolver and GeoIP of the nginx process itself. */
-export const nginxProcessFamily: ConfigMapFamily = {
-  name: 'nginx-process',
+export const nginxRuntimeFamily: ConfigMapFamily = {
+  name: 'nginx-runtime',
   specs: [
-    noEffect('worker-processes', 'Worker processes', '(number of CPUs)', PROCESS, 'config-rejected'),
-    noEffect('worker-cpu-affinity', 'Worker CPU affinity', '', PROCESS, 'config-rejected'),
-    noEffect('worker-shutdown-timeout', 'Graceful shutdown of old workers', '240s', 'bounds how long old nginx workers finished requests after a reload; Envoy drains on its own', 'config-rejected'),
+    noEffect('worker-processes', 'Worker processes', '(number of CPUs)', PROCESS, 'as-written'),
+    noEffect('worker-cpu-affinity', 'Worker CPU affinity', '', PROCESS, 'as-written'),
+    noEffect('worker-shutdown-timeout', 'Graceful shutdown of old workers', '240s', 'bounds how long old nginx workers finished requests after a reload; Envoy drains on its own', 'as-written'),
     noEffect('max-worker-connections', 'Connections per worker', '16384', PROCESS),
     noEffect('max-worker-open-files', 'Open files per worker', '0', PROCESS),
     noEffect('enable-multi-accept', 'Accept several connections at once', 'true', PROCESS),
@@ -28,7 +28,7 @@ export const nginxProcessFamily: ConfigMapFamily = {
     noEffect('proxy-headers-hash-bucket-size', 'Proxy headers hash bucket', '64', HASHES),
     noEffect('proxy-headers-hash-max-size', 'Proxy headers hash size', '512', HASHES),
     noEffect('server-tokens', 'nginx version in Server headers and error pages', 'false', 'chose what nginx said about itself; Envoy answers with server: envoy'),
-    noEffect('default-type', 'MIME type of responses without one', 'text/html', 'typed responses nginx generated itself; Envoy\'s own responses are text/plain', 'config-rejected'),
+    noEffect('default-type', 'MIME type of responses without one', 'text/html', 'typed responses nginx generated itself; Envoy\'s own responses are text/plain', 'as-written'),
     noEffect('use-geoip2', 'GeoIP2 variables', 'false', 'loaded GeoIP2 databases for nginx variables; Envoy has no GeoIP variables (rate limits by country need an external service)'),
     noEffect('geoip2-autoreload-in-minutes', 'GeoIP2 database reload', '0', 'see use-geoip2'),
   ],
