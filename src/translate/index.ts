@@ -261,7 +261,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
     hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
   }))
-  objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
+  const clientTraffic = clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist)
+  objects.push(...clientTraffic.objects)
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
     for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))
@@ -281,7 +282,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options)}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {

@@ -178,4 +178,6 @@ export interface TranslateResult {
   hosts?: Map<string, HostModel>
   /** nginx's view of the served hosts per Gateway (`namespace/name`): each Gateway's Ingresses alone. */
   hostsByGateway?: Map<string, Map<string, HostModel>>
+  /** The controller ConfigMap (`ConfigMap ns/name`) and the fidelity each of its keys ended in, when the input has one. */
+  configMapKeys?: {configMap: string; keys: Record<string, Fidelity>}
 }

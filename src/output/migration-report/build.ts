@@ -15,6 +15,7 @@ import {
   zeroFidelity,
   zeroStatus,
   type AnnotationUse,
+  type FidelityCounts,
   type IngressEntry,
   type IngressOutcome,
   type IngressStatus,
@@ -68,6 +69,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
     for (const a of e.annotations) annotations[a.fidelity]++
   }
   const namespaces = namespaceSummaries(entries)
+  const configMap = configMapOf(result)
   return {
     kind: REPORT_KIND,
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -77,6 +79,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
       namespaces: namespaces.length,
       byStatus,
       annotations,
+      ...(configMap ? {configMapKeys: configMap.counts} : {}),
       objects: result.objects.length,
       diagnostics: levels,
       conflicts: conflicts.length,
@@ -85,6 +88,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
     namespaces,
     ingresses: entries,
     annotations: histogram(entries),
+    ...(configMap ? {configMap: {name: configMap.name, keys: configMap.keys}} : {}),
     conflicts,
     streamEntries: stream.entries,
     gateways: gatewaysOf(result, shared.objects),
@@ -267,6 +271,17 @@ function histogram(entries: IngressEntry[]): AnnotationUse[] {
     }
   }
   return [...byKey.values()].sort((a, b) => b.ingresses - a.ingresses || compareStrings(a.key, b.key))
+}
+
+/** The controller ConfigMap's keys and their histogram (translate's configMapKeys), when the input has one. */
+function configMapOf(result: TranslateResult): {name: string; keys: {key: string; fidelity: Fidelity}[]; counts: FidelityCounts} | undefined {
+  if (!result.configMapKeys) return undefined
+  const keys = Object.keys(result.configMapKeys.keys)
+    .sort(compareStrings)
+    .map((key) => ({key, fidelity: result.configMapKeys!.keys[key]}))
+  const counts = zeroFidelity()
+  for (const k of keys) counts[k.fidelity]++
+  return {name: result.configMapKeys.configMap.replace(/^ConfigMap /, ''), keys, counts}
 }
 
 /** The fidelity counts as `3 exact, 1 approximate, ...` in FIDELITIES order. */

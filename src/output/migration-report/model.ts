@@ -143,6 +143,8 @@ export interface ReportSummary {
   namespaces: number
   byStatus: StatusCounts
   annotations: FidelityCounts
+  /** The keys of the controller ConfigMap by the fidelity they ended in (since 1.1; absent without a ConfigMap). */
+  configMapKeys?: FidelityCounts
   objects: number
   diagnostics: Record<Level, number>
   conflicts: number
@@ -158,6 +160,8 @@ export interface MigrationReport {
   namespaces: NamespaceSummary[]
   ingresses: IngressEntry[]
   annotations: AnnotationUse[]
+  /** The controller ConfigMap and the fidelity each of its keys ended in, sorted by key (since 1.1). */
+  configMap?: {name: string; keys: {key: string; fidelity: Fidelity}[]}
   conflicts: Conflict[]
   streamEntries: StreamEntry[]
   gateways: GatewaySummary[]
