@@ -112,7 +112,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       target: 'GRPCRoute (GRPC/GRPCS); Envoy Gateway Backend with TLS (HTTPS/GRPCS) or BackendTLSPolicy (verification)',
       note: 'HTTPS goes through an Envoy Gateway Backend (the Service\'s cluster DNS name) because Gateway API cannot skip certificate verification',
       default: 'HTTP',
-      onInvalid: 'default',
       parse: parseEnum(PROTOCOLS, true),
     },
     {
@@ -121,7 +120,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'BackendTLSPolicy caCertificateRefs (proxy-ssl-verify on) or Backend tls.clientCertificateRef (off)',
       note: 'the Secret is not read: with proxy-ssl-verify on it is referenced as the CA only, and a client certificate it may also hold has to be added to the Backend by hand',
-      onInvalid: 'ingress-dropped',
       parse: parseProxySslSecret,
     },
     {
@@ -130,7 +128,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTLSPolicy (on) or Backend tls.insecureSkipVerify (off)',
       default: 'off',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -140,7 +137,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       target: 'none (Envoy Gateway does not limit the chain depth)',
       note: 'Envoy Gateway verifies chains of any length',
       default: '1',
-      onInvalid: 'default',
       parse: parseVerifyDepth,
     },
     {
@@ -148,7 +144,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       summary: 'Name verified in the backend certificate and sent as SNI (with proxy-ssl-server-name on)',
       fidelity: 'exact',
       target: 'BackendTLSPolicy validation.hostname, Backend tls.sni',
-      onInvalid: 'default',
       parse: parseServerName,
     },
     {
@@ -157,7 +152,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'Backend tls.sni / BackendTLSPolicy validation.hostname',
       default: 'off',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -166,7 +160,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'Backend tls.minVersion / maxVersion',
       default: 'TLSv1.2',
-      onInvalid: 'default',
       parse: parseProtocols,
     },
     {
@@ -175,7 +168,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'Backend tls.ciphers',
       default: 'DEFAULT',
-      onInvalid: 'default',
       parse: parseCiphers,
     },
   ],
@@ -235,26 +227,21 @@ export const backendProtocolFamily: AnnotationFamily = {
  * The Secret a valid proxy-ssl-secret names, or why nginx denied every location of the Ingress instead
  * (proxyssl/main.go Parse: not namespace/name, or another namespace without allow-cross-namespace-resources).
  */
-export function proxySslSecretOf(ingress: IngressModel, crossNamespace: boolean): {namespace: string; name: string} | {problem: string} | undefined {
+export function proxySslSecretOf(ingress: IngressModel, allowCrossNamespace: boolean): {namespace: string; name: string} | {problem: string} | undefined {
   const a = ingress.annotations.get('proxy-ssl-secret')
   if (!a?.valid) return undefined
   const raw = a.value as string
   const ref = splitNamespacedName(raw, '')
   if (!ref || ref.namespace === '') return {problem: `"${raw}" is not namespace/name`}
-  if (ref.namespace !== ingress.ref.namespace && !crossNamespace) {
-    return {problem: `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller sets allow-cross-namespace-resources (default false since v1.12)`}
+  if (ref.namespace !== ingress.ref.namespace && !allowCrossNamespace) {
+    return {problem: `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller ConfigMap sets allow-cross-namespace-resources: "true" (default false since v1.12; include the ConfigMap in the input if it does)`}
   }
   return ref
 }
 
-/** The proxy-ssl-secret of this Ingress (another namespace where the ConfigMap allows it), as nginx reads it. */
-function ownProxySslSecret(ctx: FamilyContext): ReturnType<typeof proxySslSecretOf> {
-  return proxySslSecretOf(ctx.ingress, crossNamespaceAllowed(ctx))
-}
-
-/** proxy-ssl-secret as namespace/name; 'denied' when nginx denied every location. */
+/** proxy-ssl-secret as namespace/name (another namespace only with allow-cross-namespace-resources); 'denied' when nginx denied every location. */
 function readProxySslSecret(ctx: FamilyContext): {namespace: string; name: string} | undefined | 'denied' {
-  const ref = ownProxySslSecret(ctx)
+  const ref = proxySslSecretOf(ctx.ingress, crossNamespaceAllowed(ctx))
   if (ref === undefined) return undefined
   if ('problem' in ref) {
     denyLocations(ctx, 'proxy-ssl-secret', ref.problem)
@@ -367,7 +354,7 @@ export function tlsBackendVerified(ctx: FamilyContext): boolean | undefined {
   const protocol = ctx.value<BackendProtocol>('backend-protocol')
   if ((protocol !== 'HTTPS' && protocol !== 'GRPCS') || ctx.ingress.isCanary) return undefined
   if (ctx.options.backendTls === 'verify') return true
-  const own = ownProxySslSecret(ctx)
+  const own = proxySslSecretOf(ctx.ingress, crossNamespaceAllowed(ctx))
   if (own) return 'problem' in own ? undefined : ctx.value<string>('proxy-ssl-verify') === 'on'
   const shared = ctx.lookup.sharedSettings()
   const hosts = [...new Set(shared.backendsOf(ctx.ingress).map((b) => b.host))]
@@ -393,6 +380,7 @@ function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string
   const made = new Set<string>()
   return {
     from: own.from,
+    viaBackend: own.viaBackend && [...byHost.values()].every((p) => p.viaBackend),
     ref(svc: ServiceBackend, host: string) {
       const plan = byHost.get(host) ?? own
       const inherited = plan.source !== ingress
@@ -507,8 +495,9 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   const sniNote = plan.sni ? '' : plan.verify ? '' : ', and Envoy sends the request\'s Host as SNI where nginx sent none'
   const http1 = plan.http1 ? '; HTTP/1.1 as nginx (proxy_http_version 1.1): the Backend offers only http/1.1 by ALPN, where Envoy would otherwise negotiate HTTP/2 with backends that offer it' : ''
   const http1Hint = plan.http1 ? 'tls.alpnProtocols on a Backend needs Envoy Gateway v1.6+' : undefined
-  const elsewhere = plan.caConfigMap !== undefined || plan.clientCertificateElsewhere !== undefined ? ownProxySslSecret(ctx) : undefined
-  if (elsewhere && !('problem' in elsewhere)) accountSecretElsewhere(ctx, plan, `${elsewhere.namespace}/${elsewhere.name}`)
+  // The Ingress's own Secret of another namespace (allow-cross-namespace-resources): verified like a Secret of its own.
+  const own = plan.source === ctx.ingress && !plan.secret ? proxySslSecretOf(ctx.ingress, crossNamespaceAllowed(ctx)) : undefined
+  const elsewhere = own !== undefined && !('problem' in own) && (plan.caConfigMap !== undefined || plan.clientCertificateElsewhere !== undefined)
   if (!plan.viaBackend && (plan.secret || elsewhere)) {
     // Consistent hashing needs the pods: a verified connection goes to the Service with a BackendTLSPolicy on it.
     ctx.account(
@@ -516,7 +505,8 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
       'approximate',
       `${grpc}the backend certificate is verified by a BackendTLSPolicy on the Service, and the route reaches the Service itself so that Envoy balances across its pods, which the consistent hash (affinity or upstream-hash-by) needs; a Backend, which could carry a client certificate, would reach one address only${plan.http1 ? '; Envoy negotiates HTTP/2 by ALPN with backends that offer it, where nginx spoke HTTP/1.1 (a BackendTLSPolicy cannot pin the protocol)' : ''}`,
     )
-    if (plan.secret) accountProxySslSecret(ctx, plan, plan.secret)
+    if (!plan.secret) return accountSecretElsewhere(ctx, plan)
+    accountProxySslSecret(ctx, plan, plan.secret)
     accountProxySslSettings(ctx, plan)
     return
   }
@@ -536,33 +526,38 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   } else {
     ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}${http1}`, {hint: http1Hint})
   }
-  if (plan.secret) accountProxySslSecret(ctx, plan, plan.secret)
-  if (plan.secret || elsewhere) accountProxySslSettings(ctx, plan)
+  if (!plan.secret) {
+    if (elsewhere) accountSecretElsewhere(ctx, plan)
+    return
+  }
+  accountProxySslSecret(ctx, plan, plan.secret)
+  accountProxySslSettings(ctx, plan)
 }
 
 /**
- * A proxy-ssl-secret of another namespace, which nginx read under allow-cross-namespace-resources (proxyssl/main.go):
- * a BackendTLSPolicy and a Backend reference Secrets of their own namespace only, so the CA goes through a ConfigMap
- * and the client certificate through a copy, both made by hand; until then the backend fails verification (closed).
+ * The Ingress's own proxy-ssl-secret in another namespace, which allow-cross-namespace-resources let nginx read:
+ * a BackendTLSPolicy and a Backend reference Secrets of their own namespace only, so what nginx took from it has to
+ * be provided beside them.
  */
-function accountSecretElsewhere(ctx: FamilyContext, plan: TlsPlan, secretRef: string): void {
+function accountSecretElsewhere(ctx: FamilyContext, plan: TlsPlan): void {
   const ns = ctx.ingress.ref.namespace
-  const roles: string[] = []
+  const raw = ctx.value<string>('proxy-ssl-secret')
+  const [secretNs, secretName] = (raw ?? '/').split('/')
+  const what: string[] = []
   const hints: string[] = []
   if (plan.caConfigMap) {
-    roles.push(`a BackendTLSPolicy verifies the backend against ConfigMap ${ns}/${plan.caConfigMap}, which does not exist yet`)
-    hints.push(`create ConfigMap ${ns}/${plan.caConfigMap} with the CA certificate (ca.crt) of Secret ${secretRef} under the key ca.crt`)
+    what.push(`the BackendTLSPolicy verifies the backend against ConfigMap ${ns}/${plan.caConfigMap}, which does not exist yet (until it does, Envoy Gateway refuses the TLS settings and the paths fail closed)`)
+    hints.push(`kubectl get secret -n ${secretNs} ${secretName} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ca.crt && kubectl create configmap -n ${ns} ${plan.caConfigMap} --from-file=ca.crt`)
   }
   if (plan.clientCertificateElsewhere) {
-    roles.push('the Backend presents no client certificate')
-    hints.push(`copy Secret ${secretRef} into namespace ${ns} and add spec.tls.clientCertificateRef naming the copy to ${backendNames(ctx)}`)
+    what.push(`the Backend presents no client certificate, where nginx presented the Secret's tls.crt/tls.key`)
+    hints.push(`copy tls.crt and tls.key of ${raw} into a kubernetes.io/tls Secret of ${ns} and add spec.tls.clientCertificateRef to the Backend`)
   }
-  ctx.account(
-    'proxy-ssl-secret',
-    'manual',
-    `Secret ${secretRef} is in another namespace, which nginx read because the ConfigMap sets allow-cross-namespace-resources; a BackendTLSPolicy or Backend references Secrets of its own namespace only, so ${roles.join(', and ')}`,
-    {hint: hints.join('; ')},
-  )
+  ctx.account('proxy-ssl-secret', 'manual', `Secret ${raw} is in another namespace, which allow-cross-namespace-resources let nginx read; Envoy Gateway references Secrets of a BackendTLSPolicy's or Backend's own namespace only, so ${what.join(', and ')}`, {
+    hint: hints.join('; '),
+    code: 'proxy-ssl-secret-elsewhere',
+  })
+  accountProxySslSettings(ctx, plan)
 }
 
 /**

@@ -198,7 +198,10 @@ function planFor(ctx: FamilyContext, decision: UpstreamDecision, paths: string[]
   const defaults = ctx.lookup.controllerDefaults()
   const creator = decision.creator
   const base = {upstream: decision.key, setsCookie: false, creator, modeFrom: decision.modeFrom}
-  const serviceUpstream = valueOf<boolean>(creator, 'service-upstream')
+  // serviceupstream/main.go Parse: only a missing annotation falls back to the ConfigMap; an empty or invalid one
+  // returns GetBoolAnnotation's false.
+  const written = creator.annotations.get('service-upstream')
+  const serviceUpstream = written === undefined ? undefined : written.valid && written.value === true
   if (serviceUpstream ?? defaults.serviceUpstream) {
     return {...base, value: {routingType: 'Service'}, balancer: 'service', decider: creator, viaConfigMap: serviceUpstream === undefined}
   }
@@ -507,7 +510,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'BackendTrafficPolicy loadBalancer ConsistentHash type Cookie (ttl 0s = session cookie, attributes Path/Domain/SameSite/Secure)',
       note: 'Envoy consistently hashes its own cookie onto the endpoints like nginx\'s balanced mode; nginx\'s existing cookies are re-hashed, so clients are re-pinned once at cutover',
-      onInvalid: 'default',
       parse: parseEnum(['cookie'] as const),
     },
     {
@@ -516,7 +518,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'consistent hashing (balanced); persistent is approximate',
       default: 'balanced',
-      onInvalid: 'default',
       parse: parseEnum(['balanced', 'persistent'] as const),
     },
     {
@@ -526,7 +527,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none: Envoy picks weighted backends per request',
       note: 'Envoy picks primary or canary by weight on every request; nginx\'s sticky default kept a client on the canary',
       default: 'sticky',
-      onInvalid: 'default',
       parse: parseEnum(['sticky', 'legacy'] as const),
     },
     {
@@ -535,7 +535,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'consistentHash.cookie.name',
       default: DEFAULT_COOKIE_NAME,
-      onInvalid: 'default',
       parse: charsParser(BASIC_CHARS, 'cookie name'),
     },
     {
@@ -543,7 +542,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Path attribute of the affinity cookie (default: the matched Ingress path)',
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.Path',
-      onInvalid: 'default',
       parse: charsParser(URL_CHARS, 'cookie path'),
     },
     {
@@ -551,7 +549,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Domain attribute of the affinity cookie',
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.Domain',
-      onInvalid: 'default',
       parse: charsParser(BASIC_CHARS, 'cookie domain'),
     },
     {
@@ -559,7 +556,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Expires attribute, seconds from now (legacy form of max-age)',
       fidelity: 'exact',
       target: 'consistentHash.cookie.ttl (Max-Age, when session-cookie-max-age is not set)',
-      onInvalid: 'default',
       parse: parseCookieSeconds,
     },
     {
@@ -567,7 +563,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Max-Age attribute in seconds (without it and expires: a session cookie)',
       fidelity: 'exact',
       target: 'consistentHash.cookie.ttl',
-      onInvalid: 'default',
       parse: parseCookieSeconds,
     },
     {
@@ -576,7 +571,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.Secure',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -584,7 +578,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'SameSite attribute: None, Lax or Strict',
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.SameSite',
-      onInvalid: 'default',
       parse: parseSameSite,
     },
     {
@@ -594,7 +587,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none: Envoy sends the same attributes to every browser',
       note: 'Envoy sends SameSite=None to every browser, including the old ones nginx spared',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -603,7 +595,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none needed for false; true is approximate',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -612,7 +603,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'BackendTrafficPolicy loadBalancer ConsistentHash SourceIP / Headers / Cookie / QueryParams',
       note: '$remote_addr is exact; headers, cookies and query parameters hash the same way but requests without them are spread instead of all going to one endpoint; $request_uri, $uri and $host have no equivalent (manual)',
-      onInvalid: 'ingress-dropped',
       parse: parseHashBy,
     },
     {
@@ -622,7 +612,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none: Envoy hashes each key onto one endpoint',
       note: 'Envoy has no hash subsets: each key goes to one endpoint instead of being spread over a subset',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
     {
@@ -632,7 +621,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none',
       note: 'Envoy has no hash subsets',
       default: '3',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -641,7 +629,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTrafficPolicy loadBalancer RoundRobin (round_robin) / LeastRequest (ewma, approximate)',
       default: 'round_robin',
-      onInvalid: 'ingress-dropped',
       parse: parseEnum(['round_robin', 'chash', 'chashsubset', 'sticky_balanced', 'sticky_persistent', 'ewma'] as const),
     },
     {
@@ -650,7 +637,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTrafficPolicy routingType: Service',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],

@@ -20,7 +20,6 @@ export const sslRedirectFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'https-redirect HTTPRoute on the http listener; route parentRefs sectionName',
       default: 'true',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -29,7 +28,6 @@ export const sslRedirectFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'https-redirect HTTPRoute on the http listener',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -38,7 +36,6 @@ export const sslRedirectFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'https-redirect HTTPRoute (Envoy always keeps the path as is)',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],

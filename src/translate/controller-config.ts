@@ -30,8 +30,6 @@ export interface ControllerDefaults {
   proxyBodySize: string
   /** proxy-ssl-location-only: proxy-ssl-* stay on the Ingress's own locations instead of the whole server. */
   proxySslLocationOnly: boolean
-  /** allow-cross-namespace-resources: annotations may name Secrets and ConfigMaps of other namespaces (false since v1.12). */
-  allowCrossNamespaceResources: boolean
   /** ssl-redirect for Ingresses without a valid annotation (rewrite/main.go: GetDefaultBackend().SSLRedirect). */
   sslRedirect: boolean
   /** force-ssl-redirect for Ingresses without a valid annotation (rewrite/main.go: GetDefaultBackend().ForceSSLRedirect). */
@@ -54,7 +52,6 @@ const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
   serviceUpstream: false,
   proxyBodySize: '1m',
   proxySslLocationOnly: false,
-  allowCrossNamespaceResources: false,
   sslRedirect: true,
   forceSslRedirect: false,
 }
@@ -92,7 +89,6 @@ export function controllerDefaults(configMap: KubeObject | undefined): Controlle
     serviceUpstream: read('service-upstream', parseGoBool, d.serviceUpstream),
     proxyBodySize: read('proxy-body-size', text, d.proxyBodySize),
     proxySslLocationOnly: read('proxy-ssl-location-only', parseGoBool, d.proxySslLocationOnly),
-    allowCrossNamespaceResources: read('allow-cross-namespace-resources', parseGoBool, d.allowCrossNamespaceResources),
     sslRedirect: read('ssl-redirect', parseGoBool, d.sslRedirect),
     forceSslRedirect: read('force-ssl-redirect', parseGoBool, d.forceSslRedirect),
     fromConfigMap,

@@ -24,7 +24,6 @@
 import {proxySslSecretOf} from '../annotations/backend-protocol.js'
 import {gatewayKey} from './emit-gateway.js'
 import {normalizeHost, resolveBackend, upstreamKey} from './hosts.js'
-import type {ControllerDefaults} from './controller-config.js'
 import type {IngressModel, ServiceBackend} from './model.js'
 import type {KubeObject} from './types.js'
 
@@ -107,7 +106,7 @@ const present = (ingress: IngressModel, key: string): boolean => ingress.annotat
  * Decides upstream and server settings for the served, non-canary Ingresses (in nginx order). Canary Ingresses are
  * left out: their upstreams are NoServer in nginx and their balancing merges into the primary's route.
  */
-export function decideSharedSettings(ingresses: IngressModel[], services: Map<string, KubeObject>, defaults: Pick<ControllerDefaults, 'proxySslLocationOnly' | 'allowCrossNamespaceResources'>): SharedSettings {
+export function decideSharedSettings(ingresses: IngressModel[], services: Map<string, KubeObject>, proxySslLocationOnly: boolean, allowCrossNamespace = false): SharedSettings {
   const backends = new Map<string, IngressBackend[]>()
   const upstreams = new Map<string, UpstreamDecision>()
   const servers = new Map<string, IngressModel>()
@@ -146,10 +145,10 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
       }
     }
   }
-  if (!defaults.proxySslLocationOnly) {
+  if (!proxySslLocationOnly) {
     // Every Ingress (canaries included: getBackendServers walks them all) with a rule for the host, in nginx order.
     for (const ingress of ingresses.filter((i) => i.served)) {
-      const secret = proxySslSecretOf(ingress, defaults.allowCrossNamespaceResources)
+      const secret = proxySslSecretOf(ingress, allowCrossNamespace)
       if (secret === undefined || 'problem' in secret) continue
       const scope = scopeOf(ingress)
       const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []

@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/translate/types.js'
-import {P, assertValid, configMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
+import {P, assertDenied, assertValid, controllerConfigMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
 
 const ingress = ingressFactory({service: 'web', port: 8443})
 useValidator()
@@ -180,21 +180,65 @@ test('--backend-tls=verify: a BackendTLSPolicy on the Service port, a CA ConfigM
   assertValid(t, r)
 })
 
-test('an invalid or cross-namespace proxy-ssl-secret means nginx did not serve the Ingress', (t) => {
+test('proxy-ssl-secret (proxyssl.Parse): bad characters drop the Ingress; no namespace, another namespace or a bad name deny its paths', (t) => {
   const cross = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'other/upstream'})])
-  t.deepEqual(cross.objects.filter((o) => ['HTTPRoute', 'Backend'].includes(o.kind)), [])
+  assertDenied(t, cross)
   const [d] = diagnosticsFor(cross, 'proxy-ssl-secret')
-  t.is(d?.code, 'ingress-not-served')
+  t.is(d?.code, 'locations-denied')
   t.regex(d!.message, /another namespace.*503/)
   t.is(fidelityFor(cross, 'proxy-ssl-secret'), 'manual')
 
   const noNamespace = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'upstream'})])
-  t.is(diagnosticsFor(noNamespace, 'proxy-ssl-secret')[0]?.code, 'ingress-not-served')
+  assertDenied(t, noNamespace)
 
-  const chars = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up stream'})])
+  // Spaces are removed before BasicCharsRegex: the value passes, and the Secret lookup of "up stream" fails.
+  const spaced = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up stream'})])
+  assertDenied(t, spaced)
+
+  const chars = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up@stream'})])
   t.is(diagnosticsFor(chars, 'proxy-ssl-secret')[0]?.code, 'ingress-not-served')
   t.regex(diagnosticsFor(chars, 'proxy-ssl-secret')[0]!.message, /refused the whole Ingress/)
   t.is(objectsOf(chars, 'HTTPRoute').length, 0)
+})
+
+test('allow-cross-namespace-resources lets proxy-ssl-secret name another namespace (proxyssl.Parse)', (t) => {
+  const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'shared/upstream-ca', 'proxy-ssl-verify': 'on'}), controllerConfigMap({'allow-cross-namespace-resources': 'true'})])
+  t.is(r.ingresses[0]!.status, 'converted')
+  t.false(r.diagnostics.some((d) => d.code === 'locations-denied'))
+  // Envoy Gateway reads the CA only from the policy's namespace (backendtlspolicy.go): it names a ConfigMap to create.
+  const policy = objectsOf(r, 'BackendTLSPolicy')[0]!
+  t.deepEqual(policy.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}])
+  t.is(policy.metadata.namespace, 'team')
+  t.is(fidelityFor(r, 'proxy-ssl-secret'), 'manual')
+  const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
+  t.is(d?.code, 'proxy-ssl-secret-elsewhere')
+  t.regex(d!.hint!, /kubectl get secret -n shared upstream-ca .* kubectl create configmap -n team web-backend-ca --from-file=ca\.crt/)
+  assertValid(t, r)
+})
+
+// proxyssl/main.go Parse: `if !secCfg.AllowCrossNamespaceResources && ns != ing.Namespace` denies the location; with
+// the ConfigMap's allow-cross-namespace-resources "true" nginx served the Ingress and presented the other namespace's
+// tls.crt/tls.key; a Backend references Secrets of its own namespace only (clientCertificateRef), so none is presented.
+// With a consistent hash the verified connection goes to the Service under a BackendTLSPolicy, as for a Secret of its own.
+test('a cross-namespace proxy-ssl-secret under allow-cross-namespace-resources: client certificate copied by hand; hashed routes keep the BackendTLSPolicy', (t) => {
+  const allow = controllerConfigMap({'allow-cross-namespace-resources': 'true'})
+  const client = translateAll([allow, ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'certs/client'})])
+  t.is(objectsOf(client, 'HTTPRoute').length, 1, 'nginx served it')
+  const [backend] = objectsOf(client, 'Backend')
+  t.is(backend!.spec.tls.clientCertificateRef, undefined, 'a Backend references Secrets of its own namespace only')
+  t.is(fidelityFor(client, 'proxy-ssl-secret'), 'manual')
+  const [d] = diagnosticsFor(client, 'proxy-ssl-secret')
+  t.regex(d!.message, /the Backend presents no client certificate, where nginx presented the Secret's tls\.crt\/tls\.key/)
+  t.regex(d!.hint!, /copy tls\.crt and tls\.key of certs\/client into a kubernetes\.io\/tls Secret of team/)
+  assertValid(t, client)
+
+  const svc: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'team'}, spec: {ports: [{name: 'https', port: 8443}]}}
+  const hashed = translateAll([allow, svc, ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'certs/upstream', 'proxy-ssl-verify': 'on', 'upstream-hash-by': '$remote_addr'})])
+  t.is(objectsOf(hashed, 'Backend').length, 0, 'the route reaches the Service, whose pods the hash picks')
+  t.deepEqual(objectsOf(hashed, 'BackendTLSPolicy')[0]!.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}])
+  t.regex(diagnosticsFor(hashed, 'backend-protocol')[0]!.message, /verified by a BackendTLSPolicy on the Service/)
+  t.is(diagnosticsFor(hashed, 'proxy-ssl-secret')[0]?.code, 'proxy-ssl-secret-elsewhere')
+  assertValid(t, hashed)
 })
 
 test('GRPC becomes a GRPCRoute with service and method matches', (t) => {
@@ -341,23 +385,19 @@ test('stickiness over an HTTPS backend: kept through the Service when verified, 
   assertValid(t, kept)
 })
 
-// proxyssl/main.go Parse: `if !secCfg.AllowCrossNamespaceResources && ns != ing.Namespace` denies the location; with
-// the ConfigMap's allow-cross-namespace-resources "true" nginx served the Ingress with the other namespace's Secret.
-test('a cross-namespace proxy-ssl-secret under allow-cross-namespace-resources: the Ingress is served, the Secret copied by hand', (t) => {
-  const allow = configMap('ingress-nginx', 'ingress-nginx-controller', {'allow-cross-namespace-resources': 'true'})
-  const verified = translateAll([allow, ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'certs/upstream', 'proxy-ssl-verify': 'on'})])
-  t.is(objectsOf(verified, 'HTTPRoute').length, 1, 'nginx served it')
-  const [policy] = objectsOf(verified, 'BackendTLSPolicy')
-  t.deepEqual(policy!.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}], 'a BackendTLSPolicy references its own namespace only')
-  t.is(fidelityFor(verified, 'proxy-ssl-secret'), 'manual')
-  const [d] = diagnosticsFor(verified, 'proxy-ssl-secret')
-  t.regex(d!.message, /certs\/upstream/)
-  t.regex(d!.hint!, /ConfigMap team\/web-backend-ca/)
-  assertValid(t, verified)
-
-  const client = translateAll([allow, ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'certs/client'})])
-  const [backend] = objectsOf(client, 'Backend')
-  t.is(backend!.spec.tls.clientCertificateRef, undefined, 'a Backend references Secrets of its own namespace only')
-  t.is(fidelityFor(client, 'proxy-ssl-secret'), 'manual')
-  t.regex(diagnosticsFor(client, 'proxy-ssl-secret')[0]!.hint!, /copy Secret certs\/client into namespace team/)
+test('an ExternalName Service: the warning asks for a Backend only when the output has none for it', (t) => {
+  const external: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'team'}, spec: {type: 'ExternalName', externalName: 'origin.example.net'}}
+  // HTTPS: the route already goes through a Backend whose fqdn is the Service's cluster DNS name (a CNAME to origin).
+  const https = translateAll([ingress({'backend-protocol': 'HTTPS'}), external])
+  const [viaBackend] = https.diagnostics.filter((d) => d.code === 'externalname-service')
+  t.is(viaBackend?.level, 'info')
+  t.regex(viaBackend!.message, /reaches it through the Envoy Gateway Backend this conversion emits .*web\.team\.svc\.cluster\.local, which the cluster DNS resolves to origin\.example\.net/)
+  t.is(viaBackend!.hint, undefined)
+  t.is(objectsOf(https, 'Backend').length, 1)
+  // Plain HTTP: the route names the Service, which Envoy Gateway refuses; the hint says what to create.
+  const plain = translateAll([ingress({}), external])
+  const [direct] = plain.diagnostics.filter((d) => d.code === 'externalname-service')
+  t.is(direct?.level, 'warning')
+  t.regex(direct!.hint!, /create an Envoy Gateway Backend with the fqdn endpoint origin\.example\.net/)
+  t.is(objectsOf(plain, 'Backend').length, 0)
 })
