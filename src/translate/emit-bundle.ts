@@ -196,7 +196,8 @@ export function clientTrafficObjects(
       const id = `${d.code}|${d.object}|${d.annotation}|${d.message}`
       if (seen.has(`${gw.namespace}/${gw.name}|${id}`)) continue
       seen.add(`${gw.namespace}/${gw.name}|${id}`)
-      diagnostics.push({...d, message: prefix + d.message})
+      // A note already filed under this Gateway needs no prefix; one filed under a ConfigMap names its Gateway.
+      diagnostics.push({...d, message: (d.object === objectRef('Gateway', gw) ? '' : prefix) + d.message})
     }
     // The checklist speaks of the objects this run emits: without the bundle, only say where they come from.
     if (emitBundle) checklist.push(...r.checklist.map((line) => prefix + line))
