@@ -227,3 +227,20 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     })
   }
 }
+
+/**
+ * client-traffic.ts asks the gateway owner to repeat the old load balancer's externalTrafficPolicy and PROXY
+ * protocol on the Envoy Service by hand; where the EnvoyProxy already does, those checklist lines go.
+ */
+export function dropDoneChecklist(planes: DataPlane[], checklist: string[]): string[] {
+  const several = planes.length > 1
+  const done = (line: string) =>
+    planes.some((p) => {
+      if (!p.plan) return false
+      const prefix = several ? `Gateway ${p.gateway.namespace}/${p.gateway.name}: ` : ''
+      if (!line.startsWith(prefix)) return false
+      const rest = line.slice(prefix.length)
+      return rest.startsWith('Client IP: Envoy sees the TCP peer') || (p.plan.traits.proxyProtocol.length > 0 && rest.startsWith('PROXY protocol: configure the load balancer'))
+    })
+  return checklist.filter((line) => !done(line))
+}

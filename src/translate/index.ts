@@ -19,7 +19,7 @@ import {
   httpsRedirectRoutes,
   unionWithLive,
 } from './emit-gateway.js'
-import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, planDataPlanes} from './data-plane.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, dropDoneChecklist, planDataPlanes} from './data-plane.js'
 import {controllersOfGateways} from './controller-workloads.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
@@ -296,7 +296,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(dropDoneChecklist(planes, checklist))], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {

@@ -203,6 +203,8 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
       hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
     })
   }
+  const traits = serviceTraits(annotations)
+  if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
   const ipFamily = ipFamilyOf(spec)
   const envoyProxy: KubeObject = {
     apiVersion: EG_API_VERSION,
@@ -215,7 +217,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
     },
   }
   if (ipFamily) mapping.push(`ipFamily ${ipFamily}`)
-  return {object: envoyProxy, traits: serviceTraits(annotations), mapping, diagnostics}
+  return {object: envoyProxy, traits, mapping, diagnostics}
 }
 
 /** Service ipFamilies -> EnvoyProxy ipFamily (undefined for IPv4 only, Envoy Gateway's default). */
