@@ -49,8 +49,9 @@ export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[
     if (!ingress.served || ingress.isCanary) continue
     const key = gatewayKey(ingress.gateway)
     const passthrough = isPassthrough(ingress)
-    const taken = takenNames.get(key) ?? existing(ingress.gateway.namespace)
-    takenNames.set(key, taken)
+    // Certificate and Secret names are unique per namespace, and two Gateways may share one: taken per namespace.
+    const taken = takenNames.get(ingress.gateway.namespace) ?? existing(ingress.gateway.namespace)
+    takenNames.set(ingress.gateway.namespace, taken)
     // Passthrough Certificates live in the Ingress's namespace under the shim's own names: they never share.
     const shared = passthrough ? undefined : (planned.get(key) ?? new Map<string, CertificatePlan>())
     if (shared) planned.set(key, shared)
@@ -133,17 +134,31 @@ export function issuerObjects(
   diagnostics: Diagnostic[],
 ): KubeObject[] {
   if (issuers.length === 0) return []
-  const needs = new Set<string>()
-  for (const {plan} of plans.plans) if (plan.issuer.namespace) needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
-  const r = rewriteIssuers(issuers, {
-    gateway: options.gateway,
-    httpListener: options.httpListener,
-    nginxClasses: classes,
-    gatewayNamespaceNeeds: needs,
-    gatewayForSolver: solverGateway(ingresses, options),
-  })
-  diagnostics.push(...r.diagnostics, ...certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
-  return r.objects
+  // A namespaced Issuer is copied into the namespace of each Gateway whose Certificates reference it.
+  const needs = new Map<string, {gateway: NamespacedName; needs: Set<string>}>([[options.gateway.namespace, {gateway: options.gateway, needs: new Set()}]])
+  for (const {ingress, plan} of plans.plans) {
+    const entry = needs.get(ingress.gateway.namespace) ?? {gateway: ingress.gateway, needs: new Set<string>()}
+    needs.set(ingress.gateway.namespace, entry)
+    if (plan.issuer.namespace) entry.needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
+  }
+  const objects: KubeObject[] = []
+  // The default Gateway's namespace first: that run also rewrites the Issuers themselves; the others add copies.
+  for (const [namespace, entry] of [...needs].sort(([a], [b]) => (a === options.gateway.namespace ? -1 : b === options.gateway.namespace ? 1 : a < b ? -1 : 1))) {
+    const copiesOnly = namespace !== options.gateway.namespace
+    if (copiesOnly && entry.needs.size === 0) continue
+    const r = rewriteIssuers(issuers, {
+      gateway: entry.gateway,
+      httpListener: options.httpListener,
+      nginxClasses: classes,
+      gatewayNamespaceNeeds: entry.needs,
+      gatewayForSolver: solverGateway(ingresses, options),
+      copiesOnly,
+    })
+    diagnostics.push(...r.diagnostics)
+    objects.push(...r.objects)
+  }
+  diagnostics.push(...certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
+  return objects
 }
 
 /**
