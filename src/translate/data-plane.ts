@@ -141,7 +141,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diag
   }
   if (objects.length > 0) {
     checklist.push(
-      'EnvoyProxy attachment: Gateway spec.infrastructure.parametersRef needs Gateway API v1.1+ and Envoy Gateway v1.1+, mergeType needs Envoy Gateway v1.8+ (older: remove mergeType; the EnvoyProxy then replaces the GatewayClass\'s); ' +
+      'EnvoyProxy attachment: Gateway spec.infrastructure.parametersRef needs Gateway API v1.2+ (standard channel; v1.1 experimental) and Envoy Gateway v1.1+, mergeType needs Envoy Gateway v1.8+ (older: remove mergeType; the EnvoyProxy then replaces the GatewayClass\'s); ' +
         'Envoy Gateway ignores the Gateway\'s parametersRef when the GatewayClass\'s EnvoyProxy sets mergeGateways: true; on releases without Gateway parametersRef, reference the EnvoyProxy from a GatewayClass of its own (spec.parametersRef with namespace) per load balancer',
     )
   }
