@@ -232,3 +232,11 @@ test('--controller-service / --controller-configmap values: NS/NAME or CLASS=NS/
   t.throws(() => parsePerClassRefs(['internal=nope'], 'controller-service'), {message: /--controller-service expects NAMESPACE\/NAME or CLASS=NAMESPACE\/NAME, got "internal=nope"/})
   t.throws(() => parsePerClassRefs(['a/b', 'c/d'], 'controller-configmap'), {message: /given twice/})
 })
+
+test('a DaemonSet controller on hostNetwork: its Service is still found, and the node ports it served are a manual step', (t) => {
+  const ds = {...controller('ingress-nginx', 'ctl', []), kind: 'DaemonSet'}
+  ds.spec.template.spec.hostNetwork = true
+  const r = run([ds, lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.is(proxies(r.objects).length, 1)
+  t.like(r.diagnostics.find((d) => d.code === 'controller-host-network'), {object: 'DaemonSet ingress-nginx/ctl', fidelity: 'manual'})
+})
