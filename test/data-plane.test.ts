@@ -240,3 +240,11 @@ test('a DaemonSet controller on hostNetwork: its Service is still found, and the
   t.is(proxies(r.objects).length, 1)
   t.like(r.diagnostics.find((d) => d.code === 'controller-host-network'), {object: 'DaemonSet ingress-nginx/ctl', fidelity: 'manual'})
 })
+
+test('the AWS Load Balancer Controller makes internal NLBs when no scheme is given: such a Service counts as internal', (t) => {
+  t.deepEqual(serviceTraits({}, 'service.k8s.aws/nlb').internal.length, 1)
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'external'}).internal.length, 1)
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}).internal, [])
+  // The in-tree provider (type nlb) defaults to internet-facing.
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}).internal, [])
+})

@@ -95,7 +95,7 @@ function labelledControllerServices(services: Map<string, KubeObject>): KubeObje
  * so that no internal host becomes public (fail closed: public clients lose access, which the error says).
  */
 function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics: Diagnostic[]): KubeObject {
-  const internal = candidates.filter((s) => serviceTraits(annotationsOf(s)).internal.length > 0)
+  const internal = candidates.filter((s) => serviceTraits(annotationsOf(s), s.spec?.loadBalancerClass).internal.length > 0)
   const chosen = internal[0] ?? candidates[0]
   const mixed = internal.length > 0 && internal.length < candidates.length
   diagnostics.push({

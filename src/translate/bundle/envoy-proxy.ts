@@ -99,10 +99,24 @@ export interface ServiceTraits {
   proxyProtocol: string[]
 }
 
-/** Which annotations make the Service internal, and which make its load balancer send PROXY headers. */
-export function serviceTraits(annotations: Record<string, string>): ServiceTraits {
+const AWS_LBC_CLASS = 'service.k8s.aws/nlb'
+const AWS_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type'
+const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
+const AWS_INTERNAL = 'service.beta.kubernetes.io/aws-load-balancer-internal'
+
+/**
+ * Which annotations make the Service internal, and which make its load balancer send PROXY headers. The AWS Load
+ * Balancer Controller (loadBalancerClass service.k8s.aws/nlb, or type external / nlb-ip) makes internal NLBs when
+ * no scheme is given: its documented default scheme is internal.
+ */
+export function serviceTraits(annotations: Record<string, string>, loadBalancerClass?: string): ServiceTraits {
   const hits = (rules: [string, (v: string) => boolean][]) => rules.filter(([k, ok]) => typeof annotations[k] === 'string' && ok(annotations[k])).map(([k]) => k)
-  return {internal: hits(INTERNAL_RULES), proxyProtocol: hits(PROXY_RULES)}
+  const internal = hits(INTERNAL_RULES)
+  const lbc = loadBalancerClass === AWS_LBC_CLASS || ['external', 'nlb-ip'].includes((annotations[AWS_TYPE] ?? '').trim())
+  if (lbc && annotations[AWS_SCHEME] === undefined && annotations[AWS_INTERNAL] === undefined) {
+    internal.push(loadBalancerClass === AWS_LBC_CLASS ? `loadBalancerClass ${AWS_LBC_CLASS} without ${AWS_SCHEME} (default internal)` : `${AWS_TYPE} without ${AWS_SCHEME} (default internal)`)
+  }
+  return {internal, proxyProtocol: hits(PROXY_RULES)}
 }
 
 export interface EnvoyProxyPlan {
@@ -203,7 +217,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
       hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
     })
   }
-  const traits = serviceTraits(annotations)
+  const traits = serviceTraits(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
   if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
   const ipFamily = ipFamilyOf(spec)
   const envoyProxy: KubeObject = {
