@@ -248,3 +248,20 @@ test('the AWS Load Balancer Controller makes internal NLBs when no scheme is giv
   // The in-tree provider (type nlb) defaults to internet-facing.
   t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}).internal, [])
 })
+
+test('a --gateway-for class without an IngressClass object or a controller of its own in the input never borrows the default controller\'s Service or ConfigMap', (t) => {
+  const r = run(
+    [
+      controller('ingress-nginx', 'ctl', ['--configmap=$(POD_NAMESPACE)/ctl']),
+      lbService('ingress-nginx', 'ctl', {app: 'ctl'}),
+      configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}),
+      ing('web', 'app', 'nginx', 'app.example.com'),
+      ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+    ],
+    {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']},
+  )
+  t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gateway'])
+  t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gw-internal/internal'})
+  const internalCtp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === 'gw-internal' && !o.spec.targetRefs[0].sectionName)
+  t.is(internalCtp?.spec.clientIPDetection, undefined)
+})

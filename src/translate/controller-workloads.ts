@@ -3,10 +3,11 @@
  * shared Gateway. Each ingress class's controller has its own ConfigMap and its own Service; a Gateway takes them
  * from the controller of its own Ingresses, never from another class's.
  *
- * How ingress-nginx reads its flags (cmd/nginx/flags.go parseFlags): --controller-class (default
- * k8s.io/ingress-nginx), --ingress-class (default nginx), --configmap, --tcp-services-configmap,
- * --udp-services-configmap and --publish-service are each `NAMESPACE/NAME` or absent; an absent --configmap means no
- * ConfigMap at all (nginx defaults), an absent --tcp-services-configmap means no tcp-services. Kubernetes expands
+ * How ingress-nginx reads its flags (pkg/flags/flags.go ParseFlags): --controller-class (default
+ * k8s.io/ingress-nginx), --ingress-class (default nginx); --configmap, --tcp-services-configmap,
+ * --udp-services-configmap and --publish-service default to "" and are otherwise `NAMESPACE/NAME`; the store watches
+ * ConfigMaps by those names only (internal/ingress/controller/store/store.go New), so an absent --configmap means no
+ * ConfigMap at all (nginx defaults), an absent --tcp-services-configmap no tcp-services. Kubernetes expands
  * `$(VAR)` in container args from the container's env (the chart writes `--configmap=$(POD_NAMESPACE)/...` with
  * POD_NAMESPACE from the fieldRef metadata.namespace).
  *
@@ -134,16 +135,17 @@ export function servicesSelecting(workload: ControllerWorkload, services: Map<st
  * The controller workload of an ingress class: the one whose --controller-class is the class's IngressClass
  * spec.controller (preferring the one whose --ingress-class names the class when several share it), else, for a
  * class without an IngressClass object (the annotation), the one whose --ingress-class is that class, else the
- * default controller's.
+ * default controller's, unless the class has a Gateway of its own (`ownController`, controllers.ts controllerOf):
+ * then it is another controller, whose workload the input lacks.
  */
-export function workloadOfClass(className: string | undefined, controllerByClass: Map<string, string>, workloads: ControllerWorkload[]): ControllerWorkload | undefined {
+export function workloadOfClass(className: string | undefined, controllerByClass: Map<string, string>, workloads: ControllerWorkload[], ownController = false): ControllerWorkload | undefined {
   const declared = className === undefined ? undefined : controllerByClass.get(className)
   if (declared !== undefined) {
     const same = workloads.filter((w) => w.controllerClass === declared)
     return same.find((w) => w.ingressClass === className) ?? same[0]
   }
   const byName = className === undefined ? undefined : workloads.find((w) => w.ingressClass === className)
-  return byName ?? workloads.find((w) => w.controllerClass === NGINX_CONTROLLER)
+  return byName ?? (ownController ? undefined : workloads.find((w) => w.controllerClass === NGINX_CONTROLLER))
 }
 
 /** `CLASS=NS/NAME` entries by class, and the plain `NS/NAME` one (the only or default controller's). */
@@ -196,13 +198,14 @@ export function gatewayControllers(
   gateways: {gateway: NamespacedName; isDefault: boolean; classes: (string | undefined)[]}[],
   controllerByClass: Map<string, string>,
   workloads: ControllerWorkload[],
-  flags: ControllerFlags,
+  flags: ControllerFlags & {gatewayFor: Record<string, NamespacedName>},
   usual: {configMap?: string; tcpServices?: string; udpServices?: string},
   diagnostics: Diagnostic[],
 ): GatewayController[] {
   const only = gateways.length === 1
   return gateways.map(({gateway, isDefault, classes}) => {
-    const ws = [...new Map(classes.map((c) => workloadOfClass(c, controllerByClass, workloads)).filter((w): w is ControllerWorkload => w !== undefined).map((w) => [w.ref, w])).values()]
+    const own = (c: string | undefined) => !only && c !== undefined && Object.prototype.hasOwnProperty.call(flags.gatewayFor, c)
+    const ws = [...new Map(classes.map((c) => workloadOfClass(c, controllerByClass, workloads, own(c))).filter((w): w is ControllerWorkload => w !== undefined).map((w) => [w.ref, w])).values()]
     const speaksForThis = isDefault || only
     const explicitCm = classes.map((c) => (c === undefined ? undefined : flags.configMaps.byClass[c])).find((x) => x !== undefined)
     const pick = (explicit: {value?: string; from: string} | undefined, fromArgs: (w: ControllerWorkload) => string | undefined, argName: string, usualName: string | undefined) => {
@@ -267,7 +270,7 @@ export function controllersOfGateways(
     gateways,
     controllerByClass,
     workloads,
-    {configMaps: {byClass: options.controllerConfigMapFor ?? {}, plain: options.controllerConfigMap}, tcpServices: options.tcpServicesConfigMap, udpServices: options.udpServicesConfigMap},
+    {configMaps: {byClass: options.controllerConfigMapFor ?? {}, plain: options.controllerConfigMap}, tcpServices: options.tcpServicesConfigMap, udpServices: options.udpServicesConfigMap, gatewayFor: options.gatewayFor},
     {
       configMap: keyOf(findControllerConfigMap(allConfigMaps, undefined)),
       tcpServices: keyOf(findStreamConfigMap(allConfigMaps, undefined, 'TCP')),
