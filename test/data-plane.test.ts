@@ -265,3 +265,21 @@ test('a --gateway-for class without an IngressClass object or a controller of it
   const internalCtp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === 'gw-internal' && !o.spec.targetRefs[0].sectionName)
   t.is(internalCtp?.spec.clientIPDetection, undefined)
 })
+
+test('the chart-labelled Service of another class\'s controller is never taken for the default Gateway', (t) => {
+  const labels = {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}
+  const internalSvc = lbService('ingress-internal', 'internal', {app: 'internal'}, {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true'})
+  internalSvc.metadata.labels = labels
+  const r = run(
+    [
+      ingressClass('internal', 'example.com/internal'),
+      controller('ingress-internal', 'internal', ['--controller-class=example.com/internal', '--ingress-class=internal']),
+      internalSvc,
+      ing('web', 'app', 'nginx', 'app.example.com'),
+      ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+    ],
+    {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']},
+  )
+  t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gw-internal'])
+  t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gateway/shared'})
+})

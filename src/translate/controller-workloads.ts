@@ -241,6 +241,8 @@ export interface GatewayControllers {
   list: GatewayController[]
   /** The controller ConfigMap object of each Gateway (by gateway key), undefined: nginx defaults. */
   configMaps: Map<string, KubeObject | undefined>
+  /** Every controller workload of the input, whichever Gateway it serves. */
+  workloads: ControllerWorkload[]
 }
 
 /**
@@ -293,7 +295,7 @@ export function controllersOfGateways(
       })
     }
   }
-  return {list, configMaps}
+  return {list, configMaps, workloads}
 }
 
 /** Controller args this translation cannot follow, and controllers that listen on the nodes themselves. */

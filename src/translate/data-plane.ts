@@ -8,7 +8,7 @@
 import {objectRef} from './diagnostics.js'
 import {envoyProxyFromService, serviceTraits, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
-import {servicesSelecting, type GatewayController, type PerClassRefs} from './controller-workloads.js'
+import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
 import type {IngressModel} from './model.js'
 import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
 
@@ -31,6 +31,7 @@ export function planDataPlanes(
   defaultGateway: NamespacedName,
   services: Map<string, KubeObject>,
   flags: PerClassRefs,
+  workloads: ControllerWorkload[],
   diagnostics: Diagnostic[],
 ): DataPlane[] {
   const only = controllers.length === 1
@@ -52,7 +53,7 @@ export function planDataPlanes(
       }
       return {gateway: c.gateway, service}
     }
-    const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services) : []
+    const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services, workloads) : []
     if (candidates.length > 1) return {gateway: c.gateway, service: chooseAmong(c, candidates, diagnostics)}
     return {gateway: c.gateway, service: candidates[0]}
   })
@@ -80,9 +81,14 @@ function pickPublished(c: GatewayController, services: Map<string, KubeObject>, 
   return [...out.values()]
 }
 
-/** Services labelled app.kubernetes.io/name=ingress-nginx, component=controller (the chart's), load balancers only. */
-function labelledControllerServices(services: Map<string, KubeObject>): KubeObject[] {
+/**
+ * Services labelled app.kubernetes.io/name=ingress-nginx, component=controller (the chart's), load balancers only;
+ * not those in front of a controller the input shows (another class's).
+ */
+function labelledControllerServices(services: Map<string, KubeObject>, workloads: ControllerWorkload[]): KubeObject[] {
+  const others = new Set(workloads.flatMap((w) => servicesSelecting(w, services)))
   const found = [...services.values()].filter((s) => {
+    if (others.has(s)) return false
     const l = isObject(s.metadata.labels) ? s.metadata.labels : {}
     return l['app.kubernetes.io/name'] === 'ingress-nginx' && l['app.kubernetes.io/component'] === 'controller' && (s.spec?.type === 'LoadBalancer' || s.spec?.type === 'NodePort')
   })

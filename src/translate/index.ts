@@ -155,6 +155,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     options.gateway,
     services,
     {byClass: options.controllerServiceFor ?? {}, plain: options.controllerService},
+    controllers.workloads,
     diagnostics,
   )
   objects.push(...buildEnvoyProxies(planes, emitBundle, diagnostics, checklist))
