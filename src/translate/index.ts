@@ -3,6 +3,7 @@
  * input (every problem becomes a diagnostic and the rest still converts).
  */
 import {compareStrings} from '../util/hash.js'
+import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
@@ -82,20 +83,21 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const selection = selectClasses(kindObjects('IngressClass'), options)
   const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
 
-  for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, diagnostics)
-    const canary = ingress.annotations.get('canary')
-    ingress.isCanary = canary?.valid === true && canary.value === true
-  }
   // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
   const partitions = partitionByGateway(ingresses)
   // Each Gateway's controller: its own ConfigMaps and load-balancer Service, never another class's.
   const controllers = controllersOfGateways(partitions, kindObjects, selection.controllerByClass, options, diagnostics)
   const configMapOf = (gw: NamespacedName) => controllers.configMaps.get(gatewayKey(gw))
+  // Whether nginx served an Ingress is its controller's decision (annotations-risk-level, snippets, ...).
+  for (const ingress of ingresses) {
+    readAnnotations(ingress, options.annotationPrefix, servingConfig(configMapOf(ingress.gateway)), diagnostics)
+    const canary = ingress.annotations.get('canary')
+    ingress.isCanary = canary?.valid === true && canary.value === true
+  }
   for (const partition of partitions) {
     const controllerConfigMap = configMapOf(partition.gateway)
     // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
-    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
+    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, servingConfig(controllerConfigMap).allowCrossNamespace)
     const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
     for (const ingress of partition.ingresses) {
       if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
@@ -391,7 +393,7 @@ function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): Ingre
       return {
         ingress: i.id,
         source: i.source,
-        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : 'converted',
+        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : i.denied ? 'denied' : 'converted',
         annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
         objects: produced,
       }

@@ -159,8 +159,11 @@ export interface IngressReport {
   /** `namespace/name` */
   ingress: string
   source: SourceLocation
-  /** converted, canary (merged into its primary), not-served (nginx dropped it), skipped (no route emitted) */
-  status: 'converted' | 'canary' | 'not-served' | 'skipped'
+  /**
+   * converted, canary (merged into its primary), not-served (nginx dropped it), denied (nginx answers 503 on its
+   * paths, and so does its route), skipped (no route emitted)
+   */
+  status: 'converted' | 'canary' | 'not-served' | 'denied' | 'skipped'
   /** Final fidelity of every ingress-nginx annotation on it, by full key. */
   annotations: Record<string, Fidelity>
   /** Generated objects (`Kind/name`) that came from it. */

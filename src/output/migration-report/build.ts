@@ -126,7 +126,7 @@ export function ingressStatus(outcome: IngressOutcome, annotations: Record<strin
     if (RANK[s] > RANK[status]) status = s
     if (!causes[s].includes(cause)) causes[s].push(cause)
   }
-  if (outcome === 'not-served' || outcome === 'skipped' || outcome === 'invalid') raise('skipped', OUTCOME_TEXT[outcome])
+  if (outcome === 'not-served' || outcome === 'denied' || outcome === 'skipped' || outcome === 'invalid') raise('skipped', OUTCOME_TEXT[outcome])
   for (const [key, f] of Object.entries(annotations)) if (f === 'approximate' || f === 'manual') raise(f, shortKey(key))
   for (const d of diagnostics) {
     const cause = d.annotation ? `${shortKey(d.annotation)} (${d.code})` : d.code
@@ -146,8 +146,9 @@ export function ingressStatus(outcome: IngressOutcome, annotations: Record<strin
   return {status, reason: `${REASON_LEAD[status]}: ${list.join(', ')}`}
 }
 
-const OUTCOME_TEXT: Record<'not-served' | 'skipped' | 'invalid', string> = {
+const OUTCOME_TEXT: Record<'not-served' | 'denied' | 'skipped' | 'invalid', string> = {
   'not-served': 'ingress-nginx does not serve this Ingress today',
+  denied: 'ingress-nginx answers every path of this Ingress with an error status today (locations denied), and so do its routes',
   skipped: 'no route could be generated',
   invalid: 'not a valid Ingress',
 }

@@ -13,8 +13,12 @@ export type IngressStatus = 'exact' | 'approximate' | 'manual' | 'skipped'
 export const STATUSES: readonly IngressStatus[] = ['exact', 'approximate', 'manual', 'skipped']
 export const FIDELITIES: readonly Fidelity[] = ['exact', 'approximate', 'manual', 'ignored']
 
-/** converted, canary (merged into its primary), not-served (nginx dropped it), skipped (nothing emitted), invalid (not an Ingress nginx accepts). */
-export type IngressOutcome = 'converted' | 'canary' | 'not-served' | 'skipped' | 'invalid'
+/**
+ * converted, canary (merged into its primary), not-served (nginx dropped it), denied (nginx answered every path with
+ * 503, or 403 for client certificates, and so do the routes), skipped (nothing emitted), invalid (not an Ingress nginx
+ * accepts).
+ */
+export type IngressOutcome = 'converted' | 'canary' | 'not-served' | 'denied' | 'skipped' | 'invalid'
 
 export type StatusCounts = Record<IngressStatus, number>
 export type FidelityCounts = Record<Fidelity, number>
