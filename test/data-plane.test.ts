@@ -283,3 +283,39 @@ test('the chart-labelled Service of another class\'s controller is never taken f
   t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gw-internal'])
   t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gateway/shared'})
 })
+
+test('each Ingress is admitted by its own controller\'s ConfigMap: a configuration-snippet the other class\'s controller refused is not served, on separate Gateways or on one', (t) => {
+  // annotations/serving.ts: configuration-snippet is a Critical annotation; parser.CheckAnnotationRisk refuses it
+  // under the default annotations-risk-level High, and controller.go dropSnippetDirectives needs
+  // allow-snippet-annotations. Only the internal controller's ConfigMap allows both.
+  const snippet = {'nginx.ingress.kubernetes.io/configuration-snippet': 'more_set_headers "X-Team: a";'}
+  const objects = [
+    ingressClass('nginx', 'k8s.io/ingress-nginx'),
+    ingressClass('internal', 'example.com/internal'),
+    controller('ingress-nginx', 'pub', ['--configmap=$(POD_NAMESPACE)/pub-settings']),
+    controller('ingress-internal', 'priv', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/priv-settings']),
+    configMap('ingress-nginx', 'pub-settings', {}),
+    configMap('ingress-internal', 'priv-settings', {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'}),
+    ing('web', 'app', 'nginx', 'app.example.com', snippet),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com', snippet),
+  ]
+  const status = (r: ReturnType<typeof run>) => Object.fromEntries(r.ingresses.map((i) => [i.ingress, i.status]))
+  const routes = (r: ReturnType<typeof run>) => r.objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.namespace !== 'gateway' && o.metadata.namespace !== 'gw-internal').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+  const separate = run(objects, {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
+  t.deepEqual(status(separate), {'corp/wiki': 'converted', 'web/app': 'not-served'})
+  t.like(separate.diagnostics.find((d) => d.code === 'ingress-not-served'), {object: 'Ingress web/app', annotation: 'nginx.ingress.kubernetes.io/configuration-snippet'})
+  t.false(separate.diagnostics.some((d) => d.object === 'Ingress corp/wiki' && (d.code === 'ingress-not-served' || d.code === 'snippet-not-allowed')))
+  t.deepEqual(routes(separate), ['corp/wiki'])
+  // One Gateway for both classes: the Gateway-wide settings come from one ConfigMap (a warning says which), but
+  // each Ingress is still admitted by its own controller's.
+  const shared = run(objects, {ingressClasses: ['nginx', 'internal']})
+  t.deepEqual(status(shared), {'corp/wiki': 'converted', 'web/app': 'not-served'})
+  t.regex(shared.diagnostics.find((d) => d.code === 'gateway-several-controller-configmaps')!.message, /each Ingress keeps its own controller's for whether nginx served it/)
+  t.deepEqual(routes(shared), ['corp/wiki'])
+  // The other way round: only the default controller allows them.
+  const swapped = run(
+    objects.map((o) => (o.kind === 'ConfigMap' ? {...o, data: o.metadata.name === 'pub-settings' ? {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'} : {}} : o)),
+    {ingressClasses: ['nginx', 'internal']},
+  )
+  t.deepEqual(status(swapped), {'corp/wiki': 'not-served', 'web/app': 'converted'})
+})

@@ -180,6 +180,12 @@ export interface GatewayController {
   workloads: ControllerWorkload[]
   /** The controller ConfigMap `NS/NAME` and where it was named; undefined name: nginx defaults. */
   configMap: {name?: string; from: string}
+  /**
+   * Each class's own controller ConfigMap: whether nginx served an Ingress, and its routes' settings, follow the
+   * controller that served it, even where several controllers share this Gateway (`configMap` then only gives
+   * the Gateway-wide settings).
+   */
+  classConfigMaps: Map<string | undefined, {name?: string; from: string}>
   tcpServices: {name?: string; from: string}
   udpServices: {name?: string; from: string}
 }
@@ -217,7 +223,7 @@ export function gatewayControllers(
             level: 'warning',
             code: 'gateway-several-controller-configmaps',
             object: objectRef('Gateway', gateway),
-            message: `the controllers of this Gateway's classes (${ws.map((w) => w.ref).join(', ')}) name different ${argName} ConfigMaps (${named.join(', ')}); ${named[0]} is used for the whole Gateway`,
+            message: `the controllers of this Gateway's classes (${ws.map((w) => w.ref).join(', ')}) name different ${argName} ConfigMaps (${named.join(', ')}); ${named[0]} is used for the whole Gateway${argName === 'configmap' ? "'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller's for whether nginx served it and for its routes" : ''}`,
             hint: 'give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings',
           })
         }
@@ -226,11 +232,23 @@ export function gatewayControllers(
       return speaksForThis && usualName !== undefined ? {name: usualName, from: 'found by its usual name'} : {name: undefined, from: 'none known for this controller'}
     }
     const plainCm = speaksForThis && flags.configMaps.plain !== undefined ? {value: flags.configMaps.plain, from: '--controller-configmap'} : undefined
+    const configMap = pick(explicitCm !== undefined ? {value: explicitCm, from: '--controller-configmap'} : plainCm, (w) => w.configMap, 'configmap', usual.configMap)
+    const classConfigMaps = new Map<string | undefined, {name?: string; from: string}>()
+    for (const c of classes) {
+      const explicit = c === undefined ? undefined : flags.configMaps.byClass[c]
+      // With several controllers on this Gateway, each class's workload names its own (none: nginx defaults).
+      const w = ws.length > 1 ? workloadOfClass(c, controllerByClass, workloads, own(c)) : undefined
+      classConfigMaps.set(
+        c,
+        explicit !== undefined ? {name: explicit, from: '--controller-configmap'} : w ? {name: w.configMap, from: w.configMap !== undefined ? `${w.ref} --configmap` : `${w.ref} (no --configmap)`} : configMap,
+      )
+    }
     return {
       gateway,
       classes,
       workloads: ws,
-      configMap: pick(explicitCm !== undefined ? {value: explicitCm, from: '--controller-configmap'} : plainCm, (w) => w.configMap, 'configmap', usual.configMap),
+      configMap,
+      classConfigMaps,
       tcpServices: pick(speaksForThis && flags.tcpServices ? {value: flags.tcpServices, from: '--tcp-services-configmap'} : undefined, (w) => w.tcpServicesConfigMap, 'tcp-services-configmap', usual.tcpServices),
       udpServices: pick(speaksForThis && flags.udpServices ? {value: flags.udpServices, from: '--udp-services-configmap'} : undefined, (w) => w.udpServicesConfigMap, 'udp-services-configmap', usual.udpServices),
     }
@@ -241,6 +259,8 @@ export interface GatewayControllers {
   list: GatewayController[]
   /** The controller ConfigMap object of each Gateway (by gateway key), undefined: nginx defaults. */
   configMaps: Map<string, KubeObject | undefined>
+  /** The ConfigMap of the controller that served an Ingress of this class on this Gateway (undefined: nginx defaults). */
+  configMapOfClass(gatewayKey: string, className: string | undefined): KubeObject | undefined
   /** Every controller workload of the input, whichever Gateway it serves. */
   workloads: ControllerWorkload[]
 }
@@ -281,21 +301,31 @@ export function controllersOfGateways(
     diagnostics,
   )
   const configMaps = new Map<string, KubeObject | undefined>()
+  const byClass = new Map<string, Map<string | undefined, KubeObject | undefined>>()
   const missing = new Set<string>()
-  for (const c of list) {
-    const name = c.configMap.name === undefined ? undefined : c.configMap.name.includes('/') ? c.configMap.name : `default/${c.configMap.name}`
+  const resolve = (c: GatewayController, ref: {name?: string; from: string}): KubeObject | undefined => {
+    const name = ref.name === undefined ? undefined : ref.name.includes('/') ? ref.name : `default/${ref.name}`
     const cm = name === undefined ? undefined : byKey.get(name)
-    configMaps.set(`${c.gateway.namespace}/${c.gateway.name}`, cm)
     if (name !== undefined && !cm && !missing.has(name)) {
       missing.add(name)
       diagnostics.push({
         level: 'warning',
         code: 'controller-configmap-not-found',
-        message: `controller ConfigMap ${name} (${c.configMap.from}) is not in the input; nginx's ConfigMap defaults are assumed for Gateway ${c.gateway.namespace}/${c.gateway.name}`,
+        message: `controller ConfigMap ${name} (${ref.from}) is not in the input; nginx's ConfigMap defaults are assumed for Gateway ${c.gateway.namespace}/${c.gateway.name}`,
       })
     }
+    return cm
   }
-  return {list, configMaps, workloads}
+  for (const c of list) {
+    const key = `${c.gateway.namespace}/${c.gateway.name}`
+    configMaps.set(key, resolve(c, c.configMap))
+    byClass.set(key, new Map([...c.classConfigMaps].map(([cls, ref]) => [cls, resolve(c, ref)])))
+  }
+  const configMapOfClass = (gatewayKey: string, className: string | undefined) => {
+    const own = byClass.get(gatewayKey)
+    return own?.has(className) ? own.get(className) : configMaps.get(gatewayKey)
+  }
+  return {list, configMaps, configMapOfClass, workloads}
 }
 
 /** Controller args this translation cannot follow, and controllers that listen on the nodes themselves. */

@@ -88,9 +88,10 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   // Each Gateway's controller: its own ConfigMaps and load-balancer Service, never another class's.
   const controllers = controllersOfGateways(partitions, kindObjects, selection.controllerByClass, options, diagnostics)
   const configMapOf = (gw: NamespacedName) => controllers.configMaps.get(gatewayKey(gw))
-  // Whether nginx served an Ingress is its controller's decision (annotations-risk-level, snippets, ...).
+  // Whether nginx served an Ingress is its own controller's decision (annotations-risk-level, snippets, ...).
+  const ownConfigMap = (ingress: IngressModel) => controllers.configMapOfClass(gatewayKey(ingress.gateway), ingress.className)
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, servingConfig(configMapOf(ingress.gateway)), diagnostics)
+    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
@@ -100,7 +101,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, servingConfig(controllerConfigMap).allowCrossNamespace)
     const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
     for (const ingress of partition.ingresses) {
-      if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
+      if (!ingress.served) continue
+      const own = ownConfigMap(ingress)
+      applyFamilies(ingress, options, own === controllerConfigMap ? lookup : {...lookup, controllerConfigMap: () => own, controllerDefaults: () => controllerDefaults(own)}, diagnostics)
     }
   }
 
