@@ -319,3 +319,23 @@ test('each Ingress is admitted by its own controller\'s ConfigMap: a configurati
   )
   t.deepEqual(status(swapped), {'corp/wiki': 'not-served', 'web/app': 'converted'})
 })
+
+test('the load-balancer steps of the ConfigMap checklist are withdrawn by id where the generated EnvoyProxy does them, kept where no controller Service is known', (t) => {
+  const proxyProtocol = /^PROXY protocol: configure the load balancer/
+  const clientAddress = /^Client IP: Envoy sees the TCP peer/
+  const withService = run([
+    controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}),
+    configMap('ingress-nginx', 'ctl', {'use-proxy-protocol': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  t.is(proxies(withService.objects).length, 1)
+  t.false(withService.checklist.some((l) => proxyProtocol.test(l)))
+  const without = run([configMap('ingress-nginx', 'ingress-nginx-controller', {'use-proxy-protocol': 'true'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.is(proxies(without.objects).length, 0)
+  t.true(without.checklist.some((l) => proxyProtocol.test(l)))
+  // No PROXY protocol, no forwarded headers: the externalTrafficPolicy step goes once the EnvoyProxy copies it.
+  const plain = [controller('ingress-nginx', 'ctl', []), ing('web', 'app', 'nginx', 'app.example.com')]
+  t.false(run([...plain, lbService('ingress-nginx', 'ctl', {app: 'ctl'})]).checklist.some((l) => clientAddress.test(l)))
+  t.true(run(plain).checklist.some((l) => clientAddress.test(l)))
+})

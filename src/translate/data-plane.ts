@@ -11,6 +11,7 @@ import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
 import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
 import type {IngressModel} from './model.js'
 import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
+import type {LoadBalancerStepId} from '../configmap/types.js'
 
 export interface DataPlane {
   gateway: NamespacedName
@@ -235,18 +236,15 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
 }
 
 /**
- * client-traffic.ts asks the gateway owner to repeat the old load balancer's externalTrafficPolicy and PROXY
- * protocol on the Envoy Service by hand; where the EnvoyProxy already does, those checklist lines go.
+ * The ConfigMap family (configmap/client-ip.ts) asks the gateway owner to repeat the old load balancer's
+ * externalTrafficPolicy and PROXY protocol on the Envoy Service by hand; its steps carry ids, and this says which
+ * a Gateway's generated EnvoyProxy already does: it copies the Service's externalTrafficPolicy, and its
+ * PROXY-protocol annotations when the Service has any.
  */
-export function dropDoneChecklist(planes: DataPlane[], checklist: string[]): string[] {
-  const several = planes.length > 1
-  const done = (line: string) =>
-    planes.some((p) => {
-      if (!p.plan) return false
-      const prefix = several ? `Gateway ${p.gateway.namespace}/${p.gateway.name}: ` : ''
-      if (!line.startsWith(prefix)) return false
-      const rest = line.slice(prefix.length)
-      return rest.startsWith('Client IP: Envoy sees the TCP peer') || (p.plan.traits.proxyProtocol.length > 0 && rest.startsWith('PROXY protocol: configure the load balancer'))
-    })
-  return checklist.filter((line) => !done(line))
+export function loadBalancerStepDone(planes: DataPlane[]): (gateway: NamespacedName, step: LoadBalancerStepId) => boolean {
+  return (gateway, step) => {
+    const plan = planes.find((p) => p.gateway.namespace === gateway.namespace && p.gateway.name === gateway.name)?.plan
+    if (!plan) return false
+    return step === 'client-address' || (step === 'proxy-protocol' && plan.traits.proxyProtocol.length > 0)
+  }
 }

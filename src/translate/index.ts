@@ -20,7 +20,7 @@ import {
   httpsRedirectRoutes,
   unionWithLive,
 } from './emit-gateway.js'
-import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, dropDoneChecklist, planDataPlanes} from './data-plane.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
 import {controllersOfGateways} from './controller-workloads.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
@@ -280,7 +280,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
     hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
   }))
-  const clientTraffic = clientTrafficObjects(ctpGateways, emitBundle, options, diagnostics, checklist)
+  const clientTraffic = clientTrafficObjects(ctpGateways, emitBundle, options, diagnostics, checklist, loadBalancerStepDone(planes))
   objects.push(...clientTraffic.objects)
   for (const plane of planes) checkDataPlane(plane, ingresses, objects, diagnostics)
   if (emitBundle) {
@@ -302,7 +302,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(dropDoneChecklist(planes, checklist))], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {
