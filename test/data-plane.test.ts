@@ -339,3 +339,27 @@ test('the load-balancer steps of the ConfigMap checklist are withdrawn by id whe
   t.false(run([...plain, lbService('ingress-nginx', 'ctl', {app: 'ctl'})]).checklist.some((l) => clientAddress.test(l)))
   t.true(run(plain).checklist.some((l) => clientAddress.test(l)))
 })
+
+test('several controllers on one Gateway whose ConfigMaps control access differently: an error names the class whose routes lose their global-auth-url', (t) => {
+  const objects = [
+    ingressClass('nginx', 'k8s.io/ingress-nginx'),
+    ingressClass('internal', 'example.com/internal'),
+    controller('ingress-nginx', 'pub', ['--configmap=$(POD_NAMESPACE)/pub-settings']),
+    controller('ingress-internal', 'priv', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/priv-settings']),
+    configMap('ingress-internal', 'priv-settings', {}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+  ]
+  const guarded = configMap('ingress-nginx', 'pub-settings', {'global-auth-url': 'http://auth.sso.svc.cluster.local/verify'})
+  // The classes are read in name order, so the Gateway-wide policies repeat the internal controller's ConfigMap.
+  const shared = run([...objects, guarded], {ingressClasses: ['nginx', 'internal']})
+  const e = shared.diagnostics.find((d) => d.code === 'gateway-controller-access-differs')
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e!.message, /^the Ingresses of class nginx were served by a controller whose ConfigMap ingress-nginx\/pub-settings sets global-auth-url otherwise than ConfigMap ingress-internal\/priv-settings.*served without the external authentication nginx required/)
+  // Each class on its own Gateway keeps its own controller's access controls: nothing to report.
+  const separate = run([...objects, guarded], {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
+  t.false(separate.diagnostics.some((d) => d.code === 'gateway-controller-access-differs'))
+  // The same access keys on both sides: nothing to report either.
+  const same = run([...objects, configMap('ingress-nginx', 'pub-settings', {'proxy-body-size': '8m'})], {ingressClasses: ['nginx', 'internal']})
+  t.false(same.diagnostics.some((d) => d.code === 'gateway-controller-access-differs'))
+})

@@ -318,14 +318,48 @@ export function controllersOfGateways(
   }
   for (const c of list) {
     const key = `${c.gateway.namespace}/${c.gateway.name}`
-    configMaps.set(key, resolve(c, c.configMap))
-    byClass.set(key, new Map([...c.classConfigMaps].map(([cls, ref]) => [cls, resolve(c, ref)])))
+    const gatewayCm = resolve(c, c.configMap)
+    configMaps.set(key, gatewayCm)
+    const classes = new Map([...c.classConfigMaps].map(([cls, ref]) => [cls, resolve(c, ref)]))
+    byClass.set(key, classes)
+    reportAccessDifferences(c.gateway, gatewayCm, classes, diagnostics)
   }
   const configMapOfClass = (gatewayKey: string, className: string | undefined) => {
     const own = byClass.get(gatewayKey)
     return own?.has(className) ? own.get(className) : configMaps.get(gatewayKey)
   }
   return {list, configMaps, configMapOfClass, workloads}
+}
+
+/**
+ * The ConfigMap keys by which nginx controlled access to every Ingress of its controller (configmap/access.ts):
+ * global external auth, source allow/deny lists, blocked addresses, user agents and referers.
+ */
+const ACCESS_KEYS = ['global-auth-url', 'enable-global-auth', 'whitelist-source-range', 'allowlist-source-range', 'denylist-source-range', 'block-cidrs', 'block-user-agents', 'block-referers']
+
+/**
+ * Several controllers on one Gateway: its Gateway-wide policies repeat one controller's ConfigMap. Where another
+ * class's controller controlled access differently (a global-auth-url the Gateway's ConfigMap lacks, say), that
+ * class's routes would not get its access controls: an error, so that apply does not publish them that way.
+ */
+function reportAccessDifferences(gateway: NamespacedName, gatewayCm: KubeObject | undefined, classes: Map<string | undefined, KubeObject | undefined>, diagnostics: Diagnostic[]): void {
+  const value = (cm: KubeObject | undefined, k: string) => (isObject(cm?.data) && cm.data[k] !== undefined ? String(cm.data[k]).trim() : '')
+  const name = (cm: KubeObject | undefined) => (cm ? `ConfigMap ${cm.metadata.namespace ?? 'default'}/${cm.metadata.name}` : "nginx's defaults (no ConfigMap)")
+  const reported = new Set<KubeObject | undefined>([gatewayCm])
+  for (const [cls, cm] of classes) {
+    if (reported.has(cm)) continue
+    reported.add(cm)
+    const differ = ACCESS_KEYS.filter((k) => value(cm, k) !== value(gatewayCm, k))
+    if (differ.length === 0) continue
+    const users = [...classes].filter(([, x]) => x === cm).map(([c]) => c ?? '(no class)')
+    diagnostics.push({
+      level: 'error',
+      code: 'gateway-controller-access-differs',
+      object: objectRef('Gateway', gateway),
+      message: `the Ingresses of class ${users.join(', ')} were served by a controller whose ${name(cm)} sets ${differ.join(', ')} otherwise than ${name(gatewayCm)}, from which this Gateway's Gateway-wide policies come: their routes get the Gateway's access controls, not their controller's${value(cm, 'global-auth-url') !== '' && value(gatewayCm, 'global-auth-url') === '' ? ` (without its global-auth-url they are served without the external authentication nginx required)` : ''}`,
+      hint: `give class ${cls ?? users[0]} a Gateway of its own with --gateway-for ${cls ?? 'CLASS'}=NAMESPACE/NAME, so that its Gateway repeats its own controller's ConfigMap`,
+    })
+  }
 }
 
 /** Controller args this translation cannot follow, and controllers that listen on the nodes themselves. */
