@@ -14,7 +14,7 @@ import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer, type Obj} 
 import jsYaml from 'js-yaml'
 import {kubectl, rbacAttributes, roleAllows, rolePermissions, ROOT, tempDir, usedPermissions} from './support/cluster-helpers.js'
 import {runCli} from './support/run-cli.js'
-import {ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
+import {controllerConfigMap, ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
 
 const SVC = 'ingress-nginx/ingress-nginx-controller'
 
@@ -286,4 +286,23 @@ test.serial('the ingress2gw-cutover role is exactly what cutover sends in all it
     'the only write is the Service patch',
   )
   t.false(rolePermissions(role).some((p) => /secrets|ingresses/.test(p) && !p.startsWith('list networking.k8s.io/ingresses')), 'no Secret at all; Ingresses are only listed (--dns)')
+})
+
+test.serial('PROXY protocol: a forbidden controller ConfigMap read refuses the cutover (says forbidden, not "not found"); --force overrides', async (t) => {
+  // src/cutover/read.ts controllerConfigMap used to turn a 403 into "not found", and plan.ts proxyProtocolChecks then
+  // only warned: with use-proxy-protocol on and a Gateway that does not expect PROXY headers, --apply cut over and
+  // every connection failed.
+  const objects = [...readyWorld().filter((o) => o.kind !== 'ConfigMap'), controllerConfigMap({'use-proxy-protocol': 'true'})]
+  const {s, cli, writes, service} = await world(t, objects)
+  s.deny({verb: 'get', group: '', resource: 'configmaps'})
+  const r = await cli(['cutover', '--service', SVC, '--apply'])
+  t.is(r.code, 1, r.stderr)
+  t.regex(r.stderr, /^refused: port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden/m)
+  t.notRegex(r.stderr, /ConfigMap was not found/)
+  t.regex(r.stderr, /\(proxy-protocol-unknown\); nothing was changed$/m)
+  t.deepEqual(writes(), [])
+  const forced = await cli(['cutover', '--service', SVC, '--apply', '--force'])
+  t.is(forced.code, 0, forced.stderr)
+  t.regex(forced.stderr, /warning: overridden by --force: port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden/)
+  t.deepEqual(service().spec.selector, ENVOY_SELECTOR)
 })

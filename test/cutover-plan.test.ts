@@ -198,3 +198,20 @@ test('a Service that already selects the Envoy pods with their ports needs nothi
   t.true(plan.alreadyCutOver)
   t.false(planCutover(facts()).alreadyCutOver)
 })
+
+test('PROXY protocol: a side that could not be read refuses (overridable), it is not assumed absent', (t) => {
+  // src/cutover/plan.ts proxyProtocolChecks: a forbidden ConfigMap or ClientTrafficPolicy list used to count as
+  // "not found" / "none": a warning (ConfigMap) or a silent pass (policies) where every connection may fail.
+  const cmDenied = planCutover(facts({controllerConfigMap: undefined, controllerConfigMapError: 'reading the ingress-nginx controller ConfigMap ingress-nginx/ingress-nginx-controller is forbidden'}))
+  t.deepEqual(cmDenied.refusals.map((r) => [r.code, r.overridable]), [['proxy-protocol-unknown', true], ['proxy-protocol-unknown', true]])
+  t.regex(cmDenied.refusals[0].message, /^port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden: cannot tell whether the load balancer sends PROXY protocol headers/)
+  t.deepEqual(blockingRefusals(cmDenied, true), [])
+  // A cloud annotation still answers the LB side; an optional policy accepts both, so nothing is unknown.
+  const aws = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}}))
+  t.deepEqual(codes(facts({service: aws, controllerConfigMap: undefined, controllerConfigMapError: 'forbidden'})), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  t.deepEqual(codes(facts({controllerConfigMap: undefined, controllerConfigMapError: 'forbidden', clientTrafficPolicies: [live(clientTrafficPolicy({proxyProtocol: {optional: true}}))]})), [])
+  // nginx served without PROXY (ConfigMap read), but the Gateway's policies could not be listed: one of them may require it.
+  const ctpDenied = planCutover(facts({clientTrafficPoliciesError: 'listing the ClientTrafficPolicies of namespace gateway failed (forbidden: no)'}))
+  t.deepEqual(codes(facts({clientTrafficPoliciesError: 'x'})), ['proxy-protocol-unknown', 'proxy-protocol-unknown'])
+  t.regex(ctpDenied.refusals[0].message, /^port 80: listing the ClientTrafficPolicies of namespace gateway failed \(forbidden: no\): cannot tell whether listener http expects PROXY protocol headers, while the load balancer does not send them/)
+})

@@ -71,7 +71,7 @@ export function trafficPolicyWarnings(svc: KubeObject): string[] {
 }
 
 /** The load balancer sends PROXY protocol headers: the controller ConfigMap's use-proxy-protocol, or a cloud annotation. */
-export function lbSendsProxyProtocol(svc: KubeObject, configMap: KubeObject | undefined): {sends: 'yes' | 'no' | 'unknown'; why: string} {
+export function lbSendsProxyProtocol(svc: KubeObject, configMap: KubeObject | undefined, readError?: string): {sends: 'yes' | 'no' | 'unknown'; why: string; readFailed?: boolean} {
   const annotations = Object.entries(svc.metadata.annotations ?? {}).filter(([k, v]) => /proxy-?protocol/i.test(k) && !/^(|false|0|no|off|disabled)$/i.test(String(v).trim()))
   const data = ((configMap as {data?: Record<string, string>} | undefined)?.data ?? {}) as Record<string, string>
   const cmSays = configMap ? (parseGoBool(data['use-proxy-protocol']) ?? false) : undefined
@@ -79,5 +79,6 @@ export function lbSendsProxyProtocol(svc: KubeObject, configMap: KubeObject | un
   if (cmSays === true) return {sends: 'yes', why: `${cmName} sets use-proxy-protocol: "${data['use-proxy-protocol']}"`}
   if (annotations.length > 0) return {sends: 'yes', why: `the Service annotation ${annotations[0][0]}: "${annotations[0][1]}"`}
   if (cmSays === false) return {sends: 'no', why: `${cmName} does not turn use-proxy-protocol on, and ingress-nginx served with that`}
+  if (readError) return {sends: 'unknown', why: readError, readFailed: true}
   return {sends: 'unknown', why: 'the ingress-nginx controller ConfigMap was not found (name it with --controller-configmap)'}
 }

@@ -64,7 +64,7 @@ async function listOptional(client: ClusterClient, apiVersion: string, kind: str
  * The controller ConfigMap: --controller-configmap, else the chart's name for it, which is the controller
  * Service's own name (ingress-nginx.controller.fullname names both), else ingress-nginx-controller.
  */
-async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag: string | undefined): Promise<KubeObject | undefined> {
+async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag: string | undefined): Promise<{configMap?: KubeObject; error?: string}> {
   const ns = svc.metadata.namespace!
   const candidates: NamespacedName[] = flag
     ? [flag.includes('/') ? {namespace: flag.split('/')[0], name: flag.split('/')[1]} : {namespace: ns, name: flag}]
@@ -72,13 +72,15 @@ async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag:
   for (const ref of candidates) {
     try {
       const cm = await client.getOptional(resourcePath('v1', 'configmaps', ref.namespace, ref.name))
-      if (cm) return {apiVersion: 'v1', kind: 'ConfigMap', ...cm}
+      if (cm) return {configMap: {apiVersion: 'v1', kind: 'ConfigMap', ...cm}}
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
-      return undefined
+      // A denied read is not an absent ConfigMap: use-proxy-protocol stays unknown, and the plan refuses on it.
+      const id = `${ref.namespace}/${ref.name}`
+      return {error: err.code === 403 ? `reading the ingress-nginx controller ConfigMap ${id} is forbidden (${forbiddenMessage({verb: 'get', group: '', resource: 'configmaps', namespace: ref.namespace, name: ref.name}, err).replace(/^forbidden: /, '')})` : `reading the ingress-nginx controller ConfigMap ${id} failed (${err.code}: ${err.message})`}
     }
   }
-  return undefined
+  return {}
 }
 
 export interface CutoverRead {
@@ -96,7 +98,6 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
   const envoy = await findEnvoyServices(client, opts.gateway, gateway, [opts.service.namespace])
   const notes: string[] = []
   const ctps = await listOptional(client, 'gateway.envoyproxy.io/v1alpha1', 'ClientTrafficPolicy', 'clienttrafficpolicies', opts.gateway.namespace)
-  if (ctps.error) notes.push(`could not list the ClientTrafficPolicies of namespace ${opts.gateway.namespace} (${ctps.error}): the PROXY protocol check assumes none`)
   const siblings = await listOptional(client, 'v1', 'Service', 'services', opts.service.namespace)
   const configMap = await controllerConfigMap(client, service, opts.controllerConfigMap)
   return {
@@ -107,7 +108,9 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
       envoyServices: envoy.services,
       envoyByClass: envoy.byClass,
       clientTrafficPolicies: ctps.items,
-      controllerConfigMap: configMap,
+      ...(ctps.error ? {clientTrafficPoliciesError: `listing the ClientTrafficPolicies of namespace ${opts.gateway.namespace} failed (${ctps.error})`} : {}),
+      controllerConfigMap: configMap.configMap,
+      ...(configMap.error ? {controllerConfigMapError: configMap.error} : {}),
       siblings: siblings.items,
       force: opts.force,
     },
