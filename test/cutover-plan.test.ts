@@ -215,3 +215,22 @@ test('PROXY protocol: a side that could not be read refuses (overridable), it is
   t.deepEqual(codes(facts({clientTrafficPoliciesError: 'x'})), ['proxy-protocol-unknown', 'proxy-protocol-unknown'])
   t.regex(ctpDenied.refusals[0].message, /^port 80: listing the ClientTrafficPolicies of namespace gateway failed \(forbidden: no\): cannot tell whether listener http expects PROXY protocol headers, while the load balancer does not send them/)
 })
+
+test('PROXY protocol: a TLS passthrough listener is checked too (ingress-nginx decodes PROXY on its passthrough port)', (t) => {
+  // ingress-nginx internal/ingress/controller/nginx.go setupSSLProxy wraps the ssl-passthrough listener in
+  // proxyproto.Listener when use-proxy-protocol is on; Envoy Gateway internal/gatewayapi/clienttrafficpolicy.go
+  // translateClientTrafficPolicyForListener sets tcpIR.ProxyProtocol for TLS/TCP listeners as for HTTP ones.
+  const tlsGateway = live(
+    gateway({
+      listeners: [
+        {name: 'http', port: 80, protocol: 'HTTP'},
+        {name: 'passthrough', port: 443, protocol: 'TLS', tls: {mode: 'Passthrough'}},
+      ],
+    }),
+  )
+  const sends = live(controllerConfigMap({'use-proxy-protocol': 'true'}))
+  const plan = planCutover(facts({gateway: tlsGateway, controllerConfigMap: sends}))
+  t.deepEqual(plan.refusals.map((r) => r.message.slice(0, 8)), ['port 80:', 'port 443'])
+  t.regex(plan.refusals[1].message, /but listener passthrough does not expect PROXY headers/)
+  t.deepEqual(codes(facts({gateway: tlsGateway, controllerConfigMap: sends, clientTrafficPolicies: [live(clientTrafficPolicy({proxyProtocol: {}}))]})), [])
+})

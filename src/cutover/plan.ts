@@ -104,13 +104,15 @@ function portMoves(facts: CutoverFacts, ports: ServicePort[], refusals: Refusal[
 }
 
 /**
- * PROXY protocol must agree on both sides of every HTTP(S) port, or every connection fails. A side that could not be
+ * PROXY protocol must agree on both sides of every HTTP(S) and TLS port, or every connection fails. A side that could not be
  * read (the controller ConfigMap or the ClientTrafficPolicies forbidden) refuses like a mismatch: it may be one.
  */
 function proxyProtocolChecks(facts: CutoverFacts, moves: PortMove[], refusals: Refusal[], warnings: string[]): void {
   const gw = facts.gateway!
   const lb = lbSendsProxyProtocol(facts.service, facts.controllerConfigMap, facts.controllerConfigMapError)
-  const listeners = ((gw.spec as {listeners?: Listener[]})?.listeners ?? []).filter((l) => l && (l.protocol === 'HTTP' || l.protocol === 'HTTPS'))
+  // TLS too: ingress-nginx decodes PROXY headers on its ssl-passthrough port as well (nginx.go setupSSLProxy), and
+  // Envoy Gateway applies proxyProtocol to TLS listeners (clienttrafficpolicy.go, tcpIR.ProxyProtocol).
+  const listeners = ((gw.spec as {listeners?: Listener[]})?.listeners ?? []).filter((l) => l && (l.protocol === 'HTTP' || l.protocol === 'HTTPS' || l.protocol === 'TLS'))
   for (const m of moves) {
     const httpListeners = listeners.filter((l) => l.port === m.port && m.listener.split(', ').includes(l.name))
     for (const l of httpListeners) {
