@@ -306,3 +306,39 @@ test.serial('PROXY protocol: a forbidden controller ConfigMap read refuses the c
   t.regex(forced.stderr, /warning: overridden by --force: port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden/)
   t.deepEqual(service().spec.selector, ENVOY_SELECTOR)
 })
+
+test.serial('--rollback sends only what a cutover rollback may change: a file with other operations is refused before any request', async (t) => {
+  // src/cutover/apply.ts parseRollbackFile used to check the file's shape only, and runRollback sent its `patch`
+  // as is: an edited (or foreign) file could rewrite any field of the Service (here: its loadBalancerSourceRanges).
+  const nginx = nginxService({keep: true})
+  nginx.spec.loadBalancerSourceRanges = ['10.0.0.0/8']
+  const {cli, dir, writes, service} = await world(t, readyWorld({service: nginx}))
+  const file = join(dir, 'back.json')
+  t.is((await cli(['cutover', '--service', SVC, '--apply', '--rollback-file', file])).code, 0)
+  const saved = JSON.parse(readFileSync(file, 'utf8'))
+  const writesBefore = writes().length
+  const cutOver = service()
+  for (const extra of [
+    {op: 'remove', path: '/spec/loadBalancerSourceRanges'},
+    {op: 'replace', path: '/spec/ports/0/port', value: 8080},
+    {op: 'add', path: '/metadata/labels/x', value: 'y'},
+  ]) {
+    const tampered = join(dir, `tampered-${writes().length}-${extra.path.replace(/\W/g, '')}.json`)
+    writeFileSync(tampered, JSON.stringify({...saved, patch: [...saved.patch, extra]}))
+    const r = await cli(['cutover', '--rollback', tampered, '--force'])
+    t.is(r.code, 2, r.stderr)
+    t.regex(r.stderr, new RegExp(`^error: .*tampered.*: operation ${extra.op} ${extra.path.replace(/\//g, '\\/')} is not part of a cutover rollback`, 'm'))
+  }
+  // Without the uid test the patch could land on a recreated Service of the same name.
+  const noUid = join(dir, 'no-uid.json')
+  writeFileSync(noUid, JSON.stringify({...saved, patch: saved.patch.filter((op: {path: string}) => op.path !== '/metadata/uid')}))
+  const u = await cli(['cutover', '--rollback', noUid])
+  t.is(u.code, 2, u.stderr)
+  t.regex(u.stderr, /does not start with the uid test of Service ingress-nginx\/ingress-nginx-controller/)
+  t.is(writes().length, writesBefore)
+  t.deepEqual(service(), cutOver)
+  // The genuine file still rolls back.
+  t.is((await cli(['cutover', '--rollback', file])).code, 0)
+  t.deepEqual(service().spec.selector, NGINX_SELECTOR)
+  t.deepEqual(service().spec.loadBalancerSourceRanges, ['10.0.0.0/8'])
+})
