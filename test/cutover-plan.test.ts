@@ -234,3 +234,17 @@ test('PROXY protocol: a TLS passthrough listener is checked too (ingress-nginx d
   t.regex(plan.refusals[1].message, /but listener passthrough does not expect PROXY headers/)
   t.deepEqual(codes(facts({gateway: tlsGateway, controllerConfigMap: sends, clientTrafficPolicies: [live(clientTrafficPolicy({proxyProtocol: {}}))]})), [])
 })
+
+test('PROXY protocol from cloud annotations: Linode "none" is off; AWS NLB target-group attribute proxy_protocol_v2.enabled=true is on', (t) => {
+  // src/cutover/checks.ts lbSendsProxyProtocol, without a controller ConfigMap to ask. Linode's
+  // service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol takes none|v1|v2; the AWS load balancer controller
+  // turns PROXY v2 on with the target-group attribute proxy_protocol_v2.enabled=true.
+  const linodeOff = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol': 'none'}}))
+  t.deepEqual(codes(facts({service: linodeOff, controllerConfigMap: undefined})), [])
+  const awsNlb = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'deregistration_delay.timeout_seconds=30,proxy_protocol_v2.enabled=true'}}))
+  const plan = planCutover(facts({service: awsNlb, controllerConfigMap: undefined}))
+  t.deepEqual(plan.refusals.map((r) => r.code), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  t.regex(plan.refusals[0].message, /aws-load-balancer-target-group-attributes: "deregistration_delay\.timeout_seconds=30,proxy_protocol_v2\.enabled=true"/)
+  const awsOff = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'proxy_protocol_v2.enabled=false'}}))
+  t.deepEqual(planCutover(facts({service: awsOff, controllerConfigMap: undefined})).refusals, [])
+})
