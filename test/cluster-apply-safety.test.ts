@@ -270,3 +270,23 @@ test('a server dry run into a namespace this apply creates: the policy fails the
   )
   t.true(results.slice(1).every((r) => /namespaces "fresh" not found: this apply creates that namespace/.test(r.message!)))
 })
+
+test('routeDependencies: a BackendTLSPolicy on a backend Service of the route (without it Envoy would send that backend plaintext)', (t) => {
+  // src/output/apply-plan.ts routeDependencies. backend-protocol: HTTPS with proxy-ssl-verify becomes a
+  // BackendTLSPolicy targeting the Service; a route applied while that policy failed would send the requests (with
+  // their credentials) to the backend in cleartext, where ingress-nginx used TLS.
+  const route: KubeObject = {
+    apiVersion: GW,
+    kind: 'HTTPRoute',
+    metadata: {name: 'web', namespace: 'shop'},
+    spec: {parentRefs: [{name: 'shared', namespace: 'gateway'}], rules: [{backendRefs: [{name: 'secure', port: 443}, {group: '', kind: 'Service', name: 'plain', port: 80}]}]},
+  }
+  const tls = (name: string, namespace: string, service: string): KubeObject => ({
+    apiVersion: `${GROUP}/v1`,
+    kind: 'BackendTLSPolicy',
+    metadata: {name, namespace},
+    spec: {targetRefs: [{group: '', kind: 'Service', name: service}], validation: {hostname: 'secure.shop.svc', wellKnownCACertificates: 'System'}},
+  })
+  const objects = [route, tls('secure', 'shop', 'secure'), tls('elsewhere', 'other', 'secure'), tls('unused', 'shop', 'unused')]
+  t.deepEqual(routeDependencies(objects).get(0), [1])
+})

@@ -97,8 +97,8 @@ function grantAllows(grant: KubeObject, fromKind: string, fromNamespace: string,
 
 /**
  * For each route (index into `objects`), the indices of the objects in the same plan it must not be applied
- * without: policies targeting it or its Gateway, its HTTPRouteFilters and Backends, and the ReferenceGrants its
- * cross-namespace backends need. A route whose dependency failed stays unapplied: live without its policy it would
+ * without: policies targeting it or its Gateway, its HTTPRouteFilters and Backends, the BackendTLSPolicies of its
+ * backend Services, and the ReferenceGrants its cross-namespace backends need. A route whose dependency failed stays unapplied: live without its policy it would
  * be unprotected (SecurityPolicy) or answer 500 (a missing filter, Backend or grant).
  */
 export function routeDependencies(objects: KubeObject[]): Map<number, number[]> {
@@ -128,6 +128,10 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
       if (j !== undefined) need.add(j)
     }
     for (const b of routeBackendRefs(route)) {
+      // A BackendTLSPolicy on a backend Service: without it Envoy would speak cleartext to that backend.
+      if ((b?.kind ?? 'Service') === 'Service' && (b?.group ?? '') === '' && typeof b?.name === 'string') {
+        for (const j of targeting.get(key('Service', b.namespace ?? ns, b.name)) ?? []) need.add(j)
+      }
       if (b?.kind === 'Backend' && (b.group ?? '') === EG_GROUP) {
         const j = byKey.get(key('Backend', b.namespace ?? ns, b.name))
         if (j !== undefined) need.add(j)
