@@ -290,3 +290,24 @@ test('routeDependencies: a BackendTLSPolicy on a backend Service of the route (w
   const objects = [route, tls('secure', 'shop', 'secure'), tls('elsewhere', 'other', 'secure'), tls('unused', 'shop', 'unused')]
   t.deepEqual(routeDependencies(objects).get(0), [1])
 })
+
+test('routeDependencies: the ReferenceGrant a needed policy uses across namespaces (ext-auth Service in another namespace)', (t) => {
+  // src/output/apply-plan.ts routeDependencies. Without the grant, Envoy Gateway fails the SecurityPolicy's ext-auth
+  // backendRef and answers HTTP 500 on the route (internal/gatewayapi/securitypolicy.go, "return a 500 direct
+  // response to avoid unauthorized access"): the route would be applied only to fail.
+  const route = httpRoute('shop', 'web') as KubeObject
+  const extAuth: KubeObject = {
+    apiVersion: EG,
+    kind: 'SecurityPolicy',
+    metadata: {name: 'web', namespace: 'shop'},
+    spec: {targetRefs: [{group: GROUP, kind: 'HTTPRoute', name: 'web'}], extAuth: {http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}]}}},
+  }
+  const grant = (name: string, fromKind: string, fromNs: string): KubeObject => ({
+    apiVersion: `${GROUP}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: {name, namespace: 'auth'},
+    spec: {from: [{group: 'gateway.envoyproxy.io', kind: fromKind, namespace: fromNs}], to: [{group: '', kind: 'Service'}]},
+  })
+  const objects = [route, extAuth, grant('from-shop-sp', 'SecurityPolicy', 'shop'), grant('from-other-sp', 'SecurityPolicy', 'other'), grant('from-shop-btp', 'BackendTrafficPolicy', 'shop')]
+  t.deepEqual(routeDependencies(objects).get(0), [1, 2])
+})

@@ -140,6 +140,13 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
         for (const g of grants) if (objects[g].metadata.namespace === b.namespace && grantAllows(objects[g], route.kind, ns!, b)) need.add(g)
       }
     }
+    // The grants that let a policy the route needs reach into another namespace (a SecurityPolicy's ext-auth
+    // Service): without them Envoy Gateway answers 500 on the route (securitypolicy.go, fail closed).
+    for (const j of [...need]) {
+      const from = objects[j]
+      if (from.kind === 'ReferenceGrant') continue
+      for (const g of grants) if ((objects[g].spec?.from ?? []).some((f: Obj) => f?.kind === from.kind && f?.namespace === from.metadata.namespace)) need.add(g)
+    }
     need.delete(i)
     if (need.size > 0) deps.set(i, [...need].sort((a, b) => a - b))
   })
