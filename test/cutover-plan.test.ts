@@ -248,3 +248,27 @@ test('PROXY protocol from cloud annotations: Linode "none" is off; AWS NLB targe
   const awsOff = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'proxy_protocol_v2.enabled=false'}}))
   t.deepEqual(planCutover(facts({service: awsOff, controllerConfigMap: undefined})).refusals, [])
 })
+
+test('PROXY protocol: a ClientTrafficPolicy that selects the Gateway by label (targetSelectors) counts Gateway-wide', (t) => {
+  // Envoy Gateway v1.9 internal/gatewayapi/helpers.go resolvePolicyTargetsFromSelectors: a targetSelector of kind
+  // Gateway whose matchLabels/matchExpressions match the Gateway's labels targets it as a whole (no sectionName).
+  // src/cutover/proxy-protocol.ts gatewayExpectsProxyProtocol used to read targetRefs only: the Gateway requiring
+  // PROXY headers went unseen, and nginx's LB sends none.
+  const bySelector = (selector: Record<string, unknown>, name = 'by-label') => {
+    const ctp = clientTrafficPolicy({name, proxyProtocol: {}})
+    ctp.spec.targetRefs = undefined
+    ctp.spec.targetSelectors = [{kind: 'Gateway', ...selector}]
+    return live(ctp)
+  }
+  // The Gateway fixture carries app.kubernetes.io/managed-by: ingress2gw.
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchLabels: {'app.kubernetes.io/managed-by': 'ingress2gw'}})]})), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchExpressions: [{key: 'app.kubernetes.io/managed-by', operator: 'In', values: ['ingress2gw']}]})]})), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  // Not matching: another label value, NotIn, another kind or group.
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchLabels: {'app.kubernetes.io/managed-by': 'helm'}})]})), [])
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchExpressions: [{key: 'app.kubernetes.io/managed-by', operator: 'NotIn', values: ['ingress2gw']}]})]})), [])
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({group: 'example.com', matchLabels: {}})]})), [])
+  // A listener-level targetRef still wins over a Gateway-wide selector for its listener.
+  const httpOwn = live(clientTrafficPolicy({name: 'http-own', sectionName: 'http'}))
+  const partial = planCutover(facts({clientTrafficPolicies: [httpOwn, bySelector({matchLabels: {'app.kubernetes.io/managed-by': 'ingress2gw'}}, 'x')]}))
+  t.deepEqual(partial.refusals.map((r) => r.message.slice(0, 8)), ['port 443'])
+})
