@@ -311,3 +311,26 @@ test('routeDependencies: the ReferenceGrant a needed policy uses across namespac
   const objects = [route, extAuth, grant('from-shop-sp', 'SecurityPolicy', 'shop'), grant('from-other-sp', 'SecurityPolicy', 'other'), grant('from-shop-btp', 'BackendTrafficPolicy', 'shop')]
   t.deepEqual(routeDependencies(objects).get(0), [1, 2])
 })
+
+test('a Gateway whose own policy failed is withheld too: routes a later run attaches would be served without it', async (t) => {
+  // src/output/apply-plan.ts routeDependencies (Gateways included). A ClientTrafficPolicy on the Gateway carries
+  // the client IP detection the routes' allowlists rely on, PROXY protocol and TLS settings: a Gateway applied
+  // without it serves every route an app team attaches later (apply -n shop, whose plan does not hold the policy).
+  const {s, apply, printed} = await setup(t)
+  s.seed([ns('gateway')])
+  s.inject({method: 'PATCH', path: /clienttrafficpolicies/, status: 422, message: 'ClientTrafficPolicy.gateway.envoyproxy.io "shared" is invalid: spec: Invalid value'})
+  const gateway: KubeObject = {apiVersion: GW, kind: 'Gateway', metadata: {name: 'shared', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]}}
+  const other: KubeObject = {apiVersion: GW, kind: 'Gateway', metadata: {name: 'internal', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]}}
+  const {results} = await apply([gateway, other, policy('ClientTrafficPolicy', 'shared', 'gateway', {kind: 'Gateway', name: 'shared'})])
+  t.deepEqual(
+    results.map((r) => [r.object, r.status]),
+    [
+      ['clienttrafficpolicy.gateway.envoyproxy.io/shared', 'failed'],
+      ['gateway.gateway.networking.k8s.io/shared', 'withheld'],
+      ['gateway.gateway.networking.k8s.io/internal', 'created'],
+    ],
+  )
+  t.is(s.getObject(GW, 'Gateway', 'gateway', 'shared'), undefined)
+  t.regex(printed[1], /^error: gateway\.gateway\.networking\.k8s\.io\/shared \(namespace gateway\): not applied: it needs clienttrafficpolicy\.gateway\.envoyproxy\.io\/shared \(namespace gateway\), which failed; without it the Gateway would serve its routes without the policy's settings$/)
+  t.regex(applySummary(results, 'none', false), /^1 Gateway\(s\) were not applied because a policy targeting them failed: gateway\/gateway\.gateway\.networking\.k8s\.io\/shared$/m)
+})

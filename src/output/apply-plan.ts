@@ -96,7 +96,7 @@ function grantAllows(grant: KubeObject, fromKind: string, fromNamespace: string,
 }
 
 /**
- * For each route (index into `objects`), the indices of the objects in the same plan it must not be applied
+ * For each route and Gateway (index into `objects`), the indices of the objects in the same plan it must not be applied
  * without: policies targeting it or its Gateway, its HTTPRouteFilters and Backends, the BackendTLSPolicies of its
  * backend Services, and the ReferenceGrants its cross-namespace backends need. A route whose dependency failed stays unapplied: live without its policy it would
  * be unprotected (SecurityPolicy) or answer 500 (a missing filter, Backend or grant).
@@ -115,6 +115,13 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
     }
   })
   const deps = new Map<number, number[]>()
+  objects.forEach((o, i) => {
+    // A Gateway waits for the policies that target it (any listener): applied without them it would serve the
+    // routes attached to it later (by another run, whose plan does not hold the Gateway's policies) without them.
+    if (o.kind !== 'Gateway' || groupOf(o.apiVersion) !== GATEWAY_GROUP) return
+    const need = (targeting.get(key('Gateway', o.metadata.namespace, o.metadata.name)) ?? []).filter((j) => j !== i)
+    if (need.length > 0) deps.set(i, [...new Set(need)].sort((a, b) => a - b))
+  })
   objects.forEach((route, i) => {
     if (!isRoute(route)) return
     const ns = route.metadata.namespace
