@@ -342,3 +342,15 @@ test.serial('--rollback sends only what a cutover rollback may change: a file wi
   t.deepEqual(service().spec.selector, NGINX_SELECTOR)
   t.deepEqual(service().spec.loadBalancerSourceRanges, ['10.0.0.0/8'])
 })
+
+test.serial('the Envoy Service lookup forbidden everywhere says forbidden, not "no Service exists"', async (t) => {
+  // src/cutover/read.ts servicesByLabel swallowed the 403 of each fallback namespace: the refusal then claimed that
+  // Envoy Gateway had not created the proxy.
+  const {s, cli, writes} = await world(t)
+  s.deny({verb: 'list', group: '', resource: 'services'})
+  const r = await cli(['cutover', '--service', SVC, '--apply'])
+  t.is(r.code, 1, r.stderr)
+  t.regex(r.stderr, /^refused: the Envoy Service of Gateway gateway\/shared could not be looked up: listing Services cluster-wide is forbidden, and so is listing them in namespace ingress-nginx \(forbidden\), envoy-gateway-system \(forbidden\), gateway \(forbidden\)/m)
+  t.notRegex(r.stderr, /no Service labelled/)
+  t.deepEqual(writes(), [])
+})

@@ -73,6 +73,8 @@ export interface CutoverFacts {
   envoyServices: KubeObject[]
   /** The Envoy Services were found by gateway.envoyproxy.io/owning-gatewayclass (mergeGateways). */
   envoyByClass?: boolean
+  /** Namespaces whose Services could not be listed while looking for the Envoy Service (cluster-wide list forbidden too). */
+  envoyServicesUnread?: string[]
   /** ClientTrafficPolicies in the Gateway's namespace. */
   clientTrafficPolicies: KubeObject[]
   /** Why the ClientTrafficPolicies could not be listed (then the Gateway side of PROXY protocol is unknown). */

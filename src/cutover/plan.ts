@@ -41,6 +41,13 @@ function gatewayRefusal(facts: CutoverFacts): Refusal | undefined {
 function envoyServiceRefusal(facts: CutoverFacts): Refusal | undefined {
   const gwId = `${facts.gatewayRef.namespace}/${facts.gatewayRef.name}`
   const svcNs = facts.service.metadata.namespace
+  if (facts.envoyServices.length === 0 && facts.envoyServicesUnread?.length) {
+    return {
+      code: 'envoy-service-not-found',
+      overridable: false,
+      message: `the Envoy Service of Gateway ${gwId} could not be looked up: listing Services cluster-wide is forbidden, and so is listing them in namespace ${facts.envoyServicesUnread.join(', ')}; grant "list" on "services" (see examples/rbac/ingress2gw-rbac.yaml)`,
+    }
+  }
   if (facts.envoyServices.length === 0) {
     return {
       code: 'envoy-service-not-found',

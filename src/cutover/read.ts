@@ -23,7 +23,8 @@ async function getRequired(client: ClusterClient, group: string, apiVersion: str
 }
 
 /** List Services by label cluster-wide, or, when that is forbidden, in the namespaces where they usually are. */
-async function servicesByLabel(client: ClusterClient, selector: string, fallbackNamespaces: string[]): Promise<KubeObject[]> {
+/** `unread`: the namespaces whose list failed (a forbidden list is not an empty one). */
+async function servicesByLabel(client: ClusterClient, selector: string, fallbackNamespaces: string[], unread: string[]): Promise<KubeObject[]> {
   try {
     return await client.listAll('v1', 'Service', 'services', {labelSelector: selector})
   } catch (err) {
@@ -35,20 +36,22 @@ async function servicesByLabel(client: ClusterClient, selector: string, fallback
       found.push(...(await client.listAll('v1', 'Service', 'services', {namespace: ns, labelSelector: selector})))
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
+      unread.push(`${ns} (${err.code === 403 ? 'forbidden' : err.code})`)
     }
   }
   return found
 }
 
-export async function findEnvoyServices(client: ClusterClient, gw: NamespacedName, gateway: KubeObject | undefined, near: string[]): Promise<{services: KubeObject[]; byClass: boolean}> {
+export async function findEnvoyServices(client: ClusterClient, gw: NamespacedName, gateway: KubeObject | undefined, near: string[]): Promise<{services: KubeObject[]; byClass: boolean; unread: string[]}> {
   const namespaces = [...near, 'envoy-gateway-system', gw.namespace]
-  const own = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gateway-name=${gw.name},gateway.envoyproxy.io/owning-gateway-namespace=${gw.namespace}`, namespaces)
-  if (own.length > 0 || !gateway) return {services: own, byClass: false}
+  const unread: string[] = []
+  const own = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gateway-name=${gw.name},gateway.envoyproxy.io/owning-gateway-namespace=${gw.namespace}`, namespaces, unread)
+  if (own.length > 0 || !gateway) return {services: own, byClass: false, unread}
   // mergeGateways: one Envoy for every Gateway of the class, labelled with the class instead (translator.go buildIR).
   const cls = String((gateway.spec as {gatewayClassName?: string})?.gatewayClassName ?? '')
-  if (!cls) return {services: [], byClass: false}
-  const merged = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gatewayclass=${cls}`, namespaces)
-  return {services: merged, byClass: merged.length > 0}
+  if (!cls) return {services: [], byClass: false, unread}
+  const merged = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gatewayclass=${cls}`, namespaces, unread)
+  return {services: merged, byClass: merged.length > 0, unread: [...new Set(unread)]}
 }
 
 async function listOptional(client: ClusterClient, apiVersion: string, kind: string, plural: string, namespace: string): Promise<{items: KubeObject[]; error?: string}> {
@@ -107,6 +110,7 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
       gateway,
       envoyServices: envoy.services,
       envoyByClass: envoy.byClass,
+      ...(envoy.unread.length > 0 ? {envoyServicesUnread: envoy.unread} : {}),
       clientTrafficPolicies: ctps.items,
       ...(ctps.error ? {clientTrafficPoliciesError: `listing the ClientTrafficPolicies of namespace ${opts.gateway.namespace} failed (${ctps.error})`} : {}),
       controllerConfigMap: configMap.configMap,
