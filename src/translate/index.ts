@@ -20,6 +20,7 @@ import {
   unionWithLive,
 } from './emit-gateway.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
+import {authHeaderStrips} from './bundle/auth-headers.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
@@ -254,11 +255,18 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   checklist.push(...authServerChecklist(ingresses))
   const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], ingresses, options, diagnostics)
   if (emitBundle) objects.push(...issuers)
-  const ctpGateways = usedGateways.map(([key, gateway]) => ({
-    gateway,
-    hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
-    hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
-  }))
+  const ctpGateways = usedGateways.map(([key, gateway]) => {
+    const index = indexes.byGateway.get(key)
+    const strips = index ? authHeaderStrips(gateway, index, {http: options.httpListener ?? 'http', https: options.httpsListener}, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
+    diagnostics.push(...strips.diagnostics)
+    checklist.push(...strips.checklist)
+    return {
+      gateway,
+      hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
+      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
+      stripRequestHeaders: strips.strips,
+    }
+  })
   objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])

@@ -11,6 +11,9 @@
  * targets that listener and repeats every other setting.
  */
 import {normalizeSourceRange} from '../../annotations/access-lists.js'
+import type {AuthServer} from '../../annotations/external-auth/forms.js'
+import {globalExtAuthShape} from '../../annotations/external-auth/global-auth.js'
+import {mergeHeaders} from '../../annotations/external-auth/forms.js'
 import {LONG_LIVED_SECONDS, NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../../annotations/timeouts.js'
 import {parseNginxSize, toGatewayDuration} from '../../annotations/units.js'
 import {objectRef} from '../diagnostics.js'
@@ -57,6 +60,11 @@ export interface ClientTrafficContext {
    * listener-level policy is generated and each hsts* key gets one diagnostic saying so.
    */
   hasHttpsListener?: boolean
+  /**
+   * Client request headers each listener removes before any filter ('' = the Gateway-wide policy): the identity
+   * headers external auth copies to backends (auth-headers.ts authHeaderStrips).
+   */
+  stripRequestHeaders?: Map<string, string[]>
 }
 
 const USUAL_NAMES = ['ingress-nginx/ingress-nginx-controller', 'ingress-nginx/nginx-configuration', 'kube-system/ingress-nginx-controller']
@@ -646,6 +654,7 @@ export function clientTrafficFromConfigMap(
   // ---------------------------------------------------------------------------------------------------------------
   // Route defaults: Gateway-level BackendTrafficPolicy / SecurityPolicy with nginxDefaults, otherwise one diagnostic each.
   const defaults = routeDefaults(data, has, ledger, ctx, cmRef, Boolean(cm && isObject(cm)))
+  const globalAuthHeaders: string[] = defaults.objects.find((o) => o.kind === 'SecurityPolicy' && o.spec?.extAuth)?.spec?.extAuth?.http?.headersToBackend ?? []
   objects.push(...defaults.objects)
   general.push(...defaults.general)
   checklist.push(...defaults.checklist)
@@ -682,7 +691,7 @@ export function clientTrafficFromConfigMap(
     for (const key of ['proxyProtocol', 'clientIPDetection', 'headers', 'timeout', 'connection', 'http2', 'tls']) {
       let val = spec[key]
       if (key === 'headers') {
-        const early = mergeHeaderFilters(forwardedHeaderFilter(headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early)
+        const early = mergeHeaderFilters(mergeHeaderFilters(forwardedHeaderFilter(headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early), strippedHeaders(ctx, sectionName, globalAuthHeaders))
         val = {...spec.headers, earlyRequestHeaders: early, ...(extra.headers ?? {})}
       }
       if (key === 'tls' && extra.clientValidation) val = {...(spec.tls ?? {}), clientValidation: extra.clientValidation}
@@ -710,6 +719,15 @@ export function clientTrafficFromConfigMap(
 
   const diagnostics = [...ledger.entries.values(), ...general]
   return {objects, diagnostics, checklist}
+}
+
+/**
+ * The client headers a listener's policy removes for external auth: those of its protected hosts, and the
+ * global-auth-response-headers of the Gateway-level extAuth on every listener (auth-headers.ts says why).
+ */
+function strippedHeaders(ctx: ClientTrafficContext, sectionName: string | undefined, globalAuthHeaders: string[]): HeaderFilter | undefined {
+  const remove = mergeHeaders(globalAuthHeaders, ctx.stripRequestHeaders?.get(sectionName ?? '') ?? [])
+  return remove.length > 0 ? {remove} : undefined
 }
 
 function truncate(value: string, max = 120): string {
@@ -910,33 +928,31 @@ function routeDefaults(
   // global auth
   const globalAuthEnabled = has('enable-global-auth') ? parseGoBool(data['enable-global-auth']) !== false : true
   let extAuthMapped = false
+  let globalAuthServer: AuthServer | undefined
   if (has('global-auth-url') && data['global-auth-url'].trim() !== '') {
     const url = data['global-auth-url'].trim()
     const target = clusterServiceUrl(url)
     if (!globalAuthEnabled) {
       ledger.account('global-auth-url', {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `global-auth-url: "${url}" is disabled by enable-global-auth: "false"`})
     } else if (on && target) {
-      const http: Record<string, any> = {
-        backendRefs: [{group: '', kind: 'Service', name: target.name, namespace: target.namespace, port: target.port}],
-        pathOverride: target.path,
-      }
-      if (has('global-auth-response-headers')) {
-        const headers = splitList(data['global-auth-response-headers'], /,/)
-        if (headers.length > 0) http.headersToBackend = headers
-      }
-      sp.extAuth = {http}
+      const shape = globalExtAuthShape(target, has('global-auth-response-headers') ? splitList(data['global-auth-response-headers'], /,/) : [])
+      globalAuthServer = shape.server
+      const http = {backendRefs: [{group: '', kind: 'Service', name: target.name, namespace: target.namespace, port: target.port}], ...shape.http}
+      // statusOnError 500: nginx turns an unreachable or failing auth service into 500 (Envoy's default is 403).
+      sp.extAuth = {http, headersToExtAuth: shape.headersToExtAuth, statusOnError: 500}
       extAuthMapped = true
       spKeys.push('global-auth-url', 'global-auth-response-headers')
+      if (shape.ownerStep) checklist.push(`global-auth-url ${url}: ${shape.ownerStep}`)
       ledger.account('global-auth-url', {
         level: 'warning',
         code: 'global-auth-url',
-        fidelity: 'approximate',
+        fidelity: shape.server === 'oauth2-proxy' ? 'manual' : 'approximate',
         message:
-          `global-auth-url: "${url}" -> Gateway-level SecurityPolicy extAuth.http (Service ${target.namespace}/${target.name}:${target.port}, pathOverride ${target.path}); ` +
-          'nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length and Authorization unless extAuth.headersToExtAuth lists more; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth' +
+          `global-auth-url: "${url}" -> Gateway-level SecurityPolicy extAuth.http (${shape.summary}); ` +
+          `nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and the headersToExtAuth listed (${shape.headersToExtAuth.join(', ')}); only a 200 answer lets a request through; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth` +
           (target.scheme === 'https' ? '; the URL is https: the auth Service needs a BackendTLSPolicy (Envoy connects in plain HTTP otherwise)' : ''),
         hint:
-          `pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list the headers the auth service reads (Cookie, ...) in extAuth.headersToExtAuth`,
+          `${shape.ownerStep ? `before cutover: ${shape.ownerStep}; ` : 'check that the auth service answers 200 (not 202 or 204) to an allowed request; '}${'pathOverride' in shape.http ? 'pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ' : ''}${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list other headers the auth service reads in extAuth.headersToExtAuth`,
       })
       if (target.namespace !== gw.namespace) {
         objects.push({
@@ -966,11 +982,16 @@ function routeDefaults(
   }
   for (const [key, note] of Object.entries(authCompanions)) {
     if (!has(key)) continue
+    if (key === 'global-auth-signin' && globalAuthServer !== undefined && globalAuthServer !== 'unknown') {
+      // A recognised server answers the Envoy check of a signed-out browser with its own sign-in redirect.
+      ledger.account(key, {level: 'info', code: 'global-auth', fidelity: 'approximate', message: `${key}: "${truncate(data[key])}" redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`})
+      continue
+    }
     const manual = key === 'global-auth-signin' || key === 'global-auth-snippet'
     ledger.account(key, {level: manual ? 'warning' : 'info', code: 'global-auth', fidelity: manual ? 'manual' : key === 'enable-global-auth' ? 'exact' : 'approximate', message: `${key}: "${truncate(data[key])}" ${note}`})
   }
   if (has('global-auth-response-headers')) {
-    ledger.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${extAuthMapped ? '-> extAuth.http.headersToBackend' : 'copied auth response headers upstream; see global-auth-url'}`})
+    ledger.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`})
   }
 
   if (on && Object.keys(sp).length > 0) {
