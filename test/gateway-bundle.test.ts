@@ -492,8 +492,11 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
           {name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: ['10.0.0.0/8']}},
         ],
       })
+      // An unknown server: the URL's path, fixed, with the client headers and error status of a per-Ingress auth-url (forms.ts).
       t.deepEqual(sp.spec.extAuth, {
         http: {backendRefs: [{group: '', kind: 'Service', name: 'auth', namespace: 'auth-system', port: 8080}], pathOverride: '/verify'},
+        headersToExtAuth: ['authorization', 'cookie', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'],
+        statusOnError: 500,
       })
       const grant = byName(r.objects, 'ReferenceGrant', 'ingress2gw-gateway-global-auth')!
       t.is(grant.metadata.namespace, 'auth-system')
