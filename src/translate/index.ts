@@ -434,11 +434,16 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
     if (o.kind === 'SecurityPolicy' && !['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth'].some((k) => k in o.spec)) {
       o.spec.authorization = {defaultAction: 'Allow'}
     }
+    // Only name what the Gateway-level policy has: an opt-out of a field it lacks leaves nothing out.
+    const leftOut = optOuts.filter((path) => hasPath(defaults.spec, path))
     diagnostics.push({
       level: 'info',
       code: 'policy-replaces-gateway-defaults',
       object: objectRef(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
-      message: `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${optOuts.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`,
+      message:
+        leftOut.length > 0
+          ? `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
+          : `this route-level ${o.kind} replaces the Gateway-level one and repeats all its settings`,
     })
   }
   if (merged > 0) {
@@ -468,6 +473,16 @@ function foldAddressLists(route: Record<string, any>, gateway: Record<string, an
 }
 
 /** Copy fields of `from` that `into` lacks, recursing into objects, except the opted-out dotted paths. */
+/** Whether a dotted path (fillFrom's opt-out paths: `extAuth`, `timeout.http`) is set in a policy spec. */
+function hasPath(spec: Record<string, any>, path: string): boolean {
+  let at: any = spec
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object' || at[key] === undefined) return false
+    at = at[key]
+  }
+  return true
+}
+
 function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts: string[], prefix: string): void {
   for (const [key, value] of Object.entries(from)) {
     const path = prefix === '' ? key : `${prefix}.${key}`
