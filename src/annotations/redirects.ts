@@ -170,7 +170,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Answer every path of the Ingress with a redirect to this URL (verbatim; a relative /path keeps the request\'s host)',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
-      note: 'the Gateway redirect keeps the request\'s query string where the target URL has none; nginx drops it',
+      note: 'nginx sends the URL exactly, without the request\'s query string; where the URL has no query, the Gateway redirect ends in an empty `?`, which drops the request\'s query the same way (Envoy keeps it otherwise)',
       onInvalid: 'ingress-dropped',
       parse: parseRedirectTarget,
     },
@@ -188,7 +188,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Like permanent-redirect with code 302; wins when both are set',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
-      note: 'the Gateway redirect keeps the request\'s query string where the target URL has none; nginx drops it',
+      note: 'nginx sends the URL exactly, without the request\'s query string; where the URL has no query, the Gateway redirect ends in an empty `?`, which drops the request\'s query the same way (Envoy keeps it otherwise)',
       onInvalid: 'ingress-dropped',
       parse: parseRedirectTarget,
     },
@@ -206,7 +206,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Redirect requests for exactly / to this path (302), host-wide',
       fidelity: 'approximate',
       target: 'extra HTTPRoute rule: Exact / -> RequestRedirect ReplaceFullPath, 302',
-      note: 'the Gateway redirect keeps the query string of /?query; nginx drops it',
+      note: 'nginx redirects /?query to the path without the query; the Gateway redirect ends in an empty `?` (/app?), which drops the query the same way (Envoy would keep it otherwise)',
       onInvalid: 'default',
       parse: parseAppRoot,
     },
@@ -240,9 +240,12 @@ export const redirectsFamily: AnnotationFamily = {
     },
   ],
   invalidEffect(key, raw) {
-    // redirect.go Parse reads its keys conditionally: only the key it stopped at can drop the Ingress.
+    // redirect.go Parse reads its keys conditionally and stops at the first bad one: only the key it stopped at
+    // can drop the Ingress; an invalid key it stops before, or never reads (the permanent keys beside a
+    // temporal-redirect, temporal-redirect-code without its URL), has no effect at all.
+    if (!REDIRECT_KEYS.includes(key)) return redirectsFamily.specs.find((s) => s.key === key)?.onInvalid ?? 'default'
     const parsed = parseRedirectAnnotations(raw)
-    return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'default'
+    return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'unread'
   },
   apply(ctx) {
     if (ctx.ingress.isCanary || sslPassthroughOn(ctx)) return
@@ -309,10 +312,10 @@ type RedirectAnswer =
  */
 function redirectAnswer(url: string, code: number): RedirectAnswer {
   const queryNote = (query: string | undefined, target: string) =>
-    query === undefined ? `the Gateway redirect to ${target} keeps the request's query string; nginx's return drops it` : undefined
+    query === undefined ? `nginx's return sent ${target} exactly, the request's query string dropped; the Gateway redirect ends in an empty query (${target.replace(/^[a-z]+:\/\/[^/]*$/i, '$&/')}?), which drops the request's query string the same way` : undefined
   if (url.startsWith('/')) {
     const [path, query] = splitQuery(url)
-    const redirect = {path: {type: 'ReplaceFullPath', replaceFullPath: path + (query ?? '')}, statusCode: code}
+    const redirect = {path: {type: 'ReplaceFullPath', replaceFullPath: path + withQuery(query)}, statusCode: code}
     const note = queryNote(query, url)
     return {kind: 'filter', redirect, exact: note === undefined, note}
   }
@@ -324,7 +327,7 @@ function redirectAnswer(url: string, code: number): RedirectAnswer {
     const redirect: Record<string, unknown> = {scheme: absolute.scheme, hostname: absolute.host}
     if (absolute.port !== undefined && absolute.port !== DEFAULT_PORT[absolute.scheme]) redirect.port = absolute.port
     // Envoy's path_redirect with a query replaces the request's query, as nginx's verbatim URL does.
-    redirect.path = {type: 'ReplaceFullPath', replaceFullPath: (absolute.path || '/') + (absolute.query ?? '')}
+    redirect.path = {type: 'ReplaceFullPath', replaceFullPath: (absolute.path || '/') + withQuery(absolute.query)}
     redirect.statusCode = code
     const note = queryNote(absolute.query, url)
     return {kind: 'filter', redirect, exact: note === undefined, note}
@@ -336,10 +339,20 @@ function redirectAnswer(url: string, code: number): RedirectAnswer {
   const [path, query] = splitQuery(url)
   return {
     kind: 'filter',
-    redirect: {path: {type: 'ReplaceFullPath', replaceFullPath: `/${path}${query ?? ''}`}, statusCode: code},
+    redirect: {path: {type: 'ReplaceFullPath', replaceFullPath: `/${path}${withQuery(query)}`}, statusCode: code},
     exact: false,
-    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${query === undefined ? ', keeping the request\'s query string' : ''}`,
+    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${withQuery(query)}`,
   }
+}
+
+/**
+ * The query part of a redirect path. Envoy keeps the request's query string unless the redirect path has one of
+ * its own (envoyproxy/envoy source/common/http/utility.cc Utility::newUri: path_redirect with a `?` is used as is;
+ * Envoy Gateway sets no strip_query, internal/xds/translator/route.go buildXdsRedirectAction), while nginx's
+ * `return <code> <url>` sends the URL alone: a URL without a query gets an empty one, which drops the request's.
+ */
+function withQuery(query: string | undefined): string {
+  return query ?? '?'
 }
 
 function splitQuery(url: string): [string, string | undefined] {
@@ -415,9 +428,10 @@ function applyAppRoot(ctx: FamilyContext): void {
     from: [ctx.fullKey('app-root')],
     rule: {
       matches: [{path: {type: 'Exact', value: '/'}}],
-      filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: root}, statusCode: 302}}],
+      filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: root + withQuery(undefined)}, statusCode: 302}}],
     },
   })
+  ctx.account('app-root', 'approximate', `nginx redirected / to ${root} without the request's query string (nginx.tmpl: return 302 $scheme://$http_host${root}); the Gateway redirect goes to ${root}?, whose empty query drops the request's the same way`)
 }
 
 /** The controller's http-redirect-code (301, 302, 307 or 308; default 308). */

@@ -9,7 +9,8 @@ export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
  * What ingress-nginx does with an invalid value (annotations.go Extract): fall back to the default, drop the
  * whole Ingress from its store, or answer 503 on every location of the Ingress.
  */
-export type InvalidEffect = 'default' | 'ingress-dropped' | 'location-denied'
+/** `unread`: ingress-nginx's parser never reads the key on this Ingress (redirects.ts invalidEffect), so the value has no effect. */
+export type InvalidEffect = 'default' | 'ingress-dropped' | 'location-denied' | 'unread'
 
 /** One registered annotation key (without the prefix). */
 export interface AnnotationSpec<T = unknown> {

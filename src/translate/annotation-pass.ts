@@ -22,6 +22,7 @@ const EFFECT_TEXT = {
   default: 'ingress-nginx ignored this value and used the default',
   'ingress-dropped': 'ingress-nginx refused the whole Ingress because of it (not served at all)',
   'location-denied': 'ingress-nginx answered 503 on every path of this Ingress because of it',
+  unread: 'ingress-nginx never read this key on this Ingress, so the value had no effect; the conversion ignores it too',
 } as const
 
 /** Collect the annotations under the prefix; unknown keys under it are reported, other prefixes ignored. */
@@ -82,22 +83,26 @@ export function readAnnotations(ingress: IngressModel, prefix: string, diagnosti
     ingress.annotations.set(canonical, value)
     if (!parsed.ok) {
       const effect = entry.family.invalidEffect?.(canonical, (key) => rawValue(annotations, prefix, key)) ?? entry.spec.onInvalid
-      ingress.fidelity.set(fullKey, effect === 'default' ? 'exact' : 'manual')
-      if (effect !== 'default') ingress.served = false
+      const kept = effect === 'default' || effect === 'unread'
+      const fidelity = effect === 'unread' ? 'ignored' : kept ? 'exact' : 'manual'
+      ingress.fidelity.set(fullKey, fidelity)
+      if (!kept) ingress.served = false
       diagnostics.push({
-        level: 'error',
-        code: effect === 'default' ? 'invalid-annotation-value' : 'ingress-not-served',
+        level: effect === 'unread' ? 'warning' : 'error',
+        code: kept ? 'invalid-annotation-value' : 'ingress-not-served',
         object,
         annotation: fullKey,
-        fidelity: effect === 'default' ? 'exact' : 'manual',
+        fidelity,
         message:
           `${fullKey}: ${parsed.reason}; ${EFFECT_TEXT[effect]}` +
-          (effect === 'default'
+          (effect === 'unread'
+            ? ''
+            : effect === 'default'
             ? entry.spec.default !== undefined
               ? ` (${entry.spec.default}), and so does the conversion`
               : ', and the conversion leaves it out'
             : '; the conversion emits nothing for this Ingress, as it serves nothing today'),
-        hint: effect === 'default' ? undefined : 'fix the value if this Ingress is meant to serve traffic, then convert again',
+        hint: effect === 'unread' ? 'fix or remove the value: ingress-nginx would read it, and might refuse the Ingress, once the annotations beside it change' : effect === 'default' ? undefined : 'fix the value if this Ingress is meant to serve traffic, then convert again',
         source: ingress.source,
       })
     }

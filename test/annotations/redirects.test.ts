@@ -13,13 +13,14 @@ test('permanent-redirect answers every path with the URL verbatim, 301 by defaul
       filters: [
         {
           type: 'RequestRedirect',
-          requestRedirect: {scheme: 'https', hostname: 'www.example.org', path: {type: 'ReplaceFullPath', replaceFullPath: '/new-shop'}, statusCode: 301},
+          // The empty query makes Envoy drop the request's (utility.cc Utility::newUri), as nginx's `return 301 <url>`.
+          requestRedirect: {scheme: 'https', hostname: 'www.example.org', path: {type: 'ReplaceFullPath', replaceFullPath: '/new-shop?'}, statusCode: 301},
         },
       ],
     },
   ])
   t.is(fidelityFor(r, 'permanent-redirect'), 'approximate')
-  t.regex(diagnosticsFor(r, 'permanent-redirect')[0]!.message, /keeps the request's query string; nginx's return drops it/)
+  t.regex(diagnosticsFor(r, 'permanent-redirect')[0]!.message, /nginx's return sent https:\/\/www\.example\.org\/new-shop exactly, the request's query string dropped; the Gateway redirect ends in an empty query \(https:\/\/www\.example\.org\/new-shop\?\)/)
   assertValid(t, r)
 })
 
@@ -34,7 +35,8 @@ test('a target with a query string and a port is exact; a bare host redirects to
   })
   t.is(fidelityFor(r, 'permanent-redirect'), 'exact')
   const bare = translateObjects(ingress({'permanent-redirect': 'https://example.org'}))
-  t.deepEqual(routeOf(bare, 'shop')!.spec.rules[0].filters[0].requestRedirect.path, {type: 'ReplaceFullPath', replaceFullPath: '/'})
+  t.deepEqual(routeOf(bare, 'shop')!.spec.rules[0].filters[0].requestRedirect.path, {type: 'ReplaceFullPath', replaceFullPath: '/?'})
+  t.regex(diagnosticsFor(bare, 'permanent-redirect')[0]!.message, /empty query \(https:\/\/example\.org\/\?\)/)
   t.is(routeOf(bare, 'shop')!.spec.rules[0].filters[0].requestRedirect.port, undefined)
   assertValid(t, r)
 })
@@ -81,14 +83,14 @@ test('redirect.go Parse: a relative permanent-redirect is served; the Location k
   const r = translateObjects(ingress({'permanent-redirect': '/new-path'}))
   t.is(r.ingresses[0]!.status, 'converted')
   // nginx `return 301 /new-path` with absolute_redirect on: Location http://<Host>/new-path (port_in_redirect off).
-  t.deepEqual(routeOf(r, 'shop')!.spec.rules[0].filters, [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: '/new-path'}, statusCode: 301}}])
-  t.is(fidelityFor(r, 'permanent-redirect'), 'approximate', 'the Gateway keeps the query string')
+  t.deepEqual(routeOf(r, 'shop')!.spec.rules[0].filters, [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: '/new-path?'}, statusCode: 301}}])
+  t.is(fidelityFor(r, 'permanent-redirect'), 'approximate', 'the Location ends in an empty query nginx did not send')
   assertValid(t, r)
 })
 
 test('redirect.go Parse: permanent-redirect is not URL-checked; a bare word is sent as a relative Location', (t) => {
   const word = translateObjects(ingress({'permanent-redirect': 'maintenance'}))
-  t.deepEqual(routeOf(word, 'shop')!.spec.rules[0].filters[0].requestRedirect, {path: {type: 'ReplaceFullPath', replaceFullPath: '/maintenance'}, statusCode: 301})
+  t.deepEqual(routeOf(word, 'shop')!.spec.rules[0].filters[0].requestRedirect, {path: {type: 'ReplaceFullPath', replaceFullPath: '/maintenance?'}, statusCode: 301})
   t.is(fidelityFor(word, 'permanent-redirect'), 'approximate')
   t.regex(diagnosticsFor(word, 'permanent-redirect')[0]!.message, /relative `Location: maintenance`/)
   // `return 301 ftp://...` is served too, but a RequestRedirect cannot say it: nothing emitted, a person decides.
@@ -112,10 +114,18 @@ test('redirect.go Parse: keys it never reads cannot drop the Ingress; those it r
   const beside = translateObjects(ingress({'temporal-redirect': 'https://status.example.com/', 'permanent-redirect-code': '30x'}))
   t.is(beside.ingresses[0]!.status, 'converted')
   t.is(routeOf(beside, 'shop')!.spec.rules[0].filters[0].requestRedirect.statusCode, 302)
+  // Never read: no "used the default" (there was none to use), a warning that the value had no effect.
+  const unread = diagnosticsFor(beside, 'permanent-redirect-code').find((d) => d.code === 'invalid-annotation-value')!
+  t.is(unread.level, 'warning')
+  t.is(unread.fidelity, 'ignored')
+  t.notRegex(unread.message, /default/)
+  t.regex(unread.message, /ingress-nginx never read this key on this Ingress, so the value had no effect/)
   // temporal-redirect-code is read only beside its URL.
   const alone = translateObjects(ingress({'temporal-redirect-code': 'abc'}))
   t.is(alone.ingresses[0]!.status, 'converted')
   t.deepEqual(routeOf(alone, 'shop')!.spec.rules[0].backendRefs, [{name: 'shop', port: 80}])
+  t.regex(diagnosticsFor(alone, 'temporal-redirect-code').find((d) => d.code === 'invalid-annotation-value')!.message, /never read this key/)
+  t.is(fidelityFor(alone, 'temporal-redirect-code'), 'ignored')
   // ... and validated before the URL check: an invalid code drops the Ingress even beside a non-http URL.
   const both = translateObjects(ingress({'temporal-redirect': 'maintenance', 'temporal-redirect-code': 'abc'}))
   t.is(both.ingresses[0]!.status, 'not-served')
@@ -155,7 +165,7 @@ test('app-root adds an Exact / rule redirecting (302) to the path', (t) => {
   // nginx checks app-root before any location, so the rule comes first.
   t.deepEqual(rules[0], {
     matches: [{path: {type: 'Exact', value: '/'}}],
-    filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: '/dashboard'}, statusCode: 302}}],
+    filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: '/dashboard?'}, statusCode: 302}}],
   })
   t.deepEqual(rules[1].backendRefs, [{name: 'shop', port: 80}], 'the other paths still go to the backend')
   t.is(fidelityFor(r, 'app-root'), 'approximate')
