@@ -21,6 +21,7 @@ import {
 } from './emit-gateway.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {authHeaderStrips} from './bundle/auth-headers.js'
+import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
@@ -148,6 +149,20 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (servedGateways.size === 0) servedGateways.add(gatewayKey(options.gateway))
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
+  diagnostics.push(
+    ...mergedGatewayDiagnostics(
+      usedGateways.map(([key, gateway]) => ({
+        key,
+        gateway,
+        shared: [
+          {name: options.httpListener, protocol: 'HTTP' as const, port: 80},
+          ...((httpsPlan.shared.get(key)?.size ?? 0) > 0 ? [{name: options.httpsListener, protocol: 'HTTPS' as const, port: 443}] : []),
+        ],
+        hostListeners: httpsPlan.hostListeners.get(key) ?? [],
+        index: indexes.byGateway.get(key),
+      })),
+    ),
+  )
   for (const [key, gw] of usedGateways) {
     const allCerts = [...(httpsPlan.shared.get(key)?.values() ?? [])].sort(
       (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
