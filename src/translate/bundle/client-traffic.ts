@@ -399,7 +399,7 @@ export function clientTrafficFromConfigMap(
 
   // Forwarded request headers (X-Real-IP, X-Forwarded-*, X-Request-ID): forwarded-headers.ts.
   const fullForwardedFor = bool('compute-full-forwarded-for', false)
-  const headerMode: ForwardedHeaderMode = {detected: spec.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: spec.proxyProtocol !== undefined}
+  const headerMode: ForwardedHeaderMode = {detected: spec.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: spec.proxyProtocol !== undefined, customHeader: spec.clientIPDetection?.customHeader !== undefined}
   general.push(forwardedHeadersDiagnostic(headerMode, cmRef, header))
   if (headerMode.proxyProtocol) {
     checklist.push(
