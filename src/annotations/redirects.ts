@@ -170,7 +170,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Answer every path of the Ingress with a redirect to this URL (verbatim; a relative /path keeps the request\'s host)',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
-      note: 'nginx sends the URL exactly, without the request\'s query string; where the URL has no query, the Gateway redirect ends in an empty `?`, which drops the request\'s query the same way (Envoy keeps it otherwise)',
+      note: 'nginx sends the URL alone; where the URL has no query, the Gateway redirect appends the request\'s query string to it (Envoy keeps the query of a redirect path without one)',
       onInvalid: 'ingress-dropped',
       parse: parseRedirectTarget,
     },
@@ -188,7 +188,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Like permanent-redirect with code 302; wins when both are set',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
-      note: 'nginx sends the URL exactly, without the request\'s query string; where the URL has no query, the Gateway redirect ends in an empty `?`, which drops the request\'s query the same way (Envoy keeps it otherwise)',
+      note: 'nginx sends the URL alone; where the URL has no query, the Gateway redirect appends the request\'s query string to it (Envoy keeps the query of a redirect path without one)',
       onInvalid: 'ingress-dropped',
       parse: parseRedirectTarget,
     },
@@ -206,7 +206,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Redirect requests for exactly / to this path (302), host-wide',
       fidelity: 'approximate',
       target: 'extra HTTPRoute rule: Exact / -> RequestRedirect ReplaceFullPath, 302',
-      note: 'nginx redirects /?query to the path without the query; the Gateway redirect ends in an empty `?` (/app?), which drops the query the same way (Envoy would keep it otherwise)',
+      note: 'nginx redirects /?query to the path without the query; the Gateway redirect keeps the query',
       onInvalid: 'default',
       parse: parseAppRoot,
     },
@@ -312,7 +312,7 @@ type RedirectAnswer =
  */
 function redirectAnswer(url: string, code: number): RedirectAnswer {
   const queryNote = (query: string | undefined, target: string) =>
-    query === undefined ? `nginx's return sent ${target} exactly, the request's query string dropped; the Gateway redirect ends in an empty query (${target.replace(/^[a-z]+:\/\/[^/]*$/i, '$&/')}?), which drops the request's query string the same way` : undefined
+    query === undefined ? `nginx's return sent ${target} alone, while the Gateway redirect appends the request's query string to it (/any?x=1 -> ${target.replace(/^[a-z]+:\/\/[^/]*$/i, '$&/')}?x=1)` : undefined
   if (url.startsWith('/')) {
     const [path, query] = splitQuery(url)
     const redirect = {path: {type: 'ReplaceFullPath', replaceFullPath: path + withQuery(query)}, statusCode: code}
@@ -341,7 +341,7 @@ function redirectAnswer(url: string, code: number): RedirectAnswer {
     kind: 'filter',
     redirect: {path: {type: 'ReplaceFullPath', replaceFullPath: `/${path}${withQuery(query)}`}, statusCode: code},
     exact: false,
-    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${withQuery(query)}`,
+    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${withQuery(query)}${query === undefined ? ', keeping the request\'s query string' : ''}`,
   }
 }
 
@@ -349,11 +349,16 @@ function redirectAnswer(url: string, code: number): RedirectAnswer {
  * The query part of a redirect path. Envoy keeps the request's query string unless the redirect path has one of
  * its own (envoyproxy/envoy source/common/http/utility.cc Utility::newUri: path_redirect with a `?` is used as is;
  * Envoy Gateway sets no strip_query, internal/xds/translator/route.go buildXdsRedirectAction), while nginx's
- * `return <code> <url>` sends the URL alone: a URL without a query gets an empty one, which drops the request's.
+ * `return <code> <url>` sends the URL alone. An empty `?` would drop the request's query but put a `?` nginx never
+ * sent into every Location: the URL is kept as written, and the difference is reported (REDIRECT_QUERY_HINT).
  */
 function withQuery(query: string | undefined): string {
-  return query ?? '?'
+  return query ?? ''
 }
+
+/** How to keep nginx's behaviour where the request's query must not reach the target (tokens, another site). */
+const REDIRECT_QUERY_HINT =
+  'where the request\'s query string must not follow the redirect (it may carry tokens to another site), end the annotation URL with `?`: nginx then sends the same Location with an empty query, and the Gateway redirect drops the request\'s query string too'
 
 function splitQuery(url: string): [string, string | undefined] {
   const i = url.indexOf('?')
@@ -406,7 +411,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
   }
   ctx.ingress.intents.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
   if (answer.exact) ctx.account(urlKey, 'exact')
-  else ctx.account(urlKey, 'approximate', answer.note)
+  else ctx.account(urlKey, 'approximate', answer.note, answer.note?.includes('query string') ? {hint: REDIRECT_QUERY_HINT} : undefined)
   if (NEWER_REDIRECT_CODES.has(code)) {
     ctx.diag({
       level: 'info',
@@ -428,10 +433,10 @@ function applyAppRoot(ctx: FamilyContext): void {
     from: [ctx.fullKey('app-root')],
     rule: {
       matches: [{path: {type: 'Exact', value: '/'}}],
-      filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: root + withQuery(undefined)}, statusCode: 302}}],
+      filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: root}, statusCode: 302}}],
     },
   })
-  ctx.account('app-root', 'approximate', `nginx redirected / to ${root} without the request's query string (nginx.tmpl: return 302 $scheme://$http_host${root}); the Gateway redirect goes to ${root}?, whose empty query drops the request's the same way`)
+  ctx.account('app-root', 'approximate', `nginx redirected / to ${root} without the request's query string (nginx.tmpl: return 302 $scheme://$http_host${root}); the Gateway redirect appends it (/?x=1 -> ${root}?x=1: Envoy keeps the query of a redirect path without one, utility.cc Utility::newUri)`)
 }
 
 /** The controller's http-redirect-code (301, 302, 307 or 308; default 308). */

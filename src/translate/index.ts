@@ -272,7 +272,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (emitBundle) objects.push(...issuers)
   const ctpGateways = usedGateways.map(([key, gateway]) => {
     const index = indexes.byGateway.get(key)
-    const strips = index ? authHeaderStrips(gateway, index, {http: options.httpListener ?? 'http', https: options.httpsListener}, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
+    const strips = index ? authHeaderStrips(gateway, index, {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
     diagnostics.push(...strips.diagnostics)
     checklist.push(...strips.checklist)
     return {

@@ -66,9 +66,11 @@ function addAll(map: Map<string, Map<string, string>>, listener: string, headers
 export function authHeaderStrips(
   gateway: NamespacedName,
   index: HostIndex,
-  listeners: {http: string; https: string},
+  listeners: {http: string; https: string; hostListeners: string[]},
   emitBundle: boolean,
 ): {strips: HeaderStrips; diagnostics: Diagnostic[]; checklist: string[]} {
+  // A host listener that is not generated serves nothing until a person adds it (https-listeners.ts): no policy to fill.
+  const exists = new Set(['', listeners.https, ...listeners.hostListeners])
   const byListener = new Map<string, Map<string, string>>()
   const protectedHosts = new Set<string>()
   const sources = new Set<string>()
@@ -83,7 +85,7 @@ export function authHeaderStrips(
       if (list.length === 0) continue
       protectedHosts.add(host.name)
       sources.add(objectRef('Ingress', loc.ingress.ref))
-      for (const l of servingListeners(loc.ingress, host, listeners)) addAll(byListener, l, list)
+      for (const l of servingListeners(loc.ingress, host, listeners)) if (exists.has(l)) addAll(byListener, l, list)
     }
   }
   const strips: HeaderStrips = new Map([...byListener].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([l, set]) => [l, [...set.values()]]))
