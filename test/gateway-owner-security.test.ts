@@ -322,6 +322,12 @@ test('external auth: a client-sent auth-response header never reaches a protecte
   const d = r.diagnostics.find((x) => x.code === 'auth-headers-client-copies')!
   t.is(d.level, 'warning')
   t.regex(d.message, /without external auth \(www\.example\.com\)/, 'the unprotected host sharing the listeners is named')
+  // Authorization is never removed: Envoy sends the client's to the check (ext_authz_http_impl.cc toRequestMatchers),
+  // and every other host on the listener would lose it.
+  const bearer = translateAll([ingressWith({'auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth', 'auth-response-headers': 'X-Auth-Request-User, Authorization'}, {name: 'api', namespace: 'apps', host: 'api.example.com', tls: true})], {emitGateway: true})
+  for (const c of bearer.objects.filter((o) => o.kind === 'ClientTrafficPolicy')) t.false(c.spec.headers.earlyRequestHeaders.remove.some((h: string) => h.toLowerCase() === 'authorization'), c.metadata.name)
+  t.true(policyFor(bearer, 'shared', 'https')!.spec.headers.earlyRequestHeaders.remove.includes('X-Auth-Request-User'))
+  t.regex(bearer.diagnostics.find((x) => x.code === 'auth-headers-client-copies')!.message, /Authorization is not removed, because the check reads the client's own/)
   // With global-auth-url as Gateway-level extAuth (--nginx-defaults), every listener removes its response headers.
   const global = authHeaderScenario({nginxDefaults: true}, {'global-auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'global-auth-response-headers': 'X-Global-User'})
   t.deepEqual(forgedAuthHeaderViolations(global), [])

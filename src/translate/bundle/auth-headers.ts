@@ -25,11 +25,20 @@ import type {Diagnostic, NamespacedName} from '../types.js'
 /** Per listener name ('' = the Gateway-wide policy, i.e. the http listener): the headers to remove. */
 export type HeaderStrips = Map<string, string[]>
 
-/** Headers an Ingress's external auth copies to its backend: extAuth headersToBackend, or auth-response-headers under OIDC. */
-export function protectedHeaders(ingress: IngressModel): string[] {
+/**
+ * Client headers the check itself needs, never removed early: Envoy sends Authorization to every HTTP check
+ * (ext_authz_http_impl.cc ClientConfig::toRequestMatchers), and the forms list Cookie and others in
+ * headersToExtAuth. nginx's subrequest carried the client's copies too (only the proxied request got the answer's).
+ */
+const CHECK_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'host'])
+
+/** Headers an Ingress's external auth copies to its backend, less those its check reads (CHECK_HEADERS, headersToExtAuth). */
+export function protectedHeaders(ingress: IngressModel): {strip: string[]; kept: string[]} {
   const out: string[] = []
+  const read = new Set(CHECK_HEADERS)
   for (const p of ingress.intents.policies) {
     if (p.kind !== 'SecurityPolicy' || p.value === undefined) continue
+    for (const h of (p.value as any)?.headersToExtAuth ?? []) read.add(String(h).toLowerCase())
     if (p.path === 'extAuth') out.push(...((p.value as any)?.http?.headersToBackend ?? []))
     // Envoy Gateway's OIDC produces none of oauth2-proxy's X-Auth-Request-* headers: a client could forge them.
     if (p.path === 'oidc') {
@@ -37,7 +46,7 @@ export function protectedHeaders(ingress: IngressModel): string[] {
       if (listed?.valid && Array.isArray(listed.value)) out.push(...listed.value)
     }
   }
-  return out
+  return {strip: out.filter((h) => !read.has(h.toLowerCase())), kept: out.filter((h) => read.has(h.toLowerCase()))}
 }
 
 /**
@@ -75,8 +84,13 @@ export function authHeaderStrips(
   const protectedHosts = new Set<string>()
   const sources = new Set<string>()
   const headersOf = new Map<string, string[]>()
+  const kept = new Map<string, string>()
   const headers = (i: IngressModel) => {
-    if (!headersOf.has(i.id)) headersOf.set(i.id, i.served && !i.isCanary ? protectedHeaders(i) : [])
+    if (!headersOf.has(i.id)) {
+      const own = i.served && !i.isCanary ? protectedHeaders(i) : {strip: [], kept: []}
+      headersOf.set(i.id, own.strip)
+      for (const h of own.kept) kept.set(h.toLowerCase(), h)
+    }
     return headersOf.get(i.id)!
   }
   for (const host of index.hosts.values()) {
@@ -106,6 +120,8 @@ export function authHeaderStrips(
     exposed.length > 0
       ? `; ${listenerNames.length > 1 ? 'these listeners also serve' : 'this listener also serves'} requests without external auth (${exposed.slice(0, 8).join(', ')}${exposed.length > 8 ? `, and ${exposed.length - 8} more` : ''}): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on`
       : ''
+  // Headers the check reads from the client cannot be removed before it (CHECK_HEADERS): say they stay.
+  const keptNote = kept.size > 0 ? `; ${[...kept.values()].join(', ')} ${kept.size > 1 ? 'are' : 'is'} not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend` : ''
   const object = objectRef('Gateway', gateway)
   if (!emitBundle) {
     const perListener = [...strips].map(([l, list]) => `${l === '' ? listeners.http : l}: [${list.join(', ')}]`)
@@ -118,7 +134,7 @@ export function authHeaderStrips(
         code: 'auth-headers-client-copies',
         object,
         fidelity: 'manual',
-        message: `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}`,
+        message: `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}${keptNote}`,
         hint: `${step} (the gateway owner's run with --emit-gateway generates them); a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too`,
       }],
     }
@@ -131,7 +147,7 @@ export function authHeaderStrips(
       code: 'auth-headers-client-copies',
       object,
       fidelity: exposed.length > 0 ? 'approximate' : 'exact',
-      message: `the ClientTrafficPolicies of ${listenerNames.length > 1 ? 'listeners' : 'listener'} ${listenerNames.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}`,
+      message: `the ClientTrafficPolicies of ${listenerNames.length > 1 ? 'listeners' : 'listener'} ${listenerNames.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}${keptNote}`,
       ...(exposed.length > 0 ? {hint: 'a backend without external auth that reads these headers from its clients must get them under other names, or be moved to a Gateway of its own'} : {}),
     }],
   }

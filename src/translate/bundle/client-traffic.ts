@@ -654,7 +654,10 @@ export function clientTrafficFromConfigMap(
   // ---------------------------------------------------------------------------------------------------------------
   // Route defaults: Gateway-level BackendTrafficPolicy / SecurityPolicy with nginxDefaults, otherwise one diagnostic each.
   const defaults = routeDefaults(data, has, ledger, ctx, cmRef, Boolean(cm && isObject(cm)))
-  const globalAuthHeaders: string[] = defaults.objects.find((o) => o.kind === 'SecurityPolicy' && o.spec?.extAuth)?.spec?.extAuth?.http?.headersToBackend ?? []
+  // Not the headers the check reads from the client (Authorization, those of headersToExtAuth): auth-headers.ts CHECK_HEADERS.
+  const globalExtAuth = defaults.objects.find((o) => o.kind === 'SecurityPolicy' && o.spec?.extAuth)?.spec?.extAuth
+  const checkReads = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', ...(globalExtAuth?.headersToExtAuth ?? []).map((h: string) => h.toLowerCase())])
+  const globalAuthHeaders: string[] = (globalExtAuth?.http?.headersToBackend ?? []).filter((h: string) => !checkReads.has(h.toLowerCase()))
   objects.push(...defaults.objects)
   general.push(...defaults.general)
   checklist.push(...defaults.checklist)
