@@ -37,7 +37,6 @@ export const passthroughFamily: AnnotationFamily = {
       target: `TLSRoute on a \`${PASSTHROUGH_LISTENER}\` listener (protocol TLS, mode Passthrough) that the gateway owner adds`,
       note: `the shared Gateway has no passthrough listener: the gateway owner must add the \`${PASSTHROUGH_LISTENER}\` listener before the TLSRoute is served`,
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],

@@ -171,7 +171,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
       note: 'nginx sends the URL alone; where the URL has no query, the Gateway redirect appends the request\'s query string to it (Envoy keeps the query of a redirect path without one)',
-      onInvalid: 'ingress-dropped',
       parse: parseRedirectTarget,
     },
     {
@@ -180,7 +179,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'RequestRedirect statusCode (301, 302, 303, 307, 308); a direct response for 300, 304, 305, 306',
       default: '301',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -189,7 +187,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
       note: 'nginx sends the URL alone; where the URL has no query, the Gateway redirect appends the request\'s query string to it (Envoy keeps the query of a redirect path without one)',
-      onInvalid: 'ingress-dropped',
       parse: parseRedirectTarget,
     },
     {
@@ -198,7 +195,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'RequestRedirect statusCode (301, 302, 303, 307); a direct response for 300, 304, 305, 306',
       default: '302',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -207,7 +203,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'extra HTTPRoute rule: Exact / -> RequestRedirect ReplaceFullPath, 302',
       note: 'nginx redirects /?query to the path without the query; the Gateway redirect keeps the query',
-      onInvalid: 'default',
       parse: parseAppRoot,
     },
     {
@@ -217,7 +212,6 @@ export const redirectsFamily: AnnotationFamily = {
       target: 'extra HTTPRoute for the other names with a RequestRedirect hostname filter',
       note: 'nginx strips one trailing slash from the URI in this redirect; the Gateway keeps the path unchanged',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
     {
@@ -226,7 +220,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none (false); Gateway redirects omit the scheme\'s default port',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -235,17 +228,15 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none (false); Gateway redirects are absolute',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
   ],
   invalidEffect(key, raw) {
-    // redirect.go Parse reads its keys conditionally and stops at the first bad one: only the key it stopped at
-    // can drop the Ingress; an invalid key it stops before, or never reads (the permanent keys beside a
-    // temporal-redirect, temporal-redirect-code without its URL), has no effect at all.
-    if (!REDIRECT_KEYS.includes(key)) return redirectsFamily.specs.find((s) => s.key === key)?.onInvalid ?? 'default'
+    // app-root (rewrite.Parse) and use-port-in-redirects (portInRedirect.Parse) are not redirect.go's.
+    if (key === 'app-root' || key === 'use-port-in-redirects') return undefined
+    // redirect.go Parse reads its keys conditionally: only the key it stopped at can drop the Ingress.
     const parsed = parseRedirectAnnotations(raw)
-    return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'unread'
+    return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'default'
   },
   apply(ctx) {
     if (ctx.ingress.isCanary || sslPassthroughOn(ctx)) return

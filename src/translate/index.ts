@@ -3,6 +3,7 @@
  * input (every problem becomes a diagnostic and the rest still converts).
  */
 import {compareStrings} from '../util/hash.js'
+import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
@@ -80,12 +81,13 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const deployments = new Map<string, KubeObject[]>()
   for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
+  const serving = servingConfig(controllerConfigMap)
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
   const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
 
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, diagnostics)
+    readAnnotations(ingress, options.annotationPrefix, serving, diagnostics)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
@@ -93,7 +95,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const partitions = partitionByGateway(ingresses)
   for (const partition of partitions) {
     // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
-    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
+    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, serving.allowCrossNamespace)
     const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
     for (const ingress of partition.ingresses) {
       if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
@@ -282,7 +284,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       stripRequestHeaders: strips.strips,
     }
   })
-  objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
+  const clientTraffic = clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist)
+  objects.push(...clientTraffic.objects)
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
     for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))
@@ -302,7 +305,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options)}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {
@@ -396,7 +399,7 @@ function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): Ingre
       return {
         ingress: i.id,
         source: i.source,
-        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : 'converted',
+        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : i.denied ? 'denied' : 'converted',
         annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
         objects: produced,
       }

@@ -16,6 +16,7 @@ import {
   objectsOf,
   policyOf,
   service,
+  SNIPPETS_ALLOWED,
   translateAll,
   useValidator,
 } from './support.js'
@@ -70,7 +71,8 @@ test('Authelia: its ext-authz endpoint with the request path appended, its guide
 
 test('authentik: the outpost\'s Envoy endpoint, X-authentik-* copied by name; a host without the outpost route is named; the X-Forwarded-Host snippet is not needed', (t) => {
   const url = 'http://ak-outpost-main.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/nginx'
-  const r = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;'})
+  // auth-snippet is Critical: only a controller at annotations-risk-level Critical with snippets allowed serves it.
+  const r = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;'}, {extra: [SNIPPETS_ALLOWED]})
   const extAuth = policyOf(r, 'SecurityPolicy')!.spec.extAuth
   t.is(extAuth.http.path, '/outpost.goauthentik.io/auth/envoy')
   t.is(extAuth.http.pathOverride, undefined)
@@ -95,7 +97,7 @@ test('authentik: the outpost\'s Envoy endpoint, X-authentik-* copied by name; a 
   t.is(fidelityOf(routed, 'apps/app', 'auth-url'), 'approximate')
   t.is(fidelityOf(routed, 'apps/app', 'auth-signin'), 'approximate')
   // A snippet that does more than set the host stays manual.
-  const other = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;\nproxy_set_header X-Tenant a;'})
+  const other = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;\nproxy_set_header X-Tenant a;'}, {extra: [SNIPPETS_ALLOWED]})
   t.is(fidelityFor(other, 'auth-snippet'), 'manual')
 })
 

@@ -48,14 +48,14 @@ test('hosts with different / backends get one TLSRoute each; a host without / is
   t.truthy(r.diagnostics.find((d) => d.code === 'ssl-passthrough-without-host'))
 })
 
-test('ssl-passthrough false or invalid: an ordinary HTTPRoute', (t) => {
+test('ssl-passthrough false: an ordinary HTTPRoute; invalid: sslpt.Parse returns the validation error and the Ingress is dropped', (t) => {
   const off = translateObjects(ingress({'ssl-passthrough': 'false'}), service)
   t.is(fidelityFor(off, 'ssl-passthrough'), 'exact')
   t.is(off.objects.filter((o) => o.kind === 'HTTPRoute').length, 1)
   t.is(off.objects.filter((o) => o.kind === 'TLSRoute').length, 0)
   const invalid = translateObjects(ingress({'ssl-passthrough': 'yes'}), service)
-  t.is(diagnosticsFor(invalid, 'ssl-passthrough')[0]?.code, 'invalid-annotation-value')
-  t.is(invalid.objects.filter((o) => o.kind === 'HTTPRoute').length, 1)
+  t.is(diagnosticsFor(invalid, 'ssl-passthrough')[0]?.code, 'ingress-not-served')
+  t.is(invalid.objects.filter((o) => o.kind === 'HTTPRoute' || o.kind === 'TLSRoute').length, 0)
 })
 
 test('a wildcard passthrough host gets no TLSRoute: nginx matched passthrough server names exactly (tcp.go TCPProxy.Get), so it never passed it through', (t) => {

@@ -55,6 +55,8 @@ export function modelAnswer(result: TranslateResult, host: string, path: string)
   const n = choice.location
   const loc: Location | undefined = n.location
   const ingress = n.ingress
+  // A denied location (annotations.go Extract `Denied`): nginx.tmpl answers `return 503` (403 for an auth-tls error).
+  if (ingress?.denied) return {kind: 'status', status: ingress.denied.status}
   const redirect = ingress?.intents.redirect?.filter
   if (redirect?.type === 'RequestRedirect' && !(server.name === '' && loc?.fromDefaultBackend)) return redirectAnswer(redirect, host, path)
   if (!loc?.backend) return {kind: 'status', status: 404}
