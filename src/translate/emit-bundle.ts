@@ -164,7 +164,7 @@ function solverGateway(ingresses: IngressModel[], options: TranslateOptions): (s
 /** `cm` is the controller ConfigMap (Lookup.controllerConfigMap), undefined when the input has none. */
 export function clientTrafficObjects(
   cm: KubeObject | undefined,
-  gateways: {gateway: NamespacedName; hasHttps: boolean; hostListeners?: HostListenerTraffic[]}[],
+  gateways: {gateway: NamespacedName; hasHttps: boolean; hostListeners?: HostListenerTraffic[]; stripRequestHeaders?: Map<string, string[]>}[],
   emitBundle: boolean,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
@@ -180,7 +180,7 @@ export function clientTrafficObjects(
   if (!cm && !emitBundle) return {objects: []}
   const objects: KubeObject[] = []
   let configMapKeys: TranslateResult['configMapKeys']
-  gateways.forEach(({gateway: gw, hasHttps, hostListeners}, i) => {
+  gateways.forEach(({gateway: gw, hasHttps, hostListeners, stripRequestHeaders}, i) => {
     const r = clientTrafficFromConfigMap(cm, {
       gateway: gw,
       clientIp: options.clientIp,
@@ -189,6 +189,7 @@ export function clientTrafficObjects(
       httpsListener: options.httpsListener,
       hasHttpsListener: hasHttps,
       hostListeners,
+      stripRequestHeaders,
     })
     // The same ConfigMap speaks for every Gateway: report its keys once.
     if (i === 0) {
