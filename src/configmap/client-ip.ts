@@ -221,7 +221,7 @@ function applyForwardedHeaders(cm: ConfigMapContext, model: ConfigMapModel, s: C
   const {forwarded, header} = s
   const fullForwardedFor = cm.bool('compute-full-forwarded-for', false)
   model.forwardedForHeader = header
-  model.headerMode = {detected: model.clientTraffic.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: model.clientTraffic.proxyProtocol !== undefined}
+  model.headerMode = {detected: model.clientTraffic.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: model.clientTraffic.proxyProtocol !== undefined, customHeader: model.clientTraffic.clientIPDetection?.customHeader !== undefined}
   const headerMode = model.headerMode
   model.general.push(forwardedHeadersDiagnostic(headerMode, cm.cmRef, header))
   if (headerMode.proxyProtocol) {

@@ -69,6 +69,11 @@ export interface ClientTrafficContext {
    * listener-level policy is generated and each hsts* key gets one diagnostic saying so.
    */
   hasHttpsListener?: boolean
+  /**
+   * Client request headers each listener removes before any filter ('' = the Gateway-wide policy): the identity
+   * headers external auth copies to backends (auth-headers.ts authHeaderStrips).
+   */
+  stripRequestHeaders?: Map<string, string[]>
 }
 
 /** A diagnostic about one ConfigMap key (its object and annotation are filled in by the ledger). */

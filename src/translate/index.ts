@@ -22,6 +22,8 @@ import {
 } from './emit-gateway.js'
 import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
 import {controllersOfGateways} from './controller-workloads.js'
+import {authHeaderStrips} from './bundle/auth-headers.js'
+import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
@@ -165,6 +167,20 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   )
   objects.push(...buildEnvoyProxies(planes, emitBundle, diagnostics, checklist))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
+  diagnostics.push(
+    ...mergedGatewayDiagnostics(
+      usedGateways.map(([key, gateway]) => ({
+        key,
+        gateway,
+        shared: [
+          {name: options.httpListener, protocol: 'HTTP' as const, port: 80},
+          ...((httpsPlan.shared.get(key)?.size ?? 0) > 0 ? [{name: options.httpsListener, protocol: 'HTTPS' as const, port: 443}] : []),
+        ],
+        hostListeners: httpsPlan.hostListeners.get(key) ?? [],
+        index: indexes.byGateway.get(key),
+      })),
+    ),
+  )
   for (const [key, gw] of usedGateways) {
     const allCerts = [...(httpsPlan.shared.get(key)?.values() ?? [])].sort(
       (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
@@ -274,12 +290,19 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   checklist.push(...authServerChecklist(ingresses))
   const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], ingresses, options, diagnostics)
   if (emitBundle) objects.push(...issuers)
-  const ctpGateways = usedGateways.map(([key, gateway]) => ({
-    gateway,
-    configMap: configMapOf(gateway),
-    hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
-    hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
-  }))
+  const ctpGateways = usedGateways.map(([key, gateway]) => {
+    const index = indexes.byGateway.get(key)
+    const strips = index ? authHeaderStrips(gateway, index, {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
+    diagnostics.push(...strips.diagnostics)
+    checklist.push(...strips.checklist)
+    return {
+      gateway,
+      configMap: configMapOf(gateway),
+      hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
+      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
+      stripRequestHeaders: strips.strips,
+    }
+  })
   const clientTraffic = clientTrafficObjects(ctpGateways, emitBundle, options, diagnostics, checklist, loadBalancerStepDone(planes))
   objects.push(...clientTraffic.objects)
   for (const plane of planes) checkDataPlane(plane, ingresses, objects, diagnostics)
@@ -449,11 +472,16 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
     if (o.kind === 'SecurityPolicy' && !['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth'].some((k) => k in o.spec)) {
       o.spec.authorization = {defaultAction: 'Allow'}
     }
+    // Only name what the Gateway-level policy has: an opt-out of a field it lacks leaves nothing out.
+    const leftOut = optOuts.filter((path) => hasPath(defaults.spec, path))
     diagnostics.push({
       level: 'info',
       code: 'policy-replaces-gateway-defaults',
       object: objectRef(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
-      message: `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${optOuts.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`,
+      message:
+        leftOut.length > 0
+          ? `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
+          : `this route-level ${o.kind} replaces the Gateway-level one and repeats all its settings`,
     })
   }
   if (merged > 0) {
@@ -483,6 +511,16 @@ function foldAddressLists(route: Record<string, any>, gateway: Record<string, an
 }
 
 /** Copy fields of `from` that `into` lacks, recursing into objects, except the opted-out dotted paths. */
+/** Whether a dotted path (fillFrom's opt-out paths: `extAuth`, `timeout.http`) is set in a policy spec. */
+function hasPath(spec: Record<string, any>, path: string): boolean {
+  let at: any = spec
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object' || at[key] === undefined) return false
+    at = at[key]
+  }
+  return true
+}
+
 function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts: string[], prefix: string): void {
   for (const [key, value] of Object.entries(from)) {
     const path = prefix === '' ? key : `${prefix}.${key}`
