@@ -6,6 +6,7 @@
 import test from 'ava'
 import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type MigrationReport} from '../src/output/migration-report/index.js'
 import {mdText} from '../src/output/migration-report/markdown.js'
+import {renderDiagnostics} from '../src/output/report.js'
 import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
 import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
@@ -192,6 +193,39 @@ test('markdown escapes what would become HTML, emphasis or a table cell outside 
   t.is(mdText('`a|b`', true), '`a\\|b`', 'GFM ends a cell at a pipe even inside a code span')
   t.is(mdText('one ` backquote <x>'), 'one \\` backquote \\<x>')
   t.is(mdText('line\nbreak'), 'line break')
+  t.is(mdText('see [docs](https://x.example) or ![i](https://x.example/i.png)'), 'see \\[docs\\](https://x.example) or !\\[i\\](https://x.example/i.png)', 'no link or image from the input')
+})
+
+// Annotation values are anyone's text and diagnostics quote them: the reader's terminal must not run their escape
+// sequences (a title change, a cleared screen, a forged line), on the report and on convert's stderr alike.
+const HOSTILE_SNIPPET = 'more_set_headers "X: y";\u001b]0;owned\u0007\u001b[2J\r\n  exact      forged-row  0  -\u202e'
+
+test('text output prints terminal escapes, newlines and bidi overrides from the input as visible text', (t) => {
+  const r = report([ingress('evil', {[`${P}/configuration-snippet`]: HOSTILE_SNIPPET})])
+  const sgr = /\u001b\[[0-9;]*m/g
+  for (const out of [renderText(r), renderText(r, {width: 80, colour: true}).replace(sgr, ''), renderDiagnostics(translate({objects: inputs([ingress('evil', {[`${P}/configuration-snippet`]: HOSTILE_SNIPPET})])}, {}).diagnostics)]) {
+    t.notRegex(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no control character of the input reaches the terminal')
+    t.false(out.split('\n').some((l) => l.trimStart().startsWith('exact      forged-row')), 'the value cannot start a line of its own')
+    t.true(out.includes('\\u001b]0;owned'), 'the escape is shown, not lost')
+  }
+})
+
+test('markdown: link and image syntax and table pipes from the input stay text (no request when a Git host renders it)', (t) => {
+  const r = report([
+    ingress('evil', {
+      [`${P}/configuration-snippet`]: '![pixel](https://tracker.example/p.png) [approve](https://evil.example)',
+      [`${P}/x|y`]: 'on',
+    }),
+  ])
+  const md = renderMarkdown(r)
+  t.false(md.includes('![pixel](https://tracker.example'), 'no image from an annotation value')
+  t.false(md.includes('[approve](https://evil.example'), 'no link from an annotation value')
+  t.true(md.includes('!\\[pixel\\](https://tracker.example/p.png)'), 'the text is kept, escaped')
+  const unescapedPipes = (line: string) => line.split(/(?<!\\)\|/).length - 1
+  const histogramRow = md.split('\n').find((l) => l.includes('x|y') || l.includes('x\\|y'))!
+  t.is(unescapedPipes(histogramRow), 7, `a key with a pipe stays in its cell: ${histogramRow}`)
+  const ingressRow = md.split('\n').find((l) => l.startsWith('| evil |'))!
+  t.is(unescapedPipes(ingressRow), 5, `and in the namespace table: ${ingressRow}`)
 })
 
 test('text on a terminal is coloured and fitted to its width; piped it is plain and never cut', (t) => {

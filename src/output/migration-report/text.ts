@@ -6,6 +6,7 @@
  */
 import {Chalk, type ChalkInstance} from 'chalk'
 import type {Fidelity} from '../../translate/types.js'
+import {printableDeep} from '../printable.js'
 import {fidelityText, shortKey} from './build.js'
 import {ingressesByNamespace, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ReportDiagnostic} from './model.js'
 
@@ -24,7 +25,9 @@ interface Style {
 const MARK: Record<Fidelity, string> = {exact: '', approximate: '~', manual: '!', ignored: '-'}
 const MIN_WIDTH = 40
 
-export function renderText(report: MigrationReport, options: TextOptions = {}): string {
+export function renderText(input: MigrationReport, options: TextOptions = {}): string {
+  // Names, messages and values come from the input: no escape sequence or line break of theirs reaches the terminal.
+  const report = printableDeep(input)
   const style: Style = {chalk: new Chalk({level: options.colour ? 1 : 0}), width: options.width ? Math.max(options.width, MIN_WIDTH) : Infinity}
   const out: string[] = [...header(report, style)]
   const byNamespace = ingressesByNamespace(report)
