@@ -7,6 +7,7 @@ import test from 'ava'
 import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type MigrationReport} from '../src/output/migration-report/index.js'
 import {mdText} from '../src/output/migration-report/markdown.js'
 import {renderDiagnostics} from '../src/output/report.js'
+import {failOnMessage} from '../src/cli/fail-on.js'
 import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
 import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
@@ -258,6 +259,23 @@ test('statusAtLeast orders approximate < manual < skipped', (t) => {
   t.false(statusAtLeast('approximate', 'manual'))
   t.true(statusAtLeast('skipped', 'manual'))
   t.false(statusAtLeast('exact', 'approximate'))
+})
+
+test('--fail-on also trips on a tcp/udp port and a controller ConfigMap key at the threshold: a gate that passes signs them off too', (t) => {
+  // block-cidrs denied these clients on every Ingress (ConfigMap, nginx.tmpl `deny`); the Gateway lets them through
+  // until someone adds a policy: every Ingress is exact, the key is manual, and `--fail-on manual` must not pass.
+  const configMap: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'block-cidrs': '203.0.113.0/24'}}
+  const tcp: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'tcp-services', namespace: 'ingress-nginx'}, data: {'5432': 'db/pg:5432'}}
+  const r = report([ingress('plain'), configMap, tcp])
+  t.deepEqual(r.ingresses.map((e) => e.status), ['exact'])
+  t.is(r.configMap?.keys.find((k) => k.key === 'block-cidrs')?.fidelity, 'manual')
+  t.is(r.streamEntries[0].status, 'manual')
+  const message = failOnMessage(r, 'manual')
+  t.truthy(message, 'the gate trips')
+  t.regex(message!, /tcp-services 5432 \(manual\)/)
+  t.regex(message!, /ConfigMap key block-cidrs \(manual\)/)
+  t.is(failOnMessage(r, 'skipped'), undefined, 'nothing is skipped')
+  t.is(failOnMessage(report([ingress('plain')]), 'approximate'), undefined, 'a clean input passes')
 })
 
 test.serial('report --fail-on is a CI gate naming the Ingresses; --json is -o json', async (t) => {
