@@ -199,12 +199,13 @@ test('markdown escapes what would become HTML, emphasis or a table cell outside 
 
 // Annotation values are anyone's text and diagnostics quote them: the reader's terminal must not run their escape
 // sequences (a title change, a cleared screen, a forged line), on the report and on convert's stderr alike.
-const HOSTILE_SNIPPET = 'more_set_headers "X: y";\u001b]0;owned\u0007\u001b[2J\r\n  exact      forged-row  0  -\u202e'
+// proxy-read-timeout: a value ingress-nginx refuses (parser.GetIntAnnotation) is quoted in the diagnostic as written.
+const HOSTILE_VALUE = '60\u001b]0;owned\u0007\u001b[2J\r\n  exact      forged-row  0  -\u202e'
 
 test('text output prints terminal escapes, newlines and bidi overrides from the input as visible text', (t) => {
-  const r = report([ingress('evil', {[`${P}/configuration-snippet`]: HOSTILE_SNIPPET})])
+  const r = report([ingress('evil', {[`${P}/proxy-read-timeout`]: HOSTILE_VALUE})])
   const sgr = /\u001b\[[0-9;]*m/g
-  for (const out of [renderText(r), renderText(r, {width: 80, colour: true}).replace(sgr, ''), renderDiagnostics(translate({objects: inputs([ingress('evil', {[`${P}/configuration-snippet`]: HOSTILE_SNIPPET})])}, {}).diagnostics)]) {
+  for (const out of [renderText(r), renderText(r, {width: 80, colour: true}).replace(sgr, ''), renderDiagnostics(translate({objects: inputs([ingress('evil', {[`${P}/proxy-read-timeout`]: HOSTILE_VALUE})])}, {}).diagnostics)]) {
     t.notRegex(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no control character of the input reaches the terminal')
     t.false(out.split('\n').some((l) => l.trimStart().startsWith('exact      forged-row')), 'the value cannot start a line of its own')
     t.true(out.includes('\\u001b]0;owned'), 'the escape is shown, not lost')
@@ -214,7 +215,7 @@ test('text output prints terminal escapes, newlines and bidi overrides from the 
 test('markdown: link and image syntax and table pipes from the input stay text (no request when a Git host renders it)', (t) => {
   const r = report([
     ingress('evil', {
-      [`${P}/configuration-snippet`]: '![pixel](https://tracker.example/p.png) [approve](https://evil.example)',
+      [`${P}/proxy-read-timeout`]: '![pixel](https://tracker.example/p.png) [approve](https://evil.example)',
       [`${P}/x|y`]: 'on',
     }),
   ])
