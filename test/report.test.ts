@@ -8,6 +8,10 @@ import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type
 import {mdText} from '../src/output/migration-report/markdown.js'
 import {renderDiagnostics} from '../src/output/report.js'
 import {failOnMessage} from '../src/cli/fail-on.js'
+import {CONFLICT_CODES} from '../src/output/migration-report/conflicts.js'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseAllDocuments} from 'yaml'
 import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
 import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
@@ -114,6 +118,19 @@ test('a path two Ingresses define is a conflict naming the host, path and the In
   t.like(c, {code: 'path-conflict', level: 'warning', ingress: 'team-b/new', host: 'shared.example.com', path: '/', pathType: 'Prefix', keptBy: 'team-a/old'})
   t.is(r.summary.conflicts, 1)
   t.is(r.ingresses.find((e) => e.ingress === 'team-b/new')!.status, 'skipped', 'its only path is served by the other Ingress')
+})
+
+test('server-alias and canary effects of one Ingress on another are conflicts too (the golden inputs that show them)', (t) => {
+  // hosts.ts: an alias dropped because an older Ingress of the host set the aliases (createServers), a name two hosts
+  // alias (nginx keeps it for the first server), an alias that is another Ingress's www-redirect name.
+  const load = (name: string) => parseAllDocuments(readFileSync(join(ROOT, 'test', 'golden', name, 'input.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject).filter((o) => o)
+  const codes = (r: MigrationReport) => r.conflicts.map((c) => `${c.ingress} ${c.code}`)
+  const aliases = report(load('server-alias-conflicts'))
+  for (const c of ['web/h-first server-alias-is-host', 'web/h-second server-alias-shadowed', 'web/zed server-alias-duplicate']) t.true(codes(aliases).includes(c), c)
+  t.is(aliases.summary.conflicts, aliases.conflicts.length)
+  t.deepEqual(codes(report(load('server-alias-www-redirect'))), ['web/shop server-alias-is-www-redirect'])
+  // Every such code the compiler emits on an Ingress is gathered: none of these is left only under its Ingress.
+  for (const code of ['canary-shadowed', 'tls-sni-shadowed']) t.true(CONFLICT_CODES.has(code), code)
 })
 
 test('tcp-services and udp-services entries get a status each: routed, needs a person, or skipped as nginx skipped it', (t) => {
