@@ -266,6 +266,17 @@ test('text on a terminal is coloured and fitted to its width; piped it is plain 
   t.regex(tty, /  long-name-of-an-ingr +2  proxy-body-size~\n {15}ess-that-is-long\n/, 'the name column holds 20 columns (80 / 4)')
 })
 
+test('text on a terminal: a namespace name of 63 characters (the longest Kubernetes allows) wraps its title too', (t) => {
+  const namespace = 'platform-observability-long-team-namespace-name-for-grafana-x12'
+  t.is(namespace.length, 63)
+  const r = report([ingress('grafana', {[`${P}/use-regex`]: 'true'}, 'grafana.example.com', namespace)])
+  for (const width of [60, 80]) {
+    const tty = renderText(r, {width, colour: true})
+    for (const line of tty.split('\n')) t.true(visibleLength(line) <= width, `${width}: ${visibleLength(line)}: ${line}`)
+    t.true(tty.replace(/\u001b\[[0-9;]*m/g, '').includes(namespace.slice(0, 40)), 'the name is there')
+  }
+})
+
 test('wrap breaks at spaces, indents continuations and cuts a word longer than the line', (t) => {
   t.deepEqual(wrap('aaa bbb ccc', 7, '  '), ['aaa bbb', '  ccc'])
   t.deepEqual(wrap('x'.repeat(12), 5, ' '), ['xxxxx', ' xxxx', ' xxx'])

@@ -77,7 +77,7 @@ function namespaceTable(namespace: string, entries: IngressEntry[], style: Style
     {title: 'OBJECTS', width: 7, right: true},
     {title: 'ANNOTATIONS', width: Number.isFinite(width) ? Math.max(10, width - 2 - 11 - nameWidth - 7 - 6) : Infinity},
   ]
-  const lines = [title, '  ' + chalk.dim(columns.map((c) => pad(c.title, c.width, c.right)).join('  ').trimEnd())]
+  const lines = [...wrap(title, width, '  '), '  ' + chalk.dim(columns.map((c) => pad(c.title, c.width, c.right)).join('  ').trimEnd())]
   for (const e of entries) {
     const annotations = e.annotations.map((a) => statusColour(chalk, a.fidelity, shortKey(a.key) + MARK[a.fidelity]))
     const extra = e.outcome === 'canary' ? ['(canary, merged into its primary)'] : []
