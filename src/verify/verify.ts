@@ -140,3 +140,8 @@ export function normalizeLocation(location: string): string {
   return `${scheme}://${m[2]!.toLowerCase()}${port}${rest}`
 }
 
+
+/** `verify: N probes, M differ (K known)`: the line convert adds to its summary. */
+export function verifySummaryLine(report: VerifyReport): string {
+  return `verify: ${report.probes} probes, ${report.differ} differ (${report.known} known)\n`
+}
