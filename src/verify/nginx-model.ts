@@ -172,6 +172,8 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   const choice = selectNginxLocation(rendered, uri)
   if (!choice) return notFound('no location matches (the default backend answers 404)')
   if ('slashRedirect' in choice) {
+    // Found in the find-config phase, before any rewrite-phase redirect (https, permanent-redirect) of the location.
+    decision.ingress = rendered.locations.find((l) => l.modifier === '' && l.path === choice.slashRedirect)?.ingress?.id
     return answer({kind: 'redirect', status: 301, location: `${probe.scheme}://${probe.host}${choice.slashRedirect}${query}`, reason: 'nginx adds the trailing slash of a prefix location'})
   }
   return routeLocation(model, plane, host, choice.location, probe, uri, query, decision)
