@@ -100,12 +100,14 @@ function gatewayForHost(hostsByGateway: Map<string, Map<string, any>>, host: str
   return fallback ?? [...hostsByGateway.keys()][0] ?? 'gateway/shared'
 }
 
-/** `HTTPRoute/ns/name` -> the first Ingress its ingress2gw.io/source annotation names. */
+/** `HTTPRoute/ns/name` -> the Ingress its ingress2gw.io/source annotation names, when it names one. */
 function routeSources(objects: KubeObject[]): Map<string, string> {
   const out = new Map<string, string>()
   for (const o of objects) {
     const source = o.metadata.annotations?.['ingress2gw.io/source']
-    const first = source?.split(', ')[0]?.replace(/^Ingress /, '')
+    // A route made from several Ingresses (the shared https-redirect route) speaks for none of them.
+    const sources = source?.split(', ') ?? []
+    const first = sources.length === 1 ? sources[0]!.replace(/^Ingress /, '') : undefined
     if (first) out.set(`${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, first)
   }
   return out
