@@ -12,9 +12,9 @@ const ROUTING_ANNOTATION = /(^|\/)(rewrite-target|use-regex|app-root|permanent-r
 
 /** Diagnostics (whatever their annotation) that name a routing difference of their object. */
 const ROUTING_CODES = new Set([
-  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed', 'regex-mode-from-other-ingress',
+  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed',
   'prefix-trailing-slash', 'path-conflict', 'cross-controller-conflict', 'redirect-keeps-trailing-slash', 'alias-shadowed',
-  'www-redirect-skipped', 'server-alias-is-www-redirect', 'server-alias-is-host', 'catch-all-route', 'host-on-two-gateways',
+  'www-redirect-skipped', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
   'force-ssl-redirect-without-tls', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
   'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'redirect-config-dropped',
   'redirect-code-out-of-range', 'redirect-code-not-a-redirect', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
