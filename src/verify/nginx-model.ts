@@ -163,12 +163,12 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   decision.server = host.name === '' ? '_' : host.name
   if (host.closed) return answer({kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)'})
   if (probe.scheme === 'https' && passthroughIngress(host)) return passthrough(host, decision)
-  const appRoot = appRootOf(host)
+  let rendered = plane.servers.get(host)
+  if (!rendered) plane.servers.set(host, (rendered = renderServer(host)))
+  const appRoot = appRootOf(rendered)
   if (appRoot !== undefined && uri === '/') {
     return answer({kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root'})
   }
-  let rendered = plane.servers.get(host)
-  if (!rendered) plane.servers.set(host, (rendered = renderServer(host)))
   const choice = selectNginxLocation(rendered, uri)
   if (!choice) return notFound('no location matches (the default backend answers 404)')
   if ('slashRedirect' in choice) {
@@ -229,7 +229,9 @@ function redirectOf(ingress: IngressModel, probe: Probe): {url: string; code: nu
 
 /**
  * lua_ingress.lua redirect_to_https: force-ssl-redirect on plain http, else ssl-redirect when a certificate is
- * configured for the request's host (the host's own tls, or a one-label wildcard server's). Exempt: locations
+ * configured for the request's host (the host's own tls, or a one-label wildcard server's). An alias counts as its
+ * host; nginx.go configureCertificates maps it only when the certificate covers it, which the model cannot see
+ * (Secret contents are never read). Exempt: locations
  * whose path starts with a no-tls-redirect-locations entry (nginx.tmpl sets ssl_redirect false there).
  */
 function redirectsToHttps(plane: NginxPlane, host: HostModel, ingress: IngressModel, location: NginxLocation, options: Required<NginxModelOptions>): boolean {
@@ -240,9 +242,12 @@ function redirectsToHttps(plane: NginxPlane, host: HostModel, ingress: IngressMo
   return plane.wildcards.some((w) => w.host.tls !== undefined && host.name.endsWith(w.suffix) && /^[\w-]+$/.test(host.name.slice(0, -w.suffix.length)))
 }
 
-/** app-root is rendered at server level by every location that carries it: any Ingress of the host sets it. */
-function appRootOf(host: HostModel): string | undefined {
-  for (const ingress of [host.fallback?.ingress, ...host.locations.map((l) => l.ingress)]) {
+/**
+ * app-root: nginx.tmpl renders `if ($uri = /) { return 302 ...; }` at server level for every location carrying it,
+ * in location order, so the first location (nginx's order) whose Ingress sets it decides for the whole host.
+ */
+function appRootOf(server: NginxServer): string | undefined {
+  for (const ingress of server.locations.map((l) => l.ingress)) {
     const a = ingress?.annotations.get('app-root')
     if (a?.valid === true && typeof a.value === 'string' && a.value !== '' && a.value !== '/') return a.value
   }

@@ -117,7 +117,7 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       // whether the Gateway serves it over https at all is the one question worth asking.
       const paths = scheme === 'https' && !plan.tls ? ['/'] : [...plan.paths].sort()
       for (const path of paths) out.push({gateway, origin: 'derived', probe: {scheme, host, path}})
-      for (const path of [...plan.variants.paths].sort()) {
+      for (const path of scheme === 'https' && !plan.tls ? [] : [...plan.variants.paths].sort()) {
         for (const headers of plan.variants.headers) out.push({gateway, origin: 'derived', probe: {scheme, host, path, headers}})
       }
     }

@@ -18,7 +18,7 @@ const ROUTING_CODES = new Set([
   'force-ssl-redirect-without-tls', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
   'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'redirect-config-dropped',
   'redirect-code-out-of-range', 'redirect-code-not-a-redirect', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
 ])
 
 function concerns(d: Diagnostic, ingress: string | undefined): boolean {
