@@ -165,7 +165,7 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   if (probe.scheme === 'https' && passthroughIngress(host)) return passthrough(host, decision)
   let rendered = plane.servers.get(host)
   if (!rendered) plane.servers.set(host, (rendered = renderServer(host)))
-  const appRoot = appRootOf(rendered)
+  const appRoot = appRootOf(host, rendered)
   if (appRoot !== undefined && uri === '/') {
     return answer({kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root'})
   }
@@ -246,8 +246,9 @@ function redirectsToHttps(plane: NginxPlane, host: HostModel, ingress: IngressMo
  * app-root: nginx.tmpl renders `if ($uri = /) { return 302 ...; }` at server level for every location carrying it,
  * in location order, so the first location (nginx's order) whose Ingress sets it decides for the whole host.
  */
-function appRootOf(server: NginxServer): string | undefined {
-  for (const ingress of server.locations.map((l) => l.ingress)) {
+function appRootOf(host: HostModel, server: NginxServer): string | undefined {
+  // The catch-all `/` of a rule-less Ingress: createServers keeps its Rewrite (app-root included) empty.
+  for (const ingress of server.locations.filter((l) => !(host.name === '' && l.location?.fromDefaultBackend)).map((l) => l.ingress)) {
     const a = ingress?.annotations.get('app-root')
     if (a?.valid === true && typeof a.value === 'string' && a.value !== '' && a.value !== '/') return a.value
   }
