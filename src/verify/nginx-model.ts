@@ -188,6 +188,10 @@ function routeLocation(
   const bare = host.name === '' && location.location?.fromDefaultBackend === true
   const ingress = bare ? undefined : location.ingress
   decision.ingress = location.ingress?.id
+  // A denied location (annotations.go Extract keeps a LocationDeniedError in `Denied`): nginx.tmpl renders `return 503`
+  // in place of the location's body (403 for an auth-tls error), and the rewrite module's return runs before
+  // rewrite_by_lua's https redirect.
+  if (location.ingress?.denied) return answer({kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`})
   const redirect = ingress && redirectOf(ingress, probe)
   if (redirect) return answer({kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect'})
   if (ingress && probe.scheme === 'http' && redirectsToHttps(plane, host, ingress, location, model.options)) {
