@@ -14,7 +14,7 @@ import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer, type Obj} 
 import jsYaml from 'js-yaml'
 import {kubectl, rbacAttributes, roleAllows, rolePermissions, ROOT, tempDir, usedPermissions} from './support/cluster-helpers.js'
 import {runCli} from './support/run-cli.js'
-import {ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
+import {controllerConfigMap, ENVOY_SELECTOR, envoyService, gateway, NGINX_SELECTOR, nginxService, readyWorld} from './support/cutover-fixtures.js'
 
 const SVC = 'ingress-nginx/ingress-nginx-controller'
 
@@ -286,4 +286,71 @@ test.serial('the ingress2gw-cutover role is exactly what cutover sends in all it
     'the only write is the Service patch',
   )
   t.false(rolePermissions(role).some((p) => /secrets|ingresses/.test(p) && !p.startsWith('list networking.k8s.io/ingresses')), 'no Secret at all; Ingresses are only listed (--dns)')
+})
+
+test.serial('PROXY protocol: a forbidden controller ConfigMap read refuses the cutover (says forbidden, not "not found"); --force overrides', async (t) => {
+  // src/cutover/read.ts controllerConfigMap used to turn a 403 into "not found", and plan.ts proxyProtocolChecks then
+  // only warned: with use-proxy-protocol on and a Gateway that does not expect PROXY headers, --apply cut over and
+  // every connection failed.
+  const objects = [...readyWorld().filter((o) => o.kind !== 'ConfigMap'), controllerConfigMap({'use-proxy-protocol': 'true'})]
+  const {s, cli, writes, service} = await world(t, objects)
+  s.deny({verb: 'get', group: '', resource: 'configmaps'})
+  const r = await cli(['cutover', '--service', SVC, '--apply'])
+  t.is(r.code, 1, r.stderr)
+  t.regex(r.stderr, /^refused: port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden/m)
+  t.notRegex(r.stderr, /ConfigMap was not found/)
+  t.regex(r.stderr, /\(proxy-protocol-unknown\); nothing was changed$/m)
+  t.deepEqual(writes(), [])
+  const forced = await cli(['cutover', '--service', SVC, '--apply', '--force'])
+  t.is(forced.code, 0, forced.stderr)
+  t.regex(forced.stderr, /warning: overridden by --force: port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden/)
+  t.deepEqual(service().spec.selector, ENVOY_SELECTOR)
+})
+
+test.serial('--rollback sends only what a cutover rollback may change: a file with other operations is refused before any request', async (t) => {
+  // src/cutover/apply.ts parseRollbackFile used to check the file's shape only, and runRollback sent its `patch`
+  // as is: an edited (or foreign) file could rewrite any field of the Service (here: its loadBalancerSourceRanges).
+  const nginx = nginxService({keep: true})
+  nginx.spec.loadBalancerSourceRanges = ['10.0.0.0/8']
+  const {cli, dir, writes, service} = await world(t, readyWorld({service: nginx}))
+  const file = join(dir, 'back.json')
+  t.is((await cli(['cutover', '--service', SVC, '--apply', '--rollback-file', file])).code, 0)
+  const saved = JSON.parse(readFileSync(file, 'utf8'))
+  const writesBefore = writes().length
+  const cutOver = service()
+  for (const extra of [
+    {op: 'remove', path: '/spec/loadBalancerSourceRanges'},
+    {op: 'replace', path: '/spec/ports/0/port', value: 8080},
+    {op: 'add', path: '/metadata/labels/x', value: 'y'},
+  ]) {
+    const tampered = join(dir, `tampered-${writes().length}-${extra.path.replace(/\W/g, '')}.json`)
+    writeFileSync(tampered, JSON.stringify({...saved, patch: [...saved.patch, extra]}))
+    const r = await cli(['cutover', '--rollback', tampered, '--force'])
+    t.is(r.code, 2, r.stderr)
+    t.regex(r.stderr, new RegExp(`^error: .*tampered.*: operation ${extra.op} ${extra.path.replace(/\//g, '\\/')} is not part of a cutover rollback`, 'm'))
+  }
+  // Without the uid test the patch could land on a recreated Service of the same name.
+  const noUid = join(dir, 'no-uid.json')
+  writeFileSync(noUid, JSON.stringify({...saved, patch: saved.patch.filter((op: {path: string}) => op.path !== '/metadata/uid')}))
+  const u = await cli(['cutover', '--rollback', noUid])
+  t.is(u.code, 2, u.stderr)
+  t.regex(u.stderr, /does not start with the uid test of Service ingress-nginx\/ingress-nginx-controller/)
+  t.is(writes().length, writesBefore)
+  t.deepEqual(service(), cutOver)
+  // The genuine file still rolls back.
+  t.is((await cli(['cutover', '--rollback', file])).code, 0)
+  t.deepEqual(service().spec.selector, NGINX_SELECTOR)
+  t.deepEqual(service().spec.loadBalancerSourceRanges, ['10.0.0.0/8'])
+})
+
+test.serial('the Envoy Service lookup forbidden everywhere says forbidden, not "no Service exists"', async (t) => {
+  // src/cutover/read.ts servicesByLabel swallowed the 403 of each fallback namespace: the refusal then claimed that
+  // Envoy Gateway had not created the proxy.
+  const {s, cli, writes} = await world(t)
+  s.deny({verb: 'list', group: '', resource: 'services'})
+  const r = await cli(['cutover', '--service', SVC, '--apply'])
+  t.is(r.code, 1, r.stderr)
+  t.regex(r.stderr, /^refused: the Envoy Service of Gateway gateway\/shared could not be looked up: listing Services cluster-wide is forbidden, and so is listing them in namespace ingress-nginx \(forbidden\), envoy-gateway-system \(forbidden\), gateway \(forbidden\)/m)
+  t.notRegex(r.stderr, /no Service labelled/)
+  t.deepEqual(writes(), [])
 })

@@ -198,3 +198,77 @@ test('a Service that already selects the Envoy pods with their ports needs nothi
   t.true(plan.alreadyCutOver)
   t.false(planCutover(facts()).alreadyCutOver)
 })
+
+test('PROXY protocol: a side that could not be read refuses (overridable), it is not assumed absent', (t) => {
+  // src/cutover/plan.ts proxyProtocolChecks: a forbidden ConfigMap or ClientTrafficPolicy list used to count as
+  // "not found" / "none": a warning (ConfigMap) or a silent pass (policies) where every connection may fail.
+  const cmDenied = planCutover(facts({controllerConfigMap: undefined, controllerConfigMapError: 'reading the ingress-nginx controller ConfigMap ingress-nginx/ingress-nginx-controller is forbidden'}))
+  t.deepEqual(cmDenied.refusals.map((r) => [r.code, r.overridable]), [['proxy-protocol-unknown', true], ['proxy-protocol-unknown', true]])
+  t.regex(cmDenied.refusals[0].message, /^port 80: reading the ingress-nginx controller ConfigMap ingress-nginx\/ingress-nginx-controller is forbidden: cannot tell whether the load balancer sends PROXY protocol headers/)
+  t.deepEqual(blockingRefusals(cmDenied, true), [])
+  // A cloud annotation still answers the LB side; an optional policy accepts both, so nothing is unknown.
+  const aws = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}}))
+  t.deepEqual(codes(facts({service: aws, controllerConfigMap: undefined, controllerConfigMapError: 'forbidden'})), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  t.deepEqual(codes(facts({controllerConfigMap: undefined, controllerConfigMapError: 'forbidden', clientTrafficPolicies: [live(clientTrafficPolicy({proxyProtocol: {optional: true}}))]})), [])
+  // nginx served without PROXY (ConfigMap read), but the Gateway's policies could not be listed: one of them may require it.
+  const ctpDenied = planCutover(facts({clientTrafficPoliciesError: 'listing the ClientTrafficPolicies of namespace gateway failed (forbidden: no)'}))
+  t.deepEqual(codes(facts({clientTrafficPoliciesError: 'x'})), ['proxy-protocol-unknown', 'proxy-protocol-unknown'])
+  t.regex(ctpDenied.refusals[0].message, /^port 80: listing the ClientTrafficPolicies of namespace gateway failed \(forbidden: no\): cannot tell whether listener http expects PROXY protocol headers, while the load balancer does not send them/)
+})
+
+test('PROXY protocol: a TLS passthrough listener is checked too (ingress-nginx decodes PROXY on its passthrough port)', (t) => {
+  // ingress-nginx internal/ingress/controller/nginx.go setupSSLProxy wraps the ssl-passthrough listener in
+  // proxyproto.Listener when use-proxy-protocol is on; Envoy Gateway internal/gatewayapi/clienttrafficpolicy.go
+  // translateClientTrafficPolicyForListener sets tcpIR.ProxyProtocol for TLS/TCP listeners as for HTTP ones.
+  const tlsGateway = live(
+    gateway({
+      listeners: [
+        {name: 'http', port: 80, protocol: 'HTTP'},
+        {name: 'passthrough', port: 443, protocol: 'TLS', tls: {mode: 'Passthrough'}},
+      ],
+    }),
+  )
+  const sends = live(controllerConfigMap({'use-proxy-protocol': 'true'}))
+  const plan = planCutover(facts({gateway: tlsGateway, controllerConfigMap: sends}))
+  t.deepEqual(plan.refusals.map((r) => r.message.slice(0, 8)), ['port 80:', 'port 443'])
+  t.regex(plan.refusals[1].message, /but listener passthrough does not expect PROXY headers/)
+  t.deepEqual(codes(facts({gateway: tlsGateway, controllerConfigMap: sends, clientTrafficPolicies: [live(clientTrafficPolicy({proxyProtocol: {}}))]})), [])
+})
+
+test('PROXY protocol from cloud annotations: Linode "none" is off; AWS NLB target-group attribute proxy_protocol_v2.enabled=true is on', (t) => {
+  // src/cutover/checks.ts lbSendsProxyProtocol, without a controller ConfigMap to ask. Linode's
+  // service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol takes none|v1|v2; the AWS load balancer controller
+  // turns PROXY v2 on with the target-group attribute proxy_protocol_v2.enabled=true.
+  const linodeOff = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol': 'none'}}))
+  t.deepEqual(codes(facts({service: linodeOff, controllerConfigMap: undefined})), [])
+  const awsNlb = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'deregistration_delay.timeout_seconds=30,proxy_protocol_v2.enabled=true'}}))
+  const plan = planCutover(facts({service: awsNlb, controllerConfigMap: undefined}))
+  t.deepEqual(plan.refusals.map((r) => r.code), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  t.regex(plan.refusals[0].message, /aws-load-balancer-target-group-attributes: "deregistration_delay\.timeout_seconds=30,proxy_protocol_v2\.enabled=true"/)
+  const awsOff = live(nginxService({keep: true, annotations: {'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'proxy_protocol_v2.enabled=false'}}))
+  t.deepEqual(planCutover(facts({service: awsOff, controllerConfigMap: undefined})).refusals, [])
+})
+
+test('PROXY protocol: a ClientTrafficPolicy that selects the Gateway by label (targetSelectors) counts Gateway-wide', (t) => {
+  // Envoy Gateway v1.9 internal/gatewayapi/helpers.go resolvePolicyTargetsFromSelectors: a targetSelector of kind
+  // Gateway whose matchLabels/matchExpressions match the Gateway's labels targets it as a whole (no sectionName).
+  // src/cutover/proxy-protocol.ts gatewayExpectsProxyProtocol used to read targetRefs only: the Gateway requiring
+  // PROXY headers went unseen, and nginx's LB sends none.
+  const bySelector = (selector: Record<string, unknown>, name = 'by-label') => {
+    const ctp = clientTrafficPolicy({name, proxyProtocol: {}})
+    ctp.spec.targetRefs = undefined
+    ctp.spec.targetSelectors = [{kind: 'Gateway', ...selector}]
+    return live(ctp)
+  }
+  // The Gateway fixture carries app.kubernetes.io/managed-by: ingress2gw.
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchLabels: {'app.kubernetes.io/managed-by': 'ingress2gw'}})]})), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchExpressions: [{key: 'app.kubernetes.io/managed-by', operator: 'In', values: ['ingress2gw']}]})]})), ['proxy-protocol-mismatch', 'proxy-protocol-mismatch'])
+  // Not matching: another label value, NotIn, another kind or group.
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchLabels: {'app.kubernetes.io/managed-by': 'helm'}})]})), [])
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({matchExpressions: [{key: 'app.kubernetes.io/managed-by', operator: 'NotIn', values: ['ingress2gw']}]})]})), [])
+  t.deepEqual(codes(facts({clientTrafficPolicies: [bySelector({group: 'example.com', matchLabels: {}})]})), [])
+  // A listener-level targetRef still wins over a Gateway-wide selector for its listener.
+  const httpOwn = live(clientTrafficPolicy({name: 'http-own', sectionName: 'http'}))
+  const partial = planCutover(facts({clientTrafficPolicies: [httpOwn, bySelector({matchLabels: {'app.kubernetes.io/managed-by': 'ingress2gw'}}, 'x')]}))
+  t.deepEqual(partial.refusals.map((r) => r.message.slice(0, 8)), ['port 443'])
+})

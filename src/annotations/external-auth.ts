@@ -113,8 +113,8 @@ export const externalAuthFamily: AnnotationFamily = {
       key: 'auth-response-headers',
       summary: 'Headers copied from the auth response into the upstream request',
       fidelity: 'approximate',
-      target: 'SecurityPolicy extAuth.http.headersToBackend',
-      note: 'when the auth response lacks such a header, nginx removes a client-sent one of that name; Envoy lets the client\'s value through unless the listener removes it first (ClientTrafficPolicy headers.earlyRequestHeaders; the diagnostic gives the list)',
+      target: 'SecurityPolicy extAuth.http.headersToBackend + ClientTrafficPolicy headers.earlyRequestHeaders.remove on the listeners of protected hosts',
+      note: 'when the auth response lacks such a header, nginx removes a client-sent one of that name; Envoy lets the client\'s value through, so with --emit-gateway the ClientTrafficPolicies of the listeners serving protected hosts remove them before extAuth (exact; unprotected hosts on those listeners lose client-sent copies too, which is reported); without it the gateway owner must add the removal',
       parse: parseResponseHeaders,
     },
     {

@@ -1,3 +1,5 @@
+import type {AuthServer} from '../annotations/external-auth/forms.js'
+import {globalExtAuthShape} from '../annotations/external-auth/global-auth.js'
 import {normalizeSourceRange} from '../annotations/access-lists.js'
 import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName, diag} from '../translate/bundle/common.js'
 import {dnsName} from '../translate/names.js'
@@ -155,31 +157,29 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
   const {data, has} = cm
   const on = cm.traffic.nginxDefaults
   const gw = cm.traffic.gateway
+  let globalAuthServer: AuthServer | undefined
   if (has('global-auth-url') && data['global-auth-url'].trim() !== '') {
     const url = data['global-auth-url'].trim()
     const target = clusterServiceUrl(url)
     if (on && target) {
-      const http: Record<string, any> = {
-        backendRefs: [{group: '', kind: 'Service', name: target.name, namespace: target.namespace, port: target.port}],
-        pathOverride: target.path,
-      }
-      if (has('global-auth-response-headers')) {
-        const headers = splitList(data['global-auth-response-headers'], /,/)
-        if (headers.length > 0) http.headersToBackend = headers
-      }
-      sp.spec.extAuth = {http}
+      const shape = globalExtAuthShape(target, has('global-auth-response-headers') ? splitList(data['global-auth-response-headers'], /,/) : [])
+      globalAuthServer = shape.server
+      const http = {backendRefs: [{group: '', kind: 'Service', name: target.name, namespace: target.namespace, port: target.port}], ...shape.http}
+      // statusOnError 500: nginx turns an unreachable or failing auth service into 500 (Envoy's default is 403).
+      sp.spec.extAuth = {http, headersToExtAuth: shape.headersToExtAuth, statusOnError: 500}
       sp.extAuthMapped = true
       sp.keys.push('global-auth-url', 'global-auth-response-headers')
+      if (shape.ownerStep) model.checklist.push(`global-auth-url ${url}: ${shape.ownerStep}`)
       cm.account('global-auth-url', {
         level: 'warning',
         code: 'global-auth-url',
-        fidelity: 'approximate',
+        fidelity: shape.server === 'oauth2-proxy' ? 'manual' : 'approximate',
         message:
-          `global-auth-url: "${url}" -> Gateway-level SecurityPolicy extAuth.http (Service ${target.namespace}/${target.name}:${target.port}, pathOverride ${target.path}); ` +
-          'nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length and Authorization unless extAuth.headersToExtAuth lists more; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth' +
+          `global-auth-url: "${url}" -> Gateway-level SecurityPolicy extAuth.http (${shape.summary}); ` +
+          `nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and the headersToExtAuth listed (${shape.headersToExtAuth.join(', ')}); only a 200 answer lets a request through; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth` +
           (target.scheme === 'https' ? '; the URL is https: the auth Service needs a BackendTLSPolicy (Envoy connects in plain HTTP otherwise)' : ''),
         hint:
-          `pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list the headers the auth service reads (Cookie, ...) in extAuth.headersToExtAuth`,
+          `${shape.ownerStep ? `before cutover: ${shape.ownerStep}; ` : 'check that the auth service answers 200 (not 202 or 204) to an allowed request; '}${'pathOverride' in shape.http ? 'pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ' : ''}${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list other headers the auth service reads in extAuth.headersToExtAuth`,
       })
       if (target.namespace !== gw.namespace) {
         model.objects.push({
@@ -200,11 +200,16 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
   }
   for (const [key, note] of Object.entries(AUTH_COMPANIONS)) {
     if (!has(key)) continue
+    if (key === 'global-auth-signin' && globalAuthServer !== undefined && globalAuthServer !== 'unknown') {
+      // A recognised server answers the Envoy check of a signed-out browser with its own sign-in redirect.
+      cm.account(key, {...globalAuth('info'), fidelity: 'approximate', message: `${key}: "${truncate(data[key])}" redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`})
+      continue
+    }
     const manual = MANUAL_COMPANIONS.has(key)
     cm.account(key, {...globalAuth(manual ? 'warning' : 'info'), fidelity: manual ? 'manual' : 'approximate', message: `${key}: "${truncate(data[key])}" ${note}`})
   }
   if (has('global-auth-response-headers')) {
-    cm.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: sp.extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${sp.extAuthMapped ? '-> extAuth.http.headersToBackend' : 'copied auth response headers upstream; see global-auth-url'}`})
+    cm.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: sp.extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`})
   }
 }
 

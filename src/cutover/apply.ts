@@ -97,7 +97,39 @@ export function parseRollbackFile(text: string, path: string): RollbackFile {
   const ok =
     v && v.kind === 'ServiceCutoverRollback' && v.apiVersion === 'ingress2gw.io/v1' && typeof v.service?.namespace === 'string' && typeof v.service?.name === 'string' && typeof v.service?.uid === 'string' && Array.isArray(v.patch)
   if (!ok) throw new ClusterError(`${path} is not a rollback file written by kubectl ingress2gw cutover --apply (kind ServiceCutoverRollback)`)
+  checkRollbackOps(v, path)
   return v
+}
+
+const PORT_FIELD = /^\/spec\/ports\/(0|[1-9]\d{0,3})\/(port|targetPort)$/
+
+/**
+ * The file is sent as a JSON patch, so it may hold only what buildPatches (plan.ts) puts in a rollback: the uid test
+ * first (the same Service, not one recreated under its name), tests of the selector and port fields, and the
+ * restoring of spec.selector and spec.ports[].targetPort. An edited or foreign file must not rewrite any other field
+ * of the Service (loadBalancerSourceRanges, type, ports...).
+ */
+function checkRollbackOps(v: RollbackFile, path: string): void {
+  const id = `${v.service.namespace}/${v.service.name}`
+  const first = v.patch[0]
+  if (!first || first.op !== 'test' || first.path !== '/metadata/uid' || first.value !== v.service.uid) {
+    throw new ClusterError(`${path}: the patch does not start with the uid test of Service ${id} (${v.service.uid}); nothing was changed`)
+  }
+  for (const op of v.patch) {
+    const port = PORT_FIELD.exec(String(op?.path ?? ''))
+    const targetPort = port?.[2] === 'targetPort'
+    const ok =
+      op?.op === 'test'
+        ? op.path === '/metadata/uid' || op.path === '/spec/selector' || port !== null
+        : op?.op === 'replace'
+          ? (op.path === '/spec/selector' && isStringMap(op.value)) || (targetPort && (typeof op.value === 'number' || typeof op.value === 'string'))
+          : op?.op === 'remove' && targetPort
+    if (!ok) throw new ClusterError(`${path}: operation ${String(op?.op)} ${String(op?.path)} is not part of a cutover rollback (only spec.selector and spec.ports[].targetPort are restored); nothing was changed`)
+  }
+}
+
+function isStringMap(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
 }
 
 /**

@@ -71,13 +71,18 @@ export function trafficPolicyWarnings(svc: KubeObject): string[] {
 }
 
 /** The load balancer sends PROXY protocol headers: the controller ConfigMap's use-proxy-protocol, or a cloud annotation. */
-export function lbSendsProxyProtocol(svc: KubeObject, configMap: KubeObject | undefined): {sends: 'yes' | 'no' | 'unknown'; why: string} {
-  const annotations = Object.entries(svc.metadata.annotations ?? {}).filter(([k, v]) => /proxy-?protocol/i.test(k) && !/^(|false|0|no|off|disabled)$/i.test(String(v).trim()))
+export function lbSendsProxyProtocol(svc: KubeObject, configMap: KubeObject | undefined, readError?: string): {sends: 'yes' | 'no' | 'unknown'; why: string; readFailed?: boolean} {
+  // A key naming PROXY protocol with a value that is not off (Linode's none|v1|v2 included), or the AWS load balancer
+  // controller's target-group attribute proxy_protocol_v2.enabled=true.
+  const annotations = Object.entries(svc.metadata.annotations ?? {}).filter(
+    ([k, v]) => (/proxy-?protocol/i.test(k) && !/^(|false|0|no|off|disabled|none)$/i.test(String(v).trim())) || /(^|,)\s*proxy_protocol_v2\.enabled\s*=\s*true\s*(,|$)/i.test(String(v)),
+  )
   const data = ((configMap as {data?: Record<string, string>} | undefined)?.data ?? {}) as Record<string, string>
   const cmSays = configMap ? (parseGoBool(data['use-proxy-protocol']) ?? false) : undefined
   const cmName = configMap ? `ConfigMap ${configMap.metadata.namespace}/${configMap.metadata.name}` : ''
   if (cmSays === true) return {sends: 'yes', why: `${cmName} sets use-proxy-protocol: "${data['use-proxy-protocol']}"`}
   if (annotations.length > 0) return {sends: 'yes', why: `the Service annotation ${annotations[0][0]}: "${annotations[0][1]}"`}
   if (cmSays === false) return {sends: 'no', why: `${cmName} does not turn use-proxy-protocol on, and ingress-nginx served with that`}
+  if (readError) return {sends: 'unknown', why: readError, readFailed: true}
   return {sends: 'unknown', why: 'the ingress-nginx controller ConfigMap was not found (name it with --controller-configmap)'}
 }

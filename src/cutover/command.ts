@@ -74,7 +74,7 @@ export async function runCutover(run: CutoverRun, opts: {service: NamespacedName
     warn(run.paintErr, [...read.notes, ...plan.warnings, ...plan.refusals.filter((r) => !blocking.includes(r)).map((r) => `overridden by --force: ${r.message}`)])
     for (const r of blocking) process.stderr.write(run.paintErr.red(`refused: ${r.message}`) + '\n')
     if (blocking.length > 0) {
-      process.stderr.write(`error: the cutover of Service ${plan.service.namespace}/${plan.service.name} is refused (${blocking.map((r) => r.code).join(', ')}); nothing was changed\n`)
+      process.stderr.write(`error: the cutover of Service ${plan.service.namespace}/${plan.service.name} is refused (${[...new Set(blocking.map((r) => r.code))].join(', ')}); nothing was changed\n`)
       return EXIT_REFUSED
     }
     const svc = {namespace: plan.service.namespace, name: plan.service.name}

@@ -32,6 +32,7 @@ export interface Refusal {
     | 'port-not-on-envoy-service'
     | 'helm-without-keep'
     | 'proxy-protocol-mismatch'
+    | 'proxy-protocol-unknown'
   message: string
   overridable: boolean
 }
@@ -72,10 +73,16 @@ export interface CutoverFacts {
   envoyServices: KubeObject[]
   /** The Envoy Services were found by gateway.envoyproxy.io/owning-gatewayclass (mergeGateways). */
   envoyByClass?: boolean
+  /** Namespaces whose Services could not be listed while looking for the Envoy Service (cluster-wide list forbidden too). */
+  envoyServicesUnread?: string[]
   /** ClientTrafficPolicies in the Gateway's namespace. */
   clientTrafficPolicies: KubeObject[]
+  /** Why the ClientTrafficPolicies could not be listed (then the Gateway side of PROXY protocol is unknown). */
+  clientTrafficPoliciesError?: string
   /** The ingress-nginx controller ConfigMap, when found. */
   controllerConfigMap?: KubeObject
+  /** Why the controller ConfigMap could not be read (forbidden, or another failure): not the same as absent. */
+  controllerConfigMapError?: string
   /** Other Services of the Service's namespace (those selecting the same pods are named). */
   siblings: KubeObject[]
   force: boolean

@@ -41,6 +41,13 @@ function gatewayRefusal(facts: CutoverFacts): Refusal | undefined {
 function envoyServiceRefusal(facts: CutoverFacts): Refusal | undefined {
   const gwId = `${facts.gatewayRef.namespace}/${facts.gatewayRef.name}`
   const svcNs = facts.service.metadata.namespace
+  if (facts.envoyServices.length === 0 && facts.envoyServicesUnread?.length) {
+    return {
+      code: 'envoy-service-not-found',
+      overridable: false,
+      message: `the Envoy Service of Gateway ${gwId} could not be looked up: listing Services cluster-wide is forbidden, and so is listing them in namespace ${facts.envoyServicesUnread.join(', ')}; grant "list" on "services" (see examples/rbac/ingress2gw-rbac.yaml)`,
+    }
+  }
   if (facts.envoyServices.length === 0) {
     return {
       code: 'envoy-service-not-found',
@@ -103,16 +110,26 @@ function portMoves(facts: CutoverFacts, ports: ServicePort[], refusals: Refusal[
   return moves
 }
 
-/** PROXY protocol must agree on both sides of every HTTP(S) port, or every connection fails. */
+/**
+ * PROXY protocol must agree on both sides of every HTTP(S) and TLS port, or every connection fails. A side that could not be
+ * read (the controller ConfigMap or the ClientTrafficPolicies forbidden) refuses like a mismatch: it may be one.
+ */
 function proxyProtocolChecks(facts: CutoverFacts, moves: PortMove[], refusals: Refusal[], warnings: string[]): void {
   const gw = facts.gateway!
-  const lb = lbSendsProxyProtocol(facts.service, facts.controllerConfigMap)
-  const listeners = ((gw.spec as {listeners?: Listener[]})?.listeners ?? []).filter((l) => l && (l.protocol === 'HTTP' || l.protocol === 'HTTPS'))
+  const lb = lbSendsProxyProtocol(facts.service, facts.controllerConfigMap, facts.controllerConfigMapError)
+  // TLS too: ingress-nginx decodes PROXY headers on its ssl-passthrough port as well (nginx.go setupSSLProxy), and
+  // Envoy Gateway applies proxyProtocol to TLS listeners (clienttrafficpolicy.go, tcpIR.ProxyProtocol).
+  const listeners = ((gw.spec as {listeners?: Listener[]})?.listeners ?? []).filter((l) => l && (l.protocol === 'HTTP' || l.protocol === 'HTTPS' || l.protocol === 'TLS'))
   for (const m of moves) {
     const httpListeners = listeners.filter((l) => l.port === m.port && m.listener.split(', ').includes(l.name))
     for (const l of httpListeners) {
+      if (facts.clientTrafficPoliciesError) {
+        refusals.push({code: 'proxy-protocol-unknown', overridable: true, message: `port ${m.port}: ${facts.clientTrafficPoliciesError}: cannot tell whether listener ${l.name} expects PROXY protocol headers, while the load balancer ${lb.sends === 'yes' ? 'sends them' : lb.sends === 'no' ? 'does not send them' : 'may send them'} (${lb.why}); a mismatch fails every connection. Grant "list" on clienttrafficpolicies.gateway.envoyproxy.io in that namespace; --force switches anyway`})
+        continue
+      }
       const gwSide = gatewayExpectsProxyProtocol(gw, l.name, facts.clientTrafficPolicies)
       const expect = gwSide.expects === 'no' ? 'does not expect PROXY headers (no ClientTrafficPolicy in effect enables proxyProtocol)' : `expects PROXY headers (${gwSide.policy})`
+      const ifWrong = gwSide.expects === 'no' ? 'sends PROXY headers, every connection fails' : 'does not send PROXY headers, every connection fails'
       if ((lb.sends === 'yes' && gwSide.expects === 'no') || (lb.sends === 'no' && gwSide.expects === 'required')) {
         refusals.push({
           code: 'proxy-protocol-mismatch',
@@ -120,7 +137,11 @@ function proxyProtocolChecks(facts: CutoverFacts, moves: PortMove[], refusals: R
           message: `port ${m.port}: the load balancer ${lb.sends === 'yes' ? 'sends' : 'does not send'} PROXY protocol headers (${lb.why}) but listener ${l.name} ${expect}: every connection would fail. ${lb.sends === 'yes' ? 'Apply the ClientTrafficPolicy convert emits for use-proxy-protocol (proxyProtocol: {}) before the switch' : 'Remove proxyProtocol from the policy, or make it optional, before the switch'}; --force switches anyway`,
         })
       } else if (lb.sends === 'unknown' && gwSide.expects !== 'optional') {
-        warnings.push(`port ${m.port}: ${lb.why}; listener ${l.name} ${expect}: if the load balancer ${gwSide.expects === 'no' ? 'sends PROXY headers, every connection fails' : 'does not send PROXY headers, every connection fails'}`)
+        if (lb.readFailed) {
+          refusals.push({code: 'proxy-protocol-unknown', overridable: true, message: `port ${m.port}: ${lb.why}: cannot tell whether the load balancer sends PROXY protocol headers (use-proxy-protocol); listener ${l.name} ${expect}: if the load balancer ${ifWrong}. Grant the read, or name a readable ConfigMap with --controller-configmap; --force switches anyway`})
+        } else {
+          warnings.push(`port ${m.port}: ${lb.why}; listener ${l.name} ${expect}: if the load balancer ${ifWrong}`)
+        }
       }
     }
   }

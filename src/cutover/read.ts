@@ -23,7 +23,8 @@ async function getRequired(client: ClusterClient, group: string, apiVersion: str
 }
 
 /** List Services by label cluster-wide, or, when that is forbidden, in the namespaces where they usually are. */
-async function servicesByLabel(client: ClusterClient, selector: string, fallbackNamespaces: string[]): Promise<KubeObject[]> {
+/** `unread`: the namespaces whose list failed (a forbidden list is not an empty one). */
+async function servicesByLabel(client: ClusterClient, selector: string, fallbackNamespaces: string[], unread: string[]): Promise<KubeObject[]> {
   try {
     return await client.listAll('v1', 'Service', 'services', {labelSelector: selector})
   } catch (err) {
@@ -35,20 +36,22 @@ async function servicesByLabel(client: ClusterClient, selector: string, fallback
       found.push(...(await client.listAll('v1', 'Service', 'services', {namespace: ns, labelSelector: selector})))
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
+      unread.push(`${ns} (${err.code === 403 ? 'forbidden' : err.code})`)
     }
   }
   return found
 }
 
-export async function findEnvoyServices(client: ClusterClient, gw: NamespacedName, gateway: KubeObject | undefined, near: string[]): Promise<{services: KubeObject[]; byClass: boolean}> {
+export async function findEnvoyServices(client: ClusterClient, gw: NamespacedName, gateway: KubeObject | undefined, near: string[]): Promise<{services: KubeObject[]; byClass: boolean; unread: string[]}> {
   const namespaces = [...near, 'envoy-gateway-system', gw.namespace]
-  const own = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gateway-name=${gw.name},gateway.envoyproxy.io/owning-gateway-namespace=${gw.namespace}`, namespaces)
-  if (own.length > 0 || !gateway) return {services: own, byClass: false}
+  const unread: string[] = []
+  const own = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gateway-name=${gw.name},gateway.envoyproxy.io/owning-gateway-namespace=${gw.namespace}`, namespaces, unread)
+  if (own.length > 0 || !gateway) return {services: own, byClass: false, unread}
   // mergeGateways: one Envoy for every Gateway of the class, labelled with the class instead (translator.go buildIR).
   const cls = String((gateway.spec as {gatewayClassName?: string})?.gatewayClassName ?? '')
-  if (!cls) return {services: [], byClass: false}
-  const merged = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gatewayclass=${cls}`, namespaces)
-  return {services: merged, byClass: merged.length > 0}
+  if (!cls) return {services: [], byClass: false, unread}
+  const merged = await servicesByLabel(client, `${ENVOY_APP},gateway.envoyproxy.io/owning-gatewayclass=${cls}`, namespaces, unread)
+  return {services: merged, byClass: merged.length > 0, unread: [...new Set(unread)]}
 }
 
 async function listOptional(client: ClusterClient, apiVersion: string, kind: string, plural: string, namespace: string): Promise<{items: KubeObject[]; error?: string}> {
@@ -64,7 +67,7 @@ async function listOptional(client: ClusterClient, apiVersion: string, kind: str
  * The controller ConfigMap: --controller-configmap, else the chart's name for it, which is the controller
  * Service's own name (ingress-nginx.controller.fullname names both), else ingress-nginx-controller.
  */
-async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag: string | undefined): Promise<KubeObject | undefined> {
+async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag: string | undefined): Promise<{configMap?: KubeObject; error?: string}> {
   const ns = svc.metadata.namespace!
   const candidates: NamespacedName[] = flag
     ? [flag.includes('/') ? {namespace: flag.split('/')[0], name: flag.split('/')[1]} : {namespace: ns, name: flag}]
@@ -72,13 +75,15 @@ async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag:
   for (const ref of candidates) {
     try {
       const cm = await client.getOptional(resourcePath('v1', 'configmaps', ref.namespace, ref.name))
-      if (cm) return {apiVersion: 'v1', kind: 'ConfigMap', ...cm}
+      if (cm) return {configMap: {apiVersion: 'v1', kind: 'ConfigMap', ...cm}}
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
-      return undefined
+      // A denied read is not an absent ConfigMap: use-proxy-protocol stays unknown, and the plan refuses on it.
+      const id = `${ref.namespace}/${ref.name}`
+      return {error: err.code === 403 ? `reading the ingress-nginx controller ConfigMap ${id} is forbidden (${forbiddenMessage({verb: 'get', group: '', resource: 'configmaps', namespace: ref.namespace, name: ref.name}, err).replace(/^forbidden: /, '')})` : `reading the ingress-nginx controller ConfigMap ${id} failed (${err.code}: ${err.message})`}
     }
   }
-  return undefined
+  return {}
 }
 
 export interface CutoverRead {
@@ -96,7 +101,6 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
   const envoy = await findEnvoyServices(client, opts.gateway, gateway, [opts.service.namespace])
   const notes: string[] = []
   const ctps = await listOptional(client, 'gateway.envoyproxy.io/v1alpha1', 'ClientTrafficPolicy', 'clienttrafficpolicies', opts.gateway.namespace)
-  if (ctps.error) notes.push(`could not list the ClientTrafficPolicies of namespace ${opts.gateway.namespace} (${ctps.error}): the PROXY protocol check assumes none`)
   const siblings = await listOptional(client, 'v1', 'Service', 'services', opts.service.namespace)
   const configMap = await controllerConfigMap(client, service, opts.controllerConfigMap)
   return {
@@ -106,8 +110,11 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
       gateway,
       envoyServices: envoy.services,
       envoyByClass: envoy.byClass,
+      ...(envoy.unread.length > 0 ? {envoyServicesUnread: envoy.unread} : {}),
       clientTrafficPolicies: ctps.items,
-      controllerConfigMap: configMap,
+      ...(ctps.error ? {clientTrafficPoliciesError: `listing the ClientTrafficPolicies of namespace ${opts.gateway.namespace} failed (${ctps.error})`} : {}),
+      controllerConfigMap: configMap.configMap,
+      ...(configMap.error ? {controllerConfigMapError: configMap.error} : {}),
       siblings: siblings.items,
       force: opts.force,
     },

@@ -42,7 +42,7 @@ export interface ObjectRef {
   name: string
 }
 
-/** Probe counts from `verify` (same answer from ingress-nginx and the Gateway, or not). Not produced yet. */
+/** Probe counts from `verify` (same answer from ingress-nginx and the Gateway, or not): src/verify/report-probes.ts. */
 export interface ProbeCounts {
   total: number
   same: number

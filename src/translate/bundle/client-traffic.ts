@@ -23,7 +23,8 @@ import {RETIRED_KEYS, RETIRED_NOTICES} from '../../configmap/keys.js'
 import {applyLoadBalance, applyRedirectDefaults, applyRetries} from '../../configmap/route-defaults.js'
 import {applyBackendTimeouts, applyClientTimeouts} from '../../configmap/timeouts.js'
 import {applyTls} from '../../configmap/tls.js'
-import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
+import type {ChecklistLine, ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
+import {mergeHeaders} from '../../annotations/external-auth/forms.js'
 import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from './forwarded-headers.js'
@@ -80,7 +81,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
 export function clientTrafficFromConfigMap(
   configMap: KubeObject | undefined,
   ctx: ClientTrafficContext,
-): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: string[]; keys: Record<string, Fidelity>} {
+): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: ChecklistLine[]; keys: Record<string, Fidelity>} {
   const entries = new Map<string, Diagnostic>()
   const consumed: string[] = []
   const cm = configMapContext(configMap, ctx, entries, consumed)
@@ -160,12 +161,13 @@ function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): Kub
   const spec: Record<string, any> = model.clientTraffic
   const objects: KubeObject[] = []
   const httpsHeaders = model.hstsHeader ? {lateResponseHeaders: {set: [model.hstsHeader]}} : {}
+  const globalAuthHeaders = globalAuthResponseHeaders(model)
   const policy = (name: string, sectionName: string | undefined, scheme: 'http' | 'https', extra: {headers?: Record<string, any>; early?: HeaderFilter; clientValidation?: Record<string, any>}, from: string[]): KubeObject => {
     const out: Record<string, any> = {targetRefs: [gatewayTargetRef(gw, sectionName)]}
     for (const key of ['proxyProtocol', 'clientIPDetection', 'headers', 'timeout', 'connection', 'http2', 'tls']) {
       let val = spec[key]
       if (key === 'headers') {
-        const early = mergeHeaderFilters(forwardedHeaderFilter(model.headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early)
+        const early = mergeHeaderFilters(mergeHeaderFilters(forwardedHeaderFilter(model.headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early), strippedHeaders(ctx, sectionName, globalAuthHeaders))
         val = {...spec.headers, earlyRequestHeaders: early, ...(extra.headers ?? {})}
       }
       if (key === 'tls' && extra.clientValidation) val = {...(spec.tls ?? {}), clientValidation: extra.clientValidation}
@@ -191,4 +193,23 @@ function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): Kub
     )
   }
   return objects
+}
+
+/**
+ * The global-auth-response-headers of the Gateway-level extAuth, less the headers the check reads from the client
+ * (Authorization, those of headersToExtAuth: auth-headers.ts CHECK_HEADERS), which must reach the auth service.
+ */
+function globalAuthResponseHeaders(model: ConfigMapModel): string[] {
+  const extAuth = model.objects.find((o) => o.kind === 'SecurityPolicy' && o.spec?.extAuth)?.spec?.extAuth
+  const checkReads = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', ...(extAuth?.headersToExtAuth ?? []).map((h: string) => h.toLowerCase())])
+  return (extAuth?.http?.headersToBackend ?? []).filter((h: string) => !checkReads.has(h.toLowerCase()))
+}
+
+/**
+ * The client headers a listener's policy removes for external auth: those of its protected hosts, and the
+ * global-auth-response-headers of the Gateway-level extAuth on every listener (auth-headers.ts says why).
+ */
+function strippedHeaders(ctx: ClientTrafficContext, sectionName: string | undefined, globalAuthHeaders: string[]): HeaderFilter | undefined {
+  const remove = mergeHeaders(globalAuthHeaders, ctx.stripRequestHeaders?.get(sectionName ?? '') ?? [])
+  return remove.length > 0 ? {remove} : undefined
 }
