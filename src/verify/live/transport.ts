@@ -1,0 +1,154 @@
+/**
+ * The only I/O of verify: one request to one data plane over node:http / node:https, as
+ * `curl --resolve HOST:PORT:ADDRESS` sends it (connect to the address, Host header and SNI from the probe, the
+ * certificate checked against the probe's host), no redirect followed, a fresh connection per request, at most
+ * BODY_DIGEST_LIMIT bytes of the body read. Allowed to do I/O by the architecture test
+ * (test/annotations/registry.test.ts); everything else of the live mode is pure.
+ */
+import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import tls from 'node:tls'
+import {describeEndpoint, type DataPlaneAddress} from './address.js'
+import {BODY_DIGEST_LIMIT, COMPARED_HEADER_PREFIX, COMPARED_HEADERS, type CertificateSummary, type LiveAnswer, type LiveResponse, type WireRequest} from './types.js'
+
+export interface TransportOptions {
+  timeoutMs: number
+  /** Skip certificate checks (still recorded in the answer). */
+  insecure: boolean
+  /** Trusted CAs; built once by trustContext. */
+  secureContext?: tls.SecureContext
+}
+
+/**
+ * The trust store: the PEM file given (instead of the defaults, as curl --cacert), else Node's bundled CAs plus the
+ * operating system's where this Node can read them (tls.getCACertificates, Node >= 22.15), plus NODE_EXTRA_CA_CERTS.
+ * Throws an Error naming the file when it cannot be read or holds no certificate.
+ */
+export function trustContext(caFile: string | undefined): tls.SecureContext | undefined {
+  if (caFile !== undefined) {
+    let pem: string
+    try {
+      pem = readFileSync(caFile, 'utf8')
+    } catch (error) {
+      throw new Error(`--ca-file ${caFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--ca-file ${caFile}: no PEM certificate in it`)
+    try {
+      return tls.createSecureContext({ca: pem})
+    } catch (error) {
+      throw new Error(`--ca-file ${caFile}: not a usable certificate (${(error as Error).message})`)
+    }
+  }
+  const getCACertificates = (tls as unknown as {getCACertificates?: (type: string) => string[]}).getCACertificates
+  if (getCACertificates === undefined) return undefined
+  return tls.createSecureContext({ca: [...getCACertificates('default'), ...getCACertificates('system')]})
+}
+
+/** The connection target of a request on a data plane: the probe's explicit port, else the plane's port for the scheme. */
+export function endpointOf(address: DataPlaneAddress, request: WireRequest): {port: number; text: string} {
+  const port = request.explicitPort ?? (request.scheme === 'https' ? address.httpsPort : address.httpPort)
+  return {port, text: describeEndpoint(address, port)}
+}
+
+/** Sends one request and resolves with the answer or the failure; never rejects. */
+export function sendRequest(address: DataPlaneAddress, request: WireRequest, options: TransportOptions): Promise<LiveAnswer> {
+  return new Promise((resolve) => {
+    let settled = false
+    const settle = (answer: LiveAnswer): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      req.destroy()
+      resolve(answer)
+    }
+    const fail = (error: NodeJS.ErrnoException): void => settle({kind: 'error', code: error.code ?? error.name, message: error.message})
+    const common: http.RequestOptions = {
+      host: address.host,
+      port: endpointOf(address, request).port,
+      method: request.method,
+      path: request.path,
+      headers: {host: request.hostHeader, ...request.headers},
+      setHost: false,
+      agent: false,
+    }
+    const req =
+      request.scheme === 'https'
+        ? https.request({
+            ...common,
+            // '' sends no SNI; left undefined, Node would derive one from the Host header even for an IP literal.
+            servername: request.sni ?? '',
+            rejectUnauthorized: !options.insecure,
+            ...(options.secureContext === undefined ? {} : {secureContext: options.secureContext}),
+            checkServerIdentity: (_connectedTo, cert) => tls.checkServerIdentity(request.identity, cert),
+          })
+        : http.request(common)
+    const timer = setTimeout(() => fail(Object.assign(new Error(`no complete answer within ${options.timeoutMs} ms`), {code: 'TIMEOUT'})), options.timeoutMs)
+    req.on('error', fail)
+    req.on('response', (res) => {
+      const certificate = request.scheme === 'https' ? certificateOf(res.socket as tls.TLSSocket, request.identity) : undefined
+      const hash = createHash('sha256')
+      let bytes = 0
+      const finish = (truncated: boolean): void =>
+        settle({kind: 'response', response: responseSummary(res, request.method === 'HEAD' ? undefined : `sha256:${hash.digest('hex')}`, bytes, truncated, certificate)})
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return
+        const take = chunk.subarray(0, BODY_DIGEST_LIMIT - bytes)
+        hash.update(take)
+        bytes += take.length
+        if (bytes >= BODY_DIGEST_LIMIT && take.length < chunk.length) finish(true)
+      })
+      res.on('end', () => finish(false))
+      res.on('error', fail)
+    })
+    req.end()
+  })
+}
+
+function responseSummary(res: http.IncomingMessage, bodyDigest: string | undefined, bodyBytes: number, bodyTruncated: boolean, certificate: CertificateSummary | undefined): LiveResponse {
+  const values = new Map<string, string[]>()
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+    const name = res.rawHeaders[i].toLowerCase()
+    if (name === 'location' || (COMPARED_HEADERS as readonly string[]).includes(name) || name.startsWith(COMPARED_HEADER_PREFIX)) {
+      values.set(name, [...(values.get(name) ?? []), res.rawHeaders[i + 1]])
+    }
+  }
+  const location = values.get('location')?.join(', ')
+  values.delete('location')
+  const headers = Object.fromEntries([...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => [name, list.join(', ')]))
+  const contentType = res.headers['content-type']
+  return {
+    status: res.statusCode ?? 0,
+    ...(location === undefined ? {} : {location}),
+    headers,
+    ...(contentType === undefined ? {} : {contentType}),
+    ...(bodyDigest === undefined ? {} : {bodyDigest}),
+    bodyBytes,
+    bodyTruncated,
+    ...(certificate === undefined ? {} : {certificate}),
+  }
+}
+
+function certificateOf(socket: tls.TLSSocket, identity: string): CertificateSummary | undefined {
+  const cert = socket.getPeerCertificate()
+  if (cert === undefined || Object.keys(cert).length === 0) return undefined
+  // authorizationError holds the chain error, or the host-name error when the chain verified (tls.connect order).
+  const chainError = socket.authorizationError === undefined ? undefined : String((socket.authorizationError as unknown as {code?: string}).code ?? socket.authorizationError)
+  const trustError = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? undefined : chainError
+  return {
+    subject: distinguishedName(cert.subject),
+    issuer: distinguishedName(cert.issuer),
+    validTo: cert.valid_to,
+    fingerprint256: cert.fingerprint256,
+    matchesHost: tls.checkServerIdentity(identity, cert) === undefined,
+    trusted: trustError === undefined,
+    ...(trustError === undefined ? {} : {trustError}),
+  }
+}
+
+function distinguishedName(name: tls.PeerCertificate['subject'] | undefined): string {
+  return Object.entries(name ?? {})
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`)
+    .join(', ')
+}
