@@ -87,11 +87,18 @@ export function sendRequest(address: DataPlaneAddress, request: WireRequest, opt
     const timer = setTimeout(() => fail(Object.assign(new Error(`no complete answer within ${options.timeoutMs} ms`), {code: 'TIMEOUT'})), options.timeoutMs)
     req.on('error', fail)
     req.on('response', (res) => {
-      const certificate = request.scheme === 'https' ? certificateOf(res.socket as tls.TLSSocket, request.identity) : undefined
+      let certificate: CertificateSummary | undefined
+      try {
+        certificate = request.scheme === 'https' ? certificateOf(res.socket as tls.TLSSocket, request.identity) : undefined
+      } catch (error) {
+        return fail(error as Error)
+      }
       const hash = createHash('sha256')
       let bytes = 0
-      const finish = (truncated: boolean): void =>
+      const finish = (truncated: boolean): void => {
+        if (settled) return
         settle({kind: 'response', response: responseSummary(res, request.method === 'HEAD' ? undefined : `sha256:${hash.digest('hex')}`, bytes, truncated, certificate)})
+      }
       res.on('data', (chunk: Buffer) => {
         if (settled) return
         const take = chunk.subarray(0, BODY_DIGEST_LIMIT - bytes)
@@ -134,7 +141,8 @@ function certificateOf(socket: tls.TLSSocket, identity: string): CertificateSumm
   const cert = socket.getPeerCertificate()
   if (cert === undefined || Object.keys(cert).length === 0) return undefined
   // authorizationError holds the chain error, or the host-name error when the chain verified (tls.connect order).
-  const chainError = socket.authorizationError === undefined ? undefined : String((socket.authorizationError as unknown as {code?: string}).code ?? socket.authorizationError)
+  const error = socket.authorizationError as unknown as string | {code?: string} | null | undefined
+  const chainError = error == null ? undefined : typeof error === 'string' ? error : String(error.code ?? error)
   const trustError = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? undefined : chainError
   return {
     subject: distinguishedName(cert.subject),
