@@ -45,7 +45,7 @@ test('a probe becomes the request curl --resolve sends: Host from the probe, SNI
     scheme: 'https',
     hostHeader: 'a.example.com',
     path: '/x?y=1',
-    headers: {'user-agent': 'kubectl-ingress2gw-verify', accept: '*/*', cookie: 'canary=always'},
+    headers: {'user-agent': 'kubectl-ingress2gw-verify', accept: '*/*', 'accept-encoding': 'gzip, deflate, br', cookie: 'canary=always'},
     sni: 'a.example.com',
     identity: 'a.example.com',
   })
@@ -67,7 +67,7 @@ test('a probe becomes the request curl --resolve sends: Host from the probe, SNI
 test('a Host header among the probe headers does not replace the probe host', (t) => {
   const request = wireRequest({scheme: 'http', host: 'a.example.com', path: '/', headers: {Host: 'evil.example.com', 'User-Agent': 'probe'}}, SAFE_METHODS) as {hostHeader: string; headers: Record<string, string>}
   t.is(request.hostHeader, 'a.example.com')
-  t.deepEqual(request.headers, {'user-agent': 'probe', accept: '*/*'})
+  t.deepEqual(request.headers, {'user-agent': 'probe', accept: '*/*', 'accept-encoding': 'gzip, deflate, br'})
 })
 
 test('methods other than GET and HEAD are not sent unless allowed; malformed probes are not sent', (t) => {

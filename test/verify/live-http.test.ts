@@ -5,6 +5,7 @@
  */
 import {createHash} from 'node:crypto'
 import type http from 'node:http'
+import {gzipSync} from 'node:zlib'
 import test from 'ava'
 import {parseDataPlaneAddress} from '../../src/verify/live/address.js'
 import {compareLive} from '../../src/verify/live/compare-live.js'
@@ -146,6 +147,48 @@ test('only the first 64 KiB of a body are compared', async (t) => {
   t.is(result.nginx.response.bodyDigest, sha('a'.repeat(65_536)))
   t.is(result.nginx.response.bodyBytes, 65_536)
   t.true(result.nginx.response.bodyTruncated)
+})
+
+test('compression: a lost Content-Encoding is reported, bodies are compared decoded', async (t) => {
+  const page = 'x'.repeat(5000)
+  // nginx with gzip on (ingress-nginx use-gzip) compresses when the client accepts it; this Gateway does not.
+  const gzipAt =
+    (level: number): http.RequestListener =>
+    (req, res) => {
+      if (!/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) return res.end(page)
+      res.writeHead(200, {'content-encoding': 'gzip'})
+      res.end(gzipSync(page, {level}))
+    }
+  const plain: http.RequestListener = (_req, res) => res.end(page)
+  const {nginxAddress, gatewayAddress} = await planes(t, gzipAt(9), plain)
+  const options = {nginx: parseDataPlaneAddress(nginxAddress), gateway: parseDataPlaneAddress(gatewayAddress), clock: virtualClock()}
+  const comparison = await compareLive([get('app.example.test', '/'), get('app.example.test', '/', {headers: {'Accept-Encoding': 'identity'}})], options)
+  t.deepEqual(comparison.results.map((r) => r.differences), [['header content-encoding'], []])
+  t.like(comparison.results[0].nginx, {kind: 'response', response: {headers: {'content-encoding': 'gzip'}, bodyDigest: sha(page), bodyBytes: 5000}})
+  // Two compressors (here two levels) write different bytes for the same page: no body difference.
+  t.notDeepEqual(gzipSync(page, {level: 1}), gzipSync(page, {level: 9}))
+  const both = await planes(t, gzipAt(9), gzipAt(1))
+  const levels = await compareLive([get('app.example.test', '/')], {...options, nginx: parseDataPlaneAddress(both.nginxAddress), gateway: parseDataPlaneAddress(both.gatewayAddress)})
+  t.deepEqual(levels.results[0].differences, [])
+  t.like(levels.results[0].gateway, {kind: 'response', response: {headers: {'content-encoding': 'gzip'}, bodyDigest: sha(page)}})
+})
+
+test('an empty body labelled gzip is an empty body; a body that does not decode is no answer', async (t) => {
+  const labelled: http.RequestListener = (req, res) => {
+    res.writeHead(200, {'content-encoding': 'gzip'})
+    res.end(req.url === '/broken' ? 'not gzip at all' : '')
+  }
+  const {nginxAddress, gatewayAddress} = await planes(t, labelled, playing(() => ({status: 200})))
+  const comparison = await compareLive([get('app.example.test', '/empty'), get('app.example.test', '/broken')], {
+    nginx: parseDataPlaneAddress(nginxAddress),
+    gateway: parseDataPlaneAddress(gatewayAddress),
+    clock: virtualClock(),
+  })
+  t.like(comparison.results[0].nginx, {kind: 'response', response: {bodyDigest: sha(''), bodyBytes: 0}})
+  t.deepEqual(comparison.results[0].differences, ['header content-encoding'])
+  t.like(comparison.results[1].nginx, {kind: 'error', code: 'Z_DATA_ERROR'})
+  t.regex((comparison.results[1].nginx as {message: string}).message, /^the body is not valid gzip: /)
+  t.deepEqual(comparison.results[1].differences, ['answer'])
 })
 
 test('a connection refused on both sides is no difference; on one side it is', async (t) => {

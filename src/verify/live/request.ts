@@ -9,10 +9,17 @@ import type {WireRequest} from './types.js'
 /** The methods sent unless the caller allows others: they change nothing on a correctly behaving backend. */
 export const SAFE_METHODS = ['GET', 'HEAD']
 
+/** The codings the transport can decode before digesting a body. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br'
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const TARGET = /^\/[\x21-\x7e]*$/
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-const DEFAULT_HEADERS: Record<string, string> = {'user-agent': 'kubectl-ingress2gw-verify', accept: '*/*'}
+/**
+ * Sent unless the probe sets them. Accept-Encoding as a browser sends it: without it no proxy compresses, and a
+ * compression setting lost in the migration (ingress-nginx use-gzip / enable-brotli) would go unseen.
+ */
+const DEFAULT_HEADERS: Record<string, string> = {'user-agent': 'kubectl-ingress2gw-verify', accept: '*/*', 'accept-encoding': ACCEPT_ENCODING}
 
 /** Host and port of a Host value: "a.example.com:8443" -> a.example.com, 8443; "[::1]" -> ::1. */
 export function splitHostPort(host: string): {hostname: string; port?: number} {

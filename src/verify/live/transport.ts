@@ -9,7 +9,9 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
+import type {Readable, Transform} from 'node:stream'
 import tls from 'node:tls'
+import zlib from 'node:zlib'
 import {describeEndpoint, type DataPlaneAddress} from './address.js'
 import {BODY_DIGEST_LIMIT, COMPARED_HEADER_PREFIX, COMPARED_HEADERS, type CertificateSummary, type LiveAnswer, type LiveResponse, type WireRequest} from './types.js'
 
@@ -95,22 +97,50 @@ export function sendRequest(address: DataPlaneAddress, request: WireRequest, opt
       }
       const hash = createHash('sha256')
       let bytes = 0
+      let received = 0
+      const decoder = request.method === 'HEAD' ? undefined : bodyDecoder(res.headers['content-encoding'])
       const finish = (truncated: boolean): void => {
         if (settled) return
+        decoder?.destroy()
         settle({kind: 'response', response: responseSummary(res, request.method === 'HEAD' ? undefined : `sha256:${hash.digest('hex')}`, bytes, truncated, certificate)})
       }
-      res.on('data', (chunk: Buffer) => {
+      const body: Readable = decoder === undefined ? res : res.pipe(decoder)
+      res.on('data', (chunk: Buffer) => (received += chunk.length))
+      body.on('data', (chunk: Buffer) => {
         if (settled) return
         const take = chunk.subarray(0, BODY_DIGEST_LIMIT - bytes)
         hash.update(take)
         bytes += take.length
         if (bytes >= BODY_DIGEST_LIMIT && take.length < chunk.length) finish(true)
       })
-      res.on('end', () => finish(false))
+      body.on('end', () => finish(false))
       res.on('error', fail)
+      decoder?.on('error', (error: NodeJS.ErrnoException) => {
+        // An empty body under a Content-Encoding (some servers label even those) is still an empty body.
+        if (received === 0) return finish(false)
+        fail(Object.assign(new Error(`the body is not valid ${res.headers['content-encoding']}: ${error.message}`), {code: error.code ?? 'BODY_DECODING'}))
+      })
     })
     req.end()
   })
+}
+
+/**
+ * A decoder for the codings requested in ACCEPT_ENCODING, so that the digest compares content and not two
+ * compressors' output; other codings (or several) are digested as received. Content-Encoding itself is compared.
+ */
+function bodyDecoder(coding: string | undefined): Transform | undefined {
+  switch (coding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip()
+    case 'deflate':
+      return zlib.createInflate()
+    case 'br':
+      return zlib.createBrotliDecompress()
+    default:
+      return undefined
+  }
 }
 
 function responseSummary(res: http.IncomingMessage, bodyDigest: string | undefined, bodyBytes: number, bodyTruncated: boolean, certificate: CertificateSummary | undefined): LiveResponse {

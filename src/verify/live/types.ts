@@ -37,9 +37,12 @@ export interface LiveResponse {
   headers: Record<string, string>
   /** Not compared; shown in summaries. */
   contentType?: string
-  /** "sha256:<hex>" of the first BODY_DIGEST_LIMIT bytes of the body as received (still content-encoded); absent for HEAD. */
+  /**
+   * "sha256:<hex>" of the first BODY_DIGEST_LIMIT bytes of the body, decoded from gzip, deflate or br (other codings
+   * as received); absent for HEAD.
+   */
   bodyDigest?: string
-  /** Bytes digested (at most BODY_DIGEST_LIMIT). */
+  /** Decoded bytes digested (at most BODY_DIGEST_LIMIT). */
   bodyBytes: number
   /** The body went on past BODY_DIGEST_LIMIT; the rest was not read. */
   bodyTruncated: boolean
