@@ -1,9 +1,10 @@
 /** Live verify, pure parts: data plane addresses, the request a probe becomes (curl --resolve), answer comparison. */
 import test from 'ava'
 import {parseDataPlaneAddress} from '../../src/verify/live/address.js'
-import {answerDifferences} from '../../src/verify/live/compare.js'
+import {answerDifferences, proxyErrorPage} from '../../src/verify/live/compare.js'
 import {describeProbe, SAFE_METHODS, wireRequest} from '../../src/verify/live/request.js'
 import type {LiveAnswer, LiveResponse} from '../../src/verify/live/types.js'
+import {nginxPage} from './live-support.js'
 
 test('HOST alone means ports 80 and 443', (t) => {
   t.deepEqual(parseDataPlaneAddress('10.0.0.7'), {host: '10.0.0.7', httpPort: 80, httpsPort: 443, text: '10.0.0.7'})
@@ -119,4 +120,26 @@ test('the certificate verdict differs when one side does not name the host or is
   t.deepEqual(answerDifferences(good, response({certificate: {...cert, matchesHost: true, trusted: true, fingerprint256: 'BB'}})), [], 'another valid certificate is fine (re-issued by cert-manager)')
   t.deepEqual(answerDifferences(good, response({certificate: {...cert, matchesHost: false, trusted: true}})), ['certificate'])
   t.deepEqual(answerDifferences(good, response({certificate: {...cert, matchesHost: true, trusted: false, trustError: 'DEPTH_ZERO_SELF_SIGNED_CERT'}})), ['certificate'])
+})
+
+test('proxyErrorPage knows nginx\'s built-in pages and Envoy\'s local replies, and nothing a backend writes', (t) => {
+  t.is(proxyErrorPage(404, nginxPage(404, 'Not Found')), 'nginx')
+  t.is(proxyErrorPage(503, nginxPage(503, 'Service Temporarily Unavailable', 'nginx/1.27.1')), 'nginx', 'server-tokens on adds the version')
+  t.is(proxyErrorPage(404, nginxPage(404, 'Not Found').replace('<body>', '<body bgcolor="white">')), 'nginx', 'nginx before 1.17.1')
+  t.is(proxyErrorPage(400, nginxPage(400, 'Bad Request').replace('<hr>', '<center>The plain HTTP request was sent to HTTPS port</center>\r\n<hr>')), 'nginx')
+  t.is(proxyErrorPage(502, nginxPage(404, 'Not Found')), undefined, 'the page of another status is a backend\'s copy')
+  t.is(proxyErrorPage(404, nginxPage(404, 'Not Found') + '<p>more</p>'), undefined)
+  t.is(proxyErrorPage(200, ''), undefined, 'only error statuses')
+  t.is(proxyErrorPage(404, ''), 'envoy', 'no route: an empty body')
+  t.is(proxyErrorPage(503, 'no healthy upstream'), 'envoy')
+  t.is(proxyErrorPage(504, 'upstream request timeout'), 'envoy')
+  t.is(proxyErrorPage(503, 'upstream connect error or disconnect/reset before headers. reset reason: connection failure'), 'envoy')
+  t.is(proxyErrorPage(404, '{"error":"not found"}'), undefined)
+})
+
+test('the same error status answered by each proxy\'s own page is no body difference; a backend\'s error body is', (t) => {
+  const nginx404 = response({status: 404, bodyDigest: 'sha256:page', proxyPage: 'nginx'})
+  t.deepEqual(answerDifferences(nginx404, response({status: 404, bodyDigest: 'sha256:empty', proxyPage: 'envoy'})), [])
+  t.deepEqual(answerDifferences(nginx404, response({status: 404, bodyDigest: 'sha256:json'})), ['body'], 'the Gateway sent it to a backend')
+  t.deepEqual(answerDifferences(nginx404, response({status: 503, bodyDigest: 'sha256:empty', proxyPage: 'envoy'})), ['status', 'body'])
 })

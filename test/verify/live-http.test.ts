@@ -11,7 +11,7 @@ import {parseDataPlaneAddress} from '../../src/verify/live/address.js'
 import {compareLive} from '../../src/verify/live/compare-live.js'
 import {liveComparisonJson, renderLiveText} from '../../src/verify/live/render.js'
 import type {Probe} from '../../src/verify/outcome.js'
-import {closedPort, startServer, virtualClock, type TestServer} from './live-support.js'
+import {closedPort, nginxPage, startServer, virtualClock, type TestServer} from './live-support.js'
 
 const sha = (body: string): string => `sha256:${createHash('sha256').update(body).digest('hex')}`
 
@@ -66,7 +66,7 @@ test('a mis-route, a missing redirect and a missing CORS header are reported; id
     get('unknown.example.test', '/'),
     get('app.example.test', '/web', {method: 'DELETE'}),
   ]
-  const comparison = await compareLive(probes, {nginx: parseDataPlaneAddress(nginxAddress), gateway: parseDataPlaneAddress(gatewayAddress), clock: virtualClock(), timeoutMs: 5000})
+  const comparison = await compareLive(probes, {nginx: parseDataPlaneAddress(nginxAddress), gateway: parseDataPlaneAddress(gatewayAddress), clock: virtualClock()})
   t.deepEqual(
     comparison.results.map((r) => [r.request, r.differences]),
     [
@@ -191,6 +191,24 @@ test('an empty body labelled gzip is an empty body; a body that does not decode 
   t.deepEqual(comparison.results[1].differences, ['answer'])
 })
 
+test('no route on either side is no difference though nginx writes a page and Envoy none; a backend 404 is one', async (t) => {
+  // ingress-nginx answers a request without a route from its default server's `return 404` (nginx.tmpl).
+  const nginx: http.RequestListener = (_req, res) => {
+    res.writeHead(404, {'content-type': 'text/html'})
+    res.end(nginxPage(404, 'Not Found'))
+  }
+  // The Gateway: no route for unknown hosts (Envoy's empty 404), but /api goes to a backend that answers 404 itself.
+  const gateway: http.RequestListener = (req, res) => {
+    res.writeHead(404, req.url === '/api' ? {'content-type': 'application/json'} : {})
+    res.end(req.url === '/api' ? '{"error":"not found"}' : '')
+  }
+  const {nginxAddress, gatewayAddress} = await planes(t, nginx, gateway)
+  const comparison = await compareLive([get('unknown.example.test', '/'), get('app.example.test', '/api')], {nginx: parseDataPlaneAddress(nginxAddress), gateway: parseDataPlaneAddress(gatewayAddress), clock: virtualClock()})
+  t.deepEqual(comparison.results.map((r) => r.differences), [[], ['body']])
+  t.like(comparison.results[0], {nginx: {response: {proxyPage: 'nginx'}}, gateway: {response: {proxyPage: 'envoy', bodyBytes: 0}}})
+  t.regex(renderLiveText(comparison), /\n  nginx   127\.0\.0\.1:\d+  404  text\/html  \d+ B sha256:[0-9a-f]{12}  \(nginx error page\)\n  gateway 127\.0\.0\.1:\d+  404  application\/json  21 B sha256:[0-9a-f]{12}\n/)
+})
+
 test('a connection refused on both sides is no difference; on one side it is', async (t) => {
   const nginx = await startServer(playing(nginxTable))
   t.teardown(() => nginx.close())
@@ -222,8 +240,10 @@ test('a request without an answer ends at the timeout and its connection is clos
   const both = await compareLive(probe, {nginx: parseDataPlaneAddress(nginxAddress), gateway: parseDataPlaneAddress(gatewayAddress), timeoutMs: 200, clock: virtualClock()})
   t.deepEqual(both.results[0].differences, [], 'timing out on both sides alike')
   t.deepEqual(both.results[0].nginx, {kind: 'error', code: 'TIMEOUT', message: 'no complete answer within 200 ms'})
-  const one = await compareLive(probe, {nginx: parseDataPlaneAddress(`127.0.0.1:${answering.port}:1`), gateway: parseDataPlaneAddress(gatewayAddress), timeoutMs: 200, clock: virtualClock()})
+  // Generous, so that the answering side answers in time even on a loaded machine.
+  const one = await compareLive(probe, {nginx: parseDataPlaneAddress(`127.0.0.1:${answering.port}:1`), gateway: parseDataPlaneAddress(gatewayAddress), timeoutMs: 3000, clock: virtualClock()})
   t.deepEqual(one.results[0].differences, ['answer'])
+  t.like(one.results[0], {nginx: {kind: 'response'}, gateway: {kind: 'error', code: 'TIMEOUT'}})
   // The client gave up on all three hung requests: the servers see their connections close.
   await everyConnectionClosed
   t.is(closed, 3)

@@ -61,3 +61,7 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
 }
+
+/** nginx's built-in error page as ngx_http_special_response.c assembles it (page, then tail), server-tokens off. */
+export const nginxPage = (status: number, reason: string, tail = 'nginx'): string =>
+  `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>${tail}</center>\r\n</body>\r\n</html>\r\n`

@@ -38,7 +38,8 @@ export function describeAnswer(answer: LiveAnswer | undefined): string {
   if (answer.kind === 'error') return `no answer: ${answer.code} (${answer.message})`
   const r = answer.response
   const body = r.bodyDigest === undefined ? 'no body (HEAD)' : `${r.bodyBytes}${r.bodyTruncated ? '+' : ''} B ${r.bodyDigest.slice(0, 'sha256:'.length + 12)}`
-  return [`${r.status}${r.location === undefined ? '' : ` -> ${r.location}`}`, r.contentType, body].filter((part) => part !== undefined).join('  ')
+  const page = r.proxyPage === undefined ? undefined : r.proxyPage === 'nginx' ? '(nginx error page)' : '(Envoy local reply)'
+  return [`${r.status}${r.location === undefined ? '' : ` -> ${r.location}`}`, r.contentType, body, page].filter((part) => part !== undefined).join('  ')
 }
 
 function headerValue(answer: LiveAnswer | undefined, header: string): string {

@@ -13,6 +13,7 @@ import type {Readable, Transform} from 'node:stream'
 import tls from 'node:tls'
 import zlib from 'node:zlib'
 import {describeEndpoint, type DataPlaneAddress} from './address.js'
+import {proxyErrorPage} from './compare.js'
 import {BODY_DIGEST_LIMIT, COMPARED_HEADER_PREFIX, COMPARED_HEADERS, type CertificateSummary, type LiveAnswer, type LiveResponse, type WireRequest} from './types.js'
 
 export interface TransportOptions {
@@ -98,11 +99,13 @@ export function sendRequest(address: DataPlaneAddress, request: WireRequest, opt
       const hash = createHash('sha256')
       let bytes = 0
       let received = 0
+      const start: Buffer[] = []
       const decoder = request.method === 'HEAD' ? undefined : bodyDecoder(res.headers['content-encoding'])
       const finish = (truncated: boolean): void => {
         if (settled) return
         decoder?.destroy()
-        settle({kind: 'response', response: responseSummary(res, request.method === 'HEAD' ? undefined : `sha256:${hash.digest('hex')}`, bytes, truncated, certificate)})
+        const digest = request.method === 'HEAD' ? undefined : `sha256:${hash.digest('hex')}`
+        settle({kind: 'response', response: responseSummary(res, {digest, bytes, truncated, start: Buffer.concat(start).toString('latin1')}, certificate)})
       }
       const body: Readable = decoder === undefined ? res : res.pipe(decoder)
       res.on('data', (chunk: Buffer) => (received += chunk.length))
@@ -110,6 +113,7 @@ export function sendRequest(address: DataPlaneAddress, request: WireRequest, opt
         if (settled) return
         const take = chunk.subarray(0, BODY_DIGEST_LIMIT - bytes)
         hash.update(take)
+        if (bytes < PAGE_SAMPLE) start.push(take.subarray(0, PAGE_SAMPLE - bytes))
         bytes += take.length
         if (bytes >= BODY_DIGEST_LIMIT && take.length < chunk.length) finish(true)
       })
@@ -143,7 +147,18 @@ function bodyDecoder(coding: string | undefined): Transform | undefined {
   }
 }
 
-function responseSummary(res: http.IncomingMessage, bodyDigest: string | undefined, bodyBytes: number, bodyTruncated: boolean, certificate: CertificateSummary | undefined): LiveResponse {
+/** How much of the start of a body is kept to tell a data plane's own error page (compare.ts proxyErrorPage). */
+const PAGE_SAMPLE = 2048
+
+interface BodyRead {
+  digest?: string
+  bytes: number
+  truncated: boolean
+  /** The first PAGE_SAMPLE bytes, decoded, as latin1. */
+  start: string
+}
+
+function responseSummary(res: http.IncomingMessage, body: BodyRead, certificate: CertificateSummary | undefined): LiveResponse {
   const values = new Map<string, string[]>()
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
     const name = res.rawHeaders[i].toLowerCase()
@@ -155,14 +170,17 @@ function responseSummary(res: http.IncomingMessage, bodyDigest: string | undefin
   values.delete('location')
   const headers = Object.fromEntries([...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => [name, list.join(', ')]))
   const contentType = res.headers['content-type']
+  const status = res.statusCode ?? 0
+  const proxyPage = body.digest === undefined ? undefined : proxyErrorPage(status, body.start)
   return {
-    status: res.statusCode ?? 0,
+    status,
     ...(location === undefined ? {} : {location}),
     headers,
     ...(contentType === undefined ? {} : {contentType}),
-    ...(bodyDigest === undefined ? {} : {bodyDigest}),
-    bodyBytes,
-    bodyTruncated,
+    ...(body.digest === undefined ? {} : {bodyDigest: body.digest}),
+    bodyBytes: body.bytes,
+    bodyTruncated: body.truncated,
+    ...(proxyPage === undefined ? {} : {proxyPage}),
     ...(certificate === undefined ? {} : {certificate}),
   }
 }

@@ -46,6 +46,8 @@ export interface LiveResponse {
   bodyBytes: number
   /** The body went on past BODY_DIGEST_LIMIT; the rest was not read. */
   bodyTruncated: boolean
+  /** The body is the data plane's own error page, not a backend's (compare.ts proxyErrorPage). */
+  proxyPage?: 'nginx' | 'envoy'
   /** HTTPS only. */
   certificate?: CertificateSummary
 }
