@@ -2,8 +2,9 @@
 import test from 'ava'
 import {parseDataPlaneAddress} from '../../src/verify/live/address.js'
 import {answerDifferences, proxyErrorPage} from '../../src/verify/live/compare.js'
-import {describeProbe, SAFE_METHODS, wireRequest} from '../../src/verify/live/request.js'
+import {describeProbe, redactProbe, SAFE_METHODS, wireRequest} from '../../src/verify/live/request.js'
 import type {LiveAnswer, LiveResponse} from '../../src/verify/live/types.js'
+import type {Probe} from '../../src/verify/outcome.js'
 import {nginxPage} from './live-support.js'
 
 test('HOST alone means ports 80 and 443', (t) => {
@@ -80,6 +81,14 @@ test('methods other than GET and HEAD are not sent unless allowed; malformed pro
   t.regex((wireRequest({scheme: 'http', host: 'a b', path: '/'}, SAFE_METHODS) as {notSent: string}).notSent, /not a valid Host/)
   t.regex((wireRequest({scheme: 'http', host: 'a', path: '/', headers: {'X-A': 'x\r\nInjected: 1'}}, SAFE_METHODS) as {notSent: string}).notSent, /control character/)
   t.regex((wireRequest({scheme: 'http', host: 'a', path: '/', method: 'GE T'}, ['GE T']) as {notSent: string}).notSent, /not an HTTP method/)
+})
+
+test('credentials in probe headers are sent but never printed', (t) => {
+  const probe: Probe = {scheme: 'https', host: 'a.example.com', path: '/', headers: {Authorization: 'Bearer s3cret', 'proxy-authorization': 'Basic eA==', Cookie: 'canary=always'}}
+  t.is(describeProbe(probe), 'GET https://a.example.com/ Authorization:<redacted> proxy-authorization:<redacted> Cookie:canary=always')
+  t.deepEqual(redactProbe(probe).headers, {Authorization: '<redacted>', 'proxy-authorization': '<redacted>', Cookie: 'canary=always'})
+  t.is(probe.headers!.Authorization, 'Bearer s3cret', 'the probe itself is not changed')
+  t.is((wireRequest(probe, SAFE_METHODS) as {headers: Record<string, string>}).headers.authorization, 'Bearer s3cret')
 })
 
 test('describeProbe writes the probe in the --probe syntax', (t) => {

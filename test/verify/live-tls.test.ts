@@ -111,6 +111,11 @@ tlsTest('HTTPS: a Gateway serving another host\'s certificate fails verification
   t.deepEqual(insecure.results[0].differences, ['certificate'])
   t.like(insecure.results[0].nginx, {kind: 'response', response: {certificate: {matchesHost: true, trusted: false, trustError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'}}})
   t.like(insecure.results[0].gateway, {kind: 'response', response: {certificate: {matchesHost: false, subject: 'CN=other.example.test'}}})
+  // --insecure with --ca-file: the chain is judged against that CA, so only the host name is wrong.
+  const insecureWithCa = await compareLive([probe('secure.example.test')], {...planes, insecure: true, caFile: certs!.ca, clock: virtualClock()})
+  t.deepEqual(insecureWithCa.results[0].differences, ['certificate'])
+  t.like(insecureWithCa.results[0].nginx, {kind: 'response', response: {certificate: {matchesHost: true, trusted: true}}})
+  t.like(insecureWithCa.results[0].gateway, {kind: 'response', response: {certificate: {matchesHost: false, trusted: true}}})
   t.regex(renderLiveText(insecure), /\n  certificate: nginx untrusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) \(subject CN=secure\.example\.test, issuer CN=ingress2gw test CA, until [^)]+\); gateway not for this host, untrusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) \(subject CN=other\.example\.test,/)
 })
 

@@ -26,7 +26,7 @@ export interface LiveOptions {
   insecure?: boolean
   /** PEM file of the CAs to trust instead of the defaults. */
   caFile?: string
-  /** Methods that may be sent, besides nothing else; default GET and HEAD. */
+  /** Methods that may be sent besides GET and HEAD (probes with any other method are listed as not sent). */
   methods?: string[]
   /** Fields not to compare, by name as reported ("body", "header strict-transport-security", "certificate"). */
   ignore?: LiveField[]
@@ -46,10 +46,11 @@ export async function compareLive<P extends Probe>(probes: readonly P[], options
   const parallel = options.parallel ?? LIVE_DEFAULTS.parallel
   const timeoutMs = options.timeoutMs ?? LIVE_DEFAULTS.timeoutMs
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`timeout must be a whole number of milliseconds >= 1, got ${timeoutMs}`)
-  const methods = (options.methods ?? SAFE_METHODS).map((m) => m.toUpperCase())
+  const methods = [...new Set([...SAFE_METHODS, ...(options.methods ?? []).map((m) => m.toUpperCase())])]
   const bucket = new TokenBucket(options.qps ?? LIVE_DEFAULTS.qps, options.burst ?? LIVE_DEFAULTS.burst, options.clock ?? systemClock)
   if (!Number.isInteger(parallel) || parallel < 1) throw new RangeError(`parallel must be a whole number >= 1, got ${parallel}`)
-  const secureContext = options.insecure ? undefined : trustContext(options.caFile)
+  // Loaded with --insecure too: the certificates' trust is still recorded and compared.
+  const secureContext = trustContext(options.caFile)
   const transport: TransportOptions = {timeoutMs, insecure: options.insecure === true, ...(secureContext === undefined ? {} : {secureContext})}
   const send = options.send ?? sendRequest
   const ignore = new Set(options.ignore ?? [])

@@ -4,6 +4,7 @@
  */
 import type {Probe} from '../outcome.js'
 import {certificateVerdict} from './compare.js'
+import {redactProbe} from './request.js'
 import type {LiveAnswer, LiveComparison, LiveProbeResult, LiveSummary} from './types.js'
 
 /**
@@ -87,7 +88,7 @@ export function liveComparisonJson<P extends Probe>(comparison: LiveComparison<P
     summary: comparison.summary,
     probes: comparison.results.map((r) => ({
       request: r.request,
-      probe: r.probe,
+      probe: redactProbe(r.probe),
       differences: r.differences,
       ...(r.notSent === undefined ? {} : {notSent: r.notSent}),
       ...(r.nginx === undefined ? {} : {nginx: {endpoint: r.nginxEndpoint, ...r.nginx}}),

@@ -72,9 +72,22 @@ export function wireRequest(probe: Probe, allowedMethods: readonly string[]): Wi
   }
 }
 
-/** "GET https://a.example.com/x Cookie:canary=always": the probe as the user reads it (the `--probe` syntax). */
+/** Headers whose values are credentials: sent, never printed. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization'])
+
+/** The probe as printed and in JSON: credential header values replaced by "<redacted>". */
+export function redactProbe<P extends Probe>(probe: P): P {
+  if (!Object.keys(probe.headers ?? {}).some((name) => CREDENTIAL_HEADERS.has(name.toLowerCase()))) return probe
+  const headers = Object.fromEntries(Object.entries(probe.headers ?? {}).map(([name, value]) => [name, CREDENTIAL_HEADERS.has(name.toLowerCase()) ? '<redacted>' : value]))
+  return {...probe, headers}
+}
+
+/**
+ * "GET https://a.example.com/x Cookie:canary=always": the probe as the user reads it (the `--probe` syntax),
+ * credentials redacted.
+ */
 export function describeProbe(probe: Probe): string {
-  const headers = Object.entries(probe.headers ?? {}).map(([name, value]) => ` ${name}:${value}`).join('')
+  const headers = Object.entries(redactProbe(probe).headers ?? {}).map(([name, value]) => ` ${name}:${value}`).join('')
   const port = probe.port !== undefined && splitHostPort(probe.host).port === undefined && probe.port !== (probe.scheme === 'https' ? 443 : 80) ? `:${probe.port}` : ''
   const sni = probe.sni === undefined ? '' : probe.sni === null ? ' (no SNI)' : ` (SNI ${probe.sni})`
   return `${(probe.method ?? 'GET').toUpperCase()} ${probe.scheme}://${probe.host}${port}${probe.path}${headers}${sni}`
