@@ -1,5 +1,8 @@
 import {writeFileSync} from 'node:fs'
-import {renderAnnotationDocs} from './annotation-docs.js'
+import {renderAnnotationDocs, renderConfigMapDocs, renderServingDocs} from './annotation-docs.js'
 
 writeFileSync(new URL('../docs/annotations.md', import.meta.url), renderAnnotationDocs())
-console.log('wrote docs/annotations.md')
+writeFileSync(new URL('../docs/serving.md', import.meta.url), renderServingDocs())
+console.log('wrote docs/annotations.md and docs/serving.md')
+writeFileSync(new URL('../docs/configmap.md', import.meta.url), renderConfigMapDocs())
+console.log('wrote docs/configmap.md')

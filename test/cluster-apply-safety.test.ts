@@ -270,3 +270,67 @@ test('a server dry run into a namespace this apply creates: the policy fails the
   )
   t.true(results.slice(1).every((r) => /namespaces "fresh" not found: this apply creates that namespace/.test(r.message!)))
 })
+
+test('routeDependencies: a BackendTLSPolicy on a backend Service of the route (without it Envoy would send that backend plaintext)', (t) => {
+  // src/output/apply-plan.ts routeDependencies. backend-protocol: HTTPS with proxy-ssl-verify becomes a
+  // BackendTLSPolicy targeting the Service; a route applied while that policy failed would send the requests (with
+  // their credentials) to the backend in cleartext, where ingress-nginx used TLS.
+  const route: KubeObject = {
+    apiVersion: GW,
+    kind: 'HTTPRoute',
+    metadata: {name: 'web', namespace: 'shop'},
+    spec: {parentRefs: [{name: 'shared', namespace: 'gateway'}], rules: [{backendRefs: [{name: 'secure', port: 443}, {group: '', kind: 'Service', name: 'plain', port: 80}]}]},
+  }
+  const tls = (name: string, namespace: string, service: string): KubeObject => ({
+    apiVersion: `${GROUP}/v1`,
+    kind: 'BackendTLSPolicy',
+    metadata: {name, namespace},
+    spec: {targetRefs: [{group: '', kind: 'Service', name: service}], validation: {hostname: 'secure.shop.svc', wellKnownCACertificates: 'System'}},
+  })
+  const objects = [route, tls('secure', 'shop', 'secure'), tls('elsewhere', 'other', 'secure'), tls('unused', 'shop', 'unused')]
+  t.deepEqual(routeDependencies(objects).get(0), [1])
+})
+
+test('routeDependencies: the ReferenceGrant a needed policy uses across namespaces (ext-auth Service in another namespace)', (t) => {
+  // src/output/apply-plan.ts routeDependencies. Without the grant, Envoy Gateway fails the SecurityPolicy's ext-auth
+  // backendRef and answers HTTP 500 on the route (internal/gatewayapi/securitypolicy.go, "return a 500 direct
+  // response to avoid unauthorized access"): the route would be applied only to fail.
+  const route = httpRoute('shop', 'web') as KubeObject
+  const extAuth: KubeObject = {
+    apiVersion: EG,
+    kind: 'SecurityPolicy',
+    metadata: {name: 'web', namespace: 'shop'},
+    spec: {targetRefs: [{group: GROUP, kind: 'HTTPRoute', name: 'web'}], extAuth: {http: {backendRefs: [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}]}}},
+  }
+  const grant = (name: string, fromKind: string, fromNs: string): KubeObject => ({
+    apiVersion: `${GROUP}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: {name, namespace: 'auth'},
+    spec: {from: [{group: 'gateway.envoyproxy.io', kind: fromKind, namespace: fromNs}], to: [{group: '', kind: 'Service'}]},
+  })
+  const objects = [route, extAuth, grant('from-shop-sp', 'SecurityPolicy', 'shop'), grant('from-other-sp', 'SecurityPolicy', 'other'), grant('from-shop-btp', 'BackendTrafficPolicy', 'shop')]
+  t.deepEqual(routeDependencies(objects).get(0), [1, 2])
+})
+
+test('a Gateway whose own policy failed is withheld too: routes a later run attaches would be served without it', async (t) => {
+  // src/output/apply-plan.ts routeDependencies (Gateways included). A ClientTrafficPolicy on the Gateway carries
+  // the client IP detection the routes' allowlists rely on, PROXY protocol and TLS settings: a Gateway applied
+  // without it serves every route an app team attaches later (apply -n shop, whose plan does not hold the policy).
+  const {s, apply, printed} = await setup(t)
+  s.seed([ns('gateway')])
+  s.inject({method: 'PATCH', path: /clienttrafficpolicies/, status: 422, message: 'ClientTrafficPolicy.gateway.envoyproxy.io "shared" is invalid: spec: Invalid value'})
+  const gateway: KubeObject = {apiVersion: GW, kind: 'Gateway', metadata: {name: 'shared', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]}}
+  const other: KubeObject = {apiVersion: GW, kind: 'Gateway', metadata: {name: 'internal', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]}}
+  const {results} = await apply([gateway, other, policy('ClientTrafficPolicy', 'shared', 'gateway', {kind: 'Gateway', name: 'shared'})])
+  t.deepEqual(
+    results.map((r) => [r.object, r.status]),
+    [
+      ['clienttrafficpolicy.gateway.envoyproxy.io/shared', 'failed'],
+      ['gateway.gateway.networking.k8s.io/shared', 'withheld'],
+      ['gateway.gateway.networking.k8s.io/internal', 'created'],
+    ],
+  )
+  t.is(s.getObject(GW, 'Gateway', 'gateway', 'shared'), undefined)
+  t.regex(printed[1], /^error: gateway\.gateway\.networking\.k8s\.io\/shared \(namespace gateway\): not applied: it needs clienttrafficpolicy\.gateway\.envoyproxy\.io\/shared \(namespace gateway\), which failed; without it the Gateway would serve its routes without the policy's settings$/)
+  t.regex(applySummary(results, 'none', false), /^1 Gateway\(s\) were not applied because a policy targeting them failed: gateway\/gateway\.gateway\.networking\.k8s\.io\/shared$/m)
+})

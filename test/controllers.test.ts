@@ -109,7 +109,8 @@ test(`two classes in one run give each Gateway byte for byte what converting its
   // hosts served by several Gateways (only a run with both classes sees them) and the per-Gateway plain-host notes
   // (named after their Gateway when a run has several). The gateway bundle gives some ConfigMap notes once per run
   // (on the first Gateway), so a Gateway's own notes need only come from one of the single-class runs.
-  const runWide = new Set(['class-not-selected', 'host-on-two-gateways', 'plain-hosts-https'])
+  // The notes on merging several Gateways into one Envoy (merged-gateways.ts) exist only when a run has several.
+  const runWide = new Set(['class-not-selected', 'host-on-two-gateways', 'plain-hosts-https', 'merged-gateways-listener-conflict', 'merged-gateways-wildcard-takes-host'])
   const key = (d: Diagnostic) => JSON.stringify([d.object, d.level, d.code, d.annotation, d.message])
   const onGateway = (d: Diagnostic) => d.object?.startsWith('Gateway ') === true
   const per = (r: TranslateResult, gateway: boolean) => r.diagnostics.filter((d) => !runWide.has(d.code) && onGateway(d) === gateway).map(key)
@@ -348,4 +349,33 @@ test('one Gateway for two controllers: the redirect of the first Ingress of a ho
   t.deepEqual(merged.map((d) => d.object), ['Ingress web/still-here'])
   t.regex(merged[0]!.message, /first defined by Ingress web\/moved \(class internal\), which answers with a redirect/)
   t.deepEqual(withCode(run(objects, bothGateways), 'cross-controller-conflict'), [])
+})
+
+test('--gateway-for with mergeGateways: repeated listeners and a wildcard listener taking another Gateway\'s host are reported', (t) => {
+  const objects = [
+    ingressClass('internal', 'k8s.io/ingress-nginx'),
+    ingressClass('external', 'k8s.io/ingress-nginx'),
+    // Client certificates give *.example.com a listener of its own on the internal Gateway.
+    ingress('wild-int', 'internal', '2024-01-01', {'*.example.com': [{path: '/', service: 'admin'}]}, {annotations: {'auth-tls-secret': 'web/client-ca'}, tls: [{hosts: ['*.example.com'], secretName: 'wild-tls'}]}),
+    ingress('shop-ext', 'external', '2024-02-01', {'shop.example.com': [{path: '/', service: 'shop'}]}, {tls: [{hosts: ['shop.example.com'], secretName: 'shop-tls'}]}),
+    ingress('blog-ext', 'external', '2024-02-02', {'blog.example.org': [{path: '/', service: 'blog'}]}, {tls: [{hosts: ['blog.example.org'], secretName: 'blog-tls'}]}),
+  ]
+  const r = run(objects, bothGateways)
+  const listeners = (name: string) => r.objects.find((o) => o.kind === 'Gateway' && o.metadata.name === name)!.spec.listeners.map((l: any) => `${l.name} ${l.protocol} ${l.port} ${l.hostname ?? '-'}`)
+  t.true(listeners('internal').some((l: string) => l.endsWith('HTTPS 443 *.example.com')), listeners('internal').join('\n'))
+  t.false(listeners('internal').some((l: string) => l.startsWith('https HTTPS')), 'no shared https listener on the internal Gateway')
+  // validate.go validateConflictedMergedListeners: both Gateways have http (HTTP 80) without hostname; only the
+  // external one has the shared https listener (the internal host has a listener of its own).
+  const conflict = withCode(r, 'merged-gateways-listener-conflict')
+  t.is(conflict.length, 1)
+  t.regex(conflict[0]!.message, /repeat a protocol, hostname and port \(HTTP 80 \(no hostname\): gateway\/external http, gateway\/internal http\),/)
+  // Envoy prefers the wildcard server name over the external https listener without hostname: shop, not blog.
+  const taken = withCode(r, 'merged-gateways-wildcard-takes-host')
+  t.is(taken.length, 1)
+  t.is(taken[0]!.object, 'Gateway gateway/internal')
+  t.regex(taken[0]!.message, /\(\*\.example\.com\) of gateway\/internal takes the TLS connections for shop\.example\.com \(gateway\/external\):/)
+  t.notRegex(taken[0]!.message, /blog/)
+  // One Gateway: nothing to merge.
+  t.deepEqual(withCode(run(objects.filter((o) => o.metadata.name !== 'wild-int'), bothGateways), 'merged-gateways-wildcard-takes-host'), [])
+  t.deepEqual(withCode(run(objects, {ingressClasses: ['external'], gatewayFor: {external: EXTERNAL}}), 'merged-gateways-listener-conflict'), [])
 })

@@ -353,6 +353,14 @@ test('forwarded-headers mode with proxy-real-ip-cidr: trustedCIDRs; without it: 
 
   const custom = clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true', 'forwarded-for-header': 'CF-Connecting-IP'}), ctx)
   t.deepEqual(byName(custom.objects, 'ClientTrafficPolicy', 'shared-client')!.spec.clientIPDetection, {customHeader: {name: 'CF-Connecting-IP'}})
+  // Envoy Gateway listener.go: header detection turns use_remote_address off, and the custom_header extension appends
+  // nothing (the xff one appends the peer): X-Forwarded-For reaches the backend exactly as received.
+  const forwarded = find(custom.diagnostics, 'forwarded-headers')!.message
+  t.regex(forwarded, /with the custom header CF-Connecting-IP Envoy appends nothing and passes X-Forwarded-For exactly as received/)
+  t.notRegex(forwarded, /peer appended/)
+  t.regex(find(trustAll.diagnostics, 'forwarded-headers')!.message, /Envoy passes the received list with the peer appended/, 'the xff detection does append')
+  const full = clientTrafficFromConfigMap(configMap({'use-forwarded-headers': 'true', 'forwarded-for-header': 'CF-Connecting-IP', 'compute-full-forwarded-for': 'true'}), ctx)
+  t.regex(find(full.diagnostics, 'forwarded-headers')!.message, /nginx set X-Forwarded-For to the received list plus the address of its TCP peer \(compute-full-forwarded-for\); with the custom header/)
   assertValid(t, [...trustAll.objects, ...both.objects, ...custom.objects])
 })
 
@@ -492,8 +500,11 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
           {name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: ['10.0.0.0/8']}},
         ],
       })
+      // An unknown server: the URL's path, fixed, with the client headers and error status of a per-Ingress auth-url (forms.ts).
       t.deepEqual(sp.spec.extAuth, {
         http: {backendRefs: [{group: '', kind: 'Service', name: 'auth', namespace: 'auth-system', port: 8080}], pathOverride: '/verify'},
+        headersToExtAuth: ['authorization', 'cookie', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'],
+        statusOnError: 500,
       })
       const grant = byName(r.objects, 'ReferenceGrant', 'ingress2gw-gateway-global-auth')!
       t.is(grant.metadata.namespace, 'auth-system')

@@ -265,3 +265,88 @@ test('client certificate headers: a client-sent ssl-client-verify never passes o
     t.not(out.headers.get('ssl-client-subject-dn'), 'CN=admin', `${listener}: the subject comes from the certificate, or is removed`)
   }
 })
+
+// ---------------------------------------------------------------------------------------------------------------
+// External auth: a client cannot hand a protected backend its own auth-response-headers.
+
+/**
+ * Violations of "a header the external auth copies to the backend (extAuth.http.headersToBackend) never reaches a
+ * protected backend as the client sent it". nginx set each auth-response-headers name from the auth answer and sent
+ * none the answer lacked (nginx.tmpl buildAuthResponseHeaders); Envoy's ext_authz copies only the headers the answer
+ * has, so the listener serving the route must remove the client's copies first (earlyRequestHeaders, run before
+ * any filter: Envoy Gateway listener.go buildEarlyHeaderMutation). Modelled: the auth answer lacks every header.
+ */
+function forgedAuthHeaderViolations(r: TranslateResult): string[] {
+  const violations: string[] = []
+  const listeners = listenersOf(r)
+  const policies = r.objects.filter((o) => o.kind === 'SecurityPolicy' && o.spec.extAuth)
+  for (const route of r.objects.filter((o) => o.kind === 'HTTPRoute' && o.spec.rules.some((rule: any) => (rule.backendRefs ?? []).length > 0))) {
+    const own = policies.find((p) => (p.spec.targetRefs ?? []).some((x: any) => x.kind === 'HTTPRoute' && x.name === route.metadata.name) && p.metadata.namespace === route.metadata.namespace)
+    for (const parent of route.spec.parentRefs) {
+      const gatewayWide = policies.find((p) => p.metadata.namespace === (parent.namespace ?? route.metadata.namespace) && (p.spec.targetRefs ?? []).some((x: any) => x.kind === 'Gateway' && x.name === parent.name && (x.sectionName === undefined || x.sectionName === parent.sectionName)))
+      const extAuth = (own ?? gatewayWide)?.spec.extAuth
+      const copied: string[] = extAuth?.http?.headersToBackend ?? []
+      if (copied.length === 0) continue
+      const listener = listeners.find((l) => l.gateway === parent.name && l.name === parent.sectionName)
+      if (!listener) continue
+      const out = throughEnvoy({headers: new Map(copied.map((h) => [h.toLowerCase(), 'forged-admin']))}, policyFor(r, parent.name, listener.name), '198.51.100.7')
+      for (const h of copied) if (out.headers.get(h.toLowerCase()) === 'forged-admin') violations.push(`HTTPRoute ${route.metadata.namespace}/${route.metadata.name} on ${listener.name}: a client-sent ${h} reaches the backend`)
+    }
+  }
+  return violations
+}
+
+function authHeaderScenario(options: Partial<TranslateOptions>, data?: Record<string, string>): TranslateResult {
+  return translateAll(
+    [
+      ...(data ? [configMap('ingress-nginx', 'ingress-nginx-controller', data)] : []),
+      // oauth2-proxy on the shared https listener; an unknown server on an mTLS host with a listener of its own.
+      ingressWith({'auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth', 'auth-response-headers': 'X-Auth-Request-User, X-Auth-Request-Email'}, {name: 'dash', namespace: 'apps', host: 'dash.example.com', tls: true}),
+      ingressWith({...mtls, 'auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'auth-response-headers': 'Remote-User'}, {name: 'payments', namespace: 'billing', host: 'pay.example.com', tls: true}),
+      ingressWith({}, {name: 'web', namespace: 'web', host: 'www.example.com', tls: true}),
+      // Not redirected to https: the protected backend is also served over plain HTTP.
+      ingressWith({'auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'auth-response-headers': 'X-User', 'ssl-redirect': 'false'}, {name: 'intranet', namespace: 'web', host: 'intranet.example.com'}),
+    ],
+    {emitGateway: true, ...options},
+  )
+}
+
+test('external auth: a client-sent auth-response header never reaches a protected backend, on any listener serving it', (t) => {
+  const r = authHeaderScenario({})
+  t.deepEqual(forgedAuthHeaderViolations(r), [])
+  // Not vacuous: each protected route copies headers, and they are served on http, https and a host listener.
+  const served = new Set(r.objects.filter((o) => o.kind === 'HTTPRoute').flatMap((o) => o.spec.parentRefs.map((p: any) => p.sectionName)))
+  t.true(served.has('http') && served.has('https') && served.has('https-pay-example-com'))
+  // The host listener of pay.example.com removes its own header only, not dash.example.com's.
+  t.deepEqual(policyFor(r, 'shared', 'https-pay-example-com')!.spec.headers.earlyRequestHeaders.remove.filter((h: string) => !/forwarded|proxy|ssl-client/i.test(h)), ['Remote-User'])
+  const d = r.diagnostics.find((x) => x.code === 'auth-headers-client-copies')!
+  t.is(d.level, 'warning')
+  t.regex(d.message, /without external auth \(www\.example\.com\)/, 'the unprotected host sharing the listeners is named')
+  // Authorization is never removed: Envoy sends the client's to the check (ext_authz_http_impl.cc toRequestMatchers),
+  // and every other host on the listener would lose it.
+  const bearer = translateAll([ingressWith({'auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth', 'auth-response-headers': 'X-Auth-Request-User, Authorization'}, {name: 'api', namespace: 'apps', host: 'api.example.com', tls: true})], {emitGateway: true})
+  for (const c of bearer.objects.filter((o) => o.kind === 'ClientTrafficPolicy')) t.false(c.spec.headers.earlyRequestHeaders.remove.some((h: string) => h.toLowerCase() === 'authorization'), c.metadata.name)
+  t.true(policyFor(bearer, 'shared', 'https')!.spec.headers.earlyRequestHeaders.remove.includes('X-Auth-Request-User'))
+  t.regex(bearer.diagnostics.find((x) => x.code === 'auth-headers-client-copies')!.message, /Authorization is not removed, because the check reads the client's own/)
+  // With global-auth-url as Gateway-level extAuth (--nginx-defaults), every listener removes its response headers.
+  const global = authHeaderScenario({nginxDefaults: true}, {'global-auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'global-auth-response-headers': 'X-Global-User'})
+  t.deepEqual(forgedAuthHeaderViolations(global), [])
+  t.true(global.objects.filter((o) => o.kind === 'ClientTrafficPolicy').every((c) => c.spec.headers.earlyRequestHeaders.remove.includes('X-Global-User')))
+})
+
+test('the forged auth-header checker finds a listener that lets the client copy through', (t) => {
+  const r = clone(authHeaderScenario({}))
+  const ctp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.name === 'shared-client-https')!
+  ctp.spec.headers.earlyRequestHeaders.remove = ctp.spec.headers.earlyRequestHeaders.remove.filter((h: string) => h !== 'X-Auth-Request-User')
+  t.deepEqual(forgedAuthHeaderViolations(r), ['HTTPRoute apps/dash on https: a client-sent X-Auth-Request-User reaches the backend'])
+})
+
+test('external auth without the gateway bundle: the gateway owner is told to remove the client copies', (t) => {
+  const r = authHeaderScenario({emitGateway: false})
+  const d = r.diagnostics.find((x) => x.code === 'auth-headers-client-copies')!
+  t.is(d.fidelity, 'manual')
+  // Per listener: the host listener of pay.example.com serves that host only; http serves every host.
+  const step = r.checklist.find((c) => c.startsWith('remove client-sent auth response headers'))!
+  t.regex(step, /http: \[X-User\]; https: \[X-Auth-Request-User, X-Auth-Request-Email\]; https-pay-example-com: \[Remote-User\]/)
+  t.true(d.hint!.startsWith(step))
+})

@@ -90,3 +90,15 @@ test('an Ingress split into more than 16 routes gets one policy per 16 routes: n
     t.true(policies(r, kind).every((o) => o.spec.targetRefs.length <= 16))
   }
 })
+
+test('the replacement note names only what the Gateway-level policy had: no "except extAuth" without a global auth', (t) => {
+  const note = (r: ReturnType<typeof run>, name: string) =>
+    r.diagnostics.find((d) => d.code === 'policy-replaces-gateway-defaults' && d.object === `SecurityPolicy apps/${name}`)?.message
+  const own = {'auth-url': 'http://authz.apps.svc.cluster.local:8080/check'}
+  // A ConfigMap allowlist but no global-auth-url: the Gateway-level SecurityPolicy has no extAuth to leave out.
+  const noGlobal = run(controller({'whitelist-source-range': '10.0.0.0/8'}), ingress('api', own))
+  t.is(note(noGlobal, 'api'), 'this route-level SecurityPolicy replaces the Gateway-level one and repeats all its settings')
+  // With global-auth-url the route's own auth does leave the global one out (nginx.tmpl shouldApplyGlobalAuth).
+  const withGlobal = run(controller({'whitelist-source-range': '10.0.0.0/8', 'global-auth-url': 'http://authz.apps.svc.cluster.local:8080/global'}), ingress('api', own))
+  t.regex(note(withGlobal, 'api') ?? '', /whose settings it repeats except extAuth \(left out for this Ingress/)
+})

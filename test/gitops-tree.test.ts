@@ -126,23 +126,25 @@ test.serial('a second run changes no byte; files a person added stay, unlisted; 
   t.notRegex(readFileSync(join(dir, 'team-01', 'kustomization.yaml'), 'utf8'), /extra-configmap/, "a person's file is not listed in convert's kustomization")
 
   // A person edits a generated file; an Ingress disappears from the input (its files are no longer generated).
-  const edited = join(dir, 'team-02', 'httproute-app-1.yaml')
+  // team-09: both Ingresses are served (team-02's app-2 has a configuration-snippet, which the default
+  // annotations-risk-level High refuses: it has no files).
+  const edited = join(dir, 'team-09', 'httproute-app-1.yaml')
   writeFileSync(edited, readFileSync(edited, 'utf8') + '# reviewed by platform team\n')
   const input = readFileSync(join(cwd, 'input.yaml'), 'utf8')
-  const docs = input.split('---\n').filter((d) => !/name: app-2\n {2}namespace: team-02\n/.test(d) || !/kind: Ingress/.test(d))
+  const docs = input.split('---\n').filter((d) => !/name: app-2\n {2}namespace: team-09\n/.test(d) || !/kind: Ingress/.test(d))
   t.is(docs.length, input.split('---\n').length - 1, 'one Ingress removed')
   writeFileSync(join(cwd, 'input.yaml'), docs.join('---\n'))
-  t.true(existsSync(join(dir, 'team-02', 'httproute-app-2.yaml')))
+  t.true(existsSync(join(dir, 'team-09', 'httproute-app-2.yaml')))
   const third = await runCli(['convert', '-f', 'input.yaml', '--output-dir', 'migration'], cwd)
   t.is(third.exitCode, 1, 'the tree is not what the conversion produced: the edited file was kept')
-  t.regex(third.stderr, /^warning: migration\/team-02\/httproute-app-1\.yaml was edited after convert wrote it: the new content is not written; delete it \(or restore convert's version\) to let convert manage it again$/m)
+  t.regex(third.stderr, /^warning: migration\/team-09\/httproute-app-1\.yaml was edited after convert wrote it: the new content is not written; delete it \(or restore convert's version\) to let convert manage it again$/m)
   t.regex(readFileSync(edited, 'utf8'), /# reviewed by platform team\n$/)
-  t.false(existsSync(join(dir, 'team-02', 'httproute-app-2.yaml')), "a file convert wrote and nobody edited is removed when it is no longer generated")
-  t.regex(readFileSync(join(dir, 'team-02', 'kustomization.yaml'), 'utf8'), /- httproute-app-1\.yaml\n/, 'the kept file is still listed: it holds the route')
+  t.false(existsSync(join(dir, 'team-09', 'httproute-app-2.yaml')), "a file convert wrote and nobody edited is removed when it is no longer generated")
+  t.regex(readFileSync(join(dir, 'team-09', 'kustomization.yaml'), 'utf8'), /- httproute-app-1\.yaml\n/, 'the kept file is still listed: it holds the route')
   t.is(readFileSync(join(dir, 'NOTES.md'), 'utf8'), 'our review notes\n')
   t.true(existsSync(join(dir, 'team-01', 'extra-configmap.yaml')))
   const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'))
-  t.false('team-02/httproute-app-1.yaml' in manifest.files, 'an edited file becomes the editor\'s')
+  t.false('team-09/httproute-app-1.yaml' in manifest.files, 'an edited file becomes the editor\'s')
 
   // Deleting the edited file hands it back to convert.
   const {unlinkSync} = await import('node:fs')

@@ -8,9 +8,9 @@ import test, {type ExecutionContext} from 'ava'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseManifestText} from '../src/sources/parse-manifests.js'
-import {topLevelBranches} from '../src/translate/emit-routes.js'
 import {translate} from '../src/translate/index.js'
 import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+import {samplePaths} from '../src/verify/probes.js'
 import {findNginx, parseRedirect, startRealNginx, type Answer} from './support/real-nginx.js'
 import {gatewayAnswer, modelAnswer} from './support/routing-answers.js'
 
@@ -19,19 +19,6 @@ const ROUTING = /^(routing-|controllers-|regex-|rewrite-|canary-|conflict-|serve
 const nginx = findNginx()
 
 const cases = existsSync(GOLDEN) ? (await import('node:fs')).readdirSync(GOLDEN).filter((n) => ROUTING.test(n)).sort() : []
-
-/** A request path that a (regex) Ingress path matches, as literal as possible. */
-function samples(path: string): string[] {
-  return topLevelBranches(path).map((b) =>
-    b
-      .replace(/\\(.)/g, '$1')
-      .replace(/\[[^\]]*\]\{(\d+)\}/g, (_m, n: string) => 'a'.repeat(Number(n)))
-      .replace(/\[[^\]]*\][*+?]?/g, 'a')
-      .replace(/\.[*+]\??/g, 'x')
-      .replace(/\{\d+(,\d*)?\}/g, '')
-      .replace(/[()^$?]/g, ''),
-  )
-}
 
 function probes(result: TranslateResult, ingresses: KubeObject[]): {hosts: string[]; paths: string[]} {
   const hosts = new Set<string>(['unknown.invalid'])
@@ -52,7 +39,7 @@ function probes(result: TranslateResult, ingresses: KubeObject[]): {hosts: strin
     for (const a of String(ing.metadata.annotations?.['nginx.ingress.kubernetes.io/server-alias'] ?? '').split(',')) if (/^[a-z0-9.-]+$/.test(a.trim())) hosts.add(a.trim())
     for (const rule of ing.spec?.rules ?? []) {
       for (const p of rule?.http?.paths ?? []) {
-        for (const s of samples(p?.path || '/')) {
+        for (const s of samplePaths(p?.path || '/')) {
           if (!s.startsWith('/')) continue
           const bare = s.replace(/\/+$/, '') || '/'
           for (const v of [s, bare, `${bare}/`, `${bare}/sub`, `${bare}x`, s.toUpperCase(), `/v2${bare}`]) paths.add(v.replace(/\/\/+/g, '/'))

@@ -34,6 +34,13 @@ const objects = [
   ingress('regex', {[`${P}/use-regex`]: 'true'}),
   ingress('snippet', {[`${P}/server-snippet`]: 'location /x { return 200; }'}),
   ingress('dropped', {[`${P}/canary`]: 'true', [`${P}/canary-weight`]: '10'}, 'nowhere.example.com'),
+  // A controller that serves snippets (with the defaults the snippet Ingress would not be served at all).
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+    data: {'annotations-risk-level': 'Critical', 'allow-snippet-annotations': 'true'},
+  },
 ]
 
 test('statuses reflect the worst fidelity of each Ingress, with the reason', (t) => {
@@ -65,6 +72,16 @@ test('an Ingress ingress-nginx drops (refused annotation value) and one without 
   t.deepEqual(by['web/empty'].annotations, [])
   t.true(by['web/empty'].diagnostics.some((d) => d.code === 'invalid-ingress'))
   t.is(r.summary.byStatus.skipped, 2)
+})
+
+test('an Ingress whose locations ingress-nginx denies is reported denied: its routes answer 503, nothing of the app is served', (t) => {
+  // ipallowlist.Parse wraps the ValidationError of "office" in a LocationDeniedError: every location returns 503.
+  const r = report([ingress('denied', {[`${P}/allowlist-source-range`]: 'office'})])
+  const [entry] = r.ingresses
+  t.is(entry!.outcome, 'denied')
+  t.is(entry!.status, 'skipped')
+  t.regex(entry!.reason!, /^nothing is served: ingress-nginx answers every path of this Ingress with an error status today \(locations denied\), and so do its routes \(locations-denied: allowlist-source-range\)/)
+  t.true(entry!.objects.some((o) => o.kind === 'HTTPRoute'), 'the 503 route is emitted, as nginx kept the locations')
 })
 
 test('the annotation histogram counts Ingresses per key and fidelity, most used first', (t) => {

@@ -167,7 +167,6 @@ export const accessListsFamily: AnnotationFamily = {
       target: 'SecurityPolicy authorization: Allow rule with principal.clientCIDRs, defaultAction Deny',
       note: 'the client address must be detected the same way (ClientTrafficPolicy clientIPDetection / --client-ip)',
       default: 'ConfigMap whitelist-source-range',
-      onInvalid: 'location-denied',
       parse: parseSourceRanges,
     },
     {
@@ -177,7 +176,6 @@ export const accessListsFamily: AnnotationFamily = {
       target: 'SecurityPolicy authorization: Deny rule with principal.clientCIDRs, placed first',
       note: 'the client address must be detected the same way (ClientTrafficPolicy clientIPDetection / --client-ip)',
       default: 'ConfigMap denylist-source-range',
-      onInvalid: 'location-denied',
       parse: parseSourceRanges,
     },
     {
@@ -186,7 +184,6 @@ export const accessListsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'all: SecurityPolicy authorization and authentication both apply; any: not expressible',
       default: 'all',
-      onInvalid: 'default',
       parse: parseEnum(['any', 'all'] as const),
     },
   ],

@@ -5,6 +5,7 @@ import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan} from '../translate/tls.js'
 import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
+import {servingConfig} from './serving.js'
 import {parseEnum, parseInt10} from './parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
@@ -111,7 +112,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       target: 'GRPCRoute (GRPC/GRPCS); Envoy Gateway Backend with TLS (HTTPS/GRPCS) or BackendTLSPolicy (verification)',
       note: 'HTTPS goes through an Envoy Gateway Backend (the Service\'s cluster DNS name) because Gateway API cannot skip certificate verification',
       default: 'HTTP',
-      onInvalid: 'default',
       parse: parseEnum(PROTOCOLS, true),
     },
     {
@@ -120,7 +120,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'BackendTLSPolicy caCertificateRefs (proxy-ssl-verify on) or Backend tls.clientCertificateRef (off)',
       note: 'the Secret is not read: with proxy-ssl-verify on it is referenced as the CA only, and a client certificate it may also hold has to be added to the Backend by hand',
-      onInvalid: 'ingress-dropped',
       parse: parseProxySslSecret,
     },
     {
@@ -129,7 +128,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTLSPolicy (on) or Backend tls.insecureSkipVerify (off)',
       default: 'off',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -139,7 +137,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       target: 'none (Envoy Gateway does not limit the chain depth)',
       note: 'Envoy Gateway verifies chains of any length',
       default: '1',
-      onInvalid: 'default',
       parse: parseVerifyDepth,
     },
     {
@@ -147,7 +144,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       summary: 'Name verified in the backend certificate and sent as SNI (with proxy-ssl-server-name on)',
       fidelity: 'exact',
       target: 'BackendTLSPolicy validation.hostname, Backend tls.sni',
-      onInvalid: 'default',
       parse: parseServerName,
     },
     {
@@ -156,7 +152,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'Backend tls.sni / BackendTLSPolicy validation.hostname',
       default: 'off',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -165,7 +160,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'Backend tls.minVersion / maxVersion',
       default: 'TLSv1.2',
-      onInvalid: 'default',
       parse: parseProtocols,
     },
     {
@@ -174,7 +168,6 @@ export const backendProtocolFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'Backend tls.ciphers',
       default: 'DEFAULT',
-      onInvalid: 'default',
       parse: parseCiphers,
     },
   ],
@@ -210,7 +203,7 @@ export const backendProtocolFamily: AnnotationFamily = {
       case 'GRPCS': {
         if (protocol === 'GRPCS') ctx.ingress.intents.grpc = {from: [bp], tls: true}
         const hashed = ctx.ingress.intents.policies.some((p) => p.path === 'loadBalancer' && (p.value as any)?.type === 'ConsistentHash')
-        const own = planBackendTls(ctx, ctx.ingress, secret === undefined ? undefined : {namespace: ctx.ingress.ref.namespace, name: secret}, hashed)
+        const own = planBackendTls(ctx, ctx.ingress, secret, hashed)
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
         ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
         if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
@@ -234,27 +227,30 @@ export const backendProtocolFamily: AnnotationFamily = {
  * The Secret a valid proxy-ssl-secret names, or why nginx denied every location of the Ingress instead
  * (proxyssl/main.go Parse: not namespace/name, or another namespace without allow-cross-namespace-resources).
  */
-export function proxySslSecretOf(ingress: IngressModel): {namespace: string; name: string} | {problem: string} | undefined {
+export function proxySslSecretOf(ingress: IngressModel, allowCrossNamespace: boolean): {namespace: string; name: string} | {problem: string} | undefined {
   const a = ingress.annotations.get('proxy-ssl-secret')
   if (!a?.valid) return undefined
   const raw = a.value as string
   const ref = splitNamespacedName(raw, '')
   if (!ref || ref.namespace === '') return {problem: `"${raw}" is not namespace/name`}
-  if (ref.namespace !== ingress.ref.namespace) {
-    return {problem: `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller sets allow-cross-namespace-resources (default false since v1.12)`}
+  if (ref.namespace !== ingress.ref.namespace && !allowCrossNamespace) {
+    return {problem: `Secret ${raw} is in another namespace, which ingress-nginx refuses unless the controller ConfigMap sets allow-cross-namespace-resources: "true" (default false since v1.12; include the ConfigMap in the input if it does)`}
   }
   return ref
 }
 
-/** proxy-ssl-secret as a Secret name in the Ingress namespace; 'denied' when nginx denied every location. */
-function readProxySslSecret(ctx: FamilyContext): string | undefined | 'denied' {
-  const ref = proxySslSecretOf(ctx.ingress)
+/** allow-cross-namespace-resources of the controller ConfigMap in the input (default false). */
+const crossNamespace = (ctx: FamilyContext) => servingConfig(ctx.lookup.controllerConfigMap()).allowCrossNamespace
+
+/** proxy-ssl-secret as namespace/name (another namespace only with allow-cross-namespace-resources); 'denied' when nginx denied every location. */
+function readProxySslSecret(ctx: FamilyContext): {namespace: string; name: string} | undefined | 'denied' {
+  const ref = proxySslSecretOf(ctx.ingress, crossNamespace(ctx))
   if (ref === undefined) return undefined
   if ('problem' in ref) {
     denyLocations(ctx, 'proxy-ssl-secret', ref.problem)
     return 'denied'
   }
-  return ref.name
+  return ref
 }
 
 /** proxy-ssl-* without TLS to the backend, or without the Secret that makes nginx read them. */
@@ -344,7 +340,7 @@ function inheritedPlans(ctx: FamilyContext, hashed: boolean): Map<string, TlsPla
   for (const {host} of shared.backendsOf(ctx.ingress)) {
     const source = shared.serverProxySsl(ctx.ingress, host)
     if (!source || source === ctx.ingress || plans.has(host)) continue
-    const secret = proxySslSecretOf(source)
+    const secret = proxySslSecretOf(source, crossNamespace(ctx))
     if (!secret || 'problem' in secret) continue
     const plan = bySource.get(source) ?? planBackendTls(ctx, source, secret, hashed)
     bySource.set(source, plan)
@@ -361,7 +357,7 @@ export function tlsBackendVerified(ctx: FamilyContext): boolean | undefined {
   const protocol = ctx.value<BackendProtocol>('backend-protocol')
   if ((protocol !== 'HTTPS' && protocol !== 'GRPCS') || ctx.ingress.isCanary) return undefined
   if (ctx.options.backendTls === 'verify') return true
-  const own = proxySslSecretOf(ctx.ingress)
+  const own = proxySslSecretOf(ctx.ingress, crossNamespace(ctx))
   if (own) return 'problem' in own ? undefined : ctx.value<string>('proxy-ssl-verify') === 'on'
   const shared = ctx.lookup.sharedSettings()
   const hosts = [...new Set(shared.backendsOf(ctx.ingress).map((b) => b.host))]
@@ -387,6 +383,7 @@ function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string
   const made = new Set<string>()
   return {
     from: own.from,
+    viaBackend: own.viaBackend && [...byHost.values()].every((p) => p.viaBackend),
     ref(svc: ServiceBackend, host: string) {
       const plan = byHost.get(host) ?? own
       const inherited = plan.source !== ingress
@@ -462,7 +459,7 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
   const hints: string[] = []
   for (const [plan, hosts] of hostsOf) {
     const source = plan.source
-    const secret = proxySslSecretOf(source) as {namespace: string; name: string}
+    const secret = proxySslSecretOf(source, crossNamespace(ctx)) as {namespace: string; name: string}
     const secretRef = `${secret.namespace}/${secret.name}`
     const verified = source.annotations.get('proxy-ssl-verify')?.value === 'on'
     let here: string
@@ -528,8 +525,37 @@ function accountTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', plan: TlsPl
   } else {
     ctx.account('backend-protocol', 'approximate', `${grpc}TLS to the backend without certificate verification, as nginx did; ${clusterIp}${sniNote}${http1}`, {hint: http1Hint})
   }
-  if (!plan.secret) return
+  if (!plan.secret) {
+    if (plan.source === ctx.ingress && (plan.caConfigMap || plan.clientCertificateElsewhere)) accountSecretElsewhere(ctx, plan)
+    return
+  }
   accountProxySslSecret(ctx, plan, plan.secret)
+  accountProxySslSettings(ctx, plan)
+}
+
+/**
+ * The Ingress's own proxy-ssl-secret in another namespace, which allow-cross-namespace-resources let nginx read:
+ * a BackendTLSPolicy and a Backend reference Secrets of their own namespace only, so what nginx took from it has to
+ * be provided beside them.
+ */
+function accountSecretElsewhere(ctx: FamilyContext, plan: TlsPlan): void {
+  const ns = ctx.ingress.ref.namespace
+  const raw = ctx.value<string>('proxy-ssl-secret')
+  const [secretNs, secretName] = (raw ?? '/').split('/')
+  const what: string[] = []
+  const hints: string[] = []
+  if (plan.caConfigMap) {
+    what.push(`the BackendTLSPolicy verifies the backend against ConfigMap ${ns}/${plan.caConfigMap}, which does not exist yet (until it does, Envoy Gateway refuses the TLS settings and the paths fail closed)`)
+    hints.push(`kubectl get secret -n ${secretNs} ${secretName} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ca.crt && kubectl create configmap -n ${ns} ${plan.caConfigMap} --from-file=ca.crt`)
+  }
+  if (plan.clientCertificateElsewhere) {
+    what.push(`the Backend presents no client certificate, where nginx presented the Secret's tls.crt/tls.key`)
+    hints.push(`copy tls.crt and tls.key of ${raw} into a kubernetes.io/tls Secret of ${ns} and add spec.tls.clientCertificateRef to the Backend`)
+  }
+  ctx.account('proxy-ssl-secret', 'manual', `Secret ${raw} is in another namespace, which allow-cross-namespace-resources let nginx read; Envoy Gateway references Secrets of a BackendTLSPolicy's or Backend's own namespace only, so ${what.join(', and ')}`, {
+    hint: hints.join('; '),
+    code: 'proxy-ssl-secret-elsewhere',
+  })
   accountProxySslSettings(ctx, plan)
 }
 

@@ -1,5 +1,6 @@
 import {denyLocations} from './headers.js'
 import {parseRegexValue} from './parsers.js'
+import {servingConfig} from './serving.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /**
@@ -16,8 +17,11 @@ import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /** A cross-namespace reference is denied (503) unless the controller ConfigMap says otherwise (default since v1.12). */
 export function crossNamespaceAllowed(ctx: FamilyContext): boolean {
-  return /^(1|t|T|TRUE|true|True)$/.test(ctx.lookup.controllerConfigMap()?.data?.['allow-cross-namespace-resources'] ?? '')
+  return servingConfig(ctx.lookup.controllerConfigMap()).allowCrossNamespace
 }
+
+/** A Kubernetes object name (DNS-1123 subdomain): a reference to anything else can never resolve. */
+export const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
 
 /** `name` or `namespace/name` (cache.SplitMetaNamespaceKey). */
 export function splitSecretRef(value: string, defaultNamespace: string): {namespace: string; name: string} | undefined {
@@ -64,7 +68,6 @@ export const basicAuthFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'SecurityPolicy basicAuth.users -> a new Secret <secret>-basic-auth (key .htpasswd, {SHA} hashes)',
       note: 'Envoy accepts only {SHA} htpasswd hashes under the key .htpasswd: re-create the users in a new Secret (htpasswd -s); digest has no equivalent',
-      onInvalid: 'ingress-dropped',
       parse: parseAuthType,
     },
     {
@@ -73,7 +76,6 @@ export const basicAuthFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'SecurityPolicy basicAuth.users (name <secret>-basic-auth, in the Ingress namespace)',
       note: 'the Secret\'s hashes cannot be reused (Envoy needs {SHA} under .htpasswd): create <secret>-basic-auth as the hint says',
-      onInvalid: 'location-denied',
       parse: parseAuthSecret,
     },
     {
@@ -83,8 +85,8 @@ export const basicAuthFamily: AnnotationFamily = {
       target: 'none (the new Secret is always an htpasswd file under .htpasswd)',
       note: 'describes how the old Secret stores its users; the new Secret has one user:{SHA}hash line per user whatever the old layout',
       default: 'auth-file',
-      onInvalid: 'ingress-dropped',
-      parse: parseRegexValue(/auth-file|auth-map/, 'secret type (auth-file or auth-map)'),
+      // The validator's regex is unanchored; auth.Parse then denies the locations unless the value is exactly one.
+      parse: (v) => (['auth-file', 'auth-map'].includes(v.trim()) ? {ok: true, value: v.trim()} : {ok: false, reason: `"${v}" is neither auth-file nor auth-map`}),
     },
     {
       key: 'auth-realm',
@@ -92,7 +94,6 @@ export const basicAuthFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'none (Envoy Gateway basicAuth has no realm)',
       note: 'Envoy Gateway\'s basicAuth has no realm setting; the login prompt shows Envoy\'s own realm',
-      onInvalid: 'ingress-dropped',
       parse: parseRegexValue(/^[/\-._~a-zA-Z0-9: ]*$/, 'realm (letters, digits, spaces and -._~/:)'),
     },
   ],
@@ -118,8 +119,9 @@ export const basicAuthFamily: AnnotationFamily = {
       return
     }
     const ref = splitSecretRef(secretValue, ns)
-    if (!ref) {
-      denyLocations(ctx, 'auth-secret', `"${secretValue}" is not name or namespace/name`)
+    if (!ref || !SECRET_NAME.test(ref.name)) {
+      // cache.SplitMetaNamespaceKey refuses more than one slash; a name with other characters never resolves.
+      denyLocations(ctx, 'auth-secret', ref ? `"${secretValue}" names no Secret that can exist` : `"${secretValue}" is not name or namespace/name`)
       return
     }
     if (ref.namespace !== ns && !crossNamespaceAllowed(ctx)) {

@@ -47,7 +47,6 @@ export const bodySizeFamily: AnnotationFamily = {
       target: 'BackendTrafficPolicy requestBuffer.limit (`8m` -> `8Mi`; `0` -> no limit emitted)',
       note: 'the limit and the 413 are the same, but Envoy buffers each whole request in memory up to the limit before forwarding it, and Envoy Gateway allows no WebSocket upgrade on such a route',
       default: '1m',
-      onInvalid: 'default',
       parse: parseNginxSize,
     },
     {
@@ -56,7 +55,6 @@ export const bodySizeFamily: AnnotationFamily = {
       fidelity: 'ignored',
       target: 'none',
       note: 'a buffer size, not a limit: Envoy streams request bodies with its own flow-control buffers and never spools them to disk',
-      onInvalid: 'ingress-dropped',
       parse: parseNginxSize,
     },
   ],

@@ -16,8 +16,6 @@ import {type NginxSize, parseNginxSize} from './units.js'
 /** Envoy's default limit on the size of response headers from a backend (max_response_headers_kb default, 60 KiB). */
 const ENVOY_MAX_RESPONSE_HEADERS = 60 * 1024
 
-/** opentelemetry-operation-name: validated only when enable-opentelemetry is true, then invalid drops the Ingress. */
-const OPERATION_NAME = /^[A-Za-z0-9_-]*$/
 
 function parseOnOff(value: string): ParseResult<'on' | 'off'> {
   return parseEnum(['on', 'off'] as const)(value)
@@ -159,18 +157,6 @@ function applyObservability(ctx: FamilyContext): void {
   if (operation !== undefined) {
     if (enabled !== true) {
       ctx.account('opentelemetry-operation-name', 'ignored', 'has no effect without enable-opentelemetry: "true"')
-    } else if (!OPERATION_NAME.test(operation.replace(/ /g, ''))) {
-      // ingress-nginx validates the name only for traced Ingresses, and then refuses the whole Ingress.
-      ctx.ingress.served = false
-      ctx.account('opentelemetry-operation-name', 'manual')
-      ctx.diag({
-        level: 'error',
-        code: 'ingress-not-served',
-        annotation: ctx.fullKey('opentelemetry-operation-name'),
-        fidelity: 'manual',
-        message: `${ctx.fullKey('opentelemetry-operation-name')}: "${operation}" is not a valid operation name (letters, digits, _ and -); ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`,
-        hint: 'fix the value if this Ingress is meant to serve traffic, then convert again',
-      })
     } else {
       ctx.account('opentelemetry-operation-name', 'manual', `nginx named this Ingress's spans "${operation}"`, {
         level: 'info',
@@ -190,7 +176,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none',
       note: 'Envoy streams responses to clients with flow control; nginx response buffering only freed backends early from slow clients',
       default: 'off',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -200,7 +185,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none (approximate above 60k: Envoy\'s response header limit)',
       note: 'nginx needed it raised for large response headers; Envoy accepts up to 60 KiB of response headers by default',
       default: '4k',
-      onInvalid: 'default',
       parse: parseNginxSize,
     },
     {
@@ -210,7 +194,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none',
       note: 'nginx response buffering tuning; Envoy streams responses with its own flow-control buffers',
       default: '4',
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -219,7 +202,6 @@ export const bufferingFamily: AnnotationFamily = {
       fidelity: 'ignored',
       target: 'none',
       note: 'nginx response buffering tuning; Envoy streams responses with its own flow-control buffers',
-      onInvalid: 'default',
       parse: parseNginxSize,
     },
     {
@@ -229,7 +211,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none',
       note: 'Envoy never spools responses to disk, so there is no file size to bound',
       default: '1024m',
-      onInvalid: 'default',
       parse: parseNginxSize,
     },
     {
@@ -239,7 +220,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none (Envoy streams request bodies unless requestBuffer is set by proxy-body-size)',
       note: 'Envoy streams request bodies by default; whole-request buffering only shielded backends from slow uploads',
       default: 'on',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -249,7 +229,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none (Envoy speaks HTTP/1.1 to HTTP/1 backends)',
       note: '1.1 is what Envoy speaks; 1.0 is reported as approximate',
       default: '1.1',
-      onInvalid: 'default',
       parse: parseEnum(['1.0', '1.1'] as const),
     },
     {
@@ -258,7 +237,6 @@ export const bufferingFamily: AnnotationFamily = {
       fidelity: 'ignored',
       target: 'none (Envoy manages upstream connections and the Connection header)',
       note: 'Envoy pools upstream connections and sets Connection itself; close is reported as approximate',
-      onInvalid: 'ingress-dropped',
       parse: parseConnectionHeader,
     },
     {
@@ -268,7 +246,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none',
       note: 'a no-op since nginx 1.25 removed HTTP/2 push (ingress-nginx v1.12+); browsers dropped push as well, and Envoy never implemented it',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
     {
@@ -278,7 +255,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none (EnvoyProxy telemetry.accessLog, Gateway-wide)',
       note: 'Envoy Gateway configures access logs for the whole Gateway; "false" is reported as manual with the CEL filter to add',
       default: 'true',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -288,7 +264,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none',
       note: 'a debugging aid for nginx rewrite rules, which no longer exist under Envoy',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -297,7 +272,6 @@ export const bufferingFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'EnvoyProxy telemetry.tracing (Gateway-wide); BackendTrafficPolicy telemetry.tracing per route',
       note: 'Envoy Gateway enables tracing for the whole Gateway in EnvoyProxy telemetry.tracing; per-route sampling is BackendTrafficPolicy telemetry.tracing.samplingFraction',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -307,7 +281,6 @@ export const bufferingFamily: AnnotationFamily = {
       target: 'none (Envoy continues incoming trace context)',
       note: 'Envoy continues an incoming traceparent as nginx does by default; "false" is reported as manual',
       default: 'true',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -316,8 +289,6 @@ export const bufferingFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'BackendTrafficPolicy telemetry.tracing.spanName',
       note: 'set BackendTrafficPolicy telemetry.tracing.spanName once the Gateway traces (EnvoyProxy telemetry.tracing)',
-      onInvalid: 'default',
-      // Validated in apply: ingress-nginx checks it only when enable-opentelemetry is true.
       parse: parseString,
     },
   ],

@@ -55,7 +55,6 @@ export const canaryFamily: AnnotationFamily = {
       target: 'extra rules and backendRef weights in the primary HTTPRoute',
       note: 'the split is merged into the primary route; as in nginx it applies to every path routed to the primary Service:port',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -63,7 +62,6 @@ export const canaryFamily: AnnotationFamily = {
       summary: 'Header whose value always/never forces the canary or the primary',
       fidelity: 'exact',
       target: 'HTTPRoute rules matching header=always (canary) and header=never (primary)',
-      onInvalid: 'default',
       parse: parseBasicChars('header name'),
     },
     {
@@ -71,7 +69,6 @@ export const canaryFamily: AnnotationFamily = {
       summary: 'Header value that selects the canary (with canary-by-header)',
       fidelity: 'exact',
       target: 'HTTPRoute header match type Exact',
-      onInvalid: 'default',
       parse: parseBasicChars('header value'),
     },
     {
@@ -80,7 +77,6 @@ export const canaryFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'HTTPRoute header match type RegularExpression `.*(?:pattern).*`',
       note: 'the pattern runs as RE2 instead of PCRE',
-      onInvalid: 'default',
       parse: parsePattern,
     },
     {
@@ -89,7 +85,6 @@ export const canaryFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'HTTPRoute RegularExpression match on the Cookie header',
       note: 'Gateway API has no cookie match; the Cookie header is matched with a regular expression, which also matches a cookie of that name sent twice',
-      onInvalid: 'default',
       parse: parseBasicChars('cookie name'),
     },
     {
@@ -98,7 +93,6 @@ export const canaryFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'HTTPRoute backendRef weights',
       default: '0',
-      onInvalid: 'default',
       parse: parseNonNegative,
     },
     {
@@ -107,7 +101,6 @@ export const canaryFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'HTTPRoute backendRef weights',
       default: '100',
-      onInvalid: 'default',
       parse: parseNonNegative,
     },
   ],

@@ -1,7 +1,7 @@
 import {hostListenerName} from '../translate/bundle/common.js'
 import {normalizeHost} from '../translate/hosts.js'
 import type {ClientAuthIntent} from '../translate/model.js'
-import {crossNamespaceAllowed} from './basic-auth.js'
+import {crossNamespaceAllowed, SECRET_NAME} from './basic-auth.js'
 import {denyLocations} from './headers.js'
 import {parseBool, parseEnum, parseInt10, parseRegexValue} from './parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
@@ -45,7 +45,6 @@ export const clientCertificatesFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'an HTTPS listener of the host\'s own + ClientTrafficPolicy tls.clientValidation.caCertificateRefs (gateway bundle; the host\'s routes attach to it, never to the shared https listener)',
       note: 'a failed verification ends the TLS handshake instead of nginx\'s HTTP 400; without the gateway bundle the gateway owner adds the listener, and until then the host is not served over HTTPS',
-      onInvalid: 'ingress-dropped',
       parse: (v) => (/^[/\-._~a-zA-Z0-9:]*$/.test(v.replaceAll(' ', '')) && v.trim() !== '' ? {ok: true, value: v.trim()} : {ok: false, reason: `"${v}" is not a Secret reference (namespace/name)`}),
     },
     {
@@ -55,7 +54,6 @@ export const clientCertificatesFamily: AnnotationFamily = {
       target: 'ClientTrafficPolicy tls.clientValidation.mode (RequireAndVerify, VerifyIfGiven, Request)',
       note: 'on the listener generated for auth-tls-secret: on -> RequireAndVerify, optional -> VerifyIfGiven, optional_no_ca -> Request',
       default: 'on',
-      onInvalid: 'default',
       parse: parseEnum(['on', 'off', 'optional', 'optional_no_ca'] as const),
     },
     {
@@ -65,7 +63,6 @@ export const clientCertificatesFamily: AnnotationFamily = {
       target: 'none (Envoy Gateway has no verify-depth setting)',
       note: 'Envoy Gateway has no verify depth: Envoy also accepts client certificates issued through intermediate CAs',
       default: '1',
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -74,7 +71,6 @@ export const clientCertificatesFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'none (Envoy rejects the TLS handshake; no HTTP error page is possible)',
       note: 'Envoy fails the TLS handshake, so no error page or redirect can be shown',
-      onInvalid: 'ingress-dropped',
       parse: parseRegexValue(/^[\-._~a-zA-Z0-9/:?&=@]+$/, 'URL'),
     },
     {
@@ -84,7 +80,6 @@ export const clientCertificatesFamily: AnnotationFamily = {
       target: 'ClientTrafficPolicy headers.earlyRequestHeaders set ssl-client-cert: %DOWNSTREAM_PEER_CERT% (verify on); X-Forwarded-Client-Cert otherwise',
       note: 'with auth-tls-verify-client optional/optional_no_ca the certificate travels in X-Forwarded-Client-Cert instead (a header set from an absent certificate would keep a forged one)',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
     {
@@ -93,7 +88,6 @@ export const clientCertificatesFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'SecurityPolicy authorization rule with cel on connection.subject_peer_certificate (EG v1.9)',
       note: 'no clientValidation field matches the subject: the host listener is not generated (fail closed) until a person adds it with a SecurityPolicy authorization cel rule (EG v1.9)',
-      onInvalid: 'ingress-dropped',
       parse: parseRegexValue(/^CN=.+$/, 'CN=<regex> value'),
     },
   ],
@@ -111,7 +105,7 @@ export const clientCertificatesFamily: AnnotationFamily = {
     if (intent.denied !== undefined) {
       // authtls Parse returned LocationDenied: Extract marks the Ingress denied (503 on its paths) and sets
       // AuthTLSError, which makes the server of every host of the Ingress answer 403 (nginx.tmpl SERVER).
-      denyLocations(ctx, 'auth-tls-secret', `${intent.denied}; ingress-nginx also answered 403 to every request for ${hostsOf(ctx).filter((h) => h !== '').join(', ') || 'the catch-all server'} (AuthTLSError), whichever Ingress routes it, and those hosts get no listener here`)
+      denyLocations(ctx, 'auth-tls-secret', `${intent.denied}; ingress-nginx also answered 403 to every request for ${hostsOf(ctx).filter((h) => h !== '').join(', ') || 'the catch-all server'} (AuthTLSError), whichever Ingress routes it, and those hosts get no listener here`, 403)
       for (const key of TLS_KEYS) if (ctx.has(key)) ctx.account(key, 'ignored', 'has no effect: the CA could not be loaded (see auth-tls-secret)', {level: 'info', code: 'mtls-denied'})
       return
     }
@@ -149,6 +143,7 @@ function readClientAuth(ctx: FamilyContext, secretValue: string): ClientAuthInte
   }
   if (matchCn !== undefined) intent.matchCn = matchCn.slice('CN='.length)
   if (parts.length !== 2 || parts[1] === '') intent.denied = `"${secretValue}" is not namespace/name, which ingress-nginx requires here (k8s.ParseNameNS)`
+  else if (!SECRET_NAME.test(parts[1]!)) intent.denied = `"${secretValue}" names no Secret that can exist, so ingress-nginx's Secret lookup fails`
   else if (intent.secret.namespace !== ns && !crossNamespaceAllowed(ctx)) {
     intent.denied = `Secret ${secretValue} is in another namespace than the Ingress, which ingress-nginx refuses unless the controller ConfigMap sets allow-cross-namespace-resources: "true" (default false since v1.12)`
   }

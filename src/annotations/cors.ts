@@ -85,7 +85,6 @@ export const corsFamily: AnnotationFamily = {
       target: 'SecurityPolicy cors (with the ingress-nginx defaults of every absent cors-* key)',
       note: 'with origin * (the default) Envoy echoes the caller\'s origin (with the default credentials: more permissive) and answers only real preflights; a list of origins converts exactly',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -94,7 +93,6 @@ export const corsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'SecurityPolicy cors.allowOrigins',
       default: '*',
-      onInvalid: 'default',
       parse: parseCorsOrigins,
     },
     {
@@ -103,7 +101,6 @@ export const corsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'SecurityPolicy cors.allowMethods',
       default: DEFAULT_CORS_METHODS,
-      onInvalid: 'default',
       parse: listParser(METHODS, 'method list (letters and commas only)'),
     },
     {
@@ -112,7 +109,6 @@ export const corsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'SecurityPolicy cors.allowHeaders',
       default: DEFAULT_CORS_HEADERS,
-      onInvalid: 'default',
       parse: listParser(HEADERS, 'header list'),
     },
     {
@@ -120,7 +116,6 @@ export const corsFamily: AnnotationFamily = {
       summary: 'Access-Control-Expose-Headers (`*` allowed)',
       fidelity: 'exact',
       target: 'SecurityPolicy cors.exposeHeaders',
-      onInvalid: 'default',
       parse: listParser(EXPOSE_HEADERS, 'header list'),
     },
     {
@@ -129,7 +124,6 @@ export const corsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'SecurityPolicy cors.allowCredentials',
       default: 'true',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -138,7 +132,6 @@ export const corsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'SecurityPolicy cors.maxAge (a Gateway duration: 1728000 -> 480h)',
       default: String(DEFAULT_CORS_MAX_AGE),
-      onInvalid: 'default',
       parse: parseInt10,
     },
   ],

@@ -35,7 +35,6 @@ export const errorPagesFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'none: BackendTrafficPolicy responseOverride (fixed bodies) written by hand',
       note: 'Envoy Gateway can replace an error response only with a fixed body or a redirect, not with another Service\'s response; write a responseOverride with static pages',
-      onInvalid: 'ingress-dropped',
       parse: parseStatusCodes,
     },
     {
@@ -44,7 +43,6 @@ export const errorPagesFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'none (Envoy answers 503 when a Service has no ready endpoints)',
       note: 'when a path\'s Service has no ready endpoints nginx sent its requests to this Service; Envoy answers 503',
-      onInvalid: 'ingress-dropped',
       parse: parseServiceName,
     },
     {
@@ -53,7 +51,6 @@ export const errorPagesFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'responseOverride source: Local (part of the custom-http-errors hint)',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],

@@ -99,7 +99,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target:
         'SecurityPolicy extAuth.http in the form the auth server documents for Envoy: oauth2-proxy (its proxy handler, --upstream=static://200), Authelia (/api/authz/ext-authz/), authentik (/outpost.goauthentik.io/auth/envoy), else the URL\'s path (pathOverride); or oidc for oauth2-proxy with --oauth2-proxy=oidc',
       note: 'Envoy lets only a 200 through (nginx: any 2xx) and passes any other answer to the client; recognised servers get their Envoy endpoint (oauth2-proxy needs new flags: manual), unknown servers keep the URL and are manual; $host URLs resolve to the Service serving that path on the host; URLs that cannot be resolved get a deny-all SecurityPolicy (fail closed). See docs/external-auth.md',
-      onInvalid: 'ingress-dropped',
       parse: (v) => (v.trim() === '' ? {ok: true, value: ''} : withoutSpaces(URL_WITH_VARIABLES, 'URL (letters, digits, -._~/:?&=$)')(v)),
     },
     {
@@ -108,16 +107,14 @@ export const externalAuthFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'none (Envoy sends the client request\'s method)',
       note: 'Envoy always calls the auth service with the client request\'s method',
-      onInvalid: 'location-denied',
       parse: parseEnum(METHODS),
     },
     {
       key: 'auth-response-headers',
       summary: 'Headers copied from the auth response into the upstream request',
       fidelity: 'approximate',
-      target: 'SecurityPolicy extAuth.http.headersToBackend',
-      note: 'when the auth response lacks such a header, nginx removes a client-sent one of that name; Envoy lets the client\'s value through unless the listener removes it first (ClientTrafficPolicy headers.earlyRequestHeaders; the diagnostic gives the list)',
-      onInvalid: 'location-denied',
+      target: 'SecurityPolicy extAuth.http.headersToBackend + ClientTrafficPolicy headers.earlyRequestHeaders.remove on the listeners of protected hosts',
+      note: 'when the auth response lacks such a header, nginx removes a client-sent one of that name; Envoy lets the client\'s value through, so with --emit-gateway the ClientTrafficPolicies of the listeners serving protected hosts remove them before extAuth (exact; unprotected hosts on those listeners lose client-sent copies too, which is reported); without it the gateway owner must add the removal',
       parse: parseResponseHeaders,
     },
     {
@@ -126,7 +123,6 @@ export const externalAuthFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'the sign-in redirect of the recognised auth server (oauth2-proxy, Authelia, authentik) or of Envoy Gateway OIDC; none for other servers',
       note: 'Envoy has no redirect of its own for a 401: recognised servers redirect browsers themselves (approximate), other servers must be made to, or replaced by an oidc block',
-      onInvalid: 'default',
       parse: withoutSpaces(URL_WITH_VARIABLES, 'URL'),
     },
     {
@@ -136,7 +132,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'the return URL of the redirect that replaces auth-signin',
       note: 'part of the auth-signin redirect: the auth server\'s (or Envoy\'s) own redirect carries the return URL its own way',
       default: 'rd',
-      onInvalid: 'default',
       parse: withoutSpaces(URL_CHARS, 'parameter name'),
     },
     {
@@ -146,7 +141,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none (Envoy cannot add headers to the auth request)',
       note: 'Envoy does not send X-Auth-Request-Redirect to the auth service',
       default: '$request_uri',
-      onInvalid: 'location-denied',
       parse: withoutSpaces(URL_CHARS, 'URL'),
     },
     {
@@ -155,7 +149,6 @@ export const externalAuthFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'none (Envoy cannot add headers to the auth request)',
       note: 'Envoy Gateway cannot add fixed headers to the auth request; the auth service must do without them',
-      onInvalid: 'location-denied',
       parse: withoutSpaces(/^[/\-._~a-zA-Z0-9:]*$/, 'ConfigMap name'),
     },
     {
@@ -165,7 +158,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none (Envoy returns auth response headers to the client only on denied requests)',
       note: 'Envoy passes the auth service\'s headers (Set-Cookie) to the client only when it denies the request',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -174,7 +166,6 @@ export const externalAuthFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'none (Envoy Gateway does not cache ext-auth answers)',
       note: 'Envoy asks the auth service on every request: the same decisions, without staleness, with more load',
-      onInvalid: 'location-denied',
       parse: withoutSpaces(/^[A-Za-z0-9\-_${}]*$/, 'cache key (nginx variables)'),
     },
     {
@@ -184,7 +175,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none (no ext-auth cache)',
       note: 'no ext-auth cache in Envoy Gateway: the auth service is asked on every request',
       default: '200 202 401 5m',
-      onInvalid: 'location-denied',
       parse: parseCacheDuration,
     },
     {
@@ -194,7 +184,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none',
       note: KEEPALIVE_NOTE,
       default: '0',
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -204,7 +193,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none',
       note: KEEPALIVE_NOTE,
       default: '1000',
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -214,7 +202,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none',
       note: 'an nginx-internal optimisation of keepalive subrequests; Envoy has no such variables',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -224,7 +211,6 @@ export const externalAuthFamily: AnnotationFamily = {
       target: 'none',
       note: KEEPALIVE_NOTE,
       default: '60',
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -233,7 +219,6 @@ export const externalAuthFamily: AnnotationFamily = {
       fidelity: 'manual',
       target: 'none (raw nginx configuration)',
       note: 'raw nginx configuration has no Envoy Gateway equivalent; reproduce its effect in the auth service',
-      onInvalid: 'default',
       parse: (v) => ({ok: true, value: v}),
     },
     {
@@ -242,7 +227,6 @@ export const externalAuthFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'a route-level SecurityPolicy replacing the Gateway-level one, where --nginx-defaults made global-auth-url a Gateway-level extAuth; nothing otherwise',
       default: 'true',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],
@@ -270,6 +254,11 @@ export const externalAuthFamily: AnnotationFamily = {
       const cmRef = ctx.value<string>('auth-proxy-set-headers')
       if (cmRef !== undefined && cmRef.includes('/') && cmRef.split('/')[0] !== ctx.ingress.ref.namespace && !crossNamespaceAllowed(ctx)) {
         denyLocations(ctx, 'auth-proxy-set-headers', `"${cmRef}" is in another namespace, which ingress-nginx refuses unless its ConfigMap sets allow-cross-namespace-resources: "true"`)
+        return
+      }
+      // authReq.Parse looks the ConfigMap up by the value itself (store GetConfigMap): a bare name never exists.
+      if (cmRef !== undefined && cmRef !== '' && !cmRef.includes('/')) {
+        denyLocations(ctx, 'auth-proxy-set-headers', `"${cmRef}" is not namespace/name: ingress-nginx looks the ConfigMap up by exactly this key, and no ConfigMap has it`)
         return
       }
     }

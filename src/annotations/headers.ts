@@ -1,30 +1,28 @@
 import {parseRedirectAnnotations} from './redirects.js'
+import {servingConfig} from './serving.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /** Gateway API hostname (HTTPRoute `hostnames`): lower case, an optional leading `*.` label. */
 export const GATEWAY_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 /** Gateway API PreciseHostname (URLRewrite/RequestRedirect `hostname`, BackendTLSPolicy `validation.hostname`). */
 export const PRECISE_HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
-/** Gateway API HTTPHeaderName (RFC 7230 token). */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/
 /** The Host values nginx sends upstream by default: forwarding them changes nothing. */
 const DEFAULT_HOST_VARIABLES = new Set(['$host', '$http_host', '$best_http_host'])
 /** Gateway API allows at most 16 entries in each header modifier list. */
 const MAX_HEADER_ENTRIES = 16
 
 /**
- * ingress-nginx's "location denied": every path of the Ingress answers 503, for an invalid value with that effect
- * or for a reason the value alone does not show (a missing companion key, a cross-namespace reference). The
- * conversion emits nothing for such an Ingress (the framework's rule for invalid values with this effect), and
- * says why.
+ * ingress-nginx's "location denied": every path of the Ingress answers 503, for a reason the value alone does not
+ * show (a missing companion key, a cross-namespace reference, a ConfigMap nginx cannot use). The annotation pass
+ * then turns the Ingress's route into a 503 on every path (translate/denied.ts), as nginx does.
  */
-export function denyLocations(ctx: FamilyContext, key: string, reason: string): void {
-  ctx.ingress.served = false
+export function denyLocations(ctx: FamilyContext, key: string, reason: string, status = 503): void {
+  ctx.ingress.denied ??= {key, status, reason}
   ctx.account(
     key,
     'manual',
-    `${reason}; ingress-nginx answered 503 on every path of this Ingress because of it; the conversion emits nothing for this Ingress, as it serves nothing today`,
-    {level: 'error', code: 'ingress-not-served', hint: 'fix the annotations if this Ingress is meant to serve traffic, then convert again'},
+    `${reason}; ingress-nginx answers ${status} on every path of this Ingress because of it, and so does the converted route`,
+    {level: 'error', code: 'locations-denied', hint: 'fix the annotations if this Ingress is meant to serve traffic, then convert again'},
   )
 }
 
@@ -86,7 +84,6 @@ export const headersFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'HTTPRoute URLRewrite filter hostname',
       default: '$best_http_host (the client\'s Host)',
-      onInvalid: 'default',
       parse: parseNonEmpty('Host value'),
     },
     {
@@ -94,15 +91,13 @@ export const headersFamily: AnnotationFamily = {
       summary: 'Extra server names for the Ingress\'s hosts (comma list, nginx server_name syntax)',
       fidelity: 'exact',
       target: 'extra HTTPRoute hostnames',
-      onInvalid: 'default',
       parse: parseAliases,
     },
     {
       key: 'custom-headers',
-      summary: 'Response headers from a ConfigMap (namespace/name); names must be allowed by global-allowed-response-headers',
+      summary: 'Response headers from a ConfigMap (namespace/name); names must be listed exactly in global-allowed-response-headers',
       fidelity: 'exact',
-      target: 'HTTPRoute ResponseHeaderModifier set (remove for empty values)',
-      onInvalid: 'default',
+      target: 'HTTPRoute ResponseHeaderModifier set',
       parse: parseNonEmpty('ConfigMap reference'),
     },
   ],
@@ -166,14 +161,26 @@ function applyServerAlias(ctx: FamilyContext): void {
   }
 }
 
+/** customheaders.ValidHeader / ValidValue: the names and values ingress-nginx accepts in a custom-headers ConfigMap. */
+const CUSTOM_HEADER_NAME = /^[a-zA-Z\d\-_]+$/
+const CUSTOM_HEADER_VALUE = /^[a-zA-Z\d_ :;.,\\/"'?!(){}[\]@<>=\-+*#$&`|~^%]+$/
+
+const listed = (names: string[]) => `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'}`
+
+/**
+ * customHeaders.Parse: the ConfigMap is looked up by the value itself (store GetConfigMap), so only namespace/name
+ * can exist; every entry must have a valid name, a non-empty printable-ASCII value, and a name listed exactly in
+ * global-allowed-response-headers (default: none). Anything else denies every location.
+ */
 function applyCustomHeaders(ctx: FamilyContext): void {
   const raw = ctx.value<string>('custom-headers')
   if (raw === undefined) return
-  const ref = splitNamespacedName(raw, ctx.ingress.ref.namespace)
-  if (!ref) {
-    denyLocations(ctx, 'custom-headers', `"${raw}" is not a ConfigMap reference (namespace/name)`)
+  const parts = raw.trim().split('/')
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
+    denyLocations(ctx, 'custom-headers', `"${raw}" is not namespace/name: ingress-nginx looks the ConfigMap up by exactly this key, and no ConfigMap has it`)
     return
   }
+  const ref = {namespace: parts[0]!, name: parts[1]!}
   const cm = ctx.lookup.configMap(ref.namespace, ref.name)
   if (!cm) {
     // With file input the ConfigMap may just not have been given; in a cluster nginx would have answered 503.
@@ -182,35 +189,37 @@ function applyCustomHeaders(ctx: FamilyContext): void {
     })
     return
   }
-  const data = cm.data ?? {}
+  const data: Record<string, unknown> = cm.data ?? {}
   const names = Object.keys(data).sort()
-  const allowed = ctx.lookup.controllerConfigMap()?.data?.['global-allowed-response-headers']
-  if (allowed !== undefined) {
-    const allowList = new Set(allowed.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))
-    const denied = names.filter((n) => !allowList.has(n.toLowerCase()))
-    if (denied.length > 0) {
-      denyLocations(ctx, 'custom-headers', `${denied.join(', ')} ${denied.length === 1 ? 'is' : 'are'} not listed in the controller ConfigMap's global-allowed-response-headers`)
-      return
-    }
+  const config = servingConfig(ctx.lookup.controllerConfigMap())
+  const badNames = names.filter((n) => !CUSTOM_HEADER_NAME.test(n))
+  const badValues = names.filter((n) => CUSTOM_HEADER_NAME.test(n) && !CUSTOM_HEADER_VALUE.test(String(data[n] ?? '')))
+  const notAllowed = names.filter((n) => CUSTOM_HEADER_NAME.test(n) && !config.allowedResponseHeaders.includes(n))
+  const problems: string[] = []
+  if (badNames.length > 0) problems.push(`${listed(badNames)} not a header name ingress-nginx accepts (letters, digits, - and _)`)
+  if (badValues.length > 0) problems.push(`the value of ${listed(badValues)} empty or has characters ingress-nginx refuses (printable ASCII only)`)
+  if (notAllowed.length > 0) {
+    problems.push(
+      `${listed(notAllowed)} not listed, exactly as written, in global-allowed-response-headers` +
+        (config.fromConfigMap ? ` of the controller ConfigMap (${config.allowedResponseHeaders.join(', ') || 'empty'})` : ' (empty by default; the controller ConfigMap is not in the input)'),
+    )
+  }
+  if (problems.length > 0) {
+    denyLocations(ctx, 'custom-headers', `ConfigMap ${ref.namespace}/${ref.name}: ${problems.join('; ')}`)
+    return
   }
   const set: {name: string; value: string}[] = []
-  const remove: string[] = []
   const skipped: string[] = []
   for (const name of names) {
-    if (!HEADER_NAME.test(name)) skipped.push(`${name} (not a header name)`)
-    else if (data[name] === '' && remove.length < MAX_HEADER_ENTRIES) remove.push(name)
-    else if (data[name] === '') skipped.push(`${name} (Gateway API removes at most ${MAX_HEADER_ENTRIES} headers per filter)`)
-    else if (data[name].length > 4096) skipped.push(`${name} (value longer than 4096 characters)`)
-    else if (set.length < MAX_HEADER_ENTRIES) set.push({name, value: data[name]})
+    const value = String(data[name])
+    if (value.length > 4096) skipped.push(`${name} (value longer than 4096 characters)`)
+    else if (set.length < MAX_HEADER_ENTRIES) set.push({name, value})
     else skipped.push(`${name} (Gateway API sets at most ${MAX_HEADER_ENTRIES} headers per filter)`)
   }
-  const modifier: Record<string, unknown> = {}
-  if (set.length > 0) modifier.set = set
-  if (remove.length > 0) modifier.remove = remove
-  if (Object.keys(modifier).length > 0) {
+  if (set.length > 0) {
     ctx.ingress.intents.filters.push({
       from: [ctx.fullKey('custom-headers')],
-      filter: {type: 'ResponseHeaderModifier', responseHeaderModifier: modifier},
+      filter: {type: 'ResponseHeaderModifier', responseHeaderModifier: {set}},
     })
   }
   if (skipped.length > 0) {
@@ -219,13 +228,5 @@ function applyCustomHeaders(ctx: FamilyContext): void {
     })
   } else if (names.length === 0) {
     ctx.account('custom-headers', 'ignored', `ConfigMap ${ref.namespace}/${ref.name} has no data, so nginx set no header`)
-  } else if (allowed === undefined) {
-    ctx.account('custom-headers', 'exact', undefined)
-    ctx.diag({
-      level: 'info',
-      code: 'custom-headers-allow-list-unknown',
-      annotation: ctx.fullKey('custom-headers'),
-      message: `${ctx.fullKey('custom-headers')}: ingress-nginx served these headers only if the controller ConfigMap's global-allowed-response-headers lists ${names.join(', ')} (otherwise it answered 503); that ConfigMap is not in the input, so the headers are converted as set`,
-    })
   }
 }

@@ -23,6 +23,7 @@ import {rewriteFamily} from './rewrite.js'
 import {snippetsFamily} from './snippets.js'
 import {sslRedirectFamily} from './ssl-redirect.js'
 import {timeoutsFamily} from './timeouts.js'
+import {SERVE_TABLE, type ServeRule} from './serving.js'
 import type {AnnotationFamily, AnnotationSpec} from './types.js'
 import {unsupportedFamily} from './unsupported.js'
 
@@ -60,12 +61,28 @@ const pendingFamily: AnnotationFamily = {
   specs: [],
 }
 
-function buildRegistry(): Map<string, {spec: AnnotationSpec<any>; family: AnnotationFamily}> {
-  const map = new Map<string, {spec: AnnotationSpec<any>; family: AnnotationFamily}>()
+/**
+ * A registered key: its spec, its family, and `onInvalid`, what ingress-nginx does with the Ingress when the value
+ * is empty, invalid or above the configured risk level (serving.ts).
+ */
+export interface RegistryEntry {
+  spec: AnnotationSpec<any>
+  family: AnnotationFamily
+  onInvalid: ServeRule
+}
+
+function serveRule(key: string): ServeRule {
+  const rule = SERVE_TABLE.get(key)
+  if (!rule) throw new Error(`annotation ${key} has no row in the serve table`)
+  return rule
+}
+
+function buildRegistry(): Map<string, RegistryEntry> {
+  const map = new Map<string, RegistryEntry>()
   for (const family of families) {
     for (const spec of family.specs) {
       if (map.has(spec.key)) throw new Error(`annotation ${spec.key} registered twice`)
-      map.set(spec.key, {spec, family})
+      map.set(spec.key, {spec, family, onInvalid: serveRule(spec.key)})
     }
   }
   for (const key of ALL_KEYS) {
@@ -76,11 +93,10 @@ function buildRegistry(): Map<string, {spec: AnnotationSpec<any>; family: Annota
       fidelity: 'manual',
       target: 'none yet',
       note: 'this annotation is not translated yet; reproduce its effect by hand on the generated route or policies',
-      onInvalid: 'default',
       parse: (v) => ({ok: true, value: v}),
     }
     pendingFamily.specs.push(spec)
-    map.set(key, {spec, family: pendingFamily})
+    map.set(key, {spec, family: pendingFamily, onInvalid: serveRule(key)})
   }
   for (const [alias, canonical] of Object.entries(ALIASES)) {
     const target = map.get(canonical)

@@ -198,7 +198,10 @@ function planFor(ctx: FamilyContext, decision: UpstreamDecision, paths: string[]
   const defaults = ctx.lookup.controllerDefaults()
   const creator = decision.creator
   const base = {upstream: decision.key, setsCookie: false, creator, modeFrom: decision.modeFrom}
-  const serviceUpstream = valueOf<boolean>(creator, 'service-upstream')
+  // serviceupstream/main.go Parse: only a missing annotation falls back to the ConfigMap; an empty or invalid one
+  // returns GetBoolAnnotation's false.
+  const written = creator.annotations.get('service-upstream')
+  const serviceUpstream = written === undefined ? undefined : written.valid && written.value === true
   if (serviceUpstream ?? defaults.serviceUpstream) {
     return {...base, value: {routingType: 'Service'}, balancer: 'service', decider: creator, viaConfigMap: serviceUpstream === undefined}
   }
@@ -506,7 +509,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'BackendTrafficPolicy loadBalancer ConsistentHash type Cookie (ttl 0s = session cookie, attributes Path/Domain/SameSite/Secure)',
       note: 'Envoy consistently hashes its own cookie onto the endpoints like nginx\'s balanced mode; nginx\'s existing cookies are re-hashed, so clients are re-pinned once at cutover',
-      onInvalid: 'default',
       parse: parseEnum(['cookie'] as const),
     },
     {
@@ -515,7 +517,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'consistent hashing (balanced); persistent is approximate',
       default: 'balanced',
-      onInvalid: 'default',
       parse: parseEnum(['balanced', 'persistent'] as const),
     },
     {
@@ -525,7 +526,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none: Envoy picks weighted backends per request',
       note: 'Envoy picks primary or canary by weight on every request; nginx\'s sticky default kept a client on the canary',
       default: 'sticky',
-      onInvalid: 'default',
       parse: parseEnum(['sticky', 'legacy'] as const),
     },
     {
@@ -534,7 +534,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'consistentHash.cookie.name',
       default: DEFAULT_COOKIE_NAME,
-      onInvalid: 'default',
       parse: charsParser(BASIC_CHARS, 'cookie name'),
     },
     {
@@ -542,7 +541,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Path attribute of the affinity cookie (default: the matched Ingress path)',
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.Path',
-      onInvalid: 'default',
       parse: charsParser(URL_CHARS, 'cookie path'),
     },
     {
@@ -550,7 +548,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Domain attribute of the affinity cookie',
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.Domain',
-      onInvalid: 'default',
       parse: charsParser(BASIC_CHARS, 'cookie domain'),
     },
     {
@@ -558,7 +555,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Expires attribute, seconds from now (legacy form of max-age)',
       fidelity: 'exact',
       target: 'consistentHash.cookie.ttl (Max-Age, when session-cookie-max-age is not set)',
-      onInvalid: 'default',
       parse: parseCookieSeconds,
     },
     {
@@ -566,7 +562,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'Max-Age attribute in seconds (without it and expires: a session cookie)',
       fidelity: 'exact',
       target: 'consistentHash.cookie.ttl',
-      onInvalid: 'default',
       parse: parseCookieSeconds,
     },
     {
@@ -575,7 +570,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.Secure',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -583,7 +577,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       summary: 'SameSite attribute: None, Lax or Strict',
       fidelity: 'exact',
       target: 'consistentHash.cookie.attributes.SameSite',
-      onInvalid: 'default',
       parse: parseSameSite,
     },
     {
@@ -593,7 +586,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none: Envoy sends the same attributes to every browser',
       note: 'Envoy sends SameSite=None to every browser, including the old ones nginx spared',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -602,7 +594,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none needed for false; true is approximate',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -611,7 +602,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'BackendTrafficPolicy loadBalancer ConsistentHash SourceIP / Headers / Cookie / QueryParams',
       note: '$remote_addr is exact; headers, cookies and query parameters hash the same way but requests without them are spread instead of all going to one endpoint; $request_uri, $uri and $host have no equivalent (manual)',
-      onInvalid: 'ingress-dropped',
       parse: parseHashBy,
     },
     {
@@ -621,7 +611,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none: Envoy hashes each key onto one endpoint',
       note: 'Envoy has no hash subsets: each key goes to one endpoint instead of being spread over a subset',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
     {
@@ -631,7 +620,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       target: 'none',
       note: 'Envoy has no hash subsets',
       default: '3',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -640,7 +628,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTrafficPolicy loadBalancer RoundRobin (round_robin) / LeastRequest (ewma, approximate)',
       default: 'round_robin',
-      onInvalid: 'ingress-dropped',
       parse: parseEnum(['round_robin', 'chash', 'chashsubset', 'sticky_balanced', 'sticky_persistent', 'ewma'] as const),
     },
     {
@@ -649,7 +636,6 @@ export const loadBalancingFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTrafficPolicy routingType: Service',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],

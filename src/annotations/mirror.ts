@@ -5,6 +5,7 @@ import {managedMetadata} from '../translate/provenance.js'
 import {answersWithRedirect, PRECISE_HOSTNAME} from './headers.js'
 import {serviceFqdn} from './backend-protocol.js'
 import {sslPassthroughOn} from './passthrough.js'
+import {SERVE_TABLE} from './serving.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 interface MirrorUrl {
@@ -73,6 +74,36 @@ function inClusterService(host: string): {name: string; namespace: string} | und
 }
 
 /**
+ * mirror/main.go Parse keeps `Source: /_mirror-<uid>` for any mirror-target but a missing or blank one (a value its
+ * validator refuses included), while buildMirrorLocations (template.go) writes the mirror location only with a
+ * Target and a Host (mirror-host, else the hostname parser.StringToURL finds in the target before its first `$`).
+ * Without them each location still has `mirror /_mirror-<uid>`: a subrequest nginx matches against the host's own
+ * locations.
+ */
+function reportStrayMirror(ctx: FamilyContext): void {
+  const raw = ctx.raw('mirror-target')
+  const check = SERVE_TABLE.get('mirror-target')!.validate
+  if (raw === undefined || raw.trim() === '' || !strayMirror(raw.trim(), check(raw), ctx.value<string>('mirror-host'))) return
+  // A denied location or a redirect returns in the rewrite phase, before the mirror (precontent phase).
+  if (ctx.ingress.denied || answersWithRedirect(ctx)) return
+  ctx.diag({
+    level: 'info',
+    code: 'mirror-target-stray',
+    annotation: ctx.fullKey('mirror-target'),
+    message: `${ctx.fullKey('mirror-target')}: "${raw}" gave ingress-nginx no mirror destination${check(raw) ? ' (no mirror-host, and no scheme and host in the target)' : ' (its validator refused it)'}, yet every location of this Ingress kept \`mirror /_mirror-<Ingress UID>\` (mirror/main.go Parse): each request was also sent, its answer discarded, to whichever location of the same host matches that path; the conversion sends no copy`,
+  })
+}
+
+/** Target refused (Parse keeps Source, Target empty), or accepted with no Host to reach it. */
+function strayMirror(target: string, valid: boolean, mirrorHost: string | undefined): boolean {
+  if (!valid) return true
+  if (mirrorHost !== undefined && mirrorHost !== '') return false
+  // parser.StringToURL on the part before the first `$`: a scheme and a host whose hostname is not empty.
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)/.exec(target.split('$')[0]!)
+  return !m || m[1] === ''
+}
+
+/**
  * mirror-target, mirror-request-body, mirror-host -> HTTPRoute RequestMirror filter to the Service (in-cluster URL
  * of a Service in the input), or to an Envoy Gateway Backend: an `ip` endpoint for an IP address, an `fqdn`
  * endpoint for other hosts, for the name an ExternalName Service stands for, for a Service the input lacks, and for TLS.
@@ -91,7 +122,6 @@ export const mirrorFamily: AnnotationFamily = {
       fidelity: 'approximate',
       target: 'HTTPRoute RequestMirror to the Service, or to an Envoy Gateway Backend (IP address, external host, ExternalName, TLS)',
       note: 'the mirror receives the client\'s Host header (Envoy appends -shadow) and the request\'s own path; a target Envoy Gateway would refuse (loopback, single-label name, missing Service port) is left out, because a mirror that does not resolve turns every path of the route into a 500',
-      onInvalid: 'default',
       parse: parseMirrorUrl,
     },
     {
@@ -100,7 +130,6 @@ export const mirrorFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none (Envoy always mirrors the body)',
       default: 'on',
-      onInvalid: 'default',
       parse: parseOnOff,
     },
     {
@@ -110,12 +139,12 @@ export const mirrorFamily: AnnotationFamily = {
       target: 'none (Envoy keeps the client\'s Host header)',
       note: 'Envoy sends the mirrored request with the client\'s Host header (with -shadow appended), not this value',
       default: 'the host of mirror-target',
-      onInvalid: 'default',
       parse: (v) => (v.trim() !== '' ? {ok: true, value: v.trim()} : {ok: false, reason: 'empty Host'}),
     },
   ],
   apply(ctx) {
     if (ctx.ingress.isCanary || sslPassthroughOn(ctx)) return
+    reportStrayMirror(ctx)
     const target = ctx.value<MirrorUrl>('mirror-target')
     if (target === undefined) {
       for (const k of ['mirror-request-body', 'mirror-host']) {

@@ -37,7 +37,6 @@ export const passthroughFamily: AnnotationFamily = {
       target: `TLSRoute on a \`${PASSTHROUGH_LISTENER}\` listener (protocol TLS, mode Passthrough) that the gateway owner adds`,
       note: `the shared Gateway has no passthrough listener: the gateway owner must add the \`${PASSTHROUGH_LISTENER}\` listener before the TLSRoute is served`,
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],
@@ -54,10 +53,17 @@ export const passthroughFamily: AnnotationFamily = {
     const missing: string[] = []
     const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
     let hostless = false
+    const wildcards: string[] = []
     for (const rule of rules) {
       const host = normalizeHost(rule?.host)
       if (host === '') {
         hostless = true
+        continue
+      }
+      // nginx matches the client's server name to a passthrough host by string equality (pkg/tcpproxy/tcp.go
+      // TCPProxy.Get: s.Hostname == host), and no server name contains `*`: a wildcard host was never passed through.
+      if (host.startsWith('*.')) {
+        if (!wildcards.includes(host)) wildcards.push(host)
         continue
       }
       const backend = rootBackend(ctx, rule)
@@ -111,6 +117,18 @@ export const passthroughFamily: AnnotationFamily = {
         fidelity: 'manual',
         message: `${key}: host ${missing.join(', ')} has no / path (nor spec.defaultBackend) on this Ingress; nginx passes its TLS connections to the backend of the host's / location, which another Ingress or the controller's default backend provides, so no TLSRoute is emitted for it`,
         hint: 'add a TLSRoute for that host with the Service that serves its / path as backendRef',
+      })
+    }
+    if (wildcards.length > 0) {
+      ctx.diag({
+        level: 'warning',
+        code: 'ssl-passthrough-wildcard',
+        annotation: key,
+        fidelity: 'manual',
+        message:
+          `${key}: ${wildcards.join(', ')} was never passed through by ingress-nginx: its passthrough proxy picks a host by exact server name (pkg/tcpproxy/tcp.go TCPProxy.Get compares s.Hostname == the client's SNI), which never equals a wildcard, so connections for its subdomains went to nginx's own HTTPS server, which terminated TLS and served this Ingress's paths; ` +
+          `no TLSRoute is emitted for it, because a TLS passthrough listener with that hostname would take every subdomain's connections from the https listener, other Ingresses' hosts included`,
+        hint: `to keep what nginx did, remove ssl-passthrough from this Ingress (or move ${wildcards.join(', ')} to an Ingress without it) and convert again; to pass the subdomains through, list them as exact hosts`,
       })
     }
     if (hostless) {

@@ -167,7 +167,6 @@ export const rateLimitFamily: AnnotationFamily = {
       target: 'BackendTrafficPolicy rateLimit.local rules {requests: N, unit: Second} per client IP (sourceCIDR Distinct)',
       note: 'Envoy allows N per second with no burst and answers 429 instead of 503, and counts per route rule instead of one bucket for the whole Ingress',
       default: '0',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -177,7 +176,6 @@ export const rateLimitFamily: AnnotationFamily = {
       target: 'BackendTrafficPolicy rateLimit.local rules {requests: N, unit: Minute} per client IP (sourceCIDR Distinct)',
       note: 'Envoy allows N per minute with no burst and answers 429 instead of 503, and counts per route rule instead of one bucket for the whole Ingress',
       default: '0',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -187,7 +185,6 @@ export const rateLimitFamily: AnnotationFamily = {
       target: 'none: Envoy Gateway local rate limits have no burst',
       note: 'Envoy Gateway\'s local rate limit bucket holds exactly the per-unit limit, so bursts above it are refused',
       default: String(DEFAULT_BURST_MULTIPLIER),
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -195,7 +192,6 @@ export const rateLimitFamily: AnnotationFamily = {
       summary: 'Client CIDRs that are not rate limited (alias limit-whitelist)',
       fidelity: 'exact',
       target: 'rate limit rules match only clients outside the range (sourceCIDR Distinct with invert)',
-      onInvalid: 'ingress-dropped',
       parse: parseAllowlist,
     },
     {
@@ -205,7 +201,6 @@ export const rateLimitFamily: AnnotationFamily = {
       target: 'none: no per-client connection limit in Envoy Gateway',
       note: 'Envoy Gateway has no per-client-IP connection limit; circuitBreaker limits count all clients of a backend together',
       default: '0',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -215,7 +210,6 @@ export const rateLimitFamily: AnnotationFamily = {
       target: 'none (bandwidthLimit shares one bucket per route)',
       note: 'Envoy Gateway\'s bandwidthLimit (v1.8) limits all requests of a route together, not each request; set it by hand if a shared cap is acceptable',
       default: '0',
-      onInvalid: 'default',
       parse: parseInt10,
     },
     {
@@ -225,7 +219,6 @@ export const rateLimitFamily: AnnotationFamily = {
       target: 'none',
       note: 'no Envoy Gateway equivalent; decide together with limit-rate',
       default: '0',
-      onInvalid: 'default',
       parse: parseInt10,
     },
   ],

@@ -170,8 +170,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Answer every path of the Ingress with a redirect to this URL (verbatim; a relative /path keeps the request\'s host)',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
-      note: 'the Gateway redirect keeps the request\'s query string where the target URL has none; nginx drops it',
-      onInvalid: 'ingress-dropped',
+      note: 'nginx sends the URL alone; where the URL has no query, the Gateway redirect appends the request\'s query string to it (Envoy keeps the query of a redirect path without one)',
       parse: parseRedirectTarget,
     },
     {
@@ -180,7 +179,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'RequestRedirect statusCode (301, 302, 303, 307, 308); a direct response for 300, 304, 305, 306',
       default: '301',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -188,8 +186,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Like permanent-redirect with code 302; wins when both are set',
       fidelity: 'approximate',
       target: 'HTTPRoute RequestRedirect (scheme, hostname, port, ReplaceFullPath) instead of backends',
-      note: 'the Gateway redirect keeps the request\'s query string where the target URL has none; nginx drops it',
-      onInvalid: 'ingress-dropped',
+      note: 'nginx sends the URL alone; where the URL has no query, the Gateway redirect appends the request\'s query string to it (Envoy keeps the query of a redirect path without one)',
       parse: parseRedirectTarget,
     },
     {
@@ -198,7 +195,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'RequestRedirect statusCode (301, 302, 303, 307); a direct response for 300, 304, 305, 306',
       default: '302',
-      onInvalid: 'ingress-dropped',
       parse: parseInt10,
     },
     {
@@ -206,8 +202,7 @@ export const redirectsFamily: AnnotationFamily = {
       summary: 'Redirect requests for exactly / to this path (302), host-wide',
       fidelity: 'approximate',
       target: 'extra HTTPRoute rule: Exact / -> RequestRedirect ReplaceFullPath, 302',
-      note: 'the Gateway redirect keeps the query string of /?query; nginx drops it',
-      onInvalid: 'default',
+      note: 'nginx redirects /?query to the path without the query; the Gateway redirect keeps the query',
       parse: parseAppRoot,
     },
     {
@@ -217,7 +212,6 @@ export const redirectsFamily: AnnotationFamily = {
       target: 'extra HTTPRoute for the other names with a RequestRedirect hostname filter',
       note: 'nginx strips one trailing slash from the URI in this redirect; the Gateway keeps the path unchanged',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
     {
@@ -226,7 +220,6 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none (false); Gateway redirects omit the scheme\'s default port',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -235,11 +228,12 @@ export const redirectsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'none (false); Gateway redirects are absolute',
       default: 'false',
-      onInvalid: 'ingress-dropped',
       parse: parseBool,
     },
   ],
   invalidEffect(key, raw) {
+    // app-root (rewrite.Parse) and use-port-in-redirects (portInRedirect.Parse) are not redirect.go's.
+    if (key === 'app-root' || key === 'use-port-in-redirects') return undefined
     // redirect.go Parse reads its keys conditionally: only the key it stopped at can drop the Ingress.
     const parsed = parseRedirectAnnotations(raw)
     return parsed.outcome === 'dropped' && parsed.key === key ? 'ingress-dropped' : 'default'
@@ -309,10 +303,10 @@ type RedirectAnswer =
  */
 function redirectAnswer(url: string, code: number): RedirectAnswer {
   const queryNote = (query: string | undefined, target: string) =>
-    query === undefined ? `the Gateway redirect to ${target} keeps the request's query string; nginx's return drops it` : undefined
+    query === undefined ? `nginx's return sent ${target} alone, while the Gateway redirect appends the request's query string to it (/any?x=1 -> ${target.replace(/^[a-z]+:\/\/[^/]*$/i, '$&/')}?x=1)` : undefined
   if (url.startsWith('/')) {
     const [path, query] = splitQuery(url)
-    const redirect = {path: {type: 'ReplaceFullPath', replaceFullPath: path + (query ?? '')}, statusCode: code}
+    const redirect = {path: {type: 'ReplaceFullPath', replaceFullPath: path + withQuery(query)}, statusCode: code}
     const note = queryNote(query, url)
     return {kind: 'filter', redirect, exact: note === undefined, note}
   }
@@ -324,7 +318,7 @@ function redirectAnswer(url: string, code: number): RedirectAnswer {
     const redirect: Record<string, unknown> = {scheme: absolute.scheme, hostname: absolute.host}
     if (absolute.port !== undefined && absolute.port !== DEFAULT_PORT[absolute.scheme]) redirect.port = absolute.port
     // Envoy's path_redirect with a query replaces the request's query, as nginx's verbatim URL does.
-    redirect.path = {type: 'ReplaceFullPath', replaceFullPath: (absolute.path || '/') + (absolute.query ?? '')}
+    redirect.path = {type: 'ReplaceFullPath', replaceFullPath: (absolute.path || '/') + withQuery(absolute.query)}
     redirect.statusCode = code
     const note = queryNote(absolute.query, url)
     return {kind: 'filter', redirect, exact: note === undefined, note}
@@ -336,11 +330,26 @@ function redirectAnswer(url: string, code: number): RedirectAnswer {
   const [path, query] = splitQuery(url)
   return {
     kind: 'filter',
-    redirect: {path: {type: 'ReplaceFullPath', replaceFullPath: `/${path}${query ?? ''}`}, statusCode: code},
+    redirect: {path: {type: 'ReplaceFullPath', replaceFullPath: `/${path}${withQuery(query)}`}, statusCode: code},
     exact: false,
-    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${query === undefined ? ', keeping the request\'s query string' : ''}`,
+    note: `nginx sent the relative \`Location: ${url}\`, which clients resolve against each request's directory (/a/b -> /a/${path}); the Gateway redirects every path to /${path}${withQuery(query)}${query === undefined ? ', keeping the request\'s query string' : ''}`,
   }
 }
+
+/**
+ * The query part of a redirect path. Envoy keeps the request's query string unless the redirect path has one of
+ * its own (envoyproxy/envoy source/common/http/utility.cc Utility::newUri: path_redirect with a `?` is used as is;
+ * Envoy Gateway sets no strip_query, internal/xds/translator/route.go buildXdsRedirectAction), while nginx's
+ * `return <code> <url>` sends the URL alone. An empty `?` would drop the request's query but put a `?` nginx never
+ * sent into every Location: the URL is kept as written, and the difference is reported (REDIRECT_QUERY_HINT).
+ */
+function withQuery(query: string | undefined): string {
+  return query ?? ''
+}
+
+/** How to keep nginx's behaviour where the request's query must not reach the target (tokens, another site). */
+const REDIRECT_QUERY_HINT =
+  'where the request\'s query string must not follow the redirect (it may carry tokens to another site), end the annotation URL with `?`: nginx then sends the same Location with an empty query, and the Gateway redirect drops the request\'s query string too'
 
 function splitQuery(url: string): [string, string | undefined] {
   const i = url.indexOf('?')
@@ -393,7 +402,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
   }
   ctx.ingress.intents.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
   if (answer.exact) ctx.account(urlKey, 'exact')
-  else ctx.account(urlKey, 'approximate', answer.note)
+  else ctx.account(urlKey, 'approximate', answer.note, answer.note?.includes('query string') ? {hint: REDIRECT_QUERY_HINT} : undefined)
   if (NEWER_REDIRECT_CODES.has(code)) {
     ctx.diag({
       level: 'info',
@@ -418,6 +427,7 @@ function applyAppRoot(ctx: FamilyContext): void {
       filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: root}, statusCode: 302}}],
     },
   })
+  ctx.account('app-root', 'approximate', `nginx redirected / to ${root} without the request's query string (nginx.tmpl: return 302 $scheme://$http_host${root}); the Gateway redirect appends it (/?x=1 -> ${root}?x=1: Envoy keeps the query of a redirect path without one, utility.cc Utility::newUri)`)
 }
 
 /** The controller's http-redirect-code (301, 302, 307 or 308; default 308). */

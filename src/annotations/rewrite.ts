@@ -61,7 +61,6 @@ export const rewriteFamily: AnnotationFamily = {
       target: 'HTTPRoute RegularExpression path matches `(?i)<path>.*` on every route of the host',
       note: 'paths become RE2 instead of PCRE; regex rules are ordered by pattern length as nginx orders them, but ties are broken by route name instead of nginx\'s order',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -69,7 +68,6 @@ export const rewriteFamily: AnnotationFamily = {
       summary: 'Replace the whole request path (captures $1..$n from the path regex); turns on regex mode host-wide',
       fidelity: 'exact',
       target: 'HTTPRoute URLRewrite ReplaceFullPath, or HTTPRouteFilter urlRewrite ReplaceRegexMatch (`\\n` captures)',
-      onInvalid: 'default',
       parse: parseRewriteTarget,
     },
     {
@@ -77,7 +75,6 @@ export const rewriteFamily: AnnotationFamily = {
       summary: 'X-Forwarded-Prefix request header, sent only when a rewrite happens',
       fidelity: 'exact',
       target: 'HTTPRoute RequestHeaderModifier set X-Forwarded-Prefix',
-      onInvalid: 'default',
       parse: (v) => (/^[-._~a-zA-Z0-9/:]*$/.test(v) ? {ok: true, value: v} : {ok: false, reason: `"${v}" is not a path`}),
     },
   ],

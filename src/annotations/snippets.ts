@@ -1,4 +1,4 @@
-import type {AnnotationFamily, AnnotationSpec, FamilyContext} from './types.js'
+import type {AnnotationFamily, AnnotationSpec} from './types.js'
 
 const QUOTE_LIMIT = 300
 
@@ -73,68 +73,163 @@ function headerArgs(args: string): {name: string; value: string}[] {
   return out
 }
 
-/** The Gateway API form of the directives we recognise in a snippet, one hint each. */
+/** One directive of a snippet and the blocks it sits in (`if ($http_x = y)`, `location = /robots.txt`). */
+export interface SnippetDirective {
+  name: string
+  args: string
+  blocks: string[]
+}
+
+/**
+ * The directives of a snippet as nginx reads them (ngx_conf_file.c ngx_conf_read_token): `#` starts a comment
+ * only at the start of a word and outside quotes, `{` opens a block (but not in `${var}`), `;` ends a directive.
+ * Commented-out lines are not active, so they yield nothing.
+ */
+export function snippetDirectives(text: string): SnippetDirective[] {
+  const out: SnippetDirective[] = []
+  const stack: string[] = []
+  let word = ''
+  let quote = ''
+  let variable = false
+  const flush = () => {
+    const t = word.trim()
+    word = ''
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(t)
+    if (m) out.push({name: m[1]!, args: m[2]!, blocks: [...stack]})
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quote) {
+      word += c
+      if (c === '\\' && i + 1 < text.length) word += text[++i]
+      else if (c === quote) quote = ''
+      continue
+    }
+    if (variable) {
+      word += c
+      if (c === '}') variable = false
+      continue
+    }
+    if (c === '"' || c === "'") {
+      quote = c
+      word += c
+    } else if (c === '#' && (word === '' || /\s$/.test(word))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++
+    } else if (c === '{' && word.endsWith('$')) {
+      variable = true
+      word += c
+    } else if (c === ';') flush()
+    else if (c === '{') {
+      stack.push(word.trim().replace(/\s+/g, ' '))
+      word = ''
+    } else if (c === '}') {
+      if (word.trim() !== '') flush()
+      stack.pop()
+    } else word += c
+  }
+  // A last directive without `;` (or ModSecurity's line syntax) still counts as content.
+  if (word.trim() !== '') flush()
+  return out
+}
+
+/** The snippet with its comments removed, as nginx reads it. */
+function activeText(snippet: string): string {
+  return snippetDirectives(snippet).map((d) => `${d.blocks.map((b) => `${b} { `).join('')}${d.name} ${d.args};`).join('\n')
+}
+
+/**
+ * Where a directive inside blocks applies, as a Gateway API rule: a `location` is a path match of its own; an
+ * `if` is a condition the whole route must not inherit (a filter on every rule would apply it to every request).
+ */
+function scopeOf(blocks: string[]): string {
+  const parts = blocks.map((b) => {
+    const loc = /^location\s+(=|\^~|~\*?)?\s*(\S+)$/.exec(b)
+    if (loc) {
+      const kind = loc[1] === '=' ? 'Exact' : loc[1]?.startsWith('~') ? 'RegularExpression' : 'PathPrefix'
+      return `a rule of its own matching ${kind} ${loc[2]}`
+    }
+    const cond = /^if\s*\((.*)\)$/.exec(b)
+    if (cond) return `only for requests where ${cond[1]!.trim()} (a rule of its own with a header or query match for that condition, not a filter on every rule)`
+    return `the \`${b}\` block only`
+  })
+  return parts.join(', within it ')
+}
+
+/** The Gateway API form of the directives we recognise in a snippet (comments skipped), one hint each. */
 export function snippetConversions(snippet: string): string[] {
   const hints: string[] = []
-  const mask = (name: string, value: string) => (IS_CREDENTIAL.test(name) && !onlyVariables(value) ? REDACTED : value)
-  const variable = (value: string) => (value.includes('$') ? ' (the value uses nginx variables: replace them by fixed text)' : '')
-  for (const m of snippet.matchAll(/(?:^|[;{}\s])(more_set_headers|more_set_input_headers|more_clear_headers|more_clear_input_headers|proxy_set_header|add_header|proxy_hide_header|rewrite|return)\s+([^;]*);/g)) {
-    const [directive, args] = [m[1], m[2]]
-    const list = directiveArgs(args)
-    switch (directive) {
-      case 'more_set_headers':
-      case 'more_set_input_headers': {
-        const filter = directive === 'more_set_headers' ? 'ResponseHeaderModifier' : 'RequestHeaderModifier'
-        for (const h of headerArgs(args)) {
-          hints.push(h.value === '' ? `${directive} "${h.name}:" -> ${filter} remove ${h.name}` : `${directive} "${h.name}: ..." -> ${filter} set ${h.name}: ${mask(h.name, h.value)}${variable(h.value)}`)
-        }
-        break
-      }
-      case 'more_clear_headers':
-      case 'more_clear_input_headers':
-      case 'proxy_hide_header': {
-        const filter = directive === 'more_clear_input_headers' ? 'RequestHeaderModifier' : 'ResponseHeaderModifier'
-        for (const name of list.filter((a) => !a.startsWith('-'))) hints.push(`${directive} ${name} -> ${filter} remove ${name}`)
-        break
-      }
-      case 'proxy_set_header':
-        if (list.length >= 2) {
-          const value = list.slice(1).join(' ')
-          hints.push(value === '' ? `proxy_set_header ${list[0]} "" -> RequestHeaderModifier remove ${list[0]}` : `proxy_set_header ${list[0]} ... -> RequestHeaderModifier set ${list[0]}: ${mask(list[0], value)}${variable(value)}`)
-        }
-        break
-      case 'add_header':
-        if (list.length >= 2) {
-          const always = list[2] === 'always'
-          hints.push(`add_header ${list[0]} ... -> ResponseHeaderModifier add ${list[0]}: ${mask(list[0], list[1])}${variable(list[1])}${always ? '' : ' (nginx added it only to 2xx/3xx responses; the filter adds it to all)'}`)
-        }
-        break
-      case 'rewrite':
-        if (list.length >= 3 && (list[2] === 'redirect' || list[2] === 'permanent') && /^(https?:\/\/|\/)/.test(list[1])) {
-          hints.push(`rewrite ${list[0]} ${list[1]} ${list[2]} -> ${redirectForm(list[0], list[1], list[2] === 'permanent' ? 301 : 302)}`)
-        } else if (list.length >= 2) {
-          hints.push(`rewrite ${list[0]} ${list[1]} -> URLRewrite (ReplaceFullPath / ReplacePrefixMatch) or an Envoy Gateway HTTPRouteFilter ReplaceRegexMatch (\\1 for $1)`)
-        }
-        break
-      case 'return': {
-        const code = Number(list[0])
-        if ([301, 302, 303, 307, 308].includes(code) && list[1]) {
-          const keepsUri = /\$request_uri$/.test(list[1])
-          const base = list[1].replace(/\$request_uri$/, '')
-          hints.push(
-            keepsUri && !base.includes('$')
-              ? `return ${code} ${list[1]} -> RequestRedirect to ${base} keeping the request path (no path field), statusCode ${code}`
-              : `return ${code} ${list[1]} -> RequestRedirect to ${list[1]} with statusCode ${code}${list[1].includes('$') ? ' (nginx variables: replace them by fixed values)' : ''}`,
-          )
-        } else if (Number.isInteger(code)) {
-          hints.push(`return ${list.join(' ')} -> Envoy Gateway HTTPRouteFilter directResponse with statusCode ${code}`)
-        }
-        break
-      }
+  for (const d of snippetDirectives(snippet)) {
+    const forms = directiveForms(d.name, d.args)
+    if (d.blocks.length === 0) {
+      hints.push(...forms)
+      continue
     }
+    // Inside `if (...)` or `location ...`: the form applies to those requests only, never to the whole route.
+    const where = d.blocks.map((b) => `\`${b}\``).join(' > ')
+    for (const form of forms) hints.push(form.replace(' -> ', ` (inside ${where}) -> ${scopeOf(d.blocks)}, with `))
   }
   // Header values are masked by name above; URLs, comparisons and assignments anywhere in a hint here.
   return [...new Set(hints.map((h) => redactSecrets(h, false)))]
+}
+
+/** The Gateway API forms of one directive (none for directives without a declarative equivalent). */
+function directiveForms(directive: string, args: string): string[] {
+  const hints: string[] = []
+  const mask = (name: string, value: string) => (IS_CREDENTIAL.test(name) && !onlyVariables(value) ? REDACTED : value)
+  const variable = (value: string) => (value.includes('$') ? ' (the value uses nginx variables: replace them by fixed text)' : '')
+  const list = directiveArgs(args)
+  switch (directive) {
+    case 'more_set_headers':
+    case 'more_set_input_headers': {
+      const filter = directive === 'more_set_headers' ? 'ResponseHeaderModifier' : 'RequestHeaderModifier'
+      for (const h of headerArgs(args)) {
+        hints.push(h.value === '' ? `${directive} "${h.name}:" -> ${filter} remove ${h.name}` : `${directive} "${h.name}: ..." -> ${filter} set ${h.name}: ${mask(h.name, h.value)}${variable(h.value)}`)
+      }
+      break
+    }
+    case 'more_clear_headers':
+    case 'more_clear_input_headers':
+    case 'proxy_hide_header': {
+      const filter = directive === 'more_clear_input_headers' ? 'RequestHeaderModifier' : 'ResponseHeaderModifier'
+      for (const name of list.filter((a) => !a.startsWith('-'))) hints.push(`${directive} ${name} -> ${filter} remove ${name}`)
+      break
+    }
+    case 'proxy_set_header':
+      if (list.length >= 2) {
+        const value = list.slice(1).join(' ')
+        hints.push(value === '' ? `proxy_set_header ${list[0]} "" -> RequestHeaderModifier remove ${list[0]}` : `proxy_set_header ${list[0]} ... -> RequestHeaderModifier set ${list[0]}: ${mask(list[0]!, value)}${variable(value)}`)
+      }
+      break
+    case 'add_header':
+      if (list.length >= 2) {
+        const always = list[2] === 'always'
+        hints.push(`add_header ${list[0]} ... -> ResponseHeaderModifier add ${list[0]}: ${mask(list[0]!, list[1]!)}${variable(list[1]!)}${always ? '' : ' (nginx added it only to 2xx/3xx responses; the filter adds it to all)'}`)
+      }
+      break
+    case 'rewrite':
+      if (list.length >= 3 && (list[2] === 'redirect' || list[2] === 'permanent') && /^(https?:\/\/|\/)/.test(list[1]!)) {
+        hints.push(`rewrite ${list[0]} ${list[1]} ${list[2]} -> ${redirectForm(list[0]!, list[1]!, list[2] === 'permanent' ? 301 : 302)}`)
+      } else if (list.length >= 2) {
+        hints.push(`rewrite ${list[0]} ${list[1]} -> URLRewrite (ReplaceFullPath / ReplacePrefixMatch) or an Envoy Gateway HTTPRouteFilter ReplaceRegexMatch (\\1 for $1)`)
+      }
+      break
+    case 'return': {
+      const code = Number(list[0])
+      if ([301, 302, 303, 307, 308].includes(code) && list[1]) {
+        const keepsUri = /\$request_uri$/.test(list[1])
+        const base = list[1].replace(/\$request_uri$/, '')
+        hints.push(
+          keepsUri && !base.includes('$')
+            ? `return ${code} ${list[1]} -> RequestRedirect to ${base} keeping the request path (no path field), statusCode ${code}`
+            : `return ${code} ${list[1]} -> RequestRedirect to ${list[1]} with statusCode ${code}${list[1].includes('$') ? ' (nginx variables: replace them by fixed values)' : ''}`,
+        )
+      } else if (Number.isInteger(code)) {
+        hints.push(`return ${list.join(' ')} -> Envoy Gateway HTTPRouteFilter directResponse with statusCode ${code}`)
+      }
+      break
+    }
+  }
+  return hints
 }
 
 /**
@@ -167,20 +262,13 @@ function snippetSpec(key: string, summary: string): AnnotationSpec<string> {
     fidelity: 'manual',
     target: 'none: reported with the snippet and the Gateway API form of the directives recognised in it',
     note: 'raw nginx configuration has no Gateway API equivalent; translate it by hand',
-    onInvalid: 'default',
     parse: (v) => ({ok: true, value: v}),
   }
 }
 
-/** True when the controller ConfigMap is in the input and leaves allow-snippet-annotations off (default since v1.9). */
-function snippetsKnownRefused(ctx: FamilyContext): boolean {
-  const cfg = ctx.lookup.controllerConfigMap()
-  return cfg !== undefined && cfg.data?.['allow-snippet-annotations'] !== 'true'
-}
-
 /** Authentication and allowlist directives whose loss would open the route to everyone, or undefined. */
 export function accessControl(snippet: string): string | undefined {
-  const text = snippet.replace(/#.*$/gm, '')
+  const text = activeText(snippet)
   const found = [
     [/\bauth_basic\s+(?!off\b)/, 'auth_basic'],
     [/\bauth_request\s+(?!off\b)/, 'auth_request'],
@@ -192,22 +280,16 @@ export function accessControl(snippet: string): string | undefined {
   return found.length > 0 ? found.join(', ') : undefined
 }
 
-/** True unless the controller ConfigMap in the input shows snippets were allowed (default: refused since v1.9/v1.12). */
-function snippetsMayBeRefused(ctx: FamilyContext): boolean {
-  const cfg = ctx.lookup.controllerConfigMap()?.data
-  if (!cfg) return true
-  return cfg['allow-snippet-annotations'] !== 'true' || cfg['annotations-risk-level'] !== 'Critical'
-}
-
 /**
  * configuration-snippet, server-snippet, stream-snippet, modsecurity-snippet -> reported with the snippet quoted
  * (credentials masked) and the Gateway API form of the directives recognised in it (more_set_headers,
  * proxy_set_header, add_header, rewrite ... redirect, return 301). auth-snippet belongs to the external-auth
  * family.
  *
- * Snippets are Critical-risk annotations: ingress-nginx refuses them unless the controller sets
- * allow-snippet-annotations "true" (default false since v1.9) and annotations-risk-level Critical (default High
- * since v1.12); a refused snippet makes the whole Ingress unserved.
+ * Snippets are Critical-risk annotations: ingress-nginx drops the whole Ingress unless annotations-risk-level is
+ * Critical (default High since v1.12), and serves it without the snippets unless allow-snippet-annotations is
+ * "true" (default false since v1.9). The annotation pass decides both (serving.ts); a snippet reaching this family
+ * was in effect.
  */
 export const snippetsFamily: AnnotationFamily = {
   name: 'snippets',
@@ -219,44 +301,27 @@ export const snippetsFamily: AnnotationFamily = {
   ],
   apply(ctx) {
     if (ctx.ingress.isCanary) return
-    const refused = snippetsMayBeRefused(ctx)
-    const present = Object.keys(GENERIC_HINT).filter((key) => (ctx.raw(key) ?? '').trim() !== '')
-    if (present.length > 0 && snippetsKnownRefused(ctx)) {
-      // The controller ConfigMap in the input leaves allow-snippet-annotations off: ingress-nginx refused the
-      // whole Ingress, so nothing of it is served today.
-      ctx.ingress.served = false
-      for (const key of present) {
-        ctx.account(key, 'manual', `the controller ConfigMap does not set allow-snippet-annotations: "true", so ingress-nginx refused this whole Ingress (not served); the conversion emits nothing for it either: "${quoteSnippet(ctx.raw(key)!)}"`, {
-          level: 'error',
-          code: 'ingress-not-served',
-          hint: 'if this Ingress should serve traffic, translate the snippet by hand and remove it, then convert again',
-        })
-      }
-    }
     for (const key of Object.keys(GENERIC_HINT)) {
       const snippet = ctx.raw(key)
       if (snippet === undefined) continue
-      if (snippet.trim() === '') {
-        ctx.account(key, 'ignored', 'the snippet is empty')
+      if (activeText(snippet).trim() === '') {
+        ctx.account(key, 'ignored', snippet.trim() === '' ? 'the snippet is empty' : 'the snippet has only comments')
         continue
       }
       const conversions = snippetConversions(snippet)
-      const served = refused
-        ? '; unless the controller allowed snippets (allow-snippet-annotations: "true" and annotations-risk-level: Critical), ingress-nginx did not serve this Ingress at all'
-        : ''
       const guard = key !== 'stream-snippet' ? accessControl(snippet) : undefined
-      if (guard && ctx.ingress.served) {
+      if (guard) {
         // Authentication or access control in raw nginx: publishing the route without it would open it. The route
         // denies every request until a person writes the equivalent policy.
         ctx.ingress.intents.policies.unshift({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [ctx.fullKey(key)]})
-        ctx.account(key, 'manual', `raw nginx configuration with access control (${guard}) is not converted, so the route denies every request (fail closed) until the equivalent policy is written: "${quoteSnippet(snippet)}"${served}`, {
+        ctx.account(key, 'manual', `raw nginx configuration with access control (${guard}) is not converted, so the route denies every request (fail closed) until the equivalent policy is written: "${quoteSnippet(snippet)}"`, {
           level: 'error',
           code: 'snippet-access-control-fail-closed',
           hint: `write the access control as a SecurityPolicy (authorization, basicAuth or extAuth) in place of the deny-all authorization; ${conversions.length > 0 ? conversions.join('; ') + '; ' : ''}${GENERIC_HINT[key]}`,
         })
         continue
       }
-      ctx.account(key, 'manual', `raw nginx configuration is not converted: "${quoteSnippet(snippet)}"${served}`, {
+      ctx.account(key, 'manual', `raw nginx configuration is not converted: "${quoteSnippet(snippet)}"`, {
         hint: conversions.length > 0 ? `${conversions.join('; ')}; anything else in the snippet: ${GENERIC_HINT[key]}` : GENERIC_HINT[key],
       })
     }

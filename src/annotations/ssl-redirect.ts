@@ -18,7 +18,6 @@ export const sslRedirectFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'https-redirect HTTPRoute on the http listener; route parentRefs sectionName',
       default: 'true',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -27,7 +26,6 @@ export const sslRedirectFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'https-redirect HTTPRoute on the http listener',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
     {
@@ -36,7 +34,6 @@ export const sslRedirectFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'https-redirect HTTPRoute (Envoy always keeps the path as is)',
       default: 'false',
-      onInvalid: 'default',
       parse: parseBool,
     },
   ],

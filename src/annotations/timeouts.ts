@@ -267,7 +267,6 @@ export const timeoutsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTrafficPolicy timeout.tcp.connectTimeout',
       default: '5',
-      onInvalid: 'default',
       parse: parseSeconds,
     },
     {
@@ -277,7 +276,6 @@ export const timeoutsFamily: AnnotationFamily = {
       target: 'BackendTrafficPolicy timeout.http.streamIdleTimeout (larger of read and send)',
       note: 'nginx proxy-read-timeout is an inactivity timeout between two reads from the backend; Envoy\'s stream idle timeout, which covers both directions, is the closest',
       default: '60',
-      onInvalid: 'default',
       parse: parseSeconds,
     },
     {
@@ -287,7 +285,6 @@ export const timeoutsFamily: AnnotationFamily = {
       target: 'BackendTrafficPolicy timeout.http.streamIdleTimeout (larger of read and send)',
       note: 'nginx proxy-send-timeout is an inactivity timeout between two writes to the backend; Envoy\'s stream idle timeout, which covers both directions, is the closest',
       default: '60',
-      onInvalid: 'default',
       parse: parseSeconds,
     },
     {
@@ -297,7 +294,6 @@ export const timeoutsFamily: AnnotationFamily = {
       target: 'BackendTrafficPolicy retry.retryOn triggers and httpStatusCodes',
       note: 'error maps to connection failures and resets before the request was sent, http_NNN to retriable status codes; Envoy retries non-idempotent methods on status codes too, and does not retry read timeouts',
       default: 'error timeout',
-      onInvalid: 'default',
       parse: parseNextUpstream,
     },
     {
@@ -306,7 +302,6 @@ export const timeoutsFamily: AnnotationFamily = {
       fidelity: 'exact',
       target: 'BackendTrafficPolicy retry.numRetries (tries - 1)',
       default: '3',
-      onInvalid: 'default',
       parse: parseSeconds,
     },
     {
@@ -316,7 +311,6 @@ export const timeoutsFamily: AnnotationFamily = {
       target: 'none: Envoy Gateway has no retry time budget',
       note: 'Envoy Gateway has no overall time budget for retries; retry.perRetry.timeout would also cut the first attempt, so retries are bounded only by numRetries',
       default: '0',
-      onInvalid: 'default',
       parse: parseSeconds,
     },
   ],

@@ -5,12 +5,6 @@ import type {SharedSettings} from '../translate/upstreams.js'
 
 export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
 
-/**
- * What ingress-nginx does with an invalid value (annotations.go Extract): fall back to the default, drop the
- * whole Ingress from its store, or answer 503 on every location of the Ingress.
- */
-export type InvalidEffect = 'default' | 'ingress-dropped' | 'location-denied'
-
 /** One registered annotation key (without the prefix). */
 export interface AnnotationSpec<T = unknown> {
   key: string
@@ -24,7 +18,10 @@ export interface AnnotationSpec<T = unknown> {
   /** One sentence naming the behaviour difference (approximate), what to do (manual), or why nothing is needed (ignored). */
   note?: string
   default?: string
-  onInvalid: InvalidEffect
+  /**
+   * The converter's reading of a value nginx's validator accepted (what an empty, invalid or too risky value
+   * does to the Ingress is the registry's `onInvalid`, from serving.ts).
+   */
   parse(value: string): ParseResult<T>
 }
 
@@ -105,16 +102,19 @@ export interface FamilyContext {
   diag(d: Omit<Diagnostic, 'object'> & {object?: string}): void
 }
 
+/** A family's own verdict on an empty or invalid value: the default is used (the family accounts it), or as named. */
+export type InvalidEffect = 'default' | 'ingress-dropped' | 'location-denied'
+
 /** One file per annotation family; `apply` fills only its own part of the Ingress's intents. */
 export interface AnnotationFamily {
   name: string
   specs: AnnotationSpec<any>[]
   /**
    * Where ingress-nginx's parser reads its keys conditionally (redirect.go Parse reads a code only beside its URL),
-   * the effect of an invalid value of `key` given the Ingress's raw values by short key; replaces the spec's
-   * onInvalid.
+   * the effect of an empty or invalid value of `key` given the Ingress's raw values by short key; replaces the
+   * serve table's outcome (the registry's onInvalid) for that value. Undefined for keys of other parsers.
    */
-  invalidEffect?(key: string, raw: (key: string) => string | undefined): InvalidEffect
+  invalidEffect?(key: string, raw: (key: string) => string | undefined): InvalidEffect | undefined
   /** Run for every Ingress, not only those with one of the family's keys (settings another Ingress decided). */
   always?: boolean
   apply?(ctx: FamilyContext): void

@@ -1,4 +1,5 @@
 import {parseBool} from './parsers.js'
+import {servingConfig} from './serving.js'
 import type {AnnotationFamily, AnnotationSpec, FamilyContext, ParseResult} from './types.js'
 
 const SET_COOKIE_HINT = 'Envoy Gateway cannot rewrite Set-Cookie attributes: change them in the application, or rewrite the header with a Lua EnvoyExtensionPolicy (needs extensionApis.enableLua)'
@@ -10,11 +11,11 @@ function parseText(value: string): ParseResult<string> {
 }
 
 function parseCiphers(value: string): ParseResult<string> {
-  return /^[A-Za-z0-9+:_\-!]+$/.test(value.trim()) ? {ok: true, value: value.trim()} : {ok: false, reason: `"${value}" is not an OpenSSL cipher list`}
+  return /^[A-Za-z0-9+:_\-!@=]+$/.test(value.trim()) ? {ok: true, value: value.trim()} : {ok: false, reason: `"${value}" is not an OpenSSL cipher list`}
 }
 
 function spec(key: string, summary: string, fidelity: AnnotationSpec['fidelity'], target: string, note: string, parse: AnnotationSpec['parse'], dflt?: string): AnnotationSpec {
-  return {key, summary, fidelity, target, note, default: dflt, onInvalid: 'default', parse}
+  return {key, summary, fidelity, target, note, default: dflt, parse}
 }
 
 /**
@@ -74,9 +75,15 @@ function applyModSecurity(ctx: FamilyContext): void {
 
 function applyFastCgi(ctx: FamilyContext): void {
   const fcgi = ctx.value<string>('backend-protocol') === 'FCGI'
+  // fastcgi.Parse: a ConfigMap of another namespace without allow-cross-namespace-resources is a plain error, so
+  // Extract drops the whole FastCGI configuration (index included).
+  const params = ctx.value<string>('fastcgi-params-configmap')
+  const namespace = params?.includes('/') ? params.split('/')[0] : ''
+  const refused = namespace !== '' && namespace !== ctx.ingress.ref.namespace && !servingConfig(ctx.lookup.controllerConfigMap()).allowCrossNamespace
   for (const key of ['fastcgi-index', 'fastcgi-params-configmap']) {
-    if (!ctx.has(key) || fcgi) continue
-    ctx.account(key, 'ignored', 'ingress-nginx reads it only with backend-protocol FCGI')
+    if (!ctx.has(key)) continue
+    if (refused) ctx.account(key, 'ignored', `ingress-nginx ignores the whole FastCGI configuration: ${params} is a ConfigMap of another namespace and the controller ConfigMap does not set allow-cross-namespace-resources: "true"`, {level: 'warning'})
+    else if (!fcgi) ctx.account(key, 'ignored', 'ingress-nginx reads it only with backend-protocol FCGI')
   }
 }
 

@@ -5,6 +5,8 @@ import {gitopsFiles, MANIFEST_FILE, writeGitopsTree, type TreeResult} from '../o
 import {toJsonList, toYaml} from '../output/serialize.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {failOnFlag, failOnMessage} from '../cli/fail-on.js'
+import {verifyRun} from '../verify/run.js'
+import {verifySummaryLine} from '../verify/verify.js'
 
 export default class Convert extends BaseCommand {
   static summary = 'Compile Ingresses into Gateway API + Envoy Gateway resources for the shared Gateway'
@@ -24,11 +26,16 @@ export default class Convert extends BaseCommand {
     output: Flags.option({char: 'o', options: ['yaml', 'json'] as const, description: 'output format', default: 'yaml'})(),
     'output-dir': Flags.string({description: 'write a GitOps tree: DIR/<namespace>/<kind>-<name>.yaml, kustomization.yaml per folder and at the root, REPORT.md'}),
     'fail-on': failOnFlag(),
+    verify: Flags.boolean({description: 'check the output offline against a model of ingress-nginx and add `verify: N probes, M differ (K known)` to the summary (kubectl ingress2gw verify lists them)', default: true, allowNo: true}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Convert)
-    const {objects, result, report: context} = await this.compile(flags)
+    const {objects, result, report: context, scope} = await this.compile(flags)
+    if (flags.verify && !flags.quiet && scope.ingresses > 0) {
+      const verified = verifyRun({snapshot: context.snapshot, options: context.options, result})
+      process.stderr.write(`${verifySummaryLine(verified).trimEnd()}${verified.differ > verified.known ? ' (kubectl ingress2gw verify lists them)' : ''}\n`)
+    }
     const threshold = flags['fail-on'] as IngressStatus | undefined
     const report = flags['output-dir'] || threshold ? buildReport(result, context) : undefined
     if (flags['output-dir']) {

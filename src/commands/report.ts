@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 import {buildReport, renderHtml, renderJson, renderMarkdown, renderText, type IngressStatus, type MigrationReport} from '../output/migration-report/index.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {addProbeCounts} from '../verify/report-probes.js'
+import {verifyRun} from '../verify/run.js'
 import {failOnFlag, failOnMessage} from '../cli/fail-on.js'
 
 const FORMATS = ['text', 'markdown', 'html', 'json'] as const
@@ -21,12 +23,14 @@ export default class Report extends BaseCommand {
     output: Flags.option({char: 'o', options: FORMATS, description: 'report format: text, markdown, html or json'})(),
     format: Flags.option({options: FORMATS, description: 'report format (alias of -o)'})(),
     'fail-on': failOnFlag(),
+    verify: Flags.boolean({description: 'count, per Ingress, the verify probes that get the same answer from ingress-nginx and the Gateway (JSON: probes)', default: true, allowNo: true}),
   }
 
   async run(): Promise<MigrationReport> {
     const {flags} = await this.parse(Report)
     const {result, report: context} = await this.compileQuiet(flags)
     const report = buildReport(result, context)
+    if (flags.verify && result.ingresses.length > 0) addProbeCounts(report, verifyRun({snapshot: context.snapshot, options: context.options, result}))
     if (!this.jsonEnabled()) {
       const format = flags.output ?? flags.format ?? 'text'
       const stdout = process.stdout

@@ -96,9 +96,9 @@ function grantAllows(grant: KubeObject, fromKind: string, fromNamespace: string,
 }
 
 /**
- * For each route (index into `objects`), the indices of the objects in the same plan it must not be applied
- * without: policies targeting it or its Gateway, its HTTPRouteFilters and Backends, and the ReferenceGrants its
- * cross-namespace backends need. A route whose dependency failed stays unapplied: live without its policy it would
+ * For each route and Gateway (index into `objects`), the indices of the objects in the same plan it must not be applied
+ * without: policies targeting it or its Gateway, its HTTPRouteFilters and Backends, the BackendTLSPolicies of its
+ * backend Services, and the ReferenceGrants its cross-namespace backends need. A route whose dependency failed stays unapplied: live without its policy it would
  * be unprotected (SecurityPolicy) or answer 500 (a missing filter, Backend or grant).
  */
 export function routeDependencies(objects: KubeObject[]): Map<number, number[]> {
@@ -115,6 +115,13 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
     }
   })
   const deps = new Map<number, number[]>()
+  objects.forEach((o, i) => {
+    // A Gateway waits for the policies that target it (any listener): applied without them it would serve the
+    // routes attached to it later (by another run, whose plan does not hold the Gateway's policies) without them.
+    if (o.kind !== 'Gateway' || groupOf(o.apiVersion) !== GATEWAY_GROUP) return
+    const need = (targeting.get(key('Gateway', o.metadata.namespace, o.metadata.name)) ?? []).filter((j) => j !== i)
+    if (need.length > 0) deps.set(i, [...new Set(need)].sort((a, b) => a - b))
+  })
   objects.forEach((route, i) => {
     if (!isRoute(route)) return
     const ns = route.metadata.namespace
@@ -128,6 +135,10 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
       if (j !== undefined) need.add(j)
     }
     for (const b of routeBackendRefs(route)) {
+      // A BackendTLSPolicy on a backend Service: without it Envoy would speak cleartext to that backend.
+      if ((b?.kind ?? 'Service') === 'Service' && (b?.group ?? '') === '' && typeof b?.name === 'string') {
+        for (const j of targeting.get(key('Service', b.namespace ?? ns, b.name)) ?? []) need.add(j)
+      }
       if (b?.kind === 'Backend' && (b.group ?? '') === EG_GROUP) {
         const j = byKey.get(key('Backend', b.namespace ?? ns, b.name))
         if (j !== undefined) need.add(j)
@@ -135,6 +146,13 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
       if (typeof b?.namespace === 'string' && b.namespace !== ns) {
         for (const g of grants) if (objects[g].metadata.namespace === b.namespace && grantAllows(objects[g], route.kind, ns!, b)) need.add(g)
       }
+    }
+    // The grants that let a policy the route needs reach into another namespace (a SecurityPolicy's ext-auth
+    // Service): without them Envoy Gateway answers 500 on the route (securitypolicy.go, fail closed).
+    for (const j of [...need]) {
+      const from = objects[j]
+      if (from.kind === 'ReferenceGrant') continue
+      for (const g of grants) if ((objects[g].spec?.from ?? []).some((f: Obj) => f?.kind === from.kind && f?.namespace === from.metadata.namespace)) need.add(g)
     }
     need.delete(i)
     if (need.size > 0) deps.set(i, [...need].sort((a, b) => a - b))

@@ -4,7 +4,7 @@
  * - Order (apply-plan.ts): Namespaces (labels only), then what routes need (ReferenceGrants, Backends,
  *   HTTPRouteFilters, policies, cert-manager objects), then the Gateway, then the routes. Objects of one step are
  *   applied a few at a time; a failure does not stop the others, but a route whose policy, filter, Backend or grant
- *   failed is withheld (never served without it).
+ *   failed is withheld (never served without it), and so is a Gateway whose own policy failed.
  * - Each result is reported as soon as it and every object before it are settled (deterministic order, live
  *   progress). An abort (Ctrl-C) starts nothing new, lets the requests under way finish, and reports them.
  * - Status per object: created (absent before), unchanged (a no-op: the resourceVersion did not move, or for a
@@ -220,7 +220,8 @@ export async function applyObjects(objects: KubeObject[], opts: ApplyOptions): P
         continue
       }
       results[i].status = 'withheld'
-      results[i].message = `not applied: it needs ${failed.map((j) => `${results[j].object}${results[j].namespace ? ` (namespace ${results[j].namespace})` : ''}`).join(', ')}, which failed; without it the route would be served unprotected or broken`
+      const without = ordered[i].kind === 'Gateway' ? "the Gateway would serve its routes without the policy's settings" : 'the route would be served unprotected or broken'
+      results[i].message = `not applied: it needs ${failed.map((j) => `${results[j].object}${results[j].namespace ? ` (namespace ${results[j].namespace})` : ''}`).join(', ')}, which failed; without it ${without}`
       reporter.settle(i)
     }
     const worker = async () => {
@@ -268,10 +269,12 @@ export function applySummary(results: ApplyResult[], dryRun: DryRun, interrupted
   if (count('interrupted') > 0) parts.push(`${count('interrupted')} not started`)
   const what = dryRun === 'none' ? 'applied' : 'checked (dry run)'
   const lines = [`${interrupted ? 'interrupted: ' : ''}${done} of ${results.length} object(s) ${what}: ${parts.join(', ')}`]
-  const withheld = results.filter((r) => r.status === 'withheld')
+  const withheld = results.filter((r) => r.status === 'withheld' && r.kind !== 'Gateway')
   if (withheld.length > 0) {
     lines.push(`${withheld.length} route(s) were not applied because a policy, filter, Backend or ReferenceGrant they need failed: ${list(withheld)}`)
   }
+  const gateways = results.filter((r) => r.status === 'withheld' && r.kind === 'Gateway')
+  if (gateways.length > 0) lines.push(`${gateways.length} Gateway(s) were not applied because a policy targeting them failed: ${list(gateways)}`)
   const notStarted = results.filter((r) => r.status === 'interrupted')
   if (notStarted.length > 0) lines.push(`not applied (interrupted before they started): ${list(notStarted)}; run apply again to finish`)
   return lines.join('\n') + '\n'

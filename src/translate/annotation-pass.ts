@@ -1,10 +1,14 @@
 /**
- * Parses every `<prefix>/*` annotation of an Ingress with ingress-nginx's validation, runs the annotation
- * families, and gives every key exactly one fidelity with a diagnostic where it is not exact.
+ * Reads every `<prefix>/*` annotation of an Ingress as ingress-nginx does: the serve table (annotations/serving.ts)
+ * decides what an empty, invalid or too risky value does to the Ingress (ignored, group ignored, Ingress dropped,
+ * locations denied). Then runs the annotation families, and gives every key exactly one fidelity with a
+ * diagnostic where it is not exact.
  */
 import {ALIASES} from '../annotations/all-keys.js'
-import {allFamilies, registry} from '../annotations/index.js'
+import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js'
+import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
+import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from './model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from './types.js'
 import {objectRef} from './diagnostics.js'
@@ -18,99 +22,299 @@ const LEVEL_FOR: Record<Fidelity, Level | undefined> = {
   ignored: 'info',
 }
 
-const EFFECT_TEXT = {
-  default: 'ingress-nginx ignored this value and used the default',
-  'ingress-dropped': 'ingress-nginx refused the whole Ingress because of it (not served at all)',
-  'location-denied': 'ingress-nginx answered 503 on every path of this Ingress because of it',
-} as const
+/** What a group-ignored outcome takes away, for the message; authentication groups make it an error. */
+const GROUP_TEXT: Record<string, {what: string; security?: boolean}> = {
+  ExternalAuth: {what: 'external authentication (auth-url and every auth-* setting of it)', security: true},
+  BasicDigestAuth: {what: 'basic/digest authentication (auth-type, auth-secret, auth-realm)', security: true},
+  CertificateAuth: {what: 'client certificate authentication (auth-tls-*)', security: true},
+  ProxySSL: {what: 'backend TLS settings (proxy-ssl-*)'},
+  Redirect: {what: 'redirect settings (permanent/temporal-redirect with their codes, from-to-www-redirect, relative-redirects)'},
+  UpstreamHashBy: {what: 'upstream hashing (upstream-hash-by and its subset settings)'},
+}
+
+/** A diagnostic about the Ingress being read (object and source filled in). */
+type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
+
+/**
+ * ingress-nginx's store never keeps the Ingress: nothing is served, and nothing is emitted for it. store.go
+ * syncIngress returns before IngressWithAnnotation.Update, so a controller that stored an earlier version keeps
+ * that one (ListIngresses reads that lister) until it restarts: the hint says so, for a user who sees it answer.
+ */
+function dropIngress(ingress: IngressModel, fullKey: string, message: string, hint: string, diag: Diag): void {
+  ingress.served = false
+  ingress.fidelity.set(fullKey, 'manual')
+  const stale = 'if the controller still answers for it, it serves a version of this Ingress it accepted earlier (store.go syncIngress keeps the last version it accepted) until it restarts'
+  diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint: `${hint}; ${stale}`})
+}
+
+interface Read {
+  value: AnnotationValue
+  entry: RegistryEntry
+  /** Set from the alias only (e.g. whitelist-source-range without allowlist-source-range). */
+  viaAlias: boolean
+}
 
 /** Collect the annotations under the prefix; unknown keys under it are reported, other prefixes ignored. */
-export function readAnnotations(ingress: IngressModel, prefix: string, diagnostics: Diagnostic[]): void {
+export function readAnnotations(ingress: IngressModel, prefix: string, config: ServingConfig, diagnostics: Diagnostic[]): void {
   const annotations = ingress.object.metadata.annotations ?? {}
   const object = objectRef('Ingress', ingress.ref)
+  const diag: Diag = (d) => diagnostics.push({object, source: ingress.source, ...d})
   if (prefix !== DEFAULT_PREFIX) {
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
       for (const k of foreign) ingress.fidelity.set(k, 'ignored')
-      diagnostics.push({
+      diag({
         level: 'info',
         code: 'other-prefix-ignored',
-        object,
         message: `${foreign.join(', ')}: a controller running with --annotations-prefix=${prefix} ignores annotations under ${DEFAULT_PREFIX}, and so does the conversion`,
-        source: ingress.source,
       })
     }
   }
-  for (const fullKey of Object.keys(annotations).sort()) {
-    if (!fullKey.startsWith(prefix + '/')) continue
+  const keys = Object.keys(annotations).filter((k) => k.startsWith(prefix + '/')).sort()
+  if (blockedWord(ingress, keys, annotations, config, diag)) {
+    for (const fullKey of keys) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+    return
+  }
+  const reads = new Map<string, Read>()
+  const written: string[] = []
+  for (const fullKey of keys) {
     const short = fullKey.slice(prefix.length + 1)
     const raw = String(annotations[fullKey] ?? '')
     const entry = registry.get(short)
     if (!entry) {
       ingress.fidelity.set(fullKey, 'ignored')
-      diagnostics.push({
+      diag({
         level: 'warning',
         code: 'unknown-annotation',
-        object,
         annotation: fullKey,
         fidelity: 'ignored',
         message: `${fullKey} is not an ingress-nginx annotation; ingress-nginx ignored it and so does the conversion`,
         hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys',
-        source: ingress.source,
       })
       continue
     }
+    written.push(fullKey)
     const canonical = ALIASES[short] ?? short
-    if (ingress.annotations.has(canonical)) {
-      // Alias and canonical key both set: ingress-nginx reads the canonical key first.
-      const kept = ingress.annotations.get(canonical)!
-      ingress.fidelity.set(fullKey, 'ignored')
-      diagnostics.push({
+    const value: AnnotationValue = {key: canonical, fullKey, raw, valid: false}
+    const kept = reads.get(canonical)
+    if (kept) {
+      // validators.go checkAnnotation reads the canonical key, or the alias when the canonical value is empty
+      // and the alias's is not.
+      const [canonicalValue, aliasValue] = short === canonical ? [value, kept.value] : [kept.value, value]
+      const [winner, loser] = canonicalValue.raw !== '' || aliasValue.raw === '' ? [canonicalValue, aliasValue] : [aliasValue, canonicalValue]
+      ingress.fidelity.set(loser.fullKey, 'ignored')
+      diag({
         level: 'warning',
         code: 'alias-shadowed',
-        object,
-        annotation: fullKey,
+        annotation: loser.fullKey,
         fidelity: 'ignored',
-        message: `${fullKey} and ${kept.fullKey} are both set; ${prefix}/${canonical} wins as in ingress-nginx`,
-        source: ingress.source,
+        message: `${loser.fullKey} and ${winner.fullKey} are both set; ingress-nginx reads ${prefix}/${canonical}, or its alias when it is empty, so ${winner.fullKey} wins`,
       })
-      if (short === canonical) ingress.annotations.delete(canonical)
-      else continue
+      reads.set(canonical, {value: winner, entry, viaAlias: winner.fullKey !== `${prefix}/${canonical}`})
+      continue
     }
-    const parsed = entry.spec.parse(raw)
-    const value: AnnotationValue = {key: canonical, fullKey, raw, valid: parsed.ok, value: parsed.ok ? parsed.value : undefined}
-    ingress.annotations.set(canonical, value)
-    if (!parsed.ok) {
-      const effect = entry.family.invalidEffect?.(canonical, (key) => rawValue(annotations, prefix, key)) ?? entry.spec.onInvalid
-      ingress.fidelity.set(fullKey, effect === 'default' ? 'exact' : 'manual')
-      if (effect !== 'default') ingress.served = false
-      diagnostics.push({
-        level: 'error',
-        code: effect === 'default' ? 'invalid-annotation-value' : 'ingress-not-served',
-        object,
-        annotation: fullKey,
-        fidelity: effect === 'default' ? 'exact' : 'manual',
-        message:
-          `${fullKey}: ${parsed.reason}; ${EFFECT_TEXT[effect]}` +
-          (effect === 'default'
-            ? entry.spec.default !== undefined
-              ? ` (${entry.spec.default}), and so does the conversion`
-              : ', and the conversion leaves it out'
-            : '; the conversion emits nothing for this Ingress, as it serves nothing today'),
-        hint: effect === 'default' ? undefined : 'fix the value if this Ingress is meant to serve traffic, then convert again',
-        source: ingress.source,
-      })
+    reads.set(canonical, {value, entry, viaAlias: short !== canonical})
+  }
+  for (const r of reads.values()) ingress.annotations.set(r.value.key, r.value)
+  if (!refuseRiskyKeys(ingress, written, prefix, config, diag)) {
+    if (!config.allowSnippets) dropSnippets(ingress, config, diag)
+    applyServeTable(ingress, reads, config, diag)
+  }
+  // Not served: the other keys have no effect (the error on the key that dropped the Ingress says why).
+  if (!ingress.served) for (const fullKey of written) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+}
+
+/** store.go syncIngress: a value containing a word of annotation-value-word-blocklist makes the store skip the Ingress. */
+function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<string, string>, config: ServingConfig, diag: Diag): boolean {
+  for (const fullKey of keys) {
+    const word = config.wordBlocklist.find((w) => String(annotations[fullKey] ?? '').includes(w))
+    if (word === undefined) continue
+    dropIngress(
+      ingress,
+      fullKey,
+      `${fullKey}: the value contains "${word}", a word of the controller ConfigMap's annotation-value-word-blocklist, so ingress-nginx skipped this whole Ingress (not served); the conversion emits nothing for it either`,
+      'remove the word from the value (or from the blocklist) if this Ingress is meant to serve traffic, then convert again',
+      diag,
+    )
+    return true
+  }
+  return false
+}
+
+/** parser.CheckAnnotationRisk in every parser's Validate: one key above annotations-risk-level drops the Ingress. */
+function refuseRiskyKeys(ingress: IngressModel, written: string[], prefix: string, config: ServingConfig, diag: Diag): boolean {
+  const level = config.fromConfigMap ? `annotations-risk-level ${config.riskLevel} of the controller ConfigMap` : 'the default annotations-risk-level High (since v1.12; the controller ConfigMap is not in the input)'
+  for (const fullKey of written) {
+    const rule = registry.get(fullKey.slice(prefix.length + 1))!.onInvalid
+    if (!tooRisky(rule.risk, config)) continue
+    dropIngress(
+      ingress,
+      fullKey,
+      `${fullKey} is a ${rule.risk}-risk annotation, above ${level}: ingress-nginx refused this whole Ingress (not served, and the admission webhook rejects it); the conversion emits nothing for it either`,
+      config.fromConfigMap
+        ? 'if this Ingress is meant to serve traffic, translate the annotation by hand and remove it, then convert again'
+        : 'if the controller runs with a higher annotations-risk-level, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again; otherwise translate the annotation by hand and remove it',
+      diag,
+    )
+  }
+  return !ingress.served
+}
+
+/** controller.go dropSnippetDirectives: without allow-snippet-annotations the snippets are removed, the Ingress served. */
+function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: Diag): void {
+  for (const key of SNIPPET_KEYS) {
+    const a = ingress.annotations.get(key)
+    if (!a) continue
+    ingress.annotations.delete(key)
+    ingress.fidelity.set(a.fullKey, 'ignored')
+    diag({
+      level: 'warning',
+      code: 'snippet-not-allowed',
+      annotation: a.fullKey,
+      fidelity: 'ignored',
+      message: `${a.fullKey}: ${config.fromConfigMap ? 'the controller ConfigMap leaves' : 'without the controller ConfigMap in the input, the default leaves'} allow-snippet-annotations off, so ingress-nginx serves this Ingress without the snippet (and its admission webhook refuses the Ingress when it is created or changed); the conversion leaves the snippet out too`,
+      hint: config.fromConfigMap ? undefined : 'if the controller allows snippets, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again',
+    })
+  }
+}
+
+/** True for `canary: "true"` (strconv.ParseBool): a canary's own locations are never served. */
+function canaryOn(ingress: IngressModel): boolean {
+  return /^(1|t|T|TRUE|true|True)$/.test(ingress.annotations.get('canary')?.raw ?? '')
+}
+
+/**
+ * A value ingress-nginx reads as empty: "" (the validator is skipped), or spaces on one line that the key's
+ * validator accepts and parser.normalizeString then trims to "" (parseString returns InvalidContent, as for "").
+ */
+function readsAsEmpty(value: AnnotationValue, entry: RegistryEntry): boolean {
+  if (value.raw === '') return true
+  return !value.raw.includes('\n') && goTrim(value.raw) === '' && entry.onInvalid.validate(value.raw)
+}
+
+/** Each value's outcome by the serve table; groups an outcome ignores as a whole are discarded last. */
+function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, diag: Diag): void {
+  const parsed = new Map<string, ReturnType<RegistryEntry['spec']['parse']>>()
+  const passes = (key: string): boolean => {
+    const r = reads.get(key)
+    if (!r || readsAsEmpty(r.value, r.entry) || !ingress.annotations.has(key) || !r.entry.onInvalid.validate(r.value.raw)) return false
+    return parsed.get(key)?.ok ?? false
+  }
+  for (const [key, r] of reads) if (r.entry.onInvalid.validate(r.value.raw)) parsed.set(key, r.entry.spec.parse(r.value.raw))
+  const reader: ServeReader = {raw: (k) => reads.get(k)?.value.raw, passes, namespace: ingress.ref.namespace, config}
+  const ignoredGroups = new Map<string, string>()
+  // The table lists each parser's keys in the order its Parse reads them: the first error it returns ends it.
+  const stoppedBy = new Map<string, string>()
+  for (const key of SERVE_TABLE.keys()) {
+    const r = reads.get(key)
+    if (!r || !ingress.annotations.has(key)) continue
+    const {value, entry} = r
+    const rule = entry.onInvalid
+    const result = parsed.get(key)
+    let outcome: ServeOutcome | undefined
+    let reason: string
+    if (readsAsEmpty(value, entry)) {
+      // An alias alone and empty: nginx reads the canonical key, finds nothing and uses the default.
+      outcome = r.viaAlias && value.raw === '' ? 'ignored' : rule.empty
+      reason = value.raw === '' ? 'the value is empty' : 'the value is only spaces, which ingress-nginx trims to empty (parser.normalizeString)'
+    } else if (!rule.validate(value.raw)) {
+      outcome = rule.invalid === 'never' ? undefined : rule.invalid
+      const own = entry.spec.parse(value.raw)
+      reason = own.ok ? `"${value.raw}" does not pass ingress-nginx's ${rule.validator}` : own.reason
+    } else if (result && !result.ok) {
+      outcome = rule.parseFailure ?? 'ignored'
+      reason = result.reason
+    } else {
+      value.valid = true
+      value.value = result?.ok ? result.value : undefined
+      continue
+    }
+    if (outcome === undefined) continue
+    // A family that models its parser's reading order itself (redirect.go Parse) decides for its keys.
+    const hook = entry.family.invalidEffect?.(key, reader.raw)
+    const stopper = stoppedBy.get(rule.group)
+    if (hook !== undefined) {
+      if (hook === 'default') continue
+      outcome = hook
+    } else if (stopper !== undefined || (rule.reached && !rule.reached.test(reader))) {
+      const when = stopper !== undefined ? `${stopper} ended the parser before it` : `ingress-nginx reads it only when ${rule.reached!.when}`
+      ingress.fidelity.set(value.fullKey, 'ignored')
+      diag({level: 'info', code: 'annotation-not-read', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ${when}, so it has no effect, and the conversion leaves it out`})
+      continue
+    }
+    if (outcome !== 'ignored') stoppedBy.set(rule.group, value.fullKey)
+    if (outcome === 'location-denied' && canaryOn(ingress)) {
+      ingress.fidelity.set(value.fullKey, 'ignored')
+      diag({level: 'info', code: 'canary-location-denied', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`})
+      continue
+    }
+    applyOutcome(ingress, value, entry, outcome, reason, diag)
+    if (outcome === 'group-ignored' && !ignoredGroups.has(rule.group)) ignoredGroups.set(rule.group, value.fullKey)
+  }
+  for (const [group, trigger] of ignoredGroups) {
+    for (const key of groupKeys(group)) {
+      const a = ingress.annotations.get(key)
+      if (!a) continue
+      ingress.annotations.delete(key)
+      if (ingress.fidelity.has(a.fullKey)) continue
+      ingress.fidelity.set(a.fullKey, 'ignored')
+      diag({level: 'info', code: 'annotation-group-ignored', annotation: a.fullKey, fidelity: 'ignored', message: `${a.fullKey}: ingress-nginx ignores it with the rest of its ${GROUP_TEXT[group]?.what ?? group} because of ${trigger}, and so does the conversion`})
     }
   }
 }
 
-/** The raw value of a short key (or one of its aliases) on an Ingress, as ingress-nginx's getters read it. */
-function rawValue(annotations: Record<string, unknown>, prefix: string, key: string): string | undefined {
-  for (const k of [key, ...Object.keys(ALIASES).filter((a) => ALIASES[a] === key)]) {
-    const v = annotations[`${prefix}/${k}`]
-    if (v !== undefined) return String(v ?? '')
+function applyOutcome(
+  ingress: IngressModel,
+  value: AnnotationValue,
+  entry: RegistryEntry,
+  outcome: ServeOutcome,
+  reason: string,
+  diag: Diag,
+): void {
+  const {fullKey} = value
+  const dflt = entry.spec.default !== undefined ? ` (${entry.spec.default})` : ''
+  const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
+  switch (outcome) {
+    case 'ignored':
+      ingress.fidelity.set(fullKey, 'exact')
+      if (goTrim(value.raw) === '') {
+        diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is ${value.raw === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
+      } else {
+        const conversion = entry.spec.default !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
+        diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used ${conversion}`})
+      }
+      return
+    case 'group-ignored': {
+      const group = GROUP_TEXT[entry.onInvalid.group]
+      ingress.fidelity.set(fullKey, 'exact')
+      diag({
+        level: group?.security ? 'error' : 'warning',
+        code: 'annotation-group-ignored',
+        annotation: fullKey,
+        fidelity: 'exact',
+        message: `${fullKey}: ${reason}; ingress-nginx ignores the whole ${group?.what ?? entry.onInvalid.group} of this Ingress because of it${group?.security ? ', so its paths are served without that authentication' : ''}, and so does the conversion`,
+        hint: group?.security ? 'fix the value: until then the paths are open to everyone, in ingress-nginx as in the conversion' : undefined,
+      })
+      return
+    }
+    case 'ingress-dropped':
+      dropIngress(ingress, fullKey, `${fullKey}: ${reason}; ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`, fix, diag)
+      return
+    case 'location-denied': {
+      // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
+      const status = entry.onInvalid.group === 'CertificateAuth' ? 403 : 503
+      ingress.fidelity.set(fullKey, 'manual')
+      ingress.denied ??= {key: value.key, status, reason}
+      diag({
+        level: 'error',
+        code: 'locations-denied',
+        annotation: fullKey,
+        fidelity: 'manual',
+        message: `${fullKey}: ${reason}; ingress-nginx answers ${status} on every path of this Ingress because of it, and so does the converted route`,
+        hint: fix,
+      })
+    }
   }
-  return undefined
 }
 
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
@@ -152,12 +356,19 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       diagnostics.push({object, source: ingress.source, ...d})
     },
   }
+  const before = {diagnostics: diagnostics.length, accounted: new Set(ingress.fidelity.keys())}
   for (const family of allFamilies()) {
     if (!family.apply) continue
     // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
     if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
     if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
     family.apply(ctx)
+  }
+  // Denied by a value or by a family (a Secret in another namespace, say): the server-level settings the families
+  // produced stay, the location settings go.
+  if (ingress.denied && !ingress.isCanary) {
+    denyEveryLocation(ingress, prefix, diagnostics, before)
+    return
   }
   for (const a of ingress.annotations.values()) {
     if (ingress.fidelity.has(a.fullKey)) continue

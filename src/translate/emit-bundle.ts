@@ -7,10 +7,11 @@ import {certificateIssuerChecks, certificatesForIngress, type CertificatePlan} f
 import {clientTrafficFromConfigMap, type HostListenerTraffic} from './bundle/client-traffic.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {findStreamConfigMap, streamServices} from './bundle/stream-services.js'
+import {refOf} from './bundle/common.js'
 import {objectRef} from './diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from './model.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
+import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
 
 export interface CertManagerPlans {
   /** Ingress ids whose TLS Secrets cert-manager issues (their spec.tls Secrets are replaced by the plans'). */
@@ -163,12 +164,12 @@ function solverGateway(ingresses: IngressModel[], options: TranslateOptions): (s
 /** `cm` is the controller ConfigMap (Lookup.controllerConfigMap), undefined when the input has none. */
 export function clientTrafficObjects(
   cm: KubeObject | undefined,
-  gateways: {gateway: NamespacedName; hasHttps: boolean; hostListeners?: HostListenerTraffic[]}[],
+  gateways: {gateway: NamespacedName; hasHttps: boolean; hostListeners?: HostListenerTraffic[]; stripRequestHeaders?: Map<string, string[]>}[],
   emitBundle: boolean,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
   checklist: string[],
-): KubeObject[] {
+): {objects: KubeObject[]; configMapKeys?: TranslateResult['configMapKeys']} {
   if (options.controllerConfigMap && !cm) {
     diagnostics.push({
       level: 'warning',
@@ -176,9 +177,10 @@ export function clientTrafficObjects(
       message: `controller ConfigMap ${options.controllerConfigMap} is not in the input; nginx's ConfigMap defaults are assumed`,
     })
   }
-  if (!cm && !emitBundle) return []
+  if (!cm && !emitBundle) return {objects: []}
   const objects: KubeObject[] = []
-  gateways.forEach(({gateway: gw, hasHttps, hostListeners}, i) => {
+  let configMapKeys: TranslateResult['configMapKeys']
+  gateways.forEach(({gateway: gw, hasHttps, hostListeners, stripRequestHeaders}, i) => {
     const r = clientTrafficFromConfigMap(cm, {
       gateway: gw,
       clientIp: options.clientIp,
@@ -187,9 +189,11 @@ export function clientTrafficObjects(
       httpsListener: options.httpsListener,
       hasHttpsListener: hasHttps,
       hostListeners,
+      stripRequestHeaders,
     })
     // The same ConfigMap speaks for every Gateway: report its keys once.
     if (i === 0) {
+      if (cm) configMapKeys = {configMap: refOf(cm), keys: r.keys}
       diagnostics.push(...r.diagnostics)
       // The checklist speaks of the objects this run emits: without the bundle, only say where they come from.
       if (emitBundle) checklist.push(...r.checklist)
@@ -199,7 +203,7 @@ export function clientTrafficObjects(
     }
     if (emitBundle) objects.push(...r.objects)
   })
-  return objects
+  return {objects, configMapKeys}
 }
 
 export interface StreamParts {

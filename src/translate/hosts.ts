@@ -61,13 +61,18 @@ export function resolveBackend(
   const namespace = ingress.ref.namespace
   const service = services.get(`${namespace}/${svc.name}`)
   if (service?.spec?.type === 'ExternalName') {
+    // backend-protocol HTTPS/GRPCS already routes through a Backend whose fqdn is the Service's cluster DNS name,
+    // which the cluster DNS answers with a CNAME to the external name: nothing to create.
+    const viaBackend = ingress.intents.backendOverride?.viaBackend === true
     diagnostics.push({
-      level: 'warning',
+      level: viaBackend ? 'info' : 'warning',
       code: 'externalname-service',
       object,
-      fidelity: 'manual',
-      message: `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); Envoy Gateway v1.9 rejects ExternalName backends`,
-      hint: 'create an Envoy Gateway Backend with an fqdn endpoint and point the route at it',
+      fidelity: viaBackend ? 'exact' : 'manual',
+      message: viaBackend
+        ? `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); the route reaches it through the Envoy Gateway Backend this conversion emits for backend-protocol (fqdn ${svc.name}.${namespace}.svc.cluster.local, which the cluster DNS resolves to ${service.spec.externalName})`
+        : `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); Envoy Gateway v1.9 rejects ExternalName backends`,
+      hint: viaBackend ? undefined : `create an Envoy Gateway Backend with the fqdn endpoint ${service.spec.externalName} and the path's port, and point the route's backendRef at it (group gateway.envoyproxy.io, kind Backend)`,
       source: ingress.source,
     })
   }

@@ -3,6 +3,7 @@
  * input (every problem becomes a diagnostic and the rest still converts).
  */
 import {compareStrings} from '../util/hash.js'
+import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
@@ -20,6 +21,8 @@ import {
   unionWithLive,
 } from './emit-gateway.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
+import {authHeaderStrips} from './bundle/auth-headers.js'
+import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
@@ -78,12 +81,13 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const deployments = new Map<string, KubeObject[]>()
   for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
+  const serving = servingConfig(controllerConfigMap)
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
   const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
 
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, diagnostics)
+    readAnnotations(ingress, options.annotationPrefix, serving, diagnostics)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
@@ -91,7 +95,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const partitions = partitionByGateway(ingresses)
   for (const partition of partitions) {
     // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
-    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly)
+    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, serving.allowCrossNamespace)
     const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
     for (const ingress of partition.ingresses) {
       if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
@@ -147,6 +151,20 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (servedGateways.size === 0) servedGateways.add(gatewayKey(options.gateway))
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
+  diagnostics.push(
+    ...mergedGatewayDiagnostics(
+      usedGateways.map(([key, gateway]) => ({
+        key,
+        gateway,
+        shared: [
+          {name: options.httpListener, protocol: 'HTTP' as const, port: 80},
+          ...((httpsPlan.shared.get(key)?.size ?? 0) > 0 ? [{name: options.httpsListener, protocol: 'HTTPS' as const, port: 443}] : []),
+        ],
+        hostListeners: httpsPlan.hostListeners.get(key) ?? [],
+        index: indexes.byGateway.get(key),
+      })),
+    ),
+  )
   for (const [key, gw] of usedGateways) {
     const allCerts = [...(httpsPlan.shared.get(key)?.values() ?? [])].sort(
       (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name),
@@ -254,12 +272,20 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   checklist.push(...authServerChecklist(ingresses))
   const issuers = issuerObjects([...kindObjects('Issuer'), ...kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], ingresses, options, diagnostics)
   if (emitBundle) objects.push(...issuers)
-  const ctpGateways = usedGateways.map(([key, gateway]) => ({
-    gateway,
-    hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
-    hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
-  }))
-  objects.push(...clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist))
+  const ctpGateways = usedGateways.map(([key, gateway]) => {
+    const index = indexes.byGateway.get(key)
+    const strips = index ? authHeaderStrips(gateway, index, {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
+    diagnostics.push(...strips.diagnostics)
+    checklist.push(...strips.checklist)
+    return {
+      gateway,
+      hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
+      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
+      stripRequestHeaders: strips.strips,
+    }
+  })
+  const clientTraffic = clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist)
+  objects.push(...clientTraffic.objects)
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
     for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))
@@ -279,7 +305,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options)}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {
@@ -373,7 +399,7 @@ function ingressReports(ingresses: IngressModel[], objects: KubeObject[]): Ingre
       return {
         ingress: i.id,
         source: i.source,
-        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : 'converted',
+        status: !i.served ? 'not-served' : i.isCanary ? 'canary' : produced.length === 0 ? 'skipped' : i.denied ? 'denied' : 'converted',
         annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
         objects: produced,
       }
@@ -426,11 +452,16 @@ function mergeWithGatewayPolicies(objects: KubeObject[], diagnostics: Diagnostic
     if (o.kind === 'SecurityPolicy' && !['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth'].some((k) => k in o.spec)) {
       o.spec.authorization = {defaultAction: 'Allow'}
     }
+    // Only name what the Gateway-level policy has: an opt-out of a field it lacks leaves nothing out.
+    const leftOut = optOuts.filter((path) => hasPath(defaults.spec, path))
     diagnostics.push({
       level: 'info',
       code: 'policy-replaces-gateway-defaults',
       object: objectRef(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
-      message: `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${optOuts.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`,
+      message:
+        leftOut.length > 0
+          ? `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
+          : `this route-level ${o.kind} replaces the Gateway-level one and repeats all its settings`,
     })
   }
   if (merged > 0) {
@@ -460,6 +491,16 @@ function foldAddressLists(route: Record<string, any>, gateway: Record<string, an
 }
 
 /** Copy fields of `from` that `into` lacks, recursing into objects, except the opted-out dotted paths. */
+/** Whether a dotted path (fillFrom's opt-out paths: `extAuth`, `timeout.http`) is set in a policy spec. */
+function hasPath(spec: Record<string, any>, path: string): boolean {
+  let at: any = spec
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object' || at[key] === undefined) return false
+    at = at[key]
+  }
+  return true
+}
+
 function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts: string[], prefix: string): void {
   for (const [key, value] of Object.entries(from)) {
     const path = prefix === '' ? key : `${prefix}.${key}`

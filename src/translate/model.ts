@@ -69,6 +69,8 @@ export interface CanaryIntent extends Intent {
 export interface BackendOverrideIntent extends Intent {
   /** Replace the Service backendRef with this ref (same weight semantics) on a location of `host`. */
   ref: (service: {name: string; port: number; namespace: string}, host: string) => Record<string, any> | undefined
+  /** The refs are Envoy Gateway Backends reaching each Service by its cluster DNS name (`<svc>.<ns>.svc.cluster.local`). */
+  viaBackend?: boolean
 }
 
 export interface IngressIntents {
@@ -149,6 +151,12 @@ export interface IngressModel {
   annotations: Map<string, AnnotationValue>
   /** False when ingress-nginx would not serve the Ingress at all (an invalid annotation value dropped it). */
   served: boolean
+  /**
+   * ingress-nginx denied the Ingress's locations (annotations.go Extract: a LocationDeniedError sets `Denied`):
+   * every path of it answers `status` (nginx.tmpl `return 503`) and none of its location settings apply. The key
+   * that caused it, and why.
+   */
+  denied?: {key: string; status: number; reason: string}
   isCanary: boolean
   intents: IngressIntents
   /** Final fidelity per full annotation key (filled by the annotation pass). */

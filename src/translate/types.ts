@@ -153,8 +153,11 @@ export interface IngressReport {
   /** `namespace/name` */
   ingress: string
   source: SourceLocation
-  /** converted, canary (merged into its primary), not-served (nginx dropped it), skipped (no route emitted) */
-  status: 'converted' | 'canary' | 'not-served' | 'skipped'
+  /**
+   * converted, canary (merged into its primary), not-served (nginx dropped it), denied (nginx answers 503 on its
+   * paths, and so does its route), skipped (no route emitted)
+   */
+  status: 'converted' | 'canary' | 'not-served' | 'denied' | 'skipped'
   /** Final fidelity of every ingress-nginx annotation on it, by full key. */
   annotations: Record<string, Fidelity>
   /** Generated objects (`Kind/name`) that came from it. */
@@ -175,4 +178,6 @@ export interface TranslateResult {
   hosts?: Map<string, HostModel>
   /** nginx's view of the served hosts per Gateway (`namespace/name`): each Gateway's Ingresses alone. */
   hostsByGateway?: Map<string, Map<string, HostModel>>
+  /** The controller ConfigMap (`ConfigMap ns/name`) and the fidelity each of its keys ended in, when the input has one. */
+  configMapKeys?: {configMap: string; keys: Record<string, Fidelity>}
 }

@@ -93,7 +93,7 @@ const present = (ingress: IngressModel, key: string): boolean => ingress.annotat
  * Decides upstream and server settings for the served, non-canary Ingresses (in nginx order). Canary Ingresses are
  * left out: their upstreams are NoServer in nginx and their balancing merges into the primary's route.
  */
-export function decideSharedSettings(ingresses: IngressModel[], services: Map<string, KubeObject>, proxySslLocationOnly: boolean): SharedSettings {
+export function decideSharedSettings(ingresses: IngressModel[], services: Map<string, KubeObject>, proxySslLocationOnly: boolean, allowCrossNamespace = false): SharedSettings {
   const backends = new Map<string, IngressBackend[]>()
   const upstreams = new Map<string, UpstreamDecision>()
   const servers = new Map<string, IngressModel>()
@@ -135,7 +135,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
   if (!proxySslLocationOnly) {
     // Every Ingress (canaries included: getBackendServers walks them all) with a rule for the host, in nginx order.
     for (const ingress of ingresses.filter((i) => i.served)) {
-      const secret = proxySslSecretOf(ingress)
+      const secret = proxySslSecretOf(ingress, allowCrossNamespace)
       if (secret === undefined || 'problem' in secret) continue
       const scope = scopeOf(ingress)
       const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []

@@ -1,6 +1,6 @@
 import test from 'ava'
 import {normalizeSourceRange, parseSourceRanges} from '../../src/annotations/access-lists.js'
-import {P, diagnosticsFor, fidelityFor, fixture, policyOf, useValidator, validate} from './support.js'
+import {P, diagnosticsFor, fidelityFor, fixture, policyOf, useValidator, validate, assertDenied} from './support.js'
 
 const {run} = fixture({name: 'admin', namespace: 'ops', host: 'admin.example.com'})
 useValidator()
@@ -42,19 +42,22 @@ test('a deny-list alone lets everyone else in (defaultAction Allow)', (t) => {
   t.deepEqual(validate(policyOf(r, 'SecurityPolicy')), [])
 })
 
-test('an invalid entry makes nginx answer 503 on every path: nothing is emitted for the Ingress', (t) => {
+test('an invalid or empty entry makes nginx answer 503 on every path (ipallowlist.Parse LocationDenied): so does the route', (t) => {
   for (const value of ['10.0.0.0/8, 300.1.1.1', '10.0.0.0/8,', '', 'office', '10.0.0.0/33', '010.0.0.1']) {
     const r = run({'allowlist-source-range': value})
-    t.deepEqual(r.objects.filter((o) => ['HTTPRoute', 'SecurityPolicy'].includes(o.kind)), [], value)
-    t.is(r.ingresses[0]!.status, 'not-served', value)
+    assertDenied(t, r, value)
     const [d] = diagnosticsFor(r, 'allowlist-source-range')
-    t.is(d?.code, 'ingress-not-served', value)
-    t.is(d?.level, 'error', value)
+    t.is(d?.code, 'locations-denied', value)
     t.regex(d!.message, /503 on every path/, value)
   }
   const deny = run({'denylist-source-range': '1.2.3.4/24, bad'})
-  t.is(deny.ingresses[0]!.status, 'not-served')
+  assertDenied(t, deny)
   t.regex(diagnosticsFor(deny, 'denylist-source-range')[0]!.message, /"bad" is not an IP address or CIDR/)
+  // validators.go checkAnnotation reads whitelist-source-range only when it is not empty: alone and empty, it is
+  // never read, and allowlist-source-range (absent) keeps its default.
+  const alias = run({'whitelist-source-range': ''})
+  t.is(alias.ingresses[0]!.status, 'converted')
+  t.is(policyOf(alias, 'SecurityPolicy'), undefined)
 })
 
 test('source ranges are normalised the way Go parses them', (t) => {

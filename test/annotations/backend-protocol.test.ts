@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/translate/types.js'
-import {P, assertValid, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
+import {P, assertDenied, assertValid, controllerConfigMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
 
 const ingress = ingressFactory({service: 'web', port: 8443})
 useValidator()
@@ -180,21 +180,40 @@ test('--backend-tls=verify: a BackendTLSPolicy on the Service port, a CA ConfigM
   assertValid(t, r)
 })
 
-test('an invalid or cross-namespace proxy-ssl-secret means nginx did not serve the Ingress', (t) => {
+test('proxy-ssl-secret (proxyssl.Parse): bad characters drop the Ingress; no namespace, another namespace or a bad name deny its paths', (t) => {
   const cross = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'other/upstream'})])
-  t.deepEqual(cross.objects.filter((o) => ['HTTPRoute', 'Backend'].includes(o.kind)), [])
+  assertDenied(t, cross)
   const [d] = diagnosticsFor(cross, 'proxy-ssl-secret')
-  t.is(d?.code, 'ingress-not-served')
+  t.is(d?.code, 'locations-denied')
   t.regex(d!.message, /another namespace.*503/)
   t.is(fidelityFor(cross, 'proxy-ssl-secret'), 'manual')
 
   const noNamespace = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'upstream'})])
-  t.is(diagnosticsFor(noNamespace, 'proxy-ssl-secret')[0]?.code, 'ingress-not-served')
+  assertDenied(t, noNamespace)
 
-  const chars = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up stream'})])
+  // Spaces are removed before BasicCharsRegex: the value passes, and the Secret lookup of "up stream" fails.
+  const spaced = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up stream'})])
+  assertDenied(t, spaced)
+
+  const chars = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/up@stream'})])
   t.is(diagnosticsFor(chars, 'proxy-ssl-secret')[0]?.code, 'ingress-not-served')
   t.regex(diagnosticsFor(chars, 'proxy-ssl-secret')[0]!.message, /refused the whole Ingress/)
   t.is(objectsOf(chars, 'HTTPRoute').length, 0)
+})
+
+test('allow-cross-namespace-resources lets proxy-ssl-secret name another namespace (proxyssl.Parse)', (t) => {
+  const r = translateAll([ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'shared/upstream-ca', 'proxy-ssl-verify': 'on'}), controllerConfigMap({'allow-cross-namespace-resources': 'true'})])
+  t.is(r.ingresses[0]!.status, 'converted')
+  t.false(r.diagnostics.some((d) => d.code === 'locations-denied'))
+  // Envoy Gateway reads the CA only from the policy's namespace (backendtlspolicy.go): it names a ConfigMap to create.
+  const policy = objectsOf(r, 'BackendTLSPolicy')[0]!
+  t.deepEqual(policy.spec.validation.caCertificateRefs, [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}])
+  t.is(policy.metadata.namespace, 'team')
+  t.is(fidelityFor(r, 'proxy-ssl-secret'), 'manual')
+  const [d] = diagnosticsFor(r, 'proxy-ssl-secret')
+  t.is(d?.code, 'proxy-ssl-secret-elsewhere')
+  t.regex(d!.hint!, /kubectl get secret -n shared upstream-ca .* kubectl create configmap -n team web-backend-ca --from-file=ca\.crt/)
+  assertValid(t, r)
 })
 
 test('GRPC becomes a GRPCRoute with service and method matches', (t) => {
@@ -335,4 +354,21 @@ test('stickiness over an HTTPS backend: kept through the Service when verified, 
   t.regex(diagnosticsFor(kept, 'backend-protocol')[0]!.message, /reaches the Service itself so that Envoy balances across its pods/)
   t.regex(diagnosticsFor(kept, 'proxy-ssl-secret')[0]!.hint!, /at the cost of the stickiness/)
   assertValid(t, kept)
+})
+
+test('an ExternalName Service: the warning asks for a Backend only when the output has none for it', (t) => {
+  const external: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'team'}, spec: {type: 'ExternalName', externalName: 'origin.example.net'}}
+  // HTTPS: the route already goes through a Backend whose fqdn is the Service's cluster DNS name (a CNAME to origin).
+  const https = translateAll([ingress({'backend-protocol': 'HTTPS'}), external])
+  const [viaBackend] = https.diagnostics.filter((d) => d.code === 'externalname-service')
+  t.is(viaBackend?.level, 'info')
+  t.regex(viaBackend!.message, /reaches it through the Envoy Gateway Backend this conversion emits .*web\.team\.svc\.cluster\.local, which the cluster DNS resolves to origin\.example\.net/)
+  t.is(viaBackend!.hint, undefined)
+  t.is(objectsOf(https, 'Backend').length, 1)
+  // Plain HTTP: the route names the Service, which Envoy Gateway refuses; the hint says what to create.
+  const plain = translateAll([ingress({}), external])
+  const [direct] = plain.diagnostics.filter((d) => d.code === 'externalname-service')
+  t.is(direct?.level, 'warning')
+  t.regex(direct!.hint!, /create an Envoy Gateway Backend with the fqdn endpoint origin\.example\.net/)
+  t.is(objectsOf(plain, 'Backend').length, 0)
 })

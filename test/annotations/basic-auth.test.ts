@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/translate/types.js'
-import {diagnosticsFor, fidelityFor, fixture, policyOf, routeOf, useValidator, validate} from './support.js'
+import {assertDenied, diagnosticsFor, fidelityFor, fixture, policyOf, routeOf, useValidator, validate} from './support.js'
 
 const {run} = fixture({name: 'grafana', namespace: 'monitoring', host: 'grafana.example.com', port: 3000, tls: true})
 useValidator()
@@ -68,19 +68,17 @@ test('an auth-type nginx rejects drops the whole Ingress', (t) => {
   }
 })
 
-test('auth-type without auth-secret: nginx answers 503, nothing is emitted', (t) => {
+test('auth-type without auth-secret: nginx answers 503 (auth.Parse LocationDenied), and so does the route', (t) => {
   const r = run({'auth-type': 'basic'})
-  t.is(r.ingresses[0]!.status, 'not-served')
-  t.is(routeOf(r), undefined)
-  t.is(policyOf(r, 'SecurityPolicy'), undefined)
+  assertDenied(t, r)
   const [d] = diagnosticsFor(r, 'auth-type')
-  t.is(d?.code, 'ingress-not-served')
+  t.is(d?.code, 'locations-denied')
   t.regex(d!.message, /503 on every path/)
 })
 
 test('a Secret of another namespace is refused by default, accepted when the controller ConfigMap allows it', (t) => {
   const denied = run({'auth-type': 'basic', 'auth-secret': 'shared/users'})
-  t.is(denied.ingresses[0]!.status, 'not-served')
+  assertDenied(t, denied)
   t.regex(diagnosticsFor(denied, 'auth-secret')[0]!.message, /allow-cross-namespace-resources/)
 
   const controller: KubeObject = {
@@ -99,8 +97,12 @@ test('a Secret of another namespace is refused by default, accepted when the con
 
 test('auth-secret with characters nginx rejects: 503 for the Ingress', (t) => {
   const r = run({'auth-type': 'basic', 'auth-secret': 'users@prod'})
-  t.is(r.ingresses[0]!.status, 'not-served')
-  t.is(diagnosticsFor(r, 'auth-secret')[0]?.code, 'ingress-not-served')
+  assertDenied(t, r)
+  t.is(diagnosticsFor(r, 'auth-secret')[0]?.code, 'locations-denied')
+  // Spaces pass the validator (removed before BasicCharsRegex), but the Secret lookup of "users prod" fails.
+  const spaced = run({'auth-type': 'basic', 'auth-secret': 'users prod'})
+  assertDenied(t, spaced)
+  t.regex(diagnosticsFor(spaced, 'auth-secret')[0]!.message, /names no Secret that can exist/)
 })
 
 test('auth-realm is approximate (no realm in Envoy Gateway); an invalid realm drops the Ingress', (t) => {

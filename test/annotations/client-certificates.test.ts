@@ -4,6 +4,9 @@ import {assertValid, configMap, diagnosticsFor, fidelityFor, fixture, objectsOf,
 const {run, ingress} = fixture({name: 'payments', namespace: 'billing', host: 'pay.example.com', port: 8443, tls: true})
 useValidator()
 
+/** The spec of the HTTPRouteFilter a denied Ingress's route answers with. */
+const r403 = (r: ReturnType<typeof run>) => objectsOf(r, 'HTTPRouteFilter').find((o) => o.metadata.name.endsWith('-denied'))?.spec
+
 test('auth-tls-secret without the gateway bundle: the route attaches to the host listener only, which the gateway owner adds', (t) => {
   const r = run({'auth-tls-secret': 'billing/client-ca'})
   t.is(fidelityFor(r, 'auth-tls-secret'), 'manual')
@@ -165,12 +168,18 @@ test('a CA without namespace, or in another namespace without allow-cross-namesp
   for (const value of ['client-ca', 'pki/client-ca']) {
     const r = run({'auth-tls-secret': value}, {extra: [plain], translate: {emitGateway: true}})
     t.regex(diagnosticsFor(r, 'auth-tls-secret')[0]!.message, value === 'client-ca' ? /not namespace\/name/ : /another namespace/, value)
-    t.is(r.ingresses.find((i) => i.ingress === 'billing/payments')!.status, 'not-served', value)
+    // Its own paths answer 403 (the denial keeps the route, on the same never-generated listener).
+    t.is(r.ingresses.find((i) => i.ingress === 'billing/payments')!.status, 'denied', value)
     t.truthy(r.diagnostics.find((d) => d.code === 'mtls-host-closed'), value)
     // The other Ingress of the host is not reachable either: its route points at a listener that is never generated.
     t.deepEqual(routeOf(r, 'static')!.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'], value)
     t.false(objectsOf(r, 'Gateway')[0]!.spec.listeners.some((l: any) => l.name === 'https-pay-example-com'), value)
   }
+  // Spaces pass the validator (removed before BasicCharsRegex), but no Secret has such a name: denied, 403 too.
+  const spaced = run({'auth-tls-secret': 'billing/client ca'})
+  t.is(spaced.ingresses[0]!.status, 'denied')
+  t.regex(diagnosticsFor(spaced, 'auth-tls-secret')[0]!.message, /names no Secret that can exist/)
+  t.deepEqual(r403(spaced), {directResponse: {statusCode: 403}})
   const allowed = run({'auth-tls-secret': 'pki/client-ca'}, {extra: [configMap('ingress-nginx', 'ingress-nginx-controller', {'allow-cross-namespace-resources': 'true'})], translate: {emitGateway: true}})
   t.is(allowed.ingresses.find((i) => i.ingress === 'billing/payments')!.status, 'converted')
 })

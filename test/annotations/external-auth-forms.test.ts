@@ -16,6 +16,7 @@ import {
   objectsOf,
   policyOf,
   service,
+  SNIPPETS_ALLOWED,
   translateAll,
   useValidator,
 } from './support.js'
@@ -70,7 +71,8 @@ test('Authelia: its ext-authz endpoint with the request path appended, its guide
 
 test('authentik: the outpost\'s Envoy endpoint, X-authentik-* copied by name; a host without the outpost route is named; the X-Forwarded-Host snippet is not needed', (t) => {
   const url = 'http://ak-outpost-main.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/nginx'
-  const r = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;'})
+  // auth-snippet is Critical: only a controller at annotations-risk-level Critical with snippets allowed serves it.
+  const r = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;'}, {extra: [SNIPPETS_ALLOWED]})
   const extAuth = policyOf(r, 'SecurityPolicy')!.spec.extAuth
   t.is(extAuth.http.path, '/outpost.goauthentik.io/auth/envoy')
   t.is(extAuth.http.pathOverride, undefined)
@@ -95,7 +97,7 @@ test('authentik: the outpost\'s Envoy endpoint, X-authentik-* copied by name; a 
   t.is(fidelityOf(routed, 'apps/app', 'auth-url'), 'approximate')
   t.is(fidelityOf(routed, 'apps/app', 'auth-signin'), 'approximate')
   // A snippet that does more than set the host stays manual.
-  const other = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;\nproxy_set_header X-Tenant a;'})
+  const other = run({'auth-url': url, 'auth-snippet': 'proxy_set_header X-Forwarded-Host app.example.com;\nproxy_set_header X-Tenant a;'}, {extra: [SNIPPETS_ALLOWED]})
   t.is(fidelityFor(other, 'auth-snippet'), 'manual')
 })
 
@@ -120,13 +122,43 @@ const GLOBAL = configMap('ingress-nginx', 'ingress-nginx-controller', {
 test('a route with its own auth replaces the Gateway-level global auth instead of merging it (nginx used the location\'s auth-url alone)', (t) => {
   const r = run({'auth-url': 'http://authelia.auth.svc.cluster.local/api/authz/auth-request'}, {extra: [GLOBAL], translate: {nginxDefaults: true, emitGateway: true}})
   const gatewayLevel = objectsOf(r, 'SecurityPolicy').find((o) => o.spec.targetRefs?.[0]?.kind === 'Gateway')!
-  t.is(gatewayLevel.spec.extAuth.http.pathOverride, '/oauth2/auth', 'the Gateway carries the global auth')
+  t.truthy(gatewayLevel.spec.extAuth.http.backendRefs, 'the Gateway carries the global auth')
   const sp = objectsOf(r, 'SecurityPolicy').find((o) => o.metadata.name === 'app')!
   t.is(sp.spec.mergeType, undefined, 'a StrategicMerge would put the global pathOverride beside this form\'s path')
   t.is(sp.spec.extAuth.http.path, '/api/authz/ext-authz/')
   t.is(sp.spec.extAuth.http.pathOverride, undefined)
   t.deepEqual(sp.spec.authorization, gatewayLevel.spec.authorization, 'the ConfigMap address list still applies, as in nginx')
   assertValid(t, r)
+})
+
+test('global-auth-url gets the form of the server it names, as a per-Ingress auth-url does: oauth2-proxy is not asked at /oauth2/auth (202 = denied)', (t) => {
+  const gatewayAuth = (data: Record<string, string>) => {
+    const r = run({}, {extra: [configMap('ingress-nginx', 'ingress-nginx-controller', data)], translate: {nginxDefaults: true, emitGateway: true}})
+    const sp = objectsOf(r, 'SecurityPolicy').find((o) => o.spec.targetRefs?.[0]?.kind === 'Gateway')!
+    assertValid(t, r)
+    return {r, extAuth: sp.spec.extAuth, diag: r.diagnostics.find((d) => d.annotation === 'global-auth-url')!}
+  }
+  // oauth2-proxy: its AuthOnly handler (oauthproxy.go) answers 202, which Envoy's ext_authz denies; its proxy handler
+  // with --upstream=static://200 answers 200 (oauth2-proxy.ts): no pathOverride, the request's own path.
+  const oauth2 = gatewayAuth({'global-auth-url': 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth', 'global-auth-signin': 'https://auth.example.com/oauth2/start?rd=$escaped_request_uri'})
+  t.is(oauth2.extAuth.http.pathOverride, undefined)
+  t.is(oauth2.extAuth.http.path, undefined)
+  t.deepEqual(oauth2.extAuth.headersToExtAuth, ['accept', 'cookie', 'x-forwarded-proto'])
+  t.is(oauth2.extAuth.statusOnError, 500)
+  t.is(oauth2.diag.fidelity, 'manual')
+  t.regex(oauth2.diag.message, /oauth2-proxy auth\/oauth2-proxy:4180, the request's own path: its \/oauth2\/auth answers 202/)
+  t.true(oauth2.r.checklist.some((c) => /^global-auth-url http:\/\/oauth2-proxy\.auth\.svc\.cluster\.local:4180\/oauth2\/auth: run it with --upstream=static:\/\/200/.test(c)))
+  const signin = oauth2.r.diagnostics.find((d) => d.annotation === 'global-auth-signin')!
+  t.is(signin.fidelity, 'approximate')
+  t.regex(signin.message, /oauth2-proxy check now answers a signed-out browser with its own sign-in redirect/)
+  // Authelia: its Envoy endpoint as a path prefix, its Remote-* headers copied, removed from client requests.
+  const authelia = gatewayAuth({'global-auth-url': 'http://authelia.auth.svc.cluster.local/api/verify'})
+  t.is(authelia.extAuth.http.path, '/api/authz/ext-authz/')
+  t.deepEqual(authelia.extAuth.http.headersToBackend, ['Remote-User', 'Remote-Groups', 'Remote-Name', 'Remote-Email'])
+  const ctp = objectsOf(authelia.r, 'ClientTrafficPolicy').find((o) => o.spec.targetRefs[0].sectionName === undefined)!
+  t.true(['Remote-User', 'Remote-Groups', 'Remote-Name', 'Remote-Email'].every((h) => ctp.spec.headers.earlyRequestHeaders.remove.includes(h)))
+  // An unknown server keeps the URL's path, fixed.
+  t.is(gatewayAuth({'global-auth-url': 'http://authz.auth.svc.cluster.local:8080/check'}).extAuth.http.pathOverride, '/check')
 })
 
 test('enable-global-auth "false" says only what the output contains', (t) => {

@@ -3,6 +3,7 @@ import {classifyAuthUrl, EXT_AUTH_FORWARDED_HEADERS} from '../../src/annotations
 import type {KubeObject} from '../../src/translate/types.js'
 import {matchServedPath} from '../../src/translate/served-paths.js'
 import {
+  assertDenied,
   assertValid,
   configMap,
   diagnosticsFor,
@@ -13,6 +14,7 @@ import {
   objectsOf,
   policyOf,
   service,
+  SNIPPETS_ALLOWED,
   translateAll,
   useValidator,
   validate,
@@ -100,12 +102,12 @@ test('auth-url parsing follows parser.StringToURL and the URL validator', (t) =>
   t.regex(diagnosticsFor(dropped, 'auth-url')[0]!.message, /refused the whole Ingress/)
   // Valid characters but no scheme: nginx denies the locations (503).
   const denied = run({'auth-url': 'oauth2-proxy/oauth2/auth'})
-  t.is(denied.ingresses[0]!.status, 'not-served')
+  assertDenied(t, denied)
   t.regex(diagnosticsFor(denied, 'auth-url')[0]!.message, /503 on every path/)
-  // Empty: no external auth at all.
+  // Empty: authReq.Parse returns the InvalidContent error, so Extract drops the whole external auth.
   const empty = run({'auth-url': '', 'auth-method': 'GET'})
   t.is(policyOf(empty, 'SecurityPolicy'), undefined)
-  t.is(fidelityFor(empty, 'auth-url'), 'ignored')
+  t.is(diagnosticsFor(empty, 'auth-url')[0]?.code, 'annotation-group-ignored')
   t.is(fidelityFor(empty, 'auth-method'), 'ignored')
 })
 
@@ -156,13 +158,13 @@ test('auth-method: exact names only; anything else denies the locations', (t) =>
   t.is(fidelityFor(post, 'auth-method'), 'approximate')
   t.regex(diagnosticsFor(post, 'auth-method')[0]!.message, /client request's own method/)
   const lower = run({'auth-url': OAUTH2_PROXY, 'auth-method': 'post'})
-  t.is(lower.ingresses[0]!.status, 'not-served')
+  assertDenied(t, lower)
 })
 
 test('auth-response-headers with a bad name denies the locations', (t) => {
   const r = run({'auth-url': OAUTH2_PROXY, 'auth-response-headers': 'X-User, X User'})
-  t.is(r.ingresses[0]!.status, 'not-served')
-  t.is(diagnosticsFor(r, 'auth-response-headers')[0]?.code, 'ingress-not-served')
+  assertDenied(t, r)
+  t.is(diagnosticsFor(r, 'auth-response-headers')[0]?.code, 'locations-denied')
 })
 
 test('cache and keepalive: cache approximate, keepalive ignored, a bad cache duration denies', (t) => {
@@ -179,7 +181,12 @@ test('cache and keepalive: cache approximate, keepalive ignored, a bad cache dur
   t.is(fidelityFor(r, 'auth-cache-duration'), 'approximate')
   for (const k of ['auth-keepalive', 'auth-keepalive-requests', 'auth-keepalive-timeout', 'auth-keepalive-share-vars']) t.is(fidelityFor(r, k), 'ignored', k)
   const bad = run({'auth-url': OAUTH2_PROXY, 'auth-cache-key': '$remote_user', 'auth-cache-duration': '5m 200'})
-  t.is(bad.ingresses[0]!.status, 'not-served')
+  assertDenied(t, bad)
+  // A character ExtendedCharsRegex refuses is a plain error from authReq.Parse: the whole external auth is dropped.
+  const chars = run({'auth-url': OAUTH2_PROXY, 'auth-cache-duration': '200 5m;'})
+  t.is(chars.ingresses[0]!.status, 'converted')
+  t.is(policyOf(chars, 'SecurityPolicy'), undefined)
+  t.is(diagnosticsFor(chars, 'auth-cache-duration')[0]?.level, 'error')
   const noKey = run({'auth-url': OAUTH2_PROXY, 'auth-cache-duration': '200 5m'})
   t.is(fidelityFor(noKey, 'auth-cache-duration'), 'ignored')
 })
@@ -192,9 +199,9 @@ test('auth-snippet is quoted; request-redirect, always-set-cookie and proxy-set-
       'auth-snippet': 'proxy_set_header X-Forwarded-Uri $request_uri;',
       'auth-request-redirect': 'https://dash.example.com/',
       'auth-always-set-cookie': 'true',
-      'auth-proxy-set-headers': 'auth-headers',
+      'auth-proxy-set-headers': 'apps/auth-headers',
     },
-    {extra: [cm]},
+    {extra: [cm, SNIPPETS_ALLOWED]},
   )
   t.is(fidelityFor(r, 'auth-snippet'), 'manual')
   t.true(diagnosticsFor(r, 'auth-snippet')[0]!.message.includes('"proxy_set_header X-Forwarded-Uri $request_uri;"'))
@@ -203,7 +210,9 @@ test('auth-snippet is quoted; request-redirect, always-set-cookie and proxy-set-
   t.is(fidelityFor(r, 'auth-proxy-set-headers'), 'manual')
   t.regex(diagnosticsFor(r, 'auth-proxy-set-headers')[0]!.message, /\(X-Env, X-Tenant\)/)
   const other = run({'auth-url': OAUTH2_PROXY, 'auth-proxy-set-headers': 'auth/auth-headers'})
-  t.is(other.ingresses[0]!.status, 'not-served')
+  assertDenied(t, other)
+  // store GetConfigMap looks the value up as the key: a name without namespace never exists.
+  assertDenied(t, run({'auth-url': OAUTH2_PROXY, 'auth-proxy-set-headers': 'auth-headers'}, {extra: [cm]}), 'no namespace')
 })
 
 test('companions without auth-url do nothing', (t) => {

@@ -174,6 +174,16 @@ test('service-upstream routes to the ClusterIP (routingType Service); balancing 
   t.is(off.objects.find((o) => o.kind === 'BackendTrafficPolicy'), undefined)
 })
 
+test('service-upstream empty or invalid is false, not the ConfigMap\'s service-upstream (serviceupstream/main.go Parse: only a missing key falls back)', (t) => {
+  const configMap = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'service-upstream': 'true'}}
+  const routing = (annotations: Record<string, string>) =>
+    translateAll([ingress(annotations), configMap]).objects.find((o) => o.kind === 'BackendTrafficPolicy')?.spec?.routingType
+  t.is(routing({}), 'Service', 'no annotation: the ConfigMap decides')
+  t.is(routing({'service-upstream': ''}), undefined, 'empty: GetBoolAnnotation returns false with InvalidContent, and Parse returns that false')
+  t.is(routing({'service-upstream': 'yes'}), undefined, 'invalid: the ValidationError is swallowed the same way')
+  t.is(routing({'service-upstream': 'false'}), undefined)
+})
+
 test('a canary Ingress\'s balancing settings are reported: the primary\'s policy covers both backends', (t) => {
   const primary = ingress({affinity: 'cookie'}, {name: 'shop'})
   const canary = ingress({canary: 'true', 'canary-weight': '20', affinity: 'cookie', 'load-balance': 'ewma'}, {name: 'shop-canary'})

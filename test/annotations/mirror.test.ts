@@ -66,6 +66,20 @@ test('mirror settings without a usable target', (t) => {
   t.is(fidelityFor(redirected, 'mirror-target'), 'ignored')
 })
 
+test('a mirror-target nginx could not reach still mirrored to /_mirror-<uid> on the same host: said, not emitted', (t) => {
+  // mirror/main.go Parse keeps Source unless the key is missing or blank; template.go buildMirrorLocations skips a
+  // location without Target or Host, so `mirror /_mirror-<uid>` matched the host's own locations.
+  const stray = (annotations: Record<string, string>) => diagnosticsFor(run(annotations), 'mirror-target').some((d) => d.code === 'mirror-target-stray')
+  t.true(stray({'mirror-target': 'http://shadow example.com/'}), 'the validator refused it: Target empty, Source kept')
+  t.true(stray({'mirror-target': 'shadow.example.com'}), 'no scheme: parser.StringToURL finds no Host')
+  t.true(stray({'mirror-target': 'https://$host-shadow$request_uri'}), 'the part before $ has no host')
+  t.false(stray({'mirror-target': 'https://$host-shadow$request_uri', 'mirror-host': 'shadow.example.com'}), 'mirror-host gives the Host')
+  t.false(stray({'mirror-target': 'http://shadow.shop.svc.cluster.local$request_uri'}))
+  t.false(stray({'mirror-target': '  '}), 'blank: InvalidContent clears Source')
+  t.false(stray({'mirror-target': 'shadow.example.com', 'temporal-redirect': 'https://example.com/'}), 'the redirect returns before the mirror')
+  t.is(routeOf(run({'mirror-target': 'shadow.example.com'}))!.spec.rules[0].filters, undefined)
+})
+
 test('an IP address becomes an ip endpoint (Envoy Gateway refuses IP addresses as fqdn hostnames)', (t) => {
   const r = run({'mirror-target': 'http://10.0.0.5:9000$request_uri'})
   t.deepEqual(r.objects.find((o) => o.kind === 'Backend')?.spec, {endpoints: [{ip: {address: '10.0.0.5', port: 9000}}]})

@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/translate/types.js'
-import {diagnosticsFor, fidelityFor, ingressFactory, translateObjects, useValidator, validate} from './support.js'
+import {diagnosticsFor, fidelityFor, ingressFactory, translateAll, translateObjects, useValidator, validate} from './support.js'
 
 const ingress = ingressFactory({name: 'argocd', namespace: 'argocd', host: 'argocd.example.com', service: 'argocd-server', port: 'https'})
 useValidator()
@@ -48,12 +48,24 @@ test('hosts with different / backends get one TLSRoute each; a host without / is
   t.truthy(r.diagnostics.find((d) => d.code === 'ssl-passthrough-without-host'))
 })
 
-test('ssl-passthrough false or invalid: an ordinary HTTPRoute', (t) => {
+test('ssl-passthrough false: an ordinary HTTPRoute; invalid: sslpt.Parse returns the validation error and the Ingress is dropped', (t) => {
   const off = translateObjects(ingress({'ssl-passthrough': 'false'}), service)
   t.is(fidelityFor(off, 'ssl-passthrough'), 'exact')
   t.is(off.objects.filter((o) => o.kind === 'HTTPRoute').length, 1)
   t.is(off.objects.filter((o) => o.kind === 'TLSRoute').length, 0)
   const invalid = translateObjects(ingress({'ssl-passthrough': 'yes'}), service)
-  t.is(diagnosticsFor(invalid, 'ssl-passthrough')[0]?.code, 'invalid-annotation-value')
-  t.is(invalid.objects.filter((o) => o.kind === 'HTTPRoute').length, 1)
+  t.is(diagnosticsFor(invalid, 'ssl-passthrough')[0]?.code, 'ingress-not-served')
+  t.is(invalid.objects.filter((o) => o.kind === 'HTTPRoute' || o.kind === 'TLSRoute').length, 0)
+})
+
+test('a wildcard passthrough host gets no TLSRoute: nginx matched passthrough server names exactly (tcp.go TCPProxy.Get), so it never passed it through', (t) => {
+  const r = translateAll([ingress({'ssl-passthrough': 'true'}, {hosts: ['argocd.example.com', '*.example.com']}), service], {emitGateway: true})
+  t.true(r.objects.some((o) => o.kind === 'Gateway' && o.spec.listeners.some((l: any) => l.hostname === 'argocd.example.com' && l.tls?.mode === 'Passthrough')), 'the bundle has the exact host\'s listener')
+  const routes = r.objects.filter((o) => o.kind === 'TLSRoute')
+  t.deepEqual(routes.flatMap((o) => o.spec.hostnames), ['argocd.example.com'], 'the exact host still passes through')
+  t.false(r.objects.some((o) => o.kind === 'Gateway' && o.spec.listeners.some((l: any) => l.protocol === 'TLS' && l.hostname === '*.example.com')), 'no listener that would take every subdomain')
+  const d = r.diagnostics.find((x) => x.code === 'ssl-passthrough-wildcard')!
+  t.is(d.fidelity, 'manual')
+  t.regex(d.message, /\*\.example\.com was never passed through by ingress-nginx: .*exact server name/)
+  t.regex(d.hint!, /remove ssl-passthrough from this Ingress/)
 })

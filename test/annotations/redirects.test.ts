@@ -19,7 +19,10 @@ test('permanent-redirect answers every path with the URL verbatim, 301 by defaul
     },
   ])
   t.is(fidelityFor(r, 'permanent-redirect'), 'approximate')
-  t.regex(diagnosticsFor(r, 'permanent-redirect')[0]!.message, /keeps the request's query string; nginx's return drops it/)
+  // Envoy keeps the request's query unless the redirect path has one (utility.cc Utility::newUri); nginx's return does not.
+  const d = diagnosticsFor(r, 'permanent-redirect')[0]!
+  t.regex(d.message, /nginx's return sent https:\/\/www\.example\.org\/new-shop alone, while the Gateway redirect appends the request's query string to it \(\/any\?x=1 -> https:\/\/www\.example\.org\/new-shop\?x=1\)/)
+  t.regex(d.hint!, /end the annotation URL with `\?`/)
   assertValid(t, r)
 })
 
@@ -35,6 +38,7 @@ test('a target with a query string and a port is exact; a bare host redirects to
   t.is(fidelityFor(r, 'permanent-redirect'), 'exact')
   const bare = translateObjects(ingress({'permanent-redirect': 'https://example.org'}))
   t.deepEqual(routeOf(bare, 'shop')!.spec.rules[0].filters[0].requestRedirect.path, {type: 'ReplaceFullPath', replaceFullPath: '/'})
+  t.regex(diagnosticsFor(bare, 'permanent-redirect')[0]!.message, /-> https:\/\/example\.org\/\?x=1\)/)
   t.is(routeOf(bare, 'shop')!.spec.rules[0].filters[0].requestRedirect.port, undefined)
   assertValid(t, r)
 })
@@ -112,10 +116,18 @@ test('redirect.go Parse: keys it never reads cannot drop the Ingress; those it r
   const beside = translateObjects(ingress({'temporal-redirect': 'https://status.example.com/', 'permanent-redirect-code': '30x'}))
   t.is(beside.ingresses[0]!.status, 'converted')
   t.is(routeOf(beside, 'shop')!.spec.rules[0].filters[0].requestRedirect.statusCode, 302)
+  // Never read: no "used the default" (there was none to use), a warning that the value had no effect.
+  const unread = diagnosticsFor(beside, 'permanent-redirect-code').find((d) => d.code === 'annotation-ignored')!
+  t.is(unread.level, 'warning')
+  t.is(unread.fidelity, 'ignored')
+  t.notRegex(unread.message, /default/)
+  t.regex(unread.message, /returns before reading the permanent keys/)
   // temporal-redirect-code is read only beside its URL.
   const alone = translateObjects(ingress({'temporal-redirect-code': 'abc'}))
   t.is(alone.ingresses[0]!.status, 'converted')
   t.deepEqual(routeOf(alone, 'shop')!.spec.rules[0].backendRefs, [{name: 'shop', port: 80}])
+  t.regex(diagnosticsFor(alone, 'temporal-redirect-code').find((d) => d.code === 'annotation-ignored')!.message, /has no effect without temporal-redirect/)
+  t.is(fidelityFor(alone, 'temporal-redirect-code'), 'ignored')
   // ... and validated before the URL check: an invalid code drops the Ingress even beside a non-http URL.
   const both = translateObjects(ingress({'temporal-redirect': 'maintenance', 'temporal-redirect-code': 'abc'}))
   t.is(both.ingresses[0]!.status, 'not-served')
@@ -150,7 +162,12 @@ test('a code without its URL has no effect', (t) => {
 })
 
 test('app-root adds an Exact / rule redirecting (302) to the path', (t) => {
-  const r = translateObjects(ingress({'app-root': '/dashboard?tab=1'}))
+  // RegexPathWithCapture refuses ? and =: rewrite.Parse logs the validation error and keeps no app-root.
+  const query = translateObjects(ingress({'app-root': '/dashboard?tab=1'}))
+  t.is(diagnosticsFor(query, 'app-root')[0]?.code, 'invalid-annotation-value')
+  t.is(routeOf(query, 'shop')!.spec.rules.length, 1)
+
+  const r = translateObjects(ingress({'app-root': '/dashboard'}))
   const rules = routeOf(r, 'shop')!.spec.rules
   // nginx checks app-root before any location, so the rule comes first.
   t.deepEqual(rules[0], {

@@ -1,9 +1,12 @@
 import test from 'ava'
 import {quoteSnippet, snippetConversions, snippetsFamily} from '../../src/annotations/snippets.js'
 import type {KubeObject} from '../../src/translate/types.js'
-import {diagnosticsFor, fidelityFor, ingressWith, translateAll, translateObjects, useValidator, validate} from './support.js'
+import {controllerConfigMap, diagnosticsFor, fidelityFor, ingressWith, SNIPPETS_ALLOWED, translateAll, useValidator, validate} from './support.js'
 
 useValidator()
+
+/** The Ingress translated by a controller that serves snippets (annotations-risk-level Critical, snippets allowed). */
+const translateAllowed = (...objects: KubeObject[]) => translateAll([...objects, SNIPPETS_ALLOWED])
 
 const SNIPPET = `more_set_headers "X-Frame-Options: SAMEORIGIN" "X-Powered-By:";
 proxy_set_header X-Tenant acme;
@@ -15,7 +18,7 @@ expires 1h;
 `
 
 test('configuration-snippet is manual: quoted on one line, credentials masked, recognised directives translated in the hint', (t) => {
-  const r = translateObjects(ingressWith({'configuration-snippet': SNIPPET}))
+  const r = translateAllowed(ingressWith({'configuration-snippet': SNIPPET}))
   t.is(fidelityFor(r, 'configuration-snippet'), 'manual')
   const [d] = diagnosticsFor(r, 'configuration-snippet')
   t.is(d?.level, 'warning')
@@ -23,7 +26,7 @@ test('configuration-snippet is manual: quoted on one line, credentials masked, r
   t.regex(d!.message, /raw nginx configuration is not converted: "more_set_headers "X-Frame-Options: SAMEORIGIN" "X-Powered-By:"; proxy_set_header X-Tenant acme;/)
   t.false(d!.message.includes('s3cr3t'), 'the Authorization value is not repeated')
   t.false(d!.hint!.includes('s3cr3t'))
-  t.regex(d!.message, /unless the controller allowed snippets \(allow-snippet-annotations: "true" and annotations-risk-level: Critical\), ingress-nginx did not serve this Ingress at all/)
+  t.notRegex(d!.message, /not serve/, 'the controller served the snippet')
   for (const expected of [
     /ResponseHeaderModifier set X-Frame-Options: SAMEORIGIN/,
     /ResponseHeaderModifier remove X-Powered-By/,
@@ -68,7 +71,7 @@ const CREDENTIAL_SNIPPETS: [string, string][] = [
 for (const [snippet, secret] of CREDENTIAL_SNIPPETS) {
   test(`the credential in ${JSON.stringify(snippet)} appears nowhere in the result`, (t) => {
     for (const key of ['configuration-snippet', 'server-snippet']) {
-      const r = translateObjects(ingressWith({[key]: snippet}))
+      const r = translateAllowed(ingressWith({[key]: snippet}))
       t.is(fidelityFor(r, key), 'manual')
       t.regex(diagnosticsFor(r, key)[0]!.message, /<redacted>/)
       t.false(JSON.stringify(r).includes(secret), `${key}: ${secret} leaked`)
@@ -94,27 +97,42 @@ test('snippetConversions: more_clear_headers, more_set_headers options, return c
   t.deepEqual(snippetConversions('gzip on;'), [])
 })
 
-test('with a controller ConfigMap that allows snippets the "not served" warning is left out', (t) => {
-  const controller: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
-    data: {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'},
-  }
-  const r = translateObjects(ingressWith({'server-snippet': 'location /healthz { return 200; }'}), controller)
+test('a server-snippet served by the controller: a nested location is a rule of its own, not the whole route', (t) => {
+  const r = translateAllowed(ingressWith({'server-snippet': 'location /healthz { return 200; }'}))
   const [d] = diagnosticsFor(r, 'server-snippet')
-  t.notRegex(d!.message, /did not serve/)
-  t.regex(d!.hint!, /return 200 -> Envoy Gateway HTTPRouteFilter directResponse with statusCode 200/)
+  t.notRegex(d!.message, /not serve/)
+  t.regex(d!.hint!, /return 200 \(inside `location \/healthz`\) -> a rule of its own matching PathPrefix \/healthz, with Envoy Gateway HTTPRouteFilter directResponse with statusCode 200/)
   t.regex(d!.hint!, /first Ingress of the host/)
 })
 
+test('commented-out directives are not active: no hint for them, and no fail-closed policy for a commented auth_basic', (t) => {
+  const snippet = '# proxy_set_header X-Old "yes";\n  #more_set_headers "X-Gone: 1";\nmore_set_headers "X-Kept: 1"; # trailing note\nadd_header X-Hash "a#b";\n# auth_basic "admin";'
+  t.deepEqual(snippetConversions(snippet), [
+    'more_set_headers "X-Kept: ..." -> ResponseHeaderModifier set X-Kept: 1',
+    'add_header X-Hash ... -> ResponseHeaderModifier add X-Hash: a#b (nginx added it only to 2xx/3xx responses; the filter adds it to all)',
+  ], 'a # inside quotes is no comment (ngx_conf_read_token)')
+  const r = translateAllowed(ingressWith({'configuration-snippet': snippet}))
+  t.false(r.objects.some((o) => o.kind === 'SecurityPolicy'), 'the commented auth_basic protects nothing in nginx')
+  t.is(fidelityFor(translateAllowed(ingressWith({'configuration-snippet': '# more_set_headers "X: 1";'})), 'configuration-snippet'), 'ignored')
+})
+
+test('a directive inside if (...) is conditional: the hint never makes it a response for every request', (t) => {
+  const [hint] = snippetConversions('if ($http_user_agent ~* "badbot") { return 403; }')
+  t.is(hint, 'return 403 (inside `if ($http_user_agent ~* "badbot")`) -> only for requests where $http_user_agent ~* "badbot" (a rule of its own with a header or query match for that condition, not a filter on every rule), with Envoy Gateway HTTPRouteFilter directResponse with statusCode 403')
+  t.is(snippetConversions('location = /robots.txt { more_set_headers "X-Robots-Tag: noindex"; }')[0], 'more_set_headers "X-Robots-Tag: ..." (inside `location = /robots.txt`) -> a rule of its own matching Exact /robots.txt, with ResponseHeaderModifier set X-Robots-Tag: noindex')
+  t.deepEqual(snippetConversions('set $x "${host}"; return 403;'), ['return 403 -> Envoy Gateway HTTPRouteFilter directResponse with statusCode 403'], '${var} opens no block')
+})
+
 test('stream-snippet and modsecurity-snippet are manual with their own hints; an empty snippet is ignored', (t) => {
-  const r = translateObjects(ingressWith({'stream-snippet': 'server { listen 9000; proxy_pass db:5432; }', 'modsecurity-snippet': 'SecRuleEngine On', 'configuration-snippet': '  '}))
+  const r = translateAllowed(ingressWith({'stream-snippet': 'server { listen 9000; proxy_pass db:5432; }', 'modsecurity-snippet': 'SecRuleEngine On', 'configuration-snippet': '  '}))
   t.is(fidelityFor(r, 'stream-snippet'), 'manual')
   t.regex(diagnosticsFor(r, 'stream-snippet')[0]!.hint!, /TCPRoute/)
   t.is(fidelityFor(r, 'modsecurity-snippet'), 'manual')
   t.regex(diagnosticsFor(r, 'modsecurity-snippet')[0]!.hint!, /Coraza/)
-  t.is(fidelityFor(r, 'configuration-snippet'), 'ignored')
+  // Spaces only: ValidateNull passes, parseString trims them to "" (InvalidContent): nginx ignores the key as if
+  // empty, and so does the conversion (exact, with the empty-value warning).
+  t.is(fidelityFor(r, 'configuration-snippet'), 'exact')
+  t.is(diagnosticsFor(r, 'configuration-snippet')[0]!.code, 'empty-annotation-value')
 })
 
 test('auth-snippet is left to the external-auth family', (t) => {
@@ -122,7 +140,7 @@ test('auth-snippet is left to the external-auth family', (t) => {
 })
 
 test('access control in a snippet fails closed: deny-all SecurityPolicy and an error, instead of an open route', (t) => {
-  const r = translateAll([ingressWith({'configuration-snippet': 'allow 10.0.0.0/8;\ndeny all;'}, {name: 'admin'})])
+  const r = translateAllowed(ingressWith({'configuration-snippet': 'allow 10.0.0.0/8;\ndeny all;'}, {name: 'admin'}))
   const sp = r.objects.find((o) => o.kind === 'SecurityPolicy' && o.metadata.name === 'admin')!
   t.deepEqual(sp.spec.authorization, {defaultAction: 'Deny'})
   const d = r.diagnostics.find((x) => x.code === 'snippet-access-control-fail-closed')!
@@ -130,18 +148,27 @@ test('access control in a snippet fails closed: deny-all SecurityPolicy and an e
   t.regex(d.message, /deny all/)
   t.deepEqual(validate(sp), [])
   // Headers only: no access control, the route is served and the snippet reported.
-  const headers = translateAll([ingressWith({'configuration-snippet': 'more_set_headers "X-Frame-Options: DENY";'}, {name: 'site'})])
+  const headers = translateAllowed(ingressWith({'configuration-snippet': 'more_set_headers "X-Frame-Options: DENY";'}, {name: 'site'}))
   t.false(headers.objects.some((o) => o.kind === 'SecurityPolicy'))
 })
 
-test('with the controller ConfigMap in the input and snippets not allowed, nginx refused the Ingress: nothing is emitted', (t) => {
-  const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'use-forwarded-headers': 'true'}}
-  const r = translateAll([ingressWith({'server-snippet': 'location /x { return 200; }'}, {name: 'snip'}), cm])
-  t.false(r.objects.some((o) => o.kind === 'HTTPRoute'))
-  t.true(r.diagnostics.some((d) => d.code === 'ingress-not-served' && d.level === 'error'))
-  const allowed = translateAll([
-    ingressWith({'server-snippet': 'location /x { return 200; }'}, {name: 'snip'}),
-    {...cm, data: {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'}},
-  ])
-  t.true(allowed.objects.some((o) => o.kind === 'HTTPRoute'))
+test('serving decides by annotations-risk-level first (snippets are Critical), then allow-snippet-annotations (controller.go dropSnippetDirectives)', (t) => {
+  const snippet = {'server-snippet': 'location /x { return 200; }'}
+  // No ConfigMap: the defaults (High, false) drop the Ingress.
+  const defaults = translateAll([ingressWith(snippet, {name: 'snip'})])
+  t.false(defaults.objects.some((o) => o.kind === 'HTTPRoute'))
+  t.is(defaults.ingresses[0]!.status, 'not-served')
+  t.regex(diagnosticsFor(defaults, 'server-snippet')[0]!.message, /Critical-risk annotation, above the default annotations-risk-level High/)
+  // allow-snippet-annotations alone does not help: the risk level still refuses it.
+  const onlyAllowed = translateAll([ingressWith(snippet, {name: 'snip'}), controllerConfigMap({'allow-snippet-annotations': 'true'})])
+  t.is(onlyAllowed.ingresses[0]!.status, 'not-served')
+  // Critical without allow-snippet-annotations: served, the snippet removed.
+  const critical = translateAll([ingressWith(snippet, {name: 'snip'}), controllerConfigMap({'annotations-risk-level': 'Critical'})])
+  t.is(critical.ingresses[0]!.status, 'converted')
+  t.is(fidelityFor(critical, 'server-snippet'), 'ignored')
+  t.is(diagnosticsFor(critical, 'server-snippet')[0]!.code, 'snippet-not-allowed')
+  // Both: served with the snippet, reported for translation by hand.
+  const allowed = translateAllowed(ingressWith(snippet, {name: 'snip'}))
+  t.is(allowed.ingresses[0]!.status, 'converted')
+  t.is(fidelityFor(allowed, 'server-snippet'), 'manual')
 })

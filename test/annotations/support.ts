@@ -113,6 +113,12 @@ export const service = (namespace: string, name: string, ports: number | {name?:
 
 export const configMap = (namespace: string, name: string, data: Record<string, string>): KubeObject => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace}, data})
 
+/** The ingress-nginx controller ConfigMap (found under its usual name) with these keys. */
+export const controllerConfigMap = (data: Record<string, string>): KubeObject => configMap('ingress-nginx', 'ingress-nginx-controller', data)
+
+/** A controller that serves snippet annotations: annotations-risk-level Critical and allow-snippet-annotations. */
+export const SNIPPETS_ALLOWED = controllerConfigMap({'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'})
+
 /** Every emitted object of a kind. */
 export function objectsOf(r: TranslateResult, kind: string): KubeObject[] {
   return r.objects.filter((o) => o.kind === kind)
@@ -171,4 +177,25 @@ export function validate(object: unknown): ValidationIssue[] {
 /** Every emitted object passes the CRD conformance validator. */
 export function assertValid(t: ExecutionContext, r: TranslateResult, label?: string): void {
   for (const o of r.objects) t.deepEqual(validate(o), [], `${label ? `${label}: ` : ''}${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
+}
+
+/**
+ * The Ingress is served with every path answering 503 (or `status`), as nginx does for a denied location: status
+ * `denied`, its route's rules all point at one HTTPRouteFilter with that directResponse and have no backend, and no
+ * policy carries its location settings. Returns the route.
+ */
+export function assertDenied(t: ExecutionContext, r: TranslateResult, label = '', index = 0, status = 503): KubeObject | undefined {
+  const report = r.ingresses[index]!
+  t.is(report.status, 'denied', label)
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute' && report.objects.includes(`HTTPRoute/${o.metadata.name}`))
+  t.truthy(route, `${label}: the denied Ingress keeps its route (its paths still shadow other Ingresses)`)
+  const filter = r.objects.find((o) => o.kind === 'HTTPRouteFilter' && o.spec?.directResponse)
+  t.deepEqual(filter?.spec, {directResponse: {statusCode: status}}, label)
+  for (const rule of route?.spec.rules ?? []) {
+    t.is(rule.backendRefs, undefined, label)
+    t.deepEqual(rule.filters, [{type: 'ExtensionRef', extensionRef: {group: 'gateway.envoyproxy.io', kind: 'HTTPRouteFilter', name: filter?.metadata.name}}], label)
+  }
+  t.false(r.objects.some((o) => ['SecurityPolicy', 'BackendTrafficPolicy', 'Backend'].includes(o.kind) && (o.metadata.annotations?.['ingress2gw.io/source'] ?? '').includes(report.ingress)), `${label}: no location setting applies`)
+  t.true(r.diagnostics.some((d) => d.code === 'locations-denied' && d.level === 'error'), `${label}: the cause is an error`)
+  return route
 }

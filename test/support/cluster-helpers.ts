@@ -96,3 +96,15 @@ export function rbacAttributes(method: string, path: string): {verb: string; gro
 export function roleAllows(role: {rules: {apiGroups: string[]; resources: string[]; verbs: string[]}[]}, verb: string, group: string, resource: string): boolean {
   return role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb))
 }
+
+/** `verb group/resource` for every rule of a ClusterRole, to compare a role with what a command really sent. */
+export function rolePermissions(role: {rules: {apiGroups: string[]; resources: string[]; verbs: string[]}[]}): string[] {
+  const out = role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))))
+  return [...new Set(out)].sort()
+}
+
+/** `verb group/resource` of every recorded API request (discovery excluded), as RBAC sees them. */
+export function usedPermissions(requests: {method: string; path: string}[]): string[] {
+  const out = requests.map((q) => rbacAttributes(q.method, q.path)).filter((a) => a !== undefined).map((a) => `${a.verb} ${a.group}/${a.resource}`)
+  return [...new Set(out)].sort()
+}

@@ -12,6 +12,11 @@
  *   `x-kubernetes-list-type: map` in `mapLists`, whose items are merged by key, as Gateway listeners by name),
  *   409 conflicts worded like the real one, 201 on create, no resourceVersion bump on a no-op; merge-patch PATCH;
  *   POST create;
+ * - JSON patch (RFC 6902: add, remove, replace, move, copy, test; a failed op is 422 with the real server's generic
+ *   message) and merge patch with a resourceVersion precondition (a patched resourceVersion that is not the
+ *   stored one is a 409 Conflict worded like the real one);
+ * - status subresources: GET/PATCH `.../<name>/status` change only `status`; writes to the main resource keep the
+ *   stored status (as for every built-in and CRD with `subresources.status`); `setStatus` for tests;
  * - injectable failures: bearer-token auth (401), RBAC-style denials (403 with the real Status wording), any
  *   status on a matching request; unknown resources are 404.
  * Every request is recorded (method, path, query, headers, body) so tests can assert pagination and parameters.
@@ -117,6 +122,10 @@ export const CERT_MANAGER_RESOURCES: FakeResource[] = [
   {group: 'cert-manager.io', versions: ['v1'], kind: 'ClusterIssuer', plural: 'clusterissuers', namespaced: false},
   {group: 'cert-manager.io', versions: ['v1'], kind: 'Certificate', plural: 'certificates', namespaced: true, shortNames: ['cert']},
 ]
+/** cert-manager's ACME Challenges (what `status` reads for pending HTTP-01/DNS-01 validations). */
+export const ACME_RESOURCES: FakeResource[] = [{group: 'acme.cert-manager.io', versions: ['v1'], kind: 'Challenge', plural: 'challenges', namespaced: true}]
+/** apps/v1 Deployments (cutover --dns looks for a running external-dns). */
+export const APPS_RESOURCES: FakeResource[] = [{group: 'apps', versions: ['v1'], kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], builtin: true}]
 export const ALL_RESOURCES = [...CORE_RESOURCES, ...GATEWAY_API_RESOURCES, ...ENVOY_GATEWAY_RESOURCES, ...CERT_MANAGER_RESOURCES]
 
 export interface FakeApiServerOptions {
@@ -345,12 +354,13 @@ export class FakeApiServer {
     const parsed = this.parsePath(p)
     if (!parsed) return status(404, 'NotFound', 'the server could not find the requested resource')
     if (parsed.kind === 'discovery') return ok(this.resourceList(parsed.group, parsed.version))
-    const {resource: r, version, namespace, name} = parsed
+    const {resource: r, version, namespace, name, subresource} = parsed
     const verb = verbFor(req.method, name)
     const denied = this.denials.find(
       (d) => d.verb === verb && d.group === r.group && d.resource === r.plural && (d.namespace === undefined || d.namespace === namespace),
     )
     if (denied) return this.forbidden(verb, r, namespace, name)
+    if (subresource) return this.statusSubresource(req, verb, r, version, namespace, name!)
 
     switch (verb) {
       case 'list':
@@ -370,7 +380,7 @@ export class FakeApiServer {
     p: string,
   ):
     | {kind: 'discovery'; group: string; version: string}
-    | {kind: 'resource'; resource: FakeResource; version: string; namespace?: string; name?: string}
+    | {kind: 'resource'; resource: FakeResource; version: string; namespace?: string; name?: string; subresource?: 'status'}
     | undefined {
     const segs = p.split('/').filter(Boolean)
     let group: string
@@ -394,11 +404,12 @@ export class FakeApiServer {
       rest = rest.slice(2)
     }
     const r = served.find((x) => x.plural === rest[0])
-    if (!r || rest.length > 2) return undefined
+    const subresource = rest.length === 3 && rest[2] === 'status' ? ('status' as const) : undefined
+    if (!r || (rest.length > 2 && !subresource)) return undefined
     if (namespace !== undefined && !r.namespaced) return undefined
     const name = rest[1] !== undefined ? decodeURIComponent(rest[1]) : undefined
     if (r.namespaced && name !== undefined && namespace === undefined) return undefined
-    return {kind: 'resource', resource: r, version, namespace, name}
+    return {kind: 'resource', resource: r, version, namespace, name, ...(subresource ? {subresource} : {})}
   }
 
   private groupList(): Obj {
@@ -608,16 +619,9 @@ export class FakeApiServer {
     if (req.query.dryRun !== undefined && !dryRun) return status(400, 'BadRequest', `unsupported dry run value "${req.query.dryRun}"`)
     const key = storeKey(r, namespace, name)
     const existing = this.store.get(key)
-    if (ct === 'application/merge-patch+json') {
+    if (ct === 'application/merge-patch+json' || ct === 'application/json-patch+json') {
       if (!existing) return notFound(r, name)
-      let patch: Obj
-      try {
-        patch = JSON.parse(req.body ?? '')
-      } catch {
-        return status(400, 'BadRequest', 'invalid JSON body')
-      }
-      const next: Stored = {obj: mergePatch(clone(existing.obj), patch), owners: existing.owners, operations: existing.operations}
-      return this.commit(key, existing, next, r, version, dryRun, 200)
+      return this.plainPatch(req, ct, key, existing, r, version, dryRun, 'main')
     }
     if (ct !== 'application/apply-patch+yaml') {
       return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`)
@@ -714,6 +718,80 @@ export class FakeApiServer {
     operations.set(manager, 'Apply')
     for (const m of [...operations.keys()]) if (![...owners.values()].some((s) => s.has(m))) operations.delete(m)
     return this.commit(key, existing, {obj, owners, operations}, r, version, dryRun, 200)
+  }
+
+  /** GET and PATCH of `<object>/status`: the object as stored; a patch changes `status` only. */
+  private statusSubresource(req: RecordedRequest, verb: string, r: FakeResource, version: string, namespace: string | undefined, name: string) {
+    const key = storeKey(r, namespace, name)
+    const existing = this.store.get(key)
+    if (verb === 'get') return existing ? ok(this.render(existing, r, version)) : notFound(r, name)
+    if (verb !== 'patch') return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+    if (!existing) return notFound(r, name)
+    const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim()
+    if (ct !== 'application/merge-patch+json' && ct !== 'application/json-patch+json') {
+      return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`)
+    }
+    return this.plainPatch(req, ct, key, existing, r, version, req.query.dryRun === 'All', 'status')
+  }
+
+  /**
+   * A merge or JSON patch, applied to the object as the server serializes it (apiVersion, kind, metadata with uid
+   * and resourceVersion): a failed JSON patch op is 422 with the real server's generic message (apiserver
+   * handlers/patch.go applyJSPatch -> NewGenericServerResponse, which drops the op's error); a resourceVersion
+   * the patch leaves different from the stored one is the optimistic-lock 409 (registry Store.Update).
+   * `main` keeps the stored status, `status` takes nothing but the status.
+   */
+  private plainPatch(req: RecordedRequest, ct: string, key: string, existing: Stored, r: FakeResource, version: string, dryRun: boolean, target: 'main' | 'status') {
+    let patch: unknown
+    try {
+      patch = JSON.parse(req.body ?? '')
+    } catch {
+      return status(400, 'BadRequest', 'invalid JSON body')
+    }
+    const current = this.render(existing, r, version)
+    let patched: Obj
+    if (ct === 'application/json-patch+json') {
+      if (!Array.isArray(patch)) return status(400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch')
+      try {
+        patched = applyJsonPatch(current, patch as JsonPatchOp[])
+      } catch {
+        return status(422, 'Invalid', 'the server rejected our request due to an error in our request')
+      }
+    } else {
+      if (!isMap(patch)) return status(400, 'BadRequest', 'invalid merge patch')
+      patched = mergePatch(current, patch)
+    }
+    if (String(patched.metadata?.resourceVersion ?? '') !== String(existing.obj.metadata.resourceVersion)) {
+      const gr = r.group ? `${r.plural}.${r.group}` : r.plural
+      return status(409, 'Conflict', `Operation cannot be fulfilled on ${gr} "${existing.obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, {name: existing.obj.metadata.name, group: r.group, kind: r.plural})
+    }
+    let obj: Obj
+    if (target === 'status') {
+      obj = clone(existing.obj)
+      if (patched.status === undefined) delete obj.status
+      else obj.status = patched.status
+    } else {
+      const {apiVersion: _a, kind: _k, status: _s, ...rest} = patched
+      obj = rest
+      obj.metadata = {...rest.metadata}
+      delete obj.metadata.managedFields
+      for (const k of ['uid', 'creationTimestamp', 'generation', 'namespace', 'name']) {
+        if (existing.obj.metadata[k] === undefined) delete obj.metadata[k]
+        else obj.metadata[k] = existing.obj.metadata[k]
+      }
+      if (existing.obj.status !== undefined) obj.status = clone(existing.obj.status)
+    }
+    return this.commit(key, existing, {obj, owners: existing.owners, operations: existing.operations}, r, version, dryRun, 200)
+  }
+
+  /** What a controller does through the status subresource: replace the status (new resourceVersion, same generation). */
+  setStatus(apiVersion: string, kind: string, namespace: string | undefined, name: string, newStatus: Obj | undefined): void {
+    const r = this.resourceForObject({apiVersion, kind})
+    const s = r && this.store.get(storeKey(r, r.namespaced ? namespace : undefined, name))
+    if (!s) throw new Error(`fake-apiserver: no ${kind} ${namespace ?? ''}/${name} to set the status of`)
+    if (newStatus === undefined) delete s.obj.status
+    else s.obj.status = clone(newStatus)
+    s.obj.metadata.resourceVersion = String(++this.rv)
   }
 
   private commit(key: string, before: Stored, next: Stored, r: FakeResource, version: string, dryRun: boolean, code: number) {
@@ -963,6 +1041,96 @@ function mergePatch(target: Obj, patch: Obj): Obj {
     else target[k] = clone(v)
   }
   return target
+}
+
+export interface JsonPatchOp {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test'
+  path: string
+  from?: string
+  value?: unknown
+}
+
+/** RFC 6901 pointer -> reference tokens (`~1` is `/`, `~0` is `~`). */
+function pointerTokens(pointer: string): string[] {
+  if (pointer === '') return []
+  if (!pointer.startsWith('/')) throw new Error(`invalid JSON pointer ${pointer}`)
+  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+}
+
+/** The container holding the pointer's last token, and that token (an array index stays a string). */
+function pointerParent(doc: Obj, pointer: string): {parent: any; token: string} {
+  const tokens = pointerTokens(pointer)
+  if (tokens.length === 0) throw new Error('the whole document cannot be patched')
+  let cur: any = doc
+  for (const t of tokens.slice(0, -1)) {
+    if (Array.isArray(cur)) cur = cur[arrayIndex(cur, t, false)]
+    else if (isMap(cur) && t in cur) cur = cur[t]
+    else throw new Error(`path ${pointer} does not exist`)
+  }
+  if (!Array.isArray(cur) && !isMap(cur)) throw new Error(`path ${pointer} does not exist`)
+  return {parent: cur, token: tokens[tokens.length - 1]}
+}
+
+function arrayIndex(arr: unknown[], token: string, forAdd: boolean): number {
+  if (forAdd && token === '-') return arr.length
+  if (!/^(0|[1-9]\d*)$/.test(token)) throw new Error(`invalid array index ${token}`)
+  const i = Number(token)
+  if (i > arr.length || (!forAdd && i === arr.length)) throw new Error(`array index ${i} out of range`)
+  return i
+}
+
+function pointerGet(doc: Obj, pointer: string): unknown {
+  const {parent, token} = pointerParent(doc, pointer)
+  if (Array.isArray(parent)) return parent[arrayIndex(parent, token, false)]
+  if (!(token in parent)) throw new Error(`path ${pointer} does not exist`)
+  return parent[token]
+}
+
+function pointerRemove(doc: Obj, pointer: string): unknown {
+  const {parent, token} = pointerParent(doc, pointer)
+  if (Array.isArray(parent)) return parent.splice(arrayIndex(parent, token, false), 1)[0]
+  if (!(token in parent)) throw new Error(`path ${pointer} does not exist`)
+  const v = parent[token]
+  delete parent[token]
+  return v
+}
+
+function pointerAdd(doc: Obj, pointer: string, value: unknown): void {
+  const {parent, token} = pointerParent(doc, pointer)
+  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, token, true), 0, value)
+  else parent[token] = value
+}
+
+/** RFC 6902 on a copy: every op or none (a failed op, `test` included, throws). */
+export function applyJsonPatch(doc: Obj, ops: JsonPatchOp[]): Obj {
+  const out = clone(doc)
+  for (const o of ops) {
+    switch (o.op) {
+      case 'test':
+        if (!deepEqual(pointerGet(out, o.path), o.value)) throw new Error(`testing value ${o.path} failed: test failed`)
+        break
+      case 'add':
+        pointerAdd(out, o.path, clone(o.value))
+        break
+      case 'remove':
+        pointerRemove(out, o.path)
+        break
+      case 'replace':
+        pointerGet(out, o.path)
+        pointerRemove(out, o.path)
+        pointerAdd(out, o.path, clone(o.value))
+        break
+      case 'move':
+        pointerAdd(out, o.path, pointerRemove(out, String(o.from)))
+        break
+      case 'copy':
+        pointerAdd(out, o.path, clone(pointerGet(out, String(o.from))))
+        break
+      default:
+        throw new Error(`unknown op ${(o as {op: string}).op}`)
+    }
+  }
+  return out
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

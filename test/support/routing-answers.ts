@@ -1,64 +1,36 @@
 /**
  * What the compiler says a request gets, two ways, for comparison with real nginx (test/support/real-nginx.ts):
- * - modelAnswer: the compiler's nginx model (result.hosts: servers, locations, regex mode) run through
- *   src/translate/nginx-locations.ts, with the answers its intents imply;
+ * - modelAnswer: the compiler's nginx model (src/verify/nginx-model.ts over result.hosts: servers, locations,
+ *   regex mode, redirects, rewrites), the one verify uses;
  * - gatewayAnswer: the emitted routes as Envoy Gateway v1.9 and Envoy route them (the verify model,
  *   src/verify/gateway-model.ts).
  * Requests carry no headers: canary header/cookie rules never match, and a weighted rule answers its first backend.
  */
-import {applyNginxRewrite, renderServer, selectNginxLocation} from '../../src/translate/nginx-locations.js'
-import type {HostModel, Location} from '../../src/translate/model.js'
 import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
 import {buildGatewayModel, routeRequest} from '../../src/verify/gateway-model.js'
 import type {GatewayModel} from '../../src/verify/gateway-types.js'
+import {buildNginxModel, routeNginxRequest, type NginxModel} from '../../src/verify/nginx-model.js'
 import type {Answer} from './real-nginx.js'
 
 const key = (ns: string, name: string, port: number) => `${ns}/${name}:${port}`
 
-/** The answer a RequestRedirect filter gives to http://<host><path>. */
-function redirectAnswer(filter: any, host: string, path: string): Answer {
-  const r = filter.requestRedirect
-  const scheme = r.scheme ?? 'http'
-  const port = r.port !== undefined && r.port !== (scheme === 'https' ? 443 : 80) ? `:${r.port}` : ''
-  let target = path
-  if (r.path?.type === 'ReplaceFullPath') target = r.path.replaceFullPath
-  return {kind: 'redirect', status: r.statusCode ?? 302, location: `${scheme}://${r.hostname ?? host}${port}${target}`}
-}
+const nginxModels = new WeakMap<TranslateResult, NginxModel>()
 
-/** nginx's server for a Host: an exact name (or alias), else a one-label wildcard, else the catch-all. */
-function serverFor(hosts: Map<string, HostModel>, host: string): HostModel | undefined {
-  for (const h of hosts.values()) if (h.name === host || h.aliases.includes(host)) return h
-  const wildcard = [...hosts.values()].find((h) => h.name.startsWith('*.') && new RegExp(`^[\\w-]+\\.${h.name.slice(2).replaceAll('.', '\\.')}$`).test(host))
-  return wildcard ?? hosts.get('')
-}
-
+/**
+ * The compiler's nginx model (src/verify/nginx-model.ts over result.hosts) for http://<host><path>. The harness's
+ * nginx renders no Lua, so the model's https redirect is off here.
+ */
 export function modelAnswer(result: TranslateResult, host: string, path: string): Answer {
-  const hosts = result.hosts!
-  for (const h of hosts.values()) {
-    for (const loc of h.locations) {
-      const twins = loc.ingress.intents.wwwTwins ?? []
-      if (twins.includes(host) && loc.host === (host.startsWith('www.') ? host.slice(4) : `www.${host}`)) {
-        return {kind: 'redirect', status: 308, location: `http://${loc.host}${path === '/' ? '' : path.replace(/\/$/, '')}`}
-      }
-    }
+  let model = nginxModels.get(result)
+  if (model === undefined) {
+    model = buildNginxModel(new Map([['harness', result.hosts!]]), {httpsRedirect: false})
+    nginxModels.set(result, model)
   }
-  const server = serverFor(hosts, host)
-  if (!server) return {kind: 'status', status: 404}
-  if (path === '/') {
-    const appRoot = server.locations.flatMap((l) => l.ingress.intents.extraRules).find((r) => r.rule.matches.some((m: any) => m.path?.type === 'Exact' && m.path.value === '/'))
-    if (appRoot) return {...redirectAnswer(appRoot.rule.filters![0], host, path), location: `http://${host}${appRoot.rule.filters![0].requestRedirect.path.replaceFullPath}`}
-  }
-  const rendered = renderServer(server)
-  const choice = selectNginxLocation(rendered, path)
-  if (!choice) return {kind: 'status', status: 404}
-  if ('slashRedirect' in choice) return {kind: 'redirect', status: 301, location: `http://${host}${choice.slashRedirect}`}
-  const n = choice.location
-  const loc: Location | undefined = n.location
-  const ingress = n.ingress
-  const redirect = ingress?.intents.redirect?.filter
-  if (redirect?.type === 'RequestRedirect' && !(server.name === '' && loc?.fromDefaultBackend)) return redirectAnswer(redirect, host, path)
-  if (!loc?.backend) return {kind: 'status', status: 404}
-  return {kind: 'upstream', upstream: key(loc.backend.namespace, loc.backend.name, loc.backend.port), path: applyNginxRewrite(n, path)}
+  const outcome = routeNginxRequest(model, {scheme: 'http', host, path})
+  if (outcome.kind === 'redirect') return {kind: 'redirect', status: outcome.status!, location: outcome.location!.replace(/^(http:\/\/[^/:]+):80(\/|$)/, '$1$2')}
+  if (outcome.kind !== 'forward') return {kind: 'status', status: outcome.status ?? 0}
+  const first = outcome.backends![0]!
+  return {kind: 'upstream', upstream: key(first.namespace, first.name, first.port!), path: outcome.upstreamPath!}
 }
 
 /**

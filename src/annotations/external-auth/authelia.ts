@@ -16,7 +16,7 @@ import type {FamilyContext} from '../types.js'
 import {checkShape, type ExtAuthForm, mergeHeaders, queryParams, responseHeaders} from './forms.js'
 import type {ServiceTarget} from './url.js'
 
-const AUTHELIA_HEADERS = ['Remote-User', 'Remote-Groups', 'Remote-Name', 'Remote-Email']
+export const AUTHELIA_HEADERS = ['Remote-User', 'Remote-Groups', 'Remote-Name', 'Remote-Email']
 
 /**
  * Where the nginx setup told Authelia its portal is: `rd` of the legacy /api/verify, `authelia_url` of

@@ -17,7 +17,7 @@ import type {FamilyContext} from '../types.js'
 import {checkShape, type ExtAuthForm, mergeHeaders, responseHeaders} from './forms.js'
 import {hostsWithoutRouteUnder, type ServiceTarget} from './url.js'
 
-const AUTHENTIK_HEADERS = [
+export const AUTHENTIK_HEADERS = [
   'X-authentik-username',
   'X-authentik-groups',
   'X-authentik-entitlements',

@@ -29,15 +29,27 @@ export function accountCompanions(ctx: FamilyContext, form: ExtAuthForm | undefi
       code: 'auth-url-target',
     })
   } else if (headers !== undefined) {
-    ctx.account(
-      'auth-response-headers',
-      'approximate',
-      `${headers.join(', ')} -> extAuth.http.headersToBackend; when the auth answer lacks one of them (${ABSENT_HEADERS[form?.server ?? 'unknown']}) nginx sent the header without a value, so the backend never got a client's own (nginx.tmpl buildAuthResponseHeaders: proxy_set_header with the empty answer), while Envoy copies only the headers the answer has and passes a client-sent one on: a client can name itself to a backend that trusts these headers`,
-      {
+    // nginx.tmpl buildAuthResponseHeaders: proxy_set_header with the answer's value, empty (no header) when it lacks one.
+    const nginx = `when the auth answer lacks one of them (${ABSENT_HEADERS[form?.server ?? 'unknown']}) nginx sent no such header, whatever the client sent (nginx.tmpl buildAuthResponseHeaders: proxy_set_header with the empty answer), while Envoy copies only the headers the answer has and passes a client-sent one on`
+    // auth-headers.ts CHECK_HEADERS: headers the check reads from the client stay (Envoy always sends Authorization).
+    const read = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', ...(form?.headersToExtAuth ?? []).map((h) => h.toLowerCase())])
+    const kept = headers.filter((h) => read.has(h.toLowerCase()))
+    if (ctx.options.emitGateway === true && kept.length === 0) {
+      ctx.account('auth-response-headers', 'exact', `${headers.join(', ')} -> extAuth.http.headersToBackend, and removed from client requests by the ClientTrafficPolicies of this host's listeners before extAuth runs (earlyRequestHeaders; see auth-headers-client-copies): ${nginx}`, {code: 'ext-auth'})
+    } else if (ctx.options.emitGateway === true) {
+      const removed = headers.filter((h) => !read.has(h.toLowerCase()))
+      ctx.account(
+        'auth-response-headers',
+        'approximate',
+        `${headers.join(', ')} -> extAuth.http.headersToBackend${removed.length > 0 ? `; ${removed.join(', ')} removed from client requests by the listeners before extAuth runs (earlyRequestHeaders; see auth-headers-client-copies)` : ''}; ${nginx}: ${kept.join(', ')} cannot be removed before the check, which reads the client's own, so where the answer lacks ${kept.length > 1 ? 'them' : 'it'} the client's reaches the backend`,
+        {code: 'ext-auth', hint: `make the auth service always answer ${kept.join(', ')} for an allowed request, or have the backend not trust a client's`},
+      )
+    } else {
+      ctx.account('auth-response-headers', 'approximate', `${headers.join(', ')} -> extAuth.http.headersToBackend; ${nginx}: until the listeners remove them, a client can name itself to a backend that trusts these headers`, {
         code: 'ext-auth',
-        hint: `remove them from every request before the external auth runs: headers.earlyRequestHeaders.remove: [${headers.join(', ')}] in the ClientTrafficPolicies of the Gateway's listeners (applied before any filter; a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too)`,
-      },
-    )
+        hint: `remove them from every request before the external auth runs: headers.earlyRequestHeaders.remove: [${headers.filter((h) => !read.has(h.toLowerCase())).join(', ')}] in the ClientTrafficPolicies of the Gateway's listeners (the gateway owner's run with --emit-gateway generates them; a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too)`,
+      })
+    }
   }
   accountSignin(ctx, form, oidc)
   const redirect = ctx.value<string>('auth-request-redirect')

@@ -6,6 +6,10 @@
  * translate/bundle/client-traffic.ts). Only then does the route need a policy that replaces the Gateway one.
  */
 import type {FamilyContext} from '../types.js'
+import {AUTHELIA_HEADERS} from './authelia.js'
+import {AUTHENTIK_HEADERS} from './authentik.js'
+import {type AuthServer, checkShape, mergeHeaders, recognizeServer} from './forms.js'
+import {oauth2ProxyFlags, proxyPrefix} from './oauth2-proxy.js'
 
 const GO_FALSE = /^(0|f|F|false|FALSE|False)$/
 
@@ -65,4 +69,56 @@ export function applyGlobalAuthOptOut(ctx: FamilyContext): void {
     `"false": this route's SecurityPolicy replaces the Gateway-level one that carries global-auth-url "${global.url}" and repeats its other settings, so only the global external auth is left out`,
     {level: 'info', code: 'global-auth'},
   )
+}
+
+/** What the Gateway-level extAuth of a global-auth-url needs for the auth server its URL names. */
+export interface GlobalExtAuthShape {
+  server: AuthServer
+  /** extAuth.http fields besides backendRefs (path, pathOverride, headersToBackend). */
+  http: Record<string, unknown>
+  headersToExtAuth: string[]
+  /** What the extAuth sends, for the global-auth-url diagnostic. */
+  summary: string
+  /** What the auth server's owner must change (the checklist), when anything. */
+  ownerStep?: string
+}
+
+/**
+ * global-auth-url -> the same extAuth form as a per-Ingress auth-url (forms.ts recognizeServer / checkShape): nginx
+ * ran the global URL through the same auth_request (nginx.tmpl, $externalAuth = $all.Cfg.GlobalExternalAuth), so
+ * oauth2-proxy's /oauth2/auth answers 202 there too, which Envoy's ext_authz denies.
+ */
+export function globalExtAuthShape(target: {name: string; namespace: string; port: number; path: string}, responseHeaders: string[]): GlobalExtAuthShape {
+  const server = recognizeServer(target)
+  const shape = checkShape(server, target.path)
+  const service = `${target.namespace}/${target.name}:${target.port}`
+  const extra = server === 'authelia' ? AUTHELIA_HEADERS : server === 'authentik' ? AUTHENTIK_HEADERS : []
+  const headersToBackend = mergeHeaders(responseHeaders, extra)
+  const http: Record<string, unknown> = {...shape.path}
+  if (headersToBackend.length > 0) http.headersToBackend = headersToBackend
+  const where = 'pathOverride' in shape.path ? `pathOverride ${shape.path.pathOverride}` : 'path' in shape.path ? `path ${shape.path.path} + the request's path` : "the request's own path"
+  switch (server) {
+    case 'oauth2-proxy': {
+      const prefix = proxyPrefix(target)
+      return {
+        server, http, headersToExtAuth: shape.headersToExtAuth,
+        summary: `oauth2-proxy ${service}, ${where}: its ${prefix}/auth answers 202 for a signed-in user and Envoy lets only 200 through, so the check goes to its proxy handler, which answers 200 with --upstream=static://200 and redirects signed-out browsers to sign in itself; its own endpoints (${prefix}/*, /ping, /ready, /robots.txt) answer on every host`,
+        ownerStep: `run it with ${oauth2ProxyFlags(prefix)}; nginx keeps working with these flags, so set them before the cutover`,
+      }
+    }
+    case 'authelia':
+      return {
+        server, http, headersToExtAuth: shape.headersToExtAuth,
+        summary: `Authelia ${service}, ${where} (its Envoy endpoint, v4.38+), Remote-User, Remote-Groups, Remote-Name, Remote-Email copied to the backend as its guide does`,
+        ownerStep: 'Authelia v4.38+ with the ext-authz endpoint enabled and session.cookies[].authelia_url set for the cookie domain of the hosts (Envoy Gateway cannot send X-Authelia-URL)',
+      }
+    case 'authentik':
+      return {
+        server, http, headersToExtAuth: shape.headersToExtAuth,
+        summary: `authentik outpost ${service}, ${where} (its Envoy endpoint), the X-authentik-* headers copied to the backend as its guide does`,
+        ownerStep: 'route /outpost.goauthentik.io of every protected host to the outpost (its sign-in start and callback land there)',
+      }
+    case 'unknown':
+      return {server, http, headersToExtAuth: shape.headersToExtAuth, summary: `Service ${service}, ${where}`}
+  }
 }

@@ -15,6 +15,7 @@ import {
   zeroFidelity,
   zeroStatus,
   type AnnotationUse,
+  type FidelityCounts,
   type IngressEntry,
   type IngressOutcome,
   type IngressStatus,
@@ -68,6 +69,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
     for (const a of e.annotations) annotations[a.fidelity]++
   }
   const namespaces = namespaceSummaries(entries)
+  const configMap = configMapOf(result)
   return {
     kind: REPORT_KIND,
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -77,6 +79,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
       namespaces: namespaces.length,
       byStatus,
       annotations,
+      ...(configMap ? {configMapKeys: configMap.counts} : {}),
       objects: result.objects.length,
       diagnostics: levels,
       conflicts: conflicts.length,
@@ -85,6 +88,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
     namespaces,
     ingresses: entries,
     annotations: histogram(entries),
+    ...(configMap ? {configMap: {name: configMap.name, keys: configMap.keys}} : {}),
     conflicts,
     streamEntries: stream.entries,
     gateways: gatewaysOf(result, shared.objects),
@@ -122,7 +126,7 @@ export function ingressStatus(outcome: IngressOutcome, annotations: Record<strin
     if (RANK[s] > RANK[status]) status = s
     if (!causes[s].includes(cause)) causes[s].push(cause)
   }
-  if (outcome === 'not-served' || outcome === 'skipped' || outcome === 'invalid') raise('skipped', OUTCOME_TEXT[outcome])
+  if (outcome === 'not-served' || outcome === 'denied' || outcome === 'skipped' || outcome === 'invalid') raise('skipped', OUTCOME_TEXT[outcome])
   for (const [key, f] of Object.entries(annotations)) if (f === 'approximate' || f === 'manual') raise(f, shortKey(key))
   for (const d of diagnostics) {
     const cause = d.annotation ? `${shortKey(d.annotation)} (${d.code})` : d.code
@@ -142,8 +146,9 @@ export function ingressStatus(outcome: IngressOutcome, annotations: Record<strin
   return {status, reason: `${REASON_LEAD[status]}: ${list.join(', ')}`}
 }
 
-const OUTCOME_TEXT: Record<'not-served' | 'skipped' | 'invalid', string> = {
+const OUTCOME_TEXT: Record<'not-served' | 'denied' | 'skipped' | 'invalid', string> = {
   'not-served': 'ingress-nginx does not serve this Ingress today',
+  denied: 'ingress-nginx answers every path of this Ingress with an error status today (locations denied), and so do its routes',
   skipped: 'no route could be generated',
   invalid: 'not a valid Ingress',
 }
@@ -266,6 +271,17 @@ function histogram(entries: IngressEntry[]): AnnotationUse[] {
     }
   }
   return [...byKey.values()].sort((a, b) => b.ingresses - a.ingresses || compareStrings(a.key, b.key))
+}
+
+/** The controller ConfigMap's keys and their histogram (translate's configMapKeys), when the input has one. */
+function configMapOf(result: TranslateResult): {name: string; keys: {key: string; fidelity: Fidelity}[]; counts: FidelityCounts} | undefined {
+  if (!result.configMapKeys) return undefined
+  const keys = Object.keys(result.configMapKeys.keys)
+    .sort(compareStrings)
+    .map((key) => ({key, fidelity: result.configMapKeys!.keys[key]}))
+  const counts = zeroFidelity()
+  for (const k of keys) counts[k.fidelity]++
+  return {name: result.configMapKeys.configMap.replace(/^ConfigMap /, ''), keys, counts}
 }
 
 /** The fidelity counts as `3 exact, 1 approximate, ...` in FIDELITIES order. */

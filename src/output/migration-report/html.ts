@@ -41,7 +41,7 @@ export function renderHtml(report: MigrationReport): string {
 <div class="cards">${cards}</div>
 ${s.ingresses > 0 ? totalBar(s.byStatus, s.ingresses) : ''}
 <dl class="legend">${STATUSES.map((st) => `<dt class="st st-${st}">${st}</dt><dd>${STATUS_TEXT[st]}</dd>`).join('')}</dl>
-<p class="lead">Annotations (the ingress-nginx settings on the Ingresses): ${fidelitySentence(s.annotations)}. ${s.objects} Gateway API object(s) are generated; ${s.conflicts} conflict(s) between Ingresses; ${s.streamEntries} TCP/UDP port(s).</p>
+<p class="lead">Annotations (the ingress-nginx settings on the Ingresses): ${fidelitySentence(s.annotations)}. ${s.objects} Gateway API object(s) are generated; ${s.conflicts} conflict(s) between Ingresses; ${s.streamEntries} TCP/UDP port(s).${s.configMapKeys && report.configMap ? ` Controller ConfigMap ${esc(report.configMap.name)} (the settings every Ingress inherited): ${report.configMap.keys.length} key(s), ${fidelitySentence(s.configMapKeys)}.` : ''}</p>
 ${namespacesSection(report)}
 ${ingressTable(report)}
 ${gatewaySection(report)}

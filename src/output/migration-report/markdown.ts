@@ -35,7 +35,8 @@ export function renderMarkdown(report: MigrationReport): string {
     '',
     `${plural(s.ingresses, 'Ingress', 'Ingresses')} in ${plural(s.namespaces, 'namespace', 'namespaces')}: **${s.byStatus.exact} exact**, ${s.byStatus.approximate} approximate, ` +
       `${s.byStatus.manual} manual, ${s.byStatus.skipped} skipped. Annotations: ${fidelityText(s.annotations)}. ` +
-      `${plural(s.objects, 'object', 'objects')} generated, ${plural(s.conflicts, 'conflict', 'conflicts')} between Ingresses, ${plural(s.streamEntries, 'tcp/udp entry', 'tcp/udp entries')}.`,
+      `${plural(s.objects, 'object', 'objects')} generated, ${plural(s.conflicts, 'conflict', 'conflicts')} between Ingresses, ${plural(s.streamEntries, 'tcp/udp entry', 'tcp/udp entries')}.` +
+      (s.configMapKeys && report.configMap ? ` Controller ConfigMap ${code(report.configMap.name)}: ${plural(report.configMap.keys.length, 'key', 'keys')}, ${fidelityText(s.configMapKeys)}.` : ''),
     '',
     '- **exact**: the Gateway serves what ingress-nginx served.',
     '- **approximate**: it works, with a difference the notes name; review it.',

@@ -5,7 +5,7 @@
  */
 import type {Fidelity, Level, SourceLocation} from '../../translate/types.js'
 
-export const REPORT_SCHEMA_VERSION = '1.0'
+export const REPORT_SCHEMA_VERSION = '1.1'
 export const REPORT_KIND = 'IngressMigrationReport'
 
 /** exact: converts as nginx behaved; approximate: works, differs in a named way; manual: needs a person; skipped: nothing is served. */
@@ -13,8 +13,12 @@ export type IngressStatus = 'exact' | 'approximate' | 'manual' | 'skipped'
 export const STATUSES: readonly IngressStatus[] = ['exact', 'approximate', 'manual', 'skipped']
 export const FIDELITIES: readonly Fidelity[] = ['exact', 'approximate', 'manual', 'ignored']
 
-/** converted, canary (merged into its primary), not-served (nginx dropped it), skipped (nothing emitted), invalid (not an Ingress nginx accepts). */
-export type IngressOutcome = 'converted' | 'canary' | 'not-served' | 'skipped' | 'invalid'
+/**
+ * converted, canary (merged into its primary), not-served (nginx dropped it), denied (nginx answered every path with
+ * 503, or 403 for client certificates, and so do the routes), skipped (nothing emitted), invalid (not an Ingress nginx
+ * accepts).
+ */
+export type IngressOutcome = 'converted' | 'canary' | 'not-served' | 'denied' | 'skipped' | 'invalid'
 
 export type StatusCounts = Record<IngressStatus, number>
 export type FidelityCounts = Record<Fidelity, number>
@@ -38,7 +42,7 @@ export interface ObjectRef {
   name: string
 }
 
-/** Probe counts from `verify` (same answer from ingress-nginx and the Gateway, or not). Not produced yet. */
+/** Probe counts from `verify` (same answer from ingress-nginx and the Gateway, or not): src/verify/report-probes.ts. */
 export interface ProbeCounts {
   total: number
   same: number
@@ -139,6 +143,8 @@ export interface ReportSummary {
   namespaces: number
   byStatus: StatusCounts
   annotations: FidelityCounts
+  /** The keys of the controller ConfigMap by the fidelity they ended in (since 1.1; absent without a ConfigMap). */
+  configMapKeys?: FidelityCounts
   objects: number
   diagnostics: Record<Level, number>
   conflicts: number
@@ -154,6 +160,8 @@ export interface MigrationReport {
   namespaces: NamespaceSummary[]
   ingresses: IngressEntry[]
   annotations: AnnotationUse[]
+  /** The controller ConfigMap and the fidelity each of its keys ended in, sorted by key (since 1.1). */
+  configMap?: {name: string; keys: {key: string; fidelity: Fidelity}[]}
   conflicts: Conflict[]
   streamEntries: StreamEntry[]
   gateways: GatewaySummary[]

@@ -57,6 +57,7 @@ function header(report: MigrationReport, {chalk, width}: Style): string[] {
     `  status: ${counts(s.byStatus, chalk)}`,
     `  annotations: ${fidelityText(s.annotations)}; ${s.objects} object(s) generated; ${s.conflicts} conflict(s); ${s.streamEntries} tcp/udp entr${s.streamEntries === 1 ? 'y' : 'ies'}`,
   ]
+  if (s.configMapKeys && report.configMap) lines.push(`  controller ConfigMap ${report.configMap.name}: ${report.configMap.keys.length} key(s): ${fidelityText(s.configMapKeys)}`)
   if (s.ingresses > 0) lines.push(chalk.dim('  annotation marks: ~ approximate, ! manual, - ignored (no effect under Envoy)'))
   return lines.flatMap((l) => wrap(l, width, '    '))
 }

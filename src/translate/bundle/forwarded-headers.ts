@@ -44,6 +44,8 @@ export interface ForwardedHeaderMode {
   fullForwardedFor: boolean
   /** The listeners expect the PROXY protocol (use-proxy-protocol, --client-ip proxy-protocol). */
   proxyProtocol?: boolean
+  /** clientIPDetection.customHeader (forwarded-for-header other than X-Forwarded-For). */
+  customHeader?: boolean
 }
 
 const PEER = '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'
@@ -114,7 +116,13 @@ export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, object: st
     differences.push(
       `nginx set X-Real-IP to the client address it derived from ${headerName}; Envoy derives it only after the ClientTrafficPolicy's early header changes, so the backend gets no X-Real-IP (never the client's own)`,
     )
-    if (!mode.fullForwardedFor || !mode.trustForwarded) {
+    if (mode.customHeader) {
+      // Envoy Gateway listener.go: any originalIPDetectionExtensions turn use_remote_address off, and the
+      // custom_header extension (unlike the xff one) appends nothing, so Envoy leaves X-Forwarded-For as received.
+      differences.push(
+        `nginx set X-Forwarded-For to ${mode.fullForwardedFor && mode.trustForwarded ? 'the received list plus the address of its TCP peer (compute-full-forwarded-for)' : 'the client address alone'}; with the custom header ${headerName} Envoy appends nothing and passes X-Forwarded-For exactly as received (Envoy Gateway turns use_remote_address off for header detection, and the custom_header detection adds no entry), so the backend gets whatever the client or the load balancer sent, and none when none was sent`,
+      )
+    } else if (!mode.fullForwardedFor || !mode.trustForwarded) {
       differences.push('nginx replaced X-Forwarded-For with that client address alone; Envoy passes the received list with the peer appended, whose leftmost entries the client chose')
     }
   } else {

@@ -60,225 +60,277 @@ export function findStreamConfigMap(configMaps: KubeObject[], explicit: string |
   return undefined
 }
 
+/** One ConfigMap being translated: what every step of an entry needs, and the output they fill. */
+interface StreamRun {
+  ctx: StreamContext
+  protocol: 'TCP' | 'UDP'
+  cmRef: string
+  cmLabel: string
+  lower: string
+  routeKind: 'TCPRoute' | 'UDPRoute'
+  services: Map<string, KubeObject>
+  out: {objects: KubeObject[]; listeners: any[]; diagnostics: Diagnostic[]; checklist: string[]}
+  warn(key: string, code: string, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
+}
+
+/** A valid `<ns>/<svc>:<port>[:PROXY][:PROXY]` entry. */
+interface StreamEntry {
+  key: string
+  /** `<cmLabel> "<key>": "<value>"`, how diagnostics name the entry. */
+  entry: string
+  port: number
+  svcNs: string
+  svcName: string
+  svcPort: string
+  decode: boolean
+  encode: boolean
+}
+
 export function streamServices(
   cm: KubeObject | undefined,
   protocol: 'TCP' | 'UDP',
   ctx: StreamContext,
 ): {objects: KubeObject[]; listeners: any[]; diagnostics: Diagnostic[]; checklist: string[]} {
-  const objects: KubeObject[] = []
-  const listeners: any[] = []
-  const diagnostics: Diagnostic[] = []
-  const checklist: string[] = []
-  if (!cm || !isObject(cm) || !isObject(cm.data)) return {objects, listeners, diagnostics, checklist}
+  const out = {objects: [] as KubeObject[], listeners: [] as any[], diagnostics: [] as Diagnostic[], checklist: [] as string[]}
+  if (!cm || !isObject(cm) || !isObject(cm.data)) return out
   const cmRef = refOf(cm)
   const lower = protocol.toLowerCase()
-  const cmLabel = `${lower}-services`
-  const routeKind = protocol === 'TCP' ? 'TCPRoute' : 'UDPRoute'
-  const services = ctx.services instanceof Map ? ctx.services : new Map<string, KubeObject>()
-
+  const run: StreamRun = {
+    ctx,
+    protocol,
+    cmRef,
+    cmLabel: `${lower}-services`,
+    lower,
+    routeKind: protocol === 'TCP' ? 'TCPRoute' : 'UDPRoute',
+    services: ctx.services instanceof Map ? ctx.services : new Map<string, KubeObject>(),
+    out,
+    warn: (key, code, message, hint, fidelity = 'manual') => {
+      out.diagnostics.push(diag({level: 'warning', code, object: cmRef, annotation: key, fidelity, message, hint}))
+    },
+  }
   const entries = Object.entries(cm.data as Record<string, unknown>).sort(([a], [b]) => {
     const na = Number(a)
     const nb = Number(b)
     return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b)
   })
-  const warn = (key: string, code: string, message: string, hint?: string, fidelity: Diagnostic['fidelity'] = 'manual'): void => {
-    diagnostics.push(diag({level: 'warning', code, object: cmRef, annotation: key, fidelity, message, hint}))
-  }
-
   for (const [key, rawValue] of entries) {
-    const value = typeof rawValue === 'string' ? rawValue.trim() : String(rawValue)
-    const entry = `${cmLabel} "${key}": "${value}"`
-    // External port.
-    if (!/^\d+$/.test(key.trim()) || Number(key) < 1 || Number(key) > 65535) {
-      warn(key, 'stream-entry-invalid', `${entry}: the key must be a port number (1-65535); ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
-      continue
-    }
-    const port = Number(key)
-    if (RESERVED.has(port)) {
-      warn(key, 'stream-port-reserved', `${entry}: port ${port} is reserved by the ingress-nginx controller (80, 443, 442, 10254, 8181, 10245-10247), which skipped the entry; it is skipped here too`, undefined, 'ignored')
-      continue
-    }
-    // <ns>/<svc>:<port>[:PROXY][:PROXY]
-    const fields = value.split(':')
-    const [nsName, svcPort] = fields
-    const nsParts = (nsName ?? '').split('/')
-    if (fields.length < 2 || nsParts.length !== 2 || !DNS_LABEL.test(nsParts[0]) || !DNS_LABEL.test(nsParts[1]) || !svcPort) {
-      warn(key, 'stream-entry-invalid', `${entry} is not "<namespace>/<service>:<port>[:PROXY][:PROXY]"; ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
-      continue
-    }
-    const [svcNs, svcName] = nsParts
-    // getStreamServices: the 3rd field PROXY (any case) decodes with 3 fields or more; the 4th field PROXY encodes only
-    // when there are exactly 4 fields (`len(nsSvcPort) == 4`). Extra fields do not invalidate the entry.
-    let decode = fields.length >= 3 && fields[2].toUpperCase() === 'PROXY'
-    let encode = fields.length === 4 && fields[3].toUpperCase() === 'PROXY'
-    for (const [i, f] of fields.slice(2, 4).entries()) {
-      if (f.toUpperCase() === 'PROXY') continue
-      diagnostics.push(
-        diag({
-          level: 'warning',
-          code: 'stream-field-ignored',
-          object: cmRef,
-          annotation: key,
-          fidelity: 'ignored',
-          message: `${entry}: field ${i + 3} "${f}" is not PROXY; ingress-nginx ignored it, and so does the translation`,
-        }),
-      )
-    }
-    if (fields.length > 4) {
-      const extra = fields.slice(4)
-      const fourthProxy = fields[3].toUpperCase() === 'PROXY'
-      diagnostics.push(
-        diag({
-          level: 'warning',
-          code: 'stream-fields-extra',
-          object: cmRef,
-          annotation: key,
-          fidelity: 'ignored',
-          message:
-            `${entry} has ${fields.length} fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored ${extra.length === 1 ? 'field' : 'fields'} ${extra.map((f, i) => `${i + 5} "${f}"`).join(', ')}` +
-            (fourthProxy ? ', and as it reads the 4th field only when there are exactly 4, it sent no PROXY protocol to the backend despite the 4th field PROXY' : '') +
-            `; the translation does the same${decode ? ' (the 3rd field PROXY still applies)' : ''}`,
-          hint: `remove the extra field${extra.length === 1 ? '' : 's'} from ${cmLabel} "${key}"${fourthProxy ? ' (and keep :PROXY as the 4th field if the backend expects PROXY protocol: that changes behaviour)' : ''}`,
-        }),
-      )
-    }
-    if (protocol === 'UDP' && (decode || encode)) {
-      warn(key, 'stream-udp-proxy-protocol', `${entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`, undefined, 'ignored')
-      decode = false
-      encode = false
-    }
+    const parsed = parseStreamEntry(run, key, rawValue)
+    if (!parsed) continue
+    const backendPort = resolveBackendPort(run, parsed)
+    if (backendPort === undefined) continue
+    emitStreamEntry(run, parsed, backendPort)
+  }
+  if (out.listeners.length > 0) {
+    out.checklist.push(`${run.routeKind}s use ${ROUTE_API_VERSION}: the cluster needs Gateway API v1.6+ CRDs (standard or experimental channel)`)
+  }
+  return out
+}
 
-    // Resolve the Service port (number = spec.ports[].port, or a port name).
-    const svc = services.get(`${svcNs}/${svcName}`)
-    const svcPorts: any[] = svc && Array.isArray(svc.spec?.ports) ? svc.spec.ports : []
-    const numeric = /^\d+$/.test(svcPort)
-    let backendPort: number | undefined
-    if (svc) {
-      // As getStreamServices: every Service port with that number (spec.ports[].port) or name is considered, and only
-      // one of the entry's protocol counts (a DNS Service has port 53 twice, UDP and TCP).
-      const protocolOf = (p: any): string => (typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP')
-      const candidates = svcPorts.filter((p) => isObject(p) && (numeric ? p.port === Number(svcPort) : p.name === svcPort))
-      if (candidates.length === 0) {
-        warn(key, 'stream-service-port-missing', `${entry}: Service ${svcNs}/${svcName} has no port ${numeric ? svcPort : `named "${svcPort}"`} (ports: ${svcPorts.map((p) => (p?.name ? `${p.name}=${p.port}` : p?.port)).join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`)
-        continue
-      }
-      const sp = candidates.find((p) => protocolOf(p) === protocol)
-      if (!sp) {
-        const other = candidates[0]
-        warn(key, 'stream-service-port-protocol', `${entry}: Service port ${other.name ?? other.port} of ${svcNs}/${svcName} is ${protocolOf(other)}, not ${protocol}; ingress-nginx found no ${protocol} endpoints for it, and the entry is skipped`)
-        continue
-      }
-      backendPort = Number(sp.port)
-    } else if (numeric) {
-      backendPort = Number(svcPort)
-      diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'stream-service-not-in-input',
-          object: cmRef,
-          annotation: key,
-          message: `${entry}: Service ${svcNs}/${svcName} is not in the input, so port ${svcPort} and its protocol could not be checked`,
-        }),
-      )
-    } else {
-      warn(key, 'stream-port-name-unresolved', `${entry}: the port name "${svcPort}" can only be resolved through Service ${svcNs}/${svcName}, which is not in the input; the entry is skipped`, `rerun with the Service in the input (or write the port number in ${cmLabel})`)
-      continue
-    }
-    if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535) {
-      warn(key, 'stream-entry-invalid', `${entry}: ${backendPort} is not a valid port`, undefined, 'ignored')
-      continue
-    }
+/** getStreamServices' reading of one entry: the port, `<ns>/<svc>:<port>` and the PROXY fields; undefined when skipped. */
+function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): StreamEntry | undefined {
+  const {cmRef, cmLabel, protocol, warn} = run
+  const diagnostics = run.out.diagnostics
+  const value = typeof rawValue === 'string' ? rawValue.trim() : String(rawValue)
+  const entry = `${cmLabel} "${key}": "${value}"`
+  // External port.
+  if (!/^\d+$/.test(key.trim()) || Number(key) < 1 || Number(key) > 65535) {
+    warn(key, 'stream-entry-invalid', `${entry}: the key must be a port number (1-65535); ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
+    return undefined
+  }
+  const port = Number(key)
+  if (RESERVED.has(port)) {
+    warn(key, 'stream-port-reserved', `${entry}: port ${port} is reserved by the ingress-nginx controller (80, 443, 442, 10254, 8181, 10245-10247), which skipped the entry; it is skipped here too`, undefined, 'ignored')
+    return undefined
+  }
+  // <ns>/<svc>:<port>[:PROXY][:PROXY]
+  const fields = value.split(':')
+  const [nsName, svcPort] = fields
+  const nsParts = (nsName ?? '').split('/')
+  if (fields.length < 2 || nsParts.length !== 2 || !DNS_LABEL.test(nsParts[0]) || !DNS_LABEL.test(nsParts[1]) || !svcPort) {
+    warn(key, 'stream-entry-invalid', `${entry} is not "<namespace>/<service>:<port>[:PROXY][:PROXY]"; ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
+    return undefined
+  }
+  const [svcNs, svcName] = nsParts
+  // getStreamServices: the 3rd field PROXY (any case) decodes with 3 fields or more; the 4th field PROXY encodes only
+  // when there are exactly 4 fields (`len(nsSvcPort) == 4`). Extra fields do not invalidate the entry.
+  let decode = fields.length >= 3 && fields[2].toUpperCase() === 'PROXY'
+  let encode = fields.length === 4 && fields[3].toUpperCase() === 'PROXY'
+  for (const [i, f] of fields.slice(2, 4).entries()) {
+    if (f.toUpperCase() === 'PROXY') continue
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'stream-field-ignored',
+        object: cmRef,
+        annotation: key,
+        fidelity: 'ignored',
+        message: `${entry}: field ${i + 3} "${f}" is not PROXY; ingress-nginx ignored it, and so does the translation`,
+      }),
+    )
+  }
+  if (fields.length > 4) {
+    const extra = fields.slice(4)
+    const fourthProxy = fields[3].toUpperCase() === 'PROXY'
+    diagnostics.push(
+      diag({
+        level: 'warning',
+        code: 'stream-fields-extra',
+        object: cmRef,
+        annotation: key,
+        fidelity: 'ignored',
+        message:
+          `${entry} has ${fields.length} fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored ${extra.length === 1 ? 'field' : 'fields'} ${extra.map((f, i) => `${i + 5} "${f}"`).join(', ')}` +
+          (fourthProxy ? ', and as it reads the 4th field only when there are exactly 4, it sent no PROXY protocol to the backend despite the 4th field PROXY' : '') +
+          `; the translation does the same${decode ? ' (the 3rd field PROXY still applies)' : ''}`,
+        hint: `remove the extra field${extra.length === 1 ? '' : 's'} from ${cmLabel} "${key}"${fourthProxy ? ' (and keep :PROXY as the 4th field if the backend expects PROXY protocol: that changes behaviour)' : ''}`,
+      }),
+    )
+  }
+  if (protocol === 'UDP' && (decode || encode)) {
+    warn(key, 'stream-udp-proxy-protocol', `${entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`, undefined, 'ignored')
+    decode = false
+    encode = false
+  }
+  return {key, entry, port, svcNs, svcName, svcPort, decode, encode}
+}
 
-    const listenerName = `${lower}-${port}`
-    if (!ctx.emitRoutes) {
-      warn(
-        key,
-        'stream-route-unavailable',
-        `${entry}: ingress-nginx exposed port ${port} for Service ${svcNs}/${svcName}:${backendPort}; on the Gateway that takes a ${protocol} listener and a ${routeKind}, which the target was not declared to serve (${routeKind} is in the Gateway API standard channel only from v1.6, in the experimental channel before): nothing is generated`,
-        `install Gateway API v1.6+ (or the experimental channel) and rerun with --tcp-routes, or expose Service ${svcNs}/${svcName} directly as type LoadBalancer on port ${port}`,
-      )
-      continue
+/** The Service port an entry reaches (number = spec.ports[].port, or a port name); undefined when skipped. */
+function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undefined {
+  const {cmRef, cmLabel, protocol, services, warn} = run
+  const diagnostics = run.out.diagnostics
+  const {key, entry, svcNs, svcName, svcPort} = parsed
+  const svc = services.get(`${svcNs}/${svcName}`)
+  const svcPorts: any[] = svc && Array.isArray(svc.spec?.ports) ? svc.spec.ports : []
+  const numeric = /^\d+$/.test(svcPort)
+  let backendPort: number | undefined
+  if (svc) {
+    // As getStreamServices: every Service port with that number (spec.ports[].port) or name is considered, and only
+    // one of the entry's protocol counts (a DNS Service has port 53 twice, UDP and TCP).
+    const protocolOf = (p: any): string => (typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP')
+    const candidates = svcPorts.filter((p) => isObject(p) && (numeric ? p.port === Number(svcPort) : p.name === svcPort))
+    if (candidates.length === 0) {
+      warn(key, 'stream-service-port-missing', `${entry}: Service ${svcNs}/${svcName} has no port ${numeric ? svcPort : `named "${svcPort}"`} (ports: ${svcPorts.map((p) => (p?.name ? `${p.name}=${p.port}` : p?.port)).join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`)
+      return undefined
     }
-
-    listeners.push({
-      name: listenerName,
-      port,
-      protocol,
-      allowedRoutes: {
-        namespaces: {from: 'Selector', selector: {matchLabels: {'kubernetes.io/metadata.name': svcNs}}},
-        kinds: [{group: GATEWAY_GROUP, kind: routeKind}],
-      },
-    })
-    const routeName = dnsName(svcName, String(port))
-    objects.push({
-      apiVersion: ROUTE_API_VERSION,
-      kind: routeKind,
-      metadata: managedMetadata(routeName, svcNs, [cmRef]),
-      spec: {
-        parentRefs: [gatewayParentRef(ctx.gateway, listenerName)],
-        rules: [{backendRefs: [{name: svcName, port: backendPort}]}],
-      },
-    })
+    const sp = candidates.find((p) => protocolOf(p) === protocol)
+    if (!sp) {
+      const other = candidates[0]
+      warn(key, 'stream-service-port-protocol', `${entry}: Service port ${other.name ?? other.port} of ${svcNs}/${svcName} is ${protocolOf(other)}, not ${protocol}; ingress-nginx found no ${protocol} endpoints for it, and the entry is skipped`)
+      return undefined
+    }
+    backendPort = Number(sp.port)
+  } else if (numeric) {
+    backendPort = Number(svcPort)
     diagnostics.push(
       diag({
         level: 'info',
-        code: 'stream-route',
+        code: 'stream-service-not-in-input',
         object: cmRef,
         annotation: key,
-        fidelity: 'exact',
-        message: `${entry} -> listener ${listenerName} (${protocol} ${port}) on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} and ${routeKind} ${svcNs}/${routeName} to ${svcName}:${backendPort}; the listener admits routes from namespace ${svcNs} only`,
+        message: `${entry}: Service ${svcNs}/${svcName} is not in the input, so port ${svcPort} and its protocol could not be checked`,
       }),
     )
+  } else {
+    warn(key, 'stream-port-name-unresolved', `${entry}: the port name "${svcPort}" can only be resolved through Service ${svcNs}/${svcName}, which is not in the input; the entry is skipped`, `rerun with the Service in the input (or write the port number in ${cmLabel})`)
+    return undefined
+  }
+  if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535) {
+    warn(key, 'stream-entry-invalid', `${entry}: ${backendPort} is not a valid port`, undefined, 'ignored')
+    return undefined
+  }
+  return backendPort
+}
 
-    if (protocol === 'TCP') {
-      // A listener-level CTP replaces the Gateway-wide one, which may enable PROXY protocol for the HTTP listeners
-      // (use-proxy-protocol): nginx never applied that to stream ports, so every TCP listener gets its own CTP.
-      const ctpSpec: Record<string, any> = {targetRefs: [gatewayTargetRef(ctx.gateway, listenerName)]}
-      if (decode) ctpSpec.proxyProtocol = {}
+/** A valid entry -> listener, route, the TCP listener's ClientTrafficPolicy, PROXY protocol towards the backend. */
+function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: number): void {
+  const {ctx, cmRef, cmLabel, lower, protocol, routeKind, warn} = run
+  const {objects, listeners, diagnostics, checklist} = run.out
+  const {key, entry, port, svcNs, svcName, decode, encode} = parsed
+  const listenerName = `${lower}-${port}`
+  if (!ctx.emitRoutes) {
+    warn(
+      key,
+      'stream-route-unavailable',
+      `${entry}: ingress-nginx exposed port ${port} for Service ${svcNs}/${svcName}:${backendPort}; on the Gateway that takes a ${protocol} listener and a ${routeKind}, which the target was not declared to serve (${routeKind} is in the Gateway API standard channel only from v1.6, in the experimental channel before): nothing is generated`,
+      `install Gateway API v1.6+ (or the experimental channel) and rerun with --tcp-routes, or expose Service ${svcNs}/${svcName} directly as type LoadBalancer on port ${port}`,
+    )
+    return
+  }
+
+  listeners.push({
+    name: listenerName,
+    port,
+    protocol,
+    allowedRoutes: {
+      namespaces: {from: 'Selector', selector: {matchLabels: {'kubernetes.io/metadata.name': svcNs}}},
+      kinds: [{group: GATEWAY_GROUP, kind: routeKind}],
+    },
+  })
+  const routeName = dnsName(svcName, String(port))
+  objects.push({
+    apiVersion: ROUTE_API_VERSION,
+    kind: routeKind,
+    metadata: managedMetadata(routeName, svcNs, [cmRef]),
+    spec: {
+      parentRefs: [gatewayParentRef(ctx.gateway, listenerName)],
+      rules: [{backendRefs: [{name: svcName, port: backendPort}]}],
+    },
+  })
+  diagnostics.push(
+    diag({
+      level: 'info',
+      code: 'stream-route',
+      object: cmRef,
+      annotation: key,
+      fidelity: 'exact',
+      message: `${entry} -> listener ${listenerName} (${protocol} ${port}) on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} and ${routeKind} ${svcNs}/${routeName} to ${svcName}:${backendPort}; the listener admits routes from namespace ${svcNs} only`,
+    }),
+  )
+
+  if (protocol === 'TCP') {
+    // A listener-level CTP replaces the Gateway-wide one, which may enable PROXY protocol for the HTTP listeners
+    // (use-proxy-protocol): nginx never applied that to stream ports, so every TCP listener gets its own CTP.
+    const ctpSpec: Record<string, any> = {targetRefs: [gatewayTargetRef(ctx.gateway, listenerName)]}
+    if (decode) ctpSpec.proxyProtocol = {}
+    objects.push({
+      apiVersion: EG_API_VERSION,
+      kind: 'ClientTrafficPolicy',
+      metadata: managedMetadata(dnsName(ctx.gateway.name, listenerName), ctx.gateway.namespace, [cmRef]),
+      spec: ctpSpec,
+    })
+    if (decode) {
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'stream-proxy-protocol-decode',
+          object: cmRef,
+          annotation: key,
+          fidelity: 'exact',
+          message: `${entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${port} -> ClientTrafficPolicy ${dnsName(ctx.gateway.name, listenerName)} with proxyProtocol: {} on listener ${listenerName}`,
+          hint: 'proxyProtocol needs Envoy Gateway v1.5+',
+        }),
+      )
+    }
+    if (encode) {
       objects.push({
         apiVersion: EG_API_VERSION,
-        kind: 'ClientTrafficPolicy',
-        metadata: managedMetadata(dnsName(ctx.gateway.name, listenerName), ctx.gateway.namespace, [cmRef]),
-        spec: ctpSpec,
+        kind: 'BackendTrafficPolicy',
+        metadata: managedMetadata(routeName, svcNs, [cmRef]),
+        spec: {targetRefs: [{group: GATEWAY_GROUP, kind: routeKind, name: routeName}], proxyProtocol: {version: 'V1'}},
       })
-      if (decode) {
-        diagnostics.push(
-          diag({
-            level: 'info',
-            code: 'stream-proxy-protocol-decode',
-            object: cmRef,
-            annotation: key,
-            fidelity: 'exact',
-            message: `${entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${port} -> ClientTrafficPolicy ${dnsName(ctx.gateway.name, listenerName)} with proxyProtocol: {} on listener ${listenerName}`,
-            hint: 'proxyProtocol needs Envoy Gateway v1.5+',
-          }),
-        )
-      }
-      if (encode) {
-        objects.push({
-          apiVersion: EG_API_VERSION,
-          kind: 'BackendTrafficPolicy',
-          metadata: managedMetadata(routeName, svcNs, [cmRef]),
-          spec: {targetRefs: [{group: GATEWAY_GROUP, kind: routeKind, name: routeName}], proxyProtocol: {version: 'V1'}},
-        })
-        diagnostics.push(
-          diag({
-            level: 'info',
-            code: 'stream-proxy-protocol-encode',
-            object: cmRef,
-            annotation: key,
-            fidelity: 'exact',
-            message: `${entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${svcName} -> BackendTrafficPolicy ${svcNs}/${routeName} with proxyProtocol.version: V1`,
-          }),
-        )
-      }
+      diagnostics.push(
+        diag({
+          level: 'info',
+          code: 'stream-proxy-protocol-encode',
+          object: cmRef,
+          annotation: key,
+          fidelity: 'exact',
+          message: `${entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${svcName} -> BackendTrafficPolicy ${svcNs}/${routeName} with proxyProtocol.version: V1`,
+        }),
+      )
     }
-    checklist.push(
-      `${protocol} port ${port} (${cmLabel}, to ${svcNs}/${svcName}:${backendPort}): the Envoy Service gets this port from listener ${listenerName}; open it on the load balancer / firewall as it was for ingress-nginx`,
-    )
   }
-  if (listeners.length > 0) {
-    checklist.push(`${routeKind}s use ${ROUTE_API_VERSION}: the cluster needs Gateway API v1.6+ CRDs (standard or experimental channel)`)
-  }
-  return {objects, listeners, diagnostics, checklist}
+  checklist.push(
+    `${protocol} port ${port} (${cmLabel}, to ${svcNs}/${svcName}:${backendPort}): the Envoy Service gets this port from listener ${listenerName}; open it on the load balancer / firewall as it was for ingress-nginx`,
+  )
 }

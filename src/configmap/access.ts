@@ -1,0 +1,285 @@
+import type {AuthServer} from '../annotations/external-auth/forms.js'
+import {globalExtAuthShape} from '../annotations/external-auth/global-auth.js'
+import {normalizeSourceRange} from '../annotations/access-lists.js'
+import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName, diag} from '../translate/bundle/common.js'
+import {dnsName} from '../translate/names.js'
+import {managedMetadata} from '../translate/provenance.js'
+import {httpListenerTargets, splitList, truncate} from './context.js'
+import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
+
+const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth'})
+
+/** The companions of global-auth-url: what each did, and why the extAuth differs. */
+const AUTH_COMPANIONS: Record<string, string> = {
+  'global-auth-method': 'set the method of the auth subrequest; Envoy sends the original request\'s method',
+  'global-auth-signin': 'redirected unauthenticated users to a sign-in page; extAuth returns the auth service\'s 401 as is (an oidc SecurityPolicy is the Envoy Gateway way to log users in)',
+  'global-auth-signin-redirect-param': 'named the return-URL parameter of the sign-in redirect; see global-auth-signin',
+  'global-auth-request-redirect': 'set X-Auth-Request-Redirect on the auth subrequest; Envoy does not send it',
+  'global-auth-snippet': 'is raw nginx configuration for the auth location; it has no equivalent',
+  'global-auth-cache-key': 'cached auth results; Envoy Gateway calls the auth service for every request',
+  'global-auth-cache-duration': 'cached auth results; Envoy Gateway calls the auth service for every request',
+  'global-auth-always-set-cookie': 'passed Set-Cookie from the auth service on every response; Envoy passes auth response headers only on denied requests',
+  'no-auth-locations': 'exempted these paths from global auth; only the ACME challenge routes are exempted here (SecurityPolicy on HTTPRoutes labelled acme.cert-manager.io/http01-solver)',
+}
+const MANUAL_COMPANIONS = new Set(['global-auth-signin', 'global-auth-snippet'])
+
+const companionSpecs: ConfigMapSpec[] = Object.entries(AUTH_COMPANIONS).map(([key, note]) => ({
+  key,
+  summary: key === 'no-auth-locations' ? 'Paths exempt from global auth' : `global-auth-url companion (${key.slice('global-auth-'.length)})`,
+  fidelity: MANUAL_COMPANIONS.has(key) ? 'manual' : 'approximate',
+  target: key === 'no-auth-locations' ? 'SecurityPolicy on the ACME solver routes' : 'none',
+  default: key === 'no-auth-locations' ? '/.well-known/acme-challenge' : key === 'global-auth-always-set-cookie' ? 'false' : '',
+  onInvalid: key === 'global-auth-method' || key === 'global-auth-signin' || key === 'global-auth-signin-redirect-param' ? 'unset' : key === 'global-auth-always-set-cookie' ? 'default' : 'as-written',
+  note,
+}))
+
+/**
+ * whitelist-source-range, denylist-source-range, block-cidrs, global-auth-url and its companions -> a Gateway-level
+ * SecurityPolicy (authorization rules, extAuth) on the HTTP listeners with --nginx-defaults, plus one for cert-manager's
+ * HTTP-01 solver routes; block-user-agents / block-referers are left to the user.
+ */
+export const accessFamily: ConfigMapFamily = {
+  name: 'access',
+  specs: [
+    {key: 'whitelist-source-range', summary: 'Client addresses allowed on every location without its own allowlist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Allow, defaultAction Deny (--nginx-defaults)', default: '', onInvalid: 'as-written', note: 'without --nginx-defaults it is reported as manual'},
+    {key: 'denylist-source-range', summary: 'Client addresses refused on every location without its own denylist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'as-written'},
+    {key: 'block-cidrs', summary: 'Client addresses refused everywhere', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'as-written', note: 'a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies'},
+    {key: 'block-user-agents', summary: 'User-Agents refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the User-Agent header (by hand)', default: '', onInvalid: 'as-written', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these User-Agents everywhere; a Gateway-level SecurityPolicy authorization rule on the User-Agent header can do it (exact values only, no regex)'},
+    {key: 'block-referers', summary: 'Referers refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the Referer header (by hand)', default: '', onInvalid: 'as-written', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these Referers everywhere; a Gateway-level SecurityPolicy authorization rule on the Referer header can do it (exact values only)'},
+    {key: 'global-auth-url', summary: 'External auth for every location without its own auth-url', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy extAuth.http (--nginx-defaults, in-cluster Service URLs)', default: '', onInvalid: 'unset', note: 'Envoy sends fewer request headers to the auth service, and a route-level SecurityPolicy replaces the Gateway-level one'},
+    {key: 'global-auth-response-headers', summary: 'Auth response headers copied upstream', fidelity: 'exact', target: 'extAuth.http.headersToBackend', default: '', onInvalid: 'entries-dropped'},
+    ...companionSpecs,
+  ],
+}
+
+interface CidrList {
+  valid: string[]
+  invalid: string[]
+}
+
+function cidrList(cm: ConfigMapContext, key: string): CidrList {
+  const entries = cm.has(key) ? splitList(cm.data[key], /,/) : []
+  const valid: string[] = []
+  const invalid: string[] = []
+  for (const e of entries) {
+    const n = normalizeSourceRange(e)
+    if (n) valid.push(n)
+    else invalid.push(e)
+  }
+  return {valid, invalid}
+}
+
+/** The Gateway-level SecurityPolicy the access lists and global auth fill. */
+export interface SecurityDefaults {
+  spec: Record<string, any>
+  keys: string[]
+  extAuthMapped: boolean
+}
+
+/** whitelist-source-range, denylist-source-range, block-cidrs -> authorization rules. */
+export function applyAccessLists(cm: ConfigMapContext, sp: SecurityDefaults): void {
+  const {data, has} = cm
+  const on = cm.traffic.nginxDefaults
+  // ReadConfig reads whitelist-source-range only; allowlist-source-range is the annotation's name (accountNotRead).
+  const allowKey = 'whitelist-source-range'
+  const allow = cidrList(cm, allowKey)
+  const deny = cidrList(cm, 'denylist-source-range')
+  const block = cidrList(cm, 'block-cidrs')
+  const rules: any[] = []
+  if (block.valid.length > 0) rules.push({name: 'block-cidrs', action: 'Deny', principal: {clientCIDRs: block.valid}})
+  if (deny.valid.length > 0) rules.push({name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: deny.valid}})
+  if (allow.valid.length > 0) rules.push({name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: allow.valid}})
+  const accessKeys: [string, CidrList, string][] = [
+    [allowKey, allow, 'allowed only these client addresses on every location without its own allowlist annotation (403 otherwise)'],
+    ['denylist-source-range', deny, 'refused these client addresses on every location without its own denylist annotation (403)'],
+    ['block-cidrs', block, 'refused these client addresses everywhere (403), whatever the annotations'],
+  ]
+  for (const [key, list, what] of accessKeys) {
+    if (!has(key)) continue
+    const invalid = list.invalid.length > 0 ? ` (invalid entries dropped: ${list.invalid.join(', ')})` : ''
+    if (list.valid.length === 0) {
+      cm.account(key, {level: list.invalid.length > 0 ? 'warning' : 'info', code: 'configmap-route-default', fidelity: 'exact', message: `${key}: "${data[key]}" lists no valid address: nothing to translate${invalid}`})
+    } else if (on) {
+      sp.keys.push(key)
+      cm.account(key, {
+        level: list.invalid.length > 0 ? 'warning' : 'info',
+        code: 'configmap-access-list',
+        fidelity: key === 'block-cidrs' ? 'approximate' : 'exact',
+        message: `${key}: "${data[key]}" ${what} -> Gateway-level SecurityPolicy authorization rule ${key === allowKey ? 'Allow (defaultAction Deny)' : 'Deny'}${key === 'block-cidrs' ? '; a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies' : ''}${invalid}`,
+        hint: 'the client address depends on the ClientTrafficPolicy client IP detection',
+      })
+    } else {
+      cm.account(key, {level: 'warning', code: 'configmap-access-list', fidelity: 'manual', message: `${key}: "${data[key]}" ${what}; Envoy Gateway lets every client through unless a SecurityPolicy authorizes by address${invalid}`, hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy authorization'})
+    }
+  }
+  if (on && rules.length > 0) {
+    sp.spec.authorization = {defaultAction: allow.valid.length > 0 ? 'Deny' : 'Allow', rules}
+  }
+}
+
+/**
+ * Keys of the Ingress annotations that people put in the ConfigMap, where ReadConfig does not read them: they did
+ * nothing there, and the translation must not act on them either.
+ */
+const ANNOTATION_ONLY: Record<string, string> = {
+  'allowlist-source-range': 'is the Ingress annotation\'s name; the controller ConfigMap key is whitelist-source-range (template/configmap.go ReadConfig reads no other), so nginx allowed every client and so does the translation',
+  'enable-global-auth': 'is an Ingress annotation (authreqglobal/main.go); ingress-nginx does not read it from the controller ConfigMap, so global-auth-url applied to every location without its own auth-url, and so does the translation',
+}
+
+/** The ANNOTATION_ONLY keys present in the ConfigMap: one warning each. */
+export function accountAnnotationOnlyKeys(cm: ConfigMapContext): void {
+  for (const [key, note] of Object.entries(ANNOTATION_ONLY)) {
+    if (cm.has(key)) cm.account(key, {level: 'warning', code: 'configmap-key-not-read', fidelity: 'ignored', message: `${key}: "${truncate(cm.data[key])}" ${note}`})
+  }
+}
+
+export const ANNOTATION_ONLY_KEYS = Object.keys(ANNOTATION_ONLY)
+
+/** http(s)://<svc>.<ns>.svc[.cluster.local][:port]/path -> the Service it names (`svc.ns` alone could be a public domain). */
+function clusterServiceUrl(raw: string): {name: string; namespace: string; port: number; path: string; scheme: string} | undefined {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
+  if (url.search !== '' || /\$/.test(raw)) return undefined
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?$/.exec(url.hostname)
+  if (!m) return undefined
+  const scheme = url.protocol.slice(0, -1)
+  const port = url.port !== '' ? Number.parseInt(url.port, 10) : scheme === 'https' ? 443 : 80
+  return {name: m[1], namespace: m[3], port, path: url.pathname || '/', scheme}
+}
+
+/** global-auth-url -> extAuth.http on the Gateway-level SecurityPolicy (+ a ReferenceGrant to another namespace). */
+export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp: SecurityDefaults): void {
+  const {data, has} = cm
+  const on = cm.traffic.nginxDefaults
+  const gw = cm.traffic.gateway
+  let globalAuthServer: AuthServer | undefined
+  if (has('global-auth-url') && data['global-auth-url'].trim() !== '') {
+    const url = data['global-auth-url'].trim()
+    const target = clusterServiceUrl(url)
+    if (on && target) {
+      const shape = globalExtAuthShape(target, has('global-auth-response-headers') ? splitList(data['global-auth-response-headers'], /,/) : [])
+      globalAuthServer = shape.server
+      const http = {backendRefs: [{group: '', kind: 'Service', name: target.name, namespace: target.namespace, port: target.port}], ...shape.http}
+      // statusOnError 500: nginx turns an unreachable or failing auth service into 500 (Envoy's default is 403).
+      sp.spec.extAuth = {http, headersToExtAuth: shape.headersToExtAuth, statusOnError: 500}
+      sp.extAuthMapped = true
+      sp.keys.push('global-auth-url', 'global-auth-response-headers')
+      if (shape.ownerStep) model.checklist.push(`global-auth-url ${url}: ${shape.ownerStep}`)
+      cm.account('global-auth-url', {
+        level: 'warning',
+        code: 'global-auth-url',
+        fidelity: shape.server === 'oauth2-proxy' ? 'manual' : 'approximate',
+        message:
+          `global-auth-url: "${url}" -> Gateway-level SecurityPolicy extAuth.http (${shape.summary}); ` +
+          `nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and the headersToExtAuth listed (${shape.headersToExtAuth.join(', ')}); only a 200 answer lets a request through; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth` +
+          (target.scheme === 'https' ? '; the URL is https: the auth Service needs a BackendTLSPolicy (Envoy connects in plain HTTP otherwise)' : ''),
+        hint:
+          `${shape.ownerStep ? `before cutover: ${shape.ownerStep}; ` : 'check that the auth service answers 200 (not 202 or 204) to an allowed request; '}${'pathOverride' in shape.http ? 'pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ' : ''}${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list other headers the auth service reads in extAuth.headersToExtAuth`,
+      })
+      if (target.namespace !== gw.namespace) {
+        model.objects.push({
+          apiVersion: `${GATEWAY_GROUP}/v1beta1`,
+          kind: 'ReferenceGrant',
+          metadata: managedMetadata(dnsName('ingress2gw', gw.namespace, 'global-auth'), target.namespace, cm.sources, ['global-auth-url']),
+          spec: {from: [{group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: gw.namespace}], to: [{group: '', kind: 'Service', name: target.name}]},
+        })
+      }
+    } else if (on) {
+      cm.account('global-auth-url', {level: 'warning', code: 'global-auth-url', fidelity: 'manual', message: `global-auth-url: "${url}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`, hint: 'create a Backend (FQDN) for the auth endpoint and add extAuth.http.backendRefs to a Gateway-level SecurityPolicy'})
+    } else {
+      cm.account('global-auth-url', {level: 'warning', code: 'global-auth-url', fidelity: 'manual', message: `global-auth-url: "${url}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`, hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy extAuth'})
+    }
+  } else if (has('global-auth-url')) {
+    // ReadConfig: parser.StringToURL("") fails, so nginx set no global auth; this key used to fall among the unknown ones.
+    cm.account('global-auth-url', {level: 'info', code: 'global-auth-url', fidelity: 'exact', message: 'global-auth-url: "" is empty: no global auth, as in nginx'})
+  }
+  for (const [key, note] of Object.entries(AUTH_COMPANIONS)) {
+    if (!has(key)) continue
+    if (key === 'global-auth-signin' && globalAuthServer !== undefined && globalAuthServer !== 'unknown') {
+      // A recognised server answers the Envoy check of a signed-out browser with its own sign-in redirect.
+      cm.account(key, {...globalAuth('info'), fidelity: 'approximate', message: `${key}: "${truncate(data[key])}" redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`})
+      continue
+    }
+    const manual = MANUAL_COMPANIONS.has(key)
+    cm.account(key, {...globalAuth(manual ? 'warning' : 'info'), fidelity: manual ? 'manual' : 'approximate', message: `${key}: "${truncate(data[key])}" ${note}`})
+  }
+  if (has('global-auth-response-headers')) {
+    cm.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: sp.extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`})
+  }
+}
+
+/** The Gateway-level SecurityPolicy, and the one that keeps cert-manager's HTTP-01 challenges reachable. */
+export function emitSecurityDefaults(cm: ConfigMapContext, model: ConfigMapModel, sp: SecurityDefaults): void {
+  if (!cm.traffic.nginxDefaults || Object.keys(sp.spec).length === 0) return
+  const gw = cm.traffic.gateway
+  const name = dnsName(gw.name, 'defaults')
+  model.objects.push({
+    apiVersion: EG_API_VERSION,
+    kind: 'SecurityPolicy',
+    metadata: managedMetadata(name, gw.namespace, cm.sources, sp.keys.filter(cm.has)),
+    spec: {targetRefs: httpListenerTargets(cm.traffic), ...sp.spec},
+  })
+  model.checklist.push(
+    `SecurityPolicy ${name} applies the ConfigMap access lists / global auth to every route of the Gateway's HTTP listeners; a route with its own SecurityPolicy (cors, basic auth, allowlist annotations) loses them, because the more specific policy replaces it`,
+  )
+  if (sp.spec.authorization) {
+    model.general.push(
+      diag({
+        level: 'info',
+        code: 'gateway-policy-http-listeners',
+        object: cm.cmRef,
+        fidelity: 'exact',
+        message:
+          `SecurityPolicy ${name} targets the HTTP listeners of ${gw.namespace}/${gw.name} by name (${httpListenerTargets(cm.traffic).map((t) => t.sectionName).join(', ')}), not the whole Gateway: ` +
+          'Envoy Gateway applies the authorization of a Gateway-wide SecurityPolicy to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP locations only, never to tcp-services or ssl-passthrough',
+        hint: 'listeners added to the Gateway later are not covered: add them to its targetRefs if nginx served them',
+      }),
+    )
+  }
+  emitAcmeExemption(cm, model, sp)
+}
+
+/**
+ * cert-manager's HTTP-01 solver routes (Exact /.well-known/acme-challenge/<token>, labelled
+ * acme.cert-manager.io/http01-solver) inherit the Gateway-level policy. nginx kept challenges out of auth
+ * (no-auth-locations), and the CA validates from addresses it does not publish, so HTTP-01 behind a ConfigMap
+ * allowlist only worked when the solver Ingress opened it (ingressTemplate annotation whitelist-source-range:
+ * 0.0.0.0/0): the solver routes get their own policy with the deny lists only.
+ */
+function emitAcmeExemption(cm: ConfigMapContext, model: ConfigMapModel, sp: SecurityDefaults): void {
+  const gw = cm.traffic.gateway
+  const allowRule = sp.spec.authorization?.rules?.some((r: any) => r.action === 'Allow') === true
+  if (!sp.extAuthMapped && !allowRule) return
+  const denyRules = (sp.spec.authorization?.rules ?? []).filter((r: any) => r.action === 'Deny')
+  const exemptName = acmeExemptPolicyName(gw)
+  model.objects.push({
+    apiVersion: EG_API_VERSION,
+    kind: 'SecurityPolicy',
+    // Derived from the deny lists it keeps and the allowlist / global auth it lifts.
+    metadata: managedMetadata(exemptName, gw.namespace, cm.sources, ['no-auth-locations', ...sp.keys.filter((k) => k !== 'global-auth-response-headers' && cm.has(k))]),
+    spec: {
+      targetSelectors: [{group: GATEWAY_GROUP, kind: 'HTTPRoute', matchLabels: {'acme.cert-manager.io/http01-solver': 'true'}}],
+      authorization: denyRules.length > 0 ? {defaultAction: 'Allow', rules: denyRules} : {defaultAction: 'Allow'},
+    },
+  })
+  const lifted: string[] = []
+  if (sp.extAuthMapped) lifted.push('global auth (nginx exempted /.well-known/acme-challenge through no-auth-locations)')
+  if (allowRule) lifted.push(`the whitelist-source-range allowlist (the CA validates from unpublished addresses: behind nginx, HTTP-01 only passed when the solver Ingress opened the allowlist, typically with the ingressTemplate annotation nginx.ingress.kubernetes.io/whitelist-source-range: 0.0.0.0/0)`)
+  model.general.push(
+    diag({
+      level: 'info',
+      code: 'acme-challenge-exempt',
+      object: cm.cmRef,
+      fidelity: 'exact',
+      message:
+        `SecurityPolicy ${exemptName} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${gw.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${dnsName(gw.name, 'defaults')} there, so challenges are not blocked by ${lifted.join(' or by ')}` +
+        `; ${denyRules.length > 0 ? `the deny lists (${denyRules.map((r: any) => r.name).join(', ')}) still apply` : 'no other access rule applies'}`,
+      hint: 'the solver HTTPRoutes are created in the namespace of the Certificate: Certificates in other namespaces than the gateway namespace need the same policy there',
+    }),
+  )
+}

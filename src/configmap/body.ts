@@ -1,0 +1,73 @@
+import {LONG_LIVED_SECONDS} from '../annotations/timeouts.js'
+import {parseNginxSize} from '../annotations/units.js'
+import {diag} from '../translate/bundle/common.js'
+import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, KeyDiagnostic} from './types.js'
+
+const routeDefault = {level: 'info', code: 'configmap-route-default'} as const
+
+/**
+ * proxy-body-size -> the Gateway-level BackendTrafficPolicy requestBuffer.limit with --nginx-defaults (the default of
+ * the proxy-body-size annotation, proxy/main.go); nginx's buffer sizes have no Envoy equivalent and need none.
+ */
+export const bodyFamily: ConfigMapFamily = {
+  name: 'body',
+  specs: [
+    {key: 'proxy-body-size', summary: 'Largest request body (413 above it)', fidelity: 'approximate', target: 'Gateway-level BackendTrafficPolicy requestBuffer.limit (--nginx-defaults)', default: '1m', onInvalid: 'as-written', note: 'requestBuffer also buffers each whole request and refuses WebSocket upgrades on the routes that inherit it; without --nginx-defaults Envoy Gateway sets no limit'},
+    {key: 'client-body-buffer-size', summary: 'Request body buffer', fidelity: 'ignored', target: 'none', default: '8k', onInvalid: 'as-written', notice: routeDefault, note: 'is an nginx buffer size (not a limit: see proxy-body-size); Envoy needs no equivalent'},
+    {key: 'proxy-request-buffering', summary: 'Buffer request bodies before proxying', fidelity: 'approximate', target: 'none', default: 'on', onInvalid: 'as-written', notice: routeDefault, note: 'controlled buffering of request bodies; Envoy streams request bodies to the backend unless a BackendTrafficPolicy sets requestBuffer'},
+    {key: 'proxy-buffering', summary: 'Buffer responses', fidelity: 'ignored', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefault, note: 'controlled response buffering in nginx; Envoy streams responses, nothing to translate'},
+    {key: 'proxy-buffer-size', summary: 'Buffer for the response headers', fidelity: 'ignored', target: 'none', default: '4k', onInvalid: 'as-written', notice: routeDefault, note: 'is an nginx buffer size; Envoy needs no equivalent'},
+    {key: 'proxy-buffers-number', summary: 'Number of response buffers', fidelity: 'ignored', target: 'none', default: '4', onInvalid: 'default', notice: routeDefault, note: 'is an nginx buffer setting; Envoy needs no equivalent'},
+    {key: 'proxy-busy-buffers-size', summary: 'Response buffers busy sending', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: routeDefault, note: 'is an nginx buffer setting; Envoy needs no equivalent'},
+    {key: 'proxy-max-temp-file-size', summary: 'Largest response spooled to disk', fidelity: 'ignored', target: 'none', default: '1024m', onInvalid: 'as-written', noEffect: true, note: 'nginx spooled buffered responses to disk; Envoy does not'},
+    {key: 'grpc-buffer-size-kb', summary: 'gRPC response buffer', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: routeDefault, note: 'sized the nginx buffer for gRPC responses; Envoy needs no equivalent'},
+  ],
+}
+
+/** proxy-body-size -> requestBuffer.limit (--nginx-defaults), else one note (or the default's note when absent). */
+export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void {
+  const {data, has} = cm
+  const on = cm.traffic.nginxDefaults
+  const bodyRaw = has('proxy-body-size') ? data['proxy-body-size'] : '1m'
+  const body = parseNginxSize(bodyRaw)
+  if (!body.ok) {
+    cm.account('proxy-body-size', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `proxy-body-size: "${bodyRaw}" is not an nginx size (e.g. 8m); nginx kept its default 1m${on ? ', and so does the Gateway-level BackendTrafficPolicy' : ''}`})
+  }
+  const limit: {quantity?: string; unlimited?: boolean} = body.ok ? body.value : {quantity: '1Mi'}
+  if (on) {
+    if (!limit.unlimited) {
+      model.backendTraffic.requestBuffer = {limit: limit.quantity}
+      model.backendTrafficKeys.push('proxy-body-size')
+    }
+    const msg = limit.unlimited
+      ? `proxy-body-size: "${bodyRaw}" means no limit, as Envoy: no requestBuffer`
+      : `proxy-body-size: "${bodyRaw}" -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, and Envoy Gateway refuses WebSocket upgrades on every route that inherits it (xds route.go buildUpgradeConfig)`
+    const hint =
+      `Ingresses with proxy-read-timeout or proxy-send-timeout of ${LONG_LIVED_SECONDS}s or more, or proxy-request-buffering "off", get a route-level BackendTrafficPolicy that replaces this one without requestBuffer; ` +
+      'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
+    const d: KeyDiagnostic = {level: limit.unlimited ? 'info' : 'warning', code: 'proxy-body-size', fidelity: 'approximate', message: msg, hint: limit.unlimited ? undefined : hint}
+    if (has('proxy-body-size') && body.ok) cm.account('proxy-body-size', d)
+    else if (!has('proxy-body-size')) model.general.push(diag({...d, object: cm.cmRef, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
+  } else if (has('proxy-body-size') && body.ok) {
+    cm.account('proxy-body-size', {
+      level: 'info',
+      code: 'proxy-body-size',
+      fidelity: 'approximate',
+      message: limit.unlimited
+        ? `proxy-body-size: "${bodyRaw}" means no limit, as Envoy Gateway`
+        : `proxy-body-size: "${bodyRaw}": nginx limited request bodies to ${bodyRaw} by default; Envoy Gateway sets no limit`,
+      hint: limit.unlimited ? undefined : 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit, or rely on the per-Ingress proxy-body-size annotations',
+    })
+  } else if (!has('proxy-body-size')) {
+    model.general.push(
+      diag({
+        level: 'info',
+        code: 'proxy-body-size-default',
+        object: cm.cmRef,
+        fidelity: 'approximate',
+        message: 'nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends',
+        hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi',
+      }),
+    )
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The controller ConfigMap read as the families need it: its data as strings, and one ledger in which every present
+ * key ends in exactly one diagnostic (the first account of a key wins, so an invalid value reported while parsing
+ * is not overwritten by the mapping that falls back to the default).
+ */
+import {diag, gatewayTargetRef, isObject, parseGoBool, parseGoInt, refOf} from '../translate/bundle/common.js'
+import {objectRef} from '../translate/diagnostics.js'
+import type {Diagnostic, KubeObject} from '../translate/types.js'
+import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
+
+export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {
+  const present = cm !== undefined && isObject(cm)
+  const cmRef = present ? refOf(cm) : objectRef('Gateway', traffic.gateway)
+  const data: Record<string, string> = {}
+  if (present && isObject(cm.data)) {
+    for (const [k, v] of Object.entries(cm.data)) {
+      if (typeof v === 'string') data[k] = v
+      else if (typeof v === 'number' || typeof v === 'boolean') data[k] = String(v)
+    }
+  }
+  const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(data, k)
+  const ctx: ConfigMapContext = {
+    data,
+    traffic,
+    cmRef,
+    sources: present ? [cmRef] : ['ingress2gw'],
+    has,
+    value: (k) => (has(k) ? data[k] : ''),
+    account(key, d) {
+      if (!has(key) || entries.has(key)) return
+      entries.set(key, diag({...d, object: cmRef, annotation: key}))
+    },
+    accounted: (key) => entries.has(key),
+    exact: (key, message) => ctx.account(key, {level: 'info', code: 'configmap-key-mapped', fidelity: 'exact', message}),
+    bool(key, dflt) {
+      if (!has(key)) return dflt
+      const b = parseGoBool(data[key])
+      if (b === undefined) {
+        ctx.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${data[key]}" is not a boolean; nginx kept its default (${dflt}), and so does the translation`})
+        return dflt
+      }
+      return b
+    },
+    int(key, dflt, min = 0) {
+      if (!has(key)) return dflt
+      const n = parseGoInt(data[key])
+      if (n === undefined || n < min) {
+        ctx.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${data[key]}" is not an integer${min > 0 ? ` >= ${min}` : ''} (nginx takes whole seconds/counts without units); nginx kept its default (${dflt}), and so does the translation`})
+        return dflt
+      }
+      return n
+    },
+    use(key) {
+      if (has(key)) consumed.push(key)
+    },
+  }
+  return ctx
+}
+
+export function emptyModel(consumed: string[]): ConfigMapModel {
+  return {
+    clientTraffic: {},
+    headerMode: {detected: false, trustForwarded: false, fullForwardedFor: false, proxyProtocol: false},
+    forwardedForHeader: 'X-Forwarded-For',
+    backendTraffic: {},
+    backendTrafficKeys: [],
+    consumed,
+    objects: [],
+    general: [],
+    checklist: [],
+  }
+}
+
+export function splitList(value: string, sep: RegExp = /[,\s]+/): string[] {
+  return value.split(sep).map((s) => s.trim()).filter((s) => s !== '')
+}
+
+/** One line, at most `max` characters: snippets and long lists in messages. */
+export function truncate(value: string, max = 120): string {
+  const oneLine = value.replace(/\s+/g, ' ').trim()
+  return oneLine.length > max ? `${oneLine.slice(0, max)}...` : oneLine
+}
+
+/**
+ * The Gateway's HTTP listeners by name (http, https, the hosts' own): Gateway-level route defaults must not reach
+ * TCP or TLS passthrough listeners, which a Gateway-wide SecurityPolicy's authorization does
+ * (securitypolicy.go translateSecurityPolicyForListeners).
+ */
+export function httpListenerTargets(ctx: ClientTrafficContext): Record<string, string>[] {
+  const names = [ctx.httpListener ?? 'http', ...(ctx.hasHttpsListener !== false ? [ctx.httpsListener] : []), ...(ctx.hostListeners ?? []).map((l) => l.name)]
+  return names.map((n) => gatewayTargetRef(ctx.gateway, n))
+}

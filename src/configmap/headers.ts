@@ -1,0 +1,118 @@
+import {diag} from '../translate/bundle/common.js'
+import {requestIdAction} from '../translate/bundle/forwarded-headers.js'
+import {dnsName} from '../translate/names.js'
+import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
+
+const unmapped = {level: 'info', code: 'configmap-key-unmapped'} as const
+const routeDefault = (level: 'info' | 'warning') => ({level, code: 'configmap-route-default'})
+
+/**
+ * generate-request-id, enable-underscores-in-headers, ignore-invalid-headers, hsts* -> ClientTrafficPolicy
+ * headers (requestID, withUnderscoresAction) and, for HSTS, headers.lateResponseHeaders on the https listeners'
+ * policies (nginx.tmpl adds Strict-Transport-Security to HTTPS responses only); the header lists nginx added or
+ * hid everywhere are left to the user.
+ */
+export const headersFamily: ConfigMapFamily = {
+  name: 'headers',
+  specs: [
+    {key: 'generate-request-id', summary: 'Pass a client\'s X-Request-ID on, generate one when absent', fidelity: 'exact', target: 'ClientTrafficPolicy headers.requestID', default: 'true', onInvalid: 'default'},
+    {key: 'enable-underscores-in-headers', summary: 'Accept request headers with underscores', fidelity: 'exact', target: 'ClientTrafficPolicy headers.withUnderscoresAction', default: 'false', onInvalid: 'default'},
+    {key: 'ignore-invalid-headers', summary: 'Drop request headers with invalid names', fidelity: 'exact', target: 'ClientTrafficPolicy headers.withUnderscoresAction', default: 'true', onInvalid: 'default', note: 'off: Envoy still rejects names that are not HTTP tokens'},
+    {key: 'hsts', summary: 'Send Strict-Transport-Security on HTTPS responses', fidelity: 'exact', target: 'ClientTrafficPolicy headers.lateResponseHeaders on the https listeners', default: 'true', onInvalid: 'default'},
+    {key: 'hsts-max-age', summary: 'max-age of the HSTS header', fidelity: 'exact', target: 'the Strict-Transport-Security value', default: '31536000', onInvalid: 'as-written', note: 'a value that is not a number of seconds is reported and 31536000 used'},
+    {key: 'hsts-include-subdomains', summary: 'includeSubDomains in the HSTS header', fidelity: 'exact', target: 'the Strict-Transport-Security value', default: 'true', onInvalid: 'default'},
+    {key: 'hsts-preload', summary: 'preload in the HSTS header', fidelity: 'exact', target: 'the Strict-Transport-Security value', default: 'false', onInvalid: 'default'},
+    {key: 'large-client-header-buffers', summary: 'Size of the buffers for one long request header line', fidelity: 'approximate', target: 'none', default: '4 8k', onInvalid: 'as-written', notice: unmapped, note: 'limited one request header line; Envoy accepts request headers up to 60 KiB in total and the ClientTrafficPolicy cannot change that'},
+    {key: 'client-header-buffer-size', summary: 'Buffer for the request headers', fidelity: 'ignored', target: 'none', default: '1k', onInvalid: 'as-written', notice: unmapped, note: 'is an nginx buffer size; Envoy has no equivalent and needs none'},
+    {key: 'http2-max-field-size', summary: 'Deprecated HTTP/2 header field limit', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: unmapped, note: 'is deprecated in nginx; Envoy limits HTTP/2 headers to 60 KiB in total'},
+    {key: 'http2-max-header-size', summary: 'Deprecated HTTP/2 header list limit', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: unmapped, note: 'is deprecated in nginx; Envoy limits HTTP/2 headers to 60 KiB in total'},
+    {key: 'proxy-add-original-uri-header', summary: 'Send X-Original-Uri upstream', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefault('info'), note: 'sent X-Original-Uri upstream; Envoy sends X-Envoy-Original-Path only when a route rewrites the path'},
+    {key: 'proxy-set-headers', summary: 'ConfigMap of request headers added to every upstream request', fidelity: 'manual', target: 'ClientTrafficPolicy headers.earlyRequestHeaders (by hand)', default: '', onInvalid: 'as-written', notice: routeDefault('warning'), note: 'names a ConfigMap of request headers added to every upstream request; add them as ClientTrafficPolicy headers.earlyRequestHeaders (values with nginx variables have no equivalent)'},
+    {key: 'add-headers', summary: 'ConfigMap of response headers added to every response', fidelity: 'manual', target: 'ClientTrafficPolicy headers.lateResponseHeaders (by hand)', default: '', onInvalid: 'as-written', notice: routeDefault('warning'), note: 'names a ConfigMap of response headers added to every response; add them as ClientTrafficPolicy headers.lateResponseHeaders'},
+    {key: 'hide-headers', summary: 'Upstream response headers removed everywhere', fidelity: 'manual', target: 'ClientTrafficPolicy headers.lateResponseHeaders.remove (by hand)', default: '', onInvalid: 'as-written', notice: routeDefault('warning'), note: 'removed these upstream response headers everywhere; add them to headers.lateResponseHeaders.remove of the ClientTrafficPolicy'},
+    {key: 'allow-backend-server-header', summary: 'Pass the backend\'s Server header', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefault('info'), note: 'controlled whether the backend Server header passed; Envoy replaces it with "envoy" by default'},
+  ],
+}
+
+/** generate-request-id, enable-underscores-in-headers, ignore-invalid-headers -> headers.requestID / withUnderscoresAction. */
+export function applyRequestHeaders(cm: ConfigMapContext, model: ConfigMapModel): void {
+  const {data, has} = cm
+  const requestID = requestIdAction(has('generate-request-id') ? data['generate-request-id'] : undefined)
+  if (has('generate-request-id')) {
+    cm.use('generate-request-id')
+    cm.exact('generate-request-id', `generate-request-id: "${data['generate-request-id']}" -> headers.requestID: ${requestID} (nginx passed a client's X-Request-ID on${requestID === 'Preserve' ? ' and generated none' : ' and generated one when absent'}; Envoy replaces it unless told otherwise)`)
+  }
+  const underscores = cm.bool('enable-underscores-in-headers', false)
+  const ignoreInvalid = cm.bool('ignore-invalid-headers', true)
+  const underscoreAction = underscores || !ignoreInvalid ? 'Allow' : 'DropHeader'
+  model.clientTraffic.headers = {withUnderscoresAction: underscoreAction, requestID}
+  cm.use('enable-underscores-in-headers')
+  cm.use('ignore-invalid-headers')
+  if (has('enable-underscores-in-headers')) {
+    cm.exact(
+      'enable-underscores-in-headers',
+      underscoreAction === 'Allow'
+        ? `enable-underscores-in-headers: "${data['enable-underscores-in-headers']}" -> headers.withUnderscoresAction: Allow (nginx passed headers with underscores)`
+        : `enable-underscores-in-headers: "${data['enable-underscores-in-headers']}" -> headers.withUnderscoresAction: DropHeader (nginx silently dropped request headers with underscores; Envoy's default would reject the request)`,
+    )
+  }
+  if (has('ignore-invalid-headers')) {
+    if (ignoreInvalid) cm.exact('ignore-invalid-headers', `ignore-invalid-headers: "${data['ignore-invalid-headers']}": headers with underscores are dropped (headers.withUnderscoresAction: ${underscoreAction})`)
+    else cm.account('ignore-invalid-headers', {level: 'info', code: 'configmap-key-mapped', fidelity: 'approximate', message: `ignore-invalid-headers: "${data['ignore-invalid-headers']}": nginx passed invalid header names on (headers with underscores -> Allow); Envoy still rejects names that are not valid HTTP tokens`})
+  }
+}
+
+const HSTS_PARTS = ['hsts-max-age', 'hsts-include-subdomains', 'hsts-preload']
+
+/** HSTS (nginx default on): only on https responses -> lateResponseHeaders on a CTP for each https listener. */
+export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
+  const {data, has, traffic: ctx} = cm
+  const gw = ctx.gateway
+  const hsts = cm.bool('hsts', true)
+  const maxAgeRaw = has('hsts-max-age') ? data['hsts-max-age'].trim() : '31536000'
+  const maxAgeOk = /^\d+$/.test(maxAgeRaw)
+  const maxAge = maxAgeOk ? maxAgeRaw : '31536000'
+  if (has('hsts-max-age') && !maxAgeOk) cm.account('hsts-max-age', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `hsts-max-age: "${data['hsts-max-age']}" is not a number of seconds; the default 31536000 is used`})
+  const includeSub = cm.bool('hsts-include-subdomains', true)
+  const preload = cm.bool('hsts-preload', false)
+  const hstsValue = `max-age=${maxAge}${includeSub ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`
+  const anyHttps = ctx.hasHttpsListener !== false || (ctx.hostListeners?.length ?? 0) > 0
+  if (hsts && !anyHttps) {
+    // No https listener on this Gateway: there is no https response to add the header to. Each hsts* key that is set
+    // gets one diagnostic saying so; hsts unset (on by default) needs none.
+    const note = (what: string) =>
+      `${what}: Gateway ${gw.namespace}/${gw.name} has no https listener, so HSTS is not sent (nginx added Strict-Transport-Security only to HTTPS responses, and nothing is served over HTTPS here); no ClientTrafficPolicy for it is generated`
+    for (const key of ['hsts', ...HSTS_PARTS]) {
+      if (!has(key)) continue
+      cm.account(key, {level: 'info', code: 'hsts-no-https-listener', fidelity: 'ignored', message: note(`${key}: "${data[key]}"`)})
+    }
+  } else if (hsts) {
+    model.hstsHeader = {name: 'Strict-Transport-Security', value: hstsValue}
+    const d = {
+      level: 'info' as const,
+      code: 'hsts',
+      fidelity: 'exact' as const,
+      message:
+        `HSTS (ConfigMap hsts${has('hsts') ? `: "${data.hsts}"` : ', on by default'}): nginx set "Strict-Transport-Security: ${hstsValue}" on every HTTPS response, replacing the backend's value. ` +
+        `There is no HSTS field in Envoy Gateway: ${
+          ctx.hasHttpsListener === false
+            ? `the ClientTrafficPolicies of the hosts' HTTPS listeners (${(ctx.hostListeners ?? []).map((l) => l.name).join(', ')}) set it`
+            : `ClientTrafficPolicy ${dnsName(gw.name, 'client', ctx.httpsListener)} targets the "${ctx.httpsListener}" listener and sets it`
+        } with headers.lateResponseHeaders${(ctx.hostListeners ?? []).length > 0 && ctx.hasHttpsListener !== false ? ', as do the policies of the hosts\' HTTPS listeners' : ''}`,
+      hint: 'lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead',
+    }
+    if (has('hsts')) cm.account('hsts', d)
+    else model.general.push(diag({...d, object: cm.cmRef}))
+    for (const key of HSTS_PARTS) {
+      cm.use(key)
+      cm.exact(key, `${key}: "${cm.value(key)}" is part of the Strict-Transport-Security value "${hstsValue}"`)
+    }
+    cm.use('hsts')
+    model.checklist.push(`HSTS: "Strict-Transport-Security: ${hstsValue}" is added on the "${ctx.httpsListener}" listener by a ClientTrafficPolicy (headers.lateResponseHeaders, Envoy Gateway v1.9 CRD)`)
+  } else {
+    cm.exact('hsts', `hsts: "${data.hsts}": no Strict-Transport-Security header, as Envoy`)
+    for (const key of HSTS_PARTS) {
+      cm.account(key, {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `${key}: "${cm.value(key)}" has no effect with hsts off`})
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import {NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../annotations/timeouts.js'
+import {parseGoInt} from '../translate/bundle/common.js'
+import {splitList} from './context.js'
+import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
+
+const info = {level: 'info', code: 'configmap-route-default'} as const
+const warning = {level: 'warning', code: 'configmap-route-default'} as const
+
+/**
+ * The defaults of the redirect annotations. The translation assumes nginx's value: a ConfigMap that changes it is
+ * reported as manual, with what to set on the Ingresses instead.
+ */
+const REDIRECT_DEFAULTS: Record<string, {dflt: string; note: string}> = {
+  'ssl-redirect': {dflt: 'true', note: 'is the default of every Ingress\'s ssl-redirect annotation, which shapes the https-redirect routes'},
+  'force-ssl-redirect': {dflt: 'false', note: 'is the default of every Ingress\'s force-ssl-redirect annotation, which shapes the https-redirect routes'},
+  'http-redirect-code': {dflt: '308', note: 'is the status of nginx\'s HTTP->HTTPS redirects; the generated https-redirect routes answer 308'},
+  'no-tls-redirect-locations': {dflt: '/.well-known/acme-challenge', note: 'lists path prefixes exempt from the HTTPS redirect; the generated redirect routes only exempt ACME challenges (their Exact HTTPRoutes win over the redirect\'s prefix match)'},
+  'preserve-trailing-slash': {dflt: 'false', note: 'kept the trailing slash in HTTPS redirects; Gateway API redirects always keep the path as is'},
+  'use-port-in-redirects': {dflt: 'false', note: 'added the port to nginx redirects; Gateway API redirects choose the port from the scheme'},
+  'relative-redirects': {dflt: 'false', note: 'made nginx-generated redirects relative; Gateway API redirects are absolute'},
+}
+
+const redirectSpecs: ConfigMapSpec[] = Object.entries(REDIRECT_DEFAULTS).map(([key, {dflt, note}]) => ({
+  key,
+  summary: `Default of the ${key === 'http-redirect-code' || key === 'no-tls-redirect-locations' ? 'HTTP->HTTPS redirect' : `${key} annotation`}`,
+  fidelity: 'exact',
+  target: 'the generated https-redirect routes (the nginx default is assumed)',
+  default: dflt,
+  onInvalid: key === 'http-redirect-code' ? 'default' : key === 'no-tls-redirect-locations' ? 'as-written' : 'default',
+  note: `${note}; another value than the default is reported as manual`,
+}))
+
+const retrySpecs: ConfigMapSpec[] = [
+  {key: 'proxy-next-upstream', summary: 'When to retry a request on another endpoint', fidelity: 'approximate', target: 'Gateway-level BackendTrafficPolicy retry.retryOn (--nginx-defaults)', default: 'error timeout', onInvalid: 'as-written', note: 'the same mapping as the proxy-next-upstream annotation; without --nginx-defaults Envoy Gateway retries nothing'},
+  {key: 'proxy-next-upstream-tries', summary: 'Tries including the first attempt', fidelity: 'exact', target: 'Gateway-level BackendTrafficPolicy retry.numRetries (--nginx-defaults)', default: '3', onInvalid: 'default'},
+  {key: 'proxy-next-upstream-timeout', summary: 'Time limit for retrying', fidelity: 'approximate', target: 'none', default: '0', onInvalid: 'default', note: 'Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)'},
+  {key: 'retry-non-idempotent', summary: 'Retry POST/PATCH/LOCK too', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: info, note: 'let nginx retry POST/PATCH/LOCK after an error; Envoy retries every method on the configured triggers'},
+]
+
+const balancerSpecs: ConfigMapSpec[] = [
+  {key: 'load-balance', summary: 'Default balancing algorithm', fidelity: 'approximate', target: 'none (per Ingress: BackendTrafficPolicy loadBalancer)', default: '(round_robin)', onInvalid: 'as-written', notice: info, note: 'was the balancing algorithm of every upstream (nginx default round_robin); Envoy Gateway balances with LeastRequest unless a BackendTrafficPolicy sets loadBalancer'},
+  {key: 'service-upstream', summary: 'Proxy to the Service IP instead of the endpoints', fidelity: 'exact', target: 'HTTPRoute backends with routingType: Service (per Ingress)', default: 'false', onInvalid: 'default', notice: info, note: 'is the service-upstream of every upstream whose creating Ingress does not set the annotation; those routes get routingType: Service (each Ingress says so)'},
+  {key: 'upstream-hash-by', summary: 'Consistent-hash key (read, never applied)', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: info, note: 'is read into the controller\'s defaults but applied nowhere in v1.15 (upstreams take upstream-hash-by only from the annotation of the Ingress that creates them, controller.go createUpstreams), so it had no effect'},
+  {key: 'upstream-hash-by-subset', summary: 'Hash to a subset of endpoints (read, never applied)', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: info, note: 'is read into the controller\'s defaults but, like upstream-hash-by, applied nowhere (controller.go createUpstreams takes the annotation), so it had no effect'},
+  {key: 'upstream-hash-by-subset-size', summary: 'Size of the hash subsets (read, never applied)', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: info, note: 'is read into the controller\'s defaults but, like upstream-hash-by, applied nowhere (controller.go createUpstreams takes the annotation), so it had no effect'},
+]
+
+const limitSpecs: ConfigMapSpec[] = [
+  {key: 'limit-req-status-code', summary: 'Status of rate-limited requests', fidelity: 'approximate', target: 'none', default: '503', onInvalid: 'default', notice: info, note: 'was the status of rate-limited requests (nginx default 503); Envoy Gateway answers 429'},
+  {key: 'limit-conn-status-code', summary: 'Status of connection-limited requests', fidelity: 'ignored', target: 'none', default: '503', onInvalid: 'default', notice: info, note: 'was the status of connection-limited requests; limit-connections has no Envoy Gateway equivalent'},
+  {key: 'limit-conn-zone-variable', summary: 'Key of the rate and connection limits', fidelity: 'exact', target: 'the limit-rps / limit-rpm rate limits of the Ingresses', default: '$binary_remote_addr', onInvalid: 'as-written', notice: info, note: 'is the key of every limit-rps / limit-rpm / limit-connections count (nginx.tmpl maps $limit_<id> to it); the rate limits of the Ingresses that set them count per this key (client IP, request header or query parameter), and each says so'},
+  {key: 'limit-rate', summary: 'Response rate limit per connection', fidelity: 'manual', target: 'BackendTrafficPolicy bandwidthLimit (by hand)', default: '0', onInvalid: 'default', notice: warning, note: 'throttled every response to this rate; Envoy Gateway has a bandwidthLimit (BackendTrafficPolicy, v1.8+) to add by hand if needed'},
+  {key: 'limit-rate-after', summary: 'Bytes sent before limit-rate applies', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: info, note: 'started limit-rate after this many bytes; no Envoy Gateway equivalent'},
+]
+
+const compressionSpecs: ConfigMapSpec[] = [
+  {key: 'use-gzip', summary: 'gzip responses', fidelity: 'approximate', target: 'none (BackendTrafficPolicy compression by hand)', default: 'false', onInvalid: 'default', notice: info, note: 'compressed responses with gzip; Envoy Gateway compresses only where a BackendTrafficPolicy sets compression/compressor'},
+  {key: 'gzip-level', summary: 'gzip level', fidelity: 'ignored', target: 'none', default: '1', onInvalid: 'default', notice: info, note: 'tuned nginx gzip; see use-gzip'},
+  {key: 'gzip-min-length', summary: 'Smallest response gzipped', fidelity: 'ignored', target: 'none', default: '256', onInvalid: 'default', notice: info, note: 'tuned nginx gzip; see use-gzip'},
+  {key: 'gzip-types', summary: 'MIME types gzipped', fidelity: 'ignored', target: 'none', default: 'application/atom+xml ... text/x-component', onInvalid: 'as-written', notice: info, note: 'tuned nginx gzip; see use-gzip'},
+  {key: 'gzip-disable', summary: 'User-Agents not gzipped', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: info, note: 'tuned nginx gzip; see use-gzip'},
+  {key: 'enable-brotli', summary: 'brotli responses', fidelity: 'approximate', target: 'none (BackendTrafficPolicy compression by hand)', default: 'false', onInvalid: 'default', notice: info, note: 'compressed responses with brotli; Envoy Gateway compresses only where a BackendTrafficPolicy sets compression/compressor (type Brotli)'},
+  {key: 'brotli-level', summary: 'brotli level', fidelity: 'ignored', target: 'none', default: '4', onInvalid: 'default', notice: info, note: 'tuned nginx brotli; see enable-brotli'},
+  {key: 'brotli-min-length', summary: 'Smallest response compressed with brotli', fidelity: 'ignored', target: 'none', default: '20', onInvalid: 'default', notice: info, note: 'tuned nginx brotli; see enable-brotli'},
+  {key: 'brotli-types', summary: 'MIME types compressed with brotli', fidelity: 'ignored', target: 'none', default: 'application/xml+rss ... text/x-component', onInvalid: 'as-written', notice: info, note: 'tuned nginx brotli; see enable-brotli'},
+]
+
+const proxySpecs: ConfigMapSpec[] = [
+  {key: 'proxy-http-version', summary: 'HTTP version towards backends', fidelity: 'ignored', target: 'none', default: '1.1', onInvalid: 'as-written', notice: info, note: 'set the HTTP version towards backends; Envoy uses HTTP/1.1 to Services unless their appProtocol says otherwise'},
+  {key: 'custom-http-errors', summary: 'Upstream statuses replaced by the default backend\'s error pages', fidelity: 'manual', target: 'BackendTrafficPolicy responseOverride (by hand)', default: '', onInvalid: 'entries-dropped', notice: warning, note: 'intercepted these upstream status codes on every location and served the default backend\'s error pages; add a BackendTrafficPolicy responseOverride (source: Backend) where that matters'},
+  {key: 'disable-proxy-intercept-errors', summary: 'Let upstream error pages through despite custom-http-errors', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: info, note: 'only mattered beside custom-http-errors (nginx.tmpl proxy_intercept_errors), which is not translated: upstream error responses pass through as this key asked'},
+  {key: 'proxy-cookie-domain', summary: 'Default Set-Cookie domain rewrite', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'rewrote the Domain of Set-Cookie headers on every location without the proxy-cookie-domain annotation (proxy/main.go falls back to it); Envoy Gateway does not rewrite cookies: make the backends set the right domain'},
+  {key: 'proxy-cookie-path', summary: 'Default Set-Cookie path rewrite', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'rewrote the Path of Set-Cookie headers on every location without the proxy-cookie-path annotation (proxy/main.go falls back to it); Envoy Gateway does not rewrite cookies: make the backends set the right path'},
+  {key: 'proxy-redirect-from', summary: 'Default Location header rewrite (from)', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'rewrote Location headers of backend responses on every location without the proxy-redirect-* annotations (proxy/main.go falls back to it; "off" rewrote nothing); Envoy does not rewrite Location headers: make the backends send the public URL'},
+  {key: 'proxy-redirect-to', summary: 'Default Location header rewrite (to)', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'is the replacement of proxy-redirect-from; see proxy-redirect-from'},
+  {key: 'app-root', summary: 'Backend default of the app-root annotation (never read)', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: info, note: 'is decoded into the defaults, but rewrite/main.go reads app-root only from the annotation, so it had no effect'},
+]
+
+/**
+ * The ConfigMap keys that are the defaults of per-Ingress annotations and became Gateway-level policies or route
+ * shapes: the redirect defaults (assumed), proxy-next-upstream* (a Gateway-level BackendTrafficPolicy retry with
+ * --nginx-defaults), balancing, limits, compression and the proxy_* defaults (a sentence each).
+ */
+export const routeDefaultsFamily: ConfigMapFamily = {
+  name: 'route-defaults',
+  specs: [...redirectSpecs, ...retrySpecs, ...balancerSpecs, ...limitSpecs, ...compressionSpecs, ...proxySpecs],
+}
+
+/** The redirect defaults: exact when they are nginx's, manual otherwise. */
+export function applyRedirectDefaults(cm: ConfigMapContext): void {
+  for (const [key, {dflt, note}] of Object.entries(REDIRECT_DEFAULTS)) {
+    if (!cm.has(key)) continue
+    const same = cm.data[key].trim() === dflt
+    cm.account(key, {
+      level: same ? 'info' : 'warning',
+      code: 'configmap-route-default',
+      fidelity: same ? 'exact' : 'manual',
+      message: `${key}: "${cm.data[key]}" ${note}${same ? ' (the ingress-nginx default, which the translation assumes)' : `; the translation assumes the ingress-nginx default "${dflt}"`}`,
+      hint: same ? undefined : `set the equivalent annotation on the Ingresses that relied on ${key}, or adjust the generated routes`,
+    })
+  }
+}
+
+/** proxy-next-upstream* -> Gateway-level BackendTrafficPolicy retry (--nginx-defaults), else a note each. */
+export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void {
+  const {data, has} = cm
+  const nextRaw = has('proxy-next-upstream') ? data['proxy-next-upstream'] : 'error timeout'
+  const conditions = splitList(nextRaw)
+  const tries = has('proxy-next-upstream-tries') ? parseGoInt(data['proxy-next-upstream-tries']) : 3
+  if (has('proxy-next-upstream-tries') && (tries === undefined || tries < 0)) {
+    cm.account('proxy-next-upstream-tries', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}" is not a non-negative integer; nginx kept 3`})
+  }
+  const triesN = tries !== undefined && tries >= 0 ? tries : 3
+  if (!cm.traffic.nginxDefaults) {
+    for (const key of ['proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout']) {
+      cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `${key}: "${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
+    }
+    return
+  }
+  if (conditions.includes('off') || triesN === 1) {
+    const why = conditions.includes('off') ? 'proxy-next-upstream off' : 'proxy-next-upstream-tries 1'
+    cm.account('proxy-next-upstream', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream: "${nextRaw}": no retries (${why}), as Envoy Gateway without retry`})
+  } else {
+    // The same mapping as the proxy-next-upstream annotation (timeouts family).
+    const retryOn = retryOnFor(conditions)
+    const {triggers, codes} = retryOn
+    const unknown = conditions.filter((c) => !NEXT_UPSTREAM_CONDITIONS.includes(c))
+    const retry: Record<string, any> = {}
+    if (triesN > 1) retry.numRetries = triesN - 1
+    if (triggers.length > 0) {
+      retry.retryOn = {triggers}
+      if (codes.length > 0) retry.retryOn.httpStatusCodes = codes
+      model.backendTraffic.retry = retry
+      model.backendTrafficKeys.push('proxy-next-upstream', 'proxy-next-upstream-tries')
+    }
+    const differences = retryDifferences(conditions, retryOn)
+    if (unknown.length > 0) differences.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a proxy_next_upstream condition and ${unknown.length === 1 ? 'is' : 'are'} ignored`)
+    cm.account('proxy-next-upstream', {
+      level: 'info',
+      code: 'configmap-route-default',
+      fidelity: 'approximate',
+      message:
+        `proxy-next-upstream: "${nextRaw}" -> Gateway-level BackendTrafficPolicy retry${triggers.length > 0 ? ` on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}` : ' (none: no condition maps)'}` +
+        `${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
+    })
+  }
+  cm.account('proxy-next-upstream-tries', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`})
+  cm.account('proxy-next-upstream-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `proxy-next-upstream-timeout: "${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`})
+}

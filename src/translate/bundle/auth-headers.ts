@@ -1,0 +1,154 @@
+/**
+ * auth-response-headers -> ClientTrafficPolicy headers.earlyRequestHeaders.remove on the listeners that serve
+ * protected hosts, so that a client cannot hand the backend its own identity headers.
+ *
+ * nginx set every listed header on the proxied request from the auth answer (rootfs/etc/nginx/template/nginx.tmpl,
+ * the "this location requires authentication" block; internal/ingress/controller/template/template.go
+ * buildAuthResponseHeaders: `auth_request_set $authHeaderN $upstream_http_<name>` + `proxy_set_header '<name>'
+ * $authHeaderN`): when the answer lacks one, the value is empty and nginx sends no such header, whatever the client
+ * sent. Envoy's ext_authz copies onto the request only the headersToBackend the answer has, and passes a client-sent
+ * one on. Removing them first is the fix:
+ * - earlyRequestHeaders is the HCM's early_header_mutation_extensions (Envoy Gateway internal/xds/translator/
+ *   listener.go buildEarlyHeaderMutation; api/v1alpha1/clienttrafficpolicy_types.go: "before envoy performs routing"),
+ *   run by Envoy before the route is chosen and before any HTTP filter, ext_authz included;
+ * - a route's RequestHeaderModifier would not do: Envoy Gateway makes it the route's request_headers_to_remove
+ *   (internal/xds/translator/route.go buildXdsRoute, RemoveRequestHeaders), which the router applies when it
+ *   forwards, after ext_authz added the auth service's values, so it would remove those too.
+ * A listener-level header removal reaches every host on the listener: hosts without external auth lose the
+ * client's copies too, which is reported.
+ */
+import {objectRef} from '../diagnostics.js'
+import type {HostIndex} from '../hosts.js'
+import type {HostModel, IngressModel} from '../model.js'
+import type {Diagnostic, NamespacedName} from '../types.js'
+
+/** Per listener name ('' = the Gateway-wide policy, i.e. the http listener): the headers to remove. */
+export type HeaderStrips = Map<string, string[]>
+
+/**
+ * Client headers the check itself needs, never removed early: Envoy sends Authorization to every HTTP check
+ * (ext_authz_http_impl.cc ClientConfig::toRequestMatchers), and the forms list Cookie and others in
+ * headersToExtAuth. nginx's subrequest carried the client's copies too (only the proxied request got the answer's).
+ */
+const CHECK_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'host'])
+
+/** Headers an Ingress's external auth copies to its backend, less those its check reads (CHECK_HEADERS, headersToExtAuth). */
+export function protectedHeaders(ingress: IngressModel): {strip: string[]; kept: string[]} {
+  const out: string[] = []
+  const read = new Set(CHECK_HEADERS)
+  for (const p of ingress.intents.policies) {
+    if (p.kind !== 'SecurityPolicy' || p.value === undefined) continue
+    for (const h of (p.value as any)?.headersToExtAuth ?? []) read.add(String(h).toLowerCase())
+    if (p.path === 'extAuth') out.push(...((p.value as any)?.http?.headersToBackend ?? []))
+    // Envoy Gateway's OIDC produces none of oauth2-proxy's X-Auth-Request-* headers: a client could forge them.
+    if (p.path === 'oidc') {
+      const listed = ingress.annotations.get('auth-response-headers')
+      if (listed?.valid && Array.isArray(listed.value)) out.push(...listed.value)
+    }
+  }
+  return {strip: out.filter((h) => !read.has(h.toLowerCase())), kept: out.filter((h) => read.has(h.toLowerCase()))}
+}
+
+/**
+ * The listeners an Ingress's routes of a host attach to, as emit-routes.ts sectionsFor decides them ('' = the plain
+ * http listener, whose policy is the Gateway-wide one): a TLS host's https listener(s), plus http unless the Ingress
+ * redirects to https or nginx closed the host; a host without TLS only http.
+ */
+function servingListeners(ingress: IngressModel, host: HostModel, listeners: {http: string; https: string}): string[] {
+  if (host.tls === undefined && !host.closed) return ['']
+  const https = host.httpsListeners ?? [listeners.https]
+  if (host.closed || ingress.intents.sslRedirect || ingress.intents.forceSslRedirect) return https
+  return ['', ...https]
+}
+
+function addAll(map: Map<string, Map<string, string>>, listener: string, headers: string[]): void {
+  const set = map.get(listener) ?? new Map<string, string>()
+  for (const h of headers) if (!set.has(h.toLowerCase())) set.set(h.toLowerCase(), h)
+  map.set(listener, set)
+}
+
+/**
+ * The header removals one Gateway needs for the external auth of its Ingresses, and one diagnostic saying where
+ * they apply and which unprotected hosts share those listeners. `listeners` names the plain http listener (its
+ * policy is the Gateway-wide one) and the shared https one; hosts with listeners of their own get those.
+ */
+export function authHeaderStrips(
+  gateway: NamespacedName,
+  index: HostIndex,
+  listeners: {http: string; https: string; hostListeners: string[]},
+  emitBundle: boolean,
+): {strips: HeaderStrips; diagnostics: Diagnostic[]; checklist: string[]} {
+  // A host listener that is not generated serves nothing until a person adds it (https-listeners.ts): no policy to fill.
+  const exists = new Set(['', listeners.https, ...listeners.hostListeners])
+  const byListener = new Map<string, Map<string, string>>()
+  const protectedHosts = new Set<string>()
+  const sources = new Set<string>()
+  const headersOf = new Map<string, string[]>()
+  const kept = new Map<string, string>()
+  const headers = (i: IngressModel) => {
+    if (!headersOf.has(i.id)) {
+      const own = i.served && !i.isCanary ? protectedHeaders(i) : {strip: [], kept: []}
+      headersOf.set(i.id, own.strip)
+      for (const h of own.kept) kept.set(h.toLowerCase(), h)
+    }
+    return headersOf.get(i.id)!
+  }
+  for (const host of index.hosts.values()) {
+    for (const loc of host.locations) {
+      const list = headers(loc.ingress)
+      if (list.length === 0) continue
+      protectedHosts.add(host.name)
+      sources.add(objectRef('Ingress', loc.ingress.ref))
+      for (const l of servingListeners(loc.ingress, host, listeners)) if (exists.has(l)) addAll(byListener, l, list)
+    }
+  }
+  const strips: HeaderStrips = new Map([...byListener].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([l, set]) => [l, [...set.values()]]))
+  if (strips.size === 0) return {strips, diagnostics: [], checklist: []}
+  const listenerNames = [...strips.keys()].map((l) => (l === '' ? listeners.http : l))
+  const removed = [...new Map([...strips.values()].flat().map((h) => [h.toLowerCase(), h])).values()]
+  // Hosts (or some of their paths) served without external auth on a listener that now removes the headers.
+  const exposed: string[] = []
+  for (const host of [...index.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const open = host.locations.filter((l) => headers(l.ingress).length === 0 && servingListeners(l.ingress, host, listeners).some((x) => strips.has(x))).map((l) => l.path)
+    if (open.length === 0) continue
+    exposed.push(`${host.name || '*'}${protectedHosts.has(host.name) ? ` (paths ${open.join(', ')})` : ''}`)
+  }
+  const what = `${removed.join(', ')} (the headers the external auth of ${[...sources].sort().join(', ')} copies to the backend)`
+  const why =
+    'nginx replaced them with the auth answer\'s values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy\'s extAuth copies only the headers the answer has and would pass a client-sent one on'
+  const sideEffect =
+    exposed.length > 0
+      ? `; ${listenerNames.length > 1 ? 'these listeners also serve' : 'this listener also serves'} requests without external auth (${exposed.slice(0, 8).join(', ')}${exposed.length > 8 ? `, and ${exposed.length - 8} more` : ''}): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on`
+      : ''
+  // Headers the check reads from the client cannot be removed before it (CHECK_HEADERS): say they stay.
+  const keptNote = kept.size > 0 ? `; ${[...kept.values()].join(', ')} ${kept.size > 1 ? 'are' : 'is'} not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend` : ''
+  const object = objectRef('Gateway', gateway)
+  if (!emitBundle) {
+    const perListener = [...strips].map(([l, list]) => `${l === '' ? listeners.http : l}: [${list.join(', ')}]`)
+    const step = `remove client-sent auth response headers before external auth on ${gateway.namespace}/${gateway.name}: ClientTrafficPolicy headers.earlyRequestHeaders.remove per listener, ${perListener.join('; ')}`
+    return {
+      strips,
+      checklist: [step],
+      diagnostics: [{
+        level: 'warning',
+        code: 'auth-headers-client-copies',
+        object,
+        fidelity: 'manual',
+        message: `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}${keptNote}`,
+        hint: `${step} (the gateway owner's run with --emit-gateway generates them); a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too`,
+      }],
+    }
+  }
+  return {
+    strips,
+    checklist: [],
+    diagnostics: [{
+      level: exposed.length > 0 ? 'warning' : 'info',
+      code: 'auth-headers-client-copies',
+      object,
+      fidelity: exposed.length > 0 ? 'approximate' : 'exact',
+      message: `the ClientTrafficPolicies of ${listenerNames.length > 1 ? 'listeners' : 'listener'} ${listenerNames.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}${keptNote}`,
+      ...(exposed.length > 0 ? {hint: 'a backend without external auth that reads these headers from its clients must get them under other names, or be moved to a Gateway of its own'} : {}),
+    }],
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The ingress-nginx routing model: buildNginxModel(hostsByGateway) takes the hosts the compiler built
+ * (src/translate/hosts.ts buildHosts: servers, locations, "oldest Ingress wins", canaries attached, aliases, TLS)
+ * and routeNginxRequest(model, probe) says what ingress-nginx controller-v1.15.1 does with one request, as an
+ * Outcome comparable with the Envoy Gateway model's. There is one nginx model: the locations, their order and
+ * nginx's choice among them are src/translate/nginx-locations.ts (renderServer, selectNginxLocation,
+ * applyNginxRewrite), which the route emitter follows and the real-nginx harness checks against nginx itself.
+ *
+ * The request path through nginx, phase by phase (each step names the source that decides it):
+ * 1. server: from-to-www redirect servers first (nginx.tmpl renders RedirectServers before the others, and
+ *    BuildRedirects skips a name that is a server already), then an exact server_name or alias, then the one-label
+ *    wildcard regex `~^(?<subdomain>[\w-]+)\.example\.com$` (template.go buildServerName), then the catch-all `_`;
+ * 2. server rewrite phase: app-root's `if ($uri = /) { return 302 $scheme://$http_host<app-root>; }` (nginx.tmpl);
+ * 3. location: renderServer + selectNginxLocation (ngx_http_core_find_location, nginx's 301 auto-redirect);
+ * 4. location rewrite phase: `return <code> <url>` of permanent/temporal-redirect (nginx.tmpl, rewrite module),
+ *    before rewrite_by_lua's HTTPS redirect (lua_ingress.lua redirect_to_https: force-ssl-redirect, or ssl-redirect
+ *    when a certificate is configured for the host; 308 to https://<host><request_uri minus one trailing slash>);
+ * 5. `rewrite "(?i)<path>" <target> break;` (buildProxyPass), then the balancer: the canary of the upstream
+ *    (balancer.lua route_to_alternative_balancer: header, then cookie, then weight), else the Service.
+ *
+ * Not modelled (the routing decision stands, the final answer may differ): authentication, allow/deny lists, rate
+ * limits, CORS preflights, custom error pages, Services without endpoints (503), use-forwarded-headers,
+ * ssl-passthrough (the passthrough hosts' https probes are answered `passthrough` to the host's Service).
+ * Pure: no I/O.
+ */
+import {parseRedirectAnnotations} from '../annotations/redirects.js'
+import {normalizeHost, upstreamKey} from '../translate/hosts.js'
+import type {HostModel, IngressModel, ServiceBackend} from '../translate/model.js'
+import {applyNginxRewrite, renderServer, selectNginxLocation, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
+import {canaryBackends, type CanaryRoute} from './nginx-canary.js'
+import type {BackendShare, Outcome, Probe} from './outcome.js'
+
+/** Where nginx decided: the server, the location (`= /x`, `/x/`, `~* ^/x`) and the Ingress whose config it carries. */
+export interface NginxDecision {
+  gateway: string
+  server?: string
+  location?: string
+  ingress?: string
+  /** A canary Ingress took (part of) the request. */
+  canary?: string
+}
+
+export interface NginxOutcome extends Outcome {
+  nginx: NginxDecision
+}
+
+export interface NginxModelOptions {
+  /** ConfigMap http-redirect-code (301, 302, 307, 308): the HTTPS and www redirects' code. */
+  httpRedirectCode?: number
+  /** ConfigMap no-tls-redirect-locations: locations whose path starts with one of these are not redirected. */
+  noTlsRedirectLocations?: string[]
+  /**
+   * Model lua_ingress.lua's redirect to https (default true). The real-nginx test harness renders no Lua, so its
+   * nginx never redirects; it turns this off to compare the rest.
+   */
+  httpsRedirect?: boolean
+}
+
+interface NginxPlane {
+  gateway: string
+  hosts: Map<string, HostModel>
+  /** Server names and aliases -> host. */
+  byName: Map<string, HostModel>
+  wildcards: {suffix: string; host: HostModel}[]
+  /** from-to-www redirect servers: name -> the server it redirects to. */
+  wwwRedirects: Map<string, string>
+  canaryByUpstream: Map<string, CanaryRoute>
+  servers: Map<HostModel, NginxServer>
+}
+
+export interface NginxModel {
+  planes: NginxPlane[]
+  options: Required<NginxModelOptions>
+}
+
+/** One nginx (controller) per Gateway: `hostsByGateway` is TranslateResult.hostsByGateway. */
+export function buildNginxModel(hostsByGateway: Map<string, Map<string, HostModel>>, options: NginxModelOptions = {}): NginxModel {
+  const planes = [...hostsByGateway].map(([gateway, hosts]) => buildPlane(gateway, hosts))
+  return {
+    planes,
+    options: {
+      httpRedirectCode: options.httpRedirectCode ?? 308,
+      noTlsRedirectLocations: options.noTlsRedirectLocations ?? ['/.well-known/acme-challenge'],
+      httpsRedirect: options.httpsRedirect ?? true,
+    },
+  }
+}
+
+function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane {
+  const byName = new Map<string, HostModel>()
+  const wildcards: NginxPlane['wildcards'] = []
+  const canaryByUpstream = new Map<string, CanaryRoute>()
+  const wwwRedirects = new Map<string, string>()
+  for (const host of hosts.values()) {
+    if (host.name === '') continue
+    if (host.name.startsWith('*.')) wildcards.push({suffix: host.name.slice(1), host})
+    else byName.set(host.name, host)
+    for (const location of host.locations) {
+      const first = location.canaries[0]
+      if (first && location.backend && !canaryByUpstream.has(upstreamKey(location.backend))) {
+        canaryByUpstream.set(upstreamKey(location.backend), {ingress: first.ingress, backend: first.backend})
+      }
+      for (const twin of location.ingress.intents.wwwTwins ?? []) {
+        if (twin === wwwTwinOf(host.name) && !wwwRedirects.has(twin)) wwwRedirects.set(twin, host.name)
+      }
+    }
+  }
+  for (const host of hosts.values()) for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
+  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map()}
+}
+
+function wwwTwinOf(name: string): string {
+  return name.startsWith('www.') ? name.slice(4) : `www.${name}`
+}
+
+/** The host of a Host header: lower case, without port. */
+function hostName(host: string): string {
+  const h = normalizeHost(host)
+  return h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.replace(/:\d+$/, '')
+}
+
+function splitTarget(target: string): {uri: string; query: string} {
+  const q = target.indexOf('?')
+  return q === -1 ? {uri: target, query: ''} : {uri: target.slice(0, q), query: target.slice(q)}
+}
+
+/** The server nginx picks for a Host: www redirect server, exact name or alias, one-label wildcard, catch-all. */
+export function selectNginxServer(plane: NginxPlane, name: string): {www: string} | {host: HostModel | undefined} {
+  const www = plane.wwwRedirects.get(name)
+  if (www !== undefined && !plane.byName.has(name)) return {www}
+  const exact = plane.byName.get(name)
+  if (exact) return {host: exact}
+  // template.go buildServerName: `*.example.com` -> `~^(?<subdomain>[\w-]+)\.example\.com$`, one label only.
+  const wildcard = plane.wildcards.find((w) => name.endsWith(w.suffix) && /^[\w-]+$/.test(name.slice(0, -w.suffix.length)))
+  return {host: wildcard?.host ?? plane.hosts.get('')}
+}
+
+function pickPlane(model: NginxModel, gateway: string | undefined): NginxPlane | undefined {
+  if (gateway !== undefined) return model.planes.find((p) => p.gateway === gateway)
+  if (model.planes.length > 1) throw new Error(`the nginx model has ${model.planes.length} controllers (${model.planes.map((p) => p.gateway).join(', ')}); name the one the probe targets`)
+  return model.planes[0]
+}
+
+/** What ingress-nginx does with `probe`; `gateway` names the controller (its Gateway) when there are several. */
+export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: string): NginxOutcome {
+  const plane = pickPlane(model, gateway)
+  const decision: NginxDecision = {gateway: plane?.gateway ?? gateway ?? ''}
+  const answer = (outcome: Outcome): NginxOutcome => ({...outcome, nginx: decision})
+  const notFound = (reason: string) => answer({kind: 'respond', status: 404, reason})
+  if (!plane) return notFound('no Ingress served by this controller (the default backend answers 404)')
+  const name = hostName(probe.host)
+  const {uri, query} = splitTarget(probe.path)
+  const server = selectNginxServer(plane, name)
+  if ('www' in server) {
+    decision.server = name
+    // ngx_srv_redirect.lua: <scheme>://<to>:<server port><request_uri without one trailing slash>.
+    const port = probe.port ?? (probe.scheme === 'https' ? 443 : 80)
+    const target = `${uri.endsWith('/') ? uri.slice(0, -1) : uri}${query}`
+    return answer({kind: 'redirect', status: model.options.httpRedirectCode, location: `${probe.scheme}://${server.www}:${port}${target}`, reason: 'from-to-www-redirect server'})
+  }
+  const host = server.host
+  if (!host) return notFound('no server for this host and no catch-all Ingress (the default backend answers 404)')
+  decision.server = host.name === '' ? '_' : host.name
+  if (host.closed) return answer({kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)'})
+  if (probe.scheme === 'https' && passthroughIngress(host)) return passthrough(host, decision)
+  let rendered = plane.servers.get(host)
+  if (!rendered) plane.servers.set(host, (rendered = renderServer(host)))
+  const appRoot = appRootOf(host, rendered)
+  if (appRoot !== undefined && uri === '/') {
+    return answer({kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root'})
+  }
+  const choice = selectNginxLocation(rendered, uri)
+  if (!choice) return notFound('no location matches (the default backend answers 404)')
+  if ('slashRedirect' in choice) {
+    // Found in the find-config phase, before any rewrite-phase redirect (https, permanent-redirect) of the location.
+    decision.ingress = rendered.locations.find((l) => l.modifier === '' && l.path === choice.slashRedirect)?.ingress?.id
+    return answer({kind: 'redirect', status: 301, location: `${probe.scheme}://${probe.host}${choice.slashRedirect}${query}`, reason: 'nginx adds the trailing slash of a prefix location'})
+  }
+  return routeLocation(model, plane, host, choice.location, probe, uri, query, decision)
+}
+
+function routeLocation(
+  model: NginxModel, plane: NginxPlane, host: HostModel, location: NginxLocation, probe: Probe, uri: string, query: string, decision: NginxDecision,
+): NginxOutcome {
+  const answer = (outcome: Outcome): NginxOutcome => ({...outcome, nginx: decision})
+  decision.location = `${location.modifier === '' ? '' : `${location.modifier} `}${location.path}`
+    // The catch-all server's `/` from a rule-less Ingress: controller.go createServers keeps its Redirect and Rewrite empty.
+  const bare = host.name === '' && location.location?.fromDefaultBackend === true
+  const ingress = bare ? undefined : location.ingress
+  decision.ingress = location.ingress?.id
+  // A denied location (annotations.go Extract keeps a LocationDeniedError in `Denied`): nginx.tmpl renders `return 503`
+  // in place of the location's body (403 for an auth-tls error), and the rewrite module's return runs before
+  // rewrite_by_lua's https redirect.
+  if (location.ingress?.denied) return answer({kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`})
+  const redirect = ingress && redirectOf(ingress, probe)
+  if (redirect) return answer({kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect'})
+  if (ingress && probe.scheme === 'http' && redirectsToHttps(plane, host, ingress, location, model.options)) {
+    const preserve = ingress.annotations.get('preserve-trailing-slash')
+    const target = `${uri}${query}`
+    const kept = preserve?.valid === true && preserve.value === true ? target : target.replace(/\/$/, '')
+    return answer({kind: 'redirect', status: model.options.httpRedirectCode, location: `https://${hostName(probe.host)}${kept}`, reason: 'ssl-redirect'})
+  }
+  const backend = location.location?.fromDefaultBackend && !location.location.backend ? undefined : location.location?.backend
+  if (!backend) return answer({kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)'})
+  const upstreamPath = `${applyNginxRewrite(location, uri)}${query}`
+  const canary = plane.canaryByUpstream.get(upstreamKey(backend))
+  const backends = canary ? canaryBackends(backend, canary, probe) : [share(backend, 1, 1)]
+  if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
+  return answer({kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied'})
+}
+
+export function share(backend: ServiceBackend, weight: number, total: number): BackendShare {
+  return {kind: 'Service', namespace: backend.namespace, name: backend.name, port: backend.port, weight, share: total === 0 ? 0 : weight / total}
+}
+
+/** upstream-vhost sets the Host sent upstream (proxy_set_header Host); otherwise nginx sends the request's Host. */
+function upstreamHostOf(ingress: IngressModel | undefined, probe: Probe): string {
+  const vhost = ingress?.annotations.get('upstream-vhost')
+  return vhost?.valid === true && typeof vhost.value === 'string' && vhost.value !== '' ? vhost.value : probe.host
+}
+
+/**
+ * The `return <code> <url>;` of permanent/temporal-redirect: redirect.go Parse as the compiler reads it
+ * (src/annotations/redirects.ts parseRedirectAnnotations). nginx makes a relative URL absolute with the request's
+ * scheme and host (absolute_redirect on, port_in_redirect off) unless relative-redirects.
+ */
+function redirectOf(ingress: IngressModel, probe: Probe): {url: string; code: number} | undefined {
+  const parsed = parseRedirectAnnotations((key) => ingress.annotations.get(key)?.raw)
+  if (parsed.outcome !== 'config' || parsed.config.kind === undefined) return undefined
+  const {url, code, relative} = parsed.config
+  return {url: url.startsWith('/') && !relative ? `${probe.scheme}://${hostName(probe.host)}${url}` : url, code}
+}
+
+/**
+ * lua_ingress.lua redirect_to_https: force-ssl-redirect on plain http, else ssl-redirect when a certificate is
+ * configured for the request's host (the host's own tls, or a one-label wildcard server's). An alias counts as its
+ * host; nginx.go configureCertificates maps it only when the certificate covers it, which the model cannot see
+ * (Secret contents are never read). Exempt: locations
+ * whose path starts with a no-tls-redirect-locations entry (nginx.tmpl sets ssl_redirect false there).
+ */
+function redirectsToHttps(plane: NginxPlane, host: HostModel, ingress: IngressModel, location: NginxLocation, options: Required<NginxModelOptions>): boolean {
+  if (!options.httpsRedirect || options.noTlsRedirectLocations.some((p) => location.path.startsWith(p))) return false
+  if (ingress.intents.forceSslRedirect) return true
+  if (!ingress.intents.sslRedirect || host.name === '') return false
+  if (host.tls) return true
+  return plane.wildcards.some((w) => w.host.tls !== undefined && host.name.endsWith(w.suffix) && /^[\w-]+$/.test(host.name.slice(0, -w.suffix.length)))
+}
+
+/**
+ * app-root: nginx.tmpl renders `if ($uri = /) { return 302 ...; }` at server level for every location carrying it,
+ * in location order, so the first location (nginx's order) whose Ingress sets it decides for the whole host.
+ */
+function appRootOf(host: HostModel, server: NginxServer): string | undefined {
+  // The catch-all `/` of a rule-less Ingress: createServers keeps its Rewrite (app-root included) empty.
+  for (const ingress of server.locations.filter((l) => !(host.name === '' && l.location?.fromDefaultBackend)).map((l) => l.ingress)) {
+    const a = ingress?.annotations.get('app-root')
+    if (a?.valid === true && typeof a.value === 'string' && a.value !== '' && a.value !== '/') return a.value
+  }
+  return undefined
+}
+
+function passthroughIngress(host: HostModel): IngressModel | undefined {
+  return host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)?.ingress
+}
+
+/** ssl-passthrough: nginx's stream server hands the TLS connection for the host's SNI to the `/` Service. */
+function passthrough(host: HostModel, decision: NginxDecision): NginxOutcome {
+  const location = host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)!
+  decision.ingress = location.ingress.id
+  return {kind: 'passthrough', backends: [share(location.backend!, 1, 1)], reason: 'ssl-passthrough', nginx: decision}
+}

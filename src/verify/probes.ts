@@ -1,0 +1,177 @@
+/**
+ * The requests verify sends through both models: derived from the nginx side (every server name, alias, www twin,
+ * one-label and two-label hosts under a wildcard, every location path) and from the Gateway side (every HTTPRoute
+ * hostname and path match), each path with and without its trailing slash, a child, an upper-case variant and a
+ * sibling sharing the prefix (`/foo` vs `/foox`), canary header and cookie values, over http and https. The user's
+ * own probes come as text: `GET https://a.example.com/x H:v`. Pure: no I/O.
+ */
+import {topLevelBranches} from '../translate/emit-routes.js'
+import type {HostModel} from '../translate/model.js'
+import type {KubeObject} from '../translate/types.js'
+import type {Probe} from './outcome.js'
+
+/** A probe and the Gateway (and its nginx controller) it is sent to. */
+export interface TargetedProbe {
+  gateway: string
+  probe: Probe
+  /** `derived` or `user`. */
+  origin: 'derived' | 'user'
+}
+
+/** A request path a (regex) Ingress path matches, as literal as possible: one per top-level alternative. */
+export function samplePaths(path: string): string[] {
+  return topLevelBranches(path).map((b) =>
+    b
+      .replace(/\\(.)/g, '$1')
+      .replace(/\[[^\]]*\]\{(\d+)\}/g, (_m, n: string) => 'a'.repeat(Number(n)))
+      .replace(/\[[^\]]*\][*+?]?/g, 'a')
+      .replace(/\.[*+]\??/g, 'x')
+      .replace(/\{\d+(,\d*)?\}/g, '')
+      .replace(/[()^$?]/g, ''),
+  )
+}
+
+/** The variants of one path: itself, with and without trailing slash, a child, a prefix sibling, upper case. */
+export function pathVariants(path: string): string[] {
+  const out: string[] = []
+  for (const s of samplePaths(path)) {
+    if (!s.startsWith('/')) continue
+    const bare = s.replace(/\/+$/, '') || '/'
+    for (const v of [s, bare, `${bare}/`, `${bare}/sub`, `${bare}x`, s.toUpperCase()]) out.push(v.replace(/\/\/+/g, '/'))
+  }
+  return out.filter((p) => /^\/[-A-Za-z0-9/._~]*$/.test(p))
+}
+
+interface HostPlan {
+  paths: Set<string>
+  /** nginx has a certificate for the name (its server's tls): every path is probed over https too. */
+  tls: boolean
+  /** Header and cookie variants for canary locations: extra probes with these headers on the canary paths. */
+  variants: {paths: Set<string>; headers: Record<string, string>[]}
+}
+
+function planFor(plans: Map<string, HostPlan>, host: string): HostPlan {
+  let plan = plans.get(host)
+  if (!plan) plans.set(host, (plan = {tls: false, paths: new Set(['/', '/zz-unmatched']), variants: {paths: new Set(), headers: []}}))
+  return plan
+}
+
+/** The names under which a server answers: itself (wildcards as one and two labels deeper), aliases, www twin. */
+function hostNames(host: HostModel): string[] {
+  if (host.name === '') return ['unknown.invalid']
+  const names = host.name.startsWith('*.') ? [`a${host.name.slice(1)}`, `a.b${host.name.slice(1)}`] : [host.name]
+  if (!host.name.startsWith('*.')) names.push(host.name.startsWith('www.') ? host.name.slice(4) : `www.${host.name}`)
+  return [...names, ...host.aliases]
+}
+
+function canaryHeaders(host: HostModel): Record<string, string>[] {
+  const out: Record<string, string>[] = []
+  for (const location of host.locations) {
+    for (const {ingress} of location.canaries) {
+      const value = (key: string) => {
+        const a = ingress.annotations.get(key)
+        return a?.valid === true && typeof a.value === 'string' && a.value !== '' ? a.value : undefined
+      }
+      const header = value('canary-by-header')
+      if (header !== undefined) {
+        const exact = value('canary-by-header-value')
+        for (const v of [...(exact === undefined ? [] : [exact]), 'always', 'never', 'other']) out.push({[header]: v})
+      }
+      const cookie = value('canary-by-cookie')
+      if (cookie !== undefined) for (const v of ['always', 'never']) out.push({Cookie: `${cookie}=${v}`})
+    }
+  }
+  const seen = new Set<string>()
+  return out.filter((h) => !seen.has(JSON.stringify(h)) && seen.add(JSON.stringify(h)) !== undefined)
+}
+
+/** Every probe derived from one Gateway's nginx hosts and the HTTPRoutes attached to it. */
+export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, routes: KubeObject[]): TargetedProbe[] {
+  const plans = new Map<string, HostPlan>()
+  for (const host of hosts.values()) {
+    const headers = canaryHeaders(host)
+    const paths = host.locations.flatMap((l) => pathVariants(l.path))
+    for (const name of hostNames(host)) {
+      const plan = planFor(plans, name)
+      if (host.tls) plan.tls = true
+      for (const p of paths) plan.paths.add(p)
+      if (headers.length > 0) {
+        for (const l of host.locations) if (l.canaries.length > 0) for (const p of pathVariants(l.path).slice(0, 3)) plan.variants.paths.add(p)
+        plan.variants.headers.push(...headers)
+      }
+    }
+  }
+  for (const route of routes) {
+    if (route.kind !== 'HTTPRoute' || !attachedTo(route, gateway)) continue
+    const names: string[] = (route.spec?.hostnames ?? []).map((h: string) => (h.startsWith('*.') ? `a${h.slice(1)}` : h))
+    const paths = (route.spec?.rules ?? []).flatMap((r: any) => (r?.matches ?? []).map((m: any) => m?.path?.value).filter((v: unknown): v is string => typeof v === 'string'))
+    for (const name of names.length > 0 ? names : ['unknown.invalid']) {
+      const plan = planFor(plans, name)
+      for (const p of paths) for (const v of pathVariants(p)) plan.paths.add(v)
+    }
+  }
+  const out: TargetedProbe[] = []
+  for (const [host, plan] of [...plans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const scheme of ['http', 'https'] as const) {
+      // A name without TLS in nginx gets one https probe: nginx answered it with its default certificate, and
+      // whether the Gateway serves it over https at all is the one question worth asking.
+      const paths = scheme === 'https' && !plan.tls ? ['/'] : [...plan.paths].sort()
+      for (const path of paths) out.push({gateway, origin: 'derived', probe: {scheme, host, path}})
+      for (const path of scheme === 'https' && !plan.tls ? [] : [...plan.variants.paths].sort()) {
+        for (const headers of plan.variants.headers) out.push({gateway, origin: 'derived', probe: {scheme, host, path, headers}})
+      }
+    }
+  }
+  return out
+}
+
+function attachedTo(route: KubeObject, gateway: string): boolean {
+  const namespace = route.metadata.namespace ?? 'default'
+  return (route.spec?.parentRefs ?? []).some((p: any) => `${p?.namespace ?? namespace}/${p?.name}` === gateway && (p?.kind ?? 'Gateway') === 'Gateway')
+}
+
+/**
+ * One probe from text: `[METHOD] URL [Name:value ...]`, e.g. `GET https://a.example.com/x?q=1 X-Canary:always`.
+ * The URL's scheme is http or https, its port (if any) becomes the destination port.
+ */
+export function parseProbe(text: string): Probe {
+  const words = text.trim().split(/\s+/).filter((w) => w !== '')
+  if (words.length === 0) throw new Error('empty probe')
+  let method: string | undefined
+  if (!/^[a-z]+:\/\//i.test(words[0]!)) method = words.shift()!.toUpperCase()
+  const url = words.shift()
+  const m = url === undefined ? null : /^(https?):\/\/([^/?#]+)([^#]*)$/i.exec(url)
+  if (!m) throw new Error(`probe "${text}": expected [METHOD] http(s)://HOST/PATH [Header:value ...]`)
+  const headers: Record<string, string> = {}
+  for (const w of words) {
+    const colon = w.indexOf(':')
+    if (colon <= 0) throw new Error(`probe "${text}": header "${w}" is not Name:value`)
+    headers[w.slice(0, colon)] = w.slice(colon + 1)
+  }
+  const path = m[3] === '' ? '/' : m[3]!.startsWith('?') ? `/${m[3]}` : m[3]!
+  const probe: Probe = {scheme: m[1]!.toLowerCase() as 'http' | 'https', host: m[2]!.toLowerCase(), path}
+  if (method !== undefined && method !== 'GET') probe.method = method
+  if (Object.keys(headers).length > 0) probe.headers = headers
+  return probe
+}
+
+/** A probes file: one probe per line; blank lines and `#` comments are skipped. Errors name the line. */
+export function parseProbesFile(text: string, file: string): Probe[] {
+  const out: Probe[] = []
+  text.split('\n').forEach((line, i) => {
+    const t = line.replace(/#.*$/, '').trim()
+    if (t === '') return
+    try {
+      out.push(parseProbe(t))
+    } catch (error) {
+      throw new Error(`${file}:${i + 1}: ${(error as Error).message}`)
+    }
+  })
+  return out
+}
+
+/** `GET https://a.example.com/x H:v`: the probe as the user would write it. */
+export function describeProbe(probe: Probe): string {
+  const headers = Object.entries(probe.headers ?? {}).map(([k, v]) => ` ${k}:${v}`).join('')
+  return `${probe.method ?? 'GET'} ${probe.scheme}://${probe.host}${probe.path}${headers}`
+}

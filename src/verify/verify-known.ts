@@ -1,0 +1,61 @@
+/**
+ * Which diagnostic of the conversion already names a difference verify found. A difference is `known` only when a
+ * diagnostic about the Ingress (or the host) that decided the probe says the behaviour changes in this respect; the
+ * label is that diagnostic's code. Pure.
+ */
+import type {HostModel} from '../translate/model.js'
+import type {Diagnostic, TranslateResult} from '../translate/types.js'
+import type {ProbeResult} from './verify.js'
+
+/** Annotations whose approximation changes where or how a request is routed, redirected or rewritten. */
+const ROUTING_ANNOTATION = /(^|\/)(rewrite-target|use-regex|app-root|permanent-redirect(-code)?|temporal-redirect(-code)?|from-to-www-redirect|ssl-redirect|force-ssl-redirect|preserve-trailing-slash|use-port-in-redirects|relative-redirects|server-alias|canary(-.*)?|upstream-vhost|backend-protocol|ssl-passthrough|default-backend|x-forwarded-prefix)$/
+
+/** Diagnostics (whatever their annotation) that name a routing difference of their object. */
+const ROUTING_CODES = new Set([
+  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed',
+  'prefix-trailing-slash', 'path-conflict', 'cross-controller-conflict', 'redirect-keeps-trailing-slash', 'alias-shadowed',
+  'www-redirect-skipped', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
+  'force-ssl-redirect-without-tls', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
+  'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'redirect-config-dropped',
+  'redirect-code-out-of-range', 'redirect-code-not-a-redirect', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+])
+
+function concerns(d: Diagnostic, ingress: string | undefined): boolean {
+  return ingress !== undefined && d.object === `Ingress ${ingress}`
+}
+
+function names(d: Diagnostic): boolean {
+  if (ROUTING_CODES.has(d.code)) return true
+  return d.annotation !== undefined && ROUTING_ANNOTATION.test(d.annotation) && (d.fidelity === 'approximate' || d.fidelity === 'manual' || d.level === 'warning')
+}
+
+/** The code of the diagnostic that names this difference, or undefined (an unlabelled difference: a finding). */
+export function knownDifference(result: TranslateResult, r: ProbeResult): string | undefined {
+  const host = r.probe.host.toLowerCase().replace(/:\d+$/, '')
+  const hosts = result.hostsByGateway?.get(r.gateway) ?? new Map<string, HostModel>()
+  const about = (code: string) => result.diagnostics.find((d) => d.code === code && r.ingresses.some((i) => concerns(d, i)))
+  // A Gateway API wildcard matches any depth, nginx's one label (wildcard-host-depth, on the wildcard's Ingress).
+  const deepUnder = [...hosts.values()].filter((h) => h.name.startsWith('*.') && host.endsWith(h.name.slice(1)) && host.slice(0, -h.name.length + 1).includes('.'))
+  const wildcardIngresses = new Set(deepUnder.flatMap((h) => h.locations.map((l) => l.ingress.id)))
+  if (result.diagnostics.some((d) => d.code === 'wildcard-host-depth' && [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
+  // nginx answers `/foo` of a Prefix `/foo/` with a 301 to `/foo/`; the Gateway matches it (prefix-trailing-slash).
+  if (r.nginx.kind === 'redirect' && r.nginx.status === 301 && r.nginx.reason.includes('trailing slash') && about('prefix-trailing-slash')) return 'prefix-trailing-slash'
+  // nginx serves every host on 443 with its default certificate; hosts without TLS stay on the http listener.
+  const server = r.nginx.nginx.server === undefined ? undefined : hosts.get(r.nginx.nginx.server)
+  // A name no server has answers 404 over https in nginx and gets no TLS handshake when the Gateway has no https
+  // listener (no Ingress named a certificate): not served either way, which plain-hosts-https explains as well.
+  const unserved = r.nginx.kind === 'respond' && r.nginx.status === 404 && (server === undefined || server.name === '') && r.envoy.kind === 'refused'
+  const noHttpsListener = r.envoy.kind === 'refused' && r.envoy.reason === 'no listener on port 443'
+  if (r.probe.scheme === 'https' && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  // nginx's HTTPS and www redirects drop one trailing slash (lua_ingress.lua, ngx_srv_redirect.lua); the Gateway's keep it.
+  if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect' && r.envoy.location?.replace(/\/(\?|$)/, '$1') === r.nginx.location?.replace(/\/(\?|$)/, '$1')) {
+    const slash = result.diagnostics.find((d) => d.code === 'redirect-keeps-trailing-slash') ?? result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
+    if (slash) return slash.code
+  }
+  // `${VAR}` hosts are substituted at deploy time; the Gateway model cannot route the unsubstituted name.
+  if (host.includes('${') && result.diagnostics.some((d) => d.code === 'gitops-placeholders')) return 'gitops-placeholders'
+  const own = result.diagnostics.filter((d) => r.ingresses.some((i) => concerns(d, i)))
+  return (own.find((d) => ROUTING_CODES.has(d.code)) ?? own.find(names))?.code
+  return undefined
+}

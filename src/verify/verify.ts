@@ -1,0 +1,149 @@
+/**
+ * Offline verify: every probe through the ingress-nginx model (over the hosts the compiler built) and the Envoy
+ * Gateway model (over the emitted Gateway API objects), outcome against outcome. A difference that a diagnostic
+ * of the conversion already names is `known` and carries that diagnostic's code; any other is a finding. Pure.
+ */
+import type {KubeObject, TranslateResult} from '../translate/types.js'
+import {buildGatewayModel, routeRequest} from './gateway-model.js'
+import type {GatewayOutcome} from './gateway-types.js'
+import {buildNginxModel, routeNginxRequest, type NginxModelOptions, type NginxOutcome} from './nginx-model.js'
+import {outcomeDifferences, type Outcome, type Probe} from './outcome.js'
+import {deriveProbes, type TargetedProbe} from './probes.js'
+import {knownDifference} from './verify-known.js'
+
+export interface ProbeResult {
+  gateway: string
+  probe: Probe
+  origin: TargetedProbe['origin']
+  nginx: NginxOutcome
+  envoy: GatewayOutcome
+  /** Fields that differ (outcome.ts outcomeDifferences); empty: the same answer. */
+  differences: string[]
+  /** The diagnostic code that already names this difference. */
+  known?: string
+  /** The Ingresses (`namespace/name`) that decided the probe on either side (nginx location, canary, route). */
+  ingresses: string[]
+  /** The Ingress the difference is grouped under, else the host. */
+  group: string
+}
+
+export interface VerifyReport {
+  probes: number
+  differ: number
+  known: number
+  /** Probes and differences per Ingress (`namespace/name`) that decided at least one probe on either side. */
+  perIngress: Map<string, {probes: number; differ: number; known: number}>
+  /** The differing probes, in probe order. */
+  differences: ProbeResult[]
+  /** What the Gateway model had to assume or could not model. */
+  notes: string[]
+}
+
+export interface VerifyOptions extends NginxModelOptions {
+  /** Extra probes (the user's): sent to the Gateway whose nginx serves the host, else to `defaultGateway`. */
+  probes?: Probe[]
+  /** Skip the derived probes (only the user's). */
+  onlyGiven?: boolean
+  defaultGateway?: string
+}
+
+/**
+ * Verify `result` (its hosts: the nginx side) against `objects` (the Gateway side: the converted objects with the
+ * gateway-owner bundle, or manifests from elsewhere).
+ */
+export function verifyTranslation(result: TranslateResult, objects: KubeObject[], options: VerifyOptions = {}): VerifyReport {
+  const hostsByGateway = result.hostsByGateway ?? new Map()
+  const nginx = buildNginxModel(hostsByGateway, options)
+  const envoy = buildGatewayModel(objects)
+  const planes = new Set(envoy.gateways.map((g) => g.gateway))
+  const probes: TargetedProbe[] = []
+  if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) probes.push(...deriveProbes(gateway, hosts, objects))
+  for (const probe of options.probes ?? []) probes.push({gateway: gatewayForHost(hostsByGateway, probe.host, options.defaultGateway), probe, origin: 'user'})
+  const report: VerifyReport = {probes: 0, differ: 0, known: 0, perIngress: new Map(), differences: [], notes: [...envoy.notes]}
+  const ingressOf = routeSources(objects)
+  for (const target of probes) {
+    const n = routeNginxRequest(nginx, target.probe, hostsByGateway.has(target.gateway) ? target.gateway : undefined)
+    const e: GatewayOutcome = planes.has(target.gateway)
+      ? routeRequest(envoy, target.probe, target.gateway)
+      : {kind: 'refused', reason: `Gateway ${target.gateway} is not in the objects`, gateway: {gateway: target.gateway, tiedWith: [], orderAssumed: false, uncertain: false, notes: []}}
+    const differences = outcomeDifferences(comparable(n, objects), comparable(e, objects))
+    const envoyIngress = e.gateway.route ? ingressOf.get(`${e.gateway.route.kind}/${e.gateway.route.namespace}/${e.gateway.route.name}`) : undefined
+    const ingresses = [...new Set([n.nginx.ingress, n.nginx.canary, envoyIngress].filter((i): i is string => i !== undefined))]
+    report.probes++
+    for (const id of ingresses) count(report, id, 'probes')
+    if (differences.length === 0) continue
+    const result_: ProbeResult = {...target, nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? target.probe.host}
+    const known = knownDifference(result, result_)
+    if (known !== undefined) result_.known = known
+    report.differ++
+    if (known !== undefined) report.known++
+    for (const id of ingresses) {
+      count(report, id, 'differ')
+      if (known !== undefined) count(report, id, 'known')
+    }
+    report.differences.push(result_)
+  }
+  return report
+}
+
+function count(report: VerifyReport, id: string, field: 'probes' | 'differ' | 'known'): void {
+  const entry = report.perIngress.get(id) ?? {probes: 0, differ: 0, known: 0}
+  entry[field]++
+  report.perIngress.set(id, entry)
+}
+
+function gatewayForHost(hostsByGateway: Map<string, Map<string, any>>, host: string, fallback: string | undefined): string {
+  const name = host.toLowerCase().replace(/:\d+$/, '')
+  for (const [gateway, hosts] of hostsByGateway) {
+    for (const h of hosts.values()) if (h.name === name || h.aliases.includes(name)) return gateway
+  }
+  return fallback ?? [...hostsByGateway.keys()][0] ?? 'gateway/shared'
+}
+
+/** `HTTPRoute/ns/name` -> the Ingress its ingress2gw.io/source annotation names, when it names one. */
+function routeSources(objects: KubeObject[]): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const o of objects) {
+    const source = o.metadata.annotations?.['ingress2gw.io/source']
+    // A route made from several Ingresses (the shared https-redirect route) speaks for none of them.
+    const sources = source?.split(', ') ?? []
+    const first = sources.length === 1 ? sources[0]!.replace(/^Ingress /, '') : undefined
+    if (first) out.set(`${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, first)
+  }
+  return out
+}
+
+/**
+ * Both sides in the terms a client sees: a Location's default port and empty path are dropped (`http://h:80` is
+ * `http://h/`); an Envoy Gateway Backend whose endpoint is a Service's cluster DNS name is that Service
+ * (backend-protocol HTTPS goes through such a Backend).
+ */
+function comparable(outcome: Outcome, objects: KubeObject[]): Outcome {
+  const out: Outcome = {...outcome}
+  if (out.location !== undefined) out.location = normalizeLocation(out.location)
+  if (out.backends) {
+    out.backends = out.backends.map((b) => {
+      if (b.kind !== 'Backend') return b
+      const backend = objects.find((o) => o.kind === 'Backend' && o.metadata.name === b.name && (o.metadata.namespace ?? 'default') === b.namespace)
+      const fqdn = backend?.spec?.endpoints?.[0]?.fqdn
+      const m = /^([^.]+)\.([^.]+)\.svc(\.|$)/.exec(String(fqdn?.hostname ?? ''))
+      return m ? {...b, kind: 'Service', name: m[1]!, namespace: m[2]!, port: fqdn.port} : b
+    })
+  }
+  return out
+}
+
+export function normalizeLocation(location: string): string {
+  const m = /^(https?):\/\/([^/?#]*?)(:(\d+))?([/?#].*)?$/i.exec(location)
+  if (!m) return location
+  const scheme = m[1]!.toLowerCase()
+  const port = m[4] === undefined || (scheme === 'http' && m[4] === '80') || (scheme === 'https' && m[4] === '443') ? '' : `:${m[4]}`
+  const rest = m[5] === undefined ? '/' : m[5].startsWith('/') ? m[5] : `/${m[5]}`
+  return `${scheme}://${m[2]!.toLowerCase()}${port}${rest}`
+}
+
+
+/** `verify: N probes, M differ (K known)`: the line convert adds to its summary. */
+export function verifySummaryLine(report: VerifyReport): string {
+  return `verify: ${report.probes} probes, ${report.differ} differ (${report.known} known)\n`
+}
