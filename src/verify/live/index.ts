@@ -2,5 +2,5 @@
 export {parseDataPlaneAddress, type DataPlaneAddress} from './address.js'
 export {compareLive, LIVE_DEFAULTS, type LiveOptions} from './compare-live.js'
 export {SAFE_METHODS} from './request.js'
-export {liveComparisonJson, renderLiveDifference, renderLiveSummary, renderLiveText} from './render.js'
+export {liveComparisonJson, renderLiveDifference, renderLivePlanes, renderLiveSummary, renderLiveText, renderLiveUnanswered} from './render.js'
 export type {LiveAnswer, LiveComparison, LiveProbeResult, LiveResponse, LiveSummary} from './types.js'

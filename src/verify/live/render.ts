@@ -68,15 +68,25 @@ export function renderLiveSummary(summary: LiveSummary): string {
  * so not differences, but a wrong probe or a dead address shows here), the probes not sent, and the summary line.
  */
 export function renderLiveText<P extends Probe>(comparison: LiveComparison<P>): string {
-  const out = [`nginx data plane ${comparison.nginx.text}, gateway data plane ${comparison.gateway.text}\n`]
+  const out = [renderLivePlanes(comparison)]
   for (const result of comparison.results) if (result.differences.length > 0) out.push(renderLiveDifference(result))
+  return `${out.join('')}${renderLiveUnanswered(comparison)}${renderLiveSummary(comparison.summary)}`
+}
+
+/** The first line: which data planes were compared. */
+export function renderLivePlanes<P extends Probe>(comparison: LiveComparison<P>): string {
+  return `nginx data plane ${comparison.nginx.text}, gateway data plane ${comparison.gateway.text}\n`
+}
+
+/** The probes neither data plane answered (alike), then the probes not sent, one line each. */
+export function renderLiveUnanswered<P extends Probe>(comparison: LiveComparison<P>): string {
+  const out: string[] = []
   for (const result of comparison.results) {
     if (result.notSent === undefined && result.differences.length === 0 && result.nginx?.kind === 'error' && result.gateway?.kind === 'error') {
       out.push(`no answer from either: ${result.request}: ${result.nginx.code}\n`)
     }
   }
   for (const result of comparison.results) if (result.notSent !== undefined) out.push(`not sent: ${result.request}: ${result.notSent}\n`)
-  out.push(renderLiveSummary(comparison.summary))
   return out.join('')
 }
 
