@@ -94,6 +94,9 @@ test('reads exactly the expected resources, in parallel, and never a Secret', as
     '/api/v1/namespaces/ingress-nginx/configmaps/tcp-services',
     '/api/v1/namespaces/ingress-nginx/configmaps/udp-services',
     '/api/v1/services',
+    // The controllers of the ingress-nginx namespace (after the first reads: their args name their ConfigMaps).
+    '/apis/apps/v1/namespaces/ingress-nginx/daemonsets',
+    '/apis/apps/v1/namespaces/ingress-nginx/deployments',
     '/apis',
     '/apis/cert-manager.io/v1',
     '/apis/cert-manager.io/v1/clusterissuers',
@@ -126,7 +129,7 @@ test('reads exactly the expected resources, in parallel, and never a Secret', as
 test('ConfigMaps named by flags are read by name; a missing flag-named one is a warning, the usual names are silent', async (t) => {
   const {s, read} = await setup(t)
   s.seed([{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'nginx-conf', namespace: 'ops'}, data: {}}])
-  const r = await read({controllerConfigMap: 'ops/nginx-conf', tcpServicesConfigMap: 'ops/tcp'})
+  const r = await read({controllerConfigMaps: ['ops/nginx-conf'], tcpServicesConfigMap: 'ops/tcp'})
   t.truthy(s.requests.find((q) => q.path === '/api/v1/namespaces/ops/configmaps/nginx-conf'))
   t.truthy(s.requests.find((q) => q.path === '/api/v1/namespaces/ops/configmaps/tcp'))
   t.truthy(s.requests.find((q) => q.path === '/api/v1/namespaces/ingress-nginx/configmaps/udp-services'))

@@ -6,6 +6,12 @@
 import test from 'ava'
 import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type MigrationReport} from '../src/output/migration-report/index.js'
 import {mdText} from '../src/output/migration-report/markdown.js'
+import {renderDiagnostics} from '../src/output/report.js'
+import {failOnMessage} from '../src/cli/fail-on.js'
+import {CONFLICT_CODES} from '../src/output/migration-report/conflicts.js'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseAllDocuments} from 'yaml'
 import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
 import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
@@ -114,6 +120,19 @@ test('a path two Ingresses define is a conflict naming the host, path and the In
   t.is(r.ingresses.find((e) => e.ingress === 'team-b/new')!.status, 'skipped', 'its only path is served by the other Ingress')
 })
 
+test('server-alias and canary effects of one Ingress on another are conflicts too (the golden inputs that show them)', (t) => {
+  // hosts.ts: an alias dropped because an older Ingress of the host set the aliases (createServers), a name two hosts
+  // alias (nginx keeps it for the first server), an alias that is another Ingress's www-redirect name.
+  const load = (name: string) => parseAllDocuments(readFileSync(join(ROOT, 'test', 'golden', name, 'input.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject).filter((o) => o)
+  const codes = (r: MigrationReport) => r.conflicts.map((c) => `${c.ingress} ${c.code}`)
+  const aliases = report(load('server-alias-conflicts'))
+  for (const c of ['web/h-first server-alias-is-host', 'web/h-second server-alias-shadowed', 'web/zed server-alias-duplicate']) t.true(codes(aliases).includes(c), c)
+  t.is(aliases.summary.conflicts, aliases.conflicts.length)
+  t.deepEqual(codes(report(load('server-alias-www-redirect'))), ['web/shop server-alias-is-www-redirect'])
+  // Every such code the compiler emits on an Ingress is gathered: none of these is left only under its Ingress.
+  for (const code of ['canary-shadowed', 'tls-sni-shadowed']) t.true(CONFLICT_CODES.has(code), code)
+})
+
 test('tcp-services and udp-services entries get a status each: routed, needs a person, or skipped as nginx skipped it', (t) => {
   const tcp: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'tcp-services', namespace: 'ingress-nginx'}, data: {'5432': 'db/pg:5432', '9000': 'not-a-reference'}}
   const udp: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'udp-services', namespace: 'ingress-nginx'}, data: {'53': 'kube-system/dns:53'}}
@@ -192,6 +211,40 @@ test('markdown escapes what would become HTML, emphasis or a table cell outside 
   t.is(mdText('`a|b`', true), '`a\\|b`', 'GFM ends a cell at a pipe even inside a code span')
   t.is(mdText('one ` backquote <x>'), 'one \\` backquote \\<x>')
   t.is(mdText('line\nbreak'), 'line break')
+  t.is(mdText('see [docs](https://x.example) or ![i](https://x.example/i.png)'), 'see \\[docs\\](https://x.example) or !\\[i\\](https://x.example/i.png)', 'no link or image from the input')
+})
+
+// Annotation values are anyone's text and diagnostics quote them: the reader's terminal must not run their escape
+// sequences (a title change, a cleared screen, a forged line), on the report and on convert's stderr alike.
+// proxy-read-timeout: a value ingress-nginx refuses (parser.GetIntAnnotation) is quoted in the diagnostic as written.
+const HOSTILE_VALUE = '60\u001b]0;owned\u0007\u001b[2J\r\n  exact      forged-row  0  -\u202e'
+
+test('text output prints terminal escapes, newlines and bidi overrides from the input as visible text', (t) => {
+  const r = report([ingress('evil', {[`${P}/proxy-read-timeout`]: HOSTILE_VALUE})])
+  const sgr = /\u001b\[[0-9;]*m/g
+  for (const out of [renderText(r), renderText(r, {width: 80, colour: true}).replace(sgr, ''), renderDiagnostics(translate({objects: inputs([ingress('evil', {[`${P}/proxy-read-timeout`]: HOSTILE_VALUE})])}, {}).diagnostics)]) {
+    t.notRegex(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no control character of the input reaches the terminal')
+    t.false(out.split('\n').some((l) => l.trimStart().startsWith('exact      forged-row')), 'the value cannot start a line of its own')
+    t.true(out.includes('\\u001b]0;owned'), 'the escape is shown, not lost')
+  }
+})
+
+test('markdown: link and image syntax and table pipes from the input stay text (no request when a Git host renders it)', (t) => {
+  const r = report([
+    ingress('evil', {
+      [`${P}/proxy-read-timeout`]: '![pixel](https://tracker.example/p.png) [approve](https://evil.example)',
+      [`${P}/x|y`]: 'on',
+    }),
+  ])
+  const md = renderMarkdown(r)
+  t.false(md.includes('![pixel](https://tracker.example'), 'no image from an annotation value')
+  t.false(md.includes('[approve](https://evil.example'), 'no link from an annotation value')
+  t.true(md.includes('!\\[pixel\\](https://tracker.example/p.png)'), 'the text is kept, escaped')
+  const unescapedPipes = (line: string) => line.split(/(?<!\\)\|/).length - 1
+  const histogramRow = md.split('\n').find((l) => l.includes('x|y') || l.includes('x\\|y'))!
+  t.is(unescapedPipes(histogramRow), 7, `a key with a pipe stays in its cell: ${histogramRow}`)
+  const ingressRow = md.split('\n').find((l) => l.startsWith('| evil |'))!
+  t.is(unescapedPipes(ingressRow), 5, `and in the namespace table: ${ingressRow}`)
 })
 
 test('text on a terminal is coloured and fitted to its width; piped it is plain and never cut', (t) => {
@@ -213,6 +266,17 @@ test('text on a terminal is coloured and fitted to its width; piped it is plain 
   t.regex(tty, /  long-name-of-an-ingr +2  proxy-body-size~\n {15}ess-that-is-long\n/, 'the name column holds 20 columns (80 / 4)')
 })
 
+test('text on a terminal: a namespace name of 63 characters (the longest Kubernetes allows) wraps its title too', (t) => {
+  const namespace = 'platform-observability-long-team-namespace-name-for-grafana-x12'
+  t.is(namespace.length, 63)
+  const r = report([ingress('grafana', {[`${P}/use-regex`]: 'true'}, 'grafana.example.com', namespace)])
+  for (const width of [60, 80]) {
+    const tty = renderText(r, {width, colour: true})
+    for (const line of tty.split('\n')) t.true(visibleLength(line) <= width, `${width}: ${visibleLength(line)}: ${line}`)
+    t.true(tty.replace(/\u001b\[[0-9;]*m/g, '').includes(namespace.slice(0, 40)), 'the name is there')
+  }
+})
+
 test('wrap breaks at spaces, indents continuations and cuts a word longer than the line', (t) => {
   t.deepEqual(wrap('aaa bbb ccc', 7, '  '), ['aaa bbb', '  ccc'])
   t.deepEqual(wrap('x'.repeat(12), 5, ' '), ['xxxxx', ' xxxx', ' xxx'])
@@ -224,6 +288,23 @@ test('statusAtLeast orders approximate < manual < skipped', (t) => {
   t.false(statusAtLeast('approximate', 'manual'))
   t.true(statusAtLeast('skipped', 'manual'))
   t.false(statusAtLeast('exact', 'approximate'))
+})
+
+test('--fail-on also trips on a tcp/udp port and a controller ConfigMap key at the threshold: a gate that passes signs them off too', (t) => {
+  // block-cidrs denied these clients on every Ingress (ConfigMap, nginx.tmpl `deny`); the Gateway lets them through
+  // until someone adds a policy: every Ingress is exact, the key is manual, and `--fail-on manual` must not pass.
+  const configMap: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'block-cidrs': '203.0.113.0/24'}}
+  const tcp: KubeObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'tcp-services', namespace: 'ingress-nginx'}, data: {'5432': 'db/pg:5432'}}
+  const r = report([ingress('plain'), configMap, tcp])
+  t.deepEqual(r.ingresses.map((e) => e.status), ['exact'])
+  t.is(r.configMap?.keys.find((k) => k.key === 'block-cidrs')?.fidelity, 'manual')
+  t.is(r.streamEntries[0].status, 'manual')
+  const message = failOnMessage(r, 'manual')
+  t.truthy(message, 'the gate trips')
+  t.regex(message!, /tcp-services 5432 \(manual\)/)
+  t.regex(message!, /ConfigMap key block-cidrs \(manual\)/)
+  t.is(failOnMessage(r, 'skipped'), undefined, 'nothing is skipped')
+  t.is(failOnMessage(report([ingress('plain')]), 'approximate'), undefined, 'a clean input passes')
 })
 
 test.serial('report --fail-on is a CI gate naming the Ingresses; --json is -o json', async (t) => {

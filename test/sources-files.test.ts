@@ -122,7 +122,7 @@ test('JSON List (kubectl get -o json) is expanded, kept kinds only, with item li
   t.is(r.objects[0].object.metadata.creationTimestamp, '2023-04-01T10:00:00Z')
   const skipped = only(r.diagnostics, 'skipped-kind')
   t.is(skipped.length, 1)
-  t.regex(skipped[0].message, /1 DaemonSet \(apps\) object/)
+  t.regex(skipped[0].message, /1 StatefulSet \(apps\) object/)
 })
 
 test('kubectl List YAML is expanded; creationTimestamp stays a string; cluster-scoped kinds get no namespace', async (t) => {
@@ -414,13 +414,13 @@ test('duplicates across files are detected by readFileInputs', async (t) => {
 })
 
 test('skipped kinds are counted once per kind, across files too', async (t) => {
-  const deploy = (n: string) => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${n}\n`
+  const deploy = (n: string) => `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${n}\n`
   const cm = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n'
   const text = [deploy('a'), deploy('b'), deploy('c'), cm, service('s', 'x')].join('---\n')
   const r = parseManifestText(text, 'k.yaml', DEFAULTS)
   const skipped = only(r.diagnostics, 'skipped-kind')
   t.is(skipped.length, 2)
-  t.regex(skipped[0].message, /Skipped 3 DaemonSet \(apps\) objects/)
+  t.regex(skipped[0].message, /Skipped 3 StatefulSet \(apps\) objects/)
   t.regex(skipped[1].message, /Skipped 1 Kustomization/)
   t.deepEqual(skipped[0].source, {file: 'k.yaml', line: 1})
   t.false(r.diagnostics.some((d) => d.level === 'error'), 'a Kustomization without metadata.name is skipped, not an error')
@@ -431,7 +431,7 @@ test('skipped kinds are counted once per kind, across files too', async (t) => {
   const files = await readFileInputs([dir], {...DEFAULTS, recursive: false})
   const across = only(files.diagnostics, 'skipped-kind')
   t.is(across.length, 1)
-  t.regex(across[0].message, /Skipped 2 DaemonSet \(apps\) objects in 2 files/)
+  t.regex(across[0].message, /Skipped 2 StatefulSet \(apps\) objects in 2 files/)
 })
 
 test('unsupported API versions of kept kinds are skipped with the supported versions named', (t) => {

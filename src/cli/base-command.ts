@@ -21,6 +21,7 @@ import {
 } from '../translate/types.js'
 import {kubectlBooleanArgs, parseRequestTimeout, usageError} from './kubectl-flags.js'
 import {count, Progress} from './progress.js'
+import {parsePerClassRefs} from '../translate/controller-workloads.js'
 
 function parseNamespacedName(value: string, flag: string): NamespacedName {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
@@ -90,7 +91,8 @@ export abstract class BaseCommand extends Command {
     'tcp-routes': Flags.boolean({description: 'emit TCPRoute/UDPRoute for tcp-services/udp-services entries', default: false}),
     'nginx-defaults': Flags.boolean({description: 'turn the controller ConfigMap route defaults into Gateway-level policies', default: false}),
     'oauth2-proxy': Flags.option({options: ['ext-auth', 'oidc'] as const, description: 'auth-url pointing at oauth2-proxy: keep oauth2-proxy behind extAuth, or use Envoy Gateway OIDC configured from its Deployment (docs/external-auth.md)', default: 'ext-auth'})(),
-    'controller-configmap': Flags.string({description: 'NAMESPACE/NAME of the ingress-nginx controller ConfigMap'}),
+    'controller-configmap': Flags.string({multiple: true, description: 'NAMESPACE/NAME of the ingress-nginx controller ConfigMap (the only or default controller), or CLASS=NAMESPACE/NAME for the controller of one ingress class; repeatable (default: the controllers\' --configmap args)'}),
+    'controller-service': Flags.string({multiple: true, description: 'NAMESPACE/NAME of the ingress-nginx controller\'s load-balancer Service (the only or default controller), or CLASS=NAMESPACE/NAME; repeatable (default: the Service selecting the controller\'s pods); its settings become the Gateway\'s EnvoyProxy'}),
     'tcp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the tcp-services ConfigMap'}),
     'udp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the udp-services ConfigMap'}),
     color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics and the text report (auto: on a terminal, unless NO_COLOR is set)', default: 'auto'})(),
@@ -176,7 +178,7 @@ export abstract class BaseCommand extends Command {
       tcpRoutes: flags['tcp-routes'],
       nginxDefaults: flags['nginx-defaults'],
       oauth2Proxy: flags['oauth2-proxy'],
-      controllerConfigMap: flags['controller-configmap'],
+      ...controllerRefs(flags),
       tcpServicesConfigMap: flags['tcp-services-configmap'],
       udpServicesConfigMap: flags['udp-services-configmap'],
       generatorVersion: this.config.version ?? DEFAULT_OPTIONS.generatorVersion,
@@ -283,7 +285,8 @@ export abstract class BaseCommand extends Command {
       ...sel,
       allNamespaces: flags['all-namespaces'],
       selector: flags.selector,
-      controllerConfigMap: flags['controller-configmap'],
+      controllerConfigMaps: [options.controllerConfigMap, ...Object.values(options.controllerConfigMapFor ?? {})].filter((x): x is string => x !== undefined),
+      controllerServices: [options.controllerService, ...Object.values(options.controllerServiceFor ?? {})].filter((x): x is string => x !== undefined),
       tcpServicesConfigMap: flags['tcp-services-configmap'],
       udpServicesConfigMap: flags['udp-services-configmap'],
       gateways,
@@ -463,4 +466,11 @@ async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** `--controller-configmap` / `--controller-service`: the plain NAMESPACE/NAME form and the CLASS= ones. */
+function controllerRefs(flags: Record<string, any>): Pick<TranslateOptions, 'controllerConfigMap' | 'controllerConfigMapFor' | 'controllerService' | 'controllerServiceFor'> {
+  const cms = parsePerClassRefs(flags['controller-configmap'], 'controller-configmap')
+  const svcs = parsePerClassRefs(flags['controller-service'], 'controller-service')
+  return {controllerConfigMap: cms.plain, controllerConfigMapFor: cms.byClass, controllerService: svcs.plain, controllerServiceFor: svcs.byClass}
 }

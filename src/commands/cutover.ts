@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {parsePerClassRefs} from '../translate/controller-workloads.js'
 
 const {help, kubeconfig, context, cluster, user, as, namespace, gateway, color} = BaseCommand.baseFlags
 const connection = {help, kubeconfig, context, cluster, user, as, 'as-group': BaseCommand.baseFlags['as-group'], 'request-timeout': BaseCommand.baseFlags['request-timeout']}
@@ -71,7 +72,7 @@ export default class Cutover extends BaseCommand {
           dryRun: flags['dry-run'],
           force: flags.force,
           rollbackFile: flags['rollback-file'],
-          controllerConfigMap: flags['controller-configmap'],
+          controllerConfigMap: oneControllerConfigMap(flags['controller-configmap']),
         })
       }
     } catch (error) {
@@ -79,4 +80,12 @@ export default class Cutover extends BaseCommand {
     }
     if (code !== 0) this.exit(code)
   }
+}
+
+/** cutover acts on one controller's Service: the plain NAMESPACE/NAME, or the only CLASS=NAMESPACE/NAME given. */
+function oneControllerConfigMap(values: string[] | undefined): string | undefined {
+  const refs = parsePerClassRefs(values, 'controller-configmap')
+  const byClass = Object.values(refs.byClass)
+  if (refs.plain === undefined && byClass.length > 1) throw new Error('cutover reads one controller ConfigMap: give --controller-configmap once')
+  return refs.plain ?? byClass[0]
 }

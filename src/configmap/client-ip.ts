@@ -128,14 +128,16 @@ function applyClientIpFromConfigMap(cm: ConfigMapContext, model: ConfigMapModel,
   accountForwardedForHeader(cm, model, s)
   accountProxyRealIpCidr(cm, s)
   if (s.pp) {
-    model.checklist.push(
-      'PROXY protocol: configure the load balancer in front of the Envoy Service to send PROXY protocol headers (as it did for ingress-nginx), e.g. with Service annotations in the EnvoyProxy resource (spec.provider.kubernetes.envoyService.annotations); Envoy rejects connections without them',
-    )
+    model.checklist.push({
+      id: 'proxy-protocol',
+      line: 'PROXY protocol: configure the load balancer in front of the Envoy Service to send PROXY protocol headers (as it did for ingress-nginx), e.g. with Service annotations in the EnvoyProxy resource (spec.provider.kubernetes.envoyService.annotations); Envoy rejects connections without them',
+    })
   }
   if (!s.pp && !s.xff) {
-    model.checklist.push(
-      'Client IP: Envoy sees the TCP peer as the client; if the ingress-nginx Service used externalTrafficPolicy: Local to keep client addresses, set the same on the Envoy Service (EnvoyProxy spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local)',
-    )
+    model.checklist.push({
+      id: 'client-address',
+      line: 'Client IP: Envoy sees the TCP peer as the client; if the ingress-nginx Service used externalTrafficPolicy: Local to keep client addresses, set the same on the Envoy Service (EnvoyProxy spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local)',
+    })
   }
 }
 

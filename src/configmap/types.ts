@@ -135,5 +135,19 @@ export interface ConfigMapModel {
   objects: KubeObject[]
   /** Diagnostics not about one key (the HSTS default, the forwarded headers, the ACME exemption). */
   general: Diagnostic[]
-  checklist: string[]
+  checklist: ChecklistLine[]
 }
+
+/**
+ * A checklist step about the load balancer in front of the Envoy Service. It carries an id because the data
+ * plane (translate/data-plane.ts) withdraws it, by id, for a Gateway whose generated EnvoyProxy already does it.
+ */
+export interface LoadBalancerStep {
+  /** proxy-protocol: make the load balancer send PROXY headers; client-address: keep externalTrafficPolicy. */
+  id: LoadBalancerStepId
+  line: string
+}
+
+export type LoadBalancerStepId = 'proxy-protocol' | 'client-address'
+
+export type ChecklistLine = string | LoadBalancerStep

@@ -1,4 +1,5 @@
 import type {Diagnostic, Fidelity} from '../translate/types.js'
+import {printable} from './printable.js'
 
 export interface Painter {
   red(s: string): string
@@ -26,13 +27,14 @@ export function renderDiagnostics(diagnostics: Diagnostic[], paint: Painter = pl
   }
   const lines: string[] = []
   for (const [object, list] of groups) {
-    if (object !== '') lines.push(paint.bold(object) + paint.dim(where(list[0])))
+    // Messages quote annotation values and names as written: printable() keeps their escapes off the terminal.
+    if (object !== '') lines.push(paint.bold(printable(object)) + paint.dim(printable(where(list[0]))))
     const indent = object === '' ? '' : '  '
     for (const d of list) {
       const level = d.level === 'error' ? paint.red('error') : d.level === 'warning' ? paint.yellow('warning') : paint.cyan('info')
-      const loc = object === '' ? paint.dim(where(d)) : ''
-      lines.push(`${indent}${level} ${paint.dim(d.code)}: ${d.message}${loc}`)
-      if (d.hint) lines.push(`${indent}  ${paint.dim('hint:')} ${d.hint}`)
+      const loc = object === '' ? paint.dim(printable(where(d))) : ''
+      lines.push(`${indent}${level} ${paint.dim(d.code)}: ${printable(d.message)}${loc}`)
+      if (d.hint) lines.push(`${indent}  ${paint.dim('hint:')} ${printable(d.hint)}`)
     }
   }
   return lines.length > 0 ? lines.join('\n') + '\n' : ''

@@ -9,10 +9,15 @@
  * - discovery (/apis, and the Gateway API group versions) -> TargetCapabilities;
  * - Ingresses (namespace or all, with -l) and Services (same scope): required, a 403 is an error;
  * - IngressClasses, Namespaces (-A only), the controller / tcp-services / udp-services ConfigMaps, cert-manager
- *   Issuers and ClusterIssuers (when served), the live shared Gateway(s): optional, a 403 or a 404 is a diagnostic.
+ *   Issuers and ClusterIssuers (when served), the live shared Gateway(s): optional, a 403 or a 404 is a diagnostic;
+ * - the ingress-nginx controllers (translate/controller-workloads.ts): Deployments and DaemonSets, and the Services,
+ *   of the controller namespaces (ingress-nginx, the namespaces the --controller-* flags name, and those of the
+ *   chart-labelled controller Services in scope), then the ConfigMaps their --configmap / --tcp-services-configmap /
+ *   --udp-services-configmap args name: optional. Services are only read, never written.
  * Lists are paginated (limit 500 + continue) and all kinds are read in parallel.
  */
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabilities} from '../translate/types.js'
+import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ClusterError, loadKubeConfig, type KubeconfigSelection, type LoadedKubeconfig} from './kubeconfig.js'
 
 export {ClusterError} from './kubeconfig.js'
@@ -24,8 +29,10 @@ const TIMEOUT_MS = 30_000
 export interface ReadClusterOptions extends KubeconfigSelection {
   allNamespaces: boolean
   selector?: string
-  /** namespace/name */
-  controllerConfigMap?: string
+  /** namespace/name of the controller ConfigMaps named by flags (plain and CLASS= forms). */
+  controllerConfigMaps?: string[]
+  /** namespace/name of the controller Services named by flags. */
+  controllerServices?: string[]
   tcpServicesConfigMap?: string
   udpServicesConfigMap?: string
   gateways: NamespacedName[]
@@ -348,7 +355,7 @@ function splitRef(ref: string | undefined, fallback: NamespacedName): Namespaced
 
 /** Read everything the compiler needs from the cluster. Throws ClusterError (one printable line) on fatal problems. */
 export async function readCluster(opts: ReadClusterOptions): Promise<ReadClusterResult> {
-  const {allNamespaces: _a, selector: _s, controllerConfigMap: _c, tcpServicesConfigMap: _t, udpServicesConfigMap: _u, gateways: _g, env, onRead: _o, ...selection} = opts
+  const {allNamespaces: _a, selector: _s, controllerConfigMaps: _c, controllerServices: _cs, tcpServicesConfigMap: _t, udpServicesConfigMap: _u, gateways: _g, env, onRead: _o, ...selection} = opts
   const client = await ClusterClient.connect(selection, env)
   return readClusterWith(client, opts)
 }
@@ -418,24 +425,33 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
 
   const controllerNs: NamespacedName = {namespace: 'ingress-nginx', name: ''}
   const configMaps: [string | undefined, string][] = [
-    [opts.controllerConfigMap, 'ingress-nginx-controller'],
+    ...(opts.controllerConfigMaps && opts.controllerConfigMaps.length > 0 ? opts.controllerConfigMaps : [undefined]).map((c): [string | undefined, string] => [c, 'ingress-nginx-controller']),
     [opts.tcpServicesConfigMap, 'tcp-services'],
     [opts.udpServicesConfigMap, 'udp-services'],
   ]
   const seen = new Set<string>()
-  for (const [flag, usual] of configMaps) {
-    const ref = splitRef(flag, {...controllerNs, name: usual})
+  const readConfigMap = (ref: NamespacedName & {explicit: boolean}, by: string) => {
     const key = `${ref.namespace}/${ref.name}`
-    if (seen.has(key)) continue
+    if (seen.has(key)) return
     seen.add(key)
     tasks.push(
       optional(
         {verb: 'get', group: '', resource: 'configmaps', namespace: ref.namespace, name: ref.name},
         getOne('v1', 'ConfigMap', 'configmaps', ref.namespace, ref.name),
-        () =>
-          ref.explicit ? {level: 'warning', code: 'cluster-configmap-not-found', message: `ConfigMap ${key} (named by a flag) does not exist; continuing without it`} : undefined,
+        () => (ref.explicit ? {level: 'warning', code: 'cluster-configmap-not-found', message: `ConfigMap ${key} (named by ${by}) does not exist; continuing without it`} : undefined),
       ),
     )
+  }
+  for (const [flag, usual] of configMaps) readConfigMap(splitRef(flag, {...controllerNs, name: usual}), 'a flag')
+  // The controllers' own namespaces: their Services when the scope does not already list them.
+  const controllerNamespaces = new Set<string>([controllerNs.namespace])
+  for (const ref of [...(opts.controllerConfigMaps ?? []), ...(opts.controllerServices ?? []), opts.tcpServicesConfigMap, opts.udpServicesConfigMap]) {
+    if (ref?.includes('/')) controllerNamespaces.add(ref.split('/')[0])
+  }
+  if (scope !== undefined) {
+    for (const namespace of [...controllerNamespaces].filter((n) => n !== scope).sort()) {
+      tasks.push(optional({verb: 'list', group: '', resource: 'services', namespace}, () => client.listAll('v1', 'Service', 'services', {namespace})))
+    }
   }
 
   if (capabilities.certManager) {
@@ -460,12 +476,54 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
     }
   }
 
-  // Wait for all (so a fatal error does not leave requests running), then rethrow the first fatal one.
-  const settled = await Promise.allSettled(tasks)
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
-  if (failed) throw failed.reason
+  await settleAll(tasks)
+  await readControllers(objects, controllerNamespaces, {optional, listAll: (kind, plural, namespace) => client.listAll('apps/v1', kind, plural, {namespace}), readConfigMap})
+  // The ConfigMaps the controllers' args name, queued by readConfigMap.
+  await settleAll(tasks)
+  const unique = new Map(objects.map((o) => [objectOrder(o.object), o]))
+  objects.splice(0, objects.length, ...unique.values())
   objects.sort((a, b) => objectOrder(a.object).localeCompare(objectOrder(b.object)))
   return {objects, capabilities, diagnostics, namespace}
+}
+
+/** Wait for all (so a fatal error does not leave requests running), then rethrow the first fatal one. */
+async function settleAll(tasks: Promise<void>[]): Promise<void> {
+  const settled = await Promise.allSettled(tasks)
+  tasks.length = 0
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
+/**
+ * The ingress-nginx controller workloads (Deployments, DaemonSets) of the controller namespaces, plus those of the
+ * chart-labelled controller Services already read; then the ConfigMaps their args name (controller-workloads.ts).
+ */
+async function readControllers(
+  objects: InputObject[],
+  namespaces: Set<string>,
+  io: {
+    optional: (intent: RequestIntent, run: () => Promise<KubeObject[]>) => Promise<void>
+    listAll: (kind: string, plural: string, namespace: string) => Promise<KubeObject[]>
+    readConfigMap: (ref: NamespacedName & {explicit: boolean}, by: string) => void
+  },
+): Promise<void> {
+  for (const o of objects) {
+    const l = o.object.kind === 'Service' ? o.object.metadata.labels : undefined
+    if (l?.['app.kubernetes.io/name'] === 'ingress-nginx' && l['app.kubernetes.io/component'] === 'controller' && o.object.metadata.namespace) namespaces.add(o.object.metadata.namespace)
+  }
+  const reads: Promise<void>[] = []
+  for (const namespace of [...namespaces].sort()) {
+    for (const [kind, plural] of [['Deployment', 'deployments'], ['DaemonSet', 'daemonsets']] as const) {
+      reads.push(io.optional({verb: 'list', group: 'apps', resource: plural, namespace}, () => io.listAll(kind, plural, namespace)))
+    }
+  }
+  await settleAll(reads)
+  const workloads = findControllerWorkloads(objects.map((o) => o.object))
+  for (const w of workloads) {
+    for (const [flag, ref] of [['--configmap', w.configMap], ['--tcp-services-configmap', w.tcpServicesConfigMap], ['--udp-services-configmap', w.udpServicesConfigMap]] as const) {
+      if (ref?.includes('/')) io.readConfigMap({namespace: ref.split('/')[0], name: ref.split('/')[1], explicit: true}, `${w.ref} ${flag}`)
+    }
+  }
 }
 
 function objectOrder(o: KubeObject): string {

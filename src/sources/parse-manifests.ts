@@ -86,8 +86,10 @@ const KEPT: Record<string, KindSpec> = {
   'cert-manager.io/ClusterIssuer': {versions: ['v1'], scope: 'cluster'},
   'cert-manager.io/Certificate': {versions: ['v1'], scope: 'namespaced'},
   'gateway.networking.k8s.io/Gateway': {versions: '*', scope: 'namespaced'},
-  // oauth2-proxy's flags (auth-url, --oauth2-proxy=oidc); no other field of a Deployment is read.
+  // oauth2-proxy's flags (auth-url, --oauth2-proxy=oidc) and the ingress-nginx controllers' args and pod labels
+  // (translate/controller-workloads.ts); no other field of a Deployment or DaemonSet is read.
   'apps/Deployment': {versions: ['v1'], scope: 'namespaced'},
+  'apps/DaemonSet': {versions: ['v1'], scope: 'namespaced'},
 }
 
 function splitApiVersion(apiVersion: string): {group: string; version: string} {

@@ -5,9 +5,11 @@
  */
 import {certificateIssuerChecks, certificatesForIngress, type CertificatePlan} from './bundle/certificates.js'
 import {clientTrafficFromConfigMap, type HostListenerTraffic} from './bundle/client-traffic.js'
+import type {LoadBalancerStepId} from '../configmap/types.js'
 import {rewriteIssuers} from './bundle/issuers.js'
-import {findStreamConfigMap, streamServices} from './bundle/stream-services.js'
+import {streamServices} from './bundle/stream-services.js'
 import {refOf} from './bundle/common.js'
+import type {GatewayController} from './controller-workloads.js'
 import {objectRef} from './diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from './model.js'
@@ -48,8 +50,9 @@ export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[
     if (!ingress.served || ingress.isCanary) continue
     const key = gatewayKey(ingress.gateway)
     const passthrough = isPassthrough(ingress)
-    const taken = takenNames.get(key) ?? existing(ingress.gateway.namespace)
-    takenNames.set(key, taken)
+    // Certificate and Secret names are unique per namespace, and two Gateways may share one: taken per namespace.
+    const taken = takenNames.get(ingress.gateway.namespace) ?? existing(ingress.gateway.namespace)
+    takenNames.set(ingress.gateway.namespace, taken)
     // Passthrough Certificates live in the Ingress's namespace under the shim's own names: they never share.
     const shared = passthrough ? undefined : (planned.get(key) ?? new Map<string, CertificatePlan>())
     if (shared) planned.set(key, shared)
@@ -132,17 +135,31 @@ export function issuerObjects(
   diagnostics: Diagnostic[],
 ): KubeObject[] {
   if (issuers.length === 0) return []
-  const needs = new Set<string>()
-  for (const {plan} of plans.plans) if (plan.issuer.namespace) needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
-  const r = rewriteIssuers(issuers, {
-    gateway: options.gateway,
-    httpListener: options.httpListener,
-    nginxClasses: classes,
-    gatewayNamespaceNeeds: needs,
-    gatewayForSolver: solverGateway(ingresses, options),
-  })
-  diagnostics.push(...r.diagnostics, ...certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
-  return r.objects
+  // A namespaced Issuer is copied into the namespace of each Gateway whose Certificates reference it.
+  const needs = new Map<string, {gateway: NamespacedName; needs: Set<string>}>([[options.gateway.namespace, {gateway: options.gateway, needs: new Set()}]])
+  for (const {ingress, plan} of plans.plans) {
+    const entry = needs.get(ingress.gateway.namespace) ?? {gateway: ingress.gateway, needs: new Set<string>()}
+    needs.set(ingress.gateway.namespace, entry)
+    if (plan.issuer.namespace) entry.needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
+  }
+  const objects: KubeObject[] = []
+  // The default Gateway's namespace first: that run also rewrites the Issuers themselves; the others add copies.
+  for (const [namespace, entry] of [...needs].sort(([a], [b]) => (a === options.gateway.namespace ? -1 : b === options.gateway.namespace ? 1 : a < b ? -1 : 1))) {
+    const copiesOnly = namespace !== options.gateway.namespace
+    if (copiesOnly && entry.needs.size === 0) continue
+    const r = rewriteIssuers(issuers, {
+      gateway: entry.gateway,
+      httpListener: options.httpListener,
+      nginxClasses: classes,
+      gatewayNamespaceNeeds: entry.needs,
+      gatewayForSolver: solverGateway(ingresses, options),
+      copiesOnly,
+    })
+    diagnostics.push(...r.diagnostics)
+    objects.push(...r.objects)
+  }
+  diagnostics.push(...certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
+  return objects
 }
 
 /**
@@ -161,26 +178,26 @@ function solverGateway(ingresses: IngressModel[], options: TranslateOptions): (s
   }
 }
 
-/** `cm` is the controller ConfigMap (Lookup.controllerConfigMap), undefined when the input has none. */
+/**
+ * Each Gateway's ClientTrafficPolicy and Gateway-level defaults from its own controller's ConfigMap
+ * (`configMap`, controller-workloads.ts; undefined: nginx defaults). Notes are said per Gateway, named when the
+ * run has several. A load-balancer step the Gateway's generated EnvoyProxy already does (`done`, data-plane.ts)
+ * is withdrawn by its id.
+ */
 export function clientTrafficObjects(
-  cm: KubeObject | undefined,
-  gateways: {gateway: NamespacedName; hasHttps: boolean; hostListeners?: HostListenerTraffic[]; stripRequestHeaders?: Map<string, string[]>}[],
+  gateways: {gateway: NamespacedName; configMap: KubeObject | undefined; hasHttps: boolean; hostListeners?: HostListenerTraffic[]; stripRequestHeaders?: Map<string, string[]>}[],
   emitBundle: boolean,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
   checklist: string[],
+  done: (gateway: NamespacedName, step: LoadBalancerStepId) => boolean = () => false,
 ): {objects: KubeObject[]; configMapKeys?: TranslateResult['configMapKeys']} {
-  if (options.controllerConfigMap && !cm) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'controller-configmap-not-found',
-      message: `controller ConfigMap ${options.controllerConfigMap} is not in the input; nginx's ConfigMap defaults are assumed`,
-    })
-  }
-  if (!cm && !emitBundle) return {objects: []}
   const objects: KubeObject[] = []
+  const seen = new Set<string>()
+  // The report's ConfigMap key table speaks of one ConfigMap: the first Gateway's that has one (gateways are sorted).
   let configMapKeys: TranslateResult['configMapKeys']
-  gateways.forEach(({gateway: gw, hasHttps, hostListeners, stripRequestHeaders}, i) => {
+  for (const {gateway: gw, configMap: cm, hasHttps, hostListeners, stripRequestHeaders} of gateways) {
+    if (!cm && !emitBundle) continue
     const r = clientTrafficFromConfigMap(cm, {
       gateway: gw,
       clientIp: options.clientIp,
@@ -191,49 +208,68 @@ export function clientTrafficObjects(
       hostListeners,
       stripRequestHeaders,
     })
-    // The same ConfigMap speaks for every Gateway: report its keys once.
-    if (i === 0) {
-      if (cm) configMapKeys = {configMap: refOf(cm), keys: r.keys}
-      diagnostics.push(...r.diagnostics)
-      // The checklist speaks of the objects this run emits: without the bundle, only say where they come from.
-      if (emitBundle) checklist.push(...r.checklist)
-      else if (r.objects.length > 0) {
-        checklist.push(`the controller ConfigMap's Gateway-wide settings (${r.objects.length} ${[...new Set(r.objects.map((o) => o.kind))].sort().join(', ')}) are generated by the gateway owner's run (--emit-gateway), not by this one`)
+    if (cm && !configMapKeys) configMapKeys = {configMap: refOf(cm), keys: r.keys}
+    // Each Gateway's notes: named when several Gateways (several controllers) are converted at once.
+    const prefix = gateways.length > 1 ? `Gateway ${gw.namespace}/${gw.name}: ` : ''
+    for (const d of r.diagnostics) {
+      const id = `${d.code}|${d.object}|${d.annotation}|${d.message}`
+      if (seen.has(`${gw.namespace}/${gw.name}|${id}`)) continue
+      seen.add(`${gw.namespace}/${gw.name}|${id}`)
+      // A note already filed under this Gateway needs no prefix; one filed under a ConfigMap names its Gateway.
+      diagnostics.push({...d, message: (d.object === objectRef('Gateway', gw) ? '' : prefix) + d.message})
+    }
+    // The checklist speaks of the objects this run emits: without the bundle, only say where they come from.
+    if (emitBundle) {
+      for (const line of r.checklist) {
+        if (typeof line === 'string') checklist.push(prefix + line)
+        else if (!done(gw, line.id)) checklist.push(prefix + line.line)
       }
     }
+    else if (r.objects.length > 0) {
+      checklist.push(`${prefix}the controller ConfigMap's Gateway-wide settings (${r.objects.length} ${[...new Set(r.objects.map((o) => o.kind))].sort().join(', ')}) are generated by the gateway owner's run (--emit-gateway), not by this one`)
+    }
     if (emitBundle) objects.push(...r.objects)
-  })
+  }
   return {objects, configMapKeys}
 }
 
 export interface StreamParts {
   objects: KubeObject[]
-  listeners: any[]
+  /** The tcp/udp listeners, by gateway key. */
+  listeners: Map<string, any[]>
 }
 
+/** Each Gateway's tcp-services / udp-services: those of its own controller (controller-workloads.ts). */
 export function streamParts(
-  configMaps: KubeObject[],
+  controllers: GatewayController[],
+  configMaps: Map<string, KubeObject>,
   services: Map<string, KubeObject>,
   capabilities: TargetCapabilities,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
   checklist: string[],
 ): StreamParts {
-  const out: StreamParts = {objects: [], listeners: []}
-  for (const [protocol, explicit, name, served] of [
-    ['TCP', options.tcpServicesConfigMap, 'tcp-services', capabilities.tcpRoute],
-    ['UDP', options.udpServicesConfigMap, 'udp-services', capabilities.udpRoute],
-  ] as const) {
-    const cm = findStreamConfigMap(configMaps, explicit, protocol)
-    if (!cm) {
-      if (explicit) diagnostics.push({level: 'warning', code: 'stream-configmap-not-found', message: `${name} ConfigMap ${explicit} is not in the input`})
-      continue
+  const out: StreamParts = {objects: [], listeners: new Map()}
+  const reported = new Set<string>()
+  for (const c of controllers) {
+    const key = gatewayKey(c.gateway)
+    for (const [protocol, ref, name, served] of [
+      ['TCP', c.tcpServices, 'tcp-services', capabilities.tcpRoute],
+      ['UDP', c.udpServices, 'udp-services', capabilities.udpRoute],
+    ] as const) {
+      if (ref.name === undefined) continue
+      const cm = configMaps.get(ref.name.includes('/') ? ref.name : `default/${ref.name}`)
+      if (!cm) {
+        if (!reported.has(ref.name)) diagnostics.push({level: 'warning', code: 'stream-configmap-not-found', message: `${name} ConfigMap ${ref.name} (${ref.from}) is not in the input`})
+        reported.add(ref.name)
+        continue
+      }
+      const r = streamServices(cm, protocol, {gateway: c.gateway, emitRoutes: options.tcpRoutes || served, services})
+      diagnostics.push(...r.diagnostics)
+      checklist.push(...r.checklist)
+      out.objects.push(...r.objects)
+      out.listeners.set(key, [...(out.listeners.get(key) ?? []), ...r.listeners])
     }
-    const r = streamServices(cm, protocol, {gateway: options.gateway, emitRoutes: options.tcpRoutes || served, services})
-    diagnostics.push(...r.diagnostics)
-    checklist.push(...r.checklist)
-    out.objects.push(...r.objects)
-    out.listeners.push(...r.listeners)
   }
   return out
 }

@@ -20,7 +20,8 @@ import {
   httpsRedirectRoutes,
   unionWithLive,
 } from './emit-gateway.js'
-import {findControllerConfigMap} from './bundle/client-traffic.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
+import {controllersOfGateways} from './controller-workloads.js'
 import {authHeaderStrips} from './bundle/auth-headers.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
@@ -78,27 +79,33 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const s of kindObjects('Service')) services.set(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`, s)
   const configMaps = new Map<string, KubeObject>()
   for (const c of kindObjects('ConfigMap')) configMaps.set(`${c.metadata.namespace ?? 'default'}/${c.metadata.name}`, c)
-  const controllerConfigMap = findControllerConfigMap(kindObjects('ConfigMap'), options.controllerConfigMap)
   const deployments = new Map<string, KubeObject[]>()
   for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
-  const serving = servingConfig(controllerConfigMap)
 
   const selection = selectClasses(kindObjects('IngressClass'), options)
   const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
 
+  // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
+  const partitions = partitionByGateway(ingresses)
+  // Each Gateway's controller: its own ConfigMaps and load-balancer Service, never another class's.
+  const controllers = controllersOfGateways(partitions, kindObjects, selection.controllerByClass, options, diagnostics)
+  const configMapOf = (gw: NamespacedName) => controllers.configMaps.get(gatewayKey(gw))
+  // Whether nginx served an Ingress is its own controller's decision (annotations-risk-level, snippets, ...).
+  const ownConfigMap = (ingress: IngressModel) => controllers.configMapOfClass(gatewayKey(ingress.gateway), ingress.className)
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, serving, diagnostics)
+    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
-  // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
-  const partitions = partitionByGateway(ingresses)
   for (const partition of partitions) {
+    const controllerConfigMap = configMapOf(partition.gateway)
     // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
-    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, serving.allowCrossNamespace)
+    const shared = decideSharedSettings(partition.ingresses, services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, servingConfig(controllerConfigMap).allowCrossNamespace)
     const lookup = gatewayLookup(partition.ingresses, services, configMaps, controllerConfigMap, deployments, shared)
     for (const ingress of partition.ingresses) {
-      if (ingress.served) applyFamilies(ingress, options, lookup, diagnostics)
+      if (!ingress.served) continue
+      const own = ownConfigMap(ingress)
+      applyFamilies(ingress, options, own === controllerConfigMap ? lookup : {...lookup, controllerConfigMap: () => own, controllerDefaults: () => controllerDefaults(own)}, diagnostics)
     }
   }
 
@@ -141,7 +148,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     for (const [key, plan] of planRedirects(index)) redirects.set(key, plan)
     reportPlainHosts(partitions.length > 1 ? partition : undefined, partition.ingresses, index, diagnostics)
   }
-  const stream = streamParts(kindObjects('ConfigMap'), services, capabilities, options, diagnostics, checklist)
+  const stream = streamParts(controllers.list, configMaps, services, capabilities, options, diagnostics, checklist)
   objects.push(...stream.objects)
   const routeNamespaces = new Set(
     // TCP/UDP listeners admit their Service's namespace by name; only HTTP-level routes need the label.
@@ -150,6 +157,15 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const servedGateways = new Set(ingresses.filter((i) => i.served && !i.isCanary).map((i) => gatewayKey(i.gateway)))
   if (servedGateways.size === 0) servedGateways.add(gatewayKey(options.gateway))
   const usedGateways = [...gateways.entries()].filter(([key]) => servedGateways.has(key)).sort(([a], [b]) => (a < b ? -1 : 1))
+  const planes = planDataPlanes(
+    controllers.list.filter((c) => servedGateways.has(gatewayKey(c.gateway))),
+    options.gateway,
+    services,
+    {byClass: options.controllerServiceFor ?? {}, plain: options.controllerService},
+    controllers.workloads,
+    diagnostics,
+  )
+  objects.push(...buildEnvoyProxies(planes, emitBundle, diagnostics, checklist))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
   diagnostics.push(
     ...mergedGatewayDiagnostics(
@@ -196,7 +212,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     const listeners = [
       ...hostListeners.filter((l) => l.generated).map((l) => hostListenerObject(l, options)),
       ...passthrough,
-      ...(key === gatewayKey(options.gateway) ? stream.listeners : []),
+      ...(stream.listeners.get(key) ?? []),
     ]
     // The Gateway CRD allows 64 listeners (http, https, the hosts' own, passthrough, tcp/udp-services).
     const listenerCount = 1 + (certList.length > 0 ? 1 : 0) + listeners.length
@@ -213,7 +229,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     if (emitBundle) {
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
       const generated = sharedGateway(gw, certList, listeners, options, sources)
-      objects.push(live ? unionWithLive(generated, live, diagnostics) : generated)
+      const gatewayObject = live ? unionWithLive(generated, live, diagnostics) : generated
+      attachEnvoyProxy(gatewayObject, planes.find((p) => gatewayKey(p.gateway) === key), diagnostics)
+      objects.push(gatewayObject)
       if (plan) {
         objects.push(...redirectRoutes(gw, plan, options, usedRouteNames))
         const own = partitions.find((p) => p.key === key)?.ingresses ?? []
@@ -279,13 +297,15 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     checklist.push(...strips.checklist)
     return {
       gateway,
+      configMap: configMapOf(gateway),
       hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
       hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
       stripRequestHeaders: strips.strips,
     }
   })
-  const clientTraffic = clientTrafficObjects(controllerConfigMap, ctpGateways, emitBundle, options, diagnostics, checklist)
+  const clientTraffic = clientTrafficObjects(ctpGateways, emitBundle, options, diagnostics, checklist, loadBalancerStepDone(planes))
   objects.push(...clientTraffic.objects)
+  for (const plane of planes) checkDataPlane(plane, ingresses, objects, diagnostics)
   if (emitBundle) {
     const nsNames = new Set<string>([...routeNamespaces, ...usedGateways.map(([, gw]) => gw.namespace)])
     for (const ns of [...nsNames].sort()) objects.push(namespaceObject(ns, options))

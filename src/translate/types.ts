@@ -118,6 +118,12 @@ export interface TranslateOptions {
   nginxDefaults: boolean
   /** namespace/name of the controller ConfigMap; undefined = look for the usual names. */
   controllerConfigMap?: string
+  /** `--controller-configmap CLASS=NS/NAME`: the ConfigMap of the controller of one ingress class. */
+  controllerConfigMapFor?: Record<string, string>
+  /** `--controller-service NS/NAME`: the load-balancer Service of the only or default controller. */
+  controllerService?: string
+  /** `--controller-service CLASS=NS/NAME`: the load-balancer Service of the controller of one ingress class. */
+  controllerServiceFor?: Record<string, string>
   tcpServicesConfigMap?: string
   udpServicesConfigMap?: string
   /**

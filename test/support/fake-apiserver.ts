@@ -80,6 +80,8 @@ export const CORE_RESOURCES: FakeResource[] = [
   {group: '', versions: ['v1'], kind: 'Secret', plural: 'secrets', namespaced: true, builtin: true},
   {group: 'networking.k8s.io', versions: ['v1'], kind: 'Ingress', plural: 'ingresses', namespaced: true, shortNames: ['ing'], builtin: true},
   {group: 'networking.k8s.io', versions: ['v1'], kind: 'IngressClass', plural: 'ingressclasses', namespaced: false, builtin: true},
+  {group: 'apps', versions: ['v1'], kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], builtin: true},
+  {group: 'apps', versions: ['v1'], kind: 'DaemonSet', plural: 'daemonsets', namespaced: true, shortNames: ['ds'], builtin: true},
 ]
 
 const GW = 'gateway.networking.k8s.io'

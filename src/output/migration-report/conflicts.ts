@@ -8,7 +8,10 @@ import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../tran
 import {compareStrings} from '../../util/hash.js'
 import type {Conflict} from './model.js'
 
-/** Diagnostic codes that name a cross-Ingress effect (hosts.ts, shared-gateways.ts, emit-routes.ts, https-listeners.ts). */
+/**
+ * Diagnostic codes that name a cross-Ingress effect (hosts.ts, shared-gateways.ts, emit-routes.ts, https-listeners.ts).
+ * Add a code here (and to docs/report-schema.json's conflict enum) when the compiler gains one.
+ */
 export const CONFLICT_CODES = new Set([
   'path-conflict',
   'cross-controller-conflict',
@@ -19,6 +22,11 @@ export const CONFLICT_CODES = new Set([
   'mtls-host-from-other-ingress',
   'mtls-host-settings-from-other-ingress',
   'server-alias-is-host',
+  'server-alias-shadowed',
+  'server-alias-duplicate',
+  'server-alias-is-www-redirect',
+  'canary-shadowed',
+  'tls-sni-shadowed',
 ])
 
 export function conflictsOf(diagnostics: Diagnostic[], result: TranslateResult, snapshot: Snapshot | undefined): Conflict[] {

@@ -14,7 +14,7 @@ import {byWorkLeft, ingressesByNamespace, STATUSES, type IngressEntry, type Migr
 export function mdText(s: string, inTable = false): string {
   const escapeText = (p: string) =>
     p
-      .replace(/[\\<*]/g, (c) => `\\${c}`)
+      .replace(/[\\<*[\]]/g, (c) => `\\${c}`)
       .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
       .replace(/\|/g, inTable ? '\\|' : '|')
   const parts = s.replace(/\r?\n/g, ' ').split('`')
@@ -26,7 +26,9 @@ export function mdText(s: string, inTable = false): string {
 const cell = (s: string) => mdText(s, true)
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
-const code = (s: string) => '`' + s.replace(/`/g, "'") + '`'
+const code = (s: string) => '`' + s.replace(/`/g, "'").replace(/\r?\n/g, ' ') + '`'
+/** A code span in a table cell: GFM ends the cell at a pipe even inside the span, unless it is escaped. */
+const codeCell = (s: string) => code(s).replace(/\|/g, '\\|')
 
 export function renderMarkdown(report: MigrationReport): string {
   const s = report.summary
@@ -69,7 +71,7 @@ function histogram(report: MigrationReport): string[] {
   const lines = ['## Annotations', '', '| annotation | Ingresses | exact | approximate | manual | ignored |', '|---|---:|---:|---:|---:|---:|']
   for (const a of report.annotations) {
     const f = a.fidelity
-    lines.push(`| ${code(a.key)} | ${a.ingresses} | ${f.exact} | ${f.approximate} | ${f.manual} | ${f.ignored} |`)
+    lines.push(`| ${codeCell(a.key)} | ${a.ingresses} | ${f.exact} | ${f.approximate} | ${f.manual} | ${f.ignored} |`)
   }
   return [...lines, '']
 }
@@ -78,7 +80,7 @@ function conflicts(report: MigrationReport): string[] {
   if (report.conflicts.length === 0) return []
   const lines = ['## Conflicts between Ingresses', '', '| Ingress | conflict | what happens |', '|---|---|---|']
   for (const c of report.conflicts) {
-    lines.push(`| ${cell(c.ingress)} | ${code(c.code)} | ${cell(c.message)}${c.hint ? `<br>hint: ${cell(c.hint)}` : ''} |`)
+    lines.push(`| ${cell(c.ingress)} | ${codeCell(c.code)} | ${cell(c.message)}${c.hint ? `<br>hint: ${cell(c.hint)}` : ''} |`)
   }
   return [...lines, '']
 }
@@ -88,7 +90,7 @@ function streamEntries(report: MigrationReport): string[] {
   const lines = ['## tcp-services / udp-services entries', '', '| protocol | port | target | status | notes |', '|---|---:|---|---|---|']
   for (const e of report.streamEntries) {
     const notes = e.diagnostics.map((d) => `${d.level}: ${cell(d.message)}${d.hint ? ` (hint: ${cell(d.hint)})` : ''}`).join('<br>')
-    lines.push(`| ${e.protocol} | ${cell(e.port)} | ${e.target ? code(e.target) : ''} | ${e.status} | ${notes} |`)
+    lines.push(`| ${e.protocol} | ${cell(e.port)} | ${e.target ? codeCell(e.target) : ''} | ${e.status} | ${notes} |`)
   }
   return [...lines, '']
 }
@@ -122,7 +124,7 @@ function namespaceSection(namespace: string, entries: IngressEntry[]): string[] 
     '|---|---|---|---|',
   ]
   for (const e of entries) {
-    const annotations = e.annotations.map((a) => `${code(shortKey(a.key))} ${a.fidelity}`).join('<br>')
+    const annotations = e.annotations.map((a) => `${codeCell(shortKey(a.key))} ${a.fidelity}`).join('<br>')
     const objects = e.objects.map((o) => cell(`${o.kind}/${o.namespace && o.namespace !== e.namespace ? `${o.namespace}/` : ''}${o.name}`)).join('<br>')
     const outcome = e.outcome === 'canary' ? ' (canary, merged into its primary)' : ''
     lines.push(`| ${cell(e.name)}${outcome} | ${e.status} | ${annotations} | ${objects} |`)

@@ -6,6 +6,7 @@
  */
 import {Chalk, type ChalkInstance} from 'chalk'
 import type {Fidelity} from '../../translate/types.js'
+import {printableDeep} from '../printable.js'
 import {fidelityText, shortKey} from './build.js'
 import {ingressesByNamespace, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ReportDiagnostic} from './model.js'
 
@@ -24,7 +25,9 @@ interface Style {
 const MARK: Record<Fidelity, string> = {exact: '', approximate: '~', manual: '!', ignored: '-'}
 const MIN_WIDTH = 40
 
-export function renderText(report: MigrationReport, options: TextOptions = {}): string {
+export function renderText(input: MigrationReport, options: TextOptions = {}): string {
+  // Names, messages and values come from the input: no escape sequence or line break of theirs reaches the terminal.
+  const report = printableDeep(input)
   const style: Style = {chalk: new Chalk({level: options.colour ? 1 : 0}), width: options.width ? Math.max(options.width, MIN_WIDTH) : Infinity}
   const out: string[] = [...header(report, style)]
   const byNamespace = ingressesByNamespace(report)
@@ -74,7 +77,7 @@ function namespaceTable(namespace: string, entries: IngressEntry[], style: Style
     {title: 'OBJECTS', width: 7, right: true},
     {title: 'ANNOTATIONS', width: Number.isFinite(width) ? Math.max(10, width - 2 - 11 - nameWidth - 7 - 6) : Infinity},
   ]
-  const lines = [title, '  ' + chalk.dim(columns.map((c) => pad(c.title, c.width, c.right)).join('  ').trimEnd())]
+  const lines = [...wrap(title, width, '  '), '  ' + chalk.dim(columns.map((c) => pad(c.title, c.width, c.right)).join('  ').trimEnd())]
   for (const e of entries) {
     const annotations = e.annotations.map((a) => statusColour(chalk, a.fidelity, shortKey(a.key) + MARK[a.fidelity]))
     const extra = e.outcome === 'canary' ? ['(canary, merged into its primary)'] : []

@@ -22,7 +22,7 @@ import {RETIRED_KEYS, RETIRED_NOTICES} from '../../configmap/keys.js'
 import {applyRedirectDefaults, applyRetries} from '../../configmap/route-defaults.js'
 import {applyBackendTimeouts, applyClientTimeouts} from '../../configmap/timeouts.js'
 import {applyTls} from '../../configmap/tls.js'
-import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
+import type {ChecklistLine, ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
 import {mergeHeaders} from '../../annotations/external-auth/forms.js'
 import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
@@ -78,7 +78,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
 export function clientTrafficFromConfigMap(
   configMap: KubeObject | undefined,
   ctx: ClientTrafficContext,
-): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: string[]; keys: Record<string, Fidelity>} {
+): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: ChecklistLine[]; keys: Record<string, Fidelity>} {
   const entries = new Map<string, Diagnostic>()
   const consumed: string[] = []
   const cm = configMapContext(configMap, ctx, entries, consumed)

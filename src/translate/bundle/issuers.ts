@@ -20,6 +20,11 @@ export interface IssuerRewriteContext {
   /** Namespaced Issuers ('ns/name') that Certificates in the gateway namespace reference. */
   gatewayNamespaceNeeds: Set<string>
   /**
+   * Only the copies into `gateway`'s namespace (and what they need): the run for another Gateway's namespace
+   * already rewrote and reported the Issuers themselves.
+   */
+  copiesOnly?: boolean
+  /**
    * The Gateway that serves a solver's challenges: the one of its ingress class (`--gateway-for CLASS=NS/NAME`), or
    * of the Ingress it edits (`http01.ingress.name`); undefined or absent: `gateway`.
    */
@@ -79,9 +84,9 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
     if (namespaced && namespace === ctx.gateway.namespace) addSecretUsers({ref, name, copied: false}, secretRefs(issuer.spec))
 
     const rewrite = rewriteSpec(issuer.spec, classes, ctx, ref)
-    diagnostics.push(...rewrite.diagnostics)
+    if (!ctx.copiesOnly) diagnostics.push(...rewrite.diagnostics)
 
-    if (rewrite.changed.length > 0) {
+    if (rewrite.changed.length > 0 && !ctx.copiesOnly) {
       objects.push(userObject(issuer, rewrite.spec, name, namespace, ref, diagnostics))
       diagnostics.push(
         diag({
@@ -129,7 +134,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
       )
     }
 
-    if (rewrite.changed.length === 0) {
+    if (rewrite.changed.length === 0 && !ctx.copiesOnly) {
       diagnostics.push(
         diag({
           level: 'info',

@@ -1,0 +1,17 @@
+/**
+ * Text from the input (annotation values quoted in messages, names, ConfigMap values) made safe to print on a
+ * terminal. A value may carry escape sequences (a changed window title, a cleared screen, hyperlinks), a carriage
+ * return or newline that starts a forged line, or a bidi override that reorders what is shown: each is printed as a
+ * visible `\uXXXX` escape, a line break as a space (as markdown does), so that a diagnostic stays one line.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+export function printable(s: string): string {
+  return s.replace(/\r?\n|\r/g, ' ').replace(/\t/g, ' ').replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** A copy of a JSON-shaped value with every string printable. */
+export function printableDeep<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'string' ? printable(v) : v)) as T
+}

@@ -1,0 +1,244 @@
+/**
+ * ingress-nginx controller Service -> EnvoyProxy (provider.kubernetes.envoyService) attached to the shared Gateway
+ * with spec.infrastructure.parametersRef: the new data plane's load balancer is the old one's twin.
+ *
+ * What Envoy Gateway v1.9 does with the fields (internal/infrastructure/kubernetes/proxy/resource_provider.go
+ * ResourceRender.Service, internal/infrastructure/kubernetes/resource/resource.go ExpectedServiceSpec;
+ * api/v1alpha1/shared_types.go KubernetesServiceSpec):
+ * - envoyService.annotations are copied onto the Envoy Service (maps.Copy over the infrastructure annotations);
+ * - loadBalancerClass, allocateLoadBalancerNodePorts, loadBalancerSourceRanges and loadBalancerIP are only set for
+ *   type LoadBalancer (the CRD's CEL refuses them on other types);
+ * - externalTrafficPolicy defaults to **Local** (DefaultKubernetesServiceExternalTrafficPolicy), where a Kubernetes
+ *   Service, and the ingress-nginx chart, default to Cluster: the policy is always written out;
+ * - sessionAffinity is always None.
+ * How a Gateway-level EnvoyProxy combines with the GatewayClass's (internal/gatewayapi/envoyproxy_merge.go
+ * MergeEnvoyProxyConfigs): without mergeType it replaces the GatewayClass's EnvoyProxy as a whole, so the
+ * EnvoyProxy says StrategicMerge (Envoy Gateway v1.8+) to keep the platform's own settings (replicas, resources).
+ * A GatewayClass EnvoyProxy with mergeGateways: true makes Envoy Gateway ignore the Gateway's parametersRef
+ * (internal/gatewayapi/contexts.go attachEnvoyProxy): the checklist says so.
+ *
+ * Security first: an internal load balancer must stay internal, the source ranges must stay, and a PROXY-protocol
+ * load balancer must keep feeding listeners that expect PROXY headers. Every annotation is kept unless it is
+ * known to be tooling metadata (Helm, kubectl, Argo CD, Flux) or to pin the old load balancer's address (which two
+ * load balancers cannot share while both run).
+ * Pure: no I/O.
+ */
+import {compareStrings} from '../../util/hash.js'
+import {objectRef} from '../diagnostics.js'
+import {dnsName} from '../names.js'
+import {managedMetadata} from '../provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
+import {EG_API_VERSION, isObject, refOf} from './common.js'
+
+/** Metadata written by tools, not read by any load-balancer controller: dropped. */
+const TOOLING_PREFIXES = [
+  'meta.helm.sh/',
+  'kubectl.kubernetes.io/',
+  'argocd.argoproj.io/',
+  'kustomize.toolkit.fluxcd.io/',
+  'helm.toolkit.fluxcd.io/',
+  'deployment.kubernetes.io/',
+  'field.cattle.io/',
+]
+
+/**
+ * Annotations that pin the old load balancer's address or publish DNS for it. While ingress-nginx runs, its load
+ * balancer holds the address, so a second Service asking for it fails (or steals it); external-dns records
+ * would make two Services claim one name. They move at cutover, not before.
+ */
+const ADDRESS_KEYS: Record<string, string> = {
+  'service.beta.kubernetes.io/aws-load-balancer-eip-allocations': 'Elastic IP allocations',
+  'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses': 'private IPv4 addresses',
+  'service.beta.kubernetes.io/aws-load-balancer-ipv6-addresses': 'IPv6 addresses',
+  'service.beta.kubernetes.io/azure-load-balancer-ipv4': 'IPv4 address',
+  'service.beta.kubernetes.io/azure-load-balancer-ipv6': 'IPv6 address',
+  'service.beta.kubernetes.io/azure-pip-name': 'public IP resource',
+  'service.beta.kubernetes.io/azure-pip-name-ipv6': 'public IP resource',
+  'networking.gke.io/load-balancer-ip-addresses': 'reserved addresses',
+  'metallb.universe.tf/loadBalancerIPs': 'addresses',
+  'metallb.io/loadBalancerIPs': 'addresses',
+  'kube-vip.io/loadbalancerIPs': 'addresses',
+  'lbipam.cilium.io/ips': 'addresses',
+  'io.cilium/lb-ipam-ips': 'addresses',
+}
+const DNS_PREFIX = 'external-dns.alpha.kubernetes.io/'
+
+/**
+ * Annotations that make a cloud load balancer internal (private addresses only). The value that does it, per
+ * provider: AWS in-tree (any value but "false"; the docs write "true" or "0.0.0.0/0"), AWS Load Balancer Controller
+ * scheme, GKE (both keys), Azure, OCI, OpenStack, Alibaba, IBM, Tencent.
+ */
+const INTERNAL_RULES: [string, (v: string) => boolean][] = [
+  ['service.beta.kubernetes.io/aws-load-balancer-internal', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
+  ['service.beta.kubernetes.io/aws-load-balancer-scheme', (v) => v.trim() === 'internal'],
+  ['networking.gke.io/load-balancer-type', (v) => v.trim().toLowerCase() === 'internal'],
+  ['cloud.google.com/load-balancer-type', (v) => v.trim().toLowerCase() === 'internal'],
+  ['service.beta.kubernetes.io/azure-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
+  ['service.beta.kubernetes.io/oci-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
+  ['oci.oraclecloud.com/oci-network-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
+  ['service.beta.kubernetes.io/openstack-internal-load-balancer', (v) => v.trim().toLowerCase() === 'true'],
+  ['service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type', (v) => v.trim() === 'intranet'],
+  ['service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', (v) => v.trim() === 'private'],
+  ['service.kubernetes.io/qcloud-loadbalancer-internal-subnetid', (v) => v.trim() !== ''],
+]
+
+/** Annotations that make the load balancer send the PROXY protocol to its targets. */
+const PROXY_RULES: [string, (v: string) => boolean][] = [
+  ['service.beta.kubernetes.io/aws-load-balancer-proxy-protocol', (v) => v.trim() !== ''],
+  ['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes', (v) => /proxy_protocol_v2\.enabled\s*=\s*true/.test(v)],
+  ['service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol', (v) => v.trim().toLowerCase() === 'true'],
+  ['service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol', (v) => /^v[12]$/.test(v.trim())],
+  ['service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
+  ['service.beta.kubernetes.io/exoscale-loadbalancer-service-proxy-protocol', (v) => v.trim().toLowerCase() === 'true'],
+  ['load-balancer.hetzner.cloud/uses-proxyprotocol', (v) => v.trim().toLowerCase() === 'true'],
+  ['loadbalancer.openstack.org/proxy-protocol', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
+]
+
+export interface ServiceTraits {
+  internal: string[]
+  proxyProtocol: string[]
+}
+
+const AWS_LBC_CLASS = 'service.k8s.aws/nlb'
+const AWS_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type'
+const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
+const AWS_INTERNAL = 'service.beta.kubernetes.io/aws-load-balancer-internal'
+
+/**
+ * Which annotations make the Service internal, and which make its load balancer send PROXY headers. The AWS Load
+ * Balancer Controller (loadBalancerClass service.k8s.aws/nlb, or type external / nlb-ip) makes internal NLBs when
+ * no scheme is given: its documented default scheme is internal.
+ */
+export function serviceTraits(annotations: Record<string, string>, loadBalancerClass?: string): ServiceTraits {
+  const hits = (rules: [string, (v: string) => boolean][]) => rules.filter(([k, ok]) => typeof annotations[k] === 'string' && ok(annotations[k])).map(([k]) => k)
+  const internal = hits(INTERNAL_RULES)
+  const lbc = loadBalancerClass === AWS_LBC_CLASS || ['external', 'nlb-ip'].includes((annotations[AWS_TYPE] ?? '').trim())
+  if (lbc && annotations[AWS_SCHEME] === undefined && annotations[AWS_INTERNAL] === undefined) {
+    internal.push(loadBalancerClass === AWS_LBC_CLASS ? `loadBalancerClass ${AWS_LBC_CLASS} without ${AWS_SCHEME} (default internal)` : `${AWS_TYPE} without ${AWS_SCHEME} (default internal)`)
+  }
+  return {internal, proxyProtocol: hits(PROXY_RULES)}
+}
+
+export interface EnvoyProxyPlan {
+  object: KubeObject
+  traits: ServiceTraits
+  /** One line per setting, for the checklist and the report ("old Service -> new EnvoyProxy"). */
+  mapping: string[]
+  diagnostics: Diagnostic[]
+}
+
+export function envoyProxyName(gateway: NamespacedName): string {
+  return dnsName(gateway.name, 'proxy')
+}
+
+/** The EnvoyProxy whose envoyService repeats `service`, in the Gateway's namespace. */
+export function envoyProxyFromService(service: KubeObject, gateway: NamespacedName): EnvoyProxyPlan {
+  const svc = refOf(service)
+  const object = objectRef('EnvoyProxy', {namespace: gateway.namespace, name: envoyProxyName(gateway)})
+  const diagnostics: Diagnostic[] = []
+  const mapping: string[] = []
+  const spec = isObject(service.spec) ? service.spec : {}
+  const type: string = ['LoadBalancer', 'NodePort', 'ClusterIP'].includes(spec.type) ? spec.type : 'ClusterIP'
+  const envoyService: Record<string, any> = {type}
+  mapping.push(`type ${type}`)
+
+  const annotations = isObject(service.metadata.annotations) ? (service.metadata.annotations as Record<string, string>) : {}
+  const kept: Record<string, string> = {}
+  const dropped: string[] = []
+  for (const key of Object.keys(annotations).sort(compareStrings)) {
+    const value = annotations[key]
+    if (typeof value !== 'string') continue
+    if (TOOLING_PREFIXES.some((p) => key.startsWith(p))) dropped.push(key)
+    else if (ADDRESS_KEYS[key] !== undefined || key.startsWith(DNS_PREFIX)) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'controller-service-address-not-carried',
+        object: svc,
+        annotation: key,
+        fidelity: 'manual',
+        message: key.startsWith(DNS_PREFIX)
+          ? `${key}: "${value}" publishes DNS for the ingress-nginx load balancer; it is not copied to ${object}, or external-dns would see two Services claim the same name`
+          : `${key}: "${value}" pins the ingress-nginx load balancer's ${ADDRESS_KEYS[key]}; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
+        hint: key.startsWith(DNS_PREFIX)
+          ? `at cutover, move the annotation from ${svc} to the Envoy Service (envoyService.annotations of ${object}), or point DNS yourself`
+          : `to keep the address, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods and keeps its load balancer), or release it from ${svc} after the DNS switch and add ${key} to envoyService.annotations of ${object}`,
+      })
+      mapping.push(`annotation ${key} not carried (address of the old load balancer)`)
+    } else kept[key] = value
+  }
+  if (Object.keys(kept).length > 0) {
+    envoyService.annotations = kept
+    mapping.push(`annotations ${Object.keys(kept).join(', ')}`)
+    diagnostics.push({level: 'info', code: 'controller-service-annotations-kept', object: svc, message: `annotations copied to ${object} (envoyService.annotations): ${Object.keys(kept).join(', ')}`})
+  }
+  if (dropped.length > 0) {
+    diagnostics.push({level: 'info', code: 'controller-service-annotations-dropped', object: svc, message: `tooling annotations not copied to ${object} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${dropped.join(', ')}`})
+  }
+
+  if (type === 'LoadBalancer' || type === 'NodePort') {
+    // Kubernetes' default (and the chart's) is Cluster; Envoy Gateway's is Local: say it either way.
+    const etp = spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster'
+    envoyService.externalTrafficPolicy = etp
+    mapping.push(`externalTrafficPolicy ${etp}${spec.externalTrafficPolicy === undefined ? ' (Kubernetes default, written because Envoy Gateway defaults to Local)' : ''}`)
+  }
+  if (type === 'LoadBalancer') {
+    if (typeof spec.loadBalancerClass === 'string' && spec.loadBalancerClass !== '') {
+      envoyService.loadBalancerClass = spec.loadBalancerClass
+      mapping.push(`loadBalancerClass ${spec.loadBalancerClass}`)
+    }
+    if (typeof spec.allocateLoadBalancerNodePorts === 'boolean') {
+      envoyService.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts
+      mapping.push(`allocateLoadBalancerNodePorts ${spec.allocateLoadBalancerNodePorts}`)
+    }
+    const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string' && r.trim() !== '') : []
+    if (ranges.length > 0) {
+      envoyService.loadBalancerSourceRanges = ranges.map((r: string) => r.trim())
+      mapping.push(`loadBalancerSourceRanges ${envoyService.loadBalancerSourceRanges.join(', ')}`)
+    }
+    if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
+      diagnostics.push({
+        level: 'warning',
+        code: 'controller-service-address-not-carried',
+        object: svc,
+        fidelity: 'manual',
+        message: `loadBalancerIP ${spec.loadBalancerIP} belongs to the ingress-nginx load balancer; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
+        hint: `to keep ${spec.loadBalancerIP}, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods), or release it from ${svc} after the DNS switch and set envoyService.loadBalancerIP in ${object}`,
+      })
+      mapping.push(`loadBalancerIP ${spec.loadBalancerIP} not carried (address of the old load balancer)`)
+    }
+  }
+  if (spec.sessionAffinity === 'ClientIP') {
+    diagnostics.push({
+      level: 'warning',
+      code: 'controller-service-session-affinity',
+      object: svc,
+      fidelity: 'approximate',
+      message: `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
+      hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
+    })
+  }
+  const traits = serviceTraits(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
+  if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
+  const ipFamily = ipFamilyOf(spec)
+  const envoyProxy: KubeObject = {
+    apiVersion: EG_API_VERSION,
+    kind: 'EnvoyProxy',
+    metadata: managedMetadata(envoyProxyName(gateway), gateway.namespace, [svc]),
+    spec: {
+      ...(ipFamily ? {ipFamily} : {}),
+      mergeType: 'StrategicMerge',
+      provider: {type: 'Kubernetes', kubernetes: {envoyService}},
+    },
+  }
+  if (ipFamily) mapping.push(`ipFamily ${ipFamily}`)
+  return {object: envoyProxy, traits, mapping, diagnostics}
+}
+
+/** Service ipFamilies -> EnvoyProxy ipFamily (undefined for IPv4 only, Envoy Gateway's default). */
+function ipFamilyOf(spec: Record<string, any>): string | undefined {
+  const families: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []
+  const dual = spec.ipFamilyPolicy === 'RequireDualStack' || (spec.ipFamilyPolicy === 'PreferDualStack' && families.length === 2)
+  if (dual) return 'DualStack'
+  if (families[0] === 'IPv6') return 'IPv6'
+  return undefined
+}

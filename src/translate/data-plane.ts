@@ -1,0 +1,250 @@
+/**
+ * The data plane of each shared Gateway: the ingress-nginx controller Service it replaces, the EnvoyProxy that
+ * repeats it (bundle/envoy-proxy.ts), the Gateway's parametersRef, and the checks that the new load balancer
+ * admits the same clients in the same way: internal stays internal, PROXY protocol on the load balancer matches
+ * what the ClientTrafficPolicy expects, source ranges carry over.
+ * Pure: no I/O.
+ */
+import {objectRef} from './diagnostics.js'
+import {envoyProxyFromService, serviceTraits, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
+import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
+import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
+import type {IngressModel} from './model.js'
+import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
+import type {LoadBalancerStepId} from '../configmap/types.js'
+
+export interface DataPlane {
+  gateway: NamespacedName
+  service?: KubeObject
+  plan?: EnvoyProxyPlan
+}
+
+const ACCESS_LIST_KEYS = ['whitelist-source-range', 'allowlist-source-range', 'denylist-source-range']
+
+/**
+ * The controller Service of each Gateway: `--controller-service` for one of its classes (the plain form for the
+ * default or only Gateway), else the LoadBalancer / NodePort Service selecting its controller's pods (the one the
+ * controller publishes, --publish-service, when several do), else, without any controller workload in the
+ * input, the only Service labelled as an ingress-nginx controller's (default or only Gateway).
+ */
+export function planDataPlanes(
+  controllers: GatewayController[],
+  defaultGateway: NamespacedName,
+  services: Map<string, KubeObject>,
+  flags: PerClassRefs,
+  workloads: ControllerWorkload[],
+  diagnostics: Diagnostic[],
+): DataPlane[] {
+  const only = controllers.length === 1
+  return controllers.map((c) => {
+    const speaksForThis = only || (c.gateway.namespace === defaultGateway.namespace && c.gateway.name === defaultGateway.name)
+    const gw = objectRef('Gateway', c.gateway)
+    const explicit = c.classes.map((cls) => (cls === undefined ? undefined : flags.byClass[cls])).find((x) => x !== undefined) ?? (speaksForThis ? flags.plain : undefined)
+    if (explicit !== undefined) {
+      const service = services.get(explicit)
+      if (!service) {
+        diagnostics.push({
+          level: 'error',
+          code: 'controller-service-not-found',
+          object: gw,
+          message: `controller Service ${explicit} (--controller-service) is not in the input: the Envoy Service of this Gateway would get Envoy Gateway's defaults (a public LoadBalancer), so no EnvoyProxy is generated`,
+          hint: `include the Service in the input (kubectl get service -n ${explicit.split('/')[0]} ${explicit.split('/')[1]} -o yaml), or read it from the cluster`,
+        })
+        return {gateway: c.gateway}
+      }
+      return {gateway: c.gateway, service}
+    }
+    const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services, workloads) : []
+    if (candidates.length > 1) return {gateway: c.gateway, service: chooseAmong(c, candidates, diagnostics)}
+    return {gateway: c.gateway, service: candidates[0]}
+  })
+}
+
+/** The Services of the Gateway's controllers; per controller, the published one when several select its pods. */
+function pickPublished(c: GatewayController, services: Map<string, KubeObject>, diagnostics: Diagnostic[]): KubeObject[] {
+  const out = new Map<string, KubeObject>()
+  for (const w of c.workloads) {
+    const selecting = servicesSelecting(w, services)
+    const published = selecting.find((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === w.publishService)
+    const chosen = selecting.length > 1 && published ? published : selecting.length === 1 ? selecting[0] : undefined
+    if (selecting.length > 1) {
+      const others = selecting.filter((s) => s !== chosen)
+      diagnostics.push({
+        level: chosen ? 'warning' : 'error',
+        code: 'controller-several-services',
+        object: objectRef('Gateway', c.gateway),
+        message: `${selecting.length} load-balancer Services select the pods of ${w.ref} (${selecting.map(refOf).join(', ')})${chosen ? `; the EnvoyProxy repeats ${refOf(chosen)}, the one the controller publishes (--publish-service)` : ' and none is its --publish-service: no EnvoyProxy is generated'}; Envoy Gateway gives a Gateway one Service, so ${others.map(refOf).join(', ')} ${others.length === 1 ? 'has' : 'have'} no twin`,
+        hint: `name the Service to repeat with --controller-service ${c.classes.find((x) => x !== undefined) ?? 'CLASS'}=NAMESPACE/NAME; for the other, add a second Gateway (and EnvoyProxy) for the same routes by hand, e.g. the internal load balancer of the chart's controller.service.internal`,
+      })
+    }
+    if (chosen) out.set(refOf(chosen), chosen)
+  }
+  return [...out.values()]
+}
+
+/**
+ * Services labelled app.kubernetes.io/name=ingress-nginx, component=controller (the chart's), load balancers only;
+ * not those in front of a controller the input shows (another class's).
+ */
+function labelledControllerServices(services: Map<string, KubeObject>, workloads: ControllerWorkload[]): KubeObject[] {
+  const others = new Set(workloads.flatMap((w) => servicesSelecting(w, services)))
+  const found = [...services.values()].filter((s) => {
+    if (others.has(s)) return false
+    const l = isObject(s.metadata.labels) ? s.metadata.labels : {}
+    return l['app.kubernetes.io/name'] === 'ingress-nginx' && l['app.kubernetes.io/component'] === 'controller' && (s.spec?.type === 'LoadBalancer' || s.spec?.type === 'NodePort')
+  })
+  // Several such Services without their workloads (a dual setup): which is whose is unknown, so none is taken.
+  return found.length === 1 ? found : []
+}
+
+/**
+ * Several controllers (and Services) feed one Gateway: one Envoy Service must do for all. An internal one wins,
+ * so that no internal host becomes public (fail closed: public clients lose access, which the error says).
+ */
+function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics: Diagnostic[]): KubeObject {
+  const internal = candidates.filter((s) => serviceTraits(annotationsOf(s), s.spec?.loadBalancerClass).internal.length > 0)
+  const chosen = internal[0] ?? candidates[0]
+  const mixed = internal.length > 0 && internal.length < candidates.length
+  diagnostics.push({
+    level: mixed ? 'error' : 'warning',
+    code: 'gateway-several-controller-services',
+    object: objectRef('Gateway', c.gateway),
+    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}`,
+    hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
+  })
+  return chosen
+}
+
+function annotationsOf(s: KubeObject): Record<string, string> {
+  return isObject(s.metadata.annotations) ? (s.metadata.annotations as Record<string, string>) : {}
+}
+
+/** Builds each Gateway's EnvoyProxy; reports the Gateways left with Envoy Gateway's default Service. */
+export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diagnostics: Diagnostic[], checklist: string[]): KubeObject[] {
+  const objects: KubeObject[] = []
+  for (const p of planes) {
+    const gw = `${p.gateway.namespace}/${p.gateway.name}`
+    if (!p.service) {
+      if (emitBundle) {
+        diagnostics.push({
+          level: 'warning',
+          code: 'controller-service-unknown',
+          object: objectRef('Gateway', p.gateway),
+          message: `the ingress-nginx controller Service of this Gateway is not in the input: its Envoy Service gets Envoy Gateway's defaults (a public LoadBalancer, externalTrafficPolicy Local), whatever the old load balancer was (internal, PROXY protocol, source ranges)`,
+          hint: 'include the controller Service and Deployment in the input (or read the cluster), or name the Service with --controller-service CLASS=NAMESPACE/NAME',
+        })
+      }
+      continue
+    }
+    p.plan = envoyProxyFromService(p.service, p.gateway)
+    const ep = `${p.plan.object.metadata.namespace}/${p.plan.object.metadata.name}`
+    if (!emitBundle) {
+      checklist.push(`data plane of Gateway ${gw}: the gateway owner's run (--emit-gateway) generates EnvoyProxy ${ep} from Service ${refOf(p.service).replace(/^Service /, '')}`)
+      continue
+    }
+    diagnostics.push(...p.plan.diagnostics)
+    objects.push(p.plan.object)
+    checklist.push(`data plane of Gateway ${gw}: ${refOf(p.service)} -> EnvoyProxy ${ep}: ${p.plan.mapping.join('; ')}`)
+  }
+  if (objects.length > 0) {
+    checklist.push(
+      'EnvoyProxy attachment: Gateway spec.infrastructure.parametersRef needs Gateway API v1.2+ (standard channel; v1.1 experimental) and Envoy Gateway v1.1+, mergeType needs Envoy Gateway v1.8+ (older: remove mergeType; the EnvoyProxy then replaces the GatewayClass\'s); ' +
+        'Envoy Gateway ignores the Gateway\'s parametersRef when the GatewayClass\'s EnvoyProxy sets mergeGateways: true; on releases without Gateway parametersRef, reference the EnvoyProxy from a GatewayClass of its own (spec.parametersRef with namespace) per load balancer',
+    )
+  }
+  return objects
+}
+
+/**
+ * Sets the Gateway's spec.infrastructure.parametersRef to its EnvoyProxy. A live Gateway that already names
+ * another parametersRef keeps it (replacing it would drop the platform's settings): the user merges by hand.
+ */
+export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefined, diagnostics: Diagnostic[]): void {
+  if (!plane?.plan) return
+  const name = plane.plan.object.metadata.name
+  const spec = gateway.spec
+  const current = spec.infrastructure?.parametersRef
+  if (current && !(current.kind === 'EnvoyProxy' && current.name === name)) {
+    diagnostics.push({
+      level: 'error',
+      code: 'gateway-parameters-ref-kept',
+      object: objectRef('Gateway', plane.gateway),
+      message: `the live Gateway already references ${current.kind} ${current.name} (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy ${name} does not apply and the Envoy Service does not repeat ${refOf(plane.service)}`,
+      hint: `copy provider.kubernetes.envoyService of EnvoyProxy ${name} into ${current.kind} ${current.name}, or point the Gateway at ${name} after merging the two`,
+    })
+    return
+  }
+  const {listeners, ...rest} = spec
+  gateway.spec = {...rest, infrastructure: {...(spec.infrastructure ?? {}), parametersRef: {group: EG_API_VERSION.split('/')[0], kind: 'EnvoyProxy', name}}, listeners}
+}
+
+/**
+ * The load balancer and the Gateway's listeners must agree: PROXY protocol on the load balancer vs the
+ * ClientTrafficPolicy (a mismatch fails every connection), externalTrafficPolicy vs the client address that
+ * source-range rules see, and the load balancer's source ranges beside the per-Ingress allowlists.
+ */
+export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[]): void {
+  if (!plane.plan || !plane.service) return
+  const gw = objectRef('Gateway', plane.gateway)
+  const svc = refOf(plane.service)
+  const ctp = objects.find(
+    (o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === plane.gateway.namespace && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway' && t.name === plane.gateway.name && t.sectionName === undefined),
+  )
+  const expectsProxy = ctp !== undefined && (ctp.spec.proxyProtocol !== undefined || ctp.spec.enableProxyProtocol === true)
+  const sends = plane.plan.traits.proxyProtocol
+  if (sends.length > 0 && !expectsProxy) {
+    diagnostics.push({
+      level: 'error',
+      code: 'data-plane-proxy-protocol-mismatch',
+      object: gw,
+      message: `${svc} makes its load balancer send the PROXY protocol (${sends.join(', ')}), copied to the EnvoyProxy, but the Gateway's listeners do not expect it (no proxyProtocol in its ClientTrafficPolicy): every connection would fail`,
+      hint: 'set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol',
+    })
+  } else if (sends.length === 0 && expectsProxy) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'data-plane-proxy-protocol-mismatch',
+      object: gw,
+      message: `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}), and ${svc} has no annotation that makes its load balancer send it: connections without a PROXY header are refused`,
+      hint: 'if the load balancer is configured to send PROXY headers outside Kubernetes (target group attributes, a load balancer in front), configure the Envoy Service\'s load balancer the same way; otherwise drop use-proxy-protocol',
+    })
+  } else if (sends.length > 0) {
+    diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
+  }
+  const own = ingresses.filter((i) => i.served && !i.isCanary && i.gateway.namespace === plane.gateway.namespace && i.gateway.name === plane.gateway.name)
+  const withLists = own.filter((i) => ACCESS_LIST_KEYS.some((k) => i.annotations.has(k))).map((i) => i.id)
+  const etp = plane.plan.object.spec.provider.kubernetes.envoyService.externalTrafficPolicy
+  const detects = expectsProxy || ctp?.spec?.clientIPDetection !== undefined
+  if (etp === 'Cluster' && !detects && withLists.length > 0) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'data-plane-client-address',
+      object: gw,
+      message: `externalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node's (kube-proxy SNAT), as nginx's was, so the source-range rules of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} match node addresses, not clients`,
+      hint: 'set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy',
+    })
+  }
+  const ranges: string[] = plane.plan.object.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges ?? []
+  if (ranges.length > 0 && withLists.length > 0) {
+    diagnostics.push({
+      level: 'info',
+      code: 'data-plane-source-ranges',
+      object: gw,
+      message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
+    })
+  }
+}
+
+/**
+ * The ConfigMap family (configmap/client-ip.ts) asks the gateway owner to repeat the old load balancer's
+ * externalTrafficPolicy and PROXY protocol on the Envoy Service by hand; its steps carry ids, and this says which
+ * a Gateway's generated EnvoyProxy already does: it copies the Service's externalTrafficPolicy, and its
+ * PROXY-protocol annotations when the Service has any.
+ */
+export function loadBalancerStepDone(planes: DataPlane[]): (gateway: NamespacedName, step: LoadBalancerStepId) => boolean {
+  return (gateway, step) => {
+    const plan = planes.find((p) => p.gateway.namespace === gateway.namespace && p.gateway.name === gateway.name)?.plan
+    if (!plan) return false
+    return step === 'client-address' || (step === 'proxy-protocol' && plan.traits.proxyProtocol.length > 0)
+  }
+}

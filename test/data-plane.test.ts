@@ -1,0 +1,365 @@
+/**
+ * The data plane (issue 8): the ingress-nginx controller Service -> EnvoyProxy on each Gateway, the controller
+ * workloads' args (controller-workloads.ts), per-controller ConfigMaps, and the security checks (internal stays
+ * internal, PROXY protocol consistent, source ranges carried). Envoy Gateway behaviour is cited from
+ * internal/infrastructure/kubernetes/resource/resource.go ExpectedServiceSpec and the EnvoyProxy CRD's CEL rules.
+ */
+import test from 'ava'
+import {envoyProxyFromService, serviceTraits} from '../src/translate/bundle/envoy-proxy.js'
+import {findControllerWorkloads, parsePerClassRefs} from '../src/translate/controller-workloads.js'
+import {translate} from '../src/translate/index.js'
+import type {KubeObject, TranslateOptions} from '../src/translate/types.js'
+import {loadValidator, type Validator} from './support/conformance.js'
+
+let validator: Validator
+test.before(async () => {
+  validator = await loadValidator({channel: 'standard'})
+})
+
+const ingressClass = (name: string, controller: string): KubeObject => ({apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: {name}, spec: {controller}})
+
+function controller(namespace: string, name: string, args: string[], labels: Record<string, string> = {app: name}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {name, namespace},
+    spec: {
+      selector: {matchLabels: labels},
+      template: {
+        metadata: {labels},
+        spec: {containers: [{name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.15.1', args: ['/nginx-ingress-controller', ...args], env: [{name: 'POD_NAMESPACE', valueFrom: {fieldRef: {fieldPath: 'metadata.namespace'}}}]}]},
+      },
+    },
+  }
+}
+
+function lbService(namespace: string, name: string, selector: Record<string, string>, annotations: Record<string, string> = {}, spec: Record<string, unknown> = {}): KubeObject {
+  return {apiVersion: 'v1', kind: 'Service', metadata: {name, namespace, annotations}, spec: {type: 'LoadBalancer', selector, ports: [{name: 'http', port: 80}], ...spec}}
+}
+
+function ing(namespace: string, name: string, className: string, host: string, annotations: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name, namespace, annotations},
+    spec: {ingressClassName: className, rules: [{host, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'app', port: {number: 80}}}}]}}]},
+  }
+}
+
+const configMap = (namespace: string, name: string, data: Record<string, string>): KubeObject => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace}, data})
+
+function run(objects: KubeObject[], options: Partial<TranslateOptions> = {}) {
+  return translate({objects: objects.map((object, i) => ({object, source: {file: 'in.yaml', line: i + 1}}))}, {emitGateway: true, ...options})
+}
+
+const proxies = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'EnvoyProxy')
+const gateway = (objects: KubeObject[], name: string) => objects.find((o) => o.kind === 'Gateway' && o.metadata.name === name)!
+
+test('controller args: --flag=value and --flag value, $(POD_NAMESPACE) from the downward API, the defaults of absent flags', (t) => {
+  const [a, b] = findControllerWorkloads([
+    controller('edge', 'a', ['--configmap=$(POD_NAMESPACE)/nginx', '--ingress-class', 'public', '--publish-service', 'edge/a-lb']),
+    controller('edge', 'b', ['--controller-class=example.com/internal', '--tcp-services-configmap=$(OTHER)/tcp']),
+    {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', namespace: 'edge'}, spec: {template: {spec: {containers: [{name: 'web', image: 'nginx:1.27', args: ['--port', '80']}]}}}},
+  ])
+  t.like(a, {ref: 'Deployment edge/a', controllerClass: 'k8s.io/ingress-nginx', ingressClass: 'public', configMap: 'edge/nginx', publishService: 'edge/a-lb', tcpServicesConfigMap: undefined})
+  // cmd/nginx/flags.go: --ingress-class defaults to nginx; an unset variable is left as written (Kubernetes does so).
+  t.like(b, {controllerClass: 'example.com/internal', ingressClass: 'nginx', configMap: undefined, tcpServicesConfigMap: '$(OTHER)/tcp'})
+  t.deepEqual(b.unresolved, ['--tcp-services-configmap=$(OTHER)/tcp'])
+})
+
+test('every internal-load-balancer annotation stays on the EnvoyProxy, so an internal load balancer never becomes public', (t) => {
+  const samples: Record<string, string> = {
+    'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+    'networking.gke.io/load-balancer-type': 'Internal',
+    'cloud.google.com/load-balancer-type': 'Internal',
+    'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
+    'service.beta.kubernetes.io/oci-load-balancer-internal': 'true',
+    'service.beta.kubernetes.io/openstack-internal-load-balancer': 'true',
+    'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type': 'intranet',
+    'service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type': 'private',
+  }
+  for (const [key, value] of Object.entries(samples)) {
+    const plan = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {[key]: value, 'meta.helm.sh/release-name': 'x'}), {namespace: 'gateway', name: 'shared'})
+    const kept = plan.object.spec.provider.kubernetes.envoyService.annotations
+    t.is(kept[key], value, key)
+    t.deepEqual(serviceTraits(kept).internal, [key])
+    t.is(kept['meta.helm.sh/release-name'], undefined)
+    t.deepEqual(validator.validate(plan.object), [])
+  }
+  // aws-load-balancer-internal: "false" is a public load balancer (in-tree provider: only "false" turns it off).
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-internal': 'false'}).internal, [])
+})
+
+test('the envoyService fields follow ExpectedServiceSpec and the CRD CEL: LoadBalancer-only fields stay off a NodePort Service', (t) => {
+  const lb = envoyProxyFromService(lbService('n', 's', {a: 'b'}, {}, {loadBalancerSourceRanges: ['10.0.0.0/8'], loadBalancerClass: 'example.com/lb', allocateLoadBalancerNodePorts: false}), {namespace: 'g', name: 'gw'})
+  // Kubernetes' default Cluster is written, because Envoy Gateway's default is Local.
+  t.deepEqual(lb.object.spec.provider.kubernetes.envoyService, {type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerClass: 'example.com/lb', allocateLoadBalancerNodePorts: false, loadBalancerSourceRanges: ['10.0.0.0/8']})
+  t.deepEqual(validator.validate(lb.object), [])
+  const np = envoyProxyFromService(lbService('n', 's', {a: 'b'}, {}, {type: 'NodePort', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.0.0.0/8'], loadBalancerIP: '10.1.1.1'}), {namespace: 'g', name: 'gw'})
+  t.deepEqual(np.object.spec.provider.kubernetes.envoyService, {type: 'NodePort', externalTrafficPolicy: 'Local'})
+  t.deepEqual(validator.validate(np.object), [])
+  const dual = envoyProxyFromService(lbService('n', 's', {a: 'b'}, {}, {ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6']}), {namespace: 'g', name: 'gw'})
+  t.is(dual.object.spec.ipFamily, 'DualStack')
+})
+
+test('a PROXY-protocol load balancer whose ConfigMap does not turn use-proxy-protocol on is an error (apply refuses to run with errors); --client-ip proxy-protocol agrees', (t) => {
+  const objects = [
+    controller('ingress-nginx', 'ctl', ['--configmap=$(POD_NAMESPACE)/ctl']),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}),
+    configMap('ingress-nginx', 'ctl', {}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ]
+  const r = run(objects)
+  const e = r.diagnostics.find((d) => d.code === 'data-plane-proxy-protocol-mismatch')
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.is(proxies(r.objects)[0].spec.provider.kubernetes.envoyService.annotations['service.beta.kubernetes.io/aws-load-balancer-proxy-protocol'], '*')
+  const fixed = run(objects, {clientIp: 'proxy-protocol'})
+  t.false(fixed.diagnostics.some((d) => d.code === 'data-plane-proxy-protocol-mismatch'))
+  t.truthy(fixed.diagnostics.find((d) => d.code === 'data-plane-proxy-protocol'))
+})
+
+test('use-proxy-protocol without any PROXY annotation on the Service is a warning (the load balancer may be configured elsewhere)', (t) => {
+  const r = run([
+    controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}),
+    configMap('ingress-nginx', 'ctl', {'use-proxy-protocol': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  t.like(r.diagnostics.find((d) => d.code === 'data-plane-proxy-protocol-mismatch'), {level: 'warning'})
+})
+
+test('two Services select one controller: the published one is repeated; without --publish-service no EnvoyProxy is guessed', (t) => {
+  const objects = (publish: string[]) => [
+    controller('ingress-nginx', 'ctl', publish),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}),
+    lbService('ingress-nginx', 'ctl-internal', {app: 'ctl'}, {'service.beta.kubernetes.io/azure-load-balancer-internal': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ]
+  const published = run(objects(['--publish-service=$(POD_NAMESPACE)/ctl']))
+  t.is(proxies(published.objects)[0].metadata.annotations?.['ingress2gw.io/source'], 'Service ingress-nginx/ctl')
+  t.like(published.diagnostics.find((d) => d.code === 'controller-several-services'), {level: 'warning'})
+  const unknown = run(objects([]))
+  t.deepEqual(proxies(unknown.objects), [])
+  t.like(unknown.diagnostics.find((d) => d.code === 'controller-several-services'), {level: 'error'})
+  t.is(gateway(unknown.objects, 'shared').spec.infrastructure, undefined)
+})
+
+test('two controllers on one Gateway (no --gateway-for): the internal load balancer wins and the error says why', (t) => {
+  const r = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('private', 'example.com/private'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-private', 'priv', ['--controller-class=example.com/private', '--ingress-class=private']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}),
+    lbService('ingress-private', 'priv', {app: 'priv'}, {'networking.gke.io/load-balancer-type': 'Internal'}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'private', 'b.corp.example.com'),
+  ], {ingressClasses: ['public', 'private']})
+  const ep = proxies(r.objects)
+  t.is(ep.length, 1)
+  t.is(ep[0].spec.provider.kubernetes.envoyService.annotations['networking.gke.io/load-balancer-type'], 'Internal')
+  t.like(r.diagnostics.find((d) => d.code === 'gateway-several-controller-services'), {level: 'error'})
+})
+
+test('--controller-service naming a Service the input lacks is an error and no EnvoyProxy is generated; the plain form speaks for the default Gateway only', (t) => {
+  const missing = run([ing('web', 'app', 'nginx', 'app.example.com')], {controllerService: 'ingress-nginx/gone'})
+  t.like(missing.diagnostics.find((d) => d.code === 'controller-service-not-found'), {level: 'error'})
+  t.deepEqual(proxies(missing.objects), [])
+  const objects = [
+    ing('web', 'app', 'nginx', 'app.example.com'),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+    lbService('ingress-nginx', 'public', {app: 'x'}),
+    lbService('ingress-internal', 'internal', {app: 'y'}, {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true'}),
+  ]
+  const r = run(objects, {controllerService: 'ingress-nginx/public', controllerServiceFor: {internal: 'ingress-internal/internal'}, gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
+  const byNs = new Map(proxies(r.objects).map((p) => [p.metadata.namespace, p.metadata.annotations?.['ingress2gw.io/source']]))
+  t.deepEqual([...byNs], [['gateway', 'Service ingress-nginx/public'], ['gw-internal', 'Service ingress-internal/internal']])
+  t.deepEqual(gateway(r.objects, 'internal').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'internal-proxy'}})
+  // Without the CLASS= form, the internal Gateway does not take the default controller's Service.
+  const plainOnly = run(objects, {controllerService: 'ingress-nginx/public', gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
+  t.deepEqual(proxies(plainOnly.objects).map((p) => p.metadata.namespace), ['gateway'])
+  t.like(plainOnly.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gw-internal/internal', level: 'warning'})
+})
+
+test('each Gateway takes its ConfigMap from its own controller: one class\'s use-forwarded-headers never reaches another class\'s Gateway', (t) => {
+  const objects = [
+    ing('web', 'app', 'nginx', 'app.example.com'),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+    configMap('ingress-nginx', 'ingress-nginx-controller', {'use-forwarded-headers': 'true'}),
+    configMap('ingress-internal', 'settings', {'use-proxy-protocol': 'true'}),
+  ]
+  const base = {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']}
+  const ctp = (r: ReturnType<typeof run>, ns: string) => r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === ns && !o.spec.targetRefs[0].sectionName)!
+  // Usual names speak for the default Gateway only; the internal one has nothing known: nginx defaults.
+  const usual = run(objects, base)
+  t.truthy(ctp(usual, 'gateway').spec.clientIPDetection)
+  t.is(ctp(usual, 'gw-internal').spec.clientIPDetection, undefined)
+  t.is(ctp(usual, 'gw-internal').spec.proxyProtocol, undefined)
+  const perClass = run(objects, {...base, controllerConfigMapFor: {internal: 'ingress-internal/settings'}})
+  t.deepEqual(ctp(perClass, 'gw-internal').spec.proxyProtocol, {})
+  t.is(ctp(perClass, 'gateway').spec.proxyProtocol, undefined)
+  // The controller's --configmap arg does the same without a flag.
+  const fromArgs = run([...objects, ingressClass('internal', 'example.com/internal'), controller('ingress-internal', 'ctl', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/settings'])], base)
+  t.deepEqual(ctp(fromArgs, 'gw-internal').spec.proxyProtocol, {})
+})
+
+test('a controller without --configmap ran on nginx defaults, even when a ConfigMap with the usual name exists', (t) => {
+  const r = run([
+    controller('ingress-nginx', 'ctl', []),
+    configMap('ingress-nginx', 'ingress-nginx-controller', {'use-forwarded-headers': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  const ctp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && !o.spec.targetRefs[0].sectionName)
+  t.is(ctp?.spec.clientIPDetection, undefined)
+})
+
+test('a live Gateway that references another EnvoyProxy keeps it, with an error naming what to merge', (t) => {
+  const live: KubeObject = {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: {name: 'shared', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', infrastructure: {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'platform'}}, listeners: []}}
+  const r = run([live, lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')], {controllerService: 'ingress-nginx/ctl'})
+  t.is(gateway(r.objects, 'shared').spec.infrastructure.parametersRef.name, 'platform')
+  t.like(r.diagnostics.find((d) => d.code === 'gateway-parameters-ref-kept'), {level: 'error'})
+})
+
+test('without the gateway bundle no EnvoyProxy is emitted; the checklist says which run generates it', (t) => {
+  const r = run([lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')], {emitGateway: false, controllerService: 'ingress-nginx/ctl'})
+  t.deepEqual(proxies(r.objects), [])
+  t.true(r.checklist.some((l) => l.includes('generates EnvoyProxy gateway/shared-proxy from Service ingress-nginx/ctl')))
+})
+
+test('--controller-service / --controller-configmap values: NS/NAME or CLASS=NS/NAME, one plain value', (t) => {
+  t.deepEqual(parsePerClassRefs(['a/b', 'internal=c/d'], 'controller-service'), {byClass: {internal: 'c/d'}, plain: 'a/b'})
+  t.throws(() => parsePerClassRefs(['internal=nope'], 'controller-service'), {message: /--controller-service expects NAMESPACE\/NAME or CLASS=NAMESPACE\/NAME, got "internal=nope"/})
+  t.throws(() => parsePerClassRefs(['a/b', 'c/d'], 'controller-configmap'), {message: /given twice/})
+})
+
+test('a DaemonSet controller on hostNetwork: its Service is still found, and the node ports it served are a manual step', (t) => {
+  const ds = {...controller('ingress-nginx', 'ctl', []), kind: 'DaemonSet'}
+  ds.spec.template.spec.hostNetwork = true
+  const r = run([ds, lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.is(proxies(r.objects).length, 1)
+  t.like(r.diagnostics.find((d) => d.code === 'controller-host-network'), {object: 'DaemonSet ingress-nginx/ctl', fidelity: 'manual'})
+})
+
+test('the AWS Load Balancer Controller makes internal NLBs when no scheme is given: such a Service counts as internal', (t) => {
+  t.deepEqual(serviceTraits({}, 'service.k8s.aws/nlb').internal.length, 1)
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'external'}).internal.length, 1)
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}).internal, [])
+  // The in-tree provider (type nlb) defaults to internet-facing.
+  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}).internal, [])
+})
+
+test('a --gateway-for class without an IngressClass object or a controller of its own in the input never borrows the default controller\'s Service or ConfigMap', (t) => {
+  const r = run(
+    [
+      controller('ingress-nginx', 'ctl', ['--configmap=$(POD_NAMESPACE)/ctl']),
+      lbService('ingress-nginx', 'ctl', {app: 'ctl'}),
+      configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}),
+      ing('web', 'app', 'nginx', 'app.example.com'),
+      ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+    ],
+    {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']},
+  )
+  t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gateway'])
+  t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gw-internal/internal'})
+  const internalCtp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === 'gw-internal' && !o.spec.targetRefs[0].sectionName)
+  t.is(internalCtp?.spec.clientIPDetection, undefined)
+})
+
+test('the chart-labelled Service of another class\'s controller is never taken for the default Gateway', (t) => {
+  const labels = {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}
+  const internalSvc = lbService('ingress-internal', 'internal', {app: 'internal'}, {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true'})
+  internalSvc.metadata.labels = labels
+  const r = run(
+    [
+      ingressClass('internal', 'example.com/internal'),
+      controller('ingress-internal', 'internal', ['--controller-class=example.com/internal', '--ingress-class=internal']),
+      internalSvc,
+      ing('web', 'app', 'nginx', 'app.example.com'),
+      ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+    ],
+    {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']},
+  )
+  t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gw-internal'])
+  t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gateway/shared'})
+})
+
+test('each Ingress is admitted by its own controller\'s ConfigMap: a configuration-snippet the other class\'s controller refused is not served, on separate Gateways or on one', (t) => {
+  // annotations/serving.ts: configuration-snippet is a Critical annotation; parser.CheckAnnotationRisk refuses it
+  // under the default annotations-risk-level High, and controller.go dropSnippetDirectives needs
+  // allow-snippet-annotations. Only the internal controller's ConfigMap allows both.
+  const snippet = {'nginx.ingress.kubernetes.io/configuration-snippet': 'more_set_headers "X-Team: a";'}
+  const objects = [
+    ingressClass('nginx', 'k8s.io/ingress-nginx'),
+    ingressClass('internal', 'example.com/internal'),
+    controller('ingress-nginx', 'pub', ['--configmap=$(POD_NAMESPACE)/pub-settings']),
+    controller('ingress-internal', 'priv', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/priv-settings']),
+    configMap('ingress-nginx', 'pub-settings', {}),
+    configMap('ingress-internal', 'priv-settings', {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'}),
+    ing('web', 'app', 'nginx', 'app.example.com', snippet),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com', snippet),
+  ]
+  const status = (r: ReturnType<typeof run>) => Object.fromEntries(r.ingresses.map((i) => [i.ingress, i.status]))
+  const routes = (r: ReturnType<typeof run>) => r.objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.namespace !== 'gateway' && o.metadata.namespace !== 'gw-internal').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+  const separate = run(objects, {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
+  t.deepEqual(status(separate), {'corp/wiki': 'converted', 'web/app': 'not-served'})
+  t.like(separate.diagnostics.find((d) => d.code === 'ingress-not-served'), {object: 'Ingress web/app', annotation: 'nginx.ingress.kubernetes.io/configuration-snippet'})
+  t.false(separate.diagnostics.some((d) => d.object === 'Ingress corp/wiki' && (d.code === 'ingress-not-served' || d.code === 'snippet-not-allowed')))
+  t.deepEqual(routes(separate), ['corp/wiki'])
+  // One Gateway for both classes: the Gateway-wide settings come from one ConfigMap (a warning says which), but
+  // each Ingress is still admitted by its own controller's.
+  const shared = run(objects, {ingressClasses: ['nginx', 'internal']})
+  t.deepEqual(status(shared), {'corp/wiki': 'converted', 'web/app': 'not-served'})
+  t.regex(shared.diagnostics.find((d) => d.code === 'gateway-several-controller-configmaps')!.message, /each Ingress keeps its own controller's for whether nginx served it/)
+  t.deepEqual(routes(shared), ['corp/wiki'])
+  // The other way round: only the default controller allows them.
+  const swapped = run(
+    objects.map((o) => (o.kind === 'ConfigMap' ? {...o, data: o.metadata.name === 'pub-settings' ? {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'} : {}} : o)),
+    {ingressClasses: ['nginx', 'internal']},
+  )
+  t.deepEqual(status(swapped), {'corp/wiki': 'not-served', 'web/app': 'converted'})
+})
+
+test('the load-balancer steps of the ConfigMap checklist are withdrawn by id where the generated EnvoyProxy does them, kept where no controller Service is known', (t) => {
+  const proxyProtocol = /^PROXY protocol: configure the load balancer/
+  const clientAddress = /^Client IP: Envoy sees the TCP peer/
+  const withService = run([
+    controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}),
+    configMap('ingress-nginx', 'ctl', {'use-proxy-protocol': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  t.is(proxies(withService.objects).length, 1)
+  t.false(withService.checklist.some((l) => proxyProtocol.test(l)))
+  const without = run([configMap('ingress-nginx', 'ingress-nginx-controller', {'use-proxy-protocol': 'true'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.is(proxies(without.objects).length, 0)
+  t.true(without.checklist.some((l) => proxyProtocol.test(l)))
+  // No PROXY protocol, no forwarded headers: the externalTrafficPolicy step goes once the EnvoyProxy copies it.
+  const plain = [controller('ingress-nginx', 'ctl', []), ing('web', 'app', 'nginx', 'app.example.com')]
+  t.false(run([...plain, lbService('ingress-nginx', 'ctl', {app: 'ctl'})]).checklist.some((l) => clientAddress.test(l)))
+  t.true(run(plain).checklist.some((l) => clientAddress.test(l)))
+})
+
+test('several controllers on one Gateway whose ConfigMaps control access differently: an error names the class whose routes lose their global-auth-url', (t) => {
+  const objects = [
+    ingressClass('nginx', 'k8s.io/ingress-nginx'),
+    ingressClass('internal', 'example.com/internal'),
+    controller('ingress-nginx', 'pub', ['--configmap=$(POD_NAMESPACE)/pub-settings']),
+    controller('ingress-internal', 'priv', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/priv-settings']),
+    configMap('ingress-internal', 'priv-settings', {}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+  ]
+  const guarded = configMap('ingress-nginx', 'pub-settings', {'global-auth-url': 'http://auth.sso.svc.cluster.local/verify'})
+  // The classes are read in name order, so the Gateway-wide policies repeat the internal controller's ConfigMap.
+  const shared = run([...objects, guarded], {ingressClasses: ['nginx', 'internal']})
+  const e = shared.diagnostics.find((d) => d.code === 'gateway-controller-access-differs')
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e!.message, /^the Ingresses of class nginx were served by a controller whose ConfigMap ingress-nginx\/pub-settings sets global-auth-url otherwise than ConfigMap ingress-internal\/priv-settings.*served without the external authentication nginx required/)
+  // Each class on its own Gateway keeps its own controller's access controls: nothing to report.
+  const separate = run([...objects, guarded], {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
+  t.false(separate.diagnostics.some((d) => d.code === 'gateway-controller-access-differs'))
+  // The same access keys on both sides: nothing to report either.
+  const same = run([...objects, configMap('ingress-nginx', 'pub-settings', {'proxy-body-size': '8m'})], {ingressClasses: ['nginx', 'internal']})
+  t.false(same.diagnostics.some((d) => d.code === 'gateway-controller-access-differs'))
+})
