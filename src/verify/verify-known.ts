@@ -21,6 +21,25 @@ const ROUTING_CODES = new Set([
   'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
 ])
 
+/**
+ * Diagnostics that can change which backend (if any) a request nginx forwarded reaches: location choice (regex,
+ * overlaps, aliases, canaries, default backends), the route not being emitted or answered otherwise (passthrough,
+ * gRPC, mTLS listeners, oauth2-proxy). A redirect or rewrite approximation (app-root's query string, a redirect code,
+ * a Prefix path's trailing slash) does not explain a request of that Ingress reaching another Service or none.
+ */
+const DESTINATION_ANNOTATION = /(^|\/)(rewrite-target|use-regex|server-alias|canary(-.*)?|backend-protocol|ssl-passthrough|default-backend)$/
+const DESTINATION_CODES = new Set([
+  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed', 'path-conflict',
+  'cross-controller-conflict', 'alias-shadowed', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
+  'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt', 'canary-weight-total-ignored',
+  'canary-header-and-cookie', 'canary-header-value-emptied', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+])
+
+function changesDestination(d: Diagnostic): boolean {
+  return DESTINATION_CODES.has(d.code) || (d.annotation !== undefined && DESTINATION_ANNOTATION.test(d.annotation) && names(d))
+}
+
 function concerns(d: Diagnostic, ingress: string | undefined): boolean {
   return ingress !== undefined && d.object === `Ingress ${ingress}`
 }
@@ -56,6 +75,9 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // `${VAR}` hosts are substituted at deploy time; the Gateway model cannot route the unsubstituted name.
   if (host.includes('${') && result.diagnostics.some((d) => d.code === 'gitops-placeholders')) return 'gitops-placeholders'
   const own = result.diagnostics.filter((d) => r.ingresses.some((i) => concerns(d, i)))
-  return (own.find((d) => ROUTING_CODES.has(d.code)) ?? own.find(names))?.code
-  return undefined
+  // nginx forwarded and the Gateway sends the request elsewhere (another Service, or none): only a diagnostic that
+  // can change the destination explains it; any routing diagnostic of the Ingress would hide a wrong-Service outage.
+  const destinationDiffers = r.nginx.kind === 'forward' && r.differences.includes('backends')
+  const explains = (d: Diagnostic) => !destinationDiffers || changesDestination(d)
+  return (own.find((d) => ROUTING_CODES.has(d.code) && explains(d)) ?? own.find((d) => names(d) && explains(d)))?.code
 }

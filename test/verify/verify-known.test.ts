@@ -1,0 +1,57 @@
+/**
+ * verify-known's labels must not hide an unrelated outage: a routing diagnostic about one aspect of an Ingress
+ * (app-root's query string, a Prefix path's trailing slash) does not explain a request of another path of that
+ * Ingress reaching the wrong Service. The wrong Service is simulated by editing the converted HTTPRoute (a compiler
+ * bug the models would otherwise share nothing of); the nginx model still decides the probe from the Ingress.
+ */
+import test from 'ava'
+import {translate} from '../../src/translate/index.js'
+import type {KubeObject} from '../../src/translate/types.js'
+import {verifyTranslation} from '../../src/verify/verify.js'
+
+function web(annotations: Record<string, string>, extraPath?: string): KubeObject {
+  const paths = [{path: '/api', svc: 'api'}, {path: '/', svc: 'web'}, ...(extraPath ? [{path: extraPath, svc: 'docs'}] : [])]
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'web', namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z', annotations},
+    spec: {ingressClassName: 'nginx', rules: [{host: 'h.example.com', http: {paths: paths.map((p) => ({path: p.path, pathType: 'Prefix', backend: {service: {name: p.svc, port: {number: 80}}}}))}}]},
+  }
+}
+
+/** The converted objects with /api's rule sent to Service `wrong` (what a compiler bug would emit). */
+function apiToWrongService(objects: KubeObject[]): KubeObject[] {
+  return objects.map((o) => (o.kind !== 'HTTPRoute' || o.metadata.namespace !== 'app' ? o : {
+    ...o,
+    spec: {...o.spec, rules: o.spec.rules.map((r: any) => (r.matches?.some((m: any) => m.path?.value === '/api') ? {...r, backendRefs: r.backendRefs.map((b: any) => ({...b, name: 'wrong'}))} : r))},
+  }))
+}
+
+function apiProbe(annotations: Record<string, string>, extraPath?: string) {
+  const result = translate({objects: [{object: web(annotations, extraPath), source: {}}]}, {emitGateway: true})
+  const report = verifyTranslation(result, apiToWrongService(result.objects))
+  return {result, probe: report.differences.find((d) => d.probe.scheme === 'http' && d.probe.path === '/api/sub')}
+}
+
+test('control: without any diagnostic, /api sent to the wrong Service is an unlabelled finding', (t) => {
+  const {probe} = apiProbe({})
+  t.truthy(probe)
+  t.deepEqual(probe!.differences, ['backends'])
+  t.is(probe!.known, undefined)
+})
+
+test('an app-root approximation (query string of /) does not label /api reaching the wrong Service', (t) => {
+  const {result, probe} = apiProbe({'nginx.ingress.kubernetes.io/app-root': '/catalog'})
+  t.true(result.diagnostics.some((d) => d.annotation === 'nginx.ingress.kubernetes.io/app-root' && d.fidelity === 'approximate'))
+  t.truthy(probe)
+  t.deepEqual(probe!.differences, ['backends'])
+  t.is(probe!.known, undefined)
+})
+
+test('a prefix-trailing-slash diagnostic about /docs/ does not label /api reaching the wrong Service', (t) => {
+  const {result, probe} = apiProbe({}, '/docs/')
+  t.true(result.diagnostics.some((d) => d.code === 'prefix-trailing-slash'))
+  t.truthy(probe)
+  t.deepEqual(probe!.differences, ['backends'])
+  t.is(probe!.known, undefined)
+})
