@@ -66,7 +66,10 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // listener (no Ingress named a certificate): not served either way, which plain-hosts-https explains as well.
   const unserved = r.nginx.kind === 'respond' && r.nginx.status === 404 && (server === undefined || server.name === '') && r.envoy.kind === 'refused'
   const noHttpsListener = r.envoy.kind === 'refused' && r.envoy.reason === 'no listener on port 443'
-  if (r.probe.scheme === 'https' && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  // It explains the Gateway not serving such a host over https, not serving it from another route (a TLS wildcard
+  // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
+  const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
+  if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
   // nginx's HTTPS and www redirects drop one trailing slash (lua_ingress.lua, ngx_srv_redirect.lua); the Gateway's keep it.
   if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect' && r.envoy.location?.replace(/\/(\?|$)/, '$1') === r.nginx.location?.replace(/\/(\?|$)/, '$1')) {
     const slash = result.diagnostics.find((d) => d.code === 'redirect-keeps-trailing-slash') ?? result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))

@@ -55,3 +55,22 @@ test('a prefix-trailing-slash diagnostic about /docs/ does not label /api reachi
   t.deepEqual(probe!.differences, ['backends'])
   t.is(probe!.known, undefined)
 })
+
+test('plain-hosts-https does not label https to a tls-less host answered by a TLS wildcard Ingress\'s Service', (t) => {
+  const ingress = (name: string, host: string, tls: boolean): KubeObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name, namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z'},
+    spec: {ingressClassName: 'nginx', ...(tls ? {tls: [{hosts: [host], secretName: `${name}-tls`}]} : {}), rules: [{host, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}]},
+  })
+  const result = translate({objects: [ingress('wild', '*.example.com', true), ingress('b', 'b.example.com', false)].map((object) => ({object, source: {}}))}, {emitGateway: true})
+  t.true(result.diagnostics.some((d) => d.code === 'plain-hosts-https'))
+  const report = verifyTranslation(result, result.objects)
+  const https = report.differences.find((d) => d.probe.scheme === 'https' && d.probe.host === 'b.example.com' && d.probe.path === '/')
+  // nginx: server b.example.com proxies to b (its certificate lookup falls back to the wildcard's, certificate.lua
+  // get_pem_cert_uid); the Gateway: b's route sits on the http listener only, the wildcard's https route takes it.
+  t.truthy(https)
+  t.deepEqual(https!.nginx.backends?.map((b) => b.name), ['b'])
+  t.deepEqual(https!.envoy.backends?.map((b) => b.name), ['wild'])
+  t.is(https!.known, undefined)
+})
