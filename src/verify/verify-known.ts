@@ -22,12 +22,13 @@ const ROUTING_CODES = new Set([
 ])
 
 /**
- * Diagnostics that can change which backend (if any) a request nginx forwarded reaches: location choice (regex,
- * overlaps, aliases, canaries, default backends), the route not being emitted or answered otherwise (passthrough,
- * gRPC, mTLS listeners, oauth2-proxy). A redirect or rewrite approximation (app-root's query string, a redirect code,
- * a Prefix path's trailing slash) does not explain a request of that Ingress reaching another Service or none.
+ * Diagnostics that can change which backend (if any) a request nginx forwarded reaches: location choice (regex
+ * ordering, use-regex's RE2 and tie-breaking, overlaps, aliases, canaries, default backends), or the route not being
+ * emitted or answered otherwise (passthrough, gRPC, mTLS listeners, oauth2-proxy). A redirect or rewrite
+ * approximation (app-root's query string, a redirect code, a Prefix path's trailing slash; rewrite-target is exact
+ * and its diagnostics concern the path sent) does not explain a request reaching another Service or none.
  */
-const DESTINATION_ANNOTATION = /(^|\/)(rewrite-target|use-regex|server-alias|canary(-.*)?|backend-protocol|ssl-passthrough|default-backend)$/
+const DESTINATION_ANNOTATION = /(^|\/)(use-regex|server-alias|canary(-.*)?|backend-protocol|ssl-passthrough|default-backend)$/
 const DESTINATION_CODES = new Set([
   'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed', 'path-conflict',
   'cross-controller-conflict', 'alias-shadowed', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
