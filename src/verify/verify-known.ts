@@ -58,7 +58,11 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // A Gateway API wildcard matches any depth, nginx's one label (wildcard-host-depth, on the wildcard's Ingress).
   const deepUnder = [...hosts.values()].filter((h) => h.name.startsWith('*.') && host.endsWith(h.name.slice(1)) && host.slice(0, -h.name.length + 1).includes('.'))
   const wildcardIngresses = new Set(deepUnder.flatMap((h) => h.locations.map((l) => l.ingress.id)))
-  if (result.diagnostics.some((d) => d.code === 'wildcard-host-depth' && [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
+  // Only where nginx had no server of that name (the catch-all or nothing answered): a deep name nginx serves from its
+  // own server (exact or alias) that the Gateway's wildcard takes is a lost route, not the depth difference.
+  const decidedBy = r.nginx.nginx.server
+  const nginxOwnServer = decidedBy !== undefined && decidedBy !== '_' && !decidedBy.startsWith('*.')
+  if (!nginxOwnServer && result.diagnostics.some((d) => d.code === 'wildcard-host-depth' && [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
   // nginx answers `/foo` of a Prefix `/foo/` with a 301 to `/foo/`; the Gateway matches it (prefix-trailing-slash).
   if (r.nginx.kind === 'redirect' && r.nginx.status === 301 && r.nginx.reason.includes('trailing slash') && about('prefix-trailing-slash')) return 'prefix-trailing-slash'
   // nginx serves every host on 443 with its default certificate; hosts without TLS stay on the http listener.

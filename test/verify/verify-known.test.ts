@@ -3,6 +3,9 @@
  * (app-root's query string, a Prefix path's trailing slash) does not explain a request of another path of that
  * Ingress reaching the wrong Service. The wrong Service is simulated by editing the converted HTTPRoute (a compiler
  * bug the models would otherwise share nothing of); the nginx model still decides the probe from the Ingress.
+ * Likewise the host-level labels: plain-hosts-https (the Gateway not serving a tls-less host over https) and
+ * wildcard-host-depth (nginx's one-label wildcard) do not explain the Gateway sending a host nginx served to another
+ * Service.
  */
 import test from 'ava'
 import {translate} from '../../src/translate/index.js'
@@ -73,4 +76,23 @@ test('plain-hosts-https does not label https to a tls-less host answered by a TL
   t.deepEqual(https!.nginx.backends?.map((b) => b.name), ['b'])
   t.deepEqual(https!.envoy.backends?.map((b) => b.name), ['wild'])
   t.is(https!.known, undefined)
+})
+
+test('wildcard-host-depth does not label a deep name nginx serves from its own server', (t) => {
+  const ingress = (name: string, host: string): KubeObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name, namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z'},
+    spec: {ingressClassName: 'nginx', rules: [{host, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}]},
+  })
+  const result = translate({objects: [ingress('wild', '*.example.com'), ingress('deep', 'a.b.example.com')].map((object) => ({object, source: {}}))}, {emitGateway: true})
+  t.true(result.diagnostics.some((d) => d.code === 'wildcard-host-depth'))
+  // A compiler bug dropping deep's route: the Gateway's *.example.com route (any depth) takes a.b.example.com.
+  const objects = result.objects.filter((o) => !(o.kind === 'HTTPRoute' && o.spec?.hostnames?.includes('a.b.example.com')))
+  const report = verifyTranslation(result, objects)
+  const deep = report.differences.find((d) => d.probe.scheme === 'http' && d.probe.host === 'a.b.example.com' && d.probe.path === '/')
+  t.truthy(deep)
+  t.deepEqual(deep!.nginx.backends?.map((b) => b.name), ['deep'])
+  t.deepEqual(deep!.envoy.backends?.map((b) => b.name), ['wild'])
+  t.is(deep!.known, undefined)
 })
