@@ -47,6 +47,15 @@ export function parseRequestTimeout(value: string): number {
   return Math.round(total)
 }
 
+/** A duration flag in kubectl's spelling (30s, 5m, 1m30s, 500ms; a bare number is seconds); errors name `--flag`. */
+export function parseDurationFlag(value: string, flag: string): number {
+  try {
+    return parseRequestTimeout(value)
+  } catch {
+    throw new Error(`--${flag} expects a duration such as 30s, 5m or 1m30s, got "${value}"`)
+  }
+}
+
 /**
  * A parse error as kubectl prints one: `error: unknown flag: --foo` and a pointer to the help, two lines, instead of
  * oclif's message and the whole help. Undefined when `err` is not a usage error.

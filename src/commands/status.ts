@@ -1,19 +1,10 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {parseRequestTimeout} from '../cli/kubectl-flags.js'
+import {parseDurationFlag} from '../cli/kubectl-flags.js'
 
 /** The flags of BaseCommand that choose a cluster and a scope (status does not convert anything). */
 const {help, kubeconfig, context, cluster, user, as, namespace, selector, color} = BaseCommand.baseFlags
 const connection = {help, kubeconfig, context, cluster, user, as, 'as-group': BaseCommand.baseFlags['as-group'], 'request-timeout': BaseCommand.baseFlags['request-timeout']}
-
-/** A duration flag in kubectl's spelling (30s, 5m, 1m30s; a bare number is seconds). */
-function durationFlag(value: string, flag: string): number {
-  try {
-    return parseRequestTimeout(value)
-  } catch {
-    throw new Error(`--${flag} expects a duration such as 30s, 5m or 1m30s, got "${value}"`)
-  }
-}
 
 export default class Status extends BaseCommand {
   static summary = 'Say what the Gateway and cert-manager accepted of the applied objects, and what to do about the rest'
@@ -41,8 +32,8 @@ export default class Status extends BaseCommand {
     let selection
     try {
       selection = this.selection(flags)
-      timeoutMs = durationFlag(flags.timeout, 'timeout')
-      intervalMs = Math.max(50, durationFlag(flags['poll-interval'], 'poll-interval'))
+      timeoutMs = parseDurationFlag(flags.timeout, 'timeout')
+      intervalMs = Math.max(50, parseDurationFlag(flags['poll-interval'], 'poll-interval'))
     } catch (error) {
       this.fail((error as Error).message)
     }

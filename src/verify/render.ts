@@ -10,14 +10,24 @@ export function renderVerifyText(report: VerifyReport): string {
   const groups = new Map<string, ProbeResult[]>()
   for (const d of report.differences) groups.set(d.group, [...(groups.get(d.group) ?? []), d])
   const lines: string[] = []
-  for (const [group, results] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    lines.push(`${group.includes('/') ? `Ingress ${group}` : `host ${group}`}:`)
+  for (const [group, results] of sortedGroups(groups)) {
+    lines.push(groupHeading(group))
     for (const r of results) {
       const label = r.known === undefined ? 'DIFFERS' : `known ${r.known}`
       lines.push(`  ${label}: ${describeProbe(r.probe)}  nginx: ${describeOutcome(r.nginx)}  gateway: ${describeOutcome(r.envoy)}`)
     }
   }
   return `${lines.map((l) => `${l}\n`).join('')}${verifySummaryLine(report)}`
+}
+
+/** The groups (an Ingress `namespace/name`, else a host) in name order. */
+export function sortedGroups<T>(groups: Map<string, T>): Array<[string, T]> {
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** "Ingress team-a/web:" or, for a probe no Ingress decided, "host unknown.example.com:". */
+export function groupHeading(group: string): string {
+  return `${group.includes('/') ? `Ingress ${group}` : `host ${group}`}:`
 }
 
 export function verifyJson(report: VerifyReport): object {

@@ -6,7 +6,7 @@
 import {translate} from '../translate/index.js'
 import type {Snapshot, TranslateOptions, TranslateResult} from '../translate/types.js'
 import type {Probe} from './outcome.js'
-import {verifyTranslation, type VerifyReport} from './verify.js'
+import {verifyTranslation, type VerifyOptions, type VerifyReport} from './verify.js'
 
 export interface VerifyRun {
   snapshot?: Snapshot
@@ -15,6 +15,8 @@ export interface VerifyRun {
   result?: TranslateResult
   probes?: Probe[]
   onlyGiven?: boolean
+  /** Sees every probe's offline result (verify.ts VerifyOptions.onProbe). */
+  onProbe?: VerifyOptions['onProbe']
 }
 
 export function verifyRun(run: VerifyRun): VerifyReport {
@@ -25,6 +27,7 @@ export function verifyRun(run: VerifyRun): VerifyReport {
   return verifyTranslation(result, result.objects, {
     probes: run.probes,
     onlyGiven: run.onlyGiven,
+    onProbe: run.onProbe,
     defaultGateway: gateway ? `${gateway.namespace}/${gateway.name}` : undefined,
   })
 }

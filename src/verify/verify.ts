@@ -45,6 +45,8 @@ export interface VerifyOptions extends NginxModelOptions {
   /** Skip the derived probes (only the user's). */
   onlyGiven?: boolean
   defaultGateway?: string
+  /** Called for every probe, differing or not, in probe order (the live mode groups its answers by it). */
+  onProbe?: (result: ProbeResult) => void
 }
 
 /**
@@ -71,10 +73,11 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
     const ingresses = [...new Set([n.nginx.ingress, n.nginx.canary, envoyIngress].filter((i): i is string => i !== undefined))]
     report.probes++
     for (const id of ingresses) count(report, id, 'probes')
-    if (differences.length === 0) continue
     const result_: ProbeResult = {...target, nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? target.probe.host}
-    const known = knownDifference(result, result_)
+    const known = differences.length === 0 ? undefined : knownDifference(result, result_)
     if (known !== undefined) result_.known = known
+    options.onProbe?.(result_)
+    if (differences.length === 0) continue
     report.differ++
     if (known !== undefined) report.known++
     for (const id of ingresses) {

@@ -71,11 +71,15 @@ test('every registered key is documented and exercised by a test or a golden inp
   t.deepEqual(untested, [])
 })
 
+const IO_ALLOWED = ['src/verify/live/transport.ts']
+
 test('the compiler core and the verify models import no I/O, cluster client or colour library', (t) => {
   const project = new Project({skipAddingFilesFromTsConfig: true})
   project.addSourceFilesAtPaths([`${ROOT}src/translate/**/*.ts`, `${ROOT}src/annotations/**/*.ts`, `${ROOT}src/configmap/**/*.ts`, `${ROOT}src/util/**/*.ts`, `${ROOT}src/verify/**/*.ts`])
   const offenders: string[] = []
   for (const file of project.getSourceFiles()) {
+    // verify's live mode sends requests to the data planes: its one I/O file, everything else of it stays pure.
+    if (IO_ALLOWED.includes(file.getFilePath().slice(ROOT.length))) continue
     const specifiers = [
       ...file.getImportDeclarations().map((d) => d.getModuleSpecifierValue()),
       ...file.getExportDeclarations().map((d) => d.getModuleSpecifierValue() ?? ''),
