@@ -21,6 +21,26 @@ const ROUTING_CODES = new Set([
   'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
 ])
 
+/**
+ * Diagnostics that can change which backend (if any) a request nginx forwarded reaches: location choice (regex
+ * ordering, use-regex's RE2 and tie-breaking, overlaps, aliases, canaries, default backends), or the route not being
+ * emitted or answered otherwise (passthrough, gRPC, mTLS listeners, oauth2-proxy). A redirect or rewrite
+ * approximation (app-root's query string, a redirect code, a Prefix path's trailing slash; rewrite-target is exact
+ * and its diagnostics concern the path sent) does not explain a request reaching another Service or none.
+ */
+const DESTINATION_ANNOTATION = /(^|\/)(use-regex|server-alias|canary(-.*)?|backend-protocol|ssl-passthrough|default-backend)$/
+const DESTINATION_CODES = new Set([
+  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed', 'path-conflict',
+  'cross-controller-conflict', 'alias-shadowed', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
+  'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt', 'canary-weight-total-ignored',
+  'canary-header-and-cookie', 'canary-header-value-emptied', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+])
+
+function changesDestination(d: Diagnostic): boolean {
+  return DESTINATION_CODES.has(d.code) || (d.annotation !== undefined && DESTINATION_ANNOTATION.test(d.annotation) && names(d))
+}
+
 function concerns(d: Diagnostic, ingress: string | undefined): boolean {
   return ingress !== undefined && d.object === `Ingress ${ingress}`
 }
@@ -38,7 +58,11 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // A Gateway API wildcard matches any depth, nginx's one label (wildcard-host-depth, on the wildcard's Ingress).
   const deepUnder = [...hosts.values()].filter((h) => h.name.startsWith('*.') && host.endsWith(h.name.slice(1)) && host.slice(0, -h.name.length + 1).includes('.'))
   const wildcardIngresses = new Set(deepUnder.flatMap((h) => h.locations.map((l) => l.ingress.id)))
-  if (result.diagnostics.some((d) => d.code === 'wildcard-host-depth' && [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
+  // Only where nginx had no server of that name (the catch-all or nothing answered): a deep name nginx serves from its
+  // own server (exact or alias) that the Gateway's wildcard takes is a lost route, not the depth difference.
+  const decidedBy = r.nginx.nginx.server
+  const nginxOwnServer = decidedBy !== undefined && decidedBy !== '_' && !decidedBy.startsWith('*.')
+  if (!nginxOwnServer && result.diagnostics.some((d) => d.code === 'wildcard-host-depth' && [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
   // nginx answers `/foo` of a Prefix `/foo/` with a 301 to `/foo/`; the Gateway matches it (prefix-trailing-slash).
   if (r.nginx.kind === 'redirect' && r.nginx.status === 301 && r.nginx.reason.includes('trailing slash') && about('prefix-trailing-slash')) return 'prefix-trailing-slash'
   // nginx serves every host on 443 with its default certificate; hosts without TLS stay on the http listener.
@@ -47,7 +71,10 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // listener (no Ingress named a certificate): not served either way, which plain-hosts-https explains as well.
   const unserved = r.nginx.kind === 'respond' && r.nginx.status === 404 && (server === undefined || server.name === '') && r.envoy.kind === 'refused'
   const noHttpsListener = r.envoy.kind === 'refused' && r.envoy.reason === 'no listener on port 443'
-  if (r.probe.scheme === 'https' && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  // It explains the Gateway not serving such a host over https, not serving it from another route (a TLS wildcard
+  // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
+  const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
+  if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
   // nginx's HTTPS and www redirects drop one trailing slash (lua_ingress.lua, ngx_srv_redirect.lua); the Gateway's keep it.
   if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect' && r.envoy.location?.replace(/\/(\?|$)/, '$1') === r.nginx.location?.replace(/\/(\?|$)/, '$1')) {
     const slash = result.diagnostics.find((d) => d.code === 'redirect-keeps-trailing-slash') ?? result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
@@ -56,6 +83,9 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // `${VAR}` hosts are substituted at deploy time; the Gateway model cannot route the unsubstituted name.
   if (host.includes('${') && result.diagnostics.some((d) => d.code === 'gitops-placeholders')) return 'gitops-placeholders'
   const own = result.diagnostics.filter((d) => r.ingresses.some((i) => concerns(d, i)))
-  return (own.find((d) => ROUTING_CODES.has(d.code)) ?? own.find(names))?.code
-  return undefined
+  // nginx forwarded and the Gateway sends the request elsewhere (another Service, or none): only a diagnostic that
+  // can change the destination explains it; any routing diagnostic of the Ingress would hide a wrong-Service outage.
+  const destinationDiffers = r.nginx.kind === 'forward' && r.differences.includes('backends')
+  const explains = (d: Diagnostic) => !destinationDiffers || changesDestination(d)
+  return (own.find((d) => ROUTING_CODES.has(d.code) && explains(d)) ?? own.find((d) => names(d) && explains(d)))?.code
 }
