@@ -7,16 +7,18 @@ import {renderVerifyText, verifyJson} from '../verify/render.js'
 import {liveOptionsFromFlags, liveRunFailure, renderVerifyLiveText, verifyLive, verifyLiveJson, type LiveVerifyReport} from '../verify/live-verify.js'
 import type {LiveOptions} from '../verify/live/index.js'
 import {verifyRun, type VerifyRun} from '../verify/run.js'
+import {readAgainstDirectory} from '../sources/against.js'
 
 export default class Verify extends BaseCommand {
   static summary = 'Prove, request by request, that the converted routes answer like ingress-nginx did'
   static description =
-    'Reads the same input as convert, converts it, and sends probe requests (every host and path with its variants, canary headers and cookies, http and https, plus --probe/--probes) through a model of ingress-nginx and a model of Envoy Gateway over the converted objects. Prints each probe whose outcomes differ, grouped per Ingress; differences a conversion diagnostic already names are labelled `known <code>`. With --nginx-address and --gateway-address, the same probes are sent to both live data planes instead (Host header and TLS SNI as curl --resolve sets them) and their answers compared: status, Location, CORS, HSTS, WWW-Authenticate and Content-Encoding headers, a digest of the first 64 KiB of the body, the certificate (docs/verify-live.md). Exit status: 0 no unlabelled difference (live: no difference), 1 an unlabelled difference (live: any difference), 2 could not read the input or the cluster (live: no data plane answered any probe).'
+    'Reads the same input as convert, converts it, and sends probe requests (every host and path with its variants, canary headers and cookies, http and https, plus --probe/--probes) through a model of ingress-nginx and a model of Envoy Gateway over the converted objects (or, with --against DIR, over the Gateway API and Envoy Gateway manifests under DIR, e.g. the edited convert --output-dir tree; `known` labels then still come from a fresh conversion of the input, as the summary says). Prints each probe whose outcomes differ, grouped per Ingress; differences a conversion diagnostic already names are labelled `known <code>`. With --nginx-address and --gateway-address, the same probes are sent to both live data planes instead (Host header and TLS SNI as curl --resolve sets them) and their answers compared: status, Location, CORS, HSTS, WWW-Authenticate and Content-Encoding headers, a digest of the first 64 KiB of the body, the certificate (docs/verify-live.md). Exit status: 0 no unlabelled difference (live: no difference), 1 an unlabelled difference (live: any difference), 2 could not read the input or the cluster (live: no data plane answered any probe).'
   static examples = [
     'kubectl ingress2gw verify -f manifests/ -R',
     'kubectl ingress2gw verify -A -o json',
     'kubectl ingress2gw verify -n shop --probe "GET https://shop.example.com/cart X-Canary:always"',
     'kubectl ingress2gw verify -f k8s/ --probes smoke-probes.txt',
+    'kubectl ingress2gw verify -f k8s/ingresses/ -R --against gitops/gateway-routes/',
     'kubectl ingress2gw verify -A --nginx-address 203.0.113.10 --gateway-address 203.0.113.20',
     'kubectl ingress2gw verify -n shop --nginx-address localhost:18080:18443 --gateway-address localhost:28080:28443 --ca-file internal-ca.pem',
   ]
@@ -24,6 +26,10 @@ export default class Verify extends BaseCommand {
     output: Flags.option({char: 'o', options: ['text', 'json'] as const, description: 'output format', default: 'text'})(),
     probe: Flags.string({multiple: true, description: 'an extra probe: "[METHOD] http(s)://HOST/PATH [Header:value ...]"; repeatable'}),
     probes: Flags.string({description: 'file with one probe per line (same syntax as --probe; # comments)'}),
+    against: Flags.string({
+      description: 'compare against the Gateway API / Envoy Gateway manifests under this directory (read recursively) instead of the converted objects',
+      exclusive: ['nginx-address', 'gateway-address'],
+    }),
     'only-given': Flags.boolean({description: 'send only the --probe/--probes requests, not the derived ones', default: false}),
     'nginx-address': Flags.string({description: 'live: where the ingress-nginx controller listens, HOST (ports 80 and 443) or HOST:HTTP_PORT:HTTPS_PORT; with --gateway-address'}),
     'gateway-address': Flags.string({description: 'live: where the Gateway listens, HOST or HOST:HTTP_PORT:HTTPS_PORT; with --nginx-address'}),
@@ -46,8 +52,16 @@ export default class Verify extends BaseCommand {
     } catch (error) {
       this.fail((error as Error).message)
     }
+    let against: VerifyRun['against']
+    if (flags.against !== undefined) {
+      try {
+        against = {name: flags.against, objects: await readAgainstDirectory(flags.against, flags.namespace ?? 'default')}
+      } catch (error) {
+        this.fail((error as Error).message)
+      }
+    }
     const compiled = await this.compile(flags, {full: false})
-    const run: VerifyRun = {snapshot: compiled.report.snapshot, options: compiled.report.options, result: compiled.result, probes: given, onlyGiven: flags['only-given']}
+    const run: VerifyRun = {snapshot: compiled.report.snapshot, options: compiled.report.options, result: compiled.result, probes: given, onlyGiven: flags['only-given'], against}
     if (live !== undefined) return this.runLive(flags.output, run, live)
     const report = verifyRun(run)
     process.stdout.write(flags.output === 'json' ? `${JSON.stringify(verifyJson(report), null, 2)}\n` : renderVerifyText(report))

@@ -142,6 +142,7 @@ export async function readFileInputs(
     namespaceExplicit: options.namespaceExplicit,
     defaultNamespaceOrigin: options.defaultNamespaceOrigin,
     keepConverted: options.keepConverted,
+    keepGatewayKinds: options.keepGatewayKinds,
   }
   const objects: InputObject[] = []
   const converted: InputObject[] = []

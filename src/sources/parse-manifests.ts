@@ -26,6 +26,8 @@ export interface ParseOptions {
    * `converted`, instead of reading or skipping them: `apply -f` / `diff -f` of `convert`'s output.
    */
   keepConverted?: boolean
+  /** Also keep the Gateway API and Envoy Gateway kinds (verify --against: a tree of Gateway-side manifests). */
+  keepGatewayKinds?: boolean
 }
 
 export interface ParsedManifests {
@@ -92,6 +94,23 @@ const KEPT: Record<string, KindSpec> = {
   'apps/DaemonSet': {versions: ['v1'], scope: 'namespaced'},
 }
 
+/** The Gateway side of verify --against: what the Gateway model reads, kept only with keepGatewayKinds. */
+const GATEWAY_KINDS: Record<string, KindSpec> = {
+  'gateway.networking.k8s.io/GatewayClass': {versions: '*', scope: 'cluster'},
+  'gateway.networking.k8s.io/HTTPRoute': {versions: '*', scope: 'namespaced'},
+  'gateway.networking.k8s.io/GRPCRoute': {versions: '*', scope: 'namespaced'},
+  'gateway.networking.k8s.io/TLSRoute': {versions: '*', scope: 'namespaced'},
+  'gateway.networking.k8s.io/ReferenceGrant': {versions: '*', scope: 'namespaced'},
+  'gateway.networking.k8s.io/BackendTLSPolicy': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/HTTPRouteFilter': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/BackendTrafficPolicy': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/SecurityPolicy': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/ClientTrafficPolicy': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/EnvoyExtensionPolicy': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/Backend': {versions: '*', scope: 'namespaced'},
+  'gateway.envoyproxy.io/EnvoyProxy': {versions: '*', scope: 'namespaced'},
+}
+
 function splitApiVersion(apiVersion: string): {group: string; version: string} {
   const slash = apiVersion.lastIndexOf('/')
   return slash < 0 ? {group: '', version: apiVersion} : {group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1)}
@@ -107,9 +126,9 @@ export interface SkippedKind {
   first: SourceLocation
 }
 
-function classify(apiVersion: string, kind: string): {keep: KindSpec} | {skipKey: string; label: string; reason: string} {
+function classify(apiVersion: string, kind: string, gatewayKinds = false): {keep: KindSpec} | {skipKey: string; label: string; reason: string} {
   const {group, version} = splitApiVersion(apiVersion)
-  const spec = KEPT[`${group}/${kind}`]
+  const spec = KEPT[`${group}/${kind}`] ?? (gatewayKinds ? GATEWAY_KINDS[`${group}/${kind}`] : undefined)
   if (spec) {
     if (spec.versions === '*' || spec.versions.includes(version)) return {keep: spec}
     const supported = spec.versions.map((v) => (group ? `${group}/${v}` : v)).join(', ')
@@ -509,7 +528,7 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
   }
 
   // Lists nested in lists are not produced by kubectl; treat them like any other unknown kind.
-  const cls = classify(av, k)
+  const cls = classify(av, k, state.options.keepGatewayKinds === true)
   if (!('keep' in cls)) {
     const existing = state.skipped.get(cls.skipKey)
     if (existing) existing.count++

@@ -48,6 +48,7 @@ export function verifyJson(report: VerifyReport): object {
       envoy: {...stripProvenance(r.envoy), decision: {listener: r.envoy.gateway.listener, virtualHost: r.envoy.gateway.virtualHost, route: r.envoy.gateway.route, ruleIndex: r.envoy.gateway.ruleIndex}},
     })),
     notes: report.notes,
+    ...(report.gatewaySide === undefined ? {} : {gatewaySide: report.gatewaySide}),
   }
 }
 

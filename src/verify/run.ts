@@ -4,7 +4,7 @@
  * Pure: no I/O.
  */
 import {translate} from '../translate/index.js'
-import type {Snapshot, TranslateOptions, TranslateResult} from '../translate/types.js'
+import type {KubeObject, Snapshot, TranslateOptions, TranslateResult} from '../translate/types.js'
 import type {Probe} from './outcome.js'
 import {verifyTranslation, type VerifyOptions, type VerifyReport} from './verify.js'
 
@@ -17,6 +17,11 @@ export interface VerifyRun {
   onlyGiven?: boolean
   /** Sees every probe's offline result (verify.ts VerifyOptions.onProbe). */
   onProbe?: VerifyOptions['onProbe']
+  /**
+   * verify --against: the Gateway side is these objects (read from `name`), not the translation's. The translation
+   * still gives the nginx side and the `known` labels, so those labels describe a fresh conversion of the input.
+   */
+  against?: {name: string; objects: KubeObject[]}
 }
 
 export function verifyRun(run: VerifyRun): VerifyReport {
@@ -24,10 +29,30 @@ export function verifyRun(run: VerifyRun): VerifyReport {
   if (!hasBundle && run.snapshot === undefined && run.result === undefined) throw new Error('verify needs the input or a translation')
   const result = hasBundle || run.snapshot === undefined ? run.result! : translate(run.snapshot, {...run.options, emitGateway: true})
   const gateway = run.options?.gateway
-  return verifyTranslation(result, result.objects, {
+  const options: VerifyOptions = {
     probes: run.probes,
     onlyGiven: run.onlyGiven,
     onProbe: run.onProbe,
     defaultGateway: gateway ? `${gateway.namespace}/${gateway.name}` : undefined,
-  })
+  }
+  if (run.against === undefined) return verifyTranslation(result, result.objects, options)
+  const {objects, notes} = againstObjects(run.against, result)
+  const report = verifyTranslation(result, objects, options)
+  report.notes.push(...notes)
+  report.gatewaySide = `${run.against.name} (${run.against.objects.length} objects; known labels from a fresh conversion of the input)`
+  return report
+}
+
+/**
+ * The --against objects, plus the converted Gateway when the tree has none (a GitOps tree often holds only the
+ * application routes while the platform team owns the Gateway): the routes still need listeners to attach to.
+ */
+function againstObjects(against: {name: string; objects: KubeObject[]}, result: TranslateResult): {objects: KubeObject[]; notes: string[]} {
+  if (against.objects.some((o) => o.kind === 'Gateway')) return {objects: against.objects, notes: []}
+  const gateways = result.objects.filter((o) => o.kind === 'Gateway')
+  const names = gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`).join(', ')
+  return {
+    objects: [...gateways, ...against.objects],
+    notes: gateways.length === 0 ? [] : [`${against.name} has no Gateway: the routes were attached to the converted ${names} (listeners from the --gateway flags)`],
+  }
 }

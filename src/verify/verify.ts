@@ -37,6 +37,8 @@ export interface VerifyReport {
   differences: ProbeResult[]
   /** What the Gateway model had to assume or could not model. */
   notes: string[]
+  /** verify --against: where the Gateway side was read from (else the converted objects). */
+  gatewaySide?: string
 }
 
 export interface VerifyOptions extends NginxModelOptions {
@@ -148,5 +150,6 @@ export function normalizeLocation(location: string): string {
 
 /** `verify: N probes, M differ (K known)`: the line convert adds to its summary. */
 export function verifySummaryLine(report: VerifyReport): string {
-  return `verify: ${report.probes} probes, ${report.differ} differ (${report.known} known)\n`
+  const side = report.gatewaySide === undefined ? '' : `; gateway side: ${report.gatewaySide}`
+  return `verify: ${report.probes} probes, ${report.differ} differ (${report.known} known)${side}\n`
 }

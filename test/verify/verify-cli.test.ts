@@ -3,7 +3,7 @@
  * difference, -o json, --probe parsing errors, convert --no-verify.
  */
 import test from 'ava'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCli} from '../support/run-cli.js'
@@ -52,4 +52,72 @@ test.serial('convert adds the verify line to its summary; --no-verify leaves it 
   const off = await runCli(['convert', '-f', 'examples/', '--no-verify', '--color', 'never'])
   t.notRegex(off.stderr, /^verify:/m)
   t.is(on.stdout, off.stdout)
+})
+
+/** One host, two Services: the edit below sends /cart to the wrong one, which nginx never did. */
+const SHOP = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - {path: /cart, pathType: Prefix, backend: {service: {name: cart, port: {number: 8080}}}}
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+`
+
+test.serial('verify --against the convert --output-dir tree: 0 differences; an edited backend differs (exit 1); empty/absent DIR exits 2', async (t) => {
+  const input = join(dir, 'shop.yaml')
+  writeFileSync(input, SHOP)
+  const tree = join(dir, 'gitops')
+  const converted = await runCli(['convert', '-f', input, '--output-dir', tree, '--emit-gateway', '--color', 'never'])
+  t.is(converted.exitCode, 0, converted.stderr)
+
+  // The unedited tree routes exactly as the fresh conversion does: the same (known, plain-hosts-https) lines.
+  const fresh = await runCli(['verify', '-f', input])
+  const same = await runCli(['verify', '-f', input, '--against', tree])
+  t.is(same.exitCode, 0, same.stdout + same.stderr)
+  t.regex(fresh.stdout, /\nverify: 20 probes, 2 differ \(2 known\)\n$/)
+  t.is(same.stdout, fresh.stdout.replace(/\n$/, `; gateway side: ${tree} (5 objects; known labels from a fresh conversion of the input)\n`))
+
+  // The user's edit in the GitOps tree: /cart now goes to web:80.
+  const routeFile = join(tree, 'shop', 'httproute-shop.yaml')
+  const route = readFileSync(routeFile, 'utf8')
+  const edited = route.replace(/name: cart\n(\s+)port: 8080/, 'name: web\n$1port: 80')
+  t.not(edited, route, 'the fixture route carries the cart backend')
+  writeFileSync(routeFile, edited)
+  const differs = await runCli(['verify', '-f', input, '--against', tree, '-o', 'json'])
+  t.is(differs.exitCode, 1, differs.stderr)
+  const json = JSON.parse(differs.stdout)
+  t.true(json.unlabelled > 0)
+  const cart = json.differences.find((d: {request: string}) => d.request === 'GET http://shop.example.com/cart')
+  t.truthy(cart, json.differences.map((d: {request: string}) => d.request).join('\n'))
+  t.true(cart.differences.includes('backends'))
+  t.is(cart.group, 'shop/shop')
+
+  // A GitOps tree without the Gateway (the platform team owns it): the routes attach to the converted Gateway, said in a note.
+  rmSync(join(tree, 'gateway'), {recursive: true})
+  const noGateway = JSON.parse((await runCli(['verify', '-f', input, '--against', tree, '-o', 'json'])).stdout)
+  t.true(noGateway.notes.includes(`${tree} has no Gateway: the routes were attached to the converted gateway/shared (listeners from the --gateway flags)`))
+  t.is(noGateway.unlabelled, json.unlabelled)
+
+  const empty = join(dir, 'empty-tree')
+  mkdirSync(empty)
+  const none = await runCli(['verify', '-f', input, '--against', empty])
+  t.is(none.exitCode, 2)
+  t.regex(none.stderr, /--against .*empty-tree: no HTTPRoute, GRPCRoute or TLSRoute in the 0 manifest files read/)
+  const absent = await runCli(['verify', '-f', input, '--against', join(dir, 'no-such-dir')])
+  t.is(absent.exitCode, 2)
+  t.regex(absent.stderr, /--against .*no-such-dir: no such directory/)
+})
+
+test.serial('verify --against names the file and line of a malformed manifest (exit 2)', async (t) => {
+  const tree = join(dir, 'broken-tree')
+  mkdirSync(join(tree, 'shop'), {recursive: true})
+  writeFileSync(join(tree, 'shop', 'route.yaml'), 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: x\n')
+  const r = await runCli(['verify', '-f', join(dir, 'shop.yaml'), '--against', tree])
+  t.is(r.exitCode, 2)
+  t.regex(r.stderr, /broken-tree\/shop\/route\.yaml:\d+/)
 })
