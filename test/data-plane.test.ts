@@ -363,3 +363,27 @@ test('several controllers on one Gateway whose ConfigMaps control access differe
   const same = run([...objects, configMap('ingress-nginx', 'pub-settings', {'proxy-body-size': '8m'})], {ingressClasses: ['nginx', 'internal']})
   t.false(same.diagnostics.some((d) => d.code === 'gateway-controller-access-differs'))
 })
+
+test('a class whose IngressClass names another controller, without that controller in the input, never takes the chart-labelled Service or the usual ConfigMap: an error names the flag', (t) => {
+  const labels = {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}
+  const publicSvc = lbService('ingress-nginx', 'ingress-nginx-controller', {app: 'public'})
+  publicSvc.metadata.labels = labels
+  const r = run(
+    [
+      ingressClass('nginx', 'k8s.io/ingress-nginx'),
+      ingressClass('nginx-internal', 'k8s.io/ingress-nginx-internal'),
+      publicSvc,
+      configMap('ingress-nginx', 'ingress-nginx-controller', {'use-forwarded-headers': 'true'}),
+      ing('corp', 'wiki', 'nginx-internal', 'wiki.corp.example.com'),
+    ],
+    {ingressClasses: ['nginx-internal']},
+  )
+  t.deepEqual(proxies(r.objects), [])
+  const err = r.diagnostics.find((d) => d.code === 'controller-service-foreign-class')
+  t.like(err, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(err!.message, /nginx-internal \(controller k8s\.io\/ingress-nginx-internal\)/)
+  t.regex(err!.hint!, /--controller-service nginx-internal=NAMESPACE\/NAME/)
+  // The public controller's use-forwarded-headers must not reach the internal class's Gateway.
+  const ctp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && !o.spec.targetRefs[0].sectionName)
+  t.is(ctp?.spec.clientIPDetection, undefined)
+})

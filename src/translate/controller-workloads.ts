@@ -186,6 +186,11 @@ export interface GatewayController {
    * the Gateway-wide settings).
    */
   classConfigMaps: Map<string | undefined, {name?: string; from: string}>
+  /**
+   * Classes whose IngressClass names a controller other than k8s.io/ingress-nginx and whose workload the input
+   * lacks: the chart's usual names and labels belong to the default controller, never to these.
+   */
+  foreignClasses: {className: string; controller: string}[]
   tcpServices: {name?: string; from: string}
   udpServices: {name?: string; from: string}
 }
@@ -213,6 +218,12 @@ export function gatewayControllers(
     const own = (c: string | undefined) => !only && c !== undefined && Object.prototype.hasOwnProperty.call(flags.gatewayFor, c)
     const ws = [...new Map(classes.map((c) => workloadOfClass(c, controllerByClass, workloads, own(c))).filter((w): w is ControllerWorkload => w !== undefined).map((w) => [w.ref, w])).values()]
     const speaksForThis = isDefault || only
+    const foreignClasses = classes
+      .filter((c): c is string => c !== undefined && !ws.some((w) => w.ingressClass === c || w.controllerClass === controllerByClass.get(c)))
+      .map((c) => ({className: c, controller: controllerByClass.get(c) ?? NGINX_CONTROLLER}))
+      .filter((f) => f.controller !== NGINX_CONTROLLER)
+    // The usual names are the default controller's (the chart's): a class of another controller never takes them.
+    const usualAllowed = speaksForThis && foreignClasses.length === 0
     const explicitCm = classes.map((c) => (c === undefined ? undefined : flags.configMaps.byClass[c])).find((x) => x !== undefined)
     const pick = (explicit: {value?: string; from: string} | undefined, fromArgs: (w: ControllerWorkload) => string | undefined, argName: string, usualName: string | undefined) => {
       if (explicit?.value !== undefined) return {name: explicit.value, from: explicit.from}
@@ -229,7 +240,7 @@ export function gatewayControllers(
         }
         return {name: named[0], from: named.length > 0 ? `${ws.find((w) => fromArgs(w) === named[0])!.ref} --${argName}` : `${ws[0].ref} (no --${argName})`}
       }
-      return speaksForThis && usualName !== undefined ? {name: usualName, from: 'found by its usual name'} : {name: undefined, from: 'none known for this controller'}
+      return usualAllowed && usualName !== undefined ? {name: usualName, from: 'found by its usual name'} : {name: undefined, from: 'none known for this controller'}
     }
     const plainCm = speaksForThis && flags.configMaps.plain !== undefined ? {value: flags.configMaps.plain, from: '--controller-configmap'} : undefined
     const configMap = pick(explicitCm !== undefined ? {value: explicitCm, from: '--controller-configmap'} : plainCm, (w) => w.configMap, 'configmap', usual.configMap)
@@ -249,6 +260,7 @@ export function gatewayControllers(
       workloads: ws,
       configMap,
       classConfigMaps,
+      foreignClasses,
       tcpServices: pick(speaksForThis && flags.tcpServices ? {value: flags.tcpServices, from: '--tcp-services-configmap'} : undefined, (w) => w.tcpServicesConfigMap, 'tcp-services-configmap', usual.tcpServices),
       udpServices: pick(speaksForThis && flags.udpServices ? {value: flags.udpServices, from: '--udp-services-configmap'} : undefined, (w) => w.udpServicesConfigMap, 'udp-services-configmap', usual.udpServices),
     }

@@ -17,6 +17,8 @@ export interface DataPlane {
   gateway: NamespacedName
   service?: KubeObject
   plan?: EnvoyProxyPlan
+  /** Why no Service was taken was already reported as an error. */
+  refused?: boolean
 }
 
 const ACCESS_LIST_KEYS = ['whitelist-source-range', 'allowlist-source-range', 'denylist-source-range']
@@ -54,9 +56,30 @@ export function planDataPlanes(
       }
       return {gateway: c.gateway, service}
     }
+    if (c.workloads.length === 0 && speaksForThis && c.foreignClasses.length > 0) {
+      reportForeignClasses(c, diagnostics)
+      return {gateway: c.gateway, refused: true}
+    }
     const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services, workloads) : []
     if (candidates.length > 1) return {gateway: c.gateway, service: chooseAmong(c, candidates, diagnostics)}
     return {gateway: c.gateway, service: candidates[0]}
+  })
+}
+
+/**
+ * A class whose IngressClass names another controller (not k8s.io/ingress-nginx) without its workload in the
+ * input: the chart-labelled Service and the usual ConfigMap are the default controller's, and taking them would
+ * put this class's hosts on another controller's load balancer (an internal host on the public one). Fail closed.
+ */
+function reportForeignClasses(c: GatewayController, diagnostics: Diagnostic[]): void {
+  const list = c.foreignClasses.map((f) => `${f.className} (controller ${f.controller})`).join(', ')
+  const first = c.foreignClasses[0].className
+  diagnostics.push({
+    level: 'error',
+    code: 'controller-service-foreign-class',
+    object: objectRef('Gateway', c.gateway),
+    message: `the IngressClass of ${list} names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: no EnvoyProxy is generated (the Envoy Service would get Envoy Gateway's defaults, a public LoadBalancer, whatever this controller's load balancer was) and nginx defaults are assumed for the ConfigMap`,
+    hint: `name that controller's Service and ConfigMap with --controller-service ${first}=NAMESPACE/NAME and --controller-configmap ${first}=NAMESPACE/NAME, or include its controller workload in the input`,
   })
 }
 
@@ -125,7 +148,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diag
   for (const p of planes) {
     const gw = `${p.gateway.namespace}/${p.gateway.name}`
     if (!p.service) {
-      if (emitBundle) {
+      if (emitBundle && !p.refused) {
         diagnostics.push({
           level: 'warning',
           code: 'controller-service-unknown',
