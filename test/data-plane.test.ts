@@ -387,3 +387,22 @@ test('a class whose IngressClass names another controller, without that controll
   const ctp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && !o.spec.targetRefs[0].sectionName)
   t.is(ctp?.spec.clientIPDetection, undefined)
 })
+
+test('--controller-service for one class does not hide the other classes of the same Gateway: their load balancers are still compared', (t) => {
+  const objects = [
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('private', 'example.com/private'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-private', 'priv', ['--controller-class=example.com/private', '--ingress-class=private']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}),
+    lbService('ingress-private', 'priv', {app: 'priv'}, {'networking.gke.io/load-balancer-type': 'Internal'}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'private', 'b.corp.example.com'),
+  ]
+  const r = run(objects, {ingressClasses: ['public', 'private'], controllerServiceFor: {public: 'ingress-nginx/pub'}})
+  const ep = proxies(r.objects)
+  t.is(ep.length, 1)
+  // The private class's hosts stay internal: the named public Service does not win over the internal one.
+  t.is(ep[0].spec.provider.kubernetes.envoyService.annotations?.['networking.gke.io/load-balancer-type'], 'Internal')
+  t.like(r.diagnostics.find((d) => d.code === 'gateway-several-controller-services'), {level: 'error'})
+})

@@ -191,6 +191,8 @@ export interface GatewayController {
    * lacks: the chart's usual names and labels belong to the default controller, never to these.
    */
   foreignClasses: {className: string; controller: string}[]
+  /** Each class's controller workload (undefined: not in the input). */
+  classWorkloads: Map<string | undefined, ControllerWorkload | undefined>
   tcpServices: {name?: string; from: string}
   udpServices: {name?: string; from: string}
 }
@@ -261,6 +263,7 @@ export function gatewayControllers(
       configMap,
       classConfigMaps,
       foreignClasses,
+      classWorkloads: new Map(classes.map((c) => [c, workloadOfClass(c, controllerByClass, workloads, own(c))])),
       tcpServices: pick(speaksForThis && flags.tcpServices ? {value: flags.tcpServices, from: '--tcp-services-configmap'} : undefined, (w) => w.tcpServicesConfigMap, 'tcp-services-configmap', usual.tcpServices),
       udpServices: pick(speaksForThis && flags.udpServices ? {value: flags.udpServices, from: '--udp-services-configmap'} : undefined, (w) => w.udpServicesConfigMap, 'udp-services-configmap', usual.udpServices),
     }

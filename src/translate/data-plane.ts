@@ -41,20 +41,25 @@ export function planDataPlanes(
   return controllers.map((c) => {
     const speaksForThis = only || (c.gateway.namespace === defaultGateway.namespace && c.gateway.name === defaultGateway.name)
     const gw = objectRef('Gateway', c.gateway)
-    const explicit = c.classes.map((cls) => (cls === undefined ? undefined : flags.byClass[cls])).find((x) => x !== undefined) ?? (speaksForThis ? flags.plain : undefined)
-    if (explicit !== undefined) {
-      const service = services.get(explicit)
-      if (!service) {
+    const byClass = c.classes.filter((cls): cls is string => cls !== undefined && flags.byClass[cls] !== undefined)
+    const named = byClass.length > 0 ? [...new Set(byClass.map((cls) => flags.byClass[cls]))] : speaksForThis && flags.plain !== undefined ? [flags.plain] : []
+    if (named.length > 0) {
+      const missing = named.find((n) => !services.has(n))
+      if (missing !== undefined) {
         diagnostics.push({
           level: 'error',
           code: 'controller-service-not-found',
           object: gw,
-          message: `controller Service ${explicit} (--controller-service) is not in the input: the Envoy Service of this Gateway would get Envoy Gateway's defaults (a public LoadBalancer), so no EnvoyProxy is generated`,
-          hint: `include the Service in the input (kubectl get service -n ${explicit.split('/')[0]} ${explicit.split('/')[1]} -o yaml), or read it from the cluster`,
+          message: `controller Service ${missing} (--controller-service) is not in the input: the Envoy Service of this Gateway would get Envoy Gateway's defaults (a public LoadBalancer), so no EnvoyProxy is generated`,
+          hint: `include the Service in the input (kubectl get service -n ${missing.split('/')[0]} ${missing.split('/')[1]} -o yaml), or read it from the cluster`,
         })
         return {gateway: c.gateway}
       }
-      return {gateway: c.gateway, service}
+      // The classes not named by the flag still came through their own controllers' load balancers: they are
+      // compared with the named one(s), so that the flag for one class does not hide another class's.
+      const rest = byClass.length > 0 ? c.workloads.filter((w) => c.classes.some((cls) => (cls === undefined || !byClass.includes(cls)) && c.classWorkloads.get(cls) === w)) : []
+      const candidates = [...new Map([...named.map((n) => services.get(n)!), ...pickPublished({...c, workloads: rest}, services, diagnostics)].map((s) => [refOf(s), s])).values()]
+      return {gateway: c.gateway, service: candidates.length > 1 ? chooseAmong(c, candidates, diagnostics, services.get(named[0])) : candidates[0]}
     }
     if (c.workloads.length === 0 && speaksForThis && c.foreignClasses.length > 0) {
       reportForeignClasses(c, diagnostics)
@@ -124,10 +129,11 @@ function labelledControllerServices(services: Map<string, KubeObject>, workloads
  * Several controllers (and Services) feed one Gateway: one Envoy Service must do for all. An internal one wins,
  * so that no internal host becomes public (fail closed: public clients lose access, which the error says).
  */
-function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics: Diagnostic[]): KubeObject {
+function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics: Diagnostic[], named?: KubeObject): KubeObject {
   const internal = candidates.filter((s) => serviceTraits(annotationsOf(s), s.spec?.loadBalancerClass).internal.length > 0)
-  const chosen = internal[0] ?? candidates[0]
   const mixed = internal.length > 0 && internal.length < candidates.length
+  // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
+  const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
   diagnostics.push({
     level: mixed ? 'error' : 'warning',
     code: 'gateway-several-controller-services',
