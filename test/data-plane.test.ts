@@ -406,3 +406,28 @@ test('--controller-service for one class does not hide the other classes of the 
   t.is(ep[0].spec.provider.kubernetes.envoyService.annotations?.['networking.gke.io/load-balancer-type'], 'Internal')
   t.like(r.diagnostics.find((d) => d.code === 'gateway-several-controller-services'), {level: 'error'})
 })
+
+test('two public load balancers on one Gateway that admit clients differently (source ranges by field or annotation, PROXY protocol) are an error naming the difference', (t) => {
+  const two = (pub: KubeObject, priv: KubeObject) =>
+    run([
+      ingressClass('public', 'k8s.io/ingress-nginx'),
+      ingressClass('partner', 'example.com/partner'),
+      controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+      controller('ingress-partner', 'partner', ['--controller-class=example.com/partner', '--ingress-class=partner']),
+      pub,
+      priv,
+      ing('web', 'a', 'public', 'a.example.com'),
+      ing('corp', 'b', 'partner', 'b.partner.example.com'),
+    ], {ingressClasses: ['public', 'partner']}).diagnostics.find((d) => d.code === 'gateway-several-controller-services')
+  const pub = lbService('ingress-nginx', 'pub', {app: 'pub'})
+  const byField = two(pub, lbService('ingress-partner', 'partner', {app: 'partner'}, {}, {loadBalancerSourceRanges: ['203.0.113.0/24']}))
+  t.like(byField, {level: 'error'})
+  t.regex(byField!.message, /source ranges \(.*partner: 203\.0\.113\.0\/24/)
+  const byAnnotation = two(pub, lbService('ingress-partner', 'partner', {app: 'partner'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '198.51.100.0/24'}))
+  t.like(byAnnotation, {level: 'error'})
+  const proxy = two(pub, lbService('ingress-partner', 'partner', {app: 'partner'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}))
+  t.like(proxy, {level: 'error'})
+  t.regex(proxy!.message, /PROXY protocol/)
+  // Alike load balancers stay a warning: one Service is as good as the other.
+  t.like(two(pub, lbService('ingress-partner', 'partner', {app: 'partner'})), {level: 'warning'})
+})

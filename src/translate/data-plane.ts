@@ -5,6 +5,7 @@
  * what the ClientTrafficPolicy expects, source ranges carry over.
  * Pure: no I/O.
  */
+import {compareStrings} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
 import {envoyProxyFromService, serviceTraits, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
@@ -126,23 +127,48 @@ function labelledControllerServices(services: Map<string, KubeObject>, workloads
 }
 
 /**
- * Several controllers (and Services) feed one Gateway: one Envoy Service must do for all. An internal one wins,
- * so that no internal host becomes public (fail closed: public clients lose access, which the error says).
+ * Several controllers (and Services) feed one Gateway: one Envoy Service must do for all. Where their load
+ * balancers admitted clients differently (internal or not, source ranges, PROXY protocol) one of them is wrong for
+ * some hosts: an error. An internal one wins, so that no internal host becomes public (fail closed: public clients
+ * lose access, which the error says).
  */
 function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics: Diagnostic[], named?: KubeObject): KubeObject {
-  const internal = candidates.filter((s) => serviceTraits(annotationsOf(s), s.spec?.loadBalancerClass).internal.length > 0)
+  const traits = candidates.map((s) => ({s, ...admission(s)}))
+  const internal = traits.filter((x) => x.internal).map((x) => x.s)
   const mixed = internal.length > 0 && internal.length < candidates.length
   // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
   const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
+  const differ = (k: 'internal' | 'sourceRanges' | 'proxyProtocol') => new Set(traits.map((x) => String(x[k]))).size > 1
+  const differences = [
+    ...(differ('internal') ? ['internal or not'] : []),
+    ...(differ('sourceRanges') ? [`source ranges (${traits.map((x) => `${refOf(x.s)}: ${x.sourceRanges || 'any'}`).join('; ')})`] : []),
+    ...(differ('proxyProtocol') ? [`PROXY protocol (${traits.map((x) => `${refOf(x.s)}: ${x.proxyProtocol ? 'sent' : 'not sent'}`).join('; ')})`] : []),
+  ]
   diagnostics.push({
-    level: mixed ? 'error' : 'warning',
+    level: differences.length > 0 ? 'error' : 'warning',
     code: 'gateway-several-controller-services',
     object: objectRef('Gateway', c.gateway),
-    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}`,
+    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
     hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
   })
   return chosen
 }
+
+/**
+ * How a load balancer admits clients: internal, its source ranges (spec.loadBalancerSourceRanges, else the
+ * service.beta.kubernetes.io/load-balancer-source-ranges annotation, as Kubernetes' cloud providers read them,
+ * k8s.io/cloud-provider service helpers GetLoadBalancerSourceRanges), and whether it sends the PROXY protocol.
+ */
+function admission(s: KubeObject): {internal: boolean; sourceRanges: string; proxyProtocol: boolean} {
+  const annotations = annotationsOf(s)
+  const t = serviceTraits(annotations, s.spec?.loadBalancerClass)
+  const fromSpec: string[] = Array.isArray(s.spec?.loadBalancerSourceRanges) ? s.spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string') : []
+  const fromAnnotation = (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',')
+  const ranges = (fromSpec.length > 0 ? fromSpec : fromAnnotation).map((r) => r.trim()).filter((r) => r !== '').sort(compareStrings)
+  return {internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0}
+}
+
+const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
 
 function annotationsOf(s: KubeObject): Record<string, string> {
   return isObject(s.metadata.annotations) ? (s.metadata.annotations as Record<string, string>) : {}
