@@ -431,3 +431,27 @@ test('two public load balancers on one Gateway that admit clients differently (s
   // Alike load balancers stay a warning: one Service is as good as the other.
   t.like(two(pub, lbService('ingress-partner', 'partner', {app: 'partner'})), {level: 'warning'})
 })
+
+test('a ClusterIP controller Service (nginx fronted by something else) is repeated as ClusterIP, not replaced by a public LoadBalancer; the admission Service is not taken', (t) => {
+  const svc = (name: string, ports: unknown[]): KubeObject => ({apiVersion: 'v1', kind: 'Service', metadata: {name, namespace: 'ingress-nginx'}, spec: {type: 'ClusterIP', selector: {app: 'ctl'}, ports}})
+  const r = run([
+    controller('ingress-nginx', 'ctl', []),
+    svc('ctl', [{name: 'http', port: 80, targetPort: 'http'}, {name: 'https', port: 443, targetPort: 'https'}]),
+    svc('ctl-admission', [{name: 'https-webhook', port: 443, targetPort: 'webhook'}]),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  const ep = proxies(r.objects)
+  t.is(ep.length, 1)
+  t.deepEqual(ep[0].spec.provider.kubernetes.envoyService, {type: 'ClusterIP'})
+  t.like(r.diagnostics.find((d) => d.code === 'controller-service-cluster-ip'), {level: 'warning', object: 'Service ingress-nginx/ctl'})
+  t.is(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), undefined)
+  t.deepEqual(validator.validate(ep[0]), [])
+})
+
+test('a hostNetwork controller is an error: the Envoy Service does not take over the nodes\' ports', (t) => {
+  const ds = controller('ingress-nginx', 'ctl', [])
+  ds.kind = 'DaemonSet'
+  ds.spec.template.spec.hostNetwork = true
+  const r = run([ds, lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.like(r.diagnostics.find((d) => d.code === 'controller-host-network'), {level: 'error'})
+})

@@ -118,17 +118,33 @@ function qualify(value: string | undefined, namespace: string): string | undefin
   return value.includes('/') ? value : `${namespace}/${value}`
 }
 
-/** Services of type LoadBalancer or NodePort in the workload's namespace that select its pods, sorted by name. */
+/**
+ * Services in the workload's namespace that select its pods (Kubernetes' rule: every selector label equal), sorted
+ * by name: those of type LoadBalancer or NodePort; when there is none, the ClusterIP ones that carry its HTTP or
+ * HTTPS port (something else fronted nginx through them: an outside load balancer, a tunnel, another proxy), not
+ * the chart's admission webhook or metrics Services, nor headless ones.
+ */
 export function servicesSelecting(workload: ControllerWorkload, services: Map<string, KubeObject>): KubeObject[] {
-  const out: KubeObject[] = []
+  const exposed: KubeObject[] = []
+  const clusterIp: KubeObject[] = []
   for (const s of services.values()) {
     if ((s.metadata.namespace ?? 'default') !== workload.namespace) continue
-    if (s.spec?.type !== 'LoadBalancer' && s.spec?.type !== 'NodePort') continue
     const selector = isObject(s.spec?.selector) ? s.spec.selector : {}
     const keys = Object.keys(selector)
-    if (keys.length > 0 && keys.every((k) => workload.podLabels[k] === selector[k])) out.push(s)
+    if (keys.length === 0 || !keys.every((k) => workload.podLabels[k] === selector[k])) continue
+    if (s.spec?.type === 'LoadBalancer' || s.spec?.type === 'NodePort') exposed.push(s)
+    else if ((s.spec?.type ?? 'ClusterIP') === 'ClusterIP' && s.spec?.clusterIP !== 'None' && carriesWebPorts(s)) clusterIp.push(s)
   }
-  return out.sort((a, b) => compareStrings(a.metadata.name, b.metadata.name))
+  return (exposed.length > 0 ? exposed : clusterIp).sort((a, b) => compareStrings(a.metadata.name, b.metadata.name))
+}
+
+/** A port that reaches nginx's http or https listener (the chart names the container ports http and https). */
+function carriesWebPorts(s: KubeObject): boolean {
+  const ports: any[] = Array.isArray(s.spec?.ports) ? s.spec.ports : []
+  return ports.some((p) => {
+    const target = p?.targetPort ?? p?.port
+    return ['http', 'https', 80, 443, '80', '443'].includes(target)
+  })
 }
 
 /**
@@ -390,11 +406,11 @@ function reportWorkloads(workloads: ControllerWorkload[], diagnostics: Diagnosti
     }
     if (w.hostNetwork) {
       diagnostics.push({
-        level: 'warning',
+        level: 'error',
         code: 'controller-host-network',
         object: w.ref,
         fidelity: 'manual',
-        message: `the controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes' ports 80/443, which Envoy Gateway's Service does not reproduce`,
+        message: `the controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes' ports 80/443, which Envoy Gateway's Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service`,
         hint: 'point the outside load balancer at the Envoy Service (its node ports or load balancer), or run Envoy as a DaemonSet with hostNetwork through EnvoyProxy provider.kubernetes.envoyDaemonSet patches',
       })
     }

@@ -141,6 +141,16 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   const type: string = ['LoadBalancer', 'NodePort', 'ClusterIP'].includes(spec.type) ? spec.type : 'ClusterIP'
   const envoyService: Record<string, any> = {type}
   mapping.push(`type ${type}`)
+  if (type === 'ClusterIP') {
+    diagnostics.push({
+      level: 'warning',
+      code: 'controller-service-cluster-ip',
+      object: svc,
+      fidelity: 'manual',
+      message: `${svc} is of type ClusterIP: nginx was not exposed by a load balancer of its own but fronted by something else (an outside load balancer, a cloud ingress, a tunnel, another proxy) through it; the Envoy Service is ClusterIP too (${object}), so nothing reaches Envoy until that is repointed`,
+      hint: `repoint what fronted ${svc} (its target, backend or upstream) at the Envoy Service of this Gateway at cutover`,
+    })
+  }
 
   const annotations = isObject(service.metadata.annotations) ? (service.metadata.annotations as Record<string, string>) : {}
   const kept: Record<string, string> = {}
