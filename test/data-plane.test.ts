@@ -455,3 +455,23 @@ test('a hostNetwork controller is an error: the Envoy Service does not take over
   const r = run([ds, lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')])
   t.like(r.diagnostics.find((d) => d.code === 'controller-host-network'), {level: 'error'})
 })
+
+test('annotations that name or identify the old load balancer are withheld like its addresses: a manual step at cutover', (t) => {
+  const identity: Record<string, string> = {
+    'kubernetes.digitalocean.com/load-balancer-id': '4de7ac8b-495b-4884-9a69-1050c6793cd6',
+    'service.beta.kubernetes.io/do-loadbalancer-name': 'edge-lb',
+    'service.beta.kubernetes.io/aws-load-balancer-name': 'edge-nlb',
+    'service.beta.kubernetes.io/azure-dns-label-name': 'edge',
+    'service.beta.kubernetes.io/azure-pls-name': 'edge-pls',
+    'service.beta.kubernetes.io/azure-pls-create': 'true',
+    'service.beta.kubernetes.io/linode-loadbalancer-nodebalancer-id': '12345',
+    'load-balancer.hetzner.cloud/name': 'edge',
+  }
+  const plan = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {...identity, 'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'}), {namespace: 'gateway', name: 'shared'})
+  // Only the setting that does not identify the load balancer is copied.
+  t.deepEqual(plan.object.spec.provider.kubernetes.envoyService.annotations, {'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'})
+  const withheld = plan.diagnostics.filter((d) => d.code === 'controller-service-address-not-carried')
+  t.deepEqual(withheld.map((d) => d.annotation).sort(), Object.keys(identity).sort())
+  t.true(withheld.every((d) => d.level === 'warning' && d.fidelity === 'manual'))
+  t.deepEqual(validator.validate(plan.object), [])
+})

@@ -19,8 +19,8 @@
  *
  * Security first: an internal load balancer must stay internal, the source ranges must stay, and a PROXY-protocol
  * load balancer must keep feeding listeners that expect PROXY headers. Every annotation is kept unless it is
- * known to be tooling metadata (Helm, kubectl, Argo CD, Flux) or to pin the old load balancer's address (which two
- * load balancers cannot share while both run).
+ * known to be tooling metadata (Helm, kubectl, Argo CD, Flux) or to pin the old load balancer's address or identity
+ * (which two load balancers cannot share while both run).
  * Pure: no I/O.
  */
 import {compareStrings} from '../../util/hash.js'
@@ -62,6 +62,23 @@ const ADDRESS_KEYS: Record<string, string> = {
   'io.cilium/lb-ipam-ips': 'addresses',
 }
 const DNS_PREFIX = 'external-dns.alpha.kubernetes.io/'
+
+/**
+ * Annotations that name or identify the old load balancer (or its DNS label / Private Link service). A second
+ * Service carrying them would make the cloud controller adopt that load balancer (DigitalOcean's load-balancer-id,
+ * Linode's nodebalancer-id), or ask for a name already taken (AWS, DigitalOcean, Hetzner, Azure DNS label and
+ * Private Link service): withheld like the addresses, moved at cutover.
+ */
+const IDENTITY_KEYS: Record<string, string> = {
+  'kubernetes.digitalocean.com/load-balancer-id': 'load balancer id',
+  'service.beta.kubernetes.io/do-loadbalancer-name': 'load balancer name',
+  'service.beta.kubernetes.io/aws-load-balancer-name': 'load balancer name',
+  'service.beta.kubernetes.io/azure-dns-label-name': 'DNS label',
+  'service.beta.kubernetes.io/azure-pls-name': 'Private Link service name',
+  'service.beta.kubernetes.io/azure-pls-create': 'Private Link service',
+  'service.beta.kubernetes.io/linode-loadbalancer-nodebalancer-id': 'NodeBalancer id',
+  'load-balancer.hetzner.cloud/name': 'load balancer name',
+}
 
 /**
  * Annotations that make a cloud load balancer internal (private addresses only). The value that does it, per
@@ -159,7 +176,18 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
     const value = annotations[key]
     if (typeof value !== 'string') continue
     if (TOOLING_PREFIXES.some((p) => key.startsWith(p))) dropped.push(key)
-    else if (ADDRESS_KEYS[key] !== undefined || key.startsWith(DNS_PREFIX)) {
+    else if (IDENTITY_KEYS[key] !== undefined) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'controller-service-address-not-carried',
+        object: svc,
+        annotation: key,
+        fidelity: 'manual',
+        message: `${key}: "${value}" identifies the ingress-nginx load balancer (its ${IDENTITY_KEYS[key]}); it is not copied to ${object}: a second Service carrying it would take over that load balancer or collide with it while both run, so the Envoy Service gets a load balancer of its own`,
+        hint: `at cutover, once ${svc} no longer holds it, add ${key} to envoyService.annotations of ${object} if the new load balancer must carry it; or use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service keeps its load balancer and is repointed at the Envoy pods)`,
+      })
+      mapping.push(`annotation ${key} not carried (identity of the old load balancer)`)
+    } else if (ADDRESS_KEYS[key] !== undefined || key.startsWith(DNS_PREFIX)) {
       diagnostics.push({
         level: 'warning',
         code: 'controller-service-address-not-carried',
