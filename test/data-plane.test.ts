@@ -475,3 +475,12 @@ test('annotations that name or identify the old load balancer are withheld like 
   t.true(withheld.every((d) => d.level === 'warning' && d.fidelity === 'manual'))
   t.deepEqual(validator.validate(plan.object), [])
 })
+
+test('the EnvoyProxy attachment step says that with mergeGateways a Gateway with parametersRef is not accepted, not that the ref is ignored', (t) => {
+  // Envoy Gateway v1.9 internal/provider/kubernetes/controller.go processGatewayParamsRef returns an error when the
+  // GatewayClass's EnvoyProxy sets mergeGateways, and the caller marks the Gateway Accepted=False InvalidParameters.
+  const r = run([controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  const step = r.checklist.find((l) => l.startsWith('EnvoyProxy attachment'))!
+  t.regex(step, /mergeGateways: true, Envoy Gateway does not accept a Gateway that has a parametersRef \(Accepted False, reason InvalidParameters/)
+  t.notRegex(step, /ignores/)
+})

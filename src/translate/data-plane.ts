@@ -204,7 +204,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diag
   if (objects.length > 0) {
     checklist.push(
       'EnvoyProxy attachment: Gateway spec.infrastructure.parametersRef needs Gateway API v1.2+ (standard channel; v1.1 experimental) and Envoy Gateway v1.1+, mergeType needs Envoy Gateway v1.8+ (older: remove mergeType; the EnvoyProxy then replaces the GatewayClass\'s); ' +
-        'Envoy Gateway ignores the Gateway\'s parametersRef when the GatewayClass\'s EnvoyProxy sets mergeGateways: true; on releases without Gateway parametersRef, reference the EnvoyProxy from a GatewayClass of its own (spec.parametersRef with namespace) per load balancer',
+        'when the GatewayClass\'s EnvoyProxy sets mergeGateways: true, Envoy Gateway does not accept a Gateway that has a parametersRef (Accepted False, reason InvalidParameters: none of its routes is served), so with merged Gateways move envoyService into the GatewayClass\'s EnvoyProxy and drop the Gateway\'s parametersRef before applying; on releases without Gateway parametersRef, reference the EnvoyProxy from a GatewayClass of its own (spec.parametersRef with namespace) per load balancer',
     )
   }
   return objects

@@ -14,8 +14,9 @@
  * How a Gateway-level EnvoyProxy combines with the GatewayClass's (internal/gatewayapi/envoyproxy_merge.go
  * MergeEnvoyProxyConfigs): without mergeType it replaces the GatewayClass's EnvoyProxy as a whole, so the
  * EnvoyProxy says StrategicMerge (Envoy Gateway v1.8+) to keep the platform's own settings (replicas, resources).
- * A GatewayClass EnvoyProxy with mergeGateways: true makes Envoy Gateway ignore the Gateway's parametersRef
- * (internal/gatewayapi/contexts.go attachEnvoyProxy): the checklist says so.
+ * A GatewayClass EnvoyProxy with mergeGateways: true makes Envoy Gateway refuse a Gateway that has a parametersRef:
+ * internal/provider/kubernetes/controller.go processGatewayParamsRef errs and the Gateway is marked Accepted=False,
+ * reason InvalidParameters (not processed at all): the checklist says so.
  *
  * Security first: an internal load balancer must stay internal, the source ranges must stay, and a PROXY-protocol
  * load balancer must keep feeding listeners that expect PROXY headers. Every annotation is kept unless it is
