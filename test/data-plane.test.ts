@@ -428,6 +428,10 @@ test('two public load balancers on one Gateway that admit clients differently (s
   const proxy = two(pub, lbService('ingress-partner', 'partner', {app: 'partner'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}))
   t.like(proxy, {level: 'error'})
   t.regex(proxy!.message, /PROXY protocol/)
+  // A ClusterIP controller Service (fronted by something else) beside a LoadBalancer one: not alike either.
+  const clusterIp = two(pub, lbService('ingress-partner', 'partner', {app: 'partner'}, {}, {type: 'ClusterIP', ports: [{name: 'http', port: 80, targetPort: 'http'}]}))
+  t.like(clusterIp, {level: 'error'})
+  t.regex(clusterIp!.message, /Service type \((?=[^)]*: ClusterIP)(?=[^)]*: LoadBalancer)/)
   // Alike load balancers stay a warning: one Service is as good as the other.
   t.like(two(pub, lbService('ingress-partner', 'partner', {app: 'partner'})), {level: 'warning'})
 })

@@ -138,8 +138,9 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   const mixed = internal.length > 0 && internal.length < candidates.length
   // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
   const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
-  const differ = (k: 'internal' | 'sourceRanges' | 'proxyProtocol') => new Set(traits.map((x) => String(x[k]))).size > 1
+  const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol') => new Set(traits.map((x) => String(x[k]))).size > 1
   const differences = [
+    ...(differ('type') ? [`Service type (${traits.map((x) => `${refOf(x.s)}: ${x.type}`).join('; ')})`] : []),
     ...(differ('internal') ? ['internal or not'] : []),
     ...(differ('sourceRanges') ? [`source ranges (${traits.map((x) => `${refOf(x.s)}: ${x.sourceRanges || 'any'}`).join('; ')})`] : []),
     ...(differ('proxyProtocol') ? [`PROXY protocol (${traits.map((x) => `${refOf(x.s)}: ${x.proxyProtocol ? 'sent' : 'not sent'}`).join('; ')})`] : []),
@@ -155,17 +156,17 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
 }
 
 /**
- * How a load balancer admits clients: internal, its source ranges (spec.loadBalancerSourceRanges, else the
+ * How a load balancer admits clients: its Service type (a ClusterIP one is reached only through what fronts it), internal, its source ranges (spec.loadBalancerSourceRanges, else the
  * service.beta.kubernetes.io/load-balancer-source-ranges annotation, as Kubernetes' cloud providers read them,
  * k8s.io/cloud-provider service helpers GetLoadBalancerSourceRanges), and whether it sends the PROXY protocol.
  */
-function admission(s: KubeObject): {internal: boolean; sourceRanges: string; proxyProtocol: boolean} {
+function admission(s: KubeObject): {type: string; internal: boolean; sourceRanges: string; proxyProtocol: boolean} {
   const annotations = annotationsOf(s)
   const t = serviceTraits(annotations, s.spec?.loadBalancerClass)
   const fromSpec: string[] = Array.isArray(s.spec?.loadBalancerSourceRanges) ? s.spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string') : []
   const fromAnnotation = (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',')
   const ranges = (fromSpec.length > 0 ? fromSpec : fromAnnotation).map((r) => r.trim()).filter((r) => r !== '').sort(compareStrings)
-  return {internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0}
+  return {type: String(s.spec?.type ?? 'ClusterIP'), internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0}
 }
 
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
