@@ -62,7 +62,9 @@ export function planDataPlanes(
       const candidates = [...new Map([...named.map((n) => services.get(n)!), ...pickPublished({...c, workloads: rest}, services, diagnostics)].map((s) => [refOf(s), s])).values()]
       return {gateway: c.gateway, service: candidates.length > 1 ? chooseAmong(c, candidates, diagnostics, services.get(named[0])) : candidates[0]}
     }
-    if (c.workloads.length === 0 && speaksForThis && c.foreignClasses.length > 0) {
+    // Whether or not this Gateway is the default one: a class of another controller keeps the same verdict in a run
+    // of its own and beside other classes (--gateway-for), so adding a class never turns this error into a warning.
+    if (c.workloads.length === 0 && c.foreignClasses.length > 0) {
       reportForeignClasses(c, diagnostics)
       return {gateway: c.gateway, refused: true}
     }
