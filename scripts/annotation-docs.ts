@@ -12,9 +12,10 @@ import {CONFIGMAP_KEYS, RETIRED_KEYS} from '../src/configmap/keys.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
-function familyDocs(): Map<string, string> {
+/** The first paragraph of each exported `*Family`'s doc comment in a registry folder (src/annotations, src/configmap). */
+function familyDocs(folder: string): Map<string, string> {
   const project = new Project({skipAddingFilesFromTsConfig: true})
-  project.addSourceFilesAtPaths(`${ROOT}src/annotations/*.ts`)
+  project.addSourceFilesAtPaths(`${ROOT}${folder}/*.ts`)
   const docs = new Map<string, string>()
   for (const file of project.getSourceFiles()) {
     for (const statement of file.getVariableStatements()) {
@@ -37,7 +38,7 @@ function familyDocs(): Map<string, string> {
 const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function renderAnnotationDocs(): string {
-  const docs = familyDocs()
+  const docs = familyDocs('src/annotations')
   const aliasesOf = new Map<string, string[]>()
   for (const [alias, canonical] of Object.entries(ALIASES)) aliasesOf.set(canonical, [...(aliasesOf.get(canonical) ?? []), alias])
   const families = allFamilies()
@@ -146,22 +147,6 @@ export function renderServingDocs(): string {
   return lines.join('\n')
 }
 
-function configMapFamilyDocs(): Map<string, string> {
-  const project = new Project({skipAddingFilesFromTsConfig: true})
-  project.addSourceFilesAtPaths(`${ROOT}src/configmap/*.ts`)
-  const docs = new Map<string, string>()
-  for (const file of project.getSourceFiles()) {
-    for (const statement of file.getVariableStatements()) {
-      if (!statement.isExported()) continue
-      for (const decl of statement.getDeclarations()) {
-        if (!decl.getName().endsWith('Family')) continue
-        docs.set(decl.getName(), statement.getJsDocs().map((d) => d.getDescription().trim()).join('\n').split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, ' '))
-      }
-    }
-  }
-  return docs
-}
-
 const INVALID_EFFECT: Record<string, string> = {
   default: 'nginx keeps its default',
   'entries-dropped': 'bad entries dropped',
@@ -171,7 +156,7 @@ const INVALID_EFFECT: Record<string, string> = {
 
 /** docs/configmap.md: the controller ConfigMap keys, from src/configmap/ (same generator and rules as the annotations). */
 export function renderConfigMapDocs(): string {
-  const docs = configMapFamilyDocs()
+  const docs = familyDocs('src/configmap')
   const counts = {exact: 0, approximate: 0, manual: 0, ignored: 0}
   for (const f of configMapFamilies) for (const s of f.specs) counts[s.fidelity]++
   const lines: string[] = [
