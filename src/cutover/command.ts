@@ -67,11 +67,11 @@ export async function runCutover(run: CutoverRun, opts: {service: NamespacedName
     process.stdout.write(run.output === 'json' ? JSON.stringify({plan, rollbackFile: file}, null, 2) + '\n' : renderPlan(plan, run.paintOut))
     if (plan.alreadyCutOver) {
       // Nothing to send; what would have refused the switch still matters now that the traffic is on Envoy.
-      warn(run.paintErr, [...read.notes, ...plan.refusals.map((r) => r.message)])
+      warn(run.paintErr, [...plan.refusals.map((r) => r.message)])
       process.stderr.write(`Service ${plan.service.namespace}/${plan.service.name} already selects the Envoy pods of Gateway ${plan.gateway.namespace}/${plan.gateway.name}: nothing to do\n`)
       return 0
     }
-    warn(run.paintErr, [...read.notes, ...plan.warnings, ...plan.refusals.filter((r) => !blocking.includes(r)).map((r) => `overridden by --force: ${r.message}`)])
+    warn(run.paintErr, [...plan.warnings, ...plan.refusals.filter((r) => !blocking.includes(r)).map((r) => `overridden by --force: ${r.message}`)])
     for (const r of blocking) process.stderr.write(run.paintErr.red(`refused: ${r.message}`) + '\n')
     if (blocking.length > 0) {
       process.stderr.write(`error: the cutover of Service ${plan.service.namespace}/${plan.service.name} is refused (${[...new Set(blocking.map((r) => r.code))].join(', ')}); nothing was changed\n`)

@@ -88,8 +88,6 @@ async function controllerConfigMap(client: ClusterClient, svc: KubeObject, flag:
 
 export interface CutoverRead {
   facts: CutoverFacts
-  /** Reads that failed without stopping the command. */
-  notes: string[]
 }
 
 export async function readCutoverFacts(client: ClusterClient, opts: {service: NamespacedName; gateway: NamespacedName; controllerConfigMap?: string; force: boolean}): Promise<CutoverRead> {
@@ -99,7 +97,6 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
   const gateway = await getRequired(client, GW, `${GW}/v1`, 'gateways', opts.gateway)
   if (gateway) gateway.kind = 'Gateway'
   const envoy = await findEnvoyServices(client, opts.gateway, gateway, [opts.service.namespace])
-  const notes: string[] = []
   const ctps = await listOptional(client, 'gateway.envoyproxy.io/v1alpha1', 'ClientTrafficPolicy', 'clienttrafficpolicies', opts.gateway.namespace)
   const siblings = await listOptional(client, 'v1', 'Service', 'services', opts.service.namespace)
   const configMap = await controllerConfigMap(client, service, opts.controllerConfigMap)
@@ -118,6 +115,5 @@ export async function readCutoverFacts(client: ClusterClient, opts: {service: Na
       siblings: siblings.items,
       force: opts.force,
     },
-    notes,
   }
 }
