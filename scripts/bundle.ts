@@ -31,6 +31,9 @@ function common(sea: boolean): BuildOptions {
     define: {
       INGRESS2GW_PJSON: JSON.stringify(oclifFields(`${ROOT}package.json`)),
       INGRESS2GW_SEA: String(sea),
+      // oclif's start-up engines check require()s ../package.json beside its own file: there is none in a bundle, and a
+      // single executable embeds its Node (Node warns about any require() of a file there).
+      'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"',
     },
   }
 }
@@ -52,7 +55,8 @@ export async function bundle(): Promise<void> {
 export async function bundleForSea(): Promise<string> {
   const outfile = `${ROOT}dist/sea/kubectl-ingress2gw.cjs`
   rmSync(`${ROOT}dist/sea`, {recursive: true, force: true})
-  await build({...common(true), format: 'cjs', outfile, supported: {'dynamic-import': false}})
+  // import.meta is only read on the bundle's branch of packageRoot(), dead code here.
+  await build({...common(true), format: 'cjs', outfile, supported: {'dynamic-import': false}, logOverride: {'empty-import-meta': 'silent'}})
   return outfile
 }
 
