@@ -23,10 +23,10 @@ import {ingressIds, record, toObjects, type Emitted} from './records.js'
 import {buildHostIndexes, partitionByGateway, type GatewayPartition, type HostIndexes} from './shared-gateways.js'
 import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
 import type {IngressModel, Intent} from './model.js'
+import {DEFAULT_OPTIONS} from './options.js'
 import {selectClasses, selectIngresses} from './select.js'
 import {
   DEFAULT_CAPABILITIES,
-  DEFAULT_OPTIONS,
   type Diagnostic,
   type KubeObject,
   type Snapshot,
