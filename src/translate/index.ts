@@ -26,6 +26,7 @@ import {authHeaderStrips} from './bundle/auth-headers.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
+import {attachCoveredPlainHosts, inheritWildcardCertificates} from './wildcard-certificates.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import type {CertRef} from './emit-gateway.js'
 import {controllerDefaults} from './controller-config.js'
@@ -117,9 +118,11 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   for (const partition of partitions) {
     const index = indexes.byGateway.get(partition.key)!
     resolveWildcardTls(index)
+    inheritWildcardCertificates(index, diagnostics)
     const certs = collectCertificateRefs(index, partition.ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
     addPlannedSecrets(certs, certPlans, partition.ingresses)
     const plan = planHttpsListeners(index, partition.ingresses, certs, certPlans, options, diagnostics)
+    attachCoveredPlainHosts(index, plan, options, diagnostics)
     for (const [key, refs] of plan.shared) httpsPlan.shared.set(key, refs)
     for (const [key, list] of plan.hostListeners) httpsPlan.hostListeners.set(key, list)
   }
@@ -373,7 +376,7 @@ function gatewayLookup(
 function reportPlainHosts(partition: GatewayPartition | undefined, ingresses: IngressModel[], index: HostIndex, diagnostics: Diagnostic[]): void {
   // Passthrough hosts are not among them: nginx handed their TLS connections to the backend (and no HTTPRoute exists).
   const passthroughHosts = new Set(ingresses.filter((i) => i.served && !i.isCanary && isPassthrough(i)).flatMap((i) => (i.object.spec.rules ?? []).map((r: any) => normalizeHost(r?.host))))
-  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
+  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.httpsAlso && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
   if (plainHosts.length === 0) return
   diagnostics.push({
     level: 'info',
