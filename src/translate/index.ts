@@ -27,6 +27,7 @@ import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import {addPlannedSecrets, certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, planCertificates, streamParts} from './emit-bundle.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {attachCoveredPlainHosts, inheritWildcardCertificates} from './wildcard-certificates.js'
+import {reportCatchAllHttps} from './catch-all-https.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import type {CertRef} from './emit-gateway.js'
 import {controllerDefaults} from './controller-config.js'
@@ -150,6 +151,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     const index = indexes.byGateway.get(partition.key)!
     for (const [key, plan] of planRedirects(index)) redirects.set(key, plan)
     reportPlainHosts(partitions.length > 1 ? partition : undefined, partition.ingresses, index, diagnostics)
+    reportCatchAllHttps(index, (httpsPlan.shared.get(partition.key)?.size ?? 0) > 0, options, diagnostics)
   }
   const stream = streamParts(controllers.list, configMaps, services, capabilities, options, diagnostics, checklist)
   objects.push(...stream.objects)

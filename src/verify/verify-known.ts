@@ -75,6 +75,11 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
   const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
   if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  // nginx's catch-all server `_` answered HTTPS for names without a server; the Gateway's route without hostnames is
+  // on http only (catch-all-https, on the Ingresses whose rules the catch-all serves).
+  const catchAll = hosts.get('')
+  const catchAllIngresses = new Set(catchAll?.locations.map((l) => l.ingress.id) ?? [])
+  if (r.probe.scheme === 'https' && !gatewayServes && r.nginx.nginx.server === '_' && result.diagnostics.some((d) => d.code === 'catch-all-https' && [...catchAllIngresses].some((i) => concerns(d, i)))) return 'catch-all-https'
   // nginx's HTTPS and www redirects drop one trailing slash (lua_ingress.lua, ngx_srv_redirect.lua); the Gateway's keep it.
   if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect' && r.envoy.location?.replace(/\/(\?|$)/, '$1') === r.nginx.location?.replace(/\/(\?|$)/, '$1')) {
     const slash = result.diagnostics.find((d) => d.code === 'redirect-keeps-trailing-slash') ?? result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
