@@ -27,7 +27,8 @@ export function reportCatchAllHttps(index: HostIndex, httpsListener: boolean, op
   const catchAll = index.hosts.get('')
   if (!catchAll || catchAll.closed) return
   const byIngress = new Map<IngressModel, Location[]>()
-  for (const l of catchAll.locations) if (l.backend) byIngress.set(l.ingress, [...(byIngress.get(l.ingress) ?? []), l])
+  // Redirect-only locations (no backend) answered HTTPS too.
+  for (const l of catchAll.locations) byIngress.set(l.ingress, [...(byIngress.get(l.ingress) ?? []), l])
   const gateway = gatewayKey(catchAll.gateway)
   for (const [ingress, locations] of [...byIngress].sort(([a], [b]) => a.order - b.order || compareStrings(a.id, b.id))) {
     const paths = locations.map((l) => `${l.match} ${l.path}`).sort(compareStrings).join(', ')
