@@ -131,3 +131,15 @@ test('beside a wildcard listener of its own (client certificates on *.example.co
   t.is(policy?.spec.tls?.clientValidation, undefined, 'nginx asked for client certificates in the wildcard server only')
   assertValid(t, r)
 })
+
+test('a wildcard TLS entry without secretName: the host takes the default certificate with it, and verify labels the https it loses tls-without-secret', (t) => {
+  const noSecret: KubeObject = {...wildcard(), spec: {...wildcard().spec, tls: [{hosts: ['*.example.com']}]}}
+  const objects = [noSecret, plain('app', 'app.example.com')]
+  const r = translateAll(objects, {emitGateway: true})
+  t.regex(r.diagnostics.find((x) => x.code === 'tls-from-wildcard')!.message, /the default certificate: its TLS entry names no Secret/)
+  t.false(r.diagnostics.some((x) => x.code === 'tls-without-secret' && x.message.includes('app.example.com')), 'reported once, on the wildcard')
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {}})
+  const https = report.differences.filter((d) => d.probe.scheme === 'https' && (d.probe.host === 'app.example.com' || d.probe.host === 'a.example.com'))
+  t.true(https.length > 0, 'no https listener: nginx served both names with its default certificate')
+  t.deepEqual([...new Set(https.map((d) => d.known))], ['tls-without-secret'])
+})

@@ -75,6 +75,10 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
   const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
   if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  // A TLS entry without secretName: nginx served the host (and the hosts one label under a wildcard host, which take
+  // its certificate) with its default certificate, which the Gateway does not have (tls-without-secret).
+  const tlsIngress = server?.tls && !server.tls.secretName ? server.tls.ingress.id : undefined
+  if (r.probe.scheme === 'https' && !gatewayServes && tlsIngress && result.diagnostics.some((d) => d.code === 'tls-without-secret' && concerns(d, tlsIngress))) return 'tls-without-secret'
   // nginx's catch-all server `_` answered HTTPS for names without a server; the Gateway's route without hostnames is
   // on http only (catch-all-https, on the Ingresses whose rules the catch-all serves).
   const catchAll = hosts.get('')
