@@ -143,3 +143,28 @@ test('a wildcard TLS entry without secretName: the host takes the default certif
   t.true(https.length > 0, 'no https listener: nginx served both names with its default certificate')
   t.deepEqual([...new Set(https.map((d) => d.known))], ['tls-without-secret'])
 })
+
+test('fail closed: a deep plain host whose own server asked for client certificates is not attached to a listener that does not ask', (t) => {
+  const objects = [wildcard(), plain('deep', 'a.b.example.com', {'auth-tls-secret': 'web/client-ca'})]
+  const r = translateAll(objects, {emitGateway: true})
+  t.deepEqual(sections(route(r, 'deep')), ['http'], 'nginx served it over plain HTTP without certificates (mtls-host-without-tls), never over HTTPS without one')
+  const d = r.diagnostics.find((x) => x.code === 'mtls-host-under-tls-wildcard')!
+  t.is(d.level, 'warning')
+  t.is(d.object, 'Ingress web/deep')
+  t.regex(d.message, /over HTTPS it reaches \*\.example\.com's routes/)
+  // verify finds the https difference (the wildcard's Service) and labels it with this warning.
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {}})
+  const https = report.differences.filter((x) => x.probe.scheme === 'https' && x.probe.host === 'a.b.example.com')
+  t.true(https.length > 0)
+  t.deepEqual([...new Set(https.map((x) => x.known))], ['mtls-host-under-tls-wildcard'])
+})
+
+test('client certificates on a host that takes the wildcard certificate: a listener of its own with that certificate asks for them', (t) => {
+  const r = translateAll([wildcard(), plain('app', 'app.example.com', {'auth-tls-secret': 'web/client-ca'})], {emitGateway: true})
+  const own = gateway(r).spec.listeners.find((l: any) => l.hostname === 'app.example.com')
+  t.deepEqual(own.tls.certificateRefs.map((c: any) => c.name), ['tenants-tls'])
+  t.deepEqual(sections(route(r, 'app')), [own.name], 'never on the shared https listener, which asks nobody')
+  const policy = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.spec.targetRefs?.[0]?.sectionName === own.name)
+  t.deepEqual(policy?.spec.tls?.clientValidation?.caCertificateRefs?.map((c: any) => c.name), ['client-ca'])
+  assertValid(t, r)
+})

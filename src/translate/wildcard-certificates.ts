@@ -113,8 +113,23 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
       .filter((w) => (wildcardListener ? (w.httpsListeners ?? []).includes(wildcardListener.name) : w.httpsListeners === undefined))
       .sort((a, b) => b.name.length - a.name.length || compareStrings(a.name, b.name))[0]
     if (!covering) continue
-    host.httpsAlso = [listener]
     const first = servingIngresses(host)[0]
+    // nginx asked for client certificates on HTTPS for the host (its own server's ssl_verify_client): a listener
+    // that does not ask must not serve it. Fail closed: not attached, said so.
+    const clientAuth = servingIngresses(host).find((i) => i.intents.clientAuth !== undefined && (i.intents.clientAuth.denied !== undefined || i.intents.clientAuth.verify !== 'off'))
+    if (clientAuth) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'mtls-host-under-tls-wildcard',
+        object: objectRef('Ingress', clientAuth.ref),
+        annotation: clientAuth.intents.clientAuth!.from[0],
+        message: `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth); ingress-nginx answered them from the host's own server, asking for client certificates. No listener here asks them for this host without a certificate of its own, so its routes are not attached to ${listener}: over HTTPS it reaches ${covering.name}'s routes`,
+        hint: `give ${host.name} a TLS entry with its certificate and convert again: it then gets a listener of its own with the client certificate settings`,
+        source: clientAuth.source,
+      })
+      continue
+    }
+    host.httpsAlso = [listener]
     if (!first) continue
     const clientCertificates = wildcardListener?.clientAuth !== undefined
     diagnostics.push({

@@ -18,7 +18,7 @@ const ROUTING_CODES = new Set([
   'force-ssl-redirect-without-tls', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
   'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'redirect-config-dropped',
   'redirect-code-out-of-range', 'redirect-code-not-a-redirect', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard',
 ])
 
 /**
@@ -34,7 +34,7 @@ const DESTINATION_CODES = new Set([
   'cross-controller-conflict', 'alias-shadowed', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
   'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt', 'canary-weight-total-ignored',
   'canary-header-and-cookie', 'canary-header-value-emptied', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard',
 ])
 
 function changesDestination(d: Diagnostic): boolean {
