@@ -6,6 +6,7 @@ import {compareStrings} from '../util/hash.js'
 import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
+import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
 import {
   collectCertificateRefs,
@@ -324,8 +325,15 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   reportPlaceholders(ingresses, diagnostics)
 
-  const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
+  const kept = dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics)
+  // Annotation values read with Flux placeholders as sentinels: the output gets the placeholders back.
+  const sentinels = ingresses.some((i) => [...i.annotations.values()].some((a) => a.template !== undefined))
+  if (sentinels) restoreOutput([kept, diagnostics, checklist])
+  reportObjectsNeedingSubstitution(kept, diagnostics)
+  const sorted = sortObjects(kept)
+  const views = hostViews(indexes, options)
+  if (sentinels) restoreOutput(views)
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...views, ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {
@@ -359,9 +367,10 @@ function gatewayLookup(
     controllerConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
-    hostServed: (host) => servedHosts.has(host.toLowerCase()),
-    serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
-    ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
+    // normalizeHost, as the keys: a `${VAR}` placeholder in a host keeps its case.
+    hostServed: (host) => servedHosts.has(normalizeHost(host)),
+    serviceForPath: (host, path) => matchServedPath(servedPaths.get(normalizeHost(host)) ?? [], path),
+    ingressesOnHost: (host) => [...new Map((servedPaths.get(normalizeHost(host)) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
     workloads: (ns) => deployments.get(ns) ?? [],
   }
 }
