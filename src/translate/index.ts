@@ -7,6 +7,7 @@ import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
+import {hasPlaceholders} from '../annotations/placeholders.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
 import {
   collectCertificateRefs,
@@ -640,7 +641,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
 }
 
 function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): void {
-  const withPlaceholders = ingresses.filter((i) => JSON.stringify(i.object.spec ?? {}).includes('${'))
+  const withPlaceholders = ingresses.filter((i) => hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined))
   if (withPlaceholders.length === 0) return
   diagnostics.push({
     level: 'info',
