@@ -18,6 +18,9 @@ type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
  */
 const FAIL_CLOSED = new Set(['auth-url', 'auth-type', 'auth-secret', 'auth-tls-secret', 'allowlist-source-range', 'denylist-source-range'])
 
+/** What is left of a sentinel that restorePlaceholders could not decode (zq + hex, annotations/placeholders.ts). */
+const SENTINEL_LEFT = /zq(?:[0-9a-f]{2}){4,}/
+
 const RENDER_FIRST = 'render the manifests with their variables first (`flux build kustomization NAME --path DIR | kubectl ingress2gw convert -f -`, or `flux envsubst`) and convert the result'
 
 /**
@@ -89,7 +92,18 @@ export function applyNeedsSubstitution(ingress: IngressModel, value: AnnotationV
 export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnostics: Diagnostic[]): number {
   let count = 0
   for (const o of objects) {
-    const texts = placeholderTexts(JSON.stringify(o))
+    const json = JSON.stringify(o)
+    // A sentinel cut or changed on its way (a name shortened, a value re-encoded) cannot be restored: say so.
+    if (SENTINEL_LEFT.test(json)) {
+      diagnostics.push({
+        level: 'error',
+        code: 'placeholder-lost',
+        object: objectRef(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+        message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} carries part of a \${VAR} placeholder the conversion could not put back as written`,
+        hint: RENDER_FIRST,
+      })
+    }
+    const texts = placeholderTexts(json)
     if (texts.length === 0) continue
     count++
     diagnostics.push({
