@@ -7,7 +7,7 @@ import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
-import {hasPlaceholders} from '../annotations/placeholders.js'
+import {hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {objectRef, sortDiagnostics} from './diagnostics.js'
 import {
   collectCertificateRefs,
@@ -324,13 +324,14 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const finalObjects = mergeWithGatewayPolicies(objects, diagnostics)
   finalObjects.push(...redirectBeforeAuth(finalObjects, diagnostics))
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
-  reportPlaceholders(ingresses, diagnostics)
+  const placeholders = reportPlaceholders(ingresses, diagnostics)
 
   const kept = dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics)
   // Annotation values read with Flux placeholders as sentinels: the output gets the placeholders back.
   const sentinels = ingresses.some((i) => [...i.annotations.values()].some((a) => a.template !== undefined))
   if (sentinels) restoreOutput([kept, diagnostics, checklist])
-  reportObjectsNeedingSubstitution(kept, diagnostics)
+  // Emitted placeholders come from the Ingresses' own: no Ingress with one, no object to look through.
+  if (placeholders > 0) reportObjectsNeedingSubstitution(kept, diagnostics)
   const sorted = sortObjects(kept)
   const views = hostViews(indexes, options)
   if (sentinels) restoreOutput(views)
@@ -363,8 +364,9 @@ function gatewayLookup(
   const servedPaths = new Map<string, ServedLocation[]>()
   collectServedPaths(ingresses, services, servedPaths)
   return {
-    service: (ns, name) => services.get(`${ns}/${name}`),
-    configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
+    // Names read from annotation values carry placeholders as sentinels; the objects of the input as written.
+    service: (ns, name) => services.get(restorePlaceholders(`${ns}/${name}`)),
+    configMap: (ns, name) => configMaps.get(restorePlaceholders(`${ns}/${name}`)),
     controllerConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
@@ -640,9 +642,11 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
   }
 }
 
-function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): void {
-  const withPlaceholders = ingresses.filter((i) => hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined))
-  if (withPlaceholders.length === 0) return
+/** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
+function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
+  // Files only: a live cluster's values are final (`${` there is literal text).
+  const withPlaceholders = ingresses.filter((i) => !i.source.cluster && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  if (withPlaceholders.length === 0) return 0
   diagnostics.push({
     level: 'info',
     code: 'gitops-placeholders',
@@ -651,6 +655,7 @@ function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]
       .map((i) => i.id)
       .join(', ')}${withPlaceholders.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
   })
+  return withPlaceholders.length
 }
 
 const KIND_ORDER = (o: KubeObject) => o.kind
