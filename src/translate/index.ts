@@ -370,10 +370,10 @@ function gatewayLookup(
     controllerConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
-    // normalizeHost, as the keys: a `${VAR}` placeholder in a host keeps its case.
-    hostServed: (host) => servedHosts.has(normalizeHost(host)),
-    serviceForPath: (host, path) => matchServedPath(servedPaths.get(normalizeHost(host)) ?? [], path),
-    ingressesOnHost: (host) => [...new Map((servedPaths.get(normalizeHost(host)) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
+    // As the keys: a `${VAR}` placeholder in a host as written (not its sentinel), in its own case.
+    hostServed: (host) => servedHosts.has(normalizeHost(restorePlaceholders(host))),
+    serviceForPath: (host, path) => matchServedPath(servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? [], path),
+    ingressesOnHost: (host) => [...new Map((servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
     workloads: (ns) => deployments.get(ns) ?? [],
   }
 }

@@ -18,7 +18,7 @@ import {parseInt10} from '../../src/annotations/parsers.js'
 import {parseNginxSize} from '../../src/annotations/units.js'
 import {normalizeSourceRange} from '../../src/annotations/access-lists.js'
 import {translate} from '../../src/translate/index.js'
-import {fixture, P} from './support.js'
+import {fixture, P, service, translateAll} from './support.js'
 
 test('the envsubst forms Flux substitutes are placeholders, with the default of the toDefault functions', (t) => {
   const one = (v: string) => {
@@ -160,4 +160,32 @@ test('nginx variables written with braces stay nginx variables where the key tak
   const r = run({'upstream-hash-by': '${request_uri}'})
   t.deepEqual(codes(r, 'needs-substitution').filter((d) => d.annotation !== undefined), [])
   t.deepEqual(codes(r, 'invalid-annotation-value'), [])
+})
+
+test('hosts read from annotation values meet the rule hosts as written: a server-alias that is another host is dropped', (t) => {
+  const {ingress} = fixture({namespace: 'media'})
+  const r = translateAll([
+    ingress({'server-alias': 'www.${SECRET_DOMAIN}, alt.${SECRET_DOMAIN}'}, {name: 'a', host: 'web.${SECRET_DOMAIN}'}),
+    ingress({}, {name: 'b', host: 'www.${SECRET_DOMAIN}'}),
+  ])
+  t.is(codes(r, 'server-alias-is-host').length, 1)
+  const a = r.objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'a')!
+  t.deepEqual(a.spec.hostnames, ['web.${SECRET_DOMAIN}', 'alt.${SECRET_DOMAIN}'])
+})
+
+test('a path with a placeholder stays a PathPrefix match as written (escaped into a regex, Flux would no longer fill it in)', (t) => {
+  const r = run({}, {ingress: {paths: ['/${URL_PREFIX}/api']}})
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute')!
+  t.deepEqual(route.spec.rules[0].matches, [{path: {type: 'PathPrefix', value: '/${URL_PREFIX}/api'}}])
+  t.deepEqual(codes(r, 'literal-path-as-regex'), [])
+})
+
+test('a Service named by an annotation value with a placeholder is found under the same name in the input', (t) => {
+  // auth-url `svc.ns` (url.ts classifyAuthUrl) is a Service only when that Service is in the input.
+  const auth = {'auth-url': 'http://${APP}-auth.media:4180/oauth2/auth'}
+  const found = run(auth, {extra: [service('media', '${APP}-auth', 4180)]})
+  const sp = found.objects.find((o) => o.kind === 'SecurityPolicy')!
+  t.deepEqual(sp.spec.extAuth.http.backendRefs, [{name: '${APP}-auth', port: 4180}])
+  const missing = run(auth)
+  t.is(codes(missing, 'auth-url-unresolved-fail-closed').length, 1)
 })
