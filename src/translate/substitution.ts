@@ -21,6 +21,9 @@ const FAIL_CLOSED = new Set(['auth-url', 'auth-type', 'auth-secret', 'auth-tls-s
 /** What is left of a sentinel that restorePlaceholders could not decode (zq + hex, annotations/placeholders.ts). */
 const SENTINEL_LEFT = /zq(?:[0-9a-f]{2}){4,}/
 
+/** Keys whose default, in place of an unknown value, can send requests elsewhere or in another protocol: errors. */
+const ROUTING = new Set(['backend-protocol', 'ssl-passthrough', 'use-regex', 'rewrite-target', 'canary-weight', 'canary-weight-total'])
+
 const RENDER_FIRST = 'render the manifests with their variables first (`flux build kustomization NAME --path DIR | kubectl ingress2gw convert -f -`, or `flux envsubst`) and convert the result'
 
 /**
@@ -75,13 +78,14 @@ export function applyNeedsSubstitution(ingress: IngressModel, value: AnnotationV
   }
   ingress.annotations.delete(key)
   const dflt = entry.spec.default !== undefined ? ` (${entry.spec.default})` : ''
+  const routing = ROUTING.has(key)
   diag({
-    level: 'warning',
+    level: routing ? 'error' : 'warning',
     code: 'needs-substitution',
     annotation: fullKey,
     fidelity: 'manual',
-    message: `${fullKey}: ${what}; the conversion leaves it out and the default${dflt} is in effect in the converted objects`,
-    hint: `${RENDER_FIRST}, or set the equivalent field by hand once the value is known`,
+    message: `${fullKey}: ${what}; the conversion leaves it out and the default${dflt} is in effect in the converted objects${routing ? ', which changes how requests reach the backend if the substituted value is not the default' : ''}`,
+    hint: `${RENDER_FIRST}, or set ${entry.spec.target} by hand once the value is known`,
   })
 }
 

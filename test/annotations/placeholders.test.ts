@@ -189,3 +189,12 @@ test('a Service named by an annotation value with a placeholder is found under t
   const missing = run(auth)
   t.is(codes(missing, 'auth-url-unresolved-fail-closed').length, 1)
 })
+
+test('a routing setting only a substitution gives is an error: its default can send requests in another protocol', (t) => {
+  const r = run({'backend-protocol': '${PROTOCOL:=HTTPS}'})
+  const d = codes(r, 'needs-substitution').find((x) => x.annotation === `${P}backend-protocol`)!
+  t.is(d.level, 'error')
+  t.true(d.message.includes('"${PROTOCOL:=HTTPS}"') && d.hint!.includes('flux build'))
+  // The route is still emitted, with the default (HTTP) backend.
+  t.truthy(r.objects.find((o) => o.kind === 'HTTPRoute'))
+})
