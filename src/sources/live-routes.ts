@@ -126,6 +126,10 @@ export async function readLiveRoutes(client: ClusterClient, opts: LiveRoutesOpti
     notes.push(`--live-routes read namespace ${scope} only: routes of other namespaces attached to the same Gateway (which may take a host or path first) are not seen; -A reads them all`)
     await readOutside(reader, scope, routes, opts.gateways, objects, notes)
   }
+  if (scope === undefined) {
+    const live = new Set(objects.filter((o) => o.kind === 'Gateway').map((g) => `${g.metadata.namespace}/${g.metadata.name}`))
+    for (const g of [...referencedGateways(routes, opts.gateways, '').values()].filter((g) => !live.has(`${g.namespace}/${g.name}`))) notes.push(missingGateway(g))
+  }
   const namespaces = await readNamespaces(reader, scope, routes, notes)
   objects.push(...namespaces.objects)
   const unique = new Map(objects.map((o) => [`${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`, o]))
@@ -139,20 +143,12 @@ export async function readLiveRoutes(client: ClusterClient, opts: LiveRoutesOpti
  * cross-namespace backendRefs and Gateway certificateRefs point into.
  */
 async function readOutside(reader: Reader, scope: string, routes: KubeObject[], flagged: NamespacedName[], objects: KubeObject[], notes: string[]): Promise<void> {
-  const gateways = new Map<string, NamespacedName>()
-  for (const g of flagged) gateways.set(`${g.namespace}/${g.name}`, g)
-  for (const route of routes) {
-    for (const p of route.spec?.parentRefs ?? []) {
-      if ((p.group ?? GW) !== GW || (p.kind ?? 'Gateway') !== 'Gateway') continue
-      const namespace = p.namespace ?? route.metadata.namespace ?? scope
-      gateways.set(`${namespace}/${p.name}`, {namespace, name: p.name})
-    }
-  }
+  const gateways = referencedGateways(routes, flagged, scope)
   const outside = [...gateways.values()].filter((g) => g.namespace !== scope).sort((a, b) => compareStrings(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`))
   const found = await Promise.all(outside.map((g) => reader.get(GATEWAY, g.namespace, g.name)))
   outside.forEach((g, i) => {
     const gateway = found[i]
-    if (gateway === undefined) notes.push(`Gateway ${g.namespace}/${g.name} does not exist in the cluster: nothing answers for the routes attached to it`)
+    if (gateway === undefined) notes.push(missingGateway(g))
     else objects.push(gateway)
   })
   const gatewayNamespaces = [...new Set(outside.filter((_, i) => found[i] !== undefined).map((g) => g.namespace))].sort(compareStrings)
@@ -168,6 +164,24 @@ async function readOutside(reader: Reader, scope: string, routes: KubeObject[], 
   }
   referenced.delete(scope)
   for (const ns of [...referenced].sort(compareStrings)) objects.push(...(await Promise.all(REFERENCED.map((k) => reader.list(k, ns)))).flat())
+}
+
+/** The Gateways the routes' parentRefs name, and those of the flags, by `namespace/name`. */
+function referencedGateways(routes: KubeObject[], flagged: NamespacedName[], scope: string): Map<string, NamespacedName> {
+  const gateways = new Map<string, NamespacedName>()
+  for (const g of flagged) gateways.set(`${g.namespace}/${g.name}`, g)
+  for (const route of routes) {
+    for (const p of route.spec?.parentRefs ?? []) {
+      if ((p.group ?? GW) !== GW || (p.kind ?? 'Gateway') !== 'Gateway') continue
+      const namespace = p.namespace ?? route.metadata.namespace ?? scope
+      gateways.set(`${namespace}/${p.name}`, {namespace, name: p.name})
+    }
+  }
+  return gateways
+}
+
+function missingGateway(g: NamespacedName): string {
+  return `Gateway ${g.namespace}/${g.name} does not exist in the cluster: nothing answers for the routes attached to it`
 }
 
 /**

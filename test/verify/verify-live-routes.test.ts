@@ -120,6 +120,9 @@ test.serial('--live-routes: no Gateway live, forbidden routes, no routes: a note
   const gatewayless = await runCli(['verify', '--kubeconfig', other, '--live-routes', '--gateway', 'edge/missing', '-o', 'json'])
   t.is(gatewayless.exitCode, 1)
   t.regex(gatewayless.stderr, /note: Gateway edge\/missing does not exist in the cluster: nothing answers for the routes attached to it/)
+  const everywhere = await runCli(['verify', '--kubeconfig', other, '--live-routes', '-A', '--gateway', 'edge/missing'])
+  t.regex(everywhere.stderr, /note: Gateway edge\/missing does not exist in the cluster/)
+  t.notRegex(everywhere.stderr, /Gateway gateway\/shared does not exist/)
 
   s.deny({verb: 'list', group: 'gateway.networking.k8s.io', resource: 'httproutes'})
   const denied = await runCli(['verify', '--kubeconfig', kubeconfig, '--live-routes'])
