@@ -619,7 +619,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
         source: ingress.source,
       })
     }
-    return [options.httpListener]
+    return [options.httpListener, ...(host.httpsAlso ?? [])]
   }
   // https-listeners.ts: a host that needs client certificates (or a certificate of its own) is served by listeners of
   // its own, never by the shared one; a host nginx answered with 403 keeps no http attachment either.

@@ -54,7 +54,7 @@ const ROUTING_CODES = new Map<string, readonly Aspect[]>([
   ['force-ssl-redirect-without-tls', ['https-redirect']],
   // A code out of range or not a redirect (300, 304-306) becomes another code, or a direct response.
   ...['redirect-code-out-of-range', 'redirect-code-not-a-redirect'].map((c) => [c, ['redirect-code', 'redirect-presence']] as const),
-  ...['mtls-host-closed', 'mtls-denied', 'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy'].map((c) => [c, ['destination', 'redirect-presence', 'answer']] as const),
+  ...['mtls-host-closed', 'mtls-denied', 'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard'].map((c) => [c, ['destination', 'redirect-presence', 'answer']] as const),
 ])
 
 /**
@@ -137,6 +137,15 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
   const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
   if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https' && plainHostsOf(d, r.gateway))) return 'plain-hosts-https'
+  // A TLS entry without secretName: nginx served the host (and the hosts one label under a wildcard host, which take
+  // its certificate) with its default certificate, which the Gateway does not have (tls-without-secret).
+  const tlsIngress = server?.tls && !server.tls.secretName ? server.tls.ingress.id : undefined
+  if (r.probe.scheme === 'https' && !gatewayServes && tlsIngress && result.diagnostics.some((d) => d.code === 'tls-without-secret' && concerns(d, tlsIngress))) return 'tls-without-secret'
+  // nginx's catch-all server `_` answered HTTPS for names without a server; the Gateway's route without hostnames is
+  // on http only (catch-all-https, on the Ingresses whose rules the catch-all serves).
+  const catchAll = hosts.get('')
+  const catchAllIngresses = new Set(catchAll?.locations.map((l) => l.ingress.id) ?? [])
+  if (r.probe.scheme === 'https' && !gatewayServes && r.nginx.nginx.server === '_' && result.diagnostics.some((d) => d.code === 'catch-all-https' && [...catchAllIngresses].some((i) => concerns(d, i)))) return 'catch-all-https'
   // nginx's HTTPS redirect drops one trailing slash (lua_ingress.lua rewrite, unless preserve-trailing-slash) where
   // this Gateway's https-redirect route keeps it (redirect-keeps-trailing-slash, on that Gateway); the www redirect
   // (ngx_srv_redirect.lua) likewise, where a diagnostic of the Ingress names from-to-www-redirect.
