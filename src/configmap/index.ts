@@ -7,6 +7,7 @@ import {accessFamily} from './access.js'
 import {admissionFamily} from './admission.js'
 import {bodyFamily} from './body.js'
 import {clientIpFamily} from './client-ip.js'
+import {compressionFamily} from './compression.js'
 import {headersFamily} from './headers.js'
 import {luaFamily} from './lua.js'
 import {nginxRuntimeFamily} from './nginx-runtime.js'
@@ -25,6 +26,7 @@ export const configMapFamilies: ConfigMapFamily[] = [
   timeoutsFamily,
   bodyFamily,
   routeDefaultsFamily,
+  compressionFamily,
   accessFamily,
   admissionFamily,
   observabilityFamily,

@@ -16,6 +16,7 @@ import {accountAnnotationOnlyKeys, applyAccessLists, applyGlobalAuth, emitSecuri
 import {applyAdmissionSwitches} from '../../configmap/admission.js'
 import {applyBodySize} from '../../configmap/body.js'
 import {applyClientIp} from '../../configmap/client-ip.js'
+import {applyCompression} from '../../configmap/compression.js'
 import {configMapContext, emptyModel, httpListenerTargets, truncate} from '../../configmap/context.js'
 import {applyHsts, applyRequestHeaders} from '../../configmap/headers.js'
 import {configMapRegistry, noticeSpecs} from '../../configmap/index.js'
@@ -75,6 +76,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
   applyBackendTimeouts,
   applyRetries,
   applyLoadBalance,
+  applyCompression,
   applyAdmissionSwitches,
 ]
 
