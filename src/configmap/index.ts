@@ -8,6 +8,7 @@ import {admissionFamily} from './admission.js'
 import {bodyFamily} from './body.js'
 import {clientIpFamily} from './client-ip.js'
 import {compressionFamily} from './compression.js'
+import {headerBlocksFamily} from './header-blocks.js'
 import {headersFamily} from './headers.js'
 import {luaFamily} from './lua.js'
 import {nginxRuntimeFamily} from './nginx-runtime.js'
@@ -28,6 +29,7 @@ export const configMapFamilies: ConfigMapFamily[] = [
   routeDefaultsFamily,
   compressionFamily,
   accessFamily,
+  headerBlocksFamily,
   admissionFamily,
   observabilityFamily,
   snippetsFamily,
