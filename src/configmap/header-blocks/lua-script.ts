@@ -31,8 +31,8 @@ export function luaString(bytes: string): string {
   return `${out}"`
 }
 
-/** An entry quoted in a Lua comment, on one line. */
-const comment = (entry: string) => JSON.stringify(entry).slice(1, -1)
+/** An entry as written, in a Lua comment: control characters (a quoted newline) escaped to keep it on one line. */
+const comment = (entry: string) => entry.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 
 function ruleTable(rule: HeaderRule): string[] {
   const list = (items: {pattern: string; entry: string}[]) => items.map((p) => `      ${luaString(p.pattern)}, -- ${comment(p.entry)}`)
