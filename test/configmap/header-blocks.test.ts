@@ -248,7 +248,7 @@ test('the EnvoyExtensionPolicy: Gateway HTTP listeners, inline Lua, provenance; 
   t.is(eep.metadata.namespace, 'gateway')
   t.deepEqual(eep.spec.targetRefs.map((r: any) => r.sectionName), ['http', 'https'])
   t.is(eep.spec.lua[0].type, 'Inline')
-  t.is(eep.metadata.annotations['ingress2gw.io/annotations'], 'block-user-agents')
+  t.is(eep.metadata.annotations?.['ingress2gw.io/annotations'], 'block-user-agents')
   const d = diagnostics.find((x) => x.annotation === 'block-user-agents')!
   t.is(d.fidelity, 'manual')
   t.regex(d.message, /not enforced, Lua patterns cannot express them: "~\*\(ab\)\+bot" \(a group repeated without bound/)
