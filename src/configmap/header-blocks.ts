@@ -1,7 +1,7 @@
-import {EG_API_VERSION} from '../translate/bundle/common.js'
+import {EG_API_VERSION, gatewayTargetRef} from '../translate/bundle/common.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
-import {httpListenerTargets, truncate} from './context.js'
+import {truncate} from './context.js'
 import {regexToLuaPatterns} from './header-blocks/lua-patterns.js'
 import {blockScript, type HeaderRule} from './header-blocks/lua-script.js'
 import {readMapEntries} from './header-blocks/nginx-map.js'
@@ -98,10 +98,13 @@ export function applyHeaderBlocks(cm: ConfigMapContext, model: ConfigMapModel): 
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyExtensionPolicy',
     metadata: managedMetadata(policy, gw.namespace, cm.sources, keys),
-    spec: {targetRefs: httpListenerTargets(cm.traffic), lua: [{type: 'Inline', inline: blockScript(rules, `${cm.cmRef} ${keys.join(', ')}`)}]},
+    // The whole Gateway: a Lua filter exists only in the HTTP listeners' filter chains, so TCP and TLS passthrough
+    // listeners are untouched (as nginx's servers), listeners added later are covered, and releases before v1.6 (no
+    // listener sectionName for this policy, envoyextensionpolicy.go) accept it.
+    spec: {targetRefs: [gatewayTargetRef(gw)], lua: [{type: 'Inline', inline: blockScript(rules, `${cm.cmRef} ${keys.join(', ')}`)}]},
   })
   model.checklist.push(
-    `EnvoyExtensionPolicy ${policy} answers 403 to the ConfigMap's ${keys.join(' and ')} with a Lua script on every route of the Gateway's HTTP listeners: ` +
+    `EnvoyExtensionPolicy ${policy} answers 403 to the ConfigMap's ${keys.join(' and ')} with a Lua script on every route of the Gateway: ` +
       'Envoy Gateway v1.9 turns Lua off by default, so set extensionApis.enableLua: true in the EnvoyGateway configuration (the envoy-gateway-config ConfigMap) before applying it, or the policy is not accepted and nothing is blocked; ' +
       'a route-level EnvoyExtensionPolicy replaces it on its routes (unless it sets mergeType: StrategicMerge, v1.9)',
   )

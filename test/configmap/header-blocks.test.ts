@@ -241,12 +241,13 @@ test('regexes become Lua patterns that say the same, or are refused with the rea
   t.regex(String(patterns('(a|b|c|d)(a|b|c|d)(a|b|c|d)(ab|cd)')), /^refused: it expands to more than 64 Lua patterns/)
 })
 
-test('the EnvoyExtensionPolicy: Gateway HTTP listeners, inline Lua, provenance; refused and rejected entries named', (t) => {
+test('the EnvoyExtensionPolicy: the whole Gateway, inline Lua, provenance; refused and rejected entries named', (t) => {
   const {objects, diagnostics, checklist} = convert({'block-user-agents': 'curl, ~*(ab)+bot, Mozilla/5.0 (X11)', 'block-cidrs': '192.0.2.0/24'})
   const eep = objects.find((o) => o.kind === 'EnvoyExtensionPolicy')!
   t.is(eep.metadata.name, 'shared-defaults')
   t.is(eep.metadata.namespace, 'gateway')
-  t.deepEqual(eep.spec.targetRefs.map((r: any) => r.sectionName), ['http', 'https'])
+  // The whole Gateway: Lua runs only in HTTP filter chains, and listener sectionNames need Envoy Gateway v1.6+.
+  t.deepEqual(eep.spec.targetRefs, [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared'}])
   t.is(eep.spec.lua[0].type, 'Inline')
   t.is(eep.metadata.annotations?.['ingress2gw.io/annotations'], 'block-user-agents')
   const d = diagnostics.find((x) => x.annotation === 'block-user-agents')!
