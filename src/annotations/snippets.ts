@@ -273,7 +273,8 @@ function snippetSpec(key: string, summary: string): AnnotationSpec<string> {
 /**
  * `gzip off;` / `brotli off;` at the top of a configuration-snippet: every location of the Ingress turns off the
  * compression the controller ConfigMap turned on in the http block (a location-level directive overrides it), so
- * its routes opt out of that compressor of the Gateway-level BackendTrafficPolicy (`compression.<Type>`).
+ * its routes opt out of that compressor of the Gateway-level BackendTrafficPolicy (`compressor.<Type>`, or
+ * `compression.<Type>` under the older name).
  */
 export function compressionOptOuts(snippet: string): ('Gzip' | 'Brotli')[] {
   const off = snippetDirectives(snippet).filter((d) => d.blocks.length === 0 && (d.name === 'gzip' || d.name === 'brotli') && directiveArgs(d.args)[0] === 'off')
@@ -324,7 +325,10 @@ export const snippetsFamily: AnnotationFamily = {
       }
       const conversions = snippetConversions(snippet)
       const optOuts = key === 'configuration-snippet' ? compressionOptOuts(snippet) : []
-      for (const type of optOuts) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `compression.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
+      // The Gateway-level policy names its compressors compressor or compression (configmap/compression.ts): both.
+      for (const type of optOuts) {
+        for (const field of ['compressor', 'compression']) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
+      }
       if (optOuts.length > 0 && snippetDirectives(snippet).length === optOuts.length) {
         ctx.account(key, 'exact', `${conversions.join('; ')}`)
         continue

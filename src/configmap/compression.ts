@@ -37,7 +37,7 @@ interface Compressor {
 const GZIP: Compressor = {type: 'Gzip', on: 'use-gzip', level: 'gzip-level', minLength: 'gzip-min-length', types: 'gzip-types', dflt: {level: 1, minLength: 256, types: NGINX_GZIP_TYPES}, envoyLevel: "zlib's default level 6 (gzip compressor compression_level DEFAULT_COMPRESSION)"}
 const BROTLI: Compressor = {type: 'Brotli', on: 'enable-brotli', level: 'brotli-level', minLength: 'brotli-min-length', types: 'brotli-types', dflt: {level: 4, minLength: 20, types: NGINX_BROTLI_TYPES}, envoyLevel: 'quality 3 (brotli compressor default)'}
 
-const target = (what: string) => `Gateway-level BackendTrafficPolicy compression ${what} (--nginx-defaults)`
+const target = (what: string) => `Gateway-level BackendTrafficPolicy compressor (compression without minContentLength) ${what} (--nginx-defaults)`
 
 const compressorSpecs = (c: Compressor, name: string): ConfigMapSpec[] => [
   {key: c.on, summary: `${name} responses`, fidelity: 'approximate', target: target(`[{type: ${c.type}}]`), default: 'false', onInvalid: 'default', note: `the content types, level and status codes differ as ${c.types}, ${c.level} and the diagnostic say; Envoy Gateway v1.7+ also removes Accept-Encoding from the requests it sends to the backends, so a backend that compressed other types itself now sends them uncompressed`},
@@ -47,9 +47,10 @@ const compressorSpecs = (c: Compressor, name: string): ConfigMapSpec[] => [
 ]
 
 /**
- * use-gzip, enable-brotli and their level, minimum length and types -> the `compression` of the Gateway-level
+ * use-gzip, enable-brotli and their level, minimum length and types -> the `compressor` of the Gateway-level
  * BackendTrafficPolicy with --nginx-defaults (Brotli first: nginx's brotli filter runs before gzip, so a client
- * accepting both got br). Envoy Gateway has no level or content-type field: the differences are named.
+ * accepting both got br), or its older name `compression` when no minContentLength is needed. Envoy Gateway has no
+ * level or content-type field: the differences are named.
  */
 export const compressionFamily: ConfigMapFamily = {
   name: 'compression',
@@ -78,8 +79,22 @@ export function contentTypeDifference(value: string): string {
   return parts.join('; ')
 }
 
+/**
+ * The BackendTrafficPolicy field: the items are the same under both names (compression_types.go), `compression`
+ * is accepted from Envoy Gateway v1.3 but flagged with a DeprecatedField warning from v1.7
+ * (backendtrafficpolicy.go deprecatedFieldsUsedInBackendTrafficPolicy), `compressor` exists from v1.6, and
+ * minContentLength from v1.7. With a minContentLength the output needs v1.7 anyway, so it says `compressor`;
+ * without one, `compression`, which the older releases accept too.
+ */
+type CompressionField = 'compressor' | 'compression'
+
+const FIELD_NOTE: Record<CompressionField, string> = {
+  compressor: 'compressor with minContentLength needs Envoy Gateway v1.7+ (on v1.6 drop minContentLength; before v1.6 also rename compressor to compression, same items)',
+  compression: 'compression is accepted from Envoy Gateway v1.3; from v1.7 Envoy Gateway flags it as deprecated (a Warning condition): rename it to compressor there, same items',
+}
+
 /** One compressor (gzip or brotli) -> its compression item, and one diagnostic per present key. */
-function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string): Record<string, any> | undefined {
+function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string, field: CompressionField): Record<string, any> | undefined {
   const on = cm.bool(c.on, false)
   const level = cm.int(c.level, c.dflt.level)
   const minLength = cm.int(c.minLength, c.dflt.minLength)
@@ -104,10 +119,10 @@ function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string): Rec
     code: 'configmap-compression',
     fidelity: 'approximate',
     message:
-      `${c.on}: "${cm.data[c.on]}" -> Gateway-level BackendTrafficPolicy compression ${c.type}; ` +
+      `${c.on}: "${cm.data[c.on]}" -> Gateway-level BackendTrafficPolicy ${field} ${c.type}; ` +
       `content types (${source}): ${types || 'the same'}; nginx compressed only 200, 403 and 404 responses (ngx_http_${name === 'gzip' ? 'gzip' : 'brotli'}_filter_module header filter), Envoy every status; ` +
       'Envoy Gateway v1.7+ removes Accept-Encoding from the requests it forwards on these routes (xds/translator/compressor.go), so backends that compressed responses themselves now send them uncompressed and only the types above get compressed',
-    hint: 'the compression field is accepted by Envoy Gateway v1.3+ (deprecated from v1.6 in favour of compressor, which takes the same items); minContentLength needs v1.7+',
+    hint: FIELD_NOTE[field],
   })
   const levelNote = `Envoy compresses ${name} at ${c.envoyLevel}, nginx at ${c.level} ${level}; Envoy Gateway has no field to set it`
   if (cm.has(c.level)) cm.account(c.level, {level: 'info', code: 'configmap-compression', fidelity: 'approximate', message: `${c.level}: "${cm.data[c.level]}": ${levelNote}`})
@@ -118,7 +133,7 @@ function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string): Rec
       fidelity: minLength >= ENVOY_MIN_LENGTH ? 'exact' : 'approximate',
       message:
         minLength > ENVOY_MIN_LENGTH
-          ? `${c.minLength}: "${cm.data[c.minLength]}" -> compression ${c.type} minContentLength: ${minLength} (responses whose Content-Length is smaller are not compressed, as nginx; needs Envoy Gateway v1.7+)`
+          ? `${c.minLength}: "${cm.data[c.minLength]}" -> ${field} ${c.type} minContentLength: ${minLength} (responses whose Content-Length is smaller are not compressed, as nginx; needs Envoy Gateway v1.7+)`
           : minLength === ENVOY_MIN_LENGTH
             ? `${c.minLength}: "${cm.data[c.minLength]}" is Envoy's own minimum of ${ENVOY_MIN_LENGTH} bytes`
             : `${c.minLength}: "${cm.data[c.minLength]}": Envoy compresses from ${ENVOY_MIN_LENGTH} bytes (its minimum), so responses of ${minLength}-${ENVOY_MIN_LENGTH - 1} bytes are no longer compressed`,
@@ -129,12 +144,14 @@ function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string): Rec
 }
 
 /**
- * use-gzip / enable-brotli -> the Gateway-level BackendTrafficPolicy compression (--nginx-defaults). Route-level
+ * use-gzip / enable-brotli -> the Gateway-level BackendTrafficPolicy compressor / compression (--nginx-defaults). Route-level
  * BackendTrafficPolicies keep it: they merge with the Gateway-level one (mergeType: StrategicMerge) or, when an
  * Ingress opts out of another default, repeat its fields (translate/index.ts mergeWithGatewayPolicies).
  */
 export function applyCompression(cm: ConfigMapContext, model: ConfigMapModel): void {
-  const items = [applyCompressor(cm, BROTLI, 'brotli'), applyCompressor(cm, GZIP, 'gzip')].filter((i) => i !== undefined)
+  const needsMinLength = (c: Compressor) => cm.bool(c.on, false) && cm.int(c.minLength, c.dflt.minLength) > ENVOY_MIN_LENGTH
+  const field: CompressionField = needsMinLength(BROTLI) || needsMinLength(GZIP) ? 'compressor' : 'compression'
+  const items = [applyCompressor(cm, BROTLI, 'brotli', field), applyCompressor(cm, GZIP, 'gzip', field)].filter((i) => i !== undefined)
   const gzipOn = items.some((i) => i.type === 'Gzip')
   if (cm.has('gzip-disable')) {
     const value = cm.data['gzip-disable']
@@ -148,9 +165,9 @@ export function applyCompression(cm: ConfigMapContext, model: ConfigMapModel): v
     })
   }
   if (items.length === 0) return
-  model.backendTraffic.compression = items
+  model.backendTraffic[field] = items
   model.backendTrafficKeys.push('use-gzip', 'gzip-min-length', 'enable-brotli', 'brotli-min-length')
   model.checklist.push(
-    `BackendTrafficPolicy ${dnsName(cm.traffic.gateway.name, 'defaults')} compresses responses (${items.map((i) => i.type).join(', ')}) on every route of the Gateway, as the ConfigMap's ${items.map((i) => (i.type === 'Gzip' ? 'use-gzip' : 'enable-brotli')).join(' and ')} did; it uses the compression field (Envoy Gateway v1.3+; from v1.6 you may rename it to compressor, same items)`,
+    `BackendTrafficPolicy ${dnsName(cm.traffic.gateway.name, 'defaults')} compresses responses (${items.map((i) => i.type).join(', ')}) on every route of the Gateway, as the ConfigMap's ${items.map((i) => (i.type === 'Gzip' ? 'use-gzip' : 'enable-brotli')).join(' and ')} did; ${FIELD_NOTE[field]}`,
   )
 }
