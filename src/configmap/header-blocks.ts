@@ -1,4 +1,4 @@
-import {EG_API_VERSION, gatewayTargetRef} from '../translate/bundle/common.js'
+import {EG_API_VERSION, diag, gatewayTargetRef} from '../translate/bundle/common.js'
 import {dnsName} from '../translate/names.js'
 import {managedMetadata} from '../translate/provenance.js'
 import {truncate} from './context.js'
@@ -80,7 +80,7 @@ function listDiagnostic(cm: ConfigMapContext, list: (typeof LISTS)[number], r: L
     code: 'configmap-header-block',
     fidelity: manual ? 'manual' : 'approximate',
     message: `${value} -> EnvoyExtensionPolicy ${policy} (Lua: ${lua} on ${list.variable}), 403 for the same values as nginx's map; ${DIFFERENCES}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
-    hint: hint ?? 'Lua needs extensionApis.enableLua: true in the Envoy Gateway configuration from v1.9 (see the checklist)',
+    hint: hint ?? 'Lua needs extensionApis.enableLua: true in the Envoy Gateway configuration from v1.9, or every route answers 500 (see lua-needs-enable-lua)',
   }
 }
 
@@ -103,9 +103,12 @@ export function applyHeaderBlocks(cm: ConfigMapContext, model: ConfigMapModel): 
     // listener sectionName for this policy, envoyextensionpolicy.go) accept it.
     spec: {targetRefs: [gatewayTargetRef(gw)], lua: [{type: 'Inline', inline: blockScript(rules, `${cm.cmRef} ${keys.join(', ')}`)}]},
   })
+  // envoyextensionpolicy.go: a Lua the translator cannot build (LuaEnvoyExtensionPolicyDisabled, a failed validation)
+  // turns every route the policy covers into a 500 direct response; Lua has no fail-open option.
+  const outage = `Envoy Gateway v1.9 has Lua off unless the EnvoyGateway configuration (ConfigMap envoy-gateway-config) sets extensionApis.enableLua: true, and with Lua off it answers 500 on every route of ${gw.namespace}/${gw.name} once this policy exists (envoyextensionpolicy.go: a Lua error fails the routes, there is no fail-open)`
+  model.general.push(diag({level: 'warning', code: 'lua-needs-enable-lua', object: cm.cmRef, message: `EnvoyExtensionPolicy ${policy} runs a Lua script: ${outage}`, hint: 'set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere'}))
   model.checklist.push(
-    `EnvoyExtensionPolicy ${policy} answers 403 to the ConfigMap's ${keys.join(' and ')} with a Lua script on every route of the Gateway: ` +
-      'Envoy Gateway v1.9 turns Lua off by default, so set extensionApis.enableLua: true in the EnvoyGateway configuration (the envoy-gateway-config ConfigMap) before applying it, or the policy is not accepted and nothing is blocked; ' +
+    `EnvoyExtensionPolicy ${policy} answers 403 to the ConfigMap's ${keys.join(' and ')} with a Lua script on every route of the Gateway. BEFORE applying it: ${outage}; ` +
       'a route-level EnvoyExtensionPolicy replaces it on its routes (unless it sets mergeType: StrategicMerge, v1.9)',
   )
 }

@@ -254,7 +254,9 @@ test('the EnvoyExtensionPolicy: the whole Gateway, inline Lua, provenance; refus
   t.is(d.fidelity, 'manual')
   t.regex(d.message, /not enforced, Lua patterns cannot express them: "~\*\(ab\)\+bot" \(a group repeated without bound/)
   t.regex(d.message, /nginx -t rejects "Mozilla\/5\.0 \(X11\)"/)
-  t.true(checklist.some((l) => typeof l === 'string' && /extensionApis\.enableLua: true/.test(l)))
+  t.true(checklist.some((l) => typeof l === 'string' && /BEFORE applying it: .*extensionApis\.enableLua: true.*500 on every route/.test(l)))
+  // envoyextensionpolicy.go: with Lua disabled every route the policy covers answers 500 (no fail-open for Lua).
+  t.is(diagnostics.find((x) => x.code === 'lua-needs-enable-lua')?.level, 'warning')
   t.true(checklist.some((l) => typeof l === 'string' && /block-cidrs -> SecurityPolicy gateway\/shared-defaults \(authorization rule block-cidrs\); block-user-agents -> EnvoyExtensionPolicy gateway\/shared-defaults/.test(l)))
 })
 
