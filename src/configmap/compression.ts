@@ -120,7 +120,7 @@ function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string, fiel
     fidelity: 'approximate',
     message:
       `${c.on}: "${cm.data[c.on]}" -> Gateway-level BackendTrafficPolicy ${field} ${c.type}; ` +
-      `content types (${source}): ${types || 'the same'}; nginx compressed only 200, 403 and 404 responses (ngx_http_${name === 'gzip' ? 'gzip' : 'brotli'}_filter_module header filter), Envoy every status; ` +
+      `content types (${source}): ${types || 'the same'}; nginx compressed only 200, 403 and 404 responses (ngx_http_${name === 'gzip' ? 'gzip' : 'brotli'}_filter_module header filter)${name === 'gzip' ? ' to HTTP/1.1 and later requests (gzip_http_version 1.1)' : ''}, Envoy every status; ` +
       'Envoy Gateway v1.7+ removes Accept-Encoding from the requests it forwards on these routes (xds/translator/compressor.go), so backends that compressed responses themselves now send them uncompressed and only the types above get compressed',
     hint: FIELD_NOTE[field],
   })
