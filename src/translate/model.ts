@@ -3,6 +3,7 @@
  * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
+import type {Role} from './records.js'
 import type {Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
 
 export interface AnnotationValue {
@@ -55,6 +56,10 @@ export interface PolicyFragment extends Intent {
 /** An extra object emitted beside the route (Backend, BackendTLSPolicy, ...). */
 export interface ObjectIntent extends Intent {
   object: KubeObject
+  /** What later passes need to know it as (default `ingress-object`; ssl-passthrough's TLSRoute needs listeners). */
+  role?: Role
+  /** Every Ingress (`Ingress ns/name`) the object comes from, when others than this one decided it too. */
+  sources?: string[]
 }
 
 /** How one canary Ingress splits traffic off its primary. */
