@@ -20,7 +20,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {regexToLuaPatterns} from '../../src/configmap/header-blocks/lua-patterns.js'
-import {luaString} from '../../src/configmap/header-blocks/lua-script.js'
+import {blockScript, luaString} from '../../src/configmap/header-blocks/lua-script.js'
 import {byteString, readMapEntries} from '../../src/configmap/header-blocks/nginx-map.js'
 import {clientTrafficFromConfigMap} from '../../src/translate/bundle/client-traffic.js'
 import type {Diagnostic, KubeObject} from '../../src/translate/types.js'
@@ -280,4 +280,41 @@ test('a list with no entry (empty, a comment) blocks nothing, as nginx; blank en
     t.is(objects.find((o) => o.kind === 'EnvoyExtensionPolicy'), undefined, value)
     t.deepEqual([diagnostics.find((x) => x.annotation === 'block-user-agents')?.fidelity], ['exact'], value)
   }
+})
+
+test('fuzz: for regexes the translation accepts, Lua decides as the regex does on random values (lua5.1)', (t) => {
+  if (!LUA) {
+    t.log('SKIPPED: lua5.1 is not installed here')
+    t.pass()
+    return
+  }
+  // Regexes whose JavaScript reading equals PCRE's on ASCII values without newlines (the values a header can hold).
+  const regexes = ['ab|cd', '^a[bc]+d?$', '\\bab\\b', 'a{2}b', '(a|bc)?d', 'x(a|b)+y', '[^a]b', '\\d+\\.\\d', 'a.c', '\\w+$', '(?:a|b){2,3}c', 'a\\b', 'a?b*c+', '[a-c]{1,2}$', '\\s', '(^a|b$)', '\\b[ab]', 'b\\b.', '^\\W', 'c(d|x)?\\b']
+  let seed = 42
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const alphabet = 'aAbBcCdDxy .1_-'
+  // Random values, and a few that the rarer shapes need (two a's, digits around a dot, a run of a/b before c).
+  const values = [...Array.from({length: 300}, () => Array.from({length: 1 + Math.floor(random() * 7)}, () => alphabet[Math.floor(random() * alphabet.length)]).join('')), 'xAab', 'aab', 'v12.3', '1.x', 'abac', 'BbC', 'abc']
+  const wrong: string[] = []
+  for (const caseless of [false, true]) {
+    for (const source of regexes) {
+      // The translator alone (a ConfigMap entry could not hold the commas of {n,m}: ReadConfig splits on them).
+      const entry = `${caseless ? '~*' : '~'}${source}`
+      const translated = regexToLuaPatterns(byteString(source), caseless)
+      if ('refused' in translated) {
+        wrong.push(`${entry} refused: ${translated.refused}`)
+        continue
+      }
+      const items = translated.patterns.map((pattern) => ({pattern, entry}))
+      const rule = {header: 'user-agent', key: 'block-user-agents', exact: [], patterns: translated.caseless ? [] : items, lowered: translated.caseless ? items : []}
+      const js = new RegExp(source, caseless ? 'i' : '')
+      const lua = luaDecisions(blockScript([rule], 'the fuzz test'), 'user-agent', values.map((v) => ({values: [v], nginx: js.test(v), why: ''})))
+      values.forEach((v, i) => {
+        if (lua[i] !== js.test(v)) wrong.push(`${entry} on ${JSON.stringify(v)}: Lua ${lua[i]}, regex ${js.test(v)}`)
+      })
+      // Each regex must both match and miss some values, or the comparison says little about it.
+      if (!values.some((v) => js.test(v)) || values.every((v) => js.test(v))) wrong.push(`${entry}: the random values do not exercise it`)
+    }
+  }
+  t.deepEqual(wrong.slice(0, 20), [])
 })
