@@ -28,7 +28,7 @@ import type {ClientAuthIntent, HostModel, IngressModel} from './model.js'
 import type {HostListenerTraffic} from './bundle/client-traffic.js'
 import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from './types.js'
+import type {Diagnostic, NamespacedName, TranslateOptions} from './types.js'
 
 export interface HostListener {
   gateway: NamespacedName
