@@ -51,7 +51,8 @@ export function collectCertificateRefs(
   const wonEntries = new Set<string>()
   for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     const tls = host.tls
-    if (!tls || skip(tls.ingress)) continue
+    // A host with its wildcard's certificate: the wildcard host lists (and reports) that certificate.
+    if (!tls || skip(tls.ingress) || tls.fromWildcard !== undefined) continue
     if (tls.entryIndex !== undefined) wonEntries.add(`${tls.ingress.id}#${tls.entryIndex}`)
     if (tls.secretName) add(tls.ingress, tls.secretName)
     else if (tls.entryIndex !== undefined) defaultCertHosts.set(tls.ingress, [...(defaultCertHosts.get(tls.ingress) ?? []), host.name])

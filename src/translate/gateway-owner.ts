@@ -29,6 +29,7 @@ import {
 } from './emit-gateway.js'
 import {normalizeHost, type HostIndex} from './hosts.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, type HostListener, type HttpsListenerPlan} from './https-listeners.js'
+import {reportCatchAllHttps} from './catch-all-https.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
 import type {IngressModel} from './model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
@@ -87,6 +88,7 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
     const index = indexes.byGateway.get(partition.key)!
     for (const [key, plan] of planRedirects(index)) redirects.set(key, plan)
     reportPlainHosts(partitions.length > 1 ? partition : undefined, partition.ingresses, index, diagnostics)
+    reportCatchAllHttps(index, (httpsPlan.shared.get(partition.key)?.size ?? 0) > 0, options, diagnostics)
   }
   const stream = streamParts(controllers.list, input.configMaps, input.services, capabilities, options, diagnostics, checklist)
   out.push(...records(stream.objects, 'stream'))
@@ -355,7 +357,7 @@ function namespaceRecords(routeNamespaces: Set<string>, gateways: NamespacedName
 function reportPlainHosts(partition: GatewayPartition | undefined, ingresses: IngressModel[], index: HostIndex, diagnostics: Diagnostic[]): void {
   // Passthrough hosts are not among them: nginx handed their TLS connections to the backend (and no HTTPRoute exists).
   const passthroughHosts = new Set(ingresses.filter((i) => i.served && !i.isCanary && isPassthrough(i)).flatMap((i) => (i.object.spec.rules ?? []).map((r: any) => normalizeHost(r?.host))))
-  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
+  const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.httpsAlso && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
   if (plainHosts.length === 0) return
   diagnostics.push({
     level: 'info',

@@ -11,9 +11,12 @@ export interface AnnotationValue {
   key: string
   /** The key as written on the Ingress (with prefix). */
   fullKey: string
+  /** The value as the families read it: Flux placeholders replaced by sentinels (annotations/placeholders.ts). */
   raw: string
   valid: boolean
   value?: unknown
+  /** The value as written, when it holds `${VAR}` placeholders (files only: a cluster's values are final). */
+  template?: string
 }
 
 export interface Intent {
@@ -215,7 +218,16 @@ export interface HostModel {
    * How the host got its certificate: the winning Ingress, the tls entry listing the host (undefined: the host
    * is not listed and nginx picked by certificate coverage or fell back to the default certificate), its Secret.
    */
-  tls?: {ingress: IngressModel; entryIndex?: number; secretName?: string}
+  tls?: {
+    ingress: IngressModel
+    entryIndex?: number
+    secretName?: string
+    /**
+     * No Ingress of the host has TLS: nginx found the certificate of this one-label wildcard host for it
+     * (wildcard-certificates.ts); the other fields are that host's.
+     */
+    fromWildcard?: string
+  }
   /** server-alias names of the host (extra hostnames for every route of the host and its redirect). */
   aliases: string[]
   aliasFrom?: Intent
@@ -227,6 +239,11 @@ export interface HostModel {
    * certificate of its own. Undefined: the shared https listener.
    */
   httpsListeners?: string[]
+  /**
+   * A host without TLS whose HTTPS requests a TLS wildcard host's route would take: its routes attach to these HTTPS
+   * listeners besides http (wildcard-certificates.ts attachCoveredPlainHosts).
+   */
+  httpsAlso?: string[]
   /** ingress-nginx answered 403 to every request for the host (ClientAuthIntent.denied): no listener may serve it. */
   closed?: boolean
 }
