@@ -93,6 +93,7 @@ export abstract class BaseCommand extends Command {
     'oauth2-proxy': Flags.option({options: ['ext-auth', 'oidc'] as const, description: 'auth-url pointing at oauth2-proxy: keep oauth2-proxy behind extAuth, or use Envoy Gateway OIDC configured from its Deployment (docs/external-auth.md)', default: 'ext-auth'})(),
     'controller-configmap': Flags.string({multiple: true, description: 'NAMESPACE/NAME of the ingress-nginx controller ConfigMap (the only or default controller), or CLASS=NAMESPACE/NAME for the controller of one ingress class; repeatable (default: the controllers\' --configmap args)'}),
     'controller-service': Flags.string({multiple: true, description: 'NAMESPACE/NAME of the ingress-nginx controller\'s load-balancer Service (the only or default controller), or CLASS=NAMESPACE/NAME; repeatable (default: the Service selecting the controller\'s pods); its settings become the Gateway\'s EnvoyProxy'}),
+    'public-load-balancer': Flags.string({multiple: true, description: 'NAMESPACE/NAME of a Gateway whose ingress-nginx controller Service is not known: accept Envoy Gateway\'s default public LoadBalancer for it (default: a ClusterIP Envoy Service, never public by omission); repeatable'}),
     'tcp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the tcp-services ConfigMap'}),
     'udp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the udp-services ConfigMap'}),
     color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics and the text report (auto: on a terminal, unless NO_COLOR is set)', default: 'auto'})(),
@@ -179,6 +180,10 @@ export abstract class BaseCommand extends Command {
       nginxDefaults: flags['nginx-defaults'],
       oauth2Proxy: flags['oauth2-proxy'],
       ...controllerRefs(flags),
+      publicLoadBalancer: (flags['public-load-balancer'] ?? []).map((g: string) => {
+        const ref = parseNamespacedName(g, 'public-load-balancer')
+        return `${ref.namespace}/${ref.name}`
+      }),
       tcpServicesConfigMap: flags['tcp-services-configmap'],
       udpServicesConfigMap: flags['udp-services-configmap'],
       generatorVersion: this.config.version ?? DEFAULT_OPTIONS.generatorVersion,

@@ -20,7 +20,7 @@ import {
   httpsRedirectRoutes,
   unionWithLive,
 } from './emit-gateway.js'
-import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
 import {controllersOfGateways} from './controller-workloads.js'
 import {authHeaderStrips} from './bundle/auth-headers.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
@@ -165,7 +165,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     controllers.workloads,
     diagnostics,
   )
-  objects.push(...buildEnvoyProxies(planes, emitBundle, diagnostics, checklist))
+  const liveGateways = new Map(kindObjects('Gateway').map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g]))
+  objects.push(...buildEnvoyProxies(planes, emitBundle, {live: liveGateways, publicLoadBalancer: options.publicLoadBalancer ?? []}, diagnostics, checklist))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
   diagnostics.push(
     ...mergedGatewayDiagnostics(
@@ -230,7 +231,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
       const sources = [...new Set(certList.flatMap((c) => c.sources))]
       const generated = sharedGateway(gw, certList, listeners, options, sources)
       const gatewayObject = live ? unionWithLive(generated, live, diagnostics) : generated
-      attachEnvoyProxy(gatewayObject, planes.find((p) => gatewayKey(p.gateway) === key), diagnostics)
+      const plane = planes.find((p) => gatewayKey(p.gateway) === key)
+      attachEnvoyProxy(gatewayObject, plane, live, diagnostics)
+      checkInheritedEnvoyProxy(gatewayObject, plane, kindObjects('GatewayClass'), kindObjects('EnvoyProxy'), diagnostics)
       objects.push(gatewayObject)
       if (plan) {
         objects.push(...redirectRoutes(gw, plan, options, usedRouteNames))
