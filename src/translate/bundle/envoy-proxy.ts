@@ -385,7 +385,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
     level: 'info',
     code: 'controller-service-internal-pinned',
     object: svc,
-    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations: the load balancer stays internal whichever controller serves the Envoy Service (in-tree provider or AWS Load Balancer Controller; GKE's current or deprecated key) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
+    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
   })
 }
 
