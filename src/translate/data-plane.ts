@@ -363,6 +363,9 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
   const ours = proxy.spec.provider.kubernetes.envoyService
   const theirs = isObject(classProxy.spec?.provider?.kubernetes?.envoyService) ? classProxy.spec.provider.kubernetes.envoyService : {}
   const merged = mergeEnvoyService(theirs, ours)
+  // Only a LoadBalancer Service gets the class, source ranges and cloud annotations a load balancer reads
+  // (resource.go ExpectedServiceSpec); the Gateway's EnvoyProxy always sets the type.
+  const lb = ours.type === 'LoadBalancer'
   const before = admission(asService(ours))
   const after = admission(asService(merged))
   // Letting in clients the old load balancer kept out, or breaking every connection: errors. Keeping out clients it let in: warnings.
@@ -377,7 +380,7 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
     ...(ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? [`loadBalancerClass ${theirs.loadBalancerClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
   ]
   for (const [level, differences] of [['error', opened], ['warning', narrowed]] as const) {
-    if (differences.length === 0) continue
+    if (differences.length === 0 || !lb) continue
     diagnostics.push({
       level,
       code: 'gatewayclass-envoyproxy-changes-admission',
