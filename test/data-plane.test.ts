@@ -634,3 +634,68 @@ test('a GatewayClass-level EnvoyProxy that makes the load balancer send the PROX
   t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
   t.regex(e.message, /PROXY protocol not sent becomes sent/)
 })
+
+test('a GatewayClass whose EnvoyProxy merges Gateways: no parametersRef is attached (Envoy Gateway would not accept the Gateway), and the shared Envoy Service is an error to settle', (t) => {
+  // internal/provider/kubernetes/controller.go processGatewayParamsRef errs under mergeGateways: Accepted=False.
+  const classObjects: KubeObject[] = [
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'merged'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'merged', namespace: 'envoy-gateway-system'}, spec: {mergeGateways: true}},
+  ]
+  const internalSvc = lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/azure-load-balancer-internal': 'true'})
+  const known = run([...classObjects, controller('ingress-nginx', 'ctl', []), internalSvc, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')])
+  t.deepEqual(proxies(known.objects), [])
+  t.is(gateway(known.objects, 'shared').spec.infrastructure, undefined)
+  const e = known.diagnostics.find((d) => d.code === 'gateway-merged-envoy-service')!
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e.message, /must repeat Service ingress-nginx\/ctl: internal load balancer \(service\.beta\.kubernetes\.io\/azure-load-balancer-internal\)/)
+  // No Service known: the same error, unless the shared Envoy Service is accepted.
+  const unknown = run([...classObjects, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')])
+  t.deepEqual(proxies(unknown.objects), [])
+  t.like(unknown.diagnostics.find((d) => d.code === 'gateway-merged-envoy-service'), {level: 'error'})
+  const accepted = run([...classObjects, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')], {publicLoadBalancer: ['gateway/shared']})
+  t.false(accepted.diagnostics.some((d) => d.level === 'error'))
+})
+
+test('enable-global-auth "false" answers what the Gateway carries: with two controllers on one Gateway, the Gateway\'s ConfigMap (its global-auth-url extAuth), not the Ingress\'s own', (t) => {
+  const objects = [
+    ingressClass('nginx', 'k8s.io/ingress-nginx'),
+    ingressClass('internal', 'example.com/internal'),
+    controller('ingress-nginx', 'pub', ['--configmap=$(POD_NAMESPACE)/pub-settings']),
+    controller('ingress-internal', 'priv', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/priv-settings']),
+    configMap('ingress-nginx', 'pub-settings', {}),
+    // The classes are read in name order: the Gateway-wide policies repeat the internal controller's ConfigMap.
+    configMap('ingress-internal', 'priv-settings', {'global-auth-url': 'http://auth.sso.svc.cluster.local/verify'}),
+    ing('web', 'app', 'nginx', 'app.example.com', {'nginx.ingress.kubernetes.io/enable-global-auth': 'false'}),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+  ]
+  const r = run(objects, {ingressClasses: ['nginx', 'internal'], nginxDefaults: true})
+  // The Gateway carries the internal controller's global-auth-url as extAuth; nginx applied none to web/app, so its
+  // route must opt out of the Gateway-level one (the access difference itself is an error of its own).
+  const note = r.diagnostics.find((d) => d.object === 'Ingress web/app' && d.code === 'global-auth')!
+  t.regex(note.message, /replaces the Gateway-level one that carries global-auth-url "http:\/\/auth\.sso\.svc\.cluster\.local\/verify"/)
+  t.truthy(r.diagnostics.find((d) => d.code === 'gateway-controller-access-differs'))
+})
+
+test('ports: clients of the old load balancer on a port other than 80/443 are a manual step; two controllers\' load balancers on different web ports differ', (t) => {
+  const svc = lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {ports: [{name: 'http', port: 8080, targetPort: 'http'}, {name: 'https', port: 443, targetPort: 'https'}, {name: 'metrics', port: 10254, targetPort: 'metrics'}]})
+  const r = run([controller('ingress-nginx', 'ctl', []), svc, ing('web', 'app', 'nginx', 'app.example.com')])
+  const w = r.diagnostics.find((d) => d.code === 'data-plane-ports-differ')!
+  t.like(w, {level: 'warning', fidelity: 'manual'})
+  t.regex(w.message, /port\(s\) 8080 -> http;|port\(s\) 8080 -> http \(/)
+  t.notRegex(w.message, /10254|443 ->/)
+  // The usual 80/443: nothing to say.
+  t.false(run([controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {ports: [{name: 'http', port: 80, targetPort: 'http'}]}), ing('web', 'app', 'nginx', 'app.example.com')]).diagnostics.some((d) => d.code === 'data-plane-ports-differ'))
+  const shared = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('partner', 'example.com/partner'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-partner', 'partner', ['--controller-class=example.com/partner', '--ingress-class=partner']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}, {}, {ports: [{name: 'http', port: 80, targetPort: 'http'}]}),
+    lbService('ingress-partner', 'partner', {app: 'partner'}, {}, {ports: [{name: 'http', port: 8080, targetPort: 'http'}]}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'partner', 'b.partner.example.com'),
+  ], {ingressClasses: ['public', 'partner']})
+  const e = shared.diagnostics.find((d) => d.code === 'gateway-several-controller-services')!
+  t.like(e, {level: 'error'})
+  t.regex(e.message, /ports \(Service ingress-partner\/partner: 8080 -> http; Service ingress-nginx\/pub: 80 -> http\)/)
+})

@@ -143,12 +143,13 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   const mixed = internal.length > 0 && internal.length < candidates.length
   // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
   const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
-  const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol') => new Set(traits.map((x) => String(x[k]))).size > 1
+  const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol' | 'ports') => new Set(traits.map((x) => String(x[k]))).size > 1
   const differences = [
     ...(differ('type') ? [`Service type (${traits.map((x) => `${refOf(x.s)}: ${x.type}`).join('; ')})`] : []),
     ...(differ('internal') ? ['internal or not'] : []),
     ...(differ('sourceRanges') ? [`source ranges (${traits.map((x) => `${refOf(x.s)}: ${x.sourceRanges || 'any'}`).join('; ')})`] : []),
     ...(differ('proxyProtocol') ? [`PROXY protocol (${traits.map((x) => `${refOf(x.s)}: ${x.proxyProtocol ? 'sent' : 'not sent'}`).join('; ')})`] : []),
+    ...(differ('ports') ? [`ports (${traits.map((x) => `${refOf(x.s)}: ${x.ports}`).join('; ')})`] : []),
   ]
   diagnostics.push({
     level: differences.length > 0 ? 'error' : 'warning',
@@ -165,13 +166,15 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
  * service.beta.kubernetes.io/load-balancer-source-ranges annotation, as Kubernetes' cloud providers read them,
  * k8s.io/cloud-provider service helpers GetLoadBalancerSourceRanges), and whether it sends the PROXY protocol.
  */
-function admission(s: KubeObject): {type: string; internal: boolean; sourceRanges: string; proxyProtocol: boolean} {
+function admission(s: KubeObject): {type: string; internal: boolean; sourceRanges: string; proxyProtocol: boolean; ports: string} {
   const annotations = annotationsOf(s)
   const t = serviceTraits(annotations, s.spec?.loadBalancerClass)
   const fromSpec: string[] = Array.isArray(s.spec?.loadBalancerSourceRanges) ? s.spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string') : []
   const fromAnnotation = (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',')
   const ranges = (fromSpec.length > 0 ? fromSpec : fromAnnotation).map((r) => r.trim()).filter((r) => r !== '').sort(compareStrings)
-  return {type: String(s.spec?.type ?? 'ClusterIP'), internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0}
+  // The ports that reached nginx's web listeners (tcp-services ports become listeners of their own either way).
+  const ports = webPorts(s).map((p: any) => `${p.port} -> ${p.targetPort ?? p.port}`).sort(compareStrings).join(', ')
+  return {type: String(s.spec?.type ?? 'ClusterIP'), internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0, ports}
 }
 
 function annotationsOf(s: KubeObject): Record<string, string> {
@@ -184,6 +187,15 @@ export interface DataPlaneContext {
   live: Map<string, KubeObject>
   /** `--public-load-balancer NS/NAME`: Gateways for which Envoy Gateway's default public LoadBalancer is accepted. */
   publicLoadBalancer: string[]
+  /** The EnvoyProxy of the Gateway's GatewayClass, when the input has both (by Gateway `NS/NAME`). */
+  classProxy?: (gateway: string) => {className: string; proxy: KubeObject} | undefined
+}
+
+/** The GatewayClass's EnvoyProxy referenced by a GatewayClass of the input (undefined when either is absent). */
+export function gatewayClassProxy(className: string, gatewayClasses: KubeObject[], envoyProxies: KubeObject[]): KubeObject | undefined {
+  const ref = gatewayClasses.find((c) => c.metadata.name === className)?.spec?.parametersRef
+  if (!ref || ref.kind !== 'EnvoyProxy' || ref.group !== EG_API_VERSION.split('/')[0]) return undefined
+  return envoyProxies.find((e) => e.metadata.name === ref.name && (e.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'))
 }
 
 /**
@@ -196,6 +208,11 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
   const accepted = new Set(context.publicLoadBalancer)
   for (const p of planes) {
     const gw = `${p.gateway.namespace}/${p.gateway.name}`
+    const merging = context.classProxy?.(gw)
+    if (emitBundle && merging?.proxy.spec?.mergeGateways === true) {
+      mergedGatewaysDataPlane(p, merging.className, merging.proxy, accepted.has(gw), diagnostics)
+      continue
+    }
     if (!p.service) {
       if (emitBundle) {
         const proxy = withoutControllerService(p, context.live.has(gw), accepted.has(gw), diagnostics, checklist)
@@ -228,6 +245,33 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
     )
   }
   return objects
+}
+
+/**
+ * The GatewayClass's EnvoyProxy merges Gateways: Envoy Gateway refuses a Gateway that has a parametersRef
+ * (internal/provider/kubernetes/controller.go processGatewayParamsRef errs; the Gateway is Accepted=False,
+ * InvalidParameters) and every Gateway of the class shares that EnvoyProxy's one Envoy Service. No EnvoyProxy is
+ * attached; the shared Service must repeat the controller's, which only the platform can do: an error, unless
+ * no Service is known and --public-load-balancer accepts the shared one.
+ */
+function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: KubeObject, accepted: boolean, diagnostics: Diagnostic[]): void {
+  const gw = `${p.gateway.namespace}/${p.gateway.name}`
+  const classRef = `EnvoyProxy ${classProxy.metadata.namespace ?? 'default'}/${classProxy.metadata.name}`
+  const object = objectRef('Gateway', p.gateway)
+  if (!p.service && accepted) {
+    diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', object, message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer ${gw} accepts`})
+    return
+  }
+  const plan = p.service ? envoyProxyFromService(p.service, p.gateway) : undefined
+  diagnostics.push({
+    level: 'error',
+    code: 'gateway-merged-envoy-service',
+    object,
+    message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): Envoy Gateway does not accept a Gateway with its own parametersRef (Accepted False, InvalidParameters), so no EnvoyProxy is attached, and this Gateway shares the Envoy Service of ${classRef}, ${p.service ? `which must repeat ${refOf(p.service)}: ${plan!.mapping.join('; ')}` : 'though the ingress-nginx controller Service of its Ingresses is unknown (they may have come through an internal or source-restricted load balancer)'}`,
+    hint: p.service
+      ? `set these in provider.kubernetes.envoyService of ${classRef} if every merged Gateway may share them, or give these classes a GatewayClass of their own without mergeGateways`
+      : `name the Service with --controller-service CLASS=NAMESPACE/NAME, or --public-load-balancer ${gw} if the shared Envoy Service is right for these hosts`,
+  })
 }
 
 /**
@@ -326,7 +370,7 @@ function checkLiveEnvoyService(plane: DataPlane, proxy: KubeObject, diagnostics:
     code: 'envoy-service-not-changed-in-place',
     object: objectRef('Gateway', plane.gateway),
     message: `the Gateway already exists, and so does its Envoy Service (Envoy Gateway's default, a public LoadBalancer, or its GatewayClass's EnvoyProxy's); EnvoyProxy ${proxy.metadata.name} sets ${reasons.join('; and ')}: the current load balancer would keep serving, now with these hosts`,
-    hint: `generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name},gateway.envoyproxy.io/owning-gateway-namespace=${plane.gateway.namespace}) so that Envoy Gateway recreates it with a new load balancer and address; check with \`kubectl ingress2gw status\` that ${gw} is Programmed`,
+    hint: `generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name},gateway.envoyproxy.io/owning-gateway-namespace=${plane.gateway.namespace}) so that Envoy Gateway recreates it with a new load balancer and address; check with \`kubectl ingress2gw status\` that ${gw} is Programmed. If the current Envoy Service already has these settings (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name} -o yaml), apply with --force`,
   })
 }
 
@@ -446,6 +490,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
   } else if (sends.length > 0) {
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
   }
+  reportPorts(plane, diagnostics)
   const own = ingresses.filter((i) => i.served && !i.isCanary && i.gateway.namespace === plane.gateway.namespace && i.gateway.name === plane.gateway.name)
   const withLists = own.filter((i) => ACCESS_LIST_KEYS.some((k) => i.annotations.has(k))).map((i) => i.id)
   const etp = plane.plan.object.spec.provider.kubernetes.envoyService.externalTrafficPolicy
@@ -468,6 +513,32 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
     })
   }
+}
+
+/**
+ * The ports clients used on the old load balancer: those that reached nginx's http or https listener (targetPort
+ * http/https or 80/443, the chart's names). Envoy Gateway gives the Envoy Service the Gateway's listener ports
+ * (80 and 443 here), so a client of another port (8080 -> http, say) finds nothing on the new load balancer.
+ */
+const WEB_TARGETS: Record<string, number> = {http: 80, '80': 80, https: 443, '443': 443}
+
+function webPorts(s: KubeObject | undefined): any[] {
+  const ports: any[] = Array.isArray(s?.spec?.ports) ? s!.spec.ports : []
+  return ports.filter((p) => WEB_TARGETS[String(p?.targetPort ?? p?.port)] !== undefined)
+}
+
+function reportPorts(plane: DataPlane, diagnostics: Diagnostic[]): void {
+  const moved = webPorts(plane.service).filter((p) => Number(p?.port) !== WEB_TARGETS[String(p?.targetPort ?? p?.port)])
+  if (moved.length === 0) return
+  const list = moved.map((p) => `${p.port} -> ${p.targetPort ?? p.port}`).join(', ')
+  diagnostics.push({
+    level: 'warning',
+    code: 'data-plane-ports-differ',
+    object: objectRef('Gateway', plane.gateway),
+    fidelity: 'manual',
+    message: `${refOf(plane.service)} took clients on port(s) ${list} (nginx's http/https listeners); the Envoy Service listens on the Gateway's listener ports 80 and 443, so clients of ${moved.map((p) => p.port).join(', ')} find nothing on the new load balancer`,
+    hint: 'point those clients at 80/443, or add Gateway listeners on those ports (their routes attach by sectionName), or put a port mapping in front',
+  })
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   httpsRedirectRoutes,
   unionWithLive,
 } from './emit-gateway.js'
-import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, gatewayClassProxy, loadBalancerStepDone, planDataPlanes} from './data-plane.js'
 import {controllersOfGateways} from './controller-workloads.js'
 import {authHeaderStrips} from './bundle/auth-headers.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
@@ -166,7 +166,12 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     diagnostics,
   )
   const liveGateways = new Map(kindObjects('Gateway').map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g]))
-  objects.push(...buildEnvoyProxies(planes, emitBundle, {live: liveGateways, publicLoadBalancer: options.publicLoadBalancer ?? []}, diagnostics, checklist))
+  const classProxy = (gw: string) => {
+    const className = liveGateways.get(gw)?.spec?.gatewayClassName ?? options.gatewayClass
+    const proxy = gatewayClassProxy(className, kindObjects('GatewayClass'), kindObjects('EnvoyProxy'))
+    return proxy ? {className, proxy} : undefined
+  }
+  objects.push(...buildEnvoyProxies(planes, emitBundle, {live: liveGateways, publicLoadBalancer: options.publicLoadBalancer ?? [], classProxy}, diagnostics, checklist))
   const usedRouteNames = new Set(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
   diagnostics.push(
     ...mergedGatewayDiagnostics(
@@ -360,6 +365,7 @@ function gatewayLookup(
     service: (ns, name) => services.get(`${ns}/${name}`),
     configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
     controllerConfigMap: () => controllerConfigMap,
+    gatewayConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
     hostServed: (host) => servedHosts.has(host.toLowerCase()),
