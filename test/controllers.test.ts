@@ -368,6 +368,7 @@ test('--gateway-for with mergeGateways: repeated listeners and a wildcard listen
   // external one has the shared https listener (the internal host has a listener of its own).
   const conflict = withCode(r, 'merged-gateways-listener-conflict')
   t.is(conflict.length, 1)
+  t.is(conflict[0]!.level, 'info', 'advice about an option the output does not set, present on every multi-Gateway run')
   t.regex(conflict[0]!.message, /repeat a protocol, hostname and port \(HTTP 80 \(no hostname\): gateway\/external http, gateway\/internal http\),/)
   // Envoy prefers the wildcard server name over the external https listener without hostname: shop, not blog.
   const taken = withCode(r, 'merged-gateways-wildcard-takes-host')

@@ -48,8 +48,11 @@ export function mergedGatewayDiagnostics(gateways: GatewayListeners[]): Diagnost
   }
   const clashes = [...tuples].filter(([, where]) => where.length > 1).map(([tuple, where]) => `${tuple}: ${where.join(', ')}`)
   if (clashes.length > 0) {
+    // Every pair of Gateways repeats `HTTP 80 (no hostname)`, so this fires on every multi-Gateway run, and the output
+    // never sets mergeGateways: it is advice about an option, not a difference, hence info (a warning on every run
+    // teaches users to skip warnings).
     out.push({
-      level: 'warning',
+      level: 'info',
       code: 'merged-gateways-listener-conflict',
       object: objectRef('Gateway', gateways[0]!.gateway),
       message:

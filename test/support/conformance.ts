@@ -15,6 +15,7 @@
  * Flux-style `${VAR}` placeholders are kept verbatim in GitOps output, so schema/CEL failures on a value whose
  * string (or subtree) contains `${` are not reported. See docs/cel-coverage.md for what CEL is (not) evaluated.
  */
+import {existsSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -48,8 +49,19 @@ export interface LoadOptions {
   channel?: Channel
 }
 
-/** Where the CRDs live: <repo>/../shared/crds, resolved relative to this file (test/support/). */
-export const CRD_ROOT = fileURLToPath(new URL('../../../shared/crds/', import.meta.url))
+/**
+ * Where the CRDs live: <repo>/../shared/crds (resolved relative to this file, test/support/) when the clone sits in
+ * this workspace, else <repo>/.crds, where `npm run crds` downloads the same pinned files (scripts/crds-manifest.json).
+ */
+export const CRD_ROOT = chooseCrdRoot()
+
+function chooseCrdRoot(): string {
+  const shared = fileURLToPath(new URL('../../../shared/crds/', import.meta.url))
+  const downloaded = fileURLToPath(new URL('../../.crds/', import.meta.url))
+  if (existsSync(shared)) return shared
+  if (existsSync(downloaded)) return downloaded
+  throw new Error(`no CRDs: neither ${shared} nor ${downloaded} exists; run \`npm run crds\` to download the pinned CRDs into .crds/`)
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Schema model

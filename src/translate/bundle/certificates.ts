@@ -5,11 +5,12 @@
  * the gateway namespace, named `<ingress-namespace>-<secretName>` so that two namespaces using the same Secret name
  * get two Certificates.
  */
+import {parseInt10} from '../../annotations/parsers.js'
 import {shortHash} from '../../util/hash.js'
 import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
-import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, parseGoInt, refOf} from './common.js'
+import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, refOf} from './common.js'
 
 export interface CertificatePlan {
   certificate: KubeObject
@@ -523,7 +524,7 @@ function tuningFields(
 
   const pct = take(A.renewBeforePercentage)
   if (pct !== undefined) {
-    const n = parseGoInt(pct)
+    const n = parseDecimal(pct)
     if (n === undefined || n <= 0 || n >= 100) warnInvalid(A.renewBeforePercentage, 'is not an integer between 1 and 99')
     else if (spec.renewBefore !== undefined) warnInvalid(A.renewBeforePercentage, `cannot be combined with ${A.renewBefore} (the Certificate accepts only one)`)
     else {
@@ -556,7 +557,7 @@ function tuningFields(
   oneOf(A.privateKeyEncoding, 'encoding', ['PKCS1', 'PKCS8'])
   const size = take(A.privateKeySize)
   if (size !== undefined) {
-    const n = parseGoInt(size)
+    const n = parseDecimal(size)
     const algorithm = privateKey.algorithm ?? 'RSA'
     if (n === undefined) warnInvalid(A.privateKeySize, 'is not an integer')
     else if (algorithm === 'RSA' && (n < 2048 || n > 8192)) warnInvalid(A.privateKeySize, 'is not a valid RSA key size (2048 to 8192)')
@@ -571,7 +572,7 @@ function tuningFields(
 
   const rhl = take(A.revisionHistoryLimit)
   if (rhl !== undefined) {
-    const n = parseGoInt(rhl)
+    const n = parseDecimal(rhl)
     if (n === undefined || n < 1 || n > 2147483647) warnInvalid(A.revisionHistoryLimit, 'is not a positive integer')
     else {
       spec.revisionHistoryLimit = n
@@ -698,4 +699,14 @@ function parseSecretTemplate(value: string): {annotations?: Record<string, strin
     if (Object.keys(v).length > 0) out[field] = {...(v as Record<string, string>)}
   }
   return Object.keys(out).length > 0 ? out : undefined
+}
+
+/**
+ * cert-manager reads its numeric annotations in base 10 (pkg/controller/certificate-shim/helper.go:
+ * strconv.ParseInt(v, 10, 32) for renew-before-percentage and revision-history-limit, strconv.Atoi for
+ * private-key-size); the callers' range checks keep values inside 32 bits.
+ */
+function parseDecimal(value: string): number | undefined {
+  const r = parseInt10(value)
+  return r.ok && Number.isSafeInteger(r.value) ? r.value : undefined
 }
