@@ -699,3 +699,11 @@ test('ports: clients of the old load balancer on a port other than 80/443 are a 
   t.like(e, {level: 'error'})
   t.regex(e.message, /ports \(Service ingress-partner\/partner: 8080 -> http; Service ingress-nginx\/pub: 80 -> http\)/)
 })
+
+test('without --emit-gateway the data-plane checks still run on the controller Service (the team run warns of a PROXY-protocol mismatch too); a live Gateway already on the generated EnvoyProxy keeps it without an error', (t) => {
+  const objects = [controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}), configMap('ingress-nginx', 'ctl', {}), ing('web', 'app', 'nginx', 'app.example.com')]
+  t.truthy(run(objects, {emitGateway: false}).diagnostics.find((d) => d.code === 'data-plane-proxy-protocol-mismatch'))
+  const kept = run([liveGateway({parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}}), ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')])
+  t.like(kept.diagnostics.find((d) => d.code === 'controller-service-unknown'), {level: 'info'})
+  t.deepEqual(gateway(kept.objects, 'shared').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}})
+})

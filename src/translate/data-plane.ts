@@ -7,7 +7,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
-import {clusterIpEnvoyProxy, envoyProxyFromService, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
+import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
 import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
 import type {IngressModel} from './model.js'
@@ -215,7 +215,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
     }
     if (!p.service) {
       if (emitBundle) {
-        const proxy = withoutControllerService(p, context.live.has(gw), accepted.has(gw), diagnostics, checklist)
+        const proxy = withoutControllerService(p, context.live.get(gw), accepted.has(gw), diagnostics, checklist)
         if (proxy) objects.push(proxy)
       }
       continue
@@ -279,11 +279,17 @@ function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: Ku
  * accepted the public default. Live Gateway: its Envoy Service already exists and is kept as it is; without the
  * user's word that it may serve these Ingresses, an error (apply refuses).
  */
-function withoutControllerService(p: DataPlane, live: boolean, accepted: boolean, diagnostics: Diagnostic[], checklist: string[]): KubeObject | undefined {
+function withoutControllerService(p: DataPlane, live: KubeObject | undefined, accepted: boolean, diagnostics: Diagnostic[], checklist: string[]): KubeObject | undefined {
   const gw = `${p.gateway.namespace}/${p.gateway.name}`
   const object = objectRef('Gateway', p.gateway)
   const flags = `--controller-service CLASS=NAMESPACE/NAME (the ingress-nginx controller Service of this Gateway's classes), or --public-load-balancer ${gw} if a public load balancer is right for all of them`
   if (live) {
+    const ref = live.spec?.infrastructure?.parametersRef
+    if (ref?.kind === 'EnvoyProxy' && ref.name === envoyProxyName(p.gateway)) {
+      // An earlier run generated and attached it: the live Gateway keeps it (the Gateway union keeps parametersRef).
+      diagnostics.push({level: 'info', code: 'controller-service-unknown', object, message: `the ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy ${ref.name}, which an earlier run generated from it`})
+      return undefined
+    }
     if (accepted) {
       diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', object, message: `the live Gateway keeps its Envoy Service as it is, as --public-load-balancer ${gw} accepts`})
       return undefined
@@ -463,7 +469,7 @@ function asService(envoyService: Record<string, any>): KubeObject {
  * source-range rules see, and the load balancer's source ranges beside the per-Ingress allowlists.
  */
 export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[]): void {
-  if (!plane.plan || !plane.service || !plane.envoyProxy) return
+  if (!plane.plan || !plane.service) return
   const gw = objectRef('Gateway', plane.gateway)
   const svc = refOf(plane.service)
   const ctp = objects.find(
