@@ -54,6 +54,7 @@ import {
   type TranslateOptions,
   type TranslateResult,
   type IngressReport,
+  type UnselectedIngress,
 } from './types.js'
 
 const MAX_CERTIFICATE_REFS = 64
@@ -82,8 +83,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const deployments = new Map<string, KubeObject[]>()
   for (const d of kindObjects('Deployment')) deployments.set(d.metadata.namespace ?? 'default', [...(deployments.get(d.metadata.namespace ?? 'default') ?? []), d])
 
-  const selection = selectClasses(kindObjects('IngressClass'), options)
-  const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics)
+  const selection = selectClasses(kindObjects('IngressClass'), options, kindObjects('Ingress'))
+  const unselected: UnselectedIngress[] = []
+  const ingresses = selectIngresses(byKind.get('Ingress') ?? [], selection, options, diagnostics, unselected)
 
   // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
   const partitions = partitionByGateway(ingresses)
@@ -325,7 +327,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   reportPlaceholders(ingresses, diagnostics)
 
   const sorted = sortObjects(dropUnserved(finalObjects, capabilities, snapshot.capabilities !== undefined, options, diagnostics))
-  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
+  return {objects: sorted, diagnostics: sortDiagnostics(diagnostics), ingresses: ingressReports(ingresses, sorted), unselected, checklist: [...new Set(checklist)], ...hostViews(indexes, options), ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
 function hostViews(indexes: HostIndexes, options: TranslateOptions): Pick<TranslateResult, 'hosts' | 'hostsByGateway'> {
