@@ -83,3 +83,16 @@ test('the summary line counts every Ingress read by outcome and is silent when a
   const r = run([ing('a', {field: 'nginx'}), ing('b', {field: 'internal'}), ing('c', {}), ing('d', {field: 'traefik'}), ingressClass('traefik', 'other.io/x')])
   t.is(ingressCountsLine(r), 'Ingresses: 4 read, 1 converted, 3 skipped: 1 class not selected (internal 1), 1 class of another controller (traefik 1), 1 without a class\n')
 })
+
+test("without an IngressClass, another controller's default class name is neither assumed by --all-classes nor suggested", (t) => {
+  const objects = [ing('a', {field: 'traefik'}), ing('b', {field: 'traefik-internal'}), ing('c', {field: 'nginx-tailscale'}), ing('d', {annotation: 'internal'})]
+  const all = run(objects, {allClasses: true})
+  t.deepEqual(r2s(all.unselected), ['web/a traefik other-controller', 'web/b traefik-internal other-controller'])
+  t.regex(codes(all, 'class-not-selected')[0].message, /class "traefik" has no IngressClass in the input and is the default class name of Traefik/)
+  const plain = run(objects)
+  t.true(codes(plain, 'classes-not-selected')[0].message.endsWith('add: --ingress-class internal --ingress-class nginx-tailscale'))
+  // An IngressClass object is better evidence than the name: a class named traefik that is ingress-nginx's converts.
+  t.deepEqual(run([...objects, ingressClass('traefik', 'k8s.io/ingress-nginx')], {allClasses: true}).unselected!.map((u) => u.ingress), ['web/b'])
+})
+
+const r2s = (list: {ingress: string; className?: string; reason: string}[] | undefined) => (list ?? []).map((u) => `${u.ingress} ${u.className} ${u.reason}`)

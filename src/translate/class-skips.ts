@@ -46,6 +46,10 @@ export function reportSkippedClasses(skipped: SkippedByClass[], selection: Class
 
 function skipReason(label: string, reason: UnselectedIngress['reason'], selection: ClassSelection): string {
   if (label === '(no class)') return 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
+  const product = selection.foreignByName.get(label)
+  if (reason === 'other-controller' && product !== undefined) {
+    return `class "${label}" has no IngressClass in the input and is the default class name of ${product}, not ingress-nginx's (use --ingress-class ${label} if an ingress-nginx served it all the same)`
+  }
   if (reason === 'other-controller') {
     const controller = selection.controllerByClass.get(label)
     return `class "${label}" is not ingress-nginx's: its IngressClass names ${controller === undefined ? 'no spec.controller' : `controller ${controller}`}, not ${NGINX_CONTROLLER} (use --ingress-class ${label} if an ingress-nginx served it all the same)`

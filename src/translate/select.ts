@@ -5,6 +5,7 @@
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {objectRef} from './diagnostics.js'
 import type {IngressModel} from './model.js'
+import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from './types.js'
 
@@ -26,6 +27,8 @@ export interface ClassSelection {
    * that an ingress-nginx served each, and each is its own controller (controllers.ts controllerOf).
    */
   assumed: Set<string>
+  /** Class names without an IngressClass object that are another controller's default name (foreign-classes.ts). */
+  foreignByName: Map<string, string>
 }
 
 /**
@@ -41,7 +44,12 @@ export function selectClasses(ingressClasses: KubeObject[], options: TranslateOp
     if (typeof ic.spec?.controller === 'string' && ic.spec.controller !== '') controllerByClass.set(ic.metadata.name, ic.spec.controller)
   }
   const declared = new Set(ingressClasses.map((ic) => ic.metadata.name))
-  const selection: ClassSelection = {classes: new Set(), annotationClasses: new Set(), explicit: options.ingressClasses.length > 0, controllerByClass, declared, assumed: new Set()}
+  const selection: ClassSelection = {classes: new Set(), annotationClasses: new Set(), explicit: options.ingressClasses.length > 0, controllerByClass, declared, assumed: new Set(), foreignByName: new Map()}
+  for (const ing of ingresses) {
+    const name = ingressClassOf(ing).name
+    const product = name === undefined || declared.has(name) ? undefined : otherControllerByName(name)
+    if (product !== undefined) selection.foreignByName.set(name!, product)
+  }
   if (selection.explicit) {
     selection.classes = new Set(options.ingressClasses)
     selection.annotationClasses = new Set(options.ingressClasses)
@@ -61,7 +69,8 @@ export function selectClasses(ingressClasses: KubeObject[], options: TranslateOp
 
 /**
  * --all-classes: every class the Ingresses name is an ingress-nginx one, unless an IngressClass object in the input
- * names another controller (that object is the better evidence; --ingress-class still selects it). A class selected
+ * names another controller (that object is the better evidence; --ingress-class still selects it), or the class
+ * has another controller's default name (foreign-classes.ts). A class selected
  * this way is its own controller: two classes were two ingress-nginx installations, each with its own
  * --ingress-class (store.go GetIngressClass compares the annotation with that one value).
  */
@@ -71,6 +80,7 @@ function assumeAllClasses(selection: ClassSelection, ingresses: KubeObject[]): v
     const name = ingressClassOf(ing).name
     if (name === undefined) continue
     if (selection.declared.has(name) && selection.controllerByClass.get(name) !== NGINX_CONTROLLER) continue
+    if (selection.foreignByName.has(name)) continue
     names.add(name)
   }
   for (const name of names) {
@@ -86,6 +96,7 @@ function unselectedReason(cls: {name?: string; via: string}, selection: ClassSel
   if (cls.name === undefined) return 'no-class'
   const declared = selection.controllerByClass.get(cls.name)
   if (selection.declared.has(cls.name) && declared !== NGINX_CONTROLLER) return 'other-controller'
+  if (selection.foreignByName.has(cls.name)) return 'other-controller'
   return 'class-not-selected'
 }
 
