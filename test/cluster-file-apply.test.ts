@@ -29,7 +29,7 @@ test('apply -f --emit-gateway keeps the live listeners and certificates, in thei
   t.teardown(() => s.close())
   const dir = tempDir(t)
   s.seed([ns('gateway'), ns('shop'), liveGateway])
-  const withTls = {...ingress('shop', 'web', {host: 'shop.example.com'})}
+  const withTls: Record<string, any> = {...ingress('shop', 'web', {host: 'shop.example.com'})}
   withTls.spec = {...withTls.spec, tls: [{hosts: ['shop.example.com'], secretName: 'shop-tls'}]}
   const file = join(dir, 'in.yaml')
   writeFileSync(file, jsYaml.dump(withTls))

@@ -204,7 +204,7 @@ test('no kubeconfig, in a pod: the in-cluster config (https, service-account tok
   t.is(loaded.kc.getCurrentCluster()?.server, 'https://10.96.0.1:443')
   t.is(loaded.kc.getCurrentCluster()?.caFile, join(root, SERVICE_ACCOUNT_DIR, 'ca.crt'))
   const fetchOpts = await loaded.kc.applyToFetchOptions({})
-  t.is((fetchOpts.headers as Headers).get('Authorization'), 'Bearer sa-token')
+  t.is(new Headers(fetchOpts.headers as Record<string, string> | Headers | undefined).get('Authorization'), 'Bearer sa-token')
   // -n wins; POD_NAMESPACE wins over the namespace file; kubectl uses https whatever the port (client-node would not).
   t.is((await loadKubeConfig({namespace: 'team-z'}, env, root)).namespace, 'team-z')
   const onProxyPort = await loadKubeConfig({}, {...env, KUBERNETES_SERVICE_PORT: '8080', POD_NAMESPACE: 'from-env'}, root)

@@ -117,7 +117,7 @@ test.serial('cutover --dns reads TLSRoutes (ssl-passthrough hosts) in the versio
   const s = await FakeApiServer.start({resources})
   t.teardown(() => s.close())
   const dir = tempDir(t)
-  const tls = {...route({name: 'db', hostnames: ['db.example.com']}), apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TLSRoute'}
+  const tls: Record<string, any> = {...route({name: 'db', hostnames: ['db.example.com']}), apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TLSRoute'}
   tls.spec = {hostnames: ['db.example.com'], parentRefs: [{name: 'shared', namespace: 'gateway', sectionName: 'tls-db'}], rules: [{backendRefs: [{name: 'db', port: 5432}]}]}
   s.seed([...readyWorld(), tls])
   const kubeconfig = s.writeKubeconfig(dir, {namespace: 'team-a'})

@@ -314,7 +314,7 @@ test('each Ingress is admitted by its own controller\'s ConfigMap: a configurati
   t.deepEqual(routes(shared), ['corp/wiki'])
   // The other way round: only the default controller allows them.
   const swapped = run(
-    objects.map((o) => (o.kind === 'ConfigMap' ? {...o, data: o.metadata.name === 'pub-settings' ? {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'} : {}} : o)),
+    objects.map((o) => (o.kind === 'ConfigMap' ? {...o, data: o.metadata.name === 'pub-settings' ? {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'} : ({} as Record<string, string>)} : o)),
     {ingressClasses: ['nginx', 'internal']},
   )
   t.deepEqual(status(swapped), {'corp/wiki': 'not-served', 'web/app': 'converted'})

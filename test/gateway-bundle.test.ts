@@ -320,7 +320,7 @@ test('PROXY protocol mode: required proxyProtocol, no XFF detection, underscores
   })
   // lua_ingress.lua rewrite: with use-proxy-protocol, destination port 443 meant https even on a plain connection.
   t.regex(find(diagnostics, 'forwarded-headers')!.message, /destination port 443 for https even on a plain connection/)
-  t.true(checklist.some((l) => /PROXY protocol and TLS: .*https-redirect route loops/.test(l)))
+  t.true(checklist.some((l) => /PROXY protocol and TLS: .*https-redirect route loops/.test(typeof l === 'string' ? l : l.line)))
   t.is(ctp.metadata.namespace, 'gateway')
   t.is(ctp.metadata.annotations?.[SOURCE], 'ConfigMap ingress-nginx/ingress-nginx-controller')
   t.is(find(diagnostics, 'client-ip-proxy-protocol', 'use-proxy-protocol')?.fidelity, 'exact')
@@ -644,7 +644,7 @@ test('durations and sizes use the annotation units (src/annotations/units.ts)', 
   t.deepEqual(btp({'proxy-body-size': '512'})?.spec.requestBuffer, {limit: '512'})
   t.is(btp({'proxy-body-size': '0'})?.spec.requestBuffer, undefined, '0 = no limit')
   t.deepEqual(btp({'proxy-body-size': '1.5m'})?.spec.requestBuffer, {limit: '1Mi'}, 'invalid: nginx kept 1m')
-  for (const data of [{'keep-alive': '1728000', 'proxy-body-size': '512'}, {'proxy-connect-timeout': '999999999999'}]) assertValid(t, at(data))
+  for (const data of [{'keep-alive': '1728000', 'proxy-body-size': '512'}, {'proxy-connect-timeout': '999999999999'}] as Record<string, string>[]) assertValid(t, at(data))
 })
 
 test('bad input never throws', (t) => {
@@ -896,7 +896,7 @@ test('no https listener: each hsts* key gets one diagnostic saying HSTS is not s
     t.regex(d.message, /has no https listener, so HSTS is not sent/)
     t.is(d.fidelity, 'ignored')
   }
-  t.false(r.checklist.some((c) => /HSTS|shared-client-https/.test(c)))
+  t.false(r.checklist.some((c) => /HSTS|shared-client-https/.test(typeof c === 'string' ? c : c.line)))
   // the default (no hsts key): no listener policy, and nothing to say about a header no HTTPS response could carry
   const dflt = clientTrafficFromConfigMap(undefined, {...ctx, hasHttpsListener: false})
   t.deepEqual(dflt.objects.map((o) => o.metadata.name), ['shared-client'])

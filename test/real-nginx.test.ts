@@ -90,7 +90,7 @@ for (const name of nginx ? cases : []) {
       return [cls!, {namespace: namespace!, name: gwName!}]
     }))
     t.deepEqual(args.filter((a, i) => !['--no-emit-gateway', '--emit-gateway', ...valued].includes(a) && !valued.has(args[i - 1]!)), [], 'the harness reads only the routing-neutral flags')
-    const parsed = parseManifestText(readFileSync(join(dir, 'input.yaml'), 'utf8'), 'input.yaml', {defaultNamespace: 'default'})
+    const parsed = parseManifestText(readFileSync(join(dir, 'input.yaml'), 'utf8'), 'input.yaml', {defaultNamespace: 'default', namespaceExplicit: false})
     const result = translate({objects: parsed.objects}, {emitGateway: args.includes('--emit-gateway'), ingressClasses, gatewayFor})
     const served = new Set(result.ingresses.filter((i) => i.status !== 'not-served').map((i) => i.ingress))
     t.deepEqual(redirectDrops(result, parsed.objects.map((o) => o.object)), {harness: [], compiler: []}, 'the Ingresses redirect.go Parse drops, by the harness and by the compiler')

@@ -4,7 +4,7 @@
  * enable-global-auth says about the output. The stand-in tests (external-auth-servers.test.ts) drive the forms.
  */
 import test from 'ava'
-import {recognizeServer} from '../../src/annotations/external-auth/forms.js'
+import {recognizeServer, type AuthServer} from '../../src/annotations/external-auth/forms.js'
 import {
   assertValid,
   configMap,
@@ -25,7 +25,7 @@ const {run} = fixture({name: 'app', namespace: 'apps', host: 'app.example.com'})
 useValidator()
 
 test('the server is recognised by the endpoint it documents for nginx, and oauth2-proxy under another prefix by its Service name', (t) => {
-  const cases: [string, string, string][] = [
+  const cases: [string, string, AuthServer][] = [
     ['/outpost.goauthentik.io/auth/nginx', 'ak-outpost-main', 'authentik'],
     ['/outpost.goauthentik.io/auth/traefik', 'authentik', 'authentik'],
     ['/api/verify', 'authelia', 'authelia'],

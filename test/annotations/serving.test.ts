@@ -341,7 +341,7 @@ test('a value of spaces reads as empty where the validator accepts it (parser.no
   ]
   for (const [annotations, key, outcome] of cases) {
     const r = translateWith(annotations)
-    const want = {S: 'converted', G: 'converted', D: 'not-served', N: 'denied'}[outcome]
+    const want = ({S: 'converted', G: 'converted', D: 'not-served', N: 'denied'} as const)[outcome as 'S' | 'G' | 'D' | 'N']
     t.is(r.ingresses[0]!.status, want, key)
     const codes = diagnosticsFor(r, key).map((d) => d.code)
     if (outcome === 'G') t.true(codes.some((c) => ['annotation-group-ignored', 'redirect-config-dropped'].includes(c)), `${key}: ${codes.join(', ')}`)

@@ -92,14 +92,26 @@ export function rbacAttributes(method: string, path: string): {verb: string; gro
   return {verb, group, resource: rest[0]}
 }
 
+interface RbacRule {
+  apiGroups: string[]
+  resources: string[]
+  verbs: string[]
+}
+
+/** The rules of a ClusterRole read from YAML; a role the test did not find fails the test rather than allowing all. */
+function rulesOf(role: Record<string, any> | undefined): RbacRule[] {
+  if (!role || !Array.isArray(role.rules)) throw new Error('ClusterRole not found in examples/rbac/ingress2gw-rbac.yaml (or it has no rules)')
+  return role.rules as RbacRule[]
+}
+
 /** Whether a ClusterRole in examples/rbac/ingress2gw-rbac.yaml allows verb on group/resource. */
-export function roleAllows(role: {rules: {apiGroups: string[]; resources: string[]; verbs: string[]}[]}, verb: string, group: string, resource: string): boolean {
-  return role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb))
+export function roleAllows(role: Record<string, any> | undefined, verb: string, group: string, resource: string): boolean {
+  return rulesOf(role).some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb))
 }
 
 /** `verb group/resource` for every rule of a ClusterRole, to compare a role with what a command really sent. */
-export function rolePermissions(role: {rules: {apiGroups: string[]; resources: string[]; verbs: string[]}[]}): string[] {
-  const out = role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))))
+export function rolePermissions(role: Record<string, any> | undefined): string[] {
+  const out = rulesOf(role).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))))
   return [...new Set(out)].sort()
 }
 
