@@ -96,3 +96,11 @@ test("without an IngressClass, another controller's default class name is neithe
 })
 
 const r2s = (list: {ingress: string; className?: string; reason: string}[] | undefined) => (list ?? []).map((u) => `${u.ingress} ${u.className} ${u.reason}`)
+
+test('the line to paste keeps only classes this run selects: an invalid Ingress\'s class was never judged', (t) => {
+  const invalid = ing('broken', {field: 'weird'})
+  invalid.object.spec.rules = []
+  const r = run([ing('a', {field: 'nginx'}), ing('b', {field: 'internal'}), invalid])
+  t.true(codes(r, 'classes-not-selected')[0].message.endsWith('add: --ingress-class nginx --ingress-class internal'))
+  t.deepEqual(r2s(r.unselected), ['web/b internal class-not-selected', 'web/broken undefined invalid'])
+})

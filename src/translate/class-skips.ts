@@ -67,8 +67,12 @@ function unknownClassesWarning(unknown: Map<string, string[]>, skipped: SkippedB
   const inUse = new Set<string>()
   for (const input of inputs) {
     const o = input.object
-    const name = o.spec?.ingressClassName || o.metadata.annotations?.['kubernetes.io/ingress.class']
-    if (typeof name === 'string' && name !== '' && !skippedIds.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)) inUse.add(name)
+    const field = o.spec?.ingressClassName
+    const viaField = typeof field === 'string' && field !== ''
+    const name = viaField ? field : o.metadata.annotations?.['kubernetes.io/ingress.class']
+    if (typeof name !== 'string' || name === '' || skippedIds.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)) continue
+    // Only classes this run selects (an invalid Ingress's class was never judged).
+    if ((viaField ? selection.classes : selection.annotationClasses).has(name)) inUse.add(name)
   }
   const classes = [...unknown.keys()].sort()
   const keep = [...inUse].filter((c) => !unknown.has(c)).sort()
