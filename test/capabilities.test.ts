@@ -3,6 +3,8 @@
  * that would fail at apply time. File input (no discovery) keeps everything.
  */
 import test from 'ava'
+import {failOnMessage} from '../src/cli/fail-on.js'
+import {buildReport} from '../src/output/migration-report/index.js'
 import {translate} from '../src/translate/index.js'
 import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/translate/types.js'
 
@@ -49,4 +51,38 @@ test('ReferenceGrant version follows discovery', (t) => {
   t.is(v1.objects.find((o) => o.kind === 'ReferenceGrant')?.apiVersion, 'gateway.networking.k8s.io/v1')
   const beta = translate({objects: [{object: tls, source: {cluster: true}}], capabilities: {...all, referenceGrantVersion: 'v1beta1'}})
   t.is(beta.objects.find((o) => o.kind === 'ReferenceGrant')?.apiVersion, 'gateway.networking.k8s.io/v1beta1')
+})
+
+// The object that carries an annotation is left out: the annotation is not applied on that cluster, so its fidelity
+// cannot stay exact, and a `report --fail-on approximate` gate must trip on it.
+test('an annotation whose policy the cluster cannot take becomes manual and trips --fail-on approximate', (t) => {
+  const snapshot = {objects: [{object: ingress('slow', {'proxy-connect-timeout': '30'}), source: {cluster: true}}], capabilities: {...all, envoyGateway: false}}
+  const r = translate(snapshot)
+  t.false(r.objects.some((o) => o.kind === 'BackendTrafficPolicy'))
+  const key = `${P}proxy-connect-timeout`
+  t.is(r.ingresses[0]!.annotations[key], 'manual')
+  const d = r.diagnostics.find((x) => x.code === 'annotation-needs-crd')
+  t.truthy(d)
+  t.is(d!.object, 'Ingress apps/slow')
+  t.is(d!.annotation, key)
+  t.is(d!.fidelity, 'manual')
+  t.regex(d!.message, /BackendTrafficPolicy apps\/slow/)
+  const report = buildReport(r, {snapshot})
+  t.is(report.ingresses[0]!.status, 'manual')
+  t.regex(failOnMessage(report, 'approximate') ?? '', /apps\/slow \(manual\)/)
+  // The same Ingress on a cluster that serves Envoy Gateway: exact, and the gate passes.
+  const served = translate({...snapshot, capabilities: all})
+  t.is(served.ingresses[0]!.annotations[key], 'exact')
+  t.is(failOnMessage(buildReport(served, {snapshot}), 'approximate'), undefined)
+})
+
+test('an annotation carried by a kept object as well as a dropped one keeps its kind of loss named once per Ingress', (t) => {
+  // backend-protocol GRPC: the GRPCRoute (dropped) and the BackendTrafficPolicy lifting its 15s default (dropped too).
+  const r = translate({objects, capabilities: {...all, envoyGateway: false, grpcRoute: false}})
+  const rpc = r.ingresses.find((i) => i.ingress === 'apps/rpc')!
+  t.is(rpc.annotations[`${P}backend-protocol`], 'manual')
+  t.is(rpc.status, 'skipped')
+  const web = r.ingresses.find((i) => i.ingress === 'apps/web')!
+  t.is(web.annotations[`${P}proxy-read-timeout`], 'manual')
+  t.is(r.diagnostics.filter((d) => d.code === 'annotation-needs-crd' && d.object === 'Ingress apps/rpc').length, 1)
 })

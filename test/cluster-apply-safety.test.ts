@@ -261,7 +261,7 @@ test('Ctrl-C during apply (the real command, SIGINT): every object written was p
 })
 
 test('a server dry run into a namespace this apply creates: the policy fails there only for the dry run, so its route is not withheld', async (t) => {
-  const {s, apply} = await setup(t)
+  const {apply} = await setup(t)
   const objects = [ns('fresh', {'shared-gateway-access': 'true'}) as KubeObject, httpRoute('fresh', 'web') as KubeObject, policy('SecurityPolicy', 'web', 'fresh', {kind: 'HTTPRoute', name: 'web'})]
   const {results} = await apply(objects, {dryRun: 'server'})
   t.deepEqual(

@@ -27,16 +27,17 @@ async function mirror(corrupt?: string): Promise<{url: string; requests: string[
   const byUrlPath = new Map<string, string>()
   for (const file of await readCrdManifest()) byUrlPath.set('/' + file.url.replace('https://raw.githubusercontent.com/', ''), file.path)
   const requests: string[] = []
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
     requests.push(req.url ?? '')
     const rel = byUrlPath.get(req.url ?? '')
     if (!rel) {
       res.writeHead(404).end()
       return
     }
-    let data = await fs.readFile(path.join(CRD_ROOT, rel))
-    if (rel === corrupt) data = Buffer.concat([data, Buffer.from('# appended\n')])
-    res.writeHead(200, {'content-type': 'text/plain'}).end(data)
+    fs.readFile(path.join(CRD_ROOT, rel)).then(
+      (data) => res.writeHead(200, {'content-type': 'text/plain'}).end(rel === corrupt ? Buffer.concat([data, Buffer.from('# appended\n')]) : data),
+      () => res.writeHead(500).end(),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const {port} = server.address() as {port: number}

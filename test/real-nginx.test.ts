@@ -58,7 +58,10 @@ const normalize = (a: Answer) => (a.kind === 'redirect' && /^[a-z]+:\/\/[^/]+$/.
 function allowedDifference(result: TranslateResult, host: string, real: Answer, gateway: Answer): string | undefined {
   const has = (code: string) => result.diagnostics.some((d) => d.code === code)
   if (real.kind === 'redirect' && real.status === 301 && real.location.endsWith('/') && has('prefix-trailing-slash')) return 'prefix-trailing-slash'
-  if (host.startsWith('a.b.') && has('wildcard-host-depth')) return 'wildcard-host-depth'
+  // A name two or more labels under a wildcard host (a.b.example.com, or www.app.example.com beside app.example.com)
+  // that no server of nginx has: the Gateway's wildcard hostname takes it, nginx's one-label regex does not.
+  const deepUnderWildcard = [...result.hosts!.values()].some((h) => h.name.startsWith('*.') && host.endsWith(h.name.slice(1)) && host.slice(0, -h.name.length + 1).includes('.'))
+  if (deepUnderWildcard && !result.hosts!.has(host) && has('wildcard-host-depth')) return 'wildcard-host-depth'
   // GRPCRoutes match gRPC services and methods, not paths: the model alone is checked for their hosts.
   if (result.objects.some((o) => o.kind === 'GRPCRoute' && (o.spec.hostnames ?? []).includes(host))) return 'GRPCRoute'
   if (real.kind === 'redirect' && gateway.kind === 'redirect' && real.location.replace(/\/$/, '') === gateway.location.replace(/\/$/, '') && has('annotation-approximate')) {

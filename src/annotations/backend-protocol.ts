@@ -389,10 +389,10 @@ function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string
       if (!made.has(name)) {
         made.add(name)
         if (plan.viaBackend) {
-          ingress.intents.objects.push({from: plan.from, object: backendObject(name, ingress.ref.namespace, svc, plan, sources)})
+          ingress.intents.objects.push({from: plan.from, sources, object: backendObject(name, ingress.ref.namespace, svc, plan, sources)})
         }
         if (plan.verify) {
-          ingress.intents.objects.push({from: plan.from, object: backendTlsPolicy(name, ctx, svc, plan, sources)})
+          ingress.intents.objects.push({from: plan.from, sources, object: backendTlsPolicy(name, ctx, svc, plan, sources)})
         }
       }
       return plan.viaBackend ? {group: EG_GROUP, kind: 'Backend', name} : undefined

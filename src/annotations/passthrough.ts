@@ -9,6 +9,11 @@ import type {AnnotationFamily, FamilyContext} from './types.js'
 /** The Gateway listener TLSRoutes attach to; the gateway owner adds it (protocol TLS, mode Passthrough). */
 export const PASSTHROUGH_LISTENER = 'tls-passthrough'
 
+/** The bundle's TLS passthrough listener of one host: Envoy separates it from the https listener by SNI. */
+export function passthroughListenerName(hostname: string): string {
+  return dnsName('tls', hostname)
+}
+
 /** True when the Ingress passes TLS through: nginx then ignores all its other annotations. */
 export function sslPassthroughOn(ctx: FamilyContext): boolean {
   return ctx.value<boolean>('ssl-passthrough') === true
@@ -83,14 +88,18 @@ export const passthroughFamily: AnnotationFamily = {
     const sources = [objectRef('Ingress', ingress.ref)]
     for (const g of groups) {
       const name = groups.length === 1 ? ingress.ref.name : dnsName(ingress.ref.name, g.hosts[0])
+      // The gateway bundle gives each passthrough host a TLS listener of its own (passthroughListeners); without it
+      // the gateway owner adds the one listener the hint describes.
+      const sections = ctx.options.emitGateway === true ? g.hosts.map(passthroughListenerName) : [PASSTHROUGH_LISTENER]
       ingress.intents.objects.push({
         from: [key],
+        role: 'passthrough-route',
         object: {
           apiVersion: `${GATEWAY_GROUP}/v1`,
           kind: 'TLSRoute',
           metadata: managedMetadata(name, ingress.ref.namespace, sources, [key]),
           spec: {
-            parentRefs: [gatewayParentRef(ingress.gateway, PASSTHROUGH_LISTENER)],
+            parentRefs: sections.map((section) => gatewayParentRef(ingress.gateway, section)),
             hostnames: g.hosts,
             rules: [{backendRefs: [{name: g.backend.name, port: g.backend.port}]}],
           },

@@ -10,25 +10,18 @@ import {ingressCountsLine} from '../output/ingress-counts.js'
 import {sortDiagnostics} from '../translate/diagnostics.js'
 import {translate} from '../translate/index.js'
 import {
-  DEFAULT_OPTIONS,
   type Diagnostic,
   type Fidelity,
   type InputObject,
   type KubeObject,
-  type NamespacedName,
   type Snapshot,
   type TranslateOptions,
   type TranslateResult,
 } from '../translate/types.js'
 import {kubectlBooleanArgs, parseRequestTimeout, usageError} from './kubectl-flags.js'
 import {count, Progress} from './progress.js'
-import {parsePerClassRefs} from '../translate/controller-workloads.js'
-
-function parseNamespacedName(value: string, flag: string): NamespacedName {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
-  if (!m) throw new Error(`--${flag} expects NAMESPACE/NAME, got "${value}"`)
-  return {namespace: m[1], name: m[3]}
-}
+import {translateFlags, translateOptionsOf} from './translate-flags.js'
+import {DEFAULT_OPTIONS} from '../translate/options.js'
 
 /** Where the input came from and how far it reached: for "No Ingresses found" and the namespace-scope check. */
 export interface InputScope {
@@ -77,27 +70,8 @@ export abstract class BaseCommand extends Command {
     'all-namespaces': Flags.boolean({char: 'A', description: 'read every namespace (wins over -n, as in kubectl)', default: false}),
     selector: Flags.string({char: 'l', description: 'label selector for Ingresses (cluster and files)'}),
     quiet: Flags.boolean({char: 'q', description: 'print only errors on stderr (no warnings, notes or summary)', default: false}),
-    'ingress-class': Flags.string({multiple: true, description: 'ingress class to convert; repeatable, the exact list (default: classes of controller k8s.io/ingress-nginx, nginx, and the --gateway-for classes)'}),
-    'include-classless': Flags.boolean({description: 'also convert Ingresses without any class (ingress-nginx --watch-ingress-without-class)', default: false}),
-    'all-classes': Flags.boolean({description: 'files (-f): every ingress class the Ingresses name is an ingress-nginx class, each its own controller (unless an IngressClass in the input names another controller)', default: false}),
     'lookup-cluster': Flags.boolean({description: 'files (-f): read what the files lack from the current kube context, get only: the Services the Ingresses name (named ports), the IngressClasses of their classes, the controller ConfigMap; says which were read', default: false}),
-    gateway: Flags.string({description: 'the shared Gateway routes attach to, NAMESPACE/NAME', default: 'gateway/shared'}),
-    'gateway-class': Flags.string({description: 'GatewayClass of the emitted Gateway', default: 'eg'}),
-    'gateway-for': Flags.string({multiple: true, description: 'CLASS=NAMESPACE/NAME: a separate shared Gateway for one ingress class, converted as its own ingress-nginx controller; repeatable'}),
-    'http-listener': Flags.string({description: 'name of the Gateway listener on port 80', default: 'http'}),
-    'https-listener': Flags.string({description: 'name of the Gateway listener on port 443', default: 'https'}),
-    'namespace-label': Flags.string({description: 'KEY=VALUE label that admits a namespace to the shared Gateway', default: 'shared-gateway-access=true'}),
-    'annotation-prefix': Flags.string({description: 'annotation prefix the controller ran with (--annotations-prefix)', default: 'nginx.ingress.kubernetes.io'}),
-    'emit-gateway': Flags.boolean({description: 'emit the gateway-owner bundle (Gateway, https-redirect route, namespace labels); default: when the input spans the cluster', allowNo: true}),
-    'backend-tls': Flags.option({options: ['insecure', 'verify'] as const, description: 'backend-protocol HTTPS: skip verification as nginx did, or verify', default: 'insecure'})(),
-    'client-ip': Flags.string({description: 'client IP detection: auto (from the controller ConfigMap), proxy-protocol, xff:N, none', default: 'auto'}),
-    'tcp-routes': Flags.boolean({description: 'emit TCPRoute/UDPRoute for tcp-services/udp-services entries', default: false}),
-    'nginx-defaults': Flags.boolean({description: 'turn the controller ConfigMap route defaults into Gateway-level policies', default: false}),
-    'oauth2-proxy': Flags.option({options: ['ext-auth', 'oidc'] as const, description: 'auth-url pointing at oauth2-proxy: keep oauth2-proxy behind extAuth, or use Envoy Gateway OIDC configured from its Deployment (docs/external-auth.md)', default: 'ext-auth'})(),
-    'controller-configmap': Flags.string({multiple: true, description: 'NAMESPACE/NAME of the ingress-nginx controller ConfigMap (the only or default controller), or CLASS=NAMESPACE/NAME for the controller of one ingress class; repeatable (default: the controllers\' --configmap args)'}),
-    'controller-service': Flags.string({multiple: true, description: 'NAMESPACE/NAME of the ingress-nginx controller\'s load-balancer Service (the only or default controller), or CLASS=NAMESPACE/NAME; repeatable (default: the Service selecting the controller\'s pods); its settings become the Gateway\'s EnvoyProxy'}),
-    'tcp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the tcp-services ConfigMap'}),
-    'udp-services-configmap': Flags.string({description: 'NAMESPACE/NAME of the udp-services ConfigMap'}),
+    ...translateFlags,
     color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics and the text report (auto: on a terminal, unless NO_COLOR is set)', default: 'auto'})(),
   }
 
@@ -151,42 +125,9 @@ export abstract class BaseCommand extends Command {
     }
   }
 
-  protected translateOptions(flags: Record<string, any>): Partial<TranslateOptions> {
-    const gatewayFor: Record<string, NamespacedName> = {}
-    for (const entry of flags['gateway-for'] ?? []) {
-      const [cls, target] = String(entry).split('=', 2)
-      if (!cls || !target) throw new Error(`--gateway-for expects CLASS=NAMESPACE/NAME, got "${entry}"`)
-      gatewayFor[cls] = parseNamespacedName(target, 'gateway-for')
-    }
-    const [labelKey, labelValue] = String(flags['namespace-label']).split('=', 2)
-    if (!labelKey || labelValue === undefined) throw new Error(`--namespace-label expects KEY=VALUE, got "${flags['namespace-label']}"`)
-    let clientIp: TranslateOptions['clientIp']
-    const ci = String(flags['client-ip'])
-    if (ci === 'auto' || ci === 'proxy-protocol' || ci === 'none') clientIp = ci
-    else if (/^xff:[1-9]\d*$/.test(ci)) clientIp = {xffHops: Number(ci.slice(4))}
-    else throw new Error(`--client-ip expects auto, proxy-protocol, none or xff:N with N >= 1 trusted hops, got "${ci}"`)
-    return {
-      gateway: parseNamespacedName(flags.gateway, 'gateway'),
-      gatewayFor,
-      gatewayClass: flags['gateway-class'],
-      httpListener: flags['http-listener'],
-      httpsListener: flags['https-listener'],
-      namespaceLabel: {key: labelKey, value: labelValue},
-      ingressClasses: flags['ingress-class'] ?? [],
-      includeClassless: flags['include-classless'],
-      allClasses: flags['all-classes'] === true,
-      annotationPrefix: flags['annotation-prefix'],
-      emitGateway: flags['emit-gateway'] ?? 'auto',
-      backendTls: flags['backend-tls'],
-      clientIp,
-      tcpRoutes: flags['tcp-routes'],
-      nginxDefaults: flags['nginx-defaults'],
-      oauth2Proxy: flags['oauth2-proxy'],
-      ...controllerRefs(flags),
-      tcpServicesConfigMap: flags['tcp-services-configmap'],
-      udpServicesConfigMap: flags['udp-services-configmap'],
-      generatorVersion: this.config.version ?? DEFAULT_OPTIONS.generatorVersion,
-    }
+  /** The translate options of the parsed flags (translate/options.ts declares each one once). */
+  protected translateOptions(flags: Record<string, any>): TranslateOptions {
+    return translateOptionsOf(flags, this.config.version ?? DEFAULT_OPTIONS.generatorVersion)
   }
 
   /** One `error:` line on stderr and the exit status (2: could not read or run; 1: a gate refused). */
@@ -195,9 +136,15 @@ export abstract class BaseCommand extends Command {
     return this.exit(code)
   }
 
-  /** apply, and diff against the cluster, compare with or change the live objects, even for file input. */
+  /**
+   * Whether the command compares with or changes the live objects (apply; diff against the cluster), so that even
+   * file input reads the live Gateways and missing Services from the cluster. Commands declare it.
+   */
+  static writesToCluster: boolean | ((flags: Record<string, any>) => boolean) = false
+
   protected writesToCluster(flags: Record<string, any>): boolean {
-    return this.id === 'apply' || (this.id === 'diff' && flags.against === undefined)
+    const declared = (this.ctor as unknown as typeof BaseCommand).writesToCluster
+    return typeof declared === 'function' ? declared(flags) : declared === true
   }
 
   /**
@@ -206,7 +153,7 @@ export abstract class BaseCommand extends Command {
    */
   private async liveGateways(client: import('../sources/cluster.js').ClusterClient, flags: Record<string, any>): Promise<{objects: InputObject[]; diagnostics: Diagnostic[]}> {
     const options = this.translateOptions(flags)
-    const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
+    const gateways = [options.gateway, ...Object.values(options.gatewayFor)]
     const cluster = await import('../sources/cluster.js')
     const objects: InputObject[] = []
     const diagnostics: Diagnostic[] = []
@@ -250,7 +197,7 @@ export abstract class BaseCommand extends Command {
     // Loaded lazily: @kubernetes/client-node costs ~0.5 s to import and `convert -f` never needs it.
     const cluster = await import('../sources/cluster.js')
     const options = this.translateOptions(flags)
-    const gateways = [options.gateway!, ...Object.values(options.gatewayFor ?? {})]
+    const gateways = [options.gateway, ...Object.values(options.gatewayFor)]
     const sel = this.selection(flags)
     const seen = {Ingress: 0, Service: 0}
     const namespaces = new Set<string | undefined>()
@@ -265,8 +212,8 @@ export abstract class BaseCommand extends Command {
       selector: flags.selector,
       controllerConfigMaps: [options.controllerConfigMap, ...Object.values(options.controllerConfigMapFor ?? {})].filter((x): x is string => x !== undefined),
       controllerServices: [options.controllerService, ...Object.values(options.controllerServiceFor ?? {})].filter((x): x is string => x !== undefined),
-      tcpServicesConfigMap: flags['tcp-services-configmap'],
-      udpServicesConfigMap: flags['udp-services-configmap'],
+      tcpServicesConfigMap: options.tcpServicesConfigMap,
+      udpServicesConfigMap: options.udpServicesConfigMap,
       gateways,
     })
     return {
@@ -303,7 +250,7 @@ export abstract class BaseCommand extends Command {
     const converted = (read.converted ?? []).map((o) => o.object)
     if (converted.length > 0) {
       // convert's output labels namespaces for the shared Gateway without a managed-by label: apply those too.
-      const [key, value] = String(flags['namespace-label']).split('=', 2)
+      const {key, value} = this.translateOptions(flags).namespaceLabel
       const labelled = objects.filter((o) => o.object.kind === 'Namespace' && o.object.metadata.labels?.[key] === value)
       converted.push(...labelled.map((o) => o.object))
       objects = objects.filter((o) => !labelled.includes(o))
@@ -447,11 +394,4 @@ async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks).toString('utf8')
-}
-
-/** `--controller-configmap` / `--controller-service`: the plain NAMESPACE/NAME form and the CLASS= ones. */
-function controllerRefs(flags: Record<string, any>): Pick<TranslateOptions, 'controllerConfigMap' | 'controllerConfigMapFor' | 'controllerService' | 'controllerServiceFor'> {
-  const cms = parsePerClassRefs(flags['controller-configmap'], 'controller-configmap')
-  const svcs = parsePerClassRefs(flags['controller-service'], 'controller-service')
-  return {controllerConfigMap: cms.plain, controllerConfigMapFor: cms.byClass, controllerService: svcs.plain, controllerServiceFor: svcs.byClass}
 }

@@ -14,6 +14,7 @@ export default class Apply extends BaseCommand {
     'kubectl ingress2gw apply -A --force-conflicts',
     'kubectl ingress2gw apply -f rendered/ -R',
   ]
+  static writesToCluster = true
   static flags = {
     'dry-run': Flags.option({options: ['none', 'server', 'client'] as const, description: 'server: validate with the API server without persisting; client: only read', default: 'none'})(),
     'force-conflicts': Flags.boolean({description: 'take over fields another field manager owns (server-side apply force)', default: false}),

@@ -1,15 +1,10 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {parsePerClassRefs} from '../translate/controller-workloads.js'
+import {parseNamespacedName} from '../translate/options.js'
+import type {TranslateOptions} from '../translate/types.js'
 
 const {help, kubeconfig, context, cluster, user, as, namespace, gateway, color} = BaseCommand.baseFlags
 const connection = {help, kubeconfig, context, cluster, user, as, 'as-group': BaseCommand.baseFlags['as-group'], 'request-timeout': BaseCommand.baseFlags['request-timeout']}
-
-function namespacedName(value: string, flag: string): {namespace: string; name: string} {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
-  if (!m) throw new Error(`--${flag} expects NAMESPACE/NAME, got "${value}"`)
-  return {namespace: m[1], name: m[3]}
-}
 
 export default class Cutover extends BaseCommand {
   static summary = 'Move the traffic: repoint the ingress-nginx Service at the Envoy pods (and back), or list the DNS records to switch'
@@ -63,16 +58,17 @@ export default class Cutover extends BaseCommand {
     let code = 0
     try {
       if (flags.rollback) code = await cmd.runRollback(run, {file: flags.rollback, dryRun: flags['dry-run'], force: flags.force})
-      else if (flags.dns) code = await cmd.runDns(run, {gateway: namespacedName(flags.gateway, 'gateway'), allNamespaces: flags['all-namespaces']})
+      else if (flags.dns) code = await cmd.runDns(run, {gateway: this.translateOptions(flags).gateway, allNamespaces: flags['all-namespaces']})
       else {
+        const options = this.translateOptions(flags)
         code = await cmd.runCutover(run, {
-          service: namespacedName(flags.service!, 'service'),
-          gateway: namespacedName(flags.gateway, 'gateway'),
+          service: parseNamespacedName(flags.service!, 'service'),
+          gateway: options.gateway,
           apply: flags.apply,
           dryRun: flags['dry-run'],
           force: flags.force,
           rollbackFile: flags['rollback-file'],
-          controllerConfigMap: oneControllerConfigMap(flags['controller-configmap']),
+          controllerConfigMap: oneControllerConfigMap(options),
         })
       }
     } catch (error) {
@@ -83,9 +79,8 @@ export default class Cutover extends BaseCommand {
 }
 
 /** cutover acts on one controller's Service: the plain NAMESPACE/NAME, or the only CLASS=NAMESPACE/NAME given. */
-function oneControllerConfigMap(values: string[] | undefined): string | undefined {
-  const refs = parsePerClassRefs(values, 'controller-configmap')
-  const byClass = Object.values(refs.byClass)
-  if (refs.plain === undefined && byClass.length > 1) throw new Error('cutover reads one controller ConfigMap: give --controller-configmap once')
-  return refs.plain ?? byClass[0]
+function oneControllerConfigMap(options: TranslateOptions): string | undefined {
+  const byClass = Object.values(options.controllerConfigMapFor ?? {})
+  if (options.controllerConfigMap === undefined && byClass.length > 1) throw new Error('cutover reads one controller ConfigMap: give --controller-configmap once')
+  return options.controllerConfigMap ?? byClass[0]
 }

@@ -14,6 +14,8 @@ export default class Diff extends BaseCommand {
     'kubectl ingress2gw diff -f manifests/ -R --against rendered/',
     'KUBECTL_EXTERNAL_DIFF="colordiff -N -u" kubectl ingress2gw diff -n team-a',
   ]
+  /** Against the cluster (no --against): the live Gateways and Services are read even for file input. */
+  static writesToCluster = (flags: Record<string, any>) => flags.against === undefined
   static flags = {
     against: Flags.string({description: 'compare with a rendered directory (convert --output-dir layout) instead of the cluster'}),
   }

@@ -7,7 +7,7 @@
  * read again and the first test that no longer holds is named.
  */
 import {closeSync, openSync, unlinkSync, writeSync} from 'node:fs'
-import {ApiError, ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
+import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
 import type {KubeObject} from '../translate/types.js'
 import {deepEqualJson} from './json.js'
 import type {JsonPatchOp, RollbackFile} from './model.js'

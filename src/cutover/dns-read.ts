@@ -1,7 +1,7 @@
 /** Read what `cutover --dns` needs: the Gateway, its Envoy Service, the routes and Ingresses of the scope, external-dns. */
 import {MANAGED_BY} from '../translate/provenance.js'
 import type {KubeObject, NamespacedName} from '../translate/types.js'
-import {ApiError, ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
+import {ApiError, type ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
 import type {DnsFacts} from './dns.js'
 import {findEnvoyServices} from './read.js'
 import {served, STATUS_KINDS} from '../status/read.js'

@@ -4,7 +4,7 @@
  * ConfigMap and the other Services of the namespace. Only GETs and LISTs; Secrets are never read.
  */
 import type {KubeObject, NamespacedName} from '../translate/types.js'
-import {ApiError, ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
+import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
 import type {CutoverFacts} from './model.js'
 
 const GW = 'gateway.networking.k8s.io'

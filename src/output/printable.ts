@@ -4,7 +4,6 @@
  * return or newline that starts a forged line, or a bidi override that reorders what is shown: each is printed as a
  * visible `\uXXXX` escape, a line break as a space (as markdown does), so that a diagnostic stays one line.
  */
-// eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 export function printable(s: string): string {

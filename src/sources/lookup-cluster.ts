@@ -14,7 +14,7 @@
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ingressClassOf} from '../translate/select.js'
 import type {Diagnostic, InputObject, KubeObject} from '../translate/types.js'
-import {ApiError, ClusterClient, ClusterError, forbiddenMessage, resourcePath} from './cluster.js'
+import {ApiError, ClusterError, forbiddenMessage, resourcePath, type ClusterClient} from './cluster.js'
 import {missingServices} from './services.js'
 
 export interface LookupResult {

@@ -12,8 +12,10 @@ import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from './model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from './types.js'
 import {objectRef} from './diagnostics.js'
+import {DEFAULT_OPTIONS} from './options.js'
 
-const DEFAULT_PREFIX = 'nginx.ingress.kubernetes.io'
+/** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
+const DEFAULT_PREFIX = DEFAULT_OPTIONS.annotationPrefix
 
 const LEVEL_FOR: Record<Fidelity, Level | undefined> = {
   exact: undefined,

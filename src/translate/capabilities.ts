@@ -1,16 +1,24 @@
 /**
  * Adapts the output to what the target cluster serves (discovered by the cluster source): an object whose CRD
- * is missing would only fail at apply time, so it is left out and reported instead.
+ * is missing would only fail at apply time, so it is left out and reported instead. It runs on the emitted records
+ * before the per-Ingress report is built: the annotation keys a left-out object carried are not applied on that
+ * cluster, so they become manual instead of staying exact.
  */
+import {objectRef} from './diagnostics.js'
+import type {IngressModel} from './model.js'
+import type {Emitted} from './records.js'
 import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions} from './types.js'
 
-interface Requirement {
+export interface Requirement {
   served: (c: TargetCapabilities) => boolean
   what: string
   consequence: string
+  /** tcp-services/udp-services routes are emitted regardless with --tcp-routes. */
+  forcedByTcpRoutes?: boolean
 }
 
-function requirementFor(o: KubeObject, options: TranslateOptions): Requirement | undefined {
+/** What the target must serve for an object of this apiVersion and kind (undefined: any Gateway API cluster). */
+export function requirementFor(o: KubeObject): Requirement | undefined {
   const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''
   if (group === 'gateway.envoyproxy.io') {
     return {
@@ -30,33 +38,37 @@ function requirementFor(o: KubeObject, options: TranslateOptions): Requirement |
     case 'BackendTLSPolicy':
       return {served: (c) => c.backendTLSPolicy, what: 'BackendTLSPolicy v1 (Gateway API v1.4+)', consequence: 'connections to those backends are not verified'}
     case 'TCPRoute':
-      return options.tcpRoutes ? undefined : {served: (c) => c.tcpRoute, what: 'TCPRoute', consequence: 'the tcp-services ports are not exposed'}
+      return {served: (c) => c.tcpRoute, what: 'TCPRoute', consequence: 'the tcp-services ports are not exposed', forcedByTcpRoutes: true}
     case 'UDPRoute':
-      return options.tcpRoutes ? undefined : {served: (c) => c.udpRoute, what: 'UDPRoute', consequence: 'the udp-services ports are not exposed'}
+      return {served: (c) => c.udpRoute, what: 'UDPRoute', consequence: 'the udp-services ports are not exposed', forcedByTcpRoutes: true}
   }
   return undefined
 }
 
+/**
+ * The records the target can take. Each left-out kind is one warning; each annotation key a left-out record carried
+ * becomes manual on its Ingress, with one diagnostic per Ingress and key naming the objects that are missing.
+ */
 export function dropUnserved(
-  objects: KubeObject[],
+  list: Emitted[],
   capabilities: TargetCapabilities,
   discovered: boolean,
   options: TranslateOptions,
+  ingresses: Map<string, IngressModel>,
   diagnostics: Diagnostic[],
-): KubeObject[] {
+): Emitted[] {
   // Without discovery (file input) nothing is known about the target: keep everything.
-  if (!discovered) return objects
-  referenceGrantsAsServed(objects, capabilities)
-  const dropped = new Map<string, {req: Requirement; names: string[]}>()
-  const kept = objects.filter((o) => {
-    const req = requirementFor(o, options)
-    if (!req || req.served(capabilities)) return true
-    const entry = dropped.get(o.kind) ?? {req, names: []}
-    entry.names.push(`${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`)
-    dropped.set(o.kind, entry)
-    return false
-  })
-  for (const [kind, {req, names}] of [...dropped.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  if (!discovered) return list
+  const unserved = (r: Emitted) => r.requires !== undefined && !(r.requires.forcedByTcpRoutes && options.tcpRoutes) && !r.requires.served(capabilities)
+  const dropped = list.filter(unserved)
+  if (dropped.length === 0) return list
+  const byKind = new Map<string, {req: {what: string; consequence: string}; names: string[]}>()
+  for (const r of dropped) {
+    const entry = byKind.get(r.object.kind) ?? {req: r.requires!, names: []}
+    entry.names.push(nameOf(r.object))
+    byKind.set(r.object.kind, entry)
+  }
+  for (const [kind, {req, names}] of [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     diagnostics.push({
       level: 'warning',
       code: 'target-lacks-crd',
@@ -64,16 +76,43 @@ export function dropUnserved(
       hint: `install ${req.what} and convert again`,
     })
   }
-  return kept
+  downgradeKeys(dropped, ingresses, diagnostics)
+  return list.filter((r) => !unserved(r))
 }
 
-/**
- * Every ReferenceGrant in the version the cluster serves (v1 from Gateway API v1.5, else v1beta1), whichever part of
- * the compiler emitted it (certificates, canary backends, ext-auth, mirrors, client certificates): one place, so a
- * new grant cannot forget it.
- */
-function referenceGrantsAsServed(objects: KubeObject[], capabilities: TargetCapabilities): void {
-  for (const o of objects) {
-    if (o.kind === 'ReferenceGrant' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) o.apiVersion = `gateway.networking.k8s.io/${capabilities.referenceGrantVersion}`
+/** The keys the left-out records carried, per Ingress: not applied on this cluster, so a person must act (manual). */
+function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>, diagnostics: Diagnostic[]): void {
+  const lost = new Map<string, {ingress: IngressModel; key: string; objects: string[]; what: string[]}>()
+  for (const r of dropped) {
+    for (const id of r.ingresses) {
+      const ingress = ingresses.get(id)
+      if (!ingress) continue
+      for (const key of r.keys) {
+        const fidelity = ingress.fidelity.get(key)
+        // Only keys the Ingress itself carries and that had an effect: an ignored key loses nothing.
+        if (fidelity === undefined || fidelity === 'ignored') continue
+        const entry = lost.get(`${id}|${key}`) ?? {ingress, key, objects: [], what: []}
+        entry.objects.push(`${r.object.kind} ${nameOf(r.object)}`)
+        if (!entry.what.includes(r.requires!.what)) entry.what.push(r.requires!.what)
+        lost.set(`${id}|${key}`, entry)
+      }
+    }
   }
+  for (const {ingress, key, objects, what} of [...lost.values()].sort((a, b) => (a.ingress.id === b.ingress.id ? (a.key < b.key ? -1 : 1) : a.ingress.id < b.ingress.id ? -1 : 1))) {
+    ingress.fidelity.set(key, 'manual')
+    diagnostics.push({
+      level: 'warning',
+      code: 'annotation-needs-crd',
+      object: objectRef('Ingress', ingress.ref),
+      annotation: key,
+      fidelity: 'manual',
+      message: `${key}: ${objects.join(', ')}, which carr${objects.length === 1 ? 'ies' : 'y'} it, ${objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${what.join(' or ')}; the setting is not applied`,
+      hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`,
+      source: ingress.source,
+    })
+  }
+}
+
+function nameOf(o: KubeObject): string {
+  return `${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`
 }

@@ -11,6 +11,7 @@ import {dnsName} from './names.js'
 import {gatewayParentRef} from './bundle/common.js'
 import {GATEWAY_GROUP, isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from './provenance.js'
+import {ingressIds, record, type Emitted} from './records.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
 
 export interface CertRef {
@@ -50,7 +51,8 @@ export function collectCertificateRefs(
   const wonEntries = new Set<string>()
   for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     const tls = host.tls
-    if (!tls || skip(tls.ingress)) continue
+    // A host with its wildcard's certificate: the wildcard host lists (and reports) that certificate.
+    if (!tls || skip(tls.ingress) || tls.fromWildcard !== undefined) continue
     if (tls.entryIndex !== undefined) wonEntries.add(`${tls.ingress.id}#${tls.entryIndex}`)
     if (tls.secretName) add(tls.ingress, tls.secretName)
     else if (tls.entryIndex !== undefined) defaultCertHosts.set(tls.ingress, [...(defaultCertHosts.get(tls.ingress) ?? []), host.name])
@@ -104,8 +106,8 @@ export function referenceGrants(
   certs: Map<string, Map<string, CertRef>>,
   gateways: Map<string, NamespacedName>,
   capabilities: TargetCapabilities,
-): KubeObject[] {
-  const out: KubeObject[] = []
+): Emitted[] {
+  const out: Emitted[] = []
   for (const [key, refs] of certs) {
     const gw = gateways.get(key)!
     const byNs = new Map<string, CertRef[]>()
@@ -121,15 +123,17 @@ export function referenceGrants(
         const chunk = list.slice(i, i + 16)
         const base = dnsName('ingress2gw', gw.namespace, gw.name, 'tls')
         const name = i === 0 ? base : dnsName(base, String(i / 16 + 1))
-        out.push({
+        const sources = chunk.flatMap((r) => r.sources)
+        const grant = {
           apiVersion: `${GATEWAY_GROUP}/${capabilities.referenceGrantVersion}`,
           kind: 'ReferenceGrant',
-          metadata: managedMetadata(name, ns, chunk.flatMap((r) => r.sources)),
+          metadata: managedMetadata(name, ns, sources),
           spec: {
             from: [{group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.namespace}],
             to: chunk.map((r) => ({group: '', kind: 'Secret', name: r.name})),
           },
-        })
+        }
+        out.push(record(grant, 'reference-grant', {ingresses: ingressIds(sources), gateway: key}))
       }
     }
   }
@@ -165,11 +169,10 @@ export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
 const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}
 
 /** The `https-redirect` HTTPRoute(s): attached to `http` only (on `https` they would loop), 308 as nginx. */
-/** The https-redirect routes emitted (so later passes find them without relying on their names). */
-export const httpsRedirectRoutes = new WeakSet<KubeObject>()
-
-export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions, usedNames: Set<string>): KubeObject[] {
-  const out: KubeObject[] = []
+export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions, usedNames: Set<string>): Emitted[] {
+  const out: Emitted[] = []
+  const redirectRecord = (name: string, sources: string[], spec: Record<string, any>) =>
+    record({apiVersion: `${GATEWAY_GROUP}/v1`, kind: 'HTTPRoute', metadata: managedMetadata(name, gw.namespace, sources), spec}, 'https-redirect-route', {ingresses: ingressIds(sources), gateway: gatewayKey(gw)})
   // Hostnames map to names with dots as dashes (a.b.example.com and a-b.example.com collide): never reuse one.
   const unique = (name: string, salt: string) => {
     const chosen = usedNames.has(`${gw.namespace}/${name}`) ? dnsName(name, shortHash(salt)) : name
@@ -182,32 +185,23 @@ export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: 
   for (let i = 0; i < plan.wholeHosts.length; i += 16) {
     const name = unique(i === 0 ? base : dnsName(base, String(i / 16 + 1)), `whole/${i}`)
     const chunk = plan.wholeHosts.slice(i, i + 16)
-    out.push({
-      apiVersion: `${GATEWAY_GROUP}/v1`,
-      kind: 'HTTPRoute',
-      metadata: managedMetadata(name, gw.namespace, chunk.flatMap((h) => h.sources)),
-      spec: {
+    out.push(
+      redirectRecord(name, chunk.flatMap((h) => h.sources), {
         parentRefs,
         hostnames: chunk.map((h) => h.host),
         rules: [{matches: [{path: {type: 'PathPrefix', value: '/'}}], filters: [REDIRECT_FILTER]}],
-      },
-    })
+      }),
+    )
   }
   for (const p of plan.partial) {
     const matches = p.locations.map((l) => ({path: pathMatch(l, p.regex)}))
     for (let i = 0; i < matches.length; i += 64) {
       const hostBase = dnsName(base, p.host)
-      out.push({
-        apiVersion: `${GATEWAY_GROUP}/v1`,
-        kind: 'HTTPRoute',
-        metadata: managedMetadata(unique(i === 0 ? hostBase : dnsName(hostBase, String(i / 64 + 1)), p.host), gw.namespace, [
-          ...new Set(p.locations.map((l) => objectRef('Ingress', l.ingress.ref))),
-        ]),
-        spec: {parentRefs, hostnames: [p.host, ...p.aliases], rules: [{matches: matches.slice(i, i + 64), filters: [REDIRECT_FILTER]}]},
-      })
+      const name = unique(i === 0 ? hostBase : dnsName(hostBase, String(i / 64 + 1)), p.host)
+      const sources = [...new Set(p.locations.map((l) => objectRef('Ingress', l.ingress.ref)))]
+      out.push(redirectRecord(name, sources, {parentRefs, hostnames: [p.host, ...p.aliases], rules: [{matches: matches.slice(i, i + 64), filters: [REDIRECT_FILTER]}]}))
     }
   }
-  for (const route of out) httpsRedirectRoutes.add(route)
   return out
 }
 

@@ -7,6 +7,8 @@ import {EG_GROUP, GATEWAY_GROUP} from './emit-routes.js'
 import type {IngressModel, Intent, PolicyFragment} from './model.js'
 import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
+import {ingressIds, record, type Emitted} from './records.js'
+import {gatewayKey} from './emit-gateway.js'
 import type {Diagnostic, KubeObject} from './types.js'
 
 function setPath(target: Record<string, any>, path: string, value: unknown): boolean {
@@ -23,20 +25,14 @@ function setPath(target: Record<string, any>, path: string, value: unknown): boo
   return true
 }
 
-/** Fields a route policy must not inherit from the Gateway-level policy of its kind (see PolicyFragment.optOut). */
 const MAX_TARGET_REFS = 16
 
-export const policyOptOuts = new WeakMap<KubeObject, string[]>()
-
-/** A route of the Ingress with, per rule, the upstream (namespace/service/port) its backends belong to. */
+/** A route of the Ingress; its record has, per rule, the upstream (namespace/service/port) its backends belong to. */
 export interface EmittedRoute {
   kind: string
   name: string
-  object?: KubeObject
+  record: Emitted
 }
-
-/** Per emitted route object, the upstream key of each of its rules (undefined for rules without backends). */
-export const ruleUpstreams = new WeakMap<KubeObject, (string | undefined)[]>()
 
 interface Built {
   spec: Record<string, any>
@@ -70,20 +66,25 @@ function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[],
   return built
 }
 
-function policyObject(ingress: IngressModel, kind: string, name: string, built: Built, targetRefs: Record<string, string>[]): KubeObject {
+/** A route-level policy record: its opt-outs and Gateway travel with it to mergeWithGatewayPolicies. */
+function policyRecord(ingress: IngressModel, kind: string, name: string, built: Built, targetRefs: Record<string, string>[]): Emitted {
   const policy: KubeObject = {
     apiVersion: `${EG_GROUP}/v1alpha1`,
     kind,
     metadata: managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys]),
     spec: {...structuredClone(built.spec), targetRefs},
   }
-  if (built.optOuts.length > 0) policyOptOuts.set(policy, built.optOuts)
-  return policy
+  return record(policy, 'route-policy', {
+    ingresses: ingressIds(built.sources),
+    keys: [...built.keys],
+    gateway: gatewayKey(ingress.gateway),
+    ...(built.optOuts.length > 0 ? {optOuts: built.optOuts} : {}),
+  })
 }
 
-export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], consumed: Set<Intent>, diagnostics: Diagnostic[]): KubeObject[] {
+export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], consumed: Set<Intent>, diagnostics: Diagnostic[]): Emitted[] {
   if (routes.length === 0 || ingress.intents.policies.length === 0) return []
-  const out: KubeObject[] = []
+  const out: Emitted[] = []
   for (const kind of ['BackendTrafficPolicy', 'SecurityPolicy'] as const) {
     const fragments = ingress.intents.policies.filter((f) => f.kind === kind)
     if (fragments.length === 0) continue
@@ -100,16 +101,16 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
     // route keeps its limits and access controls.
     for (let i = 0; i < routes.length; i += MAX_TARGET_REFS) {
       const name = i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1))
-      out.push(policyObject(ingress, kind, name, built, routes.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
+      out.push(policyRecord(ingress, kind, name, built, routes.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
     }
     // Rules whose upstream is balanced differently get a policy of their own (sectionName: the rule's name), which
     // replaces the route-level one for them, so it repeats the Ingress's other settings.
     groups.slice(1).forEach((group, g) => {
       const ruleBuilt = build(ingress, kind, [...common, ...group.fragments], consumed, diagnostics)
-      const refs = group.rules.map(({route, index}) => ({group: GATEWAY_GROUP, kind: route.kind, name: route.name, sectionName: nameRule(route.object!, index)}))
+      const refs = group.rules.map(({route, index}) => ({group: GATEWAY_GROUP, kind: route.kind, name: route.name, sectionName: nameRule(route.record, index)}))
       for (let i = 0; i < refs.length; i += MAX_TARGET_REFS) {
         const name = dnsName(ingress.ref.name, 'upstream', String(g + 2), i === 0 ? '' : String(i / MAX_TARGET_REFS + 1))
-        out.push(policyObject(ingress, kind, name, ruleBuilt, refs.slice(i, i + MAX_TARGET_REFS)))
+        out.push(policyRecord(ingress, kind, name, ruleBuilt, refs.slice(i, i + MAX_TARGET_REFS)))
       }
     })
     for (const f of fragments) consumed.add(f)
@@ -130,7 +131,7 @@ function ruleGroups(routes: EmittedRoute[], qualified: PolicyFragment[]): RuleGr
   if (qualified.length === 0) return []
   const bySignature = new Map<string, RuleGroup>()
   for (const route of routes) {
-    const upstreams = route.object ? ruleUpstreams.get(route.object) ?? [] : []
+    const upstreams = route.record.upstreams ?? []
     upstreams.forEach((upstream, index) => {
       if (upstream === undefined) return
       const fragments = qualified.filter((f) => f.upstreams!.includes(upstream))
@@ -150,11 +151,11 @@ function ruleGroups(routes: EmittedRoute[], qualified: PolicyFragment[]): RuleGr
 }
 
 /** Gives a route rule a name (unique in the route) so a policy can target it; keeps a name it already has. */
-function nameRule(route: KubeObject, index: number): string {
-  const rules: any[] = route.spec.rules
+function nameRule(route: Emitted, index: number): string {
+  const rules: any[] = route.object.spec.rules
   const rule = rules[index]
   if (typeof rule.name === 'string') return rule.name
-  const upstream = ruleUpstreams.get(route)?.[index] ?? `rule-${index + 1}`
+  const upstream = route.upstreams?.[index] ?? `rule-${index + 1}`
   const [, service = 'rule', port = String(index + 1)] = upstream.split('/')
   const taken = new Set(rules.map((r) => r.name).filter((n) => typeof n === 'string'))
   let name = dnsName(service, port)

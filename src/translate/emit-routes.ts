@@ -12,8 +12,10 @@ import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './
 import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
 import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
-import {ruleUpstreams, type EmittedRoute} from './emit-policies.js'
-import type {Diagnostic, KubeObject, TranslateOptions} from './types.js'
+import type {EmittedRoute} from './emit-policies.js'
+import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from './types.js'
+import {gatewayKey} from './emit-gateway.js'
+import {ingressIds, record, type Emitted} from './records.js'
 
 export {GATEWAY_GROUP} from './bundle/common.js'
 export const EG_GROUP = 'gateway.envoyproxy.io'
@@ -32,7 +34,7 @@ const NO_REQUEST_DEADLINE = {request: '0s'}
 const PLAIN_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/
 
 export interface RouteEmission {
-  objects: KubeObject[]
+  records: Emitted[]
   /** Routes per Ingress id, for policies and the report. */
   routesByIngress: Map<string, EmittedRoute[]>
   /** Intents an emitter consumed (the rest is reported as not emitted). */
@@ -57,31 +59,37 @@ interface RuleDraft {
  * primary's route: nginx merges canaries across namespaces) needs a ReferenceGrant there, or Envoy Gateway
  * answers 500 for that share of the traffic.
  */
-function crossNamespaceBackendGrants(objects: KubeObject[]): KubeObject[] {
-  const grants = new Map<string, {to: string; from: string; kind: string; services: Set<string>; sources: Set<string>}>()
-  for (const route of objects) {
-    if (route.kind !== 'HTTPRoute' && route.kind !== 'GRPCRoute') continue
+function crossNamespaceBackendGrants(routes: Emitted[]): Emitted[] {
+  const grants = new Map<string, {to: string; from: string; kind: string; services: Set<string>; ingresses: Set<string>}>()
+  for (const {object: route, role, ingresses} of routes) {
+    if (role !== 'route') continue
     const from = route.metadata.namespace!
     for (const rule of route.spec?.rules ?? []) {
       for (const b of rule.backendRefs ?? []) {
         if (!b.namespace || b.namespace === from || (b.kind && b.kind !== 'Service')) continue
         const key = `${b.namespace}|${from}|${route.kind}`
-        const g = grants.get(key) ?? {to: b.namespace, from, kind: route.kind, services: new Set<string>(), sources: new Set<string>()}
+        const g = grants.get(key) ?? {to: b.namespace, from, kind: route.kind, services: new Set<string>(), ingresses: new Set<string>()}
         g.services.add(b.name)
-        for (const s of (route.metadata.annotations?.['ingress2gw.io/source'] ?? '').split(', ')) if (s) g.sources.add(s)
+        for (const id of ingresses) g.ingresses.add(id)
         grants.set(key, g)
       }
     }
   }
-  return [...grants.values()].map((g) => ({
-    apiVersion: `${GATEWAY_GROUP}/v1beta1`,
-    kind: 'ReferenceGrant',
-    metadata: managedMetadata(dnsName('ingress2gw-from', g.from, g.kind.toLowerCase()), g.to, [...g.sources]),
-    spec: {
-      from: [{group: GATEWAY_GROUP, kind: g.kind, namespace: g.from}],
-      to: [...g.services].sort().map((name) => ({group: '', kind: 'Service', name})),
-    },
-  }))
+  return [...grants.values()].map((g) =>
+    record(
+      {
+        apiVersion: `${GATEWAY_GROUP}/v1beta1`,
+        kind: 'ReferenceGrant',
+        metadata: managedMetadata(dnsName('ingress2gw-from', g.from, g.kind.toLowerCase()), g.to, [...g.ingresses].map((id) => `Ingress ${id}`)),
+        spec: {
+          from: [{group: GATEWAY_GROUP, kind: g.kind, namespace: g.from}],
+          to: [...g.services].sort().map((name) => ({group: '', kind: 'Service', name})),
+        },
+      },
+      'reference-grant',
+      {ingresses: [...g.ingresses]},
+    ),
+  )
 }
 
 /** ingress-nginx's no-tls-redirect-locations default: these paths are never redirected to HTTPS. */
@@ -251,27 +259,43 @@ function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number):
   return ref
 }
 
+/** What one emitRoutes run shares across Ingresses. */
+interface RouteRun {
+  options: TranslateOptions
+  diagnostics: Diagnostic[]
+  consumed: Set<Intent>
+  /** `namespace/name` of every route emitted so far. */
+  usedNames: Set<string>
+  /** Per host model, so per Gateway: two Gateways serving one hostname render two servers. */
+  servers: Map<HostModel, NginxServer>
+}
+
+/** Hosts of one Ingress whose rules and listeners came out identical: they share a route. */
+interface HostGroup {
+  hosts: string[]
+  sections: string[]
+  rules: RuleDraft[]
+  canaries: Set<IngressModel>
+  acme: boolean
+}
+
 export function emitRoutes(
   ingresses: IngressModel[],
   indexes: HostIndexes,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
 ): RouteEmission {
-  const objects: KubeObject[] = []
+  const records: Emitted[] = []
   const routesByIngress = new Map<string, EmittedRoute[]>()
-  const consumed = new Set<Intent>()
-  const usedNames = new Set<string>()
-  // Per host model, so per Gateway: two Gateways serving one hostname render two servers.
-  const servers = new Map<HostModel, NginxServer>()
-
+  const run: RouteRun = {options, diagnostics, consumed: new Set<Intent>(), usedNames: new Set<string>(), servers: new Map()}
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
-    const index = indexes.of(ingress)
-    const locations = index.byIngress.get(ingress.id) ?? []
     if (ingress.intents.suppressRoute) {
-      consumed.add(ingress.intents.suppressRoute)
+      run.consumed.add(ingress.intents.suppressRoute)
       continue
     }
+    const index = indexes.of(ingress)
+    const locations = index.byIngress.get(ingress.id) ?? []
     if (locations.length === 0) {
       diagnostics.push({
         level: 'warning',
@@ -282,167 +306,192 @@ export function emitRoutes(
       })
       continue
     }
-    const extObjects = new Map<string, KubeObject>()
-    const routeBase = ingress.ref.name
-    const canariesUsed = new Set<IngressModel>()
-    // Render the rules of each host, then group hosts whose rules and listeners are identical.
-    const byHost = new Map<string, Location[]>()
-    for (const loc of locations) {
-      const list = byHost.get(loc.host) ?? []
-      list.push(loc)
-      byHost.set(loc.host, list)
-    }
-    const groups = new Map<string, {hosts: string[]; sections: string[]; rules: RuleDraft[]; canaries: Set<IngressModel>; acme: boolean}>()
-    for (const [hostName, locs] of byHost) {
-      const host = index.hosts.get(hostName)!
-      const regex = host.regexFrom.length > 0
-      let server = regex ? servers.get(host) : undefined
-      if (regex && !server) {
-        server = renderServer(host)
-        servers.set(host, server)
-        reportRegexOrder(host, server, diagnostics)
-      }
-      // Regex mode from another controller's Ingress (classes sharing a Gateway) is reported by shared-gateways.ts.
-      if (regex && !host.regexFrom.includes(ingress.id) && host.regexControllers.includes(ingress.controller)) {
-        diagnostics.push({
-          level: 'info',
-          code: 'regex-mode-from-other-ingress',
-          object: objectRef('Ingress', ingress.ref),
-          message: `host "${hostName || '*'}" is in regex mode because of Ingress ${host.regexFrom.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
-          source: ingress.source,
+    const filters = new Map<string, Emitted>()
+    const groups = hostGroups(ingress, locations, index, filters, run)
+    const routes = routeRecords(ingress, groups, index, run)
+    records.push(...routes.map((r) => r.record), ...filters.values())
+    routesByIngress.set(ingress.id, routes)
+    reportPathDifferences(ingress, locations, index, diagnostics)
+  }
+  records.push(...crossNamespaceBackendGrants(records))
+  return {records, routesByIngress, consumed: run.consumed}
+}
+
+/** Render the rules of each host of the Ingress, then group hosts whose rules and listeners are identical. */
+function hostGroups(ingress: IngressModel, locations: Location[], index: HostIndex, filters: Map<string, Emitted>, run: RouteRun): HostGroup[] {
+  const {options, diagnostics} = run
+  const byHost = new Map<string, Location[]>()
+  for (const loc of locations) {
+    const list = byHost.get(loc.host) ?? []
+    list.push(loc)
+    byHost.set(loc.host, list)
+  }
+  const groups = new Map<string, HostGroup>()
+  for (const [hostName, locs] of byHost) {
+    const host = index.hosts.get(hostName)!
+    const server = regexServer(ingress, host, run)
+    const sections = sectionsFor(ingress, host, options, diagnostics)
+    // nginx never redirects paths under no-tls-redirect-locations (/.well-known/acme-challenge): they keep being
+    // served over plain HTTP, so they get a route on both listeners of their own.
+    const redirected = !sections.includes(options.httpListener) && !host.closed
+    const acme = redirected ? locs.filter((l) => isAcmeChallengePath(l.path)) : []
+    const partitions = [
+      {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
+      {locs: acme, sections: [options.httpListener, ...sections], acme: true},
+    ]
+    for (const part of partitions) {
+      if (part.locs.length === 0) continue
+      const hostCanaries = new Set<IngressModel>()
+      const rules = renderRules(ingress, part.locs, server, index, filters, run.consumed, hostCanaries, diagnostics)
+      if (rules.length === 0) continue
+      if (!part.acme) {
+        // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
+        const extras = ingress.intents.extraRules.map((extra) => {
+          run.consumed.add(extra)
+          return {matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs}
         })
+        rules.unshift(...extras)
       }
-      const sections = sectionsFor(ingress, host, options, diagnostics)
-      // nginx never redirects paths under no-tls-redirect-locations (/.well-known/acme-challenge): they keep being
-      // served over plain HTTP, so they get a route on both listeners of their own.
-      const redirected = !sections.includes(options.httpListener) && !host.closed
-      const acme = redirected ? locs.filter((l) => isAcmeChallengePath(l.path)) : []
-      const partitions = [
-        {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
-        {locs: acme, sections: [options.httpListener, ...sections], acme: true},
-      ]
-      for (const part of partitions) {
-        if (part.locs.length === 0) continue
-        const hostCanaries = new Set<IngressModel>()
-        const rules = renderRules(ingress, part.locs, server, index, routeBase, extObjects, consumed, hostCanaries, diagnostics)
-        if (rules.length === 0) continue
-        if (!part.acme) {
-          // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
-          const extras = ingress.intents.extraRules.map((extra) => {
-            consumed.add(extra)
-            return {matches: extra.rule.matches, filters: extra.rule.filters ?? [], backendRefs: extra.rule.backendRefs}
-          })
-          rules.unshift(...extras)
-        }
-        for (const c of hostCanaries) canariesUsed.add(c)
-        // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
-        const sig = JSON.stringify([hostName === '', part.acme, part.sections, rules])
-        const g = groups.get(sig)
-        if (g) {
-          g.hosts.push(hostName)
-          for (const c of hostCanaries) g.canaries.add(c)
-        } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme})
-      }
+      // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
+      const sig = JSON.stringify([hostName === '', part.acme, part.sections, rules])
+      const g = groups.get(sig)
+      if (g) {
+        g.hosts.push(hostName)
+        for (const c of hostCanaries) g.canaries.add(c)
+      } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme})
     }
-    const routeRefs: EmittedRoute[] = []
-    const groupList = [...groups.values()]
-    for (const g of groupList) g.hosts.sort()
-    groupList.sort((a, b) => compareStrings(a.hosts[0], b.hosts[0]))
-    for (const g of groupList) {
-      const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
-      const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
-      const plainGroups = groupList.filter((x) => !x.acme).length
-      const baseName = g.acme
-        ? dnsName(routeBase, 'acme-challenge', plainGroups > 1 ? g.hosts[0] : '')
-        : plainGroups === 1
-          ? routeBase
-          : dnsName(routeBase, g.hosts[0] || 'default')
-      // server-alias names answer for their host: they join the hostnames of every route of the host.
-      const hostnames = g.hosts.flatMap((h) => {
-        const host = index.hosts.get(h)!
-        if (host.aliasFrom) consumed.add(host.aliasFrom)
-        for (const ignored of host.aliasesIgnored ?? []) consumed.add(ignored)
-        return [h, ...host.aliases]
-      })
-      const chunks = chunkRoute(hostnames, g.rules)
-      chunks.forEach((chunk, i) => {
-        let name = i === 0 ? baseName : dnsName(baseName, String(i + 1))
-        if (usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
-        usedNames.add(`${ingress.ref.namespace}/${name}`)
-        let upstreams = chunk.rules.map((r) => r.upstream)
-        const spec: any = {
-          parentRefs: g.sections.map((sectionName) => gatewayParentRef(ingress.gateway, sectionName)),
-          rules: chunk.rules.map((r) => {
-            const rule: any = {matches: r.matches}
-            if (r.filters.length > 0) rule.filters = r.filters
-            if (r.backendRefs) {
-              rule.backendRefs = r.backendRefs
-              rule.timeouts = NO_REQUEST_DEADLINE
-            }
-            return rule
-          }),
-        }
-        const named = chunk.hosts.filter((h) => h !== '')
-        if (named.length > 0) spec.hostnames = named
-        let kind = 'HTTPRoute'
-        if (ingress.intents.grpc) {
-          consumed.add(ingress.intents.grpc)
-          // GRPCRoute has no timeouts field: the same 15s default is lifted through the Ingress's BackendTrafficPolicy.
-          if (!ingress.intents.policies.some((p) => p.path === 'timeout.http.requestTimeout')) {
-            ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'timeout.http.requestTimeout', value: '0s', from: ingress.intents.grpc.from})
-          }
-          const grpc = toGrpcRules(ingress, spec.rules, diagnostics)
-          spec.rules = grpc.rules
-          upstreams = grpc.from.map((i) => upstreams[i])
-          kind = 'GRPCRoute'
-          if (spec.rules.length === 0) return
-        }
-        const route: KubeObject = {
-          apiVersion: `${GATEWAY_GROUP}/v1`,
-          kind,
-          metadata: managedMetadata(name, ingress.ref.namespace, sources, consumedKeys),
-          spec,
-        }
-        ruleUpstreams.set(route, upstreams)
-        objects.push(route)
-        routeRefs.push({kind, name, object: route})
-      })
-      if (g.hosts.includes('')) {
-        diagnostics.push({
-          level: 'info',
-          code: 'catch-all-route',
-          object: objectRef('Ingress', ingress.ref),
-          message: `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
-          source: ingress.source,
-        })
-      }
-    }
-    for (const ext of [...extObjects.values()]) objects.push(ext)
-    routesByIngress.set(ingress.id, routeRefs)
-    if ([...byHost.keys()].some((h) => h.startsWith('*.'))) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'wildcard-host-depth',
-        object: objectRef('Ingress', ingress.ref),
-        fidelity: 'approximate',
-        message: 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
-        source: ingress.source,
-      })
-    }
-    const trailing = locations.filter((l) => l.match === 'Prefix' && l.path.length > 1 && l.path.endsWith('/'))
-    if (trailing.length > 0 && !trailing.some((l) => index.hosts.get(l.host)!.regexFrom.length > 0)) {
-      diagnostics.push({
+  }
+  const list = [...groups.values()]
+  for (const g of list) g.hosts.sort()
+  return list.sort((a, b) => compareStrings(a.hosts[0], b.hosts[0]))
+}
+
+/** The host's nginx server in regex mode (rendered once per host), or undefined: the host is not in regex mode. */
+function regexServer(ingress: IngressModel, host: HostModel, run: RouteRun): NginxServer | undefined {
+  if (host.regexFrom.length === 0) return undefined
+  let server = run.servers.get(host)
+  if (!server) {
+    server = renderServer(host)
+    run.servers.set(host, server)
+    reportRegexOrder(host, server, run.diagnostics)
+  }
+  // Regex mode from another controller's Ingress (classes sharing a Gateway) is reported by shared-gateways.ts.
+  if (!host.regexFrom.includes(ingress.id) && host.regexControllers.includes(ingress.controller)) {
+    run.diagnostics.push({
+      level: 'info',
+      code: 'regex-mode-from-other-ingress',
+      object: objectRef('Ingress', ingress.ref),
+      message: `host "${host.name || '*'}" is in regex mode because of Ingress ${host.regexFrom.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
+      source: ingress.source,
+    })
+  }
+  return server
+}
+
+/** The route records of one Ingress: one per host group, split before Gateway API limits. */
+function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostIndex, run: RouteRun): EmittedRoute[] {
+  const routes: EmittedRoute[] = []
+  const routeBase = ingress.ref.name
+  const plainGroups = groups.filter((x) => !x.acme).length
+  for (const g of groups) {
+    const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
+    const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
+    const baseName = g.acme
+      ? dnsName(routeBase, 'acme-challenge', plainGroups > 1 ? g.hosts[0] : '')
+      : plainGroups === 1
+        ? routeBase
+        : dnsName(routeBase, g.hosts[0] || 'default')
+    // server-alias names answer for their host: they join the hostnames of every route of the host.
+    const hostnames = g.hosts.flatMap((h) => {
+      const host = index.hosts.get(h)!
+      if (host.aliasFrom) run.consumed.add(host.aliasFrom)
+      for (const ignored of host.aliasesIgnored ?? []) run.consumed.add(ignored)
+      return [h, ...host.aliases]
+    })
+    chunkRoute(hostnames, g.rules).forEach((chunk, i) => {
+      let name = i === 0 ? baseName : dnsName(baseName, String(i + 1))
+      if (run.usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
+      run.usedNames.add(`${ingress.ref.namespace}/${name}`)
+      const route = routeObject(ingress, managedMetadata(name, ingress.ref.namespace, sources, consumedKeys), g.sections, chunk, run)
+      if (!route) return
+      const emitted = record(route.object, 'route', {ingresses: ingressIds(sources), keys: consumedKeys, gateway: gatewayKey(ingress.gateway), upstreams: route.upstreams})
+      routes.push({kind: route.object.kind, name, record: emitted})
+    })
+    if (g.hosts.includes('')) {
+      run.diagnostics.push({
         level: 'info',
-        code: 'prefix-trailing-slash',
+        code: 'catch-all-route',
         object: objectRef('Ingress', ingress.ref),
-        fidelity: 'approximate',
-        message: `Prefix ${trailing.map((l) => l.path).join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
+        message: `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
         source: ingress.source,
       })
     }
   }
-  objects.push(...crossNamespaceBackendGrants(objects))
-  return {objects, routesByIngress, consumed}
+  return routes
+}
+
+/** One HTTPRoute (or GRPCRoute for backend-protocol GRPC) and the upstream of each of its rules; undefined: no rule left. */
+function routeObject(
+  ingress: IngressModel,
+  metadata: ObjectMeta,
+  sections: string[],
+  chunk: {hosts: string[]; rules: RuleDraft[]},
+  run: RouteRun,
+): {object: KubeObject; upstreams: (string | undefined)[]} | undefined {
+  let upstreams = chunk.rules.map((r) => r.upstream)
+  const spec: any = {
+    parentRefs: sections.map((sectionName) => gatewayParentRef(ingress.gateway, sectionName)),
+    rules: chunk.rules.map((r) => {
+      const rule: any = {matches: r.matches}
+      if (r.filters.length > 0) rule.filters = r.filters
+      if (r.backendRefs) {
+        rule.backendRefs = r.backendRefs
+        rule.timeouts = NO_REQUEST_DEADLINE
+      }
+      return rule
+    }),
+  }
+  const named = chunk.hosts.filter((h) => h !== '')
+  if (named.length > 0) spec.hostnames = named
+  let kind = 'HTTPRoute'
+  if (ingress.intents.grpc) {
+    run.consumed.add(ingress.intents.grpc)
+    // GRPCRoute has no timeouts field: the same 15s default is lifted through the Ingress's BackendTrafficPolicy.
+    if (!ingress.intents.policies.some((p) => p.path === 'timeout.http.requestTimeout')) {
+      ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'timeout.http.requestTimeout', value: '0s', from: ingress.intents.grpc.from})
+    }
+    const grpc = toGrpcRules(ingress, spec.rules, run.diagnostics)
+    spec.rules = grpc.rules
+    upstreams = grpc.from.map((i) => upstreams[i])
+    kind = 'GRPCRoute'
+    if (spec.rules.length === 0) return undefined
+  }
+  return {object: {apiVersion: `${GATEWAY_GROUP}/v1`, kind, metadata, spec}, upstreams}
+}
+
+/** Where Gateway API hostnames and PathPrefix match more than nginx did, on this Ingress's paths. */
+function reportPathDifferences(ingress: IngressModel, locations: Location[], index: HostIndex, diagnostics: Diagnostic[]): void {
+  if (locations.some((l) => l.host.startsWith('*.'))) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'wildcard-host-depth',
+      object: objectRef('Ingress', ingress.ref),
+      fidelity: 'approximate',
+      message: 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
+      source: ingress.source,
+    })
+  }
+  const trailing = locations.filter((l) => l.match === 'Prefix' && l.path.length > 1 && l.path.endsWith('/'))
+  if (trailing.length > 0 && !trailing.some((l) => index.hosts.get(l.host)!.regexFrom.length > 0)) {
+    diagnostics.push({
+      level: 'info',
+      code: 'prefix-trailing-slash',
+      object: objectRef('Ingress', ingress.ref),
+      fidelity: 'approximate',
+      message: `Prefix ${trailing.map((l) => l.path).join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
+      source: ingress.source,
+    })
+  }
 }
 
 /**
@@ -570,7 +619,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
         source: ingress.source,
       })
     }
-    return [options.httpListener]
+    return [options.httpListener, ...(host.httpsAlso ?? [])]
   }
   // https-listeners.ts: a host that needs client certificates (or a certificate of its own) is served by listeners of
   // its own, never by the shared one; a host nginx answered with 403 keeps no http attachment either.
@@ -585,52 +634,26 @@ function renderRules(
   locs: Location[],
   server: NginxServer | undefined,
   index: HostIndex,
-  routeBase: string,
-  extObjects: Map<string, KubeObject>,
+  filterRecords: Map<string, Emitted>,
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
   diagnostics: Diagnostic[],
 ): RuleDraft[] {
   const intents = ingress.intents
   const drafts: RuleDraft[] = []
-  const object = objectRef('Ingress', ingress.ref)
   const regex = server !== undefined
-  const usable = locs.filter((loc) => {
-    const bad = regex ? re2Incompatibility(loc.path) : undefined
-    if (bad) {
-      diagnostics.push({
-        level: 'error',
-        code: 'regex-not-re2',
-        object,
-        fidelity: 'manual',
-        message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
-        hint: 'rewrite the path regex without that feature and convert again',
-        source: ingress.source,
-      })
-    }
-    return !bad
-  })
-  // Regex mode: each location as nginx renders it (a Prefix path may become `<path>/` plus its exact twin), in
-  // nginx's order (longest path first). Envoy Gateway sorts regex matches by length too; for equal lengths the
-  // rules are at least written in nginx's order.
-  const entries = server
-    ? usable
-        .flatMap((loc) => regexVariants(loc, server, diagnostics).map((n) => ({loc, path: n.path, rewrite: n.rewrite !== undefined, at: server.locations.indexOf(n)})))
-        .sort((a, b) => a.at - b.at)
-    : usable.map((loc) => ({loc, path: loc.path, rewrite: false, at: 0}))
-  for (const {loc, path, rewrite: rewritten} of entries) {
+  for (const {loc, path, rewrite: rewritten} of ruleEntries(ingress, locs, server, diagnostics)) {
     const match = pathMatch(loc, regex, path)
     if (!regex && match.type === 'RegularExpression') {
       diagnostics.push({
         level: 'warning',
         code: 'literal-path-as-regex',
-        object,
+        object: objectRef('Ingress', ingress.ref),
         fidelity: 'approximate',
         message: `${loc.match} ${loc.path} has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression ${match.value}, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes)`,
         source: ingress.source,
       })
     }
-    const filters: any[] = []
     if (intents.redirect) {
       consumed.add(intents.redirect)
       // nginx adds custom response headers to its redirect responses too.
@@ -639,120 +662,165 @@ function renderRules(
       drafts.push({matches: [{path: match}], filters: mergeFilters([intents.redirect.filter, ...responseHeaders.map((f) => f.filter)])})
       continue
     }
-    for (const f of intents.filters) {
-      consumed.add(f)
-      filters.push(f.filter)
+    const filters = mergeFilters(locationFilters(ingress, path, rewritten, filterRecords, consumed))
+    if (!loc.backend) continue
+    drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed))
+  }
+  return mergeDrafts(drafts)
+}
+
+/**
+ * The locations of the host to render, each with the path nginx renders. Regex mode: each location as nginx renders
+ * it (a Prefix path may become `<path>/` plus its exact twin), in nginx's order (longest path first). Envoy Gateway
+ * sorts regex matches by length too; for equal lengths the rules are at least written in nginx's order.
+ */
+function ruleEntries(ingress: IngressModel, locs: Location[], server: NginxServer | undefined, diagnostics: Diagnostic[]): {loc: Location; path: string; rewrite: boolean}[] {
+  const usable = locs.filter((loc) => {
+    const bad = server ? re2Incompatibility(loc.path) : undefined
+    if (bad) {
+      diagnostics.push({
+        level: 'error',
+        code: 'regex-not-re2',
+        object: objectRef('Ingress', ingress.ref),
+        fidelity: 'manual',
+        message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
+        hint: 'rewrite the path regex without that feature and convert again',
+        source: ingress.source,
+      })
     }
-    const rewrite = intents.rewriteTarget
-    // A target equal to the path as nginx renders it rewrites nothing there (buildProxyPass): nothing to emit.
-    if (rewrite && !rewritten) consumed.add(rewrite)
-    if (rewrite && rewritten) {
-      consumed.add(rewrite)
-      if (rewrite.forwardedPrefix !== undefined) {
-        filters.push({type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: rewrite.forwardedPrefix}]}})
-      }
-      // nginx substitutes an empty string for a capture the path regex does not have; RE2 refuses the whole
-      // substitution instead, so references past the path's group count are dropped here.
-      const groups = captureGroupCount(path)
-      const target = rewrite.target.replace(/\$(\d)/g, (ref, n: string) => (Number(n) <= groups ? ref : ''))
-      if (usesCaptures(target)) {
-        const name = dnsName(routeBase, 'rewrite', path)
-        extObjects.set(name, {
-          apiVersion: `${EG_GROUP}/v1alpha1`,
-          kind: 'HTTPRouteFilter',
-          metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], rewrite.from),
-          spec: {
-            urlRewrite: {
-              path: {
-                type: 'ReplaceRegexMatch',
-                replaceRegexMatch: {pattern: rewritePattern(path), substitution: target.replace(/\$(\d)/g, '\\$1')},
-              },
-            },
-          },
-        })
-        filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
-      } else {
-        filters.push({type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: target === '' ? '/' : target}}})
-      }
+    return !bad
+  })
+  if (!server) return usable.map((loc) => ({loc, path: loc.path, rewrite: false}))
+  return usable
+    .flatMap((loc) => regexVariants(loc, server, diagnostics).map((n) => ({loc, path: n.path, rewrite: n.rewrite !== undefined, at: server.locations.indexOf(n)})))
+    .sort((a, b) => a.at - b.at)
+}
+
+/** The filters of one rendered location: the Ingress's own, its rewrite (where nginx rewrites), its extension filters. */
+function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: Map<string, Emitted>, consumed: Set<Intent>): any[] {
+  const intents = ingress.intents
+  const filters: any[] = []
+  for (const f of intents.filters) {
+    consumed.add(f)
+    filters.push(f.filter)
+  }
+  const rewrite = intents.rewriteTarget
+  // A target equal to the path as nginx renders it rewrites nothing there (buildProxyPass): nothing to emit.
+  if (rewrite) consumed.add(rewrite)
+  if (rewrite && rewritten) filters.push(...rewriteFilters(ingress, rewrite, path, filterRecords))
+  for (const ext of intents.extensionFilters) {
+    consumed.add(ext)
+    const name = dnsName(ingress.ref.name, ext.suffix)
+    if (!filterRecords.has(name)) filterRecords.set(name, filterRecord(ingress, name, ext.spec, ext.from))
+    filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
+  }
+  return filters
+}
+
+/** rewrite-target on a location nginx rewrites: a URLRewrite, or an HTTPRouteFilter where the target uses captures. */
+function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel['intents']['rewriteTarget']>, path: string, filterRecords: Map<string, Emitted>): any[] {
+  const filters: any[] = []
+  if (rewrite.forwardedPrefix !== undefined) {
+    filters.push({type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: rewrite.forwardedPrefix}]}})
+  }
+  // nginx substitutes an empty string for a capture the path regex does not have; RE2 refuses the whole
+  // substitution instead, so references past the path's group count are dropped here.
+  const groups = captureGroupCount(path)
+  const target = rewrite.target.replace(/\$(\d)/g, (ref, n: string) => (Number(n) <= groups ? ref : ''))
+  if (!usesCaptures(target)) {
+    filters.push({type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: target === '' ? '/' : target}}})
+    return filters
+  }
+  const name = dnsName(ingress.ref.name, 'rewrite', path)
+  const spec = {
+    urlRewrite: {
+      path: {
+        type: 'ReplaceRegexMatch',
+        replaceRegexMatch: {pattern: rewritePattern(path), substitution: target.replace(/\$(\d)/g, '\\$1')},
+      },
+    },
+  }
+  filterRecords.set(name, filterRecord(ingress, name, spec, rewrite.from))
+  filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
+  return filters
+}
+
+function filterRecord(ingress: IngressModel, name: string, spec: Record<string, any>, from: string[]): Emitted {
+  const object: KubeObject = {
+    apiVersion: `${EG_GROUP}/v1alpha1`,
+    kind: 'HTTPRouteFilter',
+    metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], from),
+    spec,
+  }
+  return record(object, 'route-filter', {ingresses: [ingress.id], keys: [...from], gateway: gatewayKey(ingress.gateway)})
+}
+
+/** The rule drafts of a location with a backend: its Service, split off to a canary as balancer.lua decides. */
+function backendDrafts(
+  ingress: IngressModel,
+  loc: Location,
+  backend: ServiceBackend,
+  match: any,
+  filters: any[],
+  index: HostIndex,
+  consumed: Set<Intent>,
+  canariesUsed: Set<IngressModel>,
+): RuleDraft[] {
+  const override = ingress.intents.backendOverride
+  const ref = (b: ServiceBackend, weight?: number) => {
+    if (override) {
+      consumed.add(override)
+      const r = override.ref({name: b.name, port: b.port, namespace: b.namespace}, loc.host)
+      if (r) return weight === undefined ? r : {...r, weight}
     }
-    for (const ext of intents.extensionFilters) {
-      consumed.add(ext)
-      const name = dnsName(routeBase, ext.suffix)
-      if (!extObjects.has(name)) {
-        extObjects.set(name, {
-          apiVersion: `${EG_GROUP}/v1alpha1`,
-          kind: 'HTTPRouteFilter',
-          metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], ext.from),
-          spec: ext.spec,
-        })
-      }
-      filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
-    }
-    const ref = (b: ServiceBackend, weight?: number) => {
-      if (intents.backendOverride) {
-        consumed.add(intents.backendOverride)
-        const r = intents.backendOverride.ref({name: b.name, port: b.port, namespace: b.namespace}, loc.host)
-        if (r) return weight === undefined ? r : {...r, weight}
-      }
-      return serviceRef(b, ingress.ref.namespace, weight)
-    }
-    filters.splice(0, filters.length, ...mergeFilters(filters))
-    const backend = loc.backend
-    if (!backend) continue
-    const upstream = upstreamKey(backend)
-    const canary = index.canaryByUpstream.get(upstream)
-    if (!canary) {
-      drafts.push({matches: [{path: match}], filters, backendRefs: [ref(backend)], upstream})
-      continue
-    }
-    canariesUsed.add(canary.ingress)
-    const c = canary.ingress.intents.canary
-    if (c) consumed.add(c)
-    const primaryOnly = [ref(backend)]
-    const canaryOnly = [ref(canary.backend)]
-    if (c?.header) {
-      const h = c.header
-      if (h.value !== undefined) {
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly, tier: 0, upstream})
-      } else if (h.pattern !== undefined) {
-        drafts.push({
-          matches: [{path: match, headers: [{type: 'RegularExpression', name: h.name, value: `.*(?:${h.pattern}).*`}]}],
-          filters,
-          backendRefs: canaryOnly,
-          tier: 0,
-          upstream,
-        })
-      } else {
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly, tier: 0, upstream})
-        drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly, tier: 0, upstream})
-      }
-    }
-    if (c?.cookie) {
-      const cookie = escapeRegex(c.cookie)
-      for (const [value, backends] of [['always', canaryOnly], ['never', primaryOnly]] as const) {
-        drafts.push({
-          matches: [{path: match, headers: [{type: 'RegularExpression', name: 'Cookie', value: `(?:.*;\\s*)?${cookie}=${value}(?:;.*)?`}]}],
-          filters,
-          backendRefs: [...backends],
-          tier: 1,
-          upstream,
-        })
-      }
-    }
-    const weight = c?.weight ?? 0
-    if (weight > 0) {
-      const total = c!.weightTotal
+    return serviceRef(b, ingress.ref.namespace, weight)
+  }
+  const upstream = upstreamKey(backend)
+  const canary = index.canaryByUpstream.get(upstream)
+  if (!canary) return [{matches: [{path: match}], filters, backendRefs: [ref(backend)], upstream}]
+  canariesUsed.add(canary.ingress)
+  const c = canary.ingress.intents.canary
+  if (c) consumed.add(c)
+  const drafts: RuleDraft[] = []
+  const primaryOnly = [ref(backend)]
+  const canaryOnly = [ref(canary.backend)]
+  if (c?.header) {
+    const h = c.header
+    if (h.value !== undefined) {
+      drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: h.value}]}], filters, backendRefs: canaryOnly, tier: 0, upstream})
+    } else if (h.pattern !== undefined) {
       drafts.push({
-        matches: [{path: match}],
+        matches: [{path: match, headers: [{type: 'RegularExpression', name: h.name, value: `.*(?:${h.pattern}).*`}]}],
         filters,
-        backendRefs: weight >= total ? canaryOnly : [ref(backend, total - weight), ref(canary.backend, weight)],
+        backendRefs: canaryOnly,
+        tier: 0,
         upstream,
       })
     } else {
-      drafts.push({matches: [{path: match}], filters, backendRefs: primaryOnly, upstream})
+      drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'always'}]}], filters, backendRefs: canaryOnly, tier: 0, upstream})
+      drafts.push({matches: [{path: match, headers: [{type: 'Exact', name: h.name, value: 'never'}]}], filters, backendRefs: primaryOnly, tier: 0, upstream})
     }
   }
-  return mergeDrafts(drafts)
+  if (c?.cookie) {
+    const cookie = escapeRegex(c.cookie)
+    for (const [value, backends] of [['always', canaryOnly], ['never', primaryOnly]] as const) {
+      drafts.push({
+        matches: [{path: match, headers: [{type: 'RegularExpression', name: 'Cookie', value: `(?:.*;\\s*)?${cookie}=${value}(?:;.*)?`}]}],
+        filters,
+        backendRefs: [...backends],
+        tier: 1,
+        upstream,
+      })
+    }
+  }
+  const weight = c?.weight ?? 0
+  if (weight > 0) {
+    const total = c!.weightTotal
+    drafts.push({matches: [{path: match}], filters, backendRefs: weight >= total ? canaryOnly : [ref(backend, total - weight), ref(canary.backend, weight)], upstream})
+  } else {
+    drafts.push({matches: [{path: match}], filters, backendRefs: primaryOnly, upstream})
+  }
+  return drafts
 }
 
 /** Rules with the same filters and backends become one rule with several matches (precedence is per match). */

@@ -16,6 +16,7 @@
  *   hosts.ts assignTls); a Secret whose hosts another kept Secret is declared for is left out (that Secret serves
  *   them), otherwise its hosts get listeners of their own with it alone.
  */
+import {ingressIds, record, type Emitted} from './records.js'
 import {compareStrings} from '../util/hash.js'
 import {hostListenerName} from './bundle/common.js'
 import {objectRef} from './diagnostics.js'
@@ -27,7 +28,7 @@ import type {ClientAuthIntent, HostModel, IngressModel} from './model.js'
 import type {HostListenerTraffic} from './bundle/client-traffic.js'
 import {dnsName} from './names.js'
 import {managedMetadata} from './provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from './types.js'
+import type {Diagnostic, NamespacedName, TranslateOptions} from './types.js'
 
 export interface HostListener {
   gateway: NamespacedName
@@ -599,7 +600,7 @@ export function hostListenerTraffic(l: HostListener, verifyModes: Record<string,
 }
 
 /** ReferenceGrants letting the host listeners' ClientTrafficPolicies read CA Secrets of other namespaces. */
-export function caReferenceGrants(listeners: HostListener[], referenceGrantVersion: string): KubeObject[] {
+export function caReferenceGrants(listeners: HostListener[]): Emitted[] {
   const byNamespace = new Map<string, {gateway: NamespacedName; names: Set<string>; sources: Set<string>}>()
   for (const l of listeners) {
     if (!l.clientAuth || !l.generated) continue
@@ -613,13 +614,19 @@ export function caReferenceGrants(listeners: HostListener[], referenceGrantVersi
   }
   return [...byNamespace.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([key, {gateway, names, sources}]) => ({
-      apiVersion: `gateway.networking.k8s.io/${referenceGrantVersion}`,
-      kind: 'ReferenceGrant',
-      metadata: managedMetadata(dnsName('ingress2gw', gateway.namespace, gateway.name, 'client-ca'), key.split('|')[0], [...sources]),
-      spec: {
-        from: [{group: 'gateway.envoyproxy.io', kind: 'ClientTrafficPolicy', namespace: gateway.namespace}],
-        to: [...names].sort().map((name) => ({group: '', kind: 'Secret', name})),
-      },
-    }))
+    .map(([key, {gateway, names, sources}]) =>
+      record(
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1beta1',
+          kind: 'ReferenceGrant',
+          metadata: managedMetadata(dnsName('ingress2gw', gateway.namespace, gateway.name, 'client-ca'), key.split('|')[0], [...sources]),
+          spec: {
+            from: [{group: 'gateway.envoyproxy.io', kind: 'ClientTrafficPolicy', namespace: gateway.namespace}],
+            to: [...names].sort().map((name) => ({group: '', kind: 'Secret', name})),
+          },
+        },
+        'reference-grant',
+        {ingresses: ingressIds(sources), gateway: gatewayKey(gateway)},
+      ),
+    )
 }

@@ -3,6 +3,7 @@
  * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
+import type {Role} from './records.js'
 import type {Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
 
 export interface AnnotationValue {
@@ -55,6 +56,10 @@ export interface PolicyFragment extends Intent {
 /** An extra object emitted beside the route (Backend, BackendTLSPolicy, ...). */
 export interface ObjectIntent extends Intent {
   object: KubeObject
+  /** What later passes need to know it as (default `ingress-object`; ssl-passthrough's TLSRoute needs listeners). */
+  role?: Role
+  /** Every Ingress (`Ingress ns/name`) the object comes from, when others than this one decided it too. */
+  sources?: string[]
 }
 
 /** How one canary Ingress splits traffic off its primary. */
@@ -210,7 +215,16 @@ export interface HostModel {
    * How the host got its certificate: the winning Ingress, the tls entry listing the host (undefined: the host
    * is not listed and nginx picked by certificate coverage or fell back to the default certificate), its Secret.
    */
-  tls?: {ingress: IngressModel; entryIndex?: number; secretName?: string}
+  tls?: {
+    ingress: IngressModel
+    entryIndex?: number
+    secretName?: string
+    /**
+     * No Ingress of the host has TLS: nginx found the certificate of this one-label wildcard host for it
+     * (wildcard-certificates.ts); the other fields are that host's.
+     */
+    fromWildcard?: string
+  }
   /** server-alias names of the host (extra hostnames for every route of the host and its redirect). */
   aliases: string[]
   aliasFrom?: Intent
@@ -222,6 +236,11 @@ export interface HostModel {
    * certificate of its own. Undefined: the shared https listener.
    */
   httpsListeners?: string[]
+  /**
+   * A host without TLS whose HTTPS requests a TLS wildcard host's route would take: its routes attach to these HTTPS
+   * listeners besides http (wildcard-certificates.ts attachCoveredPlainHosts).
+   */
+  httpsAlso?: string[]
   /** ingress-nginx answered 403 to every request for the host (ClientAuthIntent.denied): no listener may serve it. */
   closed?: boolean
 }

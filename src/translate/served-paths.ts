@@ -55,15 +55,25 @@ export function collectServedPaths(ingresses: IngressModel[], services: Map<stri
   }
 }
 
-/** nginx's choice among a host's locations: an equal Exact path, else the longest Prefix path over whole segments. */
+/** location.go normalizePrefixPath: the nginx prefix location of a Prefix path always ends in `/`. */
+function prefixLocation(path: string): string {
+  return path.endsWith('/') ? path : `${path}/`
+}
+
+/**
+ * nginx's choice among a host's locations (outside regex mode). location.go updateServerLocations turns Prefix `p`
+ * into `location p/` (normalizePrefixPath) plus an exact twin `location = p` unless an Exact `p` exists; nginx
+ * (ngx_http_core_find_static_location) takes an exact location first, else the longest prefix location. A path one
+ * slash short of a prefix location (`/foo` for a Prefix `/foo/`, whose twin is `= /foo/`) reaches no Service: nginx
+ * answers it with a 301 to `/foo/` (auto_redirect of a location with proxy_pass), whatever shorter prefix matches.
+ */
 export function matchServedPath(locations: ServedLocation[], path: string): ServedPath | undefined {
-  let best = locations.find((l) => l.exact && l.path === path)
+  let best = locations.find((l) => l.exact && l.path === path) ?? locations.find((l) => !l.exact && l.path === path)
   if (!best) {
+    if (locations.some((l) => !l.exact && prefixLocation(l.path) === `${path}/`)) return undefined
     for (const l of locations) {
-      if (l.exact) continue
-      const base = l.path.replace(/\/+$/, '')
-      if (!(base === '' || path === base || path.startsWith(`${base}/`))) continue
-      if (!best || base.length > best.path.replace(/\/+$/, '').length) best = l
+      if (l.exact || !path.startsWith(prefixLocation(l.path))) continue
+      if (!best || prefixLocation(l.path).length > prefixLocation(best.path).length) best = l
     }
   }
   if (!best || best.found.port === undefined) return undefined

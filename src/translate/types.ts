@@ -93,6 +93,7 @@ export const DEFAULT_CAPABILITIES: TargetCapabilities = {
   certManager: true,
 }
 
+/** What translate() is told; each option is declared once, with its flag and default, in options.ts. */
 export interface TranslateOptions {
   /** Default shared Gateway. */
   gateway: NamespacedName
@@ -135,26 +136,6 @@ export interface TranslateOptions {
   oauth2Proxy: 'ext-auth' | 'oidc'
   /** Version stamped into generated objects. */
   generatorVersion: string
-}
-
-export const DEFAULT_OPTIONS: TranslateOptions = {
-  gateway: {namespace: 'gateway', name: 'shared'},
-  gatewayFor: {},
-  gatewayClass: 'eg',
-  httpListener: 'http',
-  httpsListener: 'https',
-  namespaceLabel: {key: 'shared-gateway-access', value: 'true'},
-  ingressClasses: [],
-  includeClassless: false,
-  allClasses: false,
-  annotationPrefix: 'nginx.ingress.kubernetes.io',
-  emitGateway: 'auto',
-  backendTls: 'insecure',
-  clientIp: 'auto',
-  tcpRoutes: false,
-  nginxDefaults: false,
-  oauth2Proxy: 'ext-auth',
-  generatorVersion: '0.1.0',
 }
 
 /** Per-Ingress outcome, the raw material of `report`. */

@@ -93,7 +93,9 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
     const paths = host.locations.flatMap((l) => pathVariants(l.path))
     for (const name of hostNames(host)) {
       const plan = planFor(plans, name)
-      if (host.tls) plan.tls = true
+      // The catch-all server `_` has the default certificate and listens on 443 (controller.go createServers,
+      // template.go buildHTTPSListener): its rules answered HTTPS for every name without a server, path by path.
+      if (host.tls || host.name === '') plan.tls = true
       for (const p of paths) plan.paths.add(p)
       if (headers.length > 0) {
         for (const l of host.locations) if (l.canaries.length > 0) for (const p of pathVariants(l.path).slice(0, 3)) plan.variants.paths.add(p)

@@ -18,7 +18,7 @@ const ROUTING_CODES = new Set([
   'force-ssl-redirect-without-tls', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
   'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'redirect-config-dropped',
   'redirect-code-out-of-range', 'redirect-code-not-a-redirect', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard',
 ])
 
 /**
@@ -34,7 +34,7 @@ const DESTINATION_CODES = new Set([
   'cross-controller-conflict', 'alias-shadowed', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
   'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt', 'canary-weight-total-ignored',
   'canary-header-and-cookie', 'canary-header-value-emptied', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy',
+  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard',
 ])
 
 function changesDestination(d: Diagnostic): boolean {
@@ -75,6 +75,15 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
   const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
   if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  // A TLS entry without secretName: nginx served the host (and the hosts one label under a wildcard host, which take
+  // its certificate) with its default certificate, which the Gateway does not have (tls-without-secret).
+  const tlsIngress = server?.tls && !server.tls.secretName ? server.tls.ingress.id : undefined
+  if (r.probe.scheme === 'https' && !gatewayServes && tlsIngress && result.diagnostics.some((d) => d.code === 'tls-without-secret' && concerns(d, tlsIngress))) return 'tls-without-secret'
+  // nginx's catch-all server `_` answered HTTPS for names without a server; the Gateway's route without hostnames is
+  // on http only (catch-all-https, on the Ingresses whose rules the catch-all serves).
+  const catchAll = hosts.get('')
+  const catchAllIngresses = new Set(catchAll?.locations.map((l) => l.ingress.id) ?? [])
+  if (r.probe.scheme === 'https' && !gatewayServes && r.nginx.nginx.server === '_' && result.diagnostics.some((d) => d.code === 'catch-all-https' && [...catchAllIngresses].some((i) => concerns(d, i)))) return 'catch-all-https'
   // nginx's HTTPS and www redirects drop one trailing slash (lua_ingress.lua, ngx_srv_redirect.lua); the Gateway's keep it.
   if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect' && r.envoy.location?.replace(/\/(\?|$)/, '$1') === r.nginx.location?.replace(/\/(\?|$)/, '$1')) {
     const slash = result.diagnostics.find((d) => d.code === 'redirect-keeps-trailing-slash') ?? result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))

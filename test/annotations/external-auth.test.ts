@@ -1,5 +1,5 @@
 import test from 'ava'
-import {classifyAuthUrl, EXT_AUTH_FORWARDED_HEADERS} from '../../src/annotations/external-auth.js'
+import {classifyAuthUrl} from '../../src/annotations/external-auth.js'
 import type {KubeObject} from '../../src/translate/types.js'
 import {matchServedPath} from '../../src/translate/served-paths.js'
 import {

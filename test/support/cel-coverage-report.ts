@@ -69,8 +69,9 @@ export function synthesize(s: Schema | undefined, depth = 0): unknown {
       return 1.5
     case 'boolean':
       return true
+    default:
+      return 'a'
   }
-  return 'a'
 }
 
 interface Location {

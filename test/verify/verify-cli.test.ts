@@ -29,15 +29,36 @@ test.serial('verify examples/: every difference is known, exit 0, the summary li
   t.regex(r.stdout, /^Ingress team-b\/blog:\n  known redirect-keeps-trailing-slash: GET http:\/\/www\.blog\.example\.org\/feed\/ /m)
 })
 
-test.serial('an unlabelled difference exits 1 and is listed; -o json carries it', async (t) => {
+test.serial('a host-less rule over https is a known difference (catch-all-https), exit 0', async (t) => {
   const r = await runCli(['verify', '-f', join(dir, 'hostless.yaml'), '--only-given', '--probe', 'GET https://other.test/a/b'])
+  t.is(r.exitCode, 0, r.stderr)
+  t.is(r.stdout, 'Ingress app/any:\n  known catch-all-https: GET https://other.test/a/b  nginx: -> Service app/web:80 path /a/b host other.test  gateway: no response (no listener on port 443)\nverify: 1 probes, 1 differ (1 known)\n')
+})
+
+/** The host-less route of HOSTLESS as a user edited it: /a now goes to another Service, which nginx never did. */
+const EDITED_HOSTLESS_ROUTE = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: any, namespace: app}
+spec:
+  parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: shared, namespace: gateway, sectionName: http}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /a}}]
+    backendRefs: [{name: other, port: 80}]
+`
+
+test.serial('an unlabelled difference exits 1 and is listed; -o json carries it', async (t) => {
+  const tree = join(dir, 'hostless-edited')
+  mkdirSync(tree, {recursive: true})
+  writeFileSync(join(tree, 'route.yaml'), EDITED_HOSTLESS_ROUTE)
+  const args = ['verify', '-f', join(dir, 'hostless.yaml'), '--against', tree, '--only-given', '--probe', 'GET http://other.test/a/b']
+  const r = await runCli(args)
   t.is(r.exitCode, 1)
-  t.is(r.stdout, 'Ingress app/any:\n  DIFFERS: GET https://other.test/a/b  nginx: -> Service app/web:80 path /a/b host other.test  gateway: no response (no listener on port 443)\nverify: 1 probes, 1 differ (0 known)\n')
-  const j = await runCli(['verify', '-f', join(dir, 'hostless.yaml'), '--only-given', '--probe', 'GET https://other.test/a/b', '-o', 'json'])
+  t.regex(r.stdout, /^Ingress app\/any:\n  DIFFERS: GET http:\/\/other\.test\/a\/b  nginx: -> Service app\/web:80 path \/a\/b host other\.test  gateway: -> Service app\/other:80 path \/a\/b host other\.test\nverify: 1 probes, 1 differ \(0 known\)/)
+  const j = await runCli([...args, '-o', 'json'])
   const json = JSON.parse(j.stdout)
   t.is(j.exitCode, 1)
   t.like(json, {probes: 1, differ: 1, known: 0, unlabelled: 1})
-  t.deepEqual(json.differences[0].differences, ['kind', 'backends'])
+  t.deepEqual(json.differences[0].differences, ['backends'])
 })
 
 test.serial('a malformed --probe is a usage error (exit 2) naming the probe', async (t) => {

@@ -9,7 +9,8 @@ import {compareStrings} from '../../util/hash.js'
 import type {Conflict} from './model.js'
 
 /**
- * Diagnostic codes that name a cross-Ingress effect (hosts.ts, shared-gateways.ts, emit-routes.ts, https-listeners.ts).
+ * Diagnostic codes that name a cross-Ingress effect (hosts.ts, shared-gateways.ts, emit-routes.ts, https-listeners.ts,
+ * wildcard-certificates.ts).
  * Add a code here (and to docs/report-schema.json's conflict enum) when the compiler gains one.
  */
 export const CONFLICT_CODES = new Set([
@@ -27,6 +28,9 @@ export const CONFLICT_CODES = new Set([
   'server-alias-is-www-redirect',
   'canary-shadowed',
   'tls-sni-shadowed',
+  'tls-from-wildcard',
+  'plain-host-under-tls-wildcard',
+  'mtls-host-under-tls-wildcard',
 ])
 
 export function conflictsOf(diagnostics: Diagnostic[], result: TranslateResult, snapshot: Snapshot | undefined): Conflict[] {

@@ -4,7 +4,7 @@
  */
 import type {KubeObject, TranslateResult} from '../../translate/types.js'
 import {compareStrings} from '../../util/hash.js'
-import type {GatewayListener, GatewayRoute, GatewaySummary, ObjectRef} from './model.js'
+import type {GatewayListener, GatewaySummary, ObjectRef} from './model.js'
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io'
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])

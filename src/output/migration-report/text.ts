@@ -154,7 +154,6 @@ function notes(report: MigrationReport, style: Style): string[] {
 
 // ---- layout ----------------------------------------------------------------------------------------------------
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g
 
 export function visibleLength(s: string): number {

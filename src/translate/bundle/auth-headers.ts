@@ -52,10 +52,11 @@ export function protectedHeaders(ingress: IngressModel): {strip: string[]; kept:
 /**
  * The listeners an Ingress's routes of a host attach to, as emit-routes.ts sectionsFor decides them ('' = the plain
  * http listener, whose policy is the Gateway-wide one): a TLS host's https listener(s), plus http unless the Ingress
- * redirects to https or nginx closed the host; a host without TLS only http.
+ * redirects to https or nginx closed the host; a host without TLS http, and the https listener a TLS wildcard's
+ * route holds for its name (wildcard-certificates.ts attachCoveredPlainHosts).
  */
 function servingListeners(ingress: IngressModel, host: HostModel, listeners: {http: string; https: string}): string[] {
-  if (host.tls === undefined && !host.closed) return ['']
+  if (host.tls === undefined && !host.closed) return ['', ...(host.httpsAlso ?? [])]
   const https = host.httpsListeners ?? [listeners.https]
   if (host.closed || ingress.intents.sslRedirect || ingress.intents.forceSslRedirect) return https
   return ['', ...https]

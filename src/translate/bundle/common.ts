@@ -106,7 +106,7 @@ function goParseIntBase0(s: string): number | undefined {
 
 /** strconv's underscoreOK: underscores only between digits (a base prefix counts as a digit). */
 function goUnderscoreOK(s: string): boolean {
-  let body = s.startsWith('+') || s.startsWith('-') ? s.slice(1) : s
+  const body = s.startsWith('+') || s.startsWith('-') ? s.slice(1) : s
   let saw = '^'
   let hex = false
   let i = 0

@@ -1,0 +1,82 @@
+/**
+ * What the emitters return: a record per generated object, saying what the object is for (`role`), which Ingresses
+ * and annotation keys it carries, and what the target must serve for it. The passes after emission (Gateway-level
+ * policy merging, redirect-before-auth, passthrough listeners, the capability check, the per-Ingress report) read
+ * these fields instead of names, parsed annotations or side tables; `toObjects` turns records into objects last.
+ */
+import type {KubeObject, TargetCapabilities} from './types.js'
+import {requirementFor, type Requirement} from './capabilities.js'
+
+export type Role =
+  /** An Ingress's HTTPRoute or GRPCRoute. */
+  | 'route'
+  /** An HTTPRouteFilter a route rule references (rewrite with captures, extension filters). */
+  | 'route-filter'
+  /** A BackendTrafficPolicy or SecurityPolicy targeting an Ingress's routes (or some of their rules). */
+  | 'route-policy'
+  /** An object an annotation family asked for (Backend, BackendTLSPolicy, ReferenceGrant, HTTPRouteFilter...). */
+  | 'ingress-object'
+  /** An ssl-passthrough TLSRoute: its hostnames need TLS listeners of their own on the Gateway. */
+  | 'passthrough-route'
+  /** A ReferenceGrant (the target's served version is set when the record becomes an object). */
+  | 'reference-grant'
+  /** The https-redirect HTTPRoute(s) of a Gateway. */
+  | 'https-redirect-route'
+  /** The SecurityPolicy that lets every request through to the https-redirect routes. */
+  | 'redirect-open-policy'
+  /** A Gateway-level policy (ConfigMap defaults): BackendTrafficPolicy, SecurityPolicy, ClientTrafficPolicy. */
+  | 'gateway-policy'
+  /** The rest of the gateway owner's bundle (Gateway, EnvoyProxy, Certificates, Issuers, Namespaces, streams). */
+  | 'gateway'
+  | 'envoy-proxy'
+  | 'certificate'
+  | 'issuer'
+  | 'namespace'
+  | 'stream'
+  | 'bundle'
+
+export interface Emitted {
+  object: KubeObject
+  role: Role
+  /** Ingress ids (`namespace/name`) the object came from: the report lists it under each. */
+  ingresses: string[]
+  /** Full annotation keys the object carries: if it is left out, those keys lose their fidelity. */
+  keys: string[]
+  /** What the target must serve for the object (undefined: any Gateway API cluster). */
+  requires?: Requirement
+  /** The Gateway (`namespace/name`) the object belongs to, or its routes attach to. */
+  gateway?: string
+  /** route-policy: fields not to inherit from the Gateway-level policy of its kind (PolicyFragment.optOut). */
+  optOuts?: string[]
+  /** route: the upstream (namespace/service/port) of each rule, undefined for rules without backends. */
+  upstreams?: (string | undefined)[]
+}
+
+/** `Ingress ns/name` (provenance form) -> `ns/name`; other sources (ConfigMaps, Services) are not Ingresses. */
+export function ingressIds(sources: Iterable<string>): string[] {
+  const out = new Set<string>()
+  for (const s of sources) if (s.startsWith('Ingress ')) out.add(s.slice('Ingress '.length))
+  return [...out]
+}
+
+export function record(object: KubeObject, role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted {
+  // A ReferenceGrant is one whoever emits it: toObjects writes it in the version the target serves.
+  return {ingresses: [], keys: [], ...fields, object, role: object.kind === 'ReferenceGrant' ? 'reference-grant' : role, requires: fields.requires ?? requirementFor(object)}
+}
+
+export function records(objects: KubeObject[], role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted[] {
+  return objects.map((o) => record(o, role, fields))
+}
+
+/**
+ * The last step: records become objects. A ReferenceGrant is written in the version the target serves (v1 from
+ * Gateway API v1.5, else v1beta1), whichever part of the compiler emitted it.
+ */
+export function toObjects(list: Emitted[], capabilities: TargetCapabilities): KubeObject[] {
+  return list.map((r) => {
+    if (r.role === 'reference-grant') {
+      return {...r.object, apiVersion: `gateway.networking.k8s.io/${capabilities.referenceGrantVersion}`}
+    }
+    return r.object
+  })
+}
