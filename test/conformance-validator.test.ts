@@ -297,6 +297,20 @@ test('placeholders: app.${SECRET_DOMAIN} is not an issue, app..bad is', (t) => {
   t.regex(issues[0]!.message, /must match pattern/)
 })
 
+test('placeholders: a field no substitution can make valid is reported, after substituting representative values', (t) => {
+  const bad = httpRoute() as any
+  // `app..` stays two dots whatever SECRET_DOMAIN is: the hostname pattern fails for every substitution.
+  bad.spec.hostnames = ['app..${SECRET_DOMAIN}']
+  const issues = v.validate(bad)
+  t.deepEqual(issues.map((i) => i.path), ['spec.hostnames[0]'], show(issues))
+  t.regex(issues[0]!.message, /for every representative substitution/)
+  // A bare placeholder, a placeholder inside a label, a path made of one: each passes for some representative value.
+  const ok = httpRoute() as any
+  ok.spec.hostnames = ['${HOST}', 'x-${ENV}.${SECRET_DOMAIN}']
+  ok.spec.rules[0].matches[0].path = {type: 'PathPrefix', value: '${BASE_PATH}/api'}
+  t.deepEqual(v.validate(ok), [])
+})
+
 test('placeholders: a CEL failure on a subtree containing ${ is skipped and counted, not reported', async (t) => {
   const own = await loadValidator()
   const r = httpRoute() as any

@@ -3,6 +3,17 @@
  * (test/support/real-nginx.ts), nginx on 127.0.0.1 with echo upstreams, and probe requests over every host and
  * path of the case. Real nginx's answer must equal the compiler's nginx model's answer; the emitted routes must
  * give the same answer too, except where the case reports the difference with the diagnostic named for it.
+ *
+ * Not checked against real nginx, because ingress-nginx v1.15.1 decides it in Lua that this harness does not run
+ * (nginx.tmpl renders no `return` for it; Debian has libnginx-mod-http-lua and lua-resty-core, but not
+ * lua-resty-balancer, which balancer.lua requires, nor ingress-nginx's own modules' dependencies), so the nginx
+ * model alone answers for it: the HTTPS redirect (lua_ingress.lua rewrite: redirect_to_https,
+ * certificate.configured_for_current_request, the one trailing slash it drops, http-redirect-code), canary routing
+ * by header, cookie and weight (balancer.lua route_to_alternative_balancer), and the www redirect server
+ * (ngx_srv_redirect.lua, which support/real-nginx.ts renders as a `return` of its own). Probes are plain http to
+ * one port. What is rendered by the template is checked: locations, regex mode, rewrite-target, permanent and
+ * temporal redirects, and app-root, whose `return 302` runs in the rewrite phase before any rewrite_by_lua (so
+ * over http it answers before the HTTPS redirect would, which routing-redirects shows).
  */
 import test, {type ExecutionContext} from 'ava'
 import {existsSync, readFileSync} from 'node:fs'

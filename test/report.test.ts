@@ -360,3 +360,25 @@ test.serial('report on a terminal: coloured (unless --color never or NO_COLOR) a
     stdout.columns = saved.columns
   }
 })
+
+test.serial('verify\'s probe counts in every format: the totals line and per Ingress; --no-verify leaves them out', async (t) => {
+  // examples/: the regex API Ingress decides 30 probes, 5 of which differ by nginx's HTTPS redirect dropping a
+  // trailing slash (redirect-keeps-trailing-slash, known); the summary is verify's own line (verify -f examples/).
+  const verify = await runCli(['verify', '-f', 'examples/'], ROOT)
+  const line = /^verify: (.*)$/m.exec(verify.stdout)![1]!
+  t.is(line, '116 probes, 6 differ (6 known)')
+  const text = await runCli(['report', '-f', 'examples/', '--color', 'never'], ROOT)
+  t.regex(text.stdout, new RegExp(`^  verify: ${line.replace(/[()]/g, '\\$&')}$`, 'm'))
+  t.regex(text.stdout, /^ {2}approximate {2}api {15}2 {2}30 probes, 5 differ \(5 known\) {2}rewrite-target use-regex~$/m)
+  const md = await runCli(['report', '-f', 'examples/', '-o', 'markdown'], ROOT)
+  t.true(md.stdout.includes(`lists the differences): ${line}.`))
+  t.regex(md.stdout, /^\| api \| approximate \| .* \| 30 probes, 5 differ \(5 known\) \|$/m)
+  const html = await runCli(['report', '-f', 'examples/', '-o', 'html'], ROOT)
+  t.true(html.stdout.includes(`<b>${line}</b>`))
+  t.regex(html.stdout, /<tr [^>]*data-name="api"[^>]*data-differ="5" data-unlabelled="0"[^>]*>.*<td class="st st-approximate">30 probes, 5 differ \(5 known\)<\/td>/)
+  t.true(html.stdout.includes('<th data-sort="verify" scope="col"><button type="button">Verify</button></th>'))
+  for (const format of ['text', 'markdown', 'html']) {
+    const off = await runCli(['report', '-f', 'examples/', '-o', format, '--no-verify', '--color', 'never'], ROOT)
+    t.notRegex(off.stdout, /probes, \d+ differ|VERIFY|\| verify \||data-sort="verify"/, format)
+  }
+})

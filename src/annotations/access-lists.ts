@@ -1,4 +1,5 @@
 import {parseEnum} from './parsers.js'
+import {hasSentinels, restorePlaceholders, validForSomeSubstitution} from './placeholders.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
 
 /**
@@ -102,6 +103,9 @@ const V4_MAPPED = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
  */
 export function normalizeSourceRange(spec: string): string | undefined {
   const text = spec.trim()
+  // A Flux placeholder (read as a sentinel) stays as written when some substitution makes the entry an address or
+  // a CIDR: the SecurityPolicy carries it verbatim and Flux fills it in.
+  if (hasSentinels(text)) return validForSomeSubstitution(restorePlaceholders(text), (v) => normalizeSourceRange(v) !== undefined) ? text : undefined
   const slash = text.indexOf('/')
   if (slash >= 0) {
     const addr = text.slice(0, slash)
@@ -262,7 +266,12 @@ export const accessListsFamily: AnnotationFamily = {
       if (!list) continue
       const raw = ctx.raw(key)!
       const rewritten = list.join(',') !== raw.split(',').map((s) => s.trim()).join(',') ? ` (as ${list.join(', ')})` : ''
-      const what = key === 'allowlist-source-range' ? 'only these clients are let in' : 'these clients get 403'
+      // EG securitypolicy.go buildAuthorization parses each entry (helpers.go parseCIDR, net.ParseCIDR); an error
+      // there turns the route into a 500 direct response, never an open route.
+      const substituted = list.some(hasSentinels)
+        ? `; the entries with placeholders are kept as written: each must be substituted with one CIDR with its mask (Envoy Gateway reads clientCIDRs with net.ParseCIDR, so a bare address or a comma list in one placeholder makes the SecurityPolicy invalid, and Envoy Gateway then answers 500 on the route)`
+        : ''
+      const what = `${key === 'allowlist-source-range' ? 'only these clients are let in' : 'these clients get 403'}${substituted}`
       if (auth) {
         ctx.account(key, 'approximate', `${what}${rewritten}${order}`, {code: 'source-range-after-auth'})
       } else {

@@ -1,3 +1,4 @@
+import {restorePlaceholders} from './placeholders.js'
 import {parseRedirectAnnotations} from './redirects.js'
 import {servingConfig} from './serving.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
@@ -151,7 +152,8 @@ function applyServerAlias(ctx: FamilyContext): void {
   for (const alias of aliases) {
     const r = aliasHostnames(alias)
     if ('why' in r) rejected.push(r.why)
-    else for (const n of r.names) if (!names.includes(n)) names.push(n)
+    // A placeholder goes back to its text: the host model compares aliases with rule hosts as written.
+    else for (const n of r.names.map(restorePlaceholders)) if (!names.includes(n)) names.push(n)
   }
   if (names.length > 0) ctx.ingress.intents.hostAliases = {names, from: [ctx.fullKey('server-alias')]}
   if (rejected.length > 0) {

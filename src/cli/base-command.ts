@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import {Chalk} from 'chalk'
 import type {ReportContext} from '../output/migration-report/index.js'
-import {renderDiagnostics, renderSummary, type Painter} from '../output/report.js'
+import {renderDiagnostics, renderSubstitutionLine, renderSummary, type Painter} from '../output/report.js'
 import {readFileInputs} from '../sources/files.js'
 import {resolveNamespaceOrigin, type KubeconfigSelection} from '../sources/kubeconfig.js'
 import {parseLabelSelector} from '../sources/label-selector.js'
@@ -357,6 +357,7 @@ export abstract class BaseCommand extends Command {
       const hidden = diagnostics.length - errors.length
       process.stderr.write(full || hidden === 0 ? summary : `${summary.trimEnd()} (warnings and notes not shown: kubectl ingress2gw report)\n`)
       process.stderr.write(ingressCountsLine(result))
+      process.stderr.write(renderSubstitutionLine(result.diagnostics))
     }
     if (full && result.checklist.length > 0) {
       process.stderr.write(`gateway owner checklist:\n${result.checklist.map((c) => `  [ ] ${c}\n`).join('')}`)

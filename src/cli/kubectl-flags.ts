@@ -62,7 +62,9 @@ export function parseDurationFlag(value: string, flag: string): number {
  */
 export function usageError(err: any, commandId: string): string | undefined {
   if (!err || typeof err !== 'object' || !('parse' in err) || typeof err.message !== 'string') return undefined
-  const first = err.message.split('\n')[0].trim()
+  const lines = err.message.split('\n').map((l: string) => l.replace(/\u001b\[[0-9;]*m/g, '').trim())
+  // oclif's flag validation ("The following error occurred:") puts the reason on the next line.
+  const first = /^The following errors? occurred:$/.test(lines[0]) && lines[1] ? lines[1] : lines[0]
   const unknown = /^Nonexistent flags?: (.+)$/.exec(first)
   const what = unknown ? `unknown flag: ${unknown[1].split(',')[0].trim()}` : first.replace(/^Parsing --/, '--')
   return `error: ${what}\nSee 'kubectl ingress2gw ${commandId} -h' for help and examples\n`

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {count} from '../cli/progress.js'
 import {buildReport, renderMarkdown, type IngressStatus} from '../output/migration-report/index.js'
+import {addProbeCounts} from '../verify/report-probes.js'
 import {gitopsFiles, MANIFEST_FILE, writeGitopsTree, type TreeResult} from '../output/gitops-tree.js'
 import {toJsonList, toYaml} from '../output/serialize.js'
 import {BaseCommand} from '../cli/base-command.js'
@@ -32,12 +33,14 @@ export default class Convert extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Convert)
     const {objects, result, report: context, scope} = await this.compile(flags)
-    if (flags.verify && !flags.quiet && scope.ingresses > 0) {
-      const verified = verifyRun({snapshot: context.snapshot, options: context.options, result})
+    // The summary line, and REPORT.md's counts (the same as `report -o markdown`).
+    const verified = flags.verify && (!flags.quiet || flags['output-dir']) && scope.ingresses > 0 ? verifyRun({snapshot: context.snapshot, options: context.options, result}) : undefined
+    if (verified && !flags.quiet) {
       process.stderr.write(`${verifySummaryLine(verified).trimEnd()}${verified.differ > verified.known ? ' (kubectl ingress2gw verify lists them)' : ''}\n`)
     }
     const threshold = flags['fail-on'] as IngressStatus | undefined
     const report = flags['output-dir'] || threshold ? buildReport(result, context) : undefined
+    if (report && verified) addProbeCounts(report, verified)
     if (flags['output-dir']) {
       const dir = flags['output-dir']
       let tree: TreeResult

@@ -4,8 +4,9 @@ import {BaseCommand} from '../cli/base-command.js'
 import {parseProbe, parseProbesFile} from '../verify/probes.js'
 import type {Probe} from '../verify/outcome.js'
 import {renderVerifyText, verifyJson} from '../verify/render.js'
-import {liveOptionsFromFlags, liveRunFailure, renderVerifyLiveText, verifyLive, verifyLiveJson, type LiveVerifyReport} from '../verify/live-verify.js'
-import type {LiveOptions} from '../verify/live/index.js'
+import {liveOptionsFromFlags} from '../verify/live-options.js'
+import type {LiveVerifyReport} from '../verify/live-verify.js'
+import type {LiveOptions} from '../verify/live/options.js'
 import {verifyRun, type VerifyRun} from '../verify/run.js'
 import {readAgainstDirectory} from '../sources/against.js'
 
@@ -19,6 +20,7 @@ export default class Verify extends BaseCommand {
     'kubectl ingress2gw verify -n shop --probe "GET https://shop.example.com/cart X-Canary:always"',
     'kubectl ingress2gw verify -f k8s/ --probes smoke-probes.txt',
     'kubectl ingress2gw verify -f k8s/ingresses/ -R --against gitops/gateway-routes/',
+    'kubectl ingress2gw verify -A --live-routes',
     'kubectl ingress2gw verify -A --nginx-address 203.0.113.10 --gateway-address 203.0.113.20',
     'kubectl ingress2gw verify -n shop --nginx-address localhost:18080:18443 --gateway-address localhost:28080:28443 --ca-file internal-ca.pem',
   ]
@@ -28,6 +30,11 @@ export default class Verify extends BaseCommand {
     probes: Flags.string({description: 'file with one probe per line (same syntax as --probe; # comments)'}),
     against: Flags.string({
       description: 'compare against the Gateway API / Envoy Gateway manifests under this directory (read recursively) instead of the converted objects',
+      exclusive: ['nginx-address', 'gateway-address', 'live-routes'],
+    }),
+    'live-routes': Flags.boolean({
+      description: 'compare against the Gateway API and Envoy Gateway objects live in the cluster of the current context (in -n, or every namespace with -A; read only) instead of the converted objects',
+      default: false,
       exclusive: ['nginx-address', 'gateway-address'],
     }),
     'only-given': Flags.boolean({description: 'send only the --probe/--probes requests, not the derived ones', default: false}),
@@ -61,6 +68,7 @@ export default class Verify extends BaseCommand {
       }
     }
     const compiled = await this.compile(flags, {full: false})
+    if (flags['live-routes']) against = await this.liveRoutes(flags)
     const run: VerifyRun = {snapshot: compiled.report.snapshot, options: compiled.report.options, result: compiled.result, probes: given, onlyGiven: flags['only-given'], against}
     if (live !== undefined) return this.runLive(flags.output, run, live)
     const report = verifyRun(run)
@@ -68,8 +76,27 @@ export default class Verify extends BaseCommand {
     if (report.differ > report.known) process.exitCode = 1
   }
 
-  /** The live mode: the same probes sent to both data planes; exit 1 on any difference, 2 when nothing answered. */
+  /** --live-routes: the Gateway side listed from the cluster (sources/live-routes.ts); its notes go to stderr. */
+  private async liveRoutes(flags: Record<string, any>): Promise<VerifyRun['against']> {
+    try {
+      const cluster = await import('../sources/cluster.js')
+      const {readLiveRoutes} = await import('../sources/live-routes.js')
+      const options = this.translateOptions(flags)
+      const client = await cluster.ClusterClient.connect(this.selection(flags))
+      const read = await readLiveRoutes(client, {allNamespaces: flags['all-namespaces'] === true, gateways: [options.gateway!, ...Object.values(options.gatewayFor ?? {})]})
+      if (!flags.quiet) process.stderr.write(read.notes.map((n) => `note: ${n}\n`).join(''))
+      return {name: `the live routes (${read.where})`, objects: read.objects, live: true, completeInventory: read.complete, notes: read.notes}
+    } catch (error) {
+      this.fail((error as Error).message)
+    }
+  }
+
+  /**
+   * The live mode: the same probes sent to both data planes; exit 1 on any difference, 2 when nothing answered.
+   * Its module (the HTTP(S) transport) is loaded here only, so offline verify never loads it.
+   */
   private async runLive(output: string, run: VerifyRun, live: LiveOptions): Promise<void> {
+    const {liveRunFailure, renderVerifyLiveText, verifyLive, verifyLiveJson} = await import('../verify/live-verify.js')
     let report: LiveVerifyReport
     try {
       report = await verifyLive(run, live)

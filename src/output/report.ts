@@ -48,6 +48,16 @@ export interface Summary {
   warnings: number
 }
 
+/**
+ * One line counting the emitted objects that keep Flux `${VAR}` placeholders (needs-substitution diagnostics on
+ * objects other than the Ingresses), or nothing.
+ */
+export function renderSubstitutionLine(diagnostics: Diagnostic[]): string {
+  const objects = new Set(diagnostics.filter((d) => d.code === 'needs-substitution' && d.object !== undefined && !d.object.startsWith('Ingress ')).map((d) => d.object))
+  if (objects.size === 0) return ''
+  return `${objects.size} object(s) keep \${VAR} placeholders: apply them through Flux's post-build substitution, or substitute them first (needs-substitution)\n`
+}
+
 export function renderSummary(s: Summary): string {
   const f = s.fidelity
   return (

@@ -12,6 +12,8 @@ import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from './model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from './types.js'
 import {objectRef} from './diagnostics.js'
+import {findPlaceholders, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
+import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
@@ -97,7 +99,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     }
     written.push(fullKey)
     const canonical = ALIASES[short] ?? short
-    const value: AnnotationValue = {key: canonical, fullKey, raw, valid: false}
+    const value: AnnotationValue = {key: canonical, fullKey, raw, valid: false, ...readPlaceholders(ingress, raw, entry)}
     const kept = reads.get(canonical)
     if (kept) {
       // validators.go checkAnnotation reads the canonical key, or the alias when the canonical value is empty
@@ -124,6 +126,18 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
   }
   // Not served: the other keys have no effect (the error on the key that dropped the Ingress says why).
   if (!ingress.served) for (const fullKey of written) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+}
+
+/**
+ * A file's `${VAR}` placeholders (Flux post-build substitution) become sentinels the validators and families read
+ * as an opaque token (annotations/placeholders.ts); the value as written is kept as the template. Not on a live
+ * cluster (its values are final), and not where the key's own validator takes `${name}` as an nginx variable
+ * (upstream-hash-by `${request_uri}`: lower-case names, as nginx's variables are).
+ */
+function readPlaceholders(ingress: IngressModel, raw: string, entry: RegistryEntry): Pick<AnnotationValue, 'raw' | 'template'> | undefined {
+  if (ingress.source.cluster || !hasPlaceholders(raw)) return undefined
+  if (entry.onInvalid.validate(raw) && findPlaceholders(raw).every((p) => /^[a-z_][a-z0-9_]*$/.test(p.name) && p.text === `\${${p.name}}`)) return undefined
+  return {raw: toSentinels(raw), template: raw}
 }
 
 /** store.go syncIngress: a value containing a word of annotation-value-word-blocklist makes the store skip the Ingress. */
@@ -197,12 +211,16 @@ function readsAsEmpty(value: AnnotationValue, entry: RegistryEntry): boolean {
 /** Each value's outcome by the serve table; groups an outcome ignores as a whole are discarded last. */
 function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, diag: Diag): void {
   const parsed = new Map<string, ReturnType<RegistryEntry['spec']['parse']>>()
+  // Values only a substitution can type: nginx read the substituted value, so the keys it gates are read too.
+  const afterSubstitution = new Set<string>()
   const passes = (key: string): boolean => {
     const r = reads.get(key)
+    if (afterSubstitution.has(key)) return true
     if (!r || readsAsEmpty(r.value, r.entry) || !ingress.annotations.has(key) || !r.entry.onInvalid.validate(r.value.raw)) return false
     return parsed.get(key)?.ok ?? false
   }
   for (const [key, r] of reads) if (r.entry.onInvalid.validate(r.value.raw)) parsed.set(key, r.entry.spec.parse(r.value.raw))
+  for (const [key, r] of reads) if (!(parsed.get(key)?.ok ?? false) && !readsAsEmpty(r.value, r.entry) && validOnlyAfterSubstitution(r.value, r.entry)) afterSubstitution.add(key)
   const reader: ServeReader = {raw: (k) => reads.get(k)?.value.raw, passes, namespace: ingress.ref.namespace, config}
   const ignoredGroups = new Map<string, string>()
   // The table lists each parser's keys in the order its Parse reads them: the first error it returns ends it.
@@ -215,6 +233,10 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
     const result = parsed.get(key)
     let outcome: ServeOutcome | undefined
     let reason: string
+    if (afterSubstitution.has(key) && !(rule.reached && !rule.reached.test(reader))) {
+      applyNeedsSubstitution(ingress, value, entry, diag)
+      continue
+    }
     if (readsAsEmpty(value, entry)) {
       // An alias alone and empty: nginx reads the canonical key, finds nothing and uses the default.
       outcome = r.viaAlias && value.raw === '' ? 'ignored' : rule.empty
@@ -222,10 +244,10 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
     } else if (!rule.validate(value.raw)) {
       outcome = rule.invalid === 'never' ? undefined : rule.invalid
       const own = entry.spec.parse(value.raw)
-      reason = own.ok ? `"${value.raw}" does not pass ingress-nginx's ${rule.validator}` : own.reason
+      reason = whateverTheSubstitution(value, own.ok ? `"${value.raw}" does not pass ingress-nginx's ${rule.validator}` : own.reason)
     } else if (result && !result.ok) {
       outcome = rule.parseFailure ?? 'ignored'
-      reason = result.reason
+      reason = whateverTheSubstitution(value, result.reason)
     } else {
       value.valid = true
       value.value = result?.ok ? result.value : undefined

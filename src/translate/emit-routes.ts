@@ -2,6 +2,7 @@
  * Emits one HTTPRoute per Ingress (split per host group and before Gateway API limits), attached to the
  * shared Gateway, plus the Envoy Gateway filters and policies its intents ask for.
  */
+import {hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
@@ -176,7 +177,11 @@ export function pathMatch(loc: Location, regexMode: boolean, nginxPath: string =
     const body = others.length === 0 ? nginxPath : [first, ...others.map((b) => `.*${b}`)].join('|')
     return {type: 'RegularExpression', value: `(?i)(?:${body}).*`}
   }
-  if (PLAIN_PATH.test(loc.path) && !/\/\/|\/\.\.?\/|%2f|\/\.\.?$/i.test(loc.path)) {
+  const plain = (p: string) => PLAIN_PATH.test(p) && !/\/\/|\/\.\.?\/|%2f|\/\.\.?$/i.test(p)
+  // A file's Flux `${VAR}` stays as written when some substitution makes the path plain: Flux fills it in before the
+  // API server sees it (escaped into a regex, the placeholder would no longer be substituted).
+  const flux = !loc.ingress.source.cluster && hasPlaceholders(loc.path)
+  if (flux ? validForSomeSubstitution(loc.path, plain) : plain(loc.path)) {
     return {type: loc.match === 'Exact' ? 'Exact' : 'PathPrefix', value: loc.path}
   }
   // A literal path Gateway API refuses as Exact/PathPrefix: the same literal, escaped, as a regex.

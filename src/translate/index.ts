@@ -6,6 +6,8 @@ import {compareStrings} from '../util/hash.js'
 import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
+import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
+import {hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {sortDiagnostics, objectRef} from './diagnostics.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
@@ -70,17 +72,24 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const merged = mergeWithGatewayPolicies([...emitted, ...owner.records], diagnostics)
   merged.push(...redirectBeforeAuth(merged, diagnostics))
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
-  reportPlaceholders(ingresses, diagnostics)
+  const placeholders = reportPlaceholders(ingresses, diagnostics)
+  // Annotation values read with Flux placeholders as sentinels: the output gets the placeholders back.
+  const sentinels = ingresses.some((i) => [...i.annotations.values()].some((a) => a.template !== undefined))
+  if (sentinels) restoreOutput([merged, diagnostics, checklist])
 
   // The capability check settles the fidelity of the keys whose objects the target cannot take; the report follows.
   const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics))
+  // Emitted placeholders come from the Ingresses' own: no Ingress with one, no object to look through.
+  if (placeholders > 0) reportObjectsNeedingSubstitution(kept.map((r) => r.object), diagnostics)
+  const views = hostViews(indexes, options)
+  if (sentinels) restoreOutput(views)
   return {
     objects: toObjects(kept, capabilities),
     diagnostics: sortDiagnostics(diagnostics),
     ingresses: ingressReports(ingresses, kept),
     unselected,
     checklist: [...new Set(checklist)],
-    ...hostViews(indexes, options),
+    ...views,
     ...(owner.configMapKeys ? {configMapKeys: owner.configMapKeys} : {}),
   }
 }
@@ -194,14 +203,16 @@ function gatewayLookup(
   const servedPaths = new Map<string, ServedLocation[]>()
   collectServedPaths(ingresses, services, servedPaths)
   return {
-    service: (ns, name) => services.get(`${ns}/${name}`),
-    configMap: (ns, name) => configMaps.get(`${ns}/${name}`),
+    // Names read from annotation values carry placeholders as sentinels; the objects of the input as written.
+    service: (ns, name) => services.get(restorePlaceholders(`${ns}/${name}`)),
+    configMap: (ns, name) => configMaps.get(restorePlaceholders(`${ns}/${name}`)),
     controllerConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
-    hostServed: (host) => servedHosts.has(host.toLowerCase()),
-    serviceForPath: (host, path) => matchServedPath(servedPaths.get(host.toLowerCase()) ?? [], path),
-    ingressesOnHost: (host) => [...new Map((servedPaths.get(host.toLowerCase()) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
+    // As the keys: a `${VAR}` placeholder in a host as written (not its sentinel), in its own case.
+    hostServed: (host) => servedHosts.has(normalizeHost(restorePlaceholders(host))),
+    serviceForPath: (host, path) => matchServedPath(servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? [], path),
+    ingressesOnHost: (host) => [...new Map((servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
     workloads: (ns) => deployments.get(ns) ?? [],
   }
 }
@@ -258,9 +269,11 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
   }
 }
 
-function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): void {
-  const withPlaceholders = ingresses.filter((i) => JSON.stringify(i.object.spec ?? {}).includes('${'))
-  if (withPlaceholders.length === 0) return
+/** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
+function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
+  // Files only: a live cluster's values are final (`${` there is literal text).
+  const withPlaceholders = ingresses.filter((i) => !i.source.cluster && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  if (withPlaceholders.length === 0) return 0
   diagnostics.push({
     level: 'info',
     code: 'gitops-placeholders',
@@ -269,6 +282,7 @@ function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]
       .map((i) => i.id)
       .join(', ')}${withPlaceholders.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
   })
+  return withPlaceholders.length
 }
 
 const KIND_ORDER = (o: KubeObject) => o.kind

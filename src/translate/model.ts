@@ -11,9 +11,12 @@ export interface AnnotationValue {
   key: string
   /** The key as written on the Ingress (with prefix). */
   fullKey: string
+  /** The value as the families read it: Flux placeholders replaced by sentinels (annotations/placeholders.ts). */
   raw: string
   valid: boolean
   value?: unknown
+  /** The value as written, when it holds `${VAR}` placeholders (files only: a cluster's values are final). */
+  template?: string
 }
 
 export interface Intent {

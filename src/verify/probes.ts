@@ -18,17 +18,45 @@ export interface TargetedProbe {
   origin: 'derived' | 'user'
 }
 
-/** A request path a (regex) Ingress path matches, as literal as possible: one per top-level alternative. */
+/**
+ * Request paths a (regex) Ingress path matches, as literal as possible: one per top-level alternative, plus the
+ * path that ends where a group admits the end (`/api(/|$)(.*)` matches `/api/x` and `/api`).
+ */
 export function samplePaths(path: string): string[] {
-  return topLevelBranches(path).map((b) =>
-    b
-      .replace(/\\(.)/g, '$1')
-      .replace(/\[[^\]]*\]\{(\d+)\}/g, (_m, n: string) => 'a'.repeat(Number(n)))
-      .replace(/\[[^\]]*\][*+?]?/g, 'a')
-      .replace(/\.[*+]\??/g, 'x')
-      .replace(/\{\d+(,\d*)?\}/g, '')
-      .replace(/[()^$?]/g, ''),
-  )
+  const out: string[] = []
+  for (const branch of topLevelBranches(path)) {
+    out.push(literal(firstAlternatives(branch)))
+    const end = /^((?:\\.|[^\\(])*)\((?:[^()]*\|)?\$(?:\|[^()]*)?\)/.exec(branch)
+    if (end) out.push(literal(firstAlternatives(end[1]!)))
+  }
+  return [...new Set(out)]
+}
+
+/** One string the regex matches: a class becomes its first member (`[0-9]+` -> `0`, `[^/]` -> `a`), `.*` an `x`. */
+function literal(regex: string): string {
+  const member = (cls: string) => (cls.startsWith('^') || cls === '' ? 'a' : cls.startsWith('\\d') ? '0' : cls.startsWith('\\') ? 'a' : cls[0]!)
+  return regex
+    .replace(/\\d[*+]?/g, '0')
+    .replace(/\\w[*+]?/g, 'a')
+    .replace(/\[([^\]]*)\]\{(\d+)\}/g, (_m, cls: string, n: string) => member(cls).repeat(Number(n)))
+    .replace(/\[([^\]]*)\][*+?]?/g, (_m, cls: string) => member(cls))
+    .replace(/\\(.)/g, '$1')
+    .replace(/\.[*+]\??/g, 'x')
+    .replace(/\{\d+(,\d*)?\}/g, '')
+    .replace(/[()^$?]/g, '')
+}
+
+/**
+ * A group with alternatives becomes its first one, innermost groups first: `/api(/|$)(.*)` -> `/api/(.*)`, the
+ * rewrite-target idiom, so the path gets probed at all (an escaped `\\(` or `\\|` is not a group or alternative).
+ */
+function firstAlternatives(branch: string): string {
+  let out = branch
+  for (let previous = ''; previous !== out; ) {
+    previous = out
+    out = out.replace(/(?<!\\)\(((?:\\.|[^()|\\])*)(?<!\\)\|(?:\\.|[^()\\])*\)/, (_m, first: string) => first)
+  }
+  return out
 }
 
 /** The variants of one path: itself, with and without trailing slash, a child, a prefix sibling, upper case. */

@@ -21,7 +21,23 @@ export interface VerifyRun {
    * verify --against: the Gateway side is these objects (read from `name`), not the translation's. The translation
    * still gives the nginx side and the `known` labels, so those labels describe a fresh conversion of the input.
    */
-  against?: {name: string; objects: KubeObject[]}
+  against?: AgainstObjects
+}
+
+/** The Gateway side read from elsewhere: a manifest tree (--against DIR) or the cluster (--live-routes). */
+export interface AgainstObjects {
+  /** How the summary names the source. */
+  name: string
+  objects: KubeObject[]
+  /**
+   * The objects are what the cluster serves (--live-routes): a missing Gateway stays missing (its routes are not
+   * served) instead of being replaced by the converted one, as it is for a GitOps tree without the Gateway.
+   */
+  live?: boolean
+  /** Every Service and Namespace the routes refer to is among the objects (gateway-inventory.ts ModelOptions). */
+  completeInventory?: boolean
+  /** What the reader had to leave out or assume, for the report's notes. */
+  notes?: string[]
 }
 
 export function verifyRun(run: VerifyRun): VerifyReport {
@@ -36,9 +52,9 @@ export function verifyRun(run: VerifyRun): VerifyReport {
     defaultGateway: gateway ? `${gateway.namespace}/${gateway.name}` : undefined,
   }
   if (run.against === undefined) return verifyTranslation(result, result.objects, options)
-  const {objects, notes} = againstObjects(run.against, result)
-  const report = verifyTranslation(result, objects, options)
-  report.notes.push(...notes)
+  const {objects, notes} = run.against.live ? {objects: run.against.objects, notes: []} : againstObjects(run.against, result)
+  const report = verifyTranslation(result, objects, {...options, gatewayModel: {completeInventory: run.against.completeInventory === true}})
+  report.notes.push(...notes, ...(run.against.notes ?? []))
   report.gatewaySide = `${run.against.name} (${run.against.objects.length} objects; known labels from a fresh conversion of the input)`
   return report
 }
@@ -47,7 +63,7 @@ export function verifyRun(run: VerifyRun): VerifyReport {
  * The --against objects, plus the converted Gateway when the tree has none (a GitOps tree often holds only the
  * application routes while the platform team owns the Gateway): the routes still need listeners to attach to.
  */
-function againstObjects(against: {name: string; objects: KubeObject[]}, result: TranslateResult): {objects: KubeObject[]; notes: string[]} {
+function againstObjects(against: AgainstObjects, result: TranslateResult): {objects: KubeObject[]; notes: string[]} {
   if (against.objects.some((o) => o.kind === 'Gateway')) return {objects: against.objects, notes: []}
   const gateways = result.objects.filter((o) => o.kind === 'Gateway')
   const names = gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`).join(', ')

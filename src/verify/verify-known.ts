@@ -7,47 +7,109 @@ import type {HostModel} from '../translate/model.js'
 import type {Diagnostic, TranslateResult} from '../translate/types.js'
 import type {ProbeResult} from './verify.js'
 
-/** Annotations whose approximation changes where or how a request is routed, redirected or rewritten. */
-const ROUTING_ANNOTATION = /(^|\/)(rewrite-target|use-regex|app-root|permanent-redirect(-code)?|temporal-redirect(-code)?|from-to-www-redirect|ssl-redirect|force-ssl-redirect|preserve-trailing-slash|use-port-in-redirects|relative-redirects|server-alias|canary(-.*)?|upstream-vhost|backend-protocol|ssl-passthrough|default-backend|x-forwarded-prefix)$/
+/**
+ * What a difference is about, so that only a diagnostic about the same thing labels it:
+ * - destination: nginx forwarded and the Gateway sends the request elsewhere (another Service, or none);
+ * - https-redirect: nginx's HTTPS redirect (ssl-redirect, force-ssl-redirect) is missing on the Gateway: a host-wide
+ *   matter (the https-redirect route), which no location choice or rewrite explains;
+ * - redirect-presence: one side redirects, the other does not;
+ * - redirect-code: both redirect, with other status codes;
+ * - redirect-query: both redirect alike but for the Location's query string;
+ * - redirect-location: both redirect with the same code to another Location (path, host or scheme);
+ * - rewrite: both forward to the same backends with another path or Host;
+ * - answer: anything else (nginx answered itself, or refused, and the Gateway did otherwise).
+ */
+type Aspect = 'destination' | 'https-redirect' | 'redirect-presence' | 'redirect-code' | 'redirect-query' | 'redirect-location' | 'rewrite' | 'answer'
 
-/** Diagnostics (whatever their annotation) that name a routing difference of their object. */
-const ROUTING_CODES = new Set([
-  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed',
-  'prefix-trailing-slash', 'path-conflict', 'cross-controller-conflict', 'redirect-keeps-trailing-slash', 'alias-shadowed',
-  'www-redirect-skipped', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
-  'force-ssl-redirect-without-tls', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
-  'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'redirect-config-dropped',
-  'redirect-code-out-of-range', 'redirect-code-not-a-redirect', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard',
+function aspectOf(r: ProbeResult): Aspect {
+  if (r.nginx.kind === 'forward' && r.differences.includes('backends')) return 'destination'
+  if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect') {
+    if (r.nginx.status !== r.envoy.status) return 'redirect-code'
+    const [n, e] = [absolute(r.nginx.location), absolute(r.envoy.location)]
+    return n !== undefined && e !== undefined && n.split('?')[0] === e.split('?')[0] ? 'redirect-query' : 'redirect-location'
+  }
+  if (r.nginx.kind === 'redirect' && r.nginx.reason === 'ssl-redirect') return 'https-redirect'
+  if (r.nginx.kind === 'redirect' || r.envoy.kind === 'redirect') return 'redirect-presence'
+  if (r.nginx.kind === 'forward' && r.envoy.kind === 'forward') return 'rewrite'
+  return 'answer'
+}
+
+const ANY: readonly Aspect[] = ['destination', 'redirect-presence', 'redirect-code', 'redirect-query', 'redirect-location', 'rewrite', 'answer']
+const REDIRECT: readonly Aspect[] = ['redirect-presence', 'redirect-code', 'redirect-query', 'redirect-location']
+
+/**
+ * Diagnostics (whatever their annotation) that name a routing difference of their object, with the aspects they can
+ * explain. Those about which location (or server, or canary) nginx chose explain every aspect: another location has
+ * other redirects and rewrites too. A redirect setting dropped or changed explains redirects; client certificates
+ * and oauth2-proxy's OIDC replacement explain the Gateway answering (or refusing) where nginx did otherwise.
+ * prefix-trailing-slash and redirect-keeps-trailing-slash are not here: each names one precise pattern
+ * (knownDifference); nor is www-redirect-skipped: neither side redirects there.
+ */
+const ROUTING_CODES = new Map<string, readonly Aspect[]>([
+  ...['regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed', 'path-conflict', 'cross-controller-conflict',
+    'alias-shadowed', 'server-alias-is-host', 'host-on-two-gateways', 'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt',
+    'canary-weight-total-ignored', 'canary-header-and-cookie', 'canary-header-value-emptied', 'default-backend-shadowed'].map((c) => [c, ANY] as const),
+  ['redirect-config-dropped', REDIRECT],
+  ['server-alias-is-www-redirect', ['redirect-presence', 'redirect-location']],
+  ['force-ssl-redirect-without-tls', ['https-redirect']],
+  // A code out of range or not a redirect (300, 304-306) becomes another code, or a direct response.
+  ...['redirect-code-out-of-range', 'redirect-code-not-a-redirect'].map((c) => [c, ['redirect-code', 'redirect-presence']] as const),
+  ...['mtls-host-closed', 'mtls-denied', 'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard'].map((c) => [c, ['destination', 'redirect-presence', 'answer']] as const),
 ])
 
 /**
- * Diagnostics that can change which backend (if any) a request nginx forwarded reaches: location choice (regex
- * ordering, use-regex's RE2 and tie-breaking, overlaps, aliases, canaries, default backends), or the route not being
- * emitted or answered otherwise (passthrough, gRPC, mTLS listeners, oauth2-proxy). A redirect or rewrite
- * approximation (app-root's query string, a redirect code, a Prefix path's trailing slash; rewrite-target is exact
- * and its diagnostics concern the path sent) does not explain a request reaching another Service or none.
+ * Annotations whose approximation (an approximate or manual fidelity, or a warning) changes where or how a request is
+ * routed, redirected or rewritten, with the aspects it can explain. permanent-redirect, temporal-redirect and
+ * app-root approximations are about the query string (Envoy keeps the request's, utility.cc Utility::newUri), or
+ * for a relative URL about the path, which the message then says (redirects.ts parseRedirectTarget).
  */
-const DESTINATION_ANNOTATION = /(^|\/)(use-regex|server-alias|canary(-.*)?|backend-protocol|ssl-passthrough|default-backend)$/
-const DESTINATION_CODES = new Set([
-  'regex-order-differs', 'regex-not-re2', 'literal-path-as-regex', 'regex-location-shadowed', 'path-conflict',
-  'cross-controller-conflict', 'alias-shadowed', 'server-alias-is-www-redirect', 'server-alias-is-host', 'host-on-two-gateways',
-  'grpc-path-untranslatable', 'grpc-filter-dropped', 'acme-challenge-exempt', 'canary-weight-total-ignored',
-  'canary-header-and-cookie', 'canary-header-value-emptied', 'default-backend-shadowed', 'mtls-host-closed', 'mtls-denied',
-  'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard',
-])
-
-function changesDestination(d: Diagnostic): boolean {
-  return DESTINATION_CODES.has(d.code) || (d.annotation !== undefined && DESTINATION_ANNOTATION.test(d.annotation) && names(d))
-}
+const ROUTING_ANNOTATIONS: Array<[RegExp, (d: Diagnostic) => readonly Aspect[]]> = [
+  [/(^|\/)(use-regex|server-alias|canary(-.*)?|default-backend|backend-protocol|ssl-passthrough)$/, () => ANY],
+  [/(^|\/)(permanent-redirect|temporal-redirect|app-root)$/, (d) => (d.fidelity === 'manual' ? REDIRECT : /relative `Location/.test(d.message) ? ['redirect-query', 'redirect-location'] : ['redirect-query'])],
+  [/(^|\/)(permanent-redirect-code|temporal-redirect-code)$/, () => ['redirect-code', 'redirect-presence']],
+  [/(^|\/)(ssl-redirect|force-ssl-redirect)$/, () => ['https-redirect', 'redirect-code']],
+  [/(^|\/)(use-port-in-redirects|relative-redirects)$/, () => ['redirect-location']],
+  [/(^|\/)(rewrite-target|upstream-vhost|x-forwarded-prefix)$/, () => ['rewrite']],
+]
 
 function concerns(d: Diagnostic, ingress: string | undefined): boolean {
   return ingress !== undefined && d.object === `Ingress ${ingress}`
 }
 
-function names(d: Diagnostic): boolean {
-  if (ROUTING_CODES.has(d.code)) return true
-  return d.annotation !== undefined && ROUTING_ANNOTATION.test(d.annotation) && (d.fidelity === 'approximate' || d.fidelity === 'manual' || d.level === 'warning')
+/** The diagnostic names this aspect of a routing difference of its object. */
+function explains(d: Diagnostic, aspect: Aspect): boolean {
+  const byCode = ROUTING_CODES.get(d.code)
+  if (byCode !== undefined) return byCode.includes(aspect)
+  if (d.annotation === undefined || !(d.fidelity === 'approximate' || d.fidelity === 'manual' || d.level === 'warning')) return false
+  return ROUTING_ANNOTATIONS.some(([key, aspects]) => key.test(d.annotation!) && aspects(d).includes(aspect))
+}
+
+/** force-ssl-redirect-without-tls is about one host of its Ingress (its message names it). */
+function aboutHost(d: Diagnostic, host: string): boolean {
+  return d.code !== 'force-ssl-redirect-without-tls' || d.message.includes(`host ${host} `)
+}
+
+/** plain-hosts-https is one note per Gateway, named first when there are several (translate/index.ts reportPlainHosts). */
+function plainHostsOf(d: Diagnostic, gateway: string): boolean {
+  return !/^[a-z0-9.-]+\/[a-z0-9.-]+: /.test(d.message) || d.message.startsWith(`${gateway}: `)
+}
+
+/** Both redirect with the same code to Locations that differ only by one trailing slash of the path. */
+function onlyTrailingSlash(r: ProbeResult): boolean {
+  if (r.nginx.kind !== 'redirect' || r.envoy.kind !== 'redirect' || r.nginx.status !== r.envoy.status) return false
+  const n = absolute(r.nginx.location)
+  const e = absolute(r.envoy.location)
+  return n !== undefined && e !== undefined && n !== e && e.replace(/\/(\?|$)/, '$1') === n.replace(/\/(\?|$)/, '$1')
+}
+
+/** An absolute Location as a client reads it (default port dropped, host lower-case), else undefined. */
+function absolute(location: string | undefined): string | undefined {
+  if (location === undefined || !/^https?:\/\//i.test(location)) return undefined
+  try {
+    return new URL(location).href
+  } catch {
+    return undefined
+  }
 }
 
 /** The code of the diagnostic that names this difference, or undefined (an unlabelled difference: a finding). */
@@ -74,7 +136,7 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // It explains the Gateway not serving such a host over https, not serving it from another route (a TLS wildcard
   // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
   const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
-  if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https')) return 'plain-hosts-https'
+  if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https' && plainHostsOf(d, r.gateway))) return 'plain-hosts-https'
   // A TLS entry without secretName: nginx served the host (and the hosts one label under a wildcard host, which take
   // its certificate) with its default certificate, which the Gateway does not have (tls-without-secret).
   const tlsIngress = server?.tls && !server.tls.secretName ? server.tls.ingress.id : undefined
@@ -84,17 +146,21 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   const catchAll = hosts.get('')
   const catchAllIngresses = new Set(catchAll?.locations.map((l) => l.ingress.id) ?? [])
   if (r.probe.scheme === 'https' && !gatewayServes && r.nginx.nginx.server === '_' && result.diagnostics.some((d) => d.code === 'catch-all-https' && [...catchAllIngresses].some((i) => concerns(d, i)))) return 'catch-all-https'
-  // nginx's HTTPS and www redirects drop one trailing slash (lua_ingress.lua, ngx_srv_redirect.lua); the Gateway's keep it.
-  if (r.nginx.kind === 'redirect' && r.envoy.kind === 'redirect' && r.envoy.location?.replace(/\/(\?|$)/, '$1') === r.nginx.location?.replace(/\/(\?|$)/, '$1')) {
-    const slash = result.diagnostics.find((d) => d.code === 'redirect-keeps-trailing-slash') ?? result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
-    if (slash) return slash.code
+  // nginx's HTTPS redirect drops one trailing slash (lua_ingress.lua rewrite, unless preserve-trailing-slash) where
+  // this Gateway's https-redirect route keeps it (redirect-keeps-trailing-slash, on that Gateway); the www redirect
+  // (ngx_srv_redirect.lua) likewise, where a diagnostic of the Ingress names from-to-www-redirect.
+  if (onlyTrailingSlash(r) && r.probe.scheme === 'http' && r.nginx.reason === 'ssl-redirect') {
+    if (result.diagnostics.some((d) => d.code === 'redirect-keeps-trailing-slash' && d.object === `Gateway ${r.gateway}`)) return 'redirect-keeps-trailing-slash'
+  }
+  if (onlyTrailingSlash(r) && r.nginx.reason === 'from-to-www-redirect server') {
+    const www = result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
+    if (www) return www.code
   }
   // `${VAR}` hosts are substituted at deploy time; the Gateway model cannot route the unsubstituted name.
   if (host.includes('${') && result.diagnostics.some((d) => d.code === 'gitops-placeholders')) return 'gitops-placeholders'
-  const own = result.diagnostics.filter((d) => r.ingresses.some((i) => concerns(d, i)))
-  // nginx forwarded and the Gateway sends the request elsewhere (another Service, or none): only a diagnostic that
-  // can change the destination explains it; any routing diagnostic of the Ingress would hide a wrong-Service outage.
-  const destinationDiffers = r.nginx.kind === 'forward' && r.differences.includes('backends')
-  const explains = (d: Diagnostic) => !destinationDiffers || changesDestination(d)
-  return (own.find((d) => ROUTING_CODES.has(d.code) && explains(d)) ?? own.find((d) => names(d) && explains(d)))?.code
+  // Otherwise a diagnostic of an Ingress that decided the probe, about this aspect of a difference: a redirect or
+  // rewrite approximation does not explain a request reaching another Service (an outage), nor a regex ordering
+  // note a missing HTTPS redirect of another host.
+  const aspect = aspectOf(r)
+  return result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && aboutHost(d, host) && explains(d, aspect))?.code
 }

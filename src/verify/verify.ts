@@ -4,7 +4,7 @@
  * of the conversion already names is `known` and carries that diagnostic's code; any other is a finding. Pure.
  */
 import type {KubeObject, TranslateResult} from '../translate/types.js'
-import {buildGatewayModel, routeRequest} from './gateway-model.js'
+import {buildGatewayModel, routeRequest, type ModelOptions} from './gateway-model.js'
 import type {GatewayOutcome} from './gateway-types.js'
 import {buildNginxModel, routeNginxRequest, type NginxModelOptions, type NginxOutcome} from './nginx-model.js'
 import {outcomeDifferences, type Outcome, type Probe} from './outcome.js'
@@ -49,6 +49,8 @@ export interface VerifyOptions extends NginxModelOptions {
   defaultGateway?: string
   /** Called for every probe, differing or not, in probe order (the live mode groups its answers by it). */
   onProbe?: (result: ProbeResult) => void
+  /** How the Gateway model reads the objects (a live read holds every Service and Namespace: completeInventory). */
+  gatewayModel?: ModelOptions
 }
 
 /**
@@ -58,7 +60,7 @@ export interface VerifyOptions extends NginxModelOptions {
 export function verifyTranslation(result: TranslateResult, objects: KubeObject[], options: VerifyOptions = {}): VerifyReport {
   const hostsByGateway = result.hostsByGateway ?? new Map()
   const nginx = buildNginxModel(hostsByGateway, options)
-  const envoy = buildGatewayModel(objects)
+  const envoy = buildGatewayModel(objects, options.gatewayModel)
   const planes = new Set(envoy.gateways.map((g) => g.gateway))
   const probes: TargetedProbe[] = []
   if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) probes.push(...deriveProbes(gateway, hosts, objects))

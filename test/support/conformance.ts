@@ -13,7 +13,9 @@
  *     the defaulted object, with `self` bound to the node's value.
  *
  * Flux-style `${VAR}` placeholders are kept verbatim in GitOps output, so schema/CEL failures on a value whose
- * string (or subtree) contains `${` are not reported. See docs/cel-coverage.md for what CEL is (not) evaluated.
+ * string (or subtree) contains `${` are not reported as written; the object is then checked again after substituting
+ * representative values, and a path that fails for every one of them is reported (`validate`). See
+ * docs/cel-coverage.md for what CEL is (not) evaluated.
  */
 import {existsSync} from 'node:fs'
 import fs from 'node:fs/promises'
@@ -22,6 +24,7 @@ import {fileURLToPath} from 'node:url'
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
 import yaml from 'js-yaml'
 import {Environment} from '@marcbachmann/cel-js'
+import {findPlaceholders} from '../../src/annotations/placeholders.js'
 
 // ---------------------------------------------------------------------------------------------------------
 // Public contract
@@ -250,6 +253,29 @@ function containsPlaceholder(v: unknown): boolean {
   if (v === null || typeof v !== 'object') return false
   if (Array.isArray(v)) return v.some(containsPlaceholder)
   return Object.values(v as Record<string, unknown>).some(containsPlaceholder)
+}
+
+/**
+ * Values a placeholder is replaced with to check an object as the API server sees it after Flux's substitution: a
+ * number, a DNS label, a host, a CIDR, an absolute path (a field passes when one of them makes it valid).
+ */
+const REPRESENTATIVE_VALUES = ['1', 'a1', 'example.com', '10.0.0.0/8', '/a']
+
+/** A copy of the object with every `${...}` placeholder of its strings (keys too) replaced by `value`. */
+function substitutePlaceholders(v: unknown, value: string): unknown {
+  const fill = (s: string) => {
+    let out = ''
+    let at = 0
+    for (const p of findPlaceholders(s)) {
+      out += s.slice(at, p.start) + value
+      at = p.end
+    }
+    return out + s.slice(at)
+  }
+  if (typeof v === 'string') return fill(v)
+  if (Array.isArray(v)) return v.map((x) => substitutePlaceholders(x, value))
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [fill(k), substitutePlaceholders(x, value)]))
+  return v
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -690,7 +716,23 @@ class ConformanceValidator implements Validator {
     return {...this.stats, skippedReasons: {...this.stats.skippedReasons}}
   }
 
+  /**
+   * The issues of the object as written (failures on values holding a placeholder skipped), plus, for an object
+   * with placeholders, those the API server would still report after Flux substitutes them: a path that fails for
+   * every representative substitution (the API server only ever sees a substituted value).
+   */
   validate(obj: unknown): ValidationIssue[] {
+    const issues = this.validateAsWritten(obj)
+    if (!containsPlaceholder(obj)) return issues
+    const runs = REPRESENTATIVE_VALUES.map((r) => this.validateAsWritten(substitutePlaceholders(obj, r)))
+    const failing = (run: ValidationIssue[], p: string) => run.some((i) => i.path === p)
+    for (const issue of runs[0]!) {
+      if (runs.every((run) => failing(run, issue.path)) && !failing(issues, issue.path)) issues.push({...issue, message: `${issue.message} (for every representative substitution of its \${VAR} placeholders)`})
+    }
+    return issues
+  }
+
+  private validateAsWritten(obj: unknown): ValidationIssue[] {
     const issues: ValidationIssue[] = []
     if (!isPlainObject(obj)) return [{path: '', message: 'object must be a mapping'}]
     const {apiVersion, kind} = obj

@@ -103,3 +103,62 @@ test('wildcard-host-depth does not label a deep name nginx serves from its own s
   t.deepEqual(deep!.envoy.backends?.map((b) => b.name), ['wild'])
   t.is(deep!.known, undefined)
 })
+
+/** One Ingress per host; `tls` adds a TLS entry, so the host gets the https-redirect route. */
+function hostIngress(name: string, host: string, paths: string[], opts: {tls?: boolean; annotations?: Record<string, string>} = {}): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name, namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z', annotations: opts.annotations ?? {}},
+    spec: {
+      ingressClassName: 'nginx',
+      ...(opts.tls ? {tls: [{hosts: [host], secretName: `${name}-tls`}]} : {}),
+      rules: [{host, http: {paths: paths.map((path) => ({path, pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}))}}],
+    },
+  }
+}
+
+test('a prefix-trailing-slash diagnostic does not label a lost HTTPS redirect of its Ingress', (t) => {
+  const result = translate({objects: [{object: hostIngress('docs', 'd.example.com', ['/docs/', '/api'], {tls: true}), source: {}}]}, {emitGateway: true})
+  t.true(result.diagnostics.some((d) => d.code === 'prefix-trailing-slash' && d.object === 'Ingress app/docs'))
+  // A failed apply of the gateway owner's bundle: the https-redirect route is missing, http answers 404.
+  const objects = result.objects.filter((o) => !(o.kind === 'HTTPRoute' && o.metadata.name.startsWith('https-redirect')))
+  t.true(objects.length < result.objects.length)
+  const report = verifyTranslation(result, objects)
+  const api = report.differences.find((d) => d.probe.scheme === 'http' && d.probe.path === '/api')
+  t.truthy(api)
+  t.is(api!.nginx.kind, 'redirect')
+  t.is(api!.known, undefined)
+})
+
+test('redirect-keeps-trailing-slash labels nginx\'s HTTPS redirect only, not a permanent-redirect target that gained a slash', (t) => {
+  const objects = [
+    hostIngress('shop', 's.example.com', ['/shop'], {tls: true}),
+    hostIngress('moved', 'm.example.com', ['/'], {annotations: {'nginx.ingress.kubernetes.io/permanent-redirect': 'https://new.example.com/landing'}}),
+  ]
+  const result = translate({objects: objects.map((object) => ({object, source: {}}))}, {emitGateway: true})
+  t.true(result.diagnostics.some((d) => d.code === 'redirect-keeps-trailing-slash'))
+  // The moved route's redirect edited to /landing/ (someone's kubectl edit): another page for every client.
+  const edited = result.objects.map((o) => (o.kind === 'HTTPRoute' && o.metadata.name === 'moved' ? JSON.parse(JSON.stringify(o).replaceAll('"/landing"', '"/landing/"')) : o))
+  t.notDeepEqual(edited, result.objects)
+  const report = verifyTranslation(result, edited)
+  const moved = report.differences.find((d) => d.probe.scheme === 'http' && d.probe.host === 'm.example.com' && d.probe.path === '/x')
+  t.truthy(moved, report.differences.map((d) => `${d.probe.host}${d.probe.path}`).join(' '))
+  t.is(moved!.nginx.location, 'https://new.example.com/landing')
+  t.is(moved!.envoy.location, 'https://new.example.com/landing/')
+  t.is(moved!.known, undefined)
+  // The HTTPS redirect of the TLS host is still labelled (nginx drops the slash, lua_ingress.lua rewrite).
+  const slash = verifyTranslation(result, result.objects).differences.find((d) => d.probe.scheme === 'http' && d.probe.host === 's.example.com' && d.probe.path === '/shop/')
+  t.is(slash?.known, 'redirect-keeps-trailing-slash')
+})
+
+test('a use-regex approximation (location choice) does not label the HTTPS redirect the Gateway lost', (t) => {
+  const ingress = hostIngress('api', 'a.example.com', ['/api'], {tls: true, annotations: {'nginx.ingress.kubernetes.io/use-regex': 'true'}})
+  const result = translate({objects: [{object: ingress, source: {}}]}, {emitGateway: true})
+  t.true(result.diagnostics.some((d) => d.object === 'Ingress app/api' && d.annotation === 'nginx.ingress.kubernetes.io/use-regex' && d.fidelity === 'approximate'))
+  const objects = result.objects.filter((o) => !(o.kind === 'HTTPRoute' && o.metadata.name.startsWith('https-redirect')))
+  const lost = verifyTranslation(result, objects).differences.find((d) => d.probe.scheme === 'http' && d.probe.path === '/api')
+  t.truthy(lost)
+  t.is(lost!.nginx.reason, 'ssl-redirect')
+  t.is(lost!.known, undefined)
+})

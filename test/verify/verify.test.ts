@@ -8,7 +8,7 @@ import test from 'ava'
 import fc from 'fast-check'
 import {translate} from '../../src/translate/index.js'
 import type {KubeObject} from '../../src/translate/types.js'
-import {parseProbe, parseProbesFile} from '../../src/verify/probes.js'
+import {parseProbe, parseProbesFile, samplePaths} from '../../src/verify/probes.js'
 import {renderVerifyText} from '../../src/verify/render.js'
 import {verifyRun} from '../../src/verify/run.js'
 import {verifyTranslation} from '../../src/verify/verify.js'
@@ -93,4 +93,16 @@ test('property: random Ingress sets of the exact subset convert with no unlabell
     {seed: 20260112, numRuns: 150},
   )
   t.pass()
+})
+
+test('regex paths are probed: a group\'s first alternative, the path ending where a group admits the end, class members', (t) => {
+  // The rewrite-target idiom: `(/|$)` once made `/api/|x`, which is no request path, so the Ingress got no probe.
+  t.deepEqual(samplePaths('/api(/|$)(.*)'), ['/api/x', '/api'])
+  t.deepEqual(samplePaths('/v1/(users|items)/([0-9]+)'), ['/v1/users/0'])
+  t.deepEqual(samplePaths('/u/\\d+/[^/]+\\.png'), ['/u/0/a.png'])
+  t.deepEqual(samplePaths('/a|/b'), ['/a', '/b'])
+  const api = ing('api', 'h.example.com', [{path: '/api(/|$)(.*)', type: 'ImplementationSpecific', svc: 'api'}])
+  api.metadata.annotations = {'nginx.ingress.kubernetes.io/use-regex': 'true', 'nginx.ingress.kubernetes.io/rewrite-target': '/$2'}
+  const report = verifyRun({snapshot: snapshot([api, ing('web', 'h.example.com', [{path: '/', type: 'Prefix', svc: 'web'}])])})
+  t.true((report.perIngress.get('app/api')?.probes ?? 0) >= 6, JSON.stringify([...report.perIngress]))
 })

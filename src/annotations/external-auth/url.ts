@@ -3,6 +3,7 @@
  * (`https://$host/oauth2/auth`), the Service that serves that path on the request's own host.
  */
 import {normalizeHost} from '../../translate/hosts.js'
+import {restorePlaceholders} from '../placeholders.js'
 import type {FamilyContext, ServedPath} from '../types.js'
 
 /** Where an auth URL points, as far as the conversion can tell. */
@@ -89,8 +90,9 @@ export function resolveThroughHost(
   if (HOST_VARIABLE.test(target.host)) {
     hosts = own
     hostText = `the request's own host (${target.host}: ${own.map((h) => h || '*').join(', ') || 'none'})`
-  } else if (target.kind === 'external' && own.includes(target.host)) {
-    hosts = [target.host]
+  } else if (target.kind === 'external' && own.includes(restorePlaceholders(target.host))) {
+    // A host read with a Flux placeholder (sentinel) is the rule host written with the same placeholder.
+    hosts = [restorePlaceholders(target.host)]
     hostText = `this Ingress's own host ${target.host}`
   } else {
     return {ok: false}

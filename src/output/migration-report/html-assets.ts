@@ -109,7 +109,8 @@ export const SCRIPT = `
     status: function (r) { return RANK[r.dataset.status]; },
     annotations: function (r) { return Number(r.dataset.annotationCount); },
     objects: function (r) { return Number(r.dataset.objects); },
-    notes: function (r) { return Number(r.dataset.notes); }
+    notes: function (r) { return Number(r.dataset.notes); },
+    verify: function (r) { return Number(r.dataset.unlabelled || 0) * 100000 + Number(r.dataset.differ || 0); }
   };
   function compare(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   Array.prototype.forEach.call(table.tHead.querySelectorAll('th[data-sort] button'), function (button) {

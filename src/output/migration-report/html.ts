@@ -10,7 +10,7 @@ import {shortKey} from './build.js'
 import {SCRIPT, STYLE} from './html-assets.js'
 import {escapeHtml as esc} from './html-escape.js'
 import {namespaceBars, topology, totalBar, TOPOLOGY_ROUTE_LIMIT} from './html-svg.js'
-import {STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
+import {probeCountsText, STATUSES, type IngressEntry, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'
 
 const STATUS_TEXT: Record<string, string> = {
   exact: 'The Gateway serves what ingress-nginx served. Nothing to do.',
@@ -42,6 +42,7 @@ export function renderHtml(report: MigrationReport): string {
 ${s.ingresses > 0 ? totalBar(s.byStatus, s.ingresses) : ''}
 <dl class="legend">${STATUSES.map((st) => `<dt class="st st-${st}">${st}</dt><dd>${STATUS_TEXT[st]}</dd>`).join('')}</dl>
 <p class="lead">Annotations (the ingress-nginx settings on the Ingresses): ${fidelitySentence(s.annotations)}. ${s.objects} Gateway API object(s) are generated; ${s.conflicts} conflict(s) between Ingresses; ${s.streamEntries} TCP/UDP port(s).${s.configMapKeys && report.configMap ? ` Controller ConfigMap ${esc(report.configMap.name)} (the settings every Ingress inherited): ${report.configMap.keys.length} key(s), ${fidelitySentence(s.configMapKeys)}.` : ''}</p>
+${s.probes ? `<p class="lead" id="verify">Verify (the same requests through a model of ingress-nginx and a model of the Gateway, every host and path with their variants): <b>${probeCountsText(s.probes)}</b>. A known difference is one a note below already names; any other is a finding: <code>kubectl ingress2gw verify</code> lists each request with both answers.</p>` : ''}
 ${namespacesSection(report)}
 ${ingressTable(report)}
 ${gatewaySection(report)}
@@ -73,6 +74,7 @@ function option(value: string, label: string): string {
 }
 
 function ingressTable(report: MigrationReport): string {
+  const verified = report.summary.probes !== undefined
   const namespaces = report.namespaces.map((n) => option(n.name, `${n.name} (${n.ingresses})`)).join('')
   const statuses = [option('', 'any'), option('not-exact', 'not exact'), ...STATUSES.map((s) => option(s, `${s} (${report.summary.byStatus[s]})`))].join('')
   const annotations = report.annotations.map((a) => option(a.key, `${shortKey(a.key)} (${a.ingresses})`)).join('')
@@ -86,14 +88,23 @@ function ingressTable(report: MigrationReport): string {
 <button type="button" id="f-reset">Reset</button><button type="button" id="f-expand" aria-pressed="false">Expand notes</button>
 <span id="count" aria-live="polite">all ${report.ingresses.length} Ingresses</span>
 </div>
-<table id="ingresses"><thead><tr>${th('namespace', 'Namespace')}${th('name', 'Ingress')}${th('status', 'Status')}${th('annotations', 'Annotations')}${th('objects', 'Objects', 'num')}${th('notes', 'Notes')}</tr></thead>
+<table id="ingresses"><thead><tr>${th('namespace', 'Namespace')}${th('name', 'Ingress')}${th('status', 'Status')}${th('annotations', 'Annotations')}${th('objects', 'Objects', 'num')}${verified ? th('verify', 'Verify') : ''}${th('notes', 'Notes')}</tr></thead>
 <tbody>
-${report.ingresses.map(ingressRow).join('\n')}
+${report.ingresses.map((e) => ingressRow(e, verified)).join('\n')}
 </tbody></table>
 ${report.ingresses.length === 0 ? '<p class="empty">No Ingresses in the input.</p>' : ''}`
 }
 
-function ingressRow(e: IngressEntry): string {
+/** An Ingress's verify counts; `unlabelled` differences (none known) are findings and marked as manual work is. */
+function verifyCell(p: ProbeCounts | undefined): string {
+  if (p === undefined) return '<td></td>'
+  const unlabelled = p.different - (p.known ?? 0)
+  const cls = unlabelled > 0 ? ' class="st st-manual"' : p.different > 0 ? ' class="st st-approximate"' : ''
+  return `<td${cls}>${probeCountsText(p)}</td>`
+}
+
+/** One row of the Ingress table; `verified`: with the verify column (the report was built with verify's counts). */
+function ingressRow(e: IngressEntry, verified: boolean): string {
   const chips = e.annotations.map((a) => `<span class="chip f-${a.fidelity}" title="${esc(`${a.key}: ${a.fidelity}`)}">${esc(shortKey(a.key))}</span>`).join('')
   const objects = e.objects.map((o) => `<li>${esc(`${o.kind}/${o.namespace && o.namespace !== e.namespace ? `${o.namespace}/` : ''}${o.name}`)}</li>`).join('')
   const search = [e.ingress, e.status, e.outcome, e.reason ?? '', ...e.annotations.map((a) => a.key), ...e.objects.map((o) => `${o.kind}/${o.name}`), ...e.diagnostics.flatMap((d) => [d.code, d.message, d.hint ?? ''])]
@@ -107,10 +118,11 @@ function ingressRow(e: IngressEntry): string {
     `data-annotation-count="${e.annotations.length}"`,
     `data-objects="${e.objects.length}"`,
     `data-notes="${e.diagnostics.filter((d) => d.level !== 'info').length}"`,
+    ...(verified && e.probes ? [`data-differ="${e.probes.different}"`, `data-unlabelled="${e.probes.different - (e.probes.known ?? 0)}"`] : []),
     `data-search="${esc(search)}"`,
   ].join(' ')
   const canary = e.outcome === 'canary' ? ' <span class="reason">(canary, merged into its primary)</span>' : ''
-  return `<tr ${attrs}><td>${esc(e.namespace)}</td><td>${esc(e.name)}${canary}</td><td class="st st-${e.status}">${e.status}</td><td>${chips}</td><td class="num">${e.objects.length}${objects ? `<ul class="objects">${objects}</ul>` : ''}</td><td>${notesCell(e)}</td></tr>`
+  return `<tr ${attrs}><td>${esc(e.namespace)}</td><td>${esc(e.name)}${canary}</td><td class="st st-${e.status}">${e.status}</td><td>${chips}</td><td class="num">${e.objects.length}${objects ? `<ul class="objects">${objects}</ul>` : ''}</td>${verified ? verifyCell(e.probes) : ''}<td>${notesCell(e)}</td></tr>`
 }
 
 function notesCell(e: IngressEntry): string {

@@ -4,7 +4,7 @@
  * every diagnostic with its hint, the histogram, conflicts, tcp/udp entries, the checklist and the notes.
  */
 import {fidelityText, shortKey} from './build.js'
-import {byWorkLeft, ingressesByNamespace, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
+import {byWorkLeft, ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
 
 /**
  * Text safe in Markdown: outside code spans (backquoted text, as messages write nginx and Envoy snippets, stays as
@@ -40,6 +40,9 @@ export function renderMarkdown(report: MigrationReport): string {
       `${plural(s.objects, 'object', 'objects')} generated, ${plural(s.conflicts, 'conflict', 'conflicts')} between Ingresses, ${plural(s.streamEntries, 'tcp/udp entry', 'tcp/udp entries')}.` +
       (s.configMapKeys && report.configMap ? ` Controller ConfigMap ${code(report.configMap.name)}: ${plural(report.configMap.keys.length, 'key', 'keys')}, ${fidelityText(s.configMapKeys)}.` : ''),
     '',
+    ...(s.probes
+      ? [`Verify (probe requests through a model of ingress-nginx and of the Gateway; \`kubectl ingress2gw verify\` lists the differences): ${probeCountsText(s.probes)}.`, '']
+      : []),
     '- **exact**: the Gateway serves what ingress-nginx served.',
     '- **approximate**: it works, with a difference the notes name; review it.',
     '- **manual**: a person must act before cutover (the hint says what to do).',
@@ -57,7 +60,7 @@ export function renderMarkdown(report: MigrationReport): string {
   }
   lines.push(...histogram(report), ...conflicts(report), ...streamEntries(report), ...checklist(report), ...notes(report))
   const byNamespace = ingressesByNamespace(report)
-  for (const n of report.namespaces) lines.push(...namespaceSection(n.name, byNamespace.get(n.name) ?? []))
+  for (const n of report.namespaces) lines.push(...namespaceSection(n.name, byNamespace.get(n.name) ?? [], s.probes !== undefined))
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
 }
 
@@ -112,7 +115,8 @@ function diagnosticItem(d: ReportDiagnostic): string[] {
   return lines
 }
 
-function namespaceSection(namespace: string, entries: IngressEntry[]): string[] {
+/** `verified`: a verify column with each Ingress's probe counts (absent with --no-verify). */
+function namespaceSection(namespace: string, entries: IngressEntry[], verified: boolean): string[] {
   const byStatus = {exact: 0, approximate: 0, manual: 0, skipped: 0}
   for (const e of entries) byStatus[e.status]++
   const lines = [
@@ -120,14 +124,15 @@ function namespaceSection(namespace: string, entries: IngressEntry[]): string[] 
     '',
     `${plural(entries.length, 'Ingress', 'Ingresses')}: ${STATUSES.map((s) => `${byStatus[s]} ${s}`).join(', ')}.`,
     '',
-    '| Ingress | status | annotations | objects |',
-    '|---|---|---|---|',
+    verified ? '| Ingress | status | annotations | objects | verify |' : '| Ingress | status | annotations | objects |',
+    verified ? '|---|---|---|---|---|' : '|---|---|---|---|',
   ]
   for (const e of entries) {
     const annotations = e.annotations.map((a) => `${codeCell(shortKey(a.key))} ${a.fidelity}`).join('<br>')
     const objects = e.objects.map((o) => cell(`${o.kind}/${o.namespace && o.namespace !== e.namespace ? `${o.namespace}/` : ''}${o.name}`)).join('<br>')
     const outcome = e.outcome === 'canary' ? ' (canary, merged into its primary)' : ''
-    lines.push(`| ${cell(e.name)}${outcome} | ${e.status} | ${annotations} | ${objects} |`)
+    const verify = verified ? ` ${e.probes ? probeCountsText(e.probes) : ''} |` : ''
+    lines.push(`| ${cell(e.name)}${outcome} | ${e.status} | ${annotations} | ${objects} |${verify}`)
   }
   lines.push('')
   for (const e of entries.filter((x) => x.reason || x.diagnostics.length > 0)) {

@@ -5,7 +5,7 @@
  */
 import type {Fidelity, Level, SourceLocation} from '../../translate/types.js'
 
-export const REPORT_SCHEMA_VERSION = '1.1'
+export const REPORT_SCHEMA_VERSION = '1.2'
 export const REPORT_KIND = 'IngressMigrationReport'
 
 /** exact: converts as nginx behaved; approximate: works, differs in a named way; manual: needs a person; skipped: nothing is served. */
@@ -47,6 +47,13 @@ export interface ProbeCounts {
   total: number
   same: number
   different: number
+  /** Of the different ones, those a conversion diagnostic names (verify's `known` label); since 1.2. */
+  known?: number
+}
+
+/** `12 probes, 1 differ (1 known)`: verify's summary words, for the text, markdown and html reports. */
+export function probeCountsText(p: ProbeCounts): string {
+  return `${p.total} probe${p.total === 1 ? '' : 's'}, ${p.different} differ (${p.known ?? 0} known)`
 }
 
 export interface IngressEntry {

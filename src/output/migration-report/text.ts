@@ -8,7 +8,7 @@ import {Chalk, type ChalkInstance} from 'chalk'
 import type {Fidelity} from '../../translate/types.js'
 import {printableDeep} from '../printable.js'
 import {fidelityText, shortKey} from './build.js'
-import {ingressesByNamespace, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ReportDiagnostic} from './model.js'
+import {ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'
 
 export interface TextOptions {
   /** Terminal width; undefined: no limit (piped). */
@@ -31,7 +31,8 @@ export function renderText(input: MigrationReport, options: TextOptions = {}): s
   const style: Style = {chalk: new Chalk({level: options.colour ? 1 : 0}), width: options.width ? Math.max(options.width, MIN_WIDTH) : Infinity}
   const out: string[] = [...header(report, style)]
   const byNamespace = ingressesByNamespace(report)
-  for (const ns of report.namespaces) out.push('', ...namespaceTable(ns.name, byNamespace.get(ns.name) ?? [], style))
+  const verified = report.summary.probes !== undefined
+  for (const ns of report.namespaces) out.push('', ...namespaceTable(ns.name, byNamespace.get(ns.name) ?? [], style, verified))
   out.push(...histogram(report, style), ...conflicts(report, style), ...streamEntries(report, style), ...checklist(report, style), ...notes(report, style))
   return out.join('\n') + '\n'
 }
@@ -60,12 +61,21 @@ function header(report: MigrationReport, {chalk, width}: Style): string[] {
     `  status: ${counts(s.byStatus, chalk)}`,
     `  annotations: ${fidelityText(s.annotations)}; ${s.objects} object(s) generated; ${s.conflicts} conflict(s); ${s.streamEntries} tcp/udp entr${s.streamEntries === 1 ? 'y' : 'ies'}`,
   ]
+  if (s.probes) lines.push(`  verify: ${probesCell(s.probes, chalk)}`)
   if (s.configMapKeys && report.configMap) lines.push(`  controller ConfigMap ${report.configMap.name}: ${report.configMap.keys.length} key(s): ${fidelityText(s.configMapKeys)}`)
   if (s.ingresses > 0) lines.push(chalk.dim('  annotation marks: ~ approximate, ! manual, - ignored (no effect under Envoy)'))
   return lines.flatMap((l) => wrap(l, width, '    '))
 }
 
-function namespaceTable(namespace: string, entries: IngressEntry[], style: Style): string[] {
+/** verify's counts, red when a difference is not labelled known (a finding), yellow when all are known. */
+function probesCell(p: ProbeCounts | undefined, chalk: ChalkInstance): string {
+  if (p === undefined) return '-'
+  const text = probeCountsText(p)
+  return p.different > (p.known ?? 0) ? chalk.red(text) : p.different > 0 ? chalk.yellow(text) : text
+}
+
+/** The table of one namespace; `verified`: a VERIFY column with each Ingress's probe counts (report without --no-verify). */
+function namespaceTable(namespace: string, entries: IngressEntry[], style: Style, verified: boolean): string[] {
   const {chalk, width} = style
   const byStatus = {exact: 0, approximate: 0, manual: 0, skipped: 0}
   for (const e of entries) byStatus[e.status]++
@@ -75,13 +85,20 @@ function namespaceTable(namespace: string, entries: IngressEntry[], style: Style
     {title: 'STATUS', width: 11},
     {title: 'INGRESS', width: nameWidth},
     {title: 'OBJECTS', width: 7, right: true},
-    {title: 'ANNOTATIONS', width: Number.isFinite(width) ? Math.max(10, width - 2 - 11 - nameWidth - 7 - 6) : Infinity},
   ]
+  if (verified) {
+    // Its counts wrap (at spaces) rather than push the annotations past a narrow terminal's edge.
+    const widest = Math.max(6, ...entries.map((e) => visibleLength(probesCell(e.probes, chalk))))
+    const room = Number.isFinite(width) ? width - 2 - columns.reduce((sum, c) => sum + c.width + 2, 0) - 2 - 'ANNOTATIONS'.length : Infinity
+    columns.push({title: 'VERIFY', width: Math.max(6, Math.min(widest, room))})
+  }
+  const used = columns.reduce((sum, c) => sum + c.width + 2, 0)
+  columns.push({title: 'ANNOTATIONS', width: Number.isFinite(width) ? Math.max(10, width - 2 - used) : Infinity})
   const lines = [...wrap(title, width, '  '), '  ' + chalk.dim(columns.map((c) => pad(c.title, c.width, c.right)).join('  ').trimEnd())]
   for (const e of entries) {
     const annotations = e.annotations.map((a) => statusColour(chalk, a.fidelity, shortKey(a.key) + MARK[a.fidelity]))
     const extra = e.outcome === 'canary' ? ['(canary, merged into its primary)'] : []
-    const cells = [statusColour(chalk, e.status), e.name, String(e.objects.length), [...annotations, ...extra].join(' ') || '-']
+    const cells = [statusColour(chalk, e.status), e.name, String(e.objects.length), ...(verified ? [probesCell(e.probes, chalk)] : []), [...annotations, ...extra].join(' ') || '-']
     lines.push(...row(columns, cells, '  '))
     if (e.reason && e.status !== 'approximate') lines.push(...wrap(`      ${chalk.dim(e.reason)}`, width, '        '))
     for (const d of e.diagnostics) if (d.level !== 'info') lines.push(...diagnosticLines(d, '      ', style))

@@ -8,6 +8,7 @@
 import {parseInt10} from '../../annotations/parsers.js'
 import {shortHash} from '../../util/hash.js'
 import {dnsName} from '../names.js'
+import {normalizeHost} from '../hosts.js'
 import {managedMetadata} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, refOf} from './common.js'
@@ -283,7 +284,8 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       return
     }
     const set = bySecret.get(secretName) ?? new Set<string>()
-    for (const h of hosts) set.add(h.trim().toLowerCase())
+    // normalizeHost: a Flux `${VAR}` in a host keeps its case, or the substitution would not find it.
+    for (const h of hosts) set.add(normalizeHost(h))
     bySecret.set(secretName, set)
   })
 

@@ -4,39 +4,15 @@
  * requests in flight and at most `qps` new requests a second. The I/O itself is transport.ts.
  */
 import type {Probe} from '../outcome.js'
-import type {DataPlaneAddress} from './address.js'
 import {answerDifferences} from './compare.js'
-import {type Clock, mapBounded, systemClock, TokenBucket} from './pacing.js'
+import {LIVE_DEFAULTS, type LiveOptions} from './options.js'
+import {mapBounded, systemClock, TokenBucket} from './pacing.js'
 import {describeProbe, SAFE_METHODS, wireRequest} from './request.js'
 import {endpointOf, sendRequest, trustContext, type TransportOptions} from './transport.js'
-import type {LiveAnswer, LiveComparison, LiveField, LiveProbeResult, WireRequest} from './types.js'
+import type {LiveComparison, LiveProbeResult} from './types.js'
 
-export interface LiveOptions {
-  nginx: DataPlaneAddress
-  gateway: DataPlaneAddress
-  /** Probes in flight at once (each is one request to each data plane); default 4. */
-  parallel?: number
-  /** Probes started per second (so requests per second to each data plane); default 20. */
-  qps?: number
-  /** Probes that may start at once after an idle moment; default 1 (evenly spaced). */
-  burst?: number
-  /** Per request, connection to last body byte read; default 10000. */
-  timeoutMs?: number
-  /** Do not verify certificates (their state is still compared). */
-  insecure?: boolean
-  /** PEM file of the CAs to trust instead of the defaults. */
-  caFile?: string
-  /** Methods that may be sent besides GET and HEAD (probes with any other method are listed as not sent). */
-  methods?: string[]
-  /** Fields not to compare, by name as reported ("body", "header strict-transport-security", "certificate"). */
-  ignore?: LiveField[]
-  /** Time source for the rate limit (tests inject one). */
-  clock?: Clock
-  /** The sender (tests may inject one); transport.ts by default. */
-  send?: (address: DataPlaneAddress, request: WireRequest, options: TransportOptions) => Promise<LiveAnswer>
-}
+export {LIVE_DEFAULTS, type LiveOptions} from './options.js'
 
-export const LIVE_DEFAULTS = {parallel: 4, qps: 20, burst: 1, timeoutMs: 10_000}
 
 /**
  * Sends every probe to both data planes and compares the answers. Throws before sending anything when an option is

@@ -1,0 +1,126 @@
+/**
+ * What the conversion does with Flux `${VAR}` placeholders (annotations/placeholders.ts) once they are read:
+ * annotation values that only a substitution can type (a number, a size, an address), and the emitted objects that
+ * carry a placeholder and must go through Flux's substitution (or be substituted) before they are applied.
+ */
+import {describePlaceholders, placeholderTexts, restoreDeep, validForSomeSubstitution} from '../annotations/placeholders.js'
+import type {RegistryEntry} from '../annotations/index.js'
+import type {AnnotationValue, IngressModel} from './model.js'
+import type {Diagnostic, KubeObject} from './types.js'
+import {objectRef} from './diagnostics.js'
+
+/** A diagnostic about the Ingress being read (object and source filled in by the caller). */
+type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
+
+/**
+ * Keys whose absence would publish paths nginx protected: a value the conversion cannot read before substitution
+ * denies the Ingress's locations (503) instead of leaving the protection out.
+ */
+const FAIL_CLOSED = new Set(['auth-url', 'auth-type', 'auth-secret', 'auth-tls-secret', 'allowlist-source-range', 'denylist-source-range'])
+
+/** What is left of a sentinel that restorePlaceholders could not decode (zq + hex, annotations/placeholders.ts). */
+const SENTINEL_LEFT = /zq(?:[0-9a-f]{2}){4,}/
+
+/** Keys whose default, in place of an unknown value, can send requests elsewhere or in another protocol: errors. */
+const ROUTING = new Set(['backend-protocol', 'ssl-passthrough', 'use-regex', 'rewrite-target', 'canary-weight', 'canary-weight-total'])
+
+const RENDER_FIRST = 'render the manifests with their variables first (`flux build kustomization NAME --path DIR | kubectl ingress2gw convert -f -`, or `flux envsubst`) and convert the result'
+
+/**
+ * True when a value that fails ingress-nginx's validator or the converter's parser as read (placeholders as opaque
+ * tokens) passes both for some substitution: its meaning is only known after Flux fills it in.
+ */
+export function validOnlyAfterSubstitution(value: AnnotationValue, entry: RegistryEntry): boolean {
+  if (value.template === undefined) return false
+  return validForSomeSubstitution(value.template, (v) => entry.onInvalid.validate(v) && entry.spec.parse(v).ok)
+}
+
+/** The reason of a value refused with placeholders in it: no substitution can make it valid. */
+export function whateverTheSubstitution(value: AnnotationValue, reason: string): string {
+  return value.template === undefined ? reason : `${reason}, whatever ${describePlaceholders(value.template)} is substituted with`
+}
+
+/**
+ * A value that is valid only once substituted, where the translation needs it typed (integer, size, duration,
+ * boolean, option, CIDR list): the conversion cannot translate it. Security keys deny the Ingress's locations (fail
+ * closed); `canary` leaves the Ingress out (read as a primary, its route would take the primary's traffic); any other
+ * key is left out, its default in effect, with a diagnostic naming the value and what to do.
+ */
+export function applyNeedsSubstitution(ingress: IngressModel, value: AnnotationValue, entry: RegistryEntry, diag: Diag): void {
+  const {fullKey, key} = value
+  const template = value.template!
+  const names = describePlaceholders(template)
+  const what = `"${template}" becomes a value ingress-nginx's ${entry.onInvalid.validator} accepts only once Flux substitutes ${names}, and the conversion needs that value to translate ${fullKey}`
+  ingress.fidelity.set(fullKey, 'manual')
+  if (FAIL_CLOSED.has(key)) {
+    ingress.denied ??= {key, status: 503, reason: `${what} (not substituted yet)`}
+    diag({
+      level: 'error',
+      code: 'needs-substitution',
+      annotation: fullKey,
+      fidelity: 'manual',
+      message: `${fullKey}: ${what}; rather than publish these paths without the protection, the converted route answers 503 on every path of this Ingress`,
+      hint: RENDER_FIRST,
+    })
+    return
+  }
+  if (key === 'canary') {
+    ingress.served = false
+    diag({
+      level: 'error',
+      code: 'needs-substitution',
+      annotation: fullKey,
+      fidelity: 'manual',
+      message: `${fullKey}: ${what}; whether this Ingress is a canary decides whose traffic it takes, so the conversion emits nothing for it`,
+      hint: RENDER_FIRST,
+    })
+    return
+  }
+  ingress.annotations.delete(key)
+  const dflt = entry.spec.default !== undefined ? ` (${entry.spec.default})` : ''
+  const routing = ROUTING.has(key)
+  diag({
+    level: routing ? 'error' : 'warning',
+    code: 'needs-substitution',
+    annotation: fullKey,
+    fidelity: 'manual',
+    message: `${fullKey}: ${what}; the conversion leaves it out and the default${dflt} is in effect in the converted objects${routing ? ', which changes how requests reach the backend if the substituted value is not the default' : ''}`,
+    hint: `${RENDER_FIRST}, or set ${entry.spec.target} by hand once the value is known`,
+  })
+}
+
+/**
+ * Emitted objects that carry a `${VAR}` placeholder: they are valid only once Flux substitutes them (applied through
+ * the Kustomization with postBuild.substitute), so each is named, once.
+ */
+export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnostics: Diagnostic[]): number {
+  let count = 0
+  for (const o of objects) {
+    const json = JSON.stringify(o)
+    // A sentinel cut or changed on its way (a name shortened, a value re-encoded) cannot be restored: say so.
+    if (SENTINEL_LEFT.test(json)) {
+      diagnostics.push({
+        level: 'error',
+        code: 'placeholder-lost',
+        object: objectRef(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+        message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} carries part of a \${VAR} placeholder the conversion could not put back as written`,
+        hint: RENDER_FIRST,
+      })
+    }
+    const texts = placeholderTexts(json)
+    if (texts.length === 0) continue
+    count++
+    diagnostics.push({
+      level: 'info',
+      code: 'needs-substitution',
+      object: objectRef(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+      message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} keeps ${texts.join(', ')} verbatim: apply it through the Flux Kustomization that substitutes these variables (postBuild.substitute / substituteFrom), or substitute them before \`kubectl apply\``,
+    })
+  }
+  return count
+}
+
+/** Every sentinel in the translation's output back to the placeholder text it stands for. */
+export function restoreOutput<T>(value: T): T {
+  return restoreDeep(value)
+}
