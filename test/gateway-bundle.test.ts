@@ -493,6 +493,9 @@ test('every ConfigMap key is accounted for exactly once', (t) => {
         retry: {numRetries: 3, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [503]}},
         // No load-balance key: nginx balanced round robin (balancer.lua DEFAULT_LB_ALG), Envoy would use LeastRequest.
         loadBalancer: {type: 'RoundRobin'},
+        // use-gzip true: gzip with nginx's default gzip-min-length 256 (config.go NewDefault), Envoy's default level;
+        // minContentLength needs Envoy Gateway v1.7, where the field is called compressor.
+        compressor: [{type: 'Gzip', gzip: {}, minContentLength: 256}],
       })
       const sp = byName(r.objects, 'SecurityPolicy', 'shared-defaults')!
       t.deepEqual(sp.spec.targetRefs, httpListeners)

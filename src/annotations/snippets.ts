@@ -213,6 +213,10 @@ function directiveForms(directive: string, args: string): string[] {
         hints.push(`rewrite ${list[0]} ${list[1]} -> URLRewrite (ReplaceFullPath / ReplacePrefixMatch) or an Envoy Gateway HTTPRouteFilter ReplaceRegexMatch (\\1 for $1)`)
       }
       break
+    case 'gzip':
+    case 'brotli':
+      if (list[0] === 'off') hints.push(`${directive} off -> this Ingress's routes leave ${directive === 'gzip' ? 'Gzip' : 'Brotli'} out of the Gateway-level BackendTrafficPolicy compression (--nginx-defaults: their policy repeats the Gateway-level one without it)`)
+      break
     case 'return': {
       const code = Number(list[0])
       if ([301, 302, 303, 307, 308].includes(code) && list[1]) {
@@ -266,6 +270,17 @@ function snippetSpec(key: string, summary: string): AnnotationSpec<string> {
   }
 }
 
+/**
+ * `gzip off;` / `brotli off;` at the top of a configuration-snippet: every location of the Ingress turns off the
+ * compression the controller ConfigMap turned on in the http block (a location-level directive overrides it), so
+ * its routes opt out of that compressor of the Gateway-level BackendTrafficPolicy (`compressor.<Type>`, or
+ * `compression.<Type>` under the older name).
+ */
+export function compressionOptOuts(snippet: string): ('Gzip' | 'Brotli')[] {
+  const off = snippetDirectives(snippet).filter((d) => d.blocks.length === 0 && (d.name === 'gzip' || d.name === 'brotli') && directiveArgs(d.args)[0] === 'off')
+  return [...new Set(off.map((d) => (d.name === 'gzip' ? ('Gzip' as const) : ('Brotli' as const))))]
+}
+
 /** Authentication and allowlist directives whose loss would open the route to everyone, or undefined. */
 export function accessControl(snippet: string): string | undefined {
   const text = activeText(snippet)
@@ -309,6 +324,15 @@ export const snippetsFamily: AnnotationFamily = {
         continue
       }
       const conversions = snippetConversions(snippet)
+      const optOuts = key === 'configuration-snippet' ? compressionOptOuts(snippet) : []
+      // The Gateway-level policy names its compressors compressor or compression (configmap/compression.ts): both.
+      for (const type of optOuts) {
+        for (const field of ['compressor', 'compression']) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
+      }
+      if (optOuts.length > 0 && snippetDirectives(snippet).length === optOuts.length) {
+        ctx.account(key, 'exact', `${conversions.join('; ')}`)
+        continue
+      }
       const guard = key !== 'stream-snippet' ? accessControl(snippet) : undefined
       if (guard) {
         // Authentication or access control in raw nginx: publishing the route without it would open it. The route

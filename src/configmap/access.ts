@@ -36,7 +36,7 @@ const companionSpecs: ConfigMapSpec[] = Object.entries(AUTH_COMPANIONS).map(([ke
 /**
  * whitelist-source-range, denylist-source-range, block-cidrs, global-auth-url and its companions -> a Gateway-level
  * SecurityPolicy (authorization rules, extAuth) on the HTTP listeners with --nginx-defaults, plus one for cert-manager's
- * HTTP-01 solver routes; block-user-agents / block-referers are left to the user.
+ * HTTP-01 solver routes; block-user-agents / block-referers are the header-blocks family's (an EnvoyExtensionPolicy).
  */
 export const accessFamily: ConfigMapFamily = {
   name: 'access',
@@ -44,8 +44,6 @@ export const accessFamily: ConfigMapFamily = {
     {key: 'whitelist-source-range', summary: 'Client addresses allowed on every location without its own allowlist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Allow, defaultAction Deny (--nginx-defaults)', default: '', onInvalid: 'as-written', note: 'without --nginx-defaults it is reported as manual'},
     {key: 'denylist-source-range', summary: 'Client addresses refused on every location without its own denylist', fidelity: 'exact', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'as-written'},
     {key: 'block-cidrs', summary: 'Client addresses refused everywhere', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy authorization Deny (--nginx-defaults)', default: '', onInvalid: 'as-written', note: 'a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies'},
-    {key: 'block-user-agents', summary: 'User-Agents refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the User-Agent header (by hand)', default: '', onInvalid: 'as-written', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these User-Agents everywhere; a Gateway-level SecurityPolicy authorization rule on the User-Agent header can do it (exact values only, no regex)'},
-    {key: 'block-referers', summary: 'Referers refused everywhere', fidelity: 'manual', target: 'SecurityPolicy authorization on the Referer header (by hand)', default: '', onInvalid: 'as-written', notice: {level: 'warning', code: 'configmap-route-default'}, note: 'answered 403 to these Referers everywhere; a Gateway-level SecurityPolicy authorization rule on the Referer header can do it (exact values only)'},
     {key: 'global-auth-url', summary: 'External auth for every location without its own auth-url', fidelity: 'approximate', target: 'Gateway-level SecurityPolicy extAuth.http (--nginx-defaults, in-cluster Service URLs)', default: '', onInvalid: 'unset', note: 'Envoy sends fewer request headers to the auth service, and a route-level SecurityPolicy replaces the Gateway-level one'},
     {key: 'global-auth-response-headers', summary: 'Auth response headers copied upstream', fidelity: 'exact', target: 'extAuth.http.headersToBackend', default: '', onInvalid: 'entries-dropped'},
     ...companionSpecs,

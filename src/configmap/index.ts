@@ -7,6 +7,8 @@ import {accessFamily} from './access.js'
 import {admissionFamily} from './admission.js'
 import {bodyFamily} from './body.js'
 import {clientIpFamily} from './client-ip.js'
+import {compressionFamily} from './compression.js'
+import {headerBlocksFamily} from './header-blocks.js'
 import {headersFamily} from './headers.js'
 import {luaFamily} from './lua.js'
 import {nginxRuntimeFamily} from './nginx-runtime.js'
@@ -25,7 +27,9 @@ export const configMapFamilies: ConfigMapFamily[] = [
   timeoutsFamily,
   bodyFamily,
   routeDefaultsFamily,
+  compressionFamily,
   accessFamily,
+  headerBlocksFamily,
   admissionFamily,
   observabilityFamily,
   snippetsFamily,

@@ -73,18 +73,6 @@ const limitSpecs: ConfigMapSpec[] = [
   {key: 'limit-rate-after', summary: 'Bytes sent before limit-rate applies', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: info, note: 'started limit-rate after this many bytes; no Envoy Gateway equivalent'},
 ]
 
-const compressionSpecs: ConfigMapSpec[] = [
-  {key: 'use-gzip', summary: 'gzip responses', fidelity: 'approximate', target: 'none (BackendTrafficPolicy compression by hand)', default: 'false', onInvalid: 'default', notice: info, note: 'compressed responses with gzip; Envoy Gateway compresses only where a BackendTrafficPolicy sets compression/compressor'},
-  {key: 'gzip-level', summary: 'gzip level', fidelity: 'ignored', target: 'none', default: '1', onInvalid: 'default', notice: info, note: 'tuned nginx gzip; see use-gzip'},
-  {key: 'gzip-min-length', summary: 'Smallest response gzipped', fidelity: 'ignored', target: 'none', default: '256', onInvalid: 'default', notice: info, note: 'tuned nginx gzip; see use-gzip'},
-  {key: 'gzip-types', summary: 'MIME types gzipped', fidelity: 'ignored', target: 'none', default: 'application/atom+xml ... text/x-component', onInvalid: 'as-written', notice: info, note: 'tuned nginx gzip; see use-gzip'},
-  {key: 'gzip-disable', summary: 'User-Agents not gzipped', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: info, note: 'tuned nginx gzip; see use-gzip'},
-  {key: 'enable-brotli', summary: 'brotli responses', fidelity: 'approximate', target: 'none (BackendTrafficPolicy compression by hand)', default: 'false', onInvalid: 'default', notice: info, note: 'compressed responses with brotli; Envoy Gateway compresses only where a BackendTrafficPolicy sets compression/compressor (type Brotli)'},
-  {key: 'brotli-level', summary: 'brotli level', fidelity: 'ignored', target: 'none', default: '4', onInvalid: 'default', notice: info, note: 'tuned nginx brotli; see enable-brotli'},
-  {key: 'brotli-min-length', summary: 'Smallest response compressed with brotli', fidelity: 'ignored', target: 'none', default: '20', onInvalid: 'default', notice: info, note: 'tuned nginx brotli; see enable-brotli'},
-  {key: 'brotli-types', summary: 'MIME types compressed with brotli', fidelity: 'ignored', target: 'none', default: 'application/xml+rss ... text/x-component', onInvalid: 'as-written', notice: info, note: 'tuned nginx brotli; see enable-brotli'},
-]
-
 const proxySpecs: ConfigMapSpec[] = [
   {key: 'proxy-http-version', summary: 'HTTP version towards backends', fidelity: 'ignored', target: 'none', default: '1.1', onInvalid: 'as-written', notice: info, note: 'set the HTTP version towards backends; Envoy uses HTTP/1.1 to Services unless their appProtocol says otherwise'},
   {key: 'custom-http-errors', summary: 'Upstream statuses replaced by the default backend\'s error pages', fidelity: 'manual', target: 'BackendTrafficPolicy responseOverride (by hand)', default: '', onInvalid: 'entries-dropped', notice: warning, note: 'intercepted these upstream status codes on every location and served the default backend\'s error pages; add a BackendTrafficPolicy responseOverride (source: Backend) where that matters'},
@@ -100,11 +88,11 @@ const proxySpecs: ConfigMapSpec[] = [
  * The ConfigMap keys that are the defaults of per-Ingress annotations and became Gateway-level policies or route
  * shapes: ssl-redirect / force-ssl-redirect (read into every Ingress), the other redirect settings (assumed),
  * proxy-next-upstream* and load-balance (a Gateway-level BackendTrafficPolicy retry and loadBalancer with
- * --nginx-defaults), limits, compression and the proxy_* defaults (a sentence each).
+ * --nginx-defaults), limits and the proxy_* defaults (a sentence each); compression has a family of its own.
  */
 export const routeDefaultsFamily: ConfigMapFamily = {
   name: 'route-defaults',
-  specs: [...redirectSwitchSpecs, ...redirectSpecs, ...retrySpecs, ...balancerSpecs, ...limitSpecs, ...compressionSpecs, ...proxySpecs],
+  specs: [...redirectSwitchSpecs, ...redirectSpecs, ...retrySpecs, ...balancerSpecs, ...limitSpecs, ...proxySpecs],
 }
 
 /** ssl-redirect / force-ssl-redirect read as every Ingress's default; the other redirect settings exact when nginx's, manual otherwise. */

@@ -85,8 +85,11 @@ function foldAddressLists(route: Record<string, any>, gateway: Record<string, an
 function hasPath(spec: Record<string, any>, path: string): boolean {
   let at: any = spec
   for (const key of path.split('.')) {
-    if (at === null || typeof at !== 'object' || at[key] === undefined) return false
-    at = at[key]
+    // A list of typed items (compressor): `compressor.Gzip` is its item of type Gzip.
+    if (Array.isArray(at)) at = at.find((item) => item?.type === key)
+    else if (at === null || typeof at !== 'object') return false
+    else at = at[key]
+    if (at === undefined) return false
   }
   return true
 }
@@ -96,7 +99,10 @@ function fillFrom(into: Record<string, any>, from: Record<string, any>, optOuts:
   for (const [key, value] of Object.entries(from)) {
     const path = prefix === '' ? key : `${prefix}.${key}`
     if (key === 'targetRefs' || key === 'targetRef' || key === 'targetSelectors' || optOuts.includes(path)) continue
-    if (into[key] === undefined) into[key] = structuredClone(value)
+    // Typed items opted out one by one (`compressor.Gzip`: a configuration-snippet's gzip off) are left out of the copy.
+    const kept = Array.isArray(value) ? value.filter((item) => !optOuts.includes(`${path}.${item?.type}`)) : value
+    if (Array.isArray(kept) && kept.length === 0) continue
+    if (into[key] === undefined) into[key] = structuredClone(kept)
     else if (typeof into[key] === 'object' && !Array.isArray(into[key]) && typeof value === 'object' && !Array.isArray(value)) fillFrom(into[key], value, optOuts, path)
   }
 }

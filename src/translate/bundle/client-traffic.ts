@@ -16,7 +16,9 @@ import {accountAnnotationOnlyKeys, applyAccessLists, applyGlobalAuth, emitSecuri
 import {applyAdmissionSwitches} from '../../configmap/admission.js'
 import {applyBodySize} from '../../configmap/body.js'
 import {applyClientIp} from '../../configmap/client-ip.js'
+import {applyCompression} from '../../configmap/compression.js'
 import {configMapContext, emptyModel, httpListenerTargets, truncate} from '../../configmap/context.js'
+import {applyHeaderBlocks} from '../../configmap/header-blocks.js'
 import {applyHsts, applyRequestHeaders} from '../../configmap/headers.js'
 import {configMapRegistry, noticeSpecs} from '../../configmap/index.js'
 import {RETIRED_KEYS, RETIRED_NOTICES} from '../../configmap/keys.js'
@@ -26,7 +28,7 @@ import {applyTls} from '../../configmap/tls.js'
 import type {ChecklistLine, ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
 import {mergeHeaders} from '../../annotations/external-auth/forms.js'
 import {dnsName} from '../names.js'
-import {managedMetadata} from '../provenance.js'
+import {CONSUMED_ANNOTATION, managedMetadata} from '../provenance.js'
 import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from './forwarded-headers.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../types.js'
 import {EG_API_VERSION, diag, gatewayTargetRef, isObject} from './common.js'
@@ -75,6 +77,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
   applyBackendTimeouts,
   applyRetries,
   applyLoadBalance,
+  applyCompression,
   applyAdmissionSwitches,
 ]
 
@@ -93,6 +96,8 @@ export function clientTrafficFromConfigMap(
   applyAccessLists(cm, sp)
   applyGlobalAuth(cm, model, sp)
   emitSecurityDefaults(cm, model, sp)
+  applyHeaderBlocks(cm, model)
+  gatewayWideRules(cm, model)
   if (ctx.nginxDefaults && Object.keys(model.backendTraffic).length > 0) {
     model.checklist.push(
       `BackendTrafficPolicy ${dnsName(ctx.gateway.name, 'defaults')} carries nginx's route defaults for the whole Gateway; a route-level BackendTrafficPolicy (from per-Ingress annotations) replaces it unless it sets mergeType: StrategicMerge`,
@@ -102,6 +107,25 @@ export function clientTrafficFromConfigMap(
   reportUnaccounted(cm, model)
   model.objects.push(...clientTrafficPolicies(cm, model))
   return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
+}
+
+/** The Gateway-wide rules nginx applied in its http block, and the generated policy each one now lives in. */
+const GATEWAY_WIDE: {keys: string[]; kind: string; where: string}[] = [
+  {keys: ['block-cidrs'], kind: 'SecurityPolicy', where: 'authorization rule block-cidrs'},
+  {keys: ['block-user-agents', 'block-referers'], kind: 'EnvoyExtensionPolicy', where: 'Lua script'},
+  {keys: ['use-gzip', 'enable-brotli'], kind: 'BackendTrafficPolicy', where: 'compression'},
+]
+
+/** One checklist line saying where each Gateway-wide rule of the ConfigMap now lives (--nginx-defaults). */
+function gatewayWideRules(cm: ConfigMapContext, model: ConfigMapModel): void {
+  const parts: string[] = []
+  for (const {keys, kind, where} of GATEWAY_WIDE) {
+    const policy = model.objects.find((o) => o.kind === kind && o.metadata.namespace === cm.traffic.gateway.namespace && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway'))
+    const consumed = (policy?.metadata.annotations?.[CONSUMED_ANNOTATION] ?? '').split(',')
+    const moved = keys.filter((k) => consumed.includes(k))
+    if (policy && moved.length > 0) parts.push(`${moved.join(', ')} -> ${kind} ${policy.metadata.namespace}/${policy.metadata.name} (${where})`)
+  }
+  if (parts.length > 0) model.checklist.push(`the ConfigMap's Gateway-wide rules now live in: ${parts.join('; ')}`)
 }
 
 /** The fidelity each key of the ConfigMap ended in (the report's histogram); keys of the no-effect info are ignored. */
