@@ -36,6 +36,7 @@ import {
   type TranslateOptions,
   type TranslateResult,
   type IngressReport,
+  type UnselectedIngress,
 } from './types.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
@@ -48,8 +49,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const checklist: string[] = []
   const input = indexInput(snapshot)
 
-  const selection = selectClasses(input.kindObjects('IngressClass'), options)
-  const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics)
+  const selection = selectClasses(input.kindObjects('IngressClass'), options, input.kindObjects('Ingress'))
+  const unselected: UnselectedIngress[] = []
+  const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics, unselected)
   // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
   const partitions = partitionByGateway(ingresses)
   // Each Gateway's controller: its own ConfigMaps and load-balancer Service, never another class's.
@@ -85,6 +87,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     objects: toObjects(kept, capabilities),
     diagnostics: sortDiagnostics(diagnostics),
     ingresses: ingressReports(ingresses, kept),
+    unselected,
     checklist: [...new Set(checklist)],
     ...views,
     ...(owner.configMapKeys ? {configMapKeys: owner.configMapKeys} : {}),
