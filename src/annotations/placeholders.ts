@@ -20,6 +20,18 @@
  * only after substitution) from one no substitution can make valid (`1${N}s` as an integer).
  */
 
+const SUBSTITUTE_KEY = 'kustomize.toolkit.fluxcd.io/substitute'
+
+/**
+ * True when Flux substitutes this object read from files. fluxcd/pkg kustomize/kustomize_varsub.go
+ * SubstituteVariables skips a resource labeled or annotated `kustomize.toolkit.fluxcd.io/substitute: disabled`:
+ * its `${...}` reach the API server, and nginx, as written. A live cluster's values are final too.
+ */
+export function fluxSubstitutes(cluster: boolean | undefined, metadata: {labels?: Record<string, string>; annotations?: Record<string, string>} | undefined): boolean {
+  if (cluster) return false
+  return metadata?.labels?.[SUBSTITUTE_KEY] !== 'disabled' && metadata?.annotations?.[SUBSTITUTE_KEY] !== 'disabled'
+}
+
 /** One `${...}` substitution as written. */
 export interface Placeholder {
   /** The whole text, `${SECRET_DOMAIN:=example.com}`. */
