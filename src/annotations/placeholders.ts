@@ -172,9 +172,10 @@ export function restoreDeep<T>(value: T, seen = new Set<object>()): T {
 
 /**
  * Values tried for each placeholder when a partly literal value is checked: its own default first, then
- * representatives of the contexts placeholders stand in (a number, a DNS label, a host, an address, a CIDR).
+ * representatives of the contexts placeholders stand in (a number, a DNS label, a host, an address, a CIDR), and "",
+ * which Flux substitutes for an unset variable outside strict mode (kustomize_varsub.go varSubstitution).
  */
-const REPRESENTATIVES = ['1', 'a', 'a1', 'example.com', '10.0.0.1', '10.0.0.0/8', '0']
+const REPRESENTATIVES = ['1', 'a', 'a1', 'example.com', '10.0.0.1', '10.0.0.0/8', '0', '']
 
 /**
  * "Valid for some substitution": true when `accepts` takes the value once its placeholders are filled in, for one

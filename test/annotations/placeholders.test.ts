@@ -221,3 +221,16 @@ test('an Ingress with kustomize.toolkit.fluxcd.io/substitute: disabled is not su
     t.true(codes(r, 'invalid-annotation-value')[0]?.message.includes('"${TIMEOUT}" is not an integer'), where)
   }
 })
+
+test('an empty substitution is one Flux makes: a value valid once the placeholder is empty is not "invalid whatever"', (t) => {
+  // kustomize_varsub.go varSubstitution: without strict mode an unset variable is "" (the mapping returns vars[s], true).
+  const size = (v: string) => parseNginxSize(v).ok
+  t.true(validForSomeSubstitution('8m${BODY_SUFFIX}', size))
+  const r = run({'allowlist-source-range': '10.0.0.0/8${MORE_CIDRS}', 'proxy-body-size': '8m${BODY_SUFFIX}'})
+  t.deepEqual(codes(r, 'locations-denied'), [])
+  t.deepEqual(codes(r, 'invalid-annotation-value'), [])
+  // Kept as written: "" gives 10.0.0.0/8; a ",..." list in the entry fails Envoy Gateway's ParseCIDR (500, closed).
+  const sp = r.objects.find((o) => o.kind === 'SecurityPolicy')!
+  t.deepEqual(sp.spec.authorization.rules[0].principal.clientCIDRs, ['10.0.0.0/8${MORE_CIDRS}'])
+  t.is(codes(r, 'needs-substitution').find((x) => x.annotation === `${P}proxy-body-size`)?.level, 'warning')
+})
