@@ -7,7 +7,7 @@ import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
-import {hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
+import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {sortDiagnostics, objectRef} from './diagnostics.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
@@ -273,7 +273,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
 /** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
 function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
   // Files only: a live cluster's values are final (`${` there is literal text).
-  const withPlaceholders = ingresses.filter((i) => !i.source.cluster && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
   if (withPlaceholders.length === 0) return 0
   diagnostics.push({
     level: 'info',
