@@ -707,3 +707,34 @@ test('without --emit-gateway the data-plane checks still run on the controller S
   t.like(kept.diagnostics.find((d) => d.code === 'controller-service-unknown'), {level: 'info'})
   t.deepEqual(gateway(kept.objects, 'shared').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}})
 })
+
+test('a load balancer made internal by its loadBalancerClass counts as internal: GKE l4-regional-internal, EKS Auto Mode without a scheme (internal by default)', (t) => {
+  // GKE: networking.gke.io/l4-regional-internal selects the internal passthrough load balancer with no annotation
+  // (cloud-provider-gcp / ingress-gce RegionalInternalLoadBalancerClass): beside a public load balancer on one
+  // Gateway, it is the one kept, as for the annotation form.
+  const r = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('private', 'example.com/private'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-private', 'priv', ['--controller-class=example.com/private', '--ingress-class=private']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}),
+    lbService('ingress-private', 'priv', {app: 'priv'}, {}, {loadBalancerClass: 'networking.gke.io/l4-regional-internal'}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'private', 'b.corp.example.com'),
+  ], {ingressClasses: ['public', 'private']})
+  t.is(proxies(r.objects)[0].spec.provider.kubernetes.envoyService.loadBalancerClass, 'networking.gke.io/l4-regional-internal')
+  t.like(r.diagnostics.find((d) => d.code === 'gateway-several-controller-services'), {level: 'error'})
+  t.deepEqual(serviceTraits({}, 'networking.gke.io/l4-regional-internal').internal.length, 1)
+  // EKS Auto Mode (loadBalancerClass eks.amazonaws.com/nlb) reads aws-load-balancer-scheme like the AWS Load Balancer
+  // Controller and makes an NLB internal without it: the scheme is written out, so that a GatewayClass-level
+  // EnvoyProxy's internet-facing scheme cannot win the merge.
+  const eks = envoyProxyFromService(lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {loadBalancerClass: 'eks.amazonaws.com/nlb'}), {namespace: 'gateway', name: 'shared'})
+  t.is(eks.object.spec.provider.kubernetes.envoyService.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal')
+  t.is(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}, 'eks.amazonaws.com/nlb').internal.length, 0)
+})
+
+test('OCI reads its internal annotations as Go booleans (older releases: any value): "1" or "True" count as internal', (t) => {
+  t.is(serviceTraits({'service.beta.kubernetes.io/oci-load-balancer-internal': '1'}).internal.length, 1)
+  t.is(serviceTraits({'oci.oraclecloud.com/oci-network-load-balancer-internal': 'True'}).internal.length, 1)
+  t.is(serviceTraits({'service.beta.kubernetes.io/oci-load-balancer-internal': 'false'}).internal.length, 0)
+})
