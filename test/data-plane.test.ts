@@ -738,3 +738,30 @@ test('OCI reads its internal annotations as Go booleans (older releases: any val
   t.is(serviceTraits({'oci.oraclecloud.com/oci-network-load-balancer-internal': 'True'}).internal.length, 1)
   t.is(serviceTraits({'service.beta.kubernetes.io/oci-load-balancer-internal': 'false'}).internal.length, 0)
 })
+
+test('a GatewayClass-level loadBalancerClass under an internal load balancer is an error: the other controller may not read the internal annotations at all', (t) => {
+  // GKE: with loadBalancerClass networking.gke.io/l4-regional-external the Service is an external load balancer
+  // whatever networking.gke.io/load-balancer-type says; a warning that it "narrows" would tell the user the opposite.
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {loadBalancerClass: 'networking.gke.io/l4-regional-external'}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'networking.gke.io/load-balancer-type': 'Internal'}),
+    ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com'),
+  ])
+  const e = r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')
+  t.truthy(e)
+  t.regex(e!.message, /loadBalancerClass networking\.gke\.io\/l4-regional-external/)
+  t.regex(e!.hint!, /GatewayClass of its own|remove/)
+})
+
+test('a GatewayClass-level loadBalancerClass of a controller whose reading is unknown, under an internal load balancer, is an error too', (t) => {
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {loadBalancerClass: 'example.com/metal-lb'}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/azure-load-balancer-internal': 'true'}),
+    ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com'),
+  ])
+  t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')!.message, /loadBalancerClass example\.com\/metal-lb \(another load-balancer controller/)
+})

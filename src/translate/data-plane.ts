@@ -7,7 +7,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
-import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
+import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
 import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
 import type {IngressModel} from './model.js'
@@ -419,15 +419,21 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
   const before = admission(asService(ours))
   const after = admission(asService(merged))
   // Letting in clients the old load balancer kept out, or breaking every connection: errors. Keeping out clients it let in: warnings.
+  // A loadBalancerClass of the GatewayClass's hands the Service to another load-balancer controller, which need not
+  // read the provider annotations that made this one internal (GKE's l4-regional-external class is external
+  // whatever networking.gke.io/load-balancer-type says, which serviceTraits knows): under an internal load
+  // balancer, a class whose reading is not known is an error too.
+  const foreignClass = ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? theirs.loadBalancerClass : undefined
   const opened = [
-    ...(before.internal && !after.internal ? ['internal becomes public'] : []),
+    ...(before.internal && !after.internal ? [`internal becomes public${foreignClass !== undefined ? ` (loadBalancerClass ${foreignClass})` : ''}`] : []),
+    ...(before.internal && after.internal && foreignClass !== undefined && !knownLoadBalancerClass(foreignClass) ? [`loadBalancerClass ${foreignClass} (another load-balancer controller serves the Envoy Service, and need not read the annotations that keep it internal: ${plane.plan?.traits.internal.join(', ')})`] : []),
     ...(before.sourceRanges !== '' && before.sourceRanges !== after.sourceRanges ? [`source ranges ${before.sourceRanges} become ${after.sourceRanges || 'any'}`] : []),
     ...(before.proxyProtocol !== after.proxyProtocol ? [`PROXY protocol ${before.proxyProtocol ? 'sent' : 'not sent'} becomes ${after.proxyProtocol ? 'sent' : 'not sent'} (every connection fails)`] : []),
   ]
   const narrowed = [
     ...(!before.internal && after.internal ? ['public becomes internal'] : []),
     ...(before.sourceRanges === '' && after.sourceRanges !== '' ? [`any source becomes ${after.sourceRanges}`] : []),
-    ...(ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? [`loadBalancerClass ${theirs.loadBalancerClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
+    ...(foreignClass !== undefined && !opened.some((o) => o.includes(foreignClass)) ? [`loadBalancerClass ${foreignClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
   ]
   for (const [level, differences] of [['error', opened], ['warning', narrowed]] as const) {
     if (differences.length === 0 || !lb) continue
@@ -436,7 +442,7 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
       code: 'gatewayclass-envoyproxy-changes-admission',
       object,
       message: `GatewayClass ${className}'s ${classRef} is merged under EnvoyProxy ${proxy.metadata.name} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${plane.service ? refOf(plane.service) : 'the ClusterIP Service'}: ${differences.join('; ')}`,
-      hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}`,
+      hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}${foreignClass !== undefined ? ` (a loadBalancerClass cannot be unset from the Gateway's EnvoyProxy: remove it from ${classRef}, or give these Gateways a GatewayClass of their own)` : ''}`,
     })
   }
   if (isObject(theirs.patch)) {

@@ -89,6 +89,8 @@ const GO_FALSE = ['0', 'f', 'F', 'false', 'FALSE', 'False']
  * (ingress-gce / cloud-provider-gcp RegionalInternalLoadBalancerClass, and its -legacy twin).
  */
 const INTERNAL_CLASSES = ['networking.gke.io/l4-regional-internal', 'networking.gke.io/l4-regional-internal-legacy']
+/** GKE's external classes: external whatever the GKE type annotations say (the class selects the implementation). */
+const GKE_EXTERNAL_CLASSES = ['networking.gke.io/l4-regional-external', 'networking.gke.io/l4-regional-external-legacy']
 
 /**
  * Annotations that make a cloud load balancer internal (private addresses only). The value that does it, per
@@ -192,11 +194,17 @@ export function awsExposure(annotations: Record<string, string>, loadBalancerCla
  */
 export function serviceTraits(annotations: Record<string, string>, loadBalancerClass?: string): ServiceTraits {
   const hits = (rules: [string, (v: string) => boolean][]) => rules.filter(([k, ok]) => typeof annotations[k] === 'string' && ok(annotations[k])).map(([k]) => k)
-  const internal = hits(INTERNAL_RULES)
+  const gkeExternal = loadBalancerClass !== undefined && GKE_EXTERNAL_CLASSES.includes(loadBalancerClass)
+  const internal = hits(INTERNAL_RULES).filter((k) => !(gkeExternal && GKE_TYPE_KEYS.includes(k)))
   if (loadBalancerClass !== undefined && INTERNAL_CLASSES.includes(loadBalancerClass)) internal.push(`loadBalancerClass ${loadBalancerClass}`)
   const aws = awsExposure(annotations, loadBalancerClass)
   if (aws?.internal) internal.unshift(aws.byDefault ? aws.why : aws.why.replace(/: ".*"$/, ''))
   return {internal, proxyProtocol: hits(PROXY_RULES)}
+}
+
+/** Whether serviceTraits knows how the controller of this loadBalancerClass reads the internal annotations. */
+export function knownLoadBalancerClass(loadBalancerClass: string): boolean {
+  return [...AWS_SCHEME_CLASSES, ...INTERNAL_CLASSES, ...GKE_EXTERNAL_CLASSES].includes(loadBalancerClass)
 }
 
 export interface EnvoyProxyPlan {
