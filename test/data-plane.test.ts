@@ -765,3 +765,17 @@ test('a GatewayClass-level loadBalancerClass of a controller whose reading is un
   ])
   t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')!.message, /loadBalancerClass example\.com\/metal-lb \(another load-balancer controller/)
 })
+
+test('DigitalOcean and Hetzner read their PROXY-protocol annotations as Go booleans: "1" sends PROXY headers, and a GatewayClass-level one is caught', (t) => {
+  t.is(serviceTraits({'service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol': '1'}).proxyProtocol.length, 1)
+  t.is(serviceTraits({'load-balancer.hetzner.cloud/uses-proxyprotocol': 'True'}).proxyProtocol.length, 1)
+  t.is(serviceTraits({'load-balancer.hetzner.cloud/uses-proxyprotocol': 'false'}).proxyProtocol.length, 0)
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {annotations: {'service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol': '1'}}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')!.message, /PROXY protocol not sent becomes sent/)
+})

@@ -83,6 +83,7 @@ const IDENTITY_KEYS: Record<string, string> = {
 
 /** The values Go's strconv.ParseBool reads as false. */
 const GO_FALSE = ['0', 'f', 'F', 'false', 'FALSE', 'False']
+const GO_TRUE = ['1', 't', 'T', 'true', 'TRUE', 'True']
 
 /**
  * loadBalancerClasses that make the load balancer internal with no annotation: GKE's internal passthrough class
@@ -114,11 +115,12 @@ const INTERNAL_RULES: [string, (v: string) => boolean][] = [
 const PROXY_RULES: [string, (v: string) => boolean][] = [
   ['service.beta.kubernetes.io/aws-load-balancer-proxy-protocol', (v) => v.trim() !== ''],
   ['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes', (v) => /proxy_protocol_v2\.enabled\s*=\s*true/.test(v)],
-  ['service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol', (v) => v.trim().toLowerCase() === 'true'],
+  // DigitalOcean and Hetzner parse these with strconv.ParseBool ("1", "t", "True" send PROXY headers too).
+  ['service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol', (v) => GO_TRUE.includes(v.trim())],
   ['service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol', (v) => /^v[12]$/.test(v.trim())],
   ['service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
   ['service.beta.kubernetes.io/exoscale-loadbalancer-service-proxy-protocol', (v) => v.trim().toLowerCase() === 'true'],
-  ['load-balancer.hetzner.cloud/uses-proxyprotocol', (v) => v.trim().toLowerCase() === 'true'],
+  ['load-balancer.hetzner.cloud/uses-proxyprotocol', (v) => GO_TRUE.includes(v.trim())],
   ['loadbalancer.openstack.org/proxy-protocol', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
 ]
 
