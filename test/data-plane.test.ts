@@ -779,3 +779,20 @@ test('DigitalOcean and Hetzner read their PROXY-protocol annotations as Go boole
   ])
   t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')!.message, /PROXY protocol not sent becomes sent/)
 })
+
+test('two load balancers on one Gateway, one source-restricted: the restricted one is repeated (fail closed), as the internal one is', (t) => {
+  const r = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('partner', 'example.com/partner'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-partner', 'partner', ['--controller-class=example.com/partner', '--ingress-class=partner']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}),
+    lbService('ingress-partner', 'partner', {app: 'partner'}, {}, {loadBalancerSourceRanges: ['203.0.113.0/24']}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'partner', 'b.partner.example.com'),
+  ], {ingressClasses: ['public', 'partner']})
+  t.deepEqual(proxies(r.objects)[0].spec.provider.kubernetes.envoyService.loadBalancerSourceRanges, ['203.0.113.0/24'])
+  const e = r.diagnostics.find((d) => d.code === 'gateway-several-controller-services')!
+  t.like(e, {level: 'error'})
+  t.regex(e.message, /the source-restricted one/)
+})

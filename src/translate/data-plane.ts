@@ -141,8 +141,14 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   const traits = candidates.map((s) => ({s, ...admission(s)}))
   const internal = traits.filter((x) => x.internal).map((x) => x.s)
   const mixed = internal.length > 0 && internal.length < candidates.length
-  // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
-  const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
+  // Among those (the internal ones, else all), a source-restricted one wins over an unrestricted one, likewise.
+  const pool = traits.filter((x) => !mixed || x.internal)
+  const restricted = pool.filter((x) => x.sourceRanges !== '').map((x) => x.s)
+  const narrowed = restricted.length > 0 && restricted.length < pool.length
+  const safest = narrowed ? restricted : pool.map((x) => x.s)
+  // A Service named by --controller-service is taken unless that would make another class's internal or
+  // source-restricted hosts reachable by more clients.
+  const chosen = named && safest.includes(named) ? named : mixed || narrowed ? safest[0] : (named ?? candidates[0])
   const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol' | 'ports') => new Set(traits.map((x) => String(x[k]))).size > 1
   const differences = [
     ...(differ('type') ? [`Service type (${traits.map((x) => `${refOf(x.s)}: ${x.type}`).join('; ')})`] : []),
@@ -155,7 +161,7 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
     level: differences.length > 0 ? 'error' : 'warning',
     code: 'gateway-several-controller-services',
     object: objectRef('Gateway', c.gateway),
-    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
+    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${narrowed ? `, the source-restricted one, so that no restricted host is reachable from more sources; the hosts that were open to any source are restricted to ${traits.find((x) => x.s === chosen)!.sourceRanges} until the classes get Gateways of their own` : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
     hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
   })
   return chosen
