@@ -796,3 +796,18 @@ test('two load balancers on one Gateway, one source-restricted: the restricted o
   t.like(e, {level: 'error'})
   t.regex(e.message, /the source-restricted one/)
 })
+
+test('an in-tree AWS Classic ELB at layer 7 added X-Forwarded-For; the new Envoy Service may become an NLB (the AWS Load Balancer Controller webhook) that does not: a warning where the Gateway trusts X-Forwarded-For', (t) => {
+  const r = run([
+    controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']),
+    configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'http', 'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https'}),
+    ing('web', 'app', 'nginx', 'app.example.com', {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8'}),
+  ])
+  const w = r.diagnostics.find((d) => d.code === 'data-plane-aws-classic-elb-forwarded-for')
+  t.like(w, {level: 'warning', object: 'Gateway gateway/shared'})
+  t.regex(w!.message, /webhooks\/core\/service_mutator\.go|AWS Load Balancer Controller/)
+  // An NLB-typed or TCP Classic ELB never added X-Forwarded-For: nothing to say.
+  const tcp = run([controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']), configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'tcp'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.false(tcp.diagnostics.some((d) => d.code === 'data-plane-aws-classic-elb-forwarded-for'))
+})

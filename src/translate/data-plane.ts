@@ -509,6 +509,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
   }
   reportPorts(plane, diagnostics)
+  if (ctp?.spec?.clientIPDetection?.xForwardedFor !== undefined) reportClassicElbForwardedFor(plane, diagnostics)
   const own = ingresses.filter((i) => i.served && !i.isCanary && i.gateway.namespace === plane.gateway.namespace && i.gateway.name === plane.gateway.name)
   const withLists = own.filter((i) => ACCESS_LIST_KEYS.some((k) => i.annotations.has(k))).map((i) => i.id)
   const etp = plane.plan.object.spec.provider.kubernetes.envoyService.externalTrafficPolicy
@@ -531,6 +532,28 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
     })
   }
+}
+
+/**
+ * An in-tree AWS Classic ELB at layer 7 (no aws-load-balancer-type, no loadBalancerClass, backend-protocol http or
+ * https) added X-Forwarded-For, which the Gateway now trusts. The Envoy Service is a new Service: where the AWS Load
+ * Balancer Controller runs with its Service webhook (on by default since v2.5; webhooks/core/service_mutator.go
+ * MutateCreate gives every new LoadBalancer Service without a class service.k8s.aws/nlb), it becomes an NLB, which
+ * adds no X-Forwarded-For: the address Envoy trusts is then the client's own header, forgeable.
+ */
+function reportClassicElbForwardedFor(plane: DataPlane, diagnostics: Diagnostic[]): void {
+  const annotations = annotationsOf(plane.service!)
+  const backend = (annotations['service.beta.kubernetes.io/aws-load-balancer-backend-protocol'] ?? '').trim()
+  if (plane.service!.spec?.type !== 'LoadBalancer' || plane.service!.spec?.loadBalancerClass !== undefined) return
+  if (annotations['service.beta.kubernetes.io/aws-load-balancer-type'] !== undefined || !['http', 'https'].includes(backend)) return
+  diagnostics.push({
+    level: 'warning',
+    code: 'data-plane-aws-classic-elb-forwarded-for',
+    object: objectRef('Gateway', plane.gateway),
+    fidelity: 'manual',
+    message: `${refOf(plane.service!)} is an in-tree Classic ELB at layer 7 (aws-load-balancer-backend-protocol: ${backend}), which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For (ClientTrafficPolicy clientIPDetection); where the AWS Load Balancer Controller runs with its Service webhook (the default since v2.5), the new Envoy Service is given loadBalancerClass service.k8s.aws/nlb and becomes an NLB, which adds no X-Forwarded-For: the client address, and every source-range rule, would then come from a header the client writes`,
+    hint: 'after applying, check the Envoy Service (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=' + plane.gateway.name + ' -o jsonpath={.items[*].spec.loadBalancerClass}): if it is service.k8s.aws/nlb, use the PROXY protocol instead (aws-load-balancer-proxy-protocol: "*" on the EnvoyProxy and --client-ip proxy-protocol), or exclude the Service from the webhook',
+  })
 }
 
 /**
