@@ -811,3 +811,11 @@ test('an in-tree AWS Classic ELB at layer 7 added X-Forwarded-For; the new Envoy
   const tcp = run([controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']), configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'tcp'}), ing('web', 'app', 'nginx', 'app.example.com')])
   t.false(tcp.diagnostics.some((d) => d.code === 'data-plane-aws-classic-elb-forwarded-for'))
 })
+
+test('OCI: an internal Service gets both internal keys, so that a network-load-balancer type added by a GatewayClass-level EnvoyProxy stays internal', (t) => {
+  const plan = envoyProxyFromService(lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/oci-load-balancer-internal': 'True'}), {namespace: 'gateway', name: 'shared'})
+  const annotations = plan.object.spec.provider.kubernetes.envoyService.annotations
+  t.is(annotations['service.beta.kubernetes.io/oci-load-balancer-internal'], 'true')
+  t.is(annotations['oci.oraclecloud.com/oci-network-load-balancer-internal'], 'true')
+  t.true(plan.diagnostics.some((d) => d.code === 'controller-service-internal-pinned' && /OCI/.test(d.message)))
+})

@@ -375,6 +375,7 @@ function sourceRangesFromAnnotation(spec: Record<string, any>, annotations: Reco
  * Gateway's default EnvoyProxy) cannot decide otherwise.
  */
 const GKE_TYPE_KEYS = ['networking.gke.io/load-balancer-type', 'cloud.google.com/load-balancer-type']
+const OCI_INTERNAL_KEYS = ['oci.oraclecloud.com/oci-network-load-balancer-internal', 'service.beta.kubernetes.io/oci-load-balancer-internal']
 
 /**
  * Writes out, for an internal load balancer, every annotation its provider's controllers read for internal-or-not
@@ -403,6 +404,12 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
   if (gke !== undefined && ['Internal', 'internal'].includes(annotations[gke])) {
     for (const k of GKE_TYPE_KEYS) if (annotations[k] !== 'Internal') pinned[k] = 'Internal'
   }
+  // OCI: the load balancer reads oci-load-balancer-internal, the network load balancer (oci.oraclecloud.com/
+  // load-balancer-type: nlb, which a less specific EnvoyProxy may add) its own key: both written when either is internal.
+  const oci = INTERNAL_RULES.filter(([k, ok]) => OCI_INTERNAL_KEYS.includes(k) && typeof annotations[k] === 'string' && ok(annotations[k]))
+  if (oci.length > 0) {
+    for (const k of OCI_INTERNAL_KEYS) if (annotations[k] !== 'true') pinned[k] = 'true'
+  }
   const keys = Object.keys(pinned).sort(compareStrings)
   if (keys.length === 0) return
   envoyService.annotations = Object.fromEntries(Object.entries({...(envoyService.annotations ?? {}), ...pinned}).sort(([a], [b]) => compareStrings(a, b)))
@@ -411,7 +418,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
     level: 'info',
     code: 'controller-service-internal-pinned',
     object: svc,
-    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
+    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : []), ...(keys.some((k) => OCI_INTERNAL_KEYS.includes(k)) ? ['OCI: the load balancer and the network load balancer read one key each'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
   })
 }
 
