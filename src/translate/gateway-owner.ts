@@ -35,6 +35,7 @@ import type {IngressModel} from './model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
+import {consumedKeys} from './provenance.js'
 
 const MAX_CERTIFICATE_REFS = 64
 
@@ -328,7 +329,12 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
   // A host listener's ClientTrafficPolicy carries the client certificates of the Ingresses of that host.
   const listenerIngresses = new Map<string, string[]>()
   for (const g of ctpGateways) for (const l of g.hostListeners) listenerIngresses.set(`${gatewayKey(g.gateway)}|${l.name}`, ingressIds(l.sources))
-  return {records: r.objects.map((o) => gatewayLevelRecord(o, listenerIngresses)), ...(r.configMapKeys ? {configMapKeys: r.configMapKeys} : {})}
+  // Each object carries the ConfigMap keys it consumed: if the target cannot take it, those keys are not applied.
+  const carried = (o: KubeObject) => {
+    const configMap = r.configMapOf.get(o)
+    return configMap ? {configMap, keys: consumedKeys(o)} : {}
+  }
+  return {records: r.objects.map((o) => ({...gatewayLevelRecord(o, listenerIngresses), ...carried(o)})), ...(r.configMapKeys ? {configMapKeys: r.configMapKeys} : {})}
 }
 
 /**
