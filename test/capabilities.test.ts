@@ -117,3 +117,22 @@ test('controller ConfigMap keys whose Gateway-level policies are left out become
   t.is(d?.fidelity, 'manual')
   t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /ConfigMap key use-forwarded-headers \(manual\)/)
 })
+
+// auth-tls-* live in the host listener's ClientTrafficPolicy (https-listeners.ts hostListenerTraffic): without the
+// Envoy Gateway CRDs that policy is left out, the listener then accepts any client, so the keys cannot stay exact.
+test('client-certificate keys whose listener ClientTrafficPolicy is left out become manual', (t) => {
+  const pay: KubeObject = {
+    ...ingress('pay', {'auth-tls-secret': 'apps/client-ca', 'auth-tls-verify-client': 'on'}),
+  }
+  pay.spec = {...pay.spec, tls: [{hosts: ['pay.example.com'], secretName: 'pay-tls'}]}
+  const snapshot = {objects: [{object: pay, source: {cluster: true}}], capabilities: {...all, envoyGateway: false}, spansCluster: true}
+  const served = translate({...snapshot, capabilities: all}, {emitGateway: true})
+  t.true(served.objects.some((o) => o.kind === 'ClientTrafficPolicy' && o.spec.tls?.clientValidation))
+  // approximate where served (verify "on" headers come from Envoy's format strings); not manual.
+  t.is(served.ingresses[0]!.annotations[`${P}auth-tls-secret`], 'approximate')
+  const r = translate(snapshot, {emitGateway: true})
+  t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy'))
+  t.is(r.ingresses[0]!.annotations[`${P}auth-tls-secret`], 'manual')
+  t.is(r.ingresses[0]!.annotations[`${P}auth-tls-verify-client`], 'manual')
+  t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /apps\/pay \(manual\)/)
+})

@@ -122,8 +122,8 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
 function downgradeConfigMapKeys(dropped: Emitted[], table: NonNullable<TranslateResult['configMapKeys']>, diagnostics: Diagnostic[]): void {
   const lost = new Map<string, {objects: string[]; what: string[]}>()
   for (const r of dropped) {
-    if (r.configMap !== table.configMap) continue
-    for (const key of r.keys) {
+    if (r.configMap?.ref !== table.configMap) continue
+    for (const key of r.configMap.keys) {
       const fidelity = table.keys[key]
       if (fidelity === undefined || fidelity === 'ignored') continue
       const entry = lost.get(key) ?? {objects: [], what: []}

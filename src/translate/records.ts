@@ -40,10 +40,10 @@ export interface Emitted {
   role: Role
   /** Ingress ids (`namespace/name`) the object came from: the report lists it under each. */
   ingresses: string[]
-  /** Full annotation keys the object carries (ConfigMap keys when `configMap` is set): if it is left out, those keys lose their fidelity. */
+  /** Full annotation keys the object carries: if it is left out, those keys lose their fidelity. */
   keys: string[]
-  /** The controller ConfigMap (`ConfigMap ns/name`) whose keys `keys` are, for its Gateway-level objects. */
-  configMap?: string
+  /** Gateway-level objects: the controller ConfigMap (`ConfigMap ns/name`) and its keys the object carries. */
+  configMap?: {ref: string; keys: string[]}
   /** What the target must serve for the object (undefined: any Gateway API cluster). */
   requires?: Requirement
   /** The Gateway (`namespace/name`) the object belongs to, or its routes attach to. */
