@@ -78,7 +78,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (sentinels) restoreOutput([merged, diagnostics, checklist])
 
   // The capability check settles the fidelity of the keys whose objects the target cannot take; the report follows.
-  const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics))
+  const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics, owner.configMapKeys))
   // Emitted placeholders come from the Ingresses' own: no Ingress with one, no object to look through.
   if (placeholders > 0) reportObjectsNeedingSubstitution(kept.map((r) => r.object), diagnostics)
   const views = hostViews(indexes, options)
