@@ -70,7 +70,8 @@ const POSIX: Record<string, (b: number) => boolean> = {
   lower: isLower,
   space: isSpace,
   xdigit: (b) => isDigit(b) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102),
-  punct: (b) => b >= 33 && b <= 126 && !isWord(b),
+  // C's ispunct, from which PCRE builds its character tables (pcre_maketables.c): "_" is punctuation.
+  punct: (b) => b >= 33 && b <= 126 && !isDigit(b) && !isUpper(b) && !isLower(b),
   word: isWord,
   blank: (b) => b === 32 || b === 9,
 }
@@ -213,7 +214,10 @@ class RegexReader {
       first = false
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(this.s.slice(this.i))
       if (posix) {
-        const pred = POSIX[posix[2]] ?? refuse(`the POSIX class [:${posix[2]}:]`)
+        // pcre_compile.c compile_branch: "If matching is caseless, upper and lower are converted to alpha", before
+        // a [:^...:] negates it (folding the negated set instead would take in every letter).
+        const name = this.caseless && (posix[2] === 'lower' || posix[2] === 'upper') ? 'alpha' : posix[2]
+        const pred = POSIX[name] ?? refuse(`the POSIX class [:${posix[2]}:]`)
         set = union(set, setOf((b) => (posix[1] === '^' ? !pred(b) : pred(b))))
         this.i += posix[0].length
         continue
@@ -332,6 +336,19 @@ function toPattern(seq: Elem[], domain: ByteSet): string | null {
   if (outside.some((e) => e.k === 'boundary')) refuse('a word boundary beside an anchor')
   if (firstEnd < lastStart) return null
   const body = elems.slice(lastStart + 1, firstEnd)
+  // string.find tries every offset: an unanchored leading `s*` / `s?` decides nothing and `s+` decides as one `s`
+  // (likewise at the end). Left out, so that Lua, which backtracks with no match limit (nginx's PCRE has one), does
+  // not rescan a long value from every offset for a `.*bot`. settleBoundaries leaves no optional set beside a \b.
+  const optional = (e: Elem | undefined) => e?.k === 'set' && (e.q === '*' || e.q === '?')
+  if (lastStart === -1) {
+    while (optional(body[0])) body.shift()
+    if (body[0]?.k === 'set' && body[0].q === '+') body[0] = {...body[0], q: ''}
+  }
+  if (ends.length === 0) {
+    while (optional(body.at(-1))) body.pop()
+    const last = body.at(-1)
+    if (last?.k === 'set' && last.q === '+') body[body.length - 1] = {...last, q: ''}
+  }
   let out = lastStart !== -1 ? '^' : ''
   for (let i = 0; i < body.length; i++) {
     const e = body[i]
