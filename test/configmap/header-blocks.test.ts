@@ -253,8 +253,12 @@ test('regexes become Lua patterns that say the same, or are refused with the rea
   // Lua (which backtracks without the match limit nginx's PCRE has) does not scan a long value from every offset.
   t.deepEqual(patterns('.*bot.*'), ['bot'])
   t.deepEqual(patterns('.+bot[0-9]+'), ['.bot[0-9]'])
-  t.deepEqual(patterns('^.*bot.*$'), ['^.*bot.*$'])
+  t.deepEqual(patterns('^.*bot.*$'), [['^', 'bot', '$']])
   t.deepEqual(patterns('.*'), [''])
+  // A middle .* between fixed-length parts: the parts, found one after the other (linear in the value's length).
+  t.deepEqual(patterns('bot.*crawler'), [['bot', 'crawler']])
+  t.deepEqual(patterns('^a.*b.*c$', true), [['^a', 'b', 'c$']])
+  t.deepEqual(patterns('x[0-9]+.*y'), ['x[0-9]+.*y'])
   t.regex(String(patterns('(ab)+')), /^refused: a group repeated without bound/)
   t.regex(String(patterns('a(?=b)')), /^refused: the group construct/)
   t.regex(String(patterns('(a)\\1')), /^refused: the escape "\\1"/)
@@ -311,12 +315,12 @@ test('fuzz: for regexes the translation accepts, Lua decides as the regex does o
     return
   }
   // Regexes whose JavaScript reading equals PCRE's on ASCII values without newlines (the values a header can hold).
-  const regexes = ['ab|cd', '^a[bc]+d?$', '\\bab\\b', 'a{2}b', '(a|bc)?d', 'x(a|b)+y', '[^a]b', '\\d+\\.\\d', 'a.c', '\\w+$', '(?:a|b){2,3}c', 'a\\b', 'a?b*c+', '[a-c]{1,2}$', '\\s', '(^a|b$)', '\\b[ab]', 'b\\b.', '^\\W', 'c(d|x)?\\b']
+  const regexes = ['ab|cd', '^a[bc]+d?$', '\\bab\\b', 'a{2}b', '(a|bc)?d', 'x(a|b)+y', '[^a]b', '\\d+\\.\\d', 'a.c', '\\w+$', '(?:a|b){2,3}c', 'a\\b', 'a?b*c+', '[a-c]{1,2}$', '\\s', '(^a|b$)', '\\b[ab]', 'b\\b.', '^\\W', 'c(d|x)?\\b', 'a.*b', '^a.*b$', 'b.*c.*d', 'a.*\\bb', '\\bc.*d\\b']
   let seed = 42
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648)
   const alphabet = 'aAbBcCdDxy .1_-'
   // Random values, and a few that the rarer shapes need (two a's, digits around a dot, a run of a/b before c).
-  const values = [...Array.from({length: 300}, () => Array.from({length: 1 + Math.floor(random() * 7)}, () => alphabet[Math.floor(random() * alphabet.length)]).join('')), 'xAab', 'aab', 'v12.3', '1.x', 'abac', 'BbC', 'abc']
+  const values = [...Array.from({length: 300}, () => Array.from({length: 1 + Math.floor(random() * 7)}, () => alphabet[Math.floor(random() * alphabet.length)]).join('')), 'xAab', 'aab', 'v12.3', '1.x', 'abac', 'BbC', 'abc', 'xbyc.d', 'a-B', 'x.a b']
   const wrong: string[] = []
   for (const caseless of [false, true]) {
     for (const source of regexes) {

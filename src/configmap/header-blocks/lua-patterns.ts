@@ -18,7 +18,14 @@
 const MAX_PATTERNS = 64
 const MAX_REPEAT = 64
 
-export type LuaTranslation = {patterns: string[]} | {refused: string}
+/**
+ * A Lua pattern, or the parts of a regex `A.*B.*C` whose parts have fixed lengths: the value matches when each part
+ * is found after the previous one ends (lua-script.ts), in linear time where one pattern would backtrack from every
+ * offset (quadratic in the value's length, and Lua has no match limit as nginx's PCRE has).
+ */
+export type LuaPattern = string | string[]
+
+export type LuaTranslation = {patterns: LuaPattern[]} | {refused: string}
 
 type ByteSet = boolean[]
 
@@ -324,7 +331,7 @@ function settleBoundaries(seq: Elem[]): Elem[][] {
  * One expanded sequence as a Lua pattern, or null when it matches no non-empty value (a character before `^` or
  * after `$`, or `$` before `^`); `domain` is the bytes a (lower-cased) header value can hold.
  */
-function toPattern(seq: Elem[], domain: ByteSet): string | null {
+function toPattern(seq: Elem[], domain: ByteSet): LuaPattern | null {
   const elems = seq.filter((e, i) => !(e.k === 'boundary' && seq[i - 1]?.k === 'boundary'))
   const starts = elems.flatMap((e, i) => (e.k === 'start' ? [i] : []))
   const ends = elems.flatMap((e, i) => (e.k === 'end' ? [i] : []))
@@ -349,11 +356,12 @@ function toPattern(seq: Elem[], domain: ByteSet): string | null {
     const last = body.at(-1)
     if (last?.k === 'set' && last.q === '+') body[body.length - 1] = {...last, q: ''}
   }
-  let out = lastStart !== -1 ? '^' : ''
+  const parts: string[] = []
+  const cuts: number[] = []
   for (let i = 0; i < body.length; i++) {
     const e = body[i]
     if (e.k === 'boundary') {
-      out += frontier(body[i - 1], body[i + 1], domain)
+      parts.push(frontier(body[i - 1], body[i + 1], domain))
       continue
     }
     if (e.k !== 'set') continue
@@ -362,9 +370,18 @@ function toPattern(seq: Elem[], domain: ByteSet): string | null {
       if (e.q === '' || e.q === '+') return null
       continue
     }
-    out += luaClass(inDomain, domain) + e.q
+    // A middle `.*` (any run of the bytes a value holds) is where the parts of a split pattern meet.
+    if (e.q === '*' && inDomain.every((x, b) => x === domain[b])) cuts.push(parts.length)
+    parts.push(luaClass(inDomain, domain) + e.q)
   }
-  return out + (ends.length > 0 ? '$' : '')
+  const head = lastStart !== -1 ? '^' : ''
+  const tail = ends.length > 0 ? '$' : ''
+  const fixed = body.every((e) => e.k !== 'set' || e.q === '' || (e.q === '*' && cuts.length > 0 && e.set.every((x, b) => x || !domain[b])))
+  if (cuts.length === 0 || !fixed) return head + parts.join('') + tail
+  const pieces = [...cuts, parts.length].map((end, k) => parts.slice(k === 0 ? 0 : cuts[k - 1] + 1, end).join(''))
+  pieces[0] = head + pieces[0]
+  pieces[pieces.length - 1] += tail
+  return pieces
 }
 
 const WORD_FRONTIER = '%f[0-9A-Za-z_]'
@@ -423,7 +440,8 @@ export function regexToLuaPatterns(source: string, caseless: boolean): LuaTransl
     const domain = setOf((b) => b !== 0 && b !== 10 && b !== 13 && !(lowered && isUpper(b)))
     const sequences = expandAlternatives(alts).flatMap(settleBoundaries)
     if (sequences.length > MAX_PATTERNS) refuse(`it expands to more than ${MAX_PATTERNS} Lua patterns`)
-    const patterns = [...new Set(sequences.map((seq) => toPattern(seq, domain)).filter((p): p is string => p !== null))]
+    const translated = sequences.map((seq) => toPattern(seq, domain)).filter((p): p is LuaPattern => p !== null)
+    const patterns = [...new Map(translated.map((p) => [JSON.stringify(p), p])).values()]
     return {patterns, caseless: lowered}
   } catch (e) {
     if (e instanceof Refused) return {refused: e.message, caseless}
