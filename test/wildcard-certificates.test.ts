@@ -168,3 +168,31 @@ test('client certificates on a host that takes the wildcard certificate: a liste
   t.deepEqual(policy?.spec.tls?.clientValidation?.caCertificateRefs?.map((c: any) => c.name), ['client-ca'])
   assertValid(t, r)
 })
+
+// A server-alias is a name of its host's server (nginx.tmpl server_name), and nginx.go configureCertificates sends an
+// alias its server's certificate only when that certificate covers it, else emptyUID: certificate.lua
+// get_pem_cert_uid then falls back to the alias's one-label wildcard like for any other name. So https://<alias>
+// reached the alias's own server (svc-shop), never the wildcard's route, whatever the depth.
+test('a server-alias under a TLS wildcard: https for the alias reaches its own server, not the wildcard route', (t) => {
+  const objects = [wildcard(), plain('shop', 'shop.example.org', {'server-alias': 'shop.example.com'})]
+  const r = translateAll(objects, {emitGateway: true})
+  t.deepEqual(sections(route(r, 'shop')), ['http', 'https'], 'the route answers https for its alias as well')
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true}})
+  const https = report.differences.filter((d) => d.probe.host === 'shop.example.com' && d.probe.scheme === 'https')
+  t.deepEqual(https.map((d) => `${d.probe.path} ${d.known ?? 'UNLABELLED'}`), [], 'https for the alias reaches svc-shop on both sides')
+  assertValid(t, r)
+})
+
+// lua_ingress.lua redirect_to_https asks certificate.configured_for_current_request, which looks up the request's
+// Host (ngx.var.host), not the server's name: plain HTTP for a one-label alias under a TLS wildcard was redirected
+// while its host's own name was not. The Gateway route serves both names alike, so verify must see the difference
+// and a diagnostic must name it for the alias.
+test('a one-label server-alias under a TLS wildcard: nginx redirected its plain HTTP (Host lookup), said and labelled for that alias only', (t) => {
+  const objects = [wildcard(), plain('shop', 'shop.example.org', {'server-alias': 'shop.example.com'})]
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true}})
+  const alias = report.differences.filter((d) => d.probe.host === 'shop.example.com' && d.probe.scheme === 'http')
+  t.true(alias.length > 0, 'nginx redirected http://shop.example.com/ (the wildcard certificate is configured for that Host)')
+  t.true(alias.every((d) => d.nginx.kind === 'redirect' && d.known === 'alias-under-tls-wildcard'), JSON.stringify(alias.map((d) => [d.probe.path, d.nginx.kind, d.known])))
+  const own = report.differences.filter((d) => d.probe.host === 'shop.example.org' && d.probe.scheme === 'http')
+  t.deepEqual(own.map((d) => d.probe.path), [], 'its host name has no certificate: no redirect either side')
+})

@@ -52,6 +52,8 @@ const ROUTING_CODES = new Map<string, readonly Aspect[]>([
   ['redirect-config-dropped', REDIRECT],
   ['server-alias-is-www-redirect', ['redirect-presence', 'redirect-location']],
   ['force-ssl-redirect-without-tls', ['https-redirect']],
+  // nginx redirected plain HTTP for a server-alias that took a wildcard's certificate, not for its host's name.
+  ['alias-under-tls-wildcard', ['https-redirect']],
   // A code out of range or not a redirect (300, 304-306) becomes another code, or a direct response.
   ...['redirect-code-out-of-range', 'redirect-code-not-a-redirect'].map((c) => [c, ['redirect-code', 'redirect-presence']] as const),
   ...['mtls-host-closed', 'mtls-denied', 'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard'].map((c) => [c, ['destination', 'redirect-presence', 'answer']] as const),
@@ -84,8 +86,12 @@ function explains(d: Diagnostic, aspect: Aspect): boolean {
   return ROUTING_ANNOTATIONS.some(([key, aspects]) => key.test(d.annotation!) && aspects(d).includes(aspect))
 }
 
-/** force-ssl-redirect-without-tls is about one host of its Ingress (its message names it). */
+/**
+ * force-ssl-redirect-without-tls is about one host of its Ingress, alias-under-tls-wildcard about one server-alias
+ * (their messages name it).
+ */
 function aboutHost(d: Diagnostic, host: string): boolean {
+  if (d.code === 'alias-under-tls-wildcard') return d.message.startsWith(`server-alias "${host}" `)
   return d.code !== 'force-ssl-redirect-without-tls' || d.message.includes(`host ${host} `)
 }
 
