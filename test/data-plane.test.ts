@@ -83,7 +83,9 @@ test('every internal-load-balancer annotation stays on the EnvoyProxy, so an int
     const plan = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {[key]: value, 'meta.helm.sh/release-name': 'x'}), {namespace: 'gateway', name: 'shared'})
     const kept = plan.object.spec.provider.kubernetes.envoyService.annotations
     t.is(kept[key], value, key)
-    t.deepEqual(serviceTraits(kept).internal, [key])
+    // The copy is internal for the same reason (other keys of the provider may be written out beside it).
+    t.true(serviceTraits(kept).internal.length > 0, key)
+    t.deepEqual(serviceTraits({[key]: value}).internal, [key])
     t.is(kept['meta.helm.sh/release-name'], undefined)
     t.deepEqual(validator.validate(plan.object), [])
   }
@@ -140,9 +142,11 @@ test('two Services select one controller: the published one is repeated; without
   t.is(proxies(published.objects)[0].metadata.annotations?.['ingress2gw.io/source'], 'Service ingress-nginx/ctl')
   t.like(published.diagnostics.find((d) => d.code === 'controller-several-services'), {level: 'warning'})
   const unknown = run(objects([]))
-  t.deepEqual(proxies(unknown.objects), [])
+  // Neither is guessed: the Envoy Service is ClusterIP, never Envoy Gateway's default public LoadBalancer.
+  t.deepEqual(proxies(unknown.objects).map((p) => p.spec.provider.kubernetes.envoyService), [{type: 'ClusterIP'}])
   t.like(unknown.diagnostics.find((d) => d.code === 'controller-several-services'), {level: 'error'})
-  t.is(gateway(unknown.objects, 'shared').spec.infrastructure, undefined)
+  t.is(unknown.diagnostics.find((d) => d.code === 'controller-service-unknown'), undefined)
+  t.deepEqual(gateway(unknown.objects, 'shared').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}})
 })
 
 test('two controllers on one Gateway (no --gateway-for): the internal load balancer wins and the error says why', (t) => {
@@ -162,10 +166,10 @@ test('two controllers on one Gateway (no --gateway-for): the internal load balan
   t.like(r.diagnostics.find((d) => d.code === 'gateway-several-controller-services'), {level: 'error'})
 })
 
-test('--controller-service naming a Service the input lacks is an error and no EnvoyProxy is generated; the plain form speaks for the default Gateway only', (t) => {
+test('--controller-service naming a Service the input lacks is an error and the Envoy Service is ClusterIP; the plain form speaks for the default Gateway only', (t) => {
   const missing = run([ing('web', 'app', 'nginx', 'app.example.com')], {controllerService: 'ingress-nginx/gone'})
   t.like(missing.diagnostics.find((d) => d.code === 'controller-service-not-found'), {level: 'error'})
-  t.deepEqual(proxies(missing.objects), [])
+  t.deepEqual(proxies(missing.objects).map((p) => p.spec.provider.kubernetes.envoyService), [{type: 'ClusterIP'}])
   const objects = [
     ing('web', 'app', 'nginx', 'app.example.com'),
     ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
@@ -178,7 +182,7 @@ test('--controller-service naming a Service the input lacks is an error and no E
   t.deepEqual(gateway(r.objects, 'internal').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'internal-proxy'}})
   // Without the CLASS= form, the internal Gateway does not take the default controller's Service.
   const plainOnly = run(objects, {controllerService: 'ingress-nginx/public', gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']})
-  t.deepEqual(proxies(plainOnly.objects).map((p) => p.metadata.namespace), ['gateway'])
+  t.deepEqual(proxies(plainOnly.objects).map((p) => [p.metadata.namespace, p.spec.provider.kubernetes.envoyService.type]), [['gateway', 'LoadBalancer'], ['gw-internal', 'ClusterIP']])
   t.like(plainOnly.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gw-internal/internal', level: 'warning'})
 })
 
@@ -243,8 +247,10 @@ test('a DaemonSet controller on hostNetwork: its Service is still found, and the
 
 test('the AWS Load Balancer Controller makes internal NLBs when no scheme is given: such a Service counts as internal', (t) => {
   t.deepEqual(serviceTraits({}, 'service.k8s.aws/nlb').internal.length, 1)
-  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'external'}).internal.length, 1)
-  t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}).internal, [])
+  // pkg/service/service_utils.go checkAWSLoadBalancerTypeAnnotation: type external is the controller's only with an nlb-target-type.
+  const external = {'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip'}
+  t.deepEqual(serviceTraits(external).internal.length, 1)
+  t.deepEqual(serviceTraits({...external, 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}).internal, [])
   // The in-tree provider (type nlb) defaults to internet-facing.
   t.deepEqual(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}).internal, [])
 })
@@ -260,7 +266,7 @@ test('a --gateway-for class without an IngressClass object or a controller of it
     ],
     {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']},
   )
-  t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gateway'])
+  t.deepEqual(proxies(r.objects).map((p) => [p.metadata.namespace, p.spec.provider.kubernetes.envoyService.type]), [['gateway', 'LoadBalancer'], ['gw-internal', 'ClusterIP']])
   t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gw-internal/internal'})
   const internalCtp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === 'gw-internal' && !o.spec.targetRefs[0].sectionName)
   t.is(internalCtp?.spec.clientIPDetection, undefined)
@@ -280,7 +286,7 @@ test('the chart-labelled Service of another class\'s controller is never taken f
     ],
     {gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, ingressClasses: ['nginx', 'internal']},
   )
-  t.deepEqual(proxies(r.objects).map((p) => p.metadata.namespace), ['gw-internal'])
+  t.deepEqual(proxies(r.objects).map((p) => [p.metadata.namespace, p.spec.provider.kubernetes.envoyService.type]), [['gateway', 'ClusterIP'], ['gw-internal', 'LoadBalancer']])
   t.like(r.diagnostics.find((d) => d.code === 'controller-service-unknown'), {object: 'Gateway gateway/shared'})
 })
 
@@ -332,7 +338,7 @@ test('the load-balancer steps of the ConfigMap checklist are withdrawn by id whe
   t.is(proxies(withService.objects).length, 1)
   t.false(withService.checklist.some((l) => proxyProtocol.test(l)))
   const without = run([configMap('ingress-nginx', 'ingress-nginx-controller', {'use-proxy-protocol': 'true'}), ing('web', 'app', 'nginx', 'app.example.com')])
-  t.is(proxies(without.objects).length, 0)
+  t.deepEqual(proxies(without.objects).map((p) => p.spec.provider.kubernetes.envoyService), [{type: 'ClusterIP'}])
   t.true(without.checklist.some((l) => proxyProtocol.test(l)))
   // No PROXY protocol, no forwarded headers: the externalTrafficPolicy step goes once the EnvoyProxy copies it.
   const plain = [controller('ingress-nginx', 'ctl', []), ing('web', 'app', 'nginx', 'app.example.com')]
@@ -378,7 +384,7 @@ test('a class whose IngressClass names another controller, without that controll
     ],
     {ingressClasses: ['nginx-internal']},
   )
-  t.deepEqual(proxies(r.objects), [])
+  t.deepEqual(proxies(r.objects).map((p) => p.spec.provider.kubernetes.envoyService), [{type: 'ClusterIP'}])
   const err = r.diagnostics.find((d) => d.code === 'controller-service-foreign-class')
   t.like(err, {level: 'error', object: 'Gateway gateway/shared'})
   t.regex(err!.message, /nginx-internal \(controller k8s\.io\/ingress-nginx-internal\)/)
@@ -487,4 +493,217 @@ test('the EnvoyProxy attachment step says that with mergeGateways a Gateway with
   const step = r.checklist.find((l) => l.startsWith('EnvoyProxy attachment'))!
   t.regex(step, /mergeGateways: true, Envoy Gateway does not accept a Gateway that has a parametersRef \(Accepted False, reason InvalidParameters/)
   t.notRegex(step, /ignores/)
+})
+
+const envoyServices = (objects: KubeObject[]) => proxies(objects).map((p) => [p.metadata.namespace, p.spec.provider.kubernetes.envoyService])
+const liveGateway = (infrastructure?: Record<string, unknown>): KubeObject => ({apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: {name: 'shared', namespace: 'gateway'}, spec: {gatewayClassName: 'eg', ...(infrastructure ? {infrastructure} : {}), listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]}})
+
+test('no controller Service known: a new Gateway gets a ClusterIP Envoy Service, never Envoy Gateway\'s default public LoadBalancer; --public-load-balancer accepts the default for the Gateway it names', (t) => {
+  const objects = [ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')]
+  const r = run(objects)
+  t.deepEqual(envoyServices(r.objects), [['gateway', {type: 'ClusterIP'}]])
+  t.deepEqual(validator.validate(proxies(r.objects)[0]), [])
+  t.deepEqual(gateway(r.objects, 'shared').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}})
+  const w = r.diagnostics.find((d) => d.code === 'controller-service-unknown')!
+  t.like(w, {level: 'warning', object: 'Gateway gateway/shared', fidelity: 'manual'})
+  t.regex(w.hint!, /--controller-service CLASS=NAMESPACE\/NAME .* --public-load-balancer gateway\/shared/)
+  t.true(r.checklist.some((l) => /^data plane of Gateway gateway\/shared: controller Service unknown -> EnvoyProxy gateway\/shared-proxy: type ClusterIP/.test(l)))
+  // The explicit opt-in: Envoy Gateway's default Service, no EnvoyProxy, said so.
+  const accepted = run(objects, {publicLoadBalancer: ['gateway/shared']})
+  t.deepEqual(proxies(accepted.objects), [])
+  t.is(gateway(accepted.objects, 'shared').spec.infrastructure, undefined)
+  t.like(accepted.diagnostics.find((d) => d.code === 'public-load-balancer-accepted'), {level: 'warning'})
+  t.is(accepted.diagnostics.find((d) => d.code === 'controller-service-unknown'), undefined)
+  // The opt-in names one Gateway: another Gateway of the run stays ClusterIP, and a name of no Gateway is reported.
+  const two = run([...objects, ing('web', 'app', 'public', 'app.example.com')], {publicLoadBalancer: ['gateway/shared', 'gateway/typo'], gatewayFor: {public: {namespace: 'gw-public', name: 'public'}}, ingressClasses: ['nginx', 'public']})
+  t.deepEqual(envoyServices(two.objects), [['gw-public', {type: 'ClusterIP'}]])
+  t.regex(two.diagnostics.find((d) => d.code === 'public-load-balancer-unused')!.message, /gateway\/typo names no Gateway/)
+})
+
+test('no controller Service known for a live Gateway: an error (its existing Envoy Service would take the hosts), unless --public-load-balancer accepts it; the live Gateway is not given a ClusterIP Service', (t) => {
+  const objects = [liveGateway(), ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')]
+  const r = run(objects)
+  t.deepEqual(proxies(r.objects), [])
+  t.is(gateway(r.objects, 'shared').spec.infrastructure, undefined)
+  const e = r.diagnostics.find((d) => d.code === 'controller-service-unknown')!
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e.hint!, /--public-load-balancer gateway\/shared/)
+  const accepted = run(objects, {publicLoadBalancer: ['gateway/shared']})
+  t.false(accepted.diagnostics.some((d) => d.level === 'error' && d.code === 'controller-service-unknown'))
+  t.like(accepted.diagnostics.find((d) => d.code === 'public-load-balancer-accepted'), {level: 'info'})
+})
+
+test('a live Gateway whose Envoy Service exists cannot take loadBalancerClass or an internal scheme in place: an error says to use a new Gateway or recreate the Service', (t) => {
+  // Kubernetes ValidateServiceUpdate: spec.loadBalancerClass may not change once set; Envoy Gateway applies the whole
+  // Service (infra_resource.go createOrUpdateService), so the update fails and the current load balancer stays.
+  const internal = lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal'}, {loadBalancerClass: 'service.k8s.aws/nlb'})
+  const objects = [controller('ingress-nginx', 'ctl', []), internal, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')]
+  const live = run([liveGateway(), ...objects])
+  const e = live.diagnostics.find((d) => d.code === 'envoy-service-not-changed-in-place')!
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e.message, /loadBalancerClass service\.k8s\.aws\/nlb .*; and an internal load balancer/)
+  t.regex(e.hint!, /--gateway NAMESPACE\/NEW-NAME.*gateway\.envoyproxy\.io\/owning-gateway-name=shared,gateway\.envoyproxy\.io\/owning-gateway-namespace=gateway/)
+  // A new Gateway gets a new Envoy Service: nothing to say. A live Gateway already on this EnvoyProxy: neither.
+  t.false(run(objects).diagnostics.some((d) => d.code === 'envoy-service-not-changed-in-place'))
+  const already = run([liveGateway({parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}}), ...objects])
+  t.false(already.diagnostics.some((d) => d.code === 'envoy-service-not-changed-in-place'))
+  // A public load balancer without a class changes in place (annotations, source ranges): no error.
+  const plain = run([liveGateway(), controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {loadBalancerSourceRanges: ['203.0.113.0/24']}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.false(plain.diagnostics.some((d) => d.code === 'envoy-service-not-changed-in-place'))
+})
+
+test('AWS: an internal load balancer is written out as internal for both controllers (scheme for the AWS Load Balancer Controller, internal for the in-tree provider)', (t) => {
+  const envoyAnnotations = (annotations: Record<string, string>, spec: Record<string, unknown> = {}) =>
+    envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, annotations, spec), {namespace: 'gateway', name: 'shared'}).object.spec.provider.kubernetes.envoyService.annotations ?? {}
+  const scheme = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
+  const internal = 'service.beta.kubernetes.io/aws-load-balancer-internal'
+  // In-tree "0.0.0.0/0" (internal there) would fail the AWS Load Balancer Controller's strconv.ParseBool if its
+  // webhook gave the new Service its class: both keys are written in the forms both controllers read.
+  t.like(envoyAnnotations({[internal]: '0.0.0.0/0', 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}), {[scheme]: 'internal', [internal]: 'true'})
+  // legacy aws.go: only "false" (exactly) keeps an in-tree load balancer public; "False" is internal there.
+  t.deepEqual(serviceTraits({[internal]: 'False'}).internal, [internal])
+  // The controller reads the scheme first (buildLoadBalancerScheme): a scheme internal gets the in-tree key too.
+  t.like(envoyAnnotations({[scheme]: 'internal'}, {loadBalancerClass: 'service.k8s.aws/nlb'}), {[scheme]: 'internal', [internal]: 'true'})
+  // internet-facing by the controller's scheme, though the legacy key says internal: public, nothing written out.
+  t.deepEqual(serviceTraits({[scheme]: 'internet-facing', [internal]: 'true'}, 'service.k8s.aws/nlb').internal, [])
+  t.deepEqual(envoyAnnotations({[scheme]: 'internet-facing'}, {loadBalancerClass: 'service.k8s.aws/nlb'}), {[scheme]: 'internet-facing'})
+  // A public in-tree NLB: nothing added (the same cluster's controllers decide for the copy as for the original).
+  t.deepEqual(envoyAnnotations({'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}), {'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'})
+  // The controller's default (no scheme, no internal): internal since v2.2, internet-facing under v2.0/v2.1: the
+  // EnvoyProxy says internal, and a warning says how to check the old NLB.
+  const byDefault = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb-ip'}), {namespace: 'gateway', name: 'shared'})
+  t.like(byDefault.object.spec.provider.kubernetes.envoyService.annotations, {[scheme]: 'internal', [internal]: 'true'})
+  t.like(byDefault.diagnostics.find((d) => d.code === 'controller-service-aws-default-scheme'), {level: 'warning'})
+  t.deepEqual(validator.validate(byDefault.object), [])
+})
+
+test('GKE: the first type key present decides (gce_annotations.go GetLoadBalancerAnnotationType): an internal Service gets both keys', (t) => {
+  const envoyAnnotations = (annotations: Record<string, string>) => envoyProxyFromService(lbService('n', 'c', {app: 'c'}, annotations), {namespace: 'g', name: 'gw'}).object.spec.provider.kubernetes.envoyService.annotations
+  t.deepEqual(envoyAnnotations({'cloud.google.com/load-balancer-type': 'Internal'}), {'cloud.google.com/load-balancer-type': 'Internal', 'networking.gke.io/load-balancer-type': 'Internal'})
+  // networking.gke.io decides when present: External there is a public load balancer, nothing is written out.
+  t.deepEqual(envoyAnnotations({'networking.gke.io/load-balancer-type': 'External', 'cloud.google.com/load-balancer-type': 'Internal'}), {'cloud.google.com/load-balancer-type': 'Internal', 'networking.gke.io/load-balancer-type': 'External'})
+})
+
+test('source ranges in the annotation form become loadBalancerSourceRanges too, so that no inherited field takes precedence over them', (t) => {
+  const plan = envoyProxyFromService(lbService('n', 'c', {app: 'c'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '10.0.0.0/8, 192.168.0.0/16'}), {namespace: 'g', name: 'gw'})
+  t.deepEqual(plan.object.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges, ['10.0.0.0/8', '192.168.0.0/16'])
+  t.deepEqual(validator.validate(plan.object), [])
+  // The field wins where both are set (GetLoadBalancerSourceRanges): it alone is written.
+  const both = envoyProxyFromService(lbService('n', 'c', {app: 'c'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '0.0.0.0/0'}, {loadBalancerSourceRanges: ['10.0.0.0/8']}), {namespace: 'g', name: 'gw'})
+  t.deepEqual(both.object.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges, ['10.0.0.0/8'])
+  // And the two-layer note sees them.
+  const r = run([controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '10.0.0.0/8'}), ing('web', 'app', 'nginx', 'app.example.com', {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.1.0.0/16'})])
+  t.regex(r.diagnostics.find((d) => d.code === 'data-plane-source-ranges')!.message, /admits 10\.0\.0\.0\/8/)
+})
+
+test('a GatewayClass-level EnvoyProxy merged under the Gateway\'s (StrategicMerge) cannot re-open an internal load balancer; what it still changes is reported', (t) => {
+  const gatewayClass = (ref?: Record<string, string>): KubeObject => ({apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', ...(ref ? {parametersRef: ref} : {})}})
+  const ref = {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}
+  const platform = (envoyService: Record<string, unknown>): KubeObject => ({apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService}}}})
+  const base = [controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true', 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}), ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')]
+  // The platform's EnvoyProxy hands every Envoy Service to the AWS Load Balancer Controller, internet-facing: merged
+  // under an EnvoyProxy with aws-load-balancer-internal alone, the controller would read its scheme first: public.
+  const reopening = platform({loadBalancerClass: 'service.k8s.aws/nlb', annotations: {'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}})
+  const r = run([gatewayClass(ref), reopening, ...base])
+  t.is(proxies(r.objects).find((p) => p.metadata.name === 'shared-proxy')!.spec.provider.kubernetes.envoyService.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal')
+  t.false(r.diagnostics.some((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error'))
+  t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission')!.message, /loadBalancerClass service\.k8s\.aws\/nlb/)
+  // Source ranges the Gateway's EnvoyProxy does not set come from the GatewayClass's: narrower, a warning.
+  const narrowed = run([gatewayClass(ref), platform({loadBalancerSourceRanges: ['10.0.0.0/8']}), ...base])
+  t.like(narrowed.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission'), {level: 'warning'})
+  // A provider key not written out by us (another provider's controller class) would change who decides: here the
+  // platform turns a public Service internal, a warning (public clients lose access, none are let in).
+  const publicBase = [controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}), ing('web', 'app', 'nginx', 'app.example.com')]
+  const internalised = run([gatewayClass(ref), platform({annotations: {'service.beta.kubernetes.io/azure-load-balancer-internal': 'true'}}), ...publicBase])
+  t.like(internalised.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission'), {level: 'warning'})
+  // A patch is applied after everything: not judged, a warning. Not in the input: a warning naming how to include it.
+  t.like(run([gatewayClass(ref), platform({patch: {type: 'StrategicMerge', value: {metadata: {annotations: {a: 'b'}}}}}), ...base]).diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-not-checked'), {level: 'warning'})
+  t.regex(run([gatewayClass(ref), ...base]).diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-not-checked')!.hint!, /kubectl get envoyproxy -n envoy-gateway-system platform -o yaml/)
+  t.false(run([gatewayClass(), ...base]).diagnostics.some((d) => d.code.startsWith('gatewayclass-envoyproxy')))
+})
+
+test('a GatewayClass-level EnvoyProxy that makes the load balancer send the PROXY protocol the listeners do not expect is an error', (t) => {
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {annotations: {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  const e = r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission')!
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e.message, /PROXY protocol not sent becomes sent/)
+})
+
+test('a GatewayClass whose EnvoyProxy merges Gateways: no parametersRef is attached (Envoy Gateway would not accept the Gateway), and the shared Envoy Service is an error to settle', (t) => {
+  // internal/provider/kubernetes/controller.go processGatewayParamsRef errs under mergeGateways: Accepted=False.
+  const classObjects: KubeObject[] = [
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'merged'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'merged', namespace: 'envoy-gateway-system'}, spec: {mergeGateways: true}},
+  ]
+  const internalSvc = lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/azure-load-balancer-internal': 'true'})
+  const known = run([...classObjects, controller('ingress-nginx', 'ctl', []), internalSvc, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')])
+  t.deepEqual(proxies(known.objects), [])
+  t.is(gateway(known.objects, 'shared').spec.infrastructure, undefined)
+  const e = known.diagnostics.find((d) => d.code === 'gateway-merged-envoy-service')!
+  t.like(e, {level: 'error', object: 'Gateway gateway/shared'})
+  t.regex(e.message, /must repeat Service ingress-nginx\/ctl: internal load balancer \(service\.beta\.kubernetes\.io\/azure-load-balancer-internal\)/)
+  // No Service known: the same error, unless the shared Envoy Service is accepted.
+  const unknown = run([...classObjects, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')])
+  t.deepEqual(proxies(unknown.objects), [])
+  t.like(unknown.diagnostics.find((d) => d.code === 'gateway-merged-envoy-service'), {level: 'error'})
+  const accepted = run([...classObjects, ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')], {publicLoadBalancer: ['gateway/shared']})
+  t.false(accepted.diagnostics.some((d) => d.level === 'error'))
+})
+
+test('enable-global-auth "false" answers what the Gateway carries: with two controllers on one Gateway, the Gateway\'s ConfigMap (its global-auth-url extAuth), not the Ingress\'s own', (t) => {
+  const objects = [
+    ingressClass('nginx', 'k8s.io/ingress-nginx'),
+    ingressClass('internal', 'example.com/internal'),
+    controller('ingress-nginx', 'pub', ['--configmap=$(POD_NAMESPACE)/pub-settings']),
+    controller('ingress-internal', 'priv', ['--controller-class=example.com/internal', '--ingress-class=internal', '--configmap=$(POD_NAMESPACE)/priv-settings']),
+    configMap('ingress-nginx', 'pub-settings', {}),
+    // The classes are read in name order: the Gateway-wide policies repeat the internal controller's ConfigMap.
+    configMap('ingress-internal', 'priv-settings', {'global-auth-url': 'http://auth.sso.svc.cluster.local/verify'}),
+    ing('web', 'app', 'nginx', 'app.example.com', {'nginx.ingress.kubernetes.io/enable-global-auth': 'false'}),
+    ing('corp', 'wiki', 'internal', 'wiki.corp.example.com'),
+  ]
+  const r = run(objects, {ingressClasses: ['nginx', 'internal'], nginxDefaults: true})
+  // The Gateway carries the internal controller's global-auth-url as extAuth; nginx applied none to web/app, so its
+  // route must opt out of the Gateway-level one (the access difference itself is an error of its own).
+  const note = r.diagnostics.find((d) => d.object === 'Ingress web/app' && d.code === 'global-auth')!
+  t.regex(note.message, /replaces the Gateway-level one that carries global-auth-url "http:\/\/auth\.sso\.svc\.cluster\.local\/verify"/)
+  t.truthy(r.diagnostics.find((d) => d.code === 'gateway-controller-access-differs'))
+})
+
+test('ports: clients of the old load balancer on a port other than 80/443 are a manual step; two controllers\' load balancers on different web ports differ', (t) => {
+  const svc = lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {ports: [{name: 'http', port: 8080, targetPort: 'http'}, {name: 'https', port: 443, targetPort: 'https'}, {name: 'metrics', port: 10254, targetPort: 'metrics'}]})
+  const r = run([controller('ingress-nginx', 'ctl', []), svc, ing('web', 'app', 'nginx', 'app.example.com')])
+  const w = r.diagnostics.find((d) => d.code === 'data-plane-ports-differ')!
+  t.like(w, {level: 'warning', fidelity: 'manual'})
+  t.regex(w.message, /port\(s\) 8080 -> http;|port\(s\) 8080 -> http \(/)
+  t.notRegex(w.message, /10254|443 ->/)
+  // The usual 80/443: nothing to say.
+  t.false(run([controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {ports: [{name: 'http', port: 80, targetPort: 'http'}]}), ing('web', 'app', 'nginx', 'app.example.com')]).diagnostics.some((d) => d.code === 'data-plane-ports-differ'))
+  const shared = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('partner', 'example.com/partner'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-partner', 'partner', ['--controller-class=example.com/partner', '--ingress-class=partner']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}, {}, {ports: [{name: 'http', port: 80, targetPort: 'http'}]}),
+    lbService('ingress-partner', 'partner', {app: 'partner'}, {}, {ports: [{name: 'http', port: 8080, targetPort: 'http'}]}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'partner', 'b.partner.example.com'),
+  ], {ingressClasses: ['public', 'partner']})
+  const e = shared.diagnostics.find((d) => d.code === 'gateway-several-controller-services')!
+  t.like(e, {level: 'error'})
+  t.regex(e.message, /ports \(Service ingress-partner\/partner: 8080 -> http; Service ingress-nginx\/pub: 80 -> http\)/)
+})
+
+test('without --emit-gateway the data-plane checks still run on the controller Service (the team run warns of a PROXY-protocol mismatch too); a live Gateway already on the generated EnvoyProxy keeps it without an error', (t) => {
+  const objects = [controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'}), configMap('ingress-nginx', 'ctl', {}), ing('web', 'app', 'nginx', 'app.example.com')]
+  t.truthy(run(objects, {emitGateway: false}).diagnostics.find((d) => d.code === 'data-plane-proxy-protocol-mismatch'))
+  const kept = run([liveGateway({parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}}), ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com')])
+  t.like(kept.diagnostics.find((d) => d.code === 'controller-service-unknown'), {level: 'info'})
+  t.deepEqual(gateway(kept.objects, 'shared').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}})
 })

@@ -35,6 +35,12 @@ export interface Lookup {
    */
   controllerConfigMap(): KubeObject | undefined
   /**
+   * The controller ConfigMap whose settings the Ingress's Gateway repeats Gateway-wide (its ClientTrafficPolicy,
+   * the Gateway-level SecurityPolicy of global-auth-url): the same as controllerConfigMap() unless several
+   * controllers share the Gateway (controller-workloads.ts), where it is the Gateway's, not the Ingress's own.
+   */
+  gatewayConfigMap(): KubeObject | undefined
+  /**
    * The ConfigMap keys annotations fall back to (proxy timeouts, retries, rate-limit key and status, balancer), with
    * nginx's defaults for keys the ConfigMap does not set: translations that combine an annotation with such a
    * companion value take it from here.

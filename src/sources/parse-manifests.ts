@@ -88,6 +88,9 @@ const KEPT: Record<string, KindSpec> = {
   'cert-manager.io/ClusterIssuer': {versions: ['v1'], scope: 'cluster'},
   'cert-manager.io/Certificate': {versions: ['v1'], scope: 'namespaced'},
   'gateway.networking.k8s.io/Gateway': {versions: '*', scope: 'namespaced'},
+  // The GatewayClass's EnvoyProxy is merged under the generated one (translate/data-plane.ts checkInheritedEnvoyProxy).
+  'gateway.networking.k8s.io/GatewayClass': {versions: '*', scope: 'cluster'},
+  'gateway.envoyproxy.io/EnvoyProxy': {versions: '*', scope: 'namespaced'},
   // oauth2-proxy's flags (auth-url, --oauth2-proxy=oidc) and the ingress-nginx controllers' args and pod labels
   // (translate/controller-workloads.ts); no other field of a Deployment or DaemonSet is read.
   'apps/Deployment': {versions: ['v1'], scope: 'namespaced'},
@@ -96,7 +99,6 @@ const KEPT: Record<string, KindSpec> = {
 
 /** The Gateway side of verify --against: what the Gateway model reads, kept only with keepGatewayKinds. */
 const GATEWAY_KINDS: Record<string, KindSpec> = {
-  'gateway.networking.k8s.io/GatewayClass': {versions: '*', scope: 'cluster'},
   'gateway.networking.k8s.io/HTTPRoute': {versions: '*', scope: 'namespaced'},
   'gateway.networking.k8s.io/GRPCRoute': {versions: '*', scope: 'namespaced'},
   'gateway.networking.k8s.io/TLSRoute': {versions: '*', scope: 'namespaced'},
@@ -108,7 +110,6 @@ const GATEWAY_KINDS: Record<string, KindSpec> = {
   'gateway.envoyproxy.io/ClientTrafficPolicy': {versions: '*', scope: 'namespaced'},
   'gateway.envoyproxy.io/EnvoyExtensionPolicy': {versions: '*', scope: 'namespaced'},
   'gateway.envoyproxy.io/Backend': {versions: '*', scope: 'namespaced'},
-  'gateway.envoyproxy.io/EnvoyProxy': {versions: '*', scope: 'namespaced'},
 }
 
 function splitApiVersion(apiVersion: string): {group: string; version: string} {

@@ -7,7 +7,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
-import {envoyProxyFromService, serviceTraits, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
+import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
 import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
 import type {IngressModel} from './model.js'
@@ -18,6 +18,8 @@ export interface DataPlane {
   gateway: NamespacedName
   service?: KubeObject
   plan?: EnvoyProxyPlan
+  /** The EnvoyProxy the Gateway references: the plan's, or a ClusterIP one when no Service is known. */
+  envoyProxy?: KubeObject
   /** Why no Service was taken was already reported as an error. */
   refused?: boolean
 }
@@ -51,10 +53,10 @@ export function planDataPlanes(
           level: 'error',
           code: 'controller-service-not-found',
           object: gw,
-          message: `controller Service ${missing} (--controller-service) is not in the input: the Envoy Service of this Gateway would get Envoy Gateway's defaults (a public LoadBalancer), so no EnvoyProxy is generated`,
+          message: `controller Service ${missing} (--controller-service) is not in the input: its settings cannot be repeated, so the Envoy Service of this Gateway is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway's default public LoadBalancer`,
           hint: `include the Service in the input (kubectl get service -n ${missing.split('/')[0]} ${missing.split('/')[1]} -o yaml), or read it from the cluster`,
         })
-        return {gateway: c.gateway}
+        return {gateway: c.gateway, refused: true}
       }
       // The classes not named by the flag still came through their own controllers' load balancers: they are
       // compared with the named one(s), so that the flag for one class does not hide another class's.
@@ -68,9 +70,10 @@ export function planDataPlanes(
       reportForeignClasses(c, diagnostics)
       return {gateway: c.gateway, refused: true}
     }
+    const before = diagnostics.length
     const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services, workloads) : []
     if (candidates.length > 1) return {gateway: c.gateway, service: chooseAmong(c, candidates, diagnostics)}
-    return {gateway: c.gateway, service: candidates[0]}
+    return {gateway: c.gateway, service: candidates[0], refused: candidates.length === 0 && diagnostics.slice(before).some((d) => d.level === 'error')}
   })
 }
 
@@ -86,7 +89,7 @@ function reportForeignClasses(c: GatewayController, diagnostics: Diagnostic[]): 
     level: 'error',
     code: 'controller-service-foreign-class',
     object: objectRef('Gateway', c.gateway),
-    message: `the IngressClass of ${list} names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: no EnvoyProxy is generated (the Envoy Service would get Envoy Gateway's defaults, a public LoadBalancer, whatever this controller's load balancer was) and nginx defaults are assumed for the ConfigMap`,
+    message: `the IngressClass of ${list} names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: the Envoy Service of this Gateway is ClusterIP (not Envoy Gateway's default public LoadBalancer, whatever this controller's load balancer was) and nginx defaults are assumed for the ConfigMap`,
     hint: `name that controller's Service and ConfigMap with --controller-service ${first}=NAMESPACE/NAME and --controller-configmap ${first}=NAMESPACE/NAME, or include its controller workload in the input`,
   })
 }
@@ -104,7 +107,7 @@ function pickPublished(c: GatewayController, services: Map<string, KubeObject>, 
         level: chosen ? 'warning' : 'error',
         code: 'controller-several-services',
         object: objectRef('Gateway', c.gateway),
-        message: `${selecting.length} load-balancer Services select the pods of ${w.ref} (${selecting.map(refOf).join(', ')})${chosen ? `; the EnvoyProxy repeats ${refOf(chosen)}, the one the controller publishes (--publish-service)` : ' and none is its --publish-service: no EnvoyProxy is generated'}; Envoy Gateway gives a Gateway one Service, so ${others.map(refOf).join(', ')} ${others.length === 1 ? 'has' : 'have'} no twin`,
+        message: `${selecting.length} load-balancer Services select the pods of ${w.ref} (${selecting.map(refOf).join(', ')})${chosen ? `; the EnvoyProxy repeats ${refOf(chosen)}, the one the controller publishes (--publish-service)` : ' and none is its --publish-service: none is repeated, and the Envoy Service is ClusterIP'}; Envoy Gateway gives a Gateway one Service, so ${others.map(refOf).join(', ')} ${others.length === 1 ? 'has' : 'have'} no twin`,
         hint: `name the Service to repeat with --controller-service ${c.classes.find((x) => x !== undefined) ?? 'CLASS'}=NAMESPACE/NAME; for the other, add a second Gateway (and EnvoyProxy) for the same routes by hand, e.g. the internal load balancer of the chart's controller.service.internal`,
       })
     }
@@ -140,12 +143,13 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   const mixed = internal.length > 0 && internal.length < candidates.length
   // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
   const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
-  const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol') => new Set(traits.map((x) => String(x[k]))).size > 1
+  const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol' | 'ports') => new Set(traits.map((x) => String(x[k]))).size > 1
   const differences = [
     ...(differ('type') ? [`Service type (${traits.map((x) => `${refOf(x.s)}: ${x.type}`).join('; ')})`] : []),
     ...(differ('internal') ? ['internal or not'] : []),
     ...(differ('sourceRanges') ? [`source ranges (${traits.map((x) => `${refOf(x.s)}: ${x.sourceRanges || 'any'}`).join('; ')})`] : []),
     ...(differ('proxyProtocol') ? [`PROXY protocol (${traits.map((x) => `${refOf(x.s)}: ${x.proxyProtocol ? 'sent' : 'not sent'}`).join('; ')})`] : []),
+    ...(differ('ports') ? [`ports (${traits.map((x) => `${refOf(x.s)}: ${x.ports}`).join('; ')})`] : []),
   ]
   diagnostics.push({
     level: differences.length > 0 ? 'error' : 'warning',
@@ -162,37 +166,62 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
  * service.beta.kubernetes.io/load-balancer-source-ranges annotation, as Kubernetes' cloud providers read them,
  * k8s.io/cloud-provider service helpers GetLoadBalancerSourceRanges), and whether it sends the PROXY protocol.
  */
-function admission(s: KubeObject): {type: string; internal: boolean; sourceRanges: string; proxyProtocol: boolean} {
+function admission(s: KubeObject): {type: string; internal: boolean; sourceRanges: string; proxyProtocol: boolean; ports: string} {
   const annotations = annotationsOf(s)
   const t = serviceTraits(annotations, s.spec?.loadBalancerClass)
   const fromSpec: string[] = Array.isArray(s.spec?.loadBalancerSourceRanges) ? s.spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string') : []
   const fromAnnotation = (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',')
   const ranges = (fromSpec.length > 0 ? fromSpec : fromAnnotation).map((r) => r.trim()).filter((r) => r !== '').sort(compareStrings)
-  return {type: String(s.spec?.type ?? 'ClusterIP'), internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0}
+  // The ports that reached nginx's web listeners (tcp-services ports become listeners of their own either way).
+  const ports = webPorts(s).map((p: any) => `${p.port} -> ${p.targetPort ?? p.port}`).sort(compareStrings).join(', ')
+  return {type: String(s.spec?.type ?? 'ClusterIP'), internal: t.internal.length > 0, sourceRanges: ranges.join(', '), proxyProtocol: t.proxyProtocol.length > 0, ports}
 }
-
-const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
 
 function annotationsOf(s: KubeObject): Record<string, string> {
   return isObject(s.metadata.annotations) ? (s.metadata.annotations as Record<string, string>) : {}
 }
 
-/** Builds each Gateway's EnvoyProxy; reports the Gateways left with Envoy Gateway's default Service. */
-export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diagnostics: Diagnostic[], checklist: string[]): KubeObject[] {
+/** What the run knows of the Gateways already in the cluster, and what the user accepted for them. */
+export interface DataPlaneContext {
+  /** Gateways (`NS/NAME`) of the input that already exist: their Envoy Service exists too. */
+  live: Map<string, KubeObject>
+  /** `--public-load-balancer NS/NAME`: Gateways for which Envoy Gateway's default public LoadBalancer is accepted. */
+  publicLoadBalancer: string[]
+  /** The EnvoyProxy of the Gateway's GatewayClass, when the input has both (by Gateway `NS/NAME`). */
+  classProxy?: (gateway: string) => {className: string; proxy: KubeObject} | undefined
+}
+
+/** The GatewayClass's EnvoyProxy referenced by a GatewayClass of the input (undefined when either is absent). */
+export function gatewayClassProxy(className: string, gatewayClasses: KubeObject[], envoyProxies: KubeObject[]): KubeObject | undefined {
+  const ref = gatewayClasses.find((c) => c.metadata.name === className)?.spec?.parametersRef
+  if (!ref || ref.kind !== 'EnvoyProxy' || ref.group !== EG_API_VERSION.split('/')[0]) return undefined
+  return envoyProxies.find((e) => e.metadata.name === ref.name && (e.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'))
+}
+
+/**
+ * Builds each Gateway's EnvoyProxy. A Gateway whose controller Service is not known never gets Envoy Gateway's
+ * default public LoadBalancer by omission: a new Gateway gets a ClusterIP Envoy Service, a live one is an error
+ * (its existing Envoy Service cannot be judged), unless `--public-load-balancer` names it.
+ */
+export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, context: DataPlaneContext, diagnostics: Diagnostic[], checklist: string[]): KubeObject[] {
   const objects: KubeObject[] = []
+  const accepted = new Set(context.publicLoadBalancer)
   for (const p of planes) {
     const gw = `${p.gateway.namespace}/${p.gateway.name}`
+    const merging = context.classProxy?.(gw)
+    if (emitBundle && merging?.proxy.spec?.mergeGateways === true) {
+      mergedGatewaysDataPlane(p, merging.className, merging.proxy, accepted.has(gw), diagnostics)
+      continue
+    }
     if (!p.service) {
-      if (emitBundle && !p.refused) {
-        diagnostics.push({
-          level: 'warning',
-          code: 'controller-service-unknown',
-          object: objectRef('Gateway', p.gateway),
-          message: `the ingress-nginx controller Service of this Gateway is not in the input: its Envoy Service gets Envoy Gateway's defaults (a public LoadBalancer, externalTrafficPolicy Local), whatever the old load balancer was (internal, PROXY protocol, source ranges)`,
-          hint: 'include the controller Service and Deployment in the input (or read the cluster), or name the Service with --controller-service CLASS=NAMESPACE/NAME',
-        })
+      if (emitBundle) {
+        const proxy = withoutControllerService(p, context.live.get(gw), accepted.has(gw), diagnostics, checklist)
+        if (proxy) objects.push(proxy)
       }
       continue
+    }
+    if (accepted.has(gw)) {
+      diagnostics.push({level: 'warning', code: 'public-load-balancer-unused', object: objectRef('Gateway', p.gateway), message: `--public-load-balancer ${gw} has no effect: the EnvoyProxy of this Gateway repeats ${refOf(p.service)}`})
     }
     p.plan = envoyProxyFromService(p.service, p.gateway)
     const ep = `${p.plan.object.metadata.namespace}/${p.plan.object.metadata.name}`
@@ -200,9 +229,14 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diag
       checklist.push(`data plane of Gateway ${gw}: the gateway owner's run (--emit-gateway) generates EnvoyProxy ${ep} from Service ${refOf(p.service).replace(/^Service /, '')}`)
       continue
     }
+    p.envoyProxy = p.plan.object
     diagnostics.push(...p.plan.diagnostics)
     objects.push(p.plan.object)
     checklist.push(`data plane of Gateway ${gw}: ${refOf(p.service)} -> EnvoyProxy ${ep}: ${p.plan.mapping.join('; ')}`)
+  }
+  const unknown = context.publicLoadBalancer.filter((g) => !planes.some((p) => `${p.gateway.namespace}/${p.gateway.name}` === g))
+  if (unknown.length > 0) {
+    diagnostics.push({level: 'warning', code: 'public-load-balancer-unused', message: `--public-load-balancer ${unknown.join(', ')} names no Gateway of this run (${planes.map((p) => `${p.gateway.namespace}/${p.gateway.name}`).join(', ')})`})
   }
   if (objects.length > 0) {
     checklist.push(
@@ -214,12 +248,90 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, diag
 }
 
 /**
+ * The GatewayClass's EnvoyProxy merges Gateways: Envoy Gateway refuses a Gateway that has a parametersRef
+ * (internal/provider/kubernetes/controller.go processGatewayParamsRef errs; the Gateway is Accepted=False,
+ * InvalidParameters) and every Gateway of the class shares that EnvoyProxy's one Envoy Service. No EnvoyProxy is
+ * attached; the shared Service must repeat the controller's, which only the platform can do: an error, unless
+ * no Service is known and --public-load-balancer accepts the shared one.
+ */
+function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: KubeObject, accepted: boolean, diagnostics: Diagnostic[]): void {
+  const gw = `${p.gateway.namespace}/${p.gateway.name}`
+  const classRef = `EnvoyProxy ${classProxy.metadata.namespace ?? 'default'}/${classProxy.metadata.name}`
+  const object = objectRef('Gateway', p.gateway)
+  if (!p.service && accepted) {
+    diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', object, message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer ${gw} accepts`})
+    return
+  }
+  const plan = p.service ? envoyProxyFromService(p.service, p.gateway) : undefined
+  diagnostics.push({
+    level: 'error',
+    code: 'gateway-merged-envoy-service',
+    object,
+    message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): Envoy Gateway does not accept a Gateway with its own parametersRef (Accepted False, InvalidParameters), so no EnvoyProxy is attached, and this Gateway shares the Envoy Service of ${classRef}, ${p.service ? `which must repeat ${refOf(p.service)}: ${plan!.mapping.join('; ')}` : 'though the ingress-nginx controller Service of its Ingresses is unknown (they may have come through an internal or source-restricted load balancer)'}`,
+    hint: p.service
+      ? `set these in provider.kubernetes.envoyService of ${classRef} if every merged Gateway may share them, or give these classes a GatewayClass of their own without mergeGateways`
+      : `name the Service with --controller-service CLASS=NAMESPACE/NAME, or --public-load-balancer ${gw} if the shared Envoy Service is right for these hosts`,
+  })
+}
+
+/**
+ * No controller Service known for this Gateway (fail closed). New Gateway: a ClusterIP EnvoyProxy, unless the user
+ * accepted the public default. Live Gateway: its Envoy Service already exists and is kept as it is; without the
+ * user's word that it may serve these Ingresses, an error (apply refuses).
+ */
+function withoutControllerService(p: DataPlane, live: KubeObject | undefined, accepted: boolean, diagnostics: Diagnostic[], checklist: string[]): KubeObject | undefined {
+  const gw = `${p.gateway.namespace}/${p.gateway.name}`
+  const object = objectRef('Gateway', p.gateway)
+  const flags = `--controller-service CLASS=NAMESPACE/NAME (the ingress-nginx controller Service of this Gateway's classes), or --public-load-balancer ${gw} if a public load balancer is right for all of them`
+  if (live) {
+    const ref = live.spec?.infrastructure?.parametersRef
+    if (ref?.kind === 'EnvoyProxy' && ref.name === envoyProxyName(p.gateway)) {
+      // An earlier run generated and attached it: the live Gateway keeps it (the Gateway union keeps parametersRef).
+      diagnostics.push({level: 'info', code: 'controller-service-unknown', object, message: `the ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy ${ref.name}, which an earlier run generated from it`})
+      return undefined
+    }
+    if (accepted) {
+      diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', object, message: `the live Gateway keeps its Envoy Service as it is, as --public-load-balancer ${gw} accepts`})
+      return undefined
+    }
+    diagnostics.push({
+      level: 'error',
+      code: 'controller-service-unknown',
+      object,
+      message: `the ingress-nginx controller Service of this Gateway's Ingresses is not in the input, and the Gateway already exists: its Envoy Service (whatever it is, Envoy Gateway's default being a public LoadBalancer) would take these hosts, though they may have come through an internal or source-restricted load balancer`,
+      hint: `name the Service with ${flags} (keeps the live Envoy Service as it is)`,
+    })
+    return undefined
+  }
+  if (accepted) {
+    diagnostics.push({level: 'warning', code: 'public-load-balancer-accepted', object, message: `no EnvoyProxy: as --public-load-balancer ${gw} asks, the Envoy Service gets Envoy Gateway's defaults, a public LoadBalancer with externalTrafficPolicy Local`})
+    checklist.push(`data plane of Gateway ${gw}: Envoy Gateway's default Service (public LoadBalancer), accepted with --public-load-balancer`)
+    return undefined
+  }
+  p.envoyProxy = clusterIpEnvoyProxy(p.gateway)
+  const ep = `${p.gateway.namespace}/${p.envoyProxy.metadata.name}`
+  if (!p.refused) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'controller-service-unknown',
+      object,
+      fidelity: 'manual',
+      message: `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`,
+      hint: `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
+    })
+  }
+  checklist.push(`data plane of Gateway ${gw}: controller Service unknown -> EnvoyProxy ${ep}: type ClusterIP (unreachable from outside the cluster until --controller-service or --public-load-balancer)`)
+  return p.envoyProxy
+}
+
+/**
  * Sets the Gateway's spec.infrastructure.parametersRef to its EnvoyProxy. A live Gateway that already names
  * another parametersRef keeps it (replacing it would drop the platform's settings): the user merges by hand.
  */
-export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefined, diagnostics: Diagnostic[]): void {
-  if (!plane?.plan) return
-  const name = plane.plan.object.metadata.name
+export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefined, live: KubeObject | undefined, diagnostics: Diagnostic[]): void {
+  const proxy = plane?.envoyProxy
+  if (!plane || !proxy) return
+  const name = proxy.metadata.name
   const spec = gateway.spec
   const current = spec.infrastructure?.parametersRef
   if (current && !(current.kind === 'EnvoyProxy' && current.name === name)) {
@@ -227,13 +339,128 @@ export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefin
       level: 'error',
       code: 'gateway-parameters-ref-kept',
       object: objectRef('Gateway', plane.gateway),
-      message: `the live Gateway already references ${current.kind} ${current.name} (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy ${name} does not apply and the Envoy Service does not repeat ${refOf(plane.service)}`,
+      message: `the live Gateway already references ${current.kind} ${current.name} (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy ${name} does not apply and the Envoy Service does not repeat ${plane.service ? refOf(plane.service) : 'the ClusterIP Service it sets'}`,
       hint: `copy provider.kubernetes.envoyService of EnvoyProxy ${name} into ${current.kind} ${current.name}, or point the Gateway at ${name} after merging the two`,
     })
     return
   }
+  if (live && !current) checkLiveEnvoyService(plane, proxy, diagnostics)
   const {listeners, ...rest} = spec
   gateway.spec = {...rest, infrastructure: {...(spec.infrastructure ?? {}), parametersRef: {group: EG_API_VERSION.split('/')[0], kind: 'EnvoyProxy', name}}, listeners}
+}
+
+/**
+ * A live Gateway without parametersRef already has its Envoy Service, made from Envoy Gateway's defaults (or the
+ * GatewayClass's EnvoyProxy). Some settings of the new EnvoyProxy cannot reach it in place:
+ * - spec.loadBalancerClass may not change once set on a LoadBalancer Service (Kubernetes ValidateServiceUpdate), and
+ *   Envoy Gateway server-side applies the whole Service (internal/infrastructure/kubernetes/infra_resource.go
+ *   createOrUpdateService -> applyIfOwned): the API server rejects the update, so none of the settings (internal
+ *   annotations, source ranges) reach the Service, and its current load balancer keeps serving;
+ * - an internal annotation does not turn an existing AWS load balancer internal (the in-tree provider's
+ *   ensureLoadBalancer leaves the scheme as created: "TODO: Sync internal vs non-internal"), so the current
+ *   load balancer, public by Envoy Gateway's default, would take the internal hosts.
+ * An error with the two ways out: a new Gateway, or recreating the Envoy Service.
+ */
+function checkLiveEnvoyService(plane: DataPlane, proxy: KubeObject, diagnostics: Diagnostic[]): void {
+  const envoyService = proxy.spec.provider.kubernetes.envoyService
+  const internal = plane.plan?.traits.internal ?? []
+  const reasons = [
+    ...(typeof envoyService.loadBalancerClass === 'string' ? [`loadBalancerClass ${envoyService.loadBalancerClass} (Kubernetes refuses to change it on an existing LoadBalancer Service, so Envoy Gateway's server-side apply of the Service fails as a whole and none of the EnvoyProxy's settings reach it)`] : []),
+    ...(internal.length > 0 ? [`an internal load balancer (${internal.join(', ')}; a cloud provider does not turn an existing load balancer internal in place: the AWS in-tree provider never changes its scheme)`] : []),
+    ...(envoyService.type === 'ClusterIP' ? ['type ClusterIP (the existing load balancer is deleted, and with it the address clients use)'] : []),
+  ]
+  if (reasons.length === 0) return
+  const gw = `${plane.gateway.namespace}/${plane.gateway.name}`
+  diagnostics.push({
+    level: 'error',
+    code: 'envoy-service-not-changed-in-place',
+    object: objectRef('Gateway', plane.gateway),
+    message: `the Gateway already exists, and so does its Envoy Service (Envoy Gateway's default, a public LoadBalancer, or its GatewayClass's EnvoyProxy's); EnvoyProxy ${proxy.metadata.name} sets ${reasons.join('; and ')}: the current load balancer would keep serving, now with these hosts`,
+    hint: `generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name},gateway.envoyproxy.io/owning-gateway-namespace=${plane.gateway.namespace}) so that Envoy Gateway recreates it with a new load balancer and address; check with \`kubectl ingress2gw status\` that ${gw} is Programmed. If the current Envoy Service already has these settings (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name} -o yaml), apply with --force`,
+  })
+}
+
+/**
+ * The GatewayClass's EnvoyProxy, when the input has it, merged under the Gateway's as Envoy Gateway does
+ * (internal/gatewayapi/envoyproxy_merge.go MergeEnvoyProxyConfigs: the Gateway's mergeType StrategicMerge, so
+ * utils.Merge -> strategicpatch.StrategicMergePatch: annotation maps merge key by key, a field the Gateway's
+ * EnvoyProxy leaves unset keeps the GatewayClass's value, lists and scalars it sets win). What the GatewayClass adds
+ * can change who is admitted: a loadBalancerClass (another controller, with other defaults), an annotation that
+ * decides internal-or-not for a provider, source ranges, an envoyService.patch (applied after everything,
+ * resource_provider.go Service -> MergeWithPatch). A difference in admission is an error; one we cannot judge (a
+ * patch, or a GatewayClass EnvoyProxy not in the input) a warning.
+ */
+export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefined, gatewayClasses: KubeObject[], envoyProxies: KubeObject[], diagnostics: Diagnostic[]): void {
+  const proxy = plane?.envoyProxy
+  if (!plane || !proxy || gateway.spec?.infrastructure?.parametersRef?.name !== proxy.metadata.name) return
+  const className = gateway.spec?.gatewayClassName
+  const ref = gatewayClasses.find((c) => c.metadata.name === className)?.spec?.parametersRef
+  if (!ref || ref.kind !== 'EnvoyProxy' || ref.group !== EG_API_VERSION.split('/')[0]) return
+  const object = objectRef('Gateway', plane.gateway)
+  const classProxy = envoyProxies.find((e) => e.metadata.name === ref.name && (e.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'))
+  const classRef = `EnvoyProxy ${ref.namespace ?? 'default'}/${ref.name}`
+  if (!classProxy) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'gatewayclass-envoyproxy-not-checked',
+      object,
+      message: `GatewayClass ${className} references ${classRef}, which is not in the input: Envoy Gateway merges it under EnvoyProxy ${proxy.metadata.name} (StrategicMerge), so its envoyService annotations, loadBalancerClass, source ranges and patch apply wherever ${proxy.metadata.name} sets none, and could admit clients otherwise than the ingress-nginx load balancer`,
+      hint: `include ${classRef} in the input (kubectl get envoyproxy -n ${ref.namespace ?? 'default'} ${ref.name} -o yaml) to have the merge checked`,
+    })
+    return
+  }
+  if (classProxy.spec?.mergeGateways === true) return
+  const ours = proxy.spec.provider.kubernetes.envoyService
+  const theirs = isObject(classProxy.spec?.provider?.kubernetes?.envoyService) ? classProxy.spec.provider.kubernetes.envoyService : {}
+  const merged = mergeEnvoyService(theirs, ours)
+  // Only a LoadBalancer Service gets the class, source ranges and cloud annotations a load balancer reads
+  // (resource.go ExpectedServiceSpec); the Gateway's EnvoyProxy always sets the type.
+  const lb = ours.type === 'LoadBalancer'
+  const before = admission(asService(ours))
+  const after = admission(asService(merged))
+  // Letting in clients the old load balancer kept out, or breaking every connection: errors. Keeping out clients it let in: warnings.
+  const opened = [
+    ...(before.internal && !after.internal ? ['internal becomes public'] : []),
+    ...(before.sourceRanges !== '' && before.sourceRanges !== after.sourceRanges ? [`source ranges ${before.sourceRanges} become ${after.sourceRanges || 'any'}`] : []),
+    ...(before.proxyProtocol !== after.proxyProtocol ? [`PROXY protocol ${before.proxyProtocol ? 'sent' : 'not sent'} becomes ${after.proxyProtocol ? 'sent' : 'not sent'} (every connection fails)`] : []),
+  ]
+  const narrowed = [
+    ...(!before.internal && after.internal ? ['public becomes internal'] : []),
+    ...(before.sourceRanges === '' && after.sourceRanges !== '' ? [`any source becomes ${after.sourceRanges}`] : []),
+    ...(ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? [`loadBalancerClass ${theirs.loadBalancerClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
+  ]
+  for (const [level, differences] of [['error', opened], ['warning', narrowed]] as const) {
+    if (differences.length === 0 || !lb) continue
+    diagnostics.push({
+      level,
+      code: 'gatewayclass-envoyproxy-changes-admission',
+      object,
+      message: `GatewayClass ${className}'s ${classRef} is merged under EnvoyProxy ${proxy.metadata.name} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${plane.service ? refOf(plane.service) : 'the ClusterIP Service'}: ${differences.join('; ')}`,
+      hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}`,
+    })
+  }
+  if (isObject(theirs.patch)) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'gatewayclass-envoyproxy-not-checked',
+      object,
+      message: `${classRef} (GatewayClass ${className}) patches the Envoy Service (envoyService.patch), which Envoy Gateway applies after EnvoyProxy ${proxy.metadata.name}'s settings: it can change the type, annotations or source ranges this EnvoyProxy repeats`,
+      hint: `check that the patch of ${classRef} leaves the Service's type, internal annotations and source ranges alone`,
+    })
+  }
+}
+
+/** Strategic merge of two envoyService specs (Gateway's over GatewayClass's): maps by key, the rest by field. */
+function mergeEnvoyService(base: Record<string, any>, override: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {...base, ...override}
+  for (const k of ['annotations', 'labels']) {
+    if (isObject(base[k]) || isObject(override[k])) out[k] = {...(isObject(base[k]) ? base[k] : {}), ...(isObject(override[k]) ? override[k] : {})}
+  }
+  return out
+}
+
+function asService(envoyService: Record<string, any>): KubeObject {
+  return {apiVersion: 'v1', kind: 'Service', metadata: {name: 'envoy', annotations: envoyService.annotations ?? {}}, spec: {type: envoyService.type ?? 'LoadBalancer', loadBalancerClass: envoyService.loadBalancerClass, loadBalancerSourceRanges: envoyService.loadBalancerSourceRanges}}
 }
 
 /**
@@ -269,6 +496,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
   } else if (sends.length > 0) {
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
   }
+  reportPorts(plane, diagnostics)
   const own = ingresses.filter((i) => i.served && !i.isCanary && i.gateway.namespace === plane.gateway.namespace && i.gateway.name === plane.gateway.name)
   const withLists = own.filter((i) => ACCESS_LIST_KEYS.some((k) => i.annotations.has(k))).map((i) => i.id)
   const etp = plane.plan.object.spec.provider.kubernetes.envoyService.externalTrafficPolicy
@@ -291,6 +519,32 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
     })
   }
+}
+
+/**
+ * The ports clients used on the old load balancer: those that reached nginx's http or https listener (targetPort
+ * http/https or 80/443, the chart's names). Envoy Gateway gives the Envoy Service the Gateway's listener ports
+ * (80 and 443 here), so a client of another port (8080 -> http, say) finds nothing on the new load balancer.
+ */
+const WEB_TARGETS: Record<string, number> = {http: 80, '80': 80, https: 443, '443': 443}
+
+function webPorts(s: KubeObject | undefined): any[] {
+  const ports: any[] = Array.isArray(s?.spec?.ports) ? s!.spec.ports : []
+  return ports.filter((p) => WEB_TARGETS[String(p?.targetPort ?? p?.port)] !== undefined)
+}
+
+function reportPorts(plane: DataPlane, diagnostics: Diagnostic[]): void {
+  const moved = webPorts(plane.service).filter((p) => Number(p?.port) !== WEB_TARGETS[String(p?.targetPort ?? p?.port)])
+  if (moved.length === 0) return
+  const list = moved.map((p) => `${p.port} -> ${p.targetPort ?? p.port}`).join(', ')
+  diagnostics.push({
+    level: 'warning',
+    code: 'data-plane-ports-differ',
+    object: objectRef('Gateway', plane.gateway),
+    fidelity: 'manual',
+    message: `${refOf(plane.service)} took clients on port(s) ${list} (nginx's http/https listeners); the Envoy Service listens on the Gateway's listener ports 80 and 443, so clients of ${moved.map((p) => p.port).join(', ')} find nothing on the new load balancer`,
+    hint: 'point those clients at 80/443, or add Gateway listeners on those ports (their routes attach by sectionName), or put a port mapping in front',
+  })
 }
 
 /**

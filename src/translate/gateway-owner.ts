@@ -12,7 +12,7 @@ import {authHeaderStrips} from './bundle/auth-headers.js'
 import {GATEWAY_GROUP} from './bundle/common.js'
 import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
-import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, loadBalancerStepDone, planDataPlanes, type DataPlane} from './data-plane.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, gatewayClassProxy, loadBalancerStepDone, planDataPlanes, type DataPlane, type DataPlaneContext} from './data-plane.js'
 import {objectRef} from './diagnostics.js'
 import {certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, streamParts, type CertManagerPlans} from './emit-bundle.js'
 import {
@@ -106,7 +106,7 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
     controllers.workloads,
     diagnostics,
   )
-  out.push(...records(buildEnvoyProxies(planes, emitBundle, diagnostics, checklist), 'envoy-proxy'))
+  out.push(...records(buildEnvoyProxies(planes, emitBundle, dataPlaneContext(input), diagnostics, checklist), 'envoy-proxy'))
   const usedRouteNames = new Set([...input.emitted, ...out].filter((r) => r.object.kind === 'HTTPRoute').map((r) => `${r.object.metadata.namespace}/${r.object.metadata.name}`))
   diagnostics.push(
     ...mergedGatewayDiagnostics(
@@ -206,6 +206,20 @@ function passthroughListeners(emitted: Emitted[], key: string, options: Translat
   return listeners
 }
 
+/**
+ * What the data plane knows of the cluster: the live Gateways (their Envoy Services exist), the Gateways whose
+ * public default the user accepted, and the GatewayClass's EnvoyProxy of each Gateway (data-plane.ts).
+ */
+function dataPlaneContext(input: OwnerInput): DataPlaneContext {
+  const live = new Map(input.kindObjects('Gateway').map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g]))
+  const classProxy = (gw: string) => {
+    const className = live.get(gw)?.spec?.gatewayClassName ?? input.options.gatewayClass
+    const proxy = gatewayClassProxy(className, input.kindObjects('GatewayClass'), input.kindObjects('EnvoyProxy'))
+    return proxy ? {className, proxy} : undefined
+  }
+  return {live, publicLoadBalancer: input.options.publicLoadBalancer ?? [], classProxy}
+}
+
 /** The bundle's Gateway (united with the live one) and its https-redirect routes. */
 function gatewayRecords(parts: GatewayParts, planes: DataPlane[], usedRouteNames: Set<string>, input: OwnerInput, diagnostics: Diagnostic[]): Emitted[] {
   const {key, gateway: gw, certList, listeners, hostListeners, redirect} = parts
@@ -215,7 +229,9 @@ function gatewayRecords(parts: GatewayParts, planes: DataPlane[], usedRouteNames
   const sources = [...new Set(certList.flatMap((c) => c.sources))]
   const generated = sharedGateway(gw, certList, listeners, options, sources)
   const gatewayObject = live ? unionWithLive(generated, live, diagnostics) : generated
-  attachEnvoyProxy(gatewayObject, planes.find((p) => gatewayKey(p.gateway) === key), diagnostics)
+  const plane = planes.find((p) => gatewayKey(p.gateway) === key)
+  attachEnvoyProxy(gatewayObject, plane, live, diagnostics)
+  checkInheritedEnvoyProxy(gatewayObject, plane, input.kindObjects('GatewayClass'), input.kindObjects('EnvoyProxy'), diagnostics)
   out.push(record(gatewayObject, 'gateway', {ingresses: ingressIds(sources), gateway: key}))
   if (redirect) {
     out.push(...redirectRoutes(gw, redirect, options, usedRouteNames))

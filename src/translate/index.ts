@@ -205,6 +205,7 @@ function gatewayLookup(
     service: (ns, name) => services.get(restorePlaceholders(`${ns}/${name}`)),
     configMap: (ns, name) => configMaps.get(restorePlaceholders(`${ns}/${name}`)),
     controllerConfigMap: () => controllerConfigMap,
+    gatewayConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
     // As the keys: a `${VAR}` placeholder in a host as written (not its sentinel), in its own case.

@@ -143,6 +143,17 @@ export const TRANSLATE_OPTIONS = [
       return {controllerService: refs.plain, controllerServiceFor: refs.byClass}
     },
   },
+  {
+    flag: 'public-load-balancer',
+    shape: {type: 'string', multiple: true},
+    description: "NAMESPACE/NAME of a Gateway whose ingress-nginx controller Service is not known: accept Envoy Gateway's default public LoadBalancer for it (default: a ClusterIP Envoy Service, never public by omission); repeatable",
+    parse: (v?: string[]) => ({
+      publicLoadBalancer: (v ?? []).map((g) => {
+        const ref = parseNamespacedName(g, 'public-load-balancer')
+        return `${ref.namespace}/${ref.name}`
+      }),
+    }),
+  },
   {flag: 'tcp-services-configmap', shape: {type: 'string'}, description: 'NAMESPACE/NAME of the tcp-services ConfigMap', parse: (v?: string) => ({tcpServicesConfigMap: v})},
   {flag: 'udp-services-configmap', shape: {type: 'string'}, description: 'NAMESPACE/NAME of the udp-services ConfigMap', parse: (v?: string) => ({udpServicesConfigMap: v})},
 ] as const satisfies readonly OptionDecl[]

@@ -125,6 +125,11 @@ export interface TranslateOptions {
   controllerService?: string
   /** `--controller-service CLASS=NS/NAME`: the load-balancer Service of the controller of one ingress class. */
   controllerServiceFor?: Record<string, string>
+  /**
+   * `--public-load-balancer NS/NAME`: Gateways whose controller Service is unknown and for which Envoy Gateway's
+   * default public LoadBalancer is accepted (otherwise a new Gateway gets a ClusterIP Envoy Service).
+   */
+  publicLoadBalancer?: string[]
   tcpServicesConfigMap?: string
   udpServicesConfigMap?: string
   /**

@@ -16,9 +16,11 @@ const GO_FALSE = /^(0|f|F|false|FALSE|False)$/
 /**
  * The global-auth-url that the output carries as Gateway-level extAuth, else why there is none. Mirrors
  * client-traffic.ts clusterServiceUrl: http(s)://<svc>.<ns>.svc[.cluster.local][:port]/path, no query, no variables.
+ * Read from the ConfigMap the Gateway-level policies come from (the Gateway's), which is the Ingress's own except
+ * where several controllers share the Gateway: the opt-out must answer what the Gateway carries.
  */
 function gatewayGlobalAuth(ctx: FamilyContext): {url: string} | {none: string} {
-  const cm = ctx.lookup.controllerConfigMap()
+  const cm = ctx.lookup.gatewayConfigMap()
   if (!cm) return {none: 'no controller ConfigMap is in the input, so the conversion knows of no global-auth-url and generates no global external auth'}
   const url = String(cm.data?.['global-auth-url'] ?? '').trim()
   if (url === '') return {none: `the controller ConfigMap ${cm.metadata.namespace}/${cm.metadata.name} sets no global-auth-url, so there is no global external auth to leave out`}

@@ -87,8 +87,6 @@ const IDENTITY_KEYS: Record<string, string> = {
  * scheme, GKE (both keys), Azure, OCI, OpenStack, Alibaba, IBM, Tencent.
  */
 const INTERNAL_RULES: [string, (v: string) => boolean][] = [
-  ['service.beta.kubernetes.io/aws-load-balancer-internal', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
-  ['service.beta.kubernetes.io/aws-load-balancer-scheme', (v) => v.trim() === 'internal'],
   ['networking.gke.io/load-balancer-type', (v) => v.trim().toLowerCase() === 'internal'],
   ['cloud.google.com/load-balancer-type', (v) => v.trim().toLowerCase() === 'internal'],
   ['service.beta.kubernetes.io/azure-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
@@ -119,21 +117,69 @@ export interface ServiceTraits {
 
 const AWS_LBC_CLASS = 'service.k8s.aws/nlb'
 const AWS_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type'
+const AWS_TARGET_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'
 const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
 const AWS_INTERNAL = 'service.beta.kubernetes.io/aws-load-balancer-internal'
+const AWS_PREFIX = 'service.beta.kubernetes.io/aws-load-balancer-'
+
+/** Whether an AWS load balancer is internal, and what decided it. */
+export interface AwsExposure {
+  internal: boolean
+  /** The annotation (and value) or default that decided it. */
+  why: string
+  /** No annotation decides it: the AWS Load Balancer Controller's default, which depends on its version and flags. */
+  byDefault: boolean
+}
 
 /**
- * Which annotations make the Service internal, and which make its load balancer send PROXY headers. The AWS Load
- * Balancer Controller (loadBalancerClass service.k8s.aws/nlb, or type external / nlb-ip) makes internal NLBs when
- * no scheme is given: its documented default scheme is internal.
+ * An AWS Service's exposure, as the controller that serves it decides it.
+ * - The AWS Load Balancer Controller serves a Service whose loadBalancerClass is service.k8s.aws/nlb, or whose
+ *   aws-load-balancer-type is nlb-ip or external with an nlb-target-type (pkg/service/service_utils.go
+ *   IsServiceSupported). Its scheme (pkg/service/model_build_load_balancer.go buildLoadBalancerScheme, v2.2+):
+ *   aws-load-balancer-scheme when set; else aws-load-balancer-internal parsed as a Go bool (a value like
+ *   "0.0.0.0/0" fails the reconcile); else the existing NLB's scheme; else --default-load-balancer-scheme, internal
+ *   unless changed. v2.0 and v2.1 (nlb-ip only) read aws-load-balancer-internal alone and defaulted to
+ *   internet-facing.
+ * - The in-tree provider (and the AWS cloud-controller-manager) reads aws-load-balancer-internal only: any value
+ *   but "" and "false" makes the load balancer internal (legacy aws.go EnsureLoadBalancer).
+ * A Service with neither a class nor a type of the AWS Load Balancer Controller is the in-tree provider's, unless
+ * that controller's webhook (webhooks/core/service_mutator.go MutateCreate, on by default since v2.5) gave it
+ * loadBalancerClass service.k8s.aws/nlb when it was created, which a rendered chart does not show: it counts as
+ * internal when either reading says so (fail closed).
+ * Undefined when the Service shows nothing of AWS.
+ */
+export function awsExposure(annotations: Record<string, string>, loadBalancerClass?: string): AwsExposure | undefined {
+  const aws = loadBalancerClass === AWS_LBC_CLASS || Object.keys(annotations).some((k) => k.startsWith(AWS_PREFIX))
+  if (!aws) return undefined
+  const type = (annotations[AWS_TYPE] ?? '').trim()
+  const lbc = loadBalancerClass === AWS_LBC_CLASS || type === 'nlb-ip' || (type === 'external' && ['ip', 'instance'].includes((annotations[AWS_TARGET_TYPE] ?? '').trim()))
+  const scheme = annotations[AWS_SCHEME]
+  const internalValue = annotations[AWS_INTERNAL]
+  if (scheme !== undefined && (lbc || scheme === 'internal')) return {internal: scheme === 'internal', why: `${AWS_SCHEME}: "${scheme}"`, byDefault: false}
+  if (internalValue !== undefined) {
+    // In-tree: anything but "" and "false"; the controller's strconv.ParseBool: its true values, and a value it cannot
+    // parse fails the reconcile (no load balancer). Both counted as internal where either controller reads it so.
+    const inTree = internalValue !== '' && internalValue !== 'false'
+    const parsedFalse = ['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(internalValue)
+    return {internal: lbc ? !parsedFalse : inTree, why: `${AWS_INTERNAL}: "${internalValue}"`, byDefault: false}
+  }
+  if (lbc) {
+    const by = loadBalancerClass === AWS_LBC_CLASS ? `loadBalancerClass ${AWS_LBC_CLASS}` : `${AWS_TYPE}: ${type}`
+    return {internal: true, why: `${by} without ${AWS_SCHEME} (default internal)`, byDefault: true}
+  }
+  return {internal: false, why: `no ${AWS_INTERNAL}`, byDefault: false}
+}
+
+/**
+ * Which annotations make the Service internal, and which make its load balancer send PROXY headers. For AWS, as
+ * the controller serving the Service decides it (awsExposure): the AWS Load Balancer Controller's default scheme
+ * counts as internal.
  */
 export function serviceTraits(annotations: Record<string, string>, loadBalancerClass?: string): ServiceTraits {
   const hits = (rules: [string, (v: string) => boolean][]) => rules.filter(([k, ok]) => typeof annotations[k] === 'string' && ok(annotations[k])).map(([k]) => k)
   const internal = hits(INTERNAL_RULES)
-  const lbc = loadBalancerClass === AWS_LBC_CLASS || ['external', 'nlb-ip'].includes((annotations[AWS_TYPE] ?? '').trim())
-  if (lbc && annotations[AWS_SCHEME] === undefined && annotations[AWS_INTERNAL] === undefined) {
-    internal.push(loadBalancerClass === AWS_LBC_CLASS ? `loadBalancerClass ${AWS_LBC_CLASS} without ${AWS_SCHEME} (default internal)` : `${AWS_TYPE} without ${AWS_SCHEME} (default internal)`)
-  }
+  const aws = awsExposure(annotations, loadBalancerClass)
+  if (aws?.internal) internal.unshift(aws.byDefault ? aws.why : aws.why.replace(/: ".*"$/, ''))
   return {internal, proxyProtocol: hits(PROXY_RULES)}
 }
 
@@ -258,6 +304,14 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   }
   const traits = serviceTraits(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
   if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
+  if (type === 'LoadBalancer') {
+    const ranges = sourceRangesFromAnnotation(spec, annotations)
+    if (ranges.length > 0) {
+      envoyService.loadBalancerSourceRanges = ranges
+      mapping.push(`loadBalancerSourceRanges ${ranges.join(', ')} (from the ${SOURCE_RANGES_ANNOTATION} annotation)`)
+    }
+    pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, object)
+  }
   const ipFamily = ipFamilyOf(spec)
   const envoyProxy: KubeObject = {
     apiVersion: EG_API_VERSION,
@@ -271,6 +325,82 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   }
   if (ipFamily) mapping.push(`ipFamily ${ipFamily}`)
   return {object: envoyProxy, traits, mapping, diagnostics}
+}
+
+export const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
+
+/**
+ * The source ranges of the annotation form, when the Service has no spec.loadBalancerSourceRanges: cloud providers
+ * read the field first and the annotation only without it (k8s.io/cloud-provider service helpers
+ * GetLoadBalancerSourceRanges; aws-load-balancer-controller pkg/service/model_build_managed_sg.go
+ * buildCIDRsFromSourceRanges). Written as the field too, so that a GatewayClass-level EnvoyProxy's own
+ * loadBalancerSourceRanges (merged under ours, envoyproxy_merge.go) cannot take precedence over them.
+ */
+function sourceRangesFromAnnotation(spec: Record<string, any>, annotations: Record<string, string>): string[] {
+  if (Array.isArray(spec.loadBalancerSourceRanges) && spec.loadBalancerSourceRanges.some((r: unknown) => typeof r === 'string' && r.trim() !== '')) return []
+  return (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '')
+}
+
+/**
+ * Keys that several controllers of one provider read for internal-or-not, the first present one deciding
+ * (GKE: cloud-provider-gcp gce_annotations.go GetLoadBalancerAnnotationType reads networking.gke.io first, then the
+ * deprecated cloud.google.com key, whatever its value). An internal Service gets every key of its provider set
+ * to internal, so that a key added elsewhere (a GatewayClass-level EnvoyProxy merged under this one, Envoy
+ * Gateway's default EnvoyProxy) cannot decide otherwise.
+ */
+const GKE_TYPE_KEYS = ['networking.gke.io/load-balancer-type', 'cloud.google.com/load-balancer-type']
+
+/**
+ * Writes out, for an internal load balancer, every annotation its provider's controllers read for internal-or-not
+ * (AWS: aws-load-balancer-scheme: internal, read first by the AWS Load Balancer Controller, and
+ * aws-load-balancer-internal: "true", read alone by the in-tree provider; GKE: both type keys), so that the Envoy
+ * Service stays internal whichever controller serves it and whatever a less specific EnvoyProxy adds.
+ */
+function pinExposure(annotations: Record<string, string>, spec: Record<string, any>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, object: string): void {
+  const pinned: Record<string, string> = {}
+  const aws = awsExposure(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
+  if (aws?.internal) {
+    if (annotations[AWS_SCHEME] !== 'internal') pinned[AWS_SCHEME] = 'internal'
+    if (annotations[AWS_INTERNAL] !== 'true') pinned[AWS_INTERNAL] = 'true'
+    if (aws.byDefault) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'controller-service-aws-default-scheme',
+        object: svc,
+        fidelity: 'approximate',
+        message: `${svc} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${aws.why}): the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${object} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
+        hint: `if the ingress-nginx NLB is internet-facing (aws elbv2 describe-load-balancers shows its Scheme), set ${AWS_SCHEME}: internet-facing in envoyService.annotations of ${object}`,
+      })
+    }
+  }
+  const gke = GKE_TYPE_KEYS.find((k) => annotations[k] !== undefined)
+  if (gke !== undefined && ['Internal', 'internal'].includes(annotations[gke])) {
+    for (const k of GKE_TYPE_KEYS) if (annotations[k] !== 'Internal') pinned[k] = 'Internal'
+  }
+  const keys = Object.keys(pinned).sort(compareStrings)
+  if (keys.length === 0) return
+  envoyService.annotations = Object.fromEntries(Object.entries({...(envoyService.annotations ?? {}), ...pinned}).sort(([a], [b]) => compareStrings(a, b)))
+  mapping.push(`internal written out for every controller: ${keys.map((k) => `${k}: ${pinned[k]}`).join(', ')}`)
+  diagnostics.push({
+    level: 'info',
+    code: 'controller-service-internal-pinned',
+    object: svc,
+    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
+  })
+}
+
+/**
+ * The EnvoyProxy of a Gateway whose ingress-nginx controller Service is not known: a ClusterIP Envoy Service, so
+ * that nothing is published until the user says which load balancer it must be (fail closed: Envoy Gateway's
+ * default would be a public LoadBalancer, whatever the old one was).
+ */
+export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
+  return {
+    apiVersion: EG_API_VERSION,
+    kind: 'EnvoyProxy',
+    metadata: managedMetadata(envoyProxyName(gateway), gateway.namespace, [objectRef('Gateway', gateway)]),
+    spec: {mergeType: 'StrategicMerge', provider: {type: 'Kubernetes', kubernetes: {envoyService: {type: 'ClusterIP'}}}},
+  }
 }
 
 /** Service ipFamilies -> EnvoyProxy ipFamily (undefined for IPv4 only, Envoy Gateway's default). */
