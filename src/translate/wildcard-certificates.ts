@@ -67,14 +67,18 @@ export function inheritWildcardCertificates(index: HostIndex, diagnostics: Diagn
         : redirecting.length === host.locations.length
           ? 'its plain-HTTP requests are redirected to HTTPS (308), as nginx did'
           : 'its plain-HTTP requests are redirected to HTTPS (308) on the paths of Ingresses with ssl-redirect on, as nginx did'
+    // ssl-passthrough: the TLS connection goes to the backend (the passthrough listener), yet the plain-HTTP server's
+    // redirect still asks certificate.lua, which finds the wildcard's certificate for the name.
+    const passthrough = ingresses.some(isPassthrough)
     diagnostics.push({
       level: 'info',
       code: 'tls-from-wildcard',
       object: objectRef('Ingress', first.ref),
-      message:
-        `host "${host.name}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${wildcard.name} (${certificate}, from Ingress ${tls.ingress.id}): ` +
-        'certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). ' +
-        `So its routes attach to the HTTPS listener that serves ${wildcard.name}, and ${redirect}`,
+      message: passthrough
+        ? `host "${host.name}" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host ${wildcard.name} (from Ingress ${tls.ingress.id}) for its one-label wildcard name; so ${redirect}`
+        : `host "${host.name}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${wildcard.name} (${certificate}, from Ingress ${tls.ingress.id}): ` +
+          'certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). ' +
+          `So its routes attach to the HTTPS listener that serves ${wildcard.name}, and ${redirect}`,
       hint: `list ${host.name} in a TLS entry (with the wildcard's Secret) to make this explicit`,
       source: first.source,
     })
@@ -155,7 +159,8 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
     if (!main) continue
     const {listener, wildcardListener, covering} = main
     const names = covered.map((c) => c.name)
-    const subject = names.length === 1 && names[0] === host.name ? `host "${host.name}"` : `host "${host.name}" (its server's name${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')})`
+    const aliases = names.filter((n) => n !== host.name)
+    const subject = `host "${host.name}"${aliases.length === 0 ? '' : ` (${names.includes(host.name) ? 'and its ' : 'for its '}server-alias ${aliases.map((n) => `"${n}"`).join(', ')})`}`
     const first = servingIngresses(host)[0]
     // nginx asked for client certificates on HTTPS for the host (its own server's ssl_verify_client): a listener
     // that does not ask must not serve it. Fail closed: not attached, said so.

@@ -86,12 +86,17 @@ function explains(d: Diagnostic, aspect: Aspect): boolean {
   return ROUTING_ANNOTATIONS.some(([key, aspects]) => key.test(d.annotation!) && aspects(d).includes(aspect))
 }
 
+const HTTPS_ONLY = new Set(['mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn'])
+
 /**
- * force-ssl-redirect-without-tls is about one host of its Ingress, alias-under-tls-wildcard about one server-alias
- * (their messages name it).
+ * force-ssl-redirect-without-tls is about one host of its Ingress, alias-under-tls-wildcard about plain HTTP of one
+ * server-alias, mtls-host-under-tls-wildcard about HTTPS of the names of one server (their messages name them).
  */
-function aboutHost(d: Diagnostic, host: string): boolean {
-  if (d.code === 'alias-under-tls-wildcard') return d.message.startsWith(`server-alias "${host}" `)
+function aboutHost(d: Diagnostic, host: string, scheme: string): boolean {
+  if (d.code === 'alias-under-tls-wildcard') return scheme === 'http' && d.message.startsWith(`server-alias "${host}" `)
+  if (d.code === 'mtls-host-under-tls-wildcard') return scheme === 'https' && d.message.split(' has no TLS')[0]!.includes(`"${host}"`)
+  // Client certificates are asked on HTTPS only (nginx.tmpl ssl_verify_client; a listener's clientValidation).
+  if (HTTPS_ONLY.has(d.code)) return scheme === 'https'
   return d.code !== 'force-ssl-redirect-without-tls' || d.message.includes(`host ${host} `)
 }
 
@@ -168,5 +173,5 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // rewrite approximation does not explain a request reaching another Service (an outage), nor a regex ordering
   // note a missing HTTPS redirect of another host.
   const aspect = aspectOf(r)
-  return result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && aboutHost(d, host) && explains(d, aspect))?.code
+  return result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && aboutHost(d, host, r.probe.scheme) && explains(d, aspect))?.code
 }
