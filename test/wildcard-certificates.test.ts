@@ -196,3 +196,20 @@ test('a one-label server-alias under a TLS wildcard: nginx redirected its plain 
   const own = report.differences.filter((d) => d.probe.host === 'shop.example.org' && d.probe.scheme === 'http')
   t.deepEqual(own.map((d) => d.probe.path), [], 'its host name has no certificate: no redirect either side')
 })
+
+// Each ingress-nginx controller has its own certificate_servers (nginx.go configureCertificates posts its own
+// servers only): a host of another controller never finds the wildcard's certificate, so neither its TLS handshake
+// nor lua_ingress.lua redirect_to_https sees one, and the compiler keeps it unredirected. verify's nginx model must
+// agree (it redirected such a host, an unlabelled false difference on every plain-HTTP probe).
+test('verify: a host of another controller under a TLS wildcard is not redirected by nginx (certificate_servers per controller)', (t) => {
+  const ingressClass = (name: string, controller: string): KubeObject => ({apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: {name}, spec: {controller}})
+  const wild = wildcard()
+  const app = plain('app', 'app.example.com')
+  wild.spec.ingressClassName = 'internal'
+  app.spec.ingressClassName = 'external'
+  const objects = [ingressClass('internal', 'k8s.io/internal-ingress-nginx'), ingressClass('external', 'k8s.io/external-ingress-nginx'), wild, app]
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true, ingressClasses: ['internal', 'external']}})
+  t.true(report.probes > 0)
+  const http = report.differences.filter((d) => d.probe.host === 'app.example.com' && d.probe.scheme === 'http')
+  t.deepEqual(http.map((d) => `${d.probe.path} nginx ${d.nginx.kind}`), [], 'neither side redirects app.example.com')
+})

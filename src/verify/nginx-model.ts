@@ -237,7 +237,7 @@ function redirectOf(ingress: IngressModel, probe: Probe): {url: string; code: nu
  * server's name): the host's own tls, else the request name's one-label wildcard server's. An alias counts as its
  * host when the host has tls; nginx.go configureCertificates maps it only when the certificate covers it, which the
  * model cannot see (Secret contents are never read). An alias of a host without tls has emptyUID and so falls back
- * to its own one-label wildcard. Exempt: locations
+ * to its own one-label wildcard, of the same controller. Exempt: locations
  * whose path starts with a no-tls-redirect-locations entry (nginx.tmpl sets ssl_redirect false there).
  */
 function redirectsToHttps(plane: NginxPlane, host: HostModel, requestHost: string, ingress: IngressModel, location: NginxLocation, options: Required<NginxModelOptions>): boolean {
@@ -246,7 +246,9 @@ function redirectsToHttps(plane: NginxPlane, host: HostModel, requestHost: strin
   if (!ingress.intents.sslRedirect || host.name === '') return false
   if (host.tls) return true
   const name = host.aliases.includes(requestHost) ? requestHost : host.name
-  return plane.wildcards.some((w) => w.host.tls !== undefined && name.endsWith(w.suffix) && /^[\w-]+$/.test(name.slice(0, -w.suffix.length)))
+  // Each controller posts its own servers' certificates (nginx.go configureCertificates): another controller's
+  // wildcard certificate is not there.
+  return plane.wildcards.some((w) => w.host.tls !== undefined && w.host.tls.ingress.controller === ingress.controller && name.endsWith(w.suffix) && /^[\w-]+$/.test(name.slice(0, -w.suffix.length)))
 }
 
 /**
