@@ -1,80 +1,77 @@
 /**
- * Benchmark: N Ingresses + Services (default 10,000) through each stage, as JSON (kubectl get -o json) and
- * YAML (a GitOps tree). Prints wall-clock per stage; run with `npm run bench [-- N]`. Not a test.
+ * `npm run bench [-- --sizes 1000,10000 --runs 5 --cli-runs 5 --cold-runs 10 --no-cli --json FILE]`
+ *
+ * Per size: every in-process stage (parse, translate, serialize, report, GitOps tree) as the median of --runs, with
+ * objects/s, the peak RSS of the process that ran them (one child process per size) and the ratio to a floor
+ * measured in the same run (JSON.parse + JSON.stringify; js-yaml load + dump of the same documents), so figures
+ * compare across machines. Then the whole CLI as spawned processes (convert -f of the fixture as block YAML and as
+ * a JSON List) and cold start (--help, convert -f of one small file), through the bundle and the TypeScript build.
+ * The fixture is scripts/bench/fixture.ts. Not a test: test/bench-smoke.test.ts runs it once at the smallest size.
  */
-import {performance} from 'node:perf_hooks'
-import jsYaml from 'js-yaml'
-import {parseManifestText} from '../src/sources/parse-manifests.js'
-import {translate} from '../src/translate/index.js'
-import {toJsonList, toYaml} from '../src/output/serialize.js'
-import {buildReport, renderHtml, renderJson, renderMarkdown, renderText} from '../src/output/migration-report/index.js'
-import {gitopsFiles} from '../src/output/gitops-tree.js'
+import {spawnSync} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {bundleBuilt, coldStart, largeCases, type Build} from './bench/cli.js'
+import {runStages, type SizeFigures} from './bench/stages.js'
 
-const n = Number(process.argv[2] ?? 10000)
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
 
-function fixture(count: number): any[] {
-  const items: any[] = []
-  for (let i = 0; i < count; i++) {
-    const ns = `team-${i % 200}`
-    const host = `app${i}.example.com`
-    items.push({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {name: `svc-${i}`, namespace: ns, labels: {app: `svc-${i}`}},
-      spec: {selector: {app: `svc-${i}`}, ports: [{name: 'http', port: 80, targetPort: 8080, protocol: 'TCP'}], type: 'ClusterIP'},
-    })
-    const annotations: Record<string, string> = {'nginx.ingress.kubernetes.io/ssl-redirect': i % 3 === 0 ? 'false' : 'true'}
-    if (i % 10 === 0) annotations['nginx.ingress.kubernetes.io/use-regex'] = 'true'
-    if (i % 7 === 0) annotations['nginx.ingress.kubernetes.io/rewrite-target'] = '/$2'
-    if (i % 5 === 0) annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = '8m'
-    if (i % 4 === 0) annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'] = '300'
-    items.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: {name: `ing-${i}`, namespace: ns, creationTimestamp: new Date(1_700_000_000_000 + i * 1000).toISOString(), annotations},
-      spec: {
-        ingressClassName: 'nginx',
-        tls: i % 2 === 0 ? [{hosts: [host], secretName: `tls-${i}`}] : undefined,
-        rules: [
-          {
-            host,
-            http: {
-              paths: [
-                {path: '/', pathType: 'Prefix', backend: {service: {name: `svc-${i}`, port: {name: 'http'}}}},
-                {path: i % 7 === 0 ? '/api(/|$)(.*)' : '/api', pathType: 'ImplementationSpecific', backend: {service: {name: `svc-${i}`, port: {number: 80}}}},
-                {path: '/static', pathType: 'Exact', backend: {service: {name: `svc-${i}`, port: {number: 80}}}},
-              ],
-            },
-          },
-        ],
-      },
-    })
+const runs = Number(flag('runs') ?? 5)
+
+// A child process runs one size, so that its peak RSS is that size's.
+if (flag('child')) {
+  process.stdout.write(JSON.stringify(runStages(Number(flag('child')), runs)) + '\n')
+  process.exit(0)
+}
+
+const sizes = (flag('sizes') ?? '1000,10000').split(',').map(Number)
+const cliRuns = Number(flag('cli-runs') ?? runs)
+const coldRuns = Number(flag('cold-runs') ?? 10)
+const withCli = !process.argv.includes('--no-cli')
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1))
+const rate = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0))
+
+const perSize: SizeFigures[] = []
+for (const n of sizes) {
+  const child = spawnSync(process.execPath, ['--import=tsx', fileURLToPath(import.meta.url), '--child', String(n), '--runs', String(runs)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  if (child.status !== 0) throw new Error(`benchmark of ${n} Ingresses failed (exit ${child.status})`)
+  const figures: SizeFigures = JSON.parse(child.stdout)
+  perSize.push(figures)
+  const c = figures.counts
+  console.log(
+    `\n## ${n} Ingresses + ${c.services} Services (TLS ${c.tls}, regex/rewrite ${c.regex}, canaries ${c.canaries}, CORS ${c.cors}, auth ${c.auth}, ` +
+      `rate limits ${c.rateLimited}, shared hosts ${c.sharedHost}, ${c.paths} paths): JSON ${(figures.inputBytes.json / 1e6).toFixed(1)} MB, ` +
+      `YAML ${(figures.inputBytes.yaml / 1e6).toFixed(1)} MB -> ${figures.outputObjects} objects, ${figures.diagnostics} diagnostics; median of ${runs}`,
+  )
+  console.log(`floors: JSON.parse+stringify ${fmt(figures.floors.json)} ms, js-yaml load+dump ${fmt(figures.floors.yaml)} ms; peak RSS ${figures.peakRssMiB.toFixed(0)} MiB`)
+  console.log(`| stage | ms | Ingresses/s | x JSON floor | x YAML floor |\n|---|---:|---:|---:|---:|`)
+  for (const s of figures.stages) console.log(`| ${s.stage} | ${fmt(s.ms)} | ${rate(s.ingressesPerSecond)} | ${s.vsJsonFloor.toFixed(2)} | ${s.vsYamlFloor.toFixed(2)} |`)
+}
+if (perSize.length > 1) {
+  const [small, large] = [perSize[0], perSize[perSize.length - 1]]
+  const ms = (f: SizeFigures, stage: string) => f.stages.find((s) => s.stage === stage)!.ms
+  console.log(`\nlinearity (${large.ingresses} / ${small.ingresses} Ingresses, ideal ${(large.ingresses / small.ingresses).toFixed(0)}x): translate ${(ms(large, 'translate') / ms(small, 'translate')).toFixed(1)}x, parse YAML ${(ms(large, 'parse YAML (multi-document)') / ms(small, 'parse YAML (multi-document)')).toFixed(1)}x`)
+}
+
+let cli: unknown[] = []
+if (withCli) {
+  const builds: Build[] = bundleBuilt() ? ['bundle', 'tsc'] : ['tsc']
+  if (!bundleBuilt()) console.log('\n(no dist/bundle/: run `npm run bundle` to measure the one-file build too)')
+  const large = largeCases(sizes[sizes.length - 1], builds, cliRuns)
+  const cold = coldStart(builds, coldRuns)
+  cli = [...large, ...cold]
+  console.log(`\n## whole CLI, spawned (median of ${cliRuns}; cold start median of ${coldRuns})\n| case | build | ms | peak RSS MiB | exit |\n|---|---|---:|---:|---:|`)
+  for (const f of [...large, ...cold]) {
+    const rss = 'peakRssMiB' in f && Number.isFinite(f.peakRssMiB) ? f.peakRssMiB.toFixed(0) : ''
+    console.log(`| ${f.case} | ${f.build} | ${fmt(f.ms)} | ${rss} | ${'exitCode' in f ? f.exitCode : ''} |`)
   }
-  return items
 }
-
-function time<T>(label: string, fn: () => T): T {
-  const t0 = performance.now()
-  const out = fn()
-  console.log(`${label.padEnd(34)} ${(performance.now() - t0).toFixed(0).padStart(6)} ms`)
-  return out
-}
-
-const items = fixture(n)
-const json = JSON.stringify({apiVersion: 'v1', kind: 'List', items})
-const yaml = items.map((o) => jsYaml.dump(o)).join('---\n')
-console.log(`${n} Ingresses + ${n} Services: JSON ${(json.length / 1e6).toFixed(1)} MB, YAML ${(yaml.length / 1e6).toFixed(1)} MB`)
-const opts = {defaultNamespace: 'default', namespaceExplicit: false}
-const fromJson = time('parse JSON (List)', () => parseManifestText(json, 'bench.json', opts))
-time('parse YAML (multi-document)', () => parseManifestText(yaml, 'bench.yaml', opts))
-const result = time('translate', () => translate({objects: fromJson.objects, spansCluster: true}, {}))
-console.log(`  -> ${result.objects.length} objects, ${result.diagnostics.length} diagnostics`)
-time('serialize YAML', () => toYaml(result.objects))
-time('serialize JSON', () => toJsonList(result.objects))
-const report = time('report: build', () => buildReport(result, {snapshot: {objects: fromJson.objects}}))
-time('report: text', () => renderText(report))
-const markdown = time('report: markdown', () => renderMarkdown(report))
-time('report: json', () => renderJson(report))
-const html = time('report: html', () => renderHtml(report))
-console.log(`  -> html ${(html.length / 1e6).toFixed(1)} MB, markdown ${(markdown.length / 1e6).toFixed(1)} MB`)
-time('--output-dir: the tree\'s files', () => gitopsFiles(result.objects, markdown))
+const out = flag('json')
+if (out) writeFileSync(out, JSON.stringify({node: process.version, sizes: perSize, cli}, null, 2) + '\n')

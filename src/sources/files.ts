@@ -156,9 +156,11 @@ export async function readFileInputs(
   const consume = (text: string, name: string) => {
     filesRead++
     const parsed = parseManifestFile(text, name, parseOptions)
-    diagnostics.push(...parsed.diagnostics)
-    objects.push(...dedupeObjects(parsed.objects, seenObjects, diagnostics))
-    converted.push(...(parsed.converted ?? []))
+    // Loops, not push(...): one file of a large cluster (kubectl get -A -o json) holds more objects than a call
+    // takes arguments.
+    for (const d of parsed.diagnostics) diagnostics.push(d)
+    for (const o of dedupeObjects(parsed.objects, seenObjects, diagnostics)) objects.push(o)
+    for (const c of parsed.converted ?? []) converted.push(c)
     mergeSkipped(skipped, parsed.skipped)
   }
 

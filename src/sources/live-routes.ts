@@ -12,7 +12,7 @@
 import {served} from '../status/read.js'
 import {compareStrings} from '../util/hash.js'
 import type {KubeObject, NamespacedName} from '../translate/types.js'
-import {ApiError, ClusterClient, ClusterError, forbiddenMessage, resourcePath, ResourceMapper, type RequestIntent} from './cluster.js'
+import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath, ResourceMapper, type RequestIntent} from './cluster.js'
 
 const GW = 'gateway.networking.k8s.io'
 const EG = 'gateway.envoyproxy.io'

@@ -7,7 +7,7 @@ import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
-import {hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
+import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {sortDiagnostics, objectRef} from './diagnostics.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
@@ -36,6 +36,7 @@ import {
   type TranslateOptions,
   type TranslateResult,
   type IngressReport,
+  type UnselectedIngress,
 } from './types.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
@@ -48,8 +49,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const checklist: string[] = []
   const input = indexInput(snapshot)
 
-  const selection = selectClasses(input.kindObjects('IngressClass'), options)
-  const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics)
+  const selection = selectClasses(input.kindObjects('IngressClass'), options, input.kindObjects('Ingress'))
+  const unselected: UnselectedIngress[] = []
+  const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics, unselected)
   // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
   const partitions = partitionByGateway(ingresses)
   // Each Gateway's controller: its own ConfigMaps and load-balancer Service, never another class's.
@@ -85,6 +87,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     objects: toObjects(kept, capabilities),
     diagnostics: sortDiagnostics(diagnostics),
     ingresses: ingressReports(ingresses, kept),
+    unselected,
     checklist: [...new Set(checklist)],
     ...views,
     ...(owner.configMapKeys ? {configMapKeys: owner.configMapKeys} : {}),
@@ -271,7 +274,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
 /** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
 function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
   // Files only: a live cluster's values are final (`${` there is literal text).
-  const withPlaceholders = ingresses.filter((i) => !i.source.cluster && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
   if (withPlaceholders.length === 0) return 0
   diagnostics.push({
     level: 'info',

@@ -63,7 +63,8 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
   const envoy = buildGatewayModel(objects, options.gatewayModel)
   const planes = new Set(envoy.gateways.map((g) => g.gateway))
   const probes: TargetedProbe[] = []
-  if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) probes.push(...deriveProbes(gateway, hosts, objects))
+  // A loop, not push(...): spreading one argument per probe overflows the stack at about 10,000 Ingresses.
+  if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) for (const probe of deriveProbes(gateway, hosts, objects)) probes.push(probe)
   for (const probe of options.probes ?? []) probes.push({gateway: gatewayForHost(hostsByGateway, probe.host, options.defaultGateway), probe, origin: 'user'})
   const report: VerifyReport = {probes: 0, differ: 0, known: 0, perIngress: new Map(), differences: [], notes: [...envoy.notes]}
   const ingressOf = routeSources(objects)

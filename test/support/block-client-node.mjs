@@ -1,5 +1,6 @@
 // Preloaded with --import: any attempt to load @kubernetes/client-node fails loudly, proving a code path never
-// imports it.
+// imports it. In the one-file build (dist/bundle/) the client is no package but a chunk, recognised by the module
+// paths esbuild writes as comments into unminified output.
 import {register} from 'node:module'
 
 register(
@@ -10,5 +11,12 @@ export async function resolve(specifier, context, next) {
     throw new Error('BLOCKED: @kubernetes/client-node was imported')
   }
   return next(specifier, context)
+}
+export async function load(url, context, next) {
+  const loaded = await next(url, context)
+  if (url.includes('/dist/bundle/chunks/') && String(loaded.source).includes('// node_modules/@kubernetes/client-node/')) {
+    throw new Error('BLOCKED: @kubernetes/client-node was imported (bundle chunk)')
+  }
+  return loaded
 }`),
 )

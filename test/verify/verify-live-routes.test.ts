@@ -46,7 +46,6 @@ async function cluster(t: ExecutionContext) {
   return {s, dir, input, applied, kubeconfig: s.writeKubeconfig(dir, {namespace: 'shop'})}
 }
 
-const summary = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('verify:'))
 
 test.serial('--live-routes over the applied conversion answers as the fresh conversion; the Gateway outside -n is read by name', async (t) => {
   const {s, kubeconfig, applied} = await cluster(t)

@@ -1,0 +1,66 @@
+/**
+ * Builds the one-file CLI with esbuild: dist/bundle/kubectl-ingress2gw.mjs (an ES module; @kubernetes/client-node sits
+ * in a chunk of its own under dist/bundle/chunks/, loaded only by the cluster commands through their dynamic import),
+ * and with `--sea` also dist/sea/kubectl-ingress2gw.cjs, the CommonJS script a Node single executable embeds (Node 20
+ * runs only CommonJS there and can load no file beside it, so everything is inlined). bin/kubectl-ingress2gw runs
+ * the bundle when it exists. Usage: `node --import=tsx scripts/bundle.ts [--sea]`.
+ */
+import {build, type BuildOptions} from 'esbuild'
+import {readFileSync, rmSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+
+/** The package.json fields oclif reads at start; the rest (scripts, devDependencies) stays out of the bundle. */
+function oclifFields(pjsonPath: string): Record<string, unknown> {
+  const pjson = JSON.parse(readFileSync(pjsonPath, 'utf8'))
+  return {name: pjson.name, version: pjson.version, description: pjson.description, type: pjson.type, oclif: pjson.oclif, dependencies: pjson.dependencies ?? {}}
+}
+
+function common(sea: boolean): BuildOptions {
+  return {
+    absWorkingDir: ROOT,
+    entryPoints: {'kubectl-ingress2gw': 'src/entry/bundled.ts'},
+    bundle: true,
+    platform: 'node',
+    target: 'node20.19',
+    logLevel: 'warning',
+    // oclif reads tsconfig through TypeScript only to run .ts sources in development; the bundle never does.
+    external: ['typescript'],
+    legalComments: 'eof',
+    define: {
+      INGRESS2GW_PJSON: JSON.stringify(oclifFields(`${ROOT}package.json`)),
+      INGRESS2GW_SEA: String(sea),
+      // oclif's start-up engines check require()s ../package.json beside its own file: there is none in a bundle, and a
+      // single executable embeds its Node (Node warns about any require() of a file there).
+      'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"',
+    },
+  }
+}
+
+export async function bundle(): Promise<void> {
+  rmSync(`${ROOT}dist/bundle`, {recursive: true, force: true})
+  await build({
+    ...common(false),
+    format: 'esm',
+    splitting: true,
+    outdir: 'dist/bundle',
+    outExtension: {'.js': '.mjs'},
+    chunkNames: 'chunks/[name]-[hash]',
+    // oclif and other CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
+    banner: {js: "import {createRequire as __ingress2gwRequire} from 'node:module'; const require = __ingress2gwRequire(import.meta.url);"},
+  })
+}
+
+export async function bundleForSea(): Promise<string> {
+  const outfile = `${ROOT}dist/sea/kubectl-ingress2gw.cjs`
+  rmSync(`${ROOT}dist/sea`, {recursive: true, force: true})
+  // import.meta is only read on the bundle's branch of packageRoot(), dead code here.
+  await build({...common(true), format: 'cjs', outfile, supported: {'dynamic-import': false}, logOverride: {'empty-import-meta': 'silent'}})
+  return outfile
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await bundle()
+  if (process.argv.includes('--sea')) await bundleForSea()
+}

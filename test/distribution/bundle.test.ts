@@ -1,0 +1,92 @@
+/**
+ * The one-file build (dist/bundle/, scripts/bundle.ts) against the TypeScript build (dist/), both through
+ * bin/kubectl-ingress2gw (INGRESS2GW_UNBUNDLED=1 picks the TypeScript build): the same bytes for --help and a few
+ * commands, the Kubernetes client only in its lazily loaded chunk, and every command registered in the explicit map.
+ * `npm test` (and `npm ci`, through prepare) builds the bundle first.
+ */
+import test from 'ava'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {COMMANDS} from '../../src/entry/commands.js'
+import {FakeApiServer} from '../support/fake-apiserver.js'
+import {ingress, ns, run, service, tempDir} from '../support/cluster-helpers.js'
+import {ROOT} from '../support/run-cli.js'
+
+const BIN = join(ROOT, 'bin', 'kubectl-ingress2gw')
+const BUNDLE = join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs')
+const BLOCK = join(ROOT, 'test', 'support', 'block-client-node.mjs')
+
+function plugin(args: string[], opts: {unbundled?: boolean; nodeArgs?: string[]; env?: NodeJS.ProcessEnv} = {}) {
+  const env = {...process.env, NO_COLOR: '1', INGRESS2GW_UNBUNDLED: opts.unbundled ? '1' : '', ...opts.env}
+  return run(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {env})
+}
+
+test.before(() => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run bundle\` (npm test and npm ci build it)`)
+})
+
+test('the explicit command map registers every command in src/commands/', (t) => {
+  const files = readdirSync(join(ROOT, 'src', 'commands')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
+  t.deepEqual(Object.keys(COMMANDS).filter((id) => id !== 'help').sort(), files.sort())
+})
+
+for (const args of [['--help'], ['convert', '--help'], ['help', 'diff'], ['--version']]) {
+  test(`\`${args.join(' ')}\` prints the same bytes from the bundle and the TypeScript build`, async (t) => {
+    const [bundled, unbundled] = await Promise.all([plugin(args), plugin(args, {unbundled: true})])
+    t.is(unbundled.code, 0, unbundled.stderr)
+    t.is(bundled.code, 0, bundled.stderr)
+    t.true(unbundled.stdout.length > 20)
+    t.is(bundled.stdout, unbundled.stdout)
+    t.is(bundled.stderr, unbundled.stderr)
+  })
+}
+
+const CASES: Array<[string, string[]]> = [
+  ['convert -f examples/ -o json', ['convert', '-f', 'examples/', '-o', 'json']],
+  ['report -f examples/ -o markdown', ['report', '-f', 'examples/', '-o', 'markdown']],
+  ['convert of a missing file (exit 2)', ['convert', '-f', 'does/not/exist.yaml']],
+  ['an unknown flag (exit 2)', ['convert', '--no-such-flag']],
+]
+for (const [name, args] of CASES) {
+  test(`${name}: same stdout, stderr and exit status from both builds`, async (t) => {
+    const [bundled, unbundled] = await Promise.all([plugin(args), plugin(args, {unbundled: true})])
+    t.is(bundled.code, unbundled.code)
+    t.is(bundled.stdout, unbundled.stdout)
+    t.is(bundled.stderr, unbundled.stderr)
+    t.true(bundled.stdout.length + bundled.stderr.length > 0)
+  })
+}
+
+test('the bundle keeps @kubernetes/client-node in a chunk that convert -f and --help never load; a cluster read loads it', async (t) => {
+  const chunks = readdirSync(join(ROOT, 'dist', 'bundle', 'chunks'))
+  const clientChunks = chunks.filter((f) => readFileSync(join(ROOT, 'dist', 'bundle', 'chunks', f), 'utf8').includes('// node_modules/@kubernetes/client-node/'))
+  t.is(clientChunks.length, 1, `client-node chunks: ${clientChunks.join(', ')}`)
+  t.false(readFileSync(BUNDLE, 'utf8').includes('// node_modules/@kubernetes/client-node/'), 'the main file has none of the client')
+  const convert = await plugin(['convert', '-f', 'examples/'], {nodeArgs: ['--import', BLOCK]})
+  t.is(convert.code, 0, convert.stderr)
+  t.regex(convert.stdout, /kind: HTTPRoute/)
+  const help = await plugin(['diff', '--help'], {nodeArgs: ['--import', BLOCK]})
+  t.is(help.code, 0, help.stderr)
+  // The block is effective on the bundle: reading a cluster loads the chunk and trips it.
+  const s = await FakeApiServer.start()
+  t.teardown(() => s.close())
+  const dir = tempDir(t)
+  const fromCluster = await plugin(['convert', '--kubeconfig', s.writeKubeconfig(dir)], {nodeArgs: ['--import', BLOCK], env: {HOME: dir}})
+  t.not(fromCluster.code, 0)
+  t.regex(fromCluster.stderr, /BLOCKED: @kubernetes\/client-node was imported \(bundle chunk\)/)
+})
+
+test('the bundled Kubernetes client reads a cluster: convert through the bundle equals the TypeScript build', async (t) => {
+  const s = await FakeApiServer.start({token: 'tok'})
+  t.teardown(() => s.close())
+  const dir = tempDir(t)
+  s.seed([ns('shop'), service('shop', 'web'), ingress('shop', 'web', {host: 'shop.example.com'})])
+  const kubeconfig = s.writeKubeconfig(dir, {namespace: 'shop'})
+  const env = {HOME: dir, KUBECONFIG: ''}
+  const bundled = await plugin(['convert', '--kubeconfig', kubeconfig], {env})
+  const unbundled = await plugin(['convert', '--kubeconfig', kubeconfig], {env, unbundled: true})
+  t.is(bundled.code, 0, bundled.stderr)
+  t.regex(bundled.stdout, /hostnames:\n\s+- shop\.example\.com/)
+  t.is(bundled.stdout, unbundled.stdout)
+  t.is(bundled.stderr, unbundled.stderr)
+})

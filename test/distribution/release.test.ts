@@ -1,0 +1,139 @@
+/**
+ * Installable as kubectl users expect: the npm tarball installs with `npm install -g` into a temporary prefix and
+ * kubectl finds and runs it; the linux-x64 single executable (scripts/release.ts, Node's SEA + postject) runs with no
+ * Node on PATH and prints the same bytes as the npm build; the krew manifest meets krew's manifest rules
+ * (sigs.k8s.io/krew internal/index/validation/validate.go: ValidatePlugin, validatePlatform, validateFiles,
+ * validateSelector) and names the archive's real sha256.
+ */
+import test from 'ava'
+import {execFileSync} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import jsYaml from 'js-yaml'
+import {bundleForSea} from '../../scripts/bundle.js'
+import {krewManifest} from '../../scripts/krew.js'
+import {archive, archiveName, buildExecutable, exeName, krewArch, krewOs, seaBlob, sha256, type Target} from '../../scripts/release.js'
+import {run, tempDir} from '../support/cluster-helpers.js'
+import {ROOT} from '../support/run-cli.js'
+
+const BIN = join(ROOT, 'bin', 'kubectl-ingress2gw')
+const hasKubectl = (() => {
+  try {
+    execFileSync('kubectl', ['version', '--client'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+})()
+
+/** The npm build (bin/kubectl-ingress2gw, the bundle) as the reference output. */
+const npmBuild = (args: string[]) => run(process.execPath, [BIN, ...args], {env: {...process.env, NO_COLOR: '1'}})
+
+test.before(() => {
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs'))) throw new Error('dist/bundle/ is missing: run `npm run bundle`')
+})
+
+test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin and it converts as the checkout does', async (t) => {
+  t.timeout(900_000)
+  if (!hasKubectl) {
+    t.log('SKIPPED: kubectl is not installed (.ci/run installs kubernetes-client)')
+    t.pass()
+    return
+  }
+  const dir = tempDir(t, 'i2gw-pack-')
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {cwd: ROOT, encoding: 'utf8'}))[0]
+  const files: string[] = packed.files.map((f: {path: string}) => f.path)
+  t.true(files.includes('bin/kubectl-ingress2gw'))
+  t.true(files.includes('dist/bundle/kubectl-ingress2gw.mjs'))
+  t.false(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/sea/')), files.join('\n'))
+  const prefix = join(dir, 'prefix')
+  // No registry needed: the package has no runtime dependencies (the bundle carries them).
+  execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(dir, packed.filename)], {stdio: 'ignore'})
+  const env = {...process.env, PATH: `${join(prefix, 'bin')}:/usr/bin:/bin`, NO_COLOR: '1', HOME: dir}
+  const list = await run('kubectl', ['plugin', 'list'], {env})
+  t.regex(list.stdout, new RegExp(`${join(prefix, 'bin', 'kubectl-ingress2gw').replace(/[/.]/g, '\\$&')}`), list.stdout + list.stderr)
+  const installed = await run('kubectl', ['ingress2gw', 'convert', '-f', join(ROOT, 'examples')], {env, cwd: dir})
+  const checkout = await run(process.execPath, [BIN, 'convert', '-f', join(ROOT, 'examples')], {env: {...process.env, NO_COLOR: '1'}, cwd: dir})
+  t.is(installed.code, 0, installed.stderr)
+  t.regex(installed.stdout, /kind: HTTPRoute/)
+  t.is(installed.stdout, checkout.stdout)
+})
+
+test('the linux-x64 single executable runs with no Node on PATH: --help and convert -f examples/ as the npm build; its krew manifest passes krew\'s rules', async (t) => {
+  t.timeout(900_000)
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    t.log('SKIPPED: the single-executable check runs on linux-x64')
+    t.pass()
+    return
+  }
+  if (!readFileSync(process.execPath).includes('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2')) {
+    t.log(`SKIPPED: ${process.execPath} was built without single-executable support`)
+    t.pass()
+    return
+  }
+  const dir = tempDir(t, 'i2gw-sea-')
+  const target: Target = {os: 'linux', arch: 'x64'}
+  // This Node made the blob, so its own binary is the one of the same version the blob needs.
+  const exe = buildExecutable(target, process.execPath, seaBlob(await bundleForSea(), dir), join(dir, 'exe'))
+  const bare = {PATH: '/nonexistent', NO_COLOR: '1', HOME: dir}
+  const help = await run(exe, ['--help'], {env: bare})
+  const npmHelp = await npmBuild(['--help'])
+  t.is(help.code, 0, help.stderr)
+  t.is(help.stdout, npmHelp.stdout)
+  t.is(help.stderr, '')
+  const convert = await run(exe, ['convert', '-f', 'examples/'], {env: bare})
+  const npmConvert = await npmBuild(['convert', '-f', 'examples/'])
+  t.is(convert.code, 0, convert.stderr)
+  t.is(convert.stdout, npmConvert.stdout)
+  t.is(convert.stderr, npmConvert.stderr)
+
+  const file = archive(target, join(dir, 'exe'), dir)
+  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target)])
+  const digest = await sha256(file)
+  const text = krewManifest('0.1.0', [
+    {os: krewOs(target), arch: krewArch(target), uri: `https://downloads.invalid/${archiveName(target)}`, sha256: digest, bin: exeName(target)},
+    {os: 'windows', arch: 'amd64', uri: 'https://downloads.invalid/w.tar.gz', sha256: digest, bin: 'kubectl-ingress2gw.exe'},
+  ])
+  const manifest = jsYaml.load(text) as any
+  t.deepEqual(krewProblems('ingress2gw', manifest), [])
+  t.is(manifest.spec.platforms[0].sha256, digest)
+  t.deepEqual(manifest.spec.platforms[0].selector, {matchLabels: {os: 'linux', arch: 'amd64'}})
+  t.regex(manifest.spec.caveats, /never creates, changes or deletes an Ingress/)
+  // The checks below fail on what krew refuses, so they can fail.
+  t.deepEqual(krewProblems('ingress2gw', {...manifest, metadata: {name: 'other'}}), ['plugin should be named "ingress2gw", not "other"'])
+  const badPlatform = {...manifest.spec.platforms[0], sha256: 'ABC', selector: {matchLabels: {distro: 'debian'}}}
+  t.deepEqual(krewProblems('ingress2gw', {...manifest, spec: {...manifest.spec, platforms: [badPlatform]}}), ['`sha256` is not valid', 'key "distro" not supported'])
+})
+
+/** krew's manifest rules, as ValidatePlugin and validatePlatform apply them, plus the `.exe` krew needs on Windows. */
+function krewProblems(fileName: string, p: any): string[] {
+  const problems: string[] = []
+  if (p.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') problems.push('apiVersion')
+  if (p.kind !== 'Plugin') problems.push('kind')
+  if (!/^[\w-]+$/.test(fileName)) problems.push('unsafe name')
+  if (p.metadata?.name !== fileName) problems.push(`plugin should be named "${fileName}", not "${p.metadata?.name}"`)
+  if (!p.spec?.shortDescription || /[\r\n]/.test(p.spec.shortDescription)) problems.push('shortDescription')
+  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(p.spec?.version ?? '')) problems.push('version')
+  if (!Array.isArray(p.spec?.platforms) || p.spec.platforms.length === 0) problems.push('no platform')
+  for (const pl of p.spec?.platforms ?? []) {
+    if (!pl.uri) problems.push('`uri` has to be set')
+    if (!/^[a-f0-9]{64}$/.test(pl.sha256 ?? '')) problems.push('`sha256` is not valid')
+    if (!pl.bin) problems.push('`bin` has to be set')
+    if (pl.files !== undefined && (!Array.isArray(pl.files) || pl.files.length === 0 || pl.files.some((f: any) => !f.from || !f.to))) problems.push('`files` is invalid')
+    const sel = pl.selector
+    if (!sel || (sel.matchLabels === undefined && !(sel.matchExpressions?.length > 0))) problems.push('empty selector')
+    for (const key of [...Object.keys(sel?.matchLabels ?? {}), ...(sel?.matchExpressions ?? []).map((e: any) => e.key)]) {
+      if (key !== 'os' && key !== 'arch') problems.push(`key "${key}" not supported`)
+    }
+    if (sel?.matchLabels?.os === 'windows' && !String(pl.bin).endsWith('.exe')) problems.push('windows bin without .exe')
+  }
+  return problems
+}
+
+test('nothing built is committed: release/ and the single-executable bundle are ignored by git', (t) => {
+  const ignored = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')
+  t.true(ignored.includes('release/'))
+  t.true(ignored.includes('dist/'))
+  const tracked = execFileSync('git', ['ls-files'], {cwd: ROOT, encoding: 'utf8'}).split('\n')
+  t.false(tracked.some((f) => /\.(tgz|tar\.gz|blob|exe)$/.test(f)), tracked.filter((f) => /\.(tgz|tar\.gz|blob|exe)$/.test(f)).join(', '))
+})
