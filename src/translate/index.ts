@@ -13,7 +13,7 @@ import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
 import {planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
-import {attachCoveredPlainHosts, inheritWildcardCertificates} from './wildcard-certificates.js'
+import {attachCoveredPlainHosts, inheritWildcardCertificates, reportAliasesUnderTlsWildcards} from './wildcard-certificates.js'
 import {controllerDefaults} from './controller-config.js'
 import {decideSharedSettings, type SharedSettings} from './upstreams.js'
 import {dropUnserved} from './capabilities.js'
@@ -150,6 +150,7 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
     const index = indexes.byGateway.get(partition.key)!
     resolveWildcardTls(index)
     inheritWildcardCertificates(index, diagnostics)
+    reportAliasesUnderTlsWildcards(index, diagnostics)
     const certs = collectCertificateRefs(index, partition.ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
     addPlannedSecrets(certs, certPlans, partition.ingresses)
     const plan = planHttpsListeners(index, partition.ingresses, certs, certPlans, options, diagnostics)
