@@ -528,7 +528,10 @@ export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeO
   return out
 }
 
-/** spec fields from the tuning annotations; invalid values are reported and left out. */
+/**
+ * cert-manager.io tuning annotations -> Certificate spec fields, validated as the shim and the cert-manager webhook
+ * validate them; invalid values are reported and left out, each valid key is added to `consumed`.
+ */
 function tuningFields(
   ann: Record<string, string>,
   has: (k: string) => boolean,
@@ -536,15 +539,38 @@ function tuningFields(
   warn: (key: string, code: string, message: string, hint: string) => void,
   consumed: string[],
 ): Record<string, any> {
-  const spec: Record<string, any> = {}
-  const take = (key: string): string | undefined => {
-    if (!has(key)) return undefined
-    return ann[key]
+  const t: TuningReader = {
+    spec: {},
+    has,
+    warnInvalid,
+    warn,
+    take: (key) => (has(key) ? ann[key] : undefined),
+    ok: (key) => {
+      consumed.push(key)
+    },
   }
-  const ok = (key: string): void => {
-    consumed.push(key)
-  }
+  commonNameField(t)
+  lifetimeFields(t)
+  usagesField(t)
+  privateKeyFields(t)
+  revisionHistoryField(t)
+  emailAddressesField(t)
+  subjectFields(t)
+  secretTemplateField(t)
+  return t.spec
+}
 
+interface TuningReader {
+  spec: Record<string, any>
+  has: (key: string) => boolean
+  take: (key: string) => string | undefined
+  ok: (key: string) => void
+  warnInvalid: (key: string, why: string) => void
+  warn: (key: string, code: string, message: string, hint: string) => void
+}
+
+/** common-name -> spec.commonName (X.509 allows at most 64 characters). */
+function commonNameField({spec, take, ok, warnInvalid}: TuningReader): void {
   const cn = take(A.commonName)
   if (cn !== undefined) {
     if (cn.length > 64) warnInvalid(A.commonName, 'is longer than 64 characters (an X.509 common name cannot be)')
@@ -553,7 +579,10 @@ function tuningFields(
       ok(A.commonName)
     } else warnInvalid(A.commonName, 'is empty')
   }
+}
 
+/** duration, renew-before, renew-before-percentage -> the lifetime fields, with the webhook's ordering rule. */
+function lifetimeFields({spec, has, take, ok, warnInvalid, warn}: TuningReader): void {
   let durationSeconds: number | undefined
   const duration = take(A.duration)
   if (duration !== undefined) {
@@ -599,7 +628,10 @@ function tuningFields(
       ok(A.renewBeforePercentage)
     }
   }
+}
 
+/** usages -> spec.usages (the CRD's enum). */
+function usagesField({spec, take, ok, warnInvalid}: TuningReader): void {
   const usages = take(A.usages)
   if (usages !== undefined) {
     const list = usages.split(',').map((u) => u.trim())
@@ -610,7 +642,10 @@ function tuningFields(
       ok(A.usages)
     }
   }
+}
 
+/** private-key-* -> spec.privateKey (sizes checked per algorithm). */
+function privateKeyFields({spec, take, ok, warnInvalid}: TuningReader): void {
   const privateKey: Record<string, any> = {}
   const oneOf = (key: string, field: string, values: string[]): void => {
     const value = take(key)
@@ -636,7 +671,10 @@ function tuningFields(
   }
   oneOf(A.privateKeyRotationPolicy, 'rotationPolicy', ['Never', 'Always'])
   if (Object.keys(privateKey).length > 0) spec.privateKey = privateKey
+}
 
+/** revision-history-limit -> spec.revisionHistoryLimit. */
+function revisionHistoryField({spec, take, ok, warnInvalid}: TuningReader): void {
   const rhl = take(A.revisionHistoryLimit)
   if (rhl !== undefined) {
     const n = parseDecimal(rhl)
@@ -646,7 +684,10 @@ function tuningFields(
       ok(A.revisionHistoryLimit)
     }
   }
+}
 
+/** email-sans -> spec.emailAddresses. */
+function emailAddressesField({spec, take, ok, warnInvalid}: TuningReader): void {
   const emails = take(A.emailSans)
   if (emails !== undefined) {
     const list = emails.split(',').map((e) => e.trim()).filter((e) => e !== '')
@@ -656,7 +697,10 @@ function tuningFields(
       ok(A.emailSans)
     }
   }
+}
 
+/** subject-* (CSV with quoting) and subject-serialnumber -> spec.subject. */
+function subjectFields({spec, take, ok, warnInvalid}: TuningReader): void {
   const subject: Record<string, any> = {}
   for (const [key, field] of SUBJECT_LISTS) {
     const v = take(key)
@@ -674,7 +718,10 @@ function tuningFields(
     ok(A.subjectSerialNumber)
   }
   if (Object.keys(subject).length > 0) spec.subject = subject
+}
 
+/** secret-template -> spec.secretTemplate. */
+function secretTemplateField({spec, take, ok, warnInvalid}: TuningReader): void {
   const tmpl = take(A.secretTemplate)
   if (tmpl !== undefined) {
     const parsed = parseSecretTemplate(tmpl)
@@ -684,7 +731,6 @@ function tuningFields(
       ok(A.secretTemplate)
     } else ok(A.secretTemplate)
   }
-  return spec
 }
 
 /** cert-manager's default Certificate duration (90 days) when spec.duration is unset. */
