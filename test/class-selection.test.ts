@@ -140,3 +140,15 @@ test('files: an Ingress without a class gets the default IngressClass the input 
   const live = run([defaultClass('internal', 'k8s.io/ingress-nginx'), ing('a', {}, {cluster: true})])
   t.deepEqual(r2s(live.unselected), ['web/a undefined no-class'])
 })
+
+test('read from the cluster, spec.ingressClassName: nginx without an IngressClass nginx there is served by no ingress-nginx', (t) => {
+  // store.go GetIngressClass: the field is looked up in the IngressClass lister (filled from the cluster's
+  // IngressClasses of --controller-class); no IngressClass nginx, no service. Only files (which seldom hold the
+  // IngressClasses) assume nginx is ingress-nginx's.
+  const publicClass: InputObject = {...ingressClass('public', 'k8s.io/ingress-nginx'), source: {cluster: true}}
+  const r = run([publicClass, ing('stale', {field: 'nginx'}, {cluster: true}), ing('live', {field: 'public'}, {cluster: true}), ing('old', {annotation: 'nginx'}, {cluster: true})])
+  t.deepEqual(r2s(r.unselected), ['web/stale nginx class-not-selected'])
+  t.deepEqual(r.ingresses.map((i) => i.ingress), ['web/live', 'web/old'])
+  // Files: the assumption stands (the chart's IngressClass is elsewhere).
+  t.deepEqual(run([ingressClass('public', 'k8s.io/ingress-nginx'), ing('a', {field: 'nginx'})]).unselected, [])
+})

@@ -42,10 +42,11 @@ const IS_DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class'
  * store.go GetIngressClass: the field must name an IngressClass whose controller is ingress-nginx's; the
  * annotation must equal --ingress-class. Without IngressClass objects in the input (files), `nginx` is assumed
  * for the field too, unless an IngressClass named nginx belongs to another controller (F5's nginx.org, say).
+ * `classesFromCluster`: the Ingresses and the IngressClasses were read from the cluster (its list, non-empty).
  * Without --ingress-class, a class given a Gateway of its own (--gateway-for) is converted too: naming it there
  * says an ingress-nginx served it; --ingress-class is the exact list (convert one class alone with it).
  */
-export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions, ingresses: KubeObject[] = []): ClassSelection {
+export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions, ingresses: KubeObject[] = [], classesFromCluster = false): ClassSelection {
   const controllerByClass = new Map<string, string>()
   for (const ic of ingressClasses) {
     if (typeof ic.spec?.controller === 'string' && ic.spec.controller !== '') controllerByClass.set(ic.metadata.name, ic.spec.controller)
@@ -67,7 +68,9 @@ export function selectClasses(ingressClasses: KubeObject[], options: TranslateOp
     const ownGateway = Object.keys(options.gatewayFor)
     selection.classes = new Set<string>(ownGateway)
     const nginxOwnedElsewhere = ingressClasses.some((ic) => ic.metadata.name === 'nginx' && ic.spec?.controller !== NGINX_CONTROLLER)
-    if (!nginxOwnedElsewhere) selection.classes.add('nginx')
+    // The cluster's IngressClasses are the lister GetIngressClass looks the field up in: there, no IngressClass
+    // nginx means no Ingress of field nginx was served (a stale one would take over its hosts). Files seldom hold them.
+    if (!nginxOwnedElsewhere && !classesFromCluster) selection.classes.add('nginx')
     for (const ic of ingressClasses) {
       if (ic.spec?.controller === NGINX_CONTROLLER) selection.classes.add(ic.metadata.name)
     }
