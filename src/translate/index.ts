@@ -13,7 +13,7 @@ import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
 import {planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
-import {attachCoveredPlainHosts, inheritWildcardCertificates} from './wildcard-certificates.js'
+import {attachCoveredPlainHosts, inheritWildcardCertificates, reportAliasesUnderTlsWildcards} from './wildcard-certificates.js'
 import {controllerDefaults} from './controller-config.js'
 import {decideSharedSettings, type SharedSettings} from './upstreams.js'
 import {dropUnserved} from './capabilities.js'
@@ -80,7 +80,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (sentinels) restoreOutput([merged, diagnostics, checklist])
 
   // The capability check settles the fidelity of the keys whose objects the target cannot take; the report follows.
-  const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics))
+  const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics, owner.configMapKeys))
   // Emitted placeholders come from the Ingresses' own: no Ingress with one, no object to look through.
   if (placeholders > 0) reportObjectsNeedingSubstitution(kept.map((r) => r.object), diagnostics)
   const views = hostViews(indexes, options)
@@ -152,6 +152,7 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
     const index = indexes.byGateway.get(partition.key)!
     resolveWildcardTls(index)
     inheritWildcardCertificates(index, diagnostics)
+    reportAliasesUnderTlsWildcards(index, diagnostics)
     const certs = collectCertificateRefs(index, partition.ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
     addPlannedSecrets(certs, certPlans, partition.ingresses)
     const plan = planHttpsListeners(index, partition.ingresses, certs, certPlans, options, diagnostics)
