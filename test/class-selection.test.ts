@@ -104,3 +104,51 @@ test('the line to paste keeps only classes this run selects: an invalid Ingress\
   t.true(codes(r, 'classes-not-selected')[0].message.endsWith('add: --ingress-class nginx --ingress-class internal'))
   t.deepEqual(r2s(r.unselected), ['web/b internal class-not-selected', 'web/broken undefined invalid'])
 })
+
+test('an empty kubernetes.io/ingress.class annotation is no class nginx serves: --all-classes does not assume it, the warning does not offer it', (t) => {
+  // store.go GetIngressClass: an annotation that is present is compared with --ingress-class ("nginx" by default);
+  // "" is never equal to it, and the Ingress is not served (only a missing annotation reaches --watch-ingress-without-class).
+  const objects = [ing('a', {field: 'internal'}), ing('b', {})]
+  objects[1].object.metadata.annotations = {'kubernetes.io/ingress.class': ''}
+  const all = run(objects, {allClasses: true})
+  t.deepEqual(r2s(all.unselected), ['web/b  class-not-selected'])
+  t.deepEqual(all.ingresses.map((i) => i.ingress), ['web/a'])
+  const plain = run(objects)
+  const [w] = codes(plain, 'classes-not-selected')
+  t.true(w.message.endsWith('add: --ingress-class internal'), w.message)
+  t.regex(codes(plain, 'class-not-selected')[0].message, /kubernetes\.io\/ingress\.class annotation is empty/)
+})
+
+test('files: an Ingress without a class gets the default IngressClass the input declares, as the API server assigns it on create', (t) => {
+  // kube-apiserver admission plugin DefaultIngressClass (plugin/pkg/admission/network/defaultingressclass, Admit):
+  // an Ingress created with neither spec.ingressClassName nor the kubernetes.io/ingress.class annotation is given the
+  // IngressClass annotated ingressclass.kubernetes.io/is-default-class: "true"; store.go GetIngressClass then serves
+  // it through the field. The ingress-nginx chart's controller.ingressClassResource.default renders that annotation.
+  const defaultClass = (name: string, controller: string): InputObject => {
+    const ic = ingressClass(name, controller)
+    ic.object.metadata.annotations = {'ingressclass.kubernetes.io/is-default-class': 'true'}
+    return ic
+  }
+  const nginxDefault = run([defaultClass('internal', 'k8s.io/ingress-nginx'), ing('a', {})])
+  t.deepEqual(nginxDefault.unselected, [])
+  t.deepEqual(nginxDefault.ingresses.map((i) => `${i.ingress} ${i.status}`), ['web/a converted'])
+  // Another controller's default takes it: --include-classless (nginx's --watch-ingress-without-class) does not
+  // apply to an Ingress the API server gave a class.
+  const traefikDefault = run([defaultClass('traefik', 'traefik.io/ingress-controller'), ing('a', {})], {includeClassless: true})
+  t.deepEqual(r2s(traefikDefault.unselected), ['web/a traefik other-controller'])
+  // Read from the cluster, the Ingress was created before (or without) the default: it still has no class.
+  const live = run([defaultClass('internal', 'k8s.io/ingress-nginx'), ing('a', {}, {cluster: true})])
+  t.deepEqual(r2s(live.unselected), ['web/a undefined no-class'])
+})
+
+test('read from the cluster, spec.ingressClassName: nginx without an IngressClass nginx there is served by no ingress-nginx', (t) => {
+  // store.go GetIngressClass: the field is looked up in the IngressClass lister (filled from the cluster's
+  // IngressClasses of --controller-class); no IngressClass nginx, no service. Only files (which seldom hold the
+  // IngressClasses) assume nginx is ingress-nginx's.
+  const publicClass: InputObject = {...ingressClass('public', 'k8s.io/ingress-nginx'), source: {cluster: true}}
+  const r = run([publicClass, ing('stale', {field: 'nginx'}, {cluster: true}), ing('live', {field: 'public'}, {cluster: true}), ing('old', {annotation: 'nginx'}, {cluster: true})])
+  t.deepEqual(r2s(r.unselected), ['web/stale nginx class-not-selected'])
+  t.deepEqual(r.ingresses.map((i) => i.ingress), ['web/live', 'web/old'])
+  // Files: the assumption stands (the chart's IngressClass is elsewhere).
+  t.deepEqual(run([ingressClass('public', 'k8s.io/ingress-nginx'), ing('a', {field: 'nginx'})]).unselected, [])
+})

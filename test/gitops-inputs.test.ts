@@ -158,3 +158,35 @@ test('--all-classes and --lookup-cluster are for files: reading the cluster, the
     t.regex(r.stderr, new RegExp(`^error: ${flag} applies to files \\(-f\\)`), r.stderr)
   }
 })
+
+test('--lookup-cluster, Services forbidden: one warning says what stays unresolved, the classes are still read, the rest converts', async (t) => {
+  const s = await FakeApiServer.start()
+  t.teardown(() => s.close())
+  s.seed(clusterObjects)
+  s.deny({verb: 'get', group: '', resource: 'services'})
+  const dir = tempDir(t)
+  const kubeconfig = s.writeKubeconfig(dir, {namespace: 'default'})
+  const r = await cli(['convert', '-R', '-f', TREE, '--no-verify', '--lookup-cluster', '--kubeconfig', kubeconfig], {env: {HOME: dir, KUBECONFIG: ''}})
+  t.regex(r.stderr, /warning cluster-lookup-failed: could not read the Services the input lacks from .*forbidden.*named ports of those Services stay unresolved/)
+  t.regex(r.stderr, /1 IngressClass\(s\) \(internal\)/)
+  t.true(routes(r.stdout).length > 0, r.stderr)
+  t.regex(countsLine(r.stderr), /^Ingresses: \d+ read, [1-9]\d* converted/)
+})
+
+test('--lookup-cluster, cluster unreachable: one warning names the cluster and what stays unresolved; the files still convert', async (t) => {
+  const s = await FakeApiServer.start()
+  const dir = tempDir(t)
+  const kubeconfig = s.writeKubeconfig(dir, {namespace: 'default'})
+  await s.close() // nothing listens on its port any more
+  const r = await cli(['convert', '-R', '-f', TREE, '--no-verify', '--lookup-cluster', '--kubeconfig', kubeconfig], {env: {HOME: dir, KUBECONFIG: ''}})
+  t.regex(r.stderr, /warning cluster-lookup-failed: --lookup-cluster could not read the cluster \(cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ .*\); nothing was looked up: named ports of those Services stay unresolved/, r.stderr)
+  t.is(r.code, 0, r.stderr)
+  t.true(routes(r.stdout).length > 0, r.stderr)
+  t.is(countsLine(r.stderr), 'Ingresses: 6 read, 1 converted, 5 skipped: 4 class not selected (external 2, internal 2), 1 without a class')
+})
+
+test('--lookup-cluster without any kubeconfig: the files still convert, the warning says no context could be loaded', async (t) => {
+  const r = await cli(['convert', '-R', '-f', TREE, '--no-verify', '--lookup-cluster'], {env: noCluster(t)})
+  t.regex(r.stderr, /warning cluster-lookup-failed: --lookup-cluster could not read the cluster \(.*kubeconfig/i, r.stderr)
+  t.true(routes(r.stdout).length > 0, r.stderr)
+})

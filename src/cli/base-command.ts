@@ -260,13 +260,19 @@ export abstract class BaseCommand extends Command {
     const lookup = flags['lookup-cluster'] === true
     if (writes || lookup) {
       const cluster = await import('../sources/cluster.js')
-      const {lookupMissing} = await import('../sources/lookup-cluster.js')
-      const client = await cluster.ClusterClient.connect(this.selection(flags))
-      const live = writes ? await this.liveGateways(client, flags) : {objects: [], diagnostics: []}
-      const looked = await lookupMissing(client, objects, {everything: lookup, configMapFlags: flags['controller-configmap'] ?? []})
-      objects = [...objects, ...live.objects, ...looked.objects]
-      diagnostics.push(...live.diagnostics, ...looked.diagnostics)
-      servicesKnown = looked.servicesComplete
+      const {lookupMissing, lookupUnreachable} = await import('../sources/lookup-cluster.js')
+      try {
+        const client = await cluster.ClusterClient.connect(this.selection(flags))
+        const live = writes ? await this.liveGateways(client, flags) : {objects: [], diagnostics: []}
+        const looked = await lookupMissing(client, objects, {everything: lookup, configMapFlags: flags['controller-configmap'] ?? []})
+        objects = [...objects, ...live.objects, ...looked.objects]
+        diagnostics.push(...live.diagnostics, ...looked.diagnostics)
+        servicesKnown = looked.servicesComplete
+      } catch (error) {
+        // diff and apply need the cluster they compare with or write to; convert only completes the files with it.
+        if (writes || !(error instanceof cluster.ClusterError)) throw error
+        diagnostics.push(lookupUnreachable(error))
+      }
     }
     const namespaces = new Set(objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.namespace))
     return {

@@ -76,6 +76,15 @@ export async function lookupMissing(client: ClusterClient, objects: InputObject[
   return {objects: found, diagnostics, servicesComplete: !denied.has('Service')}
 }
 
+/** --lookup-cluster when no cluster answers (no kubeconfig, unreachable, TLS): the files convert as they are. */
+export function lookupUnreachable(error: Error): Diagnostic {
+  return {
+    level: 'warning',
+    code: 'cluster-lookup-failed',
+    message: `--lookup-cluster could not read the cluster (${error.message}); nothing was looked up: ${Object.values(LOST).join('; ')}`,
+  }
+}
+
 const LOST: Record<Wanted['kind'], string> = {
   Service: 'named ports of those Services stay unresolved',
   IngressClass: 'classes without an IngressClass in the files stay unselected',

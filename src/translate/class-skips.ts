@@ -10,7 +10,7 @@
  */
 import {NGINX_CONTROLLER} from './controllers.js'
 import type {ClassSelection} from './select.js'
-import type {Diagnostic, InputObject, UnselectedIngress} from './types.js'
+import type {Diagnostic, UnselectedIngress} from './types.js'
 
 export interface SkippedByClass {
   /** `namespace/name` */
@@ -21,19 +21,21 @@ export interface SkippedByClass {
   fromFile: boolean
 }
 
-export function reportSkippedClasses(skipped: SkippedByClass[], selection: ClassSelection, inputs: InputObject[], diagnostics: Diagnostic[]): void {
+/** `converting` is the classes of the Ingresses this run converts (the line to paste keeps them). */
+export function reportSkippedClasses(skipped: SkippedByClass[], selection: ClassSelection, converting: Set<string>, diagnostics: Diagnostic[]): void {
   const unknown = new Map<string, string[]>()
   const byLabel = new Map<string, SkippedByClass[]>()
   for (const s of skipped) {
     // --ingress-class is the exact list: a class left out of it is the user's choice (one class alone), not a surprise.
-    if (s.fromFile && !selection.explicit && s.reason === 'class-not-selected' && !selection.declared.has(s.className!)) {
+    // An empty annotation cannot be pasted as a class: no controller's --ingress-class is empty.
+    if (s.fromFile && !selection.explicit && s.reason === 'class-not-selected' && s.className !== '' && !selection.declared.has(s.className!)) {
       unknown.set(s.className!, [...(unknown.get(s.className!) ?? []), s.id])
       continue
     }
     const label = s.className ?? '(no class)'
     byLabel.set(label, [...(byLabel.get(label) ?? []), s])
   }
-  if (unknown.size > 0) diagnostics.push(unknownClassesWarning(unknown, skipped, selection, inputs))
+  if (unknown.size > 0) diagnostics.push(unknownClassesWarning(unknown, converting))
   for (const [label, list] of [...byLabel.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const names = list.map((s) => s.id).sort()
     diagnostics.push({
@@ -45,6 +47,7 @@ export function reportSkippedClasses(skipped: SkippedByClass[], selection: Class
 }
 
 function skipReason(label: string, reason: UnselectedIngress['reason'], selection: ClassSelection): string {
+  if (label === '') return 'their kubernetes.io/ingress.class annotation is empty, which equals no controller\'s --ingress-class (store.go GetIngressClass: a present annotation must equal it; only a missing one reaches --watch-ingress-without-class)'
   if (label === '(no class)') return 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
   const product = selection.foreignByName.get(label)
   if (reason === 'other-controller' && product !== undefined) {
@@ -62,20 +65,9 @@ function skipReason(label: string, reason: UnselectedIngress['reason'], selectio
  * the exact --ingress-class list to paste. That list is the exact list once given, so it keeps the classes this run
  * converts already (nginx, say), or pasting it would drop them.
  */
-function unknownClassesWarning(unknown: Map<string, string[]>, skipped: SkippedByClass[], selection: ClassSelection, inputs: InputObject[]): Diagnostic {
-  const skippedIds = new Set(skipped.map((s) => s.id))
-  const inUse = new Set<string>()
-  for (const input of inputs) {
-    const o = input.object
-    const field = o.spec?.ingressClassName
-    const viaField = typeof field === 'string' && field !== ''
-    const name = viaField ? field : o.metadata.annotations?.['kubernetes.io/ingress.class']
-    if (typeof name !== 'string' || name === '' || skippedIds.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)) continue
-    // Only classes this run selects (an invalid Ingress's class was never judged).
-    if ((viaField ? selection.classes : selection.annotationClasses).has(name)) inUse.add(name)
-  }
+function unknownClassesWarning(unknown: Map<string, string[]>, converting: Set<string>): Diagnostic {
   const classes = [...unknown.keys()].sort()
-  const keep = [...inUse].filter((c) => !unknown.has(c)).sort()
+  const keep = [...converting].filter((c) => !unknown.has(c)).sort()
   const paste = [...keep, ...classes].map((c) => `--ingress-class ${c}`).join(' ')
   const total = [...unknown.values()].reduce((n, l) => n + l.length, 0)
   const list = classes.map((c) => `${c} (${unknown.get(c)!.sort().join(', ')})`).join('; ')

@@ -49,7 +49,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const checklist: string[] = []
   const input = indexInput(snapshot)
 
-  const selection = selectClasses(input.kindObjects('IngressClass'), options, input.kindObjects('Ingress'))
+  const fromCluster = (kind: string) => (input.byKind.get(kind) ?? []).some((i) => i.source.cluster === true)
+  const classesFromCluster = fromCluster('IngressClass') && fromCluster('Ingress')
+  const selection = selectClasses(input.kindObjects('IngressClass'), options, input.kindObjects('Ingress'), classesFromCluster)
   const unselected: UnselectedIngress[] = []
   const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics, unselected)
   // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.

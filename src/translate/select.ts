@@ -29,22 +29,33 @@ export interface ClassSelection {
   assumed: Set<string>
   /** Class names without an IngressClass object that are another controller's default name (foreign-classes.ts). */
   foreignByName: Map<string, string>
+  /**
+   * The one IngressClass of the input annotated ingressclass.kubernetes.io/is-default-class: "true": the class the
+   * API server gives an Ingress created without one (see admittedClassOf).
+   */
+  defaultClass?: string
 }
+
+const IS_DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class'
 
 /**
  * store.go GetIngressClass: the field must name an IngressClass whose controller is ingress-nginx's; the
  * annotation must equal --ingress-class. Without IngressClass objects in the input (files), `nginx` is assumed
  * for the field too, unless an IngressClass named nginx belongs to another controller (F5's nginx.org, say).
+ * `classesFromCluster`: the Ingresses and the IngressClasses were read from the cluster (its list, non-empty).
  * Without --ingress-class, a class given a Gateway of its own (--gateway-for) is converted too: naming it there
  * says an ingress-nginx served it; --ingress-class is the exact list (convert one class alone with it).
  */
-export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions, ingresses: KubeObject[] = []): ClassSelection {
+export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions, ingresses: KubeObject[] = [], classesFromCluster = false): ClassSelection {
   const controllerByClass = new Map<string, string>()
   for (const ic of ingressClasses) {
     if (typeof ic.spec?.controller === 'string' && ic.spec.controller !== '') controllerByClass.set(ic.metadata.name, ic.spec.controller)
   }
   const declared = new Set(ingressClasses.map((ic) => ic.metadata.name))
   const selection: ClassSelection = {classes: new Set(), annotationClasses: new Set(), explicit: options.ingressClasses.length > 0, controllerByClass, declared, assumed: new Set(), foreignByName: new Map()}
+  // Several defaults: which one the API server picks depends on its version; no guess (the Ingress stays classless).
+  const defaults = ingressClasses.filter((ic) => ic.metadata.annotations?.[IS_DEFAULT_CLASS] === 'true')
+  if (defaults.length === 1) selection.defaultClass = defaults[0].metadata.name
   for (const ing of ingresses) {
     const name = ingressClassOf(ing).name
     const product = name === undefined || declared.has(name) ? undefined : otherControllerByName(name)
@@ -57,7 +68,9 @@ export function selectClasses(ingressClasses: KubeObject[], options: TranslateOp
     const ownGateway = Object.keys(options.gatewayFor)
     selection.classes = new Set<string>(ownGateway)
     const nginxOwnedElsewhere = ingressClasses.some((ic) => ic.metadata.name === 'nginx' && ic.spec?.controller !== NGINX_CONTROLLER)
-    if (!nginxOwnedElsewhere) selection.classes.add('nginx')
+    // The cluster's IngressClasses are the lister GetIngressClass looks the field up in: there, no IngressClass
+    // nginx means no Ingress of field nginx was served (a stale one would take over its hosts). Files seldom hold them.
+    if (!nginxOwnedElsewhere && !classesFromCluster) selection.classes.add('nginx')
     for (const ic of ingressClasses) {
       if (ic.spec?.controller === NGINX_CONTROLLER) selection.classes.add(ic.metadata.name)
     }
@@ -78,7 +91,8 @@ function assumeAllClasses(selection: ClassSelection, ingresses: KubeObject[]): v
   const names = new Set<string>()
   for (const ing of ingresses) {
     const name = ingressClassOf(ing).name
-    if (name === undefined) continue
+    // An empty annotation equals no controller's --ingress-class (store.go GetIngressClass): no installation served it.
+    if (name === undefined || name === '') continue
     if (selection.declared.has(name) && selection.controllerByClass.get(name) !== NGINX_CONTROLLER) continue
     if (selection.foreignByName.has(name)) continue
     names.add(name)
@@ -107,6 +121,19 @@ export function ingressClassOf(ingress: KubeObject): {name?: string; via: 'field
   const annotation = ingress.metadata.annotations?.['kubernetes.io/ingress.class']
   if (annotation !== undefined) return {name: annotation, via: 'annotation'}
   return {via: 'none'}
+}
+
+/**
+ * The class of an Ingress once the API server admitted it. Read from files, an Ingress with neither the field nor
+ * the annotation is yet to be created: the DefaultIngressClass admission plugin (kube-apiserver,
+ * plugin/pkg/admission/network/defaultingressclass Admit) sets spec.ingressClassName to the IngressClass annotated
+ * is-default-class "true", and ingress-nginx then judges the field (store.go GetIngressClass), not
+ * --watch-ingress-without-class. Read from the cluster, it was admitted already: its class is what it says.
+ */
+export function admittedClassOf(input: InputObject, selection: Pick<ClassSelection, 'defaultClass'>): {name?: string; via: 'field' | 'annotation' | 'none'} {
+  const cls = ingressClassOf(input.object)
+  if (cls.via === 'none' && input.source.cluster !== true && selection.defaultClass !== undefined) return {name: selection.defaultClass, via: 'field'}
+  return cls
 }
 
 /** Structural checks ingress-nginx (or the API server) would have enforced; returns a reason or undefined. */
@@ -177,7 +204,7 @@ export function selectIngresses(
       unselected.push({ingress: `${ref.namespace}/${ref.name}`, reason: 'invalid'})
       continue
     }
-    const cls = ingressClassOf(ing)
+    const cls = admittedClassOf(input, selection)
     let selected: boolean
     if (cls.via === 'none') selected = options.includeClassless
     else if (cls.via === 'field') selected = selection.classes.has(cls.name!)
@@ -190,12 +217,12 @@ export function selectIngresses(
     }
     kept.push(input)
   }
-  reportSkippedClasses(skipped, selection, inputs, diagnostics)
+  reportSkippedClasses(skipped, selection, new Set(kept.map((k) => admittedClassOf(k, selection).name).filter((n): n is string => n !== undefined)), diagnostics)
   kept.sort((a, b) => nginxOrder(a.object, b.object))
   return kept.map((input, order) => {
     const ing = input.object
     const ref: NamespacedName = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
-    const cls = ingressClassOf(ing)
+    const cls = admittedClassOf(input, selection)
     return {
       id: `${ref.namespace}/${ref.name}`,
       ref,
