@@ -86,3 +86,53 @@ test('an annotation carried by a kept object as well as a dropped one keeps its 
   t.is(web.annotations[`${P}proxy-read-timeout`], 'manual')
   t.is(r.diagnostics.filter((d) => d.code === 'annotation-needs-crd' && d.object === 'Ingress apps/rpc').length, 1)
 })
+
+// The controller ConfigMap's Gateway-level policies (ClientTrafficPolicy, the --nginx-defaults BackendTrafficPolicy)
+// are Envoy Gateway objects too: on a cluster without those CRDs they are left out, so the keys they carried are not
+// applied and cannot stay exact in the report's ConfigMap table, and `--fail-on approximate` must trip on them.
+test('controller ConfigMap keys whose Gateway-level policies are left out become manual', (t) => {
+  const cm: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+    data: {'use-forwarded-headers': 'true', 'proxy-connect-timeout': '7'},
+  }
+  const snapshot = {
+    objects: [{object: ingress('plain', {}), source: {cluster: true}}, {object: cm, source: {cluster: true}}],
+    capabilities: {...all, envoyGateway: false},
+    spansCluster: true,
+  }
+  const options = {emitGateway: true as const, nginxDefaults: true}
+  const served = translate({...snapshot, capabilities: all}, options)
+  t.true(served.objects.some((o) => o.kind === 'ClientTrafficPolicy'))
+  // use-forwarded-headers is approximate even where served (client-ip.ts says why); neither is manual there.
+  t.is(served.configMapKeys?.keys['use-forwarded-headers'], 'approximate')
+  t.is(served.configMapKeys?.keys['proxy-connect-timeout'], 'exact')
+  const r = translate(snapshot, options)
+  t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy' || o.kind === 'BackendTrafficPolicy'))
+  t.is(r.configMapKeys?.keys['use-forwarded-headers'], 'manual')
+  t.is(r.configMapKeys?.keys['proxy-connect-timeout'], 'manual')
+  const d = r.diagnostics.find((x) => x.code === 'annotation-needs-crd' && x.annotation === 'use-forwarded-headers')
+  t.is(d?.object, 'ConfigMap ingress-nginx/ingress-nginx-controller')
+  t.is(d?.fidelity, 'manual')
+  t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /ConfigMap key use-forwarded-headers \(manual\)/)
+})
+
+// auth-tls-* live in the host listener's ClientTrafficPolicy (https-listeners.ts hostListenerTraffic): without the
+// Envoy Gateway CRDs that policy is left out, the listener then accepts any client, so the keys cannot stay exact.
+test('client-certificate keys whose listener ClientTrafficPolicy is left out become manual', (t) => {
+  const pay: KubeObject = {
+    ...ingress('pay', {'auth-tls-secret': 'apps/client-ca', 'auth-tls-verify-client': 'on'}),
+  }
+  pay.spec = {...pay.spec, tls: [{hosts: ['pay.example.com'], secretName: 'pay-tls'}]}
+  const snapshot = {objects: [{object: pay, source: {cluster: true}}], capabilities: {...all, envoyGateway: false}, spansCluster: true}
+  const served = translate({...snapshot, capabilities: all}, {emitGateway: true})
+  t.true(served.objects.some((o) => o.kind === 'ClientTrafficPolicy' && o.spec.tls?.clientValidation))
+  // approximate where served (verify "on" headers come from Envoy's format strings); not manual.
+  t.is(served.ingresses[0]!.annotations[`${P}auth-tls-secret`], 'approximate')
+  const r = translate(snapshot, {emitGateway: true})
+  t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy'))
+  t.is(r.ingresses[0]!.annotations[`${P}auth-tls-secret`], 'manual')
+  t.is(r.ingresses[0]!.annotations[`${P}auth-tls-verify-client`], 'manual')
+  t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /apps\/pay \(manual\)/)
+})

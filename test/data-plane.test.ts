@@ -707,3 +707,115 @@ test('without --emit-gateway the data-plane checks still run on the controller S
   t.like(kept.diagnostics.find((d) => d.code === 'controller-service-unknown'), {level: 'info'})
   t.deepEqual(gateway(kept.objects, 'shared').spec.infrastructure, {parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shared-proxy'}})
 })
+
+test('a load balancer made internal by its loadBalancerClass counts as internal: GKE l4-regional-internal, EKS Auto Mode without a scheme (internal by default)', (t) => {
+  // GKE: networking.gke.io/l4-regional-internal selects the internal passthrough load balancer with no annotation
+  // (cloud-provider-gcp / ingress-gce RegionalInternalLoadBalancerClass): beside a public load balancer on one
+  // Gateway, it is the one kept, as for the annotation form.
+  const r = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('private', 'example.com/private'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-private', 'priv', ['--controller-class=example.com/private', '--ingress-class=private']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}),
+    lbService('ingress-private', 'priv', {app: 'priv'}, {}, {loadBalancerClass: 'networking.gke.io/l4-regional-internal'}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'private', 'b.corp.example.com'),
+  ], {ingressClasses: ['public', 'private']})
+  t.is(proxies(r.objects)[0].spec.provider.kubernetes.envoyService.loadBalancerClass, 'networking.gke.io/l4-regional-internal')
+  t.like(r.diagnostics.find((d) => d.code === 'gateway-several-controller-services'), {level: 'error'})
+  t.deepEqual(serviceTraits({}, 'networking.gke.io/l4-regional-internal').internal.length, 1)
+  // EKS Auto Mode (loadBalancerClass eks.amazonaws.com/nlb) reads aws-load-balancer-scheme like the AWS Load Balancer
+  // Controller and makes an NLB internal without it: the scheme is written out, so that a GatewayClass-level
+  // EnvoyProxy's internet-facing scheme cannot win the merge.
+  const eks = envoyProxyFromService(lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {loadBalancerClass: 'eks.amazonaws.com/nlb'}), {namespace: 'gateway', name: 'shared'})
+  t.is(eks.object.spec.provider.kubernetes.envoyService.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal')
+  t.is(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}, 'eks.amazonaws.com/nlb').internal.length, 0)
+})
+
+test('OCI reads its internal annotations as Go booleans (older releases: any value): "1" or "True" count as internal', (t) => {
+  t.is(serviceTraits({'service.beta.kubernetes.io/oci-load-balancer-internal': '1'}).internal.length, 1)
+  t.is(serviceTraits({'oci.oraclecloud.com/oci-network-load-balancer-internal': 'True'}).internal.length, 1)
+  t.is(serviceTraits({'service.beta.kubernetes.io/oci-load-balancer-internal': 'false'}).internal.length, 0)
+})
+
+test('a GatewayClass-level loadBalancerClass under an internal load balancer is an error: the other controller may not read the internal annotations at all', (t) => {
+  // GKE: with loadBalancerClass networking.gke.io/l4-regional-external the Service is an external load balancer
+  // whatever networking.gke.io/load-balancer-type says; a warning that it "narrows" would tell the user the opposite.
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {loadBalancerClass: 'networking.gke.io/l4-regional-external'}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'networking.gke.io/load-balancer-type': 'Internal'}),
+    ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com'),
+  ])
+  const e = r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')
+  t.truthy(e)
+  t.regex(e!.message, /loadBalancerClass networking\.gke\.io\/l4-regional-external/)
+  t.regex(e!.hint!, /GatewayClass of its own|remove/)
+})
+
+test('a GatewayClass-level loadBalancerClass of a controller whose reading is unknown, under an internal load balancer, is an error too', (t) => {
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {loadBalancerClass: 'example.com/metal-lb'}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/azure-load-balancer-internal': 'true'}),
+    ing('corp', 'wiki', 'nginx', 'wiki.corp.example.com'),
+  ])
+  t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')!.message, /loadBalancerClass example\.com\/metal-lb \(another load-balancer controller/)
+})
+
+test('DigitalOcean and Hetzner read their PROXY-protocol annotations as Go booleans: "1" sends PROXY headers, and a GatewayClass-level one is caught', (t) => {
+  t.is(serviceTraits({'service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol': '1'}).proxyProtocol.length, 1)
+  t.is(serviceTraits({'load-balancer.hetzner.cloud/uses-proxyprotocol': 'True'}).proxyProtocol.length, 1)
+  t.is(serviceTraits({'load-balancer.hetzner.cloud/uses-proxyprotocol': 'false'}).proxyProtocol.length, 0)
+  const r = run([
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'eg'}, spec: {controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: {group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: 'envoy-gateway-system', name: 'platform'}}},
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: {name: 'platform', namespace: 'envoy-gateway-system'}, spec: {provider: {type: 'Kubernetes', kubernetes: {envoyService: {annotations: {'service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol': '1'}}}}}},
+    controller('ingress-nginx', 'ctl', []),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ])
+  t.regex(r.diagnostics.find((d) => d.code === 'gatewayclass-envoyproxy-changes-admission' && d.level === 'error')!.message, /PROXY protocol not sent becomes sent/)
+})
+
+test('two load balancers on one Gateway, one source-restricted: the restricted one is repeated (fail closed), as the internal one is', (t) => {
+  const r = run([
+    ingressClass('public', 'k8s.io/ingress-nginx'),
+    ingressClass('partner', 'example.com/partner'),
+    controller('ingress-nginx', 'pub', ['--ingress-class=public']),
+    controller('ingress-partner', 'partner', ['--controller-class=example.com/partner', '--ingress-class=partner']),
+    lbService('ingress-nginx', 'pub', {app: 'pub'}),
+    lbService('ingress-partner', 'partner', {app: 'partner'}, {}, {loadBalancerSourceRanges: ['203.0.113.0/24']}),
+    ing('web', 'a', 'public', 'a.example.com'),
+    ing('corp', 'b', 'partner', 'b.partner.example.com'),
+  ], {ingressClasses: ['public', 'partner']})
+  t.deepEqual(proxies(r.objects)[0].spec.provider.kubernetes.envoyService.loadBalancerSourceRanges, ['203.0.113.0/24'])
+  const e = r.diagnostics.find((d) => d.code === 'gateway-several-controller-services')!
+  t.like(e, {level: 'error'})
+  t.regex(e.message, /the source-restricted one/)
+})
+
+test('an in-tree AWS Classic ELB at layer 7 added X-Forwarded-For; the new Envoy Service may become an NLB (the AWS Load Balancer Controller webhook) that does not: a warning where the Gateway trusts X-Forwarded-For', (t) => {
+  const r = run([
+    controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']),
+    configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}),
+    lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'http', 'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https'}),
+    ing('web', 'app', 'nginx', 'app.example.com', {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8'}),
+  ])
+  const w = r.diagnostics.find((d) => d.code === 'data-plane-aws-classic-elb-forwarded-for')
+  t.like(w, {level: 'warning', object: 'Gateway gateway/shared'})
+  t.regex(w!.message, /webhooks\/core\/service_mutator\.go|AWS Load Balancer Controller/)
+  // An NLB-typed or TCP Classic ELB never added X-Forwarded-For: nothing to say.
+  const tcp = run([controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']), configMap('ingress-nginx', 'ctl', {'use-forwarded-headers': 'true'}), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': 'tcp'}), ing('web', 'app', 'nginx', 'app.example.com')])
+  t.false(tcp.diagnostics.some((d) => d.code === 'data-plane-aws-classic-elb-forwarded-for'))
+})
+
+test('OCI: an internal Service gets both internal keys, so that a network-load-balancer type added by a GatewayClass-level EnvoyProxy stays internal', (t) => {
+  const plan = envoyProxyFromService(lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/oci-load-balancer-internal': 'True'}), {namespace: 'gateway', name: 'shared'})
+  const annotations = plan.object.spec.provider.kubernetes.envoyService.annotations
+  t.is(annotations['service.beta.kubernetes.io/oci-load-balancer-internal'], 'true')
+  t.is(annotations['oci.oraclecloud.com/oci-network-load-balancer-internal'], 'true')
+  t.true(plan.diagnostics.some((d) => d.code === 'controller-service-internal-pinned' && /OCI/.test(d.message)))
+})

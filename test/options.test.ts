@@ -6,6 +6,7 @@ import test from 'ava'
 import Apply from '../src/commands/apply.js'
 import Convert from '../src/commands/convert.js'
 import Diff from '../src/commands/diff.js'
+import Cutover from '../src/commands/cutover.js'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {translateFlags} from '../src/cli/translate-flags.js'
 import {DEFAULT_OPTIONS, optionsFromFlags, TRANSLATE_OPTIONS, type OptionDecl} from '../src/translate/options.js'
@@ -58,4 +59,9 @@ test('commands declare whether they compare with or change the cluster', (t) => 
   const diff = Diff.writesToCluster as (flags: Record<string, unknown>) => boolean
   t.true(diff({}))
   t.false(diff({against: 'rendered/'}))
+  // cutover --apply patches the ingress-nginx Service and --rollback restores it: both change the cluster.
+  const cutover = Cutover.writesToCluster as (flags: Record<string, unknown>) => boolean
+  t.true(cutover({apply: true}))
+  t.true(cutover({rollback: 'saved.json'}))
+  t.false(cutover({dns: true, apply: false}))
 })

@@ -168,3 +168,48 @@ test('client certificates on a host that takes the wildcard certificate: a liste
   t.deepEqual(policy?.spec.tls?.clientValidation?.caCertificateRefs?.map((c: any) => c.name), ['client-ca'])
   assertValid(t, r)
 })
+
+// A server-alias is a name of its host's server (nginx.tmpl server_name), and nginx.go configureCertificates sends an
+// alias its server's certificate only when that certificate covers it, else emptyUID: certificate.lua
+// get_pem_cert_uid then falls back to the alias's one-label wildcard like for any other name. So https://<alias>
+// reached the alias's own server (svc-shop), never the wildcard's route, whatever the depth.
+test('a server-alias under a TLS wildcard: https for the alias reaches its own server, not the wildcard route', (t) => {
+  const objects = [wildcard(), plain('shop', 'shop.example.org', {'server-alias': 'shop.example.com'})]
+  const r = translateAll(objects, {emitGateway: true})
+  t.deepEqual(sections(route(r, 'shop')), ['http', 'https'], 'the route answers https for its alias as well')
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true}})
+  const https = report.differences.filter((d) => d.probe.host === 'shop.example.com' && d.probe.scheme === 'https')
+  t.deepEqual(https.map((d) => `${d.probe.path} ${d.known ?? 'UNLABELLED'}`), [], 'https for the alias reaches svc-shop on both sides')
+  assertValid(t, r)
+})
+
+// lua_ingress.lua redirect_to_https asks certificate.configured_for_current_request, which looks up the request's
+// Host (ngx.var.host), not the server's name: plain HTTP for a one-label alias under a TLS wildcard was redirected
+// while its host's own name was not. The Gateway route serves both names alike, so verify must see the difference
+// and a diagnostic must name it for the alias.
+test('a one-label server-alias under a TLS wildcard: nginx redirected its plain HTTP (Host lookup), said and labelled for that alias only', (t) => {
+  const objects = [wildcard(), plain('shop', 'shop.example.org', {'server-alias': 'shop.example.com'})]
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true}})
+  const alias = report.differences.filter((d) => d.probe.host === 'shop.example.com' && d.probe.scheme === 'http')
+  t.true(alias.length > 0, 'nginx redirected http://shop.example.com/ (the wildcard certificate is configured for that Host)')
+  t.true(alias.every((d) => d.nginx.kind === 'redirect' && d.known === 'alias-under-tls-wildcard'), JSON.stringify(alias.map((d) => [d.probe.path, d.nginx.kind, d.known])))
+  const own = report.differences.filter((d) => d.probe.host === 'shop.example.org' && d.probe.scheme === 'http')
+  t.deepEqual(own.map((d) => d.probe.path), [], 'its host name has no certificate: no redirect either side')
+})
+
+// Each ingress-nginx controller has its own certificate_servers (nginx.go configureCertificates posts its own
+// servers only): a host of another controller never finds the wildcard's certificate, so neither its TLS handshake
+// nor lua_ingress.lua redirect_to_https sees one, and the compiler keeps it unredirected. verify's nginx model must
+// agree (it redirected such a host, an unlabelled false difference on every plain-HTTP probe).
+test('verify: a host of another controller under a TLS wildcard is not redirected by nginx (certificate_servers per controller)', (t) => {
+  const ingressClass = (name: string, controller: string): KubeObject => ({apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: {name}, spec: {controller}})
+  const wild = wildcard()
+  const app = plain('app', 'app.example.com')
+  wild.spec.ingressClassName = 'internal'
+  app.spec.ingressClassName = 'external'
+  const objects = [ingressClass('internal', 'k8s.io/internal-ingress-nginx'), ingressClass('external', 'k8s.io/external-ingress-nginx'), wild, app]
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true, ingressClasses: ['internal', 'external']}})
+  t.true(report.probes > 0)
+  const http = report.differences.filter((d) => d.probe.host === 'app.example.com' && d.probe.scheme === 'http')
+  t.deepEqual(http.map((d) => `${d.probe.path} nginx ${d.nginx.kind}`), [], 'neither side redirects app.example.com')
+})

@@ -20,6 +20,18 @@
  * only after substitution) from one no substitution can make valid (`1${N}s` as an integer).
  */
 
+const SUBSTITUTE_KEY = 'kustomize.toolkit.fluxcd.io/substitute'
+
+/**
+ * True when Flux substitutes this object read from files. fluxcd/pkg kustomize/kustomize_varsub.go
+ * SubstituteVariables skips a resource labeled or annotated `kustomize.toolkit.fluxcd.io/substitute: disabled`:
+ * its `${...}` reach the API server, and nginx, as written. A live cluster's values are final too.
+ */
+export function fluxSubstitutes(cluster: boolean | undefined, metadata: {labels?: Record<string, string>; annotations?: Record<string, string>} | undefined): boolean {
+  if (cluster) return false
+  return metadata?.labels?.[SUBSTITUTE_KEY] !== 'disabled' && metadata?.annotations?.[SUBSTITUTE_KEY] !== 'disabled'
+}
+
 /** One `${...}` substitution as written. */
 export interface Placeholder {
   /** The whole text, `${SECRET_DOMAIN:=example.com}`. */
@@ -160,9 +172,10 @@ export function restoreDeep<T>(value: T, seen = new Set<object>()): T {
 
 /**
  * Values tried for each placeholder when a partly literal value is checked: its own default first, then
- * representatives of the contexts placeholders stand in (a number, a DNS label, a host, an address, a CIDR).
+ * representatives of the contexts placeholders stand in (a number, a DNS label, a host, an address, a CIDR), and "",
+ * which Flux substitutes for an unset variable outside strict mode (kustomize_varsub.go varSubstitution).
  */
-const REPRESENTATIVES = ['1', 'a', 'a1', 'example.com', '10.0.0.1', '10.0.0.0/8', '0']
+const REPRESENTATIVES = ['1', 'a', 'a1', 'example.com', '10.0.0.1', '10.0.0.0/8', '0', '']
 
 /**
  * "Valid for some substitution": true when `accepts` takes the value once its placeholders are filled in, for one

@@ -5,7 +5,8 @@ import {renderDiagnostics, renderSubstitutionLine, renderSummary, type Painter} 
 import {readFileInputs} from '../sources/files.js'
 import {resolveNamespaceOrigin, type KubeconfigSelection} from '../sources/kubeconfig.js'
 import {parseLabelSelector} from '../sources/label-selector.js'
-import {missingServiceDiagnostics, missingServices, serviceKeys} from '../sources/services.js'
+import {missingServiceDiagnostics, serviceKeys} from '../sources/services.js'
+import {ingressCountsLine} from '../output/ingress-counts.js'
 import {sortDiagnostics} from '../translate/diagnostics.js'
 import {translate} from '../translate/index.js'
 import {
@@ -69,6 +70,7 @@ export abstract class BaseCommand extends Command {
     'all-namespaces': Flags.boolean({char: 'A', description: 'read every namespace (wins over -n, as in kubectl)', default: false}),
     selector: Flags.string({char: 'l', description: 'label selector for Ingresses (cluster and files)'}),
     quiet: Flags.boolean({char: 'q', description: 'print only errors on stderr (no warnings, notes or summary)', default: false}),
+    'lookup-cluster': Flags.boolean({description: 'files (-f): read what the files lack from the current kube context, get only: the Services the Ingresses name (named ports), the IngressClasses of their classes, the controller ConfigMap; says which were read', default: false}),
     ...translateFlags,
     color: Flags.option({options: ['auto', 'always', 'never'] as const, description: 'colour diagnostics and the text report (auto: on a terminal, unless NO_COLOR is set)', default: 'auto'})(),
   }
@@ -171,35 +173,6 @@ export abstract class BaseCommand extends Command {
     return {objects, diagnostics}
   }
 
-  /**
-   * Services the Ingresses of -f name but the files lack, read from the cluster `diff -f` / `apply -f` write to, so
-   * named ports resolve and missing Services can be named. Returns whether every one could be looked up.
-   */
-  private async clusterServices(client: import('../sources/cluster.js').ClusterClient, objects: InputObject[]): Promise<{objects: InputObject[]; diagnostics: Diagnostic[]; complete: boolean}> {
-    const cluster = await import('../sources/cluster.js')
-    const wanted = missingServices(objects)
-    const found: InputObject[] = []
-    let denied: string | undefined
-    const queue = [...wanted]
-    const worker = async () => {
-      for (let key = queue.shift(); key !== undefined && denied === undefined; key = queue.shift()) {
-        const [ns, name] = key.split('/')
-        try {
-          const svc = await client.getOptional(cluster.resourcePath('v1', 'services', ns, name))
-          if (svc) found.push({object: {apiVersion: 'v1', kind: 'Service', ...svc}, source: {cluster: true}})
-        } catch (error) {
-          if (error instanceof cluster.ClusterError) throw error
-          denied = (error as Error).message
-        }
-      }
-    }
-    await Promise.all(Array.from({length: Math.min(8, wanted.length)}, worker))
-    const diagnostics: Diagnostic[] = denied
-      ? [{level: 'warning', code: 'cluster-services-unreadable', message: `could not read the Services the input lacks from the cluster (${denied}); named ports of those Services stay unresolved`}]
-      : []
-    return {objects: found, diagnostics, complete: denied === undefined}
-  }
-
   /** The namespace objects without one go to: -n, else the kubeconfig context's (as kubectl), else default. */
   private fileNamespace(flags: Record<string, any>): {namespace: string; origin: string; diagnostics: Diagnostic[]} {
     if (flags.namespace) return {namespace: flags.namespace, origin: '-n/--namespace', diagnostics: []}
@@ -218,6 +191,9 @@ export abstract class BaseCommand extends Command {
   /** Reads the input (files, or the cluster loaded lazily) into a snapshot. */
   protected async readInput(flags: Record<string, any>): Promise<ReadInput> {
     if (flags.filename && flags.filename.length > 0) return this.readFiles(flags)
+    for (const flag of ['all-classes', 'lookup-cluster']) {
+      if (flags[flag]) throw new Error(`--${flag} applies to files (-f); reading the cluster, its IngressClasses decide which classes ingress-nginx serves and every Service is read`)
+    }
     // Loaded lazily: @kubernetes/client-node costs ~0.5 s to import and `convert -f` never needs it.
     const cluster = await import('../sources/cluster.js')
     const options = this.translateOptions(flags)
@@ -281,14 +257,16 @@ export abstract class BaseCommand extends Command {
     }
     const diagnostics = [...target.diagnostics, ...read.diagnostics]
     let servicesKnown = false
-    if (writes) {
+    const lookup = flags['lookup-cluster'] === true
+    if (writes || lookup) {
       const cluster = await import('../sources/cluster.js')
+      const {lookupMissing} = await import('../sources/lookup-cluster.js')
       const client = await cluster.ClusterClient.connect(this.selection(flags))
-      const live = await this.liveGateways(client, flags)
-      const services = await this.clusterServices(client, objects)
-      objects = [...objects, ...live.objects, ...services.objects]
-      diagnostics.push(...live.diagnostics, ...services.diagnostics)
-      servicesKnown = services.complete
+      const live = writes ? await this.liveGateways(client, flags) : {objects: [], diagnostics: []}
+      const looked = await lookupMissing(client, objects, {everything: lookup, configMapFlags: flags['controller-configmap'] ?? []})
+      objects = [...objects, ...live.objects, ...looked.objects]
+      diagnostics.push(...live.diagnostics, ...looked.diagnostics)
+      servicesKnown = looked.servicesComplete
     }
     const namespaces = new Set(objects.filter((o) => o.object.kind === 'Ingress').map((o) => o.object.metadata.namespace))
     return {
@@ -378,6 +356,7 @@ export abstract class BaseCommand extends Command {
       })
       const hidden = diagnostics.length - errors.length
       process.stderr.write(full || hidden === 0 ? summary : `${summary.trimEnd()} (warnings and notes not shown: kubectl ingress2gw report)\n`)
+      process.stderr.write(ingressCountsLine(result))
       process.stderr.write(renderSubstitutionLine(result.diagnostics))
     }
     if (full && result.checklist.length > 0) {

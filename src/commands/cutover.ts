@@ -26,6 +26,8 @@ export default class Cutover extends BaseCommand {
     'controller-configmap': BaseCommand.baseFlags['controller-configmap'],
     color,
   } as unknown as typeof BaseCommand.baseFlags
+  // --apply patches the ingress-nginx Service and --rollback restores it; --dns and the plan only read.
+  static writesToCluster = (flags: Record<string, any>) => flags.apply === true || flags.rollback !== undefined
   static flags = {
     service: Flags.string({description: 'the ingress-nginx Service to repoint, NAMESPACE/NAME', exclusive: ['dns', 'rollback']}),
     apply: Flags.boolean({description: 'send the patch (after writing the rollback file)', default: false}),

@@ -12,7 +12,7 @@ import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from './model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from './types.js'
 import {objectRef} from './diagnostics.js'
-import {findPlaceholders, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
+import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
 
@@ -131,11 +131,11 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
 /**
  * A file's `${VAR}` placeholders (Flux post-build substitution) become sentinels the validators and families read
  * as an opaque token (annotations/placeholders.ts); the value as written is kept as the template. Not on a live
- * cluster (its values are final), and not where the key's own validator takes `${name}` as an nginx variable
+ * cluster (its values are final) nor on an Ingress Flux does not substitute (`substitute: disabled`), and not where the key's own validator takes `${name}` as an nginx variable
  * (upstream-hash-by `${request_uri}`: lower-case names, as nginx's variables are).
  */
 function readPlaceholders(ingress: IngressModel, raw: string, entry: RegistryEntry): Pick<AnnotationValue, 'raw' | 'template'> | undefined {
-  if (ingress.source.cluster || !hasPlaceholders(raw)) return undefined
+  if (!fluxSubstitutes(ingress.source.cluster, ingress.object.metadata) || !hasPlaceholders(raw)) return undefined
   if (entry.onInvalid.validate(raw) && findPlaceholders(raw).every((p) => /^[a-z_][a-z0-9_]*$/.test(p.name) && p.text === `\${${p.name}}`)) return undefined
   return {raw: toSentinels(raw), template: raw}
 }

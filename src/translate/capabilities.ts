@@ -7,7 +7,7 @@
 import {objectRef} from './diagnostics.js'
 import type {IngressModel} from './model.js'
 import type {Emitted} from './records.js'
-import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions} from './types.js'
+import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
 
 export interface Requirement {
   served: (c: TargetCapabilities) => boolean
@@ -56,6 +56,7 @@ export function dropUnserved(
   options: TranslateOptions,
   ingresses: Map<string, IngressModel>,
   diagnostics: Diagnostic[],
+  configMapKeys?: TranslateResult['configMapKeys'],
 ): Emitted[] {
   // Without discovery (file input) nothing is known about the target: keep everything.
   if (!discovered) return list
@@ -77,6 +78,7 @@ export function dropUnserved(
     })
   }
   downgradeKeys(dropped, ingresses, diagnostics)
+  if (configMapKeys) downgradeConfigMapKeys(dropped, configMapKeys, diagnostics)
   return list.filter((r) => !unserved(r))
 }
 
@@ -109,6 +111,37 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
       message: `${key}: ${objects.join(', ')}, which carr${objects.length === 1 ? 'ies' : 'y'} it, ${objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${what.join(' or ')}; the setting is not applied`,
       hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`,
       source: ingress.source,
+    })
+  }
+}
+
+/**
+ * The controller ConfigMap's keys the left-out Gateway-level objects carried (the report's ConfigMap table): every
+ * Ingress inherited them, and on this cluster nothing applies them, so they become manual like an Ingress's keys.
+ */
+function downgradeConfigMapKeys(dropped: Emitted[], table: NonNullable<TranslateResult['configMapKeys']>, diagnostics: Diagnostic[]): void {
+  const lost = new Map<string, {objects: string[]; what: string[]}>()
+  for (const r of dropped) {
+    if (r.configMap?.ref !== table.configMap) continue
+    for (const key of r.configMap.keys) {
+      const fidelity = table.keys[key]
+      if (fidelity === undefined || fidelity === 'ignored') continue
+      const entry = lost.get(key) ?? {objects: [], what: []}
+      entry.objects.push(`${r.object.kind} ${nameOf(r.object)}`)
+      if (!entry.what.includes(r.requires!.what)) entry.what.push(r.requires!.what)
+      lost.set(key, entry)
+    }
+  }
+  for (const [key, {objects, what}] of [...lost.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    table.keys[key] = 'manual'
+    diagnostics.push({
+      level: 'warning',
+      code: 'annotation-needs-crd',
+      object: table.configMap,
+      annotation: key,
+      fidelity: 'manual',
+      message: `${key}: ${objects.join(', ')}, which carr${objects.length === 1 ? 'ies' : 'y'} it, ${objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${what.join(' or ')}; the setting is not applied`,
+      hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`,
     })
   }
 }

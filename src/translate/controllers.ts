@@ -17,7 +17,8 @@
  * - the spec.controller of its class's IngressClass when the input has that object: every controller of that
  *   --controller-class keeps all those IngressClasses, so classes sharing a spec.controller were merged by one
  *   controller, whichever Gateways they are sent to now;
- * - else its class alone when the class has a Gateway of its own (--gateway-for CLASS=...): the user says so;
+ * - else its class alone when the class has a Gateway of its own (--gateway-for CLASS=...), or was selected by
+ *   --all-classes alone (select.ts assumeAllClasses): the user says so;
  * - else the default controller (k8s.io/ingress-nginx): the other --ingress-class values (one controller unless
  *   IngressClass objects say otherwise), annotation classes without an IngressClass object, classless Ingresses.
  */
@@ -31,6 +32,7 @@ export function controllerOf(className: string | undefined, selection: ClassSele
   const declared = className === undefined ? undefined : selection.controllerByClass.get(className)
   if (declared !== undefined) return `controller ${declared}`
   if (className !== undefined && Object.prototype.hasOwnProperty.call(options.gatewayFor, className)) return `class ${className}`
+  if (className !== undefined && selection.assumed.has(className)) return `class ${className}`
   return `controller ${NGINX_CONTROLLER}`
 }
 

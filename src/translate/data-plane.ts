@@ -7,7 +7,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {objectRef} from './diagnostics.js'
-import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
+import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
 import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
 import type {IngressModel} from './model.js'
@@ -141,8 +141,14 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   const traits = candidates.map((s) => ({s, ...admission(s)}))
   const internal = traits.filter((x) => x.internal).map((x) => x.s)
   const mixed = internal.length > 0 && internal.length < candidates.length
-  // A Service named by --controller-service is taken unless that would make another class's internal hosts public.
-  const chosen = mixed ? (named && internal.includes(named) ? named : internal[0]) : (named ?? candidates[0])
+  // Among those (the internal ones, else all), a source-restricted one wins over an unrestricted one, likewise.
+  const pool = traits.filter((x) => !mixed || x.internal)
+  const restricted = pool.filter((x) => x.sourceRanges !== '').map((x) => x.s)
+  const narrowed = restricted.length > 0 && restricted.length < pool.length
+  const safest = narrowed ? restricted : pool.map((x) => x.s)
+  // A Service named by --controller-service is taken unless that would make another class's internal or
+  // source-restricted hosts reachable by more clients.
+  const chosen = named && safest.includes(named) ? named : mixed || narrowed ? safest[0] : (named ?? candidates[0])
   const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol' | 'ports') => new Set(traits.map((x) => String(x[k]))).size > 1
   const differences = [
     ...(differ('type') ? [`Service type (${traits.map((x) => `${refOf(x.s)}: ${x.type}`).join('; ')})`] : []),
@@ -155,7 +161,7 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
     level: differences.length > 0 ? 'error' : 'warning',
     code: 'gateway-several-controller-services',
     object: objectRef('Gateway', c.gateway),
-    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
+    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${narrowed ? `, the source-restricted one, so that no restricted host is reachable from more sources; the hosts that were open to any source are restricted to ${traits.find((x) => x.s === chosen)!.sourceRanges} until the classes get Gateways of their own` : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
     hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
   })
   return chosen
@@ -419,15 +425,21 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
   const before = admission(asService(ours))
   const after = admission(asService(merged))
   // Letting in clients the old load balancer kept out, or breaking every connection: errors. Keeping out clients it let in: warnings.
+  // A loadBalancerClass of the GatewayClass's hands the Service to another load-balancer controller, which need not
+  // read the provider annotations that made this one internal (GKE's l4-regional-external class is external
+  // whatever networking.gke.io/load-balancer-type says, which serviceTraits knows): under an internal load
+  // balancer, a class whose reading is not known is an error too.
+  const foreignClass = ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? theirs.loadBalancerClass : undefined
   const opened = [
-    ...(before.internal && !after.internal ? ['internal becomes public'] : []),
+    ...(before.internal && !after.internal ? [`internal becomes public${foreignClass !== undefined ? ` (loadBalancerClass ${foreignClass})` : ''}`] : []),
+    ...(before.internal && after.internal && foreignClass !== undefined && !knownLoadBalancerClass(foreignClass) ? [`loadBalancerClass ${foreignClass} (another load-balancer controller serves the Envoy Service, and need not read the annotations that keep it internal: ${plane.plan?.traits.internal.join(', ')})`] : []),
     ...(before.sourceRanges !== '' && before.sourceRanges !== after.sourceRanges ? [`source ranges ${before.sourceRanges} become ${after.sourceRanges || 'any'}`] : []),
     ...(before.proxyProtocol !== after.proxyProtocol ? [`PROXY protocol ${before.proxyProtocol ? 'sent' : 'not sent'} becomes ${after.proxyProtocol ? 'sent' : 'not sent'} (every connection fails)`] : []),
   ]
   const narrowed = [
     ...(!before.internal && after.internal ? ['public becomes internal'] : []),
     ...(before.sourceRanges === '' && after.sourceRanges !== '' ? [`any source becomes ${after.sourceRanges}`] : []),
-    ...(ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? [`loadBalancerClass ${theirs.loadBalancerClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
+    ...(foreignClass !== undefined && !opened.some((o) => o.includes(foreignClass)) ? [`loadBalancerClass ${foreignClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
   ]
   for (const [level, differences] of [['error', opened], ['warning', narrowed]] as const) {
     if (differences.length === 0 || !lb) continue
@@ -436,7 +448,7 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
       code: 'gatewayclass-envoyproxy-changes-admission',
       object,
       message: `GatewayClass ${className}'s ${classRef} is merged under EnvoyProxy ${proxy.metadata.name} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${plane.service ? refOf(plane.service) : 'the ClusterIP Service'}: ${differences.join('; ')}`,
-      hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}`,
+      hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}${foreignClass !== undefined ? ` (a loadBalancerClass cannot be unset from the Gateway's EnvoyProxy: remove it from ${classRef}, or give these Gateways a GatewayClass of their own)` : ''}`,
     })
   }
   if (isObject(theirs.patch)) {
@@ -497,6 +509,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
   }
   reportPorts(plane, diagnostics)
+  if (ctp?.spec?.clientIPDetection?.xForwardedFor !== undefined) reportClassicElbForwardedFor(plane, diagnostics)
   const own = ingresses.filter((i) => i.served && !i.isCanary && i.gateway.namespace === plane.gateway.namespace && i.gateway.name === plane.gateway.name)
   const withLists = own.filter((i) => ACCESS_LIST_KEYS.some((k) => i.annotations.has(k))).map((i) => i.id)
   const etp = plane.plan.object.spec.provider.kubernetes.envoyService.externalTrafficPolicy
@@ -519,6 +532,28 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
     })
   }
+}
+
+/**
+ * An in-tree AWS Classic ELB at layer 7 (no aws-load-balancer-type, no loadBalancerClass, backend-protocol http or
+ * https) added X-Forwarded-For, which the Gateway now trusts. The Envoy Service is a new Service: where the AWS Load
+ * Balancer Controller runs with its Service webhook (on by default since v2.5; webhooks/core/service_mutator.go
+ * MutateCreate gives every new LoadBalancer Service without a class service.k8s.aws/nlb), it becomes an NLB, which
+ * adds no X-Forwarded-For: the address Envoy trusts is then the client's own header, forgeable.
+ */
+function reportClassicElbForwardedFor(plane: DataPlane, diagnostics: Diagnostic[]): void {
+  const annotations = annotationsOf(plane.service!)
+  const backend = (annotations['service.beta.kubernetes.io/aws-load-balancer-backend-protocol'] ?? '').trim()
+  if (plane.service!.spec?.type !== 'LoadBalancer' || plane.service!.spec?.loadBalancerClass !== undefined) return
+  if (annotations['service.beta.kubernetes.io/aws-load-balancer-type'] !== undefined || !['http', 'https'].includes(backend)) return
+  diagnostics.push({
+    level: 'warning',
+    code: 'data-plane-aws-classic-elb-forwarded-for',
+    object: objectRef('Gateway', plane.gateway),
+    fidelity: 'manual',
+    message: `${refOf(plane.service!)} is an in-tree Classic ELB at layer 7 (aws-load-balancer-backend-protocol: ${backend}), which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For (ClientTrafficPolicy clientIPDetection); where the AWS Load Balancer Controller runs with its Service webhook (the default since v2.5), the new Envoy Service is given loadBalancerClass service.k8s.aws/nlb and becomes an NLB, which adds no X-Forwarded-For: the client address, and every source-range rule, would then come from a header the client writes`,
+    hint: 'after applying, check the Envoy Service (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=' + plane.gateway.name + ' -o jsonpath={.items[*].spec.loadBalancerClass}): if it is service.k8s.aws/nlb, use the PROXY protocol instead (aws-load-balancer-proxy-protocol: "*" on the EnvoyProxy and --client-ip proxy-protocol), or exclude the Service from the webhook',
+  })
 }
 
 /**

@@ -2,7 +2,7 @@
  * Emits one HTTPRoute per Ingress (split per host group and before Gateway API limits), attached to the
  * shared Gateway, plus the Envoy Gateway filters and policies its intents ask for.
  */
-import {hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
+import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
@@ -180,7 +180,7 @@ export function pathMatch(loc: Location, regexMode: boolean, nginxPath: string =
   const plain = (p: string) => PLAIN_PATH.test(p) && !/\/\/|\/\.\.?\/|%2f|\/\.\.?$/i.test(p)
   // A file's Flux `${VAR}` stays as written when some substitution makes the path plain: Flux fills it in before the
   // API server sees it (escaped into a regex, the placeholder would no longer be substituted).
-  const flux = !loc.ingress.source.cluster && hasPlaceholders(loc.path)
+  const flux = fluxSubstitutes(loc.ingress.source.cluster, loc.ingress.object.metadata) && hasPlaceholders(loc.path)
   if (flux ? validForSomeSubstitution(loc.path, plain) : plain(loc.path)) {
     return {type: loc.match === 'Exact' ? 'Exact' : 'PathPrefix', value: loc.path}
   }

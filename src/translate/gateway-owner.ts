@@ -35,6 +35,7 @@ import type {IngressModel} from './model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
+import {consumedKeys} from './provenance.js'
 
 const MAX_CERTIFICATE_REFS = 64
 
@@ -325,22 +326,34 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
     }
   })
   const r = clientTrafficObjects(ctpGateways, emitBundle, options, diagnostics, checklist, loadBalancerStepDone(planes))
-  // A host listener's ClientTrafficPolicy carries the client certificates of the Ingresses of that host.
-  const listenerIngresses = new Map<string, string[]>()
-  for (const g of ctpGateways) for (const l of g.hostListeners) listenerIngresses.set(`${gatewayKey(g.gateway)}|${l.name}`, ingressIds(l.sources))
-  return {records: r.objects.map((o) => gatewayLevelRecord(o, listenerIngresses)), ...(r.configMapKeys ? {configMapKeys: r.configMapKeys} : {})}
+  // A host listener's ClientTrafficPolicy carries the client certificates of the Ingresses of that host, and the
+  // auth-tls-* keys of the Ingress whose CA it verifies: left out, the listener accepts any client.
+  const listenerIngresses = new Map<string, {ingresses: string[]; keys: string[]}>()
+  for (const g of ctpGateways) for (const l of g.hostListeners) listenerIngresses.set(`${gatewayKey(g.gateway)}|${l.name}`, {ingresses: ingressIds(l.sources), keys: []})
+  for (const [key, list] of httpsPlan.hostListeners) {
+    for (const l of list) {
+      const entry = listenerIngresses.get(`${key}|${l.name}`)
+      if (entry && l.clientAuth) entry.keys = [...l.clientAuth.intent.from]
+    }
+  }
+  // Each object carries the ConfigMap keys it consumed: if the target cannot take it, those keys are not applied.
+  const carried = (o: KubeObject) => {
+    const ref = r.configMapOf.get(o)
+    return ref ? {configMap: {ref, keys: consumedKeys(o)}} : {}
+  }
+  return {records: r.objects.map((o) => ({...gatewayLevelRecord(o, listenerIngresses), ...carried(o)})), ...(r.configMapKeys ? {configMapKeys: r.configMapKeys} : {})}
 }
 
 /**
  * The controller ConfigMap's objects: a policy that targets the Gateway (or its listeners) is the Gateway-level
  * default route policies merge with; the rest (the ACME exemption, ReferenceGrants for global auth) are bundle parts.
  */
-function gatewayLevelRecord(o: KubeObject, listenerIngresses: Map<string, string[]>): Emitted {
+function gatewayLevelRecord(o: KubeObject, listenerIngresses: Map<string, {ingresses: string[]; keys: string[]}>): Emitted {
   const target = (o.spec?.targetRefs ?? []).find((t: any) => t.kind === 'Gateway')
   if (target && (o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy' || o.kind === 'ClientTrafficPolicy')) {
     const gateway = `${o.metadata.namespace}/${target.name}`
-    const ingresses = o.kind === 'ClientTrafficPolicy' && target.sectionName ? listenerIngresses.get(`${gateway}|${target.sectionName}`) ?? [] : []
-    return record(o, 'gateway-policy', {gateway, ingresses})
+    const listener = o.kind === 'ClientTrafficPolicy' && target.sectionName ? listenerIngresses.get(`${gateway}|${target.sectionName}`) : undefined
+    return record(o, 'gateway-policy', {gateway, ingresses: listener?.ingresses ?? [], keys: listener?.keys ?? []})
   }
   return record(o, 'bundle')
 }

@@ -90,8 +90,10 @@ export function resolveBackend(
       object,
       message: service
         ? `${where}: Service ${namespace}/${svc.name} has no port named "${port.name}"; the path is not converted`
-        : `${where}: port name "${port.name}" cannot be resolved because Service ${namespace}/${svc.name} is not in the input; the path is not converted`,
-      hint: 'Gateway API needs a port number: include the Service in the input (-f or the cluster) or use port.number',
+        : `${where}: port name "${port.name}" of Service ${namespace}/${svc.name} cannot be resolved, the Service is not in the input; the path is not converted`,
+      hint: service
+        ? 'Gateway API needs a port number: name the port in the Service, or use port.number in the Ingress'
+        : 'Gateway API needs a port number: add the Service to the input (Helm-generated: helm template RELEASE CHART -n NAMESPACE | kubectl ingress2gw convert -f - -f DIR), or read it from the current kube context with --lookup-cluster; or use port.number in the Ingress',
       source: ingress.source,
     })
     return undefined

@@ -7,13 +7,13 @@ import {servingConfig} from '../annotations/serving.js'
 import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
-import {hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
+import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {sortDiagnostics, objectRef} from './diagnostics.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
 import {planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
-import {attachCoveredPlainHosts, inheritWildcardCertificates} from './wildcard-certificates.js'
+import {attachCoveredPlainHosts, inheritWildcardCertificates, reportAliasesUnderTlsWildcards} from './wildcard-certificates.js'
 import {controllerDefaults} from './controller-config.js'
 import {decideSharedSettings, type SharedSettings} from './upstreams.js'
 import {dropUnserved} from './capabilities.js'
@@ -36,6 +36,7 @@ import {
   type TranslateOptions,
   type TranslateResult,
   type IngressReport,
+  type UnselectedIngress,
 } from './types.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
@@ -48,8 +49,9 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const checklist: string[] = []
   const input = indexInput(snapshot)
 
-  const selection = selectClasses(input.kindObjects('IngressClass'), options)
-  const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics)
+  const selection = selectClasses(input.kindObjects('IngressClass'), options, input.kindObjects('Ingress'))
+  const unselected: UnselectedIngress[] = []
+  const ingresses = selectIngresses(input.byKind.get('Ingress') ?? [], selection, options, diagnostics, unselected)
   // Every host-wide decision is taken per Gateway (shared-gateways.ts), the lookups of the families included.
   const partitions = partitionByGateway(ingresses)
   // Each Gateway's controller: its own ConfigMaps and load-balancer Service, never another class's.
@@ -76,7 +78,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (sentinels) restoreOutput([merged, diagnostics, checklist])
 
   // The capability check settles the fidelity of the keys whose objects the target cannot take; the report follows.
-  const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics))
+  const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics, owner.configMapKeys))
   // Emitted placeholders come from the Ingresses' own: no Ingress with one, no object to look through.
   if (placeholders > 0) reportObjectsNeedingSubstitution(kept.map((r) => r.object), diagnostics)
   const views = hostViews(indexes, options)
@@ -85,6 +87,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     objects: toObjects(kept, capabilities),
     diagnostics: sortDiagnostics(diagnostics),
     ingresses: ingressReports(ingresses, kept),
+    unselected,
     checklist: [...new Set(checklist)],
     ...views,
     ...(owner.configMapKeys ? {configMapKeys: owner.configMapKeys} : {}),
@@ -147,6 +150,7 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
     const index = indexes.byGateway.get(partition.key)!
     resolveWildcardTls(index)
     inheritWildcardCertificates(index, diagnostics)
+    reportAliasesUnderTlsWildcards(index, diagnostics)
     const certs = collectCertificateRefs(index, partition.ingresses, (i) => certPlans.ingresses.has(i.id) || isPassthrough(i), diagnostics)
     addPlannedSecrets(certs, certPlans, partition.ingresses)
     const plan = planHttpsListeners(index, partition.ingresses, certs, certPlans, options, diagnostics)
@@ -270,7 +274,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
 /** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
 function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
   // Files only: a live cluster's values are final (`${` there is literal text).
-  const withPlaceholders = ingresses.filter((i) => !i.source.cluster && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
   if (withPlaceholders.length === 0) return 0
   diagnostics.push({
     level: 'info',

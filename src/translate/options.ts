@@ -68,6 +68,12 @@ export const TRANSLATE_OPTIONS = [
     parse: (v?: boolean) => ({includeClassless: v === true}),
   },
   {
+    flag: 'all-classes',
+    shape: {type: 'boolean', default: false},
+    description: 'files (-f): every ingress class the Ingresses name is an ingress-nginx class, each its own controller (not those whose IngressClass in the input names another controller, nor, without one, another controller\'s default class name such as traefik)',
+    parse: (v?: boolean) => ({allClasses: v === true}),
+  },
+  {
     flag: 'gateway',
     shape: {type: 'string', default: 'gateway/shared'},
     description: 'the shared Gateway routes attach to, NAMESPACE/NAME',

@@ -42,6 +42,8 @@ export interface Emitted {
   ingresses: string[]
   /** Full annotation keys the object carries: if it is left out, those keys lose their fidelity. */
   keys: string[]
+  /** Gateway-level objects: the controller ConfigMap (`ConfigMap ns/name`) and its keys the object carries. */
+  configMap?: {ref: string; keys: string[]}
   /** What the target must serve for the object (undefined: any Gateway API cluster). */
   requires?: Requirement
   /** The Gateway (`namespace/name`) the object belongs to, or its routes attach to. */

@@ -5,7 +5,9 @@
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {objectRef} from './diagnostics.js'
 import type {IngressModel} from './model.js'
-import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions} from './types.js'
+import {otherControllerByName} from './foreign-classes.js'
+import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
+import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from './types.js'
 
 export {NGINX_CONTROLLER} from './controllers.js'
 
@@ -18,6 +20,15 @@ export interface ClassSelection {
   explicit: boolean
   /** spec.controller of the IngressClass objects in the input, by class name (see controllers.ts). */
   controllerByClass: Map<string, string>
+  /** Names of the IngressClass objects in the input (with or without spec.controller). */
+  declared: Set<string>
+  /**
+   * Classes selected only by --all-classes (no IngressClass object in the input says otherwise): the user's word
+   * that an ingress-nginx served each, and each is its own controller (controllers.ts controllerOf).
+   */
+  assumed: Set<string>
+  /** Class names without an IngressClass object that are another controller's default name (foreign-classes.ts). */
+  foreignByName: Map<string, string>
 }
 
 /**
@@ -27,22 +38,66 @@ export interface ClassSelection {
  * Without --ingress-class, a class given a Gateway of its own (--gateway-for) is converted too: naming it there
  * says an ingress-nginx served it; --ingress-class is the exact list (convert one class alone with it).
  */
-export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions): ClassSelection {
+export function selectClasses(ingressClasses: KubeObject[], options: TranslateOptions, ingresses: KubeObject[] = []): ClassSelection {
   const controllerByClass = new Map<string, string>()
   for (const ic of ingressClasses) {
     if (typeof ic.spec?.controller === 'string' && ic.spec.controller !== '') controllerByClass.set(ic.metadata.name, ic.spec.controller)
   }
-  if (options.ingressClasses.length > 0) {
-    return {classes: new Set(options.ingressClasses), annotationClasses: new Set(options.ingressClasses), explicit: true, controllerByClass}
+  const declared = new Set(ingressClasses.map((ic) => ic.metadata.name))
+  const selection: ClassSelection = {classes: new Set(), annotationClasses: new Set(), explicit: options.ingressClasses.length > 0, controllerByClass, declared, assumed: new Set(), foreignByName: new Map()}
+  for (const ing of ingresses) {
+    const name = ingressClassOf(ing).name
+    const product = name === undefined || declared.has(name) ? undefined : otherControllerByName(name)
+    if (product !== undefined) selection.foreignByName.set(name!, product)
   }
-  const ownGateway = Object.keys(options.gatewayFor)
-  const classes = new Set<string>(ownGateway)
-  const nginxOwnedElsewhere = ingressClasses.some((ic) => ic.metadata.name === 'nginx' && ic.spec?.controller !== NGINX_CONTROLLER)
-  if (!nginxOwnedElsewhere) classes.add('nginx')
-  for (const ic of ingressClasses) {
-    if (ic.spec?.controller === NGINX_CONTROLLER) classes.add(ic.metadata.name)
+  if (selection.explicit) {
+    selection.classes = new Set(options.ingressClasses)
+    selection.annotationClasses = new Set(options.ingressClasses)
+  } else {
+    const ownGateway = Object.keys(options.gatewayFor)
+    selection.classes = new Set<string>(ownGateway)
+    const nginxOwnedElsewhere = ingressClasses.some((ic) => ic.metadata.name === 'nginx' && ic.spec?.controller !== NGINX_CONTROLLER)
+    if (!nginxOwnedElsewhere) selection.classes.add('nginx')
+    for (const ic of ingressClasses) {
+      if (ic.spec?.controller === NGINX_CONTROLLER) selection.classes.add(ic.metadata.name)
+    }
+    selection.annotationClasses = new Set(['nginx', ...ownGateway])
   }
-  return {classes, annotationClasses: new Set(['nginx', ...ownGateway]), explicit: false, controllerByClass}
+  if (options.allClasses) assumeAllClasses(selection, ingresses)
+  return selection
+}
+
+/**
+ * --all-classes: every class the Ingresses name is an ingress-nginx one, unless an IngressClass object in the input
+ * names another controller (that object is the better evidence; --ingress-class still selects it), or the class
+ * has another controller's default name (foreign-classes.ts). A class selected
+ * this way is its own controller: two classes were two ingress-nginx installations, each with its own
+ * --ingress-class (store.go GetIngressClass compares the annotation with that one value).
+ */
+function assumeAllClasses(selection: ClassSelection, ingresses: KubeObject[]): void {
+  const names = new Set<string>()
+  for (const ing of ingresses) {
+    const name = ingressClassOf(ing).name
+    if (name === undefined) continue
+    if (selection.declared.has(name) && selection.controllerByClass.get(name) !== NGINX_CONTROLLER) continue
+    if (selection.foreignByName.has(name)) continue
+    names.add(name)
+  }
+  for (const name of names) {
+    // A class already chosen (nginx, --ingress-class, --gateway-for) keeps the controller it had.
+    if (!selection.declared.has(name) && !selection.classes.has(name) && !selection.annotationClasses.has(name)) selection.assumed.add(name)
+    selection.classes.add(name)
+    selection.annotationClasses.add(name)
+  }
+}
+
+/** Why an Ingress of this class was not selected: no class, an IngressClass of another controller, or no flag chose it. */
+function unselectedReason(cls: {name?: string; via: string}, selection: ClassSelection): UnselectedIngress['reason'] {
+  if (cls.name === undefined) return 'no-class'
+  const declared = selection.controllerByClass.get(cls.name)
+  if (selection.declared.has(cls.name) && declared !== NGINX_CONTROLLER) return 'other-controller'
+  if (selection.foreignByName.has(cls.name)) return 'other-controller'
+  return 'class-not-selected'
 }
 
 /** The class an Ingress belongs to as ingress-nginx decides it: the field first, then the annotation. */
@@ -94,15 +149,19 @@ export function nginxOrder(a: KubeObject, b: KubeObject): number {
   return ka < kb ? 1 : ka > kb ? -1 : 0
 }
 
-/** Builds the IngressModel list (selected, valid, in nginx order) and reports what was left out and why. */
+/**
+ * Builds the IngressModel list (selected, valid, in nginx order) and reports what was left out and why; each left
+ * out Ingress is added to `unselected` with its reason (the end summary counts them).
+ */
 export function selectIngresses(
   inputs: InputObject[],
   selection: ClassSelection,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
+  unselected: UnselectedIngress[] = [],
 ): IngressModel[] {
   const kept: InputObject[] = []
-  const skippedByClass = new Map<string, string[]>()
+  const skipped: SkippedByClass[] = []
   for (const input of inputs) {
     const ing = input.object
     const ref = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
@@ -115,6 +174,7 @@ export function selectIngresses(
         message: `Ingress ${ref.namespace}/${ref.name} is skipped: ${reason}`,
         source: input.source,
       })
+      unselected.push({ingress: `${ref.namespace}/${ref.name}`, reason: 'invalid'})
       continue
     }
     const cls = ingressClassOf(ing)
@@ -123,25 +183,14 @@ export function selectIngresses(
     else if (cls.via === 'field') selected = selection.classes.has(cls.name!)
     else selected = selection.annotationClasses.has(cls.name!)
     if (!selected) {
-      const label = cls.via === 'none' ? '(no class)' : cls.name!
-      const list = skippedByClass.get(label) ?? []
-      list.push(`${ref.namespace}/${ref.name}`)
-      skippedByClass.set(label, list)
+      const why = unselectedReason(cls, selection)
+      skipped.push({id: `${ref.namespace}/${ref.name}`, className: cls.name, reason: why, fromFile: input.source.cluster !== true})
+      unselected.push({ingress: `${ref.namespace}/${ref.name}`, ...(cls.name !== undefined ? {className: cls.name} : {}), reason: why})
       continue
     }
     kept.push(input)
   }
-  for (const [cls, names] of [...skippedByClass.entries()].sort()) {
-    const why =
-      cls === '(no class)'
-        ? 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
-        : `class "${cls}" is not served by ingress-nginx here (spec.ingressClassName needs an IngressClass of controller ${NGINX_CONTROLLER}; the kubernetes.io/ingress.class annotation must equal the controller's --ingress-class, nginx by default; use --ingress-class ${cls} to convert it)`
-    diagnostics.push({
-      level: 'info',
-      code: 'class-not-selected',
-      message: `${names.length} Ingress(es) skipped, ${why}: ${names.sort().join(', ')}`,
-    })
-  }
+  reportSkippedClasses(skipped, selection, inputs, diagnostics)
   kept.sort((a, b) => nginxOrder(a.object, b.object))
   return kept.map((input, order) => {
     const ing = input.object

@@ -16,7 +16,8 @@ type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
  * Keys whose absence would publish paths nginx protected: a value the conversion cannot read before substitution
  * denies the Ingress's locations (503) instead of leaving the protection out.
  */
-const FAIL_CLOSED = new Set(['auth-url', 'auth-type', 'auth-secret', 'auth-tls-secret', 'allowlist-source-range', 'denylist-source-range'])
+// auth-tls-match-cn too: left out, every certificate of the CA would pass where nginx answered 403 (authtls main.go).
+const FAIL_CLOSED = new Set(['auth-url', 'auth-type', 'auth-secret', 'auth-tls-secret', 'auth-tls-match-cn', 'allowlist-source-range', 'denylist-source-range'])
 
 /** What is left of a sentinel that restorePlaceholders could not decode (zq + hex, annotations/placeholders.ts). */
 const SENTINEL_LEFT = /zq(?:[0-9a-f]{2}){4,}/

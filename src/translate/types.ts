@@ -107,6 +107,8 @@ export interface TranslateOptions {
   /** Ingress classes to convert; empty = IngressClasses whose controller is k8s.io/ingress-nginx, and `nginx`. */
   ingressClasses: string[]
   includeClassless: boolean
+  /** --all-classes: every class the (file) input's Ingresses name is an ingress-nginx class, each its own controller. */
+  allClasses: boolean
   annotationPrefix: string
   /** Emit the gateway-owner bundle: true, false, or 'auto' (when the snapshot spans the cluster). */
   emitGateway: boolean | 'auto'
@@ -157,10 +159,23 @@ export interface IngressReport {
   objects: string[]
 }
 
+/**
+ * An Ingress left out before translation: invalid, without a class, of a class no flag or IngressClass selected, or
+ * of a class whose IngressClass names another controller.
+ */
+export interface UnselectedIngress {
+  /** `namespace/name` */
+  ingress: string
+  className?: string
+  reason: 'invalid' | 'no-class' | 'class-not-selected' | 'other-controller'
+}
+
 export interface TranslateResult {
   objects: KubeObject[]
   diagnostics: Diagnostic[]
   ingresses: IngressReport[]
+  /** The Ingresses class selection and validation left out (selectIngresses), for the end summary's counts. */
+  unselected?: UnselectedIngress[]
   /** What the gateway owner must do by hand (listeners, certificates, labels, entries that need a person). */
   checklist: string[]
   /**

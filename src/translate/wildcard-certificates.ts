@@ -67,17 +67,55 @@ export function inheritWildcardCertificates(index: HostIndex, diagnostics: Diagn
         : redirecting.length === host.locations.length
           ? 'its plain-HTTP requests are redirected to HTTPS (308), as nginx did'
           : 'its plain-HTTP requests are redirected to HTTPS (308) on the paths of Ingresses with ssl-redirect on, as nginx did'
+    // ssl-passthrough: the TLS connection goes to the backend (the passthrough listener), yet the plain-HTTP server's
+    // redirect still asks certificate.lua, which finds the wildcard's certificate for the name.
+    const passthrough = ingresses.some(isPassthrough)
     diagnostics.push({
       level: 'info',
       code: 'tls-from-wildcard',
       object: objectRef('Ingress', first.ref),
-      message:
-        `host "${host.name}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${wildcard.name} (${certificate}, from Ingress ${tls.ingress.id}): ` +
-        'certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). ' +
-        `So its routes attach to the HTTPS listener that serves ${wildcard.name}, and ${redirect}`,
+      message: passthrough
+        ? `host "${host.name}" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host ${wildcard.name} (from Ingress ${tls.ingress.id}) for its one-label wildcard name; so ${redirect}`
+        : `host "${host.name}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${wildcard.name} (${certificate}, from Ingress ${tls.ingress.id}): ` +
+          'certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). ' +
+          `So its routes attach to the HTTPS listener that serves ${wildcard.name}, and ${redirect}`,
       hint: `list ${host.name} in a TLS entry (with the wildcard's Secret) to make this explicit`,
       source: first.source,
     })
+  }
+}
+
+/**
+ * A server-alias of a host without TLS takes the certificate of its own one-label wildcard host, as any name does
+ * (nginx.go configureCertificates sends the alias emptyUID when its server has no certificate), and
+ * lua_ingress.lua redirect_to_https looks up the request's Host (certificate.configured_for_current_request,
+ * ngx.var.host): plain HTTP for the alias was redirected to HTTPS, for the host's own name not. One route carries
+ * both names on the Gateway, so the alias is served over plain HTTP as well: said on the host's first Ingress.
+ * Runs after inheritWildcardCertificates (a host that took a certificate redirects all its names).
+ */
+export function reportAliasesUnderTlsWildcards(index: HostIndex, diagnostics: Diagnostic[]): void {
+  for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
+    if (host.tls || host.aliases.length === 0) continue
+    const ingresses = servingIngresses(host)
+    const first = ingresses[0]
+    const redirecting = host.locations.some((l) => l.ingress.intents.sslRedirect && !l.ingress.intents.forceSslRedirect && !isAcmeChallengePath(l.path))
+    if (!first || !redirecting) continue
+    for (const alias of [...host.aliases].sort(compareStrings)) {
+      const fallback = certificateFallbackName(alias)
+      const tls = fallback === undefined ? undefined : index.hosts.get(fallback)?.tls
+      if (!tls || ingresses.some((i) => i.controller !== tls.ingress.controller)) continue
+      diagnostics.push({
+        level: 'warning',
+        code: 'alias-under-tls-wildcard',
+        object: objectRef('Ingress', first.ref),
+        fidelity: 'approximate',
+        message:
+          `server-alias "${alias}" of host "${host.name}" (no TLS): ingress-nginx answered its HTTPS with the certificate of the wildcard host ${fallback} and redirected its plain HTTP to HTTPS (308; lua_ingress.lua redirect_to_https looks the request's Host up), but not plain HTTP for ${host.name}. ` +
+          'The route carries both names, so the Gateway serves the alias over plain HTTP without the redirect',
+        hint: `give ${host.name} and ${alias} a TLS entry (the redirect then holds for both), or move ${alias} to an Ingress of its own with the wildcard's Secret`,
+        source: first.source,
+      })
+    }
   }
 }
 
@@ -100,19 +138,29 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
     if (host.tls || host.closed || host.name === '' || passthrough.has(host.name)) continue
     const key = gatewayKey(host.gateway)
     const generated = (plan.hostListeners.get(key) ?? []).filter((l) => l.generated)
-    // The listener Envoy gives the host's SNI: an exact one, else the longest wildcard covering it, else the shared one.
-    const own = generated.find((l) => l.hostname === host.name)
-    const wildcardListener = generated
-      .filter((l) => l.hostname.startsWith('*.') && l.hostname !== host.name && host.name.endsWith(l.hostname.slice(1)))
-      .sort((a, b) => b.hostname.length - a.hostname.length || compareStrings(a.name, b.name))[0]
-    const listener = own?.name ?? wildcardListener?.name ?? ((plan.shared.get(key)?.size ?? 0) > 0 ? options.httpsListener : undefined)
-    if (listener === undefined || own) continue
-    // Is a wildcard host's route on that listener for this name? (Envoy picks the longest wildcard virtual host.)
-    const covering = wildcards
-      .filter((w) => gatewayKey(w.gateway) === key && w.name !== host.name && host.name.endsWith(w.name.slice(1)))
-      .filter((w) => (wildcardListener ? (w.httpsListeners ?? []).includes(wildcardListener.name) : w.httpsListeners === undefined))
-      .sort((a, b) => b.name.length - a.name.length || compareStrings(a.name, b.name))[0]
-    if (!covering) continue
+    // Every name of the host's server: a server-alias is answered by the same server (nginx.tmpl server_name), so an
+    // alias the wildcard's route would take over HTTPS is lost the same way as the host's own name.
+    const covered = [host.name, ...host.aliases].flatMap((name) => {
+      // The listener Envoy gives the name's SNI: an exact one, else the longest wildcard covering it, else the shared one.
+      if (generated.some((l) => l.hostname === name)) return []
+      const wildcardListener = generated
+        .filter((l) => l.hostname.startsWith('*.') && l.hostname !== name && name.endsWith(l.hostname.slice(1)))
+        .sort((a, b) => b.hostname.length - a.hostname.length || compareStrings(a.name, b.name))[0]
+      const listener = wildcardListener?.name ?? ((plan.shared.get(key)?.size ?? 0) > 0 ? options.httpsListener : undefined)
+      if (listener === undefined) return []
+      // Is a wildcard host's route on that listener for this name? (Envoy picks the longest wildcard virtual host.)
+      const covering = wildcards
+        .filter((w) => gatewayKey(w.gateway) === key && w.name !== name && name.endsWith(w.name.slice(1)))
+        .filter((w) => (wildcardListener ? (w.httpsListeners ?? []).includes(wildcardListener.name) : w.httpsListeners === undefined))
+        .sort((a, b) => b.name.length - a.name.length || compareStrings(a.name, b.name))[0]
+      return covering ? [{name, listener, wildcardListener, covering}] : []
+    })
+    const main = covered[0]
+    if (!main) continue
+    const {listener, wildcardListener, covering} = main
+    const names = covered.map((c) => c.name)
+    const aliases = names.filter((n) => n !== host.name)
+    const subject = `host "${host.name}"${aliases.length === 0 ? '' : ` (${names.includes(host.name) ? 'and its ' : 'for its '}server-alias ${aliases.map((n) => `"${n}"`).join(', ')})`}`
     const first = servingIngresses(host)[0]
     // nginx asked for client certificates on HTTPS for the host (its own server's ssl_verify_client): a listener
     // that does not ask must not serve it. Fail closed: not attached, said so.
@@ -123,13 +171,14 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
         code: 'mtls-host-under-tls-wildcard',
         object: objectRef('Ingress', clientAuth.ref),
         annotation: clientAuth.intents.clientAuth!.from[0],
-        message: `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth); ingress-nginx answered them from the host's own server, asking for client certificates. No listener here asks them for this host without a certificate of its own, so its routes are not attached to ${listener}: over HTTPS it reaches ${covering.name}'s routes`,
+        message: `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth); ingress-nginx answered them from the host's own server, asking for client certificates. No listener here asks them for this host without a certificate of its own, so its routes are not attached to ${listener}: over HTTPS it reaches ${covering.name}'s routes`,
         hint: `give ${host.name} a TLS entry with its certificate and convert again: it then gets a listener of its own with the client certificate settings`,
         source: clientAuth.source,
       })
       continue
     }
-    host.httpsAlso = [listener]
+    // The route carries all of the server's names: attached for one, it answers HTTPS for each of them.
+    host.httpsAlso = [...new Set(covered.map((c) => c.listener))].sort(compareStrings)
     if (!first) continue
     const clientCertificates = wildcardListener?.clientAuth !== undefined
     diagnostics.push({
@@ -137,7 +186,7 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
       code: 'plain-host-under-tls-wildcard',
       object: objectRef('Ingress', first.ref),
       message:
-        `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx's wildcard server name one label${host.name.startsWith('*.') ? ', and nginx chose the longer wildcard server' : ''}): ` +
+        `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx's wildcard server name one label${host.name.startsWith('*.') ? ', and nginx chose the longer wildcard server' : ''}): ` +
         `ingress-nginx answered them from the host's own server, with its default certificate. Its routes attach to ${listener} as well (no redirect), so HTTPS keeps reaching its own Services; the certificate is the one of the listener's that Envoy picks by SNI (the first when none names the host) where nginx presented its default certificate` +
         (clientCertificates ? `. ${listener} asks for client certificates (auth-tls-* of ${covering.name}), which nginx did not ask of ${host.name}: clients without one now fail the handshake` : ''),
       hint: `give ${host.name} a TLS entry with a certificate for it to serve it properly over HTTPS`,

@@ -208,7 +208,7 @@ function routeLocation(
   if (location.ingress?.denied) return answer({kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`})
   const redirect = ingress && redirectOf(ingress, probe)
   if (redirect) return answer({kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect'})
-  if (ingress && probe.scheme === 'http' && redirectsToHttps(plane, host, ingress, location, model.options)) {
+  if (ingress && probe.scheme === 'http' && redirectsToHttps(plane, host, hostName(probe.host), ingress, location, model.options)) {
     const preserve = ingress.annotations.get('preserve-trailing-slash')
     const target = `${uri}${query}`
     const kept = preserve?.valid === true && preserve.value === true ? target : target.replace(/\/$/, '')
@@ -247,17 +247,23 @@ function redirectOf(ingress: IngressModel, probe: Probe): {url: string; code: nu
 
 /**
  * lua_ingress.lua redirect_to_https: force-ssl-redirect on plain http, else ssl-redirect when a certificate is
- * configured for the request's host (the host's own tls, or a one-label wildcard server's). An alias counts as its
- * host; nginx.go configureCertificates maps it only when the certificate covers it, which the model cannot see
- * (Secret contents are never read). Exempt: locations
+ * configured for the request's Host (certificate.configured_for_current_request looks up ngx.var.host, not the
+ * server's name): the host's own tls, else the request name's one-label wildcard server's. An alias counts as its
+ * host when the host has tls; nginx.go configureCertificates maps it only when the certificate covers it, which the
+ * model cannot see (Secret contents are never read). An alias of a host without tls has emptyUID and so falls back
+ * to its own one-label wildcard, of the same controller. Exempt: locations
  * whose path starts with a no-tls-redirect-locations entry (nginx.tmpl sets ssl_redirect false there).
  */
-function redirectsToHttps(plane: NginxPlane, host: HostModel, ingress: IngressModel, location: NginxLocation, options: Required<NginxModelOptions>): boolean {
+function redirectsToHttps(plane: NginxPlane, host: HostModel, requestHost: string, ingress: IngressModel, location: NginxLocation, options: Required<NginxModelOptions>): boolean {
   if (!options.httpsRedirect || options.noTlsRedirectLocations.some((p) => location.path.startsWith(p))) return false
   if (ingress.intents.forceSslRedirect) return true
   if (!ingress.intents.sslRedirect || host.name === '') return false
   if (host.tls) return true
-  return oneLabelWildcard(plane, host.name)?.tls !== undefined
+  const name = host.aliases.includes(requestHost) ? requestHost : host.name
+  // Each controller posts its own servers' certificates (nginx.go configureCertificates): another controller's
+  // wildcard certificate is not there.
+  const wildcard = oneLabelWildcard(plane, name)
+  return wildcard?.tls !== undefined && wildcard.tls.ingress.controller === ingress.controller
 }
 
 /**

@@ -53,6 +53,8 @@ const ROUTING_CODES = new Map<string, readonly Aspect[]>([
   ['redirect-config-dropped', REDIRECT],
   ['server-alias-is-www-redirect', ['redirect-presence', 'redirect-location']],
   ['force-ssl-redirect-without-tls', ['https-redirect']],
+  // nginx redirected plain HTTP for a server-alias that took a wildcard's certificate, not for its host's name.
+  ['alias-under-tls-wildcard', ['https-redirect']],
   // A code out of range or not a redirect (300, 304-306) becomes another code, or a direct response.
   ...['redirect-code-out-of-range', 'redirect-code-not-a-redirect'].map((c) => [c, ['redirect-code', 'redirect-presence']] as const),
   ...['mtls-host-closed', 'mtls-denied', 'mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn', 'oidc-oauth2-proxy', 'mtls-host-under-tls-wildcard'].map((c) => [c, ['destination', 'redirect-presence', 'answer']] as const),
@@ -85,8 +87,17 @@ function explains(d: Diagnostic, aspect: Aspect): boolean {
   return ROUTING_ANNOTATIONS.some(([key, aspects]) => key.test(d.annotation!) && aspects(d).includes(aspect))
 }
 
-/** force-ssl-redirect-without-tls is about one host of its Ingress (its message names it). */
-function aboutHost(d: Diagnostic, host: string): boolean {
+const HTTPS_ONLY = new Set(['mtls-listener', 'mtls-listener-not-generated', 'mtls-match-cn'])
+
+/**
+ * force-ssl-redirect-without-tls is about one host of its Ingress, alias-under-tls-wildcard about plain HTTP of one
+ * server-alias, mtls-host-under-tls-wildcard about HTTPS of the names of one server (their messages name them).
+ */
+function aboutHost(d: Diagnostic, host: string, scheme: string): boolean {
+  if (d.code === 'alias-under-tls-wildcard') return scheme === 'http' && d.message.startsWith(`server-alias "${host}" `)
+  if (d.code === 'mtls-host-under-tls-wildcard') return scheme === 'https' && d.message.split(' has no TLS')[0]!.includes(`"${host}"`)
+  // Client certificates are asked on HTTPS only (nginx.tmpl ssl_verify_client; a listener's clientValidation).
+  if (HTTPS_ONLY.has(d.code)) return scheme === 'https'
   return d.code !== 'force-ssl-redirect-without-tls' || d.message.includes(`host ${host} `)
 }
 
@@ -166,7 +177,7 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // rewrite approximation does not explain a request reaching another Service (an outage), nor a regex ordering
   // note a missing HTTPS redirect of another host.
   const aspect = aspectOf(r)
-  return aboutIngresses(index, r.ingresses).find((d) => aboutHost(d, host) && explains(d, aspect))?.code
+  return aboutIngresses(index, r.ingresses).find((d) => aboutHost(d, host, r.probe.scheme) && explains(d, aspect))?.code
 }
 
 interface DiagnosticIndex {

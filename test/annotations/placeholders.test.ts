@@ -198,3 +198,39 @@ test('a routing setting only a substitution gives is an error: its default can s
   // The route is still emitted, with the default (HTTP) backend.
   t.truthy(r.objects.find((o) => o.kind === 'HTTPRoute'))
 })
+
+test('auth-tls-match-cn only a substitution gives denies the paths: left out, every certificate of the CA would pass', (t) => {
+  // client-certificates.ts: a literal CN keeps the mTLS listener out (no listener field checks the subject); the
+  // placeholder must not fall back to "no CN check", which nginx (authtls main.go, matchCN -> 403) never did.
+  const r = run({'auth-tls-secret': 'media/ca', 'auth-tls-match-cn': '${ALLOWED_CN}'}, {ingress: {host: 'api.example.com', tls: true}, translate: {emitGateway: true}})
+  const d = codes(r, 'needs-substitution').find((x) => x.annotation === `${P}auth-tls-match-cn`)!
+  t.is(d.level, 'error')
+  t.is(r.ingresses[0]!.status, 'denied')
+  t.truthy(r.objects.find((o) => o.kind === 'HTTPRouteFilter' && o.spec.directResponse?.statusCode === 503))
+})
+
+test('an Ingress with kustomize.toolkit.fluxcd.io/substitute: disabled is not substituted: ${...} is literal text', (t) => {
+  // fluxcd/pkg kustomize/kustomize_varsub.go SubstituteVariables returns before envsubst when the resource's label or
+  // annotation kustomize.toolkit.fluxcd.io/substitute is "disabled": the API server and nginx get the text as written.
+  for (const where of ['annotation', 'label'] as const) {
+    const object = fixture({name: 'app', namespace: 'media', host: 'app.example.com'}).ingress({'proxy-read-timeout': '${TIMEOUT}', ...(where === 'annotation' ? {'kustomize.toolkit.fluxcd.io/substitute': 'disabled'} : {})})
+    if (where === 'label') object.metadata.labels = {'kustomize.toolkit.fluxcd.io/substitute': 'disabled'}
+    const r = translateAll([object])
+    t.deepEqual(codes(r, 'needs-substitution'), [], where)
+    t.deepEqual(codes(r, 'gitops-placeholders'), [], where)
+    t.true(codes(r, 'invalid-annotation-value')[0]?.message.includes('"${TIMEOUT}" is not an integer'), where)
+  }
+})
+
+test('an empty substitution is one Flux makes: a value valid once the placeholder is empty is not "invalid whatever"', (t) => {
+  // kustomize_varsub.go varSubstitution: without strict mode an unset variable is "" (the mapping returns vars[s], true).
+  const size = (v: string) => parseNginxSize(v).ok
+  t.true(validForSomeSubstitution('8m${BODY_SUFFIX}', size))
+  const r = run({'allowlist-source-range': '10.0.0.0/8${MORE_CIDRS}', 'proxy-body-size': '8m${BODY_SUFFIX}'})
+  t.deepEqual(codes(r, 'locations-denied'), [])
+  t.deepEqual(codes(r, 'invalid-annotation-value'), [])
+  // Kept as written: "" gives 10.0.0.0/8; a ",..." list in the entry fails Envoy Gateway's ParseCIDR (500, closed).
+  const sp = r.objects.find((o) => o.kind === 'SecurityPolicy')!
+  t.deepEqual(sp.spec.authorization.rules[0].principal.clientCIDRs, ['10.0.0.0/8${MORE_CIDRS}'])
+  t.is(codes(r, 'needs-substitution').find((x) => x.annotation === `${P}proxy-body-size`)?.level, 'warning')
+})

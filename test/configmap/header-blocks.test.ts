@@ -62,6 +62,11 @@ const USER_AGENTS = [
   '~*^(?:Java|Go-http-client)/1\\.[01]',
   '~*(ab)+bot',
   '~foo(?!bar)',
+  // PCRE's [:punct:] is C's ispunct (pcre_maketables / the default chartables): "_" included.
+  '~^[[:punct:]]',
+  // Caseless, [:lower:] and [:upper:] (negated too) stand for [:alpha:] (pcre_compile.c compile_branch,
+  // "If matching is caseless, upper and lower are converted to alpha"): values with no letter at all.
+  '~*^[[:^lower:]]+$',
 ]
 
 const UA_CASES: Case[] = [
@@ -97,6 +102,11 @@ const UA_CASES: Case[] = [
   {values: ['foobar'], nginx: false, why: 'the lookahead fails; nothing else matches'},
   {values: ['x', 'bot'], nginx: true, why: 'repeated headers joined: "x, bot" has a boundary before bot'},
   {values: ['curl', 'curl'], nginx: false, why: 'repeated headers joined: "curl, curl" is not the exact entry'},
+  {values: ['_probe'], nginx: true, why: '^[[:punct:]]: "_" is punctuation for PCRE (C ispunct)'},
+  {values: ['-probe'], nginx: true, why: '^[[:punct:]]'},
+  {values: ['1.0 (+42)'], nginx: true, why: '~*^[[:^lower:]]+$: no letter in the value'},
+  {values: ['A1.0'], nginx: false, why: '~*[[:^lower:]] is caseless: it excludes upper-case letters too'},
+  {values: ['Zz'], nginx: false, why: 'letters only'},
 ]
 
 const REFERERS = ['~*spam\\.example$', '""', 'https://evil.example/', '~^https?://[a-z0-9-]+\\.casino\\.']
@@ -228,11 +238,27 @@ test('regexes become Lua patterns that say the same, or are refused with the rea
   // One-character alternatives repeated: one class.
   t.deepEqual(patterns('x(a|b)+y'), ['x[ab]+y'])
   // Counted repeats of one character.
-  t.deepEqual(patterns('a{2,3}'), ['aaa?'])
+  t.deepEqual(patterns('^a{2,3}$'), ['^aaa?$'])
+  t.deepEqual(patterns('a{2,3}'), ['aa'])
   // \b beside a word character becomes a frontier; an optional neighbour splits the pattern.
   t.deepEqual(patterns('\\bbots?\\b', true), ['%f[0-9A-Za-z_]bot%f[^0-9A-Za-z_]', '%f[0-9A-Za-z_]bots%f[^0-9A-Za-z_]'])
   // A character before ^ never matches: that alternative is dropped.
   t.deepEqual(patterns('a^b|c'), ['c'])
+  // Caseless POSIX lower/upper are alpha, negated or not (pcre_compile.c); punct is C's ispunct, "_" included.
+  t.deepEqual(patterns('[[:^upper:]]', true), ['[^a-z]'])
+  t.deepEqual(patterns('[^[:^lower:]]', true), ['[a-z]'])
+  t.deepEqual(patterns('[[:^lower:]]'), ['[^a-z]'])
+  t.true((patterns('[[:punct:]]') as string[])[0].includes('%_'))
+  // Leading and trailing optional parts of an unanchored regex decide nothing for string.find: left out, so that
+  // Lua (which backtracks without the match limit nginx's PCRE has) does not scan a long value from every offset.
+  t.deepEqual(patterns('.*bot.*'), ['bot'])
+  t.deepEqual(patterns('.+bot[0-9]+'), ['.bot[0-9]'])
+  t.deepEqual(patterns('^.*bot.*$'), [['^', 'bot', '$']])
+  t.deepEqual(patterns('.*'), [''])
+  // A middle .* between fixed-length parts: the parts, found one after the other (linear in the value's length).
+  t.deepEqual(patterns('bot.*crawler'), [['bot', 'crawler']])
+  t.deepEqual(patterns('^a.*b.*c$', true), [['^a', 'b', 'c$']])
+  t.deepEqual(patterns('x[0-9]+.*y'), ['x[0-9]+.*y'])
   t.regex(String(patterns('(ab)+')), /^refused: a group repeated without bound/)
   t.regex(String(patterns('a(?=b)')), /^refused: the group construct/)
   t.regex(String(patterns('(a)\\1')), /^refused: the escape "\\1"/)
@@ -289,12 +315,12 @@ test('fuzz: for regexes the translation accepts, Lua decides as the regex does o
     return
   }
   // Regexes whose JavaScript reading equals PCRE's on ASCII values without newlines (the values a header can hold).
-  const regexes = ['ab|cd', '^a[bc]+d?$', '\\bab\\b', 'a{2}b', '(a|bc)?d', 'x(a|b)+y', '[^a]b', '\\d+\\.\\d', 'a.c', '\\w+$', '(?:a|b){2,3}c', 'a\\b', 'a?b*c+', '[a-c]{1,2}$', '\\s', '(^a|b$)', '\\b[ab]', 'b\\b.', '^\\W', 'c(d|x)?\\b']
+  const regexes = ['ab|cd', '^a[bc]+d?$', '\\bab\\b', 'a{2}b', '(a|bc)?d', 'x(a|b)+y', '[^a]b', '\\d+\\.\\d', 'a.c', '\\w+$', '(?:a|b){2,3}c', 'a\\b', 'a?b*c+', '[a-c]{1,2}$', '\\s', '(^a|b$)', '\\b[ab]', 'b\\b.', '^\\W', 'c(d|x)?\\b', 'a.*b', '^a.*b$', 'b.*c.*d', 'a.*\\bb', '\\bc.*d\\b']
   let seed = 42
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648)
   const alphabet = 'aAbBcCdDxy .1_-'
   // Random values, and a few that the rarer shapes need (two a's, digits around a dot, a run of a/b before c).
-  const values = [...Array.from({length: 300}, () => Array.from({length: 1 + Math.floor(random() * 7)}, () => alphabet[Math.floor(random() * alphabet.length)]).join('')), 'xAab', 'aab', 'v12.3', '1.x', 'abac', 'BbC', 'abc']
+  const values = [...Array.from({length: 300}, () => Array.from({length: 1 + Math.floor(random() * 7)}, () => alphabet[Math.floor(random() * alphabet.length)]).join('')), 'xAab', 'aab', 'v12.3', '1.x', 'abac', 'BbC', 'abc', 'xbyc.d', 'a-B', 'x.a b']
   const wrong: string[] = []
   for (const caseless of [false, true]) {
     for (const source of regexes) {

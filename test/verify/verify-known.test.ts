@@ -162,3 +162,30 @@ test('a use-regex approximation (location choice) does not label the HTTPS redir
   t.is(lost!.nginx.reason, 'ssl-redirect')
   t.is(lost!.known, undefined)
 })
+
+test('mtls-host-under-tls-wildcard labels https of the host it names only, not another host of its Ingress reaching the wrong Service', (t) => {
+  const wild: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'wild', namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z'},
+    spec: {ingressClassName: 'nginx', tls: [{hosts: ['*.example.com'], secretName: 'wild-tls'}], rules: [{host: '*.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'wild', port: {number: 80}}}}]}}]},
+  }
+  // One Ingress, auth-tls on its servers (controller.go: CertificateAuth per server), no tls section: the deep host
+  // a.b.example.com is not attached to the wildcard's https listener (fail closed), h.example.org is a plain host.
+  const rule = (host: string) => ({host, http: {paths: [{path: '/api', svc: 'api'}, {path: '/', svc: 'web'}].map((p) => ({path: p.path, pathType: 'Prefix', backend: {service: {name: p.svc, port: {number: 80}}}}))}})
+  const mtls: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'web', namespace: 'app', creationTimestamp: '2024-01-02T00:00:00Z', annotations: {'nginx.ingress.kubernetes.io/auth-tls-secret': 'app/client-ca'}},
+    spec: {ingressClassName: 'nginx', rules: [rule('a.b.example.com'), rule('h.example.org')]},
+  }
+  const result = translate({objects: [wild, mtls].map((object) => ({object, source: {}}))}, {emitGateway: true})
+  t.true(result.diagnostics.some((d) => d.code === 'mtls-host-under-tls-wildcard' && d.object === 'Ingress app/web'))
+  const report = verifyTranslation(result, apiToWrongService(result.objects))
+  const other = report.differences.find((d) => d.probe.scheme === 'http' && d.probe.host === 'h.example.org' && d.probe.path === '/api/sub')
+  t.truthy(other)
+  t.deepEqual(other!.differences, ['backends'])
+  t.is(other!.known, undefined, 'the diagnostic names a.b.example.com over https, not h.example.org')
+  const named = verifyTranslation(result, result.objects).differences.filter((d) => d.probe.host === 'a.b.example.com' && d.probe.scheme === 'https')
+  t.true(named.length > 0 && named.every((d) => d.known === 'mtls-host-under-tls-wildcard'), 'the host it names keeps its label')
+})

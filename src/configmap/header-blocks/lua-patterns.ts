@@ -18,7 +18,14 @@
 const MAX_PATTERNS = 64
 const MAX_REPEAT = 64
 
-export type LuaTranslation = {patterns: string[]} | {refused: string}
+/**
+ * A Lua pattern, or the parts of a regex `A.*B.*C` whose parts have fixed lengths: the value matches when each part
+ * is found after the previous one ends (lua-script.ts), in linear time where one pattern would backtrack from every
+ * offset (quadratic in the value's length, and Lua has no match limit as nginx's PCRE has).
+ */
+export type LuaPattern = string | string[]
+
+export type LuaTranslation = {patterns: LuaPattern[]} | {refused: string}
 
 type ByteSet = boolean[]
 
@@ -70,7 +77,8 @@ const POSIX: Record<string, (b: number) => boolean> = {
   lower: isLower,
   space: isSpace,
   xdigit: (b) => isDigit(b) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102),
-  punct: (b) => b >= 33 && b <= 126 && !isWord(b),
+  // C's ispunct, from which PCRE builds its character tables (pcre_maketables.c): "_" is punctuation.
+  punct: (b) => b >= 33 && b <= 126 && !isDigit(b) && !isUpper(b) && !isLower(b),
   word: isWord,
   blank: (b) => b === 32 || b === 9,
 }
@@ -213,7 +221,10 @@ class RegexReader {
       first = false
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(this.s.slice(this.i))
       if (posix) {
-        const pred = POSIX[posix[2]] ?? refuse(`the POSIX class [:${posix[2]}:]`)
+        // pcre_compile.c compile_branch: "If matching is caseless, upper and lower are converted to alpha", before
+        // a [:^...:] negates it (folding the negated set instead would take in every letter).
+        const name = this.caseless && (posix[2] === 'lower' || posix[2] === 'upper') ? 'alpha' : posix[2]
+        const pred = POSIX[name] ?? refuse(`the POSIX class [:${posix[2]}:]`)
         set = union(set, setOf((b) => (posix[1] === '^' ? !pred(b) : pred(b))))
         this.i += posix[0].length
         continue
@@ -320,7 +331,7 @@ function settleBoundaries(seq: Elem[]): Elem[][] {
  * One expanded sequence as a Lua pattern, or null when it matches no non-empty value (a character before `^` or
  * after `$`, or `$` before `^`); `domain` is the bytes a (lower-cased) header value can hold.
  */
-function toPattern(seq: Elem[], domain: ByteSet): string | null {
+function toPattern(seq: Elem[], domain: ByteSet): LuaPattern | null {
   const elems = seq.filter((e, i) => !(e.k === 'boundary' && seq[i - 1]?.k === 'boundary'))
   const starts = elems.flatMap((e, i) => (e.k === 'start' ? [i] : []))
   const ends = elems.flatMap((e, i) => (e.k === 'end' ? [i] : []))
@@ -332,11 +343,25 @@ function toPattern(seq: Elem[], domain: ByteSet): string | null {
   if (outside.some((e) => e.k === 'boundary')) refuse('a word boundary beside an anchor')
   if (firstEnd < lastStart) return null
   const body = elems.slice(lastStart + 1, firstEnd)
-  let out = lastStart !== -1 ? '^' : ''
+  // string.find tries every offset: an unanchored leading `s*` / `s?` decides nothing and `s+` decides as one `s`
+  // (likewise at the end). Left out, so that Lua, which backtracks with no match limit (nginx's PCRE has one), does
+  // not rescan a long value from every offset for a `.*bot`. settleBoundaries leaves no optional set beside a \b.
+  const optional = (e: Elem | undefined) => e?.k === 'set' && (e.q === '*' || e.q === '?')
+  if (lastStart === -1) {
+    while (optional(body[0])) body.shift()
+    if (body[0]?.k === 'set' && body[0].q === '+') body[0] = {...body[0], q: ''}
+  }
+  if (ends.length === 0) {
+    while (optional(body.at(-1))) body.pop()
+    const last = body.at(-1)
+    if (last?.k === 'set' && last.q === '+') body[body.length - 1] = {...last, q: ''}
+  }
+  const parts: string[] = []
+  const cuts: number[] = []
   for (let i = 0; i < body.length; i++) {
     const e = body[i]
     if (e.k === 'boundary') {
-      out += frontier(body[i - 1], body[i + 1], domain)
+      parts.push(frontier(body[i - 1], body[i + 1], domain))
       continue
     }
     if (e.k !== 'set') continue
@@ -345,9 +370,18 @@ function toPattern(seq: Elem[], domain: ByteSet): string | null {
       if (e.q === '' || e.q === '+') return null
       continue
     }
-    out += luaClass(inDomain, domain) + e.q
+    // A middle `.*` (any run of the bytes a value holds) is where the parts of a split pattern meet.
+    if (e.q === '*' && inDomain.every((x, b) => x === domain[b])) cuts.push(parts.length)
+    parts.push(luaClass(inDomain, domain) + e.q)
   }
-  return out + (ends.length > 0 ? '$' : '')
+  const head = lastStart !== -1 ? '^' : ''
+  const tail = ends.length > 0 ? '$' : ''
+  const fixed = body.every((e) => e.k !== 'set' || e.q === '' || (e.q === '*' && cuts.length > 0 && e.set.every((x, b) => x || !domain[b])))
+  if (cuts.length === 0 || !fixed) return head + parts.join('') + tail
+  const pieces = [...cuts, parts.length].map((end, k) => parts.slice(k === 0 ? 0 : cuts[k - 1] + 1, end).join(''))
+  pieces[0] = head + pieces[0]
+  pieces[pieces.length - 1] += tail
+  return pieces
 }
 
 const WORD_FRONTIER = '%f[0-9A-Za-z_]'
@@ -406,7 +440,8 @@ export function regexToLuaPatterns(source: string, caseless: boolean): LuaTransl
     const domain = setOf((b) => b !== 0 && b !== 10 && b !== 13 && !(lowered && isUpper(b)))
     const sequences = expandAlternatives(alts).flatMap(settleBoundaries)
     if (sequences.length > MAX_PATTERNS) refuse(`it expands to more than ${MAX_PATTERNS} Lua patterns`)
-    const patterns = [...new Set(sequences.map((seq) => toPattern(seq, domain)).filter((p): p is string => p !== null))]
+    const translated = sequences.map((seq) => toPattern(seq, domain)).filter((p): p is LuaPattern => p !== null)
+    const patterns = [...new Map(translated.map((p) => [JSON.stringify(p), p])).values()]
     return {patterns, caseless: lowered}
   } catch (e) {
     if (e instanceof Refused) return {refused: e.message, caseless}

@@ -10,13 +10,15 @@
  * with mock headers (luavalidator/mocks.lua), which the script passes: it only reads headers and calls respond.
  */
 
+import type {LuaPattern} from './lua-patterns.js'
+
 /** The rules of one header: lower-cased exact values and the Lua patterns of the regexes, with their entries. */
 export interface HeaderRule {
   header: string
   key: string
   exact: {value: string; entry: string}[]
-  patterns: {pattern: string; entry: string}[]
-  lowered: {pattern: string; entry: string}[]
+  patterns: {pattern: LuaPattern; entry: string}[]
+  lowered: {pattern: LuaPattern; entry: string}[]
 }
 
 /** A byte string as a Lua string literal (quotes and backslashes escaped, other bytes outside printable ASCII as \ddd). */
@@ -35,7 +37,8 @@ export function luaString(bytes: string): string {
 const comment = (entry: string) => entry.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 
 function ruleTable(rule: HeaderRule): string[] {
-  const list = (items: {pattern: string; entry: string}[]) => items.map((p) => `      ${luaString(p.pattern)}, -- ${comment(p.entry)}`)
+  const lua = (p: LuaPattern) => (typeof p === 'string' ? luaString(p) : `{${p.map(luaString).join(', ')}}`)
+  const list = (items: {pattern: LuaPattern; entry: string}[]) => items.map((p) => `      ${lua(p.pattern)}, -- ${comment(p.entry)}`)
   return [
     `  { -- ${rule.key}`,
     `    header = ${luaString(rule.header)},`,
@@ -72,15 +75,27 @@ export function blockScript(rules: HeaderRule[], from: string): string {
     '  return table.concat(values, ", ")',
     'end',
     '',
+    '-- A pattern, or the fixed-length parts of a regex A.*B: each part found after the previous one ends.',
+    'local function found(value, pattern)',
+    '  if type(pattern) == "string" then return string.find(value, pattern) ~= nil end',
+    '  local from = 1',
+    '  for _, part in ipairs(pattern) do',
+    '    local _, last = string.find(value, part, from)',
+    '    if not last then return false end',
+    '    from = last + 1',
+    '  end',
+    '  return true',
+    'end',
+    '',
     'local function blocked(value, rule)',
     '  local lowered = string.lower(value)',
     '  if rule.exact[lowered] then return true end',
     '  if value == "" then return false end',
     '  for _, pattern in ipairs(rule.patterns) do',
-    '    if string.find(value, pattern) then return true end',
+    '    if found(value, pattern) then return true end',
     '  end',
     '  for _, pattern in ipairs(rule.lowered) do',
-    '    if string.find(lowered, pattern) then return true end',
+    '    if found(lowered, pattern) then return true end',
     '  end',
     '  return false',
     'end',

@@ -31,6 +31,7 @@ export const CONFLICT_CODES = new Set([
   'tls-from-wildcard',
   'plain-host-under-tls-wildcard',
   'mtls-host-under-tls-wildcard',
+  'alias-under-tls-wildcard',
 ])
 
 export function conflictsOf(diagnostics: Diagnostic[], result: TranslateResult, snapshot: Snapshot | undefined): Conflict[] {

@@ -102,8 +102,41 @@ const KNOWN = new Set<string>([...Object.values(A), ...SUBJECT_LISTS.map(([k]) =
 
 export function certificatesForIngress(ingress: KubeObject, ctx: CertificateContext): {plans: CertificatePlan[]; diagnostics: Diagnostic[]; reused: CertificatePlan[]} {
   const plans: CertificatePlan[] = []
+  const reused: CertificatePlan[] = []
+  if (!isObject(ingress) || !isObject(ingress.metadata)) return {plans, diagnostics: [], reused}
+  const shim = readShimAnnotations(ingress)
+  reportSolverAnnotations(shim)
+  const selected = selectIssuer(shim, ctx)
+  if (!selected) return {plans, diagnostics: shim.diagnostics, reused}
+  const {issuer, trigger} = selected
+  // Tuning annotations -> spec fields (validated like the shim and the cert-manager webhook).
+  const consumed: string[] = [trigger]
+  if (shim.has(A.issuerKind)) consumed.push(A.issuerKind)
+  if (shim.has(A.issuerGroup)) consumed.push(A.issuerGroup)
+  const warn = (key: string, code: string, message: string, hint: string): void => {
+    shim.diagnostics.push(diag({level: 'warning', code, object: shim.ref, annotation: key, fidelity: 'ignored', message, hint}))
+  }
+  const extra = tuningFields(shim.ann, shim.has, shim.warnInvalid, warn, consumed)
+  reportUnreadAnnotations(shim)
+  const bySecret = hostsBySecret(ingress, shim, trigger)
+  const issuerRef = planCertificates(shim, ctx, {issuer, trigger, extra, consumed, bySecret}, plans, reused)
+  reportCertificatePlans(shim, ctx, {issuer, trigger, issuerRef}, plans)
+  return {plans, diagnostics: shim.diagnostics, reused}
+}
+
+/** An Ingress as cert-manager's ingress-shim reads it: its string annotations, and where diagnostics about them go. */
+interface ShimIngress {
+  ref: string
+  ns: string
+  ingName: string
+  ann: Record<string, string>
+  has: (key: string) => boolean
+  warnInvalid: (key: string, why: string) => void
+  diagnostics: Diagnostic[]
+}
+
+function readShimAnnotations(ingress: KubeObject): ShimIngress {
   const diagnostics: Diagnostic[] = []
-  if (!isObject(ingress) || !isObject(ingress.metadata)) return {plans, diagnostics, reused: []}
   const ref = refOf(ingress)
   const ns = typeof ingress.metadata.namespace === 'string' && ingress.metadata.namespace !== '' ? ingress.metadata.namespace : 'default'
   const ingName = typeof ingress.metadata.name === 'string' ? ingress.metadata.name : ''
@@ -125,8 +158,11 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       }),
     )
   }
+  return {ref, ns, ingName, ann, has, warnInvalid, diagnostics}
+}
 
-  // Solver annotations: informational whatever the trigger.
+/** acme.cert-manager.io/http01-* -> info: the gatewayHTTPRoute solver has no use for them, whatever the trigger. */
+function reportSolverAnnotations({ann, has, ref, diagnostics}: ShimIngress): void {
   for (const key of SOLVER_ANNOTATIONS) {
     if (!has(key)) continue
     diagnostics.push(
@@ -140,11 +176,17 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       }),
     )
   }
+}
 
+/**
+ * cert-manager.io/cluster-issuer, issuer (+ issuer-kind/-group), kubernetes.io/tls-acme -> the Certificate's issuer,
+ * with the shim's own conflict rules (issuerForIngressLike); undefined when the shim issued nothing.
+ */
+function selectIssuer({ann, has, ref, ns, warnInvalid, diagnostics}: ShimIngress, ctx: CertificateContext): {issuer: CertificatePlan['issuer']; trigger: string} | undefined {
   const clusterIssuer = has(A.clusterIssuer) ? ann[A.clusterIssuer] : undefined
   const issuerName = has(A.issuer) ? ann[A.issuer] : undefined
   const tlsAcme = ann[A.tlsAcme] === 'true'
-  if (clusterIssuer === undefined && issuerName === undefined && !tlsAcme) return {plans, diagnostics, reused: []}
+  if (clusterIssuer === undefined && issuerName === undefined && !tlsAcme) return undefined
 
   // Issuer selection, with the shim's own conflict rules (issuerForIngressLike).
   const conflicts: string[] = []
@@ -163,7 +205,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
         hint: `keep either ${A.clusterIssuer} or ${A.issuer} (+ ${A.issuerKind}/${A.issuerGroup}) and rerun`,
       }),
     )
-    return {plans, diagnostics, reused: []}
+    return undefined
   }
 
   let issuer: CertificatePlan['issuer']
@@ -173,7 +215,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
     const name = (clusterIssuer ?? issuerName ?? '').trim()
     if (name === '') {
       warnInvalid(trigger, 'is empty (no issuer name)')
-      return {plans, diagnostics, reused: []}
+      return undefined
     }
     if (clusterIssuer !== undefined) {
       issuer = {kind: 'ClusterIssuer', name, group: CERT_MANAGER_GROUP}
@@ -223,18 +265,13 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
         hint: `find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), then replace ${A.tlsAcme} with ${A.clusterIssuer}: <name> (or ${A.issuer}: <name> for a namespaced Issuer) on ${ref} and rerun`,
       }),
     )
-    return {plans, diagnostics, reused: []}
+    return undefined
   }
+  return {issuer, trigger}
+}
 
-  // Tuning annotations -> spec fields (validated like the shim and the cert-manager webhook).
-  const consumed: string[] = [trigger]
-  if (has(A.issuerKind)) consumed.push(A.issuerKind)
-  if (has(A.issuerGroup)) consumed.push(A.issuerGroup)
-  const warn = (key: string, code: string, message: string, hint: string): void => {
-    diagnostics.push(diag({level: 'warning', code, object: ref, annotation: key, fidelity: 'ignored', message, hint}))
-  }
-  const extra = tuningFields(ann, has, warnInvalid, warn, consumed)
-
+/** cert-manager.io/* keys the shim does not read -> info, not carried over. */
+function reportUnreadAnnotations({ann, ref, diagnostics}: ShimIngress): void {
   for (const key of Object.keys(ann).sort()) {
     if (!key.startsWith(CM) || KNOWN.has(key)) continue
     diagnostics.push(
@@ -248,8 +285,10 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       }),
     )
   }
+}
 
-  // One Certificate per distinct secretName of the Ingress (entries sharing a Secret are merged).
+/** spec.tls -> DNS names per Secret: one Certificate per distinct secretName (entries sharing a Secret are merged). */
+function hostsBySecret(ingress: KubeObject, {ref, diagnostics}: ShimIngress, trigger: string): Map<string, Set<string>> {
   const tls: unknown[] = Array.isArray(ingress.spec?.tls) ? ingress.spec.tls : []
   const bySecret = new Map<string, Set<string>>()
   tls.forEach((entry, i) => {
@@ -301,13 +340,30 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       }),
     )
   }
+  return bySecret
+}
 
+interface CertificateInputs {
+  issuer: CertificatePlan['issuer']
+  trigger: string
+  extra: Record<string, unknown>
+  consumed: string[]
+  bySecret: Map<string, Set<string>>
+}
+
+/** One Certificate per Secret, or the plan an older Ingress made for the same Secret; returns the issuerRef used. */
+function planCertificates(
+  {ref, ns, ingName, diagnostics}: ShimIngress,
+  ctx: CertificateContext,
+  {issuer, trigger, extra, consumed, bySecret}: CertificateInputs,
+  plans: CertificatePlan[],
+  reused: CertificatePlan[],
+): Record<string, string> {
   const issuerRef: Record<string, string> = {
     name: issuer.namespace !== undefined && !ctx.passthrough ? issuerCopyName(ctx.gateway, issuer.namespace, issuer.name) : issuer.name,
     kind: issuer.kind,
     group: issuer.group,
   }
-  const reused: CertificatePlan[] = []
   for (const secretName of [...bySecret.keys()].sort()) {
     const hosts = [...bySecret.get(secretName)!].sort()
     const earlier = ctx.planned?.get(`${ns}/${secretName}`)
@@ -330,7 +386,16 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
     plans.push(plan)
     ctx.planned?.set(`${ns}/${secretName}`, plan)
   }
+  return issuerRef
+}
 
+/** The certificates planned for an Ingress -> one diagnostic: where they live and what the user must know. */
+function reportCertificatePlans(
+  {ref, ns, diagnostics}: ShimIngress,
+  ctx: CertificateContext,
+  {issuer, trigger, issuerRef}: {issuer: CertificatePlan['issuer']; trigger: string; issuerRef: Record<string, string>},
+  plans: CertificatePlan[],
+): void {
   if (plans.length > 0 && ctx.passthrough) {
     diagnostics.push(
       diag({
@@ -345,7 +410,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
         hint: `applying this Certificate adopts the existing one; before deleting ${ref}, remove its ownerReference (see the checklist)`,
       }),
     )
-    return {plans, diagnostics, reused}
+    return
   }
   if (plans.length > 0) {
     diagnostics.push(
@@ -365,8 +430,8 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
       }),
     )
   }
-  return {plans, diagnostics, reused}
 }
+
 
 /**
  * `<namespace>-<secretName>` in the gateway namespace (two namespaces may use one Secret name); a name already

@@ -81,6 +81,18 @@ const IDENTITY_KEYS: Record<string, string> = {
   'load-balancer.hetzner.cloud/name': 'load balancer name',
 }
 
+/** The values Go's strconv.ParseBool reads as false. */
+const GO_FALSE = ['0', 'f', 'F', 'false', 'FALSE', 'False']
+const GO_TRUE = ['1', 't', 'T', 'true', 'TRUE', 'True']
+
+/**
+ * loadBalancerClasses that make the load balancer internal with no annotation: GKE's internal passthrough class
+ * (ingress-gce / cloud-provider-gcp RegionalInternalLoadBalancerClass, and its -legacy twin).
+ */
+const INTERNAL_CLASSES = ['networking.gke.io/l4-regional-internal', 'networking.gke.io/l4-regional-internal-legacy']
+/** GKE's external classes: external whatever the GKE type annotations say (the class selects the implementation). */
+const GKE_EXTERNAL_CLASSES = ['networking.gke.io/l4-regional-external', 'networking.gke.io/l4-regional-external-legacy']
+
 /**
  * Annotations that make a cloud load balancer internal (private addresses only). The value that does it, per
  * provider: AWS in-tree (any value but "false"; the docs write "true" or "0.0.0.0/0"), AWS Load Balancer Controller
@@ -90,8 +102,9 @@ const INTERNAL_RULES: [string, (v: string) => boolean][] = [
   ['networking.gke.io/load-balancer-type', (v) => v.trim().toLowerCase() === 'internal'],
   ['cloud.google.com/load-balancer-type', (v) => v.trim().toLowerCase() === 'internal'],
   ['service.beta.kubernetes.io/azure-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
-  ['service.beta.kubernetes.io/oci-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
-  ['oci.oraclecloud.com/oci-network-load-balancer-internal', (v) => v.trim().toLowerCase() === 'true'],
+  // OCI: strconv.ParseBool in current releases, any non-empty value in older ones: internal unless false.
+  ['service.beta.kubernetes.io/oci-load-balancer-internal', (v) => v.trim() !== '' && !GO_FALSE.includes(v.trim())],
+  ['oci.oraclecloud.com/oci-network-load-balancer-internal', (v) => v.trim() !== '' && !GO_FALSE.includes(v.trim())],
   ['service.beta.kubernetes.io/openstack-internal-load-balancer', (v) => v.trim().toLowerCase() === 'true'],
   ['service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type', (v) => v.trim() === 'intranet'],
   ['service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', (v) => v.trim() === 'private'],
@@ -102,11 +115,12 @@ const INTERNAL_RULES: [string, (v: string) => boolean][] = [
 const PROXY_RULES: [string, (v: string) => boolean][] = [
   ['service.beta.kubernetes.io/aws-load-balancer-proxy-protocol', (v) => v.trim() !== ''],
   ['service.beta.kubernetes.io/aws-load-balancer-target-group-attributes', (v) => /proxy_protocol_v2\.enabled\s*=\s*true/.test(v)],
-  ['service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol', (v) => v.trim().toLowerCase() === 'true'],
+  // DigitalOcean and Hetzner parse these with strconv.ParseBool ("1", "t", "True" send PROXY headers too).
+  ['service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol', (v) => GO_TRUE.includes(v.trim())],
   ['service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol', (v) => /^v[12]$/.test(v.trim())],
   ['service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
   ['service.beta.kubernetes.io/exoscale-loadbalancer-service-proxy-protocol', (v) => v.trim().toLowerCase() === 'true'],
-  ['load-balancer.hetzner.cloud/uses-proxyprotocol', (v) => v.trim().toLowerCase() === 'true'],
+  ['load-balancer.hetzner.cloud/uses-proxyprotocol', (v) => GO_TRUE.includes(v.trim())],
   ['loadbalancer.openstack.org/proxy-protocol', (v) => v.trim() !== '' && v.trim().toLowerCase() !== 'false'],
 ]
 
@@ -116,6 +130,9 @@ export interface ServiceTraits {
 }
 
 const AWS_LBC_CLASS = 'service.k8s.aws/nlb'
+/** EKS Auto Mode's NLB class: reads aws-load-balancer-scheme as the AWS Load Balancer Controller does, internal by default. */
+const EKS_AUTO_CLASS = 'eks.amazonaws.com/nlb'
+const AWS_SCHEME_CLASSES = [AWS_LBC_CLASS, EKS_AUTO_CLASS]
 const AWS_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type'
 const AWS_TARGET_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'
 const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
@@ -142,6 +159,7 @@ export interface AwsExposure {
  *   internet-facing.
  * - The in-tree provider (and the AWS cloud-controller-manager) reads aws-load-balancer-internal only: any value
  *   but "" and "false" makes the load balancer internal (legacy aws.go EnsureLoadBalancer).
+ * - EKS Auto Mode (loadBalancerClass eks.amazonaws.com/nlb) reads the same annotations, internal without a scheme.
  * A Service with neither a class nor a type of the AWS Load Balancer Controller is the in-tree provider's, unless
  * that controller's webhook (webhooks/core/service_mutator.go MutateCreate, on by default since v2.5) gave it
  * loadBalancerClass service.k8s.aws/nlb when it was created, which a rendered chart does not show: it counts as
@@ -149,10 +167,11 @@ export interface AwsExposure {
  * Undefined when the Service shows nothing of AWS.
  */
 export function awsExposure(annotations: Record<string, string>, loadBalancerClass?: string): AwsExposure | undefined {
-  const aws = loadBalancerClass === AWS_LBC_CLASS || Object.keys(annotations).some((k) => k.startsWith(AWS_PREFIX))
+  const byClass = loadBalancerClass !== undefined && AWS_SCHEME_CLASSES.includes(loadBalancerClass)
+  const aws = byClass || Object.keys(annotations).some((k) => k.startsWith(AWS_PREFIX))
   if (!aws) return undefined
   const type = (annotations[AWS_TYPE] ?? '').trim()
-  const lbc = loadBalancerClass === AWS_LBC_CLASS || type === 'nlb-ip' || (type === 'external' && ['ip', 'instance'].includes((annotations[AWS_TARGET_TYPE] ?? '').trim()))
+  const lbc = byClass || type === 'nlb-ip' || (type === 'external' && ['ip', 'instance'].includes((annotations[AWS_TARGET_TYPE] ?? '').trim()))
   const scheme = annotations[AWS_SCHEME]
   const internalValue = annotations[AWS_INTERNAL]
   if (scheme !== undefined && (lbc || scheme === 'internal')) return {internal: scheme === 'internal', why: `${AWS_SCHEME}: "${scheme}"`, byDefault: false}
@@ -160,11 +179,11 @@ export function awsExposure(annotations: Record<string, string>, loadBalancerCla
     // In-tree: anything but "" and "false"; the controller's strconv.ParseBool: its true values, and a value it cannot
     // parse fails the reconcile (no load balancer). Both counted as internal where either controller reads it so.
     const inTree = internalValue !== '' && internalValue !== 'false'
-    const parsedFalse = ['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(internalValue)
+    const parsedFalse = GO_FALSE.includes(internalValue)
     return {internal: lbc ? !parsedFalse : inTree, why: `${AWS_INTERNAL}: "${internalValue}"`, byDefault: false}
   }
   if (lbc) {
-    const by = loadBalancerClass === AWS_LBC_CLASS ? `loadBalancerClass ${AWS_LBC_CLASS}` : `${AWS_TYPE}: ${type}`
+    const by = byClass ? `loadBalancerClass ${loadBalancerClass}` : `${AWS_TYPE}: ${type}`
     return {internal: true, why: `${by} without ${AWS_SCHEME} (default internal)`, byDefault: true}
   }
   return {internal: false, why: `no ${AWS_INTERNAL}`, byDefault: false}
@@ -177,10 +196,17 @@ export function awsExposure(annotations: Record<string, string>, loadBalancerCla
  */
 export function serviceTraits(annotations: Record<string, string>, loadBalancerClass?: string): ServiceTraits {
   const hits = (rules: [string, (v: string) => boolean][]) => rules.filter(([k, ok]) => typeof annotations[k] === 'string' && ok(annotations[k])).map(([k]) => k)
-  const internal = hits(INTERNAL_RULES)
+  const gkeExternal = loadBalancerClass !== undefined && GKE_EXTERNAL_CLASSES.includes(loadBalancerClass)
+  const internal = hits(INTERNAL_RULES).filter((k) => !(gkeExternal && GKE_TYPE_KEYS.includes(k)))
+  if (loadBalancerClass !== undefined && INTERNAL_CLASSES.includes(loadBalancerClass)) internal.push(`loadBalancerClass ${loadBalancerClass}`)
   const aws = awsExposure(annotations, loadBalancerClass)
   if (aws?.internal) internal.unshift(aws.byDefault ? aws.why : aws.why.replace(/: ".*"$/, ''))
   return {internal, proxyProtocol: hits(PROXY_RULES)}
+}
+
+/** Whether serviceTraits knows how the controller of this loadBalancerClass reads the internal annotations. */
+export function knownLoadBalancerClass(loadBalancerClass: string): boolean {
+  return [...AWS_SCHEME_CLASSES, ...INTERNAL_CLASSES, ...GKE_EXTERNAL_CLASSES].includes(loadBalancerClass)
 }
 
 export interface EnvoyProxyPlan {
@@ -349,6 +375,7 @@ function sourceRangesFromAnnotation(spec: Record<string, any>, annotations: Reco
  * Gateway's default EnvoyProxy) cannot decide otherwise.
  */
 const GKE_TYPE_KEYS = ['networking.gke.io/load-balancer-type', 'cloud.google.com/load-balancer-type']
+const OCI_INTERNAL_KEYS = ['oci.oraclecloud.com/oci-network-load-balancer-internal', 'service.beta.kubernetes.io/oci-load-balancer-internal']
 
 /**
  * Writes out, for an internal load balancer, every annotation its provider's controllers read for internal-or-not
@@ -368,7 +395,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
         code: 'controller-service-aws-default-scheme',
         object: svc,
         fidelity: 'approximate',
-        message: `${svc} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${aws.why}): the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${object} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
+        message: `${svc} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${aws.why}): ${spec.loadBalancerClass === EKS_AUTO_CLASS ? 'EKS Auto Mode made its NLB internal (its default scheme); ' : ''}the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${object} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
         hint: `if the ingress-nginx NLB is internet-facing (aws elbv2 describe-load-balancers shows its Scheme), set ${AWS_SCHEME}: internet-facing in envoyService.annotations of ${object}`,
       })
     }
@@ -376,6 +403,12 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
   const gke = GKE_TYPE_KEYS.find((k) => annotations[k] !== undefined)
   if (gke !== undefined && ['Internal', 'internal'].includes(annotations[gke])) {
     for (const k of GKE_TYPE_KEYS) if (annotations[k] !== 'Internal') pinned[k] = 'Internal'
+  }
+  // OCI: the load balancer reads oci-load-balancer-internal, the network load balancer (oci.oraclecloud.com/
+  // load-balancer-type: nlb, which a less specific EnvoyProxy may add) its own key: both written when either is internal.
+  const oci = INTERNAL_RULES.filter(([k, ok]) => OCI_INTERNAL_KEYS.includes(k) && typeof annotations[k] === 'string' && ok(annotations[k]))
+  if (oci.length > 0) {
+    for (const k of OCI_INTERNAL_KEYS) if (annotations[k] !== 'true') pinned[k] = 'true'
   }
   const keys = Object.keys(pinned).sort(compareStrings)
   if (keys.length === 0) return
@@ -385,7 +418,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
     level: 'info',
     code: 'controller-service-internal-pinned',
     object: svc,
-    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
+    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : []), ...(keys.some((k) => OCI_INTERNAL_KEYS.includes(k)) ? ['OCI: the load balancer and the network load balancer read one key each'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
   })
 }
 

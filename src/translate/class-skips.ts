@@ -1,0 +1,88 @@
+/**
+ * What class selection left out, said once per class: why ingress-nginx (or this run) does not serve it, and for
+ * file input the flags that would convert it.
+ *
+ * Files rarely hold the IngressClass objects (the controller's Helm chart creates them), so a class such as
+ * `internal` has nothing that says whether an ingress-nginx served it: one warning names every such class with the
+ * line to paste, instead of an info per class the user has to read to learn why Ingresses are missing. In a cluster
+ * the IngressClass objects decide (store.go GetIngressClass), and a class without one was served by no
+ * ingress-nginx: an info, as before.
+ */
+import {NGINX_CONTROLLER} from './controllers.js'
+import type {ClassSelection} from './select.js'
+import type {Diagnostic, InputObject, UnselectedIngress} from './types.js'
+
+export interface SkippedByClass {
+  /** `namespace/name` */
+  id: string
+  className?: string
+  reason: UnselectedIngress['reason']
+  /** Read from a file (not from the cluster). */
+  fromFile: boolean
+}
+
+export function reportSkippedClasses(skipped: SkippedByClass[], selection: ClassSelection, inputs: InputObject[], diagnostics: Diagnostic[]): void {
+  const unknown = new Map<string, string[]>()
+  const byLabel = new Map<string, SkippedByClass[]>()
+  for (const s of skipped) {
+    // --ingress-class is the exact list: a class left out of it is the user's choice (one class alone), not a surprise.
+    if (s.fromFile && !selection.explicit && s.reason === 'class-not-selected' && !selection.declared.has(s.className!)) {
+      unknown.set(s.className!, [...(unknown.get(s.className!) ?? []), s.id])
+      continue
+    }
+    const label = s.className ?? '(no class)'
+    byLabel.set(label, [...(byLabel.get(label) ?? []), s])
+  }
+  if (unknown.size > 0) diagnostics.push(unknownClassesWarning(unknown, skipped, selection, inputs))
+  for (const [label, list] of [...byLabel.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const names = list.map((s) => s.id).sort()
+    diagnostics.push({
+      level: 'info',
+      code: 'class-not-selected',
+      message: `${names.length} Ingress(es) skipped, ${skipReason(label, list[0].reason, selection)}: ${names.join(', ')}`,
+    })
+  }
+}
+
+function skipReason(label: string, reason: UnselectedIngress['reason'], selection: ClassSelection): string {
+  if (label === '(no class)') return 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
+  const product = selection.foreignByName.get(label)
+  if (reason === 'other-controller' && product !== undefined) {
+    return `class "${label}" has no IngressClass in the input and is the default class name of ${product}, not ingress-nginx's (use --ingress-class ${label} if an ingress-nginx served it all the same)`
+  }
+  if (reason === 'other-controller') {
+    const controller = selection.controllerByClass.get(label)
+    return `class "${label}" is not ingress-nginx's: its IngressClass names ${controller === undefined ? 'no spec.controller' : `controller ${controller}`}, not ${NGINX_CONTROLLER} (use --ingress-class ${label} if an ingress-nginx served it all the same)`
+  }
+  return `class "${label}" is not served by ingress-nginx here (spec.ingressClassName needs an IngressClass of controller ${NGINX_CONTROLLER}; the kubernetes.io/ingress.class annotation must equal the controller's --ingress-class, nginx by default; use --ingress-class ${label} to convert it)`
+}
+
+/**
+ * One warning for every class of the files without an IngressClass object: the classes with their Ingresses, and
+ * the exact --ingress-class list to paste. That list is the exact list once given, so it keeps the classes this run
+ * converts already (nginx, say), or pasting it would drop them.
+ */
+function unknownClassesWarning(unknown: Map<string, string[]>, skipped: SkippedByClass[], selection: ClassSelection, inputs: InputObject[]): Diagnostic {
+  const skippedIds = new Set(skipped.map((s) => s.id))
+  const inUse = new Set<string>()
+  for (const input of inputs) {
+    const o = input.object
+    const field = o.spec?.ingressClassName
+    const viaField = typeof field === 'string' && field !== ''
+    const name = viaField ? field : o.metadata.annotations?.['kubernetes.io/ingress.class']
+    if (typeof name !== 'string' || name === '' || skippedIds.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)) continue
+    // Only classes this run selects (an invalid Ingress's class was never judged).
+    if ((viaField ? selection.classes : selection.annotationClasses).has(name)) inUse.add(name)
+  }
+  const classes = [...unknown.keys()].sort()
+  const keep = [...inUse].filter((c) => !unknown.has(c)).sort()
+  const paste = [...keep, ...classes].map((c) => `--ingress-class ${c}`).join(' ')
+  const total = [...unknown.values()].reduce((n, l) => n + l.length, 0)
+  const list = classes.map((c) => `${c} (${unknown.get(c)!.sort().join(', ')})`).join('; ')
+  return {
+    level: 'warning',
+    code: 'classes-not-selected',
+    message: `${total} Ingress(es) are not converted: their ingress classes have no IngressClass object in the input and no flag selected them: ${list}. If ingress-nginx served them, add: ${paste}`,
+    hint: `or --all-classes (every class in these files is ingress-nginx's, each its own controller, as separate installations are); --gateway-for CLASS=NAMESPACE/NAME gives a class a Gateway of its own; --lookup-cluster reads the IngressClasses from the cluster instead`,
+  }
+}
