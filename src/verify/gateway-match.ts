@@ -85,7 +85,7 @@ function chainIndex(chains: FilterChain[]): ChainIndex {
 /** Envoy filter chain match on server_names: exact, then the longest `*.` suffix, then a chain without names. */
 export function selectChain(chains: FilterChain[], sni: string | undefined): FilterChain | undefined {
   const index = chainIndex(chains)
-  if (sni !== undefined) {
+  if (sni !== undefined && index.byName.size > 0) {
     const exact = index.byName.get(sni)
     if (exact !== undefined) return examined(exact)
     const labels = sni.split('.')
