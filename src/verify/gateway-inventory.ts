@@ -107,12 +107,28 @@ export function referencePermitted(
   from: {group: string; kind: string; namespace: string},
   to: {group: string; kind: string; namespace: string; name: string},
 ): boolean {
-  return inventory.referenceGrants.some((grant) => {
-    if (namespaceOf(grant) !== to.namespace) return false
+  return grantsIn(inventory, to.namespace).some((grant) => {
     const fromOk = (grant.spec?.from ?? []).some((f: any) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace)
     const toOk = (grant.spec?.to ?? []).some((t: any) => (t.group ?? '') === to.group && t.kind === to.kind && (t.name === undefined || t.name === '' || t.name === to.name))
     return fromOk && toOk
   })
+}
+
+const grantsByNamespace = new WeakMap<KubeObject[], {length: number; byNamespace: Map<string, KubeObject[]>}>()
+
+/** The ReferenceGrants of one namespace, indexed once (a Gateway with a certificate per host checks thousands). */
+function grantsIn(inventory: Inventory, namespace: string): KubeObject[] {
+  let cached = grantsByNamespace.get(inventory.referenceGrants)
+  if (cached === undefined || cached.length !== inventory.referenceGrants.length) {
+    cached = {length: inventory.referenceGrants.length, byNamespace: new Map()}
+    for (const grant of inventory.referenceGrants) {
+      const list = cached.byNamespace.get(namespaceOf(grant)) ?? []
+      list.push(grant)
+      cached.byNamespace.set(namespaceOf(grant), list)
+    }
+    grantsByNamespace.set(inventory.referenceGrants, cached)
+  }
+  return cached.byNamespace.get(namespace) ?? []
 }
 
 /** A parentRef with its CRD defaults (group gateway.networking.k8s.io, kind Gateway, namespace of the route). */

@@ -15,6 +15,7 @@
  */
 import type {Probe} from './outcome.js'
 import type {FilterChain, PathSettings, RouteEntry, RouteTable, StringCondition, VirtualHost} from './gateway-types.js'
+import {examine} from './probe-work.js'
 import {re2FullMatch} from './re2.js'
 
 /** The request as route matching sees it, after normalization. */
@@ -58,19 +59,47 @@ export function probeSni(probe: Probe): string | undefined {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('[') ? undefined : host
 }
 
-/** Envoy filter chain match on server_names. */
+interface ChainIndex {
+  chains: FilterChain[]
+  length: number
+  /** server name (exact or `*.suffix`) -> the first chain listing it. */
+  byName: Map<string, FilterChain>
+  unnamed?: FilterChain
+}
+
+const chainIndexes = new WeakMap<FilterChain[], ChainIndex>()
+
+/** The chains indexed by server name once (rebuilt if the list grew), so that a lookup does not scan every chain. */
+function chainIndex(chains: FilterChain[]): ChainIndex {
+  const cached = chainIndexes.get(chains)
+  if (cached !== undefined && cached.length === chains.length) return cached
+  const index: ChainIndex = {chains, length: chains.length, byName: new Map()}
+  for (const chain of chains) {
+    for (const name of chain.serverNames) if (!index.byName.has(name)) index.byName.set(name, chain)
+    if (chain.serverNames.length === 0) index.unnamed ??= chain
+  }
+  chainIndexes.set(chains, index)
+  return index
+}
+
+/** Envoy filter chain match on server_names: exact, then the longest `*.` suffix, then a chain without names. */
 export function selectChain(chains: FilterChain[], sni: string | undefined): FilterChain | undefined {
-  if (sni !== undefined) {
-    const exact = chains.find((c) => c.serverNames.includes(sni))
-    if (exact !== undefined) return exact
+  const index = chainIndex(chains)
+  if (sni !== undefined && index.byName.size > 0) {
+    const exact = index.byName.get(sni)
+    if (exact !== undefined) return examined(exact)
     const labels = sni.split('.')
     for (let i = 1; i < labels.length; i++) {
-      const wildcard = `*.${labels.slice(i).join('.')}`
-      const chain = chains.find((c) => c.serverNames.includes(wildcard))
-      if (chain !== undefined) return chain
+      const chain = index.byName.get(`*.${labels.slice(i).join('.')}`)
+      if (chain !== undefined) return examined(chain)
     }
   }
-  return chains.find((c) => c.serverNames.length === 0)
+  return index.unnamed === undefined ? undefined : examined(index.unnamed)
+}
+
+function examined<T>(found: T): T {
+  examine()
+  return found
 }
 
 /** The connection manager's checks and path normalization; a local reply when it answers the request itself. */
@@ -158,16 +187,52 @@ function canonicalPath(path: string): string {
   return out
 }
 
-/** Envoy RouteMatcher::findVirtualHost. */
+interface VirtualHostIndex {
+  length: number
+  /** domain -> the first virtual host with it. */
+  exact: Map<string, VirtualHost>
+  /** `*suffix` domains by their suffix (without the `*`). */
+  wildcard: Map<string, VirtualHost>
+  /** The shortest and longest wildcard suffix, to bound the suffixes a lookup tries. */
+  minSuffix: number
+  maxSuffix: number
+}
+
+const virtualHostIndexes = new WeakMap<VirtualHost[], VirtualHostIndex>()
+
+/** The table's virtual hosts indexed by domain once (rebuilt if the list grew): a lookup does not scan them all. */
+function virtualHostIndex(virtualHosts: VirtualHost[]): VirtualHostIndex {
+  const cached = virtualHostIndexes.get(virtualHosts)
+  if (cached !== undefined && cached.length === virtualHosts.length) return cached
+  const index: VirtualHostIndex = {length: virtualHosts.length, exact: new Map(), wildcard: new Map(), minSuffix: Infinity, maxSuffix: 0}
+  for (const v of virtualHosts) {
+    if (!index.exact.has(v.domain)) index.exact.set(v.domain, v)
+    if (!v.domain.startsWith('*') || v.domain.length <= 1) continue
+    const suffix = v.domain.slice(1)
+    if (!index.wildcard.has(suffix)) index.wildcard.set(suffix, v)
+    index.minSuffix = Math.min(index.minSuffix, suffix.length)
+    index.maxSuffix = Math.max(index.maxSuffix, suffix.length)
+  }
+  virtualHostIndexes.set(virtualHosts, index)
+  return index
+}
+
+/**
+ * Envoy RouteMatcher::findVirtualHost: the exact domain, else the longest `*suffix` domain the name ends with (the
+ * name longer than the suffix), else `*`. Among wildcards of one length only one suffix can match a name, and the
+ * first virtual host of that domain is the one taken.
+ */
 export function selectVirtualHost(table: RouteTable, host: string): VirtualHost | undefined {
   const name = hostWithoutPort(host).toLowerCase()
-  const exact = table.virtualHosts.find((v) => v.domain === name)
-  if (exact !== undefined) return exact
-  const wildcards = table.virtualHosts
-    .filter((v) => v.domain.startsWith('*') && v.domain.length > 1)
-    .sort((a, b) => b.domain.length - a.domain.length)
-  const suffixMatch = wildcards.find((v) => name.length > v.domain.length - 1 && name.endsWith(v.domain.slice(1)))
-  return suffixMatch ?? table.virtualHosts.find((v) => v.domain === '*')
+  const index = virtualHostIndex(table.virtualHosts)
+  const exact = index.exact.get(name)
+  if (exact !== undefined) return examined(exact)
+  for (let length = Math.min(index.maxSuffix, name.length - 1); length >= index.minSuffix; length--) {
+    const suffixMatch = index.wildcard.get(name.slice(name.length - length))
+    if (suffixMatch !== undefined) return examined(suffixMatch)
+  }
+  const any = index.exact.get('*')
+  return any === undefined ? undefined : examined(any)
 }
 
 /** Whether the entry's conditions hold; Re2Unsupported propagates when a pattern cannot be emulated. */

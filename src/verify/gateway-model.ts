@@ -31,6 +31,7 @@ import type {
   RouteTable,
   VirtualHost,
 } from './gateway-types.js'
+import {examine} from './probe-work.js'
 import {Re2Unsupported} from './re2.js'
 
 export type {ModelOptions} from './gateway-inventory.js'
@@ -136,6 +137,8 @@ function attachTlsRoute(
 
 function assemblePorts(listeners: ListenerState[], placed: Map<ListenerState, Placed[]>, passthrough: Map<ListenerState, FilterChain[]>, notes: string[]): Map<number, PortPlane> {
   const ports = new Map<number, PortPlane>()
+  // The domains each port's plain connection manager already has (a Set: one lookup per virtual host, not a scan).
+  const plainDomains = new Map<number, Set<string>>()
   for (const listener of listeners.filter((l) => l.ready)) {
     const port = ports.get(listener.ref.port) ?? {port: listener.ref.port, plainListeners: [], chains: []}
     ports.set(listener.ref.port, port)
@@ -143,12 +146,15 @@ function assemblePorts(listeners: ListenerState[], placed: Map<ListenerState, Pl
       // The first HTTP listener on a port creates the shared connection manager, with its path settings.
       port.plain ??= {virtualHosts: [], settings: listener.settings}
       port.plainListeners.push(listener.ref)
+      const domains = plainDomains.get(port.port) ?? new Set(port.plain.virtualHosts.map((v) => v.domain))
+      plainDomains.set(port.port, domains)
       for (const vhost of virtualHosts(listener, placed.get(listener) ?? [])) {
-        if (port.plain.virtualHosts.some((v) => v.domain === vhost.domain)) {
+        if (domains.has(vhost.domain)) {
           notes.push(`port ${port.port}: virtual host ${vhost.domain} comes from two listeners; Envoy rejects the route configuration (duplicate domain)`)
           continue
         }
         port.plain.virtualHosts.push(vhost)
+        domains.add(vhost.domain)
       }
     } else if (listener.ref.protocol === 'HTTPS') {
       const table: RouteTable = {virtualHosts: virtualHosts(listener, placed.get(listener) ?? []), settings: listener.settings}
@@ -228,6 +234,7 @@ function routeInTable(table: RouteTable, probe: Probe, decision: GatewayDecision
   decision.listener = vhost.listener
   decision.virtualHost = vhost.domain
   const matches = (entry: RouteEntry): boolean => {
+    examine()
     try {
       return entryMatches(entry, request)
     } catch (error) {

@@ -29,6 +29,7 @@ import type {HostModel, IngressModel, ServiceBackend} from '../translate/model.j
 import {applyNginxRewrite, renderServer, selectNginxLocation, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
 import {canaryBackends, type CanaryRoute} from './nginx-canary.js'
 import type {BackendShare, Outcome, Probe} from './outcome.js'
+import {examine} from './probe-work.js'
 
 /** Where nginx decided: the server, the location (`= /x`, `/x/`, `~* ^/x`) and the Ingress whose config it carries. */
 export interface NginxDecision {
@@ -61,7 +62,8 @@ interface NginxPlane {
   hosts: Map<string, HostModel>
   /** Server names and aliases -> host. */
   byName: Map<string, HostModel>
-  wildcards: {suffix: string; host: HostModel}[]
+  /** `*.example.com` hosts by their suffix `.example.com`. */
+  wildcards: Map<string, HostModel>
   /** from-to-www redirect servers: name -> the server it redirects to. */
   wwwRedirects: Map<string, string>
   canaryByUpstream: Map<string, CanaryRoute>
@@ -88,12 +90,14 @@ export function buildNginxModel(hostsByGateway: Map<string, Map<string, HostMode
 
 function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane {
   const byName = new Map<string, HostModel>()
-  const wildcards: NginxPlane['wildcards'] = []
+  const wildcards: NginxPlane['wildcards'] = new Map()
   const canaryByUpstream = new Map<string, CanaryRoute>()
   const wwwRedirects = new Map<string, string>()
   for (const host of hosts.values()) {
     if (host.name === '') continue
-    if (host.name.startsWith('*.')) wildcards.push({suffix: host.name.slice(1), host})
+    if (host.name.startsWith('*.')) {
+      if (!wildcards.has(host.name.slice(1))) wildcards.set(host.name.slice(1), host)
+    }
     else byName.set(host.name, host)
     for (const location of host.locations) {
       const first = location.canaries[0]
@@ -130,9 +134,19 @@ export function selectNginxServer(plane: NginxPlane, name: string): {www: string
   if (www !== undefined && !plane.byName.has(name)) return {www}
   const exact = plane.byName.get(name)
   if (exact) return {host: exact}
-  // template.go buildServerName: `*.example.com` -> `~^(?<subdomain>[\w-]+)\.example\.com$`, one label only.
-  const wildcard = plane.wildcards.find((w) => name.endsWith(w.suffix) && /^[\w-]+$/.test(name.slice(0, -w.suffix.length)))
-  return {host: wildcard?.host ?? plane.hosts.get('')}
+  return {host: oneLabelWildcard(plane, name) ?? plane.hosts.get('')}
+}
+
+/**
+ * template.go buildServerName: `*.example.com` -> `~^(?<subdomain>[\w-]+)\.example\.com$`, one label only. The
+ * label has no dot, so the only wildcard that can take a name is the one for the name's suffix from its first dot.
+ */
+function oneLabelWildcard(plane: NginxPlane, name: string): HostModel | undefined {
+  const dot = name.indexOf('.')
+  if (dot <= 0 || !/^[\w-]+$/.test(name.slice(0, dot))) return undefined
+  const host = plane.wildcards.get(name.slice(dot))
+  if (host !== undefined) examine()
+  return host
 }
 
 function pickPlane(model: NginxModel, gateway: string | undefined): NginxPlane | undefined {
@@ -248,7 +262,8 @@ function redirectsToHttps(plane: NginxPlane, host: HostModel, requestHost: strin
   const name = host.aliases.includes(requestHost) ? requestHost : host.name
   // Each controller posts its own servers' certificates (nginx.go configureCertificates): another controller's
   // wildcard certificate is not there.
-  return plane.wildcards.some((w) => w.host.tls !== undefined && w.host.tls.ingress.controller === ingress.controller && name.endsWith(w.suffix) && /^[\w-]+$/.test(name.slice(0, -w.suffix.length)))
+  const wildcard = oneLabelWildcard(plane, name)
+  return wildcard?.tls !== undefined && wildcard.tls.ingress.controller === ingress.controller
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type {HostModel} from '../translate/model.js'
 import type {Diagnostic, TranslateResult} from '../translate/types.js'
+import {examine} from './probe-work.js'
 import type {ProbeResult} from './verify.js'
 
 /**
@@ -127,15 +128,17 @@ function absolute(location: string | undefined): string | undefined {
 export function knownDifference(result: TranslateResult, r: ProbeResult): string | undefined {
   const host = r.probe.host.toLowerCase().replace(/:\d+$/, '')
   const hosts = result.hostsByGateway?.get(r.gateway) ?? new Map<string, HostModel>()
-  const about = (code: string) => result.diagnostics.find((d) => d.code === code && r.ingresses.some((i) => concerns(d, i)))
+  const index = diagnosticIndex(result)
+  const withCode = (code: string) => examined(index.byCode.get(code) ?? [])
+  const about = (code: string) => withCode(code).find((d) => r.ingresses.some((i) => concerns(d, i)))
   // A Gateway API wildcard matches any depth, nginx's one label (wildcard-host-depth, on the wildcard's Ingress).
-  const deepUnder = [...hosts.values()].filter((h) => h.name.startsWith('*.') && host.endsWith(h.name.slice(1)) && host.slice(0, -h.name.length + 1).includes('.'))
+  const deepUnder = wildcardsAbove(hosts, host)
   const wildcardIngresses = new Set(deepUnder.flatMap((h) => h.locations.map((l) => l.ingress.id)))
   // Only where nginx had no server of that name (the catch-all or nothing answered): a deep name nginx serves from its
   // own server (exact or alias) that the Gateway's wildcard takes is a lost route, not the depth difference.
   const decidedBy = r.nginx.nginx.server
   const nginxOwnServer = decidedBy !== undefined && decidedBy !== '_' && !decidedBy.startsWith('*.')
-  if (!nginxOwnServer && result.diagnostics.some((d) => d.code === 'wildcard-host-depth' && [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
+  if (!nginxOwnServer && withCode('wildcard-host-depth').some((d) => [...wildcardIngresses].some((i) => concerns(d, i)))) return 'wildcard-host-depth'
   // nginx answers `/foo` of a Prefix `/foo/` with a 301 to `/foo/`; the Gateway matches it (prefix-trailing-slash).
   if (r.nginx.kind === 'redirect' && r.nginx.status === 301 && r.nginx.reason.includes('trailing slash') && about('prefix-trailing-slash')) return 'prefix-trailing-slash'
   // nginx serves every host on 443 with its default certificate; hosts without TLS stay on the http listener.
@@ -147,31 +150,92 @@ export function knownDifference(result: TranslateResult, r: ProbeResult): string
   // It explains the Gateway not serving such a host over https, not serving it from another route (a TLS wildcard
   // Ingress's route takes https://b.example.com when b's own Ingress has no tls: another Service, an outage).
   const gatewayServes = r.envoy.kind === 'forward' || r.envoy.kind === 'passthrough'
-  if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && result.diagnostics.some((d) => d.code === 'plain-hosts-https' && plainHostsOf(d, r.gateway))) return 'plain-hosts-https'
+  if (r.probe.scheme === 'https' && !gatewayServes && ((server && !server.tls) || unserved || noHttpsListener) && withCode('plain-hosts-https').some((d) => plainHostsOf(d, r.gateway))) return 'plain-hosts-https'
   // A TLS entry without secretName: nginx served the host (and the hosts one label under a wildcard host, which take
   // its certificate) with its default certificate, which the Gateway does not have (tls-without-secret).
   const tlsIngress = server?.tls && !server.tls.secretName ? server.tls.ingress.id : undefined
-  if (r.probe.scheme === 'https' && !gatewayServes && tlsIngress && result.diagnostics.some((d) => d.code === 'tls-without-secret' && concerns(d, tlsIngress))) return 'tls-without-secret'
+  if (r.probe.scheme === 'https' && !gatewayServes && tlsIngress && withCode('tls-without-secret').some((d) => concerns(d, tlsIngress))) return 'tls-without-secret'
   // nginx's catch-all server `_` answered HTTPS for names without a server; the Gateway's route without hostnames is
   // on http only (catch-all-https, on the Ingresses whose rules the catch-all serves).
-  const catchAll = hosts.get('')
-  const catchAllIngresses = new Set(catchAll?.locations.map((l) => l.ingress.id) ?? [])
-  if (r.probe.scheme === 'https' && !gatewayServes && r.nginx.nginx.server === '_' && result.diagnostics.some((d) => d.code === 'catch-all-https' && [...catchAllIngresses].some((i) => concerns(d, i)))) return 'catch-all-https'
+  if (r.probe.scheme === 'https' && !gatewayServes && r.nginx.nginx.server === '_') {
+    const catchAllIngresses = new Set(hosts.get('')?.locations.map((l) => l.ingress.id) ?? [])
+    if (withCode('catch-all-https').some((d) => [...catchAllIngresses].some((i) => concerns(d, i)))) return 'catch-all-https'
+  }
   // nginx's HTTPS redirect drops one trailing slash (lua_ingress.lua rewrite, unless preserve-trailing-slash) where
   // this Gateway's https-redirect route keeps it (redirect-keeps-trailing-slash, on that Gateway); the www redirect
   // (ngx_srv_redirect.lua) likewise, where a diagnostic of the Ingress names from-to-www-redirect.
   if (onlyTrailingSlash(r) && r.probe.scheme === 'http' && r.nginx.reason === 'ssl-redirect') {
-    if (result.diagnostics.some((d) => d.code === 'redirect-keeps-trailing-slash' && d.object === `Gateway ${r.gateway}`)) return 'redirect-keeps-trailing-slash'
+    if (withCode('redirect-keeps-trailing-slash').some((d) => d.object === `Gateway ${r.gateway}`)) return 'redirect-keeps-trailing-slash'
   }
   if (onlyTrailingSlash(r) && r.nginx.reason === 'from-to-www-redirect server') {
-    const www = result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
+    const www = aboutIngresses(index, r.ingresses).find((d) => /from-to-www-redirect|preserve-trailing-slash/.test(d.annotation ?? ''))
     if (www) return www.code
   }
   // `${VAR}` hosts are substituted at deploy time; the Gateway model cannot route the unsubstituted name.
-  if (host.includes('${') && result.diagnostics.some((d) => d.code === 'gitops-placeholders')) return 'gitops-placeholders'
+  if (host.includes('${') && withCode('gitops-placeholders').length > 0) return 'gitops-placeholders'
   // Otherwise a diagnostic of an Ingress that decided the probe, about this aspect of a difference: a redirect or
   // rewrite approximation does not explain a request reaching another Service (an outage), nor a regex ordering
   // note a missing HTTPS redirect of another host.
   const aspect = aspectOf(r)
-  return result.diagnostics.find((d) => r.ingresses.some((i) => concerns(d, i)) && aboutHost(d, host, r.probe.scheme) && explains(d, aspect))?.code
+  return aboutIngresses(index, r.ingresses).find((d) => aboutHost(d, host, r.probe.scheme) && explains(d, aspect))?.code
+}
+
+interface DiagnosticIndex {
+  length: number
+  byCode: Map<string, Diagnostic[]>
+  /** By object (`Ingress ns/name`), with each diagnostic's position in the result (to keep their order). */
+  byObject: Map<string, Array<{diagnostic: Diagnostic; at: number}>>
+}
+
+const diagnosticIndexes = new WeakMap<Diagnostic[], DiagnosticIndex>()
+
+/** The result's diagnostics by code and by object, built once: a difference looks at its own Ingresses' only. */
+function diagnosticIndex(result: TranslateResult): DiagnosticIndex {
+  const cached = diagnosticIndexes.get(result.diagnostics)
+  if (cached !== undefined && cached.length === result.diagnostics.length) return cached
+  const index: DiagnosticIndex = {length: result.diagnostics.length, byCode: new Map(), byObject: new Map()}
+  result.diagnostics.forEach((diagnostic, at) => {
+    const sameCode = index.byCode.get(diagnostic.code) ?? []
+    sameCode.push(diagnostic)
+    index.byCode.set(diagnostic.code, sameCode)
+    if (diagnostic.object === undefined) return
+    const sameObject = index.byObject.get(diagnostic.object) ?? []
+    sameObject.push({diagnostic, at})
+    index.byObject.set(diagnostic.object, sameObject)
+  })
+  diagnosticIndexes.set(result.diagnostics, index)
+  return index
+}
+
+/** The diagnostics about any of these Ingresses, in the result's order (concerns). */
+function aboutIngresses(index: DiagnosticIndex, ingresses: string[]): Diagnostic[] {
+  const found = [...new Set(ingresses)].flatMap((i) => index.byObject.get(`Ingress ${i}`) ?? [])
+  if (ingresses.length > 1) found.sort((a, b) => a.at - b.at)
+  return examined(found.map((f) => f.diagnostic))
+}
+
+const wildcardIndexes = new WeakMap<Map<string, HostModel>, Map<string, HostModel>>()
+
+/**
+ * The `*.suffix` hosts `host` is under at least two labels deep (`a.b.example.com` under `*.example.com`). Every
+ * wildcard's suffix starts at a dot, so the candidates are the name's suffixes from each of its dots but the first.
+ */
+function wildcardsAbove(hosts: Map<string, HostModel>, host: string): HostModel[] {
+  let bySuffix = wildcardIndexes.get(hosts)
+  if (bySuffix === undefined) {
+    bySuffix = new Map()
+    for (const h of hosts.values()) if (h.name.startsWith('*.')) bySuffix.set(h.name.slice(1), h)
+    wildcardIndexes.set(hosts, bySuffix)
+  }
+  const out: HostModel[] = []
+  for (let dot = host.indexOf('.', host.indexOf('.') + 1); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+    const h = bySuffix.get(host.slice(dot))
+    if (h !== undefined) out.push(h)
+  }
+  return examined(out)
+}
+
+function examined<T extends unknown[]>(list: T): T {
+  examine(list.length)
+  return list
 }
