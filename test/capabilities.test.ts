@@ -135,4 +135,9 @@ test('client-certificate keys whose listener ClientTrafficPolicy is left out bec
   t.is(r.ingresses[0]!.annotations[`${P}auth-tls-secret`], 'manual')
   t.is(r.ingresses[0]!.annotations[`${P}auth-tls-verify-client`], 'manual')
   t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /apps\/pay \(manual\)/)
+  // Fail closed: the route on that listener is withheld, not published to every client (nginx refused them).
+  const onListener = (o: KubeObject) => o.kind === 'HTTPRoute' && (o.spec.parentRefs ?? []).some((p: any) => p.sectionName === 'https-pay-example-com')
+  t.true(served.objects.some(onListener), 'served: the route attaches to the host listener')
+  t.false(r.objects.some(onListener))
+  t.is(r.diagnostics.filter((d) => d.code === 'route-withheld-client-certificates' && d.level === 'error').length, served.objects.filter(onListener).length)
 })

@@ -79,7 +79,35 @@ export function dropUnserved(
   }
   downgradeKeys(dropped, ingresses, diagnostics)
   if (configMapKeys) downgradeConfigMapKeys(dropped, configMapKeys, diagnostics)
-  return list.filter((r) => !unserved(r))
+  const withheld = new Set(routesBehindLostClientChecks(list, dropped, diagnostics))
+  return list.filter((r) => !unserved(r) && !withheld.has(r))
+}
+
+/**
+ * A host listener's ClientTrafficPolicy is its client-certificate check (tls.clientValidation): left out, the listener
+ * accepts any client, where nginx refused clients without a valid certificate. Fail closed: the routes attached to
+ * that listener are withheld (their hosts answer nothing) rather than published without the check.
+ */
+function routesBehindLostClientChecks(list: Emitted[], dropped: Emitted[], diagnostics: Diagnostic[]): Emitted[] {
+  const listeners = new Set<string>()
+  for (const {object: o} of dropped) {
+    if (o.kind !== 'ClientTrafficPolicy' || !o.spec?.tls?.clientValidation) continue
+    for (const t of o.spec.targetRefs ?? []) if (t.kind === 'Gateway' && t.sectionName) listeners.add(`${o.metadata.namespace}/${t.name}/${t.sectionName}`)
+  }
+  if (listeners.size === 0) return []
+  const attached = (r: Emitted) =>
+    r.role === 'route' && (r.object.spec?.parentRefs ?? []).some((p: any) => listeners.has(`${p.namespace ?? r.object.metadata.namespace}/${p.name}/${p.sectionName}`))
+  const withheld = list.filter(attached)
+  for (const r of withheld) {
+    diagnostics.push({
+      level: 'error',
+      code: 'route-withheld-client-certificates',
+      object: objectRef(r.object.kind, {namespace: r.object.metadata.namespace, name: r.object.metadata.name}),
+      message: `${r.object.kind} ${nameOf(r.object)} is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused clients without a valid certificate`,
+      hint: 'install Envoy Gateway and convert again',
+    })
+  }
+  return withheld
 }
 
 /** The keys the left-out records carried, per Ingress: not applied on this cluster, so a person must act (manual). */
