@@ -7,9 +7,9 @@
 import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {freePort} from './real-nginx.js'
 
 /** One map as nginx.tmpl writes it for a list (template/configmap.go splitAndTrimSpace entries). */
 export function renderMap(variable: string, result: string, entries: string[]): string {
@@ -45,14 +45,6 @@ export function nginxAccepts(nginx: string, maps: string): {ok: boolean; stderr:
 export function nginxMinor(nginx: string): number {
   const r = spawnSync(nginx, ['-v'], {encoding: 'utf8', timeout: 10_000})
   return Number(/nginx\/1\.(\d+)/.exec(r.stderr)?.[1] ?? 0)
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 /** The status nginx answers; `values` undefined: the header is not sent, several: one header line each. */

@@ -334,7 +334,8 @@ export interface RunningNginx {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+/** A free port on 127.0.0.1 (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
   const server = http.createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const {port} = server.address() as AddressInfo
