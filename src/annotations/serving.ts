@@ -18,6 +18,7 @@
  * order its Parse reads them (the first error it returns ends its reading). The registry exposes the rows as
  * `onInvalid`; the annotation pass applies them; docs/serving.md is generated from them.
  */
+import {parseGoBool} from '../translate/bundle/common.js'
 import type {KubeObject} from '../translate/types.js'
 import {normalizeSourceRange} from './access-lists.js'
 
@@ -456,13 +457,10 @@ function riskFromString(value: string): AnnotationRisk {
 }
 
 /** mapstructure's weakly typed string -> bool (strconv.ParseBool, "" false); a value it refuses keeps the default. */
+/** A ConfigMap boolean as mapstructure decodes it (parseGoBool); an invalid value keeps the default. */
 function configBool(value: unknown, dflt: boolean): boolean {
   if (typeof value === 'boolean') return value
-  if (typeof value !== 'string') return dflt
-  if (value === '') return false
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false
-  return dflt
+  return parseGoBool(value) ?? dflt
 }
 
 const configs = new WeakMap<object, ServingConfig>()
