@@ -1,6 +1,7 @@
 import {parseEnum} from './parsers.js'
 import {hasSentinels, restorePlaceholders, validForSomeSubstitution} from './placeholders.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {SecurityPolicySpecAuthorizationRules} from '../model/generated/index.js'
 
 /**
  * allowlist-source-range (alias whitelist-source-range), denylist-source-range, satisfy -> SecurityPolicy
@@ -240,7 +241,7 @@ export const accessListsFamily: AnnotationFamily = {
     }
 
     if (!allow && !deny) return
-    const rules: Record<string, unknown>[] = []
+    const rules: SecurityPolicySpecAuthorizationRules[] = []
     const from: string[] = []
     if (deny) {
       rules.push({name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: deny}})

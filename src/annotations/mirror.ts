@@ -7,6 +7,8 @@ import {serviceFqdn} from './backend-protocol.js'
 import {sslPassthroughOn} from './passthrough.js'
 import {SERVE_TABLE} from './serving.js'
 import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {EmittedObject} from '../model/emitted.js'
+import type {BackendSpec, HTTPRouteSpecRulesFiltersRequestMirrorBackendRef} from '../model/generated/index.js'
 
 interface MirrorUrl {
   raw: string
@@ -267,7 +269,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
   }
   const ingress = ctx.ingress
   const sources = [objectRef('Ingress', ingress.ref)]
-  let backendRef: Record<string, unknown>
+  let backendRef: HTTPRouteSpecRulesFiltersRequestMirrorBackendRef
   if (destination.kind === 'service') {
     const {service} = destination
     backendRef = {group: '', kind: 'Service', name: service.name, port: destination.port}
@@ -277,7 +279,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
     }
   } else {
     const name = dnsName(ingress.ref.name, 'mirror')
-    const spec: Record<string, unknown> = {endpoints: [destination.endpoint]}
+    const spec: BackendSpec = {endpoints: [destination.endpoint]}
     // nginx's proxy_pass https:// does not verify the certificate; a server name goes out as SNI so that
     // name-based TLS endpoints answer (an IP address cannot be an SNI name).
     if (target.scheme === 'https') spec.tls = destination.sni ? {insecureSkipVerify: true, sni: destination.sni} : {insecureSkipVerify: true}
@@ -313,7 +315,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
 }
 
 /** Lets the Ingress's route mirror to a Service in another namespace. */
-function referenceGrant(ctx: FamilyContext, service: {name: string; namespace: string}, sources: string[], key: string) {
+function referenceGrant(ctx: FamilyContext, service: {name: string; namespace: string}, sources: string[], key: string): EmittedObject<'ReferenceGrant'> {
   const protocol = ctx.value<string>('backend-protocol')
   const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
   return {

@@ -8,6 +8,7 @@ import {objectRef} from '../diagnostics.js'
 import {shortHash} from '../../util/hash.js'
 import {dnsName} from '../names.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
+import type {ParentRef, PolicyTargetRef} from '../../model/emitted.js'
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
 export const EG_API_VERSION = 'gateway.envoyproxy.io/v1alpha1'
@@ -24,15 +25,15 @@ export function refOf(obj: KubeObject | undefined): string {
 }
 
 /** A policy targetRef to the Gateway (or one of its listeners). `group` is always written: it has no default. */
-export function gatewayTargetRef(gateway: NamespacedName, sectionName?: string): Record<string, string> {
-  const ref: Record<string, string> = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name}
+export function gatewayTargetRef(gateway: NamespacedName, sectionName?: string): PolicyTargetRef {
+  const ref: PolicyTargetRef = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name}
   if (sectionName) ref.sectionName = sectionName
   return ref
 }
 
 /** A route parentRef to the Gateway (cross-namespace, so the namespace is always written). */
-export function gatewayParentRef(gateway: NamespacedName, sectionName?: string): Record<string, string> {
-  const ref: Record<string, string> = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace}
+export function gatewayParentRef(gateway: NamespacedName, sectionName?: string): ParentRef {
+  const ref: ParentRef = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace}
   if (sectionName) ref.sectionName = sectionName
   return ref
 }

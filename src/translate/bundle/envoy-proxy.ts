@@ -30,6 +30,8 @@ import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 import {EG_API_VERSION, isObject, refOf} from './common.js'
+import type {EmittedObject} from '../../model/emitted.js'
+import type {EnvoyProxySpec} from '../../model/generated/index.js'
 
 /** Metadata written by tools, not read by any load-balancer controller: dropped. */
 const TOOLING_PREFIXES = [
@@ -210,7 +212,7 @@ export function knownLoadBalancerClass(loadBalancerClass: string): boolean {
 }
 
 export interface EnvoyProxyPlan {
-  object: KubeObject
+  object: EmittedObject<'EnvoyProxy'>
   traits: ServiceTraits
   /** One line per setting, for the checklist and the report ("old Service -> new EnvoyProxy"). */
   mapping: string[]
@@ -339,7 +341,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
     pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, object)
   }
   const ipFamily = ipFamilyOf(spec)
-  const envoyProxy: KubeObject = {
+  const envoyProxy: EmittedObject<'EnvoyProxy'> = {
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyProxy',
     metadata: managedMetadata(envoyProxyName(gateway), gateway.namespace, [svc]),
@@ -427,7 +429,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
  * that nothing is published until the user says which load balancer it must be (fail closed: Envoy Gateway's
  * default would be a public LoadBalancer, whatever the old one was).
  */
-export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
+export function clusterIpEnvoyProxy(gateway: NamespacedName): EmittedObject<'EnvoyProxy'> {
   return {
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyProxy',
@@ -437,7 +439,7 @@ export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
 }
 
 /** Service ipFamilies -> EnvoyProxy ipFamily (undefined for IPv4 only, Envoy Gateway's default). */
-function ipFamilyOf(spec: Record<string, any>): string | undefined {
+function ipFamilyOf(spec: Record<string, any>): EnvoyProxySpec['ipFamily'] {
   const families: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []
   const dual = spec.ipFamilyPolicy === 'RequireDualStack' || (spec.ipFamilyPolicy === 'PreferDualStack' && families.length === 2)
   if (dual) return 'DualStack'
