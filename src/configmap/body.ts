@@ -1,6 +1,6 @@
 import {LONG_LIVED_SECONDS, longLivedDefault} from '../annotations/timeouts.js'
-import {parseNginxSize} from '../annotations/units.js'
-import {diag} from '../translate/bundle/common.js'
+import {parseNginxSize} from '../model/units.js'
+import {diag} from '../model/diagnostics.js'
 import {controllerDefaults} from '../translate/controller-config.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, KeyDiagnostic} from './types.js'
 

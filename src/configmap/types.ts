@@ -1,4 +1,4 @@
-import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../translate/types.js'
+import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../model/types.js'
 import type {ForwardedHeaderMode, HeaderFilter} from '../translate/bundle/forwarded-headers.js'
 
 /**

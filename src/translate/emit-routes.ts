@@ -5,21 +5,19 @@
 import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
-import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
-import {objectRef} from './diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
+import {objectRef} from '../model/diagnostics.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostIndexes} from './shared-gateways.js'
-import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './model.js'
+import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import type {EmittedRoute} from './emit-policies.js'
-import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from './types.js'
+import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from '../model/types.js'
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
 
-export {GATEWAY_GROUP} from './bundle/common.js'
-export const EG_GROUP = 'gateway.envoyproxy.io'
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
 const MAX_MATCHES_PER_ROUTE = 127

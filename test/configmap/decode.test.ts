@@ -4,7 +4,7 @@
  * strconv.ParseInt(s, 0, 64) with "" as 0. Expected values below are what those Go functions return.
  */
 import test from 'ava'
-import {parseGoBool, parseGoInt} from '../../src/translate/bundle/common.js'
+import {parseGoBool, parseGoInt} from '../../src/model/go-decode.js'
 import {controllerDefaults} from '../../src/translate/controller-config.js'
 
 test('booleans: ParseBool spellings, "" is false, no trimming', (t) => {

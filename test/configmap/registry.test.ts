@@ -10,7 +10,7 @@ import {renderConfigMapDocs} from '../../scripts/annotation-docs.js'
 import {configMapFamilies, configMapRegistry} from '../../src/configmap/index.js'
 import {CONFIGMAP_KEYS, RETIRED_KEYS} from '../../src/configmap/keys.js'
 import {clientTrafficFromConfigMap} from '../../src/translate/bundle/client-traffic.js'
-import type {Diagnostic, KubeObject} from '../../src/translate/types.js'
+import type {Diagnostic, KubeObject} from '../../src/model/types.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const GW = {namespace: 'gateway', name: 'shared'}
