@@ -10,7 +10,7 @@ import {clientTrafficFromConfigMap, findControllerConfigMap} from '../src/transl
 import {issuerCopyName} from '../src/model/gateway-refs.js'
 import {rewriteIssuers} from '../src/translate/bundle/issuers.js'
 import {findStreamConfigMap, streamServices} from '../src/translate/bundle/stream-services.js'
-import {tlsVersionSpan} from '../src/translate/tls.js'
+import {tlsVersionSpan} from '../src/model/envoy-tls.js'
 import {translate} from '../src/translate/index.js'
 import type {Diagnostic, KubeObject} from '../src/model/types.js'
 import {loadValidator, type Validator} from './support/conformance.js'
