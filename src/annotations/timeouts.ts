@@ -1,4 +1,4 @@
-import {type ControllerDefaults, describeDefault} from '../translate/controller-config.js'
+import {type ControllerDefaults, describeDefault} from '../model/controller-defaults.js'
 import {parseInt10} from '../model/parsers.js'
 import {parseNginxSize, toGatewayDuration} from '../model/units.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'

@@ -1,7 +1,7 @@
 import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../model/types.js'
 import type {ParseResult} from '../model/parsers.js'
 import type {IngressModel} from '../model/ingress-model.js'
-import type {ControllerDefaults} from '../translate/controller-config.js'
+import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../translate/upstreams.js'
 
 /** One registered annotation key (without the prefix). */

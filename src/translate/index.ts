@@ -14,7 +14,7 @@ import {controllersOfGateways, type GatewayControllers} from './controller-workl
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
 import {planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {attachCoveredPlainHosts, inheritWildcardCertificates, reportAliasesUnderTlsWildcards} from './wildcard-certificates.js'
-import {controllerDefaults} from './controller-config.js'
+import {controllerDefaults} from '../model/controller-defaults.js'
 import {decideSharedSettings, type SharedSettings} from './upstreams.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies} from './emit-policies.js'

@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import {parseGoBool, parseGoInt} from '../../src/model/go-decode.js'
-import {controllerDefaults} from '../../src/translate/controller-config.js'
+import {controllerDefaults} from '../../src/model/controller-defaults.js'
 
 test('booleans: ParseBool spellings, "" is false, no trimming', (t) => {
   for (const v of ['1', 't', 'T', 'TRUE', 'true', 'True']) t.is(parseGoBool(v), true, v)

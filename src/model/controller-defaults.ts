@@ -6,8 +6,8 @@
  * defBackend.ProxyReadTimeout`), which is why a translation that combines several nginx settings must take the
  * missing ones from here, not from nginx's built-in defaults.
  */
-import {parseGoBool, parseGoInt} from '../model/go-decode.js'
-import type {KubeObject} from '../model/types.js'
+import {parseGoBool, parseGoInt} from './go-decode.js'
+import type {KubeObject} from './types.js'
 
 export interface ControllerDefaults {
   proxyConnectTimeout: number
