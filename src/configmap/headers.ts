@@ -1,5 +1,5 @@
 import {diag} from '../model/diagnostics.js'
-import {requestIdAction} from '../translate/bundle/forwarded-headers.js'
+import {requestIdAction} from './forwarded-headers.js'
 import {dnsName} from '../model/names.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 

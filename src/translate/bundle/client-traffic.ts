@@ -29,7 +29,7 @@ import type {ChecklistLine, ClientTrafficContext, ConfigMapContext, ConfigMapMod
 import {mergeHeaders} from '../../annotations/external-auth/forms.js'
 import {dnsName} from '../../model/names.js'
 import {CONSUMED_ANNOTATION, managedMetadata} from '../../model/provenance.js'
-import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from './forwarded-headers.js'
+import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from '../../configmap/forwarded-headers.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../../model/types.js'
 import {EG_API_VERSION, gatewayTargetRef} from '../../model/gateway-refs.js'
 import {diag} from '../../model/diagnostics.js'

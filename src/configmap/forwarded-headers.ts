@@ -26,9 +26,9 @@
  *   as nginx trusted the client's values; X-Forwarded-Scheme and X-Scheme are then removed (nginx copied the trusted
  *   X-Forwarded-Proto into them, which Envoy passes on).
  */
-import type {Diagnostic} from '../../model/types.js'
-import {diag} from '../../model/diagnostics.js'
-import {parseGoBool} from '../../model/go-decode.js'
+import type {Diagnostic} from '../model/types.js'
+import {diag} from '../model/diagnostics.js'
+import {parseGoBool} from '../model/go-decode.js'
 
 export interface HeaderFilter {
   set?: {name: string; value: string}[]
