@@ -1,4 +1,4 @@
-import {re2Incompatibility} from '../translate/emit-routes.js'
+import {re2Incompatibility} from '../model/re2.js'
 import {parseBool, parseInt10} from '../model/parsers.js'
 import type {AnnotationFamily} from './types.js'
 import type {ParseResult} from '../model/parsers.js'

@@ -7,6 +7,7 @@ import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
 import {objectRef} from '../model/diagnostics.js'
+import {re2Incompatibility} from '../model/re2.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostIndexes} from './shared-gateways.js'
 import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from '../model/ingress-model.js'
@@ -94,15 +95,6 @@ function crossNamespaceBackendGrants(routes: Emitted[]): Emitted[] {
 /** ingress-nginx's no-tls-redirect-locations default: these paths are never redirected to HTTPS. */
 export function isAcmeChallengePath(path: string): boolean {
   return path.startsWith('/.well-known/acme-challenge')
-}
-
-/** RE2 features PCRE has and RE2 lacks: such a path cannot be converted. */
-export function re2Incompatibility(path: string): string | undefined {
-  if (/\(\?<?[=!]/.test(path)) return 'lookaround assertions'
-  if (/\\[1-9]/.test(path)) return 'backreferences'
-  if (/\(\?>/.test(path)) return 'atomic groups'
-  if (/[*+?}][+]/.test(path)) return 'possessive quantifiers'
-  return undefined
 }
 
 /** Capturing groups of a PCRE/RE2 path: `(` not escaped, not inside a class, and not `(?:`, `(?=`… (named groups count). */
