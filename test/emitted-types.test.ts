@@ -7,7 +7,7 @@
  */
 import test from 'ava'
 import type {EmittedObject, HTTPRouteFilter, OutputObject} from '../src/model/emitted.js'
-import type {PolicyFragment} from '../src/translate/model.js'
+import type {PolicyFragment} from '../src/model/ingress-model.js'
 import {record} from '../src/translate/records.js'
 import {loadValidator} from './support/conformance.js'
 

@@ -2,7 +2,7 @@
  * The objects the compiler emits, typed by kind from the CRDs (src/model/generated/, `npm run types`): an emitter that
  * writes a field the CRD does not have, or a value of the wrong shape, fails tsc instead of the API server.
  */
-import type {ObjectMeta} from '../translate/types.js'
+import type {ObjectMeta} from './types.js'
 import type {
   BackendTrafficPolicySpec,
   BackendTrafficPolicySpecTargetRefs,

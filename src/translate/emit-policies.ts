@@ -2,15 +2,15 @@
  * BackendTrafficPolicy / SecurityPolicy beside the route: one of each kind per Ingress, merged from that
  * Ingress's annotation fragments, targeting all of its routes (an annotation applies to its own Ingress only).
  */
-import {objectRef} from './diagnostics.js'
-import {EG_GROUP, GATEWAY_GROUP} from './emit-routes.js'
-import type {IngressModel, Intent, PolicyFragment, PolicyKind} from './model.js'
-import {asOutput, type EmittedObject, type FragmentSpecs, type PolicyTargetRef} from '../model/emitted.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
+import {objectRef} from '../model/diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
+import type {IngressModel, Intent, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
-import type {Diagnostic} from './types.js'
+import type {Diagnostic} from '../model/types.js'
+import {asOutput, type EmittedObject, type FragmentSpecs, type PolicyTargetRef} from '../model/emitted.js'
 
 /**
  * Sets a fragment's field. The walk is untyped, the fragments are not: PolicyFragment's path and value were checked

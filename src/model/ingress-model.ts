@@ -3,11 +3,10 @@
  * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
-import type {Role} from './records.js'
-import type {Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
-import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from '../model/emitted.js'
-import type {HTTPRouteFilterSpec} from '../model/generated/index.js'
-import type {FieldAt, FieldPath, ListItemPath} from '../model/field-paths.js'
+import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
+import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from './emitted.js'
+import type {HTTPRouteFilterSpec} from './generated/index.js'
+import type {FieldAt, FieldPath, ListItemPath} from './field-paths.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */
