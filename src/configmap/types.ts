@@ -1,4 +1,4 @@
-import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, Fidelity, NamespacedName, TranslateOptions} from '../model/types.js'
 import type {ForwardedHeaderMode, HeaderFilter} from './forwarded-headers.js'
 import type {OutputObject} from '../model/emitted.js'
 import type {BackendTrafficPolicySpec, ClientTrafficPolicySpec, ClientTrafficPolicySpecHeadersXForwardedClientCert, ClientTrafficPolicySpecTlsClientValidation} from '../model/generated/index.js'

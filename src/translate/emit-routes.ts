@@ -15,7 +15,7 @@ import {renderServer, type NginxLocation, type NginxServer} from './nginx-locati
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import type {EmittedRoute} from './emit-policies.js'
-import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, ObjectMeta, TranslateOptions} from '../model/types.js'
 import type {BackendRef, EmittedObject, GRPCRouteFilter, GRPCRouteMatch, GRPCRouteRule, HTTPPathMatch, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule} from '../model/emitted.js'
 import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.js'
 import {gatewayKey} from './emit-gateway.js'
