@@ -128,9 +128,12 @@ function literal(v: unknown): string {
 class Renderer {
   private readonly blocks: string[] = []
   private readonly taken: Set<string>
+  /** Interface body -> the first name it was written under: a later identical object becomes an alias of it. */
+  private readonly bodies: Map<string, string>
 
-  constructor(taken: Set<string>) {
+  constructor(taken: Set<string>, bodies: Map<string, string>) {
     this.taken = taken
+    this.bodies = bodies
   }
 
   render(kind: KindSchema): string[] {
@@ -145,13 +148,16 @@ class Renderer {
     return name
   }
 
-  /** An object with properties becomes an interface named after its path; returns the name. */
+  /**
+   * An object with properties becomes an interface named after its path. Returns the name nested fields refer to: the
+   * first interface of the same body (the CRDs repeat shared Go types: Issuer and ClusterIssuer, local and global
+   * rate-limit rules), the later one being written as an alias of it, so every path keeps its name.
+   */
   private named(base: string, schema: Schema, fallbackDoc?: string): string {
     const name = this.uniqueName(base)
     const lines: string[] = []
     const doc = firstSentence(schema.description) ?? fallbackDoc
-    if (doc) lines.push(`/** ${doc} */`)
-    lines.push(`export interface ${name} {`)
+    const header = doc ? `/** ${doc} */\n` : ''
     const required = new Set(schema.required ?? [])
     const index = this.blocks.length
     this.blocks.push('') // reserve the slot: nested interfaces follow their parent
@@ -165,8 +171,14 @@ class Renderer {
     }
     if (schema['x-kubernetes-preserve-unknown-fields']) lines.push('  [key: string]: unknown')
     else if (typeof schema.additionalProperties === 'object') lines.push(`  [key: string]: ${this.type(`${base}Value`, schema.additionalProperties)}`)
-    lines.push('}')
-    this.blocks[index] = lines.join('\n')
+    const body = lines.join('\n')
+    const same = this.bodies.get(body)
+    if (same !== undefined) {
+      this.blocks[index] = `${header}export type ${name} = ${same}`
+      return same
+    }
+    this.bodies.set(body, name)
+    this.blocks[index] = `${header}export interface ${name} {\n${body}${body ? '\n' : ''}}`
     return name
   }
 
@@ -229,7 +241,8 @@ export function renderCrdTypes(root: string): Map<string, string> {
   for (const source of SOURCES) {
     const kinds = readKinds(root, source)
     const taken = new Set<string>()
-    const blocks = kinds.flatMap((k) => new Renderer(taken).render(k))
+    const bodies = new Map<string, string>()
+    const blocks = kinds.flatMap((k) => new Renderer(taken, bodies).render(k))
     const from = kinds.map((k) => `//   ${k.file} (${k.apiVersion} ${k.kind})`)
     out.set(`${source.module}.ts`, [HEADER, `// Release: ${source.release} ${pinned[source.release] ?? '(not in scripts/crds-manifest.json)'}`, ...from, '', blocks.join('\n\n'), ''].join('\n'))
     for (const k of kinds) byKind.push({kind: k.kind, module: source.module, apiVersion: k.apiVersion})

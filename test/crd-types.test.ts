@@ -36,6 +36,8 @@ if (root === undefined) {
     // EnvoyExtensionPolicy lua[].type is required but defaults to Inline: the API server fills it, so it is optional.
     t.regex(eg, /export interface EnvoyExtensionPolicySpecLua \{[^}]*\n {2}type\?: 'Inline' \| 'ValueRef'\n/)
     t.regex(eg, /export interface BackendTrafficPolicySpecRequestBuffer \{[^}]*\n {2}limit\?: number \| string\n/)
+    // A later object identical to an earlier one is an alias of it (Issuer and ClusterIssuer share cert-manager's IssuerSpec).
+    t.regex(rendered.get('cert-manager.ts')!, /\nexport type IssuerSpec = ClusterIssuerSpec\n/)
     t.is(STORAGE_API_VERSION.HTTPRoute, 'gateway.networking.k8s.io/v1')
     t.is(STORAGE_API_VERSION.SecurityPolicy, 'gateway.envoyproxy.io/v1alpha1')
   })

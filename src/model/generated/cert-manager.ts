@@ -107,18 +107,13 @@ export interface CertificateSpecKeystoresPkcs12 {
   /** Password provides a literal password used to encrypt the PKCS#12 keystore. */
   password?: string
   /** PasswordSecretRef is a reference to a non-empty key in a Secret resource containing the password used to encrypt the PKCS#12 keystore. */
-  passwordSecretRef?: CertificateSpecKeystoresPkcs12PasswordSecretRef
+  passwordSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** Profile specifies the key and certificate encryption algorithms and the HMAC algorithm used to create the PKCS12 keystore. */
   profile?: 'LegacyRC2' | 'LegacyDES' | 'Modern2023' | 'Modern2026'
 }
 
 /** PasswordSecretRef is a reference to a non-empty key in a Secret resource containing the password used to encrypt the PKCS#12 keystore. */
-export interface CertificateSpecKeystoresPkcs12PasswordSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type CertificateSpecKeystoresPkcs12PasswordSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** x.509 certificate NameConstraint extension which MUST NOT be used in a non-CA certificate. */
 export interface CertificateSpecNameConstraints {
@@ -127,7 +122,7 @@ export interface CertificateSpecNameConstraints {
   /** Excluded contains the constraints which must be disallowed. */
   excluded?: CertificateSpecNameConstraintsExcluded
   /** Permitted contains the constraints in which the names must be located. */
-  permitted?: CertificateSpecNameConstraintsPermitted
+  permitted?: CertificateSpecNameConstraintsExcluded
 }
 
 /** Excluded contains the constraints which must be disallowed. */
@@ -143,16 +138,7 @@ export interface CertificateSpecNameConstraintsExcluded {
 }
 
 /** Permitted contains the constraints in which the names must be located. */
-export interface CertificateSpecNameConstraintsPermitted {
-  /** DNSDomains is a list of DNS domains that are permitted or excluded. */
-  dnsDomains?: string[]
-  /** EmailAddresses is a list of Email Addresses that are permitted or excluded. */
-  emailAddresses?: string[]
-  /** IPRanges is a list of IP Ranges that are permitted or excluded. */
-  ipRanges?: string[]
-  /** URIDomains is a list of URI domains that are permitted or excluded. */
-  uriDomains?: string[]
-}
+export type CertificateSpecNameConstraintsPermitted = CertificateSpecNameConstraintsExcluded
 
 export interface CertificateSpecOtherNames {
   /** OID is the object identifier for the otherName SAN. */
@@ -248,7 +234,7 @@ export interface ClusterIssuerSpecAcme {
   /** PreferredChain is the chain to use if the ACME server outputs multiple. */
   preferredChain?: string
   /** PrivateKey is the name of a Kubernetes Secret resource that will be used to store the automatically generated ACME account private key. */
-  privateKeySecretRef: ClusterIssuerSpecAcmePrivateKeySecretRef
+  privateKeySecretRef: CertificateSpecKeystoresJksPasswordSecretRef
   /** Profile allows requesting a certificate profile from the ACME server. */
   profile?: string
   /** Server is the URL used to access the ACME server's 'directory' endpoint. */
@@ -266,24 +252,14 @@ export interface ClusterIssuerSpecAcmeExternalAccountBinding {
   /** keyID is the ID of the CA key that the External Account is bound to. */
   keyID: string
   /** keySecretRef is a Secret Key Selector referencing a data item in a Kubernetes Secret which holds the symmetric MAC key of the External Account Binding. */
-  keySecretRef: ClusterIssuerSpecAcmeExternalAccountBindingKeySecretRef
+  keySecretRef: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** keySecretRef is a Secret Key Selector referencing a data item in a Kubernetes Secret which holds the symmetric MAC key of the External Account Binding. */
-export interface ClusterIssuerSpecAcmeExternalAccountBindingKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeExternalAccountBindingKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** PrivateKey is the name of a Kubernetes Secret resource that will be used to store the automatically generated ACME account private key. */
-export interface ClusterIssuerSpecAcmePrivateKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmePrivateKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** An ACMEChallengeSolver describes how to solve ACME challenges for the issuer it is part of. */
 export interface ClusterIssuerSpecAcmeSolvers {
@@ -324,59 +300,39 @@ export interface ClusterIssuerSpecAcmeSolversDns01 {
 /** Use the 'ACME DNS' (https://github.com/joohoi/acme-dns) API to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01AcmeDNS {
   /** A reference to a specific 'key' within a Secret resource. */
-  accountSecretRef: ClusterIssuerSpecAcmeSolversDns01AcmeDNSAccountSecretRef
+  accountSecretRef: CertificateSpecKeystoresJksPasswordSecretRef
   host: string
 }
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface ClusterIssuerSpecAcmeSolversDns01AcmeDNSAccountSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01AcmeDNSAccountSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the Akamai DNS zone management API to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01Akamai {
   /** A reference to a specific 'key' within a Secret resource. */
-  accessTokenSecretRef: ClusterIssuerSpecAcmeSolversDns01AkamaiAccessTokenSecretRef
+  accessTokenSecretRef: CertificateSpecKeystoresJksPasswordSecretRef
   /** A reference to a specific 'key' within a Secret resource. */
-  clientSecretSecretRef: ClusterIssuerSpecAcmeSolversDns01AkamaiClientSecretSecretRef
+  clientSecretSecretRef: CertificateSpecKeystoresJksPasswordSecretRef
   /** A reference to a specific 'key' within a Secret resource. */
-  clientTokenSecretRef: ClusterIssuerSpecAcmeSolversDns01AkamaiClientTokenSecretRef
+  clientTokenSecretRef: CertificateSpecKeystoresJksPasswordSecretRef
   serviceConsumerDomain: string
 }
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface ClusterIssuerSpecAcmeSolversDns01AkamaiAccessTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01AkamaiAccessTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface ClusterIssuerSpecAcmeSolversDns01AkamaiClientSecretSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01AkamaiClientSecretSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface ClusterIssuerSpecAcmeSolversDns01AkamaiClientTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01AkamaiClientTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the Microsoft Azure DNS API to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01AzureDNS {
   /** Auth: Azure Service Principal: The ClientID of the Azure Service Principal used to authenticate with Azure DNS. */
   clientID?: string
   /** Auth: Azure Service Principal: A reference to a Secret containing the password associated with the Service Principal. */
-  clientSecretSecretRef?: ClusterIssuerSpecAcmeSolversDns01AzureDNSClientSecretSecretRef
+  clientSecretSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** name of the Azure environment (default AzurePublicCloud) */
   environment?: 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureGermanCloud' | 'AzureUSGovernmentCloud'
   /** name of the DNS zone that should be used */
@@ -394,12 +350,7 @@ export interface ClusterIssuerSpecAcmeSolversDns01AzureDNS {
 }
 
 /** Auth: Azure Service Principal: A reference to a Secret containing the password associated with the Service Principal. */
-export interface ClusterIssuerSpecAcmeSolversDns01AzureDNSClientSecretSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01AzureDNSClientSecretSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Auth: Azure Workload Identity or Azure Managed Service Identity: Settings to enable Azure Workload Identity or Azure Managed Service Identity If set, ClientID, ClientSecret and TenantID must not be set. */
 export interface ClusterIssuerSpecAcmeSolversDns01AzureDNSManagedIdentity {
@@ -417,56 +368,36 @@ export interface ClusterIssuerSpecAcmeSolversDns01CloudDNS {
   hostedZoneName?: string
   project: string
   /** A reference to a specific 'key' within a Secret resource. */
-  serviceAccountSecretRef?: ClusterIssuerSpecAcmeSolversDns01CloudDNSServiceAccountSecretRef
+  serviceAccountSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface ClusterIssuerSpecAcmeSolversDns01CloudDNSServiceAccountSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01CloudDNSServiceAccountSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the Cloudflare API to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01Cloudflare {
   /** API key to use to authenticate with Cloudflare. */
-  apiKeySecretRef?: ClusterIssuerSpecAcmeSolversDns01CloudflareApiKeySecretRef
+  apiKeySecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** API token used to authenticate with Cloudflare. */
-  apiTokenSecretRef?: ClusterIssuerSpecAcmeSolversDns01CloudflareApiTokenSecretRef
+  apiTokenSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** Email of the account, only required when using API key based authentication. */
   email?: string
 }
 
 /** API key to use to authenticate with Cloudflare. */
-export interface ClusterIssuerSpecAcmeSolversDns01CloudflareApiKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01CloudflareApiKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** API token used to authenticate with Cloudflare. */
-export interface ClusterIssuerSpecAcmeSolversDns01CloudflareApiTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01CloudflareApiTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the DigitalOcean DNS API to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01Digitalocean {
   /** A reference to a specific 'key' within a Secret resource. */
-  tokenSecretRef: ClusterIssuerSpecAcmeSolversDns01DigitaloceanTokenSecretRef
+  tokenSecretRef: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface ClusterIssuerSpecAcmeSolversDns01DigitaloceanTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01DigitaloceanTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use RFC2136 ("Dynamic Updates in the Domain Name System") (https://datatracker.ietf.org/doc/rfc2136/) to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01Rfc2136 {
@@ -479,23 +410,18 @@ export interface ClusterIssuerSpecAcmeSolversDns01Rfc2136 {
   /** The TSIG Key name configured in the DNS. */
   tsigKeyName?: string
   /** The name of the secret containing the TSIG value. */
-  tsigSecretSecretRef?: ClusterIssuerSpecAcmeSolversDns01Rfc2136TsigSecretSecretRef
+  tsigSecretSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** The name of the secret containing the TSIG value. */
-export interface ClusterIssuerSpecAcmeSolversDns01Rfc2136TsigSecretSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01Rfc2136TsigSecretSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the AWS Route53 API to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01Route53 {
   /** The AccessKeyID is used for authentication. */
   accessKeyID?: string
   /** The SecretAccessKey is used for authentication. */
-  accessKeyIDSecretRef?: ClusterIssuerSpecAcmeSolversDns01Route53AccessKeyIDSecretRef
+  accessKeyIDSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** Auth configures how cert-manager authenticates. */
   auth?: ClusterIssuerSpecAcmeSolversDns01Route53Auth
   /** If set, the provider will manage only this zone in Route53 and will not do a lookup using the route53:ListHostedZonesByName api call. */
@@ -505,16 +431,11 @@ export interface ClusterIssuerSpecAcmeSolversDns01Route53 {
   /** Role is a Role ARN which the Route53 provider will assume using either the explicit credentials AccessKeyID/SecretAccessKey or the inferred credentials from environment variables, shared credentials file or AWS Instance metadata */
   role?: string
   /** The SecretAccessKey is used for authentication. */
-  secretAccessKeySecretRef?: ClusterIssuerSpecAcmeSolversDns01Route53SecretAccessKeySecretRef
+  secretAccessKeySecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** The SecretAccessKey is used for authentication. */
-export interface ClusterIssuerSpecAcmeSolversDns01Route53AccessKeyIDSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01Route53AccessKeyIDSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Auth configures how cert-manager authenticates. */
 export interface ClusterIssuerSpecAcmeSolversDns01Route53Auth {
@@ -537,12 +458,7 @@ export interface ClusterIssuerSpecAcmeSolversDns01Route53AuthKubernetesServiceAc
 }
 
 /** The SecretAccessKey is used for authentication. */
-export interface ClusterIssuerSpecAcmeSolversDns01Route53SecretAccessKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecAcmeSolversDns01Route53SecretAccessKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Configure an external webhook based DNS01 challenge solver to manage DNS01 challenge records. */
 export interface ClusterIssuerSpecAcmeSolversDns01Webhook {
@@ -657,7 +573,7 @@ export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSp
   /** A list of node selector requirements by node's labels. */
   matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
   /** A list of node selector requirements by node's fields. */
-  matchFields?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[]
+  matchFields?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
 }
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
@@ -671,55 +587,29 @@ export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSp
 }
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
 export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /** Required. */
-  nodeSelectorTerms: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[]
+  nodeSelectorTerms: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference[]
 }
 
 /** A null or empty node selector term matches no objects. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** Describes pod affinity scheduling rules (e.g. */
 export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity {
   /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
   preferredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
   /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
+  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm[]
 }
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
@@ -739,7 +629,7 @@ export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSp
   /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
   mismatchLabelKeys?: string[]
   /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
+  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
   /** namespaces specifies a static list of namespace names that the term applies to. */
   namespaces?: string[]
   /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
@@ -765,194 +655,66 @@ export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSp
 }
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Describes pod anti-affinity scheduling rules (e.g. */
 export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity {
   /** The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
+  preferredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
   /** If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
+  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm[]
 }
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace. */
 export interface ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets {
@@ -1043,7 +805,7 @@ export interface ClusterIssuerSpecAcmeSolversHttp01Ingress {
   /** The name of the ingress resource that should have ACME challenge solving routes inserted into it in order to solve HTTP01 challenges. */
   name?: string
   /** Optional pod template used to configure the ACME challenge solver pods used for HTTP01 challenges. */
-  podTemplate?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplate
+  podTemplate?: ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate
   /** Optional service type for Kubernetes solver service. */
   serviceType?: string
 }
@@ -1063,446 +825,136 @@ export interface ClusterIssuerSpecAcmeSolversHttp01IngressIngressTemplateMetadat
 }
 
 /** Optional pod template used to configure the ACME challenge solver pods used for HTTP01 challenges. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplate {
-  /** ObjectMeta overrides for the pod used to solve HTTP01 challenges. */
-  metadata?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateMetadata
-  /** PodSpec defines overrides for the HTTP01 challenge solver pod. */
-  spec?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpec
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplate = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate
 
 /** ObjectMeta overrides for the pod used to solve HTTP01 challenges. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateMetadata {
-  /** Annotations that should be added to the created ACME HTTP01 solver pods. */
-  annotations?: Record<string, string>
-  /** Labels that should be added to the created ACME HTTP01 solver pods. */
-  labels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateMetadata = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateMetadata
 
 /** PodSpec defines overrides for the HTTP01 challenge solver pod. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpec {
-  /** If specified, the pod's scheduling constraints */
-  affinity?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinity
-  /** If specified, the pod's imagePullSecrets */
-  imagePullSecrets?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecImagePullSecrets[]
-  /** NodeSelector is a selector which must be true for the pod to fit on a node. */
-  nodeSelector?: Record<string, string>
-  /** If specified, the pod's priorityClassName. */
-  priorityClassName?: string
-  /** If specified, the pod's resource requirements. */
-  resources?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecResources
-  /** If specified, the pod's security context */
-  securityContext?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContext
-  /** If specified, the pod's service account */
-  serviceAccountName?: string
-  /** If specified, the pod's tolerations. */
-  tolerations?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecTolerations[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpec = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpec
 
 /** If specified, the pod's scheduling constraints */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinity {
-  /** Describes node affinity scheduling rules for the pod. */
-  nodeAffinity?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinity
-  /** Describes pod affinity scheduling rules (e.g. */
-  podAffinity?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinity
-  /** Describes pod anti-affinity scheduling rules (e.g. */
-  podAntiAffinity?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinity
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinity
 
 /** Describes node affinity scheduling rules for the pod. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinity
 
 /** An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** A node selector term, associated with the corresponding weight. */
-  preference: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
-  /** Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100. */
-  weight: number
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** A node selector term, associated with the corresponding weight. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  nodeSelectorTerms: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
 
 /** A null or empty node selector term matches no objects. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** Describes pod affinity scheduling rules (e.g. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Describes pod anti-affinity scheduling rules (e.g. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecImagePullSecrets {
-  /** Name of the referent. */
-  name?: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecImagePullSecrets = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets
 
 /** If specified, the pod's resource requirements. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecResources {
-  /** Limits describes the maximum amount of compute resources allowed. */
-  limits?: Record<string, number | string>
-  /** Requests describes the minimum amount of compute resources required. */
-  requests?: Record<string, number | string>
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecResources = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecResources
 
 /** If specified, the pod's security context */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContext {
-  /** A special supplemental group that applies to all containers in a pod. */
-  fsGroup?: number
-  /** fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. */
-  fsGroupChangePolicy?: string
-  /** The GID to run the entrypoint of the container process. */
-  runAsGroup?: number
-  /** Indicates that the container must run as a non-root user. */
-  runAsNonRoot?: boolean
-  /** The UID to run the entrypoint of the container process. */
-  runAsUser?: number
-  /** The SELinux context to be applied to all containers. */
-  seLinuxOptions?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeLinuxOptions
-  /** The seccomp options to use by the containers in this pod. */
-  seccompProfile?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeccompProfile
-  /** A list of groups applied to the first process run in each container, in addition to the container's primary GID, the fsGroup (if specified), and group memberships defined in the container image for the uid of the container process. */
-  supplementalGroups?: number[]
-  /** Sysctls hold a list of namespaced sysctls used for the pod. */
-  sysctls?: ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSysctls[]
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContext = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContext
 
 /** The SELinux context to be applied to all containers. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeLinuxOptions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by the containers in this pod. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeccompProfile = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeccompProfile
 
 /** Sysctl defines a kernel parameter to be set */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSysctls {
-  /** Name of a property to set */
-  name: string
-  /** Value of a property to set */
-  value: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSysctls = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSysctls
 
 /** The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>. */
-export interface ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecTolerations {
-  /** Effect indicates the taint effect to match. */
-  effect?: string
-  /** Key is the taint key that the toleration applies to. */
-  key?: string
-  /** Operator represents a key's relationship to the value. */
-  operator?: string
-  /** TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. */
-  tolerationSeconds?: number
-  /** Value is the taint value the toleration matches to. */
-  value?: string
-}
+export type ClusterIssuerSpecAcmeSolversHttp01IngressPodTemplateSpecTolerations = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations
 
 /** Selector selects a set of DNSNames on the Certificate resource that should be solved using this challenge solver. */
 export interface ClusterIssuerSpecAcmeSolversSelector {
@@ -1539,11 +991,11 @@ export interface ClusterIssuerSpecVault {
   /** Base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by Vault. */
   caBundle?: string
   /** Reference to a Secret containing a bundle of PEM-encoded CAs to use when verifying the certificate chain presented by Vault when using HTTPS. */
-  caBundleSecretRef?: ClusterIssuerSpecVaultCaBundleSecretRef
+  caBundleSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** Reference to a Secret containing a PEM-encoded Client Certificate to use when the Vault server requires mTLS. */
-  clientCertSecretRef?: ClusterIssuerSpecVaultClientCertSecretRef
+  clientCertSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** Reference to a Secret containing a PEM-encoded Client Private Key to use when the Vault server requires mTLS. */
-  clientKeySecretRef?: ClusterIssuerSpecVaultClientKeySecretRef
+  clientKeySecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** Name of the vault namespace. */
   namespace?: string
   /** Path is the mount path of the Vault PKI backend's `sign` endpoint, e.g: "my_pki_mount/sign/my-role-name". */
@@ -1565,7 +1017,7 @@ export interface ClusterIssuerSpecVaultAuth {
   /** Kubernetes authenticates with Vault by passing the ServiceAccount token stored in the named Secret resource to the Vault server. */
   kubernetes?: ClusterIssuerSpecVaultAuthKubernetes
   /** TokenSecretRef authenticates with Vault by presenting a token. */
-  tokenSecretRef?: ClusterIssuerSpecVaultAuthTokenSecretRef
+  tokenSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** AppRole authenticates with Vault using the App Role auth mechanism, with the role and secret stored in a Kubernetes Secret resource. */
@@ -1575,16 +1027,11 @@ export interface ClusterIssuerSpecVaultAuthAppRole {
   /** RoleID configured in the App Role authentication backend when setting up the authentication backend in Vault. */
   roleId: string
   /** Reference to a key in a Secret that contains the App Role secret used to authenticate with Vault. */
-  secretRef: ClusterIssuerSpecVaultAuthAppRoleSecretRef
+  secretRef: CertificateSpecKeystoresJksPasswordSecretRef
 }
 
 /** Reference to a key in a Secret that contains the App Role secret used to authenticate with Vault. */
-export interface ClusterIssuerSpecVaultAuthAppRoleSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVaultAuthAppRoleSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** AWS authenticates with Vault using AWS IAM authentication. */
 export interface ClusterIssuerSpecVaultAuthAws {
@@ -1627,58 +1074,28 @@ export interface ClusterIssuerSpecVaultAuthKubernetes {
   /** A required field containing the Vault Role to assume. */
   role: string
   /** The required Secret field containing a Kubernetes ServiceAccount JWT used for authenticating with Vault. */
-  secretRef?: ClusterIssuerSpecVaultAuthKubernetesSecretRef
+  secretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** A reference to a service account that will be used to request a bound token (also known as "projected token"). */
-  serviceAccountRef?: ClusterIssuerSpecVaultAuthKubernetesServiceAccountRef
+  serviceAccountRef?: ClusterIssuerSpecVaultAuthAwsServiceAccountRef
 }
 
 /** The required Secret field containing a Kubernetes ServiceAccount JWT used for authenticating with Vault. */
-export interface ClusterIssuerSpecVaultAuthKubernetesSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVaultAuthKubernetesSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** A reference to a service account that will be used to request a bound token (also known as "projected token"). */
-export interface ClusterIssuerSpecVaultAuthKubernetesServiceAccountRef {
-  /** TokenAudiences is an optional list of extra audiences to include in the token passed to Vault. */
-  audiences?: string[]
-  /** Name of the ServiceAccount used to request a token. */
-  name: string
-}
+export type ClusterIssuerSpecVaultAuthKubernetesServiceAccountRef = ClusterIssuerSpecVaultAuthAwsServiceAccountRef
 
 /** TokenSecretRef authenticates with Vault by presenting a token. */
-export interface ClusterIssuerSpecVaultAuthTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVaultAuthTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Reference to a Secret containing a bundle of PEM-encoded CAs to use when verifying the certificate chain presented by Vault when using HTTPS. */
-export interface ClusterIssuerSpecVaultCaBundleSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVaultCaBundleSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Reference to a Secret containing a PEM-encoded Client Certificate to use when the Vault server requires mTLS. */
-export interface ClusterIssuerSpecVaultClientCertSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVaultClientCertSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Reference to a Secret containing a PEM-encoded Client Private Key to use when the Vault server requires mTLS. */
-export interface ClusterIssuerSpecVaultClientKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVaultClientKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Venafi configures this issuer to sign certificates using a CyberArk Certificate Manager Self-Hosted or SaaS policy zone. */
 export interface ClusterIssuerSpecVenafi {
@@ -1695,18 +1112,13 @@ export interface ClusterIssuerSpecVenafi {
 /** Cloud specifies the CyberArk Certificate Manager SaaS configuration settings. */
 export interface ClusterIssuerSpecVenafiCloud {
   /** APITokenSecretRef is a secret key selector for the CyberArk Certificate Manager SaaS API token. */
-  apiTokenSecretRef: ClusterIssuerSpecVenafiCloudApiTokenSecretRef
+  apiTokenSecretRef: CertificateSpecKeystoresJksPasswordSecretRef
   /** URL is the base URL for CyberArk Certificate Manager SaaS. */
   url?: string
 }
 
 /** APITokenSecretRef is a secret key selector for the CyberArk Certificate Manager SaaS API token. */
-export interface ClusterIssuerSpecVenafiCloudApiTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVenafiCloudApiTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** NGTS specifies Palo Alto Networks Next Generation Trust Services (NGTS) configuration using OAuth 2.0 Client Credentials. */
 export interface ClusterIssuerSpecVenafiNgts {
@@ -1731,1556 +1143,468 @@ export interface ClusterIssuerSpecVenafiTpp {
   /** Base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by the CyberArk Certificate Manager Self-Hosted server. */
   caBundle?: string
   /** Reference to a Secret containing a base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by the CyberArk Certificate Manager Self-Hosted server. */
-  caBundleSecretRef?: ClusterIssuerSpecVenafiTppCaBundleSecretRef
+  caBundleSecretRef?: CertificateSpecKeystoresJksPasswordSecretRef
   /** CredentialsRef is a reference to a Secret containing the CyberArk Certificate Manager Self-Hosted API credentials. */
-  credentialsRef: ClusterIssuerSpecVenafiTppCredentialsRef
+  credentialsRef: ClusterIssuerSpecVenafiNgtsCredentialsRef
   /** URL is the base URL for the vedsdk endpoint of the CyberArk Certificate Manager Self-Hosted instance, for example: "https://tpp.example.com/vedsdk". */
   url: string
 }
 
 /** Reference to a Secret containing a base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by the CyberArk Certificate Manager Self-Hosted server. */
-export interface ClusterIssuerSpecVenafiTppCaBundleSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVenafiTppCaBundleSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** CredentialsRef is a reference to a Secret containing the CyberArk Certificate Manager Self-Hosted API credentials. */
-export interface ClusterIssuerSpecVenafiTppCredentialsRef {
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type ClusterIssuerSpecVenafiTppCredentialsRef = ClusterIssuerSpecVenafiNgtsCredentialsRef
 
 /** Desired state of the Issuer resource. */
-export interface IssuerSpec {
-  /** ACME configures this issuer to communicate with a RFC8555 (ACME) server to obtain signed x509 certificates. */
-  acme?: IssuerSpecAcme
-  /** CA configures this issuer to sign certificates using a signing CA keypair stored in a Secret resource. */
-  ca?: IssuerSpecCa
-  /** SelfSigned configures this issuer to 'self sign' certificates using the private key used to create the CertificateRequest object. */
-  selfSigned?: IssuerSpecSelfSigned
-  /** Vault configures this issuer to sign certificates using a HashiCorp Vault PKI backend. */
-  vault?: IssuerSpecVault
-  /** Venafi configures this issuer to sign certificates using a CyberArk Certificate Manager Self-Hosted or SaaS policy zone. */
-  venafi?: IssuerSpecVenafi
-}
+export type IssuerSpec = ClusterIssuerSpec
 
 /** ACME configures this issuer to communicate with a RFC8555 (ACME) server to obtain signed x509 certificates. */
-export interface IssuerSpecAcme {
-  /** Base64-encoded bundle of PEM CAs which can be used to validate the certificate chain presented by the ACME server. */
-  caBundle?: string
-  /** Enables or disables generating a new ACME account key. */
-  disableAccountKeyGeneration?: boolean
-  /** Email is the email address to be associated with the ACME account. */
-  email?: string
-  /** Enables requesting a Not After date on certificates that matches the duration of the certificate. */
-  enableDurationFeature?: boolean
-  /** ExternalAccountBinding is a reference to a CA external account of the ACME server. */
-  externalAccountBinding?: IssuerSpecAcmeExternalAccountBinding
-  /** PreferredChain is the chain to use if the ACME server outputs multiple. */
-  preferredChain?: string
-  /** PrivateKey is the name of a Kubernetes Secret resource that will be used to store the automatically generated ACME account private key. */
-  privateKeySecretRef: IssuerSpecAcmePrivateKeySecretRef
-  /** Profile allows requesting a certificate profile from the ACME server. */
-  profile?: string
-  /** Server is the URL used to access the ACME server's 'directory' endpoint. */
-  server: string
-  /** INSECURE: Enables or disables validation of the ACME server TLS certificate. */
-  skipTLSVerify?: boolean
-  /** Solvers is a list of challenge solvers that will be used to solve ACME challenges for the matching domains. */
-  solvers?: IssuerSpecAcmeSolvers[]
-}
+export type IssuerSpecAcme = ClusterIssuerSpecAcme
 
 /** ExternalAccountBinding is a reference to a CA external account of the ACME server. */
-export interface IssuerSpecAcmeExternalAccountBinding {
-  /** Deprecated: keyAlgorithm field exists for historical compatibility reasons and should not be used. */
-  keyAlgorithm?: 'HS256' | 'HS384' | 'HS512'
-  /** keyID is the ID of the CA key that the External Account is bound to. */
-  keyID: string
-  /** keySecretRef is a Secret Key Selector referencing a data item in a Kubernetes Secret which holds the symmetric MAC key of the External Account Binding. */
-  keySecretRef: IssuerSpecAcmeExternalAccountBindingKeySecretRef
-}
+export type IssuerSpecAcmeExternalAccountBinding = ClusterIssuerSpecAcmeExternalAccountBinding
 
 /** keySecretRef is a Secret Key Selector referencing a data item in a Kubernetes Secret which holds the symmetric MAC key of the External Account Binding. */
-export interface IssuerSpecAcmeExternalAccountBindingKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeExternalAccountBindingKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** PrivateKey is the name of a Kubernetes Secret resource that will be used to store the automatically generated ACME account private key. */
-export interface IssuerSpecAcmePrivateKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmePrivateKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** An ACMEChallengeSolver describes how to solve ACME challenges for the issuer it is part of. */
-export interface IssuerSpecAcmeSolvers {
-  /** Configures cert-manager to attempt to complete authorizations by performing the DNS01 challenge flow. */
-  dns01?: IssuerSpecAcmeSolversDns01
-  /** Configures cert-manager to attempt to complete authorizations by performing the HTTP01 challenge flow. */
-  http01?: IssuerSpecAcmeSolversHttp01
-  /** Selector selects a set of DNSNames on the Certificate resource that should be solved using this challenge solver. */
-  selector?: IssuerSpecAcmeSolversSelector
-  /** WaitInsteadOfSelfCheck, if set, skips cert-manager's self-check and instead waits this long after presentation before asking the ACME server to validate the challenge. */
-  waitInsteadOfSelfCheck?: string
-}
+export type IssuerSpecAcmeSolvers = ClusterIssuerSpecAcmeSolvers
 
 /** Configures cert-manager to attempt to complete authorizations by performing the DNS01 challenge flow. */
-export interface IssuerSpecAcmeSolversDns01 {
-  /** Use the 'ACME DNS' (https://github.com/joohoi/acme-dns) API to manage DNS01 challenge records. */
-  acmeDNS?: IssuerSpecAcmeSolversDns01AcmeDNS
-  /** Use the Akamai DNS zone management API to manage DNS01 challenge records. */
-  akamai?: IssuerSpecAcmeSolversDns01Akamai
-  /** Use the Microsoft Azure DNS API to manage DNS01 challenge records. */
-  azureDNS?: IssuerSpecAcmeSolversDns01AzureDNS
-  /** Use the Google Cloud DNS API to manage DNS01 challenge records. */
-  cloudDNS?: IssuerSpecAcmeSolversDns01CloudDNS
-  /** Use the Cloudflare API to manage DNS01 challenge records. */
-  cloudflare?: IssuerSpecAcmeSolversDns01Cloudflare
-  /** CNAMEStrategy configures how the DNS01 provider should handle CNAME records when found in DNS zones. */
-  cnameStrategy?: 'None' | 'Follow'
-  /** Use the DigitalOcean DNS API to manage DNS01 challenge records. */
-  digitalocean?: IssuerSpecAcmeSolversDns01Digitalocean
-  /** Use RFC2136 ("Dynamic Updates in the Domain Name System") (https://datatracker.ietf.org/doc/rfc2136/) to manage DNS01 challenge records. */
-  rfc2136?: IssuerSpecAcmeSolversDns01Rfc2136
-  /** Use the AWS Route53 API to manage DNS01 challenge records. */
-  route53?: IssuerSpecAcmeSolversDns01Route53
-  /** Configure an external webhook based DNS01 challenge solver to manage DNS01 challenge records. */
-  webhook?: IssuerSpecAcmeSolversDns01Webhook
-}
+export type IssuerSpecAcmeSolversDns01 = ClusterIssuerSpecAcmeSolversDns01
 
 /** Use the 'ACME DNS' (https://github.com/joohoi/acme-dns) API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01AcmeDNS {
-  /** A reference to a specific 'key' within a Secret resource. */
-  accountSecretRef: IssuerSpecAcmeSolversDns01AcmeDNSAccountSecretRef
-  host: string
-}
+export type IssuerSpecAcmeSolversDns01AcmeDNS = ClusterIssuerSpecAcmeSolversDns01AcmeDNS
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface IssuerSpecAcmeSolversDns01AcmeDNSAccountSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01AcmeDNSAccountSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the Akamai DNS zone management API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01Akamai {
-  /** A reference to a specific 'key' within a Secret resource. */
-  accessTokenSecretRef: IssuerSpecAcmeSolversDns01AkamaiAccessTokenSecretRef
-  /** A reference to a specific 'key' within a Secret resource. */
-  clientSecretSecretRef: IssuerSpecAcmeSolversDns01AkamaiClientSecretSecretRef
-  /** A reference to a specific 'key' within a Secret resource. */
-  clientTokenSecretRef: IssuerSpecAcmeSolversDns01AkamaiClientTokenSecretRef
-  serviceConsumerDomain: string
-}
+export type IssuerSpecAcmeSolversDns01Akamai = ClusterIssuerSpecAcmeSolversDns01Akamai
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface IssuerSpecAcmeSolversDns01AkamaiAccessTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01AkamaiAccessTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface IssuerSpecAcmeSolversDns01AkamaiClientSecretSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01AkamaiClientSecretSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface IssuerSpecAcmeSolversDns01AkamaiClientTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01AkamaiClientTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the Microsoft Azure DNS API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01AzureDNS {
-  /** Auth: Azure Service Principal: The ClientID of the Azure Service Principal used to authenticate with Azure DNS. */
-  clientID?: string
-  /** Auth: Azure Service Principal: A reference to a Secret containing the password associated with the Service Principal. */
-  clientSecretSecretRef?: IssuerSpecAcmeSolversDns01AzureDNSClientSecretSecretRef
-  /** name of the Azure environment (default AzurePublicCloud) */
-  environment?: 'AzurePublicCloud' | 'AzureChinaCloud' | 'AzureGermanCloud' | 'AzureUSGovernmentCloud'
-  /** name of the DNS zone that should be used */
-  hostedZoneName?: string
-  /** Auth: Azure Workload Identity or Azure Managed Service Identity: Settings to enable Azure Workload Identity or Azure Managed Service Identity If set, ClientID, ClientSecret and TenantID must not be set. */
-  managedIdentity?: IssuerSpecAcmeSolversDns01AzureDNSManagedIdentity
-  /** resource group the DNS zone is located in */
-  resourceGroupName: string
-  /** ID of the Azure subscription */
-  subscriptionID: string
-  /** Auth: Azure Service Principal: The TenantID of the Azure Service Principal used to authenticate with Azure DNS. */
-  tenantID?: string
-  /** ZoneType determines which type of Azure DNS zone to use. */
-  zoneType?: 'AzurePublicZone' | 'AzurePrivateZone'
-}
+export type IssuerSpecAcmeSolversDns01AzureDNS = ClusterIssuerSpecAcmeSolversDns01AzureDNS
 
 /** Auth: Azure Service Principal: A reference to a Secret containing the password associated with the Service Principal. */
-export interface IssuerSpecAcmeSolversDns01AzureDNSClientSecretSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01AzureDNSClientSecretSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Auth: Azure Workload Identity or Azure Managed Service Identity: Settings to enable Azure Workload Identity or Azure Managed Service Identity If set, ClientID, ClientSecret and TenantID must not be set. */
-export interface IssuerSpecAcmeSolversDns01AzureDNSManagedIdentity {
-  /** client ID of the managed identity, cannot be used at the same time as resourceID */
-  clientID?: string
-  /** resource ID of the managed identity, cannot be used at the same time as clientID Cannot be used for Azure Managed Service Identity */
-  resourceID?: string
-  /** tenant ID of the managed identity, cannot be used at the same time as resourceID */
-  tenantID?: string
-}
+export type IssuerSpecAcmeSolversDns01AzureDNSManagedIdentity = ClusterIssuerSpecAcmeSolversDns01AzureDNSManagedIdentity
 
 /** Use the Google Cloud DNS API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01CloudDNS {
-  /** HostedZoneName is an optional field that tells cert-manager in which Cloud DNS zone the challenge record has to be created. */
-  hostedZoneName?: string
-  project: string
-  /** A reference to a specific 'key' within a Secret resource. */
-  serviceAccountSecretRef?: IssuerSpecAcmeSolversDns01CloudDNSServiceAccountSecretRef
-}
+export type IssuerSpecAcmeSolversDns01CloudDNS = ClusterIssuerSpecAcmeSolversDns01CloudDNS
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface IssuerSpecAcmeSolversDns01CloudDNSServiceAccountSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01CloudDNSServiceAccountSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the Cloudflare API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01Cloudflare {
-  /** API key to use to authenticate with Cloudflare. */
-  apiKeySecretRef?: IssuerSpecAcmeSolversDns01CloudflareApiKeySecretRef
-  /** API token used to authenticate with Cloudflare. */
-  apiTokenSecretRef?: IssuerSpecAcmeSolversDns01CloudflareApiTokenSecretRef
-  /** Email of the account, only required when using API key based authentication. */
-  email?: string
-}
+export type IssuerSpecAcmeSolversDns01Cloudflare = ClusterIssuerSpecAcmeSolversDns01Cloudflare
 
 /** API key to use to authenticate with Cloudflare. */
-export interface IssuerSpecAcmeSolversDns01CloudflareApiKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01CloudflareApiKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** API token used to authenticate with Cloudflare. */
-export interface IssuerSpecAcmeSolversDns01CloudflareApiTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01CloudflareApiTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the DigitalOcean DNS API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01Digitalocean {
-  /** A reference to a specific 'key' within a Secret resource. */
-  tokenSecretRef: IssuerSpecAcmeSolversDns01DigitaloceanTokenSecretRef
-}
+export type IssuerSpecAcmeSolversDns01Digitalocean = ClusterIssuerSpecAcmeSolversDns01Digitalocean
 
 /** A reference to a specific 'key' within a Secret resource. */
-export interface IssuerSpecAcmeSolversDns01DigitaloceanTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01DigitaloceanTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use RFC2136 ("Dynamic Updates in the Domain Name System") (https://datatracker.ietf.org/doc/rfc2136/) to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01Rfc2136 {
-  /** The IP address or hostname of an authoritative DNS server supporting RFC2136 in the form host:port. */
-  nameserver: string
-  /** Protocol to use for dynamic DNS update queries. */
-  protocol?: 'TCP' | 'UDP'
-  /** The TSIG Algorithm configured in the DNS supporting RFC2136. */
-  tsigAlgorithm?: string
-  /** The TSIG Key name configured in the DNS. */
-  tsigKeyName?: string
-  /** The name of the secret containing the TSIG value. */
-  tsigSecretSecretRef?: IssuerSpecAcmeSolversDns01Rfc2136TsigSecretSecretRef
-}
+export type IssuerSpecAcmeSolversDns01Rfc2136 = ClusterIssuerSpecAcmeSolversDns01Rfc2136
 
 /** The name of the secret containing the TSIG value. */
-export interface IssuerSpecAcmeSolversDns01Rfc2136TsigSecretSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01Rfc2136TsigSecretSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Use the AWS Route53 API to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01Route53 {
-  /** The AccessKeyID is used for authentication. */
-  accessKeyID?: string
-  /** The SecretAccessKey is used for authentication. */
-  accessKeyIDSecretRef?: IssuerSpecAcmeSolversDns01Route53AccessKeyIDSecretRef
-  /** Auth configures how cert-manager authenticates. */
-  auth?: IssuerSpecAcmeSolversDns01Route53Auth
-  /** If set, the provider will manage only this zone in Route53 and will not do a lookup using the route53:ListHostedZonesByName api call. */
-  hostedZoneID?: string
-  /** Override the AWS region. */
-  region?: string
-  /** Role is a Role ARN which the Route53 provider will assume using either the explicit credentials AccessKeyID/SecretAccessKey or the inferred credentials from environment variables, shared credentials file or AWS Instance metadata */
-  role?: string
-  /** The SecretAccessKey is used for authentication. */
-  secretAccessKeySecretRef?: IssuerSpecAcmeSolversDns01Route53SecretAccessKeySecretRef
-}
+export type IssuerSpecAcmeSolversDns01Route53 = ClusterIssuerSpecAcmeSolversDns01Route53
 
 /** The SecretAccessKey is used for authentication. */
-export interface IssuerSpecAcmeSolversDns01Route53AccessKeyIDSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01Route53AccessKeyIDSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Auth configures how cert-manager authenticates. */
-export interface IssuerSpecAcmeSolversDns01Route53Auth {
-  /** Kubernetes authenticates with Route53 using AssumeRoleWithWebIdentity by passing a bound ServiceAccount token. */
-  kubernetes: IssuerSpecAcmeSolversDns01Route53AuthKubernetes
-}
+export type IssuerSpecAcmeSolversDns01Route53Auth = ClusterIssuerSpecAcmeSolversDns01Route53Auth
 
 /** Kubernetes authenticates with Route53 using AssumeRoleWithWebIdentity by passing a bound ServiceAccount token. */
-export interface IssuerSpecAcmeSolversDns01Route53AuthKubernetes {
-  /** A reference to a service account that will be used to request a bound token (also known as "projected token"). */
-  serviceAccountRef: IssuerSpecAcmeSolversDns01Route53AuthKubernetesServiceAccountRef
-}
+export type IssuerSpecAcmeSolversDns01Route53AuthKubernetes = ClusterIssuerSpecAcmeSolversDns01Route53AuthKubernetes
 
 /** A reference to a service account that will be used to request a bound token (also known as "projected token"). */
-export interface IssuerSpecAcmeSolversDns01Route53AuthKubernetesServiceAccountRef {
-  /** TokenAudiences is an optional list of audiences to include in the token passed to AWS. */
-  audiences?: string[]
-  /** Name of the ServiceAccount used to request a token. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01Route53AuthKubernetesServiceAccountRef = ClusterIssuerSpecAcmeSolversDns01Route53AuthKubernetesServiceAccountRef
 
 /** The SecretAccessKey is used for authentication. */
-export interface IssuerSpecAcmeSolversDns01Route53SecretAccessKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecAcmeSolversDns01Route53SecretAccessKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Configure an external webhook based DNS01 challenge solver to manage DNS01 challenge records. */
-export interface IssuerSpecAcmeSolversDns01Webhook {
-  /** Additional configuration that should be passed to the webhook apiserver when challenges are processed. */
-  config?: unknown
-  /** The API group name that should be used when POSTing ChallengePayload resources to the webhook apiserver. */
-  groupName: string
-  /** The name of the solver to use, as defined in the webhook provider implementation. */
-  solverName: string
-}
+export type IssuerSpecAcmeSolversDns01Webhook = ClusterIssuerSpecAcmeSolversDns01Webhook
 
 /** Configures cert-manager to attempt to complete authorizations by performing the HTTP01 challenge flow. */
-export interface IssuerSpecAcmeSolversHttp01 {
-  /** The Gateway API is a sig-network community API that models service networking in Kubernetes (https://gateway-api.sigs.k8s.io/). */
-  gatewayHTTPRoute?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoute
-  /** The ingress based HTTP01 challenge solver will solve challenges by creating or modifying Ingress resources in order to route requests for '/.well-known/acme-challenge/XYZ' to 'challenge solver' pods that are provisioned by cert-manager f... */
-  ingress?: IssuerSpecAcmeSolversHttp01Ingress
-}
+export type IssuerSpecAcmeSolversHttp01 = ClusterIssuerSpecAcmeSolversHttp01
 
 /** The Gateway API is a sig-network community API that models service networking in Kubernetes (https://gateway-api.sigs.k8s.io/). */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoute {
-  /** Custom labels that will be applied to HTTPRoutes created by cert-manager while solving HTTP-01 challenges. */
-  labels?: Record<string, string>
-  /** When solving an HTTP-01 challenge, cert-manager creates an HTTPRoute. */
-  parentRefs?: IssuerSpecAcmeSolversHttp01GatewayHTTPRouteParentRefs[]
-  /** Optional pod template used to configure the ACME challenge solver pods used for HTTP01 challenges. */
-  podTemplate?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate
-  /** Optional service type for Kubernetes solver service. */
-  serviceType?: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoute = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoute
 
 /** ParentReference identifies an API object (usually a Gateway) that can be considered a parent of this resource (usually a route). */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRouteParentRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referent. */
-  namespace?: string
-  /** Port is the network port this Route targets. */
-  port?: number
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRouteParentRefs = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRouteParentRefs
 
 /** Optional pod template used to configure the ACME challenge solver pods used for HTTP01 challenges. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate {
-  /** ObjectMeta overrides for the pod used to solve HTTP01 challenges. */
-  metadata?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateMetadata
-  /** PodSpec defines overrides for the HTTP01 challenge solver pod. */
-  spec?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpec
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate
 
 /** ObjectMeta overrides for the pod used to solve HTTP01 challenges. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateMetadata {
-  /** Annotations that should be added to the created ACME HTTP01 solver pods. */
-  annotations?: Record<string, string>
-  /** Labels that should be added to the created ACME HTTP01 solver pods. */
-  labels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateMetadata = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateMetadata
 
 /** PodSpec defines overrides for the HTTP01 challenge solver pod. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpec {
-  /** If specified, the pod's scheduling constraints */
-  affinity?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinity
-  /** If specified, the pod's imagePullSecrets */
-  imagePullSecrets?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets[]
-  /** NodeSelector is a selector which must be true for the pod to fit on a node. */
-  nodeSelector?: Record<string, string>
-  /** If specified, the pod's priorityClassName. */
-  priorityClassName?: string
-  /** If specified, the pod's resource requirements. */
-  resources?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecResources
-  /** If specified, the pod's security context */
-  securityContext?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContext
-  /** If specified, the pod's service account */
-  serviceAccountName?: string
-  /** If specified, the pod's tolerations. */
-  tolerations?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpec = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpec
 
 /** If specified, the pod's scheduling constraints */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinity {
-  /** Describes node affinity scheduling rules for the pod. */
-  nodeAffinity?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinity
-  /** Describes pod affinity scheduling rules (e.g. */
-  podAffinity?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity
-  /** Describes pod anti-affinity scheduling rules (e.g. */
-  podAntiAffinity?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinity
 
 /** Describes node affinity scheduling rules for the pod. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinity
 
 /** An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** A node selector term, associated with the corresponding weight. */
-  preference: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
-  /** Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100. */
-  weight: number
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** A node selector term, associated with the corresponding weight. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  nodeSelectorTerms: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
 
 /** A null or empty node selector term matches no objects. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** Describes pod affinity scheduling rules (e.g. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Describes pod anti-affinity scheduling rules (e.g. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets {
-  /** Name of the referent. */
-  name?: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets
 
 /** If specified, the pod's resource requirements. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecResources {
-  /** Limits describes the maximum amount of compute resources allowed. */
-  limits?: Record<string, number | string>
-  /** Requests describes the minimum amount of compute resources required. */
-  requests?: Record<string, number | string>
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecResources = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecResources
 
 /** If specified, the pod's security context */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContext {
-  /** A special supplemental group that applies to all containers in a pod. */
-  fsGroup?: number
-  /** fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. */
-  fsGroupChangePolicy?: string
-  /** The GID to run the entrypoint of the container process. */
-  runAsGroup?: number
-  /** Indicates that the container must run as a non-root user. */
-  runAsNonRoot?: boolean
-  /** The UID to run the entrypoint of the container process. */
-  runAsUser?: number
-  /** The SELinux context to be applied to all containers. */
-  seLinuxOptions?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeLinuxOptions
-  /** The seccomp options to use by the containers in this pod. */
-  seccompProfile?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeccompProfile
-  /** A list of groups applied to the first process run in each container, in addition to the container's primary GID, the fsGroup (if specified), and group memberships defined in the container image for the uid of the container process. */
-  supplementalGroups?: number[]
-  /** Sysctls hold a list of namespaced sysctls used for the pod. */
-  sysctls?: IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSysctls[]
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContext = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContext
 
 /** The SELinux context to be applied to all containers. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeLinuxOptions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by the containers in this pod. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeccompProfile = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeccompProfile
 
 /** Sysctl defines a kernel parameter to be set */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSysctls {
-  /** Name of a property to set */
-  name: string
-  /** Value of a property to set */
-  value: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSysctls = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSysctls
 
 /** The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>. */
-export interface IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations {
-  /** Effect indicates the taint effect to match. */
-  effect?: string
-  /** Key is the taint key that the toleration applies to. */
-  key?: string
-  /** Operator represents a key's relationship to the value. */
-  operator?: string
-  /** TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. */
-  tolerationSeconds?: number
-  /** Value is the taint value the toleration matches to. */
-  value?: string
-}
+export type IssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations
 
 /** The ingress based HTTP01 challenge solver will solve challenges by creating or modifying Ingress resources in order to route requests for '/.well-known/acme-challenge/XYZ' to 'challenge solver' pods that are provisioned by cert-manager f... */
-export interface IssuerSpecAcmeSolversHttp01Ingress {
-  /** This field configures the annotation `kubernetes.io/ingress.class` when creating Ingress resources to solve ACME challenges that use this challenge solver. */
-  class?: string
-  /** This field configures the field `ingressClassName` on the created Ingress resources used to solve ACME challenges that use this challenge solver. */
-  ingressClassName?: string
-  /** Optional ingress template used to configure the ACME challenge solver ingress used for HTTP01 challenges. */
-  ingressTemplate?: IssuerSpecAcmeSolversHttp01IngressIngressTemplate
-  /** The name of the ingress resource that should have ACME challenge solving routes inserted into it in order to solve HTTP01 challenges. */
-  name?: string
-  /** Optional pod template used to configure the ACME challenge solver pods used for HTTP01 challenges. */
-  podTemplate?: IssuerSpecAcmeSolversHttp01IngressPodTemplate
-  /** Optional service type for Kubernetes solver service. */
-  serviceType?: string
-}
+export type IssuerSpecAcmeSolversHttp01Ingress = ClusterIssuerSpecAcmeSolversHttp01Ingress
 
 /** Optional ingress template used to configure the ACME challenge solver ingress used for HTTP01 challenges. */
-export interface IssuerSpecAcmeSolversHttp01IngressIngressTemplate {
-  /** ObjectMeta overrides for the ingress used to solve HTTP01 challenges. */
-  metadata?: IssuerSpecAcmeSolversHttp01IngressIngressTemplateMetadata
-}
+export type IssuerSpecAcmeSolversHttp01IngressIngressTemplate = ClusterIssuerSpecAcmeSolversHttp01IngressIngressTemplate
 
 /** ObjectMeta overrides for the ingress used to solve HTTP01 challenges. */
-export interface IssuerSpecAcmeSolversHttp01IngressIngressTemplateMetadata {
-  /** Annotations that should be added to the created ACME HTTP01 solver ingress. */
-  annotations?: Record<string, string>
-  /** Labels that should be added to the created ACME HTTP01 solver ingress. */
-  labels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressIngressTemplateMetadata = ClusterIssuerSpecAcmeSolversHttp01IngressIngressTemplateMetadata
 
 /** Optional pod template used to configure the ACME challenge solver pods used for HTTP01 challenges. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplate {
-  /** ObjectMeta overrides for the pod used to solve HTTP01 challenges. */
-  metadata?: IssuerSpecAcmeSolversHttp01IngressPodTemplateMetadata
-  /** PodSpec defines overrides for the HTTP01 challenge solver pod. */
-  spec?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpec
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplate = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplate
 
 /** ObjectMeta overrides for the pod used to solve HTTP01 challenges. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateMetadata {
-  /** Annotations that should be added to the created ACME HTTP01 solver pods. */
-  annotations?: Record<string, string>
-  /** Labels that should be added to the created ACME HTTP01 solver pods. */
-  labels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateMetadata = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateMetadata
 
 /** PodSpec defines overrides for the HTTP01 challenge solver pod. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpec {
-  /** If specified, the pod's scheduling constraints */
-  affinity?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinity
-  /** If specified, the pod's imagePullSecrets */
-  imagePullSecrets?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecImagePullSecrets[]
-  /** NodeSelector is a selector which must be true for the pod to fit on a node. */
-  nodeSelector?: Record<string, string>
-  /** If specified, the pod's priorityClassName. */
-  priorityClassName?: string
-  /** If specified, the pod's resource requirements. */
-  resources?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecResources
-  /** If specified, the pod's security context */
-  securityContext?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContext
-  /** If specified, the pod's service account */
-  serviceAccountName?: string
-  /** If specified, the pod's tolerations. */
-  tolerations?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecTolerations[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpec = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpec
 
 /** If specified, the pod's scheduling constraints */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinity {
-  /** Describes node affinity scheduling rules for the pod. */
-  nodeAffinity?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinity
-  /** Describes pod affinity scheduling rules (e.g. */
-  podAffinity?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinity
-  /** Describes pod anti-affinity scheduling rules (e.g. */
-  podAntiAffinity?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinity
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinity
 
 /** Describes node affinity scheduling rules for the pod. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinity
 
 /** An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** A node selector term, associated with the corresponding weight. */
-  preference: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
-  /** Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100. */
-  weight: number
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** A node selector term, associated with the corresponding weight. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  nodeSelectorTerms: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
 
 /** A null or empty node selector term matches no objects. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** Describes pod affinity scheduling rules (e.g. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Describes pod anti-affinity scheduling rules (e.g. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinity = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAntiAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
 
 /** LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecImagePullSecrets {
-  /** Name of the referent. */
-  name?: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecImagePullSecrets = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecImagePullSecrets
 
 /** If specified, the pod's resource requirements. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecResources {
-  /** Limits describes the maximum amount of compute resources allowed. */
-  limits?: Record<string, number | string>
-  /** Requests describes the minimum amount of compute resources required. */
-  requests?: Record<string, number | string>
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecResources = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecResources
 
 /** If specified, the pod's security context */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContext {
-  /** A special supplemental group that applies to all containers in a pod. */
-  fsGroup?: number
-  /** fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. */
-  fsGroupChangePolicy?: string
-  /** The GID to run the entrypoint of the container process. */
-  runAsGroup?: number
-  /** Indicates that the container must run as a non-root user. */
-  runAsNonRoot?: boolean
-  /** The UID to run the entrypoint of the container process. */
-  runAsUser?: number
-  /** The SELinux context to be applied to all containers. */
-  seLinuxOptions?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeLinuxOptions
-  /** The seccomp options to use by the containers in this pod. */
-  seccompProfile?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeccompProfile
-  /** A list of groups applied to the first process run in each container, in addition to the container's primary GID, the fsGroup (if specified), and group memberships defined in the container image for the uid of the container process. */
-  supplementalGroups?: number[]
-  /** Sysctls hold a list of namespaced sysctls used for the pod. */
-  sysctls?: IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSysctls[]
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContext = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContext
 
 /** The SELinux context to be applied to all containers. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeLinuxOptions = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by the containers in this pod. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSeccompProfile = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSeccompProfile
 
 /** Sysctl defines a kernel parameter to be set */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSysctls {
-  /** Name of a property to set */
-  name: string
-  /** Value of a property to set */
-  value: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecSecurityContextSysctls = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecSecurityContextSysctls
 
 /** The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>. */
-export interface IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecTolerations {
-  /** Effect indicates the taint effect to match. */
-  effect?: string
-  /** Key is the taint key that the toleration applies to. */
-  key?: string
-  /** Operator represents a key's relationship to the value. */
-  operator?: string
-  /** TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. */
-  tolerationSeconds?: number
-  /** Value is the taint value the toleration matches to. */
-  value?: string
-}
+export type IssuerSpecAcmeSolversHttp01IngressPodTemplateSpecTolerations = ClusterIssuerSpecAcmeSolversHttp01GatewayHTTPRoutePodTemplateSpecTolerations
 
 /** Selector selects a set of DNSNames on the Certificate resource that should be solved using this challenge solver. */
-export interface IssuerSpecAcmeSolversSelector {
-  /** List of DNSNames that this solver will be used to solve. */
-  dnsNames?: string[]
-  /** List of DNSZones that this solver will be used to solve. */
-  dnsZones?: string[]
-  /** A label selector that is used to refine the set of certificate's that this challenge solver will apply to. */
-  matchLabels?: Record<string, string>
-}
+export type IssuerSpecAcmeSolversSelector = ClusterIssuerSpecAcmeSolversSelector
 
 /** CA configures this issuer to sign certificates using a signing CA keypair stored in a Secret resource. */
-export interface IssuerSpecCa {
-  /** The CRL distribution points is an X.509 v3 certificate extension which identifies the location of the CRL from which the revocation of this certificate can be checked. */
-  crlDistributionPoints?: string[]
-  /** IssuingCertificateURLs is a list of URLs which this issuer should embed into certificates it creates. */
-  issuingCertificateURLs?: string[]
-  /** The OCSP server list is an X.509 v3 extension that defines a list of URLs of OCSP responders. */
-  ocspServers?: string[]
-  /** SecretName is the name of the secret used to sign Certificates issued by this Issuer. */
-  secretName: string
-}
+export type IssuerSpecCa = ClusterIssuerSpecCa
 
 /** SelfSigned configures this issuer to 'self sign' certificates using the private key used to create the CertificateRequest object. */
-export interface IssuerSpecSelfSigned {
-  /** The CRL distribution points is an X.509 v3 certificate extension which identifies the location of the CRL from which the revocation of this certificate can be checked. */
-  crlDistributionPoints?: string[]
-}
+export type IssuerSpecSelfSigned = ClusterIssuerSpecSelfSigned
 
 /** Vault configures this issuer to sign certificates using a HashiCorp Vault PKI backend. */
-export interface IssuerSpecVault {
-  /** Auth configures how cert-manager authenticates with the Vault server. */
-  auth: IssuerSpecVaultAuth
-  /** Base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by Vault. */
-  caBundle?: string
-  /** Reference to a Secret containing a bundle of PEM-encoded CAs to use when verifying the certificate chain presented by Vault when using HTTPS. */
-  caBundleSecretRef?: IssuerSpecVaultCaBundleSecretRef
-  /** Reference to a Secret containing a PEM-encoded Client Certificate to use when the Vault server requires mTLS. */
-  clientCertSecretRef?: IssuerSpecVaultClientCertSecretRef
-  /** Reference to a Secret containing a PEM-encoded Client Private Key to use when the Vault server requires mTLS. */
-  clientKeySecretRef?: IssuerSpecVaultClientKeySecretRef
-  /** Name of the vault namespace. */
-  namespace?: string
-  /** Path is the mount path of the Vault PKI backend's `sign` endpoint, e.g: "my_pki_mount/sign/my-role-name". */
-  path: string
-  /** Server is the connection address for the Vault server, e.g: "https://vault.example.com:8200". */
-  server: string
-  /** ServerName is used to verify the hostname on the returned certificates by the Vault server. */
-  serverName?: string
-}
+export type IssuerSpecVault = ClusterIssuerSpecVault
 
 /** Auth configures how cert-manager authenticates with the Vault server. */
-export interface IssuerSpecVaultAuth {
-  /** AppRole authenticates with Vault using the App Role auth mechanism, with the role and secret stored in a Kubernetes Secret resource. */
-  appRole?: IssuerSpecVaultAuthAppRole
-  /** AWS authenticates with Vault using AWS IAM authentication. */
-  aws?: IssuerSpecVaultAuthAws
-  /** ClientCertificate authenticates with Vault by presenting a client certificate during the request's TLS handshake. */
-  clientCertificate?: IssuerSpecVaultAuthClientCertificate
-  /** Kubernetes authenticates with Vault by passing the ServiceAccount token stored in the named Secret resource to the Vault server. */
-  kubernetes?: IssuerSpecVaultAuthKubernetes
-  /** TokenSecretRef authenticates with Vault by presenting a token. */
-  tokenSecretRef?: IssuerSpecVaultAuthTokenSecretRef
-}
+export type IssuerSpecVaultAuth = ClusterIssuerSpecVaultAuth
 
 /** AppRole authenticates with Vault using the App Role auth mechanism, with the role and secret stored in a Kubernetes Secret resource. */
-export interface IssuerSpecVaultAuthAppRole {
-  /** Path where the App Role authentication backend is mounted in Vault, e.g: "approle" */
-  path: string
-  /** RoleID configured in the App Role authentication backend when setting up the authentication backend in Vault. */
-  roleId: string
-  /** Reference to a key in a Secret that contains the App Role secret used to authenticate with Vault. */
-  secretRef: IssuerSpecVaultAuthAppRoleSecretRef
-}
+export type IssuerSpecVaultAuthAppRole = ClusterIssuerSpecVaultAuthAppRole
 
 /** Reference to a key in a Secret that contains the App Role secret used to authenticate with Vault. */
-export interface IssuerSpecVaultAuthAppRoleSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVaultAuthAppRoleSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** AWS authenticates with Vault using AWS IAM authentication. */
-export interface IssuerSpecVaultAuthAws {
-  /** The ARN of the AWS IAM role to assume using the Kubernetes service account token. */
-  iamRoleArn?: string
-  /** The Vault mountPath here is the mount path to use when authenticating with Vault. */
-  mountPath?: string
-  /** The AWS region to use for authentication. */
-  region?: string
-  /** A required field containing the Vault Role to assume when authenticating. */
-  role: string
-  /** A reference to a service account that will be used to request a web identity token for IRSA (IAM Roles for Service Accounts) authentication. */
-  serviceAccountRef?: IssuerSpecVaultAuthAwsServiceAccountRef
-  /** The Vault header value to include in the STS signing request. */
-  vaultHeaderValue?: string
-}
+export type IssuerSpecVaultAuthAws = ClusterIssuerSpecVaultAuthAws
 
 /** A reference to a service account that will be used to request a web identity token for IRSA (IAM Roles for Service Accounts) authentication. */
-export interface IssuerSpecVaultAuthAwsServiceAccountRef {
-  /** TokenAudiences is an optional list of extra audiences to include in the token passed to Vault. */
-  audiences?: string[]
-  /** Name of the ServiceAccount used to request a token. */
-  name: string
-}
+export type IssuerSpecVaultAuthAwsServiceAccountRef = ClusterIssuerSpecVaultAuthAwsServiceAccountRef
 
 /** ClientCertificate authenticates with Vault by presenting a client certificate during the request's TLS handshake. */
-export interface IssuerSpecVaultAuthClientCertificate {
-  /** The Vault mountPath here is the mount path to use when authenticating with Vault. */
-  mountPath?: string
-  /** Name of the certificate role to authenticate against. */
-  name?: string
-  /** Reference to Kubernetes Secret of type "kubernetes.io/tls" (hence containing tls.crt and tls.key) used to authenticate to Vault using TLS client authentication. */
-  secretName?: string
-}
+export type IssuerSpecVaultAuthClientCertificate = ClusterIssuerSpecVaultAuthClientCertificate
 
 /** Kubernetes authenticates with Vault by passing the ServiceAccount token stored in the named Secret resource to the Vault server. */
-export interface IssuerSpecVaultAuthKubernetes {
-  /** The Vault mountPath here is the mount path to use when authenticating with Vault. */
-  mountPath?: string
-  /** A required field containing the Vault Role to assume. */
-  role: string
-  /** The required Secret field containing a Kubernetes ServiceAccount JWT used for authenticating with Vault. */
-  secretRef?: IssuerSpecVaultAuthKubernetesSecretRef
-  /** A reference to a service account that will be used to request a bound token (also known as "projected token"). */
-  serviceAccountRef?: IssuerSpecVaultAuthKubernetesServiceAccountRef
-}
+export type IssuerSpecVaultAuthKubernetes = ClusterIssuerSpecVaultAuthKubernetes
 
 /** The required Secret field containing a Kubernetes ServiceAccount JWT used for authenticating with Vault. */
-export interface IssuerSpecVaultAuthKubernetesSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVaultAuthKubernetesSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** A reference to a service account that will be used to request a bound token (also known as "projected token"). */
-export interface IssuerSpecVaultAuthKubernetesServiceAccountRef {
-  /** TokenAudiences is an optional list of extra audiences to include in the token passed to Vault. */
-  audiences?: string[]
-  /** Name of the ServiceAccount used to request a token. */
-  name: string
-}
+export type IssuerSpecVaultAuthKubernetesServiceAccountRef = ClusterIssuerSpecVaultAuthAwsServiceAccountRef
 
 /** TokenSecretRef authenticates with Vault by presenting a token. */
-export interface IssuerSpecVaultAuthTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVaultAuthTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Reference to a Secret containing a bundle of PEM-encoded CAs to use when verifying the certificate chain presented by Vault when using HTTPS. */
-export interface IssuerSpecVaultCaBundleSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVaultCaBundleSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Reference to a Secret containing a PEM-encoded Client Certificate to use when the Vault server requires mTLS. */
-export interface IssuerSpecVaultClientCertSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVaultClientCertSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Reference to a Secret containing a PEM-encoded Client Private Key to use when the Vault server requires mTLS. */
-export interface IssuerSpecVaultClientKeySecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVaultClientKeySecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** Venafi configures this issuer to sign certificates using a CyberArk Certificate Manager Self-Hosted or SaaS policy zone. */
-export interface IssuerSpecVenafi {
-  /** Cloud specifies the CyberArk Certificate Manager SaaS configuration settings. */
-  cloud?: IssuerSpecVenafiCloud
-  /** NGTS specifies Palo Alto Networks Next Generation Trust Services (NGTS) configuration using OAuth 2.0 Client Credentials. */
-  ngts?: IssuerSpecVenafiNgts
-  /** TPP specifies CyberArk Certificate Manager Self-Hosted configuration settings. */
-  tpp?: IssuerSpecVenafiTpp
-  /** Zone is the Certificate Manager Policy Zone to use for this issuer. */
-  zone: string
-}
+export type IssuerSpecVenafi = ClusterIssuerSpecVenafi
 
 /** Cloud specifies the CyberArk Certificate Manager SaaS configuration settings. */
-export interface IssuerSpecVenafiCloud {
-  /** APITokenSecretRef is a secret key selector for the CyberArk Certificate Manager SaaS API token. */
-  apiTokenSecretRef: IssuerSpecVenafiCloudApiTokenSecretRef
-  /** URL is the base URL for CyberArk Certificate Manager SaaS. */
-  url?: string
-}
+export type IssuerSpecVenafiCloud = ClusterIssuerSpecVenafiCloud
 
 /** APITokenSecretRef is a secret key selector for the CyberArk Certificate Manager SaaS API token. */
-export interface IssuerSpecVenafiCloudApiTokenSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVenafiCloudApiTokenSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** NGTS specifies Palo Alto Networks Next Generation Trust Services (NGTS) configuration using OAuth 2.0 Client Credentials. */
-export interface IssuerSpecVenafiNgts {
-  /** CredentialsRef is a reference to a Kubernetes Secret containing the OAuth 2.0 Client ID and Client Secret. */
-  credentialsRef: IssuerSpecVenafiNgtsCredentialsRef
-  /** TokenEndpoint is the OAuth 2.0 token endpoint URL used to obtain access tokens, for example "https://auth.apps.paloaltonetworks.com/oauth2/access_token". */
-  tokenEndpoint?: string
-  /** TSGID is the Tenant Service Group ID used to scope the OAuth 2.0 access token, for example "1234567890". */
-  tsgID: string
-  /** URL is the base URL for the NGTS API endpoint. */
-  url?: string
-}
+export type IssuerSpecVenafiNgts = ClusterIssuerSpecVenafiNgts
 
 /** CredentialsRef is a reference to a Kubernetes Secret containing the OAuth 2.0 Client ID and Client Secret. */
-export interface IssuerSpecVenafiNgtsCredentialsRef {
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVenafiNgtsCredentialsRef = ClusterIssuerSpecVenafiNgtsCredentialsRef
 
 /** TPP specifies CyberArk Certificate Manager Self-Hosted configuration settings. */
-export interface IssuerSpecVenafiTpp {
-  /** Base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by the CyberArk Certificate Manager Self-Hosted server. */
-  caBundle?: string
-  /** Reference to a Secret containing a base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by the CyberArk Certificate Manager Self-Hosted server. */
-  caBundleSecretRef?: IssuerSpecVenafiTppCaBundleSecretRef
-  /** CredentialsRef is a reference to a Secret containing the CyberArk Certificate Manager Self-Hosted API credentials. */
-  credentialsRef: IssuerSpecVenafiTppCredentialsRef
-  /** URL is the base URL for the vedsdk endpoint of the CyberArk Certificate Manager Self-Hosted instance, for example: "https://tpp.example.com/vedsdk". */
-  url: string
-}
+export type IssuerSpecVenafiTpp = ClusterIssuerSpecVenafiTpp
 
 /** Reference to a Secret containing a base64-encoded bundle of PEM CAs which will be used to validate the certificate chain presented by the CyberArk Certificate Manager Self-Hosted server. */
-export interface IssuerSpecVenafiTppCaBundleSecretRef {
-  /** The key of the entry in the Secret resource's `data` field to be used. */
-  key?: string
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVenafiTppCaBundleSecretRef = CertificateSpecKeystoresJksPasswordSecretRef
 
 /** CredentialsRef is a reference to a Secret containing the CyberArk Certificate Manager Self-Hosted API credentials. */
-export interface IssuerSpecVenafiTppCredentialsRef {
-  /** Name of the resource being referred to. */
-  name: string
-}
+export type IssuerSpecVenafiTppCredentialsRef = ClusterIssuerSpecVenafiNgtsCredentialsRef

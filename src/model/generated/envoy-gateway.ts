@@ -121,7 +121,7 @@ export interface BackendTrafficPolicySpec {
   /** The compression config for the http streams. */
   compression?: BackendTrafficPolicySpecCompression[]
   /** The compressor config for the http streams. */
-  compressor?: BackendTrafficPolicySpecCompressor[]
+  compressor?: BackendTrafficPolicySpecCompression[]
   /** Connection includes backend connection settings. */
   connection?: BackendTrafficPolicySpecConnection
   /** DNS includes dns resolution settings. */
@@ -153,7 +153,7 @@ export interface BackendTrafficPolicySpec {
   /** TargetRef is the name of the resource this policy is being attached to. */
   targetRef?: BackendTrafficPolicySpecTargetRef
   /** TargetRefs are the names of the Gateway resources this policy is being attached to. */
-  targetRefs?: BackendTrafficPolicySpecTargetRefs[]
+  targetRefs?: BackendTrafficPolicySpecTargetRef[]
   /** TargetSelectors allow targeting resources for this policy based on labels */
   targetSelectors?: BackendTrafficPolicySpecTargetSelectors[]
   /** TcpKeepalive settings associated with the upstream client connection. */
@@ -227,18 +227,13 @@ export interface BackendTrafficPolicySpecBandwidthLimitRequestLimit {
 /** Response configures bandwidth limits for traffic sent from the backend. */
 export interface BackendTrafficPolicySpecBandwidthLimitResponse {
   /** Limit specifies the bandwidth limit as a bytes-per-unit throughput rate. */
-  limit: BackendTrafficPolicySpecBandwidthLimitResponseLimit
+  limit: BackendTrafficPolicySpecBandwidthLimitRequestLimit
   /** ResponseTrailers configures the trailer headers appended to responses when bandwidth limiting introduces delays. */
   responseTrailers?: BackendTrafficPolicySpecBandwidthLimitResponseResponseTrailers
 }
 
 /** Limit specifies the bandwidth limit as a bytes-per-unit throughput rate. */
-export interface BackendTrafficPolicySpecBandwidthLimitResponseLimit {
-  /** Unit specifies the time unit for the bandwidth limit (e.g. */
-  unit: 'Second' | 'Minute' | 'Hour'
-  /** Value specifies the bandwidth limit. */
-  value: number | string
-}
+export type BackendTrafficPolicySpecBandwidthLimitResponseLimit = BackendTrafficPolicySpecBandwidthLimitRequestLimit
 
 /** ResponseTrailers configures the trailer headers appended to responses when bandwidth limiting introduces delays. */
 export interface BackendTrafficPolicySpecBandwidthLimitResponseResponseTrailers {
@@ -299,18 +294,7 @@ export interface BackendTrafficPolicySpecCompression {
 }
 
 /** Compression defines the config of enabling compression. */
-export interface BackendTrafficPolicySpecCompressor {
-  /** The configuration for Brotli compressor. */
-  brotli?: Record<string, never>
-  /** The configuration for GZIP compressor. */
-  gzip?: Record<string, never>
-  /** MinContentLength defines the minimum response size in bytes to apply compression. */
-  minContentLength?: number | string
-  /** CompressorType defines the compressor type to use for compression. */
-  type: 'Gzip' | 'Brotli' | 'Zstd'
-  /** The configuration for Zstd compressor. */
-  zstd?: Record<string, never>
-}
+export type BackendTrafficPolicySpecCompressor = BackendTrafficPolicySpecCompression
 
 /** Connection includes backend connection settings. */
 export interface BackendTrafficPolicySpecConnection {
@@ -443,7 +427,7 @@ export interface BackendTrafficPolicySpecHealthCheckActiveHttp {
   /** Path defines the HTTP path that will be requested during health checking. */
   path: string
   /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: BackendTrafficPolicySpecHealthCheckActiveHttpRequestBody
+  requestBody?: BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
   /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
   retriableStatuses?: number[]
 }
@@ -459,14 +443,7 @@ export interface BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse {
 }
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface BackendTrafficPolicySpecHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type BackendTrafficPolicySpecHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
 export interface BackendTrafficPolicySpecHealthCheckActiveOverrides {
@@ -477,30 +454,16 @@ export interface BackendTrafficPolicySpecHealthCheckActiveOverrides {
 /** TCP defines the configuration of tcp health checker. */
 export interface BackendTrafficPolicySpecHealthCheckActiveTcp {
   /** Receive defines the expected response payload. */
-  receive?: BackendTrafficPolicySpecHealthCheckActiveTcpReceive
+  receive?: BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
   /** Send defines the request payload. */
-  send?: BackendTrafficPolicySpecHealthCheckActiveTcpSend
+  send?: BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 }
 
 /** Receive defines the expected response payload. */
-export interface BackendTrafficPolicySpecHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type BackendTrafficPolicySpecHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface BackendTrafficPolicySpecHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type BackendTrafficPolicySpecHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
 export interface BackendTrafficPolicySpecHealthCheckPassive {
@@ -617,7 +580,7 @@ export interface BackendTrafficPolicySpecLoadBalancerConsistentHash {
   /** Header configures the header hash policy when the consistent hash type is set to Header. */
   header?: BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
   /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: BackendTrafficPolicySpecLoadBalancerConsistentHashHeaders[]
+  headers?: BackendTrafficPolicySpecLoadBalancerConsistentHashHeader[]
   /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
   queryParams?: BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams[]
   /** The table size for consistent hashing, must be prime number limited to 5000011. */
@@ -643,10 +606,7 @@ export interface BackendTrafficPolicySpecLoadBalancerConsistentHashHeader {
 }
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface BackendTrafficPolicySpecLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type BackendTrafficPolicySpecLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
 export interface BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams {
@@ -822,7 +782,7 @@ export interface BackendTrafficPolicySpecRateLimitGlobalRulesCost {
   /** Request specifies the number to reduce the rate limit counters on the request path. */
   request?: BackendTrafficPolicySpecRateLimitGlobalRulesCostRequest
   /** Response specifies the number to reduce the rate limit counters after the response is sent back to the client or the request stream is closed. */
-  response?: BackendTrafficPolicySpecRateLimitGlobalRulesCostResponse
+  response?: BackendTrafficPolicySpecRateLimitGlobalRulesCostRequest
 }
 
 /** Request specifies the number to reduce the rate limit counters on the request path. */
@@ -844,22 +804,10 @@ export interface BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestMetadata
 }
 
 /** Response specifies the number to reduce the rate limit counters after the response is sent back to the client or the request stream is closed. */
-export interface BackendTrafficPolicySpecRateLimitGlobalRulesCostResponse {
-  /** From specifies where to get the rate limit cost. */
-  from: 'Number' | 'Metadata'
-  /** Metadata specifies the per-request metadata to retrieve the usage number from. */
-  metadata?: BackendTrafficPolicySpecRateLimitGlobalRulesCostResponseMetadata
-  /** Number specifies the fixed usage number to reduce the rate limit counters. */
-  number?: number
-}
+export type BackendTrafficPolicySpecRateLimitGlobalRulesCostResponse = BackendTrafficPolicySpecRateLimitGlobalRulesCostRequest
 
 /** Metadata specifies the per-request metadata to retrieve the usage number from. */
-export interface BackendTrafficPolicySpecRateLimitGlobalRulesCostResponseMetadata {
-  /** Key is the key to retrieve the usage number from the filter metadata. */
-  key: string
-  /** Namespace is the namespace of the dynamic metadata. */
-  namespace: string
-}
+export type BackendTrafficPolicySpecRateLimitGlobalRulesCostResponseMetadata = BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestMetadata
 
 /** Limit holds the rate limit values. */
 export interface BackendTrafficPolicySpecRateLimitGlobalRulesLimit {
@@ -882,151 +830,50 @@ export interface BackendTrafficPolicySpecRateLimitGlobalRulesLimitFromMetadata {
 /** Local defines local rate limit configuration. */
 export interface BackendTrafficPolicySpecRateLimitLocal {
   /** Rules are a list of RateLimit selectors and limits. */
-  rules?: BackendTrafficPolicySpecRateLimitLocalRules[]
+  rules?: BackendTrafficPolicySpecRateLimitGlobalRules[]
 }
 
 /** RateLimitRule defines the semantics for matching attributes from the incoming requests, and setting limits for them. */
-export interface BackendTrafficPolicySpecRateLimitLocalRules {
-  /** ClientSelectors holds the list of select conditions to select specific clients using attributes from the traffic flow. */
-  clientSelectors?: BackendTrafficPolicySpecRateLimitLocalRulesClientSelectors[]
-  /** Cost specifies the cost of requests and responses for the rule. */
-  cost?: BackendTrafficPolicySpecRateLimitLocalRulesCost
-  /** Limit holds the rate limit values. */
-  limit: BackendTrafficPolicySpecRateLimitLocalRulesLimit
-  /** ShadowMode indicates whether this rate-limit rule runs in shadow mode. */
-  shadowMode?: boolean
-  /** Shared determines whether this rate limit rule applies across all the policy targets. */
-  shared?: boolean
-  /** XRateLimitHeaders controls whether X-RateLimit response headers are emitted for this rate limit rule. */
-  xRateLimitHeaders?: 'Off' | 'DraftVersion03'
-}
+export type BackendTrafficPolicySpecRateLimitLocalRules = BackendTrafficPolicySpecRateLimitGlobalRules
 
 /** RateLimitSelectCondition specifies the attributes within the traffic flow that can be used to select a subset of clients to be ratelimited. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesClientSelectors {
-  /** Headers is a list of request headers to match. */
-  headers?: BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsHeaders[]
-  /** Methods is a list of request methods to match. */
-  methods?: BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsMethods[]
-  /** Path is the request path to match. */
-  path?: BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsPath
-  /** QueryParams is a list of query parameters to match. */
-  queryParams?: BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsQueryParams[]
-  /** SourceCIDR is the client IP Address range to match on. */
-  sourceCIDR?: BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCIDR
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesClientSelectors = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectors
 
 /** HeaderMatch defines the match attributes within the HTTP Headers of the request. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsHeaders {
-  /** Invert specifies whether the value match result will be inverted. */
-  invert?: boolean
-  /** Name of the HTTP header. */
-  name: string
-  /** Type specifies how to match against the value of the header. */
-  type?: 'Exact' | 'RegularExpression' | 'Distinct'
-  /** Value within the HTTP header. */
-  value?: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsHeaders = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeaders
 
 /** MethodMatch defines the matching criteria for the HTTP method of a request. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsMethods {
-  /** Invert specifies whether the value match result will be inverted. */
-  invert?: boolean
-  /** Value specifies the HTTP method. */
-  value: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH'
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsMethods = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsMethods
 
 /** Path is the request path to match. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsPath {
-  /** Invert specifies whether the value match result will be inverted. */
-  invert?: boolean
-  /** Type specifies how to match against the value of the path. */
-  type?: 'Exact' | 'PathPrefix' | 'RegularExpression'
-  /** Value specifies the HTTP path. */
-  value?: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsPath = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsPath
 
 /** QueryParamMatch defines the match attributes within the query parameters of the request. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsQueryParams {
-  /** Invert specifies whether the value match result will be inverted. */
-  invert?: boolean
-  /** Name of the query parameter. */
-  name: string
-  /** Type specifies how to match against the value of the query parameter. */
-  type?: 'Exact' | 'RegularExpression' | 'Distinct'
-  /** Value of the query parameter. */
-  value?: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsQueryParams = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsQueryParams
 
 /** SourceCIDR is the client IP Address range to match on. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCIDR {
-  /** Invert specifies whether the source range match result will be inverted. */
-  invert?: boolean
-  type?: 'Exact' | 'Distinct'
-  /** Value is the IP CIDR that represents the range of Source IP Addresses of the client. */
-  value: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCIDR = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsSourceCIDR
 
 /** Cost specifies the cost of requests and responses for the rule. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesCost {
-  /** Request specifies the number to reduce the rate limit counters on the request path. */
-  request?: BackendTrafficPolicySpecRateLimitLocalRulesCostRequest
-  /** Response specifies the number to reduce the rate limit counters after the response is sent back to the client or the request stream is closed. */
-  response?: BackendTrafficPolicySpecRateLimitLocalRulesCostResponse
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesCost = BackendTrafficPolicySpecRateLimitGlobalRulesCost
 
 /** Request specifies the number to reduce the rate limit counters on the request path. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesCostRequest {
-  /** From specifies where to get the rate limit cost. */
-  from: 'Number' | 'Metadata'
-  /** Metadata specifies the per-request metadata to retrieve the usage number from. */
-  metadata?: BackendTrafficPolicySpecRateLimitLocalRulesCostRequestMetadata
-  /** Number specifies the fixed usage number to reduce the rate limit counters. */
-  number?: number
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesCostRequest = BackendTrafficPolicySpecRateLimitGlobalRulesCostRequest
 
 /** Metadata specifies the per-request metadata to retrieve the usage number from. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesCostRequestMetadata {
-  /** Key is the key to retrieve the usage number from the filter metadata. */
-  key: string
-  /** Namespace is the namespace of the dynamic metadata. */
-  namespace: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesCostRequestMetadata = BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestMetadata
 
 /** Response specifies the number to reduce the rate limit counters after the response is sent back to the client or the request stream is closed. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesCostResponse {
-  /** From specifies where to get the rate limit cost. */
-  from: 'Number' | 'Metadata'
-  /** Metadata specifies the per-request metadata to retrieve the usage number from. */
-  metadata?: BackendTrafficPolicySpecRateLimitLocalRulesCostResponseMetadata
-  /** Number specifies the fixed usage number to reduce the rate limit counters. */
-  number?: number
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesCostResponse = BackendTrafficPolicySpecRateLimitGlobalRulesCostRequest
 
 /** Metadata specifies the per-request metadata to retrieve the usage number from. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesCostResponseMetadata {
-  /** Key is the key to retrieve the usage number from the filter metadata. */
-  key: string
-  /** Namespace is the namespace of the dynamic metadata. */
-  namespace: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesCostResponseMetadata = BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestMetadata
 
 /** Limit holds the rate limit values. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesLimit {
-  /** FromMetadata sources the limit value from per-request dynamic metadata. */
-  fromMetadata?: BackendTrafficPolicySpecRateLimitLocalRulesLimitFromMetadata
-  /** Requests is the number of requests (or cost units, when used with cost-based rate limiting) allowed per Unit. */
-  requests: number
-  /** RateLimitUnit specifies the intervals for setting rate limits. */
-  unit: 'Second' | 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month' | 'Year'
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesLimit = BackendTrafficPolicySpecRateLimitGlobalRulesLimit
 
 /** FromMetadata sources the limit value from per-request dynamic metadata. */
-export interface BackendTrafficPolicySpecRateLimitLocalRulesLimitFromMetadata {
-  /** Key is the key to retrieve the limit value from within the namespaced filter metadata. */
-  key: string
-  /** Namespace is the namespace of the dynamic metadata. */
-  namespace: string
-}
+export type BackendTrafficPolicySpecRateLimitLocalRulesLimitFromMetadata = BackendTrafficPolicySpecRateLimitGlobalRulesLimitFromMetadata
 
 /** RequestBuffer allows the gateway to buffer and fully receive each request from a client before continuing to send the request upstream to the backends. */
 export interface BackendTrafficPolicySpecRequestBuffer {
@@ -1131,18 +978,11 @@ export interface BackendTrafficPolicySpecResponseOverrideResponseBody {
   /** Type is the type of method to use to read the body value. */
   type?: string
   /** ValueRef contains the contents of the body specified as a local object reference. */
-  valueRef?: BackendTrafficPolicySpecResponseOverrideResponseBodyValueRef
+  valueRef?: BackendSpecTlsCaCertificateRefs
 }
 
 /** ValueRef contains the contents of the body specified as a local object reference. */
-export interface BackendTrafficPolicySpecResponseOverrideResponseBodyValueRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type BackendTrafficPolicySpecResponseOverrideResponseBodyValueRef = BackendSpecTlsCaCertificateRefs
 
 /** Header defines headers to add, set or remove from the response. */
 export interface BackendTrafficPolicySpecResponseOverrideResponseHeader {
@@ -1151,7 +991,7 @@ export interface BackendTrafficPolicySpecResponseOverrideResponseHeader {
   /** Remove the given header(s) from the HTTP request before the action. */
   remove?: string[]
   /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderSet[]
+  set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
 }
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
@@ -1163,12 +1003,7 @@ export interface BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd {
 }
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface BackendTrafficPolicySpecResponseOverrideResponseHeaderSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type BackendTrafficPolicySpecResponseOverrideResponseHeaderSet = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
 export interface BackendTrafficPolicySpecRetry {
@@ -1219,16 +1054,7 @@ export interface BackendTrafficPolicySpecTargetRef {
 }
 
 /** LocalPolicyTargetReferenceWithSectionName identifies an API object to apply a direct policy to. */
-export interface BackendTrafficPolicySpecTargetRefs {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type BackendTrafficPolicySpecTargetRefs = BackendTrafficPolicySpecTargetRef
 
 export interface BackendTrafficPolicySpecTargetSelectors {
   /** Group is the group that this selector targets. */
@@ -1264,20 +1090,13 @@ export interface BackendTrafficPolicySpecTargetSelectorsNamespaces {
 /** Selector selects namespaces when From is set to Selector. */
 export interface BackendTrafficPolicySpecTargetSelectorsNamespacesSelector {
   /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[]
+  matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[]
   /** matchLabels is a map of {key,value} pairs. */
   matchLabels?: Record<string, string>
 }
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface BackendTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type BackendTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** TcpKeepalive settings associated with the upstream client connection. */
 export interface BackendTrafficPolicySpecTcpKeepalive {
@@ -1306,13 +1125,13 @@ export interface BackendTrafficPolicySpecTelemetryMetrics {
 /** Tracing configures the tracing settings for the backend or HTTPRoute. */
 export interface BackendTrafficPolicySpecTelemetryTracing {
   /** ClientSamplingFraction represents the fraction of requests that should be selected for tracing when requested by the client. */
-  clientSamplingFraction?: BackendTrafficPolicySpecTelemetryTracingClientSamplingFraction
+  clientSamplingFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** CustomTags defines the custom tags to add to each span. */
   customTags?: Record<string, BackendTrafficPolicySpecTelemetryTracingCustomTagsValue>
   /** OverallSamplingFraction represents the fraction of requests that should be selected for tracing after all other sampling checks have been applied. */
-  overallSamplingFraction?: BackendTrafficPolicySpecTelemetryTracingOverallSamplingFraction
+  overallSamplingFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** SamplingFraction represents the fraction of requests that should be selected for tracing if no prior sampling decision has been made. */
-  samplingFraction?: BackendTrafficPolicySpecTelemetryTracingSamplingFraction
+  samplingFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** SpanName defines the name of the span which will be used for tracing. */
   spanName?: BackendTrafficPolicySpecTelemetryTracingSpanName
   /** Tags defines the custom tags to add to each span. */
@@ -1320,10 +1139,7 @@ export interface BackendTrafficPolicySpecTelemetryTracing {
 }
 
 /** ClientSamplingFraction represents the fraction of requests that should be selected for tracing when requested by the client. */
-export interface BackendTrafficPolicySpecTelemetryTracingClientSamplingFraction {
-  denominator?: number
-  numerator: number
-}
+export type BackendTrafficPolicySpecTelemetryTracingClientSamplingFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 export interface BackendTrafficPolicySpecTelemetryTracingCustomTagsValue {
   /** Environment adds value from environment variable to each span. */
@@ -1359,16 +1175,10 @@ export interface BackendTrafficPolicySpecTelemetryTracingCustomTagsValueRequestH
 }
 
 /** OverallSamplingFraction represents the fraction of requests that should be selected for tracing after all other sampling checks have been applied. */
-export interface BackendTrafficPolicySpecTelemetryTracingOverallSamplingFraction {
-  denominator?: number
-  numerator: number
-}
+export type BackendTrafficPolicySpecTelemetryTracingOverallSamplingFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** SamplingFraction represents the fraction of requests that should be selected for tracing if no prior sampling decision has been made. */
-export interface BackendTrafficPolicySpecTelemetryTracingSamplingFraction {
-  denominator?: number
-  numerator: number
-}
+export type BackendTrafficPolicySpecTelemetryTracingSamplingFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** SpanName defines the name of the span which will be used for tracing. */
 export interface BackendTrafficPolicySpecTelemetryTracingSpanName {
@@ -1423,7 +1233,7 @@ export interface ClientTrafficPolicySpec {
   /** HTTP1 provides HTTP/1 configuration on the listener. */
   http1?: ClientTrafficPolicySpecHttp1
   /** HTTP2 provides HTTP/2 configuration on the listener. */
-  http2?: ClientTrafficPolicySpecHttp2
+  http2?: BackendTrafficPolicySpecHttp2
   /** HTTP3 provides HTTP/3 configuration on the listener. */
   http3?: Record<string, never>
   /** Path enables managing how the incoming path set by clients can be normalized. */
@@ -1433,13 +1243,13 @@ export interface ClientTrafficPolicySpec {
   /** Scheme configures how the :scheme pseudo-header is set for requests forwarded to backends. */
   scheme?: 'Preserve' | 'MatchBackend'
   /** TargetRef is the name of the resource this policy is being attached to. */
-  targetRef?: ClientTrafficPolicySpecTargetRef
+  targetRef?: BackendTrafficPolicySpecTargetRef
   /** TargetRefs are the names of the Gateway resources this policy is being attached to. */
-  targetRefs?: ClientTrafficPolicySpecTargetRefs[]
+  targetRefs?: BackendTrafficPolicySpecTargetRef[]
   /** TargetSelectors allow targeting resources for this policy based on labels */
-  targetSelectors?: ClientTrafficPolicySpecTargetSelectors[]
+  targetSelectors?: BackendTrafficPolicySpecTargetSelectors[]
   /** TcpKeepalive settings associated with the downstream client connection. */
-  tcpKeepalive?: ClientTrafficPolicySpecTcpKeepalive
+  tcpKeepalive?: BackendTrafficPolicySpecTcpKeepalive
   /** Timeout settings for the client connections. */
   timeout?: ClientTrafficPolicySpecTimeout
   /** TLS settings configure TLS termination settings with the downstream client. */
@@ -1517,7 +1327,7 @@ export interface ClientTrafficPolicySpecHeaders {
   /** Host enables managing how the Host/Authority header set by clients can be normalized. */
   host?: ClientTrafficPolicySpecHeadersHost
   /** LateResponseHeaders defines settings for global response header modification. */
-  lateResponseHeaders?: ClientTrafficPolicySpecHeadersLateResponseHeaders
+  lateResponseHeaders?: ClientTrafficPolicySpecHeadersEarlyRequestHeaders
   /** PreserveXRequestID configures Envoy to keep the X-Request-ID header if passed for a request that is edge (Edge request is the request from external clients to front Envoy) and not reset it, which is the current Envoy behaviour. */
   preserveXRequestID?: boolean
   /** RequestID configures Envoy's behavior for handling the `X-Request-ID` header. */
@@ -1531,48 +1341,28 @@ export interface ClientTrafficPolicySpecHeaders {
 /** EarlyRequestHeaders defines settings for early request header modification, before envoy performs routing, tracing and built-in header manipulation. */
 export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
   /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd[]
+  add?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
   /** AddIfAbsent adds the given header(s) (name, value) to the request/response only if the header does not already exist. */
-  addIfAbsent?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent[]
+  addIfAbsent?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
   /** Remove the given header(s) from the HTTP request before the action. */
   remove?: string[]
   /** RemoveOnMatch removes headers whose names match the specified string matchers. */
-  removeOnMatch?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch[]
+  removeOnMatch?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
   /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet[]
+  set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
 }
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** Host enables managing how the Host/Authority header set by clients can be normalized. */
 export interface ClientTrafficPolicySpecHeadersHost {
@@ -1581,50 +1371,19 @@ export interface ClientTrafficPolicySpecHeadersHost {
 }
 
 /** LateResponseHeaders defines settings for global response header modification. */
-export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: ClientTrafficPolicySpecHeadersLateResponseHeadersAdd[]
-  /** AddIfAbsent adds the given header(s) (name, value) to the request/response only if the header does not already exist. */
-  addIfAbsent?: ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** RemoveOnMatch removes headers whose names match the specified string matchers. */
-  removeOnMatch?: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: ClientTrafficPolicySpecHeadersLateResponseHeadersSet[]
-}
+export type ClientTrafficPolicySpecHeadersLateResponseHeaders = ClientTrafficPolicySpecHeadersEarlyRequestHeaders
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface ClientTrafficPolicySpecHeadersLateResponseHeadersAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersLateResponseHeadersAdd = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface ClientTrafficPolicySpecHeadersLateResponseHeadersSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type ClientTrafficPolicySpecHeadersLateResponseHeadersSet = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** XForwardedClientCert configures how Envoy Proxy handle the x-forwarded-client-cert (XFCC) HTTP header. */
 export interface ClientTrafficPolicySpecHeadersXForwardedClientCert {
@@ -1649,7 +1408,7 @@ export interface ClientTrafficPolicySpecHttp1 {
   /** HTTP10 turns on support for HTTP/1.0 and HTTP/0.9 requests. */
   http10?: ClientTrafficPolicySpecHttp1Http10
   /** IgnoredUpgradeTypes specifies a list of upgrade types for which HTTP/1.1 Upgrade requests should be ignored by Envoy instead of being rejected with a 403 response. */
-  ignoredUpgradeTypes?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[]
+  ignoredUpgradeTypes?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
   /** PreserveHeaderCase defines if Envoy should preserve the letter case of headers. */
   preserveHeaderCase?: boolean
 }
@@ -1661,38 +1420,13 @@ export interface ClientTrafficPolicySpecHttp1Http10 {
 }
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** HTTP2 provides HTTP/2 configuration on the listener. */
-export interface ClientTrafficPolicySpecHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: ClientTrafficPolicySpecHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type ClientTrafficPolicySpecHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface ClientTrafficPolicySpecHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type ClientTrafficPolicySpecHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** Path enables managing how the incoming path set by clients can be normalized. */
 export interface ClientTrafficPolicySpecPath {
@@ -1709,87 +1443,27 @@ export interface ClientTrafficPolicySpecProxyProtocol {
 }
 
 /** TargetRef is the name of the resource this policy is being attached to. */
-export interface ClientTrafficPolicySpecTargetRef {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type ClientTrafficPolicySpecTargetRef = BackendTrafficPolicySpecTargetRef
 
 /** LocalPolicyTargetReferenceWithSectionName identifies an API object to apply a direct policy to. */
-export interface ClientTrafficPolicySpecTargetRefs {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type ClientTrafficPolicySpecTargetRefs = BackendTrafficPolicySpecTargetRef
 
-export interface ClientTrafficPolicySpecTargetSelectors {
-  /** Group is the group that this selector targets. */
-  group?: string
-  /** Kind is the resource kind that this selector targets. */
-  kind: string
-  /** MatchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClientTrafficPolicySpecTargetSelectorsMatchExpressions[]
-  /** MatchLabels are the set of label selectors for identifying the targeted resource. */
-  matchLabels?: Record<string, string>
-  /** Namespaces determines which namespaces are considered for target selection. */
-  namespaces?: ClientTrafficPolicySpecTargetSelectorsNamespaces
-}
+export type ClientTrafficPolicySpecTargetSelectors = BackendTrafficPolicySpecTargetSelectors
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClientTrafficPolicySpecTargetSelectorsMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClientTrafficPolicySpecTargetSelectorsMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Namespaces determines which namespaces are considered for target selection. */
-export interface ClientTrafficPolicySpecTargetSelectorsNamespaces {
-  /** From indicates how namespaces are selected for this target selector. */
-  from?: 'Same' | 'All' | 'Selector'
-  /** Selector selects namespaces when From is set to Selector. */
-  selector?: ClientTrafficPolicySpecTargetSelectorsNamespacesSelector
-}
+export type ClientTrafficPolicySpecTargetSelectorsNamespaces = BackendTrafficPolicySpecTargetSelectorsNamespaces
 
 /** Selector selects namespaces when From is set to Selector. */
-export interface ClientTrafficPolicySpecTargetSelectorsNamespacesSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type ClientTrafficPolicySpecTargetSelectorsNamespacesSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** TcpKeepalive settings associated with the downstream client connection. */
-export interface ClientTrafficPolicySpecTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type ClientTrafficPolicySpecTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the client connections. */
 export interface ClientTrafficPolicySpecTimeout {
@@ -1848,7 +1522,7 @@ export interface ClientTrafficPolicySpecTlsClientValidation {
   /** AllowExpiredCertificate permits client certificates that have expired but are otherwise valid (CA chain, signature). */
   allowExpiredCertificate?: boolean
   /** CACertificateRefs contains one or more references to Kubernetes objects that contain TLS certificates of the Certificate Authorities that can be used as a trust anchor to validate the certificates presented by the client. */
-  caCertificateRefs?: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs[]
+  caCertificateRefs?: BackendSpecTlsClientCertificateRef[]
   /** An optional list of hex-encoded SHA-256 hashes. */
   certificateHashes?: string[]
   /** Crl specifies the crl configuration that can be used to validate the client initiating the TLS connection */
@@ -1864,74 +1538,41 @@ export interface ClientTrafficPolicySpecTlsClientValidation {
 }
 
 /** SecretObjectReference identifies an API object including its namespace, defaulting to Secret. */
-export interface ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs = BackendSpecTlsClientCertificateRef
 
 /** Crl specifies the crl configuration that can be used to validate the client initiating the TLS connection */
 export interface ClientTrafficPolicySpecTlsClientValidationCrl {
   /** If this option is set to true, Envoy will only verify the certificate at the end of the certificate chain against the CRL. */
   onlyVerifyLeafCertificate?: boolean
   /** Refs contains one or more references to a Kubernetes ConfigMap or a Kubernetes Secret, containing the certificate revocation list in PEM format Expects the content in a key named `ca.crl`. */
-  refs: ClientTrafficPolicySpecTlsClientValidationCrlRefs[]
+  refs: BackendSpecTlsClientCertificateRef[]
 }
 
 /** SecretObjectReference identifies an API object including its namespace, defaulting to Secret. */
-export interface ClientTrafficPolicySpecTlsClientValidationCrlRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type ClientTrafficPolicySpecTlsClientValidationCrlRefs = BackendSpecTlsClientCertificateRef
 
 /** An optional list of Subject Alternative name matchers. */
 export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNames {
   /** DNS names matchers */
-  dnsNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames[]
+  dnsNames?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
   /** Email addresses matchers */
-  emailAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses[]
+  emailAddresses?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
   /** IP addresses matchers */
-  ipAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses[]
+  ipAddresses?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
   /** Other names matchers */
   otherNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames[]
   /** URIs matchers */
-  uris?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris[]
+  uris?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
 }
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames {
   /** OID Value */
@@ -1943,12 +1584,7 @@ export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherN
 }
 
 /** StringMatch defines how to match any strings. */
-export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** Session defines settings related to TLS session management. */
 export interface ClientTrafficPolicySpecTlsSession {
@@ -1975,11 +1611,11 @@ export interface EnvoyExtensionPolicySpec {
   /** MergeType determines how this configuration is merged with existing EnvoyExtensionPolicy configurations targeting a parent resource. */
   mergeType?: string
   /** TargetRef is the name of the resource this policy is being attached to. */
-  targetRef?: EnvoyExtensionPolicySpecTargetRef
+  targetRef?: BackendTrafficPolicySpecTargetRef
   /** TargetRefs are the names of the Gateway resources this policy is being attached to. */
-  targetRefs?: EnvoyExtensionPolicySpecTargetRefs[]
+  targetRefs?: BackendTrafficPolicySpecTargetRef[]
   /** TargetSelectors allow targeting resources for this policy based on labels */
-  targetSelectors?: EnvoyExtensionPolicySpecTargetSelectors[]
+  targetSelectors?: BackendTrafficPolicySpecTargetSelectors[]
   /** Wasm is a list of Wasm extensions to be loaded by the Gateway. */
   wasm?: EnvoyExtensionPolicySpecWasm[]
 }
@@ -2053,506 +1689,170 @@ export interface EnvoyExtensionPolicySpecExtProcBackendRefs {
 /** BackendSettings holds configuration for managing the connection to the backend. */
 export interface EnvoyExtensionPolicySpecExtProcBackendSettings {
   /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreaker
+  circuitBreaker?: BackendTrafficPolicySpecCircuitBreaker
   /** Connection includes backend connection settings. */
-  connection?: EnvoyExtensionPolicySpecExtProcBackendSettingsConnection
+  connection?: BackendTrafficPolicySpecConnection
   /** DNS includes dns resolution settings. */
-  dns?: EnvoyExtensionPolicySpecExtProcBackendSettingsDns
+  dns?: BackendTrafficPolicySpecDns
   /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheck
+  healthCheck?: BackendTrafficPolicySpecHealthCheck
   /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: EnvoyExtensionPolicySpecExtProcBackendSettingsHttp2
+  http2?: BackendTrafficPolicySpecHttp2
   /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancer
+  loadBalancer?: BackendTrafficPolicySpecLoadBalancer
   /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: EnvoyExtensionPolicySpecExtProcBackendSettingsProxyProtocol
+  proxyProtocol?: BackendTrafficPolicySpecProxyProtocol
   /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: EnvoyExtensionPolicySpecExtProcBackendSettingsRetry
+  retry?: BackendTrafficPolicySpecRetry
   /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: EnvoyExtensionPolicySpecExtProcBackendSettingsTcpKeepalive
+  tcpKeepalive?: BackendTrafficPolicySpecTcpKeepalive
   /** Timeout settings for the backend connections. */
-  timeout?: EnvoyExtensionPolicySpecExtProcBackendSettingsTimeout
+  timeout?: BackendTrafficPolicySpecTimeout
 }
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerRetryBudget
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: EnvoyExtensionPolicySpecExtProcBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckPassive
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcpSend
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: EnvoyExtensionPolicySpecExtProcBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAware
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: EnvoyExtensionPolicySpecExtProcBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: EnvoyExtensionPolicySpecExtProcBackendSettingsRetryRetryOn
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: EnvoyExtensionPolicySpecExtProcBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: EnvoyExtensionPolicySpecExtProcBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: EnvoyExtensionPolicySpecExtProcBackendSettingsTimeoutTcp
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface EnvoyExtensionPolicySpecExtProcBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type EnvoyExtensionPolicySpecExtProcBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** Metadata defines options related to the sending and receiving of dynamic metadata. */
 export interface EnvoyExtensionPolicySpecExtProcMetadata {
@@ -2569,7 +1869,7 @@ export interface EnvoyExtensionPolicySpecExtProcProcessingMode {
   /** Defines processing mode for requests. */
   request?: EnvoyExtensionPolicySpecExtProcProcessingModeRequest
   /** Defines processing mode for responses. */
-  response?: EnvoyExtensionPolicySpecExtProcProcessingModeResponse
+  response?: EnvoyExtensionPolicySpecExtProcProcessingModeRequest
 }
 
 /** Defines processing mode for requests. */
@@ -2581,12 +1881,7 @@ export interface EnvoyExtensionPolicySpecExtProcProcessingModeRequest {
 }
 
 /** Defines processing mode for responses. */
-export interface EnvoyExtensionPolicySpecExtProcProcessingModeResponse {
-  /** Defines which attributes are sent to the external processor. */
-  attributes?: string[]
-  /** Defines body processing mode */
-  body?: 'Streamed' | 'Buffered' | 'BufferedPartial' | 'FullDuplexStreamed'
-}
+export type EnvoyExtensionPolicySpecExtProcProcessingModeResponse = EnvoyExtensionPolicySpecExtProcProcessingModeRequest
 
 /** Lua defines a Lua extension Only one of Inline or ValueRef must be set */
 export interface EnvoyExtensionPolicySpecLua {
@@ -2597,91 +1892,31 @@ export interface EnvoyExtensionPolicySpecLua {
   /** Type is the type of method to use to read the Lua value. */
   type?: 'Inline' | 'ValueRef'
   /** ValueRef has the source code specified as a local object reference. */
-  valueRef?: EnvoyExtensionPolicySpecLuaValueRef
+  valueRef?: BackendSpecTlsCaCertificateRefs
 }
 
 /** ValueRef has the source code specified as a local object reference. */
-export interface EnvoyExtensionPolicySpecLuaValueRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type EnvoyExtensionPolicySpecLuaValueRef = BackendSpecTlsCaCertificateRefs
 
 /** TargetRef is the name of the resource this policy is being attached to. */
-export interface EnvoyExtensionPolicySpecTargetRef {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type EnvoyExtensionPolicySpecTargetRef = BackendTrafficPolicySpecTargetRef
 
 /** LocalPolicyTargetReferenceWithSectionName identifies an API object to apply a direct policy to. */
-export interface EnvoyExtensionPolicySpecTargetRefs {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type EnvoyExtensionPolicySpecTargetRefs = BackendTrafficPolicySpecTargetRef
 
-export interface EnvoyExtensionPolicySpecTargetSelectors {
-  /** Group is the group that this selector targets. */
-  group?: string
-  /** Kind is the resource kind that this selector targets. */
-  kind: string
-  /** MatchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyExtensionPolicySpecTargetSelectorsMatchExpressions[]
-  /** MatchLabels are the set of label selectors for identifying the targeted resource. */
-  matchLabels?: Record<string, string>
-  /** Namespaces determines which namespaces are considered for target selection. */
-  namespaces?: EnvoyExtensionPolicySpecTargetSelectorsNamespaces
-}
+export type EnvoyExtensionPolicySpecTargetSelectors = BackendTrafficPolicySpecTargetSelectors
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyExtensionPolicySpecTargetSelectorsMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyExtensionPolicySpecTargetSelectorsMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Namespaces determines which namespaces are considered for target selection. */
-export interface EnvoyExtensionPolicySpecTargetSelectorsNamespaces {
-  /** From indicates how namespaces are selected for this target selector. */
-  from?: 'Same' | 'All' | 'Selector'
-  /** Selector selects namespaces when From is set to Selector. */
-  selector?: EnvoyExtensionPolicySpecTargetSelectorsNamespacesSelector
-}
+export type EnvoyExtensionPolicySpecTargetSelectorsNamespaces = BackendTrafficPolicySpecTargetSelectorsNamespaces
 
 /** Selector selects namespaces when From is set to Selector. */
-export interface EnvoyExtensionPolicySpecTargetSelectorsNamespacesSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyExtensionPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyExtensionPolicySpecTargetSelectorsNamespacesSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyExtensionPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyExtensionPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Wasm defines a Wasm extension. */
 export interface EnvoyExtensionPolicySpecWasm {
@@ -2724,62 +1959,32 @@ export interface EnvoyExtensionPolicySpecWasmCodeHttp {
 /** TLS configuration when connecting to the Wasm code source. */
 export interface EnvoyExtensionPolicySpecWasmCodeHttpTls {
   /** CACertificateRef contains a reference to Kubernetes objects that contain TLS certificates of the Certificate Authorities that can be used as a trust anchor to validate the certificates presented by the Wasm code source. */
-  caCertificateRef: EnvoyExtensionPolicySpecWasmCodeHttpTlsCaCertificateRef
+  caCertificateRef: BackendSpecTlsClientCertificateRef
 }
 
 /** CACertificateRef contains a reference to Kubernetes objects that contain TLS certificates of the Certificate Authorities that can be used as a trust anchor to validate the certificates presented by the Wasm code source. */
-export interface EnvoyExtensionPolicySpecWasmCodeHttpTlsCaCertificateRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type EnvoyExtensionPolicySpecWasmCodeHttpTlsCaCertificateRef = BackendSpecTlsClientCertificateRef
 
 /** Image is the OCI image containing the Wasm code. */
 export interface EnvoyExtensionPolicySpecWasmCodeImage {
   /** PullSecretRef is a reference to the secret containing the credentials to pull the image. */
-  pullSecretRef?: EnvoyExtensionPolicySpecWasmCodeImagePullSecretRef
+  pullSecretRef?: BackendSpecTlsClientCertificateRef
   /** SHA256 checksum that will be used to verify the OCI image. */
   sha256?: string
   /** TLS configuration when connecting to the Wasm code source. */
-  tls?: EnvoyExtensionPolicySpecWasmCodeImageTls
+  tls?: EnvoyExtensionPolicySpecWasmCodeHttpTls
   /** URL is the URL of the OCI image. */
   url: string
 }
 
 /** PullSecretRef is a reference to the secret containing the credentials to pull the image. */
-export interface EnvoyExtensionPolicySpecWasmCodeImagePullSecretRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type EnvoyExtensionPolicySpecWasmCodeImagePullSecretRef = BackendSpecTlsClientCertificateRef
 
 /** TLS configuration when connecting to the Wasm code source. */
-export interface EnvoyExtensionPolicySpecWasmCodeImageTls {
-  /** CACertificateRef contains a reference to Kubernetes objects that contain TLS certificates of the Certificate Authorities that can be used as a trust anchor to validate the certificates presented by the Wasm code source. */
-  caCertificateRef: EnvoyExtensionPolicySpecWasmCodeImageTlsCaCertificateRef
-}
+export type EnvoyExtensionPolicySpecWasmCodeImageTls = EnvoyExtensionPolicySpecWasmCodeHttpTls
 
 /** CACertificateRef contains a reference to Kubernetes objects that contain TLS certificates of the Certificate Authorities that can be used as a trust anchor to validate the certificates presented by the Wasm code source. */
-export interface EnvoyExtensionPolicySpecWasmCodeImageTlsCaCertificateRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type EnvoyExtensionPolicySpecWasmCodeImageTlsCaCertificateRef = BackendSpecTlsClientCertificateRef
 
 /** Env configures the environment for the Wasm extension */
 export interface EnvoyExtensionPolicySpecWasmEnv {
@@ -2834,7 +2039,7 @@ export interface EnvoyProxySpecBackendTLS {
   /** Ciphers specifies the set of cipher suites supported when negotiating TLS 1.0 - 1.2. */
   ciphers?: string[]
   /** ClientCertificateRef defines the reference to a Kubernetes Secret that contains the client certificate and private key for Envoy to use when connecting to backend services and external services, such as ExtAuth, ALS, OpenTelemetry, etc. */
-  clientCertificateRef?: EnvoyProxySpecBackendTLSClientCertificateRef
+  clientCertificateRef?: BackendSpecTlsClientCertificateRef
   /** ECDHCurves specifies the set of supported ECDH curves. */
   ecdhCurves?: string[]
   /** Fingerprints specifies TLS client fingerprinting. */
@@ -2848,16 +2053,7 @@ export interface EnvoyProxySpecBackendTLS {
 }
 
 /** ClientCertificateRef defines the reference to a Kubernetes Secret that contains the client certificate and private key for Envoy to use when connecting to backend services and external services, such as ExtAuth, ALS, OpenTelemetry, etc. */
-export interface EnvoyProxySpecBackendTLSClientCertificateRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type EnvoyProxySpecBackendTLSClientCertificateRef = BackendSpecTlsClientCertificateRef
 
 /** Bootstrap defines the Envoy Bootstrap as a YAML string. */
 export interface EnvoyProxySpecBootstrap {
@@ -2948,13 +2144,13 @@ export interface EnvoyProxySpecGeoIPProviderMaxMind {
   /** AnonymousIPDBSource configures the Anonymous IP database source. */
   anonymousIpDbSource?: EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
   /** ASNDBSource configures the ASN database source. */
-  asnDbSource?: EnvoyProxySpecGeoIPProviderMaxMindAsnDbSource
+  asnDbSource?: EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
   /** CityDBSource configures the City database source. */
-  cityDbSource?: EnvoyProxySpecGeoIPProviderMaxMindCityDbSource
+  cityDbSource?: EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
   /** CountryDBSource configures the Country database source. */
-  countryDbSource?: EnvoyProxySpecGeoIPProviderMaxMindCountryDbSource
+  countryDbSource?: EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
   /** ISPDBSource configures the ISP database source. */
-  ispDbSource?: EnvoyProxySpecGeoIPProviderMaxMindIspDbSource
+  ispDbSource?: EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
 }
 
 /** AnonymousIPDBSource configures the Anonymous IP database source. */
@@ -2970,52 +2166,28 @@ export interface EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSourceLocal {
 }
 
 /** ASNDBSource configures the ASN database source. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindAsnDbSource {
-  /** Local is a database source from a local file. */
-  local: EnvoyProxySpecGeoIPProviderMaxMindAsnDbSourceLocal
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindAsnDbSource = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
 
 /** Local is a database source from a local file. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindAsnDbSourceLocal {
-  /** Path is the path to the database file. */
-  path: string
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindAsnDbSourceLocal = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSourceLocal
 
 /** CityDBSource configures the City database source. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindCityDbSource {
-  /** Local is a database source from a local file. */
-  local: EnvoyProxySpecGeoIPProviderMaxMindCityDbSourceLocal
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindCityDbSource = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
 
 /** Local is a database source from a local file. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindCityDbSourceLocal {
-  /** Path is the path to the database file. */
-  path: string
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindCityDbSourceLocal = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSourceLocal
 
 /** CountryDBSource configures the Country database source. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindCountryDbSource {
-  /** Local is a database source from a local file. */
-  local: EnvoyProxySpecGeoIPProviderMaxMindCountryDbSourceLocal
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindCountryDbSource = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
 
 /** Local is a database source from a local file. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindCountryDbSourceLocal {
-  /** Path is the path to the database file. */
-  path: string
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindCountryDbSourceLocal = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSourceLocal
 
 /** ISPDBSource configures the ISP database source. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindIspDbSource {
-  /** Local is a database source from a local file. */
-  local: EnvoyProxySpecGeoIPProviderMaxMindIspDbSourceLocal
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindIspDbSource = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSource
 
 /** Local is a database source from a local file. */
-export interface EnvoyProxySpecGeoIPProviderMaxMindIspDbSourceLocal {
-  /** Path is the path to the database file. */
-  path: string
-}
+export type EnvoyProxySpecGeoIPProviderMaxMindIspDbSourceLocal = EnvoyProxySpecGeoIPProviderMaxMindAnonymousIpDbSourceLocal
 
 /** Logging defines logging parameters for managed proxies. */
 export interface EnvoyProxySpecLogging {
@@ -3026,26 +2198,14 @@ export interface EnvoyProxySpecLogging {
 /** MergeBackends configures cluster deduplication: routes that reference the same backend share a single Envoy cluster instead of Envoy Gateway generating one cluster per route rule. */
 export interface EnvoyProxySpecMergeBackends {
   /** Selector restricts cluster deduplication to backends whose target Service, ServiceImport, or Backend resource matches this label selector. */
-  selector?: EnvoyProxySpecMergeBackendsSelector
+  selector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 }
 
 /** Selector restricts cluster deduplication to backends whose target Service, ServiceImport, or Backend resource matches this label selector. */
-export interface EnvoyProxySpecMergeBackendsSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecMergeBackendsSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecMergeBackendsSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecMergeBackendsSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecMergeBackendsSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Provider defines the desired resource provider and provider-specific configuration. */
 export interface EnvoyProxySpecProvider {
@@ -3360,7 +2520,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAf
   /** A list of node selector requirements by node's labels. */
   matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
   /** A list of node selector requirements by node's fields. */
-  matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[]
+  matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
 }
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
@@ -3374,55 +2534,29 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAf
 }
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /** Required. */
-  nodeSelectorTerms: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[]
+  nodeSelectorTerms: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference[]
 }
 
 /** A null or empty node selector term matches no objects. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** Describes pod affinity scheduling rules (e.g. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinity {
   /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
   preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
   /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
+  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm[]
 }
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
@@ -3436,13 +2570,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAff
 /** Required. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
+  labelSelector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
   /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
   matchLabelKeys?: string[]
   /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
   mismatchLabelKeys?: string[]
   /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
+  namespaceSelector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
   /** namespaces specifies a static list of namespace names that the term applies to. */
   namespaces?: string[]
   /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
@@ -3450,212 +2584,72 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAff
 }
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Describes pod anti-affinity scheduling rules (e.g. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinity {
   /** The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
+  preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
   /** If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
+  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm[]
 }
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets {
@@ -3666,7 +2660,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecre
 /** SecurityContext holds pod-level security attributes and common container settings. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContext {
   /** appArmorProfile is the AppArmor options to use by the containers in this pod. */
-  appArmorProfile?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextAppArmorProfile
+  appArmorProfile?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextAppArmorProfile
   /** A special supplemental group that applies to all containers in a pod. */
   fsGroup?: number
   /** fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. */
@@ -3680,9 +2674,9 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContex
   /** seLinuxChangePolicy defines how the container's SELinux label is applied to all volumes used by the Pod. */
   seLinuxChangePolicy?: string
   /** The SELinux context to be applied to all containers. */
-  seLinuxOptions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSeLinuxOptions
+  seLinuxOptions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeLinuxOptions
   /** The seccomp options to use by the containers in this pod. */
-  seccompProfile?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSeccompProfile
+  seccompProfile?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeccompProfile
   /** A list of groups applied to the first process run in each container, in addition to the container's primary GID and fsGroup (if specified). */
   supplementalGroups?: number[]
   /** Defines how supplemental groups of the first container processes are calculated. */
@@ -3690,36 +2684,17 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContex
   /** Sysctls hold a list of namespaced sysctls used for the pod. */
   sysctls?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSysctls[]
   /** The Windows specific settings applied to all containers. */
-  windowsOptions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextWindowsOptions
+  windowsOptions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextWindowsOptions
 }
 
 /** appArmorProfile is the AppArmor options to use by the containers in this pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextAppArmorProfile {
-  /** localhostProfile indicates a profile loaded on the node that should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of AppArmor profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextAppArmorProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextAppArmorProfile
 
 /** The SELinux context to be applied to all containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSeLinuxOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by the containers in this pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSeccompProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeccompProfile
 
 /** Sysctl defines a kernel parameter to be set */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSysctls {
@@ -3730,16 +2705,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContex
 }
 
 /** The Windows specific settings applied to all containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextWindowsOptions {
-  /** GMSACredentialSpec is where the GMSA admission webhook (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the GMSA credential spec named by the GMSACredentialSpecName field. */
-  gmsaCredentialSpec?: string
-  /** GMSACredentialSpecName is the name of the GMSA credential spec to use. */
-  gmsaCredentialSpecName?: string
-  /** HostProcess determines if a container should be run as a 'Host Process' container. */
-  hostProcess?: boolean
-  /** The UserName in Windows to run the entrypoint of the container process. */
-  runAsUserName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextWindowsOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextWindowsOptions
 
 /** The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTolerations {
@@ -3758,7 +2724,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTolerations {
 /** TopologySpreadConstraint specifies how to spread matching pods among the given topology. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraints {
   /** LabelSelector is used to find matching pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelector
+  labelSelector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
   /** MatchLabelKeys is a set of pod label keys to select the pods over which spreading will be calculated. */
   matchLabelKeys?: string[]
   /** MaxSkew describes the degree to which pods may be unevenly distributed. */
@@ -3776,22 +2742,10 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpread
 }
 
 /** LabelSelector is used to find matching pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Volume represents a named volume in a pod that may be accessed by any container in the pod. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumes {
@@ -3908,16 +2862,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCephfs 
   /** secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it */
   secretFile?: string
   /** secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCephfsSecretRef
+  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** user is optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it */
   user?: string
 }
 
 /** secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCephfsSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCephfsSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** cinder represents a cinder volume attached and mounted on kubelets host machine. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCinder {
@@ -3926,16 +2877,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCinder 
   /** readOnly defaults to false (read/write). */
   readOnly?: boolean
   /** secretRef is optional: points to a secret object containing parameters used to connect to OpenStack. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCinderSecretRef
+  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** volumeID used to identify the volume in cinder. */
   volumeID: string
 }
 
 /** secretRef is optional: points to a secret object containing parameters used to connect to OpenStack. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCinderSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCinderSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** configMap represents a configMap that should populate this volume */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMap {
@@ -3966,7 +2914,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCsi {
   /** fsType to mount. */
   fsType?: string
   /** nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. */
-  nodePublishSecretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCsiNodePublishSecretRef
+  nodePublishSecretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** readOnly specifies a read-only configuration for the volume. */
   readOnly?: boolean
   /** volumeAttributes stores driver-specific properties that are passed to the CSI driver. */
@@ -3974,10 +2922,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCsi {
 }
 
 /** nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCsiNodePublishSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCsiNodePublishSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** downwardAPI represents downward API about the pod that should populate this volume */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPI {
@@ -3990,32 +2935,20 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwar
 /** DownwardAPIVolumeFile represents information to create the file containing the pod field */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItems {
   /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItemsFieldRef
+  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
   /** Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. */
   mode?: number
   /** Required: Path is the relative path name of the file to be created. */
   path: string
   /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItemsResourceFieldRef
+  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 }
 
 /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItemsFieldRef {
-  /** Version of the schema the FieldPath is written in terms of, defaults to "v1". */
-  apiVersion?: string
-  /** Path of the field to select in the specified API version. */
-  fieldPath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItemsFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
 
 /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItemsResourceFieldRef {
-  /** Container name: required for volumes, optional for env vars */
-  containerName?: string
-  /** Specifies the output format of the exposed resources, defaults to "1" */
-  divisor?: number | string
-  /** Required: resource to select */
-  resource: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItemsResourceFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 
 /** emptyDir represents a temporary directory that shares a pod's lifetime. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEmptyDir {
@@ -4050,7 +2983,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemer
   /** resources represents the minimum resources the volume should have. */
   resources?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecResources
   /** selector is a label query over volumes to consider for binding. */
-  selector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelector
+  selector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
   /** storageClassName is the name of the StorageClass required by the claim. */
   storageClassName?: string
   /** volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim. */
@@ -4092,22 +3025,10 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemer
 }
 
 /** selector is a label query over volumes to consider for binding. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFc {
@@ -4134,14 +3055,11 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlexVol
   /** readOnly is Optional: defaults to false (read/write). */
   readOnly?: boolean
   /** secretRef is Optional: secretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlexVolumeSecretRef
+  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 }
 
 /** secretRef is Optional: secretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlexVolumeSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlexVolumeSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** flocker represents a Flocker volume attached to a kubelet's host machine. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlocker {
@@ -4220,16 +3138,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesIscsi {
   /** readOnly here will force the ReadOnly setting in VolumeMounts. */
   readOnly?: boolean
   /** secretRef is the CHAP Secret for iSCSI target and initiator authentication */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesIscsiSecretRef
+  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** targetPortal is iSCSI Target Portal. */
   targetPortal: string
 }
 
 /** secretRef is the CHAP Secret for iSCSI target and initiator authentication */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesIscsiSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesIscsiSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesNfs {
@@ -4294,7 +3209,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
 /** ClusterTrustBundle allows a pod to access the `.spec.trustBundle` field of ClusterTrustBundle objects in an auto-updating file. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundle {
   /** Select all ClusterTrustBundles that match this label selector. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelector
+  labelSelector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
   /** Select a single ClusterTrustBundle by object name. */
   name?: string
   /** If true, don't block pod startup if the referenced ClusterTrustBundle(s) aren't available. */
@@ -4306,27 +3221,15 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
 }
 
 /** Select all ClusterTrustBundles that match this label selector. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** configMap information about the configMap data to project */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMap {
   /** items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMapItems[]
+  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems[]
   /** Name of the referent. */
   name?: string
   /** optional specify whether the ConfigMap or its keys must be defined */
@@ -4334,50 +3237,22 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
 }
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMapItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMapItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** downwardAPI information about the downwardAPI data to project */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPI {
   /** Items is a list of DownwardAPIVolume file */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItems[]
+  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItems[]
 }
 
 /** DownwardAPIVolumeFile represents information to create the file containing the pod field */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItems {
-  /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItemsFieldRef
-  /** Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. */
-  mode?: number
-  /** Required: Path is the relative path name of the file to be created. */
-  path: string
-  /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItemsResourceFieldRef
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItems
 
 /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItemsFieldRef {
-  /** Version of the schema the FieldPath is written in terms of, defaults to "v1". */
-  apiVersion?: string
-  /** Path of the field to select in the specified API version. */
-  fieldPath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItemsFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
 
 /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItemsResourceFieldRef {
-  /** Container name: required for volumes, optional for env vars */
-  containerName?: string
-  /** Specifies the output format of the exposed resources, defaults to "1" */
-  divisor?: number | string
-  /** Required: resource to select */
-  resource: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPIItemsResourceFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 
 /** Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesPodCertificate {
@@ -4400,7 +3275,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
 /** secret information about the secret data to project */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecret {
   /** items if unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecretItems[]
+  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems[]
   /** Name of the referent. */
   name?: string
   /** optional field specify whether the Secret or its key must be defined */
@@ -4408,14 +3283,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
 }
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecretItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecretItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** serviceAccountToken is information about the serviceAccountToken data to project */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesServiceAccountToken {
@@ -4458,16 +3326,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesRbd {
   /** readOnly here will force the ReadOnly setting in VolumeMounts. */
   readOnly?: boolean
   /** secretRef is name of the authentication secret for RBDUser. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesRbdSecretRef
+  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** user is the rados user name. */
   user?: string
 }
 
 /** secretRef is name of the authentication secret for RBDUser. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesRbdSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesRbdSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIO {
@@ -4480,7 +3345,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIO
   /** readOnly Defaults to false (read/write). */
   readOnly?: boolean
   /** secretRef references to the secret for ScaleIO user and other sensitive information. */
-  secretRef: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIOSecretRef
+  secretRef: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** sslEnabled Flag enable/disable SSL communication with Gateway, default false */
   sslEnabled?: boolean
   /** storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. */
@@ -4494,17 +3359,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIO
 }
 
 /** secretRef references to the secret for ScaleIO user and other sensitive information. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIOSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIOSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** secret represents a secret that should populate this volume. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecret {
   /** defaultMode is Optional: mode bits used to set permissions on created files by default. */
   defaultMode?: number
   /** items If unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecretItems[]
+  items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems[]
   /** optional field specify whether the Secret or its keys must be defined */
   optional?: boolean
   /** secretName is the name of the secret in the pod's namespace to use. */
@@ -4512,14 +3374,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecret 
 }
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecretItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecretItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorageos {
@@ -4528,7 +3383,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorage
   /** readOnly defaults to false (read/write). */
   readOnly?: boolean
   /** secretRef specifies the secret to use for obtaining the StorageOS API credentials. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorageosSecretRef
+  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
   /** volumeName is the human-readable name of the StorageOS volume. */
   volumeName?: string
   /** volumeNamespace specifies the scope of the volume within StorageOS. */
@@ -4536,10 +3391,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorage
 }
 
 /** secretRef specifies the secret to use for obtaining the StorageOS API credentials. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorageosSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorageosSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesVsphereVolume {
@@ -4572,15 +3424,15 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetStrategyRollingUp
 /** EnvoyDeployment defines the desired state of the Envoy deployment resource. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeployment {
   /** Container defines the desired specification of main container. */
-  container?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainer
+  container?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainer
   /** List of initialization containers belonging to the pod. */
   initContainers?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers[]
   /** Name of the deployment. */
   name?: string
   /** Patch defines how to perform the patch operation to deployment */
-  patch?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPatch
+  patch?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
   /** Pod defines the desired specification of pod. */
-  pod?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPod
+  pod?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPod
   /** Replicas is the number of desired pods. */
   replicas?: number
   /** The deployment strategy to use to replace existing pods with new ones. */
@@ -4588,206 +3440,55 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeployment {
 }
 
 /** Container defines the desired specification of main container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainer {
-  /** List of environment variables to set in the container. */
-  env?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnv[]
-  /** Image specifies the EnvoyProxy container image to be used including a tag, instead of the default image. */
-  image?: string
-  /** ImageRepository specifies the container image repository to be used without specifying a tag. */
-  imageRepository?: string
-  /** Resources required by this container. */
-  resources?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResources
-  /** SecurityContext defines the security options the container should be run with. */
-  securityContext?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContext
-  /** VolumeMounts are volumes to mount into the container's filesystem. */
-  volumeMounts?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerVolumeMounts[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainer = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainer
 
 /** EnvVar represents an environment variable present in a Container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnv {
-  /** Name of the environment variable. */
-  name: string
-  /** Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. */
-  value?: string
-  /** Source for the environment variable's value. */
-  valueFrom?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFrom
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnv = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnv
 
 /** Source for the environment variable's value. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFrom {
-  /** Selects a key of a ConfigMap. */
-  configMapKeyRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromConfigMapKeyRef
-  /** Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs. */
-  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromFieldRef
-  /** FileKeyRef selects a key of the env file. */
-  fileKeyRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromFileKeyRef
-  /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported. */
-  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromResourceFieldRef
-  /** Selects a key of a secret in the pod's namespace */
-  secretKeyRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromSecretKeyRef
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFrom = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFrom
 
 /** Selects a key of a ConfigMap. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromConfigMapKeyRef {
-  /** The key to select. */
-  key: string
-  /** Name of the referent. */
-  name?: string
-  /** Specify whether the ConfigMap or its key must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromConfigMapKeyRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromConfigMapKeyRef
 
 /** Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromFieldRef {
-  /** Version of the schema the FieldPath is written in terms of, defaults to "v1". */
-  apiVersion?: string
-  /** Path of the field to select in the specified API version. */
-  fieldPath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
 
 /** FileKeyRef selects a key of the env file. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromFileKeyRef {
-  /** The key within the env file. */
-  key: string
-  /** Specify whether the file or its key must be defined. */
-  optional?: boolean
-  /** The path within the volume from which to select the file. */
-  path: string
-  /** The name of the volume mount containing the env file. */
-  volumeName: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromFileKeyRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFileKeyRef
 
 /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromResourceFieldRef {
-  /** Container name: required for volumes, optional for env vars */
-  containerName?: string
-  /** Specifies the output format of the exposed resources, defaults to "1" */
-  divisor?: number | string
-  /** Required: resource to select */
-  resource: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromResourceFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 
 /** Selects a key of a secret in the pod's namespace */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromSecretKeyRef {
-  /** The key of the secret to select from. */
-  key: string
-  /** Name of the referent. */
-  name?: string
-  /** Specify whether the Secret or its key must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromSecretKeyRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromSecretKeyRef
 
 /** Resources required by this container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResources {
-  /** Claims lists the names of resources, defined in spec.resourceClaims, that are used by this container. */
-  claims?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesClaims[]
-  /** Limits describes the maximum amount of compute resources allowed. */
-  limits?: Record<string, number | string>
-  /** Requests describes the minimum amount of compute resources required. */
-  requests?: Record<string, number | string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResources = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResources
 
 /** ResourceClaim references one entry in PodSpec.ResourceClaims. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesClaims {
-  /** Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. */
-  name: string
-  /** Request is the name chosen for a request in the referenced claim. */
-  request?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesClaims = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesClaims
 
 /** SecurityContext defines the security options the container should be run with. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContext {
-  /** AllowPrivilegeEscalation controls whether a process can gain more privileges than its parent process. */
-  allowPrivilegeEscalation?: boolean
-  /** appArmorProfile is the AppArmor options to use by this container. */
-  appArmorProfile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextAppArmorProfile
-  /** The capabilities to add/drop when running containers. */
-  capabilities?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextCapabilities
-  /** Run container in privileged mode. */
-  privileged?: boolean
-  /** procMount denotes the type of proc mount to use for the containers. */
-  procMount?: string
-  /** Whether this container has a read-only root filesystem. */
-  readOnlyRootFilesystem?: boolean
-  /** The GID to run the entrypoint of the container process. */
-  runAsGroup?: number
-  /** Indicates that the container must run as a non-root user. */
-  runAsNonRoot?: boolean
-  /** The UID to run the entrypoint of the container process. */
-  runAsUser?: number
-  /** The SELinux context to be applied to the container. */
-  seLinuxOptions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextSeLinuxOptions
-  /** The seccomp options to use by this container. */
-  seccompProfile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextSeccompProfile
-  /** The Windows specific settings applied to all containers. */
-  windowsOptions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextWindowsOptions
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContext = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContext
 
 /** appArmorProfile is the AppArmor options to use by this container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextAppArmorProfile {
-  /** localhostProfile indicates a profile loaded on the node that should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of AppArmor profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextAppArmorProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextAppArmorProfile
 
 /** The capabilities to add/drop when running containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextCapabilities {
-  /** Added capabilities */
-  add?: string[]
-  /** Removed capabilities */
-  drop?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextCapabilities = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextCapabilities
 
 /** The SELinux context to be applied to the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextSeLinuxOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by this container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextSeccompProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeccompProfile
 
 /** The Windows specific settings applied to all containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextWindowsOptions {
-  /** GMSACredentialSpec is where the GMSA admission webhook (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the GMSA credential spec named by the GMSACredentialSpecName field. */
-  gmsaCredentialSpec?: string
-  /** GMSACredentialSpecName is the name of the GMSA credential spec to use. */
-  gmsaCredentialSpecName?: string
-  /** HostProcess determines if a container should be run as a 'Host Process' container. */
-  hostProcess?: boolean
-  /** The UserName in Windows to run the entrypoint of the container process. */
-  runAsUserName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextWindowsOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextWindowsOptions
 
 /** VolumeMount describes a mounting of a Volume within a container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerVolumeMounts {
-  /** Path within the container at which the volume should be mounted. */
-  mountPath: string
-  /** mountPropagation determines how mounts are propagated from the host to container and the other way around. */
-  mountPropagation?: string
-  /** This must match the Name of a Volume. */
-  name: string
-  /** Mounted read-only if true, read-write otherwise (false or unspecified). */
-  readOnly?: boolean
-  /** RecursiveReadOnly specifies whether read-only mounts should be handled recursively. */
-  recursiveReadOnly?: string
-  /** Path within the volume from which the container's volume should be mounted. */
-  subPath?: string
-  /** Expanded path within the volume from which the container's volume should be mounted. */
-  subPathExpr?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerVolumeMounts = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerVolumeMounts
 
 /** A single application container that you want to run within a pod. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
@@ -4796,7 +3497,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
   /** Entrypoint array. */
   command?: string[]
   /** List of environment variables to set in the container. */
-  env?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnv[]
+  env?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnv[]
   /** List of sources to populate environment variables in the container. */
   envFrom?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvFrom[]
   /** Container image name. */
@@ -4812,19 +3513,19 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
   /** List of ports to expose from the container. */
   ports?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersPorts[]
   /** Periodic probe of container service readiness. */
-  readinessProbe?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe
+  readinessProbe?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbe
   /** Resources resize policy for the container. */
   resizePolicy?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResizePolicy[]
   /** Compute Resources required by this container. */
-  resources?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResources
+  resources?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResources
   /** RestartPolicy defines the restart behavior of individual containers in a pod. */
   restartPolicy?: string
   /** Represents a list of rules to be checked to determine if the container should be restarted on exit. */
   restartPolicyRules?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRestartPolicyRules[]
   /** SecurityContext defines the security options the container should be run with. */
-  securityContext?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContext
+  securityContext?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContext
   /** StartupProbe indicates that the Pod has successfully initialized. */
-  startupProbe?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe
+  startupProbe?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbe
   /** Whether this container should allocate a buffer for stdin in the container runtime. */
   stdin?: boolean
   /** Whether the container runtime should close the stdin channel after it has been opened by a single attach. */
@@ -4838,84 +3539,31 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
   /** volumeDevices is the list of block devices to be used by the container. */
   volumeDevices?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVolumeDevices[]
   /** Pod volumes to mount into the container's filesystem. */
-  volumeMounts?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVolumeMounts[]
+  volumeMounts?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerVolumeMounts[]
   /** Container's working directory. */
   workingDir?: string
 }
 
 /** EnvVar represents an environment variable present in a Container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnv {
-  /** Name of the environment variable. */
-  name: string
-  /** Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. */
-  value?: string
-  /** Source for the environment variable's value. */
-  valueFrom?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFrom
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnv = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnv
 
 /** Source for the environment variable's value. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFrom {
-  /** Selects a key of a ConfigMap. */
-  configMapKeyRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromConfigMapKeyRef
-  /** Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs. */
-  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromFieldRef
-  /** FileKeyRef selects a key of the env file. */
-  fileKeyRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromFileKeyRef
-  /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported. */
-  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromResourceFieldRef
-  /** Selects a key of a secret in the pod's namespace */
-  secretKeyRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromSecretKeyRef
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFrom = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFrom
 
 /** Selects a key of a ConfigMap. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromConfigMapKeyRef {
-  /** The key to select. */
-  key: string
-  /** Name of the referent. */
-  name?: string
-  /** Specify whether the ConfigMap or its key must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromConfigMapKeyRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromConfigMapKeyRef
 
 /** Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromFieldRef {
-  /** Version of the schema the FieldPath is written in terms of, defaults to "v1". */
-  apiVersion?: string
-  /** Path of the field to select in the specified API version. */
-  fieldPath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
 
 /** FileKeyRef selects a key of the env file. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromFileKeyRef {
-  /** The key within the env file. */
-  key: string
-  /** Specify whether the file or its key must be defined. */
-  optional?: boolean
-  /** The path within the volume from which to select the file. */
-  path: string
-  /** The name of the volume mount containing the env file. */
-  volumeName: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromFileKeyRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFileKeyRef
 
 /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromResourceFieldRef {
-  /** Container name: required for volumes, optional for env vars */
-  containerName?: string
-  /** Specifies the output format of the exposed resources, defaults to "1" */
-  divisor?: number | string
-  /** Required: resource to select */
-  resource: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromResourceFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 
 /** Selects a key of a secret in the pod's namespace */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromSecretKeyRef {
-  /** The key of the secret to select from. */
-  key: string
-  /** Name of the referent. */
-  name?: string
-  /** Specify whether the Secret or its key must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromSecretKeyRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromSecretKeyRef
 
 /** EnvFromSource represents the source of a set of ConfigMaps or Secrets */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvFrom {
@@ -4948,7 +3596,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
   /** PostStart is called immediately after a container is created. */
   postStart?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStart
   /** PreStop is called immediately before a container is terminated due to an API request or management event such as liveness/startup probe failure, preemption, resource contention, etc. */
-  preStop?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop
+  preStop?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStart
   /** StopSignal defines which signal will be sent to a container when it is being stopped. */
   stopSignal?: string
 }
@@ -5008,69 +3656,33 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
 }
 
 /** PreStop is called immediately before a container is terminated due to an API request or management event such as liveness/startup probe failure, preemption, resource contention, etc. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop {
-  /** Exec specifies a command to execute in the container. */
-  exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopExec
-  /** HTTPGet specifies an HTTP GET request to perform. */
-  httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGet
-  /** Sleep represents a duration that the container should sleep. */
-  sleep?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopSleep
-  /** Deprecated. */
-  tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopTcpSocket
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStart
 
 /** Exec specifies a command to execute in the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopExec {
-  /** Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. */
-  command?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopExec = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartExec
 
 /** HTTPGet specifies an HTTP GET request to perform. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGet {
-  /** Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Custom headers to set in the request. */
-  httpHeaders?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGetHttpHeaders[]
-  /** Path to access on the HTTP server. */
-  path?: string
-  /** Name or number of the port to access on the container. */
-  port: number | string
-  /** Scheme to use for connecting to the host. */
-  scheme?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGet = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGet
 
 /** HTTPHeader describes a custom header to be used in HTTP probes */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGetHttpHeaders {
-  /** The header field name. */
-  name: string
-  /** The header field value */
-  value: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGetHttpHeaders = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGetHttpHeaders
 
 /** Sleep represents a duration that the container should sleep. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopSleep {
-  /** Seconds is the number of seconds to sleep. */
-  seconds: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopSleep = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartSleep
 
 /** Deprecated. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopTcpSocket {
-  /** Optional: Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Number or name of the port to access on the container. */
-  port: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopTcpSocket = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket
 
 /** Periodic probe of container liveness. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbe {
   /** Exec specifies a command to execute in the container. */
-  exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec
+  exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartExec
   /** Minimum consecutive failures for the probe to be considered failed after having succeeded. */
   failureThreshold?: number
   /** GRPC specifies a GRPC HealthCheckRequest. */
   grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeGrpc
   /** HTTPGet specifies an HTTP GET request to perform. */
-  httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet
+  httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGet
   /** Number of seconds after the container has started before liveness probes are initiated. */
   initialDelaySeconds?: number
   /** How often (in seconds) to perform the probe. */
@@ -5078,7 +3690,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
   /** Minimum consecutive successes for the probe to be considered successful after having failed. */
   successThreshold?: number
   /** TCPSocket specifies a connection to a TCP port. */
-  tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeTcpSocket
+  tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket
   /** Optional duration in seconds the pod needs to terminate gracefully upon probe failure. */
   terminationGracePeriodSeconds?: number
   /** Number of seconds after which the probe times out. */
@@ -5086,10 +3698,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
 }
 
 /** Exec specifies a command to execute in the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec {
-  /** Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. */
-  command?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartExec
 
 /** GRPC specifies a GRPC HealthCheckRequest. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeGrpc {
@@ -5100,34 +3709,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
 }
 
 /** HTTPGet specifies an HTTP GET request to perform. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet {
-  /** Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Custom headers to set in the request. */
-  httpHeaders?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGetHttpHeaders[]
-  /** Path to access on the HTTP server. */
-  path?: string
-  /** Name or number of the port to access on the container. */
-  port: number | string
-  /** Scheme to use for connecting to the host. */
-  scheme?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGet
 
 /** HTTPHeader describes a custom header to be used in HTTP probes */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGetHttpHeaders {
-  /** The header field name. */
-  name: string
-  /** The header field value */
-  value: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGetHttpHeaders = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGetHttpHeaders
 
 /** TCPSocket specifies a connection to a TCP port. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeTcpSocket {
-  /** Optional: Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Number or name of the port to access on the container. */
-  port: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeTcpSocket = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket
 
 /** ContainerPort represents a network port in a single container. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersPorts {
@@ -5144,72 +3732,22 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersPo
 }
 
 /** Periodic probe of container service readiness. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe {
-  /** Exec specifies a command to execute in the container. */
-  exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeExec
-  /** Minimum consecutive failures for the probe to be considered failed after having succeeded. */
-  failureThreshold?: number
-  /** GRPC specifies a GRPC HealthCheckRequest. */
-  grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeGrpc
-  /** HTTPGet specifies an HTTP GET request to perform. */
-  httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGet
-  /** Number of seconds after the container has started before liveness probes are initiated. */
-  initialDelaySeconds?: number
-  /** How often (in seconds) to perform the probe. */
-  periodSeconds?: number
-  /** Minimum consecutive successes for the probe to be considered successful after having failed. */
-  successThreshold?: number
-  /** TCPSocket specifies a connection to a TCP port. */
-  tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeTcpSocket
-  /** Optional duration in seconds the pod needs to terminate gracefully upon probe failure. */
-  terminationGracePeriodSeconds?: number
-  /** Number of seconds after which the probe times out. */
-  timeoutSeconds?: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbe
 
 /** Exec specifies a command to execute in the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeExec {
-  /** Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. */
-  command?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeExec = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartExec
 
 /** GRPC specifies a GRPC HealthCheckRequest. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeGrpc {
-  /** Port number of the gRPC service. */
-  port: number
-  /** Service is the name of the service to place in the gRPC HealthCheckRequest (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md). */
-  service?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeGrpc = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeGrpc
 
 /** HTTPGet specifies an HTTP GET request to perform. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGet {
-  /** Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Custom headers to set in the request. */
-  httpHeaders?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGetHttpHeaders[]
-  /** Path to access on the HTTP server. */
-  path?: string
-  /** Name or number of the port to access on the container. */
-  port: number | string
-  /** Scheme to use for connecting to the host. */
-  scheme?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGet = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGet
 
 /** HTTPHeader describes a custom header to be used in HTTP probes */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGetHttpHeaders {
-  /** The header field name. */
-  name: string
-  /** The header field value */
-  value: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGetHttpHeaders = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGetHttpHeaders
 
 /** TCPSocket specifies a connection to a TCP port. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeTcpSocket {
-  /** Optional: Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Number or name of the port to access on the container. */
-  port: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeTcpSocket = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket
 
 /** ContainerResizePolicy represents resource resize policy for the container. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResizePolicy {
@@ -5220,22 +3758,10 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
 }
 
 /** Compute Resources required by this container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResources {
-  /** Claims lists the names of resources, defined in spec.resourceClaims, that are used by this container. */
-  claims?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResourcesClaims[]
-  /** Limits describes the maximum amount of compute resources allowed. */
-  limits?: Record<string, number | string>
-  /** Requests describes the minimum amount of compute resources required. */
-  requests?: Record<string, number | string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResources = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResources
 
 /** ResourceClaim references one entry in PodSpec.ResourceClaims. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResourcesClaims {
-  /** Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. */
-  name: string
-  /** Request is the name chosen for a request in the referenced claim. */
-  request?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResourcesClaims = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesClaims
 
 /** ContainerRestartRule describes how a container exit is handled. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRestartPolicyRules {
@@ -5254,148 +3780,40 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
 }
 
 /** SecurityContext defines the security options the container should be run with. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContext {
-  /** AllowPrivilegeEscalation controls whether a process can gain more privileges than its parent process. */
-  allowPrivilegeEscalation?: boolean
-  /** appArmorProfile is the AppArmor options to use by this container. */
-  appArmorProfile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextAppArmorProfile
-  /** The capabilities to add/drop when running containers. */
-  capabilities?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextCapabilities
-  /** Run container in privileged mode. */
-  privileged?: boolean
-  /** procMount denotes the type of proc mount to use for the containers. */
-  procMount?: string
-  /** Whether this container has a read-only root filesystem. */
-  readOnlyRootFilesystem?: boolean
-  /** The GID to run the entrypoint of the container process. */
-  runAsGroup?: number
-  /** Indicates that the container must run as a non-root user. */
-  runAsNonRoot?: boolean
-  /** The UID to run the entrypoint of the container process. */
-  runAsUser?: number
-  /** The SELinux context to be applied to the container. */
-  seLinuxOptions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextSeLinuxOptions
-  /** The seccomp options to use by this container. */
-  seccompProfile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextSeccompProfile
-  /** The Windows specific settings applied to all containers. */
-  windowsOptions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextWindowsOptions
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContext = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContext
 
 /** appArmorProfile is the AppArmor options to use by this container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextAppArmorProfile {
-  /** localhostProfile indicates a profile loaded on the node that should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of AppArmor profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextAppArmorProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextAppArmorProfile
 
 /** The capabilities to add/drop when running containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextCapabilities {
-  /** Added capabilities */
-  add?: string[]
-  /** Removed capabilities */
-  drop?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextCapabilities = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextCapabilities
 
 /** The SELinux context to be applied to the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextSeLinuxOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by this container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextSeccompProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeccompProfile
 
 /** The Windows specific settings applied to all containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextWindowsOptions {
-  /** GMSACredentialSpec is where the GMSA admission webhook (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the GMSA credential spec named by the GMSACredentialSpecName field. */
-  gmsaCredentialSpec?: string
-  /** GMSACredentialSpecName is the name of the GMSA credential spec to use. */
-  gmsaCredentialSpecName?: string
-  /** HostProcess determines if a container should be run as a 'Host Process' container. */
-  hostProcess?: boolean
-  /** The UserName in Windows to run the entrypoint of the container process. */
-  runAsUserName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextWindowsOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextWindowsOptions
 
 /** StartupProbe indicates that the Pod has successfully initialized. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe {
-  /** Exec specifies a command to execute in the container. */
-  exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeExec
-  /** Minimum consecutive failures for the probe to be considered failed after having succeeded. */
-  failureThreshold?: number
-  /** GRPC specifies a GRPC HealthCheckRequest. */
-  grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeGrpc
-  /** HTTPGet specifies an HTTP GET request to perform. */
-  httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGet
-  /** Number of seconds after the container has started before liveness probes are initiated. */
-  initialDelaySeconds?: number
-  /** How often (in seconds) to perform the probe. */
-  periodSeconds?: number
-  /** Minimum consecutive successes for the probe to be considered successful after having failed. */
-  successThreshold?: number
-  /** TCPSocket specifies a connection to a TCP port. */
-  tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeTcpSocket
-  /** Optional duration in seconds the pod needs to terminate gracefully upon probe failure. */
-  terminationGracePeriodSeconds?: number
-  /** Number of seconds after which the probe times out. */
-  timeoutSeconds?: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbe
 
 /** Exec specifies a command to execute in the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeExec {
-  /** Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. */
-  command?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeExec = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartExec
 
 /** GRPC specifies a GRPC HealthCheckRequest. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeGrpc {
-  /** Port number of the gRPC service. */
-  port: number
-  /** Service is the name of the service to place in the gRPC HealthCheckRequest (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md). */
-  service?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeGrpc = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeGrpc
 
 /** HTTPGet specifies an HTTP GET request to perform. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGet {
-  /** Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Custom headers to set in the request. */
-  httpHeaders?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGetHttpHeaders[]
-  /** Path to access on the HTTP server. */
-  path?: string
-  /** Name or number of the port to access on the container. */
-  port: number | string
-  /** Scheme to use for connecting to the host. */
-  scheme?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGet = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGet
 
 /** HTTPHeader describes a custom header to be used in HTTP probes */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGetHttpHeaders {
-  /** The header field name. */
-  name: string
-  /** The header field value */
-  value: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGetHttpHeaders = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGetHttpHeaders
 
 /** TCPSocket specifies a connection to a TCP port. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeTcpSocket {
-  /** Optional: Host name to connect to, defaults to the pod IP. */
-  host?: string
-  /** Number or name of the port to access on the container. */
-  port: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeTcpSocket = EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket
 
 /** volumeDevice describes a mapping of a raw block device within a container. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVolumeDevices {
@@ -5406,1278 +3824,343 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVo
 }
 
 /** VolumeMount describes a mounting of a Volume within a container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVolumeMounts {
-  /** Path within the container at which the volume should be mounted. */
-  mountPath: string
-  /** mountPropagation determines how mounts are propagated from the host to container and the other way around. */
-  mountPropagation?: string
-  /** This must match the Name of a Volume. */
-  name: string
-  /** Mounted read-only if true, read-write otherwise (false or unspecified). */
-  readOnly?: boolean
-  /** RecursiveReadOnly specifies whether read-only mounts should be handled recursively. */
-  recursiveReadOnly?: string
-  /** Path within the volume from which the container's volume should be mounted. */
-  subPath?: string
-  /** Expanded path within the volume from which the container's volume should be mounted. */
-  subPathExpr?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVolumeMounts = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerVolumeMounts
 
 /** Patch defines how to perform the patch operation to deployment */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPatch {
-  /** Type is the type of merge operation to perform */
-  type?: string
-  /** Object contains the raw configuration for merged object */
-  value: unknown
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPatch = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
 
 /** Pod defines the desired specification of pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPod {
-  /** If specified, the pod's scheduling constraints. */
-  affinity?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity
-  /** Annotations are the annotations that should be appended to the pods. */
-  annotations?: Record<string, string>
-  /** ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec. */
-  imagePullSecrets?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodImagePullSecrets[]
-  /** Labels are the additional labels that should be tagged to the pods. */
-  labels?: Record<string, string>
-  /** NodeSelector is a selector which must be true for the pod to fit on a node. */
-  nodeSelector?: Record<string, string>
-  /** PriorityClassName indicates the importance of a Pod relative to other Pods. */
-  priorityClassName?: string
-  /** SecurityContext holds pod-level security attributes and common container settings. */
-  securityContext?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContext
-  /** If specified, the pod's tolerations. */
-  tolerations?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTolerations[]
-  /** TopologySpreadConstraints describes how a group of pods ought to spread across topology domains. */
-  topologySpreadConstraints?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraints[]
-  /** Volumes that can be mounted by containers belonging to the pod. */
-  volumes?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPod = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPod
 
 /** If specified, the pod's scheduling constraints. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity {
-  /** Describes node affinity scheduling rules for the pod. */
-  nodeAffinity?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinity
-  /** Describes pod affinity scheduling rules (e.g. */
-  podAffinity?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinity
-  /** Describes pod anti-affinity scheduling rules (e.g. */
-  podAntiAffinity?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinity
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
 
 /** Describes node affinity scheduling rules for the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinity = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinity
 
 /** An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** A node selector term, associated with the corresponding weight. */
-  preference: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
-  /** Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100. */
-  weight: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** A node selector term, associated with the corresponding weight. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  nodeSelectorTerms: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
 
 /** A null or empty node selector term matches no objects. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
-  /** A list of node selector requirements by node's labels. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[]
-  /** A list of node selector requirements by node's fields. */
-  matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
-  /** The label key that the selector applies to. */
-  key: string
-  /** Represents a key's relationship to a set of values. */
-  operator: string
-  /** An array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
 
 /** Describes pod affinity scheduling rules (e.g. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinity = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Describes pod anti-affinity scheduling rules (e.g. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinity {
-  /** The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. */
-  preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[]
-  /** If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. */
-  requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinity = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinity
 
 /** The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s) */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
-  /** Required. */
-  podAffinityTerm: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
-  /** weight associated with matching the corresponding podAffinityTerm, in the range 1-100. */
-  weight: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
 
 /** Required. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node who... */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
-  /** A label query over a set of resources, in this case pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  matchLabelKeys?: string[]
-  /** MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. */
-  mismatchLabelKeys?: string[]
-  /** A label query over the set of namespaces that the term applies to. */
-  namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
-  /** namespaces specifies a static list of namespace names that the term applies to. */
-  namespaces?: string[]
-  /** This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyK... */
-  topologyKey: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
 
 /** A label query over a set of resources, in this case pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** A label query over the set of namespaces that the term applies to. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodImagePullSecrets {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodImagePullSecrets = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** SecurityContext holds pod-level security attributes and common container settings. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContext {
-  /** appArmorProfile is the AppArmor options to use by the containers in this pod. */
-  appArmorProfile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextAppArmorProfile
-  /** A special supplemental group that applies to all containers in a pod. */
-  fsGroup?: number
-  /** fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. */
-  fsGroupChangePolicy?: string
-  /** The GID to run the entrypoint of the container process. */
-  runAsGroup?: number
-  /** Indicates that the container must run as a non-root user. */
-  runAsNonRoot?: boolean
-  /** The UID to run the entrypoint of the container process. */
-  runAsUser?: number
-  /** seLinuxChangePolicy defines how the container's SELinux label is applied to all volumes used by the Pod. */
-  seLinuxChangePolicy?: string
-  /** The SELinux context to be applied to all containers. */
-  seLinuxOptions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSeLinuxOptions
-  /** The seccomp options to use by the containers in this pod. */
-  seccompProfile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSeccompProfile
-  /** A list of groups applied to the first process run in each container, in addition to the container's primary GID and fsGroup (if specified). */
-  supplementalGroups?: number[]
-  /** Defines how supplemental groups of the first container processes are calculated. */
-  supplementalGroupsPolicy?: string
-  /** Sysctls hold a list of namespaced sysctls used for the pod. */
-  sysctls?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSysctls[]
-  /** The Windows specific settings applied to all containers. */
-  windowsOptions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextWindowsOptions
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContext = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContext
 
 /** appArmorProfile is the AppArmor options to use by the containers in this pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextAppArmorProfile {
-  /** localhostProfile indicates a profile loaded on the node that should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of AppArmor profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextAppArmorProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextAppArmorProfile
 
 /** The SELinux context to be applied to all containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSeLinuxOptions {
-  /** Level is SELinux level label that applies to the container. */
-  level?: string
-  /** Role is a SELinux role label that applies to the container. */
-  role?: string
-  /** Type is a SELinux type label that applies to the container. */
-  type?: string
-  /** User is a SELinux user label that applies to the container. */
-  user?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSeLinuxOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeLinuxOptions
 
 /** The seccomp options to use by the containers in this pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSeccompProfile {
-  /** localhostProfile indicates a profile defined in a file on the node should be used. */
-  localhostProfile?: string
-  /** type indicates which kind of seccomp profile will be applied. */
-  type: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSeccompProfile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextSeccompProfile
 
 /** Sysctl defines a kernel parameter to be set */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSysctls {
-  /** Name of a property to set */
-  name: string
-  /** Value of a property to set */
-  value: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextSysctls = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextSysctls
 
 /** The Windows specific settings applied to all containers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextWindowsOptions {
-  /** GMSACredentialSpec is where the GMSA admission webhook (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the GMSA credential spec named by the GMSACredentialSpecName field. */
-  gmsaCredentialSpec?: string
-  /** GMSACredentialSpecName is the name of the GMSA credential spec to use. */
-  gmsaCredentialSpecName?: string
-  /** HostProcess determines if a container should be run as a 'Host Process' container. */
-  hostProcess?: boolean
-  /** The UserName in Windows to run the entrypoint of the container process. */
-  runAsUserName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextWindowsOptions = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextWindowsOptions
 
 /** The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTolerations {
-  /** Effect indicates the taint effect to match. */
-  effect?: string
-  /** Key is the taint key that the toleration applies to. */
-  key?: string
-  /** Operator represents a key's relationship to the value. */
-  operator?: string
-  /** TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. */
-  tolerationSeconds?: number
-  /** Value is the taint value the toleration matches to. */
-  value?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTolerations = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTolerations
 
 /** TopologySpreadConstraint specifies how to spread matching pods among the given topology. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraints {
-  /** LabelSelector is used to find matching pods. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraintsLabelSelector
-  /** MatchLabelKeys is a set of pod label keys to select the pods over which spreading will be calculated. */
-  matchLabelKeys?: string[]
-  /** MaxSkew describes the degree to which pods may be unevenly distributed. */
-  maxSkew: number
-  /** MinDomains indicates a minimum number of eligible domains. */
-  minDomains?: number
-  /** NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector when calculating pod topology spread skew. */
-  nodeAffinityPolicy?: string
-  /** NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. */
-  nodeTaintsPolicy?: string
-  /** TopologyKey is the key of node labels. */
-  topologyKey: string
-  /** WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the spread constraint. */
-  whenUnsatisfiable: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraints = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraints
 
 /** LabelSelector is used to find matching pods. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraintsLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraintsLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraintsLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraintsLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopologySpreadConstraintsLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Volume represents a named volume in a pod that may be accessed by any container in the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes {
-  /** awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. */
-  awsElasticBlockStore?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAwsElasticBlockStore
-  /** azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. */
-  azureDisk?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAzureDisk
-  /** azureFile represents an Azure File Service mount on the host and bind mount to the pod. */
-  azureFile?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAzureFile
-  /** cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. */
-  cephfs?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCephfs
-  /** cinder represents a cinder volume attached and mounted on kubelets host machine. */
-  cinder?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCinder
-  /** configMap represents a configMap that should populate this volume */
-  configMap?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesConfigMap
-  /** csi (Container Storage Interface) represents ephemeral storage that is handled by certain external CSI drivers. */
-  csi?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCsi
-  /** downwardAPI represents downward API about the pod that should populate this volume */
-  downwardAPI?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPI
-  /** emptyDir represents a temporary directory that shares a pod's lifetime. */
-  emptyDir?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEmptyDir
-  /** ephemeral represents a volume that is handled by a cluster storage driver. */
-  ephemeral?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeral
-  /** fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod. */
-  fc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFc
-  /** flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. */
-  flexVolume?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolume
-  /** flocker represents a Flocker volume attached to a kubelet's host machine. */
-  flocker?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlocker
-  /** gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. */
-  gcePersistentDisk?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGcePersistentDisk
-  /** gitRepo represents a git repository at a particular revision. */
-  gitRepo?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGitRepo
-  /** glusterfs represents a Glusterfs mount on the host that shares a pod's lifetime. */
-  glusterfs?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGlusterfs
-  /** hostPath represents a pre-existing file or directory on the host machine that is directly exposed to the container. */
-  hostPath?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesHostPath
-  /** image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine. */
-  image?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesImage
-  /** iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. */
-  iscsi?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesIscsi
-  /** name of the volume. */
-  name: string
-  /** nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs */
-  nfs?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesNfs
-  /** persistentVolumeClaimVolumeSource represents a reference to a PersistentVolumeClaim in the same namespace. */
-  persistentVolumeClaim?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPersistentVolumeClaim
-  /** photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. */
-  photonPersistentDisk?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPhotonPersistentDisk
-  /** portworxVolume represents a portworx volume attached and mounted on kubelets host machine. */
-  portworxVolume?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPortworxVolume
-  /** projected items for all in one resources secrets, configmaps, and downward API */
-  projected?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjected
-  /** quobyte represents a Quobyte mount on the host that shares a pod's lifetime. */
-  quobyte?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesQuobyte
-  /** rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. */
-  rbd?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesRbd
-  /** scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. */
-  scaleIO?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesScaleIO
-  /** secret represents a secret that should populate this volume. */
-  secret?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesSecret
-  /** storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes. */
-  storageos?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesStorageos
-  /** vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. */
-  vsphereVolume?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesVsphereVolume
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumes
 
 /** awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAwsElasticBlockStore {
-  /** fsType is the filesystem type of the volume that you want to mount. */
-  fsType?: string
-  /** partition is the partition in the volume that you want to mount. */
-  partition?: number
-  /** readOnly value true will force the readOnly setting in VolumeMounts. */
-  readOnly?: boolean
-  /** volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS volume). */
-  volumeID: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAwsElasticBlockStore = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesAwsElasticBlockStore
 
 /** azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAzureDisk {
-  /** cachingMode is the Host Caching mode: None, Read Only, Read Write. */
-  cachingMode?: string
-  /** diskName is the Name of the data disk in the blob storage */
-  diskName: string
-  /** diskURI is the URI of data disk in the blob storage */
-  diskURI: string
-  /** fsType is Filesystem type to mount. */
-  fsType?: string
-  /** kind expected values are Shared: multiple blob disks per storage account Dedicated: single blob disk per storage account Managed: azure managed data disk (only in managed availability set). */
-  kind?: string
-  /** readOnly Defaults to false (read/write). */
-  readOnly?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAzureDisk = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesAzureDisk
 
 /** azureFile represents an Azure File Service mount on the host and bind mount to the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAzureFile {
-  /** readOnly defaults to false (read/write). */
-  readOnly?: boolean
-  /** secretName is the name of secret that contains Azure Storage Account Name and Key */
-  secretName: string
-  /** shareName is the azure share Name */
-  shareName: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesAzureFile = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesAzureFile
 
 /** cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCephfs {
-  /** monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it */
-  monitors: string[]
-  /** path is Optional: Used as the mounted root, rather than the full Ceph tree, default is / */
-  path?: string
-  /** readOnly is Optional: Defaults to false (read/write). */
-  readOnly?: boolean
-  /** secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it */
-  secretFile?: string
-  /** secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCephfsSecretRef
-  /** user is optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it */
-  user?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCephfs = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCephfs
 
 /** secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCephfsSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCephfsSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** cinder represents a cinder volume attached and mounted on kubelets host machine. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCinder {
-  /** fsType is the filesystem type to mount. */
-  fsType?: string
-  /** readOnly defaults to false (read/write). */
-  readOnly?: boolean
-  /** secretRef is optional: points to a secret object containing parameters used to connect to OpenStack. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCinderSecretRef
-  /** volumeID used to identify the volume in cinder. */
-  volumeID: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCinder = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCinder
 
 /** secretRef is optional: points to a secret object containing parameters used to connect to OpenStack. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCinderSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCinderSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** configMap represents a configMap that should populate this volume */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesConfigMap {
-  /** defaultMode is optional: mode bits used to set permissions on created files by default. */
-  defaultMode?: number
-  /** items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesConfigMapItems[]
-  /** Name of the referent. */
-  name?: string
-  /** optional specify whether the ConfigMap or its keys must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesConfigMap = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMap
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesConfigMapItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesConfigMapItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** csi (Container Storage Interface) represents ephemeral storage that is handled by certain external CSI drivers. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCsi {
-  /** driver is the name of the CSI driver that handles this volume. */
-  driver: string
-  /** fsType to mount. */
-  fsType?: string
-  /** nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. */
-  nodePublishSecretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCsiNodePublishSecretRef
-  /** readOnly specifies a read-only configuration for the volume. */
-  readOnly?: boolean
-  /** volumeAttributes stores driver-specific properties that are passed to the CSI driver. */
-  volumeAttributes?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCsi = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesCsi
 
 /** nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCsiNodePublishSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesCsiNodePublishSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** downwardAPI represents downward API about the pod that should populate this volume */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPI {
-  /** Optional: mode bits to use on created files by default. */
-  defaultMode?: number
-  /** Items is a list of downward API volume file */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItems[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPI = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPI
 
 /** DownwardAPIVolumeFile represents information to create the file containing the pod field */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItems {
-  /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItemsFieldRef
-  /** Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. */
-  mode?: number
-  /** Required: Path is the relative path name of the file to be created. */
-  path: string
-  /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItemsResourceFieldRef
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItems
 
 /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItemsFieldRef {
-  /** Version of the schema the FieldPath is written in terms of, defaults to "v1". */
-  apiVersion?: string
-  /** Path of the field to select in the specified API version. */
-  fieldPath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItemsFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
 
 /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItemsResourceFieldRef {
-  /** Container name: required for volumes, optional for env vars */
-  containerName?: string
-  /** Specifies the output format of the exposed resources, defaults to "1" */
-  divisor?: number | string
-  /** Required: resource to select */
-  resource: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardAPIItemsResourceFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 
 /** emptyDir represents a temporary directory that shares a pod's lifetime. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEmptyDir {
-  /** medium represents what type of storage medium should back this directory. */
-  medium?: string
-  /** sizeLimit is the total amount of local storage required for this EmptyDir volume. */
-  sizeLimit?: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEmptyDir = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEmptyDir
 
 /** ephemeral represents a volume that is handled by a cluster storage driver. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeral {
-  /** Will be used to create a stand-alone PVC to provision the volume. */
-  volumeClaimTemplate?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplate
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeral = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeral
 
 /** Will be used to create a stand-alone PVC to provision the volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplate {
-  /** May contain labels and annotations that will be copied into the PVC when creating it. */
-  metadata?: Record<string, never>
-  /** The specification for the PersistentVolumeClaim. */
-  spec: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpec
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplate = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplate
 
 /** The specification for the PersistentVolumeClaim. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpec {
-  /** accessModes contains the desired access modes the volume should have. */
-  accessModes?: string[]
-  /** dataSource field can be used to specify either: * An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified... */
-  dataSource?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecDataSource
-  /** dataSourceRef specifies the object from which to populate the volume with data, if a non-empty volume is desired. */
-  dataSourceRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef
-  /** resources represents the minimum resources the volume should have. */
-  resources?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecResources
-  /** selector is a label query over volumes to consider for binding. */
-  selector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecSelector
-  /** storageClassName is the name of the StorageClass required by the claim. */
-  storageClassName?: string
-  /** volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim. */
-  volumeAttributesClassName?: string
-  /** volumeMode defines what type of volume is required by the claim. */
-  volumeMode?: string
-  /** volumeName is the binding reference to the PersistentVolume backing this claim. */
-  volumeName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpec = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpec
 
 /** dataSource field can be used to specify either: * An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified... */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecDataSource {
-  /** APIGroup is the group for the resource being referenced. */
-  apiGroup?: string
-  /** Kind is the type of resource being referenced */
-  kind: string
-  /** Name is the name of resource being referenced */
-  name: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecDataSource = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecDataSource
 
 /** dataSourceRef specifies the object from which to populate the volume with data, if a non-empty volume is desired. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef {
-  /** APIGroup is the group for the resource being referenced. */
-  apiGroup?: string
-  /** Kind is the type of resource being referenced */
-  kind: string
-  /** Name is the name of resource being referenced */
-  name: string
-  /** Namespace is the namespace of resource being referenced Note that when a namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is required in the referent namespace to allow that namespace's owner to accept the refere... */
-  namespace?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef
 
 /** resources represents the minimum resources the volume should have. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecResources {
-  /** Limits describes the maximum amount of compute resources allowed. */
-  limits?: Record<string, number | string>
-  /** Requests describes the minimum amount of compute resources required. */
-  requests?: Record<string, number | string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecResources = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecResources
 
 /** selector is a label query over volumes to consider for binding. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFc {
-  /** fsType is the filesystem type to mount. */
-  fsType?: string
-  /** lun is Optional: FC target lun number */
-  lun?: number
-  /** readOnly is Optional: Defaults to false (read/write). */
-  readOnly?: boolean
-  /** targetWWNs is Optional: FC target worldwide names (WWNs) */
-  targetWWNs?: string[]
-  /** wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously. */
-  wwids?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFc = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFc
 
 /** flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolume {
-  /** driver is the name of the driver to use for this volume. */
-  driver: string
-  /** fsType is the filesystem type to mount. */
-  fsType?: string
-  /** options is Optional: this field holds extra command options if any. */
-  options?: Record<string, string>
-  /** readOnly is Optional: defaults to false (read/write). */
-  readOnly?: boolean
-  /** secretRef is Optional: secretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolumeSecretRef
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolume = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlexVolume
 
 /** secretRef is Optional: secretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolumeSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolumeSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** flocker represents a Flocker volume attached to a kubelet's host machine. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlocker {
-  /** datasetName is Name of the dataset stored as metadata -> name on the dataset for Flocker should be considered as deprecated */
-  datasetName?: string
-  /** datasetUUID is the UUID of the dataset. */
-  datasetUUID?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlocker = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlocker
 
 /** gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGcePersistentDisk {
-  /** fsType is filesystem type of the volume that you want to mount. */
-  fsType?: string
-  /** partition is the partition in the volume that you want to mount. */
-  partition?: number
-  /** pdName is unique name of the PD resource in GCE. */
-  pdName: string
-  /** readOnly here will force the ReadOnly setting in VolumeMounts. */
-  readOnly?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGcePersistentDisk = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesGcePersistentDisk
 
 /** gitRepo represents a git repository at a particular revision. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGitRepo {
-  /** directory is the target directory name. */
-  directory?: string
-  /** repository is the URL */
-  repository: string
-  /** revision is the commit hash for the specified revision. */
-  revision?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGitRepo = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesGitRepo
 
 /** glusterfs represents a Glusterfs mount on the host that shares a pod's lifetime. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGlusterfs {
-  /** endpoints is the endpoint name that details Glusterfs topology. */
-  endpoints: string
-  /** path is the Glusterfs volume path. */
-  path: string
-  /** readOnly here will force the Glusterfs volume to be mounted with read-only permissions. */
-  readOnly?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesGlusterfs = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesGlusterfs
 
 /** hostPath represents a pre-existing file or directory on the host machine that is directly exposed to the container. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesHostPath {
-  /** path of the directory on the host. */
-  path: string
-  /** type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath */
-  type?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesHostPath = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesHostPath
 
 /** image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesImage {
-  /** Policy for pulling OCI objects. */
-  pullPolicy?: string
-  /** Required: Image or artifact reference to be used. */
-  reference?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesImage = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesImage
 
 /** iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesIscsi {
-  /** chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication */
-  chapAuthDiscovery?: boolean
-  /** chapAuthSession defines whether support iSCSI Session CHAP authentication */
-  chapAuthSession?: boolean
-  /** fsType is the filesystem type of the volume that you want to mount. */
-  fsType?: string
-  /** initiatorName is the custom iSCSI Initiator Name. */
-  initiatorName?: string
-  /** iqn is the target iSCSI Qualified Name. */
-  iqn: string
-  /** iscsiInterface is the interface Name that uses an iSCSI transport. */
-  iscsiInterface?: string
-  /** lun represents iSCSI Target Lun number. */
-  lun: number
-  /** portals is the iSCSI Target Portal List. */
-  portals?: string[]
-  /** readOnly here will force the ReadOnly setting in VolumeMounts. */
-  readOnly?: boolean
-  /** secretRef is the CHAP Secret for iSCSI target and initiator authentication */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesIscsiSecretRef
-  /** targetPortal is iSCSI Target Portal. */
-  targetPortal: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesIscsi = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesIscsi
 
 /** secretRef is the CHAP Secret for iSCSI target and initiator authentication */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesIscsiSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesIscsiSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesNfs {
-  /** path that is exported by the NFS server. */
-  path: string
-  /** readOnly here will force the NFS export to be mounted with read-only permissions. */
-  readOnly?: boolean
-  /** server is the hostname or IP address of the NFS server. */
-  server: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesNfs = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesNfs
 
 /** persistentVolumeClaimVolumeSource represents a reference to a PersistentVolumeClaim in the same namespace. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPersistentVolumeClaim {
-  /** claimName is the name of a PersistentVolumeClaim in the same namespace as the pod using this volume. */
-  claimName: string
-  /** readOnly Will force the ReadOnly setting in VolumeMounts. */
-  readOnly?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPersistentVolumeClaim = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesPersistentVolumeClaim
 
 /** photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPhotonPersistentDisk {
-  /** fsType is the filesystem type to mount. */
-  fsType?: string
-  /** pdID is the ID that identifies Photon Controller persistent disk */
-  pdID: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPhotonPersistentDisk = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesPhotonPersistentDisk
 
 /** portworxVolume represents a portworx volume attached and mounted on kubelets host machine. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPortworxVolume {
-  /** fSType represents the filesystem type to mount Must be a filesystem type supported by the host operating system. */
-  fsType?: string
-  /** readOnly defaults to false (read/write). */
-  readOnly?: boolean
-  /** volumeID uniquely identifies a Portworx volume */
-  volumeID: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesPortworxVolume = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesPortworxVolume
 
 /** projected items for all in one resources secrets, configmaps, and downward API */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjected {
-  /** defaultMode are the mode bits used to set permissions on created files by default. */
-  defaultMode?: number
-  /** sources is the list of volume projections. */
-  sources?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSources[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjected = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjected
 
 /** Projection that may be projected along with other supported volume types. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSources {
-  /** ClusterTrustBundle allows a pod to access the `.spec.trustBundle` field of ClusterTrustBundle objects in an auto-updating file. */
-  clusterTrustBundle?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundle
-  /** configMap information about the configMap data to project */
-  configMap?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesConfigMap
-  /** downwardAPI information about the downwardAPI data to project */
-  downwardAPI?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPI
-  /** Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server. */
-  podCertificate?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesPodCertificate
-  /** secret information about the secret data to project */
-  secret?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesSecret
-  /** serviceAccountToken is information about the serviceAccountToken data to project */
-  serviceAccountToken?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesServiceAccountToken
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSources = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSources
 
 /** ClusterTrustBundle allows a pod to access the `.spec.trustBundle` field of ClusterTrustBundle objects in an auto-updating file. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundle {
-  /** Select all ClusterTrustBundles that match this label selector. */
-  labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundleLabelSelector
-  /** Select a single ClusterTrustBundle by object name. */
-  name?: string
-  /** If true, don't block pod startup if the referenced ClusterTrustBundle(s) aren't available. */
-  optional?: boolean
-  /** Relative path from the volume root to write the bundle. */
-  path: string
-  /** Select all ClusterTrustBundles that match this signer name. */
-  signerName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundle = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundle
 
 /** Select all ClusterTrustBundles that match this label selector. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundleLabelSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundleLabelSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** configMap information about the configMap data to project */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesConfigMap {
-  /** items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesConfigMapItems[]
-  /** Name of the referent. */
-  name?: string
-  /** optional specify whether the ConfigMap or its keys must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesConfigMap = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMap
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesConfigMapItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesConfigMapItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** downwardAPI information about the downwardAPI data to project */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPI {
-  /** Items is a list of DownwardAPIVolume file */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItems[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPI = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardAPI
 
 /** DownwardAPIVolumeFile represents information to create the file containing the pod field */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItems {
-  /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-  fieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItemsFieldRef
-  /** Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. */
-  mode?: number
-  /** Required: Path is the relative path name of the file to be created. */
-  path: string
-  /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-  resourceFieldRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItemsResourceFieldRef
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardAPIItems
 
 /** Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItemsFieldRef {
-  /** Version of the schema the FieldPath is written in terms of, defaults to "v1". */
-  apiVersion?: string
-  /** Path of the field to select in the specified API version. */
-  fieldPath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItemsFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromFieldRef
 
 /** Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItemsResourceFieldRef {
-  /** Container name: required for volumes, optional for env vars */
-  containerName?: string
-  /** Specifies the output format of the exposed resources, defaults to "1" */
-  divisor?: number | string
-  /** Required: resource to select */
-  resource: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardAPIItemsResourceFieldRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRef
 
 /** Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesPodCertificate {
-  /** Write the certificate chain at this path in the projected volume. */
-  certificateChainPath?: string
-  /** Write the credential bundle at this path in the projected volume. */
-  credentialBundlePath?: string
-  /** Write the key at this path in the projected volume. */
-  keyPath?: string
-  /** The type of keypair Kubelet will generate for the pod. */
-  keyType: string
-  /** maxExpirationSeconds is the maximum lifetime permitted for the certificate. */
-  maxExpirationSeconds?: number
-  /** Kubelet's generated CSRs will be addressed to this signer. */
-  signerName: string
-  /** userAnnotations allow pod authors to pass additional information to the signer implementation. */
-  userAnnotations?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesPodCertificate = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesPodCertificate
 
 /** secret information about the secret data to project */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesSecret {
-  /** items if unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesSecretItems[]
-  /** Name of the referent. */
-  name?: string
-  /** optional field specify whether the Secret or its key must be defined */
-  optional?: boolean
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesSecret = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecret
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesSecretItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesSecretItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** serviceAccountToken is information about the serviceAccountToken data to project */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesServiceAccountToken {
-  /** audience is the intended audience of the token. */
-  audience?: string
-  /** expirationSeconds is the requested duration of validity of the service account token. */
-  expirationSeconds?: number
-  /** path is the path relative to the mount point of the file to project the token into. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesServiceAccountToken = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesServiceAccountToken
 
 /** quobyte represents a Quobyte mount on the host that shares a pod's lifetime. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesQuobyte {
-  /** group to map volume access to Default is no group */
-  group?: string
-  /** readOnly here will force the Quobyte volume to be mounted with read-only permissions. */
-  readOnly?: boolean
-  /** registry represents a single or multiple Quobyte Registry services specified as a string as host:port pair (multiple entries are separated with commas) which acts as the central registry for volumes */
-  registry: string
-  /** tenant owning the given Quobyte volume in the Backend Used with dynamically provisioned Quobyte volumes, value is set by the plugin */
-  tenant?: string
-  /** user to map volume access to Defaults to serivceaccount user */
-  user?: string
-  /** volume is a string that references an already created Quobyte volume by name. */
-  volume: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesQuobyte = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesQuobyte
 
 /** rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesRbd {
-  /** fsType is the filesystem type of the volume that you want to mount. */
-  fsType?: string
-  /** image is the rados image name. */
-  image: string
-  /** keyring is the path to key ring for RBDUser. */
-  keyring?: string
-  /** monitors is a collection of Ceph monitors. */
-  monitors: string[]
-  /** pool is the rados pool name. */
-  pool?: string
-  /** readOnly here will force the ReadOnly setting in VolumeMounts. */
-  readOnly?: boolean
-  /** secretRef is name of the authentication secret for RBDUser. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesRbdSecretRef
-  /** user is the rados user name. */
-  user?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesRbd = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesRbd
 
 /** secretRef is name of the authentication secret for RBDUser. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesRbdSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesRbdSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesScaleIO {
-  /** fsType is the filesystem type to mount. */
-  fsType?: string
-  /** gateway is the host address of the ScaleIO API Gateway. */
-  gateway: string
-  /** protectionDomain is the name of the ScaleIO Protection Domain for the configured storage. */
-  protectionDomain?: string
-  /** readOnly Defaults to false (read/write). */
-  readOnly?: boolean
-  /** secretRef references to the secret for ScaleIO user and other sensitive information. */
-  secretRef: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesScaleIOSecretRef
-  /** sslEnabled Flag enable/disable SSL communication with Gateway, default false */
-  sslEnabled?: boolean
-  /** storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. */
-  storageMode?: string
-  /** storagePool is the ScaleIO Storage Pool associated with the protection domain. */
-  storagePool?: string
-  /** system is the name of the storage system as configured in ScaleIO. */
-  system: string
-  /** volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source. */
-  volumeName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesScaleIO = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesScaleIO
 
 /** secretRef references to the secret for ScaleIO user and other sensitive information. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesScaleIOSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesScaleIOSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** secret represents a secret that should populate this volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesSecret {
-  /** defaultMode is Optional: mode bits used to set permissions on created files by default. */
-  defaultMode?: number
-  /** items If unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. */
-  items?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesSecretItems[]
-  /** optional field specify whether the Secret or its keys must be defined */
-  optional?: boolean
-  /** secretName is the name of the secret in the pod's namespace to use. */
-  secretName?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesSecret = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecret
 
 /** Maps a string key to a path within a volume. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesSecretItems {
-  /** key is the key to project. */
-  key: string
-  /** mode is Optional: mode bits used to set permissions on this file. */
-  mode?: number
-  /** path is the relative path of the file to map the key to. */
-  path: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesSecretItems = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems
 
 /** storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesStorageos {
-  /** fsType is the filesystem type to mount. */
-  fsType?: string
-  /** readOnly defaults to false (read/write). */
-  readOnly?: boolean
-  /** secretRef specifies the secret to use for obtaining the StorageOS API credentials. */
-  secretRef?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesStorageosSecretRef
-  /** volumeName is the human-readable name of the StorageOS volume. */
-  volumeName?: string
-  /** volumeNamespace specifies the scope of the volume within StorageOS. */
-  volumeNamespace?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesStorageos = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesStorageos
 
 /** secretRef specifies the secret to use for obtaining the StorageOS API credentials. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesStorageosSecretRef {
-  /** Name of the referent. */
-  name?: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesStorageosSecretRef = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePullSecrets
 
 /** vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesVsphereVolume {
-  /** fsType is filesystem type to mount. */
-  fsType?: string
-  /** storagePolicyID is the storage Policy Based Management (SPBM) profile ID associated with the StoragePolicyName. */
-  storagePolicyID?: string
-  /** storagePolicyName is the storage Policy Based Management (SPBM) profile name. */
-  storagePolicyName?: string
-  /** volumePath is the path that identifies vSphere volume vmdk */
-  volumePath: string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesVsphereVolume = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesVsphereVolume
 
 /** The deployment strategy to use to replace existing pods with new ones. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy {
@@ -6708,7 +4191,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpa {
   /** Name of the horizontalPodAutoScaler. */
   name?: string
   /** Patch defines how to perform the patch operation to the HorizontalPodAutoscaler */
-  patch?: EnvoyProxySpecProviderKubernetesEnvoyHpaPatch
+  patch?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
 }
 
 /** behavior configures the scaling behavior of the target in both Up and Down directions (scaleUp and scaleDown fields respectively). */
@@ -6716,7 +4199,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaBehavior {
   /** scaleDown is scaling policy for scaling Down. */
   scaleDown?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDown
   /** scaleUp is scaling policy for scaling Up. */
-  scaleUp?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp
+  scaleUp?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDown
 }
 
 /** scaleDown is scaling policy for scaling Down. */
@@ -6742,26 +4225,10 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDownPolici
 }
 
 /** scaleUp is scaling policy for scaling Up. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp {
-  /** policies is a list of potential scaling polices which can be used during scaling. */
-  policies?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUpPolicies[]
-  /** selectPolicy is used to specify which policy should be used. */
-  selectPolicy?: string
-  /** stabilizationWindowSeconds is the number of seconds for which past recommendations should be considered while scaling up or scaling down. */
-  stabilizationWindowSeconds?: number
-  /** tolerance is the tolerance on the ratio between the current and desired metric value under which no updates are made to the desired number of replicas (e.g. */
-  tolerance?: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp = EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDown
 
 /** HPAScalingPolicy is a single policy which must hold true for a specified past interval. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUpPolicies {
-  /** periodSeconds specifies the window of time for which the policy should hold true. */
-  periodSeconds: number
-  /** type is used to specify the scaling policy. */
-  type: string
-  /** value contains the amount of change which is permitted by the policy. */
-  value: number
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUpPolicies = EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDownPolicies
 
 /** MetricSpec specifies how to scale based on a single metric (only `type` and one other matching field should be set at once). */
 export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetrics {
@@ -6772,7 +4239,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetrics {
   /** object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object). */
   object?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObject
   /** pods refers to a metric describing each pod in the current scale target (for example, transactions-processed-per-second). */
-  pods?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods
+  pods?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternal
   /** resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing each pod in the current scale target (e.g. */
   resource?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResource
   /** type is the type of metric source. */
@@ -6806,7 +4273,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternal {
   /** metric identifies the target metric by name and selector */
   metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric
   /** target specifies the target value for the given metric */
-  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalTarget
+  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 }
 
 /** metric identifies the target metric by name and selector */
@@ -6814,47 +4281,26 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric {
   /** name is the name of the given metric */
   name: string
   /** selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. */
-  selector?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelector
+  selector?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 }
 
 /** selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** target specifies the target value for the given metric */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalTarget {
-  /** averageUtilization is the target value of the average of the resource metric across all relevant pods, represented as a percentage of the requested value of the resource for the pods. */
-  averageUtilization?: number
-  /** averageValue is the target value of the average of the metric across all relevant pods (as a quantity) */
-  averageValue?: number | string
-  /** type represents whether the metric type is Utilization, Value, or AverageValue */
-  type: string
-  /** value is the target value of the metric (as a quantity). */
-  value?: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalTarget = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 
 /** object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object). */
 export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObject {
   /** describedObject specifies the descriptions of a object,such as kind,name apiVersion */
   describedObject: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectDescribedObject
   /** metric identifies the target metric by name and selector */
-  metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetric
+  metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric
   /** target specifies the target value for the given metric */
-  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectTarget
+  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 }
 
 /** describedObject specifies the descriptions of a object,such as kind,name apiVersion */
@@ -6868,116 +4314,45 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectDescribedO
 }
 
 /** metric identifies the target metric by name and selector */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetric {
-  /** name is the name of the given metric */
-  name: string
-  /** selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. */
-  selector?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelector
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetric = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric
 
 /** selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** target specifies the target value for the given metric */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectTarget {
-  /** averageUtilization is the target value of the average of the resource metric across all relevant pods, represented as a percentage of the requested value of the resource for the pods. */
-  averageUtilization?: number
-  /** averageValue is the target value of the average of the metric across all relevant pods (as a quantity) */
-  averageValue?: number | string
-  /** type represents whether the metric type is Utilization, Value, or AverageValue */
-  type: string
-  /** value is the target value of the metric (as a quantity). */
-  value?: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectTarget = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 
 /** pods refers to a metric describing each pod in the current scale target (for example, transactions-processed-per-second). */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods {
-  /** metric identifies the target metric by name and selector */
-  metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric
-  /** target specifies the target value for the given metric */
-  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsTarget
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternal
 
 /** metric identifies the target metric by name and selector */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric {
-  /** name is the name of the given metric */
-  name: string
-  /** selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. */
-  selector?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelector
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric
 
 /** selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** target specifies the target value for the given metric */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsTarget {
-  /** averageUtilization is the target value of the average of the resource metric across all relevant pods, represented as a percentage of the requested value of the resource for the pods. */
-  averageUtilization?: number
-  /** averageValue is the target value of the average of the metric across all relevant pods (as a quantity) */
-  averageValue?: number | string
-  /** type represents whether the metric type is Utilization, Value, or AverageValue */
-  type: string
-  /** value is the target value of the metric (as a quantity). */
-  value?: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsTarget = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 
 /** resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing each pod in the current scale target (e.g. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResource {
   /** name is the name of the resource in question. */
   name: string
   /** target specifies the target value for the given metric */
-  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResourceTarget
+  target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 }
 
 /** target specifies the target value for the given metric */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResourceTarget {
-  /** averageUtilization is the target value of the average of the resource metric across all relevant pods, represented as a percentage of the requested value of the resource for the pods. */
-  averageUtilization?: number
-  /** averageValue is the target value of the average of the metric across all relevant pods (as a quantity) */
-  averageValue?: number | string
-  /** type represents whether the metric type is Utilization, Value, or AverageValue */
-  type: string
-  /** value is the target value of the metric (as a quantity). */
-  value?: number | string
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResourceTarget = EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget
 
 /** Patch defines how to perform the patch operation to the HorizontalPodAutoscaler */
-export interface EnvoyProxySpecProviderKubernetesEnvoyHpaPatch {
-  /** Type is the type of merge operation to perform */
-  type?: string
-  /** Object contains the raw configuration for merged object */
-  value: unknown
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyHpaPatch = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
 
 /** EnvoyPDB allows to control the pod disruption budget of an Envoy Proxy. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyPDB {
@@ -6988,16 +4363,11 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyPDB {
   /** Name of the podDisruptionBudget. */
   name?: string
   /** Patch defines how to perform the patch operation to the PodDisruptionBudget */
-  patch?: EnvoyProxySpecProviderKubernetesEnvoyPDBPatch
+  patch?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
 }
 
 /** Patch defines how to perform the patch operation to the PodDisruptionBudget */
-export interface EnvoyProxySpecProviderKubernetesEnvoyPDBPatch {
-  /** Type is the type of merge operation to perform */
-  type?: string
-  /** Object contains the raw configuration for merged object */
-  value: unknown
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyPDBPatch = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
 
 /** EnvoyService defines the desired state of the Envoy service resource. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyService {
@@ -7018,18 +4388,13 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyService {
   /** Name of the service. */
   name?: string
   /** Patch defines how to perform the patch operation to the service */
-  patch?: EnvoyProxySpecProviderKubernetesEnvoyServicePatch
+  patch?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
   /** Type determines how the Service is exposed. */
   type?: 'ClusterIP' | 'LoadBalancer' | 'NodePort'
 }
 
 /** Patch defines how to perform the patch operation to the service */
-export interface EnvoyProxySpecProviderKubernetesEnvoyServicePatch {
-  /** Type is the type of merge operation to perform */
-  type?: string
-  /** Object contains the raw configuration for merged object */
-  value: unknown
-}
+export type EnvoyProxySpecProviderKubernetesEnvoyServicePatch = EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch
 
 /** EnvoyServiceAccount defines the desired state of the Envoy service account resource. */
 export interface EnvoyProxySpecProviderKubernetesEnvoyServiceAccount {
@@ -7052,7 +4417,7 @@ export interface EnvoyProxySpecTelemetry {
   /** AccessLogs defines accesslog parameters for managed proxies. */
   accessLog?: EnvoyProxySpecTelemetryAccessLog
   /** HealthCheckLog defines health check event logging for xRoute-backed clusters. */
-  healthCheckLog?: EnvoyProxySpecTelemetryHealthCheckLog
+  healthCheckLog?: BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
   /** Metrics defines metrics configuration for managed proxies. */
   metrics?: EnvoyProxySpecTelemetryMetrics
   /** RequestID configures Envoy request ID behavior. */
@@ -7105,11 +4470,11 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinks {
 /** ALS defines the gRPC Access Log Service (ALS) sink. */
 export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAls {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** HTTP defines additional configuration specific to HTTP access logs. */
   http?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsHttp
   /** LogName defines the friendly name of the access log to be returned in StreamAccessLogsMessage.Identifier. */
@@ -7119,540 +4484,157 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAls {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeout
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudget
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckPassive
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpSend
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAware
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryRetryOn
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutTcp
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** HTTP defines additional configuration specific to HTTP access logs. */
 export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsHttp {
@@ -7673,13 +4655,13 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksFile {
 /** OpenTelemetry defines the OpenTelemetry accesslog sink. */
 export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** Headers is a list of additional headers to send with OTLP export requests. */
-  headers?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryHeaders[]
+  headers?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
   /** Host define the extension service hostname. */
   host?: string
   /** Port defines the port the extension service is exposed on. */
@@ -7691,570 +4673,169 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeout
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckPassive
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryRetryOn
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutTcp
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryHeaders {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryHeaders = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** HealthCheckLog defines health check event logging for xRoute-backed clusters. */
-export interface EnvoyProxySpecTelemetryHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: EnvoyProxySpecTelemetryHealthCheckLogSinks[]
-}
+export type EnvoyProxySpecTelemetryHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface EnvoyProxySpecTelemetryHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: EnvoyProxySpecTelemetryHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type EnvoyProxySpecTelemetryHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface EnvoyProxySpecTelemetryHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type EnvoyProxySpecTelemetryHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** Metrics defines metrics configuration for managed proxies. */
 export interface EnvoyProxySpecTelemetryMetrics {
@@ -8269,7 +4850,7 @@ export interface EnvoyProxySpecTelemetryMetrics {
   /** EnableVirtualHostStats enables envoy stat metrics for virtual hosts. */
   enableVirtualHostStats?: boolean
   /** Matches defines configuration for selecting specific metrics instead of generating all metrics stats that are enabled by default. */
-  matches?: EnvoyProxySpecTelemetryMetricsMatches[]
+  matches?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue[]
   /** Prometheus defines the configuration for Admin endpoint `/stats/prometheus`. */
   prometheus?: EnvoyProxySpecTelemetryMetricsPrometheus
   /** Sinks defines the metric sinks where metrics are sent to. */
@@ -8277,34 +4858,18 @@ export interface EnvoyProxySpecTelemetryMetrics {
 }
 
 /** StringMatch defines how to match any strings. */
-export interface EnvoyProxySpecTelemetryMetricsMatches {
-  /** Type specifies how to match against a string. */
-  type?: 'Exact' | 'Prefix' | 'Suffix' | 'RegularExpression'
-  /** Value specifies the string value that the match must have. */
-  value: string
-}
+export type EnvoyProxySpecTelemetryMetricsMatches = BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValue
 
 /** Prometheus defines the configuration for Admin endpoint `/stats/prometheus`. */
 export interface EnvoyProxySpecTelemetryMetricsPrometheus {
   /** Configure the compression on Prometheus endpoint. */
-  compression?: EnvoyProxySpecTelemetryMetricsPrometheusCompression
+  compression?: BackendTrafficPolicySpecCompression
   /** Disable the Prometheus endpoint. */
   disable?: boolean
 }
 
 /** Configure the compression on Prometheus endpoint. */
-export interface EnvoyProxySpecTelemetryMetricsPrometheusCompression {
-  /** The configuration for Brotli compressor. */
-  brotli?: Record<string, never>
-  /** The configuration for GZIP compressor. */
-  gzip?: Record<string, never>
-  /** MinContentLength defines the minimum response size in bytes to apply compression. */
-  minContentLength?: number | string
-  /** CompressorType defines the compressor type to use for compression. */
-  type: 'Gzip' | 'Brotli' | 'Zstd'
-  /** The configuration for Zstd compressor. */
-  zstd?: Record<string, never>
-}
+export type EnvoyProxySpecTelemetryMetricsPrometheusCompression = BackendTrafficPolicySpecCompression
 
 /** ProxyMetricSink defines the sink of metrics. */
 export interface EnvoyProxySpecTelemetryMetricsSinks {
@@ -8317,13 +4882,13 @@ export interface EnvoyProxySpecTelemetryMetricsSinks {
 /** OpenTelemetry defines the configuration for OpenTelemetry sink. */
 export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** Headers is a list of additional headers to send with OTLP export requests. */
-  headers?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryHeaders[]
+  headers?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
   /** Host define the service hostname. */
   host?: string
   /** Port defines the port the service is exposed on. */
@@ -8337,548 +4902,160 @@ export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeout
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckPassive
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryRetryOn
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutTcp
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryHeaders {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryHeaders = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** RequestID configures Envoy request ID behavior. */
 export interface EnvoyProxySpecTelemetryRequestID {
@@ -8889,76 +5066,48 @@ export interface EnvoyProxySpecTelemetryRequestID {
 /** Tracing defines tracing configuration for managed proxies. */
 export interface EnvoyProxySpecTelemetryTracing {
   /** ClientSamplingFraction represents the fraction of requests that should be selected for tracing when requested by the client. */
-  clientSamplingFraction?: EnvoyProxySpecTelemetryTracingClientSamplingFraction
+  clientSamplingFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** CustomTags defines the custom tags to add to each span. */
-  customTags?: Record<string, EnvoyProxySpecTelemetryTracingCustomTagsValue>
+  customTags?: Record<string, BackendTrafficPolicySpecTelemetryTracingCustomTagsValue>
   /** OverallSamplingFraction represents the fraction of requests that should be selected for tracing after all other sampling checks have been applied. */
-  overallSamplingFraction?: EnvoyProxySpecTelemetryTracingOverallSamplingFraction
+  overallSamplingFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** Provider defines the tracing provider. */
   provider: EnvoyProxySpecTelemetryTracingProvider
   /** SamplingFraction represents the fraction of requests that should be selected for tracing if no prior sampling decision has been made. */
-  samplingFraction?: EnvoyProxySpecTelemetryTracingSamplingFraction
+  samplingFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** SamplingRate controls the rate at which traffic will be selected for tracing if no prior sampling decision has been made. */
   samplingRate?: number
   /** SpanName defines the name of the span which will be used for tracing. */
-  spanName?: EnvoyProxySpecTelemetryTracingSpanName
+  spanName?: BackendTrafficPolicySpecTelemetryTracingSpanName
   /** Tags defines the custom tags to add to each span. */
   tags?: Record<string, string>
 }
 
 /** ClientSamplingFraction represents the fraction of requests that should be selected for tracing when requested by the client. */
-export interface EnvoyProxySpecTelemetryTracingClientSamplingFraction {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryTracingClientSamplingFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
-export interface EnvoyProxySpecTelemetryTracingCustomTagsValue {
-  /** Environment adds value from environment variable to each span. */
-  environment?: EnvoyProxySpecTelemetryTracingCustomTagsValueEnvironment
-  /** Literal adds hard-coded value to each span. */
-  literal?: EnvoyProxySpecTelemetryTracingCustomTagsValueLiteral
-  /** RequestHeader adds value from request header to each span. */
-  requestHeader?: EnvoyProxySpecTelemetryTracingCustomTagsValueRequestHeader
-  /** Type defines the type of custom tag. */
-  type?: 'Literal' | 'Environment' | 'RequestHeader'
-}
+export type EnvoyProxySpecTelemetryTracingCustomTagsValue = BackendTrafficPolicySpecTelemetryTracingCustomTagsValue
 
 /** Environment adds value from environment variable to each span. */
-export interface EnvoyProxySpecTelemetryTracingCustomTagsValueEnvironment {
-  /** DefaultValue defines the default value to use if the environment variable is not set. */
-  defaultValue?: string
-  /** Name defines the name of the environment variable which to extract the value from. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryTracingCustomTagsValueEnvironment = BackendTrafficPolicySpecTelemetryTracingCustomTagsValueEnvironment
 
 /** Literal adds hard-coded value to each span. */
-export interface EnvoyProxySpecTelemetryTracingCustomTagsValueLiteral {
-  /** Value defines the hard-coded value to add to each span. */
-  value: string
-}
+export type EnvoyProxySpecTelemetryTracingCustomTagsValueLiteral = BackendTrafficPolicySpecTelemetryTracingCustomTagsValueLiteral
 
 /** RequestHeader adds value from request header to each span. */
-export interface EnvoyProxySpecTelemetryTracingCustomTagsValueRequestHeader {
-  /** DefaultValue defines the default value to use if the request header is not set. */
-  defaultValue?: string
-  /** Name defines the name of the request header which to extract the value from. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryTracingCustomTagsValueRequestHeader = BackendTrafficPolicySpecTelemetryTracingCustomTagsValueRequestHeader
 
 /** OverallSamplingFraction represents the fraction of requests that should be selected for tracing after all other sampling checks have been applied. */
-export interface EnvoyProxySpecTelemetryTracingOverallSamplingFraction {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryTracingOverallSamplingFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Provider defines the tracing provider. */
 export interface EnvoyProxySpecTelemetryTracingProvider {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** Host define the provider service hostname. */
   host?: string
   /** OpenTelemetry defines the OpenTelemetry tracing provider configuration */
@@ -8974,545 +5123,162 @@ export interface EnvoyProxySpecTelemetryTracingProvider {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeout
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudget
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckPassive
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpSend
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAware
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryRetryOn
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutTcp
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** OpenTelemetry defines the OpenTelemetry tracing provider configuration */
 export interface EnvoyProxySpecTelemetryTracingProviderOpenTelemetry {
   /** Headers is a list of additional headers to send with OTLP export requests. */
-  headers?: EnvoyProxySpecTelemetryTracingProviderOpenTelemetryHeaders[]
+  headers?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[]
   /** ResourceAttributes is a set of labels that describe the source of traces. */
   resourceAttributes?: Record<string, string>
   /** Sampler controls whether spans are exported. */
@@ -9520,26 +5286,18 @@ export interface EnvoyProxySpecTelemetryTracingProviderOpenTelemetry {
 }
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface EnvoyProxySpecTelemetryTracingProviderOpenTelemetryHeaders {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type EnvoyProxySpecTelemetryTracingProviderOpenTelemetryHeaders = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** Sampler controls whether spans are exported. */
 export interface EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySampler {
   /** SamplingPercentage controls the percentage of traces to sample. */
-  samplingPercentage?: EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySamplerSamplingPercentage
+  samplingPercentage?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
   /** Type is the sampler type. */
   type?: 'AlwaysOn' | 'AlwaysOff' | 'TraceIdRatio' | 'ParentBasedAlwaysOn' | 'ParentBasedAlwaysOff' | 'ParentBasedTraceIdRatio'
 }
 
 /** SamplingPercentage controls the percentage of traces to sample. */
-export interface EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySamplerSamplingPercentage {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySamplerSamplingPercentage = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Zipkin defines the Zipkin tracing provider configuration */
 export interface EnvoyProxySpecTelemetryTracingProviderZipkin {
@@ -9550,18 +5308,10 @@ export interface EnvoyProxySpecTelemetryTracingProviderZipkin {
 }
 
 /** SamplingFraction represents the fraction of requests that should be selected for tracing if no prior sampling decision has been made. */
-export interface EnvoyProxySpecTelemetryTracingSamplingFraction {
-  denominator?: number
-  numerator: number
-}
+export type EnvoyProxySpecTelemetryTracingSamplingFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** SpanName defines the name of the span which will be used for tracing. */
-export interface EnvoyProxySpecTelemetryTracingSpanName {
-  /** Client defines operation name of the span which will be used for tracing. */
-  client: string
-  /** Server defines the operation name of the upstream span which will be used for tracing. */
-  server: string
-}
+export type EnvoyProxySpecTelemetryTracingSpanName = BackendTrafficPolicySpecTelemetryTracingSpanName
 
 /** Spec defines the desired state of HTTPRouteFilter. */
 export interface HTTPRouteFilterSpec {
@@ -9588,78 +5338,38 @@ export interface HTTPRouteFilterSpecCredentialInjection {
 /** Credential is the credential to be injected. */
 export interface HTTPRouteFilterSpecCredentialInjectionCredential {
   /** ValueRef is a reference to the secret containing the credentials to be injected. */
-  valueRef: HTTPRouteFilterSpecCredentialInjectionCredentialValueRef
+  valueRef: BackendSpecTlsClientCertificateRef
 }
 
 /** ValueRef is a reference to the secret containing the credentials to be injected. */
-export interface HTTPRouteFilterSpecCredentialInjectionCredentialValueRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type HTTPRouteFilterSpecCredentialInjectionCredentialValueRef = BackendSpecTlsClientCertificateRef
 
 /** DirectResponse returns a fixed response for matching requests. */
 export interface HTTPRouteFilterSpecDirectResponse {
   /** Body of the direct response. */
-  body?: HTTPRouteFilterSpecDirectResponseBody
+  body?: BackendTrafficPolicySpecResponseOverrideResponseBody
   /** Content Type of the direct response. */
   contentType?: string
   /** Header defines the headers of the direct response. */
-  header?: HTTPRouteFilterSpecDirectResponseHeader
+  header?: BackendTrafficPolicySpecResponseOverrideResponseHeader
   /** Status Code of the HTTP response If unset, defaults to 200. */
   statusCode?: number
 }
 
 /** Body of the direct response. */
-export interface HTTPRouteFilterSpecDirectResponseBody {
-  /** Inline contains the value as an inline string. */
-  inline?: string
-  /** Type is the type of method to use to read the body value. */
-  type?: string
-  /** ValueRef contains the contents of the body specified as a local object reference. */
-  valueRef?: HTTPRouteFilterSpecDirectResponseBodyValueRef
-}
+export type HTTPRouteFilterSpecDirectResponseBody = BackendTrafficPolicySpecResponseOverrideResponseBody
 
 /** ValueRef contains the contents of the body specified as a local object reference. */
-export interface HTTPRouteFilterSpecDirectResponseBodyValueRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type HTTPRouteFilterSpecDirectResponseBodyValueRef = BackendSpecTlsCaCertificateRefs
 
 /** Header defines the headers of the direct response. */
-export interface HTTPRouteFilterSpecDirectResponseHeader {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: HTTPRouteFilterSpecDirectResponseHeaderAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: HTTPRouteFilterSpecDirectResponseHeaderSet[]
-}
+export type HTTPRouteFilterSpecDirectResponseHeader = BackendTrafficPolicySpecResponseOverrideResponseHeader
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteFilterSpecDirectResponseHeaderAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteFilterSpecDirectResponseHeaderAdd = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteFilterSpecDirectResponseHeaderSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteFilterSpecDirectResponseHeaderSet = BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd
 
 /** HTTPRouteMatchFilter defines additional matching criteria for the HTTPRoute rule. */
 export interface HTTPRouteFilterSpecMatches {
@@ -9742,17 +5452,17 @@ export interface SecurityPolicySpec {
   /** OIDC defines the configuration for the OpenID Connect (OIDC) authentication. */
   oidc?: SecurityPolicySpecOidc
   /** TargetRef is the name of the resource this policy is being attached to. */
-  targetRef?: SecurityPolicySpecTargetRef
+  targetRef?: BackendTrafficPolicySpecTargetRef
   /** TargetRefs are the names of the Gateway resources this policy is being attached to. */
-  targetRefs?: SecurityPolicySpecTargetRefs[]
+  targetRefs?: BackendTrafficPolicySpecTargetRef[]
   /** TargetSelectors allow targeting resources for this policy based on labels */
-  targetSelectors?: SecurityPolicySpecTargetSelectors[]
+  targetSelectors?: BackendTrafficPolicySpecTargetSelectors[]
 }
 
 /** APIKeyAuth defines the configuration for the API Key Authentication. */
 export interface SecurityPolicySpecApiKeyAuth {
   /** CredentialRefs is the Kubernetes secret which contains the API keys. */
-  credentialRefs: SecurityPolicySpecApiKeyAuthCredentialRefs[]
+  credentialRefs: BackendSpecTlsClientCertificateRef[]
   /** ExtractFrom is where to fetch the key from the coming request. */
   extractFrom: SecurityPolicySpecApiKeyAuthExtractFrom[]
   /** ForwardClientIDHeader is the name of the header to forward the client identity to the backend service. */
@@ -9762,16 +5472,7 @@ export interface SecurityPolicySpecApiKeyAuth {
 }
 
 /** SecretObjectReference identifies an API object including its namespace, defaulting to Secret. */
-export interface SecurityPolicySpecApiKeyAuthCredentialRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type SecurityPolicySpecApiKeyAuthCredentialRefs = BackendSpecTlsClientCertificateRef
 
 /** ExtractFrom is where to fetch the key from the coming request. */
 export interface SecurityPolicySpecApiKeyAuthExtractFrom {
@@ -9810,18 +5511,11 @@ export interface SecurityPolicySpecAuthorizationRulesOperation {
   /** Methods are the HTTP methods of the request. */
   methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH')[]
   /** Path is the HTTP path of the request. */
-  path?: SecurityPolicySpecAuthorizationRulesOperationPath
+  path?: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsPath
 }
 
 /** Path is the HTTP path of the request. */
-export interface SecurityPolicySpecAuthorizationRulesOperationPath {
-  /** Invert specifies whether the value match result will be inverted. */
-  invert?: boolean
-  /** Type specifies how to match against the value of the path. */
-  type?: 'Exact' | 'PathPrefix' | 'RegularExpression'
-  /** Value specifies the HTTP path. */
-  value?: string
-}
+export type SecurityPolicySpecAuthorizationRulesOperationPath = BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsPath
 
 /** Principal specifies the client identity of a request. */
 export interface SecurityPolicySpecAuthorizationRulesPrincipal {
@@ -9898,20 +5592,11 @@ export interface SecurityPolicySpecBasicAuth {
   /** This field specifies the header name to forward a successfully authenticated user to the backend. */
   forwardUsernameHeader?: string
   /** The Kubernetes secret which contains the username-password pairs in htpasswd format, used to verify user credentials in the "Authorization" header. */
-  users: SecurityPolicySpecBasicAuthUsers
+  users: BackendSpecTlsClientCertificateRef
 }
 
 /** The Kubernetes secret which contains the username-password pairs in htpasswd format, used to verify user credentials in the "Authorization" header. */
-export interface SecurityPolicySpecBasicAuthUsers {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type SecurityPolicySpecBasicAuthUsers = BackendSpecTlsClientCertificateRef
 
 /** CORS defines the configuration for Cross-Origin Resource Sharing (CORS). */
 export interface SecurityPolicySpecCors {
@@ -9934,14 +5619,11 @@ export interface SecurityPolicySpecCsrf {
   /** AdditionalOrigins specifies additional origins that are allowed to make mutating requests, beyond the destination origin. */
   additionalOrigins?: string[]
   /** ShadowFraction represents the fraction of requests for which the CSRF policy is evaluated in shadow (dry-run) mode. */
-  shadowFraction?: SecurityPolicySpecCsrfShadowFraction
+  shadowFraction?: BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 }
 
 /** ShadowFraction represents the fraction of requests for which the CSRF policy is evaluated in shadow (dry-run) mode. */
-export interface SecurityPolicySpecCsrfShadowFraction {
-  denominator?: number
-  numerator: number
-}
+export type SecurityPolicySpecCsrfShadowFraction = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** ExtAuth defines the configuration for External Authorization. */
 export interface SecurityPolicySpecExtAuth {
@@ -10000,557 +5682,174 @@ export interface SecurityPolicySpecExtAuthContextExtensionsValueRef {
 /** GRPC defines the gRPC External Authorization service. */
 export interface SecurityPolicySpecExtAuthGrpc {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: SecurityPolicySpecExtAuthGrpcBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: SecurityPolicySpecExtAuthGrpcBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: SecurityPolicySpecExtAuthGrpcBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface SecurityPolicySpecExtAuthGrpcBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface SecurityPolicySpecExtAuthGrpcBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: SecurityPolicySpecExtAuthGrpcBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: SecurityPolicySpecExtAuthGrpcBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: SecurityPolicySpecExtAuthGrpcBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: SecurityPolicySpecExtAuthGrpcBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: SecurityPolicySpecExtAuthGrpcBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: SecurityPolicySpecExtAuthGrpcBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: SecurityPolicySpecExtAuthGrpcBackendSettingsTimeout
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerRetryBudget
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: SecurityPolicySpecExtAuthGrpcBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckPassive
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcpSend
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: SecurityPolicySpecExtAuthGrpcBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAware
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: SecurityPolicySpecExtAuthGrpcBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: SecurityPolicySpecExtAuthGrpcBackendSettingsRetryRetryOn
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: SecurityPolicySpecExtAuthGrpcBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: SecurityPolicySpecExtAuthGrpcBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: SecurityPolicySpecExtAuthGrpcBackendSettingsTimeoutTcp
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface SecurityPolicySpecExtAuthGrpcBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type SecurityPolicySpecExtAuthGrpcBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** HTTP defines the HTTP External Authorization service. */
 export interface SecurityPolicySpecExtAuthHttp {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: SecurityPolicySpecExtAuthHttpBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: SecurityPolicySpecExtAuthHttpBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: SecurityPolicySpecExtAuthHttpBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** HeadersToBackend are the authorization response headers that will be added to the original client request before sending it to the backend server. */
   headersToBackend?: string[]
   /** Path is the path of the HTTP External Authorization service. */
@@ -10560,540 +5859,157 @@ export interface SecurityPolicySpecExtAuthHttp {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface SecurityPolicySpecExtAuthHttpBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface SecurityPolicySpecExtAuthHttpBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: SecurityPolicySpecExtAuthHttpBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: SecurityPolicySpecExtAuthHttpBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: SecurityPolicySpecExtAuthHttpBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: SecurityPolicySpecExtAuthHttpBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: SecurityPolicySpecExtAuthHttpBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: SecurityPolicySpecExtAuthHttpBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: SecurityPolicySpecExtAuthHttpBackendSettingsTimeout
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerRetryBudget
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: SecurityPolicySpecExtAuthHttpBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckPassive
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcpSend
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: SecurityPolicySpecExtAuthHttpBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAware
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: SecurityPolicySpecExtAuthHttpBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: SecurityPolicySpecExtAuthHttpBackendSettingsRetryRetryOn
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: SecurityPolicySpecExtAuthHttpBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: SecurityPolicySpecExtAuthHttpBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: SecurityPolicySpecExtAuthHttpBackendSettingsTimeoutTcp
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface SecurityPolicySpecExtAuthHttpBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type SecurityPolicySpecExtAuthHttpBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** JWT defines the configuration for JSON Web Token (JWT) authentication. */
 export interface SecurityPolicySpecJwt {
@@ -11158,27 +6074,20 @@ export interface SecurityPolicySpecJwtProvidersLocalJWKS {
   /** Type is the type of method to use to read the body value. */
   type?: 'Inline' | 'ValueRef'
   /** ValueRef is a reference to a local ConfigMap that contains the JSON Web Key Sets (JWKS). */
-  valueRef?: SecurityPolicySpecJwtProvidersLocalJWKSValueRef
+  valueRef?: BackendSpecTlsCaCertificateRefs
 }
 
 /** ValueRef is a reference to a local ConfigMap that contains the JSON Web Key Sets (JWKS). */
-export interface SecurityPolicySpecJwtProvidersLocalJWKSValueRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type SecurityPolicySpecJwtProvidersLocalJWKSValueRef = BackendSpecTlsCaCertificateRefs
 
 /** RemoteJWKS defines how to fetch and cache JSON Web Key Sets (JWKS) from a remote HTTP/HTTPS endpoint. */
 export interface SecurityPolicySpecJwtProvidersRemoteJWKS {
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** Duration is a string value representing a duration in time. */
   cacheDuration?: string
   /** FailedRefetchDuration is the duration Envoy waits before re-fetching the JWKS after a failed fetch. */
@@ -11188,549 +6097,166 @@ export interface SecurityPolicySpecJwtProvidersRemoteJWKS {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeout
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerRetryBudget
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckPassive
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcpSend
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAware
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryRetryOn
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeoutTcp
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type SecurityPolicySpecJwtProvidersRemoteJWKSBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** OIDC defines the configuration for the OpenID Connect (OIDC) authentication. */
 export interface SecurityPolicySpecOidc {
   /** The client ID to be used in the OIDC [Authentication Request](https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest). */
   clientID?: string
   /** The Kubernetes secret which contains the client ID to be used in the [Authentication Request](https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest). */
-  clientIDRef?: SecurityPolicySpecOidcClientIDRef
+  clientIDRef?: BackendSpecTlsClientCertificateRef
   /** The Kubernetes secret which contains the OIDC client secret to be used in the [Authentication Request](https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest). */
-  clientSecret: SecurityPolicySpecOidcClientSecret
+  clientSecret: BackendSpecTlsClientCertificateRef
   /** CookieConfigs allows setting the SameSite attribute for OIDC cookies. */
   cookieConfig?: SecurityPolicySpecOidcCookieConfig
   /** The optional domain to set the access and ID token cookies on. */
@@ -11768,28 +6294,10 @@ export interface SecurityPolicySpecOidc {
 }
 
 /** The Kubernetes secret which contains the client ID to be used in the [Authentication Request](https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest). */
-export interface SecurityPolicySpecOidcClientIDRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type SecurityPolicySpecOidcClientIDRef = BackendSpecTlsClientCertificateRef
 
 /** The Kubernetes secret which contains the OIDC client secret to be used in the [Authentication Request](https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest). */
-export interface SecurityPolicySpecOidcClientSecret {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type SecurityPolicySpecOidcClientSecret = BackendSpecTlsClientCertificateRef
 
 /** CookieConfigs allows setting the SameSite attribute for OIDC cookies. */
 export interface SecurityPolicySpecOidcCookieConfig {
@@ -11831,11 +6339,11 @@ export interface SecurityPolicySpecOidcProvider {
   /** The OIDC Provider's [authorization endpoint](https://openid.net/specs/openid-connect-core-1_0.html#AuthorizationEndpoint). */
   authorizationEndpoint?: string
   /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRef?: SecurityPolicySpecOidcProviderBackendRef
+  backendRef?: EnvoyExtensionPolicySpecExtProcBackendRef
   /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-  backendRefs?: SecurityPolicySpecOidcProviderBackendRefs[]
+  backendRefs?: EnvoyExtensionPolicySpecExtProcBackendRefs[]
   /** BackendSettings holds configuration for managing the connection to the backend. */
-  backendSettings?: SecurityPolicySpecOidcProviderBackendSettings
+  backendSettings?: EnvoyExtensionPolicySpecExtProcBackendSettings
   /** The OIDC Provider's [end session endpoint](https://openid.net/specs/openid-connect-core-1_0.html#RPLogout). */
   endSessionEndpoint?: string
   /** The OIDC Provider's [issuer identifier](https://openid.net/specs/openid-connect-discovery-1_0.html#IssuerDiscovery). */
@@ -11845,610 +6353,174 @@ export interface SecurityPolicySpecOidcProvider {
 }
 
 /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
-export interface SecurityPolicySpecOidcProviderBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type SecurityPolicySpecOidcProviderBackendRef = EnvoyExtensionPolicySpecExtProcBackendRef
 
 /** BackendRef defines how an ObjectReference that is specific to BackendRef. */
-export interface SecurityPolicySpecOidcProviderBackendRefs {
-  /** Fallback indicates whether the backend is designated as a fallback. */
-  fallback?: boolean
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type SecurityPolicySpecOidcProviderBackendRefs = EnvoyExtensionPolicySpecExtProcBackendRefs
 
 /** BackendSettings holds configuration for managing the connection to the backend. */
-export interface SecurityPolicySpecOidcProviderBackendSettings {
-  /** Circuit Breaker settings for the upstream connections and requests. */
-  circuitBreaker?: SecurityPolicySpecOidcProviderBackendSettingsCircuitBreaker
-  /** Connection includes backend connection settings. */
-  connection?: SecurityPolicySpecOidcProviderBackendSettingsConnection
-  /** DNS includes dns resolution settings. */
-  dns?: SecurityPolicySpecOidcProviderBackendSettingsDns
-  /** HealthCheck allows gateway to perform active health checking on backends. */
-  healthCheck?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheck
-  /** HTTP2 provides HTTP/2 configuration for backend connections. */
-  http2?: SecurityPolicySpecOidcProviderBackendSettingsHttp2
-  /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-  loadBalancer?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancer
-  /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-  proxyProtocol?: SecurityPolicySpecOidcProviderBackendSettingsProxyProtocol
-  /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-  retry?: SecurityPolicySpecOidcProviderBackendSettingsRetry
-  /** TcpKeepalive settings associated with the upstream client connection. */
-  tcpKeepalive?: SecurityPolicySpecOidcProviderBackendSettingsTcpKeepalive
-  /** Timeout settings for the backend connections. */
-  timeout?: SecurityPolicySpecOidcProviderBackendSettingsTimeout
-}
+export type SecurityPolicySpecOidcProviderBackendSettings = EnvoyExtensionPolicySpecExtProcBackendSettings
 
 /** Circuit Breaker settings for the upstream connections and requests. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsCircuitBreaker {
-  /** The maximum number of connections that Envoy will establish to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-  /** The maximum number of parallel requests that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRequests?: number
-  /** The maximum number of parallel retries that Envoy will make to the referenced backend defined within a xRoute rule. */
-  maxParallelRetries?: number
-  /** The maximum number of pending requests that Envoy will queue to the referenced backend defined within a xRoute rule. */
-  maxPendingRequests?: number
-  /** The maximum number of requests that Envoy will make over a single connection to the referenced backend defined within a xRoute rule. */
-  maxRequestsPerConnection?: number
-  /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-  perEndpoint?: SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerPerEndpoint
-  /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-  retryBudget?: SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerRetryBudget
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsCircuitBreaker = BackendTrafficPolicySpecCircuitBreaker
 
 /** PerEndpoint defines Circuit Breakers that will apply per-endpoint for an upstream cluster */
-export interface SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerPerEndpoint {
-  /** MaxConnections configures the maximum number of connections that Envoy will establish per-endpoint to the referenced backend defined within a xRoute rule. */
-  maxConnections?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerPerEndpoint = BackendTrafficPolicySpecCircuitBreakerPerEndpoint
 
 /** RetryBudget provides settings for retry budget, which limits the number of retries in a given percentage. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerRetryBudget {
-  /** MinRetryConcurrency specifies the minimum retry concurrency allowed for the retry budget. */
-  minRetryConcurrency?: number
-  /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-  percent: SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerRetryBudgetPercent
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerRetryBudget = BackendTrafficPolicySpecCircuitBreakerRetryBudget
 
 /** Percent specifies the limit on concurrent retries as a percentage [0, 100] of the sum of active requests and active pending requests. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerRetryBudgetPercent {
-  denominator?: number
-  numerator: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsCircuitBreakerRetryBudgetPercent = BackendTrafficPolicySpecCircuitBreakerRetryBudgetPercent
 
 /** Connection includes backend connection settings. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsConnection {
-  /** BufferLimit Soft limit on size of the cluster’s connections read and write buffers. */
-  bufferLimit?: number | string
-  /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-  preconnect?: SecurityPolicySpecOidcProviderBackendSettingsConnectionPreconnect
-  /** SocketBufferLimit provides configuration for the maximum buffer size in bytes for each socket to backend. */
-  socketBufferLimit?: number | string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsConnection = BackendTrafficPolicySpecConnection
 
 /** Preconnect configures proactive upstream connections to reduce latency by establishing connections before they’re needed and avoiding connection establishment overhead. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsConnectionPreconnect {
-  /** PerEndpointPercent configures how many additional connections to maintain per upstream endpoint, useful for high-QPS or latency sensitive services. */
-  perEndpointPercent?: number
-  /** PredictivePercent configures how many additional connections to maintain across the cluster by anticipating which upstream endpoint the load balancer will select next, useful for low-QPS services. */
-  predictivePercent?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsConnectionPreconnect = BackendTrafficPolicySpecConnectionPreconnect
 
 /** DNS includes dns resolution settings. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsDns {
-  /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. */
-  dnsRefreshRate?: string
-  /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6'
-  /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. */
-  respectDnsTtl?: boolean
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsDns = BackendTrafficPolicySpecDns
 
 /** HealthCheck allows gateway to perform active health checking on backends. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheck {
-  /** Active health check configuration */
-  active?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActive
-  /** When number of unhealthy endpoints for a backend reaches this threshold Envoy will disregard health status and balance across all endpoints. */
-  panicThreshold?: number
-  /** Passive passive check configuration */
-  passive?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckPassive
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheck = BackendTrafficPolicySpecHealthCheck
 
 /** Active health check configuration */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActive {
-  /** GRPC defines the configuration of the GRPC health checker. */
-  grpc?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveGrpc
-  /** HealthCheckLog defines health check event logging configuration for this cluster. */
-  healthCheckLog?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLog
-  /** HealthyThreshold defines the number of healthy health checks required before a backend host is marked healthy. */
-  healthyThreshold?: number
-  /** HTTP defines the configuration of http health checker. */
-  http?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttp
-  /** InitialJitter defines the maximum time Envoy will wait before the first health check. */
-  initialJitter?: string
-  /** Interval defines the time between active health checks. */
-  interval?: string
-  /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-  overrides?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveOverrides
-  /** TCP defines the configuration of tcp health checker. */
-  tcp?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcp
-  /** Timeout defines the time to wait for a health check response. */
-  timeout?: string
-  /** Type defines the type of health checker. */
-  type: string
-  /** UnhealthyThreshold defines the number of unhealthy health checks required before a backend host is marked unhealthy. */
-  unhealthyThreshold?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActive = BackendTrafficPolicySpecHealthCheckActive
 
 /** GRPC defines the configuration of the GRPC health checker. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveGrpc {
-  /** Service to send in the health check request. */
-  service?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveGrpc = BackendTrafficPolicySpecHealthCheckActiveGrpc
 
 /** HealthCheckLog defines health check event logging configuration for this cluster. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLog {
-  /** Matches defines which health check probe outcomes produce a log entry. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[]
-  /** Sinks defines where health check events are written. */
-  sinks?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks[]
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLog = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLog
 
 /** ProxyHealthCheckLogSink defines a destination for health check event logs. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks {
-  /** File defines the file sink configuration. */
-  file?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLogSinksFile
-  /** Type defines the type of sink. */
-  type: 'File'
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks
 
 /** File defines the file sink configuration. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLogSinksFile {
-  /** Path specifies the file path for health check event output. */
-  path: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHealthCheckLogSinksFile = BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinksFile
 
 /** HTTP defines the configuration of http health checker. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttp {
-  /** ExpectedResponse defines a list of HTTP expected responses to match. */
-  expectedResponse?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttpExpectedResponse
-  /** ExpectedStatuses defines a list of HTTP response statuses considered healthy. */
-  expectedStatuses?: number[]
-  /** Hostname defines the HTTP Host header used for active HTTP health checks. */
-  hostname?: string
-  /** Method defines the HTTP method used for health checking. */
-  method?: string
-  /** Path defines the HTTP path that will be requested during health checking. */
-  path: string
-  /** RequestBody defines the HTTP request body payload sent during health checking. */
-  requestBody?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttpRequestBody
-  /** RetriableStatuses defines a list of HTTP response statuses considered retriable. */
-  retriableStatuses?: number[]
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttp = BackendTrafficPolicySpecHealthCheckActiveHttp
 
 /** ExpectedResponse defines a list of HTTP expected responses to match. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttpExpectedResponse {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttpExpectedResponse = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** RequestBody defines the HTTP request body payload sent during health checking. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttpRequestBody {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveHttpRequestBody = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Overrides defines the configuration of the overriding health check settings for all endpoints in the backend cluster. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveOverrides {
-  /** Port overrides the health check port. */
-  port?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveOverrides = BackendTrafficPolicySpecHealthCheckActiveOverrides
 
 /** TCP defines the configuration of tcp health checker. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcp {
-  /** Receive defines the expected response payload. */
-  receive?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcpReceive
-  /** Send defines the request payload. */
-  send?: SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcpSend
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcp = BackendTrafficPolicySpecHealthCheckActiveTcp
 
 /** Receive defines the expected response payload. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcpReceive {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcpReceive = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Send defines the request payload. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcpSend {
-  /** Binary payload base64 encoded. */
-  binary?: string
-  /** Text payload in plain text. */
-  text?: string
-  /** Type defines the type of the payload. */
-  type: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckActiveTcpSend = BackendTrafficPolicySpecHealthCheckActiveHttpExpectedResponse
 
 /** Passive passive check configuration */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHealthCheckPassive {
-  /** AlwaysEjectOneEndpoint defines whether at least one host should be ejected, regardless of MaxEjectionPercent. */
-  alwaysEjectOneEndpoint?: boolean
-  /** BaseEjectionTime defines the base duration for which a host will be ejected on consecutive failures. */
-  baseEjectionTime?: string
-  /** Consecutive5xxErrors sets the number of consecutive 5xx errors triggering ejection. */
-  consecutive5XxErrors?: number
-  /** ConsecutiveGatewayErrors sets the number of consecutive gateway errors triggering ejection. */
-  consecutiveGatewayErrors?: number
-  /** ConsecutiveLocalOriginFailures sets the number of consecutive local origin failures triggering ejection. */
-  consecutiveLocalOriginFailures?: number
-  /** FailurePercentageThreshold sets the failure percentage threshold for outlier detection. */
-  failurePercentageThreshold?: number
-  /** Interval defines the time between passive health checks. */
-  interval?: string
-  /** MaxEjectionPercent sets the maximum percentage of hosts in a cluster that can be ejected. */
-  maxEjectionPercent?: number
-  /** SplitExternalLocalOriginErrors enables splitting of errors between external and local origin. */
-  splitExternalLocalOriginErrors?: boolean
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHealthCheckPassive = BackendTrafficPolicySpecHealthCheckPassive
 
 /** HTTP2 provides HTTP/2 configuration for backend connections. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHttp2 {
-  /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-  connectionKeepalive?: SecurityPolicySpecOidcProviderBackendSettingsHttp2ConnectionKeepalive
-  /** InitialConnectionWindowSize sets the initial window size for HTTP/2 connections. */
-  initialConnectionWindowSize?: number | string
-  /** InitialStreamWindowSize sets the initial window size for HTTP/2 streams. */
-  initialStreamWindowSize?: number | string
-  /** MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection. */
-  maxConcurrentStreams?: number
-  /** OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error It's recommended for L2 Envoy deployments to set this value to TerminateStream. */
-  onInvalidMessage?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHttp2 = BackendTrafficPolicySpecHttp2
 
 /** ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsHttp2ConnectionKeepalive {
-  /** IdleInterval specifies how long a connection must be idle before a PING is sent. */
-  idleInterval?: string
-  /** Interval specifies how often to send HTTP/2 PING frames to keep the connection alive. */
-  interval?: string
-  /** IntervalJitter specifies a random jitter percentage added to each interval. */
-  intervalJitter?: number
-  /** Timeout specifies how long to wait for a PING response before considering the connection dead. */
-  timeout?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsHttp2ConnectionKeepalive = BackendTrafficPolicySpecHttp2ConnectionKeepalive
 
 /** LoadBalancer policy to apply when routing traffic from the gateway to the backend endpoints. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancer {
-  /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-  backendUtilization?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerBackendUtilization
-  /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-  consistentHash?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHash
-  /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-  dynamicModule?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerDynamicModule
-  /** EndpointOverride defines the configuration for endpoint override. */
-  endpointOverride?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerEndpointOverride
-  /** SlowStart defines the configuration related to the slow start load balancer policy. */
-  slowStart?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerSlowStart
-  /** Type decides the type of Load Balancer policy. */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule'
-  /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-  zoneAware?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAware
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancer = BackendTrafficPolicySpecLoadBalancer
 
 /** BackendUtilization defines the configuration when the load balancer type is set to BackendUtilization. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerBackendUtilization {
-  /** A given endpoint must report load metrics continuously for at least this long before the endpoint weight will be used. */
-  blackoutPeriod?: string
-  /** ErrorUtilizationPenaltyPercent adjusts endpoint weights based on the error rate (eps/qps). */
-  errorUtilizationPenaltyPercent?: number
-  /** KeepResponseHeaders keeps the ORCA load report headers/trailers before sending the response to the client. */
-  keepResponseHeaders?: boolean
-  /** Metric names used to compute utilization if application_utilization is not set. */
-  metricNamesForComputingUtilization?: string[]
-  /** OutOfBand enables out-of-band ORCA load reporting. */
-  outOfBand?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerBackendUtilizationOutOfBand
-  /** If a given endpoint has not reported load metrics in this long, stop using the reported weight. */
-  weightExpirationPeriod?: string
-  /** How often endpoint weights are recalculated. */
-  weightUpdatePeriod?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerBackendUtilization = BackendTrafficPolicySpecLoadBalancerBackendUtilization
 
 /** OutOfBand enables out-of-band ORCA load reporting. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerBackendUtilizationOutOfBand {
-  /** Authority overrides the :authority header on the OutOfBand gRPC stream. */
-  authority?: string
-  /** Port overrides the port used for the OutOfBand reporting connection, e.g. */
-  port?: number
-  /** ReportingPeriod is how often Envoy requests load reports from the server. */
-  reportingPeriod?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerBackendUtilizationOutOfBand = BackendTrafficPolicySpecLoadBalancerBackendUtilizationOutOfBand
 
 /** ConsistentHash defines the configuration when the load balancer type is set to ConsistentHash */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHash {
-  /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-  cookie?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashCookie
-  /** Header configures the header hash policy when the consistent hash type is set to Header. */
-  header?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashHeader
-  /** Headers configures the header hash policy for each header, when the consistent hash type is set to Headers. */
-  headers?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashHeaders[]
-  /** QueryParams configures the query parameter hash policy when the consistent hash type is set to QueryParams. */
-  queryParams?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashQueryParams[]
-  /** The table size for consistent hashing, must be prime number limited to 5000011. */
-  tableSize?: number
-  /** ConsistentHashType defines the type of input to hash on. */
-  type: 'SourceIP' | 'Header' | 'Headers' | 'Cookie' | 'QueryParams'
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHash = BackendTrafficPolicySpecLoadBalancerConsistentHash
 
 /** Cookie configures the cookie hash policy when the consistent hash type is set to Cookie. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashCookie {
-  /** Additional Attributes to set for the generated cookie. */
-  attributes?: Record<string, string>
-  /** Name of the cookie to hash. */
-  name: string
-  /** TTL of the generated cookie if the cookie is not present. */
-  ttl?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashCookie = BackendTrafficPolicySpecLoadBalancerConsistentHashCookie
 
 /** Header configures the header hash policy when the consistent hash type is set to Header. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashHeader {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashHeader = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** Header defines the header hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashHeaders {
-  /** Name of the header to hash. */
-  name: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashHeaders = BackendTrafficPolicySpecLoadBalancerConsistentHashHeader
 
 /** QueryParam defines the query parameter name hashing configuration for consistent hash based load balancing. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashQueryParams {
-  /** Name of the query param to hash. */
-  name: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerConsistentHashQueryParams = BackendTrafficPolicySpecLoadBalancerConsistentHashQueryParams
 
 /** DynamicModule defines the configuration when the load balancer type is set to DynamicModule. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerDynamicModule {
-  /** Config is optional configuration for the module's load balancer implementation. */
-  config?: unknown
-  /** LBPolicyName identifies a specific load balancer implementation within the dynamic module. */
-  lbPolicyName: string
-  /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. */
-  name: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerDynamicModule = BackendTrafficPolicySpecLoadBalancerDynamicModule
 
 /** EndpointOverride defines the configuration for endpoint override. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerEndpointOverride {
-  /** ExtractFrom defines the sources to extract endpoint override information from. */
-  extractFrom: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom[]
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerEndpointOverride = BackendTrafficPolicySpecLoadBalancerEndpointOverride
 
 /** EndpointOverrideExtractFrom defines a source to extract endpoint override information from. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom {
-  /** Header defines the header to get the override endpoint addresses. */
-  header?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom = BackendTrafficPolicySpecLoadBalancerEndpointOverrideExtractFrom
 
 /** SlowStart defines the configuration related to the slow start load balancer policy. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerSlowStart {
-  /** Window defines the duration of the warm up period for newly added host. */
-  window: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerSlowStart = BackendTrafficPolicySpecLoadBalancerSlowStart
 
 /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAware {
-  /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-  preferLocal?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwarePreferLocal
-  /** WeightedZones configures weight-based traffic distribution across locality zones. */
-  weightedZones?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwareWeightedZones[]
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAware = BackendTrafficPolicySpecLoadBalancerZoneAware
 
 /** PreferLocalZone configures zone-aware routing to prefer sending traffic to the local locality zone. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwarePreferLocal {
-  /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-  force?: SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwarePreferLocalForce
-  /** MinEndpointsThreshold is the minimum number of total upstream endpoints across all zones required to enable zone-aware routing. */
-  minEndpointsThreshold?: number
-  /** Configures percentage of requests that will be considered for zone aware routing if zone aware routing is configured. */
-  percentageEnabled?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwarePreferLocal = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocal
 
 /** ForceLocalZone defines override configuration for forcing all traffic to stay within the local zone instead of the default behavior which maintains equal distribution among upstream endpoints while sending as much traffic as possible loc... */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwarePreferLocalForce {
-  /** MinEndpointsInZoneThreshold is the minimum number of upstream endpoints in the local zone required to honor the forceLocalZone override. */
-  minEndpointsInZoneThreshold?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwarePreferLocalForce = BackendTrafficPolicySpecLoadBalancerZoneAwarePreferLocalForce
 
 /** WeightedZoneConfig defines the weight for a specific locality zone. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwareWeightedZones {
-  /** Weight defines the weight for this locality. */
-  weight: number
-  /** Zone specifies the topology zone this weight applies to. */
-  zone: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsLoadBalancerZoneAwareWeightedZones = BackendTrafficPolicySpecLoadBalancerZoneAwareWeightedZones
 
 /** ProxyProtocol enables the Proxy Protocol when communicating with the backend. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsProxyProtocol {
-  /** Version of ProxyProtocol Valid ProxyProtocolVersion values are "V1" "V2" */
-  version: 'V1' | 'V2'
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsProxyProtocol = BackendTrafficPolicySpecProxyProtocol
 
 /** Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsRetry {
-  /** NumAttemptsPerPriority defines the number of requests (initial attempt + retries) that should be sent to the same priority before switching to a different one. */
-  numAttemptsPerPriority?: number
-  /** NumRetries is the number of retries to be attempted. */
-  numRetries?: number
-  /** PerRetry is the retry policy to be applied per retry attempt. */
-  perRetry?: SecurityPolicySpecOidcProviderBackendSettingsRetryPerRetry
-  /** RetryOn specifies the retry trigger condition. */
-  retryOn?: SecurityPolicySpecOidcProviderBackendSettingsRetryRetryOn
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsRetry = BackendTrafficPolicySpecRetry
 
 /** PerRetry is the retry policy to be applied per retry attempt. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsRetryPerRetry {
-  /** Backoff is the backoff policy to be applied per retry attempt. */
-  backOff?: SecurityPolicySpecOidcProviderBackendSettingsRetryPerRetryBackOff
-  /** Timeout is the timeout per retry attempt. */
-  timeout?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsRetryPerRetry = BackendTrafficPolicySpecRetryPerRetry
 
 /** Backoff is the backoff policy to be applied per retry attempt. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsRetryPerRetryBackOff {
-  /** BaseInterval is the base interval between retries. */
-  baseInterval?: string
-  /** MaxInterval is the maximum interval between retries. */
-  maxInterval?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsRetryPerRetryBackOff = BackendTrafficPolicySpecRetryPerRetryBackOff
 
 /** RetryOn specifies the retry trigger condition. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsRetryRetryOn {
-  /** HttpStatusCodes specifies the http status codes to be retried. */
-  httpStatusCodes?: number[]
-  /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[]
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsRetryRetryOn = BackendTrafficPolicySpecRetryRetryOn
 
 /** TcpKeepalive settings associated with the upstream client connection. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsTcpKeepalive {
-  /** The duration a connection needs to be idle before keep-alive probes start being sent. */
-  idleTime?: string
-  /** The duration between keep-alive probes. */
-  interval?: string
-  /** The total number of unacknowledged probes to send before deciding the connection is dead. */
-  probes?: number
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsTcpKeepalive = BackendTrafficPolicySpecTcpKeepalive
 
 /** Timeout settings for the backend connections. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsTimeout {
-  /** Timeout settings for HTTP. */
-  http?: SecurityPolicySpecOidcProviderBackendSettingsTimeoutHttp
-  /** Timeout settings for TCP. */
-  tcp?: SecurityPolicySpecOidcProviderBackendSettingsTimeoutTcp
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsTimeout = BackendTrafficPolicySpecTimeout
 
 /** Timeout settings for HTTP. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsTimeoutHttp {
-  /** The idle timeout for an HTTP connection. */
-  connectionIdleTimeout?: string
-  /** The maximum duration of an HTTP connection. */
-  maxConnectionDuration?: string
-  /** MaxStreamDuration is the maximum duration for a stream to complete. */
-  maxStreamDuration?: string
-  /** RequestTimeout is the time until which entire response is received from the upstream. */
-  requestTimeout?: string
-  /** The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity. */
-  streamIdleTimeout?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsTimeoutHttp = BackendTrafficPolicySpecTimeoutHttp
 
 /** Timeout settings for TCP. */
-export interface SecurityPolicySpecOidcProviderBackendSettingsTimeoutTcp {
-  /** The timeout for network connection establishment, including TCP and TLS handshakes. */
-  connectTimeout?: string
-}
+export type SecurityPolicySpecOidcProviderBackendSettingsTimeoutTcp = BackendTrafficPolicySpecTimeoutTcp
 
 /** TargetRef is the name of the resource this policy is being attached to. */
-export interface SecurityPolicySpecTargetRef {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type SecurityPolicySpecTargetRef = BackendTrafficPolicySpecTargetRef
 
 /** LocalPolicyTargetReferenceWithSectionName identifies an API object to apply a direct policy to. */
-export interface SecurityPolicySpecTargetRefs {
-  /** Group is the group of the target resource. */
-  group: string
-  /** Kind is kind of the target resource. */
-  kind: string
-  /** Name is the name of the target resource. */
-  name: string
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type SecurityPolicySpecTargetRefs = BackendTrafficPolicySpecTargetRef
 
-export interface SecurityPolicySpecTargetSelectors {
-  /** Group is the group that this selector targets. */
-  group?: string
-  /** Kind is the resource kind that this selector targets. */
-  kind: string
-  /** MatchExpressions is a list of label selector requirements. */
-  matchExpressions?: SecurityPolicySpecTargetSelectorsMatchExpressions[]
-  /** MatchLabels are the set of label selectors for identifying the targeted resource. */
-  matchLabels?: Record<string, string>
-  /** Namespaces determines which namespaces are considered for target selection. */
-  namespaces?: SecurityPolicySpecTargetSelectorsNamespaces
-}
+export type SecurityPolicySpecTargetSelectors = BackendTrafficPolicySpecTargetSelectors
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface SecurityPolicySpecTargetSelectorsMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type SecurityPolicySpecTargetSelectorsMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions
 
 /** Namespaces determines which namespaces are considered for target selection. */
-export interface SecurityPolicySpecTargetSelectorsNamespaces {
-  /** From indicates how namespaces are selected for this target selector. */
-  from?: 'Same' | 'All' | 'Selector'
-  /** Selector selects namespaces when From is set to Selector. */
-  selector?: SecurityPolicySpecTargetSelectorsNamespacesSelector
-}
+export type SecurityPolicySpecTargetSelectorsNamespaces = BackendTrafficPolicySpecTargetSelectorsNamespaces
 
 /** Selector selects namespaces when From is set to Selector. */
-export interface SecurityPolicySpecTargetSelectorsNamespacesSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: SecurityPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type SecurityPolicySpecTargetSelectorsNamespacesSelector = BackendTrafficPolicySpecTargetSelectorsNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface SecurityPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type SecurityPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions = BackendTrafficPolicySpecTargetSelectorsMatchExpressions

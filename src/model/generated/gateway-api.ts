@@ -94,7 +94,7 @@ export interface GRPCRouteSpecRules {
   /** BackendRefs defines the backend(s) where matching requests should be sent. */
   backendRefs?: GRPCRouteSpecRulesBackendRefs[]
   /** Filters define the filters that are applied to requests that match this rule. */
-  filters?: GRPCRouteSpecRulesFilters[]
+  filters?: GRPCRouteSpecRulesBackendRefsFilters[]
   /** Matches define conditions used for matching the rule against incoming gRPC requests. */
   matches?: GRPCRouteSpecRulesMatches[]
   /** Name is the name of the route rule. */
@@ -122,26 +122,19 @@ export interface GRPCRouteSpecRulesBackendRefs {
 /** GRPCRouteFilter defines processing steps that must be completed during the request or response lifecycle. */
 export interface GRPCRouteSpecRulesBackendRefsFilters {
   /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-  extensionRef?: GRPCRouteSpecRulesBackendRefsFiltersExtensionRef
+  extensionRef?: BackendTLSPolicySpecValidationCaCertificateRefs
   /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
   requestHeaderModifier?: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
   /** RequestMirror defines a schema for a filter that mirrors requests. */
   requestMirror?: GRPCRouteSpecRulesBackendRefsFiltersRequestMirror
   /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-  responseHeaderModifier?: GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifier
+  responseHeaderModifier?: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
   /** Type identifies the type of filter to apply. */
   type: 'ResponseHeaderModifier' | 'RequestHeaderModifier' | 'RequestMirror' | 'ExtensionRef'
 }
 
 /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-export interface GRPCRouteSpecRulesBackendRefsFiltersExtensionRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type GRPCRouteSpecRulesBackendRefsFiltersExtensionRef = BackendTLSPolicySpecValidationCaCertificateRefs
 
 /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
 export interface GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier {
@@ -150,7 +143,7 @@ export interface GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier {
   /** Remove the given header(s) from the HTTP request before the action. */
   remove?: string[]
   /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet[]
+  set?: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd[]
 }
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
@@ -162,12 +155,7 @@ export interface GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd {
 }
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** RequestMirror defines a schema for a filter that mirrors requests. */
 export interface GRPCRouteSpecRulesBackendRefsFiltersRequestMirror {
@@ -200,136 +188,46 @@ export interface GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction {
 }
 
 /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-export interface GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet[]
-}
+export type GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** GRPCRouteFilter defines processing steps that must be completed during the request or response lifecycle. */
-export interface GRPCRouteSpecRulesFilters {
-  /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-  extensionRef?: GRPCRouteSpecRulesFiltersExtensionRef
-  /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
-  requestHeaderModifier?: GRPCRouteSpecRulesFiltersRequestHeaderModifier
-  /** RequestMirror defines a schema for a filter that mirrors requests. */
-  requestMirror?: GRPCRouteSpecRulesFiltersRequestMirror
-  /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-  responseHeaderModifier?: GRPCRouteSpecRulesFiltersResponseHeaderModifier
-  /** Type identifies the type of filter to apply. */
-  type: 'ResponseHeaderModifier' | 'RequestHeaderModifier' | 'RequestMirror' | 'ExtensionRef'
-}
+export type GRPCRouteSpecRulesFilters = GRPCRouteSpecRulesBackendRefsFilters
 
 /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-export interface GRPCRouteSpecRulesFiltersExtensionRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type GRPCRouteSpecRulesFiltersExtensionRef = BackendTLSPolicySpecValidationCaCertificateRefs
 
 /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
-export interface GRPCRouteSpecRulesFiltersRequestHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: GRPCRouteSpecRulesFiltersRequestHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: GRPCRouteSpecRulesFiltersRequestHeaderModifierSet[]
-}
+export type GRPCRouteSpecRulesFiltersRequestHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesFiltersRequestHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesFiltersRequestHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesFiltersRequestHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesFiltersRequestHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** RequestMirror defines a schema for a filter that mirrors requests. */
-export interface GRPCRouteSpecRulesFiltersRequestMirror {
-  /** BackendRef references a resource where mirrored requests are sent. */
-  backendRef: GRPCRouteSpecRulesFiltersRequestMirrorBackendRef
-  /** Fraction represents the fraction of requests that should be mirrored to BackendRef. */
-  fraction?: GRPCRouteSpecRulesFiltersRequestMirrorFraction
-  /** Percent represents the percentage of requests that should be mirrored to BackendRef. */
-  percent?: number
-}
+export type GRPCRouteSpecRulesFiltersRequestMirror = GRPCRouteSpecRulesBackendRefsFiltersRequestMirror
 
 /** BackendRef references a resource where mirrored requests are sent. */
-export interface GRPCRouteSpecRulesFiltersRequestMirrorBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type GRPCRouteSpecRulesFiltersRequestMirrorBackendRef = GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
 
 /** Fraction represents the fraction of requests that should be mirrored to BackendRef. */
-export interface GRPCRouteSpecRulesFiltersRequestMirrorFraction {
-  denominator?: number
-  numerator: number
-}
+export type GRPCRouteSpecRulesFiltersRequestMirrorFraction = GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction
 
 /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-export interface GRPCRouteSpecRulesFiltersResponseHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: GRPCRouteSpecRulesFiltersResponseHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: GRPCRouteSpecRulesFiltersResponseHeaderModifierSet[]
-}
+export type GRPCRouteSpecRulesFiltersResponseHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesFiltersResponseHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesFiltersResponseHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface GRPCRouteSpecRulesFiltersResponseHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type GRPCRouteSpecRulesFiltersResponseHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** GRPCRouteMatch defines the predicate used to match requests to a given action. */
 export interface GRPCRouteSpecRulesMatches {
@@ -422,18 +320,11 @@ export interface GatewaySpecInfrastructure {
   /** Labels that SHOULD be applied to any resources created in response to this Gateway. */
   labels?: Record<string, string>
   /** ParametersRef is a reference to a resource that contains the configuration parameters corresponding to the Gateway. */
-  parametersRef?: GatewaySpecInfrastructureParametersRef
+  parametersRef?: BackendTLSPolicySpecValidationCaCertificateRefs
 }
 
 /** ParametersRef is a reference to a resource that contains the configuration parameters corresponding to the Gateway. */
-export interface GatewaySpecInfrastructureParametersRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type GatewaySpecInfrastructureParametersRef = BackendTLSPolicySpecValidationCaCertificateRefs
 
 /** Listener embodies the concept of a logical endpoint where a Gateway accepts network connections. */
 export interface GatewaySpecListeners {
@@ -472,26 +363,14 @@ export interface GatewaySpecListenersAllowedRoutesNamespaces {
   /** From indicates where Routes will be selected for this Gateway. */
   from?: 'All' | 'Selector' | 'Same'
   /** Selector must be specified when From is set to "Selector". */
-  selector?: GatewaySpecListenersAllowedRoutesNamespacesSelector
+  selector?: GatewaySpecAllowedListenersNamespacesSelector
 }
 
 /** Selector must be specified when From is set to "Selector". */
-export interface GatewaySpecListenersAllowedRoutesNamespacesSelector {
-  /** matchExpressions is a list of label selector requirements. */
-  matchExpressions?: GatewaySpecListenersAllowedRoutesNamespacesSelectorMatchExpressions[]
-  /** matchLabels is a map of {key,value} pairs. */
-  matchLabels?: Record<string, string>
-}
+export type GatewaySpecListenersAllowedRoutesNamespacesSelector = GatewaySpecAllowedListenersNamespacesSelector
 
 /** A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values. */
-export interface GatewaySpecListenersAllowedRoutesNamespacesSelectorMatchExpressions {
-  /** key is the label key that the selector applies to. */
-  key: string
-  /** operator represents a key's relationship to a set of values. */
-  operator: string
-  /** values is an array of string values. */
-  values?: string[]
-}
+export type GatewaySpecListenersAllowedRoutesNamespacesSelectorMatchExpressions = GatewaySpecAllowedListenersNamespacesSelectorMatchExpressions
 
 /** TLS is the TLS configuration for the Listener. */
 export interface GatewaySpecListenersTls {
@@ -526,20 +405,11 @@ export interface GatewaySpecTls {
 /** Backend describes TLS configuration for gateway when connecting to backends. */
 export interface GatewaySpecTlsBackend {
   /** ClientCertificateRef references an object that contains a client certificate and its associated private key. */
-  clientCertificateRef?: GatewaySpecTlsBackendClientCertificateRef
+  clientCertificateRef?: GatewaySpecListenersTlsCertificateRefs
 }
 
 /** ClientCertificateRef references an object that contains a client certificate and its associated private key. */
-export interface GatewaySpecTlsBackendClientCertificateRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type GatewaySpecTlsBackendClientCertificateRef = GatewaySpecListenersTlsCertificateRefs
 
 /** Frontend describes TLS config when client connects to Gateway. */
 export interface GatewaySpecTlsFrontend {
@@ -579,67 +449,37 @@ export interface GatewaySpecTlsFrontendPerPort {
   /** The Port indicates the Port Number to which the TLS configuration will be applied. */
   port: number
   /** TLS store the configuration that will be applied to all Listeners handling HTTPS traffic and matching given port. */
-  tls: GatewaySpecTlsFrontendPerPortTls
+  tls: GatewaySpecTlsFrontendDefault
 }
 
 /** TLS store the configuration that will be applied to all Listeners handling HTTPS traffic and matching given port. */
-export interface GatewaySpecTlsFrontendPerPortTls {
-  /** Validation holds configuration information for validating the frontend (client). */
-  validation?: GatewaySpecTlsFrontendPerPortTlsValidation
-}
+export type GatewaySpecTlsFrontendPerPortTls = GatewaySpecTlsFrontendDefault
 
 /** Validation holds configuration information for validating the frontend (client). */
-export interface GatewaySpecTlsFrontendPerPortTlsValidation {
-  /** CACertificateRefs contains one or more references to Kubernetes objects that contain a PEM-encoded TLS CA certificate bundle, which is used as a trust anchor to validate the certificates presented by the client. */
-  caCertificateRefs: GatewaySpecTlsFrontendPerPortTlsValidationCaCertificateRefs[]
-  /** FrontendValidationMode defines the mode for validating the client certificate. */
-  mode?: 'AllowValidOnly' | 'AllowInsecureFallback'
-}
+export type GatewaySpecTlsFrontendPerPortTlsValidation = GatewaySpecTlsFrontendDefaultValidation
 
 /** ObjectReference identifies an API object including its namespace. */
-export interface GatewaySpecTlsFrontendPerPortTlsValidationCaCertificateRefs {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referenced object. */
-  namespace?: string
-}
+export type GatewaySpecTlsFrontendPerPortTlsValidationCaCertificateRefs = GatewaySpecTlsFrontendDefaultValidationCaCertificateRefs
 
 /** Spec defines the desired state of HTTPRoute. */
 export interface HTTPRouteSpec {
   /** Hostnames defines a set of hostnames that should match against the HTTP Host header to select a HTTPRoute used to process the request. */
   hostnames?: string[]
   /** ParentRefs references the resources (usually Gateways) that a Route wants to be attached to. */
-  parentRefs?: HTTPRouteSpecParentRefs[]
+  parentRefs?: GRPCRouteSpecParentRefs[]
   /** Rules are a list of HTTP matchers, filters and actions. */
   rules?: HTTPRouteSpecRules[]
 }
 
 /** ParentReference identifies an API object (usually a Gateway) that can be considered a parent of this resource (usually a route). */
-export interface HTTPRouteSpecParentRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referent. */
-  namespace?: string
-  /** Port is the network port this Route targets. */
-  port?: number
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type HTTPRouteSpecParentRefs = GRPCRouteSpecParentRefs
 
 /** HTTPRouteRule defines semantics for matching an HTTP request based on conditions (matches), processing it (filters), and forwarding the request to an API object (backendRefs). */
 export interface HTTPRouteSpecRules {
   /** BackendRefs defines the backend(s) where matching requests should be sent. */
   backendRefs?: HTTPRouteSpecRulesBackendRefs[]
   /** Filters define the filters that are applied to requests that match this rule. */
-  filters?: HTTPRouteSpecRulesFilters[]
+  filters?: HTTPRouteSpecRulesBackendRefsFilters[]
   /** Matches define conditions used for matching the rule against incoming HTTP requests. */
   matches?: HTTPRouteSpecRulesMatches[]
   /** Name is the name of the route rule. */
@@ -671,15 +511,15 @@ export interface HTTPRouteSpecRulesBackendRefsFilters {
   /** CORS defines a schema for a filter that responds to the cross-origin request based on HTTP response header. */
   cors?: HTTPRouteSpecRulesBackendRefsFiltersCors
   /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-  extensionRef?: HTTPRouteSpecRulesBackendRefsFiltersExtensionRef
+  extensionRef?: BackendTLSPolicySpecValidationCaCertificateRefs
   /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
-  requestHeaderModifier?: HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
+  requestHeaderModifier?: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
   /** RequestMirror defines a schema for a filter that mirrors requests. */
-  requestMirror?: HTTPRouteSpecRulesBackendRefsFiltersRequestMirror
+  requestMirror?: GRPCRouteSpecRulesBackendRefsFiltersRequestMirror
   /** RequestRedirect defines a schema for a filter that responds to the request with an HTTP redirection. */
   requestRedirect?: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect
   /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-  responseHeaderModifier?: HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifier
+  responseHeaderModifier?: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
   /** Type identifies the type of filter to apply. */
   type: 'RequestHeaderModifier' | 'ResponseHeaderModifier' | 'RequestMirror' | 'RequestRedirect' | 'URLRewrite' | 'ExtensionRef' | 'CORS'
   /** URLRewrite defines a schema for a filter that modifies a request during forwarding. */
@@ -703,70 +543,25 @@ export interface HTTPRouteSpecRulesBackendRefsFiltersCors {
 }
 
 /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersExtensionRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersExtensionRef = BackendTLSPolicySpecValidationCaCertificateRefs
 
 /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet[]
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** RequestMirror defines a schema for a filter that mirrors requests. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersRequestMirror {
-  /** BackendRef references a resource where mirrored requests are sent. */
-  backendRef: HTTPRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
-  /** Fraction represents the fraction of requests that should be mirrored to BackendRef. */
-  fraction?: HTTPRouteSpecRulesBackendRefsFiltersRequestMirrorFraction
-  /** Percent represents the percentage of requests that should be mirrored to BackendRef. */
-  percent?: number
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersRequestMirror = GRPCRouteSpecRulesBackendRefsFiltersRequestMirror
 
 /** BackendRef references a resource where mirrored requests are sent. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef = GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
 
 /** Fraction represents the fraction of requests that should be mirrored to BackendRef. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersRequestMirrorFraction {
-  denominator?: number
-  numerator: number
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersRequestMirrorFraction = GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction
 
 /** RequestRedirect defines a schema for a filter that responds to the request with an HTTP redirection. */
 export interface HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect {
@@ -793,218 +588,72 @@ export interface HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath {
 }
 
 /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet[]
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** URLRewrite defines a schema for a filter that modifies a request during forwarding. */
 export interface HTTPRouteSpecRulesBackendRefsFiltersUrlRewrite {
   /** Hostname is the value to be used to replace the Host header value during forwarding. */
   hostname?: string
   /** Path defines a path rewrite. */
-  path?: HTTPRouteSpecRulesBackendRefsFiltersUrlRewritePath
+  path?: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath
 }
 
 /** Path defines a path rewrite. */
-export interface HTTPRouteSpecRulesBackendRefsFiltersUrlRewritePath {
-  /** ReplaceFullPath specifies the value with which to replace the full path of a request during a rewrite or redirect. */
-  replaceFullPath?: string
-  /** ReplacePrefixMatch specifies the value with which to replace the prefix match of a request during a rewrite or redirect. */
-  replacePrefixMatch?: string
-  /** Type defines the type of path modifier. */
-  type: 'ReplaceFullPath' | 'ReplacePrefixMatch'
-}
+export type HTTPRouteSpecRulesBackendRefsFiltersUrlRewritePath = HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath
 
 /** HTTPRouteFilter defines processing steps that must be completed during the request or response lifecycle. */
-export interface HTTPRouteSpecRulesFilters {
-  /** CORS defines a schema for a filter that responds to the cross-origin request based on HTTP response header. */
-  cors?: HTTPRouteSpecRulesFiltersCors
-  /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-  extensionRef?: HTTPRouteSpecRulesFiltersExtensionRef
-  /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
-  requestHeaderModifier?: HTTPRouteSpecRulesFiltersRequestHeaderModifier
-  /** RequestMirror defines a schema for a filter that mirrors requests. */
-  requestMirror?: HTTPRouteSpecRulesFiltersRequestMirror
-  /** RequestRedirect defines a schema for a filter that responds to the request with an HTTP redirection. */
-  requestRedirect?: HTTPRouteSpecRulesFiltersRequestRedirect
-  /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-  responseHeaderModifier?: HTTPRouteSpecRulesFiltersResponseHeaderModifier
-  /** Type identifies the type of filter to apply. */
-  type: 'RequestHeaderModifier' | 'ResponseHeaderModifier' | 'RequestMirror' | 'RequestRedirect' | 'URLRewrite' | 'ExtensionRef' | 'CORS'
-  /** URLRewrite defines a schema for a filter that modifies a request during forwarding. */
-  urlRewrite?: HTTPRouteSpecRulesFiltersUrlRewrite
-}
+export type HTTPRouteSpecRulesFilters = HTTPRouteSpecRulesBackendRefsFilters
 
 /** CORS defines a schema for a filter that responds to the cross-origin request based on HTTP response header. */
-export interface HTTPRouteSpecRulesFiltersCors {
-  /** AllowCredentials indicates whether the actual cross-origin request allows to include credentials. */
-  allowCredentials?: boolean
-  /** AllowHeaders indicates which HTTP request headers are supported for accessing the requested resource. */
-  allowHeaders?: string[]
-  /** AllowMethods indicates which HTTP methods are supported for accessing the requested resource. */
-  allowMethods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH' | '*')[]
-  /** AllowOrigins indicates whether the response can be shared with requested resource from the given `Origin`. */
-  allowOrigins?: string[]
-  /** ExposeHeaders indicates which HTTP response headers can be exposed to client-side scripts in response to a cross-origin request. */
-  exposeHeaders?: string[]
-  /** MaxAge indicates the duration (in seconds) for the client to cache the results of a "preflight" request. */
-  maxAge?: number
-}
+export type HTTPRouteSpecRulesFiltersCors = HTTPRouteSpecRulesBackendRefsFiltersCors
 
 /** ExtensionRef is an optional, implementation-specific extension to the "filter" behavior. */
-export interface HTTPRouteSpecRulesFiltersExtensionRef {
-  /** Group is the group of the referent. */
-  group: string
-  /** Kind is kind of the referent. */
-  kind: string
-  /** Name is the name of the referent. */
-  name: string
-}
+export type HTTPRouteSpecRulesFiltersExtensionRef = BackendTLSPolicySpecValidationCaCertificateRefs
 
 /** RequestHeaderModifier defines a schema for a filter that modifies request headers. */
-export interface HTTPRouteSpecRulesFiltersRequestHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: HTTPRouteSpecRulesFiltersRequestHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: HTTPRouteSpecRulesFiltersRequestHeaderModifierSet[]
-}
+export type HTTPRouteSpecRulesFiltersRequestHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesFiltersRequestHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesFiltersRequestHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesFiltersRequestHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesFiltersRequestHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** RequestMirror defines a schema for a filter that mirrors requests. */
-export interface HTTPRouteSpecRulesFiltersRequestMirror {
-  /** BackendRef references a resource where mirrored requests are sent. */
-  backendRef: HTTPRouteSpecRulesFiltersRequestMirrorBackendRef
-  /** Fraction represents the fraction of requests that should be mirrored to BackendRef. */
-  fraction?: HTTPRouteSpecRulesFiltersRequestMirrorFraction
-  /** Percent represents the percentage of requests that should be mirrored to BackendRef. */
-  percent?: number
-}
+export type HTTPRouteSpecRulesFiltersRequestMirror = GRPCRouteSpecRulesBackendRefsFiltersRequestMirror
 
 /** BackendRef references a resource where mirrored requests are sent. */
-export interface HTTPRouteSpecRulesFiltersRequestMirrorBackendRef {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-}
+export type HTTPRouteSpecRulesFiltersRequestMirrorBackendRef = GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
 
 /** Fraction represents the fraction of requests that should be mirrored to BackendRef. */
-export interface HTTPRouteSpecRulesFiltersRequestMirrorFraction {
-  denominator?: number
-  numerator: number
-}
+export type HTTPRouteSpecRulesFiltersRequestMirrorFraction = GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction
 
 /** RequestRedirect defines a schema for a filter that responds to the request with an HTTP redirection. */
-export interface HTTPRouteSpecRulesFiltersRequestRedirect {
-  /** Hostname is the hostname to be used in the value of the `Location` header in the response. */
-  hostname?: string
-  /** Path defines parameters used to modify the path of the incoming request. */
-  path?: HTTPRouteSpecRulesFiltersRequestRedirectPath
-  /** Port is the port to be used in the value of the `Location` header in the response. */
-  port?: number
-  /** Scheme is the scheme to be used in the value of the `Location` header in the response. */
-  scheme?: 'http' | 'https'
-  /** StatusCode is the HTTP status code to be used in response. */
-  statusCode?: 301 | 302 | 303 | 307 | 308
-}
+export type HTTPRouteSpecRulesFiltersRequestRedirect = HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect
 
 /** Path defines parameters used to modify the path of the incoming request. */
-export interface HTTPRouteSpecRulesFiltersRequestRedirectPath {
-  /** ReplaceFullPath specifies the value with which to replace the full path of a request during a rewrite or redirect. */
-  replaceFullPath?: string
-  /** ReplacePrefixMatch specifies the value with which to replace the prefix match of a request during a rewrite or redirect. */
-  replacePrefixMatch?: string
-  /** Type defines the type of path modifier. */
-  type: 'ReplaceFullPath' | 'ReplacePrefixMatch'
-}
+export type HTTPRouteSpecRulesFiltersRequestRedirectPath = HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath
 
 /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
-export interface HTTPRouteSpecRulesFiltersResponseHeaderModifier {
-  /** Add adds the given header(s) (name, value) to the request before the action. */
-  add?: HTTPRouteSpecRulesFiltersResponseHeaderModifierAdd[]
-  /** Remove the given header(s) from the HTTP request before the action. */
-  remove?: string[]
-  /** Set overwrites the request with the given header (name, value) before the action. */
-  set?: HTTPRouteSpecRulesFiltersResponseHeaderModifierSet[]
-}
+export type HTTPRouteSpecRulesFiltersResponseHeaderModifier = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesFiltersResponseHeaderModifierAdd {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesFiltersResponseHeaderModifierAdd = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** HTTPHeader represents an HTTP Header name and value as defined by RFC 7230. */
-export interface HTTPRouteSpecRulesFiltersResponseHeaderModifierSet {
-  /** Name is the name of the HTTP Header to be matched. */
-  name: string
-  /** Value is the value of HTTP Header to be matched. */
-  value: string
-}
+export type HTTPRouteSpecRulesFiltersResponseHeaderModifierSet = GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
 
 /** URLRewrite defines a schema for a filter that modifies a request during forwarding. */
-export interface HTTPRouteSpecRulesFiltersUrlRewrite {
-  /** Hostname is the value to be used to replace the Host header value during forwarding. */
-  hostname?: string
-  /** Path defines a path rewrite. */
-  path?: HTTPRouteSpecRulesFiltersUrlRewritePath
-}
+export type HTTPRouteSpecRulesFiltersUrlRewrite = HTTPRouteSpecRulesBackendRefsFiltersUrlRewrite
 
 /** Path defines a path rewrite. */
-export interface HTTPRouteSpecRulesFiltersUrlRewritePath {
-  /** ReplaceFullPath specifies the value with which to replace the full path of a request during a rewrite or redirect. */
-  replaceFullPath?: string
-  /** ReplacePrefixMatch specifies the value with which to replace the prefix match of a request during a rewrite or redirect. */
-  replacePrefixMatch?: string
-  /** Type defines the type of path modifier. */
-  type: 'ReplaceFullPath' | 'ReplacePrefixMatch'
-}
+export type HTTPRouteSpecRulesFiltersUrlRewritePath = HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath
 
 /** HTTPRouteMatch defines the predicate used to match requests to a given action. */
 export interface HTTPRouteSpecRulesMatches {
@@ -1085,26 +734,13 @@ export interface ReferenceGrantSpecTo {
 /** Spec defines the desired state of TCPRoute. */
 export interface TCPRouteSpec {
   /** ParentRefs references the resources (usually Gateways) that a Route wants to be attached to. */
-  parentRefs?: TCPRouteSpecParentRefs[]
+  parentRefs?: GRPCRouteSpecParentRefs[]
   /** Rules are a list of TCP matchers and actions. */
   rules: TCPRouteSpecRules[]
 }
 
 /** ParentReference identifies an API object (usually a Gateway) that can be considered a parent of this resource (usually a route). */
-export interface TCPRouteSpecParentRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referent. */
-  namespace?: string
-  /** Port is the network port this Route targets. */
-  port?: number
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type TCPRouteSpecParentRefs = GRPCRouteSpecParentRefs
 
 /** TCPRouteRule is the configuration for a given rule. */
 export interface TCPRouteSpecRules {
@@ -1135,95 +771,33 @@ export interface TLSRouteSpec {
   /** Hostnames defines a set of SNI hostnames that should match against the SNI attribute of TLS ClientHello message in TLS handshake. */
   hostnames: string[]
   /** ParentRefs references the resources (usually Gateways) that a Route wants to be attached to. */
-  parentRefs?: TLSRouteSpecParentRefs[]
+  parentRefs?: GRPCRouteSpecParentRefs[]
   /** Rules are a list of actions. */
-  rules: TLSRouteSpecRules[]
+  rules: TCPRouteSpecRules[]
 }
 
 /** ParentReference identifies an API object (usually a Gateway) that can be considered a parent of this resource (usually a route). */
-export interface TLSRouteSpecParentRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referent. */
-  namespace?: string
-  /** Port is the network port this Route targets. */
-  port?: number
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type TLSRouteSpecParentRefs = GRPCRouteSpecParentRefs
 
 /** TLSRouteRule is the configuration for a given rule. */
-export interface TLSRouteSpecRules {
-  /** BackendRefs defines the backend(s) where matching requests should be sent. */
-  backendRefs: TLSRouteSpecRulesBackendRefs[]
-  /** Name is the name of the route rule. */
-  name?: string
-}
+export type TLSRouteSpecRules = TCPRouteSpecRules
 
 /** BackendRef defines how a Route should forward a request to a Kubernetes resource. */
-export interface TLSRouteSpecRulesBackendRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type TLSRouteSpecRulesBackendRefs = TCPRouteSpecRulesBackendRefs
 
 /** Spec defines the desired state of UDPRoute. */
 export interface UDPRouteSpec {
   /** ParentRefs references the resources (usually Gateways) that a Route wants to be attached to. */
-  parentRefs?: UDPRouteSpecParentRefs[]
+  parentRefs?: GRPCRouteSpecParentRefs[]
   /** Rules are a list of UDP matchers and actions. */
-  rules: UDPRouteSpecRules[]
+  rules: TCPRouteSpecRules[]
 }
 
 /** ParentReference identifies an API object (usually a Gateway) that can be considered a parent of this resource (usually a route). */
-export interface UDPRouteSpecParentRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the referent. */
-  namespace?: string
-  /** Port is the network port this Route targets. */
-  port?: number
-  /** SectionName is the name of a section within the target resource. */
-  sectionName?: string
-}
+export type UDPRouteSpecParentRefs = GRPCRouteSpecParentRefs
 
 /** UDPRouteRule is the configuration for a given rule. */
-export interface UDPRouteSpecRules {
-  /** BackendRefs defines the backend(s) where matching requests should be sent. */
-  backendRefs: UDPRouteSpecRulesBackendRefs[]
-  /** Name is the name of the route rule. */
-  name?: string
-}
+export type UDPRouteSpecRules = TCPRouteSpecRules
 
 /** BackendRef defines how a Route should forward a request to a Kubernetes resource. */
-export interface UDPRouteSpecRulesBackendRefs {
-  /** Group is the group of the referent. */
-  group?: string
-  /** Kind is the Kubernetes resource kind of the referent. */
-  kind?: string
-  /** Name is the name of the referent. */
-  name: string
-  /** Namespace is the namespace of the backend. */
-  namespace?: string
-  /** Port specifies the destination port number to use for this resource. */
-  port?: number
-  /** Weight specifies the proportion of requests forwarded to the referenced backend. */
-  weight?: number
-}
+export type UDPRouteSpecRulesBackendRefs = TCPRouteSpecRulesBackendRefs
