@@ -47,8 +47,6 @@ const KNOWN_UPWARD: Record<string, string> = {
   'src/annotations/external-auth/url.ts -> src/translate/hosts.ts': 'issue 19 item 2',
   'src/annotations/passthrough.ts -> src/translate/hosts.ts': 'issue 19 item 2',
   'src/annotations/redirects.ts -> src/translate/hosts.ts': 'issue 19 item 2',
-  // Reading the live routes asks status/ whether the Gateway serves them, and status/ reads the cluster through sources/.
-  'src/sources/live-routes.ts -> src/status/read.ts': 'sources <-> status cycle',
 }
 
 /** Every relative module a file names: import/export declarations, `import()` calls and `import('...')` types. */
