@@ -25,7 +25,7 @@ export function ownRequestBuffer(ctx: FamilyContext): NginxSize | undefined {
 const LARGE_BODY = 64 * 1024 * 1024
 
 function bodySizeDifferences(ctx: FamilyContext, size: NginxSize): string {
-  const protocol = (ctx.raw('backend-protocol') ?? '').trim().toUpperCase()
+  const protocol = ctx.ingress.settings.backendProtocol
   const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
   return (
     `"${size.text}" -> requestBuffer.limit ${size.quantity} (nginx units are binary: 1m = 1Mi); larger requests get 413 as in nginx, ` +

@@ -24,6 +24,7 @@ import {normalizeHost} from './hosts.js'
 import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
 import {ingressIds, record, toObjects, type Emitted} from './records.js'
 import {buildHostIndexes, partitionByGateway, type GatewayPartition, type HostIndexes} from './shared-gateways.js'
+import {resolveSettings} from './settings.js'
 import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
 import type {IngressModel, Intent} from './model.js'
 import {DEFAULT_OPTIONS} from './options.js'
@@ -128,7 +129,10 @@ function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartit
   // Whether nginx served an Ingress is its own controller's decision (annotations-risk-level, snippets, ...).
   const ownConfigMap = (ingress: IngressModel) => controllers.configMapOfClass(gatewayKey(ingress.gateway), ingress.className)
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics)
+    const defaults = controllerDefaults(ownConfigMap(ingress))
+    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics, defaults)
+    // The resolve phase: what the families (and the location table) combine, before any of them runs.
+    ingress.settings = resolveSettings(ingress.annotations, defaults)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }

@@ -4,6 +4,7 @@
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
 import type {Role} from './records.js'
+import type {IngressSettings} from './settings.js'
 import type {Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
 
 export interface AnnotationValue {
@@ -167,6 +168,11 @@ export interface IngressModel {
   denied?: {key: string; status: number; reason: string}
   isCanary: boolean
   intents: IngressIntents
+  /**
+   * The settings several families combine, resolved once before any family runs (annotation, else the controller
+   * ConfigMap's default, else nginx's: settings.ts resolveSettings); frozen.
+   */
+  settings: IngressSettings
   /** Final fidelity per full annotation key (filled by the annotation pass). */
   fidelity: Map<string, Fidelity>
 }

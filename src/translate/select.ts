@@ -4,7 +4,9 @@
  */
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {objectRef} from './diagnostics.js'
+import {controllerDefaults} from './controller-config.js'
 import type {IngressModel} from './model.js'
+import {resolveSettings} from './settings.js'
 import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from './types.js'
@@ -236,6 +238,8 @@ export function selectIngresses(
       served: true,
       isCanary: false,
       fidelity: new Map(),
+      // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
+      settings: resolveSettings(new Map(), controllerDefaults(undefined)),
       intents: {
         sslRedirect: true,
         forceSslRedirect: false,
