@@ -86,8 +86,6 @@ export interface IngressIntents {
   /** ssl-redirect (default from ConfigMap, true). */
   sslRedirect: boolean
   forceSslRedirect: boolean
-  /** This Ingress turns on host-wide regex mode (use-regex or a rewrite-target differing from the path). */
-  useRegex: boolean
   /** rewrite-target, and x-forwarded-prefix which nginx sends only where it rewrites. */
   rewriteTarget?: {target: string; from: string[]; forwardedPrefix?: string}
   filters: FilterIntent[]

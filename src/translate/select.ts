@@ -243,7 +243,6 @@ export function selectIngresses(
       intents: {
         sslRedirect: true,
         forceSslRedirect: false,
-        useRegex: false,
         filters: [],
         extensionFilters: [],
         extraRules: [],
