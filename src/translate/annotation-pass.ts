@@ -344,10 +344,28 @@ function applyOutcome(
   }
 }
 
+/** Two families accounted the same key of one Ingress: the first account wins, the second is silently lost. */
+export interface DoubleAccount {
+  ingress: string
+  key: string
+  first: string
+  second: string
+}
+
+/**
+ * Where a key accounted by two families is reported: nowhere in production (the first account wins, as documented);
+ * the tests install a listener that fails (test/annotations/support.ts, test/accounting.test.ts), so a family that
+ * starts accounting another family's key is caught by every test that converts an Ingress.
+ */
+export const accountingAudit: {onDoubleAccount?: (conflict: DoubleAccount) => void} = {}
+
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
 export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
   const prefix = options.annotationPrefix
   const object = objectRef('Ingress', ingress.ref)
+  // Which family accounted each key in this pass (undefined: the settlement after the families).
+  let running: string | undefined
+  const accountedBy = new Map<string, string>()
   const ctx: FamilyContext = {
     ingress,
     lookup,
@@ -363,7 +381,10 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     account(key, fidelity, message, extra) {
       const a = ingress.annotations.get(key)
       const fullKey = a?.fullKey ?? `${prefix}/${key}`
+      const first = accountedBy.get(fullKey)
+      if (running !== undefined && first !== undefined && first !== running) accountingAudit.onDoubleAccount?.({ingress: ingress.id, key: fullKey, first, second: running})
       if (ingress.fidelity.has(fullKey)) return
+      if (running !== undefined) accountedBy.set(fullKey, running)
       ingress.fidelity.set(fullKey, fidelity)
       const level = extra?.level ?? LEVEL_FOR[fidelity]
       if (level && message) {
@@ -389,8 +410,10 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
     if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
     if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
+    running = family.name
     family.apply(ctx)
   }
+  running = undefined
   // Denied by a value or by a family (a Secret in another namespace, say): the server-level settings the families
   // produced stay, the location settings go.
   if (ingress.denied && !ingress.isCanary) {
