@@ -8,7 +8,7 @@ import {families} from '../src/annotations/index.js'
 import type {AnnotationFamily} from '../src/annotations/types.js'
 import {accountingAudit, type DoubleAccount} from '../src/translate/annotation-pass.js'
 import {translate} from '../src/translate/index.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 
 const ingress: KubeObject = {
   apiVersion: 'networking.k8s.io/v1',

@@ -12,10 +12,10 @@
  */
 import test from 'ava'
 import type {ServedPath} from '../src/annotations/types.js'
-import {controllerDefaults} from '../src/translate/controller-config.js'
+import {controllerDefaults} from '../src/model/controller-defaults.js'
 import {servedLocations} from '../src/translate/location-table.js'
-import type {IngressModel} from '../src/translate/model.js'
-import {resolveSettings} from '../src/translate/settings.js'
+import type {IngressModel} from '../src/model/ingress-model.js'
+import {resolveSettings} from '../src/model/settings.js'
 import {diagnosticsFor, ingressWith, objectsOf, translateAll} from './annotations/support.js'
 
 const day = (n: number) => `2024-01-0${n}T00:00:00Z`

@@ -9,14 +9,14 @@ import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js
 import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
-import type {AnnotationValue, IngressModel} from './model.js'
-import type {Diagnostic, Fidelity, Level, TranslateOptions} from './types.js'
-import {objectRef} from './diagnostics.js'
+import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
+import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
+import {objectRef} from '../model/diagnostics.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
-import {controllerDefaults, type ControllerDefaults} from './controller-config.js'
-import {fallbackText} from './settings.js'
+import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
+import {fallbackText} from '../model/settings.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
 const DEFAULT_PREFIX = DEFAULT_OPTIONS.annotationPrefix

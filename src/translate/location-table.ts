@@ -8,9 +8,9 @@
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import type {Lookup, ServedPath} from '../annotations/types.js'
 import {collectLocations, normalizeHost} from './hosts.js'
-import type {IngressModel} from './model.js'
+import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
-import type {KubeObject} from './types.js'
+import type {KubeObject} from '../model/types.js'
 
 export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost'>
 

@@ -2,7 +2,7 @@
 import test, {type ExecutionContext} from 'ava'
 import {accountingAudit} from '../../src/translate/annotation-pass.js'
 import {translate} from '../../src/translate/index.js'
-import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
+import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/model/types.js'
 import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
 
 export const P = 'nginx.ingress.kubernetes.io/'

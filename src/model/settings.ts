@@ -5,8 +5,8 @@
  * decoded from the ConfigMap over config.go NewDefault), else nginx's own default. The result is frozen: a family
  * reads another's setting here instead of its raw key, and no family's order or output changes it.
  */
-import type {ControllerDefaults} from './controller-config.js'
-import type {AnnotationValue} from './model.js'
+import type {ControllerDefaults} from './controller-defaults.js'
+import type {AnnotationValue} from './ingress-model.js'
 
 /** An Ingress's annotations as readAnnotations left them (canonical short key -> value). */
 type Annotations = ReadonlyMap<string, AnnotationValue>
