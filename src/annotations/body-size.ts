@@ -62,12 +62,17 @@ export const bodySizeFamily: AnnotationFamily = {
     if (ctx.ingress.isCanary) return
     const size = ctx.value<NginxSize>('proxy-body-size')
     if (size === undefined) {
+      // proxy/main.go Parse: the location gets GetDefaultBackend().ProxyBodySize (the resolved setting).
+      const fallback = ctx.ingress.settings.proxyBodySize
       if (ctx.has('proxy-body-size')) {
         ctx.diag({
           level: 'info',
           code: 'body-size-default',
           annotation: ctx.fullKey('proxy-body-size'),
-          message: `no limit is emitted for this Ingress: nginx's 1m default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
+          message:
+            fallback.from === 'configmap'
+              ? `no limit is emitted for this Ingress: nginx used the controller ConfigMap's proxy-body-size ${fallback.value}, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`
+              : `no limit is emitted for this Ingress: nginx's ${fallback.value} default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
         })
       }
       return
