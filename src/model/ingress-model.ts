@@ -7,6 +7,7 @@ import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from '.
 import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from './emitted.js'
 import type {HTTPRouteFilterSpec} from './generated/index.js'
 import type {FieldAt, FieldPath, ListItemPath} from './field-paths.js'
+import type {IngressSettings} from './settings.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */
@@ -104,8 +105,6 @@ export interface IngressIntents {
   /** ssl-redirect (default from ConfigMap, true). */
   sslRedirect: boolean
   forceSslRedirect: boolean
-  /** This Ingress turns on host-wide regex mode (use-regex or a rewrite-target differing from the path). */
-  useRegex: boolean
   /** rewrite-target, and x-forwarded-prefix which nginx sends only where it rewrites. */
   rewriteTarget?: {target: string; from: string[]; forwardedPrefix?: string}
   filters: FilterIntent[]
@@ -186,6 +185,11 @@ export interface IngressModel {
   denied?: {key: string; status: number; reason: string}
   isCanary: boolean
   intents: IngressIntents
+  /**
+   * The settings several families combine, resolved once before any family runs (annotation, else the controller
+   * ConfigMap's default, else nginx's: settings.ts resolveSettings); frozen.
+   */
+  settings: IngressSettings
   /** Final fidelity per full annotation key (filled by the annotation pass). */
   fidelity: Map<string, Fidelity>
 }
