@@ -104,12 +104,15 @@ export function planHttpsListeners(
         own.add(hostName)
         continue
       }
+      // nginx.tmpl SERVER: every server listens on 443 and sets ssl_verify_client from its CertificateAuth (controller.go
+      // getBackendServers sets it whether or not the server has a certificate); certificate.lua serves the default one.
       diagnostics.push({
-        level: 'info',
+        level: 'warning',
         code: 'mtls-host-without-tls',
         object: objectRef('Ingress', auth.winner.ingress.ref),
         annotation: auth.winner.intent.from[0],
-        message: `host "${hostName}" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host's routes stay on the http listener and no client certificate listener is generated`,
+        message: `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; no certificate is known for a listener of its own, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either) and the host is not served over HTTPS`,
+        hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
         source: auth.winner.ingress.source,
       })
       continue
