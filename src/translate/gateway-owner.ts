@@ -8,7 +8,7 @@ import {compareStrings} from '../util/hash.js'
 import {authServerChecklist} from '../annotations/external-auth/checklist.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import {passthroughListenerName} from '../annotations/passthrough.js'
-import {authHeaderStrips} from './bundle/auth-headers.js'
+import {authHeaderStrips, exemptAuthLocations, noAuthLocations} from './bundle/auth-headers.js'
 import {GATEWAY_GROUP} from './bundle/common.js'
 import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
@@ -316,6 +316,7 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
     const listenerNames = {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}
     const strips = index ? authHeaderStrips(gateway, index, listenerNames, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
     diagnostics.push(...strips.diagnostics)
+    if (index) diagnostics.push(...exemptAuthLocations(index, noAuthLocations(input.controllers.configMaps.get(key))))
     checklist.push(...strips.checklist)
     return {
       gateway,
