@@ -819,3 +819,27 @@ test('OCI: an internal Service gets both internal keys, so that a network-load-b
   t.is(annotations['oci.oraclecloud.com/oci-network-load-balancer-internal'], 'true')
   t.true(plan.diagnostics.some((d) => d.code === 'controller-service-internal-pinned' && /OCI/.test(d.message)))
 })
+
+// No Ingress (a run for the tcp-services ports alone): controller-workloads.ts gatewayControllers gave the default
+// Gateway no class, hence no workload, and data-plane.ts labelledControllerServices skips every Service in front of a
+// workload of the input, so the controller Service that carried those ports was reported "not in the input" and the
+// Envoy Service became ClusterIP. The one controller of the input is the default Gateway's.
+test('no Ingress: the only controller of the input is the default Gateway\'s, so its Service is repeated for the stream ports', (t) => {
+  const objects = [
+    controller('ingress-nginx', 'ingress-nginx-controller', ['--tcp-services-configmap=$(POD_NAMESPACE)/tcp-services']),
+    lbService('ingress-nginx', 'ingress-nginx-controller', {app: 'ingress-nginx-controller'}, {'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal'}),
+    configMap('ingress-nginx', 'tcp-services', {'5432': 'db/postgres:5432'}),
+  ]
+  const r = run(objects, {tcpRoutes: true})
+  t.false(r.diagnostics.some((d) => d.code === 'controller-service-unknown'), r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'))
+  const [proxy] = proxies(r.objects)
+  t.is(proxy?.spec.provider.kubernetes.envoyService.type, 'LoadBalancer')
+  t.is(proxy?.spec.provider.kubernetes.envoyService.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal', 'an internal load balancer stays internal')
+  t.true(r.objects.some((o) => o.kind === 'TCPRoute'))
+  // Two controllers and no Ingress: which one the Gateway stands for is unknown; the message says the Services are there.
+  const two = run([...objects, controller('ingress-nginx', 'internal', ['--ingress-class=internal', '--controller-class=k8s.io/internal']), lbService('ingress-nginx', 'internal', {app: 'internal'})], {tcpRoutes: true})
+  const d = two.diagnostics.find((x) => x.code === 'controller-service-unknown')
+  t.truthy(d)
+  t.notRegex(d!.message, /is not in the input/)
+  t.regex(d!.message, /ingress-nginx\/internal/)
+})

@@ -22,6 +22,11 @@ export interface DataPlane {
   envoyProxy?: KubeObject
   /** Why no Service was taken was already reported as an error. */
   refused?: boolean
+  /**
+   * No Ingress tied a controller to the Gateway and the input has several: the Services in front of them
+   * (`NS/NAME`), none taken, which the controller-service-unknown warning names.
+   */
+  untied?: string[]
 }
 
 const ACCESS_LIST_KEYS = ['whitelist-source-range', 'allowlist-source-range', 'denylist-source-range']
@@ -73,7 +78,8 @@ export function planDataPlanes(
     const before = diagnostics.length
     const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services, workloads) : []
     if (candidates.length > 1) return {gateway: c.gateway, service: chooseAmong(c, candidates, diagnostics)}
-    return {gateway: c.gateway, service: candidates[0], refused: candidates.length === 0 && diagnostics.slice(before).some((d) => d.level === 'error')}
+    const untied = candidates.length === 0 && c.classes.length === 0 ? workloads.flatMap((w) => servicesSelecting(w, services)).map(refOf).sort(compareStrings) : []
+    return {gateway: c.gateway, service: candidates[0], refused: candidates.length === 0 && diagnostics.slice(before).some((d) => d.level === 'error'), ...(untied.length > 0 ? {untied} : {})}
   })
 }
 
@@ -322,8 +328,12 @@ function withoutControllerService(p: DataPlane, live: KubeObject | undefined, ac
       code: 'controller-service-unknown',
       object,
       fidelity: 'manual',
-      message: `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`,
-      hint: `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
+      message: p.untied
+        ? `no Ingress of the input ties one of its ingress-nginx controllers to this Gateway, and there are several (Services ${p.untied.join(', ')}): which load balancer it stands for, internal, source-restricted or sending the PROXY protocol, is unknown, so rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`
+        : `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`,
+      hint: p.untied
+        ? `pass --controller-service NAMESPACE/NAME naming the one of ${p.untied.join(', ')} whose ports this Gateway takes over, or --public-load-balancer ${gw}`
+        : `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
     })
   }
   checklist.push(`data plane of Gateway ${gw}: controller Service unknown -> EnvoyProxy ${ep}: type ClusterIP (unreachable from outside the cluster until --controller-service or --public-load-balancer)`)
