@@ -490,7 +490,7 @@ function asService(envoyService: Record<string, any>): KubeObject {
  * ClientTrafficPolicy (a mismatch fails every connection), externalTrafficPolicy vs the client address that
  * source-range rules see, and the load balancer's source ranges beside the per-Ingress allowlists.
  */
-export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[]): void {
+export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[], proxyProtocolConfirmed = false): void {
   if (!plane.plan || !plane.service) return
   const gw = objectRef('Gateway', plane.gateway)
   const svc = refOf(plane.service)
@@ -508,12 +508,21 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       hint: 'set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol',
     })
   } else if (sends.length === 0 && expectsProxy) {
+    // nginx served with use-proxy-protocol, so something outside the Service's annotations sent PROXY headers; the
+    // EnvoyProxy repeats the annotations only, so the new load balancer sends none, and the proxy_protocol listener
+    // filter (Envoy Gateway clienttrafficpolicy.go translateListenerProxyProtocol) refuses every connection without
+    // one. In place (cutover --service) the existing load balancer keeps sending them: the user says which.
     diagnostics.push({
-      level: 'warning',
+      level: proxyProtocolConfirmed ? 'warning' : 'error',
       code: 'data-plane-proxy-protocol-mismatch',
       object: gw,
-      message: `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}), and ${svc} has no annotation that makes its load balancer send it: connections without a PROXY header are refused`,
-      hint: 'if the load balancer is configured to send PROXY headers outside Kubernetes (target group attributes, a load balancer in front), configure the Envoy Service\'s load balancer the same way; otherwise drop use-proxy-protocol',
+      message:
+        `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
+        `EnvoyProxy ${plane.plan.object.metadata.name} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
+        (proxyProtocolConfirmed ? ' (--client-ip proxy-protocol: the PROXY headers are said to come, as they must)' : ''),
+      hint:
+        `before traffic moves: either cut over in place with \`cutover --service ${svc}\` (the existing load balancer keeps sending PROXY headers), or configure the Envoy Service's load balancer to send them as the controller's does (e.g. an annotation in the EnvoyProxy's envoyService.annotations); then rerun with --client-ip proxy-protocol to confirm. ` +
+        'If nothing sends PROXY headers any more, rerun with --client-ip auto after removing use-proxy-protocol, or with --client-ip none',
     })
   } else if (sends.length > 0) {
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})

@@ -132,7 +132,7 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
   const clientTraffic = clientTrafficRecords(usedGateways, planes, input, diagnostics, checklist)
   out.push(...clientTraffic.records)
   const objects = [...input.emitted, ...out].map((r) => r.object)
-  for (const plane of planes) checkDataPlane(plane, input.ingresses, objects, diagnostics)
+  for (const plane of planes) checkDataPlane(plane, input.ingresses, objects, diagnostics, input.options.clientIp === 'proxy-protocol')
   out.push(...namespaceRecords(routeNamespaces, usedGateways.map(([, gw]) => gw), input, diagnostics, checklist))
   return {records: out, ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
