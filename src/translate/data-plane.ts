@@ -510,8 +510,10 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
   } else if (sends.length === 0 && expectsProxy) {
     // nginx served with use-proxy-protocol, so something outside the Service's annotations sent PROXY headers; the
     // EnvoyProxy repeats the annotations only, so the new load balancer sends none, and the proxy_protocol listener
-    // filter (Envoy Gateway clienttrafficpolicy.go translateListenerProxyProtocol) refuses every connection without
-    // one. In place (cutover --service) the existing load balancer keeps sending them: the user says which.
+    // filter (Envoy Gateway xds/translator/proxy_protocol.go buildProxyProtocolFilter: allow_requests_without_proxy_protocol
+    // only with proxyProtocol.optional, which would let a client behind a non-PROXY load balancer forge its address)
+    // refuses every connection without one. In place (cutover --service) the existing load balancer keeps sending
+    // them: the user says which.
     diagnostics.push({
       level: proxyProtocolConfirmed ? 'warning' : 'error',
       code: 'data-plane-proxy-protocol-mismatch',
