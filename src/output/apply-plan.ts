@@ -9,8 +9,8 @@
  * and every translation starts over from all resources). A route applied before its SecurityPolicy would be
  * served without its allowlist or authentication until the policy lands; a route whose policy failed would stay so.
  */
-import type {KubeObject} from '../translate/types.js'
-import {placeholderTexts} from '../annotations/placeholders.js'
+import type {KubeObject} from '../model/types.js'
+import {placeholdersOf} from '../translate/substitution.js'
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])
 const GATEWAY_GROUP = 'gateway.networking.k8s.io'
@@ -168,13 +168,13 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
  * allowed explicitly.
  */
 /**
- * Objects of the plan that keep Flux `${VAR}` placeholders (annotations/placeholders.ts placeholderTexts), with the
+ * Objects of the plan that keep Flux `${VAR}` placeholders (translate/substitution.ts placeholdersOf), with the
  * placeholders each keeps: the API server would store them as literal text (a hostname "app.${DOMAIN}" matches no
  * request), so they belong to Flux's post-build substitution, not to a direct apply.
  */
 export function withPlaceholders(objects: KubeObject[]): {object: KubeObject; placeholders: string[]}[] {
   return objects.flatMap((object) => {
-    const placeholders = placeholderTexts(JSON.stringify(object))
+    const placeholders = placeholdersOf(object)
     return placeholders.length > 0 ? [{object, placeholders}] : []
   })
 }

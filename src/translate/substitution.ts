@@ -5,9 +5,9 @@
  */
 import {describePlaceholders, placeholderTexts, restoreDeep, validForSomeSubstitution} from '../annotations/placeholders.js'
 import type {RegistryEntry} from '../annotations/index.js'
-import type {AnnotationValue, IngressModel} from './model.js'
-import type {Diagnostic, KubeObject} from './types.js'
-import {objectRef} from './diagnostics.js'
+import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
+import {objectRef} from '../model/diagnostics.js'
 
 /** A diagnostic about the Ingress being read (object and source filled in by the caller). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
@@ -108,7 +108,7 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
         hint: RENDER_FIRST,
       })
     }
-    const texts = placeholderTexts(json)
+    const texts = placeholdersOf(json)
     if (texts.length === 0) continue
     count++
     diagnostics.push({
@@ -119,6 +119,11 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
     })
   }
   return count
+}
+
+/** The Flux `${VAR}` placeholders an emitted object (or its JSON) keeps, as written. */
+export function placeholdersOf(object: KubeObject | string): string[] {
+  return placeholderTexts(typeof object === 'string' ? object : JSON.stringify(object))
 }
 
 /** Every sentinel in the translation's output back to the placeholder text it stands for. */
