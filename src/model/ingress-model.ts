@@ -117,7 +117,14 @@ export interface IngressIntents {
    * Extra rules added to every route of the Ingress (app-root's `Exact /` redirect, ...): the rule's matches,
    * filters and optional backendRefs as Gateway API HTTPRoute rule fields.
    */
-  extraRules: (Intent & {rule: {matches: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: BackendRef[]}})[]
+  extraRules: (Intent & {
+    rule: {matches: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: BackendRef[]}
+    /**
+     * nginx answers it in the server's rewrite phase, before the location's HTTPS redirect (lua_ingress.lua, the
+     * location's rewrite_by_lua): on a redirected host it is served on the http listener too (app-root).
+     */
+    beforeHttpsRedirect?: boolean
+  })[]
   /**
    * from-to-www-redirect: the twin names this Ingress's redirect server answers. nginx.tmpl renders those servers
    * before the main ones, so a server-alias of the same name loses to the redirect.

@@ -511,6 +511,31 @@ function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend:
  * (first canary wins). Because the alternative hangs off the upstream, every location routed to the same
  * Service:port gets the same split (controller.go mergeAlternativeBackends).
  */
+/**
+ * A canary attached to no primary location has no effect in ingress-nginx (controller.go mergeAlternativeBackends
+ * finds no location to hang it on): the canary family's accounts of its keys (merged into the primary route, exact
+ * weights...) are withdrawn, and each key ends in `ignored`, said by one warning.
+ */
+function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[]): void {
+  const object = objectRef('Ingress', canary.ref)
+  const keys = [...canary.annotations.values()].filter((a) => a.key === 'canary' || a.key.startsWith('canary-')).map((a) => a.fullKey).sort(compareStrings)
+  const own = new Set(keys)
+  for (let i = diagnostics.length - 1; i >= 0; i--) {
+    const d = diagnostics[i]!
+    if (d.object === object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
+  }
+  for (const key of keys) canary.fidelity.set(key, 'ignored')
+  diagnostics.push({
+    level: 'warning',
+    code: 'canary-unattached',
+    object,
+    ...(keys.length > 0 ? {annotation: keys[0]} : {}),
+    fidelity: 'ignored',
+    message: `canary Ingress ${canary.id} matches no primary location, so ingress-nginx attached it nowhere (controller.go mergeAlternativeBackends) and it has no effect: ${keys.join(', ') || 'its canary annotations'} ${keys.length === 1 ? 'is' : 'are'} ignored, and no split is emitted`,
+    source: canary.source,
+  })
+}
+
 function attachCanaries(
   ingresses: IngressModel[],
   owner: Map<string, Location>,
@@ -602,15 +627,7 @@ function attachCanaries(
       primary.canaries.push({ingress: canary, backend})
       attached++
     }
-    if (attached === 0 && candidates.length > 0) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'canary-unattached',
-        object,
-        message: `canary Ingress ${canary.id} matches no primary location; it has no effect`,
-        source: canary.source,
-      })
-    }
+    if (attached === 0 && candidates.length > 0) reportUnattachedCanary(canary, diagnostics)
   }
   return byUpstream
 }
