@@ -5,6 +5,7 @@ import {ApiError, type ClusterClient, ClusterError, resourcePath, ResourceMapper
 import type {DnsFacts} from './dns.js'
 import {findEnvoyServices} from './read.js'
 import {served, STATUS_KINDS} from '../status/read.js'
+import {pushAll} from '../util/arrays.js'
 
 const GW = 'gateway.networking.k8s.io'
 
@@ -30,7 +31,7 @@ export async function readDnsFacts(client: ClusterClient, opts: {gateway: Namesp
     const r = await served(mapper, k.group, k.versions, k.kind)
     if (!r) continue
     try {
-      routes.push(...(await client.listAll(r.apiVersion, k.kind, r.plural, {namespace: scope, labelSelector: `${MANAGED_BY}=ingress2gw`})))
+      pushAll(routes, await client.listAll(r.apiVersion, k.kind, r.plural, {namespace: scope, labelSelector: `${MANAGED_BY}=ingress2gw`}))
     } catch (err) {
       if (err instanceof ApiError) throw failure(`${r.plural}.${GW}`, err)
       throw err

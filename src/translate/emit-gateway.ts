@@ -13,6 +13,7 @@ import {GATEWAY_GROUP, isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from './provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
+import {pushAll} from '../util/arrays.js'
 
 export interface CertRef {
   namespace: string
@@ -233,7 +234,7 @@ export function sharedGateway(
       },
     })
   }
-  listeners.push(...extraListeners)
+  pushAll(listeners, extraListeners)
   return {
     apiVersion: `${GATEWAY_GROUP}/v1`,
     kind: 'Gateway',

@@ -17,6 +17,7 @@ import type {EmittedRoute} from './emit-policies.js'
 import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from './types.js'
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
+import {pushAll} from '../util/arrays.js'
 
 export {GATEWAY_GROUP} from './bundle/common.js'
 export const EG_GROUP = 'gateway.envoyproxy.io'
@@ -314,11 +315,12 @@ export function emitRoutes(
     const filters = new Map<string, Emitted>()
     const groups = hostGroups(ingress, locations, index, filters, run)
     const routes = routeRecords(ingress, groups, index, run)
-    records.push(...routes.map((r) => r.record), ...filters.values())
+    for (const r of routes) records.push(r.record)
+    pushAll(records, filters.values())
     routesByIngress.set(ingress.id, routes)
     reportPathDifferences(ingress, locations, index, diagnostics)
   }
-  records.push(...crossNamespaceBackendGrants(records))
+  pushAll(records, crossNamespaceBackendGrants(records))
   return {records, routesByIngress, consumed: run.consumed}
 }
 

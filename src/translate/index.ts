@@ -38,6 +38,7 @@ import {
   type IngressReport,
   type UnselectedIngress,
 } from './types.js'
+import {pushAll} from '../util/arrays.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
   const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}
@@ -72,7 +73,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     checklist,
   )
   const merged = mergeWithGatewayPolicies([...emitted, ...owner.records], diagnostics)
-  merged.push(...redirectBeforeAuth(merged, diagnostics))
+  pushAll(merged, redirectBeforeAuth(merged, diagnostics))
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   const placeholders = reportPlaceholders(ingresses, diagnostics)
   // Annotation values read with Flux placeholders as sentinels: the output gets the placeholders back.

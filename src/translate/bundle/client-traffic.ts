@@ -32,6 +32,7 @@ import {CONSUMED_ANNOTATION, managedMetadata} from '../provenance.js'
 import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from './forwarded-headers.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../types.js'
 import {EG_API_VERSION, diag, gatewayTargetRef, isObject} from './common.js'
+import {pushAll} from '../../util/arrays.js'
 
 export type {ClientTrafficContext, HostListenerTraffic} from '../../configmap/types.js'
 
@@ -105,7 +106,7 @@ export function clientTrafficFromConfigMap(
   }
   accountNotices(cm)
   reportUnaccounted(cm, model)
-  model.objects.push(...clientTrafficPolicies(cm, model))
+  pushAll(model.objects, clientTrafficPolicies(cm, model))
   return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
 }
 

@@ -11,6 +11,7 @@ import {MANAGED_BY, SOURCE_ANNOTATION} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 import {dnsName} from '../names.js'
 import {acmeExemptPolicyName, cloneJson, diag, gatewayParentRef, isObject, issuerCopyName, refOf} from './common.js'
+import {pushAll} from '../../util/arrays.js'
 
 export interface IssuerRewriteContext {
   gateway: NamespacedName
@@ -147,7 +148,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
     }
   }
 
-  diagnostics.push(...secretCollisions(gatewaySecrets, ctx.gateway))
+  pushAll(diagnostics, secretCollisions(gatewaySecrets, ctx.gateway))
 
   for (const need of [...ctx.gatewayNamespaceNeeds].sort()) {
     if (seen.has(need)) continue
