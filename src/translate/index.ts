@@ -226,7 +226,12 @@ function gatewayLookup(
 function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressReport[] {
   const produced = new Map<string, string[]>()
   for (const r of kept) {
-    for (const id of r.ingresses) produced.set(id, [...(produced.get(id) ?? []), `${r.object.kind}/${r.object.metadata.name}`])
+    const name = `${r.object.kind}/${r.object.metadata.name}`
+    for (const id of r.ingresses) {
+      const list = produced.get(id)
+      if (list) list.push(name)
+      else produced.set(id, [name])
+    }
   }
   return [...ingresses]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
