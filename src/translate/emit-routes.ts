@@ -834,15 +834,23 @@ function backendDrafts(
 function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
+  // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).
+  const matchKeys = new Map<RuleDraft, Set<string>>()
   for (const d of drafts) {
     const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
-    const dup = existing?.matches.some((m) => JSON.stringify(m) === JSON.stringify(d.matches[0]))
+    const first = d.matches.length > 0 ? JSON.stringify(d.matches[0]) : undefined
+    const dup = existing !== undefined && first !== undefined && matchKeys.get(existing)!.has(first)
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
-      existing.matches.push(...d.matches)
+      const keys = matchKeys.get(existing)!
+      for (const m of d.matches) {
+        existing.matches.push(m)
+        keys.add(JSON.stringify(m))
+      }
     } else if (!dup) {
       const copy = {...d, matches: [...d.matches]}
       byKey.set(key, copy)
+      matchKeys.set(copy, new Set(copy.matches.map((m) => JSON.stringify(m))))
       out.push(copy)
     }
   }

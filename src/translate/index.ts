@@ -31,6 +31,7 @@ import {selectClasses, selectIngresses} from './select.js'
 import {
   DEFAULT_CAPABILITIES,
   type Diagnostic,
+  type Fidelity,
   type KubeObject,
   type Snapshot,
   type TranslateOptions,
@@ -241,10 +242,20 @@ function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressRepo
         ingress: i.id,
         source: i.source,
         status: !i.served ? 'not-served' : i.isCanary ? 'canary' : objects.length === 0 ? 'skipped' : i.denied ? 'denied' : 'converted',
-        annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
+        annotations: fidelityRecord(i.fidelity),
         objects,
       }
     })
+}
+
+/**
+ * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text), with each
+ * entry's text made once: the default sort of pairs converts both pairs to text at every comparison.
+ */
+function fidelityRecord(fidelity: Map<string, Fidelity>): Record<string, Fidelity> {
+  const entries = [...fidelity.entries()].map((e) => ({text: String(e), e}))
+  entries.sort((a, b) => compareStrings(a.text, b.text))
+  return Object.fromEntries(entries.map((x) => x.e))
 }
 
 /** Records sorted by kind, namespace, name (sortObjects' order). */
