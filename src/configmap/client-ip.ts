@@ -1,7 +1,8 @@
 import {normalizeSourceRange} from '../annotations/access-lists.js'
-import {diag, parseGoBool} from '../translate/bundle/common.js'
-import {forwardedHeadersDiagnostic} from '../translate/bundle/forwarded-headers.js'
-import type {Diagnostic} from '../translate/types.js'
+import {diag} from '../model/diagnostics.js'
+import {parseGoBool} from '../model/go-decode.js'
+import {forwardedHeadersDiagnostic} from './forwarded-headers.js'
+import type {Diagnostic} from '../model/types.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 

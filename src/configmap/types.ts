@@ -1,5 +1,5 @@
-import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../translate/types.js'
-import type {ForwardedHeaderMode, HeaderFilter} from '../translate/bundle/forwarded-headers.js'
+import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../model/types.js'
+import type {ForwardedHeaderMode, HeaderFilter} from './forwarded-headers.js'
 
 /**
  * What ingress-nginx does with a value it cannot use (template/configmap.go ReadConfig):

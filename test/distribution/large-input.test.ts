@@ -12,7 +12,7 @@ import {buildReport, renderHtml, renderMarkdown, renderText} from '../../src/out
 import {plainPainter} from '../../src/output/report.js'
 import {renderStatusText} from '../../src/status/render.js'
 import type {ObjectStatus} from '../../src/status/model.js'
-import type {TranslateResult} from '../../src/translate/types.js'
+import type {TranslateResult} from '../../src/model/types.js'
 import {byteString} from '../../src/configmap/header-blocks/nginx-map.js'
 import {maxOf, minOf, pushAll} from '../../src/util/arrays.js'
 

@@ -4,7 +4,7 @@
  * fidelity, object, annotation, hint), never by their message text.
  */
 import {compareStrings} from '../../util/hash.js'
-import type {Diagnostic, Fidelity, IngressReport, Level, Snapshot, TranslateOptions, TranslateResult} from '../../translate/types.js'
+import type {Diagnostic, Fidelity, IngressReport, Level, Snapshot, TranslateOptions, TranslateResult} from '../../model/types.js'
 import {conflictsOf} from './conflicts.js'
 import {gatewaysOf, sharedGatewayObjects} from './gateways.js'
 import {

@@ -4,7 +4,7 @@
  * backend. The compiler reports each as a diagnostic on the Ingress affected; the report gathers them.
  */
 import {normalizeHost} from '../../translate/hosts.js'
-import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../translate/types.js'
+import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../model/types.js'
 import {compareStrings} from '../../util/hash.js'
 import type {Conflict} from './model.js'
 

@@ -1,0 +1,44 @@
+import {compareStrings} from '../util/hash.js'
+import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
+
+/** "Ingress team-a/web" — how diagnostics name input objects. */
+export function objectRef(kind: string, ref: NamespacedName | {namespace?: string; name: string}): string {
+  return ref.namespace ? `${kind} ${ref.namespace}/${ref.name}` : `${kind} ${ref.name}`
+}
+
+const LEVEL_ORDER = {error: 0, warning: 1, info: 2} as const
+
+/** Stable order: by object, then level, then code, then message. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      compareStrings(a.object ?? '', b.object ?? '') ||
+      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+      // Input problems (no object) read best in file order.
+      (a.object === undefined && b.object === undefined
+        ? compareStrings(a.source?.file ?? '', b.source?.file ?? '') || (a.source?.line ?? 0) - (b.source?.line ?? 0)
+        : 0) ||
+      compareStrings(a.code, b.code) ||
+      compareStrings(a.annotation ?? '', b.annotation ?? '') ||
+      compareStrings(a.message, b.message),
+  )
+}
+
+/** "Kind ns/name" (or "Kind name" for cluster-scoped objects), as diagnostics and provenance name inputs. */
+export function refOf(obj: KubeObject | undefined): string {
+  if (!obj || typeof obj !== 'object') return 'unknown'
+  const kind = typeof obj.kind === 'string' ? obj.kind : 'Object'
+  const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : ''
+  const ns = typeof obj.metadata?.namespace === 'string' && obj.metadata.namespace !== '' ? obj.metadata.namespace : undefined
+  return objectRef(kind, {namespace: ns, name})
+}
+
+/** A diagnostic without undefined fields, in Diagnostic's field order (stable JSON / deep-equal); callers add `source`. */
+export function diag(d: Omit<Diagnostic, 'source'>): Diagnostic {
+  const out: Diagnostic = {level: d.level, code: d.code, message: d.message}
+  if (d.object !== undefined) out.object = d.object
+  if (d.annotation !== undefined) out.annotation = d.annotation
+  if (d.fidelity !== undefined) out.fidelity = d.fidelity
+  if (d.hint !== undefined) out.hint = d.hint
+  return out
+}
