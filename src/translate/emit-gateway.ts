@@ -15,6 +15,7 @@ import {ingressIds, record, type Emitted} from './records.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
 import type {EmittedObject, GatewayListener, HTTPRouteFilter, NamespaceObject} from '../model/emitted.js'
 import type {GatewaySpec, GatewaySpecListenersTlsCertificateRefs, HTTPRouteSpec} from '../model/generated/index.js'
+import {pushAll} from '../util/arrays.js'
 
 export interface CertRef {
   namespace: string
@@ -235,7 +236,7 @@ export function sharedGateway(
       },
     })
   }
-  listeners.push(...extraListeners)
+  pushAll(listeners, extraListeners)
   return {
     apiVersion: `${GATEWAY_GROUP}/v1`,
     kind: 'Gateway',
