@@ -31,6 +31,8 @@ import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
 import {EG_API_VERSION} from '../../model/gateway-refs.js'
 import {isObject} from '../../util/json.js'
+import type {EmittedObject} from '../../model/emitted.js'
+import type {EnvoyProxySpec} from '../../model/generated/index.js'
 /** Metadata written by tools, not read by any load-balancer controller: dropped. */
 const TOOLING_PREFIXES = [
   'meta.helm.sh/',
@@ -210,7 +212,7 @@ export function knownLoadBalancerClass(loadBalancerClass: string): boolean {
 }
 
 export interface EnvoyProxyPlan {
-  object: KubeObject
+  object: EmittedObject<'EnvoyProxy'>
   traits: ServiceTraits
   /** One line per setting, for the checklist and the report ("old Service -> new EnvoyProxy"). */
   mapping: string[]
@@ -273,7 +275,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
     pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, object)
   }
   const ipFamily = ipFamilyOf(spec)
-  const envoyProxy: KubeObject = {
+  const envoyProxy: EmittedObject<'EnvoyProxy'> = {
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyProxy',
     metadata: managedMetadata(envoyProxyName(gateway), gateway.namespace, [svc]),
@@ -438,7 +440,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
  * that nothing is published until the user says which load balancer it must be (fail closed: Envoy Gateway's
  * default would be a public LoadBalancer, whatever the old one was).
  */
-export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
+export function clusterIpEnvoyProxy(gateway: NamespacedName): EmittedObject<'EnvoyProxy'> {
   return {
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyProxy',
@@ -448,7 +450,7 @@ export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
 }
 
 /** Service ipFamilies -> EnvoyProxy ipFamily (undefined for IPv4 only, Envoy Gateway's default). */
-function ipFamilyOf(spec: Record<string, any>): string | undefined {
+function ipFamilyOf(spec: Record<string, any>): EnvoyProxySpec['ipFamily'] {
   const families: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []
   const dual = spec.ipFamilyPolicy === 'RequireDualStack' || (spec.ipFamilyPolicy === 'PreferDualStack' && families.length === 2)
   if (dual) return 'DualStack'
