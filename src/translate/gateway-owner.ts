@@ -27,7 +27,8 @@ import {
   type CertRef,
   type RedirectPlan,
 } from './emit-gateway.js'
-import {normalizeHost, type HostIndex} from './hosts.js'
+import {normalizeHost} from '../model/names.js'
+import {type HostIndex} from './hosts.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, type HostListener, type HttpsListenerPlan} from './https-listeners.js'
 import {reportCatchAllHttps} from './catch-all-https.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
