@@ -687,7 +687,7 @@ test('Gateway-level retry defaults map proxy-next-upstream as the annotation doe
     t.deepEqual(retry.retryOn, codes.length > 0 ? {triggers, httpStatusCodes: codes} : {triggers}, next)
   }
   const r = clientTrafficFromConfigMap(configMap({'proxy-next-upstream': 'error bogus'}), {...ctx, nginxDefaults: true})
-  t.regex(find(r.diagnostics, 'configmap-route-default', 'proxy-next-upstream')!.message, /reset-before-request.*bogus is not a proxy_next_upstream condition/)
+  t.regex(find(r.diagnostics, 'configmap-route-default-approximate', 'proxy-next-upstream')!.message, /reset-before-request.*bogus is not a proxy_next_upstream condition/)
 })
 
 test('annotation families read the same controller ConfigMap as the bundle, in any namespace', (t) => {

@@ -2,6 +2,7 @@ import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../transl
 import type {IngressModel} from '../translate/model.js'
 import type {ControllerDefaults} from '../translate/controller-config.js'
 import type {SharedSettings} from '../translate/upstreams.js'
+import type {Code} from '../model/catalogue/index.js'
 
 export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
 
@@ -104,7 +105,7 @@ export interface FamilyContext {
    * Record the final fidelity of a present key, with a message naming the difference. Keys a family does not
    * account for get their spec's fidelity and note.
    */
-  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: string}): void
+  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: Code}): void
   diag(d: Omit<Diagnostic, 'object'> & {object?: string}): void
 }
 

@@ -7,7 +7,7 @@ import {managedMetadata} from '../translate/provenance.js'
 import {httpListenerTargets, splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 
-const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth'})
+const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth' as const})
 
 /** The companions of global-auth-url: what each did, and why the extAuth differs. */
 const AUTH_COMPANIONS: Record<string, string> = {

@@ -4,6 +4,7 @@ import {forwardedHeadersDiagnostic} from '../translate/bundle/forwarded-headers.
 import type {Diagnostic} from '../translate/types.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
+import type {Code} from '../model/catalogue/index.js'
 
 const CLIENT_IP_KEYS = ['use-proxy-protocol', 'use-forwarded-headers', 'enable-real-ip', 'forwarded-for-header', 'proxy-real-ip-cidr']
 
@@ -147,7 +148,7 @@ function accountForwardedDetection(cm: ConfigMapContext, model: ConfigMapModel, 
   const hopsNote =
     'nginx trusted proxy-real-ip-cidr 0.0.0.0/0 (its default) with real_ip_recursive on, i.e. every hop: the client IP was the leftmost X-Forwarded-For entry, which any client can forge. ' +
     'Envoy would do the same with trustedCIDRs [0.0.0.0/0]; the translation instead trusts 1 hop (numTrustedHops: 1), the address the load balancer in front of Envoy appended, which only differs when several proxies append to the header'
-  let code = 'configmap-key-mapped'
+  let code: Code = 'configmap-key-mapped'
   let level: Diagnostic['level'] = 'info'
   let fidelity: Diagnostic['fidelity'] = 'exact'
   let message = `${xffKey}: "${cm.data[xffKey]}" -> clientIPDetection from ${header}`

@@ -5,7 +5,8 @@
  */
 import {diag, gatewayTargetRef, isObject, parseGoBool, parseGoInt, refOf} from '../translate/bundle/common.js'
 import {objectRef} from '../translate/diagnostics.js'
-import type {Diagnostic, KubeObject} from '../translate/types.js'
+import type {Code} from '../model/catalogue/index.js'
+import type {Diagnostic, Fidelity, KubeObject} from '../translate/types.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
 
 export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {
@@ -89,4 +90,19 @@ export function truncate(value: string, max = 120): string {
 export function httpListenerTargets(ctx: ClientTrafficContext): Record<string, string>[] {
   const names = [ctx.httpListener ?? 'http', ...(ctx.hasHttpsListener !== false ? [ctx.httpsListener] : []), ...(ctx.hostListeners ?? []).map((l) => l.name)]
   return names.map((n) => gatewayTargetRef(ctx.gateway, n))
+}
+
+const ROUTE_DEFAULT_CODES = {
+  exact: 'configmap-route-default',
+  approximate: 'configmap-route-default-approximate',
+  manual: 'configmap-route-default-manual',
+  ignored: 'configmap-route-default-ignored',
+} as const
+
+/**
+ * The notice of a key that was every route's default in nginx: one code per fidelity (the catalogue's
+ * configmap-route-default*), a warning when a person must carry it.
+ */
+export function routeDefaultNotice(fidelity: Fidelity): {level: 'info' | 'warning'; code: Code} {
+  return {level: fidelity === 'manual' ? 'warning' : 'info', code: ROUTE_DEFAULT_CODES[fidelity]}
 }

@@ -1,5 +1,6 @@
 import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../translate/types.js'
 import type {ForwardedHeaderMode, HeaderFilter} from '../translate/bundle/forwarded-headers.js'
+import type {Code} from '../model/catalogue/index.js'
 
 /**
  * What ingress-nginx does with a value it cannot use (template/configmap.go ReadConfig):
@@ -32,7 +33,7 @@ export interface ConfigMapSpec {
    * Keys translated by a sentence only: each present key gets one diagnostic with this level and code, the spec's
    * fidelity, and the message `<key>: "<value>" <note>`.
    */
-  notice?: {level: Diagnostic['level']; code: string}
+  notice?: {level: Diagnostic['level']; code: Code}
   /** No effect under Envoy Gateway: listed in the one configmap-keys-ignored info with the other such keys. */
   noEffect?: boolean
 }

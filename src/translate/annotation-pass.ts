@@ -366,7 +366,7 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       if (level && message) {
         diagnostics.push({
           level,
-          code: extra?.code ?? `annotation-${fidelity}`,
+          code: extra?.code ?? (`annotation-${fidelity}` as const),
           object,
           annotation: fullKey,
           fidelity,

@@ -2,6 +2,7 @@
  * Shared types of the pure compiler core. Nothing here does I/O.
  */
 import type {HostModel} from './model.js'
+import type {Code} from '../model/catalogue/index.js'
 
 /** A Kubernetes object as read from a file or the API server (only the fields we read are typed). */
 export interface KubeObject {
@@ -54,7 +55,8 @@ export type Fidelity = 'exact' | 'approximate' | 'manual' | 'ignored'
  */
 export interface Diagnostic {
   level: Level
-  code: string
+  /** A catalogued code (src/model/catalogue/): tsc refuses any other. */
+  code: Code
   message: string
   object?: string
   annotation?: string

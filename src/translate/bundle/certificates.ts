@@ -12,6 +12,7 @@ import {normalizeHost} from '../hosts.js'
 import {managedMetadata} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, refOf} from './common.js'
+import type {Code} from '../../model/catalogue/index.js'
 
 export interface CertificatePlan {
   certificate: KubeObject
@@ -113,7 +114,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const consumed: string[] = [trigger]
   if (shim.has(A.issuerKind)) consumed.push(A.issuerKind)
   if (shim.has(A.issuerGroup)) consumed.push(A.issuerGroup)
-  const warn = (key: string, code: string, message: string, hint: string): void => {
+  const warn = (key: string, code: Code, message: string, hint: string): void => {
     shim.diagnostics.push(diag({level: 'warning', code, object: shim.ref, annotation: key, fidelity: 'ignored', message, hint}))
   }
   const extra = tuningFields(shim.ann, shim.has, shim.warnInvalid, warn, consumed)
@@ -536,7 +537,7 @@ function tuningFields(
   ann: Record<string, string>,
   has: (k: string) => boolean,
   warnInvalid: (key: string, why: string) => void,
-  warn: (key: string, code: string, message: string, hint: string) => void,
+  warn: (key: string, code: Code, message: string, hint: string) => void,
   consumed: string[],
 ): Record<string, any> {
   const t: TuningReader = {
@@ -566,7 +567,7 @@ interface TuningReader {
   take: (key: string) => string | undefined
   ok: (key: string) => void
   warnInvalid: (key: string, why: string) => void
-  warn: (key: string, code: string, message: string, hint: string) => void
+  warn: (key: string, code: Code, message: string, hint: string) => void
 }
 
 /** common-name -> spec.commonName (X.509 allows at most 64 characters). */

@@ -11,6 +11,7 @@ import {dnsName} from '../names.js'
 import {managedMetadata} from '../provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
 import {EG_API_VERSION, GATEWAY_GROUP, diag, gatewayParentRef, gatewayTargetRef, isObject, refOf} from './common.js'
+import type {Code} from '../../model/catalogue/index.js'
 
 export interface StreamContext {
   gateway: NamespacedName
@@ -70,7 +71,7 @@ interface StreamRun {
   routeKind: 'TCPRoute' | 'UDPRoute'
   services: Map<string, KubeObject>
   out: {objects: KubeObject[]; listeners: any[]; diagnostics: Diagnostic[]; checklist: string[]}
-  warn(key: string, code: string, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
+  warn(key: string, code: Code, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
 }
 
 /** A valid `<ns>/<svc>:<port>[:PROXY][:PROXY]` entry. */
