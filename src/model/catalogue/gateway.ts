@@ -6,13 +6,13 @@ export const GATEWAY = [
     code: 'annotation-needs-crd',
     level: 'warning',
     fidelity: 'manual',
-    doc: '…, which carr… it, … left out because the cluster does not serve …; the setting is not applied. What to do: install … and convert again, or apply the setting another way.',
+    doc: 'The object that carries this annotation\'s setting (a BackendTrafficPolicy, SecurityPolicy...) is left out because the target cluster does not serve its CRD: the setting is not applied and the key becomes manual. Install the CRD (Envoy Gateway) and convert again, or apply the setting another way.',
   }),
   defineDiagnostic({
     code: 'auth-headers-client-copies',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
-    doc: 'A client can send its own … to the backend until the listeners remove them: …. Or: The ClientTrafficPolicies of … remove a client\'s … before any filter runs (earlyRequestHeaders), so only the auth service\'s values reach the backend: …. What to do: … (the gateway owner\'s run with --emit-gateway generates them); a route\'s RequestHeaderModifier runs after extAuth and would remove the auth service\'s values too.',
+    doc: 'Headers the auth service adds (auth-response-headers) reach the backend; a client could send its own copies before the auth check. The listeners\' ClientTrafficPolicies remove them first (earlyRequestHeaders): exact. Approximate or manual (warning) when some listeners cannot remove them: backends that trust those headers could be fooled.',
   }),
   defineDiagnostic({
     code: 'controller-args-unresolved',
@@ -22,7 +22,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-configmap-not-found',
     level: 'warning',
-    doc: 'Controller ConfigMap … (…) is not in the input; nginx\'s ConfigMap defaults are assumed for Gateway …/….',
+    doc: 'The controller ConfigMap is not in the input: nginx\'s ConfigMap defaults are assumed for this Gateway. Add it to the input (or --lookup-cluster) if it changes defaults.',
   }),
   defineDiagnostic({
     code: 'controller-host-network',
@@ -34,7 +34,7 @@ export const GATEWAY = [
     code: 'controller-service-address-not-carried',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Identifies the ingress-nginx load balancer (its …); it is not copied to …: a second Service carrying it would take over that load balancer or collide with it while both run, so the Envoy Service gets a load balancer of its own. Or: Key.startsWith(DNS_PREFIX) ? `…: "…" publishes DNS for the ingress-nginx load balancer; it is not copied to …, or external-dns would see two Services claim the same name` : `…: "…" pins the ingress-nginx load balancer\'s …; it is not copied to …: both load balancers run side by side and cannot hold the same address, so the Envoy Service get. What to do: at cutover, once … no longer holds it, add … to envoyService.annotations of … if the new load balancer must carry it; or use \\`kubectl ingress2gw cutover\\` in place (the ingress-nginx Service keeps its load balancer and is repointed at the Envoy pods).',
+    doc: 'An annotation of the controller Service that identifies its load balancer (an EIP allocation, a static IP, a DNS name it publishes): it is not copied to the Envoy Service, because a second Service carrying it would take over that load balancer or collide with it while both run. The Envoy Service gets a load balancer of its own: move the address or DNS at cutover.',
   }),
   defineDiagnostic({
     code: 'controller-service-annotations-dropped',
@@ -44,19 +44,19 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-service-annotations-kept',
     level: 'info',
-    doc: 'Annotations copied to … (envoyService.annotations): ….',
+    doc: 'Annotations of the ingress-nginx controller Service copied to the Envoy Service (EnvoyProxy envoyService.annotations), so the load balancer is configured the same way.',
   }),
   defineDiagnostic({
     code: 'controller-service-aws-default-scheme',
     level: 'warning',
     fidelity: 'approximate',
-    doc: '… has no … and no … (…): …the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and ke. What to do: if the ingress-nginx NLB is internet-facing (aws elbv2 describe-load-balancers shows its Scheme), set …: internet-facing in envoyService.annotations of ….',
+    doc: 'The controller Service sets no AWS load-balancer scheme: the AWS Load Balancer Controller made its NLB internal (v2.2+ with the default --default-load-balancer-scheme) or internet-facing (v2.0/v2.1, or that flag set), and the new Envoy Service gets the scheme of whichever controller serves it now. Set the scheme annotation explicitly on the Envoy Service to what the ingress-nginx NLB is.',
   }),
   defineDiagnostic({
     code: 'controller-service-cluster-ip',
     level: 'warning',
     fidelity: 'manual',
-    doc: '… is of type ClusterIP: nginx was not exposed by a load balancer of its own but fronted by something else (an outside load balancer, a cloud ingress, a tunnel, another proxy) through it; the Envoy Service is ClusterIP too (…), so nothing reaches Envoy until that is repointed. What to do: repoint what fronted … (its target, backend or upstream) at the Envoy Service of this Gateway at cutover.',
+    doc: 'The controller Service is ClusterIP: nginx was fronted by something else (an outside load balancer, a cloud ingress, a tunnel). The Envoy Service is ClusterIP too, so nothing reaches Envoy until that front is repointed to it.',
   }),
   defineDiagnostic({
     code: 'controller-service-foreign-class',
@@ -66,7 +66,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-service-internal-pinned',
     level: 'info',
-    doc: '… sets … beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (….',
+    doc: 'The Envoy Service sets the internal load-balancer annotation beside the copied ones, so that the load balancer stays internal whichever annotation the serving controller reads first. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'controller-service-not-found',
@@ -88,13 +88,13 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-several-services',
     level: ['error', 'warning'],
-    doc: '… load-balancer Services select the pods of … (…)…; Envoy Gateway gives a Gateway one Service, so …. What to do: name the Service to repeat with --controller-service …=NAMESPACE/NAME; for the other, add a second Gateway (and EnvoyProxy) for the same routes by hand, e.g. the internal load balancer of the chart\'s controller.service.internal.',
+    doc: 'Several load-balancer Services select the ingress-nginx pods: Envoy Gateway gives a Gateway one Service, so only one is repeated on the Envoy Service. Name it with --controller-service; give the other its own Gateway, or create it by hand.',
   }),
   defineDiagnostic({
     code: 'data-plane-aws-classic-elb-forwarded-for',
     level: 'warning',
     fidelity: 'manual',
-    doc: '… is an in-tree Classic ELB at layer 7 (aws-load-balancer-backend-protocol: …), which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For (ClientTrafficPolicy clientIPDetection); where the AWS Load Balancer Controller runs with its Service webhook (the default since v2.5), the new Envoy Service is given loadBalancerClass service.k8s.aws/nlb and becomes an. What to do: after applying, check the Envoy Service (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=\' + plane.gateway.name + \' -o jsonpath={.items[*].spec.loadBalancerClass}): if it is service.k8s.aws/nlb, use the PROXY protocol instead (aws-load-balancer-proxy-protocol: "*" on the EnvoyProxy and --client-ip proxy-protocol), or exclude the Service from the webhook.',
+    doc: 'The controller Service is an in-tree Classic ELB at layer 7, which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For; where the AWS Load Balancer Controller\'s webhook takes the new Envoy Service it becomes an NLB, which adds none. Check the client-address settings (--client-ip) against the load balancer actually created.',
   }),
   defineDiagnostic({
     code: 'data-plane-client-address',
@@ -105,7 +105,7 @@ export const GATEWAY = [
     code: 'data-plane-ports-differ',
     level: 'warning',
     fidelity: 'manual',
-    doc: '… took clients on port(s) … (nginx\'s http/https listeners); the Envoy Service listens on the Gateway\'s listener ports 80 and 443, so clients of … find nothing on the new load balancer. What to do: point those clients at 80/443, or add Gateway listeners on those ports (their routes attach by sectionName), or put a port mapping in front.',
+    doc: 'The controller Service took clients on ports other than 80/443; the Envoy Service listens on the Gateway\'s listener ports 80 and 443, so clients of the old ports find nothing. Point them at 80/443, or add Gateway listeners on those ports.',
   }),
   defineDiagnostic({
     code: 'data-plane-proxy-protocol',
@@ -115,7 +115,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'data-plane-proxy-protocol-mismatch',
     level: ['error', 'warning'],
-    doc: '… makes its load balancer send the PROXY protocol (…), copied to the EnvoyProxy, but the Gateway\'s listeners do not expect it (no proxyProtocol in its ClientTrafficPolicy): every connection would fail. Or: The Gateway\'s listeners require the PROXY protocol (ClientTrafficPolicy …), and … has no annotation that makes its load balancer send it: connections without a PROXY header are refused. What to do: set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol.',
+    doc: 'The load balancer and the listeners disagree on the PROXY protocol (the Service annotations send it but the listeners do not expect it, or the reverse): every connection would fail. An error when it is certain; make use-proxy-protocol / --client-ip and the Service annotations agree.',
   }),
   defineDiagnostic({
     code: 'data-plane-source-ranges',
@@ -131,7 +131,7 @@ export const GATEWAY = [
     code: 'forwarded-headers',
     level: ['info', 'warning'],
     fidelity: 'approximate',
-    doc: 'Forwarded request headers as ingress-nginx wrote them: the ClientTrafficPolicies set headers.earlyRequestHeaders on every HTTP listener: …. Differences: …. What to do: (mode.detected ? \'routes whose backends read X-Real-IP can set it with a RequestHeaderModifier {set: [{name: X-Real-IP, value: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%"}]}: route-level headers are evaluated after client IP detection. \' : \'\') + `earlyRequestHeaders needs Envoy Gateway v1.2+, requestID v1.4+….',
+    doc: 'How the listeners set X-Forwarded-For/-Host/-Port/-Proto, X-Real-IP and X-Request-ID as ingress-nginx wrote them (ClientTrafficPolicy earlyRequestHeaders). The message lists the differences (X-Original-Forwarded-*, header trust); a warning when a backend could read a different client address.',
   }),
   defineDiagnostic({
     code: 'gateway-class-differs',
@@ -151,7 +151,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gateway-merged-envoy-service',
     level: 'error',
-    doc: 'GatewayClass … merges Gateways (… mergeGateways: true): Envoy Gateway does not accept a Gateway with its own parametersRef (Accepted False, InvalidParameters), so no EnvoyProxy is attached, and this Gateway shares the Envoy Service of …, …. What to do: p.service ? `set these in provider.kubernetes.envoyService of … if every merged Gateway may share them, or give these classes a GatewayClass of their own without mergeGateways` : `name the Service with --controller-service CLASS=NAMESPACE/NAME, or --public-load-balancer … if the shared Envoy Service is right for these hosts.',
+    doc: 'The GatewayClass merges Gateways (mergeGateways: true): Envoy Gateway refuses a Gateway with its own parametersRef, so no EnvoyProxy is attached and this Gateway shares the class\'s Envoy Service. The controller Service\'s settings are not repeated; set them on the class\'s EnvoyProxy.',
   }),
   defineDiagnostic({
     code: 'gateway-owner-needs',
@@ -161,7 +161,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gateway-parameters-ref-kept',
     level: 'error',
-    doc: 'The live Gateway already references … (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy … does not apply and the Envoy Service does not repeat …. What to do: copy provider.kubernetes.envoyService of EnvoyProxy … into …, or point the Gateway at … after merging the two.',
+    doc: 'The live Gateway already references an EnvoyProxy: it is kept, so the generated EnvoyProxy does not apply. Copy its provider.kubernetes.envoyService settings into the referenced one if they matter.',
   }),
   defineDiagnostic({
     code: 'gateway-several-controller-configmaps',
@@ -176,7 +176,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-changes-admission',
     level: ['error', 'warning'],
-    doc: 'GatewayClass …\'s … is merged under EnvoyProxy … (StrategicMerge: what the Gateway\'s leaves unset comes from the GatewayClass\'s), and the merged Envoy Service differs from …: …. What to do: set the differing settings explicitly in envoyService of EnvoyProxy … (they then win), or remove them from ….',
+    doc: 'The GatewayClass\'s EnvoyProxy is merged under the Gateway\'s (StrategicMerge), and the merged Envoy Service differs from the ingress-nginx Service in who can reach it: an error when it opens access (internal becomes public, source ranges dropped), a warning when it narrows it. Set the differing settings explicitly on the Gateway\'s EnvoyProxy.',
   }),
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-not-checked',
@@ -186,12 +186,12 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gitops-placeholders',
     level: 'info',
-    doc: '… Ingress(es) contain \\… placeholders (…); they are kept verbatim, and schema checks of those fields happen after substitution.',
+    doc: 'Ingresses contain template placeholders (Helm, envsubst): they are kept verbatim in the output, and schema checks of those fields happen after substitution. Render before applying.',
   }),
   defineDiagnostic({
     code: 'host-on-two-gateways',
     level: ['info', 'warning'],
-    doc: 'Host "…" is served on …: each Gateway gets its own routes, certificate and redirect for it, computed from its own classes\' Ingresses only, as each ingress-nginx controller served its own` + (merged.length > 0 ? `; but the input\'s IngressClasses give these classes one spec.controller (…), and one controller serving them had merged the host into one ser. What to do: merged.length > 0 ? \'check that each class really had an ingress-nginx of its own (--controller-class); if one served both, send both classes to one Gateway\' : undefined.',
+    doc: 'A host served by Ingresses of two controllers that go to two Gateways: each Gateway gets its own routes, certificate and redirect for it, as each controller served its own. A warning when the Gateways share an Envoy (merged) and would conflict.',
   }),
   defineDiagnostic({
     code: 'https-listener-without-certificates',
@@ -201,35 +201,35 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'intent-not-emitted',
     level: 'warning',
-    doc: '… produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won).',
+    doc: 'An annotation produced a setting that no emitted object carries (its route was not emitted, or a conflicting annotation won): the setting is lost. The message names the key; check why its route is missing.',
   }),
   defineDiagnostic({
     code: 'issuer-copied',
     level: 'info',
     fidelity: 'manual',
-    doc: 'What to do: copy the Secret(s) from … to … yourself (this tool never reads or copies Secret data).',
+    doc: 'An Issuer is copied into the Gateway\'s namespace for the Certificates there; the Secrets it references (ACME account key, DNS credentials) are not copied: this tool never reads or copies Secret data. Copy them yourself.',
   }),
   defineDiagnostic({
     code: 'issuer-ingress-template-annotations',
     level: 'info',
     fidelity: 'ignored',
-    doc: '… solvers[…] http01.ingress.ingressTemplate.metadata.annotations (…) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped.',
+    doc: 'Annotations of an Issuer\'s http01.ingress.ingressTemplate have no place on the gatewayHTTPRoute solver (only labels do) and were dropped. Check nothing relied on them.',
   }),
   defineDiagnostic({
     code: 'issuer-ingress-template-nginx',
     level: 'warning',
     fidelity: 'approximate',
-    doc: '… solvers[…] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager\'s temporary solver Ingress: …. The gatewayHTTPRoute solver\'s HTTPRoute carries no annotations, and they were dropped: access to the challenges is handled by. What to do: … is generated with the Gateway-level SecurityPolicy (controller ConfigMap allowlist or global-auth-url, --nginx-defaults); without --nginx-defaults the Gateway has no such policy and nothing blocks the challenges.',
+    doc: 'An Issuer\'s http01.ingress.ingressTemplate set ingress-nginx annotations (whitelists, auth) on cert-manager\'s temporary solver Ingress; the gatewayHTTPRoute solver\'s HTTPRoute carries no annotations, so they were dropped. Access to the challenges is handled by the Gateway-level SecurityPolicy exemption (acme-challenge-exempt).',
   }),
   defineDiagnostic({
     code: 'issuer-invalid',
     level: 'warning',
-    doc: '… has no name…; it was skipped.',
+    doc: 'A cert-manager Issuer or ClusterIssuer without a name: it is skipped.',
   }),
   defineDiagnostic({
     code: 'issuer-managed-by-replaced',
     level: 'warning',
-    doc: '… carried …: …; the rewritten object says ingress2gw. What to do: if … owns this Issuer (Helm chart, GitOps repository), change the solver there instead of applying this object, or … will revert it.',
+    doc: 'A rewritten Issuer carried a managed-by label or annotation (Helm, GitOps): the rewritten object says ingress2gw. If that tool owns the Issuer, change the solver there instead of applying this object, or it will revert it.',
   }),
   defineDiagnostic({
     code: 'issuer-not-found',
@@ -247,23 +247,23 @@ export const GATEWAY = [
     code: 'issuer-secret-collision',
     level: 'warning',
     fidelity: 'manual',
-    doc: '… and … both reference Secret "…" (…), which must exist in … for both: one Secret there cannot stand in for the … of both, which were separate Secrets in their namespaces. What to do: … keeps the name; rename it for …: copy Secret …/… to …/… and change … of Issuer …/… to "…".',
+    doc: 'Two Issuers copied into the Gateway\'s namespace reference Secrets of the same name from different namespaces: one Secret there cannot stand in for both. Rename one as the hint says and copy its Secret.',
   }),
   defineDiagnostic({
     code: 'issuer-unchanged',
     level: 'info',
     fidelity: 'exact',
-    doc: '… has no ACME http01.ingress solver for ingress-nginx (classes …)…: ….',
+    doc: 'An Issuer with no ACME http01.ingress solver for ingress-nginx\'s classes: it is not rewritten for the Gateway. Nothing to do unless its solvers should use the Gateway (gatewayHTTPRoute).',
   }),
   defineDiagnostic({
     code: 'merged-gateways-listener-conflict',
     level: 'info',
-    doc: 'The Gateways … must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (…), ` + \'and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways e. What to do: keep mergeGateways off for this GatewayClass, or give the Gateways distinct GatewayClasses.',
+    doc: 'Gateways that would be merged into one Envoy (mergeGateways on their GatewayClass) repeat a listener\'s protocol, hostname and port: Envoy Gateway marks every repeat but the first Conflicted and serves nothing on it. Do not merge these Gateways, or rename the listeners\' hostnames.',
   }),
   defineDiagnostic({
     code: 'merged-gateways-wildcard-takes-host',
     level: 'warning',
-    doc: 'If the GatewayClass merges Gateways (EnvoyProxy mergeGateways: true), the listener … (…) of …/… takes the TLS connections for …: ` + \'Envoy picks a wildcard server name over a listener without hostname, so these hosts get this listener\'s certificate and routes instead of their own Gateway\'s; under ingress-nginx eac. What to do: keep mergeGateways off for this GatewayClass (each Gateway then gets its own address), or give these hosts listeners of their own.',
+    doc: 'If the GatewayClass merges Gateways, a wildcard listener of one Gateway takes the TLS connections for hosts another Gateway serves on a listener without hostname (Envoy picks the wildcard server name first): those hosts get the wrong certificate. Do not merge these Gateways, or give the listener a hostname.',
   }),
   defineDiagnostic({
     code: 'namespace-label-needed',
@@ -278,32 +278,32 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'plain-hosts-https',
     level: 'info',
-    doc: '… host(s) have no TLS in any Ingress (…): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only. What to do: if clients reach them over HTTPS (a wildcard --default-ssl-certificate, say), add TLS entries for them or attach their routes to the https listener with that certificate on it.',
+    doc: 'Hosts with no TLS in any Ingress: ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only. If clients reach them over HTTPS, add TLS entries or attach their routes to an HTTPS listener with that certificate.',
   }),
   defineDiagnostic({
     code: 'policy-field-conflict',
     level: 'warning',
-    doc: '… sets …, which another annotation of this Ingress already set; the first one is kept.',
+    doc: 'Two annotations of the Ingress set the same field of one policy: the first one is kept. The message names both; remove the other.',
   }),
   defineDiagnostic({
     code: 'policy-merge-type',
     level: 'info',
-    doc: '… route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx\'s ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy.',
+    doc: 'Route-level policies set mergeType StrategicMerge so that they add to the Gateway-level defaults instead of replacing them, as nginx\'s ConfigMap defaults applied beside annotations. Needs Envoy Gateway v1.4+ (BackendTrafficPolicy) and v1.8+ (SecurityPolicy).',
   }),
   defineDiagnostic({
     code: 'policy-replaces-gateway-defaults',
     level: 'info',
-    doc: 'LeftOut.length > 0 ? `this route-level … replaces the Gateway-level one, whose settings it repeats except … (left out for this Ingress: see the diagnostics of its annotations)` : `this route-level … replaces the Gateway-level one and repeats all its settings.',
+    doc: 'A route-level policy replaces the Gateway-level one of the same kind (Envoy Gateway does not merge them): it repeats the Gateway-level settings, except those the message lists as left out for this Ingress. Check those keys\' diagnostics.',
   }),
   defineDiagnostic({
     code: 'public-load-balancer-accepted',
     level: ['info', 'warning'],
-    doc: 'GatewayClass … merges Gateways (… mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer … accepts. Or: The live Gateway keeps its Envoy Service as it is, as --public-load-balancer … accepts.',
+    doc: '--public-load-balancer accepts that a Gateway\'s Envoy Service is public (or shared) where ingress-nginx\'s was internal or different: a warning when the exposure changes, info when the flag only confirms it.',
   }),
   defineDiagnostic({
     code: 'public-load-balancer-unused',
     level: 'warning',
-    doc: '--public-load-balancer … has no effect: the EnvoyProxy of this Gateway repeats …. Or: --public-load-balancer … names no Gateway of this run (…).',
+    doc: '--public-load-balancer names a Gateway of no effect (its EnvoyProxy already repeats the controller Service, or no such Gateway in this run). Remove or fix the flag.',
   }),
   defineDiagnostic({
     code: 'redirect-before-auth',
@@ -319,28 +319,28 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'route-withheld-client-certificates',
     level: 'error',
-    doc: '… is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused clients without a valid certificate. What to do: install Envoy Gateway and convert again.',
+    doc: 'A route is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused those without a valid certificate. Install Envoy Gateway (its CRDs) and convert again.',
   }),
   defineDiagnostic({
     code: 'stream-configmap-not-found',
     level: 'warning',
-    doc: '… ConfigMap … (…) is not in the input.',
+    doc: 'The tcp-services/udp-services ConfigMap the controller names (--tcp-services-configmap) is not in the input: no stream listener is generated. Add it to the input (or use --lookup-cluster).',
   }),
   defineDiagnostic({
     code: 'target-lacks-crd',
     level: 'warning',
-    doc: '… object(s) left out because the cluster does not serve …: …; …. What to do: install … and convert again.',
+    doc: 'Objects of a kind the target cluster does not serve (from its discovery or --target): they are left out, one warning per kind, and the keys they carried become manual (annotation-needs-crd). Install the CRDs and convert again.',
   }),
   defineDiagnostic({
     code: 'tls-entry-ignored',
     level: 'warning',
-    doc: 'Spec.tls[…] (…) is not used: …; it is left off the lis.',
+    doc: 'A spec.tls entry that is not used (no hosts nginx serves, or another entry wins for them): it is left off the listener, as ingress-nginx did not use it either.',
   }),
   defineDiagnostic({
     code: 'tls-host-not-listed',
     level: 'warning',
     fidelity: 'approximate',
-    doc: '… not listed in spec.tls: ingress-nginx served … with the Ingress\'s Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets … and Envoy picks by SNI. What to do: list every host in spec.tls (or check that one of the Secrets covers it); otherwise add the default certificate to the https listener.',
+    doc: 'A host of the Ingress not listed in its spec.tls: ingress-nginx served it with the Ingress\'s Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets the same certificates and Envoy picks by SNI. List every host in spec.tls.',
   }),
   defineDiagnostic({
     code: 'tls-without-secret',
@@ -350,11 +350,11 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'too-many-certificates',
     level: 'error',
-    doc: '… TLS Secrets for one https listener, and Gateway API allows …: … are left out (…), so their hosts get no certificate. What to do: split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates.',
+    doc: 'More TLS Secrets than Gateway API allows on one listener (64): the extra ones are left out and their hosts get no certificate. Split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates.',
   }),
   defineDiagnostic({
     code: 'too-many-listeners',
     level: 'error',
-    doc: '… needs … listeners and Gateway API allows 64: the API server rejects the Gateway. What to do: move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets.',
+    doc: 'The Gateway needs more listeners than Gateway API allows (64): the API server rejects it. Move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets.',
   }),
 ] as const

@@ -6,25 +6,25 @@ export const ROUTES = [
     code: 'alias-shadowed',
     level: 'warning',
     fidelity: 'ignored',
-    doc: '… and … are both set; ingress-nginx reads …/…, or its alias when it is empty, so … wins.',
+    doc: 'An annotation and its alias (whitelist-source-range and allowlist-source-range, say) are both set: ingress-nginx reads the first and falls back to the alias only when it is empty, so one of them wins; the conversion takes the same one. Remove the other.',
   }),
   defineDiagnostic({
     code: 'annotation-group-ignored',
     level: ['error', 'info', 'warning'],
     fidelity: ['exact', 'ignored'],
-    doc: 'Ingress-nginx ignores it with the rest of its … because of …, and so does the conversion. Or: …; ingress-nginx ignores the whole … of this Ingress because of it…, and so does the conversion. What to do: group?.security ? \'fix the value: until then the paths are open to everyone, in ingress-nginx as in the conversion\' : undefined.',
+    doc: 'An invalid value made ingress-nginx ignore a whole group of annotations parsed together (annotations.go Extract: auth, cors, rate limits...), and the conversion ignores them too. An error when the group is a security setting (the paths are open to everyone, in ingress-nginx as in the conversion): fix the value.',
   }),
   defineDiagnostic({
     code: 'annotation-not-read',
     level: 'info',
     fidelity: 'ignored',
-    doc: '…; …, so it has no effect, and the conversion leaves it out.',
+    doc: 'An annotation that ingress-nginx does not read in this case (a companion without its main key, a key of another mode): it has no effect, and the conversion leaves it out. Remove it or set the key it depends on.',
   }),
   defineDiagnostic({
     code: 'canary-location-denied',
     level: 'info',
     fidelity: 'ignored',
-    doc: '…; ingress-nginx denies the locations of this Ingress, but a canary\'s own locations are never used (its backend joins the primary\'s), so the canary keeps its share of the traffic, as in the conversion.',
+    doc: 'ingress-nginx denies the locations of this canary Ingress (an invalid annotation value), but a canary\'s own locations are never used: its backend joins the primary\'s, so the canary keeps its share of the traffic, as in the conversion. Fix the annotation anyway.',
   }),
   defineDiagnostic({
     code: 'canary-path-served',
@@ -44,17 +44,17 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'canary-unattached',
     level: 'warning',
-    doc: 'Canary Ingress … matches no primary location; it has no effect.',
+    doc: 'A canary Ingress that matches no primary location (no non-canary Ingress serves the same host and path): ingress-nginx ignored it, and so does the conversion.',
   }),
   defineDiagnostic({
     code: 'canary-upstream-not-created',
     level: 'warning',
-    doc: '… is also used by …Ingress … (…), which created its upstream (controller.go createUpstreams); the canary\'s weight, header and cookie are set only on an upstream the canary creates, so …. What to do: give the canary a Service (or port) of its own if it is meant to receive traffic, then convert again.',
+    doc: 'The canary\'s Service port is also used by another Ingress, which created the upstream first (controller.go createUpstreams): the canary\'s weight, header and cookie are set only on an upstream the canary creates, so nginx sent no traffic by canary rules. The conversion does the same. Give the canary a Service of its own.',
   }),
   defineDiagnostic({
     code: 'canary-without-primary',
     level: 'warning',
-    doc: 'C.path === \'\' ? `…: the canary path is empty, and ingress-nginx pairs a canary path with the location of the same path as written (controller.go mergeAlternativeBackends), which is never empty; it ignores this canary path and so does the conversion` : `…: no primary Ingress serves host "…" …; ingress-nginx ignores this canary path and so does the.',
+    doc: 'A canary path with no primary location of the same host and path (or an empty path): ingress-nginx pairs a canary with the location of the same path as written (controller.go mergeAlternativeBackends) and ignored this one, and so does the conversion. Add the path to the primary Ingress if the canary should take traffic.',
   }),
   defineDiagnostic({
     code: 'catch-all-route',
@@ -64,12 +64,12 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'cross-controller-conflict',
     level: 'warning',
-    doc: 'Cross ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: …; there the catch-all goes to the spec.defaultBackend of …, first in ingress-nginx\'s order, and this one has no effect` : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress … comes first in ingress-nginx\'s order; this one has no effect. Or: Host "…" … is defined by … -> … and by … -> …: …; there one Ingress owns the path, as in one ingress-nginx, and … does because …: … now gets the requests the controller of … sent to …. What to do: give each class its own Gateway (--gateway-for CLASS=NS/NAME), or remove the path from one of the Ingresses.',
+    doc: 'Two Ingresses of different ingress-nginx controllers claim the same default backend or path on one Gateway: each controller served its own, but one Gateway can only route it once. The message says which one is kept; give each controller its own Gateway (--gateway-for) or remove the duplicate.',
   }),
   defineDiagnostic({
     code: 'default-backend-shadowed',
     level: 'warning',
-    doc: 'Cross ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: …; there the catch-all goes to the spec.defaultBackend of …, first in ingress-nginx\'s order, and this one has no effect` : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress … comes first in ingress-nginx\'s order; this one has no effect.',
+    doc: 'spec.defaultBackend of this Ingress is not used: the catch-all (or the host\'s default) goes to the spec.defaultBackend of the first Ingress in ingress-nginx\'s order (oldest first), and so does the conversion. Remove the unused one or make the intended one first.',
   }),
   defineDiagnostic({
     code: 'denied-location-settings',
@@ -81,43 +81,43 @@ export const ROUTES = [
     code: 'empty-annotation-value',
     level: 'warning',
     fidelity: 'exact',
-    doc: '… is …: ingress-nginx ignores it and uses the default…, and so does the conversion.',
+    doc: 'An annotation with an empty value: ingress-nginx ignores it and uses its default, and so does the conversion. Remove it or set a value.',
   }),
   defineDiagnostic({
     code: 'externalname-service',
     level: ['info', 'warning'],
     fidelity: ['exact', 'manual'],
-    doc: 'ViaBackend ? `…: Service …/… is of type ExternalName (…); the route reaches it through the Envoy Gateway Backend this conversion emits for backend-protocol (fqdn ….….svc.cluster.local, which the cluster DNS resolves to …)` : `…: Service …/… is of type ExternalName (…. What to do: viaBackend ? undefined : `create an Envoy Gateway Backend with the fqdn endpoint … and the path\'s port, and point the route\'s backendRef at it (group gateway.envoyproxy.io, kind Backend).',
+    doc: 'A backend Service of type ExternalName. The route reaches it through an Envoy Gateway Backend (FQDN) when backend-protocol needs one (exact, info); otherwise Gateway API routes cannot point at ExternalName Services and a person must create a Backend or a Service with endpoints (manual, warning).',
   }),
   defineDiagnostic({
     code: 'force-ssl-redirect-without-tls',
     level: 'warning',
     fidelity: 'manual',
-    doc: '…host … has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http. What to do: redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it.',
+    doc: 'force-ssl-redirect on a host without a TLS entry: TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto. A Gateway redirect on the http listener would loop, so none is emitted and the route stays on http. Redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so that the Gateway terminates it.',
   }),
   defineDiagnostic({
     code: 'grpc-filter-dropped',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'GRPCRoute rules cannot rewrite or redirect; … dropped.',
+    doc: 'GRPCRoute rules cannot rewrite or redirect: a rewrite or redirect annotation of a GRPC backend is dropped. Check the gRPC clients call the paths the backend serves.',
   }),
   defineDiagnostic({
     code: 'grpc-path-untranslatable',
     level: 'warning',
     fidelity: 'manual',
-    doc: '… has no GRPCRoute equivalent (gRPC matches are by service and method); that path is not emitted. What to do: use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method.',
+    doc: 'A path of a GRPC backend with no GRPCRoute equivalent (gRPC matches are by service and method): that path is not emitted. Use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method.',
   }),
   defineDiagnostic({
     code: 'ingress-not-served',
     level: 'error',
     fidelity: 'manual',
-    doc: 'TODO',
+    doc: 'ingress-nginx does not serve this Ingress today (an annotation value is refused by its validation, annotations-risk-level, the word blocklist...): the conversion emits nothing for it either. Fix the annotation the message names; the hint says how to check the running controller.',
   }),
   defineDiagnostic({
     code: 'invalid-annotation-value',
     level: 'error',
     fidelity: 'exact',
-    doc: '…; ingress-nginx ignored this value and used ….',
+    doc: 'An annotation value ingress-nginx\'s parser refuses: it ignored the value and used its default (or nothing), and so does the conversion. Fix the value if the setting was wanted.',
   }),
   defineDiagnostic({
     code: 'invalid-backend',
@@ -127,7 +127,7 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'invalid-host',
     level: 'error',
-    doc: 'Rules[…].host "…" …; the rule is not converted.',
+    doc: 'A rule\'s host is not a valid DNS name (or wildcard): the API server or ingress-nginx refused it, and the rule is not converted. Fix the host.',
   }),
   defineDiagnostic({
     code: 'invalid-path',
@@ -138,13 +138,13 @@ export const ROUTES = [
     code: 'literal-path-as-regex',
     level: 'warning',
     fidelity: 'approximate',
-    doc: '… has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression …, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes).',
+    doc: 'A path with characters Gateway API refuses in Exact/PathPrefix matches: it is matched as the equivalent escaped regular expression, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes). Check overlapping paths of the host.',
   }),
   defineDiagnostic({
     code: 'needs-substitution',
     level: ['error', 'info', 'warning'],
     fidelity: ['manual', 'none'],
-    doc: '…; rather than publish these paths without the protection, the converted route answers 503 on every path of this Ingress. Or: …; whether this Ingress is a canary decides whose traffic it takes, so the conversion emits nothing for it. What to do: RENDER_FIRST.',
+    doc: 'A value still holds an unrendered template placeholder (Helm, Kustomize, envsubst) that decides security or routing: rather than publish the paths without the protection, the route answers 503 (error), or nothing is emitted for a canary whose role depends on it. Render the manifests first (helm template, kustomize build) and convert the output. Info when the placeholder is kept verbatim in a field that is safe.',
   }),
   defineDiagnostic({
     code: 'no-routable-paths',
@@ -159,12 +159,12 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'path-conflict',
     level: 'warning',
-    doc: 'Host "…" … is also defined by Ingress …; ingress-nginx serves it from … because …; this path is not emitted for …. What to do: same ? undefined : \'Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate path from one Ingress.',
+    doc: 'Another Ingress defines the same host, path and match: ingress-nginx serves it from one of them (oldest creation, then namespace/name) and this one\'s path is not emitted. Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate before cutover.',
   }),
   defineDiagnostic({
     code: 'placeholder-lost',
     level: 'error',
-    doc: '… carries part of a \\… placeholder the conversion could not put back as written. What to do: RENDER_FIRST.',
+    doc: 'A value carries part of a template placeholder the conversion could not put back as written into the emitted field. Render the manifests first (helm template, kustomize build) and convert the output.',
   }),
   defineDiagnostic({
     code: 'prefix-trailing-slash',
@@ -175,7 +175,7 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'regex-location-shadowed',
     level: 'warning',
-    doc: '… on host "…" is rendered by nginx as \\`~* "^…"\\` after \\`~* "^…"\\` (…), which matches every path it would; nginx never uses it, so it is not emitted. What to do: nginx tries regex locations in order and takes the first match (controller.go sorts them by path length, then as the Ingresses added them).',
+    doc: 'A regex path that nginx never uses: an earlier regex location of the host (nginx tries them in order and takes the first match) matches every path it would. It is not emitted. Remove it, or reorder the paths if it was meant to win.',
   }),
   defineDiagnostic({
     code: 'regex-mode-from-other-ingress',
@@ -192,7 +192,7 @@ export const ROUTES = [
     code: 'regex-order-differs',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Host "…": nginx tries \\`^…\\` before \\`^…\\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to … instead of …. What to do: make the two paths exclusive (anchor or reorder the alternatives) so the order does not matter.',
+    doc: 'Two regex paths of a host that nginx tried in one order, while Envoy Gateway tries longer patterns first: a path both match goes to another backend. Make the patterns exclusive (or anchor them) so the order does not matter.',
   }),
   defineDiagnostic({
     code: 'resource-backend',
@@ -202,7 +202,7 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'server-alias-duplicate',
     level: 'warning',
-    doc: 'Server-alias … of host "…" is also an alias of host "…": nginx has the name in both servers and keeps it for the first one in its configuration, which ingress-nginx sorts by host name, so … answers as …, and so does the conversion.',
+    doc: 'A server-alias that is also an alias of another host: nginx keeps it for the first server in its order (sorted by host name), and so does the conversion. Remove the duplicate.',
   }),
   defineDiagnostic({
     code: 'server-alias-is-host',
@@ -217,29 +217,29 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'server-alias-shadowed',
     level: 'warning',
-    doc: 'Server-alias … is not used for host "…": Ingress … comes first in ingress-nginx\'s order and sets the host\'s aliases (…); nginx skips the aliases of later Ingresses, and so does the conversion.',
+    doc: 'server-alias of a later Ingress of the host: nginx takes the host\'s aliases from the first Ingress in its order and skips later ones, and so does the conversion. Move the alias to that Ingress if it is needed.',
   }),
   defineDiagnostic({
     code: 'snippet-not-allowed',
     level: 'warning',
     fidelity: 'ignored',
-    doc: '… allow-snippet-annotations off, so ingress-nginx serves this Ingress without the snippet (and its admission webhook refuses the Ingress when it is created or changed); the conversion leaves the snippet out too. What to do: config.fromConfigMap ? undefined : \'if the controller allows snippets, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again.',
+    doc: 'A snippet annotation while the controller ConfigMap has allow-snippet-annotations off: ingress-nginx serves the Ingress without the snippet (and its admission webhook refuses the Ingress when it changes); the conversion leaves it out too. If the controller does allow snippets, include its ConfigMap in the input.',
   }),
   defineDiagnostic({
     code: 'unknown-annotation',
     level: 'warning',
     fidelity: 'ignored',
-    doc: '… is not an ingress-nginx annotation; ingress-nginx ignored it and so does the conversion. What to do: check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys.',
+    doc: 'An annotation with the ingress-nginx prefix that ingress-nginx does not know: it ignored it, and so does the conversion. Check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys.',
   }),
   defineDiagnostic({
     code: 'unresolved-port-name',
     level: 'warning',
-    doc: 'Service ? `…: Service …/… has no port named "…"; the path is not converted` : `…: port name "…" of Service …/… cannot be resolved, the Service is not in the input; the path is not converted. What to do: service ? \'Gateway API needs a port number: name the port in the Service, or use port.number in the Ingress\' : \'Gateway API needs a port number: add the Service to the input (Helm-generated: helm template RELEASE CHART -n NAMESPACE | kubectl ingress2gw convert -f - -f DIR), or read it from the current kube context with --lookup-cluster; or use port.number in the Ingress.',
+    doc: 'A backend names its Service port by name and the name cannot be resolved (the Service has no such port, or is not in the input): the path is not converted. Fix the name, or add the Service to the input (--lookup-cluster).',
   }),
   defineDiagnostic({
     code: 'upstream-owned-by-canary',
     level: 'warning',
-    doc: 'Host "…" … -> … was not served by ingress-nginx: canary Ingress … (…) uses the same Service port and created its upstream as a canary-only one (controller.go createUpstreams marks it NoServer; getBackendServers skips every path routed to it), so requests for this path got the host\'s other locations or the default b. What to do: point the canary at a Service of its own (a canary on the primary\'s Service has no effect in ingress-nginx), then convert again; to serve this path as written, remove the canary annotation from ….',
+    doc: 'A path ingress-nginx did not serve: its Service port was first used by a canary Ingress, which created the upstream as canary-only (controller.go createUpstreams NoServer; getBackendServers skips it). The conversion emits no route for it either. Give the canary a Service of its own if the primary path should be served.',
   }),
   defineDiagnostic({
     code: 'wildcard-host-depth',

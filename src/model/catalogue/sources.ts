@@ -5,7 +5,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'kubeconfig-unreadable',
     level: 'warning',
-    doc: 'TODO',
+    doc: 'The kubeconfig could not be read (file input that places objects without a namespace): the namespace "default" is used, as kubectl without a context. Check KUBECONFIG if another namespace was meant.',
   }),
   defineDiagnostic({
     code: 'live-gateway-unreadable',
@@ -15,32 +15,32 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'class-not-selected',
     level: 'info',
-    doc: '… Ingress(es) skipped, …: ….',
+    doc: 'Ingresses skipped because their class is not one this run converts (--ingress-class, --all-classes, --include-classless): they belong to another controller. Nothing to do unless they should be converted.',
   }),
   defineDiagnostic({
     code: 'classes-not-selected',
     level: 'warning',
-    doc: '… Ingress(es) are not converted: their ingress classes have no IngressClass object in the input and no flag selected them: …. If ingress-nginx served them, add: …. What to do: or --all-classes (every class in these files is ingress-nginx\'s, each its own controller, as separate installations are); --gateway-for CLASS=NAMESPACE/NAME gives a class a Gateway of its own; --lookup-cluster reads the IngressClasses from the cluster instead.',
+    doc: 'Ingresses not converted: their classes have no IngressClass in the input and no flag selected them. If ingress-nginx served them, add --ingress-class NAME (or --all-classes).',
   }),
   defineDiagnostic({
     code: 'cluster-configmap-not-found',
     level: 'warning',
-    doc: 'ConfigMap … (named by …) does not exist; continuing without it.',
+    doc: 'A ConfigMap named by the controller\'s flags does not exist in the cluster: the conversion continues without it (nginx used its defaults too).',
   }),
   defineDiagnostic({
     code: 'cluster-forbidden',
     level: 'warning',
-    doc: 'Err.code === 403 ? `…; continuing without …` : `could not … (…): …; continuing without it.',
+    doc: 'The cluster refused a read (403): the conversion continues without those objects, which can change what is emitted (Services unknown, the controller\'s settings assumed). Grant the reader the permissions of examples/rbac/ingress2gw-rbac.yaml.',
   }),
   defineDiagnostic({
     code: 'cluster-lookup',
     level: 'info',
-    doc: 'TODO',
+    doc: 'What --lookup-cluster read from the cluster to complete file input (Services, Secrets\' existence, the controller\'s objects). Nothing to do.',
   }),
   defineDiagnostic({
     code: 'cluster-lookup-failed',
     level: 'warning',
-    doc: 'Could not read the …s the input lacks from … (…); …. Or: --lookup-cluster could not read the cluster (…); nothing was looked up: ….',
+    doc: '--lookup-cluster could not read what the file input lacks (Services, the controller\'s objects): they are treated as absent. Check the kubeconfig and permissions.',
   }),
   defineDiagnostic({
     code: 'cluster-missing-crd',
@@ -50,17 +50,17 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'cluster-read-failed',
     level: 'warning',
-    doc: 'Err.code === 403 ? `…; continuing without …` : `could not … (…): …; continuing without it.',
+    doc: 'A cluster read failed (network, server error): the conversion continues without those objects. Rerun when the API server answers.',
   }),
   defineDiagnostic({
     code: 'duplicate-object',
     level: 'warning',
-    doc: '… is defined twice: kept the one at …, ignored the one at …; remove or rename one of them.',
+    doc: 'An object defined twice in the input: the first is kept, the other ignored. Remove or rename one of them.',
   }),
   defineDiagnostic({
     code: 'empty-input',
     level: 'warning',
-    doc: 'FilesRead === 0 ? `No manifest files were read from …; directories are searched for *.yaml, *.yml and *.json files (subdirectories with -R)` : `No Ingresses or related objects were found in the … file… read; check the paths (subdirectories need -R).',
+    doc: 'No manifest files were read, or they hold no Ingresses or related objects: nothing to convert. Check the path (-R for subdirectories) or the namespace.',
   }),
   defineDiagnostic({
     code: 'ingress-v1beta1',
@@ -70,27 +70,27 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'input-not-found',
     level: 'error',
-    doc: 'NotFound ? `Cannot read …: no such file or directory; check the path (the other inputs were still read)` : `Cannot …: …; the other inputs were still read.',
+    doc: 'An input path does not exist: it is skipped and the other inputs are still read. Check the path.',
   }),
   defineDiagnostic({
     code: 'input-unreadable',
     level: 'error',
-    doc: 'NotFound ? `Cannot read …: no such file or directory; check the path (the other inputs were still read)` : `Cannot …: …; the other inputs were still read. Or: Cannot read - (stdin): standard input is not available here; pass a file or directory instead.',
+    doc: 'An input path could not be read (permissions, a directory without -R, stdin unavailable): it is skipped and the other inputs are still read.',
   }),
   defineDiagnostic({
     code: 'invalid-ingress',
     level: 'error',
-    doc: 'Ingress …/… is skipped: ….',
+    doc: 'An Ingress the compiler cannot model (no spec, no rules nor defaultBackend, wrong types): it is skipped, and the report lists it as not converted. Fix the manifest.',
   }),
   defineDiagnostic({
     code: 'invalid-object',
     level: ['error', 'warning'],
-    doc: 'Metadata.… is …, not a mapping of strings; it was ignored (the API server would reject this object). Or: … is …, not a string; read as "…" — quote the value in the manifest, the API server rejects it unquoted.',
+    doc: 'An object field of the wrong type (labels or annotations not a mapping of strings, a number where a string belongs): read the way the message says, or ignored; the API server would reject it. Quote or fix the value. An error when the object cannot be read at all.',
   }),
   defineDiagnostic({
     code: 'namespace-defaulted',
     level: 'info',
-    doc: '… object… in … without metadata.namespace … placed in namespace "…" (…).',
+    doc: 'Objects without metadata.namespace in file input are placed in the kubeconfig context\'s namespace (or "default"), as kubectl apply does. Set the namespace in the manifests if another was meant.',
   }),
   defineDiagnostic({
     code: 'namespace-mismatch',
@@ -105,12 +105,12 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'skipped-kind',
     level: 'info',
-    doc: 'Skipped … object…: ….',
+    doc: 'Objects of kinds the conversion does not read (Deployments, CRDs...): they are skipped. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'subdirectories-skipped',
     level: 'info',
-    doc: '… subdirector… of … not read; pass -R/--recursive to read them.',
+    doc: 'Subdirectories of an input directory were not read: pass -R/--recursive to read them.',
   }),
   defineDiagnostic({
     code: 'yaml-alias-bomb',

@@ -6,23 +6,23 @@ export const TLS = [
     code: 'alias-under-tls-wildcard',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Server-alias "…" of host "…" (no TLS): ingress-nginx answered its HTTPS with the certificate of the wildcard host … and redirected its plain HTTP to HTTPS (308; lua_ingress.lua redirect_to_https looks the request\'s Host up), but not plain HTTP for …. ` + \'The route carries both names, so the Gateway serves the alias over plain HTTP without the redirect. What to do: give … and … a TLS entry (the redirect then holds for both), or move … to an Ingress of its own with the wildcard\'s Secret.',
+    doc: 'A server-alias of a host without TLS that falls under a wildcard TLS host: ingress-nginx answered its HTTPS with the wildcard\'s certificate and redirected its plain HTTP to HTTPS (lua_ingress.lua redirect_to_https), but not the main host\'s. The route carries both names, so the Gateway treats them alike; list the alias in the Ingress\'s TLS if both should be HTTPS.',
   }),
   defineDiagnostic({
     code: 'catch-all-https',
     level: 'warning',
-    doc: '… served by ingress-nginx\'s catch-all server, which also listened on 443 (default_server ssl) with the controller\'s default certificate: an HTTPS request for any name without a server of its own, or for the bare address, reached …. …; the route is attached to the … listener only. What to do: if clients or load balancer health checks use HTTPS here: …add a parentRef with sectionName … to this Ingress\'s route without hostnames, and to.',
+    doc: 'A backend served by ingress-nginx\'s catch-all server, which also listened on 443 with the controller\'s default certificate: an HTTPS request for any name without a server of its own reached it. The route is attached to the http listener only; if clients used HTTPS, attach it to an HTTPS listener with that certificate.',
   }),
   defineDiagnostic({
     code: 'certificate-name-taken',
     level: 'info',
-    doc: 'Certificate name … is already used in … (a Secret of that name there, or a name that collides after shortening): this one is … and issues its own Secret ….',
+    doc: 'The Certificate name is already used in the Gateway\'s namespace (by a Secret or after shortening): this one gets another name and issues its own Secret. Nothing to do; the listener references the new Secret.',
   }),
   defineDiagnostic({
     code: 'certificate-no-tls',
     level: 'info',
     fidelity: 'ignored',
-    doc: '… is set but … has no spec.tls: cert-manager issued no Certificate for it, and none is generated.',
+    doc: 'A cert-manager annotation on an Ingress without spec.tls: cert-manager issued no Certificate for it, and none is generated. Add spec.tls if a certificate is wanted.',
   }),
   defineDiagnostic({
     code: 'certificate-renew-before-too-long',
@@ -34,49 +34,49 @@ export const TLS = [
     code: 'certificate-shared',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
-    doc: 'Secret … is also issued for …: cert-manager\'s ingress-shim keeps one Certificate per Secret, owned by the Ingress that created it (assumed the older one) and refuses to update it for others, so this Ingress uses Certificate …/… as well and gets none of its own…. What to do: missing.length > 0 ? `list … in the TLS entry of … if they need this certificate` : undefined.',
+    doc: 'Several Ingresses name the same TLS Secret: cert-manager\'s ingress-shim kept one Certificate per Secret, owned by the Ingress that created it, so the others share it. Exact when they agree, approximate (warning) when this Ingress\'s hosts or issuer would have been left out.',
   }),
   defineDiagnostic({
     code: 'certificate-tls-no-hosts',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Spec.tls[…] (secret …) lists no hosts: cert-manager cannot request a certificate without DNS names; no Certificate is generated for it. What to do: list the hosts in spec.tls[…].hosts of … and rerun.',
+    doc: 'A spec.tls entry with no hosts: cert-manager cannot request a certificate without DNS names, so no Certificate is generated. List the hosts in spec.tls[].hosts and rerun.',
   }),
   defineDiagnostic({
     code: 'certificate-tls-no-secret',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Spec.tls[…] (…) has no secretName: cert-manager issued nothing for it (ingress-nginx used its default certificate); no Certificate is generated. What to do: add a secretName to spec.tls[…] of … and rerun.',
+    doc: 'A spec.tls entry without secretName: cert-manager issued nothing for it and ingress-nginx used its default certificate; no Certificate is generated. Add a secretName and rerun.',
   }),
   defineDiagnostic({
     code: 'certificate-wildcard-http01',
     level: 'warning',
     fidelity: 'manual',
-    doc: '… (from …) lists the wildcard name…, but … has only ACME HTTP-01 solvers, ` + \'which cannot validate wildcard names (the CA requires DNS-01 for them): cert-manager could not issue this certificate under ingress-nginx, and cannot now. What to do: add a dns01 solver covering … to ….',
+    doc: 'A TLS entry lists a wildcard name but its issuer has only ACME HTTP-01 solvers, which cannot validate wildcard names (the CA requires DNS-01): cert-manager could not issue it under ingress-nginx either. Add a DNS-01 solver to the Issuer.',
   }),
   defineDiagnostic({
     code: 'certmanager-annotation-ignored',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Is not read by cert-manager\'s ingress-shim; it is not carried over.',
+    doc: 'A cert-manager annotation that cert-manager\'s ingress-shim does not read: it is not carried over. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'certmanager-annotation-invalid',
     level: 'warning',
     fidelity: 'ignored',
-    doc: '…; cert-manager\'s ingress-shim rejected this value and issued no Certificate for the Ingress, here the field is left out of the Certificate. What to do: fix or remove … on ….',
+    doc: 'A cert-manager annotation value that cert-manager\'s ingress-shim rejects: it issued no Certificate for the Ingress; here the field is left out of the Certificate. Fix or remove the annotation.',
   }),
   defineDiagnostic({
     code: 'certmanager-certificate',
     level: 'info',
     fidelity: 'exact',
-    doc: '-> Certificate… in … (issuerRef …); cert-manager issues new certificates into Secrets of the same names there, the Secrets in … are left alone. What to do: issuer.namespace !== undefined && issuer.namespace !== ctx.gateway.namespace ? `the namespaced …/… must exist in … as … (generated with the Issuers when it is in the input)` : undefined.',
+    doc: 'cert-manager annotations -> a Certificate in the Gateway\'s namespace (issuerRef as the annotation says); cert-manager issues new certificates into Secrets of the same names there, and the Secrets in the Ingress\'s namespace are left alone. When the Issuer is namespaced, a copy must exist in the Gateway\'s namespace.',
   }),
   defineDiagnostic({
     code: 'certmanager-external-issuer',
     level: 'info',
     fidelity: 'manual',
-    doc: '… uses the external issuer ….… "…"…; this tool cannot copy external issuers. What to do: clusterScoped ? `check that … is cluster-scoped` : `create ….… "…" in … with the same configuration: the Certificates there reference it.',
+    doc: 'The Ingress uses an external cert-manager issuer (another API group): this tool cannot copy it. Create the issuer in the Gateway\'s namespace with the same configuration (or check that it is cluster-scoped), as the hint says.',
   }),
   defineDiagnostic({
     code: 'certmanager-issuer-conflict',
@@ -88,7 +88,7 @@ export const TLS = [
     code: 'certmanager-passthrough-certificate',
     level: 'warning',
     fidelity: 'exact',
-    doc: 'With ssl-passthrough: the backend serves this certificate itself (TLS passes through the Gateway), so Certificate… stay… in … under the name… cert-manager\'s ingress-shim gave …; ` + \'th. What to do: applying this Certificate adopts the existing one; before deleting …, remove its ownerReference (see the checklist).',
+    doc: 'With ssl-passthrough the backend serves the certificate itself: the Certificate stays in the Ingress\'s namespace under the name cert-manager\'s ingress-shim gave it. Nothing moves to the Gateway.',
   }),
   defineDiagnostic({
     code: 'certmanager-solver-annotation',
@@ -126,7 +126,7 @@ export const TLS = [
   defineDiagnostic({
     code: 'mtls-host-under-tls-wildcard',
     level: 'warning',
-    doc: '… has no TLS, and the route of the wildcard host … on the … listener answers its HTTPS requests (Gateway API hostnames match any depth); ingress-nginx answered them from the host\'s own server, asking for client certificates. No listener here asks them for this host without a certificate of its own, so its routes are not attached to …: over HTTPS it reac. What to do: give … a TLS entry with its certificate and convert again: it then gets a listener of its own with the client certificate settings.',
+    doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates; no listener here asks for them for this host. Give the host a TLS entry of its own so its listener checks client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
@@ -142,7 +142,7 @@ export const TLS = [
   defineDiagnostic({
     code: 'plain-host-under-tls-wildcard',
     level: ['info', 'warning'],
-    doc: '… has no TLS, and the route of the wildcard host … on the … listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx\'s wildcard server name one label…): ingress-nginx answered them from the host\'s own server, with its default certificate. Its route. What to do: give … a TLS entry with a certificate for it to serve it properly over HTTPS.',
+    doc: 'A host without TLS under a wildcard TLS host: the wildcard\'s route on the HTTPS listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx\'s wildcard server names one label), where ingress-nginx answered them from the host\'s own server with its default certificate. Give the host a TLS entry if clients use HTTPS.',
   }),
   defineDiagnostic({
     code: 'tls-certificate-overlap',
@@ -159,13 +159,13 @@ export const TLS = [
   defineDiagnostic({
     code: 'tls-from-wildcard',
     level: 'info',
-    doc: 'Passthrough ? `host "…" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host … (from Ingress …) for its one-label wildcard name; so …` : `host. What to do: list … in a TLS entry (with the wildcard\'s Secret) to make this explicit.',
+    doc: 'A host without a TLS entry that ingress-nginx served over HTTPS (and redirected to it) with the certificate of a wildcard host: the route is attached to the wildcard\'s HTTPS listener so clients get the same certificate. Add a TLS entry of its own if that was not intended.',
   }),
   defineDiagnostic({
     code: 'tls-listeners-http1-only',
     level: ['info', 'warning'],
     fidelity: 'approximate',
-    doc: 'The HTTPS listeners … of … carry certificates for the same names (…): Envoy Gateway then offers HTTP/1.1 only on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection of one listener for the other\'s names; ingress-nginx served HTTP/2 on every host` + (grpc.length > 0 ? `. gRPC needs HTTP/2: the gRPC. What to do: give the hosts with listeners of their own certificates that name only them, or set tls.alpnProtocols [h2, http/1.1] in those listeners\' ClientTrafficPolicies (Envoy Gateway keeps an explicit ALPN; a browser may then send a request for one listener\'s host over the other\'s connection and get 404).',
+    doc: 'HTTPS listeners carry certificates for the same names: Envoy Gateway then offers only HTTP/1.1 on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection across listeners. A warning when clients relied on HTTP/2; give each name one certificate.',
   }),
   defineDiagnostic({
     code: 'tls-secret-copies',
@@ -176,6 +176,6 @@ export const TLS = [
     code: 'tls-sni-shadowed',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
-    doc: 'Host "…" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener … (hostname …) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared … https listener matches any name. Over HTTPS it reaches …\'s routes, not its own. Or: Listener … (hostname …) would receive the TLS connections for …: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only …\'s. As ingress-nginx served each of these names from its own server, they get listeners of their own with the. What to do: give … a TLS entry with its Secret and convert again, or add a listener for … with the default certificate.',
+    doc: 'A host without a Secret of its own (nginx served it with its default certificate) whose TLS connections a more specific listener takes (Envoy chooses the most specific SNI match): clients get that listener\'s certificate. Info when it is the same certificate nginx served.',
   }),
 ] as const

@@ -1,0 +1,17 @@
+import {fidelitiesOf, levelsOf} from './define.js'
+import {CATALOGUE, type Code} from './index.js'
+
+/**
+ * What an emitted diagnostic contradicts in its catalogue entry (an uncatalogued code, a level or a fidelity the
+ * entry does not declare), else undefined. The tests run it over every diagnostic of the goldens and the unit inputs.
+ */
+export function catalogueContradiction(d: {code: string; level: string; fidelity?: string}): string | undefined {
+  const entry = CATALOGUE.get(d.code as Code)
+  if (!entry) return `${d.code}: not in the catalogue`
+  const levels: readonly string[] = levelsOf(entry)
+  if (!levels.includes(d.level)) return `${d.code}: emitted as ${d.level}, catalogued as ${levels.join(' | ')}`
+  const fidelities: readonly string[] = fidelitiesOf(entry)
+  const fidelity = d.fidelity ?? 'none'
+  if (!fidelities.includes(fidelity)) return `${d.code}: emitted with fidelity ${fidelity}, catalogued as ${fidelities.join(' | ')}`
+  return undefined
+}
