@@ -13,6 +13,7 @@ import type {MigrationReport, ReportDiagnostic} from '../src/output/migration-re
 import {clientTrafficFromConfigMap} from '../src/translate/bundle/client-traffic.js'
 import {CONFIGMAP_KEYS} from '../src/configmap/keys.js'
 import {configMapRegistry} from '../src/configmap/index.js'
+import {renderDiagnosticDocs} from '../scripts/diagnostic-docs.js'
 import {runCli} from './support/run-cli.js'
 
 process.env.KUBECONFIG = ''
@@ -89,4 +90,10 @@ test('every ConfigMap key, present, is reported as the catalogue declares', (t) 
     t.true(diagnostics.length > 100)
     t.deepEqual([...new Set(diagnostics.map(catalogueContradiction).filter((w) => w !== undefined))], [], `nginxDefaults ${nginxDefaults}`)
   }
+})
+
+test('docs/diagnostics.md is fresh (run `npm run docs`) and lists every code', (t) => {
+  const docs = readFileSync(join(ROOT, 'docs/diagnostics.md'), 'utf8')
+  t.is(docs, renderDiagnosticDocs())
+  for (const code of CATALOGUE.keys()) t.true(docs.includes(`| \`${code}\` |`), code)
 })

@@ -30,19 +30,19 @@ export const ANNOTATIONS = [
     code: 'auth-signin',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'ignored', 'manual'],
-    doc: 'Has no effect without auth-signin. Or: Outcome.message. What to do: carry it over to whatever replaces the sign-in redirect (oidc redirectURL, or the auth service\'s own redirect).',
+    doc: 'auth-signin (and auth-signin-redirect-param): where nginx sent a browser on 401. Approximate when what replaces the external auth (Envoy Gateway\'s OIDC, or a recognised auth server\'s own sign-in redirect) sends the browser to sign in another way; manual when no external auth is emitted (a person must set up the sign-in with it); ignored without auth-signin. Carry the return-URL parameter over to whatever replaces the redirect.',
   }),
   defineDiagnostic({
     code: 'auth-type-missing',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Has no effect without auth-type (ingress-nginx applies no authentication), and the conversion emits nothing for it.',
+    doc: 'An auth-* key of basic/digest authentication without auth-type: ingress-nginx applies no authentication, and the conversion emits nothing for it. Set auth-type if authentication was meant.',
   }),
   defineDiagnostic({
     code: 'auth-url-empty',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Is empty; ingress-nginx applies no external authentication, and neither does the conversion.',
+    doc: 'auth-url is empty: ingress-nginx applies no external authentication, and neither does the conversion. Remove the key or set the URL: as written the paths are open.',
   }),
   defineDiagnostic({
     code: 'auth-url-fail-closed-overrides',
@@ -53,7 +53,7 @@ export const ANNOTATIONS = [
     code: 'auth-url-missing',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Has no effect without auth-url, and the conversion emits nothing for it.',
+    doc: 'An auth-* companion of external auth without auth-url: it has no effect, and the conversion emits nothing for it.',
   }),
   defineDiagnostic({
     code: 'auth-url-port',
@@ -75,13 +75,13 @@ export const ANNOTATIONS = [
   defineDiagnostic({
     code: 'backend-needs-enable-backend',
     level: 'info',
-    doc: 'The route reaches its Services through Envoy Gateway Backend objects, which Envoy Gateway serves only with extensionApis.enableBackend. What to do: ENABLE_BACKEND_HINT.',
+    doc: 'The route reaches its Services through Envoy Gateway Backend objects (backend-protocol with an ExternalName Service, TLS to an FQDN...), which Envoy Gateway serves only when its configuration enables extensionApis.enableBackend. Check the Envoy Gateway configuration (EnvoyGateway extensionApis.enableBackend: true) before cutover.',
   }),
   defineDiagnostic({
     code: 'basic-auth-realm',
     level: 'warning',
     fidelity: 'approximate',
-    doc: ': Envoy Gateway\'s basicAuth has no realm setting, so the browser\'s login prompt shows Envoy\'s own realm instead.',
+    doc: 'auth-realm: Envoy Gateway\'s basicAuth has no realm setting, so the browser\'s login prompt shows Envoy\'s own realm instead. Authentication is the same.',
   }),
   defineDiagnostic({
     code: 'basic-auth-secret',
@@ -169,7 +169,7 @@ export const ANNOTATIONS = [
     code: 'cors-not-enabled',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Has no effect without enable-cors: "true" (ingress-nginx adds no CORS headers), and the conversion emits nothing for it.',
+    doc: 'A cors-* key without enable-cors "true": ingress-nginx adds no CORS headers, and the conversion emits nothing for it.',
   }),
   defineDiagnostic({
     code: 'cors-origin-rejected',
@@ -186,7 +186,7 @@ export const ANNOTATIONS = [
     code: 'digest-auth',
     level: 'warning',
     fidelity: 'manual',
-    doc: ': ingress-nginx used digest authentication (auth_digest) for any auth-type other than exactly "basic"; Envoy has no digest authentication, so the route is protected with basic auth instead (fails closed): clients must send Basic credentials from the new Secret …/…. What to do: …; clients that speak only Digest need another scheme (extAuth, oidc).',
+    doc: 'auth-type other than exactly "basic": ingress-nginx used digest authentication (auth_digest). Envoy has no digest authentication, so the route is protected with basic auth instead (fail closed): clients must send Basic credentials from the new Secret. Change the clients, or put a digest-capable auth service behind auth-url.',
   }),
   defineDiagnostic({
     code: 'ext-auth',
@@ -269,7 +269,7 @@ export const ANNOTATIONS = [
     code: 'mtls-error-page',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Is never shown: Envoy rejects a bad client certificate during the TLS handshake, before any HTTP response.',
+    doc: 'auth-tls-error-page is never shown: Envoy rejects a bad client certificate during the TLS handshake, before any HTTP response, where nginx redirected to the page. Clients see a TLS error instead.',
   }),
   defineDiagnostic({
     code: 'mtls-forward-cert',
@@ -293,13 +293,13 @@ export const ANNOTATIONS = [
     code: 'mtls-missing-secret',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Has no effect without auth-tls-secret (ingress-nginx asks for no client certificate).',
+    doc: 'An auth-tls-* key without auth-tls-secret: ingress-nginx asks for no client certificate, and the conversion emits nothing for it.',
   }),
   defineDiagnostic({
     code: 'mtls-off',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'ignored'],
-    doc: 'Auth-tls-verify-client is "off": ingress-nginx asked no client for a certificate, but still sent ssl-client-verify: NONE upstream and dropped client-sent … (nginx.tmpl, servers with a CA); through Envoy these headers reach the backend as the client sent them, so a backend that trusts ssl-client-verify can be handed a forged SUCCESS. Or: Has no effect with auth-tls-verify-client "off". What to do: if the backends read ssl-client-* headers, add to the routes of … a RequestHeaderModifier {set: [{name: ssl-client-verify, value: NONE}], remove: […]}.',
+    doc: 'auth-tls-verify-client "off": ingress-nginx asked no client for a certificate, but still sent ssl-client-verify: NONE upstream and dropped client-sent copies of the ssl-client-* headers (servers with a CA); through Envoy these headers reach the backend as the client sent them (approximate): backends must not trust them. The other auth-tls-* keys have no effect (ignored).',
   }),
   defineDiagnostic({
     code: 'oauth2-proxy-oidc-not-possible',

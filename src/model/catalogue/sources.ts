@@ -65,7 +65,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'ingress-v1beta1',
     level: 'info',
-    doc: 'Read this … Ingress as … (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend); … was removed in Kubernetes 1.22, update the manifest to ….',
+    doc: 'An extensions/v1beta1 or networking.k8s.io/v1beta1 Ingress: it is read as networking.k8s.io/v1 (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend). Those versions were removed in Kubernetes 1.22: update the manifest.',
   }),
   defineDiagnostic({
     code: 'input-not-found',
@@ -95,7 +95,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'namespace-mismatch',
     level: 'warning',
-    doc: '… at … is in namespace "…", not "…" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n …, or without -n, to include it).',
+    doc: 'An object whose namespace is not the one given with -n/--namespace: it was skipped, as kubectl refuses it too. Run with its namespace, or without -n, to include it.',
   }),
   defineDiagnostic({
     code: 'service-not-found',

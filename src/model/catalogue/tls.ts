@@ -28,7 +28,7 @@ export const TLS = [
     code: 'certificate-renew-before-too-long',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Is not shorter than …: cert-manager\'s webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left). What to do: set … below the duration (e.g. 720h), or a longer … if the issuer grants it.',
+    doc: 'cert-manager.io/renew-before is not shorter than the duration: cert-manager\'s webhook rejects such a Certificate, so cert-manager never issued it. renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left). Fix the annotation.',
   }),
   defineDiagnostic({
     code: 'certificate-shared',
@@ -82,7 +82,7 @@ export const TLS = [
     code: 'certmanager-issuer-conflict',
     level: 'warning',
     fidelity: 'manual',
-    doc: '…: cert-manager\'s ingress-shim refuses such an Ingress, so no Certificate was issued and none is generated. What to do: keep either … or … (+ …/…) and rerun.',
+    doc: 'The Ingress names more than one issuer (issuer, cluster-issuer, issuer-kind/group): cert-manager\'s ingress-shim refuses such an Ingress, so no Certificate was issued and none is generated. Keep one and rerun.',
   }),
   defineDiagnostic({
     code: 'certmanager-passthrough-certificate',
