@@ -8,7 +8,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CATALOGUE, CATALOGUE_AREAS} from '../src/model/catalogue/index.js'
-import {catalogueContradiction} from '../src/model/catalogue/check.js'
+import {catalogueContradiction, refProblem} from '../src/model/catalogue/check.js'
 import type {MigrationReport, ReportDiagnostic} from '../src/output/migration-report/index.js'
 import {clientTrafficFromConfigMap} from '../src/translate/bundle/client-traffic.js'
 import {CONFIGMAP_KEYS} from '../src/configmap/keys.js'
@@ -57,7 +57,7 @@ function reportDiagnostics(report: MigrationReport): ReportDiagnostic[] {
 
 const cases = readdirSync(GOLDEN, {withFileTypes: true}).filter((d) => d.isDirectory() && !d.name.startsWith('error-')).map((d) => d.name).sort()
 
-test.serial('the golden cases emit only what the catalogue declares', async (t) => {
+test.serial('the golden cases emit only what the catalogue declares, and name Ingresses and ConfigMaps by ref', async (t) => {
   const wrong = new Map<string, string[]>()
   let seen = 0
   for (const name of cases) {
@@ -70,8 +70,7 @@ test.serial('the golden cases emit only what the catalogue declares', async (t) 
     const diagnostics = reportDiagnostics(JSON.parse(result.stdout) as MigrationReport)
     seen += diagnostics.length
     for (const d of diagnostics) {
-      const why = catalogueContradiction(d)
-      if (why) wrong.set(why, [...(wrong.get(why) ?? []), name])
+      for (const why of [catalogueContradiction(d), refProblem(d)]) if (why) wrong.set(why, [...(wrong.get(why) ?? []), name])
     }
   }
   t.true(seen > 500, `only ${seen} diagnostics in the goldens`)
@@ -88,7 +87,7 @@ test('every ConfigMap key, present, is reported as the catalogue declares', (t) 
     const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data}
     const {diagnostics} = clientTrafficFromConfigMap(cm, {gateway: {namespace: 'gateway', name: 'shared'}, clientIp: 'auto', nginxDefaults, httpsListener: 'https'})
     t.true(diagnostics.length > 100)
-    t.deepEqual([...new Set(diagnostics.map(catalogueContradiction).filter((w) => w !== undefined))], [], `nginxDefaults ${nginxDefaults}`)
+    t.deepEqual([...new Set(diagnostics.flatMap((d) => [catalogueContradiction(d), refProblem(d)]).filter((w) => w !== undefined))], [], `nginxDefaults ${nginxDefaults}`)
   }
 })
 

@@ -230,7 +230,7 @@ export function emitSecurityDefaults(cm: ConfigMapContext, model: ConfigMapModel
       diag({
         level: 'info',
         code: 'gateway-policy-http-listeners',
-        object: cm.cmRef,
+        ...cm.cmSubject,
         fidelity: 'exact',
         message:
           `SecurityPolicy ${name} targets the HTTP listeners of ${gw.namespace}/${gw.name} by name (${httpListenerTargets(cm.traffic).map((t) => t.sectionName).join(', ')}), not the whole Gateway: ` +
@@ -272,7 +272,7 @@ function emitAcmeExemption(cm: ConfigMapContext, model: ConfigMapModel, sp: Secu
     diag({
       level: 'info',
       code: 'acme-challenge-exempt',
-      object: cm.cmRef,
+      ...cm.cmSubject,
       fidelity: 'exact',
       message:
         `SecurityPolicy ${exemptName} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${gw.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${dnsName(gw.name, 'defaults')} there, so challenges are not blocked by ${lifted.join(' or by ')}` +

@@ -54,7 +54,7 @@ export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void
         'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
     const d: KeyDiagnostic = {level: limit.unlimited ? 'info' : 'warning', code: 'proxy-body-size', fidelity: 'approximate', message: msg, hint: limit.unlimited ? undefined : hint}
     if (has('proxy-body-size') && body.ok) cm.account('proxy-body-size', d)
-    else if (!has('proxy-body-size')) model.general.push(diag({...d, object: cm.cmRef, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
+    else if (!has('proxy-body-size')) model.general.push(diag({...d, ...cm.cmSubject, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
   } else if (has('proxy-body-size') && body.ok) {
     cm.account('proxy-body-size', {
       level: 'info',
@@ -70,7 +70,7 @@ export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void
       diag({
         level: 'info',
         code: 'proxy-body-size-default',
-        object: cm.cmRef,
+        ...cm.cmSubject,
         fidelity: 'approximate',
         message: 'nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends',
         hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi',

@@ -46,7 +46,7 @@ function applyClientIpOverride(cm: ConfigMapContext, model: ConfigMapModel): voi
     diag({
       level: 'info',
       code: 'client-ip-mode',
-      object: cm.cmRef,
+      ...cm.cmSubject,
       message:
         mode === 'proxy-protocol'
           ? `--client-ip proxy-protocol: the Gateway listeners expect the PROXY protocol (proxyProtocol: {}) and take the client address from it`

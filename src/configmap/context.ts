@@ -4,14 +4,15 @@
  * is not overwritten by the mapping that falls back to the default).
  */
 import {diag, gatewayTargetRef, isObject, parseGoBool, parseGoInt, refOf} from '../translate/bundle/common.js'
-import {objectRef} from '../translate/diagnostics.js'
+import {about, aboutObject} from '../translate/diagnostics.js'
 import type {Code} from '../model/catalogue/index.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../translate/types.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
 
 export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {
   const present = cm !== undefined && isObject(cm)
-  const cmRef = present ? refOf(cm) : objectRef('Gateway', traffic.gateway)
+  const cmSubject = present ? aboutObject(cm) : about('Gateway', traffic.gateway)
+  const cmRef = cmSubject.object
   const data: Record<string, string> = {}
   if (present && isObject(cm.data)) {
     for (const [k, v] of Object.entries(cm.data)) {
@@ -24,12 +25,13 @@ export function configMapContext(cm: KubeObject | undefined, traffic: ClientTraf
     data,
     traffic,
     cmRef,
+    cmSubject,
     sources: present ? [cmRef] : ['ingress2gw'],
     has,
     value: (k) => (has(k) ? data[k] : ''),
     account(key, d) {
       if (!has(key) || entries.has(key)) return
-      entries.set(key, diag({...d, object: cmRef, annotation: key}))
+      entries.set(key, diag({...d, ...cmSubject, annotation: key}))
     },
     accounted: (key) => entries.has(key),
     exact: (key, message) => ctx.account(key, {level: 'info', code: 'configmap-key-mapped', fidelity: 'exact', message}),

@@ -102,7 +102,7 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
       hint: 'lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead',
     }
     if (has('hsts')) cm.account('hsts', d)
-    else model.general.push(diag({...d, object: cm.cmRef}))
+    else model.general.push(diag({...d, ...cm.cmSubject}))
     for (const key of HSTS_PARTS) {
       cm.use(key)
       cm.exact(key, `${key}: "${cm.value(key)}" is part of the Strict-Transport-Security value "${hstsValue}"`)

@@ -188,7 +188,7 @@ export function applyLoadBalance(cm: ConfigMapContext, model: ConfigMapModel): v
   }
   const d = {...routeDefaultNotice(balance.fidelity), fidelity: balance.fidelity}
   if (raw !== undefined) cm.account('load-balance', {...d, message: `load-balance: "${raw}" ${balance.message}`})
-  else model.general.push(diag({...d, object: cm.cmRef, message: `nginx's default balancer round_robin (ConfigMap load-balance) ${balance.message}`}))
+  else model.general.push(diag({...d, ...cm.cmSubject, message: `nginx's default balancer round_robin (ConfigMap load-balance) ${balance.message}`}))
 }
 
 /**

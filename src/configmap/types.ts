@@ -1,4 +1,4 @@
-import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../translate/types.js'
+import type {Diagnostic, DiagnosticRef, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../translate/types.js'
 import type {ForwardedHeaderMode, HeaderFilter} from '../translate/bundle/forwarded-headers.js'
 import type {Code} from '../model/catalogue/index.js'
 
@@ -86,6 +86,8 @@ export interface ConfigMapContext {
   traffic: ClientTrafficContext
   /** `ConfigMap ns/name`, or the Gateway when there is no ConfigMap. */
   cmRef: string
+  /** The ConfigMap (or, without one, the Gateway) as diagnostics name it: spread into a diagnostic. */
+  cmSubject: {object: string; ref: DiagnosticRef}
   /** The provenance of Gateway-level objects: the ConfigMap, or `ingress2gw` without one. */
   sources: string[]
   has(key: string): boolean

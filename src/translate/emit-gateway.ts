@@ -3,7 +3,7 @@
  * routes on the `http` listener, the Gateway itself and the namespace labels that admit routes.
  */
 import {compareStrings, shortHash} from '../util/hash.js'
-import {objectRef} from './diagnostics.js'
+import {about, objectRef} from './diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import {normalizeHost} from './hosts.js'
 import type {IngressModel, Location} from './model.js'
@@ -45,7 +45,7 @@ export function collectCertificateRefs(
     refs.set(id, ref)
   }
   const report = (ingress: IngressModel, d: Omit<Diagnostic, 'object' | 'source'>) =>
-    diagnostics.push({...d, object: objectRef('Ingress', ingress.ref), source: ingress.source})
+    diagnostics.push({...d, ...about('Ingress', ingress.ref), source: ingress.source})
   const defaultCertHosts = new Map<IngressModel, string[]>()
   const unlistedHosts = new Map<IngressModel, string[]>()
   const wonEntries = new Set<string>()
@@ -266,14 +266,14 @@ export function liveCertificateKeys(live: KubeObject | undefined, listener: stri
  */
 export function unionWithLive(generated: KubeObject, live: KubeObject, diagnostics: Diagnostic[]): KubeObject {
   const gwNs = generated.metadata.namespace!
-  const object = objectRef('Gateway', {namespace: gwNs, name: generated.metadata.name})
+  const subject = about('Gateway', {namespace: gwNs, name: generated.metadata.name})
   const {gatewayClassName: liveClass, listeners: liveListeners = [], ...otherSpec} = live.spec ?? {}
   const spec: any = {...structuredClone(otherSpec), gatewayClassName: liveClass ?? generated.spec.gatewayClassName}
   if (liveClass && liveClass !== generated.spec.gatewayClassName) {
     diagnostics.push({
       level: 'warning',
       code: 'gateway-class-differs',
-      object,
+      ...subject,
       message: `the live Gateway uses class "${liveClass}", not "${generated.spec.gatewayClassName}"; its class is kept (changing it would move the Gateway to another controller)`,
     })
   }
@@ -288,7 +288,7 @@ export function unionWithLive(generated: KubeObject, live: KubeObject, diagnosti
       diagnostics.push({
         level: 'warning',
         code: 'gateway-listener-differs',
-        object,
+        ...subject,
         message: `live listener "${ours.name}" is ${existing.protocol} ${existing.port}, the conversion expects ${ours.protocol} ${ours.port}; the live listener is kept`,
       })
     }

@@ -19,7 +19,7 @@
 import {ingressIds, record, type Emitted} from './records.js'
 import {compareStrings} from '../util/hash.js'
 import {hostListenerName} from './bundle/common.js'
-import {objectRef} from './diagnostics.js'
+import {about, objectRef} from './diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
 import type {HostIndex} from './hosts.js'
@@ -99,7 +99,7 @@ export function planHttpsListeners(
       diagnostics.push({
         level: 'info',
         code: 'mtls-host-without-tls',
-        object: objectRef('Ingress', auth.winner.ingress.ref),
+        ...about('Ingress', auth.winner.ingress.ref),
         annotation: auth.winner.intent.from[0],
         message: `host "${hostName}" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host's routes stay on the http listener and no client certificate listener is generated`,
         source: auth.winner.ingress.source,
@@ -120,7 +120,7 @@ export function planHttpsListeners(
       diagnostics.push({
         level: 'info',
         code: 'mtls-host-from-other-ingress',
-        object: objectRef('Ingress', other.ref),
+        ...about('Ingress', other.ref),
         message: `host "${hostName}" asks for client certificates because of Ingress ${auth.winner.ingress.id} (ingress-nginx applies auth-tls-* to the whole server): this Ingress's routes there attach to ${host.httpsListeners.join(', ')} as well, never to the shared https listener`,
         source: other.source,
       })
@@ -221,7 +221,7 @@ function clientAuthByHost(ingresses: IngressModel[], diagnostics: Diagnostic[]):
       diagnostics.push({
         level: 'warning',
         code: 'mtls-host-settings-from-other-ingress',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         annotation: intent.from[0],
         message: `host "${host || '*'}" takes its client certificate settings from Ingress ${w.ingress.id} (CA ${w.intent.secret.namespace}/${w.intent.secret.name}, verify ${w.intent.verify}), the first Ingress of the host with a CA in ingress-nginx's order; this Ingress's auth-tls-* settings have no effect there`,
         source: ingress.source,
@@ -234,7 +234,7 @@ function clientAuthByHost(ingresses: IngressModel[], diagnostics: Diagnostic[]):
     diagnostics.push({
       level: 'error',
       code: 'mtls-host-closed',
-      object: objectRef('Ingress', d.ingress.ref),
+      ...about('Ingress', d.ingress.ref),
       annotation: d.intent.from[0],
       message: `host "${host || '*'}": ${d.intent.denied}, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it`,
       hint: 'fix auth-tls-secret (namespace/name of a Secret in the Ingress namespace) and convert again',
@@ -392,7 +392,7 @@ function separateShadowedHosts(
       diagnostics.push({
         level: 'warning',
         code: 'tls-sni-shadowed',
-        object: objectRef('Ingress', host.tls!.ingress.ref),
+        ...about('Ingress', host.tls!.ingress.ref),
         fidelity: 'approximate',
         message: `host "${host.name}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${by.name} (hostname ${by.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${key} https listener matches any name. Over HTTPS it reaches ${by.hostname}'s routes, not its own`,
         hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
@@ -531,7 +531,7 @@ function reportHostListeners(list: HostListener[], options: TranslateOptions, di
     diagnostics.push({
       level: 'warning',
       code: 'mtls-listener-not-generated',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       annotation: l.clientAuth.intent.from[0],
       fidelity: 'manual',
       message: `host "${l.hostname || '*'}" needs client certificates, and its listener ${l.name} is not generated: ${l.missing}. Its routes are not attached to the shared ${options.httpsListener} listener, so nothing is served over HTTPS for it until a person adds the listener`,

@@ -3,7 +3,7 @@
  * (store.go sortIngressSlice: creationTimestamp ascending, ties by namespace/name descending).
  */
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
-import {objectRef} from './diagnostics.js'
+import {about, objectRef} from './diagnostics.js'
 import type {IngressModel} from './model.js'
 import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
@@ -197,7 +197,7 @@ export function selectIngresses(
       diagnostics.push({
         level: 'error',
         code: 'invalid-ingress',
-        object: objectRef('Ingress', ref),
+        ...about('Ingress', ref),
         message: `Ingress ${ref.namespace}/${ref.name} is skipped: ${reason}`,
         source: input.source,
       })

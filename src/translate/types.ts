@@ -58,12 +58,21 @@ export interface Diagnostic {
   /** A catalogued code (src/model/catalogue/): tsc refuses any other. */
   code: Code
   message: string
+  /** The object it is about, as display text ("Ingress team-a/web"); `ref` carries the same as data (diagnostics.ts about). */
   object?: string
+  ref?: DiagnosticRef
   annotation?: string
   /** The fidelity this diagnostic implies for the annotation (or field) it is about. */
   fidelity?: Fidelity
   hint?: string
   source?: SourceLocation
+}
+
+/** The object a diagnostic is about, as data. */
+export interface DiagnosticRef {
+  kind: string
+  namespace?: string
+  name: string
 }
 
 export interface NamespacedName {

@@ -3,7 +3,7 @@ import test, {type ExecutionContext} from 'ava'
 import {translate} from '../../src/translate/index.js'
 import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
 import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
-import {catalogueContradiction} from '../../src/model/catalogue/check.js'
+import {catalogueContradiction, refProblem} from '../../src/model/catalogue/check.js'
 
 export const P = 'nginx.ingress.kubernetes.io/'
 
@@ -99,7 +99,7 @@ export function fixture(defaults: IngressOptions) {
 export function translateAll(objects: KubeObject[], options: Partial<TranslateOptions> = {}): TranslateResult {
   const result = translate({objects: objects.map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, options)
   // The diagnostics sink of every unit test: a diagnostic that contradicts its catalogue entry fails the test.
-  const wrong = [...new Set(result.diagnostics.map(catalogueContradiction).filter((c) => c !== undefined))]
+  const wrong = [...new Set(result.diagnostics.flatMap((d) => [catalogueContradiction(d), refProblem(d)]).filter((c) => c !== undefined))]
   if (wrong.length > 0) throw new Error(`diagnostics contradict src/model/catalogue/: ${wrong.join('; ')}`)
   return result
 }

@@ -15,3 +15,14 @@ export function catalogueContradiction(d: {code: string; level: string; fidelity
   if (!fidelities.includes(fidelity)) return `${d.code}: emitted with fidelity ${fidelity}, catalogued as ${fidelities.join(' | ')}`
   return undefined
 }
+
+/**
+ * A diagnostic about an Ingress or a ConfigMap (what the report groups by) must carry its object as data (`ref`),
+ * matching its display text: the report reads `ref`, never the text.
+ */
+export function refProblem(d: {code: string; object?: string; ref?: {kind: string; namespace?: string; name: string}}): string | undefined {
+  if (d.object === undefined) return d.ref === undefined ? undefined : `${d.code}: ref without object`
+  if (d.ref === undefined) return /^(Ingress|ConfigMap) /.test(d.object) ? `${d.code}: ${d.object.split(' ')[0]} diagnostic without ref` : undefined
+  const text = d.ref.namespace ? `${d.ref.kind} ${d.ref.namespace}/${d.ref.name}` : `${d.ref.kind} ${d.ref.name}`
+  return text === d.object ? undefined : `${d.code}: ref ${text} differs from object ${d.object}`
+}

@@ -10,7 +10,8 @@ import {shortHash} from '../../util/hash.js'
 import {dnsName} from '../names.js'
 import {normalizeHost} from '../hosts.js'
 import {managedMetadata} from '../provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
+import {aboutObject} from '../diagnostics.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../types.js'
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, refOf} from './common.js'
 import type {Code} from '../../model/catalogue/index.js'
 
@@ -24,8 +25,9 @@ export interface CertificatePlan {
    * namespace): the caller asks rewriteIssuers to copy it into the gateway namespace (`gatewayNamespaceNeeds`).
    */
   issuer: {kind: string; name: string; group: string; namespace?: string}
-  /** The Ingress the Certificate comes from ("Ingress team-a/web"). */
+  /** The Ingress the Certificate comes from ("Ingress team-a/web"), and as data. */
   ingress: string
+  ingressRef: DiagnosticRef
   /** The Secret in the Ingress's namespace that the shim's Certificate issued (what ingress-nginx served). */
   sourceSecret: {namespace: string; name: string}
   /** Other Ingresses naming the same Secret (reusing this plan), as "Ingress ns/name". */
@@ -108,7 +110,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const shim = readShimAnnotations(ingress)
   reportSolverAnnotations(shim)
   const selected = selectIssuer(shim, ctx)
-  if (!selected) return {plans, diagnostics: shim.diagnostics, reused}
+  if (!selected) return {plans, diagnostics: withSubject(shim), reused}
   const {issuer, trigger} = selected
   // Tuning annotations -> spec fields (validated like the shim and the cert-manager webhook).
   const consumed: string[] = [trigger]
@@ -122,12 +124,20 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const bySecret = hostsBySecret(ingress, shim, trigger)
   const issuerRef = planCertificates(shim, ctx, {issuer, trigger, extra, consumed, bySecret}, plans, reused)
   reportCertificatePlans(shim, ctx, {issuer, trigger, issuerRef}, plans)
-  return {plans, diagnostics: shim.diagnostics, reused}
+  return {plans, diagnostics: withSubject(shim), reused}
+}
+
+/** The shim's diagnostics name the Ingress by its display text (`ref`): give them the same as data. */
+function withSubject(shim: ShimIngress): Diagnostic[] {
+  for (const d of shim.diagnostics) if (d.object === shim.ref && d.ref === undefined) d.ref = shim.subject.ref
+  return shim.diagnostics
 }
 
 /** An Ingress as cert-manager's ingress-shim reads it: its string annotations, and where diagnostics about them go. */
 interface ShimIngress {
   ref: string
+  /** `ref` as data, for the diagnostics (diagnostics.ts about). */
+  subject: {object: string; ref: DiagnosticRef}
   ns: string
   ingName: string
   ann: Record<string, string>
@@ -138,7 +148,8 @@ interface ShimIngress {
 
 function readShimAnnotations(ingress: KubeObject): ShimIngress {
   const diagnostics: Diagnostic[] = []
-  const ref = refOf(ingress)
+  const subject = aboutObject(ingress)
+  const ref = subject.object
   const ns = typeof ingress.metadata.namespace === 'string' && ingress.metadata.namespace !== '' ? ingress.metadata.namespace : 'default'
   const ingName = typeof ingress.metadata.name === 'string' ? ingress.metadata.name : ''
   const ann: Record<string, string> = {}
@@ -159,7 +170,7 @@ function readShimAnnotations(ingress: KubeObject): ShimIngress {
       }),
     )
   }
-  return {ref, ns, ingName, ann, has, warnInvalid, diagnostics}
+  return {ref, subject, ns, ingName, ann, has, warnInvalid, diagnostics}
 }
 
 /** acme.cert-manager.io/http01-* -> info: the gatewayHTTPRoute solver has no use for them, whatever the trigger. */
@@ -354,7 +365,7 @@ interface CertificateInputs {
 
 /** One Certificate per Secret, or the plan an older Ingress made for the same Secret; returns the issuerRef used. */
 function planCertificates(
-  {ref, ns, ingName, diagnostics}: ShimIngress,
+  {ref, subject, ns, ingName, diagnostics}: ShimIngress,
   ctx: CertificateContext,
   {issuer, trigger, extra, consumed, bySecret}: CertificateInputs,
   plans: CertificatePlan[],
@@ -383,7 +394,7 @@ function planCertificates(
       metadata: managedMetadata(name, namespace, [ref], consumed),
       spec,
     }
-    const plan: CertificatePlan = {certificate, secretRef: {namespace, name}, hosts, issuer: {...issuer}, ingress: ref, sourceSecret: {namespace: ns, name: secretName}, sharedWith: []}
+    const plan: CertificatePlan = {certificate, secretRef: {namespace, name}, hosts, issuer: {...issuer}, ingress: ref, ingressRef: subject.ref, sourceSecret: {namespace: ns, name: secretName}, sharedWith: []}
     plans.push(plan)
     ctx.planned?.set(`${ns}/${secretName}`, plan)
   }
@@ -518,6 +529,7 @@ export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeO
         level: 'warning',
         code: 'certificate-wildcard-http01',
         object: plan.ingress,
+        ref: plan.ingressRef,
         fidelity: 'manual',
         message:
           `${cert} (from ${plan.ingress}) lists the wildcard name${wildcards.length > 1 ? 's' : ''} ${wildcards.join(', ')}, but ${issuerRef} has only ACME HTTP-01 solvers, ` +

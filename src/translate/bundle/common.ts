@@ -171,6 +171,7 @@ export function cloneJson<T>(value: T): T {
 export function diag(d: Omit<Diagnostic, 'source'>): Diagnostic {
   const out: Diagnostic = {level: d.level, code: d.code, message: d.message}
   if (d.object !== undefined) out.object = d.object
+  if (d.ref !== undefined) out.ref = d.ref
   if (d.annotation !== undefined) out.annotation = d.annotation
   if (d.fidelity !== undefined) out.fidelity = d.fidelity
   if (d.hint !== undefined) out.hint = d.hint
