@@ -44,7 +44,7 @@ export function renderDiagnosticDocs(): string {
   ]
   for (const {area, definitions} of CATALOGUE_AREAS) {
     lines.push(`## ${area}`, '', '| code | level | fidelity | --fail-on | what it means, what to do |', '|---|---|---|---|---|')
-    const sorted = [...(definitions as readonly DiagnosticDefinition<string, any>[])].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    const sorted = [...(definitions as unknown as readonly DiagnosticDefinition<string, any>[])].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
     for (const d of sorted) lines.push(`| \`${d.code}\` | ${show(levelsOf(d))} | ${show(fidelitiesOf(d))} | ${gatesOf(d)} | ${cell(d.doc)} |`)
     lines.push('')
   }

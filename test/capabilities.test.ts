@@ -6,7 +6,7 @@ import test from 'ava'
 import {failOnMessage} from '../src/cli/fail-on.js'
 import {buildReport} from '../src/output/migration-report/index.js'
 import {translate} from '../src/translate/index.js'
-import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/translate/types.js'
+import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/model/types.js'
 
 const P = 'nginx.ingress.kubernetes.io/'
 const ingress = (name: string, annotations: Record<string, string>): KubeObject => ({

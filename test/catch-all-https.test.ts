@@ -7,7 +7,7 @@
  */
 import test from 'ava'
 import {ingressWith, translateAll} from './annotations/support.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {verifyRun} from '../src/verify/run.js'
 
 const hostless = (name: string, paths: string[], created = '2024-01-01T00:00:00Z'): KubeObject => ({

@@ -5,7 +5,7 @@
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
 import {ingressWith, translateAll} from './annotations/support.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 
 /**
  * internal/controller/certificates/policies/checks.go SecretIssuerAnnotationsMismatch, as written: `(ok1 || ok2 ||

@@ -7,7 +7,7 @@
 import test from 'ava'
 import {ingressCountsLine} from '../src/output/ingress-counts.js'
 import {translate} from '../src/translate/index.js'
-import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
+import type {InputObject, KubeObject, TranslateOptions} from '../src/model/types.js'
 
 function ing(name: string, cls: {field?: string; annotation?: string}, source: InputObject['source'] = {file: 'in.yaml', line: 1}): InputObject {
   const object: KubeObject = {

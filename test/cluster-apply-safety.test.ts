@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import jsYaml from 'js-yaml'
 import {applyObjects, applySummary, formatResult, type ApplyOptions, type ApplyResult} from '../src/output/apply.js'
 import {gatewayApplyShape, outsideNamespace, routeDependencies} from '../src/output/apply-plan.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {FakeApiServer} from './support/fake-apiserver.js'
 import {httpRoute, ns, ROOT, tempDir} from './support/cluster-helpers.js'
 

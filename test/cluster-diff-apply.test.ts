@@ -9,7 +9,7 @@ import {applyObjects, applyStep, formatResult, orderForApply, type ApplyOptions}
 import {diffFileName, diffObjects, externalDiff, loadRenderedDir, objectKey, parseExternalDiff, stripLive} from '../src/output/diff.js'
 import {ClusterClient, ClusterError, fetchLive} from '../src/sources/cluster.js'
 import {dumpOne} from '../src/output/serialize.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {CORE_RESOURCES, FakeApiServer, GATEWAY_API_RESOURCES, type FakeApiServerOptions} from './support/fake-apiserver.js'
 import {readFileSync} from 'node:fs'
 import jsYaml from 'js-yaml'

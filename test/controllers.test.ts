@@ -7,7 +7,7 @@
 import test from 'ava'
 import {dumpOne} from '../src/output/serialize.js'
 import {translate} from '../src/translate/index.js'
-import type {Diagnostic, InputObject, KubeObject, TranslateOptions, TranslateResult} from '../src/translate/types.js'
+import type {Diagnostic, InputObject, KubeObject, TranslateOptions, TranslateResult} from '../src/model/types.js'
 
 const A = 'nginx.ingress.kubernetes.io/'
 const INTERNAL = {namespace: 'gateway', name: 'internal'}

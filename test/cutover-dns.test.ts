@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import {planDns, type DnsFacts} from '../src/cutover/dns.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {ACME_RESOURCES, ALL_RESOURCES, APPS_RESOURCES, FakeApiServer} from './support/fake-apiserver.js'
 import {readFileSync} from 'node:fs'
 import jsYaml from 'js-yaml'

@@ -6,7 +6,7 @@ import test from 'ava'
 import {blockingRefusals, planCutover} from '../src/cutover/plan.js'
 import {applyJsonPatch} from './support/fake-apiserver.js'
 import type {CutoverFacts} from '../src/cutover/model.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {
   admissionService,
   clientTrafficPolicy,

@@ -8,7 +8,7 @@ import test from 'ava'
 import {envoyProxyFromService, serviceTraits} from '../src/translate/bundle/envoy-proxy.js'
 import {findControllerWorkloads, parsePerClassRefs} from '../src/translate/controller-workloads.js'
 import {translate} from '../src/translate/index.js'
-import type {KubeObject, TranslateOptions} from '../src/translate/types.js'
+import type {KubeObject, TranslateOptions} from '../src/model/types.js'
 import {loadValidator, type Validator} from './support/conformance.js'
 
 let validator: Validator

@@ -7,12 +7,12 @@ import test from 'ava'
 import {retryOnFor} from '../src/annotations/timeouts.js'
 import {certificateIssuerChecks, certificatesForIngress} from '../src/translate/bundle/certificates.js'
 import {clientTrafficFromConfigMap, findControllerConfigMap} from '../src/translate/bundle/client-traffic.js'
-import {issuerCopyName} from '../src/translate/bundle/common.js'
+import {issuerCopyName} from '../src/model/gateway-refs.js'
 import {rewriteIssuers} from '../src/translate/bundle/issuers.js'
 import {findStreamConfigMap, streamServices} from '../src/translate/bundle/stream-services.js'
-import {tlsVersionSpan} from '../src/translate/tls.js'
+import {tlsVersionSpan} from '../src/model/envoy-tls.js'
 import {translate} from '../src/translate/index.js'
-import type {Diagnostic, KubeObject} from '../src/translate/types.js'
+import type {Diagnostic, KubeObject} from '../src/model/types.js'
 import {loadValidator, type Validator} from './support/conformance.js'
 
 const GW = {namespace: 'gateway', name: 'shared'}
@@ -632,7 +632,7 @@ test('udp-services with PROXY: warning, UDPRoute without PROXY policies', (t) =>
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers and robustness
 
-test('durations and sizes use the annotation units (src/annotations/units.ts)', (t) => {
+test('durations and sizes use the annotation units (src/model/units.ts)', (t) => {
   const at = (data: Record<string, string>) => clientTrafficFromConfigMap(configMap(data), {...ctx, nginxDefaults: true}).objects
   const ctp = (data: Record<string, string>) => at(data).find((o) => o.kind === 'ClientTrafficPolicy')
   const btp = (data: Record<string, string>) => at(data).find((o) => o.kind === 'BackendTrafficPolicy')

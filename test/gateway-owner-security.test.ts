@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import {configMap, ingressWith, service, translateAll} from './annotations/support.js'
-import type {KubeObject, TranslateOptions, TranslateResult} from '../src/translate/types.js'
+import type {KubeObject, TranslateOptions, TranslateResult} from '../src/model/types.js'
 
 const GW = 'gateway.networking.k8s.io'
 const listenersOf = (r: {objects: KubeObject[]}) => r.objects.filter((o) => o.kind === 'Gateway').flatMap((g) => g.spec.listeners.map((l: any) => ({gateway: g.metadata.name, ...l})))

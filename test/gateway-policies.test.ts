@@ -4,7 +4,7 @@
  */
 import test from 'ava'
 import {translate} from '../src/translate/index.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {loadValidator} from './support/conformance.js'
 
 const P = 'nginx.ingress.kubernetes.io/'

@@ -9,7 +9,7 @@
  */
 import test from 'ava'
 import {assertValid, ingressWith, translateAll, useValidator} from './annotations/support.js'
-import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+import type {KubeObject, TranslateResult} from '../src/model/types.js'
 
 useValidator()
 

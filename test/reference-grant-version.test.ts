@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import {translate} from '../src/translate/index.js'
-import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/translate/types.js'
+import {DEFAULT_CAPABILITIES, type KubeObject, type TargetCapabilities} from '../src/model/types.js'
 import {loadValidator} from './support/conformance.js'
 
 const P = 'nginx.ingress.kubernetes.io/'

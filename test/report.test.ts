@@ -14,7 +14,7 @@ import {join} from 'node:path'
 import {parseAllDocuments} from 'yaml'
 import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
-import type {InputObject, KubeObject, TranslateOptions} from '../src/translate/types.js'
+import type {InputObject, KubeObject, TranslateOptions} from '../src/model/types.js'
 import {ROOT, runCli} from './support/run-cli.js'
 
 const P = 'nginx.ingress.kubernetes.io'

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 import {aliasStats, parseManifestText, type ParseOptions} from '../src/sources/parse-manifests.js'
 import {normalizeIngress} from '../src/sources/normalize.js'
 import {readFileInputs} from '../src/sources/files.js'
-import type {Diagnostic, KubeObject} from '../src/translate/types.js'
+import type {Diagnostic, KubeObject} from '../src/model/types.js'
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'sources')
 const fixture = (name: string) => path.join(FIXTURES, name)

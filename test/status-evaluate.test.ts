@@ -5,7 +5,7 @@
 import test from 'ava'
 import {buildStatusReport, allReady} from '../src/status/report.js'
 import type {ObjectStatus, StatusInput} from '../src/status/model.js'
-import type {KubeObject} from '../src/translate/types.js'
+import type {KubeObject} from '../src/model/types.js'
 import {accepted, cond, EG_API, gateway, gatewayClass, listenerStatus, MANAGED, parentStatus, route} from './support/cutover-fixtures.js'
 
 function input(objects: Record<string, any>[], over: Partial<StatusInput> = {}): StatusInput {

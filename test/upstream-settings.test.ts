@@ -8,7 +8,7 @@
  *   (rootfs/etc/nginx/lua/balancer/sticky.lua should_set_cookie).
  */
 import test from 'ava'
-import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+import type {KubeObject, TranslateResult} from '../src/model/types.js'
 import {P, assertValid, configMap, diagnosticsFor, fidelityOf, ingressWith, service, translateAll, useValidator} from './annotations/support.js'
 
 useValidator()

@@ -10,7 +10,7 @@
 import test from 'ava'
 import {assertValid, ingressWith, translateAll, useValidator} from './annotations/support.js'
 import {certificateFallbackName} from '../src/translate/wildcard-certificates.js'
-import type {KubeObject, TranslateResult} from '../src/translate/types.js'
+import type {KubeObject, TranslateResult} from '../src/model/types.js'
 import {verifyRun} from '../src/verify/run.js'
 
 useValidator()

@@ -1,6 +1,7 @@
-import {parseEnum} from './parsers.js'
+import {parseEnum} from '../model/parsers.js'
 import {hasSentinels, restorePlaceholders, validForSomeSubstitution} from './placeholders.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /**
  * allowlist-source-range (alias whitelist-source-range), denylist-source-range, satisfy -> SecurityPolicy

@@ -1,14 +1,15 @@
 import {crossNamespaceAllowed} from './basic-auth.js'
-import {objectRef} from '../translate/diagnostics.js'
-import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
-import type {BackendOverrideIntent, IngressModel, ServiceBackend} from '../translate/model.js'
-import {dnsName} from '../translate/names.js'
-import {managedMetadata} from '../translate/provenance.js'
-import {ENVOY_CIPHERS, tlsVersionSpan} from '../translate/tls.js'
+import {objectRef} from '../model/diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
+import type {BackendOverrideIntent, IngressModel, ServiceBackend} from '../model/ingress-model.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
+import {ENVOY_CIPHERS, tlsVersionSpan} from '../model/envoy-tls.js'
 import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
-import {parseEnum, parseInt10} from './parsers.js'
+import {parseEnum, parseInt10} from '../model/parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPCS', 'FCGI', 'AUTO_HTTP'] as const
 type BackendProtocol = (typeof PROTOCOLS)[number]

@@ -1,7 +1,8 @@
 import {denyLocations} from './headers.js'
-import {parseRegexValue} from './parsers.js'
+import {parseRegexValue} from '../model/parsers.js'
 import {servingConfig} from './serving.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /**
  * auth-type, auth-secret, auth-secret-type, auth-realm -> SecurityPolicy basicAuth referencing a NEW Secret

@@ -1,6 +1,6 @@
 import {longLivedTimeout} from './timeouts.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
-import {type NginxSize, parseNginxSize} from './units.js'
+import {type NginxSize, parseNginxSize} from '../model/units.js'
 
 /**
  * proxy-body-size -> BackendTrafficPolicy requestBuffer.limit (413 above it); client-body-buffer-size is ignored.

@@ -1,8 +1,9 @@
-import {parseBool, parseEnum, parseInt10, parseString} from './parsers.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {parseBool, parseEnum, parseInt10, parseString} from '../model/parsers.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 import {ownRequestBuffer} from './body-size.js'
 import {longLivedDefault} from './timeouts.js'
-import {type NginxSize, parseNginxSize} from './units.js'
+import {type NginxSize, parseNginxSize} from '../model/units.js'
 
 /**
  * proxy-buffering, proxy-buffer(s)-*, proxy-max-temp-file-size, proxy-request-buffering, proxy-http-version,

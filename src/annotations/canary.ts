@@ -1,6 +1,7 @@
-import {re2Incompatibility} from '../translate/emit-routes.js'
-import {parseBool, parseInt10} from './parsers.js'
-import type {AnnotationFamily, ParseResult} from './types.js'
+import {re2Incompatibility} from '../model/re2.js'
+import {parseBool, parseInt10} from '../model/parsers.js'
+import type {AnnotationFamily} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /** Annotations a canary Ingress keeps (balancer.lua / controller.go): everything else comes from the primary. */
 const KEPT_ON_CANARY = /^(canary.*|load-balance|upstream-hash-by.*|affinity.*|session-cookie-.*)$/

@@ -1,9 +1,9 @@
-import {hostListenerName} from '../translate/bundle/common.js'
+import {hostListenerName} from '../model/gateway-refs.js'
 import {normalizeHost} from '../translate/hosts.js'
-import type {ClientAuthIntent} from '../translate/model.js'
+import type {ClientAuthIntent} from '../model/ingress-model.js'
 import {crossNamespaceAllowed, SECRET_NAME} from './basic-auth.js'
 import {denyLocations} from './headers.js'
-import {parseBool, parseEnum, parseInt10, parseRegexValue} from './parsers.js'
+import {parseBool, parseEnum, parseInt10, parseRegexValue} from '../model/parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 
 /**

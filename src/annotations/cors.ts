@@ -1,6 +1,7 @@
-import {parseBool, parseInt10} from './parsers.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
-import {toGatewayDuration} from './units.js'
+import {parseBool, parseInt10} from '../model/parsers.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
+import {toGatewayDuration} from '../model/units.js'
 
 /**
  * enable-cors + cors-* -> SecurityPolicy cors, with every ingress-nginx default applied when a key is absent.

@@ -1,6 +1,7 @@
-import {parseBool} from './parsers.js'
+import {parseBool} from '../model/parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 function parseStatusCodes(value: string): ParseResult<number[]> {
   const parts = value.split(',').map((s) => s.trim()).filter((s) => s !== '')

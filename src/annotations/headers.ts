@@ -1,7 +1,8 @@
 import {restorePlaceholders} from './placeholders.js'
 import {parseRedirectAnnotations} from './redirects.js'
 import {servingConfig} from './serving.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /** Gateway API hostname (HTTPRoute `hostnames`): lower case, an optional leading `*.` label. */
 export const GATEWAY_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/

@@ -1,11 +1,12 @@
-import {parseBool, parseEnum, parseInt10} from './parsers.js'
-import {objectRef} from '../translate/diagnostics.js'
+import {parseBool, parseEnum, parseInt10} from '../model/parsers.js'
+import {objectRef} from '../model/diagnostics.js'
 import {tlsBackendVerified} from './backend-protocol.js'
 import {answersWithRedirect} from './headers.js'
-import type {IngressModel} from '../translate/model.js'
+import type {IngressModel} from '../model/ingress-model.js'
 import type {UpstreamDecision} from '../translate/upstreams.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
-import {toGatewayDuration} from './units.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
+import {toGatewayDuration} from '../model/units.js'
 
 /**
  * affinity + session-cookie-*, upstream-hash-by, load-balance, service-upstream -> BackendTrafficPolicy

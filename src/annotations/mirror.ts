@@ -1,12 +1,13 @@
-import {objectRef} from '../translate/diagnostics.js'
-import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
-import {dnsName} from '../translate/names.js'
-import {managedMetadata} from '../translate/provenance.js'
+import {objectRef} from '../model/diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import {answersWithRedirect, PRECISE_HOSTNAME} from './headers.js'
 import {serviceFqdn} from './backend-protocol.js'
 import {sslPassthroughOn} from './passthrough.js'
 import {SERVE_TABLE} from './serving.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 interface MirrorUrl {
   raw: string

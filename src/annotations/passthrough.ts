@@ -1,9 +1,9 @@
-import {objectRef} from '../translate/diagnostics.js'
-import {GATEWAY_GROUP, gatewayParentRef} from '../translate/bundle/common.js'
+import {objectRef} from '../model/diagnostics.js'
+import {GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
 import {normalizeHost} from '../translate/hosts.js'
-import {dnsName} from '../translate/names.js'
-import {managedMetadata} from '../translate/provenance.js'
-import {parseBool} from './parsers.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
+import {parseBool} from '../model/parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 
 /** The Gateway listener TLSRoutes attach to; the gateway owner adds it (protocol TLS, mode Passthrough). */

@@ -1,7 +1,8 @@
 import {parseSourceRanges} from './access-lists.js'
 import {hashSources} from './load-balancing.js'
-import {parseInt10} from './parsers.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {parseInt10} from '../model/parsers.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /**
  * limit-rps, limit-rpm, limit-allowlist (alias limit-whitelist), limit-burst-multiplier -> BackendTrafficPolicy local

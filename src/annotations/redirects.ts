@@ -1,14 +1,14 @@
-import {objectRef} from '../translate/diagnostics.js'
-import {gatewayParentRef} from '../translate/bundle/common.js'
-import {EG_GROUP, GATEWAY_GROUP} from '../translate/emit-routes.js'
+import {objectRef} from '../model/diagnostics.js'
+import {gatewayParentRef, EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {normalizeHost} from '../translate/hosts.js'
-import {dnsName} from '../translate/names.js'
-import {managedMetadata} from '../translate/provenance.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import {PRECISE_HOSTNAME} from './headers.js'
-import {parseBool, parseInt10} from './parsers.js'
+import {parseBool, parseInt10} from '../model/parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
 import {ignoreOnCatchAll, servesOnlyCatchAll} from './rewrite.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /** An absolute http(s) URL of a redirect annotation, split as the Gateway's RequestRedirect needs it. */
 export interface RedirectUrl {

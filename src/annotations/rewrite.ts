@@ -1,6 +1,7 @@
-import type {IngressModel} from '../translate/model.js'
-import {parseBool} from './parsers.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import {parseBool} from '../model/parsers.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /**
  * A rule-less Ingress (spec.defaultBackend only) serves nothing but the catch-all server's `location /`, where

@@ -18,8 +18,8 @@
  * order its Parse reads them (the first error it returns ends its reading). The registry exposes the rows as
  * `onInvalid`; the annotation pass applies them; docs/serving.md is generated from them.
  */
-import {parseGoBool} from '../translate/bundle/common.js'
-import type {KubeObject} from '../translate/types.js'
+import {parseGoBool} from '../model/go-decode.js'
+import type {KubeObject} from '../model/types.js'
 import {normalizeSourceRange} from './access-lists.js'
 
 export type AnnotationRisk = 'Low' | 'Medium' | 'High' | 'Critical'

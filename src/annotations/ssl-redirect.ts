@@ -1,4 +1,4 @@
-import {parseBool} from './parsers.js'
+import {parseBool} from '../model/parsers.js'
 import type {AnnotationFamily} from './types.js'
 
 /**

@@ -1,7 +1,8 @@
-import {type ControllerDefaults, describeDefault} from '../translate/controller-config.js'
-import {parseInt10} from './parsers.js'
-import {parseNginxSize, toGatewayDuration} from './units.js'
-import type {AnnotationFamily, FamilyContext, ParseResult} from './types.js'
+import {type ControllerDefaults, describeDefault} from '../model/controller-defaults.js'
+import {parseInt10} from '../model/parsers.js'
+import {parseNginxSize, toGatewayDuration} from '../model/units.js'
+import type {AnnotationFamily, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 /**
  * proxy-connect/read/send-timeout, proxy-next-upstream(-tries/-timeout) -> BackendTrafficPolicy timeout and retry.

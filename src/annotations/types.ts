@@ -1,10 +1,9 @@
-import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../translate/types.js'
-import type {IngressModel} from '../translate/model.js'
-import type {ControllerDefaults} from '../translate/controller-config.js'
+import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../model/types.js'
+import type {ParseResult} from '../model/parsers.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../translate/upstreams.js'
 import type {Code} from '../model/catalogue/index.js'
-
-export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
 
 /** One registered annotation key (without the prefix). */
 export interface AnnotationSpec<T = unknown> {

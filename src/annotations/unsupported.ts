@@ -1,6 +1,7 @@
-import {parseBool} from './parsers.js'
+import {parseBool} from '../model/parsers.js'
 import {servingConfig} from './serving.js'
-import type {AnnotationFamily, AnnotationSpec, FamilyContext, ParseResult} from './types.js'
+import type {AnnotationFamily, AnnotationSpec, FamilyContext} from './types.js'
+import type {ParseResult} from '../model/parsers.js'
 
 const SET_COOKIE_HINT = 'Envoy Gateway cannot rewrite Set-Cookie attributes: change them in the application, or rewrite the header with a Lua EnvoyExtensionPolicy (needs extensionApis.enableLua)'
 const LOCATION_HINT = 'Envoy Gateway cannot rewrite Location/Refresh response headers: make the backend send the public URL, or rewrite the header with a Lua EnvoyExtensionPolicy (needs extensionApis.enableLua)'

@@ -7,7 +7,7 @@ import {resolveNamespaceOrigin, type KubeconfigSelection} from '../sources/kubec
 import {parseLabelSelector} from '../sources/label-selector.js'
 import {missingServiceDiagnostics, serviceKeys} from '../sources/services.js'
 import {ingressCountsLine} from '../output/ingress-counts.js'
-import {sortDiagnostics} from '../translate/diagnostics.js'
+import {sortDiagnostics} from '../model/diagnostics.js'
 import {translate} from '../translate/index.js'
 import {
   type Diagnostic,
@@ -17,7 +17,7 @@ import {
   type Snapshot,
   type TranslateOptions,
   type TranslateResult,
-} from '../translate/types.js'
+} from '../model/types.js'
 import {kubectlBooleanArgs, parseRequestTimeout, usageError} from './kubectl-flags.js'
 import {count, Progress} from './progress.js'
 import {translateFlags, translateOptionsOf} from './translate-flags.js'

@@ -4,7 +4,7 @@
  */
 import {Flags} from '@oclif/core'
 import {optionsFromFlags, TRANSLATE_OPTIONS, type OptionDecl, type TranslateFlagName} from '../translate/options.js'
-import type {TranslateOptions} from '../translate/types.js'
+import type {TranslateOptions} from '../model/types.js'
 
 function toFlag(decl: OptionDecl): any {
   const {shape, description} = decl

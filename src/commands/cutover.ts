@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {parseNamespacedName} from '../translate/options.js'
-import type {TranslateOptions} from '../translate/types.js'
+import type {TranslateOptions} from '../model/types.js'
 
 const {help, kubeconfig, context, cluster, user, as, namespace, gateway, color} = BaseCommand.baseFlags
 const connection = {help, kubeconfig, context, cluster, user, as, 'as-group': BaseCommand.baseFlags['as-group'], 'request-timeout': BaseCommand.baseFlags['request-timeout']}

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {diffObjects, externalDiff, loadRenderedDir, objectKey} from '../output/diff.js'
 import {renderDiagnostics} from '../output/report.js'
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {BaseCommand} from '../cli/base-command.js'
 
 export default class Diff extends BaseCommand {

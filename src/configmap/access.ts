@@ -1,9 +1,10 @@
 import type {AuthServer} from '../annotations/external-auth/forms.js'
 import {globalExtAuthShape} from '../annotations/external-auth/global-auth.js'
 import {normalizeSourceRange} from '../annotations/access-lists.js'
-import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName, diag} from '../translate/bundle/common.js'
-import {dnsName} from '../translate/names.js'
-import {managedMetadata} from '../translate/provenance.js'
+import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName} from '../model/gateway-refs.js'
+import {diag} from '../model/diagnostics.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import {httpListenerTargets, splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 

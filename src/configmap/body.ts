@@ -1,7 +1,7 @@
 import {LONG_LIVED_SECONDS, longLivedDefault} from '../annotations/timeouts.js'
-import {parseNginxSize} from '../annotations/units.js'
-import {diag} from '../translate/bundle/common.js'
-import {controllerDefaults} from '../translate/controller-config.js'
+import {parseNginxSize} from '../model/units.js'
+import {diag} from '../model/diagnostics.js'
+import {controllerDefaults} from '../model/controller-defaults.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, KeyDiagnostic} from './types.js'
 import {routeDefaultNotice} from './context.js'
 

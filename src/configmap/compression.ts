@@ -1,4 +1,4 @@
-import {dnsName} from '../translate/names.js'
+import {dnsName} from '../model/names.js'
 import {splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 

@@ -1,12 +1,9 @@
-/**
- * The controller ConfigMap read as the families need it: its data as strings, and one ledger in which every present
- * key ends in exactly one diagnostic (the first account of a key wins, so an invalid value reported while parsing
- * is not overwritten by the mapping that falls back to the default).
- */
-import {diag, gatewayTargetRef, isObject, parseGoBool, parseGoInt, refOf} from '../translate/bundle/common.js'
-import {about, aboutObject} from '../translate/diagnostics.js'
+import {about, aboutObject, diag} from '../model/diagnostics.js'
+import {gatewayTargetRef} from '../model/gateway-refs.js'
+import {isObject} from '../util/json.js'
+import {parseGoBool, parseGoInt} from '../model/go-decode.js'
+import type {Diagnostic, Fidelity, KubeObject} from '../model/types.js'
 import type {Code} from '../model/catalogue/index.js'
-import type {Diagnostic, Fidelity, KubeObject} from '../translate/types.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
 
 export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {

@@ -1,6 +1,6 @@
-import {diag} from '../translate/bundle/common.js'
-import {requestIdAction} from '../translate/bundle/forwarded-headers.js'
-import {dnsName} from '../translate/names.js'
+import {diag} from '../model/diagnostics.js'
+import {requestIdAction} from './forwarded-headers.js'
+import {dnsName} from '../model/names.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 import {routeDefaultNotice} from './context.js'
 

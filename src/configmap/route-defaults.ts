@@ -1,7 +1,8 @@
 import {NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../annotations/timeouts.js'
-import {diag, parseGoInt} from '../translate/bundle/common.js'
-import {controllerDefaults} from '../translate/controller-config.js'
-import type {Fidelity} from '../translate/types.js'
+import {diag} from '../model/diagnostics.js'
+import {parseGoInt} from '../model/go-decode.js'
+import {controllerDefaults} from '../model/controller-defaults.js'
+import type {Fidelity} from '../model/types.js'
 import {routeDefaultNotice, splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 

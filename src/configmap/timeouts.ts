@@ -1,5 +1,5 @@
-import {parseGoInt} from '../translate/bundle/common.js'
-import {toGatewayDuration} from '../annotations/units.js'
+import {parseGoInt} from '../model/go-decode.js'
+import {toGatewayDuration} from '../model/units.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 
 const noEffect = {fidelity: 'ignored', target: 'none', onInvalid: 'default', noEffect: true} as const

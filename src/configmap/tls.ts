@@ -1,5 +1,5 @@
-import {parseGoBool, parseGoInt} from '../translate/bundle/common.js'
-import {ENVOY_CIPHERS, tlsVersionSpan} from '../translate/tls.js'
+import {parseGoBool, parseGoInt} from '../model/go-decode.js'
+import {ENVOY_CIPHERS, tlsVersionSpan} from '../model/envoy-tls.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 

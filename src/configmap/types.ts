@@ -1,5 +1,5 @@
-import type {Diagnostic, DiagnosticRef, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../translate/types.js'
-import type {ForwardedHeaderMode, HeaderFilter} from '../translate/bundle/forwarded-headers.js'
+import type {Diagnostic, DiagnosticRef, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../model/types.js'
+import type {ForwardedHeaderMode, HeaderFilter} from './forwarded-headers.js'
 import type {Code} from '../model/catalogue/index.js'
 
 /**

@@ -8,7 +8,7 @@
  */
 import {closeSync, openSync, unlinkSync, writeSync} from 'node:fs'
 import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {deepEqualJson} from './json.js'
 import type {JsonPatchOp, RollbackFile} from './model.js'
 

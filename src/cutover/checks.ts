@@ -2,8 +2,8 @@
  * The checks around the switch that are not about the Gateway: who else owns the Service (Helm, GitOps), how the
  * load balancer sends traffic (externalTrafficPolicy, PROXY protocol).
  */
-import {parseGoBool} from '../translate/bundle/common.js'
-import type {KubeObject} from '../translate/types.js'
+import {parseGoBool} from '../model/go-decode.js'
+import type {KubeObject} from '../model/types.js'
 import {HELM_KEEP, type Refusal} from './model.js'
 
 /**

@@ -1,6 +1,6 @@
 /** Read what `cutover --dns` needs: the Gateway, its Envoy Service, the routes and Ingresses of the scope, external-dns. */
-import {MANAGED_BY} from '../translate/provenance.js'
-import type {KubeObject, NamespacedName} from '../translate/types.js'
+import {MANAGED_BY} from '../model/provenance.js'
+import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
 import type {DnsFacts} from './dns.js'
 import {findEnvoyServices} from './read.js'

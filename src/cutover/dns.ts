@@ -7,7 +7,7 @@
  * is external-dns.alpha.kubernetes.io/ up to v0.21 and external-dns.kubernetes.io/ from v0.22.0
  * (source/annotations/annotations.go DefaultAnnotationPrefix), or what --annotation-prefix sets.
  */
-import type {KubeObject, NamespacedName} from '../translate/types.js'
+import type {KubeObject, NamespacedName} from '../model/types.js'
 import {parentRefsOf} from '../status/routes.js'
 
 export interface DnsFacts {

@@ -2,7 +2,7 @@
  * `cutover`: repoint the ingress-nginx Service (its spec.selector and each spec.ports[].targetPort, nothing else)
  * at the Envoy proxy pods of a Gateway, with a rollback patch made from the values it replaces.
  */
-import type {KubeObject, NamespacedName} from '../translate/types.js'
+import type {KubeObject, NamespacedName} from '../model/types.js'
 
 export interface JsonPatchOp {
   op: 'test' | 'replace' | 'add' | 'remove'

@@ -8,7 +8,7 @@
  * ResourceRender.Service in internal/infrastructure/kubernetes/proxy/resource_provider.go), and selects the pods
  * with the app labels plus the owning-gateway labels. Both are read from that Service, never assumed.
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {conditionsOf, findCondition, isStale} from '../status/conditions.js'
 import {deepEqualJson} from './json.js'
 import {gitopsWarnings, helmChecks, lbSendsProxyProtocol, trafficPolicyWarnings} from './checks.js'

@@ -6,7 +6,7 @@
  * (internal/gatewayapi/clienttrafficpolicy.go ProcessClientTrafficPolicies). A policy the controller refused
  * (Accepted=False for that Gateway) is not in effect.
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {conditionsOf, findCondition} from '../status/conditions.js'
 import {targetRefsOf} from '../status/policies.js'
 

@@ -3,7 +3,7 @@
  * Envoy Gateway puts on it), the ClientTrafficPolicies of the Gateway's namespace, the ingress-nginx controller
  * ConfigMap and the other Services of the namespace. Only GETs and LISTs; Secrets are never read.
  */
-import type {KubeObject, NamespacedName} from '../translate/types.js'
+import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
 import type {CutoverFacts} from './model.js'
 

@@ -9,7 +9,7 @@
  * and every translation starts over from all resources). A route applied before its SecurityPolicy would be
  * served without its allowlist or authentication until the policy lands; a route whose policy failed would stay so.
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])
 const GATEWAY_GROUP = 'gateway.networking.k8s.io'

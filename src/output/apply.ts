@@ -15,7 +15,7 @@
  *
  * @kubernetes/client-node is imported lazily (through ClusterClient).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {ApiError, ClusterClient, ClusterError, notServedMessage, ResourceMapper, resourcePath} from '../sources/cluster.js'
 import type {KubeconfigSelection} from '../sources/kubeconfig.js'
 import {gatewayApplyShape, orderForApply, REFUSED_KINDS, resourceString, routeDependencies, applyStep, STEP_REFUSED} from './apply-plan.js'

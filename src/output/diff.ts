@@ -16,7 +16,7 @@ import {join} from 'node:path'
 import {Chalk} from 'chalk'
 import {createTwoFilesPatch, FILE_HEADERS_ONLY} from 'diff'
 import jsYaml from 'js-yaml'
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {dumpOne} from './serialize.js'
 
 export const FIELD_MANAGER = 'ingress2gw'

@@ -13,7 +13,7 @@ import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, unlink, writeFile} from 'node:fs/promises'
 import {basename, dirname, join, posix, resolve} from 'node:path'
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {compareStrings} from '../util/hash.js'
 import {dumpOne} from './serialize.js'
 

@@ -3,7 +3,7 @@
  * how many paths of converted Ingresses were dropped for a named port that could not be resolved. Without it the user
  * sees "49 Ingress(es) -> 26 object(s)" and must read every info line to learn where the others went.
  */
-import type {TranslateResult, UnselectedIngress} from '../translate/types.js'
+import type {TranslateResult, UnselectedIngress} from '../model/types.js'
 
 const UNSELECTED_TEXT: Record<UnselectedIngress['reason'], string> = {
   'class-not-selected': 'class not selected',

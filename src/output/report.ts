@@ -1,4 +1,4 @@
-import type {Diagnostic, Fidelity} from '../translate/types.js'
+import type {Diagnostic, Fidelity} from '../model/types.js'
 import {printable} from './printable.js'
 
 export interface Painter {

@@ -1,5 +1,5 @@
 import jsYaml from 'js-yaml'
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 
 /**
  * The only serializer. Keys are sorted (cdk8s' sanitizeValue does the same) so output is byte-identical

@@ -3,7 +3,7 @@
  * the user edited it) instead of a fresh conversion. Reads DIR recursively with the file reader convert -f uses.
  */
 import {promises as fs} from 'node:fs'
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {readFileInputs} from './files.js'
 
 /** What the Gateway model reads; Ingresses, ConfigMaps, Secrets and the rest of a tree are not the Gateway side. */

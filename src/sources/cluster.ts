@@ -16,7 +16,7 @@
  *   --udp-services-configmap args name: optional. Services are only read, never written.
  * Lists are paginated (limit 500 + continue) and all kinds are read in parallel.
  */
-import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabilities} from '../translate/types.js'
+import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabilities} from '../model/types.js'
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ClusterError, loadKubeConfig, type KubeconfigSelection, type LoadedKubeconfig} from './kubeconfig.js'
 

@@ -4,7 +4,7 @@
  */
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
-import type {Diagnostic, InputObject, SourceLocation} from '../translate/types.js'
+import type {Diagnostic, InputObject, SourceLocation} from '../model/types.js'
 import {
   dedupeObjects,
   mergeSkipped,

@@ -11,7 +11,7 @@
  */
 import {served} from '../status/read.js'
 import {compareStrings} from '../util/hash.js'
-import type {KubeObject, NamespacedName} from '../translate/types.js'
+import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath, ResourceMapper, type RequestIntent} from './cluster.js'
 
 const GW = 'gateway.networking.k8s.io'

@@ -13,7 +13,7 @@
  */
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ingressClassOf} from '../translate/select.js'
-import type {Diagnostic, InputObject, KubeObject} from '../translate/types.js'
+import type {Diagnostic, InputObject, KubeObject} from '../model/types.js'
 import {ApiError, ClusterError, forbiddenMessage, resourcePath, type ClusterClient} from './cluster.js'
 import {missingServices} from './services.js'
 

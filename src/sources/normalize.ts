@@ -9,7 +9,7 @@
  *   backend.resource                       -> kept as is
  *   pathType missing                       -> stays missing (ingress-nginx treats it as ImplementationSpecific)
  */
-import type {Diagnostic, KubeObject} from '../translate/types.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
 
 const V1 = 'networking.k8s.io/v1'
 const V1BETA1_VERSIONS = new Set(['networking.k8s.io/v1beta1', 'extensions/v1beta1'])

@@ -13,7 +13,7 @@
  * - v1beta1 Ingresses are normalised to networking.k8s.io/v1; duplicates keep the first.
  */
 import jsYaml from 'js-yaml'
-import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../translate/types.js'
+import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../model/types.js'
 import {normalizeIngress} from './normalize.js'
 
 export interface ParseOptions {

@@ -9,8 +9,8 @@
  * rule (internal/gatewayapi/route.go processHTTPRouteRules, "no valid destination settings"). With a named port the
  * path is not converted at all (translate/hosts.ts says so); with a numeric port it converts, silently broken.
  */
-import type {Diagnostic, InputObject, KubeObject} from '../translate/types.js'
-import {about} from '../translate/diagnostics.js'
+import type {Diagnostic, InputObject, KubeObject} from '../model/types.js'
+import {about} from '../model/diagnostics.js'
 
 export interface ServiceRef {
   namespace: string

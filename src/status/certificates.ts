@@ -11,7 +11,7 @@
  * follows ACME (pending, processing, valid, invalid, errored, expired; apis/acme/v1/types_order.go); its
  * spec.dnsName is the name without `*.` for a wildcard, with spec.wildcard true (apis/acme/v1/types_challenge.go).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {conditionsOf, describe, findCondition, isStale, requireTrue, type Condition} from './conditions.js'
 import {stateOf, type Finding, type ObjectStatus} from './model.js'
 

@@ -11,7 +11,7 @@
  *   ResolvedRefs=False/PartiallyInvalidCertificateRef keeps it Programmed with the valid certificates only
  *   (validateListenerConditions).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {conditionsOf, describe, findCondition, requireAllTrue, requireTrue, whenStatus, type Condition} from './conditions.js'
 import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
 

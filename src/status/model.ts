@@ -2,7 +2,7 @@
  * What `kubectl ingress2gw status` reports: per object, whether the controllers that own it (Envoy Gateway,
  * cert-manager) accepted it, and for everything that is not ready, what to do.
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 
 /** ready: the controller accepted and programmed it for its latest generation; unknown: nobody said so yet. */
 export type State = 'ready' | 'not-ready' | 'unknown'

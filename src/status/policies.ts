@@ -14,8 +14,8 @@
  *   translateSecurityPolicyForRoute); one that could not attach (Conflicted) or whose spec was refused before
  *   translation (validateSecurityPolicy) is simply not applied.
  */
-import {CONSUMED_ANNOTATION} from '../translate/provenance.js'
-import type {KubeObject} from '../translate/types.js'
+import {CONSUMED_ANNOTATION} from '../model/provenance.js'
+import type {KubeObject} from '../model/types.js'
 import {conditionsOf, describe, findCondition, isStale, requireTrue, whenStatus, type Condition} from './conditions.js'
 import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
 

@@ -5,8 +5,8 @@
  * from the Ingresses the selector picks (their ingress2gw.io/source annotation) and the Gateways they use.
  * Secrets are never read.
  */
-import {MANAGED_BY, SOURCE_ANNOTATION} from '../translate/provenance.js'
-import type {KubeObject} from '../translate/types.js'
+import {MANAGED_BY, SOURCE_ANNOTATION} from '../model/provenance.js'
+import type {KubeObject} from '../model/types.js'
 import {ApiError, ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
 import type {KubeconfigSelection} from '../sources/kubeconfig.js'
 import {objectKey, refKey, type StatusInput} from './model.js'

@@ -1,6 +1,6 @@
 /** The live objects -> one status per object, grouped per namespace (pure: no I/O). */
-import {SOURCE_ANNOTATION} from '../translate/provenance.js'
-import type {KubeObject} from '../translate/types.js'
+import {SOURCE_ANNOTATION} from '../model/provenance.js'
+import type {KubeObject} from '../model/types.js'
 import {CERT_KINDS, evaluateCertificate, evaluateIssuer} from './certificates.js'
 import {evaluateGateway} from './gateway.js'
 import {objectKey, refKey, type NamespaceStatus, type ObjectStatus, type StatusInput, type StatusReport} from './model.js'

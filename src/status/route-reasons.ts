@@ -9,7 +9,7 @@
  * Envoy Gateway writes a rule's error on Accepted as UnsupportedValue unless the reason is one of the Accepted
  * reasons (status.ConvertToAcceptedReason), and joins several reasons with commas (MultiStatusError.Reason).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import type {Condition} from './conditions.js'
 import {reasonsOf} from './conditions.js'
 

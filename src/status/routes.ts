@@ -8,7 +8,7 @@
  * to a Service without endpoints reports BackendsAvailable=False/EndpointsNotFound and keeps ResolvedRefs True
  * (internal/gatewayapi/route.go processHTTPRouteParentRefs and processHTTPRouteRules).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {conditionsOf, requireAllTrue, whenStatus, type Condition} from './conditions.js'
 import {refKey, stateOf, type Finding, type ObjectStatus, type StatusInput} from './model.js'
 import {routeConditionFix, type ParentRef} from './route-reasons.js'

@@ -4,10 +4,10 @@
  * before the per-Ingress report is built: the annotation keys a left-out object carried are not applied on that
  * cluster, so they become manual instead of staying exact.
  */
-import {about, objectRef} from './diagnostics.js'
-import type {IngressModel} from './model.js'
+import {about} from '../model/diagnostics.js'
+import type {IngressModel} from '../model/ingress-model.js'
 import type {Emitted} from './records.js'
-import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
+import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 
 export interface Requirement {
   served: (c: TargetCapabilities) => boolean

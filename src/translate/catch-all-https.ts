@@ -13,11 +13,11 @@
  * which nginx served from their own servers. Pure.
  */
 import {compareStrings} from '../util/hash.js'
-import {about, objectRef} from './diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {gatewayKey} from './emit-gateway.js'
 import type {HostIndex} from './hosts.js'
-import type {IngressModel, Location} from './model.js'
-import type {Diagnostic, TranslateOptions} from './types.js'
+import type {IngressModel, Location} from '../model/ingress-model.js'
+import type {Diagnostic, TranslateOptions} from '../model/types.js'
 
 /**
  * One warning per Ingress whose rules (or rule-less spec.defaultBackend) nginx served on the catch-all server of this

@@ -10,7 +10,7 @@
  */
 import {NGINX_CONTROLLER} from './controllers.js'
 import type {ClassSelection} from './select.js'
-import type {Diagnostic, UnselectedIngress} from './types.js'
+import type {Diagnostic, UnselectedIngress} from '../model/types.js'
 
 export interface SkippedByClass {
   /** `namespace/name` */

@@ -21,11 +21,11 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {NGINX_CONTROLLER} from './controllers.js'
-import {about, objectRef} from './diagnostics.js'
-import {isObject} from './bundle/common.js'
+import {about, objectRef} from '../model/diagnostics.js'
+import {isObject} from '../util/json.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {findStreamConfigMap} from './bundle/stream-services.js'
-import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from './types.js'
+import type {Diagnostic, KubeObject, NamespacedName, TranslateOptions} from '../model/types.js'
 
 /** One ingress-nginx controller found in the input (a Deployment or DaemonSet running /nginx-ingress-controller). */
 export interface ControllerWorkload {

@@ -22,9 +22,9 @@
  * - else the default controller (k8s.io/ingress-nginx): the other --ingress-class values (one controller unless
  *   IngressClass objects say otherwise), annotation classes without an IngressClass object, classless Ingresses.
  */
-import type {IngressModel, ServiceBackend} from './model.js'
+import type {IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import type {ClassSelection} from './select.js'
-import type {TranslateOptions} from './types.js'
+import type {TranslateOptions} from '../model/types.js'
 
 export const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
 

@@ -6,12 +6,13 @@
  * Pure: no I/O.
  */
 import {compareStrings} from '../util/hash.js'
-import {about, objectRef} from './diagnostics.js'
+import {about, objectRef, refOf} from '../model/diagnostics.js'
 import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
-import {EG_API_VERSION, isObject, refOf} from './bundle/common.js'
+import {EG_API_VERSION} from '../model/gateway-refs.js'
+import {isObject} from '../util/json.js'
 import {servicesSelecting, type ControllerWorkload, type GatewayController, type PerClassRefs} from './controller-workloads.js'
-import type {IngressModel} from './model.js'
-import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../model/types.js'
 import type {LoadBalancerStepId} from '../configmap/types.js'
 
 export interface DataPlane {

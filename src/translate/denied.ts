@@ -8,12 +8,12 @@
  * The conversion does the same: the Ingress's route keeps its matches and answers with an Envoy Gateway
  * HTTPRouteFilter directResponse on both listeners; every location-level intent is dropped.
  */
-import {EG_GROUP} from './emit-routes.js'
-import {about, objectRef} from './diagnostics.js'
-import type {IngressModel} from './model.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
-import type {Diagnostic} from './types.js'
+import {EG_GROUP} from '../model/gateway-refs.js'
+import {about} from '../model/diagnostics.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
+import type {Diagnostic} from '../model/types.js'
 
 /** Keys nginx applies to the server (host), not to the Ingress's locations: a denial leaves them in effect. */
 const SERVER_LEVEL_KEYS = [

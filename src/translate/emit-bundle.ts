@@ -8,12 +8,11 @@ import {clientTrafficFromConfigMap, type HostListenerTraffic} from './bundle/cli
 import type {LoadBalancerStepId} from '../configmap/types.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {streamServices} from './bundle/stream-services.js'
-import {refOf} from './bundle/common.js'
+import {refOf, objectRef} from '../model/diagnostics.js'
 import type {GatewayController} from './controller-workloads.js'
-import {objectRef} from './diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
-import type {IngressModel} from './model.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 
 export interface CertManagerPlans {
   /** Ingress ids whose TLS Secrets cert-manager issues (their spec.tls Secrets are replaced by the plans'). */

@@ -3,16 +3,16 @@
  * routes on the `http` listener, the Gateway itself and the namespace labels that admit routes.
  */
 import {compareStrings, shortHash} from '../util/hash.js'
-import {about, objectRef} from './diagnostics.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import {normalizeHost} from './hosts.js'
-import type {IngressModel, Location} from './model.js'
-import {dnsName} from './names.js'
-import {gatewayParentRef} from './bundle/common.js'
-import {GATEWAY_GROUP, isAcmeChallengePath, pathMatch} from './emit-routes.js'
-import {managedMetadata} from './provenance.js'
+import type {IngressModel, Location} from '../model/ingress-model.js'
+import {dnsName} from '../model/names.js'
+import {gatewayParentRef, GATEWAY_GROUP} from '../model/gateway-refs.js'
+import {isAcmeChallengePath, pathMatch} from './emit-routes.js'
+import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from './types.js'
+import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
 
 export interface CertRef {
   namespace: string

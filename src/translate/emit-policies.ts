@@ -2,14 +2,14 @@
  * BackendTrafficPolicy / SecurityPolicy beside the route: one of each kind per Ingress, merged from that
  * Ingress's annotation fragments, targeting all of its routes (an annotation applies to its own Ingress only).
  */
-import {about, objectRef} from './diagnostics.js'
-import {EG_GROUP, GATEWAY_GROUP} from './emit-routes.js'
-import type {IngressModel, Intent, PolicyFragment} from './model.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
+import {about, objectRef} from '../model/diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
+import type {IngressModel, Intent, PolicyFragment} from '../model/ingress-model.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
-import type {Diagnostic, KubeObject} from './types.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
 
 function setPath(target: Record<string, any>, path: string, value: unknown): boolean {
   const parts = path.split('.')

@@ -5,21 +5,20 @@
 import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
-import {GATEWAY_GROUP, gatewayParentRef} from './bundle/common.js'
-import {about, objectRef} from './diagnostics.js'
+import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
+import {about, objectRef} from '../model/diagnostics.js'
+import {re2Incompatibility} from '../model/re2.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostIndexes} from './shared-gateways.js'
-import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from './model.js'
+import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import type {EmittedRoute} from './emit-policies.js'
-import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from './types.js'
+import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from '../model/types.js'
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
 
-export {GATEWAY_GROUP} from './bundle/common.js'
-export const EG_GROUP = 'gateway.envoyproxy.io'
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
 const MAX_MATCHES_PER_ROUTE = 127
@@ -96,15 +95,6 @@ function crossNamespaceBackendGrants(routes: Emitted[]): Emitted[] {
 /** ingress-nginx's no-tls-redirect-locations default: these paths are never redirected to HTTPS. */
 export function isAcmeChallengePath(path: string): boolean {
   return path.startsWith('/.well-known/acme-challenge')
-}
-
-/** RE2 features PCRE has and RE2 lacks: such a path cannot be converted. */
-export function re2Incompatibility(path: string): string | undefined {
-  if (/\(\?<?[=!]/.test(path)) return 'lookaround assertions'
-  if (/\\[1-9]/.test(path)) return 'backreferences'
-  if (/\(\?>/.test(path)) return 'atomic groups'
-  if (/[*+?}][+]/.test(path)) return 'possessive quantifiers'
-  return undefined
 }
 
 /** Capturing groups of a PCRE/RE2 path: `(` not escaped, not inside a class, and not `(?:`, `(?=`… (named groups count). */

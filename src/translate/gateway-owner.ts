@@ -9,11 +9,11 @@ import {authServerChecklist} from '../annotations/external-auth/checklist.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import {passthroughListenerName} from '../annotations/passthrough.js'
 import {authHeaderStrips} from './bundle/auth-headers.js'
-import {GATEWAY_GROUP} from './bundle/common.js'
+import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
 import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, gatewayClassProxy, loadBalancerStepDone, planDataPlanes, type DataPlane, type DataPlaneContext} from './data-plane.js'
-import {about, objectRef} from './diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, streamParts, type CertManagerPlans} from './emit-bundle.js'
 import {
   gatewayKey,
@@ -31,11 +31,11 @@ import {normalizeHost, type HostIndex} from './hosts.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, type HostListener, type HttpsListenerPlan} from './https-listeners.js'
 import {reportCatchAllHttps} from './catch-all-https.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
-import type {IngressModel} from './model.js'
+import type {IngressModel} from '../model/ingress-model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from './types.js'
-import {consumedKeys} from './provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
+import {consumedKeys} from '../model/provenance.js'
 
 const MAX_CERTIFICATE_REFS = 64
 

@@ -5,10 +5,10 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
-import {about, objectRef} from './diagnostics.js'
-import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from './model.js'
+import {about} from '../model/diagnostics.js'
+import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer} from './nginx-locations.js'
-import type {Diagnostic, KubeObject} from './types.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
 
 export interface HostIndex {

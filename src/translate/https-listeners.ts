@@ -18,17 +18,17 @@
  */
 import {ingressIds, record, type Emitted} from './records.js'
 import {compareStrings} from '../util/hash.js'
-import {hostListenerName} from './bundle/common.js'
-import {about, objectRef} from './diagnostics.js'
+import {hostListenerName} from '../model/gateway-refs.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
 import type {HostIndex} from './hosts.js'
 import {normalizeHost} from './hosts.js'
-import type {ClientAuthIntent, HostModel, IngressModel} from './model.js'
+import type {ClientAuthIntent, HostModel, IngressModel} from '../model/ingress-model.js'
 import type {HostListenerTraffic} from './bundle/client-traffic.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
-import type {Diagnostic, NamespacedName, TranslateOptions} from './types.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
+import type {Diagnostic, NamespacedName, TranslateOptions} from '../model/types.js'
 
 export interface HostListener {
   gateway: NamespacedName

@@ -8,13 +8,13 @@ import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
 import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
-import {about, objectRef, sortDiagnostics} from './diagnostics.js'
+import {about, sortDiagnostics} from '../model/diagnostics.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
 import {planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {attachCoveredPlainHosts, inheritWildcardCertificates, reportAliasesUnderTlsWildcards} from './wildcard-certificates.js'
-import {controllerDefaults} from './controller-config.js'
+import {controllerDefaults} from '../model/controller-defaults.js'
 import {decideSharedSettings, type SharedSettings} from './upstreams.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies} from './emit-policies.js'
@@ -25,7 +25,7 @@ import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
 import {ingressIds, record, toObjects, type Emitted} from './records.js'
 import {buildHostIndexes, partitionByGateway, type GatewayPartition, type HostIndexes} from './shared-gateways.js'
 import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
-import type {IngressModel, Intent} from './model.js'
+import type {IngressModel, Intent} from '../model/ingress-model.js'
 import {DEFAULT_OPTIONS} from './options.js'
 import {selectClasses, selectIngresses} from './select.js'
 import {
@@ -37,7 +37,7 @@ import {
   type TranslateResult,
   type IngressReport,
   type UnselectedIngress,
-} from './types.js'
+} from '../model/types.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
   const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}

@@ -13,10 +13,10 @@
  *   Gateway serves on a listener without hostname, and answers them with its own certificate and routes.
  * Under ingress-nginx each controller had its own address, so neither could happen.
  */
-import {about, objectRef} from './diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import type {HostListener} from './https-listeners.js'
-import type {Diagnostic, NamespacedName} from './types.js'
+import type {Diagnostic, NamespacedName} from '../model/types.js'
 
 interface GatewayListeners {
   key: string

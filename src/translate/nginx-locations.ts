@@ -17,7 +17,7 @@
  * - template.go buildLocation / buildProxyPass: `= "<path>"`, `"<path>"` or `~* "^<path>"`; `rewrite "(?i)<path>"
  *   <target> break;` where the target differs from the path.
  */
-import type {HostModel, IngressModel, Location} from './model.js'
+import type {HostModel, IngressModel, Location} from '../model/ingress-model.js'
 
 export interface NginxLocation {
   /** The path as nginx.tmpl renders it (updateServerLocations may have added a trailing slash). */

@@ -4,7 +4,7 @@
  * DEFAULT_OPTIONS is what each flag's default parses to, so a default cannot differ between `--help`, the CLI and
  * `translate()` called without options. Pure: no oclif here, the core imports it.
  */
-import type {NamespacedName, TranslateOptions} from './types.js'
+import type {NamespacedName, TranslateOptions} from '../model/types.js'
 import {parsePerClassRefs} from './controller-workloads.js'
 
 /** How the option is written on the command line (mapped onto oclif's Flags.string/boolean/option). */

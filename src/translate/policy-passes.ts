@@ -3,12 +3,12 @@
  * (or replaces) the Gateway's policy of its kind, and the https-redirect routes get past the Gateway's auth. They
  * find what they need by record role and Gateway, never by object names.
  */
-import {about, objectRef} from './diagnostics.js'
-import {GATEWAY_GROUP} from './bundle/common.js'
-import {dnsName} from './names.js'
-import {managedMetadata} from './provenance.js'
+import {about} from '../model/diagnostics.js'
+import {GATEWAY_GROUP} from '../model/gateway-refs.js'
+import {dnsName} from '../model/names.js'
+import {managedMetadata} from '../model/provenance.js'
 import {record, type Emitted} from './records.js'
-import type {Diagnostic, KubeObject} from './types.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
 
 const SECURITY_FIELDS = ['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth']
 

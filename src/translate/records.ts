@@ -4,36 +4,8 @@
  * policy merging, redirect-before-auth, passthrough listeners, the capability check, the per-Ingress report) read
  * these fields instead of names, parsed annotations or side tables; `toObjects` turns records into objects last.
  */
-import type {KubeObject, TargetCapabilities} from './types.js'
+import type {KubeObject, Role, TargetCapabilities} from '../model/types.js'
 import {requirementFor, type Requirement} from './capabilities.js'
-
-export type Role =
-  /** An Ingress's HTTPRoute or GRPCRoute. */
-  | 'route'
-  /** An HTTPRouteFilter a route rule references (rewrite with captures, extension filters). */
-  | 'route-filter'
-  /** A BackendTrafficPolicy or SecurityPolicy targeting an Ingress's routes (or some of their rules). */
-  | 'route-policy'
-  /** An object an annotation family asked for (Backend, BackendTLSPolicy, ReferenceGrant, HTTPRouteFilter...). */
-  | 'ingress-object'
-  /** An ssl-passthrough TLSRoute: its hostnames need TLS listeners of their own on the Gateway. */
-  | 'passthrough-route'
-  /** A ReferenceGrant (the target's served version is set when the record becomes an object). */
-  | 'reference-grant'
-  /** The https-redirect HTTPRoute(s) of a Gateway. */
-  | 'https-redirect-route'
-  /** The SecurityPolicy that lets every request through to the https-redirect routes. */
-  | 'redirect-open-policy'
-  /** A Gateway-level policy (ConfigMap defaults): BackendTrafficPolicy, SecurityPolicy, ClientTrafficPolicy. */
-  | 'gateway-policy'
-  /** The rest of the gateway owner's bundle (Gateway, EnvoyProxy, Certificates, Issuers, Namespaces, streams). */
-  | 'gateway'
-  | 'envoy-proxy'
-  | 'certificate'
-  | 'issuer'
-  | 'namespace'
-  | 'stream'
-  | 'bundle'
 
 export interface Emitted {
   object: KubeObject

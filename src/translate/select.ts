@@ -3,11 +3,11 @@
  * (store.go sortIngressSlice: creationTimestamp ascending, ties by namespace/name descending).
  */
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
-import {about, objectRef} from './diagnostics.js'
-import type {IngressModel} from './model.js'
+import {about} from '../model/diagnostics.js'
+import type {IngressModel} from '../model/ingress-model.js'
 import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
-import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from './types.js'
+import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from '../model/types.js'
 
 export {NGINX_CONTROLLER} from './controllers.js'
 

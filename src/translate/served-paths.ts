@@ -4,8 +4,8 @@
  */
 import type {ServedPath} from '../annotations/types.js'
 import {normalizeHost} from './hosts.js'
-import type {IngressModel} from './model.js'
-import type {KubeObject} from './types.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import type {KubeObject} from '../model/types.js'
 
 /** One location of a served, non-canary Ingress, for Lookup.serviceForPath (port undefined: an unresolved name). */
 export interface ServedLocation {

@@ -8,12 +8,12 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {classText, crossControllerNote, describeIngress, serviceText} from './controllers.js'
-import {about, objectRef} from './diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
 import {buildHosts, normalizeHost, upstreamKey, type HostIndex} from './hosts.js'
-import type {HostModel, IngressModel, Intent, Location} from './model.js'
-import type {Diagnostic, KubeObject, NamespacedName} from './types.js'
+import type {HostModel, IngressModel, Intent, Location} from '../model/ingress-model.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../model/types.js'
 
 /** The Ingresses of one Gateway, in nginx order. */
 export interface GatewayPartition {

@@ -5,9 +5,9 @@
  */
 import {describePlaceholders, placeholderTexts, restoreDeep, validForSomeSubstitution} from '../annotations/placeholders.js'
 import type {RegistryEntry} from '../annotations/index.js'
-import type {AnnotationValue, IngressModel} from './model.js'
-import type {Diagnostic, KubeObject} from './types.js'
-import {about, objectRef} from './diagnostics.js'
+import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
+import {about} from '../model/diagnostics.js'
 
 /** A diagnostic about the Ingress being read (object and source filled in by the caller). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void

@@ -24,8 +24,8 @@
 import {proxySslSecretOf} from '../annotations/backend-protocol.js'
 import {gatewayKey} from './emit-gateway.js'
 import {normalizeHost, resolveBackend, upstreamKey} from './hosts.js'
-import type {IngressModel, ServiceBackend} from './model.js'
-import type {KubeObject} from './types.js'
+import type {IngressModel, ServiceBackend} from '../model/ingress-model.js'
+import type {KubeObject} from '../model/types.js'
 
 export interface UpstreamDecision {
   /** namespace/service/port */

@@ -15,14 +15,14 @@
  * would not be redirected. Pure.
  */
 import {compareStrings} from '../util/hash.js'
-import {about, objectRef} from './diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {isPassthrough} from './emit-bundle.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
 import type {HostIndex} from './hosts.js'
 import type {HttpsListenerPlan} from './https-listeners.js'
-import type {HostModel, IngressModel} from './model.js'
-import type {Diagnostic, TranslateOptions} from './types.js'
+import type {HostModel, IngressModel} from '../model/ingress-model.js'
+import type {Diagnostic, TranslateOptions} from '../model/types.js'
 
 /** certificate.lua get_pem_cert_uid's fallback name: the first label replaced by `*` (undefined for wildcards). */
 export function certificateFallbackName(host: string): string | undefined {

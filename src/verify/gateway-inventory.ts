@@ -4,7 +4,7 @@
  * and Gateways sorted by creationTimestamp then namespace then name (EG internal/gatewayapi/resource/resource.go
  * Resources.Sort), ReferenceGrants checked as EG's isCrossNamespaceReferencePermitted does (helpers.go).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {compareStrings} from '../util/hash.js'
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io'

@@ -5,7 +5,7 @@
  * admit (route.go processAllowedListenersForParentRefs, contexts.go AllowsKind / AllowsNamespace) and the hostnames
  * a route gets on them (helpers.go computeHosts).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import {GATEWAY_API_GROUP, type Inventory, key, namespaceOf, type ParentRef, referencePermitted} from './gateway-inventory.js'
 import type {ListenerRef, PathSettings} from './gateway-types.js'
 

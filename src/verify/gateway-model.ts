@@ -12,7 +12,7 @@
  * responseOverride rewriting backend responses), backends without ready endpoints (503), ListenerSets, merged
  * Gateways, EnvoyProxy preserveRouteOrder, the EG `extensionApis.enableBackend` switch (Backends are taken as enabled).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import type {Probe} from './outcome.js'
 import {actionOutcome} from './gateway-actions.js'
 import {buildInventory, type Inventory, key, type ModelOptions, namespaceOf, parentRefs} from './gateway-inventory.js'

@@ -6,7 +6,7 @@
  * the filter's direct response, the redirect, else the backends (500 when none is valid or all weigh 0; an invalid
  * backend's weight is answered 500 by Envoy's invalid-backend-cluster).
  */
-import type {KubeObject} from '../translate/types.js'
+import type {KubeObject} from '../model/types.js'
 import type {BackendShare} from './outcome.js'
 import {processFilters, type FilterResult} from './gateway-filters.js'
 import {

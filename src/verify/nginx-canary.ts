@@ -5,7 +5,7 @@
  * primary), then canary-by-cookie (`always` / `never`), then canary-weight out of canary-weight-total (honoured
  * only above 100). Session affinity to either side is not modelled (probes carry no affinity cookie). Pure.
  */
-import type {IngressModel, ServiceBackend} from '../translate/model.js'
+import type {IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import type {BackendShare, Probe} from './outcome.js'
 
 export interface CanaryRoute {

@@ -25,7 +25,7 @@
  */
 import {parseRedirectAnnotations} from '../annotations/redirects.js'
 import {normalizeHost, upstreamKey} from '../translate/hosts.js'
-import type {HostModel, IngressModel, ServiceBackend} from '../translate/model.js'
+import type {HostModel, IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import {applyNginxRewrite, renderServer, selectNginxLocation, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
 import {canaryBackends, type CanaryRoute} from './nginx-canary.js'
 import type {BackendShare, Outcome, Probe} from './outcome.js'

@@ -6,8 +6,8 @@
  * own probes come as text: `GET https://a.example.com/x H:v`. Pure: no I/O.
  */
 import {topLevelBranches} from '../translate/emit-routes.js'
-import type {HostModel} from '../translate/model.js'
-import type {KubeObject} from '../translate/types.js'
+import type {HostModel} from '../model/ingress-model.js'
+import type {KubeObject} from '../model/types.js'
 import type {Probe} from './outcome.js'
 
 /** A probe and the Gateway (and its nginx controller) it is sent to. */

@@ -4,7 +4,7 @@
  * Pure: no I/O.
  */
 import {translate} from '../translate/index.js'
-import type {KubeObject, Snapshot, TranslateOptions, TranslateResult} from '../translate/types.js'
+import type {KubeObject, Snapshot, TranslateOptions, TranslateResult} from '../model/types.js'
 import type {Probe} from './outcome.js'
 import {verifyTranslation, type VerifyOptions, type VerifyReport} from './verify.js'
 

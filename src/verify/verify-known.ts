@@ -3,8 +3,8 @@
  * diagnostic about the Ingress (or the host) that decided the probe says the behaviour changes in this respect; the
  * label is that diagnostic's code. Pure.
  */
-import type {HostModel} from '../translate/model.js'
-import type {Diagnostic, TranslateResult} from '../translate/types.js'
+import type {HostModel} from '../model/ingress-model.js'
+import type {Diagnostic, TranslateResult} from '../model/types.js'
 import {examine} from './probe-work.js'
 import type {ProbeResult} from './verify.js'
 

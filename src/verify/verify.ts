@@ -3,7 +3,7 @@
  * Gateway model (over the emitted Gateway API objects), outcome against outcome. A difference that a diagnostic
  * of the conversion already names is `known` and carries that diagnostic's code; any other is a finding. Pure.
  */
-import type {KubeObject, TranslateResult} from '../translate/types.js'
+import type {KubeObject, TranslateResult} from '../model/types.js'
 import {buildGatewayModel, routeRequest, type ModelOptions} from './gateway-model.js'
 import type {GatewayOutcome} from './gateway-types.js'
 import {buildNginxModel, routeNginxRequest, type NginxModelOptions, type NginxOutcome} from './nginx-model.js'

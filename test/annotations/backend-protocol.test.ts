@@ -1,5 +1,5 @@
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {P, assertDenied, assertValid, controllerConfigMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
 
 const ingress = ingressFactory({service: 'web', port: 8443})

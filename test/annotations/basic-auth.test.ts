@@ -1,5 +1,5 @@
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {assertDenied, diagnosticsFor, fidelityFor, fixture, policyOf, routeOf, useValidator, validate} from './support.js'
 
 const {run} = fixture({name: 'grafana', namespace: 'monitoring', host: 'grafana.example.com', port: 3000, tls: true})

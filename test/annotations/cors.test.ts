@@ -1,6 +1,6 @@
 import test from 'ava'
 import {parseCorsOrigins} from '../../src/annotations/cors.js'
-import type {TranslateResult} from '../../src/translate/types.js'
+import type {TranslateResult} from '../../src/model/types.js'
 import {P, assertValid, diagnosticsFor, fidelityFor, fixture, policyOf, translateAll, useValidator} from './support.js'
 
 const DEFAULT_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS']

@@ -1,5 +1,5 @@
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {diagnosticsFor, fidelityFor, ingressFactory, translateObjects} from './support.js'
 
 const ingress = ingressFactory({name: 'shop', host: 'shop.example.com'})

@@ -4,7 +4,7 @@
  * restriction of who may sign in, identity headers the app reads, a client secret outside a Secret).
  */
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {assertValid, configMap, diagnosticsFor, fidelityOf, ingressWith, objectsOf, translateAll, useValidator} from './support.js'
 
 useValidator()

@@ -13,7 +13,7 @@ import test from 'ava'
 import jsYaml from 'js-yaml'
 import {readFileSync} from 'node:fs'
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {OidcSessions, standIn, throughExtAuth, throughOidc, type ClientRequest, type StandIn} from '../support/ext-authz.js'
 
 const GOLDEN = new URL('../golden/', import.meta.url).pathname

@@ -1,6 +1,6 @@
 import test from 'ava'
 import {classifyAuthUrl} from '../../src/annotations/external-auth.js'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {matchServedPath} from '../../src/translate/served-paths.js'
 import {
   assertDenied,

@@ -1,6 +1,6 @@
 import test from 'ava'
 import {hashSources} from '../../src/annotations/load-balancing.js'
-import type {TranslateResult} from '../../src/translate/types.js'
+import type {TranslateResult} from '../../src/model/types.js'
 import {P, assertValid, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
 
 const {ingress, run} = fixture({name: 'shop', host: 'shop.example.com', port: 8080, pathType: 'ImplementationSpecific'})

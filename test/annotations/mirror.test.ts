@@ -1,5 +1,5 @@
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {backendRefProblems, validateBackend} from '../support/eg-backend-rules.js'
 import {assertValid, diagnosticsFor, fidelityFor, fixture, routeOf, service, useValidator} from './support.js'
 

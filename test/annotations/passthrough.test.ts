@@ -1,5 +1,5 @@
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {diagnosticsFor, fidelityFor, ingressFactory, translateAll, translateObjects, useValidator, validate} from './support.js'
 
 const ingress = ingressFactory({name: 'argocd', namespace: 'argocd', host: 'argocd.example.com', service: 'argocd-server', port: 'https'})

@@ -14,8 +14,8 @@ import {
   toSentinels,
   validForSomeSubstitution,
 } from '../../src/annotations/placeholders.js'
-import {parseInt10} from '../../src/annotations/parsers.js'
-import {parseNginxSize} from '../../src/annotations/units.js'
+import {parseInt10} from '../../src/model/parsers.js'
+import {parseNginxSize} from '../../src/model/units.js'
 import {normalizeSourceRange} from '../../src/annotations/access-lists.js'
 import {translate} from '../../src/translate/index.js'
 import {fixture, P, service, translateAll} from './support.js'

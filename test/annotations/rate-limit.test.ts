@@ -1,6 +1,6 @@
 import test from 'ava'
 import {minimalRanges} from '../../src/annotations/rate-limit.js'
-import type {TranslateResult} from '../../src/translate/types.js'
+import type {TranslateResult} from '../../src/model/types.js'
 import {P, assertValid, btp, configMap, diagnosticsFor, fidelityFor, fixture, translateAll, useValidator} from './support.js'
 
 const {ingress, run} = fixture({name: 'api', host: 'api.example.com', port: 8080})

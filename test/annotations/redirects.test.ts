@@ -1,5 +1,5 @@
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {assertValid, diagnosticsFor, fidelityFor, ingressFactory, routeOf, routesOf, translateObjects, useValidator} from './support.js'
 
 const ingress = ingressFactory({name: 'shop', host: 'shop.example.com'})

@@ -11,7 +11,7 @@ import test from 'ava'
 import {ALL_KEYS} from '../../src/annotations/all-keys.js'
 import {registry} from '../../src/annotations/index.js'
 import type {AnnotationRisk} from '../../src/annotations/serving.js'
-import type {TranslateResult} from '../../src/translate/types.js'
+import type {TranslateResult} from '../../src/model/types.js'
 import {controllerConfigMap, diagnosticsFor, ingressWith, P, translateAll} from './support.js'
 
 type Outcome = 'S' | 'G' | 'D' | 'N'

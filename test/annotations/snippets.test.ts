@@ -1,6 +1,6 @@
 import test from 'ava'
 import {quoteSnippet, snippetConversions, snippetsFamily} from '../../src/annotations/snippets.js'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {controllerConfigMap, diagnosticsFor, fidelityFor, ingressWith, SNIPPETS_ALLOWED, translateAll, useValidator, validate} from './support.js'
 
 useValidator()

@@ -1,7 +1,7 @@
 /** Shared helpers for the annotation family tests: one Ingress in, the translate result out, and what to look at in it. */
 import test, {type ExecutionContext} from 'ava'
 import {translate} from '../../src/translate/index.js'
-import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/translate/types.js'
+import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/model/types.js'
 import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
 import {catalogueContradiction, refProblem} from '../../src/model/catalogue/check.js'
 

@@ -1,5 +1,5 @@
 import test from 'ava'
-import {parseNginxSize, toGatewayDuration} from '../../src/annotations/units.js'
+import {parseNginxSize, toGatewayDuration} from '../../src/model/units.js'
 
 const DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/
 const QUANTITY = /^[1-9]+[0-9]*([EPTGMK]i|[EPTGMk])?$/
@@ -71,7 +71,7 @@ test('negative or non-finite seconds are a programming error', (t) => {
 })
 
 test('integers as strconv.Atoi reads them: sign, digits, 64-bit range', async (t) => {
-  const {parseInt10} = await import('../../src/annotations/parsers.js')
+  const {parseInt10} = await import('../../src/model/parsers.js')
   t.deepEqual(parseInt10('+308'), {ok: true, value: 308})
   t.deepEqual(parseInt10('-9223372036854775808'), {ok: true, value: -9223372036854775808})
   t.false(parseInt10('9223372036854775808').ok, 'one past int64: ErrRange')

@@ -8,7 +8,7 @@
 import test from 'ava'
 import {contentTypeDifference} from '../../src/configmap/compression.js'
 import {clientTrafficFromConfigMap} from '../../src/translate/bundle/client-traffic.js'
-import type {Diagnostic, KubeObject} from '../../src/translate/types.js'
+import type {Diagnostic, KubeObject} from '../../src/model/types.js'
 
 function convert(data: Record<string, string>, nginxDefaults = true): {spec: Record<string, any> | undefined; diagnostics: Diagnostic[]} {
   const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data}

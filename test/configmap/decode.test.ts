@@ -4,8 +4,8 @@
  * strconv.ParseInt(s, 0, 64) with "" as 0. Expected values below are what those Go functions return.
  */
 import test from 'ava'
-import {parseGoBool, parseGoInt} from '../../src/translate/bundle/common.js'
-import {controllerDefaults} from '../../src/translate/controller-config.js'
+import {parseGoBool, parseGoInt} from '../../src/model/go-decode.js'
+import {controllerDefaults} from '../../src/model/controller-defaults.js'
 
 test('booleans: ParseBool spellings, "" is false, no trimming', (t) => {
   for (const v of ['1', 't', 'T', 'TRUE', 'true', 'True']) t.is(parseGoBool(v), true, v)

@@ -23,7 +23,7 @@ import {regexToLuaPatterns} from '../../src/configmap/header-blocks/lua-patterns
 import {blockScript, luaString} from '../../src/configmap/header-blocks/lua-script.js'
 import {byteString, readMapEntries} from '../../src/configmap/header-blocks/nginx-map.js'
 import {clientTrafficFromConfigMap} from '../../src/translate/bundle/client-traffic.js'
-import type {Diagnostic, KubeObject} from '../../src/translate/types.js'
+import type {Diagnostic, KubeObject} from '../../src/model/types.js'
 import {findNginx} from '../support/real-nginx.js'
 import {nginxAccepts, nginxMinor, renderMap, startMapNginx} from '../support/nginx-map.js'
 

@@ -5,7 +5,7 @@
 import test from 'ava'
 import {buildReport, renderMarkdown, renderText} from '../../src/output/migration-report/index.js'
 import {translate} from '../../src/translate/index.js'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 
 const ingress: KubeObject = {
   apiVersion: 'networking.k8s.io/v1',

@@ -10,7 +10,7 @@
  * - validateBackendNamespace: a reference to another namespace needs a ReferenceGrant there.
  * The Backend CRD's own patterns are checked by the conformance validator, not here.
  */
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 
 /** Go's netip.ParseAddr for the forms Kubernetes objects carry (no zones): IPv4 without leading zeros, IPv6. */
 export function goParseAddr(text: string): {v4: boolean; bytes: number[]} | undefined {

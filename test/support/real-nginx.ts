@@ -22,7 +22,7 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 
 const PREFIX = 'nginx.ingress.kubernetes.io/'
 const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx']

@@ -6,7 +6,7 @@
  *   src/verify/gateway-model.ts).
  * Requests carry no headers: canary header/cookie rules never match, and a weighted rule answers its first backend.
  */
-import type {KubeObject, TranslateResult} from '../../src/translate/types.js'
+import type {KubeObject, TranslateResult} from '../../src/model/types.js'
 import {buildGatewayModel, routeRequest} from '../../src/verify/gateway-model.js'
 import type {GatewayModel} from '../../src/verify/gateway-types.js'
 import {buildNginxModel, routeNginxRequest, type NginxModel} from '../../src/verify/nginx-model.js'

@@ -6,7 +6,7 @@
 import test from 'ava'
 import {readFileSync} from 'node:fs'
 import {parseAllDocuments} from 'yaml'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {buildGatewayModel} from '../../src/verify/gateway-model.js'
 import type {GatewayModel} from '../../src/verify/gateway-types.js'
 import {gateway} from './support.js'

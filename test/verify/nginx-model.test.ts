@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import {translate} from '../../src/translate/index.js'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {buildNginxModel, routeNginxRequest} from '../../src/verify/nginx-model.js'
 import {describeOutcome, type Probe} from '../../src/verify/outcome.js'
 import {parseProbe} from '../../src/verify/probes.js'

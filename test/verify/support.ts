@@ -1,6 +1,6 @@
 /** Builders for the Envoy Gateway model tests: Gateway API objects in, probes as URLs, CRD validation of fixtures. */
 import test, {type ExecutionContext} from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {buildGatewayModel, routeRequest, type ModelOptions} from '../../src/verify/gateway-model.js'
 import type {GatewayModel, GatewayOutcome} from '../../src/verify/gateway-types.js'
 import type {Probe} from '../../src/verify/outcome.js'

@@ -9,7 +9,7 @@
  */
 import test from 'ava'
 import {translate} from '../../src/translate/index.js'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {verifyTranslation} from '../../src/verify/verify.js'
 
 function web(annotations: Record<string, string>, extraPath?: string): KubeObject {

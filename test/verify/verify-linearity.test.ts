@@ -7,7 +7,7 @@
  * as many in the larger input.
  */
 import test from 'ava'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {probeWork} from '../../src/verify/probe-work.js'
 import {describeProbe} from '../../src/verify/probes.js'
 import {verifyRun} from '../../src/verify/run.js'

@@ -7,7 +7,7 @@
 import test from 'ava'
 import fc from 'fast-check'
 import {translate} from '../../src/translate/index.js'
-import type {KubeObject} from '../../src/translate/types.js'
+import type {KubeObject} from '../../src/model/types.js'
 import {parseProbe, parseProbesFile, samplePaths} from '../../src/verify/probes.js'
 import {renderVerifyText} from '../../src/verify/render.js'
 import {verifyRun} from '../../src/verify/run.js'

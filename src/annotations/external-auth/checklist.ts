@@ -1,5 +1,5 @@
 /** The migration checklist's lines for auth servers: one per server and change, naming the Ingresses it protects. */
-import type {IngressModel} from '../../translate/model.js'
+import type {IngressModel} from '../../model/ingress-model.js'
 
 export function authServerChecklist(ingresses: IngressModel[]): string[] {
   const byLine = new Map<string, {server: string; step: string; ingresses: Set<string>}>()

@@ -2,9 +2,9 @@
  * The objects of an external auth: the SecurityPolicy fragment, the route to the auth backend (Service, or a
  * Backend for https), the ReferenceGrant for another namespace, and the auth server's line of the checklist.
  */
-import {objectRef} from '../../translate/diagnostics.js'
-import {dnsName} from '../../translate/names.js'
-import {managedMetadata} from '../../translate/provenance.js'
+import {objectRef} from '../../model/diagnostics.js'
+import {dnsName} from '../../model/names.js'
+import {managedMetadata} from '../../model/provenance.js'
 import type {FamilyContext} from '../types.js'
 import type {AuthServer, ExtAuthForm} from './forms.js'
 import {ownHosts, type ServiceTarget} from './url.js'

@@ -13,7 +13,7 @@
  * auth-signin redirect (rootfs/etc/nginx/template/nginx.tmpl, `error_page 401`), so a server is only usable
  * unchanged when it answers 200 and redirects browsers itself.
  */
-import type {Fidelity} from '../../translate/types.js'
+import type {Fidelity} from '../../model/types.js'
 import type {FamilyContext} from '../types.js'
 import type {ServiceTarget} from './url.js'
 import type {Code} from '../../model/catalogue/index.js'

@@ -7,7 +7,7 @@
  * variables over the config file. Names are normalised to the flag spelling (`oidc-issuer-url`); the config
  * file and env use plural names for repeatable flags (`email_domains` for --email-domain).
  */
-import type {KubeObject} from '../../translate/types.js'
+import type {KubeObject} from '../../model/types.js'
 import type {FamilyContext} from '../types.js'
 
 export interface SecretKeyRef {

@@ -3,9 +3,9 @@
  * conflicts, tcp/udp entries, the Gateway topology, the checklist. Reads diagnostics by their fields (code, level,
  * fidelity, object, annotation, hint), never by their message text.
  */
-import {ingressIdOf} from '../../translate/diagnostics.js'
+import {ingressIdOf} from '../../model/diagnostics.js'
 import {compareStrings} from '../../util/hash.js'
-import type {Diagnostic, Fidelity, IngressReport, Level, Snapshot, TranslateOptions, TranslateResult} from '../../translate/types.js'
+import type {Diagnostic, Fidelity, IngressReport, Level, Snapshot, TranslateOptions, TranslateResult} from '../../model/types.js'
 import {conflictsOf} from './conflicts.js'
 import {gatewaysOf, sharedGatewayObjects} from './gateways.js'
 import {

@@ -3,9 +3,9 @@
  * take a path from another, turn on regex mode or client certificates for its neighbours, or shadow a default
  * backend. The compiler reports each as a diagnostic on the Ingress affected; the report gathers them.
  */
-import {ingressIdOf} from '../../translate/diagnostics.js'
+import {ingressIdOf} from '../../model/diagnostics.js'
 import {normalizeHost} from '../../translate/hosts.js'
-import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../translate/types.js'
+import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../model/types.js'
 import {compareStrings} from '../../util/hash.js'
 import type {Conflict} from './model.js'
 

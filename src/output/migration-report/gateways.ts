@@ -2,7 +2,7 @@
  * The shared Gateway(s) as the output builds them: listeners -> routes per namespace -> backends. Read from the
  * emitted objects (Gateway listeners, route parentRefs and backendRefs), so it shows what will be applied.
  */
-import type {KubeObject, TranslateResult} from '../../translate/types.js'
+import type {KubeObject, TranslateResult} from '../../model/types.js'
 import {compareStrings} from '../../util/hash.js'
 import type {GatewayListener, GatewaySummary, ObjectRef} from './model.js'
 

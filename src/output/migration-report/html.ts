@@ -5,7 +5,7 @@
  * Nothing is fetched: styles and script are inline and a Content-Security-Policy forbids every other source.
  */
 import {createHash} from 'node:crypto'
-import type {Fidelity} from '../../translate/types.js'
+import type {Fidelity} from '../../model/types.js'
 import {shortKey} from './build.js'
 import {SCRIPT, STYLE} from './html-assets.js'
 import {escapeHtml as esc} from './html-escape.js'

@@ -3,7 +3,7 @@
  * documented contract (docs/report-schema.json, checked in test/report-schema.test.ts): bump REPORT_SCHEMA_VERSION
  * with the schema whenever a field changes (minor: a field added; major: a field removed or its meaning changed).
  */
-import type {Fidelity, Level, SourceLocation} from '../../translate/types.js'
+import type {Fidelity, Level, SourceLocation} from '../../model/types.js'
 
 export const REPORT_SCHEMA_VERSION = '1.3'
 export const REPORT_KIND = 'IngressMigrationReport'

@@ -3,7 +3,7 @@
  * diagnostics on the ConfigMap (annotation = the entry's port key); the report gives every entry a status.
  */
 import {findStreamConfigMap} from '../../translate/bundle/stream-services.js'
-import type {Diagnostic, KubeObject, Snapshot, TranslateOptions} from '../../translate/types.js'
+import type {Diagnostic, KubeObject, Snapshot, TranslateOptions} from '../../model/types.js'
 import type {IngressStatus, StreamEntry} from './model.js'
 import {reportDiagnostic} from './build.js'
 

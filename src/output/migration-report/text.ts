@@ -5,7 +5,7 @@
  * carry no escape codes, so grep and diff see whole messages.
  */
 import {Chalk, type ChalkInstance} from 'chalk'
-import type {Fidelity} from '../../translate/types.js'
+import type {Fidelity} from '../../model/types.js'
 import {printableDeep} from '../printable.js'
 import {fidelityText, shortKey} from './build.js'
 import {ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'

@@ -17,10 +17,10 @@
  * A listener-level header removal reaches every host on the listener: hosts without external auth lose the
  * client's copies too, which is reported.
  */
-import {about, objectRef} from '../diagnostics.js'
+import {about, objectRef} from '../../model/diagnostics.js'
 import type {HostIndex} from '../hosts.js'
-import type {HostModel, IngressModel} from '../model.js'
-import type {Diagnostic, NamespacedName} from '../types.js'
+import type {HostModel, IngressModel} from '../../model/ingress-model.js'
+import type {Diagnostic, NamespacedName} from '../../model/types.js'
 
 /** Per listener name ('' = the Gateway-wide policy, i.e. the http listener): the headers to remove. */
 export type HeaderStrips = Map<string, string[]>

@@ -5,14 +5,15 @@
  * the gateway namespace, named `<ingress-namespace>-<secretName>` so that two namespaces using the same Secret name
  * get two Certificates.
  */
-import {parseInt10} from '../../annotations/parsers.js'
+import {parseInt10} from '../../model/parsers.js'
 import {shortHash} from '../../util/hash.js'
-import {dnsName} from '../names.js'
+import {dnsName} from '../../model/names.js'
 import {normalizeHost} from '../hosts.js'
-import {managedMetadata} from '../provenance.js'
-import {aboutObject} from '../diagnostics.js'
-import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../types.js'
-import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, diag, isObject, issuerCopyName, refOf} from './common.js'
+import {managedMetadata} from '../../model/provenance.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../model/types.js'
+import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, issuerCopyName} from '../../model/gateway-refs.js'
+import {aboutObject, diag, refOf} from '../../model/diagnostics.js'
+import {isObject} from '../../util/json.js'
 import type {Code} from '../../model/catalogue/index.js'
 
 export interface CertificatePlan {

@@ -27,11 +27,13 @@ import {applyBackendTimeouts, applyClientTimeouts} from '../../configmap/timeout
 import {applyTls} from '../../configmap/tls.js'
 import type {ChecklistLine, ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
 import {mergeHeaders} from '../../annotations/external-auth/forms.js'
-import {dnsName} from '../names.js'
-import {CONSUMED_ANNOTATION, managedMetadata} from '../provenance.js'
-import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from './forwarded-headers.js'
-import type {Diagnostic, Fidelity, KubeObject} from '../types.js'
-import {EG_API_VERSION, diag, gatewayTargetRef, isObject} from './common.js'
+import {dnsName} from '../../model/names.js'
+import {CONSUMED_ANNOTATION, managedMetadata} from '../../model/provenance.js'
+import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from '../../configmap/forwarded-headers.js'
+import type {Diagnostic, Fidelity, KubeObject} from '../../model/types.js'
+import {EG_API_VERSION, gatewayTargetRef} from '../../model/gateway-refs.js'
+import {diag} from '../../model/diagnostics.js'
+import {isObject} from '../../util/json.js'
 
 export type {ClientTrafficContext, HostListenerTraffic} from '../../configmap/types.js'
 

@@ -25,12 +25,12 @@
  * Pure: no I/O.
  */
 import {compareStrings} from '../../util/hash.js'
-import {objectRef} from '../diagnostics.js'
-import {dnsName} from '../names.js'
-import {managedMetadata} from '../provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
-import {EG_API_VERSION, isObject, refOf} from './common.js'
-
+import {objectRef, refOf} from '../../model/diagnostics.js'
+import {dnsName} from '../../model/names.js'
+import {managedMetadata} from '../../model/provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
+import {EG_API_VERSION} from '../../model/gateway-refs.js'
+import {isObject} from '../../util/json.js'
 /** Metadata written by tools, not read by any load-balancer controller: dropped. */
 const TOOLING_PREFIXES = [
   'meta.helm.sh/',

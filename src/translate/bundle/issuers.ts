@@ -7,10 +7,12 @@
  * `issuerCopyName(...)`, which certificates.ts uses in `issuerRef`), because a namespaced Issuer only serves
  * Certificates in its own namespace.
  */
-import {MANAGED_BY, SOURCE_ANNOTATION} from '../provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
-import {dnsName} from '../names.js'
-import {acmeExemptPolicyName, cloneJson, diag, gatewayParentRef, isObject, issuerCopyName, refOf} from './common.js'
+import {MANAGED_BY, SOURCE_ANNOTATION} from '../../model/provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
+import {dnsName} from '../../model/names.js'
+import {acmeExemptPolicyName, gatewayParentRef, issuerCopyName} from '../../model/gateway-refs.js'
+import {cloneJson, isObject} from '../../util/json.js'
+import {diag, refOf} from '../../model/diagnostics.js'
 
 export interface IssuerRewriteContext {
   gateway: NamespacedName

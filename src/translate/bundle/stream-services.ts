@@ -7,10 +7,12 @@
  * `v1` is the only version both channels serve. Older releases (< v1.6) served only `v1alpha2` in the experimental
  * channel: clusters on those need the Gateway API CRDs upgraded first (Envoy Gateway v1.9 requires v1.6 anyway).
  */
-import {dnsName} from '../names.js'
-import {managedMetadata} from '../provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../types.js'
-import {EG_API_VERSION, GATEWAY_GROUP, diag, gatewayParentRef, gatewayTargetRef, isObject, refOf} from './common.js'
+import {dnsName} from '../../model/names.js'
+import {managedMetadata} from '../../model/provenance.js'
+import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
+import {EG_API_VERSION, GATEWAY_GROUP, gatewayParentRef, gatewayTargetRef} from '../../model/gateway-refs.js'
+import {diag, refOf} from '../../model/diagnostics.js'
+import {isObject} from '../../util/json.js'
 import type {Code} from '../../model/catalogue/index.js'
 
 export interface StreamContext {

@@ -6,7 +6,7 @@
  * defBackend.ProxyReadTimeout`), which is why a translation that combines several nginx settings must take the
  * missing ones from here, not from nginx's built-in defaults.
  */
-import {parseGoBool, parseGoInt} from './bundle/common.js'
+import {parseGoBool, parseGoInt} from './go-decode.js'
 import type {KubeObject} from './types.js'
 
 export interface ControllerDefaults {

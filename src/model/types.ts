@@ -1,8 +1,8 @@
 /**
  * Shared types of the pure compiler core. Nothing here does I/O.
  */
-import type {HostModel} from './model.js'
-import type {Code} from '../model/catalogue/index.js'
+import type {HostModel} from './ingress-model.js'
+import type {Code} from './catalogue/index.js'
 
 /** A Kubernetes object as read from a file or the API server (only the fields we read are typed). */
 export interface KubeObject {
@@ -200,3 +200,32 @@ export interface TranslateResult {
   /** The controller ConfigMap (`ConfigMap ns/name`) and the fidelity each of its keys ended in, when the input has one. */
   configMapKeys?: {configMap: string; keys: Record<string, Fidelity>}
 }
+
+/** What an emitted object is for (the emitters' records, src/translate/records.ts; an ObjectIntent's role). */
+export type Role =
+  /** An Ingress's HTTPRoute or GRPCRoute. */
+  | 'route'
+  /** An HTTPRouteFilter a route rule references (rewrite with captures, extension filters). */
+  | 'route-filter'
+  /** A BackendTrafficPolicy or SecurityPolicy targeting an Ingress's routes (or some of their rules). */
+  | 'route-policy'
+  /** An object an annotation family asked for (Backend, BackendTLSPolicy, ReferenceGrant, HTTPRouteFilter...). */
+  | 'ingress-object'
+  /** An ssl-passthrough TLSRoute: its hostnames need TLS listeners of their own on the Gateway. */
+  | 'passthrough-route'
+  /** A ReferenceGrant (the target's served version is set when the record becomes an object). */
+  | 'reference-grant'
+  /** The https-redirect HTTPRoute(s) of a Gateway. */
+  | 'https-redirect-route'
+  /** The SecurityPolicy that lets every request through to the https-redirect routes. */
+  | 'redirect-open-policy'
+  /** A Gateway-level policy (ConfigMap defaults): BackendTrafficPolicy, SecurityPolicy, ClientTrafficPolicy. */
+  | 'gateway-policy'
+  /** The rest of the gateway owner's bundle (Gateway, EnvoyProxy, Certificates, Issuers, Namespaces, streams). */
+  | 'gateway'
+  | 'envoy-proxy'
+  | 'certificate'
+  | 'issuer'
+  | 'namespace'
+  | 'stream'
+  | 'bundle'

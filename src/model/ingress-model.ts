@@ -3,8 +3,7 @@
  * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
-import type {Role} from './records.js'
-import type {Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
+import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */

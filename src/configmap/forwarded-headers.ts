@@ -26,8 +26,9 @@
  *   as nginx trusted the client's values; X-Forwarded-Scheme and X-Scheme are then removed (nginx copied the trusted
  *   X-Forwarded-Proto into them, which Envoy passes on).
  */
-import type {Diagnostic} from '../types.js'
-import {diag, parseGoBool} from './common.js'
+import type {Diagnostic} from '../model/types.js'
+import {diag} from '../model/diagnostics.js'
+import {parseGoBool} from '../model/go-decode.js'
 
 export interface HeaderFilter {
   set?: {name: string; value: string}[]

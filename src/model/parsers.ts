@@ -1,4 +1,5 @@
-import type {ParseResult} from './types.js'
+/** What a value parser returns: the value, or why nginx would reject it. */
+export type ParseResult<T> = {ok: true; value: T} | {ok: false; reason: string}
 
 /** Go strconv.ParseBool, which every ingress-nginx boolean annotation uses. */
 export function parseBool(value: string): ParseResult<boolean> {

@@ -1,4 +1,4 @@
-import type {ParseResult} from './types.js'
+import type {ParseResult} from './parsers.js'
 
 /**
  * nginx sizes and seconds -> Kubernetes quantities and Gateway API durations.

@@ -1,5 +1,5 @@
 import {compareStrings} from '../util/hash.js'
-import type {Diagnostic, DiagnosticRef, NamespacedName} from './types.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from './types.js'
 
 /** "Ingress team-a/web" — how diagnostics name input objects. */
 export function objectRef(kind: string, ref: NamespacedName | {namespace?: string; name: string}): string {
@@ -14,7 +14,7 @@ export function about(kind: string, ref: NamespacedName | {namespace?: string; n
   return {object: objectRef(kind, ref), ref: ref.namespace ? {kind, namespace: ref.namespace, name: ref.name} : {kind, name: ref.name}}
 }
 
-/** about() for an object as read (bundle/common.ts refOf gives the same display text). */
+/** about() for an object as read (refOf gives the same display text). */
 export function aboutObject(obj: {kind?: unknown; metadata?: {namespace?: unknown; name?: unknown}}): {object: string; ref: DiagnosticRef} {
   const kind = typeof obj.kind === 'string' ? obj.kind : 'Object'
   const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : ''
@@ -43,4 +43,24 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
       compareStrings(a.annotation ?? '', b.annotation ?? '') ||
       compareStrings(a.message, b.message),
   )
+}
+
+/** "Kind ns/name" (or "Kind name" for cluster-scoped objects), as diagnostics and provenance name inputs. */
+export function refOf(obj: KubeObject | undefined): string {
+  if (!obj || typeof obj !== 'object') return 'unknown'
+  const kind = typeof obj.kind === 'string' ? obj.kind : 'Object'
+  const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : ''
+  const ns = typeof obj.metadata?.namespace === 'string' && obj.metadata.namespace !== '' ? obj.metadata.namespace : undefined
+  return objectRef(kind, {namespace: ns, name})
+}
+
+/** A diagnostic without undefined fields, in Diagnostic's field order (stable JSON / deep-equal); callers add `source`. */
+export function diag(d: Omit<Diagnostic, 'source'>): Diagnostic {
+  const out: Diagnostic = {level: d.level, code: d.code, message: d.message}
+  if (d.object !== undefined) out.object = d.object
+  if (d.ref !== undefined) out.ref = d.ref
+  if (d.annotation !== undefined) out.annotation = d.annotation
+  if (d.fidelity !== undefined) out.fidelity = d.fidelity
+  if (d.hint !== undefined) out.hint = d.hint
+  return out
 }
