@@ -225,7 +225,7 @@ function applyForwardedHeaders(cm: ConfigMapContext, model: ConfigMapModel, s: C
   model.forwardedForHeader = header
   model.headerMode = {detected: model.clientTraffic.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: model.clientTraffic.proxyProtocol !== undefined, customHeader: model.clientTraffic.clientIPDetection?.customHeader !== undefined}
   const headerMode = model.headerMode
-  model.general.push(forwardedHeadersDiagnostic(headerMode, cm.cmRef, header))
+  model.general.push(forwardedHeadersDiagnostic(headerMode, cm.cmSubject, header))
   if (headerMode.proxyProtocol) {
     model.checklist.push(
       'PROXY protocol and TLS: if the load balancer terminates TLS and sends PROXY protocol to port 80, ingress-nginx treated those requests as https (destination port 443 in the PROXY header); the Gateway treats them as http and its https-redirect route loops: let the load balancer pass TLS through to port 443 instead',

@@ -12,12 +12,14 @@ import {gatewayParentRef, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
 
 export interface CertRef {
   namespace: string
   name: string
   sources: string[]
+  /** The Ingress whose TLS entry declared it, as diagnostics name it (model/diagnostics.ts about). */
+  subject?: {object: string; ref: DiagnosticRef}
 }
 
 export function gatewayKey(g: NamespacedName): string {
@@ -40,7 +42,7 @@ export function collectCertificateRefs(
     const refs = byGateway.get(key) ?? new Map<string, CertRef>()
     byGateway.set(key, refs)
     const id = `${ingress.ref.namespace}/${secretName}`
-    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: []}
+    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: [], subject: about('Ingress', ingress.ref)}
     if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
     refs.set(id, ref)
   }

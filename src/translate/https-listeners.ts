@@ -186,9 +186,9 @@ function hostCertificate(host: HostModel, certPlans: CertManagerPlans): CertRef 
   if (!tls || !tls.secretName) return undefined
   if (certPlans.ingresses.has(tls.ingress.id)) {
     const planned = certPlans.bySecret.get(`${tls.ingress.id}#${tls.secretName}`)
-    return planned ? {namespace: planned.secretRef.namespace, name: planned.secretRef.name, sources: [objectRef('Ingress', tls.ingress.ref)]} : undefined
+    return planned ? {namespace: planned.secretRef.namespace, name: planned.secretRef.name, sources: [objectRef('Ingress', tls.ingress.ref)], subject: about('Ingress', tls.ingress.ref)} : undefined
   }
-  return {namespace: tls.ingress.ref.namespace, name: tls.secretName, sources: [objectRef('Ingress', tls.ingress.ref)]}
+  return {namespace: tls.ingress.ref.namespace, name: tls.secretName, sources: [objectRef('Ingress', tls.ingress.ref)], subject: about('Ingress', tls.ingress.ref)}
 }
 
 interface HostAuth {
@@ -314,14 +314,14 @@ function resolveOverlaps(
     }
     const others = [...new Set(clashes.map((n) => claimed.get(n)!))]
     const ref = refs.get(id)!
-    const object = ref.sources[0] ?? `Secret ${id}`
+    const subject = ref.subject ?? {object: ref.sources[0] ?? `Secret ${id}`}
     refs.delete(id)
     const coveredBy = (h: HostModel) => kept.find((k) => covers(declared.get(k) ?? new Set(), h.name))
     if (sharedHosts.every((h) => coveredBy(h) !== undefined)) {
       diagnostics.push({
         level: 'info',
         code: 'tls-certificate-redundant',
-        object,
+        ...subject,
         fidelity: 'approximate',
         message:
           `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}, listed before it on the https listener of ${key}: Envoy Gateway would reject it whole ("public key algorithm must be unique"). ` +
@@ -338,7 +338,7 @@ function resolveOverlaps(
     diagnostics.push({
       level: 'warning',
       code: 'tls-certificate-overlap',
-      object,
+      ...subject,
       fidelity: 'approximate',
       message:
         `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. ` +
