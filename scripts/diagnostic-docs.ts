@@ -32,7 +32,8 @@ export function renderDiagnosticDocs(): string {
     '',
     `Every diagnostic code the conversion, its input readers and its commands emit (${CATALOGUE.size} codes). A code means one thing: ` +
       'CI gates and scripts can key on it (`report -o json | jq \'.notes[], .ingresses[].diagnostics[] | select(.code == "path-conflict")\'`). ' +
-      'A test fails when an emitted diagnostic has a level or fidelity its entry does not declare, and when an entry is emitted nowhere.',
+      'A test fails when an emitted diagnostic has a level or fidelity its entry does not declare, and when an entry is emitted nowhere. ' +
+      'Codes marked *rendered from data* carry the values their message is made from in `data` (report `-o json`): read those, not the sentence; the other messages are still written where they are emitted.',
     '',
     '- **level**: `error` (what is served changes for the worse, or input was refused), `warning` (a person should look), `info`.',
     '- **fidelity**: what the diagnostic says about the annotation or ConfigMap key it is about: `exact`, `approximate`, `manual`, `ignored`; ' +
@@ -45,7 +46,7 @@ export function renderDiagnosticDocs(): string {
   for (const {area, definitions} of CATALOGUE_AREAS) {
     lines.push(`## ${area}`, '', '| code | level | fidelity | --fail-on | what it means, what to do |', '|---|---|---|---|---|')
     const sorted = [...(definitions as unknown as readonly DiagnosticDefinition<string, any>[])].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-    for (const d of sorted) lines.push(`| \`${d.code}\` | ${show(levelsOf(d))} | ${show(fidelitiesOf(d))} | ${gatesOf(d)} | ${cell(d.doc)} |`)
+    for (const d of sorted) lines.push(`| \`${d.code}\` | ${show(levelsOf(d))} | ${show(fidelitiesOf(d))} | ${gatesOf(d)} | ${cell(d.doc)}${d.render ? ' *Message rendered from `data` (JSON output).*' : ''} |`)
     lines.push('')
   }
   return lines.join('\n')

@@ -600,7 +600,7 @@ test('tcp-services with routes: listeners, TCPRoutes, PROXY decode/encode, named
   t.is(encode.metadata.namespace, 'team-a')
   t.is(byName(r.objects, 'BackendTrafficPolicy', 'db-9001'), undefined)
   t.is(find(r.diagnostics, 'stream-port-reserved', '80')?.level, 'warning')
-  t.regex(find(r.diagnostics, 'stream-entry-invalid', '9002')!.message, /not-a-valid-entry/)
+  t.deepEqual(find(r.diagnostics, 'stream-entry-invalid', '9002')!.data, {entry: 'tcp-services "9002": "not-a-valid-entry"', problem: 'format'})
   t.truthy(find(r.diagnostics, 'stream-port-name-unresolved', '9003'))
   t.truthy(find(r.diagnostics, 'stream-service-port-missing', '9004'))
   assertValid(t, r.objects)
@@ -818,7 +818,7 @@ test('streamServices: a numeric service port matches port number and protocol (d
   t.deepEqual(udp.objects.map((o) => o.kind), ['UDPRoute'])
   // a port name still has to be of the entry's protocol
   const named = streamServices(configMap({'53': 'kube-system/dns:dns'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services: svcs})
-  t.regex(find(named.diagnostics, 'stream-service-port-protocol', '53')!.message, /port dns of kube-system\/dns is UDP, not TCP/)
+  t.like(find(named.diagnostics, 'stream-service-port-protocol', '53')!.data, {service: 'kube-system/dns', servicePort: 'dns', portProtocol: 'UDP', protocol: 'TCP'})
   assertValid(t, [...tcp.objects, ...udp.objects])
 })
 

@@ -57,6 +57,7 @@ export function refOf(obj: KubeObject | undefined): string {
 /** A diagnostic without undefined fields, in Diagnostic's field order (stable JSON / deep-equal); callers add `source`. */
 export function diag(d: Omit<Diagnostic, 'source'>): Diagnostic {
   const out: Diagnostic = {level: d.level, code: d.code, message: d.message}
+  if (d.data !== undefined) out.data = d.data
   if (d.object !== undefined) out.object = d.object
   if (d.ref !== undefined) out.ref = d.ref
   if (d.annotation !== undefined) out.annotation = d.annotation

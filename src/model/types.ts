@@ -58,6 +58,8 @@ export interface Diagnostic {
   /** A catalogued code (src/model/catalogue/): tsc refuses any other. */
   code: Code
   message: string
+  /** The values the message is rendered from (the catalogue's render), for codes built with catalogue diagnostic(). */
+  data?: Record<string, unknown>
   /** The object it is about, as display text ("Ingress team-a/web"); `ref` carries the same as data (diagnostics.ts about). */
   object?: string
   ref?: DiagnosticRef

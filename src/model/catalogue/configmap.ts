@@ -233,6 +233,12 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A tcp-services/udp-services entry that is not `<namespace>/<service>:<port>[:PROXY][:PROXY]` under a numeric port key: ingress-nginx skipped it, and so does the conversion. Fix the entry if the port should be served.',
+    render: (d: {entry: string; problem: 'port-key' | 'format' | 'backend-port'; backendPort?: number}) =>
+      d.problem === 'port-key'
+        ? `${d.entry}: the key must be a port number (1-65535); ingress-nginx skipped the entry, and so does the translation`
+        : d.problem === 'format'
+          ? `${d.entry} is not "<namespace>/<service>:<port>[:PROXY][:PROXY]"; ingress-nginx skipped the entry, and so does the translation`
+          : `${d.entry}: ${d.backendPort} is not a valid port`,
   }),
   defineDiagnostic({
     code: 'stream-field-ignored',
@@ -251,12 +257,16 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'A tcp/udp-services entry names the Service port by name, and the Service is not in the input: the entry is skipped. Rerun with the Service in the input (or --lookup-cluster), or write the port number.',
+    render: (d: {entry: string; service: string; portName: string}) =>
+      `${d.entry}: the port name "${d.portName}" can only be resolved through Service ${d.service}, which is not in the input; the entry is skipped`,
   }),
   defineDiagnostic({
     code: 'stream-port-reserved',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A tcp/udp-services port the ingress-nginx controller reserves (80, 443, 442, 10254, 8181, 10245-10247): it skipped the entry, and so does the conversion. Use another port if it should be served.',
+    render: (d: {entry: string; port: number}) =>
+      `${d.entry}: port ${d.port} is reserved by the ingress-nginx controller (80, 443, 442, 10254, 8181, 10245-10247), which skipped the entry; it is skipped here too`,
   }),
   defineDiagnostic({
     code: 'stream-proxy-protocol-decode',
@@ -292,17 +302,22 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'The Service of a tcp/udp-services entry has no such port: ingress-nginx skipped the entry, and so does the conversion. Fix the port.',
+    render: (d: {entry: string; service: string; port: string; named: boolean; ports: string[]}) =>
+      `${d.entry}: Service ${d.service} has no port ${d.named ? `named "${d.port}"` : d.port} (ports: ${d.ports.join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`,
   }),
   defineDiagnostic({
     code: 'stream-service-port-protocol',
     level: 'warning',
     fidelity: 'manual',
     doc: 'The Service port of a tcp/udp-services entry has another protocol (TCP vs UDP): ingress-nginx found no endpoints for it and skipped it; so does the conversion.',
+    render: (d: {entry: string; service: string; servicePort: string; portProtocol: string; protocol: 'TCP' | 'UDP'}) =>
+      `${d.entry}: Service port ${d.servicePort} of ${d.service} is ${d.portProtocol}, not ${d.protocol}; ingress-nginx found no ${d.protocol} endpoints for it, and the entry is skipped`,
   }),
   defineDiagnostic({
     code: 'stream-udp-proxy-protocol',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'PROXY protocol fields on a udp-services entry: PROXY has no meaning for UDP, ingress-nginx ignored them, and so does the conversion. Nothing to do.',
+    render: (d: {entry: string}) => `${d.entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`,
   }),
 ] as const

@@ -23,7 +23,8 @@ export const CATALOGUE_AREAS = [
   {area: 'Reading the input', definitions: SOURCES},
 ] as const
 
-type Definitions = (typeof CATALOGUE_AREAS)[number]['definitions'][number]
+/** Every definition, with its code and data types. */
+export type Definitions = (typeof CATALOGUE_AREAS)[number]['definitions'][number]
 
 /** Every catalogued diagnostic code. */
 export type Code = Definitions['code']

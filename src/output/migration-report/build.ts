@@ -113,6 +113,7 @@ export function reportDiagnostic(d: Diagnostic, keepObject: boolean): ReportDiag
     ...(keepObject && d.ref ? {ref: {...d.ref}} : {}),
     ...(d.annotation ? {annotation: d.annotation} : {}),
     message: d.message,
+    ...(d.data ? {data: structuredClone(d.data)} : {}),
     ...(d.hint ? {hint: d.hint} : {}),
     ...(source ? {source} : {}),
   }

@@ -34,6 +34,8 @@ export interface ReportDiagnostic {
   ref?: ObjectRef
   annotation?: string
   message: string
+  /** What the message is rendered from, for codes the catalogue renders (since 1.3). */
+  data?: Record<string, unknown>
   hint?: string
   source?: SourceLocation
 }
