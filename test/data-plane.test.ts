@@ -81,12 +81,12 @@ test('every internal-load-balancer annotation stays on the EnvoyProxy, so an int
   }
   for (const [key, value] of Object.entries(samples)) {
     const plan = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {[key]: value, 'meta.helm.sh/release-name': 'x'}), {namespace: 'gateway', name: 'shared'})
-    const kept = plan.object.spec.provider.kubernetes.envoyService.annotations
+    const kept = plan.object.spec.provider!.kubernetes!.envoyService!.annotations!
     t.is(kept[key], value, key)
     // The copy is internal for the same reason (other keys of the provider may be written out beside it).
     t.true(serviceTraits(kept).internal.length > 0, key)
     t.deepEqual(serviceTraits({[key]: value}).internal, [key])
-    t.is(kept['meta.helm.sh/release-name'], undefined)
+    t.is((kept as Record<string, string | undefined>)['meta.helm.sh/release-name'], undefined)
     t.deepEqual(validator.validate(plan.object), [])
   }
   // aws-load-balancer-internal: "false" is a public load balancer (in-tree provider: only "false" turns it off).
@@ -96,10 +96,10 @@ test('every internal-load-balancer annotation stays on the EnvoyProxy, so an int
 test('the envoyService fields follow ExpectedServiceSpec and the CRD CEL: LoadBalancer-only fields stay off a NodePort Service', (t) => {
   const lb = envoyProxyFromService(lbService('n', 's', {a: 'b'}, {}, {loadBalancerSourceRanges: ['10.0.0.0/8'], loadBalancerClass: 'example.com/lb', allocateLoadBalancerNodePorts: false}), {namespace: 'g', name: 'gw'})
   // Kubernetes' default Cluster is written, because Envoy Gateway's default is Local.
-  t.deepEqual(lb.object.spec.provider.kubernetes.envoyService, {type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerClass: 'example.com/lb', allocateLoadBalancerNodePorts: false, loadBalancerSourceRanges: ['10.0.0.0/8']})
+  t.deepEqual(lb.object.spec.provider!.kubernetes!.envoyService!, {type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerClass: 'example.com/lb', allocateLoadBalancerNodePorts: false, loadBalancerSourceRanges: ['10.0.0.0/8']})
   t.deepEqual(validator.validate(lb.object), [])
   const np = envoyProxyFromService(lbService('n', 's', {a: 'b'}, {}, {type: 'NodePort', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.0.0.0/8'], loadBalancerIP: '10.1.1.1'}), {namespace: 'g', name: 'gw'})
-  t.deepEqual(np.object.spec.provider.kubernetes.envoyService, {type: 'NodePort', externalTrafficPolicy: 'Local'})
+  t.deepEqual(np.object.spec.provider!.kubernetes!.envoyService!, {type: 'NodePort', externalTrafficPolicy: 'Local'})
   t.deepEqual(validator.validate(np.object), [])
   const dual = envoyProxyFromService(lbService('n', 's', {a: 'b'}, {}, {ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6']}), {namespace: 'g', name: 'gw'})
   t.is(dual.object.spec.ipFamily, 'DualStack')
@@ -479,7 +479,7 @@ test('annotations that name or identify the old load balancer are withheld like 
   }
   const plan = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {...identity, 'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'}), {namespace: 'gateway', name: 'shared'})
   // Only the setting that does not identify the load balancer is copied.
-  t.deepEqual(plan.object.spec.provider.kubernetes.envoyService.annotations, {'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'})
+  t.deepEqual(plan.object.spec.provider!.kubernetes!.envoyService!.annotations, {'service.beta.kubernetes.io/do-loadbalancer-size-unit': '2'})
   const withheld = plan.diagnostics.filter((d) => d.code === 'controller-service-address-not-carried')
   t.deepEqual(withheld.map((d) => d.annotation).sort(), Object.keys(identity).sort())
   t.true(withheld.every((d) => d.level === 'warning' && d.fidelity === 'manual'))
@@ -554,7 +554,7 @@ test('a live Gateway whose Envoy Service exists cannot take loadBalancerClass or
 
 test('AWS: an internal load balancer is written out as internal for both controllers (scheme for the AWS Load Balancer Controller, internal for the in-tree provider)', (t) => {
   const envoyAnnotations = (annotations: Record<string, string>, spec: Record<string, unknown> = {}) =>
-    envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, annotations, spec), {namespace: 'gateway', name: 'shared'}).object.spec.provider.kubernetes.envoyService.annotations ?? {}
+    envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, annotations, spec), {namespace: 'gateway', name: 'shared'}).object.spec.provider!.kubernetes!.envoyService!.annotations ?? {}
   const scheme = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
   const internal = 'service.beta.kubernetes.io/aws-load-balancer-internal'
   // In-tree "0.0.0.0/0" (internal there) would fail the AWS Load Balancer Controller's strconv.ParseBool if its
@@ -572,13 +572,13 @@ test('AWS: an internal load balancer is written out as internal for both control
   // The controller's default (no scheme, no internal): internal since v2.2, internet-facing under v2.0/v2.1: the
   // EnvoyProxy says internal, and a warning says how to check the old NLB.
   const byDefault = envoyProxyFromService(lbService('ingress-nginx', 'c', {app: 'c'}, {'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb-ip'}), {namespace: 'gateway', name: 'shared'})
-  t.like(byDefault.object.spec.provider.kubernetes.envoyService.annotations, {[scheme]: 'internal', [internal]: 'true'})
+  t.like(byDefault.object.spec.provider!.kubernetes!.envoyService!.annotations, {[scheme]: 'internal', [internal]: 'true'})
   t.like(byDefault.diagnostics.find((d) => d.code === 'controller-service-aws-default-scheme'), {level: 'warning'})
   t.deepEqual(validator.validate(byDefault.object), [])
 })
 
 test('GKE: the first type key present decides (gce_annotations.go GetLoadBalancerAnnotationType): an internal Service gets both keys', (t) => {
-  const envoyAnnotations = (annotations: Record<string, string>) => envoyProxyFromService(lbService('n', 'c', {app: 'c'}, annotations), {namespace: 'g', name: 'gw'}).object.spec.provider.kubernetes.envoyService.annotations
+  const envoyAnnotations = (annotations: Record<string, string>) => envoyProxyFromService(lbService('n', 'c', {app: 'c'}, annotations), {namespace: 'g', name: 'gw'}).object.spec.provider!.kubernetes!.envoyService!.annotations
   t.deepEqual(envoyAnnotations({'cloud.google.com/load-balancer-type': 'Internal'}), {'cloud.google.com/load-balancer-type': 'Internal', 'networking.gke.io/load-balancer-type': 'Internal'})
   // networking.gke.io decides when present: External there is a public load balancer, nothing is written out.
   t.deepEqual(envoyAnnotations({'networking.gke.io/load-balancer-type': 'External', 'cloud.google.com/load-balancer-type': 'Internal'}), {'cloud.google.com/load-balancer-type': 'Internal', 'networking.gke.io/load-balancer-type': 'External'})
@@ -586,11 +586,11 @@ test('GKE: the first type key present decides (gce_annotations.go GetLoadBalance
 
 test('source ranges in the annotation form become loadBalancerSourceRanges too, so that no inherited field takes precedence over them', (t) => {
   const plan = envoyProxyFromService(lbService('n', 'c', {app: 'c'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '10.0.0.0/8, 192.168.0.0/16'}), {namespace: 'g', name: 'gw'})
-  t.deepEqual(plan.object.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges, ['10.0.0.0/8', '192.168.0.0/16'])
+  t.deepEqual(plan.object.spec.provider!.kubernetes!.envoyService!.loadBalancerSourceRanges, ['10.0.0.0/8', '192.168.0.0/16'])
   t.deepEqual(validator.validate(plan.object), [])
   // The field wins where both are set (GetLoadBalancerSourceRanges): it alone is written.
   const both = envoyProxyFromService(lbService('n', 'c', {app: 'c'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '0.0.0.0/0'}, {loadBalancerSourceRanges: ['10.0.0.0/8']}), {namespace: 'g', name: 'gw'})
-  t.deepEqual(both.object.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges, ['10.0.0.0/8'])
+  t.deepEqual(both.object.spec.provider!.kubernetes!.envoyService!.loadBalancerSourceRanges, ['10.0.0.0/8'])
   // And the two-layer note sees them.
   const r = run([controller('ingress-nginx', 'ctl', []), lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/load-balancer-source-ranges': '10.0.0.0/8'}), ing('web', 'app', 'nginx', 'app.example.com', {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.1.0.0/16'})])
   t.regex(r.diagnostics.find((d) => d.code === 'data-plane-source-ranges')!.message, /admits 10\.0\.0\.0\/8/)
@@ -729,7 +729,7 @@ test('a load balancer made internal by its loadBalancerClass counts as internal:
   // Controller and makes an NLB internal without it: the scheme is written out, so that a GatewayClass-level
   // EnvoyProxy's internet-facing scheme cannot win the merge.
   const eks = envoyProxyFromService(lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {}, {loadBalancerClass: 'eks.amazonaws.com/nlb'}), {namespace: 'gateway', name: 'shared'})
-  t.is(eks.object.spec.provider.kubernetes.envoyService.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal')
+  t.is(eks.object.spec.provider!.kubernetes!.envoyService!.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal')
   t.is(serviceTraits({'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing'}, 'eks.amazonaws.com/nlb').internal.length, 0)
 })
 
@@ -814,7 +814,7 @@ test('an in-tree AWS Classic ELB at layer 7 added X-Forwarded-For; the new Envoy
 
 test('OCI: an internal Service gets both internal keys, so that a network-load-balancer type added by a GatewayClass-level EnvoyProxy stays internal', (t) => {
   const plan = envoyProxyFromService(lbService('ingress-nginx', 'ctl', {app: 'ctl'}, {'service.beta.kubernetes.io/oci-load-balancer-internal': 'True'}), {namespace: 'gateway', name: 'shared'})
-  const annotations = plan.object.spec.provider.kubernetes.envoyService.annotations
+  const annotations = plan.object.spec.provider!.kubernetes!.envoyService!.annotations!
   t.is(annotations['service.beta.kubernetes.io/oci-load-balancer-internal'], 'true')
   t.is(annotations['oci.oraclecloud.com/oci-network-load-balancer-internal'], 'true')
   t.true(plan.diagnostics.some((d) => d.code === 'controller-service-internal-pinned' && /OCI/.test(d.message)))

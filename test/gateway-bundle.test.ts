@@ -88,7 +88,7 @@ test('ClusterIssuer with an nginx http01 solver becomes a gatewayHTTPRoute solve
   const {objects, diagnostics} = rewriteIssuers([clusterIssuer], {gateway: GW, httpListener: 'http', nginxClasses: ['nginx'], gatewayNamespaceNeeds: new Set()})
   t.is(objects.length, 1)
   const out = objects[0]
-  t.deepEqual(out.spec.acme.solvers, [
+  t.deepEqual(out.spec.acme!.solvers, [
     {
       http01: {
         gatewayHTTPRoute: {
@@ -99,7 +99,7 @@ test('ClusterIssuer with an nginx http01 solver becomes a gatewayHTTPRoute solve
       },
     },
   ])
-  t.is(out.spec.acme.privateKeySecretRef.name, 'letsencrypt-account')
+  t.is(out.spec.acme!.privateKeySecretRef.name, 'letsencrypt-account')
   t.deepEqual(Object.keys(out).sort(), ['apiVersion', 'kind', 'metadata', 'spec'])
   t.deepEqual(Object.keys(out.metadata).sort(), ['annotations', 'labels', 'name'])
   t.is(out.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], undefined)
@@ -124,11 +124,11 @@ test('Issuer with ingressClassName beside a DNS-01 solver: DNS-01 untouched, sel
   )
   t.regex(objects[1].metadata.name, /^team-a-letsencrypt-[0-9a-f]{8}$/, 'copies carry their origin namespace and a hash of ns/name')
   for (const o of objects) {
-    const [dns, http] = o.spec.acme.solvers
+    const [dns, http] = o.spec.acme!.solvers!
     t.deepEqual(dns, dnsSolver)
-    t.deepEqual(http.selector, {dnsNames: ['www.example.com']})
-    t.deepEqual(Object.keys(http.http01), ['gatewayHTTPRoute'])
-    t.is(http.http01.gatewayHTTPRoute.parentRefs[0].sectionName, 'http')
+    t.deepEqual(http!.selector, {dnsNames: ['www.example.com']})
+    t.deepEqual(Object.keys(http!.http01!), ['gatewayHTTPRoute'])
+    t.is(http!.http01!.gatewayHTTPRoute!.parentRefs![0]!.sectionName, 'http')
   }
   const copied = find(diagnostics, 'issuer-copied')
   t.truthy(copied)
@@ -620,7 +620,7 @@ test('udp-services with PROXY: warning, UDPRoute without PROXY policies', (t) =>
   const r = streamServices(configMap({'53': 'team-a/dns:53:PROXY'}, 'ingress-nginx', 'udp-services'), 'UDP', {gateway: GW, emitRoutes: true, services})
   t.truthy(find(r.diagnostics, 'stream-udp-proxy-protocol', '53'))
   t.deepEqual(r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), ['UDPRoute team-a/dns-53'])
-  t.deepEqual(r.listeners[0].kinds ?? r.listeners[0].allowedRoutes.kinds, [{group: 'gateway.networking.k8s.io', kind: 'UDPRoute'}])
+  t.deepEqual(r.listeners[0]!.allowedRoutes?.kinds, [{group: 'gateway.networking.k8s.io', kind: 'UDPRoute'}])
   t.is(r.listeners[0].name, 'udp-53')
   t.is(r.listeners[0].protocol, 'UDP')
   // a TCP Service port is not a UDP target
@@ -633,7 +633,8 @@ test('udp-services with PROXY: warning, UDPRoute without PROXY policies', (t) =>
 // Helpers and robustness
 
 test('durations and sizes use the annotation units (src/model/units.ts)', (t) => {
-  const at = (data: Record<string, string>) => clientTrafficFromConfigMap(configMap(data), {...ctx, nginxDefaults: true}).objects
+  // Read loosely (KubeObject): the assertions below walk deep optional fields of the generated policies.
+  const at = (data: Record<string, string>): KubeObject[] => clientTrafficFromConfigMap(configMap(data), {...ctx, nginxDefaults: true}).objects
   const ctp = (data: Record<string, string>) => at(data).find((o) => o.kind === 'ClientTrafficPolicy')
   const btp = (data: Record<string, string>) => at(data).find((o) => o.kind === 'BackendTrafficPolicy')
   t.is(ctp({'keep-alive': '60'})?.spec.timeout.http.idleTimeout, '60s')
@@ -799,7 +800,7 @@ test('Issuer ingressTemplate: ingress-nginx annotations give a warning naming th
   const i = find(diagnostics, 'issuer-ingress-template-annotations')!
   t.is(i.level, 'info')
   t.regex(i.message, /\(example\.com\/owner\)/)
-  t.deepEqual(objects[0].spec.acme.solvers[0].http01.gatewayHTTPRoute.labels, {team: 'x'})
+  t.deepEqual(objects[0]!.spec.acme!.solvers![0]!.http01!.gatewayHTTPRoute!.labels, {team: 'x'})
 })
 
 test('streamServices: a numeric service port matches port number and protocol (dns 53/UDP + dns-tcp 53/TCP)', (t) => {
@@ -825,7 +826,7 @@ test('streamServices: a numeric service port matches port number and protocol (d
 test('streamServices: the 4th field PROXY only counts with exactly 4 fields; extra fields are reported, the entry is kept', (t) => {
   const r = streamServices(configMap({'9000': 'team-a/db:5432:PROXY:PROXY:extra'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services})
   t.deepEqual(r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`), ['TCPRoute team-a/db-9000', 'ClientTrafficPolicy gateway/shared-tcp-9000'])
-  t.deepEqual(r.objects[1].spec.proxyProtocol, {}, 'the 3rd field PROXY still decodes')
+  t.deepEqual((r.objects[1] as KubeObject).spec.proxyProtocol, {}, 'the 3rd field PROXY still decodes')
   t.is(find(r.diagnostics, 'stream-proxy-protocol-encode'), undefined, 'no BackendTrafficPolicy proxyProtocol: nginx did not encode')
   const w = find(r.diagnostics, 'stream-fields-extra', '9000')!
   t.is(w.level, 'warning')

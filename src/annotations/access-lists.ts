@@ -2,6 +2,7 @@ import {parseEnum} from '../model/parsers.js'
 import {hasSentinels, restorePlaceholders, validForSomeSubstitution} from './placeholders.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import type {SecurityPolicySpecAuthorizationRules} from '../model/generated/index.js'
 
 /**
  * allowlist-source-range (alias whitelist-source-range), denylist-source-range, satisfy -> SecurityPolicy
@@ -241,7 +242,7 @@ export const accessListsFamily: AnnotationFamily = {
     }
 
     if (!allow && !deny) return
-    const rules: Record<string, unknown>[] = []
+    const rules: SecurityPolicySpecAuthorizationRules[] = []
     const from: string[] = []
     if (deny) {
       rules.push({name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: deny}})

@@ -4,12 +4,14 @@ import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {BackendOverrideIntent, IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
-import {ENVOY_CIPHERS, tlsVersionSpan} from '../model/envoy-tls.js'
+import {ENVOY_CIPHERS, tlsVersionSpan, type TlsVersion} from '../model/envoy-tls.js'
 import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
 import {parseEnum, parseInt10} from '../model/parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import type {EmittedObject} from '../model/emitted.js'
+import type {BackendSpecTls, BackendTLSPolicySpecTargetRefs} from '../model/generated/index.js'
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPCS', 'FCGI', 'AUTO_HTTP'] as const
 type BackendProtocol = (typeof PROTOCOLS)[number]
@@ -72,8 +74,8 @@ interface TlsPlan {
   /** proxy-ssl-name: the name nginx verified and sent as SNI. */
   serverName?: string
   sni?: string
-  minVersion?: string
-  maxVersion?: string
+  minVersion?: TlsVersion
+  maxVersion?: TlsVersion
   ciphers?: string[]
   /**
    * HTTPS (not GRPCS): nginx spoke HTTP/1.1 to the backend (proxy_http_version 1.1), while Envoy negotiates h2 by
@@ -203,7 +205,7 @@ export const backendProtocolFamily: AnnotationFamily = {
       case 'HTTPS':
       case 'GRPCS': {
         if (protocol === 'GRPCS') ctx.ingress.intents.grpc = {from: [bp], tls: true}
-        const hashed = ctx.ingress.intents.policies.some((p) => p.path === 'loadBalancer' && (p.value as any)?.type === 'ConsistentHash')
+        const hashed = ctx.ingress.intents.policies.some((p) => p.path === 'loadBalancer' && p.value?.type === 'ConsistentHash')
         const own = planBackendTls(ctx, ctx.ingress, secret, hashed)
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
         ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
@@ -366,7 +368,7 @@ export function tlsBackendVerified(ctx: FamilyContext): boolean | undefined {
 }
 
 /** nginx's protocol list (TLSv1.2 and/or TLSv1.3) as Envoy's version range, emitted only where it differs from 1.2-1.3. */
-function tlsVersionRange(protocols: string[]): {min?: string; max?: string} {
+function tlsVersionRange(protocols: string[]): {min?: TlsVersion; max?: TlsVersion} {
   const {min, max} = tlsVersionSpan(protocols)
   return min === undefined || (min === '1.2' && max === '1.3') ? {} : {min, max}
 }
@@ -401,8 +403,8 @@ function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string
   }
 }
 
-function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: TlsPlan, sources: string[]) {
-  const tls: Record<string, unknown> = {}
+function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: TlsPlan, sources: string[]): EmittedObject<'Backend'> {
+  const tls: BackendSpecTls = {}
   if (!plan.verify) tls.insecureSkipVerify = true
   if (plan.secret && plan.clientCertificate) tls.clientCertificateRef = {group: '', kind: 'Secret', name: plan.secret}
   if (plan.sni && !plan.verify) tls.sni = plan.sni
@@ -424,8 +426,8 @@ function caConfigMapName(ctx: FamilyContext): string {
   return dnsName(ctx.ingress.ref.name, 'backend-ca')
 }
 
-function backendTlsPolicy(name: string, ctx: FamilyContext, svc: ServiceBackend, plan: TlsPlan, sources: string[]) {
-  let targetRef: Record<string, string>
+function backendTlsPolicy(name: string, ctx: FamilyContext, svc: ServiceBackend, plan: TlsPlan, sources: string[]): EmittedObject<'BackendTLSPolicy'> {
+  let targetRef: BackendTLSPolicySpecTargetRefs
   if (plan.viaBackend) {
     targetRef = {group: EG_GROUP, kind: 'Backend', name}
   } else {

@@ -72,7 +72,7 @@ export const bodySizeFamily: AnnotationFamily = {
       }
       return
     }
-    if (size.unlimited) {
+    if (size.unlimited || size.quantity === undefined) {
       // "0" turns nginx's ConfigMap default off for this Ingress: the route must not inherit the Gateway-level limit.
       ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
       ctx.account(

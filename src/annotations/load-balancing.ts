@@ -3,10 +3,11 @@ import {objectRef} from '../model/diagnostics.js'
 import {tlsBackendVerified} from './backend-protocol.js'
 import {answersWithRedirect} from './headers.js'
 import type {IngressModel} from '../model/ingress-model.js'
-import type {UpstreamDecision} from '../translate/upstreams.js'
+import type {UpstreamDecision} from '../model/upstream-decisions.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import {toGatewayDuration} from '../model/units.js'
+import type {BackendTrafficPolicySpecLoadBalancer, BackendTrafficPolicySpecLoadBalancerConsistentHash, BackendTrafficPolicySpecLoadBalancerConsistentHashCookie} from '../model/generated/index.js'
 
 /**
  * affinity + session-cookie-*, upstream-hash-by, load-balance, service-upstream -> BackendTrafficPolicy
@@ -75,7 +76,7 @@ export function hashSources(expression: string): {sources: HashSource[]; literal
 }
 
 /** Envoy Gateway consistentHash for an upstream-hash-by expression, or why there is none. */
-function consistentHashFor(expression: string): {hash: Record<string, unknown>; what: string} | {reason: string} {
+function consistentHashFor(expression: string): {hash: BackendTrafficPolicySpecLoadBalancerConsistentHash; what: string} | {reason: string} {
   const {sources} = hashSources(expression)
   if (sources.length === 0) return {reason: `"${expression}" has no nginx variable: nginx hashed a constant and sent every request to one endpoint`}
   const other = sources.filter((s) => s.kind === 'other').map((s) => `$${(s as {name: string}).name}`)
@@ -144,7 +145,7 @@ function present(ctx: FamilyContext, keys: string[]): string[] {
 /** How the routes of one Ingress to one upstream are balanced, and who decided it. */
 interface UpstreamPlan {
   upstream: string
-  value: {loadBalancer?: Record<string, unknown>; routingType?: 'Service'}
+  value: {loadBalancer?: BackendTrafficPolicySpecLoadBalancer; routingType?: 'Service'}
   /** What ingress-nginx did on this upstream: service-upstream, the sticky cookie, the creator's hash or balancer. */
   balancer: 'service' | 'sticky' | 'hash' | 'balance' | 'default'
   /** The Ingress whose annotations decided the balancer (the creator, or the first with affinity). */
@@ -168,7 +169,7 @@ interface UpstreamPlan {
  * Path from the last Ingress with affinity cookie (controller.go getBackendServers); without an explicit Path, nginx
  * used the matched location's path ($location_path) of the Ingress serving the request.
  */
-function cookieFor(ctx: FamilyContext, from: IngressModel, paths: string[]): {cookie: Record<string, unknown>; pathNote?: string} {
+function cookieFor(ctx: FamilyContext, from: IngressModel, paths: string[]): {cookie: BackendTrafficPolicySpecLoadBalancerConsistentHashCookie; pathNote?: string} {
   const name = valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
   const lifetime = valueOf<number>(from, 'session-cookie-max-age') ?? valueOf<number>(from, 'session-cookie-expires')
   const attributes: Record<string, string> = {}
@@ -286,7 +287,7 @@ function accountOwn(ctx: FamilyContext, plans: UpstreamPlan[]): void {
  * with a BackendTLSPolicy then).
  */
 function reportTlsStickiness(ctx: FamilyContext, plans: UpstreamPlan[]): void {
-  if (tlsBackendVerified(ctx) !== false || !plans.some((p) => (p.value.loadBalancer as any)?.type === 'ConsistentHash')) return
+  if (tlsBackendVerified(ctx) !== false || !plans.some((p) => p.value.loadBalancer?.type === 'ConsistentHash')) return
   const message =
     'the routes reach their Services over TLS without certificate verification, which only an Envoy Gateway Backend can express; a Backend connects to the Service\'s cluster DNS name, one address, so the consistent hash has one endpoint to choose from and stickiness is lost (kube-proxy spreads the connections over the pods)'
   const hint =
@@ -374,7 +375,7 @@ function accountCookieAffinity(ctx: FamilyContext, plans: UpstreamPlan[]): void 
     ctx.account('affinity', 'ignored', 'no path of this Ingress reaches a Service it routes to (see the path messages), so there is nothing to make sticky')
     return
   }
-  const cookie = (own.value.loadBalancer as any).consistentHash.cookie
+  const cookie = own.value.loadBalancer!.consistentHash!.cookie!
   const lifetime = cookie.ttl === '0s' ? 'a session cookie' : `Max-Age ${cookie.ttl}`
   const notes = [
     `Envoy generates the cookie "${cookie.name}" (${lifetime}, HttpOnly as nginx's) and consistently hashes it onto the endpoints like nginx's balanced mode; cookies nginx issued are re-hashed, so each client is re-pinned once at cutover`,
@@ -491,7 +492,7 @@ function reportInherited(ctx: FamilyContext, plans: UpstreamPlan[]): void {
     } else if (p.balancer === 'service') {
       lines.push(`${serviceOf(p.upstream)}: routingType Service, as Ingress ${p.decider.id} set service-upstream on it`)
     } else {
-      lines.push(`${serviceOf(p.upstream)}: ${p.balancer === 'hash' ? `consistent hash on ${p.note}` : `loadBalancer ${(p.value.loadBalancer as any).type}`}, as Ingress ${p.decider.id} decided`)
+      lines.push(`${serviceOf(p.upstream)}: ${p.balancer === 'hash' ? `consistent hash on ${p.note}` : `loadBalancer ${p.value.loadBalancer!.type}`}, as Ingress ${p.decider.id} decided`)
     }
   }
   if (lines.length === 0) return

@@ -8,6 +8,8 @@ import {sslPassthroughOn} from './passthrough.js'
 import {SERVE_TABLE} from './serving.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import type {EmittedObject} from '../model/emitted.js'
+import type {BackendSpec, HTTPRouteSpecRulesFiltersRequestMirrorBackendRef} from '../model/generated/index.js'
 
 interface MirrorUrl {
   raw: string
@@ -268,7 +270,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
   }
   const ingress = ctx.ingress
   const sources = [objectRef('Ingress', ingress.ref)]
-  let backendRef: Record<string, unknown>
+  let backendRef: HTTPRouteSpecRulesFiltersRequestMirrorBackendRef
   if (destination.kind === 'service') {
     const {service} = destination
     backendRef = {group: '', kind: 'Service', name: service.name, port: destination.port}
@@ -278,7 +280,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
     }
   } else {
     const name = dnsName(ingress.ref.name, 'mirror')
-    const spec: Record<string, unknown> = {endpoints: [destination.endpoint]}
+    const spec: BackendSpec = {endpoints: [destination.endpoint]}
     // nginx's proxy_pass https:// does not verify the certificate; a server name goes out as SNI so that
     // name-based TLS endpoints answer (an IP address cannot be an SNI name).
     if (target.scheme === 'https') spec.tls = destination.sni ? {insecureSkipVerify: true, sni: destination.sni} : {insecureSkipVerify: true}
@@ -314,7 +316,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
 }
 
 /** Lets the Ingress's route mirror to a Service in another namespace. */
-function referenceGrant(ctx: FamilyContext, service: {name: string; namespace: string}, sources: string[], key: string) {
+function referenceGrant(ctx: FamilyContext, service: {name: string; namespace: string}, sources: string[], key: string): EmittedObject<'ReferenceGrant'> {
   const protocol = ctx.value<string>('backend-protocol')
   const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
   return {

@@ -431,9 +431,9 @@ function applyAppRoot(ctx: FamilyContext): void {
 }
 
 /** The controller's http-redirect-code (301, 302, 307 or 308; default 308). */
-function httpRedirectCode(ctx: FamilyContext): number {
+function httpRedirectCode(ctx: FamilyContext): 301 | 302 | 307 | 308 {
   const value = Number(ctx.lookup.controllerConfigMap()?.data?.['http-redirect-code'])
-  return [301, 302, 307, 308].includes(value) ? value : 308
+  return value === 301 || value === 302 || value === 307 ? value : 308
 }
 
 function applyFromToWww(ctx: FamilyContext): void {

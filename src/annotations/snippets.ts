@@ -327,7 +327,7 @@ export const snippetsFamily: AnnotationFamily = {
       const optOuts = key === 'configuration-snippet' ? compressionOptOuts(snippet) : []
       // The Gateway-level policy names its compressors compressor or compression (configmap/compression.ts): both.
       for (const type of optOuts) {
-        for (const field of ['compressor', 'compression']) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
+        for (const field of ['compressor', 'compression'] as const) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
       }
       if (optOuts.length > 0 && snippetDirectives(snippet).length === optOuts.length) {
         ctx.account(key, 'exact', `${conversions.join('; ')}`)

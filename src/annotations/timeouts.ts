@@ -136,7 +136,7 @@ function withNonIdempotent(conditions: string[], retryNonIdempotent: boolean): s
   return retryNonIdempotent || conditions.includes('non_idempotent') ? [...list, 'non_idempotent'] : list
 }
 
-function timeoutPolicy(ctx: FamilyContext, path: string, value: unknown, keys: string[]): void {
+function timeoutPolicy(ctx: FamilyContext, path: 'timeout.tcp.connectTimeout' | 'timeout.http.streamIdleTimeout', value: string, keys: string[]): void {
   ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
 }
 

@@ -2,7 +2,7 @@ import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../model/
 import type {ParseResult} from '../model/parsers.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {ControllerDefaults} from '../model/controller-defaults.js'
-import type {SharedSettings} from '../translate/upstreams.js'
+import type {SharedSettings} from '../model/upstream-decisions.js'
 import type {Code} from '../model/catalogue/index.js'
 
 /** One registered annotation key (without the prefix). */

@@ -1,6 +1,7 @@
 import {dnsName} from '../model/names.js'
 import {splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
+import type {BackendTrafficPolicySpecCompressor} from '../model/generated/index.js'
 
 /** config.go gzipTypes / brotliTypes (v1.15.1); nginx compresses text/html besides them (gzip_types, brotli_types). */
 const NGINX_GZIP_TYPES =
@@ -94,7 +95,7 @@ const FIELD_NOTE: Record<CompressionField, string> = {
 }
 
 /** One compressor (gzip or brotli) -> its compression item, and one diagnostic per present key. */
-function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string, field: CompressionField): Record<string, any> | undefined {
+function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string, field: CompressionField): BackendTrafficPolicySpecCompressor | undefined {
   const on = cm.bool(c.on, false)
   const level = cm.int(c.level, c.dflt.level)
   const minLength = cm.int(c.minLength, c.dflt.minLength)
@@ -110,7 +111,7 @@ function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string, fiel
     for (const key of tuning) cm.account(key, {level: 'info', code: 'configmap-compression', fidelity: 'manual', message: `${key}: "${truncate(cm.value(key))}" tuned nginx's ${name}; see ${c.on}`})
     return undefined
   }
-  const item: Record<string, any> = {type: c.type, [c.type.toLowerCase()]: {}}
+  const item: BackendTrafficPolicySpecCompressor = c.type === 'Gzip' ? {type: 'Gzip', gzip: {}} : {type: 'Brotli', brotli: {}}
   if (minLength > ENVOY_MIN_LENGTH) item.minContentLength = minLength
   const types = contentTypeDifference(typesValue)
   const source = cm.has(c.types) ? `${c.types} "${truncate(typesValue)}"` : `nginx's default ${c.types}`
@@ -165,7 +166,9 @@ export function applyCompression(cm: ConfigMapContext, model: ConfigMapModel): v
     })
   }
   if (items.length === 0) return
-  model.backendTraffic[field] = items
+  // The same items under either name (compression_types.go).
+  if (field === 'compressor') model.backendTraffic.compressor = items
+  else model.backendTraffic.compression = items
   model.backendTrafficKeys.push('use-gzip', 'gzip-min-length', 'enable-brotli', 'brotli-min-length')
   model.checklist.push(
     `BackendTrafficPolicy ${dnsName(cm.traffic.gateway.name, 'defaults')} compresses responses (${items.map((i) => i.type).join(', ')}) on every route of the Gateway, as the ConfigMap's ${items.map((i) => (i.type === 'Gzip' ? 'use-gzip' : 'enable-brotli')).join(' and ')} did; ${FIELD_NOTE[field]}`,

@@ -5,6 +5,7 @@ import {parseGoBool, parseGoInt} from '../model/go-decode.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../model/types.js'
 import type {Code} from '../model/catalogue/index.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
+import type {PolicyTargetRef} from '../model/emitted.js'
 
 export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {
   const present = cm !== undefined && isObject(cm)
@@ -86,7 +87,7 @@ export function truncate(value: string, max = 120): string {
  * TCP or TLS passthrough listeners, which a Gateway-wide SecurityPolicy's authorization does
  * (securitypolicy.go translateSecurityPolicyForListeners).
  */
-export function httpListenerTargets(ctx: ClientTrafficContext): Record<string, string>[] {
+export function httpListenerTargets(ctx: ClientTrafficContext): PolicyTargetRef[] {
   const names = [ctx.httpListener ?? 'http', ...(ctx.hasHttpsListener !== false ? [ctx.httpsListener] : []), ...(ctx.hostListeners ?? []).map((l) => l.name)]
   return names.map((n) => gatewayTargetRef(ctx.gateway, n))
 }

@@ -5,6 +5,7 @@ import {controllerDefaults} from '../model/controller-defaults.js'
 import type {Fidelity} from '../model/types.js'
 import {routeDefaultNotice, splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
+import type {BackendTrafficPolicySpecLoadBalancer} from '../model/generated/index.js'
 
 
 /**
@@ -197,7 +198,7 @@ export function applyLoadBalance(cm: ConfigMapContext, model: ConfigMapModel): v
  * no implementation for falls back to DEFAULT_LB_ALG round_robin; chash and sticky need the hash or cookie settings
  * only annotations give.
  */
-function configMapBalancer(raw: string | undefined): {loadBalancer?: {type: string}; fidelity: Fidelity; message: string} {
+function configMapBalancer(raw: string | undefined): {loadBalancer?: BackendTrafficPolicySpecLoadBalancer; fidelity: Fidelity; message: string} {
   const name = raw?.trim() ?? 'round_robin'
   const rule = 'for every upstream whose creating Ingress sets no balancer of its own (controller.go createUpstreams); their route-level policies override it'
   if (name === 'round_robin') return {loadBalancer: {type: 'RoundRobin'}, fidelity: 'exact', message: `-> Gateway-level BackendTrafficPolicy loadBalancer RoundRobin ${rule}`}

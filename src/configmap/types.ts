@@ -1,5 +1,7 @@
-import type {Diagnostic, DiagnosticRef, Fidelity, KubeObject, NamespacedName, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, DiagnosticRef, Fidelity, NamespacedName, TranslateOptions} from '../model/types.js'
 import type {ForwardedHeaderMode, HeaderFilter} from './forwarded-headers.js'
+import type {OutputObject} from '../model/emitted.js'
+import type {BackendTrafficPolicySpec, ClientTrafficPolicySpec, ClientTrafficPolicySpecHeadersXForwardedClientCert, ClientTrafficPolicySpecTlsClientValidation} from '../model/generated/index.js'
 import type {Code} from '../model/catalogue/index.js'
 
 /**
@@ -48,10 +50,10 @@ export interface ConfigMapFamily {
 export interface HostListenerTraffic {
   name: string
   /** tls.clientValidation of the listener's ClientTrafficPolicy (client certificates). */
-  clientValidation?: Record<string, any>
+  clientValidation?: ClientTrafficPolicySpecTlsClientValidation
   /** Request headers the listener sets or removes besides the forwarded ones (ssl-client-*). */
   earlyRequestHeaders?: HeaderFilter
-  xForwardedClientCert?: Record<string, any>
+  xForwardedClientCert?: ClientTrafficPolicySpecHeadersXForwardedClientCert
   /** Where the listener comes from ("Ingress team-a/web"). */
   sources: string[]
 }
@@ -115,15 +117,7 @@ export interface ConfigMapContext {
  */
 export interface ConfigMapModel {
   /** The Gateway-wide ClientTrafficPolicy spec fields, repeated on every listener-level policy. */
-  clientTraffic: {
-    proxyProtocol?: Record<string, never>
-    clientIPDetection?: Record<string, any>
-    headers?: Record<string, any>
-    timeout?: {http: Record<string, any>}
-    connection?: Record<string, any>
-    http2?: Record<string, any>
-    tls?: Record<string, any>
-  }
+  clientTraffic: Pick<ClientTrafficPolicySpec, 'proxyProtocol' | 'clientIPDetection' | 'headers' | 'timeout' | 'connection' | 'http2' | 'tls'>
   /** How the listeners rewrite X-Forwarded-* / X-Real-IP (set by the client IP family). */
   headerMode: ForwardedHeaderMode
   /** The header nginx read the client address from (forwarded-for-header). */
@@ -131,11 +125,11 @@ export interface ConfigMapModel {
   /** The https listeners' Strict-Transport-Security header, when HSTS is on. */
   hstsHeader?: {name: string; value: string}
   /** The Gateway-level BackendTrafficPolicy fields (with --nginx-defaults) and the keys that shaped them. */
-  backendTraffic: Record<string, any>
+  backendTraffic: Omit<BackendTrafficPolicySpec, 'targetRef' | 'targetRefs' | 'targetSelectors'>
   backendTrafficKeys: string[]
   /** Keys that shaped the ClientTrafficPolicies. */
   consumed: string[]
-  objects: KubeObject[]
+  objects: OutputObject[]
   /** Diagnostics not about one key (the HSTS default, the forwarded headers, the ACME exemption). */
   general: Diagnostic[]
   checklist: ChecklistLine[]

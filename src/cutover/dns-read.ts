@@ -4,7 +4,8 @@ import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
 import type {DnsFacts} from './dns.js'
 import {findEnvoyServices} from './read.js'
-import {served, STATUS_KINDS} from '../status/read.js'
+import {STATUS_KINDS} from '../status/read.js'
+import {served} from '../sources/served-version.js'
 
 const GW = 'gateway.networking.k8s.io'
 

@@ -7,8 +7,11 @@
  * nginx ssl_protocols / proxy_ssl_protocols names -> Envoy Gateway TLS versions. Keys are lower case: nginx matches
  * the names case-insensitively (`tlsv1.2` is TLSv1.2).
  */
-const TLS_VERSIONS: Record<string, string> = {tlsv1: '1.0', 'tlsv1.1': '1.1', 'tlsv1.2': '1.2', 'tlsv1.3': '1.3'}
-const VERSION_ORDER = ['1.0', '1.1', '1.2', '1.3']
+const TLS_VERSIONS: Record<string, TlsVersion> = {tlsv1: '1.0', 'tlsv1.1': '1.1', 'tlsv1.2': '1.2', 'tlsv1.3': '1.3'}
+const VERSION_ORDER: TlsVersion[] = ['1.0', '1.1', '1.2', '1.3']
+
+/** The TLS versions Envoy Gateway's minVersion/maxVersion take (besides Auto). */
+export type TlsVersion = '1.0' | '1.1' | '1.2' | '1.3'
 
 /**
  * Cipher names Envoy (BoringSSL) accepts, as listed in the Envoy Gateway CRDs (ClientTrafficPolicy tls, Backend
@@ -27,8 +30,8 @@ export const ENVOY_CIPHERS = new Set([
 
 export interface TlsVersionSpan {
   /** Lowest and highest version named (`1.0` ... `1.3`); undefined when none is known. */
-  min?: string
-  max?: string
+  min?: TlsVersion
+  max?: TlsVersion
   /** Names with no Envoy TLS version (SSLv2, SSLv3, typos), as written. */
   unknown: string[]
   /** Versions between min and max that the list leaves out: Envoy takes a range, so it offers them anyway. */
@@ -37,8 +40,8 @@ export interface TlsVersionSpan {
 
 /** nginx's protocol list as the version range Envoy can express (names compared case-insensitively, as nginx does). */
 export function tlsVersionSpan(protocols: string[]): TlsVersionSpan {
-  const versionOf = (p: string): string | undefined => (Object.prototype.hasOwnProperty.call(TLS_VERSIONS, p.toLowerCase()) ? TLS_VERSIONS[p.toLowerCase()] : undefined)
-  const versions = protocols.map(versionOf).filter((v): v is string => v !== undefined)
+  const versionOf = (p: string): TlsVersion | undefined => (Object.prototype.hasOwnProperty.call(TLS_VERSIONS, p.toLowerCase()) ? TLS_VERSIONS[p.toLowerCase()] : undefined)
+  const versions = protocols.map(versionOf).filter((v): v is TlsVersion => v !== undefined)
   const unknown = protocols.filter((p) => versionOf(p) === undefined)
   if (versions.length === 0) return {unknown, missing: []}
   const sorted = [...new Set(versions)].sort((a, b) => VERSION_ORDER.indexOf(a) - VERSION_ORDER.indexOf(b))

@@ -6,6 +6,7 @@
 import {shortHash} from '../util/hash.js'
 import {dnsName} from './names.js'
 import type {NamespacedName} from './types.js'
+import type {ParentRef, PolicyTargetRef} from './emitted.js'
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
 export const EG_GROUP = 'gateway.envoyproxy.io'
@@ -14,15 +15,15 @@ export const CERT_MANAGER_GROUP = 'cert-manager.io'
 export const CERT_MANAGER_API_VERSION = 'cert-manager.io/v1'
 
 /** A policy targetRef to the Gateway (or one of its listeners). `group` is always written: it has no default. */
-export function gatewayTargetRef(gateway: NamespacedName, sectionName?: string): Record<string, string> {
-  const ref: Record<string, string> = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name}
+export function gatewayTargetRef(gateway: NamespacedName, sectionName?: string): PolicyTargetRef {
+  const ref: PolicyTargetRef = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name}
   if (sectionName) ref.sectionName = sectionName
   return ref
 }
 
 /** A route parentRef to the Gateway (cross-namespace, so the namespace is always written). */
-export function gatewayParentRef(gateway: NamespacedName, sectionName?: string): Record<string, string> {
-  const ref: Record<string, string> = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace}
+export function gatewayParentRef(gateway: NamespacedName, sectionName?: string): ParentRef {
+  const ref: ParentRef = {group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace}
   if (sectionName) ref.sectionName = sectionName
   return ref
 }

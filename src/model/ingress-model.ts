@@ -4,6 +4,9 @@
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
 import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
+import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from './emitted.js'
+import type {HTTPRouteFilterSpec} from './generated/index.js'
+import type {FieldAt, FieldPath, ListItemPath} from './field-paths.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */
@@ -25,27 +28,18 @@ export interface Intent {
 
 /** A Gateway API HTTPRoute filter applied to every rule of the Ingress's route(s). */
 export interface FilterIntent extends Intent {
-  filter: Record<string, any>
+  filter: HTTPRouteFilter
 }
 
 /** An Envoy Gateway HTTPRouteFilter referenced (ExtensionRef) from every rule of the Ingress's route(s). */
 export interface ExtensionFilterIntent extends Intent {
   /** Suffix for the filter's name (`<route>-<suffix>`). */
   suffix: string
-  spec: Record<string, any>
+  spec: HTTPRouteFilterSpec
 }
 
-/** A fragment of a BackendTrafficPolicy or SecurityPolicy spec targeting the Ingress's route(s). */
-export interface PolicyFragment extends Intent {
-  kind: 'BackendTrafficPolicy' | 'SecurityPolicy'
-  /** Dotted path inside spec, e.g. `timeout.http.streamIdleTimeout`. */
-  path: string
-  value: unknown
-  /**
-   * The route must not inherit this field from a Gateway-level policy of the same kind (proxy-body-size "0",
-   * enable-global-auth "false"): the route policy then replaces the Gateway one, carrying its other fields.
-   */
-  optOut?: boolean
+/** What every policy fragment carries besides its field. */
+interface FragmentBase extends Intent {
   /**
    * Upstream keys (namespace/service/port) of the route rules this fragment is for; undefined: every rule. Upstream
    * settings (balancer, routingType) follow the Service:port, so rules of one Ingress can differ.
@@ -55,9 +49,35 @@ export interface PolicyFragment extends Intent {
   sources?: string[]
 }
 
+/**
+ * A field of a BackendTrafficPolicy or SecurityPolicy spec targeting the Ingress's route(s): `path` is a dotted
+ * path the CRD has (`timeout.http.streamIdleTimeout`) and `value` that field's type, both checked by tsc against the
+ * generated spec types.
+ */
+type SetFragment<K extends PolicyKind> = {
+  [P in FieldPath<FragmentSpecs[K]>]: FragmentBase & {kind: K; path: P; value: FieldAt<FragmentSpecs[K], P>; optOut?: false}
+}[FieldPath<FragmentSpecs[K]>]
+
+/**
+ * The route must not inherit this field (or this entry of a typed list, `compression.Gzip`) from a Gateway-level
+ * policy of the same kind (proxy-body-size "0", enable-global-auth "false"): the route policy then replaces the
+ * Gateway one, carrying its other fields.
+ */
+type OptOutFragment<K extends PolicyKind> = FragmentBase & {
+  kind: K
+  path: FieldPath<FragmentSpecs[K]> | ListItemPath<FragmentSpecs[K]>
+  value?: undefined
+  optOut: true
+}
+
+export type PolicyKind = keyof FragmentSpecs
+
+/** A fragment of a BackendTrafficPolicy or SecurityPolicy spec targeting the Ingress's route(s). */
+export type PolicyFragment = {[K in PolicyKind]: SetFragment<K> | OptOutFragment<K>}[PolicyKind]
+
 /** An extra object emitted beside the route (Backend, BackendTLSPolicy, ...). */
 export interface ObjectIntent extends Intent {
-  object: KubeObject
+  object: OutputObject
   /** What later passes need to know it as (default `ingress-object`; ssl-passthrough's TLSRoute needs listeners). */
   role?: Role
   /** Every Ingress (`Ingress ns/name`) the object comes from, when others than this one decided it too. */
@@ -75,7 +95,7 @@ export interface CanaryIntent extends Intent {
 /** Backend replacement for every rule of the Ingress (backend-protocol HTTPS -> Backend, ...). */
 export interface BackendOverrideIntent extends Intent {
   /** Replace the Service backendRef with this ref (same weight semantics) on a location of `host`. */
-  ref: (service: {name: string; port: number; namespace: string}, host: string) => Record<string, any> | undefined
+  ref: (service: {name: string; port: number; namespace: string}, host: string) => BackendRef | undefined
   /** The refs are Envoy Gateway Backends reaching each Service by its cluster DNS name (`<svc>.<ns>.svc.cluster.local`). */
   viaBackend?: boolean
 }
@@ -98,7 +118,7 @@ export interface IngressIntents {
    * Extra rules added to every route of the Ingress (app-root's `Exact /` redirect, ...): the rule's matches,
    * filters and optional backendRefs as Gateway API HTTPRoute rule fields.
    */
-  extraRules: (Intent & {rule: {matches: any[]; filters?: any[]; backendRefs?: any[]}})[]
+  extraRules: (Intent & {rule: {matches: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: BackendRef[]}})[]
   /**
    * from-to-www-redirect: the twin names this Ingress's redirect server answers. nginx.tmpl renders those servers
    * before the main ones, so a server-alias of the same name loses to the redirect.

@@ -380,26 +380,7 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
       throw requiredReadError(intent, err, client.where)
     }
   }
-  /** Optional reads: 403 / 404 / other API errors become diagnostics; transport and auth errors stay fatal. */
-  const optional = async (intent: RequestIntent, run: () => Promise<KubeObject[]>, notFound?: () => Diagnostic | undefined) => {
-    try {
-      add(await run())
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err
-      const gr = intent.group ? `${intent.resource}.${intent.group}` : intent.resource
-      const what = intent.name !== undefined ? `${gr} ${intent.namespace ? intent.namespace + '/' : ''}${intent.name}` : gr
-      if (err.code === 404) {
-        const d = notFound?.()
-        if (d) diagnostics.push(d)
-        return
-      }
-      diagnostics.push({
-        level: 'warning',
-        code: err.code === 403 ? 'cluster-forbidden' : 'cluster-read-failed',
-        message: err.code === 403 ? `${forbiddenMessage(intent, err)}; continuing without ${what}` : `could not ${intent.verb} ${what} (${err.code}): ${err.message}; continuing without it`,
-      })
-    }
-  }
+  const optional = optionalReader(diagnostics, add)
   const getOne = (apiVersion: string, kind: string, plural: string, ns: string | undefined, name: string) => async () => {
     const o = await client.request('GET', resourcePath(apiVersion, plural, ns, name))
     if (o.metadata) delete o.metadata.managedFields
@@ -444,10 +425,7 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
   }
   for (const [flag, usual] of configMaps) readConfigMap(splitRef(flag, {...controllerNs, name: usual}), 'a flag')
   // The controllers' own namespaces: their Services when the scope does not already list them.
-  const controllerNamespaces = new Set<string>([controllerNs.namespace])
-  for (const ref of [...(opts.controllerConfigMaps ?? []), ...(opts.controllerServices ?? []), opts.tcpServicesConfigMap, opts.udpServicesConfigMap]) {
-    if (ref?.includes('/')) controllerNamespaces.add(ref.split('/')[0])
-  }
+  const controllerNamespaces = controllerNamespacesOf(opts, controllerNs.namespace)
   if (scope !== undefined) {
     for (const namespace of [...controllerNamespaces].filter((n) => n !== scope).sort()) {
       tasks.push(optional({verb: 'list', group: '', resource: 'services', namespace}, () => client.listAll('v1', 'Service', 'services', {namespace})))
@@ -484,6 +462,38 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
   objects.splice(0, objects.length, ...unique.values())
   objects.sort((a, b) => objectOrder(a.object).localeCompare(objectOrder(b.object)))
   return {objects, capabilities, diagnostics, namespace}
+}
+
+/** Optional reads: 403 / 404 / other API errors become diagnostics; transport and auth errors stay fatal. */
+function optionalReader(diagnostics: Diagnostic[], add: (items: KubeObject[]) => void) {
+  return async (intent: RequestIntent, run: () => Promise<KubeObject[]>, notFound?: () => Diagnostic | undefined): Promise<void> => {
+    try {
+      add(await run())
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err
+      const gr = intent.group ? `${intent.resource}.${intent.group}` : intent.resource
+      const what = intent.name !== undefined ? `${gr} ${intent.namespace ? intent.namespace + '/' : ''}${intent.name}` : gr
+      if (err.code === 404) {
+        const d = notFound?.()
+        if (d) diagnostics.push(d)
+        return
+      }
+      diagnostics.push({
+        level: 'warning',
+        code: err.code === 403 ? 'cluster-forbidden' : 'cluster-read-failed',
+        message: err.code === 403 ? `${forbiddenMessage(intent, err)}; continuing without ${what}` : `could not ${intent.verb} ${what} (${err.code}): ${err.message}; continuing without it`,
+      })
+    }
+  }
+}
+
+/** The controllers' own namespaces: the usual one and those of every controller ConfigMap or Service a flag names. */
+function controllerNamespacesOf(opts: ReadClusterOptions, usual: string): Set<string> {
+  const namespaces = new Set<string>([usual])
+  for (const ref of [...(opts.controllerConfigMaps ?? []), ...(opts.controllerServices ?? []), opts.tcpServicesConfigMap, opts.udpServicesConfigMap]) {
+    if (ref?.includes('/')) namespaces.add(ref.split('/')[0])
+  }
+  return namespaces
 }
 
 /** Wait for all (so a fatal error does not leave requests running), then rethrow the first fatal one. */

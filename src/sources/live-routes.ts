@@ -9,7 +9,7 @@
  * their cross-namespace backendRefs and certificateRefs name. Namespaces are read for their labels (allowedRoutes
  * selectors). Read-only; Secrets are never read (a certificateRef's Secret is taken to exist).
  */
-import {served} from '../status/read.js'
+import {served} from './served-version.js'
 import {compareStrings} from '../util/hash.js'
 import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath, ResourceMapper, type RequestIntent} from './cluster.js'

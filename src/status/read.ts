@@ -9,6 +9,7 @@ import {MANAGED_BY, SOURCE_ANNOTATION} from '../model/provenance.js'
 import type {KubeObject} from '../model/types.js'
 import {ApiError, ClusterClient, ClusterError, resourcePath, ResourceMapper} from '../sources/cluster.js'
 import type {KubeconfigSelection} from '../sources/kubeconfig.js'
+import {served} from '../sources/served-version.js'
 import {objectKey, refKey, type StatusInput} from './model.js'
 import {targetRefsOf} from './policies.js'
 import {parentRefsOf, ROUTE_KINDS} from './routes.js'
@@ -53,22 +54,6 @@ export interface StatusRead extends StatusInput {
 function apiMessage(err: unknown): string {
   if (err instanceof ApiError) return err.code === 403 ? `forbidden: ${err.message}` : `${err.code}: ${err.message}`
   return (err as Error).message
-}
-
-/** The served apiVersion and plural of a kind, or undefined when its CRD is not installed. */
-export async function served(mapper: ResourceMapper, group: string, versions: string[], kind: string): Promise<{apiVersion: string; plural: string} | undefined> {
-  for (const v of versions) {
-    const apiVersion = `${group}/${v}`
-    let r
-    try {
-      r = await mapper.resolve(apiVersion, kind)
-    } catch (err) {
-      if (err instanceof ApiError) continue
-      throw err
-    }
-    if (r) return {apiVersion, plural: r.plural}
-  }
-  return undefined
 }
 
 /** Ingresses -l selects -> the objects converted from them (by their source annotation). */

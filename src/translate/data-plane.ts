@@ -14,13 +14,14 @@ import {servicesSelecting, type ControllerWorkload, type GatewayController, type
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../model/types.js'
 import type {LoadBalancerStepId} from '../configmap/types.js'
+import type {EmittedObject} from '../model/emitted.js'
 
 export interface DataPlane {
   gateway: NamespacedName
   service?: KubeObject
   plan?: EnvoyProxyPlan
   /** The EnvoyProxy the Gateway references: the plan's, or a ClusterIP one when no Service is known. */
-  envoyProxy?: KubeObject
+  envoyProxy?: EmittedObject<'EnvoyProxy'>
   /** Why no Service was taken was already reported as an error. */
   refused?: boolean
 }
@@ -210,8 +211,8 @@ export function gatewayClassProxy(className: string, gatewayClasses: KubeObject[
  * default public LoadBalancer by omission: a new Gateway gets a ClusterIP Envoy Service, a live one is an error
  * (its existing Envoy Service cannot be judged), unless `--public-load-balancer` names it.
  */
-export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, context: DataPlaneContext, diagnostics: Diagnostic[], checklist: string[]): KubeObject[] {
-  const objects: KubeObject[] = []
+export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, context: DataPlaneContext, diagnostics: Diagnostic[], checklist: string[]): EmittedObject<'EnvoyProxy'>[] {
+  const objects: EmittedObject<'EnvoyProxy'>[] = []
   const accepted = new Set(context.publicLoadBalancer)
   for (const p of planes) {
     const gw = `${p.gateway.namespace}/${p.gateway.name}`
@@ -286,7 +287,7 @@ function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: Ku
  * accepted the public default. Live Gateway: its Envoy Service already exists and is kept as it is; without the
  * user's word that it may serve these Ingresses, an error (apply refuses).
  */
-function withoutControllerService(p: DataPlane, live: KubeObject | undefined, accepted: boolean, diagnostics: Diagnostic[], checklist: string[]): KubeObject | undefined {
+function withoutControllerService(p: DataPlane, live: KubeObject | undefined, accepted: boolean, diagnostics: Diagnostic[], checklist: string[]): EmittedObject<'EnvoyProxy'> | undefined {
   const gw = `${p.gateway.namespace}/${p.gateway.name}`
   const subject = about('Gateway', p.gateway)
   const flags = `--controller-service CLASS=NAMESPACE/NAME (the ingress-nginx controller Service of this Gateway's classes), or --public-load-balancer ${gw} if a public load balancer is right for all of them`
@@ -417,7 +418,8 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
     return
   }
   if (classProxy.spec?.mergeGateways === true) return
-  const ours = proxy.spec.provider.kubernetes.envoyService
+  // Both EnvoyProxy builders (envoy-proxy.ts) set provider.kubernetes.envoyService.
+  const ours = proxy.spec.provider?.kubernetes?.envoyService ?? {}
   const theirs = isObject(classProxy.spec?.provider?.kubernetes?.envoyService) ? classProxy.spec.provider.kubernetes.envoyService : {}
   const merged = mergeEnvoyService(theirs, ours)
   // Only a LoadBalancer Service gets the class, source ranges and cloud annotations a load balancer reads
@@ -513,7 +515,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
   if (ctp?.spec?.clientIPDetection?.xForwardedFor !== undefined) reportClassicElbForwardedFor(plane, diagnostics)
   const own = ingresses.filter((i) => i.served && !i.isCanary && i.gateway.namespace === plane.gateway.namespace && i.gateway.name === plane.gateway.name)
   const withLists = own.filter((i) => ACCESS_LIST_KEYS.some((k) => i.annotations.has(k))).map((i) => i.id)
-  const etp = plane.plan.object.spec.provider.kubernetes.envoyService.externalTrafficPolicy
+  const etp = plane.plan.object.spec.provider?.kubernetes?.envoyService?.externalTrafficPolicy
   const detects = expectsProxy || ctp?.spec?.clientIPDetection !== undefined
   if (etp === 'Cluster' && !detects && withLists.length > 0) {
     diagnostics.push({
@@ -524,7 +526,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       hint: 'set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy',
     })
   }
-  const ranges: string[] = plane.plan.object.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges ?? []
+  const ranges: string[] = plane.plan.object.spec.provider?.kubernetes?.envoyService?.loadBalancerSourceRanges ?? []
   if (ranges.length > 0 && withLists.length > 0) {
     diagnostics.push({
       level: 'info',

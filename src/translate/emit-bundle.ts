@@ -13,6 +13,7 @@ import type {GatewayController} from './controller-workloads.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
+import type {GatewayListener, OutputObject} from '../model/emitted.js'
 
 export interface CertManagerPlans {
   /** Ingress ids whose TLS Secrets cert-manager issues (their spec.tls Secrets are replaced by the plans'). */
@@ -132,7 +133,7 @@ export function issuerObjects(
   ingresses: IngressModel[],
   options: TranslateOptions,
   diagnostics: Diagnostic[],
-): KubeObject[] {
+): OutputObject[] {
   if (issuers.length === 0) return []
   // A namespaced Issuer is copied into the namespace of each Gateway whose Certificates reference it.
   const needs = new Map<string, {gateway: NamespacedName; needs: Set<string>}>([[options.gateway.namespace, {gateway: options.gateway, needs: new Set()}]])
@@ -141,7 +142,7 @@ export function issuerObjects(
     needs.set(ingress.gateway.namespace, entry)
     if (plan.issuer.namespace) entry.needs.add(`${plan.issuer.namespace}/${plan.issuer.name}`)
   }
-  const objects: KubeObject[] = []
+  const objects: OutputObject[] = []
   // The default Gateway's namespace first: that run also rewrites the Issuers themselves; the others add copies.
   for (const [namespace, entry] of [...needs].sort(([a], [b]) => (a === options.gateway.namespace ? -1 : b === options.gateway.namespace ? 1 : a < b ? -1 : 1))) {
     const copiesOnly = namespace !== options.gateway.namespace
@@ -190,10 +191,10 @@ export function clientTrafficObjects(
   diagnostics: Diagnostic[],
   checklist: string[],
   done: (gateway: NamespacedName, step: LoadBalancerStepId) => boolean = () => false,
-): {objects: KubeObject[]; configMapKeys?: TranslateResult['configMapKeys']; configMapOf: Map<KubeObject, string>} {
-  const objects: KubeObject[] = []
+): {objects: OutputObject[]; configMapKeys?: TranslateResult['configMapKeys']; configMapOf: Map<OutputObject, string>} {
+  const objects: OutputObject[] = []
   // Which ConfigMap each object came from: if the target cannot take it, that ConfigMap's keys it carried are lost.
-  const configMapOf = new Map<KubeObject, string>()
+  const configMapOf = new Map<OutputObject, string>()
   const seen = new Set<string>()
   // The report's ConfigMap key table speaks of one ConfigMap: the first Gateway's that has one (gateways are sorted).
   let configMapKeys: TranslateResult['configMapKeys']
@@ -238,9 +239,9 @@ export function clientTrafficObjects(
 }
 
 export interface StreamParts {
-  objects: KubeObject[]
+  objects: OutputObject[]
   /** The tcp/udp listeners, by gateway key. */
-  listeners: Map<string, any[]>
+  listeners: Map<string, GatewayListener[]>
 }
 
 /** Each Gateway's tcp-services / udp-services: those of its own controller (controller-workloads.ts). */

@@ -13,6 +13,8 @@ import {isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
+import type {EmittedObject, GatewayListener, HTTPRouteFilter, NamespaceObject} from '../model/emitted.js'
+import type {GatewaySpec, GatewaySpecListenersTlsCertificateRefs, HTTPRouteSpec} from '../model/generated/index.js'
 
 export interface CertRef {
   namespace: string
@@ -126,7 +128,7 @@ export function referenceGrants(
         const base = dnsName('ingress2gw', gw.namespace, gw.name, 'tls')
         const name = i === 0 ? base : dnsName(base, String(i / 16 + 1))
         const sources = chunk.flatMap((r) => r.sources)
-        const grant = {
+        const grant: EmittedObject<'ReferenceGrant'> = {
           apiVersion: `${GATEWAY_GROUP}/${capabilities.referenceGrantVersion}`,
           kind: 'ReferenceGrant',
           metadata: managedMetadata(name, ns, sources),
@@ -168,12 +170,12 @@ export function planRedirects(index: HostIndex): Map<string, RedirectPlan> {
   return plans
 }
 
-const REDIRECT_FILTER = {type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}
+const REDIRECT_FILTER: HTTPRouteFilter = {type: 'RequestRedirect', requestRedirect: {scheme: 'https', statusCode: 308}}
 
 /** The `https-redirect` HTTPRoute(s): attached to `http` only (on `https` they would loop), 308 as nginx. */
 export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: TranslateOptions, usedNames: Set<string>): Emitted[] {
   const out: Emitted[] = []
-  const redirectRecord = (name: string, sources: string[], spec: Record<string, any>) =>
+  const redirectRecord = (name: string, sources: string[], spec: HTTPRouteSpec) =>
     record({apiVersion: `${GATEWAY_GROUP}/v1`, kind: 'HTTPRoute', metadata: managedMetadata(name, gw.namespace, sources), spec}, 'https-redirect-route', {ingresses: ingressIds(sources), gateway: gatewayKey(gw)})
   // Hostnames map to names with dots as dashes (a.b.example.com and a-b.example.com collide): never reuse one.
   const unique = (name: string, salt: string) => {
@@ -211,14 +213,14 @@ export function redirectRoutes(gw: NamespacedName, plan: RedirectPlan, options: 
 export function sharedGateway(
   gw: NamespacedName,
   certs: CertRef[],
-  extraListeners: any[],
+  extraListeners: GatewayListener[],
   options: TranslateOptions,
   sources: string[],
-): KubeObject {
-  const allowedRoutes = {
+): EmittedObject<'Gateway'> {
+  const allowedRoutes: GatewayListener['allowedRoutes'] = {
     namespaces: {from: 'Selector', selector: {matchLabels: {[options.namespaceLabel.key]: options.namespaceLabel.value}}},
   }
-  const listeners: any[] = [{name: options.httpListener, port: 80, protocol: 'HTTP', allowedRoutes}]
+  const listeners: GatewayListener[] = [{name: options.httpListener, port: 80, protocol: 'HTTP', allowedRoutes}]
   if (certs.length > 0) {
     listeners.push({
       name: options.httpsListener,
@@ -228,7 +230,7 @@ export function sharedGateway(
       tls: {
         mode: 'Terminate',
         certificateRefs: certs.map((c) => {
-          const ref: any = {group: '', kind: 'Secret', name: c.name}
+          const ref: GatewaySpecListenersTlsCertificateRefs = {group: '', kind: 'Secret', name: c.name}
           if (c.namespace !== gw.namespace) ref.namespace = c.namespace
           return ref
         }),
@@ -244,7 +246,7 @@ export function sharedGateway(
   }
 }
 
-export function namespaceObject(name: string, options: TranslateOptions): KubeObject {
+export function namespaceObject(name: string, options: TranslateOptions): NamespaceObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -252,25 +254,30 @@ export function namespaceObject(name: string, options: TranslateOptions): KubeOb
   }
 }
 
-function certKey(ref: any, gatewayNamespace: string): string {
+function certKey(ref: {namespace?: string; name: string}, gatewayNamespace: string): string {
   return `${ref.namespace ?? gatewayNamespace}/${ref.name}`
 }
 
 /** certificateRefs already on the live Gateway's listener of that name (to list only what is missing). */
 export function liveCertificateKeys(live: KubeObject | undefined, listener: string): Set<string> {
-  const l = (live?.spec?.listeners ?? []).find((x: any) => x?.name === listener)
-  return new Set((l?.tls?.certificateRefs ?? []).map((r: any) => certKey(r, live!.metadata.namespace ?? '')))
+  const l = liveGatewaySpec(live).listeners?.find((x) => x?.name === listener)
+  return new Set((l?.tls?.certificateRefs ?? []).map((r) => certKey(r, live!.metadata.namespace ?? '')))
+}
+
+/** A live Gateway's spec: the API server validated it against the same CRD (a file's may lack fields). */
+function liveGatewaySpec(live: KubeObject | undefined): Partial<GatewaySpec> {
+  return (live?.spec ?? {}) as Partial<GatewaySpec>
 }
 
 /**
  * The emitted Gateway is the union with the live one: its other listeners, certificates and settings stay, so
  * applying it never drops another team's certificate. certificateRefs is an atomic list, hence the union.
  */
-export function unionWithLive(generated: KubeObject, live: KubeObject, diagnostics: Diagnostic[]): KubeObject {
+export function unionWithLive(generated: EmittedObject<'Gateway'>, live: KubeObject, diagnostics: Diagnostic[]): EmittedObject<'Gateway'> {
   const gwNs = generated.metadata.namespace!
   const subject = about('Gateway', {namespace: gwNs, name: generated.metadata.name})
-  const {gatewayClassName: liveClass, listeners: liveListeners = [], ...otherSpec} = live.spec ?? {}
-  const spec: any = {...structuredClone(otherSpec), gatewayClassName: liveClass ?? generated.spec.gatewayClassName}
+  const {gatewayClassName: liveClass, listeners: liveListeners = [], ...otherSpec} = liveGatewaySpec(live)
+  const spec: GatewaySpec = {...structuredClone(otherSpec), gatewayClassName: liveClass ?? generated.spec.gatewayClassName, listeners: []}
   if (liveClass && liveClass !== generated.spec.gatewayClassName) {
     diagnostics.push({
       level: 'warning',
@@ -279,8 +286,8 @@ export function unionWithLive(generated: KubeObject, live: KubeObject, diagnosti
       message: `the live Gateway uses class "${liveClass}", not "${generated.spec.gatewayClassName}"; its class is kept (changing it would move the Gateway to another controller)`,
     })
   }
-  const listeners: any[] = structuredClone(liveListeners)
-  for (const ours of generated.spec.listeners as any[]) {
+  const listeners: GatewayListener[] = structuredClone(liveListeners)
+  for (const ours of generated.spec.listeners) {
     const existing = listeners.find((l) => l.name === ours.name)
     if (!existing) {
       listeners.push(ours)
@@ -297,8 +304,8 @@ export function unionWithLive(generated: KubeObject, live: KubeObject, diagnosti
     if (ours.tls?.certificateRefs) {
       // The live refs stay as they are, in their order (the first is Envoy's fallback certificate for clients
       // without a matching SNI name); only the missing ones are appended.
-      const present = new Set((existing.tls?.certificateRefs ?? []).map((r: any) => certKey(r, gwNs)))
-      const added = ours.tls.certificateRefs.filter((r: any) => !present.has(certKey(r, gwNs)))
+      const present = new Set((existing.tls?.certificateRefs ?? []).map((r) => certKey(r, gwNs)))
+      const added = ours.tls.certificateRefs.filter((r) => !present.has(certKey(r, gwNs)))
       existing.tls = {...(existing.tls ?? {mode: 'Terminate'}), certificateRefs: [...(existing.tls?.certificateRefs ?? []), ...added]}
     }
   }

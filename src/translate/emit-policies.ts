@@ -4,22 +4,27 @@
  */
 import {about, objectRef} from '../model/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
-import type {IngressModel, Intent, PolicyFragment} from '../model/ingress-model.js'
+import type {IngressModel, Intent, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
-import type {Diagnostic, KubeObject} from '../model/types.js'
+import type {Diagnostic} from '../model/types.js'
+import {asOutput, type EmittedObject, type FragmentSpecs, type PolicyTargetRef} from '../model/emitted.js'
 
-function setPath(target: Record<string, any>, path: string, value: unknown): boolean {
+/**
+ * Sets a fragment's field. The walk is untyped, the fragments are not: PolicyFragment's path and value were checked
+ * against the generated spec type where the family built them.
+ */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): boolean {
   const parts = path.split('.')
   let node = target
   for (const p of parts.slice(0, -1)) {
     if (node[p] === undefined) node[p] = {}
     else if (typeof node[p] !== 'object' || Array.isArray(node[p])) return false
-    node = node[p]
+    node = node[p] as Record<string, unknown>
   }
-  const last = parts[parts.length - 1]
+  const last = parts[parts.length - 1]!
   if (node[last] !== undefined) return false
   node[last] = value
   return true
@@ -35,7 +40,7 @@ export interface EmittedRoute {
 }
 
 interface Built {
-  spec: Record<string, any>
+  spec: Record<string, unknown>
   keys: Set<string>
   sources: Set<string>
   optOuts: string[]
@@ -67,14 +72,15 @@ function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[],
 }
 
 /** A route-level policy record: its opt-outs and Gateway travel with it to mergeWithGatewayPolicies. */
-function policyRecord(ingress: IngressModel, kind: string, name: string, built: Built, targetRefs: Record<string, string>[]): Emitted {
-  const policy: KubeObject = {
+function policyRecord<K extends PolicyKind>(ingress: IngressModel, kind: K, name: string, built: Built, targetRefs: PolicyTargetRef[]): Emitted {
+  const policy: EmittedObject<K> = {
     apiVersion: `${EG_GROUP}/v1alpha1`,
     kind,
     metadata: managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys]),
-    spec: {...structuredClone(built.spec), targetRefs},
+    // The fragments' fields, each typed where it was built (PolicyFragment), merged by setPath.
+    spec: {...structuredClone(built.spec), targetRefs} as FragmentSpecs[K],
   }
-  return record(policy, 'route-policy', {
+  return record(asOutput(policy), 'route-policy', {
     ingresses: ingressIds(built.sources),
     keys: [...built.keys],
     gateway: gatewayKey(ingress.gateway),
@@ -152,7 +158,7 @@ function ruleGroups(routes: EmittedRoute[], qualified: PolicyFragment[]): RuleGr
 
 /** Gives a route rule a name (unique in the route) so a policy can target it; keeps a name it already has. */
 function nameRule(route: Emitted, index: number): string {
-  const rules: any[] = route.object.spec.rules
+  const rules: {name?: string}[] = route.object.spec.rules
   const rule = rules[index]
   if (typeof rule.name === 'string') return rule.name
   const upstream = route.upstreams?.[index] ?? `rule-${index + 1}`

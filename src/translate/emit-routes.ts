@@ -15,7 +15,9 @@ import {renderServer, type NginxLocation, type NginxServer} from './nginx-locati
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import type {EmittedRoute} from './emit-policies.js'
-import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, ObjectMeta, TranslateOptions} from '../model/types.js'
+import type {BackendRef, EmittedObject, GRPCRouteFilter, GRPCRouteMatch, GRPCRouteRule, HTTPPathMatch, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule} from '../model/emitted.js'
+import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.js'
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
 
@@ -41,10 +43,13 @@ export interface RouteEmission {
   consumed: Set<Intent>
 }
 
+/** An HTTPRoute rule as the route emitter writes it: backendRefs without filters, so GRPCRoute can take them too. */
+type RouteRule = HTTPRouteRule & {backendRefs?: BackendRef[]}
+
 interface RuleDraft {
-  matches: any[]
-  filters: any[]
-  backendRefs?: any[]
+  matches: HTTPRouteMatch[]
+  filters: HTTPRouteFilter[]
+  backendRefs?: BackendRef[]
   /** The upstream (namespace/service/port) of the location the rule routes, for upstream-level policies. */
   upstream?: string
   /**
@@ -161,7 +166,7 @@ export function topLevelBranches(path: string): string[] {
  * regex locations (longest path first), because Envoy Gateway sorts regex matches by pattern length and the
  * wrapper adds the same length to each (two more per extra alternative).
  */
-export function pathMatch(loc: Location, regexMode: boolean, nginxPath: string = loc.path): any {
+export function pathMatch(loc: Location, regexMode: boolean, nginxPath: string = loc.path): HTTPPathMatch & {value: string} {
   if (regexMode) {
     const [first, ...others] = topLevelBranches(nginxPath)
     const body = others.length === 0 ? nginxPath : [first, ...others.map((b) => `.*${b}`)].join('|')
@@ -247,8 +252,8 @@ function regexVariants(loc: Location, server: NginxServer, diagnostics: Diagnost
   return out
 }
 
-function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number): any {
-  const ref: any = {name: b.name, port: b.port}
+function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number): BackendRef {
+  const ref: BackendRef = {name: b.name, port: b.port}
   if (b.namespace !== routeNamespace) ref.namespace = b.namespace
   if (weight !== undefined) ref.weight = weight
   return ref
@@ -432,12 +437,12 @@ function routeObject(
   sections: string[],
   chunk: {hosts: string[]; rules: RuleDraft[]},
   run: RouteRun,
-): {object: KubeObject; upstreams: (string | undefined)[]} | undefined {
+): {object: EmittedObject<'HTTPRoute'> | EmittedObject<'GRPCRoute'>; upstreams: (string | undefined)[]} | undefined {
   let upstreams = chunk.rules.map((r) => r.upstream)
-  const spec: any = {
+  const spec: HTTPRouteSpec & {rules: RouteRule[]} = {
     parentRefs: sections.map((sectionName) => gatewayParentRef(ingress.gateway, sectionName)),
     rules: chunk.rules.map((r) => {
-      const rule: any = {matches: r.matches}
+      const rule: RouteRule = {matches: r.matches}
       if (r.filters.length > 0) rule.filters = r.filters
       if (r.backendRefs) {
         rule.backendRefs = r.backendRefs
@@ -448,7 +453,7 @@ function routeObject(
   }
   const named = chunk.hosts.filter((h) => h !== '')
   if (named.length > 0) spec.hostnames = named
-  let kind = 'HTTPRoute'
+  const metaAndVersion = {apiVersion: `${GATEWAY_GROUP}/v1`, metadata}
   if (ingress.intents.grpc) {
     run.consumed.add(ingress.intents.grpc)
     // GRPCRoute has no timeouts field: the same 15s default is lifted through the Ingress's BackendTrafficPolicy.
@@ -456,12 +461,12 @@ function routeObject(
       ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'timeout.http.requestTimeout', value: '0s', from: ingress.intents.grpc.from})
     }
     const grpc = toGrpcRules(ingress, spec.rules, run.diagnostics)
-    spec.rules = grpc.rules
     upstreams = grpc.from.map((i) => upstreams[i])
-    kind = 'GRPCRoute'
-    if (spec.rules.length === 0) return undefined
+    if (grpc.rules.length === 0) return undefined
+    // GRPCRoute and HTTPRoute share parentRefs and hostnames.
+    return {object: {...metaAndVersion, kind: 'GRPCRoute', spec: {...spec, rules: grpc.rules}}, upstreams}
   }
-  return {object: {apiVersion: `${GATEWAY_GROUP}/v1`, kind, metadata, spec}, upstreams}
+  return {object: {...metaAndVersion, kind: 'HTTPRoute', spec}, upstreams}
 }
 
 /** Where Gateway API hostnames and PathPrefix match more than nginx did, on this Ingress's paths. */
@@ -493,16 +498,19 @@ function reportPathDifferences(ingress: IngressModel, locations: Location[], ind
  * backend-protocol GRPC/GRPCS: gRPC paths are /package.Service/Method, so Prefix `/` routes every method,
  * Prefix `/pkg.Svc` one service and Exact `/pkg.Svc/Method` one method. Other paths have no GRPCRoute form.
  */
-function toGrpcRules(ingress: IngressModel, rules: any[], diagnostics: Diagnostic[]): {rules: any[]; from: number[]} {
-  const out: any[] = []
+/** The HTTPRoute filters a GRPCRoute rule has too. */
+const GRPC_FILTER_TYPES: string[] = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'ExtensionRef'] satisfies GRPCRouteFilter['type'][]
+
+function toGrpcRules(ingress: IngressModel, rules: RouteRule[], diagnostics: Diagnostic[]): {rules: GRPCRouteRule[]; from: number[]} {
+  const out: GRPCRouteRule[] = []
   const from: number[] = []
   for (const [index, rule] of rules.entries()) {
-    const matches: any[] = []
+    const matches: GRPCRouteMatch[] = []
     let all = false
     for (const m of rule.matches ?? []) {
-      const p = m.path ?? {type: 'PathPrefix', value: '/'}
-      const svc = /^\/([A-Za-z_][\w.]*)\/?$/.exec(p.value)
-      const method = /^\/([A-Za-z_][\w.]*)\/([A-Za-z_]\w*)$/.exec(p.value)
+      const p: HTTPPathMatch = m.path ?? {type: 'PathPrefix', value: '/'}
+      const svc = /^\/([A-Za-z_][\w.]*)\/?$/.exec(p.value ?? '')
+      const method = /^\/([A-Za-z_][\w.]*)\/([A-Za-z_]\w*)$/.exec(p.value ?? '')
       const headers = m.headers ? {headers: m.headers} : {}
       if (p.type === 'PathPrefix' && p.value === '/') {
         if (m.headers) matches.push({...headers})
@@ -522,16 +530,16 @@ function toGrpcRules(ingress: IngressModel, rules: any[], diagnostics: Diagnosti
       }
     }
     if (!all && matches.length === 0) continue
-    const grpcRule: any = {}
+    const grpcRule: GRPCRouteRule = {}
     if (!all) grpcRule.matches = matches
-    const filters = (rule.filters ?? []).filter((f: any) => ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'ExtensionRef'].includes(f.type))
+    const filters = (rule.filters ?? []).filter((f): f is HTTPRouteFilter & GRPCRouteFilter => GRPC_FILTER_TYPES.includes(f.type))
     if (filters.length < (rule.filters ?? []).length) {
       diagnostics.push({
         level: 'warning',
         code: 'grpc-filter-dropped',
         ...about('Ingress', ingress.ref),
         fidelity: 'manual',
-        message: `GRPCRoute rules cannot rewrite or redirect; ${(rule.filters ?? []).filter((f: any) => !filters.includes(f)).map((f: any) => f.type).join(', ')} dropped`,
+        message: `GRPCRoute rules cannot rewrite or redirect; ${(rule.filters ?? []).filter((f) => !GRPC_FILTER_TYPES.includes(f.type)).map((f) => f.type).join(', ')} dropped`,
         source: ingress.source,
       })
     }
@@ -692,9 +700,9 @@ function ruleEntries(ingress: IngressModel, locs: Location[], server: NginxServe
 }
 
 /** The filters of one rendered location: the Ingress's own, its rewrite (where nginx rewrites), its extension filters. */
-function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: Map<string, Emitted>, consumed: Set<Intent>): any[] {
+function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: Map<string, Emitted>, consumed: Set<Intent>): HTTPRouteFilter[] {
   const intents = ingress.intents
-  const filters: any[] = []
+  const filters: HTTPRouteFilter[] = []
   for (const f of intents.filters) {
     consumed.add(f)
     filters.push(f.filter)
@@ -713,8 +721,8 @@ function locationFilters(ingress: IngressModel, path: string, rewritten: boolean
 }
 
 /** rewrite-target on a location nginx rewrites: a URLRewrite, or an HTTPRouteFilter where the target uses captures. */
-function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel['intents']['rewriteTarget']>, path: string, filterRecords: Map<string, Emitted>): any[] {
-  const filters: any[] = []
+function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel['intents']['rewriteTarget']>, path: string, filterRecords: Map<string, Emitted>): HTTPRouteFilter[] {
+  const filters: HTTPRouteFilter[] = []
   if (rewrite.forwardedPrefix !== undefined) {
     filters.push({type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: rewrite.forwardedPrefix}]}})
   }
@@ -727,7 +735,7 @@ function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel
     return filters
   }
   const name = dnsName(ingress.ref.name, 'rewrite', path)
-  const spec = {
+  const spec: HTTPRouteFilterSpec = {
     urlRewrite: {
       path: {
         type: 'ReplaceRegexMatch',
@@ -740,8 +748,8 @@ function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel
   return filters
 }
 
-function filterRecord(ingress: IngressModel, name: string, spec: Record<string, any>, from: string[]): Emitted {
-  const object: KubeObject = {
+function filterRecord(ingress: IngressModel, name: string, spec: HTTPRouteFilterSpec, from: string[]): Emitted {
+  const object: EmittedObject<'HTTPRouteFilter'> = {
     apiVersion: `${EG_GROUP}/v1alpha1`,
     kind: 'HTTPRouteFilter',
     metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], from),
@@ -755,14 +763,14 @@ function backendDrafts(
   ingress: IngressModel,
   loc: Location,
   backend: ServiceBackend,
-  match: any,
-  filters: any[],
+  match: HTTPPathMatch,
+  filters: HTTPRouteFilter[],
   index: HostIndex,
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
 ): RuleDraft[] {
   const override = ingress.intents.backendOverride
-  const ref = (b: ServiceBackend, weight?: number) => {
+  const ref = (b: ServiceBackend, weight?: number): BackendRef => {
     if (override) {
       consumed.add(override)
       const r = override.ref({name: b.name, port: b.port, namespace: b.namespace}, loc.host)

@@ -36,6 +36,7 @@ import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 import {consumedKeys} from '../model/provenance.js'
+import type {EmittedObject, OutputObject} from '../model/emitted.js'
 
 const MAX_CERTIFICATE_REFS = 64
 
@@ -291,7 +292,7 @@ function ownerNeeds(parts: GatewayParts, input: OwnerInput, diagnostics: Diagnos
 function certificateRecords(input: OwnerInput, diagnostics: Diagnostic[], checklist: string[]): Emitted[] {
   const {certPlans, emitBundle, options, selection, ingresses} = input
   const out: Emitted[] = []
-  const certificate = ({ingress, plan}: {ingress: IngressModel; plan: {certificate: KubeObject}}) => record(plan.certificate, 'certificate', {ingresses: [ingress.id]})
+  const certificate = ({ingress, plan}: {ingress: IngressModel; plan: {certificate: EmittedObject<'Certificate'>}}) => record(plan.certificate, 'certificate', {ingresses: [ingress.id]})
   // Passthrough Certificates stay beside their backend, which serves them: they belong to the team, not the bundle.
   out.push(...certPlans.backend.map(certificate))
   if (emitBundle) out.push(...certPlans.plans.map(certificate))
@@ -337,7 +338,7 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
     }
   }
   // Each object carries the ConfigMap keys it consumed: if the target cannot take it, those keys are not applied.
-  const carried = (o: KubeObject) => {
+  const carried = (o: OutputObject) => {
     const ref = r.configMapOf.get(o)
     return ref ? {configMap: {ref, keys: consumedKeys(o)}} : {}
   }
@@ -348,9 +349,10 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
  * The controller ConfigMap's objects: a policy that targets the Gateway (or its listeners) is the Gateway-level
  * default route policies merge with; the rest (the ACME exemption, ReferenceGrants for global auth) are bundle parts.
  */
-function gatewayLevelRecord(o: KubeObject, listenerIngresses: Map<string, {ingresses: string[]; keys: string[]}>): Emitted {
-  const target = (o.spec?.targetRefs ?? []).find((t: any) => t.kind === 'Gateway')
-  if (target && (o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy' || o.kind === 'ClientTrafficPolicy')) {
+function gatewayLevelRecord(o: OutputObject, listenerIngresses: Map<string, {ingresses: string[]; keys: string[]}>): Emitted {
+  const isPolicy = o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy' || o.kind === 'ClientTrafficPolicy'
+  const target = isPolicy ? (o.spec.targetRefs ?? []).find((t) => t.kind === 'Gateway') : undefined
+  if (target && isPolicy) {
     const gateway = `${o.metadata.namespace}/${target.name}`
     const listener = o.kind === 'ClientTrafficPolicy' && target.sectionName ? listenerIngresses.get(`${gateway}|${target.sectionName}`) : undefined
     return record(o, 'gateway-policy', {gateway, ingresses: listener?.ingresses ?? [], keys: listener?.keys ?? []})

@@ -9,6 +9,7 @@ import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {record, type Emitted} from './records.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
+import type {EmittedObject} from '../model/emitted.js'
 
 const SECURITY_FIELDS = ['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth']
 
@@ -122,7 +123,7 @@ export function redirectBeforeAuth(list: Emitted[], diagnostics: Diagnostic[]): 
     for (let i = 0; i < redirects.length; i += 16) {
       const chunk = redirects.slice(i, i + 16)
       const name = dnsName(gwName, 'https-redirect', 'open', i === 0 ? '' : String(i / 16 + 1))
-      const open: KubeObject = {
+      const open: EmittedObject<'SecurityPolicy'> = {
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'SecurityPolicy',
         metadata: managedMetadata(name, namespace, [`SecurityPolicy ${namespace}/${policy.metadata.name}`]),

@@ -5,6 +5,7 @@
  * these fields instead of names, parsed annotations or side tables; `toObjects` turns records into objects last.
  */
 import type {KubeObject, Role, TargetCapabilities} from '../model/types.js'
+import type {OutputObject} from '../model/emitted.js'
 import {requirementFor, type Requirement} from './capabilities.js'
 
 export interface Emitted {
@@ -33,12 +34,13 @@ export function ingressIds(sources: Iterable<string>): string[] {
   return [...out]
 }
 
-export function record(object: KubeObject, role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted {
+/** `object` is typed by kind (OutputObject): a field its CRD does not have fails tsc here, where it is built. */
+export function record(object: OutputObject, role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted {
   // A ReferenceGrant is one whoever emits it: toObjects writes it in the version the target serves.
   return {ingresses: [], keys: [], ...fields, object, role: object.kind === 'ReferenceGrant' ? 'reference-grant' : role, requires: fields.requires ?? requirementFor(object)}
 }
 
-export function records(objects: KubeObject[], role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted[] {
+export function records(objects: OutputObject[], role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted[] {
   return objects.map((o) => record(o, role, fields))
 }
 

@@ -24,46 +24,9 @@
 import {proxySslSecretOf} from '../annotations/backend-protocol.js'
 import {gatewayKey} from './emit-gateway.js'
 import {normalizeHost, resolveBackend, upstreamKey} from './hosts.js'
-import type {IngressModel, ServiceBackend} from '../model/ingress-model.js'
+import type {IngressModel} from '../model/ingress-model.js'
 import type {KubeObject} from '../model/types.js'
-
-export interface UpstreamDecision {
-  /** namespace/service/port */
-  key: string
-  /** Sets upstream-hash-by*, load-balance and service-upstream for every path to the upstream. */
-  creator: IngressModel
-  /** How the creator came to decide: its rule created the upstream, or its spec.defaultBackend recreated it. */
-  creatorVia: 'rule' | 'defaultBackend'
-  /** The first Ingress with affinity on a path to it: the upstream uses the sticky balancer. */
-  affinityFrom?: IngressModel
-  /** The first Ingress with affinity-mode on a path to it. */
-  modeFrom?: IngressModel
-  /** The last Ingress with affinity cookie on a path to it: its cookie settings apply to every path. */
-  cookieFrom?: IngressModel
-  /** Ingresses (ids) with affinity cookie on a path to it: only their locations set the cookie. */
-  cookieIngresses: Set<string>
-  /** Every Ingress (id) with a path to it, in nginx order. */
-  users: string[]
-}
-
-/** One path (or the spec.defaultBackend fallback) of an Ingress with its resolved Service:port. */
-export interface IngressBackend {
-  host: string
-  path: string
-  backend: ServiceBackend
-  /** nginx's upstream: namespace/service/port as written (a port name and its number are two upstreams). */
-  upstream: string
-  fromDefaultBackend: boolean
-}
-
-export interface SharedSettings {
-  /** The upstream decision for a path (or the default backend) of an Ingress. */
-  upstream(ingress: IngressModel, backend: IngressBackend): UpstreamDecision | undefined
-  /** The Ingress whose proxy-ssl-* apply to every location of the host (server ProxySSL), if any. */
-  serverProxySsl(ingress: IngressModel, host: string): IngressModel | undefined
-  /** The Ingress's paths with their resolved backends (paths whose Service port does not resolve are left out). */
-  backendsOf(ingress: IngressModel): IngressBackend[]
-}
+import type {IngressBackend, SharedSettings, UpstreamDecision} from '../model/upstream-decisions.js'
 
 /** The controller an Ingress belongs to (see the module comment). */
 export function scopeOf(ingress: IngressModel): string {

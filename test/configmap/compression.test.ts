@@ -13,7 +13,7 @@ import type {Diagnostic, KubeObject} from '../../src/model/types.js'
 function convert(data: Record<string, string>, nginxDefaults = true): {spec: Record<string, any> | undefined; diagnostics: Diagnostic[]} {
   const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data}
   const r = clientTrafficFromConfigMap(cm, {gateway: {namespace: 'gateway', name: 'shared'}, clientIp: 'auto', nginxDefaults, httpsListener: 'https'})
-  return {spec: r.objects.find((o: KubeObject) => o.kind === 'BackendTrafficPolicy')?.spec, diagnostics: r.diagnostics}
+  return {spec: (r.objects as KubeObject[]).find((o) => o.kind === 'BackendTrafficPolicy')?.spec, diagnostics: r.diagnostics}
 }
 const of = (diagnostics: Diagnostic[], key: string) => diagnostics.find((d) => d.annotation === key)!
 

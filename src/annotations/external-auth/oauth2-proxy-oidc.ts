@@ -18,6 +18,7 @@ import {pushGrant, pushOwnerStep, replaceGatewayExtAuth} from './emit.js'
 import {readOauth2ProxyConfig, type Oauth2ProxyConfig} from './oauth2-proxy-config.js'
 import {proxyPrefix} from './oauth2-proxy.js'
 import {ownHosts, type ServiceTarget} from './url.js'
+import type {SecurityPolicySpecOidc} from '../../model/generated/index.js'
 
 const OIDC_PROVIDERS = new Set(['oidc', 'keycloak-oidc', 'entra-id', 'gitlab', 'adfs'])
 /** Flags that narrow who may sign in (oauth2-proxy pkg/apis/options/providers.go, legacy_options.go). */
@@ -44,7 +45,7 @@ const RESTRICTIONS = [
 const OTHER_WAYS_IN = ['skip-jwt-bearer-tokens', 'htpasswd-file', 'trusted-ip']
 const COOKIE_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 
-type OidcPlan = {ok: true; oidc: Record<string, unknown>; prefix: string; notes: string[]; manual: string[]; config: Oauth2ProxyConfig} | {ok: false; reason: string}
+type OidcPlan = {ok: true; oidc: SecurityPolicySpecOidc; prefix: string; notes: string[]; manual: string[]; config: Oauth2ProxyConfig} | {ok: false; reason: string}
 
 const first = (c: Oauth2ProxyConfig, name: string) => c.values.get(name)?.[0]
 
@@ -88,14 +89,15 @@ function planOidc(ctx: FamilyContext, target: ServiceTarget): OidcPlan {
   const manual: string[] = []
   const secretRef = c.secrets.get('client-secret')!
   const sameNs = c.namespace === ctx.ingress.ref.namespace
-  const oidc: Record<string, unknown> = {provider: {issuer: first(c, 'oidc-issuer-url')}}
+  // unsupported() refused a configuration without --oidc-issuer-url.
+  const clientSecret = sameNs ? {name: secretRef.name} : {name: secretRef.name, namespace: c.namespace}
+  const oidc: SecurityPolicySpecOidc = {provider: {issuer: first(c, 'oidc-issuer-url')!}, clientSecret}
   const idRef = c.secrets.get('client-id')
   if (first(c, 'client-id') !== undefined) oidc.clientID = first(c, 'client-id')
   else if (idRef) {
     oidc.clientIDRef = sameNs ? {name: idRef.name} : {name: idRef.name, namespace: c.namespace}
     if (idRef.key !== 'client-id') manual.push(`Envoy Gateway reads the client ID from key client-id of Secret ${c.namespace}/${idRef.name}, where oauth2-proxy reads key ${idRef.key}: add the key client-id with the same value`)
   } else return {ok: false, reason: `${c.source} sets no client ID`}
-  oidc.clientSecret = sameNs ? {name: secretRef.name} : {name: secretRef.name, namespace: c.namespace}
   if (secretRef.key !== 'client-secret') manual.push(`Envoy Gateway reads the client secret from key client-secret of Secret ${c.namespace}/${secretRef.name}, where oauth2-proxy reads key ${secretRef.key}: add the key client-secret with the same value`)
   // The request's host: every protected host gets its own callback, as oauth2-proxy built it (getOAuthRedirectURI).
   oidc.redirectURL = `%REQ(x-forwarded-proto)%://%REQ(:authority)%${prefix}/callback`
@@ -148,7 +150,7 @@ export function emitOauth2ProxyOidc(ctx: FamilyContext, url: string, target: Ser
     ctx.ingress.intents.extraRules.push({from: [urlKey], rule: {matches: [{path: {type: 'Exact', value: path}}]}})
   }
   const notes = [
-    `Envoy Gateway signs users in with ${plan.config.source}'s provider (issuer ${String((oidc.provider as any).issuer)}, client ${String(oidc.clientID ?? (oidc.clientIDRef as any).name)}) and keeps its own encrypted session cookies, so users sign in once more after the cutover and oauth2-proxy is no longer called by this route`,
+    `Envoy Gateway signs users in with ${plan.config.source}'s provider (issuer ${oidc.provider.issuer}, client ${oidc.clientID ?? oidc.clientIDRef!.name}) and keeps its own encrypted session cookies, so users sign in once more after the cutover and oauth2-proxy is no longer called by this route`,
     `${prefix}/callback and ${prefix}/sign_out of this route's hosts get Exact rules here, ahead of oauth2-proxy's own ${prefix} route, so that Envoy's OIDC filter answers them (the provider must accept https://<host>${prefix}/callback, oauth2-proxy's callback path)`,
     'JSON clients (Accept: application/json) get 401 instead of a redirect (denyRedirect), as from oauth2-proxy',
     ...plan.notes,

@@ -14,10 +14,12 @@ import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, issuerCopyName} from '../../model/gateway-refs.js'
 import {aboutObject, diag, refOf} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
+import type {EmittedObject} from '../../model/emitted.js'
+import type {CertificateSpec} from '../../model/generated/index.js'
 import type {Code} from '../../model/catalogue/index.js'
 
 export interface CertificatePlan {
-  certificate: KubeObject
+  certificate: EmittedObject<'Certificate'>
   /** The Secret the Certificate issues (gateway namespace): what the https listener lists. */
   secretRef: {namespace: string; name: string}
   hosts: string[]
@@ -371,8 +373,8 @@ function planCertificates(
   {issuer, trigger, extra, consumed, bySecret}: CertificateInputs,
   plans: CertificatePlan[],
   reused: CertificatePlan[],
-): Record<string, string> {
-  const issuerRef: Record<string, string> = {
+): CertificateSpec['issuerRef'] {
+  const issuerRef: CertificateSpec['issuerRef'] = {
     name: issuer.namespace !== undefined && !ctx.passthrough ? issuerCopyName(ctx.gateway, issuer.namespace, issuer.name) : issuer.name,
     kind: issuer.kind,
     group: issuer.group,
@@ -388,8 +390,8 @@ function planCertificates(
     }
     const name = ctx.passthrough ? secretName : certificateName(ns, ingName, secretName, ref, trigger, ctx, diagnostics)
     const namespace = ctx.passthrough ? ns : ctx.gateway.namespace
-    const spec: Record<string, any> = {secretName: name, issuerRef: {...issuerRef}, dnsNames: hosts, ...extra}
-    const certificate: KubeObject = {
+    const spec: CertificateSpec = {secretName: name, issuerRef: {...issuerRef}, dnsNames: hosts, ...extra}
+    const certificate: EmittedObject<'Certificate'> = {
       apiVersion: CERT_MANAGER_API_VERSION,
       kind: 'Certificate',
       metadata: managedMetadata(name, namespace, [ref], consumed),
@@ -406,7 +408,7 @@ function planCertificates(
 function reportCertificatePlans(
   {ref, ns, diagnostics}: ShimIngress,
   ctx: CertificateContext,
-  {issuer, trigger, issuerRef}: {issuer: CertificatePlan['issuer']; trigger: string; issuerRef: Record<string, string>},
+  {issuer, trigger, issuerRef}: {issuer: CertificatePlan['issuer']; trigger: string; issuerRef: CertificateSpec['issuerRef']},
   plans: CertificatePlan[],
 ): void {
   if (plans.length > 0 && ctx.passthrough) {
@@ -478,7 +480,7 @@ function sharedCertificateDiagnostic(
   ref: string,
   secretName: string,
   hosts: string[],
-  issuerRef: Record<string, string>,
+  issuerRef: CertificateSpec['issuerRef'],
   earlier: CertificatePlan,
   trigger: string,
 ): Diagnostic {

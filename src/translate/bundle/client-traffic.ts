@@ -34,6 +34,8 @@ import type {Diagnostic, Fidelity, KubeObject} from '../../model/types.js'
 import {EG_API_VERSION, gatewayTargetRef} from '../../model/gateway-refs.js'
 import {diag} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
+import type {EmittedObject, OutputObject} from '../../model/emitted.js'
+import type {ClientTrafficPolicySpec, ClientTrafficPolicySpecHeaders, ClientTrafficPolicySpecTlsClientValidation} from '../../model/generated/index.js'
 
 export type {ClientTrafficContext, HostListenerTraffic} from '../../configmap/types.js'
 
@@ -86,7 +88,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
 export function clientTrafficFromConfigMap(
   configMap: KubeObject | undefined,
   ctx: ClientTrafficContext,
-): {objects: KubeObject[]; diagnostics: Diagnostic[]; checklist: ChecklistLine[]; keys: Record<string, Fidelity>} {
+): {objects: OutputObject[]; diagnostics: Diagnostic[]; checklist: ChecklistLine[]; keys: Record<string, Fidelity>} {
   const entries = new Map<string, Diagnostic>()
   const consumed: string[] = []
   const cm = configMapContext(configMap, ctx, entries, consumed)
@@ -111,8 +113,15 @@ export function clientTrafficFromConfigMap(
   return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
 }
 
+/** The Gateway-wide ClientTrafficPolicy fields every listener-level policy repeats. */
+const CLIENT_TRAFFIC_FIELDS = ['proxyProtocol', 'clientIPDetection', 'headers', 'timeout', 'connection', 'http2', 'tls'] as const
+
+function copyDefined<T, K extends keyof T>(into: Partial<T>, from: T, key: K): void {
+  if (from[key] !== undefined) into[key] = from[key]
+}
+
 /** The Gateway-wide rules nginx applied in its http block, and the generated policy each one now lives in. */
-const GATEWAY_WIDE: {keys: string[]; kind: string; where: string}[] = [
+const GATEWAY_WIDE: {keys: string[]; kind: 'SecurityPolicy' | 'EnvoyExtensionPolicy' | 'BackendTrafficPolicy'; where: string}[] = [
   {keys: ['block-cidrs'], kind: 'SecurityPolicy', where: 'authorization rule block-cidrs'},
   {keys: ['block-user-agents', 'block-referers'], kind: 'EnvoyExtensionPolicy', where: 'Lua script'},
   {keys: ['use-gzip', 'enable-brotli'], kind: 'BackendTrafficPolicy', where: 'compression'},
@@ -122,7 +131,7 @@ const GATEWAY_WIDE: {keys: string[]; kind: string; where: string}[] = [
 function gatewayWideRules(cm: ConfigMapContext, model: ConfigMapModel): void {
   const parts: string[] = []
   for (const {keys, kind, where} of GATEWAY_WIDE) {
-    const policy = model.objects.find((o) => o.kind === kind && o.metadata.namespace === cm.traffic.gateway.namespace && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway'))
+    const policy = model.objects.find((o) => o.kind === kind && o.metadata.namespace === cm.traffic.gateway.namespace && (o.spec.targetRefs ?? []).some((t) => t.kind === 'Gateway'))
     const consumed = (policy?.metadata.annotations?.[CONSUMED_ANNOTATION] ?? '').split(',')
     const moved = keys.filter((k) => consumed.includes(k))
     if (policy && moved.length > 0) parts.push(`${moved.join(', ')} -> ${kind} ${policy.metadata.namespace}/${policy.metadata.name} (${where})`)
@@ -181,24 +190,22 @@ function reportUnaccounted(cm: ConfigMapContext, model: ConfigMapModel): void {
  * and one per HTTPS listener: a listener-level policy replaces the Gateway-wide one as a whole, and the https
  * listeners differ in the forwarded port and scheme, HSTS and client certificates.
  */
-function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): KubeObject[] {
+function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): EmittedObject<'ClientTrafficPolicy'>[] {
   const ctx = cm.traffic
   const gw = ctx.gateway
-  const spec: Record<string, any> = model.clientTraffic
-  const objects: KubeObject[] = []
+  const spec = model.clientTraffic
+  const objects: EmittedObject<'ClientTrafficPolicy'>[] = []
   const httpsHeaders = model.hstsHeader ? {lateResponseHeaders: {set: [model.hstsHeader]}} : {}
   const globalAuthHeaders = globalAuthResponseHeaders(model)
-  const policy = (name: string, sectionName: string | undefined, scheme: 'http' | 'https', extra: {headers?: Record<string, any>; early?: HeaderFilter; clientValidation?: Record<string, any>}, from: string[]): KubeObject => {
-    const out: Record<string, any> = {targetRefs: [gatewayTargetRef(gw, sectionName)]}
-    for (const key of ['proxyProtocol', 'clientIPDetection', 'headers', 'timeout', 'connection', 'http2', 'tls']) {
-      let val = spec[key]
-      if (key === 'headers') {
-        const early = mergeHeaderFilters(mergeHeaderFilters(forwardedHeaderFilter(model.headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early), strippedHeaders(ctx, sectionName, globalAuthHeaders))
-        val = {...spec.headers, earlyRequestHeaders: early, ...(extra.headers ?? {})}
-      }
-      if (key === 'tls' && extra.clientValidation) val = {...(spec.tls ?? {}), clientValidation: extra.clientValidation}
-      if (val !== undefined) out[key] = val
+  const policy = (name: string, sectionName: string | undefined, scheme: 'http' | 'https', extra: {headers?: ClientTrafficPolicySpecHeaders; early?: HeaderFilter; clientValidation?: ClientTrafficPolicySpecTlsClientValidation}, from: string[]): EmittedObject<'ClientTrafficPolicy'> => {
+    const out: ClientTrafficPolicySpec = {targetRefs: [gatewayTargetRef(gw, sectionName)]}
+    const early = mergeHeaderFilters(mergeHeaderFilters(forwardedHeaderFilter(model.headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early), strippedHeaders(ctx, sectionName, globalAuthHeaders))
+    const fields: ConfigMapModel['clientTraffic'] = {
+      ...spec,
+      headers: {...spec.headers, earlyRequestHeaders: early, ...(extra.headers ?? {})},
+      tls: extra.clientValidation ? {...(spec.tls ?? {}), clientValidation: extra.clientValidation} : spec.tls,
     }
+    for (const key of CLIENT_TRAFFIC_FIELDS) copyDefined(out, fields, key)
     return {apiVersion: EG_API_VERSION, kind: 'ClientTrafficPolicy', metadata: managedMetadata(name, gw.namespace, from, model.consumed), spec: out}
   }
   objects.push(policy(dnsName(gw.name, 'client'), undefined, 'http', {}, cm.sources))
@@ -226,9 +233,10 @@ function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): Kub
  * (Authorization, those of headersToExtAuth: auth-headers.ts CHECK_HEADERS), which must reach the auth service.
  */
 function globalAuthResponseHeaders(model: ConfigMapModel): string[] {
-  const extAuth = model.objects.find((o) => o.kind === 'SecurityPolicy' && o.spec?.extAuth)?.spec?.extAuth
-  const checkReads = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', ...(extAuth?.headersToExtAuth ?? []).map((h: string) => h.toLowerCase())])
-  return (extAuth?.http?.headersToBackend ?? []).filter((h: string) => !checkReads.has(h.toLowerCase()))
+  const policy = model.objects.find((o): o is EmittedObject<'SecurityPolicy'> => o.kind === 'SecurityPolicy' && o.spec.extAuth !== undefined)
+  const extAuth = policy?.spec.extAuth
+  const checkReads = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', ...(extAuth?.headersToExtAuth ?? []).map((h) => h.toLowerCase())])
+  return (extAuth?.http?.headersToBackend ?? []).filter((h) => !checkReads.has(h.toLowerCase()))
 }
 
 /**

@@ -31,6 +31,8 @@ import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
 import {EG_API_VERSION} from '../../model/gateway-refs.js'
 import {isObject} from '../../util/json.js'
+import type {EmittedObject} from '../../model/emitted.js'
+import type {EnvoyProxySpec} from '../../model/generated/index.js'
 /** Metadata written by tools, not read by any load-balancer controller: dropped. */
 const TOOLING_PREFIXES = [
   'meta.helm.sh/',
@@ -210,7 +212,7 @@ export function knownLoadBalancerClass(loadBalancerClass: string): boolean {
 }
 
 export interface EnvoyProxyPlan {
-  object: KubeObject
+  object: EmittedObject<'EnvoyProxy'>
   traits: ServiceTraits
   /** One line per setting, for the checklist and the report ("old Service -> new EnvoyProxy"). */
   mapping: string[]
@@ -243,6 +245,55 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   }
 
   const annotations = isObject(service.metadata.annotations) ? (service.metadata.annotations as Record<string, string>) : {}
+  carryServiceAnnotations(annotations, envoyService, mapping, diagnostics, svc, object)
+
+  if (type === 'LoadBalancer' || type === 'NodePort') {
+    // Kubernetes' default (and the chart's) is Cluster; Envoy Gateway's is Local: say it either way.
+    const etp = spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster'
+    envoyService.externalTrafficPolicy = etp
+    mapping.push(`externalTrafficPolicy ${etp}${spec.externalTrafficPolicy === undefined ? ' (Kubernetes default, written because Envoy Gateway defaults to Local)' : ''}`)
+  }
+  if (type === 'LoadBalancer') carryLoadBalancerFields(spec, envoyService, mapping, diagnostics, svc, object)
+  if (spec.sessionAffinity === 'ClientIP') {
+    diagnostics.push({
+      level: 'warning',
+      code: 'controller-service-session-affinity',
+      object: svc,
+      fidelity: 'approximate',
+      message: `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
+      hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
+    })
+  }
+  const traits = serviceTraits(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
+  if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
+  if (type === 'LoadBalancer') {
+    const ranges = sourceRangesFromAnnotation(spec, annotations)
+    if (ranges.length > 0) {
+      envoyService.loadBalancerSourceRanges = ranges
+      mapping.push(`loadBalancerSourceRanges ${ranges.join(', ')} (from the ${SOURCE_RANGES_ANNOTATION} annotation)`)
+    }
+    pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, object)
+  }
+  const ipFamily = ipFamilyOf(spec)
+  const envoyProxy: EmittedObject<'EnvoyProxy'> = {
+    apiVersion: EG_API_VERSION,
+    kind: 'EnvoyProxy',
+    metadata: managedMetadata(envoyProxyName(gateway), gateway.namespace, [svc]),
+    spec: {
+      ...(ipFamily ? {ipFamily} : {}),
+      mergeType: 'StrategicMerge',
+      provider: {type: 'Kubernetes', kubernetes: {envoyService}},
+    },
+  }
+  if (ipFamily) mapping.push(`ipFamily ${ipFamily}`)
+  return {object: envoyProxy, traits, mapping, diagnostics}
+}
+
+/**
+ * The controller Service's annotations -> envoyService.annotations: kept unless tooling metadata (dropped, info) or
+ * the old load balancer's identity, address or DNS name (not carried, a warning saying how to keep it at cutover).
+ */
+function carryServiceAnnotations(annotations: Record<string, string>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, object: string): void {
   const kept: Record<string, string> = {}
   const dropped: string[] = []
   for (const key of Object.keys(annotations).sort(compareStrings)) {
@@ -285,72 +336,34 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   if (dropped.length > 0) {
     diagnostics.push({level: 'info', code: 'controller-service-annotations-dropped', object: svc, message: `tooling annotations not copied to ${object} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${dropped.join(', ')}`})
   }
+}
 
-  if (type === 'LoadBalancer' || type === 'NodePort') {
-    // Kubernetes' default (and the chart's) is Cluster; Envoy Gateway's is Local: say it either way.
-    const etp = spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster'
-    envoyService.externalTrafficPolicy = etp
-    mapping.push(`externalTrafficPolicy ${etp}${spec.externalTrafficPolicy === undefined ? ' (Kubernetes default, written because Envoy Gateway defaults to Local)' : ''}`)
+/** A LoadBalancer Service's class, node-port allocation and source ranges carry over; its loadBalancerIP cannot. */
+function carryLoadBalancerFields(spec: Record<string, any>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, object: string): void {
+  if (typeof spec.loadBalancerClass === 'string' && spec.loadBalancerClass !== '') {
+    envoyService.loadBalancerClass = spec.loadBalancerClass
+    mapping.push(`loadBalancerClass ${spec.loadBalancerClass}`)
   }
-  if (type === 'LoadBalancer') {
-    if (typeof spec.loadBalancerClass === 'string' && spec.loadBalancerClass !== '') {
-      envoyService.loadBalancerClass = spec.loadBalancerClass
-      mapping.push(`loadBalancerClass ${spec.loadBalancerClass}`)
-    }
-    if (typeof spec.allocateLoadBalancerNodePorts === 'boolean') {
-      envoyService.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts
-      mapping.push(`allocateLoadBalancerNodePorts ${spec.allocateLoadBalancerNodePorts}`)
-    }
-    const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string' && r.trim() !== '') : []
-    if (ranges.length > 0) {
-      envoyService.loadBalancerSourceRanges = ranges.map((r: string) => r.trim())
-      mapping.push(`loadBalancerSourceRanges ${envoyService.loadBalancerSourceRanges.join(', ')}`)
-    }
-    if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
-      diagnostics.push({
-        level: 'warning',
-        code: 'controller-service-address-not-carried',
-        object: svc,
-        fidelity: 'manual',
-        message: `loadBalancerIP ${spec.loadBalancerIP} belongs to the ingress-nginx load balancer; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
-        hint: `to keep ${spec.loadBalancerIP}, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods), or release it from ${svc} after the DNS switch and set envoyService.loadBalancerIP in ${object}`,
-      })
-      mapping.push(`loadBalancerIP ${spec.loadBalancerIP} not carried (address of the old load balancer)`)
-    }
+  if (typeof spec.allocateLoadBalancerNodePorts === 'boolean') {
+    envoyService.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts
+    mapping.push(`allocateLoadBalancerNodePorts ${spec.allocateLoadBalancerNodePorts}`)
   }
-  if (spec.sessionAffinity === 'ClientIP') {
+  const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges.filter((r: unknown): r is string => typeof r === 'string' && r.trim() !== '') : []
+  if (ranges.length > 0) {
+    envoyService.loadBalancerSourceRanges = ranges.map((r: string) => r.trim())
+    mapping.push(`loadBalancerSourceRanges ${envoyService.loadBalancerSourceRanges.join(', ')}`)
+  }
+  if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
     diagnostics.push({
       level: 'warning',
-      code: 'controller-service-session-affinity',
+      code: 'controller-service-address-not-carried',
       object: svc,
-      fidelity: 'approximate',
-      message: `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
-      hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
+      fidelity: 'manual',
+      message: `loadBalancerIP ${spec.loadBalancerIP} belongs to the ingress-nginx load balancer; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
+      hint: `to keep ${spec.loadBalancerIP}, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods), or release it from ${svc} after the DNS switch and set envoyService.loadBalancerIP in ${object}`,
     })
+    mapping.push(`loadBalancerIP ${spec.loadBalancerIP} not carried (address of the old load balancer)`)
   }
-  const traits = serviceTraits(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
-  if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
-  if (type === 'LoadBalancer') {
-    const ranges = sourceRangesFromAnnotation(spec, annotations)
-    if (ranges.length > 0) {
-      envoyService.loadBalancerSourceRanges = ranges
-      mapping.push(`loadBalancerSourceRanges ${ranges.join(', ')} (from the ${SOURCE_RANGES_ANNOTATION} annotation)`)
-    }
-    pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, object)
-  }
-  const ipFamily = ipFamilyOf(spec)
-  const envoyProxy: KubeObject = {
-    apiVersion: EG_API_VERSION,
-    kind: 'EnvoyProxy',
-    metadata: managedMetadata(envoyProxyName(gateway), gateway.namespace, [svc]),
-    spec: {
-      ...(ipFamily ? {ipFamily} : {}),
-      mergeType: 'StrategicMerge',
-      provider: {type: 'Kubernetes', kubernetes: {envoyService}},
-    },
-  }
-  if (ipFamily) mapping.push(`ipFamily ${ipFamily}`)
-  return {object: envoyProxy, traits, mapping, diagnostics}
 }
 
 export const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
@@ -427,7 +440,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
  * that nothing is published until the user says which load balancer it must be (fail closed: Envoy Gateway's
  * default would be a public LoadBalancer, whatever the old one was).
  */
-export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
+export function clusterIpEnvoyProxy(gateway: NamespacedName): EmittedObject<'EnvoyProxy'> {
   return {
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyProxy',
@@ -437,7 +450,7 @@ export function clusterIpEnvoyProxy(gateway: NamespacedName): KubeObject {
 }
 
 /** Service ipFamilies -> EnvoyProxy ipFamily (undefined for IPv4 only, Envoy Gateway's default). */
-function ipFamilyOf(spec: Record<string, any>): string | undefined {
+function ipFamilyOf(spec: Record<string, any>): EnvoyProxySpec['ipFamily'] {
   const families: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []
   const dual = spec.ipFamilyPolicy === 'RequireDualStack' || (spec.ipFamilyPolicy === 'PreferDualStack' && families.length === 2)
   if (dual) return 'DualStack'

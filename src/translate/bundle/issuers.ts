@@ -13,6 +13,10 @@ import {dnsName} from '../../model/names.js'
 import {acmeExemptPolicyName, gatewayParentRef, issuerCopyName} from '../../model/gateway-refs.js'
 import {cloneJson, isObject} from '../../util/json.js'
 import {diag, refOf} from '../../model/diagnostics.js'
+import type {EmittedObject} from '../../model/emitted.js'
+
+/** An Issuer or ClusterIssuer as written out. */
+export type IssuerObject = EmittedObject<'Issuer'> | EmittedObject<'ClusterIssuer'>
 
 export interface IssuerRewriteContext {
   gateway: NamespacedName
@@ -56,8 +60,8 @@ function templateAnnotationEffect(key: string, value: string): string {
   }
 }
 
-export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext): {objects: KubeObject[]; diagnostics: Diagnostic[]} {
-  const objects: KubeObject[] = []
+export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext): {objects: IssuerObject[]; diagnostics: Diagnostic[]} {
+  const objects: IssuerObject[] = []
   const diagnostics: Diagnostic[] = []
   const classes = ctx.nginxClasses.length > 0 ? ctx.nginxClasses : ['nginx']
   const seen = new Set<string>()
@@ -253,7 +257,7 @@ function userObject(
   namespace: string | undefined,
   sourceRef: string,
   diagnostics: Diagnostic[],
-): KubeObject {
+): IssuerObject {
   const labels: Record<string, string> = {}
   const original = isObject(issuer.metadata?.labels) ? issuer.metadata.labels : {}
   for (const [k, v] of Object.entries(original)) if (typeof v === 'string') labels[k] = v
@@ -278,7 +282,9 @@ function userObject(
   if (namespace !== undefined) metadata.namespace = namespace
   metadata.labels = sortKeys(labels)
   metadata.annotations = sortKeys(annotations)
-  const out: KubeObject = {apiVersion: typeof issuer.apiVersion === 'string' ? issuer.apiVersion : 'cert-manager.io/v1', kind: issuer.kind, metadata}
+  // A copy of an input Issuer or ClusterIssuer (rewriteIssuers takes no other kind): its spec is the user's, which the
+  // API server validated against cert-manager's CRD; only the solvers changed.
+  const out = {apiVersion: typeof issuer.apiVersion === 'string' ? issuer.apiVersion : 'cert-manager.io/v1', kind: issuer.kind, metadata} as IssuerObject
   if (spec !== undefined) out.spec = cloneJson(spec)
   return out
 }

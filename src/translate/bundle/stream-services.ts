@@ -13,6 +13,8 @@ import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
 import {EG_API_VERSION, GATEWAY_GROUP, gatewayParentRef, gatewayTargetRef} from '../../model/gateway-refs.js'
 import {aboutObject, diag} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
+import type {GatewayListener, OutputObject} from '../../model/emitted.js'
+import type {ClientTrafficPolicySpec} from '../../model/generated/index.js'
 import type {Code} from '../../model/catalogue/index.js'
 import {diagnostic, type Where} from '../../model/catalogue/diagnostic.js'
 
@@ -73,7 +75,7 @@ interface StreamRun {
   lower: string
   routeKind: 'TCPRoute' | 'UDPRoute'
   services: Map<string, KubeObject>
-  out: {objects: KubeObject[]; listeners: any[]; diagnostics: Diagnostic[]; checklist: string[]}
+  out: {objects: OutputObject[]; listeners: GatewayListener[]; diagnostics: Diagnostic[]; checklist: string[]}
   warn(key: string, code: Code, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
   /** Where an entry's diagnostics point: the ConfigMap (text and ref) and the entry's key. */
   at(key: string, hint?: string): Where
@@ -96,8 +98,8 @@ export function streamServices(
   cm: KubeObject | undefined,
   protocol: 'TCP' | 'UDP',
   ctx: StreamContext,
-): {objects: KubeObject[]; listeners: any[]; diagnostics: Diagnostic[]; checklist: string[]} {
-  const out = {objects: [] as KubeObject[], listeners: [] as any[], diagnostics: [] as Diagnostic[], checklist: [] as string[]}
+): {objects: OutputObject[]; listeners: GatewayListener[]; diagnostics: Diagnostic[]; checklist: string[]} {
+  const out = {objects: [] as OutputObject[], listeners: [] as GatewayListener[], diagnostics: [] as Diagnostic[], checklist: [] as string[]}
   if (!cm || !isObject(cm) || !isObject(cm.data)) return out
   const cmSubject = aboutObject(cm)
   const cmRef = cmSubject.object
@@ -299,7 +301,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
   if (protocol === 'TCP') {
     // A listener-level CTP replaces the Gateway-wide one, which may enable PROXY protocol for the HTTP listeners
     // (use-proxy-protocol): nginx never applied that to stream ports, so every TCP listener gets its own CTP.
-    const ctpSpec: Record<string, any> = {targetRefs: [gatewayTargetRef(ctx.gateway, listenerName)]}
+    const ctpSpec: ClientTrafficPolicySpec = {targetRefs: [gatewayTargetRef(ctx.gateway, listenerName)]}
     if (decode) ctpSpec.proxyProtocol = {}
     objects.push({
       apiVersion: EG_API_VERSION,

@@ -3,9 +3,9 @@
  * this statically and live-verify.ts (which sends requests) only when the addresses are given, so offline verify
  * never loads node:http, node:https or node:tls.
  */
-import {parseDurationFlag} from '../cli/kubectl-flags.js'
-import {parseDataPlaneAddress} from './live/address.js'
-import {LIVE_DEFAULTS, type LiveOptions} from './live/options.js'
+import {parseDurationFlag} from './kubectl-flags.js'
+import {parseDataPlaneAddress} from '../verify/live/address.js'
+import {LIVE_DEFAULTS, type LiveOptions} from '../verify/live/options.js'
 
 /** The live flags of the verify command, as oclif parsed them. */
 export interface LiveFlags {

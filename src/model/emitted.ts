@@ -1,0 +1,72 @@
+/**
+ * The objects the compiler emits, typed by kind from the CRDs (src/model/generated/, `npm run types`): an emitter that
+ * writes a field the CRD does not have, or a value of the wrong shape, fails tsc instead of the API server.
+ */
+import type {ObjectMeta} from './types.js'
+import type {
+  BackendTrafficPolicySpec,
+  BackendTrafficPolicySpecTargetRefs,
+  GatewaySpecListeners,
+  GeneratedKind,
+  GRPCRouteSpecRules,
+  GRPCRouteSpecRulesFilters,
+  GRPCRouteSpecRulesMatches,
+  HTTPRouteSpecParentRefs,
+  HTTPRouteSpecRules,
+  HTTPRouteSpecRulesBackendRefs,
+  HTTPRouteSpecRulesFilters,
+  HTTPRouteSpecRulesMatches,
+  HTTPRouteSpecRulesMatchesPath,
+  SecurityPolicySpec,
+  SpecByKind,
+} from './generated/index.js'
+
+export type {GeneratedKind, SpecByKind} from './generated/index.js'
+
+/**
+ * An emitted object of one kind: `EmittedObject<'HTTPRoute'>`. A type literal, not an interface, so that it is
+ * assignable to KubeObject (whose index signature an interface would not satisfy).
+ */
+export type EmittedObject<K extends GeneratedKind = GeneratedKind> = {
+  apiVersion: string
+  kind: K
+  metadata: ObjectMeta
+  spec: SpecByKind[K]
+}
+
+/** The namespaces the gateway owner's bundle creates. */
+export type NamespaceObject = {apiVersion: 'v1'; kind: 'Namespace'; metadata: ObjectMeta}
+
+/** Any emitted object, discriminated by `kind` (an object literal is checked against its kind's spec). */
+export type OutputObject = {[K in GeneratedKind]: EmittedObject<K>}[GeneratedKind] | NamespaceObject
+
+/** The parts of an HTTPRoute the route emitters assemble. */
+export type HTTPRouteRule = HTTPRouteSpecRules
+export type HTTPRouteMatch = HTTPRouteSpecRulesMatches
+export type HTTPPathMatch = HTTPRouteSpecRulesMatchesPath
+export type HTTPRouteFilter = HTTPRouteSpecRulesFilters
+export type HTTPBackendRef = HTTPRouteSpecRulesBackendRefs
+/** A backendRef without per-backend filters: valid in an HTTPRoute and a GRPCRoute rule alike. */
+export type BackendRef = Omit<HTTPRouteSpecRulesBackendRefs, 'filters'>
+export type ParentRef = HTTPRouteSpecParentRefs
+export type GatewayListener = GatewaySpecListeners
+export type GRPCRouteRule = GRPCRouteSpecRules
+export type GRPCRouteMatch = GRPCRouteSpecRulesMatches
+export type GRPCRouteFilter = GRPCRouteSpecRulesFilters
+
+/** What a policy targets (Envoy Gateway's LocalPolicyTargetReferenceWithSectionName, the same in every policy kind). */
+export type PolicyTargetRef = BackendTrafficPolicySpecTargetRefs
+
+/**
+ * An object whose kind is a type parameter (an emitter generic over the policy kinds), as the union it belongs to:
+ * tsc does not distribute `EmittedObject<K>` over K by itself.
+ */
+export function asOutput<K extends GeneratedKind>(object: EmittedObject<K>): OutputObject {
+  return object as OutputObject
+}
+
+/** The policy kinds an Ingress's annotations contribute fragments to (PolicyFragment), and their specs. */
+export interface FragmentSpecs {
+  BackendTrafficPolicy: BackendTrafficPolicySpec
+  SecurityPolicy: SecurityPolicySpec
+}

@@ -1,0 +1,44 @@
+/**
+ * src/model/generated/ holds the spec types of the emitted kinds, rendered from the CRDs the conformance tests load
+ * (scripts/crd-types.ts). They must match those CRDs: a stale file would let an emitter type-check against a schema
+ * the API server no longer has.
+ */
+import {readdirSync, readFileSync} from 'node:fs'
+import test from 'ava'
+import {findCrdRoot, GENERATED_DIR, renderCrdTypes} from '../scripts/crd-types.js'
+import {STORAGE_API_VERSION} from '../src/model/generated/index.js'
+
+const root = findCrdRoot()
+
+if (root === undefined) {
+  test.skip('src/model/generated/ is fresh: no CRDs in ../shared/crds or .crds/ (run `npm run crds`)', () => {})
+} else {
+  const rendered = renderCrdTypes(root)
+
+  test('src/model/generated/ is fresh (run `npm run types`)', (t) => {
+    const committed = readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.ts')).sort()
+    t.deepEqual(committed, [...rendered.keys()].sort())
+    for (const [file, text] of rendered) t.is(readFileSync(`${GENERATED_DIR}${file}`, 'utf8'), text, `${file} is stale`)
+  })
+
+  test('rendering twice gives the same text (sorted, no map-order or locale dependence)', (t) => {
+    t.deepEqual([...renderCrdTypes(root)], [...rendered])
+  })
+
+  test('the generated types carry the CRD shapes the emitters rely on', (t) => {
+    const gatewayApi = rendered.get('gateway-api.ts')!
+    // Required without a default: mandatory (backendRef name); a field with a default (weight: 1) is optional.
+    t.regex(gatewayApi, /export interface HTTPRouteSpecRulesBackendRefs \{[^}]*\n {2}name: string\n/)
+    t.regex(gatewayApi, /export interface HTTPRouteSpecRulesBackendRefs \{[^}]*\n {2}weight\?: number\n/)
+    // Enums become unions; int-or-string stays both.
+    t.regex(gatewayApi, /export interface HTTPRouteSpecRulesMatchesPath \{[^}]*type\?: 'Exact' \| 'PathPrefix' \| 'RegularExpression'\n/)
+    const eg = rendered.get('envoy-gateway.ts')!
+    // EnvoyExtensionPolicy lua[].type is required but defaults to Inline: the API server fills it, so it is optional.
+    t.regex(eg, /export interface EnvoyExtensionPolicySpecLua \{[^}]*\n {2}type\?: 'Inline' \| 'ValueRef'\n/)
+    t.regex(eg, /export interface BackendTrafficPolicySpecRequestBuffer \{[^}]*\n {2}limit\?: number \| string\n/)
+    // A later object identical to an earlier one is an alias of it (Issuer and ClusterIssuer share cert-manager's IssuerSpec).
+    t.regex(rendered.get('cert-manager.ts')!, /\nexport type IssuerSpec = ClusterIssuerSpec\n/)
+    t.is(STORAGE_API_VERSION.HTTPRoute, 'gateway.networking.k8s.io/v1')
+    t.is(STORAGE_API_VERSION.SecurityPolicy, 'gateway.envoyproxy.io/v1alpha1')
+  })
+}
