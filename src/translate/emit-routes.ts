@@ -277,6 +277,8 @@ interface HostGroup {
   rules: RuleDraft[]
   canaries: Set<IngressModel>
   acme: boolean
+  /** Rules nginx answered before its HTTPS redirect, on the http listener of a redirected host (app-root). */
+  early?: boolean
 }
 
 export function emitRoutes(
@@ -339,6 +341,18 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
       {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
       {locs: acme, sections: [options.httpListener, ...sections], acme: true},
     ]
+    // app-root: nginx answers it before the location's HTTPS redirect (redirects.ts applyAppRoot), so on a redirected
+    // host plain HTTP for / gets it too; its Exact match outranks the https-redirect route's PathPrefix / on the http
+    // listener (Envoy Gateway gatewayapi/sort.go XdsIRRoutes.Less: Exact > RegularExpression > PathPrefix).
+    const early = redirected ? ingress.intents.extraRules.filter((x) => x.beforeHttpsRedirect) : []
+    if (early.length > 0) {
+      for (const x of early) run.consumed.add(x)
+      const rules = early.map((x) => ({matches: x.rule.matches, filters: x.rule.filters ?? [], backendRefs: x.rule.backendRefs}))
+      const sig = JSON.stringify([hostName === '', 'early', rules])
+      const g = groups.get(sig)
+      if (g) g.hosts.push(hostName)
+      else groups.set(sig, {hosts: [hostName], sections: [options.httpListener], rules: rules as RuleDraft[], canaries: new Set(), acme: false, early: true})
+    }
     for (const part of partitions) {
       if (part.locs.length === 0) continue
       const hostCanaries = new Set<IngressModel>()
@@ -392,12 +406,14 @@ function regexServer(ingress: IngressModel, host: HostModel, run: RouteRun): Ngi
 function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostIndex, run: RouteRun): EmittedRoute[] {
   const routes: EmittedRoute[] = []
   const routeBase = ingress.ref.name
-  const plainGroups = groups.filter((x) => !x.acme).length
+  const plainGroups = groups.filter((x) => !x.acme && !x.early).length
   for (const g of groups) {
     const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
     const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
     const baseName = g.acme
       ? dnsName(routeBase, 'acme-challenge', plainGroups > 1 ? g.hosts[0] : '')
+      : g.early
+        ? dnsName(routeBase, 'http', plainGroups > 1 ? g.hosts[0] : '')
       : plainGroups === 1
         ? routeBase
         : dnsName(routeBase, g.hosts[0] || 'default')

@@ -8,7 +8,7 @@ import {compareStrings} from '../util/hash.js'
 import {authServerChecklist} from '../annotations/external-auth/checklist.js'
 import {VERIFY_CLIENT_MODE} from '../annotations/client-certificates.js'
 import {passthroughListenerName} from '../annotations/passthrough.js'
-import {authHeaderStrips} from './bundle/auth-headers.js'
+import {authHeaderStrips, exemptAuthLocations, noAuthLocations} from './bundle/auth-headers.js'
 import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
@@ -133,7 +133,7 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
   const clientTraffic = clientTrafficRecords(usedGateways, planes, input, diagnostics, checklist)
   out.push(...clientTraffic.records)
   const objects = [...input.emitted, ...out].map((r) => r.object)
-  for (const plane of planes) checkDataPlane(plane, input.ingresses, objects, diagnostics)
+  for (const plane of planes) checkDataPlane(plane, input.ingresses, objects, diagnostics, input.options.clientIp === 'proxy-protocol')
   out.push(...namespaceRecords(routeNamespaces, usedGateways.map(([, gw]) => gw), input, diagnostics, checklist))
   return {records: out, ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
@@ -317,6 +317,7 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
     const listenerNames = {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}
     const strips = index ? authHeaderStrips(gateway, index, listenerNames, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
     diagnostics.push(...strips.diagnostics)
+    if (index) diagnostics.push(...exemptAuthLocations(index, noAuthLocations(input.controllers.configMaps.get(key))))
     checklist.push(...strips.checklist)
     return {
       gateway,

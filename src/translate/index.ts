@@ -21,11 +21,11 @@ import {dropUnserved} from './capabilities.js'
 import {emitPolicies} from './emit-policies.js'
 import {emitRoutes, type RouteEmission} from './emit-routes.js'
 import {gatewayOwnerRecords} from './gateway-owner.js'
-import {normalizeHost} from './hosts.js'
 import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
 import {ingressIds, record, toObjects, type Emitted} from './records.js'
 import {buildHostIndexes, partitionByGateway, type GatewayPartition, type HostIndexes} from './shared-gateways.js'
-import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
+import {resolveSettings} from '../model/settings.js'
+import {servedLocations} from './location-table.js'
 import type {IngressModel, Intent} from '../model/ingress-model.js'
 import {DEFAULT_OPTIONS} from './options.js'
 import {selectClasses, selectIngresses} from './select.js'
@@ -129,7 +129,10 @@ function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartit
   // Whether nginx served an Ingress is its own controller's decision (annotations-risk-level, snippets, ...).
   const ownConfigMap = (ingress: IngressModel) => controllers.configMapOfClass(gatewayKey(ingress.gateway), ingress.className)
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics)
+    const defaults = controllerDefaults(ownConfigMap(ingress))
+    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics, defaults)
+    // The resolve phase: what the families (and the location table) combine, before any of them runs.
+    ingress.settings = resolveSettings(ingress.annotations, defaults)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
@@ -199,13 +202,6 @@ function gatewayLookup(
   deployments: Map<string, KubeObject[]>,
   shared: SharedSettings,
 ): Lookup {
-  const servedHosts = new Set<string>()
-  for (const ingress of ingresses) {
-    if (!ingress.served || ingress.isCanary) continue
-    for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
-  }
-  const servedPaths = new Map<string, ServedLocation[]>()
-  collectServedPaths(ingresses, services, servedPaths)
   return {
     // Names read from annotation values carry placeholders as sentinels; the objects of the input as written.
     service: (ns, name) => services.get(restorePlaceholders(`${ns}/${name}`)),
@@ -214,10 +210,8 @@ function gatewayLookup(
     gatewayConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
-    // As the keys: a `${VAR}` placeholder in a host as written (not its sentinel), in its own case.
-    hostServed: (host) => servedHosts.has(normalizeHost(restorePlaceholders(host))),
-    serviceForPath: (host, path) => matchServedPath(servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? [], path),
-    ingressesOnHost: (host) => [...new Map((servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
+    // nginx's locations of this Gateway's Ingresses, from the table the routes are built from.
+    ...servedLocations(ingresses, services),
     workloads: (ns) => deployments.get(ns) ?? [],
   }
 }

@@ -41,14 +41,14 @@ export interface NginxServer {
   locations: NginxLocation[]
 }
 
-/** rewrite-target as ingress-nginx reads it (any valid value, nginx variables included). */
+/** rewrite-target as ingress-nginx reads it (any valid value, nginx variables included): the resolved setting. */
 function rewriteTargetOf(ingress: IngressModel | undefined): string | undefined {
-  const a = ingress?.annotations.get('rewrite-target')
-  return a?.valid && typeof a.value === 'string' && a.value !== '' ? a.value : undefined
+  return ingress?.settings.rewriteTarget
 }
 
+/** use-regex as rewrite/main.go Parse reads it (the resolved setting), whatever the families did with it. */
 function useRegexOf(ingress: IngressModel | undefined): boolean {
-  return ingress?.intents.useRegex === true
+  return ingress?.settings.useRegex === true
 }
 
 interface Draft {

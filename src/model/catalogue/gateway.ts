@@ -3,6 +3,11 @@ import {defineDiagnostic} from './define.js'
 
 export const GATEWAY = [
   defineDiagnostic({
+    code: 'auth-exempt-location',
+    level: 'warning',
+    doc: 'Paths of an Ingress with auth-url that the controller ConfigMap\'s no-auth-locations exempted: ingress-nginx sent no auth request for them (nginx.tmpl isLocationInLocationList), but the SecurityPolicy targets the whole HTTPRoute, so these paths now require authentication and anonymous requests nginx served there are refused (fail closed). To keep them open, move them to an Ingress of their own without auth-url.',
+  }),
+  defineDiagnostic({
     code: 'annotation-needs-crd',
     level: 'warning',
     fidelity: 'manual',
