@@ -5,7 +5,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
-import {about, objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
@@ -517,18 +517,18 @@ function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend:
  * weights...) are withdrawn, and each key ends in `ignored`, said by one warning.
  */
 function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[]): void {
-  const object = objectRef('Ingress', canary.ref)
+  const subject = about('Ingress', canary.ref)
   const keys = [...canary.annotations.values()].filter((a) => a.key === 'canary' || a.key.startsWith('canary-')).map((a) => a.fullKey).sort(compareStrings)
   const own = new Set(keys)
   for (let i = diagnostics.length - 1; i >= 0; i--) {
     const d = diagnostics[i]!
-    if (d.object === object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
+    if (d.object === subject.object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
   }
   for (const key of keys) canary.fidelity.set(key, 'ignored')
   diagnostics.push({
     level: 'warning',
     code: 'canary-unattached',
-    object,
+    ...subject,
     ...(keys.length > 0 ? {annotation: keys[0]} : {}),
     fidelity: 'ignored',
     message: `canary Ingress ${canary.id} matches no primary location, so ingress-nginx attached it nowhere (controller.go mergeAlternativeBackends) and it has no effect: ${keys.join(', ') || 'its canary annotations'} ${keys.length === 1 ? 'is' : 'are'} ignored, and no split is emitted`,

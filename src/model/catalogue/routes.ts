@@ -44,6 +44,7 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'canary-unattached',
     level: 'warning',
+    fidelity: 'ignored',
     doc: 'A canary Ingress that matches no primary location (no non-canary Ingress serves the same host and path): ingress-nginx ignored it, and so does the conversion.',
   }),
   defineDiagnostic({
