@@ -172,7 +172,7 @@ test('the issue case: the newer external Ingress of a shared host keeps its rout
   t.deepEqual(gatewayOf(route(r, 'app-int')!), ['gateway/internal'])
   t.deepEqual(gatewayOf(route(r, 'app-ext')!), ['gateway/external'])
   t.is(route(r, 'app-ext')!.spec.rules[0].backendRefs[0].name, 'app-public')
-  for (const code of ['path-conflict', 'no-routable-paths', 'cross-controller-conflict']) t.false(codes(r.diagnostics).includes(code), code)
+  for (const code of ['path-conflict', 'no-routable-paths', 'cross-controller-conflict'] as const) t.false(codes(r.diagnostics).includes(code), code)
   t.deepEqual(withCode(r, 'host-on-two-gateways').map((d) => d.level), ['info'])
 })
 

@@ -600,7 +600,7 @@ test('tcp-services with routes: listeners, TCPRoutes, PROXY decode/encode, named
   t.is(encode.metadata.namespace, 'team-a')
   t.is(byName(r.objects, 'BackendTrafficPolicy', 'db-9001'), undefined)
   t.is(find(r.diagnostics, 'stream-port-reserved', '80')?.level, 'warning')
-  t.regex(find(r.diagnostics, 'stream-entry-invalid', '9002')!.message, /not-a-valid-entry/)
+  t.deepEqual(find(r.diagnostics, 'stream-entry-invalid', '9002')!.data, {entry: 'tcp-services "9002": "not-a-valid-entry"', problem: 'format'})
   t.truthy(find(r.diagnostics, 'stream-port-name-unresolved', '9003'))
   t.truthy(find(r.diagnostics, 'stream-service-port-missing', '9004'))
   assertValid(t, r.objects)
@@ -688,7 +688,7 @@ test('Gateway-level retry defaults map proxy-next-upstream as the annotation doe
     t.deepEqual(retry.retryOn, codes.length > 0 ? {triggers, httpStatusCodes: codes} : {triggers}, next)
   }
   const r = clientTrafficFromConfigMap(configMap({'proxy-next-upstream': 'error bogus'}), {...ctx, nginxDefaults: true})
-  t.regex(find(r.diagnostics, 'configmap-route-default', 'proxy-next-upstream')!.message, /reset-before-request.*bogus is not a proxy_next_upstream condition/)
+  t.regex(find(r.diagnostics, 'configmap-route-default-approximate', 'proxy-next-upstream')!.message, /reset-before-request.*bogus is not a proxy_next_upstream condition/)
 })
 
 test('annotation families read the same controller ConfigMap as the bundle, in any namespace', (t) => {
@@ -819,7 +819,7 @@ test('streamServices: a numeric service port matches port number and protocol (d
   t.deepEqual(udp.objects.map((o) => o.kind), ['UDPRoute'])
   // a port name still has to be of the entry's protocol
   const named = streamServices(configMap({'53': 'kube-system/dns:dns'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services: svcs})
-  t.regex(find(named.diagnostics, 'stream-service-port-protocol', '53')!.message, /port dns of kube-system\/dns is UDP, not TCP/)
+  t.like(find(named.diagnostics, 'stream-service-port-protocol', '53')!.data, {service: 'kube-system/dns', servicePort: 'dns', portProtocol: 'UDP', protocol: 'TCP'})
   assertValid(t, [...tcp.objects, ...udp.objects])
 })
 

@@ -8,7 +8,7 @@ import {managedMetadata} from '../model/provenance.js'
 import {httpListenerTargets, splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 
-const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth'})
+const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth' as const})
 
 /** The companions of global-auth-url: what each did, and why the extAuth differs. */
 const AUTH_COMPANIONS: Record<string, string> = {
@@ -231,7 +231,7 @@ export function emitSecurityDefaults(cm: ConfigMapContext, model: ConfigMapModel
       diag({
         level: 'info',
         code: 'gateway-policy-http-listeners',
-        object: cm.cmRef,
+        ...cm.cmSubject,
         fidelity: 'exact',
         message:
           `SecurityPolicy ${name} targets the HTTP listeners of ${gw.namespace}/${gw.name} by name (${httpListenerTargets(cm.traffic).map((t) => t.sectionName).join(', ')}), not the whole Gateway: ` +
@@ -273,7 +273,7 @@ function emitAcmeExemption(cm: ConfigMapContext, model: ConfigMapModel, sp: Secu
     diag({
       level: 'info',
       code: 'acme-challenge-exempt',
-      object: cm.cmRef,
+      ...cm.cmSubject,
       fidelity: 'exact',
       message:
         `SecurityPolicy ${exemptName} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${gw.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${dnsName(gw.name, 'defaults')} there, so challenges are not blocked by ${lifted.join(' or by ')}` +

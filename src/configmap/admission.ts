@@ -1,6 +1,6 @@
 import type {ConfigMapContext, ConfigMapFamily} from './types.js'
 
-const admission = (level: 'info' | 'warning') => ({level, code: 'configmap-annotation-admission'})
+const admission = (level: 'info' | 'warning') => ({level, code: 'configmap-annotation-admission' as const})
 
 /**
  * The keys that decide which Ingresses and annotations ingress-nginx accepted at all (admission webhook

@@ -3,8 +3,8 @@ import {parseNginxSize} from '../model/units.js'
 import {diag} from '../model/diagnostics.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, KeyDiagnostic} from './types.js'
+import {routeDefaultNotice} from './context.js'
 
-const routeDefault = {level: 'info', code: 'configmap-route-default'} as const
 
 /**
  * proxy-body-size -> the Gateway-level BackendTrafficPolicy requestBuffer.limit with --nginx-defaults (the default of
@@ -14,14 +14,14 @@ export const bodyFamily: ConfigMapFamily = {
   name: 'body',
   specs: [
     {key: 'proxy-body-size', summary: 'Largest request body (413 above it)', fidelity: 'approximate', target: 'Gateway-level BackendTrafficPolicy requestBuffer.limit (--nginx-defaults)', default: '1m', onInvalid: 'as-written', note: `requestBuffer also buffers each whole request and refuses WebSocket upgrades on the routes that inherit it, so none is emitted when the ConfigMap's proxy-read-timeout or proxy-send-timeout is ${LONG_LIVED_SECONDS}s or more (every location long-lived); without --nginx-defaults Envoy Gateway sets no limit`},
-    {key: 'client-body-buffer-size', summary: 'Request body buffer', fidelity: 'ignored', target: 'none', default: '8k', onInvalid: 'as-written', notice: routeDefault, note: 'is an nginx buffer size (not a limit: see proxy-body-size); Envoy needs no equivalent'},
-    {key: 'proxy-request-buffering', summary: 'Buffer request bodies before proxying', fidelity: 'approximate', target: 'none', default: 'on', onInvalid: 'as-written', notice: routeDefault, note: 'controlled buffering of request bodies; Envoy streams request bodies to the backend unless a BackendTrafficPolicy sets requestBuffer'},
-    {key: 'proxy-buffering', summary: 'Buffer responses', fidelity: 'ignored', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefault, note: 'controlled response buffering in nginx; Envoy streams responses, nothing to translate'},
-    {key: 'proxy-buffer-size', summary: 'Buffer for the response headers', fidelity: 'ignored', target: 'none', default: '4k', onInvalid: 'as-written', notice: routeDefault, note: 'is an nginx buffer size; Envoy needs no equivalent'},
-    {key: 'proxy-buffers-number', summary: 'Number of response buffers', fidelity: 'ignored', target: 'none', default: '4', onInvalid: 'default', notice: routeDefault, note: 'is an nginx buffer setting; Envoy needs no equivalent'},
-    {key: 'proxy-busy-buffers-size', summary: 'Response buffers busy sending', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: routeDefault, note: 'is an nginx buffer setting; Envoy needs no equivalent'},
+    {key: 'client-body-buffer-size', summary: 'Request body buffer', fidelity: 'ignored', target: 'none', default: '8k', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'is an nginx buffer size (not a limit: see proxy-body-size); Envoy needs no equivalent'},
+    {key: 'proxy-request-buffering', summary: 'Buffer request bodies before proxying', fidelity: 'approximate', target: 'none', default: 'on', onInvalid: 'as-written', notice: routeDefaultNotice('approximate'), note: 'controlled buffering of request bodies; Envoy streams request bodies to the backend unless a BackendTrafficPolicy sets requestBuffer'},
+    {key: 'proxy-buffering', summary: 'Buffer responses', fidelity: 'ignored', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'controlled response buffering in nginx; Envoy streams responses, nothing to translate'},
+    {key: 'proxy-buffer-size', summary: 'Buffer for the response headers', fidelity: 'ignored', target: 'none', default: '4k', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'is an nginx buffer size; Envoy needs no equivalent'},
+    {key: 'proxy-buffers-number', summary: 'Number of response buffers', fidelity: 'ignored', target: 'none', default: '4', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'is an nginx buffer setting; Envoy needs no equivalent'},
+    {key: 'proxy-busy-buffers-size', summary: 'Response buffers busy sending', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'is an nginx buffer setting; Envoy needs no equivalent'},
     {key: 'proxy-max-temp-file-size', summary: 'Largest response spooled to disk', fidelity: 'ignored', target: 'none', default: '1024m', onInvalid: 'as-written', noEffect: true, note: 'nginx spooled buffered responses to disk; Envoy does not'},
-    {key: 'grpc-buffer-size-kb', summary: 'gRPC response buffer', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: routeDefault, note: 'sized the nginx buffer for gRPC responses; Envoy needs no equivalent'},
+    {key: 'grpc-buffer-size-kb', summary: 'gRPC response buffer', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'sized the nginx buffer for gRPC responses; Envoy needs no equivalent'},
   ],
 }
 
@@ -54,7 +54,7 @@ export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void
         'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
     const d: KeyDiagnostic = {level: limit.unlimited ? 'info' : 'warning', code: 'proxy-body-size', fidelity: 'approximate', message: msg, hint: limit.unlimited ? undefined : hint}
     if (has('proxy-body-size') && body.ok) cm.account('proxy-body-size', d)
-    else if (!has('proxy-body-size')) model.general.push(diag({...d, object: cm.cmRef, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
+    else if (!has('proxy-body-size')) model.general.push(diag({...d, ...cm.cmSubject, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
   } else if (has('proxy-body-size') && body.ok) {
     cm.account('proxy-body-size', {
       level: 'info',
@@ -70,7 +70,7 @@ export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void
       diag({
         level: 'info',
         code: 'proxy-body-size-default',
-        object: cm.cmRef,
+        ...cm.cmSubject,
         fidelity: 'approximate',
         message: 'nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends',
         hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi',

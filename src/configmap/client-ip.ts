@@ -5,6 +5,7 @@ import {forwardedHeadersDiagnostic} from './forwarded-headers.js'
 import type {Diagnostic} from '../model/types.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
+import type {Code} from '../model/catalogue/index.js'
 
 const CLIENT_IP_KEYS = ['use-proxy-protocol', 'use-forwarded-headers', 'enable-real-ip', 'forwarded-for-header', 'proxy-real-ip-cidr']
 
@@ -46,7 +47,7 @@ function applyClientIpOverride(cm: ConfigMapContext, model: ConfigMapModel): voi
     diag({
       level: 'info',
       code: 'client-ip-mode',
-      object: cm.cmRef,
+      ...cm.cmSubject,
       message:
         mode === 'proxy-protocol'
           ? `--client-ip proxy-protocol: the Gateway listeners expect the PROXY protocol (proxyProtocol: {}) and take the client address from it`
@@ -148,7 +149,7 @@ function accountForwardedDetection(cm: ConfigMapContext, model: ConfigMapModel, 
   const hopsNote =
     'nginx trusted proxy-real-ip-cidr 0.0.0.0/0 (its default) with real_ip_recursive on, i.e. every hop: the client IP was the leftmost X-Forwarded-For entry, which any client can forge. ' +
     'Envoy would do the same with trustedCIDRs [0.0.0.0/0]; the translation instead trusts 1 hop (numTrustedHops: 1), the address the load balancer in front of Envoy appended, which only differs when several proxies append to the header'
-  let code = 'configmap-key-mapped'
+  let code: Code = 'configmap-key-mapped'
   let level: Diagnostic['level'] = 'info'
   let fidelity: Diagnostic['fidelity'] = 'exact'
   let message = `${xffKey}: "${cm.data[xffKey]}" -> clientIPDetection from ${header}`
@@ -224,7 +225,7 @@ function applyForwardedHeaders(cm: ConfigMapContext, model: ConfigMapModel, s: C
   model.forwardedForHeader = header
   model.headerMode = {detected: model.clientTraffic.clientIPDetection !== undefined, trustForwarded: forwarded, fullForwardedFor, proxyProtocol: model.clientTraffic.proxyProtocol !== undefined, customHeader: model.clientTraffic.clientIPDetection?.customHeader !== undefined}
   const headerMode = model.headerMode
-  model.general.push(forwardedHeadersDiagnostic(headerMode, cm.cmRef, header))
+  model.general.push(forwardedHeadersDiagnostic(headerMode, cm.cmSubject, header))
   if (headerMode.proxyProtocol) {
     model.checklist.push(
       'PROXY protocol and TLS: if the load balancer terminates TLS and sends PROXY protocol to port 80, ingress-nginx treated those requests as https (destination port 443 in the PROXY header); the Gateway treats them as http and its https-redirect route loops: let the load balancer pass TLS through to port 443 instead',

@@ -3,17 +3,19 @@
  * key ends in exactly one diagnostic (the first account of a key wins, so an invalid value reported while parsing
  * is not overwritten by the mapping that falls back to the default).
  */
-import {diag, refOf, objectRef} from '../model/diagnostics.js'
+import {about, aboutObject, diag} from '../model/diagnostics.js'
 import {gatewayTargetRef} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
 import {parseGoBool, parseGoInt} from '../model/go-decode.js'
-import type {Diagnostic, KubeObject} from '../model/types.js'
+import type {Diagnostic, Fidelity, KubeObject} from '../model/types.js'
+import type {Code} from '../model/catalogue/index.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
 import type {PolicyTargetRef} from '../model/emitted.js'
 
 export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {
   const present = cm !== undefined && isObject(cm)
-  const cmRef = present ? refOf(cm) : objectRef('Gateway', traffic.gateway)
+  const cmSubject = present ? aboutObject(cm) : about('Gateway', traffic.gateway)
+  const cmRef = cmSubject.object
   const data: Record<string, string> = {}
   if (present && isObject(cm.data)) {
     for (const [k, v] of Object.entries(cm.data)) {
@@ -26,12 +28,13 @@ export function configMapContext(cm: KubeObject | undefined, traffic: ClientTraf
     data,
     traffic,
     cmRef,
+    cmSubject,
     sources: present ? [cmRef] : ['ingress2gw'],
     has,
     value: (k) => (has(k) ? data[k] : ''),
     account(key, d) {
       if (!has(key) || entries.has(key)) return
-      entries.set(key, diag({...d, object: cmRef, annotation: key}))
+      entries.set(key, diag({...d, ...cmSubject, annotation: key}))
     },
     accounted: (key) => entries.has(key),
     exact: (key, message) => ctx.account(key, {level: 'info', code: 'configmap-key-mapped', fidelity: 'exact', message}),
@@ -92,4 +95,19 @@ export function truncate(value: string, max = 120): string {
 export function httpListenerTargets(ctx: ClientTrafficContext): PolicyTargetRef[] {
   const names = [ctx.httpListener ?? 'http', ...(ctx.hasHttpsListener !== false ? [ctx.httpsListener] : []), ...(ctx.hostListeners ?? []).map((l) => l.name)]
   return names.map((n) => gatewayTargetRef(ctx.gateway, n))
+}
+
+const ROUTE_DEFAULT_CODES = {
+  exact: 'configmap-route-default',
+  approximate: 'configmap-route-default-approximate',
+  manual: 'configmap-route-default-manual',
+  ignored: 'configmap-route-default-ignored',
+} as const
+
+/**
+ * The notice of a key that was every route's default in nginx: one code per fidelity (the catalogue's
+ * configmap-route-default*), a warning when a person must carry it.
+ */
+export function routeDefaultNotice(fidelity: Fidelity): {level: 'info' | 'warning'; code: Code} {
+  return {level: fidelity === 'manual' ? 'warning' : 'info', code: ROUTE_DEFAULT_CODES[fidelity]}
 }

@@ -26,7 +26,7 @@
  *   as nginx trusted the client's values; X-Forwarded-Scheme and X-Scheme are then removed (nginx copied the trusted
  *   X-Forwarded-Proto into them, which Envoy passes on).
  */
-import type {Diagnostic} from '../model/types.js'
+import type {Diagnostic, DiagnosticRef} from '../model/types.js'
 import {diag} from '../model/diagnostics.js'
 import {parseGoBool} from '../model/go-decode.js'
 
@@ -109,7 +109,7 @@ export function requestIdAction(value: string | undefined): 'PreserveOrGenerate'
 }
 
 /** The one diagnostic saying what the listeners do with each header, and what differs from nginx. */
-export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, object: string, headerName: string): Diagnostic {
+export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, subject: {object: string; ref: DiagnosticRef}, headerName: string): Diagnostic {
   const parts: string[] = []
   const differences: string[] = []
   if (mode.detected) {
@@ -150,7 +150,7 @@ export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, object: st
   return diag({
     level: mode.detected ? 'warning' : 'info',
     code: 'forwarded-headers',
-    object,
+    ...subject,
     fidelity: 'approximate',
     message: `Forwarded request headers as ingress-nginx wrote them: the ClientTrafficPolicies set headers.earlyRequestHeaders on every HTTP listener: ${parts.join('; ')}. Differences: ${differences.join('; ')}`,
     hint:

@@ -2,9 +2,9 @@ import {diag} from '../model/diagnostics.js'
 import {requestIdAction} from './forwarded-headers.js'
 import {dnsName} from '../model/names.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
+import {routeDefaultNotice} from './context.js'
 
 const unmapped = {level: 'info', code: 'configmap-key-unmapped'} as const
-const routeDefault = (level: 'info' | 'warning') => ({level, code: 'configmap-route-default'})
 
 /**
  * generate-request-id, enable-underscores-in-headers, ignore-invalid-headers, hsts* -> ClientTrafficPolicy
@@ -26,11 +26,11 @@ export const headersFamily: ConfigMapFamily = {
     {key: 'client-header-buffer-size', summary: 'Buffer for the request headers', fidelity: 'ignored', target: 'none', default: '1k', onInvalid: 'as-written', notice: unmapped, note: 'is an nginx buffer size; Envoy has no equivalent and needs none'},
     {key: 'http2-max-field-size', summary: 'Deprecated HTTP/2 header field limit', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: unmapped, note: 'is deprecated in nginx; Envoy limits HTTP/2 headers to 60 KiB in total'},
     {key: 'http2-max-header-size', summary: 'Deprecated HTTP/2 header list limit', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: unmapped, note: 'is deprecated in nginx; Envoy limits HTTP/2 headers to 60 KiB in total'},
-    {key: 'proxy-add-original-uri-header', summary: 'Send X-Original-Uri upstream', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefault('info'), note: 'sent X-Original-Uri upstream; Envoy sends X-Envoy-Original-Path only when a route rewrites the path'},
-    {key: 'proxy-set-headers', summary: 'ConfigMap of request headers added to every upstream request', fidelity: 'manual', target: 'ClientTrafficPolicy headers.earlyRequestHeaders (by hand)', default: '', onInvalid: 'as-written', notice: routeDefault('warning'), note: 'names a ConfigMap of request headers added to every upstream request; add them as ClientTrafficPolicy headers.earlyRequestHeaders (values with nginx variables have no equivalent)'},
-    {key: 'add-headers', summary: 'ConfigMap of response headers added to every response', fidelity: 'manual', target: 'ClientTrafficPolicy headers.lateResponseHeaders (by hand)', default: '', onInvalid: 'as-written', notice: routeDefault('warning'), note: 'names a ConfigMap of response headers added to every response; add them as ClientTrafficPolicy headers.lateResponseHeaders'},
-    {key: 'hide-headers', summary: 'Upstream response headers removed everywhere', fidelity: 'manual', target: 'ClientTrafficPolicy headers.lateResponseHeaders.remove (by hand)', default: '', onInvalid: 'as-written', notice: routeDefault('warning'), note: 'removed these upstream response headers everywhere; add them to headers.lateResponseHeaders.remove of the ClientTrafficPolicy'},
-    {key: 'allow-backend-server-header', summary: 'Pass the backend\'s Server header', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefault('info'), note: 'controlled whether the backend Server header passed; Envoy replaces it with "envoy" by default'},
+    {key: 'proxy-add-original-uri-header', summary: 'Send X-Original-Uri upstream', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('approximate'), note: 'sent X-Original-Uri upstream; Envoy sends X-Envoy-Original-Path only when a route rewrites the path'},
+    {key: 'proxy-set-headers', summary: 'ConfigMap of request headers added to every upstream request', fidelity: 'manual', target: 'ClientTrafficPolicy headers.earlyRequestHeaders (by hand)', default: '', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'names a ConfigMap of request headers added to every upstream request; add them as ClientTrafficPolicy headers.earlyRequestHeaders (values with nginx variables have no equivalent)'},
+    {key: 'add-headers', summary: 'ConfigMap of response headers added to every response', fidelity: 'manual', target: 'ClientTrafficPolicy headers.lateResponseHeaders (by hand)', default: '', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'names a ConfigMap of response headers added to every response; add them as ClientTrafficPolicy headers.lateResponseHeaders'},
+    {key: 'hide-headers', summary: 'Upstream response headers removed everywhere', fidelity: 'manual', target: 'ClientTrafficPolicy headers.lateResponseHeaders.remove (by hand)', default: '', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'removed these upstream response headers everywhere; add them to headers.lateResponseHeaders.remove of the ClientTrafficPolicy'},
+    {key: 'allow-backend-server-header', summary: 'Pass the backend\'s Server header', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('approximate'), note: 'controlled whether the backend Server header passed; Envoy replaces it with "envoy" by default'},
   ],
 }
 
@@ -90,7 +90,7 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
     model.hstsHeader = {name: 'Strict-Transport-Security', value: hstsValue}
     const d = {
       level: 'info' as const,
-      code: 'hsts',
+      code: 'hsts' as const,
       fidelity: 'exact' as const,
       message:
         `HSTS (ConfigMap hsts${has('hsts') ? `: "${data.hsts}"` : ', on by default'}): nginx set "Strict-Transport-Security: ${hstsValue}" on every HTTPS response, replacing the backend's value. ` +
@@ -102,7 +102,7 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
       hint: 'lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead',
     }
     if (has('hsts')) cm.account('hsts', d)
-    else model.general.push(diag({...d, object: cm.cmRef}))
+    else model.general.push(diag({...d, ...cm.cmSubject}))
     for (const key of HSTS_PARTS) {
       cm.use(key)
       cm.exact(key, `${key}: "${cm.value(key)}" is part of the Strict-Transport-Security value "${hstsValue}"`)

@@ -3,12 +3,10 @@ import {diag} from '../model/diagnostics.js'
 import {parseGoInt} from '../model/go-decode.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import type {Fidelity} from '../model/types.js'
-import {splitList} from './context.js'
+import {routeDefaultNotice, splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 import type {BackendTrafficPolicySpecLoadBalancer} from '../model/generated/index.js'
 
-const info = {level: 'info', code: 'configmap-route-default'} as const
-const warning = {level: 'warning', code: 'configmap-route-default'} as const
 
 /**
  * The ConfigMap settings of nginx's HTTP->HTTPS redirects. The translation assumes nginx's value: a ConfigMap that
@@ -56,34 +54,34 @@ const retrySpecs: ConfigMapSpec[] = [
   {key: 'proxy-next-upstream', summary: 'When to retry a request on another endpoint', fidelity: 'approximate', target: 'Gateway-level BackendTrafficPolicy retry.retryOn (--nginx-defaults)', default: 'error timeout', onInvalid: 'as-written', note: 'the same mapping as the proxy-next-upstream annotation; without --nginx-defaults Envoy Gateway retries nothing'},
   {key: 'proxy-next-upstream-tries', summary: 'Tries including the first attempt', fidelity: 'exact', target: 'Gateway-level BackendTrafficPolicy retry.numRetries (--nginx-defaults)', default: '3', onInvalid: 'default'},
   {key: 'proxy-next-upstream-timeout', summary: 'Time limit for retrying', fidelity: 'approximate', target: 'none', default: '0', onInvalid: 'default', note: 'Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)'},
-  {key: 'retry-non-idempotent', summary: 'Retry POST/PATCH/LOCK too', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: info, note: 'let nginx retry POST/PATCH/LOCK after an error; Envoy retries every method on the configured triggers'},
+  {key: 'retry-non-idempotent', summary: 'Retry POST/PATCH/LOCK too', fidelity: 'approximate', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('approximate'), note: 'let nginx retry POST/PATCH/LOCK after an error; Envoy retries every method on the configured triggers'},
 ]
 
 const balancerSpecs: ConfigMapSpec[] = [
   {key: 'load-balance', summary: 'Default balancing algorithm', fidelity: 'exact', target: 'Gateway-level BackendTrafficPolicy loadBalancer (--nginx-defaults)', default: 'round_robin', onInvalid: 'as-written', note: 'the balancer of every upstream whose creating Ingress sets none (controller.go createUpstreams); creators\' route-level balancers override it; round_robin is exact, ewma becomes LeastRequest (approximate), chash and sticky need annotation settings (manual); a name balancer.lua does not know is round_robin; without --nginx-defaults Envoy Gateway balances with LeastRequest'},
-  {key: 'service-upstream', summary: 'Proxy to the Service IP instead of the endpoints', fidelity: 'exact', target: 'HTTPRoute backends with routingType: Service (per Ingress)', default: 'false', onInvalid: 'default', notice: info, note: 'is the service-upstream of every upstream whose creating Ingress does not set the annotation; those routes get routingType: Service (each Ingress says so)'},
-  {key: 'upstream-hash-by', summary: 'Consistent-hash key (read, never applied)', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: info, note: 'is read into the controller\'s defaults but applied nowhere in v1.15 (upstreams take upstream-hash-by only from the annotation of the Ingress that creates them, controller.go createUpstreams), so it had no effect'},
-  {key: 'upstream-hash-by-subset', summary: 'Hash to a subset of endpoints (read, never applied)', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: info, note: 'is read into the controller\'s defaults but, like upstream-hash-by, applied nowhere (controller.go createUpstreams takes the annotation), so it had no effect'},
-  {key: 'upstream-hash-by-subset-size', summary: 'Size of the hash subsets (read, never applied)', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: info, note: 'is read into the controller\'s defaults but, like upstream-hash-by, applied nowhere (controller.go createUpstreams takes the annotation), so it had no effect'},
+  {key: 'service-upstream', summary: 'Proxy to the Service IP instead of the endpoints', fidelity: 'exact', target: 'HTTPRoute backends with routingType: Service (per Ingress)', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('exact'), note: 'is the service-upstream of every upstream whose creating Ingress does not set the annotation; those routes get routingType: Service (each Ingress says so)'},
+  {key: 'upstream-hash-by', summary: 'Consistent-hash key (read, never applied)', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'is read into the controller\'s defaults but applied nowhere in v1.15 (upstreams take upstream-hash-by only from the annotation of the Ingress that creates them, controller.go createUpstreams), so it had no effect'},
+  {key: 'upstream-hash-by-subset', summary: 'Hash to a subset of endpoints (read, never applied)', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'is read into the controller\'s defaults but, like upstream-hash-by, applied nowhere (controller.go createUpstreams takes the annotation), so it had no effect'},
+  {key: 'upstream-hash-by-subset-size', summary: 'Size of the hash subsets (read, never applied)', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'is read into the controller\'s defaults but, like upstream-hash-by, applied nowhere (controller.go createUpstreams takes the annotation), so it had no effect'},
 ]
 
 const limitSpecs: ConfigMapSpec[] = [
-  {key: 'limit-req-status-code', summary: 'Status of rate-limited requests', fidelity: 'approximate', target: 'none', default: '503', onInvalid: 'default', notice: info, note: 'was the status of rate-limited requests (nginx default 503); Envoy Gateway answers 429'},
-  {key: 'limit-conn-status-code', summary: 'Status of connection-limited requests', fidelity: 'ignored', target: 'none', default: '503', onInvalid: 'default', notice: info, note: 'was the status of connection-limited requests; limit-connections has no Envoy Gateway equivalent'},
-  {key: 'limit-conn-zone-variable', summary: 'Key of the rate and connection limits', fidelity: 'exact', target: 'the limit-rps / limit-rpm rate limits of the Ingresses', default: '$binary_remote_addr', onInvalid: 'as-written', notice: info, note: 'is the key of every limit-rps / limit-rpm / limit-connections count (nginx.tmpl maps $limit_<id> to it); the rate limits of the Ingresses that set them count per this key (client IP, request header or query parameter), and each says so'},
-  {key: 'limit-rate', summary: 'Response rate limit per connection', fidelity: 'manual', target: 'BackendTrafficPolicy bandwidthLimit (by hand)', default: '0', onInvalid: 'default', notice: warning, note: 'throttled every response to this rate; Envoy Gateway has a bandwidthLimit (BackendTrafficPolicy, v1.8+) to add by hand if needed'},
-  {key: 'limit-rate-after', summary: 'Bytes sent before limit-rate applies', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: info, note: 'started limit-rate after this many bytes; no Envoy Gateway equivalent'},
+  {key: 'limit-req-status-code', summary: 'Status of rate-limited requests', fidelity: 'approximate', target: 'none', default: '503', onInvalid: 'default', notice: routeDefaultNotice('approximate'), note: 'was the status of rate-limited requests (nginx default 503); Envoy Gateway answers 429'},
+  {key: 'limit-conn-status-code', summary: 'Status of connection-limited requests', fidelity: 'ignored', target: 'none', default: '503', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'was the status of connection-limited requests; limit-connections has no Envoy Gateway equivalent'},
+  {key: 'limit-conn-zone-variable', summary: 'Key of the rate and connection limits', fidelity: 'exact', target: 'the limit-rps / limit-rpm rate limits of the Ingresses', default: '$binary_remote_addr', onInvalid: 'as-written', notice: routeDefaultNotice('exact'), note: 'is the key of every limit-rps / limit-rpm / limit-connections count (nginx.tmpl maps $limit_<id> to it); the rate limits of the Ingresses that set them count per this key (client IP, request header or query parameter), and each says so'},
+  {key: 'limit-rate', summary: 'Response rate limit per connection', fidelity: 'manual', target: 'BackendTrafficPolicy bandwidthLimit (by hand)', default: '0', onInvalid: 'default', notice: routeDefaultNotice('manual'), note: 'throttled every response to this rate; Envoy Gateway has a bandwidthLimit (BackendTrafficPolicy, v1.8+) to add by hand if needed'},
+  {key: 'limit-rate-after', summary: 'Bytes sent before limit-rate applies', fidelity: 'ignored', target: 'none', default: '0', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'started limit-rate after this many bytes; no Envoy Gateway equivalent'},
 ]
 
 const proxySpecs: ConfigMapSpec[] = [
-  {key: 'proxy-http-version', summary: 'HTTP version towards backends', fidelity: 'ignored', target: 'none', default: '1.1', onInvalid: 'as-written', notice: info, note: 'set the HTTP version towards backends; Envoy uses HTTP/1.1 to Services unless their appProtocol says otherwise'},
-  {key: 'custom-http-errors', summary: 'Upstream statuses replaced by the default backend\'s error pages', fidelity: 'manual', target: 'BackendTrafficPolicy responseOverride (by hand)', default: '', onInvalid: 'entries-dropped', notice: warning, note: 'intercepted these upstream status codes on every location and served the default backend\'s error pages; add a BackendTrafficPolicy responseOverride (source: Backend) where that matters'},
-  {key: 'disable-proxy-intercept-errors', summary: 'Let upstream error pages through despite custom-http-errors', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: info, note: 'only mattered beside custom-http-errors (nginx.tmpl proxy_intercept_errors), which is not translated: upstream error responses pass through as this key asked'},
-  {key: 'proxy-cookie-domain', summary: 'Default Set-Cookie domain rewrite', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'rewrote the Domain of Set-Cookie headers on every location without the proxy-cookie-domain annotation (proxy/main.go falls back to it); Envoy Gateway does not rewrite cookies: make the backends set the right domain'},
-  {key: 'proxy-cookie-path', summary: 'Default Set-Cookie path rewrite', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'rewrote the Path of Set-Cookie headers on every location without the proxy-cookie-path annotation (proxy/main.go falls back to it); Envoy Gateway does not rewrite cookies: make the backends set the right path'},
-  {key: 'proxy-redirect-from', summary: 'Default Location header rewrite (from)', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'rewrote Location headers of backend responses on every location without the proxy-redirect-* annotations (proxy/main.go falls back to it; "off" rewrote nothing); Envoy does not rewrite Location headers: make the backends send the public URL'},
-  {key: 'proxy-redirect-to', summary: 'Default Location header rewrite (to)', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: warning, note: 'is the replacement of proxy-redirect-from; see proxy-redirect-from'},
-  {key: 'app-root', summary: 'Backend default of the app-root annotation (never read)', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: info, note: 'is decoded into the defaults, but rewrite/main.go reads app-root only from the annotation, so it had no effect'},
+  {key: 'proxy-http-version', summary: 'HTTP version towards backends', fidelity: 'ignored', target: 'none', default: '1.1', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'set the HTTP version towards backends; Envoy uses HTTP/1.1 to Services unless their appProtocol says otherwise'},
+  {key: 'custom-http-errors', summary: 'Upstream statuses replaced by the default backend\'s error pages', fidelity: 'manual', target: 'BackendTrafficPolicy responseOverride (by hand)', default: '', onInvalid: 'entries-dropped', notice: routeDefaultNotice('manual'), note: 'intercepted these upstream status codes on every location and served the default backend\'s error pages; add a BackendTrafficPolicy responseOverride (source: Backend) where that matters'},
+  {key: 'disable-proxy-intercept-errors', summary: 'Let upstream error pages through despite custom-http-errors', fidelity: 'ignored', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('ignored'), note: 'only mattered beside custom-http-errors (nginx.tmpl proxy_intercept_errors), which is not translated: upstream error responses pass through as this key asked'},
+  {key: 'proxy-cookie-domain', summary: 'Default Set-Cookie domain rewrite', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'rewrote the Domain of Set-Cookie headers on every location without the proxy-cookie-domain annotation (proxy/main.go falls back to it); Envoy Gateway does not rewrite cookies: make the backends set the right domain'},
+  {key: 'proxy-cookie-path', summary: 'Default Set-Cookie path rewrite', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'rewrote the Path of Set-Cookie headers on every location without the proxy-cookie-path annotation (proxy/main.go falls back to it); Envoy Gateway does not rewrite cookies: make the backends set the right path'},
+  {key: 'proxy-redirect-from', summary: 'Default Location header rewrite (from)', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'rewrote Location headers of backend responses on every location without the proxy-redirect-* annotations (proxy/main.go falls back to it; "off" rewrote nothing); Envoy does not rewrite Location headers: make the backends send the public URL'},
+  {key: 'proxy-redirect-to', summary: 'Default Location header rewrite (to)', fidelity: 'manual', target: 'none', default: 'off', onInvalid: 'as-written', notice: routeDefaultNotice('manual'), note: 'is the replacement of proxy-redirect-from; see proxy-redirect-from'},
+  {key: 'app-root', summary: 'Backend default of the app-root annotation (never read)', fidelity: 'ignored', target: 'none', default: '', onInvalid: 'as-written', notice: routeDefaultNotice('ignored'), note: 'is decoded into the defaults, but rewrite/main.go reads app-root only from the annotation, so it had no effect'},
 ]
 
 /**
@@ -113,7 +111,7 @@ export function applyRedirectDefaults(cm: ConfigMapContext): void {
     const same = cm.data[key].trim() === dflt
     cm.account(key, {
       level: same ? 'info' : 'warning',
-      code: 'configmap-route-default',
+      code: same ? 'configmap-route-default' : 'configmap-route-default-manual',
       fidelity: same ? 'exact' : 'manual',
       message: `${key}: "${cm.data[key]}" ${note}${same ? ' (the ingress-nginx default, which the translation assumes)' : `; the translation assumes the ingress-nginx default "${dflt}"`}`,
       hint: same ? undefined : `set the equivalent annotation on the Ingresses that relied on ${key}, or adjust the generated routes`,
@@ -133,7 +131,7 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
   const triesN = tries !== undefined && tries >= 0 ? tries : 3
   if (!cm.traffic.nginxDefaults) {
     for (const key of ['proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `${key}: "${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
+      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
     }
     return
   }
@@ -157,7 +155,7 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
     if (unknown.length > 0) differences.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a proxy_next_upstream condition and ${unknown.length === 1 ? 'is' : 'are'} ignored`)
     cm.account('proxy-next-upstream', {
       level: 'info',
-      code: 'configmap-route-default',
+      code: 'configmap-route-default-approximate',
       fidelity: 'approximate',
       message:
         `proxy-next-upstream: "${nextRaw}" -> Gateway-level BackendTrafficPolicy retry${triggers.length > 0 ? ` on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}` : ' (none: no condition maps)'}` +
@@ -165,7 +163,7 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
     })
   }
   cm.account('proxy-next-upstream-tries', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`})
-  cm.account('proxy-next-upstream-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `proxy-next-upstream-timeout: "${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`})
+  cm.account('proxy-next-upstream-timeout', {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `proxy-next-upstream-timeout: "${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`})
 }
 
 /**
@@ -179,7 +177,7 @@ export function applyLoadBalance(cm: ConfigMapContext, model: ConfigMapModel): v
   if (!cm.traffic.nginxDefaults) {
     cm.account('load-balance', {
       level: 'info',
-      code: 'configmap-route-default',
+      code: 'configmap-route-default-approximate',
       fidelity: 'approximate',
       message: `load-balance: "${raw}" was the balancer of every upstream whose creating Ingress has no load-balance annotation (controller.go createUpstreams); Envoy Gateway balances with LeastRequest unless a BackendTrafficPolicy sets loadBalancer`,
       hint: balance.loadBalancer ? `rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy loadBalancer ${balance.loadBalancer.type}` : undefined,
@@ -190,9 +188,9 @@ export function applyLoadBalance(cm: ConfigMapContext, model: ConfigMapModel): v
     model.backendTraffic.loadBalancer = balance.loadBalancer
     model.backendTrafficKeys.push('load-balance')
   }
-  const d = {level: balance.fidelity === 'manual' ? ('warning' as const) : ('info' as const), code: 'configmap-route-default', fidelity: balance.fidelity}
+  const d = {...routeDefaultNotice(balance.fidelity), fidelity: balance.fidelity}
   if (raw !== undefined) cm.account('load-balance', {...d, message: `load-balance: "${raw}" ${balance.message}`})
-  else model.general.push(diag({...d, object: cm.cmRef, message: `nginx's default balancer round_robin (ConfigMap load-balance) ${balance.message}`}))
+  else model.general.push(diag({...d, ...cm.cmSubject, message: `nginx's default balancer round_robin (ConfigMap load-balance) ${balance.message}`}))
 }
 
 /**

@@ -1,7 +1,7 @@
 import type {ConfigMapFamily, ConfigMapSpec} from './types.js'
+import {routeDefaultNotice} from './context.js'
 
 const snippet = {level: 'warning', code: 'configmap-snippet'} as const
-const waf = {level: 'warning', code: 'configmap-route-default'} as const
 
 const raw = (key: string, where: string): ConfigMapSpec => ({
   key,
@@ -24,7 +24,7 @@ export const snippetsFamily: ConfigMapFamily = {
     raw('location-snippet', 'location'),
     raw('stream-snippet', 'stream'),
     {key: 'modsecurity-snippet', summary: 'Raw ModSecurity configuration', fidelity: 'manual', target: 'none', default: '', onInvalid: 'as-written', notice: snippet, note: 'is raw ModSecurity configuration; it has no Envoy Gateway equivalent'},
-    {key: 'enable-modsecurity', summary: 'ModSecurity WAF', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: waf, note: 'ran the ModSecurity WAF; Envoy Gateway has no built-in WAF (consider an ext_proc/Wasm WAF such as Coraza)'},
-    {key: 'enable-owasp-modsecurity-crs', summary: 'OWASP core rule set', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: waf, note: 'loaded the OWASP core rule set; see enable-modsecurity'},
+    {key: 'enable-modsecurity', summary: 'ModSecurity WAF', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('manual'), note: 'ran the ModSecurity WAF; Envoy Gateway has no built-in WAF (consider an ext_proc/Wasm WAF such as Coraza)'},
+    {key: 'enable-owasp-modsecurity-crs', summary: 'OWASP core rule set', fidelity: 'manual', target: 'none', default: 'false', onInvalid: 'default', notice: routeDefaultNotice('manual'), note: 'loaded the OWASP core rule set; see enable-modsecurity'},
   ],
 }

@@ -1,6 +1,6 @@
 import type {ConfigMapFamily} from './types.js'
 
-const stream = (level: 'info') => ({level, code: 'configmap-stream-default'})
+const stream = (level: 'info') => ({level, code: 'configmap-stream-default' as const})
 
 /** The defaults of tcp-services / udp-services proxying (stream-services.ts translates the services themselves). */
 export const streamsFamily: ConfigMapFamily = {

@@ -98,12 +98,12 @@ export function applyBackendTimeouts(cm: ConfigMapContext, model: ConfigMapModel
     model.backendTrafficKeys.push('proxy-connect-timeout', 'proxy-read-timeout', 'proxy-send-timeout')
     cm.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" -> Gateway-level BackendTrafficPolicy timeout.tcp.connectTimeout: ${toGatewayDuration(connect)}`})
     for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `${key}: "${data[key]}" -> Gateway-level BackendTrafficPolicy timeout.http.streamIdleTimeout: ${toGatewayDuration(Math.max(read, send))} (the larger of read and send: nginx timed reads and writes separately, Envoy times inactivity in both directions)`, hint: 'streamIdleTimeout in a BackendTrafficPolicy needs Envoy Gateway v1.8+'})
+      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" -> Gateway-level BackendTrafficPolicy timeout.http.streamIdleTimeout: ${toGatewayDuration(Math.max(read, send))} (the larger of read and send: nginx timed reads and writes separately, Envoy times inactivity in both directions)`, hint: 'streamIdleTimeout in a BackendTrafficPolicy needs Envoy Gateway v1.8+'})
     }
   } else {
-    cm.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" was nginx's default backend connect timeout; Envoy Gateway's is 10s`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
+    cm.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" was nginx's default backend connect timeout; Envoy Gateway's is 10s`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
     for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'approximate', message: `${key}: "${data[key]}" was nginx's default inactivity timeout towards backends; Envoy Gateway's stream idle timeout is 5m`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
+      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" was nginx's default inactivity timeout towards backends; Envoy Gateway's stream idle timeout is 5m`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
     }
   }
 }

@@ -1,7 +1,8 @@
-import type {Diagnostic, Fidelity, NamespacedName, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, DiagnosticRef, Fidelity, NamespacedName, TranslateOptions} from '../model/types.js'
 import type {ForwardedHeaderMode, HeaderFilter} from './forwarded-headers.js'
 import type {OutputObject} from '../model/emitted.js'
 import type {BackendTrafficPolicySpec, ClientTrafficPolicySpec, ClientTrafficPolicySpecHeadersXForwardedClientCert, ClientTrafficPolicySpecTlsClientValidation} from '../model/generated/index.js'
+import type {Code} from '../model/catalogue/index.js'
 
 /**
  * What ingress-nginx does with a value it cannot use (template/configmap.go ReadConfig):
@@ -34,7 +35,7 @@ export interface ConfigMapSpec {
    * Keys translated by a sentence only: each present key gets one diagnostic with this level and code, the spec's
    * fidelity, and the message `<key>: "<value>" <note>`.
    */
-  notice?: {level: Diagnostic['level']; code: string}
+  notice?: {level: Diagnostic['level']; code: Code}
   /** No effect under Envoy Gateway: listed in the one configmap-keys-ignored info with the other such keys. */
   noEffect?: boolean
 }
@@ -87,6 +88,8 @@ export interface ConfigMapContext {
   traffic: ClientTrafficContext
   /** `ConfigMap ns/name`, or the Gateway when there is no ConfigMap. */
   cmRef: string
+  /** The ConfigMap (or, without one, the Gateway) as diagnostics name it: spread into a diagnostic. */
+  cmSubject: {object: string; ref: DiagnosticRef}
   /** The provenance of Gateway-level objects: the ConfigMap, or `ingress2gw` without one. */
   sources: string[]
   has(key: string): boolean

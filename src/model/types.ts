@@ -2,6 +2,7 @@
  * Shared types of the pure compiler core. Nothing here does I/O.
  */
 import type {HostModel} from './ingress-model.js'
+import type {Code} from './catalogue/index.js'
 
 /** A Kubernetes object as read from a file or the API server (only the fields we read are typed). */
 export interface KubeObject {
@@ -54,14 +55,26 @@ export type Fidelity = 'exact' | 'approximate' | 'manual' | 'ignored'
  */
 export interface Diagnostic {
   level: Level
-  code: string
+  /** A catalogued code (src/model/catalogue/): tsc refuses any other. */
+  code: Code
   message: string
+  /** The values the message is rendered from (the catalogue's render), for codes built with catalogue diagnostic(). */
+  data?: Record<string, unknown>
+  /** The object it is about, as display text ("Ingress team-a/web"); `ref` carries the same as data (diagnostics.ts about). */
   object?: string
+  ref?: DiagnosticRef
   annotation?: string
   /** The fidelity this diagnostic implies for the annotation (or field) it is about. */
   fidelity?: Fidelity
   hint?: string
   source?: SourceLocation
+}
+
+/** The object a diagnostic is about, as data. */
+export interface DiagnosticRef {
+  kind: string
+  namespace?: string
+  name: string
 }
 
 export interface NamespacedName {

@@ -53,7 +53,7 @@ export interface Summary {
  * objects other than the Ingresses), or nothing.
  */
 export function renderSubstitutionLine(diagnostics: Diagnostic[]): string {
-  const objects = new Set(diagnostics.filter((d) => d.code === 'needs-substitution' && d.object !== undefined && !d.object.startsWith('Ingress ')).map((d) => d.object))
+  const objects = new Set(diagnostics.filter((d) => d.code === 'needs-substitution' && d.object !== undefined && d.ref?.kind !== 'Ingress').map((d) => d.object))
   if (objects.size === 0) return ''
   return `${objects.size} object(s) keep \${VAR} placeholders: apply them through Flux's post-build substitution, or substitute them first (needs-substitution)\n`
 }

@@ -10,6 +10,7 @@
  *   pathType missing                       -> stays missing (ingress-nginx treats it as ImplementationSpecific)
  */
 import type {Diagnostic, KubeObject} from '../model/types.js'
+import {aboutObject} from '../model/diagnostics.js'
 
 const V1 = 'networking.k8s.io/v1'
 const V1BETA1_VERSIONS = new Set(['networking.k8s.io/v1beta1', 'extensions/v1beta1'])
@@ -18,12 +19,6 @@ type Json = Record<string, unknown>
 
 function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function objectLabel(obj: KubeObject): string {
-  const name = obj.metadata?.name
-  const ns = obj.metadata?.namespace
-  return ns ? `Ingress ${ns}/${name}` : `Ingress ${name}`
 }
 
 /** v1beta1 servicePort (IntOrString) -> v1 ServiceBackendPort. A numeric string is a number (a port name needs a letter). */
@@ -86,7 +81,7 @@ export function normalizeIngress(obj: KubeObject): {object: KubeObject; diagnost
       {
         level: 'info',
         code: 'ingress-v1beta1',
-        object: objectLabel(obj),
+        ...aboutObject(obj),
         message:
           `Read this ${from} Ingress as ${V1} (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend); ` +
           `${from} was removed in Kubernetes 1.22, update the manifest to ${V1}`,

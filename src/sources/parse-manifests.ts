@@ -15,6 +15,7 @@
 import jsYaml from 'js-yaml'
 import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../model/types.js'
 import {normalizeIngress} from './normalize.js'
+import {aboutObject} from '../model/diagnostics.js'
 
 export interface ParseOptions {
   defaultNamespace: string
@@ -205,7 +206,7 @@ export function dedupeObjects(objects: InputObject[], seen: Map<string, SourceLo
       diagnostics.push({
         level: 'warning',
         code: 'duplicate-object',
-        object: objectLabel(input.object),
+        ...aboutObject(input.object),
         message: `${objectLabel(input.object)} is defined twice: kept the one at ${where(first)}, ignored the one at ${where(input.source)}; remove or rename one of them`,
         source: input.source,
       })
@@ -434,7 +435,7 @@ function checkStringMap(obj: KubeObject, field: 'labels' | 'annotations', loc: S
     diagnostics.push({
       level: 'warning',
       code: 'invalid-object',
-      object: objectLabel(obj),
+      ...aboutObject(obj),
       message: `metadata.${field} is ${describeType(map)}, not a mapping of strings; it was ignored (the API server would reject this object)`,
       source: loc,
     })
@@ -450,7 +451,7 @@ function checkStringMap(obj: KubeObject, field: 'labels' | 'annotations', loc: S
       diagnostics.push({
         level: 'warning',
         code: 'invalid-object',
-        object: objectLabel(obj),
+        ...aboutObject(obj),
         ...(field === 'annotations' ? {annotation: key} : {}),
         message: `${singular} ${key} is ${value === null ? 'empty (null)' : describeType(value)}, not a string; read as "${text}" — quote the value in the manifest, the API server rejects it unquoted`,
         source: loc,
@@ -460,7 +461,7 @@ function checkStringMap(obj: KubeObject, field: 'labels' | 'annotations', loc: S
       diagnostics.push({
         level: 'warning',
         code: 'invalid-object',
-        object: objectLabel(obj),
+        ...aboutObject(obj),
         ...(field === 'annotations' ? {annotation: key} : {}),
         message: `${singular} ${key} is ${describeType(value)}, not a string; it was ignored — ${singular} values must be strings`,
         source: loc,
@@ -573,7 +574,7 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
     state.diagnostics.push({
       level: 'warning',
       code: 'namespace-mismatch',
-      object: objectLabel(obj),
+      ...aboutObject(obj),
       message: `${objectLabel(obj)} at ${where(loc)} is in namespace "${ns}", not "${given}" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n ${ns}, or without -n, to include it)`,
       source: loc,
     })

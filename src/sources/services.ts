@@ -10,6 +10,7 @@
  * path is not converted at all (translate/hosts.ts says so); with a numeric port it converts, silently broken.
  */
 import type {Diagnostic, InputObject, KubeObject} from '../model/types.js'
+import {about} from '../model/diagnostics.js'
 
 export interface ServiceRef {
   namespace: string
@@ -70,7 +71,7 @@ export function missingServiceDiagnostics(objects: InputObject[], known: Set<str
       out.push({
         level: 'warning',
         code: 'service-not-found',
-        object: `Ingress ${ing.metadata.namespace}/${ing.metadata.name}`,
+        ...about('Ingress', {namespace: ing.metadata.namespace, name: ing.metadata.name}),
         message: `Service ${ing.metadata.namespace}/${name} (port ${[...ports].join(', ')}) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute's backendRef stays unresolved (Envoy Gateway answers 500) until it exists`,
         hint: 'create the Service, or fix the backend name in the Ingress, before cutting traffic over',
         source: o.source,

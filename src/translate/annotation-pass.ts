@@ -11,7 +11,7 @@ import type {FamilyContext, Lookup} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
 import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
@@ -63,8 +63,8 @@ interface Read {
 /** Collect the annotations under the prefix; unknown keys under it are reported, other prefixes ignored. */
 export function readAnnotations(ingress: IngressModel, prefix: string, config: ServingConfig, diagnostics: Diagnostic[], defaults: ControllerDefaults = controllerDefaults(undefined)): void {
   const annotations = ingress.object.metadata.annotations ?? {}
-  const object = objectRef('Ingress', ingress.ref)
-  const diag: Diag = (d) => diagnostics.push({object, source: ingress.source, ...d})
+  const subject = about('Ingress', ingress.ref)
+  const diag: Diag = (d) => diagnostics.push({...subject, source: ingress.source, ...d})
   if (prefix !== DEFAULT_PREFIX) {
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
@@ -362,7 +362,7 @@ export const accountingAudit: {onDoubleAccount?: (conflict: DoubleAccount) => vo
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
 export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
   const prefix = options.annotationPrefix
-  const object = objectRef('Ingress', ingress.ref)
+  const subject = about('Ingress', ingress.ref)
   // Which family accounted each key in this pass (undefined: the settlement after the families).
   let running: string | undefined
   const accountedBy = new Map<string, string>()
@@ -390,8 +390,8 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       if (level && message) {
         diagnostics.push({
           level,
-          code: extra?.code ?? `annotation-${fidelity}`,
-          object,
+          code: extra?.code ?? (`annotation-${fidelity}` as const),
+          ...subject,
           annotation: fullKey,
           fidelity,
           message: `${fullKey}: ${message}`,
@@ -401,7 +401,7 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       }
     },
     diag(d) {
-      diagnostics.push({object, source: ingress.source, ...d})
+      diagnostics.push({...subject, source: ingress.source, ...d})
     },
   }
   const before = {diagnostics: diagnostics.length, accounted: new Set(ingress.fidelity.keys())}

@@ -4,7 +4,7 @@
  * before the per-Ingress report is built: the annotation keys a left-out object carried are not applied on that
  * cluster, so they become manual instead of staying exact.
  */
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Emitted} from './records.js'
 import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
@@ -102,7 +102,7 @@ function routesBehindLostClientChecks(list: Emitted[], dropped: Emitted[], diagn
     diagnostics.push({
       level: 'error',
       code: 'route-withheld-client-certificates',
-      object: objectRef(r.object.kind, {namespace: r.object.metadata.namespace, name: r.object.metadata.name}),
+      ...about(r.object.kind, {namespace: r.object.metadata.namespace, name: r.object.metadata.name}),
       message: `${r.object.kind} ${nameOf(r.object)} is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused clients without a valid certificate`,
       hint: 'install Envoy Gateway and convert again',
     })
@@ -133,7 +133,7 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
     diagnostics.push({
       level: 'warning',
       code: 'annotation-needs-crd',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       annotation: key,
       fidelity: 'manual',
       message: `${key}: ${objects.join(', ')}, which carr${objects.length === 1 ? 'ies' : 'y'} it, ${objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${what.join(' or ')}; the setting is not applied`,

@@ -13,7 +13,7 @@
  * which nginx served from their own servers. Pure.
  */
 import {compareStrings} from '../util/hash.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {gatewayKey} from './emit-gateway.js'
 import type {HostIndex} from './hosts.js'
 import type {IngressModel, Location} from '../model/ingress-model.js'
@@ -40,7 +40,7 @@ export function reportCatchAllHttps(index: HostIndex, httpsListener: boolean, op
     diagnostics.push({
       level: 'warning',
       code: 'catch-all-https',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       message:
         `${what} ${ruleless ? 'is' : 'are'} served by ingress-nginx's catch-all server, which also listened on 443 (default_server ssl) with the controller's default certificate: an HTTPS request for any name without a server of its own, or for the bare address, reached ${ruleless ? 'it' : 'them'}. ` +
         `${gatewaySide}; the route is attached to the ${options.httpListener} listener only`,

@@ -21,7 +21,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {NGINX_CONTROLLER} from './controllers.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import {isObject} from '../util/json.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {findStreamConfigMap} from './bundle/stream-services.js'
@@ -254,7 +254,7 @@ export function gatewayControllers(
           diagnostics.push({
             level: 'warning',
             code: 'gateway-several-controller-configmaps',
-            object: objectRef('Gateway', gateway),
+            ...about('Gateway', gateway),
             message: `the controllers of this Gateway's classes (${ws.map((w) => w.ref).join(', ')}) name different ${argName} ConfigMaps (${named.join(', ')}); ${named[0]} is used for the whole Gateway${argName === 'configmap' ? "'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller's for whether nginx served it and for its routes" : ''}`,
             hint: 'give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings',
           })
@@ -398,7 +398,7 @@ function reportAccessDifferences(gateway: NamespacedName, gatewayCm: KubeObject 
     diagnostics.push({
       level: 'error',
       code: 'gateway-controller-access-differs',
-      object: objectRef('Gateway', gateway),
+      ...about('Gateway', gateway),
       message: `the Ingresses of class ${users.join(', ')} were served by a controller whose ${name(cm)} sets ${differ.join(', ')} otherwise than ${name(gatewayCm)}, from which this Gateway's Gateway-wide policies come: their routes get the Gateway's access controls, not their controller's${value(cm, 'global-auth-url') !== '' && value(gatewayCm, 'global-auth-url') === '' ? ` (without its global-auth-url they are served without the external authentication nginx required)` : ''}`,
       hint: `give class ${cls ?? users[0]} a Gateway of its own with --gateway-for ${cls ?? 'CLASS'}=NAMESPACE/NAME, so that its Gateway repeats its own controller's ConfigMap`,
     })

@@ -6,7 +6,7 @@
  * Pure: no I/O.
  */
 import {compareStrings} from '../util/hash.js'
-import {objectRef, refOf} from '../model/diagnostics.js'
+import {about, objectRef, refOf} from '../model/diagnostics.js'
 import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
@@ -96,7 +96,7 @@ function reportForeignClasses(c: GatewayController, diagnostics: Diagnostic[]): 
   diagnostics.push({
     level: 'error',
     code: 'controller-service-foreign-class',
-    object: objectRef('Gateway', c.gateway),
+    ...about('Gateway', c.gateway),
     message: `the IngressClass of ${list} names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: the Envoy Service of this Gateway is ClusterIP (not Envoy Gateway's default public LoadBalancer, whatever this controller's load balancer was) and nginx defaults are assumed for the ConfigMap`,
     hint: `name that controller's Service and ConfigMap with --controller-service ${first}=NAMESPACE/NAME and --controller-configmap ${first}=NAMESPACE/NAME, or include its controller workload in the input`,
   })
@@ -114,7 +114,7 @@ function pickPublished(c: GatewayController, services: Map<string, KubeObject>, 
       diagnostics.push({
         level: chosen ? 'warning' : 'error',
         code: 'controller-several-services',
-        object: objectRef('Gateway', c.gateway),
+        ...about('Gateway', c.gateway),
         message: `${selecting.length} load-balancer Services select the pods of ${w.ref} (${selecting.map(refOf).join(', ')})${chosen ? `; the EnvoyProxy repeats ${refOf(chosen)}, the one the controller publishes (--publish-service)` : ' and none is its --publish-service: none is repeated, and the Envoy Service is ClusterIP'}; Envoy Gateway gives a Gateway one Service, so ${others.map(refOf).join(', ')} ${others.length === 1 ? 'has' : 'have'} no twin`,
         hint: `name the Service to repeat with --controller-service ${c.classes.find((x) => x !== undefined) ?? 'CLASS'}=NAMESPACE/NAME; for the other, add a second Gateway (and EnvoyProxy) for the same routes by hand, e.g. the internal load balancer of the chart's controller.service.internal`,
       })
@@ -168,7 +168,7 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   diagnostics.push({
     level: differences.length > 0 ? 'error' : 'warning',
     code: 'gateway-several-controller-services',
-    object: objectRef('Gateway', c.gateway),
+    ...about('Gateway', c.gateway),
     message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${narrowed ? `, the source-restricted one, so that no restricted host is reachable from more sources; the hosts that were open to any source are restricted to ${traits.find((x) => x.s === chosen)!.sourceRanges} until the classes get Gateways of their own` : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
     hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
   })
@@ -235,7 +235,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
       continue
     }
     if (accepted.has(gw)) {
-      diagnostics.push({level: 'warning', code: 'public-load-balancer-unused', object: objectRef('Gateway', p.gateway), message: `--public-load-balancer ${gw} has no effect: the EnvoyProxy of this Gateway repeats ${refOf(p.service)}`})
+      diagnostics.push({level: 'warning', code: 'public-load-balancer-unused', ...about('Gateway', p.gateway), message: `--public-load-balancer ${gw} has no effect: the EnvoyProxy of this Gateway repeats ${refOf(p.service)}`})
     }
     p.plan = envoyProxyFromService(p.service, p.gateway)
     const ep = `${p.plan.object.metadata.namespace}/${p.plan.object.metadata.name}`
@@ -271,16 +271,16 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
 function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: KubeObject, accepted: boolean, diagnostics: Diagnostic[]): void {
   const gw = `${p.gateway.namespace}/${p.gateway.name}`
   const classRef = `EnvoyProxy ${classProxy.metadata.namespace ?? 'default'}/${classProxy.metadata.name}`
-  const object = objectRef('Gateway', p.gateway)
+  const subject = about('Gateway', p.gateway)
   if (!p.service && accepted) {
-    diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', object, message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer ${gw} accepts`})
+    diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', ...subject, message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer ${gw} accepts`})
     return
   }
   const plan = p.service ? envoyProxyFromService(p.service, p.gateway) : undefined
   diagnostics.push({
     level: 'error',
     code: 'gateway-merged-envoy-service',
-    object,
+    ...subject,
     message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): Envoy Gateway does not accept a Gateway with its own parametersRef (Accepted False, InvalidParameters), so no EnvoyProxy is attached, and this Gateway shares the Envoy Service of ${classRef}, ${p.service ? `which must repeat ${refOf(p.service)}: ${plan!.mapping.join('; ')}` : 'though the ingress-nginx controller Service of its Ingresses is unknown (they may have come through an internal or source-restricted load balancer)'}`,
     hint: p.service
       ? `set these in provider.kubernetes.envoyService of ${classRef} if every merged Gateway may share them, or give these classes a GatewayClass of their own without mergeGateways`
@@ -295,30 +295,30 @@ function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: Ku
  */
 function withoutControllerService(p: DataPlane, live: KubeObject | undefined, accepted: boolean, diagnostics: Diagnostic[], checklist: string[]): EmittedObject<'EnvoyProxy'> | undefined {
   const gw = `${p.gateway.namespace}/${p.gateway.name}`
-  const object = objectRef('Gateway', p.gateway)
+  const subject = about('Gateway', p.gateway)
   const flags = `--controller-service CLASS=NAMESPACE/NAME (the ingress-nginx controller Service of this Gateway's classes), or --public-load-balancer ${gw} if a public load balancer is right for all of them`
   if (live) {
     const ref = live.spec?.infrastructure?.parametersRef
     if (ref?.kind === 'EnvoyProxy' && ref.name === envoyProxyName(p.gateway)) {
       // An earlier run generated and attached it: the live Gateway keeps it (the Gateway union keeps parametersRef).
-      diagnostics.push({level: 'info', code: 'controller-service-unknown', object, message: `the ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy ${ref.name}, which an earlier run generated from it`})
+      diagnostics.push({level: 'info', code: 'controller-service-unknown', ...subject, message: `the ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy ${ref.name}, which an earlier run generated from it`})
       return undefined
     }
     if (accepted) {
-      diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', object, message: `the live Gateway keeps its Envoy Service as it is, as --public-load-balancer ${gw} accepts`})
+      diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', ...subject, message: `the live Gateway keeps its Envoy Service as it is, as --public-load-balancer ${gw} accepts`})
       return undefined
     }
     diagnostics.push({
       level: 'error',
       code: 'controller-service-unknown',
-      object,
+      ...subject,
       message: `the ingress-nginx controller Service of this Gateway's Ingresses is not in the input, and the Gateway already exists: its Envoy Service (whatever it is, Envoy Gateway's default being a public LoadBalancer) would take these hosts, though they may have come through an internal or source-restricted load balancer`,
       hint: `name the Service with ${flags} (keeps the live Envoy Service as it is)`,
     })
     return undefined
   }
   if (accepted) {
-    diagnostics.push({level: 'warning', code: 'public-load-balancer-accepted', object, message: `no EnvoyProxy: as --public-load-balancer ${gw} asks, the Envoy Service gets Envoy Gateway's defaults, a public LoadBalancer with externalTrafficPolicy Local`})
+    diagnostics.push({level: 'warning', code: 'public-load-balancer-accepted', ...subject, message: `no EnvoyProxy: as --public-load-balancer ${gw} asks, the Envoy Service gets Envoy Gateway's defaults, a public LoadBalancer with externalTrafficPolicy Local`})
     checklist.push(`data plane of Gateway ${gw}: Envoy Gateway's default Service (public LoadBalancer), accepted with --public-load-balancer`)
     return undefined
   }
@@ -328,7 +328,7 @@ function withoutControllerService(p: DataPlane, live: KubeObject | undefined, ac
     diagnostics.push({
       level: 'warning',
       code: 'controller-service-unknown',
-      object,
+      ...subject,
       fidelity: 'manual',
       message: p.untied
         ? `no Ingress of the input ties one of its ingress-nginx controllers to this Gateway, and there are several (Services ${p.untied.join(', ')}): which load balancer it stands for, internal, source-restricted or sending the PROXY protocol, is unknown, so rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`
@@ -356,7 +356,7 @@ export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefin
     diagnostics.push({
       level: 'error',
       code: 'gateway-parameters-ref-kept',
-      object: objectRef('Gateway', plane.gateway),
+      ...about('Gateway', plane.gateway),
       message: `the live Gateway already references ${current.kind} ${current.name} (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy ${name} does not apply and the Envoy Service does not repeat ${plane.service ? refOf(plane.service) : 'the ClusterIP Service it sets'}`,
       hint: `copy provider.kubernetes.envoyService of EnvoyProxy ${name} into ${current.kind} ${current.name}, or point the Gateway at ${name} after merging the two`,
     })
@@ -392,7 +392,7 @@ function checkLiveEnvoyService(plane: DataPlane, proxy: KubeObject, diagnostics:
   diagnostics.push({
     level: 'error',
     code: 'envoy-service-not-changed-in-place',
-    object: objectRef('Gateway', plane.gateway),
+    ...about('Gateway', plane.gateway),
     message: `the Gateway already exists, and so does its Envoy Service (Envoy Gateway's default, a public LoadBalancer, or its GatewayClass's EnvoyProxy's); EnvoyProxy ${proxy.metadata.name} sets ${reasons.join('; and ')}: the current load balancer would keep serving, now with these hosts`,
     hint: `generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name},gateway.envoyproxy.io/owning-gateway-namespace=${plane.gateway.namespace}) so that Envoy Gateway recreates it with a new load balancer and address; check with \`kubectl ingress2gw status\` that ${gw} is Programmed. If the current Envoy Service already has these settings (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name} -o yaml), apply with --force`,
   })
@@ -414,14 +414,14 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
   const className = gateway.spec?.gatewayClassName
   const ref = gatewayClasses.find((c) => c.metadata.name === className)?.spec?.parametersRef
   if (!ref || ref.kind !== 'EnvoyProxy' || ref.group !== EG_API_VERSION.split('/')[0]) return
-  const object = objectRef('Gateway', plane.gateway)
+  const subject = about('Gateway', plane.gateway)
   const classProxy = envoyProxies.find((e) => e.metadata.name === ref.name && (e.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'))
   const classRef = `EnvoyProxy ${ref.namespace ?? 'default'}/${ref.name}`
   if (!classProxy) {
     diagnostics.push({
       level: 'warning',
       code: 'gatewayclass-envoyproxy-not-checked',
-      object,
+      ...subject,
       message: `GatewayClass ${className} references ${classRef}, which is not in the input: Envoy Gateway merges it under EnvoyProxy ${proxy.metadata.name} (StrategicMerge), so its envoyService annotations, loadBalancerClass, source ranges and patch apply wherever ${proxy.metadata.name} sets none, and could admit clients otherwise than the ingress-nginx load balancer`,
       hint: `include ${classRef} in the input (kubectl get envoyproxy -n ${ref.namespace ?? 'default'} ${ref.name} -o yaml) to have the merge checked`,
     })
@@ -459,7 +459,7 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
     diagnostics.push({
       level,
       code: 'gatewayclass-envoyproxy-changes-admission',
-      object,
+      ...subject,
       message: `GatewayClass ${className}'s ${classRef} is merged under EnvoyProxy ${proxy.metadata.name} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${plane.service ? refOf(plane.service) : 'the ClusterIP Service'}: ${differences.join('; ')}`,
       hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}${foreignClass !== undefined ? ` (a loadBalancerClass cannot be unset from the Gateway's EnvoyProxy: remove it from ${classRef}, or give these Gateways a GatewayClass of their own)` : ''}`,
     })
@@ -468,7 +468,7 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
     diagnostics.push({
       level: 'warning',
       code: 'gatewayclass-envoyproxy-not-checked',
-      object,
+      ...subject,
       message: `${classRef} (GatewayClass ${className}) patches the Envoy Service (envoyService.patch), which Envoy Gateway applies after EnvoyProxy ${proxy.metadata.name}'s settings: it can change the type, annotations or source ranges this EnvoyProxy repeats`,
       hint: `check that the patch of ${classRef} leaves the Service's type, internal annotations and source ranges alone`,
     })
@@ -573,7 +573,7 @@ function reportClassicElbForwardedFor(plane: DataPlane, diagnostics: Diagnostic[
   diagnostics.push({
     level: 'warning',
     code: 'data-plane-aws-classic-elb-forwarded-for',
-    object: objectRef('Gateway', plane.gateway),
+    ...about('Gateway', plane.gateway),
     fidelity: 'manual',
     message: `${refOf(plane.service!)} is an in-tree Classic ELB at layer 7 (aws-load-balancer-backend-protocol: ${backend}), which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For (ClientTrafficPolicy clientIPDetection); where the AWS Load Balancer Controller runs with its Service webhook (the default since v2.5), the new Envoy Service is given loadBalancerClass service.k8s.aws/nlb and becomes an NLB, which adds no X-Forwarded-For: the client address, and every source-range rule, would then come from a header the client writes`,
     hint: 'after applying, check the Envoy Service (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=' + plane.gateway.name + ' -o jsonpath={.items[*].spec.loadBalancerClass}): if it is service.k8s.aws/nlb, use the PROXY protocol instead (aws-load-balancer-proxy-protocol: "*" on the EnvoyProxy and --client-ip proxy-protocol), or exclude the Service from the webhook',
@@ -599,7 +599,7 @@ function reportPorts(plane: DataPlane, diagnostics: Diagnostic[]): void {
   diagnostics.push({
     level: 'warning',
     code: 'data-plane-ports-differ',
-    object: objectRef('Gateway', plane.gateway),
+    ...about('Gateway', plane.gateway),
     fidelity: 'manual',
     message: `${refOf(plane.service)} took clients on port(s) ${list} (nginx's http/https listeners); the Envoy Service listens on the Gateway's listener ports 80 and 443, so clients of ${moved.map((p) => p.port).join(', ')} find nothing on the new load balancer`,
     hint: 'point those clients at 80/443, or add Gateway listeners on those ports (their routes attach by sectionName), or put a port mapping in front',

@@ -9,7 +9,7 @@
  * HTTPRouteFilter directResponse on both listeners; every location-level intent is dropped.
  */
 import {EG_GROUP} from '../model/gateway-refs.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -38,12 +38,12 @@ const SERVER_LEVEL_KEYS = [
  */
 export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnostics: Diagnostic[], before: {diagnostics: number; accounted: Set<string>}): void {
   const denied = ingress.denied!
-  const object = objectRef('Ingress', ingress.ref)
+  const subject = about('Ingress', ingress.ref)
   const deniedKey = ingress.annotations.get(denied.key)?.fullKey ?? `${prefix}/${denied.key}`
   const serverLevel = new Set(SERVER_LEVEL_KEYS.map((k) => ingress.annotations.get(k)?.fullKey).filter((k): k is string => k !== undefined))
   for (let i = diagnostics.length - 1; i >= before.diagnostics; i--) {
     const d = diagnostics[i]!
-    if (d.object !== object || d.annotation === undefined || serverLevel.has(d.annotation)) continue
+    if (d.object !== subject.object || d.annotation === undefined || serverLevel.has(d.annotation)) continue
     if (d.annotation === deniedKey && d.code === 'locations-denied') continue
     diagnostics.splice(i, 1)
   }
@@ -69,7 +69,7 @@ export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnos
         object: {
           apiVersion: `${EG_GROUP}/v1alpha1`,
           kind: 'HTTPRouteFilter',
-          metadata: managedMetadata(name, ingress.ref.namespace, [object], from),
+          metadata: managedMetadata(name, ingress.ref.namespace, [subject.object], from),
           spec: {directResponse: {statusCode: denied.status}},
         },
       },
@@ -86,7 +86,7 @@ export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnos
     diagnostics.push({
       level: 'info',
       code: 'denied-location-settings',
-      object,
+      ...subject,
       fidelity: 'ignored',
       message: `every path of this Ingress answers ${denied.status} because of ${deniedKey}, before ingress-nginx applies any location setting: ${idle.sort().join(', ')} ${idle.length === 1 ? 'has' : 'have'} no effect until it is fixed, in nginx as in the conversion`,
       source: ingress.source,

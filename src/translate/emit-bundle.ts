@@ -8,7 +8,7 @@ import {clientTrafficFromConfigMap, type HostListenerTraffic} from './bundle/cli
 import type {LoadBalancerStepId} from '../configmap/types.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {streamServices} from './bundle/stream-services.js'
-import {refOf, objectRef} from '../model/diagnostics.js'
+import {about, objectRef, refOf} from '../model/diagnostics.js'
 import type {GatewayController} from './controller-workloads.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from '../model/ingress-model.js'
@@ -81,7 +81,7 @@ export function addPlannedSecrets(certs: Map<string, Map<string, CertRef>>, plan
     for (const [id, plan] of plans.bySecret) {
       if (!id.startsWith(`${ingress.id}#`)) continue
       const refId = `${plan.secretRef.namespace}/${plan.secretRef.name}`
-      const ref = refs.get(refId) ?? {namespace: plan.secretRef.namespace, name: plan.secretRef.name, sources: []}
+      const ref = refs.get(refId) ?? {namespace: plan.secretRef.namespace, name: plan.secretRef.name, sources: [], subject: about('Ingress', ingress.ref)}
       if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
       refs.set(refId, ref)
     }

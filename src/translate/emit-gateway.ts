@@ -3,7 +3,7 @@
  * routes on the `http` listener, the Gateway itself and the namespace labels that admit routes.
  */
 import {compareStrings, shortHash} from '../util/hash.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import type {IngressModel, Location} from '../model/ingress-model.js'
 import {dnsName, normalizeHost} from '../model/names.js'
@@ -11,7 +11,7 @@ import {gatewayParentRef, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
 import type {EmittedObject, GatewayListener, HTTPRouteFilter, NamespaceObject} from '../model/emitted.js'
 import type {GatewaySpec, GatewaySpecListenersTlsCertificateRefs, HTTPRouteSpec} from '../model/generated/index.js'
 import {pushAll} from '../util/arrays.js'
@@ -20,6 +20,8 @@ export interface CertRef {
   namespace: string
   name: string
   sources: string[]
+  /** The Ingress whose TLS entry declared it, as diagnostics name it (model/diagnostics.ts about). */
+  subject?: {object: string; ref: DiagnosticRef}
 }
 
 export function gatewayKey(g: NamespacedName): string {
@@ -42,12 +44,12 @@ export function collectCertificateRefs(
     const refs = byGateway.get(key) ?? new Map<string, CertRef>()
     byGateway.set(key, refs)
     const id = `${ingress.ref.namespace}/${secretName}`
-    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: []}
+    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: [], subject: about('Ingress', ingress.ref)}
     if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
     refs.set(id, ref)
   }
   const report = (ingress: IngressModel, d: Omit<Diagnostic, 'object' | 'source'>) =>
-    diagnostics.push({...d, object: objectRef('Ingress', ingress.ref), source: ingress.source})
+    diagnostics.push({...d, ...about('Ingress', ingress.ref), source: ingress.source})
   const defaultCertHosts = new Map<IngressModel, string[]>()
   const unlistedHosts = new Map<IngressModel, string[]>()
   const wonEntries = new Set<string>()
@@ -273,14 +275,14 @@ function liveGatewaySpec(live: KubeObject | undefined): Partial<GatewaySpec> {
  */
 export function unionWithLive(generated: EmittedObject<'Gateway'>, live: KubeObject, diagnostics: Diagnostic[]): EmittedObject<'Gateway'> {
   const gwNs = generated.metadata.namespace!
-  const object = objectRef('Gateway', {namespace: gwNs, name: generated.metadata.name})
+  const subject = about('Gateway', {namespace: gwNs, name: generated.metadata.name})
   const {gatewayClassName: liveClass, listeners: liveListeners = [], ...otherSpec} = liveGatewaySpec(live)
   const spec: GatewaySpec = {...structuredClone(otherSpec), gatewayClassName: liveClass ?? generated.spec.gatewayClassName, listeners: []}
   if (liveClass && liveClass !== generated.spec.gatewayClassName) {
     diagnostics.push({
       level: 'warning',
       code: 'gateway-class-differs',
-      object,
+      ...subject,
       message: `the live Gateway uses class "${liveClass}", not "${generated.spec.gatewayClassName}"; its class is kept (changing it would move the Gateway to another controller)`,
     })
   }
@@ -295,7 +297,7 @@ export function unionWithLive(generated: EmittedObject<'Gateway'>, live: KubeObj
       diagnostics.push({
         level: 'warning',
         code: 'gateway-listener-differs',
-        object,
+        ...subject,
         message: `live listener "${ours.name}" is ${existing.protocol} ${existing.port}, the conversion expects ${ours.protocol} ${ours.port}; the live listener is kept`,
       })
     }

@@ -2,7 +2,7 @@
  * BackendTrafficPolicy / SecurityPolicy beside the route: one of each kind per Ingress, merged from that
  * Ingress's annotation fragments, targeting all of its routes (an annotation applies to its own Ingress only).
  */
-import {objectRef} from '../model/diagnostics.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {IngressModel, Intent, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
@@ -61,7 +61,7 @@ function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[],
       diagnostics.push({
         level: 'warning',
         code: 'policy-field-conflict',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         annotation: f.from[0],
         message: `${f.from.join(', ')} sets ${kind} ${f.path}, which another annotation of this Ingress already set; the first one is kept`,
         source: ingress.source,

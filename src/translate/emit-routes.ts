@@ -6,7 +6,7 @@ import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../ann
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import {re2Incompatibility} from '../model/re2.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostIndexes} from './shared-gateways.js'
@@ -210,7 +210,7 @@ function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Dia
     diagnostics.push({
       level: 'warning',
       code: 'regex-order-differs',
-      object: objectRef('Ingress', b.ingress!.ref),
+      ...about('Ingress', b.ingress!.ref),
       fidelity: 'approximate',
       message: `host "${host.name || '*'}": nginx tries \`^${a.path}\` before \`^${b.path}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${b.location!.match} ${b.location!.path} instead of ${a.location!.match} ${a.location!.path}`,
       hint: 'make the two paths exclusive (anchor or reorder the alternatives) so the order does not matter',
@@ -244,7 +244,7 @@ function regexVariants(loc: Location, server: NginxServer, diagnostics: Diagnost
     diagnostics.push({
       level: 'warning',
       code: 'regex-location-shadowed',
-      object: objectRef('Ingress', loc.ingress.ref),
+      ...about('Ingress', loc.ingress.ref),
       message: `${loc.match} ${loc.path} on host "${loc.host || '*'}" is rendered by nginx as \`~* "^${n.path}"\` after \`~* "^${earlier.path}"\` (${earlier.location ? `${earlier.location.match} ${earlier.location.path} of Ingress ${earlier.ingress!.id}` : 'the fallback /'}), which matches every path it would; nginx never uses it, so it is not emitted`,
       hint: 'nginx tries regex locations in order and takes the first match (controller.go sorts them by path length, then as the Ingresses added them)',
       source: loc.ingress.source,
@@ -303,7 +303,7 @@ export function emitRoutes(
       diagnostics.push({
         level: 'warning',
         code: 'no-routable-paths',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         message: `Ingress ${ingress.id} has no path left to route (see the other messages); no HTTPRoute is emitted`,
         source: ingress.source,
       })
@@ -396,7 +396,7 @@ function regexServer(ingress: IngressModel, host: HostModel, run: RouteRun): Ngi
     run.diagnostics.push({
       level: 'info',
       code: 'regex-mode-from-other-ingress',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       message: `host "${host.name || '*'}" is in regex mode because of Ingress ${host.regexFrom.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
       source: ingress.source,
     })
@@ -439,7 +439,7 @@ function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostInd
       run.diagnostics.push({
         level: 'info',
         code: 'catch-all-route',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         message: `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
         source: ingress.source,
       })
@@ -493,7 +493,7 @@ function reportPathDifferences(ingress: IngressModel, locations: Location[], ind
     diagnostics.push({
       level: 'warning',
       code: 'wildcard-host-depth',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       fidelity: 'approximate',
       message: 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
       source: ingress.source,
@@ -504,7 +504,7 @@ function reportPathDifferences(ingress: IngressModel, locations: Location[], ind
     diagnostics.push({
       level: 'info',
       code: 'prefix-trailing-slash',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       fidelity: 'approximate',
       message: `Prefix ${trailing.map((l) => l.path).join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
       source: ingress.source,
@@ -539,7 +539,7 @@ function toGrpcRules(ingress: IngressModel, rules: RouteRule[], diagnostics: Dia
         diagnostics.push({
           level: 'warning',
           code: 'grpc-path-untranslatable',
-          object: objectRef('Ingress', ingress.ref),
+          ...about('Ingress', ingress.ref),
           fidelity: 'manual',
           message: `${p.type} ${p.value} has no GRPCRoute equivalent (gRPC matches are by service and method); that path is not emitted`,
           hint: 'use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method',
@@ -555,7 +555,7 @@ function toGrpcRules(ingress: IngressModel, rules: RouteRule[], diagnostics: Dia
       diagnostics.push({
         level: 'warning',
         code: 'grpc-filter-dropped',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         fidelity: 'manual',
         message: `GRPCRoute rules cannot rewrite or redirect; ${(rule.filters ?? []).filter((f) => !GRPC_FILTER_TYPES.includes(f.type)).map((f) => f.type).join(', ')} dropped`,
         source: ingress.source,
@@ -632,7 +632,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
       diagnostics.push({
         level: 'warning',
         code: 'force-ssl-redirect-without-tls',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         ...(own ? {annotation} : {}),
         fidelity: 'manual',
         message: `${own ? '' : 'force-ssl-redirect comes from the ConfigMap force-ssl-redirect: "true": '}host ${host.name} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
@@ -669,7 +669,7 @@ function renderRules(
       diagnostics.push({
         level: 'warning',
         code: 'literal-path-as-regex',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         fidelity: 'approximate',
         message: `${loc.match} ${loc.path} has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression ${match.value}, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes)`,
         source: ingress.source,
@@ -702,7 +702,7 @@ function ruleEntries(ingress: IngressModel, locs: Location[], server: NginxServe
       diagnostics.push({
         level: 'error',
         code: 'regex-not-re2',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         fidelity: 'manual',
         message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
         hint: 'rewrite the path regex without that feature and convert again',

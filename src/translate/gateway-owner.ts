@@ -13,7 +13,7 @@ import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
 import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, gatewayClassProxy, loadBalancerStepDone, planDataPlanes, type DataPlane, type DataPlaneContext} from './data-plane.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, streamParts, type CertManagerPlans} from './emit-bundle.js'
 import {
   gatewayKey,
@@ -151,7 +151,7 @@ function gatewayParts(key: string, gw: NamespacedName, redirect: RedirectPlan | 
     diagnostics.push({
       level: 'error',
       code: 'too-many-certificates',
-      object: objectRef('Gateway', gw),
+      ...about('Gateway', gw),
       message: `${allCerts.length} TLS Secrets for one https listener, and Gateway API allows ${MAX_CERTIFICATE_REFS}: ${rest.length} are left out (${rest.slice(0, 5).join(', ')}${rest.length > 5 ? ', ...' : ''}), so their hosts get no certificate`,
       hint: 'split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates',
     })
@@ -162,7 +162,7 @@ function gatewayParts(key: string, gw: NamespacedName, redirect: RedirectPlan | 
     diagnostics.push({
       level: 'info',
       code: 'passthrough-listeners',
-      object: objectRef('Gateway', gw),
+      ...about('Gateway', gw),
       message: `listeners ${passthrough.map((l) => l.name).join(', ')} (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to ${key}, and the TLSRoutes attach to them`,
     })
   }
@@ -174,7 +174,7 @@ function gatewayParts(key: string, gw: NamespacedName, redirect: RedirectPlan | 
     diagnostics.push({
       level: 'error',
       code: 'too-many-listeners',
-      object: objectRef('Gateway', gw),
+      ...about('Gateway', gw),
       message: `${key} needs ${listenerCount} listeners and Gateway API allows 64: the API server rejects the Gateway`,
       hint: 'move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets',
     })
@@ -244,7 +244,7 @@ function gatewayRecords(parts: GatewayParts, planes: DataPlane[], usedRouteNames
       diagnostics.push({
         level: 'info',
         code: 'redirect-keeps-trailing-slash',
-        object: objectRef('Gateway', gw),
+        ...about('Gateway', gw),
         fidelity: 'approximate',
         message: `nginx's HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect`,
       })
@@ -254,7 +254,7 @@ function gatewayRecords(parts: GatewayParts, planes: DataPlane[], usedRouteNames
     diagnostics.push({
       level: 'warning',
       code: 'https-listener-without-certificates',
-      object: objectRef('Gateway', gw),
+      ...about('Gateway', gw),
       message: `no Ingress names a TLS Secret, so the https listener of ${key} is left out; its TLS hosts relied on the controller's default certificate`,
       hint: 'add the default certificate to an https listener before routes attached to it can be accepted',
     })
@@ -284,7 +284,7 @@ function ownerNeeds(parts: GatewayParts, input: OwnerInput, diagnostics: Diagnos
   diagnostics.push({
     level: 'info',
     code: 'gateway-owner-needs',
-    object: objectRef('Gateway', gw),
+    ...about('Gateway', gw),
     message: `the gateway owner must add to ${key}: ${needs.join('; ')}`,
     hint: 'or rerun with --emit-gateway to generate the Gateway bundle',
   })

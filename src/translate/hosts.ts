@@ -5,7 +5,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
@@ -32,12 +32,12 @@ export function resolveBackend(
   where: string,
   diagnostics: Diagnostic[],
 ): ServiceBackend | undefined {
-  const object = objectRef('Ingress', ingress.ref)
+  const subject = about('Ingress', ingress.ref)
   if (backend?.resource) {
     diagnostics.push({
       level: 'warning',
       code: 'resource-backend',
-      object,
+      ...subject,
       message: `${where}: backend is a resource (${backend.resource.kind ?? '?'}/${backend.resource.name ?? '?'}), not a Service; ingress-nginx skips such paths and so does the conversion`,
       source: ingress.source,
     })
@@ -48,7 +48,7 @@ export function resolveBackend(
     diagnostics.push({
       level: 'error',
       code: 'invalid-backend',
-      object,
+      ...subject,
       message: `${where}: backend has no service name; the path is not converted`,
       source: ingress.source,
     })
@@ -63,7 +63,7 @@ export function resolveBackend(
     diagnostics.push({
       level: viaBackend ? 'info' : 'warning',
       code: 'externalname-service',
-      object,
+      ...subject,
       fidelity: viaBackend ? 'exact' : 'manual',
       message: viaBackend
         ? `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); the route reaches it through the Envoy Gateway Backend this conversion emits for backend-protocol (fqdn ${svc.name}.${namespace}.svc.cluster.local, which the cluster DNS resolves to ${service.spec.externalName})`
@@ -82,7 +82,7 @@ export function resolveBackend(
     diagnostics.push({
       level: 'warning',
       code: 'unresolved-port-name',
-      object,
+      ...subject,
       message: service
         ? `${where}: Service ${namespace}/${svc.name} has no port named "${port.name}"; the path is not converted`
         : `${where}: port name "${port.name}" of Service ${namespace}/${svc.name} cannot be resolved, the Service is not in the input; the path is not converted`,
@@ -96,7 +96,7 @@ export function resolveBackend(
   diagnostics.push({
     level: 'error',
     code: 'invalid-backend',
-    object,
+    ...subject,
     message: `${where}: backend service ${svc.name} has no port; the path is not converted`,
     source: ingress.source,
   })
@@ -191,7 +191,7 @@ function addCatchAll(table: LocationTable, services: Map<string, KubeObject>, di
     diagnostics.push({
       level: 'warning',
       code: cross ? 'cross-controller-conflict' : 'default-backend-shadowed',
-      object: objectRef('Ingress', other.ref),
+      ...about('Ingress', other.ref),
       message: cross
         ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll)}, first in ingress-nginx's order, and this one has no effect`
         : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll.id} comes first in ingress-nginx's order; this one has no effect`,
@@ -210,7 +210,7 @@ function addRulePaths(table: LocationTable, ingress: IngressModel, services: Map
       diagnostics.push({
         level: 'error',
         code: 'invalid-host',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         message: `rules[${ruleIndex}].host "${rule?.host}" ${invalid}; the rule is not converted`,
         source: ingress.source,
       })
@@ -229,7 +229,7 @@ function addRulePath(table: LocationTable, ingress: IngressModel, hostName: stri
     diagnostics.push({
       level: 'error',
       code: 'invalid-path',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       message: `${where}: path "${path}" is not absolute (the API server requires a leading /); the path is not converted`,
       source: ingress.source,
     })
@@ -345,7 +345,7 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
       diagnostics.push({
         level: 'warning',
         code: 'server-alias-shadowed',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         annotation: a.from[0],
         message: `server-alias ${a.names.join(', ')} is not used for host "${hostName}": Ingress ${owner.id} comes first in ingress-nginx's order and sets the host's aliases (${owner.annotations.get('server-alias')!.raw}); nginx skips the aliases of later Ingresses, and so does the conversion`,
         source: ingress.source,
@@ -362,7 +362,7 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
         diagnostics.push({
           level: 'warning',
           code: 'server-alias-is-www-redirect',
-          object: objectRef('Ingress', ingress.ref),
+          ...about('Ingress', ingress.ref),
           annotation: a.from[0],
           message: `server-alias ${alias} is also the from-to-www-redirect name of Ingress ${twinOf}: nginx renders the redirect server first and ignores the duplicate name in this host's server, so ${alias} answers with the redirect; the conversion leaves the alias out`,
           source: ingress.source,
@@ -373,7 +373,7 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
         diagnostics.push({
           level: 'info',
           code: 'server-alias-is-host',
-          object: objectRef('Ingress', ingress.ref),
+          ...about('Ingress', ingress.ref),
           annotation: a.from[0],
           message: `server-alias ${alias} is already a host of its own; ingress-nginx drops such aliases and so does the conversion`,
           source: ingress.source,
@@ -392,7 +392,7 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
       diagnostics.push({
         level: 'warning',
         code: 'server-alias-duplicate',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         annotation: ingress.intents.hostAliases!.from[0],
         message: `server-alias ${alias} of host "${other.name}" is also an alias of host "${first!.name}": nginx has the name in both servers and keeps it for the first one in its configuration, which ingress-nginx sorts by host name, so ${alias} answers as ${first!.name}, and so does the conversion`,
         source: ingress.source,
@@ -453,7 +453,7 @@ function reportConflict(
     diagnostics.push({
       level: 'warning',
       code: 'cross-controller-conflict',
-      object: objectRef('Ingress', loser.ref),
+      ...about('Ingress', loser.ref),
       message: `host "${host || '*'}" ${match} ${path} is defined by ${describeIngress(winner.ingress)} -> ${serviceText(winner.backend)} and by ${describeIngress(loser)} -> ${serviceText(loserBackend)}: ${cross}; there one Ingress owns the path, as in one ingress-nginx, and ${winner.ingress.id} does because ${why}: ${serviceText(winner.backend)} now gets the requests the controller of ${loser.id} sent to ${serviceText(loserBackend)}; this path is not emitted for ${loser.id}`,
       hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or remove the path from one of the Ingresses',
       source: loser.source,
@@ -463,7 +463,7 @@ function reportConflict(
   diagnostics.push({
     level: 'warning',
     code: 'path-conflict',
-    object: objectRef('Ingress', loser.ref),
+    ...about('Ingress', loser.ref),
     message: `host "${host || '*'}" ${match} ${path} is also defined by Ingress ${winner.ingress.id}; ingress-nginx serves it from ${winner.ingress.id} because ${why}; this path is not emitted for ${loser.id}`,
     hint: same ? undefined : 'Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate path from one Ingress',
     source: loser.source,
@@ -476,7 +476,7 @@ function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, bac
   diagnostics.push({
     level: 'warning',
     code: 'canary-upstream-not-created',
-    object: objectRef('Ingress', canary.ref),
+    ...about('Ingress', canary.ref),
     message:
       `${where}: ${serviceText(backend)} is also used by ${creator.isCanary ? 'canary ' : ''}Ingress ${creator.id} (${order}), which created its upstream (controller.go createUpstreams); ` +
       `the canary's weight, header and cookie are set only on an upstream the canary creates, so ${creator.isCanary ? `the split of ${creator.id} applied instead` : 'ingress-nginx never routed a request of this path to the canary (balancer.lua route_to_alternative_balancer)'}; no canary split is emitted for it`,
@@ -491,7 +491,7 @@ function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend:
   diagnostics.push({
     level: 'warning',
     code: 'upstream-owned-by-canary',
-    object: objectRef('Ingress', ingress.ref),
+    ...about('Ingress', ingress.ref),
     message:
       `${where}: host "${host || '*'}" ${match} ${path} -> ${serviceText(backend)} was not served by ingress-nginx: canary Ingress ${canary.id} (${order}) uses the same Service port and created its upstream as a canary-only one ` +
       `(controller.go createUpstreams marks it NoServer; getBackendServers skips every path routed to it), so requests for this path got the host's other locations or the default backend (404); the path is not emitted, as nginx did not serve it`,
@@ -512,18 +512,18 @@ function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend:
  * weights...) are withdrawn, and each key ends in `ignored`, said by one warning.
  */
 function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[]): void {
-  const object = objectRef('Ingress', canary.ref)
+  const subject = about('Ingress', canary.ref)
   const keys = [...canary.annotations.values()].filter((a) => a.key === 'canary' || a.key.startsWith('canary-')).map((a) => a.fullKey).sort(compareStrings)
   const own = new Set(keys)
   for (let i = diagnostics.length - 1; i >= 0; i--) {
     const d = diagnostics[i]!
-    if (d.object === object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
+    if (d.object === subject.object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
   }
   for (const key of keys) canary.fidelity.set(key, 'ignored')
   diagnostics.push({
     level: 'warning',
     code: 'canary-unattached',
-    object,
+    ...subject,
     ...(keys.length > 0 ? {annotation: keys[0]} : {}),
     fidelity: 'ignored',
     message: `canary Ingress ${canary.id} matches no primary location, so ingress-nginx attached it nowhere (controller.go mergeAlternativeBackends) and it has no effect: ${keys.join(', ') || 'its canary annotations'} ${keys.length === 1 ? 'is' : 'are'} ignored, and no split is emitted`,
@@ -540,7 +540,7 @@ function attachCanaries(
 ): Map<string, {ingress: IngressModel; backend: ServiceBackend}> {
   const byUpstream = new Map<string, {ingress: IngressModel; backend: ServiceBackend}>()
   for (const canary of ingresses.filter((i) => i.isCanary && i.served)) {
-    const object = objectRef('Ingress', canary.ref)
+    const subject = about('Ingress', canary.ref)
     let attached = 0
     const rules: any[] = Array.isArray(canary.object.spec.rules) ? canary.object.spec.rules : []
     const candidates: {host: string; path: string; match: MatchKind; backend: any; where: string}[] = []
@@ -570,7 +570,7 @@ function attachCanaries(
         diagnostics.push({
           level: 'warning',
           code: 'canary-path-served',
-          object,
+          ...subject,
           message: `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path || '/'}, and its Service port is also used by Ingress ${creator.id}, which created the upstream, so ingress-nginx served this path as an ordinary location (controller.go getBackendServers); the conversion emits no route for it`,
           hint: 'add the path to a primary Ingress if it should keep being served, then convert again',
           source: canary.source,
@@ -581,7 +581,7 @@ function attachCanaries(
         diagnostics.push({
           level: 'warning',
           code: 'canary-without-primary',
-          object,
+          ...subject,
           message:
             c.path === ''
               ? `${c.where}: the canary path is empty, and ingress-nginx pairs a canary path with the location of the same path as written (controller.go mergeAlternativeBackends), which is never empty; it ignores this canary path and so does the conversion`
@@ -596,7 +596,7 @@ function attachCanaries(
         diagnostics.push({
           level: 'warning',
           code: 'canary-same-service',
-          object,
+          ...subject,
           message: `${c.where}: the canary routes to the same Service as its primary (${upstreamKey(backend)}); ingress-nginx ignores it`,
           source: canary.source,
         })
@@ -612,7 +612,7 @@ function attachCanaries(
         diagnostics.push({
           level: 'warning',
           code: 'canary-shadowed',
-          object,
+          ...subject,
           message: `${c.where}: upstream ${key} already has canary ${existing.ingress.id}; ingress-nginx uses only the first alternative backend of an upstream`,
           source: canary.source,
         })

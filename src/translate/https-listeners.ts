@@ -19,7 +19,7 @@
 import {ingressIds, record, type Emitted} from './records.js'
 import {compareStrings} from '../util/hash.js'
 import {hostListenerName} from '../model/gateway-refs.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about, objectRef} from '../model/diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
 import type {HostIndex} from './hosts.js'
@@ -108,7 +108,7 @@ export function planHttpsListeners(
       diagnostics.push({
         level: 'warning',
         code: 'mtls-host-without-tls',
-        object: objectRef('Ingress', auth.winner.ingress.ref),
+        ...about('Ingress', auth.winner.ingress.ref),
         annotation: auth.winner.intent.from[0],
         message: `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; no certificate is known for a listener of its own, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either) and the host is not served over HTTPS`,
         hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
@@ -130,7 +130,7 @@ export function planHttpsListeners(
       diagnostics.push({
         level: 'info',
         code: 'mtls-host-from-other-ingress',
-        object: objectRef('Ingress', other.ref),
+        ...about('Ingress', other.ref),
         message: `host "${hostName}" asks for client certificates because of Ingress ${auth.winner.ingress.id} (ingress-nginx applies auth-tls-* to the whole server): this Ingress's routes there attach to ${host.httpsListeners.join(', ')} as well, never to the shared https listener`,
         source: other.source,
       })
@@ -244,9 +244,9 @@ function hostCertificate(host: HostModel, certPlans: CertManagerPlans): CertRef 
   if (!tls || !tls.secretName) return undefined
   if (certPlans.ingresses.has(tls.ingress.id)) {
     const planned = certPlans.bySecret.get(`${tls.ingress.id}#${tls.secretName}`)
-    return planned ? {namespace: planned.secretRef.namespace, name: planned.secretRef.name, sources: [objectRef('Ingress', tls.ingress.ref)]} : undefined
+    return planned ? {namespace: planned.secretRef.namespace, name: planned.secretRef.name, sources: [objectRef('Ingress', tls.ingress.ref)], subject: about('Ingress', tls.ingress.ref)} : undefined
   }
-  return {namespace: tls.ingress.ref.namespace, name: tls.secretName, sources: [objectRef('Ingress', tls.ingress.ref)]}
+  return {namespace: tls.ingress.ref.namespace, name: tls.secretName, sources: [objectRef('Ingress', tls.ingress.ref)], subject: about('Ingress', tls.ingress.ref)}
 }
 
 interface HostAuth {
@@ -279,7 +279,7 @@ function clientAuthByHost(ingresses: IngressModel[], diagnostics: Diagnostic[]):
       diagnostics.push({
         level: 'warning',
         code: 'mtls-host-settings-from-other-ingress',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         annotation: intent.from[0],
         message: `host "${host || '*'}" takes its client certificate settings from Ingress ${w.ingress.id} (CA ${w.intent.secret.namespace}/${w.intent.secret.name}, verify ${w.intent.verify}), the first Ingress of the host with a CA in ingress-nginx's order; this Ingress's auth-tls-* settings have no effect there`,
         source: ingress.source,
@@ -292,7 +292,7 @@ function clientAuthByHost(ingresses: IngressModel[], diagnostics: Diagnostic[]):
     diagnostics.push({
       level: 'error',
       code: 'mtls-host-closed',
-      object: objectRef('Ingress', d.ingress.ref),
+      ...about('Ingress', d.ingress.ref),
       annotation: d.intent.from[0],
       message: `host "${host || '*'}": ${d.intent.denied}, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it`,
       hint: 'fix auth-tls-secret (namespace/name of a Secret in the Ingress namespace) and convert again',
@@ -378,14 +378,14 @@ function resolveOverlaps(
     }
     const others = [...new Set(clashes.map((n) => claimed.get(n)!))]
     const ref = refs.get(id)!
-    const object = ref.sources[0] ?? `Secret ${id}`
+    const subject = ref.subject ?? {object: ref.sources[0] ?? `Secret ${id}`}
     refs.delete(id)
     const coveredBy = (h: HostModel) => kept.find((k) => covers(declared.get(k) ?? new Set(), h.name))
     if (sharedHosts.every((h) => coveredBy(h) !== undefined)) {
       diagnostics.push({
         level: 'info',
         code: 'tls-certificate-redundant',
-        object,
+        ...subject,
         fidelity: 'approximate',
         message:
           `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}, listed before it on the https listener of ${key}: Envoy Gateway would reject it whole ("public key algorithm must be unique"). ` +
@@ -402,7 +402,7 @@ function resolveOverlaps(
     diagnostics.push({
       level: 'warning',
       code: 'tls-certificate-overlap',
-      object,
+      ...subject,
       fidelity: 'approximate',
       message:
         `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. ` +
@@ -456,7 +456,7 @@ function separateShadowedHosts(
       diagnostics.push({
         level: 'warning',
         code: 'tls-sni-shadowed',
-        object: objectRef('Ingress', host.tls!.ingress.ref),
+        ...about('Ingress', host.tls!.ingress.ref),
         fidelity: 'approximate',
         message: `host "${host.name}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${by.name} (hostname ${by.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${key} https listener matches any name. Over HTTPS it reaches ${by.hostname}'s routes, not its own`,
         hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
@@ -595,7 +595,7 @@ function reportHostListeners(list: HostListener[], options: TranslateOptions, di
     diagnostics.push({
       level: 'warning',
       code: 'mtls-listener-not-generated',
-      object: objectRef('Ingress', ingress.ref),
+      ...about('Ingress', ingress.ref),
       annotation: l.clientAuth.intent.from[0],
       fidelity: 'manual',
       message: `host "${l.hostname || '*'}" needs client certificates, and its listener ${l.name} is not generated: ${l.missing}. Its routes are not attached to the shared ${options.httpsListener} listener, so nothing is served over HTTPS for it until a person adds the listener`,

@@ -8,7 +8,7 @@ import type {Lookup} from '../annotations/types.js'
 import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
 import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
-import {sortDiagnostics, objectRef} from '../model/diagnostics.js'
+import {about, sortDiagnostics} from '../model/diagnostics.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
@@ -276,7 +276,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
       diagnostics.push({
         level: 'warning',
         code: 'intent-not-emitted',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         annotation: intent.from[0],
         message: `${intent.from.join(', ')} produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won)`,
         source: ingress.source,

@@ -13,7 +13,7 @@
  *   Gateway serves on a listener without hostname, and answers them with its own certificate and routes.
  * Under ingress-nginx each controller had its own address, so neither could happen.
  */
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {HostIndex} from './hosts.js'
 import type {HostListener} from './https-listeners.js'
 import type {Diagnostic, NamespacedName} from '../model/types.js'
@@ -54,7 +54,7 @@ export function mergedGatewayDiagnostics(gateways: GatewayListeners[]): Diagnost
     out.push({
       level: 'info',
       code: 'merged-gateways-listener-conflict',
-      object: objectRef('Gateway', gateways[0]!.gateway),
+      ...about('Gateway', gateways[0]!.gateway),
       message:
         `the Gateways ${names.join(', ')} must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (${clashes.join('; ')}), ` +
         'and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways each Gateway gets an Envoy and an address of its own, as each ingress-nginx controller had',
@@ -79,7 +79,7 @@ export function mergedGatewayDiagnostics(gateways: GatewayListeners[]): Diagnost
       out.push({
         level: 'warning',
         code: 'merged-gateways-wildcard-takes-host',
-        object: objectRef('Gateway', g.gateway),
+        ...about('Gateway', g.gateway),
         message:
           `if the GatewayClass merges Gateways (EnvoyProxy mergeGateways: true), the listener ${wild.name} (${wild.hostname}) of ${g.gateway.namespace}/${g.gateway.name} takes the TLS connections for ${taken.join(', ')}: ` +
           'Envoy picks a wildcard server name over a listener without hostname, so these hosts get this listener\'s certificate and routes instead of their own Gateway\'s; under ingress-nginx each controller had its own address',

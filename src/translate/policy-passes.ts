@@ -3,7 +3,7 @@
  * (or replaces) the Gateway's policy of its kind, and the https-redirect routes get past the Gateway's auth. They
  * find what they need by record role and Gateway, never by object names.
  */
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -49,7 +49,7 @@ export function mergeWithGatewayPolicies(list: Emitted[], diagnostics: Diagnosti
     diagnostics.push({
       level: 'info',
       code: 'policy-replaces-gateway-defaults',
-      object: objectRef(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
+      ...about(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
       message:
         leftOut.length > 0
           ? `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
@@ -138,7 +138,7 @@ export function redirectBeforeAuth(list: Emitted[], diagnostics: Diagnostic[]): 
       diagnostics.push({
         level: 'info',
         code: 'redirect-before-auth',
-        object: objectRef('SecurityPolicy', {namespace, name: policy.metadata.name}),
+        ...about('SecurityPolicy', {namespace, name: policy.metadata.name}),
         message: `the https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran`,
       })
     }

@@ -3,7 +3,7 @@
  * (store.go sortIngressSlice: creationTimestamp ascending, ties by namespace/name descending).
  */
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import {resolveSettings} from '../model/settings.js'
@@ -199,7 +199,7 @@ export function selectIngresses(
       diagnostics.push({
         level: 'error',
         code: 'invalid-ingress',
-        object: objectRef('Ingress', ref),
+        ...about('Ingress', ref),
         message: `Ingress ${ref.namespace}/${ref.name} is skipped: ${reason}`,
         source: input.source,
       })

@@ -8,7 +8,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {classText, crossControllerNote, describeIngress, serviceText} from './controllers.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
 import {normalizeHost} from '../model/names.js'
@@ -101,7 +101,7 @@ function reportHostsOnSeveralGateways(
     diagnostics.push({
       level: merged.length > 0 ? 'warning' : 'info',
       code: 'host-on-two-gateways',
-      object: objectRef('Ingress', first.ref),
+      ...about('Ingress', first.ref),
       message:
         `host "${name}" is served on ${sides.join(' and ')}: each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own` +
         (merged.length > 0
@@ -121,14 +121,14 @@ function reportHostsOnSeveralGateways(
 function reportCrossControllerMerges(partition: GatewayPartition, index: HostIndex, diagnostics: Diagnostic[]): void {
   const byId = new Map(partition.ingresses.map((i) => [i.id, i]))
   const primaries = partition.ingresses.filter((i) => i.served && !i.isCanary)
-  const warn = (about: IngressModel, message: string) =>
+  const warn = (subject: IngressModel, message: string) =>
     diagnostics.push({
       level: 'warning',
       code: 'cross-controller-conflict',
-      object: objectRef('Ingress', about.ref),
+      ...about('Ingress', subject.ref),
       message,
       hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or make the Ingresses of the two classes agree',
-      source: about.source,
+      source: subject.source,
     })
   const ownTls = firstTlsPerController(primaries)
   for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {

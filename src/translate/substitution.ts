@@ -7,7 +7,7 @@ import {describePlaceholders, placeholderTexts, restoreDeep, validForSomeSubstit
 import type {RegistryEntry} from '../annotations/index.js'
 import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 
 /** A diagnostic about the Ingress being read (object and source filled in by the caller). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
@@ -103,7 +103,7 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
       diagnostics.push({
         level: 'error',
         code: 'placeholder-lost',
-        object: objectRef(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+        ...about(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
         message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} carries part of a \${VAR} placeholder the conversion could not put back as written`,
         hint: RENDER_FIRST,
       })
@@ -114,7 +114,7 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
     diagnostics.push({
       level: 'info',
       code: 'needs-substitution',
-      object: objectRef(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+      ...about(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
       message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} keeps ${texts.join(', ')} verbatim: apply it through the Flux Kustomization that substitutes these variables (postBuild.substitute / substituteFrom), or substitute them before \`kubectl apply\``,
     })
   }

@@ -15,7 +15,7 @@
  * would not be redirected. Pure.
  */
 import {compareStrings} from '../util/hash.js'
-import {objectRef} from '../model/diagnostics.js'
+import {about} from '../model/diagnostics.js'
 import {isPassthrough} from './emit-bundle.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
@@ -73,7 +73,7 @@ export function inheritWildcardCertificates(index: HostIndex, diagnostics: Diagn
     diagnostics.push({
       level: 'info',
       code: 'tls-from-wildcard',
-      object: objectRef('Ingress', first.ref),
+      ...about('Ingress', first.ref),
       message: passthrough
         ? `host "${host.name}" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host ${wildcard.name} (from Ingress ${tls.ingress.id}) for its one-label wildcard name; so ${redirect}`
         : `host "${host.name}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${wildcard.name} (${certificate}, from Ingress ${tls.ingress.id}): ` +
@@ -107,7 +107,7 @@ export function reportAliasesUnderTlsWildcards(index: HostIndex, diagnostics: Di
       diagnostics.push({
         level: 'warning',
         code: 'alias-under-tls-wildcard',
-        object: objectRef('Ingress', first.ref),
+        ...about('Ingress', first.ref),
         fidelity: 'approximate',
         message:
           `server-alias "${alias}" of host "${host.name}" (no TLS): ingress-nginx answered its HTTPS with the certificate of the wildcard host ${fallback} and redirected its plain HTTP to HTTPS (308; lua_ingress.lua redirect_to_https looks the request's Host up), but not plain HTTP for ${host.name}. ` +
@@ -171,7 +171,7 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
       diagnostics.push({
         level: 'error',
         code: 'mtls-host-under-tls-wildcard',
-        object: objectRef('Ingress', clientAuth.ref),
+        ...about('Ingress', clientAuth.ref),
         annotation: clientAuth.intents.clientAuth!.from[0],
         message: `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates. No listener of the host's own could be generated (${clientAuth.intents.clientAuth!.matchCn !== undefined ? 'auth-tls-match-cn: no listener setting checks the certificate subject' : `no certificate is known for ${covering.name}`}), so its routes are not attached to ${listener}, and over HTTPS its name reaches ${covering.name}'s routes without the check`,
         hint: `before applying, add to the Gateway a listener {hostname: ${host.name}, port 443, protocol HTTPS} with a certificate and a ClientTrafficPolicy tls.clientValidation (and the subject check, if auth-tls-match-cn is set), or give ${host.name} a TLS entry with its certificate and convert again`,
@@ -186,7 +186,7 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
     diagnostics.push({
       level: clientCertificates ? 'warning' : 'info',
       code: 'plain-host-under-tls-wildcard',
-      object: objectRef('Ingress', first.ref),
+      ...about('Ingress', first.ref),
       message:
         `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx's wildcard server name one label${host.name.startsWith('*.') ? ', and nginx chose the longer wildcard server' : ''}): ` +
         `ingress-nginx answered them from the host's own server, with its default certificate. Its routes attach to ${listener} as well (no redirect), so HTTPS keeps reaching its own Services; the certificate is the one of the listener's that Envoy picks by SNI (the first when none names the host) where nginx presented its default certificate` +

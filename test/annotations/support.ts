@@ -4,6 +4,7 @@ import {accountingAudit} from '../../src/translate/annotation-pass.js'
 import {translate} from '../../src/translate/index.js'
 import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/model/types.js'
 import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
+import {catalogueContradiction, refProblem} from '../../src/model/catalogue/check.js'
 
 export const P = 'nginx.ingress.kubernetes.io/'
 
@@ -103,7 +104,11 @@ export function fixture(defaults: IngressOptions) {
 }
 
 export function translateAll(objects: KubeObject[], options: Partial<TranslateOptions> = {}): TranslateResult {
-  return translate({objects: objects.map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, options)
+  const result = translate({objects: objects.map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, options)
+  // The diagnostics sink of every unit test: a diagnostic that contradicts its catalogue entry fails the test.
+  const wrong = [...new Set(result.diagnostics.flatMap((d) => [catalogueContradiction(d), refProblem(d)]).filter((c) => c !== undefined))]
+  if (wrong.length > 0) throw new Error(`diagnostics contradict src/model/catalogue/: ${wrong.join('; ')}`)
+  return result
 }
 
 /** `translateAll` with default options, the objects given one by one. */

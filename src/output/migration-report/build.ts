@@ -3,6 +3,7 @@
  * conflicts, tcp/udp entries, the Gateway topology, the checklist. Reads diagnostics by their fields (code, level,
  * fidelity, object, annotation, hint), never by their message text.
  */
+import {ingressIdOf} from '../../model/diagnostics.js'
 import {compareStrings} from '../../util/hash.js'
 import type {Diagnostic, Fidelity, IngressReport, Level, Snapshot, TranslateOptions, TranslateResult} from '../../model/types.js'
 import {conflictsOf} from './conflicts.js'
@@ -35,14 +36,13 @@ export interface ReportContext {
   scope?: MigrationReport['scope']
 }
 
-const INGRESS_PREFIX = 'Ingress '
-
 export function buildReport(result: TranslateResult, context: ReportContext = {}): MigrationReport {
   const diagnostics = [...(context.inputDiagnostics ?? []), ...result.diagnostics]
   const byIngress = new Map<string, Diagnostic[]>()
   const rest: Diagnostic[] = []
   for (const d of diagnostics) {
-    if (d.object?.startsWith(INGRESS_PREFIX)) push(byIngress, d.object.slice(INGRESS_PREFIX.length), d)
+    const ingress = ingressIdOf(d)
+    if (ingress !== undefined) push(byIngress, ingress, d)
     else rest.push(d)
   }
 
@@ -110,8 +110,10 @@ export function reportDiagnostic(d: Diagnostic, keepObject: boolean): ReportDiag
     code: d.code,
     ...(d.fidelity ? {fidelity: d.fidelity} : {}),
     ...(keepObject && d.object ? {object: d.object} : {}),
+    ...(keepObject && d.ref ? {ref: {...d.ref}} : {}),
     ...(d.annotation ? {annotation: d.annotation} : {}),
     message: d.message,
+    ...(d.data ? {data: structuredClone(d.data)} : {}),
     ...(d.hint ? {hint: d.hint} : {}),
     ...(source ? {source} : {}),
   }

@@ -3,6 +3,7 @@
  * take a path from another, turn on regex mode or client certificates for its neighbours, or shadow a default
  * backend. The compiler reports each as a diagnostic on the Ingress affected; the report gathers them.
  */
+import {ingressIdOf} from '../../model/diagnostics.js'
 import {normalizeHost} from '../../model/names.js'
 import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../model/types.js'
 import {compareStrings} from '../../util/hash.js'
@@ -35,19 +36,19 @@ export const CONFLICT_CODES = new Set([
 ])
 
 export function conflictsOf(diagnostics: Diagnostic[], result: TranslateResult, snapshot: Snapshot | undefined): Conflict[] {
-  const relevant = diagnostics.filter((d) => CONFLICT_CODES.has(d.code) && d.object?.startsWith('Ingress '))
+  const relevant = diagnostics.filter((d) => CONFLICT_CODES.has(d.code) && ingressIdOf(d) !== undefined)
   const pathConflicts = new Map<string, number>()
-  for (const d of relevant) if (d.code === 'path-conflict') pathConflicts.set(d.object!, (pathConflicts.get(d.object!) ?? 0) + 1)
+  for (const d of relevant) if (d.code === 'path-conflict') pathConflicts.set(ingressIdOf(d)!, (pathConflicts.get(ingressIdOf(d)!) ?? 0) + 1)
   const ingresses = new Map<string, KubeObject>()
   for (const {object} of snapshot?.objects ?? []) {
     if (object?.kind === 'Ingress' && object.metadata?.name) ingresses.set(`${object.metadata.namespace ?? 'default'}/${object.metadata.name}`, object)
   }
   const out = relevant.map((d): Conflict => {
-    const ingress = d.object!.slice('Ingress '.length)
+    const ingress = ingressIdOf(d)!
     const conflict: Conflict = {code: d.code, level: d.level, ingress, message: d.message}
     if (d.hint) conflict.hint = d.hint
     // One contested path on this Ingress: name it and the Ingress that keeps it (with several, the messages say which is which).
-    if (d.code === 'path-conflict' && pathConflicts.get(d.object!) === 1) {
+    if (d.code === 'path-conflict' && pathConflicts.get(ingress) === 1) {
       const found = contestedPaths(ingress, ingresses.get(ingress), result)
       if (found.length === 1) Object.assign(conflict, found[0])
     }

@@ -5,7 +5,7 @@
  */
 import type {Fidelity, Level, SourceLocation} from '../../model/types.js'
 
-export const REPORT_SCHEMA_VERSION = '1.2'
+export const REPORT_SCHEMA_VERSION = '1.3'
 export const REPORT_KIND = 'IngressMigrationReport'
 
 /** exact: converts as nginx behaved; approximate: works, differs in a named way; manual: needs a person; skipped: nothing is served. */
@@ -30,8 +30,12 @@ export interface ReportDiagnostic {
   fidelity?: Fidelity
   /** The input object it is about (kept for notes; omitted inside an Ingress entry, which names it). */
   object?: string
+  /** `object` as data (since 1.3): group and filter on it, not on the text. */
+  ref?: ObjectRef
   annotation?: string
   message: string
+  /** What the message is rendered from, for codes the catalogue renders (since 1.3). */
+  data?: Record<string, unknown>
   hint?: string
   source?: SourceLocation
 }

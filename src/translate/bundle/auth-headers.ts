@@ -17,7 +17,7 @@
  * A listener-level header removal reaches every host on the listener: hosts without external auth lose the
  * client's copies too, which is reported.
  */
-import {objectRef} from '../../model/diagnostics.js'
+import {about, objectRef} from '../../model/diagnostics.js'
 import {isAcmeChallengePath} from '../emit-routes.js'
 import type {HostIndex} from '../hosts.js'
 import type {HostModel, IngressModel} from '../../model/ingress-model.js'
@@ -126,7 +126,7 @@ export function authHeaderStrips(
       : ''
   // Headers the check reads from the client cannot be removed before it (CHECK_HEADERS): say they stay.
   const keptNote = kept.size > 0 ? `; ${[...kept.values()].join(', ')} ${kept.size > 1 ? 'are' : 'is'} not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend` : ''
-  const object = objectRef('Gateway', gateway)
+  const subject = about('Gateway', gateway)
   if (!emitBundle) {
     const perListener = [...strips].map(([l, list]) => `${l === '' ? listeners.http : l}: [${list.join(', ')}]`)
     const step = `remove client-sent auth response headers before external auth on ${gateway.namespace}/${gateway.name}: ClientTrafficPolicy headers.earlyRequestHeaders.remove per listener, ${perListener.join('; ')}`
@@ -136,7 +136,7 @@ export function authHeaderStrips(
       diagnostics: [{
         level: 'warning',
         code: 'auth-headers-client-copies',
-        object,
+        ...subject,
         fidelity: 'manual',
         message: `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}${keptNote}`,
         hint: `${step} (the gateway owner's run with --emit-gateway generates them); a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too`,
@@ -149,7 +149,7 @@ export function authHeaderStrips(
     diagnostics: [{
       level: exposed.length > 0 ? 'warning' : 'info',
       code: 'auth-headers-client-copies',
-      object,
+      ...subject,
       fidelity: exposed.length > 0 ? 'approximate' : 'exact',
       message: `the ClientTrafficPolicies of ${listenerNames.length > 1 ? 'listeners' : 'listener'} ${listenerNames.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}${keptNote}`,
       ...(exposed.length > 0 ? {hint: 'a backend without external auth that reads these headers from its clients must get them under other names, or be moved to a Gateway of its own'} : {}),
@@ -194,7 +194,7 @@ export function exemptAuthLocations(index: HostIndex, exempt: string[]): Diagnos
       return {
         level: 'warning' as const,
         code: 'auth-exempt-location',
-        object: objectRef('Ingress', ingress.ref),
+        ...about('Ingress', ingress.ref),
         message:
           `${[...new Set(where)].sort().join(', ')}: under the controller ConfigMap's no-auth-locations (${exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${copies}. ` +
           `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,

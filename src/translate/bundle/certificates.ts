@@ -9,12 +9,13 @@ import {parseInt10} from '../../model/parsers.js'
 import {shortHash} from '../../util/hash.js'
 import {dnsName, normalizeHost} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../model/types.js'
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, issuerCopyName} from '../../model/gateway-refs.js'
-import {diag, refOf} from '../../model/diagnostics.js'
+import {aboutObject, diag, refOf} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {EmittedObject} from '../../model/emitted.js'
 import type {CertificateSpec} from '../../model/generated/index.js'
+import type {Code} from '../../model/catalogue/index.js'
 
 export interface CertificatePlan {
   certificate: EmittedObject<'Certificate'>
@@ -26,8 +27,9 @@ export interface CertificatePlan {
    * namespace): the caller asks rewriteIssuers to copy it into the gateway namespace (`gatewayNamespaceNeeds`).
    */
   issuer: {kind: string; name: string; group: string; namespace?: string}
-  /** The Ingress the Certificate comes from ("Ingress team-a/web"). */
+  /** The Ingress the Certificate comes from ("Ingress team-a/web"), and as data. */
   ingress: string
+  ingressRef: DiagnosticRef
   /** The Secret in the Ingress's namespace that the shim's Certificate issued (what ingress-nginx served). */
   sourceSecret: {namespace: string; name: string}
   /** Other Ingresses naming the same Secret (reusing this plan), as "Ingress ns/name". */
@@ -110,13 +112,13 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const shim = readShimAnnotations(ingress)
   reportSolverAnnotations(shim)
   const selected = selectIssuer(shim, ctx)
-  if (!selected) return {plans, diagnostics: shim.diagnostics, reused}
+  if (!selected) return {plans, diagnostics: withSubject(shim), reused}
   const {issuer, trigger} = selected
   // Tuning annotations -> spec fields (validated like the shim and the cert-manager webhook).
   const consumed: string[] = [trigger]
   if (shim.has(A.issuerKind)) consumed.push(A.issuerKind)
   if (shim.has(A.issuerGroup)) consumed.push(A.issuerGroup)
-  const warn = (key: string, code: string, message: string, hint: string): void => {
+  const warn = (key: string, code: Code, message: string, hint: string): void => {
     shim.diagnostics.push(diag({level: 'warning', code, object: shim.ref, annotation: key, fidelity: 'ignored', message, hint}))
   }
   const extra = tuningFields(shim.ann, shim.has, shim.warnInvalid, warn, consumed)
@@ -124,12 +126,20 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const bySecret = hostsBySecret(ingress, shim, trigger)
   const issuerRef = planCertificates(shim, ctx, {issuer, trigger, extra, consumed, bySecret}, plans, reused)
   reportCertificatePlans(shim, ctx, {issuer, trigger, issuerRef}, plans)
-  return {plans, diagnostics: shim.diagnostics, reused}
+  return {plans, diagnostics: withSubject(shim), reused}
+}
+
+/** The shim's diagnostics name the Ingress by its display text (`ref`): give them the same as data. */
+function withSubject(shim: ShimIngress): Diagnostic[] {
+  for (const d of shim.diagnostics) if (d.object === shim.ref && d.ref === undefined) d.ref = shim.subject.ref
+  return shim.diagnostics
 }
 
 /** An Ingress as cert-manager's ingress-shim reads it: its string annotations, and where diagnostics about them go. */
 interface ShimIngress {
   ref: string
+  /** `ref` as data, for the diagnostics (diagnostics.ts about). */
+  subject: {object: string; ref: DiagnosticRef}
   ns: string
   ingName: string
   ann: Record<string, string>
@@ -140,7 +150,8 @@ interface ShimIngress {
 
 function readShimAnnotations(ingress: KubeObject): ShimIngress {
   const diagnostics: Diagnostic[] = []
-  const ref = refOf(ingress)
+  const subject = aboutObject(ingress)
+  const ref = subject.object
   const ns = typeof ingress.metadata.namespace === 'string' && ingress.metadata.namespace !== '' ? ingress.metadata.namespace : 'default'
   const ingName = typeof ingress.metadata.name === 'string' ? ingress.metadata.name : ''
   const ann: Record<string, string> = {}
@@ -161,7 +172,7 @@ function readShimAnnotations(ingress: KubeObject): ShimIngress {
       }),
     )
   }
-  return {ref, ns, ingName, ann, has, warnInvalid, diagnostics}
+  return {ref, subject, ns, ingName, ann, has, warnInvalid, diagnostics}
 }
 
 /** acme.cert-manager.io/http01-* -> info: the gatewayHTTPRoute solver has no use for them, whatever the trigger. */
@@ -356,7 +367,7 @@ interface CertificateInputs {
 
 /** One Certificate per Secret, or the plan an older Ingress made for the same Secret; returns the issuerRef used. */
 function planCertificates(
-  {ref, ns, ingName, diagnostics}: ShimIngress,
+  {ref, subject, ns, ingName, diagnostics}: ShimIngress,
   ctx: CertificateContext,
   {issuer, trigger, extra, consumed, bySecret}: CertificateInputs,
   plans: CertificatePlan[],
@@ -385,7 +396,7 @@ function planCertificates(
       metadata: managedMetadata(name, namespace, [ref], consumed),
       spec,
     }
-    const plan: CertificatePlan = {certificate, secretRef: {namespace, name}, hosts, issuer: {...issuer}, ingress: ref, sourceSecret: {namespace: ns, name: secretName}, sharedWith: []}
+    const plan: CertificatePlan = {certificate, secretRef: {namespace, name}, hosts, issuer: {...issuer}, ingress: ref, ingressRef: subject.ref, sourceSecret: {namespace: ns, name: secretName}, sharedWith: []}
     plans.push(plan)
     ctx.planned?.set(`${ns}/${secretName}`, plan)
   }
@@ -520,6 +531,7 @@ export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeO
         level: 'warning',
         code: 'certificate-wildcard-http01',
         object: plan.ingress,
+        ref: plan.ingressRef,
         fidelity: 'manual',
         message:
           `${cert} (from ${plan.ingress}) lists the wildcard name${wildcards.length > 1 ? 's' : ''} ${wildcards.join(', ')}, but ${issuerRef} has only ACME HTTP-01 solvers, ` +
@@ -539,7 +551,7 @@ function tuningFields(
   ann: Record<string, string>,
   has: (k: string) => boolean,
   warnInvalid: (key: string, why: string) => void,
-  warn: (key: string, code: string, message: string, hint: string) => void,
+  warn: (key: string, code: Code, message: string, hint: string) => void,
   consumed: string[],
 ): Record<string, any> {
   const t: TuningReader = {
@@ -569,7 +581,7 @@ interface TuningReader {
   take: (key: string) => string | undefined
   ok: (key: string) => void
   warnInvalid: (key: string, why: string) => void
-  warn: (key: string, code: string, message: string, hint: string) => void
+  warn: (key: string, code: Code, message: string, hint: string) => void
 }
 
 /** common-name -> spec.commonName (X.509 allows at most 64 characters). */

@@ -183,7 +183,7 @@ function reportUnaccounted(cm: ConfigMapContext, model: ConfigMapModel): void {
   const parts: string[] = []
   if (irrelevant.length > 0) parts.push(`keys with no effect under Envoy Gateway (nginx process, logging, admission settings): ${irrelevant.join(', ')}`)
   if (unknown.length > 0) parts.push(`keys not recognised, not translated: ${unknown.join(', ')}`)
-  model.general.push(diag({level: 'info', code: 'configmap-keys-ignored', object: cm.cmRef, fidelity: 'ignored', message: `${cm.cmRef}: ${parts.join('; ')}`}))
+  model.general.push(diag({level: 'info', code: 'configmap-keys-ignored', ...cm.cmSubject, fidelity: 'ignored', message: `${cm.cmRef}: ${parts.join('; ')}`}))
 }
 
 /**

@@ -11,10 +11,12 @@ import {dnsName} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
 import {EG_API_VERSION, GATEWAY_GROUP, gatewayParentRef, gatewayTargetRef} from '../../model/gateway-refs.js'
-import {diag, refOf} from '../../model/diagnostics.js'
+import {aboutObject, diag} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {GatewayListener, OutputObject} from '../../model/emitted.js'
 import type {ClientTrafficPolicySpec} from '../../model/generated/index.js'
+import type {Code} from '../../model/catalogue/index.js'
+import {diagnostic, type Where} from '../../model/catalogue/diagnostic.js'
 
 export interface StreamContext {
   gateway: NamespacedName
@@ -74,7 +76,9 @@ interface StreamRun {
   routeKind: 'TCPRoute' | 'UDPRoute'
   services: Map<string, KubeObject>
   out: {objects: OutputObject[]; listeners: GatewayListener[]; diagnostics: Diagnostic[]; checklist: string[]}
-  warn(key: string, code: string, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
+  warn(key: string, code: Code, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
+  /** Where an entry's diagnostics point: the ConfigMap (text and ref) and the entry's key. */
+  at(key: string, hint?: string): Where
 }
 
 /** A valid `<ns>/<svc>:<port>[:PROXY][:PROXY]` entry. */
@@ -97,7 +101,8 @@ export function streamServices(
 ): {objects: OutputObject[]; listeners: GatewayListener[]; diagnostics: Diagnostic[]; checklist: string[]} {
   const out = {objects: [] as OutputObject[], listeners: [] as GatewayListener[], diagnostics: [] as Diagnostic[], checklist: [] as string[]}
   if (!cm || !isObject(cm) || !isObject(cm.data)) return out
-  const cmRef = refOf(cm)
+  const cmSubject = aboutObject(cm)
+  const cmRef = cmSubject.object
   const lower = protocol.toLowerCase()
   const run: StreamRun = {
     ctx,
@@ -109,8 +114,9 @@ export function streamServices(
     services: ctx.services instanceof Map ? ctx.services : new Map<string, KubeObject>(),
     out,
     warn: (key, code, message, hint, fidelity = 'manual') => {
-      out.diagnostics.push(diag({level: 'warning', code, object: cmRef, annotation: key, fidelity, message, hint}))
+      out.diagnostics.push(diag({level: 'warning', code, ...cmSubject, annotation: key, fidelity, message, hint}))
     },
+    at: (key, hint) => ({...cmSubject, annotation: key, ...(hint !== undefined ? {hint} : {})}),
   }
   const entries = Object.entries(cm.data as Record<string, unknown>).sort(([a], [b]) => {
     const na = Number(a)
@@ -132,18 +138,18 @@ export function streamServices(
 
 /** getStreamServices' reading of one entry: the port, `<ns>/<svc>:<port>` and the PROXY fields; undefined when skipped. */
 function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): StreamEntry | undefined {
-  const {cmRef, cmLabel, protocol, warn} = run
+  const {cmRef, cmLabel, protocol} = run
   const diagnostics = run.out.diagnostics
   const value = typeof rawValue === 'string' ? rawValue.trim() : String(rawValue)
   const entry = `${cmLabel} "${key}": "${value}"`
   // External port.
   if (!/^\d+$/.test(key.trim()) || Number(key) < 1 || Number(key) > 65535) {
-    warn(key, 'stream-entry-invalid', `${entry}: the key must be a port number (1-65535); ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
+    diagnostics.push(diagnostic('stream-entry-invalid', {entry, problem: 'port-key'}, run.at(key)))
     return undefined
   }
   const port = Number(key)
   if (RESERVED.has(port)) {
-    warn(key, 'stream-port-reserved', `${entry}: port ${port} is reserved by the ingress-nginx controller (80, 443, 442, 10254, 8181, 10245-10247), which skipped the entry; it is skipped here too`, undefined, 'ignored')
+    diagnostics.push(diagnostic('stream-port-reserved', {entry, port}, run.at(key)))
     return undefined
   }
   // <ns>/<svc>:<port>[:PROXY][:PROXY]
@@ -151,7 +157,7 @@ function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): Strea
   const [nsName, svcPort] = fields
   const nsParts = (nsName ?? '').split('/')
   if (fields.length < 2 || nsParts.length !== 2 || !DNS_LABEL.test(nsParts[0]) || !DNS_LABEL.test(nsParts[1]) || !svcPort) {
-    warn(key, 'stream-entry-invalid', `${entry} is not "<namespace>/<service>:<port>[:PROXY][:PROXY]"; ingress-nginx skipped the entry, and so does the translation`, undefined, 'ignored')
+    diagnostics.push(diagnostic('stream-entry-invalid', {entry, problem: 'format'}, run.at(key)))
     return undefined
   }
   const [svcNs, svcName] = nsParts
@@ -191,7 +197,7 @@ function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): Strea
     )
   }
   if (protocol === 'UDP' && (decode || encode)) {
-    warn(key, 'stream-udp-proxy-protocol', `${entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`, undefined, 'ignored')
+    diagnostics.push(diagnostic('stream-udp-proxy-protocol', {entry}, run.at(key)))
     decode = false
     encode = false
   }
@@ -200,7 +206,7 @@ function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): Strea
 
 /** The Service port an entry reaches (number = spec.ports[].port, or a port name); undefined when skipped. */
 function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undefined {
-  const {cmRef, cmLabel, protocol, services, warn} = run
+  const {cmRef, cmLabel, protocol, services} = run
   const diagnostics = run.out.diagnostics
   const {key, entry, svcNs, svcName, svcPort} = parsed
   const svc = services.get(`${svcNs}/${svcName}`)
@@ -213,13 +219,14 @@ function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undef
     const protocolOf = (p: any): string => (typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP')
     const candidates = svcPorts.filter((p) => isObject(p) && (numeric ? p.port === Number(svcPort) : p.name === svcPort))
     if (candidates.length === 0) {
-      warn(key, 'stream-service-port-missing', `${entry}: Service ${svcNs}/${svcName} has no port ${numeric ? svcPort : `named "${svcPort}"`} (ports: ${svcPorts.map((p) => (p?.name ? `${p.name}=${p.port}` : p?.port)).join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`)
+      const ports = svcPorts.map((p) => (p?.name ? `${p.name}=${p.port}` : p?.port === undefined || p?.port === null ? '' : String(p.port)))
+      diagnostics.push(diagnostic('stream-service-port-missing', {entry, service: `${svcNs}/${svcName}`, port: svcPort, named: !numeric, ports}, run.at(key)))
       return undefined
     }
     const sp = candidates.find((p) => protocolOf(p) === protocol)
     if (!sp) {
       const other = candidates[0]
-      warn(key, 'stream-service-port-protocol', `${entry}: Service port ${other.name ?? other.port} of ${svcNs}/${svcName} is ${protocolOf(other)}, not ${protocol}; ingress-nginx found no ${protocol} endpoints for it, and the entry is skipped`)
+      diagnostics.push(diagnostic('stream-service-port-protocol', {entry, service: `${svcNs}/${svcName}`, servicePort: String(other.name ?? other.port), portProtocol: protocolOf(other), protocol}, run.at(key)))
       return undefined
     }
     backendPort = Number(sp.port)
@@ -235,11 +242,11 @@ function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undef
       }),
     )
   } else {
-    warn(key, 'stream-port-name-unresolved', `${entry}: the port name "${svcPort}" can only be resolved through Service ${svcNs}/${svcName}, which is not in the input; the entry is skipped`, `rerun with the Service in the input (or write the port number in ${cmLabel})`)
+    diagnostics.push(diagnostic('stream-port-name-unresolved', {entry, service: `${svcNs}/${svcName}`, portName: svcPort}, run.at(key, `rerun with the Service in the input (or write the port number in ${cmLabel})`)))
     return undefined
   }
   if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535) {
-    warn(key, 'stream-entry-invalid', `${entry}: ${backendPort} is not a valid port`, undefined, 'ignored')
+    diagnostics.push(diagnostic('stream-entry-invalid', {entry, problem: 'backend-port', backendPort}, run.at(key)))
     return undefined
   }
   return backendPort

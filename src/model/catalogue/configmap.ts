@@ -1,0 +1,323 @@
+/** Diagnostics about the controller ConfigMap (src/configmap/, tcp/udp-services). */
+import {defineDiagnostic} from './define.js'
+
+export const CONFIGMAP = [
+  defineDiagnostic({
+    code: 'client-ip-proxy-and-xff',
+    level: ['info', 'warning'],
+    fidelity: 'approximate',
+    doc: 'use-proxy-protocol and use-forwarded-headers (or enable-real-ip) are both on. Since v1.13 ingress-nginx appends the PROXY protocol address to X-Forwarded-For and walks the chain from the right over proxy-real-ip-cidr; the ClientTrafficPolicy does the same with proxyProtocol plus clientIPDetection. A warning when nginx trusted every hop (0.0.0.0/0): Envoy trusts 1 hop instead of the forgeable leftmost entry. What to do: if more than one proxy appends to X-Forwarded-For in front of the load balancer, rerun with --client-ip xff:N or set proxy-real-ip-cidr.',
+  }),
+  defineDiagnostic({
+    code: 'client-ip-xff-hops',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'nginx trusted proxy-real-ip-cidr 0.0.0.0/0 (its default) with real_ip_recursive on: the client IP was the leftmost X-Forwarded-For entry, which any client can forge. The ClientTrafficPolicy trusts 1 hop (xForwardedFor.numTrustedHops: 1), the address the load balancer in front of Envoy appended. What to do: if several proxies append to X-Forwarded-For before Envoy, rerun with --client-ip xff:N or set proxy-real-ip-cidr to their ranges (-> trustedCIDRs).',
+  }),
+  defineDiagnostic({
+    code: 'acme-challenge-exempt',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'SecurityPolicy … attaches to cert-manager\'s HTTP-01 solver HTTPRoutes in … (label acme.cert-manager.io/http01-solver: "true") and replaces … there, so challenges are not blocked by …; …. What to do: the solver HTTPRoutes are created in the namespace of the Certificate: Certificates in other namespaces than the gateway namespace need the same policy there.',
+  }),
+  defineDiagnostic({
+    code: 'client-header-timeout',
+    level: 'info',
+    fidelity: 'approximate',
+    doc: 'Client-header-timeout: "…" -> timeout.http.requestHeadersReceivedTimeout: … (time to receive the request headers, answered with 408 by nginx); Envoy starts the timer at the first header byte, nginx when it waits for the request. What to do: requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used.',
+  }),
+  defineDiagnostic({
+    code: 'client-ip-custom-header',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'Forwarded-for-header: "…" -> clientIPDetection.customHeader.name: …; nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively, Envoy takes the header\'s address from any peer. What to do: make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP.',
+  }),
+  defineDiagnostic({
+    code: 'client-ip-mode',
+    level: 'info',
+    doc: 'How the Gateway listeners take the client address (--client-ip): from the PROXY protocol, from X-Forwarded-For (hops or trusted CIDRs), or the TCP peer. Set from the ConfigMap\'s use-proxy-protocol / use-forwarded-headers or from the flag; check it matches what sits in front of Envoy.',
+  }),
+  defineDiagnostic({
+    code: 'client-ip-overridden',
+    level: 'info',
+    fidelity: 'exact',
+    doc: '--client-ip overrides this ConfigMap client-address key (use-proxy-protocol, use-forwarded-headers, proxy-real-ip-cidr...): the flag decides the listeners\' clientIPDetection. Nothing to do if the flag is what you meant.',
+  }),
+  defineDiagnostic({
+    code: 'client-ip-proxy-protocol',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'use-proxy-protocol -> proxyProtocol on the Gateway listeners\' ClientTrafficPolicy: the load balancer must send the PROXY protocol to Envoy as it did to nginx (the EnvoyProxy Service annotations carry it where the controller Service had them).',
+  }),
+  defineDiagnostic({
+    code: 'client-ip-trusted-cidrs',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact'],
+    doc: 'proxy-real-ip-cidr -> clientIPDetection.xForwardedFor.trustedCIDRs, as nginx\'s real_ip_recursive walked X-Forwarded-For from the right over those ranges (exact); approximate when Envoy cannot apply it (a custom header, invalid CIDRs skipped). Check the ranges cover every proxy in front of Envoy.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-access-list',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact', 'manual'],
+    doc: 'whitelist-source-range / denylist-source-range / block-cidrs of the ConfigMap -> a Gateway-level SecurityPolicy authorization rule on the client address. block-cidrs is approximate (nginx refused at connection time, Envoy answers 403 per request); manual when the rule cannot be emitted. The client address depends on the ClientTrafficPolicy\'s clientIPDetection: check it.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-annotation-admission',
+    level: 'info',
+    fidelity: ['approximate', 'exact'],
+    doc: 'A ConfigMap key that decided which annotations ingress-nginx accepted (allow-snippet-annotations, annotations-risk-level, allow-cross-namespace-resources, global-allowed-response-headers, annotation-value-word-blocklist...). The conversion applies the same rule when it reads the annotations. Nothing to do.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-compression',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact', 'ignored', 'manual'],
+    doc: 'use-gzip / enable-brotli and their tuning keys -> a Gateway-level BackendTrafficPolicy compression (--nginx-defaults). Exact where Envoy compresses the same responses, approximate where types or minimum length differ, ignored when compression is off. Without --nginx-defaults Envoy Gateway does not compress: rerun with it if clients relied on compressed responses.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-header-block',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact', 'manual'],
+    doc: 'proxy-set-headers / add-headers name a ConfigMap of headers that nginx set on every request or response: they become ClientTrafficPolicy/route header settings. Exact, approximate when values use nginx variables Envoy has no equivalent for, manual when the ConfigMap is not in the input or headers cannot be carried.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-key-mapped',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact'],
+    doc: 'The ConfigMap key maps to a field of the Gateway-level ClientTrafficPolicy or BackendTrafficPolicy. Exact, or approximate with the difference in the message (a warning when it changes what clients see). Nothing to do for exact ones.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-key-not-read',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'ingress-nginx did not read this ConfigMap key in this configuration (a companion whose main key is off or absent), so it had no effect, and the conversion leaves it out. A warning because its presence suggests the main key was meant to be set.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-key-unmapped',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'ignored', 'manual'],
+    doc: 'A ConfigMap key with no ClientTrafficPolicy/BackendTrafficPolicy field: the note says what nginx did with it and what Envoy does instead. Its fidelity is the key\'s registered one (docs/configmap.md): ignored when it only tuned nginx, approximate when Envoy\'s own behaviour is close, manual (warning) when a person must act.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-key-unused',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'Forwarded-for-header: "…" had no effect without use-forwarded-headers or enable-real-ip, and has none here. Or: Proxy-real-ip-cidr: "…" had no effect without use-forwarded-headers, enable-real-ip or use-proxy-protocol.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-keys-ignored',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'One summary line of the ConfigMap keys with no effect under Envoy Gateway (nginx process, logging and buffer tuning) and of keys ingress-nginx does not recognise. Nothing to do; check the unrecognised ones for typos.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-route-default',
+    level: ['info', 'warning'],
+    fidelity: 'exact',
+    doc: 'A ConfigMap key that was the default of every location (every Ingress without the matching annotation) is carried exactly: the generated routes, https-redirect routes or the Gateway-level policy (--nginx-defaults) apply the same value. A warning only when an address list held invalid entries that nginx skipped too. Nothing to do.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-route-default-approximate',
+    level: 'info',
+    fidelity: 'approximate',
+    doc: 'A ConfigMap key that was the default of every location is carried with a difference, or not carried and Envoy Gateway\'s own default differs from the value (retries, timeouts, balancer, buffers). The message names the difference; most often rerunning with --nginx-defaults emits a Gateway-level BackendTrafficPolicy/ClientTrafficPolicy with the value. Trips `--fail-on approximate` through the ConfigMap key.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-route-default-manual',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'A ConfigMap key that was the default of every location is not carried, and the difference changes what clients see (HTTPS redirect code or exemptions, a balancer Envoy has not, the ModSecurity WAF, header defaults). The conversion assumes ingress-nginx\'s default: set the equivalent annotation on the Ingresses that relied on the key, or adjust the generated objects. Trips `--fail-on manual`.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-route-default-ignored',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'A ConfigMap key that was the default of every location only tuned nginx itself (buffers, temp files, proxy internals) and has no effect under Envoy Gateway. Nothing to do.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-snippet',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'main-snippet, http-snippet, server-snippet, location-snippet, stream-snippet, modsecurity-snippet: raw nginx configuration inserted into every server or location. There is no Gateway equivalent: a person must read the snippet and rebuild what it did (an EnvoyPatchPolicy, an extension, a filter) or drop it.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-stream-default',
+    level: 'info',
+    fidelity: ['approximate', 'ignored'],
+    doc: 'A ConfigMap key for tcp/udp-services streams (proxy-stream-*): approximate when Envoy\'s own stream behaviour is close (idle timeout, connect retries), ignored when Envoy has no such setting. Set a ClientTrafficPolicy on the TCP listener if the timeout matters.',
+  }),
+  defineDiagnostic({
+    code: 'configmap-value-invalid',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'Proxy-body-size: "…" is not an nginx size (e.g. 8m); nginx kept its default 1m…. Or: Forwarded-for-header: "…" is not a valid header name for Envoy (letters, digits and \'-\' only): no client IP detection is configured.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-policy-http-listeners',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'The Gateway-level SecurityPolicy (ConfigMap access lists or global auth) targets the Gateway\'s HTTP listeners by name, not the whole Gateway: Envoy Gateway applies a Gateway-wide SecurityPolicy\'s authorization to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP only. A listener added later must be added to its targetRefs.',
+  }),
+  defineDiagnostic({
+    code: 'global-auth',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact', 'ignored', 'manual'],
+    doc: 'enable-global-auth (annotation) and the global-auth-* companions: whether the ConfigMap\'s global external auth applies to this Ingress, and how. Exact when the Ingress opts out as nginx did, ignored when the Ingress has its own auth-url (nginx used that instead), approximate or manual (warning) for companions Envoy\'s extAuth carries differently or not at all.',
+  }),
+  defineDiagnostic({
+    code: 'global-auth-url',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact', 'manual'],
+    doc: 'global-auth-url -> a Gateway-level SecurityPolicy extAuth.http. nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and headersToExtAuth: approximate; manual for an oauth2-proxy that answers 202 or a target that cannot be reached. Check the auth service\'s answers before cutover.',
+  }),
+  defineDiagnostic({
+    code: 'hsts',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'HSTS (ConfigMap hsts…): nginx set "Strict-Transport-Security: …" on every HTTPS response, replacing the backend\'s value. There is no HSTS field in Envoy Gateway: …. What to do: lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead.',
+  }),
+  defineDiagnostic({
+    code: 'hsts-no-https-listener',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'hsts / hsts-* keys, but this run has no HTTPS listener to set Strict-Transport-Security on: the header is not emitted. Nothing to do unless HTTPS hosts are expected here.',
+  }),
+  defineDiagnostic({
+    code: 'lua-needs-enable-lua',
+    level: 'warning',
+    doc: 'EnvoyExtensionPolicy … runs a Lua script: …. What to do: set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere.',
+  }),
+  defineDiagnostic({
+    code: 'proxy-body-size',
+    level: ['info', 'warning'],
+    fidelity: 'approximate',
+    doc: 'proxy-body-size of the ConfigMap: the default request body limit of every location (nginx 1m). Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends; rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit. 0 means no limit, as Envoy (info).',
+  }),
+  defineDiagnostic({
+    code: 'proxy-body-size-default',
+    level: 'info',
+    fidelity: 'approximate',
+    doc: 'Nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends. What to do: rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi.',
+  }),
+  defineDiagnostic({
+    code: 'ssl-ciphers-approximate',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact'],
+    doc: 'ssl-ciphers -> tls.ciphers of the listeners\' ClientTrafficPolicy. Approximate (warning) when ciphers BoringSSL does not have are dropped; exact otherwise (info).',
+  }),
+  defineDiagnostic({
+    code: 'ssl-ciphers-tls13',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'Ssl-ciphers: "…" has no effect with TLS 1.3 only (TLS 1.3 cipher suites are not configurable in Envoy, nor in nginx through ssl_ciphers); not set.',
+  }),
+  defineDiagnostic({
+    code: 'ssl-ciphers-unsupported',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'Ssl-ciphers: "…" names no cipher suite Envoy (BoringSSL) supports: Envoy\'s default TLS 1.2 ciphers apply.',
+  }),
+  defineDiagnostic({
+    code: 'ssl-protocols-approximate',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact'],
+    doc: 'ssl-protocols -> tls.minVersion / tls.maxVersion of the listeners\' ClientTrafficPolicy. Approximate (warning) when nginx allowed a set Envoy cannot express (a gap, SSLv3/TLSv1.0 below Envoy\'s floor); exact otherwise (info).',
+  }),
+  defineDiagnostic({
+    code: 'ssl-protocols-invalid',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'Ssl-protocols: "…" names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy\'s defaults (1.2 to 1.3) apply.',
+  }),
+  defineDiagnostic({
+    code: 'stream-entry-invalid',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'A tcp-services/udp-services entry that is not `<namespace>/<service>:<port>[:PROXY][:PROXY]` under a numeric port key: ingress-nginx skipped it, and so does the conversion. Fix the entry if the port should be served.',
+    render: (d: {entry: string; problem: 'port-key' | 'format' | 'backend-port'; backendPort?: number}) =>
+      d.problem === 'port-key'
+        ? `${d.entry}: the key must be a port number (1-65535); ingress-nginx skipped the entry, and so does the translation`
+        : d.problem === 'format'
+          ? `${d.entry} is not "<namespace>/<service>:<port>[:PROXY][:PROXY]"; ingress-nginx skipped the entry, and so does the translation`
+          : `${d.entry}: ${d.backendPort} is not a valid port`,
+  }),
+  defineDiagnostic({
+    code: 'stream-field-ignored',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'Field … "…" is not PROXY; ingress-nginx ignored it, and so does the translation.',
+  }),
+  defineDiagnostic({
+    code: 'stream-fields-extra',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'A tcp/udp-services entry with more than 4 fields: ingress-nginx ignored the extra ones (and read the 4th, PROXY towards the backend, only when there were exactly 4). The conversion does the same; fix the entry.',
+  }),
+  defineDiagnostic({
+    code: 'stream-port-name-unresolved',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'A tcp/udp-services entry names the Service port by name, and the Service is not in the input: the entry is skipped. Rerun with the Service in the input (or --lookup-cluster), or write the port number.',
+    render: (d: {entry: string; service: string; portName: string}) =>
+      `${d.entry}: the port name "${d.portName}" can only be resolved through Service ${d.service}, which is not in the input; the entry is skipped`,
+  }),
+  defineDiagnostic({
+    code: 'stream-port-reserved',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'A tcp/udp-services port the ingress-nginx controller reserves (80, 443, 442, 10254, 8181, 10245-10247): it skipped the entry, and so does the conversion. Use another port if it should be served.',
+    render: (d: {entry: string; port: number}) =>
+      `${d.entry}: port ${d.port} is reserved by the ingress-nginx controller (80, 443, 442, 10254, 8181, 10245-10247), which skipped the entry; it is skipped here too`,
+  }),
+  defineDiagnostic({
+    code: 'stream-proxy-protocol-decode',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'The 3rd field PROXY made nginx expect PROXY protocol on port … -> ClientTrafficPolicy … with proxyProtocol: {} on listener …. What to do: proxyProtocol needs Envoy Gateway v1.5+.',
+  }),
+  defineDiagnostic({
+    code: 'stream-proxy-protocol-encode',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'The 4th field PROXY made nginx send PROXY protocol v1 to … -> BackendTrafficPolicy …/… with proxyProtocol.version: V1.',
+  }),
+  defineDiagnostic({
+    code: 'stream-route',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'A tcp/udp-services entry -> a listener on the Gateway and a TCPRoute/UDPRoute to the Service port; the listener admits routes from the Service\'s namespace only. Check the Envoy Service exposes the port (the gateway owner checklist says so).',
+  }),
+  defineDiagnostic({
+    code: 'stream-route-unavailable',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'A tcp/udp-services entry needs a TCP/UDP listener and a TCPRoute/UDPRoute, which the target was not declared to serve (standard channel only from Gateway API v1.6, experimental before): nothing is emitted for the port. Rerun with --tcp-routes when the cluster serves those routes, or expose the port another way.',
+  }),
+  defineDiagnostic({
+    code: 'stream-service-not-in-input',
+    level: 'info',
+    doc: 'Service …/… is not in the input, so port … and its protocol could not be checked.',
+  }),
+  defineDiagnostic({
+    code: 'stream-service-port-missing',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'The Service of a tcp/udp-services entry has no such port: ingress-nginx skipped the entry, and so does the conversion. Fix the port.',
+    render: (d: {entry: string; service: string; port: string; named: boolean; ports: string[]}) =>
+      `${d.entry}: Service ${d.service} has no port ${d.named ? `named "${d.port}"` : d.port} (ports: ${d.ports.join(', ') || 'none'}); ingress-nginx skipped the entry, and so does the translation`,
+  }),
+  defineDiagnostic({
+    code: 'stream-service-port-protocol',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'The Service port of a tcp/udp-services entry has another protocol (TCP vs UDP): ingress-nginx found no endpoints for it and skipped it; so does the conversion.',
+    render: (d: {entry: string; service: string; servicePort: string; portProtocol: string; protocol: 'TCP' | 'UDP'}) =>
+      `${d.entry}: Service port ${d.servicePort} of ${d.service} is ${d.portProtocol}, not ${d.protocol}; ingress-nginx found no ${d.protocol} endpoints for it, and the entry is skipped`,
+  }),
+  defineDiagnostic({
+    code: 'stream-udp-proxy-protocol',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'PROXY protocol fields on a udp-services entry: PROXY has no meaning for UDP, ingress-nginx ignored them, and so does the conversion. Nothing to do.',
+    render: (d: {entry: string}) => `${d.entry}: PROXY protocol has no meaning for UDP; ingress-nginx ignored the PROXY field(s), and so does the translation`,
+  }),
+] as const

@@ -1,0 +1,365 @@
+/** Diagnostics about the Gateway, its data plane and Gateway-level policies. */
+import {defineDiagnostic} from './define.js'
+
+export const GATEWAY = [
+  defineDiagnostic({
+    code: 'auth-exempt-location',
+    level: 'warning',
+    doc: 'Paths of an Ingress with auth-url that the controller ConfigMap\'s no-auth-locations exempted: ingress-nginx sent no auth request for them (nginx.tmpl isLocationInLocationList), but the SecurityPolicy targets the whole HTTPRoute, so these paths now require authentication and anonymous requests nginx served there are refused (fail closed). To keep them open, move them to an Ingress of their own without auth-url.',
+  }),
+  defineDiagnostic({
+    code: 'annotation-needs-crd',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'The object that carries this annotation\'s setting (a BackendTrafficPolicy, SecurityPolicy...) is left out because the target cluster does not serve its CRD: the setting is not applied and the key becomes manual. Install the CRD (Envoy Gateway) and convert again, or apply the setting another way.',
+  }),
+  defineDiagnostic({
+    code: 'auth-headers-client-copies',
+    level: ['info', 'warning'],
+    fidelity: ['approximate', 'exact', 'manual'],
+    doc: 'Headers the auth service adds (auth-response-headers) reach the backend; a client could send its own copies before the auth check. The listeners\' ClientTrafficPolicies remove them first (earlyRequestHeaders): exact. Approximate or manual (warning) when some listeners cannot remove them: backends that trust those headers could be fooled.',
+  }),
+  defineDiagnostic({
+    code: 'controller-args-unresolved',
+    level: 'warning',
+    doc: 'Controller args … use variables that are not set in the container\'s env; those flags are read as written.',
+  }),
+  defineDiagnostic({
+    code: 'controller-configmap-not-found',
+    level: 'warning',
+    doc: 'The controller ConfigMap is not in the input: nginx\'s ConfigMap defaults are assumed for this Gateway. Add it to the input (or --lookup-cluster) if it changes defaults.',
+  }),
+  defineDiagnostic({
+    code: 'controller-host-network',
+    level: 'error',
+    fidelity: 'manual',
+    doc: 'The controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes\' ports 80/443, which Envoy Gateway\'s Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service. What to do: point the outside load balancer at the Envoy Service (its node ports or load balancer), or run Envoy as a DaemonSet with hostNetwork through EnvoyProxy provider.kubernetes.envoyDaemonSet patches.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-address-not-carried',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'An annotation of the controller Service that identifies its load balancer (an EIP allocation, a static IP, a DNS name it publishes): it is not copied to the Envoy Service, because a second Service carrying it would take over that load balancer or collide with it while both run. The Envoy Service gets a load balancer of its own: move the address or DNS at cutover.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-annotations-dropped',
+    level: 'info',
+    doc: 'Tooling annotations not copied to … (Helm, kubectl, GitOps metadata; no load balancer reads them): ….',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-annotations-kept',
+    level: 'info',
+    doc: 'Annotations of the ingress-nginx controller Service copied to the Envoy Service (EnvoyProxy envoyService.annotations), so the load balancer is configured the same way.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-aws-default-scheme',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'The controller Service sets no AWS load-balancer scheme: the AWS Load Balancer Controller made its NLB internal (v2.2+ with the default --default-load-balancer-scheme) or internet-facing (v2.0/v2.1, or that flag set), and the new Envoy Service gets the scheme of whichever controller serves it now. Set the scheme annotation explicitly on the Envoy Service to what the ingress-nginx NLB is.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-cluster-ip',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'The controller Service is ClusterIP: nginx was fronted by something else (an outside load balancer, a cloud ingress, a tunnel). The Envoy Service is ClusterIP too, so nothing reaches Envoy until that front is repointed to it.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-foreign-class',
+    level: 'error',
+    doc: 'The IngressClass of … names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: the Envoy Service of this Gateway is ClusterIP (not Envoy Gateway\'s default public LoadBalancer, whatever this controller\'s load balancer was) and nginx defaults are assume. What to do: name that controller\'s Service and ConfigMap with --controller-service …=NAMESPACE/NAME and --controller-configmap …=NAMESPACE/NAME, or include its controller workload in the input.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-internal-pinned',
+    level: 'info',
+    doc: 'The Envoy Service sets the internal load-balancer annotation beside the copied ones, so that the load balancer stays internal whichever annotation the serving controller reads first. Nothing to do.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-not-found',
+    level: 'error',
+    doc: 'Controller Service … (--controller-service) is not in the input: its settings cannot be repeated, so the Envoy Service of this Gateway is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway\'s default public LoadBalancer. What to do: include the Service in the input (kubectl get service -n … -o yaml), or read it from the cluster.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-session-affinity',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'SessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway\'s Service always has sessionAffinity None (resource.go ExpectedServiceSpec). What to do: stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent.',
+  }),
+  defineDiagnostic({
+    code: 'controller-service-unknown',
+    level: ['error', 'info', 'warning'],
+    fidelity: ['manual', 'none'],
+    doc: 'The ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy …, which an earlier run generated from it. Or: The ingress-nginx controller Service of this Gateway\'s Ingresses is not in the input, and the Gateway already exists: its Envoy Service (whatever it is, Envoy Gateway\'s default being a public LoadBalancer) would take these hosts, though they may have come through an internal or source-restricted load balancer. What to do: name the Service with … (keeps the live Envoy Service as it is).',
+  }),
+  defineDiagnostic({
+    code: 'controller-several-services',
+    level: ['error', 'warning'],
+    doc: 'Several load-balancer Services select the ingress-nginx pods: Envoy Gateway gives a Gateway one Service, so only one is repeated on the Envoy Service. Name it with --controller-service; give the other its own Gateway, or create it by hand.',
+  }),
+  defineDiagnostic({
+    code: 'data-plane-aws-classic-elb-forwarded-for',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'The controller Service is an in-tree Classic ELB at layer 7, which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For; where the AWS Load Balancer Controller\'s webhook takes the new Envoy Service it becomes an NLB, which adds none. Check the client-address settings (--client-ip) against the load balancer actually created.',
+  }),
+  defineDiagnostic({
+    code: 'data-plane-client-address',
+    level: 'warning',
+    doc: 'ExternalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node\'s (kube-proxy SNAT), as nginx\'s was, so the source-range rules of … match node addresses, not clients. What to do: set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy.',
+  }),
+  defineDiagnostic({
+    code: 'data-plane-ports-differ',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'The controller Service took clients on ports other than 80/443; the Envoy Service listens on the Gateway\'s listener ports 80 and 443, so clients of the old ports find nothing. Point them at 80/443, or add Gateway listeners on those ports.',
+  }),
+  defineDiagnostic({
+    code: 'data-plane-proxy-protocol',
+    level: 'info',
+    doc: 'PROXY protocol stays end to end: … (…) -> EnvoyProxy … -> ClientTrafficPolicy … proxyProtocol.',
+  }),
+  defineDiagnostic({
+    code: 'data-plane-proxy-protocol-mismatch',
+    level: ['error', 'warning'],
+    doc: 'The load balancer and the listeners disagree on the PROXY protocol (the Service annotations send it but the listeners do not expect it, or the reverse): every connection would fail. An error when it is certain; make use-proxy-protocol / --client-ip and the Service annotations agree.',
+  }),
+  defineDiagnostic({
+    code: 'data-plane-source-ranges',
+    level: 'info',
+    doc: 'Two layers of source ranges carry over, as with nginx: the load balancer admits … (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of … apply their own lists; a client must pass both.',
+  }),
+  defineDiagnostic({
+    code: 'envoy-service-not-changed-in-place',
+    level: 'error',
+    doc: 'The Gateway already exists, and so does its Envoy Service (Envoy Gateway\'s default, a public LoadBalancer, or its GatewayClass\'s EnvoyProxy\'s); EnvoyProxy … sets …: the current load balancer would keep serving, now with these hosts. What to do: generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=…,gateway.envoyproxy.io/owning-gateway.',
+  }),
+  defineDiagnostic({
+    code: 'forwarded-headers',
+    level: ['info', 'warning'],
+    fidelity: 'approximate',
+    doc: 'How the listeners set X-Forwarded-For/-Host/-Port/-Proto, X-Real-IP and X-Request-ID as ingress-nginx wrote them (ClientTrafficPolicy earlyRequestHeaders). The message lists the differences (X-Original-Forwarded-*, header trust); a warning when a backend could read a different client address.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-class-differs',
+    level: 'warning',
+    doc: 'The live Gateway uses class "…", not "…"; its class is kept (changing it would move the Gateway to another controller).',
+  }),
+  defineDiagnostic({
+    code: 'gateway-controller-access-differs',
+    level: 'error',
+    doc: 'The Ingresses of class … were served by a controller whose … sets … otherwise than …, from which this Gateway\'s Gateway-wide policies come: their routes get the Gateway\'s access controls, not their controller\'s…. What to do: give class … a Gateway of its own with --gateway-for …=NAMESPACE/NAME, so that its Gateway repeats its own controller\'s ConfigMap.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-listener-differs',
+    level: 'warning',
+    doc: 'Live listener "…" is …, the conversion expects …; the live listener is kept.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-merged-envoy-service',
+    level: 'error',
+    doc: 'The GatewayClass merges Gateways (mergeGateways: true): Envoy Gateway refuses a Gateway with its own parametersRef, so no EnvoyProxy is attached and this Gateway shares the class\'s Envoy Service. The controller Service\'s settings are not repeated; set them on the class\'s EnvoyProxy.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-owner-needs',
+    level: 'info',
+    doc: 'The gateway owner must add to …: …. What to do: or rerun with --emit-gateway to generate the Gateway bundle.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-parameters-ref-kept',
+    level: 'error',
+    doc: 'The live Gateway already references an EnvoyProxy: it is kept, so the generated EnvoyProxy does not apply. Copy its provider.kubernetes.envoyService settings into the referenced one if they matter.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-several-controller-configmaps',
+    level: 'warning',
+    doc: 'The controllers of this Gateway\'s classes (…) name different … ConfigMaps (…); … is used for the whole Gateway…. What to do: give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings.',
+  }),
+  defineDiagnostic({
+    code: 'gateway-several-controller-services',
+    level: ['error', 'warning'],
+    doc: 'The Ingresses of this Gateway came through … load balancers (…) and the Gateway gets one: the EnvoyProxy repeats …. What to do: give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer.',
+  }),
+  defineDiagnostic({
+    code: 'gatewayclass-envoyproxy-changes-admission',
+    level: ['error', 'warning'],
+    doc: 'The GatewayClass\'s EnvoyProxy is merged under the Gateway\'s (StrategicMerge), and the merged Envoy Service differs from the ingress-nginx Service in who can reach it: an error when it opens access (internal becomes public, source ranges dropped), a warning when it narrows it. Set the differing settings explicitly on the Gateway\'s EnvoyProxy.',
+  }),
+  defineDiagnostic({
+    code: 'gatewayclass-envoyproxy-not-checked',
+    level: 'warning',
+    doc: 'GatewayClass … references …, which is not in the input: Envoy Gateway merges it under EnvoyProxy … (StrategicMerge), so its envoyService annotations, loadBalancerClass, source ranges and patch apply wherever … sets none, and could admit clients otherwise than the ingress-nginx load balancer. Or: … (GatewayClass …) patches the Envoy Service (envoyService.patch), which Envoy Gateway applies after EnvoyProxy …\'s settings: it can change the type, annotations or source ranges this EnvoyProxy repeats. What to do: include … in the input (kubectl get envoyproxy -n … -o yaml) to have the merge checked.',
+  }),
+  defineDiagnostic({
+    code: 'gitops-placeholders',
+    level: 'info',
+    doc: 'Ingresses contain template placeholders (Helm, envsubst): they are kept verbatim in the output, and schema checks of those fields happen after substitution. Render before applying.',
+  }),
+  defineDiagnostic({
+    code: 'host-on-two-gateways',
+    level: ['info', 'warning'],
+    doc: 'A host served by Ingresses of two controllers that go to two Gateways: each Gateway gets its own routes, certificate and redirect for it, as each controller served its own. A warning when the Gateways share an Envoy (merged) and would conflict.',
+  }),
+  defineDiagnostic({
+    code: 'https-listener-without-certificates',
+    level: 'warning',
+    doc: 'No Ingress names a TLS Secret, so the https listener of … is left out; its TLS hosts relied on the controller\'s default certificate. What to do: add the default certificate to an https listener before routes attached to it can be accepted.',
+  }),
+  defineDiagnostic({
+    code: 'intent-not-emitted',
+    level: 'warning',
+    doc: 'An annotation produced a setting that no emitted object carries (its route was not emitted, or a conflicting annotation won): the setting is lost. The message names the key; check why its route is missing.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-copied',
+    level: 'info',
+    fidelity: 'manual',
+    doc: 'An Issuer is copied into the Gateway\'s namespace for the Certificates there; the Secrets it references (ACME account key, DNS credentials) are not copied: this tool never reads or copies Secret data. Copy them yourself.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-ingress-template-annotations',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'Annotations of an Issuer\'s http01.ingress.ingressTemplate have no place on the gatewayHTTPRoute solver (only labels do) and were dropped. Check nothing relied on them.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-ingress-template-nginx',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'An Issuer\'s http01.ingress.ingressTemplate set ingress-nginx annotations (whitelists, auth) on cert-manager\'s temporary solver Ingress; the gatewayHTTPRoute solver\'s HTTPRoute carries no annotations, so they were dropped. Access to the challenges is handled by the Gateway-level SecurityPolicy exemption (acme-challenge-exempt).',
+  }),
+  defineDiagnostic({
+    code: 'issuer-invalid',
+    level: 'warning',
+    doc: 'A cert-manager Issuer or ClusterIssuer without a name: it is skipped.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-managed-by-replaced',
+    level: 'warning',
+    doc: 'A rewritten Issuer carried a managed-by label or annotation (Helm, GitOps): the rewritten object says ingress2gw. If that tool owns the Issuer, change the solver there instead of applying this object, or it will revert it.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-not-found',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'Issuer … is referenced by Ingress cert-manager annotations but is not in the input: Certificates in … reference a copy named … that was not generated. What to do: create Issuer …/… with the same spec as … (with an http01.gatewayHTTPRoute solver), or rerun with the Issuer in the input.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-rewritten',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'ACME HTTP-01 solver… used http01.ingress (ingress-nginx); now http01.gatewayHTTPRoute on the "…" listener of the Gateway of the solver\'s class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress. What to do: cert-manager must run with --enable-gateway-api (Helm: config.enableGatewayAPI: true); the challenge HTTPRoute is created in the \' + "Certificate\'s namespace, which the listener\'s allowedRoutes must admit. HTTP-01 through the Gateway only succeeds once DNS for the hosts " + \'points at the Gateway: apply this Issuer at cutover, and until then keep the ingress solver so renewals still validate thro.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-secret-collision',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'Two Issuers copied into the Gateway\'s namespace reference Secrets of the same name from different namespaces: one Secret there cannot stand in for both. Rename one as the hint says and copy its Secret.',
+  }),
+  defineDiagnostic({
+    code: 'issuer-unchanged',
+    level: 'info',
+    fidelity: 'exact',
+    doc: 'An Issuer with no ACME http01.ingress solver for ingress-nginx\'s classes: it is not rewritten for the Gateway. Nothing to do unless its solvers should use the Gateway (gatewayHTTPRoute).',
+  }),
+  defineDiagnostic({
+    code: 'merged-gateways-listener-conflict',
+    level: 'info',
+    doc: 'Gateways that would be merged into one Envoy (mergeGateways on their GatewayClass) repeat a listener\'s protocol, hostname and port: Envoy Gateway marks every repeat but the first Conflicted and serves nothing on it. Do not merge these Gateways, or rename the listeners\' hostnames.',
+  }),
+  defineDiagnostic({
+    code: 'merged-gateways-wildcard-takes-host',
+    level: 'warning',
+    doc: 'If the GatewayClass merges Gateways, a wildcard listener of one Gateway takes the TLS connections for hosts another Gateway serves on a listener without hostname (Envoy picks the wildcard server name first): those hosts get the wrong certificate. Do not merge these Gateways, or give the listener a hostname.',
+  }),
+  defineDiagnostic({
+    code: 'namespace-label-needed',
+    level: 'info',
+    doc: 'Namespaces … need the label … before their routes attach to the shared Gateway. What to do: kubectl label namespace NAME ….',
+  }),
+  defineDiagnostic({
+    code: 'passthrough-listeners',
+    level: 'info',
+    doc: 'Listeners … (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to …, and the TLSRoutes attach to them.',
+  }),
+  defineDiagnostic({
+    code: 'plain-hosts-https',
+    level: 'info',
+    doc: 'Hosts with no TLS in any Ingress: ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only. If clients reach them over HTTPS, add TLS entries or attach their routes to an HTTPS listener with that certificate.',
+  }),
+  defineDiagnostic({
+    code: 'policy-field-conflict',
+    level: 'warning',
+    doc: 'Two annotations of the Ingress set the same field of one policy: the first one is kept. The message names both; remove the other.',
+  }),
+  defineDiagnostic({
+    code: 'policy-merge-type',
+    level: 'info',
+    doc: 'Route-level policies set mergeType StrategicMerge so that they add to the Gateway-level defaults instead of replacing them, as nginx\'s ConfigMap defaults applied beside annotations. Needs Envoy Gateway v1.4+ (BackendTrafficPolicy) and v1.8+ (SecurityPolicy).',
+  }),
+  defineDiagnostic({
+    code: 'policy-replaces-gateway-defaults',
+    level: 'info',
+    doc: 'A route-level policy replaces the Gateway-level one of the same kind (Envoy Gateway does not merge them): it repeats the Gateway-level settings, except those the message lists as left out for this Ingress. Check those keys\' diagnostics.',
+  }),
+  defineDiagnostic({
+    code: 'public-load-balancer-accepted',
+    level: ['info', 'warning'],
+    doc: '--public-load-balancer accepts that a Gateway\'s Envoy Service is public (or shared) where ingress-nginx\'s was internal or different: a warning when the exposure changes, info when the flag only confirms it.',
+  }),
+  defineDiagnostic({
+    code: 'public-load-balancer-unused',
+    level: 'warning',
+    doc: '--public-load-balancer names a Gateway of no effect (its EnvoyProxy already repeats the controller Service, or no such Gateway in this run). Remove or fix the flag.',
+  }),
+  defineDiagnostic({
+    code: 'redirect-before-auth',
+    level: 'info',
+    doc: 'The https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran.',
+  }),
+  defineDiagnostic({
+    code: 'redirect-keeps-trailing-slash',
+    level: 'info',
+    fidelity: 'approximate',
+    doc: 'Nginx\'s HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect.',
+  }),
+  defineDiagnostic({
+    code: 'route-withheld-client-certificates',
+    level: 'error',
+    doc: 'A route is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused those without a valid certificate. Install Envoy Gateway (its CRDs) and convert again.',
+  }),
+  defineDiagnostic({
+    code: 'stream-configmap-not-found',
+    level: 'warning',
+    doc: 'The tcp-services/udp-services ConfigMap the controller names (--tcp-services-configmap) is not in the input: no stream listener is generated. Add it to the input (or use --lookup-cluster).',
+  }),
+  defineDiagnostic({
+    code: 'target-lacks-crd',
+    level: 'warning',
+    doc: 'Objects of a kind the target cluster does not serve (from its discovery or --target): they are left out, one warning per kind, and the keys they carried become manual (annotation-needs-crd). Install the CRDs and convert again.',
+  }),
+  defineDiagnostic({
+    code: 'tls-entry-ignored',
+    level: 'warning',
+    doc: 'A spec.tls entry that is not used (no hosts nginx serves, or another entry wins for them): it is left off the listener, as ingress-nginx did not use it either.',
+  }),
+  defineDiagnostic({
+    code: 'tls-host-not-listed',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'A host of the Ingress not listed in its spec.tls: ingress-nginx served it with the Ingress\'s Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets the same certificates and Envoy picks by SNI. List every host in spec.tls.',
+  }),
+  defineDiagnostic({
+    code: 'tls-without-secret',
+    level: 'warning',
+    doc: 'The TLS entry has no secretName, so ingress-nginx served the host with its default certificate (and redirected HTTP to HTTPS). What to do: the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ….',
+  }),
+  defineDiagnostic({
+    code: 'too-many-certificates',
+    level: 'error',
+    doc: 'More TLS Secrets than Gateway API allows on one listener (64): the extra ones are left out and their hosts get no certificate. Split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates.',
+  }),
+  defineDiagnostic({
+    code: 'too-many-listeners',
+    level: 'error',
+    doc: 'The Gateway needs more listeners than Gateway API allows (64): the API server rejects it. Move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets.',
+  }),
+] as const

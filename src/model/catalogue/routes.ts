@@ -1,0 +1,251 @@
+/** Diagnostics about routes, hosts and paths (nginx locations -> HTTPRoutes). */
+import {defineDiagnostic} from './define.js'
+
+export const ROUTES = [
+  defineDiagnostic({
+    code: 'alias-shadowed',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'An annotation and its alias (whitelist-source-range and allowlist-source-range, say) are both set: ingress-nginx reads the first and falls back to the alias only when it is empty, so one of them wins; the conversion takes the same one. Remove the other.',
+  }),
+  defineDiagnostic({
+    code: 'annotation-group-ignored',
+    level: ['error', 'info', 'warning'],
+    fidelity: ['exact', 'ignored'],
+    doc: 'An invalid value made ingress-nginx ignore a whole group of annotations parsed together (annotations.go Extract: auth, cors, rate limits...), and the conversion ignores them too. An error when the group is a security setting (the paths are open to everyone, in ingress-nginx as in the conversion): fix the value.',
+  }),
+  defineDiagnostic({
+    code: 'annotation-not-read',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'An annotation that ingress-nginx does not read in this case (a companion without its main key, a key of another mode): it has no effect, and the conversion leaves it out. Remove it or set the key it depends on.',
+  }),
+  defineDiagnostic({
+    code: 'canary-location-denied',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'ingress-nginx denies the locations of this canary Ingress (an invalid annotation value), but a canary\'s own locations are never used: its backend joins the primary\'s, so the canary keeps its share of the traffic, as in the conversion. Fix the annotation anyway.',
+  }),
+  defineDiagnostic({
+    code: 'canary-path-served',
+    level: 'warning',
+    doc: 'No primary Ingress serves host "…" …, and its Service port is also used by Ingress …, which created the upstream, so ingress-nginx served this path as an ordinary location (controller.go getBackendServers); the conversion emits no route for it. What to do: add the path to a primary Ingress if it should keep being served, then convert again.',
+  }),
+  defineDiagnostic({
+    code: 'canary-same-service',
+    level: 'warning',
+    doc: 'The canary routes to the same Service as its primary (…); ingress-nginx ignores it.',
+  }),
+  defineDiagnostic({
+    code: 'canary-shadowed',
+    level: 'warning',
+    doc: 'Upstream … already has canary …; ingress-nginx uses only the first alternative backend of an upstream.',
+  }),
+  defineDiagnostic({
+    code: 'canary-unattached',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'A canary Ingress that matches no primary location (no non-canary Ingress serves the same host and path): ingress-nginx ignored it, and so does the conversion.',
+  }),
+  defineDiagnostic({
+    code: 'canary-upstream-not-created',
+    level: 'warning',
+    doc: 'The canary\'s Service port is also used by another Ingress, which created the upstream first (controller.go createUpstreams): the canary\'s weight, header and cookie are set only on an upstream the canary creates, so nginx sent no traffic by canary rules. The conversion does the same. Give the canary a Service of its own.',
+  }),
+  defineDiagnostic({
+    code: 'canary-without-primary',
+    level: 'warning',
+    doc: 'A canary path with no primary location of the same host and path (or an empty path): ingress-nginx pairs a canary with the location of the same path as written (controller.go mergeAlternativeBackends) and ignored this one, and so does the conversion. Add the path to the primary Ingress if the canary should take traffic.',
+  }),
+  defineDiagnostic({
+    code: 'catch-all-route',
+    level: 'info',
+    doc: 'Rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx\'s catch-all server did.',
+  }),
+  defineDiagnostic({
+    code: 'cross-controller-conflict',
+    level: 'warning',
+    doc: 'Two Ingresses of different ingress-nginx controllers claim the same default backend or path on one Gateway: each controller served its own, but one Gateway can only route it once. The message says which one is kept; give each controller its own Gateway (--gateway-for) or remove the duplicate.',
+  }),
+  defineDiagnostic({
+    code: 'default-backend-shadowed',
+    level: 'warning',
+    doc: 'spec.defaultBackend of this Ingress is not used: the catch-all (or the host\'s default) goes to the spec.defaultBackend of the first Ingress in ingress-nginx\'s order (oldest first), and so does the conversion. Remove the unused one or make the intended one first.',
+  }),
+  defineDiagnostic({
+    code: 'denied-location-settings',
+    level: 'info',
+    fidelity: 'ignored',
+    doc: 'Every path of this Ingress answers … because of …, before ingress-nginx applies any location setting: … no effect until it is fixed, in nginx as in the conversion.',
+  }),
+  defineDiagnostic({
+    code: 'empty-annotation-value',
+    level: 'warning',
+    fidelity: 'exact',
+    doc: 'An annotation with an empty value: ingress-nginx ignores it and uses its default, and so does the conversion. Remove it or set a value.',
+  }),
+  defineDiagnostic({
+    code: 'externalname-service',
+    level: ['info', 'warning'],
+    fidelity: ['exact', 'manual'],
+    doc: 'A backend Service of type ExternalName. The route reaches it through an Envoy Gateway Backend (FQDN) when backend-protocol needs one (exact, info); otherwise Gateway API routes cannot point at ExternalName Services and a person must create a Backend or a Service with endpoints (manual, warning).',
+  }),
+  defineDiagnostic({
+    code: 'force-ssl-redirect-without-tls',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'force-ssl-redirect on a host without a TLS entry: TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto. A Gateway redirect on the http listener would loop, so none is emitted and the route stays on http. Redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so that the Gateway terminates it.',
+  }),
+  defineDiagnostic({
+    code: 'grpc-filter-dropped',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'GRPCRoute rules cannot rewrite or redirect: a rewrite or redirect annotation of a GRPC backend is dropped. Check the gRPC clients call the paths the backend serves.',
+  }),
+  defineDiagnostic({
+    code: 'grpc-path-untranslatable',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'A path of a GRPC backend with no GRPCRoute equivalent (gRPC matches are by service and method): that path is not emitted. Use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method.',
+  }),
+  defineDiagnostic({
+    code: 'ingress-not-served',
+    level: 'error',
+    fidelity: 'manual',
+    doc: 'ingress-nginx does not serve this Ingress today (an annotation value is refused by its validation, annotations-risk-level, the word blocklist...): the conversion emits nothing for it either. Fix the annotation the message names; the hint says how to check the running controller.',
+  }),
+  defineDiagnostic({
+    code: 'invalid-annotation-value',
+    level: 'error',
+    fidelity: 'exact',
+    doc: 'An annotation value ingress-nginx\'s parser refuses: it ignored the value and used its default (or nothing), and so does the conversion. Fix the value if the setting was wanted.',
+  }),
+  defineDiagnostic({
+    code: 'invalid-backend',
+    level: 'error',
+    doc: 'Backend has no service name; the path is not converted. Or: Backend service … has no port; the path is not converted.',
+  }),
+  defineDiagnostic({
+    code: 'invalid-host',
+    level: 'error',
+    doc: 'A rule\'s host is not a valid DNS name (or wildcard): the API server or ingress-nginx refused it, and the rule is not converted. Fix the host.',
+  }),
+  defineDiagnostic({
+    code: 'invalid-path',
+    level: 'error',
+    doc: 'Path "…" is not absolute (the API server requires a leading /); the path is not converted.',
+  }),
+  defineDiagnostic({
+    code: 'literal-path-as-regex',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'A path with characters Gateway API refuses in Exact/PathPrefix matches: it is matched as the equivalent escaped regular expression, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes). Check overlapping paths of the host.',
+  }),
+  defineDiagnostic({
+    code: 'needs-substitution',
+    level: ['error', 'info', 'warning'],
+    fidelity: ['manual', 'none'],
+    doc: 'A value still holds an unrendered template placeholder (Helm, Kustomize, envsubst) that decides security or routing: rather than publish the paths without the protection, the route answers 503 (error), or nothing is emitted for a canary whose role depends on it. Render the manifests first (helm template, kustomize build) and convert the output. Info when the placeholder is kept verbatim in a field that is safe.',
+  }),
+  defineDiagnostic({
+    code: 'no-routable-paths',
+    level: 'warning',
+    doc: 'Ingress … has no path left to route (see the other messages); no HTTPRoute is emitted.',
+  }),
+  defineDiagnostic({
+    code: 'other-prefix-ignored',
+    level: 'info',
+    doc: 'A controller running with --annotations-prefix=… ignores annotations under …, and so does the conversion.',
+  }),
+  defineDiagnostic({
+    code: 'path-conflict',
+    level: 'warning',
+    doc: 'Another Ingress defines the same host, path and match: ingress-nginx serves it from one of them (oldest creation, then namespace/name) and this one\'s path is not emitted. Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate before cutover.',
+  }),
+  defineDiagnostic({
+    code: 'placeholder-lost',
+    level: 'error',
+    doc: 'A value carries part of a template placeholder the conversion could not put back as written into the emitted field. Render the manifests first (helm template, kustomize build) and convert the output.',
+  }),
+  defineDiagnostic({
+    code: 'prefix-trailing-slash',
+    level: 'info',
+    fidelity: 'approximate',
+    doc: 'Prefix …: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it.',
+  }),
+  defineDiagnostic({
+    code: 'regex-location-shadowed',
+    level: 'warning',
+    doc: 'A regex path that nginx never uses: an earlier regex location of the host (nginx tries them in order and takes the first match) matches every path it would. It is not emitted. Remove it, or reorder the paths if it was meant to win.',
+  }),
+  defineDiagnostic({
+    code: 'regex-mode-from-other-ingress',
+    level: 'info',
+    doc: 'Host "…" is in regex mode because of Ingress … (use-regex or rewrite-target): as in nginx, this Ingress\'s paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus).',
+  }),
+  defineDiagnostic({
+    code: 'regex-not-re2',
+    level: 'error',
+    fidelity: 'manual',
+    doc: 'Path … on host "…" uses …, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted. What to do: rewrite the path regex without that feature and convert again.',
+  }),
+  defineDiagnostic({
+    code: 'regex-order-differs',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'Two regex paths of a host that nginx tried in one order, while Envoy Gateway tries longer patterns first: a path both match goes to another backend. Make the patterns exclusive (or anchor them) so the order does not matter.',
+  }),
+  defineDiagnostic({
+    code: 'resource-backend',
+    level: 'warning',
+    doc: 'Backend is a resource (…/…), not a Service; ingress-nginx skips such paths and so does the conversion.',
+  }),
+  defineDiagnostic({
+    code: 'server-alias-duplicate',
+    level: 'warning',
+    doc: 'A server-alias that is also an alias of another host: nginx keeps it for the first server in its order (sorted by host name), and so does the conversion. Remove the duplicate.',
+  }),
+  defineDiagnostic({
+    code: 'server-alias-is-host',
+    level: 'info',
+    doc: 'Server-alias … is already a host of its own; ingress-nginx drops such aliases and so does the conversion.',
+  }),
+  defineDiagnostic({
+    code: 'server-alias-is-www-redirect',
+    level: 'warning',
+    doc: 'Server-alias … is also the from-to-www-redirect name of Ingress …: nginx renders the redirect server first and ignores the duplicate name in this host\'s server, so … answers with the redirect; the conversion leaves the alias out.',
+  }),
+  defineDiagnostic({
+    code: 'server-alias-shadowed',
+    level: 'warning',
+    doc: 'server-alias of a later Ingress of the host: nginx takes the host\'s aliases from the first Ingress in its order and skips later ones, and so does the conversion. Move the alias to that Ingress if it is needed.',
+  }),
+  defineDiagnostic({
+    code: 'snippet-not-allowed',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'A snippet annotation while the controller ConfigMap has allow-snippet-annotations off: ingress-nginx serves the Ingress without the snippet (and its admission webhook refuses the Ingress when it changes); the conversion leaves it out too. If the controller does allow snippets, include its ConfigMap in the input.',
+  }),
+  defineDiagnostic({
+    code: 'unknown-annotation',
+    level: 'warning',
+    fidelity: 'ignored',
+    doc: 'An annotation with the ingress-nginx prefix that ingress-nginx does not know: it ignored it, and so does the conversion. Check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys.',
+  }),
+  defineDiagnostic({
+    code: 'unresolved-port-name',
+    level: 'warning',
+    doc: 'A backend names its Service port by name and the name cannot be resolved (the Service has no such port, or is not in the input): the path is not converted. Fix the name, or add the Service to the input (--lookup-cluster).',
+  }),
+  defineDiagnostic({
+    code: 'upstream-owned-by-canary',
+    level: 'warning',
+    doc: 'A path ingress-nginx did not serve: its Service port was first used by a canary Ingress, which created the upstream as canary-only (controller.go createUpstreams NoServer; getBackendServers skips it). The conversion emits no route for it either. Give the canary a Service of its own if the primary path should be served.',
+  }),
+  defineDiagnostic({
+    code: 'wildcard-host-depth',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'Nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too).',
+  }),
+] as const

@@ -1,0 +1,125 @@
+/** Diagnostics about reading the input (files, cluster, options). */
+import {defineDiagnostic} from './define.js'
+
+export const SOURCES = [
+  defineDiagnostic({
+    code: 'kubeconfig-unreadable',
+    level: 'warning',
+    doc: 'The kubeconfig could not be read (file input that places objects without a namespace): the namespace "default" is used, as kubectl without a context. Check KUBECONFIG if another namespace was meant.',
+  }),
+  defineDiagnostic({
+    code: 'live-gateway-unreadable',
+    level: 'warning',
+    doc: 'Could not read the live Gateway …/… (…); the emitted Gateway lists only this input\'s listeners and certificates.',
+  }),
+  defineDiagnostic({
+    code: 'class-not-selected',
+    level: 'info',
+    doc: 'Ingresses skipped because their class is not one this run converts (--ingress-class, --all-classes, --include-classless): they belong to another controller. Nothing to do unless they should be converted.',
+  }),
+  defineDiagnostic({
+    code: 'classes-not-selected',
+    level: 'warning',
+    doc: 'Ingresses not converted: their classes have no IngressClass in the input and no flag selected them. If ingress-nginx served them, add --ingress-class NAME (or --all-classes).',
+  }),
+  defineDiagnostic({
+    code: 'cluster-configmap-not-found',
+    level: 'warning',
+    doc: 'A ConfigMap named by the controller\'s flags does not exist in the cluster: the conversion continues without it (nginx used its defaults too).',
+  }),
+  defineDiagnostic({
+    code: 'cluster-forbidden',
+    level: 'warning',
+    doc: 'The cluster refused a read (403): the conversion continues without those objects, which can change what is emitted (Services unknown, the controller\'s settings assumed). Grant the reader the permissions of examples/rbac/ingress2gw-rbac.yaml.',
+  }),
+  defineDiagnostic({
+    code: 'cluster-lookup',
+    level: 'info',
+    doc: 'What --lookup-cluster read from the cluster to complete file input (Services, Secrets\' existence, the controller\'s objects). Nothing to do.',
+  }),
+  defineDiagnostic({
+    code: 'cluster-lookup-failed',
+    level: 'warning',
+    doc: '--lookup-cluster could not read what the file input lacks (Services, the controller\'s objects): they are treated as absent. Check the kubeconfig and permissions.',
+  }),
+  defineDiagnostic({
+    code: 'cluster-missing-crd',
+    level: 'warning',
+    doc: 'The cluster does not serve …/v1 Gateways and HTTPRoutes (Gateway API CRDs not installed); the output cannot be applied until they are. Or: The cluster does not serve … (Envoy Gateway CRDs not installed); Envoy Gateway policies in the output cannot be applied until they are. What to do: install the Gateway API v1.6 standard CRDs (Envoy Gateway v1.9 ships them).',
+  }),
+  defineDiagnostic({
+    code: 'cluster-read-failed',
+    level: 'warning',
+    doc: 'A cluster read failed (network, server error): the conversion continues without those objects. Rerun when the API server answers.',
+  }),
+  defineDiagnostic({
+    code: 'duplicate-object',
+    level: 'warning',
+    doc: 'An object defined twice in the input: the first is kept, the other ignored. Remove or rename one of them.',
+  }),
+  defineDiagnostic({
+    code: 'empty-input',
+    level: 'warning',
+    doc: 'No manifest files were read, or they hold no Ingresses or related objects: nothing to convert. Check the path (-R for subdirectories) or the namespace.',
+  }),
+  defineDiagnostic({
+    code: 'ingress-v1beta1',
+    level: 'info',
+    doc: 'An extensions/v1beta1 or networking.k8s.io/v1beta1 Ingress: it is read as networking.k8s.io/v1 (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend). Those versions were removed in Kubernetes 1.22: update the manifest.',
+  }),
+  defineDiagnostic({
+    code: 'input-not-found',
+    level: 'error',
+    doc: 'An input path does not exist: it is skipped and the other inputs are still read. Check the path.',
+  }),
+  defineDiagnostic({
+    code: 'input-unreadable',
+    level: 'error',
+    doc: 'An input path could not be read (permissions, a directory without -R, stdin unavailable): it is skipped and the other inputs are still read.',
+  }),
+  defineDiagnostic({
+    code: 'invalid-ingress',
+    level: 'error',
+    doc: 'An Ingress the compiler cannot model (no spec, no rules nor defaultBackend, wrong types): it is skipped, and the report lists it as not converted. Fix the manifest.',
+  }),
+  defineDiagnostic({
+    code: 'invalid-object',
+    level: ['error', 'warning'],
+    doc: 'An object field of the wrong type (labels or annotations not a mapping of strings, a number where a string belongs): read the way the message says, or ignored; the API server would reject it. Quote or fix the value. An error when the object cannot be read at all.',
+  }),
+  defineDiagnostic({
+    code: 'namespace-defaulted',
+    level: 'info',
+    doc: 'Objects without metadata.namespace in file input are placed in the kubeconfig context\'s namespace (or "default"), as kubectl apply does. Set the namespace in the manifests if another was meant.',
+  }),
+  defineDiagnostic({
+    code: 'namespace-mismatch',
+    level: 'warning',
+    doc: 'An object whose namespace is not the one given with -n/--namespace: it was skipped, as kubectl refuses it too. Run with its namespace, or without -n, to include it.',
+  }),
+  defineDiagnostic({
+    code: 'service-not-found',
+    level: 'warning',
+    doc: 'Service …/… (port …) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
+  }),
+  defineDiagnostic({
+    code: 'skipped-kind',
+    level: 'info',
+    doc: 'Objects of kinds the conversion does not read (Deployments, CRDs...): they are skipped. Nothing to do.',
+  }),
+  defineDiagnostic({
+    code: 'subdirectories-skipped',
+    level: 'info',
+    doc: 'Subdirectories of an input directory were not read: pass -R/--recursive to read them.',
+  }),
+  defineDiagnostic({
+    code: 'yaml-alias-bomb',
+    level: 'error',
+    doc: 'Document at … contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias. Or: Document at … was refused: its YAML aliases expand to … nodes from … (limit … and …x); this looks like an alias bomb, write the values out.',
+  }),
+  defineDiagnostic({
+    code: 'yaml-syntax',
+    level: 'error',
+    doc: 'Invalid YAML at …:…: …; the document starting at line … was ignored, fix it and run again.',
+  }),
+] as const
