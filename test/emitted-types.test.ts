@@ -46,6 +46,9 @@ export function fragmentsTscRefuses(): PolicyFragment[] {
     {kind: 'BackendTrafficPolicy', path: 'clientIPDetection', value: {}, from: []},
     // @ts-expect-error cors lives in SecurityPolicy
     {kind: 'BackendTrafficPolicy', path: 'cors', value: {allowOrigins: ['*']}, from: []},
+    // loadBalancer.type is required: a path through loadBalancer would build one without it (set loadBalancer whole).
+    // @ts-expect-error loadBalancer has a required field, so no path goes through it
+    {kind: 'BackendTrafficPolicy', path: 'loadBalancer.consistentHash', value: {type: 'Header', header: {name: 'x-user'}}, from: []},
     // @ts-expect-error an opt-out of a list entry names an entry type the list has (Gzip, Brotli, Zstd)
     {kind: 'BackendTrafficPolicy', path: 'compression.Deflate', optOut: true, from: []},
   ]
@@ -70,6 +73,21 @@ test('the API server refuses what tsc refuses: an Ingress path type and a misspe
   misspelt.spec.rules[0]!.backendRef = misspelt.spec.rules[0]!.backendRefs
   delete misspelt.spec.rules[0]!.backendRefs
   t.true(validator.validate(misspelt).some((i) => /backendRef\b/.test(`${i.path} ${i.message}`)))
+})
+
+test('the API server refuses the object a path through a parent with a required field builds', async (t) => {
+  const validator = await loadValidator()
+  const policy: OutputObject = {
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'BackendTrafficPolicy',
+    metadata,
+    spec: {targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'web'}], loadBalancer: {type: 'ConsistentHash', consistentHash: {type: 'Header', header: {name: 'x-user'}}}},
+  }
+  t.deepEqual(validator.validate(policy), [])
+  // What setPath('loadBalancer.consistentHash') would build: the parent without its required type.
+  const partial = structuredClone(policy) as unknown as {spec: {loadBalancer: Record<string, unknown>}}
+  delete partial.spec.loadBalancer.type
+  t.true(validator.validate(partial).some((i) => i.path === 'spec.loadBalancer.type'))
 })
 
 test('the fragments tsc accepts build a policy the API server accepts', async (t) => {
