@@ -38,6 +38,10 @@ if (root === undefined) {
     t.regex(eg, /export interface BackendTrafficPolicySpecRequestBuffer \{[^}]*\n {2}limit\?: number \| string\n/)
     // A later object identical to an earlier one is an alias of it (Issuer and ClusterIssuer share cert-manager's IssuerSpec).
     t.regex(rendered.get('cert-manager.ts')!, /\nexport type IssuerSpec = ClusterIssuerSpec\n/)
+    // Every served version, all with the storage version's spec: the standard channel serves TCPRoute as v1 only.
+    const index = rendered.get('index.ts')!
+    t.regex(index, /\n {2}TCPRoute: 'gateway\.networking\.k8s\.io\/v1'\n/)
+    t.regex(index, /\n {2}ReferenceGrant: 'gateway\.networking\.k8s\.io\/v1' \| 'gateway\.networking\.k8s\.io\/v1beta1'\n/)
     t.is(STORAGE_API_VERSION.HTTPRoute, 'gateway.networking.k8s.io/v1')
     t.is(STORAGE_API_VERSION.SecurityPolicy, 'gateway.envoyproxy.io/v1alpha1')
   })

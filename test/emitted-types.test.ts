@@ -29,6 +29,9 @@ export function mistakesTscRefuses(): unknown[] {
     // nginx's `return 304` is not a redirect, and Gateway API's RequestRedirect takes 301, 302, 303, 307, 308 only.
     // @ts-expect-error 304 is not a RequestRedirect statusCode
     {type: 'RequestRedirect', requestRedirect: {statusCode: 304}} satisfies HTTPRouteFilter,
+    // Gateway API v1.6 standard CRDs serve TCPRoute as v1 only (v1alpha2 is experimental-channel only).
+    // @ts-expect-error v1alpha2 is not an apiVersion the TCPRoute CRD serves
+    record({apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata, spec: {parentRefs, rules: [{backendRefs: [{name: 'db', port: 5432}]}]}}, 'stream'),
     // record() takes objects typed by kind: a kind's spec cannot carry another kind's fields.
     // @ts-expect-error proxyProtocol is a ClientTrafficPolicy/BackendTrafficPolicy field, not a SecurityPolicy one
     record({apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', metadata, spec: {proxyProtocol: {version: 'V1'}}}, 'route-policy'),
@@ -73,6 +76,13 @@ test('the API server refuses what tsc refuses: an Ingress path type and a misspe
   misspelt.spec.rules[0]!.backendRef = misspelt.spec.rules[0]!.backendRefs
   delete misspelt.spec.rules[0]!.backendRefs
   t.true(validator.validate(misspelt).some((i) => /backendRef\b/.test(`${i.path} ${i.message}`)))
+})
+
+test('the API server refuses an apiVersion tsc refuses: TCPRoute v1alpha2', async (t) => {
+  const validator = await loadValidator()
+  const tcp: EmittedObject<'TCPRoute'> = {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TCPRoute', metadata, spec: {parentRefs, rules: [{backendRefs: [{name: 'db', port: 5432}]}]}}
+  t.deepEqual(validator.validate(tcp), [])
+  t.true(validator.validate({...tcp, apiVersion: 'gateway.networking.k8s.io/v1alpha2'}).some((i) => i.path === 'apiVersion'))
 })
 
 test('the API server refuses the object a path through a parent with a required field builds', async (t) => {

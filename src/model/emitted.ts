@@ -4,6 +4,7 @@
  */
 import type {ObjectMeta} from './types.js'
 import type {
+  ApiVersionByKind,
   BackendTrafficPolicySpec,
   BackendTrafficPolicySpecTargetRefs,
   GatewaySpecListeners,
@@ -21,14 +22,15 @@ import type {
   SpecByKind,
 } from './generated/index.js'
 
-export type {GeneratedKind, SpecByKind} from './generated/index.js'
+export type {ApiVersionByKind, GeneratedKind, SpecByKind} from './generated/index.js'
 
 /**
- * An emitted object of one kind: `EmittedObject<'HTTPRoute'>`. A type literal, not an interface, so that it is
- * assignable to KubeObject (whose index signature an interface would not satisfy).
+ * An emitted object of one kind: `EmittedObject<'HTTPRoute'>`, in an apiVersion the CRD serves (TCPRoute v1alpha2 is
+ * not served by the standard channel). A type literal, not an interface, so that it is assignable to KubeObject (whose
+ * index signature an interface would not satisfy).
  */
 export type EmittedObject<K extends GeneratedKind = GeneratedKind> = {
-  apiVersion: string
+  apiVersion: ApiVersionByKind[K]
   kind: K
   metadata: ObjectMeta
   spec: SpecByKind[K]
