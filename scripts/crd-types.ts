@@ -220,7 +220,11 @@ class Renderer {
         return /^[\w.]+$/.test(item) ? `${item}[]` : `(${item})[]`
       }
       case 'object':
+        return this.object(base, schema)
       case undefined:
+        // A structural schema types every node but int-or-string and preserve-unknown-fields ones: anything else here
+        // is a CRD the API server would refuse, not an empty struct.
+        if (!schema['x-kubernetes-preserve-unknown-fields']) throw new Error(`schema without a type at ${base}`)
         return this.object(base, schema)
       default:
         throw new Error(`unsupported schema type ${schema.type} at ${base}`)
