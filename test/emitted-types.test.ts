@@ -32,6 +32,9 @@ export function mistakesTscRefuses(): unknown[] {
     // Gateway API v1.6 standard CRDs serve TCPRoute as v1 only (v1alpha2 is experimental-channel only).
     // @ts-expect-error v1alpha2 is not an apiVersion the TCPRoute CRD serves
     record({apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata, spec: {parentRefs, rules: [{backendRefs: [{name: 'db', port: 5432}]}]}}, 'stream'),
+    // An object typed by a union of kinds is one of them, spec included: not a SecurityPolicy with a retry.
+    // @ts-expect-error retry is a BackendTrafficPolicy field, and this is a SecurityPolicy
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', metadata, spec: {retry: {numRetries: 3}}} satisfies EmittedObject<'SecurityPolicy' | 'BackendTrafficPolicy'>,
     // record() takes objects typed by kind: a kind's spec cannot carry another kind's fields.
     // @ts-expect-error proxyProtocol is a ClientTrafficPolicy/BackendTrafficPolicy field, not a SecurityPolicy one
     record({apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', metadata, spec: {proxyProtocol: {version: 'V1'}}}, 'route-policy'),
