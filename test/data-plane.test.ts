@@ -121,16 +121,6 @@ test('a PROXY-protocol load balancer whose ConfigMap does not turn use-proxy-pro
   t.truthy(fixed.diagnostics.find((d) => d.code === 'data-plane-proxy-protocol'))
 })
 
-test('use-proxy-protocol without any PROXY annotation on the Service is a warning (the load balancer may be configured elsewhere)', (t) => {
-  const r = run([
-    controller('ingress-nginx', 'ctl', ['--configmap=ingress-nginx/ctl']),
-    lbService('ingress-nginx', 'ctl', {app: 'ctl'}),
-    configMap('ingress-nginx', 'ctl', {'use-proxy-protocol': 'true'}),
-    ing('web', 'app', 'nginx', 'app.example.com'),
-  ])
-  t.like(r.diagnostics.find((d) => d.code === 'data-plane-proxy-protocol-mismatch'), {level: 'warning'})
-})
-
 test('two Services select one controller: the published one is repeated; without --publish-service no EnvoyProxy is guessed', (t) => {
   const objects = (publish: string[]) => [
     controller('ingress-nginx', 'ctl', publish),
@@ -818,4 +808,52 @@ test('OCI: an internal Service gets both internal keys, so that a network-load-b
   t.is(annotations['service.beta.kubernetes.io/oci-load-balancer-internal'], 'true')
   t.is(annotations['oci.oraclecloud.com/oci-network-load-balancer-internal'], 'true')
   t.true(plan.diagnostics.some((d) => d.code === 'controller-service-internal-pinned' && /OCI/.test(d.message)))
+})
+
+// No Ingress (a run for the tcp-services ports alone): controller-workloads.ts gatewayControllers gave the default
+// Gateway no class, hence no workload, and data-plane.ts labelledControllerServices skips every Service in front of a
+// workload of the input, so the controller Service that carried those ports was reported "not in the input" and the
+// Envoy Service became ClusterIP. The one controller of the input is the default Gateway's.
+test('no Ingress: the only controller of the input is the default Gateway\'s, so its Service is repeated for the stream ports', (t) => {
+  const objects = [
+    controller('ingress-nginx', 'ingress-nginx-controller', ['--tcp-services-configmap=$(POD_NAMESPACE)/tcp-services']),
+    lbService('ingress-nginx', 'ingress-nginx-controller', {app: 'ingress-nginx-controller'}, {'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal'}),
+    configMap('ingress-nginx', 'tcp-services', {'5432': 'db/postgres:5432'}),
+  ]
+  const r = run(objects, {tcpRoutes: true})
+  t.false(r.diagnostics.some((d) => d.code === 'controller-service-unknown'), r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'))
+  const [proxy] = proxies(r.objects)
+  t.is(proxy?.spec.provider.kubernetes.envoyService.type, 'LoadBalancer')
+  t.is(proxy?.spec.provider.kubernetes.envoyService.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme'], 'internal', 'an internal load balancer stays internal')
+  t.true(r.objects.some((o) => o.kind === 'TCPRoute'))
+  // Two controllers and no Ingress: which one the Gateway stands for is unknown; the message says the Services are there.
+  const two = run([...objects, controller('ingress-nginx', 'internal', ['--ingress-class=internal', '--controller-class=k8s.io/internal']), lbService('ingress-nginx', 'internal', {app: 'internal'})], {tcpRoutes: true})
+  const d = two.diagnostics.find((x) => x.code === 'controller-service-unknown')
+  t.truthy(d)
+  t.notRegex(d!.message, /is not in the input/)
+  t.regex(d!.message, /ingress-nginx\/internal/)
+})
+
+// ingress-nginx with use-proxy-protocol: "true" served its clients, so PROXY headers reached it; the controller Service
+// has no annotation that asks for them (a target-group attribute set outside Kubernetes, an L4 load balancer in front).
+// The EnvoyProxy repeats the Service: the new load balancer sends no PROXY header, and the listeners the
+// ClientTrafficPolicy makes expect one (Envoy's proxy_protocol listener filter refuses a connection without it), so
+// every connection through it fails. An error (apply refuses) unless --client-ip proxy-protocol says the headers come.
+test('use-proxy-protocol without a PROXY annotation on the controller Service: an error, a warning once --client-ip proxy-protocol confirms', (t) => {
+  const objects = [
+    controller('ingress-nginx', 'ingress-nginx-controller', ['--configmap=$(POD_NAMESPACE)/ingress-nginx-controller']),
+    lbService('ingress-nginx', 'ingress-nginx-controller', {app: 'ingress-nginx-controller'}),
+    configMap('ingress-nginx', 'ingress-nginx-controller', {'use-proxy-protocol': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ]
+  const r = run(objects)
+  const ctp = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.spec.targetRefs.some((x: any) => x.sectionName === undefined))
+  t.truthy(ctp?.spec.proxyProtocol ?? ctp?.spec.enableProxyProtocol, 'the listeners expect PROXY headers')
+  t.false(Object.keys(proxies(r.objects)[0]!.spec.provider.kubernetes.envoyService.annotations ?? {}).some((k) => /proxy/i.test(k)), 'the new load balancer is not asked to send them')
+  const d = r.diagnostics.find((x) => x.code === 'data-plane-proxy-protocol-mismatch')!
+  t.is(d.level, 'error')
+  t.regex(d.hint!, /--client-ip proxy-protocol/)
+  t.regex(d.hint!, /cutover --service/)
+  const confirmed = run(objects, {clientIp: 'proxy-protocol'})
+  t.is(confirmed.diagnostics.find((x) => x.code === 'data-plane-proxy-protocol-mismatch')?.level, 'warning')
 })

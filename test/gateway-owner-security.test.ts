@@ -350,3 +350,25 @@ test('external auth without the gateway bundle: the gateway owner is told to rem
   t.regex(step, /http: \[X-User\]; https: \[X-Auth-Request-User, X-Auth-Request-Email\]; https-pay-example-com: \[Remote-User\]/)
   t.true(d.hint!.startsWith(step))
 })
+
+// nginx.tmpl (location block): the auth_request line and the buildAuthResponseHeaders proxy_set_header lines sit inside
+// `if not (isLocationInLocationList $location $all.Cfg.NoAuthLocations)` (template.go: strings.HasPrefix of the
+// location path), so on such a path nginx asked nothing of the auth service and passed the client's own copies of the
+// auth-response-headers on. The Gateway's SecurityPolicy targets the whole route and the listener removes the copies:
+// stricter (fail closed), but anonymous requests there are now refused, which must be said.
+test('external auth on a no-auth-locations path: nginx authenticated nothing there and passed client copies; the difference is named', (t) => {
+  const paths = ['/', '/public/status', '/.well-known/acme-challenge']
+  const app = ingressWith({'auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'auth-response-headers': 'X-User'}, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths})
+  const defaults = translateAll([app], {emitGateway: true})
+  const d = defaults.diagnostics.find((x) => x.code === 'auth-exempt-location')!
+  t.is(d.level, 'warning')
+  t.is(d.object, 'Ingress web/app')
+  t.regex(d.message, /\/\.well-known\/acme-challenge/)
+  t.notRegex(d.message, /\/public\/status/, 'the default no-auth-locations is /.well-known/acme-challenge only')
+  t.regex(d.message, /client's own X-User/)
+  t.deepEqual(forgedAuthHeaderViolations(defaults), [], 'the Gateway still removes the copies there (stricter than nginx)')
+  const custom = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': '/public, /health'}), app], {emitGateway: true})
+  t.regex(custom.diagnostics.find((x) => x.code === 'auth-exempt-location')!.message, /\/public\/status/)
+  const none = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': ''}), app], {emitGateway: true})
+  t.false(none.diagnostics.some((x) => x.code === 'auth-exempt-location'), 'an empty list exempts nothing')
+})

@@ -7,6 +7,7 @@ import test from 'ava'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {accountingAudit, type DoubleAccount} from '../src/translate/annotation-pass.js'
 import {runCli} from './support/run-cli.js'
 
 // convert -f places objects without a namespace in the kubeconfig context's namespace, as kubectl: no kubeconfig
@@ -16,6 +17,11 @@ process.env.HOME = mkdtempSync(join(tmpdir(), 'i2g-golden-home-'))
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname
 const update = process.env.UPDATE_GOLDEN === '1'
+
+// Every key ends in exactly one fidelity, decided by one family: a key two families account (the first silently
+// wins) fails its golden. The cases run serially, so the list belongs to the case running.
+const doubleAccounted: DoubleAccount[] = []
+accountingAudit.onDoubleAccount = (c) => doubleAccounted.push(c)
 
 const cases = readdirSync(GOLDEN, {withFileTypes: true})
   .filter((d) => d.isDirectory())
@@ -34,7 +40,9 @@ for (const name of cases) {
     const args = existsSync(argsFile)
       ? readFileSync(argsFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
       : []
+    doubleAccounted.length = 0
     const result = await runCli(['convert', '-f', input, '--color', 'never', ...args], dir)
+    t.deepEqual(doubleAccounted, [], 'a key accounted by two families')
     const expectedOut = join(dir, 'expected.yaml')
     const expectedErr = join(dir, 'expected-diagnostics.txt')
     if (update || !existsSync(expectedOut)) {

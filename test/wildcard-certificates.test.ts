@@ -144,19 +144,29 @@ test('a wildcard TLS entry without secretName: the host takes the default certif
   t.deepEqual([...new Set(https.map((d) => d.known))], ['tls-without-secret'])
 })
 
-test('fail closed: a deep plain host whose own server asked for client certificates is not attached to a listener that does not ask', (t) => {
+// The deep host's own server asked for client certificates on 443 (nginx.tmpl SERVER: ssl_verify_client per server,
+// applied by SNI, and ngx_http_set_virtual_server answers 421 when the Host's server verifies and differs from the SNI's),
+// with the default certificate (certificate.lua get_pem_cert_uid finds neither a.b.example.com nor *.b.example.com).
+// On the Gateway the wildcard route on the https listener matches a.b.example.com (any depth): only a listener of the
+// host's own, which Envoy prefers by SNI (exact before wildcard), keeps its HTTPS behind the client-certificate check.
+test('fail closed: a deep plain host whose own server asked for client certificates gets a listener of its own that asks them', (t) => {
   const objects = [wildcard(), plain('deep', 'a.b.example.com', {'auth-tls-secret': 'web/client-ca'})]
   const r = translateAll(objects, {emitGateway: true})
-  t.deepEqual(sections(route(r, 'deep')), ['http'], 'nginx served it over plain HTTP without certificates (mtls-host-without-tls), never over HTTPS without one')
+  const own = gateway(r).spec.listeners.find((l: any) => l.hostname === 'a.b.example.com')
+  t.truthy(own, 'without it https://a.b.example.com/ reaches the *.example.com route, asking no certificate')
+  t.deepEqual(own.tls.certificateRefs.map((c: any) => c.name), ['tenants-tls'])
+  t.deepEqual(sections(route(r, 'deep')), ['http', own.name], 'plain HTTP stays served (no certificate for the name: no redirect), HTTPS on its own listener only')
+  const policy = r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.spec.targetRefs?.[0]?.sectionName === own.name)
+  t.deepEqual(policy?.spec.tls?.clientValidation?.caCertificateRefs?.map((c: any) => c.name), ['client-ca'])
   const d = r.diagnostics.find((x) => x.code === 'mtls-host-under-tls-wildcard')!
   t.is(d.level, 'warning')
   t.is(d.object, 'Ingress web/deep')
-  t.regex(d.message, /over HTTPS it reaches \*\.example\.com's routes/)
-  // verify finds the https difference (the wildcard's Service) and labels it with this warning.
-  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {}})
+  t.regex(d.message, /default certificate/)
+  t.false(r.diagnostics.some((x) => x.code === 'mtls-host-without-tls'))
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true}})
   const https = report.differences.filter((x) => x.probe.scheme === 'https' && x.probe.host === 'a.b.example.com')
-  t.true(https.length > 0)
-  t.deepEqual([...new Set(https.map((x) => x.known))], ['mtls-host-under-tls-wildcard'])
+  t.deepEqual(https.map((x) => x.probe.path), [], 'https for the deep host reaches svc-deep on both sides')
+  assertValid(t, r)
 })
 
 test('client certificates on a host that takes the wildcard certificate: a listener of its own with that certificate asks for them', (t) => {
@@ -212,4 +222,14 @@ test('verify: a host of another controller under a TLS wildcard is not redirecte
   t.true(report.probes > 0)
   const http = report.differences.filter((d) => d.probe.host === 'app.example.com' && d.probe.scheme === 'http')
   t.deepEqual(http.map((d) => `${d.probe.path} nginx ${d.nginx.kind}`), [], 'neither side redirects app.example.com')
+})
+
+test('a deep plain host with auth-tls-match-cn under a TLS wildcard: no listener can check the subject, so an error says the wildcard route answers its HTTPS', (t) => {
+  const r = translateAll([wildcard(), plain('deep', 'a.b.example.com', {'auth-tls-secret': 'web/client-ca', 'auth-tls-match-cn': 'CN=client'})], {emitGateway: true})
+  t.false(gateway(r).spec.listeners.some((l: any) => l.hostname === 'a.b.example.com'))
+  t.deepEqual(sections(route(r, 'deep')), ['http'])
+  const d = r.diagnostics.find((x) => x.code === 'mtls-host-under-tls-wildcard')!
+  t.is(d.level, 'error', 'apply refuses to run on errors: the name is answered without the check nginx made')
+  t.regex(d.message, /auth-tls-match-cn/)
+  t.regex(d.hint!, /listener \{hostname: a\.b\.example\.com/)
 })

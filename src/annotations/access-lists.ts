@@ -145,8 +145,8 @@ export function parseSourceRanges(value: string): ParseResult<string[]> {
 
 /** Which authentication of this Ingress takes part in `satisfy` (nginx: auth_basic/auth_digest, auth_request). */
 function authenticationOf(ctx: FamilyContext): string | undefined {
-  if (ctx.value<string>('auth-url') !== undefined) return 'auth-url'
-  if (ctx.value<string>('auth-type') !== undefined) return 'auth-type'
+  if (ctx.ingress.settings.authUrl !== undefined) return 'auth-url'
+  if (ctx.ingress.settings.authType !== undefined) return 'auth-type'
   return undefined
 }
 

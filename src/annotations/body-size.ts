@@ -25,7 +25,7 @@ export function ownRequestBuffer(ctx: FamilyContext): NginxSize | undefined {
 const LARGE_BODY = 64 * 1024 * 1024
 
 function bodySizeDifferences(ctx: FamilyContext, size: NginxSize): string {
-  const protocol = (ctx.raw('backend-protocol') ?? '').trim().toUpperCase()
+  const protocol = ctx.ingress.settings.backendProtocol
   const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
   return (
     `"${size.text}" -> requestBuffer.limit ${size.quantity} (nginx units are binary: 1m = 1Mi); larger requests get 413 as in nginx, ` +
@@ -62,12 +62,17 @@ export const bodySizeFamily: AnnotationFamily = {
     if (ctx.ingress.isCanary) return
     const size = ctx.value<NginxSize>('proxy-body-size')
     if (size === undefined) {
+      // proxy/main.go Parse: the location gets GetDefaultBackend().ProxyBodySize (the resolved setting).
+      const fallback = ctx.ingress.settings.proxyBodySize
       if (ctx.has('proxy-body-size')) {
         ctx.diag({
           level: 'info',
           code: 'body-size-default',
           annotation: ctx.fullKey('proxy-body-size'),
-          message: `no limit is emitted for this Ingress: nginx's 1m default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
+          message:
+            fallback.from === 'configmap'
+              ? `no limit is emitted for this Ingress: nginx used the controller ConfigMap's proxy-body-size ${fallback.value}, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`
+              : `no limit is emitted for this Ingress: nginx's ${fallback.value} default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
         })
       }
       return

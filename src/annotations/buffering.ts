@@ -61,7 +61,7 @@ function applyRequestBuffering(ctx: FamilyContext): void {
   }
   ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-request-buffering')]})
   const gatewayLimit = parseNginxSize(defaults.proxyBodySize)
-  if (ctx.options.nginxDefaults && !ctx.has('proxy-body-size') && gatewayLimit.ok && !gatewayLimit.value.unlimited) {
+  if (ctx.options.nginxDefaults && ctx.ingress.settings.proxyBodySize.from !== 'annotation' && gatewayLimit.ok && !gatewayLimit.value.unlimited) {
     ctx.account(
       'proxy-request-buffering',
       'approximate',

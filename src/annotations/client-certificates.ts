@@ -1,5 +1,5 @@
 import {hostListenerName} from '../model/gateway-refs.js'
-import {normalizeHost} from '../translate/hosts.js'
+import {normalizeHost} from '../model/names.js'
 import type {ClientAuthIntent} from '../model/ingress-model.js'
 import {crossNamespaceAllowed, SECRET_NAME} from './basic-auth.js'
 import {denyLocations} from './headers.js'
@@ -30,6 +30,16 @@ export const VERIFY_CLIENT_MODE: Record<Exclude<VerifyClient, 'off'>, string> = 
 }
 
 const TLS_KEYS = ['auth-tls-verify-client', 'auth-tls-verify-depth', 'auth-tls-error-page', 'auth-tls-pass-certificate-to-upstream', 'auth-tls-match-cn'] as const
+
+/**
+ * Whether the Ingress's own TLS entries give a host its certificate: listed, or under a listed one-label wildcard
+ * (controller.go createServers / extractTLSSecretName).
+ */
+function tlsHostsOf(ctx: FamilyContext): (host: string) => boolean {
+  const entries: any[] = Array.isArray(ctx.ingress.object.spec?.tls) ? ctx.ingress.object.spec.tls : []
+  const listed = new Set(entries.flatMap((e) => (Array.isArray(e?.hosts) ? e.hosts : [])).map((h: unknown) => normalizeHost(h)))
+  return (host) => listed.has(host) || (host.indexOf('.') > 0 && listed.has(`*${host.slice(host.indexOf('.'))}`))
+}
 
 function hostsOf(ctx: FamilyContext): string[] {
   const rules: any[] = Array.isArray(ctx.ingress.object.spec?.rules) ? ctx.ingress.object.spec.rules : []
@@ -158,15 +168,23 @@ function accountClientAuth(ctx: FamilyContext, intent: ClientAuthIntent): void {
   const gw = ctx.ingress.gateway
   const emitted = ctx.options.emitGateway === true
   const hosts = hostsOf(ctx)
-  const named = hosts.filter((h) => h !== '')
+  const tlsListed = tlsHostsOf(ctx)
+  const named = hosts.filter((h) => h !== '' && tlsListed(h))
   const listeners = named.map(hostListenerName)
   const mode = VERIFY_CLIENT_MODE[intent.verify as Exclude<VerifyClient, 'off'>]
   const ref = intent.secret
   const crossNs = ref.namespace !== gw.namespace
   const caRef = `{group: "", kind: Secret, name: ${ref.name}${crossNs ? `, namespace: ${ref.namespace}` : ''}}`
-  const hostless = hosts.includes('')
-    ? 'rules without a host stay on the http listener (nginx\'s catch-all server had no certificate but its default one, and plain HTTP asks for no client certificate); '
-    : ''
+  const plain = hosts.filter((h) => h !== '' && !tlsListed(h))
+  // https-listeners.ts planHttpsListeners generates no listener for a host without a certificate (under a TLS wildcard
+  // host, coverDeepClientAuthHost gives it one with the wildcard's; mtls-host-under-tls-wildcard says so).
+  const hostless =
+    (hosts.includes('')
+      ? 'rules without a host stay on the http listener (nginx\'s catch-all server had no certificate but its default one, and plain HTTP asks for no client certificate); '
+      : '') +
+    (plain.length === 0
+      ? ''
+      : `${plain.join(', ')} ${plain.length > 1 ? 'have' : 'has'} no TLS entry in this Ingress, and ingress-nginx still asked for client certificates on ${plain.length > 1 ? 'their' : 'its'} HTTPS (every server listens on 443), answered with the certificate certificate.lua finds for the name (a one-label TLS wildcard host's, else the default certificate): plain HTTP, where nginx asked for none, stays on the http listener, and HTTPS gets a listener of ${plain.length > 1 ? 'their' : 'its'} own only with a certificate from another Ingress or a TLS wildcard host above ${plain.length > 1 ? 'them' : 'it'} (mtls-host-under-tls-wildcard); without one the host is not served over HTTPS (mtls-host-without-tls). `)
   // A CA Secret with a ca.crl key made nginx refuse revoked certificates (store/backend_ssl.go reads ca.crl, nginx.tmpl
   // ssl_crl); Secret data is never read here, and Envoy Gateway fails the whole policy when crl.refs names a Secret
   // without ca.crl (clienttrafficpolicy.go buildListenerTLSParameters), so the CRL is left to the owner.
@@ -177,29 +195,38 @@ function accountClientAuth(ctx: FamilyContext, intent: ClientAuthIntent): void {
       : `; the listener's ClientTrafficPolicy removes ssl-client-verify, ssl-client-subject-dn and ssl-client-issuer-dn, which nginx set (Envoy would keep a client-sent value where the certificate is absent): the backend reads the certificate subject in X-Forwarded-Client-Cert${intent.verify === 'optional_no_ca' ? ', which with optional_no_ca (mode Request) Envoy fills from any certificate the client presents, verified or not, while nginx told the backend in ssl-client-verify whether it was' : ''}`
   const differences = `a failed verification ends the TLS handshake instead of nginx's HTTP 400, and a request whose Host differs from its TLS server name gets Envoy's 404 instead of nginx's 421${optionalHeaders}; ${crl}`
   const ctp = `ClientTrafficPolicy tls.clientValidation {caCertificateRefs: [${caRef}], mode: ${mode}}${crossNs ? ` (+ a ReferenceGrant in ${ref.namespace} from ClientTrafficPolicy in ${gw.namespace})` : ''}`
+  const subject = `client certificates (${intent.verify}) for ${hosts.filter((h) => h !== '').join(', ') || 'the catch-all server'}`
+  const none = listeners.length === 0
   if (intent.matchCn !== undefined) {
     // Without the subject check, every certificate of the CA would pass: nothing is published until a person adds it.
     ctx.account(
       'auth-tls-secret',
       'manual',
-      `client certificates (${intent.verify}) for ${named.join(', ') || 'the catch-all server'}, restricted by auth-tls-match-cn: ${hostless}the host's routes attach to ${listeners.join(', ') || 'no listener'}, which is NOT generated because no listener setting checks the certificate subject; until the gateway owner adds it with the check, nothing is served over HTTPS for these hosts (never without the check)`,
-      {code: 'mtls-listener', hint: `add the listener(s) ${listeners.join(', ')} (hostname, port 443, protocol HTTPS, the host's certificate) with a ${ctp} and the subject check of auth-tls-match-cn`},
+      `${subject}, restricted by auth-tls-match-cn: ${hostless}` +
+        (none ? 'no listener of a host of its own is planned' : `${hostless === '' ? "the host's routes" : `the routes of ${named.join(', ')}`} attach to ${listeners.join(', ')}, which is NOT generated because no listener setting checks the certificate subject; until the gateway owner adds it with the check, nothing is served over HTTPS for these hosts (never without the check)`),
+      {code: 'mtls-listener', hint: none ? 'give the hosts a TLS entry with their certificate, then add their listeners with the subject check' : `add the listener(s) ${listeners.join(', ')} (hostname, port 443, protocol HTTPS, the host's certificate) with a ${ctp} and the subject check of auth-tls-match-cn`},
     )
   } else if (emitted) {
     ctx.account(
       'auth-tls-secret',
       'approximate',
-      `client certificates (${intent.verify}) for ${named.join(', ') || 'the catch-all server'} -> ${hostless}HTTPS listener(s) ${listeners.join(', ')} of the host's own with ${ctp}; every route of the host attaches there, never to the shared ${ctx.options.httpsListener} listener. Differences: ${differences}`,
+      `${subject}${hostless === '' ? '' : `: ${hostless}`}` +
+        (none ? '' : `${hostless === '' ? '' : named.join(', ')} -> HTTPS listener(s) ${listeners.join(', ')} of the host's own with ${ctp}; every route of the host attaches there, never to the shared ${ctx.options.httpsListener} listener. `) +
+        `Differences: ${differences}`,
       {code: 'mtls-listener'},
     )
   } else {
     ctx.account(
       'auth-tls-secret',
       'manual',
-      `client certificates (${intent.verify}) for ${named.join(', ') || 'the catch-all server'}: ${hostless}the host's routes attach to listener(s) ${listeners.join(', ')} of Gateway ${gw.namespace}/${gw.name}, which the gateway owner must add; until then nothing is served over HTTPS for these hosts (never without a client certificate). Differences once added: ${differences}`,
+      `${subject}: ${hostless}` +
+        (none ? '' : `${hostless === '' ? "the host's routes" : `the routes of ${named.join(', ')}`} attach to listener(s) ${listeners.join(', ')} of Gateway ${gw.namespace}/${gw.name}, which the gateway owner must add; until then nothing is served over HTTPS for these hosts (never without a client certificate). `) +
+        `Differences once added: ${differences}`,
       {
         code: 'mtls-listener',
-        hint: `add to Gateway ${gw.namespace}/${gw.name} ${named.map((h, i) => `a listener {name: ${listeners[i]}, hostname: ${h}, port 443, protocol HTTPS, tls.certificateRefs: the certificate of ${h}, allowedRoutes as ${ctx.options.httpsListener}}`).join(' and ')}, and per listener a ${ctp} (Envoy Gateway reads the key ca.crt), or rerun with --emit-gateway to generate them`,
+        hint: none
+          ? `give ${plain.join(', ')} a TLS entry with ${plain.length > 1 ? 'their certificates' : 'its certificate'} to serve ${plain.length > 1 ? 'them' : 'it'} over HTTPS behind the client certificate check, and convert again`
+          : `add to Gateway ${gw.namespace}/${gw.name} ${named.map((h, i) => `a listener {name: ${listeners[i]}, hostname: ${h}, port 443, protocol HTTPS, tls.certificateRefs: the certificate of ${h}, allowedRoutes as ${ctx.options.httpsListener}}`).join(' and ')}, and per listener a ${ctp} (Envoy Gateway reads the key ca.crt), or rerun with --emit-gateway to generate them`,
       },
     )
   }

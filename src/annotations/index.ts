@@ -30,7 +30,8 @@ import {unsupportedFamily} from './unsupported.js'
 /**
  * Order matters where one family's outcome decides another's accounting (the first account() of a key wins):
  * canary first (a canary Ingress's other keys are ignored), then passthrough (its Ingress's HTTP keys are
- * ignored), ssl-redirect before load-balancing (which reads the redirect to decide the cookie's Secure flag).
+ * ignored). Settings one family needs from another's keys come from the resolve phase (ingress.settings), not from
+ * the order.
  */
 export const families: AnnotationFamily[] = [
   canaryFamily,

@@ -114,7 +114,7 @@ function servedOnlyOverHttps(ctx: FamilyContext): boolean {
   const spec = ctx.ingress.object.spec ?? {}
   const hosts: string[] = (spec.rules ?? []).map((r: any) => (typeof r?.host === 'string' ? r.host : ''))
   const tlsHosts = new Set<string>((spec.tls ?? []).flatMap((t: any) => (Array.isArray(t?.hosts) ? t.hosts : [])))
-  return hosts.length > 0 && hosts.every((h) => h !== '' && tlsHosts.has(h)) && ctx.ingress.intents.sslRedirect !== false
+  return hosts.length > 0 && hosts.every((h) => h !== '' && tlsHosts.has(h)) && ctx.ingress.settings.sslRedirect.value
 }
 
 /** The valid value of another Ingress's annotation (the one that decided an upstream setting). */

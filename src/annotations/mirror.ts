@@ -317,7 +317,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
 
 /** Lets the Ingress's route mirror to a Service in another namespace. */
 function referenceGrant(ctx: FamilyContext, service: {name: string; namespace: string}, sources: string[], key: string): EmittedObject<'ReferenceGrant'> {
-  const protocol = ctx.value<string>('backend-protocol')
+  const protocol = ctx.ingress.settings.backendProtocol
   const grpc = protocol === 'GRPC' || protocol === 'GRPCS'
   return {
     apiVersion: `${GATEWAY_GROUP}/v1beta1`,

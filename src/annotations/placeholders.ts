@@ -138,12 +138,16 @@ export function restorePlaceholders(value: string): string {
 
 /**
  * Restore placeholders in every string of a value, in place for arrays and plain objects (Map keys and values
- * too); returns the value (a new string for strings). Objects already visited are skipped (shared subtrees).
+ * too; a frozen object is copied); returns the value (a new string for strings). Objects already visited are skipped (shared subtrees).
  */
 export function restoreDeep<T>(value: T, seen = new Set<object>()): T {
   if (typeof value === 'string') return restorePlaceholders(value) as T
   if (value === null || typeof value !== 'object' || seen.has(value)) return value
   seen.add(value)
+  // A frozen record (an Ingress's resolved settings) is replaced by a restored, frozen copy: its owner's field is.
+  if (Object.isFrozen(value) && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.freeze(Object.fromEntries(Object.entries(value).map(([k, v]) => [restorePlaceholders(k), restoreDeep(v, seen)]))) as T
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = restoreDeep(value[i], seen)
   } else if (value instanceof Map) {

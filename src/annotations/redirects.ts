@@ -1,7 +1,6 @@
 import {objectRef} from '../model/diagnostics.js'
 import {gatewayParentRef, EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
-import {normalizeHost} from '../translate/hosts.js'
-import {dnsName} from '../model/names.js'
+import {dnsName, normalizeHost} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {PRECISE_HOSTNAME} from './headers.js'
 import {parseBool, parseInt10} from '../model/parsers.js'
@@ -420,12 +419,16 @@ function applyAppRoot(ctx: FamilyContext): void {
     ctx.account('app-root', 'ignored', 'redirecting / to / would loop (nginx answered / with a redirect to itself); nothing is emitted')
     return
   }
+  // nginx.tmpl renders `if ($uri = /) { return 302 ... }` at server level (ngx_http_rewrite_module, server rewrite
+  // phase), before the location whose rewrite_by_lua (lua_ingress.lua redirect_to_https) redirects to HTTPS: plain
+  // HTTP for / gets the 302 to http://host<root> first. emit-routes.ts serves the rule on the http listener too.
   ctx.ingress.intents.extraRules.push({
     from: [ctx.fullKey('app-root')],
     rule: {
       matches: [{path: {type: 'Exact', value: '/'}}],
       filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: root}, statusCode: 302}}],
     },
+    beforeHttpsRedirect: true,
   })
   ctx.account('app-root', 'approximate', `nginx redirected / to ${root} without the request's query string (nginx.tmpl: return 302 $scheme://$http_host${root}); the Gateway redirect appends it (/?x=1 -> ${root}?x=1: Envoy keeps the query of a redirect path without one, utility.cc Utility::newUri)`)
 }

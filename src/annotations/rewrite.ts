@@ -85,10 +85,8 @@ export const rewriteFamily: AnnotationFamily = {
       ignoreOnCatchAll(ctx, ['use-regex', 'rewrite-target', 'x-forwarded-prefix'])
       return
     }
-    if (ctx.value<boolean>('use-regex') === true) intents.useRegex = true
-    else if (ctx.has('use-regex') && ctx.value<boolean>('use-regex') === false) {
-      ctx.account('use-regex', 'exact')
-    }
+    // use-regex "true" turns the host's locations regex: the location table reads it from the resolved settings.
+    if (ctx.has('use-regex') && ctx.value<boolean>('use-regex') === false) ctx.account('use-regex', 'exact')
     const target = ctx.value<string>('rewrite-target')
     if (target !== undefined) {
       if (usesNginxVariables(target)) {

@@ -41,9 +41,9 @@ export const sslRedirectFamily: AnnotationFamily = {
   ],
   apply(ctx) {
     const intents = ctx.ingress.intents
-    const defaults = ctx.lookup.controllerDefaults()
-    intents.sslRedirect = ctx.value<boolean>('ssl-redirect') ?? defaults.sslRedirect
-    intents.forceSslRedirect = ctx.value<boolean>('force-ssl-redirect') ?? defaults.forceSslRedirect
+    // Resolved before the families (settings.ts): the annotation, else the Ingress's own controller ConfigMap.
+    intents.sslRedirect = ctx.ingress.settings.sslRedirect.value
+    intents.forceSslRedirect = ctx.ingress.settings.forceSslRedirect.value
     if (ctx.has('preserve-trailing-slash') && ctx.value<boolean>('preserve-trailing-slash') === false) {
       ctx.account(
         'preserve-trailing-slash',

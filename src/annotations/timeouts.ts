@@ -57,12 +57,11 @@ export function longLivedDefault(defaults: Pick<ControllerDefaults, 'proxyReadTi
  * Parse: `config.ReadTimeout = defBackend.ProxyReadTimeout`).
  */
 export function longLivedTimeout(ctx: FamilyContext): LongLived | undefined {
-  const defaults = ctx.lookup.controllerDefaults()
+  const settings = ctx.ingress.settings
   for (const key of LONG_KEYS) {
-    const own = ctx.value<number>(key)
-    const seconds = own ?? (key === 'proxy-read-timeout' ? defaults.proxyReadTimeout : defaults.proxySendTimeout)
+    const {value: seconds, from} = key === 'proxy-read-timeout' ? settings.proxyReadTimeout : settings.proxySendTimeout
     if (seconds < LONG_LIVED_SECONDS) continue
-    return own !== undefined ? {key, seconds, label: ctx.fullKey(key), fromConfigMap: false} : {key, seconds, label: `the ConfigMap's ${key}`, fromConfigMap: true}
+    return from === 'annotation' ? {key, seconds, label: ctx.fullKey(key), fromConfigMap: false} : {key, seconds, label: `the ConfigMap's ${key}`, fromConfigMap: true}
   }
   return undefined
 }
@@ -203,7 +202,7 @@ function keepUpgrades(ctx: FamilyContext): void {
   ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [long.label]})
   const defaults = ctx.lookup.controllerDefaults()
   const body = parseNginxSize(defaults.proxyBodySize)
-  if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.has('proxy-body-size') || longLivedDefault(defaults)) return
+  if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.ingress.settings.proxyBodySize.from === 'annotation' || longLivedDefault(defaults)) return
   ctx.diag({
     level: 'info',
     code: 'long-lived-no-request-buffer',

@@ -75,7 +75,7 @@ function applyModSecurity(ctx: FamilyContext): void {
 }
 
 function applyFastCgi(ctx: FamilyContext): void {
-  const fcgi = ctx.value<string>('backend-protocol') === 'FCGI'
+  const fcgi = ctx.ingress.settings.backendProtocol === 'FCGI'
   // fastcgi.Parse: a ConfigMap of another namespace without allow-cross-namespace-resources is a plain error, so
   // Extract drops the whole FastCGI configuration (index included).
   const params = ctx.value<string>('fastcgi-params-configmap')

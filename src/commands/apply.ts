@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
 import {applyObjects, applySummary, formatResult, type ApplyResult} from '../output/apply.js'
-import {outsideNamespace, resourceString} from '../output/apply-plan.js'
+import {outsideNamespace, resourceString, withPlaceholders} from '../output/apply-plan.js'
 import {renderDiagnostics} from '../output/report.js'
 import {BaseCommand} from '../cli/base-command.js'
 
 export default class Apply extends BaseCommand {
   static summary = 'Server-side apply the converted output (field manager ingress2gw)'
   static description =
-    'Applies in dependency order: namespace labels, then what routes need (ReferenceGrants, Backends, filters, policies, certificates), then the Gateway, then the routes; a route whose policy, filter, Backend or grant failed is not applied. One line per object as it is applied (created, configured, unchanged). Refuses to apply when the conversion reported errors (--force applies anyway), and, when the run is confined to one namespace, objects outside it (--allow-cross-namespace). Never creates, changes or deletes an Ingress, a Service or a Secret. Exit status: 0 applied, 1 refused or an object failed, 2 could not read the input or the cluster, 130 interrupted.'
+    'Applies in dependency order: namespace labels, then what routes need (ReferenceGrants, Backends, filters, policies, certificates), then the Gateway, then the routes; a route whose policy, filter, Backend or grant failed is not applied. One line per object as it is applied (created, configured, unchanged). Refuses to apply when the conversion reported errors (--force applies anyway), and, when the run is confined to one namespace, objects outside it (--allow-cross-namespace), and objects that keep Flux ${VAR} placeholders (--allow-placeholders). Never creates, changes or deletes an Ingress, a Service or a Secret. Exit status: 0 applied, 1 refused or an object failed, 2 could not read the input or the cluster, 130 interrupted.'
   static examples = [
     'kubectl ingress2gw apply -n team-a --dry-run=server',
     'kubectl ingress2gw apply -n team-a',
@@ -20,6 +20,7 @@ export default class Apply extends BaseCommand {
     'force-conflicts': Flags.boolean({description: 'take over fields another field manager owns (server-side apply force)', default: false}),
     force: Flags.boolean({description: 'apply even though the conversion reported errors', default: false}),
     'allow-cross-namespace': Flags.boolean({description: 'with -n (or the context namespace), also apply the listed objects outside that namespace', default: false}),
+    'allow-placeholders': Flags.boolean({description: 'apply objects that keep Flux ${VAR} placeholders as literal text (normally Flux substitutes them)', default: false}),
     'server-side': Flags.boolean({description: 'always server-side apply (accepted for kubectl compatibility)', default: true, allowNo: true}),
     'field-manager': Flags.string({description: 'always ingress2gw (accepted for kubectl compatibility)', default: 'ingress2gw'}),
   }
@@ -39,6 +40,15 @@ export default class Apply extends BaseCommand {
     if (errors.length > 0 && !flags.force) {
       printErrors()
       this.fail(`not applying: the conversion reported ${errors.length} error(s) (above); fix them, or pass --force to apply the rest anyway`, 1)
+    }
+    const unsubstituted = withPlaceholders(objects)
+    if (unsubstituted.length > 0) {
+      const listed = unsubstituted.map(({object: o, placeholders}) => `  ${resourceString(o)}${o.metadata.namespace ? ` (namespace ${o.metadata.namespace})` : ''}: ${placeholders.join(', ')}\n`).join('')
+      if (!flags['allow-placeholders']) {
+        process.stderr.write(`error: ${unsubstituted.length} object(s) of the plan keep \${VAR} placeholders, which the API server would store as literal text:\n${listed}`)
+        this.fail('apply them through the Flux Kustomization that substitutes them (postBuild.substitute), or substitute them in the input first; --allow-placeholders applies them as written', 1)
+      }
+      process.stderr.write(`applying ${unsubstituted.length} object(s) with \${VAR} placeholders as literal text (--allow-placeholders):\n${listed}`)
     }
     if (scope.namespace !== undefined) {
       const outside = outsideNamespace(objects, scope.namespace)

@@ -20,7 +20,7 @@ const AUTH_COMPANIONS: Record<string, string> = {
   'global-auth-cache-key': 'cached auth results; Envoy Gateway calls the auth service for every request',
   'global-auth-cache-duration': 'cached auth results; Envoy Gateway calls the auth service for every request',
   'global-auth-always-set-cookie': 'passed Set-Cookie from the auth service on every response; Envoy passes auth response headers only on denied requests',
-  'no-auth-locations': 'exempted these paths from global auth; only the ACME challenge routes are exempted here (SecurityPolicy on HTTPRoutes labelled acme.cert-manager.io/http01-solver)',
+  'no-auth-locations': 'exempted these paths from global auth and from each Ingress\'s auth-url; only the ACME challenge routes are exempted here (SecurityPolicy on HTTPRoutes labelled acme.cert-manager.io/http01-solver), and an Ingress\'s own auth-url applies to all its paths (auth-exempt-location names them)',
 }
 const MANUAL_COMPANIONS = new Set(['global-auth-signin', 'global-auth-snippet'])
 

@@ -7,6 +7,7 @@ import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from '.
 import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from './emitted.js'
 import type {HTTPRouteFilterSpec} from './generated/index.js'
 import type {FieldAt, FieldPath, ListItemPath} from './field-paths.js'
+import type {IngressSettings} from './settings.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */
@@ -104,8 +105,6 @@ export interface IngressIntents {
   /** ssl-redirect (default from ConfigMap, true). */
   sslRedirect: boolean
   forceSslRedirect: boolean
-  /** This Ingress turns on host-wide regex mode (use-regex or a rewrite-target differing from the path). */
-  useRegex: boolean
   /** rewrite-target, and x-forwarded-prefix which nginx sends only where it rewrites. */
   rewriteTarget?: {target: string; from: string[]; forwardedPrefix?: string}
   filters: FilterIntent[]
@@ -118,7 +117,14 @@ export interface IngressIntents {
    * Extra rules added to every route of the Ingress (app-root's `Exact /` redirect, ...): the rule's matches,
    * filters and optional backendRefs as Gateway API HTTPRoute rule fields.
    */
-  extraRules: (Intent & {rule: {matches: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: BackendRef[]}})[]
+  extraRules: (Intent & {
+    rule: {matches: HTTPRouteMatch[]; filters?: HTTPRouteFilter[]; backendRefs?: BackendRef[]}
+    /**
+     * nginx answers it in the server's rewrite phase, before the location's HTTPS redirect (lua_ingress.lua, the
+     * location's rewrite_by_lua): on a redirected host it is served on the http listener too (app-root).
+     */
+    beforeHttpsRedirect?: boolean
+  })[]
   /**
    * from-to-www-redirect: the twin names this Ingress's redirect server answers. nginx.tmpl renders those servers
    * before the main ones, so a server-alias of the same name loses to the redirect.
@@ -186,6 +192,11 @@ export interface IngressModel {
   denied?: {key: string; status: number; reason: string}
   isCanary: boolean
   intents: IngressIntents
+  /**
+   * The settings several families combine, resolved once before any family runs (annotation, else the controller
+   * ConfigMap's default, else nginx's: settings.ts resolveSettings); frozen.
+   */
+  settings: IngressSettings
   /** Final fidelity per full annotation key (filled by the annotation pass). */
   fidelity: Map<string, Fidelity>
 }

@@ -10,6 +10,7 @@
  * served without its allowlist or authentication until the policy lands; a route whose policy failed would stay so.
  */
 import type {KubeObject} from '../model/types.js'
+import {placeholdersOf} from '../translate/substitution.js'
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])
 const GATEWAY_GROUP = 'gateway.networking.k8s.io'
@@ -166,6 +167,18 @@ export function routeDependencies(objects: KubeObject[]): Map<number, number[]> 
  * another namespace ("the namespace from the provided object ... does not match"); so does apply, unless they are
  * allowed explicitly.
  */
+/**
+ * Objects of the plan that keep Flux `${VAR}` placeholders (translate/substitution.ts placeholdersOf), with the
+ * placeholders each keeps: the API server would store them as literal text (a hostname "app.${DOMAIN}" matches no
+ * request), so they belong to Flux's post-build substitution, not to a direct apply.
+ */
+export function withPlaceholders(objects: KubeObject[]): {object: KubeObject; placeholders: string[]}[] {
+  return objects.flatMap((object) => {
+    const placeholders = placeholdersOf(object)
+    return placeholders.length > 0 ? [{object, placeholders}] : []
+  })
+}
+
 export function outsideNamespace(objects: KubeObject[], namespace: string): KubeObject[] {
   return objects.filter((o) => {
     if (REFUSED_KINDS.has(o.kind)) return false

@@ -15,6 +15,8 @@ import {objectRef} from '../model/diagnostics.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
+import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
+import {fallbackText} from '../model/settings.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
 const DEFAULT_PREFIX = DEFAULT_OPTIONS.annotationPrefix
@@ -59,7 +61,7 @@ interface Read {
 }
 
 /** Collect the annotations under the prefix; unknown keys under it are reported, other prefixes ignored. */
-export function readAnnotations(ingress: IngressModel, prefix: string, config: ServingConfig, diagnostics: Diagnostic[]): void {
+export function readAnnotations(ingress: IngressModel, prefix: string, config: ServingConfig, diagnostics: Diagnostic[], defaults: ControllerDefaults = controllerDefaults(undefined)): void {
   const annotations = ingress.object.metadata.annotations ?? {}
   const object = objectRef('Ingress', ingress.ref)
   const diag: Diag = (d) => diagnostics.push({object, source: ingress.source, ...d})
@@ -122,7 +124,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
   for (const r of reads.values()) ingress.annotations.set(r.value.key, r.value)
   if (!refuseRiskyKeys(ingress, written, prefix, config, diag)) {
     if (!config.allowSnippets) dropSnippets(ingress, config, diag)
-    applyServeTable(ingress, reads, config, diag)
+    applyServeTable(ingress, reads, config, defaults, diag)
   }
   // Not served: the other keys have no effect (the error on the key that dropped the Ingress says why).
   if (!ingress.served) for (const fullKey of written) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
@@ -209,7 +211,7 @@ function readsAsEmpty(value: AnnotationValue, entry: RegistryEntry): boolean {
 }
 
 /** Each value's outcome by the serve table; groups an outcome ignores as a whole are discarded last. */
-function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, diag: Diag): void {
+function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, defaults: ControllerDefaults, diag: Diag): void {
   const parsed = new Map<string, ReturnType<RegistryEntry['spec']['parse']>>()
   // Values only a substitution can type: nginx read the substituted value, so the keys it gates are read too.
   const afterSubstitution = new Set<string>()
@@ -272,7 +274,7 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       diag({level: 'info', code: 'canary-location-denied', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`})
       continue
     }
-    applyOutcome(ingress, value, entry, outcome, reason, diag)
+    applyOutcome(ingress, value, entry, outcome, reason, fallbackText(key, entry.spec.default, defaults), diag)
     if (outcome === 'group-ignored' && !ignoredGroups.has(rule.group)) ignoredGroups.set(rule.group, value.fullKey)
   }
   for (const [group, trigger] of ignoredGroups) {
@@ -293,10 +295,11 @@ function applyOutcome(
   entry: RegistryEntry,
   outcome: ServeOutcome,
   reason: string,
+  fallback: string | undefined,
   diag: Diag,
 ): void {
   const {fullKey} = value
-  const dflt = entry.spec.default !== undefined ? ` (${entry.spec.default})` : ''
+  const dflt = fallback !== undefined ? ` (${fallback})` : ''
   const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
   switch (outcome) {
     case 'ignored':
@@ -304,7 +307,7 @@ function applyOutcome(
       if (goTrim(value.raw) === '') {
         diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is ${value.raw === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
       } else {
-        const conversion = entry.spec.default !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
+        const conversion = fallback !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
         diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used ${conversion}`})
       }
       return
@@ -341,10 +344,28 @@ function applyOutcome(
   }
 }
 
+/** Two families accounted the same key of one Ingress: the first account wins, the second is silently lost. */
+export interface DoubleAccount {
+  ingress: string
+  key: string
+  first: string
+  second: string
+}
+
+/**
+ * Where a key accounted by two families is reported: nowhere in production (the first account wins, as documented);
+ * the tests install a listener that fails (test/annotations/support.ts, test/accounting.test.ts), so a family that
+ * starts accounting another family's key is caught by every test that converts an Ingress.
+ */
+export const accountingAudit: {onDoubleAccount?: (conflict: DoubleAccount) => void} = {}
+
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
 export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
   const prefix = options.annotationPrefix
   const object = objectRef('Ingress', ingress.ref)
+  // Which family accounted each key in this pass (undefined: the settlement after the families).
+  let running: string | undefined
+  const accountedBy = new Map<string, string>()
   const ctx: FamilyContext = {
     ingress,
     lookup,
@@ -360,7 +381,10 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     account(key, fidelity, message, extra) {
       const a = ingress.annotations.get(key)
       const fullKey = a?.fullKey ?? `${prefix}/${key}`
+      const first = accountedBy.get(fullKey)
+      if (running !== undefined && first !== undefined && first !== running) accountingAudit.onDoubleAccount?.({ingress: ingress.id, key: fullKey, first, second: running})
       if (ingress.fidelity.has(fullKey)) return
+      if (running !== undefined) accountedBy.set(fullKey, running)
       ingress.fidelity.set(fullKey, fidelity)
       const level = extra?.level ?? LEVEL_FOR[fidelity]
       if (level && message) {
@@ -386,8 +410,10 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
     if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
     if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
+    running = family.name
     family.apply(ctx)
   }
+  running = undefined
   // Denied by a value or by a family (a Secret in another namespace, say): the server-level settings the families
   // produced stay, the location settings go.
   if (ingress.denied && !ingress.isCanary) {

@@ -234,8 +234,11 @@ export function gatewayControllers(
   const only = gateways.length === 1
   return gateways.map(({gateway, isDefault, classes}) => {
     const own = (c: string | undefined) => !only && c !== undefined && Object.prototype.hasOwnProperty.call(flags.gatewayFor, c)
-    const ws = [...new Map(classes.map((c) => workloadOfClass(c, controllerByClass, workloads, own(c))).filter((w): w is ControllerWorkload => w !== undefined).map((w) => [w.ref, w])).values()]
     const speaksForThis = isDefault || only
+    const ws =
+      classes.length === 0
+        ? workloadsWithoutIngresses(speaksForThis, workloads)
+        : [...new Map(classes.map((c) => workloadOfClass(c, controllerByClass, workloads, own(c))).filter((w): w is ControllerWorkload => w !== undefined).map((w) => [w.ref, w])).values()]
     const foreignClasses = classes
       .filter((c): c is string => c !== undefined && !ws.some((w) => w.ingressClass === c || w.controllerClass === controllerByClass.get(c)))
       .map((c) => ({className: c, controller: controllerByClass.get(c) ?? NGINX_CONTROLLER}))
@@ -284,6 +287,15 @@ export function gatewayControllers(
       udpServices: pick(speaksForThis && flags.udpServices ? {value: flags.udpServices, from: '--udp-services-configmap'} : undefined, (w) => w.udpServicesConfigMap, 'udp-services-configmap', usual.udpServices),
     }
   })
+}
+
+/**
+ * A run without Ingresses (the tcp-services / udp-services ports alone) has only the default Gateway and no class to
+ * tie a controller to it: the only controller workload of the input is the one it stands for (its Service, its
+ * --tcp-services-configmap). With several, which one is unknown: none is taken (data-plane.ts says so).
+ */
+function workloadsWithoutIngresses(speaksForThis: boolean, workloads: ControllerWorkload[]): ControllerWorkload[] {
+  return speaksForThis && workloads.length === 1 ? workloads : []
 }
 
 export interface GatewayControllers {

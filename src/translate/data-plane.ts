@@ -24,6 +24,11 @@ export interface DataPlane {
   envoyProxy?: EmittedObject<'EnvoyProxy'>
   /** Why no Service was taken was already reported as an error. */
   refused?: boolean
+  /**
+   * No Ingress tied a controller to the Gateway and the input has several: the Services in front of them
+   * (`NS/NAME`), none taken, which the controller-service-unknown warning names.
+   */
+  untied?: string[]
 }
 
 const ACCESS_LIST_KEYS = ['whitelist-source-range', 'allowlist-source-range', 'denylist-source-range']
@@ -75,7 +80,8 @@ export function planDataPlanes(
     const before = diagnostics.length
     const candidates = c.workloads.length > 0 ? pickPublished(c, services, diagnostics) : speaksForThis ? labelledControllerServices(services, workloads) : []
     if (candidates.length > 1) return {gateway: c.gateway, service: chooseAmong(c, candidates, diagnostics)}
-    return {gateway: c.gateway, service: candidates[0], refused: candidates.length === 0 && diagnostics.slice(before).some((d) => d.level === 'error')}
+    const untied = candidates.length === 0 && c.classes.length === 0 ? workloads.flatMap((w) => servicesSelecting(w, services)).map(refOf).sort(compareStrings) : []
+    return {gateway: c.gateway, service: candidates[0], refused: candidates.length === 0 && diagnostics.slice(before).some((d) => d.level === 'error'), ...(untied.length > 0 ? {untied} : {})}
   })
 }
 
@@ -324,8 +330,12 @@ function withoutControllerService(p: DataPlane, live: KubeObject | undefined, ac
       code: 'controller-service-unknown',
       object,
       fidelity: 'manual',
-      message: `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`,
-      hint: `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
+      message: p.untied
+        ? `no Ingress of the input ties one of its ingress-nginx controllers to this Gateway, and there are several (Services ${p.untied.join(', ')}): which load balancer it stands for, internal, source-restricted or sending the PROXY protocol, is unknown, so rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`
+        : `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`,
+      hint: p.untied
+        ? `pass --controller-service NAMESPACE/NAME naming the one of ${p.untied.join(', ')} whose ports this Gateway takes over, or --public-load-balancer ${gw}`
+        : `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
     })
   }
   checklist.push(`data plane of Gateway ${gw}: controller Service unknown -> EnvoyProxy ${ep}: type ClusterIP (unreachable from outside the cluster until --controller-service or --public-load-balancer)`)
@@ -483,7 +493,7 @@ function asService(envoyService: Record<string, any>): KubeObject {
  * ClientTrafficPolicy (a mismatch fails every connection), externalTrafficPolicy vs the client address that
  * source-range rules see, and the load balancer's source ranges beside the per-Ingress allowlists.
  */
-export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[]): void {
+export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[], proxyProtocolConfirmed = false): void {
   if (!plane.plan || !plane.service) return
   const gw = objectRef('Gateway', plane.gateway)
   const svc = refOf(plane.service)
@@ -501,12 +511,23 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       hint: 'set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol',
     })
   } else if (sends.length === 0 && expectsProxy) {
+    // nginx served with use-proxy-protocol, so something outside the Service's annotations sent PROXY headers; the
+    // EnvoyProxy repeats the annotations only, so the new load balancer sends none, and the proxy_protocol listener
+    // filter (Envoy Gateway xds/translator/proxy_protocol.go buildProxyProtocolFilter: allow_requests_without_proxy_protocol
+    // only with proxyProtocol.optional, which would let a client behind a non-PROXY load balancer forge its address)
+    // refuses every connection without one. In place (cutover --service) the existing load balancer keeps sending
+    // them: the user says which.
     diagnostics.push({
-      level: 'warning',
+      level: proxyProtocolConfirmed ? 'warning' : 'error',
       code: 'data-plane-proxy-protocol-mismatch',
       object: gw,
-      message: `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}), and ${svc} has no annotation that makes its load balancer send it: connections without a PROXY header are refused`,
-      hint: 'if the load balancer is configured to send PROXY headers outside Kubernetes (target group attributes, a load balancer in front), configure the Envoy Service\'s load balancer the same way; otherwise drop use-proxy-protocol',
+      message:
+        `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
+        `EnvoyProxy ${plane.plan.object.metadata.name} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
+        (proxyProtocolConfirmed ? ' (--client-ip proxy-protocol: the PROXY headers are said to come, as they must)' : ''),
+      hint:
+        `before traffic moves: either cut over in place with \`cutover --service ${svc}\` (the existing load balancer keeps sending PROXY headers), or configure the Envoy Service's load balancer to send them as the controller's does (e.g. an annotation in the EnvoyProxy's envoyService.annotations); then rerun with --client-ip proxy-protocol to confirm. ` +
+        'If nothing sends PROXY headers any more, rerun with --client-ip auto after removing use-proxy-protocol, or with --client-ip none',
     })
   } else if (sends.length > 0) {
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})

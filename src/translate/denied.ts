@@ -32,12 +32,6 @@ const SERVER_LEVEL_KEYS = [
   'auth-tls-match-cn',
 ]
 
-/** Paths of the Ingress's rules, to keep the host-wide regex mode a rewrite-target turned on. */
-function rulePaths(ingress: IngressModel): string[] {
-  const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
-  return rules.flatMap((r) => (Array.isArray(r?.http?.paths) ? r.http.paths.map((p: any) => (typeof p?.path === 'string' && p.path !== '' ? p.path : '/')) : []))
-}
-
 /**
  * Replace the Ingress's intents by a 503 on every path, once the families have run; their diagnostics and
  * fidelities about location settings are withdrawn (nginx applies none of them) and one info lists those keys.
@@ -57,13 +51,11 @@ export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnos
     if (!before.accounted.has(key) && !serverLevel.has(key) && key !== deniedKey) ingress.fidelity.delete(key)
   }
   const old = ingress.intents
-  const target = old.rewriteTarget?.target
   const from = [deniedKey]
   const name = dnsName(ingress.ref.name, 'denied')
   ingress.intents = {
     sslRedirect: false,
     forceSslRedirect: false,
-    useRegex: old.useRegex || (target !== undefined && rulePaths(ingress).some((p) => p !== target)),
     hostAliases: old.hostAliases,
     wwwTwins: old.wwwTwins,
     clientAuth: old.clientAuth,

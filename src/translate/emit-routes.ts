@@ -20,6 +20,7 @@ import type {BackendRef, EmittedObject, GRPCRouteFilter, GRPCRouteMatch, GRPCRou
 import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.js'
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
+import {pushAll} from '../util/arrays.js'
 
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
@@ -277,6 +278,8 @@ interface HostGroup {
   rules: RuleDraft[]
   canaries: Set<IngressModel>
   acme: boolean
+  /** Rules nginx answered before its HTTPS redirect, on the http listener of a redirected host (app-root). */
+  early?: boolean
 }
 
 export function emitRoutes(
@@ -309,11 +312,12 @@ export function emitRoutes(
     const filters = new Map<string, Emitted>()
     const groups = hostGroups(ingress, locations, index, filters, run)
     const routes = routeRecords(ingress, groups, index, run)
-    records.push(...routes.map((r) => r.record), ...filters.values())
+    for (const r of routes) records.push(r.record)
+    pushAll(records, filters.values())
     routesByIngress.set(ingress.id, routes)
     reportPathDifferences(ingress, locations, index, diagnostics)
   }
-  records.push(...crossNamespaceBackendGrants(records))
+  pushAll(records, crossNamespaceBackendGrants(records))
   return {records, routesByIngress, consumed: run.consumed}
 }
 
@@ -339,6 +343,18 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
       {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
       {locs: acme, sections: [options.httpListener, ...sections], acme: true},
     ]
+    // app-root: nginx answers it before the location's HTTPS redirect (redirects.ts applyAppRoot), so on a redirected
+    // host plain HTTP for / gets it too; its Exact match outranks the https-redirect route's PathPrefix / on the http
+    // listener (Envoy Gateway gatewayapi/sort.go XdsIRRoutes.Less: Exact > RegularExpression > PathPrefix).
+    const early = redirected ? ingress.intents.extraRules.filter((x) => x.beforeHttpsRedirect) : []
+    if (early.length > 0) {
+      for (const x of early) run.consumed.add(x)
+      const rules = early.map((x) => ({matches: x.rule.matches, filters: x.rule.filters ?? [], backendRefs: x.rule.backendRefs}))
+      const sig = JSON.stringify([hostName === '', 'early', rules])
+      const g = groups.get(sig)
+      if (g) g.hosts.push(hostName)
+      else groups.set(sig, {hosts: [hostName], sections: [options.httpListener], rules: rules as RuleDraft[], canaries: new Set(), acme: false, early: true})
+    }
     for (const part of partitions) {
       if (part.locs.length === 0) continue
       const hostCanaries = new Set<IngressModel>()
@@ -392,12 +408,14 @@ function regexServer(ingress: IngressModel, host: HostModel, run: RouteRun): Ngi
 function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostIndex, run: RouteRun): EmittedRoute[] {
   const routes: EmittedRoute[] = []
   const routeBase = ingress.ref.name
-  const plainGroups = groups.filter((x) => !x.acme).length
+  const plainGroups = groups.filter((x) => !x.acme && !x.early).length
   for (const g of groups) {
     const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
     const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
     const baseName = g.acme
       ? dnsName(routeBase, 'acme-challenge', plainGroups > 1 ? g.hosts[0] : '')
+      : g.early
+        ? dnsName(routeBase, 'http', plainGroups > 1 ? g.hosts[0] : '')
       : plainGroups === 1
         ? routeBase
         : dnsName(routeBase, g.hosts[0] || 'default')
@@ -830,15 +848,23 @@ function backendDrafts(
 function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
+  // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).
+  const matchKeys = new Map<RuleDraft, Set<string>>()
   for (const d of drafts) {
     const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
-    const dup = existing?.matches.some((m) => JSON.stringify(m) === JSON.stringify(d.matches[0]))
+    const first = d.matches.length > 0 ? JSON.stringify(d.matches[0]) : undefined
+    const dup = existing !== undefined && first !== undefined && matchKeys.get(existing)!.has(first)
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
-      existing.matches.push(...d.matches)
+      const keys = matchKeys.get(existing)!
+      for (const m of d.matches) {
+        existing.matches.push(m)
+        keys.add(JSON.stringify(m))
+      }
     } else if (!dup) {
       const copy = {...d, matches: [...d.matches]}
       byKey.set(key, copy)
+      matchKeys.set(copy, new Set(copy.matches.map((m) => JSON.stringify(m))))
       out.push(copy)
     }
   }

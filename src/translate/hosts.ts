@@ -10,6 +10,7 @@ import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from 
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
+import {normalizeHost} from '../model/names.js'
 
 export interface HostIndex {
   hosts: Map<string, HostModel>
@@ -21,12 +22,6 @@ export interface HostIndex {
 
 export function upstreamKey(b: ServiceBackend): string {
   return `${b.namespace}/${b.name}/${b.port}`
-}
-
-/** Hosts are case-insensitive; `${VAR}` placeholders keep their case so substitution still works. */
-export function normalizeHost(host: unknown): string {
-  if (typeof host !== 'string') return ''
-  return host.trim().replace(/(\$\{[^}]*\})|([^$]+|\$)/g, (_m, placeholder: string, text: string) => placeholder ?? text.toLowerCase())
 }
 
 /** Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. */
@@ -123,165 +118,182 @@ function matchOf(pathType: unknown): MatchKind {
 }
 
 /**
- * Build the host index from the served, non-canary Ingresses (in nginx order) and attach the canaries. The
- * Ingresses are those of one Gateway (shared-gateways.ts buildHostIndexes): nothing here reaches across Gateways.
+ * nginx's locations per host, before the host-wide decisions (fallback `/`, regex mode, TLS, aliases, canaries):
+ * what both the routes (buildHosts) and the families' lookups (location-table.ts) read, built once by one code path.
  */
-export function buildHosts(
-  ingresses: IngressModel[],
-  services: Map<string, KubeObject>,
-  diagnostics: Diagnostic[],
-): HostIndex {
-  const hosts = new Map<string, HostModel>()
-  const byIngress = new Map<string, Location[]>()
-  const owner = new Map<string, Location>() // host|match|path -> location
-  const creator = new Map<string, IngressModel>() // host -> first Ingress that defined it
+export interface LocationTable {
+  hosts: Map<string, HostModel>
+  /** Locations per Ingress id, in the Ingress's own rule order. */
+  byIngress: Map<string, Location[]>
+  /** host|match|path -> the location that owns it (the first Ingress in nginx order). */
+  owner: Map<string, Location>
+  /** host -> the first Ingress with a rule for it (createServers builds the server's `location /` from it). */
+  creator: Map<string, IngressModel>
+  /** The served, non-canary Ingresses, in nginx order. */
+  primaries: IngressModel[]
+  /** Upstream (namespace/service/port) -> the Ingress that created it (controller.go createUpstreams). */
+  upstreamCreators: Map<string, IngressModel>
+}
 
-  const hostFor = (name: string, ingress: IngressModel): HostModel => {
-    let h = hosts.get(name)
-    if (!h) {
-      h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], regexControllers: [], aliases: []}
-      hosts.set(name, h)
-      creator.set(name, ingress)
-    }
-    return h
-  }
+/**
+ * How collectLocations treats a path whose Service port cannot be resolved (a name no Service of the input has):
+ * the routes leave it out (`drop`); the lookups keep it as a location without a backend (`keep`), because nginx has
+ * that location and a request for it never reaches a shorter one.
+ */
+export type UnresolvedPaths = 'drop' | 'keep'
 
+/**
+ * The locations of the served, non-canary Ingresses (one Gateway's: shared-gateways.ts buildHostIndexes) in nginx
+ * order: the catch-all `/` of the first rule-less Ingress, every rule path (the oldest Ingress keeps a
+ * host + pathType + path defined twice; a path whose upstream a canary created is skipped), then each Ingress's
+ * spec.defaultBackend as the `/` of the hosts it created.
+ */
+export function collectLocations(ingresses: IngressModel[], services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths = 'drop'): LocationTable {
   const primaries = ingresses.filter((i) => !i.isCanary && i.served)
-  for (const ingress of primaries) byIngress.set(ingress.id, [])
-  const creators = upstreamCreators(ingresses)
+  const table: LocationTable = {hosts: new Map(), byIngress: new Map(primaries.map((i) => [i.id, []])), owner: new Map(), creator: new Map(), primaries, upstreamCreators: upstreamCreators(ingresses)}
+  addCatchAll(table, services, diagnostics)
+  for (const ingress of primaries) addRulePaths(table, ingress, services, diagnostics, unresolved)
+  addDefaultBackends(table, services, diagnostics)
+  return table
+}
 
-  // The first rule-less Ingress with spec.defaultBackend becomes the catch-all server's `/` before any location
-  // is added (createServers sets it up first), so it wins over host-less Prefix `/` paths whatever their age.
-  const catchAll = primaries.find((i) => i.object.spec.defaultBackend && !(Array.isArray(i.object.spec.rules) && i.object.spec.rules.length > 0))
-  if (catchAll) {
-    const backend = resolveBackend(catchAll, catchAll.object.spec.defaultBackend, services, 'spec.defaultBackend', diagnostics)
-    if (backend) {
-      const loc: Location = {host: '', path: '/', match: 'Prefix', pathType: 'Prefix', ingress: catchAll, backend, fromDefaultBackend: true, canaries: []}
-      owner.set('|Prefix|/', loc)
-      hostFor('', catchAll).locations.push(loc)
-      byIngress.get(catchAll.id)!.push(loc)
-    }
+/** The host's server, created by the first Ingress that names it (createServers). */
+function serverFor(table: LocationTable, name: string, ingress: IngressModel): HostModel {
+  let h = table.hosts.get(name)
+  if (!h) {
+    h = {name, gateway: ingress.gateway, locations: [], regexFrom: [], regexControllers: [], aliases: []}
+    table.hosts.set(name, h)
+    table.creator.set(name, ingress)
   }
-  for (const other of primaries.filter((i) => i !== catchAll && i.object.spec.defaultBackend && !(i.object.spec.rules?.length > 0))) {
-    const cross = crossControllerNote(catchAll!, other)
+  return h
+}
+
+function addLocation(table: LocationTable, loc: Location): void {
+  table.owner.set(`${loc.host}|${loc.match}|${loc.path}`, loc)
+  serverFor(table, loc.host, loc.ingress).locations.push(loc)
+  table.byIngress.get(loc.ingress.id)!.push(loc)
+}
+
+const hasRules = (i: IngressModel) => Array.isArray(i.object.spec.rules) && i.object.spec.rules.length > 0
+
+/**
+ * The first rule-less Ingress with spec.defaultBackend becomes the catch-all server's `/` before any location is
+ * added (createServers sets it up first), so it wins over host-less Prefix `/` paths whatever their age.
+ */
+function addCatchAll(table: LocationTable, services: Map<string, KubeObject>, diagnostics: Diagnostic[]): void {
+  const withDefault = table.primaries.filter((i) => i.object.spec.defaultBackend && !hasRules(i))
+  const [catchAll, ...shadowed] = withDefault
+  if (!catchAll) return
+  const backend = resolveBackend(catchAll, catchAll.object.spec.defaultBackend, services, 'spec.defaultBackend', diagnostics)
+  if (backend) addLocation(table, {host: '', path: '/', match: 'Prefix', pathType: 'Prefix', ingress: catchAll, backend, fromDefaultBackend: true, canaries: []})
+  for (const other of shadowed) {
+    const cross = crossControllerNote(catchAll, other)
     diagnostics.push({
       level: 'warning',
       code: cross ? 'cross-controller-conflict' : 'default-backend-shadowed',
       object: objectRef('Ingress', other.ref),
       message: cross
-        ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll!)}, first in ingress-nginx's order, and this one has no effect`
-        : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll!.id} comes first in ingress-nginx's order; this one has no effect`,
+        ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll)}, first in ingress-nginx's order, and this one has no effect`
+        : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll.id} comes first in ingress-nginx's order; this one has no effect`,
       source: other.source,
     })
   }
+}
 
-  for (const ingress of primaries) {
-    const list = byIngress.get(ingress.id)!
-    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
-    rules.forEach((rule, ruleIndex) => {
-      const hostName = normalizeHost(rule?.host)
-      const invalid = invalidHostReason(hostName)
-      if (invalid) {
-        diagnostics.push({
-          level: 'error',
-          code: 'invalid-host',
-          object: objectRef('Ingress', ingress.ref),
-          message: `rules[${ruleIndex}].host "${rule?.host}" ${invalid}; the rule is not converted`,
-          source: ingress.source,
-        })
-        return
-      }
-      const host = hostFor(hostName, ingress)
-      const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
-      paths.forEach((p, pathIndex) => {
-        const where = `rules[${ruleIndex}].http.paths[${pathIndex}]`
-        const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
-        if (!path.startsWith('/')) {
-          diagnostics.push({
-            level: 'error',
-            code: 'invalid-path',
-            object: objectRef('Ingress', ingress.ref),
-            message: `${where}: path "${path}" is not absolute (the API server requires a leading /); the path is not converted`,
-            source: ingress.source,
-          })
-          return
-        }
-        const match = matchOf(p?.pathType)
-        const backend = resolveBackend(ingress, p?.backend, services, where, diagnostics)
-        if (!backend) return
-        const canary = p?.backend?.service && creators.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
-        if (canary && canary.isCanary) {
-          reportCanaryOwned(ingress, canary, backend, hostName, match, path, where, diagnostics)
-          return
-        }
-        const key = `${hostName}|${match}|${path}`
-        const existing = owner.get(key)
-        if (existing) {
-          reportConflict(existing, ingress, backend, hostName, match, path, diagnostics)
-          return
-        }
-        const loc: Location = {
-          host: hostName,
-          path,
-          match,
-          pathType: p?.pathType ?? 'ImplementationSpecific',
-          ingress,
-          backend,
-          fromDefaultBackend: false,
-          canaries: [],
-        }
-        owner.set(key, loc)
-        host.locations.push(loc)
-        list.push(loc)
+/** The paths of every rule of one Ingress (controller.go getBackendServers), in its own order. */
+function addRulePaths(table: LocationTable, ingress: IngressModel, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
+  const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+  rules.forEach((rule, ruleIndex) => {
+    const hostName = normalizeHost(rule?.host)
+    const invalid = invalidHostReason(hostName)
+    if (invalid) {
+      diagnostics.push({
+        level: 'error',
+        code: 'invalid-host',
+        object: objectRef('Ingress', ingress.ref),
+        message: `rules[${ruleIndex}].host "${rule?.host}" ${invalid}; the rule is not converted`,
+        source: ingress.source,
       })
-    })
-  }
+      return
+    }
+    serverFor(table, hostName, ingress)
+    const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
+    paths.forEach((p, pathIndex) => addRulePath(table, ingress, hostName, p, `rules[${ruleIndex}].http.paths[${pathIndex}]`, services, diagnostics, unresolved))
+  })
+}
 
-  // spec.defaultBackend: the catch-all server's `/` (first Ingress without rules), or the `/` of the hosts an
-  // Ingress created first, unless some Ingress defines a Prefix `/` there.
-  // With rules, spec.defaultBackend is the fallback `/` of the named hosts this Ingress created first; nginx
-  // never applies it to the catch-all server.
-  for (const ingress of primaries) {
+/** One rule path: its location, unless nginx skips it (not absolute, no Service, a canary's upstream, taken). */
+function addRulePath(table: LocationTable, ingress: IngressModel, hostName: string, p: any, where: string, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
+  const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
+  if (!path.startsWith('/')) {
+    diagnostics.push({
+      level: 'error',
+      code: 'invalid-path',
+      object: objectRef('Ingress', ingress.ref),
+      message: `${where}: path "${path}" is not absolute (the API server requires a leading /); the path is not converted`,
+      source: ingress.source,
+    })
+    return
+  }
+  const match = matchOf(p?.pathType)
+  const backend = resolveBackend(ingress, p?.backend, services, where, diagnostics)
+  const namedService = typeof p?.backend?.service?.name === 'string' && p.backend.service.name !== ''
+  if (!backend && !(unresolved === 'keep' && namedService)) return
+  const canary = namedService && table.upstreamCreators.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
+  if (canary && canary.isCanary) {
+    if (backend) reportCanaryOwned(ingress, canary, backend, hostName, match, path, where, diagnostics)
+    return
+  }
+  const existing = table.owner.get(`${hostName}|${match}|${path}`)
+  if (existing) {
+    if (backend) reportConflict(existing, ingress, backend, hostName, match, path, diagnostics)
+    return
+  }
+  addLocation(table, {host: hostName, path, match, pathType: p?.pathType ?? 'ImplementationSpecific', ingress, backend, fromDefaultBackend: false, canaries: []})
+}
+
+/**
+ * With rules, spec.defaultBackend is the fallback `/` of the named hosts this Ingress created first, unless some
+ * Ingress defines a Prefix `/` there; nginx never applies it to the catch-all server.
+ */
+function addDefaultBackends(table: LocationTable, services: Map<string, KubeObject>, diagnostics: Diagnostic[]): void {
+  for (const ingress of table.primaries) {
     const db = ingress.object.spec.defaultBackend
-    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
-    if (!db || rules.length === 0) continue
-    const targets = [...new Set(rules.map((r) => normalizeHost(r?.host)))].filter((h) => h !== '' && creator.get(h) === ingress)
+    if (!db || !hasRules(ingress)) continue
+    const rules: any[] = ingress.object.spec.rules
+    const targets = [...new Set(rules.map((r) => normalizeHost(r?.host)))].filter((h) => h !== '' && table.creator.get(h) === ingress)
     for (const hostName of targets) {
-      if (owner.has(`${hostName}|Prefix|/`)) continue
+      if (table.owner.has(`${hostName}|Prefix|/`)) continue
       const backend = resolveBackend(ingress, db, services, 'spec.defaultBackend', diagnostics)
-      if (!backend) continue
-      const host = hostFor(hostName, ingress)
-      const loc: Location = {
-        host: hostName,
-        path: '/',
-        match: 'Prefix',
-        pathType: 'Prefix',
-        ingress,
-        backend,
-        fromDefaultBackend: true,
-        canaries: [],
-      }
-      owner.set(`${hostName}|Prefix|/`, loc)
-      host.locations.push(loc)
-      byIngress.get(ingress.id)!.push(loc)
+      if (backend) addLocation(table, {host: hostName, path: '/', match: 'Prefix', pathType: 'Prefix', ingress, backend, fromDefaultBackend: true, canaries: []})
     }
   }
+}
 
-  addFallbacks(hosts, creator, byIngress)
+/**
+ * Build the host index from the served, non-canary Ingresses (in nginx order) and attach the canaries. The
+ * Ingresses are those of one Gateway (shared-gateways.ts buildHostIndexes): nothing here reaches across Gateways.
+ */
+export function buildHosts(ingresses: IngressModel[], services: Map<string, KubeObject>, diagnostics: Diagnostic[]): HostIndex {
+  const table = collectLocations(ingresses, services, diagnostics)
+  addFallbacks(table.hosts, table.creator, table.byIngress)
+  markRegexHosts(table)
+  assignTls(table.primaries, table.hosts)
+  assignAliases(table.primaries, table.hosts, diagnostics)
+  const canaryByUpstream = attachCanaries(ingresses, table.owner, services, table.upstreamCreators, diagnostics)
+  return {hosts: table.hosts, byIngress: table.byIngress, canaryByUpstream}
+}
 
-  // Host-wide regex mode: any location of the host, the fallback `/` included, whose Ingress has use-regex or a
-  // rewrite-target that differs from the location's path as nginx renders it (template.go enforceRegexModifier).
-  const byId = new Map(primaries.map((i) => [i.id, i]))
-  for (const host of hosts.values()) {
+/**
+ * Host-wide regex mode: any location of the host, the fallback `/` included, whose Ingress has use-regex or a
+ * rewrite-target that differs from the location's path as nginx renders it (template.go enforceRegexModifier).
+ */
+function markRegexHosts(table: LocationTable): void {
+  const byId = new Map(table.primaries.map((i) => [i.id, i]))
+  for (const host of table.hosts.values()) {
     host.regexFrom = renderServer(host).regexFrom
     host.regexControllers = [...new Set(host.regexFrom.map((id) => byId.get(id)?.controller).filter((c): c is string => c !== undefined))].sort()
   }
-
-  assignTls(primaries, hosts)
-
-  assignAliases(primaries, hosts, diagnostics)
-  const canaryByUpstream = attachCanaries(ingresses, owner, services, creators, diagnostics)
-  return {hosts, byIngress, canaryByUpstream}
 }
 
 /**
@@ -494,6 +506,31 @@ function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend:
  * (first canary wins). Because the alternative hangs off the upstream, every location routed to the same
  * Service:port gets the same split (controller.go mergeAlternativeBackends).
  */
+/**
+ * A canary attached to no primary location has no effect in ingress-nginx (controller.go mergeAlternativeBackends
+ * finds no location to hang it on): the canary family's accounts of its keys (merged into the primary route, exact
+ * weights...) are withdrawn, and each key ends in `ignored`, said by one warning.
+ */
+function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[]): void {
+  const object = objectRef('Ingress', canary.ref)
+  const keys = [...canary.annotations.values()].filter((a) => a.key === 'canary' || a.key.startsWith('canary-')).map((a) => a.fullKey).sort(compareStrings)
+  const own = new Set(keys)
+  for (let i = diagnostics.length - 1; i >= 0; i--) {
+    const d = diagnostics[i]!
+    if (d.object === object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
+  }
+  for (const key of keys) canary.fidelity.set(key, 'ignored')
+  diagnostics.push({
+    level: 'warning',
+    code: 'canary-unattached',
+    object,
+    ...(keys.length > 0 ? {annotation: keys[0]} : {}),
+    fidelity: 'ignored',
+    message: `canary Ingress ${canary.id} matches no primary location, so ingress-nginx attached it nowhere (controller.go mergeAlternativeBackends) and it has no effect: ${keys.join(', ') || 'its canary annotations'} ${keys.length === 1 ? 'is' : 'are'} ignored, and no split is emitted`,
+    source: canary.source,
+  })
+}
+
 function attachCanaries(
   ingresses: IngressModel[],
   owner: Map<string, Location>,
@@ -585,15 +622,7 @@ function attachCanaries(
       primary.canaries.push({ingress: canary, backend})
       attached++
     }
-    if (attached === 0 && candidates.length > 0) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'canary-unattached',
-        object,
-        message: `canary Ingress ${canary.id} matches no primary location; it has no effect`,
-        source: canary.source,
-      })
-    }
+    if (attached === 0 && candidates.length > 0) reportUnattachedCanary(canary, diagnostics)
   }
   return byUpstream
 }

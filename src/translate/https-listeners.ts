@@ -23,10 +23,9 @@ import {objectRef} from '../model/diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
 import type {HostIndex} from './hosts.js'
-import {normalizeHost} from './hosts.js'
 import type {ClientAuthIntent, HostModel, IngressModel} from '../model/ingress-model.js'
 import type {HostListenerTraffic} from './bundle/client-traffic.js'
-import {dnsName} from '../model/names.js'
+import {dnsName, normalizeHost} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import type {Diagnostic, NamespacedName, TranslateOptions} from '../model/types.js'
 
@@ -96,12 +95,23 @@ export function planHttpsListeners(
     // A first CA with verify "off" asks nobody: the host stays on the shared listener.
     if (!auth.winner || auth.winner.intent.verify === 'off' || hostName === '') continue
     if (!host.tls) {
+      const covering = coveringTlsWildcard(index, host)
+      const wildcardRef = covering && certificateOf(covering)
+      // auth-tls-match-cn: no listener setting checks the subject; attachCoveredPlainHosts reports the host (error).
+      if (covering && wildcardRef && auth.winner.intent.matchCn === undefined) {
+        coverDeepClientAuthHost(host, names, covering, wildcardRef, auth.winner, add, diagnostics)
+        own.add(hostName)
+        continue
+      }
+      // nginx.tmpl SERVER: every server listens on 443 and sets ssl_verify_client from its CertificateAuth (controller.go
+      // getBackendServers sets it whether or not the server has a certificate); certificate.lua serves the default one.
       diagnostics.push({
-        level: 'info',
+        level: 'warning',
         code: 'mtls-host-without-tls',
         object: objectRef('Ingress', auth.winner.ingress.ref),
         annotation: auth.winner.intent.from[0],
-        message: `host "${hostName}" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host's routes stay on the http listener and no client certificate listener is generated`,
+        message: `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; no certificate is known for a listener of its own, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either) and the host is not served over HTTPS`,
+        hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
         source: auth.winner.ingress.source,
       })
       continue
@@ -152,6 +162,54 @@ export function planHttpsListeners(
   const declared = declaredNames(ingresses, certPlans)
   for (const [key, list] of plan.hostListeners) reportHttp2Downgrade(key, plan.shared.get(key) ?? new Map(), list, index, declared, options, diagnostics)
   return plan
+}
+
+/**
+ * The longest TLS wildcard host on the host's Gateway whose route answers the host's name at any depth (Gateway API
+ * hostnames: `*.example.com` matches a.b.example.com), when the host itself has no TLS.
+ */
+function coveringTlsWildcard(index: HostIndex, host: HostModel): HostModel | undefined {
+  const key = gatewayKey(host.gateway)
+  return [...index.hosts.values()]
+    .filter((w) => w.name.startsWith('*.') && w.tls && !w.closed && w.name !== host.name && gatewayKey(w.gateway) === key && host.name.endsWith(w.name.slice(1)))
+    .sort((a, b) => b.name.length - a.name.length || compareStrings(a.name, b.name))[0]
+}
+
+/**
+ * A host without TLS that asks for client certificates, under a TLS wildcard host that does not cover it for nginx (a
+ * deeper name, or another controller's). ingress-nginx: every server listens on 443 (nginx.tmpl SERVER,
+ * buildHTTPSListener) and the host's own server block sets ssl_verify_client, which nginx applies by SNI
+ * (ngx_http_ssl_servername) and enforces against Host (ngx_http_set_virtual_server: 421 when the Host's server verifies
+ * and differs from the SNI's); certificate.lua get_pem_cert_uid finds no certificate for the name (one wildcard label
+ * only), so the handshake got the default certificate. On the Gateway the wildcard's route would answer the name over
+ * HTTPS without asking for a certificate (wildcard-certificates.ts attachCoveredPlainHosts): a listener of the host's
+ * own, which Envoy prefers by SNI (exact before wildcard, filter_chain_manager_impl.cc findFilterChainForServerName),
+ * asks for them, with the wildcard's Secret since the default certificate is not in the input. Plain HTTP stays as
+ * nginx served it (no certificate for the name: no redirect, no client certificate), so the routes keep http.
+ */
+function coverDeepClientAuthHost(
+  host: HostModel,
+  names: string[],
+  covering: HostModel,
+  ref: CertRef,
+  winner: NonNullable<HostAuth['winner']>,
+  add: (l: HostListener) => void,
+  diagnostics: Diagnostic[],
+): void {
+  const listeners = names.map(hostListenerName)
+  host.httpsAlso = listeners
+  names.forEach((n, i) => add({gateway: host.gateway, name: listeners[i]!, hostname: n, certificates: [ref], clientAuth: winner, reason: 'client-certificates', generated: true}))
+  diagnostics.push({
+    level: 'warning',
+    code: 'mtls-host-under-tls-wildcard',
+    object: objectRef('Ingress', winner.ingress.ref),
+    annotation: winner.intent.from[0],
+    message:
+      `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} would answer its HTTPS requests on the Gateway (hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates, with its default certificate (certificate.lua finds no certificate for the name). ` +
+      `So ${host.name} gets listener(s) ${listeners.join(', ')} of its own that ask for them, with the certificate of ${covering.name} (Secret ${ref.namespace}/${ref.name}, which does not cover ${host.name} either) where nginx presented its default certificate; plain HTTP stays served as nginx did`,
+    hint: `give ${host.name} a TLS entry with a certificate for it and convert again: the listener then presents that certificate`,
+    source: winner.ingress.source,
+  })
 }
 
 /**
@@ -286,14 +344,20 @@ function resolveOverlaps(
   const declared = declaredNames(ingresses, certPlans)
   // The hosts each Secret serves on this Gateway, with the nginx order of the Ingress that gave it the host.
   const won = new Map<string, {host: HostModel; order: number}[]>()
+  // The first (lowest) of those orders per Secret, kept as hosts are added: a wildcard Secret can serve thousands.
+  const firstOrders = new Map<string, number>()
   for (const host of index.hosts.values()) {
     if (gatewayKey(host.gateway) !== key || host.name === '') continue
     const ref = certificateOf(host)
     if (!ref) continue
     const id = `${ref.namespace}/${ref.name}`
-    won.set(id, [...(won.get(id) ?? []), {host, order: host.tls!.ingress.order}])
+    const order = host.tls!.ingress.order
+    const list = won.get(id)
+    if (list) list.push({host, order})
+    else won.set(id, [{host, order}])
+    firstOrders.set(id, Math.min(firstOrders.get(id) ?? Number.MAX_SAFE_INTEGER, order))
   }
-  const firstOrder = (id: string) => Math.min(...(won.get(id) ?? []).map((w) => w.order), Number.MAX_SAFE_INTEGER)
+  const firstOrder = (id: string) => firstOrders.get(id) ?? Number.MAX_SAFE_INTEGER
   const ids = [...refs.keys()].sort((a, b) => firstOrder(a) - firstOrder(b) || compareStrings(a, b))
   const claimed = new Map<string, string>()
   const kept: string[] = []

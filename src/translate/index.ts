@@ -21,17 +21,18 @@ import {dropUnserved} from './capabilities.js'
 import {emitPolicies} from './emit-policies.js'
 import {emitRoutes, type RouteEmission} from './emit-routes.js'
 import {gatewayOwnerRecords} from './gateway-owner.js'
-import {normalizeHost} from './hosts.js'
 import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
 import {ingressIds, record, toObjects, type Emitted} from './records.js'
 import {buildHostIndexes, partitionByGateway, type GatewayPartition, type HostIndexes} from './shared-gateways.js'
-import {collectServedPaths, matchServedPath, type ServedLocation} from './served-paths.js'
+import {resolveSettings} from '../model/settings.js'
+import {servedLocations} from './location-table.js'
 import type {IngressModel, Intent} from '../model/ingress-model.js'
 import {DEFAULT_OPTIONS} from './options.js'
 import {selectClasses, selectIngresses} from './select.js'
 import {
   DEFAULT_CAPABILITIES,
   type Diagnostic,
+  type Fidelity,
   type KubeObject,
   type Snapshot,
   type TranslateOptions,
@@ -39,6 +40,7 @@ import {
   type IngressReport,
   type UnselectedIngress,
 } from '../model/types.js'
+import {pushAll} from '../util/arrays.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
   const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}
@@ -73,7 +75,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     checklist,
   )
   const merged = mergeWithGatewayPolicies([...emitted, ...owner.records], diagnostics)
-  merged.push(...redirectBeforeAuth(merged, diagnostics))
+  pushAll(merged, redirectBeforeAuth(merged, diagnostics))
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   const placeholders = reportPlaceholders(ingresses, diagnostics)
   // Annotation values read with Flux placeholders as sentinels: the output gets the placeholders back.
@@ -129,7 +131,10 @@ function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartit
   // Whether nginx served an Ingress is its own controller's decision (annotations-risk-level, snippets, ...).
   const ownConfigMap = (ingress: IngressModel) => controllers.configMapOfClass(gatewayKey(ingress.gateway), ingress.className)
   for (const ingress of ingresses) {
-    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics)
+    const defaults = controllerDefaults(ownConfigMap(ingress))
+    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics, defaults)
+    // The resolve phase: what the families (and the location table) combine, before any of them runs.
+    ingress.settings = resolveSettings(ingress.annotations, defaults)
     const canary = ingress.annotations.get('canary')
     ingress.isCanary = canary?.valid === true && canary.value === true
   }
@@ -199,13 +204,6 @@ function gatewayLookup(
   deployments: Map<string, KubeObject[]>,
   shared: SharedSettings,
 ): Lookup {
-  const servedHosts = new Set<string>()
-  for (const ingress of ingresses) {
-    if (!ingress.served || ingress.isCanary) continue
-    for (const rule of Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []) servedHosts.add(normalizeHost(rule?.host))
-  }
-  const servedPaths = new Map<string, ServedLocation[]>()
-  collectServedPaths(ingresses, services, servedPaths)
   return {
     // Names read from annotation values carry placeholders as sentinels; the objects of the input as written.
     service: (ns, name) => services.get(restorePlaceholders(`${ns}/${name}`)),
@@ -214,10 +212,8 @@ function gatewayLookup(
     gatewayConfigMap: () => controllerConfigMap,
     controllerDefaults: () => controllerDefaults(controllerConfigMap),
     sharedSettings: () => shared,
-    // As the keys: a `${VAR}` placeholder in a host as written (not its sentinel), in its own case.
-    hostServed: (host) => servedHosts.has(normalizeHost(restorePlaceholders(host))),
-    serviceForPath: (host, path) => matchServedPath(servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? [], path),
-    ingressesOnHost: (host) => [...new Map((servedPaths.get(normalizeHost(restorePlaceholders(host))) ?? []).map((l) => [l.found.ingress, l.found.authenticated])).entries()].map(([ingress, authenticated]) => ({ingress, authenticated})),
+    // nginx's locations of this Gateway's Ingresses, from the table the routes are built from.
+    ...servedLocations(ingresses, services),
     workloads: (ns) => deployments.get(ns) ?? [],
   }
 }
@@ -226,7 +222,12 @@ function gatewayLookup(
 function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressReport[] {
   const produced = new Map<string, string[]>()
   for (const r of kept) {
-    for (const id of r.ingresses) produced.set(id, [...(produced.get(id) ?? []), `${r.object.kind}/${r.object.metadata.name}`])
+    const name = `${r.object.kind}/${r.object.metadata.name}`
+    for (const id of r.ingresses) {
+      const list = produced.get(id)
+      if (list) list.push(name)
+      else produced.set(id, [name])
+    }
   }
   return [...ingresses]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -236,10 +237,20 @@ function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressRepo
         ingress: i.id,
         source: i.source,
         status: !i.served ? 'not-served' : i.isCanary ? 'canary' : objects.length === 0 ? 'skipped' : i.denied ? 'denied' : 'converted',
-        annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
+        annotations: fidelityRecord(i.fidelity),
         objects,
       }
     })
+}
+
+/**
+ * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text), with each
+ * entry's text made once: the default sort of pairs converts both pairs to text at every comparison.
+ */
+function fidelityRecord(fidelity: Map<string, Fidelity>): Record<string, Fidelity> {
+  const entries = [...fidelity.entries()].map((e) => ({text: String(e), e}))
+  entries.sort((a, b) => compareStrings(a.text, b.text))
+  return Object.fromEntries(entries.map((x) => x.e))
 }
 
 /** Records sorted by kind, namespace, name (sortObjects' order). */

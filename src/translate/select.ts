@@ -5,6 +5,8 @@
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {objectRef} from '../model/diagnostics.js'
 import type {IngressModel} from '../model/ingress-model.js'
+import {controllerDefaults} from '../model/controller-defaults.js'
+import {resolveSettings} from '../model/settings.js'
 import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from '../model/types.js'
@@ -236,10 +238,11 @@ export function selectIngresses(
       served: true,
       isCanary: false,
       fidelity: new Map(),
+      // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
+      settings: resolveSettings(new Map(), controllerDefaults(undefined)),
       intents: {
         sslRedirect: true,
         forceSslRedirect: false,
-        useRegex: false,
         filters: [],
         extensionFilters: [],
         extraRules: [],

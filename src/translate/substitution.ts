@@ -108,7 +108,7 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
         hint: RENDER_FIRST,
       })
     }
-    const texts = placeholderTexts(json)
+    const texts = placeholdersOf(json)
     if (texts.length === 0) continue
     count++
     diagnostics.push({
@@ -119,6 +119,11 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
     })
   }
   return count
+}
+
+/** The Flux `${VAR}` placeholders an emitted object (or its JSON) keeps, as written. */
+export function placeholdersOf(object: KubeObject | string): string[] {
+  return placeholderTexts(typeof object === 'string' ? object : JSON.stringify(object))
 }
 
 /** Every sentinel in the translation's output back to the placeholder text it stands for. */

@@ -166,13 +166,15 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
     // that does not ask must not serve it. Fail closed: not attached, said so.
     const clientAuth = servingIngresses(host).find((i) => i.intents.clientAuth !== undefined && (i.intents.clientAuth.denied !== undefined || i.intents.clientAuth.verify !== 'off'))
     if (clientAuth) {
+      // Only when no listener of the host's own could ask (https-listeners.ts coverDeepClientAuthHost: auth-tls-match-cn,
+      // or the wildcard's certificate is not known): the wildcard's route answers the name without a client certificate.
       diagnostics.push({
-        level: 'warning',
+        level: 'error',
         code: 'mtls-host-under-tls-wildcard',
         object: objectRef('Ingress', clientAuth.ref),
         annotation: clientAuth.intents.clientAuth!.from[0],
-        message: `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth); ingress-nginx answered them from the host's own server, asking for client certificates. No listener here asks them for this host without a certificate of its own, so its routes are not attached to ${listener}: over HTTPS it reaches ${covering.name}'s routes`,
-        hint: `give ${host.name} a TLS entry with its certificate and convert again: it then gets a listener of its own with the client certificate settings`,
+        message: `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates. No listener of the host's own could be generated (${clientAuth.intents.clientAuth!.matchCn !== undefined ? 'auth-tls-match-cn: no listener setting checks the certificate subject' : `no certificate is known for ${covering.name}`}), so its routes are not attached to ${listener}, and over HTTPS its name reaches ${covering.name}'s routes without the check`,
+        hint: `before applying, add to the Gateway a listener {hostname: ${host.name}, port 443, protocol HTTPS} with a certificate and a ClientTrafficPolicy tls.clientValidation (and the subject check, if auth-tls-match-cn is set), or give ${host.name} a TLS entry with its certificate and convert again`,
         source: clientAuth.source,
       })
       continue

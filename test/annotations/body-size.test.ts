@@ -1,5 +1,5 @@
 import test from 'ava'
-import {P, assertValid, btp, diagnosticsFor, fidelityFor, fixture, useValidator} from './support.js'
+import {P, assertValid, btp, controllerConfigMap, diagnosticsFor, fidelityFor, fixture, useValidator} from './support.js'
 
 const {run} = fixture({name: 'registry', namespace: 'infra', host: 'registry.example.com', port: 5000})
 useValidator()
@@ -73,4 +73,13 @@ test('client-body-buffer-size is a buffer, not a limit: ignored; an invalid one 
   t.is(bad.ingresses[0]!.status, 'not-served')
   t.is(diagnosticsFor(bad, 'client-body-buffer-size')[0]?.code, 'ingress-not-served')
   t.is(bad.objects.filter((o) => o.kind === 'BackendTrafficPolicy' || o.kind === 'HTTPRoute').length, 0)
+})
+
+// proxy/main.go Parse: without a valid proxy-body-size the location gets GetDefaultBackend().ProxyBodySize, the
+// controller ConfigMap's value: the note names that limit, not nginx's built-in 1m.
+test('an invalid proxy-body-size under a ConfigMap 8m: the note names the ConfigMap limit nginx used', (t) => {
+  const r = run({'proxy-body-size': '8 MB'}, {extra: [controllerConfigMap({'proxy-body-size': '8m'})], translate: {nginxDefaults: true, emitGateway: true}})
+  const note = diagnosticsFor(r, 'proxy-body-size').find((d) => d.code === 'body-size-default')!
+  t.regex(note.message, /the controller ConfigMap's proxy-body-size 8m/)
+  t.notRegex(note.message, /1m/)
 })

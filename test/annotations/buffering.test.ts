@@ -1,5 +1,5 @@
 import test from 'ava'
-import {diagnosticsFor, fidelityFor, fixture, objectsOf} from './support.js'
+import {controllerConfigMap, diagnosticsFor, fidelityFor, fixture, objectsOf} from './support.js'
 
 const {run} = fixture({name: 'app', host: 'app.example.com'})
 
@@ -97,4 +97,14 @@ test('an invalid operation name on a traced Ingress drops it, as ingress-nginx d
   t.is(d?.code, 'ingress-not-served')
   t.is(d?.level, 'error')
   t.is(r.objects.filter((o) => o.kind === 'HTTPRoute').length, 0)
+})
+
+// proxy/main.go Parse: an invalid proxy-body-size falls back to GetDefaultBackend().ProxyBodySize, the ConfigMap's:
+// nginx enforced 8m here, which the route's policy (streaming, no requestBuffer) no longer carries.
+test('proxy-request-buffering off beside an invalid proxy-body-size: the ConfigMap limit nginx enforced is named', (t) => {
+  const options = {extra: [controllerConfigMap({'proxy-body-size': '8m'})], translate: {nginxDefaults: true, emitGateway: true}}
+  const r = run({'proxy-request-buffering': 'off', 'proxy-body-size': '8 megabytes'}, options)
+  t.is(diagnosticsFor(r, 'proxy-body-size')[0]?.code, 'invalid-annotation-value')
+  t.is(fidelityFor(r, 'proxy-request-buffering'), 'approximate')
+  t.regex(diagnosticsFor(r, 'proxy-request-buffering')[0]!.message, /the ConfigMap's proxy-body-size 8m is therefore not enforced here/)
 })

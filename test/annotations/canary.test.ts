@@ -143,3 +143,19 @@ test('header and cookie: header rules come before cookie rules, so "never" in th
   const never = rules.find((x: any) => x.matches.some((m: any) => m.headers?.[0]?.value === 'never' && m.headers[0].name === 'X-Canary'))
   t.false(never.matches.some((m: any) => m.headers?.[0]?.name === 'Cookie'), 'the header-never rule does not share a rule with cookie matches')
 })
+
+// hosts.ts attachCanaries: a canary whose paths attach to no primary location (here its Service is the primary's own,
+// which makes its upstream canary-only: controller.go createUpstreams, NoServer) has no effect in ingress-nginx
+// (mergeAlternativeBackends finds nothing to attach). Its keys end in `ignored`, said once, not `approximate` as well.
+test('an unattached canary: every canary key ends in ignored with one diagnostic, not annotation-approximate beside canary-unattached', (t) => {
+  const own = ingressWith({canary: 'true', 'canary-weight': '10', 'canary-by-header': 'X-Canary'}, {name: 'app-next', service: 'app', created: '2023-12-01T00:00:00Z'})
+  const r = translateAll([own, primary])
+  for (const key of ['canary', 'canary-weight', 'canary-by-header']) {
+    t.is(fidelityOf(r, 'team/app-next', key), 'ignored', key)
+    const about = r.diagnostics.filter((d) => d.object === 'Ingress team/app-next' && d.annotation === P + key)
+    t.deepEqual(about.map((d) => d.code), key === 'canary' ? ['canary-unattached'] : [], key)
+  }
+  const d = r.diagnostics.find((x) => x.code === 'canary-unattached')!
+  t.is(d.fidelity, 'ignored')
+  t.regex(d.message, /canary-weight/)
+})

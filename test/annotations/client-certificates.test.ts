@@ -189,3 +189,25 @@ test('auth-tls-* without auth-tls-secret do nothing', (t) => {
   t.is(fidelityFor(r, 'auth-tls-verify-client'), 'ignored')
   t.is(fidelityFor(r, 'auth-tls-match-cn'), 'ignored')
 })
+
+// controller.go getBackendServers gives the server its CertificateAuth whether or not it has a certificate, and
+// nginx.tmpl SERVER listens on 443 for every server with ssl_verify_client set; certificate.lua serves the default
+// certificate to a name without one. https-listeners.ts planHttpsListeners generates no listener without a certificate
+// for the host, so its routes stay on http: the messages must say that, not promise a listener.
+test('auth-tls-secret on a host without TLS: the messages say the routes stay on http and HTTPS is not served, not that a listener carries them', (t) => {
+  for (const emitGateway of [false, true]) {
+    const r = run({'auth-tls-secret': 'billing/client-ca'}, {ingress: {tls: false}, translate: {emitGateway}})
+    t.deepEqual(routeOf(r)!.spec.parentRefs.map((p: any) => p.sectionName), ['http'])
+    t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy' && o.spec.tls?.clientValidation))
+    const [d] = diagnosticsFor(r, 'auth-tls-secret').filter((x) => x.code === 'mtls-listener')
+    t.notRegex(d!.message, /every route of the host attaches there|the host's routes attach to listener/)
+    t.regex(d!.message, /pay\.example\.com.*no TLS entry/)
+    t.regex(d!.message, /plain HTTP, where nginx asked for none, stays on the http listener/)
+    t.regex(d!.message, /not served over HTTPS \(mtls-host-without-tls\)/)
+    t.regex(d!.message, /default certificate/)
+    const without = r.diagnostics.find((x) => x.code === 'mtls-host-without-tls')!
+    t.regex(without.message, /not served over HTTPS/)
+    t.is(without.level, 'warning')
+    t.is(fidelityFor(r, 'auth-tls-secret'), emitGateway ? 'approximate' : 'manual')
+  }
+})

@@ -1,7 +1,6 @@
 import test from 'ava'
 import {classifyAuthUrl} from '../../src/annotations/external-auth.js'
 import type {KubeObject} from '../../src/model/types.js'
-import {matchServedPath} from '../../src/translate/served-paths.js'
 import {
   assertDenied,
   assertValid,
@@ -414,12 +413,3 @@ test('fail-closed replaces a Gateway-level authorization instead of merging its 
   assertFailsClosed(t, r, 'with a Gateway-level SecurityPolicy')
 })
 
-test('serviceForPath follows nginx: an equal Exact path first, then the longest Prefix over whole segments', (t) => {
-  const at = (name: string, path: string, exact = false) => ({path, exact, found: {namespace: 'n', name, port: 80, ingress: `n/${name}`, location: `${exact ? 'Exact' : 'Prefix'} ${path}`, authenticated: false}})
-  const locations = [at('root', '/'), at('oauth', '/oauth2'), at('auth', '/oauth2/auth/'), at('exact', '/oauth2/auth', true)]
-  t.is(matchServedPath(locations, '/oauth2/auth')?.name, 'exact')
-  t.is(matchServedPath(locations, '/oauth2/auth/x')?.name, 'auth')
-  t.is(matchServedPath(locations, '/oauth2/start')?.name, 'oauth')
-  t.is(matchServedPath(locations, '/oauth2x')?.name, 'root')
-  t.is(matchServedPath(locations.slice(1), '/other'), undefined)
-})

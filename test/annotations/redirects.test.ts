@@ -1,6 +1,7 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/model/types.js'
-import {assertValid, diagnosticsFor, fidelityFor, ingressFactory, routeOf, routesOf, translateObjects, useValidator} from './support.js'
+import {assertValid, diagnosticsFor, fidelityFor, ingressFactory, routeOf, routesOf, translateAll, translateObjects, useValidator} from './support.js'
+import {verifyRun} from '../../src/verify/run.js'
 
 const ingress = ingressFactory({name: 'shop', host: 'shop.example.com'})
 useValidator()
@@ -183,6 +184,22 @@ test('app-root adds an Exact / rule redirecting (302) to the path', (t) => {
   t.is(routeOf(absolute, 'shop')!.spec.rules.length, 1, 'nginx clears an absolute app-root')
   const loop = translateObjects(ingress({'app-root': '/'}))
   t.is(fidelityFor(loop, 'app-root'), 'ignored')
+})
+
+// nginx.tmpl renders app-root as a server-level `if ($uri = /) { return 302 $scheme://$http_host<root>; }`, run in the
+// server rewrite phase, before the location's rewrite_by_lua (lua_ingress.lua redirect_to_https): on a TLS host plain
+// HTTP for / is answered 302 -> http://host<root> (then 308 to https), not 308 -> https://host/.
+test('app-root on a redirected TLS host: plain HTTP for / gets the app-root 302 before the HTTPS redirect, as in nginx', (t) => {
+  const objects = [ingress({'app-root': '/dashboard'}, {tls: true})]
+  const r = translateAll(objects, {emitGateway: true})
+  const http = routeOf(r, 'shop-http')!
+  t.deepEqual(http.spec.parentRefs.map((p: any) => p.sectionName), ['http'])
+  t.deepEqual(http.spec.rules, [{matches: [{path: {type: 'Exact', value: '/'}}], filters: [{type: 'RequestRedirect', requestRedirect: {path: {type: 'ReplaceFullPath', replaceFullPath: '/dashboard'}, statusCode: 302}}]}])
+  t.deepEqual(routeOf(r, 'shop')!.spec.parentRefs.map((p: any) => p.sectionName), ['https'], 'the rest of the host stays https only')
+  const report = verifyRun({snapshot: {objects: objects.map((object) => ({object, source: {}}))}, options: {emitGateway: true}})
+  t.deepEqual(report.differences.filter((d) => d.probe.scheme === 'http' && d.probe.path === '/').map((d) => d.probe.host), [])
+  t.false(routesOf(translateAll([ingress({'app-root': '/dashboard', 'ssl-redirect': 'false'}, {tls: true})], {emitGateway: true})).some((o) => o.metadata.name === 'shop-http'), 'not redirected: the route is on http already')
+  assertValid(t, r)
 })
 
 test('from-to-www-redirect: an HTTPRoute for the twin name on both listeners, 308 by default', (t) => {

@@ -72,3 +72,27 @@ test('ConfigMap force-ssl-redirect "true" redirects TLS hosts whose Ingress turn
   t.regex(d.message, /ConfigMap force-ssl-redirect/)
   t.is(fidelityOf(plain, 'team/web', 'force-ssl-redirect'), undefined)
 })
+
+// rewrite/main.go Parse: an invalid ssl-redirect logs "defaulting to '<GetDefaultBackend().SSLRedirect>'", the
+// ConfigMap's value: the message must name that default, not nginx's built-in true.
+test('an invalid ssl-redirect under a ConfigMap "false" falls back to false, and the message says so', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'ssl-redirect': 'false'})
+  const r = translateAll([cm, ingressWith({'ssl-redirect': 'yes'}, {tls: true})], emit)
+  const web = routesOf(r).find((o) => o.metadata.name === 'web')!
+  t.deepEqual(web.spec.parentRefs.map((p: any) => p.sectionName), ['http', 'https'])
+  t.deepEqual(redirectHosts(r), [])
+  const invalid = r.diagnostics.find((d) => d.annotation === P + 'ssl-redirect' && d.code === 'invalid-annotation-value')!
+  t.regex(invalid.message, /the default \(false, from the controller ConfigMap's ssl-redirect\)/)
+  t.notRegex(invalid.message, /\(true\)/)
+  const empty = translateAll([cm, ingressWith({'ssl-redirect': ''}, {tls: true})], emit)
+  t.regex(empty.diagnostics.find((d) => d.annotation === P + 'ssl-redirect')!.message, /uses the default \(false, from the controller ConfigMap's ssl-redirect\)/)
+})
+
+// template/configmap.go ReadConfig decodes the ConfigMap with mapstructure (WeaklyTypedInput): "" is false for a
+// bool (decodeBool), while " true" fails strconv.ParseBool, so the field keeps config.go NewDefault's true.
+test('ConfigMap ssl-redirect "" is false (mapstructure), " true" is invalid and keeps nginx\'s true', (t) => {
+  const run = (value: string) => translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'ssl-redirect': value}), ingressWith({}, {tls: true})], emit)
+  t.deepEqual(redirectHosts(run('')), [])
+  t.deepEqual(redirectHosts(run(' true')), ['web.example.com'])
+  t.deepEqual(redirectHosts(run('0')), [])
+})

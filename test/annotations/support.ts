@@ -1,10 +1,17 @@
 /** Shared helpers for the annotation family tests: one Ingress in, the translate result out, and what to look at in it. */
 import test, {type ExecutionContext} from 'ava'
+import {accountingAudit} from '../../src/translate/annotation-pass.js'
 import {translate} from '../../src/translate/index.js'
 import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/model/types.js'
 import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
 
 export const P = 'nginx.ingress.kubernetes.io/'
+
+// Every test that converts through these helpers fails when two families account the same key (the first account
+// silently wins in translate): each key's fidelity must be one family's decision.
+accountingAudit.onDoubleAccount = (c) => {
+  throw new Error(`${c.key} of Ingress ${c.ingress} is accounted by family ${c.first} and again by ${c.second}`)
+}
 
 /** Annotations by key, with or without the `nginx.ingress.kubernetes.io/` prefix (a key with a `/` is kept as given). */
 export type Annotations = Record<string, string>

@@ -51,8 +51,8 @@ const gatewayModels = new WeakMap<TranslateResult, GatewayModel>()
 
 /**
  * The emitted routes' answer: the Envoy Gateway model (src/verify/gateway-model.ts) on port 80, or on the `https`
- * listener when port 80 only redirects the request to https (ssl-redirect) or has no virtual host for it (a TLS
- * host whose https-redirect route is left to the Gateway owner). Requests carry no headers, so a weighted rule is
+ * listener when port 80 only redirects the request to https (ssl-redirect) or answers 404 where the https-redirect route
+ * left to the Gateway owner would redirect. Requests carry no headers, so a weighted rule is
  * answered by its first backend; an EG Backend by the Service its FQDN names.
  */
 export function gatewayAnswer(result: TranslateResult, host: string, path: string): Answer {
@@ -63,7 +63,9 @@ export function gatewayAnswer(result: TranslateResult, host: string, path: strin
   }
   let outcome = routeRequest(model, {scheme: 'http', host, path})
   const toHttps = outcome.kind === 'redirect' && outcome.location === `https://${host}${path}`
-  const httpsOnly = outcome.kind === 'respond' && outcome.status === 404 && outcome.gateway.virtualHost === undefined
+  // Without the bundle, the https-redirect route is the owner's (checklist): port 80 of a TLS host answers 404 where
+  // it would redirect, with or without a virtual host there (app-root's route of its own on http keeps one).
+  const httpsOnly = outcome.kind === 'respond' && outcome.status === 404 && (outcome.gateway.virtualHost === undefined || !result.objects.some((o) => o.kind === 'HTTPRoute' && String(o.metadata.name).startsWith('https-redirect')))
   if (toHttps || httpsOnly) outcome = routeRequest(model, {scheme: 'http', host, path, port: 443})
   if (outcome.kind === 'redirect') return {kind: 'redirect', status: outcome.status!, location: outcome.location!}
   if (outcome.kind !== 'forward') return {kind: 'status', status: outcome.status ?? 0}

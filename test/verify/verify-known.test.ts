@@ -170,13 +170,14 @@ test('mtls-host-under-tls-wildcard labels https of the host it names only, not a
     metadata: {name: 'wild', namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z'},
     spec: {ingressClassName: 'nginx', tls: [{hosts: ['*.example.com'], secretName: 'wild-tls'}], rules: [{host: '*.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'wild', port: {number: 80}}}}]}}]},
   }
-  // One Ingress, auth-tls on its servers (controller.go: CertificateAuth per server), no tls section: the deep host
-  // a.b.example.com is not attached to the wildcard's https listener (fail closed), h.example.org is a plain host.
+  // One Ingress, auth-tls on its servers (controller.go: CertificateAuth per server), no tls section: with
+  // auth-tls-match-cn no listener of its own can ask for the certificate, so the deep host a.b.example.com is not
+  // attached to the wildcard's https listener and its HTTPS reaches the wildcard route (error); h.example.org is a plain host.
   const rule = (host: string) => ({host, http: {paths: [{path: '/api', svc: 'api'}, {path: '/', svc: 'web'}].map((p) => ({path: p.path, pathType: 'Prefix', backend: {service: {name: p.svc, port: {number: 80}}}}))}})
   const mtls: KubeObject = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: {name: 'web', namespace: 'app', creationTimestamp: '2024-01-02T00:00:00Z', annotations: {'nginx.ingress.kubernetes.io/auth-tls-secret': 'app/client-ca'}},
+    metadata: {name: 'web', namespace: 'app', creationTimestamp: '2024-01-02T00:00:00Z', annotations: {'nginx.ingress.kubernetes.io/auth-tls-secret': 'app/client-ca', 'nginx.ingress.kubernetes.io/auth-tls-match-cn': 'CN=client'}},
     spec: {ingressClassName: 'nginx', rules: [rule('a.b.example.com'), rule('h.example.org')]},
   }
   const result = translate({objects: [wild, mtls].map((object) => ({object, source: {}}))}, {emitGateway: true})

@@ -18,6 +18,7 @@
  * client's copies too, which is reported.
  */
 import {objectRef} from '../../model/diagnostics.js'
+import {isAcmeChallengePath} from '../emit-routes.js'
 import type {HostIndex} from '../hosts.js'
 import type {HostModel, IngressModel} from '../../model/ingress-model.js'
 import type {Diagnostic, NamespacedName} from '../../model/types.js'
@@ -55,10 +56,12 @@ export function protectedHeaders(ingress: IngressModel): {strip: string[]; kept:
  * redirects to https or nginx closed the host; a host without TLS http, and the https listener a TLS wildcard's
  * route holds for its name (wildcard-certificates.ts attachCoveredPlainHosts).
  */
-function servingListeners(ingress: IngressModel, host: HostModel, listeners: {http: string; https: string}): string[] {
+function servingListeners(ingress: IngressModel, host: HostModel, path: string, listeners: {http: string; https: string}): string[] {
   if (host.tls === undefined && !host.closed) return ['', ...(host.httpsAlso ?? [])]
   const https = host.httpsListeners ?? [listeners.https]
-  if (host.closed || ingress.intents.sslRedirect || ingress.intents.forceSslRedirect) return https
+  if (host.closed) return https
+  // emit-routes.ts: ACME challenge paths of a redirected host keep a route on http too (no-tls-redirect-locations).
+  if ((ingress.intents.sslRedirect || ingress.intents.forceSslRedirect) && !isAcmeChallengePath(path)) return https
   return ['', ...https]
 }
 
@@ -100,7 +103,7 @@ export function authHeaderStrips(
       if (list.length === 0) continue
       protectedHosts.add(host.name)
       sources.add(objectRef('Ingress', loc.ingress.ref))
-      for (const l of servingListeners(loc.ingress, host, listeners)) if (exists.has(l)) addAll(byListener, l, list)
+      for (const l of servingListeners(loc.ingress, host, loc.path, listeners)) if (exists.has(l)) addAll(byListener, l, list)
     }
   }
   const strips: HeaderStrips = new Map([...byListener].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([l, set]) => [l, [...set.values()]]))
@@ -110,7 +113,7 @@ export function authHeaderStrips(
   // Hosts (or some of their paths) served without external auth on a listener that now removes the headers.
   const exposed: string[] = []
   for (const host of [...index.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const open = host.locations.filter((l) => headers(l.ingress).length === 0 && servingListeners(l.ingress, host, listeners).some((x) => strips.has(x))).map((l) => l.path)
+    const open = host.locations.filter((l) => headers(l.ingress).length === 0 && servingListeners(l.ingress, host, l.path, listeners).some((x) => strips.has(x))).map((l) => l.path)
     if (open.length === 0) continue
     exposed.push(`${host.name || '*'}${protectedHosts.has(host.name) ? ` (paths ${open.join(', ')})` : ''}`)
   }
@@ -152,4 +155,51 @@ export function authHeaderStrips(
       ...(exposed.length > 0 ? {hint: 'a backend without external auth that reads these headers from its clients must get them under other names, or be moved to a Gateway of its own'} : {}),
     }],
   }
+}
+
+/**
+ * ConfigMap no-auth-locations as ReadConfig leaves it (config.go NewDefault: "/.well-known/acme-challenge"; a plain
+ * string, so "" exempts nothing), split as template.go isLocationInLocationList does.
+ */
+export function noAuthLocations(configMap: {data?: Record<string, unknown>} | undefined): string[] {
+  const raw = configMap?.data?.['no-auth-locations']
+  const value = typeof raw === 'string' ? raw : '/.well-known/acme-challenge'
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '')
+}
+
+/**
+ * Locations of Ingresses with their own external auth (auth-url) under no-auth-locations: nginx.tmpl puts the
+ * auth_request line and the buildAuthResponseHeaders proxy_set_header lines inside `if not (isLocationInLocationList
+ * $location $all.Cfg.NoAuthLocations)` (template.go: strings.HasPrefix of the location's path), so nginx asked the
+ * auth service nothing there and passed the client's own copies of the auth-response-headers to the backend. The
+ * SecurityPolicy targets the whole HTTPRoute and the listener removes the copies (authHeaderStrips): stricter, but
+ * anonymous requests nginx served there are now refused. One warning per Ingress.
+ */
+export function exemptAuthLocations(index: HostIndex, exempt: string[]): Diagnostic[] {
+  if (exempt.length === 0) return []
+  const byIngress = new Map<IngressModel, string[]>()
+  for (const host of index.hosts.values()) {
+    for (const loc of host.locations) {
+      const i = loc.ingress
+      if (!i.served || i.isCanary || !exempt.some((e) => loc.path.startsWith(e))) continue
+      if (!i.intents.policies.some((p) => p.kind === 'SecurityPolicy' && (p.path === 'extAuth' || p.path === 'oidc') && p.value !== undefined)) continue
+      byIngress.set(i, [...(byIngress.get(i) ?? []), `${host.name || '*'}${loc.path}`])
+    }
+  }
+  return [...byIngress]
+    .sort(([a], [b]) => a.order - b.order || (a.id < b.id ? -1 : 1))
+    .map(([ingress, where]) => {
+      const headers = protectedHeaders(ingress).strip
+      const copies = headers.length > 0 ? `, and the backend got the client's own ${headers.join(', ')} (the auth answer's replaced them only where auth ran)` : ''
+      return {
+        level: 'warning' as const,
+        code: 'auth-exempt-location',
+        object: objectRef('Ingress', ingress.ref),
+        message:
+          `${[...new Set(where)].sort().join(', ')}: under the controller ConfigMap's no-auth-locations (${exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${copies}. ` +
+          `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,
+        hint: 'to keep these paths open, move them to an Ingress of their own without auth-url (its route gets no SecurityPolicy)',
+        source: ingress.source,
+      }
+    })
 }

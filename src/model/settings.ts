@@ -1,0 +1,115 @@
+/**
+ * The resolve phase: per Ingress, before any family runs, the settings several families (and the location table)
+ * combine, each as the ingress-nginx v1.15.1 parser that owns it decides it: the annotation when it is valid, else
+ * the controller ConfigMap's value (the parsers read `r.GetDefaultBackend()`, which template/configmap.go ReadConfig
+ * decoded from the ConfigMap over config.go NewDefault), else nginx's own default. The result is frozen: a family
+ * reads another's setting here instead of its raw key, and no family's order or output changes it.
+ */
+import type {ControllerDefaults} from './controller-defaults.js'
+import type {AnnotationValue} from './ingress-model.js'
+
+/** An Ingress's annotations as readAnnotations left them (canonical short key -> value). */
+type Annotations = ReadonlyMap<string, AnnotationValue>
+
+/** Where a setting's value comes from, for messages that name it ("false (ConfigMap ssl-redirect)"). */
+export type SettingOrigin = 'annotation' | 'configmap' | 'nginx'
+
+export interface Setting<T> {
+  readonly value: T
+  readonly from: SettingOrigin
+}
+
+export interface IngressSettings {
+  /** rewrite/main.go Parse: ssl-redirect, else GetDefaultBackend().SSLRedirect (ConfigMap ssl-redirect, true). */
+  readonly sslRedirect: Setting<boolean>
+  /** rewrite/main.go Parse: force-ssl-redirect, else GetDefaultBackend().ForceSSLRedirect (ConfigMap, false). */
+  readonly forceSslRedirect: Setting<boolean>
+  /** rewrite/main.go Parse: use-regex, else false (no ConfigMap companion). */
+  readonly useRegex: boolean
+  /** rewrite/main.go Parse: rewrite-target, else "" (here undefined); nginx variables included. */
+  readonly rewriteTarget: string | undefined
+  /** backendprotocol/main.go Parse: backend-protocol (upper-case), else "HTTP". */
+  readonly backendProtocol: string
+  /** authreq/main.go Parse: a valid, non-empty auth-url (the location gets auth_request), else undefined. */
+  readonly authUrl: string | undefined
+  /** auth/main.go Parse: a valid auth-type (basic/digest), else undefined (no basic auth). */
+  readonly authType: string | undefined
+  /** proxy/main.go Parse: proxy-body-size, else GetDefaultBackend().ProxyBodySize (ConfigMap, 1m). */
+  readonly proxyBodySize: Setting<string>
+  /** proxy/main.go Parse: proxy-read-timeout / proxy-send-timeout, else the ConfigMap's (60 each). */
+  readonly proxyReadTimeout: Setting<number>
+  readonly proxySendTimeout: Setting<number>
+}
+
+/** The value of a present, valid annotation (the serve table decided validity in readAnnotations). */
+function validValue<T>(annotations: Annotations, key: string): T | undefined {
+  const a = annotations.get(key)
+  return a?.valid === true ? (a.value as T) : undefined
+}
+
+/** The annotation, else the ConfigMap's value, else nginx's default (the ConfigMap reader already fell back to it). */
+function withDefault<T>(annotations: Annotations, key: string, defaults: ControllerDefaults, fallback: T): Setting<T> {
+  const own = validValue<T>(annotations, key)
+  if (own !== undefined) return Object.freeze({value: own, from: 'annotation'})
+  return Object.freeze({value: fallback, from: defaults.fromConfigMap.has(key) ? 'configmap' : 'nginx'})
+}
+
+/** A non-empty string value (an empty one is the parser's "" default). */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined
+}
+
+/**
+ * The frozen settings of one Ingress, from its annotations as read (readAnnotations) and its own controller's
+ * ConfigMap defaults (controllerDefaults of the ConfigMap of the Ingress's class).
+ */
+export function resolveSettings(annotations: Annotations, defaults: ControllerDefaults): IngressSettings {
+  const protocol = validValue<string>(annotations, 'backend-protocol')
+  const size = validValue<{text: string}>(annotations, 'proxy-body-size')
+  return Object.freeze({
+    sslRedirect: withDefault(annotations, 'ssl-redirect', defaults, defaults.sslRedirect),
+    forceSslRedirect: withDefault(annotations, 'force-ssl-redirect', defaults, defaults.forceSslRedirect),
+    useRegex: validValue<boolean>(annotations, 'use-regex') === true,
+    rewriteTarget: text(validValue(annotations, 'rewrite-target')),
+    backendProtocol: typeof protocol === 'string' ? protocol.toUpperCase() : 'HTTP',
+    authUrl: text(validValue(annotations, 'auth-url')),
+    authType: text(validValue(annotations, 'auth-type')),
+    proxyBodySize: size
+      ? Object.freeze({value: size.text, from: 'annotation' as const})
+      : Object.freeze({value: defaults.proxyBodySize, from: defaults.fromConfigMap.has('proxy-body-size') ? ('configmap' as const) : ('nginx' as const)}),
+    proxyReadTimeout: withDefault(annotations, 'proxy-read-timeout', defaults, defaults.proxyReadTimeout),
+    proxySendTimeout: withDefault(annotations, 'proxy-send-timeout', defaults, defaults.proxySendTimeout),
+  })
+}
+
+/** `false (ConfigMap ssl-redirect)` / `true (nginx default)`: a default as a message names it. */
+export function describeSetting(setting: Setting<unknown>, configMapKey: string): string {
+  return `${String(setting.value)} (${setting.from === 'configmap' ? `ConfigMap ${configMapKey}` : setting.from === 'nginx' ? 'nginx default' : 'annotation'})`
+}
+
+/**
+ * The ControllerDefaults field an annotation's parser falls back to (the ConfigMap key of the same name), for the
+ * keys whose default is the ConfigMap's: rewrite/main.go (ssl-redirect, force-ssl-redirect), proxy/main.go
+ * (timeouts, body size, next-upstream), serviceupstream/main.go.
+ */
+const CONFIGMAP_FALLBACK: Record<string, (d: ControllerDefaults) => unknown> = {
+  'ssl-redirect': (d) => d.sslRedirect,
+  'force-ssl-redirect': (d) => d.forceSslRedirect,
+  'proxy-connect-timeout': (d) => d.proxyConnectTimeout,
+  'proxy-read-timeout': (d) => d.proxyReadTimeout,
+  'proxy-send-timeout': (d) => d.proxySendTimeout,
+  'proxy-body-size': (d) => d.proxyBodySize,
+  'proxy-next-upstream': (d) => d.proxyNextUpstream.join(' '),
+  'proxy-next-upstream-tries': (d) => d.proxyNextUpstreamTries,
+  'service-upstream': (d) => d.serviceUpstream,
+}
+
+/**
+ * The default an ignored annotation value leaves, as a message names it: `false, from the controller ConfigMap's
+ * ssl-redirect` where the parser falls back to a ConfigMap key the ConfigMap sets, else the spec's nginx default.
+ */
+export function fallbackText(key: string, specDefault: string | undefined, defaults: ControllerDefaults): string | undefined {
+  const read = CONFIGMAP_FALLBACK[key]
+  if (read && defaults.fromConfigMap.has(key)) return `${String(read(defaults))}, from the controller ConfigMap's ${key}`
+  return specDefault
+}

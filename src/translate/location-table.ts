@@ -1,0 +1,62 @@
+/**
+ * The families' view of nginx's locations (Lookup.hostServed, serviceForPath, ingressesOnHost: an auth-url pointing
+ * at a host of the input), read from the same table the routes are built from (hosts.ts collectLocations) and with
+ * nginx's own choice of location (nginx-locations.ts renderServer + selectNginxLocation): regex mode host-wide,
+ * Prefix `/p/` not serving `/p`, paths nginx skipped left out. Built before the families run, from what the resolve
+ * phase settled (settings.ts: use-regex, rewrite-target, auth-url, backend-protocol), so no family's order matters.
+ */
+import {restorePlaceholders} from '../annotations/placeholders.js'
+import type {Lookup, ServedPath} from '../annotations/types.js'
+import {normalizeHost} from '../model/names.js'
+import {collectLocations} from './hosts.js'
+import type {IngressModel} from '../model/ingress-model.js'
+import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
+import type {KubeObject} from '../model/types.js'
+
+export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost'>
+
+/** The Service behind nginx's choice; undefined for its 301, the default backend, or a port no Service names. */
+function servedPathOf(choice: NginxChoice): ServedPath | undefined {
+  if (!choice || !('location' in choice)) return undefined
+  const loc = choice.location.location
+  if (!loc?.backend) return undefined
+  const {settings} = loc.ingress
+  return {
+    namespace: loc.backend.namespace,
+    name: loc.backend.name,
+    port: loc.backend.port,
+    ingress: loc.ingress.id,
+    location: `${loc.match} ${loc.path}`,
+    authenticated: settings.authUrl !== undefined,
+    backendProtocol: settings.backendProtocol,
+  }
+}
+
+/**
+ * The lookups over one Gateway's served, non-canary Ingresses (hosts as keys: a `${VAR}` placeholder as written,
+ * in its own case). A path whose port cannot be resolved stays a location (nginx has it) that names no Service.
+ */
+export function servedLocations(ingresses: IngressModel[], services: Map<string, KubeObject>): ServedLocations {
+  const table = collectLocations(ingresses, services, [], 'keep')
+  const servers = new Map<string, NginxServer>()
+  const serverOf = (host: string): NginxServer | undefined => {
+    const name = normalizeHost(restorePlaceholders(host))
+    let server = servers.get(name)
+    const model = table.hosts.get(name)
+    if (!server && model) servers.set(name, (server = renderServer(model)))
+    return server
+  }
+  return {
+    hostServed: (host) => table.hosts.has(normalizeHost(restorePlaceholders(host))),
+    serviceForPath: (host, path) => {
+      const server = serverOf(host)
+      return server ? servedPathOf(selectNginxLocation(server, path)) : undefined
+    },
+    // The Ingresses whose locations become routes on the host (a location without a Service emits none).
+    ingressesOnHost: (host) => {
+      const locations = table.hosts.get(normalizeHost(restorePlaceholders(host)))?.locations ?? []
+      const owners = new Map(locations.filter((l) => l.backend !== undefined).map((l) => [l.ingress.id, l.ingress.settings.authUrl !== undefined]))
+      return [...owners].map(([ingress, authenticated]) => ({ingress, authenticated}))
+    },
+  }
+}
