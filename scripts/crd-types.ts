@@ -82,6 +82,8 @@ interface CrdDoc {
 interface KindSchema {
   kind: string
   apiVersion: string
+  /** Every served apiVersion (group/version), sorted: the versions an emitter may write. */
+  served: string[]
   file: string
   spec: Schema
 }
@@ -96,12 +98,27 @@ function readKinds(root: string, source: Source): KindSchema[] {
       const version = doc.spec.versions.find((v) => v.storage && v.served)
       const spec = version?.schema?.openAPIV3Schema?.properties?.spec
       if (!version || !spec) throw new Error(`${source.dir}/${file}: no served storage version with a spec schema`)
-      found.set(doc.spec.names.kind, {kind: doc.spec.names.kind, apiVersion: `${doc.spec.group}/${version.name}`, file: `${source.dir}/${file}`, spec})
+      // One spec type stands for every served version: refuse a CRD whose versions' specs differ.
+      const served = doc.spec.versions.filter((v) => v.served)
+      const other = served.find((v) => canonical(v.schema?.openAPIV3Schema?.properties?.spec) !== canonical(spec))
+      if (other) throw new Error(`${source.dir}/${file}: served version ${other.name} has another spec schema than ${version.name}`)
+      const apiVersions = served.map((v) => `${doc.spec!.group}/${v.name}`).sort()
+      found.set(doc.spec.names.kind, {kind: doc.spec.names.kind, apiVersion: `${doc.spec.group}/${version.name}`, served: apiVersions, file: `${source.dir}/${file}`, spec})
     }
   }
   const missing = source.kinds.filter((k) => !found.has(k))
   if (missing.length > 0) throw new Error(`no CRD for ${missing.join(', ')} in ${dir}`)
   return [...found.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
+}
+
+/** JSON with sorted keys: two schemas that differ only in key order are the same schema. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>
+    return `{${Object.keys(object).sort().map((k) => `${JSON.stringify(k)}:${canonical(object[k])}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'undefined'
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
@@ -203,7 +220,11 @@ class Renderer {
         return /^[\w.]+$/.test(item) ? `${item}[]` : `(${item})[]`
       }
       case 'object':
+        return this.object(base, schema)
       case undefined:
+        // A structural schema types every node but int-or-string and preserve-unknown-fields ones: anything else here
+        // is a CRD the API server would refuse, not an empty struct.
+        if (!schema['x-kubernetes-preserve-unknown-fields']) throw new Error(`schema without a type at ${base}`)
         return this.object(base, schema)
       default:
         throw new Error(`unsupported schema type ${schema.type} at ${base}`)
@@ -237,7 +258,7 @@ export function renderCrdTypes(root: string): Map<string, string> {
     '// The spec type and apiVersion (the CRD storage version) of every emitted kind, by kind.',
     '',
   ]
-  const byKind: {kind: string; module: string; apiVersion: string}[] = []
+  const byKind: {kind: string; module: string; apiVersion: string; served: string[]}[] = []
   for (const source of SOURCES) {
     const kinds = readKinds(root, source)
     const taken = new Set<string>()
@@ -245,7 +266,7 @@ export function renderCrdTypes(root: string): Map<string, string> {
     const blocks = kinds.flatMap((k) => new Renderer(taken, bodies).render(k))
     const from = kinds.map((k) => `//   ${k.file} (${k.apiVersion} ${k.kind})`)
     out.set(`${source.module}.ts`, [HEADER, `// Release: ${source.release} ${pinned[source.release] ?? '(not in scripts/crds-manifest.json)'}`, ...from, '', blocks.join('\n\n'), ''].join('\n'))
-    for (const k of kinds) byKind.push({kind: k.kind, module: source.module, apiVersion: k.apiVersion})
+    for (const k of kinds) byKind.push({kind: k.kind, module: source.module, apiVersion: k.apiVersion, served: k.served})
   }
   byKind.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
   for (const source of SOURCES) {
@@ -255,6 +276,8 @@ export function renderCrdTypes(root: string): Map<string, string> {
   index.push('', ...SOURCES.map((s) => `export type * from './${s.module}.js'`))
   index.push('', 'export interface SpecByKind {', ...byKind.map((k) => `  ${k.kind}: ${k.kind}Spec`), '}', '')
   index.push('export type GeneratedKind = keyof SpecByKind', '')
+  index.push('/** The apiVersions the CRD serves for each kind (all with the same spec schema): what an emitter may write. */')
+  index.push('export interface ApiVersionByKind {', ...byKind.map((k) => `  ${k.kind}: ${k.served.map(literal).join(' | ')}`), '}', '')
   index.push('/** The CRD storage version each spec type was generated from (an emitter may write another served version of the same schema). */')
   index.push('export const STORAGE_API_VERSION: Record<GeneratedKind, string> = {', ...byKind.map((k) => `  ${k.kind}: '${k.apiVersion}',`), '}', '')
   out.set('index.ts', index.join('\n'))

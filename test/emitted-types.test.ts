@@ -29,6 +29,12 @@ export function mistakesTscRefuses(): unknown[] {
     // nginx's `return 304` is not a redirect, and Gateway API's RequestRedirect takes 301, 302, 303, 307, 308 only.
     // @ts-expect-error 304 is not a RequestRedirect statusCode
     {type: 'RequestRedirect', requestRedirect: {statusCode: 304}} satisfies HTTPRouteFilter,
+    // Gateway API v1.6 standard CRDs serve TCPRoute as v1 only (v1alpha2 is experimental-channel only).
+    // @ts-expect-error v1alpha2 is not an apiVersion the TCPRoute CRD serves
+    record({apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata, spec: {parentRefs, rules: [{backendRefs: [{name: 'db', port: 5432}]}]}}, 'stream'),
+    // An object typed by a union of kinds is one of them, spec included: not a SecurityPolicy with a retry.
+    // @ts-expect-error retry is a BackendTrafficPolicy field, and this is a SecurityPolicy
+    {apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', metadata, spec: {retry: {numRetries: 3}}} satisfies EmittedObject<'SecurityPolicy' | 'BackendTrafficPolicy'>,
     // record() takes objects typed by kind: a kind's spec cannot carry another kind's fields.
     // @ts-expect-error proxyProtocol is a ClientTrafficPolicy/BackendTrafficPolicy field, not a SecurityPolicy one
     record({apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', metadata, spec: {proxyProtocol: {version: 'V1'}}}, 'route-policy'),
@@ -46,6 +52,9 @@ export function fragmentsTscRefuses(): PolicyFragment[] {
     {kind: 'BackendTrafficPolicy', path: 'clientIPDetection', value: {}, from: []},
     // @ts-expect-error cors lives in SecurityPolicy
     {kind: 'BackendTrafficPolicy', path: 'cors', value: {allowOrigins: ['*']}, from: []},
+    // loadBalancer.type is required: a path through loadBalancer would build one without it (set loadBalancer whole).
+    // @ts-expect-error loadBalancer has a required field, so no path goes through it
+    {kind: 'BackendTrafficPolicy', path: 'loadBalancer.consistentHash', value: {type: 'Header', header: {name: 'x-user'}}, from: []},
     // @ts-expect-error an opt-out of a list entry names an entry type the list has (Gzip, Brotli, Zstd)
     {kind: 'BackendTrafficPolicy', path: 'compression.Deflate', optOut: true, from: []},
   ]
@@ -70,6 +79,28 @@ test('the API server refuses what tsc refuses: an Ingress path type and a misspe
   misspelt.spec.rules[0]!.backendRef = misspelt.spec.rules[0]!.backendRefs
   delete misspelt.spec.rules[0]!.backendRefs
   t.true(validator.validate(misspelt).some((i) => /backendRef\b/.test(`${i.path} ${i.message}`)))
+})
+
+test('the API server refuses an apiVersion tsc refuses: TCPRoute v1alpha2', async (t) => {
+  const validator = await loadValidator()
+  const tcp: EmittedObject<'TCPRoute'> = {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TCPRoute', metadata, spec: {parentRefs, rules: [{backendRefs: [{name: 'db', port: 5432}]}]}}
+  t.deepEqual(validator.validate(tcp), [])
+  t.true(validator.validate({...tcp, apiVersion: 'gateway.networking.k8s.io/v1alpha2'}).some((i) => i.path === 'apiVersion'))
+})
+
+test('the API server refuses the object a path through a parent with a required field builds', async (t) => {
+  const validator = await loadValidator()
+  const policy: OutputObject = {
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'BackendTrafficPolicy',
+    metadata,
+    spec: {targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'web'}], loadBalancer: {type: 'ConsistentHash', consistentHash: {type: 'Header', header: {name: 'x-user'}}}},
+  }
+  t.deepEqual(validator.validate(policy), [])
+  // What setPath('loadBalancer.consistentHash') would build: the parent without its required type.
+  const partial = structuredClone(policy) as unknown as {spec: {loadBalancer: Record<string, unknown>}}
+  delete partial.spec.loadBalancer.type
+  t.true(validator.validate(partial).some((i) => i.path === 'spec.loadBalancer.type'))
 })
 
 test('the fragments tsc accepts build a policy the API server accepts', async (t) => {

@@ -4,6 +4,7 @@
  */
 import type {ObjectMeta} from './types.js'
 import type {
+  ApiVersionByKind,
   BackendTrafficPolicySpec,
   BackendTrafficPolicySpecTargetRefs,
   GatewaySpecListeners,
@@ -21,24 +22,28 @@ import type {
   SpecByKind,
 } from './generated/index.js'
 
-export type {GeneratedKind, SpecByKind} from './generated/index.js'
+export type {ApiVersionByKind, GeneratedKind, SpecByKind} from './generated/index.js'
 
 /**
- * An emitted object of one kind: `EmittedObject<'HTTPRoute'>`. A type literal, not an interface, so that it is
- * assignable to KubeObject (whose index signature an interface would not satisfy).
+ * An emitted object of one kind: `EmittedObject<'HTTPRoute'>`, in an apiVersion the CRD serves (TCPRoute v1alpha2 is
+ * not served by the standard channel). Distributed over a union of kinds, so that `EmittedObject<'A' | 'B'>` is an A
+ * or a B, never a kind A with B's spec. A type literal, not an interface, so that it is assignable to KubeObject
+ * (whose index signature an interface would not satisfy).
  */
-export type EmittedObject<K extends GeneratedKind = GeneratedKind> = {
-  apiVersion: string
-  kind: K
-  metadata: ObjectMeta
-  spec: SpecByKind[K]
-}
+export type EmittedObject<K extends GeneratedKind = GeneratedKind> = K extends GeneratedKind
+  ? {
+      apiVersion: ApiVersionByKind[K]
+      kind: K
+      metadata: ObjectMeta
+      spec: SpecByKind[K]
+    }
+  : never
 
 /** The namespaces the gateway owner's bundle creates. */
 export type NamespaceObject = {apiVersion: 'v1'; kind: 'Namespace'; metadata: ObjectMeta}
 
 /** Any emitted object, discriminated by `kind` (an object literal is checked against its kind's spec). */
-export type OutputObject = {[K in GeneratedKind]: EmittedObject<K>}[GeneratedKind] | NamespaceObject
+export type OutputObject = EmittedObject | NamespaceObject
 
 /** The parts of an HTTPRoute the route emitters assemble. */
 export type HTTPRouteRule = HTTPRouteSpecRules
@@ -56,14 +61,6 @@ export type GRPCRouteFilter = GRPCRouteSpecRulesFilters
 
 /** What a policy targets (Envoy Gateway's LocalPolicyTargetReferenceWithSectionName, the same in every policy kind). */
 export type PolicyTargetRef = BackendTrafficPolicySpecTargetRefs
-
-/**
- * An object whose kind is a type parameter (an emitter generic over the policy kinds), as the union it belongs to:
- * tsc does not distribute `EmittedObject<K>` over K by itself.
- */
-export function asOutput<K extends GeneratedKind>(object: EmittedObject<K>): OutputObject {
-  return object as OutputObject
-}
 
 /** The policy kinds an Ingress's annotations contribute fragments to (PolicyFragment), and their specs. */
 export interface FragmentSpecs {

@@ -1,15 +1,19 @@
 /**
  * Dotted field paths into a generated spec type, checked by tsc: `FieldPath<BackendTrafficPolicySpec>` is the union
  * `'timeout' | 'timeout.http' | 'timeout.http.requestTimeout' | ...`, and `FieldAt<Spec, P>` the type of the field at P.
- * Paths go through nested objects (not arrays, not maps) and stop at MAX_DEPTH segments, which covers every field a
- * policy fragment sets; the union stays small enough for tsc.
+ * Paths go through nested objects whose fields are all optional (not arrays, not maps) and stop at three segments,
+ * which covers every field a policy fragment sets; the union stays small enough for tsc.
  */
 
 /** Declared keys of T; none for a map (an index signature would turn every string into a path). */
 type Keys<T> = string extends keyof T ? never : keyof T & string
 
-/** A nested object a path may go through: not an array, not a primitive. */
-type Nested<V> = V extends readonly unknown[] ? never : V extends object ? V : never
+/**
+ * A nested object a path may go through: not an array, not a primitive, and none of its fields required. Setting
+ * `loadBalancer.consistentHash` would create a loadBalancer without its required `type`, which the API server refuses
+ * (such a field is set whole, by its parent's path).
+ */
+type Nested<V> = V extends readonly unknown[] ? never : V extends object ? ({} extends V ? V : never) : never
 
 type Depth = [never, 0, 1, 2]
 

@@ -10,7 +10,7 @@ import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
 import type {Diagnostic} from '../model/types.js'
-import {asOutput, type EmittedObject, type FragmentSpecs, type PolicyTargetRef} from '../model/emitted.js'
+import type {FragmentSpecs, OutputObject, PolicyTargetRef} from '../model/emitted.js'
 
 /**
  * Sets a fragment's field. The walk is untyped, the fragments are not: PolicyFragment's path and value were checked
@@ -72,15 +72,17 @@ function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[],
 }
 
 /** A route-level policy record: its opt-outs and Gateway travel with it to mergeWithGatewayPolicies. */
-function policyRecord<K extends PolicyKind>(ingress: IngressModel, kind: K, name: string, built: Built, targetRefs: PolicyTargetRef[]): Emitted {
-  const policy: EmittedObject<K> = {
-    apiVersion: `${EG_GROUP}/v1alpha1`,
-    kind,
-    metadata: managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys]),
-    // The fragments' fields, each typed where it was built (PolicyFragment), merged by setPath.
-    spec: {...structuredClone(built.spec), targetRefs} as FragmentSpecs[K],
-  }
-  return record(asOutput(policy), 'route-policy', {
+function policyRecord(ingress: IngressModel, kind: PolicyKind, name: string, built: Built, targetRefs: PolicyTargetRef[]): Emitted {
+  const apiVersion = `${EG_GROUP}/v1alpha1` as const
+  const metadata = managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys])
+  // The fragments' fields (only this kind's: emitPolicies filters them), each typed where it was built
+  // (PolicyFragment), merged by setPath.
+  const spec = {...structuredClone(built.spec), targetRefs}
+  const policy: OutputObject =
+    kind === 'BackendTrafficPolicy'
+      ? {apiVersion, kind, metadata, spec: spec as FragmentSpecs['BackendTrafficPolicy']}
+      : {apiVersion, kind, metadata, spec: spec as FragmentSpecs['SecurityPolicy']}
+  return record(policy, 'route-policy', {
     ingresses: ingressIds(built.sources),
     keys: [...built.keys],
     gateway: gatewayKey(ingress.gateway),

@@ -471,7 +471,7 @@ function routeObject(
   }
   const named = chunk.hosts.filter((h) => h !== '')
   if (named.length > 0) spec.hostnames = named
-  const metaAndVersion = {apiVersion: `${GATEWAY_GROUP}/v1`, metadata}
+  const metaAndVersion = {apiVersion: `${GATEWAY_GROUP}/v1` as const, metadata}
   if (ingress.intents.grpc) {
     run.consumed.add(ingress.intents.grpc)
     // GRPCRoute has no timeouts field: the same 15s default is lifted through the Ingress's BackendTrafficPolicy.

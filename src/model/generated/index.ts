@@ -32,6 +32,28 @@ export interface SpecByKind {
 
 export type GeneratedKind = keyof SpecByKind
 
+/** The apiVersions the CRD serves for each kind (all with the same spec schema): what an emitter may write. */
+export interface ApiVersionByKind {
+  Backend: 'gateway.envoyproxy.io/v1alpha1'
+  BackendTLSPolicy: 'gateway.networking.k8s.io/v1'
+  BackendTrafficPolicy: 'gateway.envoyproxy.io/v1alpha1'
+  Certificate: 'cert-manager.io/v1'
+  ClientTrafficPolicy: 'gateway.envoyproxy.io/v1alpha1'
+  ClusterIssuer: 'cert-manager.io/v1'
+  EnvoyExtensionPolicy: 'gateway.envoyproxy.io/v1alpha1'
+  EnvoyProxy: 'gateway.envoyproxy.io/v1alpha1'
+  GRPCRoute: 'gateway.networking.k8s.io/v1'
+  Gateway: 'gateway.networking.k8s.io/v1' | 'gateway.networking.k8s.io/v1beta1'
+  HTTPRoute: 'gateway.networking.k8s.io/v1' | 'gateway.networking.k8s.io/v1beta1'
+  HTTPRouteFilter: 'gateway.envoyproxy.io/v1alpha1'
+  Issuer: 'cert-manager.io/v1'
+  ReferenceGrant: 'gateway.networking.k8s.io/v1' | 'gateway.networking.k8s.io/v1beta1'
+  SecurityPolicy: 'gateway.envoyproxy.io/v1alpha1'
+  TCPRoute: 'gateway.networking.k8s.io/v1'
+  TLSRoute: 'gateway.networking.k8s.io/v1'
+  UDPRoute: 'gateway.networking.k8s.io/v1'
+}
+
 /** The CRD storage version each spec type was generated from (an emitter may write another served version of the same schema). */
 export const STORAGE_API_VERSION: Record<GeneratedKind, string> = {
   Backend: 'gateway.envoyproxy.io/v1alpha1',
