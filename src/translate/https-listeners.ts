@@ -111,7 +111,11 @@ export function planHttpsListeners(
         code: 'mtls-host-without-tls',
         object: objectRef('Ingress', auth.winner.ingress.ref),
         annotation: auth.winner.intent.from[0],
-        message: `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; no certificate is known for a listener of its own, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either) and the host is not served over HTTPS`,
+        // Under a TLS wildcard host the wildcard's route still answers the name over HTTPS, without the check:
+        // wildcard-certificates.ts attachCoveredPlainHosts reports that as an error (mtls-host-under-tls-wildcard).
+        message:
+          `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; ${covering && auth.winner.intent.matchCn !== undefined ? 'no listener of its own can check auth-tls-match-cn' : 'no certificate is known for a listener of its own'}, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either)` +
+          (covering ? `, and over HTTPS its name reaches the route of the wildcard host ${covering.name} without the check (mtls-host-under-tls-wildcard)` : ' and the host is not served over HTTPS'),
         hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
         source: auth.winner.ingress.source,
       })
