@@ -211,7 +211,8 @@ function coverDeepClientAuthHost(
     annotation: winner.intent.from[0],
     message:
       `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} would answer its HTTPS requests on the Gateway (hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates, with its default certificate (certificate.lua finds no certificate for the name). ` +
-      `So ${host.name} gets listener(s) ${listeners.join(', ')} of its own that ask for them, with the certificate of ${covering.name} (Secret ${ref.namespace}/${ref.name}, which does not cover ${host.name} either) where nginx presented its default certificate; plain HTTP stays served as nginx did`,
+      `So ${host.name} gets listener(s) ${listeners.join(', ')} of its own that ask for them, with the certificate of ${covering.name} (Secret ${ref.namespace}/${ref.name}, which does not cover ${host.name} either) where nginx presented its default certificate; plain HTTP stays served as nginx did. ` +
+      `A request for ${host.name} over a connection whose TLS server name is another name (or none) still reaches the route of ${covering.name}, without a client certificate, where nginx answered it from the host's own server (421 for another server name, ngx_http_set_virtual_server)`,
     hint: `give ${host.name} a TLS entry with a certificate for it and convert again: the listener then presents that certificate`,
     source: winner.ingress.source,
   })
