@@ -857,3 +857,27 @@ test('use-proxy-protocol without a PROXY annotation on the controller Service: a
   const confirmed = run(objects, {clientIp: 'proxy-protocol'})
   t.is(confirmed.diagnostics.find((x) => x.code === 'data-plane-proxy-protocol-mismatch')?.level, 'warning')
 })
+
+// A cloud whose PROXY annotation this tool has no rule for (OVHcloud's ovh-loadbalancer-proxy-protocol: v2): the
+// annotation is copied to the EnvoyProxy, so the Envoy Service's load balancer is asked for PROXY headers as the
+// controller's was. "No annotation makes it send them ... a new load balancer sends none" would be false, and as an
+// error it would stop apply: a warning names the copied annotation and asks to confirm with --client-ip proxy-protocol.
+test('use-proxy-protocol with an unrecognised PROXY annotation copied to the EnvoyProxy: a warning naming it, not an error', (t) => {
+  const key = 'service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol'
+  const objects = [
+    controller('ingress-nginx', 'ingress-nginx-controller', ['--configmap=$(POD_NAMESPACE)/ingress-nginx-controller']),
+    lbService('ingress-nginx', 'ingress-nginx-controller', {app: 'ingress-nginx-controller'}, {[key]: 'v2'}),
+    configMap('ingress-nginx', 'ingress-nginx-controller', {'use-proxy-protocol': 'true'}),
+    ing('web', 'app', 'nginx', 'app.example.com'),
+  ]
+  const r = run(objects)
+  t.is(proxies(r.objects)[0]!.spec.provider.kubernetes.envoyService.annotations?.[key], 'v2', 'the annotation reaches the Envoy Service')
+  const d = r.diagnostics.find((x) => x.code === 'data-plane-proxy-protocol-mismatch')!
+  t.is(d.level, 'warning')
+  t.true(d.message.includes(key))
+  t.false(/has no annotation/.test(d.message))
+  t.regex(d.hint!, /--client-ip proxy-protocol/)
+  // A key that names PROXY protocol but turns it off is no evidence: still the error.
+  const off = run([...objects.slice(0, 1), lbService('ingress-nginx', 'ingress-nginx-controller', {app: 'ingress-nginx-controller'}, {'service.beta.kubernetes.io/vultr-loadbalancer-proxy-protocol': 'false'}), ...objects.slice(2)])
+  t.is(off.diagnostics.find((x) => x.code === 'data-plane-proxy-protocol-mismatch')?.level, 'error')
+})

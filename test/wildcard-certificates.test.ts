@@ -232,4 +232,8 @@ test('a deep plain host with auth-tls-match-cn under a TLS wildcard: no listener
   t.is(d.level, 'error', 'apply refuses to run on errors: the name is answered without the check nginx made')
   t.regex(d.message, /auth-tls-match-cn/)
   t.regex(d.hint!, /listener \{hostname: a\.b\.example\.com/)
+  // The wildcard's route does answer its HTTPS: nothing may say the host is not served over HTTPS.
+  const without = r.diagnostics.find((x) => x.code === 'mtls-host-without-tls')
+  t.false(without !== undefined && /not served over HTTPS/.test(without.message), 'contradicts the error above')
+  t.regex(r.diagnostics.find((x) => x.code === 'mtls-match-cn')!.hint!, /targeting the listener\(s\) https-a-b-example-com with/, 'names the listener to add')
 })

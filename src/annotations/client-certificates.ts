@@ -258,7 +258,7 @@ function accountClientAuth(ctx: FamilyContext, intent: ClientAuthIntent): void {
   }
   if (intent.matchCn !== undefined) {
     ctx.account('auth-tls-match-cn', 'manual', `"CN=${intent.matchCn}": nginx answered 403 unless the certificate subject matched; no clientValidation field checks the subject, so the listener is not generated (fail closed)`, {
-      hint: `add a SecurityPolicy targeting the listener(s) ${listeners.join(', ')} with authorization {defaultAction: Deny, rules: [{action: Allow, cel: ${JSON.stringify(`connection.subject_peer_certificate.matches(${JSON.stringify(`CN=${intent.matchCn}`)})`)}}]} (cel needs Envoy Gateway v1.9; route-level SecurityPolicies of these routes need mergeType: StrategicMerge to keep it), or list the allowed names in clientValidation.subjectAltNames if they are also SANs`,
+      hint: `add a SecurityPolicy targeting the listener(s) ${hosts.filter((h) => h !== '').map(hostListenerName).join(', ')} with authorization {defaultAction: Deny, rules: [{action: Allow, cel: ${JSON.stringify(`connection.subject_peer_certificate.matches(${JSON.stringify(`CN=${intent.matchCn}`)})`)}}]} (cel needs Envoy Gateway v1.9; route-level SecurityPolicies of these routes need mergeType: StrategicMerge to keep it), or list the allowed names in clientValidation.subjectAltNames if they are also SANs`,
       code: 'mtls-match-cn',
     })
   }

@@ -517,18 +517,29 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     // only with proxyProtocol.optional, which would let a client behind a non-PROXY load balancer forge its address)
     // refuses every connection without one. In place (cutover --service) the existing load balancer keeps sending
     // them: the user says which.
-    diagnostics.push({
-      level: proxyProtocolConfirmed ? 'warning' : 'error',
-      code: 'data-plane-proxy-protocol-mismatch',
-      object: gw,
-      message:
-        `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
-        `EnvoyProxy ${plane.plan.object.metadata.name} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
-        (proxyProtocolConfirmed ? ' (--client-ip proxy-protocol: the PROXY headers are said to come, as they must)' : ''),
-      hint:
-        `before traffic moves: either cut over in place with \`cutover --service ${svc}\` (the existing load balancer keeps sending PROXY headers), or configure the Envoy Service's load balancer to send them as the controller's does (e.g. an annotation in the EnvoyProxy's envoyService.annotations); then rerun with --client-ip proxy-protocol to confirm. ` +
-        'If nothing sends PROXY headers any more, rerun with --client-ip auto after removing use-proxy-protocol, or with --client-ip none',
-    })
+    const named = namedProxyAnnotations(plane.plan.object.spec?.provider?.kubernetes?.envoyService?.annotations ?? {})
+    if (named.length > 0) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'data-plane-proxy-protocol-mismatch',
+        object: gw,
+        message: `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has ${named.join(', ')}, which names the PROXY protocol but which this tool does not know; EnvoyProxy ${plane.plan.object.metadata.name} copies it to the Envoy Service, so its load balancer is asked for PROXY headers as the controller's was: if it does not send them, every connection is refused`,
+        hint: `check that ${named.join(', ')} makes the load balancer send PROXY headers, then rerun with --client-ip proxy-protocol to confirm (or \`cutover --service ${svc}\` in place)`,
+      })
+    } else {
+      diagnostics.push({
+        level: proxyProtocolConfirmed ? 'warning' : 'error',
+        code: 'data-plane-proxy-protocol-mismatch',
+        object: gw,
+        message:
+          `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
+          `EnvoyProxy ${plane.plan.object.metadata.name} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
+          (proxyProtocolConfirmed ? ' (--client-ip proxy-protocol: the PROXY headers are said to come, as they must)' : ''),
+        hint:
+          `before traffic moves: either cut over in place with \`cutover --service ${svc}\` (the existing load balancer keeps sending PROXY headers), or configure the Envoy Service's load balancer to send them as the controller's does (e.g. an annotation in the EnvoyProxy's envoyService.annotations); then rerun with --client-ip proxy-protocol to confirm. ` +
+          'If nothing sends PROXY headers any more, rerun with --client-ip auto after removing use-proxy-protocol, or with --client-ip none',
+      })
+    }
   } else if (sends.length > 0) {
     diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
   }
@@ -618,4 +629,16 @@ export function loadBalancerStepDone(planes: DataPlane[]): (gateway: NamespacedN
     if (!plan) return false
     return step === 'client-address' || (step === 'proxy-protocol' && plan.traits.proxyProtocol.length > 0)
   }
+}
+
+/**
+ * Annotations (as copied to the EnvoyProxy) whose key names the PROXY protocol with a value that does not turn it off,
+ * for clouds serviceTraits has no rule for (OVHcloud, Civo, Vultr...); the same reading as cutover/checks.ts
+ * lbSendsProxyProtocol. Not proof that PROXY headers are sent, but the Envoy Service's load balancer gets the same ask.
+ */
+function namedProxyAnnotations(annotations: Record<string, string>): string[] {
+  return Object.entries(annotations)
+    .filter(([k, v]) => /proxy-?protocol|ppv2/i.test(k) && !/^(|false|0|no|off|disabled|none)$/i.test(String(v).trim()))
+    .map(([k, v]) => `${k}: "${v}"`)
+    .sort(compareStrings)
 }
