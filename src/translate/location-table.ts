@@ -7,7 +7,7 @@
  */
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import type {Lookup, ServedPath} from '../annotations/types.js'
-import {collectLocations, normalizeHost} from './hosts.js'
+import {addFallbacks, collectLocations, normalizeHost} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
 import type {KubeObject} from '../model/types.js'
@@ -36,7 +36,8 @@ function servedPathOf(choice: NginxChoice): ServedPath | undefined {
  * in its own case). A path whose port cannot be resolved stays a location (nginx has it) that names no Service.
  */
 export function servedLocations(ingresses: IngressModel[], services: Map<string, KubeObject>): ServedLocations {
-  const table = collectLocations(ingresses, services, [], 'keep')
+  // With each named host's `location /` of its first Ingress (createServers), as the routes have it.
+  const table = addFallbacks(collectLocations(ingresses, services, [], 'keep'))
   const servers = new Map<string, NginxServer>()
   const serverOf = (host: string): NginxServer | undefined => {
     const name = normalizeHost(restorePlaceholders(host))
