@@ -55,8 +55,14 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
     // The Ingresses whose locations become routes on the host (a location without a Service emits none).
     ingressesOnHost: (host) => {
       const locations = table.hosts.get(normalizeHost(restorePlaceholders(host)))?.locations ?? []
-      const owners = new Map(locations.filter((l) => l.backend !== undefined).map((l) => [l.ingress.id, l.ingress.settings.authUrl !== undefined]))
-      return [...owners].map(([ingress, authenticated]) => ({ingress, authenticated}))
+      const owners = new Map<string, {ingress: string; authenticated: boolean; rulePaths: boolean}>()
+      for (const l of locations) {
+        if (l.backend === undefined) continue
+        const owner = owners.get(l.ingress.id) ?? {ingress: l.ingress.id, authenticated: l.ingress.settings.authUrl !== undefined, rulePaths: false}
+        owner.rulePaths ||= !l.fromDefaultBackend
+        owners.set(l.ingress.id, owner)
+      }
+      return [...owners.values()]
     },
   }
 }
