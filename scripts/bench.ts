@@ -51,8 +51,8 @@ for (const n of sizes) {
       `YAML ${(figures.inputBytes.yaml / 1e6).toFixed(1)} MB -> ${figures.outputObjects} objects, ${figures.diagnostics} diagnostics; median of ${runs}`,
   )
   console.log(`floors: JSON.parse+stringify ${fmt(figures.floors.json)} ms, js-yaml load+dump ${fmt(figures.floors.yaml)} ms; peak RSS ${figures.peakRssMiB.toFixed(0)} MiB`)
-  console.log(`| stage | ms | Ingresses/s | x JSON floor | x YAML floor |\n|---|---:|---:|---:|---:|`)
-  for (const s of figures.stages) console.log(`| ${s.stage} | ${fmt(s.ms)} | ${rate(s.ingressesPerSecond)} | ${s.vsJsonFloor.toFixed(2)} | ${s.vsYamlFloor.toFixed(2)} |`)
+  console.log(`| stage | ms | CPU ms | Ingresses/s | x JSON floor | x YAML floor |\n|---|---:|---:|---:|---:|---:|`)
+  for (const s of figures.stages) console.log(`| ${s.stage} | ${fmt(s.ms)} | ${fmt(s.cpuMs)} | ${rate(s.ingressesPerSecond)} | ${s.vsJsonFloor.toFixed(2)} | ${s.vsYamlFloor.toFixed(2)} |`)
 }
 if (perSize.length > 1) {
   const [small, large] = [perSize[0], perSize[perSize.length - 1]]

@@ -26,6 +26,8 @@ ingress-nginx ConfigMap and what they reference); Secret data is never printed. 
 the converted objects (field manager ingress2gw) and never creates, changes or deletes an Ingress,
 a Service or a Secret. The one exception is asked for by name: cutover --service NS/NAME --apply
 patches that Service's selector and target ports, after writing its rollback file.
+On macOS the executable must be signed once before it runs (building it invalidated Node's
+signature): codesign --force --sign - "$(readlink -f "$(command -v kubectl-ingress2gw)")"
 Start with: kubectl ingress2gw convert -n <namespace>   (or -f <files>)
 `
 
@@ -44,7 +46,11 @@ export function krewManifest(version: string, platforms: KrewPlatform[]): string
         uri: p.uri,
         sha256: p.sha256,
         bin: p.bin,
-        files: [{from: p.bin, to: '.'}],
+        // krew's validate-krew-manifest requires a license file among the installed files.
+        files: [
+          {from: p.bin, to: '.'},
+          {from: 'LICENSE', to: '.'},
+        ],
       })),
     },
   }

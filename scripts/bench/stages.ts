@@ -17,6 +17,8 @@ export interface StageFigure {
   stage: string
   /** Median wall time of the runs, in ms. */
   ms: number
+  /** Median CPU time (user + system, every thread of the process: GC included) of the runs, in ms. */
+  cpuMs: number
   /** Ingresses handled per second in this stage. */
   ingressesPerSecond: number
   /** The stage's median over each floor's median (JSON.parse+stringify; js-yaml load+dump) of the same input. */
@@ -43,15 +45,19 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-function timed<T>(runs: number, fn: () => T): {ms: number; value: T} {
+function timed<T>(runs: number, fn: () => T): {ms: number; cpuMs: number; value: T} {
   const times: number[] = []
+  const cpu: number[] = []
   let value!: T
   for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     value = fn()
     times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  return {ms: median(times), value}
+  return {ms: median(times), cpuMs: median(cpu), value}
 }
 
 /** The block-YAML text `kubectl get -o yaml`-like trees hold: one document per object. */
@@ -71,10 +77,10 @@ export function runStages(n: number, runs: number): SizeFigures {
   const floorJson = timed(runs, () => JSON.stringify(JSON.parse(json))).ms
   const floorYaml = timed(runs, () => jsYaml.loadAll(yaml).map((o) => jsYaml.dump(o)).length).ms
   const opts = {defaultNamespace: 'default', namespaceExplicit: false}
-  const stages: Array<{stage: string; ms: number}> = []
+  const stages: Array<{stage: string; ms: number; cpuMs: number}> = []
   const stage = <T>(name: string, fn: () => T): T => {
-    const {ms, value} = timed(runs, fn)
-    stages.push({stage: name, ms})
+    const {ms, cpuMs, value} = timed(runs, fn)
+    stages.push({stage: name, ms, cpuMs})
     return value
   }
   const parsed = stage('parse JSON (List)', () => parseManifestText(json, 'bench.json', opts))
@@ -102,6 +108,7 @@ export function runStages(n: number, runs: number): SizeFigures {
     stages: stages.map((s) => ({
       stage: s.stage,
       ms: s.ms,
+      cpuMs: s.cpuMs,
       ingressesPerSecond: s.ms > 0 ? (n * 1000) / s.ms : Infinity,
       vsJsonFloor: s.ms / floors.json,
       vsYamlFloor: s.ms / floors.yaml,

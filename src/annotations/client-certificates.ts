@@ -1,5 +1,5 @@
 import {hostListenerName} from '../model/gateway-refs.js'
-import {normalizeHost} from '../translate/hosts.js'
+import {normalizeHost} from '../model/names.js'
 import type {ClientAuthIntent} from '../model/ingress-model.js'
 import {crossNamespaceAllowed, SECRET_NAME} from './basic-auth.js'
 import {denyLocations} from './headers.js'

@@ -1,7 +1,6 @@
 import {objectRef} from '../model/diagnostics.js'
 import {GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
-import {normalizeHost} from '../translate/hosts.js'
-import {dnsName} from '../model/names.js'
+import {dnsName, normalizeHost} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {parseBool} from '../model/parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'

@@ -1,7 +1,6 @@
 import {objectRef} from '../model/diagnostics.js'
 import {gatewayParentRef, EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
-import {normalizeHost} from '../translate/hosts.js'
-import {dnsName} from '../model/names.js'
+import {dnsName, normalizeHost} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {PRECISE_HOSTNAME} from './headers.js'
 import {parseBool, parseInt10} from '../model/parsers.js'

@@ -22,6 +22,7 @@ import {kubectlBooleanArgs, parseRequestTimeout, usageError} from './kubectl-fla
 import {count, Progress} from './progress.js'
 import {translateFlags, translateOptionsOf} from './translate-flags.js'
 import {DEFAULT_OPTIONS} from '../translate/options.js'
+import {pushAll} from '../util/arrays.js'
 
 /** Where the input came from and how far it reached: for "No Ingresses found" and the namespace-scope check. */
 export interface InputScope {
@@ -252,7 +253,7 @@ export abstract class BaseCommand extends Command {
       // convert's output labels namespaces for the shared Gateway without a managed-by label: apply those too.
       const {key, value} = this.translateOptions(flags).namespaceLabel
       const labelled = objects.filter((o) => o.object.kind === 'Namespace' && o.object.metadata.labels?.[key] === value)
-      converted.push(...labelled.map((o) => o.object))
+      for (const o of labelled) converted.push(o.object)
       objects = objects.filter((o) => !labelled.includes(o))
     }
     const diagnostics = [...target.diagnostics, ...read.diagnostics]
@@ -266,7 +267,7 @@ export abstract class BaseCommand extends Command {
         const live = writes ? await this.liveGateways(client, flags) : {objects: [], diagnostics: []}
         const looked = await lookupMissing(client, objects, {everything: lookup, configMapFlags: flags['controller-configmap'] ?? []})
         objects = [...objects, ...live.objects, ...looked.objects]
-        diagnostics.push(...live.diagnostics, ...looked.diagnostics)
+        pushAll(pushAll(diagnostics, live.diagnostics), looked.diagnostics)
         servicesKnown = looked.servicesComplete
       } catch (error) {
         // diff and apply need the cluster they compare with or write to; convert only completes the files with it.
@@ -309,7 +310,7 @@ export abstract class BaseCommand extends Command {
     this.progress.clear()
     if (input.servicesKnown) {
       const converted = new Set(result.ingresses.filter((r) => r.status === 'converted' || r.status === 'canary').map((r) => r.ingress))
-      input.diagnostics.push(...missingServiceDiagnostics(input.snapshot.objects, serviceKeys(input.snapshot.objects), converted))
+      pushAll(input.diagnostics, missingServiceDiagnostics(input.snapshot.objects, serviceKeys(input.snapshot.objects), converted))
       result.diagnostics = result.diagnostics.map(clusterWording)
     }
     const empty = input.scope.ingresses === 0 && result.objects.length === 0 && input.converted.length === 0

@@ -9,6 +9,7 @@ import type {LiveVerifyReport} from '../verify/live-verify.js'
 import type {LiveOptions} from '../verify/live/options.js'
 import {verifyRun, type VerifyRun} from '../verify/run.js'
 import {readAgainstDirectory} from '../sources/against.js'
+import {pushAll} from '../util/arrays.js'
 
 export default class Verify extends BaseCommand {
   static summary = 'Prove, request by request, that the converted routes answer like ingress-nginx did'
@@ -54,7 +55,7 @@ export default class Verify extends BaseCommand {
     let live: LiveOptions | undefined
     try {
       given = (flags.probe ?? []).map(parseProbe)
-      if (flags.probes) given.push(...parseProbesFile(readFileSync(flags.probes, 'utf8'), flags.probes))
+      if (flags.probes) pushAll(given, parseProbesFile(readFileSync(flags.probes, 'utf8'), flags.probes))
       live = liveOptionsFromFlags(flags)
     } catch (error) {
       this.fail((error as Error).message)

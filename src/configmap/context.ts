@@ -1,3 +1,8 @@
+/**
+ * The controller ConfigMap read as the families need it: its data as strings, and one ledger in which every present
+ * key ends in exactly one diagnostic (the first account of a key wins, so an invalid value reported while parsing
+ * is not overwritten by the mapping that falls back to the default).
+ */
 import {diag, refOf, objectRef} from '../model/diagnostics.js'
 import {gatewayTargetRef} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'

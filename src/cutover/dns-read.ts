@@ -6,6 +6,7 @@ import type {DnsFacts} from './dns.js'
 import {findEnvoyServices} from './read.js'
 import {STATUS_KINDS} from '../status/read.js'
 import {served} from '../sources/served-version.js'
+import {pushAll} from '../util/arrays.js'
 
 const GW = 'gateway.networking.k8s.io'
 
@@ -31,7 +32,7 @@ export async function readDnsFacts(client: ClusterClient, opts: {gateway: Namesp
     const r = await served(mapper, k.group, k.versions, k.kind)
     if (!r) continue
     try {
-      routes.push(...(await client.listAll(r.apiVersion, k.kind, r.plural, {namespace: scope, labelSelector: `${MANAGED_BY}=ingress2gw`})))
+      pushAll(routes, await client.listAll(r.apiVersion, k.kind, r.plural, {namespace: scope, labelSelector: `${MANAGED_BY}=ingress2gw`}))
     } catch (err) {
       if (err instanceof ApiError) throw failure(`${r.plural}.${GW}`, err)
       throw err

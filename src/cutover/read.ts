@@ -6,6 +6,7 @@
 import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath} from '../sources/cluster.js'
 import type {CutoverFacts} from './model.js'
+import {pushAll} from '../util/arrays.js'
 
 const GW = 'gateway.networking.k8s.io'
 const ENVOY_APP = 'app.kubernetes.io/name=envoy,app.kubernetes.io/component=proxy,app.kubernetes.io/managed-by=envoy-gateway'
@@ -33,7 +34,7 @@ async function servicesByLabel(client: ClusterClient, selector: string, fallback
   const found: KubeObject[] = []
   for (const ns of [...new Set(fallbackNamespaces)]) {
     try {
-      found.push(...(await client.listAll('v1', 'Service', 'services', {namespace: ns, labelSelector: selector})))
+      pushAll(found, await client.listAll('v1', 'Service', 'services', {namespace: ns, labelSelector: selector}))
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
       unread.push(`${ns} (${err.code === 403 ? 'forbidden' : err.code})`)

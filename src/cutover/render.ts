@@ -3,6 +3,7 @@ import type {Painter} from '../output/report.js'
 import {kubectlPatchCommand} from './apply.js'
 import type {DnsPlan} from './dns.js'
 import type {CutoverPlan} from './model.js'
+import {maxOf} from '../util/arrays.js'
 
 function labels(sel: Record<string, string>): string {
   return Object.keys(sel)
@@ -32,7 +33,7 @@ export function renderDns(plan: DnsPlan, paint: Painter): string {
   out.push(paint.bold(`Gateway ${plan.gateway.namespace}/${plan.gateway.name} answers at ${plan.addresses.join(', ')} (${plan.addressSource})`))
   const rows = plan.records.map((r) => [r.host, r.type, r.values.join(','), r.now.join(',') || '-', r.ingresses.join(',') || '-'])
   const head = ['HOST', 'RECORD', 'GATEWAY', 'NOW (ingress-nginx)', 'INGRESSES']
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const widths = head.map((h, i) => maxOf(rows.map((r) => r[i].length), h.length))
   for (const r of [head, ...rows]) out.push(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '))
   if (plan.records.length === 0) out.push('(no route of the scope with a hostname attaches to this Gateway)')
   for (const c of plan.catchAll) out.push(`${c} has no hostnames: it answers any name pointed at the Gateway`)

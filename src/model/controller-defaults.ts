@@ -57,9 +57,12 @@ const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
 }
 
 const cache = new WeakMap<KubeObject, ControllerDefaults>()
+/** nginx's defaults alone (no ConfigMap): asked for several times per Ingress, so made once. */
+let withoutConfigMap: ControllerDefaults | undefined
 
 export function controllerDefaults(configMap: KubeObject | undefined): ControllerDefaults {
   if (configMap && cache.has(configMap)) return cache.get(configMap)!
+  if (!configMap && withoutConfigMap) return withoutConfigMap
   const data: Record<string, unknown> = configMap?.data && typeof configMap.data === 'object' ? configMap.data : {}
   const fromConfigMap = new Set<string>()
   const read = <T>(key: string, parse: (v: unknown) => T | undefined, fallback: T): T => {
@@ -94,6 +97,7 @@ export function controllerDefaults(configMap: KubeObject | undefined): Controlle
     fromConfigMap,
   }
   if (configMap) cache.set(configMap, result)
+  else withoutConfigMap = result
   return result
 }
 

@@ -28,3 +28,9 @@ export function sanitize(value: string): string {
     .replace(/-{2,}/g, '-')
     .replace(/^-+|-+$/g, '')
 }
+
+/** Hosts are case-insensitive; `${VAR}` placeholders keep their case so substitution still works. */
+export function normalizeHost(host: unknown): string {
+  if (typeof host !== 'string') return ''
+  return host.trim().replace(/(\$\{[^}]*\})|([^$]+|\$)/g, (_m, placeholder: string, text: string) => placeholder ?? text.toLowerCase())
+}

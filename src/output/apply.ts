@@ -20,6 +20,7 @@ import {ApiError, ClusterClient, ClusterError, notServedMessage, ResourceMapper,
 import type {KubeconfigSelection} from '../sources/kubeconfig.js'
 import {gatewayApplyShape, orderForApply, REFUSED_KINDS, resourceString, routeDependencies, applyStep, STEP_REFUSED} from './apply-plan.js'
 import {FIELD_MANAGER, ownedTree, stripLive} from './diff.js'
+import {maxOf} from '../util/arrays.js'
 
 export {REFUSED_KINDS, resourceString, applyStep, orderForApply} from './apply-plan.js'
 
@@ -207,7 +208,7 @@ export async function applyObjects(objects: KubeObject[], opts: ApplyOptions): P
   const deps = routeDependencies(ordered)
   const concurrency = Math.max(1, opts.concurrency ?? 4)
   let interrupted = false
-  const maxStep = Math.max(...todo.map((i) => applyStep(ordered[i])))
+  const maxStep = maxOf(todo.map((i) => applyStep(ordered[i])))
   for (let step = 0; step <= maxStep; step++) {
     const queue: number[] = []
     for (const i of todo) {

@@ -19,6 +19,7 @@
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabilities} from '../model/types.js'
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ClusterError, loadKubeConfig, type KubeconfigSelection, type LoadedKubeconfig} from './kubeconfig.js'
+import {pushAll} from '../util/arrays.js'
 
 export {ClusterError} from './kubeconfig.js'
 
@@ -459,7 +460,8 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
   // The ConfigMaps the controllers' args name, queued by readConfigMap.
   await settleAll(tasks)
   const unique = new Map(objects.map((o) => [objectOrder(o.object), o]))
-  objects.splice(0, objects.length, ...unique.values())
+  objects.length = 0
+  pushAll(objects, unique.values())
   objects.sort((a, b) => objectOrder(a.object).localeCompare(objectOrder(b.object)))
   return {objects, capabilities, diagnostics, namespace}
 }

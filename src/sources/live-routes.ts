@@ -13,6 +13,7 @@ import {served} from './served-version.js'
 import {compareStrings} from '../util/hash.js'
 import type {KubeObject, NamespacedName} from '../model/types.js'
 import {ApiError, type ClusterClient, ClusterError, forbiddenMessage, resourcePath, ResourceMapper, type RequestIntent} from './cluster.js'
+import {pushAll} from '../util/arrays.js'
 
 const GW = 'gateway.networking.k8s.io'
 const EG = 'gateway.envoyproxy.io'
@@ -131,7 +132,7 @@ export async function readLiveRoutes(client: ClusterClient, opts: LiveRoutesOpti
     for (const g of [...referencedGateways(routes, opts.gateways, '').values()].filter((g) => !live.has(`${g.namespace}/${g.name}`))) notes.push(missingGateway(g))
   }
   const namespaces = await readNamespaces(reader, scope, routes, notes)
-  objects.push(...namespaces.objects)
+  pushAll(objects, namespaces.objects)
   const unique = new Map(objects.map((o) => [`${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`, o]))
   const sorted = [...unique.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, o]) => o)
   return {objects: sorted, complete: namespaces.complete, notes, where}
@@ -152,7 +153,7 @@ async function readOutside(reader: Reader, scope: string, routes: KubeObject[], 
     else objects.push(gateway)
   })
   const gatewayNamespaces = [...new Set(outside.filter((_, i) => found[i] !== undefined).map((g) => g.namespace))].sort(compareStrings)
-  objects.push(...(await Promise.all(gatewayNamespaces.map((ns) => reader.list(CLIENT_TRAFFIC_POLICY, ns)))).flat())
+  pushAll(objects, (await Promise.all(gatewayNamespaces.map((ns) => reader.list(CLIENT_TRAFFIC_POLICY, ns)))).flat())
   const referenced = new Set<string>()
   for (const route of routes) {
     for (const rule of route.spec?.rules ?? []) {
@@ -163,7 +164,7 @@ async function readOutside(reader: Reader, scope: string, routes: KubeObject[], 
     for (const l of gateway.spec?.listeners ?? []) for (const c of l.tls?.certificateRefs ?? []) referenced.add(c.namespace ?? gateway.metadata.namespace ?? scope)
   }
   referenced.delete(scope)
-  for (const ns of [...referenced].sort(compareStrings)) objects.push(...(await Promise.all(REFERENCED.map((k) => reader.list(k, ns)))).flat())
+  for (const ns of [...referenced].sort(compareStrings)) pushAll(objects, (await Promise.all(REFERENCED.map((k) => reader.list(k, ns)))).flat())
 }
 
 /** The Gateways the routes' parentRefs name, and those of the flags, by `namespace/name`. */

@@ -13,6 +13,7 @@ import {served} from '../sources/served-version.js'
 import {objectKey, refKey, type StatusInput} from './model.js'
 import {targetRefsOf} from './policies.js'
 import {parentRefsOf, ROUTE_KINDS} from './routes.js'
+import {pushAll} from '../util/arrays.js'
 
 const GW = 'gateway.networking.k8s.io'
 const EG = 'gateway.envoyproxy.io'
@@ -104,7 +105,7 @@ export async function readStatusWith(client: ClusterClient, opts: StatusReadOpti
     }
     try {
       const items = await client.listAll(s.apiVersion, k.kind, s.plural, {namespace: k.clusterScoped ? undefined : namespace, labelSelector: k.unlabelled ? undefined : `${MANAGED_BY}=ingress2gw`})
-      input.objects.push(...items)
+      pushAll(input.objects, items)
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
       input.notChecked.push(`${s.plural}.${k.group}${namespace ? ` in namespace ${namespace}` : ''}: ${apiMessage(err)}`)

@@ -1,6 +1,7 @@
 /** The status report as a table per namespace (text) or JSON. */
 import type {Painter} from '../output/report.js'
 import type {Finding, ObjectStatus, State, StatusReport} from './model.js'
+import {maxOf} from '../util/arrays.js'
 
 const LABEL: Record<State, string> = {ready: 'ready', 'not-ready': 'NOT READY', unknown: 'unknown'}
 
@@ -30,8 +31,8 @@ export function renderStatusText(r: StatusReport, paint: Painter): string {
   const out: string[] = []
   for (const ns of r.namespaces) {
     out.push(paint.bold(`NAMESPACE ${ns.namespace || '(cluster)'}: ${ns.ready} ready, ${ns.notReady} not ready, ${ns.unknown} unknown`))
-    const kindW = Math.max(4, ...ns.objects.map((o) => o.kind.length))
-    const nameW = Math.max(4, ...ns.objects.map((o) => o.name.length))
+    const kindW = maxOf(ns.objects.map((o) => o.kind.length), 4)
+    const nameW = maxOf(ns.objects.map((o) => o.name.length), 4)
     out.push(`  ${'KIND'.padEnd(kindW)}  ${'NAME'.padEnd(nameW)}  ${'STATUS'.padEnd(9)}  DETAIL`)
     for (const o of ns.objects) {
       out.push(`  ${o.kind.padEnd(kindW)}  ${o.name.padEnd(nameW)}  ${paintState(o.state, paint)}${' '.repeat(Math.max(0, 9 - LABEL[o.state].length))}  ${detail(o)}`)

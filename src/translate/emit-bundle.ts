@@ -14,6 +14,7 @@ import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 import type {GatewayListener, OutputObject} from '../model/emitted.js'
+import {pushAll} from '../util/arrays.js'
 
 export interface CertManagerPlans {
   /** Ingress ids whose TLS Secrets cert-manager issues (their spec.tls Secrets are replaced by the plans'). */
@@ -158,7 +159,7 @@ export function issuerObjects(
     diagnostics.push(...r.diagnostics)
     objects.push(...r.objects)
   }
-  diagnostics.push(...certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
+  pushAll(diagnostics, certificateIssuerChecks([...plans.plans, ...plans.backend].map((p) => p.plan), issuers))
   return objects
 }
 
@@ -270,9 +271,9 @@ export function streamParts(
         continue
       }
       const r = streamServices(cm, protocol, {gateway: c.gateway, emitRoutes: options.tcpRoutes || served, services})
-      diagnostics.push(...r.diagnostics)
-      checklist.push(...r.checklist)
-      out.objects.push(...r.objects)
+      pushAll(diagnostics, r.diagnostics)
+      pushAll(checklist, r.checklist)
+      pushAll(out.objects, r.objects)
       out.listeners.set(key, [...(out.listeners.get(key) ?? []), ...r.listeners])
     }
   }

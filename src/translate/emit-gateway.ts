@@ -5,9 +5,8 @@
 import {compareStrings, shortHash} from '../util/hash.js'
 import {objectRef} from '../model/diagnostics.js'
 import type {HostIndex} from './hosts.js'
-import {normalizeHost} from './hosts.js'
 import type {IngressModel, Location} from '../model/ingress-model.js'
-import {dnsName} from '../model/names.js'
+import {dnsName, normalizeHost} from '../model/names.js'
 import {gatewayParentRef, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {isAcmeChallengePath, pathMatch} from './emit-routes.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -15,6 +14,7 @@ import {ingressIds, record, type Emitted} from './records.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions} from '../model/types.js'
 import type {EmittedObject, GatewayListener, HTTPRouteFilter, NamespaceObject} from '../model/emitted.js'
 import type {GatewaySpec, GatewaySpecListenersTlsCertificateRefs, HTTPRouteSpec} from '../model/generated/index.js'
+import {pushAll} from '../util/arrays.js'
 
 export interface CertRef {
   namespace: string
@@ -235,7 +235,7 @@ export function sharedGateway(
       },
     })
   }
-  listeners.push(...extraListeners)
+  pushAll(listeners, extraListeners)
   return {
     apiVersion: `${GATEWAY_GROUP}/v1`,
     kind: 'Gateway',

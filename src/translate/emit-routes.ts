@@ -20,6 +20,7 @@ import type {BackendRef, EmittedObject, GRPCRouteFilter, GRPCRouteMatch, GRPCRou
 import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.js'
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
+import {pushAll} from '../util/arrays.js'
 
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
@@ -311,11 +312,12 @@ export function emitRoutes(
     const filters = new Map<string, Emitted>()
     const groups = hostGroups(ingress, locations, index, filters, run)
     const routes = routeRecords(ingress, groups, index, run)
-    records.push(...routes.map((r) => r.record), ...filters.values())
+    for (const r of routes) records.push(r.record)
+    pushAll(records, filters.values())
     routesByIngress.set(ingress.id, routes)
     reportPathDifferences(ingress, locations, index, diagnostics)
   }
-  records.push(...crossNamespaceBackendGrants(records))
+  pushAll(records, crossNamespaceBackendGrants(records))
   return {records, routesByIngress, consumed: run.consumed}
 }
 
@@ -846,15 +848,23 @@ function backendDrafts(
 function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
+  // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).
+  const matchKeys = new Map<RuleDraft, Set<string>>()
   for (const d of drafts) {
     const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
-    const dup = existing?.matches.some((m) => JSON.stringify(m) === JSON.stringify(d.matches[0]))
+    const first = d.matches.length > 0 ? JSON.stringify(d.matches[0]) : undefined
+    const dup = existing !== undefined && first !== undefined && matchKeys.get(existing)!.has(first)
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
-      existing.matches.push(...d.matches)
+      const keys = matchKeys.get(existing)!
+      for (const m of d.matches) {
+        existing.matches.push(m)
+        keys.add(JSON.stringify(m))
+      }
     } else if (!dup) {
       const copy = {...d, matches: [...d.matches]}
       byKey.set(key, copy)
+      matchKeys.set(copy, new Set(copy.matches.map((m) => JSON.stringify(m))))
       out.push(copy)
     }
   }

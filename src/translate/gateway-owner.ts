@@ -27,7 +27,8 @@ import {
   type CertRef,
   type RedirectPlan,
 } from './emit-gateway.js'
-import {normalizeHost, type HostIndex} from './hosts.js'
+import {normalizeHost} from '../model/names.js'
+import {type HostIndex} from './hosts.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, type HostListener, type HttpsListenerPlan} from './https-listeners.js'
 import {reportCatchAllHttps} from './catch-all-https.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
@@ -37,6 +38,7 @@ import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 import {consumedKeys} from '../model/provenance.js'
 import type {EmittedObject, OutputObject} from '../model/emitted.js'
+import {pushAll} from '../util/arrays.js'
 
 const MAX_CERTIFICATE_REFS = 64
 
@@ -83,8 +85,8 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
   const gateways = new Map<string, NamespacedName>()
   gateways.set(gatewayKey(options.gateway), options.gateway)
   for (const i of input.ingresses) gateways.set(gatewayKey(i.gateway), i.gateway)
-  out.push(...referenceGrants(grantedCertificates(httpsPlan), gateways, capabilities))
-  out.push(...caReferenceGrants([...httpsPlan.hostListeners.values()].flat()))
+  pushAll(out, referenceGrants(grantedCertificates(httpsPlan), gateways, capabilities))
+  pushAll(out, caReferenceGrants([...httpsPlan.hostListeners.values()].flat()))
   const redirects = new Map<string, RedirectPlan>()
   for (const partition of partitions) {
     const index = indexes.byGateway.get(partition.key)!
@@ -93,7 +95,7 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
     reportCatchAllHttps(index, (httpsPlan.shared.get(partition.key)?.size ?? 0) > 0, options, diagnostics)
   }
   const stream = streamParts(controllers.list, input.configMaps, input.services, capabilities, options, diagnostics, checklist)
-  out.push(...records(stream.objects, 'stream'))
+  pushAll(out, records(stream.objects, 'stream'))
   const sideSoFar = [...input.emitted, ...out]
   // TCP/UDP listeners admit their Service's namespace by name; only HTTP-level routes need the label.
   const routeNamespaces = new Set(sideSoFar.filter((r) => ['HTTPRoute', 'GRPCRoute', 'TLSRoute'].includes(r.object.kind) && r.object.metadata.namespace).map((r) => r.object.metadata.namespace!))
@@ -108,7 +110,7 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
     controllers.workloads,
     diagnostics,
   )
-  out.push(...records(buildEnvoyProxies(planes, emitBundle, dataPlaneContext(input), diagnostics, checklist), 'envoy-proxy'))
+  pushAll(out, records(buildEnvoyProxies(planes, emitBundle, dataPlaneContext(input), diagnostics, checklist), 'envoy-proxy'))
   const usedRouteNames = new Set([...input.emitted, ...out].filter((r) => r.object.kind === 'HTTPRoute').map((r) => `${r.object.metadata.namespace}/${r.object.metadata.name}`))
   diagnostics.push(
     ...mergedGatewayDiagnostics(
@@ -126,15 +128,15 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
   )
   for (const [key, gw] of usedGateways) {
     const parts = gatewayParts(key, gw, redirects.get(key), stream.listeners.get(key) ?? [], input, diagnostics, checklist)
-    if (emitBundle) out.push(...gatewayRecords(parts, planes, usedRouteNames, input, diagnostics))
+    if (emitBundle) pushAll(out, gatewayRecords(parts, planes, usedRouteNames, input, diagnostics))
     else ownerNeeds(parts, input, diagnostics, checklist)
   }
-  out.push(...certificateRecords(input, diagnostics, checklist))
+  pushAll(out, certificateRecords(input, diagnostics, checklist))
   const clientTraffic = clientTrafficRecords(usedGateways, planes, input, diagnostics, checklist)
-  out.push(...clientTraffic.records)
+  pushAll(out, clientTraffic.records)
   const objects = [...input.emitted, ...out].map((r) => r.object)
   for (const plane of planes) checkDataPlane(plane, input.ingresses, objects, diagnostics, input.options.clientIp === 'proxy-protocol')
-  out.push(...namespaceRecords(routeNamespaces, usedGateways.map(([, gw]) => gw), input, diagnostics, checklist))
+  pushAll(out, namespaceRecords(routeNamespaces, usedGateways.map(([, gw]) => gw), input, diagnostics, checklist))
   return {records: out, ...(clientTraffic.configMapKeys ? {configMapKeys: clientTraffic.configMapKeys} : {})}
 }
 
@@ -236,7 +238,7 @@ function gatewayRecords(parts: GatewayParts, planes: DataPlane[], usedRouteNames
   checkInheritedEnvoyProxy(gatewayObject, plane, input.kindObjects('GatewayClass'), input.kindObjects('EnvoyProxy'), diagnostics)
   out.push(record(gatewayObject, 'gateway', {ingresses: ingressIds(sources), gateway: key}))
   if (redirect) {
-    out.push(...redirectRoutes(gw, redirect, options, usedRouteNames))
+    pushAll(out, redirectRoutes(gw, redirect, options, usedRouteNames))
     const own = input.partitions.find((p) => p.key === key)?.ingresses ?? []
     if (!own.some((i) => i.annotations.get('preserve-trailing-slash')?.value === true)) {
       diagnostics.push({
@@ -294,18 +296,18 @@ function certificateRecords(input: OwnerInput, diagnostics: Diagnostic[], checkl
   const out: Emitted[] = []
   const certificate = ({ingress, plan}: {ingress: IngressModel; plan: {certificate: EmittedObject<'Certificate'>}}) => record(plan.certificate, 'certificate', {ingresses: [ingress.id]})
   // Passthrough Certificates stay beside their backend, which serves them: they belong to the team, not the bundle.
-  out.push(...certPlans.backend.map(certificate))
-  if (emitBundle) out.push(...certPlans.plans.map(certificate))
+  pushAll(out, certPlans.backend.map(certificate))
+  if (emitBundle) pushAll(out, certPlans.plans.map(certificate))
   else {
     for (const {plan} of certPlans.plans) {
       const c = plan.certificate
       checklist.push(`issue Certificate ${c.metadata.namespace}/${c.metadata.name} (${(c.spec?.dnsNames ?? []).join(', ')}) in the gateway namespace (rerun with --emit-gateway to generate it)`)
     }
   }
-  checklist.push(...certificateCutoverSteps(certPlans))
-  checklist.push(...authServerChecklist(ingresses))
+  pushAll(checklist, certificateCutoverSteps(certPlans))
+  pushAll(checklist, authServerChecklist(ingresses))
   const issuers = issuerObjects([...input.kindObjects('Issuer'), ...input.kindObjects('ClusterIssuer')], certPlans, [...new Set([...selection.classes, ...selection.annotationClasses])], ingresses, options, diagnostics)
-  if (emitBundle) out.push(...records(issuers, 'issuer'))
+  if (emitBundle) pushAll(out, records(issuers, 'issuer'))
   return out
 }
 
@@ -316,9 +318,9 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
     const index = indexes.byGateway.get(key)
     const listenerNames = {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}
     const strips = index ? authHeaderStrips(gateway, index, listenerNames, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
-    diagnostics.push(...strips.diagnostics)
-    if (index) diagnostics.push(...exemptAuthLocations(index, noAuthLocations(input.controllers.configMaps.get(key))))
-    checklist.push(...strips.checklist)
+    pushAll(diagnostics, strips.diagnostics)
+    if (index) pushAll(diagnostics, exemptAuthLocations(index, noAuthLocations(input.controllers.configMaps.get(key))))
+    pushAll(checklist, strips.checklist)
     return {
       gateway,
       configMap: input.controllers.configMaps.get(key),

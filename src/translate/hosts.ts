@@ -10,6 +10,7 @@ import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from 
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
+import {normalizeHost} from '../model/names.js'
 
 export interface HostIndex {
   hosts: Map<string, HostModel>
@@ -21,12 +22,6 @@ export interface HostIndex {
 
 export function upstreamKey(b: ServiceBackend): string {
   return `${b.namespace}/${b.name}/${b.port}`
-}
-
-/** Hosts are case-insensitive; `${VAR}` placeholders keep their case so substitution still works. */
-export function normalizeHost(host: unknown): string {
-  if (typeof host !== 'string') return ''
-  return host.trim().replace(/(\$\{[^}]*\})|([^$]+|\$)/g, (_m, placeholder: string, text: string) => placeholder ?? text.toLowerCase())
 }
 
 /** Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. */

@@ -23,10 +23,9 @@ import {objectRef} from '../model/diagnostics.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
 import type {HostIndex} from './hosts.js'
-import {normalizeHost} from './hosts.js'
 import type {ClientAuthIntent, HostModel, IngressModel} from '../model/ingress-model.js'
 import type {HostListenerTraffic} from './bundle/client-traffic.js'
-import {dnsName} from '../model/names.js'
+import {dnsName, normalizeHost} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import type {Diagnostic, NamespacedName, TranslateOptions} from '../model/types.js'
 
@@ -345,14 +344,20 @@ function resolveOverlaps(
   const declared = declaredNames(ingresses, certPlans)
   // The hosts each Secret serves on this Gateway, with the nginx order of the Ingress that gave it the host.
   const won = new Map<string, {host: HostModel; order: number}[]>()
+  // The first (lowest) of those orders per Secret, kept as hosts are added: a wildcard Secret can serve thousands.
+  const firstOrders = new Map<string, number>()
   for (const host of index.hosts.values()) {
     if (gatewayKey(host.gateway) !== key || host.name === '') continue
     const ref = certificateOf(host)
     if (!ref) continue
     const id = `${ref.namespace}/${ref.name}`
-    won.set(id, [...(won.get(id) ?? []), {host, order: host.tls!.ingress.order}])
+    const order = host.tls!.ingress.order
+    const list = won.get(id)
+    if (list) list.push({host, order})
+    else won.set(id, [{host, order}])
+    firstOrders.set(id, Math.min(firstOrders.get(id) ?? Number.MAX_SAFE_INTEGER, order))
   }
-  const firstOrder = (id: string) => Math.min(...(won.get(id) ?? []).map((w) => w.order), Number.MAX_SAFE_INTEGER)
+  const firstOrder = (id: string) => firstOrders.get(id) ?? Number.MAX_SAFE_INTEGER
   const ids = [...refs.keys()].sort((a, b) => firstOrder(a) - firstOrder(b) || compareStrings(a, b))
   const claimed = new Map<string, string>()
   const kept: string[] = []

@@ -32,6 +32,7 @@ import {selectClasses, selectIngresses} from './select.js'
 import {
   DEFAULT_CAPABILITIES,
   type Diagnostic,
+  type Fidelity,
   type KubeObject,
   type Snapshot,
   type TranslateOptions,
@@ -39,6 +40,7 @@ import {
   type IngressReport,
   type UnselectedIngress,
 } from '../model/types.js'
+import {pushAll} from '../util/arrays.js'
 
 export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions> = {}): TranslateResult {
   const options: TranslateOptions = {...DEFAULT_OPTIONS, ...partial}
@@ -73,7 +75,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
     checklist,
   )
   const merged = mergeWithGatewayPolicies([...emitted, ...owner.records], diagnostics)
-  merged.push(...redirectBeforeAuth(merged, diagnostics))
+  pushAll(merged, redirectBeforeAuth(merged, diagnostics))
   reportUnconsumed(ingresses, routes.consumed, diagnostics)
   const placeholders = reportPlaceholders(ingresses, diagnostics)
   // Annotation values read with Flux placeholders as sentinels: the output gets the placeholders back.
@@ -220,7 +222,12 @@ function gatewayLookup(
 function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressReport[] {
   const produced = new Map<string, string[]>()
   for (const r of kept) {
-    for (const id of r.ingresses) produced.set(id, [...(produced.get(id) ?? []), `${r.object.kind}/${r.object.metadata.name}`])
+    const name = `${r.object.kind}/${r.object.metadata.name}`
+    for (const id of r.ingresses) {
+      const list = produced.get(id)
+      if (list) list.push(name)
+      else produced.set(id, [name])
+    }
   }
   return [...ingresses]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -230,10 +237,20 @@ function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressRepo
         ingress: i.id,
         source: i.source,
         status: !i.served ? 'not-served' : i.isCanary ? 'canary' : objects.length === 0 ? 'skipped' : i.denied ? 'denied' : 'converted',
-        annotations: Object.fromEntries([...i.fidelity.entries()].sort()),
+        annotations: fidelityRecord(i.fidelity),
         objects,
       }
     })
+}
+
+/**
+ * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text), with each
+ * entry's text made once: the default sort of pairs converts both pairs to text at every comparison.
+ */
+function fidelityRecord(fidelity: Map<string, Fidelity>): Record<string, Fidelity> {
+  const entries = [...fidelity.entries()].map((e) => ({text: String(e), e}))
+  entries.sort((a, b) => compareStrings(a.text, b.text))
+  return Object.fromEntries(entries.map((x) => x.e))
 }
 
 /** Records sorted by kind, namespace, name (sortObjects' order). */

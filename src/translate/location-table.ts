@@ -7,7 +7,8 @@
  */
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import type {Lookup, ServedPath} from '../annotations/types.js'
-import {addFallbacks, collectLocations, normalizeHost} from './hosts.js'
+import {normalizeHost} from '../model/names.js'
+import {addFallbacks, collectLocations} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
 import type {KubeObject} from '../model/types.js'

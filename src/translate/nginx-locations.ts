@@ -69,23 +69,21 @@ export function renderServer(host: HostModel): NginxServer {
       : {path: '/', exact: false, ingress: host.name === '' ? undefined : host.fallback?.ingress},
     ...host.locations.filter((l) => l !== root).map((l) => ({path: l.path, exact: l.match === 'Exact', location: l, ingress: l.ingress})),
   ]
-  // getBackendServers: sort.SliceStable by Path descending, then by len(Path) descending.
-  const sorted = drafts
-    .map((d, i) => ({d, i}))
-    .sort((a, b) => b.d.path.length - a.d.path.length || (a.d.path < b.d.path ? 1 : a.d.path > b.d.path ? -1 : 0) || a.i - b.i)
-    .map((x) => x.d)
+  // getBackendServers: sort.SliceStable by Path descending, then by len(Path) descending (Array.prototype.sort is
+  // stable too).
+  const sorted = drafts.sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0))
   const exactPaths = new Set(sorted.filter((d) => d.exact).map((d) => d.path))
   const expanded: (NginxLocation & {useRegex: boolean; target?: string})[] = []
   for (const d of sorted) {
     const target = d.bare ? undefined : rewriteTargetOf(d.ingress)
     const useRegex = !d.bare && useRegexOf(d.ingress)
-    const base = {location: d.location, ingress: d.ingress, useRegex, target}
+    const {location, ingress} = d
     if (d.path === '/' || d.exact || useRegex || (target !== undefined && target !== d.path)) {
-      expanded.push({...base, path: d.path, modifier: d.exact ? '=' : ''})
+      expanded.push({location, ingress, useRegex, target, path: d.path, modifier: d.exact ? '=' : ''})
       continue
     }
-    expanded.push({...base, path: d.path.endsWith('/') ? d.path : `${d.path}/`, modifier: ''})
-    if (!exactPaths.has(d.path)) expanded.push({...base, path: d.path, modifier: '=', twin: true})
+    expanded.push({location, ingress, useRegex, target, path: d.path.endsWith('/') ? d.path : `${d.path}/`, modifier: ''})
+    if (!exactPaths.has(d.path)) expanded.push({location, ingress, useRegex, target, path: d.path, modifier: '=', twin: true})
   }
   const needsRewrite = (l: {path: string; target?: string}) => l.target !== undefined && l.target !== l.path
   const from = new Set<string>()
@@ -119,7 +117,7 @@ export type NginxChoice = {location: NginxLocation} | {slashRedirect: string} | 
  */
 export function selectNginxLocation(server: NginxServer, uri: string): NginxChoice {
   if (server.regex) {
-    const hit = server.locations.find((l) => nginxLocationRegex(l.path)?.test(uri))
+    const hit = server.locations.find((l) => compiled(l, 'location')?.test(uri))
     return hit ? {location: hit} : undefined
   }
   const exact = server.locations.find((l) => l.modifier === '=' && l.path === uri)
@@ -138,12 +136,32 @@ export function selectNginxLocation(server: NginxServer, uri: string): NginxChoi
  */
 export function applyNginxRewrite(location: NginxLocation, uri: string): string {
   if (location.rewrite === undefined) return uri
-  let m: RegExpExecArray | null = null
-  try {
-    m = new RegExp(location.path, 'i').exec(uri)
-  } catch {
-    return uri
-  }
+  const regex = compiled(location, 'rewrite')
+  if (!regex) return uri
+  const m = regex.exec(uri)
   if (!m) return uri
   return location.rewrite.replace(/\$(\d)/g, (_r, n: string) => m![Number(n)] ?? '')
+}
+
+/**
+ * A location's regexes, compiled once: verify sends dozens of probes to each server, and compiling `^<path>` for
+ * every location at every probe was a good part of its time. Neither regex has the g or y flag, so test/exec keep
+ * no state between probes. null: the path is not a JavaScript regex.
+ */
+const regexes = new WeakMap<NginxLocation, {location?: RegExp | null; rewrite?: RegExp | null}>()
+
+function compiled(location: NginxLocation, use: 'location' | 'rewrite'): RegExp | undefined {
+  let entry = regexes.get(location)
+  if (!entry) regexes.set(location, (entry = {}))
+  if (entry[use] === undefined) {
+    if (use === 'location') entry.location = nginxLocationRegex(location.path) ?? null
+    else {
+      try {
+        entry.rewrite = new RegExp(location.path, 'i')
+      } catch {
+        entry.rewrite = null
+      }
+    }
+  }
+  return entry[use] ?? undefined
 }

@@ -11,7 +11,8 @@ import {classText, crossControllerNote, describeIngress, serviceText} from './co
 import {objectRef} from '../model/diagnostics.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
-import {buildHosts, normalizeHost, upstreamKey, type HostIndex} from './hosts.js'
+import {normalizeHost} from '../model/names.js'
+import {buildHosts, upstreamKey, type HostIndex} from './hosts.js'
 import type {HostModel, IngressModel, Intent, Location} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../model/types.js'
 

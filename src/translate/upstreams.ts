@@ -23,7 +23,8 @@
  */
 import {proxySslSecretOf} from '../annotations/backend-protocol.js'
 import {gatewayKey} from './emit-gateway.js'
-import {normalizeHost, resolveBackend, upstreamKey} from './hosts.js'
+import {normalizeHost} from '../model/names.js'
+import {resolveBackend, upstreamKey} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {KubeObject} from '../model/types.js'
 import type {IngressBackend, SharedSettings, UpstreamDecision} from '../model/upstream-decisions.js'

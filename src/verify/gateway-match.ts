@@ -36,6 +36,8 @@ const ESCAPED_SLASH = /%2f|%5c/i
 /** googleurl kPathCharLookup (pre-2024 table): UNESCAPE and ESCAPE classes among ASCII characters. */
 const PATH_UNESCAPE = /^[A-Za-z0-9\-_~]$/
 const PATH_ESCAPE = /^[\x00-\x20"#%<>^`{|}\x7f]$/
+/** The characters canonicalPath copies as they are (no dot, backslash, escape, ESCAPE class or non-ASCII). */
+const CANONICAL_AS_IS = /^[^\x00-\x20"#%<>^`{|}\x7f.\\\u0080-\uffff]*$/
 
 export function hostWithoutPort(host: string): string {
   if (host.startsWith('[')) {
@@ -145,8 +147,10 @@ export function normalizeRequest(probe: Probe, settings: PathSettings): Normaliz
  * snapshot follow; a newer googleurl would keep those escapes.
  */
 function canonicalPath(path: string): string {
+  // Most probe paths have nothing to canonicalize: skip the character walk (once per probe).
+  if (CANONICAL_AS_IS.test(path)) return path
   let out = ''
-  const dotAt = (i: number): number => (path[i] === '.' ? 1 : /^%2e$/i.test(path.slice(i, i + 3)) ? 3 : 0)
+  const dotAt = (i: number): number => (path[i] === '.' ? 1 : path[i] === '%' && path[i + 1] === '2' && (path[i + 2] === 'e' || path[i + 2] === 'E') ? 3 : 0)
   const slashAt = (i: number): boolean => path[i] === '/' || path[i] === '\\'
   for (let i = 0; i < path.length; i++) {
     const c = path[i]

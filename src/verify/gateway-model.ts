@@ -249,7 +249,8 @@ function routeInTable(table: RouteTable, probe: Probe, decision: GatewayDecision
   const winner = vhost.entries[index]
   Object.assign(decision, {route: winner.route, ruleIndex: winner.ruleIndex, matchIndex: winner.matchIndex, ruleName: winner.ruleName})
   decision.notes.push(...winner.notes)
-  for (const other of vhost.entries.slice(index + 1)) {
+  for (let i = index + 1; i < vhost.entries.length; i++) {
+    const other = vhost.entries[i]!
     if (!samePrecedence(winner, other) || sameRoute(winner, other) || !matches(other)) continue
     decision.tiedWith.push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
     if (!winner.timestamped || !other.timestamped) decision.orderAssumed = true

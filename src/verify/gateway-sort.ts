@@ -16,22 +16,25 @@
  */
 import type {RouteEntry, StringCondition} from './gateway-types.js'
 
+const PATH_ORDER = {Exact: 3, RegularExpression: 2, PathPrefix: 1}
+/** After the path: the count of each, then of its Exact ones (sort.go Less). */
+const COUNTED = ['headers', 'cookies', 'queryParams'] as const
+
 /** sort.go Less: true when `a` ranks below `b`. */
 export function ranksBelow(a: RouteEntry, b: RouteEntry): boolean {
   if (a.path !== undefined && b.path !== undefined) {
-    const order = {Exact: 3, RegularExpression: 2, PathPrefix: 1}
-    if (order[a.path.type] !== order[b.path.type]) return order[a.path.type] < order[b.path.type]
+    if (PATH_ORDER[a.path.type] !== PATH_ORDER[b.path.type]) return PATH_ORDER[a.path.type] < PATH_ORDER[b.path.type]
   }
-  const counts: Array<[number, number]> = [
-    [pathMatchCount(a), pathMatchCount(b)],
-    [a.headers.length, b.headers.length],
-    [exactCount(a.headers), exactCount(b.headers)],
-    [a.cookies.length, b.cookies.length],
-    [exactCount(a.cookies), exactCount(b.cookies)],
-    [a.queryParams.length, b.queryParams.length],
-    [exactCount(a.queryParams), exactCount(b.queryParams)],
-  ]
-  for (const [x, y] of counts) if (x !== y) return x < y
+  // Each count only when the ones before tie, and nothing allocated: sorts and every probe's tie check call this.
+  let x = pathMatchCount(a)
+  let y = pathMatchCount(b)
+  if (x !== y) return x < y
+  for (const field of COUNTED) {
+    if (a[field].length !== b[field].length) return a[field].length < b[field].length
+    x = exactCount(a[field])
+    y = exactCount(b[field])
+    if (x !== y) return x < y
+  }
   return false
 }
 
@@ -43,7 +46,9 @@ function pathMatchCount(entry: RouteEntry): number {
 }
 
 function exactCount(conditions: StringCondition[]): number {
-  return conditions.filter((c) => c.type === 'Exact').length
+  let n = 0
+  for (const c of conditions) if (c.type === 'Exact') n++
+  return n
 }
 
 /** Same precedence: neither ranks below the other, so translation order decides. */

@@ -24,7 +24,8 @@
  * Pure: no I/O.
  */
 import {parseRedirectAnnotations} from '../annotations/redirects.js'
-import {normalizeHost, upstreamKey} from '../translate/hosts.js'
+import {normalizeHost} from '../model/names.js'
+import {upstreamKey} from '../translate/hosts.js'
 import type {HostModel, IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import {applyNginxRewrite, renderServer, selectNginxLocation, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
 import {canaryBackends, type CanaryRoute} from './nginx-canary.js'

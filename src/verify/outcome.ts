@@ -124,6 +124,9 @@ export function outcomeDifferences(a: Outcome, b: Outcome): string[] {
 }
 
 function distributionKey(backends: BackendShare[] | undefined): string {
+  // Most probes end at one backend (or none): the same key without the map and the sort.
+  if (backends === undefined || backends.length === 0) return ''
+  if (backends.length === 1) return backends[0]!.share > 0 ? `${backendKey(backends[0]!)}=${roundPercent(backends[0]!.share)}` : ''
   const shares = new Map<string, number>()
   for (const b of backends ?? []) shares.set(backendKey(b), (shares.get(backendKey(b)) ?? 0) + b.share)
   return [...shares.entries()]

@@ -7,6 +7,7 @@ import {translate} from '../translate/index.js'
 import type {KubeObject, Snapshot, TranslateOptions, TranslateResult} from '../model/types.js'
 import type {Probe} from './outcome.js'
 import {verifyTranslation, type VerifyOptions, type VerifyReport} from './verify.js'
+import {pushAll} from '../util/arrays.js'
 
 export interface VerifyRun {
   snapshot?: Snapshot
@@ -54,7 +55,7 @@ export function verifyRun(run: VerifyRun): VerifyReport {
   if (run.against === undefined) return verifyTranslation(result, result.objects, options)
   const {objects, notes} = run.against.live ? {objects: run.against.objects, notes: []} : againstObjects(run.against, result)
   const report = verifyTranslation(result, objects, {...options, gatewayModel: {completeInventory: run.against.completeInventory === true}})
-  report.notes.push(...notes, ...(run.against.notes ?? []))
+  pushAll(pushAll(report.notes, notes), run.against.notes ?? [])
   report.gatewaySide = `${run.against.name} (${run.against.objects.length} objects; known labels from a fresh conversion of the input)`
   return report
 }

@@ -80,6 +80,8 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
     const ingresses = [...new Set([n.nginx.ingress, n.nginx.canary, envoyIngress].filter((i): i is string => i !== undefined))]
     report.probes++
     for (const id of ingresses) count(report, id, 'probes')
+    // Most probes agree: nothing more to build for them unless a caller (live mode) wants every one.
+    if (differences.length === 0 && options.onProbe === undefined) continue
     const result_ = probeResult(target, {nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? target.probe.host})
     const known = differences.length === 0 ? undefined : knownDifference(result, result_)
     if (known !== undefined) result_.known = known
@@ -156,6 +158,8 @@ function routeSources(objects: KubeObject[]): Map<string, string> {
  * (backend-protocol HTTPS goes through such a Backend).
  */
 function comparable(outcome: Outcome, backendsByKey: Map<string, KubeObject>): Outcome {
+  // Read only by outcomeDifferences: most outcomes (no Location, no Backend) are compared as they are, uncopied.
+  if (outcome.location === undefined && !outcome.backends?.some((b) => b.kind === 'Backend')) return outcome
   const out: Outcome = {...outcome}
   if (out.location !== undefined) out.location = normalizeLocation(out.location)
   if (out.backends) {

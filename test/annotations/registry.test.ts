@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import {readdirSync, readFileSync} from 'node:fs'
-import {Project} from 'ts-morph'
+import {Node, Project, SyntaxKind} from 'ts-morph'
 import {ALIASES, ALL_KEYS} from '../../src/annotations/all-keys.js'
 import {allFamilies, families, registry} from '../../src/annotations/index.js'
 import {renderAnnotationDocs, renderServingDocs} from '../../scripts/annotation-docs.js'
@@ -84,8 +84,14 @@ test('the compiler core and the verify models import no I/O, cluster client or c
       ...file.getImportDeclarations().map((d) => d.getModuleSpecifierValue()),
       ...file.getExportDeclarations().map((d) => d.getModuleSpecifierValue() ?? ''),
     ]
+    // A dynamic import loads a module as surely as a declaration does: `await import('node:fs')` is I/O too.
+    file.forEachDescendant((node) => {
+      if (!Node.isCallExpression(node) || node.getExpression().getKind() !== SyntaxKind.ImportKeyword) return
+      const arg = node.getArguments()[0]
+      specifiers.push(Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg) ? arg.getLiteralValue() : `import(${arg?.getText()})`)
+    })
     for (const s of specifiers) {
-      if (/^node:|^(fs|path|os|child_process|http|https|net)$|@kubernetes\/client-node|^chalk$|\.\.\/(commands|sources|output)\//.test(s)) {
+      if (/^node:|^(fs|path|os|child_process|http|https|net)$|@kubernetes\/client-node|^chalk$|\.\.\/(commands|sources|output)\/|^import\(/.test(s)) {
         offenders.push(`${file.getFilePath().slice(ROOT.length)} imports ${s}`)
       }
     }

@@ -3,7 +3,7 @@
  * kubectl finds and runs it; the linux-x64 single executable (scripts/release.ts, Node's SEA + postject) runs with no
  * Node on PATH and prints the same bytes as the npm build; the krew manifest meets krew's manifest rules
  * (sigs.k8s.io/krew internal/index/validation/validate.go: ValidatePlugin, validatePlatform, validateFiles,
- * validateSelector) and names the archive's real sha256.
+ * validateSelector; cmd/validate-krew-manifest validateLicenseFileExists) and names the archive's real sha256.
  */
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
@@ -45,6 +45,7 @@ test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin an
   const files: string[] = packed.files.map((f: {path: string}) => f.path)
   t.true(files.includes('bin/kubectl-ingress2gw'))
   t.true(files.includes('dist/bundle/kubectl-ingress2gw.mjs'))
+  t.true(files.includes('LICENSE'), 'the Apache-2.0 text package.json names ships with the package')
   t.false(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/sea/')), files.join('\n'))
   const prefix = join(dir, 'prefix')
   // No registry needed: the package has no runtime dependencies (the bundle carries them).
@@ -88,7 +89,8 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.is(convert.stderr, npmConvert.stderr)
 
   const file = archive(target, join(dir, 'exe'), dir)
-  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target)])
+  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE'])
+  t.is(execFileSync('tar', ['-xzOf', file, 'LICENSE'], {encoding: 'utf8'}), readFileSync(join(ROOT, 'LICENSE'), 'utf8'))
   const digest = await sha256(file)
   const text = krewManifest('0.1.0', [
     {os: krewOs(target), arch: krewArch(target), uri: `https://downloads.invalid/${archiveName(target)}`, sha256: digest, bin: exeName(target)},
@@ -103,6 +105,8 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.deepEqual(krewProblems('ingress2gw', {...manifest, metadata: {name: 'other'}}), ['plugin should be named "ingress2gw", not "other"'])
   const badPlatform = {...manifest.spec.platforms[0], sha256: 'ABC', selector: {matchLabels: {distro: 'debian'}}}
   t.deepEqual(krewProblems('ingress2gw', {...manifest, spec: {...manifest.spec, platforms: [badPlatform]}}), ['`sha256` is not valid', 'key "distro" not supported'])
+  const noLicense = {...manifest.spec.platforms[0], files: [{from: exeName(target), to: '.'}]}
+  t.deepEqual(krewProblems('ingress2gw', {...manifest, spec: {...manifest.spec, platforms: [noLicense]}}), ['no license file installed'])
 })
 
 /** krew's manifest rules, as ValidatePlugin and validatePlatform apply them, plus the `.exe` krew needs on Windows. */
@@ -126,6 +130,10 @@ function krewProblems(fileName: string, p: any): string[] {
       if (key !== 'os' && key !== 'arch') problems.push(`key "${key}" not supported`)
     }
     if (sel?.matchLabels?.os === 'windows' && !String(pl.bin).endsWith('.exe')) problems.push('windows bin without .exe')
+    // validate-krew-manifest (cmd/validate-krew-manifest/main.go validateLicenseFileExists) installs each platform
+    // and needs a file named license, license.txt, license.md, licenses*, copying or copying.txt (any case) in it.
+    const installed = (pl.files ?? []).map((f: any) => String(f.from).split('/').pop()!.toLowerCase())
+    if (!installed.some((f: string) => /^(licenses?(\.txt|\.md)?|copying(\.txt)?)$/.test(f))) problems.push('no license file installed')
   }
   return problems
 }

@@ -2,7 +2,7 @@
  * Where an auth-url points: a Service by its cluster DNS name, or, for the oauth2-proxy pattern
  * (`https://$host/oauth2/auth`), the Service that serves that path on the request's own host.
  */
-import {normalizeHost} from '../../translate/hosts.js'
+import {normalizeHost} from '../../model/names.js'
 import {restorePlaceholders} from '../placeholders.js'
 import type {FamilyContext, ServedPath} from '../types.js'
 

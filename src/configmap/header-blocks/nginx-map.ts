@@ -23,7 +23,11 @@ export type MapEntry =
 
 /** UTF-8 bytes of a string, one char per byte. */
 export function byteString(value: string): string {
-  return String.fromCharCode(...new TextEncoder().encode(value))
+  const bytes = new TextEncoder().encode(value)
+  // In slices: fromCharCode(...bytes) of a whole ConfigMap value (up to 1 MiB) would overflow the stack.
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192))
+  return out
 }
 
 /** ngx_tolower: ASCII letters only. */

@@ -3,7 +3,7 @@
  * take a path from another, turn on regex mode or client certificates for its neighbours, or shadow a default
  * backend. The compiler reports each as a diagnostic on the Ingress affected; the report gathers them.
  */
-import {normalizeHost} from '../../translate/hosts.js'
+import {normalizeHost} from '../../model/names.js'
 import type {Diagnostic, KubeObject, Snapshot, TranslateResult} from '../../model/types.js'
 import {compareStrings} from '../../util/hash.js'
 import type {Conflict} from './model.js'

@@ -5,6 +5,7 @@
  */
 import {escapeHtml as esc} from './html-escape.js'
 import {byWorkLeft, STATUSES, type GatewaySummary, type NamespaceSummary, type StatusCounts} from './model.js'
+import {maxOf, pushAll} from '../../util/arrays.js'
 
 const BAR_ROW = 24
 const BAR_LABEL = 190
@@ -38,7 +39,7 @@ function countsText(c: StatusCounts): string {
 /** Status bars per namespace on one scale (the largest namespace fills the width), sorted by work left. */
 export function namespaceBars(namespaces: NamespaceSummary[]): string {
   const rows = byWorkLeft(namespaces)
-  const max = Math.max(1, ...rows.map((n) => n.ingresses))
+  const max = maxOf(rows.map((n) => n.ingresses), 1)
   const scale = BAR_WIDTH / max
   const width = BAR_LABEL + BAR_WIDTH + BAR_COUNTS
   const height = rows.length * BAR_ROW + 4
@@ -141,7 +142,7 @@ export function topology(g: GatewaySummary): string {
     y += 6
   }
   placeBackends(right, middle, edges, grouped)
-  const height = Math.max(y, right.length > 0 ? Math.max(...right.map((n) => n.y)) + ROW : 0, g.listeners.length * (ROW + 10)) + 30
+  const height = Math.max(y, right.length > 0 ? maxOf(right.map((n) => n.y)) + ROW : 0, g.listeners.length * (ROW + 10)) + 30
   const top = 28
   // Listeners as one block in the middle of the picture's height, so their edges fan out both ways.
   const step = g.listeners.length > 1 ? Math.min(ROW * 3, (height - 30 - ROW) / (g.listeners.length - 1)) : 0
@@ -157,7 +158,8 @@ export function topology(g: GatewaySummary): string {
       cls: `listener ${listenerClass.get(l.name)}`,
     })
   })
-  nodes.push(...middle, ...right)
+  pushAll(nodes, middle)
+  pushAll(nodes, right)
   const at = new Map(nodes.map((n) => [n.id, n]))
   const edgeSvg = edges
     .map((e) => {

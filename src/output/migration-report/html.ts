@@ -11,6 +11,7 @@ import {SCRIPT, STYLE} from './html-assets.js'
 import {escapeHtml as esc} from './html-escape.js'
 import {namespaceBars, topology, totalBar, TOPOLOGY_ROUTE_LIMIT} from './html-svg.js'
 import {probeCountsText, STATUSES, type IngressEntry, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'
+import {maxOf} from '../../util/arrays.js'
 
 const STATUS_TEXT: Record<string, string> = {
   exact: 'The Gateway serves what ingress-nginx served. Nothing to do.',
@@ -166,7 +167,7 @@ ${shared ? `<p>Shared by several Ingresses (the gateway owner's): ${shared}</p>`
 
 function histogramSection(report: MigrationReport): string {
   if (report.annotations.length === 0) return ''
-  const max = Math.max(...report.annotations.map((a) => a.ingresses))
+  const max = maxOf(report.annotations.map((a) => a.ingresses))
   const rows = report.annotations
     .map((a) => {
       let x = 0

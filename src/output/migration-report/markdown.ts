@@ -5,6 +5,7 @@
  */
 import {fidelityText, shortKey} from './build.js'
 import {byWorkLeft, ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
+import {pushAll} from '../../util/arrays.js'
 
 /**
  * Text safe in Markdown: outside code spans (backquoted text, as messages write nginx and Envoy snippets, stays as
@@ -58,9 +59,9 @@ export function renderMarkdown(report: MigrationReport): string {
     }
     lines.push('')
   }
-  lines.push(...histogram(report), ...conflicts(report), ...streamEntries(report), ...checklist(report), ...notes(report))
+  for (const part of [histogram(report), conflicts(report), streamEntries(report), checklist(report), notes(report)]) pushAll(lines, part)
   const byNamespace = ingressesByNamespace(report)
-  for (const n of report.namespaces) lines.push(...namespaceSection(n.name, byNamespace.get(n.name) ?? [], s.probes !== undefined))
+  for (const n of report.namespaces) pushAll(lines, namespaceSection(n.name, byNamespace.get(n.name) ?? [], s.probes !== undefined))
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
 }
 
@@ -139,7 +140,8 @@ function namespaceSection(namespace: string, entries: IngressEntry[], verified: 
     lines.push(`### ${mdText(e.ingress)}: ${e.status}`, '')
     if (e.source?.file) lines.push(`From ${code(`${e.source.file}${e.source.line ? `:${e.source.line}` : ''}`)}.${e.reason ? ` ${capitalise(mdText(e.reason))}.` : ''}`, '')
     else if (e.reason) lines.push(`${capitalise(mdText(e.reason))}.`, '')
-    lines.push(...e.diagnostics.flatMap((d) => diagnosticItem(d)), '')
+    pushAll(lines, e.diagnostics.flatMap((d) => diagnosticItem(d)))
+    lines.push('')
   }
   return lines
 }

@@ -9,6 +9,7 @@ import type {Fidelity} from '../../model/types.js'
 import {printableDeep} from '../printable.js'
 import {fidelityText, shortKey} from './build.js'
 import {ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'
+import {maxOf, pushAll} from '../../util/arrays.js'
 
 export interface TextOptions {
   /** Terminal width; undefined: no limit (piped). */
@@ -32,8 +33,8 @@ export function renderText(input: MigrationReport, options: TextOptions = {}): s
   const out: string[] = [...header(report, style)]
   const byNamespace = ingressesByNamespace(report)
   const verified = report.summary.probes !== undefined
-  for (const ns of report.namespaces) out.push('', ...namespaceTable(ns.name, byNamespace.get(ns.name) ?? [], style, verified))
-  out.push(...histogram(report, style), ...conflicts(report, style), ...streamEntries(report, style), ...checklist(report, style), ...notes(report, style))
+  for (const ns of report.namespaces) pushAll(out, ['', ...namespaceTable(ns.name, byNamespace.get(ns.name) ?? [], style, verified)])
+  for (const part of [histogram(report, style), conflicts(report, style), streamEntries(report, style), checklist(report, style), notes(report, style)]) pushAll(out, part)
   return out.join('\n') + '\n'
 }
 
@@ -80,7 +81,7 @@ function namespaceTable(namespace: string, entries: IngressEntry[], style: Style
   const byStatus = {exact: 0, approximate: 0, manual: 0, skipped: 0}
   for (const e of entries) byStatus[e.status]++
   const title = `${chalk.bold(namespace)}: ${entries.length} Ingress(es) (${STATUSES.filter((s) => byStatus[s] > 0).map((s) => `${byStatus[s]} ${s}`).join(', ')})`
-  const nameWidth = Math.min(Math.max(7, ...entries.map((e) => e.name.length)), Number.isFinite(width) ? Math.max(12, Math.floor(width / 4)) : Infinity)
+  const nameWidth = Math.min(maxOf(entries.map((e) => e.name.length), 7), Number.isFinite(width) ? Math.max(12, Math.floor(width / 4)) : Infinity)
   const columns = [
     {title: 'STATUS', width: 11},
     {title: 'INGRESS', width: nameWidth},
@@ -88,7 +89,7 @@ function namespaceTable(namespace: string, entries: IngressEntry[], style: Style
   ]
   if (verified) {
     // Its counts wrap (at spaces) rather than push the annotations past a narrow terminal's edge.
-    const widest = Math.max(6, ...entries.map((e) => visibleLength(probesCell(e.probes, chalk))))
+    const widest = maxOf(entries.map((e) => visibleLength(probesCell(e.probes, chalk))), 6)
     const room = Number.isFinite(width) ? width - 2 - columns.reduce((sum, c) => sum + c.width + 2, 0) - 2 - 'ANNOTATIONS'.length : Infinity
     columns.push({title: 'VERIFY', width: Math.max(6, Math.min(widest, room))})
   }

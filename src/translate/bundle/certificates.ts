@@ -7,8 +7,7 @@
  */
 import {parseInt10} from '../../model/parsers.js'
 import {shortHash} from '../../util/hash.js'
-import {dnsName} from '../../model/names.js'
-import {normalizeHost} from '../hosts.js'
+import {dnsName, normalizeHost} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, issuerCopyName} from '../../model/gateway-refs.js'

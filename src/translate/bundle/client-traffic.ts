@@ -36,6 +36,7 @@ import {diag} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {EmittedObject, OutputObject} from '../../model/emitted.js'
 import type {ClientTrafficPolicySpec, ClientTrafficPolicySpecHeaders, ClientTrafficPolicySpecTlsClientValidation} from '../../model/generated/index.js'
+import {pushAll} from '../../util/arrays.js'
 
 export type {ClientTrafficContext, HostListenerTraffic} from '../../configmap/types.js'
 
@@ -109,7 +110,7 @@ export function clientTrafficFromConfigMap(
   }
   accountNotices(cm)
   reportUnaccounted(cm, model)
-  model.objects.push(...clientTrafficPolicies(cm, model))
+  pushAll(model.objects, clientTrafficPolicies(cm, model))
   return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
 }
 

@@ -17,6 +17,7 @@ import type {EmittedObject} from '../../model/emitted.js'
 
 /** An Issuer or ClusterIssuer as written out. */
 export type IssuerObject = EmittedObject<'Issuer'> | EmittedObject<'ClusterIssuer'>
+import {pushAll} from '../../util/arrays.js'
 
 export interface IssuerRewriteContext {
   gateway: NamespacedName
@@ -153,7 +154,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
     }
   }
 
-  diagnostics.push(...secretCollisions(gatewaySecrets, ctx.gateway))
+  pushAll(diagnostics, secretCollisions(gatewaySecrets, ctx.gateway))
 
   for (const need of [...ctx.gatewayNamespaceNeeds].sort()) {
     if (seen.has(need)) continue
