@@ -42,6 +42,18 @@ test('regex mode is case-insensitive and not element-wise: Prefix /OAuth reaches
   t.deepEqual(extAuthOf(plain)?.authorization, {defaultAction: 'Deny'})
 })
 
+test('the host\'s fallback `location /` carries its first Ingress\'s rewrite-target, which can turn the host regex alone', (t) => {
+  // controller.go createServers: the server's `location /` gets locationApplyAnnotations of the first Ingress with
+  // a rule for the host; its rewrite-target /app/ differs from `/`, so template.go needsRewrite is true there and
+  // enforceRegexModifier makes every location `~* "^<path>"` (its own `/app/` location needs no rewrite).
+  const site = ingressWith({'rewrite-target': '/app/'}, {name: 'site', namespace: 'apps', host: 'dash.example.com', paths: ['/app/'], created: day(1)})
+  const proxy = ingressWith({}, {name: 'oauth2-proxy', namespace: 'auth', host: 'dash.example.com', paths: ['/OAuth'], port: 4180, created: day(2)})
+  const dash = ingressWith({'auth-url': 'https://$host/oauth2/auth'}, {name: 'dashboard', namespace: 'apps', host: 'dash.example.com', paths: ['/dash'], created: day(3)})
+  const r = translateAll([site, proxy, dash])
+  // `~* "^/OAuth"` matches /oauth2/auth: nginx's subrequest reached oauth2-proxy.
+  t.deepEqual(extAuthOf(r)?.extAuth?.http?.backendRefs, [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}])
+})
+
 test('Prefix /oauth2/ does not serve /oauth2 (nginx answers 301): an auth-url on /oauth2 fails closed', (t) => {
   const proxy = ingressWith({}, {name: 'oauth2-proxy', namespace: 'auth', host: 'dash.example.com', paths: ['/oauth2/'], port: 4180, created: day(1)})
   const r = translateAll([dashboard({'auth-url': 'https://$host/oauth2'}), proxy])

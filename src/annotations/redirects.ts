@@ -448,11 +448,12 @@ function applyFromToWww(ctx: FamilyContext): void {
   const pairs: {from: string; to: string}[] = []
   const skipped: string[] = []
   // controller.go getBackendServers marks a server for the redirect only when this Ingress adds a location to it
-  // (a rule without paths, or paths an older Ingress already owns, mark nothing).
+  // from its rule paths (a rule without paths, paths an older Ingress already owns, or the spec.defaultBackend
+  // `location /` of createServers mark nothing).
   const unowned: string[] = []
   for (const host of [...own].sort()) {
     if (host.startsWith('*.') || host.includes('${')) continue
-    if (!ctx.lookup.ingressesOnHost(host).some((i) => i.ingress === ingress.id)) {
+    if (!ctx.lookup.ingressesOnHost(host).some((i) => i.ingress === ingress.id && i.rulePaths)) {
       unowned.push(host)
       continue
     }
@@ -484,7 +485,7 @@ function applyFromToWww(ctx: FamilyContext): void {
       },
     })
   }
-  const notOwned = unowned.length > 0 ? `this Ingress owns no location on ${unowned.join(', ')} (no paths there, or an older Ingress has them), so nginx redirects no twin of ${unowned.length === 1 ? 'it' : 'them'}` : ''
+  const notOwned = unowned.length > 0 ? `this Ingress owns no location on ${unowned.join(', ')} (no paths there, only its spec.defaultBackend, or an older Ingress has them), so nginx redirects no twin of ${unowned.length === 1 ? 'it' : 'them'}` : ''
   if (pairs.length === 0) {
     const reasons = [skipped.length > 0 ? `every twin name (${skipped.join(', ')}) is served by an Ingress of its own` : '', notOwned].filter((r) => r !== '')
     ctx.account('from-to-www-redirect', 'exact', `${reasons.join('; ') || 'wildcard hosts have no www form'}: nginx creates no redirect, and neither does the conversion`, {level: 'info', code: 'www-redirect-skipped'})

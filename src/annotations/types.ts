@@ -66,9 +66,10 @@ export interface Lookup {
   /**
    * The served, non-canary Ingresses (`namespace/name`) of this Ingress's Gateway that own a location on this host
    * (the first in nginx order of each path and pathType, as getBackendServers adds them), and whether each has an
-   * auth-url.
+   * auth-url. `rulePaths` is false for an Ingress that reaches the host only through its spec.defaultBackend (the
+   * `location /` createServers built), which getBackendServers never marks (RedirectFromToWWW, say).
    */
-  ingressesOnHost(host: string): {ingress: string; authenticated: boolean}[]
+  ingressesOnHost(host: string): {ingress: string; authenticated: boolean; rulePaths: boolean}[]
   /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
   workloads(namespace: string): KubeObject[]
 }

@@ -275,8 +275,7 @@ function addDefaultBackends(table: LocationTable, services: Map<string, KubeObje
  * Ingresses are those of one Gateway (shared-gateways.ts buildHostIndexes): nothing here reaches across Gateways.
  */
 export function buildHosts(ingresses: IngressModel[], services: Map<string, KubeObject>, diagnostics: Diagnostic[]): HostIndex {
-  const table = collectLocations(ingresses, services, diagnostics)
-  addFallbacks(table.hosts, table.creator, table.byIngress)
+  const table = addFallbacks(collectLocations(ingresses, services, diagnostics))
   markRegexHosts(table)
   assignTls(table.primaries, table.hosts)
   assignAliases(table.primaries, table.hosts, diagnostics)
@@ -300,8 +299,11 @@ function markRegexHosts(table: LocationTable): void {
  * createServers gives every named host a `location /` built from the annotations of the first Ingress with a rule
  * for it (a known upstream quirk, kubernetes/ingress-nginx#9435); a Prefix `/` path of any Ingress replaces it.
  * Where that Ingress answers with permanent/temporal-redirect, so does every path no location of the host matches.
+ * The lookups (location-table.ts) need it too: that `location /` carries the Ingress's rewrite-target and use-regex,
+ * so it alone can turn the host regex (template.go enforceRegexModifier).
  */
-function addFallbacks(hosts: Map<string, HostModel>, creator: Map<string, IngressModel>, byIngress: Map<string, Location[]>): void {
+export function addFallbacks(table: LocationTable): LocationTable {
+  const {hosts, creator, byIngress} = table
   for (const host of hosts.values()) {
     const first = creator.get(host.name)
     if (host.name === '' || !first || host.locations.some((l) => l.path === '/' && l.match === 'Prefix' && !l.fromDefaultBackend)) continue
@@ -311,6 +313,7 @@ function addFallbacks(hosts: Map<string, HostModel>, creator: Map<string, Ingres
     host.locations.push(loc)
     byIngress.get(first.id)?.push(loc)
   }
+  return table
 }
 
 /**

@@ -8,7 +8,7 @@
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import type {Lookup, ServedPath} from '../annotations/types.js'
 import {normalizeHost} from '../model/names.js'
-import {collectLocations} from './hosts.js'
+import {addFallbacks, collectLocations} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
 import type {KubeObject} from '../model/types.js'
@@ -37,7 +37,8 @@ function servedPathOf(choice: NginxChoice): ServedPath | undefined {
  * in its own case). A path whose port cannot be resolved stays a location (nginx has it) that names no Service.
  */
 export function servedLocations(ingresses: IngressModel[], services: Map<string, KubeObject>): ServedLocations {
-  const table = collectLocations(ingresses, services, [], 'keep')
+  // With each named host's `location /` of its first Ingress (createServers), as the routes have it.
+  const table = addFallbacks(collectLocations(ingresses, services, [], 'keep'))
   const servers = new Map<string, NginxServer>()
   const serverOf = (host: string): NginxServer | undefined => {
     const name = normalizeHost(restorePlaceholders(host))
@@ -55,8 +56,14 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
     // The Ingresses whose locations become routes on the host (a location without a Service emits none).
     ingressesOnHost: (host) => {
       const locations = table.hosts.get(normalizeHost(restorePlaceholders(host)))?.locations ?? []
-      const owners = new Map(locations.filter((l) => l.backend !== undefined).map((l) => [l.ingress.id, l.ingress.settings.authUrl !== undefined]))
-      return [...owners].map(([ingress, authenticated]) => ({ingress, authenticated}))
+      const owners = new Map<string, {ingress: string; authenticated: boolean; rulePaths: boolean}>()
+      for (const l of locations) {
+        if (l.backend === undefined) continue
+        const owner = owners.get(l.ingress.id) ?? {ingress: l.ingress.id, authenticated: l.ingress.settings.authUrl !== undefined, rulePaths: false}
+        owner.rulePaths ||= !l.fromDefaultBackend
+        owners.set(l.ingress.id, owner)
+      }
+      return [...owners.values()]
     },
   }
 }

@@ -69,3 +69,19 @@ test('a wildcard passthrough host gets no TLSRoute: nginx matched passthrough se
   t.regex(d.message, /\*\.example\.com was never passed through by ingress-nginx: .*exact server name/)
   t.regex(d.hint!, /remove ssl-passthrough from this Ingress/)
 })
+
+test('a passthrough Ingress\'s use-regex turns its host regex on the HTTP side: nginx keeps its locations in the server', (t) => {
+  // controller.go getBackendServers adds the locations of an ssl-passthrough Ingress like any other (only the stream
+  // side treats the server apart: createServers sets server.SSLPassthrough, controller.go:666 passthrough backends),
+  // and template.go enforceRegexModifier reads every location of the server: `~* "^/api"` on port 80 for the other
+  // Ingress of the host too.
+  const api = ingress({}, {name: 'api', service: 'api', port: 80, paths: ['/api'], created: '2024-01-02T00:00:00Z'})
+  const passthrough = ingress({'ssl-passthrough': 'true', 'use-regex': 'true'}, {created: '2024-01-01T00:00:00Z'})
+  const route = (objects: KubeObject[]) => objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'api')
+  const r = translateAll([passthrough, api, service])
+  t.deepEqual(route(r.objects)?.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.type)), ['RegularExpression', 'RegularExpression'])
+  t.true(r.diagnostics.some((d) => d.code === 'regex-mode-from-other-ingress' && d.object === 'Ingress argocd/api' && /Ingress argocd\/argocd/.test(d.message)))
+  // Without the passthrough Ingress's use-regex, the same path is a plain prefix.
+  const plain = translateAll([ingress({'ssl-passthrough': 'true'}, {created: '2024-01-01T00:00:00Z'}), api, service])
+  t.deepEqual(route(plain.objects)?.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.type)), ['PathPrefix'])
+})

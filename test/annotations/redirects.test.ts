@@ -242,3 +242,16 @@ test('use-port-in-redirects and relative-redirects: Gateway redirects are absolu
   const bad = translateObjects(ingress({'relative-redirects': 'sometimes'}))
   t.is(diagnosticsFor(bad, 'relative-redirects')[0]?.code, 'ingress-not-served')
 })
+
+// controller.go getBackendServers sets server.RedirectFromToWWW only where the Ingress adds or takes over a location
+// from its rule paths; spec.defaultBackend reaches a host through createServers' `location /` (Backend: the default
+// backend's upstream), which never marks the server, and a rule without http adds no location.
+test('from-to-www-redirect: a host reached only through spec.defaultBackend gets no twin redirect', (t) => {
+  const shop = ingress({'from-to-www-redirect': 'true'}, {rules: [{host: 'shop.example.com'}]})
+  shop.spec.defaultBackend = {service: {name: 'shop', port: {number: 80}}}
+  const r = translateObjects(shop)
+  t.deepEqual(routesOf(r).filter((o) => o.metadata.name.startsWith('shop-www-redirect')), [])
+  t.truthy(routesOf(r).find((o) => o.metadata.name === 'shop'), 'the defaultBackend route itself is still emitted')
+  t.is(diagnosticsFor(r, 'from-to-www-redirect')[0]?.code, 'www-redirect-skipped')
+  t.is(fidelityFor(r, 'from-to-www-redirect'), 'exact')
+})
