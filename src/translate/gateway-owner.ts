@@ -316,6 +316,7 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
   const {options, httpsPlan, indexes, emitBundle} = input
   const ctpGateways = usedGateways.map(([key, gateway]) => {
     const index = indexes.byGateway.get(key)
+    const keepHttp2 = httpsPlan.keepHttp2.get(key)
     const listenerNames = {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}
     const strips = index ? authHeaderStrips(gateway, index, listenerNames, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
     pushAll(diagnostics, strips.diagnostics)
@@ -325,7 +326,8 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
       gateway,
       configMap: input.controllers.configMaps.get(key),
       hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
-      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
+      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => ({...hostListenerTraffic(l, VERIFY_CLIENT_MODE), ...(keepHttp2?.has(l.name) ? {keepHttp2: true} : {})})),
+      ...(keepHttp2?.has(options.httpsListener) ? {httpsListenerKeepsHttp2: true} : {}),
       stripRequestHeaders: strips.strips,
     }
   })

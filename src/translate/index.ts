@@ -153,7 +153,7 @@ function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartit
 
 /** Each Gateway's https listeners, from its own Ingresses (one controller's certificates, client certificates, overlaps). */
 function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, certPlans: CertManagerPlans, options: TranslateOptions, diagnostics: Diagnostic[]): HttpsListenerPlan {
-  const httpsPlan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map()}
+  const httpsPlan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map(), keepHttp2: new Map()}
   for (const partition of partitions) {
     const index = indexes.byGateway.get(partition.key)!
     resolveWildcardTls(index)
@@ -165,6 +165,7 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
     attachCoveredPlainHosts(index, plan, options, diagnostics)
     for (const [key, refs] of plan.shared) httpsPlan.shared.set(key, refs)
     for (const [key, list] of plan.hostListeners) httpsPlan.hostListeners.set(key, list)
+    for (const [key, names] of plan.keepHttp2) httpsPlan.keepHttp2.set(key, names)
   }
   return httpsPlan
 }

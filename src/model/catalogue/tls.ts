@@ -168,6 +168,11 @@ export const TLS = [
     doc: 'HTTPS listeners carry certificates for the same names: Envoy Gateway then offers only HTTP/1.1 on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection across listeners. A warning when clients relied on HTTP/2; give each name one certificate.',
   }),
   defineDiagnostic({
+    code: 'tls-listeners-http2-kept',
+    level: 'info',
+    doc: 'HTTPS listeners overlap only because a deeper host with client certificates presents a TLS wildcard\'s certificate on a listener of its own (the wildcard is not valid for that name): Envoy Gateway would offer only HTTP/1.1 on them, so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1] and HTTP/2 is served as ingress-nginx did. A client that checks certificates cannot reuse a connection across these names.',
+  }),
+  defineDiagnostic({
     code: 'tls-secret-copies',
     level: 'info',
     doc: 'The https listener of … lists …: if these are copies of one certificate, Envoy Gateway uses the first and reports the others as invalid (public key algorithm must be unique), while their hosts are still served; nothing in their TLS entries shows that they are copies, so each is kept. What to do: if they are copies of a wildcard certificate, list the wildcard (e.g. …) in the hosts of their TLS entries and convert again: the copies after the first are then left off the listener.',
