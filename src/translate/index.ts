@@ -70,7 +70,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const routes = emitRoutes(ingresses, indexes, options, diagnostics)
   const emitted = [...routes.records, ...ingressRecords(ingresses, routes, diagnostics)]
   const owner = gatewayOwnerRecords(
-    {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted},
+    {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted, authExempt: new Set([...routes.routesByIngress.values()].flat().flatMap((r) => r.authExempt ?? []))},
     diagnostics,
     checklist,
   )
