@@ -125,12 +125,12 @@ export const TLS = [
   }),
   defineDiagnostic({
     code: 'mtls-host-under-tls-wildcard',
-    level: 'warning',
+    level: ['warning', 'error'],
     doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates; no listener here asks for them for this host. Give the host a TLS entry of its own so its listener checks client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
-    level: 'info',
+    level: ['info', 'warning'],
     doc: 'Host "…" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host\'s routes stay on the http listener and no client certificate listener is generated.',
   }),
   defineDiagnostic({
