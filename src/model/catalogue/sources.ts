@@ -10,7 +10,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'live-gateway-unreadable',
     level: 'warning',
-    doc: 'Could not read the live Gateway …/… (…); the emitted Gateway lists only this input\'s listeners and certificates.',
+    doc: 'The live Gateway (the --gateway target) could not be read from the cluster: the emitted Gateway lists only this input\'s listeners and certificates, so listeners and certificates the live Gateway holds for other inputs are missing from it. What to do: fix access to the Gateway (kubeconfig, RBAC get on gateways) and rerun before applying.',
   }),
   defineDiagnostic({
     code: 'class-not-selected',
@@ -45,7 +45,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'cluster-missing-crd',
     level: 'warning',
-    doc: 'The cluster does not serve …/v1 Gateways and HTTPRoutes (Gateway API CRDs not installed); the output cannot be applied until they are. Or: The cluster does not serve … (Envoy Gateway CRDs not installed); Envoy Gateway policies in the output cannot be applied until they are. What to do: install the Gateway API v1.6 standard CRDs (Envoy Gateway v1.9 ships them).',
+    doc: 'The cluster does not serve a kind the output uses: Gateway API Gateways and HTTPRoutes (v1), ReferenceGrant, or Envoy Gateway\'s policies. The output cannot be applied until the CRDs are installed (cross-namespace certificate references cannot be granted without ReferenceGrant). What to do: install the Gateway API v1.6 standard CRDs and Envoy Gateway v1.9 (which ships them).',
   }),
   defineDiagnostic({
     code: 'cluster-read-failed',
@@ -100,7 +100,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'service-not-found',
     level: 'warning',
-    doc: 'Service …/… (port …) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
+    doc: 'A Service an Ingress path sends to does not exist in the cluster: ingress-nginx answers 503 for those paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
   }),
   defineDiagnostic({
     code: 'skipped-kind',
@@ -115,11 +115,11 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'yaml-alias-bomb',
     level: 'error',
-    doc: 'Document at … contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias. Or: Document at … was refused: its YAML aliases expand to … nodes from … (limit … and …x); this looks like an alias bomb, write the values out.',
+    doc: 'A YAML document was refused because of its aliases: an alias that contains itself, or aliases that expand to far more nodes than the document holds (an alias bomb, which would exhaust memory). The other documents are still read. Write the values out instead of aliasing them.',
   }),
   defineDiagnostic({
     code: 'yaml-syntax',
     level: 'error',
-    doc: 'Invalid YAML at …:…: …; the document starting at line … was ignored, fix it and run again.',
+    doc: 'A YAML document is not valid YAML (the message gives file, line and the parser\'s error): that document is ignored and the others of the file are still read. Fix the syntax and run again.',
   }),
 ] as const
