@@ -64,7 +64,7 @@ export const ANNOTATIONS = [
     code: 'auth-url-target',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'No extAuth is emitted (see auth-url). What to do: list them in extAuth.http.headersToBackend when you add the external auth.',
+    doc: 'auth-response-headers on an Ingress whose auth-url produced no extAuth (the auth target could not be converted; see the auth-url note): the headers nginx copied from the auth answer to the backend are not copied. What to do: list them in extAuth.http.headersToBackend when you add the external auth.',
   }),
   defineDiagnostic({
     code: 'auth-url-unresolved-fail-closed',
@@ -110,7 +110,7 @@ export const ANNOTATIONS = [
     code: 'canary-annotation-ignored',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Ignored on a canary Ingress: ingress-nginx applies the primary Ingress\'s settings to canary traffic.',
+    doc: 'An annotation on a canary Ingress that ingress-nginx does not apply there: canary traffic goes through the primary Ingress\'s locations, with the primary\'s settings (the canary keeps its canary-* keys, its backend and the upstream settings: load-balance, upstream-hash-by, affinity). The conversion ignores it too. Set it on the primary Ingress if it was meant for all traffic.',
   }),
   defineDiagnostic({
     code: 'canary-header-and-cookie',
@@ -157,7 +157,7 @@ export const ANNOTATIONS = [
     code: 'cors-credentials-wildcard',
     level: 'info',
     fidelity: 'exact',
-    doc: 'True together with origin *: browsers refused credentials with nginx\'s literal "*", so allowCredentials false keeps that (see enable-cors).',
+    doc: 'cors-allow-credentials "true" with cors-allow-origin "*": browsers refuse credentials when the answer\'s origin is the literal "*", which nginx sent, so the CORS policy sets allowCredentials false, which browsers treat the same. Nothing to do; list the origins explicitly if credentials were meant to work.',
   }),
   defineDiagnostic({
     code: 'cors-no-origin',
@@ -386,7 +386,7 @@ export const ANNOTATIONS = [
     code: 'routing-type-service',
     level: 'info',
     fidelity: 'exact',
-    doc: 'RoutingType: Service sends requests to the Service ClusterIP, as nginx did. What to do: needs Envoy Gateway v1.7+.',
+    doc: 'service-upstream "true": nginx sent requests to the Service\'s ClusterIP instead of its endpoints; the route\'s BackendTrafficPolicy sets routingType: Service, which does the same. What to do: routingType needs Envoy Gateway v1.7+.',
   }),
   defineDiagnostic({
     code: 'satisfy-any',
@@ -434,7 +434,7 @@ export const ANNOTATIONS = [
     code: 'ssl-passthrough-without-host',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Rules without a host cannot be passed through (passthrough routes by the TLS server name); they are not converted.',
+    doc: 'ssl-passthrough on rules without a host: passthrough chooses the backend by the TLS server name (SNI), so a rule without a host cannot be passed through, and nginx passed none of it either; no TLSRoute is emitted for it. Give the rule a host if its connections should be passed through.',
   }),
   defineDiagnostic({
     code: 'stickiness-lost-tls',
