@@ -56,6 +56,8 @@ export const SOURCES = [
     code: 'duplicate-object',
     level: 'warning',
     doc: 'An object defined twice in the input: the first is kept, the other ignored. Remove or rename one of them.',
+    render: (d: {object: string; kept: string; ignored: string}) =>
+      `${d.object} is defined twice: kept the one at ${d.kept}, ignored the one at ${d.ignored}; remove or rename one of them`,
   }),
   defineDiagnostic({
     code: 'empty-input',
@@ -96,6 +98,8 @@ export const SOURCES = [
     code: 'namespace-mismatch',
     level: 'warning',
     doc: 'An object whose namespace is not the one given with -n/--namespace: it was skipped, as kubectl refuses it too. Run with its namespace, or without -n, to include it.',
+    render: (d: {object: string; at: string; namespace: string; given: string}) =>
+      `${d.object} at ${d.at} is in namespace "${d.namespace}", not "${d.given}" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n ${d.namespace}, or without -n, to include it)`,
   }),
   defineDiagnostic({
     code: 'service-not-found',
@@ -116,10 +120,17 @@ export const SOURCES = [
     code: 'yaml-alias-bomb',
     level: 'error',
     doc: 'A YAML document was refused because of its aliases: an alias that contains itself, or aliases that expand to far more nodes than the document holds (an alias bomb, which would exhaust memory). The other documents are still read. Write the values out instead of aliasing them.',
+    render: (d: {at: string; recursive: true} | {at: string; recursive: false; expanded: number; distinct: number; limit: number; ratio: number}) =>
+      d.recursive
+        ? `Document at ${d.at} contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias`
+        : `Document at ${d.at} was refused: its YAML aliases expand to ${d.expanded} nodes from ${d.distinct} (limit ${d.limit} and ${d.ratio}x); this looks like an alias bomb, write the values out`,
   }),
   defineDiagnostic({
     code: 'yaml-syntax',
     level: 'error',
     doc: 'A YAML document is not valid YAML (the message gives file, line and the parser\'s error): that document is ignored and the others of the file are still read. Fix the syntax and run again.',
+    /** reason is js-yaml's reason, never its message: that quotes the source, which may be a Secret's data. */
+    render: (d: {file: string; line: number; column?: number; reason: string; documentLine: number}) =>
+      `Invalid YAML at ${d.file}:${d.line}${d.column !== undefined ? `:${d.column}` : ''}: ${d.reason}; the document starting at line ${d.documentLine} was ignored, fix it and run again`,
   }),
 ] as const
