@@ -245,12 +245,17 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A tcp-services/udp-services entry has a 3rd or 4th field that is not PROXY: ingress-nginx ignored the field, and so does the conversion. Remove the field or correct its spelling if PROXY protocol was meant.',
+    render: (d: {entry: string; field: number; value: string}) => `${d.entry}: field ${d.field} "${d.value}" is not PROXY; ingress-nginx ignored it, and so does the translation`,
   }),
   defineDiagnostic({
     code: 'stream-fields-extra',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A tcp/udp-services entry with more than 4 fields: ingress-nginx ignored the extra ones (and read the 4th, PROXY towards the backend, only when there were exactly 4). The conversion does the same; fix the entry.',
+    render: (d: {entry: string; fields: number; extra: string[]; fourthProxy: boolean; decode: boolean}) =>
+      `${d.entry} has ${d.fields} fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored ${d.extra.length === 1 ? 'field' : 'fields'} ${d.extra.map((f, i) => `${i + 5} "${f}"`).join(', ')}` +
+      (d.fourthProxy ? ', and as it reads the 4th field only when there are exactly 4, it sent no PROXY protocol to the backend despite the 4th field PROXY' : '') +
+      `; the translation does the same${d.decode ? ' (the 3rd field PROXY still applies)' : ''}`,
   }),
   defineDiagnostic({
     code: 'stream-port-name-unresolved',
@@ -296,6 +301,7 @@ export const CONFIGMAP = [
     code: 'stream-service-not-in-input',
     level: 'info',
     doc: 'The Service of a tcp/udp-services entry is not in the input, so the conversion could not check that the port exists and has the entry\'s protocol (nginx skipped entries without them). The route is still emitted. Add the Service to the input (-f) or use --lookup-cluster to have it checked.',
+    render: (d: {entry: string; service: string; port: string}) => `${d.entry}: Service ${d.service} is not in the input, so port ${d.port} and its protocol could not be checked`,
   }),
   defineDiagnostic({
     code: 'stream-service-port-missing',
