@@ -1,6 +1,17 @@
 /** Diagnostics about the controller ConfigMap (src/configmap/, tcp/udp-services). */
 import {defineDiagnostic} from './define.js'
 
+/** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
+const UNUSED_BECAUSE = {
+  'hsts-max-age': 'has no effect with hsts off',
+  'hsts-include-subdomains': 'has no effect with hsts off',
+  'hsts-preload': 'has no effect with hsts off',
+  'forwarded-for-header': 'had no effect without use-forwarded-headers or enable-real-ip, and has none here',
+  'proxy-real-ip-cidr': 'had no effect without use-forwarded-headers, enable-real-ip or use-proxy-protocol',
+  'compute-full-forwarded-for': 'only applies with use-forwarded-headers (nginx.tmpl); nginx sent X-Forwarded-For with the client address alone (see forwarded-headers)',
+} as const
+type UnusedKey = keyof typeof UNUSED_BECAUSE
+
 export const CONFIGMAP = [
   defineDiagnostic({
     code: 'client-ip-proxy-and-xff',
@@ -102,6 +113,7 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'ignored',
     doc: 'A ConfigMap key that had no effect in this configuration, because the key it depends on is off (forwarded-for-header without use-forwarded-headers or enable-real-ip, proxy-real-ip-cidr without those or use-proxy-protocol, hsts-* with hsts off): the conversion leaves it out too. Nothing to do, unless the main key was meant to be on.',
+    render: (d: {key: UnusedKey; value: string}) => `${d.key}: "${d.value}" ${UNUSED_BECAUSE[d.key]}`,
   }),
   defineDiagnostic({
     code: 'configmap-keys-ignored',
@@ -209,12 +221,14 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'ignored',
     doc: 'ssl-ciphers with ssl-protocols TLSv1.3 only: TLS 1.3 cipher suites are not configurable through ssl_ciphers in nginx, nor in Envoy, so the list had no effect and the ClientTrafficPolicy sets no ciphers. Nothing to do.',
+    render: (d: {value: string}) => `ssl-ciphers: "${d.value}" has no effect with TLS 1.3 only (TLS 1.3 cipher suites are not configurable in Envoy, nor in nginx through ssl_ciphers); not set`,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-unsupported',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'ssl-ciphers names no cipher suite Envoy (BoringSSL) supports (nginx used OpenSSL\'s names and set): Envoy\'s default TLS 1.2 ciphers apply. What to do: if clients need a particular cipher, check it is in Envoy\'s supported list and set it in the ClientTrafficPolicy tls.ciphers.',
+    render: (d: {value: string}) => `ssl-ciphers: "${d.value}" names no cipher suite Envoy (BoringSSL) supports: Envoy's default TLS 1.2 ciphers apply`,
   }),
   defineDiagnostic({
     code: 'ssl-protocols-approximate',
@@ -227,6 +241,7 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'ssl-protocols names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy\'s defaults (TLS 1.2 to 1.3) apply. Fix the value if older clients need TLS 1.0 or 1.1.',
+    render: (d: {value: string}) => `ssl-protocols: "${d.value}" names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy's defaults (1.2 to 1.3) apply`,
   }),
   defineDiagnostic({
     code: 'stream-entry-invalid',
