@@ -520,7 +520,7 @@ test('a missing path is an error naming it; the other paths are still read', asy
   const errs = r.diagnostics.filter((d) => d.level === 'error')
   t.is(errs.length, 1)
   t.is(errs[0].code, 'input-not-found')
-  t.true(errs[0].message.includes(missing))
+  t.deepEqual(errs[0].data, {path: missing})
   t.deepEqual(errs[0].source, {file: missing})
 })
 
@@ -536,7 +536,7 @@ test('an unreadable file is an error naming it', async (t) => {
   const r = await readFileInputs([locked, path.join(dir, 'ok.yaml')], {...DEFAULTS, recursive: false})
   t.deepEqual(names(r.objects), ['Service/ok'])
   t.deepEqual(codes(r.diagnostics), ['input-unreadable'])
-  t.true(r.diagnostics[0].message.includes(locked))
+  t.deepEqual(r.diagnostics[0].data, {path: locked, action: 'read', error: 'permission denied'})
 })
 
 test('empty input overall gives one empty-input warning', async (t) => {
@@ -569,6 +569,7 @@ test('stdin (-) is read through readStdin, once, and named <stdin>', async (t) =
 
   const without = await readFileInputs(['-'], {...DEFAULTS, recursive: false})
   t.deepEqual(codes(without.diagnostics), ['input-unreadable', 'empty-input'])
+  t.deepEqual(without.diagnostics[0].data, {path: '-', stdin: 'unavailable'})
 })
 
 test('fixtures directory reads deterministically and converts everything readable', async (t) => {

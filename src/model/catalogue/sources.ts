@@ -73,11 +73,17 @@ export const SOURCES = [
     code: 'input-not-found',
     level: 'error',
     doc: 'An input path does not exist: it is skipped and the other inputs are still read. Check the path.',
+    render: (d: {path: string}) => `Cannot read ${d.path}: no such file or directory; check the path (the other inputs were still read)`,
   }),
   defineDiagnostic({
     code: 'input-unreadable',
     level: 'error',
     doc: 'An input path could not be read (permissions, a directory without -R, stdin unavailable): it is skipped and the other inputs are still read.',
+    /** error: the system's reason (errno text), never file content; stdin: standard input is not available to the command. */
+    render: (d: {path: string; action: 'read' | 'list'; error: string} | {path: '-'; stdin: 'unavailable'}) =>
+      'stdin' in d
+        ? 'Cannot read - (stdin): standard input is not available here; pass a file or directory instead'
+        : `Cannot ${d.action} ${d.path}: ${d.error}; the other inputs were still read`,
   }),
   defineDiagnostic({
     code: 'invalid-ingress',
