@@ -411,6 +411,31 @@ test('TLS versions, ciphers, timeouts and header keys map to ClientTrafficPolicy
   assertValid(t, r.objects)
 })
 
+test('ConfigMap keys without effect and TLS values Envoy cannot use: code and data (the catalogue renders the message)', (t) => {
+  const keyData = (ds: Diagnostic[], key: string) => ds.filter((d) => d.annotation === key).map((d) => ({code: d.code, data: d.data, level: d.level, fidelity: d.fidelity}))
+  // nginx.tmpl: real_ip_header / set_real_ip_from sit under `if or (or UseForwardedHeaders UseProxyProtocol) EnableRealIP`
+  // (forwarded-for-header only outside the UseProxyProtocol branches), compute-full-forwarded-for under
+  // `if and UseForwardedHeaders ComputeFullForwardedFor`; the hsts-* parts only shape the header hsts turns on.
+  const off = clientTrafficFromConfigMap(
+    configMap({'forwarded-for-header': 'CF-Connecting-IP', 'proxy-real-ip-cidr': '10.0.0.0/8', 'compute-full-forwarded-for': 'true', hsts: 'false', 'hsts-max-age': '600', 'ssl-protocols': 'SSLv3', 'ssl-ciphers': 'NOT-A-CIPHER'}),
+    ctx,
+  )
+  const unused = (key: string, value: string) => [{code: 'configmap-key-unused', data: {key, value}, level: 'info', fidelity: 'ignored'}]
+  t.deepEqual(keyData(off.diagnostics, 'forwarded-for-header'), unused('forwarded-for-header', 'CF-Connecting-IP'))
+  t.deepEqual(keyData(off.diagnostics, 'proxy-real-ip-cidr'), unused('proxy-real-ip-cidr', '10.0.0.0/8'))
+  t.deepEqual(keyData(off.diagnostics, 'compute-full-forwarded-for'), unused('compute-full-forwarded-for', 'true'))
+  t.deepEqual(keyData(off.diagnostics, 'hsts-max-age'), unused('hsts-max-age', '600'))
+  t.deepEqual(keyData(off.diagnostics, 'ssl-protocols'), [{code: 'ssl-protocols-invalid', data: {value: 'SSLv3'}, level: 'warning', fidelity: 'ignored'}])
+  t.deepEqual(keyData(off.diagnostics, 'ssl-ciphers'), [{code: 'ssl-ciphers-unsupported', data: {value: 'NOT-A-CIPHER'}, level: 'warning', fidelity: 'approximate'}])
+  const tls13 = clientTrafficFromConfigMap(configMap({'ssl-protocols': 'TLSv1.3', 'ssl-ciphers': 'ECDHE-RSA-AES128-GCM-SHA256'}), ctx)
+  t.deepEqual(keyData(tls13.diagnostics, 'ssl-ciphers'), [{code: 'ssl-ciphers-tls13', data: {value: 'ECDHE-RSA-AES128-GCM-SHA256'}, level: 'info', fidelity: 'ignored'}])
+  // One rendering golden: the sentence the catalogue writes from that data.
+  t.is(
+    off.diagnostics.find((d) => d.annotation === 'proxy-real-ip-cidr')!.message,
+    'proxy-real-ip-cidr: "10.0.0.0/8" had no effect without use-forwarded-headers, enable-real-ip or use-proxy-protocol',
+  )
+})
+
 test('every ConfigMap key is accounted for exactly once', (t) => {
   const data: Record<string, string> = {
     'use-proxy-protocol': 'false',
@@ -830,9 +855,8 @@ test('streamServices: the 4th field PROXY only counts with exactly 4 fields; ext
   t.is(find(r.diagnostics, 'stream-proxy-protocol-encode'), undefined, 'no BackendTrafficPolicy proxyProtocol: nginx did not encode')
   const w = find(r.diagnostics, 'stream-fields-extra', '9000')!
   t.is(w.level, 'warning')
-  t.regex(w.message, /has 5 fields/)
-  t.regex(w.message, /5 "extra"/)
-  t.regex(w.message, /sent no PROXY protocol to the backend/)
+  t.deepEqual(w.data, {entry: 'tcp-services "9000": "team-a/db:5432:PROXY:PROXY:extra"', fields: 5, extra: ['extra'], fourthProxy: true, decode: true})
+  t.regex(w.hint!, /keep :PROXY as the 4th field/)
   // exactly 4 fields: encode as before
   const four = streamServices(configMap({'9000': 'team-a/db:5432:PROXY:PROXY'}, 'ingress-nginx', 'tcp-services'), 'TCP', {gateway: GW, emitRoutes: true, services})
   t.truthy(find(four.diagnostics, 'stream-proxy-protocol-encode', '9000'))

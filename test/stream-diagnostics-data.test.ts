@@ -50,6 +50,12 @@ test('PROXY on a udp-services entry: code and data', (t) => {
   t.deepEqual(about(run({'53': 'team-a/dns:53:PROXY'}, 'UDP'), '53').filter((d) => d.code !== 'stream-route'), [{code: 'stream-udp-proxy-protocol', data: {entry: 'udp-services "53": "team-a/dns:53:PROXY"'}, level: 'warning', fidelity: 'ignored'}])
 })
 
+test('a field that is not PROXY, and a Service not in the input: code and data', (t) => {
+  const ds = run({'9010': 'team-a/db:5432:proxy2', '9011': 'team-a/absent:7000'})
+  t.deepEqual(about(ds, '9010').filter((d) => d.code !== 'stream-route'), [{code: 'stream-field-ignored', data: {entry: 'tcp-services "9010": "team-a/db:5432:proxy2"', field: 3, value: 'proxy2'}, level: 'warning', fidelity: 'ignored'}])
+  t.deepEqual(about(ds, '9011').filter((d) => d.code !== 'stream-route'), [{code: 'stream-service-not-in-input', data: {entry: 'tcp-services "9011": "team-a/absent:7000"', service: 'team-a/absent', port: '7000'}, level: 'info', fidelity: undefined}])
+})
+
 test('rendering goldens: the catalogue writes these sentences from the data', (t) => {
   t.is(
     diagnostic('stream-port-reserved', {entry: 'tcp-services "443": "web/tls:443"', port: 443}).message,
@@ -60,6 +66,10 @@ test('rendering goldens: the catalogue writes these sentences from the data', (t
     'tcp-services "9004": "team-a/db:http": Service team-a/db has no port named "http" (ports: none); ingress-nginx skipped the entry, and so does the translation',
   )
   t.is(diagnostic('stream-entry-invalid', {entry: 'tcp-services "1": "a/b:0"', problem: 'backend-port', backendPort: 0}).message, 'tcp-services "1": "a/b:0": 0 is not a valid port')
+  t.is(
+    diagnostic('stream-fields-extra', {entry: 'tcp-services "9000": "a/b:1:x:y:z:w"', fields: 6, extra: ['z', 'w'], fourthProxy: false, decode: false}).message,
+    'tcp-services "9000": "a/b:1:x:y:z:w" has 6 fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored fields 5 "z", 6 "w"; the translation does the same',
+  )
 })
 
 test('diagnostic() takes level and fidelity from the catalogue entry and carries the data', (t) => {

@@ -6,6 +6,7 @@ import type {Diagnostic} from '../model/types.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 import type {Code} from '../model/catalogue/index.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 const CLIENT_IP_KEYS = ['use-proxy-protocol', 'use-forwarded-headers', 'enable-real-ip', 'forwarded-for-header', 'proxy-real-ip-cidr']
 
@@ -191,7 +192,7 @@ function accountForwardedDetection(cm: ConfigMapContext, model: ConfigMapModel, 
 function accountForwardedForHeader(cm: ConfigMapContext, model: ConfigMapModel, s: ClientIpSettings): void {
   if (!cm.has('forwarded-for-header')) return
   const {header} = s
-  if (!s.xff) cm.account('forwarded-for-header', {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `forwarded-for-header: "${cm.data['forwarded-for-header']}" had no effect without use-forwarded-headers or enable-real-ip, and has none here`})
+  if (!s.xff) cm.account('forwarded-for-header', diagnostic('configmap-key-unused', {key: 'forwarded-for-header', value: cm.data['forwarded-for-header']}))
   else if (!s.customHeader) cm.exact('forwarded-for-header', `forwarded-for-header: "${cm.data['forwarded-for-header']}" is the X-Forwarded-For header Envoy reads`)
   else if (model.clientTraffic.clientIPDetection?.customHeader) {
     cm.account('forwarded-for-header', {
@@ -210,7 +211,7 @@ function accountProxyRealIpCidr(cm: ConfigMapContext, s: ClientIpSettings): void
   if (!cm.has('proxy-real-ip-cidr')) return
   const raw = cm.data['proxy-real-ip-cidr']
   const invalid = s.badCidrs.length > 0 ? ` (invalid entries dropped: ${s.badCidrs.join(', ')})` : ''
-  if (!s.xff && !s.pp) cm.account('proxy-real-ip-cidr', {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `proxy-real-ip-cidr: "${raw}" had no effect without use-forwarded-headers, enable-real-ip or use-proxy-protocol`})
+  if (!s.xff && !s.pp) cm.account('proxy-real-ip-cidr', diagnostic('configmap-key-unused', {key: 'proxy-real-ip-cidr', value: raw}))
   else if (s.xff && s.customHeader) cm.account('proxy-real-ip-cidr', {level: 'info', code: 'client-ip-trusted-cidrs', fidelity: 'approximate', message: `proxy-real-ip-cidr: "${raw}" cannot restrict Envoy's customHeader detection: see forwarded-for-header${invalid}`})
   else if (s.xff && !s.trustAll) cm.account('proxy-real-ip-cidr', {level: s.badCidrs.length > 0 ? 'warning' : 'info', code: 'client-ip-trusted-cidrs', fidelity: 'exact', message: `proxy-real-ip-cidr: "${raw}" -> clientIPDetection.xForwardedFor.trustedCIDRs ${JSON.stringify(s.cidrs)}: as nginx's real_ip_recursive, addresses are walked from the right and the first untrusted one is the client${invalid}`})
   else if (s.xff) cm.exact('proxy-real-ip-cidr', `proxy-real-ip-cidr: "${raw}" trusts every peer; see ${s.xffKey} for how that is translated${invalid}`)
@@ -235,7 +236,7 @@ function applyForwardedHeaders(cm: ConfigMapContext, model: ConfigMapModel, s: C
   const raw = cm.data['compute-full-forwarded-for']
   cm.use('compute-full-forwarded-for')
   if (fullForwardedFor && !forwarded) {
-    cm.account('compute-full-forwarded-for', {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `compute-full-forwarded-for: "${raw}" only applies with use-forwarded-headers (nginx.tmpl); nginx sent X-Forwarded-For with the client address alone (see forwarded-headers)`})
+    cm.account('compute-full-forwarded-for', diagnostic('configmap-key-unused', {key: 'compute-full-forwarded-for', value: raw}))
   } else if (fullForwardedFor) {
     cm.exact('compute-full-forwarded-for', `compute-full-forwarded-for: "${raw}": nginx passed the received X-Forwarded-For with the peer appended, as Envoy does with clientIPDetection`)
   } else {

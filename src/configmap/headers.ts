@@ -3,6 +3,7 @@ import {requestIdAction} from './forwarded-headers.js'
 import {dnsName} from '../model/names.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 import {routeDefaultNotice} from './context.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 const unmapped = {level: 'info', code: 'configmap-key-unmapped'} as const
 
@@ -62,7 +63,7 @@ export function applyRequestHeaders(cm: ConfigMapContext, model: ConfigMapModel)
   }
 }
 
-const HSTS_PARTS = ['hsts-max-age', 'hsts-include-subdomains', 'hsts-preload']
+const HSTS_PARTS = ['hsts-max-age', 'hsts-include-subdomains', 'hsts-preload'] as const
 
 /** HSTS (nginx default on): only on https responses -> lateResponseHeaders on a CTP for each https listener. */
 export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
@@ -112,7 +113,7 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
   } else {
     cm.exact('hsts', `hsts: "${data.hsts}": no Strict-Transport-Security header, as Envoy`)
     for (const key of HSTS_PARTS) {
-      cm.account(key, {level: 'info', code: 'configmap-key-unused', fidelity: 'ignored', message: `${key}: "${cm.value(key)}" has no effect with hsts off`})
+      cm.account(key, diagnostic('configmap-key-unused', {key, value: cm.value(key)}))
     }
   }
 }

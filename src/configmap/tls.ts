@@ -2,6 +2,7 @@ import {parseGoBool, parseGoInt} from '../model/go-decode.js'
 import {ENVOY_CIPHERS, tlsVersionSpan} from '../model/envoy-tls.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 const unmapped = {level: 'info', code: 'configmap-key-unmapped'} as const
 const unmappedWarning = {level: 'warning', code: 'configmap-key-unmapped'} as const
@@ -70,7 +71,7 @@ function applyProtocols(cm: ConfigMapContext, tls: Record<string, any>): void {
   const raw = cm.data['ssl-protocols']
   const {min, max, unknown, missing: gaps} = tlsVersionSpan(splitList(raw))
   if (min === undefined || max === undefined) {
-    cm.account('ssl-protocols', {level: 'warning', code: 'ssl-protocols-invalid', fidelity: 'ignored', message: `ssl-protocols: "${raw}" names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy's defaults (1.2 to 1.3) apply`})
+    cm.account('ssl-protocols', diagnostic('ssl-protocols-invalid', {value: raw}))
     return
   }
   tls.minVersion = min
@@ -94,9 +95,9 @@ function applyCiphers(cm: ConfigMapContext, tls: Record<string, any>): void {
   const kept = list.filter((c) => ENVOY_CIPHERS.has(c))
   const dropped = list.filter((c) => !ENVOY_CIPHERS.has(c))
   if (tls.minVersion === '1.3') {
-    cm.account('ssl-ciphers', {level: 'info', code: 'ssl-ciphers-tls13', fidelity: 'ignored', message: `ssl-ciphers: "${raw}" has no effect with TLS 1.3 only (TLS 1.3 cipher suites are not configurable in Envoy, nor in nginx through ssl_ciphers); not set`})
+    cm.account('ssl-ciphers', diagnostic('ssl-ciphers-tls13', {value: raw}))
   } else if (kept.length === 0) {
-    cm.account('ssl-ciphers', {level: 'warning', code: 'ssl-ciphers-unsupported', fidelity: 'approximate', message: `ssl-ciphers: "${raw}" names no cipher suite Envoy (BoringSSL) supports: Envoy's default TLS 1.2 ciphers apply`})
+    cm.account('ssl-ciphers', diagnostic('ssl-ciphers-unsupported', {value: raw}))
   } else {
     tls.ciphers = kept
     cm.use('ssl-ciphers')

@@ -5,6 +5,7 @@
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import type {Diagnostic, InputObject, SourceLocation} from '../model/types.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {
   dedupeObjects,
   mergeSkipped,
@@ -48,16 +49,10 @@ function errorText(err: unknown): string {
   }
 }
 
-function unreadable(p: string, err: unknown, what = 'read'): Diagnostic {
-  const notFound = (err as NodeJS.ErrnoException)?.code === 'ENOENT'
-  return {
-    level: 'error',
-    code: notFound ? 'input-not-found' : 'input-unreadable',
-    message: notFound
-      ? `Cannot read ${p}: no such file or directory; check the path (the other inputs were still read)`
-      : `Cannot ${what} ${p}: ${errorText(err)}; the other inputs were still read`,
-    source: {file: p},
-  }
+function unreadable(p: string, err: unknown, action: 'read' | 'list' = 'read'): Diagnostic {
+  const where = {source: {file: p}}
+  if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return diagnostic('input-not-found', {path: p}, where)
+  return diagnostic('input-unreadable', {path: p, action, error: errorText(err)}, where)
 }
 
 function byName(a: string, b: string): number {
@@ -173,12 +168,7 @@ export async function readFileInputs(
       if (stdinRead) continue
       stdinRead = true
       if (!options.readStdin) {
-        diagnostics.push({
-          level: 'error',
-          code: 'input-unreadable',
-          message: 'Cannot read - (stdin): standard input is not available here; pass a file or directory instead',
-          source: {file: STDIN_NAME},
-        })
+        diagnostics.push(diagnostic('input-unreadable', {path: '-', stdin: 'unavailable'}, {source: {file: STDIN_NAME}}))
         continue
       }
       let text: string

@@ -16,6 +16,7 @@ import jsYaml from 'js-yaml'
 import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../model/types.js'
 import {normalizeIngress} from './normalize.js'
 import {aboutObject} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 export interface ParseOptions {
   defaultNamespace: string
@@ -203,13 +204,8 @@ export function dedupeObjects(objects: InputObject[], seen: Map<string, SourceLo
     const key = identityKey(input.object)
     const first = seen.get(key)
     if (first) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'duplicate-object',
-        ...aboutObject(input.object),
-        message: `${objectLabel(input.object)} is defined twice: kept the one at ${where(first)}, ignored the one at ${where(input.source)}; remove or rename one of them`,
-        source: input.source,
-      })
+      const data = {object: objectLabel(input.object), kept: where(first), ignored: where(input.source)}
+      diagnostics.push(diagnostic('duplicate-object', data, {...aboutObject(input.object), source: input.source}))
       continue
     }
     seen.set(key, input.source)
@@ -571,13 +567,7 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
   // left out. Cluster-scoped kinds have no namespace to mismatch.
   if (cls.keep.scope === 'namespaced' && state.options.namespaceExplicit && typeof ns === 'string' && ns !== '' && ns !== state.options.defaultNamespace) {
     const given = state.options.defaultNamespace
-    state.diagnostics.push({
-      level: 'warning',
-      code: 'namespace-mismatch',
-      ...aboutObject(obj),
-      message: `${objectLabel(obj)} at ${where(loc)} is in namespace "${ns}", not "${given}" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n ${ns}, or without -n, to include it)`,
-      source: loc,
-    })
+    state.diagnostics.push(diagnostic('namespace-mismatch', {object: objectLabel(obj), at: where(loc), namespace: ns, given}, {...aboutObject(obj), source: loc}))
     return
   }
   if (cls.keep.scope === 'cluster') {
@@ -656,15 +646,10 @@ function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined
     // js-yaml's mark.line is 0-based in the chunk; an end-of-stream error may point one past the chunk's last line.
     const markLine = e.mark ? chunk.start + e.mark.line + 1 : chunk.docLine
     const line = Math.min(markLine, chunk.end)
-    const column = e.mark && markLine === line ? `:${e.mark.column + 1}` : ''
+    const column = e.mark && markLine === line ? {column: e.mark.column + 1} : {}
     // e.reason, not e.message: the message carries a snippet of the source (which may be a Secret's data).
     const reason = e.reason ?? (err instanceof RangeError ? 'document nested too deeply' : 'cannot be parsed')
-    state.diagnostics.push({
-      level: 'error',
-      code: 'yaml-syntax',
-      message: `Invalid YAML at ${state.file}:${line}${column}: ${reason}; the document starting at line ${chunk.docLine} was ignored, fix it and run again`,
-      source: {file: state.file, line},
-    })
+    state.diagnostics.push(diagnostic('yaml-syntax', {file: state.file, line, ...column, reason, documentLine: chunk.docLine}, {source: {file: state.file, line}}))
     return
   }
   if (value === null || value === undefined) return
@@ -672,23 +657,12 @@ function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined
   if (typeof value === 'object' && ANCHOR_RE.test(text) && ALIAS_RE.test(text)) {
     const stats = aliasStats(value)
     if (stats.cyclic) {
-      state.diagnostics.push({
-        level: 'error',
-        code: 'yaml-alias-bomb',
-        message: `Document at ${where(loc)} contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias`,
-        source: loc,
-      })
+      state.diagnostics.push(diagnostic('yaml-alias-bomb', {at: where(loc), recursive: true}, {source: loc}))
       return
     }
     if (stats.expanded > ALIAS_EXPANDED_LIMIT && stats.expanded > ALIAS_RATIO_LIMIT * stats.distinct) {
-      state.diagnostics.push({
-        level: 'error',
-        code: 'yaml-alias-bomb',
-        message:
-          `Document at ${where(loc)} was refused: its YAML aliases expand to ${stats.expanded} nodes from ${stats.distinct} ` +
-          `(limit ${ALIAS_EXPANDED_LIMIT} and ${ALIAS_RATIO_LIMIT}x); this looks like an alias bomb, write the values out`,
-        source: loc,
-      })
+      const data = {at: where(loc), recursive: false as const, expanded: stats.expanded, distinct: stats.distinct, limit: ALIAS_EXPANDED_LIMIT, ratio: ALIAS_RATIO_LIMIT}
+      state.diagnostics.push(diagnostic('yaml-alias-bomb', data, {source: loc}))
       return
     }
     if (stats.shared) value = expandClone(value)

@@ -47,7 +47,7 @@ export const ANNOTATIONS = [
   defineDiagnostic({
     code: 'auth-url-fail-closed-overrides',
     level: 'warning',
-    doc: 'Its SecurityPolicy authorization rules are left out while … fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead. What to do: put the rules back into authorization (beside the extAuth block) when you set the auth backend: ….',
+    doc: 'auth-url (or global auth) fails closed because its auth backend cannot be reached or built, so the route\'s SecurityPolicy denies every request; the authorization rules of other annotations (allowlist-source-range, denylist...) are left out of that policy, since an Allow rule would let those clients in without the authentication nginx required. What to do: fix the auth backend the message names, then put the rules the hint lists back into the SecurityPolicy\'s authorization beside its extAuth block.',
   }),
   defineDiagnostic({
     code: 'auth-url-missing',
@@ -64,7 +64,7 @@ export const ANNOTATIONS = [
     code: 'auth-url-target',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'No extAuth is emitted (see auth-url). What to do: list them in extAuth.http.headersToBackend when you add the external auth.',
+    doc: 'auth-response-headers on an Ingress whose auth-url produced no extAuth (the auth target could not be converted; see the auth-url note): the headers nginx copied from the auth answer to the backend are not copied. What to do: list them in extAuth.http.headersToBackend when you add the external auth.',
   }),
   defineDiagnostic({
     code: 'auth-url-unresolved-fail-closed',
@@ -110,7 +110,7 @@ export const ANNOTATIONS = [
     code: 'canary-annotation-ignored',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Ignored on a canary Ingress: ingress-nginx applies the primary Ingress\'s settings to canary traffic.',
+    doc: 'An annotation on a canary Ingress that ingress-nginx does not apply there: canary traffic goes through the primary Ingress\'s locations, with the primary\'s settings (the canary keeps its canary-* keys, its backend and the upstream settings: load-balance, upstream-hash-by, affinity). The conversion ignores it too. Set it on the primary Ingress if it was meant for all traffic.',
   }),
   defineDiagnostic({
     code: 'canary-header-and-cookie',
@@ -121,7 +121,7 @@ export const ANNOTATIONS = [
   defineDiagnostic({
     code: 'canary-header-value-emptied',
     level: 'warning',
-    doc: 'Ingress-nginx emptied the invalid canary-by-header-value, so … selects the canary by … instead, and so does the conversion.',
+    doc: 'canary-by-header-value is not a valid header value, so ingress-nginx emptied it: the canary is then chosen by canary-by-header-pattern when set, otherwise by the header being "always" / "never". The conversion matches the same way. Fix the value if a specific header value was meant to select the canary.',
   }),
   defineDiagnostic({
     code: 'canary-load-balancing',
@@ -157,7 +157,7 @@ export const ANNOTATIONS = [
     code: 'cors-credentials-wildcard',
     level: 'info',
     fidelity: 'exact',
-    doc: 'True together with origin *: browsers refused credentials with nginx\'s literal "*", so allowCredentials false keeps that (see enable-cors).',
+    doc: 'cors-allow-credentials "true" with cors-allow-origin "*": browsers refuse credentials when the answer\'s origin is the literal "*", which nginx sent, so the CORS policy sets allowCredentials false, which browsers treat the same. Nothing to do; list the origins explicitly if credentials were meant to work.',
   }),
   defineDiagnostic({
     code: 'cors-no-origin',
@@ -210,7 +210,7 @@ export const ANNOTATIONS = [
     code: 'ext-auth-cache',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'ignored'],
-    doc: 'No auth subrequest any more: Envoy Gateway\'s OIDC checks its own session cookies on every request. Or: See auth-cache-key.',
+    doc: 'auth-cache-key / auth-cache-duration: nginx cached the auth service\'s answers per cache key; Envoy Gateway\'s extAuth has no cache, so it asks the auth service on every request (same decisions, no staleness, more load on the auth service): approximate. Ignored with OIDC (Envoy checks its own session cookie, no auth subrequest) or when auth-cache-duration has no auth-cache-key (nginx cached nothing). Size the auth service for one call per request.',
   }),
   defineDiagnostic({
     code: 'ext-auth-keepalive',
@@ -263,7 +263,7 @@ export const ANNOTATIONS = [
     code: 'mtls-depth',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Envoy Gateway has no verify depth, so Envoy accepts any chain up to the CA….',
+    doc: 'auth-tls-verify-depth: Envoy Gateway\'s clientValidation has no verify depth, so Envoy accepts a client certificate chain of any length up to the CA; with depth 1 nginx refused certificates issued through an intermediate CA, which Envoy now accepts. If that matters, put only the CAs you trust directly in the CA bundle.',
   }),
   defineDiagnostic({
     code: 'mtls-error-page',
@@ -287,7 +287,7 @@ export const ANNOTATIONS = [
     code: 'mtls-match-cn',
     level: 'warning',
     fidelity: 'manual',
-    doc: '"CN=…": nginx answered 403 unless the certificate subject matched; no clientValidation field checks the subject, so the listener is not generated (fail closed). What to do: add a SecurityPolicy targeting the listener(s) … with authorization {defaultAction: Deny, rules: [{action: Allow, cel: …}]} (cel needs Envoy Gateway v1.9; route-level SecurityPolicies of these routes need mergeType: StrategicMerge to keep it), or list the allowed names i.',
+    doc: 'auth-tls-match-cn: nginx answered 403 unless the client certificate\'s subject matched the pattern; no ClientTrafficPolicy clientValidation field checks the subject, so the mTLS host listener is not generated (fail closed). What to do: add a SecurityPolicy targeting the listener(s) the hint names with authorization {defaultAction: Deny, rules: [{action: Allow, cel: ...}]} on connection.subject_peer_certificate (cel needs Envoy Gateway v1.9; route-level SecurityPolicies of these routes need mergeType: StrategicMerge to keep it), or list the allowed names in clientValidation.subjectAltNames if they are also SANs.',
   }),
   defineDiagnostic({
     code: 'mtls-missing-secret',
@@ -304,7 +304,7 @@ export const ANNOTATIONS = [
   defineDiagnostic({
     code: 'oauth2-proxy-oidc-not-possible',
     level: 'warning',
-    doc: '--oauth2-proxy=oidc asked for Envoy Gateway\'s OIDC instead of oauth2-proxy, but …; oauth2-proxy is kept behind extAuth.',
+    doc: '--oauth2-proxy=oidc asked for Envoy Gateway\'s native OIDC in place of oauth2-proxy, but the OIDC settings cannot be derived for this auth-url (the message says why: the oauth2-proxy Deployment or its ConfigMap is not in the input, it sets no client ID, or another Ingress of the host also has auth-url and the two cannot share a callback path). oauth2-proxy is kept behind extAuth, which works as with nginx. Add the missing objects with -f and rerun if OIDC was wanted.',
   }),
   defineDiagnostic({
     code: 'oidc-oauth2-proxy',
@@ -322,7 +322,7 @@ export const ANNOTATIONS = [
     code: 'proxy-ssl-secret-elsewhere',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Secret … is in another namespace, which allow-cross-namespace-resources let nginx read; Envoy Gateway references Secrets of a BackendTLSPolicy\'s or Backend\'s own namespace only, so …. What to do: hints.join(\'; \').',
+    doc: 'proxy-ssl-secret names a Secret in another namespace, which allow-cross-namespace-resources let nginx read; Envoy Gateway references Secrets only in the namespace of the BackendTLSPolicy or Backend, so the backend\'s CA or client certificate is missing (the message says which; until the CA exists the paths fail closed). What to do: follow the hint, which copies the CA into a ConfigMap and the client certificate into a Secret of the route\'s namespace.',
   }),
   defineDiagnostic({
     code: 'rate-limit-allowlist',
@@ -339,13 +339,13 @@ export const ANNOTATIONS = [
   defineDiagnostic({
     code: 'redirect-code-needs-gateway-api-1.5',
     level: 'info',
-    doc: 'RequestRedirect statusCode … is accepted by Gateway API v1.5 CRDs and later (older CRDs allow only 301 and 302).',
+    doc: 'permanent-redirect-code / temporal-redirect-code is 303, 307 or 308: the HTTPRoute\'s RequestRedirect statusCode accepts those from the Gateway API v1.5 CRDs on (older CRDs allow only 301 and 302 and reject the route). Check the cluster\'s Gateway API CRD version before applying.',
   }),
   defineDiagnostic({
     code: 'redirect-code-not-a-redirect',
     level: 'info',
     fidelity: 'exact',
-    doc: 'Nginx answers status … with the URL as the response body and no Location header (its return directive redirects only for 301, 302, 303, 307, 308); an Envoy Gateway direct response does the same.',
+    doc: 'The redirect code is not one nginx\'s return directive redirects with (301, 302, 303, 307, 308): nginx answered that status with the URL as the response body and no Location header. The conversion emits an Envoy Gateway HTTPRouteFilter directResponse that answers the same. Nothing to do, unless a real redirect was meant: then use one of those codes.',
   }),
   defineDiagnostic({
     code: 'redirect-code-out-of-range',
@@ -363,7 +363,7 @@ export const ANNOTATIONS = [
     code: 'request-streaming',
     level: 'info',
     fidelity: 'exact',
-    doc: '"off" streams request bodies to the backend, as Envoy does by default.',
+    doc: 'proxy-request-buffering "off": nginx streamed request bodies to the backend instead of buffering them, which is what Envoy does by default. Exact; nothing to do.',
   }),
   defineDiagnostic({
     code: 'retry-count',
@@ -374,7 +374,7 @@ export const ANNOTATIONS = [
   defineDiagnostic({
     code: 'retry-default-conditions',
     level: 'info',
-    doc: 'Retries on …, as proxy-next-upstream is not set on the Ingress -> retry on ….',
+    doc: 'proxy-next-upstream is not set on the Ingress, so nginx retried on its default conditions (the ConfigMap\'s proxy-next-upstream, "error timeout" unless changed; never for non-idempotent requests unless retry-non-idempotent is on); the route\'s BackendTrafficPolicy retries on the equivalent Envoy triggers the message lists. Nothing to do unless the list differs from what you expect.',
   }),
   defineDiagnostic({
     code: 'retry-disabled',
@@ -386,7 +386,7 @@ export const ANNOTATIONS = [
     code: 'routing-type-service',
     level: 'info',
     fidelity: 'exact',
-    doc: 'RoutingType: Service sends requests to the Service ClusterIP, as nginx did. What to do: needs Envoy Gateway v1.7+.',
+    doc: 'service-upstream "true": nginx sent requests to the Service\'s ClusterIP instead of its endpoints; the route\'s BackendTrafficPolicy sets routingType: Service, which does the same. What to do: routingType needs Envoy Gateway v1.7+.',
   }),
   defineDiagnostic({
     code: 'satisfy-any',
@@ -404,7 +404,7 @@ export const ANNOTATIONS = [
     code: 'snippet-access-control-fail-closed',
     level: 'error',
     fidelity: 'manual',
-    doc: 'Raw nginx configuration with access control (…) is not converted, so the route denies every request (fail closed) until the equivalent policy is written: "…". What to do: write the access control as a SecurityPolicy (authorization, basicAuth or extAuth) in place of the deny-all authorization; ….',
+    doc: 'A snippet annotation holds raw nginx access control (allow/deny, auth_basic, auth_request, a return 403 under a condition...) that cannot be converted: rather than publish the paths unprotected, the route\'s SecurityPolicy denies every request (fail closed, an error). What to do: write the same access control as a SecurityPolicy (authorization, basicAuth or extAuth) in place of the deny-all authorization, following the hint; the rest of the snippet needs the same manual review.',
   }),
   defineDiagnostic({
     code: 'source-range-after-auth',
@@ -422,7 +422,7 @@ export const ANNOTATIONS = [
     code: 'ssl-passthrough-no-root-path',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Host … has no / path (nor spec.defaultBackend) on this Ingress; nginx passes its TLS connections to the backend of the host\'s / location, which another Ingress or the controller\'s default backend provides, so no TLSRoute is emitted for it. What to do: add a TLSRoute for that host with the Service that serves its / path as backendRef.',
+    doc: 'ssl-passthrough on a host for which this Ingress has no / path (nor spec.defaultBackend): nginx passed the host\'s TLS connections to the backend of the host\'s / location, which another Ingress or the controller\'s default backend provides, so no TLSRoute is emitted from this Ingress. What to do: add a TLSRoute for that host with the Service that serves its / path as backendRef.',
   }),
   defineDiagnostic({
     code: 'ssl-passthrough-wildcard',
@@ -434,7 +434,7 @@ export const ANNOTATIONS = [
     code: 'ssl-passthrough-without-host',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Rules without a host cannot be passed through (passthrough routes by the TLS server name); they are not converted.',
+    doc: 'ssl-passthrough on rules without a host: passthrough chooses the backend by the TLS server name (SNI), so a rule without a host cannot be passed through, and nginx passed none of it either; no TLSRoute is emitted for it. Give the rule a host if its connections should be passed through.',
   }),
   defineDiagnostic({
     code: 'stickiness-lost-tls',
@@ -446,17 +446,17 @@ export const ANNOTATIONS = [
     code: 'upstream-setting-overridden',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'ignored'],
-    doc: 'On … that is another Ingress, whose setting the routes of this Ingress carry….',
+    doc: 'An upstream setting of this Ingress (load-balance, upstream-hash-by, service-upstream, affinity and its session-cookie-* keys) on a Service:port that another Ingress configures: ingress-nginx keeps one upstream per Service:port, configured by the Ingress that created it (controller.go createUpstreams), so the other Ingress\'s value applied to these paths too, and the routes of this Ingress carry it. Ignored when that holds for all its Services, approximate when its value still applies to some. Set the same value on both Ingresses if this one\'s was meant.',
   }),
   defineDiagnostic({
     code: 'upstream-settings-from-ingress',
     level: 'info',
-    doc: 'Ingress-nginx balances each Service:port as one upstream, configured by the Ingress that created it (the oldest using it, controller.go createUpstreams) and, for cookie affinity, merged across the Ingresses using it (controller.go getBackendServers); this Ingress\'s routes get the same: ….',
+    doc: 'Ingress-nginx balances each Service:port as one upstream, configured by the Ingress that created it (the oldest using it, controller.go createUpstreams) and, for cookie affinity, merged across the Ingresses using it (controller.go getBackendServers). The routes of this Ingress get the settings the message lists from that Ingress, as nginx applied them. Nothing to do; align the annotations of the Ingresses if the result surprises you.',
   }),
   defineDiagnostic({
     code: 'www-redirect-skipped',
     level: 'info',
     fidelity: ['exact', 'none'],
-    doc: 'Nginx creates no redirect, and neither does the conversion. Or: …, and neither does the conversion.',
+    doc: 'from-to-www-redirect creates no redirect for some names: the twin name (www. or without) is served by an Ingress of its own, the host is a wildcard, or this Ingress owns no location on it (no paths there, only spec.defaultBackend, or an older Ingress has them). Nginx redirected nothing there either, and neither does the conversion. Nothing to do.',
   }),
 ] as const

@@ -1,6 +1,17 @@
 /** Diagnostics about the controller ConfigMap (src/configmap/, tcp/udp-services). */
 import {defineDiagnostic} from './define.js'
 
+/** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
+const UNUSED_BECAUSE = {
+  'hsts-max-age': 'has no effect with hsts off',
+  'hsts-include-subdomains': 'has no effect with hsts off',
+  'hsts-preload': 'has no effect with hsts off',
+  'forwarded-for-header': 'had no effect without use-forwarded-headers or enable-real-ip, and has none here',
+  'proxy-real-ip-cidr': 'had no effect without use-forwarded-headers, enable-real-ip or use-proxy-protocol',
+  'compute-full-forwarded-for': 'only applies with use-forwarded-headers (nginx.tmpl); nginx sent X-Forwarded-For with the client address alone (see forwarded-headers)',
+} as const
+type UnusedKey = keyof typeof UNUSED_BECAUSE
+
 export const CONFIGMAP = [
   defineDiagnostic({
     code: 'client-ip-proxy-and-xff',
@@ -18,19 +29,19 @@ export const CONFIGMAP = [
     code: 'acme-challenge-exempt',
     level: 'info',
     fidelity: 'exact',
-    doc: 'SecurityPolicy … attaches to cert-manager\'s HTTP-01 solver HTTPRoutes in … (label acme.cert-manager.io/http01-solver: "true") and replaces … there, so challenges are not blocked by …; …. What to do: the solver HTTPRoutes are created in the namespace of the Certificate: Certificates in other namespaces than the gateway namespace need the same policy there.',
+    doc: 'The ConfigMap\'s Gateway-level access lists (whitelist-source-range, global auth) would block cert-manager\'s HTTP-01 challenges, which come from addresses the CA does not publish; nginx kept challenges out of global auth (no-auth-locations), and an allowlist let them through only when the solver Ingress opened it. The conversion emits a SecurityPolicy attached to the solver HTTPRoutes in the gateway namespace (label acme.cert-manager.io/http01-solver: "true") that replaces the Gateway-level policy there; deny lists still apply. What to do: the solver HTTPRoutes are created in the namespace of the Certificate, so Certificates in other namespaces need the same policy there.',
   }),
   defineDiagnostic({
     code: 'client-header-timeout',
     level: 'info',
     fidelity: 'approximate',
-    doc: 'Client-header-timeout: "…" -> timeout.http.requestHeadersReceivedTimeout: … (time to receive the request headers, answered with 408 by nginx); Envoy starts the timer at the first header byte, nginx when it waits for the request. What to do: requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used.',
+    doc: 'client-header-timeout -> ClientTrafficPolicy timeout.http.requestHeadersReceivedTimeout (time to receive the request headers; nginx answered 408). Approximate: Envoy starts the timer at the first header byte, nginx when it waits for the request. What to do: requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used.',
   }),
   defineDiagnostic({
     code: 'client-ip-custom-header',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Forwarded-for-header: "…" -> clientIPDetection.customHeader.name: …; nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively, Envoy takes the header\'s address from any peer. What to do: make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP.',
+    doc: 'forwarded-for-header names a header other than X-Forwarded-For -> ClientTrafficPolicy clientIPDetection.customHeader. nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively; Envoy takes the header\'s address from any peer. What to do: make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP.',
   }),
   defineDiagnostic({
     code: 'client-ip-mode',
@@ -101,7 +112,8 @@ export const CONFIGMAP = [
     code: 'configmap-key-unused',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Forwarded-for-header: "…" had no effect without use-forwarded-headers or enable-real-ip, and has none here. Or: Proxy-real-ip-cidr: "…" had no effect without use-forwarded-headers, enable-real-ip or use-proxy-protocol.',
+    doc: 'A ConfigMap key that had no effect in this configuration, because the key it depends on is off (forwarded-for-header without use-forwarded-headers or enable-real-ip, proxy-real-ip-cidr without those or use-proxy-protocol, hsts-* with hsts off): the conversion leaves it out too. Nothing to do, unless the main key was meant to be on.',
+    render: (d: {key: UnusedKey; value: string}) => `${d.key}: "${d.value}" ${UNUSED_BECAUSE[d.key]}`,
   }),
   defineDiagnostic({
     code: 'configmap-keys-ignored',
@@ -149,7 +161,7 @@ export const CONFIGMAP = [
     code: 'configmap-value-invalid',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Proxy-body-size: "…" is not an nginx size (e.g. 8m); nginx kept its default 1m…. Or: Forwarded-for-header: "…" is not a valid header name for Envoy (letters, digits and \'-\' only): no client IP detection is configured.',
+    doc: 'A ConfigMap value nginx could not parse (not a boolean, an integer, a number of seconds, an nginx size such as 8m) or Envoy cannot use (a header name with characters other than letters, digits and \'-\', a curve Envoy does not support): nginx kept its default, and so does the conversion, or the setting is left out as the message says. Fix the value in the ConfigMap.',
   }),
   defineDiagnostic({
     code: 'gateway-policy-http-listeners',
@@ -173,7 +185,7 @@ export const CONFIGMAP = [
     code: 'hsts',
     level: 'info',
     fidelity: 'exact',
-    doc: 'HSTS (ConfigMap hsts…): nginx set "Strict-Transport-Security: …" on every HTTPS response, replacing the backend\'s value. There is no HSTS field in Envoy Gateway: …. What to do: lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead.',
+    doc: 'hsts (on by default): nginx set Strict-Transport-Security on every HTTPS response, replacing the backend\'s value. Envoy Gateway has no HSTS field, so the ClientTrafficPolicy of the HTTPS listener(s) sets the header with headers.lateResponseHeaders. What to do: lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead.',
   }),
   defineDiagnostic({
     code: 'hsts-no-https-listener',
@@ -184,7 +196,7 @@ export const CONFIGMAP = [
   defineDiagnostic({
     code: 'lua-needs-enable-lua',
     level: 'warning',
-    doc: 'EnvoyExtensionPolicy … runs a Lua script: …. What to do: set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere.',
+    doc: 'The ConfigMap\'s block-user-agents / block-referers are converted to an EnvoyExtensionPolicy running a Lua script on every route of the Gateway. Envoy Gateway v1.9 has Lua off unless its configuration sets extensionApis.enableLua: true, and with Lua off every route of the Gateway answers 500 once the policy exists (no fail-open). What to do: set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere.',
   }),
   defineDiagnostic({
     code: 'proxy-body-size',
@@ -208,13 +220,15 @@ export const CONFIGMAP = [
     code: 'ssl-ciphers-tls13',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Ssl-ciphers: "…" has no effect with TLS 1.3 only (TLS 1.3 cipher suites are not configurable in Envoy, nor in nginx through ssl_ciphers); not set.',
+    doc: 'ssl-ciphers with ssl-protocols TLSv1.3 only: TLS 1.3 cipher suites are not configurable through ssl_ciphers in nginx, nor in Envoy, so the list had no effect and the ClientTrafficPolicy sets no ciphers. Nothing to do.',
+    render: (d: {value: string}) => `ssl-ciphers: "${d.value}" has no effect with TLS 1.3 only (TLS 1.3 cipher suites are not configurable in Envoy, nor in nginx through ssl_ciphers); not set`,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-unsupported',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Ssl-ciphers: "…" names no cipher suite Envoy (BoringSSL) supports: Envoy\'s default TLS 1.2 ciphers apply.',
+    doc: 'ssl-ciphers names no cipher suite Envoy (BoringSSL) supports (nginx used OpenSSL\'s names and set): Envoy\'s default TLS 1.2 ciphers apply. What to do: if clients need a particular cipher, check it is in Envoy\'s supported list and set it in the ClientTrafficPolicy tls.ciphers.',
+    render: (d: {value: string}) => `ssl-ciphers: "${d.value}" names no cipher suite Envoy (BoringSSL) supports: Envoy's default TLS 1.2 ciphers apply`,
   }),
   defineDiagnostic({
     code: 'ssl-protocols-approximate',
@@ -226,7 +240,8 @@ export const CONFIGMAP = [
     code: 'ssl-protocols-invalid',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Ssl-protocols: "…" names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy\'s defaults (1.2 to 1.3) apply.',
+    doc: 'ssl-protocols names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy\'s defaults (TLS 1.2 to 1.3) apply. Fix the value if older clients need TLS 1.0 or 1.1.',
+    render: (d: {value: string}) => `ssl-protocols: "${d.value}" names no TLS version Envoy supports (TLSv1, TLSv1.1, TLSv1.2, TLSv1.3): Envoy's defaults (1.2 to 1.3) apply`,
   }),
   defineDiagnostic({
     code: 'stream-entry-invalid',
@@ -244,13 +259,18 @@ export const CONFIGMAP = [
     code: 'stream-field-ignored',
     level: 'warning',
     fidelity: 'ignored',
-    doc: 'Field … "…" is not PROXY; ingress-nginx ignored it, and so does the translation.',
+    doc: 'A tcp-services/udp-services entry has a 3rd or 4th field that is not PROXY: ingress-nginx ignored the field, and so does the conversion. Remove the field or correct its spelling if PROXY protocol was meant.',
+    render: (d: {entry: string; field: number; value: string}) => `${d.entry}: field ${d.field} "${d.value}" is not PROXY; ingress-nginx ignored it, and so does the translation`,
   }),
   defineDiagnostic({
     code: 'stream-fields-extra',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A tcp/udp-services entry with more than 4 fields: ingress-nginx ignored the extra ones (and read the 4th, PROXY towards the backend, only when there were exactly 4). The conversion does the same; fix the entry.',
+    render: (d: {entry: string; fields: number; extra: string[]; fourthProxy: boolean; decode: boolean}) =>
+      `${d.entry} has ${d.fields} fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored ${d.extra.length === 1 ? 'field' : 'fields'} ${d.extra.map((f, i) => `${i + 5} "${f}"`).join(', ')}` +
+      (d.fourthProxy ? ', and as it reads the 4th field only when there are exactly 4, it sent no PROXY protocol to the backend despite the 4th field PROXY' : '') +
+      `; the translation does the same${d.decode ? ' (the 3rd field PROXY still applies)' : ''}`,
   }),
   defineDiagnostic({
     code: 'stream-port-name-unresolved',
@@ -272,13 +292,13 @@ export const CONFIGMAP = [
     code: 'stream-proxy-protocol-decode',
     level: 'info',
     fidelity: 'exact',
-    doc: 'The 3rd field PROXY made nginx expect PROXY protocol on port … -> ClientTrafficPolicy … with proxyProtocol: {} on listener …. What to do: proxyProtocol needs Envoy Gateway v1.5+.',
+    doc: 'The 3rd field PROXY of a tcp-services entry made nginx expect PROXY protocol from clients on that port -> a ClientTrafficPolicy with proxyProtocol: {} on the port\'s TCP listener. What to do: proxyProtocol needs Envoy Gateway v1.5+; the load balancer in front must send PROXY protocol, as it did to nginx.',
   }),
   defineDiagnostic({
     code: 'stream-proxy-protocol-encode',
     level: 'info',
     fidelity: 'exact',
-    doc: 'The 4th field PROXY made nginx send PROXY protocol v1 to … -> BackendTrafficPolicy …/… with proxyProtocol.version: V1.',
+    doc: 'The 4th field PROXY of a tcp-services entry made nginx send PROXY protocol v1 to the backend -> a BackendTrafficPolicy on the TCPRoute with proxyProtocol.version: V1. Exact; nothing to do.',
   }),
   defineDiagnostic({
     code: 'stream-route',
@@ -295,7 +315,8 @@ export const CONFIGMAP = [
   defineDiagnostic({
     code: 'stream-service-not-in-input',
     level: 'info',
-    doc: 'Service …/… is not in the input, so port … and its protocol could not be checked.',
+    doc: 'The Service of a tcp/udp-services entry is not in the input, so the conversion could not check that the port exists and has the entry\'s protocol (nginx skipped entries without them). The route is still emitted. Add the Service to the input (-f) or use --lookup-cluster to have it checked.',
+    render: (d: {entry: string; service: string; port: string}) => `${d.entry}: Service ${d.service} is not in the input, so port ${d.port} and its protocol could not be checked`,
   }),
   defineDiagnostic({
     code: 'stream-service-port-missing',

@@ -10,7 +10,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'live-gateway-unreadable',
     level: 'warning',
-    doc: 'Could not read the live Gateway …/… (…); the emitted Gateway lists only this input\'s listeners and certificates.',
+    doc: 'The live Gateway (the --gateway target) could not be read from the cluster: the emitted Gateway lists only this input\'s listeners and certificates, so listeners and certificates the live Gateway holds for other inputs are missing from it. What to do: fix access to the Gateway (kubeconfig, RBAC get on gateways) and rerun before applying.',
   }),
   defineDiagnostic({
     code: 'class-not-selected',
@@ -45,7 +45,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'cluster-missing-crd',
     level: 'warning',
-    doc: 'The cluster does not serve …/v1 Gateways and HTTPRoutes (Gateway API CRDs not installed); the output cannot be applied until they are. Or: The cluster does not serve … (Envoy Gateway CRDs not installed); Envoy Gateway policies in the output cannot be applied until they are. What to do: install the Gateway API v1.6 standard CRDs (Envoy Gateway v1.9 ships them).',
+    doc: 'The cluster does not serve a kind the output uses: Gateway API Gateways and HTTPRoutes (v1), ReferenceGrant, or Envoy Gateway\'s policies. The output cannot be applied until the CRDs are installed (cross-namespace certificate references cannot be granted without ReferenceGrant). What to do: install the Gateway API v1.6 standard CRDs and Envoy Gateway v1.9 (which ships them).',
   }),
   defineDiagnostic({
     code: 'cluster-read-failed',
@@ -56,6 +56,8 @@ export const SOURCES = [
     code: 'duplicate-object',
     level: 'warning',
     doc: 'An object defined twice in the input: the first is kept, the other ignored. Remove or rename one of them.',
+    render: (d: {object: string; kept: string; ignored: string}) =>
+      `${d.object} is defined twice: kept the one at ${d.kept}, ignored the one at ${d.ignored}; remove or rename one of them`,
   }),
   defineDiagnostic({
     code: 'empty-input',
@@ -71,11 +73,17 @@ export const SOURCES = [
     code: 'input-not-found',
     level: 'error',
     doc: 'An input path does not exist: it is skipped and the other inputs are still read. Check the path.',
+    render: (d: {path: string}) => `Cannot read ${d.path}: no such file or directory; check the path (the other inputs were still read)`,
   }),
   defineDiagnostic({
     code: 'input-unreadable',
     level: 'error',
     doc: 'An input path could not be read (permissions, a directory without -R, stdin unavailable): it is skipped and the other inputs are still read.',
+    /** error: the system's reason (errno text), never file content; stdin: standard input is not available to the command. */
+    render: (d: {path: string; action: 'read' | 'list'; error: string} | {path: '-'; stdin: 'unavailable'}) =>
+      'stdin' in d
+        ? 'Cannot read - (stdin): standard input is not available here; pass a file or directory instead'
+        : `Cannot ${d.action} ${d.path}: ${d.error}; the other inputs were still read`,
   }),
   defineDiagnostic({
     code: 'invalid-ingress',
@@ -96,11 +104,13 @@ export const SOURCES = [
     code: 'namespace-mismatch',
     level: 'warning',
     doc: 'An object whose namespace is not the one given with -n/--namespace: it was skipped, as kubectl refuses it too. Run with its namespace, or without -n, to include it.',
+    render: (d: {object: string; at: string; namespace: string; given: string}) =>
+      `${d.object} at ${d.at} is in namespace "${d.namespace}", not "${d.given}" given with -n/--namespace; it was skipped, kubectl refuses it too (run with -n ${d.namespace}, or without -n, to include it)`,
   }),
   defineDiagnostic({
     code: 'service-not-found',
     level: 'warning',
-    doc: 'Service …/… (port …) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
+    doc: 'A Service an Ingress path sends to does not exist in the cluster: ingress-nginx answers 503 for those paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
   }),
   defineDiagnostic({
     code: 'skipped-kind',
@@ -115,11 +125,18 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'yaml-alias-bomb',
     level: 'error',
-    doc: 'Document at … contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias. Or: Document at … was refused: its YAML aliases expand to … nodes from … (limit … and …x); this looks like an alias bomb, write the values out.',
+    doc: 'A YAML document was refused because of its aliases: an alias that contains itself, or aliases that expand to far more nodes than the document holds (an alias bomb, which would exhaust memory). The other documents are still read. Write the values out instead of aliasing them.',
+    render: (d: {at: string; recursive: true} | {at: string; recursive: false; expanded: number; distinct: number; limit: number; ratio: number}) =>
+      d.recursive
+        ? `Document at ${d.at} contains a recursive YAML alias (a node that contains itself); it was refused, remove the alias`
+        : `Document at ${d.at} was refused: its YAML aliases expand to ${d.expanded} nodes from ${d.distinct} (limit ${d.limit} and ${d.ratio}x); this looks like an alias bomb, write the values out`,
   }),
   defineDiagnostic({
     code: 'yaml-syntax',
     level: 'error',
-    doc: 'Invalid YAML at …:…: …; the document starting at line … was ignored, fix it and run again.',
+    doc: 'A YAML document is not valid YAML (the message gives file, line and the parser\'s error): that document is ignored and the others of the file are still read. Fix the syntax and run again.',
+    /** reason is js-yaml's reason, never its message: that quotes the source, which may be a Secret's data. */
+    render: (d: {file: string; line: number; column?: number; reason: string; documentLine: number}) =>
+      `Invalid YAML at ${d.file}:${d.line}${d.column !== undefined ? `:${d.column}` : ''}: ${d.reason}; the document starting at line ${d.documentLine} was ignored, fix it and run again`,
   }),
 ] as const

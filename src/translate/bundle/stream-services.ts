@@ -138,7 +138,7 @@ export function streamServices(
 
 /** getStreamServices' reading of one entry: the port, `<ns>/<svc>:<port>` and the PROXY fields; undefined when skipped. */
 function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): StreamEntry | undefined {
-  const {cmRef, cmLabel, protocol} = run
+  const {cmLabel, protocol} = run
   const diagnostics = run.out.diagnostics
   const value = typeof rawValue === 'string' ? rawValue.trim() : String(rawValue)
   const entry = `${cmLabel} "${key}": "${value}"`
@@ -167,34 +167,13 @@ function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): Strea
   let encode = fields.length === 4 && fields[3].toUpperCase() === 'PROXY'
   for (const [i, f] of fields.slice(2, 4).entries()) {
     if (f.toUpperCase() === 'PROXY') continue
-    diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'stream-field-ignored',
-        object: cmRef,
-        annotation: key,
-        fidelity: 'ignored',
-        message: `${entry}: field ${i + 3} "${f}" is not PROXY; ingress-nginx ignored it, and so does the translation`,
-      }),
-    )
+    diagnostics.push(diagnostic('stream-field-ignored', {entry, field: i + 3, value: f}, run.at(key)))
   }
   if (fields.length > 4) {
     const extra = fields.slice(4)
     const fourthProxy = fields[3].toUpperCase() === 'PROXY'
-    diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'stream-fields-extra',
-        object: cmRef,
-        annotation: key,
-        fidelity: 'ignored',
-        message:
-          `${entry} has ${fields.length} fields, at most 4 are defined ("<namespace>/<service>:<port>[:PROXY][:PROXY]"): ingress-nginx ignored ${extra.length === 1 ? 'field' : 'fields'} ${extra.map((f, i) => `${i + 5} "${f}"`).join(', ')}` +
-          (fourthProxy ? ', and as it reads the 4th field only when there are exactly 4, it sent no PROXY protocol to the backend despite the 4th field PROXY' : '') +
-          `; the translation does the same${decode ? ' (the 3rd field PROXY still applies)' : ''}`,
-        hint: `remove the extra field${extra.length === 1 ? '' : 's'} from ${cmLabel} "${key}"${fourthProxy ? ' (and keep :PROXY as the 4th field if the backend expects PROXY protocol: that changes behaviour)' : ''}`,
-      }),
-    )
+    const hint = `remove the extra field${extra.length === 1 ? '' : 's'} from ${cmLabel} "${key}"${fourthProxy ? ' (and keep :PROXY as the 4th field if the backend expects PROXY protocol: that changes behaviour)' : ''}`
+    diagnostics.push(diagnostic('stream-fields-extra', {entry, fields: fields.length, extra, fourthProxy, decode}, run.at(key, hint)))
   }
   if (protocol === 'UDP' && (decode || encode)) {
     diagnostics.push(diagnostic('stream-udp-proxy-protocol', {entry}, run.at(key)))
@@ -206,7 +185,7 @@ function parseStreamEntry(run: StreamRun, key: string, rawValue: unknown): Strea
 
 /** The Service port an entry reaches (number = spec.ports[].port, or a port name); undefined when skipped. */
 function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undefined {
-  const {cmRef, cmLabel, protocol, services} = run
+  const {cmLabel, protocol, services} = run
   const diagnostics = run.out.diagnostics
   const {key, entry, svcNs, svcName, svcPort} = parsed
   const svc = services.get(`${svcNs}/${svcName}`)
@@ -232,15 +211,7 @@ function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undef
     backendPort = Number(sp.port)
   } else if (numeric) {
     backendPort = Number(svcPort)
-    diagnostics.push(
-      diag({
-        level: 'info',
-        code: 'stream-service-not-in-input',
-        object: cmRef,
-        annotation: key,
-        message: `${entry}: Service ${svcNs}/${svcName} is not in the input, so port ${svcPort} and its protocol could not be checked`,
-      }),
-    )
+    diagnostics.push(diagnostic('stream-service-not-in-input', {entry, service: `${svcNs}/${svcName}`, port: svcPort}, run.at(key)))
   } else {
     diagnostics.push(diagnostic('stream-port-name-unresolved', {entry, service: `${svcNs}/${svcName}`, portName: svcPort}, run.at(key, `rerun with the Service in the input (or write the port number in ${cmLabel})`)))
     return undefined
