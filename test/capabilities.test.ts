@@ -118,6 +118,48 @@ test('controller ConfigMap keys whose Gateway-level policies are left out become
   t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /ConfigMap key use-forwarded-headers \(manual\)/)
 })
 
+// The records carry the ConfigMap keys as data (configmap/context.ts emitObject): the Lua EnvoyExtensionPolicy of
+// block-user-agents (configmap/header-blocks.ts) and the EnvoyProxy that keeps the load balancer sending PROXY
+// headers (bundle/envoy-proxy.ts serviceTraits) are left out without the Envoy Gateway CRDs, and say so by name.
+test('ConfigMap keys carried by the header-block EnvoyExtensionPolicy and the EnvoyProxy become manual when left out', (t) => {
+  const cm: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+    data: {'block-user-agents': '~*curl', 'use-proxy-protocol': 'true'},
+  }
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'ingress-nginx-controller',
+      namespace: 'ingress-nginx',
+      labels: {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'},
+      annotations: {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'},
+    },
+    spec: {type: 'LoadBalancer', ports: [{name: 'http', port: 80, targetPort: 'http'}, {name: 'https', port: 443, targetPort: 'https'}]},
+  }
+  const snapshot = {
+    objects: [ingress('plain', {}), cm, service].map((object) => ({object, source: {cluster: true}})),
+    capabilities: {...all, envoyGateway: false},
+    spansCluster: true,
+  }
+  const options = {emitGateway: true as const, nginxDefaults: true}
+  const served = translate({...snapshot, capabilities: all}, options)
+  t.true(served.objects.some((o) => o.kind === 'EnvoyExtensionPolicy'))
+  t.true(served.objects.some((o) => o.kind === 'EnvoyProxy'))
+  t.not(served.configMapKeys?.keys['block-user-agents'], 'manual')
+  t.not(served.configMapKeys?.keys['use-proxy-protocol'], 'manual')
+  const r = translate(snapshot, options)
+  t.false(r.objects.some((o) => o.kind === 'EnvoyExtensionPolicy' || o.kind === 'EnvoyProxy'))
+  t.is(r.configMapKeys?.keys['block-user-agents'], 'manual')
+  t.is(r.configMapKeys?.keys['use-proxy-protocol'], 'manual')
+  const lost = (key: string) => r.diagnostics.find((x) => x.code === 'annotation-needs-crd' && x.annotation === key)?.message ?? ''
+  t.regex(lost('block-user-agents'), /EnvoyExtensionPolicy gateway\/shared-defaults/)
+  t.regex(lost('use-proxy-protocol'), /EnvoyProxy gateway\//)
+  t.regex(lost('use-proxy-protocol'), /ClientTrafficPolicy/)
+})
+
 // auth-tls-* live in the host listener's ClientTrafficPolicy (https-listeners.ts hostListenerTraffic): without the
 // Envoy Gateway CRDs that policy is left out, the listener then accepts any client, so the keys cannot stay exact.
 test('client-certificate keys whose listener ClientTrafficPolicy is left out become manual', (t) => {

@@ -192,10 +192,10 @@ export function clientTrafficObjects(
   diagnostics: Diagnostic[],
   checklist: string[],
   done: (gateway: NamespacedName, step: LoadBalancerStepId) => boolean = () => false,
-): {objects: OutputObject[]; configMapKeys?: TranslateResult['configMapKeys']; configMapOf: Map<OutputObject, string>} {
+): {objects: OutputObject[]; configMapKeys?: TranslateResult['configMapKeys']; configMapOf: Map<OutputObject, {ref: string; keys: string[]}>} {
   const objects: OutputObject[] = []
-  // Which ConfigMap each object came from: if the target cannot take it, that ConfigMap's keys it carried are lost.
-  const configMapOf = new Map<OutputObject, string>()
+  // Which ConfigMap each object came from and its keys the object carries: if the target cannot take it, they are lost.
+  const configMapOf = new Map<OutputObject, {ref: string; keys: string[]}>()
   const seen = new Set<string>()
   // The report's ConfigMap key table speaks of one ConfigMap: the first Gateway's that has one (gateways are sorted).
   let configMapKeys: TranslateResult['configMapKeys']
@@ -233,7 +233,7 @@ export function clientTrafficObjects(
     }
     if (emitBundle) {
       objects.push(...r.objects)
-      if (cm) for (const o of r.objects) configMapOf.set(o, refOf(cm))
+      if (cm) for (const o of r.objects) configMapOf.set(o, {ref: refOf(cm), keys: r.carried.get(o) ?? []})
     }
   }
   return {objects, configMapKeys, configMapOf}
