@@ -197,8 +197,8 @@ export function clientTrafficObjects(
   // Which ConfigMap each object came from and its keys the object carries: if the target cannot take it, they are lost.
   const configMapOf = new Map<OutputObject, {ref: string; keys: string[]}>()
   const seen = new Set<string>()
-  // The report's ConfigMap key table speaks of one ConfigMap: the first Gateway's that has one (gateways are sorted).
-  let configMapKeys: TranslateResult['configMapKeys']
+  // The report's ConfigMap key tables: every Gateway's controller ConfigMap, once each (gateways are sorted).
+  const configMapKeys: NonNullable<TranslateResult['configMapKeys']> = []
   for (const {gateway: gw, configMap: cm, hasHttps, hostListeners, stripRequestHeaders} of gateways) {
     if (!cm && !emitBundle) continue
     const r = clientTrafficFromConfigMap(cm, {
@@ -211,7 +211,7 @@ export function clientTrafficObjects(
       hostListeners,
       stripRequestHeaders,
     })
-    if (cm && !configMapKeys) configMapKeys = {configMap: refOf(cm), keys: r.keys}
+    if (cm && !configMapKeys.some((t) => t.configMap === refOf(cm))) configMapKeys.push({configMap: refOf(cm), keys: r.keys})
     // Each Gateway's notes: named when several Gateways (several controllers) are converted at once.
     const prefix = gateways.length > 1 ? `Gateway ${gw.namespace}/${gw.name}: ` : ''
     for (const d of r.diagnostics) {
@@ -236,7 +236,7 @@ export function clientTrafficObjects(
       if (cm) for (const o of r.objects) configMapOf.set(o, {ref: refOf(cm), keys: r.carried.get(o) ?? []})
     }
   }
-  return {objects, configMapKeys, configMapOf}
+  return {objects, ...(configMapKeys.length > 0 ? {configMapKeys} : {}), configMapOf}
 }
 
 export interface StreamParts {
