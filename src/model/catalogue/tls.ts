@@ -125,12 +125,12 @@ export const TLS = [
   }),
   defineDiagnostic({
     code: 'mtls-host-under-tls-wildcard',
-    level: 'warning',
+    level: ['warning', 'error'],
     doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates; no listener here asks for them for this host. Give the host a TLS entry of its own so its listener checks client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
-    level: 'info',
+    level: ['info', 'warning'],
     doc: 'Host "…" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host\'s routes stay on the http listener and no client certificate listener is generated.',
   }),
   defineDiagnostic({
@@ -166,6 +166,11 @@ export const TLS = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'HTTPS listeners carry certificates for the same names: Envoy Gateway then offers only HTTP/1.1 on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection across listeners. A warning when clients relied on HTTP/2; give each name one certificate.',
+  }),
+  defineDiagnostic({
+    code: 'tls-listeners-http2-kept',
+    level: 'info',
+    doc: 'HTTPS listeners overlap only because a deeper host with client certificates presents a TLS wildcard\'s certificate on a listener of its own (the wildcard is not valid for that name): Envoy Gateway would offer only HTTP/1.1 on them, so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1] and HTTP/2 is served as ingress-nginx did. A client that checks certificates cannot reuse a connection across these names.',
   }),
   defineDiagnostic({
     code: 'tls-secret-copies',
