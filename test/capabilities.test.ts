@@ -106,16 +106,58 @@ test('controller ConfigMap keys whose Gateway-level policies are left out become
   const served = translate({...snapshot, capabilities: all}, options)
   t.true(served.objects.some((o) => o.kind === 'ClientTrafficPolicy'))
   // use-forwarded-headers is approximate even where served (client-ip.ts says why); neither is manual there.
-  t.is(served.configMapKeys?.keys['use-forwarded-headers'], 'approximate')
-  t.is(served.configMapKeys?.keys['proxy-connect-timeout'], 'exact')
+  t.is(served.configMapKeys?.[0]?.keys['use-forwarded-headers'], 'approximate')
+  t.is(served.configMapKeys?.[0]?.keys['proxy-connect-timeout'], 'exact')
   const r = translate(snapshot, options)
   t.false(r.objects.some((o) => o.kind === 'ClientTrafficPolicy' || o.kind === 'BackendTrafficPolicy'))
-  t.is(r.configMapKeys?.keys['use-forwarded-headers'], 'manual')
-  t.is(r.configMapKeys?.keys['proxy-connect-timeout'], 'manual')
+  t.is(r.configMapKeys?.[0]?.keys['use-forwarded-headers'], 'manual')
+  t.is(r.configMapKeys?.[0]?.keys['proxy-connect-timeout'], 'manual')
   const d = r.diagnostics.find((x) => x.code === 'annotation-needs-crd' && x.annotation === 'use-forwarded-headers')
   t.is(d?.object, 'ConfigMap ingress-nginx/ingress-nginx-controller')
   t.is(d?.fidelity, 'manual')
   t.regex(failOnMessage(buildReport(r, {snapshot}), 'approximate') ?? '', /ConfigMap key use-forwarded-headers \(manual\)/)
+})
+
+// The records carry the ConfigMap keys as data (configmap/context.ts emitObject): the Lua EnvoyExtensionPolicy of
+// block-user-agents (configmap/header-blocks.ts) and the EnvoyProxy that keeps the load balancer sending PROXY
+// headers (bundle/envoy-proxy.ts serviceTraits) are left out without the Envoy Gateway CRDs, and say so by name.
+test('ConfigMap keys carried by the header-block EnvoyExtensionPolicy and the EnvoyProxy become manual when left out', (t) => {
+  const cm: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+    data: {'block-user-agents': '~*curl', 'use-proxy-protocol': 'true'},
+  }
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'ingress-nginx-controller',
+      namespace: 'ingress-nginx',
+      labels: {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'},
+      annotations: {'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*'},
+    },
+    spec: {type: 'LoadBalancer', ports: [{name: 'http', port: 80, targetPort: 'http'}, {name: 'https', port: 443, targetPort: 'https'}]},
+  }
+  const snapshot = {
+    objects: [ingress('plain', {}), cm, service].map((object) => ({object, source: {cluster: true}})),
+    capabilities: {...all, envoyGateway: false},
+    spansCluster: true,
+  }
+  const options = {emitGateway: true as const, nginxDefaults: true}
+  const served = translate({...snapshot, capabilities: all}, options)
+  t.true(served.objects.some((o) => o.kind === 'EnvoyExtensionPolicy'))
+  t.true(served.objects.some((o) => o.kind === 'EnvoyProxy'))
+  t.not(served.configMapKeys?.[0]?.keys['block-user-agents'], 'manual')
+  t.not(served.configMapKeys?.[0]?.keys['use-proxy-protocol'], 'manual')
+  const r = translate(snapshot, options)
+  t.false(r.objects.some((o) => o.kind === 'EnvoyExtensionPolicy' || o.kind === 'EnvoyProxy'))
+  t.is(r.configMapKeys?.[0]?.keys['block-user-agents'], 'manual')
+  t.is(r.configMapKeys?.[0]?.keys['use-proxy-protocol'], 'manual')
+  const lost = (key: string) => r.diagnostics.find((x) => x.code === 'annotation-needs-crd' && x.annotation === key)?.message ?? ''
+  t.regex(lost('block-user-agents'), /EnvoyExtensionPolicy gateway\/shared-defaults/)
+  t.regex(lost('use-proxy-protocol'), /EnvoyProxy gateway\//)
+  t.regex(lost('use-proxy-protocol'), /ClientTrafficPolicy/)
 })
 
 // auth-tls-* live in the host listener's ClientTrafficPolicy (https-listeners.ts hostListenerTraffic): without the

@@ -463,7 +463,6 @@ function configBool(value: unknown, dflt: boolean): boolean {
   return parseGoBool(value) ?? dflt
 }
 
-const configs = new WeakMap<object, ServingConfig>()
 const DEFAULT_CONFIG: ServingConfig = {
   riskLevel: 'High',
   allowSnippets: false,
@@ -475,12 +474,11 @@ const DEFAULT_CONFIG: ServingConfig = {
 
 /**
  * The serving settings of the controller ConfigMap (template/configmap.go ReadConfig over config.go NewDefault),
- * or the defaults when it is not in the input.
+ * or the defaults when it is not in the input. Computed on each call (no module cache: a later run over the same
+ * object, edited since, must see it as it is); translate memoizes it per run (index.ts perRun).
  */
 export function servingConfig(cm: KubeObject | undefined): ServingConfig {
   if (!cm || typeof cm !== 'object') return DEFAULT_CONFIG
-  const cached = configs.get(cm)
-  if (cached) return cached
   const data: Record<string, unknown> = cm.data && typeof cm.data === 'object' ? cm.data : {}
   const text = (k: string): string | undefined => (typeof data[k] === 'string' ? (data[k] as string) : data[k] === undefined ? undefined : String(data[k]))
   const risk = text('annotations-risk-level')
@@ -496,6 +494,5 @@ export function servingConfig(cm: KubeObject | undefined): ServingConfig {
     wordBlocklist: words === undefined || words === '' ? [] : goTrim(words).split(','),
     fromConfigMap: true,
   }
-  configs.set(cm, config)
   return config
 }

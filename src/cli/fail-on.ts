@@ -22,9 +22,11 @@ export function failOnMessage(report: MigrationReport, threshold: IngressStatus 
   const hits = report.ingresses.filter((e) => statusAtLeast(e.status, threshold))
   const others = [
     ...report.streamEntries.filter((e) => statusAtLeast(e.status, threshold)).map((e) => `${e.protocol.toLowerCase()}-services ${e.port} (${e.status})`),
-    ...(report.configMap?.keys ?? [])
-      .filter((k) => (k.fidelity === 'approximate' || k.fidelity === 'manual') && statusAtLeast(k.fidelity, threshold))
-      .map((k) => `ConfigMap key ${k.key} (${k.fidelity})`),
+    ...(report.configMaps ?? []).flatMap((cm, _i, all) =>
+      cm.keys
+        .filter((k) => (k.fidelity === 'approximate' || k.fidelity === 'manual') && statusAtLeast(k.fidelity, threshold))
+        .map((k) => `ConfigMap ${all.length > 1 ? `${cm.name} ` : ''}key ${k.key} (${k.fidelity})`),
+    ),
   ]
   if (hits.length === 0 && others.length === 0) return undefined
   const worse = threshold === 'skipped' ? 'skipped' : `${threshold} or worse`

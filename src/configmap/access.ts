@@ -5,7 +5,7 @@ import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName} from '../model/gate
 import {diag} from '../model/diagnostics.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
-import {httpListenerTargets, splitList, truncate} from './context.js'
+import {emitObject, httpListenerTargets, splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 
 const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth' as const})
@@ -181,12 +181,12 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
           `${shape.ownerStep ? `before cutover: ${shape.ownerStep}; ` : 'check that the auth service answers 200 (not 202 or 204) to an allowed request; '}${'pathOverride' in shape.http ? 'pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ' : ''}${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list other headers the auth service reads in extAuth.headersToExtAuth`,
       })
       if (target.namespace !== gw.namespace) {
-        model.objects.push({
+        emitObject(model, {
           apiVersion: `${GATEWAY_GROUP}/v1beta1`,
           kind: 'ReferenceGrant',
           metadata: managedMetadata(dnsName('ingress2gw', gw.namespace, 'global-auth'), target.namespace, cm.sources, ['global-auth-url']),
           spec: {from: [{group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: gw.namespace}], to: [{group: '', kind: 'Service', name: target.name}]},
-        })
+        }, ['global-auth-url'])
       }
     } else if (on) {
       cm.account('global-auth-url', {level: 'warning', code: 'global-auth-url', fidelity: 'manual', message: `global-auth-url: "${url}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`, hint: 'create a Backend (FQDN) for the auth endpoint and add extAuth.http.backendRefs to a Gateway-level SecurityPolicy'})
@@ -217,12 +217,13 @@ export function emitSecurityDefaults(cm: ConfigMapContext, model: ConfigMapModel
   if (!cm.traffic.nginxDefaults || Object.keys(sp.spec).length === 0) return
   const gw = cm.traffic.gateway
   const name = dnsName(gw.name, 'defaults')
-  model.objects.push({
+  const keys = sp.keys.filter(cm.has)
+  emitObject(model, {
     apiVersion: EG_API_VERSION,
     kind: 'SecurityPolicy',
-    metadata: managedMetadata(name, gw.namespace, cm.sources, sp.keys.filter(cm.has)),
+    metadata: managedMetadata(name, gw.namespace, cm.sources, keys),
     spec: {targetRefs: httpListenerTargets(cm.traffic), ...sp.spec},
-  })
+  }, keys)
   model.checklist.push(
     `SecurityPolicy ${name} applies the ConfigMap access lists / global auth to every route of the Gateway's HTTP listeners; a route with its own SecurityPolicy (cors, basic auth, allowlist annotations) loses them, because the more specific policy replaces it`,
   )
@@ -256,16 +257,17 @@ function emitAcmeExemption(cm: ConfigMapContext, model: ConfigMapModel, sp: Secu
   if (!sp.extAuthMapped && !allowRule) return
   const denyRules = (sp.spec.authorization?.rules ?? []).filter((r: any) => r.action === 'Deny')
   const exemptName = acmeExemptPolicyName(gw)
-  model.objects.push({
+  // Derived from the deny lists it keeps and the allowlist / global auth it lifts.
+  const keys = ['no-auth-locations', ...sp.keys.filter((k) => k !== 'global-auth-response-headers' && cm.has(k))]
+  emitObject(model, {
     apiVersion: EG_API_VERSION,
     kind: 'SecurityPolicy',
-    // Derived from the deny lists it keeps and the allowlist / global auth it lifts.
-    metadata: managedMetadata(exemptName, gw.namespace, cm.sources, ['no-auth-locations', ...sp.keys.filter((k) => k !== 'global-auth-response-headers' && cm.has(k))]),
+    metadata: managedMetadata(exemptName, gw.namespace, cm.sources, keys),
     spec: {
       targetSelectors: [{group: GATEWAY_GROUP, kind: 'HTTPRoute', matchLabels: {'acme.cert-manager.io/http01-solver': 'true'}}],
       authorization: denyRules.length > 0 ? {defaultAction: 'Allow', rules: denyRules} : {defaultAction: 'Allow'},
     },
-  })
+  }, keys)
   const lifted: string[] = []
   if (sp.extAuthMapped) lifted.push('global auth (nginx exempted /.well-known/acme-challenge through no-auth-locations)')
   if (allowRule) lifted.push(`the whitelist-source-range allowlist (the CA validates from unpublished addresses: behind nginx, HTTP-01 only passed when the solver Ingress opened the allowlist, typically with the ingressTemplate annotation nginx.ingress.kubernetes.io/whitelist-source-range: 0.0.0.0/0)`)

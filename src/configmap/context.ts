@@ -10,7 +10,7 @@ import {parseGoBool, parseGoInt} from '../model/go-decode.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../model/types.js'
 import type {Code} from '../model/catalogue/index.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
-import type {PolicyTargetRef} from '../model/emitted.js'
+import type {OutputObject, PolicyTargetRef} from '../model/emitted.js'
 
 export function configMapContext(cm: KubeObject | undefined, traffic: ClientTrafficContext, entries: Map<string, Diagnostic>, consumed: string[]): ConfigMapContext {
   const present = cm !== undefined && isObject(cm)
@@ -72,9 +72,16 @@ export function emptyModel(consumed: string[]): ConfigMapModel {
     backendTrafficKeys: [],
     consumed,
     objects: [],
+    carried: new Map(),
     general: [],
     checklist: [],
   }
+}
+
+/** Adds a generated object to the model with the ConfigMap keys it carries (the same list its metadata names). */
+export function emitObject(model: ConfigMapModel, object: OutputObject, keys: string[]): void {
+  model.objects.push(object)
+  model.carried.set(object, [...new Set(keys)].sort())
 }
 
 export function splitList(value: string, sep: RegExp = /[,\s]+/): string[] {

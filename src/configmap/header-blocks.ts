@@ -2,7 +2,7 @@ import {EG_API_VERSION, gatewayTargetRef} from '../model/gateway-refs.js'
 import {diag} from '../model/diagnostics.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
-import {truncate} from './context.js'
+import {emitObject, truncate} from './context.js'
 import {regexToLuaPatterns} from './header-blocks/lua-patterns.js'
 import {blockScript, type HeaderRule} from './header-blocks/lua-script.js'
 import {readMapEntries} from './header-blocks/nginx-map.js'
@@ -95,7 +95,7 @@ export function applyHeaderBlocks(cm: ConfigMapContext, model: ConfigMapModel): 
   for (const {list, r} of results) cm.account(list.key, listDiagnostic(cm, list, r, emitted ? policy : undefined))
   if (!emitted) return
   const keys = rules.map((r) => r.key)
-  model.objects.push({
+  emitObject(model, {
     apiVersion: EG_API_VERSION,
     kind: 'EnvoyExtensionPolicy',
     metadata: managedMetadata(policy, gw.namespace, cm.sources, keys),
@@ -103,7 +103,7 @@ export function applyHeaderBlocks(cm: ConfigMapContext, model: ConfigMapModel): 
     // listeners are untouched (as nginx's servers), listeners added later are covered, and releases before v1.6 (no
     // listener sectionName for this policy, envoyextensionpolicy.go) accept it.
     spec: {targetRefs: [gatewayTargetRef(gw)], lua: [{type: 'Inline', inline: blockScript(rules, `${cm.cmRef} ${keys.join(', ')}`)}]},
-  })
+  }, keys)
   // envoyextensionpolicy.go: a Lua the translator cannot build (LuaEnvoyExtensionPolicyDisabled, a failed validation)
   // turns every route the policy covers into a 500 direct response; Lua has no fail-open option.
   const outage = `Envoy Gateway v1.9 has Lua off unless the EnvoyGateway configuration (ConfigMap envoy-gateway-config) sets extensionApis.enableLua: true, and with Lua off it answers 500 on every route of ${gw.namespace}/${gw.name} once this policy exists (envoyextensionpolicy.go: a Lua error fails the routes, there is no fail-open)`

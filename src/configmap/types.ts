@@ -134,6 +134,11 @@ export interface ConfigMapModel {
   /** Keys that shaped the ClientTrafficPolicies. */
   consumed: string[]
   objects: OutputObject[]
+  /**
+   * The ConfigMap keys each object carries (emitObject): the record says so, and a target that cannot take the
+   * object downgrades exactly these keys (capabilities.ts), without reading the object's metadata back.
+   */
+  carried: Map<OutputObject, string[]>
   /** Diagnostics not about one key (the HSTS default, the forwarded headers, the ACME exemption). */
   general: Diagnostic[]
   checklist: ChecklistLine[]

@@ -62,13 +62,11 @@ const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
   noAuthLocations: ['/.well-known/acme-challenge'],
 }
 
-const cache = new WeakMap<KubeObject, ControllerDefaults>()
-/** nginx's defaults alone (no ConfigMap): asked for several times per Ingress, so made once. */
-let withoutConfigMap: ControllerDefaults | undefined
-
+/**
+ * The defaults as the ConfigMap says now. No cache here: a module-level cache keyed by the object would hand a later
+ * translate() of the same object, edited since, the earlier answer; translate memoizes per run (index.ts perRun).
+ */
 export function controllerDefaults(configMap: KubeObject | undefined): ControllerDefaults {
-  if (configMap && cache.has(configMap)) return cache.get(configMap)!
-  if (!configMap && withoutConfigMap) return withoutConfigMap
   const data: Record<string, unknown> = configMap?.data && typeof configMap.data === 'object' ? configMap.data : {}
   const fromConfigMap = new Set<string>()
   const read = <T>(key: string, parse: (v: unknown) => T | undefined, fallback: T): T => {
@@ -104,8 +102,6 @@ export function controllerDefaults(configMap: KubeObject | undefined): Controlle
     noAuthLocations: read('no-auth-locations', (v) => (typeof v === 'string' ? v.split(',').map((s) => s.replace(/^ +| +$/g, '')).filter((s) => s !== '') : undefined), d.noAuthLocations),
     fromConfigMap,
   }
-  if (configMap) cache.set(configMap, result)
-  else withoutConfigMap = result
   return result
 }
 

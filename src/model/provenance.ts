@@ -1,15 +1,9 @@
-import type {KubeObject, ObjectMeta} from './types.js'
+import type {ObjectMeta} from './types.js'
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by'
 export const SOURCE_ANNOTATION = 'ingress2gw.io/source'
 export const CONSUMED_ANNOTATION = 'ingress2gw.io/annotations'
 const MAX_LISTED_SOURCES = 20
-
-/** The keys an object generated here carries (its consumed-keys annotation, written by managedMetadata). */
-export function consumedKeys(o: KubeObject): string[] {
-  const listed = o.metadata.annotations?.[CONSUMED_ANNOTATION]
-  return listed ? listed.split(',') : []
-}
 
 /** Metadata every generated object carries: the managed-by label and where it came from. */
 export function managedMetadata(name: string, namespace: string | undefined, sources: string[], consumed: string[] = []): ObjectMeta {

@@ -199,8 +199,11 @@ export interface TranslateResult {
   hosts?: Map<string, HostModel>
   /** nginx's view of the served hosts per Gateway (`namespace/name`): each Gateway's Ingresses alone. */
   hostsByGateway?: Map<string, Map<string, HostModel>>
-  /** The controller ConfigMap (`ConfigMap ns/name`) and the fidelity each of its keys ended in, when the input has one. */
-  configMapKeys?: {configMap: string; keys: Record<string, Fidelity>}
+  /**
+   * Each controller ConfigMap (`ConfigMap ns/name`) of the converted Gateways and the fidelity each of its keys ended
+   * in, in Gateway order (one per ConfigMap: Gateways of controllers sharing one list it once); absent when none.
+   */
+  configMapKeys?: {configMap: string; keys: Record<string, Fidelity>}[]
 }
 
 /** What an emitted object is for (the emitters' records, src/translate/records.ts; an ObjectIntent's role). */

@@ -78,7 +78,7 @@ export function dropUnserved(
     })
   }
   downgradeKeys(dropped, ingresses, diagnostics)
-  if (configMapKeys) downgradeConfigMapKeys(dropped, configMapKeys, diagnostics)
+  for (const table of configMapKeys ?? []) downgradeConfigMapKeys(dropped, table, diagnostics)
   const withheld = new Set(routesBehindLostClientChecks(list, dropped, diagnostics))
   return list.filter((r) => !unserved(r) && !withheld.has(r))
 }
@@ -147,7 +147,7 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
  * The controller ConfigMap's keys the left-out Gateway-level objects carried (the report's ConfigMap table): every
  * Ingress inherited them, and on this cluster nothing applies them, so they become manual like an Ingress's keys.
  */
-function downgradeConfigMapKeys(dropped: Emitted[], table: NonNullable<TranslateResult['configMapKeys']>, diagnostics: Diagnostic[]): void {
+function downgradeConfigMapKeys(dropped: Emitted[], table: NonNullable<TranslateResult['configMapKeys']>[number], diagnostics: Diagnostic[]): void {
   const lost = new Map<string, {objects: string[]; what: string[]}>()
   for (const r of dropped) {
     if (r.configMap?.ref !== table.configMap) continue

@@ -632,6 +632,18 @@ export function loadBalancerStepDone(planes: DataPlane[]): (gateway: NamespacedN
 }
 
 /**
+ * The controller ConfigMap keys a Gateway's generated EnvoyProxy carries: with use-proxy-protocol the load balancer
+ * in front of the Envoy Service must send PROXY headers, and an EnvoyProxy that copies the Service's PROXY-protocol
+ * annotations is what does it (loadBalancerStepDone withdraws the owner's step for it). Left out, that half of the
+ * key is not applied.
+ */
+export function envoyProxyConfigMapKeys(plane: DataPlane | undefined, configMap: KubeObject | undefined): {ref: string; keys: string[]} | undefined {
+  if (!plane?.plan || !configMap || plane.plan.traits.proxyProtocol.length === 0) return undefined
+  const data = isObject(configMap.data) ? configMap.data : {}
+  return typeof data['use-proxy-protocol'] === 'string' ? {ref: refOf(configMap), keys: ['use-proxy-protocol']} : undefined
+}
+
+/**
  * Annotations (as copied to the EnvoyProxy) whose key names the PROXY protocol with a value that does not turn it off,
  * for clouds serviceTraits has no rule for (OVHcloud, Civo, Vultr...); the same reading as cutover/checks.ts
  * lbSendsProxyProtocol. Not proof that PROXY headers are sent, but the Envoy Service's load balancer gets the same ask.

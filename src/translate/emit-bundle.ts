@@ -192,13 +192,13 @@ export function clientTrafficObjects(
   diagnostics: Diagnostic[],
   checklist: string[],
   done: (gateway: NamespacedName, step: LoadBalancerStepId) => boolean = () => false,
-): {objects: OutputObject[]; configMapKeys?: TranslateResult['configMapKeys']; configMapOf: Map<OutputObject, string>} {
+): {objects: OutputObject[]; configMapKeys?: TranslateResult['configMapKeys']; configMapOf: Map<OutputObject, {ref: string; keys: string[]}>} {
   const objects: OutputObject[] = []
-  // Which ConfigMap each object came from: if the target cannot take it, that ConfigMap's keys it carried are lost.
-  const configMapOf = new Map<OutputObject, string>()
+  // Which ConfigMap each object came from and its keys the object carries: if the target cannot take it, they are lost.
+  const configMapOf = new Map<OutputObject, {ref: string; keys: string[]}>()
   const seen = new Set<string>()
-  // The report's ConfigMap key table speaks of one ConfigMap: the first Gateway's that has one (gateways are sorted).
-  let configMapKeys: TranslateResult['configMapKeys']
+  // The report's ConfigMap key tables: every Gateway's controller ConfigMap, once each (gateways are sorted).
+  const configMapKeys: NonNullable<TranslateResult['configMapKeys']> = []
   for (const {gateway: gw, configMap: cm, hasHttps, hostListeners, httpsListenerKeepsHttp2, stripRequestHeaders} of gateways) {
     if (!cm && !emitBundle) continue
     const r = clientTrafficFromConfigMap(cm, {
@@ -212,7 +212,7 @@ export function clientTrafficObjects(
       httpsListenerKeepsHttp2,
       stripRequestHeaders,
     })
-    if (cm && !configMapKeys) configMapKeys = {configMap: refOf(cm), keys: r.keys}
+    if (cm && !configMapKeys.some((t) => t.configMap === refOf(cm))) configMapKeys.push({configMap: refOf(cm), keys: r.keys})
     // Each Gateway's notes: named when several Gateways (several controllers) are converted at once.
     const prefix = gateways.length > 1 ? `Gateway ${gw.namespace}/${gw.name}: ` : ''
     for (const d of r.diagnostics) {
@@ -234,10 +234,10 @@ export function clientTrafficObjects(
     }
     if (emitBundle) {
       objects.push(...r.objects)
-      if (cm) for (const o of r.objects) configMapOf.set(o, refOf(cm))
+      if (cm) for (const o of r.objects) configMapOf.set(o, {ref: refOf(cm), keys: r.carried.get(o) ?? []})
     }
   }
-  return {objects, configMapKeys, configMapOf}
+  return {objects, ...(configMapKeys.length > 0 ? {configMapKeys} : {}), configMapOf}
 }
 
 export interface StreamParts {

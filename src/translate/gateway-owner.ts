@@ -12,7 +12,7 @@ import {authHeaderStrips, exemptAuthLocations, noAuthLocations} from './bundle/a
 import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
-import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, gatewayClassProxy, loadBalancerStepDone, planDataPlanes, type DataPlane, type DataPlaneContext} from './data-plane.js'
+import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, envoyProxyConfigMapKeys, gatewayClassProxy, loadBalancerStepDone, planDataPlanes, type DataPlane, type DataPlaneContext} from './data-plane.js'
 import {about} from '../model/diagnostics.js'
 import {certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, streamParts, type CertManagerPlans} from './emit-bundle.js'
 import {
@@ -36,7 +36,6 @@ import type {IngressModel, Location} from '../model/ingress-model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
-import {consumedKeys} from '../model/provenance.js'
 import type {EmittedObject, OutputObject} from '../model/emitted.js'
 import {pushAll} from '../util/arrays.js'
 
@@ -112,7 +111,11 @@ export function gatewayOwnerRecords(input: OwnerInput, diagnostics: Diagnostic[]
     controllers.workloads,
     diagnostics,
   )
-  pushAll(out, records(buildEnvoyProxies(planes, emitBundle, dataPlaneContext(input), diagnostics, checklist), 'envoy-proxy'))
+  for (const proxy of buildEnvoyProxies(planes, emitBundle, dataPlaneContext(input), diagnostics, checklist)) {
+    const plane = planes.find((p) => p.envoyProxy === proxy)
+    const configMap = plane ? envoyProxyConfigMapKeys(plane, controllers.configMaps.get(gatewayKey(plane.gateway))) : undefined
+    out.push(record(proxy, 'envoy-proxy', configMap ? {configMap} : {}))
+  }
   const usedRouteNames = new Set([...input.emitted, ...out].filter((r) => r.object.kind === 'HTTPRoute').map((r) => `${r.object.metadata.namespace}/${r.object.metadata.name}`))
   diagnostics.push(
     ...mergedGatewayDiagnostics(
@@ -346,8 +349,8 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
   }
   // Each object carries the ConfigMap keys it consumed: if the target cannot take it, those keys are not applied.
   const carried = (o: OutputObject) => {
-    const ref = r.configMapOf.get(o)
-    return ref ? {configMap: {ref, keys: consumedKeys(o)}} : {}
+    const configMap = r.configMapOf.get(o)
+    return configMap ? {configMap} : {}
   }
   return {records: r.objects.map((o) => ({...gatewayLevelRecord(o, listenerIngresses), ...carried(o)})), ...(r.configMapKeys ? {configMapKeys: r.configMapKeys} : {})}
 }

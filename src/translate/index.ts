@@ -14,7 +14,7 @@ import {controllersOfGateways, type GatewayControllers} from './controller-workl
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
 import {planHttpsListeners, resolveWildcardTls, type HttpsListenerPlan} from './https-listeners.js'
 import {attachCoveredPlainHosts, inheritWildcardCertificates, reportAliasesUnderTlsWildcards} from './wildcard-certificates.js'
-import {controllerDefaults} from '../model/controller-defaults.js'
+import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
 import {decideSharedSettings} from './upstreams.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import {dropUnserved} from './capabilities.js'
@@ -130,9 +130,11 @@ function indexInput(snapshot: Snapshot): InputIndex {
 function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartition[], controllers: GatewayControllers, input: InputIndex, options: TranslateOptions, diagnostics: Diagnostic[]): void {
   // Whether nginx served an Ingress is its own controller's decision (annotations-risk-level, snippets, ...).
   const ownConfigMap = (ingress: IngressModel) => controllers.configMapOfClass(gatewayKey(ingress.gateway), ingress.className)
+  const defaultsOf = perRun(controllerDefaults)
+  const servingOf = perRun(servingConfig)
   for (const ingress of ingresses) {
-    const defaults = controllerDefaults(ownConfigMap(ingress))
-    readAnnotations(ingress, options.annotationPrefix, servingConfig(ownConfigMap(ingress)), diagnostics, defaults)
+    const defaults = defaultsOf(ownConfigMap(ingress))
+    readAnnotations(ingress, options.annotationPrefix, servingOf(ownConfigMap(ingress)), diagnostics, defaults)
     // The resolve phase: what the families (and the location table) combine, before any of them runs.
     ingress.settings = resolveSettings(ingress.annotations, defaults)
     const canary = ingress.annotations.get('canary')
@@ -141,12 +143,12 @@ function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartit
   for (const partition of partitions) {
     const controllerConfigMap = controllers.configMaps.get(gatewayKey(partition.gateway))
     // Upstream-level settings (createUpstreams) and server proxy-ssl are decided within one controller too.
-    const shared = decideSharedSettings(partition.ingresses, input.services, controllerDefaults(controllerConfigMap).proxySslLocationOnly, servingConfig(controllerConfigMap).allowCrossNamespace)
-    const lookup = gatewayLookup(partition.ingresses, input.services, input.configMaps, controllerConfigMap, input.deployments, shared)
+    const shared = decideSharedSettings(partition.ingresses, input.services, defaultsOf(controllerConfigMap).proxySslLocationOnly, servingOf(controllerConfigMap).allowCrossNamespace)
+    const lookup = gatewayLookup(partition.ingresses, input.services, input.configMaps, controllerConfigMap, input.deployments, shared, defaultsOf)
     for (const ingress of partition.ingresses) {
       if (!ingress.served) continue
       const own = ownConfigMap(ingress)
-      applyFamilies(ingress, options, own === controllerConfigMap ? lookup : {...lookup, controllerConfigMap: () => own, controllerDefaults: () => controllerDefaults(own)}, diagnostics)
+      applyFamilies(ingress, options, own === controllerConfigMap ? lookup : {...lookup, controllerConfigMap: () => own, controllerDefaults: () => defaultsOf(own)}, diagnostics)
     }
   }
 }
@@ -204,6 +206,7 @@ function gatewayLookup(
   controllerConfigMap: KubeObject | undefined,
   deployments: Map<string, KubeObject[]>,
   shared: SharedSettings,
+  defaultsOf: (cm: KubeObject | undefined) => ControllerDefaults,
 ): Lookup {
   return {
     // Names read from annotation values carry placeholders as sentinels; the objects of the input as written.
@@ -211,7 +214,7 @@ function gatewayLookup(
     configMap: (ns, name) => configMaps.get(restorePlaceholders(`${ns}/${name}`)),
     controllerConfigMap: () => controllerConfigMap,
     gatewayConfigMap: () => controllerConfigMap,
-    controllerDefaults: () => controllerDefaults(controllerConfigMap),
+    controllerDefaults: () => defaultsOf(controllerConfigMap),
     sharedSettings: () => shared,
     // nginx's locations of this Gateway's Ingresses, from the table the routes are built from.
     ...servedLocations(ingresses, services),
@@ -312,4 +315,18 @@ export function sortObjects(objects: KubeObject[]): KubeObject[] {
       compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
       compareStrings(a.metadata.name, b.metadata.name),
   )
+}
+
+/**
+ * One computation per ConfigMap object for the length of one translate() call: the families ask for the controller's
+ * settings several times per Ingress; the memo dies with the run, so a later run never sees this one's answers.
+ */
+function perRun<T>(compute: (configMap: KubeObject | undefined) => T): (configMap: KubeObject | undefined) => T {
+  const seen = new WeakMap<KubeObject, T>()
+  let withoutConfigMap: {value: T} | undefined
+  return (configMap) => {
+    if (!configMap) return (withoutConfigMap ??= {value: compute(undefined)}).value
+    if (!seen.has(configMap)) seen.set(configMap, compute(configMap))
+    return seen.get(configMap)!
+  }
 }

@@ -4,6 +4,7 @@
  */
 import test from 'ava'
 import {buildReport, renderMarkdown, renderText} from '../../src/output/migration-report/index.js'
+import {failOnMessage} from '../../src/cli/fail-on.js'
 import {translate} from '../../src/translate/index.js'
 import type {KubeObject} from '../../src/model/types.js'
 
@@ -48,4 +49,31 @@ test('without a controller ConfigMap the report has no ConfigMap histogram', (t)
   const r = reportWith()
   t.is(r.summary.configMapKeys, undefined)
   t.is(r.configMap, undefined)
+})
+
+// Two controllers (controller-workloads.ts): the default Gateway reads ingress-nginx/ingress-nginx-controller, the
+// internal one (--gateway-for internal=..., --controller-configmap-for internal=...) its own ConfigMap. Each set
+// the defaults of its own Ingresses, so each gets its table; the gate trips on a manual key of either.
+test('with two controllers every controller ConfigMap has its table, and the gate names the ConfigMap', (t) => {
+  const internal: KubeObject = {...ingress, metadata: {name: 'wiki', namespace: 'corp'}, spec: {...ingress.spec, ingressClassName: 'internal'}}
+  const objects: KubeObject[] = [
+    ingress,
+    internal,
+    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'ssl-protocols': 'TLSv1.2 TLSv1.3'}},
+    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', namespace: 'ingress-internal'}, data: {'server-snippet': 'location /x {}', 'worker-processes': '4'}},
+  ]
+  const snapshot = {objects: objects.map((object) => ({object, source: {file: 'in.yaml', line: 1}})), spansCluster: true}
+  const options = {ingressClasses: ['nginx', 'internal'], gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}}, controllerConfigMapFor: {internal: 'ingress-internal/settings'}}
+  const result = translate(snapshot, options)
+  t.deepEqual(result.configMapKeys?.map((c) => c.configMap), ['ConfigMap ingress-nginx/ingress-nginx-controller', 'ConfigMap ingress-internal/settings'])
+  const r = buildReport(result, {snapshot, options: {}})
+  t.deepEqual(r.configMaps, [
+    {name: 'ingress-nginx/ingress-nginx-controller', keys: [{key: 'ssl-protocols', fidelity: 'exact'}]},
+    {name: 'ingress-internal/settings', keys: [{key: 'server-snippet', fidelity: 'manual'}, {key: 'worker-processes', fidelity: 'ignored'}]},
+  ])
+  t.deepEqual(r.configMap, r.configMaps?.[0])
+  t.deepEqual(r.summary.configMapKeys, {exact: 1, approximate: 0, manual: 1, ignored: 1})
+  t.regex(renderText(r), /controller ConfigMap ingress-internal\/settings: 2 key\(s\): 0 exact, 0 approximate, 1 manual, 1 ignored/)
+  t.regex(renderMarkdown(r), /Controller ConfigMap `ingress-internal\/settings`: 2 keys/)
+  t.regex(failOnMessage(r, 'manual') ?? '', /ConfigMap ingress-internal\/settings key server-snippet \(manual\)/)
 })

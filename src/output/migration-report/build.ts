@@ -16,6 +16,7 @@ import {
   zeroFidelity,
   zeroStatus,
   type AnnotationUse,
+  type ConfigMapKeys,
   type FidelityCounts,
   type IngressEntry,
   type IngressOutcome,
@@ -69,7 +70,8 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
     for (const a of e.annotations) annotations[a.fidelity]++
   }
   const namespaces = namespaceSummaries(entries)
-  const configMap = configMapOf(result)
+  const configMaps = (result.configMapKeys ?? []).map(configMapOf)
+  const configMapCounts = configMaps.length > 0 ? fidelityCounts(configMaps.flatMap((c) => c.keys)) : undefined
   return {
     kind: REPORT_KIND,
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -79,7 +81,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
       namespaces: namespaces.length,
       byStatus,
       annotations,
-      ...(configMap ? {configMapKeys: configMap.counts} : {}),
+      ...(configMapCounts ? {configMapKeys: configMapCounts} : {}),
       objects: result.objects.length,
       diagnostics: levels,
       conflicts: conflicts.length,
@@ -88,7 +90,7 @@ export function buildReport(result: TranslateResult, context: ReportContext = {}
     namespaces,
     ingresses: entries,
     annotations: histogram(entries),
-    ...(configMap ? {configMap: {name: configMap.name, keys: configMap.keys}} : {}),
+    ...(configMaps.length > 0 ? {configMap: configMaps[0], configMaps} : {}),
     conflicts,
     streamEntries: stream.entries,
     gateways: gatewaysOf(result, shared.objects),
@@ -275,15 +277,19 @@ function histogram(entries: IngressEntry[]): AnnotationUse[] {
   return [...byKey.values()].sort((a, b) => b.ingresses - a.ingresses || compareStrings(a.key, b.key))
 }
 
-/** The controller ConfigMap's keys and their histogram (translate's configMapKeys), when the input has one. */
-function configMapOf(result: TranslateResult): {name: string; keys: {key: string; fidelity: Fidelity}[]; counts: FidelityCounts} | undefined {
-  if (!result.configMapKeys) return undefined
-  const keys = Object.keys(result.configMapKeys.keys)
+/** A controller ConfigMap's keys (one of translate's configMapKeys tables), sorted by key. */
+function configMapOf(table: NonNullable<TranslateResult['configMapKeys']>[number]): ConfigMapKeys {
+  const keys = Object.keys(table.keys)
     .sort(compareStrings)
-    .map((key) => ({key, fidelity: result.configMapKeys!.keys[key]}))
+    .map((key) => ({key, fidelity: table.keys[key]}))
+  return {name: table.configMap.replace(/^ConfigMap /, ''), keys}
+}
+
+/** How many keys ended in each fidelity (a ConfigMap's histogram). */
+export function fidelityCounts(keys: {fidelity: Fidelity}[]): FidelityCounts {
   const counts = zeroFidelity()
   for (const k of keys) counts[k.fidelity]++
-  return {name: result.configMapKeys.configMap.replace(/^ConfigMap /, ''), keys, counts}
+  return counts
 }
 
 /** The fidelity counts as `3 exact, 1 approximate, ...` in FIDELITIES order. */

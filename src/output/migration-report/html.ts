@@ -6,7 +6,7 @@
  */
 import {createHash} from 'node:crypto'
 import type {Fidelity} from '../../model/types.js'
-import {shortKey} from './build.js'
+import {fidelityCounts, shortKey} from './build.js'
 import {SCRIPT, STYLE} from './html-assets.js'
 import {escapeHtml as esc} from './html-escape.js'
 import {namespaceBars, topology, totalBar, TOPOLOGY_ROUTE_LIMIT} from './html-svg.js'
@@ -42,7 +42,7 @@ export function renderHtml(report: MigrationReport): string {
 <div class="cards">${cards}</div>
 ${s.ingresses > 0 ? totalBar(s.byStatus, s.ingresses) : ''}
 <dl class="legend">${STATUSES.map((st) => `<dt class="st st-${st}">${st}</dt><dd>${STATUS_TEXT[st]}</dd>`).join('')}</dl>
-<p class="lead">Annotations (the ingress-nginx settings on the Ingresses): ${fidelitySentence(s.annotations)}. ${s.objects} Gateway API object(s) are generated; ${s.conflicts} conflict(s) between Ingresses; ${s.streamEntries} TCP/UDP port(s).${s.configMapKeys && report.configMap ? ` Controller ConfigMap ${esc(report.configMap.name)} (the settings every Ingress inherited): ${report.configMap.keys.length} key(s), ${fidelitySentence(s.configMapKeys)}.` : ''}</p>
+<p class="lead">Annotations (the ingress-nginx settings on the Ingresses): ${fidelitySentence(s.annotations)}. ${s.objects} Gateway API object(s) are generated; ${s.conflicts} conflict(s) between Ingresses; ${s.streamEntries} TCP/UDP port(s).${(report.configMaps ?? []).map((cm) => ` Controller ConfigMap ${esc(cm.name)} (the settings its Ingresses inherited): ${cm.keys.length} key(s), ${fidelitySentence(fidelityCounts(cm.keys))}.`).join('')}</p>
 ${s.probes ? `<p class="lead" id="verify">Verify (the same requests through a model of ingress-nginx and a model of the Gateway, every host and path with their variants): <b>${probeCountsText(s.probes)}</b>. A known difference is one a note below already names; any other is a finding: <code>kubectl ingress2gw verify</code> lists each request with both answers.</p>` : ''}
 ${namespacesSection(report)}
 ${ingressTable(report)}

@@ -3,7 +3,7 @@
  * rendered by Git hosts. Everything is in it: totals, namespaces, each Ingress with its annotations, objects and
  * every diagnostic with its hint, the histogram, conflicts, tcp/udp entries, the checklist and the notes.
  */
-import {fidelityText, shortKey} from './build.js'
+import {fidelityCounts, fidelityText, shortKey} from './build.js'
 import {byWorkLeft, ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type MigrationReport, type ReportDiagnostic} from './model.js'
 import {pushAll} from '../../util/arrays.js'
 
@@ -39,7 +39,7 @@ export function renderMarkdown(report: MigrationReport): string {
     `${plural(s.ingresses, 'Ingress', 'Ingresses')} in ${plural(s.namespaces, 'namespace', 'namespaces')}: **${s.byStatus.exact} exact**, ${s.byStatus.approximate} approximate, ` +
       `${s.byStatus.manual} manual, ${s.byStatus.skipped} skipped. Annotations: ${fidelityText(s.annotations)}. ` +
       `${plural(s.objects, 'object', 'objects')} generated, ${plural(s.conflicts, 'conflict', 'conflicts')} between Ingresses, ${plural(s.streamEntries, 'tcp/udp entry', 'tcp/udp entries')}.` +
-      (s.configMapKeys && report.configMap ? ` Controller ConfigMap ${code(report.configMap.name)}: ${plural(report.configMap.keys.length, 'key', 'keys')}, ${fidelityText(s.configMapKeys)}.` : ''),
+      (report.configMaps ?? []).map((cm) => ` Controller ConfigMap ${code(cm.name)}: ${plural(cm.keys.length, 'key', 'keys')}, ${fidelityText(fidelityCounts(cm.keys))}.`).join(''),
     '',
     ...(s.probes
       ? [`Verify (probe requests through a model of ingress-nginx and of the Gateway; \`kubectl ingress2gw verify\` lists the differences): ${probeCountsText(s.probes)}.`, '']

@@ -5,7 +5,7 @@
  */
 import type {Fidelity, Level, SourceLocation} from '../../model/types.js'
 
-export const REPORT_SCHEMA_VERSION = '1.3'
+export const REPORT_SCHEMA_VERSION = '1.4'
 export const REPORT_KIND = 'IngressMigrationReport'
 
 /** exact: converts as nginx behaved; approximate: works, differs in a named way; manual: needs a person; skipped: nothing is served. */
@@ -154,13 +154,19 @@ export interface ReportSummary {
   namespaces: number
   byStatus: StatusCounts
   annotations: FidelityCounts
-  /** The keys of the controller ConfigMap by the fidelity they ended in (since 1.1; absent without a ConfigMap). */
+  /** The keys of the controller ConfigMaps (all of configMaps) by the fidelity they ended in (since 1.1; absent without a ConfigMap). */
   configMapKeys?: FidelityCounts
   objects: number
   diagnostics: Record<Level, number>
   conflicts: number
   streamEntries: number
   probes?: ProbeCounts
+}
+
+/** A controller ConfigMap (`namespace/name`) and the fidelity each of its keys ended in, sorted by key. */
+export interface ConfigMapKeys {
+  name: string
+  keys: {key: string; fidelity: Fidelity}[]
 }
 
 export interface MigrationReport {
@@ -172,7 +178,9 @@ export interface MigrationReport {
   ingresses: IngressEntry[]
   annotations: AnnotationUse[]
   /** The controller ConfigMap and the fidelity each of its keys ended in, sorted by key (since 1.1). */
-  configMap?: {name: string; keys: {key: string; fidelity: Fidelity}[]}
+  configMap?: ConfigMapKeys
+  /** Since 1.4: every controller ConfigMap of the converted Gateways (several controllers), in Gateway order; configMap is the first. */
+  configMaps?: ConfigMapKeys[]
   conflicts: Conflict[]
   streamEntries: StreamEntry[]
   gateways: GatewaySummary[]

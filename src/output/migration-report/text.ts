@@ -7,7 +7,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import type {Fidelity} from '../../model/types.js'
 import {printableDeep} from '../printable.js'
-import {fidelityText, shortKey} from './build.js'
+import {fidelityCounts, fidelityText, shortKey} from './build.js'
 import {ingressesByNamespace, probeCountsText, STATUSES, type IngressEntry, type IngressStatus, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'
 import {maxOf, pushAll} from '../../util/arrays.js'
 
@@ -63,7 +63,7 @@ function header(report: MigrationReport, {chalk, width}: Style): string[] {
     `  annotations: ${fidelityText(s.annotations)}; ${s.objects} object(s) generated; ${s.conflicts} conflict(s); ${s.streamEntries} tcp/udp entr${s.streamEntries === 1 ? 'y' : 'ies'}`,
   ]
   if (s.probes) lines.push(`  verify: ${probesCell(s.probes, chalk)}`)
-  if (s.configMapKeys && report.configMap) lines.push(`  controller ConfigMap ${report.configMap.name}: ${report.configMap.keys.length} key(s): ${fidelityText(s.configMapKeys)}`)
+  for (const cm of report.configMaps ?? []) lines.push(`  controller ConfigMap ${cm.name}: ${cm.keys.length} key(s): ${fidelityText(fidelityCounts(cm.keys))}`)
   if (s.ingresses > 0) lines.push(chalk.dim('  annotation marks: ~ approximate, ! manual, - ignored (no effect under Envoy)'))
   return lines.flatMap((l) => wrap(l, width, '    '))
 }

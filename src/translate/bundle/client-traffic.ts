@@ -17,7 +17,7 @@ import {applyAdmissionSwitches} from '../../configmap/admission.js'
 import {applyBodySize} from '../../configmap/body.js'
 import {applyClientIp} from '../../configmap/client-ip.js'
 import {applyCompression} from '../../configmap/compression.js'
-import {configMapContext, emptyModel, httpListenerTargets, truncate} from '../../configmap/context.js'
+import {configMapContext, emitObject, emptyModel, httpListenerTargets, truncate} from '../../configmap/context.js'
 import {applyHeaderBlocks} from '../../configmap/header-blocks.js'
 import {applyHsts, applyRequestHeaders} from '../../configmap/headers.js'
 import {configMapRegistry, noticeSpecs} from '../../configmap/index.js'
@@ -28,7 +28,7 @@ import {applyTls} from '../../configmap/tls.js'
 import type {ChecklistLine, ClientTrafficContext, ConfigMapContext, ConfigMapModel} from '../../configmap/types.js'
 import {mergeHeaders} from '../../annotations/external-auth/forms.js'
 import {dnsName} from '../../model/names.js'
-import {CONSUMED_ANNOTATION, managedMetadata} from '../../model/provenance.js'
+import {managedMetadata} from '../../model/provenance.js'
 import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from '../../configmap/forwarded-headers.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../../model/types.js'
 import {EG_API_VERSION, gatewayTargetRef} from '../../model/gateway-refs.js'
@@ -36,7 +36,6 @@ import {diag} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {EmittedObject, OutputObject} from '../../model/emitted.js'
 import type {ClientTrafficPolicySpec, ClientTrafficPolicySpecHeaders, ClientTrafficPolicySpecTlsClientValidation} from '../../model/generated/index.js'
-import {pushAll} from '../../util/arrays.js'
 
 export type {ClientTrafficContext, HostListenerTraffic} from '../../configmap/types.js'
 
@@ -89,7 +88,7 @@ const STEPS: ((cm: ConfigMapContext, model: ConfigMapModel) => void)[] = [
 export function clientTrafficFromConfigMap(
   configMap: KubeObject | undefined,
   ctx: ClientTrafficContext,
-): {objects: OutputObject[]; diagnostics: Diagnostic[]; checklist: ChecklistLine[]; keys: Record<string, Fidelity>} {
+): {objects: OutputObject[]; carried: Map<OutputObject, string[]>; diagnostics: Diagnostic[]; checklist: ChecklistLine[]; keys: Record<string, Fidelity>} {
   const entries = new Map<string, Diagnostic>()
   const consumed: string[] = []
   const cm = configMapContext(configMap, ctx, entries, consumed)
@@ -110,8 +109,8 @@ export function clientTrafficFromConfigMap(
   }
   accountNotices(cm)
   reportUnaccounted(cm, model)
-  pushAll(model.objects, clientTrafficPolicies(cm, model))
-  return {objects: model.objects, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
+  for (const policy of clientTrafficPolicies(cm, model)) emitObject(model, policy, model.consumed)
+  return {objects: model.objects, carried: model.carried, diagnostics: [...entries.values(), ...model.general], checklist: model.checklist, keys: keyFidelities(cm, entries)}
 }
 
 /** The Gateway-wide ClientTrafficPolicy fields every listener-level policy repeats. */
@@ -133,8 +132,8 @@ function gatewayWideRules(cm: ConfigMapContext, model: ConfigMapModel): void {
   const parts: string[] = []
   for (const {keys, kind, where} of GATEWAY_WIDE) {
     const policy = model.objects.find((o) => o.kind === kind && o.metadata.namespace === cm.traffic.gateway.namespace && (o.spec.targetRefs ?? []).some((t) => t.kind === 'Gateway'))
-    const consumed = (policy?.metadata.annotations?.[CONSUMED_ANNOTATION] ?? '').split(',')
-    const moved = keys.filter((k) => consumed.includes(k))
+    const carried = policy ? (model.carried.get(policy) ?? []) : []
+    const moved = keys.filter((k) => carried.includes(k))
     if (policy && moved.length > 0) parts.push(`${moved.join(', ')} -> ${kind} ${policy.metadata.namespace}/${policy.metadata.name} (${where})`)
   }
   if (parts.length > 0) model.checklist.push(`the ConfigMap's Gateway-wide rules now live in: ${parts.join('; ')}`)
@@ -151,12 +150,13 @@ function keyFidelities(cm: ConfigMapContext, entries: Map<string, Diagnostic>): 
 function emitBackendDefaults(cm: ConfigMapContext, model: ConfigMapModel): void {
   if (!cm.traffic.nginxDefaults || Object.keys(model.backendTraffic).length === 0) return
   const gw = cm.traffic.gateway
-  model.objects.push({
+  const keys = model.backendTrafficKeys.filter(cm.has)
+  emitObject(model, {
     apiVersion: EG_API_VERSION,
     kind: 'BackendTrafficPolicy',
-    metadata: managedMetadata(dnsName(gw.name, 'defaults'), gw.namespace, cm.sources, model.backendTrafficKeys.filter(cm.has)),
+    metadata: managedMetadata(dnsName(gw.name, 'defaults'), gw.namespace, cm.sources, keys),
     spec: {targetRefs: httpListenerTargets(cm.traffic), ...model.backendTraffic},
-  })
+  }, keys)
 }
 
 /** Keys translated by a sentence only: `<key>: "<value>" <note>`, with the spec's level, code and fidelity. */
