@@ -61,6 +61,7 @@ export const ROUTES = [
     code: 'catch-all-route',
     level: 'info',
     doc: 'Rules without a host (or spec.defaultBackend) become an HTTPRoute without hostnames: on the shared Gateway it answers every host that no other route claims, as nginx\'s catch-all server (_) did. Nothing to do, unless other teams\' routes share the Gateway: their unclaimed hosts now reach this backend too.',
+    render: (_: Record<string, never>) => `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
   }),
   defineDiagnostic({
     code: 'cross-controller-conflict',
@@ -101,12 +102,14 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'GRPCRoute rules cannot rewrite or redirect: a rewrite or redirect annotation of a GRPC backend is dropped. Check the gRPC clients call the paths the backend serves.',
+    render: (d: {filters: string[]}) => `GRPCRoute rules cannot rewrite or redirect; ${d.filters.join(', ')} dropped`,
   }),
   defineDiagnostic({
     code: 'grpc-path-untranslatable',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A path of a GRPC backend with no GRPCRoute equivalent (gRPC matches are by service and method): that path is not emitted. Use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method.',
+    render: (d: {type: string; value: string}) => `${d.type} ${d.value} has no GRPCRoute equivalent (gRPC matches are by service and method); that path is not emitted`,
   }),
   defineDiagnostic({
     code: 'ingress-not-served',
@@ -140,6 +143,8 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'A path with characters Gateway API refuses in Exact/PathPrefix matches: it is matched as the equivalent escaped regular expression, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes). Check overlapping paths of the host.',
+    render: (d: {match: string; path: string; regex: string}) =>
+      `${d.match} ${d.path} has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression ${d.regex}, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes)`,
   }),
   defineDiagnostic({
     code: 'needs-substitution',
@@ -172,28 +177,36 @@ export const ROUTES = [
     level: 'info',
     fidelity: 'approximate',
     doc: 'A Prefix path ending in a slash (/app/): nginx answered /app with a 301 redirect to /app/, while Gateway API PathPrefix /app/ also matches /app and routes it to the backend unredirected. Check the backend answers /app (or add a redirect route for it).',
+    render: (d: {paths: string[]}) => `Prefix ${d.paths.join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
   }),
   defineDiagnostic({
     code: 'regex-location-shadowed',
     level: 'warning',
     doc: 'A regex path that nginx never uses: an earlier regex location of the host (nginx tries them in order and takes the first match) matches every path it would. It is not emitted. Remove it, or reorder the paths if it was meant to win.',
+    render: (d: {match: string; path: string; host: string; nginxPath: string; earlierPath: string; earlier?: {match: string; path: string; ingress: string}}) =>
+      `${d.match} ${d.path} on host "${d.host || '*'}" is rendered by nginx as \`~* "^${d.nginxPath}"\` after \`~* "^${d.earlierPath}"\` (${d.earlier ? `${d.earlier.match} ${d.earlier.path} of Ingress ${d.earlier.ingress}` : 'the fallback /'}), which matches every path it would; nginx never uses it, so it is not emitted`,
   }),
   defineDiagnostic({
     code: 'regex-mode-from-other-ingress',
     level: 'info',
     doc: 'Another Ingress of the same host sets use-regex or rewrite-target, which puts the whole nginx server in regex mode: this Ingress\'s paths there match case-insensitively and as prefixes without segment boundaries (/about also matches /aboutus), and the conversion emits them that way. Anchor the paths ($) or set use-regex on purpose if that is not wanted.',
+    render: (d: {host: string; from: string[]}) =>
+      `host "${d.host || '*'}" is in regex mode because of Ingress ${d.from.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
   }),
   defineDiagnostic({
     code: 'regex-not-re2',
     level: 'error',
     fidelity: 'manual',
     doc: 'A regex path that uses a PCRE feature (lookaround, backreferences, possessive quantifiers...) that RE2, Envoy\'s regex engine, does not support: the path is not emitted, so its traffic is not routed. Rewrite the regex without that feature and convert again.',
+    render: (d: {path: string; host: string; feature: string}) => `path ${d.path} on host "${d.host || '*'}" uses ${d.feature}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
   }),
   defineDiagnostic({
     code: 'regex-order-differs',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'Two regex paths of a host that nginx tried in one order, while Envoy Gateway tries longer patterns first: a path both match goes to another backend. Make the patterns exclusive (or anchor them) so the order does not matter.',
+    render: (d: {host: string; first: {pattern: string; match: string; path: string}; second: {pattern: string; match: string; path: string}}) =>
+      `host "${d.host || '*'}": nginx tries \`^${d.first.pattern}\` before \`^${d.second.pattern}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${d.second.match} ${d.second.path} instead of ${d.first.match} ${d.first.path}`,
   }),
   defineDiagnostic({
     code: 'resource-backend',
@@ -247,5 +260,6 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'A wildcard host (*.example.com): nginx matched it against exactly one label, while Gateway API hostnames match one or more labels, so a.b.example.com now reaches this route too. Give deeper names routes of their own if they must go elsewhere.',
+    render: (_: {hosts: string[]}) => 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
   }),
 ] as const
