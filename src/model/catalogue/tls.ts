@@ -112,21 +112,27 @@ export const TLS = [
     code: 'mtls-host-closed',
     level: 'error',
     doc: 'auth-tls-secret of this host cannot be loaded (not namespace/name, not a valid Secret name, or a Secret in another namespace without allow-cross-namespace-resources), so ingress-nginx answered 403 to every request for the host, from any Ingress: its routes attach to no generated listener and nothing is served for it, as before. Fix auth-tls-secret (namespace/name of a CA Secret in the Ingress\'s namespace) and convert again.',
+    render: (d: {host: string; reason: string}) =>
+      `host "${d.host || '*'}": ${d.reason}, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it`,
   }),
   defineDiagnostic({
     code: 'mtls-host-from-other-ingress',
     level: 'info',
     doc: 'Another Ingress of the host sets auth-tls-*: ingress-nginx applies client certificate checks to the whole server, so this Ingress\'s paths there asked for client certificates too. Its routes attach to the host\'s client certificate listener as well, never to the shared https listener. Nothing to do unless those paths should be open: move them to another host.',
+    render: (d: {host: string; from: string; listeners: string[]}) =>
+      `host "${d.host}" asks for client certificates because of Ingress ${d.from} (ingress-nginx applies auth-tls-* to the whole server): this Ingress's routes there attach to ${d.listeners.join(', ')} as well, never to the shared https listener`,
   }),
   defineDiagnostic({
     code: 'mtls-host-settings-from-other-ingress',
     level: 'warning',
     doc: 'Several Ingresses of one host set auth-tls-*: ingress-nginx takes the server\'s client certificate settings (CA, verify mode) from the first Ingress of the host with a CA in its order, so this Ingress\'s settings had no effect; the host\'s listener uses the same ones. Make the Ingresses agree, or remove the unused settings.',
+    render: (d: {host: string; from: string; ca: string; verify: string}) =>
+      `host "${d.host || '*'}" takes its client certificate settings from Ingress ${d.from} (CA ${d.ca}, verify ${d.verify}), the first Ingress of the host with a CA in ingress-nginx's order; this Ingress's auth-tls-* settings have no effect there`,
   }),
   defineDiagnostic({
     code: 'mtls-host-under-tls-wildcard',
-    level: 'warning',
-    doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates; no listener here asks for them for this host. Give the host a TLS entry of its own so its listener checks client certificates.',
+    level: ['error', 'warning'],
+    doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates. A warning when the host gets a listener of its own that asks for them, with the wildcard\'s certificate (a request whose TLS server name is another name still reaches the wildcard\'s route); an error when no such listener can be generated (auth-tls-match-cn, or no certificate known), so its HTTPS reaches the wildcard\'s routes without the check. Give the host a TLS entry of its own so its listener checks client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
@@ -138,6 +144,8 @@ export const TLS = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'A host whose client certificate check needs a listener of its own, which is not generated (the message says why: no certificate is known for the host, or auth-tls-match-cn restricts the subject, which no listener setting checks). Its routes are not attached to the shared https listener, since that would serve it without the check, so nothing is served over HTTPS for it until a person adds the listener.',
+    render: (d: {host: string; listener: string; missing: string; sharedListener: string}) =>
+      `host "${d.host || '*'}" needs client certificates, and its listener ${d.listener} is not generated: ${d.missing}. Its routes are not attached to the shared ${d.sharedListener} listener, so nothing is served over HTTPS for it until a person adds the listener`,
   }),
   defineDiagnostic({
     code: 'plain-host-under-tls-wildcard',
@@ -149,12 +157,22 @@ export const TLS = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'Two TLS Secrets are declared for the same host names: on one https listener Envoy Gateway rejects the later Secret whole ("public key algorithm must be unique"), taking the certificate away from its other hosts too. So the hosts that ingress-nginx served with this Secret get listeners of their own with it, and their routes attach there. To keep a single https listener, issue one certificate per set of hosts (or one wildcard).',
+    render: (d: {secret: string; names: string[]; like: string[]; hosts: string[]; listeners: string[]}) => {
+      const one = d.hosts.length === 1
+      return (
+        `Secret ${d.secret} is declared for ${d.names.join(', ')} like ${d.like.join(', ')}: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. ` +
+        `As ingress-nginx chose ${d.secret} for ${d.hosts.join(', ')}, ${one ? 'that host gets a listener' : 'those hosts get listeners'} of ${one ? 'its' : 'their'} own with it alone (${d.listeners.join(', ')}), and ${one ? 'its' : 'their'} routes attach there`
+      )
+    },
   }),
   defineDiagnostic({
     code: 'tls-certificate-redundant',
     level: 'info',
     fidelity: 'approximate',
     doc: 'A TLS Secret declared for host names an earlier Secret on the same https listener already covers: Envoy Gateway would reject it whole ("public key algorithm must be unique"), so it is left off the listener, and the hosts it covered get the earlier Secret (the message names them when that differs from the one ingress-nginx chose). Check those hosts\' certificates are equivalent.',
+    render: (d: {secret: string; names: string[]; like: string[]; gateway: string; instead: {host: string; secret: string}[]}) =>
+      `Secret ${d.secret} is declared for ${d.names.join(', ')} like ${d.like.join(', ')}, listed before it on the https listener of ${d.gateway}: Envoy Gateway would reject it whole ("public key algorithm must be unique"). ` +
+      `It is left off the listener${d.instead.length > 0 ? `; ${d.instead.map((i) => `${i.host} gets ${i.secret}`).join(', ')}, declared for that name, instead of the Secret ingress-nginx chose` : ''}`,
   }),
   defineDiagnostic({
     code: 'tls-from-wildcard',
@@ -166,11 +184,16 @@ export const TLS = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'HTTPS listeners carry certificates for the same names: Envoy Gateway then offers only HTTP/1.1 on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection across listeners. A warning when clients relied on HTTP/2; give each name one certificate.',
+    render: (d: {gateway: string; listeners: string[]; pairs: string[]; grpcHosts: string[]}) =>
+      `the HTTPS listeners ${d.listeners.join(', ')} of ${d.gateway} carry certificates for the same names (${d.pairs.join('; ')}): Envoy Gateway then offers HTTP/1.1 only on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection of one listener for the other's names; ingress-nginx served HTTP/2 on every host` +
+      (d.grpcHosts.length > 0 ? `. gRPC needs HTTP/2: the gRPC routes of ${d.grpcHosts.join(', ')} fail on these listeners` : ''),
   }),
   defineDiagnostic({
     code: 'tls-secret-copies',
     level: 'info',
     doc: 'The https listener lists several Secrets for the same names that may be copies of one certificate: if they are, Envoy Gateway uses the first and reports the others invalid ("public key algorithm must be unique"), while their hosts are still served. Nothing in the TLS entries proves it, so each is kept. If they are copies of a wildcard certificate, list the wildcard in the hosts of their TLS entries and convert again: the copies after the first are then left off.',
+    render: (d: {gateway: string; secrets: string[]}) =>
+      `the https listener of ${d.gateway} lists ${d.secrets.join(', ')}: if these are copies of one certificate, Envoy Gateway uses the first and reports the others as invalid (public key algorithm must be unique), while their hosts are still served; nothing in their TLS entries shows that they are copies, so each is kept`,
   }),
   defineDiagnostic({
     code: 'tls-sni-shadowed',
