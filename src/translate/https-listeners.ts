@@ -465,7 +465,7 @@ function separateShadowedHosts(
     diagnostics.push({
       level: 'info',
       code: 'tls-sni-shadowed',
-      object: `Gateway ${key}`,
+      ...aboutGatewayKey(key),
       fidelity: 'exact',
       message:
         `listener ${by.name} (hostname ${by.hostname}) would receive the TLS connections for ${names.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${by.hostname}'s. ` +
