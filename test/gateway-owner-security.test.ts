@@ -360,15 +360,40 @@ test('external auth on a no-auth-locations path: nginx authenticated nothing the
   const paths = ['/', '/public/status', '/.well-known/acme-challenge']
   const app = ingressWith({'auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'auth-response-headers': 'X-User'}, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths})
   const defaults = translateAll([app], {emitGateway: true})
-  const d = defaults.diagnostics.find((x) => x.code === 'auth-exempt-location')!
-  t.is(d.level, 'warning')
-  t.is(d.object, 'Ingress web/app')
-  t.regex(d.message, /\/\.well-known\/acme-challenge/)
-  t.notRegex(d.message, /\/public\/status/, 'the default no-auth-locations is /.well-known/acme-challenge only')
-  t.regex(d.message, /client's own X-User/)
+  t.false(defaults.diagnostics.some((x) => x.code === 'auth-exempt-location'), 'the default no-auth-locations is /.well-known/acme-challenge only, and its route is left open as nginx left it')
   t.deepEqual(forgedAuthHeaderViolations(defaults), [], 'the Gateway still removes the copies there (stricter than nginx)')
   const custom = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': '/public, /health'}), app], {emitGateway: true})
-  t.regex(custom.diagnostics.find((x) => x.code === 'auth-exempt-location')!.message, /\/public\/status/)
+  const d = custom.diagnostics.find((x) => x.code === 'auth-exempt-location')!
+  t.is(d.level, 'warning')
+  t.is(d.object, 'Ingress web/app')
+  t.regex(d.message, /\/public\/status/)
+  t.notRegex(d.message, /acme-challenge/, 'not in this no-auth-locations')
+  t.regex(d.message, /client's own X-User/)
   const none = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': ''}), app], {emitGateway: true})
   t.false(none.diagnostics.some((x) => x.code === 'auth-exempt-location'), 'an empty list exempts nothing')
+})
+
+// An in-place HTTP-01 challenge (cert-manager adds /.well-known/acme-challenge/<token> to the Ingress) on a redirected
+// host gets a route of its own on both listeners (emit-routes.ts: no-tls-redirect-locations). nginx.tmpl skips
+// auth_request and auth_basic there (isLocationInLocationList $location $all.Cfg.NoAuthLocations, default
+// "/.well-known/acme-challenge"), so the SecurityPolicy must not target that route, or the CA's request gets a 401/403.
+test('no-auth-locations: the ACME challenge route of an auth-url Ingress is left out of its SecurityPolicy, as nginx asked no auth there', (t) => {
+  const auth = {'auth-url': 'http://authz.security.svc.cluster.local:8080/check'}
+  const app = (annotations: Record<string, string>) => ingressWith(annotations, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths: ['/', '/.well-known/acme-challenge/tok3n']})
+  const targets = (r: TranslateResult) => r.objects.filter((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace === 'web').flatMap((o) => o.spec.targetRefs.map((x: any) => x.name))
+  const routes = (r: TranslateResult) => r.objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === 'web').map((o) => o.metadata.name).sort()
+
+  const defaults = translateAll([app(auth)], {emitGateway: true})
+  t.deepEqual(routes(defaults), ['app', 'app-acme-challenge'])
+  t.deepEqual(targets(defaults), ['app'])
+  t.false(defaults.diagnostics.some((x) => x.code === 'auth-exempt-location'))
+  const basic = translateAll([app({'auth-type': 'basic', 'auth-secret': 'web/users'})], {emitGateway: true})
+  t.deepEqual(targets(basic), ['app'], 'auth_basic sits inside the same isLocationInLocationList block')
+
+  // Not exempt: a no-auth-locations without the challenge path, or an allowlist (nginx.tmpl applies allow/deny before that block).
+  const other = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': '/public'}), app(auth)], {emitGateway: true})
+  t.deepEqual(targets(other).sort(), ['app', 'app-acme-challenge'])
+  const allowlist = translateAll([app({...auth, 'whitelist-source-range': '10.0.0.0/8'})], {emitGateway: true})
+  t.deepEqual(targets(allowlist).sort(), ['app', 'app-acme-challenge'], 'the allowlist still holds for the challenge path')
+  t.regex(allowlist.diagnostics.find((x) => x.code === 'auth-exempt-location')!.message, /app\.example\.com\/\.well-known\/acme-challenge\/tok3n/)
 })

@@ -8,7 +8,7 @@
  * listeners whose certificates overlap (HTTP/1.1 only in Envoy Gateway) are reported.
  */
 import test from 'ava'
-import {assertValid, ingressWith, translateAll, useValidator} from './annotations/support.js'
+import {assertValid, controllerConfigMap, ingressWith, translateAll, useValidator} from './annotations/support.js'
 import type {KubeObject, TranslateResult} from '../src/model/types.js'
 
 useValidator()
@@ -166,4 +166,62 @@ test('listeners whose certificates share a name are reported as HTTP/1.1 only, w
   t.is(w.level, 'info')
   t.deepEqual((w.data as {grpcHosts: string[]}).grpcHosts, [])
   t.regex(w.message, /Secret web\/star-tls is declared for \*\.example\.com and Secret billing\/payments-tls for pay\.example\.com|Secret billing\/payments-tls is declared for pay\.example\.com and Secret web\/star-tls for \*\.example\.com/)
+})
+
+// A deep host with client certificates under a TLS wildcard gets a listener of its own presenting the wildcard's Secret
+// (https-listeners.ts coverDeepClientAuthHost). Envoy Gateway sees the listeners' certificates overlap
+// (internal/gatewayapi/listener.go checkOverlappingCertificates sets TLSOverlaps) and offers only http/1.1 on both
+// (internal/xds/translator/listener.go: `TLSOverlaps && config.ALPNProtocols == nil`), which would take HTTP/2 (and gRPC)
+// from every host of the shared listener. An explicit ClientTrafficPolicy tls.alpnProtocols is kept as it is; coalescing
+// needs a certificate valid for the other name, and `*.example.com` is not valid for a.b.example.com.
+const deepUnderWildcard = (wildcardHosts: string[] = ['*.example.com']): KubeObject[] => [
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'tenants', namespace: 'web'},
+    spec: {ingressClassName: 'nginx', tls: [{hosts: wildcardHosts, secretName: 'tenants-tls'}], rules: [{host: '*.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'tenants', port: {number: 80}}}}]}}]},
+  },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'ledger', namespace: 'web', annotations: {'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC'}},
+    spec: {ingressClassName: 'nginx', tls: [{hosts: ['ledger.example.com'], secretName: 'tenants-tls'}], rules: [{host: 'ledger.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'ledger', port: {number: 9000}}}}]}}]},
+  },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name: 'deep', namespace: 'web', annotations: {'nginx.ingress.kubernetes.io/auth-tls-secret': 'web/client-ca'}},
+    spec: {ingressClassName: 'nginx', rules: [{host: 'a.b.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'deep', port: {number: 80}}}}]}}]},
+  },
+]
+
+const listenerPolicy = (r: TranslateResult, section: string) => r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.spec.targetRefs?.[0]?.sectionName === section)
+
+test('a deep mTLS host presenting the TLS wildcard\'s Secret keeps HTTP/2 on both listeners (explicit ALPN, merged into their policies)', (t) => {
+  const r = translateAll(deepUnderWildcard(), {emitGateway: true})
+  t.is(r.diagnostics.find((x) => x.code === 'tls-listeners-http1-only'), undefined, 'gRPC of ledger.example.com keeps HTTP/2')
+  const d = r.diagnostics.find((x) => x.code === 'tls-listeners-http2-kept')!
+  t.regex(d.message, /listeners https, https-a-b-example-com of gateway\/shared/)
+  t.regex(d.message, /a\.b\.example\.com's listener presents the certificate of \*\.example\.com/)
+  const shared = listenerPolicy(r, 'https')!
+  const deep = listenerPolicy(r, 'https-a-b-example-com')!
+  t.deepEqual(shared.spec.tls?.alpnProtocols, ['h2', 'http/1.1'])
+  t.deepEqual(deep.spec.tls?.alpnProtocols, ['h2', 'http/1.1'])
+  t.deepEqual(deep.spec.tls?.clientValidation?.caCertificateRefs?.map((c: any) => c.name), ['client-ca'], 'merged with the client certificates')
+  t.is(r.objects.find((o) => o.kind === 'ClientTrafficPolicy' && o.metadata.name === 'shared-client')?.spec.tls?.alpnProtocols, undefined, 'the http listener has no TLS')
+  assertValid(t, r)
+})
+
+test('explicit ALPN only where the overlap is harmless: use-http2 "false" stays, a Secret declared for the deep name keeps HTTP/1.1 only', (t) => {
+  const off = translateAll([...deepUnderWildcard(), controllerConfigMap({'use-http2': 'false'})], {emitGateway: true})
+  t.deepEqual(listenerPolicy(off, 'https')!.spec.tls?.alpnProtocols, ['http/1.1'], 'the ConfigMap turned HTTP/2 off: kept')
+  t.deepEqual(listenerPolicy(off, 'https-a-b-example-com')!.spec.tls?.alpnProtocols, ['http/1.1'])
+  // The wildcard's Secret is also declared for *.b.example.com, valid for a.b.example.com: a browser may reuse a
+  // connection to ledger.example.com for a.b.example.com, so Envoy Gateway's downgrade stays.
+  const covered = translateAll(deepUnderWildcard(['*.example.com', '*.b.example.com']), {emitGateway: true})
+  const d = covered.diagnostics.find((x) => x.code === 'tls-listeners-http1-only')
+  t.truthy(d, JSON.stringify(covered.diagnostics.map((x) => x.code)))
+  t.regex(d!.message, /gRPC routes of ledger\.example\.com fail/)
+  t.is(listenerPolicy(covered, 'https')?.spec.tls?.alpnProtocols, undefined)
+  t.is(covered.diagnostics.find((x) => x.code === 'tls-listeners-http2-kept'), undefined)
 })

@@ -54,6 +54,8 @@ export interface HostListenerTraffic {
   /** Request headers the listener sets or removes besides the forwarded ones (ssl-client-*). */
   earlyRequestHeaders?: HeaderFilter
   xForwardedClientCert?: ClientTrafficPolicySpecHeadersXForwardedClientCert
+  /** Offer HTTP/2 explicitly (tls.alpnProtocols) where Envoy Gateway would force HTTP/1.1 (https-listeners.ts reportHttp2Downgrade). */
+  keepHttp2?: boolean
   /** Where the listener comes from ("Ingress team-a/web"). */
   sources: string[]
 }
@@ -67,6 +69,8 @@ export interface ClientTrafficContext {
   httpsListener: string
   /** HTTPS listeners of single hosts: each gets a ClientTrafficPolicy of its own, like the https listener. */
   hostListeners?: HostListenerTraffic[]
+  /** The https listener offers HTTP/2 explicitly, like HostListenerTraffic.keepHttp2. */
+  httpsListenerKeepsHttp2?: boolean
   /**
    * The Gateway has an https listener (default true). Without one, HSTS has no https responses to go on: no
    * listener-level policy is generated and each hsts* key gets one diagnostic saying so.

@@ -34,6 +34,11 @@ export interface ControllerDefaults {
   sslRedirect: boolean
   /** force-ssl-redirect for Ingresses without a valid annotation (rewrite/main.go: GetDefaultBackend().ForceSSLRedirect). */
   forceSslRedirect: boolean
+  /**
+   * no-auth-locations: path prefixes where nginx.tmpl sends no auth request and asks no basic auth
+   * (isLocationInLocationList wraps both); a plain string, so "" exempts nothing.
+   */
+  noAuthLocations: string[]
   /** Keys present in the ConfigMap with a value nginx accepted; the others are nginx's defaults. */
   fromConfigMap: Set<string>
 }
@@ -54,6 +59,7 @@ const NGINX_DEFAULTS: Omit<ControllerDefaults, 'fromConfigMap'> = {
   proxySslLocationOnly: false,
   sslRedirect: true,
   forceSslRedirect: false,
+  noAuthLocations: ['/.well-known/acme-challenge'],
 }
 
 const cache = new WeakMap<KubeObject, ControllerDefaults>()
@@ -94,6 +100,8 @@ export function controllerDefaults(configMap: KubeObject | undefined): Controlle
     proxySslLocationOnly: read('proxy-ssl-location-only', parseGoBool, d.proxySslLocationOnly),
     sslRedirect: read('ssl-redirect', parseGoBool, d.sslRedirect),
     forceSslRedirect: read('force-ssl-redirect', parseGoBool, d.forceSslRedirect),
+    // template.go isLocationInLocationList: strings.Split on ",", each entry trimmed, empty ones skipped.
+    noAuthLocations: read('no-auth-locations', (v) => (typeof v === 'string' ? v.split(',').map((s) => s.replace(/^ +| +$/g, '')).filter((s) => s !== '') : undefined), d.noAuthLocations),
     fromConfigMap,
   }
   if (configMap) cache.set(configMap, result)

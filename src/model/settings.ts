@@ -39,6 +39,8 @@ export interface IngressSettings {
   /** proxy/main.go Parse: proxy-read-timeout / proxy-send-timeout, else the ConfigMap's (60 each). */
   readonly proxyReadTimeout: Setting<number>
   readonly proxySendTimeout: Setting<number>
+  /** ConfigMap no-auth-locations (no annotation): path prefixes nginx.tmpl exempts from auth-url and basic auth. */
+  readonly noAuthLocations: readonly string[]
 }
 
 /** The value of a present, valid annotation (the serve table decided validity in readAnnotations). */
@@ -79,6 +81,7 @@ export function resolveSettings(annotations: Annotations, defaults: ControllerDe
       : Object.freeze({value: defaults.proxyBodySize, from: defaults.fromConfigMap.has('proxy-body-size') ? ('configmap' as const) : ('nginx' as const)}),
     proxyReadTimeout: withDefault(annotations, 'proxy-read-timeout', defaults, defaults.proxyReadTimeout),
     proxySendTimeout: withDefault(annotations, 'proxy-send-timeout', defaults, defaults.proxySendTimeout),
+    noAuthLocations: [...defaults.noAuthLocations],
   })
 }
 

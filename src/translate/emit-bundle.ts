@@ -186,7 +186,7 @@ function solverGateway(ingresses: IngressModel[], options: TranslateOptions): (s
  * is withdrawn by its id.
  */
 export function clientTrafficObjects(
-  gateways: {gateway: NamespacedName; configMap: KubeObject | undefined; hasHttps: boolean; hostListeners?: HostListenerTraffic[]; stripRequestHeaders?: Map<string, string[]>}[],
+  gateways: {gateway: NamespacedName; configMap: KubeObject | undefined; hasHttps: boolean; hostListeners?: HostListenerTraffic[]; httpsListenerKeepsHttp2?: boolean; stripRequestHeaders?: Map<string, string[]>}[],
   emitBundle: boolean,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
@@ -199,7 +199,7 @@ export function clientTrafficObjects(
   const seen = new Set<string>()
   // The report's ConfigMap key table speaks of one ConfigMap: the first Gateway's that has one (gateways are sorted).
   let configMapKeys: TranslateResult['configMapKeys']
-  for (const {gateway: gw, configMap: cm, hasHttps, hostListeners, stripRequestHeaders} of gateways) {
+  for (const {gateway: gw, configMap: cm, hasHttps, hostListeners, httpsListenerKeepsHttp2, stripRequestHeaders} of gateways) {
     if (!cm && !emitBundle) continue
     const r = clientTrafficFromConfigMap(cm, {
       gateway: gw,
@@ -209,6 +209,7 @@ export function clientTrafficObjects(
       httpsListener: options.httpsListener,
       hasHttpsListener: hasHttps,
       hostListeners,
+      httpsListenerKeepsHttp2,
       stripRequestHeaders,
     })
     if (cm && !configMapKeys) configMapKeys = {configMap: refOf(cm), keys: r.keys}

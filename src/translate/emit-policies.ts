@@ -4,7 +4,7 @@
  */
 import {about, objectRef} from '../model/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
-import type {IngressModel, Intent, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
+import type {IngressModel, Intent, Location, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
@@ -37,6 +37,8 @@ export interface EmittedRoute {
   kind: string
   name: string
   record: Emitted
+  /** An ACME challenge route whose locations nginx served without auth (emit-routes.ts authExemptAcme): no SecurityPolicy targets it. */
+  authExempt?: Location[]
 }
 
 interface Built {
@@ -107,9 +109,10 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
     }
     // targetRefs holds at most 16 routes: an Ingress split into more routes gets one policy per 16, so every
     // route keeps its limits and access controls.
-    for (let i = 0; i < routes.length; i += MAX_TARGET_REFS) {
+    const targets = kind === 'SecurityPolicy' ? routes.filter((r) => r.authExempt === undefined) : routes
+    for (let i = 0; i < targets.length; i += MAX_TARGET_REFS) {
       const name = i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1))
-      out.push(policyRecord(ingress, kind, name, built, routes.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
+      out.push(policyRecord(ingress, kind, name, built, targets.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
     }
     // Rules whose upstream is balanced differently get a policy of their own (sectionName: the rule's name), which
     // replaces the route-level one for them, so it repeats the Ingress's other settings.

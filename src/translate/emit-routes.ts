@@ -104,6 +104,24 @@ export function isAcmeChallengePath(path: string): boolean {
   return path.startsWith('/.well-known/acme-challenge')
 }
 
+/** SecurityPolicy fields nginx.tmpl leaves out under no-auth-locations: auth-url's (extAuth, or OIDC) and basic auth. */
+const NO_AUTH_LOCATION_PATHS = new Set(['extAuth', 'oidc', 'basicAuth'])
+
+/**
+ * The ACME challenge locations of a redirected host (their own route) that nginx answered without auth: nginx.tmpl
+ * wraps auth_request and auth_basic in `if not (isLocationInLocationList $location $all.Cfg.NoAuthLocations)`
+ * (template.go: strings.HasPrefix of the location's path; default "/.well-known/acme-challenge"), so an HTTP-01
+ * challenge solved in place reached its solver unauthenticated. True when every location is exempt and the Ingress's
+ * SecurityPolicy carries only such auth: the route then stays out of its targetRefs. An allowlist or CORS (outside
+ * that `if`) keeps the route targeted, and exemptAuthLocations reports the paths.
+ */
+export function authExemptAcme(ingress: IngressModel, locs: Location[]): boolean {
+  const exempt = ingress.settings.noAuthLocations
+  if (locs.length === 0 || !locs.every((l) => exempt.some((e) => l.path.startsWith(e)))) return false
+  const security = ingress.intents.policies.filter((p) => p.kind === 'SecurityPolicy')
+  return security.some((p) => NO_AUTH_LOCATION_PATHS.has(p.path)) && security.every((p) => NO_AUTH_LOCATION_PATHS.has(p.path))
+}
+
 /** Capturing groups of a PCRE/RE2 path: `(` not escaped, not inside a class, and not `(?:`, `(?=`… (named groups count). */
 export function captureGroupCount(path: string): number {
   let count = 0
@@ -285,6 +303,8 @@ interface HostGroup {
   rules: RuleDraft[]
   canaries: Set<IngressModel>
   acme: boolean
+  /** The ACME locations of an acme group whose auth nginx skipped (authExemptAcme). */
+  authExempt?: Location[]
   /** Rules nginx answered before its HTTPS redirect, on the http listener of a redirected host (app-root). */
   early?: boolean
 }
@@ -376,12 +396,14 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
         rules.unshift(...extras)
       }
       // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
-      const sig = JSON.stringify([hostName === '', part.acme, part.sections, rules])
+      const exempt = part.acme && authExemptAcme(ingress, part.locs)
+      const sig = JSON.stringify([hostName === '', part.acme, exempt, part.sections, rules])
       const g = groups.get(sig)
       if (g) {
         g.hosts.push(hostName)
         for (const c of hostCanaries) g.canaries.add(c)
-      } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme})
+        if (exempt) g.authExempt!.push(...part.locs)
+      } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme, ...(exempt ? {authExempt: [...part.locs]} : {})})
     }
   }
   const list = [...groups.values()]
@@ -434,7 +456,7 @@ function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostInd
       const route = routeObject(ingress, managedMetadata(name, ingress.ref.namespace, sources, consumedKeys), g.sections, chunk, run)
       if (!route) return
       const emitted = record(route.object, 'route', {ingresses: ingressIds(sources), keys: consumedKeys, gateway: gatewayKey(ingress.gateway), upstreams: route.upstreams})
-      routes.push({kind: route.object.kind, name, record: emitted})
+      routes.push({kind: route.object.kind, name, record: emitted, ...(g.authExempt ? {authExempt: g.authExempt} : {})})
     })
     if (g.hosts.includes('')) {
       run.diagnostics.push(diagnostic('catch-all-route', {}, {...about('Ingress', ingress.ref), source: ingress.source}))

@@ -32,7 +32,7 @@ import {type HostIndex} from './hosts.js'
 import {caReferenceGrants, hostListenerObject, hostListenerTraffic, type HostListener, type HttpsListenerPlan} from './https-listeners.js'
 import {reportCatchAllHttps} from './catch-all-https.js'
 import {mergedGatewayDiagnostics} from './merged-gateways.js'
-import type {IngressModel} from '../model/ingress-model.js'
+import type {IngressModel, Location} from '../model/ingress-model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
@@ -60,6 +60,8 @@ export interface OwnerInput {
   httpsPlan: HttpsListenerPlan
   /** The route side's records (routes, their policies and objects). */
   emitted: Emitted[]
+  /** ACME challenge locations no SecurityPolicy targets, as nginx asked no auth there (emit-routes.ts authExemptAcme). */
+  authExempt: ReadonlySet<Location>
 }
 
 export interface OwnerOutput {
@@ -316,16 +318,18 @@ function clientTrafficRecords(usedGateways: [string, NamespacedName][], planes: 
   const {options, httpsPlan, indexes, emitBundle} = input
   const ctpGateways = usedGateways.map(([key, gateway]) => {
     const index = indexes.byGateway.get(key)
+    const keepHttp2 = httpsPlan.keepHttp2.get(key)
     const listenerNames = {http: options.httpListener, https: options.httpsListener, hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => l.name)}
     const strips = index ? authHeaderStrips(gateway, index, listenerNames, emitBundle) : {strips: undefined, diagnostics: [], checklist: []}
     pushAll(diagnostics, strips.diagnostics)
-    if (index) pushAll(diagnostics, exemptAuthLocations(index, noAuthLocations(input.controllers.configMaps.get(key))))
+    if (index) pushAll(diagnostics, exemptAuthLocations(index, noAuthLocations(input.controllers.configMaps.get(key)), input.authExempt))
     pushAll(checklist, strips.checklist)
     return {
       gateway,
       configMap: input.controllers.configMaps.get(key),
       hasHttps: (httpsPlan.shared.get(key)?.size ?? 0) > 0,
-      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => hostListenerTraffic(l, VERIFY_CLIENT_MODE)),
+      hostListeners: (httpsPlan.hostListeners.get(key) ?? []).filter((l) => l.generated).map((l) => ({...hostListenerTraffic(l, VERIFY_CLIENT_MODE), ...(keepHttp2?.has(l.name) ? {keepHttp2: true} : {})})),
+      ...(keepHttp2?.has(options.httpsListener) ? {httpsListenerKeepsHttp2: true} : {}),
       stripRequestHeaders: strips.strips,
     }
   })

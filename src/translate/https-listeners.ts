@@ -44,6 +44,8 @@ export interface HostListener {
   generated: boolean
   /** Why it is not generated. */
   missing?: string
+  /** The TLS wildcard host whose certificate it presents for a deeper name (coverDeepClientAuthHost). */
+  coveredBy?: string
 }
 
 export interface HttpsListenerPlan {
@@ -51,6 +53,8 @@ export interface HttpsListenerPlan {
   shared: Map<string, Map<string, CertRef>>
   /** Per Gateway key: listeners of single hosts, sorted by name. */
   hostListeners: Map<string, HostListener[]>
+  /** Per Gateway, the HTTPS listeners whose ClientTrafficPolicy keeps HTTP/2 explicitly (reportHttp2Downgrade). */
+  keepHttp2: Map<string, Set<string>>
 }
 
 /**
@@ -66,7 +70,7 @@ export function planHttpsListeners(
   options: TranslateOptions,
   diagnostics: Diagnostic[],
 ): HttpsListenerPlan {
-  const plan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map()}
+  const plan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map(), keepHttp2: new Map()}
   for (const [key, refs] of certs) plan.shared.set(key, new Map(refs))
   const passthroughHosts = new Set<string>()
   for (const i of ingresses) if (i.served && !i.isCanary && isPassthrough(i)) for (const h of ruleHosts(i)) passthroughHosts.add(h)
@@ -161,7 +165,10 @@ export function planHttpsListeners(
   for (const list of plan.hostListeners.values()) list.sort((a, b) => compareStrings(a.name, b.name))
   for (const list of plan.hostListeners.values()) reportHostListeners(list, options, diagnostics)
   const declared = declaredNames(ingresses, certPlans)
-  for (const [key, list] of plan.hostListeners) reportHttp2Downgrade(key, plan.shared.get(key) ?? new Map(), list, index, declared, options, diagnostics)
+  for (const [key, list] of plan.hostListeners) {
+    const keep = reportHttp2Downgrade(key, plan.shared.get(key) ?? new Map(), list, index, declared, options, diagnostics)
+    if (keep.size > 0) plan.keepHttp2.set(key, keep)
+  }
   return plan
 }
 
@@ -199,7 +206,7 @@ function coverDeepClientAuthHost(
 ): void {
   const listeners = names.map(hostListenerName)
   host.httpsAlso = listeners
-  names.forEach((n, i) => add({gateway: host.gateway, name: listeners[i]!, hostname: n, certificates: [ref], clientAuth: winner, reason: 'client-certificates', generated: true}))
+  names.forEach((n, i) => add({gateway: host.gateway, name: listeners[i]!, hostname: n, certificates: [ref], clientAuth: winner, reason: 'client-certificates', generated: true, coveredBy: covering.name}))
   diagnostics.push({
     level: 'warning',
     code: 'mtls-host-under-tls-wildcard',
@@ -489,33 +496,28 @@ function overlappingNames(a: string, b: string): boolean {
   return a === b || covers(a, b) || covers(b, a)
 }
 
+/** A certificate name valid for a host name (RFC 6125: equal, or a wildcard covering exactly one more label). */
+function certificateCovers(name: string, host: string): boolean {
+  return name === host || (name.startsWith('*.') && host.endsWith(name.slice(1)) && !host.slice(0, -name.length + 1).includes('.'))
+}
+
+interface TlsListenerView {
+  name: string
+  hostname?: string
+  ids: string[]
+  /** The TLS wildcard host whose certificate a deeper host's listener presents (coverDeepClientAuthHost). */
+  coveredBy?: string
+}
+
 /**
- * Envoy Gateway turns HTTP/2 off on every HTTPS listener whose certificates share a name with another listener's of
- * the port (internal/gatewayapi/listener.go checkOverlappingCertificates sets TLSOverlaps and the condition
- * OverlappingTLSConfig; xds/translator/listener.go addHCMToXDSListener then offers ALPN http/1.1 only, unless the
- * ClientTrafficPolicy sets tls.alpnProtocols), because a browser would reuse an HTTP/2 connection for the other
- * listener's names and reach the wrong route table. nginx served HTTP/2 on every server. Secret data is never read:
- * listeners are known to overlap when they list one Secret, or Secrets declared (TLS entries, Certificate dnsNames)
- * for overlapping names. gRPC needs HTTP/2, so gRPC routes on such a listener stop working.
+ * Pairs of listeners known to overlap: they list one Secret, or Secrets declared (TLS entries, Certificate dnsNames)
+ * for overlapping names (internal/gatewayapi/listener.go isOverlappingCertificate, areOverlappingHostnames).
  */
-function reportHttp2Downgrade(
-  key: string,
-  shared: Map<string, CertRef>,
-  hostListeners: HostListener[],
-  index: HostIndex,
-  declared: Map<string, Set<string>>,
-  options: TranslateOptions,
-  diagnostics: Diagnostic[],
-): void {
-  const listeners = [
-    ...(shared.size > 0 ? [{name: options.httpsListener, hostname: undefined as string | undefined, ids: [...shared.keys()]}] : []),
-    ...hostListeners.filter((l) => l.generated).map((l) => ({name: l.name, hostname: l.hostname as string | undefined, ids: l.certificates.map((c) => `${c.namespace}/${c.name}`)})),
-  ]
-  const pairs: string[] = []
-  const affectedNames = new Set<string>()
+function overlappingListenerPairs(listeners: TlsListenerView[], declared: Map<string, Set<string>>): {a: TlsListenerView; b: TlsListenerView; reason: string}[] {
+  const pairs: {a: TlsListenerView; b: TlsListenerView; reason: string}[] = []
   for (let i = 0; i < listeners.length; i++) {
     for (let j = i + 1; j < listeners.length; j++) {
-      const [a, b] = [listeners[i], listeners[j]]
+      const [a, b] = [listeners[i]!, listeners[j]!]
       let reason: string | undefined
       const common = a.ids.find((id) => b.ids.includes(id))
       if (common) reason = `both list Secret ${common}`
@@ -532,26 +534,84 @@ function reportHttp2Downgrade(
           }
         }
       }
-      if (!reason) continue
-      pairs.push(`${a.name} and ${b.name}: ${reason}`)
-      affectedNames.add(a.name).add(b.name)
+      if (reason) pairs.push({a, b, reason})
     }
   }
-  if (pairs.length === 0) return
+  return pairs
+}
+
+/**
+ * An overlap no client that checks certificates can act on: one listener is a deeper host's (coverDeepClientAuthHost)
+ * presenting a TLS wildcard's certificate, and no Secret of either listener is declared for that host's name. HTTP/2
+ * connection coalescing (RFC 9113 section 9.1.1; GEP-3567, the reason xds/translator/listener.go gives for forcing
+ * http/1.1) reuses a connection for another name only when the connection's certificate is valid for that name:
+ * `*.example.com` is not valid for a.b.example.com, so no connection of the other listener is reused for the deep
+ * host, and a client that checks certificates opens none to the deep host's listener that it could reuse elsewhere.
+ */
+function harmlessOverlap(pair: {a: TlsListenerView; b: TlsListenerView}, declared: Map<string, Set<string>>): boolean {
+  const deep = [pair.a, pair.b].filter((l) => l.coveredBy !== undefined && l.hostname !== undefined)
+  if (deep.length === 0) return false
+  const names = [...pair.a.ids, ...pair.b.ids].flatMap((id) => [...(declared.get(id) ?? [])])
+  return deep.every((l) => !names.some((n) => certificateCovers(n, l.hostname!)))
+}
+
+/**
+ * Envoy Gateway turns HTTP/2 off on every HTTPS listener whose certificates share a name with another listener's of
+ * the port (internal/gatewayapi/listener.go checkOverlappingCertificates sets TLSOverlaps and the condition
+ * OverlappingTLSConfig; xds/translator/listener.go addHCMToXDSListener then offers ALPN http/1.1 only, "if ALPN is
+ * explicitly set by the user using ClientTrafficPolicy, we keep it as is": `TLSOverlaps && config.ALPNProtocols ==
+ * nil`), because a browser would reuse an HTTP/2 connection for the other listener's names and reach the wrong route
+ * table. nginx served HTTP/2 on every server. Secret data is never read: listeners are known to overlap when they list
+ * one Secret, or Secrets declared for overlapping names. gRPC needs HTTP/2, so gRPC routes on such a listener stop
+ * working. When every overlap is harmless (harmlessOverlap) and every Secret on the Gateway's HTTPS listeners has
+ * declared names (no overlap went unseen), the listeners returned keep HTTP/2 by an explicit tls.alpnProtocols.
+ */
+function reportHttp2Downgrade(
+  key: string,
+  shared: Map<string, CertRef>,
+  hostListeners: HostListener[],
+  index: HostIndex,
+  declared: Map<string, Set<string>>,
+  options: TranslateOptions,
+  diagnostics: Diagnostic[],
+): Set<string> {
+  const listeners: TlsListenerView[] = [
+    ...(shared.size > 0 ? [{name: options.httpsListener, ids: [...shared.keys()]}] : []),
+    ...hostListeners.filter((l) => l.generated).map((l) => ({name: l.name, hostname: l.hostname, ids: l.certificates.map((c) => `${c.namespace}/${c.name}`), coveredBy: l.coveredBy})),
+  ]
+  const pairs = overlappingListenerPairs(listeners, declared)
+  if (pairs.length === 0) return new Set()
+  const affectedNames = new Set(pairs.flatMap((p) => [p.a.name, p.b.name]))
   const affected = listeners.filter((l) => affectedNames.has(l.name))
-  const hostsOn = (l: {name: string; hostname?: string}) =>
+  const described = pairs.map((p) => `${p.a.name} and ${p.b.name}: ${p.reason}`)
+  const allDeclared = listeners.every((l) => l.ids.every((id) => (declared.get(id)?.size ?? 0) > 0))
+  if (allDeclared && pairs.every((p) => harmlessOverlap(p, declared))) {
+    const deep = affected.filter((l) => l.coveredBy !== undefined)
+    diagnostics.push({
+      level: 'info',
+      code: 'tls-listeners-http2-kept',
+      ...aboutGatewayKey(key),
+      message:
+        `the HTTPS listeners ${affected.map((l) => l.name).join(', ')} of ${key} carry certificates for the same names (${described.join('; ')}) only because ${deep.map((l) => `${l.hostname}'s listener presents the certificate of ${l.coveredBy}`).join(', ')}; Envoy Gateway would offer HTTP/1.1 only on them (condition OverlappingTLSConfig, against HTTP/2 connection coalescing), so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1], which it keeps, and HTTP/2 is served as ingress-nginx did. ` +
+        `No certificate of theirs is declared for ${deep.map((l) => l.hostname).join(', ')}: a client that checks certificates never reuses a connection across these names. The Gateway still reports OverlappingTLSConfig on these listeners`,
+      hint: `if a Secret listed there also names ${deep.map((l) => l.hostname).join(', ')} (not declared in any TLS entry), remove tls.alpnProtocols from those ClientTrafficPolicies; better, give each such host a TLS entry with a certificate for it`,
+    })
+    return new Set(affected.map((l) => l.name))
+  }
+  const hostsOn = (l: TlsListenerView) =>
     [...index.hosts.values()].filter((h) =>
       gatewayKey(h.gateway) === key && h.tls !== undefined && h.name !== '' &&
       (l.hostname === undefined ? h.httpsListeners === undefined : [h.name, ...h.aliases].includes(l.hostname)))
   const grpc = [...new Set(affected.flatMap((l) => hostsOn(l).filter((h) => h.locations.some((loc) => loc.ingress.intents.grpc !== undefined)).map((h) => h.name)))].sort()
   diagnostics.push(
-    diagnostic('tls-listeners-http1-only', {gateway: key, listeners: affected.map((l) => l.name), pairs, grpcHosts: grpc}, {
+    diagnostic('tls-listeners-http1-only', {gateway: key, listeners: affected.map((l) => l.name), pairs: described, grpcHosts: grpc}, {
       ...aboutGatewayKey(key),
       level: grpc.length > 0 ? 'warning' : 'info',
       hint:
         'give the hosts with listeners of their own certificates that name only them, or set tls.alpnProtocols [h2, http/1.1] in those listeners\' ClientTrafficPolicies (Envoy Gateway keeps an explicit ALPN; a browser may then send a request for one listener\'s host over the other\'s connection and get 404)',
     }),
   )
+  return new Set()
 }
 
 /**

@@ -70,7 +70,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const routes = emitRoutes(ingresses, indexes, options, diagnostics)
   const emitted = [...routes.records, ...ingressRecords(ingresses, routes, diagnostics)]
   const owner = gatewayOwnerRecords(
-    {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted},
+    {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted, authExempt: new Set([...routes.routesByIngress.values()].flat().flatMap((r) => r.authExempt ?? []))},
     diagnostics,
     checklist,
   )
@@ -153,7 +153,7 @@ function compileAnnotations(ingresses: IngressModel[], partitions: GatewayPartit
 
 /** Each Gateway's https listeners, from its own Ingresses (one controller's certificates, client certificates, overlaps). */
 function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, certPlans: CertManagerPlans, options: TranslateOptions, diagnostics: Diagnostic[]): HttpsListenerPlan {
-  const httpsPlan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map()}
+  const httpsPlan: HttpsListenerPlan = {shared: new Map(), hostListeners: new Map(), keepHttp2: new Map()}
   for (const partition of partitions) {
     const index = indexes.byGateway.get(partition.key)!
     resolveWildcardTls(index)
@@ -165,6 +165,7 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
     attachCoveredPlainHosts(index, plan, options, diagnostics)
     for (const [key, refs] of plan.shared) httpsPlan.shared.set(key, refs)
     for (const [key, list] of plan.hostListeners) httpsPlan.hostListeners.set(key, list)
+    for (const [key, names] of plan.keepHttp2) httpsPlan.keepHttp2.set(key, names)
   }
   return httpsPlan
 }

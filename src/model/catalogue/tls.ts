@@ -131,12 +131,12 @@ export const TLS = [
   }),
   defineDiagnostic({
     code: 'mtls-host-under-tls-wildcard',
-    level: ['error', 'warning'],
+    level: ['warning', 'error'],
     doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates. A warning when the host gets a listener of its own that asks for them, with the wildcard\'s certificate (a request whose TLS server name is another name still reaches the wildcard\'s route); an error when no such listener can be generated (auth-tls-match-cn, or no certificate known), so its HTTPS reaches the wildcard\'s routes without the check. Give the host a TLS entry of its own so its listener checks client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
-    level: 'warning',
+    level: ['info', 'warning'],
     doc: 'A host with auth-tls-* but no TLS entry: ingress-nginx answered its HTTPS with its default certificate (or a TLS wildcard\'s) and asked for client certificates there. With no certificate known for a listener of its own, its routes stay on the http listener and it is not served over HTTPS. Give the host a TLS entry with its certificate and convert again: it then gets a listener that asks for client certificates.',
   }),
   defineDiagnostic({
@@ -187,6 +187,11 @@ export const TLS = [
     render: (d: {gateway: string; listeners: string[]; pairs: string[]; grpcHosts: string[]}) =>
       `the HTTPS listeners ${d.listeners.join(', ')} of ${d.gateway} carry certificates for the same names (${d.pairs.join('; ')}): Envoy Gateway then offers HTTP/1.1 only on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection of one listener for the other's names; ingress-nginx served HTTP/2 on every host` +
       (d.grpcHosts.length > 0 ? `. gRPC needs HTTP/2: the gRPC routes of ${d.grpcHosts.join(', ')} fail on these listeners` : ''),
+  }),
+  defineDiagnostic({
+    code: 'tls-listeners-http2-kept',
+    level: 'info',
+    doc: 'HTTPS listeners overlap only because a deeper host with client certificates presents a TLS wildcard\'s certificate on a listener of its own (the wildcard is not valid for that name): Envoy Gateway would offer only HTTP/1.1 on them, so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1] and HTTP/2 is served as ingress-nginx did. A client that checks certificates cannot reuse a connection across these names.',
   }),
   defineDiagnostic({
     code: 'tls-secret-copies',

@@ -20,7 +20,7 @@
 import {about, objectRef} from '../../model/diagnostics.js'
 import {isAcmeChallengePath} from '../emit-routes.js'
 import type {HostIndex} from '../hosts.js'
-import type {HostModel, IngressModel} from '../../model/ingress-model.js'
+import type {HostModel, IngressModel, Location} from '../../model/ingress-model.js'
 import type {Diagnostic, NamespacedName} from '../../model/types.js'
 
 /** Per listener name ('' = the Gateway-wide policy, i.e. the http listener): the headers to remove. */
@@ -175,13 +175,14 @@ export function noAuthLocations(configMap: {data?: Record<string, unknown>} | un
  * SecurityPolicy targets the whole HTTPRoute and the listener removes the copies (authHeaderStrips): stricter, but
  * anonymous requests nginx served there are now refused. One warning per Ingress.
  */
-export function exemptAuthLocations(index: HostIndex, exempt: string[]): Diagnostic[] {
+export function exemptAuthLocations(index: HostIndex, exempt: string[], leftOpen: ReadonlySet<Location> = new Set()): Diagnostic[] {
   if (exempt.length === 0) return []
   const byIngress = new Map<IngressModel, string[]>()
   for (const host of index.hosts.values()) {
     for (const loc of host.locations) {
       const i = loc.ingress
-      if (!i.served || i.isCanary || !exempt.some((e) => loc.path.startsWith(e))) continue
+      // ACME challenge routes left out of the SecurityPolicy are as open as nginx left them.
+      if (!i.served || i.isCanary || leftOpen.has(loc) || !exempt.some((e) => loc.path.startsWith(e))) continue
       if (!i.intents.policies.some((p) => p.kind === 'SecurityPolicy' && (p.path === 'extAuth' || p.path === 'oidc') && p.value !== undefined)) continue
       byIngress.set(i, [...(byIngress.get(i) ?? []), `${host.name || '*'}${loc.path}`])
     }

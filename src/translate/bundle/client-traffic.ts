@@ -198,13 +198,13 @@ function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): Emi
   const objects: EmittedObject<'ClientTrafficPolicy'>[] = []
   const httpsHeaders = model.hstsHeader ? {lateResponseHeaders: {set: [model.hstsHeader]}} : {}
   const globalAuthHeaders = globalAuthResponseHeaders(model)
-  const policy = (name: string, sectionName: string | undefined, scheme: 'http' | 'https', extra: {headers?: ClientTrafficPolicySpecHeaders; early?: HeaderFilter; clientValidation?: ClientTrafficPolicySpecTlsClientValidation}, from: string[]): EmittedObject<'ClientTrafficPolicy'> => {
+  const policy = (name: string, sectionName: string | undefined, scheme: 'http' | 'https', extra: {headers?: ClientTrafficPolicySpecHeaders; early?: HeaderFilter; clientValidation?: ClientTrafficPolicySpecTlsClientValidation; keepHttp2?: boolean}, from: string[]): EmittedObject<'ClientTrafficPolicy'> => {
     const out: ClientTrafficPolicySpec = {targetRefs: [gatewayTargetRef(gw, sectionName)]}
     const early = mergeHeaderFilters(mergeHeaderFilters(forwardedHeaderFilter(model.headerMode, scheme, scheme === 'https' ? 443 : 80), extra.early), strippedHeaders(ctx, sectionName, globalAuthHeaders))
     const fields: ConfigMapModel['clientTraffic'] = {
       ...spec,
       headers: {...spec.headers, earlyRequestHeaders: early, ...(extra.headers ?? {})},
-      tls: extra.clientValidation ? {...(spec.tls ?? {}), clientValidation: extra.clientValidation} : spec.tls,
+      tls: listenerTls(spec.tls, extra),
     }
     for (const key of CLIENT_TRAFFIC_FIELDS) copyDefined(out, fields, key)
     return {apiVersion: EG_API_VERSION, kind: 'ClientTrafficPolicy', metadata: managedMetadata(name, gw.namespace, from, model.consumed), spec: out}
@@ -213,13 +213,13 @@ function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): Emi
   const listenerPolicies: string[] = []
   if (ctx.hasHttpsListener !== false) {
     listenerPolicies.push(dnsName(gw.name, 'client', ctx.httpsListener))
-    objects.push(policy(dnsName(gw.name, 'client', ctx.httpsListener), ctx.httpsListener, 'https', {headers: httpsHeaders}, cm.sources))
+    objects.push(policy(dnsName(gw.name, 'client', ctx.httpsListener), ctx.httpsListener, 'https', {headers: httpsHeaders, keepHttp2: ctx.httpsListenerKeepsHttp2}, cm.sources))
   }
   for (const l of ctx.hostListeners ?? []) {
     const headers: Record<string, any> = {...httpsHeaders}
     if (l.xForwardedClientCert) headers.xForwardedClientCert = l.xForwardedClientCert
     listenerPolicies.push(dnsName(gw.name, 'client', l.name))
-    objects.push(policy(dnsName(gw.name, 'client', l.name), l.name, 'https', {headers, early: l.earlyRequestHeaders, clientValidation: l.clientValidation}, [...cm.sources, ...l.sources]))
+    objects.push(policy(dnsName(gw.name, 'client', l.name), l.name, 'https', {headers, early: l.earlyRequestHeaders, clientValidation: l.clientValidation, keepHttp2: l.keepHttp2}, [...cm.sources, ...l.sources]))
   }
   if (listenerPolicies.length > 0) {
     model.checklist.push(
@@ -227,6 +227,21 @@ function clientTrafficPolicies(cm: ConfigMapContext, model: ConfigMapModel): Emi
     )
   }
   return objects
+}
+
+/**
+ * A listener's tls: the ConfigMap's (ssl-protocols, ciphers, use-http2...) plus its client certificates, and, where
+ * Envoy Gateway would force HTTP/1.1 on an overlap no client can act on (https-listeners.ts reportHttp2Downgrade),
+ * ALPN [h2, http/1.1] set explicitly, which xds/translator/listener.go keeps (`TLSOverlaps && ALPNProtocols == nil`).
+ * An ALPN the ConfigMap already set (use-http2: "false") is kept as it is.
+ */
+function listenerTls(
+  tls: ConfigMapModel['clientTraffic']['tls'],
+  extra: {clientValidation?: ClientTrafficPolicySpecTlsClientValidation; keepHttp2?: boolean},
+): ConfigMapModel['clientTraffic']['tls'] {
+  const alpn = extra.keepHttp2 && tls?.alpnProtocols === undefined ? {alpnProtocols: ['h2' as const, 'http/1.1' as const]} : {}
+  if (!extra.clientValidation && Object.keys(alpn).length === 0) return tls
+  return {...(tls ?? {}), ...(extra.clientValidation ? {clientValidation: extra.clientValidation} : {}), ...alpn}
 }
 
 /**
