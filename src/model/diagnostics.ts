@@ -14,6 +14,12 @@ export function about(kind: string, ref: NamespacedName | {namespace?: string; n
   return {object: objectRef(kind, ref), ref: ref.namespace ? {kind, namespace: ref.namespace, name: ref.name} : {kind, name: ref.name}}
 }
 
+/** about() for a Gateway known by its key (`namespace/name`, emit-gateway.ts gatewayKey). */
+export function aboutGatewayKey(key: string): {object: string; ref: DiagnosticRef} {
+  const slash = key.indexOf('/')
+  return about('Gateway', {namespace: key.slice(0, slash), name: key.slice(slash + 1)})
+}
+
 /** about() for an object as read (refOf gives the same display text). */
 export function aboutObject(obj: {kind?: unknown; metadata?: {namespace?: unknown; name?: unknown}}): {object: string; ref: DiagnosticRef} {
   const kind = typeof obj.kind === 'string' ? obj.kind : 'Object'

@@ -6,7 +6,7 @@
  * Pure: no I/O.
  */
 import {compareStrings} from '../util/hash.js'
-import {about, objectRef, refOf} from '../model/diagnostics.js'
+import {about, refOf} from '../model/diagnostics.js'
 import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
@@ -50,7 +50,7 @@ export function planDataPlanes(
   const only = controllers.length === 1
   return controllers.map((c) => {
     const speaksForThis = only || (c.gateway.namespace === defaultGateway.namespace && c.gateway.name === defaultGateway.name)
-    const gw = objectRef('Gateway', c.gateway)
+    const gwSubject = about('Gateway', c.gateway)
     const byClass = c.classes.filter((cls): cls is string => cls !== undefined && flags.byClass[cls] !== undefined)
     const named = byClass.length > 0 ? [...new Set(byClass.map((cls) => flags.byClass[cls]))] : speaksForThis && flags.plain !== undefined ? [flags.plain] : []
     if (named.length > 0) {
@@ -59,7 +59,7 @@ export function planDataPlanes(
         diagnostics.push({
           level: 'error',
           code: 'controller-service-not-found',
-          object: gw,
+          ...gwSubject,
           message: `controller Service ${missing} (--controller-service) is not in the input: its settings cannot be repeated, so the Envoy Service of this Gateway is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway's default public LoadBalancer`,
           hint: `include the Service in the input (kubectl get service -n ${missing.split('/')[0]} ${missing.split('/')[1]} -o yaml), or read it from the cluster`,
         })
@@ -495,7 +495,7 @@ function asService(envoyService: Record<string, any>): KubeObject {
  */
 export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], objects: KubeObject[], diagnostics: Diagnostic[], proxyProtocolConfirmed = false): void {
   if (!plane.plan || !plane.service) return
-  const gw = objectRef('Gateway', plane.gateway)
+  const gwSubject = about('Gateway', plane.gateway)
   const svc = refOf(plane.service)
   const ctp = objects.find(
     (o) => o.kind === 'ClientTrafficPolicy' && o.metadata.namespace === plane.gateway.namespace && (o.spec?.targetRefs ?? []).some((t: any) => t.kind === 'Gateway' && t.name === plane.gateway.name && t.sectionName === undefined),
@@ -506,7 +506,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     diagnostics.push({
       level: 'error',
       code: 'data-plane-proxy-protocol-mismatch',
-      object: gw,
+      ...gwSubject,
       message: `${svc} makes its load balancer send the PROXY protocol (${sends.join(', ')}), copied to the EnvoyProxy, but the Gateway's listeners do not expect it (no proxyProtocol in its ClientTrafficPolicy): every connection would fail`,
       hint: 'set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol',
     })
@@ -522,7 +522,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       diagnostics.push({
         level: 'warning',
         code: 'data-plane-proxy-protocol-mismatch',
-        object: gw,
+        ...gwSubject,
         message: `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has ${named.join(', ')}, which names the PROXY protocol but which this tool does not know; EnvoyProxy ${plane.plan.object.metadata.name} copies it to the Envoy Service, so its load balancer is asked for PROXY headers as the controller's was: if it does not send them, every connection is refused`,
         hint: `check that ${named.join(', ')} makes the load balancer send PROXY headers, then rerun with --client-ip proxy-protocol to confirm (or \`cutover --service ${svc}\` in place)`,
       })
@@ -530,7 +530,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       diagnostics.push({
         level: proxyProtocolConfirmed ? 'warning' : 'error',
         code: 'data-plane-proxy-protocol-mismatch',
-        object: gw,
+        ...gwSubject,
         message:
           `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
           `EnvoyProxy ${plane.plan.object.metadata.name} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
@@ -541,7 +541,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
       })
     }
   } else if (sends.length > 0) {
-    diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', object: gw, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
+    diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', ...gwSubject, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
   }
   reportPorts(plane, diagnostics)
   if (ctp?.spec?.clientIPDetection?.xForwardedFor !== undefined) reportClassicElbForwardedFor(plane, diagnostics)
@@ -553,7 +553,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     diagnostics.push({
       level: 'warning',
       code: 'data-plane-client-address',
-      object: gw,
+      ...gwSubject,
       message: `externalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node's (kube-proxy SNAT), as nginx's was, so the source-range rules of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} match node addresses, not clients`,
       hint: 'set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy',
     })
@@ -563,7 +563,7 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     diagnostics.push({
       level: 'info',
       code: 'data-plane-source-ranges',
-      object: gw,
+      ...gwSubject,
       message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
     })
   }

@@ -7,6 +7,7 @@ import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
 import {about, objectRef} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {re2Incompatibility} from '../model/re2.js'
 import {upstreamKey, type HostIndex} from './hosts.js'
 import type {HostIndexes} from './shared-gateways.js'
@@ -225,15 +226,17 @@ function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Dia
     if (topLevelBranches(b.path).length < 2) return
     const a = emitted.slice(0, j).find((x, i) => x.location !== b.location && lengths[i]! < lengths[j]!)
     if (!a) return
-    diagnostics.push({
-      level: 'warning',
-      code: 'regex-order-differs',
-      ...about('Ingress', b.ingress!.ref),
-      fidelity: 'approximate',
-      message: `host "${host.name || '*'}": nginx tries \`^${a.path}\` before \`^${b.path}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${b.location!.match} ${b.location!.path} instead of ${a.location!.match} ${a.location!.path}`,
-      hint: 'make the two paths exclusive (anchor or reorder the alternatives) so the order does not matter',
-      source: b.ingress!.source,
-    })
+    diagnostics.push(
+      diagnostic(
+        'regex-order-differs',
+        {
+          host: host.name,
+          first: {pattern: a.path, match: a.location!.match, path: a.location!.path},
+          second: {pattern: b.path, match: b.location!.match, path: b.location!.path},
+        },
+        {...about('Ingress', b.ingress!.ref), hint: 'make the two paths exclusive (anchor or reorder the alternatives) so the order does not matter', source: b.ingress!.source},
+      ),
+    )
   })
 }
 
@@ -259,14 +262,18 @@ function regexVariants(loc: Location, server: NginxServer, diagnostics: Diagnost
       return
     }
     if (n.twin) return
-    diagnostics.push({
-      level: 'warning',
-      code: 'regex-location-shadowed',
-      ...about('Ingress', loc.ingress.ref),
-      message: `${loc.match} ${loc.path} on host "${loc.host || '*'}" is rendered by nginx as \`~* "^${n.path}"\` after \`~* "^${earlier.path}"\` (${earlier.location ? `${earlier.location.match} ${earlier.location.path} of Ingress ${earlier.ingress!.id}` : 'the fallback /'}), which matches every path it would; nginx never uses it, so it is not emitted`,
-      hint: 'nginx tries regex locations in order and takes the first match (controller.go sorts them by path length, then as the Ingresses added them)',
-      source: loc.ingress.source,
-    })
+    const shadowing = earlier.location ? {earlier: {match: earlier.location.match, path: earlier.location.path, ingress: earlier.ingress!.id}} : {}
+    diagnostics.push(
+      diagnostic(
+        'regex-location-shadowed',
+        {match: loc.match, path: loc.path, host: loc.host, nginxPath: n.path, earlierPath: earlier.path, ...shadowing},
+        {
+          ...about('Ingress', loc.ingress.ref),
+          hint: 'nginx tries regex locations in order and takes the first match (controller.go sorts them by path length, then as the Ingresses added them)',
+          source: loc.ingress.source,
+        },
+      ),
+    )
   })
   return out
 }
@@ -415,13 +422,7 @@ function regexServer(ingress: IngressModel, host: HostModel, run: RouteRun): Ngi
   }
   // Regex mode from another controller's Ingress (classes sharing a Gateway) is reported by shared-gateways.ts.
   if (!host.regexFrom.includes(ingress.id) && host.regexControllers.includes(ingress.controller)) {
-    run.diagnostics.push({
-      level: 'info',
-      code: 'regex-mode-from-other-ingress',
-      ...about('Ingress', ingress.ref),
-      message: `host "${host.name || '*'}" is in regex mode because of Ingress ${host.regexFrom.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
-      source: ingress.source,
-    })
+    run.diagnostics.push(diagnostic('regex-mode-from-other-ingress', {host: host.name, from: [...host.regexFrom]}, {...about('Ingress', ingress.ref), source: ingress.source}))
   }
   return server
 }
@@ -458,13 +459,7 @@ function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostInd
       routes.push({kind: route.object.kind, name, record: emitted, ...(g.authExempt ? {authExempt: g.authExempt} : {})})
     })
     if (g.hosts.includes('')) {
-      run.diagnostics.push({
-        level: 'info',
-        code: 'catch-all-route',
-        ...about('Ingress', ingress.ref),
-        message: `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
-        source: ingress.source,
-      })
+      run.diagnostics.push(diagnostic('catch-all-route', {}, {...about('Ingress', ingress.ref), source: ingress.source}))
     }
   }
   return routes
@@ -511,26 +506,11 @@ function routeObject(
 
 /** Where Gateway API hostnames and PathPrefix match more than nginx did, on this Ingress's paths. */
 function reportPathDifferences(ingress: IngressModel, locations: Location[], index: HostIndex, diagnostics: Diagnostic[]): void {
-  if (locations.some((l) => l.host.startsWith('*.'))) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'wildcard-host-depth',
-      ...about('Ingress', ingress.ref),
-      fidelity: 'approximate',
-      message: 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
-      source: ingress.source,
-    })
-  }
+  const wildcards = [...new Set(locations.filter((l) => l.host.startsWith('*.')).map((l) => l.host))]
+  if (wildcards.length > 0) diagnostics.push(diagnostic('wildcard-host-depth', {hosts: wildcards}, {...about('Ingress', ingress.ref), source: ingress.source}))
   const trailing = locations.filter((l) => l.match === 'Prefix' && l.path.length > 1 && l.path.endsWith('/'))
   if (trailing.length > 0 && !trailing.some((l) => index.hosts.get(l.host)!.regexFrom.length > 0)) {
-    diagnostics.push({
-      level: 'info',
-      code: 'prefix-trailing-slash',
-      ...about('Ingress', ingress.ref),
-      fidelity: 'approximate',
-      message: `Prefix ${trailing.map((l) => l.path).join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
-      source: ingress.source,
-    })
+    diagnostics.push(diagnostic('prefix-trailing-slash', {paths: trailing.map((l) => l.path)}, {...about('Ingress', ingress.ref), source: ingress.source}))
   }
 }
 
@@ -558,15 +538,13 @@ function toGrpcRules(ingress: IngressModel, rules: RouteRule[], diagnostics: Dia
       } else if (p.type === 'PathPrefix' && svc) matches.push({method: {type: 'Exact', service: svc[1]}, ...headers})
       else if (p.type === 'Exact' && method) matches.push({method: {type: 'Exact', service: method[1], method: method[2]}, ...headers})
       else {
-        diagnostics.push({
-          level: 'warning',
-          code: 'grpc-path-untranslatable',
-          ...about('Ingress', ingress.ref),
-          fidelity: 'manual',
-          message: `${p.type} ${p.value} has no GRPCRoute equivalent (gRPC matches are by service and method); that path is not emitted`,
-          hint: 'use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method',
-          source: ingress.source,
-        })
+        diagnostics.push(
+          diagnostic(
+            'grpc-path-untranslatable',
+            {type: p.type ?? 'PathPrefix', value: p.value ?? ''},
+            {...about('Ingress', ingress.ref), hint: 'use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method', source: ingress.source},
+          ),
+        )
       }
     }
     if (!all && matches.length === 0) continue
@@ -574,14 +552,8 @@ function toGrpcRules(ingress: IngressModel, rules: RouteRule[], diagnostics: Dia
     if (!all) grpcRule.matches = matches
     const filters = (rule.filters ?? []).filter((f): f is HTTPRouteFilter & GRPCRouteFilter => GRPC_FILTER_TYPES.includes(f.type))
     if (filters.length < (rule.filters ?? []).length) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'grpc-filter-dropped',
-        ...about('Ingress', ingress.ref),
-        fidelity: 'manual',
-        message: `GRPCRoute rules cannot rewrite or redirect; ${(rule.filters ?? []).filter((f) => !GRPC_FILTER_TYPES.includes(f.type)).map((f) => f.type).join(', ')} dropped`,
-        source: ingress.source,
-      })
+      const dropped = (rule.filters ?? []).filter((f) => !GRPC_FILTER_TYPES.includes(f.type)).map((f) => f.type)
+      diagnostics.push(diagnostic('grpc-filter-dropped', {filters: dropped}, {...about('Ingress', ingress.ref), source: ingress.source}))
     }
     if (filters.length > 0) grpcRule.filters = filters
     if (rule.backendRefs) grpcRule.backendRefs = rule.backendRefs
@@ -688,14 +660,7 @@ function renderRules(
   for (const {loc, path, rewrite: rewritten} of ruleEntries(ingress, locs, server, diagnostics)) {
     const match = pathMatch(loc, regex, path)
     if (!regex && match.type === 'RegularExpression') {
-      diagnostics.push({
-        level: 'warning',
-        code: 'literal-path-as-regex',
-        ...about('Ingress', ingress.ref),
-        fidelity: 'approximate',
-        message: `${loc.match} ${loc.path} has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression ${match.value}, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes)`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('literal-path-as-regex', {match: loc.match, path: loc.path, regex: match.value ?? ''}, {...about('Ingress', ingress.ref), source: ingress.source}))
     }
     if (intents.redirect) {
       consumed.add(intents.redirect)
@@ -721,15 +686,9 @@ function ruleEntries(ingress: IngressModel, locs: Location[], server: NginxServe
   const usable = locs.filter((loc) => {
     const bad = server ? re2Incompatibility(loc.path) : undefined
     if (bad) {
-      diagnostics.push({
-        level: 'error',
-        code: 'regex-not-re2',
-        ...about('Ingress', ingress.ref),
-        fidelity: 'manual',
-        message: `path ${loc.path} on host "${loc.host || '*'}" uses ${bad}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
-        hint: 'rewrite the path regex without that feature and convert again',
-        source: ingress.source,
-      })
+      diagnostics.push(
+        diagnostic('regex-not-re2', {path: loc.path, host: loc.host, feature: bad}, {...about('Ingress', ingress.ref), hint: 'rewrite the path regex without that feature and convert again', source: ingress.source}),
+      )
     }
     return !bad
   })

@@ -19,7 +19,8 @@
 import {ingressIds, record, type Emitted} from './records.js'
 import {compareStrings} from '../util/hash.js'
 import {hostListenerName} from '../model/gateway-refs.js'
-import {about, objectRef} from '../model/diagnostics.js'
+import {about, aboutGatewayKey, objectRef} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import {isPassthrough, type CertManagerPlans} from './emit-bundle.js'
 import type {HostIndex} from './hosts.js'
@@ -135,13 +136,9 @@ export function planHttpsListeners(
           : undefined
     for (const other of new Set(host.locations.map((l) => l.ingress))) {
       if (other === auth.winner.ingress) continue
-      diagnostics.push({
-        level: 'info',
-        code: 'mtls-host-from-other-ingress',
-        ...about('Ingress', other.ref),
-        message: `host "${hostName}" asks for client certificates because of Ingress ${auth.winner.ingress.id} (ingress-nginx applies auth-tls-* to the whole server): this Ingress's routes there attach to ${host.httpsListeners.join(', ')} as well, never to the shared https listener`,
-        source: other.source,
-      })
+      diagnostics.push(
+        diagnostic('mtls-host-from-other-ingress', {host: hostName, from: auth.winner.ingress.id, listeners: [...host.httpsListeners]}, {...about('Ingress', other.ref), source: other.source}),
+      )
     }
     names.forEach((n, i) =>
       add({
@@ -288,28 +285,30 @@ function clientAuthByHost(ingresses: IngressModel[], diagnostics: Diagnostic[]):
         continue
       }
       const w = state.winner
-      diagnostics.push({
-        level: 'warning',
-        code: 'mtls-host-settings-from-other-ingress',
-        ...about('Ingress', ingress.ref),
-        annotation: intent.from[0],
-        message: `host "${host || '*'}" takes its client certificate settings from Ingress ${w.ingress.id} (CA ${w.intent.secret.namespace}/${w.intent.secret.name}, verify ${w.intent.verify}), the first Ingress of the host with a CA in ingress-nginx's order; this Ingress's auth-tls-* settings have no effect there`,
-        source: ingress.source,
-      })
+      diagnostics.push(
+        diagnostic(
+          'mtls-host-settings-from-other-ingress',
+          {host, from: w.ingress.id, ca: `${w.intent.secret.namespace}/${w.intent.secret.name}`, verify: String(w.intent.verify)},
+          {...about('Ingress', ingress.ref), annotation: intent.from[0], source: ingress.source},
+        ),
+      )
     }
   }
   for (const [host, state] of byHost) {
     if (!state.denied) continue
     const d = state.denied
-    diagnostics.push({
-      level: 'error',
-      code: 'mtls-host-closed',
-      ...about('Ingress', d.ingress.ref),
-      annotation: d.intent.from[0],
-      message: `host "${host || '*'}": ${d.intent.denied}, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it`,
-      hint: 'fix auth-tls-secret (namespace/name of a Secret in the Ingress namespace) and convert again',
-      source: d.ingress.source,
-    })
+    diagnostics.push(
+      diagnostic(
+        'mtls-host-closed',
+        {host, reason: d.intent.denied!},
+        {
+          ...about('Ingress', d.ingress.ref),
+          annotation: d.intent.from[0],
+          hint: 'fix auth-tls-secret (namespace/name of a Secret in the Ingress namespace) and convert again',
+          source: d.ingress.source,
+        },
+      ),
+    )
   }
   return byHost
 }
@@ -394,15 +393,8 @@ function resolveOverlaps(
     refs.delete(id)
     const coveredBy = (h: HostModel) => kept.find((k) => covers(declared.get(k) ?? new Set(), h.name))
     if (sharedHosts.every((h) => coveredBy(h) !== undefined)) {
-      diagnostics.push({
-        level: 'info',
-        code: 'tls-certificate-redundant',
-        ...subject,
-        fidelity: 'approximate',
-        message:
-          `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}, listed before it on the https listener of ${key}: Envoy Gateway would reject it whole ("public key algorithm must be unique"). ` +
-          `It is left off the listener${sharedHosts.length > 0 ? `; ${sharedHosts.map((h) => `${h.name} gets ${coveredBy(h)}`).join(', ')}, declared for that name, instead of the Secret ingress-nginx chose` : ''}`,
-      })
+      const instead = sharedHosts.map((h) => ({host: h.name, secret: coveredBy(h)!}))
+      diagnostics.push(diagnostic('tls-certificate-redundant', {secret: id, names: clashes, like: others, gateway: key, instead}, subject))
       continue
     }
     for (const host of sharedHosts) {
@@ -411,16 +403,13 @@ function resolveOverlaps(
       host.httpsListeners = listenerNames.map(hostListenerName)
       listenerNames.forEach((n, i) => add({gateway: host.gateway, name: host.httpsListeners![i], hostname: n, certificates: [hostRef], reason: 'certificate-overlap', generated: true}))
     }
-    diagnostics.push({
-      level: 'warning',
-      code: 'tls-certificate-overlap',
-      ...subject,
-      fidelity: 'approximate',
-      message:
-        `Secret ${id} is declared for ${clashes.join(', ')} like ${others.join(', ')}: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. ` +
-        `As ingress-nginx chose ${id} for ${sharedHosts.map((h) => h.name).join(', ')}, ${sharedHosts.length === 1 ? 'that host gets a listener' : 'those hosts get listeners'} of ${sharedHosts.length === 1 ? 'its' : 'their'} own with it alone (${sharedHosts.flatMap((h) => h.httpsListeners!).join(', ')}), and ${sharedHosts.length === 1 ? 'its' : 'their'} routes attach there`,
-      hint: 'issue one certificate per host set (or one wildcard) to keep a single https listener',
-    })
+    diagnostics.push(
+      diagnostic(
+        'tls-certificate-overlap',
+        {secret: id, names: clashes, like: others, hosts: sharedHosts.map((h) => h.name), listeners: sharedHosts.flatMap((h) => h.httpsListeners!)},
+        {...subject, hint: 'issue one certificate per host set (or one wildcard) to keep a single https listener'},
+      ),
+    )
   }
   reportSameNamedSecrets(key, kept, declared, diagnostics)
 }
@@ -483,7 +472,7 @@ function separateShadowedHosts(
     diagnostics.push({
       level: 'info',
       code: 'tls-sni-shadowed',
-      object: `Gateway ${key}`,
+      ...aboutGatewayKey(key),
       fidelity: 'exact',
       message:
         `listener ${by.name} (hostname ${by.hostname}) would receive the TLS connections for ${names.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${by.hostname}'s. ` +
@@ -601,7 +590,7 @@ function reportHttp2Downgrade(
     diagnostics.push({
       level: 'info',
       code: 'tls-listeners-http2-kept',
-      object: `Gateway ${key}`,
+      ...aboutGatewayKey(key),
       message:
         `the HTTPS listeners ${affected.map((l) => l.name).join(', ')} of ${key} carry certificates for the same names (${described.join('; ')}) only because ${deep.map((l) => `${l.hostname}'s listener presents the certificate of ${l.coveredBy}`).join(', ')}; Envoy Gateway would offer HTTP/1.1 only on them (condition OverlappingTLSConfig, against HTTP/2 connection coalescing), so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1], which it keeps, and HTTP/2 is served as ingress-nginx did. ` +
         `No certificate of theirs is declared for ${deep.map((l) => l.hostname).join(', ')}: a client that checks certificates never reuses a connection across these names. The Gateway still reports OverlappingTLSConfig on these listeners`,
@@ -614,17 +603,14 @@ function reportHttp2Downgrade(
       gatewayKey(h.gateway) === key && h.tls !== undefined && h.name !== '' &&
       (l.hostname === undefined ? h.httpsListeners === undefined : [h.name, ...h.aliases].includes(l.hostname)))
   const grpc = [...new Set(affected.flatMap((l) => hostsOn(l).filter((h) => h.locations.some((loc) => loc.ingress.intents.grpc !== undefined)).map((h) => h.name)))].sort()
-  diagnostics.push({
-    level: grpc.length > 0 ? 'warning' : 'info',
-    code: 'tls-listeners-http1-only',
-    object: `Gateway ${key}`,
-    fidelity: 'approximate',
-    message:
-      `the HTTPS listeners ${affected.map((l) => l.name).join(', ')} of ${key} carry certificates for the same names (${described.join('; ')}): Envoy Gateway then offers HTTP/1.1 only on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection of one listener for the other's names; ingress-nginx served HTTP/2 on every host` +
-      (grpc.length > 0 ? `. gRPC needs HTTP/2: the gRPC routes of ${grpc.join(', ')} fail on these listeners` : ''),
-    hint:
-      'give the hosts with listeners of their own certificates that name only them, or set tls.alpnProtocols [h2, http/1.1] in those listeners\' ClientTrafficPolicies (Envoy Gateway keeps an explicit ALPN; a browser may then send a request for one listener\'s host over the other\'s connection and get 404)',
-  })
+  diagnostics.push(
+    diagnostic('tls-listeners-http1-only', {gateway: key, listeners: affected.map((l) => l.name), pairs: described, grpcHosts: grpc}, {
+      ...aboutGatewayKey(key),
+      level: grpc.length > 0 ? 'warning' : 'info',
+      hint:
+        'give the hosts with listeners of their own certificates that name only them, or set tls.alpnProtocols [h2, http/1.1] in those listeners\' ClientTrafficPolicies (Envoy Gateway keeps an explicit ALPN; a browser may then send a request for one listener\'s host over the other\'s connection and get 404)',
+    }),
+  )
   return new Set()
 }
 
@@ -642,13 +628,12 @@ function reportSameNamedSecrets(key: string, kept: string[], declared: Map<strin
   for (const ids of byName.values()) {
     if (ids.length < 2) continue
     const wildcards = [...new Set(ids.flatMap((id) => [...(declared.get(id) ?? [])]).map((h) => `*${h.slice(h.indexOf('.'))}`))].sort()
-    diagnostics.push({
-      level: 'info',
-      code: 'tls-secret-copies',
-      object: `Gateway ${key}`,
-      message: `the https listener of ${key} lists ${ids.join(', ')}: if these are copies of one certificate, Envoy Gateway uses the first and reports the others as invalid (public key algorithm must be unique), while their hosts are still served; nothing in their TLS entries shows that they are copies, so each is kept`,
-      hint: `if they are copies of a wildcard certificate, list the wildcard (e.g. ${wildcards[0] ?? '*.example.com'}) in the hosts of their TLS entries and convert again: the copies after the first are then left off the listener`,
-    })
+    diagnostics.push(
+      diagnostic('tls-secret-copies', {gateway: key, secrets: ids}, {
+        ...aboutGatewayKey(key),
+        hint: `if they are copies of a wildcard certificate, list the wildcard (e.g. ${wildcards[0] ?? '*.example.com'}) in the hosts of their TLS entries and convert again: the copies after the first are then left off the listener`,
+      }),
+    )
   }
 }
 
@@ -657,15 +642,13 @@ function reportHostListeners(list: HostListener[], options: TranslateOptions, di
   for (const l of list) {
     if (l.generated || !l.clientAuth) continue
     const {ingress} = l.clientAuth
-    diagnostics.push({
-      level: 'warning',
-      code: 'mtls-listener-not-generated',
-      ...about('Ingress', ingress.ref),
-      annotation: l.clientAuth.intent.from[0],
-      fidelity: 'manual',
-      message: `host "${l.hostname || '*'}" needs client certificates, and its listener ${l.name} is not generated: ${l.missing}. Its routes are not attached to the shared ${options.httpsListener} listener, so nothing is served over HTTPS for it until a person adds the listener`,
-      source: ingress.source,
-    })
+    diagnostics.push(
+      diagnostic(
+        'mtls-listener-not-generated',
+        {host: l.hostname, listener: l.name, missing: String(l.missing), sharedListener: options.httpsListener},
+        {...about('Ingress', ingress.ref), annotation: l.clientAuth.intent.from[0], source: ingress.source},
+      ),
+    )
   }
 }
 

@@ -72,7 +72,9 @@ test('match-cn: no listener is generated and the route stays off the shared list
   const gateway = objectsOf(r, 'Gateway')[0]!
   t.false(gateway.spec.listeners.some((l: any) => l.name === 'https-pay-example-com'))
   t.deepEqual(routeOf(r)!.spec.parentRefs.map((p: any) => p.sectionName), ['https-pay-example-com'])
-  t.truthy(r.diagnostics.find((d) => d.code === 'mtls-listener-not-generated'))
+  t.deepEqual(r.diagnostics.filter((d) => d.code === 'mtls-listener-not-generated').map((d) => [d.fidelity, d.data]), [
+    ['manual', {host: 'pay.example.com', listener: 'https-pay-example-com', missing: 'auth-tls-match-cn restricts the certificate subject, which no listener setting checks', sharedListener: 'https'}],
+  ])
 })
 
 test('another Ingress on the same host attaches to the host listener too; its own auth-tls settings lose to the older Ingress', (t) => {
@@ -84,8 +86,13 @@ test('another Ingress on the same host attaches to the host listener too; its ow
   }
   const ctp = objectsOf(r, 'ClientTrafficPolicy').find((o) => o.metadata.name === 'shared-client-https-pay-example-com')!
   t.is(ctp.spec.tls.clientValidation.caCertificateRefs[0].name, 'client-ca', 'the first Ingress of the host with a CA wins')
-  t.truthy(r.diagnostics.find((d) => d.code === 'mtls-host-settings-from-other-ingress' && d.object === 'Ingress billing/receipts'))
-  t.truthy(r.diagnostics.find((d) => d.code === 'mtls-host-from-other-ingress' && d.object === 'Ingress billing/static'))
+  const lost = r.diagnostics.filter((d) => d.code === 'mtls-host-settings-from-other-ingress')
+  t.deepEqual(lost.map((d) => [d.object, d.data]), [['Ingress billing/receipts', {host: 'pay.example.com', from: 'billing/payments', ca: 'billing/client-ca', verify: 'on'}]])
+  const joined = r.diagnostics.filter((d) => d.code === 'mtls-host-from-other-ingress').map((d) => [d.object, d.data])
+  t.deepEqual(joined, [
+    ['Ingress billing/receipts', {host: 'pay.example.com', from: 'billing/payments', listeners: ['https-pay-example-com']}],
+    ['Ingress billing/static', {host: 'pay.example.com', from: 'billing/payments', listeners: ['https-pay-example-com']}],
+  ])
 })
 
 test('verify-client modes map to clientValidation.mode', (t) => {

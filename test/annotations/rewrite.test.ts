@@ -37,7 +37,11 @@ test('regex mode is host-wide: another Ingress on the host gets case-insensitive
   t.deepEqual(match('site'), {type: 'RegularExpression', value: '(?i)(?:/about).*'})
   t.deepEqual(match('api'), {type: 'RegularExpression', value: '(?i)(?:/v[0-9]+/).*'})
   t.deepEqual(match('other'), {type: 'Exact', value: '/about'}, 'other hosts are untouched')
-  t.true(r.diagnostics.some((d) => d.code === 'regex-mode-from-other-ingress' && d.object === 'Ingress team/site'))
+  const fromOther = r.diagnostics.filter((d) => d.code === 'regex-mode-from-other-ingress')
+  t.deepEqual(
+    fromOther.map((d) => [d.object, d.data]),
+    [['Ingress team/site', {host: 'web.example.com', from: ['team/api']}]],
+  )
 })
 
 test('x-forwarded-prefix is sent only with a rewrite', (t) => {
@@ -61,7 +65,10 @@ test('nginx variables in rewrite-target are manual; invalid characters fall back
 
 test('PCRE-only path features are refused with an error, the rest of the host converts', (t) => {
   const r = translateAll([ingressWith({'use-regex': 'true'}, {paths: [{path: '/(?=x)y', pathType: 'ImplementationSpecific'}, {path: '/ok'}]})])
-  t.true(r.diagnostics.some((d) => d.code === 'regex-not-re2'))
+  t.deepEqual(
+    r.diagnostics.filter((d) => d.code === 'regex-not-re2').map((d) => [d.level, d.fidelity, d.data]),
+    [['error', 'manual', {path: '/(?=x)y', host: 'web.example.com', feature: 'lookaround assertions'}]],
+  )
   t.deepEqual(routesOf(r)[0]!.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.value)), ['(?i)(?:/ok).*'])
 })
 
@@ -77,7 +84,13 @@ test('a literal path Gateway API refuses as PathPrefix becomes an escaped regex,
   t.true(prefix.test('/files/{id}'))
   t.true(prefix.test('/files/{id}/x'))
   t.false(prefix.test('/files/{id}x'))
-  t.is(r.diagnostics.filter((d) => d.code === 'literal-path-as-regex').length, 2)
+  t.deepEqual(
+    r.diagnostics.filter((d) => d.code === 'literal-path-as-regex').map((d) => d.data),
+    [
+      {match: 'Exact', path: '/a|b', regex: '/a\\|b'},
+      {match: 'Prefix', path: '/files/{id}', regex: '/files/\\{id\\}(/.*)?'},
+    ],
+  )
 })
 
 test('a top-level alternation is anchored as PCRE binds nginx\'s ^: (^/api)|(/graphql)', (t) => {

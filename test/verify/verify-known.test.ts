@@ -93,7 +93,7 @@ test('wildcard-host-depth does not label a deep name nginx serves from its own s
     spec: {ingressClassName: 'nginx', rules: [{host, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name, port: {number: 80}}}}]}}]},
   })
   const result = translate({objects: [ingress('wild', '*.example.com'), ingress('deep', 'a.b.example.com')].map((object) => ({object, source: {}}))}, {emitGateway: true})
-  t.true(result.diagnostics.some((d) => d.code === 'wildcard-host-depth'))
+  t.deepEqual(result.diagnostics.filter((d) => d.code === 'wildcard-host-depth').map((d) => [d.object, d.data]), [['Ingress app/wild', {hosts: ['*.example.com']}]])
   // A compiler bug dropping deep's route: the Gateway's *.example.com route (any depth) takes a.b.example.com.
   const objects = result.objects.filter((o) => !(o.kind === 'HTTPRoute' && o.spec?.hostnames?.includes('a.b.example.com')))
   const report = verifyTranslation(result, objects)
@@ -120,7 +120,7 @@ function hostIngress(name: string, host: string, paths: string[], opts: {tls?: b
 
 test('a prefix-trailing-slash diagnostic does not label a lost HTTPS redirect of its Ingress', (t) => {
   const result = translate({objects: [{object: hostIngress('docs', 'd.example.com', ['/docs/', '/api'], {tls: true}), source: {}}]}, {emitGateway: true})
-  t.true(result.diagnostics.some((d) => d.code === 'prefix-trailing-slash' && d.object === 'Ingress app/docs'))
+  t.deepEqual(result.diagnostics.filter((d) => d.code === 'prefix-trailing-slash').map((d) => [d.object, d.data]), [['Ingress app/docs', {paths: ['/docs/']}]])
   // A failed apply of the gateway owner's bundle: the https-redirect route is missing, http answers 404.
   const objects = result.objects.filter((o) => !(o.kind === 'HTTPRoute' && o.metadata.name.startsWith('https-redirect')))
   t.true(objects.length < result.objects.length)

@@ -22,7 +22,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-args-unresolved',
     level: 'warning',
-    doc: 'Controller args … use variables that are not set in the container\'s env; those flags are read as written.',
+    doc: 'The controller\'s container args use $(VAR) references to variables not set in its env: the kubelet passes them as written, so the conversion reads those flags literally too (an unknown ConfigMap or class name, say). Check the flags\' real values on the running pod.',
   }),
   defineDiagnostic({
     code: 'controller-configmap-not-found',
@@ -44,7 +44,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-service-annotations-dropped',
     level: 'info',
-    doc: 'Tooling annotations not copied to … (Helm, kubectl, GitOps metadata; no load balancer reads them): ….',
+    doc: 'Tooling annotations of the controller Service (Helm, kubectl, GitOps metadata) are not copied to the Envoy Service: no load balancer reads them, and copying them would make those tools claim the new Service. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'controller-service-annotations-kept',
@@ -66,7 +66,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-service-foreign-class',
     level: 'error',
-    doc: 'The IngressClass of … names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: the Envoy Service of this Gateway is ClusterIP (not Envoy Gateway\'s default public LoadBalancer, whatever this controller\'s load balancer was) and nginx defaults are assume. What to do: name that controller\'s Service and ConfigMap with --controller-service …=NAMESPACE/NAME and --controller-configmap …=NAMESPACE/NAME, or include its controller workload in the input.',
+    doc: 'The IngressClass names a controller other than k8s.io/ingress-nginx whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is used. This Gateway\'s Envoy Service is ClusterIP (not Envoy Gateway\'s default public LoadBalancer) and nginx ConfigMap defaults are assumed. Name that controller\'s Service and ConfigMap with --controller-service CLASS=NAMESPACE/NAME and --controller-configmap CLASS=NAMESPACE/NAME, or include its workload in the input.',
   }),
   defineDiagnostic({
     code: 'controller-service-internal-pinned',
@@ -76,7 +76,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'controller-service-not-found',
     level: 'error',
-    doc: 'Controller Service … (--controller-service) is not in the input: its settings cannot be repeated, so the Envoy Service of this Gateway is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway\'s default public LoadBalancer. What to do: include the Service in the input (kubectl get service -n … -o yaml), or read it from the cluster.',
+    doc: 'The Service named by --controller-service is not in the input: its load balancer settings cannot be repeated, so this Gateway\'s Envoy Service is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway\'s default public LoadBalancer. Include the Service in the input (kubectl get service -n NAMESPACE NAME -o yaml) or read it from the cluster.',
   }),
   defineDiagnostic({
     code: 'controller-service-session-affinity',
@@ -88,7 +88,7 @@ export const GATEWAY = [
     code: 'controller-service-unknown',
     level: ['error', 'info', 'warning'],
     fidelity: ['manual', 'none'],
-    doc: 'The ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy …, which an earlier run generated from it. Or: The ingress-nginx controller Service of this Gateway\'s Ingresses is not in the input, and the Gateway already exists: its Envoy Service (whatever it is, Envoy Gateway\'s default being a public LoadBalancer) would take these hosts, though they may have come through an internal or source-restricted load balancer. What to do: name the Service with … (keeps the live Envoy Service as it is).',
+    doc: 'The ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown. Info: the live Gateway keeps the EnvoyProxy an earlier run generated. Warning (manual): the Gateway gets a ClusterIP Envoy Service, reached from nowhere outside the cluster, rather than a public LoadBalancer. Error: the Gateway already exists and its Envoy Service would take these hosts as it is. Include the Service (or read the cluster), or pass --controller-service CLASS=NAMESPACE/NAME or --public-load-balancer.',
   }),
   defineDiagnostic({
     code: 'controller-several-services',
@@ -104,7 +104,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'data-plane-client-address',
     level: 'warning',
-    doc: 'ExternalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node\'s (kube-proxy SNAT), as nginx\'s was, so the source-range rules of … match node addresses, not clients. What to do: set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy.',
+    doc: 'The load balancer Service uses externalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node\'s (kube-proxy SNAT), as nginx\'s was, so source-range rules (whitelist-source-range, denylist) match node addresses, not clients. Set externalTrafficPolicy: Local on the EnvoyProxy, or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy.',
   }),
   defineDiagnostic({
     code: 'data-plane-ports-differ',
@@ -115,7 +115,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'data-plane-proxy-protocol',
     level: 'info',
-    doc: 'PROXY protocol stays end to end: … (…) -> EnvoyProxy … -> ClientTrafficPolicy … proxyProtocol.',
+    doc: 'The load balancer sends the PROXY protocol and nginx expected it (use-proxy-protocol): the EnvoyProxy repeats the load balancer annotations and a ClientTrafficPolicy enables proxyProtocol on the listeners, so client addresses keep working. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'data-plane-proxy-protocol-mismatch',
@@ -125,12 +125,12 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'data-plane-source-ranges',
     level: 'info',
-    doc: 'Two layers of source ranges carry over, as with nginx: the load balancer admits … (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of … apply their own lists; a client must pass both.',
+    doc: 'Two layers of source ranges carry over, as with nginx: the load balancer admits only its loadBalancerSourceRanges (repeated on the EnvoyProxy), then the SecurityPolicies of the Ingresses with allow/deny lists apply their own; a client must pass both. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'envoy-service-not-changed-in-place',
     level: 'error',
-    doc: 'The Gateway already exists, and so does its Envoy Service (Envoy Gateway\'s default, a public LoadBalancer, or its GatewayClass\'s EnvoyProxy\'s); EnvoyProxy … sets …: the current load balancer would keep serving, now with these hosts. What to do: generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=…,gateway.envoyproxy.io/owning-gateway.',
+    doc: 'The Gateway and its Envoy Service already exist, and the generated EnvoyProxy sets what Envoy Gateway cannot change on a running Service (its type, load-balancer class, internal or scheme annotations): the current load balancer keeps serving, now with these hosts. Generate a new Gateway for these Ingresses (--gateway or --gateway-for CLASS=NAMESPACE/NEW-NAME) so that its Envoy Service is created with these settings, or in a maintenance window apply, then delete the Envoy Service so that Envoy Gateway recreates it (the hint gives the command).',
   }),
   defineDiagnostic({
     code: 'forwarded-headers',
@@ -141,17 +141,17 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gateway-class-differs',
     level: 'warning',
-    doc: 'The live Gateway uses class "…", not "…"; its class is kept (changing it would move the Gateway to another controller).',
+    doc: 'The live Gateway\'s gatewayClassName differs from the one this run would set: the live class is kept, since changing it would move the Gateway to another controller. Pass --gateway-class with the live class to silence this, or migrate to a new Gateway if the class should change.',
   }),
   defineDiagnostic({
     code: 'gateway-controller-access-differs',
     level: 'error',
-    doc: 'The Ingresses of class … were served by a controller whose … sets … otherwise than …, from which this Gateway\'s Gateway-wide policies come: their routes get the Gateway\'s access controls, not their controller\'s…. What to do: give class … a Gateway of its own with --gateway-for …=NAMESPACE/NAME, so that its Gateway repeats its own controller\'s ConfigMap.',
+    doc: 'Several ingress-nginx controllers share this Gateway and their ConfigMaps set access controls differently (allow/deny lists, global-auth-url...): the Gateway-wide policies come from one of them, so the other controller\'s routes get its access controls, not their own (without its global-auth-url they lose authentication nginx required). Give that class a Gateway of its own with --gateway-for CLASS=NAMESPACE/NAME.',
   }),
   defineDiagnostic({
     code: 'gateway-listener-differs',
     level: 'warning',
-    doc: 'Live listener "…" is …, the conversion expects …; the live listener is kept.',
+    doc: 'A listener of the live Gateway has the name this run uses but another protocol or port: the live listener is kept, so routes that expect the generated one may not attach. Rename one of them, or align the live listener.',
   }),
   defineDiagnostic({
     code: 'gateway-merged-envoy-service',
@@ -161,7 +161,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gateway-owner-needs',
     level: 'info',
-    doc: 'The gateway owner must add to …: …. What to do: or rerun with --emit-gateway to generate the Gateway bundle.',
+    doc: 'The Gateway is not generated (no --emit-gateway) and these Ingresses need changes to it, listed in the message (listeners, certificates, allowedRoutes...): the gateway owner must add them before the routes attach. Or rerun with --emit-gateway to generate the Gateway bundle.',
   }),
   defineDiagnostic({
     code: 'gateway-parameters-ref-kept',
@@ -171,12 +171,12 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gateway-several-controller-configmaps',
     level: 'warning',
-    doc: 'The controllers of this Gateway\'s classes (…) name different … ConfigMaps (…); … is used for the whole Gateway…. What to do: give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings.',
+    doc: 'The controllers whose classes share this Gateway name different ConfigMaps (--configmap, --tcp-services-configmap...): one is used for the whole Gateway\'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller\'s for its routes. Give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings.',
   }),
   defineDiagnostic({
     code: 'gateway-several-controller-services',
     level: ['error', 'warning'],
-    doc: 'The Ingresses of this Gateway came through … load balancers (…) and the Gateway gets one: the EnvoyProxy repeats …. What to do: give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer.',
+    doc: 'The Ingresses of this Gateway came through several load balancers, and a Gateway gets one Envoy Service: the EnvoyProxy repeats the internal or source-restricted one, so no host becomes more reachable than it was, and the others\' hosts are narrowed (an error when a host would be exposed). Give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME.',
   }),
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-changes-admission',
@@ -186,7 +186,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-not-checked',
     level: 'warning',
-    doc: 'GatewayClass … references …, which is not in the input: Envoy Gateway merges it under EnvoyProxy … (StrategicMerge), so its envoyService annotations, loadBalancerClass, source ranges and patch apply wherever … sets none, and could admit clients otherwise than the ingress-nginx load balancer. Or: … (GatewayClass …) patches the Envoy Service (envoyService.patch), which Envoy Gateway applies after EnvoyProxy …\'s settings: it can change the type, annotations or source ranges this EnvoyProxy repeats. What to do: include … in the input (kubectl get envoyproxy -n … -o yaml) to have the merge checked.',
+    doc: 'The GatewayClass references an EnvoyProxy that is not in the input (or patches the Envoy Service with envoyService.patch): Envoy Gateway merges it with the generated EnvoyProxy, so its annotations, loadBalancerClass, source ranges or patch can admit clients otherwise than the ingress-nginx load balancer did. Include the GatewayClass\'s EnvoyProxy in the input (kubectl get envoyproxy -n NAMESPACE NAME -o yaml) to have the merge checked, or check its patch by hand.',
   }),
   defineDiagnostic({
     code: 'gitops-placeholders',
@@ -201,7 +201,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'https-listener-without-certificates',
     level: 'warning',
-    doc: 'No Ingress names a TLS Secret, so the https listener of … is left out; its TLS hosts relied on the controller\'s default certificate. What to do: add the default certificate to an https listener before routes attached to it can be accepted.',
+    doc: 'No Ingress names a TLS Secret, so no https listener is generated: the TLS hosts relied on the controller\'s default certificate (--default-ssl-certificate), which this tool cannot see. Add that certificate to an https listener of the Gateway before routes meant for HTTPS are served.',
   }),
   defineDiagnostic({
     code: 'intent-not-emitted',
@@ -240,13 +240,13 @@ export const GATEWAY = [
     code: 'issuer-not-found',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Issuer … is referenced by Ingress cert-manager annotations but is not in the input: Certificates in … reference a copy named … that was not generated. What to do: create Issuer …/… with the same spec as … (with an http01.gatewayHTTPRoute solver), or rerun with the Issuer in the input.',
+    doc: 'An Issuer named by Ingress cert-manager annotations is not in the input: the Certificates moved to the Gateway\'s namespace reference a copy of it there that was not generated, so they stay unissued. Create that Issuer in the Gateway\'s namespace with the same spec and an http01.gatewayHTTPRoute solver, or rerun with the Issuer in the input.',
   }),
   defineDiagnostic({
     code: 'issuer-rewritten',
     level: 'info',
     fidelity: 'exact',
-    doc: 'ACME HTTP-01 solver… used http01.ingress (ingress-nginx); now http01.gatewayHTTPRoute on the "…" listener of the Gateway of the solver\'s class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress. What to do: cert-manager must run with --enable-gateway-api (Helm: config.enableGatewayAPI: true); the challenge HTTPRoute is created in the \' + "Certificate\'s namespace, which the listener\'s allowedRoutes must admit. HTTP-01 through the Gateway only succeeds once DNS for the hosts " + \'points at the Gateway: apply this Issuer at cutover, and until then keep the ingress solver so renewals still validate thro.',
+    doc: 'An Issuer\'s ACME HTTP-01 solvers used http01.ingress (ingress-nginx); they now use http01.gatewayHTTPRoute on the Gateway\'s http listener, so cert-manager answers challenges with an HTTPRoute. cert-manager must run with --enable-gateway-api, the listener\'s allowedRoutes must admit the Certificate\'s namespace, and HTTP-01 only succeeds once DNS points at the Gateway: apply this Issuer at cutover and keep the ingress solver until then.',
   }),
   defineDiagnostic({
     code: 'issuer-secret-collision',
@@ -273,12 +273,12 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'namespace-label-needed',
     level: 'info',
-    doc: 'Namespaces … need the label … before their routes attach to the shared Gateway. What to do: kubectl label namespace NAME ….',
+    doc: 'The shared Gateway\'s listeners admit routes only from namespaces with a label (allowedRoutes selector): the namespaces listed need it before their routes attach. Run kubectl label namespace NAME with the label the message gives.',
   }),
   defineDiagnostic({
     code: 'passthrough-listeners',
     level: 'info',
-    doc: 'Listeners … (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to …, and the TLSRoutes attach to them.',
+    doc: 'ssl-passthrough Ingresses get TLS passthrough listeners on 443, one per host so that Envoy separates them from the https listener by SNI, added to the Gateway; their TLSRoutes attach there. Nothing to do.',
   }),
   defineDiagnostic({
     code: 'plain-hosts-https',
@@ -350,7 +350,7 @@ export const GATEWAY = [
   defineDiagnostic({
     code: 'tls-without-secret',
     level: 'warning',
-    doc: 'The TLS entry has no secretName, so ingress-nginx served the host with its default certificate (and redirected HTTP to HTTPS). What to do: the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ….',
+    doc: 'A TLS entry without secretName: ingress-nginx served its hosts with its default certificate (and redirected HTTP to HTTPS), which this tool cannot see. The gateway owner must add that certificate (the controller\'s --default-ssl-certificate) to the Gateway\'s https listener.',
   }),
   defineDiagnostic({
     code: 'too-many-certificates',

@@ -29,17 +29,17 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'canary-path-served',
     level: 'warning',
-    doc: 'No primary Ingress serves host "…" …, and its Service port is also used by Ingress …, which created the upstream, so ingress-nginx served this path as an ordinary location (controller.go getBackendServers); the conversion emits no route for it. What to do: add the path to a primary Ingress if it should keep being served, then convert again.',
+    doc: 'A path of a canary Ingress with no primary Ingress for its host and path, whose Service port another Ingress already used: that Ingress created the upstream, so the canary\'s path was not a canary at all and ingress-nginx served it as an ordinary location (controller.go getBackendServers). The conversion emits no route for it, so that traffic is lost at cutover. Add the path to a primary Ingress if it should keep being served, then convert again.',
   }),
   defineDiagnostic({
     code: 'canary-same-service',
     level: 'warning',
-    doc: 'The canary routes to the same Service as its primary (…); ingress-nginx ignores it.',
+    doc: 'A canary Ingress whose backend is the same Service and port as its primary\'s: they share one upstream, so ingress-nginx has no alternative backend to send traffic to and ignores the canary; the conversion emits no weights or canary matches for it either. Point the canary at a Service of its own if a split was meant.',
   }),
   defineDiagnostic({
     code: 'canary-shadowed',
     level: 'warning',
-    doc: 'Upstream … already has canary …; ingress-nginx uses only the first alternative backend of an upstream.',
+    doc: 'A second canary Ingress on an upstream that already has one: ingress-nginx keeps only the first alternative backend of an upstream (controller.go mergeAlternativeBackends), so this canary took no traffic, and the conversion leaves it out too. Merge the canaries into one, or remove the unused one.',
   }),
   defineDiagnostic({
     code: 'canary-unattached',
@@ -60,7 +60,8 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'catch-all-route',
     level: 'info',
-    doc: 'Rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx\'s catch-all server did.',
+    doc: 'Rules without a host (or spec.defaultBackend) become an HTTPRoute without hostnames: on the shared Gateway it answers every host that no other route claims, as nginx\'s catch-all server (_) did. Nothing to do, unless other teams\' routes share the Gateway: their unclaimed hosts now reach this backend too.',
+    render: (_: Record<string, never>) => `rules without a host become a route without hostnames: on the shared Gateway it answers every host no other route claims, as nginx's catch-all server did`,
   }),
   defineDiagnostic({
     code: 'cross-controller-conflict',
@@ -76,7 +77,7 @@ export const ROUTES = [
     code: 'denied-location-settings',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Every path of this Ingress answers … because of …, before ingress-nginx applies any location setting: … no effect until it is fixed, in nginx as in the conversion.',
+    doc: 'Every path of this Ingress is denied by an invalid annotation (nginx answers it with an error status before any location setting runs), so its other location annotations, listed in the message, have no effect, in nginx as in the conversion. Fix the annotation that denies the paths; the listed settings then apply and are converted.',
   }),
   defineDiagnostic({
     code: 'empty-annotation-value',
@@ -101,12 +102,14 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'GRPCRoute rules cannot rewrite or redirect: a rewrite or redirect annotation of a GRPC backend is dropped. Check the gRPC clients call the paths the backend serves.',
+    render: (d: {filters: string[]}) => `GRPCRoute rules cannot rewrite or redirect; ${d.filters.join(', ')} dropped`,
   }),
   defineDiagnostic({
     code: 'grpc-path-untranslatable',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A path of a GRPC backend with no GRPCRoute equivalent (gRPC matches are by service and method): that path is not emitted. Use Prefix / (all methods), Prefix /package.Service or Exact /package.Service/Method.',
+    render: (d: {type: string; value: string}) => `${d.type} ${d.value} has no GRPCRoute equivalent (gRPC matches are by service and method); that path is not emitted`,
   }),
   defineDiagnostic({
     code: 'ingress-not-served',
@@ -123,7 +126,7 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'invalid-backend',
     level: 'error',
-    doc: 'Backend has no service name; the path is not converted. Or: Backend service … has no port; the path is not converted.',
+    doc: 'A path whose backend names no Service, or a Service without a port number or name: the API server or ingress-nginx refused it, and the path is not converted. Give the backend service.name and service.port.',
   }),
   defineDiagnostic({
     code: 'invalid-host',
@@ -133,13 +136,15 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'invalid-path',
     level: 'error',
-    doc: 'Path "…" is not absolute (the API server requires a leading /); the path is not converted.',
+    doc: 'A path that does not start with / (the API server requires it; ingress-nginx never served it): the path is not converted. Fix the path in the Ingress.',
   }),
   defineDiagnostic({
     code: 'literal-path-as-regex',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'A path with characters Gateway API refuses in Exact/PathPrefix matches: it is matched as the equivalent escaped regular expression, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes). Check overlapping paths of the host.',
+    render: (d: {match: string; path: string; regex: string}) =>
+      `${d.match} ${d.path} has characters Gateway API refuses in Exact/PathPrefix matches; it is matched as the equivalent escaped regular expression ${d.regex}, which Envoy Gateway ranks above every PathPrefix match of the host (nginx ranked it by length among the prefixes)`,
   }),
   defineDiagnostic({
     code: 'needs-substitution',
@@ -150,12 +155,12 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'no-routable-paths',
     level: 'warning',
-    doc: 'Ingress … has no path left to route (see the other messages); no HTTPRoute is emitted.',
+    doc: 'Every path of this Ingress was dropped for the reasons the other diagnostics of the Ingress give, so no HTTPRoute is emitted for it: whatever it served under ingress-nginx is not served by the Gateway. Fix those first.',
   }),
   defineDiagnostic({
     code: 'other-prefix-ignored',
     level: 'info',
-    doc: 'A controller running with --annotations-prefix=… ignores annotations under …, and so does the conversion.',
+    doc: 'The controller runs with --annotations-prefix set to another prefix, so it ignores the annotations under nginx.ingress.kubernetes.io, and so does the conversion. Nothing to do, unless the annotations were meant for this controller: rename them to its prefix.',
   }),
   defineDiagnostic({
     code: 'path-conflict',
@@ -171,34 +176,42 @@ export const ROUTES = [
     code: 'prefix-trailing-slash',
     level: 'info',
     fidelity: 'approximate',
-    doc: 'Prefix …: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it.',
+    doc: 'A Prefix path ending in a slash (/app/): nginx answered /app with a 301 redirect to /app/, while Gateway API PathPrefix /app/ also matches /app and routes it to the backend unredirected. Check the backend answers /app (or add a redirect route for it).',
+    render: (d: {paths: string[]}) => `Prefix ${d.paths.join(', ')}: nginx answers the path without its trailing slash with a 301 to the slash form; Gateway API PathPrefix ignores the trailing slash and routes it`,
   }),
   defineDiagnostic({
     code: 'regex-location-shadowed',
     level: 'warning',
     doc: 'A regex path that nginx never uses: an earlier regex location of the host (nginx tries them in order and takes the first match) matches every path it would. It is not emitted. Remove it, or reorder the paths if it was meant to win.',
+    render: (d: {match: string; path: string; host: string; nginxPath: string; earlierPath: string; earlier?: {match: string; path: string; ingress: string}}) =>
+      `${d.match} ${d.path} on host "${d.host || '*'}" is rendered by nginx as \`~* "^${d.nginxPath}"\` after \`~* "^${d.earlierPath}"\` (${d.earlier ? `${d.earlier.match} ${d.earlier.path} of Ingress ${d.earlier.ingress}` : 'the fallback /'}), which matches every path it would; nginx never uses it, so it is not emitted`,
   }),
   defineDiagnostic({
     code: 'regex-mode-from-other-ingress',
     level: 'info',
-    doc: 'Host "…" is in regex mode because of Ingress … (use-regex or rewrite-target): as in nginx, this Ingress\'s paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus).',
+    doc: 'Another Ingress of the same host sets use-regex or rewrite-target, which puts the whole nginx server in regex mode: this Ingress\'s paths there match case-insensitively and as prefixes without segment boundaries (/about also matches /aboutus), and the conversion emits them that way. Anchor the paths ($) or set use-regex on purpose if that is not wanted.',
+    render: (d: {host: string; from: string[]}) =>
+      `host "${d.host || '*'}" is in regex mode because of Ingress ${d.from.join(', ')} (use-regex or rewrite-target): as in nginx, this Ingress's paths there match case-insensitively, as prefixes without segment boundaries (/about also matches /aboutus)`,
   }),
   defineDiagnostic({
     code: 'regex-not-re2',
     level: 'error',
     fidelity: 'manual',
-    doc: 'Path … on host "…" uses …, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted. What to do: rewrite the path regex without that feature and convert again.',
+    doc: 'A regex path that uses a PCRE feature (lookaround, backreferences, possessive quantifiers...) that RE2, Envoy\'s regex engine, does not support: the path is not emitted, so its traffic is not routed. Rewrite the regex without that feature and convert again.',
+    render: (d: {path: string; host: string; feature: string}) => `path ${d.path} on host "${d.host || '*'}" uses ${d.feature}, which PCRE (nginx) supports and RE2 (Envoy) does not; the path is not emitted`,
   }),
   defineDiagnostic({
     code: 'regex-order-differs',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'Two regex paths of a host that nginx tried in one order, while Envoy Gateway tries longer patterns first: a path both match goes to another backend. Make the patterns exclusive (or anchor them) so the order does not matter.',
+    render: (d: {host: string; first: {pattern: string; match: string; path: string}; second: {pattern: string; match: string; path: string}}) =>
+      `host "${d.host || '*'}": nginx tries \`^${d.first.pattern}\` before \`^${d.second.pattern}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${d.second.match} ${d.second.path} instead of ${d.first.match} ${d.first.path}`,
   }),
   defineDiagnostic({
     code: 'resource-backend',
     level: 'warning',
-    doc: 'Backend is a resource (…/…), not a Service; ingress-nginx skips such paths and so does the conversion.',
+    doc: 'A path whose backend is a resource (apiGroup/kind/name), not a Service: ingress-nginx skips such paths, and so does the conversion. Nothing to do unless the path was meant to be served: point it at a Service.',
   }),
   defineDiagnostic({
     code: 'server-alias-duplicate',
@@ -208,12 +221,12 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'server-alias-is-host',
     level: 'info',
-    doc: 'Server-alias … is already a host of its own; ingress-nginx drops such aliases and so does the conversion.',
+    doc: 'A server-alias that is also a host of its own in some Ingress: ingress-nginx drops the alias and that name is served by its own server, and the conversion does the same. Remove the alias.',
   }),
   defineDiagnostic({
     code: 'server-alias-is-www-redirect',
     level: 'warning',
-    doc: 'Server-alias … is also the from-to-www-redirect name of Ingress …: nginx renders the redirect server first and ignores the duplicate name in this host\'s server, so … answers with the redirect; the conversion leaves the alias out.',
+    doc: 'A server-alias that is also the name from-to-www-redirect redirects from (www. added or removed) on another Ingress: nginx renders the redirect server first and ignores the duplicate name, so the alias answers with the redirect, and the conversion leaves the alias out. Remove one of the two.',
   }),
   defineDiagnostic({
     code: 'server-alias-shadowed',
@@ -246,6 +259,7 @@ export const ROUTES = [
     code: 'wildcard-host-depth',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too).',
+    doc: 'A wildcard host (*.example.com): nginx matched it against exactly one label, while Gateway API hostnames match one or more labels, so a.b.example.com now reaches this route too. Give deeper names routes of their own if they must go elsewhere.',
+    render: (_: {hosts: string[]}) => 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
   }),
 ] as const

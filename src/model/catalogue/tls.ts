@@ -94,50 +94,58 @@ export const TLS = [
     code: 'certmanager-solver-annotation',
     level: 'info',
     fidelity: 'ignored',
-    doc: 'Steered cert-manager\'s http01.ingress solver; it has no effect under the Gateway API: challenges are answered by the Issuer\'s http01.gatewayHTTPRoute solver on the shared Gateway.',
+    doc: 'An acme.cert-manager.io/http01-* annotation that steered cert-manager\'s http01.ingress solver: it has no effect under the Gateway API, where challenges are answered by the Issuer\'s http01.gatewayHTTPRoute solver on the shared Gateway. Nothing to do; remove it after cutover.',
   }),
   defineDiagnostic({
     code: 'certmanager-tls-acme',
     level: 'warning',
     fidelity: 'manual',
-    doc: '"true" makes cert-manager issue with its default issuer (controller flags --default-issuer-name/--default-issuer-kind/--default-issuer-group, Helm ingressShim.defaultIssuerName/Kind/Group), which this tool cannot see: no Certificate is generated for …. What to do: find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), then replace … with …: <name> (or …: <name> for a namespaced Issuer) on … and rerun.',
+    doc: 'kubernetes.io/tls-acme: "true" makes cert-manager issue with its default issuer (controller flags --default-issuer-name/-kind/-group, Helm ingressShim.defaultIssuerName/Kind/Group), which this tool cannot see, so no Certificate is generated for the Ingress. Find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), replace tls-acme with cert-manager.io/cluster-issuer (or cert-manager.io/issuer for a namespaced Issuer) and convert again.',
   }),
   defineDiagnostic({
     code: 'certmanager-tls-acme-redundant',
     level: 'info',
     fidelity: 'exact',
-    doc: '"true" only selects cert-manager\'s default issuer when no issuer annotation is set; … wins.',
+    doc: 'kubernetes.io/tls-acme: "true" beside an issuer annotation: it only selects cert-manager\'s default issuer when no issuer is named, so the named issuer wins, in cert-manager as in the generated Certificate. Nothing to do; the annotation can be removed.',
   }),
   defineDiagnostic({
     code: 'mtls-host-closed',
     level: 'error',
-    doc: 'Host "…": …, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it. What to do: fix auth-tls-secret (namespace/name of a Secret in the Ingress namespace) and convert again.',
+    doc: 'auth-tls-secret of this host cannot be loaded (not namespace/name, not a valid Secret name, or a Secret in another namespace without allow-cross-namespace-resources), so ingress-nginx answered 403 to every request for the host, from any Ingress: its routes attach to no generated listener and nothing is served for it, as before. Fix auth-tls-secret (namespace/name of a CA Secret in the Ingress\'s namespace) and convert again.',
+    render: (d: {host: string; reason: string}) =>
+      `host "${d.host || '*'}": ${d.reason}, so ingress-nginx answered 403 to every request for the host, from any Ingress; its routes attach to no generated listener, so nothing is served for it`,
   }),
   defineDiagnostic({
     code: 'mtls-host-from-other-ingress',
     level: 'info',
-    doc: 'Host "…" asks for client certificates because of Ingress … (ingress-nginx applies auth-tls-* to the whole server): this Ingress\'s routes there attach to … as well, never to the shared https listener.',
+    doc: 'Another Ingress of the host sets auth-tls-*: ingress-nginx applies client certificate checks to the whole server, so this Ingress\'s paths there asked for client certificates too. Its routes attach to the host\'s client certificate listener as well, never to the shared https listener. Nothing to do unless those paths should be open: move them to another host.',
+    render: (d: {host: string; from: string; listeners: string[]}) =>
+      `host "${d.host}" asks for client certificates because of Ingress ${d.from} (ingress-nginx applies auth-tls-* to the whole server): this Ingress's routes there attach to ${d.listeners.join(', ')} as well, never to the shared https listener`,
   }),
   defineDiagnostic({
     code: 'mtls-host-settings-from-other-ingress',
     level: 'warning',
-    doc: 'Host "…" takes its client certificate settings from Ingress … (CA …/…, verify …), the first Ingress of the host with a CA in ingress-nginx\'s order; this Ingress\'s auth-tls-* settings have no effect there.',
+    doc: 'Several Ingresses of one host set auth-tls-*: ingress-nginx takes the server\'s client certificate settings (CA, verify mode) from the first Ingress of the host with a CA in its order, so this Ingress\'s settings had no effect; the host\'s listener uses the same ones. Make the Ingresses agree, or remove the unused settings.',
+    render: (d: {host: string; from: string; ca: string; verify: string}) =>
+      `host "${d.host || '*'}" takes its client certificate settings from Ingress ${d.from} (CA ${d.ca}, verify ${d.verify}), the first Ingress of the host with a CA in ingress-nginx's order; this Ingress's auth-tls-* settings have no effect there`,
   }),
   defineDiagnostic({
     code: 'mtls-host-under-tls-wildcard',
     level: ['warning', 'error'],
-    doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates; no listener here asks for them for this host. Give the host a TLS entry of its own so its listener checks client certificates.',
+    doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates. A warning when the host gets a listener of its own that asks for them, with the wildcard\'s certificate (a request whose TLS server name is another name still reaches the wildcard\'s route); an error when no such listener can be generated (auth-tls-match-cn, or no certificate known), so its HTTPS reaches the wildcard\'s routes without the check. Give the host a TLS entry of its own so its listener checks client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
     level: ['info', 'warning'],
-    doc: 'Host "…" has no TLS entry: ingress-nginx asked for client certificates only on HTTPS, which it answered with its default certificate; the host\'s routes stay on the http listener and no client certificate listener is generated.',
+    doc: 'A host with auth-tls-* but no TLS entry: ingress-nginx answered its HTTPS with its default certificate (or a TLS wildcard\'s) and asked for client certificates there. With no certificate known for a listener of its own, its routes stay on the http listener and it is not served over HTTPS. Give the host a TLS entry with its certificate and convert again: it then gets a listener that asks for client certificates.',
   }),
   defineDiagnostic({
     code: 'mtls-listener-not-generated',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'Host "…" needs client certificates, and its listener … is not generated: …. Its routes are not attached to the shared … listener, so nothing is served over HTTPS for it until a person adds the listener.',
+    doc: 'A host whose client certificate check needs a listener of its own, which is not generated (the message says why: no certificate is known for the host, or auth-tls-match-cn restricts the subject, which no listener setting checks). Its routes are not attached to the shared https listener, since that would serve it without the check, so nothing is served over HTTPS for it until a person adds the listener.',
+    render: (d: {host: string; listener: string; missing: string; sharedListener: string}) =>
+      `host "${d.host || '*'}" needs client certificates, and its listener ${d.listener} is not generated: ${d.missing}. Its routes are not attached to the shared ${d.sharedListener} listener, so nothing is served over HTTPS for it until a person adds the listener`,
   }),
   defineDiagnostic({
     code: 'plain-host-under-tls-wildcard',
@@ -148,13 +156,23 @@ export const TLS = [
     code: 'tls-certificate-overlap',
     level: 'warning',
     fidelity: 'approximate',
-    doc: 'Secret … is declared for … like …: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. As ingress-nginx chose … for …, …. What to do: issue one certificate per host set (or one wildcard) to keep a single https listener.',
+    doc: 'Two TLS Secrets are declared for the same host names: on one https listener Envoy Gateway rejects the later Secret whole ("public key algorithm must be unique"), taking the certificate away from its other hosts too. So the hosts that ingress-nginx served with this Secret get listeners of their own with it, and their routes attach there. To keep a single https listener, issue one certificate per set of hosts (or one wildcard).',
+    render: (d: {secret: string; names: string[]; like: string[]; hosts: string[]; listeners: string[]}) => {
+      const one = d.hosts.length === 1
+      return (
+        `Secret ${d.secret} is declared for ${d.names.join(', ')} like ${d.like.join(', ')}: on one https listener Envoy Gateway would reject the later Secret whole ("public key algorithm must be unique") and its other hosts would lose their certificate. ` +
+        `As ingress-nginx chose ${d.secret} for ${d.hosts.join(', ')}, ${one ? 'that host gets a listener' : 'those hosts get listeners'} of ${one ? 'its' : 'their'} own with it alone (${d.listeners.join(', ')}), and ${one ? 'its' : 'their'} routes attach there`
+      )
+    },
   }),
   defineDiagnostic({
     code: 'tls-certificate-redundant',
     level: 'info',
     fidelity: 'approximate',
-    doc: 'Secret … is declared for … like …, listed before it on the https listener of …: Envoy Gateway would reject it whole ("public key algorithm must be unique"). It is left off the listener….',
+    doc: 'A TLS Secret declared for host names an earlier Secret on the same https listener already covers: Envoy Gateway would reject it whole ("public key algorithm must be unique"), so it is left off the listener, and the hosts it covered get the earlier Secret (the message names them when that differs from the one ingress-nginx chose). Check those hosts\' certificates are equivalent.',
+    render: (d: {secret: string; names: string[]; like: string[]; gateway: string; instead: {host: string; secret: string}[]}) =>
+      `Secret ${d.secret} is declared for ${d.names.join(', ')} like ${d.like.join(', ')}, listed before it on the https listener of ${d.gateway}: Envoy Gateway would reject it whole ("public key algorithm must be unique"). ` +
+      `It is left off the listener${d.instead.length > 0 ? `; ${d.instead.map((i) => `${i.host} gets ${i.secret}`).join(', ')}, declared for that name, instead of the Secret ingress-nginx chose` : ''}`,
   }),
   defineDiagnostic({
     code: 'tls-from-wildcard',
@@ -166,6 +184,9 @@ export const TLS = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'HTTPS listeners carry certificates for the same names: Envoy Gateway then offers only HTTP/1.1 on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection across listeners. A warning when clients relied on HTTP/2; give each name one certificate.',
+    render: (d: {gateway: string; listeners: string[]; pairs: string[]; grpcHosts: string[]}) =>
+      `the HTTPS listeners ${d.listeners.join(', ')} of ${d.gateway} carry certificates for the same names (${d.pairs.join('; ')}): Envoy Gateway then offers HTTP/1.1 only on them (condition OverlappingTLSConfig), so that browsers do not reuse an HTTP/2 connection of one listener for the other's names; ingress-nginx served HTTP/2 on every host` +
+      (d.grpcHosts.length > 0 ? `. gRPC needs HTTP/2: the gRPC routes of ${d.grpcHosts.join(', ')} fail on these listeners` : ''),
   }),
   defineDiagnostic({
     code: 'tls-listeners-http2-kept',
@@ -175,7 +196,9 @@ export const TLS = [
   defineDiagnostic({
     code: 'tls-secret-copies',
     level: 'info',
-    doc: 'The https listener of … lists …: if these are copies of one certificate, Envoy Gateway uses the first and reports the others as invalid (public key algorithm must be unique), while their hosts are still served; nothing in their TLS entries shows that they are copies, so each is kept. What to do: if they are copies of a wildcard certificate, list the wildcard (e.g. …) in the hosts of their TLS entries and convert again: the copies after the first are then left off the listener.',
+    doc: 'The https listener lists several Secrets for the same names that may be copies of one certificate: if they are, Envoy Gateway uses the first and reports the others invalid ("public key algorithm must be unique"), while their hosts are still served. Nothing in the TLS entries proves it, so each is kept. If they are copies of a wildcard certificate, list the wildcard in the hosts of their TLS entries and convert again: the copies after the first are then left off.',
+    render: (d: {gateway: string; secrets: string[]}) =>
+      `the https listener of ${d.gateway} lists ${d.secrets.join(', ')}: if these are copies of one certificate, Envoy Gateway uses the first and reports the others as invalid (public key algorithm must be unique), while their hosts are still served; nothing in their TLS entries shows that they are copies, so each is kept`,
   }),
   defineDiagnostic({
     code: 'tls-sni-shadowed',

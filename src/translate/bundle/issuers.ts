@@ -8,11 +8,11 @@
  * Certificates in its own namespace.
  */
 import {MANAGED_BY, SOURCE_ANNOTATION} from '../../model/provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../model/types.js'
 import {dnsName} from '../../model/names.js'
 import {acmeExemptPolicyName, gatewayParentRef, issuerCopyName} from '../../model/gateway-refs.js'
 import {cloneJson, isObject} from '../../util/json.js'
-import {diag, refOf} from '../../model/diagnostics.js'
+import {about, aboutObject, diag, refOf} from '../../model/diagnostics.js'
 import type {EmittedObject} from '../../model/emitted.js'
 
 /** An Issuer or ClusterIssuer as written out. */
@@ -80,17 +80,18 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
 
   for (const issuer of list) {
     const ref = refOf(issuer)
+    const subject = aboutObject(issuer)
     const name = issuer.metadata?.name
     const namespaced = issuer.kind === 'Issuer'
     const namespace = namespaced ? issuer.metadata?.namespace : undefined
     if (typeof name !== 'string' || name === '' || (namespaced && (typeof namespace !== 'string' || namespace === ''))) {
-      diagnostics.push(diag({level: 'warning', code: 'issuer-invalid', object: ref, message: `${ref} has no name${namespaced ? ' or namespace' : ''}; it was skipped`}))
+      diagnostics.push(diag({level: 'warning', code: 'issuer-invalid', ...subject, message: `${ref} has no name${namespaced ? ' or namespace' : ''}; it was skipped`}))
       continue
     }
     if (namespaced) seen.add(`${namespace}/${name}`)
     if (namespaced && namespace === ctx.gateway.namespace) addSecretUsers({ref, name, copied: false}, secretRefs(issuer.spec))
 
-    const rewrite = rewriteSpec(issuer.spec, classes, ctx, ref)
+    const rewrite = rewriteSpec(issuer.spec, classes, ctx, ref, subject)
     if (!ctx.copiesOnly) diagnostics.push(...rewrite.diagnostics)
 
     if (rewrite.changed.length > 0 && !ctx.copiesOnly) {
@@ -99,7 +100,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
         diag({
           level: 'info',
           code: 'issuer-rewritten',
-          object: ref,
+          ...subject,
           fidelity: 'exact',
           message:
             `${ref}: ACME HTTP-01 solver${rewrite.changed.length > 1 ? 's' : ''} ${rewrite.changed.join(', ')} used http01.ingress (ingress-nginx); ` +
@@ -133,7 +134,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
         diag({
           level: 'info',
           code: 'issuer-copied',
-          object: ref,
+          ...subject,
           fidelity: 'manual',
           message,
           hint: `copy the Secret(s) from ${namespace} to ${ctx.gateway.namespace} yourself (this tool never reads or copies Secret data)`,
@@ -146,7 +147,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
         diag({
           level: 'info',
           code: 'issuer-unchanged',
-          object: ref,
+          ...subject,
           fidelity: 'exact',
           message: `${ref} has no ACME http01.ingress solver for ingress-nginx (classes ${classes.join(', ')})${rewrite.otherClasses.length > 0 ? `; solvers for other classes (${rewrite.otherClasses.join(', ')}) are kept` : ''}: ${needsCopy ? 'only its copy in the gateway namespace is emitted' : 'not emitted'}`,
         }),
@@ -165,7 +166,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
       diag({
         level: 'warning',
         code: 'issuer-not-found',
-        object: `Issuer ${need}`,
+        ...about('Issuer', {namespace: ns, name}),
         fidelity: 'manual',
         message: `Issuer ${need} is referenced by Ingress cert-manager annotations but is not in the input: Certificates in ${ctx.gateway.namespace} reference a copy named ${copyName} that was not generated`,
         hint: `create Issuer ${ctx.gateway.namespace}/${copyName} with the same spec as ${need} (with an http01.gatewayHTTPRoute solver), or rerun with the Issuer in the input`,
@@ -183,7 +184,7 @@ interface SpecRewrite {
   diagnostics: Diagnostic[]
 }
 
-function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, ref: string): SpecRewrite {
+function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, ref: string, subject: {object: string; ref: DiagnosticRef}): SpecRewrite {
   const out: SpecRewrite = {spec: cloneJson(spec), changed: [], otherClasses: [], diagnostics: []}
   const solvers = out.spec?.acme?.solvers
   if (!Array.isArray(solvers)) return out
@@ -214,7 +215,7 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
           diag({
             level: 'warning',
             code: 'issuer-ingress-template-nginx',
-            object: ref,
+            ...subject,
             fidelity: 'approximate',
             message:
               `${ref} solvers[${i}] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager's temporary solver Ingress: ` +
@@ -230,7 +231,7 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
           diag({
             level: 'info',
             code: 'issuer-ingress-template-annotations',
-            object: ref,
+            ...subject,
             fidelity: 'ignored',
             message: `${ref} solvers[${i}] http01.ingress.ingressTemplate.metadata.annotations (${otherKeys.join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
           }),
