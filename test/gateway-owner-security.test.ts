@@ -407,7 +407,8 @@ test('no-auth-locations: an ACME challenge route never falls under the Gateway-l
   const app = (annotations: Record<string, string>) => ingressWith(annotations, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths: ['/', '/.well-known/acme-challenge/tok3n']})
   const gatewayAuth = (r: TranslateResult) => r.objects.some((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace !== 'web' && o.spec.extAuth !== undefined)
   const policyOf = (r: TranslateResult, route: string) => r.objects.filter((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace === 'web' && o.spec.targetRefs.some((x: any) => x.name === route))
-  for (const annotations of [{'auth-url': 'http://authz.security.svc.cluster.local:8080/check'}, {'enable-global-auth': 'false'}, {'auth-type': 'basic', 'auth-secret': 'web/users'}]) {
+  const cases: Record<string, string>[] = [{'auth-url': 'http://authz.security.svc.cluster.local:8080/check'}, {'enable-global-auth': 'false'}, {'auth-type': 'basic', 'auth-secret': 'web/users'}]
+  for (const annotations of cases) {
     const what = JSON.stringify(annotations)
     const r = translateAll([cm, app(annotations)], {emitGateway: true, nginxDefaults: true})
     t.true(gatewayAuth(r), 'not vacuous: the Gateway carries the global extAuth')
