@@ -262,8 +262,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
     diag({
       level: 'info',
       code: 'stream-route',
-      object: cmRef,
-      annotation: key,
+      ...run.at(key),
       fidelity: 'exact',
       message: `${entry} -> listener ${listenerName} (${protocol} ${port}) on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} and ${routeKind} ${svcNs}/${routeName} to ${svcName}:${backendPort}; the listener admits routes from namespace ${svcNs} only`,
     }),
@@ -285,8 +284,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
         diag({
           level: 'info',
           code: 'stream-proxy-protocol-decode',
-          object: cmRef,
-          annotation: key,
+          ...run.at(key),
           fidelity: 'exact',
           message: `${entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${port} -> ClientTrafficPolicy ${dnsName(ctx.gateway.name, listenerName)} with proxyProtocol: {} on listener ${listenerName}`,
           hint: 'proxyProtocol needs Envoy Gateway v1.5+',
@@ -304,8 +302,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
         diag({
           level: 'info',
           code: 'stream-proxy-protocol-encode',
-          object: cmRef,
-          annotation: key,
+          ...run.at(key),
           fidelity: 'exact',
           message: `${entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${svcName} -> BackendTrafficPolicy ${svcNs}/${routeName} with proxyProtocol.version: V1`,
         }),
