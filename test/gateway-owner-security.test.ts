@@ -397,3 +397,26 @@ test('no-auth-locations: the ACME challenge route of an auth-url Ingress is left
   t.deepEqual(targets(allowlist).sort(), ['app', 'app-acme-challenge'], 'the allowlist still holds for the challenge path')
   t.regex(allowlist.diagnostics.find((x) => x.code === 'auth-exempt-location')!.message, /app\.example\.com\/\.well-known\/acme-challenge\/tok3n/)
 })
+
+// A route left out of the Ingress's SecurityPolicy falls under the Gateway-level one (Envoy Gateway: a route-level
+// SecurityPolicy replaces the Gateway's for its routes, internal/gatewayapi/securitypolicy.go). With global-auth-url,
+// that is the global extAuth, which nginx.tmpl also skipped on no-auth-locations ($authPath is inside the same
+// isLocationInLocationList block) and which enable-global-auth: "false" turned off for the Ingress altogether.
+test('no-auth-locations: an ACME challenge route never falls under the Gateway-level global extAuth nginx skipped there', (t) => {
+  const cm = configMap('ingress-nginx', 'ingress-nginx-controller', {'global-auth-url': 'http://auth.auth-system.svc.cluster.local/verify', 'whitelist-source-range': '10.0.0.0/8'})
+  const app = (annotations: Record<string, string>) => ingressWith(annotations, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths: ['/', '/.well-known/acme-challenge/tok3n']})
+  const gatewayAuth = (r: TranslateResult) => r.objects.some((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace !== 'web' && o.spec.extAuth !== undefined)
+  const policyOf = (r: TranslateResult, route: string) => r.objects.filter((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace === 'web' && o.spec.targetRefs.some((x: any) => x.name === route))
+  const cases: Record<string, string>[] = [{'auth-url': 'http://authz.security.svc.cluster.local:8080/check'}, {'enable-global-auth': 'false'}, {'auth-type': 'basic', 'auth-secret': 'web/users'}]
+  for (const annotations of cases) {
+    const what = JSON.stringify(annotations)
+    const r = translateAll([cm, app(annotations)], {emitGateway: true, nginxDefaults: true})
+    t.true(gatewayAuth(r), 'not vacuous: the Gateway carries the global extAuth')
+    const [acme, ...more] = policyOf(r, 'app-acme-challenge')
+    t.is(more.length, 0, what)
+    t.truthy(acme, `${what}: a route-level SecurityPolicy must cover the challenge route, or the Gateway's global auth applies to it`)
+    t.is(acme?.spec.extAuth, undefined, `${what}: no auth on the challenge route`)
+    t.is(acme?.spec.basicAuth, undefined, what)
+    t.deepEqual(acme?.spec.authorization?.rules?.flatMap((x: any) => x.principal.clientCIDRs), ['10.0.0.0/8'], `${what}: the ConfigMap allowlist, applied by nginx outside the no-auth block, still holds`)
+  }
+})

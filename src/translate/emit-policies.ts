@@ -37,7 +37,7 @@ export interface EmittedRoute {
   kind: string
   name: string
   record: Emitted
-  /** An ACME challenge route whose locations nginx served without auth (emit-routes.ts authExemptAcme): no SecurityPolicy targets it. */
+  /** An ACME challenge route whose locations nginx served without auth (emit-routes.ts authExemptAcme): the Ingress's SecurityPolicy leaves it out. */
   authExempt?: Location[]
 }
 
@@ -113,6 +113,16 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
     for (let i = 0; i < targets.length; i += MAX_TARGET_REFS) {
       const name = i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1))
       out.push(policyRecord(ingress, kind, name, built, targets.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
+    }
+    // The exempt ACME routes get a policy that only opts out of the Gateway-level extAuth (global-auth-url, also
+    // skipped by nginx.tmpl under no-auth-locations): left without a route-level SecurityPolicy they would fall under
+    // the Gateway's, global auth included. mergeWithGatewayPolicies repeats the Gateway's other fields (its allowlist,
+    // which nginx applied there) or drops this policy when the Gateway has none.
+    const exempt = kind === 'SecurityPolicy' ? routes.filter((r) => r.authExempt !== undefined) : []
+    const open: Built = {spec: {}, keys: built.keys, sources: built.sources, optOuts: ['extAuth']}
+    for (let i = 0; i < exempt.length; i += MAX_TARGET_REFS) {
+      const name = dnsName(ingress.ref.name, 'acme-challenge', i === 0 ? '' : String(i / MAX_TARGET_REFS + 1))
+      out.push(policyRecord(ingress, kind, name, open, exempt.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
     }
     // Rules whose upstream is balanced differently get a policy of their own (sectionName: the rule's name), which
     // replaces the route-level one for them, so it repeats the Ingress's other settings.

@@ -262,9 +262,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
     diag({
       level: 'info',
       code: 'stream-route',
-      object: cmRef,
-      ref: run.at(key).ref,
-      annotation: key,
+      ...run.at(key),
       fidelity: 'exact',
       message: `${entry} -> listener ${listenerName} (${protocol} ${port}) on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} and ${routeKind} ${svcNs}/${routeName} to ${svcName}:${backendPort}; the listener admits routes from namespace ${svcNs} only`,
     }),
@@ -286,9 +284,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
         diag({
           level: 'info',
           code: 'stream-proxy-protocol-decode',
-          object: cmRef,
-          ref: run.at(key).ref,
-          annotation: key,
+          ...run.at(key),
           fidelity: 'exact',
           message: `${entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${port} -> ClientTrafficPolicy ${dnsName(ctx.gateway.name, listenerName)} with proxyProtocol: {} on listener ${listenerName}`,
           hint: 'proxyProtocol needs Envoy Gateway v1.5+',
@@ -306,9 +302,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
         diag({
           level: 'info',
           code: 'stream-proxy-protocol-encode',
-          object: cmRef,
-          ref: run.at(key).ref,
-          annotation: key,
+          ...run.at(key),
           fidelity: 'exact',
           message: `${entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${svcName} -> BackendTrafficPolicy ${svcNs}/${routeName} with proxyProtocol.version: V1`,
         }),
