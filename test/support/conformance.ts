@@ -17,10 +17,9 @@
  * representative values, and a path that fails for every one of them is reported (`validate`). See
  * docs/cel-coverage.md for what CEL is (not) evaluated.
  */
-import {existsSync} from 'node:fs'
+import {findCrdRoot} from '../../scripts/crd-types.js'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
 import yaml from 'js-yaml'
 import {Environment} from '@marcbachmann/cel-js'
@@ -59,11 +58,10 @@ export interface LoadOptions {
 export const CRD_ROOT = chooseCrdRoot()
 
 function chooseCrdRoot(): string {
-  const shared = fileURLToPath(new URL('../../../shared/crds/', import.meta.url))
-  const downloaded = fileURLToPath(new URL('../../.crds/', import.meta.url))
-  if (existsSync(shared)) return shared
-  if (existsSync(downloaded)) return downloaded
-  throw new Error(`no CRDs: neither ${shared} nor ${downloaded} exists; run \`npm run crds\` to download the pinned CRDs into .crds/`)
+  // The same lookup npm run types uses (../shared/crds, else the .crds/ download).
+  const root = findCrdRoot()
+  if (root === undefined) throw new Error('no CRDs: neither ../shared/crds nor .crds/ exists; run `npm run crds` to download the pinned CRDs into .crds/')
+  return root
 }
 
 // ---------------------------------------------------------------------------------------------------------
