@@ -3,6 +3,7 @@
  * how many paths of converted Ingresses were dropped for a named port that could not be resolved. Without it the user
  * sees "49 Ingress(es) -> 26 object(s)" and must read every info line to learn where the others went.
  */
+import {ingressIdOf} from '../model/diagnostics.js'
 import type {TranslateResult, UnselectedIngress} from '../model/types.js'
 
 const UNSELECTED_TEXT: Record<UnselectedIngress['reason'], string> = {
@@ -22,13 +23,15 @@ export function ingressCountsLine(result: Pick<TranslateResult, 'ingresses' | 'u
   // An Ingress without a path left can still be reported converted: it adds its host to the shared https-redirect.
   const noPath = new Set<string>()
   for (const d of result.diagnostics) {
-    if (d.code === 'unresolved-port-name' && d.object) unresolvedPaths.set(d.object, (unresolvedPaths.get(d.object) ?? 0) + 1)
-    if (d.code === 'no-routable-paths' && d.object) noPath.add(d.object)
+    const id = ingressIdOf(d)
+    if (id === undefined) continue
+    if (d.code === 'unresolved-port-name') unresolvedPaths.set(id, (unresolvedPaths.get(id) ?? 0) + 1)
+    if (d.code === 'no-routable-paths') noPath.add(id)
   }
   const outcome = {converted: 0, canary: 0, denied: 0, notServed: 0, noRoute: 0, noRouteNamedPort: 0}
   for (const r of result.ingresses) {
-    const lost = r.status === 'skipped' || ((r.status === 'converted' || r.status === 'denied') && noPath.has(`Ingress ${r.ingress}`))
-    if (lost && unresolvedPaths.has(`Ingress ${r.ingress}`)) outcome.noRouteNamedPort++
+    const lost = r.status === 'skipped' || ((r.status === 'converted' || r.status === 'denied') && noPath.has(r.ingress))
+    if (lost && unresolvedPaths.has(r.ingress)) outcome.noRouteNamedPort++
     else if (lost) outcome.noRoute++
     else if (r.status === 'converted') outcome.converted++
     else if (r.status === 'canary') outcome.canary++
@@ -47,7 +50,7 @@ export function ingressCountsLine(result: Pick<TranslateResult, 'ingresses' | 'u
   if (outcome.notServed > 0) skipped.push(`${outcome.notServed} not served by ingress-nginx`)
   if (outcome.noRouteNamedPort > 0) skipped.push(`${outcome.noRouteNamedPort} no path left (named port of a Service not found)`)
   if (outcome.noRoute > 0) skipped.push(`${outcome.noRoute} no path left to route`)
-  const routed = new Set(result.ingresses.map((r) => `Ingress ${r.ingress}`).filter((id) => !noPath.has(id)))
+  const routed = new Set(result.ingresses.map((r) => r.ingress).filter((id) => !noPath.has(id)))
   const droppedPaths = [...unresolvedPaths.entries()].filter(([object]) => routed.has(object)).reduce((n, [, c]) => n + c, 0)
   if (skipped.length === 0 && droppedPaths === 0) return ''
   const converted = outcome.converted + outcome.canary + outcome.denied
