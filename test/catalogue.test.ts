@@ -112,7 +112,7 @@ test('the controller Service diagnostics (envoy-proxy.ts) name the Service by re
     service('aws', {type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb'}),
   ]
   const diagnostics = services.flatMap((s) => envoyProxyFromService(s, {namespace: 'gateway', name: 'shared'}).diagnostics)
-  const codes = new Set(diagnostics.map((d) => d.code))
+  const codes = new Set<string>(diagnostics.map((d) => d.code))
   for (const code of ['controller-service-cluster-ip', 'controller-service-session-affinity', 'controller-service-annotations-kept', 'controller-service-annotations-dropped', 'controller-service-address-not-carried', 'controller-service-aws-default-scheme', 'controller-service-internal-pinned']) {
     t.true(codes.has(code), `no ${code}`)
   }

@@ -3,11 +3,12 @@
  * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
-import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
+import type {Role, KubeObject, NamespacedName, SourceLocation} from './types.js'
 import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from './emitted.js'
 import type {HTTPRouteFilterSpec} from './generated/index.js'
 import type {FieldAt, FieldPath, ListItemPath} from './field-paths.js'
 import type {IngressSettings} from './settings.js'
+import type {FidelityLedger} from './fidelity-ledger.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */
@@ -197,8 +198,8 @@ export interface IngressModel {
    * ConfigMap's default, else nginx's: settings.ts resolveSettings); frozen.
    */
   settings: IngressSettings
-  /** Final fidelity per full annotation key (filled by the annotation pass). */
-  fidelity: Map<string, Fidelity>
+  /** Final fidelity per full annotation key, and who decided it (the annotation pass, or a pass revising it). */
+  fidelity: FidelityLedger
 }
 
 export type MatchKind = 'Exact' | 'Prefix'

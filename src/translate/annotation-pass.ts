@@ -17,6 +17,7 @@ import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitut
 import {DEFAULT_OPTIONS} from './options.js'
 import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
 import {fallbackText} from '../model/settings.js'
+import {READ_PASS, SETTLEMENT} from '../model/fidelity-ledger.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
 const DEFAULT_PREFIX = DEFAULT_OPTIONS.annotationPrefix
@@ -48,7 +49,7 @@ type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
  */
 function dropIngress(ingress: IngressModel, fullKey: string, message: string, hint: string, diag: Diag): void {
   ingress.served = false
-  ingress.fidelity.set(fullKey, 'manual')
+  ingress.fidelity.account(fullKey, 'manual', READ_PASS)
   const stale = 'if the controller still answers for it, it serves a version of this Ingress it accepted earlier (store.go syncIngress keeps the last version it accepted) until it restarts'
   diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint: `${hint}; ${stale}`})
 }
@@ -68,7 +69,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
   if (prefix !== DEFAULT_PREFIX) {
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
-      for (const k of foreign) ingress.fidelity.set(k, 'ignored')
+      for (const k of foreign) ingress.fidelity.account(k, 'ignored', READ_PASS)
       diag({
         level: 'info',
         code: 'other-prefix-ignored',
@@ -78,7 +79,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
   }
   const keys = Object.keys(annotations).filter((k) => k.startsWith(prefix + '/')).sort()
   if (blockedWord(ingress, keys, annotations, config, diag)) {
-    for (const fullKey of keys) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+    for (const fullKey of keys) ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
     return
   }
   const reads = new Map<string, Read>()
@@ -88,7 +89,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const raw = String(annotations[fullKey] ?? '')
     const entry = registry.get(short)
     if (!entry) {
-      ingress.fidelity.set(fullKey, 'ignored')
+      ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
       diag({
         level: 'warning',
         code: 'unknown-annotation',
@@ -108,7 +109,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
       // and the alias's is not.
       const [canonicalValue, aliasValue] = short === canonical ? [value, kept.value] : [kept.value, value]
       const [winner, loser] = canonicalValue.raw !== '' || aliasValue.raw === '' ? [canonicalValue, aliasValue] : [aliasValue, canonicalValue]
-      ingress.fidelity.set(loser.fullKey, 'ignored')
+      ingress.fidelity.account(loser.fullKey, 'ignored', READ_PASS)
       diag({
         level: 'warning',
         code: 'alias-shadowed',
@@ -127,7 +128,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     applyServeTable(ingress, reads, config, defaults, diag)
   }
   // Not served: the other keys have no effect (the error on the key that dropped the Ingress says why).
-  if (!ingress.served) for (const fullKey of written) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+  if (!ingress.served) for (const fullKey of written) ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
 }
 
 /**
@@ -184,7 +185,7 @@ function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: Diag):
     const a = ingress.annotations.get(key)
     if (!a) continue
     ingress.annotations.delete(key)
-    ingress.fidelity.set(a.fullKey, 'ignored')
+    ingress.fidelity.account(a.fullKey, 'ignored', READ_PASS)
     diag({
       level: 'warning',
       code: 'snippet-not-allowed',
@@ -264,13 +265,13 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       outcome = hook
     } else if (stopper !== undefined || (rule.reached && !rule.reached.test(reader))) {
       const when = stopper !== undefined ? `${stopper} ended the parser before it` : `ingress-nginx reads it only when ${rule.reached!.when}`
-      ingress.fidelity.set(value.fullKey, 'ignored')
+      ingress.fidelity.account(value.fullKey, 'ignored', READ_PASS)
       diag({level: 'info', code: 'annotation-not-read', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ${when}, so it has no effect, and the conversion leaves it out`})
       continue
     }
     if (outcome !== 'ignored') stoppedBy.set(rule.group, value.fullKey)
     if (outcome === 'location-denied' && canaryOn(ingress)) {
-      ingress.fidelity.set(value.fullKey, 'ignored')
+      ingress.fidelity.account(value.fullKey, 'ignored', READ_PASS)
       diag({level: 'info', code: 'canary-location-denied', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`})
       continue
     }
@@ -282,8 +283,7 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       const a = ingress.annotations.get(key)
       if (!a) continue
       ingress.annotations.delete(key)
-      if (ingress.fidelity.has(a.fullKey)) continue
-      ingress.fidelity.set(a.fullKey, 'ignored')
+      if (!ingress.fidelity.account(a.fullKey, 'ignored', READ_PASS)) continue
       diag({level: 'info', code: 'annotation-group-ignored', annotation: a.fullKey, fidelity: 'ignored', message: `${a.fullKey}: ingress-nginx ignores it with the rest of its ${GROUP_TEXT[group]?.what ?? group} because of ${trigger}, and so does the conversion`})
     }
   }
@@ -303,7 +303,7 @@ function applyOutcome(
   const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
   switch (outcome) {
     case 'ignored':
-      ingress.fidelity.set(fullKey, 'exact')
+      ingress.fidelity.account(fullKey, 'exact', READ_PASS)
       if (goTrim(value.raw) === '') {
         diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is ${value.raw === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
       } else {
@@ -313,7 +313,7 @@ function applyOutcome(
       return
     case 'group-ignored': {
       const group = GROUP_TEXT[entry.onInvalid.group]
-      ingress.fidelity.set(fullKey, 'exact')
+      ingress.fidelity.account(fullKey, 'exact', READ_PASS)
       diag({
         level: group?.security ? 'error' : 'warning',
         code: 'annotation-group-ignored',
@@ -330,7 +330,7 @@ function applyOutcome(
     case 'location-denied': {
       // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
       const status = entry.onInvalid.group === 'CertificateAuth' ? 403 : 503
-      ingress.fidelity.set(fullKey, 'manual')
+      ingress.fidelity.account(fullKey, 'manual', READ_PASS)
       ingress.denied ??= {key: value.key, status, reason}
       diag({
         level: 'error',
@@ -344,28 +344,12 @@ function applyOutcome(
   }
 }
 
-/** Two families accounted the same key of one Ingress: the first account wins, the second is silently lost. */
-export interface DoubleAccount {
-  ingress: string
-  key: string
-  first: string
-  second: string
-}
-
-/**
- * Where a key accounted by two families is reported: nowhere in production (the first account wins, as documented);
- * the tests install a listener that fails (test/annotations/support.ts, test/accounting.test.ts), so a family that
- * starts accounting another family's key is caught by every test that converts an Ingress.
- */
-export const accountingAudit: {onDoubleAccount?: (conflict: DoubleAccount) => void} = {}
-
 /** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
 export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
   const prefix = options.annotationPrefix
   const subject = about('Ingress', ingress.ref)
-  // Which family accounted each key in this pass (undefined: the settlement after the families).
+  // The family running (undefined: the settlement after the families), who the ledger records as deciding a key.
   let running: string | undefined
-  const accountedBy = new Map<string, string>()
   const ctx: FamilyContext = {
     ingress,
     lookup,
@@ -381,11 +365,11 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     account(key, fidelity, message, extra) {
       const a = ingress.annotations.get(key)
       const fullKey = a?.fullKey ?? `${prefix}/${key}`
-      const first = accountedBy.get(fullKey)
-      if (running !== undefined && first !== undefined && first !== running) accountingAudit.onDoubleAccount?.({ingress: ingress.id, key: fullKey, first, second: running})
-      if (ingress.fidelity.has(fullKey)) return
-      if (running !== undefined) accountedBy.set(fullKey, running)
-      ingress.fidelity.set(fullKey, fidelity)
+      // The read pass decided the keys whose value nginx never parsed (ignored as invalid or empty, not read, awaiting
+      // substitution): final, since ctx.value() gives the families nothing to apply from them. A family accounting
+      // such a key (it is still written, ctx.has) accounts the key, not a value, and yields: not a double account.
+      if (ingress.fidelity.decidedBy(fullKey) === READ_PASS && a?.valid !== true) return
+      if (!ingress.fidelity.account(fullKey, fidelity, running ?? SETTLEMENT)) return
       const level = extra?.level ?? LEVEL_FOR[fidelity]
       if (level && message) {
         diagnostics.push({

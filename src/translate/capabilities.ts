@@ -129,7 +129,7 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
     }
   }
   for (const {ingress, key, objects, what} of [...lost.values()].sort((a, b) => (a.ingress.id === b.ingress.id ? (a.key < b.key ? -1 : 1) : a.ingress.id < b.ingress.id ? -1 : 1))) {
-    ingress.fidelity.set(key, 'manual')
+    ingress.fidelity.revise(key, 'manual', 'missing-crd')
     diagnostics.push({
       level: 'warning',
       code: 'annotation-needs-crd',

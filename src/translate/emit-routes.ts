@@ -622,7 +622,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
       // Without the annotation the forced redirect is the ConfigMap's (rewrite/main.go falls back to it).
       const own = ingress.annotations.get('force-ssl-redirect')?.valid === true
       const annotation = `${options.annotationPrefix}/force-ssl-redirect`
-      if (own) ingress.fidelity.set(annotation, 'manual')
+      if (own) ingress.fidelity.revise(annotation, 'manual', 'redirect-without-tls')
       diagnostics.push({
         level: 'warning',
         code: 'force-ssl-redirect-without-tls',

@@ -522,7 +522,7 @@ function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[])
     const d = diagnostics[i]!
     if (d.object === subject.object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
   }
-  for (const key of keys) canary.fidelity.set(key, 'ignored')
+  for (const key of keys) canary.fidelity.revise(key, 'ignored', 'canary-unattached')
   diagnostics.push({
     level: 'warning',
     code: 'canary-unattached',

@@ -251,7 +251,7 @@ function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressRepo
  * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text), with each
  * entry's text made once: the default sort of pairs converts both pairs to text at every comparison.
  */
-function fidelityRecord(fidelity: Map<string, Fidelity>): Record<string, Fidelity> {
+function fidelityRecord(fidelity: ReadonlyMap<string, Fidelity>): Record<string, Fidelity> {
   const entries = [...fidelity.entries()].map((e) => ({text: String(e), e}))
   entries.sort((a, b) => compareStrings(a.text, b.text))
   return Object.fromEntries(entries.map((x) => x.e))

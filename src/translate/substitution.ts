@@ -8,6 +8,7 @@ import type {RegistryEntry} from '../annotations/index.js'
 import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
+import {READ_PASS} from '../model/fidelity-ledger.js'
 
 /** A diagnostic about the Ingress being read (object and source filled in by the caller). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
@@ -52,7 +53,7 @@ export function applyNeedsSubstitution(ingress: IngressModel, value: AnnotationV
   const template = value.template!
   const names = describePlaceholders(template)
   const what = `"${template}" becomes a value ingress-nginx's ${entry.onInvalid.validator} accepts only once Flux substitutes ${names}, and the conversion needs that value to translate ${fullKey}`
-  ingress.fidelity.set(fullKey, 'manual')
+  ingress.fidelity.account(fullKey, 'manual', READ_PASS)
   if (FAIL_CLOSED.has(key)) {
     ingress.denied ??= {key, status: 503, reason: `${what} (not substituted yet)`}
     diag({
