@@ -67,7 +67,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   // Certificates, and the hosts that leave the shared https listener, before the routes that attach to them.
   const certPlans = planCertificates(ingresses, input.kindObjects('Secret'), diagnostics)
   const httpsPlan = planListeners(partitions, indexes, certPlans, options, diagnostics)
-  const routes = emitRoutes(ingresses, indexes, options, diagnostics)
+  // The Services as the families look them up (gatewayLookup): backendOverrideFor reads their port names.
+  const routes = emitRoutes(ingresses, indexes, options, diagnostics, (ns, name) => input.services.get(restorePlaceholders(`${ns}/${name}`)))
   const emitted = [...routes.records, ...ingressRecords(ingresses, routes, diagnostics)]
   const owner = gatewayOwnerRecords(
     {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted, authExempt: new Set([...routes.routesByIngress.values()].flat().flatMap((r) => r.authExempt ?? []))},
