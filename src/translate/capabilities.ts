@@ -7,6 +7,7 @@
 import {about} from '../model/diagnostics.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Emitted} from './records.js'
+import {isRoute} from '../model/emitted.js'
 import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 
 export interface Requirement {
@@ -96,7 +97,7 @@ function routesBehindLostClientChecks(list: Emitted[], dropped: Emitted[], diagn
   }
   if (listeners.size === 0) return []
   const attached = (r: Emitted) =>
-    r.role === 'route' && (r.object.spec?.parentRefs ?? []).some((p: any) => listeners.has(`${p.namespace ?? r.object.metadata.namespace}/${p.name}/${p.sectionName}`))
+    r.role === 'route' && isRoute(r.object) && (r.object.spec.parentRefs ?? []).some((p) => listeners.has(`${p.namespace ?? r.object.metadata.namespace}/${p.name}/${p.sectionName}`))
   const withheld = list.filter(attached)
   for (const r of withheld) {
     diagnostics.push({

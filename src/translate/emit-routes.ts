@@ -6,6 +6,7 @@ import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../ann
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {backendOverrideFor} from '../annotations/backend-protocol.js'
+import {isRoute} from '../model/emitted.js'
 import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
 import {about, objectRef} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
@@ -70,9 +71,9 @@ interface RuleDraft {
 function crossNamespaceBackendGrants(routes: Emitted[]): Emitted[] {
   const grants = new Map<string, {to: string; from: string; kind: string; services: Set<string>; ingresses: Set<string>}>()
   for (const {object: route, role, ingresses} of routes) {
-    if (role !== 'route') continue
+    if (role !== 'route' || !isRoute(route)) continue
     const from = route.metadata.namespace!
-    for (const rule of route.spec?.rules ?? []) {
+    for (const rule of route.spec.rules ?? []) {
       for (const b of rule.backendRefs ?? []) {
         if (!b.namespace || b.namespace === from || (b.kind && b.kind !== 'Service')) continue
         const key = `${b.namespace}|${from}|${route.kind}`

@@ -309,7 +309,7 @@ function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]
 const KIND_ORDER = (o: KubeObject) => o.kind
 
 /** Objects sorted by kind, namespace, name: the same input always gives the same output order. */
-export function sortObjects(objects: KubeObject[]): KubeObject[] {
+export function sortObjects<T extends KubeObject>(objects: T[]): T[] {
   return [...objects].sort(
     (a, b) =>
       compareStrings(KIND_ORDER(a), KIND_ORDER(b)) ||
