@@ -3,7 +3,7 @@ import type {ParseResult} from '../model/parsers.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
-import type {Code} from '../model/catalogue/index.js'
+import type {NoteCode} from '../model/catalogue/diagnostic.js'
 
 /** One registered annotation key (without the prefix). */
 export interface AnnotationSpec<T = unknown> {
@@ -105,7 +105,7 @@ export interface FamilyContext {
    * Record the final fidelity of a present key, with a message naming the difference. Keys a family does not
    * account for get their spec's fidelity and note.
    */
-  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: Code}): void
+  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: NoteCode}): void
   diag(d: Omit<Diagnostic, 'object'> & {object?: string}): void
 }
 

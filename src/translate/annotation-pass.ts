@@ -9,9 +9,11 @@ import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js
 import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
+import {redactSecrets} from '../annotations/snippets.js'
 import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
@@ -388,16 +390,10 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       ingress.fidelity.set(fullKey, fidelity)
       const level = extra?.level ?? LEVEL_FOR[fidelity]
       if (level && message) {
-        diagnostics.push({
-          level,
-          code: extra?.code ?? (`annotation-${fidelity}` as const),
-          ...subject,
-          annotation: fullKey,
-          fidelity,
-          message: `${fullKey}: ${message}`,
-          hint: extra?.hint,
-          source: ingress.source,
-        })
+        // The value as written, credentials masked in raw nginx configuration as its quotes in messages are.
+        const written = a?.template ?? a?.raw
+        const note = written === undefined ? {key: fullKey, note: message} : {key: fullKey, value: SNIPPET_KEYS.includes(a!.key) ? redactSecrets(written) : written, note: message}
+        diagnostics.push(diagnostic(extra?.code ?? `annotation-${fidelity}`, note, {level, ...subject, annotation: fullKey, fidelity, hint: extra?.hint, source: ingress.source}))
       }
     },
     diag(d) {
