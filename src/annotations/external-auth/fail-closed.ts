@@ -6,6 +6,7 @@ import type {FamilyContext} from '../types.js'
 import {checkShape, recognizeServer} from './forms.js'
 import {oauth2ProxyFlags, proxyPrefix} from './oauth2-proxy.js'
 import {HOST_VARIABLE, type UnresolvedTarget} from './url.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 
 /**
  * The URL cannot be resolved to an auth backend: deny every request (authorization with no rules and defaultAction
@@ -18,13 +19,12 @@ export function failClosed(ctx: FamilyContext, url: string, why: string, hint: s
   const policies = ctx.ingress.intents.policies
   for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization')) {
     policies.splice(policies.indexOf(f), 1)
-    ctx.diag({
-      level: 'warning',
-      code: 'auth-url-fail-closed-overrides',
-      annotation: f.from[0],
-      message: `${f.from.join(', ')}: its SecurityPolicy authorization rules are left out while ${urlKey} fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead`,
-      hint: `put the rules back into authorization (beside the extAuth block) when you set the auth backend: ${JSON.stringify(f.value)}`,
-    })
+    ctx.diag(
+      diagnostic('auth-url-fail-closed-overrides', {keys: f.from, authUrl: urlKey}, {
+        annotation: f.from[0],
+        hint: `put the rules back into authorization (beside the extAuth block) when you set the auth backend: ${JSON.stringify(f.value)}`,
+      }),
+    )
   }
   // First among the fragments: a later authorization fragment of this Ingress conflicts and loses.
   policies.unshift(

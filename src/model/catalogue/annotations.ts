@@ -68,6 +68,8 @@ export const ANNOTATIONS = [
     code: 'auth-url-fail-closed-overrides',
     level: 'warning',
     doc: 'auth-url (or global auth) fails closed because its auth backend cannot be reached or built, so the route\'s SecurityPolicy denies every request; the authorization rules of other annotations (allowlist-source-range, denylist...) are left out of that policy, since an Allow rule would let those clients in without the authentication nginx required. What to do: fix the auth backend the message names, then put the rules the hint lists back into the SecurityPolicy\'s authorization beside its extAuth block.',
+    render: (d: {keys: string[]; authUrl: string}) =>
+      `${d.keys.join(', ')}: its SecurityPolicy authorization rules are left out while ${d.authUrl} fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead`,
   }),
   defineDiagnostic({
     code: 'auth-url-missing',
@@ -80,6 +82,8 @@ export const ANNOTATIONS = [
     code: 'auth-url-port',
     level: 'warning',
     doc: 'auth-url names a Service port the Service does not have. nginx\'s auth subrequest failed and it answered 500; the SecurityPolicy extAuth fails the same way and Envoy answers 500. Fix the port in auth-url (or the Service) and convert again.',
+    render: (d: {key: string; service: string; port: number; ports: (number | undefined)[]}) =>
+      `${d.key}: Service ${d.service} has no port ${d.port} (it has ${d.ports.join(', ') || 'none'}); extAuth will fail and Envoy answers 500 as nginx did`,
   }),
   defineDiagnostic({
     code: 'auth-url-target',
@@ -360,6 +364,7 @@ export const ANNOTATIONS = [
     code: 'oauth2-proxy-oidc-not-possible',
     level: 'warning',
     doc: '--oauth2-proxy=oidc asked for Envoy Gateway\'s native OIDC in place of oauth2-proxy, but the OIDC settings cannot be derived for this auth-url (the message says why: the oauth2-proxy Deployment or its ConfigMap is not in the input, it sets no client ID, or another Ingress of the host also has auth-url and the two cannot share a callback path). oauth2-proxy is kept behind extAuth, which works as with nginx. Add the missing objects with -f and rerun if OIDC was wanted.',
+    render: (d: {key: string; reason: string}) => `${d.key}: --oauth2-proxy=oidc asked for Envoy Gateway's OIDC instead of oauth2-proxy, but ${d.reason}; oauth2-proxy is kept behind extAuth`,
   }),
   defineDiagnostic({
     code: 'oidc-oauth2-proxy',
