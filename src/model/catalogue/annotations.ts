@@ -11,6 +11,22 @@ export interface AnnotationNote {
   note: string
 }
 
+/** A parser group whose keys ingress-nginx ignores together (annotation-group-ignored), as the message names it; authentication groups make it an error. */
+export const GROUP_TEXT: Record<string, {what: string; security?: boolean}> = {
+  ExternalAuth: {what: 'external authentication (auth-url and every auth-* setting of it)', security: true},
+  BasicDigestAuth: {what: 'basic/digest authentication (auth-type, auth-secret, auth-realm)', security: true},
+  CertificateAuth: {what: 'client certificate authentication (auth-tls-*)', security: true},
+  ProxySSL: {what: 'backend TLS settings (proxy-ssl-*)'},
+  Redirect: {what: 'redirect settings (permanent/temporal-redirect with their codes, from-to-www-redirect, relative-redirects)'},
+  UpstreamHashBy: {what: 'upstream hashing (upstream-hash-by and its subset settings)'},
+}
+
+/** An annotation key (in full) and its value as written (credentials in raw nginx configuration masked). */
+export interface KeyValue {
+  key: string
+  value: string
+}
+
 export const isNote = (d: object): d is AnnotationNote => 'note' in d
 export const renderNote = (d: AnnotationNote) => `${d.key}: ${d.note}`
 
@@ -284,7 +300,8 @@ export const ANNOTATIONS = [
     level: 'error',
     fidelity: 'manual',
     doc: 'An invalid annotation made ingress-nginx deny every location of this Ingress (it answers an error status, 503 by default, on every path), and the converted route does the same. Fix the annotation if the Ingress should serve traffic, then convert again.',
-    render: renderNote,
+    render: (d: AnnotationNote | (KeyValue & {reason: string; status: number})) =>
+      isNote(d) ? renderNote(d) : `${d.key}: ${d.reason}; ingress-nginx answers ${d.status} on every path of this Ingress because of it, and so does the converted route`,
   }),
   defineDiagnostic({
     code: 'long-lived-no-request-buffer',
