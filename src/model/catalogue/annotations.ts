@@ -27,6 +27,40 @@ export interface KeyValue {
   value: string
 }
 
+/** from-to-www-redirect: the hosts this Ingress has no location on, where nginx redirects no twin (www-redirect-skipped). */
+export const wwwNotOwned = (unowned: string[]) =>
+  `this Ingress owns no location on ${unowned.join(', ')} (no paths there, only its spec.defaultBackend, or an older Ingress has them), so nginx redirects no twin of ${unowned.length === 1 ? 'it' : 'them'}`
+
+export const STICKINESS_LOST_TLS =
+  'the routes reach their Services over TLS without certificate verification, which only an Envoy Gateway Backend can express; a Backend connects to the Service\'s cluster DNS name, one address, so the consistent hash has one endpoint to choose from and stickiness is lost (kube-proxy spreads the connections over the pods)'
+
+/** A Service:port balanced as another Ingress decided (upstream-settings-from-ingress); Ingresses as `namespace/name`. */
+export type InheritedUpstream = {service: string} & (
+  | {setting: 'configmap-service-upstream' | 'service-upstream'; decider: string}
+  | {setting: 'followed-cookie'; decider: string; cookie: string; cookieFrom: string}
+  | {setting: 'cookie-settings'; cookieFrom: string}
+  | {setting: 'hash'; decider: string; hashOn?: string}
+  | {setting: 'balancer'; decider: string; type: string}
+)
+
+function renderInheritedUpstream(u: InheritedUpstream): string {
+  const service = `Service ${u.service}`
+  switch (u.setting) {
+    case 'configmap-service-upstream':
+      return `${service}: routingType Service, the ConfigMap's service-upstream (Ingress ${u.decider}, which created the upstream, does not set the annotation)`
+    case 'followed-cookie':
+      return `${service}: sticky (affinity cookie of Ingress ${u.decider}); nginx followed the cookie "${u.cookie}" (the settings of Ingress ${u.cookieFrom}, the last with affinity on it) on these paths too but set it only on the paths of Ingresses with affinity, and so does the route here (a cookie hash without ttl: no cookie is generated)`
+    case 'cookie-settings':
+      return `${service}: the cookie settings of Ingress ${u.cookieFrom}, the last with affinity cookie on it`
+    case 'service-upstream':
+      return `${service}: routingType Service, as Ingress ${u.decider} set service-upstream on it`
+    case 'hash':
+      return `${service}: consistent hash on ${u.hashOn}, as Ingress ${u.decider} decided`
+    case 'balancer':
+      return `${service}: loadBalancer ${u.type}, as Ingress ${u.decider} decided`
+  }
+}
+
 export const isNote = (d: object): d is AnnotationNote => 'note' in d
 export const renderNote = (d: AnnotationNote) => `${d.key}: ${d.note}`
 
@@ -119,6 +153,7 @@ export const ANNOTATIONS = [
     code: 'backend-needs-enable-backend',
     level: 'info',
     doc: 'The route reaches its Services through Envoy Gateway Backend objects (backend-protocol with an ExternalName Service, TLS to an FQDN...), which Envoy Gateway serves only when its configuration enables extensionApis.enableBackend. Check the Envoy Gateway configuration (EnvoyGateway extensionApis.enableBackend: true) before cutover.',
+    render: (d: {key: string; value: string}) => `${d.key}: the route reaches its Services through Envoy Gateway Backend objects, which Envoy Gateway serves only with extensionApis.enableBackend`,
   }),
   defineDiagnostic({
     code: 'basic-auth-realm',
@@ -138,6 +173,10 @@ export const ANNOTATIONS = [
     code: 'body-size-default',
     level: 'info',
     doc: 'No limit is emitted for this Ingress: nginx\'s 1m default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries.',
+    render: (d: {key: string; value: string; default: string; from: 'configmap' | 'nginx'}) =>
+      d.from === 'configmap'
+        ? `no limit is emitted for this Ingress: nginx used the controller ConfigMap's proxy-body-size ${d.default}, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`
+        : `no limit is emitted for this Ingress: nginx's ${d.default} default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
   }),
   defineDiagnostic({
     code: 'body-size-unlimited',
@@ -165,11 +204,15 @@ export const ANNOTATIONS = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'Canary-by-header and canary-by-cookie are both set: nginx checks the header first; for a request carrying both, Envoy Gateway picks between the two matching rules by rule order, not header-first.',
+    render: (_: {header: string; cookie: string}) =>
+      'canary-by-header and canary-by-cookie are both set: nginx checks the header first; for a request carrying both, Envoy Gateway picks between the two matching rules by rule order, not header-first',
   }),
   defineDiagnostic({
     code: 'canary-header-value-emptied',
     level: 'warning',
     doc: 'canary-by-header-value is not a valid header value, so ingress-nginx emptied it: the canary is then chosen by canary-by-header-pattern when set, otherwise by the header being "always" / "never". The conversion matches the same way. Fix the value if a specific header value was meant to select the canary.',
+    render: (d: {key: string; value: string; header: string; by: 'pattern' | 'always-never'}) =>
+      `ingress-nginx emptied the invalid canary-by-header-value, so ${d.header} selects the canary by ${d.by === 'pattern' ? 'canary-by-header-pattern' : '"always" / "never"'} instead, and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'canary-load-balancing',
@@ -238,6 +281,7 @@ export const ANNOTATIONS = [
     code: 'cors-origin-skipped',
     level: 'warning',
     doc: 'An entry of cors-allow-origin without a lower-case scheme (scheme://host): ingress-nginx skipped it, and so does the conversion. Fix the entry if that origin should be allowed.',
+    render: (d: {key: string; skipped: string[]}) => `${d.key}: ${d.skipped.map((o) => `"${o}"`).join(', ')} skipped, as ingress-nginx skips entries without a lower-case scheme (scheme://host)`,
   }),
   defineDiagnostic({
     code: 'digest-auth',
@@ -308,6 +352,8 @@ export const ANNOTATIONS = [
     level: 'info',
     fidelity: 'approximate',
     doc: 'A route marked long-lived (WebSockets, streams): its BackendTrafficPolicy replaces the Gateway-level one without requestBuffer, because Envoy Gateway refuses upgrades on a route with requestBuffer, so request bodies are not size-limited here where nginx applied proxy-body-size. Limit body sizes in the backend if it matters.',
+    render: (d: {key: string; seconds: number; bodySize: string}) =>
+      `${d.key} ${d.seconds}s marks long-lived connections (WebSockets, streams): this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer (the ConfigMap's proxy-body-size ${d.bodySize}), because Envoy Gateway refuses upgrades on a route with requestBuffer; request bodies are not size-limited here, where nginx refused larger ones with 413`,
   }),
   defineDiagnostic({
     code: 'mirror-left-out',
@@ -320,6 +366,8 @@ export const ANNOTATIONS = [
     code: 'mirror-target-stray',
     level: 'info',
     doc: 'mirror-target was empty or invalid, so ingress-nginx rendered no mirror destination, yet every location of the Ingress kept `mirror /_mirror-<UID>`: each request was also sent, its answer discarded, to whatever location of the server matched that path (mirror/main.go Parse). The Gateway sends no copy. Nothing to do unless a backend relied on those copies.',
+    render: (d: {key: string; value: string; validated: boolean}) =>
+      `${d.key}: "${d.value}" gave ingress-nginx no mirror destination${d.validated ? ' (no mirror-host, and no scheme and host in the target)' : ' (its validator refused it)'}, yet every location of this Ingress kept \`mirror /_mirror-<Ingress UID>\` (mirror/main.go Parse): each request was also sent, its answer discarded, to whichever location of the same host matches that path; the conversion sends no copy`,
   }),
   defineDiagnostic({
     code: 'mtls-denied',
@@ -395,7 +443,9 @@ export const ANNOTATIONS = [
     level: 'warning',
     fidelity: ['approximate', 'manual'],
     doc: 'proxy-ssl-* on this Ingress set how nginx verified the backend\'s certificate for its paths; a BackendTLSPolicy applies per Service to every route, so another Ingress using the same Service gets the same TLS check. Approximate when the others set the same, manual when they conflict: decide which verification the Service needs.',
-    render: renderNote,
+    // settings: one sentence per Ingress whose proxy-ssl-* the hosts inherited (backend-protocol.ts reportHostWide).
+    render: (d: AnnotationNote | {key: string; grpcRoute: boolean; settings: string[]}) =>
+      isNote(d) ? renderNote(d) : `${d.grpcRoute ? 'the route becomes a GRPCRoute; ' : ''}${d.settings.join('; ')}`,
   }),
   defineDiagnostic({
     code: 'proxy-ssl-secret-elsewhere',
@@ -422,6 +472,7 @@ export const ANNOTATIONS = [
     code: 'redirect-code-needs-gateway-api-1.5',
     level: 'info',
     doc: 'permanent-redirect-code / temporal-redirect-code is 303, 307 or 308: the HTTPRoute\'s RequestRedirect statusCode accepts those from the Gateway API v1.5 CRDs on (older CRDs allow only 301 and 302 and reject the route). Check the cluster\'s Gateway API CRD version before applying.',
+    render: (d: {key: string; statusCode: number}) => `${d.key}: RequestRedirect statusCode ${d.statusCode} is accepted by Gateway API v1.5 CRDs and later (older CRDs allow only 301 and 302)`,
   }),
   defineDiagnostic({
     code: 'redirect-code-not-a-redirect',
@@ -462,6 +513,8 @@ export const ANNOTATIONS = [
     code: 'retry-default-conditions',
     level: 'info',
     doc: 'proxy-next-upstream is not set on the Ingress, so nginx retried on its default conditions (the ConfigMap\'s proxy-next-upstream, "error timeout" unless changed; never for non-idempotent requests unless retry-non-idempotent is on); the route\'s BackendTrafficPolicy retries on the equivalent Envoy triggers the message lists. Nothing to do unless the list differs from what you expect.',
+    render: (d: {key: string; conditions: string[]; conditionsFrom: 'configmap' | 'nginx'; nonIdempotentFromConfigMap: boolean; triggers: string[]; codes: number[]}) =>
+      `retries on "${d.conditions.join(' ')}" (${d.conditionsFrom === 'configmap' ? 'ConfigMap proxy-next-upstream' : 'nginx default'})${d.nonIdempotentFromConfigMap ? ' (non_idempotent from ConfigMap retry-non-idempotent)' : ''}, as proxy-next-upstream is not set on the Ingress -> retry on ${d.triggers.join(', ')}${d.codes.length > 0 ? ` (${d.codes.join(', ')})` : ''}`,
   }),
   defineDiagnostic({
     code: 'retry-disabled',
@@ -517,25 +570,31 @@ export const ANNOTATIONS = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'ssl-passthrough on a host for which this Ingress has no / path (nor spec.defaultBackend): nginx passed the host\'s TLS connections to the backend of the host\'s / location, which another Ingress or the controller\'s default backend provides, so no TLSRoute is emitted from this Ingress. What to do: add a TLSRoute for that host with the Service that serves its / path as backendRef.',
+    render: (d: {key: string; hosts: string[]}) =>
+      `${d.key}: host ${d.hosts.join(', ')} has no / path (nor spec.defaultBackend) on this Ingress; nginx passes its TLS connections to the backend of the host's / location, which another Ingress or the controller's default backend provides, so no TLSRoute is emitted for it`,
   }),
   defineDiagnostic({
     code: 'ssl-passthrough-wildcard',
     level: 'warning',
     fidelity: 'manual',
     doc: 'ssl-passthrough on a wildcard host: ingress-nginx never passed its connections through (its passthrough proxy compares the SNI with the host exactly, pkg/tcpproxy/tcp.go), so nginx terminated TLS for them. The conversion does the same; nothing is passed through for it.',
+    render: (d: {key: string; hosts: string[]}) =>
+      `${d.key}: ${d.hosts.join(', ')} was never passed through by ingress-nginx: its passthrough proxy picks a host by exact server name (pkg/tcpproxy/tcp.go TCPProxy.Get compares s.Hostname == the client's SNI), which never equals a wildcard, so connections for its subdomains went to nginx's own HTTPS server, which terminated TLS and served this Ingress's paths; ` +
+      `no TLSRoute is emitted for it, because a TLS passthrough listener with that hostname would take every subdomain's connections from the https listener, other Ingresses' hosts included`,
   }),
   defineDiagnostic({
     code: 'ssl-passthrough-without-host',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'ssl-passthrough on rules without a host: passthrough chooses the backend by the TLS server name (SNI), so a rule without a host cannot be passed through, and nginx passed none of it either; no TLSRoute is emitted for it. Give the rule a host if its connections should be passed through.',
+    render: (d: {key: string}) => `${d.key}: rules without a host cannot be passed through (passthrough routes by the TLS server name); they are not converted`,
   }),
   defineDiagnostic({
     code: 'stickiness-lost-tls',
     level: 'warning',
     fidelity: 'manual',
     doc: 'Session affinity (affinity: cookie, upstream-hash-by) cannot be kept for this route: the Service is reached through a backend TLS setting that makes Envoy Gateway build a separate cluster per route, so a client is no longer pinned to one endpoint across paths. A person must decide whether the backends need stickiness (shared session store) before cutover.',
-    render: renderNote,
+    render: (d: AnnotationNote | Record<string, never>) => (isNote(d) ? renderNote(d) : STICKINESS_LOST_TLS),
   }),
   defineDiagnostic({
     code: 'upstream-setting-overridden',
@@ -548,12 +607,14 @@ export const ANNOTATIONS = [
     code: 'upstream-settings-from-ingress',
     level: 'info',
     doc: 'Ingress-nginx balances each Service:port as one upstream, configured by the Ingress that created it (the oldest using it, controller.go createUpstreams) and, for cookie affinity, merged across the Ingresses using it (controller.go getBackendServers). The routes of this Ingress get the settings the message lists from that Ingress, as nginx applied them. Nothing to do; align the annotations of the Ingresses if the result surprises you.',
+    render: (d: {upstreams: InheritedUpstream[]}) =>
+      `ingress-nginx balances each Service:port as one upstream, configured by the Ingress that created it (the oldest using it, controller.go createUpstreams) and, for cookie affinity, merged across the Ingresses using it (controller.go getBackendServers); this Ingress's routes get the same: ${d.upstreams.map(renderInheritedUpstream).join('; ')}`,
   }),
   defineDiagnostic({
     code: 'www-redirect-skipped',
     level: 'info',
     fidelity: ['exact', 'none'],
     doc: 'from-to-www-redirect creates no redirect for some names: the twin name (www. or without) is served by an Ingress of its own, the host is a wildcard, or this Ingress owns no location on it (no paths there, only spec.defaultBackend, or an older Ingress has them). Nginx redirected nothing there either, and neither does the conversion. Nothing to do.',
-    render: renderNote,
+    render: (d: AnnotationNote | {key: string; unowned: string[]}) => (isNote(d) ? renderNote(d) : `${d.key}: ${wwwNotOwned(d.unowned)}, and neither does the conversion`),
   }),
 ] as const
