@@ -12,6 +12,7 @@ import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import type {EmittedObject} from '../model/emitted.js'
 import type {BackendSpecTls, BackendTLSPolicySpecTargetRefs} from '../model/generated/index.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPCS', 'FCGI', 'AUTO_HTTP'] as const
 type BackendProtocol = (typeof PROTOCOLS)[number]
@@ -210,13 +211,7 @@ export const backendProtocolFamily: AnnotationFamily = {
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
         ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
         if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
-          ctx.diag({
-            level: 'info',
-            code: 'backend-needs-enable-backend',
-            annotation: bp,
-            message: `${bp}: the route reaches its Services through Envoy Gateway Backend objects, which Envoy Gateway serves only with extensionApis.enableBackend`,
-            hint: ENABLE_BACKEND_HINT,
-          })
+          ctx.diag(diagnostic('backend-needs-enable-backend', {key: bp, value: ctx.raw(key) ?? ''}, {annotation: bp, hint: ENABLE_BACKEND_HINT}))
         }
         accountInheritedTls(ctx, protocol, inherited)
         accountTls(ctx, protocol, own)
@@ -488,7 +483,7 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
   if (manual || inherited.size === hostCount) {
     ctx.account('backend-protocol', manual ? 'manual' : 'approximate', message, {code: 'proxy-ssl-host-wide', hint: manual ? hints.join('; ') : undefined})
   } else {
-    ctx.diag({level: 'warning', code: 'proxy-ssl-host-wide', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate', message})
+    ctx.diag(diagnostic('proxy-ssl-host-wide', {key: ctx.fullKey('backend-protocol'), grpcRoute: protocol === 'GRPCS', settings: lines}, {level: 'warning', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate'}))
   }
 }
 
