@@ -13,6 +13,7 @@ import type {ParseResult} from '../model/parsers.js'
 import type {EmittedObject} from '../model/emitted.js'
 import type {BackendSpecTls, BackendTLSPolicySpecTargetRefs} from '../model/generated/index.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {writtenValue} from './snippets.js'
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPCS', 'FCGI', 'AUTO_HTTP'] as const
 type BackendProtocol = (typeof PROTOCOLS)[number]
@@ -211,7 +212,7 @@ export const backendProtocolFamily: AnnotationFamily = {
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
         ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
         if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
-          ctx.diag(diagnostic('backend-needs-enable-backend', {key: bp, value: ctx.raw(key) ?? ''}, {annotation: bp, hint: ENABLE_BACKEND_HINT}))
+          ctx.diag(diagnostic('backend-needs-enable-backend', {key: bp, value: writtenValue(ctx.ingress.annotations.get(key)!)}, {annotation: bp, hint: ENABLE_BACKEND_HINT}))
         }
         accountInheritedTls(ctx, protocol, inherited)
         accountTls(ctx, protocol, own)

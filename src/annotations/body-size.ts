@@ -2,6 +2,7 @@ import {longLivedTimeout} from './timeouts.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import {type NginxSize, parseNginxSize} from '../model/units.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {writtenValue} from './snippets.js'
 
 /**
  * proxy-body-size -> BackendTrafficPolicy requestBuffer.limit (413 above it); client-body-buffer-size is ignored.
@@ -67,7 +68,7 @@ export const bodySizeFamily: AnnotationFamily = {
       const fallback = ctx.ingress.settings.proxyBodySize
       if (ctx.has('proxy-body-size')) {
         const key = ctx.fullKey('proxy-body-size')
-        ctx.diag(diagnostic('body-size-default', {key, value: ctx.raw('proxy-body-size') ?? '', default: fallback.value, from: fallback.from === 'configmap' ? 'configmap' : 'nginx'}, {annotation: key}))
+        ctx.diag(diagnostic('body-size-default', {key, value: writtenValue(ctx.ingress.annotations.get('proxy-body-size')!), default: fallback.value, from: fallback.from === 'configmap' ? 'configmap' : 'nginx'}, {annotation: key}))
       }
       return
     }

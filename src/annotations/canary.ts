@@ -3,6 +3,7 @@ import {parseBool, parseInt10} from '../model/parsers.js'
 import type {AnnotationFamily} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {writtenValue} from './snippets.js'
 
 /** Annotations a canary Ingress keeps (balancer.lua / controller.go): everything else comes from the primary. */
 const KEPT_ON_CANARY = /^(canary.*|load-balance|upstream-hash-by.*|affinity.*|session-cookie-.*)$/
@@ -133,7 +134,7 @@ export const canaryFamily: AnnotationFamily = {
     if (header !== undefined && value === undefined && ctx.has('canary-by-header-value')) {
       // canary/main.go emptied the invalid value: balancer.lua then tries the pattern, else always/never.
       const key = ctx.fullKey('canary-by-header-value')
-      ctx.diag(diagnostic('canary-header-value-emptied', {key, value: ctx.raw('canary-by-header-value') ?? '', header, by: pattern !== undefined ? 'pattern' : 'always-never'}, {annotation: key}))
+      ctx.diag(diagnostic('canary-header-value-emptied', {key, value: writtenValue(ctx.ingress.annotations.get('canary-by-header-value')!), header, by: pattern !== undefined ? 'pattern' : 'always-never'}, {annotation: key}))
     }
     const re2 = pattern !== undefined && value === undefined ? re2Incompatibility(pattern) : undefined
     if (re2) {

@@ -9,7 +9,7 @@ import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js
 import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {FamilyContext, Lookup} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
-import {redactSecrets} from '../annotations/snippets.js'
+import {redactSecrets, writtenValue} from '../annotations/snippets.js'
 import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
@@ -46,11 +46,6 @@ function dropIngress(ingress: IngressModel, fullKey: string, why: DataOf<'ingres
   diag(diagnostic('ingress-not-served', why, {annotation: fullKey, hint: `${hint}; ${stale}`}))
 }
 
-/** An annotation's value as written, for diagnostic data: credentials in raw nginx configuration masked, as in messages. */
-export function writtenValue(a: Pick<AnnotationValue, 'key' | 'raw' | 'template'>): string {
-  const written = a.template ?? a.raw
-  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : written
-}
 
 interface Read {
   value: AnnotationValue
@@ -84,7 +79,8 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const entry = registry.get(short)
     if (!entry) {
       ingress.fidelity.set(fullKey, 'ignored')
-      diag(diagnostic('unknown-annotation', {key: fullKey, value: raw}, {annotation: fullKey, hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys'}))
+      // Masked as raw nginx configuration is: a misspelt snippet key may hold credentials.
+      diag(diagnostic('unknown-annotation', {key: fullKey, value: redactSecrets(raw)}, {annotation: fullKey, hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys'}))
       continue
     }
     written.push(fullKey)
