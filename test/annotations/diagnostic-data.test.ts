@@ -44,3 +44,11 @@ test('every diagnostic about an annotation of this Ingress is rendered from data
     if (render && d.data) t.is(render(d.data), d.message, d.code)
   }
 })
+
+test('values in data are masked where they may hold credentials: snippets, and keys ingress-nginx does not know', (t) => {
+  const r = translateAll([ingressWith({'configuration-snipet': 'proxy_set_header Authorization "Bearer abc123xyz";'})])
+  const d = diagnosticsFor(r, 'configuration-snipet')[0]!
+  t.is(d.code, 'unknown-annotation')
+  t.deepEqual(d.data, {key: `${P}configuration-snipet`, value: 'proxy_set_header Authorization <redacted>;'})
+  t.false(JSON.stringify(r).includes('abc123xyz'))
+})
