@@ -47,7 +47,6 @@ function dropIngress(ingress: IngressModel, fullKey: string, why: DataOf<'ingres
   diag(diagnostic('ingress-not-served', why, {annotation: fullKey, hint: `${hint}; ${stale}`}))
 }
 
-
 interface Read {
   value: AnnotationValue
   entry: RegistryEntry
