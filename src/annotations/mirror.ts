@@ -10,6 +10,7 @@ import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import type {EmittedObject} from '../model/emitted.js'
 import type {BackendSpec, HTTPRouteSpecRulesFiltersRequestMirrorBackendRef} from '../model/generated/index.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 interface MirrorUrl {
   raw: string
@@ -89,12 +90,7 @@ function reportStrayMirror(ctx: FamilyContext): void {
   if (raw === undefined || raw.trim() === '' || !strayMirror(raw.trim(), check(raw), ctx.value<string>('mirror-host'))) return
   // A denied location or a redirect returns in the rewrite phase, before the mirror (precontent phase).
   if (ctx.ingress.denied || answersWithRedirect(ctx)) return
-  ctx.diag({
-    level: 'info',
-    code: 'mirror-target-stray',
-    annotation: ctx.fullKey('mirror-target'),
-    message: `${ctx.fullKey('mirror-target')}: "${raw}" gave ingress-nginx no mirror destination${check(raw) ? ' (no mirror-host, and no scheme and host in the target)' : ' (its validator refused it)'}, yet every location of this Ingress kept \`mirror /_mirror-<Ingress UID>\` (mirror/main.go Parse): each request was also sent, its answer discarded, to whichever location of the same host matches that path; the conversion sends no copy`,
-  })
+  ctx.diag(diagnostic('mirror-target-stray', {key: ctx.fullKey('mirror-target'), value: raw, validated: check(raw)}, {annotation: ctx.fullKey('mirror-target')}))
 }
 
 /** Target refused (Parse keeps Source, Target empty), or accepted with no Host to reach it. */
@@ -276,7 +272,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
     backendRef = {group: '', kind: 'Service', name: service.name, port: destination.port}
     if (service.namespace !== ingress.ref.namespace) {
       backendRef.namespace = service.namespace
-      ingress.intents.objects.push({from: [key], object: referenceGrant(ctx, service, sources, key)})
+      ctx.patch.objects.push({from: [key], object: referenceGrant(ctx, service, sources, key)})
     }
   } else {
     const name = dnsName(ingress.ref.name, 'mirror')
@@ -284,13 +280,13 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
     // nginx's proxy_pass https:// does not verify the certificate; a server name goes out as SNI so that
     // name-based TLS endpoints answer (an IP address cannot be an SNI name).
     if (target.scheme === 'https') spec.tls = destination.sni ? {insecureSkipVerify: true, sni: destination.sni} : {insecureSkipVerify: true}
-    ingress.intents.objects.push({
+    ctx.patch.objects.push({
       from: [key],
       object: {apiVersion: `${EG_GROUP}/v1alpha1`, kind: 'Backend', metadata: managedMetadata(name, ingress.ref.namespace, sources, [key]), spec},
     })
     backendRef = {group: EG_GROUP, kind: 'Backend', name}
   }
-  ingress.intents.filters.push({from: [key], filter: {type: 'RequestMirror', requestMirror: {backendRef}}})
+  ctx.patch.filters.push({from: [key], filter: {type: 'RequestMirror', requestMirror: {backendRef}}})
 
   // ingress-nginx defaults the mirror's Host to the target URL's Hostname() (no port).
   const host = ctx.value<string>('mirror-host') ?? target.host

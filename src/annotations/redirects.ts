@@ -8,6 +8,8 @@ import {sslPassthroughOn} from './passthrough.js'
 import {ignoreOnCatchAll, servesOnlyCatchAll} from './rewrite.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {wwwNotOwned} from '../model/catalogue/annotations.js'
 
 /** An absolute http(s) URL of a redirect annotation, split as the Gateway's RequestRedirect needs it. */
 export interface RedirectUrl {
@@ -163,6 +165,7 @@ function parseAppRoot(value: string): ParseResult<string> {
  */
 export const redirectsFamily: AnnotationFamily = {
   name: 'redirects',
+  owns: ['redirect', 'wwwTwins'],
   specs: [
     {
       key: 'permanent-redirect',
@@ -376,7 +379,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
     const name = dnsName(ctx.ingress.ref.name, 'redirect-response')
     const directResponse: Record<string, unknown> = {statusCode: code}
     if (code !== 304) Object.assign(directResponse, {contentType: 'text/html', body: {type: 'Inline', inline: url}})
-    ctx.ingress.intents.objects.push({
+    ctx.patch.objects.push({
       from,
       object: {
         apiVersion: `${EG_GROUP}/v1alpha1`,
@@ -385,7 +388,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
         spec: {directResponse},
       },
     })
-    ctx.ingress.intents.redirect = {from, filter: {type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}}}
+    ctx.patch.redirect = {from, filter: {type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}}}
     ctx.account(codeKey, 'exact', `nginx answers status ${code} with the URL as the response body and no Location header (its return directive redirects only for 301, 302, 303, 307, 308); an Envoy Gateway direct response does the same`, {
       level: 'info',
       code: 'redirect-code-not-a-redirect',
@@ -399,16 +402,11 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
     ctx.account(urlKey, 'manual', answer.reason, {hint: answer.hint})
     return
   }
-  ctx.ingress.intents.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
+  ctx.patch.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
   if (answer.exact) ctx.account(urlKey, 'exact')
   else ctx.account(urlKey, 'approximate', answer.note, answer.note?.includes('query string') ? {hint: REDIRECT_QUERY_HINT} : undefined)
   if (NEWER_REDIRECT_CODES.has(code)) {
-    ctx.diag({
-      level: 'info',
-      code: 'redirect-code-needs-gateway-api-1.5',
-      annotation: ctx.fullKey(urlKey),
-      message: `${ctx.fullKey(urlKey)}: RequestRedirect statusCode ${code} is accepted by Gateway API v1.5 CRDs and later (older CRDs allow only 301 and 302)`,
-    })
+    ctx.diag(diagnostic('redirect-code-needs-gateway-api-1.5', {key: ctx.fullKey(urlKey), statusCode: code}, {annotation: ctx.fullKey(urlKey)}))
   }
 }
 
@@ -422,7 +420,7 @@ function applyAppRoot(ctx: FamilyContext): void {
   // nginx.tmpl renders `if ($uri = /) { return 302 ... }` at server level (ngx_http_rewrite_module, server rewrite
   // phase), before the location whose rewrite_by_lua (lua_ingress.lua redirect_to_https) redirects to HTTPS: plain
   // HTTP for / gets the 302 to http://host<root> first. emit-routes.ts serves the rule on the http listener too.
-  ctx.ingress.intents.extraRules.push({
+  ctx.patch.extraRules.push({
     from: [ctx.fullKey('app-root')],
     rule: {
       matches: [{path: {type: 'Exact', value: '/'}}],
@@ -462,11 +460,11 @@ function applyFromToWww(ctx: FamilyContext): void {
     else if (PRECISE_HOSTNAME.test(other)) pairs.push({from: other, to: host})
   }
   const code = httpRedirectCode(ctx)
-  if (pairs.length > 0) ingress.intents.wwwTwins = pairs.map((p) => p.from)
+  if (pairs.length > 0) ctx.patch.wwwTwins = pairs.map((p) => p.from)
   const sources = [objectRef('Ingress', ingress.ref)]
   for (const pair of pairs) {
     const name = pairs.length === 1 ? dnsName(ingress.ref.name, 'www-redirect') : dnsName(ingress.ref.name, 'www-redirect', pair.from)
-    ingress.intents.objects.push({
+    ctx.patch.objects.push({
       from: [key],
       object: {
         apiVersion: `${GATEWAY_GROUP}/v1`,
@@ -485,13 +483,13 @@ function applyFromToWww(ctx: FamilyContext): void {
       },
     })
   }
-  const notOwned = unowned.length > 0 ? `this Ingress owns no location on ${unowned.join(', ')} (no paths there, only its spec.defaultBackend, or an older Ingress has them), so nginx redirects no twin of ${unowned.length === 1 ? 'it' : 'them'}` : ''
+  const notOwned = unowned.length > 0 ? wwwNotOwned(unowned) : ''
   if (pairs.length === 0) {
     const reasons = [skipped.length > 0 ? `every twin name (${skipped.join(', ')}) is served by an Ingress of its own` : '', notOwned].filter((r) => r !== '')
     ctx.account('from-to-www-redirect', 'exact', `${reasons.join('; ') || 'wildcard hosts have no www form'}: nginx creates no redirect, and neither does the conversion`, {level: 'info', code: 'www-redirect-skipped'})
     return
   }
-  if (notOwned !== '') ctx.diag({level: 'info', code: 'www-redirect-skipped', annotation: key, message: `${key}: ${notOwned}, and neither does the conversion`})
+  if (notOwned !== '') ctx.diag(diagnostic('www-redirect-skipped', {key, unowned}, {annotation: key}))
   ctx.account('from-to-www-redirect', 'approximate', `${pairs.map((p) => `${p.from} -> ${p.to}`).join(', ')} (${code}): nginx also strips one trailing slash from the URI (/a/ -> /a); the Gateway redirect keeps the path unchanged`, {
     hint: `HTTPS requests for ${pairs.map((p) => p.from).join(', ')} are redirected only if the Gateway's https listener has a certificate covering ${pairs.length === 1 ? 'that name' : 'those names'}, as with nginx`,
   })

@@ -1,4 +1,6 @@
 import type {AnnotationFamily, AnnotationSpec} from './types.js'
+import type {AnnotationValue} from '../model/ingress-model.js'
+import {SNIPPET_KEYS} from './serving.js'
 
 const QUOTE_LIMIT = 300
 
@@ -45,6 +47,12 @@ export function redactSecrets(text: string, headers = true): string {
     .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
   if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))
   return out
+}
+
+/** An annotation's value as written (placeholders, not their sentinels), for diagnostic data: credentials in raw nginx configuration masked, as in messages. */
+export function writtenValue(a: Pick<AnnotationValue, 'key' | 'raw' | 'template'>): string {
+  const written = a.template ?? a.raw
+  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : written
 }
 
 /** One line, credentials masked, cut at QUOTE_LIMIT characters. */
@@ -327,7 +335,7 @@ export const snippetsFamily: AnnotationFamily = {
       const optOuts = key === 'configuration-snippet' ? compressionOptOuts(snippet) : []
       // The Gateway-level policy names its compressors compressor or compression (configmap/compression.ts): both.
       for (const type of optOuts) {
-        for (const field of ['compressor', 'compression'] as const) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
+        for (const field of ['compressor', 'compression'] as const) ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
       }
       if (optOuts.length > 0 && snippetDirectives(snippet).length === optOuts.length) {
         ctx.account(key, 'exact', `${conversions.join('; ')}`)
@@ -337,7 +345,7 @@ export const snippetsFamily: AnnotationFamily = {
       if (guard) {
         // Authentication or access control in raw nginx: publishing the route without it would open it. The route
         // denies every request until a person writes the equivalent policy.
-        ctx.ingress.intents.policies.unshift({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [ctx.fullKey(key)]})
+        ctx.patch.denyAll.push({from: ctx.fullKey(key), replacesAuthorization: false})
         ctx.account(key, 'manual', `raw nginx configuration with access control (${guard}) is not converted, so the route denies every request (fail closed) until the equivalent policy is written: "${quoteSnippet(snippet)}"`, {
           level: 'error',
           code: 'snippet-access-control-fail-closed',

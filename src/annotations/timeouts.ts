@@ -3,6 +3,7 @@ import {parseInt10} from '../model/parsers.js'
 import {parseNginxSize, toGatewayDuration} from '../model/units.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 /**
  * proxy-connect/read/send-timeout, proxy-next-upstream(-tries/-timeout) -> BackendTrafficPolicy timeout and retry.
@@ -136,7 +137,7 @@ function withNonIdempotent(conditions: string[], retryNonIdempotent: boolean): s
 }
 
 function timeoutPolicy(ctx: FamilyContext, path: 'timeout.tcp.connectTimeout' | 'timeout.http.streamIdleTimeout', value: string, keys: string[]): void {
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
 }
 
 /** A timeout of 0 or less: nginx fails every request (0) or refuses the configuration (negative). */
@@ -199,17 +200,11 @@ function applyTimeouts(ctx: FamilyContext): void {
 function keepUpgrades(ctx: FamilyContext): void {
   const long = longLivedTimeout(ctx)
   if (!long || long.fromConfigMap) return
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [long.label]})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [long.label]})
   const defaults = ctx.lookup.controllerDefaults()
   const body = parseNginxSize(defaults.proxyBodySize)
   if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.ingress.settings.proxyBodySize.from === 'annotation' || longLivedDefault(defaults)) return
-  ctx.diag({
-    level: 'info',
-    code: 'long-lived-no-request-buffer',
-    annotation: long.label,
-    fidelity: 'approximate',
-    message: `${long.label} ${long.seconds}s marks long-lived connections (WebSockets, streams): this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer (the ConfigMap's proxy-body-size ${body.value.text}), because Envoy Gateway refuses upgrades on a route with requestBuffer; request bodies are not size-limited here, where nginx refused larger ones with 413`,
-  })
+  ctx.diag(diagnostic('long-lived-no-request-buffer', {key: long.label, seconds: long.seconds, bodySize: body.value.text}, {annotation: long.label}))
 }
 
 function applyRetries(ctx: FamilyContext): void {
@@ -251,7 +246,7 @@ function applyRetries(ctx: FamilyContext): void {
   const noRetry = off || triggers.length === 0 || tries === 1
   if (noRetry) {
     // An explicit zero keeps a Gateway-level default retry (nginx defaults) from applying to this route.
-    ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries: 0}, from})
+    ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries: 0}, from})
     const why = off ? 'proxy-next-upstream "off"' : tries === 1 ? 'proxy-next-upstream-tries 1 (the first attempt only)' : `"${conditions.join(' ')}" names no retry condition`
     if (hasConditions) ctx.account('proxy-next-upstream', 'exact', `no retries (${why}): retry.numRetries 0`, {level: 'info', code: 'retry-disabled'})
     if (hasTries) {
@@ -264,7 +259,7 @@ function applyRetries(ctx: FamilyContext): void {
   const numRetries = tries === 0 ? EG_DEFAULT_RETRIES : tries - 1
   const value: Record<string, unknown> = {triggers}
   if (codes.length > 0) value.httpStatusCodes = codes
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn: value}, from})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn: value}, from})
 
   const differences = retryDifferences(conditions, retryOn)
   if (hasConditions) {
@@ -282,12 +277,9 @@ function applyRetries(ctx: FamilyContext): void {
     }
   }
   if (!hasConditions) {
-    ctx.diag({
-      level: 'info',
-      code: 'retry-default-conditions',
-      annotation: ctx.fullKey('proxy-next-upstream-tries'),
-      message: `retries on ${describeDefault(defaults, 'proxy-next-upstream', `"${defaults.proxyNextUpstream.join(' ')}"`)}${nonIdempotentNote}, as proxy-next-upstream is not set on the Ingress -> retry on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`,
-    })
+    const key = ctx.fullKey('proxy-next-upstream-tries')
+    const conditionsFrom = defaults.fromConfigMap.has('proxy-next-upstream') ? 'configmap' : 'nginx'
+    ctx.diag(diagnostic('retry-default-conditions', {key, conditions: defaults.proxyNextUpstream, conditionsFrom, nonIdempotentFromConfigMap: addedNonIdempotent, triggers, codes}, {annotation: key}))
   }
 }
 

@@ -7,16 +7,20 @@
 import {ALIASES} from '../annotations/all-keys.js'
 import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js'
 import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
-import type {FamilyContext, Lookup} from '../annotations/types.js'
+import type {AnnotationFamily, FamilyContext, FamilyPatch, ListField, Lookup, OwnedField} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
-import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
+import {redactSecrets, writtenValue} from '../annotations/snippets.js'
+import type {AnnotationValue, IngressModel, PolicyFragment} from '../model/ingress-model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic, type DataOf} from '../model/catalogue/diagnostic.js'
+import {GROUP_TEXT} from '../model/catalogue/annotations.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
 import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
 import {fallbackText} from '../model/settings.js'
+import {authorizationLeftOut} from '../annotations/external-auth/fail-closed.js'
 import {READ_PASS, SETTLEMENT} from '../model/fidelity-ledger.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
@@ -29,16 +33,6 @@ const LEVEL_FOR: Record<Fidelity, Level | undefined> = {
   ignored: 'info',
 }
 
-/** What a group-ignored outcome takes away, for the message; authentication groups make it an error. */
-const GROUP_TEXT: Record<string, {what: string; security?: boolean}> = {
-  ExternalAuth: {what: 'external authentication (auth-url and every auth-* setting of it)', security: true},
-  BasicDigestAuth: {what: 'basic/digest authentication (auth-type, auth-secret, auth-realm)', security: true},
-  CertificateAuth: {what: 'client certificate authentication (auth-tls-*)', security: true},
-  ProxySSL: {what: 'backend TLS settings (proxy-ssl-*)'},
-  Redirect: {what: 'redirect settings (permanent/temporal-redirect with their codes, from-to-www-redirect, relative-redirects)'},
-  UpstreamHashBy: {what: 'upstream hashing (upstream-hash-by and its subset settings)'},
-}
-
 /** A diagnostic about the Ingress being read (object and source filled in). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
 
@@ -47,11 +41,11 @@ type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
  * syncIngress returns before IngressWithAnnotation.Update, so a controller that stored an earlier version keeps
  * that one (ListIngresses reads that lister) until it restarts: the hint says so, for a user who sees it answer.
  */
-function dropIngress(ingress: IngressModel, fullKey: string, message: string, hint: string, diag: Diag): void {
+function dropIngress(ingress: IngressModel, fullKey: string, why: DataOf<'ingress-not-served'>, hint: string, diag: Diag): void {
   ingress.served = false
   ingress.fidelity.account(fullKey, 'manual', READ_PASS)
   const stale = 'if the controller still answers for it, it serves a version of this Ingress it accepted earlier (store.go syncIngress keeps the last version it accepted) until it restarts'
-  diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint: `${hint}; ${stale}`})
+  diag(diagnostic('ingress-not-served', why, {annotation: fullKey, hint: `${hint}; ${stale}`}))
 }
 
 interface Read {
@@ -70,11 +64,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
       for (const k of foreign) ingress.fidelity.account(k, 'ignored', READ_PASS)
-      diag({
-        level: 'info',
-        code: 'other-prefix-ignored',
-        message: `${foreign.join(', ')}: a controller running with --annotations-prefix=${prefix} ignores annotations under ${DEFAULT_PREFIX}, and so does the conversion`,
-      })
+      diag(diagnostic('other-prefix-ignored', {keys: foreign, prefix, defaultPrefix: DEFAULT_PREFIX}))
     }
   }
   const keys = Object.keys(annotations).filter((k) => k.startsWith(prefix + '/')).sort()
@@ -90,14 +80,8 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const entry = registry.get(short)
     if (!entry) {
       ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
-      diag({
-        level: 'warning',
-        code: 'unknown-annotation',
-        annotation: fullKey,
-        fidelity: 'ignored',
-        message: `${fullKey} is not an ingress-nginx annotation; ingress-nginx ignored it and so does the conversion`,
-        hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys',
-      })
+      // Masked as raw nginx configuration is: a misspelt snippet key may hold credentials.
+      diag(diagnostic('unknown-annotation', {key: fullKey, value: redactSecrets(raw)}, {annotation: fullKey, hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys'}))
       continue
     }
     written.push(fullKey)
@@ -110,13 +94,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
       const [canonicalValue, aliasValue] = short === canonical ? [value, kept.value] : [kept.value, value]
       const [winner, loser] = canonicalValue.raw !== '' || aliasValue.raw === '' ? [canonicalValue, aliasValue] : [aliasValue, canonicalValue]
       ingress.fidelity.account(loser.fullKey, 'ignored', READ_PASS)
-      diag({
-        level: 'warning',
-        code: 'alias-shadowed',
-        annotation: loser.fullKey,
-        fidelity: 'ignored',
-        message: `${loser.fullKey} and ${winner.fullKey} are both set; ingress-nginx reads ${prefix}/${canonical}, or its alias when it is empty, so ${winner.fullKey} wins`,
-      })
+      diag(diagnostic('alias-shadowed', {key: loser.fullKey, value: writtenValue(loser), winner: winner.fullKey, canonical: `${prefix}/${canonical}`}, {annotation: loser.fullKey}))
       reads.set(canonical, {value: winner, entry, viaAlias: winner.fullKey !== `${prefix}/${canonical}`})
       continue
     }
@@ -151,7 +129,7 @@ function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<
     dropIngress(
       ingress,
       fullKey,
-      `${fullKey}: the value contains "${word}", a word of the controller ConfigMap's annotation-value-word-blocklist, so ingress-nginx skipped this whole Ingress (not served); the conversion emits nothing for it either`,
+      {problem: 'blocked-word', key: fullKey, value: writtenValue({key: fullKey.slice(fullKey.lastIndexOf('/') + 1), raw: String(annotations[fullKey] ?? '')}), word},
       'remove the word from the value (or from the blocklist) if this Ingress is meant to serve traffic, then convert again',
       diag,
     )
@@ -162,14 +140,13 @@ function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<
 
 /** parser.CheckAnnotationRisk in every parser's Validate: one key above annotations-risk-level drops the Ingress. */
 function refuseRiskyKeys(ingress: IngressModel, written: string[], prefix: string, config: ServingConfig, diag: Diag): boolean {
-  const level = config.fromConfigMap ? `annotations-risk-level ${config.riskLevel} of the controller ConfigMap` : 'the default annotations-risk-level High (since v1.12; the controller ConfigMap is not in the input)'
   for (const fullKey of written) {
     const rule = registry.get(fullKey.slice(prefix.length + 1))!.onInvalid
     if (!tooRisky(rule.risk, config)) continue
     dropIngress(
       ingress,
       fullKey,
-      `${fullKey} is a ${rule.risk}-risk annotation, above ${level}: ingress-nginx refused this whole Ingress (not served, and the admission webhook rejects it); the conversion emits nothing for it either`,
+      {problem: 'risk', key: fullKey, value: writtenValue({key: fullKey.slice(prefix.length + 1), raw: String(ingress.object.metadata.annotations?.[fullKey] ?? '')}), risk: rule.risk, ...(config.fromConfigMap ? {riskLevel: config.riskLevel} : {})},
       config.fromConfigMap
         ? 'if this Ingress is meant to serve traffic, translate the annotation by hand and remove it, then convert again'
         : 'if the controller runs with a higher annotations-risk-level, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again; otherwise translate the annotation by hand and remove it',
@@ -186,14 +163,12 @@ function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: Diag):
     if (!a) continue
     ingress.annotations.delete(key)
     ingress.fidelity.account(a.fullKey, 'ignored', READ_PASS)
-    diag({
-      level: 'warning',
-      code: 'snippet-not-allowed',
-      annotation: a.fullKey,
-      fidelity: 'ignored',
-      message: `${a.fullKey}: ${config.fromConfigMap ? 'the controller ConfigMap leaves' : 'without the controller ConfigMap in the input, the default leaves'} allow-snippet-annotations off, so ingress-nginx serves this Ingress without the snippet (and its admission webhook refuses the Ingress when it is created or changed); the conversion leaves the snippet out too`,
-      hint: config.fromConfigMap ? undefined : 'if the controller allows snippets, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again',
-    })
+    diag(
+      diagnostic('snippet-not-allowed', {key: a.fullKey, value: writtenValue(a), fromConfigMap: config.fromConfigMap}, {
+        annotation: a.fullKey,
+        hint: config.fromConfigMap ? undefined : 'if the controller allows snippets, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again',
+      }),
+    )
   }
 }
 
@@ -264,15 +239,15 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       if (hook === 'default') continue
       outcome = hook
     } else if (stopper !== undefined || (rule.reached && !rule.reached.test(reader))) {
-      const when = stopper !== undefined ? `${stopper} ended the parser before it` : `ingress-nginx reads it only when ${rule.reached!.when}`
+      const when = stopper !== undefined ? {stoppedBy: stopper} : {readOnlyWhen: rule.reached!.when}
       ingress.fidelity.account(value.fullKey, 'ignored', READ_PASS)
-      diag({level: 'info', code: 'annotation-not-read', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ${when}, so it has no effect, and the conversion leaves it out`})
+      diag(diagnostic('annotation-not-read', {key: value.fullKey, value: writtenValue(value), reason, ...when}, {annotation: value.fullKey}))
       continue
     }
     if (outcome !== 'ignored') stoppedBy.set(rule.group, value.fullKey)
     if (outcome === 'location-denied' && canaryOn(ingress)) {
       ingress.fidelity.account(value.fullKey, 'ignored', READ_PASS)
-      diag({level: 'info', code: 'canary-location-denied', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`})
+      diag(diagnostic('canary-location-denied', {key: value.fullKey, value: writtenValue(value), reason}, {annotation: value.fullKey}))
       continue
     }
     applyOutcome(ingress, value, entry, outcome, reason, fallbackText(key, entry.spec.default, defaults), diag)
@@ -284,7 +259,7 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       if (!a) continue
       ingress.annotations.delete(key)
       if (!ingress.fidelity.account(a.fullKey, 'ignored', READ_PASS)) continue
-      diag({level: 'info', code: 'annotation-group-ignored', annotation: a.fullKey, fidelity: 'ignored', message: `${a.fullKey}: ingress-nginx ignores it with the rest of its ${GROUP_TEXT[group]?.what ?? group} because of ${trigger}, and so does the conversion`})
+      diag(diagnostic('annotation-group-ignored', {key: a.fullKey, value: writtenValue(a), group, trigger}, {level: 'info', fidelity: 'ignored', annotation: a.fullKey}))
     }
   }
 }
@@ -299,59 +274,107 @@ function applyOutcome(
   diag: Diag,
 ): void {
   const {fullKey} = value
-  const dflt = fallback !== undefined ? ` (${fallback})` : ''
+  const facts = {key: fullKey, value: writtenValue(value)}
+  const dflt = fallback !== undefined ? {default: fallback} : {}
   const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
   switch (outcome) {
     case 'ignored':
       ingress.fidelity.account(fullKey, 'exact', READ_PASS)
       if (goTrim(value.raw) === '') {
-        diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is ${value.raw === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
+        diag(diagnostic('empty-annotation-value', {...facts, ...dflt}, {annotation: fullKey}))
       } else {
-        const conversion = fallback !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
-        diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used ${conversion}`})
+        diag(diagnostic('invalid-annotation-value', {...facts, reason, ...dflt}, {annotation: fullKey}))
       }
       return
     case 'group-ignored': {
       const group = GROUP_TEXT[entry.onInvalid.group]
       ingress.fidelity.account(fullKey, 'exact', READ_PASS)
-      diag({
-        level: group?.security ? 'error' : 'warning',
-        code: 'annotation-group-ignored',
-        annotation: fullKey,
-        fidelity: 'exact',
-        message: `${fullKey}: ${reason}; ingress-nginx ignores the whole ${group?.what ?? entry.onInvalid.group} of this Ingress because of it${group?.security ? ', so its paths are served without that authentication' : ''}, and so does the conversion`,
-        hint: group?.security ? 'fix the value: until then the paths are open to everyone, in ingress-nginx as in the conversion' : undefined,
-      })
+      diag(
+        diagnostic('annotation-group-ignored', {...facts, group: entry.onInvalid.group, reason}, {
+          level: group?.security ? 'error' : 'warning',
+          fidelity: 'exact',
+          annotation: fullKey,
+          hint: group?.security ? 'fix the value: until then the paths are open to everyone, in ingress-nginx as in the conversion' : undefined,
+        }),
+      )
       return
     }
     case 'ingress-dropped':
-      dropIngress(ingress, fullKey, `${fullKey}: ${reason}; ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`, fix, diag)
+      dropIngress(ingress, fullKey, {problem: 'invalid', ...facts, reason}, fix, diag)
       return
     case 'location-denied': {
       // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
       const status = entry.onInvalid.group === 'CertificateAuth' ? 403 : 503
       ingress.fidelity.account(fullKey, 'manual', READ_PASS)
       ingress.denied ??= {key: value.key, status, reason}
-      diag({
-        level: 'error',
-        code: 'locations-denied',
-        annotation: fullKey,
-        fidelity: 'manual',
-        message: `${fullKey}: ${reason}; ingress-nginx answers ${status} on every path of this Ingress because of it, and so does the converted route`,
-        hint: fix,
-      })
+      diag(diagnostic('locations-denied', {...facts, reason, status}, {annotation: fullKey, hint: fix}))
     }
   }
 }
 
-/** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
+/** Moved to the ledger (src/model/fidelity-ledger.ts), which sees every writer; re-exported for the tests. */
+export {accountingAudit, type DoubleAccount} from '../model/fidelity-ledger.js'
+
+/**
+ * The test hook that runs the families in another order (test/family-order.test.ts): the output must not change,
+ * since a family reads only the Ingress, its settings and the lookup, and the patches merge in registration order.
+ */
+export const familyRunOrder: {permute?: (families: readonly AnnotationFamily[]) => AnnotationFamily[]} = {}
+
+/** One account() call, applied when the patches merge. */
+interface Account {
+  key: string
+  fidelity: Fidelity
+  message?: string
+  extra?: Parameters<FamilyContext['account']>[3]
+}
+
+/** What one family produced for one Ingress: its patch, and its accounts and diagnostics in the order it made them. */
+interface FamilyRun {
+  family: AnnotationFamily
+  patch?: FamilyPatch
+  effects: ({account: Account} | {diagnostic: Diagnostic})[]
+}
+
+const emptyPatch = (): FamilyPatch => ({filters: [], extensionFilters: [], policies: [], objects: [], extraRules: [], denyAll: []})
+
+/**
+ * ssl-passthrough: nginx ignores every HTTP setting of the Ingress, so only the canary and passthrough families run
+ * (the passthrough family accounts the others' keys). Decided from the annotation, not from a family's output.
+ */
+function passesThrough(ingress: IngressModel): boolean {
+  const a = ingress.annotations.get('ssl-passthrough')
+  return !ingress.isCanary && a !== undefined && a.valid && a.value === true
+}
+
+/** Run every family over one Ingress, merge their patches, then settle the fidelity of every key none of them accounted for. */
 export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
   const prefix = options.annotationPrefix
   const subject = about('Ingress', ingress.ref)
-  // The family running (undefined: the settlement after the families), who the ledger records as deciding a key.
-  let running: string | undefined
+  const fullKeyOf = (key: string) => ingress.annotations.get(key)?.fullKey ?? `${prefix}/${key}`
+  // The family whose run (or whose effects at the merge) is current; undefined: the settlement after the families.
+  let current: FamilyRun | undefined
+  /** account() as it takes effect: the first account of a key wins (the ledger reports one by another writer). */
+  const settle = (family: string | undefined, {key, fidelity, message, extra}: Account) => {
+    const fullKey = fullKeyOf(key)
+    // The read pass decided the keys whose value nginx never parsed (ignored as invalid or empty, not read, awaiting
+    // substitution): final, since ctx.value() gives the families nothing to apply from them. A family accounting
+    // such a key (it is still written, ctx.has) accounts the key, not a value, and yields: not a double account.
+    if (ingress.fidelity.decidedBy(fullKey) === READ_PASS && ingress.annotations.get(key)?.valid !== true) return
+    if (!ingress.fidelity.account(fullKey, fidelity, family ?? SETTLEMENT)) return
+    const level = extra?.level ?? LEVEL_FOR[fidelity]
+    if (level && message) {
+      const a = ingress.annotations.get(key)
+      const note = a === undefined ? {key: fullKey, note: message} : {key: fullKey, value: writtenValue(a), note: message}
+      diagnostics.push(diagnostic(extra?.code ?? `annotation-${fidelity}`, note, {level, ...subject, annotation: fullKey, fidelity, hint: extra?.hint, source: ingress.source}))
+    }
+  }
   const ctx: FamilyContext = {
     ingress,
+    get patch() {
+      if (!current) throw new Error('a family patch exists only while the family runs')
+      return (current.patch ??= emptyPatch())
+    },
     lookup,
     options,
     annotationPrefix: prefix,
@@ -361,43 +384,44 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       return a && a.valid ? (a.value as T) : undefined
     },
     raw: (key) => ingress.annotations.get(key)?.raw,
-    fullKey: (key) => ingress.annotations.get(key)?.fullKey ?? `${prefix}/${key}`,
+    fullKey: fullKeyOf,
     account(key, fidelity, message, extra) {
-      const a = ingress.annotations.get(key)
-      const fullKey = a?.fullKey ?? `${prefix}/${key}`
-      // The read pass decided the keys whose value nginx never parsed (ignored as invalid or empty, not read, awaiting
-      // substitution): final, since ctx.value() gives the families nothing to apply from them. A family accounting
-      // such a key (it is still written, ctx.has) accounts the key, not a value, and yields: not a double account.
-      if (ingress.fidelity.decidedBy(fullKey) === READ_PASS && a?.valid !== true) return
-      if (!ingress.fidelity.account(fullKey, fidelity, running ?? SETTLEMENT)) return
-      const level = extra?.level ?? LEVEL_FOR[fidelity]
-      if (level && message) {
-        diagnostics.push({
-          level,
-          code: extra?.code ?? (`annotation-${fidelity}` as const),
-          ...subject,
-          annotation: fullKey,
-          fidelity,
-          message: `${fullKey}: ${message}`,
-          hint: extra?.hint,
-          source: ingress.source,
-        })
-      }
+      if (current) current.effects.push({account: {key, fidelity, message, extra}})
+      else settle(undefined, {key, fidelity, message, extra})
+    },
+    accounted(key) {
+      const fullKey = fullKeyOf(key)
+      return ingress.fidelity.has(fullKey) || (current?.effects.some((e) => 'account' in e && fullKeyOf(e.account.key) === fullKey) ?? false)
     },
     diag(d) {
-      diagnostics.push({...subject, source: ingress.source, ...d})
+      const diagnostic: Diagnostic = {...subject, source: ingress.source, ...d}
+      if (current) current.effects.push({diagnostic})
+      else diagnostics.push(diagnostic)
     },
   }
   const before = {diagnostics: diagnostics.length, accounted: new Set(ingress.fidelity.keys())}
-  for (const family of allFamilies()) {
+  const passthrough = passesThrough(ingress)
+  const registered = allFamilies()
+  const runs = new Map<AnnotationFamily, FamilyRun>()
+  for (const family of familyRunOrder.permute?.(registered) ?? registered) {
     if (!family.apply) continue
-    // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
-    if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
+    if (passthrough && family.name !== 'passthrough' && family.name !== 'canary') continue
     if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
-    running = family.name
+    current = {family, effects: []}
     family.apply(ctx)
+    runs.set(family, current)
   }
-  running = undefined
+  current = undefined
+  const ordered = registered.filter((f) => runs.has(f)).map((f) => runs.get(f)!)
+  mergePatches(ingress, ordered)
+  for (const run of accountPrecedence(ingress, ordered)) {
+    for (const effect of run.effects) {
+      if ('account' in effect) settle(run.family.name, effect.account)
+      else diagnostics.push(effect.diagnostic)
+    }
+  }
+  combineDenials(ingress, ordered)
+  combineDenyAll(ingress, ordered, (d) => diagnostics.push({...subject, source: ingress.source, ...d}))
   // Denied by a value or by a family (a Secret in another namespace, say): the server-level settings the families
   // produced stay, the location settings go.
   if (ingress.denied && !ingress.isCanary) {
@@ -409,4 +433,71 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     const spec = registry.get(a.key)!.spec
     ctx.account(a.key, spec.fidelity, spec.note)
   }
+}
+
+const LIST_FIELDS = ['filters', 'extensionFilters', 'policies', 'objects', 'extraRules'] as const satisfies readonly ListField[]
+
+/**
+ * The families' patches into the Ingress's intents, in registration order whatever order they ran in: list fields
+ * appended, owned fields set by the one family that declares them (a write a family does not own, or a field two
+ * families set, is a programming error).
+ */
+export function mergePatches(ingress: IngressModel, runs: readonly FamilyRun[]): void {
+  const intents = ingress.intents
+  const setBy = new Map<string, string>()
+  for (const {family, patch} of runs) {
+    if (!patch) continue
+    for (const field of LIST_FIELDS) if (patch[field].length > 0) (intents[field] as unknown[]).push(...patch[field])
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined || (LIST_FIELDS as readonly string[]).includes(field) || field === 'denied' || field === 'denyAll') continue
+      if (!family.owns?.includes(field as OwnedField)) throw new Error(`annotation family ${family.name} set intents.${field}, which it does not declare in owns`)
+      const other = setBy.get(field)
+      if (other !== undefined) throw new Error(`intents.${field} of Ingress ${ingress.id} is set by family ${other} and by ${family.name}`)
+      setBy.set(field, family.name)
+      ;(intents as unknown as Record<string, unknown>)[field] = value
+    }
+  }
+}
+
+/**
+ * Whose accounts take effect first (the first account of a key wins): on a canary Ingress the canary family's,
+ * since nginx ignores every other setting of a canary (its locations take the primary's); then registration order.
+ * Other families account only their own keys (the accounting audit fails a test that shows otherwise).
+ */
+function accountPrecedence(ingress: IngressModel, runs: readonly FamilyRun[]): FamilyRun[] {
+  if (!ingress.isCanary) return [...runs]
+  return [...runs.filter((r) => r.family.name === 'canary'), ...runs.filter((r) => r.family.name !== 'canary')]
+}
+
+/**
+ * A denial a family found (a Secret or ConfigMap nginx cannot use), when the serve table denied nothing: nginx keeps
+ * the first LocationDeniedError its parsers return, in Go map order (annotations.go Extract ranges over a map), so
+ * any one is as faithful; the first in registration order makes the same input name the same key.
+ */
+function combineDenials(ingress: IngressModel, runs: readonly FamilyRun[]): void {
+  if (ingress.denied) return
+  const denial = runs.find((r) => r.patch?.denied !== undefined)?.patch!.denied
+  if (denial) ingress.denied = denial
+}
+
+/**
+ * Deny-all requests (auth-url failing closed, snippets with access control): an authorization with no rules and
+ * `defaultAction: Deny`, put before every other authorization fragment (emit-policies keeps the first and reports
+ * the rest). auth-url's also takes the place of the other authorization fragments, reported, and opts the route out
+ * of a Gateway-level authorization. Done after the merge, so it holds whichever family ran first.
+ */
+function combineDenyAll(ingress: IngressModel, runs: readonly FamilyRun[], diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void): void {
+  const requests = runs.flatMap((r) => r.patch?.denyAll ?? [])
+  if (requests.length === 0) return
+  const policies = ingress.intents.policies
+  const replacing = requests.find((r) => r.replacesAuthorization)
+  if (replacing) {
+    for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization')) {
+      policies.splice(policies.indexOf(f), 1)
+      diag(authorizationLeftOut(f, replacing.from))
+    }
+  }
+  const denies: PolicyFragment[] = requests.map((r) => ({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [r.from]}))
+  const optOuts: PolicyFragment[] = requests.filter((r) => r.replacesAuthorization).map((r) => ({kind: 'SecurityPolicy', path: 'authorization', value: undefined, optOut: true, from: [r.from]}))
+  policies.unshift(...denies, ...optOuts)
 }
