@@ -39,14 +39,25 @@ export function collectCertificateRefs(
   diagnostics: Diagnostic[],
 ): Map<string, Map<string, CertRef>> {
   const byGateway = new Map<string, Map<string, CertRef>>()
+  // Each ref's sources as a set too: a wildcard Secret named by thousands of Ingresses made the check quadratic.
+  const sourcesOf = new Map<CertRef, Set<string>>()
   const add = (ingress: IngressModel, secretName: string) => {
     const key = gatewayKey(ingress.gateway)
     const refs = byGateway.get(key) ?? new Map<string, CertRef>()
     byGateway.set(key, refs)
     const id = `${ingress.ref.namespace}/${secretName}`
-    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: [], subject: about('Ingress', ingress.ref)}
-    if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
-    refs.set(id, ref)
+    let ref = refs.get(id)
+    if (!ref) {
+      ref = {namespace: ingress.ref.namespace, name: secretName, sources: [], subject: about('Ingress', ingress.ref)}
+      refs.set(id, ref)
+      sourcesOf.set(ref, new Set())
+    }
+    const source = objectRef('Ingress', ingress.ref)
+    const seen = sourcesOf.get(ref)!
+    if (!seen.has(source)) {
+      seen.add(source)
+      ref.sources.push(source)
+    }
   }
   const report = (ingress: IngressModel, d: Omit<Diagnostic, 'object' | 'source'>) =>
     diagnostics.push({...d, ...about('Ingress', ingress.ref), source: ingress.source})
@@ -86,7 +97,7 @@ export function collectCertificateRefs(
     if (ingress.isCanary || !ingress.served || skip(ingress)) continue
     const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
     tls.forEach((entry, i) => {
-      if (wonEntries.has(`${ingress.id}#${i}`) || [...unlistedHosts.keys()].includes(ingress)) return
+      if (wonEntries.has(`${ingress.id}#${i}`) || unlistedHosts.has(ingress)) return
       // The same Secret is on the listener anyway (two Ingresses of a namespace naming one Secret): nothing lost.
       if (entry?.secretName && byGateway.get(gatewayKey(ingress.gateway))?.has(`${ingress.ref.namespace}/${entry.secretName}`)) return
       const hosts = (Array.isArray(entry?.hosts) ? entry.hosts : []).map(normalizeHost)

@@ -515,29 +515,65 @@ interface TlsListenerView {
  */
 function overlappingListenerPairs(listeners: TlsListenerView[], declared: Map<string, Set<string>>): {a: TlsListenerView; b: TlsListenerView; reason: string}[] {
   const pairs: {a: TlsListenerView; b: TlsListenerView; reason: string}[] = []
-  for (let i = 0; i < listeners.length; i++) {
-    for (let j = i + 1; j < listeners.length; j++) {
-      const [a, b] = [listeners[i]!, listeners[j]!]
-      let reason: string | undefined
-      const common = a.ids.find((id) => b.ids.includes(id))
-      if (common) reason = `both list Secret ${common}`
-      else {
-        outer: for (const x of a.ids) {
-          for (const y of b.ids) {
-            for (const n of declared.get(x) ?? []) {
-              const m = [...(declared.get(y) ?? [])].find((o) => overlappingNames(n, o))
-              if (m) {
-                reason = `Secret ${x} is declared for ${n} and Secret ${y} for ${m}`
-                break outer
-              }
+  for (const [i, j] of candidatePairs(listeners, declared)) {
+    const [a, b] = [listeners[i]!, listeners[j]!]
+    let reason: string | undefined
+    const common = a.ids.find((id) => b.ids.includes(id))
+    if (common) reason = `both list Secret ${common}`
+    else {
+      outer: for (const x of a.ids) {
+        for (const y of b.ids) {
+          for (const n of declared.get(x) ?? []) {
+            const m = [...(declared.get(y) ?? [])].find((o) => overlappingNames(n, o))
+            if (m) {
+              reason = `Secret ${x} is declared for ${n} and Secret ${y} for ${m}`
+              break outer
             }
           }
         }
       }
-      if (reason) pairs.push({a, b, reason})
     }
+    if (reason) pairs.push({a, b, reason})
   }
   return pairs
+}
+
+/**
+ * The listener pairs (i < j, in that order) that may overlap: those sharing a Secret or a declared name, and those
+ * where one declares a name a wildcard of the other covers (overlappingNames). Checking every pair was quadratic in
+ * the listeners, thousands where hosts have listeners of their own; this finds the same pairs through indexes.
+ */
+function candidatePairs(listeners: TlsListenerView[], declared: Map<string, Set<string>>): [number, number][] {
+  const shared = new Map<string, Set<number>>()
+  // The wildcard a name's first label falls under (`a.b.c` -> `*.b.c`), and the listeners declaring each wildcard.
+  const covered = new Map<string, Set<number>>()
+  const wildcards = new Map<string, Set<number>>()
+  const addTo = <K>(map: Map<K, Set<number>>, key: K, i: number) => {
+    const set = map.get(key)
+    if (set) set.add(i)
+    else map.set(key, new Set([i]))
+  }
+  listeners.forEach((l, i) => {
+    for (const id of l.ids) {
+      addTo(shared, `secret ${id}`, i)
+      for (const n of declared.get(id) ?? []) {
+        addTo(shared, `name ${n}`, i)
+        if (n.startsWith('*.')) addTo(wildcards, n, i)
+        else if (n.includes('.')) addTo(covered, `*${n.slice(n.indexOf('.'))}`, i)
+      }
+    }
+  })
+  const found = new Map<number, Set<number>>()
+  const pair = (x: number, y: number) => {
+    if (x === y) return
+    const [i, j] = x < y ? [x, y] : [y, x]
+    addTo(found, i, j)
+  }
+  for (const group of shared.values()) for (const x of group) for (const y of group) pair(x, y)
+  for (const [wildcard, names] of covered) for (const x of names) for (const y of wildcards.get(wildcard) ?? []) pair(x, y)
+  const out: [number, number][] = []
+  for (const [i, js] of found) for (const j of js) out.push([i, j])
+  return out.sort((p, q) => p[0] - q[0] || p[1] - q[1])
 }
 
 /**
@@ -598,10 +634,20 @@ function reportHttp2Downgrade(
     })
     return new Set(affected.map((l) => l.name))
   }
-  const hostsOn = (l: TlsListenerView) =>
-    [...index.hosts.values()].filter((h) =>
-      gatewayKey(h.gateway) === key && h.tls !== undefined && h.name !== '' &&
-      (l.hostname === undefined ? h.httpsListeners === undefined : [h.name, ...h.aliases].includes(l.hostname)))
+  // The TLS hosts each listener serves, indexed once (index order kept): a walk of every host per listener was
+  // quadratic where many hosts have listeners of their own.
+  const onShared: HostModel[] = []
+  const byName = new Map<string, HostModel[]>()
+  for (const h of index.hosts.values()) {
+    if (gatewayKey(h.gateway) !== key || h.tls === undefined || h.name === '') continue
+    if (h.httpsListeners === undefined) onShared.push(h)
+    for (const name of new Set([h.name, ...h.aliases])) {
+      const list = byName.get(name)
+      if (list) list.push(h)
+      else byName.set(name, [h])
+    }
+  }
+  const hostsOn = (l: TlsListenerView) => (l.hostname === undefined ? onShared : (byName.get(l.hostname) ?? []))
   const grpc = [...new Set(affected.flatMap((l) => hostsOn(l).filter((h) => h.locations.some((loc) => loc.ingress.intents.grpc !== undefined)).map((h) => h.name)))].sort()
   diagnostics.push(
     diagnostic('tls-listeners-http1-only', {gateway: key, listeners: affected.map((l) => l.name), pairs: described, grpcHosts: grpc}, {

@@ -293,7 +293,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
 /** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
 function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
   // Files only: a live cluster's values are final (`${` there is literal text).
-  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && ((mentionsPlaceholder(i.object.spec) && hasPlaceholders(JSON.stringify(i.object.spec ?? {}))) || [...i.annotations.values()].some((a) => a.template !== undefined)))
   if (withPlaceholders.length === 0) return 0
   diagnostics.push({
     level: 'info',
@@ -304,6 +304,20 @@ function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]
       .join(', ')}${withPlaceholders.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
   })
   return withPlaceholders.length
+}
+
+/**
+ * Whether any string of a value (keys included) contains `${`: JSON.stringify escapes neither `$` nor `{`, so its
+ * text has a `${` only where one of these strings does, and most Ingresses need no serialization to know they have none.
+ */
+function mentionsPlaceholder(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${')
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) return value.some(mentionsPlaceholder)
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && (key.includes('${') || mentionsPlaceholder((value as Record<string, unknown>)[key]))) return true
+  }
+  return false
 }
 
 const KIND_ORDER = (o: KubeObject) => o.kind

@@ -167,16 +167,37 @@ export function invalidIngressReason(ingress: KubeObject): string | undefined {
  * broken by namespace/name descending, as store.go does.
  */
 export function nginxOrder(a: KubeObject, b: KubeObject): number {
-  const ta = a.metadata.creationTimestamp ?? ''
-  const tb = b.metadata.creationTimestamp ?? ''
+  return compareOrderKeys(orderKey(a), orderKey(b))
+}
+
+/** What nginxOrder compares, taken once per object: a sort parsed both timestamps at every comparison. */
+interface OrderKey {
+  timestamp: string
+  time: number
+  id: string
+}
+
+function orderKey(o: KubeObject): OrderKey {
+  const timestamp = o.metadata.creationTimestamp ?? ''
+  return {timestamp, time: timestamp === '' ? NaN : Date.parse(timestamp), id: `${o.metadata.namespace ?? ''}/${o.metadata.name}`}
+}
+
+function compareOrderKeys(a: OrderKey, b: OrderKey): number {
+  const ta = a.timestamp
+  const tb = b.timestamp
   if (ta !== tb) {
     if (ta === '') return 1
     if (tb === '') return -1
-    return Date.parse(ta) - Date.parse(tb) || (ta < tb ? -1 : 1)
+    return a.time - b.time || (ta < tb ? -1 : 1)
   }
-  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`
-  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`
-  return ka < kb ? 1 : ka > kb ? -1 : 0
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+/** The inputs in nginx order (nginxOrder), each one's sort key computed once. */
+function inNginxOrder(inputs: InputObject[]): InputObject[] {
+  const keyed = inputs.map((input) => ({input, key: orderKey(input.object)}))
+  keyed.sort((a, b) => compareOrderKeys(a.key, b.key))
+  return keyed.map((k) => k.input)
 }
 
 /**
@@ -221,8 +242,9 @@ export function selectIngresses(
     kept.push(input)
   }
   reportSkippedClasses(skipped, selection, new Set(kept.map((k) => admittedClassOf(k, selection).name).filter((n): n is string => n !== undefined)), diagnostics)
-  kept.sort((a, b) => nginxOrder(a.object, b.object))
-  return kept.map((input, order) => {
+  // Read once: every Ingress starts from the settings of no ConfigMap until compileAnnotations resolves its own.
+  const noConfigMap = controllerDefaults(undefined)
+  return inNginxOrder(kept).map((input, order) => {
     const ing = input.object
     const ref: NamespacedName = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
     const cls = admittedClassOf(input, selection)
@@ -240,7 +262,7 @@ export function selectIngresses(
       isCanary: false,
       fidelity: new FidelityLedger(`${ref.namespace}/${ref.name}`),
       // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
-      settings: resolveSettings(new Map(), controllerDefaults(undefined)),
+      settings: resolveSettings(new Map(), noConfigMap),
       intents: {
         sslRedirect: true,
         forceSslRedirect: false,
