@@ -203,7 +203,7 @@ function accountForwardedForHeader(cm: ConfigMapContext, model: ConfigMapModel, 
       hint: 'make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP',
     })
   } else {
-    cm.account('forwarded-for-header', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `forwarded-for-header: "${header}" is not a valid header name for Envoy (letters, digits and '-' only): no client IP detection is configured`})
+    cm.account('forwarded-for-header', diagnostic('configmap-value-invalid', {key: 'forwarded-for-header', value: header, expected: 'header-name'}))
   }
 }
 

@@ -73,7 +73,7 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
   const maxAgeRaw = has('hsts-max-age') ? data['hsts-max-age'].trim() : '31536000'
   const maxAgeOk = /^\d+$/.test(maxAgeRaw)
   const maxAge = maxAgeOk ? maxAgeRaw : '31536000'
-  if (has('hsts-max-age') && !maxAgeOk) cm.account('hsts-max-age', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `hsts-max-age: "${data['hsts-max-age']}" is not a number of seconds; the default 31536000 is used`})
+  if (has('hsts-max-age') && !maxAgeOk) cm.account('hsts-max-age', diagnostic('configmap-value-invalid', {key: 'hsts-max-age', value: data['hsts-max-age'], expected: 'max-age-seconds', default: 31536000}))
   const includeSub = cm.bool('hsts-include-subdomains', true)
   const preload = cm.bool('hsts-preload', false)
   const hstsValue = `max-age=${maxAge}${includeSub ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`

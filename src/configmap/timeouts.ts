@@ -1,3 +1,4 @@
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {parseGoInt} from '../model/go-decode.js'
 import {toGatewayDuration} from '../model/units.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
@@ -85,7 +86,7 @@ export function applyBackendTimeouts(cm: ConfigMapContext, model: ConfigMapModel
     if (!has(key)) return dflt
     const n = parseGoInt(data[key])
     if (n === undefined || n < 0) {
-      cm.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${data[key]}" is not a number of seconds (nginx takes no units); nginx kept its default ${dflt}s${on ? ', and so does the Gateway-level BackendTrafficPolicy' : ''}`})
+      cm.account(key, diagnostic('configmap-value-invalid', {key, value: data[key], expected: 'seconds', default: dflt, gatewayPolicy: on}))
       return dflt
     }
     return n

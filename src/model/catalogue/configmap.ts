@@ -12,6 +12,44 @@ const UNUSED_BECAUSE = {
 } as const
 type UnusedKey = keyof typeof UNUSED_BECAUSE
 
+/**
+ * configmap-value-invalid: the key, its value as written and what nginx (or Envoy) expected there; `default` is what
+ * applies instead. `gatewayPolicy`: the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries that default.
+ */
+export type ValueInvalidData = {key: string; value: string} & (
+  | {expected: 'boolean'; default: boolean; scope: 'key' | 'route-default'}
+  | {expected: 'integer'; default: number; min: number}
+  | {expected: 'non-negative-integer'; default: number}
+  | {expected: 'seconds'; default: number; gatewayPolicy: boolean}
+  | {expected: 'max-age-seconds'; default: number}
+  | {expected: 'nginx-size'; default: string; gatewayPolicy: boolean}
+  | {expected: 'curve'; supported: string[]}
+  | {expected: 'header-name'}
+)
+
+function renderValueInvalid(d: ValueInvalidData): string {
+  const at = `${d.key}: "${d.value}"`
+  const policy = (on: boolean): string => (on ? ', and so does the Gateway-level BackendTrafficPolicy' : '')
+  switch (d.expected) {
+    case 'boolean':
+      return d.scope === 'key' ? `${at} is not a boolean; nginx kept its default (${d.default}), and so does the translation` : `${at} is not a boolean; nginx kept its default ${d.default}, and so does the conversion`
+    case 'integer':
+      return `${at} is not an integer${d.min > 0 ? ` >= ${d.min}` : ''} (nginx takes whole seconds/counts without units); nginx kept its default (${d.default}), and so does the translation`
+    case 'non-negative-integer':
+      return `${at} is not a non-negative integer; nginx kept ${d.default}`
+    case 'seconds':
+      return `${at} is not a number of seconds (nginx takes no units); nginx kept its default ${d.default}s${policy(d.gatewayPolicy)}`
+    case 'max-age-seconds':
+      return `${at} is not a number of seconds; the default ${d.default} is used`
+    case 'nginx-size':
+      return `${at} is not an nginx size (e.g. 8m); nginx kept its default ${d.default}${policy(d.gatewayPolicy)}`
+    case 'curve':
+      return `${at} names no curve Envoy supports (${d.supported.join(', ')}): Envoy's defaults apply`
+    case 'header-name':
+      return `${at} is not a valid header name for Envoy (letters, digits and '-' only): no client IP detection is configured`
+  }
+}
+
 export const CONFIGMAP = [
   defineDiagnostic({
     code: 'client-ip-proxy-and-xff',
@@ -162,6 +200,7 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A ConfigMap value nginx could not parse (not a boolean, an integer, a number of seconds, an nginx size such as 8m) or Envoy cannot use (a header name with characters other than letters, digits and \'-\', a curve Envoy does not support): nginx kept its default, and so does the conversion, or the setting is left out as the message says. Fix the value in the ConfigMap.',
+    render: renderValueInvalid,
   }),
   defineDiagnostic({
     code: 'gateway-policy-http-listeners',
