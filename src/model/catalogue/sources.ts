@@ -1,6 +1,57 @@
 /** Diagnostics about reading the input (files, cluster, options). */
 import {defineDiagnostic} from './define.js'
 
+/** Where a document was read, as data: a file and the line its document starts at, or the cluster. */
+export interface DocumentAt {
+  file?: string
+  line?: number
+  cluster?: boolean
+}
+
+/** `bad.yaml:8`, `bad.yaml`, or `the cluster`. */
+function atText(d: DocumentAt): string {
+  if (d.cluster) return 'the cluster'
+  return d.line ? `${d.file}:${d.line}` : `${d.file}`
+}
+
+/** A YAML/JSON value's type as the messages name it: `list`, or its typeof (`string`, `number`, `boolean`, `object`...). */
+export type ValueType = 'list' | 'string' | 'number' | 'boolean' | 'object' | 'bigint' | 'symbol' | 'function' | 'undefined'
+
+/**
+ * invalid-object: `problem` says what is wrong. The document-level ones (the object was ignored) carry where the
+ * document starts; the label/annotation ones are about an object the diagnostic names, at its source location.
+ */
+export type InvalidObjectData =
+  | ({problem: 'not-an-object'; type: ValueType} & DocumentAt)
+  | ({problem: 'no-api-version-or-kind'; missing: ('apiVersion' | 'kind')[]} & DocumentAt)
+  | ({problem: 'no-name'; kind: string; metadata: boolean; nameType?: ValueType} & DocumentAt)
+  | ({problem: 'namespace-not-a-string'; kind: string; name: string; type: ValueType} & DocumentAt)
+  | {problem: 'map-not-a-mapping'; field: 'labels' | 'annotations'; type: ValueType}
+  | {problem: 'value-coerced'; field: 'labels' | 'annotations'; key: string; type: 'null' | 'number' | 'boolean'; readAs: string}
+  | {problem: 'value-dropped'; field: 'labels' | 'annotations'; key: string; type: ValueType}
+
+function renderInvalidObject(d: InvalidObjectData): string {
+  const singular = (field: 'labels' | 'annotations') => (field === 'labels' ? 'label' : 'annotation')
+  switch (d.problem) {
+    case 'not-an-object':
+      return `Document at ${atText(d)} is a ${d.type}, not a Kubernetes object (a mapping with apiVersion, kind and metadata.name); it was ignored`
+    case 'no-api-version-or-kind':
+      return `Document at ${atText(d)} has no ${d.missing.join(' and ')}; it is not a Kubernetes object and was ignored`
+    case 'no-name': {
+      const what = !d.metadata ? 'no metadata' : d.nameType === undefined ? 'no metadata.name' : `a metadata.name that is a ${d.nameType}, not a string`
+      return `${d.kind} at ${atText(d)} has ${what}; add a name (generateName is not supported), the object was ignored`
+    }
+    case 'namespace-not-a-string':
+      return `${d.kind} ${d.name} at ${atText(d)} has a metadata.namespace that is a ${d.type}, not a string; quote it, the object was ignored`
+    case 'map-not-a-mapping':
+      return `metadata.${d.field} is a ${d.type}, not a mapping of strings; it was ignored (the API server would reject this object)`
+    case 'value-coerced':
+      return `${singular(d.field)} ${d.key} is ${d.type === 'null' ? 'empty (null)' : `a ${d.type}`}, not a string; read as "${d.readAs}" — quote the value in the manifest, the API server rejects it unquoted`
+    case 'value-dropped':
+      return `${singular(d.field)} ${d.key} is a ${d.type}, not a string; it was ignored — ${singular(d.field)} values must be strings`
+  }
+}
+
 export const SOURCES = [
   defineDiagnostic({
     code: 'kubeconfig-unreadable',
@@ -94,11 +145,17 @@ export const SOURCES = [
     code: 'invalid-object',
     level: ['error', 'warning'],
     doc: 'An object field of the wrong type (labels or annotations not a mapping of strings, a number where a string belongs): read the way the message says, or ignored; the API server would reject it. Quote or fix the value. An error when the object cannot be read at all.',
+    render: renderInvalidObject,
   }),
   defineDiagnostic({
     code: 'namespace-defaulted',
     level: 'info',
     doc: 'Objects without metadata.namespace in file input are placed in the kubeconfig context\'s namespace (or "default"), as kubectl apply does. Set the namespace in the manifests if another was meant.',
+    /** from: -n/--namespace (flag) or the kubeconfig context; origin: where the context's namespace came from. */
+    render: (d: {count: number; file: string; namespace: string} & ({from: 'flag'} | {from: 'context'; origin: string})) =>
+      `${d.count} object${d.count === 1 ? '' : 's'} in ${d.file} without metadata.namespace ${d.count === 1 ? 'was' : 'were'} placed in namespace "${d.namespace}" (${
+        d.from === 'flag' ? 'given with -n/--namespace' : `${d.origin}, as kubectl does when -n is not given; pass -n NAMESPACE if they belong elsewhere`
+      })`,
   }),
   defineDiagnostic({
     code: 'namespace-mismatch',
@@ -116,6 +173,9 @@ export const SOURCES = [
     code: 'skipped-kind',
     level: 'info',
     doc: 'Objects of kinds the conversion does not read (Deployments, CRDs...): they are skipped. Nothing to do.',
+    /** kind: `StatefulSet (apps)`; files: where they were, each once; reason: why that kind or version is not read. */
+    render: (d: {count: number; kind: string; files: string[]; reason: string}) =>
+      `Skipped ${d.count} ${d.kind} object${d.count === 1 ? '' : 's'}${d.files.length > 1 ? ` in ${d.files.length} files` : ` in ${d.files[0]}`}: ${d.reason}`,
   }),
   defineDiagnostic({
     code: 'subdirectories-skipped',
