@@ -195,7 +195,7 @@ test('extensions/v1beta1 Ingress is converted too', async (t) => {
   const ancient = r.objects[1].object
   t.is(ancient.apiVersion, 'networking.k8s.io/v1')
   t.deepEqual(ancient.spec.rules[0].http.paths[0].backend, {service: {name: 'old', port: {name: 'web'}}})
-  t.regex(only(r.diagnostics, 'ingress-v1beta1')[1].message, /extensions\/v1beta1/)
+  t.deepEqual(only(r.diagnostics, 'ingress-v1beta1')[1].data, {apiVersion: 'extensions/v1beta1'})
 })
 
 test('normalizeIngress does not mutate its input and leaves v1 alone', (t) => {

@@ -2,6 +2,29 @@
 import {defineDiagnostic} from './define.js'
 
 /** Where a document was read, as data: a file and the line its document starts at, or the cluster. */
+/** What --lookup-cluster loses when it cannot read a kind the files lack. */
+const LOOKUP_LOST = {
+  Service: 'named ports of those Services stay unresolved',
+  IngressClass: 'classes without an IngressClass in the files stay unselected',
+  ConfigMap: "the controller's ConfigMap is taken as nginx's defaults",
+} as const
+export type LookupKind = keyof typeof LOOKUP_LOST
+
+/** Objects by kind, as `ns/name` (IngressClasses: name), sorted. */
+export type LookupObjects = Partial<Record<LookupKind, string[]>>
+
+function lookupList(objects: LookupObjects): string {
+  return (['Service', 'IngressClass', 'ConfigMap'] as const)
+    .filter((kind) => (objects[kind]?.length ?? 0) > 0)
+    .map((kind) => `${objects[kind]!.length} ${kind}(s) (${objects[kind]!.join(', ')})`)
+    .join(', ')
+}
+
+/** A kind the cluster does not serve (also apply's per-object error). */
+export function notServedMessage(apiVersion: string, kind: string): string {
+  return `the cluster does not serve ${kind} (${apiVersion}); is its CRD installed?`
+}
+
 export interface DocumentAt {
   file?: string
   line?: number
@@ -77,6 +100,9 @@ export const SOURCES = [
     code: 'cluster-configmap-not-found',
     level: 'warning',
     doc: 'A ConfigMap named by the controller\'s flags does not exist in the cluster: the conversion continues without it (nginx used its defaults too).',
+    /** namedBy: this command's flag, or the controller workload (`Deployment ns/name`) and its flag that name it. */
+    render: (d: {namespace: string; name: string; namedBy: {flag: string; workload?: string}}) =>
+      `ConfigMap ${d.namespace}/${d.name} (named by ${d.namedBy.workload === undefined ? 'a flag' : `${d.namedBy.workload} ${d.namedBy.flag}`}) does not exist; continuing without it`,
   }),
   defineDiagnostic({
     code: 'cluster-forbidden',
@@ -87,16 +113,40 @@ export const SOURCES = [
     code: 'cluster-lookup',
     level: 'info',
     doc: 'What --lookup-cluster read from the cluster to complete file input (Services, Secrets\' existence, the controller\'s objects). Nothing to do.',
+    /** cluster: the kube context and server read from; wanted: how many objects the files lacked; read/absent by kind. */
+    render: (d: {cluster: string; wanted: number; read: LookupObjects; absent: LookupObjects}) => {
+      if (d.wanted === 0) return `--lookup-cluster: the files lack no Service, IngressClass or controller ConfigMap; nothing was read from ${d.cluster}`
+      const missing = lookupList(d.absent)
+      return `--lookup-cluster read from ${d.cluster} (get only): ${lookupList(d.read) || 'nothing'}${missing ? `; not in the cluster either: ${missing}` : ''}`
+    },
   }),
   defineDiagnostic({
     code: 'cluster-lookup-failed',
     level: 'warning',
     doc: '--lookup-cluster could not read what the file input lacks (Services, the controller\'s objects): they are treated as absent. Check the kubeconfig and permissions.',
+    /** kind: the kind that could not be read (error: why, RBAC or API error); without kind, the cluster could not be read at all. */
+    render: (d: {kind: LookupKind; cluster: string; error: string} | {error: string}) =>
+      'kind' in d
+        ? `could not read the ${d.kind}s the input lacks from ${d.cluster} (${d.error}); ${LOOKUP_LOST[d.kind]}`
+        : `--lookup-cluster could not read the cluster (${d.error}); nothing was looked up: ${Object.values(LOOKUP_LOST).join('; ')}`,
   }),
   defineDiagnostic({
     code: 'cluster-missing-crd',
     level: 'warning',
     doc: 'The cluster does not serve a kind the output uses: Gateway API Gateways and HTTPRoutes (v1), ReferenceGrant, or Envoy Gateway\'s policies. The output cannot be applied until the CRDs are installed (cross-namespace certificate references cannot be granted without ReferenceGrant). What to do: install the Gateway API v1.6 standard CRDs and Envoy Gateway v1.9 (which ships them).',
+    /** missing: the Gateway API's Gateways and HTTPRoutes, Envoy Gateway's kinds, ReferenceGrant, or the kind of an object to diff. */
+    render: (d: {missing: 'gateway-api' | 'envoy-gateway' | 'reference-grant'; group: string} | {missing: 'kind'; apiVersion: string; kind: string}) => {
+      switch (d.missing) {
+        case 'gateway-api':
+          return `the cluster does not serve ${d.group}/v1 Gateways and HTTPRoutes (Gateway API CRDs not installed); the output cannot be applied until they are`
+        case 'envoy-gateway':
+          return `the cluster does not serve ${d.group} (Envoy Gateway CRDs not installed); Envoy Gateway policies in the output cannot be applied until they are`
+        case 'reference-grant':
+          return `the cluster does not serve ReferenceGrant (${d.group}); cross-namespace certificate references cannot be granted`
+        case 'kind':
+          return notServedMessage(d.apiVersion, d.kind)
+      }
+    },
   }),
   defineDiagnostic({
     code: 'cluster-read-failed',
@@ -114,11 +164,19 @@ export const SOURCES = [
     code: 'empty-input',
     level: 'warning',
     doc: 'No manifest files were read, or they hold no Ingresses or related objects: nothing to convert. Check the path (-R for subdirectories) or the namespace.',
+    /** filesRead 0: no manifest file among paths; otherwise the files hold nothing the conversion reads. */
+    render: (d: {paths: string[]; filesRead: number}) =>
+      d.filesRead === 0
+        ? `No manifest files were read from ${d.paths.length ? d.paths.join(', ') : '(no paths)'}; directories are searched for *.yaml, *.yml and *.json files (subdirectories with -R)`
+        : `No Ingresses or related objects were found in the ${d.filesRead} file${d.filesRead === 1 ? '' : 's'} read; check the paths (subdirectories need -R)`,
   }),
   defineDiagnostic({
     code: 'ingress-v1beta1',
     level: 'info',
     doc: 'An extensions/v1beta1 or networking.k8s.io/v1beta1 Ingress: it is read as networking.k8s.io/v1 (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend). Those versions were removed in Kubernetes 1.22: update the manifest.',
+    render: (d: {apiVersion: string}) =>
+      `Read this ${d.apiVersion} Ingress as networking.k8s.io/v1 (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend); ` +
+      `${d.apiVersion} was removed in Kubernetes 1.22, update the manifest to networking.k8s.io/v1`,
   }),
   defineDiagnostic({
     code: 'input-not-found',
@@ -168,6 +226,8 @@ export const SOURCES = [
     code: 'service-not-found',
     level: 'warning',
     doc: 'A Service an Ingress path sends to does not exist in the cluster: ingress-nginx answers 503 for those paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
+    render: (d: {namespace: string; service: string; ports: string[]}) =>
+      `Service ${d.namespace}/${d.service} (port ${d.ports.join(', ')}) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute's backendRef stays unresolved (Envoy Gateway answers 500) until it exists`,
   }),
   defineDiagnostic({
     code: 'skipped-kind',
@@ -181,6 +241,8 @@ export const SOURCES = [
     code: 'subdirectories-skipped',
     level: 'info',
     doc: 'Subdirectories of an input directory were not read: pass -R/--recursive to read them.',
+    render: (d: {dir: string; count: number}) =>
+      `${d.count} subdirector${d.count === 1 ? 'y' : 'ies'} of ${d.dir} ${d.count === 1 ? 'was' : 'were'} not read; pass -R/--recursive to read them`,
   }),
   defineDiagnostic({
     code: 'yaml-alias-bomb',
