@@ -80,11 +80,15 @@ export const SOURCES = [
     code: 'kubeconfig-unreadable',
     level: 'warning',
     doc: 'The kubeconfig could not be read (file input that places objects without a namespace): the namespace "default" is used, as kubectl without a context. Check KUBECONFIG if another namespace was meant.',
+    /** error: why the kubeconfig could not be read (the client library's message). */
+    render: (d: {error: string}) => `${d.error}; objects without a namespace are placed in "default"`,
   }),
   defineDiagnostic({
     code: 'live-gateway-unreadable',
     level: 'warning',
     doc: 'The live Gateway (the --gateway target) could not be read from the cluster: the emitted Gateway lists only this input\'s listeners and certificates, so listeners and certificates the live Gateway holds for other inputs are missing from it. What to do: fix access to the Gateway (kubeconfig, RBAC get on gateways) and rerun before applying.',
+    render: (d: {namespace: string; name: string; error: string}) =>
+      `could not read the live Gateway ${d.namespace}/${d.name} (${d.error}); the emitted Gateway lists only this input's listeners and certificates`,
   }),
   defineDiagnostic({
     code: 'class-not-selected',
