@@ -80,29 +80,49 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'forwarded-for-header names a header other than X-Forwarded-For -> ClientTrafficPolicy clientIPDetection.customHeader. nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively; Envoy takes the header\'s address from any peer. What to do: make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP.',
+    render: (d: {key: 'forwarded-for-header'; value: string}) =>
+      `${d.key}: "${d.value}" -> clientIPDetection.customHeader.name: ${d.value}; nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively, Envoy takes the header's address from any peer`,
   }),
   defineDiagnostic({
     code: 'client-ip-mode',
     level: 'info',
     doc: 'How the Gateway listeners take the client address (--client-ip): from the PROXY protocol, from X-Forwarded-For (hops or trusted CIDRs), or the TCP peer. Set from the ConfigMap\'s use-proxy-protocol / use-forwarded-headers or from the flag; check it matches what sits in front of Envoy.',
+    render: (d: {mode: 'proxy-protocol'} | {mode: 'none'} | {mode: 'xff'; hops: number}) =>
+      d.mode === 'xff'
+        ? `--client-ip xff:${d.hops}: the client IP is the address ${d.hops} hop(s) from the right of X-Forwarded-For`
+        : d.mode === 'proxy-protocol'
+          ? '--client-ip proxy-protocol: the Gateway listeners expect the PROXY protocol (proxyProtocol: {}) and take the client address from it'
+          : '--client-ip none: Envoy uses the TCP peer address as the client IP',
   }),
   defineDiagnostic({
     code: 'client-ip-overridden',
     level: 'info',
     fidelity: 'exact',
     doc: '--client-ip overrides this ConfigMap client-address key (use-proxy-protocol, use-forwarded-headers, proxy-real-ip-cidr...): the flag decides the listeners\' clientIPDetection. Nothing to do if the flag is what you meant.',
+    /** clientIp: the --client-ip value as given (proxy-protocol, none, xff:N). */
+    render: (d: {key: string; value: string; clientIp: string}) => `${d.key}: "${d.value}" is overridden by --client-ip ${d.clientIp}`,
   }),
   defineDiagnostic({
     code: 'client-ip-proxy-protocol',
     level: 'info',
     fidelity: 'exact',
     doc: 'use-proxy-protocol -> proxyProtocol on the Gateway listeners\' ClientTrafficPolicy: the load balancer must send the PROXY protocol to Envoy as it did to nginx (the EnvoyProxy Service annotations carry it where the controller Service had them).',
+    render: (d: {key: 'use-proxy-protocol'; value: string}) =>
+      `${d.key}: "${d.value}" -> proxyProtocol: {} (required, as in nginx: connections without a PROXY header are rejected); the client address comes from the PROXY header`,
   }),
   defineDiagnostic({
     code: 'client-ip-trusted-cidrs',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'proxy-real-ip-cidr -> clientIPDetection.xForwardedFor.trustedCIDRs, as nginx\'s real_ip_recursive walked X-Forwarded-For from the right over those ranges (exact); approximate when Envoy cannot apply it (a custom header, invalid CIDRs skipped). Check the ranges cover every proxy in front of Envoy.',
+    /** detection: how Envoy finds the client (a custom header, X-Forwarded-For with trustedCIDRs, the PROXY protocol alone); invalid: entries dropped. */
+    render: (d: {key: 'proxy-real-ip-cidr'; value: string; invalid: string[]} & ({detection: 'custom-header' | 'proxy-protocol'} | {detection: 'xff'; cidrs: string[]})) => {
+      const invalid = d.invalid.length > 0 ? ` (invalid entries dropped: ${d.invalid.join(', ')})` : ''
+      const at = `${d.key}: "${d.value}"`
+      if (d.detection === 'custom-header') return `${at} cannot restrict Envoy's customHeader detection: see forwarded-for-header${invalid}`
+      if (d.detection === 'xff') return `${at} -> clientIPDetection.xForwardedFor.trustedCIDRs ${JSON.stringify(d.cidrs)}: as nginx's real_ip_recursive, addresses are walked from the right and the first untrusted one is the client${invalid}`
+      return `${at} limited which peers' PROXY headers nginx believed; Envoy accepts the PROXY header from any peer that reaches it${invalid}`
+    },
   }),
   defineDiagnostic({
     code: 'configmap-access-list',
