@@ -50,6 +50,70 @@ function renderValueInvalid(d: ValueInvalidData): string {
   }
 }
 
+/** Which response types nginx and Envoy compress differently: nginx compressed every type ("*"), or the types only one side compresses. */
+export type TypesDifference = {every: true; envoy: string[]} | {lost: string[]; gained: string[]}
+
+/** The difference in words; '' when none. */
+export function typesDifferenceText(d: TypesDifference): string {
+  if ('every' in d) return `nginx compressed every type ("*"); Envoy compresses only ${d.envoy.join(', ')}`
+  const parts: string[] = []
+  if (d.lost.length > 0) parts.push(`no longer compressed: ${d.lost.join(', ')}`)
+  if (d.gained.length > 0) parts.push(`now compressed too: ${d.gained.join(', ')}`)
+  return parts.join('; ')
+}
+
+/**
+ * configmap-compression: `value` as written, on one line and cut at 120 characters for the lists; `switch` is the
+ * compressor's on/off key (use-gzip, enable-brotli); `field` the BackendTrafficPolicy field (compressor or compression).
+ */
+export type CompressionData = {key: string; value: string; compressor: 'gzip' | 'brotli'} & (
+  | {case: 'off'}
+  | {case: 'tuning-off'; switch: string}
+  | {case: 'not-generated'}
+  | {case: 'tuning-not-generated'; switch: string}
+  | {case: 'generated'; field: 'compressor' | 'compression'; type: 'Gzip' | 'Brotli'; typesKey: string; typesValue?: string; types: TypesDifference}
+  | {case: 'level'; nginxLevel: number; envoyLevel: string}
+  | {case: 'min-length'; minLength: number; envoyMinimum: number; field: 'compressor' | 'compression'; type: 'Gzip' | 'Brotli'}
+  | {case: 'types'; types: TypesDifference}
+  | {case: 'gzip-disable'; gzipOn: boolean}
+)
+
+function renderCompression(d: CompressionData): string {
+  const at = `${d.key}: "${d.value}"`
+  switch (d.case) {
+    case 'off':
+      return `${at}: nginx did not compress with ${d.compressor}, nor does Envoy Gateway`
+    case 'tuning-off':
+      return `${at} tuned ${d.compressor}, which is off (${d.switch} is not true): nothing to translate`
+    case 'not-generated':
+      return `${at}: nginx compressed responses with ${d.compressor}; Envoy Gateway compresses nothing unless a BackendTrafficPolicy sets compression`
+    case 'tuning-not-generated':
+      return `${at} tuned nginx's ${d.compressor}; see ${d.switch}`
+    case 'generated': {
+      const source = d.typesValue !== undefined ? `${d.typesKey} "${d.typesValue}"` : `nginx's default ${d.typesKey}`
+      return (
+        `${at} -> Gateway-level BackendTrafficPolicy ${d.field} ${d.type}; ` +
+        `content types (${source}): ${typesDifferenceText(d.types) || 'the same'}; nginx compressed only 200, 403 and 404 responses (ngx_http_${d.compressor}_filter_module header filter)${d.compressor === 'gzip' ? ' to HTTP/1.1 and later requests (gzip_http_version 1.1)' : ''}, Envoy every status; ` +
+        'Envoy Gateway v1.7+ removes Accept-Encoding from the requests it forwards on these routes (xds/translator/compressor.go), so backends that compressed responses themselves now send them uncompressed and only the types above get compressed'
+      )
+    }
+    case 'level':
+      return `${at}: Envoy compresses ${d.compressor} at ${d.envoyLevel}, nginx at ${d.key} ${d.nginxLevel}; Envoy Gateway has no field to set it`
+    case 'min-length':
+      return d.minLength > d.envoyMinimum
+        ? `${at} -> ${d.field} ${d.type} minContentLength: ${d.minLength} (responses whose Content-Length is smaller are not compressed, as nginx; needs Envoy Gateway v1.7+)`
+        : d.minLength === d.envoyMinimum
+          ? `${at} is Envoy's own minimum of ${d.envoyMinimum} bytes`
+          : `${at}: Envoy compresses from ${d.envoyMinimum} bytes (its minimum), so responses of ${d.minLength}-${d.envoyMinimum - 1} bytes are no longer compressed`
+    case 'types':
+      return `${at}: ${typesDifferenceText(d.types) || 'the types Envoy compresses'}; Envoy Gateway has no content-type field`
+    case 'gzip-disable':
+      return d.gzipOn && d.value !== ''
+        ? `${at}: nginx did not gzip responses to User-Agents matching it; Envoy gzips for every client that accepts gzip (its compressor has no User-Agent condition)`
+        : `${at} has no effect${d.gzipOn ? '' : ' (gzip is off, or not generated without --nginx-defaults)'}`
+  }
+}
+
 export const CONFIGMAP = [
   defineDiagnostic({
     code: 'client-ip-proxy-and-xff',
@@ -141,6 +205,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'ignored', 'manual'],
     doc: 'use-gzip / enable-brotli and their tuning keys -> a Gateway-level BackendTrafficPolicy compression (--nginx-defaults). Exact where Envoy compresses the same responses, approximate where types or minimum length differ, ignored when compression is off. Without --nginx-defaults Envoy Gateway does not compress: rerun with it if clients relied on compressed responses.',
+    render: renderCompression,
   }),
   defineDiagnostic({
     code: 'configmap-header-block',
