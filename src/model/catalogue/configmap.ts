@@ -132,6 +132,18 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'exact',
     doc: 'The ConfigMap\'s Gateway-level access lists (whitelist-source-range, global auth) would block cert-manager\'s HTTP-01 challenges, which come from addresses the CA does not publish; nginx kept challenges out of global auth (no-auth-locations), and an allowlist let them through only when the solver Ingress opened it. The conversion emits a SecurityPolicy attached to the solver HTTPRoutes in the gateway namespace (label acme.cert-manager.io/http01-solver: "true") that replaces the Gateway-level policy there; deny lists still apply. What to do: the solver HTTPRoutes are created in the namespace of the Certificate, so Certificates in other namespaces need the same policy there.',
+    /** lifted: what the exemption takes off the solver routes; denyRules: the deny rules that still apply there. */
+    render: (d: {policy: string; namespace: string; replaces: string; lifted: ('global-auth' | 'allowlist')[]; denyRules: string[]}) => {
+      const lifted = d.lifted.map((l) =>
+        l === 'global-auth'
+          ? 'global auth (nginx exempted /.well-known/acme-challenge through no-auth-locations)'
+          : 'the whitelist-source-range allowlist (the CA validates from unpublished addresses: behind nginx, HTTP-01 only passed when the solver Ingress opened the allowlist, typically with the ingressTemplate annotation nginx.ingress.kubernetes.io/whitelist-source-range: 0.0.0.0/0)',
+      )
+      return (
+        `SecurityPolicy ${d.policy} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${d.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${d.replaces} there, so challenges are not blocked by ${lifted.join(' or by ')}` +
+        `; ${d.denyRules.length > 0 ? `the deny lists (${d.denyRules.join(', ')}) still apply` : 'no other access rule applies'}`
+      )
+    },
   }),
   defineDiagnostic({
     code: 'client-header-timeout',
@@ -292,6 +304,9 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'exact',
     doc: 'The Gateway-level SecurityPolicy (ConfigMap access lists or global auth) targets the Gateway\'s HTTP listeners by name, not the whole Gateway: Envoy Gateway applies a Gateway-wide SecurityPolicy\'s authorization to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP only. A listener added later must be added to its targetRefs.',
+    render: (d: {policy: string; gateway: {namespace: string; name: string}; listeners: string[]}) =>
+      `SecurityPolicy ${d.policy} targets the HTTP listeners of ${d.gateway.namespace}/${d.gateway.name} by name (${d.listeners.join(', ')}), not the whole Gateway: ` +
+      'Envoy Gateway applies the authorization of a Gateway-wide SecurityPolicy to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP locations only, never to tcp-services or ssl-passthrough',
   }),
   defineDiagnostic({
     code: 'global-auth',
@@ -304,6 +319,13 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'global-auth-url -> a Gateway-level SecurityPolicy extAuth.http. nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and headersToExtAuth: approximate; manual for an oauth2-proxy that answers 202 or a target that cannot be reached. Check the auth service\'s answers before cutover.',
+    /** The cases without an extAuth: an URL outside the cluster, no --nginx-defaults, an empty value (the generated extAuth writes its own message). */
+    render: (d: {key: 'global-auth-url'; value: string; case: 'not-in-cluster' | 'not-generated' | 'empty'}) =>
+      d.case === 'empty'
+        ? `${d.key}: "${d.value}" is empty: no global auth, as in nginx`
+        : d.case === 'not-in-cluster'
+          ? `${d.key}: "${d.value}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`
+          : `${d.key}: "${d.value}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`,
   }),
   defineDiagnostic({
     code: 'hsts',
