@@ -332,12 +332,26 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'exact',
     doc: 'hsts (on by default): nginx set Strict-Transport-Security on every HTTPS response, replacing the backend\'s value. Envoy Gateway has no HSTS field, so the ClientTrafficPolicy of the HTTPS listener(s) sets the header with headers.lateResponseHeaders. What to do: lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead.',
+    /**
+     * value: the ConfigMap's hsts, absent when on by default; header: the Strict-Transport-Security value; policy and
+     * listener: the ClientTrafficPolicy of the shared https listener, absent when only the hosts' own listeners serve
+     * HTTPS; hostListeners: those listeners, whose policies set it too.
+     */
+    render: (d: {value?: string; header: string; policy?: string; listener?: string; hostListeners: string[]}) =>
+      `HSTS (ConfigMap hsts${d.value !== undefined ? `: "${d.value}"` : ', on by default'}): nginx set "Strict-Transport-Security: ${d.header}" on every HTTPS response, replacing the backend's value. ` +
+      `There is no HSTS field in Envoy Gateway: ${
+        d.policy === undefined
+          ? `the ClientTrafficPolicies of the hosts' HTTPS listeners (${d.hostListeners.join(', ')}) set it`
+          : `ClientTrafficPolicy ${d.policy} targets the "${d.listener}" listener and sets it`
+      } with headers.lateResponseHeaders${d.hostListeners.length > 0 && d.policy !== undefined ? ', as do the policies of the hosts\' HTTPS listeners' : ''}`,
   }),
   defineDiagnostic({
     code: 'hsts-no-https-listener',
     level: 'info',
     fidelity: 'ignored',
     doc: 'hsts / hsts-* keys, but this run has no HTTPS listener to set Strict-Transport-Security on: the header is not emitted. Nothing to do unless HTTPS hosts are expected here.',
+    render: (d: {key: string; value: string; gateway: {namespace: string; name: string}}) =>
+      `${d.key}: "${d.value}": Gateway ${d.gateway.namespace}/${d.gateway.name} has no https listener, so HSTS is not sent (nginx added Strict-Transport-Security only to HTTPS responses, and nothing is served over HTTPS here); no ClientTrafficPolicy for it is generated`,
   }),
   defineDiagnostic({
     code: 'lua-needs-enable-lua',
