@@ -38,13 +38,8 @@ export function applyClientTimeouts(cm: ConfigMapContext, model: ConfigMapModel)
     if (parseGoInt(data['client-header-timeout']) !== undefined && n >= 1) {
       timeout.requestHeadersReceivedTimeout = toGatewayDuration(n)
       cm.use('client-header-timeout')
-      cm.account('client-header-timeout', {
-        level: 'info',
-        code: 'client-header-timeout',
-        fidelity: 'approximate',
-        message: `client-header-timeout: "${data['client-header-timeout']}" -> timeout.http.requestHeadersReceivedTimeout: ${timeout.requestHeadersReceivedTimeout} (time to receive the request headers, answered with 408 by nginx); Envoy starts the timer at the first header byte, nginx when it waits for the request`,
-        hint: 'requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used',
-      })
+      const hint = 'requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used'
+      cm.account('client-header-timeout', diagnostic('client-header-timeout', {key: 'client-header-timeout', value: data['client-header-timeout'], timeout: timeout.requestHeadersReceivedTimeout}, {hint}))
       model.checklist.push('client-header-timeout is mapped to ClientTrafficPolicy timeout.http.requestHeadersReceivedTimeout, which needs Envoy Gateway v1.9 or later')
     }
   }

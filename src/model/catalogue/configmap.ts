@@ -150,6 +150,9 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'approximate',
     doc: 'client-header-timeout -> ClientTrafficPolicy timeout.http.requestHeadersReceivedTimeout (time to receive the request headers; nginx answered 408). Approximate: Envoy starts the timer at the first header byte, nginx when it waits for the request. What to do: requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used.',
+    /** timeout: the requestHeadersReceivedTimeout emitted (a Gateway API duration). */
+    render: (d: {key: 'client-header-timeout'; value: string; timeout: string}) =>
+      `${d.key}: "${d.value}" -> timeout.http.requestHeadersReceivedTimeout: ${d.timeout} (time to receive the request headers, answered with 408 by nginx); Envoy starts the timer at the first header byte, nginx when it waits for the request`,
   }),
   defineDiagnostic({
     code: 'client-ip-custom-header',
