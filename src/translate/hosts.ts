@@ -6,6 +6,7 @@
 import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
@@ -79,18 +80,14 @@ export function resolveBackend(
   if (typeof port.name === 'string' && port.name !== '') {
     const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
     if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
-    diagnostics.push({
-      level: 'warning',
-      code: 'unresolved-port-name',
+    const problem = service ? ('no-such-port' as const) : ('service-not-in-input' as const)
+    diagnostics.push(diagnostic('unresolved-port-name', {at: where, namespace, service: svc.name, portName: port.name, problem}, {
       ...subject,
-      message: service
-        ? `${where}: Service ${namespace}/${svc.name} has no port named "${port.name}"; the path is not converted`
-        : `${where}: port name "${port.name}" of Service ${namespace}/${svc.name} cannot be resolved, the Service is not in the input; the path is not converted`,
       hint: service
         ? 'Gateway API needs a port number: name the port in the Service, or use port.number in the Ingress'
         : 'Gateway API needs a port number: add the Service to the input (Helm-generated: helm template RELEASE CHART -n NAMESPACE | kubectl ingress2gw convert -f - -f DIR), or read it from the current kube context with --lookup-cluster; or use port.number in the Ingress',
       source: ingress.source,
-    })
+    }))
     return undefined
   }
   diagnostics.push({
