@@ -17,12 +17,15 @@ export const TLS = [
     code: 'certificate-name-taken',
     level: 'info',
     doc: 'The Certificate name is already used in the Gateway\'s namespace (by a Secret or after shortening): this one gets another name and issues its own Secret. Nothing to do; the listener references the new Secret.',
+    render: (d: {name: string; taken: string; gatewayNamespace: string}) =>
+      `Certificate name ${d.taken} is already used in ${d.gatewayNamespace} (a Secret of that name there, or a name that collides after shortening): this one is ${d.name} and issues its own Secret ${d.name}`,
   }),
   defineDiagnostic({
     code: 'certificate-no-tls',
     level: 'info',
     fidelity: 'ignored',
     doc: 'A cert-manager annotation on an Ingress without spec.tls: cert-manager issued no Certificate for it, and none is generated. Add spec.tls if a certificate is wanted.',
+    render: (d: {trigger: string; ingress: string}) => `${d.trigger} is set but ${d.ingress} has no spec.tls: cert-manager issued no Certificate for it, and none is generated`,
   }),
   defineDiagnostic({
     code: 'certificate-renew-before-too-long',
@@ -35,78 +38,116 @@ export const TLS = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'Several Ingresses name the same TLS Secret: cert-manager\'s ingress-shim kept one Certificate per Secret, owned by the Ingress that created it, so the others share it. Exact when they agree, approximate (warning) when this Ingress\'s hosts or issuer would have been left out.',
+    render: (d: {secret: string; owner: string; certificate: string; ownerHosts: string[]; missing: string[]; otherIssuer?: {kind: string; name: string}}) => {
+      const notes = [
+        ...(d.missing.length > 0 ? [`its dnsNames (${d.ownerHosts.join(', ')}) do not include ${d.missing.join(', ')}, as cert-manager never added them for this Ingress`] : []),
+        ...(d.otherIssuer !== undefined ? [`this Ingress's issuer (${d.otherIssuer.kind} ${d.otherIssuer.name}) had no effect on it`] : []),
+      ]
+      return (
+        `Secret ${d.secret} is also issued for ${d.owner}: cert-manager's ingress-shim keeps one Certificate per Secret, owned by the Ingress that created it (assumed the older one) and refuses to update it for others, ` +
+        `so this Ingress uses Certificate ${d.certificate} as well and gets none of its own${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`
+      )
+    },
   }),
   defineDiagnostic({
     code: 'certificate-tls-no-hosts',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A spec.tls entry with no hosts: cert-manager cannot request a certificate without DNS names, so no Certificate is generated. List the hosts in spec.tls[].hosts and rerun.',
+    render: (d: {entry: number; secret: string}) =>
+      `spec.tls[${d.entry}] (secret ${d.secret}) lists no hosts: cert-manager cannot request a certificate without DNS names; no Certificate is generated for it`,
   }),
   defineDiagnostic({
     code: 'certificate-tls-no-secret',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A spec.tls entry without secretName: cert-manager issued nothing for it and ingress-nginx used its default certificate; no Certificate is generated. Add a secretName and rerun.',
+    render: (d: {entry: number; hosts: string[]}) =>
+      `spec.tls[${d.entry}] (${d.hosts.join(', ') || 'no hosts'}) has no secretName: cert-manager issued nothing for it (ingress-nginx used its default certificate); no Certificate is generated`,
   }),
   defineDiagnostic({
     code: 'certificate-wildcard-http01',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A TLS entry lists a wildcard name but its issuer has only ACME HTTP-01 solvers, which cannot validate wildcard names (the CA requires DNS-01): cert-manager could not issue it under ingress-nginx either. Add a DNS-01 solver to the Issuer.',
+    render: (d: {certificate: string; ingress: string; wildcards: string[]; issuer: string}) =>
+      `${d.certificate} (from ${d.ingress}) lists the wildcard name${d.wildcards.length > 1 ? 's' : ''} ${d.wildcards.join(', ')}, but ${d.issuer} has only ACME HTTP-01 solvers, ` +
+      'which cannot validate wildcard names (the CA requires DNS-01 for them): cert-manager could not issue this certificate under ingress-nginx, and cannot now',
   }),
   defineDiagnostic({
     code: 'certmanager-annotation-ignored',
     level: 'info',
     fidelity: 'ignored',
     doc: 'A cert-manager annotation that cert-manager\'s ingress-shim does not read: it is not carried over. Nothing to do.',
+    render: (d: {key: string; value: string}) => `${d.key}: "${d.value}" is not read by cert-manager's ingress-shim; it is not carried over`,
   }),
   defineDiagnostic({
     code: 'certmanager-annotation-invalid',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A cert-manager annotation value that cert-manager\'s ingress-shim rejects: it issued no Certificate for the Ingress; here the field is left out of the Certificate. Fix or remove the annotation.',
+    render: (d: {key: string; value: string} & CertAnnotationProblem) => `${d.key}: "${d.value}" ${certAnnotationProblem(d)}; cert-manager's ingress-shim rejected this value and issued no Certificate for the Ingress, here the field is left out of the Certificate`,
   }),
   defineDiagnostic({
     code: 'certmanager-certificate',
     level: 'info',
     fidelity: 'exact',
     doc: 'cert-manager annotations -> a Certificate in the Gateway\'s namespace (issuerRef as the annotation says); cert-manager issues new certificates into Secrets of the same names there, and the Secrets in the Ingress\'s namespace are left alone. When the Issuer is namespaced, a copy must exist in the Gateway\'s namespace.',
+    render: (d: {trigger: string; issuer: string; certificates: string[]; gatewayNamespace: string; issuerKind: string; issuerName: string; namespace: string}) =>
+      `${d.trigger}: "${d.issuer}" -> Certificate${d.certificates.length > 1 ? 's' : ''} ${d.certificates.join(', ')} in ${d.gatewayNamespace} ` +
+      `(issuerRef ${d.issuerKind} ${d.issuerName}); cert-manager issues new certificates into Secrets of the same names there, the Secrets in ${d.namespace} are left alone`,
   }),
   defineDiagnostic({
     code: 'certmanager-external-issuer',
     level: 'info',
     fidelity: 'manual',
     doc: 'The Ingress uses an external cert-manager issuer (another API group): this tool cannot copy it. Create the issuer in the Gateway\'s namespace with the same configuration (or check that it is cluster-scoped), as the hint says.',
+    render: (d: {ingress: string; kind: string; group: string; name: string; clusterScoped: boolean; namespace: string}) =>
+      `${d.ingress} uses the external issuer ${d.kind}.${d.group} "${d.name}"${d.clusterScoped ? ' (cluster-scoped, judged from its kind)' : ` (assumed namespace-scoped in ${d.namespace})`}; this tool cannot copy external issuers`,
   }),
   defineDiagnostic({
     code: 'certmanager-issuer-conflict',
     level: 'warning',
     fidelity: 'manual',
     doc: 'The Ingress names more than one issuer (issuer, cluster-issuer, issuer-kind/group): cert-manager\'s ingress-shim refuses such an Ingress, so no Certificate was issued and none is generated. Keep one and rerun.',
+    render: (d: {ingress: string; conflicts: {set: string; with: string}[]}) =>
+      `${d.ingress}: ${d.conflicts.map((c) => `both ${c.set} and ${c.with} are set`).join('; ')}: cert-manager's ingress-shim refuses such an Ingress, so no Certificate was issued and none is generated`,
   }),
   defineDiagnostic({
     code: 'certmanager-passthrough-certificate',
     level: 'warning',
     fidelity: 'exact',
     doc: 'With ssl-passthrough the backend serves the certificate itself: the Certificate stays in the Ingress\'s namespace under the name cert-manager\'s ingress-shim gave it. Nothing moves to the Gateway.',
+    render: (d: {trigger: string; issuer: string; namespace: string; certificates: string[]}) => {
+      const many = d.certificates.length > 1
+      return (
+        `${d.trigger}: "${d.issuer}" with ssl-passthrough: the backend serves this certificate itself (TLS passes through the Gateway), so Certificate${many ? 's' : ''} ${d.certificates.map((c) => `${d.namespace}/${c}`).join(', ')} stay${many ? '' : 's'} in ${d.namespace} under the name${many ? 's' : ''} cert-manager's ingress-shim gave ${many ? 'them' : 'it'}; ` +
+        'the shim\'s Certificate is owned by this Ingress (ownerReference), so deleting the Ingress would delete it and cert-manager would stop renewing the Secret the backend reads'
+      )
+    },
   }),
   defineDiagnostic({
     code: 'certmanager-solver-annotation',
     level: 'info',
     fidelity: 'ignored',
     doc: 'An acme.cert-manager.io/http01-* annotation that steered cert-manager\'s http01.ingress solver: it has no effect under the Gateway API, where challenges are answered by the Issuer\'s http01.gatewayHTTPRoute solver on the shared Gateway. Nothing to do; remove it after cutover.',
+    render: (d: {key: string; value: string}) =>
+      `${d.key}: "${d.value}" steered cert-manager's http01.ingress solver; it has no effect under the Gateway API: challenges are answered by the Issuer's http01.gatewayHTTPRoute solver on the shared Gateway`,
   }),
   defineDiagnostic({
     code: 'certmanager-tls-acme',
     level: 'warning',
     fidelity: 'manual',
     doc: 'kubernetes.io/tls-acme: "true" makes cert-manager issue with its default issuer (controller flags --default-issuer-name/-kind/-group, Helm ingressShim.defaultIssuerName/Kind/Group), which this tool cannot see, so no Certificate is generated for the Ingress. Find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), replace tls-acme with cert-manager.io/cluster-issuer (or cert-manager.io/issuer for a namespaced Issuer) and convert again.',
+    render: (d: {key: string; ingress: string}) =>
+      `${d.key}: "true" makes cert-manager issue with its default issuer (controller flags --default-issuer-name/--default-issuer-kind/--default-issuer-group, Helm ingressShim.defaultIssuerName/Kind/Group), which this tool cannot see: no Certificate is generated for ${d.ingress}`,
   }),
   defineDiagnostic({
     code: 'certmanager-tls-acme-redundant',
     level: 'info',
     fidelity: 'exact',
     doc: 'kubernetes.io/tls-acme: "true" beside an issuer annotation: it only selects cert-manager\'s default issuer when no issuer is named, so the named issuer wins, in cert-manager as in the generated Certificate. Nothing to do; the annotation can be removed.',
+    render: (d: {key: string; trigger: string}) => `${d.key}: "true" only selects cert-manager's default issuer when no issuer annotation is set; ${d.trigger} wins`,
   }),
   defineDiagnostic({
     code: 'mtls-host-closed',
@@ -207,3 +248,59 @@ export const TLS = [
     doc: 'A host without a Secret of its own (nginx served it with its default certificate) whose TLS connections a more specific listener takes (Envoy chooses the most specific SNI match): clients get that listener\'s certificate. Info when it is the same certificate nginx served.',
   }),
 ] as const
+
+/** Why cert-manager's ingress-shim refused a cert-manager.io/* annotation value (certificates.ts readShimAnnotations). */
+export type CertAnnotationProblem =
+  | {problem: 'no-issuer-name' | 'empty' | 'common-name-too-long' | 'not-percentage' | 'not-integer' | 'not-positive-integer' | 'no-addresses' | 'not-list'}
+  | {problem: 'not-one-of'; values: string[]}
+  | {problem: 'key-size'; algorithm: 'RSA' | 'ECDSA'}
+  | {problem: 'not-json' | 'not-json-object' | 'cert-manager-annotations'}
+  | {problem: 'unknown-fields'; fields: string[]}
+  | {problem: 'non-string-map'; field: string}
+  | {problem: 'not-duration'; example: string}
+  | {problem: 'below-minimum'; minimum: string}
+  | {problem: 'combined-with'; other: string}
+  | {problem: 'unknown-usages'; usages: string[]}
+
+function certAnnotationProblem(d: CertAnnotationProblem): string {
+  switch (d.problem) {
+    case 'no-issuer-name':
+      return 'is empty (no issuer name)'
+    case 'empty':
+      return 'is empty'
+    case 'common-name-too-long':
+      return 'is longer than 64 characters (an X.509 common name cannot be)'
+    case 'not-percentage':
+      return 'is not an integer between 1 and 99'
+    case 'not-integer':
+      return 'is not an integer'
+    case 'not-positive-integer':
+      return 'is not a positive integer'
+    case 'no-addresses':
+      return 'lists no addresses'
+    case 'not-list':
+      return 'is not a valid comma-separated list (check the quoting)'
+    case 'not-one-of':
+      return `is not one of ${d.values.join(', ')}`
+    case 'key-size':
+      return d.algorithm === 'RSA' ? 'is not a valid RSA key size (2048 to 8192)' : 'is not a valid ECDSA key size (256, 384, 521)'
+    case 'not-json':
+      return 'is not valid JSON'
+    case 'not-json-object':
+      return 'is not a JSON object'
+    case 'unknown-fields':
+      return `has unknown fields (${d.fields.join(', ')})`
+    case 'non-string-map':
+      return `has a non-string map in ${d.field}`
+    case 'cert-manager-annotations':
+      return 'sets cert-manager.io/ annotations, which cert-manager forbids there'
+    case 'not-duration':
+      return `is not a Go duration (e.g. ${d.example})`
+    case 'below-minimum':
+      return `is shorter than the ${d.minimum} minimum cert-manager accepts`
+    case 'combined-with':
+      return `cannot be combined with ${d.other} (the Certificate accepts only one)`
+    case 'unknown-usages':
+      return `contains unknown key usages (${d.usages.map((b) => `"${b}"`).join(', ')})`
+  }
+}
