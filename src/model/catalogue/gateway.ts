@@ -23,17 +23,22 @@ export const GATEWAY = [
     code: 'controller-args-unresolved',
     level: 'warning',
     doc: 'The controller\'s container args use $(VAR) references to variables not set in its env: the kubelet passes them as written, so the conversion reads those flags literally too (an unknown ConfigMap or class name, say). Check the flags\' real values on the running pod.',
+    render: (d: {args: string[]}) => `controller args ${d.args.join(', ')} use variables that are not set in the container's env; those flags are read as written`,
   }),
   defineDiagnostic({
     code: 'controller-configmap-not-found',
     level: 'warning',
     doc: 'The controller ConfigMap is not in the input: nginx\'s ConfigMap defaults are assumed for this Gateway. Add it to the input (or --lookup-cluster) if it changes defaults.',
+    render: (d: {configMap: string; from: string; gateway: string}) =>
+      `controller ConfigMap ${d.configMap} (${d.from}) is not in the input; nginx's ConfigMap defaults are assumed for Gateway ${d.gateway}`,
   }),
   defineDiagnostic({
     code: 'controller-host-network',
     level: 'error',
     fidelity: 'manual',
     doc: 'The controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes\' ports 80/443, which Envoy Gateway\'s Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service. What to do: point the outside load balancer at the Envoy Service (its node ports or load balancer), or run Envoy as a DaemonSet with hostNetwork through EnvoyProxy provider.kubernetes.envoyDaemonSet patches.',
+    render: (_: Record<string, never>) =>
+      `the controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes' ports 80/443, which Envoy Gateway's Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service`,
   }),
   defineDiagnostic({
     code: 'controller-service-address-not-carried',
@@ -197,6 +202,10 @@ export const GATEWAY = [
     code: 'gateway-controller-access-differs',
     level: 'error',
     doc: 'Several ingress-nginx controllers share this Gateway and their ConfigMaps set access controls differently (allow/deny lists, global-auth-url...): the Gateway-wide policies come from one of them, so the other controller\'s routes get its access controls, not their own (without its global-auth-url they lose authentication nginx required). Give that class a Gateway of its own with --gateway-for CLASS=NAMESPACE/NAME.',
+    render: (d: {classes: string[]; configMap?: string; keys: string[]; gatewayConfigMap?: string; globalAuthLost: boolean}) => {
+      const name = (cm: string | undefined) => (cm !== undefined ? `ConfigMap ${cm}` : "nginx's defaults (no ConfigMap)")
+      return `the Ingresses of class ${d.classes.join(', ')} were served by a controller whose ${name(d.configMap)} sets ${d.keys.join(', ')} otherwise than ${name(d.gatewayConfigMap)}, from which this Gateway's Gateway-wide policies come: their routes get the Gateway's access controls, not their controller's${d.globalAuthLost ? ` (without its global-auth-url they are served without the external authentication nginx required)` : ''}`
+    },
   }),
   defineDiagnostic({
     code: 'gateway-listener-differs',
@@ -214,6 +223,7 @@ export const GATEWAY = [
     code: 'gateway-owner-needs',
     level: 'info',
     doc: 'The Gateway is not generated (no --emit-gateway) and these Ingresses need changes to it, listed in the message (listeners, certificates, allowedRoutes...): the gateway owner must add them before the routes attach. Or rerun with --emit-gateway to generate the Gateway bundle.',
+    render: (d: {gateway: string; needs: string[]}) => `the gateway owner must add to ${d.gateway}: ${d.needs.join('; ')}`,
   }),
   defineDiagnostic({
     code: 'gateway-parameters-ref-kept',
@@ -226,6 +236,8 @@ export const GATEWAY = [
     code: 'gateway-several-controller-configmaps',
     level: 'warning',
     doc: 'The controllers whose classes share this Gateway name different ConfigMaps (--configmap, --tcp-services-configmap...): one is used for the whole Gateway\'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller\'s for its routes. Give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings.',
+    render: (d: {controllers: string[]; flag: string; configMaps: string[]}) =>
+      `the controllers of this Gateway's classes (${d.controllers.join(', ')}) name different ${d.flag} ConfigMaps (${d.configMaps.join(', ')}); ${d.configMaps[0]} is used for the whole Gateway${d.flag === 'configmap' ? "'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller's for whether nginx served it and for its routes" : ''}`,
   }),
   defineDiagnostic({
     code: 'gateway-several-controller-services',
@@ -265,6 +277,7 @@ export const GATEWAY = [
     code: 'https-listener-without-certificates',
     level: 'warning',
     doc: 'No Ingress names a TLS Secret, so no https listener is generated: the TLS hosts relied on the controller\'s default certificate (--default-ssl-certificate), which this tool cannot see. Add that certificate to an https listener of the Gateway before routes meant for HTTPS are served.',
+    render: (d: {gateway: string}) => `no Ingress names a TLS Secret, so the https listener of ${d.gateway} is left out; its TLS hosts relied on the controller's default certificate`,
   }),
   defineDiagnostic({
     code: 'intent-not-emitted',
@@ -337,16 +350,21 @@ export const GATEWAY = [
     code: 'namespace-label-needed',
     level: 'info',
     doc: 'The shared Gateway\'s listeners admit routes only from namespaces with a label (allowedRoutes selector): the namespaces listed need it before their routes attach. Run kubectl label namespace NAME with the label the message gives.',
+    render: (d: {namespaces: string[]; label: string}) => `namespaces ${d.namespaces.join(', ')} need the label ${d.label} before their routes attach to the shared Gateway`,
   }),
   defineDiagnostic({
     code: 'passthrough-listeners',
     level: 'info',
     doc: 'ssl-passthrough Ingresses get TLS passthrough listeners on 443, one per host so that Envoy separates them from the https listener by SNI, added to the Gateway; their TLSRoutes attach there. Nothing to do.',
+    render: (d: {gateway: string; listeners: string[]}) =>
+      `listeners ${d.listeners.join(', ')} (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to ${d.gateway}, and the TLSRoutes attach to them`,
   }),
   defineDiagnostic({
     code: 'plain-hosts-https',
     level: 'info',
     doc: 'Hosts with no TLS in any Ingress: ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only. If clients reach them over HTTPS, add TLS entries or attach their routes to an HTTPS listener with that certificate.',
+    render: (d: {gateway?: string; hosts: string[]}) =>
+      `${d.gateway !== undefined ? `${d.gateway}: ` : ''}${d.hosts.length} host(s) have no TLS in any Ingress (${d.hosts.slice(0, 5).join(', ')}${d.hosts.length > 5 ? ', ...' : ''}): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only`,
   }),
   defineDiagnostic({
     code: 'policy-field-conflict',
@@ -393,6 +411,8 @@ export const GATEWAY = [
     level: 'info',
     fidelity: 'approximate',
     doc: 'Nginx\'s HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect.',
+    render: (_: Record<string, never>) =>
+      `nginx's HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect`,
   }),
   defineDiagnostic({
     code: 'route-withheld-client-certificates',
@@ -429,11 +449,14 @@ export const GATEWAY = [
     code: 'too-many-certificates',
     level: 'error',
     doc: 'More TLS Secrets than Gateway API allows on one listener (64): the extra ones are left out and their hosts get no certificate. Split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates.',
+    render: (d: {count: number; max: number; left: string[]}) =>
+      `${d.count} TLS Secrets for one https listener, and Gateway API allows ${d.max}: ${d.left.length} are left out (${d.left.slice(0, 5).join(', ')}${d.left.length > 5 ? ', ...' : ''}), so their hosts get no certificate`,
   }),
   defineDiagnostic({
     code: 'too-many-listeners',
     level: 'error',
     doc: 'The Gateway needs more listeners than Gateway API allows (64): the API server rejects it. Move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets.',
+    render: (d: {gateway: string; count: number}) => `${d.gateway} needs ${d.count} listeners and Gateway API allows 64: the API server rejects the Gateway`,
   }),
 ] as const
 

@@ -175,6 +175,18 @@ export const ROUTES = [
     level: ['error', 'info', 'warning'],
     fidelity: ['manual', 'none'],
     doc: 'A value still holds an unrendered template placeholder (Helm, Kustomize, envsubst) that decides security or routing: rather than publish the paths without the protection, the route answers 503 (error), or nothing is emitted for a canary whose role depends on it. Render the manifests first (helm template, kustomize build) and convert the output. Info when the placeholder is kept verbatim in a field that is safe.',
+    render: (d: SubstitutionNeed | {case: 'object'; kind: string; namespace?: string; name: string; placeholders: string[]}) => {
+      switch (d.case) {
+        case 'object':
+          return `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} keeps ${d.placeholders.join(', ')} verbatim: apply it through the Flux Kustomization that substitutes these variables (postBuild.substitute / substituteFrom), or substitute them before \`kubectl apply\``
+        case 'fail-closed':
+          return `${d.key}: ${substitutionNeed(d)}; rather than publish these paths without the protection, the converted route answers 503 on every path of this Ingress`
+        case 'canary':
+          return `${d.key}: ${substitutionNeed(d)}; whether this Ingress is a canary decides whose traffic it takes, so the conversion emits nothing for it`
+        case 'left-out':
+          return `${d.key}: ${substitutionNeed(d)}; the conversion leaves it out and the default${d.default !== undefined ? ` (${d.default})` : ''} is in effect in the converted objects${d.routing ? ', which changes how requests reach the backend if the substituted value is not the default' : ''}`
+      }
+    },
   }),
   defineDiagnostic({
     code: 'no-routable-paths',
@@ -197,6 +209,7 @@ export const ROUTES = [
     code: 'placeholder-lost',
     level: 'error',
     doc: 'A value carries part of a template placeholder the conversion could not put back as written into the emitted field. Render the manifests first (helm template, kustomize build) and convert the output.',
+    render: (d: {kind: string; namespace?: string; name: string}) => `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} carries part of a \${VAR} placeholder the conversion could not put back as written`,
   }),
   defineDiagnostic({
     code: 'prefix-trailing-slash',
@@ -320,4 +333,12 @@ export function pathOwnerReason(d: PathOwnerReason): string {
     case 'tie':
       return `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${d.winner} first`
   }
+}
+
+/** An annotation value typed only once Flux substitutes its placeholders (substitution.ts applyNeedsSubstitution). */
+export type SubstitutionNeed = {key: string; template: string; validator: string; placeholders: string[]} & ({case: 'fail-closed' | 'canary'} | {case: 'left-out'; default?: string; routing: boolean})
+
+/** What the value needs before it can be translated (also the reason of the denied locations). */
+export function substitutionNeed(d: SubstitutionNeed): string {
+  return `"${d.template}" becomes a value ingress-nginx's ${d.validator} accepts only once Flux substitutes ${d.placeholders.join(', ')}, and the conversion needs that value to translate ${d.key}`
 }
