@@ -12,6 +12,8 @@ export const GATEWAY = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'The object that carries this annotation\'s setting (a BackendTrafficPolicy, SecurityPolicy...) is left out because the target cluster does not serve its CRD: the setting is not applied and the key becomes manual. Install the CRD (Envoy Gateway) and convert again, or apply the setting another way.',
+    render: (d: {key: string; objects: string[]; requires: string[]}) =>
+      `${d.key}: ${d.objects.join(', ')}, which carr${d.objects.length === 1 ? 'ies' : 'y'} it, ${d.objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${d.requires.join(' or ')}; the setting is not applied`,
   }),
   defineDiagnostic({
     code: 'auth-headers-client-copies',
@@ -418,6 +420,8 @@ export const GATEWAY = [
     code: 'route-withheld-client-certificates',
     level: 'error',
     doc: 'A route is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused those without a valid certificate. Install Envoy Gateway (its CRDs) and convert again.',
+    render: (d: {kind: string; name: string}) =>
+      `${d.kind} ${d.name} is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused clients without a valid certificate`,
   }),
   defineDiagnostic({
     code: 'stream-configmap-not-found',
@@ -428,6 +432,8 @@ export const GATEWAY = [
     code: 'target-lacks-crd',
     level: 'warning',
     doc: 'Objects of a kind the target cluster does not serve (from its discovery or --target): they are left out, one warning per kind, and the keys they carried become manual (annotation-needs-crd). Install the CRDs and convert again.',
+    render: (d: {kind: string; objects: string[]; requires: string; consequence: string}) =>
+      `${d.objects.length} ${d.kind} object(s) left out because the cluster does not serve ${d.requires}: ${d.objects.slice(0, 5).join(', ')}${d.objects.length > 5 ? ', ...' : ''}; ${d.consequence}`,
   }),
   defineDiagnostic({
     code: 'tls-entry-ignored',
