@@ -7,6 +7,9 @@ export const TLS = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'A server-alias of a host without TLS that falls under a wildcard TLS host: ingress-nginx answered its HTTPS with the wildcard\'s certificate and redirected its plain HTTP to HTTPS (lua_ingress.lua redirect_to_https), but not the main host\'s. The route carries both names, so the Gateway treats them alike; list the alias in the Ingress\'s TLS if both should be HTTPS.',
+    render: (d: {alias: string; host: string; wildcard: string}) =>
+      `server-alias "${d.alias}" of host "${d.host}" (no TLS): ingress-nginx answered its HTTPS with the certificate of the wildcard host ${d.wildcard} and redirected its plain HTTP to HTTPS (308; lua_ingress.lua redirect_to_https looks the request's Host up), but not plain HTTP for ${d.host}. ` +
+      'The route carries both names, so the Gateway serves the alias over plain HTTP without the redirect',
   }),
   defineDiagnostic({
     code: 'catch-all-https',
@@ -174,11 +177,20 @@ export const TLS = [
     code: 'mtls-host-under-tls-wildcard',
     level: ['warning', 'error'],
     doc: 'A host without TLS under a wildcard TLS host whose route takes its HTTPS requests (Gateway API hostnames match any depth): ingress-nginx answered them from the host\'s own server, asking for client certificates. A warning when the host gets a listener of its own that asks for them, with the wildcard\'s certificate (a request whose TLS server name is another name still reaches the wildcard\'s route); an error when no such listener can be generated (auth-tls-match-cn, or no certificate known), so its HTTPS reaches the wildcard\'s routes without the check. Give the host a TLS entry of its own so its listener checks client certificates.',
+    render: (d: {case: 'no-listener'; host: string; names: string[]; wildcard: string; listener: string; reason: 'match-cn' | 'no-certificate'} | {case: 'own-listener'; host: string; wildcard: string; listeners: string[]; secret: string}) =>
+      d.case === 'no-listener'
+        ? `${hostWithAliases(d.host, d.names)} has no TLS, and the route of the wildcard host ${d.wildcard} on the ${d.listener} listener answers its HTTPS requests (Gateway API hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates. No listener of the host's own could be generated (${d.reason === 'match-cn' ? 'auth-tls-match-cn: no listener setting checks the certificate subject' : `no certificate is known for ${d.wildcard}`}), so its routes are not attached to ${d.listener}, and over HTTPS its name reaches ${d.wildcard}'s routes without the check`
+        : `host "${d.host}" has no TLS, and the route of the wildcard host ${d.wildcard} would answer its HTTPS requests on the Gateway (hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates, with its default certificate (certificate.lua finds no certificate for the name). ` +
+          `So ${d.host} gets listener(s) ${d.listeners.join(', ')} of its own that ask for them, with the certificate of ${d.wildcard} (Secret ${d.secret}, which does not cover ${d.host} either) where nginx presented its default certificate; plain HTTP stays served as nginx did. ` +
+          `A request for ${d.host} over a connection whose TLS server name is another name (or none) still reaches the route of ${d.wildcard}, without a client certificate, where nginx answered it from the host's own server (421 for another server name, ngx_http_set_virtual_server)`,
   }),
   defineDiagnostic({
     code: 'mtls-host-without-tls',
     level: ['info', 'warning'],
     doc: 'A host with auth-tls-* but no TLS entry: ingress-nginx answered its HTTPS with its default certificate (or a TLS wildcard\'s) and asked for client certificates there. With no certificate known for a listener of its own, its routes stay on the http listener and it is not served over HTTPS. Give the host a TLS entry with its certificate and convert again: it then gets a listener that asks for client certificates.',
+    render: (d: {host: string; wildcard?: string; matchCn: boolean}) =>
+      `host "${d.host}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; ${d.wildcard !== undefined && d.matchCn ? 'no listener of its own can check auth-tls-match-cn' : 'no certificate is known for a listener of its own'}, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either)` +
+      (d.wildcard !== undefined ? `, and over HTTPS its name reaches the route of the wildcard host ${d.wildcard} without the check (mtls-host-under-tls-wildcard)` : ' and the host is not served over HTTPS'),
   }),
   defineDiagnostic({
     code: 'mtls-listener-not-generated',
@@ -192,6 +204,10 @@ export const TLS = [
     code: 'plain-host-under-tls-wildcard',
     level: ['info', 'warning'],
     doc: 'A host without TLS under a wildcard TLS host: the wildcard\'s route on the HTTPS listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx\'s wildcard server names one label), where ingress-nginx answered them from the host\'s own server with its default certificate. Give the host a TLS entry if clients use HTTPS.',
+    render: (d: {host: string; names: string[]; wildcard: string; listener: string; clientCertificates: boolean}) =>
+      `${hostWithAliases(d.host, d.names)} has no TLS, and the route of the wildcard host ${d.wildcard} on the ${d.listener} listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx's wildcard server name one label${d.host.startsWith('*.') ? ', and nginx chose the longer wildcard server' : ''}): ` +
+      `ingress-nginx answered them from the host's own server, with its default certificate. Its routes attach to ${d.listener} as well (no redirect), so HTTPS keeps reaching its own Services; the certificate is the one of the listener's that Envoy picks by SNI (the first when none names the host) where nginx presented its default certificate` +
+      (d.clientCertificates ? `. ${d.listener} asks for client certificates (auth-tls-* of ${d.wildcard}), which nginx did not ask of ${d.host}: clients without one now fail the handshake` : ''),
   }),
   defineDiagnostic({
     code: 'tls-certificate-overlap',
@@ -303,4 +319,10 @@ function certAnnotationProblem(d: CertAnnotationProblem): string {
     case 'unknown-usages':
       return `contains unknown key usages (${d.usages.map((b) => `"${b}"`).join(', ')})`
   }
+}
+
+/** `host "a.example.com"`, with the server-aliases among the names a wildcard's route takes (wildcard-certificates.ts). */
+function hostWithAliases(host: string, names: string[]): string {
+  const aliases = names.filter((n) => n !== host)
+  return `host "${host}"${aliases.length === 0 ? '' : ` (${names.includes(host) ? 'and its ' : 'for its '}server-alias ${aliases.map((n) => `"${n}"`).join(', ')})`}`
 }
