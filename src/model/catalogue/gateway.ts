@@ -199,6 +199,7 @@ export const GATEWAY = [
     code: 'gateway-class-differs',
     level: 'warning',
     doc: 'The live Gateway\'s gatewayClassName differs from the one this run would set: the live class is kept, since changing it would move the Gateway to another controller. Pass --gateway-class with the live class to silence this, or migrate to a new Gateway if the class should change.',
+    render: (d: {live: string; expected: string}) => `the live Gateway uses class "${d.live}", not "${d.expected}"; its class is kept (changing it would move the Gateway to another controller)`,
   }),
   defineDiagnostic({
     code: 'gateway-controller-access-differs',
@@ -213,6 +214,8 @@ export const GATEWAY = [
     code: 'gateway-listener-differs',
     level: 'warning',
     doc: 'A listener of the live Gateway has the name this run uses but another protocol or port: the live listener is kept, so routes that expect the generated one may not attach. Rename one of them, or align the live listener.',
+    render: (d: {listener: string; live: {protocol: string; port: number}; expected: {protocol: string; port: number}}) =>
+      `live listener "${d.listener}" is ${d.live.protocol} ${d.live.port}, the conversion expects ${d.expected.protocol} ${d.expected.port}; the live listener is kept`,
   }),
   defineDiagnostic({
     code: 'gateway-merged-envoy-service',
@@ -439,17 +442,28 @@ export const GATEWAY = [
     code: 'tls-entry-ignored',
     level: 'warning',
     doc: 'A spec.tls entry that is not used (no hosts nginx serves, or another entry wins for them): it is left off the listener, as ingress-nginx did not use it either.',
+    render: (d: {entry: number; hosts: string[]; secret?: string; winners: string[]}) =>
+      `spec.tls[${d.entry}] (${d.hosts.join(', ') || 'no hosts'}${d.secret ? `, Secret ${d.secret}` : ''}) is not used: ${
+        d.winners.length > 0
+          ? `ingress-nginx takes a host's certificate from the first Ingress with TLS for it, here ${d.winners.join(', ')}`
+          : 'none of its hosts has a rule in this Ingress, and ingress-nginx only takes TLS from Ingresses that route the host'
+      }; it is left off the listener`,
   }),
   defineDiagnostic({
     code: 'tls-host-not-listed',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'A host of the Ingress not listed in its spec.tls: ingress-nginx served it with the Ingress\'s Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets the same certificates and Envoy picks by SNI. List every host in spec.tls.',
+    render: (d: {hosts: string[]; secrets: string[]}) => {
+      const one = d.hosts.length === 1
+      return `${d.hosts.join(', ')} ${one ? 'is' : 'are'} not listed in spec.tls: ingress-nginx served ${one ? 'it' : 'them'} with the Ingress's Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets ${d.secrets.length > 0 ? d.secrets.join(', ') : 'no Secret from this Ingress'} and Envoy picks by SNI`
+    },
   }),
   defineDiagnostic({
     code: 'tls-without-secret',
     level: 'warning',
     doc: 'A TLS entry without secretName: ingress-nginx served its hosts with its default certificate (and redirected HTTP to HTTPS), which this tool cannot see. The gateway owner must add that certificate (the controller\'s --default-ssl-certificate) to the Gateway\'s https listener.',
+    render: (d: {hosts: string[]}) => `${d.hosts.join(', ')}: the TLS entry has no secretName, so ingress-nginx served the host with its default certificate (and redirected HTTP to HTTPS)`,
   }),
   defineDiagnostic({
     code: 'too-many-certificates',

@@ -115,6 +115,8 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'force-ssl-redirect on a host without a TLS entry: TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto. A Gateway redirect on the http listener would loop, so none is emitted and the route stays on http. Redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so that the Gateway terminates it.',
+    render: (d: {host: string; fromConfigMap: boolean}) =>
+      `${d.fromConfigMap ? 'force-ssl-redirect comes from the ConfigMap force-ssl-redirect: "true": ' : ''}host ${d.host} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
   }),
   defineDiagnostic({
     code: 'grpc-filter-dropped',
@@ -192,6 +194,7 @@ export const ROUTES = [
     code: 'no-routable-paths',
     level: 'warning',
     doc: 'Every path of this Ingress was dropped for the reasons the other diagnostics of the Ingress give, so no HTTPRoute is emitted for it: whatever it served under ingress-nginx is not served by the Gateway. Fix those first.',
+    render: (d: {ingress: string}) => `Ingress ${d.ingress} has no path left to route (see the other messages); no HTTPRoute is emitted`,
   }),
   defineDiagnostic({
     code: 'other-prefix-ignored',
