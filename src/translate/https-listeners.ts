@@ -449,14 +449,14 @@ function separateShadowedHosts(
     if (!by) continue
     const ref = certificateOf(host)
     if (!ref) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'tls-sni-shadowed',
-        ...about('Ingress', host.tls!.ingress.ref),
-        fidelity: 'approximate',
-        message: `host "${host.name}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${by.name} (hostname ${by.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${key} https listener matches any name. Over HTTPS it reaches ${by.hostname}'s routes, not its own`,
-        hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
-      })
+      diagnostics.push(
+        diagnostic('tls-sni-shadowed', {case: 'default-certificate', host: host.name, listener: by.name, hostname: by.hostname, gateway: key}, {
+          ...about('Ingress', host.tls!.ingress.ref),
+          level: 'warning',
+          fidelity: 'approximate',
+          hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
+        }),
+      )
       continue
     }
     host.httpsListeners = names.map(hostListenerName)
@@ -464,15 +464,9 @@ function separateShadowedHosts(
     moved.set(by, [...(moved.get(by) ?? []), ...names])
   }
   for (const [by, names] of moved) {
-    diagnostics.push({
-      level: 'info',
-      code: 'tls-sni-shadowed',
-      ...aboutGatewayKey(key),
-      fidelity: 'exact',
-      message:
-        `listener ${by.name} (hostname ${by.hostname}) would receive the TLS connections for ${names.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${by.hostname}'s. ` +
-        `As ingress-nginx served each of these names from its own server, they get listeners of their own with the certificate they had (${names.map(hostListenerName).join(', ')}), and their routes attach there`,
-    })
+    diagnostics.push(
+      diagnostic('tls-sni-shadowed', {case: 'moved', listener: by.name, hostname: by.hostname, hosts: names, listeners: names.map(hostListenerName)}, {...aboutGatewayKey(key), level: 'info', fidelity: 'exact'}),
+    )
   }
   if (moved.size === 0) return
   // A Secret whose every host now has a listener of its own is listed there, not on the shared listener.

@@ -272,6 +272,8 @@ export const GATEWAY = [
     code: 'gitops-placeholders',
     level: 'info',
     doc: 'Ingresses contain template placeholders (Helm, envsubst): they are kept verbatim in the output, and schema checks of those fields happen after substitution. Render before applying.',
+    render: (d: {ingresses: string[]}) =>
+      `${d.ingresses.length} Ingress(es) contain \${VAR} placeholders (${d.ingresses.slice(0, 5).join(', ')}${d.ingresses.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
   }),
   defineDiagnostic({
     code: 'host-on-two-gateways',
@@ -288,6 +290,8 @@ export const GATEWAY = [
     code: 'intent-not-emitted',
     level: 'warning',
     doc: 'An annotation produced a setting that no emitted object carries (its route was not emitted, or a conflicting annotation won): the setting is lost. The message names the key; check why its route is missing.',
+    render: (d: {keys: string[]}) =>
+      `${d.keys.join(', ')} produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won)`,
   }),
   defineDiagnostic({
     code: 'issuer-copied',
@@ -350,6 +354,9 @@ export const GATEWAY = [
     code: 'merged-gateways-wildcard-takes-host',
     level: 'warning',
     doc: 'If the GatewayClass merges Gateways, a wildcard listener of one Gateway takes the TLS connections for hosts another Gateway serves on a listener without hostname (Envoy picks the wildcard server name first): those hosts get the wrong certificate. Do not merge these Gateways, or give the listener a hostname.',
+    render: (d: {listener: string; hostname: string; gateway: string; hosts: {host: string; gateway: string}[]}) =>
+      `if the GatewayClass merges Gateways (EnvoyProxy mergeGateways: true), the listener ${d.listener} (${d.hostname}) of ${d.gateway} takes the TLS connections for ${d.hosts.map((h) => `${h.host} (${h.gateway})`).join(', ')}: ` +
+      'Envoy picks a wildcard server name over a listener without hostname, so these hosts get this listener\'s certificate and routes instead of their own Gateway\'s; under ingress-nginx each controller had its own address',
   }),
   defineDiagnostic({
     code: 'namespace-label-needed',
@@ -375,6 +382,7 @@ export const GATEWAY = [
     code: 'policy-field-conflict',
     level: 'warning',
     doc: 'Two annotations of the Ingress set the same field of one policy: the first one is kept. The message names both; remove the other.',
+    render: (d: {keys: string[]; kind: string; path: string}) => `${d.keys.join(', ')} sets ${d.kind} ${d.path}, which another annotation of this Ingress already set; the first one is kept`,
   }),
   defineDiagnostic({
     code: 'policy-merge-type',
@@ -430,6 +438,7 @@ export const GATEWAY = [
     code: 'stream-configmap-not-found',
     level: 'warning',
     doc: 'The tcp-services/udp-services ConfigMap the controller names (--tcp-services-configmap) is not in the input: no stream listener is generated. Add it to the input (or use --lookup-cluster).',
+    render: (d: {configMap: string; from: string; flag: 'tcp-services' | 'udp-services'}) => `${d.flag} ConfigMap ${d.configMap} (${d.from}) is not in the input`,
   }),
   defineDiagnostic({
     code: 'target-lacks-crd',

@@ -262,6 +262,11 @@ export const TLS = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'A host without a Secret of its own (nginx served it with its default certificate) whose TLS connections a more specific listener takes (Envoy chooses the most specific SNI match): clients get that listener\'s certificate. Info when it is the same certificate nginx served.',
+    render: (d: {case: 'default-certificate'; host: string; listener: string; hostname: string; gateway: string} | {case: 'moved'; listener: string; hostname: string; hosts: string[]; listeners: string[]}) =>
+      d.case === 'default-certificate'
+        ? `host "${d.host}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${d.listener} (hostname ${d.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${d.gateway} https listener matches any name. Over HTTPS it reaches ${d.hostname}'s routes, not its own`
+        : `listener ${d.listener} (hostname ${d.hostname}) would receive the TLS connections for ${d.hosts.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${d.hostname}'s. ` +
+          `As ingress-nginx served each of these names from its own server, they get listeners of their own with the certificate they had (${d.listeners.join(', ')}), and their routes attach there`,
   }),
 ] as const
 
