@@ -202,6 +202,7 @@ export const SOURCES = [
     code: 'invalid-ingress',
     level: 'error',
     doc: 'An Ingress the compiler cannot model (no spec, no rules nor defaultBackend, wrong types): it is skipped, and the report lists it as not converted. Fix the manifest.',
+    render: (d: {namespace: string; name: string} & InvalidIngressProblem) => `Ingress ${d.namespace}/${d.name} is skipped: ${invalidIngressProblem(d)}`,
   }),
   defineDiagnostic({
     code: 'invalid-object',
@@ -266,3 +267,26 @@ export const SOURCES = [
       `Invalid YAML at ${d.file}:${d.line}${d.column !== undefined ? `:${d.column}` : ''}: ${d.reason}; the document starting at line ${d.documentLine} was ignored, fix it and run again`,
   }),
 ] as const
+
+/** Why the API server would never have accepted an Ingress (select.ts invalidIngressReason). */
+export type InvalidIngressProblem =
+  | {problem: 'name-not-dns-subdomain'; value: string}
+  | {problem: 'namespace-not-dns-label'; value: string}
+  | {problem: 'no-spec' | 'rules-not-list' | 'no-rules-or-default-backend' | 'tls-not-list'}
+
+export function invalidIngressProblem(d: InvalidIngressProblem): string {
+  switch (d.problem) {
+    case 'name-not-dns-subdomain':
+      return `its name "${d.value}" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.'), so the API server never accepted it`
+    case 'namespace-not-dns-label':
+      return `its namespace "${d.value}" is not a DNS-1123 label`
+    case 'no-spec':
+      return 'it has no spec'
+    case 'rules-not-list':
+      return 'spec.rules is not a list'
+    case 'no-rules-or-default-backend':
+      return 'it has neither spec.rules nor spec.defaultBackend'
+    case 'tls-not-list':
+      return 'spec.tls is not a list'
+  }
+}
