@@ -16,6 +16,7 @@ import {ROOT} from '../support/run-cli.js'
 const BIN = join(ROOT, 'bin', 'kubectl-ingress2gw')
 const BUNDLE = join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs')
 const BLOCK = join(ROOT, 'test', 'support', 'block-client-node.mjs')
+const BLOCK_TRANSLATOR = join(ROOT, 'test', 'support', 'block-translator.mjs')
 
 function plugin(args: string[], opts: {unbundled?: boolean; nodeArgs?: string[]; env?: NodeJS.ProcessEnv} = {}) {
   const env = {...process.env, NO_COLOR: '1', INGRESS2GW_UNBUNDLED: opts.unbundled ? '1' : '', ...opts.env}
@@ -29,6 +30,17 @@ test.before(() => {
 test('the explicit command map registers every command in src/commands/', (t) => {
   const files = readdirSync(join(ROOT, 'src', 'commands')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
   t.deepEqual(Object.keys(COMMANDS).filter((id) => id !== 'help').sort(), files.sort())
+})
+
+test('the bundle starts --help, --version and help COMMAND without importing any command\'s code; convert imports it', async (t) => {
+  for (const args of [['--help'], ['--version'], ['help', 'convert']]) {
+    const r = await plugin(args, {nodeArgs: ['--import', BLOCK_TRANSLATOR]})
+    t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+  }
+  // The block is effective: a conversion needs the translator's chunk and trips it.
+  const convert = await plugin(['convert', '-f', 'examples/'], {nodeArgs: ['--import', BLOCK_TRANSLATOR]})
+  t.not(convert.code, 0)
+  t.regex(convert.stderr, /BLOCKED: the translator was imported \(bundle chunk\)/)
 })
 
 test('the bundle\'s lazy loaders give the same command classes as the explicit map, id by id', async (t) => {
