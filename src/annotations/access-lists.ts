@@ -253,7 +253,7 @@ export const accessListsFamily: AnnotationFamily = {
       from.push(ctx.fullKey('allowlist-source-range'))
     }
     if (ctx.has('satisfy')) from.push(ctx.fullKey('satisfy'))
-    ctx.ingress.intents.policies.push({
+    ctx.patch.policies.push({
       kind: 'SecurityPolicy',
       path: 'authorization',
       value: {defaultAction: allow ? 'Deny' : 'Allow', rules},

@@ -1,11 +1,12 @@
 import {crossNamespaceAllowed} from './basic-auth.js'
 import {objectRef} from '../model/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
-import type {BackendOverrideIntent, IngressModel, ServiceBackend} from '../model/ingress-model.js'
+import type {BackendOverrideIntent, IngressInput, ServiceBackend} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan, type TlsVersion} from '../model/envoy-tls.js'
 import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
+import {balancesByConsistentHash} from './load-balancing.js'
 import {parseEnum, parseInt10} from '../model/parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
@@ -85,7 +86,7 @@ interface TlsPlan {
   /** Full annotation keys behind every object of the plan. */
   from: string[]
   /** The Ingress whose proxy-ssl-* settings the plan follows: this one, or the one a host inherits them from. */
-  source: IngressModel
+  source: IngressInput
   /** The CA must come from this ConfigMap (in the Ingress namespace), which the user creates. */
   caConfigMap?: string
   /** The client certificate nginx presented is in this Secret (ns/name) of another namespace, out of a Backend's reach. */
@@ -107,6 +108,7 @@ interface TlsPlan {
  */
 export const backendProtocolFamily: AnnotationFamily = {
   name: 'backend-protocol',
+  owns: ['grpc', 'backendOverride'],
   specs: [
     {
       key: 'backend-protocol',
@@ -199,16 +201,16 @@ export const backendProtocolFamily: AnnotationFamily = {
         })
         return
       case 'GRPC':
-        ctx.ingress.intents.grpc = {from: [bp], tls: false}
+        ctx.patch.grpc = {from: [bp], tls: false}
         ctx.account(key, 'approximate', 'the route becomes a GRPCRoute: only the paths /, /package.Service and Exact /package.Service/Method have a gRPC form, and rewrite or redirect filters are dropped')
         return
       case 'HTTPS':
       case 'GRPCS': {
-        if (protocol === 'GRPCS') ctx.ingress.intents.grpc = {from: [bp], tls: true}
-        const hashed = ctx.ingress.intents.policies.some((p) => p.path === 'loadBalancer' && p.value?.type === 'ConsistentHash')
+        if (protocol === 'GRPCS') ctx.patch.grpc = {from: [bp], tls: true}
+        const hashed = balancesByConsistentHash(ctx)
         const own = planBackendTls(ctx, ctx.ingress, secret, hashed)
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
-        ctx.ingress.intents.backendOverride = backendTlsOverride(ctx, own, inherited)
+        ctx.patch.backendOverride = backendTlsOverride(ctx, own, inherited)
         if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
           ctx.diag({
             level: 'info',
@@ -230,7 +232,7 @@ export const backendProtocolFamily: AnnotationFamily = {
  * The Secret a valid proxy-ssl-secret names, or why nginx denied every location of the Ingress instead
  * (proxyssl/main.go Parse: not namespace/name, or another namespace without allow-cross-namespace-resources).
  */
-export function proxySslSecretOf(ingress: IngressModel, allowCrossNamespace: boolean): {namespace: string; name: string} | {problem: string} | undefined {
+export function proxySslSecretOf(ingress: IngressInput, allowCrossNamespace: boolean): {namespace: string; name: string} | {problem: string} | undefined {
   const a = ingress.annotations.get('proxy-ssl-secret')
   if (!a?.valid) return undefined
   const raw = a.value as string
@@ -274,7 +276,7 @@ function accountProxySslUnused(ctx: FamilyContext, protocol: BackendProtocol, wi
  * which needs Envoy to see the pods, so a verified connection goes to the Service with a BackendTLSPolicy on it
  * instead of through a Backend (one endpoint: the Service's cluster DNS name).
  */
-function planBackendTls(ctx: FamilyContext, source: IngressModel, secret: {namespace: string; name: string} | undefined, hashed: boolean): TlsPlan {
+function planBackendTls(ctx: FamilyContext, source: IngressInput, secret: {namespace: string; name: string} | undefined, hashed: boolean): TlsPlan {
   const read = <T>(key: string): T | undefined => {
     const a = source.annotations.get(key)
     return a?.valid ? (a.value as T) : undefined
@@ -336,7 +338,7 @@ function planBackendTls(ctx: FamilyContext, source: IngressModel, secret: {names
 function inheritedPlans(ctx: FamilyContext, hashed: boolean): Map<string, TlsPlan> {
   const shared = ctx.lookup.sharedSettings()
   const plans = new Map<string, TlsPlan>()
-  const bySource = new Map<IngressModel, TlsPlan>()
+  const bySource = new Map<IngressInput, TlsPlan>()
   for (const {host} of shared.backendsOf(ctx.ingress)) {
     const source = shared.serverProxySsl(ctx.ingress, host)
     if (!source || source === ctx.ingress || plans.has(host)) continue
@@ -392,10 +394,10 @@ function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string
       if (!made.has(name)) {
         made.add(name)
         if (plan.viaBackend) {
-          ingress.intents.objects.push({from: plan.from, sources, object: backendObject(name, ingress.ref.namespace, svc, plan, sources)})
+          ctx.emitObject({from: plan.from, sources, object: backendObject(name, ingress.ref.namespace, svc, plan, sources)})
         }
         if (plan.verify) {
-          ingress.intents.objects.push({from: plan.from, sources, object: backendTlsPolicy(name, ctx, svc, plan, sources)})
+          ctx.emitObject({from: plan.from, sources, object: backendTlsPolicy(name, ctx, svc, plan, sources)})
         }
       }
       return plan.viaBackend ? {group: EG_GROUP, kind: 'Backend', name} : undefined

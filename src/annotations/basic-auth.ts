@@ -136,9 +136,9 @@ export const basicAuthFamily: AnnotationFamily = {
 
     const secret = basicAuthSecretName(ref.name)
     const from = ['auth-type', ...companions].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
-    ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'basicAuth', value: {users: {name: secret}}, from})
+    ctx.patch.policies.push({kind: 'SecurityPolicy', path: 'basicAuth', value: {users: {name: secret}}, from})
     // nginx: proxy_set_header Authorization "" after auth_basic; route filters run after Envoy's basic_auth.
-    ctx.ingress.intents.filters.push({
+    ctx.patch.filters.push({
       from: [ctx.fullKey('auth-type')],
       filter: {type: 'RequestHeaderModifier', requestHeaderModifier: {remove: ['Authorization']}},
     })

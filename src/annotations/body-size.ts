@@ -79,7 +79,7 @@ export const bodySizeFamily: AnnotationFamily = {
     }
     if (size.unlimited || size.quantity === undefined) {
       // "0" turns nginx's ConfigMap default off for this Ingress: the route must not inherit the Gateway-level limit.
-      ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
+      ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
       ctx.account(
         'proxy-body-size',
         'exact',
@@ -94,7 +94,7 @@ export const bodySizeFamily: AnnotationFamily = {
     if (long) {
       // nginx enforced the limit on a connection that also carried WebSockets; Envoy Gateway cannot do both. A
       // long-lived ConfigMap leaves the Gateway-level policy without requestBuffer: nothing to opt out of then.
-      if (!long.fromConfigMap) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
+      if (!long.fromConfigMap) ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-body-size')]})
       ctx.account(
         'proxy-body-size',
         'approximate',
@@ -103,7 +103,7 @@ export const bodySizeFamily: AnnotationFamily = {
       )
       return
     }
-    ctx.ingress.intents.policies.push({
+    ctx.patch.policies.push({
       kind: 'BackendTrafficPolicy',
       path: 'requestBuffer.limit',
       value: size.quantity,

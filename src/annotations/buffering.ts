@@ -59,7 +59,7 @@ function applyRequestBuffering(ctx: FamilyContext): void {
     ctx.account('proxy-request-buffering', 'exact', '"off" streams request bodies to the backend, as Envoy does by default', {level: 'info', code: 'request-streaming'})
     return
   }
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-request-buffering')]})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [ctx.fullKey('proxy-request-buffering')]})
   const gatewayLimit = parseNginxSize(defaults.proxyBodySize)
   if (ctx.options.nginxDefaults && ctx.ingress.settings.proxyBodySize.from !== 'annotation' && gatewayLimit.ok && !gatewayLimit.value.unlimited) {
     ctx.account(

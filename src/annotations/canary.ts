@@ -48,6 +48,7 @@ function parseNonNegative(value: string): ParseResult<number> {
  */
 export const canaryFamily: AnnotationFamily = {
   name: 'canary',
+  owns: ['canary'],
   specs: [
     {
       key: 'canary',
@@ -161,7 +162,7 @@ export const canaryFamily: AnnotationFamily = {
         code: 'canary-weight-total-ignored',
       })
     }
-    ing.intents.canary = {
+    ctx.patch.canary = {
       from,
       header: header === undefined ? undefined : {name: header, value, pattern: value === undefined ? pattern : undefined},
       cookie: ctx.value<string>('canary-by-cookie'),

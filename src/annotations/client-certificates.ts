@@ -48,6 +48,7 @@ function hostsOf(ctx: FamilyContext): string[] {
 
 export const clientCertificatesFamily: AnnotationFamily = {
   name: 'client-certificates',
+  owns: ['clientAuth'],
   specs: [
     {
       key: 'auth-tls-secret',
@@ -111,7 +112,7 @@ export const clientCertificatesFamily: AnnotationFamily = {
       return
     }
     const intent = readClientAuth(ctx, secretValue)
-    ctx.ingress.intents.clientAuth = intent
+    ctx.patch.clientAuth = intent
     if (intent.denied !== undefined) {
       // authtls Parse returned LocationDenied: Extract marks the Ingress denied (503 on its paths) and sets
       // AuthTLSError, which makes the server of every host of the Ingress answer 403 (nginx.tmpl SERVER).

@@ -152,7 +152,7 @@ export const corsFamily: AnnotationFamily = {
     }
     const from = ['enable-cors', ...CORS_KEYS].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
     const cors = corsPolicy(ctx)
-    if (cors) ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'cors', value: cors, from})
+    if (cors) ctx.patch.policies.push({kind: 'SecurityPolicy', path: 'cors', value: cors, from})
   },
 }
 

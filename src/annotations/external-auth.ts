@@ -92,6 +92,7 @@ const COMPANIONS = [
 
 export const externalAuthFamily: AnnotationFamily = {
   name: 'external-auth',
+  owns: ['authServerSteps'],
   specs: [
     {
       key: 'auth-url',

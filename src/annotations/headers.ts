@@ -19,7 +19,7 @@ const MAX_HEADER_ENTRIES = 16
  * then turns the Ingress's route into a 503 on every path (translate/denied.ts), as nginx does.
  */
 export function denyLocations(ctx: FamilyContext, key: string, reason: string, status = 503): void {
-  ctx.ingress.denied ??= {key, status, reason}
+  ctx.patch.denied ??= {key, status, reason}
   ctx.account(
     key,
     'manual',
@@ -79,6 +79,7 @@ function aliasHostnames(alias: string): {names: string[]} | {why: string} {
  */
 export const headersFamily: AnnotationFamily = {
   name: 'headers',
+  owns: ['hostAliases'],
   specs: [
     {
       key: 'upstream-vhost',
@@ -136,7 +137,7 @@ function applyUpstreamVhost(ctx: FamilyContext): void {
     })
     return
   }
-  ctx.ingress.intents.filters.push({
+  ctx.patch.filters.push({
     from: [ctx.fullKey('upstream-vhost')],
     filter: {type: 'URLRewrite', urlRewrite: {hostname: host}},
   })
@@ -156,7 +157,7 @@ function applyServerAlias(ctx: FamilyContext): void {
     // A placeholder goes back to its text: the host model compares aliases with rule hosts as written.
     else for (const n of r.names.map(restorePlaceholders)) if (!names.includes(n)) names.push(n)
   }
-  if (names.length > 0) ctx.ingress.intents.hostAliases = {names, from: [ctx.fullKey('server-alias')]}
+  if (names.length > 0) ctx.patch.hostAliases = {names, from: [ctx.fullKey('server-alias')]}
   if (rejected.length > 0) {
     ctx.account('server-alias', 'manual', `${rejected.join('; ')}: Gateway API hostnames are exact names or a leading *. wildcard, so ${rejected.length === 1 ? 'this alias is' : 'these aliases are'} not added`, {
       hint: 'list the concrete host names the alias stood for in server-alias (or as Ingress hosts) and convert again',
@@ -220,7 +221,7 @@ function applyCustomHeaders(ctx: FamilyContext): void {
     else skipped.push(`${name} (Gateway API sets at most ${MAX_HEADER_ENTRIES} headers per filter)`)
   }
   if (set.length > 0) {
-    ctx.ingress.intents.filters.push({
+    ctx.patch.filters.push({
       from: [ctx.fullKey('custom-headers')],
       filter: {type: 'ResponseHeaderModifier', responseHeaderModifier: {set}},
     })

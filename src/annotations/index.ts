@@ -28,10 +28,10 @@ import type {AnnotationFamily, AnnotationSpec} from './types.js'
 import {unsupportedFamily} from './unsupported.js'
 
 /**
- * Order matters where one family's outcome decides another's accounting (the first account() of a key wins):
- * canary first (a canary Ingress's other keys are ignored), then passthrough (its Ingress's HTTP keys are
- * ignored). Settings one family needs from another's keys come from the resolve phase (ingress.settings), not from
- * the order.
+ * The registration order is the order the families' patches merge in (list fields appended in it), not an order
+ * they depend on: each reads only the Ingress, its resolved settings (ingress.settings) and the lookup, and where
+ * one family's outcome decides another's (a canary's keys, ssl-passthrough, a denial, fail-closed authorization) the
+ * runner combines them after the merge (translate/annotation-pass.ts). test/family-order.test.ts runs them shuffled.
  */
 export const families: AnnotationFamily[] = [
   canaryFamily,
@@ -78,7 +78,20 @@ function serveRule(key: string): ServeRule {
   return rule
 }
 
+/** Each owned intents field has one family: the one whose patch may set it (mergePatches checks the writes). */
+export function checkOwnership(list: readonly AnnotationFamily[]): void {
+  const owner = new Map<string, string>()
+  for (const family of list) {
+    for (const field of family.owns ?? []) {
+      const other = owner.get(field)
+      if (other !== undefined) throw new Error(`intents.${field} is owned by annotation families ${other} and ${family.name}`)
+      owner.set(field, family.name)
+    }
+  }
+}
+
 function buildRegistry(): Map<string, RegistryEntry> {
+  checkOwnership(families)
   const map = new Map<string, RegistryEntry>()
   for (const family of families) {
     for (const spec of family.specs) {

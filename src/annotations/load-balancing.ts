@@ -250,6 +250,15 @@ function upstreamPlans(ctx: FamilyContext): UpstreamPlan[] {
   return [...byUpstream.values()].map(({decision, paths}) => planFor(ctx, decision, paths.sort()))
 }
 
+/**
+ * True when this Ingress's routes balance an upstream by consistent hash (the loadBalancer fragment the family
+ * writes): backend-protocol reads it here, from the same upstream decisions, not from the family's output.
+ */
+export function balancesByConsistentHash(ctx: FamilyContext): boolean {
+  if (ctx.ingress.isCanary || answersWithRedirect(ctx)) return false
+  return upstreamPlans(ctx).some((p) => p.value.loadBalancer?.type === 'ConsistentHash')
+}
+
 /** This Ingress's own keys, where no other Ingress decided them (accountOverridden ran first). */
 function accountOwn(ctx: FamilyContext, plans: UpstreamPlan[]): void {
   if (ctx.value<boolean>('service-upstream') === true) {
@@ -293,7 +302,7 @@ function reportTlsStickiness(ctx: FamilyContext, plans: UpstreamPlan[]): void {
   const hint =
     'to keep stickiness, verify the backend (proxy-ssl-secret with ca.crt and proxy-ssl-verify "on", or --backend-tls=verify): the route then reaches the Service itself with a BackendTLSPolicy; or point the Backend\'s fqdn at a headless Service (clusterIP: None) selecting the same pods, whose DNS name resolves to every pod'
   const key = ctx.value<string>('affinity') === 'cookie' ? 'affinity' : ctx.value<string>('upstream-hash-by') ? 'upstream-hash-by' : undefined
-  if (key && !ctx.ingress.fidelity.has(ctx.fullKey(key))) ctx.account(key, 'manual', message, {hint, code: 'stickiness-lost-tls'})
+  if (key && !ctx.accounted(key)) ctx.account(key, 'manual', message, {hint, code: 'stickiness-lost-tls'})
   else ctx.diag({level: 'warning', code: 'stickiness-lost-tls', fidelity: 'manual', message, hint})
 }
 
@@ -339,8 +348,8 @@ function pushPlans(ctx: FamilyContext, plans: UpstreamPlan[]): void {
     const first = group[0]!.value
     const from = [...keys].map((k) => ctx.fullKey(k))
     const extra = sources.size > 0 ? {sources: [...sources].sort()} : {}
-    if (first.loadBalancer) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'loadBalancer', value: first.loadBalancer, from, upstreams, ...extra})
-    if (first.routingType) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'routingType', value: first.routingType, from, upstreams, ...extra})
+    if (first.loadBalancer) ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'loadBalancer', value: first.loadBalancer, from, upstreams, ...extra})
+    if (first.routingType) ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'routingType', value: first.routingType, from, upstreams, ...extra})
   }
 }
 

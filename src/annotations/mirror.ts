@@ -276,7 +276,7 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
     backendRef = {group: '', kind: 'Service', name: service.name, port: destination.port}
     if (service.namespace !== ingress.ref.namespace) {
       backendRef.namespace = service.namespace
-      ingress.intents.objects.push({from: [key], object: referenceGrant(ctx, service, sources, key)})
+      ctx.patch.objects.push({from: [key], object: referenceGrant(ctx, service, sources, key)})
     }
   } else {
     const name = dnsName(ingress.ref.name, 'mirror')
@@ -284,13 +284,13 @@ function applyMirrorTarget(ctx: FamilyContext, target: MirrorUrl): boolean {
     // nginx's proxy_pass https:// does not verify the certificate; a server name goes out as SNI so that
     // name-based TLS endpoints answer (an IP address cannot be an SNI name).
     if (target.scheme === 'https') spec.tls = destination.sni ? {insecureSkipVerify: true, sni: destination.sni} : {insecureSkipVerify: true}
-    ingress.intents.objects.push({
+    ctx.patch.objects.push({
       from: [key],
       object: {apiVersion: `${EG_GROUP}/v1alpha1`, kind: 'Backend', metadata: managedMetadata(name, ingress.ref.namespace, sources, [key]), spec},
     })
     backendRef = {group: EG_GROUP, kind: 'Backend', name}
   }
-  ingress.intents.filters.push({from: [key], filter: {type: 'RequestMirror', requestMirror: {backendRef}}})
+  ctx.patch.filters.push({from: [key], filter: {type: 'RequestMirror', requestMirror: {backendRef}}})
 
   // ingress-nginx defaults the mirror's Host to the target URL's Hostname() (no port).
   const host = ctx.value<string>('mirror-host') ?? target.host

@@ -33,6 +33,7 @@ interface PassthroughBackend {
  */
 export const passthroughFamily: AnnotationFamily = {
   name: 'passthrough',
+  owns: ['suppressRoute'],
   specs: [
     {
       key: 'ssl-passthrough',
@@ -51,7 +52,7 @@ export const passthroughFamily: AnnotationFamily = {
     if (on !== true) return
     const key = ctx.fullKey('ssl-passthrough')
     const ingress = ctx.ingress
-    ingress.intents.suppressRoute = {from: [key]}
+    ctx.patch.suppressRoute = {from: [key]}
 
     const byBackend = new Map<string, {backend: PassthroughBackend; hosts: string[]}>()
     const missing: string[] = []
@@ -90,7 +91,7 @@ export const passthroughFamily: AnnotationFamily = {
       // The gateway bundle gives each passthrough host a TLS listener of its own (passthroughListeners); without it
       // the gateway owner adds the one listener the hint describes.
       const sections = ctx.options.emitGateway === true ? g.hosts.map(passthroughListenerName) : [PASSTHROUGH_LISTENER]
-      ingress.intents.objects.push({
+      ctx.patch.objects.push({
         from: [key],
         role: 'passthrough-route',
         object: {

@@ -274,7 +274,7 @@ export const rateLimitFamily: AnnotationFamily = {
       selectors.map((clientSelectors) => ({...(clientSelectors.length > 0 ? {clientSelectors: structuredClone(clientSelectors)} : {}), limit: {requests: n, unit}})),
     )
     const from = [...limits.map((l) => l.key), ...(exempt !== undefined ? ['limit-allowlist'] : []), ...(multiplierSet !== undefined ? ['limit-burst-multiplier'] : [])]
-    ctx.ingress.intents.policies.push({
+    ctx.patch.policies.push({
       kind: 'BackendTrafficPolicy',
       path: 'rateLimit',
       // `type` is required up to Envoy Gateway v1.5 and deprecated (still accepted) after.

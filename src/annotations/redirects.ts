@@ -163,6 +163,7 @@ function parseAppRoot(value: string): ParseResult<string> {
  */
 export const redirectsFamily: AnnotationFamily = {
   name: 'redirects',
+  owns: ['redirect', 'wwwTwins'],
   specs: [
     {
       key: 'permanent-redirect',
@@ -376,7 +377,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
     const name = dnsName(ctx.ingress.ref.name, 'redirect-response')
     const directResponse: Record<string, unknown> = {statusCode: code}
     if (code !== 304) Object.assign(directResponse, {contentType: 'text/html', body: {type: 'Inline', inline: url}})
-    ctx.ingress.intents.objects.push({
+    ctx.patch.objects.push({
       from,
       object: {
         apiVersion: `${EG_GROUP}/v1alpha1`,
@@ -385,7 +386,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
         spec: {directResponse},
       },
     })
-    ctx.ingress.intents.redirect = {from, filter: {type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}}}
+    ctx.patch.redirect = {from, filter: {type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}}}
     ctx.account(codeKey, 'exact', `nginx answers status ${code} with the URL as the response body and no Location header (its return directive redirects only for 301, 302, 303, 307, 308); an Envoy Gateway direct response does the same`, {
       level: 'info',
       code: 'redirect-code-not-a-redirect',
@@ -399,7 +400,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
     ctx.account(urlKey, 'manual', answer.reason, {hint: answer.hint})
     return
   }
-  ctx.ingress.intents.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
+  ctx.patch.redirect = {from, filter: {type: 'RequestRedirect', requestRedirect: answer.redirect}}
   if (answer.exact) ctx.account(urlKey, 'exact')
   else ctx.account(urlKey, 'approximate', answer.note, answer.note?.includes('query string') ? {hint: REDIRECT_QUERY_HINT} : undefined)
   if (NEWER_REDIRECT_CODES.has(code)) {
@@ -422,7 +423,7 @@ function applyAppRoot(ctx: FamilyContext): void {
   // nginx.tmpl renders `if ($uri = /) { return 302 ... }` at server level (ngx_http_rewrite_module, server rewrite
   // phase), before the location whose rewrite_by_lua (lua_ingress.lua redirect_to_https) redirects to HTTPS: plain
   // HTTP for / gets the 302 to http://host<root> first. emit-routes.ts serves the rule on the http listener too.
-  ctx.ingress.intents.extraRules.push({
+  ctx.patch.extraRules.push({
     from: [ctx.fullKey('app-root')],
     rule: {
       matches: [{path: {type: 'Exact', value: '/'}}],
@@ -462,11 +463,11 @@ function applyFromToWww(ctx: FamilyContext): void {
     else if (PRECISE_HOSTNAME.test(other)) pairs.push({from: other, to: host})
   }
   const code = httpRedirectCode(ctx)
-  if (pairs.length > 0) ingress.intents.wwwTwins = pairs.map((p) => p.from)
+  if (pairs.length > 0) ctx.patch.wwwTwins = pairs.map((p) => p.from)
   const sources = [objectRef('Ingress', ingress.ref)]
   for (const pair of pairs) {
     const name = pairs.length === 1 ? dnsName(ingress.ref.name, 'www-redirect') : dnsName(ingress.ref.name, 'www-redirect', pair.from)
-    ingress.intents.objects.push({
+    ctx.patch.objects.push({
       from: [key],
       object: {
         apiVersion: `${GATEWAY_GROUP}/v1`,

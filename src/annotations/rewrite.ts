@@ -1,4 +1,4 @@
-import type {IngressModel} from '../model/ingress-model.js'
+import type {IngressInput} from '../model/ingress-model.js'
 import {parseBool} from '../model/parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
@@ -8,7 +8,7 @@ import type {ParseResult} from '../model/parsers.js'
  * controller.go createServers applies its annotations but restores Redirect and Rewrite ("Redirect and rewrite can
  * affect the catch all behavior, skip for now"): its redirects, app-root, rewrite-target and use-regex do nothing.
  */
-export function servesOnlyCatchAll(ingress: IngressModel): boolean {
+export function servesOnlyCatchAll(ingress: IngressInput): boolean {
   const rules = ingress.object.spec?.rules
   return !(Array.isArray(rules) && rules.length > 0)
 }
@@ -54,6 +54,7 @@ export function usesCaptures(target: string): boolean {
  */
 export const rewriteFamily: AnnotationFamily = {
   name: 'rewrite',
+  owns: ['rewriteTarget'],
   specs: [
     {
       key: 'use-regex',
@@ -80,7 +81,7 @@ export const rewriteFamily: AnnotationFamily = {
     },
   ],
   apply(ctx) {
-    const intents = ctx.ingress.intents
+    const intents = ctx.patch
     if (servesOnlyCatchAll(ctx.ingress)) {
       ignoreOnCatchAll(ctx, ['use-regex', 'rewrite-target', 'x-forwarded-prefix'])
       return

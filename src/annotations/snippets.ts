@@ -327,7 +327,7 @@ export const snippetsFamily: AnnotationFamily = {
       const optOuts = key === 'configuration-snippet' ? compressionOptOuts(snippet) : []
       // The Gateway-level policy names its compressors compressor or compression (configmap/compression.ts): both.
       for (const type of optOuts) {
-        for (const field of ['compressor', 'compression'] as const) ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
+        for (const field of ['compressor', 'compression'] as const) ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: `${field}.${type}`, value: undefined, optOut: true, from: [ctx.fullKey(key)]})
       }
       if (optOuts.length > 0 && snippetDirectives(snippet).length === optOuts.length) {
         ctx.account(key, 'exact', `${conversions.join('; ')}`)
@@ -337,7 +337,7 @@ export const snippetsFamily: AnnotationFamily = {
       if (guard) {
         // Authentication or access control in raw nginx: publishing the route without it would open it. The route
         // denies every request until a person writes the equivalent policy.
-        ctx.ingress.intents.policies.unshift({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [ctx.fullKey(key)]})
+        ctx.patch.denyAll.push({from: ctx.fullKey(key), replacesAuthorization: false})
         ctx.account(key, 'manual', `raw nginx configuration with access control (${guard}) is not converted, so the route denies every request (fail closed) until the equivalent policy is written: "${quoteSnippet(snippet)}"`, {
           level: 'error',
           code: 'snippet-access-control-fail-closed',

@@ -12,6 +12,7 @@ import type {AnnotationFamily} from './types.js'
  */
 export const sslRedirectFamily: AnnotationFamily = {
   name: 'ssl-redirect',
+  owns: ['sslRedirect', 'forceSslRedirect'],
   always: true,
   specs: [
     {
@@ -40,7 +41,7 @@ export const sslRedirectFamily: AnnotationFamily = {
     },
   ],
   apply(ctx) {
-    const intents = ctx.ingress.intents
+    const intents = ctx.patch
     // Resolved before the families (settings.ts): the annotation, else the Ingress's own controller ConfigMap.
     intents.sslRedirect = ctx.ingress.settings.sslRedirect.value
     intents.forceSslRedirect = ctx.ingress.settings.forceSslRedirect.value

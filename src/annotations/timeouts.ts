@@ -136,7 +136,7 @@ function withNonIdempotent(conditions: string[], retryNonIdempotent: boolean): s
 }
 
 function timeoutPolicy(ctx: FamilyContext, path: 'timeout.tcp.connectTimeout' | 'timeout.http.streamIdleTimeout', value: string, keys: string[]): void {
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path, value, from: keys.map((k) => ctx.fullKey(k))})
 }
 
 /** A timeout of 0 or less: nginx fails every request (0) or refuses the configuration (negative). */
@@ -199,7 +199,7 @@ function applyTimeouts(ctx: FamilyContext): void {
 function keepUpgrades(ctx: FamilyContext): void {
   const long = longLivedTimeout(ctx)
   if (!long || long.fromConfigMap) return
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [long.label]})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'requestBuffer', value: undefined, optOut: true, from: [long.label]})
   const defaults = ctx.lookup.controllerDefaults()
   const body = parseNginxSize(defaults.proxyBodySize)
   if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.ingress.settings.proxyBodySize.from === 'annotation' || longLivedDefault(defaults)) return
@@ -251,7 +251,7 @@ function applyRetries(ctx: FamilyContext): void {
   const noRetry = off || triggers.length === 0 || tries === 1
   if (noRetry) {
     // An explicit zero keeps a Gateway-level default retry (nginx defaults) from applying to this route.
-    ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries: 0}, from})
+    ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries: 0}, from})
     const why = off ? 'proxy-next-upstream "off"' : tries === 1 ? 'proxy-next-upstream-tries 1 (the first attempt only)' : `"${conditions.join(' ')}" names no retry condition`
     if (hasConditions) ctx.account('proxy-next-upstream', 'exact', `no retries (${why}): retry.numRetries 0`, {level: 'info', code: 'retry-disabled'})
     if (hasTries) {
@@ -264,7 +264,7 @@ function applyRetries(ctx: FamilyContext): void {
   const numRetries = tries === 0 ? EG_DEFAULT_RETRIES : tries - 1
   const value: Record<string, unknown> = {triggers}
   if (codes.length > 0) value.httpStatusCodes = codes
-  ctx.ingress.intents.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn: value}, from})
+  ctx.patch.policies.push({kind: 'BackendTrafficPolicy', path: 'retry', value: {numRetries, retryOn: value}, from})
 
   const differences = retryDifferences(conditions, retryOn)
   if (hasConditions) {

@@ -1,6 +1,6 @@
 import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../model/types.js'
 import type {ParseResult} from '../model/parsers.js'
-import type {IngressModel} from '../model/ingress-model.js'
+import type {IngressInput, IngressIntents, IngressModel, ObjectIntent} from '../model/ingress-model.js'
 import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import type {Code} from '../model/catalogue/index.js'
@@ -89,8 +89,51 @@ export interface ServedPath {
   backendProtocol?: string
 }
 
+/** Intents fields that are lists: every family's entries are appended, in registration order. */
+export type ListField = 'filters' | 'extensionFilters' | 'policies' | 'objects' | 'extraRules'
+/** Intents fields one family owns (declared in its `owns`): only that family may set them. */
+export type OwnedField = Exclude<keyof IngressIntents, ListField>
+
+/**
+ * What ingress-nginx would have the route deny outright (fail closed), combined after the merge by the runner
+ * (annotation-pass.ts combineDenyAll): an authorization `defaultAction: Deny` with no rules, first among the
+ * Ingress's authorization fragments.
+ */
+export interface DenyAllRequest {
+  /** The full annotation key that asks for it. */
+  from: string
+  /**
+   * auth-url failing closed: the other authorization fragments of the Ingress are left out (an Allow rule would let
+   * clients in without authenticating), and the route opts out of a Gateway-level authorization.
+   */
+  replacesAuthorization: boolean
+}
+
+/**
+ * One family's output for one Ingress. The runner gives each family an empty patch, and merges the patches after
+ * every family ran (annotation-pass.ts mergePatches): list fields appended in registration order, owned fields
+ * checked against the family's `owns`, then the declared combine steps (denial, deny-all).
+ */
+export type FamilyPatch = Partial<Pick<IngressIntents, OwnedField>> &
+  Pick<IngressIntents, ListField> & {
+    /** ingress-nginx denied the Ingress's locations for a reason only the family sees (combineDenials). */
+    denied?: IngressModel['denied']
+    denyAll: DenyAllRequest[]
+  }
+
 export interface FamilyContext {
-  ingress: IngressModel
+  /**
+   * The Ingress: its input, frozen settings and the serve table's denial, but neither the intents nor the fidelities
+   * other families produce (a family that read them would depend on the order the families run in).
+   */
+  ingress: IngressInput
+  /** This family's own patch of the Ingress's intents (never another family's). */
+  readonly patch: FamilyPatch
+  /**
+   * Adds an object to the Ingress's merged intents when an emitter calls back into an intent after the merge
+   * (BackendOverrideIntent.ref creates a Backend per Service:port the route resolves).
+   */
+  emitObject(object: ObjectIntent): void
   lookup: Lookup
   /** The translate options (listeners, backend TLS mode, ...). */
   options: TranslateOptions
@@ -106,16 +149,23 @@ export interface FamilyContext {
    * account for get their spec's fidelity and note.
    */
   account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: Code}): void
+  /** True when the key's fidelity is settled: by the serve table before the families ran, or by this family. */
+  accounted(key: string): boolean
   diag(d: Omit<Diagnostic, 'object'> & {object?: string}): void
 }
 
 /** A family's own verdict on an empty or invalid value: the default is used (the family accounts it), or as named. */
 export type InvalidEffect = 'default' | 'ingress-dropped' | 'location-denied'
 
-/** One file per annotation family; `apply` fills only its own part of the Ingress's intents. */
+/**
+ * One file per annotation family; `apply` fills only its own patch (ctx.patch), reading the Ingress, its frozen
+ * settings and the lookup, never another family's output: the families may run in any order.
+ */
 export interface AnnotationFamily {
   name: string
   specs: AnnotationSpec<any>[]
+  /** The intents fields only this family sets (the registry refuses two owners; the runner a write without it). */
+  owns?: readonly OwnedField[]
   /**
    * Where ingress-nginx's parser reads its keys conditionally (redirect.go Parse reads a code only beside its URL),
    * the effect of an empty or invalid value of `key` given the Ingress's raw values by short key; replaces the

@@ -201,6 +201,12 @@ export interface IngressModel {
   fidelity: Map<string, Fidelity>
 }
 
+/**
+ * An Ingress as its input and resolve phase left it, without what the annotation families produce (intents,
+ * fidelities): what a family may read of its own Ingress (annotations/types.ts FamilyContext).
+ */
+export type IngressInput = Readonly<Omit<IngressModel, 'intents' | 'fidelity'>>
+
 export type MatchKind = 'Exact' | 'Prefix'
 
 export interface ServiceBackend {

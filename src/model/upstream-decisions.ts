@@ -3,7 +3,7 @@
  * translate/upstreams.ts decides once all Ingresses are read (createUpstreams, getBackendServers), and what the
  * annotation families read through FamilyContext.sharedSettings(). Types only.
  */
-import type {IngressModel, ServiceBackend} from './ingress-model.js'
+import type {IngressInput, IngressModel, ServiceBackend} from './ingress-model.js'
 
 export interface UpstreamDecision {
   /** namespace/service/port */
@@ -36,9 +36,9 @@ export interface IngressBackend {
 
 export interface SharedSettings {
   /** The upstream decision for a path (or the default backend) of an Ingress. */
-  upstream(ingress: IngressModel, backend: IngressBackend): UpstreamDecision | undefined
+  upstream(ingress: IngressInput, backend: IngressBackend): UpstreamDecision | undefined
   /** The Ingress whose proxy-ssl-* apply to every location of the host (server ProxySSL), if any. */
-  serverProxySsl(ingress: IngressModel, host: string): IngressModel | undefined
+  serverProxySsl(ingress: IngressInput, host: string): IngressModel | undefined
   /** The Ingress's paths with their resolved backends (paths whose Service port does not resolve are left out). */
-  backendsOf(ingress: IngressModel): IngressBackend[]
+  backendsOf(ingress: IngressInput): IngressBackend[]
 }

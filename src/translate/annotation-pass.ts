@@ -7,9 +7,9 @@
 import {ALIASES} from '../annotations/all-keys.js'
 import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js'
 import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
-import type {FamilyContext, Lookup} from '../annotations/types.js'
+import type {AnnotationFamily, FamilyContext, FamilyPatch, ListField, Lookup, OwnedField} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
-import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
+import type {AnnotationValue, IngressModel, PolicyFragment} from '../model/ingress-model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
@@ -17,6 +17,7 @@ import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitut
 import {DEFAULT_OPTIONS} from './options.js'
 import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
 import {fallbackText} from '../model/settings.js'
+import {authorizationLeftOut} from '../annotations/external-auth/fail-closed.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
 const DEFAULT_PREFIX = DEFAULT_OPTIONS.annotationPrefix
@@ -359,15 +360,78 @@ export interface DoubleAccount {
  */
 export const accountingAudit: {onDoubleAccount?: (conflict: DoubleAccount) => void} = {}
 
-/** Run every family over one Ingress, then settle the fidelity of every key none of them accounted for. */
+/**
+ * The test hook that runs the families in another order (test/family-order.test.ts): the output must not change,
+ * since a family reads only the Ingress, its settings and the lookup, and the patches merge in registration order.
+ */
+export const familyRunOrder: {permute?: (families: readonly AnnotationFamily[]) => AnnotationFamily[]} = {}
+
+/** One account() call, applied when the patches merge. */
+interface Account {
+  key: string
+  fidelity: Fidelity
+  message?: string
+  extra?: Parameters<FamilyContext['account']>[3]
+}
+
+/** What one family produced for one Ingress: its patch, and its accounts and diagnostics in the order it made them. */
+interface FamilyRun {
+  family: AnnotationFamily
+  patch?: FamilyPatch
+  effects: ({account: Account} | {diagnostic: Diagnostic})[]
+}
+
+const emptyPatch = (): FamilyPatch => ({filters: [], extensionFilters: [], policies: [], objects: [], extraRules: [], denyAll: []})
+
+/**
+ * ssl-passthrough: nginx ignores every HTTP setting of the Ingress, so only the canary and passthrough families run
+ * (the passthrough family accounts the others' keys). Decided from the annotation, not from a family's output.
+ */
+function passesThrough(ingress: IngressModel): boolean {
+  const a = ingress.annotations.get('ssl-passthrough')
+  return !ingress.isCanary && a !== undefined && a.valid && a.value === true
+}
+
+/** Run every family over one Ingress, merge their patches, then settle the fidelity of every key none of them accounted for. */
 export function applyFamilies(ingress: IngressModel, options: TranslateOptions, lookup: Lookup, diagnostics: Diagnostic[]): void {
   const prefix = options.annotationPrefix
   const subject = about('Ingress', ingress.ref)
-  // Which family accounted each key in this pass (undefined: the settlement after the families).
-  let running: string | undefined
+  const fullKeyOf = (key: string) => ingress.annotations.get(key)?.fullKey ?? `${prefix}/${key}`
+  // The family whose run (or whose effects at the merge) is current; undefined: the settlement after the families.
+  let current: FamilyRun | undefined
   const accountedBy = new Map<string, string>()
+  /** account() as it takes effect: the first account of a key wins (the audit reports one of another family). */
+  const settle = (family: string | undefined, {key, fidelity, message, extra}: Account) => {
+    const fullKey = fullKeyOf(key)
+    const first = accountedBy.get(fullKey)
+    if (family !== undefined && first !== undefined && first !== family) accountingAudit.onDoubleAccount?.({ingress: ingress.id, key: fullKey, first, second: family})
+    if (ingress.fidelity.has(fullKey)) return
+    if (family !== undefined) accountedBy.set(fullKey, family)
+    ingress.fidelity.set(fullKey, fidelity)
+    const level = extra?.level ?? LEVEL_FOR[fidelity]
+    if (level && message) {
+      diagnostics.push({
+        level,
+        code: extra?.code ?? (`annotation-${fidelity}` as const),
+        ...subject,
+        annotation: fullKey,
+        fidelity,
+        message: `${fullKey}: ${message}`,
+        hint: extra?.hint,
+        source: ingress.source,
+      })
+    }
+  }
   const ctx: FamilyContext = {
     ingress,
+    get patch() {
+      if (!current) throw new Error('a family patch exists only while the family runs')
+      return (current.patch ??= emptyPatch())
+    },
+    emitObject(object) {
+      if (current) throw new Error(`family ${current.family.name} adds objects through its patch while it runs`)
+      ingress.intents.objects.push(object)
+    },
     lookup,
     options,
     annotationPrefix: prefix,
@@ -377,43 +441,44 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
       return a && a.valid ? (a.value as T) : undefined
     },
     raw: (key) => ingress.annotations.get(key)?.raw,
-    fullKey: (key) => ingress.annotations.get(key)?.fullKey ?? `${prefix}/${key}`,
+    fullKey: fullKeyOf,
     account(key, fidelity, message, extra) {
-      const a = ingress.annotations.get(key)
-      const fullKey = a?.fullKey ?? `${prefix}/${key}`
-      const first = accountedBy.get(fullKey)
-      if (running !== undefined && first !== undefined && first !== running) accountingAudit.onDoubleAccount?.({ingress: ingress.id, key: fullKey, first, second: running})
-      if (ingress.fidelity.has(fullKey)) return
-      if (running !== undefined) accountedBy.set(fullKey, running)
-      ingress.fidelity.set(fullKey, fidelity)
-      const level = extra?.level ?? LEVEL_FOR[fidelity]
-      if (level && message) {
-        diagnostics.push({
-          level,
-          code: extra?.code ?? (`annotation-${fidelity}` as const),
-          ...subject,
-          annotation: fullKey,
-          fidelity,
-          message: `${fullKey}: ${message}`,
-          hint: extra?.hint,
-          source: ingress.source,
-        })
-      }
+      if (current) current.effects.push({account: {key, fidelity, message, extra}})
+      else settle(undefined, {key, fidelity, message, extra})
+    },
+    accounted(key) {
+      const fullKey = fullKeyOf(key)
+      return ingress.fidelity.has(fullKey) || (current?.effects.some((e) => 'account' in e && fullKeyOf(e.account.key) === fullKey) ?? false)
     },
     diag(d) {
-      diagnostics.push({...subject, source: ingress.source, ...d})
+      const diagnostic: Diagnostic = {...subject, source: ingress.source, ...d}
+      if (current) current.effects.push({diagnostic})
+      else diagnostics.push(diagnostic)
     },
   }
   const before = {diagnostics: diagnostics.length, accounted: new Set(ingress.fidelity.keys())}
-  for (const family of allFamilies()) {
+  const passthrough = passesThrough(ingress)
+  const registered = allFamilies()
+  const runs = new Map<AnnotationFamily, FamilyRun>()
+  for (const family of familyRunOrder.permute?.(registered) ?? registered) {
     if (!family.apply) continue
-    // ssl-passthrough: nginx ignores every HTTP setting of the Ingress (the passthrough family accounted them).
-    if (ingress.intents.suppressRoute && family.name !== 'passthrough' && family.name !== 'canary') continue
+    if (passthrough && family.name !== 'passthrough' && family.name !== 'canary') continue
     if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
-    running = family.name
+    current = {family, effects: []}
     family.apply(ctx)
+    runs.set(family, current)
   }
-  running = undefined
+  current = undefined
+  const ordered = registered.filter((f) => runs.has(f)).map((f) => runs.get(f)!)
+  mergePatches(ingress, ordered)
+  for (const run of accountPrecedence(ingress, ordered)) {
+    for (const effect of run.effects) {
+      if ('account' in effect) settle(run.family.name, effect.account)
+      else diagnostics.push(effect.diagnostic)
+    }
+  }
+  combineDenials(ingress, ordered)
+  combineDenyAll(ingress, ordered, (d) => diagnostics.push({...subject, source: ingress.source, ...d}))
   // Denied by a value or by a family (a Secret in another namespace, say): the server-level settings the families
   // produced stay, the location settings go.
   if (ingress.denied && !ingress.isCanary) {
@@ -425,4 +490,71 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     const spec = registry.get(a.key)!.spec
     ctx.account(a.key, spec.fidelity, spec.note)
   }
+}
+
+const LIST_FIELDS = ['filters', 'extensionFilters', 'policies', 'objects', 'extraRules'] as const satisfies readonly ListField[]
+
+/**
+ * The families' patches into the Ingress's intents, in registration order whatever order they ran in: list fields
+ * appended, owned fields set by the one family that declares them (a write a family does not own, or a field two
+ * families set, is a programming error).
+ */
+export function mergePatches(ingress: IngressModel, runs: readonly FamilyRun[]): void {
+  const intents = ingress.intents
+  const setBy = new Map<string, string>()
+  for (const {family, patch} of runs) {
+    if (!patch) continue
+    for (const field of LIST_FIELDS) if (patch[field].length > 0) (intents[field] as unknown[]).push(...patch[field])
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined || (LIST_FIELDS as readonly string[]).includes(field) || field === 'denied' || field === 'denyAll') continue
+      if (!family.owns?.includes(field as OwnedField)) throw new Error(`annotation family ${family.name} set intents.${field}, which it does not declare in owns`)
+      const other = setBy.get(field)
+      if (other !== undefined) throw new Error(`intents.${field} of Ingress ${ingress.id} is set by family ${other} and by ${family.name}`)
+      setBy.set(field, family.name)
+      ;(intents as unknown as Record<string, unknown>)[field] = value
+    }
+  }
+}
+
+/**
+ * Whose accounts take effect first (the first account of a key wins): on a canary Ingress the canary family's,
+ * since nginx ignores every other setting of a canary (its locations take the primary's); then registration order.
+ * Other families account only their own keys (the accounting audit fails a test that shows otherwise).
+ */
+function accountPrecedence(ingress: IngressModel, runs: readonly FamilyRun[]): FamilyRun[] {
+  if (!ingress.isCanary) return [...runs]
+  return [...runs.filter((r) => r.family.name === 'canary'), ...runs.filter((r) => r.family.name !== 'canary')]
+}
+
+/**
+ * A denial a family found (a Secret or ConfigMap nginx cannot use), when the serve table denied nothing: nginx keeps
+ * the first LocationDeniedError its parsers return, in Go map order (annotations.go Extract ranges over a map), so
+ * any one is as faithful; the first in registration order makes the same input name the same key.
+ */
+function combineDenials(ingress: IngressModel, runs: readonly FamilyRun[]): void {
+  if (ingress.denied) return
+  const denial = runs.find((r) => r.patch?.denied !== undefined)?.patch!.denied
+  if (denial) ingress.denied = denial
+}
+
+/**
+ * Deny-all requests (auth-url failing closed, snippets with access control): an authorization with no rules and
+ * `defaultAction: Deny`, put before every other authorization fragment (emit-policies keeps the first and reports
+ * the rest). auth-url's also takes the place of the other authorization fragments, reported, and opts the route out
+ * of a Gateway-level authorization. Done after the merge, so it holds whichever family ran first.
+ */
+function combineDenyAll(ingress: IngressModel, runs: readonly FamilyRun[], diag: (d: Omit<Diagnostic, 'object' | 'source'>) => void): void {
+  const requests = runs.flatMap((r) => r.patch?.denyAll ?? [])
+  if (requests.length === 0) return
+  const policies = ingress.intents.policies
+  const replacing = requests.find((r) => r.replacesAuthorization)
+  if (replacing) {
+    for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization')) {
+      policies.splice(policies.indexOf(f), 1)
+      diag(authorizationLeftOut(f, replacing.from))
+    }
+  }
+  const denies: PolicyFragment[] = requests.map((r) => ({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [r.from]}))
+  const optOuts: PolicyFragment[] = requests.filter((r) => r.replacesAuthorization).map((r) => ({kind: 'SecurityPolicy', path: 'authorization', value: undefined, optOut: true, from: [r.from]}))
+  policies.unshift(...denies, ...optOuts)
 }

@@ -25,12 +25,12 @@ import {proxySslSecretOf} from '../annotations/backend-protocol.js'
 import {gatewayKey} from './emit-gateway.js'
 import {normalizeHost} from '../model/names.js'
 import {resolveBackend, upstreamKey} from './hosts.js'
-import type {IngressModel} from '../model/ingress-model.js'
+import type {IngressInput, IngressModel} from '../model/ingress-model.js'
 import type {KubeObject} from '../model/types.js'
 import type {IngressBackend, SharedSettings, UpstreamDecision} from '../model/upstream-decisions.js'
 
 /** The controller an Ingress belongs to (see the module comment). */
-export function scopeOf(ingress: IngressModel): string {
+export function scopeOf(ingress: IngressInput): string {
   return gatewayKey(ingress.gateway)
 }
 
@@ -124,7 +124,8 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
   return {
     upstream: (ingress, backend) => upstreams.get(`${scopeOf(ingress)}|${backend.upstream}`),
     serverProxySsl: (ingress, host) => servers.get(`${scopeOf(ingress)}|${host}`),
-    backendsOf: (ingress) => backends.get(ingress.id) ?? resolveBackends(ingress, services),
+    // A canary's paths (not resolved above): resolveBackend reads the intents only for a diagnostic resolveBackends drops.
+    backendsOf: (ingress) => backends.get(ingress.id) ?? resolveBackends(ingress as IngressModel, services),
   }
 }
 

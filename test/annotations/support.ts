@@ -2,6 +2,7 @@
 import test, {type ExecutionContext} from 'ava'
 import {accountingAudit} from '../../src/translate/annotation-pass.js'
 import {translate} from '../../src/translate/index.js'
+import {inFamilyOrderSync, OTHER_ORDERS} from '../support/family-order.js'
 import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/model/types.js'
 import {loadValidator, type ValidationIssue, type Validator} from '../support/conformance.js'
 import {catalogueContradiction, refProblem} from '../../src/model/catalogue/check.js'
@@ -103,8 +104,19 @@ export function fixture(defaults: IngressOptions) {
   return {ingress, run}
 }
 
+/** Conversions so far: picks which seeded shuffle the next one is also checked in. */
+let conversions = 0
+
 export function translateAll(objects: KubeObject[], options: Partial<TranslateOptions> = {}): TranslateResult {
-  const result = translate({objects: objects.map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, options)
+  const convert = () => translate({objects: objects.map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}, options)
+  const result = convert()
+  // Every fixture is also converted with the families reversed and in one seeded shuffle: the result must be the
+  // same (the families write their own patches and read no other family's output; family-order.test.ts).
+  const expected = JSON.stringify(result)
+  const others = [OTHER_ORDERS[0]!, OTHER_ORDERS[1 + (conversions++ % (OTHER_ORDERS.length - 1))]!]
+  for (const order of others) {
+    if (JSON.stringify(inFamilyOrderSync(order.permute, convert)) !== expected) throw new Error(`the conversion changes with the annotation families run ${order.name}`)
+  }
   // The diagnostics sink of every unit test: a diagnostic that contradicts its catalogue entry fails the test.
   const wrong = [...new Set(result.diagnostics.flatMap((d) => [catalogueContradiction(d), refProblem(d)]).filter((c) => c !== undefined))]
   if (wrong.length > 0) throw new Error(`diagnostics contradict src/model/catalogue/: ${wrong.join('; ')}`)

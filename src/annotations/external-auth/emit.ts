@@ -22,7 +22,7 @@ export const serviceText = (t: ServiceTarget) => `${t.namespace}/${t.name}:${t.p
 /** A ReferenceGrant in `namespace` letting this Ingress's SecurityPolicy use `to` (a Service or a Secret). */
 export function pushGrant(ctx: FamilyContext, namespace: string, to: {kind: 'Service' | 'Secret'; name: string}, suffix: string, from: string[]): void {
   const ing = ctx.ingress
-  ing.intents.objects.push({
+  ctx.patch.objects.push({
     from,
     object: {
       apiVersion: 'gateway.networking.k8s.io/v1beta1',
@@ -41,7 +41,7 @@ function authBackendRef(ctx: FamilyContext, target: ServiceTarget): {ref: Record
   if (target.scheme === 'https') {
     // nginx's auth subrequest did TLS without verifying the certificate (proxy_ssl_verify off): a Backend does the same.
     const name = dnsName(ing.ref.name, 'auth', target.name)
-    ing.intents.objects.push({
+    ctx.patch.objects.push({
       from: [urlKey],
       object: {
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
@@ -81,12 +81,12 @@ function authBackendRef(ctx: FamilyContext, target: ServiceTarget): {ref: Record
  * combine both blocks (a pathOverride from the Gateway beside this form's path is even refused).
  */
 export function replaceGatewayExtAuth(ctx: FamilyContext, from: string[]): void {
-  ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'extAuth', value: undefined, optOut: true, from})
+  ctx.patch.policies.push({kind: 'SecurityPolicy', path: 'extAuth', value: undefined, optOut: true, from})
 }
 
 /** The auth server's line of the migration checklist (merged over the Ingresses that use the same server). */
 export function pushOwnerStep(ctx: FamilyContext, server: AuthServer, target: ServiceTarget, step: string): void {
-  const steps = (ctx.ingress.intents.authServerSteps ??= [])
+  const steps = (ctx.patch.authServerSteps ??= [])
   steps.push({from: [ctx.fullKey('auth-url')], server: `${SERVER_LABEL[server]} ${serviceText(target)}`, step})
 }
 
@@ -112,7 +112,7 @@ export function emitExtAuth(ctx: FamilyContext, url: string, target: ServiceTarg
   const http: Record<string, unknown> = {backendRefs: [backend.ref], ...form.path}
   if (form.headersToBackend.length > 0) http.headersToBackend = form.headersToBackend
   const from = ['auth-url', 'auth-response-headers'].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
-  ctx.ingress.intents.policies.push({
+  ctx.patch.policies.push({
     kind: 'SecurityPolicy',
     path: 'extAuth',
     // statusOnError 500: nginx turns an unreachable or failing auth service into 500 (Envoy's default is 403).

@@ -3,6 +3,8 @@
  * published without the authentication nginx enforced.
  */
 import type {FamilyContext} from '../types.js'
+import type {PolicyFragment} from '../../model/ingress-model.js'
+import type {Diagnostic} from '../../model/types.js'
 import {checkShape, recognizeServer} from './forms.js'
 import {oauth2ProxyFlags, proxyPrefix} from './oauth2-proxy.js'
 import {HOST_VARIABLE, type UnresolvedTarget} from './url.js'
@@ -11,32 +13,28 @@ import {HOST_VARIABLE, type UnresolvedTarget} from './url.js'
  * The URL cannot be resolved to an auth backend: deny every request (authorization with no rules and defaultAction
  * Deny) rather than publish the route without the authentication nginx enforced. The deny-all takes the place of
  * any other authorization of the Ingress (an Allow rule of an address list would let clients in without
- * authenticating), and opts out of a Gateway-level authorization (whose Allow rules a StrategicMerge would add).
+ * authenticating), and opts out of a Gateway-level authorization (whose Allow rules a StrategicMerge would add):
+ * the runner does both after the merge (annotation-pass.ts combineDenyAll), whichever family ran first.
  */
 export function failClosed(ctx: FamilyContext, url: string, why: string, hint: string): void {
-  const urlKey = ctx.fullKey('auth-url')
-  const policies = ctx.ingress.intents.policies
-  for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization')) {
-    policies.splice(policies.indexOf(f), 1)
-    ctx.diag({
-      level: 'warning',
-      code: 'auth-url-fail-closed-overrides',
-      annotation: f.from[0],
-      message: `${f.from.join(', ')}: its SecurityPolicy authorization rules are left out while ${urlKey} fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead`,
-      hint: `put the rules back into authorization (beside the extAuth block) when you set the auth backend: ${JSON.stringify(f.value)}`,
-    })
-  }
-  // First among the fragments: a later authorization fragment of this Ingress conflicts and loses.
-  policies.unshift(
-    {kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [urlKey]},
-    {kind: 'SecurityPolicy', path: 'authorization', value: undefined, optOut: true, from: [urlKey]},
-  )
+  ctx.patch.denyAll.push({from: ctx.fullKey('auth-url'), replacesAuthorization: true})
   ctx.account(
     'auth-url',
     'manual',
     `"${url}" ${why}; nginx sent every request through this auth subrequest, so instead of publishing the route without authentication the SecurityPolicy ${ctx.ingress.ref.namespace}/${ctx.ingress.ref.name} denies every request (authorization defaultAction Deny, no rules: 403) until its extAuth backend is set`,
     {level: 'error', code: 'auth-url-unresolved-fail-closed', hint},
   )
+}
+
+/** What the user learns of an authorization fragment a failing-closed auth-url (urlKey) left out (combineDenyAll). */
+export function authorizationLeftOut(f: PolicyFragment, urlKey: string): Omit<Diagnostic, 'object' | 'source'> {
+  return {
+    level: 'warning',
+    code: 'auth-url-fail-closed-overrides',
+    annotation: f.from[0],
+    message: `${f.from.join(', ')}: its SecurityPolicy authorization rules are left out while ${urlKey} fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead`,
+    hint: `put the rules back into authorization (beside the extAuth block) when you set the auth backend: ${JSON.stringify(f.value)}`,
+  }
 }
 
 export function unresolvedReason(target: UnresolvedTarget): string {

@@ -64,7 +64,7 @@ export function applyGlobalAuthOptOut(ctx: FamilyContext): void {
   }
   // The route must not inherit the Gateway-level extAuth: its SecurityPolicy replaces the Gateway one and
   // repeats its other settings (the ConfigMap's address lists still apply, as in nginx).
-  ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'extAuth', value: undefined, optOut: true, from: [ctx.fullKey('enable-global-auth')]})
+  ctx.patch.policies.push({kind: 'SecurityPolicy', path: 'extAuth', value: undefined, optOut: true, from: [ctx.fullKey('enable-global-auth')]})
   ctx.account(
     'enable-global-auth',
     'exact',

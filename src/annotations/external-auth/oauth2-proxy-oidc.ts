@@ -144,10 +144,10 @@ export function emitOauth2ProxyOidc(ctx: FamilyContext, url: string, target: Ser
     return false
   }
   const {oidc, prefix} = plan
-  ctx.ingress.intents.policies.push({kind: 'SecurityPolicy', path: 'oidc', value: oidc, from: [urlKey]})
+  ctx.patch.policies.push({kind: 'SecurityPolicy', path: 'oidc', value: oidc, from: [urlKey]})
   replaceGatewayExtAuth(ctx, [urlKey])
   for (const path of [`${prefix}/callback`, `${prefix}/sign_out`]) {
-    ctx.ingress.intents.extraRules.push({from: [urlKey], rule: {matches: [{path: {type: 'Exact', value: path}}]}})
+    ctx.patch.extraRules.push({from: [urlKey], rule: {matches: [{path: {type: 'Exact', value: path}}]}})
   }
   const notes = [
     `Envoy Gateway signs users in with ${plan.config.source}'s provider (issuer ${oidc.provider.issuer}, client ${oidc.clientID ?? oidc.clientIDRef!.name}) and keeps its own encrypted session cookies, so users sign in once more after the cutover and oauth2-proxy is no longer called by this route`,
