@@ -113,8 +113,12 @@ function canaryHeaders(host: HostModel): Record<string, string>[] {
   return out.filter((h) => !seen.has(JSON.stringify(h)) && seen.add(JSON.stringify(h)) !== undefined)
 }
 
-/** Every probe derived from one Gateway's nginx hosts and the HTTPRoutes attached to it. */
-export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, routes: KubeObject[]): TargetedProbe[] {
+/**
+ * Every probe derived from one Gateway's nginx hosts and the HTTPRoutes attached to it, made as they are consumed:
+ * verify routes each and keeps only the differing ones, so the half million probes of 10,000 Ingresses never live
+ * all at once.
+ */
+export function* deriveProbes(gateway: string, hosts: Map<string, HostModel>, routes: KubeObject[]): Generator<TargetedProbe> {
   const plans = new Map<string, HostPlan>()
   // The same paths recur in every Ingress of a host and in the routes made from them: their variants are made once.
   const variantsOf = new Map<string, string[]>()
@@ -147,7 +151,6 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       for (const p of paths) for (const v of variants(p)) plan.paths.add(v)
     }
   }
-  const out: TargetedProbe[] = []
   for (const [host, plan] of [...plans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // Sorted once for both schemes.
     const allPaths = [...plan.paths].sort()
@@ -156,13 +159,12 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       // A name without TLS in nginx gets one https probe: nginx answered it with its default certificate, and
       // whether the Gateway serves it over https at all is the one question worth asking.
       const paths = scheme === 'https' && !plan.tls ? ['/'] : allPaths
-      for (const path of paths) out.push({gateway, origin: 'derived', probe: {scheme, host, path}})
+      for (const path of paths) yield {gateway, origin: 'derived', probe: {scheme, host, path}}
       for (const path of scheme === 'https' && !plan.tls ? [] : variantPaths) {
-        for (const headers of plan.variants.headers) out.push({gateway, origin: 'derived', probe: {scheme, host, path, headers}})
+        for (const headers of plan.variants.headers) yield {gateway, origin: 'derived', probe: {scheme, host, path, headers}}
       }
     }
   }
-  return out
 }
 
 function attachedTo(route: KubeObject, gateway: string): boolean {

@@ -62,17 +62,18 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
   const nginx = buildNginxModel(hostsByGateway, options)
   const envoy = buildGatewayModel(objects, options.gatewayModel)
   const planes = new Set(envoy.gateways.map((g) => g.gateway))
-  const probes: TargetedProbe[] = []
-  // A loop, not push(...): spreading one argument per probe overflows the stack at about 10,000 Ingresses.
-  if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) for (const probe of deriveProbes(gateway, hosts, objects)) probes.push(probe)
   const gatewayOfName = options.probes === undefined ? new Map<string, string>() : gatewaysByName(hostsByGateway)
-  for (const probe of options.probes ?? []) probes.push({gateway: gatewayForHost(hostsByGateway, gatewayOfName, probe.host, options.defaultGateway), probe, origin: 'user'})
+  // The derived probes (made as they are routed: deriveProbes), then the user's.
+  function* targets(): Generator<TargetedProbe> {
+    if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) yield* deriveProbes(gateway, hosts, objects)
+    for (const probe of options.probes ?? []) yield {gateway: gatewayForHost(hostsByGateway, gatewayOfName, probe.host, options.defaultGateway), probe, origin: 'user'}
+  }
   const report: VerifyReport = {probes: 0, differ: 0, known: 0, perIngress: new Map(), differences: [], notes: [...envoy.notes]}
   const ingressOf = routeSources(objects)
   // The Ingress of each route the Envoy model names, by the model's route reference (one object per route entry).
   const ingressOfRef = new Map<object, string | undefined>()
   const backendsByKey = backendIndex(objects)
-  for (const target of probes) {
+  for (const target of targets()) {
     const n = routeNginxRequest(nginx, target.probe, hostsByGateway.has(target.gateway) ? target.gateway : undefined)
     const e: GatewayOutcome = planes.has(target.gateway)
       ? routeRequest(envoy, target.probe, target.gateway)
