@@ -13,6 +13,8 @@ import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import type {EmittedObject} from '../model/emitted.js'
 import type {BackendSpecTls, BackendTLSPolicySpecTargetRefs} from '../model/generated/index.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {writtenValue} from './snippets.js'
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPCS', 'FCGI', 'AUTO_HTTP'] as const
 type BackendProtocol = (typeof PROTOCOLS)[number]
@@ -212,13 +214,7 @@ export const backendProtocolFamily: AnnotationFamily = {
         const inherited = secret === undefined ? inheritedPlans(ctx, hashed) : new Map<string, TlsPlan>()
         ctx.patch.backendOverride = backendTlsOverride(ctx, own, inherited)
         if (own.viaBackend || [...inherited.values()].some((p) => p.viaBackend)) {
-          ctx.diag({
-            level: 'info',
-            code: 'backend-needs-enable-backend',
-            annotation: bp,
-            message: `${bp}: the route reaches its Services through Envoy Gateway Backend objects, which Envoy Gateway serves only with extensionApis.enableBackend`,
-            hint: ENABLE_BACKEND_HINT,
-          })
+          ctx.diag(diagnostic('backend-needs-enable-backend', {key: bp, value: writtenValue(ctx.ingress.annotations.get(key)!)}, {annotation: bp, hint: ENABLE_BACKEND_HINT}))
         }
         accountInheritedTls(ctx, protocol, inherited)
         accountTls(ctx, protocol, own)
@@ -490,7 +486,7 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
   if (manual || inherited.size === hostCount) {
     ctx.account('backend-protocol', manual ? 'manual' : 'approximate', message, {code: 'proxy-ssl-host-wide', hint: manual ? hints.join('; ') : undefined})
   } else {
-    ctx.diag({level: 'warning', code: 'proxy-ssl-host-wide', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate', message})
+    ctx.diag(diagnostic('proxy-ssl-host-wide', {key: ctx.fullKey('backend-protocol'), grpcRoute: protocol === 'GRPCS', settings: lines}, {level: 'warning', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate'}))
   }
 }
 

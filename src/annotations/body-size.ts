@@ -1,6 +1,8 @@
 import {longLivedTimeout} from './timeouts.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import {type NginxSize, parseNginxSize} from '../model/units.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {writtenValue} from './snippets.js'
 
 /**
  * proxy-body-size -> BackendTrafficPolicy requestBuffer.limit (413 above it); client-body-buffer-size is ignored.
@@ -65,15 +67,8 @@ export const bodySizeFamily: AnnotationFamily = {
       // proxy/main.go Parse: the location gets GetDefaultBackend().ProxyBodySize (the resolved setting).
       const fallback = ctx.ingress.settings.proxyBodySize
       if (ctx.has('proxy-body-size')) {
-        ctx.diag({
-          level: 'info',
-          code: 'body-size-default',
-          annotation: ctx.fullKey('proxy-body-size'),
-          message:
-            fallback.from === 'configmap'
-              ? `no limit is emitted for this Ingress: nginx used the controller ConfigMap's proxy-body-size ${fallback.value}, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`
-              : `no limit is emitted for this Ingress: nginx's ${fallback.value} default comes from the controller ConfigMap, which the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries`,
-        })
+        const key = ctx.fullKey('proxy-body-size')
+        ctx.diag(diagnostic('body-size-default', {key, value: writtenValue(ctx.ingress.annotations.get('proxy-body-size')!), default: fallback.value, from: fallback.from === 'configmap' ? 'configmap' : 'nginx'}, {annotation: key}))
       }
       return
     }

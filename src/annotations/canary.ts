@@ -2,6 +2,8 @@ import {re2Incompatibility} from '../model/re2.js'
 import {parseBool, parseInt10} from '../model/parsers.js'
 import type {AnnotationFamily} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {writtenValue} from './snippets.js'
 
 /** Annotations a canary Ingress keeps (balancer.lua / controller.go): everything else comes from the primary. */
 const KEPT_ON_CANARY = /^(canary.*|load-balance|upstream-hash-by.*|affinity.*|session-cookie-.*)$/
@@ -132,12 +134,8 @@ export const canaryFamily: AnnotationFamily = {
     }
     if (header !== undefined && value === undefined && ctx.has('canary-by-header-value')) {
       // canary/main.go emptied the invalid value: balancer.lua then tries the pattern, else always/never.
-      ctx.diag({
-        level: 'warning',
-        code: 'canary-header-value-emptied',
-        annotation: ctx.fullKey('canary-by-header-value'),
-        message: `ingress-nginx emptied the invalid canary-by-header-value, so ${header} selects the canary by ${pattern !== undefined ? 'canary-by-header-pattern' : '"always" / "never"'} instead, and so does the conversion`,
-      })
+      const key = ctx.fullKey('canary-by-header-value')
+      ctx.diag(diagnostic('canary-header-value-emptied', {key, value: writtenValue(ctx.ingress.annotations.get('canary-by-header-value')!), header, by: pattern !== undefined ? 'pattern' : 'always-never'}, {annotation: key}))
     }
     const re2 = pattern !== undefined && value === undefined ? re2Incompatibility(pattern) : undefined
     if (re2) {
@@ -170,12 +168,7 @@ export const canaryFamily: AnnotationFamily = {
       weightTotal,
     }
     if (header !== undefined && ctx.has('canary-by-cookie')) {
-      ctx.diag({
-        level: 'warning',
-        code: 'canary-header-and-cookie',
-        fidelity: 'approximate',
-        message: 'canary-by-header and canary-by-cookie are both set: nginx checks the header first; for a request carrying both, Envoy Gateway picks between the two matching rules by rule order, not header-first',
-      })
+      ctx.diag(diagnostic('canary-header-and-cookie', {header, cookie: ctx.raw('canary-by-cookie') ?? ''}))
     }
     // Everything else on a canary Ingress is ignored: its locations take the primary's configuration.
     for (const a of ing.annotations.values()) {

@@ -2,6 +2,7 @@ import {parseBool, parseInt10} from '../model/parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import {toGatewayDuration} from '../model/units.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 /**
  * enable-cors + cors-* -> SecurityPolicy cors, with every ingress-nginx default applied when a key is absent.
@@ -161,12 +162,7 @@ function corsPolicy(ctx: FamilyContext): Record<string, unknown> | undefined {
   const parsed = ctx.value<CorsOrigins>('cors-allow-origin') ?? {origins: ['*'], skipped: []}
   const credentials = ctx.value<boolean>('cors-allow-credentials') ?? true
   if (parsed.skipped.length > 0) {
-    ctx.diag({
-      level: 'warning',
-      code: 'cors-origin-skipped',
-      annotation: ctx.fullKey('cors-allow-origin'),
-      message: `${ctx.fullKey('cors-allow-origin')}: ${parsed.skipped.map((o) => `"${o}"`).join(', ')} skipped, as ingress-nginx skips entries without a lower-case scheme (scheme://host)`,
-    })
+    ctx.diag(diagnostic('cors-origin-skipped', {key: ctx.fullKey('cors-allow-origin'), skipped: parsed.skipped}, {annotation: ctx.fullKey('cors-allow-origin')}))
   }
   if (parsed.origins.length === 0) {
     // nginx renders no origin match at all: no request ever gets CORS headers, OPTIONS goes to the backend.

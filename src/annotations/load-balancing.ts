@@ -8,6 +8,8 @@ import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import {toGatewayDuration} from '../model/units.js'
 import type {BackendTrafficPolicySpecLoadBalancer, BackendTrafficPolicySpecLoadBalancerConsistentHash, BackendTrafficPolicySpecLoadBalancerConsistentHashCookie} from '../model/generated/index.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {STICKINESS_LOST_TLS, type InheritedUpstream} from '../model/catalogue/annotations.js'
 
 /**
  * affinity + session-cookie-*, upstream-hash-by, load-balance, service-upstream -> BackendTrafficPolicy
@@ -297,19 +299,23 @@ function accountOwn(ctx: FamilyContext, plans: UpstreamPlan[]): void {
  */
 function reportTlsStickiness(ctx: FamilyContext, plans: UpstreamPlan[]): void {
   if (tlsBackendVerified(ctx) !== false || !plans.some((p) => p.value.loadBalancer?.type === 'ConsistentHash')) return
-  const message =
-    'the routes reach their Services over TLS without certificate verification, which only an Envoy Gateway Backend can express; a Backend connects to the Service\'s cluster DNS name, one address, so the consistent hash has one endpoint to choose from and stickiness is lost (kube-proxy spreads the connections over the pods)'
+  const message = STICKINESS_LOST_TLS
   const hint =
     'to keep stickiness, verify the backend (proxy-ssl-secret with ca.crt and proxy-ssl-verify "on", or --backend-tls=verify): the route then reaches the Service itself with a BackendTLSPolicy; or point the Backend\'s fqdn at a headless Service (clusterIP: None) selecting the same pods, whose DNS name resolves to every pod'
   const key = ctx.value<string>('affinity') === 'cookie' ? 'affinity' : ctx.value<string>('upstream-hash-by') ? 'upstream-hash-by' : undefined
   if (key && !ctx.accounted(key)) ctx.account(key, 'manual', message, {hint, code: 'stickiness-lost-tls'})
-  else ctx.diag({level: 'warning', code: 'stickiness-lost-tls', fidelity: 'manual', message, hint})
+  else ctx.diag(diagnostic('stickiness-lost-tls', {}, {level: 'warning', hint}))
 }
 
 /** `Service ns/name:port` of an upstream key. */
-function serviceOf(upstream: string): string {
+/** An upstream key (`namespace/name/port`) as `namespace/name:port`. */
+function upstreamName(upstream: string): string {
   const [ns, name, port] = upstream.split('/')
-  return `Service ${ns}/${name}:${port}`
+  return `${ns}/${name}:${port}`
+}
+
+function serviceOf(upstream: string): string {
+  return `Service ${upstreamName(upstream)}`
 }
 
 /**
@@ -482,34 +488,31 @@ function accountLoadBalance(ctx: FamilyContext, algorithm: string): void {
  */
 function reportInherited(ctx: FamilyContext, plans: UpstreamPlan[]): void {
   const me = ctx.ingress
-  const lines: string[] = []
+  const upstreams: InheritedUpstream[] = []
   for (const p of plans) {
     if (Object.keys(p.value).length === 0) continue
+    const service = upstreamName(p.upstream)
     if (p.viaConfigMap) {
-      lines.push(`${serviceOf(p.upstream)}: routingType Service, the ConfigMap's service-upstream (Ingress ${p.decider.id}, which created the upstream, does not set the annotation)`)
+      upstreams.push({service, setting: 'configmap-service-upstream', decider: p.decider.id})
       continue
     }
     if (p.balancer === 'sticky' && !p.setsCookie) {
-      const name = valueOf<string>(p.cookieFrom!, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
-      lines.push(
-        `${serviceOf(p.upstream)}: sticky (affinity cookie of Ingress ${p.decider.id}); nginx followed the cookie "${name}" (the settings of Ingress ${p.cookieFrom!.id}, the last with affinity on it) on these paths too but set it only on the paths of Ingresses with affinity, and so does the route here (a cookie hash without ttl: no cookie is generated)`,
-      )
+      const cookie = valueOf<string>(p.cookieFrom!, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
+      upstreams.push({service, setting: 'followed-cookie', decider: p.decider.id, cookie, cookieFrom: p.cookieFrom!.id})
     } else if (p.balancer === 'sticky') {
-      if (p.cookieFrom !== me) lines.push(`${serviceOf(p.upstream)}: the cookie settings of Ingress ${p.cookieFrom!.id}, the last with affinity cookie on it`)
+      if (p.cookieFrom !== me) upstreams.push({service, setting: 'cookie-settings', cookieFrom: p.cookieFrom!.id})
     } else if (p.decider === me) {
       continue
     } else if (p.balancer === 'service') {
-      lines.push(`${serviceOf(p.upstream)}: routingType Service, as Ingress ${p.decider.id} set service-upstream on it`)
+      upstreams.push({service, setting: 'service-upstream', decider: p.decider.id})
+    } else if (p.balancer === 'hash') {
+      upstreams.push({service, setting: 'hash', decider: p.decider.id, hashOn: p.note})
     } else {
-      lines.push(`${serviceOf(p.upstream)}: ${p.balancer === 'hash' ? `consistent hash on ${p.note}` : `loadBalancer ${p.value.loadBalancer!.type}`}, as Ingress ${p.decider.id} decided`)
+      upstreams.push({service, setting: 'balancer', decider: p.decider.id, type: p.value.loadBalancer!.type})
     }
   }
-  if (lines.length === 0) return
-  ctx.diag({
-    level: 'info',
-    code: 'upstream-settings-from-ingress',
-    message: `ingress-nginx balances each Service:port as one upstream, configured by the Ingress that created it (the oldest using it, controller.go createUpstreams) and, for cookie affinity, merged across the Ingresses using it (controller.go getBackendServers); this Ingress's routes get the same: ${lines.join('; ')}`,
-  })
+  if (upstreams.length === 0) return
+  ctx.diag(diagnostic('upstream-settings-from-ingress', {upstreams}))
 }
 
 export const loadBalancingFamily: AnnotationFamily = {

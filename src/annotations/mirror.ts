@@ -10,6 +10,7 @@ import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import type {EmittedObject} from '../model/emitted.js'
 import type {BackendSpec, HTTPRouteSpecRulesFiltersRequestMirrorBackendRef} from '../model/generated/index.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 interface MirrorUrl {
   raw: string
@@ -89,12 +90,7 @@ function reportStrayMirror(ctx: FamilyContext): void {
   if (raw === undefined || raw.trim() === '' || !strayMirror(raw.trim(), check(raw), ctx.value<string>('mirror-host'))) return
   // A denied location or a redirect returns in the rewrite phase, before the mirror (precontent phase).
   if (ctx.ingress.denied || answersWithRedirect(ctx)) return
-  ctx.diag({
-    level: 'info',
-    code: 'mirror-target-stray',
-    annotation: ctx.fullKey('mirror-target'),
-    message: `${ctx.fullKey('mirror-target')}: "${raw}" gave ingress-nginx no mirror destination${check(raw) ? ' (no mirror-host, and no scheme and host in the target)' : ' (its validator refused it)'}, yet every location of this Ingress kept \`mirror /_mirror-<Ingress UID>\` (mirror/main.go Parse): each request was also sent, its answer discarded, to whichever location of the same host matches that path; the conversion sends no copy`,
-  })
+  ctx.diag(diagnostic('mirror-target-stray', {key: ctx.fullKey('mirror-target'), value: raw, validated: check(raw)}, {annotation: ctx.fullKey('mirror-target')}))
 }
 
 /** Target refused (Parse keeps Source, Target empty), or accepted with no Host to reach it. */

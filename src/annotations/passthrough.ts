@@ -4,6 +4,7 @@ import {dnsName, normalizeHost} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {parseBool} from '../model/parsers.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 /** The Gateway listener TLSRoutes attach to; the gateway owner adds it (protocol TLS, mode Passthrough). */
 export const PASSTHROUGH_LISTENER = 'tls-passthrough'
@@ -119,35 +120,16 @@ export const passthroughFamily: AnnotationFamily = {
       },
     )
     if (missing.length > 0) {
-      ctx.diag({
-        level: 'warning',
-        code: 'ssl-passthrough-no-root-path',
-        annotation: key,
-        fidelity: 'manual',
-        message: `${key}: host ${missing.join(', ')} has no / path (nor spec.defaultBackend) on this Ingress; nginx passes its TLS connections to the backend of the host's / location, which another Ingress or the controller's default backend provides, so no TLSRoute is emitted for it`,
-        hint: 'add a TLSRoute for that host with the Service that serves its / path as backendRef',
-      })
+      ctx.diag(diagnostic('ssl-passthrough-no-root-path', {key, hosts: missing}, {annotation: key, hint: 'add a TLSRoute for that host with the Service that serves its / path as backendRef'}))
     }
     if (wildcards.length > 0) {
-      ctx.diag({
-        level: 'warning',
-        code: 'ssl-passthrough-wildcard',
+      ctx.diag(diagnostic('ssl-passthrough-wildcard', {key, hosts: wildcards}, {
         annotation: key,
-        fidelity: 'manual',
-        message:
-          `${key}: ${wildcards.join(', ')} was never passed through by ingress-nginx: its passthrough proxy picks a host by exact server name (pkg/tcpproxy/tcp.go TCPProxy.Get compares s.Hostname == the client's SNI), which never equals a wildcard, so connections for its subdomains went to nginx's own HTTPS server, which terminated TLS and served this Ingress's paths; ` +
-          `no TLSRoute is emitted for it, because a TLS passthrough listener with that hostname would take every subdomain's connections from the https listener, other Ingresses' hosts included`,
         hint: `to keep what nginx did, remove ssl-passthrough from this Ingress (or move ${wildcards.join(', ')} to an Ingress without it) and convert again; to pass the subdomains through, list them as exact hosts`,
-      })
+      }))
     }
     if (hostless) {
-      ctx.diag({
-        level: 'warning',
-        code: 'ssl-passthrough-without-host',
-        annotation: key,
-        fidelity: 'ignored',
-        message: `${key}: rules without a host cannot be passed through (passthrough routes by the TLS server name); they are not converted`,
-      })
+      ctx.diag(diagnostic('ssl-passthrough-without-host', {key}, {annotation: key}))
     }
     for (const a of ingress.annotations.values()) {
       if (a.key === 'ssl-passthrough') continue

@@ -8,6 +8,8 @@ import {sslPassthroughOn} from './passthrough.js'
 import {ignoreOnCatchAll, servesOnlyCatchAll} from './rewrite.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {wwwNotOwned} from '../model/catalogue/annotations.js'
 
 /** An absolute http(s) URL of a redirect annotation, split as the Gateway's RequestRedirect needs it. */
 export interface RedirectUrl {
@@ -404,12 +406,7 @@ function applyRedirect(ctx: FamilyContext, config: RedirectConfig): void {
   if (answer.exact) ctx.account(urlKey, 'exact')
   else ctx.account(urlKey, 'approximate', answer.note, answer.note?.includes('query string') ? {hint: REDIRECT_QUERY_HINT} : undefined)
   if (NEWER_REDIRECT_CODES.has(code)) {
-    ctx.diag({
-      level: 'info',
-      code: 'redirect-code-needs-gateway-api-1.5',
-      annotation: ctx.fullKey(urlKey),
-      message: `${ctx.fullKey(urlKey)}: RequestRedirect statusCode ${code} is accepted by Gateway API v1.5 CRDs and later (older CRDs allow only 301 and 302)`,
-    })
+    ctx.diag(diagnostic('redirect-code-needs-gateway-api-1.5', {key: ctx.fullKey(urlKey), statusCode: code}, {annotation: ctx.fullKey(urlKey)}))
   }
 }
 
@@ -486,13 +483,13 @@ function applyFromToWww(ctx: FamilyContext): void {
       },
     })
   }
-  const notOwned = unowned.length > 0 ? `this Ingress owns no location on ${unowned.join(', ')} (no paths there, only its spec.defaultBackend, or an older Ingress has them), so nginx redirects no twin of ${unowned.length === 1 ? 'it' : 'them'}` : ''
+  const notOwned = unowned.length > 0 ? wwwNotOwned(unowned) : ''
   if (pairs.length === 0) {
     const reasons = [skipped.length > 0 ? `every twin name (${skipped.join(', ')}) is served by an Ingress of its own` : '', notOwned].filter((r) => r !== '')
     ctx.account('from-to-www-redirect', 'exact', `${reasons.join('; ') || 'wildcard hosts have no www form'}: nginx creates no redirect, and neither does the conversion`, {level: 'info', code: 'www-redirect-skipped'})
     return
   }
-  if (notOwned !== '') ctx.diag({level: 'info', code: 'www-redirect-skipped', annotation: key, message: `${key}: ${notOwned}, and neither does the conversion`})
+  if (notOwned !== '') ctx.diag(diagnostic('www-redirect-skipped', {key, unowned}, {annotation: key}))
   ctx.account('from-to-www-redirect', 'approximate', `${pairs.map((p) => `${p.from} -> ${p.to}`).join(', ')} (${code}): nginx also strips one trailing slash from the URI (/a/ -> /a); the Gateway redirect keeps the path unchanged`, {
     hint: `HTTPS requests for ${pairs.map((p) => p.from).join(', ')} are redirected only if the Gateway's https listener has a certificate covering ${pairs.length === 1 ? 'that name' : 'those names'}, as with nginx`,
   })

@@ -1,4 +1,6 @@
 import type {AnnotationFamily, AnnotationSpec} from './types.js'
+import type {AnnotationValue} from '../model/ingress-model.js'
+import {SNIPPET_KEYS} from './serving.js'
 
 const QUOTE_LIMIT = 300
 
@@ -45,6 +47,12 @@ export function redactSecrets(text: string, headers = true): string {
     .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
   if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))
   return out
+}
+
+/** An annotation's value as written (placeholders, not their sentinels), for diagnostic data: credentials in raw nginx configuration masked, as in messages. */
+export function writtenValue(a: Pick<AnnotationValue, 'key' | 'raw' | 'template'>): string {
+  const written = a.template ?? a.raw
+  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : written
 }
 
 /** One line, credentials masked, cut at QUOTE_LIMIT characters. */

@@ -3,6 +3,7 @@ import {parseInt10} from '../model/parsers.js'
 import {parseNginxSize, toGatewayDuration} from '../model/units.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 /**
  * proxy-connect/read/send-timeout, proxy-next-upstream(-tries/-timeout) -> BackendTrafficPolicy timeout and retry.
@@ -203,13 +204,7 @@ function keepUpgrades(ctx: FamilyContext): void {
   const defaults = ctx.lookup.controllerDefaults()
   const body = parseNginxSize(defaults.proxyBodySize)
   if (!ctx.options.nginxDefaults || !body.ok || body.value.unlimited || ctx.ingress.settings.proxyBodySize.from === 'annotation' || longLivedDefault(defaults)) return
-  ctx.diag({
-    level: 'info',
-    code: 'long-lived-no-request-buffer',
-    annotation: long.label,
-    fidelity: 'approximate',
-    message: `${long.label} ${long.seconds}s marks long-lived connections (WebSockets, streams): this route's BackendTrafficPolicy replaces the Gateway-level one without its requestBuffer (the ConfigMap's proxy-body-size ${body.value.text}), because Envoy Gateway refuses upgrades on a route with requestBuffer; request bodies are not size-limited here, where nginx refused larger ones with 413`,
-  })
+  ctx.diag(diagnostic('long-lived-no-request-buffer', {key: long.label, seconds: long.seconds, bodySize: body.value.text}, {annotation: long.label}))
 }
 
 function applyRetries(ctx: FamilyContext): void {
@@ -282,12 +277,9 @@ function applyRetries(ctx: FamilyContext): void {
     }
   }
   if (!hasConditions) {
-    ctx.diag({
-      level: 'info',
-      code: 'retry-default-conditions',
-      annotation: ctx.fullKey('proxy-next-upstream-tries'),
-      message: `retries on ${describeDefault(defaults, 'proxy-next-upstream', `"${defaults.proxyNextUpstream.join(' ')}"`)}${nonIdempotentNote}, as proxy-next-upstream is not set on the Ingress -> retry on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`,
-    })
+    const key = ctx.fullKey('proxy-next-upstream-tries')
+    const conditionsFrom = defaults.fromConfigMap.has('proxy-next-upstream') ? 'configmap' : 'nginx'
+    ctx.diag(diagnostic('retry-default-conditions', {key, conditions: defaults.proxyNextUpstream, conditionsFrom, nonIdempotentFromConfigMap: addedNonIdempotent, triggers, codes}, {annotation: key}))
   }
 }
 

@@ -3,7 +3,7 @@ import type {ParseResult} from '../model/parsers.js'
 import type {IngressInput, IngressIntents, IngressModel, ObjectIntent} from '../model/ingress-model.js'
 import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
-import type {Code} from '../model/catalogue/index.js'
+import type {NoteCode} from '../model/catalogue/diagnostic.js'
 
 /** One registered annotation key (without the prefix). */
 export interface AnnotationSpec<T = unknown> {
@@ -148,7 +148,7 @@ export interface FamilyContext {
    * Record the final fidelity of a present key, with a message naming the difference. Keys a family does not
    * account for get their spec's fidelity and note.
    */
-  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: Code}): void
+  account(key: string, fidelity: Fidelity, message?: string, extra?: {hint?: string; level?: Diagnostic['level']; code?: NoteCode}): void
   /** True when the key's fidelity is settled: by the serve table before the families ran, or by this family. */
   accounted(key: string): boolean
   diag(d: Omit<Diagnostic, 'object'> & {object?: string}): void

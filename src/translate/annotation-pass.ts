@@ -9,9 +9,12 @@ import {allFamilies, registry, type RegistryEntry} from '../annotations/index.js
 import {goTrim, groupKeys, SERVE_TABLE, SNIPPET_KEYS, tooRisky, type ServeOutcome, type ServeReader, type ServingConfig} from '../annotations/serving.js'
 import type {AnnotationFamily, FamilyContext, FamilyPatch, ListField, Lookup, OwnedField} from '../annotations/types.js'
 import {denyEveryLocation} from './denied.js'
+import {redactSecrets, writtenValue} from '../annotations/snippets.js'
 import type {AnnotationValue, IngressModel, PolicyFragment} from '../model/ingress-model.js'
 import type {Diagnostic, Fidelity, Level, TranslateOptions} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic, type DataOf} from '../model/catalogue/diagnostic.js'
+import {GROUP_TEXT} from '../model/catalogue/annotations.js'
 import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '../annotations/placeholders.js'
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
@@ -29,16 +32,6 @@ const LEVEL_FOR: Record<Fidelity, Level | undefined> = {
   ignored: 'info',
 }
 
-/** What a group-ignored outcome takes away, for the message; authentication groups make it an error. */
-const GROUP_TEXT: Record<string, {what: string; security?: boolean}> = {
-  ExternalAuth: {what: 'external authentication (auth-url and every auth-* setting of it)', security: true},
-  BasicDigestAuth: {what: 'basic/digest authentication (auth-type, auth-secret, auth-realm)', security: true},
-  CertificateAuth: {what: 'client certificate authentication (auth-tls-*)', security: true},
-  ProxySSL: {what: 'backend TLS settings (proxy-ssl-*)'},
-  Redirect: {what: 'redirect settings (permanent/temporal-redirect with their codes, from-to-www-redirect, relative-redirects)'},
-  UpstreamHashBy: {what: 'upstream hashing (upstream-hash-by and its subset settings)'},
-}
-
 /** A diagnostic about the Ingress being read (object and source filled in). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
 
@@ -47,11 +40,11 @@ type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
  * syncIngress returns before IngressWithAnnotation.Update, so a controller that stored an earlier version keeps
  * that one (ListIngresses reads that lister) until it restarts: the hint says so, for a user who sees it answer.
  */
-function dropIngress(ingress: IngressModel, fullKey: string, message: string, hint: string, diag: Diag): void {
+function dropIngress(ingress: IngressModel, fullKey: string, why: DataOf<'ingress-not-served'>, hint: string, diag: Diag): void {
   ingress.served = false
   ingress.fidelity.set(fullKey, 'manual')
   const stale = 'if the controller still answers for it, it serves a version of this Ingress it accepted earlier (store.go syncIngress keeps the last version it accepted) until it restarts'
-  diag({level: 'error', code: 'ingress-not-served', annotation: fullKey, fidelity: 'manual', message, hint: `${hint}; ${stale}`})
+  diag(diagnostic('ingress-not-served', why, {annotation: fullKey, hint: `${hint}; ${stale}`}))
 }
 
 interface Read {
@@ -70,11 +63,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
       for (const k of foreign) ingress.fidelity.set(k, 'ignored')
-      diag({
-        level: 'info',
-        code: 'other-prefix-ignored',
-        message: `${foreign.join(', ')}: a controller running with --annotations-prefix=${prefix} ignores annotations under ${DEFAULT_PREFIX}, and so does the conversion`,
-      })
+      diag(diagnostic('other-prefix-ignored', {keys: foreign, prefix, defaultPrefix: DEFAULT_PREFIX}))
     }
   }
   const keys = Object.keys(annotations).filter((k) => k.startsWith(prefix + '/')).sort()
@@ -90,14 +79,8 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const entry = registry.get(short)
     if (!entry) {
       ingress.fidelity.set(fullKey, 'ignored')
-      diag({
-        level: 'warning',
-        code: 'unknown-annotation',
-        annotation: fullKey,
-        fidelity: 'ignored',
-        message: `${fullKey} is not an ingress-nginx annotation; ingress-nginx ignored it and so does the conversion`,
-        hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys',
-      })
+      // Masked as raw nginx configuration is: a misspelt snippet key may hold credentials.
+      diag(diagnostic('unknown-annotation', {key: fullKey, value: redactSecrets(raw)}, {annotation: fullKey, hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys'}))
       continue
     }
     written.push(fullKey)
@@ -110,13 +93,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
       const [canonicalValue, aliasValue] = short === canonical ? [value, kept.value] : [kept.value, value]
       const [winner, loser] = canonicalValue.raw !== '' || aliasValue.raw === '' ? [canonicalValue, aliasValue] : [aliasValue, canonicalValue]
       ingress.fidelity.set(loser.fullKey, 'ignored')
-      diag({
-        level: 'warning',
-        code: 'alias-shadowed',
-        annotation: loser.fullKey,
-        fidelity: 'ignored',
-        message: `${loser.fullKey} and ${winner.fullKey} are both set; ingress-nginx reads ${prefix}/${canonical}, or its alias when it is empty, so ${winner.fullKey} wins`,
-      })
+      diag(diagnostic('alias-shadowed', {key: loser.fullKey, value: writtenValue(loser), winner: winner.fullKey, canonical: `${prefix}/${canonical}`}, {annotation: loser.fullKey}))
       reads.set(canonical, {value: winner, entry, viaAlias: winner.fullKey !== `${prefix}/${canonical}`})
       continue
     }
@@ -151,7 +128,7 @@ function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<
     dropIngress(
       ingress,
       fullKey,
-      `${fullKey}: the value contains "${word}", a word of the controller ConfigMap's annotation-value-word-blocklist, so ingress-nginx skipped this whole Ingress (not served); the conversion emits nothing for it either`,
+      {problem: 'blocked-word', key: fullKey, value: writtenValue({key: fullKey.slice(fullKey.lastIndexOf('/') + 1), raw: String(annotations[fullKey] ?? '')}), word},
       'remove the word from the value (or from the blocklist) if this Ingress is meant to serve traffic, then convert again',
       diag,
     )
@@ -162,14 +139,13 @@ function blockedWord(ingress: IngressModel, keys: string[], annotations: Record<
 
 /** parser.CheckAnnotationRisk in every parser's Validate: one key above annotations-risk-level drops the Ingress. */
 function refuseRiskyKeys(ingress: IngressModel, written: string[], prefix: string, config: ServingConfig, diag: Diag): boolean {
-  const level = config.fromConfigMap ? `annotations-risk-level ${config.riskLevel} of the controller ConfigMap` : 'the default annotations-risk-level High (since v1.12; the controller ConfigMap is not in the input)'
   for (const fullKey of written) {
     const rule = registry.get(fullKey.slice(prefix.length + 1))!.onInvalid
     if (!tooRisky(rule.risk, config)) continue
     dropIngress(
       ingress,
       fullKey,
-      `${fullKey} is a ${rule.risk}-risk annotation, above ${level}: ingress-nginx refused this whole Ingress (not served, and the admission webhook rejects it); the conversion emits nothing for it either`,
+      {problem: 'risk', key: fullKey, value: writtenValue({key: fullKey.slice(prefix.length + 1), raw: String(ingress.object.metadata.annotations?.[fullKey] ?? '')}), risk: rule.risk, ...(config.fromConfigMap ? {riskLevel: config.riskLevel} : {})},
       config.fromConfigMap
         ? 'if this Ingress is meant to serve traffic, translate the annotation by hand and remove it, then convert again'
         : 'if the controller runs with a higher annotations-risk-level, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again; otherwise translate the annotation by hand and remove it',
@@ -186,14 +162,12 @@ function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: Diag):
     if (!a) continue
     ingress.annotations.delete(key)
     ingress.fidelity.set(a.fullKey, 'ignored')
-    diag({
-      level: 'warning',
-      code: 'snippet-not-allowed',
-      annotation: a.fullKey,
-      fidelity: 'ignored',
-      message: `${a.fullKey}: ${config.fromConfigMap ? 'the controller ConfigMap leaves' : 'without the controller ConfigMap in the input, the default leaves'} allow-snippet-annotations off, so ingress-nginx serves this Ingress without the snippet (and its admission webhook refuses the Ingress when it is created or changed); the conversion leaves the snippet out too`,
-      hint: config.fromConfigMap ? undefined : 'if the controller allows snippets, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again',
-    })
+    diag(
+      diagnostic('snippet-not-allowed', {key: a.fullKey, value: writtenValue(a), fromConfigMap: config.fromConfigMap}, {
+        annotation: a.fullKey,
+        hint: config.fromConfigMap ? undefined : 'if the controller allows snippets, include the controller ConfigMap in the input (-f, or the cluster; --controller-configmap names it) and convert again',
+      }),
+    )
   }
 }
 
@@ -264,15 +238,15 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       if (hook === 'default') continue
       outcome = hook
     } else if (stopper !== undefined || (rule.reached && !rule.reached.test(reader))) {
-      const when = stopper !== undefined ? `${stopper} ended the parser before it` : `ingress-nginx reads it only when ${rule.reached!.when}`
+      const when = stopper !== undefined ? {stoppedBy: stopper} : {readOnlyWhen: rule.reached!.when}
       ingress.fidelity.set(value.fullKey, 'ignored')
-      diag({level: 'info', code: 'annotation-not-read', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ${when}, so it has no effect, and the conversion leaves it out`})
+      diag(diagnostic('annotation-not-read', {key: value.fullKey, value: writtenValue(value), reason, ...when}, {annotation: value.fullKey}))
       continue
     }
     if (outcome !== 'ignored') stoppedBy.set(rule.group, value.fullKey)
     if (outcome === 'location-denied' && canaryOn(ingress)) {
       ingress.fidelity.set(value.fullKey, 'ignored')
-      diag({level: 'info', code: 'canary-location-denied', annotation: value.fullKey, fidelity: 'ignored', message: `${value.fullKey}: ${reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`})
+      diag(diagnostic('canary-location-denied', {key: value.fullKey, value: writtenValue(value), reason}, {annotation: value.fullKey}))
       continue
     }
     applyOutcome(ingress, value, entry, outcome, reason, fallbackText(key, entry.spec.default, defaults), diag)
@@ -285,7 +259,7 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       ingress.annotations.delete(key)
       if (ingress.fidelity.has(a.fullKey)) continue
       ingress.fidelity.set(a.fullKey, 'ignored')
-      diag({level: 'info', code: 'annotation-group-ignored', annotation: a.fullKey, fidelity: 'ignored', message: `${a.fullKey}: ingress-nginx ignores it with the rest of its ${GROUP_TEXT[group]?.what ?? group} because of ${trigger}, and so does the conversion`})
+      diag(diagnostic('annotation-group-ignored', {key: a.fullKey, value: writtenValue(a), group, trigger}, {level: 'info', fidelity: 'ignored', annotation: a.fullKey}))
     }
   }
 }
@@ -300,47 +274,40 @@ function applyOutcome(
   diag: Diag,
 ): void {
   const {fullKey} = value
-  const dflt = fallback !== undefined ? ` (${fallback})` : ''
+  const facts = {key: fullKey, value: writtenValue(value)}
+  const dflt = fallback !== undefined ? {default: fallback} : {}
   const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
   switch (outcome) {
     case 'ignored':
       ingress.fidelity.set(fullKey, 'exact')
       if (goTrim(value.raw) === '') {
-        diag({level: 'warning', code: 'empty-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey} is ${value.raw === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${dflt}, and so does the conversion`})
+        diag(diagnostic('empty-annotation-value', {...facts, ...dflt}, {annotation: fullKey}))
       } else {
-        const conversion = fallback !== undefined ? `the default${dflt}, and so does the conversion` : 'the default, and the conversion leaves it out'
-        diag({level: 'error', code: 'invalid-annotation-value', annotation: fullKey, fidelity: 'exact', message: `${fullKey}: ${reason}; ingress-nginx ignored this value and used ${conversion}`})
+        diag(diagnostic('invalid-annotation-value', {...facts, reason, ...dflt}, {annotation: fullKey}))
       }
       return
     case 'group-ignored': {
       const group = GROUP_TEXT[entry.onInvalid.group]
       ingress.fidelity.set(fullKey, 'exact')
-      diag({
-        level: group?.security ? 'error' : 'warning',
-        code: 'annotation-group-ignored',
-        annotation: fullKey,
-        fidelity: 'exact',
-        message: `${fullKey}: ${reason}; ingress-nginx ignores the whole ${group?.what ?? entry.onInvalid.group} of this Ingress because of it${group?.security ? ', so its paths are served without that authentication' : ''}, and so does the conversion`,
-        hint: group?.security ? 'fix the value: until then the paths are open to everyone, in ingress-nginx as in the conversion' : undefined,
-      })
+      diag(
+        diagnostic('annotation-group-ignored', {...facts, group: entry.onInvalid.group, reason}, {
+          level: group?.security ? 'error' : 'warning',
+          fidelity: 'exact',
+          annotation: fullKey,
+          hint: group?.security ? 'fix the value: until then the paths are open to everyone, in ingress-nginx as in the conversion' : undefined,
+        }),
+      )
       return
     }
     case 'ingress-dropped':
-      dropIngress(ingress, fullKey, `${fullKey}: ${reason}; ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`, fix, diag)
+      dropIngress(ingress, fullKey, {problem: 'invalid', ...facts, reason}, fix, diag)
       return
     case 'location-denied': {
       // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
       const status = entry.onInvalid.group === 'CertificateAuth' ? 403 : 503
       ingress.fidelity.set(fullKey, 'manual')
       ingress.denied ??= {key: value.key, status, reason}
-      diag({
-        level: 'error',
-        code: 'locations-denied',
-        annotation: fullKey,
-        fidelity: 'manual',
-        message: `${fullKey}: ${reason}; ingress-nginx answers ${status} on every path of this Ingress because of it, and so does the converted route`,
-        hint: fix,
-      })
+      diag(diagnostic('locations-denied', {...facts, reason, status}, {annotation: fullKey, hint: fix}))
     }
   }
 }
@@ -410,16 +377,9 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     ingress.fidelity.set(fullKey, fidelity)
     const level = extra?.level ?? LEVEL_FOR[fidelity]
     if (level && message) {
-      diagnostics.push({
-        level,
-        code: extra?.code ?? (`annotation-${fidelity}` as const),
-        ...subject,
-        annotation: fullKey,
-        fidelity,
-        message: `${fullKey}: ${message}`,
-        hint: extra?.hint,
-        source: ingress.source,
-      })
+      const a = ingress.annotations.get(key)
+      const note = a === undefined ? {key: fullKey, note: message} : {key: fullKey, value: writtenValue(a), note: message}
+      diagnostics.push(diagnostic(extra?.code ?? `annotation-${fidelity}`, note, {level, ...subject, annotation: fullKey, fidelity, hint: extra?.hint, source: ingress.source}))
     }
   }
   const ctx: FamilyContext = {

@@ -48,7 +48,7 @@ test('an invalid or empty entry makes nginx answer 503 on every path (ipallowlis
     assertDenied(t, r, value)
     const [d] = diagnosticsFor(r, 'allowlist-source-range')
     t.is(d?.code, 'locations-denied', value)
-    t.regex(d!.message, /503 on every path/, value)
+    t.like(d!.data, {key: `${P}allowlist-source-range`, value, status: 503}, value)
   }
   const deny = run({'denylist-source-range': '1.2.3.4/24, bad'})
   assertDenied(t, deny)

@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/model/types.js'
-import {assertDenied, diagnosticsFor, fidelityFor, fixture, policyOf, routeOf, useValidator, validate} from './support.js'
+import {P, assertDenied, diagnosticsFor, fidelityFor, fixture, policyOf, routeOf, useValidator, validate} from './support.js'
 
 const {run} = fixture({name: 'grafana', namespace: 'monitoring', host: 'grafana.example.com', port: 3000, tls: true})
 useValidator()
@@ -64,7 +64,7 @@ test('an auth-type nginx rejects drops the whole Ingress', (t) => {
     t.is(routeOf(r), undefined, value)
     const [d] = diagnosticsFor(r, 'auth-type')
     t.is(d?.code, 'ingress-not-served', value)
-    t.regex(d!.message, /refused the whole Ingress/, value)
+    t.like(d!.data, {problem: 'invalid', key: `${P}auth-type`, value}, value)
   }
 })
 
@@ -73,6 +73,7 @@ test('auth-type without auth-secret: nginx answers 503 (auth.Parse LocationDenie
   assertDenied(t, r)
   const [d] = diagnosticsFor(r, 'auth-type')
   t.is(d?.code, 'locations-denied')
+  t.like(d!.data, {key: `${P}auth-type`, value: 'basic'}, 'the family account: key and value, its note as the message says')
   t.regex(d!.message, /503 on every path/)
 })
 

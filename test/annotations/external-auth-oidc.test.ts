@@ -129,8 +129,9 @@ test('oauth2-proxy stays behind extAuth, with the reason, where the OIDC filter 
     t.is(sp.spec.oidc, undefined, label)
     t.truthy(sp.spec.extAuth, label)
     const d = r.diagnostics.find((x) => x.code === 'oauth2-proxy-oidc-not-possible')!
-    t.regex(d.message, reason, label)
-    t.false(d.message.includes('s3cr3t'), `${label}: a secret value is never printed`)
+    t.is(d.data?.key, 'nginx.ingress.kubernetes.io/auth-url', label)
+    t.regex(String(d.data?.reason), reason, label)
+    t.false(JSON.stringify(d).includes('s3cr3t'), `${label}: a secret value is never printed, nor carried in data`)
     t.false(objectsOf(r, 'HTTPRoute').some((o) => JSON.stringify(o).includes('/oauth2/callback')), label)
   }
 })
@@ -150,7 +151,7 @@ test('two protected Ingresses on one host keep oauth2-proxy: their OIDC filters 
     t.is(sp.spec.oidc, undefined, name)
     t.truthy(sp.spec.extAuth, name)
   }
-  t.regex(r.diagnostics.find((d) => d.code === 'oauth2-proxy-oidc-not-possible' && d.object === 'Ingress apps/portal')!.message, /apps\/admin on portal\.example\.com also has auth-url/)
+  t.regex(String(r.diagnostics.find((d) => d.code === 'oauth2-proxy-oidc-not-possible' && d.object === 'Ingress apps/portal')!.data?.reason), /apps\/admin on portal\.example\.com also has auth-url/)
 })
 
 test('without --oauth2-proxy=oidc the Deployment is not used: oauth2-proxy stays behind extAuth', (t) => {

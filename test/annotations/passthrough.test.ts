@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/model/types.js'
-import {diagnosticsFor, fidelityFor, ingressFactory, translateAll, translateObjects, useValidator, validate} from './support.js'
+import {P, diagnosticsFor, fidelityFor, ingressFactory, translateAll, translateObjects, useValidator, validate} from './support.js'
 
 const ingress = ingressFactory({name: 'argocd', namespace: 'argocd', host: 'argocd.example.com', service: 'argocd-server', port: 'https'})
 useValidator()
@@ -44,7 +44,7 @@ test('hosts with different / backends get one TLSRoute each; a host without / is
     ['argocd-b-example-com', ['b.example.com'], 'b'],
   ])
   for (const o of routes) t.deepEqual(validate(o), [])
-  t.regex(r.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')!.message, /c\.example\.com has no \/ path/)
+  t.deepEqual(r.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')!.data?.hosts, ['c.example.com'])
   t.truthy(r.diagnostics.find((d) => d.code === 'ssl-passthrough-without-host'))
 })
 
@@ -66,6 +66,7 @@ test('a wildcard passthrough host gets no TLSRoute: nginx matched passthrough se
   t.false(r.objects.some((o) => o.kind === 'Gateway' && o.spec.listeners.some((l: any) => l.protocol === 'TLS' && l.hostname === '*.example.com')), 'no listener that would take every subdomain')
   const d = r.diagnostics.find((x) => x.code === 'ssl-passthrough-wildcard')!
   t.is(d.fidelity, 'manual')
+  t.deepEqual(d.data, {key: `${P}ssl-passthrough`, hosts: ['*.example.com']})
   t.regex(d.message, /\*\.example\.com was never passed through by ingress-nginx: .*exact server name/)
   t.regex(d.hint!, /remove ssl-passthrough from this Ingress/)
 })

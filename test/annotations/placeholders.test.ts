@@ -111,7 +111,9 @@ test('the same values read from a live cluster are final: ${...} is literal text
   const object = fixture({name: 'app', namespace: 'media', host: 'app.example.com'}).ingress({'proxy-read-timeout': '${TIMEOUT}'})
   const r = translate({objects: [{object, source: {cluster: true}}]})
   t.deepEqual(codes(r, 'needs-substitution'), [])
-  t.true(codes(r, 'invalid-annotation-value')[0]!.message.includes('"${TIMEOUT}" is not an integer'))
+  const d = codes(r, 'invalid-annotation-value')[0]!
+  t.is(d.data?.value, '${TIMEOUT}')
+  t.true(String(d.data?.reason).includes('"${TIMEOUT}" is not an integer'))
 })
 
 test('a number only a substitution gives is reported and left out, with the default named; never read as a sentinel', (t) => {
@@ -146,6 +148,8 @@ test('a value invalid whatever the substitution is refused as nginx refuses it, 
   const r = run({'limit-rps': '${RPS}/s'})
   const d = codes(r, 'ingress-not-served')[0]!
   t.is(d.annotation, `${P}limit-rps`)
+  t.is(d.data?.problem, 'invalid')
+  t.is(d.data?.value, '${RPS}/s', 'the value as written, not its sentinel form')
   t.true(d.message.includes('"${RPS}/s"') && d.message.includes('whatever ${RPS} is substituted with'), d.message)
   t.is(d.object, 'Ingress media/app')
 })

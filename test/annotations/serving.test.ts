@@ -233,7 +233,7 @@ for (const key of Object.keys(ROWS).sort()) {
     // Above the configured risk level: CheckAnnotationRisk drops the Ingress (the key alone, valid value).
     const level = BELOW[r.risk]
     const risky = translateWith({[key]: r.valid}, controllerConfigMap({'annotations-risk-level': level, 'allow-snippet-annotations': 'true'}))
-    const refused = diagnosticsFor(risky, key).some((d) => d.code === 'ingress-not-served' && d.message.includes('-risk annotation, above'))
+    const refused = diagnosticsFor(risky, key).some((d) => d.code === 'ingress-not-served' && d.data?.problem === 'risk' && d.data.risk === r.risk && d.data.riskLevel === level)
     if (r.risk === 'Low') {
       t.false(refused, 'a Low-risk key is never too risky')
     } else {

@@ -73,7 +73,11 @@ for (const [snippet, secret] of CREDENTIAL_SNIPPETS) {
     for (const key of ['configuration-snippet', 'server-snippet']) {
       const r = translateAllowed(ingressWith({[key]: snippet}))
       t.is(fidelityFor(r, key), 'manual')
-      t.regex(diagnosticsFor(r, key)[0]!.message, /<redacted>/)
+      const d = diagnosticsFor(r, key)[0]!
+      t.regex(d.message, /<redacted>/)
+      // The account's data carries the value as written, masked as the message quotes it.
+      t.is(d.data?.key, `nginx.ingress.kubernetes.io/${key}`)
+      t.regex(String(d.data?.value), /<redacted>/)
       t.false(JSON.stringify(r).includes(secret), `${key}: ${secret} leaked`)
     }
   })
@@ -159,6 +163,7 @@ test('serving decides by annotations-risk-level first (snippets are Critical), t
   t.false(defaults.objects.some((o) => o.kind === 'HTTPRoute'))
   t.is(defaults.ingresses[0]!.status, 'not-served')
   t.regex(diagnosticsFor(defaults, 'server-snippet')[0]!.message, /Critical-risk annotation, above the default annotations-risk-level High/)
+  t.deepEqual(diagnosticsFor(defaults, 'server-snippet')[0]!.data, {problem: 'risk', key: 'nginx.ingress.kubernetes.io/server-snippet', value: 'location /x { return 200; }', risk: 'Critical'})
   // allow-snippet-annotations alone does not help: the risk level still refuses it.
   const onlyAllowed = translateAll([ingressWith(snippet, {name: 'snip'}), controllerConfigMap({'allow-snippet-annotations': 'true'})])
   t.is(onlyAllowed.ingresses[0]!.status, 'not-served')
@@ -167,6 +172,7 @@ test('serving decides by annotations-risk-level first (snippets are Critical), t
   t.is(critical.ingresses[0]!.status, 'converted')
   t.is(fidelityFor(critical, 'server-snippet'), 'ignored')
   t.is(diagnosticsFor(critical, 'server-snippet')[0]!.code, 'snippet-not-allowed')
+  t.deepEqual(diagnosticsFor(critical, 'server-snippet')[0]!.data, {key: 'nginx.ingress.kubernetes.io/server-snippet', value: 'location /x { return 200; }', fromConfigMap: true})
   // Both: served with the snippet, reported for translation by hand.
   const allowed = translateAllowed(ingressWith(snippet, {name: 'snip'}))
   t.is(allowed.ingresses[0]!.status, 'converted')

@@ -59,7 +59,8 @@ test('a timeout with a unit is invalid for nginx, which keeps its default; nothi
   const [d] = diagnosticsFor(r, 'proxy-read-timeout')
   t.is(d?.code, 'invalid-annotation-value')
   t.is(d?.level, 'error')
-  t.regex(d!.message, /"60s" is not an integer.*used the default \(60\)/)
+  t.like(d!.data, {key: `${P}proxy-read-timeout`, value: '60s', default: '60'})
+  t.regex(String(d!.data!.reason), /"60s" is not an integer/)
   t.is(fidelityFor(r, 'proxy-read-timeout'), 'exact')
   t.is(r.ingresses[0]!.status, 'converted')
 })
@@ -173,7 +174,7 @@ test('retry companions come from the ConfigMap: its conditions with the tries an
   // nginx: proxy_next_upstream "error timeout http_502 http_503" (ConfigMap), proxy_next_upstream_tries 5 (annotation).
   const r = run({'proxy-next-upstream-tries': '5'}, {extra: [controller({'proxy-next-upstream': 'error timeout http_502 http_503'})]})
   t.deepEqual(btp(r)?.retry, {numRetries: 4, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset-before-request', 'retriable-status-codes'], httpStatusCodes: [502, 503]}})
-  t.regex(r.diagnostics.find((d) => d.code === 'retry-default-conditions')!.message, /"error timeout http_502 http_503" \(ConfigMap proxy-next-upstream\)/)
+  t.like(r.diagnostics.find((d) => d.code === 'retry-default-conditions')!.data, {conditions: ['error', 'timeout', 'http_502', 'http_503'], conditionsFrom: 'configmap'})
   // The annotation's conditions with the ConfigMap's tries, and non_idempotent added by buildNextUpstream.
   const both = run({'proxy-next-upstream': 'error http_500'}, {extra: [controller({'proxy-next-upstream-tries': '2', 'retry-non-idempotent': 'true'})]})
   t.deepEqual(btp(both)?.retry, {numRetries: 1, retryOn: {triggers: ['connect-failure', 'refused-stream', 'reset', 'retriable-status-codes'], httpStatusCodes: [500]}})

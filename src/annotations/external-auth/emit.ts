@@ -8,6 +8,7 @@ import {managedMetadata} from '../../model/provenance.js'
 import type {FamilyContext} from '../types.js'
 import type {AuthServer, ExtAuthForm} from './forms.js'
 import {ownHosts, type ServiceTarget} from './url.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 
 export const SERVER_LABEL: Record<AuthServer, string> = {
   'oauth2-proxy': 'oauth2-proxy',
@@ -65,12 +66,8 @@ function authBackendRef(ctx: FamilyContext, target: ServiceTarget): {ref: Record
   const svc = ctx.lookup.service(target.namespace, target.name)
   const ports: any[] = svc?.spec?.ports ?? []
   if (svc && !ports.some((p) => p?.port === target.port)) {
-    ctx.diag({
-      level: 'warning',
-      code: 'auth-url-port',
-      annotation: urlKey,
-      message: `${urlKey}: Service ${target.namespace}/${target.name} has no port ${target.port} (it has ${ports.map((p) => p?.port).join(', ') || 'none'}); extAuth will fail and Envoy answers 500 as nginx did`,
-    })
+    const service = `${target.namespace}/${target.name}`
+    ctx.diag(diagnostic('auth-url-port', {key: urlKey, service, port: target.port, ports: ports.map((p) => p?.port)}, {annotation: urlKey}))
   }
   return {ref, notes}
 }

@@ -5,6 +5,7 @@
 import type {FamilyContext} from '../types.js'
 import type {PolicyFragment} from '../../model/ingress-model.js'
 import type {Diagnostic} from '../../model/types.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 import {checkShape, recognizeServer} from './forms.js'
 import {oauth2ProxyFlags, proxyPrefix} from './oauth2-proxy.js'
 import {HOST_VARIABLE, type UnresolvedTarget} from './url.js'
@@ -28,13 +29,10 @@ export function failClosed(ctx: FamilyContext, url: string, why: string, hint: s
 
 /** What the user learns of an authorization fragment a failing-closed auth-url (urlKey) left out (combineDenyAll). */
 export function authorizationLeftOut(f: PolicyFragment, urlKey: string): Omit<Diagnostic, 'object' | 'source'> {
-  return {
-    level: 'warning',
-    code: 'auth-url-fail-closed-overrides',
+  return diagnostic('auth-url-fail-closed-overrides', {keys: f.from, authUrl: urlKey}, {
     annotation: f.from[0],
-    message: `${f.from.join(', ')}: its SecurityPolicy authorization rules are left out while ${urlKey} fails closed (an Allow rule would let those clients in without the authentication nginx required); the route denies every request instead`,
     hint: `put the rules back into authorization (beside the extAuth block) when you set the auth backend: ${JSON.stringify(f.value)}`,
-  }
+  })
 }
 
 export function unresolvedReason(target: UnresolvedTarget): string {

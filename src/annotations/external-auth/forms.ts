@@ -16,7 +16,7 @@
 import type {Fidelity} from '../../model/types.js'
 import type {FamilyContext} from '../types.js'
 import type {ServiceTarget} from './url.js'
-import type {Code} from '../../model/catalogue/index.js'
+import type {NoteCode} from '../../model/catalogue/diagnostic.js'
 
 /**
  * Client request headers an unknown auth service gets. nginx forwards all of them; Envoy's HTTP ext_authz sends
@@ -42,7 +42,7 @@ export interface ExtAuthForm {
   headersToExtAuth: string[]
   headersToBackend: string[]
   fidelity: Fidelity
-  code: Code
+  code: NoteCode
   /** One clause per behaviour difference, for the auth-url diagnostic. */
   notes: string[]
   hint?: string

@@ -19,6 +19,7 @@ import {readOauth2ProxyConfig, type Oauth2ProxyConfig} from './oauth2-proxy-conf
 import {proxyPrefix} from './oauth2-proxy.js'
 import {ownHosts, type ServiceTarget} from './url.js'
 import type {SecurityPolicySpecOidc} from '../../model/generated/index.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 
 const OIDC_PROVIDERS = new Set(['oidc', 'keycloak-oidc', 'entra-id', 'gitlab', 'adfs'])
 /** Flags that narrow who may sign in (oauth2-proxy pkg/apis/options/providers.go, legacy_options.go). */
@@ -135,12 +136,7 @@ export function emitOauth2ProxyOidc(ctx: FamilyContext, url: string, target: Ser
   const plan = planOidc(ctx, target)
   const urlKey = ctx.fullKey('auth-url')
   if (!plan.ok) {
-    ctx.diag({
-      level: 'warning',
-      code: 'oauth2-proxy-oidc-not-possible',
-      annotation: urlKey,
-      message: `${urlKey}: --oauth2-proxy=oidc asked for Envoy Gateway's OIDC instead of oauth2-proxy, but ${plan.reason}; oauth2-proxy is kept behind extAuth`,
-    })
+    ctx.diag(diagnostic('oauth2-proxy-oidc-not-possible', {key: urlKey, reason: plan.reason}, {annotation: urlKey}))
     return false
   }
   const {oidc, prefix} = plan

@@ -1,4 +1,5 @@
 /** Diagnostics about the controller ConfigMap (src/configmap/, tcp/udp-services). */
+import {renderNote} from './annotations.js'
 import {defineDiagnostic} from './define.js'
 
 /** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
@@ -174,6 +175,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'ignored', 'manual'],
     doc: 'enable-global-auth (annotation) and the global-auth-* companions: whether the ConfigMap\'s global external auth applies to this Ingress, and how. Exact when the Ingress opts out as nginx did, ignored when the Ingress has its own auth-url (nginx used that instead), approximate or manual (warning) for companions Envoy\'s extAuth carries differently or not at all.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'global-auth-url',
@@ -203,6 +205,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'proxy-body-size of the ConfigMap: the default request body limit of every location (nginx 1m). Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends; rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit. 0 means no limit, as Envoy (info).',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'proxy-body-size-default',

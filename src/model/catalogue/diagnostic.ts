@@ -5,12 +5,16 @@
 import type {Diagnostic, DiagnosticRef, SourceLocation} from '../types.js'
 import {fidelitiesOf, levelsOf, type DiagnosticDefinition} from './define.js'
 import {CATALOGUE, type Code, type Definitions} from './index.js'
+import type {AnnotationNote} from './annotations.js'
 
 /** The codes whose entry renders its message from data. */
 export type RenderedCode = Definitions extends infer X ? (X extends DiagnosticDefinition<infer C, infer D> ? ([D] extends [never] ? never : C) : never) : never
 
 /** The data a rendered code's message is made from. */
 export type DataOf<C extends RenderedCode> = Extract<Definitions, {code: C}> extends DiagnosticDefinition<C, infer D> ? D : never
+
+/** The codes a key's account (FamilyContext.account) can carry: their data may be an AnnotationNote. */
+export type NoteCode = {[C in RenderedCode]: AnnotationNote extends DataOf<C> ? C : never}[RenderedCode]
 
 /** Where a diagnostic points, and what its entry leaves open (the level or fidelity when it allows several). */
 export interface Where {

@@ -1,4 +1,5 @@
 /** Diagnostics about routes, hosts and paths (nginx locations -> HTTPRoutes). */
+import {GROUP_TEXT, type KeyValue} from './annotations.js'
 import {defineDiagnostic} from './define.js'
 
 export const ROUTES = [
@@ -7,24 +8,35 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'An annotation and its alias (whitelist-source-range and allowlist-source-range, say) are both set: ingress-nginx reads the first and falls back to the alias only when it is empty, so one of them wins; the conversion takes the same one. Remove the other.',
+    render: (d: KeyValue & {winner: string; canonical: string}) =>
+      `${d.key} and ${d.winner} are both set; ingress-nginx reads ${d.canonical}, or its alias when it is empty, so ${d.winner} wins`,
   }),
   defineDiagnostic({
     code: 'annotation-group-ignored',
     level: ['error', 'info', 'warning'],
     fidelity: ['exact', 'ignored'],
     doc: 'An invalid value made ingress-nginx ignore a whole group of annotations parsed together (annotations.go Extract: auth, cors, rate limits...), and the conversion ignores them too. An error when the group is a security setting (the paths are open to everyone, in ingress-nginx as in the conversion): fix the value.',
+    render: (d: KeyValue & {group: string} & ({trigger: string} | {reason: string})) => {
+      const group = GROUP_TEXT[d.group]
+      if ('trigger' in d) return `${d.key}: ingress-nginx ignores it with the rest of its ${group?.what ?? d.group} because of ${d.trigger}, and so does the conversion`
+      return `${d.key}: ${d.reason}; ingress-nginx ignores the whole ${group?.what ?? d.group} of this Ingress because of it${group?.security ? ', so its paths are served without that authentication' : ''}, and so does the conversion`
+    },
   }),
   defineDiagnostic({
     code: 'annotation-not-read',
     level: 'info',
     fidelity: 'ignored',
     doc: 'An annotation that ingress-nginx does not read in this case (a companion without its main key, a key of another mode): it has no effect, and the conversion leaves it out. Remove it or set the key it depends on.',
+    render: (d: KeyValue & {reason: string} & ({stoppedBy: string} | {readOnlyWhen: string})) =>
+      `${d.key}: ${d.reason}; ${'stoppedBy' in d ? `${d.stoppedBy} ended the parser before it` : `ingress-nginx reads it only when ${d.readOnlyWhen}`}, so it has no effect, and the conversion leaves it out`,
   }),
   defineDiagnostic({
     code: 'canary-location-denied',
     level: 'info',
     fidelity: 'ignored',
     doc: 'ingress-nginx denies the locations of this canary Ingress (an invalid annotation value), but a canary\'s own locations are never used: its backend joins the primary\'s, so the canary keeps its share of the traffic, as in the conversion. Fix the annotation anyway.',
+    render: (d: KeyValue & {reason: string}) =>
+      `${d.key}: ${d.reason}; ingress-nginx denies the locations of this Ingress, but a canary's own locations are never used (its backend joins the primary's), so the canary keeps its share of the traffic, as in the conversion`,
   }),
   defineDiagnostic({
     code: 'canary-path-served',
@@ -84,6 +96,8 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'exact',
     doc: 'An annotation with an empty value: ingress-nginx ignores it and uses its default, and so does the conversion. Remove it or set a value.',
+    render: (d: KeyValue & {default?: string}) =>
+      `${d.key} is ${d.value === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${d.default !== undefined ? ` (${d.default})` : ''}, and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'externalname-service',
@@ -116,12 +130,26 @@ export const ROUTES = [
     level: 'error',
     fidelity: 'manual',
     doc: 'ingress-nginx does not serve this Ingress today (an annotation value is refused by its validation, annotations-risk-level, the word blocklist...): the conversion emits nothing for it either. Fix the annotation the message names; the hint says how to check the running controller.',
+    render: (d: KeyValue & ({problem: 'risk'; risk: string; riskLevel?: string} | {problem: 'blocked-word'; word: string} | {problem: 'invalid'; reason: string})) => {
+      switch (d.problem) {
+        case 'risk': {
+          const level = d.riskLevel !== undefined ? `annotations-risk-level ${d.riskLevel} of the controller ConfigMap` : 'the default annotations-risk-level High (since v1.12; the controller ConfigMap is not in the input)'
+          return `${d.key} is a ${d.risk}-risk annotation, above ${level}: ingress-nginx refused this whole Ingress (not served, and the admission webhook rejects it); the conversion emits nothing for it either`
+        }
+        case 'blocked-word':
+          return `${d.key}: the value contains "${d.word}", a word of the controller ConfigMap's annotation-value-word-blocklist, so ingress-nginx skipped this whole Ingress (not served); the conversion emits nothing for it either`
+        case 'invalid':
+          return `${d.key}: ${d.reason}; ingress-nginx refused the whole Ingress because of it (not served at all); the conversion emits nothing for this Ingress, as it serves nothing today`
+      }
+    },
   }),
   defineDiagnostic({
     code: 'invalid-annotation-value',
     level: 'error',
     fidelity: 'exact',
     doc: 'An annotation value ingress-nginx\'s parser refuses: it ignored the value and used its default (or nothing), and so does the conversion. Fix the value if the setting was wanted.',
+    render: (d: KeyValue & {reason: string; default?: string}) =>
+      `${d.key}: ${d.reason}; ingress-nginx ignored this value and used ${d.default !== undefined ? `the default (${d.default}), and so does the conversion` : 'the default, and the conversion leaves it out'}`,
   }),
   defineDiagnostic({
     code: 'invalid-backend',
@@ -161,6 +189,8 @@ export const ROUTES = [
     code: 'other-prefix-ignored',
     level: 'info',
     doc: 'The controller runs with --annotations-prefix set to another prefix, so it ignores the annotations under nginx.ingress.kubernetes.io, and so does the conversion. Nothing to do, unless the annotations were meant for this controller: rename them to its prefix.',
+    render: (d: {keys: string[]; prefix: string; defaultPrefix: string}) =>
+      `${d.keys.join(', ')}: a controller running with --annotations-prefix=${d.prefix} ignores annotations under ${d.defaultPrefix}, and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'path-conflict',
@@ -238,12 +268,15 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A snippet annotation while the controller ConfigMap has allow-snippet-annotations off: ingress-nginx serves the Ingress without the snippet (and its admission webhook refuses the Ingress when it changes); the conversion leaves it out too. If the controller does allow snippets, include its ConfigMap in the input.',
+    render: (d: KeyValue & {fromConfigMap: boolean}) =>
+      `${d.key}: ${d.fromConfigMap ? 'the controller ConfigMap leaves' : 'without the controller ConfigMap in the input, the default leaves'} allow-snippet-annotations off, so ingress-nginx serves this Ingress without the snippet (and its admission webhook refuses the Ingress when it is created or changed); the conversion leaves the snippet out too`,
   }),
   defineDiagnostic({
     code: 'unknown-annotation',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'An annotation with the ingress-nginx prefix that ingress-nginx does not know: it ignored it, and so does the conversion. Check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys.',
+    render: (d: KeyValue) => `${d.key} is not an ingress-nginx annotation; ingress-nginx ignored it and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'unresolved-port-name',
