@@ -9,6 +9,7 @@ import type {LoadBalancerStepId} from '../configmap/types.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {streamServices} from './bundle/stream-services.js'
 import {about, objectRef, refOf} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {GatewayController} from './controller-workloads.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from '../model/ingress-model.js'
@@ -284,7 +285,7 @@ export function streamParts(
       if (ref.name === undefined) continue
       const cm = configMaps.get(ref.name.includes('/') ? ref.name : `default/${ref.name}`)
       if (!cm) {
-        if (!reported.has(ref.name)) diagnostics.push({level: 'warning', code: 'stream-configmap-not-found', message: `${name} ConfigMap ${ref.name} (${ref.from}) is not in the input`})
+        if (!reported.has(ref.name)) diagnostics.push(diagnostic('stream-configmap-not-found', {configMap: ref.name, from: ref.from, flag: name}))
         reported.add(ref.name)
         continue
       }

@@ -334,13 +334,7 @@ export function emitRoutes(
     const index = indexes.of(ingress)
     const locations = index.byIngress.get(ingress.id) ?? []
     if (locations.length === 0) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'no-routable-paths',
-        ...about('Ingress', ingress.ref),
-        message: `Ingress ${ingress.id} has no path left to route (see the other messages); no HTTPRoute is emitted`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('no-routable-paths', {ingress: ingress.id}, {...about('Ingress', ingress.ref), source: ingress.source}))
       continue
     }
     const filters = new Map<string, Emitted>()
@@ -634,16 +628,15 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
       const own = ingress.annotations.get('force-ssl-redirect')?.valid === true
       const annotation = `${options.annotationPrefix}/force-ssl-redirect`
       if (own) ingress.fidelity.revise(annotation, 'manual', 'redirect-without-tls')
-      diagnostics.push({
-        level: 'warning',
-        code: 'force-ssl-redirect-without-tls',
-        ...about('Ingress', ingress.ref),
-        ...(own ? {annotation} : {}),
-        fidelity: 'manual',
-        message: `${own ? '' : 'force-ssl-redirect comes from the ConfigMap force-ssl-redirect: "true": '}host ${host.name} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
-        hint: 'redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it',
-        source: ingress.source,
-      })
+      diagnostics.push(
+        diagnostic('force-ssl-redirect-without-tls', {host: host.name, fromConfigMap: !own}, {
+          ...about('Ingress', ingress.ref),
+          ...(own ? {annotation} : {}),
+          fidelity: 'manual',
+          hint: 'redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it',
+          source: ingress.source,
+        }),
+      )
     }
     return [options.httpListener, ...(host.httpsAlso ?? [])]
   }

@@ -110,19 +110,17 @@ export function planHttpsListeners(
       }
       // nginx.tmpl SERVER: every server listens on 443 and sets ssl_verify_client from its CertificateAuth (controller.go
       // getBackendServers sets it whether or not the server has a certificate); certificate.lua serves the default one.
-      diagnostics.push({
-        level: 'warning',
-        code: 'mtls-host-without-tls',
-        ...about('Ingress', auth.winner.ingress.ref),
-        annotation: auth.winner.intent.from[0],
-        // Under a TLS wildcard host the wildcard's route still answers the name over HTTPS, without the check:
-        // wildcard-certificates.ts attachCoveredPlainHosts reports that as an error (mtls-host-under-tls-wildcard).
-        message:
-          `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; ${covering && auth.winner.intent.matchCn !== undefined ? 'no listener of its own can check auth-tls-match-cn' : 'no certificate is known for a listener of its own'}, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either)` +
-          (covering ? `, and over HTTPS its name reaches the route of the wildcard host ${covering.name} without the check (mtls-host-under-tls-wildcard)` : ' and the host is not served over HTTPS'),
-        hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
-        source: auth.winner.ingress.source,
-      })
+      // Under a TLS wildcard host the wildcard's route still answers the name over HTTPS, without the check:
+      // wildcard-certificates.ts attachCoveredPlainHosts reports that as an error (mtls-host-under-tls-wildcard).
+      diagnostics.push(
+        diagnostic('mtls-host-without-tls', {host: hostName, ...(covering ? {wildcard: covering.name} : {}), matchCn: auth.winner.intent.matchCn !== undefined}, {
+          level: 'warning',
+          ...about('Ingress', auth.winner.ingress.ref),
+          annotation: auth.winner.intent.from[0],
+          hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
+          source: auth.winner.ingress.source,
+        }),
+      )
       continue
     }
     own.add(hostName)
@@ -207,18 +205,15 @@ function coverDeepClientAuthHost(
   const listeners = names.map(hostListenerName)
   host.httpsAlso = listeners
   names.forEach((n, i) => add({gateway: host.gateway, name: listeners[i]!, hostname: n, certificates: [ref], clientAuth: winner, reason: 'client-certificates', generated: true, coveredBy: covering.name}))
-  diagnostics.push({
-    level: 'warning',
-    code: 'mtls-host-under-tls-wildcard',
-    ...about('Ingress', winner.ingress.ref),
-    annotation: winner.intent.from[0],
-    message:
-      `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} would answer its HTTPS requests on the Gateway (hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates, with its default certificate (certificate.lua finds no certificate for the name). ` +
-      `So ${host.name} gets listener(s) ${listeners.join(', ')} of its own that ask for them, with the certificate of ${covering.name} (Secret ${ref.namespace}/${ref.name}, which does not cover ${host.name} either) where nginx presented its default certificate; plain HTTP stays served as nginx did. ` +
-      `A request for ${host.name} over a connection whose TLS server name is another name (or none) still reaches the route of ${covering.name}, without a client certificate, where nginx answered it from the host's own server (421 for another server name, ngx_http_set_virtual_server)`,
-    hint: `give ${host.name} a TLS entry with a certificate for it and convert again: the listener then presents that certificate`,
-    source: winner.ingress.source,
-  })
+  diagnostics.push(
+    diagnostic('mtls-host-under-tls-wildcard', {case: 'own-listener', host: host.name, wildcard: covering.name, listeners, secret: `${ref.namespace}/${ref.name}`}, {
+      ...about('Ingress', winner.ingress.ref),
+      level: 'warning',
+      annotation: winner.intent.from[0],
+      hint: `give ${host.name} a TLS entry with a certificate for it and convert again: the listener then presents that certificate`,
+      source: winner.ingress.source,
+    }),
+  )
 }
 
 /**
@@ -454,14 +449,14 @@ function separateShadowedHosts(
     if (!by) continue
     const ref = certificateOf(host)
     if (!ref) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'tls-sni-shadowed',
-        ...about('Ingress', host.tls!.ingress.ref),
-        fidelity: 'approximate',
-        message: `host "${host.name}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${by.name} (hostname ${by.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${key} https listener matches any name. Over HTTPS it reaches ${by.hostname}'s routes, not its own`,
-        hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
-      })
+      diagnostics.push(
+        diagnostic('tls-sni-shadowed', {case: 'default-certificate', host: host.name, listener: by.name, hostname: by.hostname, gateway: key}, {
+          ...about('Ingress', host.tls!.ingress.ref),
+          level: 'warning',
+          fidelity: 'approximate',
+          hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
+        }),
+      )
       continue
     }
     host.httpsListeners = names.map(hostListenerName)
@@ -469,15 +464,9 @@ function separateShadowedHosts(
     moved.set(by, [...(moved.get(by) ?? []), ...names])
   }
   for (const [by, names] of moved) {
-    diagnostics.push({
-      level: 'info',
-      code: 'tls-sni-shadowed',
-      ...aboutGatewayKey(key),
-      fidelity: 'exact',
-      message:
-        `listener ${by.name} (hostname ${by.hostname}) would receive the TLS connections for ${names.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${by.hostname}'s. ` +
-        `As ingress-nginx served each of these names from its own server, they get listeners of their own with the certificate they had (${names.map(hostListenerName).join(', ')}), and their routes attach there`,
-    })
+    diagnostics.push(
+      diagnostic('tls-sni-shadowed', {case: 'moved', listener: by.name, hostname: by.hostname, hosts: names, listeners: names.map(hostListenerName)}, {...aboutGatewayKey(key), level: 'info', fidelity: 'exact'}),
+    )
   }
   if (moved.size === 0) return
   // A Secret whose every host now has a listener of its own is listed there, not on the shared listener.

@@ -9,6 +9,7 @@ import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
 import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {about, sortDiagnostics} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
@@ -278,14 +279,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
     if (i.backendOverride) all.push(i.backendOverride)
     for (const intent of all) {
       if (consumed.has(intent)) continue
-      diagnostics.push({
-        level: 'warning',
-        code: 'intent-not-emitted',
-        ...about('Ingress', ingress.ref),
-        annotation: intent.from[0],
-        message: `${intent.from.join(', ')} produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won)`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('intent-not-emitted', {keys: intent.from}, {...about('Ingress', ingress.ref), annotation: intent.from[0], source: ingress.source}))
     }
   }
 }
@@ -295,14 +289,7 @@ function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]
   // Files only: a live cluster's values are final (`${` there is literal text).
   const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && ((mentionsPlaceholder(i.object.spec) && hasPlaceholders(JSON.stringify(i.object.spec ?? {}))) || [...i.annotations.values()].some((a) => a.template !== undefined)))
   if (withPlaceholders.length === 0) return 0
-  diagnostics.push({
-    level: 'info',
-    code: 'gitops-placeholders',
-    message: `${withPlaceholders.length} Ingress(es) contain \${VAR} placeholders (${withPlaceholders
-      .slice(0, 5)
-      .map((i) => i.id)
-      .join(', ')}${withPlaceholders.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
-  })
+  diagnostics.push(diagnostic('gitops-placeholders', {ingresses: withPlaceholders.map((i) => i.id)}))
   return withPlaceholders.length
 }
 

@@ -4,6 +4,8 @@
  */
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import type {InvalidIngressProblem} from '../model/catalogue/sources.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import {resolveSettings} from '../model/settings.js'
@@ -143,22 +145,16 @@ export function admittedClassOf(input: InputObject, selection: Pick<ClassSelecti
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
-export function invalidIngressReason(ingress: KubeObject): string | undefined {
+export function invalidIngressReason(ingress: KubeObject): InvalidIngressProblem | undefined {
   const name = ingress.metadata.name
-  if (!name.includes('${') && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) {
-    return `its name "${name}" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.'), so the API server never accepted it`
-  }
+  if (!name.includes('${') && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) return {problem: 'name-not-dns-subdomain', value: name}
   const ns = ingress.metadata.namespace
-  if (ns && !ns.includes('${') && (!DNS_LABEL.test(ns) || ns.length > 63)) {
-    return `its namespace "${ns}" is not a DNS-1123 label`
-  }
+  if (ns && !ns.includes('${') && (!DNS_LABEL.test(ns) || ns.length > 63)) return {problem: 'namespace-not-dns-label', value: ns}
   const spec = ingress.spec
-  if (spec === undefined || spec === null || typeof spec !== 'object') return 'it has no spec'
-  if (spec.rules !== undefined && !Array.isArray(spec.rules)) return 'spec.rules is not a list'
-  if (!spec.defaultBackend && (!Array.isArray(spec.rules) || spec.rules.length === 0)) {
-    return 'it has neither spec.rules nor spec.defaultBackend'
-  }
-  if (spec.tls !== undefined && !Array.isArray(spec.tls)) return 'spec.tls is not a list'
+  if (spec === undefined || spec === null || typeof spec !== 'object') return {problem: 'no-spec'}
+  if (spec.rules !== undefined && !Array.isArray(spec.rules)) return {problem: 'rules-not-list'}
+  if (!spec.defaultBackend && (!Array.isArray(spec.rules) || spec.rules.length === 0)) return {problem: 'no-rules-or-default-backend'}
+  if (spec.tls !== undefined && !Array.isArray(spec.tls)) return {problem: 'tls-not-list'}
   return undefined
 }
 
@@ -218,13 +214,7 @@ export function selectIngresses(
     const ref = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
     const reason = invalidIngressReason(ing)
     if (reason) {
-      diagnostics.push({
-        level: 'error',
-        code: 'invalid-ingress',
-        ...about('Ingress', ref),
-        message: `Ingress ${ref.namespace}/${ref.name} is skipped: ${reason}`,
-        source: input.source,
-      })
+      diagnostics.push(diagnostic('invalid-ingress', {...ref, ...reason}, {...about('Ingress', ref), source: input.source}))
       unselected.push({ingress: `${ref.namespace}/${ref.name}`, reason: 'invalid'})
       continue
     }
