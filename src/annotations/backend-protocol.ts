@@ -406,7 +406,7 @@ export function backendOverrideFor(
 ): {ref?: BackendRef; objects: ObjectIntent[]} {
   const plan = override.byHost.get(host) ?? override.own
   const inherited = plan.inheritedFrom
-  const base = dnsName(owner.name, svc.name, String(svc.port), inherited ? inherited.name : '', foreignSuffix(owner, svc, inherited))
+  const base = dnsName(owner.name, svc.name, String(svc.port), inherited ? inherited.name : '')
   const namespaces = [...(plan.viaBackend ? [owner.namespace] : []), ...(plan.verify && !plan.viaBackend ? [svc.namespace] : [])]
   const identity = `${owner.namespace}/${owner.name} ${svc.namespace}/${svc.name}:${svc.port} ${inherited ? `${inherited.namespace}/${inherited.name}` : ''}`
   const name = claimName(taken, namespaces, base, identity)
@@ -421,10 +421,12 @@ export function backendOverrideFor(
 export type BackendNames = Map<string, string>
 
 /**
- * `base` unless another owner, Service:port or plan source holds it in one of `namespaces`: the names join their
- * parts with `-`, so Ingress `web` with Service `api-v1` and Ingress `web-api` with Service `v1` both make
- * `web-api-v1-<port>`, and the second object applied would replace the first (one host's traffic to the other's
- * Service). The later one gets a hash of its identity; the same identity always gets the same name.
+ * `base` unless another owner, Service:port or plan source holds it in one of `namespaces`, where the readable name
+ * cannot tell them apart: Ingress `web` with Service `api-v1` and Ingress `web-api` with Service `v1` both make
+ * `web-api-v1-<port>`; a canary of another namespace with the primary's Service name (controller.go
+ * mergeAlternativeBackends joins it by host and path, upstreamName keeps its namespace); two hosts of one Ingress
+ * inheriting proxy-ssl-* from `a/x` and `b/x` (getBackendServers). One name for two would send one's traffic to the
+ * other's Service or TLS settings. The later one gets a hash of its identity; the same identity, the same name.
  */
 function claimName(taken: BackendNames | undefined, namespaces: string[], base: string, identity: string): string {
   if (!taken) return base
@@ -432,21 +434,6 @@ function claimName(taken: BackendNames | undefined, namespaces: string[], base: 
   const name = free ? base : dnsName(base, shortHash(identity))
   for (const ns of namespaces) taken.set(`${ns}/${name}`, identity)
   return name
-}
-
-/**
- * What the readable name leaves out, as a hash: the namespace of a canary's Service (controller.go
- * mergeAlternativeBackends joins a canary to the primary's location by host and path, whatever its namespace, and
- * upstreamName keeps the namespace) and of an Ingress the plan is inherited from (the first Ingress of each host's
- * server block: two hosts of one Ingress may inherit from `a/x` and `b/x`). Without it two Service:ports or two plans
- * share one name, the route emitter keeps the first object, and the other's traffic reaches the wrong Service or the
- * wrong TLS settings.
- */
-function foreignSuffix(owner: NamespacedName, svc: ServiceBackend, inherited: NamespacedName | undefined): string {
-  const foreign: string[] = []
-  if (svc.namespace !== owner.namespace) foreign.push(`service ${svc.namespace}/${svc.name}`)
-  if (inherited && inherited.namespace !== owner.namespace) foreign.push(`ingress ${inherited.namespace}/${inherited.name}`)
-  return foreign.length === 0 ? '' : shortHash(foreign.join(' '))
 }
 
 function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: BackendTlsPlan, sources: string[]): EmittedObject<'Backend'> {
