@@ -139,3 +139,15 @@ const renderCases: {code: string; data: Record<string, unknown>; old: string}[] 
 test('renders print what the inline messages printed, for branches no golden covers', (t) => {
   for (const c of renderCases) t.is(CATALOGUE.get(c.code as never)!.render!(c.data as never), c.old, `${c.code} ${JSON.stringify(c.data)}`)
 })
+
+test('the default an invalid value falls back to is a value in data; where it comes from the ConfigMap is a field of its own', (t) => {
+  const r = translateAll([controllerConfigMap({'proxy-read-timeout': '120'}), ingressWith({'proxy-read-timeout': 'soon'})])
+  const d = diagnosticsFor(r, 'proxy-read-timeout')[0]!
+  t.is(d.code, 'invalid-annotation-value')
+  t.like(d.data, {key: `${P}proxy-read-timeout`, value: 'soon', default: '120', defaultFromConfigMap: 'proxy-read-timeout'})
+  // The message is unchanged: it names where the default comes from.
+  t.regex(d.message, /used the default \(120, from the controller ConfigMap's proxy-read-timeout\), and so does the conversion$/)
+  const plain = diagnosticsFor(translateAll([ingressWith({'proxy-read-timeout': 'soon'})]), 'proxy-read-timeout')[0]!
+  t.like(plain.data, {default: '60'})
+  t.false('defaultFromConfigMap' in plain.data!)
+})
