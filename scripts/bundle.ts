@@ -17,7 +17,22 @@ function oclifFields(pjsonPath: string): Record<string, unknown> {
   return {name: pjson.name, version: pjson.version, description: pjson.description, type: pjson.type, oclif: pjson.oclif, dependencies: pjson.dependencies ?? {}}
 }
 
-function common(sea: boolean): BuildOptions {
+/**
+ * oclif's manifest of the commands (ids, summaries, flags, args: everything `--help` reads), built by oclif itself from
+ * the explicit command map, as it would at every start of the TypeScript build: the bundle starts from it and imports a
+ * command's code only to run it (src/entry/bundled.ts).
+ */
+async function commandManifest(pjson: Record<string, unknown>): Promise<unknown> {
+  const {Plugin} = await import('@oclif/core')
+  const {COMMANDS} = await import('../src/entry/commands.js')
+  const plugin = new Plugin({root: ROOT, pjson: pjson as never, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true})
+  ;(plugin as unknown as {commandCache: typeof COMMANDS}).commandCache = COMMANDS
+  await plugin.load()
+  return plugin.manifest
+}
+
+async function common(sea: boolean): Promise<BuildOptions> {
+  const pjson = oclifFields(`${ROOT}package.json`)
   return {
     absWorkingDir: ROOT,
     entryPoints: {'kubectl-ingress2gw': 'src/entry/bundled.ts'},
@@ -29,7 +44,8 @@ function common(sea: boolean): BuildOptions {
     external: ['typescript'],
     legalComments: 'eof',
     define: {
-      INGRESS2GW_PJSON: JSON.stringify(oclifFields(`${ROOT}package.json`)),
+      INGRESS2GW_PJSON: JSON.stringify(pjson),
+      INGRESS2GW_MANIFEST: JSON.stringify(await commandManifest(pjson)),
       INGRESS2GW_SEA: String(sea),
       // oclif's start-up engines check require()s ../package.json beside its own file: there is none in a bundle, and a
       // single executable embeds its Node (Node warns about any require() of a file there).
@@ -41,7 +57,7 @@ function common(sea: boolean): BuildOptions {
 export async function bundle(): Promise<void> {
   rmSync(`${ROOT}dist/bundle`, {recursive: true, force: true})
   await build({
-    ...common(false),
+    ...(await common(false)),
     format: 'esm',
     splitting: true,
     outdir: 'dist/bundle',
@@ -56,7 +72,7 @@ export async function bundleForSea(): Promise<string> {
   const outfile = `${ROOT}dist/sea/kubectl-ingress2gw.cjs`
   rmSync(`${ROOT}dist/sea`, {recursive: true, force: true})
   // import.meta is only read on the bundle's branch of packageRoot(), dead code here.
-  await build({...common(true), format: 'cjs', outfile, supported: {'dynamic-import': false}, logOverride: {'empty-import-meta': 'silent'}})
+  await build({...(await common(true)), format: 'cjs', outfile, supported: {'dynamic-import': false}, logOverride: {'empty-import-meta': 'silent'}})
   return outfile
 }
 

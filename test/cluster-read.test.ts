@@ -138,7 +138,8 @@ test('ConfigMaps named by flags are read by name; a missing flag-named one is a 
     r.diagnostics.map((d) => d.code),
     ['cluster-configmap-not-found'],
   )
-  t.regex(r.diagnostics[0].message, /ops\/tcp/)
+  t.deepEqual(r.diagnostics[0].data, {namespace: 'ops', name: 'tcp', namedBy: {flag: '--tcp-services-configmap'}})
+  t.is(r.diagnostics[0].message, 'ConfigMap ops/tcp (named by a flag) does not exist; continuing without it')
 })
 
 test('capabilities follow discovery: a Gateway API v1.2 cluster without Envoy Gateway or cert-manager', async (t) => {
@@ -155,7 +156,7 @@ test('capabilities follow discovery: a Gateway API v1.2 cluster without Envoy Ga
     envoyGateway: false,
     certManager: false,
   })
-  t.true(r.diagnostics.some((d) => d.code === 'cluster-missing-crd' && /gateway\.envoyproxy\.io/.test(d.message)))
+  t.true(r.diagnostics.some((d) => d.code === 'cluster-missing-crd' && d.data?.missing === 'envoy-gateway' && d.data.group === 'gateway.envoyproxy.io'))
   // cert-manager is not served, so its kinds are not listed.
   t.false(s.requests.some((q) => q.path.includes('cert-manager')))
 })
@@ -181,7 +182,7 @@ test('no Gateway API CRDs at all: a warning, and the live Gateway is not request
   const {s, read} = await setup(t, {resources: CORE_RESOURCES})
   s.seed([ingress('team-a', 'web')])
   const r = await read()
-  t.true(r.diagnostics.some((d) => d.code === 'cluster-missing-crd' && /Gateway API CRDs not installed/.test(d.message)))
+  t.true(r.diagnostics.some((d) => d.code === 'cluster-missing-crd' && d.data?.missing === 'gateway-api'))
   t.false(s.requests.some((q) => q.path.includes('gateways')))
   t.deepEqual(names(r.objects, 'Ingress'), ['team-a/web'])
 })

@@ -12,8 +12,10 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {allFamilies} from '../src/annotations/index.js'
-import {inFamilyOrder, OTHER_ORDERS} from './support/family-order.js'
+import {inFamilyOrder, inFamilyOrderSync, OTHER_ORDERS} from './support/family-order.js'
 import {runCli} from './support/run-cli.js'
+import {translate} from '../src/translate/index.js'
+import type {KubeObject} from '../src/model/types.js'
 
 // As golden.test.ts: no kubeconfig, so objects without a namespace read "default".
 process.env.KUBECONFIG = ''
@@ -45,5 +47,44 @@ for (const name of cases) {
       t.is(result.stdout, expectedOut, `stdout with the families ${order.name}`)
       t.is(result.stderr, expectedErr, `stderr with the families ${order.name}`)
     }
+  })
+}
+
+const P = 'nginx.ingress.kubernetes.io/'
+const ingress = (annotations: Record<string, string>): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: {name: 'web', namespace: 'team', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [P + k, v]))},
+  spec: {ingressClassName: 'nginx', rules: [{host: 'web.example.com', http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: 'web', port: {number: 80}}}}]}}]},
+})
+const SNIPPETS_ALLOWED: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'},
+  data: {'allow-snippet-annotations': 'true', 'annotations-risk-level': 'Critical'},
+}
+const WEB: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'team'}, spec: {ports: [{port: 80}]}}
+
+/**
+ * Inputs where two families' outputs meet in a combine step of the runner (annotation-pass.ts), which no golden case
+ * has: the conversion must not change with the order the families run in.
+ */
+const MEETINGS: {name: string; annotations: Record<string, string>}[] = [
+  // combineDenials: basic-auth and headers both deny the locations; the one named must not depend on the order.
+  {name: 'two family denials', annotations: {'auth-type': 'basic', 'auth-secret': 'x/y/z', 'custom-headers': 'a/b/c'}},
+  // combineDenyAll: auth-url failing closed, a snippet with access control, and an allowlist left out.
+  {name: 'deny-all from auth-url and a snippet', annotations: {'auth-url': 'http://$host/auth', 'configuration-snippet': 'deny all;', 'allowlist-source-range': '10.0.0.0/8'}},
+  // Many families writing filters, policies and objects to the same route rule.
+  {
+    name: 'list fields from many families',
+    annotations: {'rewrite-target': '/x', 'upstream-vhost': 'up.example.com', 'enable-cors': 'true', 'limit-rps': '5', 'proxy-body-size': '0', 'configuration-snippet': 'gzip off;', 'app-root': '/app', 'from-to-www-redirect': 'true', 'mirror-target': 'http://m.team.svc.cluster.local/'},
+  },
+]
+
+for (const meeting of MEETINGS) {
+  test(`families in any order: ${meeting.name}`, (t) => {
+    const convert = () => JSON.stringify(translate({objects: [ingress(meeting.annotations), WEB, SNIPPETS_ALLOWED].map((object, i) => ({object, source: {file: 'test.yaml', line: i + 1}}))}))
+    const expected = convert()
+    for (const order of OTHER_ORDERS) t.is(inFamilyOrderSync(order.permute, convert), expected, `the families ${order.name}`)
   })
 }

@@ -2,7 +2,7 @@ import {parseBool, parseEnum, parseInt10} from '../model/parsers.js'
 import {objectRef} from '../model/diagnostics.js'
 import {tlsBackendVerified} from './backend-protocol.js'
 import {answersWithRedirect} from './headers.js'
-import type {IngressModel} from '../model/ingress-model.js'
+import type {IngressInput} from '../model/ingress-model.js'
 import type {UpstreamDecision} from '../model/upstream-decisions.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
@@ -120,7 +120,7 @@ function servedOnlyOverHttps(ctx: FamilyContext): boolean {
 }
 
 /** The valid value of another Ingress's annotation (the one that decided an upstream setting). */
-function valueOf<T>(ingress: IngressModel, key: string): T | undefined {
+function valueOf<T>(ingress: IngressInput, key: string): T | undefined {
   const a = ingress.annotations.get(key)
   return a?.valid ? (a.value as T) : undefined
 }
@@ -151,13 +151,13 @@ interface UpstreamPlan {
   /** What ingress-nginx did on this upstream: service-upstream, the sticky cookie, the creator's hash or balancer. */
   balancer: 'service' | 'sticky' | 'hash' | 'balance' | 'default'
   /** The Ingress whose annotations decided the balancer (the creator, or the first with affinity). */
-  decider: IngressModel
+  decider: IngressInput
   /** The Ingress that created the upstream (upstream-hash-by, load-balance, service-upstream). */
-  creator: IngressModel
+  creator: IngressInput
   /** The first Ingress with affinity-mode on the upstream. */
-  modeFrom?: IngressModel
+  modeFrom?: IngressInput
   /** The Ingress whose session-cookie-* apply (sticky only). */
-  cookieFrom?: IngressModel
+  cookieFrom?: IngressInput
   /** This Ingress's locations to the upstream set the cookie (it has affinity cookie itself). */
   setsCookie: boolean
   /** Why an expression cannot be hashed on, or how nginx's per-location cookie paths were merged. */
@@ -171,7 +171,7 @@ interface UpstreamPlan {
  * Path from the last Ingress with affinity cookie (controller.go getBackendServers); without an explicit Path, nginx
  * used the matched location's path ($location_path) of the Ingress serving the request.
  */
-function cookieFor(ctx: FamilyContext, from: IngressModel, paths: string[]): {cookie: BackendTrafficPolicySpecLoadBalancerConsistentHashCookie; pathNote?: string} {
+function cookieFor(ctx: FamilyContext, from: IngressInput, paths: string[]): {cookie: BackendTrafficPolicySpecLoadBalancerConsistentHashCookie; pathNote?: string} {
   const name = valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME
   const lifetime = valueOf<number>(from, 'session-cookie-max-age') ?? valueOf<number>(from, 'session-cookie-expires')
   const attributes: Record<string, string> = {}
@@ -363,7 +363,7 @@ function pushPlans(ctx: FamilyContext, plans: UpstreamPlan[]): void {
  * Keys of this Ingress that another Ingress overrode on some of its upstreams: ignored where that is every upstream,
  * approximate where only some; accounted before the family's own messages, which then apply to the rest.
  */
-function accountOverridden(ctx: FamilyContext, keys: string[], plans: UpstreamPlan[], deciderOf: (p: UpstreamPlan) => IngressModel | undefined, rule: string): void {
+function accountOverridden(ctx: FamilyContext, keys: string[], plans: UpstreamPlan[], deciderOf: (p: UpstreamPlan) => IngressInput | undefined, rule: string): void {
   const me = ctx.ingress
   const theirs = plans.filter((p) => {
     const d = deciderOf(p)

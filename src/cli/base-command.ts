@@ -8,6 +8,7 @@ import {parseLabelSelector} from '../sources/label-selector.js'
 import {missingServiceDiagnostics, serviceKeys} from '../sources/services.js'
 import {ingressCountsLine} from '../output/ingress-counts.js'
 import {sortDiagnostics} from '../model/diagnostics.js'
+import {diagnostic, type DataOf} from '../model/catalogue/diagnostic.js'
 import {translate} from '../translate/index.js'
 import {
   type Diagnostic,
@@ -164,11 +165,7 @@ export abstract class BaseCommand extends Command {
         if (live) objects.push({object: live, source: {cluster: true}})
       } catch (error) {
         if (error instanceof cluster.ClusterError) throw error
-        diagnostics.push({
-          level: 'warning',
-          code: 'live-gateway-unreadable',
-          message: `could not read the live Gateway ${gw.namespace}/${gw.name} (${(error as Error).message}); the emitted Gateway lists only this input's listeners and certificates`,
-        })
+        diagnostics.push(diagnostic('live-gateway-unreadable', {namespace: gw.namespace, name: gw.name, error: (error as Error).message}))
       }
     }
     return {objects, diagnostics}
@@ -184,8 +181,7 @@ export abstract class BaseCommand extends Command {
     } catch (error) {
       // apply/diff need the kubeconfig anyway; convert and report fall back to default and say why.
       if (this.writesToCluster(flags)) throw error
-      const message = `${(error as Error).message}; objects without a namespace are placed in "default"`
-      return {namespace: 'default', origin: 'the kubeconfig could not be read: the default namespace', diagnostics: [{level: 'warning', code: 'kubeconfig-unreadable', message}]}
+      return {namespace: 'default', origin: 'the kubeconfig could not be read: the default namespace', diagnostics: [diagnostic('kubeconfig-unreadable', {error: (error as Error).message})]}
     }
   }
 
@@ -390,12 +386,10 @@ function noIngressesMessage(scope: InputScope): string {
 
 /** Cluster input: a missing Service is missing from the cluster, not from "the input". */
 function clusterWording(d: Diagnostic): Diagnostic {
-  if (d.code !== 'unresolved-port-name' || !d.message.includes(' is not in the input')) return d
-  return {
-    ...d,
-    message: d.message.replace(' is not in the input', ' does not exist in the cluster'),
-    hint: 'Gateway API needs a port number: create the Service with that port name, or use port.number in the Ingress',
-  }
+  if (d.code !== 'unresolved-port-name' || d.data?.problem !== 'service-not-in-input') return d
+  const data = {...(d.data as DataOf<'unresolved-port-name'>), problem: 'service-not-in-cluster' as const}
+  const hint = 'Gateway API needs a port number: create the Service with that port name, or use port.number in the Ingress'
+  return {...d, ...diagnostic('unresolved-port-name', data, {level: d.level, hint})}
 }
 
 async function readAllStdin(): Promise<string> {

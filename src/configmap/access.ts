@@ -1,8 +1,8 @@
 import type {AuthServer} from '../annotations/external-auth/forms.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {globalExtAuthShape} from '../annotations/external-auth/global-auth.js'
 import {normalizeSourceRange} from '../annotations/access-lists.js'
 import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName} from '../model/gateway-refs.js'
-import {diag} from '../model/diagnostics.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {emitObject, httpListenerTargets, splitList, truncate} from './context.js'
@@ -189,13 +189,15 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
         }, ['global-auth-url'])
       }
     } else if (on) {
-      cm.account('global-auth-url', {level: 'warning', code: 'global-auth-url', fidelity: 'manual', message: `global-auth-url: "${url}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`, hint: 'create a Backend (FQDN) for the auth endpoint and add extAuth.http.backendRefs to a Gateway-level SecurityPolicy'})
+      const hint = 'create a Backend (FQDN) for the auth endpoint and add extAuth.http.backendRefs to a Gateway-level SecurityPolicy'
+      cm.account('global-auth-url', diagnostic('global-auth-url', {key: 'global-auth-url', value: url, case: 'not-in-cluster'}, {level: 'warning', fidelity: 'manual', hint}))
     } else {
-      cm.account('global-auth-url', {level: 'warning', code: 'global-auth-url', fidelity: 'manual', message: `global-auth-url: "${url}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`, hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy extAuth'})
+      const hint = 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy extAuth'
+      cm.account('global-auth-url', diagnostic('global-auth-url', {key: 'global-auth-url', value: url, case: 'not-generated'}, {level: 'warning', fidelity: 'manual', hint}))
     }
   } else if (has('global-auth-url')) {
     // ReadConfig: parser.StringToURL("") fails, so nginx set no global auth; this key used to fall among the unknown ones.
-    cm.account('global-auth-url', {level: 'info', code: 'global-auth-url', fidelity: 'exact', message: 'global-auth-url: "" is empty: no global auth, as in nginx'})
+    cm.account('global-auth-url', diagnostic('global-auth-url', {key: 'global-auth-url', value: '', case: 'empty'}, {level: 'info', fidelity: 'exact'}))
   }
   for (const [key, note] of Object.entries(AUTH_COMPANIONS)) {
     if (!has(key)) continue
@@ -229,16 +231,11 @@ export function emitSecurityDefaults(cm: ConfigMapContext, model: ConfigMapModel
   )
   if (sp.spec.authorization) {
     model.general.push(
-      diag({
-        level: 'info',
-        code: 'gateway-policy-http-listeners',
-        ...cm.cmSubject,
-        fidelity: 'exact',
-        message:
-          `SecurityPolicy ${name} targets the HTTP listeners of ${gw.namespace}/${gw.name} by name (${httpListenerTargets(cm.traffic).map((t) => t.sectionName).join(', ')}), not the whole Gateway: ` +
-          'Envoy Gateway applies the authorization of a Gateway-wide SecurityPolicy to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP locations only, never to tcp-services or ssl-passthrough',
-        hint: 'listeners added to the Gateway later are not covered: add them to its targetRefs if nginx served them',
-      }),
+      diagnostic(
+        'gateway-policy-http-listeners',
+        {policy: name, gateway: {namespace: gw.namespace, name: gw.name}, listeners: httpListenerTargets(cm.traffic).map((t) => t.sectionName!)},
+        {...cm.cmSubject, hint: 'listeners added to the Gateway later are not covered: add them to its targetRefs if nginx served them'},
+      ),
     )
   }
   emitAcmeExemption(cm, model, sp)
@@ -268,18 +265,13 @@ function emitAcmeExemption(cm: ConfigMapContext, model: ConfigMapModel, sp: Secu
       authorization: denyRules.length > 0 ? {defaultAction: 'Allow', rules: denyRules} : {defaultAction: 'Allow'},
     },
   }, keys)
-  const lifted: string[] = []
-  if (sp.extAuthMapped) lifted.push('global auth (nginx exempted /.well-known/acme-challenge through no-auth-locations)')
-  if (allowRule) lifted.push(`the whitelist-source-range allowlist (the CA validates from unpublished addresses: behind nginx, HTTP-01 only passed when the solver Ingress opened the allowlist, typically with the ingressTemplate annotation nginx.ingress.kubernetes.io/whitelist-source-range: 0.0.0.0/0)`)
+  const lifted: ('global-auth' | 'allowlist')[] = []
+  if (sp.extAuthMapped) lifted.push('global-auth')
+  if (allowRule) lifted.push('allowlist')
+  const data = {policy: exemptName, namespace: gw.namespace, replaces: dnsName(gw.name, 'defaults'), lifted, denyRules: denyRules.map((r: any) => String(r.name))}
   model.general.push(
-    diag({
-      level: 'info',
-      code: 'acme-challenge-exempt',
+    diagnostic('acme-challenge-exempt', data, {
       ...cm.cmSubject,
-      fidelity: 'exact',
-      message:
-        `SecurityPolicy ${exemptName} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${gw.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${dnsName(gw.name, 'defaults')} there, so challenges are not blocked by ${lifted.join(' or by ')}` +
-        `; ${denyRules.length > 0 ? `the deny lists (${denyRules.map((r: any) => r.name).join(', ')}) still apply` : 'no other access rule applies'}`,
       hint: 'the solver HTTPRoutes are created in the namespace of the Certificate: Certificates in other namespaces than the gateway namespace need the same policy there',
     }),
   )

@@ -1,3 +1,4 @@
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {LONG_LIVED_SECONDS, longLivedDefault} from '../annotations/timeouts.js'
 import {parseNginxSize} from '../model/units.js'
 import {diag} from '../model/diagnostics.js'
@@ -32,7 +33,7 @@ export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void
   const bodyRaw = has('proxy-body-size') ? data['proxy-body-size'] : '1m'
   const body = parseNginxSize(bodyRaw)
   if (!body.ok) {
-    cm.account('proxy-body-size', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `proxy-body-size: "${bodyRaw}" is not an nginx size (e.g. 8m); nginx kept its default 1m${on ? ', and so does the Gateway-level BackendTrafficPolicy' : ''}`})
+    cm.account('proxy-body-size', diagnostic('configmap-value-invalid', {key: 'proxy-body-size', value: bodyRaw, expected: 'nginx-size', default: '1m', gatewayPolicy: on}))
   }
   const limit: {quantity?: string; unlimited?: boolean} = body.ok ? body.value : {quantity: '1Mi'}
   if (on) {

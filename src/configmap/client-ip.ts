@@ -1,5 +1,4 @@
 import {normalizeSourceRange} from '../annotations/access-lists.js'
-import {diag} from '../model/diagnostics.js'
 import {parseGoBool} from '../model/go-decode.js'
 import {forwardedHeadersDiagnostic} from './forwarded-headers.js'
 import type {Diagnostic} from '../model/types.js'
@@ -42,20 +41,10 @@ function applyClientIpOverride(cm: ConfigMapContext, model: ConfigMapModel): voi
   if (mode === 'proxy-protocol') spec.proxyProtocol = {}
   else if (mode !== 'none' && Number.isInteger(mode.xffHops) && mode.xffHops > 0) spec.clientIPDetection = {xForwardedFor: {numTrustedHops: mode.xffHops}}
   for (const key of CLIENT_IP_KEYS) {
-    cm.account(key, {level: 'info', code: 'client-ip-overridden', fidelity: 'exact', message: `${key}: "${cm.value(key)}" is overridden by --client-ip ${described}`})
+    cm.account(key, diagnostic('client-ip-overridden', {key, value: cm.value(key), clientIp: described}))
   }
   model.general.push(
-    diag({
-      level: 'info',
-      code: 'client-ip-mode',
-      ...cm.cmSubject,
-      message:
-        mode === 'proxy-protocol'
-          ? `--client-ip proxy-protocol: the Gateway listeners expect the PROXY protocol (proxyProtocol: {}) and take the client address from it`
-          : mode === 'none'
-            ? '--client-ip none: Envoy uses the TCP peer address as the client IP'
-            : `--client-ip xff:${mode.xffHops}: the client IP is the address ${mode.xffHops} hop(s) from the right of X-Forwarded-For`,
-    }),
+    diagnostic('client-ip-mode', mode === 'proxy-protocol' || mode === 'none' ? {mode} : {mode: 'xff', hops: mode.xffHops}, cm.cmSubject),
   )
 }
 
@@ -113,13 +102,7 @@ function applyClientIpFromConfigMap(cm: ConfigMapContext, model: ConfigMapModel,
 
   if (cm.has('use-proxy-protocol') && parseGoBool(cm.data['use-proxy-protocol']) !== undefined) {
     if (s.pp) {
-      cm.account('use-proxy-protocol', {
-        level: 'info',
-        code: 'client-ip-proxy-protocol',
-        fidelity: 'exact',
-        message: `use-proxy-protocol: "${cm.data['use-proxy-protocol']}" -> proxyProtocol: {} (required, as in nginx: connections without a PROXY header are rejected); the client address comes from the PROXY header`,
-        hint: 'proxyProtocol needs Envoy Gateway v1.5+; older releases take enableProxyProtocol: true',
-      })
+      cm.account('use-proxy-protocol', diagnostic('client-ip-proxy-protocol', {key: 'use-proxy-protocol', value: cm.data['use-proxy-protocol']}, {hint: 'proxyProtocol needs Envoy Gateway v1.5+; older releases take enableProxyProtocol: true'}))
     } else cm.exact('use-proxy-protocol', `use-proxy-protocol: "${cm.data['use-proxy-protocol']}" matches Envoy's default (no PROXY protocol)`)
   }
   if (s.xff) accountForwardedDetection(cm, model, s)
@@ -195,15 +178,12 @@ function accountForwardedForHeader(cm: ConfigMapContext, model: ConfigMapModel, 
   if (!s.xff) cm.account('forwarded-for-header', diagnostic('configmap-key-unused', {key: 'forwarded-for-header', value: cm.data['forwarded-for-header']}))
   else if (!s.customHeader) cm.exact('forwarded-for-header', `forwarded-for-header: "${cm.data['forwarded-for-header']}" is the X-Forwarded-For header Envoy reads`)
   else if (model.clientTraffic.clientIPDetection?.customHeader) {
-    cm.account('forwarded-for-header', {
-      level: 'warning',
-      code: 'client-ip-custom-header',
-      fidelity: 'approximate',
-      message: `forwarded-for-header: "${header}" -> clientIPDetection.customHeader.name: ${header}; nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively, Envoy takes the header's address from any peer`,
-      hint: 'make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP',
-    })
+    cm.account(
+      'forwarded-for-header',
+      diagnostic('client-ip-custom-header', {key: 'forwarded-for-header', value: header}, {hint: 'make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP'}),
+    )
   } else {
-    cm.account('forwarded-for-header', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `forwarded-for-header: "${header}" is not a valid header name for Envoy (letters, digits and '-' only): no client IP detection is configured`})
+    cm.account('forwarded-for-header', diagnostic('configmap-value-invalid', {key: 'forwarded-for-header', value: header, expected: 'header-name'}))
   }
 }
 
@@ -211,11 +191,12 @@ function accountProxyRealIpCidr(cm: ConfigMapContext, s: ClientIpSettings): void
   if (!cm.has('proxy-real-ip-cidr')) return
   const raw = cm.data['proxy-real-ip-cidr']
   const invalid = s.badCidrs.length > 0 ? ` (invalid entries dropped: ${s.badCidrs.join(', ')})` : ''
+  const cidrData = {key: 'proxy-real-ip-cidr' as const, value: raw, invalid: [...s.badCidrs]}
   if (!s.xff && !s.pp) cm.account('proxy-real-ip-cidr', diagnostic('configmap-key-unused', {key: 'proxy-real-ip-cidr', value: raw}))
-  else if (s.xff && s.customHeader) cm.account('proxy-real-ip-cidr', {level: 'info', code: 'client-ip-trusted-cidrs', fidelity: 'approximate', message: `proxy-real-ip-cidr: "${raw}" cannot restrict Envoy's customHeader detection: see forwarded-for-header${invalid}`})
-  else if (s.xff && !s.trustAll) cm.account('proxy-real-ip-cidr', {level: s.badCidrs.length > 0 ? 'warning' : 'info', code: 'client-ip-trusted-cidrs', fidelity: 'exact', message: `proxy-real-ip-cidr: "${raw}" -> clientIPDetection.xForwardedFor.trustedCIDRs ${JSON.stringify(s.cidrs)}: as nginx's real_ip_recursive, addresses are walked from the right and the first untrusted one is the client${invalid}`})
+  else if (s.xff && s.customHeader) cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'custom-header'}, {level: 'info', fidelity: 'approximate'}))
+  else if (s.xff && !s.trustAll) cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'xff', cidrs: s.cidrs}, {level: s.badCidrs.length > 0 ? 'warning' : 'info', fidelity: 'exact'}))
   else if (s.xff) cm.exact('proxy-real-ip-cidr', `proxy-real-ip-cidr: "${raw}" trusts every peer; see ${s.xffKey} for how that is translated${invalid}`)
-  else cm.account('proxy-real-ip-cidr', {level: 'info', code: 'client-ip-trusted-cidrs', fidelity: 'approximate', message: `proxy-real-ip-cidr: "${raw}" limited which peers' PROXY headers nginx believed; Envoy accepts the PROXY header from any peer that reaches it${invalid}`, hint: 'keep the Envoy Service reachable only through the load balancer'})
+  else cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'proxy-protocol'}, {level: 'info', fidelity: 'approximate', hint: 'keep the Envoy Service reachable only through the load balancer'}))
 }
 
 /** Forwarded request headers (X-Real-IP, X-Forwarded-*): the listeners' header mode, and compute-full-forwarded-for. */

@@ -1,4 +1,6 @@
 import {dnsName} from '../model/names.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {typesDifferenceText, type TypesDifference} from '../model/catalogue/configmap.js'
 import {splitList, truncate} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 import type {BackendTrafficPolicySpecCompressor} from '../model/generated/index.js'
@@ -68,16 +70,16 @@ function nginxTypes(value: string): Set<string> | undefined {
   return types.includes('*') ? undefined : new Set(['text/html', ...types])
 }
 
+/** The types nginx and Envoy compress differently for a gzip_types / brotli_types value. */
+function typesDifference(value: string): TypesDifference {
+  const nginx = nginxTypes(value)
+  if (nginx === undefined) return {every: true, envoy: [...ENVOY_COMPRESSED_TYPES]}
+  return {lost: [...nginx].filter((t) => !ENVOY_COMPRESSED_TYPES.includes(t)).sort(), gained: ENVOY_COMPRESSED_TYPES.filter((t) => !nginx.has(t)).sort()}
+}
+
 /** The difference between nginx's and Envoy's compressed types, in words; '' when none. */
 export function contentTypeDifference(value: string): string {
-  const nginx = nginxTypes(value)
-  if (nginx === undefined) return `nginx compressed every type ("*"); Envoy compresses only ${ENVOY_COMPRESSED_TYPES.join(', ')}`
-  const lost = [...nginx].filter((t) => !ENVOY_COMPRESSED_TYPES.includes(t)).sort()
-  const gained = ENVOY_COMPRESSED_TYPES.filter((t) => !nginx.has(t)).sort()
-  const parts: string[] = []
-  if (lost.length > 0) parts.push(`no longer compressed: ${lost.join(', ')}`)
-  if (gained.length > 0) parts.push(`now compressed too: ${gained.join(', ')}`)
-  return parts.join('; ')
+  return typesDifferenceText(typesDifference(value))
 }
 
 /**
@@ -95,52 +97,37 @@ const FIELD_NOTE: Record<CompressionField, string> = {
 }
 
 /** One compressor (gzip or brotli) -> its compression item, and one diagnostic per present key. */
-function applyCompressor(cm: ConfigMapContext, c: Compressor, name: string, field: CompressionField): BackendTrafficPolicySpecCompressor | undefined {
+function applyCompressor(cm: ConfigMapContext, c: Compressor, name: 'gzip' | 'brotli', field: CompressionField): BackendTrafficPolicySpecCompressor | undefined {
   const on = cm.bool(c.on, false)
   const level = cm.int(c.level, c.dflt.level)
   const minLength = cm.int(c.minLength, c.dflt.minLength)
   const typesValue = cm.has(c.types) ? cm.data[c.types] : c.dflt.types
   const tuning = [c.level, c.minLength, c.types]
   if (!on) {
-    cm.account(c.on, {level: 'info', code: 'configmap-compression', fidelity: 'exact', message: `${c.on}: "${cm.data[c.on]}": nginx did not compress with ${name}, nor does Envoy Gateway`})
-    for (const key of tuning) cm.account(key, {level: 'info', code: 'configmap-compression', fidelity: 'ignored', message: `${key}: "${truncate(cm.value(key))}" tuned ${name}, which is off (${c.on} is not true): nothing to translate`})
+    cm.account(c.on, diagnostic('configmap-compression', {key: c.on, value: cm.data[c.on], compressor: name, case: 'off'}, {level: 'info', fidelity: 'exact'}))
+    for (const key of tuning) cm.account(key, diagnostic('configmap-compression', {key, value: truncate(cm.value(key)), compressor: name, case: 'tuning-off', switch: c.on}, {level: 'info', fidelity: 'ignored'}))
     return undefined
   }
   if (!cm.traffic.nginxDefaults) {
-    cm.account(c.on, {level: 'info', code: 'configmap-compression', fidelity: 'manual', message: `${c.on}: "${cm.data[c.on]}": nginx compressed responses with ${name}; Envoy Gateway compresses nothing unless a BackendTrafficPolicy sets compression`, hint: `rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy compression ${c.type}`})
-    for (const key of tuning) cm.account(key, {level: 'info', code: 'configmap-compression', fidelity: 'manual', message: `${key}: "${truncate(cm.value(key))}" tuned nginx's ${name}; see ${c.on}`})
+    const hint = `rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy compression ${c.type}`
+    cm.account(c.on, diagnostic('configmap-compression', {key: c.on, value: cm.data[c.on], compressor: name, case: 'not-generated'}, {level: 'info', fidelity: 'manual', hint}))
+    for (const key of tuning) cm.account(key, diagnostic('configmap-compression', {key, value: truncate(cm.value(key)), compressor: name, case: 'tuning-not-generated', switch: c.on}, {level: 'info', fidelity: 'manual'}))
     return undefined
   }
   const item: BackendTrafficPolicySpecCompressor = c.type === 'Gzip' ? {type: 'Gzip', gzip: {}} : {type: 'Brotli', brotli: {}}
   if (minLength > ENVOY_MIN_LENGTH) item.minContentLength = minLength
-  const types = contentTypeDifference(typesValue)
-  const source = cm.has(c.types) ? `${c.types} "${truncate(typesValue)}"` : `nginx's default ${c.types}`
-  cm.account(c.on, {
-    level: 'info',
-    code: 'configmap-compression',
-    fidelity: 'approximate',
-    message:
-      `${c.on}: "${cm.data[c.on]}" -> Gateway-level BackendTrafficPolicy ${field} ${c.type}; ` +
-      `content types (${source}): ${types || 'the same'}; nginx compressed only 200, 403 and 404 responses (ngx_http_${name === 'gzip' ? 'gzip' : 'brotli'}_filter_module header filter)${name === 'gzip' ? ' to HTTP/1.1 and later requests (gzip_http_version 1.1)' : ''}, Envoy every status; ` +
-      'Envoy Gateway v1.7+ removes Accept-Encoding from the requests it forwards on these routes (xds/translator/compressor.go), so backends that compressed responses themselves now send them uncompressed and only the types above get compressed',
-    hint: FIELD_NOTE[field],
-  })
-  const levelNote = `Envoy compresses ${name} at ${c.envoyLevel}, nginx at ${c.level} ${level}; Envoy Gateway has no field to set it`
-  if (cm.has(c.level)) cm.account(c.level, {level: 'info', code: 'configmap-compression', fidelity: 'approximate', message: `${c.level}: "${cm.data[c.level]}": ${levelNote}`})
+  const types = typesDifference(typesValue)
+  const typesSource = cm.has(c.types) ? {typesKey: c.types, typesValue: truncate(typesValue)} : {typesKey: c.types}
+  cm.account(c.on, diagnostic('configmap-compression', {key: c.on, value: cm.data[c.on], compressor: name, case: 'generated', field, type: c.type, ...typesSource, types}, {level: 'info', fidelity: 'approximate', hint: FIELD_NOTE[field]}))
+  if (cm.has(c.level)) cm.account(c.level, diagnostic('configmap-compression', {key: c.level, value: cm.data[c.level], compressor: name, case: 'level', nginxLevel: level, envoyLevel: c.envoyLevel}, {level: 'info', fidelity: 'approximate'}))
   if (cm.has(c.minLength)) {
-    cm.account(c.minLength, {
-      level: 'info',
-      code: 'configmap-compression',
-      fidelity: minLength >= ENVOY_MIN_LENGTH ? 'exact' : 'approximate',
-      message:
-        minLength > ENVOY_MIN_LENGTH
-          ? `${c.minLength}: "${cm.data[c.minLength]}" -> ${field} ${c.type} minContentLength: ${minLength} (responses whose Content-Length is smaller are not compressed, as nginx; needs Envoy Gateway v1.7+)`
-          : minLength === ENVOY_MIN_LENGTH
-            ? `${c.minLength}: "${cm.data[c.minLength]}" is Envoy's own minimum of ${ENVOY_MIN_LENGTH} bytes`
-            : `${c.minLength}: "${cm.data[c.minLength]}": Envoy compresses from ${ENVOY_MIN_LENGTH} bytes (its minimum), so responses of ${minLength}-${ENVOY_MIN_LENGTH - 1} bytes are no longer compressed`,
-    })
+    const data = {key: c.minLength, value: cm.data[c.minLength], compressor: name, case: 'min-length' as const, minLength, envoyMinimum: ENVOY_MIN_LENGTH, field, type: c.type}
+    cm.account(c.minLength, diagnostic('configmap-compression', data, {level: 'info', fidelity: minLength >= ENVOY_MIN_LENGTH ? 'exact' : 'approximate'}))
   }
-  if (cm.has(c.types)) cm.account(c.types, {level: 'info', code: 'configmap-compression', fidelity: types === '' ? 'exact' : 'approximate', message: `${c.types}: "${truncate(typesValue)}": ${types || 'the types Envoy compresses'}; Envoy Gateway has no content-type field`})
+  if (cm.has(c.types)) {
+    const same = typesDifferenceText(types) === ''
+    cm.account(c.types, diagnostic('configmap-compression', {key: c.types, value: truncate(typesValue), compressor: name, case: 'types', types}, {level: 'info', fidelity: same ? 'exact' : 'approximate'}))
+  }
   return item
 }
 
@@ -156,14 +143,8 @@ export function applyCompression(cm: ConfigMapContext, model: ConfigMapModel): v
   const gzipOn = items.some((i) => i.type === 'Gzip')
   if (cm.has('gzip-disable')) {
     const value = cm.data['gzip-disable']
-    cm.account('gzip-disable', {
-      level: gzipOn && value.trim() !== '' ? 'warning' : 'info',
-      code: 'configmap-compression',
-      fidelity: gzipOn && value.trim() !== '' ? 'approximate' : 'exact',
-      message: gzipOn && value.trim() !== ''
-        ? `gzip-disable: "${truncate(value)}": nginx did not gzip responses to User-Agents matching it; Envoy gzips for every client that accepts gzip (its compressor has no User-Agent condition)`
-        : `gzip-disable: "${truncate(value)}" has no effect${gzipOn ? '' : ' (gzip is off, or not generated without --nginx-defaults)'}`,
-    })
+    const differs = gzipOn && value.trim() !== ''
+    cm.account('gzip-disable', diagnostic('configmap-compression', {key: 'gzip-disable', value: truncate(value), compressor: 'gzip', case: 'gzip-disable', gzipOn}, {level: differs ? 'warning' : 'info', fidelity: differs ? 'approximate' : 'exact'}))
   }
   if (items.length === 0) return
   // The same items under either name (compression_types.go).

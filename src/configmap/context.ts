@@ -3,6 +3,7 @@
  * key ends in exactly one diagnostic (the first account of a key wins, so an invalid value reported while parsing
  * is not overwritten by the mapping that falls back to the default).
  */
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {about, aboutObject, diag} from '../model/diagnostics.js'
 import {gatewayTargetRef} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
@@ -42,7 +43,7 @@ export function configMapContext(cm: KubeObject | undefined, traffic: ClientTraf
       if (!has(key)) return dflt
       const b = parseGoBool(data[key])
       if (b === undefined) {
-        ctx.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${data[key]}" is not a boolean; nginx kept its default (${dflt}), and so does the translation`})
+        ctx.account(key, diagnostic('configmap-value-invalid', {key, value: data[key], expected: 'boolean', default: dflt, scope: 'key'}))
         return dflt
       }
       return b
@@ -51,7 +52,7 @@ export function configMapContext(cm: KubeObject | undefined, traffic: ClientTraf
       if (!has(key)) return dflt
       const n = parseGoInt(data[key])
       if (n === undefined || n < min) {
-        ctx.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${data[key]}" is not an integer${min > 0 ? ` >= ${min}` : ''} (nginx takes whole seconds/counts without units); nginx kept its default (${dflt}), and so does the translation`})
+        ctx.account(key, diagnostic('configmap-value-invalid', {key, value: data[key], expected: 'integer', default: dflt, min}))
         return dflt
       }
       return n

@@ -1,4 +1,3 @@
-import {diag} from '../model/diagnostics.js'
 import {requestIdAction} from './forwarded-headers.js'
 import {dnsName} from '../model/names.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
@@ -73,7 +72,7 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
   const maxAgeRaw = has('hsts-max-age') ? data['hsts-max-age'].trim() : '31536000'
   const maxAgeOk = /^\d+$/.test(maxAgeRaw)
   const maxAge = maxAgeOk ? maxAgeRaw : '31536000'
-  if (has('hsts-max-age') && !maxAgeOk) cm.account('hsts-max-age', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `hsts-max-age: "${data['hsts-max-age']}" is not a number of seconds; the default 31536000 is used`})
+  if (has('hsts-max-age') && !maxAgeOk) cm.account('hsts-max-age', diagnostic('configmap-value-invalid', {key: 'hsts-max-age', value: data['hsts-max-age'], expected: 'max-age-seconds', default: 31536000}))
   const includeSub = cm.bool('hsts-include-subdomains', true)
   const preload = cm.bool('hsts-preload', false)
   const hstsValue = `max-age=${maxAge}${includeSub ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`
@@ -81,29 +80,21 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
   if (hsts && !anyHttps) {
     // No https listener on this Gateway: there is no https response to add the header to. Each hsts* key that is set
     // gets one diagnostic saying so; hsts unset (on by default) needs none.
-    const note = (what: string) =>
-      `${what}: Gateway ${gw.namespace}/${gw.name} has no https listener, so HSTS is not sent (nginx added Strict-Transport-Security only to HTTPS responses, and nothing is served over HTTPS here); no ClientTrafficPolicy for it is generated`
     for (const key of ['hsts', ...HSTS_PARTS]) {
       if (!has(key)) continue
-      cm.account(key, {level: 'info', code: 'hsts-no-https-listener', fidelity: 'ignored', message: note(`${key}: "${data[key]}"`)})
+      cm.account(key, diagnostic('hsts-no-https-listener', {key, value: data[key], gateway: {namespace: gw.namespace, name: gw.name}}))
     }
   } else if (hsts) {
     model.hstsHeader = {name: 'Strict-Transport-Security', value: hstsValue}
-    const d = {
-      level: 'info' as const,
-      code: 'hsts' as const,
-      fidelity: 'exact' as const,
-      message:
-        `HSTS (ConfigMap hsts${has('hsts') ? `: "${data.hsts}"` : ', on by default'}): nginx set "Strict-Transport-Security: ${hstsValue}" on every HTTPS response, replacing the backend's value. ` +
-        `There is no HSTS field in Envoy Gateway: ${
-          ctx.hasHttpsListener === false
-            ? `the ClientTrafficPolicies of the hosts' HTTPS listeners (${(ctx.hostListeners ?? []).map((l) => l.name).join(', ')}) set it`
-            : `ClientTrafficPolicy ${dnsName(gw.name, 'client', ctx.httpsListener)} targets the "${ctx.httpsListener}" listener and sets it`
-        } with headers.lateResponseHeaders${(ctx.hostListeners ?? []).length > 0 && ctx.hasHttpsListener !== false ? ', as do the policies of the hosts\' HTTPS listeners' : ''}`,
-      hint: 'lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead',
+    const hstsData = {
+      ...(has('hsts') ? {value: data.hsts} : {}),
+      header: hstsValue,
+      ...(ctx.hasHttpsListener === false ? {} : {policy: dnsName(gw.name, 'client', ctx.httpsListener), listener: ctx.httpsListener}),
+      hostListeners: (ctx.hostListeners ?? []).map((l) => l.name),
     }
-    if (has('hsts')) cm.account('hsts', d)
-    else model.general.push(diag({...d, ...cm.cmSubject}))
+    const hint = 'lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead'
+    if (has('hsts')) cm.account('hsts', diagnostic('hsts', hstsData, {hint}))
+    else model.general.push(diagnostic('hsts', hstsData, {hint, ...cm.cmSubject}))
     for (const key of HSTS_PARTS) {
       cm.use(key)
       cm.exact(key, `${key}: "${cm.value(key)}" is part of the Strict-Transport-Security value "${hstsValue}"`)

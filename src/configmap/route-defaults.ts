@@ -1,3 +1,4 @@
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../annotations/timeouts.js'
 import {diag} from '../model/diagnostics.js'
 import {parseGoInt} from '../model/go-decode.js'
@@ -101,7 +102,7 @@ export function applyRedirectDefaults(cm: ConfigMapContext): void {
   for (const [key, {field}] of Object.entries(REDIRECT_SWITCHES)) {
     if (!cm.has(key)) continue
     if (!read.fromConfigMap.has(key)) {
-      cm.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${cm.data[key]}" is not a boolean; nginx kept its default ${read[field]}, and so does the conversion`})
+      cm.account(key, diagnostic('configmap-value-invalid', {key, value: cm.data[key], expected: 'boolean', default: read[field], scope: 'route-default'}))
       continue
     }
     cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `${key}: "${cm.data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`})
@@ -126,7 +127,7 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
   const conditions = splitList(nextRaw)
   const tries = has('proxy-next-upstream-tries') ? parseGoInt(data['proxy-next-upstream-tries']) : 3
   if (has('proxy-next-upstream-tries') && (tries === undefined || tries < 0)) {
-    cm.account('proxy-next-upstream-tries', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}" is not a non-negative integer; nginx kept 3`})
+    cm.account('proxy-next-upstream-tries', diagnostic('configmap-value-invalid', {key: 'proxy-next-upstream-tries', value: data['proxy-next-upstream-tries'], expected: 'non-negative-integer', default: 3}))
   }
   const triesN = tries !== undefined && tries >= 0 ? tries : 3
   if (!cm.traffic.nginxDefaults) {

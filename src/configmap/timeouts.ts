@@ -1,3 +1,4 @@
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {parseGoInt} from '../model/go-decode.js'
 import {toGatewayDuration} from '../model/units.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
@@ -37,13 +38,8 @@ export function applyClientTimeouts(cm: ConfigMapContext, model: ConfigMapModel)
     if (parseGoInt(data['client-header-timeout']) !== undefined && n >= 1) {
       timeout.requestHeadersReceivedTimeout = toGatewayDuration(n)
       cm.use('client-header-timeout')
-      cm.account('client-header-timeout', {
-        level: 'info',
-        code: 'client-header-timeout',
-        fidelity: 'approximate',
-        message: `client-header-timeout: "${data['client-header-timeout']}" -> timeout.http.requestHeadersReceivedTimeout: ${timeout.requestHeadersReceivedTimeout} (time to receive the request headers, answered with 408 by nginx); Envoy starts the timer at the first header byte, nginx when it waits for the request`,
-        hint: 'requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used',
-      })
+      const hint = 'requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used'
+      cm.account('client-header-timeout', diagnostic('client-header-timeout', {key: 'client-header-timeout', value: data['client-header-timeout'], timeout: timeout.requestHeadersReceivedTimeout}, {hint}))
       model.checklist.push('client-header-timeout is mapped to ClientTrafficPolicy timeout.http.requestHeadersReceivedTimeout, which needs Envoy Gateway v1.9 or later')
     }
   }
@@ -85,7 +81,7 @@ export function applyBackendTimeouts(cm: ConfigMapContext, model: ConfigMapModel
     if (!has(key)) return dflt
     const n = parseGoInt(data[key])
     if (n === undefined || n < 0) {
-      cm.account(key, {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `${key}: "${data[key]}" is not a number of seconds (nginx takes no units); nginx kept its default ${dflt}s${on ? ', and so does the Gateway-level BackendTrafficPolicy' : ''}`})
+      cm.account(key, diagnostic('configmap-value-invalid', {key, value: data[key], expected: 'seconds', default: dflt, gatewayPolicy: on}))
       return dflt
     }
     return n

@@ -121,7 +121,7 @@ function applyCurves(cm: ConfigMapContext, tls: Record<string, any>): void {
   const mapped = [...new Set(names.map((n) => CURVES[n.toLowerCase()]).filter((x): x is string => x !== undefined))]
   const unknown = names.filter((n) => CURVES[n.toLowerCase()] === undefined)
   if (mapped.length === 0) {
-    cm.account('ssl-ecdh-curve', {level: 'warning', code: 'configmap-value-invalid', fidelity: 'ignored', message: `ssl-ecdh-curve: "${raw}" names no curve Envoy supports (X25519, P-256, P-384, P-521): Envoy's defaults apply`})
+    cm.account('ssl-ecdh-curve', diagnostic('configmap-value-invalid', {key: 'ssl-ecdh-curve', value: raw, expected: 'curve', supported: [...new Set(Object.values(CURVES))]}))
     return
   }
   tls.ecdhCurves = mapped

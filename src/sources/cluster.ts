@@ -16,6 +16,7 @@
  *   --udp-services-configmap args name: optional. Services are only read, never written.
  * Lists are paginated (limit 500 + continue) and all kinds are read in parallel.
  */
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabilities} from '../model/types.js'
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ClusterError, loadKubeConfig, type KubeconfigSelection, type LoadedKubeconfig} from './kubeconfig.js'
@@ -327,23 +328,13 @@ export function capabilitiesFrom(d: Discovery): {capabilities: Partial<TargetCap
     certManager: served(d, CM, 'issuers', ['v1']) !== undefined || served(d, CM, 'certificates', ['v1']) !== undefined,
   }
   if (!has('httproutes', ['v1']) || !has('gateways', ['v1'])) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'cluster-missing-crd',
-      message: `the cluster does not serve ${GW}/v1 Gateways and HTTPRoutes (Gateway API CRDs not installed); the output cannot be applied until they are`,
-      hint: 'install the Gateway API v1.6 standard CRDs (Envoy Gateway v1.9 ships them)',
-    })
+    diagnostics.push(diagnostic('cluster-missing-crd', {missing: 'gateway-api', group: GW}, {hint: 'install the Gateway API v1.6 standard CRDs (Envoy Gateway v1.9 ships them)'}))
   }
   if (!capabilities.envoyGateway) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'cluster-missing-crd',
-      message: `the cluster does not serve ${EG} (Envoy Gateway CRDs not installed); Envoy Gateway policies in the output cannot be applied until they are`,
-      hint: 'install Envoy Gateway v1.9',
-    })
+    diagnostics.push(diagnostic('cluster-missing-crd', {missing: 'envoy-gateway', group: EG}, {hint: 'install Envoy Gateway v1.9'}))
   }
   if (d.groups.has(GW) && capabilities.referenceGrantVersion === 'v1beta1' && !has('referencegrants')) {
-    diagnostics.push({level: 'warning', code: 'cluster-missing-crd', message: `the cluster does not serve ReferenceGrant (${GW}); cross-namespace certificate references cannot be granted`})
+    diagnostics.push(diagnostic('cluster-missing-crd', {missing: 'reference-grant', group: GW}))
   }
   return {capabilities, diagnostics}
 }
@@ -406,13 +397,13 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
   }
 
   const controllerNs: NamespacedName = {namespace: 'ingress-nginx', name: ''}
-  const configMaps: [string | undefined, string][] = [
-    ...(opts.controllerConfigMaps && opts.controllerConfigMaps.length > 0 ? opts.controllerConfigMaps : [undefined]).map((c): [string | undefined, string] => [c, 'ingress-nginx-controller']),
-    [opts.tcpServicesConfigMap, 'tcp-services'],
-    [opts.udpServicesConfigMap, 'udp-services'],
+  const configMaps: [string | undefined, string, string][] = [
+    ...(opts.controllerConfigMaps && opts.controllerConfigMaps.length > 0 ? opts.controllerConfigMaps : [undefined]).map((c): [string | undefined, string, string] => [c, 'ingress-nginx-controller', '--controller-configmap']),
+    [opts.tcpServicesConfigMap, 'tcp-services', '--tcp-services-configmap'],
+    [opts.udpServicesConfigMap, 'udp-services', '--udp-services-configmap'],
   ]
   const seen = new Set<string>()
-  const readConfigMap = (ref: NamespacedName & {explicit: boolean}, by: string) => {
+  const readConfigMap = (ref: NamespacedName & {explicit: boolean}, by: {flag: string; workload?: string}) => {
     const key = `${ref.namespace}/${ref.name}`
     if (seen.has(key)) return
     seen.add(key)
@@ -420,11 +411,11 @@ export async function readClusterWith(client: ClusterClient, opts: ReadClusterOp
       optional(
         {verb: 'get', group: '', resource: 'configmaps', namespace: ref.namespace, name: ref.name},
         getOne('v1', 'ConfigMap', 'configmaps', ref.namespace, ref.name),
-        () => (ref.explicit ? {level: 'warning', code: 'cluster-configmap-not-found', message: `ConfigMap ${key} (named by ${by}) does not exist; continuing without it`} : undefined),
+        () => (ref.explicit ? diagnostic('cluster-configmap-not-found', {namespace: ref.namespace, name: ref.name, namedBy: by}) : undefined),
       ),
     )
   }
-  for (const [flag, usual] of configMaps) readConfigMap(splitRef(flag, {...controllerNs, name: usual}), 'a flag')
+  for (const [ref, usual, flag] of configMaps) readConfigMap(splitRef(ref, {...controllerNs, name: usual}), {flag})
   // The controllers' own namespaces: their Services when the scope does not already list them.
   const controllerNamespaces = controllerNamespacesOf(opts, controllerNs.namespace)
   if (scope !== undefined) {
@@ -516,7 +507,7 @@ async function readControllers(
   io: {
     optional: (intent: RequestIntent, run: () => Promise<KubeObject[]>) => Promise<void>
     listAll: (kind: string, plural: string, namespace: string) => Promise<KubeObject[]>
-    readConfigMap: (ref: NamespacedName & {explicit: boolean}, by: string) => void
+    readConfigMap: (ref: NamespacedName & {explicit: boolean}, by: {flag: string; workload?: string}) => void
   },
 ): Promise<void> {
   for (const o of objects) {
@@ -533,7 +524,7 @@ async function readControllers(
   const workloads = findControllerWorkloads(objects.map((o) => o.object))
   for (const w of workloads) {
     for (const [flag, ref] of [['--configmap', w.configMap], ['--tcp-services-configmap', w.tcpServicesConfigMap], ['--udp-services-configmap', w.udpServicesConfigMap]] as const) {
-      if (ref?.includes('/')) io.readConfigMap({namespace: ref.split('/')[0], name: ref.split('/')[1], explicit: true}, `${w.ref} ${flag}`)
+      if (ref?.includes('/')) io.readConfigMap({namespace: ref.split('/')[0], name: ref.split('/')[1], explicit: true}, {flag, workload: w.ref})
     }
   }
 }
@@ -572,9 +563,7 @@ export class ResourceMapper {
 }
 
 /** kubectl's wording for a kind the cluster does not serve. */
-export function notServedMessage(apiVersion: string, kind: string): string {
-  return `the cluster does not serve ${kind} (${apiVersion}); is its CRD installed?`
-}
+export {notServedMessage} from '../model/catalogue/sources.js'
 
 /**
  * The live counterpart of each object (key from `keyOf` -> live object, undefined when absent), for `diff`.
@@ -604,7 +593,7 @@ export async function fetchLive(
         const gvk = `${o.apiVersion} ${o.kind}`
         if (!warned.has(gvk)) {
           warned.add(gvk)
-          diagnostics.push({level: 'warning', code: 'cluster-missing-crd', message: notServedMessage(o.apiVersion, o.kind), object: `${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`})
+          diagnostics.push(diagnostic('cluster-missing-crd', {missing: 'kind', apiVersion: o.apiVersion, kind: o.kind}, {object: `${o.kind} ${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.metadata.name}`}))
         }
         continue
       }

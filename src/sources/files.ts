@@ -93,12 +93,7 @@ async function expandDirectory(dir: string, recursive: boolean, visited: Set<str
   if (skippedDirs > 0) {
     out.push({
       kind: 'diagnostic',
-      diagnostic: {
-        level: 'info',
-        code: 'subdirectories-skipped',
-        message: `${skippedDirs} subdirector${skippedDirs === 1 ? 'y' : 'ies'} of ${dir} ${skippedDirs === 1 ? 'was' : 'were'} not read; pass -R/--recursive to read them`,
-        source: {file: dir},
-      },
+      diagnostic: diagnostic('subdirectories-skipped', {dir, count: skippedDirs}, {source: {file: dir}}),
     })
   }
 }
@@ -197,14 +192,7 @@ export async function readFileInputs(
   diagnostics.push(...skippedKindDiagnostics(skipped.values()))
 
   if (objects.length === 0 && converted.length === 0) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'empty-input',
-      message:
-        filesRead === 0
-          ? `No manifest files were read from ${paths.length ? paths.join(', ') : '(no paths)'}; directories are searched for *.yaml, *.yml and *.json files (subdirectories with -R)`
-          : `No Ingresses or related objects were found in the ${filesRead} file${filesRead === 1 ? '' : 's'} read; check the paths (subdirectories need -R)`,
-    })
+    diagnostics.push(diagnostic('empty-input', {paths: [...paths], filesRead}))
   }
 
   return {objects, diagnostics, filesRead, ...(options.keepConverted ? {converted} : {})}

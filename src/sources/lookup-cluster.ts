@@ -11,6 +11,8 @@
  * nothing is written; Secrets are never read. Never implicit: without the flag no cluster is contacted (diff -f and
  * apply -f read the missing Services from the cluster they write to, as before, without the announcement).
  */
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import type {LookupObjects} from '../model/catalogue/sources.js'
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ingressClassOf} from '../translate/select.js'
 import type {Diagnostic, InputObject, KubeObject} from '../model/types.js'
@@ -46,7 +48,7 @@ export async function lookupMissing(client: ClusterClient, objects: InputObject[
   if (opts.everything) wanted.push(...missingClasses(objects), ...missingConfigMaps(objects, opts.configMapFlags))
   const found: InputObject[] = []
   const absent: Wanted[] = []
-  const denied = new Map<string, string>()
+  const denied = new Map<Wanted['kind'], string>()
   const queue = [...wanted]
   const worker = async () => {
     for (let w = queue.shift(); w !== undefined; w = queue.shift()) {
@@ -66,11 +68,7 @@ export async function lookupMissing(client: ClusterClient, objects: InputObject[
     }
   }
   await Promise.all(Array.from({length: Math.min(8, wanted.length)}, worker))
-  const diagnostics: Diagnostic[] = [...denied.entries()].map(([kind, why]) => ({
-    level: 'warning' as const,
-    code: 'cluster-lookup-failed',
-    message: `could not read the ${kind}s the input lacks from ${client.where} (${why}); ${LOST[kind as Wanted['kind']]}`,
-  }))
+  const diagnostics: Diagnostic[] = [...denied.entries()].map(([kind, why]) => diagnostic('cluster-lookup-failed', {kind, cluster: client.where, error: why}))
   if (opts.everything) diagnostics.push(announcement(client, wanted, found, absent))
   found.sort((a, b) => keyOf(a.object).localeCompare(keyOf(b.object)))
   return {objects: found, diagnostics, servicesComplete: !denied.has('Service')}
@@ -78,17 +76,7 @@ export async function lookupMissing(client: ClusterClient, objects: InputObject[
 
 /** --lookup-cluster when no cluster answers (no kubeconfig, unreachable, TLS): the files convert as they are. */
 export function lookupUnreachable(error: Error): Diagnostic {
-  return {
-    level: 'warning',
-    code: 'cluster-lookup-failed',
-    message: `--lookup-cluster could not read the cluster (${error.message}); nothing was looked up: ${Object.values(LOST).join('; ')}`,
-  }
-}
-
-const LOST: Record<Wanted['kind'], string> = {
-  Service: 'named ports of those Services stay unresolved',
-  IngressClass: 'classes without an IngressClass in the files stay unselected',
-  ConfigMap: "the controller's ConfigMap is taken as nginx's defaults",
+  return diagnostic('cluster-lookup-failed', {error: error.message})
 }
 
 /** The IngressClasses of the classes the Ingresses name (field or annotation) that the files lack. */
@@ -117,20 +105,17 @@ function missingConfigMaps(objects: InputObject[], flags: string[]): Wanted[] {
 
 /** One info: which objects were read from which cluster, and which the cluster does not have either. */
 function announcement(client: ClusterClient, wanted: Wanted[], found: InputObject[], absent: Wanted[]): Diagnostic {
-  const text = (kind: string, names: string[]) => `${names.length} ${kind}(s) (${names.sort().join(', ')})`
-  const group = (list: {kind: string; name: string}[]) =>
-    (['Service', 'IngressClass', 'ConfigMap'] as const)
-      .map((kind) => list.filter((x) => x.kind === kind).map((x) => x.name))
-      .map((names, i) => (names.length > 0 ? text(['Service', 'IngressClass', 'ConfigMap'][i], names) : ''))
-      .filter((s) => s !== '')
-      .join(', ')
-  const read = group(found.map((o) => ({kind: o.object.kind, name: keyOf(o.object)})))
-  const missing = group(absent.map((w) => ({kind: w.kind, name: w.namespace ? `${w.namespace}/${w.name}` : w.name})))
-  const message =
-    wanted.length === 0
-      ? `--lookup-cluster: the files lack no Service, IngressClass or controller ConfigMap; nothing was read from ${client.where}`
-      : `--lookup-cluster read from ${client.where} (get only): ${read || 'nothing'}${missing ? `; not in the cluster either: ${missing}` : ''}`
-  return {level: 'info', code: 'cluster-lookup', message}
+  const byKind = (list: {kind: string; name: string}[]): LookupObjects => {
+    const out: LookupObjects = {}
+    for (const kind of ['Service', 'IngressClass', 'ConfigMap'] as const) {
+      const names = list.filter((x) => x.kind === kind).map((x) => x.name)
+      if (names.length > 0) out[kind] = names.sort()
+    }
+    return out
+  }
+  const read = byKind(found.map((o) => ({kind: o.object.kind, name: keyOf(o.object)})))
+  const absentByKind = byKind(absent.map((w) => ({kind: w.kind, name: w.namespace ? `${w.namespace}/${w.name}` : w.name})))
+  return diagnostic('cluster-lookup', {cluster: client.where, wanted: wanted.length, read, absent: absentByKind})
 }
 
 function keyOf(o: KubeObject): string {

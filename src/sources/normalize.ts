@@ -9,6 +9,7 @@
  *   backend.resource                       -> kept as is
  *   pathType missing                       -> stays missing (ingress-nginx treats it as ImplementationSpecific)
  */
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {aboutObject} from '../model/diagnostics.js'
 
@@ -78,14 +79,7 @@ export function normalizeIngress(obj: KubeObject): {object: KubeObject; diagnost
   return {
     object: out,
     diagnostics: [
-      {
-        level: 'info',
-        code: 'ingress-v1beta1',
-        ...aboutObject(obj),
-        message:
-          `Read this ${from} Ingress as ${V1} (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend); ` +
-          `${from} was removed in Kubernetes 1.22, update the manifest to ${V1}`,
-      },
+      diagnostic('ingress-v1beta1', {apiVersion: from}, aboutObject(obj)),
     ],
   }
 }

@@ -17,6 +17,7 @@ import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../model
 import {normalizeIngress} from './normalize.js'
 import {aboutObject} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
+import type {DocumentAt, ValueType} from '../model/catalogue/sources.js'
 
 export interface ParseOptions {
   defaultNamespace: string
@@ -59,12 +60,13 @@ function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function describeType(value: unknown): string {
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'string') return 'a string'
-  if (typeof value === 'number') return 'a number'
-  if (typeof value === 'boolean') return 'a boolean'
-  return `a ${typeof value}`
+function typeOf(value: unknown): ValueType {
+  return Array.isArray(value) ? 'list' : typeof value
+}
+
+/** A document's location as diagnostic data: the file and line, or the cluster. */
+function documentAt(loc: SourceLocation): DocumentAt {
+  return loc.cluster ? {cluster: true} : {file: loc.file, ...(loc.line ? {line: loc.line} : {})}
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -151,13 +153,7 @@ function classify(apiVersion: string, kind: string, gatewayKinds = false): {keep
 export function skippedKindDiagnostics(skipped: Iterable<SkippedKind>): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const s of skipped) {
-    const where = s.files.length > 1 ? ` in ${s.files.length} files` : ` in ${s.files[0]}`
-    out.push({
-      level: 'info',
-      code: 'skipped-kind',
-      message: `Skipped ${s.count} ${s.label} object${s.count === 1 ? '' : 's'}${where}: ${s.reason}`,
-      source: s.first,
-    })
+    out.push(diagnostic('skipped-kind', {count: s.count, kind: s.label, files: [...s.files], reason: s.reason}, {source: s.first}))
   }
   return out
 }
@@ -428,40 +424,20 @@ function checkStringMap(obj: KubeObject, field: 'labels' | 'annotations', loc: S
     return
   }
   if (!isPlainObject(map)) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'invalid-object',
-      ...aboutObject(obj),
-      message: `metadata.${field} is ${describeType(map)}, not a mapping of strings; it was ignored (the API server would reject this object)`,
-      source: loc,
-    })
+    diagnostics.push(diagnostic('invalid-object', {problem: 'map-not-a-mapping', field, type: typeOf(map)}, {level: 'warning', ...aboutObject(obj), source: loc}))
     delete obj.metadata[field]
     return
   }
   for (const [key, value] of Object.entries(map)) {
     if (typeof value === 'string') continue
-    const singular = field === 'labels' ? 'label' : 'annotation'
     if (value === null || typeof value === 'number' || typeof value === 'boolean') {
       const text = value === null ? '' : String(value)
       map[key] = text
-      diagnostics.push({
-        level: 'warning',
-        code: 'invalid-object',
-        ...aboutObject(obj),
-        ...(field === 'annotations' ? {annotation: key} : {}),
-        message: `${singular} ${key} is ${value === null ? 'empty (null)' : describeType(value)}, not a string; read as "${text}" — quote the value in the manifest, the API server rejects it unquoted`,
-        source: loc,
-      })
+      const type = value === null ? 'null' : typeof value === 'number' ? 'number' : 'boolean'
+      diagnostics.push(diagnostic('invalid-object', {problem: 'value-coerced', field, key, type, readAs: text}, {level: 'warning', ...aboutObject(obj), ...(field === 'annotations' ? {annotation: key} : {}), source: loc}))
     } else {
       delete map[key]
-      diagnostics.push({
-        level: 'warning',
-        code: 'invalid-object',
-        ...aboutObject(obj),
-        ...(field === 'annotations' ? {annotation: key} : {}),
-        message: `${singular} ${key} is ${describeType(value)}, not a string; it was ignored — ${singular} values must be strings`,
-        source: loc,
-      })
+      diagnostics.push(diagnostic('invalid-object', {problem: 'value-dropped', field, key, type: typeOf(value)}, {level: 'warning', ...aboutObject(obj), ...(field === 'annotations' ? {annotation: key} : {}), source: loc}))
     }
   }
 }
@@ -486,12 +462,7 @@ function isConvertedOutput(raw: Json, state: FileState): boolean {
 function processObject(value: unknown, loc: SourceLocation, state: FileState): void {
   if (value === null || value === undefined) return
   if (!isPlainObject(value)) {
-    state.diagnostics.push({
-      level: 'error',
-      code: 'invalid-object',
-      message: `Document at ${where(loc)} is ${describeType(value)}, not a Kubernetes object (a mapping with apiVersion, kind and metadata.name); it was ignored`,
-      source: loc,
-    })
+    state.diagnostics.push(diagnostic('invalid-object', {problem: 'not-an-object', type: typeOf(value), ...documentAt(loc)}, {level: 'error', source: loc}))
     return
   }
   // Secrets first, before anything can copy or report their content.
@@ -499,16 +470,11 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
 
   const apiVersion = raw.apiVersion
   const kind = raw.kind
-  const missing: string[] = []
+  const missing: ('apiVersion' | 'kind')[] = []
   if (typeof apiVersion !== 'string' || apiVersion.trim() === '') missing.push('apiVersion')
   if (typeof kind !== 'string' || kind.trim() === '') missing.push('kind')
   if (missing.length > 0) {
-    state.diagnostics.push({
-      level: 'error',
-      code: 'invalid-object',
-      message: `Document at ${where(loc)} has no ${missing.join(' and ')}; it is not a Kubernetes object and was ignored`,
-      source: loc,
-    })
+    state.diagnostics.push(diagnostic('invalid-object', {problem: 'no-api-version-or-kind', missing, ...documentAt(loc)}, {level: 'error', source: loc}))
     return
   }
   const av = apiVersion as string
@@ -537,27 +503,13 @@ function processObject(value: unknown, loc: SourceLocation, state: FileState): v
   const meta = raw.metadata
   const name = isPlainObject(meta) ? meta.name : undefined
   if (typeof name !== 'string' || name.trim() === '') {
-    const what = !isPlainObject(meta)
-      ? 'no metadata'
-      : name === undefined || name === null || name === ''
-        ? 'no metadata.name'
-        : `a metadata.name that is ${describeType(name)}, not a string`
-    state.diagnostics.push({
-      level: 'error',
-      code: 'invalid-object',
-      message: `${k} at ${where(loc)} has ${what}; add a name (generateName is not supported), the object was ignored`,
-      source: loc,
-    })
+    const nameType = !isPlainObject(meta) || name === undefined || name === null || name === '' ? undefined : typeOf(name)
+    state.diagnostics.push(diagnostic('invalid-object', {problem: 'no-name', kind: k, metadata: isPlainObject(meta), ...(nameType ? {nameType} : {}), ...documentAt(loc)}, {level: 'error', source: loc}))
     return
   }
   const ns = (meta as Json).namespace
   if (ns !== undefined && ns !== null && typeof ns !== 'string') {
-    state.diagnostics.push({
-      level: 'error',
-      code: 'invalid-object',
-      message: `${k} ${name} at ${where(loc)} has a metadata.namespace that is ${describeType(ns)}, not a string; quote it, the object was ignored`,
-      source: loc,
-    })
+    state.diagnostics.push(diagnostic('invalid-object', {problem: 'namespace-not-a-string', kind: k, name, type: typeOf(ns), ...documentAt(loc)}, {level: 'error', source: loc}))
     return
   }
 
@@ -693,15 +645,8 @@ export function parseManifestFile(text: string, file: string, options: ParseOpti
   if (state.defaulted > 0) {
     const ns = options.defaultNamespace
     const n = state.defaulted
-    const from = options.namespaceExplicit
-      ? `given with -n/--namespace`
-      : `${options.defaultNamespaceOrigin ?? 'the default namespace'}, as kubectl does when -n is not given; pass -n NAMESPACE if they belong elsewhere`
-    state.diagnostics.push({
-      level: 'info',
-      code: 'namespace-defaulted',
-      message: `${n} object${n === 1 ? '' : 's'} in ${file} without metadata.namespace ${n === 1 ? 'was' : 'were'} placed in namespace "${ns}" (${from})`,
-      source: state.firstDefaulted,
-    })
+    const data = {count: n, file, namespace: ns, ...(options.namespaceExplicit ? {from: 'flag' as const} : {from: 'context' as const, origin: options.defaultNamespaceOrigin ?? 'the default namespace'})}
+    state.diagnostics.push(diagnostic('namespace-defaulted', data, {source: state.firstDefaulted}))
   }
 
   return {objects, diagnostics: state.diagnostics, skipped: [...state.skipped.values()], ...(options.keepConverted ? {converted: state.converted} : {})}

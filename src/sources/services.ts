@@ -9,6 +9,7 @@
  * rule (internal/gatewayapi/route.go processHTTPRouteRules, "no valid destination settings"). With a named port the
  * path is not converted at all (translate/hosts.ts says so); with a numeric port it converts, silently broken.
  */
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {Diagnostic, InputObject, KubeObject} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
 
@@ -68,14 +69,13 @@ export function missingServiceDiagnostics(objects: InputObject[], known: Set<str
       absent.set(r.name, (absent.get(r.name) ?? new Set()).add(r.port))
     }
     for (const [name, ports] of absent) {
-      out.push({
-        level: 'warning',
-        code: 'service-not-found',
-        ...about('Ingress', {namespace: ing.metadata.namespace, name: ing.metadata.name}),
-        message: `Service ${ing.metadata.namespace}/${name} (port ${[...ports].join(', ')}) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute's backendRef stays unresolved (Envoy Gateway answers 500) until it exists`,
-        hint: 'create the Service, or fix the backend name in the Ingress, before cutting traffic over',
-        source: o.source,
-      })
+      out.push(
+        diagnostic('service-not-found', {namespace: ing.metadata.namespace!, service: name, ports: [...ports]}, {
+          ...about('Ingress', {namespace: ing.metadata.namespace, name: ing.metadata.name}),
+          hint: 'create the Service, or fix the backend name in the Ingress, before cutting traffic over',
+          source: o.source,
+        }),
+      )
     }
   }
   return out

@@ -498,8 +498,8 @@ function combineDenials(ingress: IngressModel, runs: readonly FamilyRun[]): void
 }
 
 /**
- * Deny-all requests (auth-url failing closed, snippets with access control): an authorization with no rules and
- * `defaultAction: Deny`, put before every other authorization fragment (emit-policies keeps the first and reports
+ * Deny-all requests (auth-url failing closed, snippets with access control): one authorization with no rules and
+ * `defaultAction: Deny` from all of them, put before every other authorization fragment (emit-policies keeps the first and reports
  * the rest). auth-url's also takes the place of the other authorization fragments, reported, and opts the route out
  * of a Gateway-level authorization. Done after the merge, so it holds whichever family ran first.
  */
@@ -514,7 +514,9 @@ function combineDenyAll(ingress: IngressModel, runs: readonly FamilyRun[], diag:
       diag(authorizationLeftOut(f, replacing.from))
     }
   }
-  const denies: PolicyFragment[] = requests.map((r) => ({kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [r.from]}))
+  // One deny-all for every request (registration order in `from`): the requests ask for the same authorization, so a
+  // second fragment would only be reported as a conflict naming whichever family registered later.
+  const deny: PolicyFragment = {kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: 'Deny'}, from: [...new Set(requests.map((r) => r.from))]}
   const optOuts: PolicyFragment[] = requests.filter((r) => r.replacesAuthorization).map((r) => ({kind: 'SecurityPolicy', path: 'authorization', value: undefined, optOut: true, from: [r.from]}))
-  policies.unshift(...denies, ...optOuts)
+  policies.unshift(deny, ...optOuts)
 }

@@ -5,6 +5,7 @@
  * cluster, so they become manual instead of staying exact.
  */
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Emitted} from './records.js'
 import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
@@ -70,12 +71,7 @@ export function dropUnserved(
     byKind.set(r.object.kind, entry)
   }
   for (const [kind, {req, names}] of [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'target-lacks-crd',
-      message: `${names.length} ${kind} object(s) left out because the cluster does not serve ${req.what}: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}; ${req.consequence}`,
-      hint: `install ${req.what} and convert again`,
-    })
+    diagnostics.push(diagnostic('target-lacks-crd', {kind, objects: names, requires: req.what, consequence: req.consequence}, {hint: `install ${req.what} and convert again`}))
   }
   downgradeKeys(dropped, ingresses, diagnostics)
   for (const table of configMapKeys ?? []) downgradeConfigMapKeys(dropped, table, diagnostics)
@@ -99,13 +95,12 @@ function routesBehindLostClientChecks(list: Emitted[], dropped: Emitted[], diagn
     r.role === 'route' && (r.object.spec?.parentRefs ?? []).some((p: any) => listeners.has(`${p.namespace ?? r.object.metadata.namespace}/${p.name}/${p.sectionName}`))
   const withheld = list.filter(attached)
   for (const r of withheld) {
-    diagnostics.push({
-      level: 'error',
-      code: 'route-withheld-client-certificates',
-      ...about(r.object.kind, {namespace: r.object.metadata.namespace, name: r.object.metadata.name}),
-      message: `${r.object.kind} ${nameOf(r.object)} is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused clients without a valid certificate`,
-      hint: 'install Envoy Gateway and convert again',
-    })
+    diagnostics.push(
+      diagnostic('route-withheld-client-certificates', {kind: r.object.kind, name: nameOf(r.object)}, {
+        ...about(r.object.kind, {namespace: r.object.metadata.namespace, name: r.object.metadata.name}),
+        hint: 'install Envoy Gateway and convert again',
+      }),
+    )
   }
   return withheld
 }
@@ -130,16 +125,14 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
   }
   for (const {ingress, key, objects, what} of [...lost.values()].sort((a, b) => (a.ingress.id === b.ingress.id ? (a.key < b.key ? -1 : 1) : a.ingress.id < b.ingress.id ? -1 : 1))) {
     ingress.fidelity.set(key, 'manual')
-    diagnostics.push({
-      level: 'warning',
-      code: 'annotation-needs-crd',
-      ...about('Ingress', ingress.ref),
-      annotation: key,
-      fidelity: 'manual',
-      message: `${key}: ${objects.join(', ')}, which carr${objects.length === 1 ? 'ies' : 'y'} it, ${objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${what.join(' or ')}; the setting is not applied`,
-      hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`,
-      source: ingress.source,
-    })
+    diagnostics.push(
+      diagnostic('annotation-needs-crd', {key, objects, requires: what}, {
+        ...about('Ingress', ingress.ref),
+        annotation: key,
+        hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`,
+        source: ingress.source,
+      }),
+    )
   }
 }
 
@@ -162,15 +155,9 @@ function downgradeConfigMapKeys(dropped: Emitted[], table: NonNullable<Translate
   }
   for (const [key, {objects, what}] of [...lost.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     table.keys[key] = 'manual'
-    diagnostics.push({
-      level: 'warning',
-      code: 'annotation-needs-crd',
-      object: table.configMap,
-      annotation: key,
-      fidelity: 'manual',
-      message: `${key}: ${objects.join(', ')}, which carr${objects.length === 1 ? 'ies' : 'y'} it, ${objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${what.join(' or ')}; the setting is not applied`,
-      hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`,
-    })
+    diagnostics.push(
+      diagnostic('annotation-needs-crd', {key, objects, requires: what}, {object: table.configMap, annotation: key, hint: `install ${what.join(' and ')} and convert again, or apply the setting another way`}),
+    )
   }
 }
 

@@ -22,6 +22,7 @@
 import {compareStrings} from '../util/hash.js'
 import {NGINX_CONTROLLER} from './controllers.js'
 import {about, objectRef} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {isObject} from '../util/json.js'
 import {findControllerConfigMap} from './bundle/client-traffic.js'
 import {findStreamConfigMap} from './bundle/stream-services.js'
@@ -251,13 +252,12 @@ export function gatewayControllers(
       if (ws.length > 0) {
         const named = [...new Set(ws.map(fromArgs).filter((x): x is string => x !== undefined))]
         if (named.length > 1) {
-          diagnostics.push({
-            level: 'warning',
-            code: 'gateway-several-controller-configmaps',
-            ...about('Gateway', gateway),
-            message: `the controllers of this Gateway's classes (${ws.map((w) => w.ref).join(', ')}) name different ${argName} ConfigMaps (${named.join(', ')}); ${named[0]} is used for the whole Gateway${argName === 'configmap' ? "'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller's for whether nginx served it and for its routes" : ''}`,
-            hint: 'give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings',
-          })
+          diagnostics.push(
+            diagnostic('gateway-several-controller-configmaps', {controllers: ws.map((w) => w.ref), flag: argName, configMaps: named}, {
+              ...about('Gateway', gateway),
+              hint: 'give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings',
+            }),
+          )
         }
         return {name: named[0], from: named.length > 0 ? `${ws.find((w) => fromArgs(w) === named[0])!.ref} --${argName}` : `${ws[0].ref} (no --${argName})`}
       }
@@ -351,11 +351,7 @@ export function controllersOfGateways(
     const cm = name === undefined ? undefined : byKey.get(name)
     if (name !== undefined && !cm && !missing.has(name)) {
       missing.add(name)
-      diagnostics.push({
-        level: 'warning',
-        code: 'controller-configmap-not-found',
-        message: `controller ConfigMap ${name} (${ref.from}) is not in the input; nginx's ConfigMap defaults are assumed for Gateway ${c.gateway.namespace}/${c.gateway.name}`,
-      })
+      diagnostics.push(diagnostic('controller-configmap-not-found', {configMap: name, from: ref.from, gateway: `${c.gateway.namespace}/${c.gateway.name}`}))
     }
     return cm
   }
@@ -387,7 +383,7 @@ const ACCESS_KEYS = ['global-auth-url', 'enable-global-auth', 'whitelist-source-
  */
 function reportAccessDifferences(gateway: NamespacedName, gatewayCm: KubeObject | undefined, classes: Map<string | undefined, KubeObject | undefined>, diagnostics: Diagnostic[]): void {
   const value = (cm: KubeObject | undefined, k: string) => (isObject(cm?.data) && cm.data[k] !== undefined ? String(cm.data[k]).trim() : '')
-  const name = (cm: KubeObject | undefined) => (cm ? `ConfigMap ${cm.metadata.namespace ?? 'default'}/${cm.metadata.name}` : "nginx's defaults (no ConfigMap)")
+  const cmRef = (cm: KubeObject) => `${cm.metadata.namespace ?? 'default'}/${cm.metadata.name}`
   const reported = new Set<KubeObject | undefined>([gatewayCm])
   for (const [cls, cm] of classes) {
     if (reported.has(cm)) continue
@@ -395,13 +391,22 @@ function reportAccessDifferences(gateway: NamespacedName, gatewayCm: KubeObject 
     const differ = ACCESS_KEYS.filter((k) => value(cm, k) !== value(gatewayCm, k))
     if (differ.length === 0) continue
     const users = [...classes].filter(([, x]) => x === cm).map(([c]) => c ?? '(no class)')
-    diagnostics.push({
-      level: 'error',
-      code: 'gateway-controller-access-differs',
-      ...about('Gateway', gateway),
-      message: `the Ingresses of class ${users.join(', ')} were served by a controller whose ${name(cm)} sets ${differ.join(', ')} otherwise than ${name(gatewayCm)}, from which this Gateway's Gateway-wide policies come: their routes get the Gateway's access controls, not their controller's${value(cm, 'global-auth-url') !== '' && value(gatewayCm, 'global-auth-url') === '' ? ` (without its global-auth-url they are served without the external authentication nginx required)` : ''}`,
-      hint: `give class ${cls ?? users[0]} a Gateway of its own with --gateway-for ${cls ?? 'CLASS'}=NAMESPACE/NAME, so that its Gateway repeats its own controller's ConfigMap`,
-    })
+    diagnostics.push(
+      diagnostic(
+        'gateway-controller-access-differs',
+        {
+          classes: users,
+          ...(cm ? {configMap: cmRef(cm)} : {}),
+          keys: differ,
+          ...(gatewayCm ? {gatewayConfigMap: cmRef(gatewayCm)} : {}),
+          globalAuthLost: value(cm, 'global-auth-url') !== '' && value(gatewayCm, 'global-auth-url') === '',
+        },
+        {
+          ...about('Gateway', gateway),
+          hint: `give class ${cls ?? users[0]} a Gateway of its own with --gateway-for ${cls ?? 'CLASS'}=NAMESPACE/NAME, so that its Gateway repeats its own controller's ConfigMap`,
+        },
+      ),
+    )
   }
 }
 
@@ -409,22 +414,16 @@ function reportAccessDifferences(gateway: NamespacedName, gatewayCm: KubeObject 
 function reportWorkloads(workloads: ControllerWorkload[], diagnostics: Diagnostic[]): void {
   for (const w of workloads) {
     if (w.unresolved.length > 0) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'controller-args-unresolved',
-        object: w.ref,
-        message: `controller args ${w.unresolved.join(', ')} use variables that are not set in the container's env; those flags are read as written`,
-      })
+      diagnostics.push(diagnostic('controller-args-unresolved', {args: w.unresolved}, {object: w.ref}))
     }
     if (w.hostNetwork) {
-      diagnostics.push({
-        level: 'error',
-        code: 'controller-host-network',
-        object: w.ref,
-        fidelity: 'manual',
-        message: `the controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes' ports 80/443, which Envoy Gateway's Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service`,
-        hint: 'point the outside load balancer at the Envoy Service (its node ports or load balancer), or run Envoy as a DaemonSet with hostNetwork through EnvoyProxy provider.kubernetes.envoyDaemonSet patches',
-      })
+      diagnostics.push(
+        diagnostic('controller-host-network', {}, {
+          object: w.ref,
+          fidelity: 'manual',
+          hint: 'point the outside load balancer at the Envoy Service (its node ports or load balancer), or run Envoy as a DaemonSet with hostNetwork through EnvoyProxy provider.kubernetes.envoyDaemonSet patches',
+        }),
+      )
     }
   }
 }

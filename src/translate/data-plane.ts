@@ -7,6 +7,8 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {about, refOf} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import type {LoadBalancerDifference} from '../model/catalogue/gateway.js'
 import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
@@ -56,13 +58,9 @@ export function planDataPlanes(
     if (named.length > 0) {
       const missing = named.find((n) => !services.has(n))
       if (missing !== undefined) {
-        diagnostics.push({
-          level: 'error',
-          code: 'controller-service-not-found',
-          ...gwSubject,
-          message: `controller Service ${missing} (--controller-service) is not in the input: its settings cannot be repeated, so the Envoy Service of this Gateway is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway's default public LoadBalancer`,
-          hint: `include the Service in the input (kubectl get service -n ${missing.split('/')[0]} ${missing.split('/')[1]} -o yaml), or read it from the cluster`,
-        })
+        diagnostics.push(
+          diagnostic('controller-service-not-found', {service: missing}, {...gwSubject, hint: `include the Service in the input (kubectl get service -n ${missing.split('/')[0]} ${missing.split('/')[1]} -o yaml), or read it from the cluster`}),
+        )
         return {gateway: c.gateway, refused: true}
       }
       // The classes not named by the flag still came through their own controllers' load balancers: they are
@@ -91,15 +89,17 @@ export function planDataPlanes(
  * put this class's hosts on another controller's load balancer (an internal host on the public one). Fail closed.
  */
 function reportForeignClasses(c: GatewayController, diagnostics: Diagnostic[]): void {
-  const list = c.foreignClasses.map((f) => `${f.className} (controller ${f.controller})`).join(', ')
   const first = c.foreignClasses[0].className
-  diagnostics.push({
-    level: 'error',
-    code: 'controller-service-foreign-class',
-    ...about('Gateway', c.gateway),
-    message: `the IngressClass of ${list} names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: the Envoy Service of this Gateway is ClusterIP (not Envoy Gateway's default public LoadBalancer, whatever this controller's load balancer was) and nginx defaults are assumed for the ConfigMap`,
-    hint: `name that controller's Service and ConfigMap with --controller-service ${first}=NAMESPACE/NAME and --controller-configmap ${first}=NAMESPACE/NAME, or include its controller workload in the input`,
-  })
+  diagnostics.push(
+    diagnostic(
+      'controller-service-foreign-class',
+      {classes: c.foreignClasses.map((f) => ({className: f.className, controller: f.controller}))},
+      {
+        ...about('Gateway', c.gateway),
+        hint: `name that controller's Service and ConfigMap with --controller-service ${first}=NAMESPACE/NAME and --controller-configmap ${first}=NAMESPACE/NAME, or include its controller workload in the input`,
+      },
+    ),
+  )
 }
 
 /** The Services of the Gateway's controllers; per controller, the published one when several select its pods. */
@@ -111,13 +111,13 @@ function pickPublished(c: GatewayController, services: Map<string, KubeObject>, 
     const chosen = selecting.length > 1 && published ? published : selecting.length === 1 ? selecting[0] : undefined
     if (selecting.length > 1) {
       const others = selecting.filter((s) => s !== chosen)
-      diagnostics.push({
-        level: chosen ? 'warning' : 'error',
-        code: 'controller-several-services',
-        ...about('Gateway', c.gateway),
-        message: `${selecting.length} load-balancer Services select the pods of ${w.ref} (${selecting.map(refOf).join(', ')})${chosen ? `; the EnvoyProxy repeats ${refOf(chosen)}, the one the controller publishes (--publish-service)` : ' and none is its --publish-service: none is repeated, and the Envoy Service is ClusterIP'}; Envoy Gateway gives a Gateway one Service, so ${others.map(refOf).join(', ')} ${others.length === 1 ? 'has' : 'have'} no twin`,
-        hint: `name the Service to repeat with --controller-service ${c.classes.find((x) => x !== undefined) ?? 'CLASS'}=NAMESPACE/NAME; for the other, add a second Gateway (and EnvoyProxy) for the same routes by hand, e.g. the internal load balancer of the chart's controller.service.internal`,
-      })
+      diagnostics.push(
+        diagnostic('controller-several-services', {workload: w.ref, services: selecting.map(refOf), ...(chosen ? {chosen: refOf(chosen)} : {}), others: others.map(refOf)}, {
+          ...about('Gateway', c.gateway),
+          level: chosen ? 'warning' : 'error',
+          hint: `name the Service to repeat with --controller-service ${c.classes.find((x) => x !== undefined) ?? 'CLASS'}=NAMESPACE/NAME; for the other, add a second Gateway (and EnvoyProxy) for the same routes by hand, e.g. the internal load balancer of the chart's controller.service.internal`,
+        }),
+      )
     }
     if (chosen) out.set(refOf(chosen), chosen)
   }
@@ -158,20 +158,33 @@ function chooseAmong(c: GatewayController, candidates: KubeObject[], diagnostics
   // source-restricted hosts reachable by more clients.
   const chosen = named && safest.includes(named) ? named : mixed || narrowed ? safest[0] : (named ?? candidates[0])
   const differ = (k: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol' | 'ports') => new Set(traits.map((x) => String(x[k]))).size > 1
-  const differences = [
-    ...(differ('type') ? [`Service type (${traits.map((x) => `${refOf(x.s)}: ${x.type}`).join('; ')})`] : []),
-    ...(differ('internal') ? ['internal or not'] : []),
-    ...(differ('sourceRanges') ? [`source ranges (${traits.map((x) => `${refOf(x.s)}: ${x.sourceRanges || 'any'}`).join('; ')})`] : []),
-    ...(differ('proxyProtocol') ? [`PROXY protocol (${traits.map((x) => `${refOf(x.s)}: ${x.proxyProtocol ? 'sent' : 'not sent'}`).join('; ')})`] : []),
-    ...(differ('ports') ? [`ports (${traits.map((x) => `${refOf(x.s)}: ${x.ports}`).join('; ')})`] : []),
-  ]
-  diagnostics.push({
-    level: differences.length > 0 ? 'error' : 'warning',
-    code: 'gateway-several-controller-services',
-    ...about('Gateway', c.gateway),
-    message: `the Ingresses of this Gateway came through ${candidates.length} load balancers (${candidates.map(refOf).join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${refOf(chosen)}${mixed ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : ''}${narrowed ? `, the source-restricted one, so that no restricted host is reachable from more sources; the hosts that were open to any source are restricted to ${traits.find((x) => x.s === chosen)!.sourceRanges} until the classes get Gateways of their own` : ''}${differences.length > 0 ? `; the load balancers admitted clients differently, in ${differences.join(', ')}, so the hosts of the other ${candidates.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''}`,
-    hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
-  })
+  const valueOf: Record<LoadBalancerDifference['aspect'], (x: (typeof traits)[number]) => string> = {
+    type: (x) => x.type,
+    internal: (x) => String(x.internal),
+    sourceRanges: (x) => x.sourceRanges || 'any',
+    proxyProtocol: (x) => (x.proxyProtocol ? 'sent' : 'not sent'),
+    ports: (x) => x.ports,
+  }
+  const differences: LoadBalancerDifference[] = (['type', 'internal', 'sourceRanges', 'proxyProtocol', 'ports'] as const)
+    .filter(differ)
+    .map((aspect) => ({aspect, values: traits.map((x) => ({service: refOf(x.s), value: valueOf[aspect](x)}))}))
+  diagnostics.push(
+    diagnostic(
+      'gateway-several-controller-services',
+      {
+        services: candidates.map(refOf),
+        chosen: refOf(chosen),
+        internalChosen: mixed,
+        ...(narrowed ? {restrictedTo: traits.find((x) => x.s === chosen)!.sourceRanges} : {}),
+        differences,
+      },
+      {
+        ...about('Gateway', c.gateway),
+        level: differences.length > 0 ? 'error' : 'warning',
+        hint: 'give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME, so that each keeps its load balancer',
+      },
+    ),
+  )
   return chosen
 }
 
@@ -235,7 +248,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
       continue
     }
     if (accepted.has(gw)) {
-      diagnostics.push({level: 'warning', code: 'public-load-balancer-unused', ...about('Gateway', p.gateway), message: `--public-load-balancer ${gw} has no effect: the EnvoyProxy of this Gateway repeats ${refOf(p.service)}`})
+      diagnostics.push(diagnostic('public-load-balancer-unused', {gateway: gw, service: refOf(p.service)}, about('Gateway', p.gateway)))
     }
     p.plan = envoyProxyFromService(p.service, p.gateway)
     const ep = `${p.plan.object.metadata.namespace}/${p.plan.object.metadata.name}`
@@ -250,7 +263,7 @@ export function buildEnvoyProxies(planes: DataPlane[], emitBundle: boolean, cont
   }
   const unknown = context.publicLoadBalancer.filter((g) => !planes.some((p) => `${p.gateway.namespace}/${p.gateway.name}` === g))
   if (unknown.length > 0) {
-    diagnostics.push({level: 'warning', code: 'public-load-balancer-unused', message: `--public-load-balancer ${unknown.join(', ')} names no Gateway of this run (${planes.map((p) => `${p.gateway.namespace}/${p.gateway.name}`).join(', ')})`})
+    diagnostics.push(diagnostic('public-load-balancer-unused', {unknown, gateways: planes.map((p) => `${p.gateway.namespace}/${p.gateway.name}`)}))
   }
   if (objects.length > 0) {
     checklist.push(
@@ -273,19 +286,18 @@ function mergedGatewaysDataPlane(p: DataPlane, className: string, classProxy: Ku
   const classRef = `EnvoyProxy ${classProxy.metadata.namespace ?? 'default'}/${classProxy.metadata.name}`
   const subject = about('Gateway', p.gateway)
   if (!p.service && accepted) {
-    diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', ...subject, message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer ${gw} accepts`})
+    diagnostics.push(diagnostic('public-load-balancer-accepted', {gateway: gw, case: 'merged-gateways', className, classRef}, {...subject, level: 'info'}))
     return
   }
   const plan = p.service ? envoyProxyFromService(p.service, p.gateway) : undefined
-  diagnostics.push({
-    level: 'error',
-    code: 'gateway-merged-envoy-service',
-    ...subject,
-    message: `GatewayClass ${className} merges Gateways (${classRef} mergeGateways: true): Envoy Gateway does not accept a Gateway with its own parametersRef (Accepted False, InvalidParameters), so no EnvoyProxy is attached, and this Gateway shares the Envoy Service of ${classRef}, ${p.service ? `which must repeat ${refOf(p.service)}: ${plan!.mapping.join('; ')}` : 'though the ingress-nginx controller Service of its Ingresses is unknown (they may have come through an internal or source-restricted load balancer)'}`,
-    hint: p.service
-      ? `set these in provider.kubernetes.envoyService of ${classRef} if every merged Gateway may share them, or give these classes a GatewayClass of their own without mergeGateways`
-      : `name the Service with --controller-service CLASS=NAMESPACE/NAME, or --public-load-balancer ${gw} if the shared Envoy Service is right for these hosts`,
-  })
+  diagnostics.push(
+    diagnostic('gateway-merged-envoy-service', {className, classRef, ...(p.service ? {service: refOf(p.service), mapping: plan!.mapping} : {})}, {
+      ...subject,
+      hint: p.service
+        ? `set these in provider.kubernetes.envoyService of ${classRef} if every merged Gateway may share them, or give these classes a GatewayClass of their own without mergeGateways`
+        : `name the Service with --controller-service CLASS=NAMESPACE/NAME, or --public-load-balancer ${gw} if the shared Envoy Service is right for these hosts`,
+    }),
+  )
 }
 
 /**
@@ -301,42 +313,34 @@ function withoutControllerService(p: DataPlane, live: KubeObject | undefined, ac
     const ref = live.spec?.infrastructure?.parametersRef
     if (ref?.kind === 'EnvoyProxy' && ref.name === envoyProxyName(p.gateway)) {
       // An earlier run generated and attached it: the live Gateway keeps it (the Gateway union keeps parametersRef).
-      diagnostics.push({level: 'info', code: 'controller-service-unknown', ...subject, message: `the ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy ${ref.name}, which an earlier run generated from it`})
+      diagnostics.push(diagnostic('controller-service-unknown', {case: 'live-keeps-envoyproxy', envoyProxy: ref.name}, {...subject, level: 'info'}))
       return undefined
     }
     if (accepted) {
-      diagnostics.push({level: 'info', code: 'public-load-balancer-accepted', ...subject, message: `the live Gateway keeps its Envoy Service as it is, as --public-load-balancer ${gw} accepts`})
+      diagnostics.push(diagnostic('public-load-balancer-accepted', {gateway: gw, case: 'live-service-kept'}, {...subject, level: 'info'}))
       return undefined
     }
-    diagnostics.push({
-      level: 'error',
-      code: 'controller-service-unknown',
-      ...subject,
-      message: `the ingress-nginx controller Service of this Gateway's Ingresses is not in the input, and the Gateway already exists: its Envoy Service (whatever it is, Envoy Gateway's default being a public LoadBalancer) would take these hosts, though they may have come through an internal or source-restricted load balancer`,
-      hint: `name the Service with ${flags} (keeps the live Envoy Service as it is)`,
-    })
+    diagnostics.push(diagnostic('controller-service-unknown', {case: 'live-gateway'}, {...subject, level: 'error', hint: `name the Service with ${flags} (keeps the live Envoy Service as it is)`}))
     return undefined
   }
   if (accepted) {
-    diagnostics.push({level: 'warning', code: 'public-load-balancer-accepted', ...subject, message: `no EnvoyProxy: as --public-load-balancer ${gw} asks, the Envoy Service gets Envoy Gateway's defaults, a public LoadBalancer with externalTrafficPolicy Local`})
+    diagnostics.push(diagnostic('public-load-balancer-accepted', {gateway: gw, case: 'default-service'}, {...subject, level: 'warning'}))
     checklist.push(`data plane of Gateway ${gw}: Envoy Gateway's default Service (public LoadBalancer), accepted with --public-load-balancer`)
     return undefined
   }
   p.envoyProxy = clusterIpEnvoyProxy(p.gateway)
   const ep = `${p.gateway.namespace}/${p.envoyProxy.metadata.name}`
   if (!p.refused) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'controller-service-unknown',
-      ...subject,
-      fidelity: 'manual',
-      message: p.untied
-        ? `no Ingress of the input ties one of its ingress-nginx controllers to this Gateway, and there are several (Services ${p.untied.join(', ')}): which load balancer it stands for, internal, source-restricted or sending the PROXY protocol, is unknown, so rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`
-        : `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${ep} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`,
-      hint: p.untied
+    diagnostics.push(
+      diagnostic('controller-service-unknown', p.untied ? {case: 'untied', services: p.untied, envoyProxy: ep} : {case: 'not-in-input', envoyProxy: ep}, {
+        ...subject,
+        level: 'warning',
+        fidelity: 'manual',
+        hint: p.untied
         ? `pass --controller-service NAMESPACE/NAME naming the one of ${p.untied.join(', ')} whose ports this Gateway takes over, or --public-load-balancer ${gw}`
-        : `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
-    })
+          : `include the controller Service and Deployment in the input (or read the cluster), or pass ${flags}; \`cutover\` in place also works with the ClusterIP Service`,
+      }),
+    )
   }
   checklist.push(`data plane of Gateway ${gw}: controller Service unknown -> EnvoyProxy ${ep}: type ClusterIP (unreachable from outside the cluster until --controller-service or --public-load-balancer)`)
   return p.envoyProxy
@@ -353,13 +357,12 @@ export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefin
   const spec = gateway.spec
   const current = spec.infrastructure?.parametersRef
   if (current && !(current.kind === 'EnvoyProxy' && current.name === name)) {
-    diagnostics.push({
-      level: 'error',
-      code: 'gateway-parameters-ref-kept',
-      ...about('Gateway', plane.gateway),
-      message: `the live Gateway already references ${current.kind} ${current.name} (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy ${name} does not apply and the Envoy Service does not repeat ${plane.service ? refOf(plane.service) : 'the ClusterIP Service it sets'}`,
-      hint: `copy provider.kubernetes.envoyService of EnvoyProxy ${name} into ${current.kind} ${current.name}, or point the Gateway at ${name} after merging the two`,
-    })
+    diagnostics.push(
+      diagnostic('gateway-parameters-ref-kept', {kind: String(current.kind), name: String(current.name), envoyProxy: name, ...(plane.service ? {service: refOf(plane.service)} : {})}, {
+        ...about('Gateway', plane.gateway),
+        hint: `copy provider.kubernetes.envoyService of EnvoyProxy ${name} into ${current.kind} ${current.name}, or point the Gateway at ${name} after merging the two`,
+      }),
+    )
     return
   }
   if (live && !current) checkLiveEnvoyService(plane, proxy, diagnostics)
@@ -382,20 +385,16 @@ export function attachEnvoyProxy(gateway: KubeObject, plane: DataPlane | undefin
 function checkLiveEnvoyService(plane: DataPlane, proxy: KubeObject, diagnostics: Diagnostic[]): void {
   const envoyService = proxy.spec.provider.kubernetes.envoyService
   const internal = plane.plan?.traits.internal ?? []
-  const reasons = [
-    ...(typeof envoyService.loadBalancerClass === 'string' ? [`loadBalancerClass ${envoyService.loadBalancerClass} (Kubernetes refuses to change it on an existing LoadBalancer Service, so Envoy Gateway's server-side apply of the Service fails as a whole and none of the EnvoyProxy's settings reach it)`] : []),
-    ...(internal.length > 0 ? [`an internal load balancer (${internal.join(', ')}; a cloud provider does not turn an existing load balancer internal in place: the AWS in-tree provider never changes its scheme)`] : []),
-    ...(envoyService.type === 'ClusterIP' ? ['type ClusterIP (the existing load balancer is deleted, and with it the address clients use)'] : []),
-  ]
-  if (reasons.length === 0) return
+  const loadBalancerClass = typeof envoyService.loadBalancerClass === 'string' ? envoyService.loadBalancerClass : undefined
+  const clusterIp = envoyService.type === 'ClusterIP'
+  if (loadBalancerClass === undefined && internal.length === 0 && !clusterIp) return
   const gw = `${plane.gateway.namespace}/${plane.gateway.name}`
-  diagnostics.push({
-    level: 'error',
-    code: 'envoy-service-not-changed-in-place',
-    ...about('Gateway', plane.gateway),
-    message: `the Gateway already exists, and so does its Envoy Service (Envoy Gateway's default, a public LoadBalancer, or its GatewayClass's EnvoyProxy's); EnvoyProxy ${proxy.metadata.name} sets ${reasons.join('; and ')}: the current load balancer would keep serving, now with these hosts`,
-    hint: `generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name},gateway.envoyproxy.io/owning-gateway-namespace=${plane.gateway.namespace}) so that Envoy Gateway recreates it with a new load balancer and address; check with \`kubectl ingress2gw status\` that ${gw} is Programmed. If the current Envoy Service already has these settings (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name} -o yaml), apply with --force`,
-  })
+  diagnostics.push(
+    diagnostic('envoy-service-not-changed-in-place', {envoyProxy: proxy.metadata.name, ...(loadBalancerClass !== undefined ? {loadBalancerClass} : {}), internal, clusterIp}, {
+      ...about('Gateway', plane.gateway),
+      hint: `generate a new Gateway for these Ingresses (--gateway NAMESPACE/NEW-NAME, or --gateway-for CLASS=NAMESPACE/NEW-NAME): Envoy Gateway creates its Envoy Service with these settings; or, in a maintenance window, apply, then delete the Envoy Service (kubectl delete service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name},gateway.envoyproxy.io/owning-gateway-namespace=${plane.gateway.namespace}) so that Envoy Gateway recreates it with a new load balancer and address; check with \`kubectl ingress2gw status\` that ${gw} is Programmed. If the current Envoy Service already has these settings (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=${plane.gateway.name} -o yaml), apply with --force`,
+    }),
+  )
 }
 
 /**
@@ -418,13 +417,12 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
   const classProxy = envoyProxies.find((e) => e.metadata.name === ref.name && (e.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'))
   const classRef = `EnvoyProxy ${ref.namespace ?? 'default'}/${ref.name}`
   if (!classProxy) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'gatewayclass-envoyproxy-not-checked',
-      ...subject,
-      message: `GatewayClass ${className} references ${classRef}, which is not in the input: Envoy Gateway merges it under EnvoyProxy ${proxy.metadata.name} (StrategicMerge), so its envoyService annotations, loadBalancerClass, source ranges and patch apply wherever ${proxy.metadata.name} sets none, and could admit clients otherwise than the ingress-nginx load balancer`,
-      hint: `include ${classRef} in the input (kubectl get envoyproxy -n ${ref.namespace ?? 'default'} ${ref.name} -o yaml) to have the merge checked`,
-    })
+    diagnostics.push(
+      diagnostic('gatewayclass-envoyproxy-not-checked', {case: 'not-in-input', className, classRef, envoyProxy: proxy.metadata.name}, {
+        ...subject,
+        hint: `include ${classRef} in the input (kubectl get envoyproxy -n ${ref.namespace ?? 'default'} ${ref.name} -o yaml) to have the merge checked`,
+      }),
+    )
     return
   }
   if (classProxy.spec?.mergeGateways === true) return
@@ -465,13 +463,12 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
     })
   }
   if (isObject(theirs.patch)) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'gatewayclass-envoyproxy-not-checked',
-      ...subject,
-      message: `${classRef} (GatewayClass ${className}) patches the Envoy Service (envoyService.patch), which Envoy Gateway applies after EnvoyProxy ${proxy.metadata.name}'s settings: it can change the type, annotations or source ranges this EnvoyProxy repeats`,
-      hint: `check that the patch of ${classRef} leaves the Service's type, internal annotations and source ranges alone`,
-    })
+    diagnostics.push(
+      diagnostic('gatewayclass-envoyproxy-not-checked', {case: 'patch', className, classRef, envoyProxy: proxy.metadata.name}, {
+        ...subject,
+        hint: `check that the patch of ${classRef} leaves the Service's type, internal annotations and source ranges alone`,
+      }),
+    )
   }
 }
 
@@ -503,13 +500,13 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
   const expectsProxy = ctp !== undefined && (ctp.spec.proxyProtocol !== undefined || ctp.spec.enableProxyProtocol === true)
   const sends = plane.plan.traits.proxyProtocol
   if (sends.length > 0 && !expectsProxy) {
-    diagnostics.push({
-      level: 'error',
-      code: 'data-plane-proxy-protocol-mismatch',
-      ...gwSubject,
-      message: `${svc} makes its load balancer send the PROXY protocol (${sends.join(', ')}), copied to the EnvoyProxy, but the Gateway's listeners do not expect it (no proxyProtocol in its ClientTrafficPolicy): every connection would fail`,
-      hint: 'set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol',
-    })
+    diagnostics.push(
+      diagnostic('data-plane-proxy-protocol-mismatch', {service: svc, case: 'not-expected', sends}, {
+        ...gwSubject,
+        level: 'error',
+        hint: 'set use-proxy-protocol: "true" in the controller ConfigMap (as nginx needed to serve this load balancer), or run with --client-ip proxy-protocol',
+      }),
+    )
   } else if (sends.length === 0 && expectsProxy) {
     // nginx served with use-proxy-protocol, so something outside the Service's annotations sent PROXY headers; the
     // EnvoyProxy repeats the annotations only, so the new load balancer sends none, and the proxy_protocol listener
@@ -519,29 +516,34 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
     // them: the user says which.
     const named = namedProxyAnnotations(plane.plan.object.spec?.provider?.kubernetes?.envoyService?.annotations ?? {})
     if (named.length > 0) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'data-plane-proxy-protocol-mismatch',
-        ...gwSubject,
-        message: `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has ${named.join(', ')}, which names the PROXY protocol but which this tool does not know; EnvoyProxy ${plane.plan.object.metadata.name} copies it to the Envoy Service, so its load balancer is asked for PROXY headers as the controller's was: if it does not send them, every connection is refused`,
-        hint: `check that ${named.join(', ')} makes the load balancer send PROXY headers, then rerun with --client-ip proxy-protocol to confirm (or \`cutover --service ${svc}\` in place)`,
-      })
+      diagnostics.push(
+        diagnostic(
+          'data-plane-proxy-protocol-mismatch',
+          {service: svc, case: 'unknown-annotations', policy: ctp!.metadata.name, annotations: named, envoyProxy: plane.plan.object.metadata.name},
+          {
+            ...gwSubject,
+            level: 'warning',
+            hint: `check that ${named.join(', ')} makes the load balancer send PROXY headers, then rerun with --client-ip proxy-protocol to confirm (or \`cutover --service ${svc}\` in place)`,
+          },
+        ),
+      )
     } else {
-      diagnostics.push({
-        level: proxyProtocolConfirmed ? 'warning' : 'error',
-        code: 'data-plane-proxy-protocol-mismatch',
-        ...gwSubject,
-        message:
-          `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${ctp!.metadata.name}, from use-proxy-protocol), and ${svc} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
-          `EnvoyProxy ${plane.plan.object.metadata.name} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
-          (proxyProtocolConfirmed ? ' (--client-ip proxy-protocol: the PROXY headers are said to come, as they must)' : ''),
-        hint:
+      diagnostics.push(
+        diagnostic(
+          'data-plane-proxy-protocol-mismatch',
+          {service: svc, case: 'sent-outside-service', policy: ctp!.metadata.name, envoyProxy: plane.plan.object.metadata.name, confirmed: proxyProtocolConfirmed},
+          {
+            ...gwSubject,
+            level: proxyProtocolConfirmed ? 'warning' : 'error',
+            hint:
           `before traffic moves: either cut over in place with \`cutover --service ${svc}\` (the existing load balancer keeps sending PROXY headers), or configure the Envoy Service's load balancer to send them as the controller's does (e.g. an annotation in the EnvoyProxy's envoyService.annotations); then rerun with --client-ip proxy-protocol to confirm. ` +
-          'If nothing sends PROXY headers any more, rerun with --client-ip auto after removing use-proxy-protocol, or with --client-ip none',
-      })
+              'If nothing sends PROXY headers any more, rerun with --client-ip auto after removing use-proxy-protocol, or with --client-ip none',
+          },
+        ),
+      )
     }
   } else if (sends.length > 0) {
-    diagnostics.push({level: 'info', code: 'data-plane-proxy-protocol', ...gwSubject, message: `PROXY protocol stays end to end: ${svc} (${sends.join(', ')}) -> EnvoyProxy ${plane.plan.object.metadata.name} -> ClientTrafficPolicy ${ctp!.metadata.name} proxyProtocol`})
+    diagnostics.push(diagnostic('data-plane-proxy-protocol', {service: svc, sends, envoyProxy: plane.plan.object.metadata.name, policy: ctp!.metadata.name}, gwSubject))
   }
   reportPorts(plane, diagnostics)
   if (ctp?.spec?.clientIPDetection?.xForwardedFor !== undefined) reportClassicElbForwardedFor(plane, diagnostics)
@@ -550,22 +552,16 @@ export function checkDataPlane(plane: DataPlane, ingresses: IngressModel[], obje
   const etp = plane.plan.object.spec.provider?.kubernetes?.envoyService?.externalTrafficPolicy
   const detects = expectsProxy || ctp?.spec?.clientIPDetection !== undefined
   if (etp === 'Cluster' && !detects && withLists.length > 0) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'data-plane-client-address',
-      ...gwSubject,
-      message: `externalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node's (kube-proxy SNAT), as nginx's was, so the source-range rules of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} match node addresses, not clients`,
-      hint: 'set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy',
-    })
+    diagnostics.push(
+      diagnostic('data-plane-client-address', {ingresses: withLists}, {
+        ...gwSubject,
+        hint: 'set externalTrafficPolicy: Local on the EnvoyProxy (the client address is kept), or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy',
+      }),
+    )
   }
   const ranges: string[] = plane.plan.object.spec.provider?.kubernetes?.envoyService?.loadBalancerSourceRanges ?? []
   if (ranges.length > 0 && withLists.length > 0) {
-    diagnostics.push({
-      level: 'info',
-      code: 'data-plane-source-ranges',
-      ...gwSubject,
-      message: `two layers of source ranges carry over, as with nginx: the load balancer admits ${ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${withLists.slice(0, 3).join(', ')}${withLists.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
-    })
+    diagnostics.push(diagnostic('data-plane-source-ranges', {ranges, ingresses: withLists}, gwSubject))
   }
 }
 
@@ -581,14 +577,13 @@ function reportClassicElbForwardedFor(plane: DataPlane, diagnostics: Diagnostic[
   const backend = (annotations['service.beta.kubernetes.io/aws-load-balancer-backend-protocol'] ?? '').trim()
   if (plane.service!.spec?.type !== 'LoadBalancer' || plane.service!.spec?.loadBalancerClass !== undefined) return
   if (annotations['service.beta.kubernetes.io/aws-load-balancer-type'] !== undefined || !['http', 'https'].includes(backend)) return
-  diagnostics.push({
-    level: 'warning',
-    code: 'data-plane-aws-classic-elb-forwarded-for',
-    ...about('Gateway', plane.gateway),
-    fidelity: 'manual',
-    message: `${refOf(plane.service!)} is an in-tree Classic ELB at layer 7 (aws-load-balancer-backend-protocol: ${backend}), which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For (ClientTrafficPolicy clientIPDetection); where the AWS Load Balancer Controller runs with its Service webhook (the default since v2.5), the new Envoy Service is given loadBalancerClass service.k8s.aws/nlb and becomes an NLB, which adds no X-Forwarded-For: the client address, and every source-range rule, would then come from a header the client writes`,
-    hint: 'after applying, check the Envoy Service (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=' + plane.gateway.name + ' -o jsonpath={.items[*].spec.loadBalancerClass}): if it is service.k8s.aws/nlb, use the PROXY protocol instead (aws-load-balancer-proxy-protocol: "*" on the EnvoyProxy and --client-ip proxy-protocol), or exclude the Service from the webhook',
-  })
+  diagnostics.push(
+    diagnostic('data-plane-aws-classic-elb-forwarded-for', {service: refOf(plane.service!), backendProtocol: backend}, {
+      ...about('Gateway', plane.gateway),
+      fidelity: 'manual',
+      hint: 'after applying, check the Envoy Service (kubectl get service -n ENVOY-GATEWAY-NAMESPACE -l gateway.envoyproxy.io/owning-gateway-name=' + plane.gateway.name + ' -o jsonpath={.items[*].spec.loadBalancerClass}): if it is service.k8s.aws/nlb, use the PROXY protocol instead (aws-load-balancer-proxy-protocol: "*" on the EnvoyProxy and --client-ip proxy-protocol), or exclude the Service from the webhook',
+    }),
+  )
 }
 
 /**
@@ -606,15 +601,13 @@ function webPorts(s: KubeObject | undefined): any[] {
 function reportPorts(plane: DataPlane, diagnostics: Diagnostic[]): void {
   const moved = webPorts(plane.service).filter((p) => Number(p?.port) !== WEB_TARGETS[String(p?.targetPort ?? p?.port)])
   if (moved.length === 0) return
-  const list = moved.map((p) => `${p.port} -> ${p.targetPort ?? p.port}`).join(', ')
-  diagnostics.push({
-    level: 'warning',
-    code: 'data-plane-ports-differ',
-    ...about('Gateway', plane.gateway),
-    fidelity: 'manual',
-    message: `${refOf(plane.service)} took clients on port(s) ${list} (nginx's http/https listeners); the Envoy Service listens on the Gateway's listener ports 80 and 443, so clients of ${moved.map((p) => p.port).join(', ')} find nothing on the new load balancer`,
-    hint: 'point those clients at 80/443, or add Gateway listeners on those ports (their routes attach by sectionName), or put a port mapping in front',
-  })
+  diagnostics.push(
+    diagnostic('data-plane-ports-differ', {service: refOf(plane.service), ports: moved.map((p) => ({port: String(p.port), targetPort: String(p.targetPort ?? p.port)}))}, {
+      ...about('Gateway', plane.gateway),
+      fidelity: 'manual',
+      hint: 'point those clients at 80/443, or add Gateway listeners on those ports (their routes attach by sectionName), or put a port mapping in front',
+    }),
+  )
 }
 
 /**

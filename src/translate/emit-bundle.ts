@@ -9,6 +9,7 @@ import type {LoadBalancerStepId} from '../configmap/types.js'
 import {rewriteIssuers} from './bundle/issuers.js'
 import {streamServices} from './bundle/stream-services.js'
 import {about, objectRef, refOf} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {GatewayController} from './controller-workloads.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from '../model/ingress-model.js'
@@ -73,16 +74,33 @@ export function planCertificates(ingresses: IngressModel[], secrets: KubeObject[
 
 /** Adds the Secrets of planned Certificates (gateway namespace, no ReferenceGrant needed) to the listeners. */
 export function addPlannedSecrets(certs: Map<string, Map<string, CertRef>>, plans: CertManagerPlans, ingresses: IngressModel[]): void {
+  // The plans of each Ingress (keys `<ingress id>#<Secret>`), in the map's order: one walk of every plan per Ingress
+  // was quadratic where every Ingress asks cert-manager for its certificate.
+  const plansOf = new Map<string, CertificatePlan[]>()
+  for (const [id, plan] of plans.bySecret) {
+    for (let hash = id.indexOf('#'); hash >= 0; hash = id.indexOf('#', hash + 1)) {
+      const ingressId = id.slice(0, hash)
+      const list = plansOf.get(ingressId)
+      if (list) list.push(plan)
+      else plansOf.set(ingressId, [plan])
+    }
+  }
+  const sourcesOf = new Map<CertRef, Set<string>>()
   for (const ingress of ingresses) {
     if (!plans.ingresses.has(ingress.id)) continue
     const key = gatewayKey(ingress.gateway)
     const refs = certs.get(key) ?? new Map<string, CertRef>()
     certs.set(key, refs)
-    for (const [id, plan] of plans.bySecret) {
-      if (!id.startsWith(`${ingress.id}#`)) continue
+    for (const plan of plansOf.get(ingress.id) ?? []) {
       const refId = `${plan.secretRef.namespace}/${plan.secretRef.name}`
       const ref = refs.get(refId) ?? {namespace: plan.secretRef.namespace, name: plan.secretRef.name, sources: [], subject: about('Ingress', ingress.ref)}
-      if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
+      let seen = sourcesOf.get(ref)
+      if (!seen) sourcesOf.set(ref, (seen = new Set(ref.sources)))
+      const source = objectRef('Ingress', ingress.ref)
+      if (!seen.has(source)) {
+        seen.add(source)
+        ref.sources.push(source)
+      }
       refs.set(refId, ref)
     }
   }
@@ -267,7 +285,7 @@ export function streamParts(
       if (ref.name === undefined) continue
       const cm = configMaps.get(ref.name.includes('/') ? ref.name : `default/${ref.name}`)
       if (!cm) {
-        if (!reported.has(ref.name)) diagnostics.push({level: 'warning', code: 'stream-configmap-not-found', message: `${name} ConfigMap ${ref.name} (${ref.from}) is not in the input`})
+        if (!reported.has(ref.name)) diagnostics.push(diagnostic('stream-configmap-not-found', {configMap: ref.name, from: ref.from, flag: name}))
         reported.add(ref.name)
         continue
       }

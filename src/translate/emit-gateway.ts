@@ -4,6 +4,7 @@
  */
 import {compareStrings, shortHash} from '../util/hash.js'
 import {about, objectRef} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {HostIndex} from './hosts.js'
 import type {IngressModel, Location} from '../model/ingress-model.js'
 import {dnsName, normalizeHost} from '../model/names.js'
@@ -39,17 +40,27 @@ export function collectCertificateRefs(
   diagnostics: Diagnostic[],
 ): Map<string, Map<string, CertRef>> {
   const byGateway = new Map<string, Map<string, CertRef>>()
+  // Each ref's sources as a set too: a wildcard Secret named by thousands of Ingresses made the check quadratic.
+  const sourcesOf = new Map<CertRef, Set<string>>()
   const add = (ingress: IngressModel, secretName: string) => {
     const key = gatewayKey(ingress.gateway)
     const refs = byGateway.get(key) ?? new Map<string, CertRef>()
     byGateway.set(key, refs)
     const id = `${ingress.ref.namespace}/${secretName}`
-    const ref = refs.get(id) ?? {namespace: ingress.ref.namespace, name: secretName, sources: [], subject: about('Ingress', ingress.ref)}
-    if (!ref.sources.includes(objectRef('Ingress', ingress.ref))) ref.sources.push(objectRef('Ingress', ingress.ref))
-    refs.set(id, ref)
+    let ref = refs.get(id)
+    if (!ref) {
+      ref = {namespace: ingress.ref.namespace, name: secretName, sources: [], subject: about('Ingress', ingress.ref)}
+      refs.set(id, ref)
+      sourcesOf.set(ref, new Set())
+    }
+    const source = objectRef('Ingress', ingress.ref)
+    const seen = sourcesOf.get(ref)!
+    if (!seen.has(source)) {
+      seen.add(source)
+      ref.sources.push(source)
+    }
   }
-  const report = (ingress: IngressModel, d: Omit<Diagnostic, 'object' | 'source'>) =>
-    diagnostics.push({...d, ...about('Ingress', ingress.ref), source: ingress.source})
+  const at = (ingress: IngressModel, hint?: string) => ({...about('Ingress', ingress.ref), ...(hint !== undefined ? {hint} : {}), source: ingress.source})
   const defaultCertHosts = new Map<IngressModel, string[]>()
   const unlistedHosts = new Map<IngressModel, string[]>()
   const wonEntries = new Set<string>()
@@ -63,43 +74,28 @@ export function collectCertificateRefs(
     else unlistedHosts.set(tls.ingress, [...(unlistedHosts.get(tls.ingress) ?? []), host.name])
   }
   for (const [ingress, hosts] of defaultCertHosts) {
-    report(ingress, {
-      level: 'warning',
-      code: 'tls-without-secret',
-      message: `${hosts.join(', ')}: the TLS entry has no secretName, so ingress-nginx served the host with its default certificate (and redirected HTTP to HTTPS)`,
-      hint: `the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ${gatewayKey(ingress.gateway)}`,
-    })
+    diagnostics.push(
+      diagnostic('tls-without-secret', {hosts}, at(ingress, `the gateway owner must add the default certificate (--default-ssl-certificate of the controller) to the https listener of ${gatewayKey(ingress.gateway)}`)),
+    )
   }
   for (const [ingress, hosts] of unlistedHosts) {
     const secrets = [...new Set(((ingress.object.spec.tls ?? []) as any[]).map((e) => e?.secretName).filter((n) => typeof n === 'string' && n !== ''))] as string[]
     for (const s of secrets) add(ingress, s)
-    report(ingress, {
-      level: 'warning',
-      code: 'tls-host-not-listed',
-      fidelity: 'approximate',
-      message: `${hosts.join(', ')} ${hosts.length === 1 ? 'is' : 'are'} not listed in spec.tls: ingress-nginx served ${hosts.length === 1 ? 'it' : 'them'} with the Ingress's Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets ${secrets.length > 0 ? secrets.join(', ') : 'no Secret from this Ingress'} and Envoy picks by SNI`,
-      hint: 'list every host in spec.tls (or check that one of the Secrets covers it); otherwise add the default certificate to the https listener',
-    })
+    diagnostics.push(
+      diagnostic('tls-host-not-listed', {hosts, secrets}, at(ingress, 'list every host in spec.tls (or check that one of the Secrets covers it); otherwise add the default certificate to the https listener')),
+    )
   }
   // TLS entries that win no host: nginx ignored them (another Ingress came first, or no rule has the host).
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served || skip(ingress)) continue
     const tls: any[] = Array.isArray(ingress.object.spec.tls) ? ingress.object.spec.tls : []
     tls.forEach((entry, i) => {
-      if (wonEntries.has(`${ingress.id}#${i}`) || [...unlistedHosts.keys()].includes(ingress)) return
+      if (wonEntries.has(`${ingress.id}#${i}`) || unlistedHosts.has(ingress)) return
       // The same Secret is on the listener anyway (two Ingresses of a namespace naming one Secret): nothing lost.
       if (entry?.secretName && byGateway.get(gatewayKey(ingress.gateway))?.has(`${ingress.ref.namespace}/${entry.secretName}`)) return
       const hosts = (Array.isArray(entry?.hosts) ? entry.hosts : []).map(normalizeHost)
       const winners = [...new Set(hosts.map((h: string) => index.hosts.get(h)?.tls?.ingress.id).filter((id: string | undefined) => id && id !== ingress.id))]
-      report(ingress, {
-        level: 'warning',
-        code: 'tls-entry-ignored',
-        message: `spec.tls[${i}] (${hosts.join(', ') || 'no hosts'}${entry?.secretName ? `, Secret ${entry.secretName}` : ''}) is not used: ${
-          winners.length > 0
-            ? `ingress-nginx takes a host's certificate from the first Ingress with TLS for it, here ${winners.join(', ')}`
-            : 'none of its hosts has a rule in this Ingress, and ingress-nginx only takes TLS from Ingresses that route the host'
-        }; it is left off the listener`,
-      })
+      diagnostics.push(diagnostic('tls-entry-ignored', {entry: i, hosts, ...(entry?.secretName ? {secret: String(entry.secretName)} : {}), winners: winners as string[]}, at(ingress)))
     })
   }
   return byGateway
@@ -279,12 +275,7 @@ export function unionWithLive(generated: EmittedObject<'Gateway'>, live: KubeObj
   const {gatewayClassName: liveClass, listeners: liveListeners = [], ...otherSpec} = liveGatewaySpec(live)
   const spec: GatewaySpec = {...structuredClone(otherSpec), gatewayClassName: liveClass ?? generated.spec.gatewayClassName, listeners: []}
   if (liveClass && liveClass !== generated.spec.gatewayClassName) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'gateway-class-differs',
-      ...subject,
-      message: `the live Gateway uses class "${liveClass}", not "${generated.spec.gatewayClassName}"; its class is kept (changing it would move the Gateway to another controller)`,
-    })
+    diagnostics.push(diagnostic('gateway-class-differs', {live: liveClass, expected: generated.spec.gatewayClassName}, subject))
   }
   const listeners: GatewayListener[] = structuredClone(liveListeners)
   for (const ours of generated.spec.listeners) {
@@ -294,12 +285,9 @@ export function unionWithLive(generated: EmittedObject<'Gateway'>, live: KubeObj
       continue
     }
     if (existing.port !== ours.port || existing.protocol !== ours.protocol) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'gateway-listener-differs',
-        ...subject,
-        message: `live listener "${ours.name}" is ${existing.protocol} ${existing.port}, the conversion expects ${ours.protocol} ${ours.port}; the live listener is kept`,
-      })
+      diagnostics.push(
+        diagnostic('gateway-listener-differs', {listener: ours.name, live: {protocol: existing.protocol, port: existing.port}, expected: {protocol: ours.protocol, port: ours.port}}, subject),
+      )
     }
     if (ours.tls?.certificateRefs) {
       // The live refs stay as they are, in their order (the first is Envoy's fallback certificate for clients

@@ -3,6 +3,7 @@
  * Ingress's annotation fragments, targeting all of its routes (an annotation applies to its own Ingress only).
  */
 import {about, objectRef} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {IngressModel, Intent, Location, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
@@ -60,14 +61,7 @@ function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[],
       continue
     }
     if (!setPath(built.spec, f.path, f.value)) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'policy-field-conflict',
-        ...about('Ingress', ingress.ref),
-        annotation: f.from[0],
-        message: `${f.from.join(', ')} sets ${kind} ${f.path}, which another annotation of this Ingress already set; the first one is kept`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('policy-field-conflict', {keys: f.from, kind, path: f.path}, {...about('Ingress', ingress.ref), annotation: f.from[0], source: ingress.source}))
     }
   }
   return built

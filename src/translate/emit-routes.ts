@@ -327,13 +327,7 @@ export function emitRoutes(
     const index = indexes.of(ingress)
     const locations = index.byIngress.get(ingress.id) ?? []
     if (locations.length === 0) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'no-routable-paths',
-        ...about('Ingress', ingress.ref),
-        message: `Ingress ${ingress.id} has no path left to route (see the other messages); no HTTPRoute is emitted`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('no-routable-paths', {ingress: ingress.id}, {...about('Ingress', ingress.ref), source: ingress.source}))
       continue
     }
     const filters = new Map<string, Emitted>()
@@ -358,6 +352,10 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     byHost.set(loc.host, list)
   }
   const groups = new Map<string, HostGroup>()
+  // Hosts share a group when their signatures (the JSON of their rules) agree; with one host every group is a
+  // different part of it (early, plain, acme), so a counter names them without serializing every rule.
+  let parts = 0
+  const signature = (sig: unknown[]) => (byHost.size > 1 ? JSON.stringify(sig) : String(parts++))
   for (const [hostName, locs] of byHost) {
     const host = index.hosts.get(hostName)!
     const server = regexServer(ingress, host, run)
@@ -377,7 +375,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     if (early.length > 0) {
       for (const x of early) run.consumed.add(x)
       const rules = early.map((x) => ({matches: x.rule.matches, filters: x.rule.filters ?? [], backendRefs: x.rule.backendRefs}))
-      const sig = JSON.stringify([hostName === '', 'early', rules])
+      const sig = signature([hostName === '', 'early', rules])
       const g = groups.get(sig)
       if (g) g.hosts.push(hostName)
       else groups.set(sig, {hosts: [hostName], sections: [options.httpListener], rules: rules as RuleDraft[], canaries: new Set(), acme: false, early: true})
@@ -397,7 +395,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
       }
       // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
       const exempt = part.acme && authExemptAcme(ingress, part.locs)
-      const sig = JSON.stringify([hostName === '', part.acme, exempt, part.sections, rules])
+      const sig = signature([hostName === '', part.acme, exempt, part.sections, rules])
       const g = groups.get(sig)
       if (g) {
         g.hosts.push(hostName)
@@ -623,16 +621,15 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
       const own = ingress.annotations.get('force-ssl-redirect')?.valid === true
       const annotation = `${options.annotationPrefix}/force-ssl-redirect`
       if (own) ingress.fidelity.set(annotation, 'manual')
-      diagnostics.push({
-        level: 'warning',
-        code: 'force-ssl-redirect-without-tls',
-        ...about('Ingress', ingress.ref),
-        ...(own ? {annotation} : {}),
-        fidelity: 'manual',
-        message: `${own ? '' : 'force-ssl-redirect comes from the ConfigMap force-ssl-redirect: "true": '}host ${host.name} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
-        hint: 'redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it',
-        source: ingress.source,
-      })
+      diagnostics.push(
+        diagnostic('force-ssl-redirect-without-tls', {host: host.name, fromConfigMap: !own}, {
+          ...about('Ingress', ingress.ref),
+          ...(own ? {annotation} : {}),
+          fidelity: 'manual',
+          hint: 'redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so the Gateway terminates it',
+          source: ingress.source,
+        }),
+      )
     }
     return [options.httpListener, ...(host.httpsAlso ?? [])]
   }
@@ -834,8 +831,7 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   for (const d of drafts) {
     const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
-    const first = d.matches.length > 0 ? JSON.stringify(d.matches[0]) : undefined
-    const dup = existing !== undefined && first !== undefined && matchKeys.get(existing)!.has(first)
+    const dup = existing !== undefined && d.matches.length > 0 && matchKeys.get(existing)!.has(JSON.stringify(d.matches[0]))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
       const keys = matchKeys.get(existing)!
       for (const m of d.matches) {

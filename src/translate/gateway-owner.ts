@@ -14,6 +14,7 @@ import type {ClassSelection} from './select.js'
 import type {GatewayControllers} from './controller-workloads.js'
 import {attachEnvoyProxy, buildEnvoyProxies, checkDataPlane, checkInheritedEnvoyProxy, envoyProxyConfigMapKeys, gatewayClassProxy, loadBalancerStepDone, planDataPlanes, type DataPlane, type DataPlaneContext} from './data-plane.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {certificateCutoverSteps, clientTrafficObjects, isPassthrough, issuerObjects, streamParts, type CertManagerPlans} from './emit-bundle.js'
 import {
   gatewayKey,
@@ -153,36 +154,29 @@ function gatewayParts(key: string, gw: NamespacedName, redirect: RedirectPlan | 
   const certList = allCerts.slice(0, MAX_CERTIFICATE_REFS)
   if (allCerts.length > MAX_CERTIFICATE_REFS) {
     const rest = allCerts.slice(MAX_CERTIFICATE_REFS).map((c) => `${c.namespace}/${c.name}`)
-    diagnostics.push({
-      level: 'error',
-      code: 'too-many-certificates',
-      ...about('Gateway', gw),
-      message: `${allCerts.length} TLS Secrets for one https listener, and Gateway API allows ${MAX_CERTIFICATE_REFS}: ${rest.length} are left out (${rest.slice(0, 5).join(', ')}${rest.length > 5 ? ', ...' : ''}), so their hosts get no certificate`,
-      hint: 'split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates',
-    })
+    diagnostics.push(
+      diagnostic('too-many-certificates', {count: allCerts.length, max: MAX_CERTIFICATE_REFS, left: rest}, {
+        ...about('Gateway', gw),
+        hint: 'split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates',
+      }),
+    )
     checklist.push(`${key}: more than ${MAX_CERTIFICATE_REFS} certificates: add hostname-specific HTTPS listeners for ${rest.length} Secrets`)
   }
   const passthrough = input.emitBundle ? passthroughListeners(input.emitted, key, options) : []
   if (passthrough.length > 0) {
-    diagnostics.push({
-      level: 'info',
-      code: 'passthrough-listeners',
-      ...about('Gateway', gw),
-      message: `listeners ${passthrough.map((l) => l.name).join(', ')} (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to ${key}, and the TLSRoutes attach to them`,
-    })
+    diagnostics.push(diagnostic('passthrough-listeners', {gateway: key, listeners: passthrough.map((l) => l.name)}, about('Gateway', gw)))
   }
   const hostListeners = httpsPlan.hostListeners.get(key) ?? []
   const listeners = [...hostListeners.filter((l) => l.generated).map((l) => hostListenerObject(l, options)), ...passthrough, ...streamListeners]
   // The Gateway CRD allows 64 listeners (http, https, the hosts' own, passthrough, tcp/udp-services).
   const listenerCount = 1 + (certList.length > 0 ? 1 : 0) + listeners.length
   if (listenerCount > 64) {
-    diagnostics.push({
-      level: 'error',
-      code: 'too-many-listeners',
-      ...about('Gateway', gw),
-      message: `${key} needs ${listenerCount} listeners and Gateway API allows 64: the API server rejects the Gateway`,
-      hint: 'move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets',
-    })
+    diagnostics.push(
+      diagnostic('too-many-listeners', {gateway: key, count: listenerCount}, {
+        ...about('Gateway', gw),
+        hint: 'move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets',
+      }),
+    )
   }
   return {key, gateway: gw, certList, listeners, hostListeners, ...(redirect ? {redirect} : {})}
 }
@@ -246,23 +240,13 @@ function gatewayRecords(parts: GatewayParts, planes: DataPlane[], usedRouteNames
     pushAll(out, redirectRoutes(gw, redirect, options, usedRouteNames))
     const own = input.partitions.find((p) => p.key === key)?.ingresses ?? []
     if (!own.some((i) => i.annotations.get('preserve-trailing-slash')?.value === true)) {
-      diagnostics.push({
-        level: 'info',
-        code: 'redirect-keeps-trailing-slash',
-        ...about('Gateway', gw),
-        fidelity: 'approximate',
-        message: `nginx's HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect`,
-      })
+      diagnostics.push(diagnostic('redirect-keeps-trailing-slash', {}, {...about('Gateway', gw), fidelity: 'approximate'}))
     }
   }
   if (certList.length === 0 && hostListeners.length === 0 && redirect) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'https-listener-without-certificates',
-      ...about('Gateway', gw),
-      message: `no Ingress names a TLS Secret, so the https listener of ${key} is left out; its TLS hosts relied on the controller's default certificate`,
-      hint: 'add the default certificate to an https listener before routes attached to it can be accepted',
-    })
+    diagnostics.push(
+      diagnostic('https-listener-without-certificates', {gateway: key}, {...about('Gateway', gw), hint: 'add the default certificate to an https listener before routes attached to it can be accepted'}),
+    )
   }
   return out
 }
@@ -286,13 +270,7 @@ function ownerNeeds(parts: GatewayParts, input: OwnerInput, diagnostics: Diagnos
   if (redirect) needs.push(`https-redirect hostnames ${[...redirect.wholeHosts.map((h) => h.host), ...redirect.partial.map((p) => p.host + ' (some paths)')].join(', ')}`)
   if (needs.length === 0) return
   checklist.push(`add to ${key}: ${needs.join('; ')}`)
-  diagnostics.push({
-    level: 'info',
-    code: 'gateway-owner-needs',
-    ...about('Gateway', gw),
-    message: `the gateway owner must add to ${key}: ${needs.join('; ')}`,
-    hint: 'or rerun with --emit-gateway to generate the Gateway bundle',
-  })
+  diagnostics.push(diagnostic('gateway-owner-needs', {gateway: key, needs}, {...about('Gateway', gw), hint: 'or rerun with --emit-gateway to generate the Gateway bundle'}))
 }
 
 /** cert-manager Certificates (passthrough ones beside their backend, the rest in the bundle) and rewritten Issuers. */
@@ -378,15 +356,10 @@ function namespaceRecords(routeNamespaces: Set<string>, gateways: NamespacedName
     return [...names].sort().map((ns) => record(namespaceObject(ns, options), 'namespace'))
   }
   if (routeNamespaces.size > 0) {
-    const list = [...routeNamespaces].sort().join(', ')
+    const namespaces = [...routeNamespaces].sort()
     const label = `${options.namespaceLabel.key}=${options.namespaceLabel.value}`
-    checklist.push(`label namespaces ${list} with ${label}`)
-    diagnostics.push({
-      level: 'info',
-      code: 'namespace-label-needed',
-      message: `namespaces ${list} need the label ${label} before their routes attach to the shared Gateway`,
-      hint: `kubectl label namespace NAME ${label}`,
-    })
+    checklist.push(`label namespaces ${namespaces.join(', ')} with ${label}`)
+    diagnostics.push(diagnostic('namespace-label-needed', {namespaces, label}, {hint: `kubectl label namespace NAME ${label}`}))
   }
   return []
 }
@@ -400,12 +373,11 @@ function reportPlainHosts(partition: GatewayPartition | undefined, ingresses: In
   const passthroughHosts = new Set(ingresses.filter((i) => i.served && !i.isCanary && isPassthrough(i)).flatMap((i) => (i.object.spec.rules ?? []).map((r: any) => normalizeHost(r?.host))))
   const plainHosts = [...index.hosts.values()].filter((h) => h.name !== '' && !h.tls && !h.httpsAlso && !h.name.includes('${') && !passthroughHosts.has(h.name)).map((h) => h.name).sort(compareStrings)
   if (plainHosts.length === 0) return
-  diagnostics.push({
-    level: 'info',
-    code: 'plain-hosts-https',
-    message: `${partition ? `${partition.key}: ` : ''}${plainHosts.length} host(s) have no TLS in any Ingress (${plainHosts.slice(0, 5).join(', ')}${plainHosts.length > 5 ? ', ...' : ''}): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only`,
-    hint: 'if clients reach them over HTTPS (a wildcard --default-ssl-certificate, say), add TLS entries for them or attach their routes to the https listener with that certificate on it',
-  })
+  diagnostics.push(
+    diagnostic('plain-hosts-https', {...(partition ? {gateway: partition.key} : {}), hosts: plainHosts}, {
+      hint: 'if clients reach them over HTTPS (a wildcard --default-ssl-certificate, say), add TLS entries for them or attach their routes to the https listener with that certificate on it',
+    }),
+  )
 }
 
 /** Every Secret a Gateway's listeners read (the shared https listener and the hosts' own), for the ReferenceGrants. */

@@ -6,6 +6,8 @@
 import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {pathOwnerReason, type PathOwnerReason} from '../model/catalogue/routes.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
@@ -34,24 +36,12 @@ export function resolveBackend(
 ): ServiceBackend | undefined {
   const subject = about('Ingress', ingress.ref)
   if (backend?.resource) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'resource-backend',
-      ...subject,
-      message: `${where}: backend is a resource (${backend.resource.kind ?? '?'}/${backend.resource.name ?? '?'}), not a Service; ingress-nginx skips such paths and so does the conversion`,
-      source: ingress.source,
-    })
+    diagnostics.push(diagnostic('resource-backend', {where, kind: String(backend.resource.kind ?? '?'), name: String(backend.resource.name ?? '?')}, {...subject, source: ingress.source}))
     return undefined
   }
   const svc = backend?.service
   if (!svc || typeof svc.name !== 'string' || svc.name === '') {
-    diagnostics.push({
-      level: 'error',
-      code: 'invalid-backend',
-      ...subject,
-      message: `${where}: backend has no service name; the path is not converted`,
-      source: ingress.source,
-    })
+    diagnostics.push(diagnostic('invalid-backend', {where, problem: 'no-service-name'}, {...subject, source: ingress.source}))
     return undefined
   }
   const namespace = ingress.ref.namespace
@@ -60,17 +50,19 @@ export function resolveBackend(
     // backend-protocol HTTPS/GRPCS already routes through a Backend whose fqdn is the Service's cluster DNS name,
     // which the cluster DNS answers with a CNAME to the external name: nothing to create.
     const viaBackend = ingress.intents.backendOverride?.viaBackend === true
-    diagnostics.push({
-      level: viaBackend ? 'info' : 'warning',
-      code: 'externalname-service',
-      ...subject,
-      fidelity: viaBackend ? 'exact' : 'manual',
-      message: viaBackend
-        ? `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); the route reaches it through the Envoy Gateway Backend this conversion emits for backend-protocol (fqdn ${svc.name}.${namespace}.svc.cluster.local, which the cluster DNS resolves to ${service.spec.externalName})`
-        : `${where}: Service ${namespace}/${svc.name} is of type ExternalName (${service.spec.externalName}); Envoy Gateway v1.9 rejects ExternalName backends`,
-      hint: viaBackend ? undefined : `create an Envoy Gateway Backend with the fqdn endpoint ${service.spec.externalName} and the path's port, and point the route's backendRef at it (group gateway.envoyproxy.io, kind Backend)`,
-      source: ingress.source,
-    })
+    diagnostics.push(
+      diagnostic(
+        'externalname-service',
+        {where, namespace, name: svc.name, externalName: String(service.spec.externalName), viaBackend},
+        {
+          ...subject,
+          level: viaBackend ? 'info' : 'warning',
+          fidelity: viaBackend ? 'exact' : 'manual',
+          ...(viaBackend ? {} : {hint: `create an Envoy Gateway Backend with the fqdn endpoint ${service.spec.externalName} and the path's port, and point the route's backendRef at it (group gateway.envoyproxy.io, kind Backend)`}),
+          source: ingress.source,
+        },
+      ),
+    )
   }
   const port = svc.port ?? {}
   if (typeof port.number === 'number' || (typeof port.number === 'string' && /^\d+$/.test(port.number))) {
@@ -79,37 +71,27 @@ export function resolveBackend(
   if (typeof port.name === 'string' && port.name !== '') {
     const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
     if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
-    diagnostics.push({
-      level: 'warning',
-      code: 'unresolved-port-name',
+    const problem = service ? ('no-such-port' as const) : ('service-not-in-input' as const)
+    diagnostics.push(diagnostic('unresolved-port-name', {at: where, namespace, service: svc.name, portName: port.name, problem}, {
       ...subject,
-      message: service
-        ? `${where}: Service ${namespace}/${svc.name} has no port named "${port.name}"; the path is not converted`
-        : `${where}: port name "${port.name}" of Service ${namespace}/${svc.name} cannot be resolved, the Service is not in the input; the path is not converted`,
       hint: service
         ? 'Gateway API needs a port number: name the port in the Service, or use port.number in the Ingress'
         : 'Gateway API needs a port number: add the Service to the input (Helm-generated: helm template RELEASE CHART -n NAMESPACE | kubectl ingress2gw convert -f - -f DIR), or read it from the current kube context with --lookup-cluster; or use port.number in the Ingress',
       source: ingress.source,
-    })
+    }))
     return undefined
   }
-  diagnostics.push({
-    level: 'error',
-    code: 'invalid-backend',
-    ...subject,
-    message: `${where}: backend service ${svc.name} has no port; the path is not converted`,
-    source: ingress.source,
-  })
+  diagnostics.push(diagnostic('invalid-backend', {where, problem: 'no-port', service: svc.name}, {...subject, source: ingress.source}))
   return undefined
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 
 /** Why a rule host cannot become a Gateway API hostname (IPs and invalid names), or undefined. */
-export function invalidHostReason(host: string): string | undefined {
+export function invalidHostReason(host: string): 'ip-address' | 'not-dns-name' | undefined {
   if (host === '' || host.includes('${')) return undefined
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return 'is an IP address, which Gateway API hostnames do not allow (nginx matched it against the Host header)'
-  if (!HOSTNAME.test(host) || host.length > 253) return 'is not a valid DNS name (Gateway API hostnames are lower-case DNS names, optionally with a leading *.)'
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return 'ip-address'
+  if (!HOSTNAME.test(host) || host.length > 253) return 'not-dns-name'
   return undefined
 }
 
@@ -188,13 +170,16 @@ function addCatchAll(table: LocationTable, services: Map<string, KubeObject>, di
   if (backend) addLocation(table, {host: '', path: '/', match: 'Prefix', pathType: 'Prefix', ingress: catchAll, backend, fromDefaultBackend: true, canaries: []})
   for (const other of shadowed) {
     const cross = crossControllerNote(catchAll, other)
+    if (!cross) {
+      diagnostics.push(diagnostic('default-backend-shadowed', {first: catchAll.id}, {...about('Ingress', other.ref), source: other.source}))
+      continue
+    }
+    // cross-controller-conflict has many shapes (shared-gateways.ts too): still written inline.
     diagnostics.push({
       level: 'warning',
-      code: cross ? 'cross-controller-conflict' : 'default-backend-shadowed',
+      code: 'cross-controller-conflict',
       ...about('Ingress', other.ref),
-      message: cross
-        ? `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll)}, first in ingress-nginx's order, and this one has no effect`
-        : `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${catchAll.id} comes first in ingress-nginx's order; this one has no effect`,
+      message: `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll)}, first in ingress-nginx's order, and this one has no effect`,
       source: other.source,
     })
   }
@@ -207,13 +192,7 @@ function addRulePaths(table: LocationTable, ingress: IngressModel, services: Map
     const hostName = normalizeHost(rule?.host)
     const invalid = invalidHostReason(hostName)
     if (invalid) {
-      diagnostics.push({
-        level: 'error',
-        code: 'invalid-host',
-        ...about('Ingress', ingress.ref),
-        message: `rules[${ruleIndex}].host "${rule?.host}" ${invalid}; the rule is not converted`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('invalid-host', {rule: ruleIndex, host: String(rule?.host), problem: invalid}, {...about('Ingress', ingress.ref), source: ingress.source}))
       return
     }
     serverFor(table, hostName, ingress)
@@ -226,13 +205,7 @@ function addRulePaths(table: LocationTable, ingress: IngressModel, services: Map
 function addRulePath(table: LocationTable, ingress: IngressModel, hostName: string, p: any, where: string, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
   const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
   if (!path.startsWith('/')) {
-    diagnostics.push({
-      level: 'error',
-      code: 'invalid-path',
-      ...about('Ingress', ingress.ref),
-      message: `${where}: path "${path}" is not absolute (the API server requires a leading /); the path is not converted`,
-      source: ingress.source,
-    })
+    diagnostics.push(diagnostic('invalid-path', {where, path}, {...about('Ingress', ingress.ref), source: ingress.source}))
     return
   }
   const match = matchOf(p?.pathType)
@@ -345,14 +318,13 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
       if (!a) continue
       ;(host.aliasesIgnored ??= []).push(a)
       if (crossControllerNote(owner, ingress)) continue // shared-gateways.ts reportAliasesAcross says it
-      diagnostics.push({
-        level: 'warning',
-        code: 'server-alias-shadowed',
-        ...about('Ingress', ingress.ref),
-        annotation: a.from[0],
-        message: `server-alias ${a.names.join(', ')} is not used for host "${hostName}": Ingress ${owner.id} comes first in ingress-nginx's order and sets the host's aliases (${owner.annotations.get('server-alias')!.raw}); nginx skips the aliases of later Ingresses, and so does the conversion`,
-        source: ingress.source,
-      })
+      diagnostics.push(
+        diagnostic(
+          'server-alias-shadowed',
+          {aliases: a.names, host: hostName, owner: owner.id, ownerAliases: owner.annotations.get('server-alias')!.raw},
+          {...about('Ingress', ingress.ref), annotation: a.from[0], source: ingress.source},
+        ),
+      )
     }
   }
   const claims = new Map<string, HostModel[]>()
@@ -362,25 +334,11 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
     for (const alias of a.names) {
       const twinOf = wwwTwins.get(alias)
       if (twinOf !== undefined) {
-        diagnostics.push({
-          level: 'warning',
-          code: 'server-alias-is-www-redirect',
-          ...about('Ingress', ingress.ref),
-          annotation: a.from[0],
-          message: `server-alias ${alias} is also the from-to-www-redirect name of Ingress ${twinOf}: nginx renders the redirect server first and ignores the duplicate name in this host's server, so ${alias} answers with the redirect; the conversion leaves the alias out`,
-          source: ingress.source,
-        })
+        diagnostics.push(diagnostic('server-alias-is-www-redirect', {alias, redirectOf: twinOf}, {...about('Ingress', ingress.ref), annotation: a.from[0], source: ingress.source}))
         continue
       }
       if (alias === host.name || hosts.has(alias)) {
-        diagnostics.push({
-          level: 'info',
-          code: 'server-alias-is-host',
-          ...about('Ingress', ingress.ref),
-          annotation: a.from[0],
-          message: `server-alias ${alias} is already a host of its own; ingress-nginx drops such aliases and so does the conversion`,
-          source: ingress.source,
-        })
+        diagnostics.push(diagnostic('server-alias-is-host', {alias}, {...about('Ingress', ingress.ref), annotation: a.from[0], source: ingress.source}))
         continue
       }
       claims.set(alias, [...(claims.get(alias) ?? []), host])
@@ -392,14 +350,9 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
     first!.aliasFrom = owners.get(first!)!.intents.hostAliases
     for (const other of others) {
       const ingress = owners.get(other)!
-      diagnostics.push({
-        level: 'warning',
-        code: 'server-alias-duplicate',
-        ...about('Ingress', ingress.ref),
-        annotation: ingress.intents.hostAliases!.from[0],
-        message: `server-alias ${alias} of host "${other.name}" is also an alias of host "${first!.name}": nginx has the name in both servers and keeps it for the first one in its configuration, which ingress-nginx sorts by host name, so ${alias} answers as ${first!.name}, and so does the conversion`,
-        source: ingress.source,
-      })
+      diagnostics.push(
+        diagnostic('server-alias-duplicate', {alias, host: other.name, firstHost: first!.name}, {...about('Ingress', ingress.ref), annotation: ingress.intents.hostAliases!.from[0], source: ingress.source}),
+      )
     }
   }
   for (const [host, ingress] of owners) {
@@ -444,13 +397,14 @@ function reportConflict(
   const same = winner.ingress === loser
   const wt = winner.ingress.object.metadata.creationTimestamp
   const lt = loser.object.metadata.creationTimestamp
-  const why = same
-    ? 'the Ingress lists it twice'
+  const owner: PathOwnerReason = same
+    ? {winner: winner.ingress.id, reason: 'listed-twice'}
     : winner.fromDefaultBackend && winner.host === ''
-      ? `the spec.defaultBackend of rule-less Ingress ${winner.ingress.id} is the catch-all server's \`/\`, which ingress-nginx sets up before any path`
+      ? {winner: winner.ingress.id, reason: 'catch-all'}
     : wt && lt && wt !== lt
-      ? `Ingress ${winner.ingress.id} is older (${wt} < ${lt})`
-      : `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${winner.ingress.id} first`
+      ? {winner: winner.ingress.id, reason: 'older', winnerCreated: String(wt), loserCreated: String(lt)}
+      : {winner: winner.ingress.id, reason: 'tie'}
+  const why = pathOwnerReason(owner)
   const cross = crossControllerNote(winner.ingress, loser)
   if (cross) {
     diagnostics.push({
@@ -463,44 +417,37 @@ function reportConflict(
     })
     return
   }
-  diagnostics.push({
-    level: 'warning',
-    code: 'path-conflict',
-    ...about('Ingress', loser.ref),
-    message: `host "${host || '*'}" ${match} ${path} is also defined by Ingress ${winner.ingress.id}; ingress-nginx serves it from ${winner.ingress.id} because ${why}; this path is not emitted for ${loser.id}`,
-    hint: same ? undefined : 'Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate path from one Ingress',
-    source: loser.source,
-  })
+  diagnostics.push(
+    diagnostic('path-conflict', {host, match, path, loser: loser.id, ...owner}, {
+      ...about('Ingress', loser.ref),
+      ...(same ? {} : {hint: 'Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate path from one Ingress'}),
+      source: loser.source,
+    }),
+  )
 }
 
 /** A canary path whose upstream another Ingress created: it carries no traffic shaping (upstreams.ts upstreamCreators). */
 function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, backend: ServiceBackend, where: string, diagnostics: Diagnostic[]): void {
-  const order = (creator.object.metadata?.creationTimestamp ?? '') < (canary.object.metadata?.creationTimestamp ?? '') ? 'older' : 'first in ingress-nginx\'s order'
-  diagnostics.push({
-    level: 'warning',
-    code: 'canary-upstream-not-created',
-    ...about('Ingress', canary.ref),
-    message:
-      `${where}: ${serviceText(backend)} is also used by ${creator.isCanary ? 'canary ' : ''}Ingress ${creator.id} (${order}), which created its upstream (controller.go createUpstreams); ` +
-      `the canary's weight, header and cookie are set only on an upstream the canary creates, so ${creator.isCanary ? `the split of ${creator.id} applied instead` : 'ingress-nginx never routed a request of this path to the canary (balancer.lua route_to_alternative_balancer)'}; no canary split is emitted for it`,
-    hint: 'give the canary a Service (or port) of its own if it is meant to receive traffic, then convert again',
-    source: canary.source,
-  })
+  const creatorOlder = (creator.object.metadata?.creationTimestamp ?? '') < (canary.object.metadata?.creationTimestamp ?? '')
+  diagnostics.push(
+    diagnostic(
+      'canary-upstream-not-created',
+      {where, service: serviceText(backend), creator: creator.id, creatorIsCanary: creator.isCanary, creatorOlder},
+      {...about('Ingress', canary.ref), hint: 'give the canary a Service (or port) of its own if it is meant to receive traffic, then convert again', source: canary.source},
+    ),
+  )
 }
 
 /** A primary's path nginx left out because a canary created its upstream (upstreams.ts canaryOwnedUpstreams). */
 function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend: ServiceBackend, host: string, match: MatchKind, path: string, where: string, diagnostics: Diagnostic[]): void {
-  const order = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '') ? 'older' : 'first in ingress-nginx\'s order'
-  diagnostics.push({
-    level: 'warning',
-    code: 'upstream-owned-by-canary',
-    ...about('Ingress', ingress.ref),
-    message:
-      `${where}: host "${host || '*'}" ${match} ${path} -> ${serviceText(backend)} was not served by ingress-nginx: canary Ingress ${canary.id} (${order}) uses the same Service port and created its upstream as a canary-only one ` +
-      `(controller.go createUpstreams marks it NoServer; getBackendServers skips every path routed to it), so requests for this path got the host's other locations or the default backend (404); the path is not emitted, as nginx did not serve it`,
-    hint: `point the canary at a Service of its own (a canary on the primary's Service has no effect in ingress-nginx), then convert again; to serve this path as written, remove the canary annotation from ${canary.id}`,
-    source: ingress.source,
-  })
+  const canaryOlder = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '')
+  diagnostics.push(
+    diagnostic('upstream-owned-by-canary', {where, host, match, path, service: serviceText(backend), canary: canary.id, canaryOlder}, {
+      ...about('Ingress', ingress.ref),
+      hint: `point the canary at a Service of its own (a canary on the primary's Service has no effect in ingress-nginx), then convert again; to serve this path as written, remove the canary annotation from ${canary.id}`,
+      source: ingress.source,
+    }),
+  )
 }
 
 /**
@@ -523,15 +470,7 @@ function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[])
     if (d.object === subject.object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
   }
   for (const key of keys) canary.fidelity.set(key, 'ignored')
-  diagnostics.push({
-    level: 'warning',
-    code: 'canary-unattached',
-    ...subject,
-    ...(keys.length > 0 ? {annotation: keys[0]} : {}),
-    fidelity: 'ignored',
-    message: `canary Ingress ${canary.id} matches no primary location, so ingress-nginx attached it nowhere (controller.go mergeAlternativeBackends) and it has no effect: ${keys.join(', ') || 'its canary annotations'} ${keys.length === 1 ? 'is' : 'are'} ignored, and no split is emitted`,
-    source: canary.source,
-  })
+  diagnostics.push(diagnostic('canary-unattached', {canary: canary.id, keys}, {...subject, ...(keys.length > 0 ? {annotation: keys[0]} : {}), source: canary.source}))
 }
 
 function attachCanaries(
@@ -570,39 +509,23 @@ function attachCanaries(
       if (!primary && creator && !creator.isCanary) {
         // The upstream is not NoServer: getBackendServers adds the canary's path like any Ingress's (canaries are set
         // aside only after their locations are added), on its host's server or, without one, the catch-all server.
-        diagnostics.push({
-          level: 'warning',
-          code: 'canary-path-served',
-          ...subject,
-          message: `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path || '/'}, and its Service port is also used by Ingress ${creator.id}, which created the upstream, so ingress-nginx served this path as an ordinary location (controller.go getBackendServers); the conversion emits no route for it`,
-          hint: 'add the path to a primary Ingress if it should keep being served, then convert again',
-          source: canary.source,
-        })
+        diagnostics.push(
+          diagnostic(
+            'canary-path-served',
+            {where: c.where, host: c.host, match: c.match, path: c.path, creator: creator.id},
+            {...subject, hint: 'add the path to a primary Ingress if it should keep being served, then convert again', source: canary.source},
+          ),
+        )
         continue
       }
       if (!primary) {
-        diagnostics.push({
-          level: 'warning',
-          code: 'canary-without-primary',
-          ...subject,
-          message:
-            c.path === ''
-              ? `${c.where}: the canary path is empty, and ingress-nginx pairs a canary path with the location of the same path as written (controller.go mergeAlternativeBackends), which is never empty; it ignores this canary path and so does the conversion`
-              : `${c.where}: no primary Ingress serves host "${c.host || '*'}" ${c.match} ${c.path}; ingress-nginx ignores this canary path and so does the conversion`,
-          source: canary.source,
-        })
+        diagnostics.push(diagnostic('canary-without-primary', {where: c.where, host: c.host, match: c.match, path: c.path}, {...subject, source: canary.source}))
         continue
       }
       const backend = resolveBackend(canary, c.backend, services, c.where, diagnostics)
       if (!backend) continue
       if (upstreamKey(backend) === upstreamKey(primary.backend!)) {
-        diagnostics.push({
-          level: 'warning',
-          code: 'canary-same-service',
-          ...subject,
-          message: `${c.where}: the canary routes to the same Service as its primary (${upstreamKey(backend)}); ingress-nginx ignores it`,
-          source: canary.source,
-        })
+        diagnostics.push(diagnostic('canary-same-service', {where: c.where, upstream: upstreamKey(backend)}, {...subject, source: canary.source}))
         continue
       }
       if (creator && creator !== canary) {
@@ -612,13 +535,7 @@ function attachCanaries(
       const key = upstreamKey(primary.backend!)
       const existing = byUpstream.get(key)
       if (existing && existing.ingress !== canary) {
-        diagnostics.push({
-          level: 'warning',
-          code: 'canary-shadowed',
-          ...subject,
-          message: `${c.where}: upstream ${key} already has canary ${existing.ingress.id}; ingress-nginx uses only the first alternative backend of an upstream`,
-          source: canary.source,
-        })
+        diagnostics.push(diagnostic('canary-shadowed', {where: c.where, upstream: key, canary: existing.ingress.id}, {...subject, source: canary.source}))
         continue
       }
       if (!existing) byUpstream.set(key, {ingress: canary, backend})

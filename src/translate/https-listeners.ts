@@ -110,19 +110,17 @@ export function planHttpsListeners(
       }
       // nginx.tmpl SERVER: every server listens on 443 and sets ssl_verify_client from its CertificateAuth (controller.go
       // getBackendServers sets it whether or not the server has a certificate); certificate.lua serves the default one.
-      diagnostics.push({
-        level: 'warning',
-        code: 'mtls-host-without-tls',
-        ...about('Ingress', auth.winner.ingress.ref),
-        annotation: auth.winner.intent.from[0],
-        // Under a TLS wildcard host the wildcard's route still answers the name over HTTPS, without the check:
-        // wildcard-certificates.ts attachCoveredPlainHosts reports that as an error (mtls-host-under-tls-wildcard).
-        message:
-          `host "${hostName}" has no TLS entry: ingress-nginx answered its HTTPS with its default certificate and asked for client certificates there; ${covering && auth.winner.intent.matchCn !== undefined ? 'no listener of its own can check auth-tls-match-cn' : 'no certificate is known for a listener of its own'}, so its routes stay on the http listener (plain HTTP, where nginx asked for no certificate either)` +
-          (covering ? `, and over HTTPS its name reaches the route of the wildcard host ${covering.name} without the check (mtls-host-under-tls-wildcard)` : ' and the host is not served over HTTPS'),
-        hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
-        source: auth.winner.ingress.source,
-      })
+      // Under a TLS wildcard host the wildcard's route still answers the name over HTTPS, without the check:
+      // wildcard-certificates.ts attachCoveredPlainHosts reports that as an error (mtls-host-under-tls-wildcard).
+      diagnostics.push(
+        diagnostic('mtls-host-without-tls', {host: hostName, ...(covering ? {wildcard: covering.name} : {}), matchCn: auth.winner.intent.matchCn !== undefined}, {
+          level: 'warning',
+          ...about('Ingress', auth.winner.ingress.ref),
+          annotation: auth.winner.intent.from[0],
+          hint: `give ${hostName} a TLS entry with its certificate and convert again: it then gets a listener of its own that asks for client certificates`,
+          source: auth.winner.ingress.source,
+        }),
+      )
       continue
     }
     own.add(hostName)
@@ -207,18 +205,15 @@ function coverDeepClientAuthHost(
   const listeners = names.map(hostListenerName)
   host.httpsAlso = listeners
   names.forEach((n, i) => add({gateway: host.gateway, name: listeners[i]!, hostname: n, certificates: [ref], clientAuth: winner, reason: 'client-certificates', generated: true, coveredBy: covering.name}))
-  diagnostics.push({
-    level: 'warning',
-    code: 'mtls-host-under-tls-wildcard',
-    ...about('Ingress', winner.ingress.ref),
-    annotation: winner.intent.from[0],
-    message:
-      `host "${host.name}" has no TLS, and the route of the wildcard host ${covering.name} would answer its HTTPS requests on the Gateway (hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates, with its default certificate (certificate.lua finds no certificate for the name). ` +
-      `So ${host.name} gets listener(s) ${listeners.join(', ')} of its own that ask for them, with the certificate of ${covering.name} (Secret ${ref.namespace}/${ref.name}, which does not cover ${host.name} either) where nginx presented its default certificate; plain HTTP stays served as nginx did. ` +
-      `A request for ${host.name} over a connection whose TLS server name is another name (or none) still reaches the route of ${covering.name}, without a client certificate, where nginx answered it from the host's own server (421 for another server name, ngx_http_set_virtual_server)`,
-    hint: `give ${host.name} a TLS entry with a certificate for it and convert again: the listener then presents that certificate`,
-    source: winner.ingress.source,
-  })
+  diagnostics.push(
+    diagnostic('mtls-host-under-tls-wildcard', {case: 'own-listener', host: host.name, wildcard: covering.name, listeners, secret: `${ref.namespace}/${ref.name}`}, {
+      ...about('Ingress', winner.ingress.ref),
+      level: 'warning',
+      annotation: winner.intent.from[0],
+      hint: `give ${host.name} a TLS entry with a certificate for it and convert again: the listener then presents that certificate`,
+      source: winner.ingress.source,
+    }),
+  )
 }
 
 /**
@@ -454,14 +449,14 @@ function separateShadowedHosts(
     if (!by) continue
     const ref = certificateOf(host)
     if (!ref) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'tls-sni-shadowed',
-        ...about('Ingress', host.tls!.ingress.ref),
-        fidelity: 'approximate',
-        message: `host "${host.name}" has no Secret of its own (ingress-nginx served it with its default certificate), and the listener ${by.name} (hostname ${by.hostname}) receives its TLS connections: Envoy chooses the most specific SNI match, and the shared ${key} https listener matches any name. Over HTTPS it reaches ${by.hostname}'s routes, not its own`,
-        hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
-      })
+      diagnostics.push(
+        diagnostic('tls-sni-shadowed', {case: 'default-certificate', host: host.name, listener: by.name, hostname: by.hostname, gateway: key}, {
+          ...about('Ingress', host.tls!.ingress.ref),
+          level: 'warning',
+          fidelity: 'approximate',
+          hint: `give ${host.name} a TLS entry with its Secret and convert again, or add a listener for ${host.name} with the default certificate`,
+        }),
+      )
       continue
     }
     host.httpsListeners = names.map(hostListenerName)
@@ -469,15 +464,9 @@ function separateShadowedHosts(
     moved.set(by, [...(moved.get(by) ?? []), ...names])
   }
   for (const [by, names] of moved) {
-    diagnostics.push({
-      level: 'info',
-      code: 'tls-sni-shadowed',
-      ...aboutGatewayKey(key),
-      fidelity: 'exact',
-      message:
-        `listener ${by.name} (hostname ${by.hostname}) would receive the TLS connections for ${names.join(', ')}: Envoy picks the listener of the most specific SNI match (exact name, then wildcard, then the shared https listener, which matches any name), and its routes are only ${by.hostname}'s. ` +
-        `As ingress-nginx served each of these names from its own server, they get listeners of their own with the certificate they had (${names.map(hostListenerName).join(', ')}), and their routes attach there`,
-    })
+    diagnostics.push(
+      diagnostic('tls-sni-shadowed', {case: 'moved', listener: by.name, hostname: by.hostname, hosts: names, listeners: names.map(hostListenerName)}, {...aboutGatewayKey(key), level: 'info', fidelity: 'exact'}),
+    )
   }
   if (moved.size === 0) return
   // A Secret whose every host now has a listener of its own is listed there, not on the shared listener.
@@ -515,29 +504,65 @@ interface TlsListenerView {
  */
 function overlappingListenerPairs(listeners: TlsListenerView[], declared: Map<string, Set<string>>): {a: TlsListenerView; b: TlsListenerView; reason: string}[] {
   const pairs: {a: TlsListenerView; b: TlsListenerView; reason: string}[] = []
-  for (let i = 0; i < listeners.length; i++) {
-    for (let j = i + 1; j < listeners.length; j++) {
-      const [a, b] = [listeners[i]!, listeners[j]!]
-      let reason: string | undefined
-      const common = a.ids.find((id) => b.ids.includes(id))
-      if (common) reason = `both list Secret ${common}`
-      else {
-        outer: for (const x of a.ids) {
-          for (const y of b.ids) {
-            for (const n of declared.get(x) ?? []) {
-              const m = [...(declared.get(y) ?? [])].find((o) => overlappingNames(n, o))
-              if (m) {
-                reason = `Secret ${x} is declared for ${n} and Secret ${y} for ${m}`
-                break outer
-              }
+  for (const [i, j] of candidatePairs(listeners, declared)) {
+    const [a, b] = [listeners[i]!, listeners[j]!]
+    let reason: string | undefined
+    const common = a.ids.find((id) => b.ids.includes(id))
+    if (common) reason = `both list Secret ${common}`
+    else {
+      outer: for (const x of a.ids) {
+        for (const y of b.ids) {
+          for (const n of declared.get(x) ?? []) {
+            const m = [...(declared.get(y) ?? [])].find((o) => overlappingNames(n, o))
+            if (m) {
+              reason = `Secret ${x} is declared for ${n} and Secret ${y} for ${m}`
+              break outer
             }
           }
         }
       }
-      if (reason) pairs.push({a, b, reason})
     }
+    if (reason) pairs.push({a, b, reason})
   }
   return pairs
+}
+
+/**
+ * The listener pairs (i < j, in that order) that may overlap: those sharing a Secret or a declared name, and those
+ * where one declares a name a wildcard of the other covers (overlappingNames). Checking every pair was quadratic in
+ * the listeners, thousands where hosts have listeners of their own; this finds the same pairs through indexes.
+ */
+function candidatePairs(listeners: TlsListenerView[], declared: Map<string, Set<string>>): [number, number][] {
+  const shared = new Map<string, Set<number>>()
+  // The wildcard a name's first label falls under (`a.b.c` -> `*.b.c`), and the listeners declaring each wildcard.
+  const covered = new Map<string, Set<number>>()
+  const wildcards = new Map<string, Set<number>>()
+  const addTo = <K>(map: Map<K, Set<number>>, key: K, i: number) => {
+    const set = map.get(key)
+    if (set) set.add(i)
+    else map.set(key, new Set([i]))
+  }
+  listeners.forEach((l, i) => {
+    for (const id of l.ids) {
+      addTo(shared, `secret ${id}`, i)
+      for (const n of declared.get(id) ?? []) {
+        addTo(shared, `name ${n}`, i)
+        if (n.startsWith('*.')) addTo(wildcards, n, i)
+        else if (n.includes('.')) addTo(covered, `*${n.slice(n.indexOf('.'))}`, i)
+      }
+    }
+  })
+  const found = new Map<number, Set<number>>()
+  const pair = (x: number, y: number) => {
+    if (x === y) return
+    const [i, j] = x < y ? [x, y] : [y, x]
+    addTo(found, i, j)
+  }
+  for (const group of shared.values()) for (const x of group) for (const y of group) pair(x, y)
+  for (const [wildcard, names] of covered) for (const x of names) for (const y of wildcards.get(wildcard) ?? []) pair(x, y)
+  const out: [number, number][] = []
+  for (const [i, js] of found) for (const j of js) out.push([i, j])
+  return out.sort((p, q) => p[0] - q[0] || p[1] - q[1])
 }
 
 /**
@@ -598,10 +623,20 @@ function reportHttp2Downgrade(
     })
     return new Set(affected.map((l) => l.name))
   }
-  const hostsOn = (l: TlsListenerView) =>
-    [...index.hosts.values()].filter((h) =>
-      gatewayKey(h.gateway) === key && h.tls !== undefined && h.name !== '' &&
-      (l.hostname === undefined ? h.httpsListeners === undefined : [h.name, ...h.aliases].includes(l.hostname)))
+  // The TLS hosts each listener serves, indexed once (index order kept): a walk of every host per listener was
+  // quadratic where many hosts have listeners of their own.
+  const onShared: HostModel[] = []
+  const byName = new Map<string, HostModel[]>()
+  for (const h of index.hosts.values()) {
+    if (gatewayKey(h.gateway) !== key || h.tls === undefined || h.name === '') continue
+    if (h.httpsListeners === undefined) onShared.push(h)
+    for (const name of new Set([h.name, ...h.aliases])) {
+      const list = byName.get(name)
+      if (list) list.push(h)
+      else byName.set(name, [h])
+    }
+  }
+  const hostsOn = (l: TlsListenerView) => (l.hostname === undefined ? onShared : (byName.get(l.hostname) ?? []))
   const grpc = [...new Set(affected.flatMap((l) => hostsOn(l).filter((h) => h.locations.some((loc) => loc.ingress.intents.grpc !== undefined)).map((h) => h.name)))].sort()
   diagnostics.push(
     diagnostic('tls-listeners-http1-only', {gateway: key, listeners: affected.map((l) => l.name), pairs: described, grpcHosts: grpc}, {

@@ -10,6 +10,7 @@ import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js
 import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {about, sortDiagnostics} from '../model/diagnostics.js'
 import {maskDiagnostic} from '../model/credentials.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
 import {addPlannedSecrets, isPassthrough, planCertificates, type CertManagerPlans} from './emit-bundle.js'
@@ -278,14 +279,7 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
     if (i.backendOverride) all.push(i.backendOverride)
     for (const intent of all) {
       if (consumed.has(intent)) continue
-      diagnostics.push({
-        level: 'warning',
-        code: 'intent-not-emitted',
-        ...about('Ingress', ingress.ref),
-        annotation: intent.from[0],
-        message: `${intent.from.join(', ')} produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won)`,
-        source: ingress.source,
-      })
+      diagnostics.push(diagnostic('intent-not-emitted', {keys: intent.from}, {...about('Ingress', ingress.ref), annotation: intent.from[0], source: ingress.source}))
     }
   }
 }
@@ -293,17 +287,24 @@ function reportUnconsumed(ingresses: IngressModel[], consumed: Set<Intent>, diag
 /** The Ingresses with Flux placeholders (spec or annotation values), said once; returns how many. */
 function reportPlaceholders(ingresses: IngressModel[], diagnostics: Diagnostic[]): number {
   // Files only: a live cluster's values are final (`${` there is literal text).
-  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && (hasPlaceholders(JSON.stringify(i.object.spec ?? {})) || [...i.annotations.values()].some((a) => a.template !== undefined)))
+  const withPlaceholders = ingresses.filter((i) => fluxSubstitutes(i.source.cluster, i.object.metadata) && ((mentionsPlaceholder(i.object.spec) && hasPlaceholders(JSON.stringify(i.object.spec ?? {}))) || [...i.annotations.values()].some((a) => a.template !== undefined)))
   if (withPlaceholders.length === 0) return 0
-  diagnostics.push({
-    level: 'info',
-    code: 'gitops-placeholders',
-    message: `${withPlaceholders.length} Ingress(es) contain \${VAR} placeholders (${withPlaceholders
-      .slice(0, 5)
-      .map((i) => i.id)
-      .join(', ')}${withPlaceholders.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
-  })
+  diagnostics.push(diagnostic('gitops-placeholders', {ingresses: withPlaceholders.map((i) => i.id)}))
   return withPlaceholders.length
+}
+
+/**
+ * Whether any string of a value (keys included) contains `${`: JSON.stringify escapes neither `$` nor `{`, so its
+ * text has a `${` only where one of these strings does, and most Ingresses need no serialization to know they have none.
+ */
+function mentionsPlaceholder(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${')
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) return value.some(mentionsPlaceholder)
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && (key.includes('${') || mentionsPlaceholder((value as Record<string, unknown>)[key]))) return true
+  }
+  return false
 }
 
 const KIND_ORDER = (o: KubeObject) => o.kind

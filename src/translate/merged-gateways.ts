@@ -14,6 +14,7 @@
  * Under ingress-nginx each controller had its own address, so neither could happen.
  */
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {HostIndex} from './hosts.js'
 import type {HostListener} from './https-listeners.js'
 import type {Diagnostic, NamespacedName} from '../model/types.js'
@@ -64,7 +65,7 @@ export function mergedGatewayDiagnostics(gateways: GatewayListeners[]): Diagnost
   // A wildcard HTTPS listener of one Gateway and a host another Gateway serves on a listener without a hostname.
   for (const g of gateways) {
     for (const wild of g.hostListeners.filter((l) => l.generated && l.hostname.startsWith('*.'))) {
-      const taken: string[] = []
+      const taken: {host: string; gateway: string}[] = []
       for (const other of gateways) {
         if (other === g || !other.index) continue
         for (const host of other.index.hosts.values()) {
@@ -72,19 +73,16 @@ export function mergedGatewayDiagnostics(gateways: GatewayListeners[]): Diagnost
           // The host's own listener wins when it is at least as specific (exact, or a longer wildcard).
           const own = other.hostListeners.filter((l) => l.generated && (host.httpsListeners ?? []).includes(l.name))
           if (own.some((l) => !l.hostname.startsWith('*.') || l.hostname.length >= wild.hostname.length)) continue
-          taken.push(`${host.name} (${other.gateway.namespace}/${other.gateway.name})`)
+          taken.push({host: host.name, gateway: `${other.gateway.namespace}/${other.gateway.name}`})
         }
       }
       if (taken.length === 0) continue
-      out.push({
-        level: 'warning',
-        code: 'merged-gateways-wildcard-takes-host',
-        ...about('Gateway', g.gateway),
-        message:
-          `if the GatewayClass merges Gateways (EnvoyProxy mergeGateways: true), the listener ${wild.name} (${wild.hostname}) of ${g.gateway.namespace}/${g.gateway.name} takes the TLS connections for ${taken.join(', ')}: ` +
-          'Envoy picks a wildcard server name over a listener without hostname, so these hosts get this listener\'s certificate and routes instead of their own Gateway\'s; under ingress-nginx each controller had its own address',
-        hint: 'keep mergeGateways off for this GatewayClass (each Gateway then gets its own address), or give these hosts listeners of their own',
-      })
+      out.push(
+        diagnostic('merged-gateways-wildcard-takes-host', {listener: wild.name, hostname: wild.hostname, gateway: `${g.gateway.namespace}/${g.gateway.name}`, hosts: taken}, {
+          ...about('Gateway', g.gateway),
+          hint: 'keep mergeGateways off for this GatewayClass (each Gateway then gets its own address), or give these hosts listeners of their own',
+        }),
+      )
     }
   }
   return out

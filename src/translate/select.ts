@@ -4,6 +4,8 @@
  */
 import {controllerOf, NGINX_CONTROLLER} from './controllers.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import type {InvalidIngressProblem} from '../model/catalogue/sources.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import {resolveSettings} from '../model/settings.js'
@@ -142,22 +144,16 @@ export function admittedClassOf(input: InputObject, selection: Pick<ClassSelecti
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
-export function invalidIngressReason(ingress: KubeObject): string | undefined {
+export function invalidIngressReason(ingress: KubeObject): InvalidIngressProblem | undefined {
   const name = ingress.metadata.name
-  if (!name.includes('${') && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) {
-    return `its name "${name}" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.'), so the API server never accepted it`
-  }
+  if (!name.includes('${') && (!DNS_SUBDOMAIN.test(name) || name.length > 253)) return {problem: 'name-not-dns-subdomain', value: name}
   const ns = ingress.metadata.namespace
-  if (ns && !ns.includes('${') && (!DNS_LABEL.test(ns) || ns.length > 63)) {
-    return `its namespace "${ns}" is not a DNS-1123 label`
-  }
+  if (ns && !ns.includes('${') && (!DNS_LABEL.test(ns) || ns.length > 63)) return {problem: 'namespace-not-dns-label', value: ns}
   const spec = ingress.spec
-  if (spec === undefined || spec === null || typeof spec !== 'object') return 'it has no spec'
-  if (spec.rules !== undefined && !Array.isArray(spec.rules)) return 'spec.rules is not a list'
-  if (!spec.defaultBackend && (!Array.isArray(spec.rules) || spec.rules.length === 0)) {
-    return 'it has neither spec.rules nor spec.defaultBackend'
-  }
-  if (spec.tls !== undefined && !Array.isArray(spec.tls)) return 'spec.tls is not a list'
+  if (spec === undefined || spec === null || typeof spec !== 'object') return {problem: 'no-spec'}
+  if (spec.rules !== undefined && !Array.isArray(spec.rules)) return {problem: 'rules-not-list'}
+  if (!spec.defaultBackend && (!Array.isArray(spec.rules) || spec.rules.length === 0)) return {problem: 'no-rules-or-default-backend'}
+  if (spec.tls !== undefined && !Array.isArray(spec.tls)) return {problem: 'tls-not-list'}
   return undefined
 }
 
@@ -166,16 +162,37 @@ export function invalidIngressReason(ingress: KubeObject): string | undefined {
  * broken by namespace/name descending, as store.go does.
  */
 export function nginxOrder(a: KubeObject, b: KubeObject): number {
-  const ta = a.metadata.creationTimestamp ?? ''
-  const tb = b.metadata.creationTimestamp ?? ''
+  return compareOrderKeys(orderKey(a), orderKey(b))
+}
+
+/** What nginxOrder compares, taken once per object: a sort parsed both timestamps at every comparison. */
+interface OrderKey {
+  timestamp: string
+  time: number
+  id: string
+}
+
+function orderKey(o: KubeObject): OrderKey {
+  const timestamp = o.metadata.creationTimestamp ?? ''
+  return {timestamp, time: timestamp === '' ? NaN : Date.parse(timestamp), id: `${o.metadata.namespace ?? ''}/${o.metadata.name}`}
+}
+
+function compareOrderKeys(a: OrderKey, b: OrderKey): number {
+  const ta = a.timestamp
+  const tb = b.timestamp
   if (ta !== tb) {
     if (ta === '') return 1
     if (tb === '') return -1
-    return Date.parse(ta) - Date.parse(tb) || (ta < tb ? -1 : 1)
+    return a.time - b.time || (ta < tb ? -1 : 1)
   }
-  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`
-  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`
-  return ka < kb ? 1 : ka > kb ? -1 : 0
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+/** The inputs in nginx order (nginxOrder), each one's sort key computed once. */
+function inNginxOrder(inputs: InputObject[]): InputObject[] {
+  const keyed = inputs.map((input) => ({input, key: orderKey(input.object)}))
+  keyed.sort((a, b) => compareOrderKeys(a.key, b.key))
+  return keyed.map((k) => k.input)
 }
 
 /**
@@ -196,13 +213,7 @@ export function selectIngresses(
     const ref = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
     const reason = invalidIngressReason(ing)
     if (reason) {
-      diagnostics.push({
-        level: 'error',
-        code: 'invalid-ingress',
-        ...about('Ingress', ref),
-        message: `Ingress ${ref.namespace}/${ref.name} is skipped: ${reason}`,
-        source: input.source,
-      })
+      diagnostics.push(diagnostic('invalid-ingress', {...ref, ...reason}, {...about('Ingress', ref), source: input.source}))
       unselected.push({ingress: `${ref.namespace}/${ref.name}`, reason: 'invalid'})
       continue
     }
@@ -220,8 +231,9 @@ export function selectIngresses(
     kept.push(input)
   }
   reportSkippedClasses(skipped, selection, new Set(kept.map((k) => admittedClassOf(k, selection).name).filter((n): n is string => n !== undefined)), diagnostics)
-  kept.sort((a, b) => nginxOrder(a.object, b.object))
-  return kept.map((input, order) => {
+  // Read once: every Ingress starts from the settings of no ConfigMap until compileAnnotations resolves its own.
+  const noConfigMap = controllerDefaults(undefined)
+  return inNginxOrder(kept).map((input, order) => {
     const ing = input.object
     const ref: NamespacedName = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
     const cls = admittedClassOf(input, selection)
@@ -239,7 +251,7 @@ export function selectIngresses(
       isCanary: false,
       fidelity: new Map(),
       // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
-      settings: resolveSettings(new Map(), controllerDefaults(undefined)),
+      settings: resolveSettings(new Map(), noConfigMap),
       intents: {
         sslRedirect: true,
         forceSslRedirect: false,

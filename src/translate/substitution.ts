@@ -8,6 +8,8 @@ import type {RegistryEntry} from '../annotations/index.js'
 import type {AnnotationValue, IngressModel} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {substitutionNeed} from '../model/catalogue/routes.js'
 
 /** A diagnostic about the Ingress being read (object and source filled in by the caller). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
@@ -50,44 +52,28 @@ export function whateverTheSubstitution(value: AnnotationValue, reason: string):
 export function applyNeedsSubstitution(ingress: IngressModel, value: AnnotationValue, entry: RegistryEntry, diag: Diag): void {
   const {fullKey, key} = value
   const template = value.template!
-  const names = describePlaceholders(template)
-  const what = `"${template}" becomes a value ingress-nginx's ${entry.onInvalid.validator} accepts only once Flux substitutes ${names}, and the conversion needs that value to translate ${fullKey}`
+  const need = {key: fullKey, template, validator: entry.onInvalid.validator, placeholders: placeholderTexts(template)}
   ingress.fidelity.set(fullKey, 'manual')
   if (FAIL_CLOSED.has(key)) {
-    ingress.denied ??= {key, status: 503, reason: `${what} (not substituted yet)`}
-    diag({
-      level: 'error',
-      code: 'needs-substitution',
-      annotation: fullKey,
-      fidelity: 'manual',
-      message: `${fullKey}: ${what}; rather than publish these paths without the protection, the converted route answers 503 on every path of this Ingress`,
-      hint: RENDER_FIRST,
-    })
+    ingress.denied ??= {key, status: 503, reason: `${substitutionNeed({...need, case: 'fail-closed'})} (not substituted yet)`}
+    diag(diagnostic('needs-substitution', {...need, case: 'fail-closed'}, {level: 'error', annotation: fullKey, fidelity: 'manual', hint: RENDER_FIRST}))
     return
   }
   if (key === 'canary') {
     ingress.served = false
-    diag({
-      level: 'error',
-      code: 'needs-substitution',
-      annotation: fullKey,
-      fidelity: 'manual',
-      message: `${fullKey}: ${what}; whether this Ingress is a canary decides whose traffic it takes, so the conversion emits nothing for it`,
-      hint: RENDER_FIRST,
-    })
+    diag(diagnostic('needs-substitution', {...need, case: 'canary'}, {level: 'error', annotation: fullKey, fidelity: 'manual', hint: RENDER_FIRST}))
     return
   }
   ingress.annotations.delete(key)
-  const dflt = entry.spec.default !== undefined ? ` (${entry.spec.default})` : ''
   const routing = ROUTING.has(key)
-  diag({
-    level: routing ? 'error' : 'warning',
-    code: 'needs-substitution',
-    annotation: fullKey,
-    fidelity: 'manual',
-    message: `${fullKey}: ${what}; the conversion leaves it out and the default${dflt} is in effect in the converted objects${routing ? ', which changes how requests reach the backend if the substituted value is not the default' : ''}`,
-    hint: `${RENDER_FIRST}, or set ${entry.spec.target} by hand once the value is known`,
-  })
+  diag(
+    diagnostic('needs-substitution', {...need, case: 'left-out', ...(entry.spec.default !== undefined ? {default: String(entry.spec.default)} : {}), routing}, {
+      level: routing ? 'error' : 'warning',
+      annotation: fullKey,
+      fidelity: 'manual',
+      hint: `${RENDER_FIRST}, or set ${entry.spec.target} by hand once the value is known`,
+    }),
+  )
 }
 
 /**
@@ -100,23 +86,22 @@ export function reportObjectsNeedingSubstitution(objects: KubeObject[], diagnost
     const json = JSON.stringify(o)
     // A sentinel cut or changed on its way (a name shortened, a value re-encoded) cannot be restored: say so.
     if (SENTINEL_LEFT.test(json)) {
-      diagnostics.push({
-        level: 'error',
-        code: 'placeholder-lost',
-        ...about(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
-        message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} carries part of a \${VAR} placeholder the conversion could not put back as written`,
-        hint: RENDER_FIRST,
-      })
+      diagnostics.push(
+        diagnostic('placeholder-lost', {kind: o.kind, ...(o.metadata.namespace ? {namespace: o.metadata.namespace} : {}), name: o.metadata.name}, {
+          ...about(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+          hint: RENDER_FIRST,
+        }),
+      )
     }
     const texts = placeholdersOf(json)
     if (texts.length === 0) continue
     count++
-    diagnostics.push({
-      level: 'info',
-      code: 'needs-substitution',
-      ...about(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
-      message: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} keeps ${texts.join(', ')} verbatim: apply it through the Flux Kustomization that substitutes these variables (postBuild.substitute / substituteFrom), or substitute them before \`kubectl apply\``,
-    })
+    diagnostics.push(
+      diagnostic('needs-substitution', {case: 'object', kind: o.kind, ...(o.metadata.namespace ? {namespace: o.metadata.namespace} : {}), name: o.metadata.name, placeholders: texts}, {
+        ...about(o.kind, {namespace: o.metadata.namespace ?? '', name: o.metadata.name}),
+        level: 'info',
+      }),
+    )
   }
   return count
 }

@@ -76,6 +76,8 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
   const servers = new Map<string, IngressModel>()
   const primaries = ingresses.filter((i) => i.served && !i.isCanary)
   for (const ingress of primaries) backends.set(ingress.id, resolveBackends(ingress, services))
+  // Each decision's users as a set too: a Service every Ingress routes a path to (an oauth2-proxy) made the check quadratic.
+  const usersOf = new Map<UpstreamDecision, Set<string>>()
 
   for (const ingress of primaries) {
     const scope = scopeOf(ingress)
@@ -83,10 +85,16 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
       const key = `${scope}|${b.upstream}`
       const existing = upstreams.get(key)
       if (!existing) {
-        upstreams.set(key, {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]})
+        const decision: UpstreamDecision = {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]}
+        upstreams.set(key, decision)
+        usersOf.set(decision, new Set(decision.users))
         continue
       }
-      if (!existing.users.includes(ingress.id)) existing.users.push(ingress.id)
+      const users = usersOf.get(existing)!
+      if (!users.has(ingress.id)) {
+        users.add(ingress.id)
+        existing.users.push(ingress.id)
+      }
       // createUpstreams sets spec.defaultBackend's upstream anew for every Ingress that names it.
       if (b.fromDefaultBackend) {
         existing.creator = ingress

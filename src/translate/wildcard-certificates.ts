@@ -16,6 +16,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {isPassthrough} from './emit-bundle.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
@@ -104,17 +105,14 @@ export function reportAliasesUnderTlsWildcards(index: HostIndex, diagnostics: Di
       const fallback = certificateFallbackName(alias)
       const tls = fallback === undefined ? undefined : index.hosts.get(fallback)?.tls
       if (!tls || ingresses.some((i) => i.controller !== tls.ingress.controller)) continue
-      diagnostics.push({
-        level: 'warning',
-        code: 'alias-under-tls-wildcard',
-        ...about('Ingress', first.ref),
-        fidelity: 'approximate',
-        message:
-          `server-alias "${alias}" of host "${host.name}" (no TLS): ingress-nginx answered its HTTPS with the certificate of the wildcard host ${fallback} and redirected its plain HTTP to HTTPS (308; lua_ingress.lua redirect_to_https looks the request's Host up), but not plain HTTP for ${host.name}. ` +
-          'The route carries both names, so the Gateway serves the alias over plain HTTP without the redirect',
-        hint: `give ${host.name} and ${alias} a TLS entry (the redirect then holds for both), or move ${alias} to an Ingress of its own with the wildcard's Secret`,
-        source: first.source,
-      })
+      diagnostics.push(
+        diagnostic('alias-under-tls-wildcard', {alias, host: host.name, wildcard: fallback!}, {
+          ...about('Ingress', first.ref),
+          fidelity: 'approximate',
+          hint: `give ${host.name} and ${alias} a TLS entry (the redirect then holds for both), or move ${alias} to an Ingress of its own with the wildcard's Secret`,
+          source: first.source,
+        }),
+      )
     }
   }
 }
@@ -159,8 +157,6 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
     if (!main) continue
     const {listener, wildcardListener, covering} = main
     const names = covered.map((c) => c.name)
-    const aliases = names.filter((n) => n !== host.name)
-    const subject = `host "${host.name}"${aliases.length === 0 ? '' : ` (${names.includes(host.name) ? 'and its ' : 'for its '}server-alias ${aliases.map((n) => `"${n}"`).join(', ')})`}`
     const first = servingIngresses(host)[0]
     // nginx asked for client certificates on HTTPS for the host (its own server's ssl_verify_client): a listener
     // that does not ask must not serve it. Fail closed: not attached, said so.
@@ -168,31 +164,32 @@ export function attachCoveredPlainHosts(index: HostIndex, plan: HttpsListenerPla
     if (clientAuth) {
       // Only when no listener of the host's own could ask (https-listeners.ts coverDeepClientAuthHost: auth-tls-match-cn,
       // or the wildcard's certificate is not known): the wildcard's route answers the name without a client certificate.
-      diagnostics.push({
-        level: 'error',
-        code: 'mtls-host-under-tls-wildcard',
-        ...about('Ingress', clientAuth.ref),
-        annotation: clientAuth.intents.clientAuth!.from[0],
-        message: `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener answers its HTTPS requests (Gateway API hostnames match any depth) without asking for a client certificate; ingress-nginx answered them from the host's own server, asking for client certificates. No listener of the host's own could be generated (${clientAuth.intents.clientAuth!.matchCn !== undefined ? 'auth-tls-match-cn: no listener setting checks the certificate subject' : `no certificate is known for ${covering.name}`}), so its routes are not attached to ${listener}, and over HTTPS its name reaches ${covering.name}'s routes without the check`,
-        hint: `before applying, add to the Gateway a listener {hostname: ${host.name}, port 443, protocol HTTPS} with a certificate and a ClientTrafficPolicy tls.clientValidation (and the subject check, if auth-tls-match-cn is set), or give ${host.name} a TLS entry with its certificate and convert again`,
-        source: clientAuth.source,
-      })
+      diagnostics.push(
+        diagnostic(
+          'mtls-host-under-tls-wildcard',
+          {case: 'no-listener', host: host.name, names, wildcard: covering.name, listener, reason: clientAuth.intents.clientAuth!.matchCn !== undefined ? 'match-cn' : 'no-certificate'},
+          {
+            ...about('Ingress', clientAuth.ref),
+            level: 'error',
+            annotation: clientAuth.intents.clientAuth!.from[0],
+            hint: `before applying, add to the Gateway a listener {hostname: ${host.name}, port 443, protocol HTTPS} with a certificate and a ClientTrafficPolicy tls.clientValidation (and the subject check, if auth-tls-match-cn is set), or give ${host.name} a TLS entry with its certificate and convert again`,
+            source: clientAuth.source,
+          },
+        ),
+      )
       continue
     }
     // The route carries all of the server's names: attached for one, it answers HTTPS for each of them.
     host.httpsAlso = [...new Set(covered.map((c) => c.listener))].sort(compareStrings)
     if (!first) continue
     const clientCertificates = wildcardListener?.clientAuth !== undefined
-    diagnostics.push({
-      level: clientCertificates ? 'warning' : 'info',
-      code: 'plain-host-under-tls-wildcard',
-      ...about('Ingress', first.ref),
-      message:
-        `${subject} has no TLS, and the route of the wildcard host ${covering.name} on the ${listener} listener would answer its HTTPS requests (Gateway API hostnames match any depth, nginx's wildcard server name one label${host.name.startsWith('*.') ? ', and nginx chose the longer wildcard server' : ''}): ` +
-        `ingress-nginx answered them from the host's own server, with its default certificate. Its routes attach to ${listener} as well (no redirect), so HTTPS keeps reaching its own Services; the certificate is the one of the listener's that Envoy picks by SNI (the first when none names the host) where nginx presented its default certificate` +
-        (clientCertificates ? `. ${listener} asks for client certificates (auth-tls-* of ${covering.name}), which nginx did not ask of ${host.name}: clients without one now fail the handshake` : ''),
-      hint: `give ${host.name} a TLS entry with a certificate for it to serve it properly over HTTPS`,
-      source: first.source,
-    })
+    diagnostics.push(
+      diagnostic('plain-host-under-tls-wildcard', {host: host.name, names, wildcard: covering.name, listener, clientCertificates}, {
+        ...about('Ingress', first.ref),
+        level: clientCertificates ? 'warning' : 'info',
+        hint: `give ${host.name} a TLS entry with a certificate for it to serve it properly over HTTPS`,
+        source: first.source,
+      }),
+    )
   }
 }

@@ -113,12 +113,23 @@ function canaryHeaders(host: HostModel): Record<string, string>[] {
   return out.filter((h) => !seen.has(JSON.stringify(h)) && seen.add(JSON.stringify(h)) !== undefined)
 }
 
-/** Every probe derived from one Gateway's nginx hosts and the HTTPRoutes attached to it. */
-export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, routes: KubeObject[]): TargetedProbe[] {
+/**
+ * Every probe derived from one Gateway's nginx hosts and the HTTPRoutes attached to it, made as they are consumed:
+ * verify routes each and keeps only the differing ones, so the half million probes of 10,000 Ingresses never live
+ * all at once.
+ */
+export function* deriveProbes(gateway: string, hosts: Map<string, HostModel>, routes: KubeObject[]): Generator<TargetedProbe> {
   const plans = new Map<string, HostPlan>()
+  // The same paths recur in every Ingress of a host and in the routes made from them: their variants are made once.
+  const variantsOf = new Map<string, string[]>()
+  const variants = (path: string): string[] => {
+    let out = variantsOf.get(path)
+    if (out === undefined) variantsOf.set(path, (out = pathVariants(path)))
+    return out
+  }
   for (const host of hosts.values()) {
     const headers = canaryHeaders(host)
-    const paths = host.locations.flatMap((l) => pathVariants(l.path))
+    const paths = host.locations.flatMap((l) => variants(l.path))
     for (const name of hostNames(host)) {
       const plan = planFor(plans, name)
       // The catch-all server `_` has the default certificate and listens on 443 (controller.go createServers,
@@ -126,7 +137,7 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       if (host.tls || host.name === '') plan.tls = true
       for (const p of paths) plan.paths.add(p)
       if (headers.length > 0) {
-        for (const l of host.locations) if (l.canaries.length > 0) for (const p of pathVariants(l.path).slice(0, 3)) plan.variants.paths.add(p)
+        for (const l of host.locations) if (l.canaries.length > 0) for (const p of variants(l.path).slice(0, 3)) plan.variants.paths.add(p)
         plan.variants.headers.push(...headers)
       }
     }
@@ -137,22 +148,23 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
     const paths = (route.spec?.rules ?? []).flatMap((r: any) => (r?.matches ?? []).map((m: any) => m?.path?.value).filter((v: unknown): v is string => typeof v === 'string'))
     for (const name of names.length > 0 ? names : ['unknown.invalid']) {
       const plan = planFor(plans, name)
-      for (const p of paths) for (const v of pathVariants(p)) plan.paths.add(v)
+      for (const p of paths) for (const v of variants(p)) plan.paths.add(v)
     }
   }
-  const out: TargetedProbe[] = []
   for (const [host, plan] of [...plans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // Sorted once for both schemes.
+    const allPaths = [...plan.paths].sort()
+    const variantPaths = plan.variants.headers.length === 0 ? [] : [...plan.variants.paths].sort()
     for (const scheme of ['http', 'https'] as const) {
       // A name without TLS in nginx gets one https probe: nginx answered it with its default certificate, and
       // whether the Gateway serves it over https at all is the one question worth asking.
-      const paths = scheme === 'https' && !plan.tls ? ['/'] : [...plan.paths].sort()
-      for (const path of paths) out.push({gateway, origin: 'derived', probe: {scheme, host, path}})
-      for (const path of scheme === 'https' && !plan.tls ? [] : [...plan.variants.paths].sort()) {
-        for (const headers of plan.variants.headers) out.push({gateway, origin: 'derived', probe: {scheme, host, path, headers}})
+      const paths = scheme === 'https' && !plan.tls ? ['/'] : allPaths
+      for (const path of paths) yield {gateway, origin: 'derived', probe: {scheme, host, path}}
+      for (const path of scheme === 'https' && !plan.tls ? [] : variantPaths) {
+        for (const headers of plan.variants.headers) yield {gateway, origin: 'derived', probe: {scheme, host, path, headers}}
       }
     }
   }
-  return out
 }
 
 function attachedTo(route: KubeObject, gateway: string): boolean {

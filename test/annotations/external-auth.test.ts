@@ -406,6 +406,20 @@ test('fail-closed wins over the access lists of the same Ingress and merges with
   assertFailsClosed(t, r, 'with access lists')
 })
 
+test('fail-closed auth-url beside a snippet with access control: one deny-all from both keys, no conflict between them', (t) => {
+  // Both ask for the same authorization (annotation-pass.ts combineDenyAll): before the merge made one fragment of
+  // them, the second in registration order was reported as a policy-field-conflict that was "left out".
+  const r = run({'auth-url': 'https://auth.example.org/verify', 'configuration-snippet': 'deny all;', 'allowlist-source-range': '10.0.0.0/8'}, {extra: [SNIPPETS_ALLOWED]})
+  assertFailsClosed(t, r, 'auth-url and snippet')
+  t.deepEqual(
+    r.diagnostics.filter((d) => d.code === 'policy-field-conflict').map((d) => d.annotation),
+    [],
+    'the deny-all requests agree: neither is reported as left out',
+  )
+  t.is(fidelityFor(r, 'configuration-snippet'), 'manual')
+  t.regex(r.diagnostics.find((d) => d.code === 'auth-url-fail-closed-overrides')!.hint!, /allowlist-source-range/, 'the allowlist is still reported as left out')
+})
+
 test('fail-closed replaces a Gateway-level authorization instead of merging its Allow rules', (t) => {
   const r = run(
     {'auth-url': OAUTH2_VIA_HOST},

@@ -31,6 +31,7 @@ test('no minimum above Envoy\'s 30 bytes: the older name compression, accepted f
   t.is(spec?.compressor, undefined)
   const d = of(diagnostics, 'gzip-min-length')
   t.is(d.fidelity, 'approximate')
+  t.like(d.data, {case: 'min-length', minLength: 20, envoyMinimum: 30})
   t.regex(d.message, /responses of 20-29 bytes are no longer compressed/)
   t.regex(of(diagnostics, 'use-gzip').hint!, /accepted from Envoy Gateway v1\.3; from v1\.7 .*deprecated/)
 })

@@ -13,6 +13,108 @@ const UNUSED_BECAUSE = {
 } as const
 type UnusedKey = keyof typeof UNUSED_BECAUSE
 
+/**
+ * configmap-value-invalid: the key, its value as written and what nginx (or Envoy) expected there; `default` is what
+ * applies instead. `gatewayPolicy`: the Gateway-level BackendTrafficPolicy (--nginx-defaults) carries that default.
+ */
+export type ValueInvalidData = {key: string; value: string} & (
+  | {expected: 'boolean'; default: boolean; scope: 'key' | 'route-default'}
+  | {expected: 'integer'; default: number; min: number}
+  | {expected: 'non-negative-integer'; default: number}
+  | {expected: 'seconds'; default: number; gatewayPolicy: boolean}
+  | {expected: 'max-age-seconds'; default: number}
+  | {expected: 'nginx-size'; default: string; gatewayPolicy: boolean}
+  | {expected: 'curve'; supported: string[]}
+  | {expected: 'header-name'}
+)
+
+function renderValueInvalid(d: ValueInvalidData): string {
+  const at = `${d.key}: "${d.value}"`
+  const policy = (on: boolean): string => (on ? ', and so does the Gateway-level BackendTrafficPolicy' : '')
+  switch (d.expected) {
+    case 'boolean':
+      return d.scope === 'key' ? `${at} is not a boolean; nginx kept its default (${d.default}), and so does the translation` : `${at} is not a boolean; nginx kept its default ${d.default}, and so does the conversion`
+    case 'integer':
+      return `${at} is not an integer${d.min > 0 ? ` >= ${d.min}` : ''} (nginx takes whole seconds/counts without units); nginx kept its default (${d.default}), and so does the translation`
+    case 'non-negative-integer':
+      return `${at} is not a non-negative integer; nginx kept ${d.default}`
+    case 'seconds':
+      return `${at} is not a number of seconds (nginx takes no units); nginx kept its default ${d.default}s${policy(d.gatewayPolicy)}`
+    case 'max-age-seconds':
+      return `${at} is not a number of seconds; the default ${d.default} is used`
+    case 'nginx-size':
+      return `${at} is not an nginx size (e.g. 8m); nginx kept its default ${d.default}${policy(d.gatewayPolicy)}`
+    case 'curve':
+      return `${at} names no curve Envoy supports (${d.supported.join(', ')}): Envoy's defaults apply`
+    case 'header-name':
+      return `${at} is not a valid header name for Envoy (letters, digits and '-' only): no client IP detection is configured`
+  }
+}
+
+/** Which response types nginx and Envoy compress differently: nginx compressed every type ("*"), or the types only one side compresses. */
+export type TypesDifference = {every: true; envoy: string[]} | {lost: string[]; gained: string[]}
+
+/** The difference in words; '' when none. */
+export function typesDifferenceText(d: TypesDifference): string {
+  if ('every' in d) return `nginx compressed every type ("*"); Envoy compresses only ${d.envoy.join(', ')}`
+  const parts: string[] = []
+  if (d.lost.length > 0) parts.push(`no longer compressed: ${d.lost.join(', ')}`)
+  if (d.gained.length > 0) parts.push(`now compressed too: ${d.gained.join(', ')}`)
+  return parts.join('; ')
+}
+
+/**
+ * configmap-compression: `value` as written, on one line and cut at 120 characters for the lists; `switch` is the
+ * compressor's on/off key (use-gzip, enable-brotli); `field` the BackendTrafficPolicy field (compressor or compression).
+ */
+export type CompressionData = {key: string; value: string; compressor: 'gzip' | 'brotli'} & (
+  | {case: 'off'}
+  | {case: 'tuning-off'; switch: string}
+  | {case: 'not-generated'}
+  | {case: 'tuning-not-generated'; switch: string}
+  | {case: 'generated'; field: 'compressor' | 'compression'; type: 'Gzip' | 'Brotli'; typesKey: string; typesValue?: string; types: TypesDifference}
+  | {case: 'level'; nginxLevel: number; envoyLevel: string}
+  | {case: 'min-length'; minLength: number; envoyMinimum: number; field: 'compressor' | 'compression'; type: 'Gzip' | 'Brotli'}
+  | {case: 'types'; types: TypesDifference}
+  | {case: 'gzip-disable'; gzipOn: boolean}
+)
+
+function renderCompression(d: CompressionData): string {
+  const at = `${d.key}: "${d.value}"`
+  switch (d.case) {
+    case 'off':
+      return `${at}: nginx did not compress with ${d.compressor}, nor does Envoy Gateway`
+    case 'tuning-off':
+      return `${at} tuned ${d.compressor}, which is off (${d.switch} is not true): nothing to translate`
+    case 'not-generated':
+      return `${at}: nginx compressed responses with ${d.compressor}; Envoy Gateway compresses nothing unless a BackendTrafficPolicy sets compression`
+    case 'tuning-not-generated':
+      return `${at} tuned nginx's ${d.compressor}; see ${d.switch}`
+    case 'generated': {
+      const source = d.typesValue !== undefined ? `${d.typesKey} "${d.typesValue}"` : `nginx's default ${d.typesKey}`
+      return (
+        `${at} -> Gateway-level BackendTrafficPolicy ${d.field} ${d.type}; ` +
+        `content types (${source}): ${typesDifferenceText(d.types) || 'the same'}; nginx compressed only 200, 403 and 404 responses (ngx_http_${d.compressor}_filter_module header filter)${d.compressor === 'gzip' ? ' to HTTP/1.1 and later requests (gzip_http_version 1.1)' : ''}, Envoy every status; ` +
+        'Envoy Gateway v1.7+ removes Accept-Encoding from the requests it forwards on these routes (xds/translator/compressor.go), so backends that compressed responses themselves now send them uncompressed and only the types above get compressed'
+      )
+    }
+    case 'level':
+      return `${at}: Envoy compresses ${d.compressor} at ${d.envoyLevel}, nginx at ${d.key} ${d.nginxLevel}; Envoy Gateway has no field to set it`
+    case 'min-length':
+      return d.minLength > d.envoyMinimum
+        ? `${at} -> ${d.field} ${d.type} minContentLength: ${d.minLength} (responses whose Content-Length is smaller are not compressed, as nginx; needs Envoy Gateway v1.7+)`
+        : d.minLength === d.envoyMinimum
+          ? `${at} is Envoy's own minimum of ${d.envoyMinimum} bytes`
+          : `${at}: Envoy compresses from ${d.envoyMinimum} bytes (its minimum), so responses of ${d.minLength}-${d.envoyMinimum - 1} bytes are no longer compressed`
+    case 'types':
+      return `${at}: ${typesDifferenceText(d.types) || 'the types Envoy compresses'}; Envoy Gateway has no content-type field`
+    case 'gzip-disable':
+      return d.gzipOn && d.value !== ''
+        ? `${at}: nginx did not gzip responses to User-Agents matching it; Envoy gzips for every client that accepts gzip (its compressor has no User-Agent condition)`
+        : `${at} has no effect${d.gzipOn ? '' : ' (gzip is off, or not generated without --nginx-defaults)'}`
+  }
+}
+
 export const CONFIGMAP = [
   defineDiagnostic({
     code: 'client-ip-proxy-and-xff',
@@ -31,41 +133,76 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'exact',
     doc: 'The ConfigMap\'s Gateway-level access lists (whitelist-source-range, global auth) would block cert-manager\'s HTTP-01 challenges, which come from addresses the CA does not publish; nginx kept challenges out of global auth (no-auth-locations), and an allowlist let them through only when the solver Ingress opened it. The conversion emits a SecurityPolicy attached to the solver HTTPRoutes in the gateway namespace (label acme.cert-manager.io/http01-solver: "true") that replaces the Gateway-level policy there; deny lists still apply. What to do: the solver HTTPRoutes are created in the namespace of the Certificate, so Certificates in other namespaces need the same policy there.',
+    /** lifted: what the exemption takes off the solver routes; denyRules: the deny rules that still apply there. */
+    render: (d: {policy: string; namespace: string; replaces: string; lifted: ('global-auth' | 'allowlist')[]; denyRules: string[]}) => {
+      const lifted = d.lifted.map((l) =>
+        l === 'global-auth'
+          ? 'global auth (nginx exempted /.well-known/acme-challenge through no-auth-locations)'
+          : 'the whitelist-source-range allowlist (the CA validates from unpublished addresses: behind nginx, HTTP-01 only passed when the solver Ingress opened the allowlist, typically with the ingressTemplate annotation nginx.ingress.kubernetes.io/whitelist-source-range: 0.0.0.0/0)',
+      )
+      return (
+        `SecurityPolicy ${d.policy} attaches to cert-manager's HTTP-01 solver HTTPRoutes in ${d.namespace} (label acme.cert-manager.io/http01-solver: "true") and replaces ${d.replaces} there, so challenges are not blocked by ${lifted.join(' or by ')}` +
+        `; ${d.denyRules.length > 0 ? `the deny lists (${d.denyRules.join(', ')}) still apply` : 'no other access rule applies'}`
+      )
+    },
   }),
   defineDiagnostic({
     code: 'client-header-timeout',
     level: 'info',
     fidelity: 'approximate',
     doc: 'client-header-timeout -> ClientTrafficPolicy timeout.http.requestHeadersReceivedTimeout (time to receive the request headers; nginx answered 408). Approximate: Envoy starts the timer at the first header byte, nginx when it waits for the request. What to do: requestHeadersReceivedTimeout needs Envoy Gateway v1.9+; requestReceivedTimeout, which older releases accept, also counts the body and would cut slow uploads, so it is not used.',
+    /** timeout: the requestHeadersReceivedTimeout emitted (a Gateway API duration). */
+    render: (d: {key: 'client-header-timeout'; value: string; timeout: string}) =>
+      `${d.key}: "${d.value}" -> timeout.http.requestHeadersReceivedTimeout: ${d.timeout} (time to receive the request headers, answered with 408 by nginx); Envoy starts the timer at the first header byte, nginx when it waits for the request`,
   }),
   defineDiagnostic({
     code: 'client-ip-custom-header',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'forwarded-for-header names a header other than X-Forwarded-For -> ClientTrafficPolicy clientIPDetection.customHeader. nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively; Envoy takes the header\'s address from any peer. What to do: make sure only the trusted proxy can reach Envoy (or that it overwrites the header), since clients can otherwise choose their IP.',
+    render: (d: {key: 'forwarded-for-header'; value: string}) =>
+      `${d.key}: "${d.value}" -> clientIPDetection.customHeader.name: ${d.value}; nginx trusted the header only from proxy-real-ip-cidr peers and walked its list recursively, Envoy takes the header's address from any peer`,
   }),
   defineDiagnostic({
     code: 'client-ip-mode',
     level: 'info',
     doc: 'How the Gateway listeners take the client address (--client-ip): from the PROXY protocol, from X-Forwarded-For (hops or trusted CIDRs), or the TCP peer. Set from the ConfigMap\'s use-proxy-protocol / use-forwarded-headers or from the flag; check it matches what sits in front of Envoy.',
+    render: (d: {mode: 'proxy-protocol'} | {mode: 'none'} | {mode: 'xff'; hops: number}) =>
+      d.mode === 'xff'
+        ? `--client-ip xff:${d.hops}: the client IP is the address ${d.hops} hop(s) from the right of X-Forwarded-For`
+        : d.mode === 'proxy-protocol'
+          ? '--client-ip proxy-protocol: the Gateway listeners expect the PROXY protocol (proxyProtocol: {}) and take the client address from it'
+          : '--client-ip none: Envoy uses the TCP peer address as the client IP',
   }),
   defineDiagnostic({
     code: 'client-ip-overridden',
     level: 'info',
     fidelity: 'exact',
     doc: '--client-ip overrides this ConfigMap client-address key (use-proxy-protocol, use-forwarded-headers, proxy-real-ip-cidr...): the flag decides the listeners\' clientIPDetection. Nothing to do if the flag is what you meant.',
+    /** clientIp: the --client-ip value as given (proxy-protocol, none, xff:N). */
+    render: (d: {key: string; value: string; clientIp: string}) => `${d.key}: "${d.value}" is overridden by --client-ip ${d.clientIp}`,
   }),
   defineDiagnostic({
     code: 'client-ip-proxy-protocol',
     level: 'info',
     fidelity: 'exact',
     doc: 'use-proxy-protocol -> proxyProtocol on the Gateway listeners\' ClientTrafficPolicy: the load balancer must send the PROXY protocol to Envoy as it did to nginx (the EnvoyProxy Service annotations carry it where the controller Service had them).',
+    render: (d: {key: 'use-proxy-protocol'; value: string}) =>
+      `${d.key}: "${d.value}" -> proxyProtocol: {} (required, as in nginx: connections without a PROXY header are rejected); the client address comes from the PROXY header`,
   }),
   defineDiagnostic({
     code: 'client-ip-trusted-cidrs',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'proxy-real-ip-cidr -> clientIPDetection.xForwardedFor.trustedCIDRs, as nginx\'s real_ip_recursive walked X-Forwarded-For from the right over those ranges (exact); approximate when Envoy cannot apply it (a custom header, invalid CIDRs skipped). Check the ranges cover every proxy in front of Envoy.',
+    /** detection: how Envoy finds the client (a custom header, X-Forwarded-For with trustedCIDRs, the PROXY protocol alone); invalid: entries dropped. */
+    render: (d: {key: 'proxy-real-ip-cidr'; value: string; invalid: string[]} & ({detection: 'custom-header' | 'proxy-protocol'} | {detection: 'xff'; cidrs: string[]})) => {
+      const invalid = d.invalid.length > 0 ? ` (invalid entries dropped: ${d.invalid.join(', ')})` : ''
+      const at = `${d.key}: "${d.value}"`
+      if (d.detection === 'custom-header') return `${at} cannot restrict Envoy's customHeader detection: see forwarded-for-header${invalid}`
+      if (d.detection === 'xff') return `${at} -> clientIPDetection.xForwardedFor.trustedCIDRs ${JSON.stringify(d.cidrs)}: as nginx's real_ip_recursive, addresses are walked from the right and the first untrusted one is the client${invalid}`
+      return `${at} limited which peers' PROXY headers nginx believed; Envoy accepts the PROXY header from any peer that reaches it${invalid}`
+    },
   }),
   defineDiagnostic({
     code: 'configmap-access-list',
@@ -84,6 +221,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'ignored', 'manual'],
     doc: 'use-gzip / enable-brotli and their tuning keys -> a Gateway-level BackendTrafficPolicy compression (--nginx-defaults). Exact where Envoy compresses the same responses, approximate where types or minimum length differ, ignored when compression is off. Without --nginx-defaults Envoy Gateway does not compress: rerun with it if clients relied on compressed responses.',
+    render: renderCompression,
   }),
   defineDiagnostic({
     code: 'configmap-header-block',
@@ -163,12 +301,16 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A ConfigMap value nginx could not parse (not a boolean, an integer, a number of seconds, an nginx size such as 8m) or Envoy cannot use (a header name with characters other than letters, digits and \'-\', a curve Envoy does not support): nginx kept its default, and so does the conversion, or the setting is left out as the message says. Fix the value in the ConfigMap.',
+    render: renderValueInvalid,
   }),
   defineDiagnostic({
     code: 'gateway-policy-http-listeners',
     level: 'info',
     fidelity: 'exact',
     doc: 'The Gateway-level SecurityPolicy (ConfigMap access lists or global auth) targets the Gateway\'s HTTP listeners by name, not the whole Gateway: Envoy Gateway applies a Gateway-wide SecurityPolicy\'s authorization to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP only. A listener added later must be added to its targetRefs.',
+    render: (d: {policy: string; gateway: {namespace: string; name: string}; listeners: string[]}) =>
+      `SecurityPolicy ${d.policy} targets the HTTP listeners of ${d.gateway.namespace}/${d.gateway.name} by name (${d.listeners.join(', ')}), not the whole Gateway: ` +
+      'Envoy Gateway applies the authorization of a Gateway-wide SecurityPolicy to TCP and TLS passthrough listeners too (securitypolicy.go translateSecurityPolicyForListeners), while nginx applied the access lists to HTTP locations only, never to tcp-services or ssl-passthrough',
   }),
   defineDiagnostic({
     code: 'global-auth',
@@ -182,18 +324,39 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'global-auth-url -> a Gateway-level SecurityPolicy extAuth.http. nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and headersToExtAuth: approximate; manual for an oauth2-proxy that answers 202 or a target that cannot be reached. Check the auth service\'s answers before cutover.',
+    /** The cases without an extAuth: an URL outside the cluster, no --nginx-defaults, an empty value (the generated extAuth writes its own message). */
+    render: (d: {key: 'global-auth-url'; value: string; case: 'not-in-cluster' | 'not-generated' | 'empty'}) =>
+      d.case === 'empty'
+        ? `${d.key}: "${d.value}" is empty: no global auth, as in nginx`
+        : d.case === 'not-in-cluster'
+          ? `${d.key}: "${d.value}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`
+          : `${d.key}: "${d.value}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`,
   }),
   defineDiagnostic({
     code: 'hsts',
     level: 'info',
     fidelity: 'exact',
     doc: 'hsts (on by default): nginx set Strict-Transport-Security on every HTTPS response, replacing the backend\'s value. Envoy Gateway has no HSTS field, so the ClientTrafficPolicy of the HTTPS listener(s) sets the header with headers.lateResponseHeaders. What to do: lateResponseHeaders is in the Envoy Gateway v1.9 CRD; on releases without it, add a ResponseHeaderModifier (set Strict-Transport-Security) to the https routes instead.',
+    /**
+     * value: the ConfigMap's hsts, absent when on by default; header: the Strict-Transport-Security value; policy and
+     * listener: the ClientTrafficPolicy of the shared https listener, absent when only the hosts' own listeners serve
+     * HTTPS; hostListeners: those listeners, whose policies set it too.
+     */
+    render: (d: {value?: string; header: string; policy?: string; listener?: string; hostListeners: string[]}) =>
+      `HSTS (ConfigMap hsts${d.value !== undefined ? `: "${d.value}"` : ', on by default'}): nginx set "Strict-Transport-Security: ${d.header}" on every HTTPS response, replacing the backend's value. ` +
+      `There is no HSTS field in Envoy Gateway: ${
+        d.policy === undefined
+          ? `the ClientTrafficPolicies of the hosts' HTTPS listeners (${d.hostListeners.join(', ')}) set it`
+          : `ClientTrafficPolicy ${d.policy} targets the "${d.listener}" listener and sets it`
+      } with headers.lateResponseHeaders${d.hostListeners.length > 0 && d.policy !== undefined ? ', as do the policies of the hosts\' HTTPS listeners' : ''}`,
   }),
   defineDiagnostic({
     code: 'hsts-no-https-listener',
     level: 'info',
     fidelity: 'ignored',
     doc: 'hsts / hsts-* keys, but this run has no HTTPS listener to set Strict-Transport-Security on: the header is not emitted. Nothing to do unless HTTPS hosts are expected here.',
+    render: (d: {key: string; value: string; gateway: {namespace: string; name: string}}) =>
+      `${d.key}: "${d.value}": Gateway ${d.gateway.namespace}/${d.gateway.name} has no https listener, so HSTS is not sent (nginx added Strict-Transport-Security only to HTTPS responses, and nothing is served over HTTPS here); no ClientTrafficPolicy for it is generated`,
   }),
   defineDiagnostic({
     code: 'lua-needs-enable-lua',

@@ -12,6 +12,8 @@ export const GATEWAY = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'The object that carries this annotation\'s setting (a BackendTrafficPolicy, SecurityPolicy...) is left out because the target cluster does not serve its CRD: the setting is not applied and the key becomes manual. Install the CRD (Envoy Gateway) and convert again, or apply the setting another way.',
+    render: (d: {key: string; objects: string[]; requires: string[]}) =>
+      `${d.key}: ${d.objects.join(', ')}, which carr${d.objects.length === 1 ? 'ies' : 'y'} it, ${d.objects.length === 1 ? 'is' : 'are'} left out because the cluster does not serve ${d.requires.join(' or ')}; the setting is not applied`,
   }),
   defineDiagnostic({
     code: 'auth-headers-client-copies',
@@ -23,17 +25,22 @@ export const GATEWAY = [
     code: 'controller-args-unresolved',
     level: 'warning',
     doc: 'The controller\'s container args use $(VAR) references to variables not set in its env: the kubelet passes them as written, so the conversion reads those flags literally too (an unknown ConfigMap or class name, say). Check the flags\' real values on the running pod.',
+    render: (d: {args: string[]}) => `controller args ${d.args.join(', ')} use variables that are not set in the container's env; those flags are read as written`,
   }),
   defineDiagnostic({
     code: 'controller-configmap-not-found',
     level: 'warning',
     doc: 'The controller ConfigMap is not in the input: nginx\'s ConfigMap defaults are assumed for this Gateway. Add it to the input (or --lookup-cluster) if it changes defaults.',
+    render: (d: {configMap: string; from: string; gateway: string}) =>
+      `controller ConfigMap ${d.configMap} (${d.from}) is not in the input; nginx's ConfigMap defaults are assumed for Gateway ${d.gateway}`,
   }),
   defineDiagnostic({
     code: 'controller-host-network',
     level: 'error',
     fidelity: 'manual',
     doc: 'The controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes\' ports 80/443, which Envoy Gateway\'s Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service. What to do: point the outside load balancer at the Envoy Service (its node ports or load balancer), or run Envoy as a DaemonSet with hostNetwork through EnvoyProxy provider.kubernetes.envoyDaemonSet patches.',
+    render: (_: Record<string, never>) =>
+      `the controller runs with hostNetwork: clients (or an outside load balancer) reached nginx on the nodes' ports 80/443, which Envoy Gateway's Service does not reproduce; the generated EnvoyProxy does not reach those clients, and whatever admitted them at the nodes (firewalls, security groups) does not apply to the Envoy Service`,
   }),
   defineDiagnostic({
     code: 'controller-service-address-not-carried',
@@ -67,6 +74,8 @@ export const GATEWAY = [
     code: 'controller-service-foreign-class',
     level: 'error',
     doc: 'The IngressClass names a controller other than k8s.io/ingress-nginx whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is used. This Gateway\'s Envoy Service is ClusterIP (not Envoy Gateway\'s default public LoadBalancer) and nginx ConfigMap defaults are assumed. Name that controller\'s Service and ConfigMap with --controller-service CLASS=NAMESPACE/NAME and --controller-configmap CLASS=NAMESPACE/NAME, or include its workload in the input.',
+    render: (d: {classes: {className: string; controller: string}[]}) =>
+      `the IngressClass of ${d.classes.map((f) => `${f.className} (controller ${f.controller})`).join(', ')} names a controller other than k8s.io/ingress-nginx, whose Deployment or DaemonSet is not in the input: the chart-labelled Service and ConfigMap belong to the default controller, so neither is taken: the Envoy Service of this Gateway is ClusterIP (not Envoy Gateway's default public LoadBalancer, whatever this controller's load balancer was) and nginx defaults are assumed for the ConfigMap`,
   }),
   defineDiagnostic({
     code: 'controller-service-internal-pinned',
@@ -77,6 +86,8 @@ export const GATEWAY = [
     code: 'controller-service-not-found',
     level: 'error',
     doc: 'The Service named by --controller-service is not in the input: its load balancer settings cannot be repeated, so this Gateway\'s Envoy Service is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway\'s default public LoadBalancer. Include the Service in the input (kubectl get service -n NAMESPACE NAME -o yaml) or read it from the cluster.',
+    render: (d: {service: string}) =>
+      `controller Service ${d.service} (--controller-service) is not in the input: its settings cannot be repeated, so the Envoy Service of this Gateway is ClusterIP (reached from nowhere outside the cluster) rather than Envoy Gateway's default public LoadBalancer`,
   }),
   defineDiagnostic({
     code: 'controller-service-session-affinity',
@@ -89,48 +100,94 @@ export const GATEWAY = [
     level: ['error', 'info', 'warning'],
     fidelity: ['manual', 'none'],
     doc: 'The ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown. Info: the live Gateway keeps the EnvoyProxy an earlier run generated. Warning (manual): the Gateway gets a ClusterIP Envoy Service, reached from nowhere outside the cluster, rather than a public LoadBalancer. Error: the Gateway already exists and its Envoy Service would take these hosts as it is. Include the Service (or read the cluster), or pass --controller-service CLASS=NAMESPACE/NAME or --public-load-balancer.',
+    render: (d: {case: 'live-keeps-envoyproxy'; envoyProxy: string} | {case: 'live-gateway'} | {case: 'not-in-input'; envoyProxy: string} | {case: 'untied'; services: string[]; envoyProxy: string}) => {
+      switch (d.case) {
+        case 'live-keeps-envoyproxy':
+          return `the ingress-nginx controller Service is not in the input; the live Gateway keeps EnvoyProxy ${d.envoyProxy}, which an earlier run generated from it`
+        case 'live-gateway':
+          return `the ingress-nginx controller Service of this Gateway's Ingresses is not in the input, and the Gateway already exists: its Envoy Service (whatever it is, Envoy Gateway's default being a public LoadBalancer) would take these hosts, though they may have come through an internal or source-restricted load balancer`
+        case 'untied':
+          return `no Ingress of the input ties one of its ingress-nginx controllers to this Gateway, and there are several (Services ${d.services.join(', ')}): which load balancer it stands for, internal, source-restricted or sending the PROXY protocol, is unknown, so rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${d.envoyProxy} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`
+        case 'not-in-input':
+          return `the ingress-nginx controller Service of this Gateway is not in the input, so whether its load balancer was internal, source-restricted or sent the PROXY protocol is unknown: rather than Envoy Gateway's default (a public LoadBalancer), EnvoyProxy ${d.envoyProxy} gives the Gateway a ClusterIP Envoy Service, which nothing outside the cluster reaches`
+      }
+    },
   }),
   defineDiagnostic({
     code: 'controller-several-services',
     level: ['error', 'warning'],
     doc: 'Several load-balancer Services select the ingress-nginx pods: Envoy Gateway gives a Gateway one Service, so only one is repeated on the Envoy Service. Name it with --controller-service; give the other its own Gateway, or create it by hand.',
+    render: (d: {workload: string; services: string[]; chosen?: string; others: string[]}) =>
+      `${d.services.length} load-balancer Services select the pods of ${d.workload} (${d.services.join(', ')})${d.chosen !== undefined ? `; the EnvoyProxy repeats ${d.chosen}, the one the controller publishes (--publish-service)` : ' and none is its --publish-service: none is repeated, and the Envoy Service is ClusterIP'}; Envoy Gateway gives a Gateway one Service, so ${d.others.join(', ')} ${d.others.length === 1 ? 'has' : 'have'} no twin`,
   }),
   defineDiagnostic({
     code: 'data-plane-aws-classic-elb-forwarded-for',
     level: 'warning',
     fidelity: 'manual',
     doc: 'The controller Service is an in-tree Classic ELB at layer 7, which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For; where the AWS Load Balancer Controller\'s webhook takes the new Envoy Service it becomes an NLB, which adds none. Check the client-address settings (--client-ip) against the load balancer actually created.',
+    render: (d: {service: string; backendProtocol: string}) =>
+      `${d.service} is an in-tree Classic ELB at layer 7 (aws-load-balancer-backend-protocol: ${d.backendProtocol}), which added X-Forwarded-For, and the Gateway trusts X-Forwarded-For (ClientTrafficPolicy clientIPDetection); where the AWS Load Balancer Controller runs with its Service webhook (the default since v2.5), the new Envoy Service is given loadBalancerClass service.k8s.aws/nlb and becomes an NLB, which adds no X-Forwarded-For: the client address, and every source-range rule, would then come from a header the client writes`,
   }),
   defineDiagnostic({
     code: 'data-plane-client-address',
     level: 'warning',
     doc: 'The load balancer Service uses externalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node\'s (kube-proxy SNAT), as nginx\'s was, so source-range rules (whitelist-source-range, denylist) match node addresses, not clients. Set externalTrafficPolicy: Local on the EnvoyProxy, or enable PROXY protocol on the load balancer and in the ClientTrafficPolicy.',
+    render: (d: {ingresses: string[]}) =>
+      `externalTrafficPolicy Cluster without PROXY protocol or X-Forwarded-For: the client address Envoy sees is a node's (kube-proxy SNAT), as nginx's was, so the source-range rules of ${d.ingresses.slice(0, 3).join(', ')}${d.ingresses.length > 3 ? ', ...' : ''} match node addresses, not clients`,
   }),
   defineDiagnostic({
     code: 'data-plane-ports-differ',
     level: 'warning',
     fidelity: 'manual',
     doc: 'The controller Service took clients on ports other than 80/443; the Envoy Service listens on the Gateway\'s listener ports 80 and 443, so clients of the old ports find nothing. Point them at 80/443, or add Gateway listeners on those ports.',
+    render: (d: {service: string; ports: {port: string; targetPort: string}[]}) =>
+      `${d.service} took clients on port(s) ${d.ports.map((p) => `${p.port} -> ${p.targetPort}`).join(', ')} (nginx's http/https listeners); the Envoy Service listens on the Gateway's listener ports 80 and 443, so clients of ${d.ports.map((p) => p.port).join(', ')} find nothing on the new load balancer`,
   }),
   defineDiagnostic({
     code: 'data-plane-proxy-protocol',
     level: 'info',
     doc: 'The load balancer sends the PROXY protocol and nginx expected it (use-proxy-protocol): the EnvoyProxy repeats the load balancer annotations and a ClientTrafficPolicy enables proxyProtocol on the listeners, so client addresses keep working. Nothing to do.',
+    render: (d: {service: string; sends: string[]; envoyProxy: string; policy: string}) =>
+      `PROXY protocol stays end to end: ${d.service} (${d.sends.join(', ')}) -> EnvoyProxy ${d.envoyProxy} -> ClientTrafficPolicy ${d.policy} proxyProtocol`,
   }),
   defineDiagnostic({
     code: 'data-plane-proxy-protocol-mismatch',
     level: ['error', 'warning'],
     doc: 'The load balancer and the listeners disagree on the PROXY protocol (the Service annotations send it but the listeners do not expect it, or the reverse): every connection would fail. An error when it is certain; make use-proxy-protocol / --client-ip and the Service annotations agree.',
+    render: (d: {service: string} & ({case: 'not-expected'; sends: string[]} | {case: 'unknown-annotations'; policy: string; annotations: string[]; envoyProxy: string} | {case: 'sent-outside-service'; policy: string; envoyProxy: string; confirmed: boolean})) => {
+      switch (d.case) {
+        case 'not-expected':
+          return `${d.service} makes its load balancer send the PROXY protocol (${d.sends.join(', ')}), copied to the EnvoyProxy, but the Gateway's listeners do not expect it (no proxyProtocol in its ClientTrafficPolicy): every connection would fail`
+        case 'unknown-annotations':
+          return `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${d.policy}, from use-proxy-protocol), and ${d.service} has ${d.annotations.join(', ')}, which names the PROXY protocol but which this tool does not know; EnvoyProxy ${d.envoyProxy} copies it to the Envoy Service, so its load balancer is asked for PROXY headers as the controller's was: if it does not send them, every connection is refused`
+        case 'sent-outside-service':
+          return (
+            `the Gateway's listeners require the PROXY protocol (ClientTrafficPolicy ${d.policy}, from use-proxy-protocol), and ${d.service} has no annotation that makes its load balancer send it, so ingress-nginx got PROXY headers from a setting outside the Service (target group attributes, a load balancer in front): ` +
+            `EnvoyProxy ${d.envoyProxy} repeats the annotations only, so a new load balancer for the Envoy Service sends none, and every connection through it is refused` +
+            (d.confirmed ? ' (--client-ip proxy-protocol: the PROXY headers are said to come, as they must)' : '')
+          )
+      }
+    },
   }),
   defineDiagnostic({
     code: 'data-plane-source-ranges',
     level: 'info',
     doc: 'Two layers of source ranges carry over, as with nginx: the load balancer admits only its loadBalancerSourceRanges (repeated on the EnvoyProxy), then the SecurityPolicies of the Ingresses with allow/deny lists apply their own; a client must pass both. Nothing to do.',
+    render: (d: {ranges: string[]; ingresses: string[]}) =>
+      `two layers of source ranges carry over, as with nginx: the load balancer admits ${d.ranges.join(', ')} (EnvoyProxy loadBalancerSourceRanges), then the SecurityPolicies of ${d.ingresses.slice(0, 3).join(', ')}${d.ingresses.length > 3 ? ', ...' : ''} apply their own lists; a client must pass both`,
   }),
   defineDiagnostic({
     code: 'envoy-service-not-changed-in-place',
     level: 'error',
     doc: 'The Gateway and its Envoy Service already exist, and the generated EnvoyProxy sets what Envoy Gateway cannot change on a running Service (its type, load-balancer class, internal or scheme annotations): the current load balancer keeps serving, now with these hosts. Generate a new Gateway for these Ingresses (--gateway or --gateway-for CLASS=NAMESPACE/NEW-NAME) so that its Envoy Service is created with these settings, or in a maintenance window apply, then delete the Envoy Service so that Envoy Gateway recreates it (the hint gives the command).',
+    render: (d: {envoyProxy: string; loadBalancerClass?: string; internal: string[]; clusterIp: boolean}) => {
+      const reasons = [
+        ...(d.loadBalancerClass !== undefined ? [`loadBalancerClass ${d.loadBalancerClass} (Kubernetes refuses to change it on an existing LoadBalancer Service, so Envoy Gateway's server-side apply of the Service fails as a whole and none of the EnvoyProxy's settings reach it)`] : []),
+        ...(d.internal.length > 0 ? [`an internal load balancer (${d.internal.join(', ')}; a cloud provider does not turn an existing load balancer internal in place: the AWS in-tree provider never changes its scheme)`] : []),
+        ...(d.clusterIp ? ['type ClusterIP (the existing load balancer is deleted, and with it the address clients use)'] : []),
+      ]
+      return `the Gateway already exists, and so does its Envoy Service (Envoy Gateway's default, a public LoadBalancer, or its GatewayClass's EnvoyProxy's); EnvoyProxy ${d.envoyProxy} sets ${reasons.join('; and ')}: the current load balancer would keep serving, now with these hosts`
+    },
   }),
   defineDiagnostic({
     code: 'forwarded-headers',
@@ -142,41 +199,60 @@ export const GATEWAY = [
     code: 'gateway-class-differs',
     level: 'warning',
     doc: 'The live Gateway\'s gatewayClassName differs from the one this run would set: the live class is kept, since changing it would move the Gateway to another controller. Pass --gateway-class with the live class to silence this, or migrate to a new Gateway if the class should change.',
+    render: (d: {live: string; expected: string}) => `the live Gateway uses class "${d.live}", not "${d.expected}"; its class is kept (changing it would move the Gateway to another controller)`,
   }),
   defineDiagnostic({
     code: 'gateway-controller-access-differs',
     level: 'error',
     doc: 'Several ingress-nginx controllers share this Gateway and their ConfigMaps set access controls differently (allow/deny lists, global-auth-url...): the Gateway-wide policies come from one of them, so the other controller\'s routes get its access controls, not their own (without its global-auth-url they lose authentication nginx required). Give that class a Gateway of its own with --gateway-for CLASS=NAMESPACE/NAME.',
+    render: (d: {classes: string[]; configMap?: string; keys: string[]; gatewayConfigMap?: string; globalAuthLost: boolean}) => {
+      const name = (cm: string | undefined) => (cm !== undefined ? `ConfigMap ${cm}` : "nginx's defaults (no ConfigMap)")
+      return `the Ingresses of class ${d.classes.join(', ')} were served by a controller whose ${name(d.configMap)} sets ${d.keys.join(', ')} otherwise than ${name(d.gatewayConfigMap)}, from which this Gateway's Gateway-wide policies come: their routes get the Gateway's access controls, not their controller's${d.globalAuthLost ? ` (without its global-auth-url they are served without the external authentication nginx required)` : ''}`
+    },
   }),
   defineDiagnostic({
     code: 'gateway-listener-differs',
     level: 'warning',
     doc: 'A listener of the live Gateway has the name this run uses but another protocol or port: the live listener is kept, so routes that expect the generated one may not attach. Rename one of them, or align the live listener.',
+    render: (d: {listener: string; live: {protocol: string; port: number}; expected: {protocol: string; port: number}}) =>
+      `live listener "${d.listener}" is ${d.live.protocol} ${d.live.port}, the conversion expects ${d.expected.protocol} ${d.expected.port}; the live listener is kept`,
   }),
   defineDiagnostic({
     code: 'gateway-merged-envoy-service',
     level: 'error',
     doc: 'The GatewayClass merges Gateways (mergeGateways: true): Envoy Gateway refuses a Gateway with its own parametersRef, so no EnvoyProxy is attached and this Gateway shares the class\'s Envoy Service. The controller Service\'s settings are not repeated; set them on the class\'s EnvoyProxy.',
+    render: (d: {className: string; classRef: string; service?: string; mapping?: string[]}) =>
+      `GatewayClass ${d.className} merges Gateways (${d.classRef} mergeGateways: true): Envoy Gateway does not accept a Gateway with its own parametersRef (Accepted False, InvalidParameters), so no EnvoyProxy is attached, and this Gateway shares the Envoy Service of ${d.classRef}, ${d.service !== undefined ? `which must repeat ${d.service}: ${(d.mapping ?? []).join('; ')}` : 'though the ingress-nginx controller Service of its Ingresses is unknown (they may have come through an internal or source-restricted load balancer)'}`,
   }),
   defineDiagnostic({
     code: 'gateway-owner-needs',
     level: 'info',
     doc: 'The Gateway is not generated (no --emit-gateway) and these Ingresses need changes to it, listed in the message (listeners, certificates, allowedRoutes...): the gateway owner must add them before the routes attach. Or rerun with --emit-gateway to generate the Gateway bundle.',
+    render: (d: {gateway: string; needs: string[]}) => `the gateway owner must add to ${d.gateway}: ${d.needs.join('; ')}`,
   }),
   defineDiagnostic({
     code: 'gateway-parameters-ref-kept',
     level: 'error',
     doc: 'The live Gateway already references an EnvoyProxy: it is kept, so the generated EnvoyProxy does not apply. Copy its provider.kubernetes.envoyService settings into the referenced one if they matter.',
+    render: (d: {kind: string; name: string; envoyProxy: string; service?: string}) =>
+      `the live Gateway already references ${d.kind} ${d.name} (spec.infrastructure.parametersRef); it is kept, so EnvoyProxy ${d.envoyProxy} does not apply and the Envoy Service does not repeat ${d.service ?? 'the ClusterIP Service it sets'}`,
   }),
   defineDiagnostic({
     code: 'gateway-several-controller-configmaps',
     level: 'warning',
     doc: 'The controllers whose classes share this Gateway name different ConfigMaps (--configmap, --tcp-services-configmap...): one is used for the whole Gateway\'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller\'s for its routes. Give each controller a Gateway of its own with --gateway-for, so that each keeps its own settings.',
+    render: (d: {controllers: string[]; flag: string; configMaps: string[]}) =>
+      `the controllers of this Gateway's classes (${d.controllers.join(', ')}) name different ${d.flag} ConfigMaps (${d.configMaps.join(', ')}); ${d.configMaps[0]} is used for the whole Gateway${d.flag === 'configmap' ? "'s own settings (listeners, client traffic, upstreams), while each Ingress keeps its own controller's for whether nginx served it and for its routes" : ''}`,
   }),
   defineDiagnostic({
     code: 'gateway-several-controller-services',
     level: ['error', 'warning'],
     doc: 'The Ingresses of this Gateway came through several load balancers, and a Gateway gets one Envoy Service: the EnvoyProxy repeats the internal or source-restricted one, so no host becomes more reachable than it was, and the others\' hosts are narrowed (an error when a host would be exposed). Give each ingress class its own Gateway with --gateway-for CLASS=NAMESPACE/NAME.',
+    render: (d: {services: string[]; chosen: string; internalChosen: boolean; restrictedTo?: string; differences: LoadBalancerDifference[]}) =>
+      `the Ingresses of this Gateway came through ${d.services.length} load balancers (${d.services.join(', ')}) and the Gateway gets one: the EnvoyProxy repeats ${d.chosen}` +
+      (d.internalChosen ? ', the internal one, so that no internal host becomes reachable from outside; the hosts that were public are internal until the classes get Gateways of their own' : '') +
+      (d.restrictedTo !== undefined ? `, the source-restricted one, so that no restricted host is reachable from more sources; the hosts that were open to any source are restricted to ${d.restrictedTo} until the classes get Gateways of their own` : '') +
+      (d.differences.length > 0 ? `; the load balancers admitted clients differently, in ${d.differences.map(loadBalancerDifference).join(', ')}, so the hosts of the other ${d.services.length === 2 ? 'one' : 'ones'} are admitted otherwise than nginx admitted them` : ''),
   }),
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-changes-admission',
@@ -187,11 +263,17 @@ export const GATEWAY = [
     code: 'gatewayclass-envoyproxy-not-checked',
     level: 'warning',
     doc: 'The GatewayClass references an EnvoyProxy that is not in the input (or patches the Envoy Service with envoyService.patch): Envoy Gateway merges it with the generated EnvoyProxy, so its annotations, loadBalancerClass, source ranges or patch can admit clients otherwise than the ingress-nginx load balancer did. Include the GatewayClass\'s EnvoyProxy in the input (kubectl get envoyproxy -n NAMESPACE NAME -o yaml) to have the merge checked, or check its patch by hand.',
+    render: (d: {case: 'not-in-input' | 'patch'; className: string; classRef: string; envoyProxy: string}) =>
+      d.case === 'not-in-input'
+        ? `GatewayClass ${d.className} references ${d.classRef}, which is not in the input: Envoy Gateway merges it under EnvoyProxy ${d.envoyProxy} (StrategicMerge), so its envoyService annotations, loadBalancerClass, source ranges and patch apply wherever ${d.envoyProxy} sets none, and could admit clients otherwise than the ingress-nginx load balancer`
+        : `${d.classRef} (GatewayClass ${d.className}) patches the Envoy Service (envoyService.patch), which Envoy Gateway applies after EnvoyProxy ${d.envoyProxy}'s settings: it can change the type, annotations or source ranges this EnvoyProxy repeats`,
   }),
   defineDiagnostic({
     code: 'gitops-placeholders',
     level: 'info',
     doc: 'Ingresses contain template placeholders (Helm, envsubst): they are kept verbatim in the output, and schema checks of those fields happen after substitution. Render before applying.',
+    render: (d: {ingresses: string[]}) =>
+      `${d.ingresses.length} Ingress(es) contain \${VAR} placeholders (${d.ingresses.slice(0, 5).join(', ')}${d.ingresses.length > 5 ? ', ...' : ''}); they are kept verbatim, and schema checks of those fields happen after substitution`,
   }),
   defineDiagnostic({
     code: 'host-on-two-gateways',
@@ -202,11 +284,14 @@ export const GATEWAY = [
     code: 'https-listener-without-certificates',
     level: 'warning',
     doc: 'No Ingress names a TLS Secret, so no https listener is generated: the TLS hosts relied on the controller\'s default certificate (--default-ssl-certificate), which this tool cannot see. Add that certificate to an https listener of the Gateway before routes meant for HTTPS are served.',
+    render: (d: {gateway: string}) => `no Ingress names a TLS Secret, so the https listener of ${d.gateway} is left out; its TLS hosts relied on the controller's default certificate`,
   }),
   defineDiagnostic({
     code: 'intent-not-emitted',
     level: 'warning',
     doc: 'An annotation produced a setting that no emitted object carries (its route was not emitted, or a conflicting annotation won): the setting is lost. The message names the key; check why its route is missing.',
+    render: (d: {keys: string[]}) =>
+      `${d.keys.join(', ')} produced a setting that no emitted object carries (the route it belongs to was not emitted, or a conflicting annotation won)`,
   }),
   defineDiagnostic({
     code: 'issuer-copied',
@@ -269,26 +354,35 @@ export const GATEWAY = [
     code: 'merged-gateways-wildcard-takes-host',
     level: 'warning',
     doc: 'If the GatewayClass merges Gateways, a wildcard listener of one Gateway takes the TLS connections for hosts another Gateway serves on a listener without hostname (Envoy picks the wildcard server name first): those hosts get the wrong certificate. Do not merge these Gateways, or give the listener a hostname.',
+    render: (d: {listener: string; hostname: string; gateway: string; hosts: {host: string; gateway: string}[]}) =>
+      `if the GatewayClass merges Gateways (EnvoyProxy mergeGateways: true), the listener ${d.listener} (${d.hostname}) of ${d.gateway} takes the TLS connections for ${d.hosts.map((h) => `${h.host} (${h.gateway})`).join(', ')}: ` +
+      'Envoy picks a wildcard server name over a listener without hostname, so these hosts get this listener\'s certificate and routes instead of their own Gateway\'s; under ingress-nginx each controller had its own address',
   }),
   defineDiagnostic({
     code: 'namespace-label-needed',
     level: 'info',
     doc: 'The shared Gateway\'s listeners admit routes only from namespaces with a label (allowedRoutes selector): the namespaces listed need it before their routes attach. Run kubectl label namespace NAME with the label the message gives.',
+    render: (d: {namespaces: string[]; label: string}) => `namespaces ${d.namespaces.join(', ')} need the label ${d.label} before their routes attach to the shared Gateway`,
   }),
   defineDiagnostic({
     code: 'passthrough-listeners',
     level: 'info',
     doc: 'ssl-passthrough Ingresses get TLS passthrough listeners on 443, one per host so that Envoy separates them from the https listener by SNI, added to the Gateway; their TLSRoutes attach there. Nothing to do.',
+    render: (d: {gateway: string; listeners: string[]}) =>
+      `listeners ${d.listeners.join(', ')} (TLS passthrough on 443, one per host so Envoy separates them from the https listener by SNI) are added to ${d.gateway}, and the TLSRoutes attach to them`,
   }),
   defineDiagnostic({
     code: 'plain-hosts-https',
     level: 'info',
     doc: 'Hosts with no TLS in any Ingress: ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only. If clients reach them over HTTPS, add TLS entries or attach their routes to an HTTPS listener with that certificate.',
+    render: (d: {gateway?: string; hosts: string[]}) =>
+      `${d.gateway !== undefined ? `${d.gateway}: ` : ''}${d.hosts.length} host(s) have no TLS in any Ingress (${d.hosts.slice(0, 5).join(', ')}${d.hosts.length > 5 ? ', ...' : ''}): ingress-nginx still answered HTTPS for them with its default certificate; on the Gateway they are served on the http listener only`,
   }),
   defineDiagnostic({
     code: 'policy-field-conflict',
     level: 'warning',
     doc: 'Two annotations of the Ingress set the same field of one policy: the first one is kept. The message names both; remove the other.',
+    render: (d: {keys: string[]; kind: string; path: string}) => `${d.keys.join(', ')} sets ${d.kind} ${d.path}, which another annotation of this Ingress already set; the first one is kept`,
   }),
   defineDiagnostic({
     code: 'policy-merge-type',
@@ -304,11 +398,21 @@ export const GATEWAY = [
     code: 'public-load-balancer-accepted',
     level: ['info', 'warning'],
     doc: '--public-load-balancer accepts that a Gateway\'s Envoy Service is public (or shared) where ingress-nginx\'s was internal or different: a warning when the exposure changes, info when the flag only confirms it.',
+    render: (d: {gateway: string} & ({case: 'merged-gateways'; className: string; classRef: string} | {case: 'live-service-kept' | 'default-service'})) =>
+      d.case === 'merged-gateways'
+        ? `GatewayClass ${d.className} merges Gateways (${d.classRef} mergeGateways: true): this Gateway shares its Envoy Service, as --public-load-balancer ${d.gateway} accepts`
+        : d.case === 'live-service-kept'
+          ? `the live Gateway keeps its Envoy Service as it is, as --public-load-balancer ${d.gateway} accepts`
+          : `no EnvoyProxy: as --public-load-balancer ${d.gateway} asks, the Envoy Service gets Envoy Gateway's defaults, a public LoadBalancer with externalTrafficPolicy Local`,
   }),
   defineDiagnostic({
     code: 'public-load-balancer-unused',
     level: 'warning',
     doc: '--public-load-balancer names a Gateway of no effect (its EnvoyProxy already repeats the controller Service, or no such Gateway in this run). Remove or fix the flag.',
+    render: (d: {gateway: string; service: string} | {unknown: string[]; gateways: string[]}) =>
+      'service' in d
+        ? `--public-load-balancer ${d.gateway} has no effect: the EnvoyProxy of this Gateway repeats ${d.service}`
+        : `--public-load-balancer ${d.unknown.join(', ')} names no Gateway of this run (${d.gateways.join(', ')})`,
   }),
   defineDiagnostic({
     code: 'redirect-before-auth',
@@ -320,46 +424,80 @@ export const GATEWAY = [
     level: 'info',
     fidelity: 'approximate',
     doc: 'Nginx\'s HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect.',
+    render: (_: Record<string, never>) =>
+      `nginx's HTTPS redirect drops one trailing slash (http://h/a/ -> https://h/a) unless preserve-trailing-slash; the https-redirect route keeps the path as it is, which backends see after the redirect`,
   }),
   defineDiagnostic({
     code: 'route-withheld-client-certificates',
     level: 'error',
     doc: 'A route is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused those without a valid certificate. Install Envoy Gateway (its CRDs) and convert again.',
+    render: (d: {kind: string; name: string}) =>
+      `${d.kind} ${d.name} is withheld: it attaches to a listener whose client-certificate check (a ClientTrafficPolicy) the cluster cannot take, so the listener would accept any client where nginx refused clients without a valid certificate`,
   }),
   defineDiagnostic({
     code: 'stream-configmap-not-found',
     level: 'warning',
     doc: 'The tcp-services/udp-services ConfigMap the controller names (--tcp-services-configmap) is not in the input: no stream listener is generated. Add it to the input (or use --lookup-cluster).',
+    render: (d: {configMap: string; from: string; flag: 'tcp-services' | 'udp-services'}) => `${d.flag} ConfigMap ${d.configMap} (${d.from}) is not in the input`,
   }),
   defineDiagnostic({
     code: 'target-lacks-crd',
     level: 'warning',
     doc: 'Objects of a kind the target cluster does not serve (from its discovery or --target): they are left out, one warning per kind, and the keys they carried become manual (annotation-needs-crd). Install the CRDs and convert again.',
+    render: (d: {kind: string; objects: string[]; requires: string; consequence: string}) =>
+      `${d.objects.length} ${d.kind} object(s) left out because the cluster does not serve ${d.requires}: ${d.objects.slice(0, 5).join(', ')}${d.objects.length > 5 ? ', ...' : ''}; ${d.consequence}`,
   }),
   defineDiagnostic({
     code: 'tls-entry-ignored',
     level: 'warning',
     doc: 'A spec.tls entry that is not used (no hosts nginx serves, or another entry wins for them): it is left off the listener, as ingress-nginx did not use it either.',
+    render: (d: {entry: number; hosts: string[]; secret?: string; winners: string[]}) =>
+      `spec.tls[${d.entry}] (${d.hosts.join(', ') || 'no hosts'}${d.secret ? `, Secret ${d.secret}` : ''}) is not used: ${
+        d.winners.length > 0
+          ? `ingress-nginx takes a host's certificate from the first Ingress with TLS for it, here ${d.winners.join(', ')}`
+          : 'none of its hosts has a rule in this Ingress, and ingress-nginx only takes TLS from Ingresses that route the host'
+      }; it is left off the listener`,
   }),
   defineDiagnostic({
     code: 'tls-host-not-listed',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'A host of the Ingress not listed in its spec.tls: ingress-nginx served it with the Ingress\'s Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets the same certificates and Envoy picks by SNI. List every host in spec.tls.',
+    render: (d: {hosts: string[]; secrets: string[]}) => {
+      const one = d.hosts.length === 1
+      return `${d.hosts.join(', ')} ${one ? 'is' : 'are'} not listed in spec.tls: ingress-nginx served ${one ? 'it' : 'them'} with the Ingress's Secret whose certificate covers the name, else its default certificate, and redirected HTTP to HTTPS; the listener gets ${d.secrets.length > 0 ? d.secrets.join(', ') : 'no Secret from this Ingress'} and Envoy picks by SNI`
+    },
   }),
   defineDiagnostic({
     code: 'tls-without-secret',
     level: 'warning',
     doc: 'A TLS entry without secretName: ingress-nginx served its hosts with its default certificate (and redirected HTTP to HTTPS), which this tool cannot see. The gateway owner must add that certificate (the controller\'s --default-ssl-certificate) to the Gateway\'s https listener.',
+    render: (d: {hosts: string[]}) => `${d.hosts.join(', ')}: the TLS entry has no secretName, so ingress-nginx served the host with its default certificate (and redirected HTTP to HTTPS)`,
   }),
   defineDiagnostic({
     code: 'too-many-certificates',
     level: 'error',
     doc: 'More TLS Secrets than Gateway API allows on one listener (64): the extra ones are left out and their hosts get no certificate. Split the hosts over hostname-specific HTTPS listeners (or ListenerSets), or use wildcard certificates.',
+    render: (d: {count: number; max: number; left: string[]}) =>
+      `${d.count} TLS Secrets for one https listener, and Gateway API allows ${d.max}: ${d.left.length} are left out (${d.left.slice(0, 5).join(', ')}${d.left.length > 5 ? ', ...' : ''}), so their hosts get no certificate`,
   }),
   defineDiagnostic({
     code: 'too-many-listeners',
     level: 'error',
     doc: 'The Gateway needs more listeners than Gateway API allows (64): the API server rejects it. Move hosts with listeners of their own (client certificates, passthrough) or tcp-services to a second Gateway, or use ListenerSets.',
+    render: (d: {gateway: string; count: number}) => `${d.gateway} needs ${d.count} listeners and Gateway API allows 64: the API server rejects the Gateway`,
   }),
 ] as const
+
+/** How the load balancers of one Gateway's controllers differ (data-plane.ts chooseAmong), with each one's value. */
+export interface LoadBalancerDifference {
+  aspect: 'type' | 'internal' | 'sourceRanges' | 'proxyProtocol' | 'ports'
+  values: {service: string; value: string}[]
+}
+
+const ASPECT_LABELS: Record<LoadBalancerDifference['aspect'], string> = {type: 'Service type', internal: 'internal or not', sourceRanges: 'source ranges', proxyProtocol: 'PROXY protocol', ports: 'ports'}
+
+function loadBalancerDifference(d: LoadBalancerDifference): string {
+  if (d.aspect === 'internal') return ASPECT_LABELS.internal
+  return `${ASPECT_LABELS[d.aspect]} (${d.values.map((v) => `${v.service}: ${v.value}`).join('; ')})`
+}

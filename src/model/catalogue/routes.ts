@@ -50,32 +50,46 @@ export const ROUTES = [
     code: 'canary-path-served',
     level: 'warning',
     doc: 'A path of a canary Ingress with no primary Ingress for its host and path, whose Service port another Ingress already used: that Ingress created the upstream, so the canary\'s path was not a canary at all and ingress-nginx served it as an ordinary location (controller.go getBackendServers). The conversion emits no route for it, so that traffic is lost at cutover. Add the path to a primary Ingress if it should keep being served, then convert again.',
+    render: (d: {where: string; host: string; match: string; path: string; creator: string}) =>
+      `${d.where}: no primary Ingress serves host "${d.host || '*'}" ${d.match} ${d.path || '/'}, and its Service port is also used by Ingress ${d.creator}, which created the upstream, so ingress-nginx served this path as an ordinary location (controller.go getBackendServers); the conversion emits no route for it`,
   }),
   defineDiagnostic({
     code: 'canary-same-service',
     level: 'warning',
     doc: 'A canary Ingress whose backend is the same Service and port as its primary\'s: they share one upstream, so ingress-nginx has no alternative backend to send traffic to and ignores the canary; the conversion emits no weights or canary matches for it either. Point the canary at a Service of its own if a split was meant.',
+    render: (d: {where: string; upstream: string}) => `${d.where}: the canary routes to the same Service as its primary (${d.upstream}); ingress-nginx ignores it`,
   }),
   defineDiagnostic({
     code: 'canary-shadowed',
     level: 'warning',
     doc: 'A second canary Ingress on an upstream that already has one: ingress-nginx keeps only the first alternative backend of an upstream (controller.go mergeAlternativeBackends), so this canary took no traffic, and the conversion leaves it out too. Merge the canaries into one, or remove the unused one.',
+    render: (d: {where: string; upstream: string; canary: string}) =>
+      `${d.where}: upstream ${d.upstream} already has canary ${d.canary}; ingress-nginx uses only the first alternative backend of an upstream`,
   }),
   defineDiagnostic({
     code: 'canary-unattached',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'A canary Ingress that matches no primary location (no non-canary Ingress serves the same host and path): ingress-nginx ignored it, and so does the conversion.',
+    render: (d: {canary: string; keys: string[]}) =>
+      `canary Ingress ${d.canary} matches no primary location, so ingress-nginx attached it nowhere (controller.go mergeAlternativeBackends) and it has no effect: ${d.keys.join(', ') || 'its canary annotations'} ${d.keys.length === 1 ? 'is' : 'are'} ignored, and no split is emitted`,
   }),
   defineDiagnostic({
     code: 'canary-upstream-not-created',
     level: 'warning',
     doc: 'The canary\'s Service port is also used by another Ingress, which created the upstream first (controller.go createUpstreams): the canary\'s weight, header and cookie are set only on an upstream the canary creates, so nginx sent no traffic by canary rules. The conversion does the same. Give the canary a Service of its own.',
+    render: (d: {where: string; service: string; creator: string; creatorIsCanary: boolean; creatorOlder: boolean}) =>
+      `${d.where}: ${d.service} is also used by ${d.creatorIsCanary ? 'canary ' : ''}Ingress ${d.creator} (${d.creatorOlder ? 'older' : 'first in ingress-nginx\'s order'}), which created its upstream (controller.go createUpstreams); ` +
+      `the canary's weight, header and cookie are set only on an upstream the canary creates, so ${d.creatorIsCanary ? `the split of ${d.creator} applied instead` : 'ingress-nginx never routed a request of this path to the canary (balancer.lua route_to_alternative_balancer)'}; no canary split is emitted for it`,
   }),
   defineDiagnostic({
     code: 'canary-without-primary',
     level: 'warning',
     doc: 'A canary path with no primary location of the same host and path (or an empty path): ingress-nginx pairs a canary with the location of the same path as written (controller.go mergeAlternativeBackends) and ignored this one, and so does the conversion. Add the path to the primary Ingress if the canary should take traffic.',
+    render: (d: {where: string; host: string; match: string; path: string}) =>
+      d.path === ''
+        ? `${d.where}: the canary path is empty, and ingress-nginx pairs a canary path with the location of the same path as written (controller.go mergeAlternativeBackends), which is never empty; it ignores this canary path and so does the conversion`
+        : `${d.where}: no primary Ingress serves host "${d.host || '*'}" ${d.match} ${d.path}; ingress-nginx ignores this canary path and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'catch-all-route',
@@ -92,6 +106,7 @@ export const ROUTES = [
     code: 'default-backend-shadowed',
     level: 'warning',
     doc: 'spec.defaultBackend of this Ingress is not used: the catch-all (or the host\'s default) goes to the spec.defaultBackend of the first Ingress in ingress-nginx\'s order (oldest first), and so does the conversion. Remove the unused one or make the intended one first.',
+    render: (d: {first: string}) => `spec.defaultBackend of a rule-less Ingress is the catch-all backend, and Ingress ${d.first} comes first in ingress-nginx's order; this one has no effect`,
   }),
   defineDiagnostic({
     code: 'denied-location-settings',
@@ -112,12 +127,18 @@ export const ROUTES = [
     level: ['info', 'warning'],
     fidelity: ['exact', 'manual'],
     doc: 'A backend Service of type ExternalName. The route reaches it through an Envoy Gateway Backend (FQDN) when backend-protocol needs one (exact, info); otherwise Gateway API routes cannot point at ExternalName Services and a person must create a Backend or a Service with endpoints (manual, warning).',
+    render: (d: {where: string; namespace: string; name: string; externalName: string; viaBackend: boolean}) =>
+      d.viaBackend
+        ? `${d.where}: Service ${d.namespace}/${d.name} is of type ExternalName (${d.externalName}); the route reaches it through the Envoy Gateway Backend this conversion emits for backend-protocol (fqdn ${d.name}.${d.namespace}.svc.cluster.local, which the cluster DNS resolves to ${d.externalName})`
+        : `${d.where}: Service ${d.namespace}/${d.name} is of type ExternalName (${d.externalName}); Envoy Gateway v1.9 rejects ExternalName backends`,
   }),
   defineDiagnostic({
     code: 'force-ssl-redirect-without-tls',
     level: 'warning',
     fidelity: 'manual',
     doc: 'force-ssl-redirect on a host without a TLS entry: TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto. A Gateway redirect on the http listener would loop, so none is emitted and the route stays on http. Redirect to HTTPS at the load balancer that terminates TLS, or add a TLS entry so that the Gateway terminates it.',
+    render: (d: {host: string; fromConfigMap: boolean}) =>
+      `${d.fromConfigMap ? 'force-ssl-redirect comes from the ConfigMap force-ssl-redirect: "true": ' : ''}host ${d.host} has no TLS entry, so TLS ends in front of ingress-nginx and nginx redirected on X-Forwarded-Proto; a Gateway redirect on the http listener would loop, so none is emitted and the route stays on http`,
   }),
   defineDiagnostic({
     code: 'grpc-filter-dropped',
@@ -163,16 +184,21 @@ export const ROUTES = [
     code: 'invalid-backend',
     level: 'error',
     doc: 'A path whose backend names no Service, or a Service without a port number or name: the API server or ingress-nginx refused it, and the path is not converted. Give the backend service.name and service.port.',
+    render: (d: {where: string; problem: 'no-service-name'} | {where: string; problem: 'no-port'; service: string}) =>
+      d.problem === 'no-service-name' ? `${d.where}: backend has no service name; the path is not converted` : `${d.where}: backend service ${d.service} has no port; the path is not converted`,
   }),
   defineDiagnostic({
     code: 'invalid-host',
     level: 'error',
     doc: 'A rule\'s host is not a valid DNS name (or wildcard): the API server or ingress-nginx refused it, and the rule is not converted. Fix the host.',
+    render: (d: {rule: number; host: string; problem: 'ip-address' | 'not-dns-name'}) =>
+      `rules[${d.rule}].host "${d.host}" ${d.problem === 'ip-address' ? 'is an IP address, which Gateway API hostnames do not allow (nginx matched it against the Host header)' : 'is not a valid DNS name (Gateway API hostnames are lower-case DNS names, optionally with a leading *.)'}; the rule is not converted`,
   }),
   defineDiagnostic({
     code: 'invalid-path',
     level: 'error',
     doc: 'A path that does not start with / (the API server requires it; ingress-nginx never served it): the path is not converted. Fix the path in the Ingress.',
+    render: (d: {where: string; path: string}) => `${d.where}: path "${d.path}" is not absolute (the API server requires a leading /); the path is not converted`,
   }),
   defineDiagnostic({
     code: 'literal-path-as-regex',
@@ -187,11 +213,24 @@ export const ROUTES = [
     level: ['error', 'info', 'warning'],
     fidelity: ['manual', 'none'],
     doc: 'A value still holds an unrendered template placeholder (Helm, Kustomize, envsubst) that decides security or routing: rather than publish the paths without the protection, the route answers 503 (error), or nothing is emitted for a canary whose role depends on it. Render the manifests first (helm template, kustomize build) and convert the output. Info when the placeholder is kept verbatim in a field that is safe.',
+    render: (d: SubstitutionNeed | {case: 'object'; kind: string; namespace?: string; name: string; placeholders: string[]}) => {
+      switch (d.case) {
+        case 'object':
+          return `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} keeps ${d.placeholders.join(', ')} verbatim: apply it through the Flux Kustomization that substitutes these variables (postBuild.substitute / substituteFrom), or substitute them before \`kubectl apply\``
+        case 'fail-closed':
+          return `${d.key}: ${substitutionNeed(d)}; rather than publish these paths without the protection, the converted route answers 503 on every path of this Ingress`
+        case 'canary':
+          return `${d.key}: ${substitutionNeed(d)}; whether this Ingress is a canary decides whose traffic it takes, so the conversion emits nothing for it`
+        case 'left-out':
+          return `${d.key}: ${substitutionNeed(d)}; the conversion leaves it out and the default${d.default !== undefined ? ` (${d.default})` : ''} is in effect in the converted objects${d.routing ? ', which changes how requests reach the backend if the substituted value is not the default' : ''}`
+      }
+    },
   }),
   defineDiagnostic({
     code: 'no-routable-paths',
     level: 'warning',
     doc: 'Every path of this Ingress was dropped for the reasons the other diagnostics of the Ingress give, so no HTTPRoute is emitted for it: whatever it served under ingress-nginx is not served by the Gateway. Fix those first.',
+    render: (d: {ingress: string}) => `Ingress ${d.ingress} has no path left to route (see the other messages); no HTTPRoute is emitted`,
   }),
   defineDiagnostic({
     code: 'other-prefix-ignored',
@@ -204,11 +243,14 @@ export const ROUTES = [
     code: 'path-conflict',
     level: 'warning',
     doc: 'Another Ingress defines the same host, path and match: ingress-nginx serves it from one of them (oldest creation, then namespace/name) and this one\'s path is not emitted. Gateway API would break the tie by route age and name, not Ingress age: remove the duplicate before cutover.',
+    render: (d: {host: string; match: string; path: string; loser: string} & PathOwnerReason) =>
+      `host "${d.host || '*'}" ${d.match} ${d.path} is also defined by Ingress ${d.winner}; ingress-nginx serves it from ${d.winner} because ${pathOwnerReason(d)}; this path is not emitted for ${d.loser}`,
   }),
   defineDiagnostic({
     code: 'placeholder-lost',
     level: 'error',
     doc: 'A value carries part of a template placeholder the conversion could not put back as written into the emitted field. Render the manifests first (helm template, kustomize build) and convert the output.',
+    render: (d: {kind: string; namespace?: string; name: string}) => `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} carries part of a \${VAR} placeholder the conversion could not put back as written`,
   }),
   defineDiagnostic({
     code: 'prefix-trailing-slash',
@@ -250,26 +292,35 @@ export const ROUTES = [
     code: 'resource-backend',
     level: 'warning',
     doc: 'A path whose backend is a resource (apiGroup/kind/name), not a Service: ingress-nginx skips such paths, and so does the conversion. Nothing to do unless the path was meant to be served: point it at a Service.',
+    render: (d: {where: string; kind: string; name: string}) =>
+      `${d.where}: backend is a resource (${d.kind}/${d.name}), not a Service; ingress-nginx skips such paths and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'server-alias-duplicate',
     level: 'warning',
     doc: 'A server-alias that is also an alias of another host: nginx keeps it for the first server in its order (sorted by host name), and so does the conversion. Remove the duplicate.',
+    render: (d: {alias: string; host: string; firstHost: string}) =>
+      `server-alias ${d.alias} of host "${d.host}" is also an alias of host "${d.firstHost}": nginx has the name in both servers and keeps it for the first one in its configuration, which ingress-nginx sorts by host name, so ${d.alias} answers as ${d.firstHost}, and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'server-alias-is-host',
     level: 'info',
     doc: 'A server-alias that is also a host of its own in some Ingress: ingress-nginx drops the alias and that name is served by its own server, and the conversion does the same. Remove the alias.',
+    render: (d: {alias: string}) => `server-alias ${d.alias} is already a host of its own; ingress-nginx drops such aliases and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'server-alias-is-www-redirect',
     level: 'warning',
     doc: 'A server-alias that is also the name from-to-www-redirect redirects from (www. added or removed) on another Ingress: nginx renders the redirect server first and ignores the duplicate name, so the alias answers with the redirect, and the conversion leaves the alias out. Remove one of the two.',
+    render: (d: {alias: string; redirectOf: string}) =>
+      `server-alias ${d.alias} is also the from-to-www-redirect name of Ingress ${d.redirectOf}: nginx renders the redirect server first and ignores the duplicate name in this host's server, so ${d.alias} answers with the redirect; the conversion leaves the alias out`,
   }),
   defineDiagnostic({
     code: 'server-alias-shadowed',
     level: 'warning',
     doc: 'server-alias of a later Ingress of the host: nginx takes the host\'s aliases from the first Ingress in its order and skips later ones, and so does the conversion. Move the alias to that Ingress if it is needed.',
+    render: (d: {aliases: string[]; host: string; owner: string; ownerAliases: string}) =>
+      `server-alias ${d.aliases.join(', ')} is not used for host "${d.host}": Ingress ${d.owner} comes first in ingress-nginx's order and sets the host's aliases (${d.ownerAliases}); nginx skips the aliases of later Ingresses, and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'snippet-not-allowed',
@@ -290,11 +341,19 @@ export const ROUTES = [
     code: 'unresolved-port-name',
     level: 'warning',
     doc: 'A backend names its Service port by name and the name cannot be resolved (the Service has no such port, or is not in the input): the path is not converted. Fix the name, or add the Service to the input (--lookup-cluster).',
+    /** at: the backend's place in the Ingress; service: no-such-port, not-in-input (files), not-in-cluster (cluster input). */
+    render: (d: {at: string; namespace: string; service: string; portName: string; problem: 'no-such-port' | 'service-not-in-input' | 'service-not-in-cluster'}) =>
+      d.problem === 'no-such-port'
+        ? `${d.at}: Service ${d.namespace}/${d.service} has no port named "${d.portName}"; the path is not converted`
+        : `${d.at}: port name "${d.portName}" of Service ${d.namespace}/${d.service} cannot be resolved, the Service ${d.problem === 'service-not-in-input' ? 'is not in the input' : 'does not exist in the cluster'}; the path is not converted`,
   }),
   defineDiagnostic({
     code: 'upstream-owned-by-canary',
     level: 'warning',
     doc: 'A path ingress-nginx did not serve: its Service port was first used by a canary Ingress, which created the upstream as canary-only (controller.go createUpstreams NoServer; getBackendServers skips it). The conversion emits no route for it either. Give the canary a Service of its own if the primary path should be served.',
+    render: (d: {where: string; host: string; match: string; path: string; service: string; canary: string; canaryOlder: boolean}) =>
+      `${d.where}: host "${d.host || '*'}" ${d.match} ${d.path} -> ${d.service} was not served by ingress-nginx: canary Ingress ${d.canary} (${d.canaryOlder ? 'older' : 'first in ingress-nginx\'s order'}) uses the same Service port and created its upstream as a canary-only one ` +
+      `(controller.go createUpstreams marks it NoServer; getBackendServers skips every path routed to it), so requests for this path got the host's other locations or the default backend (404); the path is not emitted, as nginx did not serve it`,
   }),
   defineDiagnostic({
     code: 'wildcard-host-depth',
@@ -304,3 +363,27 @@ export const ROUTES = [
     render: (_: {hosts: string[]}) => 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
   }),
 ] as const
+
+/** Why ingress-nginx serves a contested path from the winning Ingress (hosts.ts reportConflict decides which case). */
+export type PathOwnerReason = {winner: string} & ({reason: 'listed-twice' | 'catch-all' | 'tie'} | {reason: 'older'; winnerCreated: string; loserCreated: string})
+
+export function pathOwnerReason(d: PathOwnerReason): string {
+  switch (d.reason) {
+    case 'listed-twice':
+      return 'the Ingress lists it twice'
+    case 'catch-all':
+      return `the spec.defaultBackend of rule-less Ingress ${d.winner} is the catch-all server's \`/\`, which ingress-nginx sets up before any path`
+    case 'older':
+      return `Ingress ${d.winner} is older (${d.winnerCreated} < ${d.loserCreated})`
+    case 'tie':
+      return `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${d.winner} first`
+  }
+}
+
+/** An annotation value typed only once Flux substitutes its placeholders (substitution.ts applyNeedsSubstitution). */
+export type SubstitutionNeed = {key: string; template: string; validator: string; placeholders: string[]} & ({case: 'fail-closed' | 'canary'} | {case: 'left-out'; default?: string; routing: boolean})
+
+/** What the value needs before it can be translated (also the reason of the denied locations). */
+export function substitutionNeed(d: SubstitutionNeed): string {
+  return `"${d.template}" becomes a value ingress-nginx's ${d.validator} accepts only once Flux substitutes ${d.placeholders.join(', ')}, and the conversion needs that value to translate ${d.key}`
+}

@@ -1,16 +1,94 @@
 /** Diagnostics about reading the input (files, cluster, options). */
 import {defineDiagnostic} from './define.js'
 
+/** Where a document was read, as data: a file and the line its document starts at, or the cluster. */
+/** What --lookup-cluster loses when it cannot read a kind the files lack. */
+const LOOKUP_LOST = {
+  Service: 'named ports of those Services stay unresolved',
+  IngressClass: 'classes without an IngressClass in the files stay unselected',
+  ConfigMap: "the controller's ConfigMap is taken as nginx's defaults",
+} as const
+export type LookupKind = keyof typeof LOOKUP_LOST
+
+/** Objects by kind, as `ns/name` (IngressClasses: name), sorted. */
+export type LookupObjects = Partial<Record<LookupKind, string[]>>
+
+function lookupList(objects: LookupObjects): string {
+  return (['Service', 'IngressClass', 'ConfigMap'] as const)
+    .filter((kind) => (objects[kind]?.length ?? 0) > 0)
+    .map((kind) => `${objects[kind]!.length} ${kind}(s) (${objects[kind]!.join(', ')})`)
+    .join(', ')
+}
+
+/** A kind the cluster does not serve (also apply's per-object error). */
+export function notServedMessage(apiVersion: string, kind: string): string {
+  return `the cluster does not serve ${kind} (${apiVersion}); is its CRD installed?`
+}
+
+export interface DocumentAt {
+  file?: string
+  line?: number
+  cluster?: boolean
+}
+
+/** `bad.yaml:8`, `bad.yaml`, or `the cluster`. */
+function atText(d: DocumentAt): string {
+  if (d.cluster) return 'the cluster'
+  return d.line ? `${d.file}:${d.line}` : `${d.file}`
+}
+
+/** A YAML/JSON value's type as the messages name it: `list`, or its typeof (`string`, `number`, `boolean`, `object`...). */
+export type ValueType = 'list' | 'string' | 'number' | 'boolean' | 'object' | 'bigint' | 'symbol' | 'function' | 'undefined'
+
+/**
+ * invalid-object: `problem` says what is wrong. The document-level ones (the object was ignored) carry where the
+ * document starts; the label/annotation ones are about an object the diagnostic names, at its source location.
+ */
+export type InvalidObjectData =
+  | ({problem: 'not-an-object'; type: ValueType} & DocumentAt)
+  | ({problem: 'no-api-version-or-kind'; missing: ('apiVersion' | 'kind')[]} & DocumentAt)
+  | ({problem: 'no-name'; kind: string; metadata: boolean; nameType?: ValueType} & DocumentAt)
+  | ({problem: 'namespace-not-a-string'; kind: string; name: string; type: ValueType} & DocumentAt)
+  | {problem: 'map-not-a-mapping'; field: 'labels' | 'annotations'; type: ValueType}
+  | {problem: 'value-coerced'; field: 'labels' | 'annotations'; key: string; type: 'null' | 'number' | 'boolean'; readAs: string}
+  | {problem: 'value-dropped'; field: 'labels' | 'annotations'; key: string; type: ValueType}
+
+function renderInvalidObject(d: InvalidObjectData): string {
+  const singular = (field: 'labels' | 'annotations') => (field === 'labels' ? 'label' : 'annotation')
+  switch (d.problem) {
+    case 'not-an-object':
+      return `Document at ${atText(d)} is a ${d.type}, not a Kubernetes object (a mapping with apiVersion, kind and metadata.name); it was ignored`
+    case 'no-api-version-or-kind':
+      return `Document at ${atText(d)} has no ${d.missing.join(' and ')}; it is not a Kubernetes object and was ignored`
+    case 'no-name': {
+      const what = !d.metadata ? 'no metadata' : d.nameType === undefined ? 'no metadata.name' : `a metadata.name that is a ${d.nameType}, not a string`
+      return `${d.kind} at ${atText(d)} has ${what}; add a name (generateName is not supported), the object was ignored`
+    }
+    case 'namespace-not-a-string':
+      return `${d.kind} ${d.name} at ${atText(d)} has a metadata.namespace that is a ${d.type}, not a string; quote it, the object was ignored`
+    case 'map-not-a-mapping':
+      return `metadata.${d.field} is a ${d.type}, not a mapping of strings; it was ignored (the API server would reject this object)`
+    case 'value-coerced':
+      return `${singular(d.field)} ${d.key} is ${d.type === 'null' ? 'empty (null)' : `a ${d.type}`}, not a string; read as "${d.readAs}" — quote the value in the manifest, the API server rejects it unquoted`
+    case 'value-dropped':
+      return `${singular(d.field)} ${d.key} is a ${d.type}, not a string; it was ignored — ${singular(d.field)} values must be strings`
+  }
+}
+
 export const SOURCES = [
   defineDiagnostic({
     code: 'kubeconfig-unreadable',
     level: 'warning',
     doc: 'The kubeconfig could not be read (file input that places objects without a namespace): the namespace "default" is used, as kubectl without a context. Check KUBECONFIG if another namespace was meant.',
+    /** error: why the kubeconfig could not be read (the client library's message). */
+    render: (d: {error: string}) => `${d.error}; objects without a namespace are placed in "default"`,
   }),
   defineDiagnostic({
     code: 'live-gateway-unreadable',
     level: 'warning',
     doc: 'The live Gateway (the --gateway target) could not be read from the cluster: the emitted Gateway lists only this input\'s listeners and certificates, so listeners and certificates the live Gateway holds for other inputs are missing from it. What to do: fix access to the Gateway (kubeconfig, RBAC get on gateways) and rerun before applying.',
+    render: (d: {namespace: string; name: string; error: string}) =>
+      `could not read the live Gateway ${d.namespace}/${d.name} (${d.error}); the emitted Gateway lists only this input's listeners and certificates`,
   }),
   defineDiagnostic({
     code: 'class-not-selected',
@@ -26,6 +104,9 @@ export const SOURCES = [
     code: 'cluster-configmap-not-found',
     level: 'warning',
     doc: 'A ConfigMap named by the controller\'s flags does not exist in the cluster: the conversion continues without it (nginx used its defaults too).',
+    /** namedBy: this command's flag, or the controller workload (`Deployment ns/name`) and its flag that name it. */
+    render: (d: {namespace: string; name: string; namedBy: {flag: string; workload?: string}}) =>
+      `ConfigMap ${d.namespace}/${d.name} (named by ${d.namedBy.workload === undefined ? 'a flag' : `${d.namedBy.workload} ${d.namedBy.flag}`}) does not exist; continuing without it`,
   }),
   defineDiagnostic({
     code: 'cluster-forbidden',
@@ -36,16 +117,40 @@ export const SOURCES = [
     code: 'cluster-lookup',
     level: 'info',
     doc: 'What --lookup-cluster read from the cluster to complete file input (Services, Secrets\' existence, the controller\'s objects). Nothing to do.',
+    /** cluster: the kube context and server read from; wanted: how many objects the files lacked; read/absent by kind. */
+    render: (d: {cluster: string; wanted: number; read: LookupObjects; absent: LookupObjects}) => {
+      if (d.wanted === 0) return `--lookup-cluster: the files lack no Service, IngressClass or controller ConfigMap; nothing was read from ${d.cluster}`
+      const missing = lookupList(d.absent)
+      return `--lookup-cluster read from ${d.cluster} (get only): ${lookupList(d.read) || 'nothing'}${missing ? `; not in the cluster either: ${missing}` : ''}`
+    },
   }),
   defineDiagnostic({
     code: 'cluster-lookup-failed',
     level: 'warning',
     doc: '--lookup-cluster could not read what the file input lacks (Services, the controller\'s objects): they are treated as absent. Check the kubeconfig and permissions.',
+    /** kind: the kind that could not be read (error: why, RBAC or API error); without kind, the cluster could not be read at all. */
+    render: (d: {kind: LookupKind; cluster: string; error: string} | {error: string}) =>
+      'kind' in d
+        ? `could not read the ${d.kind}s the input lacks from ${d.cluster} (${d.error}); ${LOOKUP_LOST[d.kind]}`
+        : `--lookup-cluster could not read the cluster (${d.error}); nothing was looked up: ${Object.values(LOOKUP_LOST).join('; ')}`,
   }),
   defineDiagnostic({
     code: 'cluster-missing-crd',
     level: 'warning',
     doc: 'The cluster does not serve a kind the output uses: Gateway API Gateways and HTTPRoutes (v1), ReferenceGrant, or Envoy Gateway\'s policies. The output cannot be applied until the CRDs are installed (cross-namespace certificate references cannot be granted without ReferenceGrant). What to do: install the Gateway API v1.6 standard CRDs and Envoy Gateway v1.9 (which ships them).',
+    /** missing: the Gateway API's Gateways and HTTPRoutes, Envoy Gateway's kinds, ReferenceGrant, or the kind of an object to diff. */
+    render: (d: {missing: 'gateway-api' | 'envoy-gateway' | 'reference-grant'; group: string} | {missing: 'kind'; apiVersion: string; kind: string}) => {
+      switch (d.missing) {
+        case 'gateway-api':
+          return `the cluster does not serve ${d.group}/v1 Gateways and HTTPRoutes (Gateway API CRDs not installed); the output cannot be applied until they are`
+        case 'envoy-gateway':
+          return `the cluster does not serve ${d.group} (Envoy Gateway CRDs not installed); Envoy Gateway policies in the output cannot be applied until they are`
+        case 'reference-grant':
+          return `the cluster does not serve ReferenceGrant (${d.group}); cross-namespace certificate references cannot be granted`
+        case 'kind':
+          return notServedMessage(d.apiVersion, d.kind)
+      }
+    },
   }),
   defineDiagnostic({
     code: 'cluster-read-failed',
@@ -63,11 +168,19 @@ export const SOURCES = [
     code: 'empty-input',
     level: 'warning',
     doc: 'No manifest files were read, or they hold no Ingresses or related objects: nothing to convert. Check the path (-R for subdirectories) or the namespace.',
+    /** filesRead 0: no manifest file among paths; otherwise the files hold nothing the conversion reads. */
+    render: (d: {paths: string[]; filesRead: number}) =>
+      d.filesRead === 0
+        ? `No manifest files were read from ${d.paths.length ? d.paths.join(', ') : '(no paths)'}; directories are searched for *.yaml, *.yml and *.json files (subdirectories with -R)`
+        : `No Ingresses or related objects were found in the ${d.filesRead} file${d.filesRead === 1 ? '' : 's'} read; check the paths (subdirectories need -R)`,
   }),
   defineDiagnostic({
     code: 'ingress-v1beta1',
     level: 'info',
     doc: 'An extensions/v1beta1 or networking.k8s.io/v1beta1 Ingress: it is read as networking.k8s.io/v1 (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend). Those versions were removed in Kubernetes 1.22: update the manifest.',
+    render: (d: {apiVersion: string}) =>
+      `Read this ${d.apiVersion} Ingress as networking.k8s.io/v1 (backend.serviceName/servicePort -> backend.service, spec.backend -> spec.defaultBackend); ` +
+      `${d.apiVersion} was removed in Kubernetes 1.22, update the manifest to networking.k8s.io/v1`,
   }),
   defineDiagnostic({
     code: 'input-not-found',
@@ -89,16 +202,23 @@ export const SOURCES = [
     code: 'invalid-ingress',
     level: 'error',
     doc: 'An Ingress the compiler cannot model (no spec, no rules nor defaultBackend, wrong types): it is skipped, and the report lists it as not converted. Fix the manifest.',
+    render: (d: {namespace: string; name: string} & InvalidIngressProblem) => `Ingress ${d.namespace}/${d.name} is skipped: ${invalidIngressProblem(d)}`,
   }),
   defineDiagnostic({
     code: 'invalid-object',
     level: ['error', 'warning'],
     doc: 'An object field of the wrong type (labels or annotations not a mapping of strings, a number where a string belongs): read the way the message says, or ignored; the API server would reject it. Quote or fix the value. An error when the object cannot be read at all.',
+    render: renderInvalidObject,
   }),
   defineDiagnostic({
     code: 'namespace-defaulted',
     level: 'info',
     doc: 'Objects without metadata.namespace in file input are placed in the kubeconfig context\'s namespace (or "default"), as kubectl apply does. Set the namespace in the manifests if another was meant.',
+    /** from: -n/--namespace (flag) or the kubeconfig context; origin: where the context's namespace came from. */
+    render: (d: {count: number; file: string; namespace: string} & ({from: 'flag'} | {from: 'context'; origin: string})) =>
+      `${d.count} object${d.count === 1 ? '' : 's'} in ${d.file} without metadata.namespace ${d.count === 1 ? 'was' : 'were'} placed in namespace "${d.namespace}" (${
+        d.from === 'flag' ? 'given with -n/--namespace' : `${d.origin}, as kubectl does when -n is not given; pass -n NAMESPACE if they belong elsewhere`
+      })`,
   }),
   defineDiagnostic({
     code: 'namespace-mismatch',
@@ -111,16 +231,23 @@ export const SOURCES = [
     code: 'service-not-found',
     level: 'warning',
     doc: 'A Service an Ingress path sends to does not exist in the cluster: ingress-nginx answers 503 for those paths, and the HTTPRoute\'s backendRef stays unresolved (Envoy Gateway answers 500) until it exists. What to do: create the Service, or fix the backend name in the Ingress, before cutting traffic over.',
+    render: (d: {namespace: string; service: string; ports: string[]}) =>
+      `Service ${d.namespace}/${d.service} (port ${d.ports.join(', ')}) does not exist in the cluster: ingress-nginx answers 503 for its paths, and the HTTPRoute's backendRef stays unresolved (Envoy Gateway answers 500) until it exists`,
   }),
   defineDiagnostic({
     code: 'skipped-kind',
     level: 'info',
     doc: 'Objects of kinds the conversion does not read (Deployments, CRDs...): they are skipped. Nothing to do.',
+    /** kind: `StatefulSet (apps)`; files: where they were, each once; reason: why that kind or version is not read. */
+    render: (d: {count: number; kind: string; files: string[]; reason: string}) =>
+      `Skipped ${d.count} ${d.kind} object${d.count === 1 ? '' : 's'}${d.files.length > 1 ? ` in ${d.files.length} files` : ` in ${d.files[0]}`}: ${d.reason}`,
   }),
   defineDiagnostic({
     code: 'subdirectories-skipped',
     level: 'info',
     doc: 'Subdirectories of an input directory were not read: pass -R/--recursive to read them.',
+    render: (d: {dir: string; count: number}) =>
+      `${d.count} subdirector${d.count === 1 ? 'y' : 'ies'} of ${d.dir} ${d.count === 1 ? 'was' : 'were'} not read; pass -R/--recursive to read them`,
   }),
   defineDiagnostic({
     code: 'yaml-alias-bomb',
@@ -140,3 +267,26 @@ export const SOURCES = [
       `Invalid YAML at ${d.file}:${d.line}${d.column !== undefined ? `:${d.column}` : ''}: ${d.reason}; the document starting at line ${d.documentLine} was ignored, fix it and run again`,
   }),
 ] as const
+
+/** Why the API server would never have accepted an Ingress (select.ts invalidIngressReason). */
+export type InvalidIngressProblem =
+  | {problem: 'name-not-dns-subdomain'; value: string}
+  | {problem: 'namespace-not-dns-label'; value: string}
+  | {problem: 'no-spec' | 'rules-not-list' | 'no-rules-or-default-backend' | 'tls-not-list'}
+
+export function invalidIngressProblem(d: InvalidIngressProblem): string {
+  switch (d.problem) {
+    case 'name-not-dns-subdomain':
+      return `its name "${d.value}" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.'), so the API server never accepted it`
+    case 'namespace-not-dns-label':
+      return `its namespace "${d.value}" is not a DNS-1123 label`
+    case 'no-spec':
+      return 'it has no spec'
+    case 'rules-not-list':
+      return 'spec.rules is not a list'
+    case 'no-rules-or-default-backend':
+      return 'it has neither spec.rules nor spec.defaultBackend'
+    case 'tls-not-list':
+      return 'spec.tls is not a list'
+  }
+}

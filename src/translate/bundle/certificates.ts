@@ -16,6 +16,8 @@ import {isObject} from '../../util/json.js'
 import type {EmittedObject} from '../../model/emitted.js'
 import type {CertificateSpec} from '../../model/generated/index.js'
 import type {Code} from '../../model/catalogue/index.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
+import type {CertAnnotationProblem} from '../../model/catalogue/tls.js'
 
 export interface CertificatePlan {
   certificate: EmittedObject<'Certificate'>
@@ -144,7 +146,7 @@ interface ShimIngress {
   ingName: string
   ann: Record<string, string>
   has: (key: string) => boolean
-  warnInvalid: (key: string, why: string) => void
+  warnInvalid: (key: string, why: CertAnnotationProblem) => void
   diagnostics: Diagnostic[]
 }
 
@@ -159,18 +161,8 @@ function readShimAnnotations(ingress: KubeObject): ShimIngress {
     for (const [k, v] of Object.entries(ingress.metadata.annotations)) if (typeof v === 'string') ann[k] = v
   }
   const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(ann, k)
-  const warnInvalid = (key: string, why: string): void => {
-    diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'certmanager-annotation-invalid',
-        object: ref,
-        annotation: key,
-        fidelity: 'ignored',
-        message: `${key}: "${ann[key]}" ${why}; cert-manager's ingress-shim rejected this value and issued no Certificate for the Ingress, here the field is left out of the Certificate`,
-        hint: `fix or remove ${key} on ${ref}`,
-      }),
-    )
+  const warnInvalid = (key: string, why: CertAnnotationProblem): void => {
+    diagnostics.push(diagnostic('certmanager-annotation-invalid', {key, value: ann[key]!, ...why}, {object: ref, annotation: key, hint: `fix or remove ${key} on ${ref}`}))
   }
   return {ref, subject, ns, ingName, ann, has, warnInvalid, diagnostics}
 }
@@ -180,14 +172,7 @@ function reportSolverAnnotations({ann, has, ref, diagnostics}: ShimIngress): voi
   for (const key of SOLVER_ANNOTATIONS) {
     if (!has(key)) continue
     diagnostics.push(
-      diag({
-        level: 'info',
-        code: 'certmanager-solver-annotation',
-        object: ref,
-        annotation: key,
-        fidelity: 'ignored',
-        message: `${key}: "${ann[key]}" steered cert-manager's http01.ingress solver; it has no effect under the Gateway API: challenges are answered by the Issuer's http01.gatewayHTTPRoute solver on the shared Gateway`,
-      }),
+      diagnostic('certmanager-solver-annotation', {key, value: ann[key]!}, {object: ref, annotation: key}),
     )
   }
 }
@@ -203,19 +188,15 @@ function selectIssuer({ann, has, ref, ns, warnInvalid, diagnostics}: ShimIngress
   if (clusterIssuer === undefined && issuerName === undefined && !tlsAcme) return undefined
 
   // Issuer selection, with the shim's own conflict rules (issuerForIngressLike).
-  const conflicts: string[] = []
-  if (clusterIssuer !== undefined && issuerName !== undefined) conflicts.push(`both ${A.issuer} and ${A.clusterIssuer} are set`)
-  if (clusterIssuer !== undefined && has(A.issuerKind)) conflicts.push(`both ${A.clusterIssuer} and ${A.issuerKind} are set`)
-  if (clusterIssuer !== undefined && has(A.issuerGroup)) conflicts.push(`both ${A.clusterIssuer} and ${A.issuerGroup} are set`)
+  const conflicts: {set: string; with: string}[] = []
+  if (clusterIssuer !== undefined && issuerName !== undefined) conflicts.push({set: A.issuer, with: A.clusterIssuer})
+  if (clusterIssuer !== undefined && has(A.issuerKind)) conflicts.push({set: A.clusterIssuer, with: A.issuerKind})
+  if (clusterIssuer !== undefined && has(A.issuerGroup)) conflicts.push({set: A.clusterIssuer, with: A.issuerGroup})
   if (conflicts.length > 0) {
     diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'certmanager-issuer-conflict',
+      diagnostic('certmanager-issuer-conflict', {ingress: ref, conflicts}, {
         object: ref,
         annotation: clusterIssuer !== undefined ? A.clusterIssuer : A.issuer,
-        fidelity: 'manual',
-        message: `${ref}: ${conflicts.join('; ')}: cert-manager's ingress-shim refuses such an Ingress, so no Certificate was issued and none is generated`,
         hint: `keep either ${A.clusterIssuer} or ${A.issuer} (+ ${A.issuerKind}/${A.issuerGroup}) and rerun`,
       }),
     )
@@ -228,7 +209,7 @@ function selectIssuer({ann, has, ref, ns, warnInvalid, diagnostics}: ShimIngress
     trigger = clusterIssuer !== undefined ? A.clusterIssuer : A.issuer
     const name = (clusterIssuer ?? issuerName ?? '').trim()
     if (name === '') {
-      warnInvalid(trigger, 'is empty (no issuer name)')
+      warnInvalid(trigger, {problem: 'no-issuer-name'})
       return undefined
     }
     if (clusterIssuer !== undefined) {
@@ -241,13 +222,9 @@ function selectIssuer({ann, has, ref, ns, warnInvalid, diagnostics}: ShimIngress
       if (!clusterScoped) issuer.namespace = ns
       if (group !== CERT_MANAGER_GROUP) {
         diagnostics.push(
-          diag({
-            level: 'info',
-            code: 'certmanager-external-issuer',
+          diagnostic('certmanager-external-issuer', {ingress: ref, kind, group, name, clusterScoped, namespace: ns}, {
             object: ref,
             annotation: A.issuerGroup,
-            fidelity: 'manual',
-            message: `${ref} uses the external issuer ${kind}.${group} "${name}"${clusterScoped ? ' (cluster-scoped, judged from its kind)' : ` (assumed namespace-scoped in ${ns})`}; this tool cannot copy external issuers`,
             hint: clusterScoped
               ? `check that ${kind} ${name} is cluster-scoped`
               : `create ${kind}.${group} "${issuerCopyName(ctx.gateway, ns, name)}" in ${ctx.gateway.namespace} with the same configuration: the Certificates there reference it`,
@@ -257,25 +234,14 @@ function selectIssuer({ann, has, ref, ns, warnInvalid, diagnostics}: ShimIngress
     }
     if (tlsAcme) {
       diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'certmanager-tls-acme-redundant',
-          object: ref,
-          annotation: A.tlsAcme,
-          fidelity: 'exact',
-          message: `${A.tlsAcme}: "true" only selects cert-manager's default issuer when no issuer annotation is set; ${trigger} wins`,
-        }),
+        diagnostic('certmanager-tls-acme-redundant', {key: A.tlsAcme, trigger}, {object: ref, annotation: A.tlsAcme}),
       )
     }
   } else {
     diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'certmanager-tls-acme',
+      diagnostic('certmanager-tls-acme', {key: A.tlsAcme, ingress: ref}, {
         object: ref,
         annotation: A.tlsAcme,
-        fidelity: 'manual',
-        message: `${A.tlsAcme}: "true" makes cert-manager issue with its default issuer (controller flags --default-issuer-name/--default-issuer-kind/--default-issuer-group, Helm ingressShim.defaultIssuerName/Kind/Group), which this tool cannot see: no Certificate is generated for ${ref}`,
         hint: `find the default issuer (kubectl -n cert-manager get deploy cert-manager -o yaml | grep default-issuer), then replace ${A.tlsAcme} with ${A.clusterIssuer}: <name> (or ${A.issuer}: <name> for a namespaced Issuer) on ${ref} and rerun`,
       }),
     )
@@ -289,14 +255,7 @@ function reportUnreadAnnotations({ann, ref, diagnostics}: ShimIngress): void {
   for (const key of Object.keys(ann).sort()) {
     if (!key.startsWith(CM) || KNOWN.has(key)) continue
     diagnostics.push(
-      diag({
-        level: 'info',
-        code: 'certmanager-annotation-ignored',
-        object: ref,
-        annotation: key,
-        fidelity: 'ignored',
-        message: `${key}: "${ann[key]}" is not read by cert-manager's ingress-shim; it is not carried over`,
-      }),
+      diagnostic('certmanager-annotation-ignored', {key, value: ann[key]!}, {object: ref, annotation: key}),
     )
   }
 }
@@ -310,13 +269,9 @@ function hostsBySecret(ingress: KubeObject, {ref, diagnostics}: ShimIngress, tri
     const hosts = isObject(entry) && Array.isArray(entry.hosts) ? entry.hosts.filter((h: unknown): h is string => typeof h === 'string' && h.trim() !== '') : []
     if (secretName === '') {
       diagnostics.push(
-        diag({
-          level: 'warning',
-          code: 'certificate-tls-no-secret',
+        diagnostic('certificate-tls-no-secret', {entry: i, hosts}, {
           object: ref,
           annotation: trigger,
-          fidelity: 'manual',
-          message: `spec.tls[${i}] (${hosts.join(', ') || 'no hosts'}) has no secretName: cert-manager issued nothing for it (ingress-nginx used its default certificate); no Certificate is generated`,
           hint: `add a secretName to spec.tls[${i}] of ${ref} and rerun`,
         }),
       )
@@ -324,13 +279,9 @@ function hostsBySecret(ingress: KubeObject, {ref, diagnostics}: ShimIngress, tri
     }
     if (hosts.length === 0) {
       diagnostics.push(
-        diag({
-          level: 'warning',
-          code: 'certificate-tls-no-hosts',
+        diagnostic('certificate-tls-no-hosts', {entry: i, secret: secretName}, {
           object: ref,
           annotation: trigger,
-          fidelity: 'manual',
-          message: `spec.tls[${i}] (secret ${secretName}) lists no hosts: cert-manager cannot request a certificate without DNS names; no Certificate is generated for it`,
           hint: `list the hosts in spec.tls[${i}].hosts of ${ref} and rerun`,
         }),
       )
@@ -344,14 +295,7 @@ function hostsBySecret(ingress: KubeObject, {ref, diagnostics}: ShimIngress, tri
 
   if (bySecret.size === 0 && tls.length === 0) {
     diagnostics.push(
-      diag({
-        level: 'info',
-        code: 'certificate-no-tls',
-        object: ref,
-        annotation: trigger,
-        fidelity: 'ignored',
-        message: `${trigger} is set but ${ref} has no spec.tls: cert-manager issued no Certificate for it, and none is generated`,
-      }),
+      diagnostic('certificate-no-tls', {trigger, ingress: ref}, {object: ref, annotation: trigger}),
     )
   }
   return bySecret
@@ -412,15 +356,9 @@ function reportCertificatePlans(
 ): void {
   if (plans.length > 0 && ctx.passthrough) {
     diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'certmanager-passthrough-certificate',
+      diagnostic('certmanager-passthrough-certificate', {trigger, issuer: issuer.name, namespace: ns, certificates: plans.map((p) => p.secretRef.name)}, {
         object: ref,
         annotation: trigger,
-        fidelity: 'exact',
-        message:
-          `${trigger}: "${issuer.name}" with ssl-passthrough: the backend serves this certificate itself (TLS passes through the Gateway), so Certificate${plans.length > 1 ? 's' : ''} ${plans.map((p) => `${ns}/${p.secretRef.name}`).join(', ')} stay${plans.length > 1 ? '' : 's'} in ${ns} under the name${plans.length > 1 ? 's' : ''} cert-manager's ingress-shim gave ${plans.length > 1 ? 'them' : 'it'}; ` +
-          'the shim\'s Certificate is owned by this Ingress (ownerReference), so deleting the Ingress would delete it and cert-manager would stop renewing the Secret the backend reads',
         hint: `applying this Certificate adopts the existing one; before deleting ${ref}, remove its ownerReference (see the checklist)`,
       }),
     )
@@ -428,19 +366,23 @@ function reportCertificatePlans(
   }
   if (plans.length > 0) {
     diagnostics.push(
-      diag({
-        level: 'info',
-        code: 'certmanager-certificate',
-        object: ref,
-        annotation: trigger,
-        fidelity: 'exact',
-        message:
-          `${trigger}: "${issuer.name}" -> Certificate${plans.length > 1 ? 's' : ''} ${plans.map((p) => p.secretRef.name).join(', ')} in ${ctx.gateway.namespace} ` +
-          `(issuerRef ${issuerRef.kind} ${issuerRef.name}); cert-manager issues new certificates into Secrets of the same names there, the Secrets in ${ns} are left alone`,
-        hint:
-          issuer.namespace !== undefined && issuer.namespace !== ctx.gateway.namespace
-            ? `the namespaced ${issuer.kind} ${issuer.namespace}/${issuer.name} must exist in ${ctx.gateway.namespace} as ${issuerRef.name} (generated with the Issuers when it is in the input)`
-            : undefined,
+      diagnostic(
+        'certmanager-certificate',
+        {
+          trigger,
+          issuer: issuer.name,
+          certificates: plans.map((p) => p.secretRef.name),
+          gatewayNamespace: ctx.gateway.namespace,
+          issuerKind: String(issuerRef.kind),
+          issuerName: issuerRef.name,
+          namespace: ns,
+        },
+        {
+          object: ref,
+          annotation: trigger,
+          ...(issuer.namespace !== undefined && issuer.namespace !== ctx.gateway.namespace
+            ? {hint: `the namespaced ${issuer.kind} ${issuer.namespace}/${issuer.name} must exist in ${ctx.gateway.namespace} as ${issuerRef.name} (generated with the Issuers when it is in the input)`}
+            : {}),
       }),
     )
   }
@@ -458,13 +400,7 @@ function certificateName(ns: string, ingName: string, secretName: string, ref: s
     name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}`))
     for (let n = 2; ctx.takenNames.has(name); n++) name = dnsName(ns, secretName, shortHash(`${ns}/${ingName}/${secretName}/${n}`))
     diagnostics.push(
-      diag({
-        level: 'info',
-        code: 'certificate-name-taken',
-        object: ref,
-        annotation: trigger,
-        message: `Certificate name ${base} is already used in ${ctx.gateway.namespace} (a Secret of that name there, or a name that collides after shortening): this one is ${name} and issues its own Secret ${name}`,
-      }),
+      diagnostic('certificate-name-taken', {name, taken: base, gatewayNamespace: ctx.gateway.namespace}, {object: ref, annotation: trigger}),
     )
   }
   ctx.takenNames.add(name)
@@ -486,20 +422,25 @@ function sharedCertificateDiagnostic(
   const missing = hosts.filter((h) => !earlier.hosts.includes(h))
   const earlierIssuer = earlier.certificate.spec.issuerRef
   const otherIssuer = earlierIssuer.name !== issuerRef.name || earlierIssuer.kind !== issuerRef.kind || earlierIssuer.group !== issuerRef.group
-  const notes: string[] = []
-  if (missing.length > 0) notes.push(`its dnsNames (${earlier.hosts.join(', ')}) do not include ${missing.join(', ')}, as cert-manager never added them for this Ingress`)
-  if (otherIssuer) notes.push(`this Ingress's issuer (${issuerRef.kind} ${issuerRef.name}) had no effect on it`)
-  return diag({
-    level: notes.length > 0 ? 'warning' : 'info',
-    code: 'certificate-shared',
-    object: ref,
-    annotation: trigger,
-    fidelity: notes.length > 0 ? 'approximate' : 'exact',
-    message:
-      `Secret ${secretName} is also issued for ${earlier.ingress}: cert-manager's ingress-shim keeps one Certificate per Secret, owned by the Ingress that created it (assumed the older one) and refuses to update it for others, ` +
-      `so this Ingress uses Certificate ${earlier.secretRef.namespace}/${earlier.secretRef.name} as well and gets none of its own${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
-    hint: missing.length > 0 ? `list ${missing.join(', ')} in the TLS entry of ${earlier.ingress} if they need this certificate` : undefined,
-  })
+  const differs = missing.length > 0 || otherIssuer
+  return diagnostic(
+    'certificate-shared',
+    {
+      secret: secretName,
+      owner: earlier.ingress,
+      certificate: `${earlier.secretRef.namespace}/${earlier.secretRef.name}`,
+      ownerHosts: earlier.hosts,
+      missing,
+      ...(otherIssuer ? {otherIssuer: {kind: String(issuerRef.kind), name: issuerRef.name}} : {}),
+    },
+    {
+      object: ref,
+      annotation: trigger,
+      level: differs ? 'warning' : 'info',
+      fidelity: differs ? 'approximate' : 'exact',
+      ...(missing.length > 0 ? {hint: `list ${missing.join(', ')} in the TLS entry of ${earlier.ingress} if they need this certificate`} : {}),
+    },
+  )
 }
 
 /**
@@ -527,15 +468,9 @@ export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeO
     const issuerRef = refOf(issuer)
     const cert = `Certificate ${plan.certificate.metadata.namespace}/${plan.certificate.metadata.name}`
     out.push(
-      diag({
-        level: 'warning',
-        code: 'certificate-wildcard-http01',
+      diagnostic('certificate-wildcard-http01', {certificate: cert, ingress: plan.ingress, wildcards, issuer: issuerRef}, {
         object: plan.ingress,
         ref: plan.ingressRef,
-        fidelity: 'manual',
-        message:
-          `${cert} (from ${plan.ingress}) lists the wildcard name${wildcards.length > 1 ? 's' : ''} ${wildcards.join(', ')}, but ${issuerRef} has only ACME HTTP-01 solvers, ` +
-          'which cannot validate wildcard names (the CA requires DNS-01 for them): cert-manager could not issue this certificate under ingress-nginx, and cannot now',
         hint: `add a dns01 solver covering ${wildcards.join(', ')} to ${issuerRef}`,
       }),
     )
@@ -550,7 +485,7 @@ export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeO
 function tuningFields(
   ann: Record<string, string>,
   has: (k: string) => boolean,
-  warnInvalid: (key: string, why: string) => void,
+  warnInvalid: (key: string, why: CertAnnotationProblem) => void,
   warn: (key: string, code: Code, message: string, hint: string) => void,
   consumed: string[],
 ): Record<string, any> {
@@ -580,7 +515,7 @@ interface TuningReader {
   has: (key: string) => boolean
   take: (key: string) => string | undefined
   ok: (key: string) => void
-  warnInvalid: (key: string, why: string) => void
+  warnInvalid: (key: string, why: CertAnnotationProblem) => void
   warn: (key: string, code: Code, message: string, hint: string) => void
 }
 
@@ -588,11 +523,11 @@ interface TuningReader {
 function commonNameField({spec, take, ok, warnInvalid}: TuningReader): void {
   const cn = take(A.commonName)
   if (cn !== undefined) {
-    if (cn.length > 64) warnInvalid(A.commonName, 'is longer than 64 characters (an X.509 common name cannot be)')
+    if (cn.length > 64) warnInvalid(A.commonName, {problem: 'common-name-too-long'})
     else if (cn !== '') {
       spec.commonName = cn
       ok(A.commonName)
-    } else warnInvalid(A.commonName, 'is empty')
+    } else warnInvalid(A.commonName, {problem: 'empty'})
   }
 }
 
@@ -602,8 +537,8 @@ function lifetimeFields({spec, has, take, ok, warnInvalid, warn}: TuningReader):
   const duration = take(A.duration)
   if (duration !== undefined) {
     const s = goDurationSeconds(duration)
-    if (s === undefined) warnInvalid(A.duration, 'is not a Go duration (e.g. 2160h)')
-    else if (s < 3600) warnInvalid(A.duration, 'is shorter than the 1h minimum cert-manager accepts')
+    if (s === undefined) warnInvalid(A.duration, {problem: 'not-duration', example: '2160h'})
+    else if (s < 3600) warnInvalid(A.duration, {problem: 'below-minimum', minimum: '1h'})
     else {
       spec.duration = duration.trim()
       durationSeconds = s
@@ -614,8 +549,8 @@ function lifetimeFields({spec, has, take, ok, warnInvalid, warn}: TuningReader):
   const renewBefore = take(A.renewBefore)
   if (renewBefore !== undefined) {
     const s = goDurationSeconds(renewBefore)
-    if (s === undefined) warnInvalid(A.renewBefore, 'is not a Go duration (e.g. 360h)')
-    else if (s < 300) warnInvalid(A.renewBefore, 'is shorter than the 5m minimum cert-manager accepts')
+    if (s === undefined) warnInvalid(A.renewBefore, {problem: 'not-duration', example: '360h'})
+    else if (s < 300) warnInvalid(A.renewBefore, {problem: 'below-minimum', minimum: '5m'})
     else if (s >= (durationSeconds ?? DEFAULT_DURATION_SECONDS)) {
       const durationText =
         durationSeconds !== undefined
@@ -636,8 +571,8 @@ function lifetimeFields({spec, has, take, ok, warnInvalid, warn}: TuningReader):
   const pct = take(A.renewBeforePercentage)
   if (pct !== undefined) {
     const n = parseDecimal(pct)
-    if (n === undefined || n <= 0 || n >= 100) warnInvalid(A.renewBeforePercentage, 'is not an integer between 1 and 99')
-    else if (spec.renewBefore !== undefined) warnInvalid(A.renewBeforePercentage, `cannot be combined with ${A.renewBefore} (the Certificate accepts only one)`)
+    if (n === undefined || n <= 0 || n >= 100) warnInvalid(A.renewBeforePercentage, {problem: 'not-percentage'})
+    else if (spec.renewBefore !== undefined) warnInvalid(A.renewBeforePercentage, {problem: 'combined-with', other: A.renewBefore})
     else {
       spec.renewBeforePercentage = n
       ok(A.renewBeforePercentage)
@@ -651,7 +586,7 @@ function usagesField({spec, take, ok, warnInvalid}: TuningReader): void {
   if (usages !== undefined) {
     const list = usages.split(',').map((u) => u.trim())
     const bad = list.filter((u) => !USAGES.has(u))
-    if (bad.length > 0) warnInvalid(A.usages, `contains unknown key usages (${bad.map((b) => `"${b}"`).join(', ')})`)
+    if (bad.length > 0) warnInvalid(A.usages, {problem: 'unknown-usages', usages: bad})
     else {
       spec.usages = [...new Set(list)]
       ok(A.usages)
@@ -668,7 +603,7 @@ function privateKeyFields({spec, take, ok, warnInvalid}: TuningReader): void {
     if (values.includes(value)) {
       privateKey[field] = value
       ok(key)
-    } else warnInvalid(key, `is not one of ${values.join(', ')}`)
+    } else warnInvalid(key, {problem: 'not-one-of', values})
   }
   oneOf(A.privateKeyAlgorithm, 'algorithm', ['RSA', 'ECDSA', 'Ed25519'])
   oneOf(A.privateKeyEncoding, 'encoding', ['PKCS1', 'PKCS8'])
@@ -676,9 +611,9 @@ function privateKeyFields({spec, take, ok, warnInvalid}: TuningReader): void {
   if (size !== undefined) {
     const n = parseDecimal(size)
     const algorithm = privateKey.algorithm ?? 'RSA'
-    if (n === undefined) warnInvalid(A.privateKeySize, 'is not an integer')
-    else if (algorithm === 'RSA' && (n < 2048 || n > 8192)) warnInvalid(A.privateKeySize, 'is not a valid RSA key size (2048 to 8192)')
-    else if (algorithm === 'ECDSA' && ![256, 384, 521].includes(n)) warnInvalid(A.privateKeySize, 'is not a valid ECDSA key size (256, 384, 521)')
+    if (n === undefined) warnInvalid(A.privateKeySize, {problem: 'not-integer'})
+    else if (algorithm === 'RSA' && (n < 2048 || n > 8192)) warnInvalid(A.privateKeySize, {problem: 'key-size', algorithm: 'RSA'})
+    else if (algorithm === 'ECDSA' && ![256, 384, 521].includes(n)) warnInvalid(A.privateKeySize, {problem: 'key-size', algorithm: 'ECDSA'})
     else {
       privateKey.size = n
       ok(A.privateKeySize)
@@ -693,7 +628,7 @@ function revisionHistoryField({spec, take, ok, warnInvalid}: TuningReader): void
   const rhl = take(A.revisionHistoryLimit)
   if (rhl !== undefined) {
     const n = parseDecimal(rhl)
-    if (n === undefined || n < 1 || n > 2147483647) warnInvalid(A.revisionHistoryLimit, 'is not a positive integer')
+    if (n === undefined || n < 1 || n > 2147483647) warnInvalid(A.revisionHistoryLimit, {problem: 'not-positive-integer'})
     else {
       spec.revisionHistoryLimit = n
       ok(A.revisionHistoryLimit)
@@ -706,7 +641,7 @@ function emailAddressesField({spec, take, ok, warnInvalid}: TuningReader): void 
   const emails = take(A.emailSans)
   if (emails !== undefined) {
     const list = emails.split(',').map((e) => e.trim()).filter((e) => e !== '')
-    if (list.length === 0) warnInvalid(A.emailSans, 'lists no addresses')
+    if (list.length === 0) warnInvalid(A.emailSans, {problem: 'no-addresses'})
     else {
       spec.emailAddresses = list
       ok(A.emailSans)
@@ -721,7 +656,7 @@ function subjectFields({spec, take, ok, warnInvalid}: TuningReader): void {
     const v = take(key)
     if (v === undefined) continue
     const list = splitCsv(v)
-    if (list === undefined) warnInvalid(key, 'is not a valid comma-separated list (check the quoting)')
+    if (list === undefined) warnInvalid(key, {problem: 'not-list'})
     else {
       subject[field] = list
       ok(key)
@@ -740,7 +675,7 @@ function secretTemplateField({spec, take, ok, warnInvalid}: TuningReader): void 
   const tmpl = take(A.secretTemplate)
   if (tmpl !== undefined) {
     const parsed = parseSecretTemplate(tmpl)
-    if (typeof parsed === 'string') warnInvalid(A.secretTemplate, parsed)
+    if (parsed && 'problem' in parsed) warnInvalid(A.secretTemplate, parsed)
     else if (parsed) {
       spec.secretTemplate = parsed
       ok(A.secretTemplate)
@@ -808,22 +743,22 @@ function splitCsv(value: string): string[] | undefined {
 }
 
 /** cert-manager.io/secret-template: JSON {annotations?, labels?}, no unknown fields, no cert-manager.io/ annotations. */
-function parseSecretTemplate(value: string): {annotations?: Record<string, string>; labels?: Record<string, string>} | undefined | string {
+function parseSecretTemplate(value: string): {annotations?: Record<string, string>; labels?: Record<string, string>} | undefined | CertAnnotationProblem {
   let parsed: unknown
   try {
     parsed = JSON.parse(value)
   } catch {
-    return 'is not valid JSON'
+    return {problem: 'not-json'}
   }
-  if (!isObject(parsed)) return 'is not a JSON object'
+  if (!isObject(parsed)) return {problem: 'not-json-object'}
   const unknown = Object.keys(parsed).filter((k) => k !== 'annotations' && k !== 'labels')
-  if (unknown.length > 0) return `has unknown fields (${unknown.join(', ')})`
+  if (unknown.length > 0) return {problem: 'unknown-fields', fields: unknown}
   const out: {annotations?: Record<string, string>; labels?: Record<string, string>} = {}
   for (const field of ['annotations', 'labels'] as const) {
     const v = parsed[field]
     if (v === undefined || v === null) continue
-    if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string')) return `has a non-string map in ${field}`
-    if (field === 'annotations' && Object.keys(v).some((k) => k.startsWith(CM))) return 'sets cert-manager.io/ annotations, which cert-manager forbids there'
+    if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string')) return {problem: 'non-string-map', field}
+    if (field === 'annotations' && Object.keys(v).some((k) => k.startsWith(CM))) return {problem: 'cert-manager-annotations'}
     if (Object.keys(v).length > 0) out[field] = {...(v as Record<string, string>)}
   }
   return Object.keys(out).length > 0 ? out : undefined
