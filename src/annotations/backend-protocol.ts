@@ -521,7 +521,10 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
   if (manual || inherited.size === hostCount) {
     ctx.account('backend-protocol', manual ? 'manual' : 'approximate', message, {code: 'proxy-ssl-host-wide', hint: manual ? hints.join('; ') : undefined})
   } else {
-    ctx.diag(diagnostic('proxy-ssl-host-wide', {key: ctx.fullKey('backend-protocol'), grpcRoute: protocol === 'GRPCS', settings: lines}, {level: 'warning', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate'}))
+    // The same {key, value, note} as the account above: the note is prose (one clause per inheriting host), not data.
+    const key = ctx.fullKey('backend-protocol')
+    const written = ctx.ingress.annotations.get('backend-protocol')
+    ctx.diag(diagnostic('proxy-ssl-host-wide', {key, ...(written ? {value: writtenValue(written)} : {}), note: message}, {level: 'warning', annotation: key, fidelity: 'approximate'}))
   }
 }
 

@@ -19,7 +19,7 @@ import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '.
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
 import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
-import {fallbackText} from '../model/settings.js'
+import {fallbackOf} from '../model/settings.js'
 import {authorizationLeftOut} from '../annotations/external-auth/fail-closed.js'
 import {READ_PASS, SETTLEMENT} from '../model/fidelity-ledger.js'
 
@@ -250,7 +250,7 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       diag(diagnostic('canary-location-denied', {key: value.fullKey, value: writtenValue(value), reason}, {annotation: value.fullKey}))
       continue
     }
-    applyOutcome(ingress, value, entry, outcome, reason, fallbackText(key, entry.spec.default, defaults), diag)
+    applyOutcome(ingress, value, entry, outcome, reason, fallbackOf(key, entry.spec.default, defaults), diag)
     if (outcome === 'group-ignored' && !ignoredGroups.has(rule.group)) ignoredGroups.set(rule.group, value.fullKey)
   }
   for (const [group, trigger] of ignoredGroups) {
@@ -270,12 +270,12 @@ function applyOutcome(
   entry: RegistryEntry,
   outcome: ServeOutcome,
   reason: string,
-  fallback: string | undefined,
+  fallback: ReturnType<typeof fallbackOf>,
   diag: Diag,
 ): void {
   const {fullKey} = value
   const facts = {key: fullKey, value: writtenValue(value)}
-  const dflt = fallback !== undefined ? {default: fallback} : {}
+  const dflt = fallback ?? {}
   const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
   switch (outcome) {
     case 'ignored':

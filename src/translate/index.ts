@@ -9,6 +9,7 @@ import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
 import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {about, sortDiagnostics} from '../model/diagnostics.js'
+import {maskDiagnostic} from '../model/credentials.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
@@ -92,7 +93,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (sentinels) restoreOutput(views)
   return {
     objects: toObjects(kept, capabilities),
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics.map(maskDiagnostic)),
     ingresses: ingressReports(ingresses, kept),
     unselected,
     checklist: [...new Set(checklist)],

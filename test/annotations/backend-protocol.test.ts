@@ -332,6 +332,23 @@ test('proxy-ssl-* of the first Ingress of a host apply to the other HTTPS backen
   t.deepEqual(objectsOf(locationOnly, 'Backend').find((b) => b.metadata.name === 'second-web-8443')?.spec.tls, {insecureSkipVerify: true, alpnProtocols: ['http/1.1']})
 })
 
+test('host-wide proxy-ssl on some hosts of an Ingress: the diagnostic carries {key, value, note} as an account does', (t) => {
+  const first = ingress(
+    {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/upstream-ca', 'proxy-ssl-verify': 'on'},
+    {name: 'first', host: 'shop.example.com', paths: ['/api'], service: 'api', created: '2024-01-01T00:00:00Z'},
+  )
+  // Two hosts, one inheriting the first Ingress's proxy-ssl-*: the key keeps its own fidelity, the host-wide
+  // difference is a diagnostic beside it (backend-protocol.ts accountInheritedTls).
+  const second = ingress({'backend-protocol': 'HTTPS'}, {name: 'second', hosts: ['shop.example.com', 'quiet.example.com'], paths: ['/web'], service: 'web', created: '2024-01-02T00:00:00Z'})
+  const r = translateAll([first, second])
+  const d = r.diagnostics.find((x) => x.object === 'Ingress team/second' && x.code === 'proxy-ssl-host-wide')!
+  t.is(d.fidelity, 'approximate')
+  t.deepEqual(Object.keys(d.data!).sort(), ['key', 'note', 'value'])
+  t.like(d.data, {key: `${P}backend-protocol`, value: 'HTTPS'})
+  t.regex(String(d.data!.note), /^on shop\.example\.com nginx applied the proxy-ssl-\* settings of Ingress team\/first/)
+  t.is(d.message, `${P}backend-protocol: ${String(d.data!.note)}`)
+})
+
 test('host-wide proxy-ssl from another namespace fails closed: the CA must be provided, never skipped', (t) => {
   const first = ingress(
     {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/upstream-ca', 'proxy-ssl-verify': 'on'},
