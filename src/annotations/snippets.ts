@@ -36,13 +36,17 @@ function onlyVariables(value: string): boolean {
 
 const keepVariables = (prefix: string, value: string) => prefix + (onlyVariables(value) ? value : REDACTED)
 
+/** URLs with their userinfo (`https://user:token@host`) masked: a report must not repeat credentials written into a URL. */
+export function redactUserinfo(text: string): string {
+  return text.replace(URL_USERINFO, `$1${REDACTED}@`)
+}
+
 /**
  * Credentials in any text taken from a snippet (compared, assigned, URL userinfo) replaced by `<redacted>`; header
  * values too unless `headers` is false (hints, whose own header values are masked by name).
  */
 export function redactSecrets(text: string, headers = true): string {
-  let out = text
-    .replace(URL_USERINFO, `$1${REDACTED}@`)
+  let out = redactUserinfo(text)
     .replace(CREDENTIAL_COMPARISON, (_m, prefix: string, value: string) => keepVariables(prefix, value))
     .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
   if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))
