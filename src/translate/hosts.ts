@@ -72,7 +72,7 @@ export function resolveBackend(
     const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
     if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
     const problem = service ? ('no-such-port' as const) : ('service-not-in-input' as const)
-    diagnostics.push(diagnostic('unresolved-port-name', {at: where, namespace, service: svc.name, portName: port.name, problem}, {
+    diagnostics.push(diagnostic('unresolved-port-name', {where, namespace, service: svc.name, portName: port.name, problem}, {
       ...subject,
       hint: service
         ? 'Gateway API needs a port number: name the port in the Service, or use port.number in the Ingress'

@@ -333,11 +333,15 @@ export const ROUTES = [
     code: 'unresolved-port-name',
     level: 'warning',
     doc: 'A backend names its Service port by name and the name cannot be resolved (the Service has no such port, or is not in the input): the path is not converted. Fix the name, or add the Service to the input (--lookup-cluster).',
-    /** at: the backend's place in the Ingress; service: no-such-port, not-in-input (files), not-in-cluster (cluster input). */
-    render: (d: {at: string; namespace: string; service: string; portName: string; problem: 'no-such-port' | 'service-not-in-input' | 'service-not-in-cluster'}) =>
+    /**
+     * where: the backend's place in the Ingress (as invalid-backend and externalname-service name it); service: the
+     * Service's name in namespace; problem: the Service has no such port, or is not in the input (files) or not in the
+     * cluster (cluster input: base-command.ts clusterWording).
+     */
+    render: (d: {where: string; namespace: string; service: string; portName: string; problem: 'no-such-port' | 'service-not-in-input' | 'service-not-in-cluster'}) =>
       d.problem === 'no-such-port'
-        ? `${d.at}: Service ${d.namespace}/${d.service} has no port named "${d.portName}"; the path is not converted`
-        : `${d.at}: port name "${d.portName}" of Service ${d.namespace}/${d.service} cannot be resolved, the Service ${d.problem === 'service-not-in-input' ? 'is not in the input' : 'does not exist in the cluster'}; the path is not converted`,
+        ? `${d.where}: Service ${d.namespace}/${d.service} has no port named "${d.portName}"; the path is not converted`
+        : `${d.where}: port name "${d.portName}" of Service ${d.namespace}/${d.service} cannot be resolved, the Service ${d.problem === 'service-not-in-input' ? 'is not in the input' : 'does not exist in the cluster'}; the path is not converted`,
   }),
   defineDiagnostic({
     code: 'upstream-owned-by-canary',
