@@ -432,7 +432,7 @@ function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, bac
   diagnostics.push(
     diagnostic(
       'canary-upstream-not-created',
-      {where, service: serviceText(backend), creator: creator.id, creatorIsCanary: creator.isCanary, creatorOlder},
+      {where, service: {namespace: backend.namespace, name: backend.name, port: backend.port}, creator: creator.id, creatorIsCanary: creator.isCanary, creatorOlder},
       {...about('Ingress', canary.ref), hint: 'give the canary a Service (or port) of its own if it is meant to receive traffic, then convert again', source: canary.source},
     ),
   )
@@ -442,7 +442,7 @@ function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, bac
 function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend: ServiceBackend, host: string, match: MatchKind, path: string, where: string, diagnostics: Diagnostic[]): void {
   const canaryOlder = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '')
   diagnostics.push(
-    diagnostic('upstream-owned-by-canary', {where, host, match, path, service: serviceText(backend), canary: canary.id, canaryOlder}, {
+    diagnostic('upstream-owned-by-canary', {where, host, match, path, service: {namespace: backend.namespace, name: backend.name, port: backend.port}, canary: canary.id, canaryOlder}, {
       ...about('Ingress', ingress.ref),
       hint: `point the canary at a Service of its own (a canary on the primary's Service has no effect in ingress-nginx), then convert again; to serve this path as written, remove the canary annotation from ${canary.id}`,
       source: ingress.source,
