@@ -34,7 +34,8 @@ export function renderDiagnosticDocs(): string {
       'CI gates and scripts can key on it (`report -o json | jq \'.notes[], .ingresses[].diagnostics[] | select(.code == "path-conflict")\'`). ' +
       'A test fails when an emitted diagnostic has a level or fidelity its entry does not declare, and when an entry is emitted nowhere. ' +
       'Codes marked *rendered from data* carry the values their message is made from in `data` (report `-o json`): read those, not the sentence; the other messages are still written where they are emitted. ' +
-      'A diagnostic that settles an annotation\'s fidelity (the `annotation-*` codes, and a family\'s own code on one key) carries `{key, value, note}`: the full annotation key, its value as written (credentials in snippets masked as in the message) and the note the message prints after the key.',
+      'A diagnostic that settles an annotation\'s fidelity (the `annotation-*` codes, and a family\'s own code on one key) carries `{key, value, note}`: the full annotation key, its value as written (Flux placeholders as written; absent when the key is no longer on the Ingress) and the note the message prints after the key. ' +
+      '`note`, `reason`, `readOnlyWhen` and `hashOn` are prose; the other fields are facts. No field carries a credential: snippet credentials and the userinfo of any URL (`https://<redacted>@host/path`) are masked in `data` as in the message.',
     '',
     '- **level**: `error` (what is served changes for the worse, or input was refused), `warning` (a person should look), `info`.',
     '- **fidelity**: what the diagnostic says about the annotation or ConfigMap key it is about: `exact`, `approximate`, `manual`, `ignored`; ' +

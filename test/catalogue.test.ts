@@ -11,6 +11,7 @@ import {CATALOGUE, CATALOGUE_AREAS} from '../src/model/catalogue/index.js'
 import {catalogueContradiction, refProblem} from '../src/model/catalogue/check.js'
 import type {MigrationReport, ReportDiagnostic} from '../src/output/migration-report/index.js'
 import {clientTrafficFromConfigMap} from '../src/translate/bundle/client-traffic.js'
+import {envoyProxyFromService} from '../src/translate/bundle/envoy-proxy.js'
 import {CONFIGMAP_KEYS} from '../src/configmap/keys.js'
 import {configMapRegistry} from '../src/configmap/index.js'
 import {renderDiagnosticDocs} from '../scripts/diagnostic-docs.js'
@@ -57,7 +58,7 @@ function reportDiagnostics(report: MigrationReport): ReportDiagnostic[] {
 
 const cases = readdirSync(GOLDEN, {withFileTypes: true}).filter((d) => d.isDirectory() && !d.name.startsWith('error-')).map((d) => d.name).sort()
 
-test.serial('the golden cases emit only what the catalogue declares, and name Ingresses and ConfigMaps by ref', async (t) => {
+test.serial('the golden cases emit only what the catalogue declares, and name Ingresses, ConfigMaps and Services by ref', async (t) => {
   const wrong = new Map<string, string[]>()
   let seen = 0
   for (const name of cases) {
@@ -95,4 +96,28 @@ test('docs/diagnostics.md is fresh (run `npm run docs`) and lists every code', (
   const docs = readFileSync(join(ROOT, 'docs/diagnostics.md'), 'utf8')
   t.is(docs, renderDiagnosticDocs())
   for (const code of CATALOGUE.keys()) t.true(docs.includes(`| \`${code}\` |`), code)
+})
+
+test('the controller Service diagnostics (envoy-proxy.ts) name the Service by ref, as the catalogue declares', (t) => {
+  // One Service per path of envoyProxyFromService that speaks: ClusterIP, tooling/identity/address annotations,
+  // loadBalancerIP, sessionAffinity, and the AWS default scheme that pins internal.
+  const service = (name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}) => ({apiVersion: 'v1', kind: 'Service', metadata: {name, namespace: 'ingress-nginx', annotations}, spec})
+  const services = [
+    service('plain', {type: 'ClusterIP', sessionAffinity: 'ClientIP'}),
+    service(
+      'public',
+      {type: 'LoadBalancer', loadBalancerIP: '203.0.113.7'},
+      {'meta.helm.sh/release-name': 'ingress-nginx', 'external-dns.alpha.kubernetes.io/hostname': 'lb.example.com', 'service.beta.kubernetes.io/do-loadbalancer-name': 'edge', 'example.com/kept': 'yes'},
+    ),
+    service('aws', {type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb'}),
+  ]
+  const diagnostics = services.flatMap((s) => envoyProxyFromService(s, {namespace: 'gateway', name: 'shared'}).diagnostics)
+  const codes = new Set<string>(diagnostics.map((d) => d.code))
+  for (const code of ['controller-service-cluster-ip', 'controller-service-session-affinity', 'controller-service-annotations-kept', 'controller-service-annotations-dropped', 'controller-service-address-not-carried', 'controller-service-aws-default-scheme', 'controller-service-internal-pinned']) {
+    t.true(codes.has(code), `no ${code}`)
+  }
+  t.true(diagnostics.every((d) => d.ref?.kind === 'Service' && d.ref.namespace === 'ingress-nginx'))
+  t.deepEqual([...new Set(diagnostics.flatMap((d) => [catalogueContradiction(d), refProblem(d)]).filter((w) => w !== undefined))], [])
+  // The check itself: a Service diagnostic without its ref is a problem, as an Ingress's is.
+  t.is(refProblem({code: 'controller-service-cluster-ip', object: 'Service ingress-nginx/plain'}), 'controller-service-cluster-ip: Service diagnostic without ref')
 })

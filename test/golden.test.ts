@@ -7,7 +7,7 @@ import test from 'ava'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {accountingAudit, type DoubleAccount} from '../src/translate/annotation-pass.js'
+import {accountingAudit, type DoubleAccount} from '../src/model/fidelity-ledger.js'
 import {runCli} from './support/run-cli.js'
 
 // convert -f places objects without a namespace in the kubeconfig context's namespace, as kubectl: no kubeconfig

@@ -1,7 +1,8 @@
 import {crossNamespaceAllowed} from './basic-auth.js'
 import {objectRef} from '../model/diagnostics.js'
 import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
-import type {BackendOverrideIntent, IngressInput, ServiceBackend} from '../model/ingress-model.js'
+import type {BackendOverrideIntent, BackendTlsPlan, IngressInput, ObjectIntent, ServiceBackend} from '../model/ingress-model.js'
+import type {KubeObject, NamespacedName} from '../model/types.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan, type TlsVersion} from '../model/envoy-tls.js'
@@ -11,7 +12,7 @@ import {parseEnum, parseInt10} from '../model/parsers.js'
 import {sslPassthroughOn} from './passthrough.js'
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
-import type {EmittedObject} from '../model/emitted.js'
+import type {BackendRef, EmittedObject} from '../model/emitted.js'
 import type {BackendSpecTls, BackendTLSPolicySpecTargetRefs} from '../model/generated/index.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {writtenValue} from './snippets.js'
@@ -372,36 +373,46 @@ function tlsVersionRange(protocols: string[]): {min?: TlsVersion; max?: TlsVersi
 }
 
 /**
- * The backendRef replacement: objects are created when the route emitter resolves each Service:port (canary
- * backends included, since nginx's proxy_pass of the location applies to them too), so names and ports are the
- * ones the route uses. The objects land in `intents.objects`, which the translator emits after the routes.
+ * The backendRef replacement as data: the plans (this Ingress's, and per host an inherited one), which
+ * backendOverrideFor turns into refs and objects where the route emitter resolves each Service:port (canary backends
+ * included, since nginx's proxy_pass of the location applies to them too).
  */
 function backendTlsOverride(ctx: FamilyContext, own: TlsPlan, byHost: Map<string, TlsPlan>): BackendOverrideIntent {
-  const ingress = ctx.ingress
-  const made = new Set<string>()
+  const facts = (plan: TlsPlan): BackendTlsPlan => {
+    const {source, caConfigMap, clientCertificateElsewhere: _elsewhere, ...rest} = plan
+    return {...rest, ...(source !== ctx.ingress ? {inheritedFrom: source.ref} : {}), caConfigMap: caConfigMap ?? caConfigMapName(ctx)}
+  }
   return {
     from: own.from,
     viaBackend: own.viaBackend && [...byHost.values()].every((p) => p.viaBackend),
-    ref(svc: ServiceBackend, host: string) {
-      const plan = byHost.get(host) ?? own
-      const inherited = plan.source !== ingress
-      const name = dnsName(ingress.ref.name, svc.name, String(svc.port), inherited ? plan.source.ref.name : '')
-      const sources = [objectRef('Ingress', ingress.ref), ...(inherited ? [objectRef('Ingress', plan.source.ref)] : [])]
-      if (!made.has(name)) {
-        made.add(name)
-        if (plan.viaBackend) {
-          ctx.emitObject({from: plan.from, sources, object: backendObject(name, ingress.ref.namespace, svc, plan, sources)})
-        }
-        if (plan.verify) {
-          ctx.emitObject({from: plan.from, sources, object: backendTlsPolicy(name, ctx, svc, plan, sources)})
-        }
-      }
-      return plan.viaBackend ? {group: EG_GROUP, kind: 'Backend', name} : undefined
-    },
+    own: facts(own),
+    byHost: new Map([...byHost].map(([host, plan]) => [host, facts(plan)])),
   }
 }
 
-function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: TlsPlan, sources: string[]): EmittedObject<'Backend'> {
+/**
+ * The backendRef of Service:port `svc` on a location of `host` of Ingress `owner` (undefined: the Service itself),
+ * and the objects it needs (a Backend, a BackendTLSPolicy), each named once per owner, Service, port and plan source.
+ * `service` is the Service as read (its port names), if the input has it.
+ */
+export function backendOverrideFor(
+  override: BackendOverrideIntent,
+  owner: NamespacedName,
+  svc: ServiceBackend,
+  host: string,
+  service: KubeObject | undefined,
+): {ref?: BackendRef; objects: ObjectIntent[]} {
+  const plan = override.byHost.get(host) ?? override.own
+  const inherited = plan.inheritedFrom
+  const name = dnsName(owner.name, svc.name, String(svc.port), inherited ? inherited.name : '')
+  const sources = [objectRef('Ingress', owner), ...(inherited ? [objectRef('Ingress', inherited)] : [])]
+  const objects: ObjectIntent[] = []
+  if (plan.viaBackend) objects.push({from: plan.from, sources, object: backendObject(name, owner.namespace, svc, plan, sources)})
+  if (plan.verify) objects.push({from: plan.from, sources, object: backendTlsPolicy(name, owner, svc, plan, sources, service)})
+  return {...(plan.viaBackend ? {ref: {group: EG_GROUP, kind: 'Backend', name}} : {}), objects}
+}
+
+function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: BackendTlsPlan, sources: string[]): EmittedObject<'Backend'> {
   const tls: BackendSpecTls = {}
   if (!plan.verify) tls.insecureSkipVerify = true
   if (plan.secret && plan.clientCertificate) tls.clientCertificateRef = {group: '', kind: 'Secret', name: plan.secret}
@@ -424,22 +435,22 @@ function caConfigMapName(ctx: FamilyContext): string {
   return dnsName(ctx.ingress.ref.name, 'backend-ca')
 }
 
-function backendTlsPolicy(name: string, ctx: FamilyContext, svc: ServiceBackend, plan: TlsPlan, sources: string[]): EmittedObject<'BackendTLSPolicy'> {
+function backendTlsPolicy(name: string, owner: NamespacedName, svc: ServiceBackend, plan: BackendTlsPlan, sources: string[], service: KubeObject | undefined): EmittedObject<'BackendTLSPolicy'> {
   let targetRef: BackendTLSPolicySpecTargetRefs
   if (plan.viaBackend) {
     targetRef = {group: EG_GROUP, kind: 'Backend', name}
   } else {
     targetRef = {group: '', kind: 'Service', name: svc.name}
     // Without sectionName the policy would cover every port of the Service.
-    const port = (ctx.lookup.service(svc.namespace, svc.name)?.spec?.ports ?? []).find((p: any) => p?.port === svc.port)
+    const port = (service?.spec?.ports ?? []).find((p: any) => p?.port === svc.port)
     if (typeof port?.name === 'string' && port.name !== '') targetRef.sectionName = port.name
   }
   const hostname = plan.serverName && PRECISE_HOSTNAME.test(plan.serverName) ? plan.serverName : serviceFqdn(svc)
-  const caRef = plan.secret ? {group: '', kind: 'Secret', name: plan.secret} : {group: '', kind: 'ConfigMap', name: plan.caConfigMap ?? caConfigMapName(ctx)}
+  const caRef = plan.secret ? {group: '', kind: 'Secret', name: plan.secret} : {group: '', kind: 'ConfigMap', name: plan.caConfigMap}
   return {
     apiVersion: `${GATEWAY_GROUP}/v1`,
     kind: 'BackendTLSPolicy',
-    metadata: managedMetadata(name, plan.viaBackend ? ctx.ingress.ref.namespace : svc.namespace, sources, plan.from),
+    metadata: managedMetadata(name, plan.viaBackend ? owner.namespace : svc.namespace, sources, plan.from),
     spec: {targetRefs: [targetRef], validation: {caCertificateRefs: [caRef], hostname}},
   }
 }
@@ -486,7 +497,10 @@ function accountInheritedTls(ctx: FamilyContext, protocol: 'HTTPS' | 'GRPCS', in
   if (manual || inherited.size === hostCount) {
     ctx.account('backend-protocol', manual ? 'manual' : 'approximate', message, {code: 'proxy-ssl-host-wide', hint: manual ? hints.join('; ') : undefined})
   } else {
-    ctx.diag(diagnostic('proxy-ssl-host-wide', {key: ctx.fullKey('backend-protocol'), grpcRoute: protocol === 'GRPCS', settings: lines}, {level: 'warning', annotation: ctx.fullKey('backend-protocol'), fidelity: 'approximate'}))
+    // The same {key, value, note} as the account above: the note is prose (one clause per inheriting host), not data.
+    const key = ctx.fullKey('backend-protocol')
+    const written = ctx.ingress.annotations.get('backend-protocol')
+    ctx.diag(diagnostic('proxy-ssl-host-wide', {key, ...(written ? {value: writtenValue(written)} : {}), note: message}, {level: 'warning', annotation: key, fidelity: 'approximate'}))
   }
 }
 

@@ -1,6 +1,7 @@
 import type {AnnotationFamily, AnnotationSpec} from './types.js'
 import type {AnnotationValue} from '../model/ingress-model.js'
 import {SNIPPET_KEYS} from './serving.js'
+import {maskUrlUserinfo, REDACTED} from '../model/credentials.js'
 
 const QUOTE_LIMIT = 300
 
@@ -24,10 +25,7 @@ const CREDENTIAL_HEADER = new RegExp(`(?<![$\\w-])(${CREDENTIAL_NAME})(["']?\\s*
 const CREDENTIAL_COMPARISON = new RegExp(`(\\$\\{?${CREDENTIAL_VARIABLE}\\}?\\s*(?:!?~\\*?|!?=)\\s*)(${QUOTED}|[^\\s)]+)`, 'gi')
 /** `set $token "..."`: the value assigned. */
 const CREDENTIAL_ASSIGNMENT = new RegExp(`(\\bset\\s+\\$${CREDENTIAL_VARIABLE}\\s+)(${QUOTED}|[^\\s;]+)`, 'gi')
-/** `scheme://user:pass@`: basic-auth-like userinfo in a URL. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"';?#]+@/gi
 const IS_CREDENTIAL = new RegExp(`^${CREDENTIAL_NAME}$`, 'i')
-const REDACTED = '<redacted>'
 
 /** A value made only of nginx variables (`$http_cookie`, `"$cookie_a $cookie_b"`) carries no secret of its own. */
 function onlyVariables(value: string): boolean {
@@ -36,27 +34,25 @@ function onlyVariables(value: string): boolean {
 
 const keepVariables = (prefix: string, value: string) => prefix + (onlyVariables(value) ? value : REDACTED)
 
-/** URLs with their userinfo (`https://user:token@host`) masked: a report must not repeat credentials written into a URL. */
-export function redactUserinfo(text: string): string {
-  return text.replace(URL_USERINFO, `$1${REDACTED}@`)
-}
-
 /**
  * Credentials in any text taken from a snippet (compared, assigned, URL userinfo) replaced by `<redacted>`; header
  * values too unless `headers` is false (hints, whose own header values are masked by name).
  */
 export function redactSecrets(text: string, headers = true): string {
-  let out = redactUserinfo(text)
+  let out = maskUrlUserinfo(text)
     .replace(CREDENTIAL_COMPARISON, (_m, prefix: string, value: string) => keepVariables(prefix, value))
     .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
   if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))
   return out
 }
 
-/** An annotation's value as written (placeholders, not their sentinels), for diagnostic data: credentials in raw nginx configuration masked, as in messages. */
+/**
+ * An annotation's value as written (placeholders, not their sentinels), for diagnostic data: credentials in raw
+ * nginx configuration masked, as in messages, and URL userinfo in any value.
+ */
 export function writtenValue(a: Pick<AnnotationValue, 'key' | 'raw' | 'template'>): string {
   const written = a.template ?? a.raw
-  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : written
+  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : maskUrlUserinfo(written)
 }
 
 /** One line, credentials masked, cut at QUOTE_LIMIT characters. */

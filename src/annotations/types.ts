@@ -1,6 +1,6 @@
 import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../model/types.js'
 import type {ParseResult} from '../model/parsers.js'
-import type {IngressInput, IngressIntents, IngressModel, ObjectIntent} from '../model/ingress-model.js'
+import type {IngressInput, IngressIntents, IngressModel} from '../model/ingress-model.js'
 import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import type {NoteCode} from '../model/catalogue/diagnostic.js'
@@ -129,11 +129,6 @@ export interface FamilyContext {
   ingress: IngressInput
   /** This family's own patch of the Ingress's intents (never another family's). */
   readonly patch: FamilyPatch
-  /**
-   * Adds an object to the Ingress's merged intents when an emitter calls back into an intent after the merge
-   * (BackendOverrideIntent.ref creates a Backend per Service:port the route resolves).
-   */
-  emitObject(object: ObjectIntent): void
   lookup: Lookup
   /** The translate options (listeners, backend TLS mode, ...). */
   options: TranslateOptions

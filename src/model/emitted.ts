@@ -67,3 +67,15 @@ export interface FragmentSpecs {
   BackendTrafficPolicy: BackendTrafficPolicySpec
   SecurityPolicy: SecurityPolicySpec
 }
+
+/** The route kinds (a record of role `route` or `passthrough-route` holds one). */
+export type RouteKind = Extract<GeneratedKind, 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute'>
+export function isRoute(o: OutputObject): o is EmittedObject<RouteKind> {
+  return o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute' || o.kind === 'TLSRoute'
+}
+
+/** The policy kinds that merge with a Gateway-level policy of their kind (policy-passes.ts mergeWithGatewayPolicies). */
+export type MergingPolicyKind = Extract<GeneratedKind, 'BackendTrafficPolicy' | 'SecurityPolicy' | 'ClientTrafficPolicy'>
+export function isMergingPolicy(o: OutputObject): o is EmittedObject<MergingPolicyKind> {
+  return o.kind === 'BackendTrafficPolicy' || o.kind === 'SecurityPolicy' || o.kind === 'ClientTrafficPolicy'
+}

@@ -3,11 +3,13 @@
  * per Ingress, the intents its annotations produced. Every intent carries `from` (the full annotation keys), so
  * an intent no emitter consumed is reported instead of lost. Rich enough for a later `verify` command.
  */
-import type {Role, Fidelity, KubeObject, NamespacedName, SourceLocation} from './types.js'
+import type {Role, KubeObject, NamespacedName, SourceLocation} from './types.js'
 import type {BackendRef, FragmentSpecs, HTTPRouteFilter, HTTPRouteMatch, OutputObject} from './emitted.js'
 import type {HTTPRouteFilterSpec} from './generated/index.js'
 import type {FieldAt, FieldPath, ListItemPath} from './field-paths.js'
 import type {IngressSettings} from './settings.js'
+import type {TlsVersion} from './envoy-tls.js'
+import type {FidelityLedger} from './fidelity-ledger.js'
 
 export interface AnnotationValue {
   /** Canonical short key (aliases resolved). */
@@ -93,10 +95,40 @@ export interface CanaryIntent extends Intent {
   weightTotal: number
 }
 
+/**
+ * How the routes of an Ingress reach TLS backends (backend-protocol HTTPS/GRPCS with its proxy-ssl-* settings), as
+ * data: backendOverrideFor (annotations/backend-protocol.ts) turns it into the backendRef and objects of a Service:port.
+ */
+export interface BackendTlsPlan {
+  /** The backend certificate is verified (a BackendTLSPolicy). */
+  verify: boolean
+  /** Reached through an Envoy Gateway Backend (to skip verification or carry a client certificate). */
+  viaBackend: boolean
+  /** The Secret (Ingress namespace) of proxy-ssl-secret: the CA with verify, else the client certificate. */
+  secret?: string
+  clientCertificate: boolean
+  /** proxy-ssl-name: the name nginx verified. */
+  serverName?: string
+  sni?: string
+  minVersion?: TlsVersion
+  maxVersion?: TlsVersion
+  ciphers?: string[]
+  /** Pin ALPN to http/1.1 (HTTPS: nginx spoke HTTP/1.1 to the backend). */
+  http1: boolean
+  /** Full annotation keys behind the objects. */
+  from: string[]
+  /** The Ingress whose proxy-ssl-* the host's server block carried, when not this one: named in the objects. */
+  inheritedFrom?: NamespacedName
+  /** The ConfigMap (Ingress namespace) with the CA a verifying BackendTLSPolicy reads when no Secret of the namespace has it. */
+  caConfigMap: string
+}
+
 /** Backend replacement for every rule of the Ingress (backend-protocol HTTPS -> Backend, ...). */
 export interface BackendOverrideIntent extends Intent {
-  /** Replace the Service backendRef with this ref (same weight semantics) on a location of `host`. */
-  ref: (service: {name: string; port: number; namespace: string}, host: string) => BackendRef | undefined
+  /** The Ingress's own plan. */
+  own: BackendTlsPlan
+  /** Hosts whose server block carried another Ingress's proxy-ssl-* (controller.go getBackendServers): its plan. */
+  byHost: ReadonlyMap<string, BackendTlsPlan>
   /** The refs are Envoy Gateway Backends reaching each Service by its cluster DNS name (`<svc>.<ns>.svc.cluster.local`). */
   viaBackend?: boolean
 }
@@ -197,8 +229,8 @@ export interface IngressModel {
    * ConfigMap's default, else nginx's: settings.ts resolveSettings); frozen.
    */
   settings: IngressSettings
-  /** Final fidelity per full annotation key (filled by the annotation pass). */
-  fidelity: Map<string, Fidelity>
+  /** Final fidelity per full annotation key, and who decided it (the annotation pass, or a pass revising it). */
+  fidelity: FidelityLedger
 }
 
 /**

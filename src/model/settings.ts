@@ -108,11 +108,11 @@ const CONFIGMAP_FALLBACK: Record<string, (d: ControllerDefaults) => unknown> = {
 }
 
 /**
- * The default an ignored annotation value leaves, as a message names it: `false, from the controller ConfigMap's
- * ssl-redirect` where the parser falls back to a ConfigMap key the ConfigMap sets, else the spec's nginx default.
+ * The default an ignored annotation value leaves: the controller ConfigMap's value where the parser falls back to a
+ * ConfigMap key the ConfigMap sets (defaultFromConfigMap names the key), else the spec's nginx default.
  */
-export function fallbackText(key: string, specDefault: string | undefined, defaults: ControllerDefaults): string | undefined {
+export function fallbackOf(key: string, specDefault: string | undefined, defaults: ControllerDefaults): {default: string; defaultFromConfigMap?: string} | undefined {
   const read = CONFIGMAP_FALLBACK[key]
-  if (read && defaults.fromConfigMap.has(key)) return `${String(read(defaults))}, from the controller ConfigMap's ${key}`
-  return specDefault
+  if (read && defaults.fromConfigMap.has(key)) return {default: String(read(defaults)), defaultFromConfigMap: key}
+  return specDefault === undefined ? undefined : {default: specDefault}
 }

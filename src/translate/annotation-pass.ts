@@ -19,8 +19,9 @@ import {findPlaceholders, fluxSubstitutes, hasPlaceholders, toSentinels} from '.
 import {applyNeedsSubstitution, validOnlyAfterSubstitution, whateverTheSubstitution} from './substitution.js'
 import {DEFAULT_OPTIONS} from './options.js'
 import {controllerDefaults, type ControllerDefaults} from '../model/controller-defaults.js'
-import {fallbackText} from '../model/settings.js'
+import {fallbackOf} from '../model/settings.js'
 import {authorizationLeftOut} from '../annotations/external-auth/fail-closed.js'
+import {READ_PASS, SETTLEMENT} from '../model/fidelity-ledger.js'
 
 /** ingress-nginx's own --annotations-prefix default (an Ingress written for it is ignored under another prefix). */
 const DEFAULT_PREFIX = DEFAULT_OPTIONS.annotationPrefix
@@ -42,7 +43,7 @@ type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
  */
 function dropIngress(ingress: IngressModel, fullKey: string, why: DataOf<'ingress-not-served'>, hint: string, diag: Diag): void {
   ingress.served = false
-  ingress.fidelity.set(fullKey, 'manual')
+  ingress.fidelity.account(fullKey, 'manual', READ_PASS)
   const stale = 'if the controller still answers for it, it serves a version of this Ingress it accepted earlier (store.go syncIngress keeps the last version it accepted) until it restarts'
   diag(diagnostic('ingress-not-served', why, {annotation: fullKey, hint: `${hint}; ${stale}`}))
 }
@@ -62,13 +63,13 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
   if (prefix !== DEFAULT_PREFIX) {
     const foreign = Object.keys(annotations).filter((k) => k.startsWith(DEFAULT_PREFIX + '/')).sort()
     if (foreign.length > 0) {
-      for (const k of foreign) ingress.fidelity.set(k, 'ignored')
+      for (const k of foreign) ingress.fidelity.account(k, 'ignored', READ_PASS)
       diag(diagnostic('other-prefix-ignored', {keys: foreign, prefix, defaultPrefix: DEFAULT_PREFIX}))
     }
   }
   const keys = Object.keys(annotations).filter((k) => k.startsWith(prefix + '/')).sort()
   if (blockedWord(ingress, keys, annotations, config, diag)) {
-    for (const fullKey of keys) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+    for (const fullKey of keys) ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
     return
   }
   const reads = new Map<string, Read>()
@@ -78,7 +79,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     const raw = String(annotations[fullKey] ?? '')
     const entry = registry.get(short)
     if (!entry) {
-      ingress.fidelity.set(fullKey, 'ignored')
+      ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
       // Masked as raw nginx configuration is: a misspelt snippet key may hold credentials.
       diag(diagnostic('unknown-annotation', {key: fullKey, value: redactSecrets(raw)}, {annotation: fullKey, hint: 'check the spelling; HSTS and proxy-set-headers exist only as ConfigMap keys'}))
       continue
@@ -92,7 +93,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
       // and the alias's is not.
       const [canonicalValue, aliasValue] = short === canonical ? [value, kept.value] : [kept.value, value]
       const [winner, loser] = canonicalValue.raw !== '' || aliasValue.raw === '' ? [canonicalValue, aliasValue] : [aliasValue, canonicalValue]
-      ingress.fidelity.set(loser.fullKey, 'ignored')
+      ingress.fidelity.account(loser.fullKey, 'ignored', READ_PASS)
       diag(diagnostic('alias-shadowed', {key: loser.fullKey, value: writtenValue(loser), winner: winner.fullKey, canonical: `${prefix}/${canonical}`}, {annotation: loser.fullKey}))
       reads.set(canonical, {value: winner, entry, viaAlias: winner.fullKey !== `${prefix}/${canonical}`})
       continue
@@ -105,7 +106,7 @@ export function readAnnotations(ingress: IngressModel, prefix: string, config: S
     applyServeTable(ingress, reads, config, defaults, diag)
   }
   // Not served: the other keys have no effect (the error on the key that dropped the Ingress says why).
-  if (!ingress.served) for (const fullKey of written) if (!ingress.fidelity.has(fullKey)) ingress.fidelity.set(fullKey, 'ignored')
+  if (!ingress.served) for (const fullKey of written) ingress.fidelity.account(fullKey, 'ignored', READ_PASS)
 }
 
 /**
@@ -161,7 +162,7 @@ function dropSnippets(ingress: IngressModel, config: ServingConfig, diag: Diag):
     const a = ingress.annotations.get(key)
     if (!a) continue
     ingress.annotations.delete(key)
-    ingress.fidelity.set(a.fullKey, 'ignored')
+    ingress.fidelity.account(a.fullKey, 'ignored', READ_PASS)
     diag(
       diagnostic('snippet-not-allowed', {key: a.fullKey, value: writtenValue(a), fromConfigMap: config.fromConfigMap}, {
         annotation: a.fullKey,
@@ -239,17 +240,17 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       outcome = hook
     } else if (stopper !== undefined || (rule.reached && !rule.reached.test(reader))) {
       const when = stopper !== undefined ? {stoppedBy: stopper} : {readOnlyWhen: rule.reached!.when}
-      ingress.fidelity.set(value.fullKey, 'ignored')
+      ingress.fidelity.account(value.fullKey, 'ignored', READ_PASS)
       diag(diagnostic('annotation-not-read', {key: value.fullKey, value: writtenValue(value), reason, ...when}, {annotation: value.fullKey}))
       continue
     }
     if (outcome !== 'ignored') stoppedBy.set(rule.group, value.fullKey)
     if (outcome === 'location-denied' && canaryOn(ingress)) {
-      ingress.fidelity.set(value.fullKey, 'ignored')
+      ingress.fidelity.account(value.fullKey, 'ignored', READ_PASS)
       diag(diagnostic('canary-location-denied', {key: value.fullKey, value: writtenValue(value), reason}, {annotation: value.fullKey}))
       continue
     }
-    applyOutcome(ingress, value, entry, outcome, reason, fallbackText(key, entry.spec.default, defaults), diag)
+    applyOutcome(ingress, value, entry, outcome, reason, fallbackOf(key, entry.spec.default, defaults), diag)
     if (outcome === 'group-ignored' && !ignoredGroups.has(rule.group)) ignoredGroups.set(rule.group, value.fullKey)
   }
   for (const [group, trigger] of ignoredGroups) {
@@ -257,8 +258,7 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
       const a = ingress.annotations.get(key)
       if (!a) continue
       ingress.annotations.delete(key)
-      if (ingress.fidelity.has(a.fullKey)) continue
-      ingress.fidelity.set(a.fullKey, 'ignored')
+      if (!ingress.fidelity.account(a.fullKey, 'ignored', READ_PASS)) continue
       diag(diagnostic('annotation-group-ignored', {key: a.fullKey, value: writtenValue(a), group, trigger}, {level: 'info', fidelity: 'ignored', annotation: a.fullKey}))
     }
   }
@@ -270,16 +270,16 @@ function applyOutcome(
   entry: RegistryEntry,
   outcome: ServeOutcome,
   reason: string,
-  fallback: string | undefined,
+  fallback: ReturnType<typeof fallbackOf>,
   diag: Diag,
 ): void {
   const {fullKey} = value
   const facts = {key: fullKey, value: writtenValue(value)}
-  const dflt = fallback !== undefined ? {default: fallback} : {}
+  const dflt = fallback ?? {}
   const fix = 'fix the value if this Ingress is meant to serve traffic, then convert again'
   switch (outcome) {
     case 'ignored':
-      ingress.fidelity.set(fullKey, 'exact')
+      ingress.fidelity.account(fullKey, 'exact', READ_PASS)
       if (goTrim(value.raw) === '') {
         diag(diagnostic('empty-annotation-value', {...facts, ...dflt}, {annotation: fullKey}))
       } else {
@@ -288,7 +288,7 @@ function applyOutcome(
       return
     case 'group-ignored': {
       const group = GROUP_TEXT[entry.onInvalid.group]
-      ingress.fidelity.set(fullKey, 'exact')
+      ingress.fidelity.account(fullKey, 'exact', READ_PASS)
       diag(
         diagnostic('annotation-group-ignored', {...facts, group: entry.onInvalid.group, reason}, {
           level: group?.security ? 'error' : 'warning',
@@ -305,27 +305,15 @@ function applyOutcome(
     case 'location-denied': {
       // A CertificateAuth denial also sets the server's AuthTLSError: nginx.tmpl answers 403 before any location.
       const status = entry.onInvalid.group === 'CertificateAuth' ? 403 : 503
-      ingress.fidelity.set(fullKey, 'manual')
+      ingress.fidelity.account(fullKey, 'manual', READ_PASS)
       ingress.denied ??= {key: value.key, status, reason}
       diag(diagnostic('locations-denied', {...facts, reason, status}, {annotation: fullKey, hint: fix}))
     }
   }
 }
 
-/** Two families accounted the same key of one Ingress: the first account wins, the second is silently lost. */
-export interface DoubleAccount {
-  ingress: string
-  key: string
-  first: string
-  second: string
-}
-
-/**
- * Where a key accounted by two families is reported: nowhere in production (the first account wins, as documented);
- * the tests install a listener that fails (test/annotations/support.ts, test/accounting.test.ts), so a family that
- * starts accounting another family's key is caught by every test that converts an Ingress.
- */
-export const accountingAudit: {onDoubleAccount?: (conflict: DoubleAccount) => void} = {}
+/** Moved to the ledger (src/model/fidelity-ledger.ts), which sees every writer; re-exported for the tests. */
+export {accountingAudit, type DoubleAccount} from '../model/fidelity-ledger.js'
 
 /**
  * The test hook that runs the families in another order (test/family-order.test.ts): the output must not change,
@@ -366,15 +354,14 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
   const fullKeyOf = (key: string) => ingress.annotations.get(key)?.fullKey ?? `${prefix}/${key}`
   // The family whose run (or whose effects at the merge) is current; undefined: the settlement after the families.
   let current: FamilyRun | undefined
-  const accountedBy = new Map<string, string>()
-  /** account() as it takes effect: the first account of a key wins (the audit reports one of another family). */
+  /** account() as it takes effect: the first account of a key wins (the ledger reports one by another writer). */
   const settle = (family: string | undefined, {key, fidelity, message, extra}: Account) => {
     const fullKey = fullKeyOf(key)
-    const first = accountedBy.get(fullKey)
-    if (family !== undefined && first !== undefined && first !== family) accountingAudit.onDoubleAccount?.({ingress: ingress.id, key: fullKey, first, second: family})
-    if (ingress.fidelity.has(fullKey)) return
-    if (family !== undefined) accountedBy.set(fullKey, family)
-    ingress.fidelity.set(fullKey, fidelity)
+    // The read pass decided the keys whose value nginx never parsed (ignored as invalid or empty, not read, awaiting
+    // substitution): final, since ctx.value() gives the families nothing to apply from them. A family accounting
+    // such a key (it is still written, ctx.has) accounts the key, not a value, and yields: not a double account.
+    if (ingress.fidelity.decidedBy(fullKey) === READ_PASS && ingress.annotations.get(key)?.valid !== true) return
+    if (!ingress.fidelity.account(fullKey, fidelity, family ?? SETTLEMENT)) return
     const level = extra?.level ?? LEVEL_FOR[fidelity]
     if (level && message) {
       const a = ingress.annotations.get(key)
@@ -387,10 +374,6 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     get patch() {
       if (!current) throw new Error('a family patch exists only while the family runs')
       return (current.patch ??= emptyPatch())
-    },
-    emitObject(object) {
-      if (current) throw new Error(`family ${current.family.name} adds objects through its patch while it runs`)
-      ingress.intents.objects.push(object)
     },
     lookup,
     options,

@@ -8,6 +8,7 @@ import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import type {Emitted} from './records.js'
+import {isRoute} from '../model/emitted.js'
 import type {Diagnostic, KubeObject, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 
 export interface Requirement {
@@ -92,7 +93,7 @@ function routesBehindLostClientChecks(list: Emitted[], dropped: Emitted[], diagn
   }
   if (listeners.size === 0) return []
   const attached = (r: Emitted) =>
-    r.role === 'route' && (r.object.spec?.parentRefs ?? []).some((p: any) => listeners.has(`${p.namespace ?? r.object.metadata.namespace}/${p.name}/${p.sectionName}`))
+    r.role === 'route' && isRoute(r.object) && (r.object.spec.parentRefs ?? []).some((p) => listeners.has(`${p.namespace ?? r.object.metadata.namespace}/${p.name}/${p.sectionName}`))
   const withheld = list.filter(attached)
   for (const r of withheld) {
     diagnostics.push(
@@ -124,7 +125,7 @@ function downgradeKeys(dropped: Emitted[], ingresses: Map<string, IngressModel>,
     }
   }
   for (const {ingress, key, objects, what} of [...lost.values()].sort((a, b) => (a.ingress.id === b.ingress.id ? (a.key < b.key ? -1 : 1) : a.ingress.id < b.ingress.id ? -1 : 1))) {
-    ingress.fidelity.set(key, 'manual')
+    ingress.fidelity.revise(key, 'manual', 'missing-crd')
     diagnostics.push(
       diagnostic('annotation-needs-crd', {key, objects, requires: what}, {
         ...about('Ingress', ingress.ref),

@@ -48,7 +48,7 @@ export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnos
     diagnostics.splice(i, 1)
   }
   for (const key of [...ingress.fidelity.keys()]) {
-    if (!before.accounted.has(key) && !serverLevel.has(key) && key !== deniedKey) ingress.fidelity.delete(key)
+    if (!before.accounted.has(key) && !serverLevel.has(key) && key !== deniedKey) ingress.fidelity.withdraw(key)
   }
   const old = ingress.intents
   const from = [deniedKey]
@@ -79,7 +79,7 @@ export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnos
   const idle: string[] = []
   for (const a of ingress.annotations.values()) {
     if (ingress.fidelity.has(a.fullKey)) continue
-    ingress.fidelity.set(a.fullKey, 'ignored')
+    ingress.fidelity.account(a.fullKey, 'ignored', 'locations-denied')
     idle.push(a.fullKey)
   }
   if (idle.length > 0) {

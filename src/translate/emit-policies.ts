@@ -11,7 +11,7 @@ import {managedMetadata} from '../model/provenance.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
 import type {Diagnostic} from '../model/types.js'
-import type {FragmentSpecs, OutputObject, PolicyTargetRef} from '../model/emitted.js'
+import {isRoute, type FragmentSpecs, type OutputObject, type PolicyTargetRef} from '../model/emitted.js'
 
 /**
  * Sets a fragment's field. The walk is untyped, the fragments are not: PolicyFragment's path and value were checked
@@ -167,8 +167,10 @@ function ruleGroups(routes: EmittedRoute[], qualified: PolicyFragment[]): RuleGr
 
 /** Gives a route rule a name (unique in the route) so a policy can target it; keeps a name it already has. */
 function nameRule(route: Emitted, index: number): string {
-  const rules: {name?: string}[] = route.object.spec.rules
-  const rule = rules[index]
+  const o = route.object
+  if (!isRoute(o)) throw new Error(`${o.kind} ${o.metadata.name} is not a route: it has no rules to name`)
+  const rules: {name?: string}[] = o.spec.rules ?? []
+  const rule = rules[index]!
   if (typeof rule.name === 'string') return rule.name
   const upstream = route.upstreams?.[index] ?? `rule-${index + 1}`
   const [, service = 'rule', port = String(index + 1)] = upstream.split('/')

@@ -5,6 +5,8 @@
 import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
+import {backendOverrideFor} from '../annotations/backend-protocol.js'
+import {isRoute} from '../model/emitted.js'
 import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
 import {about, objectRef} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
@@ -16,7 +18,7 @@ import {renderServer, type NginxLocation, type NginxServer} from './nginx-locati
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import type {EmittedRoute} from './emit-policies.js'
-import type {Diagnostic, ObjectMeta, TranslateOptions} from '../model/types.js'
+import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from '../model/types.js'
 import type {BackendRef, EmittedObject, GRPCRouteFilter, GRPCRouteMatch, GRPCRouteRule, HTTPPathMatch, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule} from '../model/emitted.js'
 import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.js'
 import {gatewayKey} from './emit-gateway.js'
@@ -69,9 +71,9 @@ interface RuleDraft {
 function crossNamespaceBackendGrants(routes: Emitted[]): Emitted[] {
   const grants = new Map<string, {to: string; from: string; kind: string; services: Set<string>; ingresses: Set<string>}>()
   for (const {object: route, role, ingresses} of routes) {
-    if (role !== 'route') continue
+    if (role !== 'route' || !isRoute(route)) continue
     const from = route.metadata.namespace!
-    for (const rule of route.spec?.rules ?? []) {
+    for (const rule of route.spec.rules ?? []) {
       for (const b of rule.backendRefs ?? []) {
         if (!b.namespace || b.namespace === from || (b.kind && b.kind !== 'Service')) continue
         const key = `${b.namespace}|${from}|${route.kind}`
@@ -285,9 +287,13 @@ function serviceRef(b: ServiceBackend, routeNamespace: string, weight?: number):
   return ref
 }
 
+/** A Service of the input by namespace and name. */
+export type ServiceLookup = (namespace: string, name: string) => KubeObject | undefined
+
 /** What one emitRoutes run shares across Ingresses. */
 interface RouteRun {
   options: TranslateOptions
+  service: ServiceLookup
   diagnostics: Diagnostic[]
   consumed: Set<Intent>
   /** `namespace/name` of every route emitted so far. */
@@ -314,10 +320,11 @@ export function emitRoutes(
   indexes: HostIndexes,
   options: TranslateOptions,
   diagnostics: Diagnostic[],
+  service: ServiceLookup,
 ): RouteEmission {
   const records: Emitted[] = []
   const routesByIngress = new Map<string, EmittedRoute[]>()
-  const run: RouteRun = {options, diagnostics, consumed: new Set<Intent>(), usedNames: new Set<string>(), servers: new Map()}
+  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), usedNames: new Set<string>(), servers: new Map()}
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
     if (ingress.intents.suppressRoute) {
@@ -383,7 +390,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     for (const part of partitions) {
       if (part.locs.length === 0) continue
       const hostCanaries = new Set<IngressModel>()
-      const rules = renderRules(ingress, part.locs, server, index, filters, run.consumed, hostCanaries, diagnostics)
+      const rules = renderRules(ingress, part.locs, server, index, filters, run.consumed, hostCanaries, diagnostics, run.service)
       if (rules.length === 0) continue
       if (!part.acme) {
         // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
@@ -620,7 +627,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
       // Without the annotation the forced redirect is the ConfigMap's (rewrite/main.go falls back to it).
       const own = ingress.annotations.get('force-ssl-redirect')?.valid === true
       const annotation = `${options.annotationPrefix}/force-ssl-redirect`
-      if (own) ingress.fidelity.set(annotation, 'manual')
+      if (own) ingress.fidelity.revise(annotation, 'manual', 'redirect-without-tls')
       diagnostics.push(
         diagnostic('force-ssl-redirect-without-tls', {host: host.name, fromConfigMap: !own}, {
           ...about('Ingress', ingress.ref),
@@ -650,6 +657,7 @@ function renderRules(
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
   diagnostics: Diagnostic[],
+  service: ServiceLookup,
 ): RuleDraft[] {
   const intents = ingress.intents
   const drafts: RuleDraft[] = []
@@ -669,7 +677,7 @@ function renderRules(
     }
     const filters = mergeFilters(locationFilters(ingress, path, rewritten, filterRecords, consumed))
     if (!loc.backend) continue
-    drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed))
+    drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed, service))
   }
   return mergeDrafts(drafts)
 }
@@ -764,12 +772,15 @@ function backendDrafts(
   index: HostIndex,
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
+  service: ServiceLookup,
 ): RuleDraft[] {
   const override = ingress.intents.backendOverride
   const ref = (b: ServiceBackend, weight?: number): BackendRef => {
     if (override) {
       consumed.add(override)
-      const r = override.ref({name: b.name, port: b.port, namespace: b.namespace}, loc.host)
+      const {ref: r, objects} = backendOverrideFor(override, ingress.ref, {name: b.name, port: b.port, namespace: b.namespace}, loc.host, service(b.namespace, b.name))
+      // The Backend and BackendTLSPolicy of a Service:port are emitted once per Ingress, however many rules use it.
+      for (const o of objects) if (!ingress.intents.objects.some((x) => x.object.kind === o.object.kind && x.object.metadata.name === o.object.metadata.name)) ingress.intents.objects.push(o)
       if (r) return weight === undefined ? r : {...r, weight}
     }
     return serviceRef(b, ingress.ref.namespace, weight)

@@ -37,7 +37,7 @@ import type {IngressModel, Location} from '../model/ingress-model.js'
 import {ingressIds, record, records, type Emitted} from './records.js'
 import type {GatewayPartition, HostIndexes} from './shared-gateways.js'
 import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
-import type {EmittedObject, OutputObject} from '../model/emitted.js'
+import type {EmittedObject, GatewayListener, OutputObject} from '../model/emitted.js'
 import {pushAll} from '../util/arrays.js'
 
 const MAX_CERTIFICATE_REFS = 64
@@ -186,10 +186,10 @@ function gatewayParts(key: string, gw: NamespacedName, redirect: RedirectPlan | 
  * through hostname-specific listeners (Envoy separates them by SNI), one per passthrough host. The family already
  * attached each TLSRoute to its hosts' listeners (passthroughListenerName) when the bundle is emitted.
  */
-function passthroughListeners(emitted: Emitted[], key: string, options: TranslateOptions): any[] {
-  const listeners: any[] = []
+function passthroughListeners(emitted: Emitted[], key: string, options: TranslateOptions): GatewayListener[] {
+  const listeners: GatewayListener[] = []
   for (const r of emitted) {
-    if (r.role !== 'passthrough-route' || r.gateway !== key) continue
+    if (r.role !== 'passthrough-route' || r.gateway !== key || r.object.kind !== 'TLSRoute') continue
     for (const hostname of r.object.spec.hostnames ?? []) {
       const name = passthroughListenerName(hostname)
       if (listeners.some((l) => l.name === name)) continue

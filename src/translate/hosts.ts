@@ -469,7 +469,7 @@ function reportUnattachedCanary(canary: IngressModel, diagnostics: Diagnostic[])
     const d = diagnostics[i]!
     if (d.object === subject.object && d.annotation !== undefined && own.has(d.annotation)) diagnostics.splice(i, 1)
   }
-  for (const key of keys) canary.fidelity.set(key, 'ignored')
+  for (const key of keys) canary.fidelity.revise(key, 'ignored', 'canary-unattached')
   diagnostics.push(diagnostic('canary-unattached', {canary: canary.id, keys}, {...subject, ...(keys.length > 0 ? {annotation: keys[0]} : {}), source: canary.source}))
 }
 

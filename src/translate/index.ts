@@ -9,6 +9,7 @@ import {applyFamilies, readAnnotations} from './annotation-pass.js'
 import {reportObjectsNeedingSubstitution, restoreOutput} from './substitution.js'
 import {fluxSubstitutes, hasPlaceholders, restorePlaceholders} from '../annotations/placeholders.js'
 import {about, sortDiagnostics} from '../model/diagnostics.js'
+import {maskDiagnostic} from '../model/credentials.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {collectCertificateRefs, gatewayKey} from './emit-gateway.js'
 import {controllersOfGateways, type GatewayControllers} from './controller-workloads.js'
@@ -68,7 +69,8 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   // Certificates, and the hosts that leave the shared https listener, before the routes that attach to them.
   const certPlans = planCertificates(ingresses, input.kindObjects('Secret'), diagnostics)
   const httpsPlan = planListeners(partitions, indexes, certPlans, options, diagnostics)
-  const routes = emitRoutes(ingresses, indexes, options, diagnostics)
+  // The Services as the families look them up (gatewayLookup): backendOverrideFor reads their port names.
+  const routes = emitRoutes(ingresses, indexes, options, diagnostics, (ns, name) => input.services.get(restorePlaceholders(`${ns}/${name}`)))
   const emitted = [...routes.records, ...ingressRecords(ingresses, routes, diagnostics)]
   const owner = gatewayOwnerRecords(
     {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted, authExempt: new Set([...routes.routesByIngress.values()].flat().flatMap((r) => r.authExempt ?? []))},
@@ -91,7 +93,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (sentinels) restoreOutput(views)
   return {
     objects: toObjects(kept, capabilities),
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics.map(maskDiagnostic)),
     ingresses: ingressReports(ingresses, kept),
     unselected,
     checklist: [...new Set(checklist)],
@@ -252,7 +254,7 @@ function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressRepo
  * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text), with each
  * entry's text made once: the default sort of pairs converts both pairs to text at every comparison.
  */
-function fidelityRecord(fidelity: Map<string, Fidelity>): Record<string, Fidelity> {
+function fidelityRecord(fidelity: ReadonlyMap<string, Fidelity>): Record<string, Fidelity> {
   const entries = [...fidelity.entries()].map((e) => ({text: String(e), e}))
   entries.sort((a, b) => compareStrings(a.text, b.text))
   return Object.fromEntries(entries.map((x) => x.e))
@@ -309,7 +311,7 @@ function mentionsPlaceholder(value: unknown): boolean {
 const KIND_ORDER = (o: KubeObject) => o.kind
 
 /** Objects sorted by kind, namespace, name: the same input always gives the same output order. */
-export function sortObjects(objects: KubeObject[]): KubeObject[] {
+export function sortObjects<T extends KubeObject>(objects: T[]): T[] {
   return [...objects].sort(
     (a, b) =>
       compareStrings(KIND_ORDER(a), KIND_ORDER(b)) ||

@@ -8,8 +8,8 @@ import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {record, type Emitted} from './records.js'
-import type {Diagnostic, KubeObject} from '../model/types.js'
-import type {EmittedObject} from '../model/emitted.js'
+import type {Diagnostic} from '../model/types.js'
+import {isMergingPolicy, type EmittedObject, type MergingPolicyKind} from '../model/emitted.js'
 
 const SECURITY_FIELDS = ['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt', 'oidc', 'apiKeyAuth']
 
@@ -20,20 +20,21 @@ const SECURITY_FIELDS = ['cors', 'basicAuth', 'extAuth', 'authorization', 'jwt',
  */
 export function mergeWithGatewayPolicies(list: Emitted[], diagnostics: Diagnostic[]): Emitted[] {
   // Per Gateway: a route's policy merges with the Gateway-level policy of the Gateway its routes attach to.
-  const gatewayLevel = new Map<string, KubeObject>()
+  // Both roles hold merging policy kinds only (gateway-owner.ts gatewayLevelRecord, emit-policies.ts policyRecord).
+  const gatewayLevel = new Map<string, EmittedObject<MergingPolicyKind>>()
   for (const r of list) {
-    if (r.role === 'gateway-policy' && r.gateway) gatewayLevel.set(`${r.object.kind}|${r.gateway}`, r.object)
+    if (r.role === 'gateway-policy' && r.gateway && isMergingPolicy(r.object)) gatewayLevel.set(`${r.object.kind}|${r.gateway}`, r.object)
   }
   const defaultsFor = (r: Emitted) => (r.gateway === undefined ? undefined : gatewayLevel.get(`${r.object.kind}|${r.gateway}`))
   // A policy that only opts out of Gateway defaults is pointless when there are none.
-  const isOnlyOptOut = (r: Emitted) => r.optOuts !== undefined && Object.keys(r.object.spec ?? {}).every((k) => k === 'targetRefs')
+  const isOnlyOptOut = (r: Emitted) => r.optOuts !== undefined && isMergingPolicy(r.object) && Object.keys(r.object.spec).every((k) => k === 'targetRefs')
   const out = list.filter((r) => !(r.role === 'route-policy' && isOnlyOptOut(r) && !defaultsFor(r)))
   let merged = 0
   for (const r of out) {
     if (r.role !== 'route-policy') continue
     const defaults = defaultsFor(r)
-    if (!defaults) continue
     const o = r.object
+    if (!defaults || (o.kind !== 'BackendTrafficPolicy' && o.kind !== 'SecurityPolicy')) continue
     if (!r.optOuts) {
       if (o.kind === 'SecurityPolicy') foldAddressLists(o.spec, defaults.spec)
       o.spec.mergeType = 'StrategicMerge'

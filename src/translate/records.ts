@@ -9,7 +9,7 @@ import type {OutputObject} from '../model/emitted.js'
 import {requirementFor, type Requirement} from './capabilities.js'
 
 export interface Emitted {
-  object: KubeObject
+  object: OutputObject
   role: Role
   /** Ingress ids (`namespace/name`) the object came from: the report lists it under each. */
   ingresses: string[]

@@ -9,6 +9,7 @@ import type {InvalidIngressProblem} from '../model/catalogue/sources.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import {resolveSettings} from '../model/settings.js'
+import {FidelityLedger} from '../model/fidelity-ledger.js'
 import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from '../model/types.js'
@@ -249,7 +250,7 @@ export function selectIngresses(
       annotations: new Map(),
       served: true,
       isCanary: false,
-      fidelity: new Map(),
+      fidelity: new FidelityLedger(`${ref.namespace}/${ref.name}`),
       // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
       settings: resolveSettings(new Map(), noConfigMap),
       intents: {

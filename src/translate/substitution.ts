@@ -10,6 +10,7 @@ import type {Diagnostic, KubeObject} from '../model/types.js'
 import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {substitutionNeed} from '../model/catalogue/routes.js'
+import {READ_PASS} from '../model/fidelity-ledger.js'
 
 /** A diagnostic about the Ingress being read (object and source filled in by the caller). */
 type Diag = (d: Omit<Diagnostic, 'object' | 'source'>) => void
@@ -53,7 +54,7 @@ export function applyNeedsSubstitution(ingress: IngressModel, value: AnnotationV
   const {fullKey, key} = value
   const template = value.template!
   const need = {key: fullKey, template, validator: entry.onInvalid.validator, placeholders: placeholderTexts(template)}
-  ingress.fidelity.set(fullKey, 'manual')
+  ingress.fidelity.account(fullKey, 'manual', READ_PASS)
   if (FAIL_CLOSED.has(key)) {
     ingress.denied ??= {key, status: 503, reason: `${substitutionNeed({...need, case: 'fail-closed'})} (not substituted yet)`}
     diag(diagnostic('needs-substitution', {...need, case: 'fail-closed'}, {level: 'error', annotation: fullKey, fidelity: 'manual', hint: RENDER_FIRST}))

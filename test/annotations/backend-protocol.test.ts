@@ -1,6 +1,8 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/model/types.js'
 import {P, assertDenied, assertValid, controllerConfigMap, diagnosticsFor, fidelityFor, ingressFactory, objectsOf, translateAll, useValidator} from './support.js'
+import {backendOverrideFor} from '../../src/annotations/backend-protocol.js'
+import type {BackendOverrideIntent, BackendTlsPlan} from '../../src/model/ingress-model.js'
 
 const ingress = ingressFactory({service: 'web', port: 8443})
 useValidator()
@@ -330,6 +332,23 @@ test('proxy-ssl-* of the first Ingress of a host apply to the other HTTPS backen
   t.deepEqual(objectsOf(locationOnly, 'Backend').find((b) => b.metadata.name === 'second-web-8443')?.spec.tls, {insecureSkipVerify: true, alpnProtocols: ['http/1.1']})
 })
 
+test('host-wide proxy-ssl on some hosts of an Ingress: the diagnostic carries {key, value, note} as an account does', (t) => {
+  const first = ingress(
+    {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/upstream-ca', 'proxy-ssl-verify': 'on'},
+    {name: 'first', host: 'shop.example.com', paths: ['/api'], service: 'api', created: '2024-01-01T00:00:00Z'},
+  )
+  // Two hosts, one inheriting the first Ingress's proxy-ssl-*: the key keeps its own fidelity, the host-wide
+  // difference is a diagnostic beside it (backend-protocol.ts accountInheritedTls).
+  const second = ingress({'backend-protocol': 'HTTPS'}, {name: 'second', hosts: ['shop.example.com', 'quiet.example.com'], paths: ['/web'], service: 'web', created: '2024-01-02T00:00:00Z'})
+  const r = translateAll([first, second])
+  const d = r.diagnostics.find((x) => x.object === 'Ingress team/second' && x.code === 'proxy-ssl-host-wide')!
+  t.is(d.fidelity, 'approximate')
+  t.deepEqual(Object.keys(d.data!).sort(), ['key', 'note', 'value'])
+  t.like(d.data, {key: `${P}backend-protocol`, value: 'HTTPS'})
+  t.regex(String(d.data!.note), /^on shop\.example\.com nginx applied the proxy-ssl-\* settings of Ingress team\/first/)
+  t.is(d.message, `${P}backend-protocol: ${String(d.data!.note)}`)
+})
+
 test('host-wide proxy-ssl from another namespace fails closed: the CA must be provided, never skipped', (t) => {
   const first = ingress(
     {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/upstream-ca', 'proxy-ssl-verify': 'on'},
@@ -400,4 +419,34 @@ test('an ExternalName Service: the warning asks for a Backend only when the outp
   t.is(direct?.level, 'warning')
   t.regex(direct!.hint!, /create an Envoy Gateway Backend with the fqdn endpoint origin\.example\.net/)
   t.is(objectsOf(plain, 'Backend').length, 0)
+})
+
+test('the backend override is data: backendOverrideFor derives the ref and objects from the plan, the same every time', (t) => {
+  const plan = (over: Partial<BackendTlsPlan>): BackendTlsPlan => ({verify: false, viaBackend: true, clientCertificate: false, http1: true, from: [`${P}backend-protocol`], caConfigMap: 'web-backend-ca', ...over})
+  const override: BackendOverrideIntent = {
+    from: [`${P}backend-protocol`],
+    own: plan({}),
+    // A host whose server block carried Ingress team/tls-owner's proxy-ssl-* with verification on, hashed onto pods.
+    byHost: new Map([['hashed.example.com', plan({verify: true, viaBackend: false, inheritedFrom: {namespace: 'team', name: 'tls-owner'}})]]),
+    viaBackend: false,
+  }
+  // structuredClone refuses functions: the intent is plain data.
+  t.deepEqual(structuredClone(override), override)
+  const owner = {namespace: 'team', name: 'web'}
+  const svc = {name: 'api', namespace: 'team', port: 8443}
+  const service: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'api', namespace: 'team'}, spec: {ports: [{name: 'https', port: 8443}]}}
+  const own = backendOverrideFor(override, owner, svc, 'web.example.com', service)
+  t.deepEqual(own.ref, {group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'web-api-8443'})
+  t.deepEqual(own.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`), ['Backend/web-api-8443'])
+  t.deepEqual(backendOverrideFor(override, owner, svc, 'web.example.com', service), own, 'pure: the same answer for the same facts')
+  // The inherited plan: verified on the Service itself (no Backend), the policy scoped to the port by its name, and
+  // named after both Ingresses.
+  const inherited = backendOverrideFor(override, owner, svc, 'hashed.example.com', service)
+  t.is(inherited.ref, undefined)
+  const policy = inherited.objects.map((o) => o.object).find((o) => o.kind === 'BackendTLSPolicy')
+  t.is(policy?.metadata.name, 'web-api-8443-tls-owner')
+  t.deepEqual((policy?.spec as {targetRefs: unknown[]}).targetRefs, [{group: '', kind: 'Service', name: 'api', sectionName: 'https'}])
+  t.deepEqual((policy?.spec as {validation: unknown}).validation, {caCertificateRefs: [{group: '', kind: 'ConfigMap', name: 'web-backend-ca'}], hostname: 'api.team.svc.cluster.local'})
+  t.deepEqual(inherited.objects[0]?.sources, ['Ingress team/web', 'Ingress team/tls-owner'])
+  t.is(override.byHost.size, 1, 'the intent is not changed by use')
 })

@@ -1,6 +1,6 @@
 /** Shared helpers for the annotation family tests: one Ingress in, the translate result out, and what to look at in it. */
 import test, {type ExecutionContext} from 'ava'
-import {accountingAudit} from '../../src/translate/annotation-pass.js'
+import {accountingAudit} from '../../src/model/fidelity-ledger.js'
 import {translate} from '../../src/translate/index.js'
 import {inFamilyOrderSync, OTHER_ORDERS} from '../support/family-order.js'
 import type {Diagnostic, KubeObject, TranslateOptions, TranslateResult} from '../../src/model/types.js'

@@ -443,9 +443,7 @@ export const ANNOTATIONS = [
     level: 'warning',
     fidelity: ['approximate', 'manual'],
     doc: 'proxy-ssl-* on this Ingress set how nginx verified the backend\'s certificate for its paths; a BackendTLSPolicy applies per Service to every route, so another Ingress using the same Service gets the same TLS check. Approximate when the others set the same, manual when they conflict: decide which verification the Service needs.',
-    // settings: one sentence per Ingress whose proxy-ssl-* the hosts inherited (backend-protocol.ts reportHostWide).
-    render: (d: AnnotationNote | {key: string; grpcRoute: boolean; settings: string[]}) =>
-      isNote(d) ? renderNote(d) : `${d.grpcRoute ? 'the route becomes a GRPCRoute; ' : ''}${d.settings.join('; ')}`,
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'proxy-ssl-secret-elsewhere',

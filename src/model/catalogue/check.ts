@@ -17,12 +17,12 @@ export function catalogueContradiction(d: {code: string; level: string; fidelity
 }
 
 /**
- * A diagnostic about an Ingress or a ConfigMap (what the report groups by) must carry its object as data (`ref`),
+ * A diagnostic about an Ingress, a ConfigMap or a Service (what the report groups by) must carry its object as data (`ref`),
  * matching its display text: the report reads `ref`, never the text.
  */
 export function refProblem(d: {code: string; object?: string; ref?: {kind: string; namespace?: string; name: string}}): string | undefined {
   if (d.object === undefined) return d.ref === undefined ? undefined : `${d.code}: ref without object`
-  if (d.ref === undefined) return /^(Ingress|ConfigMap) /.test(d.object) ? `${d.code}: ${d.object.split(' ')[0]} diagnostic without ref` : undefined
+  if (d.ref === undefined) return /^(Ingress|ConfigMap|Service) /.test(d.object) ? `${d.code}: ${d.object.split(' ')[0]} diagnostic without ref` : undefined
   const text = d.ref.namespace ? `${d.ref.kind} ${d.ref.namespace}/${d.ref.name}` : `${d.ref.kind} ${d.ref.name}`
   return text === d.object ? undefined : `${d.code}: ref ${text} differs from object ${d.object}`
 }

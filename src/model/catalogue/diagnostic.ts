@@ -6,6 +6,7 @@ import type {Diagnostic, DiagnosticRef, SourceLocation} from '../types.js'
 import {fidelitiesOf, levelsOf, type DiagnosticDefinition} from './define.js'
 import {CATALOGUE, type Code, type Definitions} from './index.js'
 import type {AnnotationNote} from './annotations.js'
+import {maskData} from '../credentials.js'
 
 /** The codes whose entry renders its message from data. */
 export type RenderedCode = Definitions extends infer X ? (X extends DiagnosticDefinition<infer C, infer D> ? ([D] extends [never] ? never : C) : never) : never
@@ -27,7 +28,12 @@ export interface Where {
   source?: SourceLocation
 }
 
-export function diagnostic<C extends RenderedCode>(code: C, data: DataOf<C>, where: Where = {}): Diagnostic {
+/**
+ * The diagnostic of a catalogue code, its message rendered from data. URL userinfo in the data (a value, a reason
+ * or note quoting one) is masked before the render, so message and data never carry a URL's credentials.
+ */
+export function diagnostic<C extends RenderedCode>(code: C, given: DataOf<C>, where: Where = {}): Diagnostic {
+  const data = maskData(given)
   const entry = CATALOGUE.get(code as Code) as DiagnosticDefinition<C, DataOf<C>>
   const levels = levelsOf(entry)
   const fidelities = fidelitiesOf(entry)

@@ -2,6 +2,14 @@
 import {GROUP_TEXT, type KeyValue} from './annotations.js'
 import {defineDiagnostic} from './define.js'
 
+/** The default an ignored annotation value leaves (model/settings.ts fallbackOf): the value, and the ConfigMap key it comes from if any. */
+interface Fallback {
+  default?: string
+  defaultFromConfigMap?: string
+}
+
+const fallbackText = (d: Fallback) => `${d.default}${d.defaultFromConfigMap !== undefined ? `, from the controller ConfigMap's ${d.defaultFromConfigMap}` : ''}`
+
 export const ROUTES = [
   defineDiagnostic({
     code: 'alias-shadowed',
@@ -112,8 +120,8 @@ export const ROUTES = [
     level: 'warning',
     fidelity: 'exact',
     doc: 'An annotation with an empty value: ingress-nginx ignores it and uses its default, and so does the conversion. Remove it or set a value.',
-    render: (d: KeyValue & {default?: string}) =>
-      `${d.key} is ${d.value === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${d.default !== undefined ? ` (${d.default})` : ''}, and so does the conversion`,
+    render: (d: KeyValue & Fallback) =>
+      `${d.key} is ${d.value === '' ? 'empty' : 'only spaces (empty once ingress-nginx trims it)'}: ingress-nginx ignores it and uses the default${d.default !== undefined ? ` (${fallbackText(d)})` : ''}, and so does the conversion`,
   }),
   defineDiagnostic({
     code: 'externalname-service',
@@ -170,8 +178,8 @@ export const ROUTES = [
     level: 'error',
     fidelity: 'exact',
     doc: 'An annotation value ingress-nginx\'s parser refuses: it ignored the value and used its default (or nothing), and so does the conversion. Fix the value if the setting was wanted.',
-    render: (d: KeyValue & {reason: string; default?: string}) =>
-      `${d.key}: ${d.reason}; ingress-nginx ignored this value and used ${d.default !== undefined ? `the default (${d.default}), and so does the conversion` : 'the default, and the conversion leaves it out'}`,
+    render: (d: KeyValue & {reason: string} & Fallback) =>
+      `${d.key}: ${d.reason}; ingress-nginx ignored this value and used ${d.default !== undefined ? `the default (${fallbackText(d)}), and so does the conversion` : 'the default, and the conversion leaves it out'}`,
   }),
   defineDiagnostic({
     code: 'invalid-backend',

@@ -25,10 +25,10 @@
  * Pure: no I/O.
  */
 import {compareStrings} from '../../util/hash.js'
-import {objectRef, refOf} from '../../model/diagnostics.js'
+import {aboutObject, objectRef} from '../../model/diagnostics.js'
 import {dnsName} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
-import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
+import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../model/types.js'
 import {EG_API_VERSION} from '../../model/gateway-refs.js'
 import {isObject} from '../../util/json.js'
 import type {EmittedObject} from '../../model/emitted.js'
@@ -225,7 +225,7 @@ export function envoyProxyName(gateway: NamespacedName): string {
 
 /** The EnvoyProxy whose envoyService repeats `service`, in the Gateway's namespace. */
 export function envoyProxyFromService(service: KubeObject, gateway: NamespacedName): EnvoyProxyPlan {
-  const svc = refOf(service)
+  const {object: svc, ref} = aboutObject(service)
   const object = objectRef('EnvoyProxy', {namespace: gateway.namespace, name: envoyProxyName(gateway)})
   const diagnostics: Diagnostic[] = []
   const mapping: string[] = []
@@ -238,6 +238,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
       level: 'warning',
       code: 'controller-service-cluster-ip',
       object: svc,
+      ref,
       fidelity: 'manual',
       message: `${svc} is of type ClusterIP: nginx was not exposed by a load balancer of its own but fronted by something else (an outside load balancer, a cloud ingress, a tunnel, another proxy) through it; the Envoy Service is ClusterIP too (${object}), so nothing reaches Envoy until that is repointed`,
       hint: `repoint what fronted ${svc} (its target, backend or upstream) at the Envoy Service of this Gateway at cutover`,
@@ -245,7 +246,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   }
 
   const annotations = isObject(service.metadata.annotations) ? (service.metadata.annotations as Record<string, string>) : {}
-  carryServiceAnnotations(annotations, envoyService, mapping, diagnostics, svc, object)
+  carryServiceAnnotations(annotations, envoyService, mapping, diagnostics, svc, ref, object)
 
   if (type === 'LoadBalancer' || type === 'NodePort') {
     // Kubernetes' default (and the chart's) is Cluster; Envoy Gateway's is Local: say it either way.
@@ -253,12 +254,13 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
     envoyService.externalTrafficPolicy = etp
     mapping.push(`externalTrafficPolicy ${etp}${spec.externalTrafficPolicy === undefined ? ' (Kubernetes default, written because Envoy Gateway defaults to Local)' : ''}`)
   }
-  if (type === 'LoadBalancer') carryLoadBalancerFields(spec, envoyService, mapping, diagnostics, svc, object)
+  if (type === 'LoadBalancer') carryLoadBalancerFields(spec, envoyService, mapping, diagnostics, svc, ref, object)
   if (spec.sessionAffinity === 'ClientIP') {
     diagnostics.push({
       level: 'warning',
       code: 'controller-service-session-affinity',
       object: svc,
+      ref,
       fidelity: 'approximate',
       message: `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
       hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
@@ -272,7 +274,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
       envoyService.loadBalancerSourceRanges = ranges
       mapping.push(`loadBalancerSourceRanges ${ranges.join(', ')} (from the ${SOURCE_RANGES_ANNOTATION} annotation)`)
     }
-    pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, object)
+    pinExposure(annotations, spec, envoyService, mapping, diagnostics, svc, ref, object)
   }
   const ipFamily = ipFamilyOf(spec)
   const envoyProxy: EmittedObject<'EnvoyProxy'> = {
@@ -293,7 +295,7 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
  * The controller Service's annotations -> envoyService.annotations: kept unless tooling metadata (dropped, info) or
  * the old load balancer's identity, address or DNS name (not carried, a warning saying how to keep it at cutover).
  */
-function carryServiceAnnotations(annotations: Record<string, string>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, object: string): void {
+function carryServiceAnnotations(annotations: Record<string, string>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, ref: DiagnosticRef, object: string): void {
   const kept: Record<string, string> = {}
   const dropped: string[] = []
   for (const key of Object.keys(annotations).sort(compareStrings)) {
@@ -305,6 +307,7 @@ function carryServiceAnnotations(annotations: Record<string, string>, envoyServi
         level: 'warning',
         code: 'controller-service-address-not-carried',
         object: svc,
+        ref,
         annotation: key,
         fidelity: 'manual',
         message: `${key}: "${value}" identifies the ingress-nginx load balancer (its ${IDENTITY_KEYS[key]}); it is not copied to ${object}: a second Service carrying it would take over that load balancer or collide with it while both run, so the Envoy Service gets a load balancer of its own`,
@@ -316,6 +319,7 @@ function carryServiceAnnotations(annotations: Record<string, string>, envoyServi
         level: 'warning',
         code: 'controller-service-address-not-carried',
         object: svc,
+        ref,
         annotation: key,
         fidelity: 'manual',
         message: key.startsWith(DNS_PREFIX)
@@ -331,15 +335,15 @@ function carryServiceAnnotations(annotations: Record<string, string>, envoyServi
   if (Object.keys(kept).length > 0) {
     envoyService.annotations = kept
     mapping.push(`annotations ${Object.keys(kept).join(', ')}`)
-    diagnostics.push({level: 'info', code: 'controller-service-annotations-kept', object: svc, message: `annotations copied to ${object} (envoyService.annotations): ${Object.keys(kept).join(', ')}`})
+    diagnostics.push({level: 'info', code: 'controller-service-annotations-kept', object: svc, ref, message: `annotations copied to ${object} (envoyService.annotations): ${Object.keys(kept).join(', ')}`})
   }
   if (dropped.length > 0) {
-    diagnostics.push({level: 'info', code: 'controller-service-annotations-dropped', object: svc, message: `tooling annotations not copied to ${object} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${dropped.join(', ')}`})
+    diagnostics.push({level: 'info', code: 'controller-service-annotations-dropped', object: svc, ref, message: `tooling annotations not copied to ${object} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${dropped.join(', ')}`})
   }
 }
 
 /** A LoadBalancer Service's class, node-port allocation and source ranges carry over; its loadBalancerIP cannot. */
-function carryLoadBalancerFields(spec: Record<string, any>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, object: string): void {
+function carryLoadBalancerFields(spec: Record<string, any>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, ref: DiagnosticRef, object: string): void {
   if (typeof spec.loadBalancerClass === 'string' && spec.loadBalancerClass !== '') {
     envoyService.loadBalancerClass = spec.loadBalancerClass
     mapping.push(`loadBalancerClass ${spec.loadBalancerClass}`)
@@ -358,6 +362,7 @@ function carryLoadBalancerFields(spec: Record<string, any>, envoyService: Record
       level: 'warning',
       code: 'controller-service-address-not-carried',
       object: svc,
+      ref,
       fidelity: 'manual',
       message: `loadBalancerIP ${spec.loadBalancerIP} belongs to the ingress-nginx load balancer; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
       hint: `to keep ${spec.loadBalancerIP}, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods), or release it from ${svc} after the DNS switch and set envoyService.loadBalancerIP in ${object}`,
@@ -396,7 +401,7 @@ const OCI_INTERNAL_KEYS = ['oci.oraclecloud.com/oci-network-load-balancer-intern
  * aws-load-balancer-internal: "true", read alone by the in-tree provider; GKE: both type keys), so that the Envoy
  * Service stays internal whichever controller serves it and whatever a less specific EnvoyProxy adds.
  */
-function pinExposure(annotations: Record<string, string>, spec: Record<string, any>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, object: string): void {
+function pinExposure(annotations: Record<string, string>, spec: Record<string, any>, envoyService: Record<string, any>, mapping: string[], diagnostics: Diagnostic[], svc: string, ref: DiagnosticRef, object: string): void {
   const pinned: Record<string, string> = {}
   const aws = awsExposure(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
   if (aws?.internal) {
@@ -407,6 +412,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
         level: 'warning',
         code: 'controller-service-aws-default-scheme',
         object: svc,
+        ref,
         fidelity: 'approximate',
         message: `${svc} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${aws.why}): ${spec.loadBalancerClass === EKS_AUTO_CLASS ? 'EKS Auto Mode made its NLB internal (its default scheme); ' : ''}the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${object} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
         hint: `if the ingress-nginx NLB is internet-facing (aws elbv2 describe-load-balancers shows its Scheme), set ${AWS_SCHEME}: internet-facing in envoyService.annotations of ${object}`,
@@ -431,6 +437,7 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
     level: 'info',
     code: 'controller-service-internal-pinned',
     object: svc,
+    ref,
     message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : []), ...(keys.some((k) => OCI_INTERNAL_KEYS.includes(k)) ? ['OCI: the load balancer and the network load balancer read one key each'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
   })
 }
