@@ -86,3 +86,14 @@ test('rendering goldens: the sentences the catalogue writes from the data', (t) 
     'cert-manager.io/duration: "10m" is shorter than the 1h minimum cert-manager accepts; cert-manager\'s ingress-shim rejected this value and issued no Certificate for the Ingress, here the field is left out of the Certificate',
   )
 })
+
+test('a named port that cannot be resolved: unresolved-port-name says where, which Service and port, and whether the Service is in the input', (t) => {
+  const noPort = ingressWith({}, {name: 'a', host: 'a.example.com', service: 'svc-a', port: 'http'})
+  const noService = ingressWith({}, {name: 'b', host: 'b.example.com', service: 'svc-b', port: 'http'})
+  const svcA = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'svc-a', namespace: 'team'}, spec: {ports: [{name: 'web', port: 80}]}}
+  const r = translateAll([noPort, noService, svcA])
+  t.deepEqual(about(r.diagnostics, 'unresolved-port-name'), [
+    {level: 'warning', data: {where: 'rules[0].http.paths[0]', namespace: 'team', service: 'svc-a', portName: 'http', problem: 'no-such-port'}, object: 'Ingress team/a'},
+    {level: 'warning', data: {where: 'rules[0].http.paths[0]', namespace: 'team', service: 'svc-b', portName: 'http', problem: 'service-not-in-input'}, object: 'Ingress team/b'},
+  ])
+})

@@ -166,6 +166,7 @@ test('an older canary on the primary\'s own Service:port: nginx served none of t
   const d = r.diagnostics.find((x) => x.code === 'upstream-owned-by-canary')
   t.is(d?.object, 'Ingress team/web')
   t.regex(d!.message, /Prefix \/ -> Service team\/web:80.*canary Ingress team\/web-canary.*older/)
+  t.like(d!.data, {where: 'rules[0].http.paths[0]', match: 'Prefix', path: '/', service: {namespace: 'team', name: 'web', port: 80}, canary: 'team/web-canary', canaryOlder: true})
 })
 
 test('a newer canary on the primary\'s own Service:port changes nothing: the primary created the upstream', (t) => {
@@ -243,6 +244,7 @@ test('a canary whose Service port an older primary already uses never receives t
   const d = r.diagnostics.find((x) => x.code === 'canary-upstream-not-created')
   t.is(d?.object, 'Ingress team/web-canary')
   t.regex(d!.message, /Ingress team\/next.*older.*never/)
+  t.like(d!.data, {service: {namespace: 'team', name: 'web-next', port: 80}, creator: 'team/next', creatorIsCanary: false, creatorOlder: true})
 })
 
 test('a newer canary path with no primary location, on a Service port a primary created: nginx served it as an ordinary location', (t) => {

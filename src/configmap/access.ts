@@ -2,6 +2,7 @@ import type {AuthServer} from '../annotations/external-auth/forms.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {globalExtAuthShape} from '../annotations/external-auth/global-auth.js'
 import {normalizeSourceRange} from '../annotations/access-lists.js'
+import {maskUrlUserinfo} from '../model/credentials.js'
 import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName} from '../model/gateway-refs.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -158,8 +159,10 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
   const gw = cm.traffic.gateway
   let globalAuthServer: AuthServer | undefined
   if (has('global-auth-url') && data['global-auth-url'].trim() !== '') {
-    const url = data['global-auth-url'].trim()
-    const target = clusterServiceUrl(url)
+    const written = data['global-auth-url'].trim()
+    const target = clusterServiceUrl(written)
+    // Quoted in messages, data and the checklist: credentials written into the URL (user:token@) are masked.
+    const url = maskUrlUserinfo(written)
     if (on && target) {
       const shape = globalExtAuthShape(target, has('global-auth-response-headers') ? splitList(data['global-auth-response-headers'], /,/) : [])
       globalAuthServer = shape.server
@@ -203,11 +206,11 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
     if (!has(key)) continue
     if (key === 'global-auth-signin' && globalAuthServer !== undefined && globalAuthServer !== 'unknown') {
       // A recognised server answers the Envoy check of a signed-out browser with its own sign-in redirect.
-      cm.account(key, {...globalAuth('info'), fidelity: 'approximate', message: `${key}: "${truncate(data[key])}" redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`})
+      cm.account(key, {...globalAuth('info'), fidelity: 'approximate', message: `${key}: "${truncate(maskUrlUserinfo(data[key]))}" redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`})
       continue
     }
     const manual = MANUAL_COMPANIONS.has(key)
-    cm.account(key, {...globalAuth(manual ? 'warning' : 'info'), fidelity: manual ? 'manual' : 'approximate', message: `${key}: "${truncate(data[key])}" ${note}`})
+    cm.account(key, {...globalAuth(manual ? 'warning' : 'info'), fidelity: manual ? 'manual' : 'approximate', message: `${key}: "${truncate(maskUrlUserinfo(data[key]))}" ${note}`})
   }
   if (has('global-auth-response-headers')) {
     cm.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: sp.extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`})

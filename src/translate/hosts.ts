@@ -72,7 +72,7 @@ export function resolveBackend(
     const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
     if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
     const problem = service ? ('no-such-port' as const) : ('service-not-in-input' as const)
-    diagnostics.push(diagnostic('unresolved-port-name', {at: where, namespace, service: svc.name, portName: port.name, problem}, {
+    diagnostics.push(diagnostic('unresolved-port-name', {where, namespace, service: svc.name, portName: port.name, problem}, {
       ...subject,
       hint: service
         ? 'Gateway API needs a port number: name the port in the Service, or use port.number in the Ingress'
@@ -432,7 +432,7 @@ function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, bac
   diagnostics.push(
     diagnostic(
       'canary-upstream-not-created',
-      {where, service: serviceText(backend), creator: creator.id, creatorIsCanary: creator.isCanary, creatorOlder},
+      {where, service: {namespace: backend.namespace, name: backend.name, port: backend.port}, creator: creator.id, creatorIsCanary: creator.isCanary, creatorOlder},
       {...about('Ingress', canary.ref), hint: 'give the canary a Service (or port) of its own if it is meant to receive traffic, then convert again', source: canary.source},
     ),
   )
@@ -442,7 +442,7 @@ function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, bac
 function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend: ServiceBackend, host: string, match: MatchKind, path: string, where: string, diagnostics: Diagnostic[]): void {
   const canaryOlder = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '')
   diagnostics.push(
-    diagnostic('upstream-owned-by-canary', {where, host, match, path, service: serviceText(backend), canary: canary.id, canaryOlder}, {
+    diagnostic('upstream-owned-by-canary', {where, host, match, path, service: {namespace: backend.namespace, name: backend.name, port: backend.port}, canary: canary.id, canaryOlder}, {
       ...about('Ingress', ingress.ref),
       hint: `point the canary at a Service of its own (a canary on the primary's Service has no effect in ingress-nginx), then convert again; to serve this path as written, remove the canary annotation from ${canary.id}`,
       source: ingress.source,

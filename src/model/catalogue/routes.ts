@@ -78,8 +78,9 @@ export const ROUTES = [
     code: 'canary-upstream-not-created',
     level: 'warning',
     doc: 'The canary\'s Service port is also used by another Ingress, which created the upstream first (controller.go createUpstreams): the canary\'s weight, header and cookie are set only on an upstream the canary creates, so nginx sent no traffic by canary rules. The conversion does the same. Give the canary a Service of its own.',
-    render: (d: {where: string; service: string; creator: string; creatorIsCanary: boolean; creatorOlder: boolean}) =>
-      `${d.where}: ${d.service} is also used by ${d.creatorIsCanary ? 'canary ' : ''}Ingress ${d.creator} (${d.creatorOlder ? 'older' : 'first in ingress-nginx\'s order'}), which created its upstream (controller.go createUpstreams); ` +
+    /** service: the backend Service port the canary and its creator share. */
+    render: (d: {where: string; service: BackendService; creator: string; creatorIsCanary: boolean; creatorOlder: boolean}) =>
+      `${d.where}: ${backendServiceText(d.service)} is also used by ${d.creatorIsCanary ? 'canary ' : ''}Ingress ${d.creator} (${d.creatorOlder ? 'older' : 'first in ingress-nginx\'s order'}), which created its upstream (controller.go createUpstreams); ` +
       `the canary's weight, header and cookie are set only on an upstream the canary creates, so ${d.creatorIsCanary ? `the split of ${d.creator} applied instead` : 'ingress-nginx never routed a request of this path to the canary (balancer.lua route_to_alternative_balancer)'}; no canary split is emitted for it`,
   }),
   defineDiagnostic({
@@ -341,18 +342,23 @@ export const ROUTES = [
     code: 'unresolved-port-name',
     level: 'warning',
     doc: 'A backend names its Service port by name and the name cannot be resolved (the Service has no such port, or is not in the input): the path is not converted. Fix the name, or add the Service to the input (--lookup-cluster).',
-    /** at: the backend's place in the Ingress; service: no-such-port, not-in-input (files), not-in-cluster (cluster input). */
-    render: (d: {at: string; namespace: string; service: string; portName: string; problem: 'no-such-port' | 'service-not-in-input' | 'service-not-in-cluster'}) =>
+    /**
+     * where: the backend's place in the Ingress (as invalid-backend and externalname-service name it); service: the
+     * Service's name in namespace; problem: the Service has no such port, or is not in the input (files) or not in the
+     * cluster (cluster input: base-command.ts clusterWording).
+     */
+    render: (d: {where: string; namespace: string; service: string; portName: string; problem: 'no-such-port' | 'service-not-in-input' | 'service-not-in-cluster'}) =>
       d.problem === 'no-such-port'
-        ? `${d.at}: Service ${d.namespace}/${d.service} has no port named "${d.portName}"; the path is not converted`
-        : `${d.at}: port name "${d.portName}" of Service ${d.namespace}/${d.service} cannot be resolved, the Service ${d.problem === 'service-not-in-input' ? 'is not in the input' : 'does not exist in the cluster'}; the path is not converted`,
+        ? `${d.where}: Service ${d.namespace}/${d.service} has no port named "${d.portName}"; the path is not converted`
+        : `${d.where}: port name "${d.portName}" of Service ${d.namespace}/${d.service} cannot be resolved, the Service ${d.problem === 'service-not-in-input' ? 'is not in the input' : 'does not exist in the cluster'}; the path is not converted`,
   }),
   defineDiagnostic({
     code: 'upstream-owned-by-canary',
     level: 'warning',
     doc: 'A path ingress-nginx did not serve: its Service port was first used by a canary Ingress, which created the upstream as canary-only (controller.go createUpstreams NoServer; getBackendServers skips it). The conversion emits no route for it either. Give the canary a Service of its own if the primary path should be served.',
-    render: (d: {where: string; host: string; match: string; path: string; service: string; canary: string; canaryOlder: boolean}) =>
-      `${d.where}: host "${d.host || '*'}" ${d.match} ${d.path} -> ${d.service} was not served by ingress-nginx: canary Ingress ${d.canary} (${d.canaryOlder ? 'older' : 'first in ingress-nginx\'s order'}) uses the same Service port and created its upstream as a canary-only one ` +
+    /** service: the path's backend Service port, whose upstream the canary created. */
+    render: (d: {where: string; host: string; match: string; path: string; service: BackendService; canary: string; canaryOlder: boolean}) =>
+      `${d.where}: host "${d.host || '*'}" ${d.match} ${d.path} -> ${backendServiceText(d.service)} was not served by ingress-nginx: canary Ingress ${d.canary} (${d.canaryOlder ? 'older' : 'first in ingress-nginx\'s order'}) uses the same Service port and created its upstream as a canary-only one ` +
       `(controller.go createUpstreams marks it NoServer; getBackendServers skips every path routed to it), so requests for this path got the host's other locations or the default backend (404); the path is not emitted, as nginx did not serve it`,
   }),
   defineDiagnostic({
@@ -363,6 +369,18 @@ export const ROUTES = [
     render: (_: {hosts: string[]}) => 'nginx matches a wildcard host (*.example.com) against exactly one label; Gateway API hostnames match one or more labels (a.b.example.com too)',
   }),
 ] as const
+
+/** A backend's Service port as data (the translation's ServiceBackend). */
+export interface BackendService {
+  namespace: string
+  name: string
+  port: number
+}
+
+/** `Service shop/web:80`, as controllers.ts serviceText writes a resolved backend. */
+function backendServiceText(s: BackendService): string {
+  return `Service ${s.namespace}/${s.name}:${s.port}`
+}
 
 /** Why ingress-nginx serves a contested path from the winning Ingress (hosts.ts reportConflict decides which case). */
 export type PathOwnerReason = {winner: string} & ({reason: 'listed-twice' | 'catch-all' | 'tie'} | {reason: 'older'; winnerCreated: string; loserCreated: string})
