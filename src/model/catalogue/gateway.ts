@@ -1,6 +1,16 @@
 /** Diagnostics about the Gateway, its data plane and Gateway-level policies. */
 import {defineDiagnostic} from './define.js'
 
+/** The AWS annotations an internal NLB is pinned with (the Load Balancer Controller's, then the in-tree provider's). */
+const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
+const AWS_INTERNAL = 'service.beta.kubernetes.io/aws-load-balancer-internal'
+/** Which controllers read which internal-or-not key first, per provider (controller-service-internal-pinned). */
+const PINNED_READERS = {
+  aws: 'AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal',
+  gke: 'GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type',
+  oci: 'OCI: the load balancer and the network load balancer read one key each',
+} as const
+
 export const GATEWAY = [
   defineDiagnostic({
     code: 'auth-exempt-location',
@@ -47,28 +57,53 @@ export const GATEWAY = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'An annotation of the controller Service that identifies its load balancer (an EIP allocation, a static IP, a DNS name it publishes): it is not copied to the Envoy Service, because a second Service carrying it would take over that load balancer or collide with it while both run. The Envoy Service gets a load balancer of its own: move the address or DNS at cutover.',
+    render: (
+      d:
+        | {case: 'identity'; key: string; value: string; identifies: string; envoyProxy: string}
+        | {case: 'dns'; key: string; value: string; envoyProxy: string}
+        | {case: 'address'; key: string; value: string; pins: string; envoyProxy: string}
+        | {case: 'load-balancer-ip'; ip: string; envoyProxy: string},
+    ) => {
+      switch (d.case) {
+        case 'identity':
+          return `${d.key}: "${d.value}" identifies the ingress-nginx load balancer (its ${d.identifies}); it is not copied to ${d.envoyProxy}: a second Service carrying it would take over that load balancer or collide with it while both run, so the Envoy Service gets a load balancer of its own`
+        case 'dns':
+          return `${d.key}: "${d.value}" publishes DNS for the ingress-nginx load balancer; it is not copied to ${d.envoyProxy}, or external-dns would see two Services claim the same name`
+        case 'address':
+          return `${d.key}: "${d.value}" pins the ingress-nginx load balancer's ${d.pins}; it is not copied to ${d.envoyProxy}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`
+        case 'load-balancer-ip':
+          return `loadBalancerIP ${d.ip} belongs to the ingress-nginx load balancer; it is not copied to ${d.envoyProxy}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`
+      }
+    },
   }),
   defineDiagnostic({
     code: 'controller-service-annotations-dropped',
     level: 'info',
     doc: 'Tooling annotations of the controller Service (Helm, kubectl, GitOps metadata) are not copied to the Envoy Service: no load balancer reads them, and copying them would make those tools claim the new Service. Nothing to do.',
+    render: (d: {envoyProxy: string; annotations: string[]}) =>
+      `tooling annotations not copied to ${d.envoyProxy} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${d.annotations.join(', ')}`,
   }),
   defineDiagnostic({
     code: 'controller-service-annotations-kept',
     level: 'info',
     doc: 'Annotations of the ingress-nginx controller Service copied to the Envoy Service (EnvoyProxy envoyService.annotations), so the load balancer is configured the same way.',
+    render: (d: {envoyProxy: string; annotations: string[]}) => `annotations copied to ${d.envoyProxy} (envoyService.annotations): ${d.annotations.join(', ')}`,
   }),
   defineDiagnostic({
     code: 'controller-service-aws-default-scheme',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'The controller Service sets no AWS load-balancer scheme: the AWS Load Balancer Controller made its NLB internal (v2.2+ with the default --default-load-balancer-scheme) or internet-facing (v2.0/v2.1, or that flag set), and the new Envoy Service gets the scheme of whichever controller serves it now. Set the scheme annotation explicitly on the Envoy Service to what the ingress-nginx NLB is.',
+    render: (d: {service: string; why: string; eksAutoMode: boolean; envoyProxy: string}) =>
+      `${d.service} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${d.why}): ${d.eksAutoMode ? 'EKS Auto Mode made its NLB internal (its default scheme); ' : ''}the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${d.envoyProxy} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
   }),
   defineDiagnostic({
     code: 'controller-service-cluster-ip',
     level: 'warning',
     fidelity: 'manual',
     doc: 'The controller Service is ClusterIP: nginx was fronted by something else (an outside load balancer, a cloud ingress, a tunnel). The Envoy Service is ClusterIP too, so nothing reaches Envoy until that front is repointed to it.',
+    render: (d: {service: string; envoyProxy: string}) =>
+      `${d.service} is of type ClusterIP: nginx was not exposed by a load balancer of its own but fronted by something else (an outside load balancer, a cloud ingress, a tunnel, another proxy) through it; the Envoy Service is ClusterIP too (${d.envoyProxy}), so nothing reaches Envoy until that is repointed`,
   }),
   defineDiagnostic({
     code: 'controller-service-foreign-class',
@@ -81,6 +116,10 @@ export const GATEWAY = [
     code: 'controller-service-internal-pinned',
     level: 'info',
     doc: 'The Envoy Service sets the internal load-balancer annotation beside the copied ones, so that the load balancer stays internal whichever annotation the serving controller reads first. Nothing to do.',
+    render: (d: {envoyProxy: string; pinned: Record<string, string>; readers: ('aws' | 'gke' | 'oci')[]}) =>
+      `${d.envoyProxy} sets ${Object.keys(d.pinned)
+        .map((k) => `${k}: "${d.pinned[k]}"`)
+        .join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${d.readers.map((r) => PINNED_READERS[r]).join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
   }),
   defineDiagnostic({
     code: 'controller-service-not-found',
@@ -94,6 +133,8 @@ export const GATEWAY = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'SessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway\'s Service always has sessionAffinity None (resource.go ExpectedServiceSpec). What to do: stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent.',
+    render: (_: Record<string, never>) =>
+      `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
   }),
   defineDiagnostic({
     code: 'controller-service-unknown',
