@@ -68,6 +68,83 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
     message:
       'EnvoyProxy gw/p sets cloud.google.com/load-balancer-type: "Internal", oci.oraclecloud.com/oci-network-load-balancer-internal: "true" beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type; OCI: the load balancer and the network load balancer read one key each) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets',
   },
+  {code: 'issuer-invalid', data: {issuer: 'ClusterIssuer ?', namespaced: false}, message: 'ClusterIssuer ? has no name; it was skipped'},
+  {code: 'issuer-invalid', data: {issuer: 'Issuer ?/le', namespaced: true}, message: 'Issuer ?/le has no name or namespace; it was skipped'},
+  {
+    code: 'issuer-rewritten',
+    data: {
+      issuer: 'ClusterIssuer le',
+      solvers: [
+        {index: 0, editsIngress: 'web', gateway: 'gw/a'},
+        {index: 2, gateway: 'gw/b'},
+      ],
+      listener: 'http',
+    },
+    message:
+      'ClusterIssuer le: ACME HTTP-01 solvers solvers[0] (edits Ingress "web" -> Gateway gw/a), solvers[2] (default class -> Gateway gw/b) used http01.ingress (ingress-nginx); now http01.gatewayHTTPRoute on the "http" listener of the Gateway of the solver\'s class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress',
+  },
+  {
+    code: 'issuer-copied',
+    data: {issuer: 'Issuer team/le', gatewayNamespace: 'gw', copy: 'le-team', otherSecrets: ['dns-creds']},
+    message:
+      'Issuer team/le is needed by Certificates in the gateway namespace gw (a namespaced Issuer only serves its own namespace): copied as Issuer gw/le-team. Secrets it references that must also exist in gw: dns-creds.',
+  },
+  {
+    code: 'issuer-copied',
+    data: {issuer: 'Issuer team/le', gatewayNamespace: 'gw', copy: 'le-team', accountSecret: 'acct', otherSecrets: []},
+    message:
+      'Issuer team/le is needed by Certificates in the gateway namespace gw (a namespaced Issuer only serves its own namespace): copied as Issuer gw/le-team. Its ACME account key Secret "acct" must exist in gw too, or cert-manager registers a new ACME account there.',
+  },
+  {
+    code: 'issuer-unchanged',
+    data: {issuer: 'Issuer team/le', classes: ['nginx', 'internal'], otherClasses: ['traefik'], copyEmitted: true},
+    message: 'Issuer team/le has no ACME http01.ingress solver for ingress-nginx (classes nginx, internal); solvers for other classes (traefik) are kept: only its copy in the gateway namespace is emitted',
+  },
+  {
+    code: 'issuer-not-found',
+    data: {issuer: 'team/le', gatewayNamespace: 'gw', copy: 'le-team'},
+    message: 'Issuer team/le is referenced by Ingress cert-manager annotations but is not in the input: Certificates in gw reference a copy named le-team that was not generated',
+  },
+  {
+    code: 'issuer-ingress-template-nginx',
+    data: {
+      issuer: 'ClusterIssuer le',
+      solver: 1,
+      annotations: [
+        {key: 'nginx.ingress.kubernetes.io/auth-url', value: 'http://a', effect: 'auth'},
+        {key: 'nginx.ingress.kubernetes.io/denylist-source-range', value: '10.0.0.0/8', effect: 'replaced-denylist'},
+        {key: 'nginx.ingress.kubernetes.io/enable-global-auth', value: 'false', effect: 'global-auth'},
+        {key: 'nginx.ingress.kubernetes.io/proxy-body-size', value: '1m', effect: 'other'},
+        {key: 'nginx.ingress.kubernetes.io/ssl-redirect', value: 'false', effect: 'redirect'},
+        {key: 'nginx.ingress.kubernetes.io/whitelist-source-range', value: '10.0.0.0/8', effect: 'replaced-allowlist'},
+      ],
+      exemptPolicy: 'gw/acme',
+    },
+    message:
+      'ClusterIssuer le solvers[1] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager\'s temporary solver Ingress: nginx.ingress.kubernetes.io/auth-url: "http://a" (configured authentication of the challenge path); nginx.ingress.kubernetes.io/denylist-source-range: "10.0.0.0/8" (replaced the ConfigMap denylist on the challenge path); nginx.ingress.kubernetes.io/enable-global-auth: "false" (switched global auth for the challenge path); nginx.ingress.kubernetes.io/proxy-body-size: "1m" (configured the solver Ingress in ingress-nginx); nginx.ingress.kubernetes.io/ssl-redirect: "false" (controlled the HTTPS redirect of the challenge path); nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8" (replaced the ConfigMap allowlist on the challenge path). The gatewayHTTPRoute solver\'s HTTPRoute carries no annotations, and they were dropped: access to the challenges is handled by SecurityPolicy gw/acme instead, which lets the solver HTTPRoutes (label acme.cert-manager.io/http01-solver) past the Gateway-level allowlist and global auth (the deny lists still apply), and the HTTPS redirect never catches challenges (their Exact route wins over the redirect\'s prefix match)',
+  },
+  {
+    code: 'issuer-ingress-template-annotations',
+    data: {issuer: 'ClusterIssuer le', solver: 0, annotations: ['a.example.com/x']},
+    message: 'ClusterIssuer le solvers[0] http01.ingress.ingressTemplate.metadata.annotations (a.example.com/x) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped',
+  },
+  {
+    code: 'issuer-managed-by-replaced',
+    data: {issuer: 'ClusterIssuer le', managedBy: 'Helm'},
+    message: 'ClusterIssuer le carried app.kubernetes.io/managed-by: Helm; the rewritten object says ingress2gw',
+  },
+  {
+    code: 'issuer-secret-collision',
+    data: {
+      user: {issuer: 'Issuer b/le', copy: 'le-b', gatewayNamespace: 'gw'},
+      keeper: {issuer: 'Issuer gw/own', gatewayNamespace: 'gw'},
+      secret: 'acct',
+      paths: ['spec.acme.privateKeySecretRef', 'spec.ca.secretName', 'spec.acme.solvers[0].dns01.x.secretRef', 'spec.acme.externalAccountBinding.keySecretRef', 'spec.vault.auth'],
+      gatewayNamespace: 'gw',
+    },
+    message:
+      'Issuer gw/le-b (the copy of Issuer b/le) and Issuer gw/own both reference Secret "acct" (spec.acme.privateKeySecretRef, spec.ca.secretName, spec.acme.solvers[0].dns01.x.secretRef, spec.acme.externalAccountBinding.keySecretRef, spec.vault.auth), which must exist in gw for both: one Secret there cannot stand in for the ACME account key / CA key pair / DNS-01 credentials / ACME external account binding key / credentials of both, which were separate Secrets in their namespaces',
+  },
 ]
 
 for (const [i, row] of rows.entries()) {

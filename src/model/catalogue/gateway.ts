@@ -1,5 +1,6 @@
 /** Diagnostics about the Gateway, its data plane and Gateway-level policies. */
 import {defineDiagnostic} from './define.js'
+import {MANAGED_BY} from '../provenance.js'
 
 /** The AWS annotations an internal NLB is pinned with (the Load Balancer Controller's, then the in-tree provider's). */
 const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
@@ -10,6 +11,54 @@ const PINNED_READERS = {
   gke: 'GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type',
   oci: 'OCI: the load balancer and the network load balancer read one key each',
 } as const
+
+/** An ACME HTTP-01 solver rewritten to gatewayHTTPRoute (issuer-rewritten): which one, what it served, where it goes now. */
+export interface SolverRewrite {
+  index: number
+  /** http01.ingress.name: the solver edited that Ingress. */
+  editsIngress?: string
+  className?: string
+  gateway: string
+}
+
+function solverRewrite(s: SolverRewrite): string {
+  return `solvers[${s.index}] (${s.editsIngress !== undefined ? `edits Ingress "${s.editsIngress}"` : s.className !== undefined ? `class ${s.className}` : 'default class'} -> Gateway ${s.gateway})`
+}
+
+/** What an ingress-nginx annotation in a solver's ingressTemplate did to the challenge path (issuer-ingress-template-nginx). */
+const TEMPLATE_ANNOTATION_EFFECTS = {
+  'opened-allowlist': '(opened the ConfigMap allowlist for the challenge path, so the CA could reach it)',
+  'replaced-allowlist': '(replaced the ConfigMap allowlist on the challenge path)',
+  'replaced-denylist': '(replaced the ConfigMap denylist on the challenge path)',
+  'global-auth': '(switched global auth for the challenge path)',
+  redirect: '(controlled the HTTPS redirect of the challenge path)',
+  auth: '(configured authentication of the challenge path)',
+  other: '(configured the solver Ingress in ingress-nginx)',
+} as const
+export type TemplateAnnotationEffect = keyof typeof TEMPLATE_ANNOTATION_EFFECTS
+
+/** An Issuer that references a Secret in the gateway namespace: one of that namespace, or the copy of another's. */
+export interface IssuerUser {
+  /** The Issuer as read ("Issuer team-a/le"). */
+  issuer: string
+  /** The copy's name in the gateway namespace, when it is a copy. */
+  copy?: string
+  gatewayNamespace: string
+}
+
+function issuerUser(u: IssuerUser): string {
+  return u.copy !== undefined ? `Issuer ${u.gatewayNamespace}/${u.copy} (the copy of ${u.issuer})` : u.issuer
+}
+
+/** What a Secret reference holds, from where the Issuer spec names it. */
+function secretRole(paths: string[]): string {
+  const roles = new Set(
+    paths.map((p) =>
+      p === 'spec.acme.privateKeySecretRef' ? 'ACME account key' : p.startsWith('spec.acme.solvers') ? 'DNS-01 credentials' : p.startsWith('spec.acme.externalAccountBinding') ? 'ACME external account binding key' : p === 'spec.ca.secretName' ? 'CA key pair' : 'credentials',
+    ),
+  )
+  return [...roles].join(' / ')
+}
 
 export const GATEWAY = [
   defineDiagnostic({
@@ -339,52 +388,76 @@ export const GATEWAY = [
     level: 'info',
     fidelity: 'manual',
     doc: 'An Issuer is copied into the Gateway\'s namespace for the Certificates there; the Secrets it references (ACME account key, DNS credentials) are not copied: this tool never reads or copies Secret data. Copy them yourself.',
+    render: (d: {issuer: string; gatewayNamespace: string; copy: string; accountSecret?: string; otherSecrets: string[]}) =>
+      `${d.issuer} is needed by Certificates in the gateway namespace ${d.gatewayNamespace} (a namespaced Issuer only serves its own namespace): ` +
+      `copied as Issuer ${d.gatewayNamespace}/${d.copy}.` +
+      (d.accountSecret !== undefined ? ` Its ACME account key Secret "${d.accountSecret}" must exist in ${d.gatewayNamespace} too, or cert-manager registers a new ACME account there.` : '') +
+      (d.otherSecrets.length > 0 ? ` Secrets it references that must also exist in ${d.gatewayNamespace}: ${d.otherSecrets.join(', ')}.` : ''),
   }),
   defineDiagnostic({
     code: 'issuer-ingress-template-annotations',
     level: 'info',
     fidelity: 'ignored',
     doc: 'Annotations of an Issuer\'s http01.ingress.ingressTemplate have no place on the gatewayHTTPRoute solver (only labels do) and were dropped. Check nothing relied on them.',
+    render: (d: {issuer: string; solver: number; annotations: string[]}) =>
+      `${d.issuer} solvers[${d.solver}] http01.ingress.ingressTemplate.metadata.annotations (${d.annotations.join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
   }),
   defineDiagnostic({
     code: 'issuer-ingress-template-nginx',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'An Issuer\'s http01.ingress.ingressTemplate set ingress-nginx annotations (whitelists, auth) on cert-manager\'s temporary solver Ingress; the gatewayHTTPRoute solver\'s HTTPRoute carries no annotations, so they were dropped. Access to the challenges is handled by the Gateway-level SecurityPolicy exemption (acme-challenge-exempt).',
+    render: (d: {issuer: string; solver: number; annotations: {key: string; value: string; effect: TemplateAnnotationEffect}[]; exemptPolicy: string}) =>
+      `${d.issuer} solvers[${d.solver}] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager's temporary solver Ingress: ` +
+      `${d.annotations.map((a) => `${a.key}: "${a.value}" ${TEMPLATE_ANNOTATION_EFFECTS[a.effect]}`).join('; ')}. ` +
+      `The gatewayHTTPRoute solver's HTTPRoute carries no annotations, and they were dropped: access to the challenges is handled by SecurityPolicy ${d.exemptPolicy} instead, which lets the solver HTTPRoutes (label acme.cert-manager.io/http01-solver) past the Gateway-level allowlist and global auth (the deny lists still apply), ` +
+      "and the HTTPS redirect never catches challenges (their Exact route wins over the redirect's prefix match)",
   }),
   defineDiagnostic({
     code: 'issuer-invalid',
     level: 'warning',
     doc: 'A cert-manager Issuer or ClusterIssuer without a name: it is skipped.',
+    render: (d: {issuer: string; namespaced: boolean}) => `${d.issuer} has no name${d.namespaced ? ' or namespace' : ''}; it was skipped`,
   }),
   defineDiagnostic({
     code: 'issuer-managed-by-replaced',
     level: 'warning',
     doc: 'A rewritten Issuer carried a managed-by label or annotation (Helm, GitOps): the rewritten object says ingress2gw. If that tool owns the Issuer, change the solver there instead of applying this object, or it will revert it.',
+    render: (d: {issuer: string; managedBy: string}) => `${d.issuer} carried ${MANAGED_BY}: ${d.managedBy}; the rewritten object says ingress2gw`,
   }),
   defineDiagnostic({
     code: 'issuer-not-found',
     level: 'warning',
     fidelity: 'manual',
     doc: 'An Issuer named by Ingress cert-manager annotations is not in the input: the Certificates moved to the Gateway\'s namespace reference a copy of it there that was not generated, so they stay unissued. Create that Issuer in the Gateway\'s namespace with the same spec and an http01.gatewayHTTPRoute solver, or rerun with the Issuer in the input.',
+    render: (d: {issuer: string; gatewayNamespace: string; copy: string}) =>
+      `Issuer ${d.issuer} is referenced by Ingress cert-manager annotations but is not in the input: Certificates in ${d.gatewayNamespace} reference a copy named ${d.copy} that was not generated`,
   }),
   defineDiagnostic({
     code: 'issuer-rewritten',
     level: 'info',
     fidelity: 'exact',
     doc: 'An Issuer\'s ACME HTTP-01 solvers used http01.ingress (ingress-nginx); they now use http01.gatewayHTTPRoute on the Gateway\'s http listener, so cert-manager answers challenges with an HTTPRoute. cert-manager must run with --enable-gateway-api, the listener\'s allowedRoutes must admit the Certificate\'s namespace, and HTTP-01 only succeeds once DNS points at the Gateway: apply this Issuer at cutover and keep the ingress solver until then.',
+    render: (d: {issuer: string; solvers: SolverRewrite[]; listener: string}) =>
+      `${d.issuer}: ACME HTTP-01 solver${d.solvers.length > 1 ? 's' : ''} ${d.solvers.map(solverRewrite).join(', ')} used http01.ingress (ingress-nginx); ` +
+      `now http01.gatewayHTTPRoute on the "${d.listener}" listener of the Gateway of the solver's class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress`,
   }),
   defineDiagnostic({
     code: 'issuer-secret-collision',
     level: 'warning',
     fidelity: 'manual',
     doc: 'Two Issuers copied into the Gateway\'s namespace reference Secrets of the same name from different namespaces: one Secret there cannot stand in for both. Rename one as the hint says and copy its Secret.',
+    render: (d: {user: IssuerUser; keeper: IssuerUser; secret: string; paths: string[]; gatewayNamespace: string}) =>
+      `${issuerUser(d.user)} and ${issuerUser(d.keeper)} both reference Secret "${d.secret}" (${d.paths.join(', ')}), which must exist in ${d.gatewayNamespace} for both: ` +
+      `one Secret there cannot stand in for the ${secretRole(d.paths)} of both, which were separate Secrets in their namespaces`,
   }),
   defineDiagnostic({
     code: 'issuer-unchanged',
     level: 'info',
     fidelity: 'exact',
     doc: 'An Issuer with no ACME http01.ingress solver for ingress-nginx\'s classes: it is not rewritten for the Gateway. Nothing to do unless its solvers should use the Gateway (gatewayHTTPRoute).',
+    render: (d: {issuer: string; classes: string[]; otherClasses: string[]; copyEmitted: boolean}) =>
+      `${d.issuer} has no ACME http01.ingress solver for ingress-nginx (classes ${d.classes.join(', ')})${d.otherClasses.length > 0 ? `; solvers for other classes (${d.otherClasses.join(', ')}) are kept` : ''}: ${d.copyEmitted ? 'only its copy in the gateway namespace is emitted' : 'not emitted'}`,
   }),
   defineDiagnostic({
     code: 'merged-gateways-listener-conflict',
