@@ -145,6 +145,21 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
     message:
       'Issuer gw/le-b (the copy of Issuer b/le) and Issuer gw/own both reference Secret "acct" (spec.acme.privateKeySecretRef, spec.ca.secretName, spec.acme.solvers[0].dns01.x.secretRef, spec.acme.externalAccountBinding.keySecretRef, spec.vault.auth), which must exist in gw for both: one Secret there cannot stand in for the ACME account key / CA key pair / DNS-01 credentials / ACME external account binding key / credentials of both, which were separate Secrets in their namespaces',
   },
+  {
+    code: 'stream-route',
+    data: {entry: 'udp-services "53": "dns/coredns:53"', listener: 'udp-53', protocol: 'UDP', port: 53, gateway: 'gw/main', routeKind: 'UDPRoute', namespace: 'dns', route: 'coredns-53', service: 'coredns', backendPort: 53},
+    message: 'udp-services "53": "dns/coredns:53" -> listener udp-53 (UDP 53) on Gateway gw/main and UDPRoute dns/coredns-53 to coredns:53; the listener admits routes from namespace dns only',
+  },
+  {
+    code: 'stream-proxy-protocol-decode',
+    data: {entry: 'tcp-services "9000": "db/pg:5432:PROXY"', port: 9000, policy: 'main-tcp-9000', listener: 'tcp-9000'},
+    message: 'tcp-services "9000": "db/pg:5432:PROXY": the 3rd field PROXY made nginx expect PROXY protocol on port 9000 -> ClientTrafficPolicy main-tcp-9000 with proxyProtocol: {} on listener tcp-9000',
+  },
+  {
+    code: 'stream-proxy-protocol-encode',
+    data: {entry: 'tcp-services "9000": "db/pg:5432::PROXY"', service: 'pg', namespace: 'db', route: 'pg-9000'},
+    message: 'tcp-services "9000": "db/pg:5432::PROXY": the 4th field PROXY made nginx send PROXY protocol v1 to pg -> BackendTrafficPolicy db/pg-9000 with proxyProtocol.version: V1',
+  },
 ]
 
 for (const [i, row] of rows.entries()) {
