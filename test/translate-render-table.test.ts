@@ -160,6 +160,39 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
     data: {entry: 'tcp-services "9000": "db/pg:5432::PROXY"', service: 'pg', namespace: 'db', route: 'pg-9000'},
     message: 'tcp-services "9000": "db/pg:5432::PROXY": the 4th field PROXY made nginx send PROXY protocol v1 to pg -> BackendTrafficPolicy db/pg-9000 with proxyProtocol.version: V1',
   },
+  {
+    code: 'auth-headers-client-copies',
+    level: 'warning',
+    data: {case: 'not-generated', headers: ['X-User', 'X-Groups'], sources: ['Ingress a/web', 'Ingress b/api'], listeners: ['http', 'https'], exposed: ['a0.example.com', 'a1.example.com', 'a2.example.com', 'a3.example.com', 'a4.example.com', 'a5.example.com', 'a6.example.com', 'a7.example.com', 'a8.example.com', 'a9.example.com'], kept: ['Authorization', 'Cookie']},
+    message:
+      "a client can send its own X-User, X-Groups (the headers the external auth of Ingress a/web, Ingress b/api copies to the backend) to the backend until the listeners remove them: nginx replaced them with the auth answer's values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy's extAuth copies only the headers the answer has and would pass a client-sent one on; these listeners also serve requests without external auth (a0.example.com, a1.example.com, a2.example.com, a3.example.com, a4.example.com, a5.example.com, a6.example.com, a7.example.com, and 2 more): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on; Authorization, Cookie are not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend",
+  },
+  {
+    code: 'auth-headers-client-copies',
+    level: 'info',
+    data: {case: 'removed', headers: ['X-User'], sources: ['Ingress a/web'], listeners: ['https'], exposed: [], kept: ['Cookie']},
+    message:
+      "the ClientTrafficPolicies of listener https remove a client's X-User (the headers the external auth of Ingress a/web copies to the backend) before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: nginx replaced them with the auth answer's values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy's extAuth copies only the headers the answer has and would pass a client-sent one on; Cookie is not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend",
+  },
+  {
+    code: 'auth-headers-client-copies',
+    level: 'warning',
+    data: {case: 'removed', headers: ['X-User'], sources: ['Ingress a/web'], listeners: ['https'], exposed: ['web.example.com (paths /public)'], kept: []},
+    message:
+      "the ClientTrafficPolicies of listener https remove a client's X-User (the headers the external auth of Ingress a/web copies to the backend) before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: nginx replaced them with the auth answer's values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy's extAuth copies only the headers the answer has and would pass a client-sent one on; this listener also serves requests without external auth (web.example.com (paths /public)): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on",
+  },
+  {
+    code: 'auth-exempt-location',
+    data: {paths: ['web.example.com/.well-known/acme-challenge'], exempt: ['/.well-known/acme-challenge'], headers: []},
+    message:
+      "web.example.com/.well-known/acme-challenge: under the controller ConfigMap's no-auth-locations (/.well-known/acme-challenge), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList). The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication, and anonymous requests nginx served there are refused",
+  },
+  {
+    code: 'auth-exempt-location',
+    data: {paths: ['*/public', 'web.example.com/public'], exempt: ['/public', '/status'], headers: ['X-User']},
+    message:
+      "*/public, web.example.com/public: under the controller ConfigMap's no-auth-locations (/public, /status), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList), and the backend got the client's own X-User (the auth answer's replaced them only where auth ran). The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication and client copies of those headers are removed, and anonymous requests nginx served there are refused",
+  },
 ]
 
 for (const [i, row] of rows.entries()) {

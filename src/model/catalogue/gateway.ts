@@ -65,6 +65,9 @@ export const GATEWAY = [
     code: 'auth-exempt-location',
     level: 'warning',
     doc: 'Paths of an Ingress with auth-url that the controller ConfigMap\'s no-auth-locations exempted: ingress-nginx sent no auth request for them (nginx.tmpl isLocationInLocationList), but the SecurityPolicy targets the whole HTTPRoute, so these paths now require authentication and anonymous requests nginx served there are refused (fail closed). To keep them open, move them to an Ingress of their own without auth-url.',
+    render: (d: {paths: string[]; exempt: string[]; headers: string[]}) =>
+      `${d.paths.join(', ')}: under the controller ConfigMap's no-auth-locations (${d.exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${d.headers.length > 0 ? `, and the backend got the client's own ${d.headers.join(', ')} (the auth answer's replaced them only where auth ran)` : ''}. ` +
+      `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${d.headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,
   }),
   defineDiagnostic({
     code: 'annotation-needs-crd',
@@ -79,6 +82,19 @@ export const GATEWAY = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'Headers the auth service adds (auth-response-headers) reach the backend; a client could send its own copies before the auth check. The listeners\' ClientTrafficPolicies remove them first (earlyRequestHeaders): exact. Approximate or manual (warning) when some listeners cannot remove them: backends that trust those headers could be fooled.',
+    render: (d: {case: 'not-generated' | 'removed'; headers: string[]; sources: string[]; listeners: string[]; exposed: string[]; kept: string[]}) => {
+      const what = `${d.headers.join(', ')} (the headers the external auth of ${d.sources.join(', ')} copies to the backend)`
+      const why =
+        "nginx replaced them with the auth answer's values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy's extAuth copies only the headers the answer has and would pass a client-sent one on"
+      const sideEffect =
+        d.exposed.length > 0
+          ? `; ${d.listeners.length > 1 ? 'these listeners also serve' : 'this listener also serves'} requests without external auth (${d.exposed.slice(0, 8).join(', ')}${d.exposed.length > 8 ? `, and ${d.exposed.length - 8} more` : ''}): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on`
+          : ''
+      const keptNote = d.kept.length > 0 ? `; ${d.kept.join(', ')} ${d.kept.length > 1 ? 'are' : 'is'} not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend` : ''
+      return d.case === 'not-generated'
+        ? `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}${keptNote}`
+        : `the ClientTrafficPolicies of ${d.listeners.length > 1 ? 'listeners' : 'listener'} ${d.listeners.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}${keptNote}`
+    },
   }),
   defineDiagnostic({
     code: 'controller-args-unresolved',
