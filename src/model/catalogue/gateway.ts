@@ -518,11 +518,17 @@ export const GATEWAY = [
     code: 'policy-merge-type',
     level: 'info',
     doc: 'Route-level policies set mergeType StrategicMerge so that they add to the Gateway-level defaults instead of replacing them, as nginx\'s ConfigMap defaults applied beside annotations. Needs Envoy Gateway v1.4+ (BackendTrafficPolicy) and v1.8+ (SecurityPolicy).',
+    render: (d: {policies: number}) =>
+      `${d.policies} route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx's ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy`,
   }),
   defineDiagnostic({
     code: 'policy-replaces-gateway-defaults',
     level: 'info',
     doc: 'A route-level policy replaces the Gateway-level one of the same kind (Envoy Gateway does not merge them): it repeats the Gateway-level settings, except those the message lists as left out for this Ingress. Check those keys\' diagnostics.',
+    render: (d: {kind: 'BackendTrafficPolicy' | 'SecurityPolicy'; leftOut: string[]}) =>
+      d.leftOut.length > 0
+        ? `this route-level ${d.kind} replaces the Gateway-level one, whose settings it repeats except ${d.leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
+        : `this route-level ${d.kind} replaces the Gateway-level one and repeats all its settings`,
   }),
   defineDiagnostic({
     code: 'public-load-balancer-accepted',
@@ -548,6 +554,8 @@ export const GATEWAY = [
     code: 'redirect-before-auth',
     level: 'info',
     doc: 'The https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran.',
+    render: (_: Record<string, never>) =>
+      'the https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran',
   }),
   defineDiagnostic({
     code: 'redirect-keeps-trailing-slash',
