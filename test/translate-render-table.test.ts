@@ -193,6 +193,62 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
     message:
       "*/public, web.example.com/public: under the controller ConfigMap's no-auth-locations (/public, /status), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList), and the backend got the client's own X-User (the auth answer's replaced them only where auth ran). The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication and client copies of those headers are removed, and anonymous requests nginx served there are refused",
   },
+  {
+    code: 'policy-replaces-gateway-defaults',
+    data: {kind: 'SecurityPolicy', leftOut: ['extAuth', 'authorization']},
+    message: 'this route-level SecurityPolicy replaces the Gateway-level one, whose settings it repeats except extAuth, authorization (left out for this Ingress: see the diagnostics of its annotations)',
+  },
+  {code: 'policy-replaces-gateway-defaults', data: {kind: 'BackendTrafficPolicy', leftOut: []}, message: 'this route-level BackendTrafficPolicy replaces the Gateway-level one and repeats all its settings'},
+  {
+    code: 'policy-merge-type',
+    data: {policies: 3},
+    message:
+      "3 route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx's ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy",
+  },
+  {
+    code: 'redirect-before-auth',
+    data: {},
+    message: 'the https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran',
+  },
+  {
+    code: 'class-not-selected',
+    data: {ingresses: ['a/x'], case: 'empty-class'},
+    message:
+      "1 Ingress(es) skipped, their kubernetes.io/ingress.class annotation is empty, which equals no controller's --ingress-class (store.go GetIngressClass: a present annotation must equal it; only a missing one reaches --watch-ingress-without-class): a/x",
+  },
+  {
+    code: 'class-not-selected',
+    data: {ingresses: ['a/x', 'b/y'], case: 'no-class'},
+    message: '2 Ingress(es) skipped, they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless): a/x, b/y',
+  },
+  {
+    code: 'class-not-selected',
+    data: {ingresses: ['a/x'], case: 'foreign-default', className: 'traefik', product: 'Traefik'},
+    message: '1 Ingress(es) skipped, class "traefik" has no IngressClass in the input and is the default class name of Traefik, not ingress-nginx\'s (use --ingress-class traefik if an ingress-nginx served it all the same): a/x',
+  },
+  {
+    code: 'class-not-selected',
+    data: {ingresses: ['a/x'], case: 'other-controller', className: 'kong'},
+    message: '1 Ingress(es) skipped, class "kong" is not ingress-nginx\'s: its IngressClass names no spec.controller, not k8s.io/ingress-nginx (use --ingress-class kong if an ingress-nginx served it all the same): a/x',
+  },
+  {
+    code: 'class-not-selected',
+    data: {ingresses: ['a/x'], case: 'other-controller', className: 'kong', controller: 'ingress-controllers.konghq.com/kong'},
+    message:
+      '1 Ingress(es) skipped, class "kong" is not ingress-nginx\'s: its IngressClass names controller ingress-controllers.konghq.com/kong, not k8s.io/ingress-nginx (use --ingress-class kong if an ingress-nginx served it all the same): a/x',
+  },
+  {
+    code: 'class-not-selected',
+    data: {ingresses: ['a/x'], case: 'not-served', className: 'internal'},
+    message:
+      "1 Ingress(es) skipped, class \"internal\" is not served by ingress-nginx here (spec.ingressClassName needs an IngressClass of controller k8s.io/ingress-nginx; the kubernetes.io/ingress.class annotation must equal the controller's --ingress-class, nginx by default; use --ingress-class internal to convert it): a/x",
+  },
+  {
+    code: 'classes-not-selected',
+    data: {classes: [{className: 'internal', ingresses: ['a/x', 'b/y']}, {className: 'public', ingresses: ['c/z']}], paste: ['nginx', 'internal', 'public']},
+    message:
+      '3 Ingress(es) are not converted: their ingress classes have no IngressClass object in the input and no flag selected them: internal (a/x, b/y); public (c/z). If ingress-nginx served them, add: --ingress-class nginx --ingress-class internal --ingress-class public',
+  },
 ]
 
 for (const [i, row] of rows.entries()) {
