@@ -249,6 +249,42 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
     message:
       '3 Ingress(es) are not converted: their ingress classes have no IngressClass object in the input and no flag selected them: internal (a/x, b/y); public (c/z). If ingress-nginx served them, add: --ingress-class nginx --ingress-class internal --ingress-class public',
   },
+  {
+    code: 'gatewayclass-envoyproxy-changes-admission',
+    level: 'error',
+    data: {
+      className: 'eg',
+      classRef: 'EnvoyProxy eg/base',
+      envoyProxy: 'main-proxy',
+      differences: [
+        {kind: 'internal-to-public', loadBalancerClass: 'service.k8s.aws/nlb'},
+        {kind: 'class-may-ignore-internal', loadBalancerClass: 'example.com/lb', internal: ['service.beta.kubernetes.io/aws-load-balancer-internal: "true"']},
+        {kind: 'source-ranges', from: '10.0.0.0/8', to: ''},
+        {kind: 'proxy-protocol', from: false, to: true},
+      ],
+    },
+    message:
+      'GatewayClass eg\'s EnvoyProxy eg/base is merged under EnvoyProxy main-proxy (StrategicMerge: what the Gateway\'s leaves unset comes from the GatewayClass\'s), and the merged Envoy Service differs from the ClusterIP Service: internal becomes public (loadBalancerClass service.k8s.aws/nlb); loadBalancerClass example.com/lb (another load-balancer controller serves the Envoy Service, and need not read the annotations that keep it internal: service.beta.kubernetes.io/aws-load-balancer-internal: "true"); source ranges 10.0.0.0/8 become any; PROXY protocol not sent becomes sent (every connection fails)',
+  },
+  {
+    code: 'gatewayclass-envoyproxy-changes-admission',
+    level: 'warning',
+    data: {
+      className: 'eg',
+      classRef: 'EnvoyProxy eg/base',
+      envoyProxy: 'main-proxy',
+      service: 'Service ingress-nginx/ctl',
+      differences: [{kind: 'public-to-internal'}, {kind: 'any-source', to: '10.0.0.0/8'}, {kind: 'foreign-class', loadBalancerClass: 'example.com/lb'}],
+    },
+    message:
+      "GatewayClass eg's EnvoyProxy eg/base is merged under EnvoyProxy main-proxy (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from Service ingress-nginx/ctl: public becomes internal; any source becomes 10.0.0.0/8; loadBalancerClass example.com/lb (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)",
+  },
+  {
+    code: 'merged-gateways-listener-conflict',
+    data: {gateways: ['gw/a', 'gw/b'], clashes: [{listener: 'HTTP 80 (no hostname)', on: ['gw/a http', 'gw/b http']}, {listener: 'HTTPS 443 web.example.com', on: ['gw/a https-web', 'gw/b https-web']}]},
+    message:
+      'the Gateways gw/a, gw/b must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (HTTP 80 (no hostname): gw/a http, gw/b http; HTTPS 443 web.example.com: gw/a https-web, gw/b https-web), and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways each Gateway gets an Envoy and an address of its own, as each ingress-nginx controller had',
+  },
 ]
 
 for (const [i, row] of rows.entries()) {

@@ -60,6 +60,36 @@ function secretRole(paths: string[]): string {
   return [...roles].join(' / ')
 }
 
+/** How the GatewayClass's EnvoyProxy, merged under the Gateway's, changes who reaches the Envoy Service. */
+export type AdmissionDifference =
+  | {kind: 'internal-to-public'; loadBalancerClass?: string}
+  /** Another load-balancer controller serves it and need not read the annotations that keep it internal. */
+  | {kind: 'class-may-ignore-internal'; loadBalancerClass: string; internal: string[]}
+  | {kind: 'source-ranges'; from: string; to: string}
+  | {kind: 'proxy-protocol'; from: boolean; to: boolean}
+  | {kind: 'public-to-internal'}
+  | {kind: 'any-source'; to: string}
+  | {kind: 'foreign-class'; loadBalancerClass: string}
+
+function admissionDifference(d: AdmissionDifference): string {
+  switch (d.kind) {
+    case 'internal-to-public':
+      return `internal becomes public${d.loadBalancerClass !== undefined ? ` (loadBalancerClass ${d.loadBalancerClass})` : ''}`
+    case 'class-may-ignore-internal':
+      return `loadBalancerClass ${d.loadBalancerClass} (another load-balancer controller serves the Envoy Service, and need not read the annotations that keep it internal: ${d.internal.join(', ')})`
+    case 'source-ranges':
+      return `source ranges ${d.from} become ${d.to || 'any'}`
+    case 'proxy-protocol':
+      return `PROXY protocol ${d.from ? 'sent' : 'not sent'} becomes ${d.to ? 'sent' : 'not sent'} (every connection fails)`
+    case 'public-to-internal':
+      return 'public becomes internal'
+    case 'any-source':
+      return `any source becomes ${d.to}`
+    case 'foreign-class':
+      return `loadBalancerClass ${d.loadBalancerClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`
+  }
+}
+
 export const GATEWAY = [
   defineDiagnostic({
     code: 'auth-exempt-location',
@@ -364,6 +394,8 @@ export const GATEWAY = [
     code: 'gatewayclass-envoyproxy-changes-admission',
     level: ['error', 'warning'],
     doc: 'The GatewayClass\'s EnvoyProxy is merged under the Gateway\'s (StrategicMerge), and the merged Envoy Service differs from the ingress-nginx Service in who can reach it: an error when it opens access (internal becomes public, source ranges dropped), a warning when it narrows it. Set the differing settings explicitly on the Gateway\'s EnvoyProxy.',
+    render: (d: {className: string; classRef: string; envoyProxy: string; service?: string; differences: AdmissionDifference[]}) =>
+      `GatewayClass ${d.className}'s ${d.classRef} is merged under EnvoyProxy ${d.envoyProxy} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${d.service ?? 'the ClusterIP Service'}: ${d.differences.map(admissionDifference).join('; ')}`,
   }),
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-not-checked',
@@ -479,6 +511,9 @@ export const GATEWAY = [
     code: 'merged-gateways-listener-conflict',
     level: 'info',
     doc: 'Gateways that would be merged into one Envoy (mergeGateways on their GatewayClass) repeat a listener\'s protocol, hostname and port: Envoy Gateway marks every repeat but the first Conflicted and serves nothing on it. Do not merge these Gateways, or rename the listeners\' hostnames.',
+    render: (d: {gateways: string[]; clashes: {listener: string; on: string[]}[]}) =>
+      `the Gateways ${d.gateways.join(', ')} must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (${d.clashes.map((c) => `${c.listener}: ${c.on.join(', ')}`).join('; ')}), ` +
+      'and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways each Gateway gets an Envoy and an address of its own, as each ingress-nginx controller had',
   }),
   defineDiagnostic({
     code: 'merged-gateways-wildcard-takes-host',
