@@ -285,6 +285,65 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
     message:
       'the Gateways gw/a, gw/b must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (HTTP 80 (no hostname): gw/a http, gw/b http; HTTPS 443 web.example.com: gw/a https-web, gw/b https-web), and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways each Gateway gets an Envoy and an address of its own, as each ingress-nginx controller had',
   },
+  {
+    code: 'catch-all-https',
+    data: {ruleless: false, paths: [{match: 'Exact', path: '/health'}, {match: 'Prefix', path: '/'}], gateway: 'gw/main', httpListener: 'http'},
+    message:
+      "its rules without a host (Exact /health, Prefix /) are served by ingress-nginx's catch-all server, which also listened on 443 (default_server ssl) with the controller's default certificate: an HTTPS request for any name without a server of its own, or for the bare address, reached them. gw/main has no HTTPS listener (no Ingress names a certificate, and nginx's default certificate is not in the input), so it refuses those connections; the route is attached to the http listener only",
+  },
+  {
+    code: 'catch-all-https',
+    data: {ruleless: true, paths: [{match: 'Prefix', path: '/'}], gateway: 'gw/main', httpListener: 'http', httpsListener: 'https'},
+    message:
+      "its spec.defaultBackend (Prefix /) is served by ingress-nginx's catch-all server, which also listened on 443 (default_server ssl) with the controller's default certificate: an HTTPS request for any name without a server of its own, or for the bare address, reached it. The https listener of gw/main takes those connections, and the route without hostnames is not attached there: they get 404; the route is attached to the http listener only",
+  },
+  {
+    code: 'tls-from-wildcard',
+    data: {host: 'a.example.com', wildcard: '*.example.com', ingress: 'team/wild', passthrough: true, certificate: {case: 'secret', secret: 'team/wild-tls'}, redirect: 'none'},
+    message:
+      'host "a.example.com" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host *.example.com (from Ingress team/wild) for its one-label wildcard name; so ssl-redirect is off for its paths, so it stays served over plain HTTP too, as nginx did',
+  },
+  {
+    code: 'tls-from-wildcard',
+    data: {host: 'a.example.com', wildcard: '*.example.com', ingress: 'team/wild', passthrough: false, certificate: {case: 'entry-without-secret'}, redirect: 'some'},
+    message:
+      'host "a.example.com" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host *.example.com (the default certificate: its TLS entry names no Secret, from Ingress team/wild): certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). So its routes attach to the HTTPS listener that serves *.example.com, and its plain-HTTP requests are redirected to HTTPS (308) on the paths of Ingresses with ssl-redirect on, as nginx did',
+  },
+  {
+    code: 'tls-from-wildcard',
+    data: {host: 'a.example.com', wildcard: '*.example.com', ingress: 'team/wild', passthrough: false, certificate: {case: 'covering-or-default'}, redirect: 'all'},
+    message:
+      'host "a.example.com" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host *.example.com (a Secret of its Ingress whose certificate covers it, else the default certificate, from Ingress team/wild): certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). So its routes attach to the HTTPS listener that serves *.example.com, and its plain-HTTP requests are redirected to HTTPS (308), as nginx did',
+  },
+  {
+    code: 'tls-listeners-http2-kept',
+    data: {
+      gateway: 'gw/main',
+      listeners: ['https', 'https-a'],
+      overlaps: [{a: 'https', b: 'https-a', reason: 'both list Secret team/wild'}],
+      covered: [{hostname: 'a.example.com', coveredBy: '*.example.com'}],
+    },
+    message:
+      "the HTTPS listeners https, https-a of gw/main carry certificates for the same names (https and https-a: both list Secret team/wild) only because a.example.com's listener presents the certificate of *.example.com; Envoy Gateway would offer HTTP/1.1 only on them (condition OverlappingTLSConfig, against HTTP/2 connection coalescing), so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1], which it keeps, and HTTP/2 is served as ingress-nginx did. No certificate of theirs is declared for a.example.com: a client that checks certificates never reuses a connection across these names. The Gateway still reports OverlappingTLSConfig on these listeners",
+  },
+  {
+    code: 'denied-location-settings',
+    data: {status: 503, annotation: 'nginx.ingress.kubernetes.io/auth-url', settings: ['nginx.ingress.kubernetes.io/proxy-body-size']},
+    message:
+      'every path of this Ingress answers 503 because of nginx.ingress.kubernetes.io/auth-url, before ingress-nginx applies any location setting: nginx.ingress.kubernetes.io/proxy-body-size has no effect until it is fixed, in nginx as in the conversion',
+  },
+  {
+    code: 'denied-location-settings',
+    data: {status: 500, annotation: 'nginx.ingress.kubernetes.io/auth-url', settings: ['a', 'b']},
+    message: 'every path of this Ingress answers 500 because of nginx.ingress.kubernetes.io/auth-url, before ingress-nginx applies any location setting: a, b have no effect until it is fixed, in nginx as in the conversion',
+  },
+  {
+    code: 'configmap-keys-ignored',
+    data: {configMap: 'ConfigMap ingress-nginx/ctl', noEffect: ['worker-processes'], unknown: ['made-up']},
+    message:
+      'ConfigMap ingress-nginx/ctl: keys with no effect under Envoy Gateway (nginx process, logging, admission settings): worker-processes; keys not recognised, not translated: made-up',
+  },
+  {code: 'configmap-keys-ignored', data: {configMap: 'ConfigMap ingress-nginx/ctl', noEffect: [], unknown: ['made-up']}, message: 'ConfigMap ingress-nginx/ctl: keys not recognised, not translated: made-up'},
 ]
 
 for (const [i, row] of rows.entries()) {

@@ -259,6 +259,11 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'ignored',
     doc: 'One summary line of the ConfigMap keys with no effect under Envoy Gateway (nginx process, logging and buffer tuning) and of keys ingress-nginx does not recognise. Nothing to do; check the unrecognised ones for typos.',
+    render: (d: {configMap: string; noEffect: string[]; unknown: string[]}) =>
+      `${d.configMap}: ${[
+        ...(d.noEffect.length > 0 ? [`keys with no effect under Envoy Gateway (nginx process, logging, admission settings): ${d.noEffect.join(', ')}`] : []),
+        ...(d.unknown.length > 0 ? [`keys not recognised, not translated: ${d.unknown.join(', ')}`] : []),
+      ].join('; ')}`,
   }),
   defineDiagnostic({
     code: 'configmap-route-default',
