@@ -344,6 +344,13 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
       'ConfigMap ingress-nginx/ctl: keys with no effect under Envoy Gateway (nginx process, logging, admission settings): worker-processes; keys not recognised, not translated: made-up',
   },
   {code: 'configmap-keys-ignored', data: {configMap: 'ConfigMap ingress-nginx/ctl', noEffect: [], unknown: ['made-up']}, message: 'ConfigMap ingress-nginx/ctl: keys not recognised, not translated: made-up'},
+  {
+    code: 'host-on-two-gateways',
+    level: 'warning',
+    data: {host: 'web.example.com', gateways: [{gateway: 'gw/a', classes: ['nginx']}, {gateway: 'gw/b', classes: []}], mergedControllers: ['k8s.io/ingress-nginx']},
+    message:
+      "host \"web.example.com\" is served on gw/a (nginx) and gw/b (no paths): each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own; but the input's IngressClasses give these classes one spec.controller (k8s.io/ingress-nginx), and one controller serving them had merged the host into one server (oldest path wins, one certificate)",
+  },
 ]
 
 for (const [i, row] of rows.entries()) {

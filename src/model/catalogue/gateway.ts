@@ -417,6 +417,11 @@ export const GATEWAY = [
     code: 'host-on-two-gateways',
     level: ['info', 'warning'],
     doc: 'A host served by Ingresses of two controllers that go to two Gateways: each Gateway gets its own routes, certificate and redirect for it, as each controller served its own. A warning when the Gateways share an Envoy (merged) and would conflict.',
+    render: (d: {host: string; gateways: {gateway: string; classes: string[]}[]; mergedControllers: string[]}) =>
+      `host "${d.host}" is served on ${d.gateways.map((g) => `${g.gateway} (${g.classes.join(', ') || 'no paths'})`).join(' and ')}: each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own` +
+      (d.mergedControllers.length > 0
+        ? `; but the input's IngressClasses give these classes one spec.controller (${d.mergedControllers.join(', ')}), and one controller serving them had merged the host into one server (oldest path wins, one certificate)`
+        : ''),
   }),
   defineDiagnostic({
     code: 'https-listener-without-certificates',
