@@ -6,7 +6,7 @@
 import test from 'ava'
 import {diagnostic} from '../src/model/catalogue/diagnostic.js'
 
-const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' | 'warning' | 'info'; message: string}[] = [
+const rows: {code: string; data: unknown; level?: 'error' | 'warning' | 'info'; message: string}[] = [
   {
     code: 'controller-service-cluster-ip',
     data: {service: 'Service ingress-nginx/ctl', envoyProxy: 'EnvoyProxy gw/ingress2gw-proxy'},
@@ -355,7 +355,8 @@ const rows: {code: Parameters<typeof diagnostic>[0]; data: any; level?: 'error' 
 
 for (const [i, row] of rows.entries()) {
   test(`${row.code} #${i}: renders the sentence the call site wrote`, (t) => {
-    const d = diagnostic(row.code, row.data, row.level === undefined ? {} : {level: row.level})
+    // The table mixes codes: each row's data is checked against its render by the sentence it must give.
+    const d = diagnostic(row.code as never, row.data as never, row.level === undefined ? {} : {level: row.level})
     t.is(d.message, row.message)
     t.deepEqual(d.data, row.data)
   })
