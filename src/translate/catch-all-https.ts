@@ -14,6 +14,7 @@
  */
 import {compareStrings} from '../util/hash.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {gatewayKey} from './emit-gateway.js'
 import type {HostIndex} from './hosts.js'
 import type {IngressModel, Location} from '../model/ingress-model.js'
@@ -31,23 +32,17 @@ export function reportCatchAllHttps(index: HostIndex, httpsListener: boolean, op
   for (const l of catchAll.locations) byIngress.set(l.ingress, [...(byIngress.get(l.ingress) ?? []), l])
   const gateway = gatewayKey(catchAll.gateway)
   for (const [ingress, locations] of [...byIngress].sort(([a], [b]) => a.order - b.order || compareStrings(a.id, b.id))) {
-    const paths = locations.map((l) => `${l.match} ${l.path}`).sort(compareStrings).join(', ')
+    const paths = locations.map((l) => ({match: l.match, path: l.path})).sort((a, b) => compareStrings(`${a.match} ${a.path}`, `${b.match} ${b.path}`))
     const ruleless = !Array.isArray(ingress.object.spec?.rules) || ingress.object.spec.rules.length === 0
-    const what = ruleless ? `its spec.defaultBackend (${paths})` : `its rules without a host (${paths})`
-    const gatewaySide = httpsListener
-      ? `The ${options.httpsListener} listener of ${gateway} takes those connections, and the route without hostnames is not attached there: they get 404`
-      : `${gateway} has no HTTPS listener (no Ingress names a certificate, and nginx's default certificate is not in the input), so it refuses those connections`
-    diagnostics.push({
-      level: 'warning',
-      code: 'catch-all-https',
-      ...about('Ingress', ingress.ref),
-      message:
-        `${what} ${ruleless ? 'is' : 'are'} served by ingress-nginx's catch-all server, which also listened on 443 (default_server ssl) with the controller's default certificate: an HTTPS request for any name without a server of its own, or for the bare address, reached ${ruleless ? 'it' : 'them'}. ` +
-        `${gatewaySide}; the route is attached to the ${options.httpListener} listener only`,
-      hint:
-        `if clients or load balancer health checks use HTTPS here: ${httpsListener ? '' : `put the controller's default certificate (--default-ssl-certificate) in a Secret and add an HTTPS listener on port 443 without hostname to ${gateway} listing it, then `}` +
-        `add a parentRef with sectionName ${httpsListener ? options.httpsListener : '<that listener>'} to this Ingress's route without hostnames, and to the routes of the hosts without TLS (otherwise their HTTPS requests reach ${ruleless ? 'it' : 'these rules'} instead of a 404)`,
-      source: ingress.source,
-    })
+    const facts = {ruleless, paths, gateway, httpListener: options.httpListener, ...(httpsListener ? {httpsListener: options.httpsListener} : {})}
+    diagnostics.push(
+      diagnostic('catch-all-https', facts, {
+        ...about('Ingress', ingress.ref),
+        hint:
+          `if clients or load balancer health checks use HTTPS here: ${httpsListener ? '' : `put the controller's default certificate (--default-ssl-certificate) in a Secret and add an HTTPS listener on port 443 without hostname to ${gateway} listing it, then `}` +
+          `add a parentRef with sectionName ${httpsListener ? options.httpsListener : '<that listener>'} to this Ingress's route without hostnames, and to the routes of the hosts without TLS (otherwise their HTTPS requests reach ${ruleless ? 'it' : 'these rules'} instead of a 404)`,
+        source: ingress.source,
+      }),
+    )
   }
 }

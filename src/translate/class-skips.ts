@@ -8,7 +8,8 @@
  * the IngressClass objects decide (store.go GetIngressClass), and a class without one was served by no
  * ingress-nginx: an info, as before.
  */
-import {NGINX_CONTROLLER} from './controllers.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
+import type {ClassSkip} from '../model/catalogue/sources.js'
 import type {ClassSelection} from './select.js'
 import type {Diagnostic, UnselectedIngress} from '../model/types.js'
 
@@ -38,26 +39,20 @@ export function reportSkippedClasses(skipped: SkippedByClass[], selection: Class
   if (unknown.size > 0) diagnostics.push(unknownClassesWarning(unknown, converting))
   for (const [label, list] of [...byLabel.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const names = list.map((s) => s.id).sort()
-    diagnostics.push({
-      level: 'info',
-      code: 'class-not-selected',
-      message: `${names.length} Ingress(es) skipped, ${skipReason(label, list[0].reason, selection)}: ${names.join(', ')}`,
-    })
+    diagnostics.push(diagnostic('class-not-selected', {ingresses: names, ...skipReason(label, list[0].reason, selection)}))
   }
 }
 
-function skipReason(label: string, reason: UnselectedIngress['reason'], selection: ClassSelection): string {
-  if (label === '') return 'their kubernetes.io/ingress.class annotation is empty, which equals no controller\'s --ingress-class (store.go GetIngressClass: a present annotation must equal it; only a missing one reaches --watch-ingress-without-class)'
-  if (label === '(no class)') return 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
+function skipReason(label: string, reason: UnselectedIngress['reason'], selection: ClassSelection): ClassSkip {
+  if (label === '') return {case: 'empty-class'}
+  if (label === '(no class)') return {case: 'no-class'}
   const product = selection.foreignByName.get(label)
-  if (reason === 'other-controller' && product !== undefined) {
-    return `class "${label}" has no IngressClass in the input and is the default class name of ${product}, not ingress-nginx's (use --ingress-class ${label} if an ingress-nginx served it all the same)`
-  }
+  if (reason === 'other-controller' && product !== undefined) return {case: 'foreign-default', className: label, product}
   if (reason === 'other-controller') {
     const controller = selection.controllerByClass.get(label)
-    return `class "${label}" is not ingress-nginx's: its IngressClass names ${controller === undefined ? 'no spec.controller' : `controller ${controller}`}, not ${NGINX_CONTROLLER} (use --ingress-class ${label} if an ingress-nginx served it all the same)`
+    return {case: 'other-controller', className: label, ...(controller === undefined ? {} : {controller})}
   }
-  return `class "${label}" is not served by ingress-nginx here (spec.ingressClassName needs an IngressClass of controller ${NGINX_CONTROLLER}; the kubernetes.io/ingress.class annotation must equal the controller's --ingress-class, nginx by default; use --ingress-class ${label} to convert it)`
+  return {case: 'not-served', className: label}
 }
 
 /**
@@ -68,13 +63,8 @@ function skipReason(label: string, reason: UnselectedIngress['reason'], selectio
 function unknownClassesWarning(unknown: Map<string, string[]>, converting: Set<string>): Diagnostic {
   const classes = [...unknown.keys()].sort()
   const keep = [...converting].filter((c) => !unknown.has(c)).sort()
-  const paste = [...keep, ...classes].map((c) => `--ingress-class ${c}`).join(' ')
-  const total = [...unknown.values()].reduce((n, l) => n + l.length, 0)
-  const list = classes.map((c) => `${c} (${unknown.get(c)!.sort().join(', ')})`).join('; ')
-  return {
-    level: 'warning',
-    code: 'classes-not-selected',
-    message: `${total} Ingress(es) are not converted: their ingress classes have no IngressClass object in the input and no flag selected them: ${list}. If ingress-nginx served them, add: ${paste}`,
+  const list = classes.map((c) => ({className: c, ingresses: unknown.get(c)!.sort()}))
+  return diagnostic('classes-not-selected', {classes: list, paste: [...keep, ...classes]}, {
     hint: `or --all-classes (every class in these files is ingress-nginx's, each its own controller, as separate installations are); --gateway-for CLASS=NAMESPACE/NAME gives a class a Gateway of its own; --lookup-cluster reads the IngressClasses from the cluster instead`,
-  }
+  })
 }

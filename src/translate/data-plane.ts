@@ -8,7 +8,7 @@
 import {compareStrings} from '../util/hash.js'
 import {about, refOf} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
-import type {LoadBalancerDifference} from '../model/catalogue/gateway.js'
+import type {AdmissionDifference, LoadBalancerDifference} from '../model/catalogue/gateway.js'
 import {clusterIpEnvoyProxy, envoyProxyFromService, envoyProxyName, knownLoadBalancerClass, serviceTraits, SOURCE_RANGES_ANNOTATION, type EnvoyProxyPlan} from './bundle/envoy-proxy.js'
 import {EG_API_VERSION} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
@@ -441,26 +441,29 @@ export function checkInheritedEnvoyProxy(gateway: KubeObject, plane: DataPlane |
   // whatever networking.gke.io/load-balancer-type says, which serviceTraits knows): under an internal load
   // balancer, a class whose reading is not known is an error too.
   const foreignClass = ours.loadBalancerClass === undefined && typeof theirs.loadBalancerClass === 'string' ? theirs.loadBalancerClass : undefined
-  const opened = [
-    ...(before.internal && !after.internal ? [`internal becomes public${foreignClass !== undefined ? ` (loadBalancerClass ${foreignClass})` : ''}`] : []),
-    ...(before.internal && after.internal && foreignClass !== undefined && !knownLoadBalancerClass(foreignClass) ? [`loadBalancerClass ${foreignClass} (another load-balancer controller serves the Envoy Service, and need not read the annotations that keep it internal: ${plane.plan?.traits.internal.join(', ')})`] : []),
-    ...(before.sourceRanges !== '' && before.sourceRanges !== after.sourceRanges ? [`source ranges ${before.sourceRanges} become ${after.sourceRanges || 'any'}`] : []),
-    ...(before.proxyProtocol !== after.proxyProtocol ? [`PROXY protocol ${before.proxyProtocol ? 'sent' : 'not sent'} becomes ${after.proxyProtocol ? 'sent' : 'not sent'} (every connection fails)`] : []),
+  const opened: AdmissionDifference[] = [
+    ...(before.internal && !after.internal ? [{kind: 'internal-to-public' as const, ...(foreignClass !== undefined ? {loadBalancerClass: foreignClass} : {})}] : []),
+    ...(before.internal && after.internal && foreignClass !== undefined && !knownLoadBalancerClass(foreignClass)
+      ? [{kind: 'class-may-ignore-internal' as const, loadBalancerClass: foreignClass, internal: plane.plan?.traits.internal ?? []}]
+      : []),
+    ...(before.sourceRanges !== '' && before.sourceRanges !== after.sourceRanges ? [{kind: 'source-ranges' as const, from: before.sourceRanges, to: after.sourceRanges}] : []),
+    ...(before.proxyProtocol !== after.proxyProtocol ? [{kind: 'proxy-protocol' as const, from: before.proxyProtocol, to: after.proxyProtocol}] : []),
   ]
-  const narrowed = [
-    ...(!before.internal && after.internal ? ['public becomes internal'] : []),
-    ...(before.sourceRanges === '' && after.sourceRanges !== '' ? [`any source becomes ${after.sourceRanges}`] : []),
-    ...(foreignClass !== undefined && !opened.some((o) => o.includes(foreignClass)) ? [`loadBalancerClass ${foreignClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`] : []),
+  const narrowed: AdmissionDifference[] = [
+    ...(!before.internal && after.internal ? [{kind: 'public-to-internal' as const}] : []),
+    ...(before.sourceRanges === '' && after.sourceRanges !== '' ? [{kind: 'any-source' as const, to: after.sourceRanges}] : []),
+    ...(foreignClass !== undefined && !opened.some((o) => 'loadBalancerClass' in o && o.loadBalancerClass === foreignClass) ? [{kind: 'foreign-class' as const, loadBalancerClass: foreignClass}] : []),
   ]
   for (const [level, differences] of [['error', opened], ['warning', narrowed]] as const) {
     if (differences.length === 0 || !lb) continue
-    diagnostics.push({
-      level,
-      code: 'gatewayclass-envoyproxy-changes-admission',
-      ...subject,
-      message: `GatewayClass ${className}'s ${classRef} is merged under EnvoyProxy ${proxy.metadata.name} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${plane.service ? refOf(plane.service) : 'the ClusterIP Service'}: ${differences.join('; ')}`,
-      hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}${foreignClass !== undefined ? ` (a loadBalancerClass cannot be unset from the Gateway's EnvoyProxy: remove it from ${classRef}, or give these Gateways a GatewayClass of their own)` : ''}`,
-    })
+    const facts = {className, classRef, envoyProxy: proxy.metadata.name, ...(plane.service ? {service: refOf(plane.service)} : {}), differences}
+    diagnostics.push(
+      diagnostic('gatewayclass-envoyproxy-changes-admission', facts, {
+        level,
+        ...subject,
+        hint: `set the differing settings explicitly in envoyService of EnvoyProxy ${proxy.metadata.name} (they then win), or remove them from ${classRef}${foreignClass !== undefined ? ` (a loadBalancerClass cannot be unset from the Gateway's EnvoyProxy: remove it from ${classRef}, or give these Gateways a GatewayClass of their own)` : ''}`,
+      }),
+    )
   }
   if (isObject(theirs.patch)) {
     diagnostics.push(

@@ -10,6 +10,7 @@
  */
 import {EG_GROUP} from '../model/gateway-refs.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -83,13 +84,6 @@ export function denyEveryLocation(ingress: IngressModel, prefix: string, diagnos
     idle.push(a.fullKey)
   }
   if (idle.length > 0) {
-    diagnostics.push({
-      level: 'info',
-      code: 'denied-location-settings',
-      ...subject,
-      fidelity: 'ignored',
-      message: `every path of this Ingress answers ${denied.status} because of ${deniedKey}, before ingress-nginx applies any location setting: ${idle.sort().join(', ')} ${idle.length === 1 ? 'has' : 'have'} no effect until it is fixed, in nginx as in the conversion`,
-      source: ingress.source,
-    })
+    diagnostics.push(diagnostic('denied-location-settings', {status: denied.status, annotation: deniedKey, settings: idle.sort()}, {...subject, source: ingress.source}))
   }
 }

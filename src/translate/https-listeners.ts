@@ -612,15 +612,18 @@ function reportHttp2Downgrade(
   const allDeclared = listeners.every((l) => l.ids.every((id) => (declared.get(id)?.size ?? 0) > 0))
   if (allDeclared && pairs.every((p) => harmlessOverlap(p, declared))) {
     const deep = affected.filter((l) => l.coveredBy !== undefined)
-    diagnostics.push({
-      level: 'info',
-      code: 'tls-listeners-http2-kept',
-      ...aboutGatewayKey(key),
-      message:
-        `the HTTPS listeners ${affected.map((l) => l.name).join(', ')} of ${key} carry certificates for the same names (${described.join('; ')}) only because ${deep.map((l) => `${l.hostname}'s listener presents the certificate of ${l.coveredBy}`).join(', ')}; Envoy Gateway would offer HTTP/1.1 only on them (condition OverlappingTLSConfig, against HTTP/2 connection coalescing), so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1], which it keeps, and HTTP/2 is served as ingress-nginx did. ` +
-        `No certificate of theirs is declared for ${deep.map((l) => l.hostname).join(', ')}: a client that checks certificates never reuses a connection across these names. The Gateway still reports OverlappingTLSConfig on these listeners`,
-      hint: `if a Secret listed there also names ${deep.map((l) => l.hostname).join(', ')} (not declared in any TLS entry), remove tls.alpnProtocols from those ClientTrafficPolicies; better, give each such host a TLS entry with a certificate for it`,
-    })
+    const facts = {
+      gateway: key,
+      listeners: affected.map((l) => l.name),
+      overlaps: pairs.map((p) => ({a: p.a.name, b: p.b.name, reason: p.reason})),
+      covered: deep.map((l) => ({hostname: l.hostname!, coveredBy: l.coveredBy!})),
+    }
+    diagnostics.push(
+      diagnostic('tls-listeners-http2-kept', facts, {
+        ...aboutGatewayKey(key),
+        hint: `if a Secret listed there also names ${deep.map((l) => l.hostname).join(', ')} (not declared in any TLS entry), remove tls.alpnProtocols from those ClientTrafficPolicies; better, give each such host a TLS entry with a certificate for it`,
+      }),
+    )
     return new Set(affected.map((l) => l.name))
   }
   // The TLS hosts each listener serves, indexed once (index order kept): a walk of every host per listener was

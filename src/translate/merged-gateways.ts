@@ -47,20 +47,17 @@ export function mergedGatewayDiagnostics(gateways: GatewayListeners[]): Diagnost
       tuples.set(tuple, [...(tuples.get(tuple) ?? []), `${g.gateway.namespace}/${g.gateway.name} ${l.name}`])
     }
   }
-  const clashes = [...tuples].filter(([, where]) => where.length > 1).map(([tuple, where]) => `${tuple}: ${where.join(', ')}`)
+  const clashes = [...tuples].filter(([, where]) => where.length > 1).map(([listener, on]) => ({listener, on}))
   if (clashes.length > 0) {
     // Every pair of Gateways repeats `HTTP 80 (no hostname)`, so this fires on every multi-Gateway run, and the output
     // never sets mergeGateways: it is advice about an option, not a difference, hence info (a warning on every run
     // teaches users to skip warnings).
-    out.push({
-      level: 'info',
-      code: 'merged-gateways-listener-conflict',
-      ...about('Gateway', gateways[0]!.gateway),
-      message:
-        `the Gateways ${names.join(', ')} must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (${clashes.join('; ')}), ` +
-        'and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways each Gateway gets an Envoy and an address of its own, as each ingress-nginx controller had',
-      hint: 'keep mergeGateways off for this GatewayClass, or give the Gateways distinct GatewayClasses',
-    })
+    out.push(
+      diagnostic('merged-gateways-listener-conflict', {gateways: names, clashes}, {
+        ...about('Gateway', gateways[0]!.gateway),
+        hint: 'keep mergeGateways off for this GatewayClass, or give the Gateways distinct GatewayClasses',
+      }),
+    )
   }
   // A wildcard HTTPS listener of one Gateway and a host another Gateway serves on a listener without a hostname.
   for (const g of gateways) {

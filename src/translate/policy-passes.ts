@@ -4,6 +4,7 @@
  * find what they need by record role and Gateway, never by object names.
  */
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {GATEWAY_GROUP} from '../model/gateway-refs.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -47,22 +48,10 @@ export function mergeWithGatewayPolicies(list: Emitted[], diagnostics: Diagnosti
     if (o.kind === 'SecurityPolicy' && !SECURITY_FIELDS.some((k) => k in o.spec)) o.spec.authorization = {defaultAction: 'Allow'}
     // Only name what the Gateway-level policy has: an opt-out of a field it lacks leaves nothing out.
     const leftOut = r.optOuts.filter((path) => hasPath(defaults.spec, path))
-    diagnostics.push({
-      level: 'info',
-      code: 'policy-replaces-gateway-defaults',
-      ...about(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name}),
-      message:
-        leftOut.length > 0
-          ? `this route-level ${o.kind} replaces the Gateway-level one, whose settings it repeats except ${leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
-          : `this route-level ${o.kind} replaces the Gateway-level one and repeats all its settings`,
-    })
+    diagnostics.push(diagnostic('policy-replaces-gateway-defaults', {kind: o.kind, leftOut}, about(o.kind, {namespace: o.metadata.namespace, name: o.metadata.name})))
   }
   if (merged > 0) {
-    diagnostics.push({
-      level: 'info',
-      code: 'policy-merge-type',
-      message: `${merged} route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx's ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy`,
-    })
+    diagnostics.push(diagnostic('policy-merge-type', {policies: merged}))
   }
   return out
 }
@@ -136,12 +125,7 @@ export function redirectBeforeAuth(list: Emitted[], diagnostics: Diagnostic[]): 
       out.push(record(open, 'redirect-open-policy', {gateway}))
     }
     if (redirects.length > 0) {
-      diagnostics.push({
-        level: 'info',
-        code: 'redirect-before-auth',
-        ...about('SecurityPolicy', {namespace, name: policy.metadata.name}),
-        message: `the https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran`,
-      })
+      diagnostics.push(diagnostic('redirect-before-auth', {}, about('SecurityPolicy', {namespace, name: policy.metadata.name})))
     }
   }
   return out

@@ -9,6 +9,7 @@
 import {compareStrings} from '../util/hash.js'
 import {classText, crossControllerNote, describeIngress, serviceText} from './controllers.js'
 import {about} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
 import {normalizeHost} from '../model/names.js'
@@ -85,7 +86,7 @@ function reportHostsOnSeveralGateways(
   for (const [name, list] of [...seen.entries()].sort(([a], [b]) => compareStrings(a, b))) {
     if (list.length < 2) continue
     const classesOf = (host: HostModel) => [...new Set(host.locations.map((l) => l.ingress.className ?? '(no class)'))].sort(compareStrings)
-    const sides = list.map(({partition, host}) => `${partition.key} (${classesOf(host).join(', ') || 'no paths'})`)
+    const sides = list.map(({partition, host}) => ({gateway: partition.key, classes: classesOf(host)}))
     const declared = new Map<string, Set<string>>()
     for (const {partition, host} of list) {
       for (const cls of classesOf(host)) {
@@ -98,18 +99,14 @@ function reportHostsOnSeveralGateways(
     }
     const merged = [...declared.entries()].filter(([, keys]) => keys.size > 1).map(([c]) => c)
     const first = list.map(({host}) => host.locations[0]?.ingress ?? host.tls?.ingress).find((i) => i !== undefined) ?? list[0]!.partition.ingresses[0]!
-    diagnostics.push({
-      level: merged.length > 0 ? 'warning' : 'info',
-      code: 'host-on-two-gateways',
-      ...about('Ingress', first.ref),
-      message:
-        `host "${name}" is served on ${sides.join(' and ')}: each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own` +
-        (merged.length > 0
-          ? `; but the input's IngressClasses give these classes one spec.controller (${merged.join(', ')}), and one controller serving them had merged the host into one server (oldest path wins, one certificate)`
-          : ''),
-      hint: merged.length > 0 ? 'check that each class really had an ingress-nginx of its own (--controller-class); if one served both, send both classes to one Gateway' : undefined,
-      source: first.source,
-    })
+    diagnostics.push(
+      diagnostic('host-on-two-gateways', {host: name, gateways: sides, mergedControllers: merged}, {
+        level: merged.length > 0 ? 'warning' : 'info',
+        ...about('Ingress', first.ref),
+        ...(merged.length > 0 ? {hint: 'check that each class really had an ingress-nginx of its own (--controller-class); if one served both, send both classes to one Gateway'} : {}),
+        source: first.source,
+      }),
+    )
   }
 }
 

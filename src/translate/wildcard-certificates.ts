@@ -57,32 +57,20 @@ export function inheritWildcardCertificates(index: HostIndex, diagnostics: Diagn
     const first = ingresses[0]
     if (!first) continue
     const certificate = tls.secretName
-      ? `Secret ${tls.ingress.ref.namespace}/${tls.secretName}`
-      : tls.entryIndex !== undefined
-        ? 'the default certificate: its TLS entry names no Secret'
-        : 'a Secret of its Ingress whose certificate covers it, else the default certificate'
+      ? {case: 'secret' as const, secret: `${tls.ingress.ref.namespace}/${tls.secretName}`}
+      : {case: tls.entryIndex !== undefined ? ('entry-without-secret' as const) : ('covering-or-default' as const)}
     const redirecting = host.locations.filter((l) => (l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect) && !isAcmeChallengePath(l.path))
-    const redirect =
-      redirecting.length === 0
-        ? 'ssl-redirect is off for its paths, so it stays served over plain HTTP too, as nginx did'
-        : redirecting.length === host.locations.length
-          ? 'its plain-HTTP requests are redirected to HTTPS (308), as nginx did'
-          : 'its plain-HTTP requests are redirected to HTTPS (308) on the paths of Ingresses with ssl-redirect on, as nginx did'
+    const redirect = redirecting.length === 0 ? 'none' : redirecting.length === host.locations.length ? 'all' : 'some'
     // ssl-passthrough: the TLS connection goes to the backend (the passthrough listener), yet the plain-HTTP server's
     // redirect still asks certificate.lua, which finds the wildcard's certificate for the name.
     const passthrough = ingresses.some(isPassthrough)
-    diagnostics.push({
-      level: 'info',
-      code: 'tls-from-wildcard',
-      ...about('Ingress', first.ref),
-      message: passthrough
-        ? `host "${host.name}" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host ${wildcard.name} (from Ingress ${tls.ingress.id}) for its one-label wildcard name; so ${redirect}`
-        : `host "${host.name}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${wildcard.name} (${certificate}, from Ingress ${tls.ingress.id}): ` +
-          'certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). ' +
-          `So its routes attach to the HTTPS listener that serves ${wildcard.name}, and ${redirect}`,
-      hint: `list ${host.name} in a TLS entry (with the wildcard's Secret) to make this explicit`,
-      source: first.source,
-    })
+    diagnostics.push(
+      diagnostic('tls-from-wildcard', {host: host.name, wildcard: wildcard.name, ingress: tls.ingress.id, passthrough, certificate, redirect}, {
+        ...about('Ingress', first.ref),
+        hint: `list ${host.name} in a TLS entry (with the wildcard's Secret) to make this explicit`,
+        source: first.source,
+      }),
+    )
   }
 }
 

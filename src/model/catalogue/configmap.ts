@@ -259,6 +259,11 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'ignored',
     doc: 'One summary line of the ConfigMap keys with no effect under Envoy Gateway (nginx process, logging and buffer tuning) and of keys ingress-nginx does not recognise. Nothing to do; check the unrecognised ones for typos.',
+    render: (d: {configMap: string; noEffect: string[]; unknown: string[]}) =>
+      `${d.configMap}: ${[
+        ...(d.noEffect.length > 0 ? [`keys with no effect under Envoy Gateway (nginx process, logging, admission settings): ${d.noEffect.join(', ')}`] : []),
+        ...(d.unknown.length > 0 ? [`keys not recognised, not translated: ${d.unknown.join(', ')}`] : []),
+      ].join('; ')}`,
   }),
   defineDiagnostic({
     code: 'configmap-route-default',
@@ -459,18 +464,24 @@ export const CONFIGMAP = [
     level: 'info',
     fidelity: 'exact',
     doc: 'The 3rd field PROXY of a tcp-services entry made nginx expect PROXY protocol from clients on that port -> a ClientTrafficPolicy with proxyProtocol: {} on the port\'s TCP listener. What to do: proxyProtocol needs Envoy Gateway v1.5+; the load balancer in front must send PROXY protocol, as it did to nginx.',
+    render: (d: {entry: string; port: number; policy: string; listener: string}) =>
+      `${d.entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${d.port} -> ClientTrafficPolicy ${d.policy} with proxyProtocol: {} on listener ${d.listener}`,
   }),
   defineDiagnostic({
     code: 'stream-proxy-protocol-encode',
     level: 'info',
     fidelity: 'exact',
     doc: 'The 4th field PROXY of a tcp-services entry made nginx send PROXY protocol v1 to the backend -> a BackendTrafficPolicy on the TCPRoute with proxyProtocol.version: V1. Exact; nothing to do.',
+    render: (d: {entry: string; service: string; namespace: string; route: string}) =>
+      `${d.entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${d.service} -> BackendTrafficPolicy ${d.namespace}/${d.route} with proxyProtocol.version: V1`,
   }),
   defineDiagnostic({
     code: 'stream-route',
     level: 'info',
     fidelity: 'exact',
     doc: 'A tcp/udp-services entry -> a listener on the Gateway and a TCPRoute/UDPRoute to the Service port; the listener admits routes from the Service\'s namespace only. Check the Envoy Service exposes the port (the gateway owner checklist says so).',
+    render: (d: {entry: string; listener: string; protocol: 'TCP' | 'UDP'; port: number; gateway: string; routeKind: 'TCPRoute' | 'UDPRoute'; namespace: string; route: string; service: string; backendPort: number}) =>
+      `${d.entry} -> listener ${d.listener} (${d.protocol} ${d.port}) on Gateway ${d.gateway} and ${d.routeKind} ${d.namespace}/${d.route} to ${d.service}:${d.backendPort}; the listener admits routes from namespace ${d.namespace} only`,
   }),
   defineDiagnostic({
     code: 'stream-route-unavailable',

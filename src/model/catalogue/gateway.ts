@@ -1,11 +1,103 @@
 /** Diagnostics about the Gateway, its data plane and Gateway-level policies. */
 import {defineDiagnostic} from './define.js'
+import {MANAGED_BY} from '../provenance.js'
+
+/** The AWS annotations an internal NLB is pinned with (the Load Balancer Controller's, then the in-tree provider's). */
+const AWS_SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme'
+const AWS_INTERNAL = 'service.beta.kubernetes.io/aws-load-balancer-internal'
+/** Which controllers read which internal-or-not key first, per provider (controller-service-internal-pinned). */
+const PINNED_READERS = {
+  aws: 'AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal',
+  gke: 'GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type',
+  oci: 'OCI: the load balancer and the network load balancer read one key each',
+} as const
+
+/** An ACME HTTP-01 solver rewritten to gatewayHTTPRoute (issuer-rewritten): which one, what it served, where it goes now. */
+export interface SolverRewrite {
+  index: number
+  /** http01.ingress.name: the solver edited that Ingress. */
+  editsIngress?: string
+  className?: string
+  gateway: string
+}
+
+function solverRewrite(s: SolverRewrite): string {
+  return `solvers[${s.index}] (${s.editsIngress !== undefined ? `edits Ingress "${s.editsIngress}"` : s.className !== undefined ? `class ${s.className}` : 'default class'} -> Gateway ${s.gateway})`
+}
+
+/** What an ingress-nginx annotation in a solver's ingressTemplate did to the challenge path (issuer-ingress-template-nginx). */
+const TEMPLATE_ANNOTATION_EFFECTS = {
+  'opened-allowlist': '(opened the ConfigMap allowlist for the challenge path, so the CA could reach it)',
+  'replaced-allowlist': '(replaced the ConfigMap allowlist on the challenge path)',
+  'replaced-denylist': '(replaced the ConfigMap denylist on the challenge path)',
+  'global-auth': '(switched global auth for the challenge path)',
+  redirect: '(controlled the HTTPS redirect of the challenge path)',
+  auth: '(configured authentication of the challenge path)',
+  other: '(configured the solver Ingress in ingress-nginx)',
+} as const
+export type TemplateAnnotationEffect = keyof typeof TEMPLATE_ANNOTATION_EFFECTS
+
+/** An Issuer that references a Secret in the gateway namespace: one of that namespace, or the copy of another's. */
+export interface IssuerUser {
+  /** The Issuer as read ("Issuer team-a/le"). */
+  issuer: string
+  /** The copy's name in the gateway namespace, when it is a copy. */
+  copy?: string
+  gatewayNamespace: string
+}
+
+function issuerUser(u: IssuerUser): string {
+  return u.copy !== undefined ? `Issuer ${u.gatewayNamespace}/${u.copy} (the copy of ${u.issuer})` : u.issuer
+}
+
+/** What a Secret reference holds, from where the Issuer spec names it. */
+function secretRole(paths: string[]): string {
+  const roles = new Set(
+    paths.map((p) =>
+      p === 'spec.acme.privateKeySecretRef' ? 'ACME account key' : p.startsWith('spec.acme.solvers') ? 'DNS-01 credentials' : p.startsWith('spec.acme.externalAccountBinding') ? 'ACME external account binding key' : p === 'spec.ca.secretName' ? 'CA key pair' : 'credentials',
+    ),
+  )
+  return [...roles].join(' / ')
+}
+
+/** How the GatewayClass's EnvoyProxy, merged under the Gateway's, changes who reaches the Envoy Service. */
+export type AdmissionDifference =
+  | {kind: 'internal-to-public'; loadBalancerClass?: string}
+  /** Another load-balancer controller serves it and need not read the annotations that keep it internal. */
+  | {kind: 'class-may-ignore-internal'; loadBalancerClass: string; internal: string[]}
+  | {kind: 'source-ranges'; from: string; to: string}
+  | {kind: 'proxy-protocol'; from: boolean; to: boolean}
+  | {kind: 'public-to-internal'}
+  | {kind: 'any-source'; to: string}
+  | {kind: 'foreign-class'; loadBalancerClass: string}
+
+function admissionDifference(d: AdmissionDifference): string {
+  switch (d.kind) {
+    case 'internal-to-public':
+      return `internal becomes public${d.loadBalancerClass !== undefined ? ` (loadBalancerClass ${d.loadBalancerClass})` : ''}`
+    case 'class-may-ignore-internal':
+      return `loadBalancerClass ${d.loadBalancerClass} (another load-balancer controller serves the Envoy Service, and need not read the annotations that keep it internal: ${d.internal.join(', ')})`
+    case 'source-ranges':
+      return `source ranges ${d.from} become ${d.to || 'any'}`
+    case 'proxy-protocol':
+      return `PROXY protocol ${d.from ? 'sent' : 'not sent'} becomes ${d.to ? 'sent' : 'not sent'} (every connection fails)`
+    case 'public-to-internal':
+      return 'public becomes internal'
+    case 'any-source':
+      return `any source becomes ${d.to}`
+    case 'foreign-class':
+      return `loadBalancerClass ${d.loadBalancerClass} (another load-balancer controller serves the Envoy Service, with its own defaults for what no annotation sets)`
+  }
+}
 
 export const GATEWAY = [
   defineDiagnostic({
     code: 'auth-exempt-location',
     level: 'warning',
     doc: 'Paths of an Ingress with auth-url that the controller ConfigMap\'s no-auth-locations exempted: ingress-nginx sent no auth request for them (nginx.tmpl isLocationInLocationList), but the SecurityPolicy targets the whole HTTPRoute, so these paths now require authentication and anonymous requests nginx served there are refused (fail closed). To keep them open, move them to an Ingress of their own without auth-url.',
+    render: (d: {paths: string[]; exempt: string[]; headers: string[]}) =>
+      `${d.paths.join(', ')}: under the controller ConfigMap's no-auth-locations (${d.exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${d.headers.length > 0 ? `, and the backend got the client's own ${d.headers.join(', ')} (the auth answer's replaced them only where auth ran)` : ''}. ` +
+      `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${d.headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,
   }),
   defineDiagnostic({
     code: 'annotation-needs-crd',
@@ -20,6 +112,19 @@ export const GATEWAY = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'Headers the auth service adds (auth-response-headers) reach the backend; a client could send its own copies before the auth check. The listeners\' ClientTrafficPolicies remove them first (earlyRequestHeaders): exact. Approximate or manual (warning) when some listeners cannot remove them: backends that trust those headers could be fooled.',
+    render: (d: {case: 'not-generated' | 'removed'; headers: string[]; sources: string[]; listeners: string[]; exposed: string[]; kept: string[]}) => {
+      const what = `${d.headers.join(', ')} (the headers the external auth of ${d.sources.join(', ')} copies to the backend)`
+      const why =
+        "nginx replaced them with the auth answer's values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy's extAuth copies only the headers the answer has and would pass a client-sent one on"
+      const sideEffect =
+        d.exposed.length > 0
+          ? `; ${d.listeners.length > 1 ? 'these listeners also serve' : 'this listener also serves'} requests without external auth (${d.exposed.slice(0, 8).join(', ')}${d.exposed.length > 8 ? `, and ${d.exposed.length - 8} more` : ''}): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on`
+          : ''
+      const keptNote = d.kept.length > 0 ? `; ${d.kept.join(', ')} ${d.kept.length > 1 ? 'are' : 'is'} not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend` : ''
+      return d.case === 'not-generated'
+        ? `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}${keptNote}`
+        : `the ClientTrafficPolicies of ${d.listeners.length > 1 ? 'listeners' : 'listener'} ${d.listeners.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}${keptNote}`
+    },
   }),
   defineDiagnostic({
     code: 'controller-args-unresolved',
@@ -47,28 +152,53 @@ export const GATEWAY = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'An annotation of the controller Service that identifies its load balancer (an EIP allocation, a static IP, a DNS name it publishes): it is not copied to the Envoy Service, because a second Service carrying it would take over that load balancer or collide with it while both run. The Envoy Service gets a load balancer of its own: move the address or DNS at cutover.',
+    render: (
+      d:
+        | {case: 'identity'; key: string; value: string; identifies: string; envoyProxy: string}
+        | {case: 'dns'; key: string; value: string; envoyProxy: string}
+        | {case: 'address'; key: string; value: string; pins: string; envoyProxy: string}
+        | {case: 'load-balancer-ip'; ip: string; envoyProxy: string},
+    ) => {
+      switch (d.case) {
+        case 'identity':
+          return `${d.key}: "${d.value}" identifies the ingress-nginx load balancer (its ${d.identifies}); it is not copied to ${d.envoyProxy}: a second Service carrying it would take over that load balancer or collide with it while both run, so the Envoy Service gets a load balancer of its own`
+        case 'dns':
+          return `${d.key}: "${d.value}" publishes DNS for the ingress-nginx load balancer; it is not copied to ${d.envoyProxy}, or external-dns would see two Services claim the same name`
+        case 'address':
+          return `${d.key}: "${d.value}" pins the ingress-nginx load balancer's ${d.pins}; it is not copied to ${d.envoyProxy}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`
+        case 'load-balancer-ip':
+          return `loadBalancerIP ${d.ip} belongs to the ingress-nginx load balancer; it is not copied to ${d.envoyProxy}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`
+      }
+    },
   }),
   defineDiagnostic({
     code: 'controller-service-annotations-dropped',
     level: 'info',
     doc: 'Tooling annotations of the controller Service (Helm, kubectl, GitOps metadata) are not copied to the Envoy Service: no load balancer reads them, and copying them would make those tools claim the new Service. Nothing to do.',
+    render: (d: {envoyProxy: string; annotations: string[]}) =>
+      `tooling annotations not copied to ${d.envoyProxy} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${d.annotations.join(', ')}`,
   }),
   defineDiagnostic({
     code: 'controller-service-annotations-kept',
     level: 'info',
     doc: 'Annotations of the ingress-nginx controller Service copied to the Envoy Service (EnvoyProxy envoyService.annotations), so the load balancer is configured the same way.',
+    render: (d: {envoyProxy: string; annotations: string[]}) => `annotations copied to ${d.envoyProxy} (envoyService.annotations): ${d.annotations.join(', ')}`,
   }),
   defineDiagnostic({
     code: 'controller-service-aws-default-scheme',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'The controller Service sets no AWS load-balancer scheme: the AWS Load Balancer Controller made its NLB internal (v2.2+ with the default --default-load-balancer-scheme) or internet-facing (v2.0/v2.1, or that flag set), and the new Envoy Service gets the scheme of whichever controller serves it now. Set the scheme annotation explicitly on the Envoy Service to what the ingress-nginx NLB is.',
+    render: (d: {service: string; why: string; eksAutoMode: boolean; envoyProxy: string}) =>
+      `${d.service} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${d.why}): ${d.eksAutoMode ? 'EKS Auto Mode made its NLB internal (its default scheme); ' : ''}the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${d.envoyProxy} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
   }),
   defineDiagnostic({
     code: 'controller-service-cluster-ip',
     level: 'warning',
     fidelity: 'manual',
     doc: 'The controller Service is ClusterIP: nginx was fronted by something else (an outside load balancer, a cloud ingress, a tunnel). The Envoy Service is ClusterIP too, so nothing reaches Envoy until that front is repointed to it.',
+    render: (d: {service: string; envoyProxy: string}) =>
+      `${d.service} is of type ClusterIP: nginx was not exposed by a load balancer of its own but fronted by something else (an outside load balancer, a cloud ingress, a tunnel, another proxy) through it; the Envoy Service is ClusterIP too (${d.envoyProxy}), so nothing reaches Envoy until that is repointed`,
   }),
   defineDiagnostic({
     code: 'controller-service-foreign-class',
@@ -81,6 +211,10 @@ export const GATEWAY = [
     code: 'controller-service-internal-pinned',
     level: 'info',
     doc: 'The Envoy Service sets the internal load-balancer annotation beside the copied ones, so that the load balancer stays internal whichever annotation the serving controller reads first. Nothing to do.',
+    render: (d: {envoyProxy: string; pinned: Record<string, string>; readers: ('aws' | 'gke' | 'oci')[]}) =>
+      `${d.envoyProxy} sets ${Object.keys(d.pinned)
+        .map((k) => `${k}: "${d.pinned[k]}"`)
+        .join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${d.readers.map((r) => PINNED_READERS[r]).join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
   }),
   defineDiagnostic({
     code: 'controller-service-not-found',
@@ -94,6 +228,8 @@ export const GATEWAY = [
     level: 'warning',
     fidelity: 'approximate',
     doc: 'SessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway\'s Service always has sessionAffinity None (resource.go ExpectedServiceSpec). What to do: stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent.',
+    render: (_: Record<string, never>) =>
+      `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
   }),
   defineDiagnostic({
     code: 'controller-service-unknown',
@@ -258,6 +394,8 @@ export const GATEWAY = [
     code: 'gatewayclass-envoyproxy-changes-admission',
     level: ['error', 'warning'],
     doc: 'The GatewayClass\'s EnvoyProxy is merged under the Gateway\'s (StrategicMerge), and the merged Envoy Service differs from the ingress-nginx Service in who can reach it: an error when it opens access (internal becomes public, source ranges dropped), a warning when it narrows it. Set the differing settings explicitly on the Gateway\'s EnvoyProxy.',
+    render: (d: {className: string; classRef: string; envoyProxy: string; service?: string; differences: AdmissionDifference[]}) =>
+      `GatewayClass ${d.className}'s ${d.classRef} is merged under EnvoyProxy ${d.envoyProxy} (StrategicMerge: what the Gateway's leaves unset comes from the GatewayClass's), and the merged Envoy Service differs from ${d.service ?? 'the ClusterIP Service'}: ${d.differences.map(admissionDifference).join('; ')}`,
   }),
   defineDiagnostic({
     code: 'gatewayclass-envoyproxy-not-checked',
@@ -279,6 +417,11 @@ export const GATEWAY = [
     code: 'host-on-two-gateways',
     level: ['info', 'warning'],
     doc: 'A host served by Ingresses of two controllers that go to two Gateways: each Gateway gets its own routes, certificate and redirect for it, as each controller served its own. A warning when the Gateways share an Envoy (merged) and would conflict.',
+    render: (d: {host: string; gateways: {gateway: string; classes: string[]}[]; mergedControllers: string[]}) =>
+      `host "${d.host}" is served on ${d.gateways.map((g) => `${g.gateway} (${g.classes.join(', ') || 'no paths'})`).join(' and ')}: each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own` +
+      (d.mergedControllers.length > 0
+        ? `; but the input's IngressClasses give these classes one spec.controller (${d.mergedControllers.join(', ')}), and one controller serving them had merged the host into one server (oldest path wins, one certificate)`
+        : ''),
   }),
   defineDiagnostic({
     code: 'https-listener-without-certificates',
@@ -298,57 +441,84 @@ export const GATEWAY = [
     level: 'info',
     fidelity: 'manual',
     doc: 'An Issuer is copied into the Gateway\'s namespace for the Certificates there; the Secrets it references (ACME account key, DNS credentials) are not copied: this tool never reads or copies Secret data. Copy them yourself.',
+    render: (d: {issuer: string; gatewayNamespace: string; copy: string; accountSecret?: string; otherSecrets: string[]}) =>
+      `${d.issuer} is needed by Certificates in the gateway namespace ${d.gatewayNamespace} (a namespaced Issuer only serves its own namespace): ` +
+      `copied as Issuer ${d.gatewayNamespace}/${d.copy}.` +
+      (d.accountSecret !== undefined ? ` Its ACME account key Secret "${d.accountSecret}" must exist in ${d.gatewayNamespace} too, or cert-manager registers a new ACME account there.` : '') +
+      (d.otherSecrets.length > 0 ? ` Secrets it references that must also exist in ${d.gatewayNamespace}: ${d.otherSecrets.join(', ')}.` : ''),
   }),
   defineDiagnostic({
     code: 'issuer-ingress-template-annotations',
     level: 'info',
     fidelity: 'ignored',
     doc: 'Annotations of an Issuer\'s http01.ingress.ingressTemplate have no place on the gatewayHTTPRoute solver (only labels do) and were dropped. Check nothing relied on them.',
+    render: (d: {issuer: string; solver: number; annotations: string[]}) =>
+      `${d.issuer} solvers[${d.solver}] http01.ingress.ingressTemplate.metadata.annotations (${d.annotations.join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
   }),
   defineDiagnostic({
     code: 'issuer-ingress-template-nginx',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'An Issuer\'s http01.ingress.ingressTemplate set ingress-nginx annotations (whitelists, auth) on cert-manager\'s temporary solver Ingress; the gatewayHTTPRoute solver\'s HTTPRoute carries no annotations, so they were dropped. Access to the challenges is handled by the Gateway-level SecurityPolicy exemption (acme-challenge-exempt).',
+    render: (d: {issuer: string; solver: number; annotations: {key: string; value: string; effect: TemplateAnnotationEffect}[]; exemptPolicy: string}) =>
+      `${d.issuer} solvers[${d.solver}] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager's temporary solver Ingress: ` +
+      `${d.annotations.map((a) => `${a.key}: "${a.value}" ${TEMPLATE_ANNOTATION_EFFECTS[a.effect]}`).join('; ')}. ` +
+      `The gatewayHTTPRoute solver's HTTPRoute carries no annotations, and they were dropped: access to the challenges is handled by SecurityPolicy ${d.exemptPolicy} instead, which lets the solver HTTPRoutes (label acme.cert-manager.io/http01-solver) past the Gateway-level allowlist and global auth (the deny lists still apply), ` +
+      "and the HTTPS redirect never catches challenges (their Exact route wins over the redirect's prefix match)",
   }),
   defineDiagnostic({
     code: 'issuer-invalid',
     level: 'warning',
     doc: 'A cert-manager Issuer or ClusterIssuer without a name: it is skipped.',
+    render: (d: {issuer: string; namespaced: boolean}) => `${d.issuer} has no name${d.namespaced ? ' or namespace' : ''}; it was skipped`,
   }),
   defineDiagnostic({
     code: 'issuer-managed-by-replaced',
     level: 'warning',
     doc: 'A rewritten Issuer carried a managed-by label or annotation (Helm, GitOps): the rewritten object says ingress2gw. If that tool owns the Issuer, change the solver there instead of applying this object, or it will revert it.',
+    render: (d: {issuer: string; managedBy: string}) => `${d.issuer} carried ${MANAGED_BY}: ${d.managedBy}; the rewritten object says ingress2gw`,
   }),
   defineDiagnostic({
     code: 'issuer-not-found',
     level: 'warning',
     fidelity: 'manual',
     doc: 'An Issuer named by Ingress cert-manager annotations is not in the input: the Certificates moved to the Gateway\'s namespace reference a copy of it there that was not generated, so they stay unissued. Create that Issuer in the Gateway\'s namespace with the same spec and an http01.gatewayHTTPRoute solver, or rerun with the Issuer in the input.',
+    render: (d: {issuer: string; gatewayNamespace: string; copy: string}) =>
+      `Issuer ${d.issuer} is referenced by Ingress cert-manager annotations but is not in the input: Certificates in ${d.gatewayNamespace} reference a copy named ${d.copy} that was not generated`,
   }),
   defineDiagnostic({
     code: 'issuer-rewritten',
     level: 'info',
     fidelity: 'exact',
     doc: 'An Issuer\'s ACME HTTP-01 solvers used http01.ingress (ingress-nginx); they now use http01.gatewayHTTPRoute on the Gateway\'s http listener, so cert-manager answers challenges with an HTTPRoute. cert-manager must run with --enable-gateway-api, the listener\'s allowedRoutes must admit the Certificate\'s namespace, and HTTP-01 only succeeds once DNS points at the Gateway: apply this Issuer at cutover and keep the ingress solver until then.',
+    render: (d: {issuer: string; solvers: SolverRewrite[]; listener: string}) =>
+      `${d.issuer}: ACME HTTP-01 solver${d.solvers.length > 1 ? 's' : ''} ${d.solvers.map(solverRewrite).join(', ')} used http01.ingress (ingress-nginx); ` +
+      `now http01.gatewayHTTPRoute on the "${d.listener}" listener of the Gateway of the solver's class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress`,
   }),
   defineDiagnostic({
     code: 'issuer-secret-collision',
     level: 'warning',
     fidelity: 'manual',
     doc: 'Two Issuers copied into the Gateway\'s namespace reference Secrets of the same name from different namespaces: one Secret there cannot stand in for both. Rename one as the hint says and copy its Secret.',
+    render: (d: {user: IssuerUser; keeper: IssuerUser; secret: string; paths: string[]; gatewayNamespace: string}) =>
+      `${issuerUser(d.user)} and ${issuerUser(d.keeper)} both reference Secret "${d.secret}" (${d.paths.join(', ')}), which must exist in ${d.gatewayNamespace} for both: ` +
+      `one Secret there cannot stand in for the ${secretRole(d.paths)} of both, which were separate Secrets in their namespaces`,
   }),
   defineDiagnostic({
     code: 'issuer-unchanged',
     level: 'info',
     fidelity: 'exact',
     doc: 'An Issuer with no ACME http01.ingress solver for ingress-nginx\'s classes: it is not rewritten for the Gateway. Nothing to do unless its solvers should use the Gateway (gatewayHTTPRoute).',
+    render: (d: {issuer: string; classes: string[]; otherClasses: string[]; copyEmitted: boolean}) =>
+      `${d.issuer} has no ACME http01.ingress solver for ingress-nginx (classes ${d.classes.join(', ')})${d.otherClasses.length > 0 ? `; solvers for other classes (${d.otherClasses.join(', ')}) are kept` : ''}: ${d.copyEmitted ? 'only its copy in the gateway namespace is emitted' : 'not emitted'}`,
   }),
   defineDiagnostic({
     code: 'merged-gateways-listener-conflict',
     level: 'info',
     doc: 'Gateways that would be merged into one Envoy (mergeGateways on their GatewayClass) repeat a listener\'s protocol, hostname and port: Envoy Gateway marks every repeat but the first Conflicted and serves nothing on it. Do not merge these Gateways, or rename the listeners\' hostnames.',
+    render: (d: {gateways: string[]; clashes: {listener: string; on: string[]}[]}) =>
+      `the Gateways ${d.gateways.join(', ')} must not be merged into one Envoy (EnvoyProxy mergeGateways: true on their GatewayClass): their listeners repeat a protocol, hostname and port (${d.clashes.map((c) => `${c.listener}: ${c.on.join(', ')}`).join('; ')}), ` +
+      'and Envoy Gateway marks every repeat but the first Conflicted and does not program it (validate.go validateConflictedMergedListeners), so the routes on it serve nothing; without mergeGateways each Gateway gets an Envoy and an address of its own, as each ingress-nginx controller had',
   }),
   defineDiagnostic({
     code: 'merged-gateways-wildcard-takes-host',
@@ -388,11 +558,17 @@ export const GATEWAY = [
     code: 'policy-merge-type',
     level: 'info',
     doc: 'Route-level policies set mergeType StrategicMerge so that they add to the Gateway-level defaults instead of replacing them, as nginx\'s ConfigMap defaults applied beside annotations. Needs Envoy Gateway v1.4+ (BackendTrafficPolicy) and v1.8+ (SecurityPolicy).',
+    render: (d: {policies: number}) =>
+      `${d.policies} route-level policies set mergeType: StrategicMerge so that they add to the Gateway-level defaults instead of replacing them (as nginx's ConfigMap defaults applied beside annotations); this needs Envoy Gateway v1.4+ for BackendTrafficPolicy and v1.8+ for SecurityPolicy`,
   }),
   defineDiagnostic({
     code: 'policy-replaces-gateway-defaults',
     level: 'info',
     doc: 'A route-level policy replaces the Gateway-level one of the same kind (Envoy Gateway does not merge them): it repeats the Gateway-level settings, except those the message lists as left out for this Ingress. Check those keys\' diagnostics.',
+    render: (d: {kind: 'BackendTrafficPolicy' | 'SecurityPolicy'; leftOut: string[]}) =>
+      d.leftOut.length > 0
+        ? `this route-level ${d.kind} replaces the Gateway-level one, whose settings it repeats except ${d.leftOut.join(', ')} (left out for this Ingress: see the diagnostics of its annotations)`
+        : `this route-level ${d.kind} replaces the Gateway-level one and repeats all its settings`,
   }),
   defineDiagnostic({
     code: 'public-load-balancer-accepted',
@@ -418,6 +594,8 @@ export const GATEWAY = [
     code: 'redirect-before-auth',
     level: 'info',
     doc: 'The https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran.',
+    render: (_: Record<string, never>) =>
+      'the https-redirect routes get a SecurityPolicy of their own that lets every request through to the redirect: nginx redirected to HTTPS before its allowlist and global auth ran',
   }),
   defineDiagnostic({
     code: 'redirect-keeps-trailing-slash',

@@ -114,6 +114,8 @@ export const ROUTES = [
     level: 'info',
     fidelity: 'ignored',
     doc: 'Every path of this Ingress is denied by an invalid annotation (nginx answers it with an error status before any location setting runs), so its other location annotations, listed in the message, have no effect, in nginx as in the conversion. Fix the annotation that denies the paths; the listed settings then apply and are converted.',
+    render: (d: {status: number; annotation: string; settings: string[]}) =>
+      `every path of this Ingress answers ${d.status} because of ${d.annotation}, before ingress-nginx applies any location setting: ${d.settings.join(', ')} ${d.settings.length === 1 ? 'has' : 'have'} no effect until it is fixed, in nginx as in the conversion`,
   }),
   defineDiagnostic({
     code: 'empty-annotation-value',

@@ -1,6 +1,33 @@
 /** Diagnostics about reading the input (files, cluster, options). */
 import {defineDiagnostic} from './define.js'
 
+/** The controller name ingress-nginx's IngressClasses carry (translate/controllers.ts NGINX_CONTROLLER). */
+const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
+
+/** Why Ingresses of one class were skipped (class-not-selected). */
+export type ClassSkip =
+  | {case: 'empty-class' | 'no-class'}
+  /** A class with no IngressClass in the input that is another product's default class name. */
+  | {case: 'foreign-default'; className: string; product: string}
+  /** Its IngressClass names another controller (or none). */
+  | {case: 'other-controller'; className: string; controller?: string}
+  | {case: 'not-served'; className: string}
+
+function classSkipReason(d: ClassSkip): string {
+  switch (d.case) {
+    case 'empty-class':
+      return "their kubernetes.io/ingress.class annotation is empty, which equals no controller's --ingress-class (store.go GetIngressClass: a present annotation must equal it; only a missing one reaches --watch-ingress-without-class)"
+    case 'no-class':
+      return 'they name no ingress class; ingress-nginx serves those only with --watch-ingress-without-class (use --include-classless)'
+    case 'foreign-default':
+      return `class "${d.className}" has no IngressClass in the input and is the default class name of ${d.product}, not ingress-nginx's (use --ingress-class ${d.className} if an ingress-nginx served it all the same)`
+    case 'other-controller':
+      return `class "${d.className}" is not ingress-nginx's: its IngressClass names ${d.controller === undefined ? 'no spec.controller' : `controller ${d.controller}`}, not ${NGINX_CONTROLLER} (use --ingress-class ${d.className} if an ingress-nginx served it all the same)`
+    case 'not-served':
+      return `class "${d.className}" is not served by ingress-nginx here (spec.ingressClassName needs an IngressClass of controller ${NGINX_CONTROLLER}; the kubernetes.io/ingress.class annotation must equal the controller's --ingress-class, nginx by default; use --ingress-class ${d.className} to convert it)`
+  }
+}
+
 /** Where a document was read, as data: a file and the line its document starts at, or the cluster. */
 /** What --lookup-cluster loses when it cannot read a kind the files lack. */
 const LOOKUP_LOST = {
@@ -94,11 +121,14 @@ export const SOURCES = [
     code: 'class-not-selected',
     level: 'info',
     doc: 'Ingresses skipped because their class is not one this run converts (--ingress-class, --all-classes, --include-classless): they belong to another controller. Nothing to do unless they should be converted.',
+    render: (d: {ingresses: string[]} & ClassSkip) => `${d.ingresses.length} Ingress(es) skipped, ${classSkipReason(d)}: ${d.ingresses.join(', ')}`,
   }),
   defineDiagnostic({
     code: 'classes-not-selected',
     level: 'warning',
     doc: 'Ingresses not converted: their classes have no IngressClass in the input and no flag selected them. If ingress-nginx served them, add --ingress-class NAME (or --all-classes).',
+    render: (d: {classes: {className: string; ingresses: string[]}[]; paste: string[]}) =>
+      `${d.classes.reduce((n, c) => n + c.ingresses.length, 0)} Ingress(es) are not converted: their ingress classes have no IngressClass object in the input and no flag selected them: ${d.classes.map((c) => `${c.className} (${c.ingresses.join(', ')})`).join('; ')}. If ingress-nginx served them, add: ${d.paste.map((c) => `--ingress-class ${c}`).join(' ')}`,
   }),
   defineDiagnostic({
     code: 'cluster-configmap-not-found',

@@ -15,6 +15,13 @@ export const TLS = [
     code: 'catch-all-https',
     level: 'warning',
     doc: 'A backend served by ingress-nginx\'s catch-all server, which also listened on 443 with the controller\'s default certificate: an HTTPS request for any name without a server of its own reached it. The route is attached to the http listener only; if clients used HTTPS, attach it to an HTTPS listener with that certificate.',
+    render: (d: {ruleless: boolean; paths: {match: string; path: string}[]; gateway: string; httpListener: string; httpsListener?: string}) =>
+      `${d.ruleless ? 'its spec.defaultBackend' : 'its rules without a host'} (${d.paths.map((p) => `${p.match} ${p.path}`).join(', ')}) ${d.ruleless ? 'is' : 'are'} served by ingress-nginx's catch-all server, which also listened on 443 (default_server ssl) with the controller's default certificate: an HTTPS request for any name without a server of its own, or for the bare address, reached ${d.ruleless ? 'it' : 'them'}. ` +
+      `${
+        d.httpsListener !== undefined
+          ? `The ${d.httpsListener} listener of ${d.gateway} takes those connections, and the route without hostnames is not attached there: they get 404`
+          : `${d.gateway} has no HTTPS listener (no Ingress names a certificate, and nginx's default certificate is not in the input), so it refuses those connections`
+      }; the route is attached to the ${d.httpListener} listener only`,
   }),
   defineDiagnostic({
     code: 'certificate-name-taken',
@@ -235,6 +242,25 @@ export const TLS = [
     code: 'tls-from-wildcard',
     level: 'info',
     doc: 'A host without a TLS entry that ingress-nginx served over HTTPS (and redirected to it) with the certificate of a wildcard host: the route is attached to the wildcard\'s HTTPS listener so clients get the same certificate. Add a TLS entry of its own if that was not intended.',
+    render: (d: {host: string; wildcard: string; ingress: string; passthrough: boolean; certificate: {case: 'secret'; secret: string} | {case: 'entry-without-secret' | 'covering-or-default'}; redirect: 'none' | 'all' | 'some'}) => {
+      const redirect =
+        d.redirect === 'none'
+          ? 'ssl-redirect is off for its paths, so it stays served over plain HTTP too, as nginx did'
+          : d.redirect === 'all'
+            ? 'its plain-HTTP requests are redirected to HTTPS (308), as nginx did'
+            : 'its plain-HTTP requests are redirected to HTTPS (308) on the paths of Ingresses with ssl-redirect on, as nginx did'
+      const certificate =
+        d.certificate.case === 'secret'
+          ? `Secret ${d.certificate.secret}`
+          : d.certificate.case === 'entry-without-secret'
+            ? 'the default certificate: its TLS entry names no Secret'
+            : 'a Secret of its Ingress whose certificate covers it, else the default certificate'
+      return d.passthrough
+        ? `host "${d.host}" (ssl-passthrough) has no TLS entry in any Ingress: its TLS connections pass through to its backend, but the HTTPS redirect of its plain-HTTP requests (lua_ingress.lua redirect_to_https) asks certificate.lua, which finds the certificate of the wildcard host ${d.wildcard} (from Ingress ${d.ingress}) for its one-label wildcard name; so ${redirect}`
+        : `host "${d.host}" has no TLS entry in any Ingress, and ingress-nginx served it over HTTPS with the certificate of the wildcard host ${d.wildcard} (${certificate}, from Ingress ${d.ingress}): ` +
+            'certificate.lua looks a name up as itself, then as its one-label wildcard, both for the TLS handshake and for the HTTPS redirect (lua_ingress.lua redirect_to_https). ' +
+            `So its routes attach to the HTTPS listener that serves ${d.wildcard}, and ${redirect}`
+    },
   }),
   defineDiagnostic({
     code: 'tls-listeners-http1-only',
@@ -249,6 +275,9 @@ export const TLS = [
     code: 'tls-listeners-http2-kept',
     level: 'info',
     doc: 'HTTPS listeners overlap only because a deeper host with client certificates presents a TLS wildcard\'s certificate on a listener of its own (the wildcard is not valid for that name): Envoy Gateway would offer only HTTP/1.1 on them, so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1] and HTTP/2 is served as ingress-nginx did. A client that checks certificates cannot reuse a connection across these names.',
+    render: (d: {gateway: string; listeners: string[]; overlaps: {a: string; b: string; reason: string}[]; covered: {hostname: string; coveredBy: string}[]}) =>
+      `the HTTPS listeners ${d.listeners.join(', ')} of ${d.gateway} carry certificates for the same names (${d.overlaps.map((o) => `${o.a} and ${o.b}: ${o.reason}`).join('; ')}) only because ${d.covered.map((c) => `${c.hostname}'s listener presents the certificate of ${c.coveredBy}`).join(', ')}; Envoy Gateway would offer HTTP/1.1 only on them (condition OverlappingTLSConfig, against HTTP/2 connection coalescing), so their ClientTrafficPolicies set tls.alpnProtocols [h2, http/1.1], which it keeps, and HTTP/2 is served as ingress-nginx did. ` +
+      `No certificate of theirs is declared for ${d.covered.map((c) => c.hostname).join(', ')}: a client that checks certificates never reuses a connection across these names. The Gateway still reports OverlappingTLSConfig on these listeners`,
   }),
   defineDiagnostic({
     code: 'tls-secret-copies',

@@ -18,6 +18,7 @@
  * client's copies too, which is reported.
  */
 import {about, objectRef} from '../../model/diagnostics.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 import {isAcmeChallengePath} from '../emit-routes.js'
 import type {HostIndex} from '../hosts.js'
 import type {HostModel, IngressModel, Location} from '../../model/ingress-model.js'
@@ -117,15 +118,8 @@ export function authHeaderStrips(
     if (open.length === 0) continue
     exposed.push(`${host.name || '*'}${protectedHosts.has(host.name) ? ` (paths ${open.join(', ')})` : ''}`)
   }
-  const what = `${removed.join(', ')} (the headers the external auth of ${[...sources].sort().join(', ')} copies to the backend)`
-  const why =
-    'nginx replaced them with the auth answer\'s values and sent none the answer lacked (nginx.tmpl, buildAuthResponseHeaders), while Envoy\'s extAuth copies only the headers the answer has and would pass a client-sent one on'
-  const sideEffect =
-    exposed.length > 0
-      ? `; ${listenerNames.length > 1 ? 'these listeners also serve' : 'this listener also serves'} requests without external auth (${exposed.slice(0, 8).join(', ')}${exposed.length > 8 ? `, and ${exposed.length - 8} more` : ''}): their backends no longer receive the client-sent copies of the headers removed there, which nginx passed on`
-      : ''
-  // Headers the check reads from the client cannot be removed before it (CHECK_HEADERS): say they stay.
-  const keptNote = kept.size > 0 ? `; ${[...kept.values()].join(', ')} ${kept.size > 1 ? 'are' : 'is'} not removed, because the check reads the client's own: where the answer lacks it, the client's reaches the backend` : ''
+  // Headers the check reads from the client cannot be removed before it (CHECK_HEADERS): the message says they stay.
+  const facts = {headers: removed, sources: [...sources].sort(), listeners: listenerNames, exposed, kept: [...kept.values()]}
   const subject = about('Gateway', gateway)
   if (!emitBundle) {
     const perListener = [...strips].map(([l, list]) => `${l === '' ? listeners.http : l}: [${list.join(', ')}]`)
@@ -133,27 +127,27 @@ export function authHeaderStrips(
     return {
       strips,
       checklist: [step],
-      diagnostics: [{
-        level: 'warning',
-        code: 'auth-headers-client-copies',
-        ...subject,
-        fidelity: 'manual',
-        message: `a client can send its own ${what} to the backend until the listeners remove them: ${why}${sideEffect}${keptNote}`,
-        hint: `${step} (the gateway owner's run with --emit-gateway generates them); a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too`,
-      }],
+      diagnostics: [
+        diagnostic('auth-headers-client-copies', {case: 'not-generated', ...facts}, {
+          level: 'warning',
+          fidelity: 'manual',
+          ...subject,
+          hint: `${step} (the gateway owner's run with --emit-gateway generates them); a route's RequestHeaderModifier runs after extAuth and would remove the auth service's values too`,
+        }),
+      ],
     }
   }
   return {
     strips,
     checklist: [],
-    diagnostics: [{
-      level: exposed.length > 0 ? 'warning' : 'info',
-      code: 'auth-headers-client-copies',
-      ...subject,
-      fidelity: exposed.length > 0 ? 'approximate' : 'exact',
-      message: `the ClientTrafficPolicies of ${listenerNames.length > 1 ? 'listeners' : 'listener'} ${listenerNames.join(', ')} remove a client's ${what} before any filter runs (earlyRequestHeaders), so only the auth service's values reach the backend: ${why}${sideEffect}${keptNote}`,
-      ...(exposed.length > 0 ? {hint: 'a backend without external auth that reads these headers from its clients must get them under other names, or be moved to a Gateway of its own'} : {}),
-    }],
+    diagnostics: [
+      diagnostic('auth-headers-client-copies', {case: 'removed', ...facts}, {
+        level: exposed.length > 0 ? 'warning' : 'info',
+        fidelity: exposed.length > 0 ? 'approximate' : 'exact',
+        ...subject,
+        ...(exposed.length > 0 ? {hint: 'a backend without external auth that reads these headers from its clients must get them under other names, or be moved to a Gateway of its own'} : {}),
+      }),
+    ],
   }
 }
 
@@ -191,16 +185,10 @@ export function exemptAuthLocations(index: HostIndex, exempt: string[], leftOpen
     .sort(([a], [b]) => a.order - b.order || (a.id < b.id ? -1 : 1))
     .map(([ingress, where]) => {
       const headers = protectedHeaders(ingress).strip
-      const copies = headers.length > 0 ? `, and the backend got the client's own ${headers.join(', ')} (the auth answer's replaced them only where auth ran)` : ''
-      return {
-        level: 'warning' as const,
-        code: 'auth-exempt-location',
+      return diagnostic('auth-exempt-location', {paths: [...new Set(where)].sort(), exempt, headers}, {
         ...about('Ingress', ingress.ref),
-        message:
-          `${[...new Set(where)].sort().join(', ')}: under the controller ConfigMap's no-auth-locations (${exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${copies}. ` +
-          `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,
         hint: 'to keep these paths open, move them to an Ingress of their own without auth-url (its route gets no SecurityPolicy)',
         source: ingress.source,
-      }
+      })
     })
 }

@@ -32,7 +32,7 @@ import {managedMetadata} from '../../model/provenance.js'
 import {forwardedHeaderFilter, mergeHeaderFilters, type HeaderFilter} from '../../configmap/forwarded-headers.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../../model/types.js'
 import {EG_API_VERSION, gatewayTargetRef} from '../../model/gateway-refs.js'
-import {diag} from '../../model/diagnostics.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 import {isObject} from '../../util/json.js'
 import type {EmittedObject, OutputObject} from '../../model/emitted.js'
 import type {ClientTrafficPolicySpec, ClientTrafficPolicySpecHeaders, ClientTrafficPolicySpecTlsClientValidation} from '../../model/generated/index.js'
@@ -180,10 +180,7 @@ function reportUnaccounted(cm: ConfigMapContext, model: ConfigMapModel): void {
     else unknown.push(key)
   }
   if (irrelevant.length === 0 && unknown.length === 0) return
-  const parts: string[] = []
-  if (irrelevant.length > 0) parts.push(`keys with no effect under Envoy Gateway (nginx process, logging, admission settings): ${irrelevant.join(', ')}`)
-  if (unknown.length > 0) parts.push(`keys not recognised, not translated: ${unknown.join(', ')}`)
-  model.general.push(diag({level: 'info', code: 'configmap-keys-ignored', ...cm.cmSubject, fidelity: 'ignored', message: `${cm.cmRef}: ${parts.join('; ')}`}))
+  model.general.push(diagnostic('configmap-keys-ignored', {configMap: cm.cmRef, noEffect: irrelevant, unknown}, cm.cmSubject))
 }
 
 /**

@@ -26,6 +26,7 @@
  */
 import {compareStrings} from '../../util/hash.js'
 import {aboutObject, objectRef} from '../../model/diagnostics.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
 import {dnsName} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../model/types.js'
@@ -234,15 +235,13 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   const envoyService: Record<string, any> = {type}
   mapping.push(`type ${type}`)
   if (type === 'ClusterIP') {
-    diagnostics.push({
-      level: 'warning',
-      code: 'controller-service-cluster-ip',
-      object: svc,
-      ref,
-      fidelity: 'manual',
-      message: `${svc} is of type ClusterIP: nginx was not exposed by a load balancer of its own but fronted by something else (an outside load balancer, a cloud ingress, a tunnel, another proxy) through it; the Envoy Service is ClusterIP too (${object}), so nothing reaches Envoy until that is repointed`,
-      hint: `repoint what fronted ${svc} (its target, backend or upstream) at the Envoy Service of this Gateway at cutover`,
-    })
+    diagnostics.push(
+      diagnostic('controller-service-cluster-ip', {service: svc, envoyProxy: object}, {
+        object: svc,
+        ref,
+        hint: `repoint what fronted ${svc} (its target, backend or upstream) at the Envoy Service of this Gateway at cutover`,
+      }),
+    )
   }
 
   const annotations = isObject(service.metadata.annotations) ? (service.metadata.annotations as Record<string, string>) : {}
@@ -256,15 +255,13 @@ export function envoyProxyFromService(service: KubeObject, gateway: NamespacedNa
   }
   if (type === 'LoadBalancer') carryLoadBalancerFields(spec, envoyService, mapping, diagnostics, svc, ref, object)
   if (spec.sessionAffinity === 'ClientIP') {
-    diagnostics.push({
-      level: 'warning',
-      code: 'controller-service-session-affinity',
-      object: svc,
-      ref,
-      fidelity: 'approximate',
-      message: `sessionAffinity ClientIP kept each client on one ingress-nginx pod; Envoy Gateway's Service always has sessionAffinity None (resource.go ExpectedServiceSpec)`,
-      hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
-    })
+    diagnostics.push(
+      diagnostic('controller-service-session-affinity', {}, {
+        object: svc,
+        ref,
+        hint: 'stickiness to backends is set per route (affinity annotations become BackendTrafficPolicy consistent hashing); stickiness to a proxy pod has no equivalent',
+      }),
+    )
   }
   const traits = serviceTraits(annotations, typeof spec.loadBalancerClass === 'string' ? spec.loadBalancerClass : undefined)
   if (traits.internal.length > 0) mapping.unshift(`internal load balancer (${traits.internal.join(', ')}), kept internal`)
@@ -303,42 +300,37 @@ function carryServiceAnnotations(annotations: Record<string, string>, envoyServi
     if (typeof value !== 'string') continue
     if (TOOLING_PREFIXES.some((p) => key.startsWith(p))) dropped.push(key)
     else if (IDENTITY_KEYS[key] !== undefined) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'controller-service-address-not-carried',
-        object: svc,
-        ref,
-        annotation: key,
-        fidelity: 'manual',
-        message: `${key}: "${value}" identifies the ingress-nginx load balancer (its ${IDENTITY_KEYS[key]}); it is not copied to ${object}: a second Service carrying it would take over that load balancer or collide with it while both run, so the Envoy Service gets a load balancer of its own`,
-        hint: `at cutover, once ${svc} no longer holds it, add ${key} to envoyService.annotations of ${object} if the new load balancer must carry it; or use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service keeps its load balancer and is repointed at the Envoy pods)`,
-      })
+      diagnostics.push(
+        diagnostic('controller-service-address-not-carried', {case: 'identity', key, value, identifies: IDENTITY_KEYS[key], envoyProxy: object}, {
+          object: svc,
+          ref,
+          annotation: key,
+          hint: `at cutover, once ${svc} no longer holds it, add ${key} to envoyService.annotations of ${object} if the new load balancer must carry it; or use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service keeps its load balancer and is repointed at the Envoy pods)`,
+        }),
+      )
       mapping.push(`annotation ${key} not carried (identity of the old load balancer)`)
     } else if (ADDRESS_KEYS[key] !== undefined || key.startsWith(DNS_PREFIX)) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'controller-service-address-not-carried',
-        object: svc,
-        ref,
-        annotation: key,
-        fidelity: 'manual',
-        message: key.startsWith(DNS_PREFIX)
-          ? `${key}: "${value}" publishes DNS for the ingress-nginx load balancer; it is not copied to ${object}, or external-dns would see two Services claim the same name`
-          : `${key}: "${value}" pins the ingress-nginx load balancer's ${ADDRESS_KEYS[key]}; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
-        hint: key.startsWith(DNS_PREFIX)
-          ? `at cutover, move the annotation from ${svc} to the Envoy Service (envoyService.annotations of ${object}), or point DNS yourself`
-          : `to keep the address, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods and keeps its load balancer), or release it from ${svc} after the DNS switch and add ${key} to envoyService.annotations of ${object}`,
-      })
+      const dns = key.startsWith(DNS_PREFIX)
+      diagnostics.push(
+        diagnostic('controller-service-address-not-carried', dns ? {case: 'dns', key, value, envoyProxy: object} : {case: 'address', key, value, pins: ADDRESS_KEYS[key], envoyProxy: object}, {
+          object: svc,
+          ref,
+          annotation: key,
+          hint: dns
+            ? `at cutover, move the annotation from ${svc} to the Envoy Service (envoyService.annotations of ${object}), or point DNS yourself`
+            : `to keep the address, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods and keeps its load balancer), or release it from ${svc} after the DNS switch and add ${key} to envoyService.annotations of ${object}`,
+        }),
+      )
       mapping.push(`annotation ${key} not carried (address of the old load balancer)`)
     } else kept[key] = value
   }
   if (Object.keys(kept).length > 0) {
     envoyService.annotations = kept
     mapping.push(`annotations ${Object.keys(kept).join(', ')}`)
-    diagnostics.push({level: 'info', code: 'controller-service-annotations-kept', object: svc, ref, message: `annotations copied to ${object} (envoyService.annotations): ${Object.keys(kept).join(', ')}`})
+    diagnostics.push(diagnostic('controller-service-annotations-kept', {envoyProxy: object, annotations: Object.keys(kept)}, {object: svc, ref}))
   }
   if (dropped.length > 0) {
-    diagnostics.push({level: 'info', code: 'controller-service-annotations-dropped', object: svc, ref, message: `tooling annotations not copied to ${object} (Helm, kubectl, GitOps metadata; no load balancer reads them): ${dropped.join(', ')}`})
+    diagnostics.push(diagnostic('controller-service-annotations-dropped', {envoyProxy: object, annotations: dropped}, {object: svc, ref}))
   }
 }
 
@@ -358,15 +350,13 @@ function carryLoadBalancerFields(spec: Record<string, any>, envoyService: Record
     mapping.push(`loadBalancerSourceRanges ${envoyService.loadBalancerSourceRanges.join(', ')}`)
   }
   if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
-    diagnostics.push({
-      level: 'warning',
-      code: 'controller-service-address-not-carried',
-      object: svc,
-      ref,
-      fidelity: 'manual',
-      message: `loadBalancerIP ${spec.loadBalancerIP} belongs to the ingress-nginx load balancer; it is not copied to ${object}: both load balancers run side by side and cannot hold the same address, so the Envoy Service gets a new one`,
-      hint: `to keep ${spec.loadBalancerIP}, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods), or release it from ${svc} after the DNS switch and set envoyService.loadBalancerIP in ${object}`,
-    })
+    diagnostics.push(
+      diagnostic('controller-service-address-not-carried', {case: 'load-balancer-ip', ip: spec.loadBalancerIP, envoyProxy: object}, {
+        object: svc,
+        ref,
+        hint: `to keep ${spec.loadBalancerIP}, use \`kubectl ingress2gw cutover\` in place (the ingress-nginx Service is repointed at the Envoy pods), or release it from ${svc} after the DNS switch and set envoyService.loadBalancerIP in ${object}`,
+      }),
+    )
     mapping.push(`loadBalancerIP ${spec.loadBalancerIP} not carried (address of the old load balancer)`)
   }
 }
@@ -408,15 +398,13 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
     if (annotations[AWS_SCHEME] !== 'internal') pinned[AWS_SCHEME] = 'internal'
     if (annotations[AWS_INTERNAL] !== 'true') pinned[AWS_INTERNAL] = 'true'
     if (aws.byDefault) {
-      diagnostics.push({
-        level: 'warning',
-        code: 'controller-service-aws-default-scheme',
-        object: svc,
-        ref,
-        fidelity: 'approximate',
-        message: `${svc} has no ${AWS_SCHEME} and no ${AWS_INTERNAL} (${aws.why}): ${spec.loadBalancerClass === EKS_AUTO_CLASS ? 'EKS Auto Mode made its NLB internal (its default scheme); ' : ''}the AWS Load Balancer Controller made its NLB internal if it ran v2.2 or later with the default --default-load-balancer-scheme, internet-facing under v2.0/v2.1 or with --default-load-balancer-scheme=internet-facing (and keeps an existing NLB's scheme); ${object} says ${AWS_SCHEME}: internal, so that the new NLB is never public by default`,
-        hint: `if the ingress-nginx NLB is internet-facing (aws elbv2 describe-load-balancers shows its Scheme), set ${AWS_SCHEME}: internet-facing in envoyService.annotations of ${object}`,
-      })
+      diagnostics.push(
+        diagnostic('controller-service-aws-default-scheme', {service: svc, why: aws.why, eksAutoMode: spec.loadBalancerClass === EKS_AUTO_CLASS, envoyProxy: object}, {
+          object: svc,
+          ref,
+          hint: `if the ingress-nginx NLB is internet-facing (aws elbv2 describe-load-balancers shows its Scheme), set ${AWS_SCHEME}: internet-facing in envoyService.annotations of ${object}`,
+        }),
+      )
     }
   }
   const gke = GKE_TYPE_KEYS.find((k) => annotations[k] !== undefined)
@@ -433,13 +421,8 @@ function pinExposure(annotations: Record<string, string>, spec: Record<string, a
   if (keys.length === 0) return
   envoyService.annotations = Object.fromEntries(Object.entries({...(envoyService.annotations ?? {}), ...pinned}).sort(([a], [b]) => compareStrings(a, b)))
   mapping.push(`internal written out for every controller: ${keys.map((k) => `${k}: ${pinned[k]}`).join(', ')}`)
-  diagnostics.push({
-    level: 'info',
-    code: 'controller-service-internal-pinned',
-    object: svc,
-    ref,
-    message: `${object} sets ${keys.map((k) => `${k}: "${pinned[k]}"`).join(', ')} beside the copied annotations, so that the load balancer stays internal whichever key the controller serving the Envoy Service reads first (${[...(aws?.internal ? ['AWS: the Load Balancer Controller reads aws-load-balancer-scheme, the in-tree provider aws-load-balancer-internal'] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['GKE: networking.gke.io/load-balancer-type, then cloud.google.com/load-balancer-type'] : []), ...(keys.some((k) => OCI_INTERNAL_KEYS.includes(k)) ? ['OCI: the load balancer and the network load balancer read one key each'] : [])].join('; ')}) and whatever a GatewayClass-level or default EnvoyProxy merged under it sets`,
-  })
+  const readers = [...(aws?.internal ? ['aws' as const] : []), ...(keys.some((k) => GKE_TYPE_KEYS.includes(k)) ? ['gke' as const] : []), ...(keys.some((k) => OCI_INTERNAL_KEYS.includes(k)) ? ['oci' as const] : [])]
+  diagnostics.push(diagnostic('controller-service-internal-pinned', {envoyProxy: object, pinned: Object.fromEntries(keys.map((k) => [k, pinned[k]])), readers}, {object: svc, ref}))
 }
 
 /**

@@ -12,7 +12,9 @@ import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../
 import {dnsName} from '../../model/names.js'
 import {acmeExemptPolicyName, gatewayParentRef, issuerCopyName} from '../../model/gateway-refs.js'
 import {cloneJson, isObject} from '../../util/json.js'
-import {about, aboutObject, diag, refOf} from '../../model/diagnostics.js'
+import {about, aboutObject, refOf} from '../../model/diagnostics.js'
+import {diagnostic} from '../../model/catalogue/diagnostic.js'
+import type {IssuerUser, SolverRewrite, TemplateAnnotationEffect} from '../../model/catalogue/gateway.js'
 import type {EmittedObject} from '../../model/emitted.js'
 
 /** An Issuer or ClusterIssuer as written out. */
@@ -42,22 +44,22 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/'
 
 /** What an ingress-nginx annotation in a solver's ingressTemplate did to the challenge path. */
-function templateAnnotationEffect(key: string, value: string): string {
+function templateAnnotationEffect(key: string, value: string): TemplateAnnotationEffect {
   const name = key.slice(NGINX_PREFIX.length)
   const all = value.split(',').map((v) => v.trim()).some((v) => v === '0.0.0.0/0' || v === '::/0')
   switch (name) {
     case 'whitelist-source-range':
     case 'allowlist-source-range':
-      return all ? '(opened the ConfigMap allowlist for the challenge path, so the CA could reach it)' : '(replaced the ConfigMap allowlist on the challenge path)'
+      return all ? 'opened-allowlist' : 'replaced-allowlist'
     case 'denylist-source-range':
-      return '(replaced the ConfigMap denylist on the challenge path)'
+      return 'replaced-denylist'
     case 'enable-global-auth':
-      return '(switched global auth for the challenge path)'
+      return 'global-auth'
     case 'ssl-redirect':
     case 'force-ssl-redirect':
-      return '(controlled the HTTPS redirect of the challenge path)'
+      return 'redirect'
     default:
-      return name.startsWith('auth-') ? '(configured authentication of the challenge path)' : '(configured the solver Ingress in ingress-nginx)'
+      return name.startsWith('auth-') ? 'auth' : 'other'
   }
 }
 
@@ -85,7 +87,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
     const namespaced = issuer.kind === 'Issuer'
     const namespace = namespaced ? issuer.metadata?.namespace : undefined
     if (typeof name !== 'string' || name === '' || (namespaced && (typeof namespace !== 'string' || namespace === ''))) {
-      diagnostics.push(diag({level: 'warning', code: 'issuer-invalid', ...subject, message: `${ref} has no name${namespaced ? ' or namespace' : ''}; it was skipped`}))
+      diagnostics.push(diagnostic('issuer-invalid', {issuer: ref, namespaced}, subject))
       continue
     }
     if (namespaced) seen.add(`${namespace}/${name}`)
@@ -97,14 +99,8 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
     if (rewrite.changed.length > 0 && !ctx.copiesOnly) {
       objects.push(userObject(issuer, rewrite.spec, name, namespace, ref, diagnostics))
       diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'issuer-rewritten',
+        diagnostic('issuer-rewritten', {issuer: ref, solvers: rewrite.changed, listener: ctx.httpListener}, {
           ...subject,
-          fidelity: 'exact',
-          message:
-            `${ref}: ACME HTTP-01 solver${rewrite.changed.length > 1 ? 's' : ''} ${rewrite.changed.join(', ')} used http01.ingress (ingress-nginx); ` +
-            `now http01.gatewayHTTPRoute on the "${ctx.httpListener}" listener of the Gateway of the solver's class, so cert-manager answers challenges with an HTTPRoute instead of a temporary Ingress`,
           hint:
             'cert-manager must run with --enable-gateway-api (Helm: config.enableGatewayAPI: true); the challenge HTTPRoute is created in the ' +
             "Certificate's namespace, which the listener's allowedRoutes must admit. HTTP-01 through the Gateway only succeeds once DNS for the hosts " +
@@ -123,20 +119,10 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
       addSecretUsers({ref, name: copyName, copied: true}, refs)
       const account = isObject(issuer.spec?.acme) && isObject(issuer.spec.acme.privateKeySecretRef) ? issuer.spec.acme.privateKeySecretRef.name : undefined
       const others = [...new Set(refs.map((r) => r.name))].sort().filter((s) => s !== account)
-      let message =
-        `${ref} is needed by Certificates in the gateway namespace ${ctx.gateway.namespace} (a namespaced Issuer only serves its own namespace): ` +
-        `copied as Issuer ${ctx.gateway.namespace}/${copyName}.`
-      if (typeof account === 'string' && account !== '') {
-        message += ` Its ACME account key Secret "${account}" must exist in ${ctx.gateway.namespace} too, or cert-manager registers a new ACME account there.`
-      }
-      if (others.length > 0) message += ` Secrets it references that must also exist in ${ctx.gateway.namespace}: ${others.join(', ')}.`
+      const facts = {issuer: ref, gatewayNamespace: ctx.gateway.namespace, copy: copyName, ...(typeof account === 'string' && account !== '' ? {accountSecret: account} : {}), otherSecrets: others}
       diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'issuer-copied',
+        diagnostic('issuer-copied', facts, {
           ...subject,
-          fidelity: 'manual',
-          message,
           hint: `copy the Secret(s) from ${namespace} to ${ctx.gateway.namespace} yourself (this tool never reads or copies Secret data)`,
         }),
       )
@@ -144,13 +130,7 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
 
     if (rewrite.changed.length === 0 && !ctx.copiesOnly) {
       diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'issuer-unchanged',
-          ...subject,
-          fidelity: 'exact',
-          message: `${ref} has no ACME http01.ingress solver for ingress-nginx (classes ${classes.join(', ')})${rewrite.otherClasses.length > 0 ? `; solvers for other classes (${rewrite.otherClasses.join(', ')}) are kept` : ''}: ${needsCopy ? 'only its copy in the gateway namespace is emitted' : 'not emitted'}`,
-        }),
+        diagnostic('issuer-unchanged', {issuer: ref, classes, otherClasses: rewrite.otherClasses, copyEmitted: needsCopy}, subject),
       )
     }
   }
@@ -163,12 +143,8 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
     if (!ns || !name || ns === ctx.gateway.namespace) continue
     const copyName = issuerCopyName(ctx.gateway, ns, name)
     diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'issuer-not-found',
+      diagnostic('issuer-not-found', {issuer: need, gatewayNamespace: ctx.gateway.namespace, copy: copyName}, {
         ...about('Issuer', {namespace: ns, name}),
-        fidelity: 'manual',
-        message: `Issuer ${need} is referenced by Ingress cert-manager annotations but is not in the input: Certificates in ${ctx.gateway.namespace} reference a copy named ${copyName} that was not generated`,
         hint: `create Issuer ${ctx.gateway.namespace}/${copyName} with the same spec as ${need} (with an http01.gatewayHTTPRoute solver), or rerun with the Issuer in the input`,
       }),
     )
@@ -178,8 +154,8 @@ export function rewriteIssuers(issuers: KubeObject[], ctx: IssuerRewriteContext)
 
 interface SpecRewrite {
   spec: any
-  /** Descriptions of the rewritten solvers ("solvers[0] (class nginx)"). */
-  changed: string[]
+  /** The rewritten solvers. */
+  changed: SolverRewrite[]
   otherClasses: string[]
   diagnostics: Diagnostic[]
 }
@@ -212,29 +188,24 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
       if (nginxKeys.length > 0) {
         const exempt = `${ctx.gateway.namespace}/${acmeExemptPolicyName(ctx.gateway)}`
         out.diagnostics.push(
-          diag({
-            level: 'warning',
-            code: 'issuer-ingress-template-nginx',
-            ...subject,
-            fidelity: 'approximate',
-            message:
-              `${ref} solvers[${i}] http01.ingress.ingressTemplate set ingress-nginx annotations on cert-manager's temporary solver Ingress: ` +
-              `${nginxKeys.map((k) => `${k}: "${String(tmpl.annotations[k])}" ${templateAnnotationEffect(k, String(tmpl.annotations[k]))}`).join('; ')}. ` +
-              `The gatewayHTTPRoute solver's HTTPRoute carries no annotations, and they were dropped: access to the challenges is handled by SecurityPolicy ${exempt} instead, which lets the solver HTTPRoutes (label acme.cert-manager.io/http01-solver) past the Gateway-level allowlist and global auth (the deny lists still apply), ` +
-              'and the HTTPS redirect never catches challenges (their Exact route wins over the redirect\'s prefix match)',
-            hint: `${exempt} is generated with the Gateway-level SecurityPolicy (controller ConfigMap allowlist or global-auth-url, --nginx-defaults); without --nginx-defaults the Gateway has no such policy and nothing blocks the challenges`,
-          }),
+          diagnostic(
+            'issuer-ingress-template-nginx',
+            {
+              issuer: ref,
+              solver: i,
+              annotations: nginxKeys.map((k) => ({key: k, value: String(tmpl.annotations[k]), effect: templateAnnotationEffect(k, String(tmpl.annotations[k]))})),
+              exemptPolicy: exempt,
+            },
+            {
+              ...subject,
+              hint: `${exempt} is generated with the Gateway-level SecurityPolicy (controller ConfigMap allowlist or global-auth-url, --nginx-defaults); without --nginx-defaults the Gateway has no such policy and nothing blocks the challenges`,
+            },
+          ),
         )
       }
       if (otherKeys.length > 0) {
         out.diagnostics.push(
-          diag({
-            level: 'info',
-            code: 'issuer-ingress-template-annotations',
-            ...subject,
-            fidelity: 'ignored',
-            message: `${ref} solvers[${i}] http01.ingress.ingressTemplate.metadata.annotations (${otherKeys.join(', ')}) have no place on the gatewayHTTPRoute solver (only labels do) and were dropped`,
-          }),
+          diagnostic('issuer-ingress-template-annotations', {issuer: ref, solver: i, annotations: otherKeys}, subject),
         )
       }
     }
@@ -242,7 +213,7 @@ function rewriteSpec(spec: any, classes: string[], ctx: IssuerRewriteContext, re
     for (const [k, v] of Object.entries(solver.http01)) if (k !== 'ingress' && k !== 'gatewayHTTPRoute') http01[k] = v
     http01.gatewayHTTPRoute = route
     solver.http01 = http01
-    out.changed.push(`solvers[${i}] (${edited !== undefined ? `edits Ingress "${edited}"` : cls !== undefined ? `class ${cls}` : 'default class'} -> Gateway ${target.namespace}/${target.name})`)
+    out.changed.push({index: i, ...(edited !== undefined ? {editsIngress: edited} : {}), ...(cls !== undefined ? {className: cls} : {}), gateway: `${target.namespace}/${target.name}`})
   })
   return out
 }
@@ -266,11 +237,8 @@ function userObject(
   const previous = labels[MANAGED_BY]
   if (previous !== undefined && previous !== 'ingress2gw') {
     diagnostics.push(
-      diag({
-        level: 'warning',
-        code: 'issuer-managed-by-replaced',
+      diagnostic('issuer-managed-by-replaced', {issuer: sourceRef, managedBy: previous}, {
         object: sourceRef,
-        message: `${sourceRef} carried ${MANAGED_BY}: ${previous}; the rewritten object says ingress2gw`,
         hint: `if ${previous} owns this Issuer (Helm chart, GitOps repository), change the solver there instead of applying this object, or ${previous} will revert it`,
       }),
     )
@@ -331,16 +299,6 @@ function secretRefs(spec: unknown): SecretRef[] {
   return found
 }
 
-/** What a Secret reference holds, from where the Issuer spec names it. */
-function secretRole(paths: string[]): string {
-  const roles = new Set(
-    paths.map((p) =>
-      p === 'spec.acme.privateKeySecretRef' ? 'ACME account key' : p.startsWith('spec.acme.solvers') ? 'DNS-01 credentials' : p.startsWith('spec.acme.externalAccountBinding') ? 'ACME external account binding key' : p === 'spec.ca.secretName' ? 'CA key pair' : 'credentials',
-    ),
-  )
-  return [...roles].join(' / ')
-}
-
 /**
  * Copied Issuers reference their Secrets by name, and those Secrets must now live in the gateway namespace: two
  * Issuers (copies, or an Issuer already there) naming the same Secret would share one object although their origin
@@ -350,6 +308,7 @@ function secretRole(paths: string[]): string {
 function secretCollisions(secrets: Map<string, SecretUser[]>, gateway: NamespacedName): Diagnostic[] {
   const out: Diagnostic[] = []
   const describe = (u: SecretUser): string => (u.copied ? `Issuer ${gateway.namespace}/${u.name} (the copy of ${u.ref})` : u.ref)
+  const user = (u: SecretUser): IssuerUser => ({issuer: u.ref, ...(u.copied ? {copy: u.name} : {}), gatewayNamespace: gateway.namespace})
   for (const secret of [...secrets.keys()].sort()) {
     const users = [...secrets.get(secret)!].sort((a, b) => Number(a.copied) - Number(b.copied) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
     if (users.length < 2 || !users.some((u) => u.copied)) continue
@@ -359,14 +318,8 @@ function secretCollisions(secrets: Map<string, SecretUser[]>, gateway: Namespace
       const origin = u.ref.replace(/^Issuer /, '').split('/')[0]
       const renamed = dnsName(u.name, secret)
       out.push(
-        diag({
-          level: 'warning',
-          code: 'issuer-secret-collision',
+        diagnostic('issuer-secret-collision', {user: user(u), keeper: user(keeper), secret, paths: u.paths, gatewayNamespace: gateway.namespace}, {
           object: u.ref,
-          fidelity: 'manual',
-          message:
-            `${describe(u)} and ${describe(keeper)} both reference Secret "${secret}" (${u.paths.join(', ')}), which must exist in ${gateway.namespace} for both: ` +
-            `one Secret there cannot stand in for the ${secretRole(u.paths)} of both, which were separate Secrets in their namespaces`,
           hint:
             `${describe(keeper)} keeps the name; rename it for ${describe(u)}: copy Secret ${origin}/${secret} to ${gateway.namespace}/${renamed} ` +
             `and change ${u.paths.join(', ')} of Issuer ${gateway.namespace}/${u.name} to "${renamed}"`,

@@ -259,13 +259,11 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
     },
   })
   diagnostics.push(
-    diag({
-      level: 'info',
-      code: 'stream-route',
-      ...run.at(key),
-      fidelity: 'exact',
-      message: `${entry} -> listener ${listenerName} (${protocol} ${port}) on Gateway ${ctx.gateway.namespace}/${ctx.gateway.name} and ${routeKind} ${svcNs}/${routeName} to ${svcName}:${backendPort}; the listener admits routes from namespace ${svcNs} only`,
-    }),
+    diagnostic(
+      'stream-route',
+      {entry, listener: listenerName, protocol, port, gateway: `${ctx.gateway.namespace}/${ctx.gateway.name}`, routeKind, namespace: svcNs, route: routeName, service: svcName, backendPort},
+      run.at(key),
+    ),
   )
 
   if (protocol === 'TCP') {
@@ -281,14 +279,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
     })
     if (decode) {
       diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'stream-proxy-protocol-decode',
-          ...run.at(key),
-          fidelity: 'exact',
-          message: `${entry}: the 3rd field PROXY made nginx expect PROXY protocol on port ${port} -> ClientTrafficPolicy ${dnsName(ctx.gateway.name, listenerName)} with proxyProtocol: {} on listener ${listenerName}`,
-          hint: 'proxyProtocol needs Envoy Gateway v1.5+',
-        }),
+        diagnostic('stream-proxy-protocol-decode', {entry, port, policy: dnsName(ctx.gateway.name, listenerName), listener: listenerName}, {...run.at(key), hint: 'proxyProtocol needs Envoy Gateway v1.5+'}),
       )
     }
     if (encode) {
@@ -299,13 +290,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
         spec: {targetRefs: [{group: GATEWAY_GROUP, kind: routeKind, name: routeName}], proxyProtocol: {version: 'V1'}},
       })
       diagnostics.push(
-        diag({
-          level: 'info',
-          code: 'stream-proxy-protocol-encode',
-          ...run.at(key),
-          fidelity: 'exact',
-          message: `${entry}: the 4th field PROXY made nginx send PROXY protocol v1 to ${svcName} -> BackendTrafficPolicy ${svcNs}/${routeName} with proxyProtocol.version: V1`,
-        }),
+        diagnostic('stream-proxy-protocol-encode', {entry, service: svcName, namespace: svcNs, route: routeName}, run.at(key)),
       )
     }
   }
