@@ -97,18 +97,17 @@ export function applyAccessLists(cm: ConfigMapContext, sp: SecurityDefaults): vo
     if (!has(key)) continue
     const invalid = list.invalid.length > 0 ? ` (invalid entries dropped: ${list.invalid.join(', ')})` : ''
     if (list.valid.length === 0) {
-      cm.account(key, {level: list.invalid.length > 0 ? 'warning' : 'info', code: 'configmap-route-default', fidelity: 'exact', message: `${key}: "${data[key]}" lists no valid address: nothing to translate${invalid}`})
+      cm.note(key, 'configmap-route-default', `"${data[key]}" lists no valid address: nothing to translate${invalid}`, {level: list.invalid.length > 0 ? 'warning' : 'info', fidelity: 'exact'})
     } else if (on) {
       sp.keys.push(key)
-      cm.account(key, {
-        level: list.invalid.length > 0 ? 'warning' : 'info',
-        code: 'configmap-access-list',
-        fidelity: key === 'block-cidrs' ? 'approximate' : 'exact',
-        message: `${key}: "${data[key]}" ${what} -> Gateway-level SecurityPolicy authorization rule ${key === allowKey ? 'Allow (defaultAction Deny)' : 'Deny'}${key === 'block-cidrs' ? '; a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies' : ''}${invalid}`,
-        hint: 'the client address depends on the ClientTrafficPolicy client IP detection',
-      })
+      cm.note(
+        key,
+        'configmap-access-list',
+        `"${data[key]}" ${what} -> Gateway-level SecurityPolicy authorization rule ${key === allowKey ? 'Allow (defaultAction Deny)' : 'Deny'}${key === 'block-cidrs' ? '; a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies' : ''}${invalid}`,
+        {level: list.invalid.length > 0 ? 'warning' : 'info', fidelity: key === 'block-cidrs' ? 'approximate' : 'exact', hint: 'the client address depends on the ClientTrafficPolicy client IP detection'},
+      )
     } else {
-      cm.account(key, {level: 'warning', code: 'configmap-access-list', fidelity: 'manual', message: `${key}: "${data[key]}" ${what}; Envoy Gateway lets every client through unless a SecurityPolicy authorizes by address${invalid}`, hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy authorization'})
+      cm.note(key, 'configmap-access-list', `"${data[key]}" ${what}; Envoy Gateway lets every client through unless a SecurityPolicy authorizes by address${invalid}`, {level: 'warning', fidelity: 'manual', hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy authorization'})
     }
   }
   if (on && rules.length > 0) {
@@ -128,7 +127,7 @@ const ANNOTATION_ONLY: Record<string, string> = {
 /** The ANNOTATION_ONLY keys present in the ConfigMap: one warning each. */
 export function accountAnnotationOnlyKeys(cm: ConfigMapContext): void {
   for (const [key, note] of Object.entries(ANNOTATION_ONLY)) {
-    if (cm.has(key)) cm.account(key, {level: 'warning', code: 'configmap-key-not-read', fidelity: 'ignored', message: `${key}: "${truncate(cm.data[key])}" ${note}`})
+    cm.notice(key, {level: 'warning', code: 'configmap-key-not-read'}, 'ignored', note)
   }
 }
 
@@ -210,7 +209,7 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
     cm.account(key, {...globalAuth(manual ? 'warning' : 'info'), fidelity: manual ? 'manual' : 'approximate', message: `${key}: "${truncate(data[key])}" ${note}`})
   }
   if (has('global-auth-response-headers')) {
-    cm.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: sp.extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`})
+    cm.note('global-auth-response-headers', 'global-auth', `"${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`, {level: 'info', fidelity: sp.extAuthMapped ? 'exact' : 'manual'})
   }
 }
 

@@ -103,12 +103,12 @@ function applyClientIpFromConfigMap(cm: ConfigMapContext, model: ConfigMapModel,
   if (cm.has('use-proxy-protocol') && parseGoBool(cm.data['use-proxy-protocol']) !== undefined) {
     if (s.pp) {
       cm.account('use-proxy-protocol', diagnostic('client-ip-proxy-protocol', {key: 'use-proxy-protocol', value: cm.data['use-proxy-protocol']}, {hint: 'proxyProtocol needs Envoy Gateway v1.5+; older releases take enableProxyProtocol: true'}))
-    } else cm.exact('use-proxy-protocol', `use-proxy-protocol: "${cm.data['use-proxy-protocol']}" matches Envoy's default (no PROXY protocol)`)
+    } else cm.exact('use-proxy-protocol', `"${cm.data['use-proxy-protocol']}" matches Envoy's default (no PROXY protocol)`)
   }
   if (s.xff) accountForwardedDetection(cm, model, s)
   for (const key of ['use-forwarded-headers', 'enable-real-ip']) {
     if (cm.has(key) && parseGoBool(cm.data[key]) === false) {
-      cm.exact(key, s.xff ? `${key}: "${cm.data[key]}" (off; client IP detection comes from ${s.xffKey})` : `${key}: "${cm.data[key]}" matches Envoy's default (X-Forwarded-For is not trusted for the client IP)`)
+      cm.exact(key, s.xff ? `"${cm.data[key]}" (off; client IP detection comes from ${s.xffKey})` : `"${cm.data[key]}" matches Envoy's default (X-Forwarded-For is not trusted for the client IP)`)
     }
   }
   accountForwardedForHeader(cm, model, s)
@@ -166,7 +166,7 @@ function accountForwardedDetection(cm: ConfigMapContext, model: ConfigMapModel, 
     message += '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which the listeners set themselves (see forwarded-headers)'
   }
   cm.account(xffKey, {level, code, fidelity, message, hint})
-  if (s.forwarded && parseGoBool(cm.data['enable-real-ip']) === true) cm.exact('enable-real-ip', `enable-real-ip: "${cm.data['enable-real-ip']}" is implied by use-forwarded-headers`)
+  if (s.forwarded && parseGoBool(cm.data['enable-real-ip']) === true) cm.exact('enable-real-ip', `"${cm.data['enable-real-ip']}" is implied by use-forwarded-headers`)
   model.checklist.push(
     `use-forwarded-headers/enable-real-ip: with TLS terminated by a load balancer that forwards plain HTTP to port 80, nginx skipped the HTTPS redirect for X-Forwarded-Proto: https; the https-redirect HTTPRoute on the "http" listener redirects regardless, which loops: send such traffic to the https listener, or restrict the redirect route with a header match on X-Forwarded-Proto`,
   )
@@ -176,7 +176,7 @@ function accountForwardedForHeader(cm: ConfigMapContext, model: ConfigMapModel, 
   if (!cm.has('forwarded-for-header')) return
   const {header} = s
   if (!s.xff) cm.account('forwarded-for-header', diagnostic('configmap-key-unused', {key: 'forwarded-for-header', value: cm.data['forwarded-for-header']}))
-  else if (!s.customHeader) cm.exact('forwarded-for-header', `forwarded-for-header: "${cm.data['forwarded-for-header']}" is the X-Forwarded-For header Envoy reads`)
+  else if (!s.customHeader) cm.exact('forwarded-for-header', `"${cm.data['forwarded-for-header']}" is the X-Forwarded-For header Envoy reads`)
   else if (model.clientTraffic.clientIPDetection?.customHeader) {
     cm.account(
       'forwarded-for-header',
@@ -195,7 +195,7 @@ function accountProxyRealIpCidr(cm: ConfigMapContext, s: ClientIpSettings): void
   if (!s.xff && !s.pp) cm.account('proxy-real-ip-cidr', diagnostic('configmap-key-unused', {key: 'proxy-real-ip-cidr', value: raw}))
   else if (s.xff && s.customHeader) cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'custom-header'}, {level: 'info', fidelity: 'approximate'}))
   else if (s.xff && !s.trustAll) cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'xff', cidrs: s.cidrs}, {level: s.badCidrs.length > 0 ? 'warning' : 'info', fidelity: 'exact'}))
-  else if (s.xff) cm.exact('proxy-real-ip-cidr', `proxy-real-ip-cidr: "${raw}" trusts every peer; see ${s.xffKey} for how that is translated${invalid}`)
+  else if (s.xff) cm.exact('proxy-real-ip-cidr', `"${raw}" trusts every peer; see ${s.xffKey} for how that is translated${invalid}`)
   else cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'proxy-protocol'}, {level: 'info', fidelity: 'approximate', hint: 'keep the Envoy Service reachable only through the load balancer'}))
 }
 
@@ -219,7 +219,7 @@ function applyForwardedHeaders(cm: ConfigMapContext, model: ConfigMapModel, s: C
   if (fullForwardedFor && !forwarded) {
     cm.account('compute-full-forwarded-for', diagnostic('configmap-key-unused', {key: 'compute-full-forwarded-for', value: raw}))
   } else if (fullForwardedFor) {
-    cm.exact('compute-full-forwarded-for', `compute-full-forwarded-for: "${raw}": nginx passed the received X-Forwarded-For with the peer appended, as Envoy does with clientIPDetection`)
+    cm.exact('compute-full-forwarded-for', `"${raw}": nginx passed the received X-Forwarded-For with the peer appended, as Envoy does with clientIPDetection`)
   } else {
     cm.account('compute-full-forwarded-for', {
       level: 'info',

@@ -105,7 +105,7 @@ export function applyRedirectDefaults(cm: ConfigMapContext): void {
       cm.account(key, diagnostic('configmap-value-invalid', {key, value: cm.data[key], expected: 'boolean', default: read[field], scope: 'route-default'}))
       continue
     }
-    cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `${key}: "${cm.data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`})
+    cm.note(key, 'configmap-route-default', `"${cm.data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`, {level: 'info', fidelity: 'exact'})
   }
   for (const [key, {dflt, note}] of Object.entries(REDIRECT_DEFAULTS)) {
     if (!cm.has(key)) continue
@@ -132,13 +132,13 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
   const triesN = tries !== undefined && tries >= 0 ? tries : 3
   if (!cm.traffic.nginxDefaults) {
     for (const key of ['proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
+      cm.note(key, 'configmap-route-default-approximate', `"${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, {level: 'info', fidelity: 'approximate', hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
     }
     return
   }
   if (conditions.includes('off') || triesN === 1) {
     const why = conditions.includes('off') ? 'proxy-next-upstream off' : 'proxy-next-upstream-tries 1'
-    cm.account('proxy-next-upstream', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream: "${nextRaw}": no retries (${why}), as Envoy Gateway without retry`})
+    cm.note('proxy-next-upstream', 'configmap-route-default', `"${nextRaw}": no retries (${why}), as Envoy Gateway without retry`, {level: 'info', fidelity: 'exact'})
   } else {
     // The same mapping as the proxy-next-upstream annotation (timeouts family).
     const retryOn = retryOnFor(conditions)
@@ -163,8 +163,8 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
         `${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
     })
   }
-  cm.account('proxy-next-upstream-tries', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`})
-  cm.account('proxy-next-upstream-timeout', {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `proxy-next-upstream-timeout: "${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`})
+  cm.note('proxy-next-upstream-tries', 'configmap-route-default', `"${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`, {level: 'info', fidelity: 'exact'})
+  cm.note('proxy-next-upstream-timeout', 'configmap-route-default-approximate', `"${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`, {level: 'info', fidelity: 'approximate'})
 }
 
 /**

@@ -50,8 +50,8 @@ function applyHttp2(cm: ConfigMapContext, model: ConfigMapModel): string[] | und
     const h2 = cm.bool('use-http2', true)
     if (parseGoBool(data['use-http2']) !== undefined) {
       cm.use('use-http2')
-      if (h2) cm.exact('use-http2', 'use-http2: "true": HTTP/2 over TLS, as Envoy offers by default (ALPN h2, http/1.1)')
-      else cm.exact('use-http2', 'use-http2: "false" -> tls.alpnProtocols: [http/1.1] (no HTTP/2 on the https listener)')
+      if (h2) cm.exact('use-http2', '"true": HTTP/2 over TLS, as Envoy offers by default (ALPN h2, http/1.1)')
+      else cm.exact('use-http2', '"false" -> tls.alpnProtocols: [http/1.1] (no HTTP/2 on the https listener)')
     }
   }
   if (has('http2-max-concurrent-streams')) {
@@ -60,7 +60,7 @@ function applyHttp2(cm: ConfigMapContext, model: ConfigMapModel): string[] | und
     if (raw !== undefined && raw >= 1 && raw <= 2147483647) {
       model.clientTraffic.http2 = {maxConcurrentStreams: n}
       cm.use('http2-max-concurrent-streams')
-      cm.exact('http2-max-concurrent-streams', `http2-max-concurrent-streams: "${data['http2-max-concurrent-streams']}" -> http2.maxConcurrentStreams: ${n}`)
+      cm.exact('http2-max-concurrent-streams', `"${data['http2-max-concurrent-streams']}" -> http2.maxConcurrentStreams: ${n}`)
     }
   }
   return has('use-http2') && parseGoBool(data['use-http2']) === false ? ['http/1.1'] : undefined
@@ -114,7 +114,7 @@ function applyCurves(cm: ConfigMapContext, tls: Record<string, any>): void {
   if (!cm.has('ssl-ecdh-curve')) return
   const raw = cm.data['ssl-ecdh-curve'].trim()
   if (raw === '' || raw.toLowerCase() === 'auto') {
-    cm.exact('ssl-ecdh-curve', `ssl-ecdh-curve: "${raw}": library default curves, as Envoy (X25519, P-256)`)
+    cm.exact('ssl-ecdh-curve', `"${raw}": library default curves, as Envoy (X25519, P-256)`)
     return
   }
   const names = splitList(raw, /:/)
