@@ -1,6 +1,19 @@
 /** Diagnostics about the controller ConfigMap (src/configmap/, tcp/udp-services). */
-import {renderNote} from './annotations.js'
+import {renderNote, type AnnotationNote} from './annotations.js'
 import {defineDiagnostic} from './define.js'
+
+/**
+ * A ConfigMap key that is absent, so nginx's own default applied: `default` is that value, `note` what the message
+ * prints after "nginx's default " (it names the key and quotes the default as the sentence reads).
+ */
+export interface DefaultNote {
+  key: string
+  default: string
+  note: string
+}
+
+/** A key's account ({key, value, note}: `<key>: <note>`) or, for an absent key, nginx's default (DefaultNote). */
+const renderKeyNote = (d: AnnotationNote | DefaultNote): string => ('default' in d ? `nginx's default ${d.note}` : renderNote(d))
 
 /** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
 const UNUSED_BECAUSE = {
@@ -270,28 +283,28 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: 'exact',
     doc: 'A ConfigMap key that was the default of every location (every Ingress without the matching annotation) is carried exactly: the generated routes, https-redirect routes or the Gateway-level policy (--nginx-defaults) apply the same value. A warning only when an address list held invalid entries that nginx skipped too. Nothing to do.',
-    render: renderNote,
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-route-default-approximate',
     level: 'info',
     fidelity: 'approximate',
     doc: 'A ConfigMap key that was the default of every location is carried with a difference, or not carried and Envoy Gateway\'s own default differs from the value (retries, timeouts, balancer, buffers). The message names the difference; most often rerunning with --nginx-defaults emits a Gateway-level BackendTrafficPolicy/ClientTrafficPolicy with the value. Trips `--fail-on approximate` through the ConfigMap key.',
-    render: renderNote,
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-route-default-manual',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A ConfigMap key that was the default of every location is not carried, and the difference changes what clients see (HTTPS redirect code or exemptions, a balancer Envoy has not, the ModSecurity WAF, header defaults). The conversion assumes ingress-nginx\'s default: set the equivalent annotation on the Ingresses that relied on the key, or adjust the generated objects. Trips `--fail-on manual`.',
-    render: renderNote,
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-route-default-ignored',
     level: 'info',
     fidelity: 'ignored',
     doc: 'A ConfigMap key that was the default of every location only tuned nginx itself (buffers, temp files, proxy internals) and has no effect under Envoy Gateway. Nothing to do.',
-    render: renderNote,
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-snippet',
@@ -379,13 +392,16 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'proxy-body-size of the ConfigMap: the default request body limit of every location (nginx 1m). Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends; rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit. 0 means no limit, as Envoy (info).',
-    render: renderNote,
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'proxy-body-size-default',
     level: 'info',
     fidelity: 'approximate',
     doc: 'Nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends. What to do: rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi.',
+    /** default: nginx's default limit, which applies because the ConfigMap has no key (proxy-body-size). */
+    render: (d: {key: 'proxy-body-size'; default: string}) =>
+      `nginx limited request bodies to ${d.default} by default (${d.key}); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends`,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-approximate',
