@@ -348,13 +348,21 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'global-auth-url -> a Gateway-level SecurityPolicy extAuth.http. nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and headersToExtAuth: approximate; manual for an oauth2-proxy that answers 202 or a target that cannot be reached. Check the auth service\'s answers before cutover.',
-    /** The cases without an extAuth: an URL outside the cluster, no --nginx-defaults, an empty value (the generated extAuth writes its own message). */
-    render: (d: {key: 'global-auth-url'; value: string; case: 'not-in-cluster' | 'not-generated' | 'empty'}) =>
-      d.case === 'empty'
-        ? `${d.key}: "${d.value}" is empty: no global auth, as in nginx`
-        : d.case === 'not-in-cluster'
-          ? `${d.key}: "${d.value}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`
-          : `${d.key}: "${d.value}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`,
+    /**
+     * generated: the Gateway-level extAuth (summary: how it reaches the auth service, headersToExtAuth: the headers it
+     * forwards, https: the URL is https). The cases without one: an URL outside the cluster, no --nginx-defaults, an
+     * empty value.
+     */
+    render: (d: {key: 'global-auth-url'; value: string} & ({case: 'not-in-cluster' | 'not-generated' | 'empty'} | {case: 'generated'; summary: string; headersToExtAuth: string[]; https: boolean})) =>
+      d.case === 'generated'
+        ? `${d.key}: "${d.value}" -> Gateway-level SecurityPolicy extAuth.http (${d.summary}); ` +
+          `nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and the headersToExtAuth listed (${d.headersToExtAuth.join(', ')}); only a 200 answer lets a request through; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth` +
+          (d.https ? '; the URL is https: the auth Service needs a BackendTLSPolicy (Envoy connects in plain HTTP otherwise)' : '')
+        : d.case === 'empty'
+          ? `${d.key}: "${d.value}" is empty: no global auth, as in nginx`
+          : d.case === 'not-in-cluster'
+            ? `${d.key}: "${d.value}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`
+            : `${d.key}: "${d.value}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`,
   }),
   defineDiagnostic({
     code: 'hsts',
