@@ -15,6 +15,11 @@ export interface DefaultNote {
 /** A key's account ({key, value, note}: `<key>: <note>`) or, for an absent key, nginx's default (DefaultNote). */
 const renderKeyNote = (d: AnnotationNote | DefaultNote): string => ('default' in d ? `nginx's default ${d.note}` : renderNote(d))
 
+/** What happens to every route of the Gateway when Envoy Gateway has Lua off (lua-needs-enable-lua, and the checklist). */
+export function luaOutage(gateway: {namespace: string; name: string}): string {
+  return `Envoy Gateway v1.9 has Lua off unless the EnvoyGateway configuration (ConfigMap envoy-gateway-config) sets extensionApis.enableLua: true, and with Lua off it answers 500 on every route of ${gateway.namespace}/${gateway.name} once this policy exists (envoyextensionpolicy.go: a Lua error fails the routes, there is no fail-open)`
+}
+
 /** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
 const UNUSED_BECAUSE = {
   'hsts-max-age': 'has no effect with hsts off',
@@ -243,6 +248,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'proxy-set-headers / add-headers name a ConfigMap of headers that nginx set on every request or response: they become ClientTrafficPolicy/route header settings. Exact, approximate when values use nginx variables Envoy has no equivalent for, manual when the ConfigMap is not in the input or headers cannot be carried.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-key-mapped',
@@ -394,6 +400,8 @@ export const CONFIGMAP = [
     code: 'lua-needs-enable-lua',
     level: 'warning',
     doc: 'The ConfigMap\'s block-user-agents / block-referers are converted to an EnvoyExtensionPolicy running a Lua script on every route of the Gateway. Envoy Gateway v1.9 has Lua off unless its configuration sets extensionApis.enableLua: true, and with Lua off every route of the Gateway answers 500 once the policy exists (no fail-open). What to do: set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere.',
+    /** policy: the EnvoyExtensionPolicy running the Lua script; gateway: the Gateway whose routes it covers. */
+    render: (d: {policy: string; gateway: {namespace: string; name: string}}) => `EnvoyExtensionPolicy ${d.policy} runs a Lua script: ${luaOutage(d.gateway)}`,
   }),
   defineDiagnostic({
     code: 'proxy-body-size',
