@@ -80,12 +80,12 @@ function applyProtocols(cm: ConfigMapContext, tls: Record<string, any>): void {
   const notes: string[] = []
   if (unknown.length > 0) notes.push(`${unknown.join(', ')} not supported by Envoy and dropped`)
   if (gaps.length > 0) notes.push(`Envoy cannot leave out ${gaps.map((g) => `TLS ${g}`).join(', ')} inside the range`)
-  cm.account('ssl-protocols', {
-    level: notes.length > 0 ? 'warning' : 'info',
-    code: notes.length > 0 ? 'ssl-protocols-approximate' : 'configmap-key-mapped',
-    fidelity: notes.length > 0 ? 'approximate' : 'exact',
-    message: `ssl-protocols: "${raw}" -> tls.minVersion: "${tls.minVersion}", tls.maxVersion: "${tls.maxVersion}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
-  })
+  cm.note(
+    'ssl-protocols',
+    notes.length > 0 ? 'ssl-protocols-approximate' : 'configmap-key-mapped',
+    `"${raw}" -> tls.minVersion: "${tls.minVersion}", tls.maxVersion: "${tls.maxVersion}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+    {level: notes.length > 0 ? 'warning' : 'info', fidelity: notes.length > 0 ? 'approximate' : 'exact'},
+  )
 }
 
 function applyCiphers(cm: ConfigMapContext, tls: Record<string, any>): void {
@@ -101,12 +101,12 @@ function applyCiphers(cm: ConfigMapContext, tls: Record<string, any>): void {
   } else {
     tls.ciphers = kept
     cm.use('ssl-ciphers')
-    cm.account('ssl-ciphers', {
-      level: dropped.length > 0 ? 'warning' : 'info',
-      code: dropped.length > 0 ? 'ssl-ciphers-approximate' : 'configmap-key-mapped',
-      fidelity: dropped.length > 0 ? 'approximate' : 'exact',
-      message: `ssl-ciphers -> tls.ciphers [${kept.join(', ')}] (TLS 1.0-1.2 only: TLS 1.3 suites are not configurable)${dropped.length > 0 ? `; dropped, not supported by Envoy (BoringSSL has no DHE suites and no OpenSSL cipher-string keywords): ${dropped.join(', ')}` : ''}`,
-    })
+    cm.note(
+      'ssl-ciphers',
+      dropped.length > 0 ? 'ssl-ciphers-approximate' : 'configmap-key-mapped',
+      `-> tls.ciphers [${kept.join(', ')}] (TLS 1.0-1.2 only: TLS 1.3 suites are not configurable)${dropped.length > 0 ? `; dropped, not supported by Envoy (BoringSSL has no DHE suites and no OpenSSL cipher-string keywords): ${dropped.join(', ')}` : ''}`,
+      {level: dropped.length > 0 ? 'warning' : 'info', fidelity: dropped.length > 0 ? 'approximate' : 'exact'},
+    )
   }
 }
 
@@ -126,7 +126,8 @@ function applyCurves(cm: ConfigMapContext, tls: Record<string, any>): void {
   }
   tls.ecdhCurves = mapped
   cm.use('ssl-ecdh-curve')
-  cm.account('ssl-ecdh-curve', {level: unknown.length > 0 ? 'warning' : 'info', code: 'configmap-key-mapped', fidelity: unknown.length > 0 ? 'approximate' : 'exact', message: `ssl-ecdh-curve: "${raw}" -> tls.ecdhCurves [${mapped.join(', ')}]${unknown.length > 0 ? `; dropped (unknown to Envoy): ${unknown.join(', ')}` : ''}`})
+  const dropped = unknown.length > 0 ? `; dropped (unknown to Envoy): ${unknown.join(', ')}` : ''
+  cm.note('ssl-ecdh-curve', 'configmap-key-mapped', `"${raw}" -> tls.ecdhCurves [${mapped.join(', ')}]${dropped}`, {level: unknown.length > 0 ? 'warning' : 'info', fidelity: unknown.length > 0 ? 'approximate' : 'exact'})
 }
 
 /** The TLS family's step: http2 and tls of the ClientTrafficPolicy. */

@@ -424,6 +424,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'ssl-ciphers -> tls.ciphers of the listeners\' ClientTrafficPolicy. Approximate (warning) when ciphers BoringSSL does not have are dropped; exact otherwise (info).',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-tls13',
@@ -444,6 +445,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'ssl-protocols -> tls.minVersion / tls.maxVersion of the listeners\' ClientTrafficPolicy. Approximate (warning) when nginx allowed a set Envoy cannot express (a gap, SSLv3/TLSv1.0 below Envoy\'s floor); exact otherwise (info).',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'ssl-protocols-invalid',
