@@ -101,12 +101,9 @@ function applyCiphers(cm: ConfigMapContext, tls: Record<string, any>): void {
   } else {
     tls.ciphers = kept
     cm.use('ssl-ciphers')
-    cm.note(
-      'ssl-ciphers',
-      dropped.length > 0 ? 'ssl-ciphers-approximate' : 'configmap-key-mapped',
-      `-> tls.ciphers [${kept.join(', ')}] (TLS 1.0-1.2 only: TLS 1.3 suites are not configurable)${dropped.length > 0 ? `; dropped, not supported by Envoy (BoringSSL has no DHE suites and no OpenSSL cipher-string keywords): ${dropped.join(', ')}` : ''}`,
-      {level: dropped.length > 0 ? 'warning' : 'info', fidelity: dropped.length > 0 ? 'approximate' : 'exact'},
-    )
+    const mapped = {key: 'ssl-ciphers' as const, value: raw, kept, dropped}
+    const where = {level: dropped.length > 0 ? ('warning' as const) : ('info' as const), fidelity: dropped.length > 0 ? ('approximate' as const) : ('exact' as const)}
+    cm.account('ssl-ciphers', dropped.length > 0 ? diagnostic('ssl-ciphers-approximate', mapped, where) : diagnostic('configmap-key-mapped', mapped, where))
   }
 }
 

@@ -20,6 +20,17 @@ export function luaOutage(gateway: {namespace: string; name: string}): string {
   return `Envoy Gateway v1.9 has Lua off unless the EnvoyGateway configuration (ConfigMap envoy-gateway-config) sets extensionApis.enableLua: true, and with Lua off it answers 500 on every route of ${gateway.namespace}/${gateway.name} once this policy exists (envoyextensionpolicy.go: a Lua error fails the routes, there is no fail-open)`
 }
 
+/** ssl-ciphers -> tls.ciphers: `kept` the suites Envoy (BoringSSL) has, `dropped` the ones it has not. */
+export interface CiphersData {
+  key: 'ssl-ciphers'
+  value: string
+  kept: string[]
+  dropped: string[]
+}
+
+const renderCiphers = (d: CiphersData): string =>
+  `${d.key} -> tls.ciphers [${d.kept.join(', ')}] (TLS 1.0-1.2 only: TLS 1.3 suites are not configurable)${d.dropped.length > 0 ? `; dropped, not supported by Envoy (BoringSSL has no DHE suites and no OpenSSL cipher-string keywords): ${d.dropped.join(', ')}` : ''}`
+
 /** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
 const UNUSED_BECAUSE = {
   'hsts-max-age': 'has no effect with hsts off',
@@ -255,7 +266,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'The ConfigMap key maps to a field of the Gateway-level ClientTrafficPolicy or BackendTrafficPolicy. Exact, or approximate with the difference in the message (a warning when it changes what clients see). Nothing to do for exact ones.',
-    render: renderNote,
+    render: (d: AnnotationNote | CiphersData) => ('kept' in d ? renderCiphers(d) : renderNote(d)),
   }),
   defineDiagnostic({
     code: 'configmap-key-not-read',
@@ -424,7 +435,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'ssl-ciphers -> tls.ciphers of the listeners\' ClientTrafficPolicy. Approximate (warning) when ciphers BoringSSL does not have are dropped; exact otherwise (info).',
-    render: renderNote,
+    render: renderCiphers,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-tls13',
