@@ -150,12 +150,23 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'use-proxy-protocol and use-forwarded-headers (or enable-real-ip) are both on. Since v1.13 ingress-nginx appends the PROXY protocol address to X-Forwarded-For and walks the chain from the right over proxy-real-ip-cidr; the ClientTrafficPolicy does the same with proxyProtocol plus clientIPDetection. A warning when nginx trusted every hop (0.0.0.0/0): Envoy trusts 1 hop instead of the forgeable leftmost entry. What to do: if more than one proxy appends to X-Forwarded-For in front of the load balancer, rerun with --client-ip xff:N or set proxy-real-ip-cidr.',
+    /**
+     * key: use-forwarded-headers or enable-real-ip; header: the header the address is read from; trust: a custom
+     * header (taken as is), every hop (nginx's 0.0.0.0/0, Envoy trusts 1) or proxy-real-ip-cidr; realIpOnly:
+     * enable-real-ip without use-forwarded-headers.
+     */
+    render: (d: {key: string; value: string; header: string; trust: 'custom-header' | 'every-hop' | 'cidrs'; realIpOnly: boolean}) =>
+      `use-proxy-protocol and ${d.key} are both on: since v1.13 ingress-nginx appends the PROXY protocol address to ${d.header} and walks that chain from the right over proxy-real-ip-cidr. ` +
+      'Envoy does the same with proxyProtocol: {} plus clientIPDetection (the PROXY address becomes the peer address, the header entries are walked from the right); ' +
+      (d.trust === 'custom-header' ? `with the custom header ${d.header} Envoy takes the header's value as is.` : d.trust === 'every-hop' ? 'as nginx trusted every hop (0.0.0.0/0), Envoy trusts 1 hop (numTrustedHops: 1) instead of the forgeable leftmost entry.' : 'trustedCIDRs = proxy-real-ip-cidr.') +
+      (d.realIpOnly ? '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which the listeners set themselves (see forwarded-headers)' : ''),
   }),
   defineDiagnostic({
     code: 'client-ip-xff-hops',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'nginx trusted proxy-real-ip-cidr 0.0.0.0/0 (its default) with real_ip_recursive on: the client IP was the leftmost X-Forwarded-For entry, which any client can forge. The ClientTrafficPolicy trusts 1 hop (xForwardedFor.numTrustedHops: 1), the address the load balancer in front of Envoy appended. What to do: if several proxies append to X-Forwarded-For before Envoy, rerun with --client-ip xff:N or set proxy-real-ip-cidr to their ranges (-> trustedCIDRs).',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'acme-challenge-exempt',
