@@ -4,6 +4,7 @@ import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {BackendOverrideIntent, BackendTlsPlan, IngressInput, ObjectIntent, ServiceBackend} from '../model/ingress-model.js'
 import type {KubeObject, NamespacedName} from '../model/types.js'
 import {dnsName} from '../model/names.js'
+import {shortHash} from '../util/hash.js'
 import {managedMetadata} from '../model/provenance.js'
 import {ENVOY_CIPHERS, tlsVersionSpan, type TlsVersion} from '../model/envoy-tls.js'
 import {denyLocations, PRECISE_HOSTNAME, splitNamespacedName} from './headers.js'
@@ -401,15 +402,38 @@ export function backendOverrideFor(
   svc: ServiceBackend,
   host: string,
   service: KubeObject | undefined,
+  taken?: BackendNames,
 ): {ref?: BackendRef; objects: ObjectIntent[]} {
   const plan = override.byHost.get(host) ?? override.own
   const inherited = plan.inheritedFrom
-  const name = dnsName(owner.name, svc.name, String(svc.port), inherited ? inherited.name : '')
+  const base = dnsName(owner.name, svc.name, String(svc.port), inherited ? inherited.name : '')
+  const namespaces = [...(plan.viaBackend ? [owner.namespace] : []), ...(plan.verify && !plan.viaBackend ? [svc.namespace] : [])]
+  const identity = `${owner.namespace}/${owner.name} ${svc.namespace}/${svc.name}:${svc.port} ${inherited ? `${inherited.namespace}/${inherited.name}` : ''}`
+  const name = claimName(taken, namespaces, base, identity)
   const sources = [objectRef('Ingress', owner), ...(inherited ? [objectRef('Ingress', inherited)] : [])]
   const objects: ObjectIntent[] = []
   if (plan.viaBackend) objects.push({from: plan.from, sources, object: backendObject(name, owner.namespace, svc, plan, sources)})
   if (plan.verify) objects.push({from: plan.from, sources, object: backendTlsPolicy(name, owner, svc, plan, sources, service)})
   return {...(plan.viaBackend ? {ref: {group: EG_GROUP, kind: 'Backend', name}} : {}), objects}
+}
+
+/** Who holds each `namespace/name` of a Backend or BackendTLSPolicy made so far (owner, Service:port, plan source). */
+export type BackendNames = Map<string, string>
+
+/**
+ * `base` unless another owner, Service:port or plan source holds it in one of `namespaces`, where the readable name
+ * cannot tell them apart: Ingress `web` with Service `api-v1` and Ingress `web-api` with Service `v1` both make
+ * `web-api-v1-<port>`; a canary of another namespace with the primary's Service name (controller.go
+ * mergeAlternativeBackends joins it by host and path, upstreamName keeps its namespace); two hosts of one Ingress
+ * inheriting proxy-ssl-* from `a/x` and `b/x` (getBackendServers). One name for two would send one's traffic to the
+ * other's Service or TLS settings. The later one gets a hash of its identity; the same identity, the same name.
+ */
+function claimName(taken: BackendNames | undefined, namespaces: string[], base: string, identity: string): string {
+  if (!taken) return base
+  const free = namespaces.every((ns) => (taken.get(`${ns}/${base}`) ?? identity) === identity)
+  const name = free ? base : dnsName(base, shortHash(identity))
+  for (const ns of namespaces) taken.set(`${ns}/${name}`, identity)
+  return name
 }
 
 function backendObject(name: string, namespace: string, svc: ServiceBackend, plan: BackendTlsPlan, sources: string[]): EmittedObject<'Backend'> {

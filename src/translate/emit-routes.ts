@@ -5,7 +5,7 @@
 import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
 import {usesCaptures} from '../annotations/rewrite.js'
-import {backendOverrideFor} from '../annotations/backend-protocol.js'
+import {backendOverrideFor, type BackendNames} from '../annotations/backend-protocol.js'
 import {isRoute} from '../model/emitted.js'
 import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
 import {about, objectRef} from '../model/diagnostics.js'
@@ -298,6 +298,8 @@ interface RouteRun {
   consumed: Set<Intent>
   /** `namespace/name` of every route emitted so far. */
   usedNames: Set<string>
+  /** The Backends and BackendTLSPolicies of backend-protocol so far, by `namespace/name`: one name, one Service:port and plan. */
+  backendNames: BackendNames
   /** Per host model, so per Gateway: two Gateways serving one hostname render two servers. */
   servers: Map<HostModel, NginxServer>
 }
@@ -324,7 +326,7 @@ export function emitRoutes(
 ): RouteEmission {
   const records: Emitted[] = []
   const routesByIngress = new Map<string, EmittedRoute[]>()
-  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), usedNames: new Set<string>(), servers: new Map()}
+  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), usedNames: new Set<string>(), backendNames: new Map(), servers: new Map()}
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
     if (ingress.intents.suppressRoute) {
@@ -390,7 +392,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     for (const part of partitions) {
       if (part.locs.length === 0) continue
       const hostCanaries = new Set<IngressModel>()
-      const rules = renderRules(ingress, part.locs, server, index, filters, run.consumed, hostCanaries, diagnostics, run.service)
+      const rules = renderRules(ingress, part.locs, server, index, filters, run.consumed, hostCanaries, diagnostics, run)
       if (rules.length === 0) continue
       if (!part.acme) {
         // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
@@ -657,7 +659,7 @@ function renderRules(
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
   diagnostics: Diagnostic[],
-  service: ServiceLookup,
+  run: Pick<RouteRun, 'service' | 'backendNames'>,
 ): RuleDraft[] {
   const intents = ingress.intents
   const drafts: RuleDraft[] = []
@@ -677,7 +679,7 @@ function renderRules(
     }
     const filters = mergeFilters(locationFilters(ingress, path, rewritten, filterRecords, consumed))
     if (!loc.backend) continue
-    drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed, service))
+    drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed, run))
   }
   return mergeDrafts(drafts)
 }
@@ -772,13 +774,13 @@ function backendDrafts(
   index: HostIndex,
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
-  service: ServiceLookup,
+  run: Pick<RouteRun, 'service' | 'backendNames'>,
 ): RuleDraft[] {
   const override = ingress.intents.backendOverride
   const ref = (b: ServiceBackend, weight?: number): BackendRef => {
     if (override) {
       consumed.add(override)
-      const {ref: r, objects} = backendOverrideFor(override, ingress.ref, {name: b.name, port: b.port, namespace: b.namespace}, loc.host, service(b.namespace, b.name))
+      const {ref: r, objects} = backendOverrideFor(override, ingress.ref, {name: b.name, port: b.port, namespace: b.namespace}, loc.host, run.service(b.namespace, b.name), run.backendNames)
       // The Backend and BackendTLSPolicy of a Service:port are emitted once per Ingress, however many rules use it.
       for (const o of objects) if (!ingress.intents.objects.some((x) => x.object.kind === o.object.kind && x.object.metadata.name === o.object.metadata.name)) ingress.intents.objects.push(o)
       if (r) return weight === undefined ? r : {...r, weight}

@@ -450,3 +450,93 @@ test('the backend override is data: backendOverrideFor derives the ref and objec
   t.deepEqual(inherited.objects[0]?.sources, ['Ingress team/web', 'Ingress team/tls-owner'])
   t.is(override.byHost.size, 1, 'the intent is not changed by use')
 })
+
+/**
+ * controller.go mergeAlternativeBackends joins a canary to the primary's location by host and path, whatever its
+ * namespace, and its upstream (upstreamName) keeps the canary's namespace: the canary's share reaches its own Service.
+ * The Backend of that Service must not share the name of the primary's same-named Service (the route emitter keeps
+ * one object per name: the canary's 20% went to the primary's Service).
+ */
+test('a canary of another namespace with a same-named Service reaches its own Service through its own Backend', (t) => {
+  const primary = ingress({'backend-protocol': 'HTTPS'})
+  const canary = ingress({canary: 'true', 'canary-weight': '20'}, {name: 'web-canary', namespace: 'canaries'})
+  const r = translateAll([primary, canary])
+  const refs: {name: string; weight: number}[] = objectsOf(r, 'HTTPRoute')[0]!.spec.rules[0].backendRefs
+  t.is(refs.length, 2)
+  t.is(refs[0]!.name, 'web-web-8443')
+  t.not(refs[1]!.name, refs[0]!.name, 'the canary share has a Backend of its own')
+  const hostOf = (name: string) => objectsOf(r, 'Backend').find((b) => b.metadata.name === name)?.spec.endpoints[0].fqdn.hostname
+  t.deepEqual(refs.map((x) => [hostOf(x.name), x.weight]), [
+    ['web.team.svc.cluster.local', 80],
+    ['web.canaries.svc.cluster.local', 20],
+  ])
+  assertValid(t, r)
+})
+
+/**
+ * controller.go getBackendServers copies the proxy-ssl-* of each host's first Ingress (with a CA) to that host's
+ * server block: one Ingress with two hosts can inherit from `a/tls` on one and `b/tls` on the other, two plans. Named
+ * after the inherited Ingress's name only, both plans shared one Backend: the second host's routes used the first
+ * host's TLS settings (verification against a CA that host never used).
+ */
+test('two hosts inheriting proxy-ssl from same-named Ingresses of two namespaces keep one Backend each', (t) => {
+  const verifying = ingress(
+    {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'a/ca', 'proxy-ssl-verify': 'on'},
+    {name: 'tls', namespace: 'a', host: 'one.example.com', paths: ['/a'], created: '2024-01-01T00:00:00Z'},
+  )
+  const clientOnly = ingress(
+    {'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'b/client', 'proxy-ssl-verify': 'off', 'proxy-ssl-protocols': 'TLSv1.3'},
+    {name: 'tls', namespace: 'b', host: 'two.example.com', paths: ['/b'], created: '2024-01-01T00:00:00Z'},
+  )
+  const both = (host: string) => ({host, http: {paths: [{path: '/app', pathType: 'Prefix', backend: {service: {name: 'app', port: {number: 8443}}}}]}})
+  const owner = ingress({'backend-protocol': 'HTTPS'}, {name: 'owner', namespace: 'c', created: '2024-01-02T00:00:00Z'})
+  owner.spec.rules = [both('one.example.com'), both('two.example.com')]
+  const r = translateAll([verifying, clientOnly, owner])
+  const backendOf = (host: string) => {
+    const route = objectsOf(r, 'HTTPRoute').find((x) => x.metadata.namespace === 'c' && x.spec.hostnames.includes(host) && x.spec.rules.some((rule: any) => rule.backendRefs?.length))!
+    const names: string[] = route.spec.rules.flatMap((rule: any) => (rule.backendRefs ?? []).map((b: any) => b.name))
+    t.is(new Set(names).size, 1, `one Backend on ${host}`)
+    t.false(route.spec.hostnames.includes(host === 'one.example.com' ? 'two.example.com' : 'one.example.com'), 'the hosts are not in one rule')
+    return objectsOf(r, 'Backend').find((b) => b.metadata.namespace === 'c' && b.metadata.name === names[0])!
+  }
+  const one = backendOf('one.example.com')
+  const two = backendOf('two.example.com')
+  t.not(one.metadata.name, two.metadata.name)
+  // one.example.com: verified (a/tls's CA, provided by hand as a ConfigMap of c), TLS 1.2 as nginx's default protocols.
+  t.is(one.spec.tls.insecureSkipVerify, undefined)
+  t.is(one.metadata.annotations?.['ingress2gw.io/source'], 'Ingress a/tls, Ingress c/owner')
+  t.true(objectsOf(r, 'BackendTLSPolicy').some((p) => p.spec.targetRefs[0].name === one.metadata.name))
+  // two.example.com: not verified, TLS 1.3 only, as b/tls's server block said.
+  t.is(two.spec.tls.insecureSkipVerify, true)
+  t.is(two.spec.tls.minVersion, '1.3')
+  t.is(two.metadata.annotations?.['ingress2gw.io/source'], 'Ingress b/tls, Ingress c/owner')
+  t.false(objectsOf(r, 'BackendTLSPolicy').some((p) => p.spec.targetRefs[0].name === two.metadata.name))
+  assertValid(t, r)
+})
+
+/**
+ * Backend names join owner, Service and port with `-`: Ingress `web` with Service `api-v1` and Ingress `web-api` with
+ * Service `v1` both made `web-api-v1-8443` in one namespace, two objects of one name whose second, once applied,
+ * replaces the first: one host's traffic reached the other Ingress's Service.
+ */
+test('two Ingresses whose owner and Service names join to one Backend name keep one Backend each', (t) => {
+  const first = ingress({'backend-protocol': 'HTTPS', 'proxy-ssl-secret': 'team/ca', 'proxy-ssl-verify': 'on'}, {name: 'web', service: 'api-v1', host: 'a.example.com'})
+  const second = ingress({'backend-protocol': 'HTTPS'}, {name: 'web-api', service: 'v1', host: 'b.example.com'})
+  const r = translateAll([first, second])
+  const backends = objectsOf(r, 'Backend')
+  t.is(new Set(backends.map((b) => `${b.metadata.namespace}/${b.metadata.name}`)).size, backends.length, 'no two Backends share a name')
+  const policies = objectsOf(r, 'BackendTLSPolicy')
+  t.is(new Set(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).size, policies.length, 'no two BackendTLSPolicies share a name')
+  const target = (host: string) => {
+    const route = objectsOf(r, 'HTTPRoute').find((x) => x.spec.hostnames.includes(host))!
+    const name = route.spec.rules[0].backendRefs[0].name
+    return backends.find((b) => b.metadata.name === name)
+  }
+  t.is(target('a.example.com')?.spec.endpoints[0].fqdn.hostname, 'api-v1.team.svc.cluster.local')
+  t.is(target('a.example.com')?.spec.tls.insecureSkipVerify, undefined, 'web verifies its backend')
+  t.is(target('b.example.com')?.spec.endpoints[0].fqdn.hostname, 'v1.team.svc.cluster.local')
+  t.is(target('b.example.com')?.spec.tls.insecureSkipVerify, true, 'web-api does not')
+  // The policy of web's Backend targets web's Backend.
+  t.deepEqual(policies.map((p) => p.spec.targetRefs[0].name), [target('a.example.com')?.metadata.name])
+  assertValid(t, r)
+})
