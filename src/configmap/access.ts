@@ -2,11 +2,10 @@ import type {AuthServer} from '../annotations/external-auth/forms.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {globalExtAuthShape} from '../annotations/external-auth/global-auth.js'
 import {normalizeSourceRange} from '../annotations/access-lists.js'
-import {maskUrlUserinfo} from '../model/credentials.js'
 import {EG_API_VERSION, GATEWAY_GROUP, acmeExemptPolicyName} from '../model/gateway-refs.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
-import {emitObject, httpListenerTargets, splitList, truncate} from './context.js'
+import {emitObject, httpListenerTargets, splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, ConfigMapSpec} from './types.js'
 
 const globalAuth = (level: 'info' | 'warning') => ({level, code: 'global-auth' as const})
@@ -98,18 +97,17 @@ export function applyAccessLists(cm: ConfigMapContext, sp: SecurityDefaults): vo
     if (!has(key)) continue
     const invalid = list.invalid.length > 0 ? ` (invalid entries dropped: ${list.invalid.join(', ')})` : ''
     if (list.valid.length === 0) {
-      cm.account(key, {level: list.invalid.length > 0 ? 'warning' : 'info', code: 'configmap-route-default', fidelity: 'exact', message: `${key}: "${data[key]}" lists no valid address: nothing to translate${invalid}`})
+      cm.note(key, 'configmap-route-default', `"${data[key]}" lists no valid address: nothing to translate${invalid}`, {level: list.invalid.length > 0 ? 'warning' : 'info', fidelity: 'exact'})
     } else if (on) {
       sp.keys.push(key)
-      cm.account(key, {
-        level: list.invalid.length > 0 ? 'warning' : 'info',
-        code: 'configmap-access-list',
-        fidelity: key === 'block-cidrs' ? 'approximate' : 'exact',
-        message: `${key}: "${data[key]}" ${what} -> Gateway-level SecurityPolicy authorization rule ${key === allowKey ? 'Allow (defaultAction Deny)' : 'Deny'}${key === 'block-cidrs' ? '; a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies' : ''}${invalid}`,
-        hint: 'the client address depends on the ClientTrafficPolicy client IP detection',
-      })
+      cm.note(
+        key,
+        'configmap-access-list',
+        `"${data[key]}" ${what} -> Gateway-level SecurityPolicy authorization rule ${key === allowKey ? 'Allow (defaultAction Deny)' : 'Deny'}${key === 'block-cidrs' ? '; a route-level SecurityPolicy replaces the Gateway-level one, so on such routes the block list no longer applies' : ''}${invalid}`,
+        {level: list.invalid.length > 0 ? 'warning' : 'info', fidelity: key === 'block-cidrs' ? 'approximate' : 'exact', hint: 'the client address depends on the ClientTrafficPolicy client IP detection'},
+      )
     } else {
-      cm.account(key, {level: 'warning', code: 'configmap-access-list', fidelity: 'manual', message: `${key}: "${data[key]}" ${what}; Envoy Gateway lets every client through unless a SecurityPolicy authorizes by address${invalid}`, hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy authorization'})
+      cm.note(key, 'configmap-access-list', `"${data[key]}" ${what}; Envoy Gateway lets every client through unless a SecurityPolicy authorizes by address${invalid}`, {level: 'warning', fidelity: 'manual', hint: 'rerun with --nginx-defaults for a Gateway-level SecurityPolicy authorization'})
     }
   }
   if (on && rules.length > 0) {
@@ -129,7 +127,7 @@ const ANNOTATION_ONLY: Record<string, string> = {
 /** The ANNOTATION_ONLY keys present in the ConfigMap: one warning each. */
 export function accountAnnotationOnlyKeys(cm: ConfigMapContext): void {
   for (const [key, note] of Object.entries(ANNOTATION_ONLY)) {
-    if (cm.has(key)) cm.account(key, {level: 'warning', code: 'configmap-key-not-read', fidelity: 'ignored', message: `${key}: "${truncate(cm.data[key])}" ${note}`})
+    cm.notice(key, {level: 'warning', code: 'configmap-key-not-read'}, 'ignored', note)
   }
 }
 
@@ -159,10 +157,8 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
   const gw = cm.traffic.gateway
   let globalAuthServer: AuthServer | undefined
   if (has('global-auth-url') && data['global-auth-url'].trim() !== '') {
-    const written = data['global-auth-url'].trim()
-    const target = clusterServiceUrl(written)
-    // Quoted in messages, data and the checklist: credentials written into the URL (user:token@) are masked.
-    const url = maskUrlUserinfo(written)
+    const url = data['global-auth-url'].trim()
+    const target = clusterServiceUrl(url)
     if (on && target) {
       const shape = globalExtAuthShape(target, has('global-auth-response-headers') ? splitList(data['global-auth-response-headers'], /,/) : [])
       globalAuthServer = shape.server
@@ -172,17 +168,9 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
       sp.extAuthMapped = true
       sp.keys.push('global-auth-url', 'global-auth-response-headers')
       if (shape.ownerStep) model.checklist.push(`global-auth-url ${url}: ${shape.ownerStep}`)
-      cm.account('global-auth-url', {
-        level: 'warning',
-        code: 'global-auth-url',
-        fidelity: shape.server === 'oauth2-proxy' ? 'manual' : 'approximate',
-        message:
-          `global-auth-url: "${url}" -> Gateway-level SecurityPolicy extAuth.http (${shape.summary}); ` +
-          `nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and the headersToExtAuth listed (${shape.headersToExtAuth.join(', ')}); only a 200 answer lets a request through; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth` +
-          (target.scheme === 'https' ? '; the URL is https: the auth Service needs a BackendTLSPolicy (Envoy connects in plain HTTP otherwise)' : ''),
-        hint:
-          `${shape.ownerStep ? `before cutover: ${shape.ownerStep}; ` : 'check that the auth service answers 200 (not 202 or 204) to an allowed request; '}${'pathOverride' in shape.http ? 'pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ' : ''}${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list other headers the auth service reads in extAuth.headersToExtAuth`,
-      })
+      const hint = `${shape.ownerStep ? `before cutover: ${shape.ownerStep}; ` : 'check that the auth service answers 200 (not 202 or 204) to an allowed request; '}${'pathOverride' in shape.http ? 'pathOverride needs Envoy Gateway v1.8+ (path would append the request path); ' : ''}${target.namespace !== gw.namespace ? `a ReferenceGrant in ${target.namespace} (from SecurityPolicy in ${gw.namespace} to Service ${target.name}) is generated; ` : ''}list other headers the auth service reads in extAuth.headersToExtAuth`
+      const generated = {key: 'global-auth-url' as const, value: url, case: 'generated' as const, summary: shape.summary, headersToExtAuth: shape.headersToExtAuth, https: target.scheme === 'https'}
+      cm.account('global-auth-url', diagnostic('global-auth-url', generated, {level: 'warning', fidelity: shape.server === 'oauth2-proxy' ? 'manual' : 'approximate', hint}))
       if (target.namespace !== gw.namespace) {
         emitObject(model, {
           apiVersion: `${GATEWAY_GROUP}/v1beta1`,
@@ -206,14 +194,14 @@ export function applyGlobalAuth(cm: ConfigMapContext, model: ConfigMapModel, sp:
     if (!has(key)) continue
     if (key === 'global-auth-signin' && globalAuthServer !== undefined && globalAuthServer !== 'unknown') {
       // A recognised server answers the Envoy check of a signed-out browser with its own sign-in redirect.
-      cm.account(key, {...globalAuth('info'), fidelity: 'approximate', message: `${key}: "${truncate(maskUrlUserinfo(data[key]))}" redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`})
+      cm.notice(key, globalAuth('info'), 'approximate', `redirected unauthenticated users to a sign-in page; the ${globalAuthServer} check now answers a signed-out browser with its own sign-in redirect (see global-auth-url)`)
       continue
     }
     const manual = MANUAL_COMPANIONS.has(key)
-    cm.account(key, {...globalAuth(manual ? 'warning' : 'info'), fidelity: manual ? 'manual' : 'approximate', message: `${key}: "${truncate(maskUrlUserinfo(data[key]))}" ${note}`})
+    cm.notice(key, globalAuth(manual ? 'warning' : 'info'), manual ? 'manual' : 'approximate', note)
   }
   if (has('global-auth-response-headers')) {
-    cm.account('global-auth-response-headers', {level: 'info', code: 'global-auth', fidelity: sp.extAuthMapped ? 'exact' : 'manual', message: `global-auth-response-headers: "${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`})
+    cm.note('global-auth-response-headers', 'global-auth', `"${data['global-auth-response-headers']}" ${sp.extAuthMapped ? "-> extAuth.http.headersToBackend, and removed from client requests by every listener's ClientTrafficPolicy (earlyRequestHeaders, before extAuth runs): nginx set them from the auth answer only, none it lacked, while Envoy copies only the headers the answer has and would pass a client-sent one on" : 'copied auth response headers upstream; see global-auth-url'}`, {level: 'info', fidelity: sp.extAuthMapped ? 'exact' : 'manual'})
   }
 }
 

@@ -1,9 +1,8 @@
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {LONG_LIVED_SECONDS, longLivedDefault} from '../annotations/timeouts.js'
 import {parseNginxSize} from '../model/units.js'
-import {diag} from '../model/diagnostics.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
-import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, KeyDiagnostic} from './types.js'
+import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 import {routeDefaultNotice} from './context.js'
 
 
@@ -44,38 +43,30 @@ export function applyBodySize(cm: ConfigMapContext, model: ConfigMapModel): void
       model.backendTraffic.requestBuffer = {limit: limit.quantity}
       model.backendTrafficKeys.push('proxy-body-size')
     }
-    const msg = limit.unlimited
-      ? `proxy-body-size: "${bodyRaw}" means no limit, as Envoy: no requestBuffer`
+    // The note after `proxy-body-size: `, quoting the value; when the key is absent nginx's default 1m applied.
+    const value = `"${bodyRaw}"`
+    const note = limit.unlimited
+      ? `${value} means no limit, as Envoy: no requestBuffer`
       : longLived
-        ? `proxy-body-size: "${bodyRaw}" is not enforced by the Gateway-level BackendTrafficPolicy: the ConfigMap's ${longLived.key} ${longLived.seconds}s marks every location as long-lived (WebSockets, streams), and Envoy Gateway refuses upgrades on every route that inherits a requestBuffer (xds route.go buildUpgradeConfig), its only hard body limit; bodies nginx refused with 413 reach the backends, except on Ingresses whose own proxy-body-size and shorter proxy-read-timeout and proxy-send-timeout give their routes a requestBuffer`
-        : `proxy-body-size: "${bodyRaw}" -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, and Envoy Gateway refuses WebSocket upgrades on every route that inherits it (xds route.go buildUpgradeConfig)`
+        ? `${value} is not enforced by the Gateway-level BackendTrafficPolicy: the ConfigMap's ${longLived.key} ${longLived.seconds}s marks every location as long-lived (WebSockets, streams), and Envoy Gateway refuses upgrades on every route that inherits a requestBuffer (xds route.go buildUpgradeConfig), its only hard body limit; bodies nginx refused with 413 reach the backends, except on Ingresses whose own proxy-body-size and shorter proxy-read-timeout and proxy-send-timeout give their routes a requestBuffer`
+        : `${value} -> Gateway-level BackendTrafficPolicy requestBuffer.limit: ${limit.quantity} (413 above it, as nginx); requestBuffer also buffers each whole request before forwarding it, and Envoy Gateway refuses WebSocket upgrades on every route that inherits it (xds route.go buildUpgradeConfig)`
     const hint = longLived
       ? `if no Ingress serves WebSockets or long streams, set proxy-read-timeout and proxy-send-timeout below ${LONG_LIVED_SECONDS} in the ConfigMap (raise them on the Ingresses that need it) and convert again, or limit request sizes in the backends`
       : `Ingresses with proxy-read-timeout or proxy-send-timeout of ${LONG_LIVED_SECONDS}s or more, or proxy-request-buffering "off", get a route-level BackendTrafficPolicy that replaces this one without requestBuffer; ` +
         'for another WebSocket or streaming Ingress, set nginx.ingress.kubernetes.io/proxy-body-size: "0" on it and convert again'
-    const d: KeyDiagnostic = {level: limit.unlimited ? 'info' : 'warning', code: 'proxy-body-size', fidelity: 'approximate', message: msg, hint: limit.unlimited ? undefined : hint}
-    if (has('proxy-body-size') && body.ok) cm.account('proxy-body-size', d)
-    else if (!has('proxy-body-size')) model.general.push(diag({...d, ...cm.cmSubject, message: `nginx's default ${msg.replace(/^proxy-body-size: "1m"/, 'proxy-body-size 1m')}`}))
+    const where = {level: limit.unlimited ? ('info' as const) : ('warning' as const), hint: limit.unlimited ? undefined : hint}
+    if (has('proxy-body-size') && body.ok) cm.note('proxy-body-size', 'proxy-body-size', note, where)
+    else if (!has('proxy-body-size')) {
+      model.general.push(diagnostic('proxy-body-size', {key: 'proxy-body-size', default: '1m', note: `proxy-body-size 1m${note.slice(value.length)}`}, {...where, ...cm.cmSubject}))
+    }
   } else if (has('proxy-body-size') && body.ok) {
-    cm.account('proxy-body-size', {
-      level: 'info',
-      code: 'proxy-body-size',
-      fidelity: 'approximate',
-      message: limit.unlimited
-        ? `proxy-body-size: "${bodyRaw}" means no limit, as Envoy Gateway`
-        : `proxy-body-size: "${bodyRaw}": nginx limited request bodies to ${bodyRaw} by default; Envoy Gateway sets no limit`,
-      hint: limit.unlimited ? undefined : 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit, or rely on the per-Ingress proxy-body-size annotations',
-    })
-  } else if (!has('proxy-body-size')) {
-    model.general.push(
-      diag({
-        level: 'info',
-        code: 'proxy-body-size-default',
-        ...cm.cmSubject,
-        fidelity: 'approximate',
-        message: 'nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends',
-        hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi',
-      }),
+    cm.note(
+      'proxy-body-size',
+      'proxy-body-size',
+      limit.unlimited ? `"${bodyRaw}" means no limit, as Envoy Gateway` : `"${bodyRaw}": nginx limited request bodies to ${bodyRaw} by default; Envoy Gateway sets no limit`,
+      {level: 'info', hint: limit.unlimited ? undefined : 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit, or rely on the per-Ingress proxy-body-size annotations'},
     )
+  } else if (!has('proxy-body-size')) {
+    model.general.push(diagnostic('proxy-body-size-default', {key: 'proxy-body-size', default: '1m'}, {...cm.cmSubject, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi'}))
   }
 }

@@ -1,10 +1,8 @@
 import {normalizeSourceRange} from '../annotations/access-lists.js'
 import {parseGoBool} from '../model/go-decode.js'
 import {forwardedHeadersDiagnostic} from './forwarded-headers.js'
-import type {Diagnostic} from '../model/types.js'
 import {splitList} from './context.js'
 import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
-import type {Code} from '../model/catalogue/index.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 
 const CLIENT_IP_KEYS = ['use-proxy-protocol', 'use-forwarded-headers', 'enable-real-ip', 'forwarded-for-header', 'proxy-real-ip-cidr']
@@ -103,12 +101,12 @@ function applyClientIpFromConfigMap(cm: ConfigMapContext, model: ConfigMapModel,
   if (cm.has('use-proxy-protocol') && parseGoBool(cm.data['use-proxy-protocol']) !== undefined) {
     if (s.pp) {
       cm.account('use-proxy-protocol', diagnostic('client-ip-proxy-protocol', {key: 'use-proxy-protocol', value: cm.data['use-proxy-protocol']}, {hint: 'proxyProtocol needs Envoy Gateway v1.5+; older releases take enableProxyProtocol: true'}))
-    } else cm.exact('use-proxy-protocol', `use-proxy-protocol: "${cm.data['use-proxy-protocol']}" matches Envoy's default (no PROXY protocol)`)
+    } else cm.exact('use-proxy-protocol', `"${cm.data['use-proxy-protocol']}" matches Envoy's default (no PROXY protocol)`)
   }
   if (s.xff) accountForwardedDetection(cm, model, s)
   for (const key of ['use-forwarded-headers', 'enable-real-ip']) {
     if (cm.has(key) && parseGoBool(cm.data[key]) === false) {
-      cm.exact(key, s.xff ? `${key}: "${cm.data[key]}" (off; client IP detection comes from ${s.xffKey})` : `${key}: "${cm.data[key]}" matches Envoy's default (X-Forwarded-For is not trusted for the client IP)`)
+      cm.exact(key, s.xff ? `"${cm.data[key]}" (off; client IP detection comes from ${s.xffKey})` : `"${cm.data[key]}" matches Envoy's default (X-Forwarded-For is not trusted for the client IP)`)
     }
   }
   accountForwardedForHeader(cm, model, s)
@@ -133,40 +131,24 @@ function accountForwardedDetection(cm: ConfigMapContext, model: ConfigMapModel, 
   const hopsNote =
     'nginx trusted proxy-real-ip-cidr 0.0.0.0/0 (its default) with real_ip_recursive on, i.e. every hop: the client IP was the leftmost X-Forwarded-For entry, which any client can forge. ' +
     'Envoy would do the same with trustedCIDRs [0.0.0.0/0]; the translation instead trusts 1 hop (numTrustedHops: 1), the address the load balancer in front of Envoy appended, which only differs when several proxies append to the header'
-  let code: Code = 'configmap-key-mapped'
-  let level: Diagnostic['level'] = 'info'
-  let fidelity: Diagnostic['fidelity'] = 'exact'
-  let message = `${xffKey}: "${cm.data[xffKey]}" -> clientIPDetection from ${header}`
-  let hint: string | undefined
+  const value = cm.data[xffKey]
+  // enable-real-ip alone: the listeners set X-Forwarded-Proto/-Host/-Port themselves, which nginx did not trust then.
+  const realIpOnly = !s.forwarded && s.realIp
+  const realIpNote = realIpOnly ? '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which the listeners set themselves (see forwarded-headers)' : ''
   if (s.pp) {
-    code = 'client-ip-proxy-and-xff'
-    level = 'info'
-    fidelity = 'approximate'
-    message =
-      `use-proxy-protocol and ${xffKey} are both on: since v1.13 ingress-nginx appends the PROXY protocol address to ${header} and walks that chain from the right over proxy-real-ip-cidr. ` +
-      'Envoy does the same with proxyProtocol: {} plus clientIPDetection (the PROXY address becomes the peer address, the header entries are walked from the right); ' +
-      (s.customHeader ? `with the custom header ${header} Envoy takes the header's value as is.` : s.trustAll ? `as nginx trusted every hop (0.0.0.0/0), Envoy trusts 1 hop (numTrustedHops: 1) instead of the forgeable leftmost entry.` : `trustedCIDRs = proxy-real-ip-cidr.`)
-    if (!s.customHeader && s.trustAll) {
-      level = 'warning'
-      hint = 'if more than one proxy appends to X-Forwarded-For in front of the load balancer, set --client-ip xff:N (or proxy-real-ip-cidr) to the right count'
-    }
+    const trust = s.customHeader ? ('custom-header' as const) : s.trustAll ? ('every-hop' as const) : ('cidrs' as const)
+    const warn = trust === 'every-hop'
+    const hint = warn ? 'if more than one proxy appends to X-Forwarded-For in front of the load balancer, set --client-ip xff:N (or proxy-real-ip-cidr) to the right count' : undefined
+    cm.account(xffKey, diagnostic('client-ip-proxy-and-xff', {key: xffKey, value, header, trust, realIpOnly}, {level: warn ? 'warning' : 'info', hint}))
   } else if (s.customHeader) {
-    code = 'configmap-key-mapped'
-    message = `${xffKey}: "${cm.data[xffKey]}" -> clientIPDetection.customHeader (${header}; see forwarded-for-header)`
+    cm.exact(xffKey, `"${value}" -> clientIPDetection.customHeader (${header}; see forwarded-for-header)${realIpNote}`)
   } else if (s.trustAll) {
-    code = 'client-ip-xff-hops'
-    level = 'warning'
-    fidelity = 'approximate'
-    message = `${xffKey}: "${cm.data[xffKey]}" -> clientIPDetection.xForwardedFor.numTrustedHops: 1. ${hopsNote}`
-    hint = 'if several proxies append to X-Forwarded-For before Envoy, rerun with --client-ip xff:N or set proxy-real-ip-cidr to the proxies\' ranges (-> trustedCIDRs)'
+    const hint = 'if several proxies append to X-Forwarded-For before Envoy, rerun with --client-ip xff:N or set proxy-real-ip-cidr to the proxies\' ranges (-> trustedCIDRs)'
+    cm.note(xffKey, 'client-ip-xff-hops', `"${value}" -> clientIPDetection.xForwardedFor.numTrustedHops: 1. ${hopsNote}${realIpNote}`, {hint})
   } else {
-    message = `${xffKey}: "${cm.data[xffKey]}" -> clientIPDetection.xForwardedFor.trustedCIDRs (proxy-real-ip-cidr)`
+    cm.exact(xffKey, `"${value}" -> clientIPDetection.xForwardedFor.trustedCIDRs (proxy-real-ip-cidr)${realIpNote}`)
   }
-  if (!s.forwarded && s.realIp) {
-    message += '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which the listeners set themselves (see forwarded-headers)'
-  }
-  cm.account(xffKey, {level, code, fidelity, message, hint})
-  if (s.forwarded && parseGoBool(cm.data['enable-real-ip']) === true) cm.exact('enable-real-ip', `enable-real-ip: "${cm.data['enable-real-ip']}" is implied by use-forwarded-headers`)
+  if (s.forwarded && parseGoBool(cm.data['enable-real-ip']) === true) cm.exact('enable-real-ip', `"${cm.data['enable-real-ip']}" is implied by use-forwarded-headers`)
   model.checklist.push(
     `use-forwarded-headers/enable-real-ip: with TLS terminated by a load balancer that forwards plain HTTP to port 80, nginx skipped the HTTPS redirect for X-Forwarded-Proto: https; the https-redirect HTTPRoute on the "http" listener redirects regardless, which loops: send such traffic to the https listener, or restrict the redirect route with a header match on X-Forwarded-Proto`,
   )
@@ -176,7 +158,7 @@ function accountForwardedForHeader(cm: ConfigMapContext, model: ConfigMapModel, 
   if (!cm.has('forwarded-for-header')) return
   const {header} = s
   if (!s.xff) cm.account('forwarded-for-header', diagnostic('configmap-key-unused', {key: 'forwarded-for-header', value: cm.data['forwarded-for-header']}))
-  else if (!s.customHeader) cm.exact('forwarded-for-header', `forwarded-for-header: "${cm.data['forwarded-for-header']}" is the X-Forwarded-For header Envoy reads`)
+  else if (!s.customHeader) cm.exact('forwarded-for-header', `"${cm.data['forwarded-for-header']}" is the X-Forwarded-For header Envoy reads`)
   else if (model.clientTraffic.clientIPDetection?.customHeader) {
     cm.account(
       'forwarded-for-header',
@@ -195,7 +177,7 @@ function accountProxyRealIpCidr(cm: ConfigMapContext, s: ClientIpSettings): void
   if (!s.xff && !s.pp) cm.account('proxy-real-ip-cidr', diagnostic('configmap-key-unused', {key: 'proxy-real-ip-cidr', value: raw}))
   else if (s.xff && s.customHeader) cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'custom-header'}, {level: 'info', fidelity: 'approximate'}))
   else if (s.xff && !s.trustAll) cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'xff', cidrs: s.cidrs}, {level: s.badCidrs.length > 0 ? 'warning' : 'info', fidelity: 'exact'}))
-  else if (s.xff) cm.exact('proxy-real-ip-cidr', `proxy-real-ip-cidr: "${raw}" trusts every peer; see ${s.xffKey} for how that is translated${invalid}`)
+  else if (s.xff) cm.exact('proxy-real-ip-cidr', `"${raw}" trusts every peer; see ${s.xffKey} for how that is translated${invalid}`)
   else cm.account('proxy-real-ip-cidr', diagnostic('client-ip-trusted-cidrs', {...cidrData, detection: 'proxy-protocol'}, {level: 'info', fidelity: 'approximate', hint: 'keep the Envoy Service reachable only through the load balancer'}))
 }
 
@@ -219,14 +201,14 @@ function applyForwardedHeaders(cm: ConfigMapContext, model: ConfigMapModel, s: C
   if (fullForwardedFor && !forwarded) {
     cm.account('compute-full-forwarded-for', diagnostic('configmap-key-unused', {key: 'compute-full-forwarded-for', value: raw}))
   } else if (fullForwardedFor) {
-    cm.exact('compute-full-forwarded-for', `compute-full-forwarded-for: "${raw}": nginx passed the received X-Forwarded-For with the peer appended, as Envoy does with clientIPDetection`)
+    cm.exact('compute-full-forwarded-for', `"${raw}": nginx passed the received X-Forwarded-For with the peer appended, as Envoy does with clientIPDetection`)
   } else {
-    cm.account('compute-full-forwarded-for', {
-      level: 'info',
-      code: 'configmap-key-mapped',
-      fidelity: headerMode.detected ? 'approximate' : 'exact',
-      message: `compute-full-forwarded-for: "${raw}": nginx replaced X-Forwarded-For with the client address alone${headerMode.detected ? '; with client IP detection from a header Envoy keeps the received list (see forwarded-headers)' : ', as the listeners do (the received header is removed before Envoy appends the client address)'}`,
-    })
+    cm.note(
+      'compute-full-forwarded-for',
+      'configmap-key-mapped',
+      `"${raw}": nginx replaced X-Forwarded-For with the client address alone${headerMode.detected ? '; with client IP detection from a header Envoy keeps the received list (see forwarded-headers)' : ', as the listeners do (the received header is removed before Envoy appends the client address)'}`,
+      {level: 'info', fidelity: headerMode.detected ? 'approximate' : 'exact'},
+    )
   }
 }
 

@@ -9,7 +9,7 @@ import {gatewayTargetRef} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
 import {parseGoBool, parseGoInt} from '../model/go-decode.js'
 import type {Diagnostic, Fidelity, KubeObject} from '../model/types.js'
-import type {Code} from '../model/catalogue/index.js'
+import type {NoteCode} from '../model/catalogue/diagnostic.js'
 import type {ClientTrafficContext, ConfigMapContext, ConfigMapModel} from './types.js'
 import type {OutputObject, PolicyTargetRef} from '../model/emitted.js'
 
@@ -38,7 +38,15 @@ export function configMapContext(cm: KubeObject | undefined, traffic: ClientTraf
       entries.set(key, diag({...d, ...cmSubject, annotation: key}))
     },
     accounted: (key) => entries.has(key),
-    exact: (key, message) => ctx.account(key, {level: 'info', code: 'configmap-key-mapped', fidelity: 'exact', message}),
+    note(key, code, note, where = {}) {
+      if (has(key)) ctx.account(key, diagnostic(code, {key, value: data[key], note}, where))
+    },
+    notice(key, {level, code}, fidelity, note) {
+      // The value as the message quotes it (one line, cut at 120): a snippet is not copied whole into the data.
+      const shown = truncate(data[key] ?? '')
+      if (has(key)) ctx.account(key, diagnostic(code, {key, value: shown, note: `"${shown}" ${note}`}, {level, fidelity}))
+    },
+    exact: (key, note) => ctx.note(key, 'configmap-key-mapped', note, {level: 'info', fidelity: 'exact'}),
     bool(key, dflt) {
       if (!has(key)) return dflt
       const b = parseGoBool(data[key])
@@ -116,6 +124,6 @@ const ROUTE_DEFAULT_CODES = {
  * The notice of a key that was every route's default in nginx: one code per fidelity (the catalogue's
  * configmap-route-default*), a warning when a person must carry it.
  */
-export function routeDefaultNotice(fidelity: Fidelity): {level: 'info' | 'warning'; code: Code} {
+export function routeDefaultNotice(fidelity: Fidelity): {level: 'info' | 'warning'; code: NoteCode} {
   return {level: fidelity === 'manual' ? 'warning' : 'info', code: ROUTE_DEFAULT_CODES[fidelity]}
 }

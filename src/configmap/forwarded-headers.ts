@@ -27,7 +27,7 @@
  *   X-Forwarded-Proto into them, which Envoy passes on).
  */
 import type {Diagnostic, DiagnosticRef} from '../model/types.js'
-import {diag} from '../model/diagnostics.js'
+import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {parseGoBool} from '../model/go-decode.js'
 
 export interface HeaderFilter {
@@ -147,15 +147,19 @@ export function forwardedHeadersDiagnostic(mode: ForwardedHeaderMode, subject: {
   }
   parts.push('Proxy is removed (httpoxy)', 'a client\'s X-Request-ID is kept (requestID)')
   differences.push('X-Original-Forwarded-For and X-Original-Forwarded-Host (the client\'s values, which nginx passed under these names) are not sent')
-  return diag({
-    level: mode.detected ? 'warning' : 'info',
-    code: 'forwarded-headers',
-    ...subject,
-    fidelity: 'approximate',
-    message: `Forwarded request headers as ingress-nginx wrote them: the ClientTrafficPolicies set headers.earlyRequestHeaders on every HTTP listener: ${parts.join('; ')}. Differences: ${differences.join('; ')}`,
-    hint:
-      (mode.detected
-        ? 'routes whose backends read X-Real-IP can set it with a RequestHeaderModifier {set: [{name: X-Real-IP, value: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%"}]}: route-level headers are evaluated after client IP detection. '
-        : '') + `earlyRequestHeaders needs Envoy Gateway v1.2+, requestID v1.4+${mode.trustForwarded ? ', addIfAbsent v1.7+' : ''}`,
-  })
+  const data = {
+    clientIpDetection: mode.detected,
+    trustForwarded: mode.trustForwarded,
+    fullForwardedFor: mode.fullForwardedFor,
+    proxyProtocol: mode.proxyProtocol === true,
+    customHeader: mode.customHeader === true,
+    header: headerName,
+    headers: parts,
+    differences,
+  }
+  const hint =
+    (mode.detected
+      ? 'routes whose backends read X-Real-IP can set it with a RequestHeaderModifier {set: [{name: X-Real-IP, value: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%"}]}: route-level headers are evaluated after client IP detection. '
+      : '') + `earlyRequestHeaders needs Envoy Gateway v1.2+, requestID v1.4+${mode.trustForwarded ? ', addIfAbsent v1.7+' : ''}`
+  return diagnostic('forwarded-headers', data, {level: mode.detected ? 'warning' : 'info', ...subject, hint})
 }

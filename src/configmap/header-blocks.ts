@@ -1,12 +1,14 @@
 import {EG_API_VERSION, gatewayTargetRef} from '../model/gateway-refs.js'
-import {diag} from '../model/diagnostics.js'
+import {diagnostic, type Where} from '../model/catalogue/diagnostic.js'
+import {luaOutage} from '../model/catalogue/configmap.js'
+import type {Diagnostic} from '../model/types.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {emitObject, truncate} from './context.js'
 import {regexToLuaPatterns} from './header-blocks/lua-patterns.js'
 import {blockScript, type HeaderRule} from './header-blocks/lua-script.js'
 import {readMapEntries} from './header-blocks/nginx-map.js'
-import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel, KeyDiagnostic} from './types.js'
+import type {ConfigMapContext, ConfigMapFamily, ConfigMapModel} from './types.js'
 
 const LISTS = [
   {key: 'block-user-agents', header: 'user-agent', what: 'User-Agents', variable: '$http_user_agent'},
@@ -61,28 +63,28 @@ function readList(cm: ConfigMapContext, key: string, header: string): ListResult
 }
 
 /** The one diagnostic of a list. */
-function listDiagnostic(cm: ConfigMapContext, list: (typeof LISTS)[number], r: ListResult, policy: string | undefined): KeyDiagnostic {
-  const value = `${list.key}: "${truncate(cm.data[list.key])}"`
+function listDiagnostic(cm: ConfigMapContext, list: (typeof LISTS)[number], r: ListResult, policy: string | undefined): Diagnostic {
+  // {key, value, note}: the message is `<key>: <note>`, the note quoting the value on one line, cut at 120 characters.
+  const shown = truncate(cm.data[list.key])
+  const account = (note: string, where: Where): Diagnostic => diagnostic('configmap-header-block', {key: list.key, value: shown, note: `"${shown}"${note}`}, where)
   const notes: string[] = []
   if (r.refused.length > 0) notes.push(`not enforced, Lua patterns cannot express them: ${r.refused.join('; ')}`)
   if (r.rejected.length > 0) notes.push(`nginx -t rejects ${r.rejected.join('; ')}, so ingress-nginx never loaded a configuration with this list (it kept its previous one); the other entries are enforced as the list intended`)
   const manual = r.refused.length > 0 || r.rejected.length > 0
   const hint = manual ? `write the refused entries as Lua patterns in the script of EnvoyExtensionPolicy ${policy ?? '(generated with --nginx-defaults)'} by hand, or as exact values; fix the entries nginx rejects` : undefined
   if (!r.rule) {
-    return {level: manual ? 'warning' : 'info', code: 'configmap-header-block', fidelity: manual ? 'manual' : 'exact', message: `${value} blocks nothing${notes.length > 0 ? `: ${notes.join('; ')}` : ' (no entry)'}`, hint}
+    return account(` blocks nothing${notes.length > 0 ? `: ${notes.join('; ')}` : ' (no entry)'}`, {level: manual ? 'warning' : 'info', fidelity: manual ? 'manual' : 'exact', hint})
   }
   if (!policy) {
-    return {level: 'warning', code: 'configmap-header-block', fidelity: 'manual', message: `${value}: nginx answered 403 to requests whose ${list.what.slice(0, -1)} matched it, everywhere; Envoy Gateway lets them through unless an EnvoyExtensionPolicy blocks them`, hint: 'rerun with --nginx-defaults for a Gateway-level EnvoyExtensionPolicy with a Lua script that blocks them'}
+    return account(`: nginx answered 403 to requests whose ${list.what.slice(0, -1)} matched it, everywhere; Envoy Gateway lets them through unless an EnvoyExtensionPolicy blocks them`, {level: 'warning', fidelity: 'manual', hint: 'rerun with --nginx-defaults for a Gateway-level EnvoyExtensionPolicy with a Lua script that blocks them'})
   }
   const patterns = r.rule.patterns.length + r.rule.lowered.length
   const lua = [r.rule.exact.length > 0 ? `${r.rule.exact.length} exact value${r.rule.exact.length === 1 ? '' : 's'}` : '', patterns > 0 ? `${patterns} pattern${patterns === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ')
-  return {
+  return account(` -> EnvoyExtensionPolicy ${policy} (Lua: ${lua} on ${list.variable}), 403 for the same values as nginx's map; ${DIFFERENCES}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`, {
     level: manual ? 'warning' : 'info',
-    code: 'configmap-header-block',
     fidelity: manual ? 'manual' : 'approximate',
-    message: `${value} -> EnvoyExtensionPolicy ${policy} (Lua: ${lua} on ${list.variable}), 403 for the same values as nginx's map; ${DIFFERENCES}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
     hint: hint ?? 'Lua needs extensionApis.enableLua: true in the Envoy Gateway configuration from v1.9, or every route answers 500 (see lua-needs-enable-lua)',
-  }
+  })
 }
 
 /** block-user-agents / block-referers -> the Gateway-level EnvoyExtensionPolicy (--nginx-defaults), one diagnostic each. */
@@ -106,8 +108,8 @@ export function applyHeaderBlocks(cm: ConfigMapContext, model: ConfigMapModel): 
   }, keys)
   // envoyextensionpolicy.go: a Lua the translator cannot build (LuaEnvoyExtensionPolicyDisabled, a failed validation)
   // turns every route the policy covers into a 500 direct response; Lua has no fail-open option.
-  const outage = `Envoy Gateway v1.9 has Lua off unless the EnvoyGateway configuration (ConfigMap envoy-gateway-config) sets extensionApis.enableLua: true, and with Lua off it answers 500 on every route of ${gw.namespace}/${gw.name} once this policy exists (envoyextensionpolicy.go: a Lua error fails the routes, there is no fail-open)`
-  model.general.push(diag({level: 'warning', code: 'lua-needs-enable-lua', ...cm.cmSubject, message: `EnvoyExtensionPolicy ${policy} runs a Lua script: ${outage}`, hint: 'set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere'}))
+  const outage = luaOutage(gw)
+  model.general.push(diagnostic('lua-needs-enable-lua', {policy, gateway: {namespace: gw.namespace, name: gw.name}}, {...cm.cmSubject, hint: 'set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere'}))
   model.checklist.push(
     `EnvoyExtensionPolicy ${policy} answers 403 to the ConfigMap's ${keys.join(' and ')} with a Lua script on every route of the Gateway. BEFORE applying it: ${outage}; ` +
       'a route-level EnvoyExtensionPolicy replaces it on its routes (unless it sets mergeType: StrategicMerge, v1.9)',

@@ -40,7 +40,7 @@ export function applyRequestHeaders(cm: ConfigMapContext, model: ConfigMapModel)
   const requestID = requestIdAction(has('generate-request-id') ? data['generate-request-id'] : undefined)
   if (has('generate-request-id')) {
     cm.use('generate-request-id')
-    cm.exact('generate-request-id', `generate-request-id: "${data['generate-request-id']}" -> headers.requestID: ${requestID} (nginx passed a client's X-Request-ID on${requestID === 'Preserve' ? ' and generated none' : ' and generated one when absent'}; Envoy replaces it unless told otherwise)`)
+    cm.exact('generate-request-id', `"${data['generate-request-id']}" -> headers.requestID: ${requestID} (nginx passed a client's X-Request-ID on${requestID === 'Preserve' ? ' and generated none' : ' and generated one when absent'}; Envoy replaces it unless told otherwise)`)
   }
   const underscores = cm.bool('enable-underscores-in-headers', false)
   const ignoreInvalid = cm.bool('ignore-invalid-headers', true)
@@ -52,13 +52,13 @@ export function applyRequestHeaders(cm: ConfigMapContext, model: ConfigMapModel)
     cm.exact(
       'enable-underscores-in-headers',
       underscoreAction === 'Allow'
-        ? `enable-underscores-in-headers: "${data['enable-underscores-in-headers']}" -> headers.withUnderscoresAction: Allow (nginx passed headers with underscores)`
-        : `enable-underscores-in-headers: "${data['enable-underscores-in-headers']}" -> headers.withUnderscoresAction: DropHeader (nginx silently dropped request headers with underscores; Envoy's default would reject the request)`,
+        ? `"${data['enable-underscores-in-headers']}" -> headers.withUnderscoresAction: Allow (nginx passed headers with underscores)`
+        : `"${data['enable-underscores-in-headers']}" -> headers.withUnderscoresAction: DropHeader (nginx silently dropped request headers with underscores; Envoy's default would reject the request)`,
     )
   }
   if (has('ignore-invalid-headers')) {
-    if (ignoreInvalid) cm.exact('ignore-invalid-headers', `ignore-invalid-headers: "${data['ignore-invalid-headers']}": headers with underscores are dropped (headers.withUnderscoresAction: ${underscoreAction})`)
-    else cm.account('ignore-invalid-headers', {level: 'info', code: 'configmap-key-mapped', fidelity: 'approximate', message: `ignore-invalid-headers: "${data['ignore-invalid-headers']}": nginx passed invalid header names on (headers with underscores -> Allow); Envoy still rejects names that are not valid HTTP tokens`})
+    if (ignoreInvalid) cm.exact('ignore-invalid-headers', `"${data['ignore-invalid-headers']}": headers with underscores are dropped (headers.withUnderscoresAction: ${underscoreAction})`)
+    else cm.note('ignore-invalid-headers', 'configmap-key-mapped', `"${data['ignore-invalid-headers']}": nginx passed invalid header names on (headers with underscores -> Allow); Envoy still rejects names that are not valid HTTP tokens`, {level: 'info', fidelity: 'approximate'})
   }
 }
 
@@ -97,12 +97,12 @@ export function applyHsts(cm: ConfigMapContext, model: ConfigMapModel): void {
     else model.general.push(diagnostic('hsts', hstsData, {hint, ...cm.cmSubject}))
     for (const key of HSTS_PARTS) {
       cm.use(key)
-      cm.exact(key, `${key}: "${cm.value(key)}" is part of the Strict-Transport-Security value "${hstsValue}"`)
+      cm.exact(key, `"${cm.value(key)}" is part of the Strict-Transport-Security value "${hstsValue}"`)
     }
     cm.use('hsts')
     model.checklist.push(`HSTS: "Strict-Transport-Security: ${hstsValue}" is added on the "${ctx.httpsListener}" listener by a ClientTrafficPolicy (headers.lateResponseHeaders, Envoy Gateway v1.9 CRD)`)
   } else {
-    cm.exact('hsts', `hsts: "${data.hsts}": no Strict-Transport-Security header, as Envoy`)
+    cm.exact('hsts', `"${data.hsts}": no Strict-Transport-Security header, as Envoy`)
     for (const key of HSTS_PARTS) {
       cm.account(key, diagnostic('configmap-key-unused', {key, value: cm.value(key)}))
     }

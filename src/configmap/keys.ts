@@ -5,7 +5,7 @@
  * ReadConfig parses itself. Left out: the tags no ConfigMap string can set (the embedded structs, `-`) and
  * bind-address-ipv4/-ipv6, which ReadConfig derives from bind-address.
  */
-import type {Code} from '../model/catalogue/index.js'
+import type {NoteCode} from '../model/catalogue/diagnostic.js'
 export const CONFIGMAP_KEYS = [
   'access-log-params', 'access-log-path', 'add-headers', 'allow-backend-server-header',
   'allow-cross-namespace-resources', 'allow-snippet-annotations', 'annotation-value-word-blocklist',
@@ -63,6 +63,6 @@ export const RETIRED_KEYS = [
 ]
 
 /** A retired key that gets a sentence of its own rather than a place in the no-effect list. */
-export const RETIRED_NOTICES: Record<string, {level: 'info'; code: Code; note: string}> = {
+export const RETIRED_NOTICES: Record<string, {level: 'info'; code: NoteCode; note: string}> = {
   'ssl-prefer-server-ciphers': {level: 'info', code: 'configmap-key-unmapped', note: 'has no ClientTrafficPolicy field; Envoy (BoringSSL) uses its own cipher preference for TLS 1.2'},
 }

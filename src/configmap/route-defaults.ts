@@ -1,6 +1,5 @@
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {NEXT_UPSTREAM_CONDITIONS, retryDifferences, retryOnFor} from '../annotations/timeouts.js'
-import {diag} from '../model/diagnostics.js'
 import {parseGoInt} from '../model/go-decode.js'
 import {controllerDefaults} from '../model/controller-defaults.js'
 import type {Fidelity} from '../model/types.js'
@@ -105,18 +104,17 @@ export function applyRedirectDefaults(cm: ConfigMapContext): void {
       cm.account(key, diagnostic('configmap-value-invalid', {key, value: cm.data[key], expected: 'boolean', default: read[field], scope: 'route-default'}))
       continue
     }
-    cm.account(key, {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `${key}: "${cm.data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`})
+    cm.note(key, 'configmap-route-default', `"${cm.data[key]}" is the ${key} of every Ingress without the annotation (rewrite/main.go), as in the generated routes and https-redirect routes`, {level: 'info', fidelity: 'exact'})
   }
   for (const [key, {dflt, note}] of Object.entries(REDIRECT_DEFAULTS)) {
     if (!cm.has(key)) continue
     const same = cm.data[key].trim() === dflt
-    cm.account(key, {
-      level: same ? 'info' : 'warning',
-      code: same ? 'configmap-route-default' : 'configmap-route-default-manual',
-      fidelity: same ? 'exact' : 'manual',
-      message: `${key}: "${cm.data[key]}" ${note}${same ? ' (the ingress-nginx default, which the translation assumes)' : `; the translation assumes the ingress-nginx default "${dflt}"`}`,
-      hint: same ? undefined : `set the equivalent annotation on the Ingresses that relied on ${key}, or adjust the generated routes`,
-    })
+    cm.note(
+      key,
+      same ? 'configmap-route-default' : 'configmap-route-default-manual',
+      `"${cm.data[key]}" ${note}${same ? ' (the ingress-nginx default, which the translation assumes)' : `; the translation assumes the ingress-nginx default "${dflt}"`}`,
+      {level: same ? 'info' : 'warning', fidelity: same ? 'exact' : 'manual', hint: same ? undefined : `set the equivalent annotation on the Ingresses that relied on ${key}, or adjust the generated routes`},
+    )
   }
 }
 
@@ -132,13 +130,13 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
   const triesN = tries !== undefined && tries >= 0 ? tries : 3
   if (!cm.traffic.nginxDefaults) {
     for (const key of ['proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
+      cm.note(key, 'configmap-route-default-approximate', `"${data[key]}" set how nginx retried failed requests on another endpoint by default (nginx: error timeout, 3 tries); Envoy Gateway retries nothing unless a BackendTrafficPolicy sets retry`, {level: 'info', fidelity: 'approximate', hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy retry'})
     }
     return
   }
   if (conditions.includes('off') || triesN === 1) {
     const why = conditions.includes('off') ? 'proxy-next-upstream off' : 'proxy-next-upstream-tries 1'
-    cm.account('proxy-next-upstream', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream: "${nextRaw}": no retries (${why}), as Envoy Gateway without retry`})
+    cm.note('proxy-next-upstream', 'configmap-route-default', `"${nextRaw}": no retries (${why}), as Envoy Gateway without retry`, {level: 'info', fidelity: 'exact'})
   } else {
     // The same mapping as the proxy-next-upstream annotation (timeouts family).
     const retryOn = retryOnFor(conditions)
@@ -154,17 +152,16 @@ export function applyRetries(cm: ConfigMapContext, model: ConfigMapModel): void 
     }
     const differences = retryDifferences(conditions, retryOn)
     if (unknown.length > 0) differences.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a proxy_next_upstream condition and ${unknown.length === 1 ? 'is' : 'are'} ignored`)
-    cm.account('proxy-next-upstream', {
-      level: 'info',
-      code: 'configmap-route-default-approximate',
-      fidelity: 'approximate',
-      message:
-        `proxy-next-upstream: "${nextRaw}" -> Gateway-level BackendTrafficPolicy retry${triggers.length > 0 ? ` on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}` : ' (none: no condition maps)'}` +
+    cm.note(
+      'proxy-next-upstream',
+      'configmap-route-default-approximate',
+      `"${nextRaw}" -> Gateway-level BackendTrafficPolicy retry${triggers.length > 0 ? ` on ${triggers.join(', ')}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}` : ' (none: no condition maps)'}` +
         `${differences.length > 0 ? `; ${differences.join('; ')}` : ''}`,
-    })
+      {level: 'info', fidelity: 'approximate'},
+    )
   }
-  cm.account('proxy-next-upstream-tries', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-next-upstream-tries: "${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`})
-  cm.account('proxy-next-upstream-timeout', {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `proxy-next-upstream-timeout: "${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`})
+  cm.note('proxy-next-upstream-tries', 'configmap-route-default', `"${data['proxy-next-upstream-tries']}": nginx counted tries including the first attempt -> retry.numRetries: ${Math.max(triesN - 1, 0)}${triesN === 0 ? ' (0 = unlimited in nginx; Envoy Gateway\'s default of 2 retries applies)' : ''}`, {level: 'info', fidelity: 'exact'})
+  cm.note('proxy-next-upstream-timeout', 'configmap-route-default-approximate', `"${data['proxy-next-upstream-timeout']}" bounded the time spent retrying; Envoy Gateway has no overall retry deadline (only retry.perRetry.timeout)`, {level: 'info', fidelity: 'approximate'})
 }
 
 /**
@@ -176,22 +173,21 @@ export function applyLoadBalance(cm: ConfigMapContext, model: ConfigMapModel): v
   const raw = cm.has('load-balance') ? cm.data['load-balance'] : undefined
   const balance = configMapBalancer(raw)
   if (!cm.traffic.nginxDefaults) {
-    cm.account('load-balance', {
-      level: 'info',
-      code: 'configmap-route-default-approximate',
-      fidelity: 'approximate',
-      message: `load-balance: "${raw}" was the balancer of every upstream whose creating Ingress has no load-balance annotation (controller.go createUpstreams); Envoy Gateway balances with LeastRequest unless a BackendTrafficPolicy sets loadBalancer`,
-      hint: balance.loadBalancer ? `rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy loadBalancer ${balance.loadBalancer.type}` : undefined,
-    })
+    cm.note(
+      'load-balance',
+      'configmap-route-default-approximate',
+      `"${raw}" was the balancer of every upstream whose creating Ingress has no load-balance annotation (controller.go createUpstreams); Envoy Gateway balances with LeastRequest unless a BackendTrafficPolicy sets loadBalancer`,
+      {level: 'info', fidelity: 'approximate', hint: balance.loadBalancer ? `rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy loadBalancer ${balance.loadBalancer.type}` : undefined},
+    )
     return
   }
   if (balance.loadBalancer) {
     model.backendTraffic.loadBalancer = balance.loadBalancer
     model.backendTrafficKeys.push('load-balance')
   }
-  const d = {...routeDefaultNotice(balance.fidelity), fidelity: balance.fidelity}
-  if (raw !== undefined) cm.account('load-balance', {...d, message: `load-balance: "${raw}" ${balance.message}`})
-  else model.general.push(diag({...d, ...cm.cmSubject, message: `nginx's default balancer round_robin (ConfigMap load-balance) ${balance.message}`}))
+  const {level, code} = routeDefaultNotice(balance.fidelity)
+  if (raw !== undefined) cm.note('load-balance', code, `"${raw}" ${balance.message}`, {level, fidelity: balance.fidelity})
+  else model.general.push(diagnostic(code, {key: 'load-balance', default: 'round_robin', note: `balancer round_robin (ConfigMap load-balance) ${balance.message}`}, {level, fidelity: balance.fidelity, ...cm.cmSubject}))
 }
 
 /**

@@ -50,10 +50,10 @@ export function applyClientTimeouts(cm: ConfigMapContext, model: ConfigMapModel)
       cm.use('keep-alive')
       if (n === 0) {
         connection.connectionLimit = {maxRequestsPerConnection: 1}
-        cm.exact('keep-alive', 'keep-alive: "0" disabled client keep-alive -> connection.connectionLimit.maxRequestsPerConnection: 1 (idleTimeout 0 would mean "never time out" in Envoy)')
+        cm.exact('keep-alive', '"0" disabled client keep-alive -> connection.connectionLimit.maxRequestsPerConnection: 1 (idleTimeout 0 would mean "never time out" in Envoy)')
       } else {
         timeout.idleTimeout = toGatewayDuration(n)
-        cm.exact('keep-alive', `keep-alive: "${data['keep-alive']}" -> timeout.http.idleTimeout: ${timeout.idleTimeout} (idle client connections are closed after it; Envoy's default is 1h)`)
+        cm.exact('keep-alive', `"${data['keep-alive']}" -> timeout.http.idleTimeout: ${timeout.idleTimeout} (idle client connections are closed after it; Envoy's default is 1h)`)
       }
     }
   }
@@ -62,10 +62,10 @@ export function applyClientTimeouts(cm: ConfigMapContext, model: ConfigMapModel)
     const raw = parseGoInt(data['keep-alive-requests'])
     if (raw !== undefined && raw >= 1) {
       cm.use('keep-alive-requests')
-      if (connection.connectionLimit) cm.exact('keep-alive-requests', `keep-alive-requests: "${data['keep-alive-requests']}" is moot: keep-alive is off`)
+      if (connection.connectionLimit) cm.exact('keep-alive-requests', `"${data['keep-alive-requests']}" is moot: keep-alive is off`)
       else {
         connection.connectionLimit = {maxRequestsPerConnection: n}
-        cm.account('keep-alive-requests', {level: 'info', code: 'configmap-key-mapped', fidelity: 'exact', message: `keep-alive-requests: "${data['keep-alive-requests']}" -> connection.connectionLimit.maxRequestsPerConnection: ${n}`, hint: 'maxRequestsPerConnection needs Envoy Gateway v1.6+'})
+        cm.note('keep-alive-requests', 'configmap-key-mapped', `"${data['keep-alive-requests']}" -> connection.connectionLimit.maxRequestsPerConnection: ${n}`, {level: 'info', fidelity: 'exact', hint: 'maxRequestsPerConnection needs Envoy Gateway v1.6+'})
       }
     }
   }
@@ -92,14 +92,14 @@ export function applyBackendTimeouts(cm: ConfigMapContext, model: ConfigMapModel
   if (on) {
     model.backendTraffic.timeout = {tcp: {connectTimeout: toGatewayDuration(connect)}, http: {streamIdleTimeout: toGatewayDuration(Math.max(read, send))}}
     model.backendTrafficKeys.push('proxy-connect-timeout', 'proxy-read-timeout', 'proxy-send-timeout')
-    cm.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default', fidelity: 'exact', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" -> Gateway-level BackendTrafficPolicy timeout.tcp.connectTimeout: ${toGatewayDuration(connect)}`})
+    cm.note('proxy-connect-timeout', 'configmap-route-default', `"${data['proxy-connect-timeout']}" -> Gateway-level BackendTrafficPolicy timeout.tcp.connectTimeout: ${toGatewayDuration(connect)}`, {level: 'info', fidelity: 'exact'})
     for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" -> Gateway-level BackendTrafficPolicy timeout.http.streamIdleTimeout: ${toGatewayDuration(Math.max(read, send))} (the larger of read and send: nginx timed reads and writes separately, Envoy times inactivity in both directions)`, hint: 'streamIdleTimeout in a BackendTrafficPolicy needs Envoy Gateway v1.8+'})
+      cm.note(key, 'configmap-route-default-approximate', `"${data[key]}" -> Gateway-level BackendTrafficPolicy timeout.http.streamIdleTimeout: ${toGatewayDuration(Math.max(read, send))} (the larger of read and send: nginx timed reads and writes separately, Envoy times inactivity in both directions)`, {level: 'info', fidelity: 'approximate', hint: 'streamIdleTimeout in a BackendTrafficPolicy needs Envoy Gateway v1.8+'})
     }
   } else {
-    cm.account('proxy-connect-timeout', {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `proxy-connect-timeout: "${data['proxy-connect-timeout']}" was nginx's default backend connect timeout; Envoy Gateway's is 10s`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
+    cm.note('proxy-connect-timeout', 'configmap-route-default-approximate', `"${data['proxy-connect-timeout']}" was nginx's default backend connect timeout; Envoy Gateway's is 10s`, {level: 'info', fidelity: 'approximate', hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
     for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
-      cm.account(key, {level: 'info', code: 'configmap-route-default-approximate', fidelity: 'approximate', message: `${key}: "${data[key]}" was nginx's default inactivity timeout towards backends; Envoy Gateway's stream idle timeout is 5m`, hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
+      cm.note(key, 'configmap-route-default-approximate', `"${data[key]}" was nginx's default inactivity timeout towards backends; Envoy Gateway's stream idle timeout is 5m`, {level: 'info', fidelity: 'approximate', hint: 'rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy'})
     }
   }
 }

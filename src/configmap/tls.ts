@@ -50,8 +50,8 @@ function applyHttp2(cm: ConfigMapContext, model: ConfigMapModel): string[] | und
     const h2 = cm.bool('use-http2', true)
     if (parseGoBool(data['use-http2']) !== undefined) {
       cm.use('use-http2')
-      if (h2) cm.exact('use-http2', 'use-http2: "true": HTTP/2 over TLS, as Envoy offers by default (ALPN h2, http/1.1)')
-      else cm.exact('use-http2', 'use-http2: "false" -> tls.alpnProtocols: [http/1.1] (no HTTP/2 on the https listener)')
+      if (h2) cm.exact('use-http2', '"true": HTTP/2 over TLS, as Envoy offers by default (ALPN h2, http/1.1)')
+      else cm.exact('use-http2', '"false" -> tls.alpnProtocols: [http/1.1] (no HTTP/2 on the https listener)')
     }
   }
   if (has('http2-max-concurrent-streams')) {
@@ -60,7 +60,7 @@ function applyHttp2(cm: ConfigMapContext, model: ConfigMapModel): string[] | und
     if (raw !== undefined && raw >= 1 && raw <= 2147483647) {
       model.clientTraffic.http2 = {maxConcurrentStreams: n}
       cm.use('http2-max-concurrent-streams')
-      cm.exact('http2-max-concurrent-streams', `http2-max-concurrent-streams: "${data['http2-max-concurrent-streams']}" -> http2.maxConcurrentStreams: ${n}`)
+      cm.exact('http2-max-concurrent-streams', `"${data['http2-max-concurrent-streams']}" -> http2.maxConcurrentStreams: ${n}`)
     }
   }
   return has('use-http2') && parseGoBool(data['use-http2']) === false ? ['http/1.1'] : undefined
@@ -80,12 +80,12 @@ function applyProtocols(cm: ConfigMapContext, tls: Record<string, any>): void {
   const notes: string[] = []
   if (unknown.length > 0) notes.push(`${unknown.join(', ')} not supported by Envoy and dropped`)
   if (gaps.length > 0) notes.push(`Envoy cannot leave out ${gaps.map((g) => `TLS ${g}`).join(', ')} inside the range`)
-  cm.account('ssl-protocols', {
-    level: notes.length > 0 ? 'warning' : 'info',
-    code: notes.length > 0 ? 'ssl-protocols-approximate' : 'configmap-key-mapped',
-    fidelity: notes.length > 0 ? 'approximate' : 'exact',
-    message: `ssl-protocols: "${raw}" -> tls.minVersion: "${tls.minVersion}", tls.maxVersion: "${tls.maxVersion}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
-  })
+  cm.note(
+    'ssl-protocols',
+    notes.length > 0 ? 'ssl-protocols-approximate' : 'configmap-key-mapped',
+    `"${raw}" -> tls.minVersion: "${tls.minVersion}", tls.maxVersion: "${tls.maxVersion}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+    {level: notes.length > 0 ? 'warning' : 'info', fidelity: notes.length > 0 ? 'approximate' : 'exact'},
+  )
 }
 
 function applyCiphers(cm: ConfigMapContext, tls: Record<string, any>): void {
@@ -101,12 +101,9 @@ function applyCiphers(cm: ConfigMapContext, tls: Record<string, any>): void {
   } else {
     tls.ciphers = kept
     cm.use('ssl-ciphers')
-    cm.account('ssl-ciphers', {
-      level: dropped.length > 0 ? 'warning' : 'info',
-      code: dropped.length > 0 ? 'ssl-ciphers-approximate' : 'configmap-key-mapped',
-      fidelity: dropped.length > 0 ? 'approximate' : 'exact',
-      message: `ssl-ciphers -> tls.ciphers [${kept.join(', ')}] (TLS 1.0-1.2 only: TLS 1.3 suites are not configurable)${dropped.length > 0 ? `; dropped, not supported by Envoy (BoringSSL has no DHE suites and no OpenSSL cipher-string keywords): ${dropped.join(', ')}` : ''}`,
-    })
+    const mapped = {key: 'ssl-ciphers' as const, value: raw, kept, dropped}
+    const where = {level: dropped.length > 0 ? ('warning' as const) : ('info' as const), fidelity: dropped.length > 0 ? ('approximate' as const) : ('exact' as const)}
+    cm.account('ssl-ciphers', dropped.length > 0 ? diagnostic('ssl-ciphers-approximate', mapped, where) : diagnostic('configmap-key-mapped', mapped, where))
   }
 }
 
@@ -114,7 +111,7 @@ function applyCurves(cm: ConfigMapContext, tls: Record<string, any>): void {
   if (!cm.has('ssl-ecdh-curve')) return
   const raw = cm.data['ssl-ecdh-curve'].trim()
   if (raw === '' || raw.toLowerCase() === 'auto') {
-    cm.exact('ssl-ecdh-curve', `ssl-ecdh-curve: "${raw}": library default curves, as Envoy (X25519, P-256)`)
+    cm.exact('ssl-ecdh-curve', `"${raw}": library default curves, as Envoy (X25519, P-256)`)
     return
   }
   const names = splitList(raw, /:/)
@@ -126,7 +123,8 @@ function applyCurves(cm: ConfigMapContext, tls: Record<string, any>): void {
   }
   tls.ecdhCurves = mapped
   cm.use('ssl-ecdh-curve')
-  cm.account('ssl-ecdh-curve', {level: unknown.length > 0 ? 'warning' : 'info', code: 'configmap-key-mapped', fidelity: unknown.length > 0 ? 'approximate' : 'exact', message: `ssl-ecdh-curve: "${raw}" -> tls.ecdhCurves [${mapped.join(', ')}]${unknown.length > 0 ? `; dropped (unknown to Envoy): ${unknown.join(', ')}` : ''}`})
+  const dropped = unknown.length > 0 ? `; dropped (unknown to Envoy): ${unknown.join(', ')}` : ''
+  cm.note('ssl-ecdh-curve', 'configmap-key-mapped', `"${raw}" -> tls.ecdhCurves [${mapped.join(', ')}]${dropped}`, {level: unknown.length > 0 ? 'warning' : 'info', fidelity: unknown.length > 0 ? 'approximate' : 'exact'})
 }
 
 /** The TLS family's step: http2 and tls of the ClientTrafficPolicy. */

@@ -2,7 +2,7 @@ import type {Diagnostic, DiagnosticRef, Fidelity, NamespacedName, TranslateOptio
 import type {ForwardedHeaderMode, HeaderFilter} from './forwarded-headers.js'
 import type {OutputObject} from '../model/emitted.js'
 import type {BackendTrafficPolicySpec, ClientTrafficPolicySpec, ClientTrafficPolicySpecHeadersXForwardedClientCert, ClientTrafficPolicySpecTlsClientValidation} from '../model/generated/index.js'
-import type {Code} from '../model/catalogue/index.js'
+import type {NoteCode, Where} from '../model/catalogue/diagnostic.js'
 
 /**
  * What ingress-nginx does with a value it cannot use (template/configmap.go ReadConfig):
@@ -35,7 +35,7 @@ export interface ConfigMapSpec {
    * Keys translated by a sentence only: each present key gets one diagnostic with this level and code, the spec's
    * fidelity, and the message `<key>: "<value>" <note>`.
    */
-  notice?: {level: Diagnostic['level']; code: Code}
+  notice?: {level: Diagnostic['level']; code: NoteCode}
   /** No effect under Envoy Gateway: listed in the one configmap-keys-ignored info with the other such keys. */
   noEffect?: boolean
 }
@@ -102,8 +102,15 @@ export interface ConfigMapContext {
   /** The one diagnostic of a present key; the first account of a key wins. */
   account(key: string, d: KeyDiagnostic): void
   accounted(key: string): boolean
-  /** An info, exact, code configmap-key-mapped. */
-  exact(key: string, message: string): void
+  /**
+   * The account of a present key as data {key, value, note}: `value` as written, `note` what the message prints after
+   * `<key>: ` (it quotes the value where the sentence does), so the message is `<key>: <note>`.
+   */
+  note(key: string, code: NoteCode, note: string, where?: Pick<Where, 'level' | 'fidelity' | 'hint'>): void
+  /** A key translated by a sentence only (ConfigMapSpec.notice): `<key>: "<value>" <note>`, the value on one line and cut at 120 characters, in the message as in data.value. */
+  notice(key: string, notice: NonNullable<ConfigMapSpec['notice']>, fidelity: Fidelity, note: string): void
+  /** note() with code configmap-key-mapped, info, exact. */
+  exact(key: string, note: string): void
   /** Boolean key with its nginx default; an invalid value is reported once and read as the default. */
   bool(key: string, dflt: boolean): boolean
   /** Integer key (>= min) with its nginx default; an invalid value is reported once and read as the default. */

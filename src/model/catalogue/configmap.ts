@@ -1,6 +1,35 @@
 /** Diagnostics about the controller ConfigMap (src/configmap/, tcp/udp-services). */
-import {renderNote} from './annotations.js'
+import {renderNote, type AnnotationNote} from './annotations.js'
 import {defineDiagnostic} from './define.js'
+
+/**
+ * A ConfigMap key that is absent, so nginx's own default applied: `default` is that value, `note` what the message
+ * prints after "nginx's default " (it names the key and quotes the default as the sentence reads).
+ */
+export interface DefaultNote {
+  key: string
+  default: string
+  note: string
+}
+
+/** A key's account ({key, value, note}: `<key>: <note>`) or, for an absent key, nginx's default (DefaultNote). */
+const renderKeyNote = (d: AnnotationNote | DefaultNote): string => ('default' in d ? `nginx's default ${d.note}` : renderNote(d))
+
+/** What happens to every route of the Gateway when Envoy Gateway has Lua off (lua-needs-enable-lua, and the checklist). */
+export function luaOutage(gateway: {namespace: string; name: string}): string {
+  return `Envoy Gateway v1.9 has Lua off unless the EnvoyGateway configuration (ConfigMap envoy-gateway-config) sets extensionApis.enableLua: true, and with Lua off it answers 500 on every route of ${gateway.namespace}/${gateway.name} once this policy exists (envoyextensionpolicy.go: a Lua error fails the routes, there is no fail-open)`
+}
+
+/** ssl-ciphers -> tls.ciphers: `kept` the suites Envoy (BoringSSL) has, `dropped` the ones it has not. */
+export interface CiphersData {
+  key: 'ssl-ciphers'
+  value: string
+  kept: string[]
+  dropped: string[]
+}
+
+const renderCiphers = (d: CiphersData): string =>
+  `${d.key} -> tls.ciphers [${d.kept.join(', ')}] (TLS 1.0-1.2 only: TLS 1.3 suites are not configurable)${d.dropped.length > 0 ? `; dropped, not supported by Envoy (BoringSSL has no DHE suites and no OpenSSL cipher-string keywords): ${d.dropped.join(', ')}` : ''}`
 
 /** configmap-key-unused: why each key had no effect (the key it depends on is off), as the message says it. */
 const UNUSED_BECAUSE = {
@@ -121,12 +150,23 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'use-proxy-protocol and use-forwarded-headers (or enable-real-ip) are both on. Since v1.13 ingress-nginx appends the PROXY protocol address to X-Forwarded-For and walks the chain from the right over proxy-real-ip-cidr; the ClientTrafficPolicy does the same with proxyProtocol plus clientIPDetection. A warning when nginx trusted every hop (0.0.0.0/0): Envoy trusts 1 hop instead of the forgeable leftmost entry. What to do: if more than one proxy appends to X-Forwarded-For in front of the load balancer, rerun with --client-ip xff:N or set proxy-real-ip-cidr.',
+    /**
+     * key: use-forwarded-headers or enable-real-ip; header: the header the address is read from; trust: a custom
+     * header (taken as is), every hop (nginx's 0.0.0.0/0, Envoy trusts 1) or proxy-real-ip-cidr; realIpOnly:
+     * enable-real-ip without use-forwarded-headers.
+     */
+    render: (d: {key: string; value: string; header: string; trust: 'custom-header' | 'every-hop' | 'cidrs'; realIpOnly: boolean}) =>
+      `use-proxy-protocol and ${d.key} are both on: since v1.13 ingress-nginx appends the PROXY protocol address to ${d.header} and walks that chain from the right over proxy-real-ip-cidr. ` +
+      'Envoy does the same with proxyProtocol: {} plus clientIPDetection (the PROXY address becomes the peer address, the header entries are walked from the right); ' +
+      (d.trust === 'custom-header' ? `with the custom header ${d.header} Envoy takes the header's value as is.` : d.trust === 'every-hop' ? 'as nginx trusted every hop (0.0.0.0/0), Envoy trusts 1 hop (numTrustedHops: 1) instead of the forgeable leftmost entry.' : 'trustedCIDRs = proxy-real-ip-cidr.') +
+      (d.realIpOnly ? '; unlike use-forwarded-headers, enable-real-ip did not trust X-Forwarded-Proto/-Host/-Port, which the listeners set themselves (see forwarded-headers)' : ''),
   }),
   defineDiagnostic({
     code: 'client-ip-xff-hops',
     level: 'warning',
     fidelity: 'approximate',
     doc: 'nginx trusted proxy-real-ip-cidr 0.0.0.0/0 (its default) with real_ip_recursive on: the client IP was the leftmost X-Forwarded-For entry, which any client can forge. The ClientTrafficPolicy trusts 1 hop (xForwardedFor.numTrustedHops: 1), the address the load balancer in front of Envoy appended. What to do: if several proxies append to X-Forwarded-For before Envoy, rerun with --client-ip xff:N or set proxy-real-ip-cidr to their ranges (-> trustedCIDRs).',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'acme-challenge-exempt',
@@ -209,12 +249,14 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'whitelist-source-range / denylist-source-range / block-cidrs of the ConfigMap -> a Gateway-level SecurityPolicy authorization rule on the client address. block-cidrs is approximate (nginx refused at connection time, Envoy answers 403 per request); manual when the rule cannot be emitted. The client address depends on the ClientTrafficPolicy\'s clientIPDetection: check it.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-annotation-admission',
     level: 'info',
     fidelity: ['approximate', 'exact'],
     doc: 'A ConfigMap key that decided which annotations ingress-nginx accepted (allow-snippet-annotations, annotations-risk-level, allow-cross-namespace-resources, global-allowed-response-headers, annotation-value-word-blocklist...). The conversion applies the same rule when it reads the annotations. Nothing to do.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-compression',
@@ -228,24 +270,28 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'proxy-set-headers / add-headers name a ConfigMap of headers that nginx set on every request or response: they become ClientTrafficPolicy/route header settings. Exact, approximate when values use nginx variables Envoy has no equivalent for, manual when the ConfigMap is not in the input or headers cannot be carried.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-key-mapped',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'The ConfigMap key maps to a field of the Gateway-level ClientTrafficPolicy or BackendTrafficPolicy. Exact, or approximate with the difference in the message (a warning when it changes what clients see). Nothing to do for exact ones.',
+    render: (d: AnnotationNote | CiphersData) => ('kept' in d ? renderCiphers(d) : renderNote(d)),
   }),
   defineDiagnostic({
     code: 'configmap-key-not-read',
     level: 'warning',
     fidelity: 'ignored',
     doc: 'ingress-nginx did not read this ConfigMap key in this configuration (a companion whose main key is off or absent), so it had no effect, and the conversion leaves it out. A warning because its presence suggests the main key was meant to be set.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-key-unmapped',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'ignored', 'manual'],
     doc: 'A ConfigMap key with no ClientTrafficPolicy/BackendTrafficPolicy field: the note says what nginx did with it and what Envoy does instead. Its fidelity is the key\'s registered one (docs/configmap.md): ignored when it only tuned nginx, approximate when Envoy\'s own behaviour is close, manual (warning) when a person must act.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-key-unused',
@@ -270,36 +316,42 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: 'exact',
     doc: 'A ConfigMap key that was the default of every location (every Ingress without the matching annotation) is carried exactly: the generated routes, https-redirect routes or the Gateway-level policy (--nginx-defaults) apply the same value. A warning only when an address list held invalid entries that nginx skipped too. Nothing to do.',
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-route-default-approximate',
     level: 'info',
     fidelity: 'approximate',
     doc: 'A ConfigMap key that was the default of every location is carried with a difference, or not carried and Envoy Gateway\'s own default differs from the value (retries, timeouts, balancer, buffers). The message names the difference; most often rerunning with --nginx-defaults emits a Gateway-level BackendTrafficPolicy/ClientTrafficPolicy with the value. Trips `--fail-on approximate` through the ConfigMap key.',
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-route-default-manual',
     level: 'warning',
     fidelity: 'manual',
     doc: 'A ConfigMap key that was the default of every location is not carried, and the difference changes what clients see (HTTPS redirect code or exemptions, a balancer Envoy has not, the ModSecurity WAF, header defaults). The conversion assumes ingress-nginx\'s default: set the equivalent annotation on the Ingresses that relied on the key, or adjust the generated objects. Trips `--fail-on manual`.',
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-route-default-ignored',
     level: 'info',
     fidelity: 'ignored',
     doc: 'A ConfigMap key that was the default of every location only tuned nginx itself (buffers, temp files, proxy internals) and has no effect under Envoy Gateway. Nothing to do.',
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'configmap-snippet',
     level: 'warning',
     fidelity: 'manual',
     doc: 'main-snippet, http-snippet, server-snippet, location-snippet, stream-snippet, modsecurity-snippet: raw nginx configuration inserted into every server or location. There is no Gateway equivalent: a person must read the snippet and rebuild what it did (an EnvoyPatchPolicy, an extension, a filter) or drop it.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-stream-default',
     level: 'info',
     fidelity: ['approximate', 'ignored'],
     doc: 'A ConfigMap key for tcp/udp-services streams (proxy-stream-*): approximate when Envoy\'s own stream behaviour is close (idle timeout, connect retries), ignored when Envoy has no such setting. Set a ClientTrafficPolicy on the TCP listener if the timeout matters.',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'configmap-value-invalid',
@@ -329,13 +381,21 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact', 'manual'],
     doc: 'global-auth-url -> a Gateway-level SecurityPolicy extAuth.http. nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and headersToExtAuth: approximate; manual for an oauth2-proxy that answers 202 or a target that cannot be reached. Check the auth service\'s answers before cutover.',
-    /** The cases without an extAuth: an URL outside the cluster, no --nginx-defaults, an empty value (the generated extAuth writes its own message). */
-    render: (d: {key: 'global-auth-url'; value: string; case: 'not-in-cluster' | 'not-generated' | 'empty'}) =>
-      d.case === 'empty'
-        ? `${d.key}: "${d.value}" is empty: no global auth, as in nginx`
-        : d.case === 'not-in-cluster'
-          ? `${d.key}: "${d.value}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`
-          : `${d.key}: "${d.value}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`,
+    /**
+     * generated: the Gateway-level extAuth (summary: how it reaches the auth service, headersToExtAuth: the headers it
+     * forwards, https: the URL is https). The cases without one: an URL outside the cluster, no --nginx-defaults, an
+     * empty value.
+     */
+    render: (d: {key: 'global-auth-url'; value: string} & ({case: 'not-in-cluster' | 'not-generated' | 'empty'} | {case: 'generated'; summary: string; headersToExtAuth: string[]; https: boolean})) =>
+      d.case === 'generated'
+        ? `${d.key}: "${d.value}" -> Gateway-level SecurityPolicy extAuth.http (${d.summary}); ` +
+          `nginx sent every request header to the auth service, Envoy only Host, Method, Path, Content-Length, Authorization and the headersToExtAuth listed (${d.headersToExtAuth.join(', ')}); only a 200 answer lets a request through; a route-level SecurityPolicy replaces this one, so routes with their own SecurityPolicy lose global auth` +
+          (d.https ? '; the URL is https: the auth Service needs a BackendTLSPolicy (Envoy connects in plain HTTP otherwise)' : '')
+        : d.case === 'empty'
+          ? `${d.key}: "${d.value}" is empty: no global auth, as in nginx`
+          : d.case === 'not-in-cluster'
+            ? `${d.key}: "${d.value}" sent every request to this external auth URL; it is not an in-cluster Service URL (http://<service>.<namespace>.svc[.cluster.local][:port]/path, no query, no nginx variables), so no extAuth is generated`
+            : `${d.key}: "${d.value}" authenticated every request (except no-auth-locations and Ingresses with their own auth-url) against this URL; Envoy Gateway authenticates nothing unless a SecurityPolicy sets extAuth`,
   }),
   defineDiagnostic({
     code: 'hsts',
@@ -367,25 +427,31 @@ export const CONFIGMAP = [
     code: 'lua-needs-enable-lua',
     level: 'warning',
     doc: 'The ConfigMap\'s block-user-agents / block-referers are converted to an EnvoyExtensionPolicy running a Lua script on every route of the Gateway. Envoy Gateway v1.9 has Lua off unless its configuration sets extensionApis.enableLua: true, and with Lua off every route of the Gateway answers 500 once the policy exists (no fail-open). What to do: set extensionApis.enableLua: true and restart Envoy Gateway before applying it (Lua runs by default on v1.3 to v1.8: always before v1.7, unless disableLua: true on v1.7 and v1.8; envoygateway_helpers.go LuaDisabled); or leave this policy out and block these clients elsewhere.',
+    /** policy: the EnvoyExtensionPolicy running the Lua script; gateway: the Gateway whose routes it covers. */
+    render: (d: {policy: string; gateway: {namespace: string; name: string}}) => `EnvoyExtensionPolicy ${d.policy} runs a Lua script: ${luaOutage(d.gateway)}`,
   }),
   defineDiagnostic({
     code: 'proxy-body-size',
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'proxy-body-size of the ConfigMap: the default request body limit of every location (nginx 1m). Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends; rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit. 0 means no limit, as Envoy (info).',
-    render: renderNote,
+    render: renderKeyNote,
   }),
   defineDiagnostic({
     code: 'proxy-body-size-default',
     level: 'info',
     fidelity: 'approximate',
     doc: 'Nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends. What to do: rerun with --nginx-defaults for a Gateway-level BackendTrafficPolicy requestBuffer.limit of 1Mi.',
+    /** default: nginx's default limit, which applies because the ConfigMap has no key (proxy-body-size). */
+    render: (d: {key: 'proxy-body-size'; default: string}) =>
+      `nginx limited request bodies to ${d.default} by default (${d.key}); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends`,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-approximate',
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'ssl-ciphers -> tls.ciphers of the listeners\' ClientTrafficPolicy. Approximate (warning) when ciphers BoringSSL does not have are dropped; exact otherwise (info).',
+    render: renderCiphers,
   }),
   defineDiagnostic({
     code: 'ssl-ciphers-tls13',
@@ -406,6 +472,7 @@ export const CONFIGMAP = [
     level: ['info', 'warning'],
     fidelity: ['approximate', 'exact'],
     doc: 'ssl-protocols -> tls.minVersion / tls.maxVersion of the listeners\' ClientTrafficPolicy. Approximate (warning) when nginx allowed a set Envoy cannot express (a gap, SSLv3/TLSv1.0 below Envoy\'s floor); exact otherwise (info).',
+    render: renderNote,
   }),
   defineDiagnostic({
     code: 'ssl-protocols-invalid',

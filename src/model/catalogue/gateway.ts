@@ -330,6 +330,13 @@ export const GATEWAY = [
     level: ['info', 'warning'],
     fidelity: 'approximate',
     doc: 'How the listeners set X-Forwarded-For/-Host/-Port/-Proto, X-Real-IP and X-Request-ID as ingress-nginx wrote them (ClientTrafficPolicy earlyRequestHeaders). The message lists the differences (X-Original-Forwarded-*, header trust); a warning when a backend could read a different client address.',
+    /**
+     * The header mode (clientIpDetection, trustForwarded: use-forwarded-headers, fullForwardedFor, proxyProtocol,
+     * customHeader; header: the one the client address is read from); headers and differences are prose, one entry
+     * per header or difference.
+     */
+    render: (d: {clientIpDetection: boolean; trustForwarded: boolean; fullForwardedFor: boolean; proxyProtocol: boolean; customHeader: boolean; header: string; headers: string[]; differences: string[]}) =>
+      `Forwarded request headers as ingress-nginx wrote them: the ClientTrafficPolicies set headers.earlyRequestHeaders on every HTTP listener: ${d.headers.join('; ')}. Differences: ${d.differences.join('; ')}`,
   }),
   defineDiagnostic({
     code: 'gateway-class-differs',

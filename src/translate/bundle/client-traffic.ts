@@ -17,7 +17,7 @@ import {applyAdmissionSwitches} from '../../configmap/admission.js'
 import {applyBodySize} from '../../configmap/body.js'
 import {applyClientIp} from '../../configmap/client-ip.js'
 import {applyCompression} from '../../configmap/compression.js'
-import {configMapContext, emitObject, emptyModel, httpListenerTargets, truncate} from '../../configmap/context.js'
+import {configMapContext, emitObject, emptyModel, httpListenerTargets} from '../../configmap/context.js'
 import {applyHeaderBlocks} from '../../configmap/header-blocks.js'
 import {applyHsts, applyRequestHeaders} from '../../configmap/headers.js'
 import {configMapRegistry, noticeSpecs} from '../../configmap/index.js'
@@ -163,10 +163,10 @@ function emitBackendDefaults(cm: ConfigMapContext, model: ConfigMapModel): void 
 function accountNotices(cm: ConfigMapContext): void {
   for (const spec of noticeSpecs) {
     if (!cm.has(spec.key)) continue
-    cm.account(spec.key, {level: spec.notice!.level, code: spec.notice!.code, fidelity: spec.fidelity, message: `${spec.key}: "${truncate(cm.data[spec.key])}" ${spec.note}`})
+    cm.notice(spec.key, spec.notice!, spec.fidelity, spec.note!)
   }
   for (const [key, n] of Object.entries(RETIRED_NOTICES)) {
-    if (cm.has(key)) cm.account(key, {level: n.level, code: n.code, fidelity: 'ignored', message: `${key}: "${truncate(cm.data[key])}" ${n.note}`})
+    cm.notice(key, n, 'ignored', n.note)
   }
 }
 
