@@ -4,6 +4,7 @@
  * is not overwritten by the mapping that falls back to the default).
  */
 import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {redactSecrets} from '../annotations/snippets.js'
 import {about, aboutObject, diag} from '../model/diagnostics.js'
 import {gatewayTargetRef} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'
@@ -42,8 +43,10 @@ export function configMapContext(cm: KubeObject | undefined, traffic: ClientTraf
       if (has(key)) ctx.account(key, diagnostic(code, {key, value: data[key], note}, where))
     },
     notice(key, {level, code}, fidelity, note) {
-      // The value as the message quotes it (one line, cut at 120): a snippet is not copied whole into the data.
-      const shown = truncate(data[key] ?? '')
+      // The value as the message quotes it (one line, cut at 120): a snippet is not copied whole into the data, and
+      // credentials in it (URL userinfo, compared or assigned secrets, auth headers) are masked as in annotation
+      // snippets, before the cut so a cut cannot leave half a credential unmasked.
+      const shown = truncate(redactSecrets(data[key] ?? ''))
       if (has(key)) ctx.account(key, diagnostic(code, {key, value: shown, note: `"${shown}" ${note}`}, {level, fidelity}))
     },
     exact: (key, note) => ctx.note(key, 'configmap-key-mapped', note, {level: 'info', fidelity: 'exact'}),

@@ -47,3 +47,12 @@ test('an absent key whose nginx default is carried says which default, as data',
   t.deepEqual(body?.data, {key: 'proxy-body-size', default: '1m'})
   t.is(body?.message, 'nginx limited request bodies to 1m by default (proxy-body-size); Envoy Gateway sets no limit, so larger uploads that nginx refused with 413 now reach the backends')
 })
+
+test('a ConfigMap snippet notice masks credentials as annotation snippets do (redactSecrets), before the cut', (t) => {
+  const snippet = 'location /admin { if ($http_authorization != "Basic c2VjcmV0OnBhc3M=") { return 401; } proxy_pass https://ops:hunter2@backend.internal; }'
+  const d = account(diagnostics({'server-snippet': snippet}), 'server-snippet')
+  const seen = JSON.stringify({message: d?.message, data: d?.data})
+  t.false(seen.includes('c2VjcmV0OnBhc3M='), seen)
+  t.false(seen.includes('hunter2'), seen)
+  t.true(seen.includes('<redacted>'), seen)
+})
