@@ -13,7 +13,7 @@ import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {GatewayController} from './controller-workloads.js'
 import {gatewayKey, type CertRef} from './emit-gateway.js'
 import type {IngressModel} from '../model/ingress-model.js'
-import type {Diagnostic, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
+import type {Diagnostic, Fidelity, KubeObject, NamespacedName, TargetCapabilities, TranslateOptions, TranslateResult} from '../model/types.js'
 import type {GatewayListener, OutputObject} from '../model/emitted.js'
 import {pushAll} from '../util/arrays.js'
 
@@ -198,6 +198,29 @@ function solverGateway(ingresses: IngressModel[], options: TranslateOptions): (s
 }
 
 /**
+ * How far a key's outcome is from what nginx did, for one ConfigMap read by several Gateways: `ignored` (not carried
+ * here) ranks above `exact`, below the outcomes `--fail-on` gates on.
+ */
+const KEY_FIDELITY_RANK: Record<Fidelity, number> = {exact: 0, ignored: 1, approximate: 2, manual: 3}
+
+/**
+ * Files a Gateway's key fidelities under its controller ConfigMap. One ConfigMap read by two controllers (two
+ * Gateways) has one table in the report: each key keeps its worst outcome across the Gateways, so a key exact on
+ * one Gateway and approximate on the other trips `--fail-on approximate` (the first Gateway's table alone hid it).
+ */
+export function addConfigMapKeys(tables: NonNullable<TranslateResult['configMapKeys']>, configMap: string, keys: Record<string, Fidelity>): void {
+  const table = tables.find((t) => t.configMap === configMap)
+  if (!table) {
+    tables.push({configMap, keys: {...keys}})
+    return
+  }
+  for (const [key, fidelity] of Object.entries(keys)) {
+    const before = table.keys[key]
+    if (before === undefined || KEY_FIDELITY_RANK[fidelity] > KEY_FIDELITY_RANK[before]) table.keys[key] = fidelity
+  }
+}
+
+/**
  * Each Gateway's ClientTrafficPolicy and Gateway-level defaults from its own controller's ConfigMap
  * (`configMap`, controller-workloads.ts; undefined: nginx defaults). Notes are said per Gateway, named when the
  * run has several. A load-balancer step the Gateway's generated EnvoyProxy already does (`done`, data-plane.ts)
@@ -230,7 +253,7 @@ export function clientTrafficObjects(
       httpsListenerKeepsHttp2,
       stripRequestHeaders,
     })
-    if (cm && !configMapKeys.some((t) => t.configMap === refOf(cm))) configMapKeys.push({configMap: refOf(cm), keys: r.keys})
+    if (cm) addConfigMapKeys(configMapKeys, refOf(cm), r.keys)
     // Each Gateway's notes: named when several Gateways (several controllers) are converted at once.
     const prefix = gateways.length > 1 ? `Gateway ${gw.namespace}/${gw.name}: ` : ''
     for (const d of r.diagnostics) {

@@ -6,6 +6,8 @@
 import test from 'ava'
 import {clientTrafficFromConfigMap} from '../../src/translate/bundle/client-traffic.js'
 import type {Diagnostic} from '../../src/model/types.js'
+import {addConfigMapKeys, clientTrafficObjects} from '../../src/translate/emit-bundle.js'
+import {DEFAULT_OPTIONS} from '../../src/translate/options.js'
 
 function diagnostics(data: Record<string, string>, nginxDefaults = true): Diagnostic[] {
   const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data}
@@ -55,4 +57,32 @@ test('a ConfigMap snippet notice masks credentials as annotation snippets do (re
   t.false(seen.includes('c2VjcmV0OnBhc3M='), seen)
   t.false(seen.includes('hunter2'), seen)
   t.true(seen.includes('<redacted>'), seen)
+})
+
+test('one ConfigMap read by two Gateways: the report table keeps each key\'s worst outcome, not the first Gateway\'s', (t) => {
+  // hsts-max-age is exact where the Gateway has an https listener (part of the Strict-Transport-Security value) and
+  // ignored where it has none (hsts-no-https-listener): the shared table must not say exact for both.
+  const cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx'}, data: {'hsts-max-age': '600', 'use-gzip': 'true'}}
+  const options = {...DEFAULT_OPTIONS, nginxDefaults: true}
+  const run = (first: boolean) => {
+    const withHttps = {gateway: {namespace: 'gateway', name: 'a'}, configMap: cm, hasHttps: true}
+    const without = {gateway: {namespace: 'gateway', name: 'b'}, configMap: cm, hasHttps: false}
+    return clientTrafficObjects(first ? [withHttps, without] : [without, withHttps], true, options, [], []).configMapKeys
+  }
+  for (const order of [true, false]) {
+    const tables = run(order)
+    t.is(tables?.length, 1)
+    t.is(tables?.[0].keys['hsts-max-age'], 'ignored')
+  }
+  const alone = clientTrafficObjects([{gateway: {namespace: 'gateway', name: 'a'}, configMap: cm, hasHttps: true}], true, options, [], []).configMapKeys
+  t.is(alone?.[0].keys['hsts-max-age'], 'exact')
+  t.is(alone?.[0].keys['use-gzip'], run(true)?.[0].keys['use-gzip'])
+})
+
+test('addConfigMapKeys ranks exact < ignored < approximate < manual and keeps keys only one Gateway read', (t) => {
+  const tables: {configMap: string; keys: Record<string, 'exact' | 'approximate' | 'manual' | 'ignored'>}[] = []
+  addConfigMapKeys(tables, 'ConfigMap n/c', {a: 'approximate', b: 'exact', c: 'manual'})
+  addConfigMapKeys(tables, 'ConfigMap n/c', {a: 'exact', b: 'ignored', d: 'exact'})
+  addConfigMapKeys(tables, 'ConfigMap n/c', {b: 'approximate', c: 'approximate'})
+  t.deepEqual(tables, [{configMap: 'ConfigMap n/c', keys: {a: 'approximate', b: 'approximate', c: 'manual', d: 'exact'}}])
 })
