@@ -555,6 +555,8 @@ export const CONFIGMAP = [
     level: 'warning',
     fidelity: 'manual',
     doc: 'A tcp/udp-services entry needs a TCP/UDP listener and a TCPRoute/UDPRoute, which the target was not declared to serve (standard channel only from Gateway API v1.6, experimental before): nothing is emitted for the port. Rerun with --tcp-routes when the cluster serves those routes, or expose the port another way.',
+    render: (d: {entry: string; port: number; service: string; backendPort: number; protocol: 'TCP' | 'UDP'; routeKind: 'TCPRoute' | 'UDPRoute'}) =>
+      `${d.entry}: ingress-nginx exposed port ${d.port} for Service ${d.service}:${d.backendPort}; on the Gateway that takes a ${d.protocol} listener and a ${d.routeKind}, which the target was not declared to serve (${d.routeKind} is in the Gateway API standard channel only from v1.6, in the experimental channel before): nothing is generated`,
   }),
   defineDiagnostic({
     code: 'stream-service-not-in-input',

@@ -11,11 +11,10 @@ import {dnsName} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
 import {EG_API_VERSION, GATEWAY_GROUP, gatewayParentRef, gatewayTargetRef} from '../../model/gateway-refs.js'
-import {aboutObject, diag} from '../../model/diagnostics.js'
+import {aboutObject} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {GatewayListener, OutputObject} from '../../model/emitted.js'
 import type {ClientTrafficPolicySpec} from '../../model/generated/index.js'
-import type {Code} from '../../model/catalogue/index.js'
 import {diagnostic, type Where} from '../../model/catalogue/diagnostic.js'
 
 export interface StreamContext {
@@ -76,7 +75,6 @@ interface StreamRun {
   routeKind: 'TCPRoute' | 'UDPRoute'
   services: Map<string, KubeObject>
   out: {objects: OutputObject[]; listeners: GatewayListener[]; diagnostics: Diagnostic[]; checklist: string[]}
-  warn(key: string, code: Code, message: string, hint?: string, fidelity?: Diagnostic['fidelity']): void
   /** Where an entry's diagnostics point: the ConfigMap (text and ref) and the entry's key. */
   at(key: string, hint?: string): Where
 }
@@ -113,9 +111,6 @@ export function streamServices(
     routeKind: protocol === 'TCP' ? 'TCPRoute' : 'UDPRoute',
     services: ctx.services instanceof Map ? ctx.services : new Map<string, KubeObject>(),
     out,
-    warn: (key, code, message, hint, fidelity = 'manual') => {
-      out.diagnostics.push(diag({level: 'warning', code, ...cmSubject, annotation: key, fidelity, message, hint}))
-    },
     at: (key, hint) => ({...cmSubject, annotation: key, ...(hint !== undefined ? {hint} : {})}),
   }
   const entries = Object.entries(cm.data as Record<string, unknown>).sort(([a], [b]) => {
@@ -225,16 +220,17 @@ function resolveBackendPort(run: StreamRun, parsed: StreamEntry): number | undef
 
 /** A valid entry -> listener, route, the TCP listener's ClientTrafficPolicy, PROXY protocol towards the backend. */
 function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: number): void {
-  const {ctx, cmRef, cmLabel, lower, protocol, routeKind, warn} = run
+  const {ctx, cmRef, cmLabel, lower, protocol, routeKind} = run
   const {objects, listeners, diagnostics, checklist} = run.out
   const {key, entry, port, svcNs, svcName, decode, encode} = parsed
   const listenerName = `${lower}-${port}`
   if (!ctx.emitRoutes) {
-    warn(
-      key,
-      'stream-route-unavailable',
-      `${entry}: ingress-nginx exposed port ${port} for Service ${svcNs}/${svcName}:${backendPort}; on the Gateway that takes a ${protocol} listener and a ${routeKind}, which the target was not declared to serve (${routeKind} is in the Gateway API standard channel only from v1.6, in the experimental channel before): nothing is generated`,
-      `install Gateway API v1.6+ (or the experimental channel) and rerun with --tcp-routes, or expose Service ${svcNs}/${svcName} directly as type LoadBalancer on port ${port}`,
+    diagnostics.push(
+      diagnostic(
+        'stream-route-unavailable',
+        {entry, port, service: `${svcNs}/${svcName}`, backendPort, protocol, routeKind},
+        run.at(key, `install Gateway API v1.6+ (or the experimental channel) and rerun with --tcp-routes, or expose Service ${svcNs}/${svcName} directly as type LoadBalancer on port ${port}`),
+      ),
     )
     return
   }
