@@ -351,6 +351,30 @@ const rows: {code: string; data: unknown; level?: 'error' | 'warning' | 'info'; 
     message:
       "host \"web.example.com\" is served on gw/a (nginx) and gw/b (no paths): each Gateway gets its own routes, certificate and redirect for it, computed from its own classes' Ingresses only, as each ingress-nginx controller served its own; but the input's IngressClasses give these classes one spec.controller (k8s.io/ingress-nginx), and one controller serving them had merged the host into one server (oldest path wins, one certificate)",
   },
+  {
+    code: 'stream-route-unavailable',
+    data: {entry: 'udp-services "53": "kube-system/dns:53"', port: 53, service: 'kube-system/dns', backendPort: 53, protocol: 'UDP', routeKind: 'UDPRoute'},
+    message:
+      'udp-services "53": "kube-system/dns:53": ingress-nginx exposed port 53 for Service kube-system/dns:53; on the Gateway that takes a UDP listener and a UDPRoute, which the target was not declared to serve (UDPRoute is in the Gateway API standard channel only from v1.6, in the experimental channel before): nothing is generated',
+  },
+  {
+    code: 'certificate-renew-before-too-long',
+    data: {key: 'cert-manager.io/renew-before', value: '720h', durationKey: 'cert-manager.io/duration', duration: '720h'},
+    message:
+      'cert-manager.io/renew-before: "720h" is not shorter than the duration 720h (cert-manager.io/duration): cert-manager\'s webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left)',
+  },
+  {
+    code: 'certificate-renew-before-too-long',
+    data: {key: 'cert-manager.io/renew-before', value: '2400h', durationKey: 'cert-manager.io/duration', defaultDurationBecause: 'not set'},
+    message:
+      'cert-manager.io/renew-before: "2400h" is not shorter than the default duration 2160h (90 days), which applies as cert-manager.io/duration is not set: cert-manager\'s webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left)',
+  },
+  {
+    code: 'certificate-renew-before-too-long',
+    data: {key: 'cert-manager.io/renew-before', value: '2400h', durationKey: 'cert-manager.io/duration', defaultDurationBecause: 'invalid'},
+    message:
+      'cert-manager.io/renew-before: "2400h" is not shorter than the default duration 2160h (90 days), which applies as cert-manager.io/duration is invalid: cert-manager\'s webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left)',
+  },
 ]
 
 for (const [i, row] of rows.entries()) {

@@ -42,6 +42,10 @@ export const TLS = [
     level: 'warning',
     fidelity: 'ignored',
     doc: 'cert-manager.io/renew-before is not shorter than the duration: cert-manager\'s webhook rejects such a Certificate, so cert-manager never issued it. renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left). Fix the annotation.',
+    render: (d: {key: string; value: string; durationKey: string} & ({duration: string} | {defaultDurationBecause: 'invalid' | 'not set'})) =>
+      `${d.key}: "${d.value}" is not shorter than ${
+        'duration' in d ? `the duration ${d.duration} (${d.durationKey})` : `the default duration 2160h (90 days), which applies as ${d.durationKey} is ${d.defaultDurationBecause}`
+      }: cert-manager's webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left)`,
   }),
   defineDiagnostic({
     code: 'certificate-shared',

@@ -11,11 +11,10 @@ import {dnsName, normalizeHost} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, DiagnosticRef, KubeObject, NamespacedName} from '../../model/types.js'
 import {CERT_MANAGER_API_VERSION, CERT_MANAGER_GROUP, issuerCopyName} from '../../model/gateway-refs.js'
-import {aboutObject, diag, refOf} from '../../model/diagnostics.js'
+import {aboutObject, refOf} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {EmittedObject} from '../../model/emitted.js'
 import type {CertificateSpec} from '../../model/generated/index.js'
-import type {Code} from '../../model/catalogue/index.js'
 import {diagnostic} from '../../model/catalogue/diagnostic.js'
 import type {CertAnnotationProblem} from '../../model/catalogue/tls.js'
 
@@ -120,10 +119,7 @@ export function certificatesForIngress(ingress: KubeObject, ctx: CertificateCont
   const consumed: string[] = [trigger]
   if (shim.has(A.issuerKind)) consumed.push(A.issuerKind)
   if (shim.has(A.issuerGroup)) consumed.push(A.issuerGroup)
-  const warn = (key: string, code: Code, message: string, hint: string): void => {
-    shim.diagnostics.push(diag({level: 'warning', code, object: shim.ref, annotation: key, fidelity: 'ignored', message, hint}))
-  }
-  const extra = tuningFields(shim.ann, shim.has, shim.warnInvalid, warn, consumed)
+  const extra = tuningFields(shim, consumed)
   reportUnreadAnnotations(shim)
   const bySecret = hostsBySecret(ingress, shim, trigger)
   const issuerRef = planCertificates(shim, ctx, {issuer, trigger, extra, consumed, bySecret}, plans, reused)
@@ -482,18 +478,15 @@ export function certificateIssuerChecks(plans: CertificatePlan[], issuers: KubeO
  * cert-manager.io tuning annotations -> Certificate spec fields, validated as the shim and the cert-manager webhook
  * validate them; invalid values are reported and left out, each valid key is added to `consumed`.
  */
-function tuningFields(
-  ann: Record<string, string>,
-  has: (k: string) => boolean,
-  warnInvalid: (key: string, why: CertAnnotationProblem) => void,
-  warn: (key: string, code: Code, message: string, hint: string) => void,
-  consumed: string[],
-): Record<string, any> {
+function tuningFields({ann, has, warnInvalid, ref, diagnostics}: ShimIngress, consumed: string[]): Record<string, any> {
   const t: TuningReader = {
     spec: {},
     has,
     warnInvalid,
-    warn,
+    report: (d) => {
+      diagnostics.push(d)
+    },
+    ref,
     take: (key) => (has(key) ? ann[key] : undefined),
     ok: (key) => {
       consumed.push(key)
@@ -516,7 +509,9 @@ interface TuningReader {
   take: (key: string) => string | undefined
   ok: (key: string) => void
   warnInvalid: (key: string, why: CertAnnotationProblem) => void
-  warn: (key: string, code: Code, message: string, hint: string) => void
+  report: (d: Diagnostic) => void
+  /** The Ingress the annotations are on, as diagnostics name it. */
+  ref: string
 }
 
 /** common-name -> spec.commonName (X.509 allows at most 64 characters). */
@@ -532,7 +527,7 @@ function commonNameField({spec, take, ok, warnInvalid}: TuningReader): void {
 }
 
 /** duration, renew-before, renew-before-percentage -> the lifetime fields, with the webhook's ordering rule. */
-function lifetimeFields({spec, has, take, ok, warnInvalid, warn}: TuningReader): void {
+function lifetimeFields({spec, has, take, ok, warnInvalid, report, ref}: TuningReader): void {
   let durationSeconds: number | undefined
   const duration = take(A.duration)
   if (duration !== undefined) {
@@ -552,15 +547,13 @@ function lifetimeFields({spec, has, take, ok, warnInvalid, warn}: TuningReader):
     if (s === undefined) warnInvalid(A.renewBefore, {problem: 'not-duration', example: '360h'})
     else if (s < 300) warnInvalid(A.renewBefore, {problem: 'below-minimum', minimum: '5m'})
     else if (s >= (durationSeconds ?? DEFAULT_DURATION_SECONDS)) {
-      const durationText =
-        durationSeconds !== undefined
-          ? `the duration ${spec.duration} (${A.duration})`
-          : `the default duration 2160h (90 days), which applies as ${A.duration} is ${has(A.duration) ? 'invalid' : 'not set'}`
-      warn(
-        A.renewBefore,
-        'certificate-renew-before-too-long',
-        `${A.renewBefore}: "${renewBefore}" is not shorter than ${durationText}: cert-manager's webhook rejects a Certificate whose renewBefore is not shorter than its duration, so cert-manager never issued it; renewBefore is left out of the generated Certificate (cert-manager then renews when 1/3 of the duration is left)`,
-        `set ${A.renewBefore} below the duration (e.g. 720h), or a longer ${A.duration} if the issuer grants it`,
+      const duration = durationSeconds !== undefined ? {duration: spec.duration as string} : {defaultDurationBecause: has(A.duration) ? ('invalid' as const) : ('not set' as const)}
+      report(
+        diagnostic(
+          'certificate-renew-before-too-long',
+          {key: A.renewBefore, value: renewBefore, durationKey: A.duration, ...duration},
+          {object: ref, annotation: A.renewBefore, hint: `set ${A.renewBefore} below the duration (e.g. 720h), or a longer ${A.duration} if the issuer grants it`},
+        ),
       )
     } else {
       spec.renewBefore = renewBefore.trim()
