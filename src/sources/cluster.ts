@@ -17,6 +17,7 @@
  * Lists are paginated (limit 500 + continue) and all kinds are read in parallel.
  */
 import {diagnostic} from '../model/catalogue/diagnostic.js'
+import {forbiddenSentence, type ForbiddenRead} from '../model/catalogue/sources.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabilities} from '../model/types.js'
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ClusterError, loadKubeConfig, type KubeconfigSelection, type LoadedKubeconfig} from './kubeconfig.js'
@@ -244,10 +245,18 @@ function userOf(message: string): string | undefined {
 
 /** One line naming the missing RBAC permission. */
 export function forbiddenMessage(intent: RequestIntent, err: ApiError): string {
-  const gr = intent.group ? `${intent.resource}.${intent.group}` : intent.resource
-  const scope = intent.namespace !== undefined ? `in namespace "${intent.namespace}"` : 'at the cluster scope'
+  return forbiddenSentence(forbiddenFacts(intent, err))
+}
+
+/** What a 403 says: who may not do what, where (the user from the API server's message when it names one). */
+function forbiddenFacts(intent: RequestIntent, err: ApiError): ForbiddenRead {
   const user = userOf(err.message)
-  return `forbidden: ${user ? `user "${user}"` : 'the current user'} may not ${intent.verb} ${gr} ${scope}; grant "${intent.verb}" on "${gr}" (see examples/rbac/ingress2gw-rbac.yaml)`
+  return {
+    verb: intent.verb,
+    resource: intent.group ? `${intent.resource}.${intent.group}` : intent.resource,
+    ...(intent.namespace !== undefined ? {namespace: intent.namespace} : {}),
+    ...(user ? {user} : {}),
+  }
 }
 
 /** Turn an ApiError of a required read into a ClusterError line. */
@@ -471,11 +480,11 @@ function optionalReader(diagnostics: Diagnostic[], add: (items: KubeObject[]) =>
         if (d) diagnostics.push(d)
         return
       }
-      diagnostics.push({
-        level: 'warning',
-        code: err.code === 403 ? 'cluster-forbidden' : 'cluster-read-failed',
-        message: err.code === 403 ? `${forbiddenMessage(intent, err)}; continuing without ${what}` : `could not ${intent.verb} ${what} (${err.code}): ${err.message}; continuing without it`,
-      })
+      diagnostics.push(
+        err.code === 403
+          ? diagnostic('cluster-forbidden', {...forbiddenFacts(intent, err), without: what})
+          : diagnostic('cluster-read-failed', {verb: intent.verb, what, status: err.code, error: err.message}),
+      )
     }
   }
 }

@@ -142,6 +142,8 @@ export const SOURCES = [
     code: 'cluster-forbidden',
     level: 'warning',
     doc: 'The cluster refused a read (403): the conversion continues without those objects, which can change what is emitted (Services unknown, the controller\'s settings assumed). Grant the reader the permissions of examples/rbac/ingress2gw-rbac.yaml.',
+    /** resource: `plural[.group]`; namespace absent for a cluster-scoped read; user as the API server named it; without: the objects given up. */
+    render: (d: ForbiddenRead & {without: string}) => `${forbiddenSentence(d)}; continuing without ${d.without}`,
   }),
   defineDiagnostic({
     code: 'cluster-lookup',
@@ -186,6 +188,8 @@ export const SOURCES = [
     code: 'cluster-read-failed',
     level: 'warning',
     doc: 'A cluster read failed (network, server error): the conversion continues without those objects. Rerun when the API server answers.',
+    /** what: the resource (and object) read; status and error: the API server's answer. */
+    render: (d: {verb: string; what: string; status: number; error: string}) => `could not ${d.verb} ${d.what} (${d.status}): ${d.error}; continuing without it`,
   }),
   defineDiagnostic({
     code: 'duplicate-object',
@@ -319,4 +323,21 @@ export function invalidIngressProblem(d: InvalidIngressProblem): string {
     case 'tls-not-list':
       return 'spec.tls is not a list'
   }
+}
+
+/** A read the cluster refused (403): who, which verb on which resource, where. */
+export interface ForbiddenRead {
+  verb: string
+  /** `plural` or `plural.group` */
+  resource: string
+  /** absent for a cluster-scoped read */
+  namespace?: string
+  /** the user the API server named, when it did */
+  user?: string
+}
+
+/** The sentence of a refused read, shared by the optional reads' warning and the required reads' error. */
+export function forbiddenSentence(d: ForbiddenRead): string {
+  const scope = d.namespace !== undefined ? `in namespace "${d.namespace}"` : 'at the cluster scope'
+  return `forbidden: ${d.user !== undefined ? `user "${d.user}"` : 'the current user'} may not ${d.verb} ${d.resource} ${scope}; grant "${d.verb}" on "${d.resource}" (see examples/rbac/ingress2gw-rbac.yaml)`
 }
