@@ -63,33 +63,11 @@ export function serviceFqdn(service: {name: string; namespace: string}): string 
   return `${service.name}.${service.namespace}.svc.cluster.local`
 }
 
-/** How the Gateway reaches HTTPS/GRPCS backends of one Ingress. */
-interface TlsPlan {
-  /** The backend certificate is verified (proxy-ssl-verify on with a Secret, or --backend-tls=verify). */
-  verify: boolean
-  /** Route to an Envoy Gateway Backend (needed to skip verification or to carry a client certificate). */
-  viaBackend: boolean
-  /** proxy-ssl-secret in the Ingress namespace. */
-  secret?: string
-  /**
-   * The Secret is referenced as the client certificate (Backend tls.clientCertificateRef): only with proxy-ssl-verify
-   * off, where the Secret can have been given for nothing else. With verify on it is referenced as the CA only.
-   */
-  clientCertificate: boolean
-  /** proxy-ssl-name: the name nginx verified and sent as SNI. */
-  serverName?: string
-  sni?: string
-  minVersion?: TlsVersion
-  maxVersion?: TlsVersion
-  ciphers?: string[]
-  /**
-   * HTTPS (not GRPCS): nginx spoke HTTP/1.1 to the backend (proxy_http_version 1.1), while Envoy negotiates h2 by
-   * ALPN with TLS backends (xds translator cluster.go: AutoHttpConfig); the Backend pins ALPN to http/1.1.
-   */
-  http1: boolean
-  /** Full annotation keys behind every object of the plan. */
-  from: string[]
-  /** The Ingress whose proxy-ssl-* settings the plan follows: this one, or the one a host inherits them from. */
+/**
+ * A BackendTlsPlan while the family decides it: the Ingress whose proxy-ssl-* settings it follows (this one, or the
+ * one a host inherits them from) instead of a ref, and what is only reported.
+ */
+interface TlsPlan extends Omit<BackendTlsPlan, 'inheritedFrom' | 'caConfigMap'> {
   source: IngressInput
   /** The CA must come from this ConfigMap (in the Ingress namespace), which the user creates. */
   caConfigMap?: string

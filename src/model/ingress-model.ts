@@ -100,20 +100,27 @@ export interface CanaryIntent extends Intent {
  * data: backendOverrideFor (annotations/backend-protocol.ts) turns it into the backendRef and objects of a Service:port.
  */
 export interface BackendTlsPlan {
-  /** The backend certificate is verified (a BackendTLSPolicy). */
+  /** The backend certificate is verified (proxy-ssl-verify on with a Secret, or --backend-tls=verify): a BackendTLSPolicy. */
   verify: boolean
   /** Reached through an Envoy Gateway Backend (to skip verification or carry a client certificate). */
   viaBackend: boolean
   /** The Secret (Ingress namespace) of proxy-ssl-secret: the CA with verify, else the client certificate. */
   secret?: string
+  /**
+   * The Secret is referenced as the client certificate (Backend tls.clientCertificateRef): only with proxy-ssl-verify
+   * off, where the Secret can have been given for nothing else. With verify on it is referenced as the CA only.
+   */
   clientCertificate: boolean
-  /** proxy-ssl-name: the name nginx verified. */
+  /** proxy-ssl-name: the name nginx verified and sent as SNI. */
   serverName?: string
   sni?: string
   minVersion?: TlsVersion
   maxVersion?: TlsVersion
   ciphers?: string[]
-  /** Pin ALPN to http/1.1 (HTTPS: nginx spoke HTTP/1.1 to the backend). */
+  /**
+   * HTTPS (not GRPCS): nginx spoke HTTP/1.1 to the backend (proxy_http_version 1.1), while Envoy negotiates h2 by
+   * ALPN with TLS backends (xds translator cluster.go: AutoHttpConfig); the Backend pins ALPN to http/1.1.
+   */
   http1: boolean
   /** Full annotation keys behind the objects. */
   from: string[]
