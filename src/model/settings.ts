@@ -85,11 +85,6 @@ export function resolveSettings(annotations: Annotations, defaults: ControllerDe
   })
 }
 
-/** `false (ConfigMap ssl-redirect)` / `true (nginx default)`: a default as a message names it. */
-export function describeSetting(setting: Setting<unknown>, configMapKey: string): string {
-  return `${String(setting.value)} (${setting.from === 'configmap' ? `ConfigMap ${configMapKey}` : setting.from === 'nginx' ? 'nginx default' : 'annotation'})`
-}
-
 /**
  * The ControllerDefaults field an annotation's parser falls back to (the ConfigMap key of the same name), for the
  * keys whose default is the ConfigMap's: rewrite/main.go (ssl-redirect, force-ssl-redirect), proxy/main.go

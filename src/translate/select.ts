@@ -158,15 +158,7 @@ export function invalidIngressReason(ingress: KubeObject): InvalidIngressProblem
   return undefined
 }
 
-/**
- * nginx order: oldest first; equal timestamps (1-second resolution, bulk applies) and missing ones (files)
- * broken by namespace/name descending, as store.go does.
- */
-export function nginxOrder(a: KubeObject, b: KubeObject): number {
-  return compareOrderKeys(orderKey(a), orderKey(b))
-}
-
-/** What nginxOrder compares, taken once per object: a sort parsed both timestamps at every comparison. */
+/** What nginx order compares, taken once per object: a sort parsed both timestamps at every comparison. */
 interface OrderKey {
   timestamp: string
   time: number
@@ -178,6 +170,10 @@ function orderKey(o: KubeObject): OrderKey {
   return {timestamp, time: timestamp === '' ? NaN : Date.parse(timestamp), id: `${o.metadata.namespace ?? ''}/${o.metadata.name}`}
 }
 
+/**
+ * nginx order: oldest first; equal timestamps (1-second resolution, bulk applies) and missing ones (files)
+ * broken by namespace/name descending, as store.go does.
+ */
 function compareOrderKeys(a: OrderKey, b: OrderKey): number {
   const ta = a.timestamp
   const tb = b.timestamp
@@ -189,7 +185,7 @@ function compareOrderKeys(a: OrderKey, b: OrderKey): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
 }
 
-/** The inputs in nginx order (nginxOrder), each one's sort key computed once. */
+/** The inputs in nginx order (compareOrderKeys), each one's sort key computed once. */
 function inNginxOrder(inputs: InputObject[]): InputObject[] {
   const keyed = inputs.map((input) => ({input, key: orderKey(input.object)}))
   keyed.sort((a, b) => compareOrderKeys(a.key, b.key))

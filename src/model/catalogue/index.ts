@@ -39,7 +39,3 @@ export const CATALOGUE: ReadonlyMap<Code, DiagnosticDefinition<Code, any>> = (()
   }
   return map
 })()
-
-export function isCode(code: string): code is Code {
-  return CATALOGUE.has(code as Code)
-}
