@@ -4,7 +4,7 @@
  * is not overwritten by the mapping that falls back to the default).
  */
 import {diagnostic} from '../model/catalogue/diagnostic.js'
-import {redactSecrets} from '../annotations/snippets.js'
+import {redactSecrets} from '../model/credentials.js'
 import {about, aboutObject, diag} from '../model/diagnostics.js'
 import {gatewayTargetRef} from '../model/gateway-refs.js'
 import {isObject} from '../util/json.js'

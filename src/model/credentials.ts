@@ -44,3 +44,49 @@ export function maskDiagnostic(d: Diagnostic): Diagnostic {
   if (message === d.message && hint === d.hint && data === d.data) return d
   return {...d, message, ...(hint !== undefined ? {hint} : {}), ...(data !== undefined ? {data} : {})}
 }
+
+/**
+ * What a credential is called, as a header (`X-Api-Key`, `Proxy-Authorization`, `Set-Cookie`) or an nginx variable
+ * (`$api_key`, `$arg_token`, `$db_password`): the report must not repeat the values.
+ */
+const CREDENTIAL_WORD = '(?:authorization|cookie|api[-_]?key|access[-_]?key|token|secret|passw(?:or)?d|pwd|credential)'
+const CREDENTIAL_NAME = `[\\w-]*${CREDENTIAL_WORD}[\\w-]*`
+/** Standard request headers whose values are no credentials: comparisons with them stay readable. */
+const PLAIN_HEADERS = 'user_agent|host|referer|origin|accept(?:_\\w+)?|content_type|content_length|upgrade|connection|x_forwarded_(?:proto|for|host|port)|x_real_ip|x_requested_with'
+/**
+ * Variables whose values come from the client (`$http_*` headers but the standard ones above, `$cookie_*`) or are
+ * named like a credential.
+ */
+const CREDENTIAL_VARIABLE = `(?:http_(?!(?:${PLAIN_HEADERS})\\b)\\w+|cookie_\\w+|\\w*${CREDENTIAL_WORD}\\w*)`
+const QUOTED = `"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'`
+/** `Name: value` / `Name value` of a credential header, wherever it stands (not a `$variable`). */
+const CREDENTIAL_HEADER = new RegExp(`(?<![$\\w-])(${CREDENTIAL_NAME})(["']?\\s*:?\\s+)(${QUOTED}|[^;"'\\s][^;"']*)`, 'gi')
+/** `$http_x_api_key != "s3cr3t"`, `$cookie_session = abc`, `$token ~* ^abc`: the value compared. */
+const CREDENTIAL_COMPARISON = new RegExp(`(\\$\\{?${CREDENTIAL_VARIABLE}\\}?\\s*(?:!?~\\*?|!?=)\\s*)(${QUOTED}|[^\\s)]+)`, 'gi')
+/** `set $token "..."`: the value assigned. */
+const CREDENTIAL_ASSIGNMENT = new RegExp(`(\\bset\\s+\\$${CREDENTIAL_VARIABLE}\\s+)(${QUOTED}|[^\\s;]+)`, 'gi')
+const IS_CREDENTIAL = new RegExp(`^${CREDENTIAL_NAME}$`, 'i')
+
+/** A header or variable name that holds a credential (`X-Api-Key`, `$db_password`). */
+export function isCredentialName(name: string): boolean {
+  return IS_CREDENTIAL.test(name)
+}
+
+/** A value made only of nginx variables (`$http_cookie`, `"$cookie_a $cookie_b"`) carries no secret of its own. */
+export function onlyVariables(value: string): boolean {
+  return /^(["']?)(\s*\$\{?\w+\}?)+\s*\1$/.test(value)
+}
+
+const keepVariables = (prefix: string, value: string) => prefix + (onlyVariables(value) ? value : REDACTED)
+
+/**
+ * Credentials in any text of raw nginx configuration (an annotation or ConfigMap snippet) (compared, assigned, URL userinfo) replaced by `<redacted>`; header
+ * values too unless `headers` is false (hints, whose own header values are masked by name).
+ */
+export function redactSecrets(text: string, headers = true): string {
+  let out = maskUrlUserinfo(text)
+    .replace(CREDENTIAL_COMPARISON, (_m, prefix: string, value: string) => keepVariables(prefix, value))
+    .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
+  if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))
+  return out
+}
