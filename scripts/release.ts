@@ -142,8 +142,21 @@ const isHost = (t: Target): boolean => t.os === hostOs() && t.arch === process.a
 /** The release's line about an executable that embeds another Node than the one that built the release. */
 export function nodeMismatch(t: Target, engines: string): string | undefined {
   if (!t.node || t.node.version === process.versions.node) return undefined
-  const below = meetsEngines(t.node.version, engines) ? '' : `, below package.json's engines.node ${engines}`
-  return `${t.os}-${t.arch} embeds Node ${t.node.version} from ${t.node.package}, not ${process.versions.node}${below} (the registry has no later one of this major for it)`
+  const below = meetsEngines(t.node.version, engines) ? '' : `; ${t.node.version} is below package.json's engines.node ${engines}`
+  return `${t.os}-${t.arch} embeds Node ${t.node.version} from ${t.node.package}, not this Node ${process.versions.node}${below} (pinned in scripts/release.ts: the newest of this major the registry has for ${t.os}-${t.arch})`
+}
+
+/**
+ * Which Node makes the blob of `t`'s executable (made of `nodeBinary`), and whether with V8's code cache. The host's
+ * executable carries the code cache, made by its own Node binary: V8 checks only its version number (11.3.244.8 for
+ * all of Node 20) before using a cache, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV). The others'
+ * blobs carry the source alone, made by the host's official Node of the version they embed (Node's docs: the blob
+ * must come from the same version as the binary).
+ */
+export function blobMaker(t: Target, nodeBinary: string, cache: string): {node: string; version: string; codeCache: boolean} {
+  const version = nodeVersion(t)
+  if (isHost(t)) return {node: nodeBinary, version, codeCache: true}
+  return {node: version === process.versions.node ? process.execPath : hostNodeOf(version, cache), version, codeCache: false}
 }
 
 async function main(): Promise<void> {
@@ -158,15 +171,11 @@ async function main(): Promise<void> {
   execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', OUT], {cwd: ROOT, stdio: 'ignore'})
   const cache = join(ROOT, 'release-cache')
   const blobs = new Map<string, string>()
-  /** The blob for `t`, whose executable is made of `nodeBinary`. */
   const blobFor = (t: Target, nodeBinary: string): string => {
-    // The host's executable carries V8's code cache, which its own Node binary makes: V8 checks only its version
-    // number (11.3.244.8) before using a cache, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV).
-    if (isHost(t)) return seaBlob(script, OUT, {node: nodeBinary, codeCache: true})
-    // The others' blobs carry the source alone, made by the host's official Node of the version they embed.
-    const version = nodeVersion(t)
-    let blob = blobs.get(version)
-    if (!blob) blobs.set(version, (blob = seaBlob(script, OUT, {node: version === process.versions.node ? process.execPath : hostNodeOf(version, cache), version})))
+    const maker = blobMaker(t, nodeBinary, cache)
+    const key = `${maker.node} ${maker.codeCache}`
+    let blob = blobs.get(key)
+    if (!blob) blobs.set(key, (blob = seaBlob(script, OUT, maker)))
     return blob
   }
   const platforms: KrewPlatform[] = []
@@ -203,7 +212,7 @@ async function check(built: {t: Target; exe: string}[], blobFor: (t: Target, nod
   for (const {t, exe} of built) {
     const runner = await runnerFor(t, join(work, `${t.os}-${t.arch}`))
     if (typeof runner !== 'string') {
-      ok = (await report(`${t.os}-${t.arch} (${runner.how})`, t, exe, runner)) && ok
+      ok = (await report(`${t.os}-${t.arch} ${runner.how}`, t, exe, runner)) && ok
       continue
     }
     console.log(`${t.os}-${t.arch}: not run: ${runner}`)

@@ -17,7 +17,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
 /** How to start an executable of one target here. */
 export interface Runner {
-  /** e.g. "qemu-aarch64 (user-mode emulation)", for messages. */
+  /** e.g. "natively", "under /usr/bin/qemu-aarch64 -L /usr/aarch64-linux-gnu (user-mode emulation)". */
   how: string
   argv(exe: string, args: string[]): [string, string[]]
   env: Record<string, string>
@@ -55,7 +55,7 @@ export async function runnerFor(t: Target, workDir: string): Promise<Runner | st
   if (process.platform !== 'linux' || process.arch !== 'x64') return `${t.os}-${t.arch} executables are run only on their own platform or on linux-x64`
   if (t.os === 'linux' && t.arch === 'arm64') return qemuRunner()
   if (t.os === 'win' && t.arch === 'x64') return wineRunner(workDir)
-  return `${t.os}-${t.arch} executables cannot run here: macOS executables run only on macOS, once signed there`
+  return 'macOS executables run only on macOS, once signed there'
 }
 
 function qemuRunner(): Runner | string {
@@ -65,7 +65,7 @@ function qemuRunner(): Runner | string {
   // Debian's cross runtime lives in /usr/aarch64-linux-gnu; a multiarch arm64 libc lives at / itself.
   const sysroot = ['/usr/aarch64-linux-gnu', '/'].find((root) => existsSync(join(root, 'lib', 'ld-linux-aarch64.so.1')) && hasLibstdcxx(root))
   if (!sysroot) return 'the aarch64 C and C++ runtime is not installed (Debian: apt-get install libstdc++6-arm64-cross)'
-  return {how: `${qemu} -L ${sysroot} (user-mode emulation)`, argv: (exe, args) => [qemu, ['-L', sysroot, exe, ...args]], env: {}, async close() {}}
+  return {how: `under ${qemu} -L ${sysroot} (user-mode emulation)`, argv: (exe, args) => [qemu, ['-L', sysroot, exe, ...args]], env: {}, async close() {}}
 }
 
 function hasLibstdcxx(root: string): boolean {
@@ -83,7 +83,7 @@ async function wineRunner(workDir: string): Promise<Runner | string> {
   // Windows 10, the oldest Windows the users of a Node 20 executable run.
   await promisify(execFile)(wine, ['winecfg', '-v', 'win10'], {env: {...env, PATH: '/usr/bin:/bin', HOME: workDir}, timeout: 180_000})
   return {
-    how: `${wine} (Wine, Windows 10 prefix)`,
+    how: `under ${wine} (Wine, Windows 10 prefix)`,
     argv: (exe, args) => [wine, [exe, ...args]],
     env,
     async close() {
