@@ -80,7 +80,7 @@ async function wineRunner(workDir: string): Promise<Runner | string> {
   const env = {WINEPREFIX: join(workDir, 'wine-prefix'), WINEDEBUG: '-all'}
   mkdirSync(workDir, {recursive: true})
   // A new prefix says Windows 7, which Node 20 refuses ("only supported on Windows 8.1 ... or higher"): say
-  // Windows 10, the oldest Windows the users of a Node 20 executable run.
+  // Windows 10, as on the machines that will run the executable.
   await promisify(execFile)(wine, ['winecfg', '-v', 'win10'], {env: {...env, PATH: '/usr/bin:/bin', HOME: workDir}, timeout: 180_000})
   return {
     how: `under ${wine} (Wine, Windows 10 prefix)`,
