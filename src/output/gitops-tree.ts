@@ -48,7 +48,9 @@ export function gitopsFiles(objects: KubeObject[], reportMarkdown: string): Map<
     const path = objectPath(o)
     files.set(path, dumpOne(o))
     const folder = path.slice(0, path.indexOf('/'))
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), path.slice(folder.length + 1)])
+    const inFolder = byFolder.get(folder)
+    if (inFolder) inFolder.push(path.slice(folder.length + 1))
+    else byFolder.set(folder, [path.slice(folder.length + 1)])
   }
   const folders = [...byFolder.keys()].sort(compareStrings)
   for (const folder of folders) {

@@ -220,12 +220,17 @@ interface Chunk {
   end: number
   /** 1-based line of the first content line (where the document starts). */
   docLine: number
+  /** Offset in the text of the chunk's first character... */
+  from: number
+  /** ...and one past its last (its last line's line break excluded): the chunk's text is text.slice(from, to). */
+  to: number
 }
 
-function isMarker(line: string, marker: '---' | '...'): boolean {
-  if (!line.startsWith(marker)) return false
-  if (line.length === 3) return true
-  const c = line.charCodeAt(3)
+/** Whether the line text[from, to) is the marker alone or followed by white space. */
+function isMarker(text: string, from: number, to: number, marker: '---' | '...'): boolean {
+  if (to - from < 3 || !text.startsWith(marker, from)) return false
+  if (to - from === 3) return true
+  const c = text.charCodeAt(from + 3)
   return c === 32 /* space */ || c === 9 /* tab */ || c === 13 /* \r */
 }
 
@@ -234,47 +239,61 @@ function isBlankOrComment(line: string): boolean {
   return t === '' || t.startsWith('#')
 }
 
+/** isBlankOrComment of the line text[from, to), without copying it when it starts with a visible ASCII character. */
+function isBlankOrCommentAt(text: string, from: number, to: number): boolean {
+  if (from === to) return true
+  const c = text.charCodeAt(from)
+  if (c > 32 && c < 127) return c === 35 /* # */
+  return isBlankOrComment(text.slice(from, to))
+}
+
 /**
  * Splits a YAML stream into documents at column-0 `---` (alone or followed by a space/comment/content) and
- * `...` markers. Documents with no content (empty, comments only) are dropped.
+ * `...` markers. Documents with no content (empty, comments only) are dropped. Lines are walked by offset, not
+ * split into strings: a 10,000-object file has hundreds of thousands of them.
  */
-function splitDocuments(lines: string[]): Chunk[] {
+function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = []
   let start = 0
+  let from = 0
   let hasMarker = false
   let contentLine = -1
 
-  const flush = (end: number) => {
-    if (contentLine >= 0) chunks.push({start, end, docLine: contentLine + 1})
+  // A chunk ends at the line break before line `end`, or at the end of the text.
+  const flush = (end: number, to: number) => {
+    if (contentLine >= 0) chunks.push({start, end, docLine: contentLine + 1, from, to})
   }
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    const c = line.charCodeAt(0)
-    if (c === 45 /* - */ && isMarker(line, '---')) {
+  let i = 0
+  let lineStart = 0
+  for (;;) {
+    const lineBreak = text.indexOf('\n', lineStart)
+    const lineEnd = lineBreak < 0 ? text.length : lineBreak
+    const c = lineStart < lineEnd ? text.charCodeAt(lineStart) : -1
+    if (c === 45 /* - */ && isMarker(text, lineStart, lineEnd, '---')) {
       if (contentLine >= 0 || hasMarker) {
-        flush(i)
+        flush(i, lineStart - 1)
         start = i
+        from = lineStart
         contentLine = -1
       }
       hasMarker = true
-      if (!isBlankOrComment(line.slice(3))) contentLine = i // `--- |` or `--- {a: 1}`: content on the marker line
-      continue
-    }
-    if (c === 46 /* . */ && isMarker(line, '...')) {
-      flush(i)
+      if (!isBlankOrCommentAt(text, lineStart + 3, lineEnd)) contentLine = i // `--- |` or `--- {a: 1}`: content on the marker line
+    } else if (c === 46 /* . */ && isMarker(text, lineStart, lineEnd, '...')) {
+      flush(i, lineStart - 1)
       start = i + 1
+      from = lineBreak < 0 ? text.length : lineBreak + 1
       hasMarker = false
       contentLine = -1
-      continue
+    } else if (contentLine < 0) {
+      // blank or comment lines, and directives (%YAML, %TAG) before the document, do not start it
+      if (!isBlankOrCommentAt(text, lineStart, lineEnd) && !(c === 37 /* % */ && !hasMarker)) contentLine = i
     }
-    if (contentLine < 0) {
-      if (isBlankOrComment(line)) continue
-      if (c === 37 /* % */ && !hasMarker) continue // directive (%YAML, %TAG) before the document
-      contentLine = i
-    }
+    if (lineBreak < 0) break
+    lineStart = lineBreak + 1
+    i++
   }
-  flush(lines.length)
+  flush(i + 1, text.length)
   return chunks
 }
 
@@ -347,14 +366,15 @@ function expandClone(node: unknown): unknown {
 // ---------------------------------------------------------------------------------------------------------
 // List item lines
 
-/** Lines (1-based) of the items of a kubectl YAML List document, or undefined when they cannot be told. */
-function yamlListItemLines(lines: string[], chunk: Chunk, count: number): number[] | undefined {
-  let i = chunk.start
-  for (; i < chunk.end; i++) if (/^items:\s*(#.*)?$/.test(lines[i].trimEnd())) break
-  if (i >= chunk.end) return undefined
+/** Lines (1-based) of the items of a kubectl YAML List document (the chunk's text), or undefined when they cannot be told. */
+function yamlListItemLines(text: string, chunk: Chunk, count: number): number[] | undefined {
+  const lines = text.split('\n')
+  let i = 0
+  for (; i < lines.length; i++) if (/^items:\s*(#.*)?$/.test(lines[i].trimEnd())) break
+  if (i >= lines.length) return undefined
   const result: number[] = []
   let indent = -1
-  for (i++; i < chunk.end; i++) {
+  for (i++; i < lines.length; i++) {
     const line = lines[i]
     if (isBlankOrComment(line)) continue
     const lineIndent = line.length - line.trimStart().length
@@ -364,7 +384,7 @@ function yamlListItemLines(lines: string[], chunk: Chunk, count: number): number
       indent = lineIndent
     }
     if (lineIndent < indent || (lineIndent === indent && !isEntry)) break
-    if (lineIndent === indent) result.push(i + 1)
+    if (lineIndent === indent) result.push(chunk.start + i + 1)
   }
   return result.length === count ? result : undefined
 }
@@ -567,13 +587,14 @@ export interface FileParse extends ParsedManifests {
   skipped: SkippedKind[]
 }
 
-function parseJson(text: string, lines: string[], state: FileState): boolean {
+function parseJson(text: string, state: FileState): boolean {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
     return false // YAML is a superset of JSON: let the YAML parser report the error with a line
   }
+  const lines = text.split('\n')
   const firstLine = lines.findIndex((l) => l.trim() !== '')
   const loc: SourceLocation = {file: state.file, line: firstLine + 1}
   if (Array.isArray(value)) {
@@ -587,8 +608,8 @@ function parseJson(text: string, lines: string[], state: FileState): boolean {
   return true
 }
 
-function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined, state: FileState): void {
-  const text = whole ?? lines.slice(chunk.start, chunk.end).join('\n')
+function parseYamlChunk(fileText: string, chunk: Chunk, state: FileState): void {
+  const text = fileText.slice(chunk.from, chunk.to)
   const loc: SourceLocation = {file: state.file, line: chunk.docLine}
   let value: unknown
   try {
@@ -606,7 +627,8 @@ function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined
   }
   if (value === null || value === undefined) return
 
-  if (typeof value === 'object' && ANCHOR_RE.test(text) && ALIAS_RE.test(text)) {
+  // (includes first: a search for one character is far cheaper than the expressions, and most documents have neither)
+  if (typeof value === 'object' && text.includes('&') && ANCHOR_RE.test(text) && text.includes('*') && ALIAS_RE.test(text)) {
     const stats = aliasStats(value)
     if (stats.cyclic) {
       state.diagnostics.push(diagnostic('yaml-alias-bomb', {at: where(loc), recursive: true}, {source: loc}))
@@ -620,24 +642,19 @@ function parseYamlChunk(lines: string[], chunk: Chunk, whole: string | undefined
     if (stats.shared) value = expandClone(value)
   }
 
-  processValue(value, loc, (count) => yamlListItemLines(lines, chunk, count), state)
+  processValue(value, loc, (count) => yamlListItemLines(text, chunk, count), state)
 }
 
 /** parseManifestText, keeping skipped kinds as counts so that a caller can merge them across files. */
 export function parseManifestFile(text: string, file: string, options: ParseOptions): FileParse {
   const state: FileState = {file, options, objects: [], diagnostics: [], skipped: new Map(), defaulted: 0, converted: []}
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  const lines = text.split('\n')
 
   const firstChar = text.search(/\S/)
   const c = firstChar < 0 ? '' : text[firstChar]
-  const parsedAsJson = (c === '{' || c === '[') && parseJson(text, lines, state)
+  const parsedAsJson = (c === '{' || c === '[') && parseJson(text, state)
   if (!parsedAsJson) {
-    const chunks = splitDocuments(lines)
-    for (const chunk of chunks) {
-      const whole = chunks.length === 1 && chunk.start === 0 && chunk.end === lines.length ? text : undefined
-      parseYamlChunk(lines, chunk, whole, state)
-    }
+    for (const chunk of splitDocuments(text)) parseYamlChunk(text, chunk, state)
   }
 
   const objects = dedupeObjects(state.objects, new Map(), state.diagnostics)
