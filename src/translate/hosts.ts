@@ -26,27 +26,54 @@ export function upstreamKey(b: ServiceBackend): string {
   return `${b.namespace}/${b.name}/${b.port}`
 }
 
-/** Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. */
+/**
+ * The backends that resolved without a word to say (no ExternalName, no unresolved port), per backend as read: the
+ * host index, the families' lookups and the upstream decisions each resolve every path, and a path resolves the same
+ * each time for the same Services and namespace (the same object can sit in two Ingresses through a YAML alias).
+ */
+const resolvedQuietly = new WeakMap<object, {services: Map<string, KubeObject>; namespace: string; backend: ServiceBackend}>()
+
+/**
+ * Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. `where` (the field
+ * path) is only read for a diagnostic: a function spares the common case building its text.
+ */
 export function resolveBackend(
+  ingress: IngressModel,
+  backend: any,
+  services: Map<string, KubeObject>,
+  whereOf: string | (() => string),
+  diagnostics: Diagnostic[],
+): ServiceBackend | undefined {
+  const namespace = ingress.ref.namespace
+  const known = typeof backend === 'object' && backend !== null ? resolvedQuietly.get(backend) : undefined
+  if (known !== undefined && known.services === services && known.namespace === namespace) return known.backend
+  const resolved = resolveAndReport(ingress, backend, services, typeof whereOf === 'string' ? whereOf : whereOf(), diagnostics)
+  if (resolved.quiet && resolved.backend) resolvedQuietly.set(backend, {services, namespace, backend: resolved.backend})
+  return resolved.backend
+}
+
+/** resolveBackend's work: `quiet` when it reported nothing. */
+function resolveAndReport(
   ingress: IngressModel,
   backend: any,
   services: Map<string, KubeObject>,
   where: string,
   diagnostics: Diagnostic[],
-): ServiceBackend | undefined {
+): {backend?: ServiceBackend; quiet: boolean} {
   const subject = about('Ingress', ingress.ref)
   if (backend?.resource) {
     diagnostics.push(diagnostic('resource-backend', {where, kind: String(backend.resource.kind ?? '?'), name: String(backend.resource.name ?? '?')}, {...subject, source: ingress.source}))
-    return undefined
+    return {quiet: false}
   }
   const svc = backend?.service
   if (!svc || typeof svc.name !== 'string' || svc.name === '') {
     diagnostics.push(diagnostic('invalid-backend', {where, problem: 'no-service-name'}, {...subject, source: ingress.source}))
-    return undefined
+    return {quiet: false}
   }
   const namespace = ingress.ref.namespace
   const service = services.get(`${namespace}/${svc.name}`)
-  if (service?.spec?.type === 'ExternalName') {
+  const externalName = service?.spec?.type === 'ExternalName'
+  if (externalName) {
     // backend-protocol HTTPS/GRPCS already routes through a Backend whose fqdn is the Service's cluster DNS name,
     // which the cluster DNS answers with a CNAME to the external name: nothing to create.
     const viaBackend = ingress.intents.backendOverride?.viaBackend === true
@@ -66,11 +93,11 @@ export function resolveBackend(
   }
   const port = svc.port ?? {}
   if (typeof port.number === 'number' || (typeof port.number === 'string' && /^\d+$/.test(port.number))) {
-    return {name: svc.name, namespace, port: Number(port.number)}
+    return {backend: {name: svc.name, namespace, port: Number(port.number)}, quiet: !externalName}
   }
   if (typeof port.name === 'string' && port.name !== '') {
     const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
-    if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
+    if (match && typeof match.port === 'number') return {backend: {name: svc.name, namespace, port: match.port}, quiet: !externalName}
     const problem = service ? ('no-such-port' as const) : ('service-not-in-input' as const)
     diagnostics.push(diagnostic('unresolved-port-name', {where, namespace, service: svc.name, portName: port.name, problem}, {
       ...subject,
@@ -79,10 +106,10 @@ export function resolveBackend(
         : 'Gateway API needs a port number: add the Service to the input (Helm-generated: helm template RELEASE CHART -n NAMESPACE | kubectl ingress2gw convert -f - -f DIR), or read it from the current kube context with --lookup-cluster; or use port.number in the Ingress',
       source: ingress.source,
     }))
-    return undefined
+    return {quiet: false}
   }
   diagnostics.push(diagnostic('invalid-backend', {where, problem: 'no-port', service: svc.name}, {...subject, source: ingress.source}))
-  return undefined
+  return {quiet: false}
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
@@ -197,15 +224,18 @@ function addRulePaths(table: LocationTable, ingress: IngressModel, services: Map
     }
     serverFor(table, hostName, ingress)
     const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
-    paths.forEach((p, pathIndex) => addRulePath(table, ingress, hostName, p, `rules[${ruleIndex}].http.paths[${pathIndex}]`, services, diagnostics, unresolved))
+    paths.forEach((p, pathIndex) => addRulePath(table, ingress, hostName, p, () => `rules[${ruleIndex}].http.paths[${pathIndex}]`, services, diagnostics, unresolved))
   })
 }
 
-/** One rule path: its location, unless nginx skips it (not absolute, no Service, a canary's upstream, taken). */
-function addRulePath(table: LocationTable, ingress: IngressModel, hostName: string, p: any, where: string, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
+/**
+ * One rule path: its location, unless nginx skips it (not absolute, no Service, a canary's upstream, taken). `where`
+ * gives the field path for a diagnostic (most paths have none to make).
+ */
+function addRulePath(table: LocationTable, ingress: IngressModel, hostName: string, p: any, where: () => string, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
   const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
   if (!path.startsWith('/')) {
-    diagnostics.push(diagnostic('invalid-path', {where, path}, {...about('Ingress', ingress.ref), source: ingress.source}))
+    diagnostics.push(diagnostic('invalid-path', {where: where(), path}, {...about('Ingress', ingress.ref), source: ingress.source}))
     return
   }
   const match = matchOf(p?.pathType)
@@ -214,7 +244,7 @@ function addRulePath(table: LocationTable, ingress: IngressModel, hostName: stri
   if (!backend && !(unresolved === 'keep' && namedService)) return
   const canary = namedService && table.upstreamCreators.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
   if (canary && canary.isCanary) {
-    if (backend) reportCanaryOwned(ingress, canary, backend, hostName, match, path, where, diagnostics)
+    if (backend) reportCanaryOwned(ingress, canary, backend, hostName, match, path, where(), diagnostics)
     return
   }
   const existing = table.owner.get(`${hostName}|${match}|${path}`)
