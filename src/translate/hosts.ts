@@ -303,15 +303,16 @@ function markRegexHosts(table: LocationTable): void {
  * for it (a known upstream quirk, kubernetes/ingress-nginx#9435); a Prefix `/` path of any Ingress replaces it.
  * Where that Ingress answers with permanent/temporal-redirect, so does every path no location of the host matches.
  * The lookups (location-table.ts) need it too: that `location /` carries the Ingress's rewrite-target and use-regex,
- * so it alone can turn the host regex (template.go enforceRegexModifier).
+ * so it alone can turn the host regex (template.go enforceRegexModifier). `not-decided`: the families (whose
+ * permanent/temporal-redirect sets intents.redirect) have not run, so no fallback answers with a redirect.
  */
-export function addFallbacks(table: LocationTable): LocationTable {
+export function addFallbacks(table: LocationTable, redirects: 'from-intents' | 'not-decided' = 'from-intents'): LocationTable {
   const {hosts, creator, byIngress} = table
   for (const host of hosts.values()) {
     const first = creator.get(host.name)
     if (host.name === '' || !first || host.locations.some((l) => l.path === '/' && l.match === 'Prefix' && !l.fromDefaultBackend)) continue
     host.fallback = {ingress: first}
-    if (!first.intents.redirect || host.locations.some((l) => l.fromDefaultBackend)) continue
+    if (redirects === 'not-decided' || !first.intents.redirect || host.locations.some((l) => l.fromDefaultBackend)) continue
     const loc: Location = {host: host.name, path: '/', match: 'Prefix', pathType: 'Prefix', ingress: first, fromDefaultBackend: true, canaries: []}
     host.locations.push(loc)
     byIngress.get(first.id)?.push(loc)
