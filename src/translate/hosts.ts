@@ -9,7 +9,7 @@ import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {pathOwnerReason, type PathOwnerReason} from '../model/catalogue/routes.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
-import {renderServer} from './nginx-locations.js'
+import {regexSources} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
 import {normalizeHost} from '../model/names.js'
@@ -293,7 +293,7 @@ export function buildHosts(ingresses: IngressModel[], services: Map<string, Kube
 function markRegexHosts(table: LocationTable): void {
   const byId = new Map(table.primaries.map((i) => [i.id, i]))
   for (const host of table.hosts.values()) {
-    host.regexFrom = renderServer(host).regexFrom
+    host.regexFrom = regexSources(host)
     host.regexControllers = [...new Set(host.regexFrom.map((id) => byId.get(id)?.controller).filter((c): c is string => c !== undefined))].sort()
   }
 }
