@@ -602,6 +602,9 @@ export function mergeFilters(filters: any[]): any[] {
   return out
 }
 
+/** The keys every route of the Ingress carries out when valid, whatever its intents. */
+const ROUTE_KEYS = new Set(['use-regex', 'ssl-redirect', 'force-ssl-redirect'])
+
 function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>): string[] {
   const keys = new Set<string>()
   const i = ingress.intents
@@ -614,7 +617,7 @@ function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>)
   for (const r of i.extraRules) r.from.forEach((k) => keys.add(k))
   i.backendOverride?.from.forEach((k) => keys.add(k))
   for (const a of ingress.annotations.values()) {
-    if (['use-regex', 'ssl-redirect', 'force-ssl-redirect'].includes(a.key) && a.valid) keys.add(a.fullKey)
+    if (ROUTE_KEYS.has(a.key) && a.valid) keys.add(a.fullKey)
   }
   for (const c of canaries) c.intents.canary?.from.forEach((k) => keys.add(k))
   return [...keys].sort()
@@ -841,8 +844,26 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const byKey = new Map<string, RuleDraft>()
   // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).
   const matchKeys = new Map<RuleDraft, Set<string>>()
+  const keyOf = (d: RuleDraft) => JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
+  // Drafts merge only within one tier and upstream (both in the key): the first draft of a tier and upstream is
+  // serialized only when a second one comes, and most upstreams of an Ingress have one location.
+  const alone = new Map<string, RuleDraft>()
+  const serialized = new Set<string>()
   for (const d of drafts) {
-    const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
+    const bucket = `${d.tier ?? 2}|${d.upstream ?? ''}`
+    if (!serialized.has(bucket)) {
+      const first = alone.get(bucket)
+      if (first === undefined) {
+        const copy = {...d, matches: [...d.matches]}
+        alone.set(bucket, copy)
+        out.push(copy)
+        continue
+      }
+      serialized.add(bucket)
+      byKey.set(keyOf(first), first)
+      matchKeys.set(first, new Set(first.matches.map((m) => JSON.stringify(m))))
+    }
+    const key = keyOf(d)
     const existing = byKey.get(key)
     const dup = existing !== undefined && d.matches.length > 0 && matchKeys.get(existing)!.has(JSON.stringify(d.matches[0]))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {

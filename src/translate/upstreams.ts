@@ -106,10 +106,11 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
       if (!existing) {
         const decision: UpstreamDecision = {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]}
         scoped.set(b.upstream, decision)
-        usersOf.set(decision, new Set(decision.users))
         continue
       }
-      const users = usersOf.get(existing)!
+      // Made at an upstream's second path: most upstreams have one Ingress.
+      let users = usersOf.get(existing)
+      if (!users) usersOf.set(existing, (users = new Set(existing.users)))
       if (!users.has(ingress.id)) {
         users.add(ingress.id)
         existing.users.push(ingress.id)
