@@ -840,30 +840,14 @@ function backendDrafts(
 
 /** Rules with the same filters and backends become one rule with several matches (precedence is per match). */
 function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
+  // One draft (a host part with one location): nothing to merge it with, no key to serialize.
+  if (drafts.length === 1) return [{...drafts[0]!, matches: [...drafts[0]!.matches]}]
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
   // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).
   const matchKeys = new Map<RuleDraft, Set<string>>()
-  const keyOf = (d: RuleDraft) => JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
-  // Drafts merge only within one tier and upstream (both in the key): the first draft of a tier and upstream is
-  // serialized only when a second one comes, and most upstreams of an Ingress have one location.
-  const alone = new Map<string, RuleDraft>()
-  const serialized = new Set<string>()
   for (const d of drafts) {
-    const bucket = `${d.tier ?? 2}|${d.upstream ?? ''}`
-    if (!serialized.has(bucket)) {
-      const first = alone.get(bucket)
-      if (first === undefined) {
-        const copy = {...d, matches: [...d.matches]}
-        alone.set(bucket, copy)
-        out.push(copy)
-        continue
-      }
-      serialized.add(bucket)
-      byKey.set(keyOf(first), first)
-      matchKeys.set(first, new Set(first.matches.map((m) => JSON.stringify(m))))
-    }
-    const key = keyOf(d)
+    const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
     const dup = existing !== undefined && d.matches.length > 0 && matchKeys.get(existing)!.has(JSON.stringify(d.matches[0]))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
