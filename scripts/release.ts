@@ -209,21 +209,25 @@ function hostNodeOf(version: string, cache: string): string {
 async function check(built: {t: Target; exe: string}[], blobFor: (t: Target, nodeBinary: string) => string, cache: string): Promise<boolean> {
   let ok = true
   const work = join(OUT, 'check')
-  for (const {t, exe} of built) {
-    const runner = await runnerFor(t, join(work, `${t.os}-${t.arch}`))
-    if (typeof runner !== 'string') {
-      ok = (await report(`${t.os}-${t.arch} ${runner.how}`, t, exe, runner)) && ok
-      continue
+  try {
+    for (const {t, exe} of built) {
+      const runner = await runnerFor(t, join(work, `${t.os}-${t.arch}`))
+      if (typeof runner !== 'string') {
+        ok = (await report(`${t.os}-${t.arch} ${runner.how}`, t, exe, runner)) && ok
+        continue
+      }
+      console.log(`${t.os}-${t.arch}: not run: ${runner}`)
+      if (nodeVersion(t) === process.versions.node) continue
+      const host: Target = {os: hostOs(), arch: process.arch as Target['arch']}
+      const standInNode = hostNodeOf(nodeVersion(t), cache)
+      const standIn = buildExecutable(host, standInNode, blobFor(t, standInNode), join(work, `${t.os}-${t.arch}-stand-in`))
+      const native = (await runnerFor(host, work)) as Runner
+      ok = (await report(`${t.os}-${t.arch}'s Node ${nodeVersion(t)} and blob, as a ${host.os}-${host.arch} stand-in`, {...host, node: t.node}, standIn, native)) && ok
     }
-    console.log(`${t.os}-${t.arch}: not run: ${runner}`)
-    if (nodeVersion(t) === process.versions.node) continue
-    const host: Target = {os: hostOs(), arch: process.arch as Target['arch']}
-    const standInNode = hostNodeOf(nodeVersion(t), cache)
-    const standIn = buildExecutable(host, standInNode, blobFor(t, standInNode), join(work, `${t.os}-${t.arch}-stand-in`))
-    const native = (await runnerFor(host, work)) as Runner
-    ok = (await report(`${t.os}-${t.arch}'s Node ${nodeVersion(t)} and blob, as a ${host.os}-${host.arch} stand-in`, {...host, node: t.node}, standIn, native)) && ok
+  } finally {
+    // Wine's prefix alone is about 700 MB: gone also when a run throws (winecfg's timeout, a runner that cannot start).
+    rmSync(work, {recursive: true, force: true})
   }
-  rmSync(work, {recursive: true, force: true})
   return ok
 }
 
