@@ -148,8 +148,9 @@ export function nodeMismatch(t: Target, engines: string): string | undefined {
 
 /**
  * Which Node makes the blob of `t`'s executable (made of `nodeBinary`), and whether with V8's code cache. The host's
- * executable carries the code cache, made by its own Node binary: V8 checks only its version number (11.3.244.8 for
- * all of Node 20) before using a cache, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV). The others'
+ * executable carries the code cache, made by its own Node binary: before using a cache V8 checks its version number
+ * (11.3.244.8 for all of Node 20), its flags (a V8 flag in NODE_OPTIONS gets "Code cache data rejected.") and the
+ * source, not which build made it, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV). The others'
  * blobs carry the source alone, made by the host's official Node of the version they embed (Node's docs: the blob
  * must come from the same version as the binary).
  */
