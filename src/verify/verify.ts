@@ -78,7 +78,7 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
     const e: GatewayOutcome = planes.has(target.gateway)
       ? routeRequest(envoy, target.probe, target.gateway)
       : {kind: 'refused', reason: `Gateway ${target.gateway} is not in the objects`, gateway: {gateway: target.gateway, tiedWith: [], orderAssumed: false, uncertain: false, notes: []}}
-    const differences = outcomeDifferences(comparable(n, backendsByKey), comparable(e, backendsByKey))
+    const differences = probeDifferences(n, e, backendsByKey)
     const route = e.gateway.route
     let envoyIngress: string | undefined
     if (route !== undefined) {
@@ -170,6 +170,21 @@ function routeSources(objects: KubeObject[]): Map<string, string> {
 }
 
 /**
+ * outcomeDifferences of both sides as comparable() makes them, without the copies where comparable() changes nothing
+ * that is compared: no EG Backend on either side and the same Location (or none) on both, as most probes have (equal
+ * Locations normalize alike).
+ */
+function probeDifferences(n: Outcome, e: Outcome, backendsByKey: Map<string, KubeObject>): string[] {
+  if (n.location === e.location && !viaBackend(n) && !viaBackend(e)) return outcomeDifferences(n, e)
+  return outcomeDifferences(comparable(n, backendsByKey), comparable(e, backendsByKey))
+}
+
+function viaBackend(outcome: Outcome): boolean {
+  if (outcome.backends !== undefined) for (const b of outcome.backends) if (b.kind === 'Backend') return true
+  return false
+}
+
+/**
  * Both sides in the terms a client sees: a Location's default port and empty path are dropped (`http://h:80` is
  * `http://h/`); an Envoy Gateway Backend whose endpoint is a Service's cluster DNS name is that Service
  * (backend-protocol HTTPS goes through such a Backend).
@@ -177,7 +192,7 @@ function routeSources(objects: KubeObject[]): Map<string, string> {
 function comparable(outcome: Outcome, backendsByKey: Map<string, KubeObject>): Outcome {
   // Read only by outcomeDifferences: most outcomes (no Location, no Backend) are compared as they are, uncopied; the
   // others as a copy of the fields it reads (a spread of the whole outcome took a tenth of verify at 10,000).
-  if (outcome.location === undefined && !outcome.backends?.some((b) => b.kind === 'Backend')) return outcome
+  if (outcome.location === undefined && !viaBackend(outcome)) return outcome
   const {kind, status, location, backends, upstreamPath, upstreamHost, reason} = outcome
   const out: Outcome = {kind, status, location, backends, upstreamPath, upstreamHost, reason}
   if (location !== undefined) out.location = normalizeLocation(location)
