@@ -50,17 +50,36 @@ export function hostWithoutPort(host: string): string {
   return colon === -1 ? host : host.slice(0, colon)
 }
 
+/** What a Host header says besides itself: the name Envoy matches (lower case, no port), the port, curl's SNI. */
+interface HostFacts {
+  host: string
+  name: string
+  port: number | undefined
+  sni: string | undefined
+}
+
+/** The last Host header's facts: verify sends tens of probes in a row to one host. */
+let lastHost: HostFacts | undefined
+
+function hostFacts(host: string): HostFacts {
+  if (lastHost?.host === host) return lastHost
+  const bare = hostWithoutPort(host)
+  const name = bare.toLowerCase()
+  const rest = host.slice(bare.length)
+  const port = rest.startsWith(':') && /^\d+$/.test(rest.slice(1)) ? Number(rest.slice(1)) : undefined
+  const sni = /^\d+\.\d+\.\d+\.\d+$/.test(name) || name.startsWith('[') ? undefined : name
+  return (lastHost = {host, name, port, sni})
+}
+
 export function portOfHost(host: string): number | undefined {
-  const rest = host.slice(hostWithoutPort(host).length)
-  return rest.startsWith(':') && /^\d+$/.test(rest.slice(1)) ? Number(rest.slice(1)) : undefined
+  return hostFacts(host).port
 }
 
 /** The SNI a client like curl sends: the host without port, none for an IP literal. */
 export function probeSni(probe: Probe): string | undefined {
   if (probe.sni === null) return undefined
   if (probe.sni !== undefined) return probe.sni.toLowerCase()
-  const host = hostWithoutPort(probe.host).toLowerCase()
-  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('[') ? undefined : host
+  return hostFacts(probe.host).sni
 }
 
 interface ChainIndex {
@@ -173,7 +192,7 @@ export function normalizeRequest(probe: Probe, settings: PathSettings): Normaliz
   }
   const method = probe.method === undefined ? 'GET' : probe.method.toUpperCase()
   // Route conditions compare the path without its query (or fragment), found once here rather than per route entry.
-  const pathEnd = path.search(/[?#]/)
+  const pathEnd = path.includes('?') || path.includes('#') ? path.search(/[?#]/) : -1
   const pathOnly = pathEnd === -1 ? path : path.slice(0, pathEnd)
   return {request: new NormalizedRequest(probe.scheme, probe.host, path, pathOnly, method, grpc, headers)}
 }
@@ -267,7 +286,7 @@ function virtualHostIndex(virtualHosts: VirtualHost[]): VirtualHostIndex {
  * first virtual host of that domain is the one taken.
  */
 export function selectVirtualHost(table: RouteTable, host: string): VirtualHost | undefined {
-  const name = hostWithoutPort(host).toLowerCase()
+  const name = hostFacts(host).name
   const index = virtualHostIndex(table.virtualHosts)
   const exact = index.exact.get(name)
   if (exact !== undefined) return examined(exact)

@@ -239,7 +239,12 @@ export function routeRequest(model: GatewayModel, probe: Probe, gateway?: string
 
 function pickPlane(model: GatewayModel, gateway: string | undefined): GatewayPlane | undefined {
   if (gateway !== undefined) {
-    const plane = model.gateways.find((g) => g.gateway === gateway)
+    let plane: GatewayPlane | undefined
+    for (const g of model.gateways) {
+      if (g.gateway !== gateway) continue
+      plane = g
+      break
+    }
     if (plane === undefined) throw new Error(`Gateway ${gateway} is not in the model (have: ${model.gateways.map((g) => g.gateway).join(', ') || 'none'})`)
     return plane
   }

@@ -83,6 +83,8 @@ interface ServerChoice {
   host?: HostModel
   /** The host's ssl-passthrough location (its https requests never reach the HTTP server). */
   passthrough: boolean
+  /** The host's server as nginx renders it, and its app-root, once a request needed them. */
+  rendered?: {server: NginxServer; appRoot: string | undefined}
 }
 
 export interface NginxModel {
@@ -212,7 +214,8 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   const plane = pickPlane(model, gateway)
   const decision: NginxDecision = {gateway: plane?.gateway ?? gateway ?? ''}
   if (!plane) return withDecision({kind: 'respond', status: 404, reason: 'no Ingress served by this controller (the default backend answers 404)'}, decision)
-  const {name, www, host, passthrough: passthroughHost} = serverChoice(model, plane, probe.host)
+  const chosen = serverChoice(model, plane, probe.host)
+  const {name, www, host} = chosen
   const queryAt = probe.path.indexOf('?')
   const uri = queryAt === -1 ? probe.path : probe.path.slice(0, queryAt)
   const query = queryAt === -1 ? '' : probe.path.slice(queryAt)
@@ -226,10 +229,9 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   if (!host) return withDecision({kind: 'respond', status: 404, reason: 'no server for this host and no catch-all Ingress (the default backend answers 404)'}, decision)
   decision.server = host.name === '' ? '_' : host.name
   if (host.closed) return withDecision({kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)'}, decision)
-  if (probe.scheme === 'https' && passthroughHost) return passthrough(host, decision)
-  let rendered = plane.servers.get(host)
-  if (!rendered) plane.servers.set(host, (rendered = renderServer(host)))
-  const appRoot = appRootOf(model.memo, host, rendered)
+  if (probe.scheme === 'https' && chosen.passthrough) return passthrough(host, decision)
+  chosen.rendered ??= renderedServer(model, plane, host)
+  const {server: rendered, appRoot} = chosen.rendered
   if (appRoot !== undefined && uri === '/') {
     return withDecision({kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root'}, decision)
   }
@@ -271,6 +273,12 @@ function routeLocation(
   const backends = canary ? canaryBackends(backend, canary, probe) : [share(backend, 1, 1)]
   if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
   return withDecision({kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied'}, decision)
+}
+
+function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): {server: NginxServer; appRoot: string | undefined} {
+  let server = plane.servers.get(host)
+  if (!server) plane.servers.set(host, (server = renderServer(host)))
+  return {server, appRoot: appRootOf(model.memo, host, server)}
 }
 
 /** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port). */

@@ -68,6 +68,10 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
   // The Ingress of each route the Envoy model names, by the model's route reference (one object per route entry).
   const ingressOfRef = new Map<object, string | undefined>()
   const backendsByKey = backendIndex(objects)
+  // Probes come host by host: the previous probe's route is often this one's.
+  let lastRoute: object | undefined
+  let lastRouteIngress: string | undefined
+  const count = ingressCounter(report)
   const send = (gateway: string, probe: Probe, origin: TargetedProbe['origin']): void => {
     const n = routeNginxRequest(nginx, probe, hostsByGateway.has(gateway) ? gateway : undefined)
     const e: GatewayOutcome = planes.has(gateway)
@@ -76,13 +80,16 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
     const differences = probeDifferences(n, e, backendsByKey)
     const route = e.gateway.route
     let envoyIngress: string | undefined
-    if (route !== undefined) {
+    if (route === lastRoute) envoyIngress = lastRouteIngress
+    else if (route !== undefined) {
       if (ingressOfRef.has(route)) envoyIngress = ingressOfRef.get(route)
       else ingressOfRef.set(route, (envoyIngress = ingressOf.get(`${route.kind}/${route.namespace}/${route.name}`)))
+      lastRoute = route
+      lastRouteIngress = envoyIngress
     }
     const ingresses = distinctDefined(n.nginx.ingress, n.nginx.canary, envoyIngress)
     report.probes++
-    for (const id of ingresses) count(report, id, 'probes')
+    for (const id of ingresses) count(id, 'probes')
     // Most probes agree: nothing more to build for them unless a caller (live mode) wants every one.
     if (differences.length === 0 && options.onProbe === undefined) return
     const result_ = probeResult(gateway, probe, origin, {nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? probe.host})
@@ -93,8 +100,8 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
     report.differ++
     if (known !== undefined) report.known++
     for (const id of ingresses) {
-      count(report, id, 'differ')
-      if (known !== undefined) count(report, id, 'known')
+      count(id, 'differ')
+      if (known !== undefined) count(id, 'known')
     }
     report.differences.push(result_)
   }
@@ -115,10 +122,20 @@ function probeResult(gateway: string, probe: Probe, origin: TargetedProbe['origi
     : {gateway, origin, probe, nginx, envoy, differences, ingresses, group}
 }
 
-function count(report: VerifyReport, id: string, field: 'probes' | 'differ' | 'known'): void {
-  let entry = report.perIngress.get(id)
-  if (entry === undefined) report.perIngress.set(id, (entry = {probes: 0, differ: 0, known: 0}))
-  entry[field]++
+type IngressCounts = {probes: number; differ: number; known: number}
+
+/** count(id, field): one more for the Ingress in report.perIngress (the last one's entry at hand: probes come host by host). */
+function ingressCounter(report: VerifyReport): (id: string, field: keyof IngressCounts) => void {
+  let lastId: string | undefined
+  let last: IngressCounts | undefined
+  return (id, field) => {
+    if (id !== lastId || last === undefined) {
+      last = report.perIngress.get(id)
+      if (last === undefined) report.perIngress.set(id, (last = {probes: 0, differ: 0, known: 0}))
+      lastId = id
+    }
+    last[field]++
+  }
 }
 
 /** The defined values among a, b, c, each once, in that order (`[...new Set([a, b, c])]` without undefined). */
