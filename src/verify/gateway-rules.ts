@@ -181,7 +181,10 @@ function ruleAction(rule: any, ref: RouteRef, filters: FilterResult, inventory: 
   if (filters.direct !== undefined) return {type: 'direct', ...filters.direct}
   if (filters.redirect !== undefined) return {type: 'redirect', ...filters.redirect}
   const refs = backendRefs(rule, ref.namespace)
-  const checked = refs.filter((b) => b.weight !== 0).map((b) => ({ref: b, ...backendCheck(b, ref, inventory, assumptions)}))
+  const checked = refs.filter((b) => b.weight !== 0).map((b) => {
+    const {valid, problem} = backendCheck(b, ref, inventory, assumptions)
+    return {ref: b, valid, problem}
+  })
   const validWeight = checked.filter((c) => c.valid).reduce((sum, c) => sum + c.ref.weight, 0)
   if (validWeight === 0) {
     const why = refs.length === 0

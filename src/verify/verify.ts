@@ -165,16 +165,21 @@ function gatewayForHost(hostsByGateway: Map<string, Map<string, any>>, gatewayOf
 function backendIndex(objects: KubeObject[]): Map<string, KubeObject> {
   const out = new Map<string, KubeObject>()
   for (const o of objects) {
+    if (o.kind !== 'Backend') continue
     const at = `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`
-    if (o.kind === 'Backend' && !out.has(at)) out.set(at, o)
+    if (!out.has(at)) out.set(at, o)
   }
   return out
 }
+
+/** The kinds of RouteRef (gateway-types.ts): the only objects whose source verify looks up. */
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute'])
 
 /** `HTTPRoute/ns/name` -> the Ingress its ingress2gw.io/source annotation names, when it names one. */
 function routeSources(objects: KubeObject[]): Map<string, string> {
   const out = new Map<string, string>()
   for (const o of objects) {
+    if (!ROUTE_KINDS.has(o.kind)) continue
     const source = o.metadata.annotations?.['ingress2gw.io/source']
     // A route made from several Ingresses (the shared https-redirect route) speaks for none of them.
     const sources = source?.split(', ') ?? []
