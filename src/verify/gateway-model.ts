@@ -262,28 +262,38 @@ function routeInTable(table: RouteTable, probe: Probe, decision: GatewayDecision
   const request = normalized.request
   const vhost = selectVirtualHost(table, request.host)
   if (vhost === undefined) return {kind: 'respond', status: 404, reason: `no virtual host for ${request.host} (Envoy answers 404)`, gateway: decision}
-  decision.listener = vhost.listener
-  decision.virtualHost = vhost.domain
   const entries = vhost.entries
   let index = 0
   while (index < entries.length && !holds(entries[index]!, request, decision)) index++
-  if (index === entries.length) return {kind: 'respond', status: 404, reason: `no route matched in virtual host ${vhost.domain} (Envoy answers 404)`, gateway: decision}
+  if (index === entries.length) {
+    decision.listener = vhost.listener
+    decision.virtualHost = vhost.domain
+    return {kind: 'respond', status: 404, reason: `no route matched in virtual host ${vhost.domain} (Envoy answers 404)`, gateway: decision}
+  }
   const winner = entries[index]!
-  decision.route = winner.route
-  decision.ruleIndex = winner.ruleIndex
-  decision.matchIndex = winner.matchIndex
-  decision.ruleName = winner.ruleName
-  for (const note of winner.notes) decision.notes.push(note)
+  // The decision so far and what the match settled, in one literal (the keys in the order they were learnt): adding
+  // them one by one to the first literal cost V8 an out-of-object store per probe.
+  const won: GatewayDecision = {
+    gateway: decision.gateway,
+    tiedWith: decision.tiedWith,
+    orderAssumed: decision.orderAssumed,
+    uncertain: decision.uncertain,
+    notes: decision.notes,
+    listener: vhost.listener,
+    virtualHost: vhost.domain,
+    route: winner.route,
+    ruleIndex: winner.ruleIndex,
+    matchIndex: winner.matchIndex,
+    ruleName: winner.ruleName,
+  }
+  for (const note of winner.notes) won.notes.push(note)
   for (let i = index + 1; i < entries.length; i++) {
     const other = entries[i]!
-    if (!samePrecedence(winner, other) || sameRoute(winner, other) || !holds(other, request, decision)) continue
-    decision.tiedWith.push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
-    if (!winner.timestamped || !other.timestamped) decision.orderAssumed = true
+    if (!samePrecedence(winner, other) || sameRoute(winner, other) || !holds(other, request, won)) continue
+    won.tiedWith.push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
+    if (!winner.timestamped || !other.timestamped) won.orderAssumed = true
   }
-  // actionOutcome's literal with `gateway` added last: the keys and order of `{...outcome, gateway}`, uncopied.
-  const outcome = actionOutcome(winner, request) as GatewayOutcome
-  outcome.gateway = decision
-  return outcome
+  return actionOutcome(winner, request, won)
 }
 
 /** Whether the entry's conditions hold; a pattern the emulation cannot evaluate counts as not matching, noted. */

@@ -73,6 +73,9 @@ interface NginxPlane {
   serverOfHost: Map<string, ServerChoice>
   /** A Service's canary (canaryByUpstream under its upstreamKey), looked up once per backend. */
   canaryOfBackend: Map<ServiceBackend, CanaryRoute | undefined>
+  /** The last Host header's choice and backend's canary: probes come host by host. */
+  lastHost?: {header: string; choice: ServerChoice}
+  lastBackend?: {backend: ServiceBackend; canary: CanaryRoute | undefined}
 }
 
 /** What the server phase settles for one Host header: the name and the www redirect or server that takes it. */
@@ -157,18 +160,9 @@ function hostName(model: NginxModel, host: string): string {
   return name
 }
 
-/**
- * The NginxOutcome of a fresh Outcome literal: `nginx` added to it, last, as `{...outcome, nginx}` would (same keys,
- * same order) without copying it (the spread took about a tenth of verify at 10,000 Ingresses).
- */
-function withDecision(outcome: Outcome, decision: NginxDecision): NginxOutcome {
-  const out = outcome as NginxOutcome
-  out.nginx = decision
-  return out
-}
-
 /** The server phase for a Host header, settled once per plane and header. */
 function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string): ServerChoice {
+  if (plane.lastHost?.header === hostHeader) return plane.lastHost.choice
   let choice = plane.serverOfHost.get(hostHeader)
   if (choice === undefined) {
     const name = hostName(model, hostHeader)
@@ -176,6 +170,7 @@ function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string):
     choice = 'www' in server ? {name, www: server.www, passthrough: false} : {name, host: server.host, passthrough: server.host !== undefined && passthroughIngress(server.host) !== undefined}
     plane.serverOfHost.set(hostHeader, choice)
   }
+  plane.lastHost = {header: hostHeader, choice}
   return choice
 }
 
@@ -209,70 +204,79 @@ function pickPlane(model: NginxModel, gateway: string | undefined): NginxPlane |
   return model.planes[0]
 }
 
-/** What ingress-nginx does with `probe`; `gateway` names the controller (its Gateway) when there are several. */
+/**
+ * What ingress-nginx does with `probe`; `gateway` names the controller (its Gateway) when there are several.
+ * Each answer is one literal with its decision last (`nginx`), the decision one literal of the fields known there:
+ * properties added to a literal afterwards cost V8 an out-of-object store per probe.
+ */
 export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: string): NginxOutcome {
   const plane = pickPlane(model, gateway)
-  const decision: NginxDecision = {gateway: plane?.gateway ?? gateway ?? ''}
-  if (!plane) return withDecision({kind: 'respond', status: 404, reason: 'no Ingress served by this controller (the default backend answers 404)'}, decision)
+  const controller = plane?.gateway ?? gateway ?? ''
+  if (!plane) return {kind: 'respond', status: 404, reason: 'no Ingress served by this controller (the default backend answers 404)', nginx: {gateway: controller}}
   const chosen = serverChoice(model, plane, probe.host)
   const {name, www, host} = chosen
   const queryAt = probe.path.indexOf('?')
   const uri = queryAt === -1 ? probe.path : probe.path.slice(0, queryAt)
   const query = queryAt === -1 ? '' : probe.path.slice(queryAt)
   if (www !== undefined) {
-    decision.server = name
     // ngx_srv_redirect.lua: <scheme>://<to>:<server port><request_uri without one trailing slash>.
     const port = probe.port ?? (probe.scheme === 'https' ? 443 : 80)
     const target = `${uri.endsWith('/') ? uri.slice(0, -1) : uri}${query}`
-    return withDecision({kind: 'redirect', status: model.options.httpRedirectCode, location: `${probe.scheme}://${www}:${port}${target}`, reason: 'from-to-www-redirect server'}, decision)
+    const location = `${probe.scheme}://${www}:${port}${target}`
+    return {kind: 'redirect', status: model.options.httpRedirectCode, location, reason: 'from-to-www-redirect server', nginx: {gateway: controller, server: name}}
   }
-  if (!host) return withDecision({kind: 'respond', status: 404, reason: 'no server for this host and no catch-all Ingress (the default backend answers 404)'}, decision)
-  decision.server = host.name === '' ? '_' : host.name
-  if (host.closed) return withDecision({kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)'}, decision)
-  if (probe.scheme === 'https' && chosen.passthrough) return passthrough(host, decision)
+  if (!host) return {kind: 'respond', status: 404, reason: 'no server for this host and no catch-all Ingress (the default backend answers 404)', nginx: {gateway: controller}}
+  const server = host.name === '' ? '_' : host.name
+  if (host.closed) return {kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)', nginx: {gateway: controller, server}}
+  if (probe.scheme === 'https' && chosen.passthrough) return passthrough(host, {gateway: controller, server})
   chosen.rendered ??= renderedServer(model, plane, host)
   const {server: rendered, appRoot} = chosen.rendered
   if (appRoot !== undefined && uri === '/') {
-    return withDecision({kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root'}, decision)
+    return {kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root', nginx: {gateway: controller, server}}
   }
   const choice = selectNginxLocation(rendered, uri)
-  if (!choice) return withDecision({kind: 'respond', status: 404, reason: 'no location matches (the default backend answers 404)'}, decision)
+  if (!choice) return {kind: 'respond', status: 404, reason: 'no location matches (the default backend answers 404)', nginx: {gateway: controller, server}}
   if ('slashRedirect' in choice) {
     // Found in the find-config phase, before any rewrite-phase redirect (https, permanent-redirect) of the location.
-    decision.ingress = rendered.locations.find((l) => l.modifier === '' && l.path === choice.slashRedirect)?.ingress?.id
-    return withDecision({kind: 'redirect', status: 301, location: `${probe.scheme}://${probe.host}${choice.slashRedirect}${query}`, reason: 'nginx adds the trailing slash of a prefix location'}, decision)
+    const ingress = rendered.locations.find((l) => l.modifier === '' && l.path === choice.slashRedirect)?.ingress?.id
+    const location = `${probe.scheme}://${probe.host}${choice.slashRedirect}${query}`
+    return {kind: 'redirect', status: 301, location, reason: 'nginx adds the trailing slash of a prefix location', nginx: {gateway: controller, server, ingress}}
   }
-  return routeLocation(model, plane, host, choice.location, probe, uri, query, name, decision)
+  return routeLocation(model, plane, host, choice.location, probe, uri, query, name, controller, server)
 }
 
 function routeLocation(
   model: NginxModel, plane: NginxPlane, host: HostModel, location: NginxLocation, probe: Probe,
-  uri: string, query: string, name: string, decision: NginxDecision,
+  uri: string, query: string, name: string, controller: string, server: string,
 ): NginxOutcome {
-  decision.location = location.modifier === '' ? location.path : `${location.modifier} ${location.path}`
+  const decision: NginxDecision = {
+    gateway: controller,
+    server,
+    location: location.modifier === '' ? location.path : `${location.modifier} ${location.path}`,
+    ingress: location.ingress?.id,
+  }
   // The catch-all server's `/` from a rule-less Ingress: controller.go createServers keeps its Redirect and Rewrite empty.
   const bare = host.name === '' && location.location?.fromDefaultBackend === true
   const ingress = bare ? undefined : location.ingress
-  decision.ingress = location.ingress?.id
   // A denied location (annotations.go Extract keeps a LocationDeniedError in `Denied`): nginx.tmpl renders `return 503`
   // in place of the location's body (403 for an auth-tls error), and the rewrite module's return runs before
   // rewrite_by_lua's https redirect.
-  if (location.ingress?.denied) return withDecision({kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`}, decision)
+  if (location.ingress?.denied) return {kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`, nginx: decision}
   const redirect = ingress && redirectOf(model.memo, ingress, probe, name)
-  if (redirect) return withDecision({kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect'}, decision)
+  if (redirect) return {kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect', nginx: decision}
   if (ingress && probe.scheme === 'http' && redirectsToHttps(plane, host, name, ingress, location, model.options)) {
     const preserve = ingress.annotations.get('preserve-trailing-slash')
     const target = `${uri}${query}`
     const kept = (preserve?.valid === true && preserve.value === true) || !target.endsWith('/') ? target : target.slice(0, -1)
-    return withDecision({kind: 'redirect', status: model.options.httpRedirectCode, location: `https://${name}${kept}`, reason: 'ssl-redirect'}, decision)
+    return {kind: 'redirect', status: model.options.httpRedirectCode, location: `https://${name}${kept}`, reason: 'ssl-redirect', nginx: decision}
   }
   const backend = location.location?.fromDefaultBackend && !location.location.backend ? undefined : location.location?.backend
-  if (!backend) return withDecision({kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)'}, decision)
+  if (!backend) return {kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)', nginx: decision}
   const upstreamPath = `${applyNginxRewrite(location, uri)}${query}`
   const canary = canaryOf(plane, backend)
   const backends = canary ? canaryBackends(backend, canary, probe) : [share(backend, 1, 1)]
   if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
-  return withDecision({kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied'}, decision)
+  return {kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied', nginx: decision}
 }
 
 function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): {server: NginxServer; appRoot: string | undefined} {
@@ -283,9 +287,11 @@ function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): 
 
 /** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port). */
 function canaryOf(plane: NginxPlane, backend: ServiceBackend): CanaryRoute | undefined {
-  if (plane.canaryOfBackend.has(backend)) return plane.canaryOfBackend.get(backend)
-  const canary = plane.canaryByUpstream.get(upstreamKey(backend))
-  plane.canaryOfBackend.set(backend, canary)
+  if (plane.lastBackend?.backend === backend) return plane.lastBackend.canary
+  let canary: CanaryRoute | undefined
+  if (plane.canaryOfBackend.has(backend)) canary = plane.canaryOfBackend.get(backend)
+  else plane.canaryOfBackend.set(backend, (canary = plane.canaryByUpstream.get(upstreamKey(backend))))
+  plane.lastBackend = {backend, canary}
   return canary
 }
 
