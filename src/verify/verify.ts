@@ -87,11 +87,15 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
       lastRoute = route
       lastRouteIngress = envoyIngress
     }
-    const ingresses = distinctDefined(n.nginx.ingress, n.nginx.canary, envoyIngress)
+    const {ingress, canary} = n.nginx
     report.probes++
-    for (const id of ingresses) count(id, 'probes')
+    // distinctDefined's ids, counted without the array (made below for the probes kept).
+    if (ingress !== undefined) count(ingress, 'probes')
+    if (canary !== undefined && canary !== ingress) count(canary, 'probes')
+    if (envoyIngress !== undefined && envoyIngress !== ingress && envoyIngress !== canary) count(envoyIngress, 'probes')
     // Most probes agree: nothing more to build for them unless a caller (live mode) wants every one.
     if (differences.length === 0 && options.onProbe === undefined) return
+    const ingresses = distinctDefined(ingress, canary, envoyIngress)
     const result_ = probeResult(gateway, probe, origin, {nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? probe.host})
     const known = differences.length === 0 ? undefined : knownDifference(result, result_)
     if (known !== undefined) result_.known = known
