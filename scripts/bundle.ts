@@ -6,8 +6,10 @@
  * the bundle when it exists. Usage: `node --import=tsx scripts/bundle.ts [--sea]`.
  */
 import {build, type BuildOptions} from 'esbuild'
+import {spawnSync} from 'node:child_process'
 import {readFileSync, rmSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import {isDebugSwitch, recordedArgv, recordingKey, type HelpRecording} from '../src/entry/precomputed-help.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -56,8 +58,9 @@ async function common(sea: boolean): Promise<BuildOptions> {
 
 export async function bundle(): Promise<void> {
   rmSync(`${ROOT}dist/bundle`, {recursive: true, force: true})
+  const options = await common(false)
   await build({
-    ...(await common(false)),
+    ...options,
     format: 'esm',
     splitting: true,
     outdir: 'dist/bundle',
@@ -65,6 +68,53 @@ export async function bundle(): Promise<void> {
     chunkNames: 'chunks/[name]-[hash]',
     // oclif and other CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
     banner: {js: "import {createRequire as __ingress2gwRequire} from 'node:module'; const require = __ingress2gwRequire(import.meta.url);"},
+  })
+  const define = options.define as Record<string, string>
+  await bundlePrecomputedHelp(JSON.parse(define.INGRESS2GW_MANIFEST), JSON.parse(define.INGRESS2GW_PJSON))
+}
+
+/** Environment variables that change what oclif prints (width, colour, debug output): the recording runs without. */
+function recordingEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'FORCE_COLOR' || k === 'OCLIF_COLUMNS' || k === 'NODE_OPTIONS' || isDebugSwitch(k)) continue
+    env[k] = v
+  }
+  return env
+}
+
+/**
+ * Runs the fresh bundle (oclif, stdout a pipe) for every argv of recordedArgv and keeps its stdout, cut where it printed
+ * the user agent (`--version`'s line), which depends on the machine and is put back at run time.
+ */
+function recordHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): HelpRecording {
+  const entry = `${ROOT}dist/bundle/kubectl-ingress2gw.mjs`
+  const env = recordingEnv()
+  const stdoutOf = (argv: string[]): string => {
+    const r = spawnSync(process.execPath, [entry, ...argv], {cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+    if (r.status !== 0 || r.stderr !== '') throw new Error(`recording \`${argv.join(' ')}\` failed (exit ${r.status}): ${r.stderr}`)
+    return r.stdout
+  }
+  const nameVersion = `${pjson.name}/${pjson.version}`
+  const userAgent = stdoutOf(['--version']).replace(/\n$/, '')
+  if (!userAgent.startsWith(`${nameVersion} `)) throw new Error(`unexpected --version output: ${userAgent}`)
+  const outputs: Record<string, string[]> = {}
+  for (const argv of recordedArgv(Object.keys(manifest.commands))) outputs[recordingKey(argv)] = stdoutOf(argv).split(userAgent)
+  return {nameVersion, outputs}
+}
+
+async function bundlePrecomputedHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): Promise<void> {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: {'precomputed-help': 'src/entry/precomputed-help.ts'},
+    bundle: true,
+    platform: 'node',
+    target: 'node20.19',
+    format: 'esm',
+    outdir: 'dist/bundle',
+    outExtension: {'.js': '.mjs'},
+    logLevel: 'warning',
+    define: {INGRESS2GW_HELP_RECORDING: JSON.stringify(recordHelp(manifest, pjson))},
   })
 }
 
