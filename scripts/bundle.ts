@@ -7,7 +7,7 @@
  */
 import {build, type BuildOptions, type Plugin as EsbuildPlugin} from 'esbuild'
 import {spawnSync} from 'node:child_process'
-import {readFileSync, rmSync} from 'node:fs'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 import {isDebugSwitch, recordedArgv, recordingKey, type HelpRecording} from '../src/entry/precomputed-help.js'
@@ -200,12 +200,20 @@ function recordHelp(manifest: {commands: Record<string, unknown>}, pjson: Record
   const nameVersion = `${pjson.name}/${pjson.version}`
   const userAgent = stdoutOf(['--version']).replace(/\n$/, '')
   if (!userAgent.startsWith(`${nameVersion} `)) throw new Error(`unexpected --version output: ${userAgent}`)
-  const outputs: Record<string, string[]> = {}
-  for (const argv of recordedArgv(Object.keys(manifest.commands))) outputs[recordingKey(argv)] = stdoutOf(argv).split(userAgent)
-  return {nameVersion, outputs}
+  const keys: Record<string, number> = {}
+  const texts: string[][] = []
+  const seen = new Map<string, number>()
+  for (const argv of recordedArgv(Object.keys(manifest.commands))) {
+    const stdout = stdoutOf(argv)
+    if (!seen.has(stdout)) seen.set(stdout, texts.push(stdout.split(userAgent)) - 1)
+    keys[recordingKey(argv)] = seen.get(stdout)!
+  }
+  return {nameVersion, keys, texts}
 }
 
 async function bundlePrecomputedHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): Promise<void> {
+  const {texts, ...index} = recordHelp(manifest, pjson)
+  writeFileSync(`${ROOT}dist/bundle/precomputed-help.json`, JSON.stringify(texts))
   await build({
     absWorkingDir: ROOT,
     entryPoints: {'precomputed-help': 'src/entry/precomputed-help.ts'},
@@ -216,7 +224,7 @@ async function bundlePrecomputedHelp(manifest: {commands: Record<string, unknown
     outdir: 'dist/bundle',
     outExtension: {'.js': '.mjs'},
     logLevel: 'warning',
-    define: {INGRESS2GW_HELP_RECORDING: JSON.stringify(recordHelp(manifest, pjson))},
+    define: {INGRESS2GW_HELP_INDEX: JSON.stringify(index)},
   })
 }
 

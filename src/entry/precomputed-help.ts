@@ -20,16 +20,25 @@
 import {existsSync, fstatSync, readFileSync, statSync} from 'node:fs'
 import {release} from 'node:os'
 
-/** What scripts/bundle.ts records: oclif's stdout per argv, cut where it printed the user agent. */
-export interface HelpRecording {
+/**
+ * What scripts/bundle.ts records: oclif's stdout per argv, cut where it printed the user agent. The index (names,
+ * keys) is inlined in dist/bundle/precomputed-help.mjs, which bin/kubectl-ingress2gw imports at every start; the texts
+ * stay in dist/bundle/precomputed-help.json, read only to answer.
+ */
+export interface HelpIndex {
   /** package name/version, the start of oclif's user agent */
   nameVersion: string
-  /** key: argv joined by NUL; value: the stdout split on the user agent */
-  outputs: Record<string, string[]>
+  /** argv joined by NUL -> index into texts (`--help` and `help`, `help X` and `X --help` print the same) */
+  keys: Record<string, number>
+}
+
+export interface HelpRecording extends HelpIndex {
+  /** each distinct stdout, split on the user agent */
+  texts: string[][]
 }
 
 /** Inlined by esbuild's `define` in dist/bundle/precomputed-help.mjs (scripts/bundle.ts). */
-declare const INGRESS2GW_HELP_RECORDING: HelpRecording
+declare const INGRESS2GW_HELP_INDEX: HelpIndex
 
 /** The argv whose output is recorded: those that print help or the version and never run a command. */
 export function recordedArgv(commandIds: string[]): string[][] {
@@ -56,8 +65,9 @@ export interface HelpEnvironment {
 
 /** The recorded bytes for argv when oclif would print exactly them here, else undefined. */
 export function precomputedOutput(recording: HelpRecording, argv: readonly string[], host: HelpEnvironment): string | undefined {
-  const parts = recording.outputs[recordingKey(argv)]
-  if (parts === undefined) return undefined
+  const index = recording.keys[recordingKey(argv)]
+  if (index === undefined) return undefined
+  const parts = recording.texts[index]
   const {env} = host
   if (env.INGRESS2GW_PRECOMPUTED_HELP === '0') return undefined
   if ('FORCE_COLOR' in env || Number.parseInt(env.OCLIF_COLUMNS ?? '', 10)) return undefined
@@ -67,7 +77,11 @@ export function precomputedOutput(recording: HelpRecording, argv: readonly strin
   const platform = host.platform()
   if (platform === undefined) return undefined
   const arch = process.arch === 'ia32' ? 'x86' : process.arch
-  return parts.join(`${recording.nameVersion} ${platform}-${arch} node-${process.version}`)
+  const userAgent = `${recording.nameVersion} ${platform}-${arch} node-${process.version}`
+  // Root help wraps the user agent to the width like any text (lib/help/root.js version()): recorded lines stand
+  // only for one that fits in 80 columns whole, as every recorded one did.
+  if (userAgent.length > 60) return undefined
+  return parts.join(userAgent)
 }
 
 /**
@@ -112,9 +126,10 @@ function cwdExists(): boolean {
 /** Writes the recorded output for this process's argv and returns true, or returns false for oclif to run. */
 export async function writePrecomputedHelp(): Promise<boolean> {
   const argv = process.argv.slice(2)
-  if (INGRESS2GW_HELP_RECORDING.outputs[recordingKey(argv)] === undefined) return false
+  if (INGRESS2GW_HELP_INDEX.keys[recordingKey(argv)] === undefined) return false
   const tty = await stdoutIsTty()
-  const text = precomputedOutput(INGRESS2GW_HELP_RECORDING, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformUnlessWsl, cwdExists})
+  const texts = JSON.parse(readFileSync(new URL('precomputed-help.json', import.meta.url), 'utf8')) as string[][]
+  const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformUnlessWsl, cwdExists})
   if (text === undefined) return false
   process.stdout.write(text)
   return true

@@ -70,7 +70,7 @@ test('a width, a colour request or debug output sends --help to oclif, which pri
   t.not(wide.stdout, recorded.stdout)
 })
 
-const RECORDING: HelpRecording = {nameVersion: 'tool/1.2.3', outputs: {[recordingKey(['--version'])]: ['', '\n'], [recordingKey(['help'])]: ['HELP\n']}}
+const RECORDING: HelpRecording = {nameVersion: 'tool/1.2.3', keys: {[recordingKey(['--version'])]: 0, [recordingKey(['help'])]: 1}, texts: [['', '\n'], ['HELP\n']]}
 
 function host(over: Partial<HelpEnvironment> = {}): HelpEnvironment {
   return {env: {}, stdoutIsTty: () => false, platform: () => 'linux', cwdExists: () => true, ...over}
@@ -94,6 +94,7 @@ test('precomputedOutput leaves to oclif every case where oclif could print other
   none({env: {INGRESS2GW_PRECOMPUTED_HELP: '0'}}, 'the opt-out')
   none({platform: () => undefined}, 'is-wsl could say yes')
   none({cwdExists: () => false}, 'oclif warns about the missing directory')
+  t.is(precomputedOutput({...RECORDING, nameVersion: `tool/${'9'.repeat(40)}`}, ['--version'], host()), undefined, 'a user agent root help could wrap')
   // oclif reads OCLIF_COLUMNS with parseInt and falls back to its default for what is not a number.
   t.not(precomputedOutput(RECORDING, ['--version'], host({env: {OCLIF_COLUMNS: 'wide', NVPL_BLAS_DEBUG_CPU_TYPE: '1', NO_COLOR: '1'}})), undefined)
 })
