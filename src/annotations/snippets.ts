@@ -1,17 +1,17 @@
 import type {AnnotationFamily, AnnotationSpec} from './types.js'
 import type {AnnotationValue} from '../model/ingress-model.js'
 import {SNIPPET_KEYS} from './serving.js'
-import {isCredentialName, maskUrlUserinfo, onlyVariables, redactSecrets, REDACTED} from '../model/credentials.js'
+import {isCredentialName, maskUrlCredentials, onlyVariables, redactSecrets, REDACTED} from '../model/credentials.js'
 
 const QUOTE_LIMIT = 300
 
 /**
  * An annotation's value as written (placeholders, not their sentinels), for diagnostic data: credentials in raw
- * nginx configuration masked, as in messages, and URL userinfo in any value.
+ * nginx configuration masked, as in messages, and URL credentials (userinfo, credential query values) in any value.
  */
 export function writtenValue(a: Pick<AnnotationValue, 'key' | 'raw' | 'template'>): string {
   const written = a.template ?? a.raw
-  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : maskUrlUserinfo(written)
+  return SNIPPET_KEYS.includes(a.key) ? redactSecrets(written) : maskUrlCredentials(written)
 }
 
 /** One line, credentials masked, cut at QUOTE_LIMIT characters. */

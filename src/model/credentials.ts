@@ -1,7 +1,8 @@
 /**
- * Credentials the report must never repeat that can stand in any value a diagnostic quotes: URL userinfo.
- * `https://user:pass@host/path` (or a token as the user name) becomes `https://<redacted>@host/path`: the scheme,
- * host and path stay readable, so the user still sees which URL is meant.
+ * Credentials the report must never repeat that can stand in any value a diagnostic quotes: URL userinfo and
+ * credential query parameters. `https://user:pass@host/path?api_key=k&x=1` (or a token as the user name) becomes
+ * `https://<redacted>@host/path?api_key=<redacted>&x=1`: the scheme, host, path and the parameter names stay
+ * readable, so the user still sees which URL is meant.
  */
 import type {Diagnostic} from './types.js'
 
@@ -9,14 +10,22 @@ import type {Diagnostic} from './types.js'
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"';?#]+@/gi
 export const REDACTED = '<redacted>'
 
-/** Text with the userinfo of every URL in it replaced by `<redacted>`. */
-export function maskUrlUserinfo(text: string): string {
-  return text.includes('@') ? text.replace(URL_USERINFO, `$1${REDACTED}@`) : text
+/**
+ * The value of a query parameter named like a credential (`?api_key=`, `&access_token=`, `&X-Amz-Signature=`), or
+ * one of the short names APIs use for one (`key`, `sig`, `auth`), in a URL or a bare path with its query
+ * (`/m?token=...`). A value made of nginx variables (`$arg_token`) carries no secret and stays.
+ */
+const QUERY_CREDENTIAL = /([?&](?:[\w.-]*(?:authorization|cookie|api[-_]?key|access[-_]?key|token|secret|passw(?:or)?d|pwd|credential|signature)[\w.-]*|key|sig|auth)=)(?!\$\{?\w+\}?(?:[&#\s"']|$))([^&#\s"']+)/gi
+
+/** Text with the userinfo and the credential query values of every URL in it replaced by `<redacted>`. */
+export function maskUrlCredentials(text: string): string {
+  const userinfo = text.includes('@') ? text.replace(URL_USERINFO, `$1${REDACTED}@`) : text
+  return userinfo.includes('=') ? userinfo.replace(QUERY_CREDENTIAL, `$1${REDACTED}`) : userinfo
 }
 
-/** A diagnostic's data with URL userinfo masked in every string it holds (the same object when none has any). */
+/** A diagnostic's data with URL credentials (userinfo, credential query values) masked in every string it holds (the same object when none has any). */
 export function maskData<T>(value: T): T {
-  if (typeof value === 'string') return maskUrlUserinfo(value) as T
+  if (typeof value === 'string') return maskUrlCredentials(value) as T
   if (Array.isArray(value)) {
     const out = value.map(maskData)
     return (out.some((v, i) => v !== value[i]) ? out : value) as T
@@ -33,13 +42,13 @@ export function maskData<T>(value: T): T {
 }
 
 /**
- * The last line before a diagnostic leaves the core: message, hint and data with URL userinfo masked (the same
+ * The last line before a diagnostic leaves the core: message, hint and data with URL credentials masked (the same
  * object when there is none). Messages written where they are emitted quote values (a ConfigMap's global-auth-url,
  * an invalid annotation value) that no catalogue render has masked.
  */
 export function maskDiagnostic(d: Diagnostic): Diagnostic {
-  const message = maskUrlUserinfo(d.message)
-  const hint = d.hint === undefined ? undefined : maskUrlUserinfo(d.hint)
+  const message = maskUrlCredentials(d.message)
+  const hint = d.hint === undefined ? undefined : maskUrlCredentials(d.hint)
   const data = d.data === undefined ? undefined : maskData(d.data)
   if (message === d.message && hint === d.hint && data === d.data) return d
   return {...d, message, ...(hint !== undefined ? {hint} : {}), ...(data !== undefined ? {data} : {})}
@@ -80,11 +89,11 @@ export function onlyVariables(value: string): boolean {
 const keepVariables = (prefix: string, value: string) => prefix + (onlyVariables(value) ? value : REDACTED)
 
 /**
- * Credentials in any text of raw nginx configuration (an annotation or ConfigMap snippet) (compared, assigned, URL userinfo) replaced by `<redacted>`; header
+ * Credentials in any text of raw nginx configuration (an annotation or ConfigMap snippet) (compared, assigned, URL credentials) replaced by `<redacted>`; header
  * values too unless `headers` is false (hints, whose own header values are masked by name).
  */
 export function redactSecrets(text: string, headers = true): string {
-  let out = maskUrlUserinfo(text)
+  let out = maskUrlCredentials(text)
     .replace(CREDENTIAL_COMPARISON, (_m, prefix: string, value: string) => keepVariables(prefix, value))
     .replace(CREDENTIAL_ASSIGNMENT, (_m, prefix: string, value: string) => keepVariables(prefix, value))
   if (headers) out = out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) => name + keepVariables(sep, value.trimEnd()) + (value.match(/\s*$/)?.[0] ?? ''))

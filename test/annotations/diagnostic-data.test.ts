@@ -7,6 +7,7 @@ import test from 'ava'
 import {CATALOGUE} from '../../src/model/catalogue/index.js'
 import {controllerConfigMap, diagnosticsFor, ingressWith, P, translateAll} from './support.js'
 import type {TranslateOptions} from '../../src/model/types.js'
+import {maskUrlCredentials} from '../../src/model/credentials.js'
 
 test('an account carries the full key, the value as written and the note the message prints after the key', (t) => {
   const r = translateAll([ingressWith({'proxy-buffering': 'on', 'enable-cors': 'true', 'cors-allow-credentials': 'true', 'cors-allow-origin': '*'})])
@@ -99,6 +100,40 @@ for (const c of userinfoCases) {
     t.false(JSON.stringify(r).includes(PASSWORD), 'the password appears nowhere in the result')
   })
 }
+
+/**
+ * A credential can also ride in a URL's query (`?api_key=`, `&access_token=`): nginx's validators accept those URLs
+ * (parser/validators.go URLWithNginxVariableRegex allows `?` and `=`), so they reach messages that quote the value.
+ * The parameter's value is masked, its name and the other parameters stay; a value that is only an nginx variable
+ * (`$arg_token`) is no secret and stays.
+ */
+const queryCases: {name: string; annotations: Record<string, string>; code: string; shown: string}[] = [
+  {name: 'auth-url outside the cluster (auth-url-unresolved-fail-closed)', annotations: {'auth-url': `https://auth.example.com/verify?api_key=${PASSWORD}&x=1`}, code: 'auth-url-unresolved-fail-closed', shown: 'https://auth.example.com/verify?api_key=<redacted>&x=1'},
+  {name: 'auth-signin beside it (auth-signin)', annotations: {'auth-url': 'https://auth.example.com/verify', 'auth-signin': `https://login.example.com/start?rd=$escaped_request_uri&token=${PASSWORD}`}, code: 'auth-signin', shown: 'https://login.example.com/start?rd=$escaped_request_uri&token=<redacted>'},
+  {name: 'mirror-target\'s path and query (annotation-approximate)', annotations: {'mirror-target': `https://mirror.example.com/m?access_token=${PASSWORD}`}, code: 'annotation-approximate', shown: '/m?access_token=<redacted>'},
+]
+
+for (const c of queryCases) {
+  test(`a credential query parameter is masked in message and data, the rest of the URL kept: ${c.name}`, (t) => {
+    const r = translateAll([ingressWith(c.annotations)])
+    const d = r.diagnostics.find((x) => x.code === c.code && x.message.includes(c.shown))
+    t.truthy(d, `a ${c.code} diagnostic quoting ${c.shown}: ${r.diagnostics.map((x) => `${x.code}: ${x.message}`).join('\n')}`)
+    t.false(JSON.stringify(r.diagnostics).includes(PASSWORD), 'the credential appears in no diagnostic')
+  })
+}
+
+test('maskUrlCredentials: credential-named query values masked; other names, variables and the URL kept', (t) => {
+  const rows: [string, string][] = [
+    ['https://a.example.com/v?api_key=k1&x=1', 'https://a.example.com/v?api_key=<redacted>&x=1'],
+    ['/m?access_token=k2#frag', '/m?access_token=<redacted>#frag'],
+    ['https://x/y?token=$arg_token&key=k3', 'https://x/y?token=$arg_token&key=<redacted>'],
+    ['https://x/y?monkey=1&keys=2&auth=k4', 'https://x/y?monkey=1&keys=2&auth=<redacted>'],
+    ['"https://u:p@x/?sig=k5"', '"https://<redacted>@x/?sig=<redacted>"'],
+    ['https://x/?X-Amz-Signature=k6&X-Amz-Credential=AKIA/2020&X-Amz-Date=1', 'https://x/?X-Amz-Signature=<redacted>&X-Amz-Credential=<redacted>&X-Amz-Date=1'],
+    ['path /a=b and ?rd=/next', 'path /a=b and ?rd=/next'],
+  ]
+  for (const [input, masked] of rows) t.is(maskUrlCredentials(input), masked, input)
+})
 
 /**
  * Branches of the converted messages that no golden shows: each render must print what the inline message printed

