@@ -131,6 +131,11 @@ export async function writePrecomputedHelp(): Promise<boolean> {
   const texts = JSON.parse(readFileSync(new URL('precomputed-help.json', import.meta.url), 'utf8')) as string[][]
   const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformUnlessWsl, cwdExists})
   if (text === undefined) return false
+  // oclif ignores EPIPE on stdout (@oclif/core lib/command.js): a reader such as `head` that is gone ends the output
+  // quietly with status 0, not with an unhandled 'error' event.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
   process.stdout.write(text)
   return true
 }

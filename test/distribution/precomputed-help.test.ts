@@ -5,11 +5,12 @@
  * oclif (terminal width, colour, debug output, WSL) are checked one by one.
  */
 import test from 'ava'
-import {existsSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {closeSync, constants, existsSync, openSync} from 'node:fs'
 import {join} from 'node:path'
 import {COMMANDS} from '../../src/entry/commands.js'
 import {precomputedOutput, recordedArgv, recordingKey, type HelpEnvironment, type HelpRecording} from '../../src/entry/precomputed-help.js'
-import {run} from '../support/cluster-helpers.js'
+import {run, tempDir} from '../support/cluster-helpers.js'
 import {ROOT} from '../support/run-cli.js'
 
 const BIN = join(ROOT, 'bin', 'kubectl-ingress2gw')
@@ -97,4 +98,24 @@ test('precomputedOutput leaves to oclif every case where oclif could print other
   t.is(precomputedOutput({...RECORDING, nameVersion: `tool/${'9'.repeat(40)}`}, ['--version'], host()), undefined, 'a user agent root help could wrap')
   // oclif reads OCLIF_COLUMNS with parseInt and falls back to its default for what is not a number.
   t.not(precomputedOutput(RECORDING, ['--version'], host({env: {OCLIF_COLUMNS: 'wide', NVPL_BLAS_DEBUG_CPU_TYPE: '1', NO_COLOR: '1'}})), undefined)
+})
+
+test('stdout a pipe whose reader is gone: both paths end quietly with status 0, as oclif ignores EPIPE', (t) => {
+  // A FIFO opened for reading (non-blocking), then for writing, then closed for reading: writes to it fail with EPIPE
+  // at once, without depending on when a reader such as `head` exits.
+  const fifo = join(tempDir(t, 'i2g-epipe-'), 'out')
+  const made = spawnSync('mkfifo', [fifo])
+  if (made.status !== 0) return t.fail(`mkfifo: ${made.stderr}`)
+  for (const mode of ['precomputed', 'oclif'] as const) {
+    for (const argv of [['--help'], ['--version'], ['convert', '--help']]) {
+      const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
+      const writer = openSync(fifo, 'w')
+      closeSync(reader)
+      const env = {...cleanEnv(), INGRESS2GW_UNBUNDLED: '', INGRESS2GW_PRECOMPUTED_HELP: mode === 'oclif' ? '0' : ''}
+      const r = spawnSync(process.execPath, [BIN, ...argv], {env, stdio: ['ignore', writer, 'pipe'], encoding: 'utf8', timeout: 60_000})
+      closeSync(writer)
+      t.is(r.status, 0, `${mode} ${argv.join(' ')}: ${r.stderr}`)
+      t.is(r.stderr, '', `${mode} ${argv.join(' ')}`)
+    }
+  }
 })
