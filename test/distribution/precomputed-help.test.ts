@@ -6,7 +6,7 @@
  */
 import test from 'ava'
 import {spawnSync} from 'node:child_process'
-import {closeSync, constants, existsSync, openSync} from 'node:fs'
+import {closeSync, constants, cpSync, existsSync, openSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {COMMANDS} from '../../src/entry/commands.js'
 import {precomputedOutput, recordedArgv, recordingKey, type HelpEnvironment, type HelpRecording} from '../../src/entry/precomputed-help.js'
@@ -117,5 +117,19 @@ test('stdout a pipe whose reader is gone: both paths end quietly with status 0, 
       t.is(r.status, 0, `${mode} ${argv.join(' ')}: ${r.stderr}`)
       t.is(r.stderr, '', `${mode} ${argv.join(' ')}`)
     }
+  }
+})
+
+test('a bundle without its recording (dist/bundle/precomputed-help.mjs) runs oclif instead of failing to start', async (t) => {
+  const copy = tempDir(t, 'i2g-no-recording-')
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), {recursive: true})
+  cpSync(join(ROOT, 'dist', 'bundle'), join(copy, 'dist', 'bundle'), {recursive: true})
+  rmSync(join(copy, 'dist', 'bundle', 'precomputed-help.mjs'))
+  for (const argv of [['--version'], ['convert', '--help']]) {
+    const env = {...cleanEnv(), INGRESS2GW_UNBUNDLED: '', INGRESS2GW_PRECOMPUTED_HELP: ''}
+    const [copied, oclif] = await Promise.all([run(process.execPath, [join(copy, 'bin', 'kubectl-ingress2gw'), ...argv], {env}), plugin(argv, {mode: 'oclif'})])
+    t.is(copied.code, 0, copied.stderr)
+    t.is(copied.stderr, '')
+    t.is(copied.stdout, oclif.stdout)
   }
 })
