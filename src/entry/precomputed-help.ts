@@ -12,6 +12,7 @@
  * - the user agent (`--version`, root help's VERSION): name/version platform-arch node-version
  *   (@oclif/core lib/config/config.js Config.load), platform being "wsl" on Windows' Linux (is-wsl): filled in here
  *   from this process, and left to oclif wherever is-wsl could say yes.
+ * - oclif's settings object, globalThis.oclif (columns, debug), when a preload module set it.
  * - debug output on stderr (DEBUG for the debug package oclif logs through, and oclif's own `<BIN>_DEBUG`, here
  *   "KUBECTL INGRESS2GW_DEBUG": Config.scopedEnvVarKeys keeps the bin's space) and the warning oclif prints when the
  *   working directory is gone (lib/index.js checkCWD).
@@ -61,6 +62,8 @@ export interface HelpEnvironment {
   /** oclif's platform when is-wsl certainly says no (process.platform), else undefined */
   platform: () => string | undefined
   cwdExists: () => boolean
+  /** whether something loaded before (a --require/--import preload) set oclif's settings (globalThis.oclif) */
+  oclifSettingsPreset: () => boolean
 }
 
 /** The recorded bytes for argv when oclif would print exactly them here, else undefined. */
@@ -73,6 +76,8 @@ export function precomputedOutput(recording: HelpRecording, argv: readonly strin
   if ('FORCE_COLOR' in env || Number.parseInt(env.OCLIF_COLUMNS ?? '', 10)) return undefined
   if (Object.keys(env).some(isDebugSwitch)) return undefined
   if (!host.cwdExists() || host.stdoutIsTty()) return undefined
+  // oclif's settings (lib/settings.js) live in globalThis.oclif: columns sets the help width, debug the stderr output.
+  if (host.oclifSettingsPreset()) return undefined
   if (parts.length === 1) return parts[0]
   const platform = host.platform()
   if (platform === undefined) return undefined
@@ -114,6 +119,10 @@ function platformUnlessWsl(): string | undefined {
   return process.platform
 }
 
+function oclifSettingsPreset(): boolean {
+  return (globalThis as {oclif?: unknown}).oclif !== undefined
+}
+
 function cwdExists(): boolean {
   try {
     process.cwd()
@@ -129,7 +138,7 @@ export async function writePrecomputedHelp(): Promise<boolean> {
   if (INGRESS2GW_HELP_INDEX.keys[recordingKey(argv)] === undefined) return false
   const tty = await stdoutIsTty()
   const texts = JSON.parse(readFileSync(new URL('precomputed-help.json', import.meta.url), 'utf8')) as string[][]
-  const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformUnlessWsl, cwdExists})
+  const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformUnlessWsl, cwdExists, oclifSettingsPreset})
   if (text === undefined) return false
   // oclif ignores EPIPE on stdout (@oclif/core lib/command.js): a reader such as `head` that is gone ends the output
   // quietly with status 0, not with an unhandled 'error' event.

@@ -74,7 +74,7 @@ test('a width, a colour request or debug output sends --help to oclif, which pri
 const RECORDING: HelpRecording = {nameVersion: 'tool/1.2.3', keys: {[recordingKey(['--version'])]: 0, [recordingKey(['help'])]: 1}, texts: [['', '\n'], ['HELP\n']]}
 
 function host(over: Partial<HelpEnvironment> = {}): HelpEnvironment {
-  return {env: {}, stdoutIsTty: () => false, platform: () => 'linux', cwdExists: () => true, ...over}
+  return {env: {}, stdoutIsTty: () => false, platform: () => 'linux', cwdExists: () => true, oclifSettingsPreset: () => false, ...over}
 }
 
 test('precomputedOutput fills in the user agent as oclif builds it and answers only recorded argv', (t) => {
@@ -95,6 +95,7 @@ test('precomputedOutput leaves to oclif every case where oclif could print other
   none({env: {INGRESS2GW_PRECOMPUTED_HELP: '0'}}, 'the opt-out')
   none({platform: () => undefined}, 'is-wsl could say yes')
   none({cwdExists: () => false}, 'oclif warns about the missing directory')
+  none({oclifSettingsPreset: () => true}, "a preload set oclif's settings (globalThis.oclif)")
   t.is(precomputedOutput({...RECORDING, nameVersion: `tool/${'9'.repeat(40)}`}, ['--version'], host()), undefined, 'a user agent root help could wrap')
   // oclif reads OCLIF_COLUMNS with parseInt and falls back to its default for what is not a number.
   t.not(precomputedOutput(RECORDING, ['--version'], host({env: {OCLIF_COLUMNS: 'wide', NVPL_BLAS_DEBUG_CPU_TYPE: '1', NO_COLOR: '1'}})), undefined)
@@ -132,4 +133,16 @@ test('a bundle without its recording (dist/bundle/precomputed-help.mjs) runs ocl
     t.is(copied.stderr, '')
     t.is(copied.stdout, oclif.stdout)
   }
+})
+
+test("oclif's settings set by a preload module (globalThis.oclif.columns) send --help to oclif, which wraps to them", async (t) => {
+  const preload = ['--import', 'data:text/javascript,globalThis.oclif={columns:100}']
+  const [preset, oclif, recorded] = await Promise.all([
+    plugin(['convert', '--help'], {nodeArgs: preload}),
+    plugin(['convert', '--help'], {nodeArgs: preload, mode: 'oclif'}),
+    plugin(['convert', '--help']),
+  ])
+  t.is(preset.code, 0, preset.stderr)
+  t.is(preset.stdout, oclif.stdout)
+  t.not(preset.stdout, recorded.stdout, 'oclif wraps to 100 columns, not the recorded 80')
 })
