@@ -10,7 +10,7 @@ import {spawnSync} from 'node:child_process'
 import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
-import {isDebugSwitch, recordedArgv, recordingKey, type HelpRecording} from '../src/entry/precomputed-help.js'
+import {isDebugSwitch, recordedArgv, recordingFrom, type HelpRecording} from '../src/entry/precomputed-help.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -200,15 +200,8 @@ function recordHelp(manifest: {commands: Record<string, unknown>}, pjson: Record
   const nameVersion = `${pjson.name}/${pjson.version}`
   const userAgent = stdoutOf(['--version']).replace(/\n$/, '')
   if (!userAgent.startsWith(`${nameVersion} `)) throw new Error(`unexpected --version output: ${userAgent}`)
-  const keys: Record<string, number> = {}
-  const texts: string[][] = []
-  const seen = new Map<string, number>()
-  for (const argv of recordedArgv(Object.keys(manifest.commands))) {
-    const stdout = stdoutOf(argv)
-    if (!seen.has(stdout)) seen.set(stdout, texts.push(stdout.split(userAgent)) - 1)
-    keys[recordingKey(argv)] = seen.get(stdout)!
-  }
-  return {nameVersion, keys, texts}
+  const outputs = recordedArgv(Object.keys(manifest.commands)).map((argv): [string[], string] => [argv, stdoutOf(argv)])
+  return recordingFrom(nameVersion, userAgent, outputs)
 }
 
 async function bundlePrecomputedHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): Promise<void> {

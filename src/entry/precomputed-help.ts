@@ -50,6 +50,28 @@ export function recordingKey(argv: readonly string[]): string {
   return argv.join('\0')
 }
 
+/** Root help (its VERSION section) and --version print the user agent. */
+function printsUserAgent(argv: readonly string[]): boolean {
+  return argv.length === 0 || (argv.length === 1 && ['--help', '--version', 'help'].includes(argv[0]))
+}
+
+/**
+ * The recording of oclif's stdout per argv, each cut where it printed the user agent. An argv whose output should hold
+ * the user agent but does not hold it whole is left out (to oclif): root help wrapped a long one across lines
+ * (lib/help/root.js version()), and the machine's platform and Node version would stay in the recorded bytes.
+ */
+export function recordingFrom(nameVersion: string, userAgent: string, outputs: Iterable<[readonly string[], string]>): HelpRecording {
+  const keys: Record<string, number> = {}
+  const texts: string[][] = []
+  const seen = new Map<string, number>()
+  for (const [argv, stdout] of outputs) {
+    if (printsUserAgent(argv) && !stdout.includes(userAgent)) continue
+    if (!seen.has(stdout)) seen.set(stdout, texts.push(stdout.split(userAgent)) - 1)
+    keys[recordingKey(argv)] = seen.get(stdout)!
+  }
+  return {nameVersion, keys, texts}
+}
+
 /** An environment variable that turns on debug output of oclif or the debug package (the recording runs without). */
 export function isDebugSwitch(name: string): boolean {
   return name === 'DEBUG' || name.toUpperCase().endsWith('INGRESS2GW_DEBUG')

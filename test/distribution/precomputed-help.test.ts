@@ -9,7 +9,7 @@ import {spawnSync} from 'node:child_process'
 import {closeSync, constants, cpSync, existsSync, openSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {COMMANDS} from '../../src/entry/commands.js'
-import {precomputedOutput, recordedArgv, recordingKey, type HelpEnvironment, type HelpRecording} from '../../src/entry/precomputed-help.js'
+import {precomputedOutput, recordedArgv, recordingFrom, recordingKey, type HelpEnvironment, type HelpRecording} from '../../src/entry/precomputed-help.js'
 import {run, tempDir} from '../support/cluster-helpers.js'
 import {ROOT} from '../support/run-cli.js'
 
@@ -145,4 +145,20 @@ test("oclif's settings set by a preload module (globalThis.oclif.columns) send -
   t.is(preset.code, 0, preset.stderr)
   t.is(preset.stdout, oclif.stdout)
   t.not(preset.stdout, recorded.stdout, 'oclif wraps to 100 columns, not the recorded 80')
+})
+
+test('recordingFrom leaves out root help whose user agent oclif wrapped, which would keep the build machine\'s Node version', (t) => {
+  // What oclif printed for version 0.1.0-rc.1.build.20261207.abcdef0123456789: root help wraps VERSION at 80 columns.
+  const nameVersion = 'kubectl-ingress2gw/0.1.0-rc.1.build.20261207.abcdef0123456789'
+  const userAgent = `${nameVersion} linux-x64 node-v20.20.2`
+  const wrapped = `USAGE\n  $ kubectl ingress2gw [COMMAND]\n\nVERSION\n  ${nameVersion} linux-x64\n  node-v20.20.2\n`
+  const recording = recordingFrom(nameVersion, userAgent, [
+    [['--help'], wrapped],
+    [['--version'], `${userAgent}\n`],
+    [['help', 'convert'], 'CONVERT HELP\n'],
+    [['convert', '--help'], 'CONVERT HELP\n'],
+  ])
+  t.deepEqual(Object.keys(recording.keys).sort(), ['--version', 'convert\0--help', 'help\0convert'].sort())
+  t.deepEqual(recording.texts, [['', '\n'], ['CONVERT HELP\n']])
+  t.is(precomputedOutput(recording, ['--help'], host()), undefined)
 })
