@@ -57,15 +57,16 @@ function printsUserAgent(argv: readonly string[]): boolean {
 
 /**
  * The recording of oclif's stdout per argv, each cut where it printed the user agent. An argv whose output should hold
- * the user agent but does not hold it whole is left out (to oclif): root help wrapped a long one across lines
- * (lib/help/root.js version()), and the machine's platform and Node version would stay in the recorded bytes.
+ * the user agent (root help, also as `help help`) but does not hold it whole is left out (to oclif): root help wrapped
+ * a long one across lines (lib/help/root.js version()), and the machine's platform and Node version would stay in the
+ * recorded bytes.
  */
 export function recordingFrom(nameVersion: string, userAgent: string, outputs: Iterable<[readonly string[], string]>): HelpRecording {
   const keys: Record<string, number> = {}
   const texts: string[][] = []
   const seen = new Map<string, number>()
   for (const [argv, stdout] of outputs) {
-    if (printsUserAgent(argv) && !stdout.includes(userAgent)) continue
+    if (!stdout.includes(userAgent) && (printsUserAgent(argv) || stdout.includes(nameVersion))) continue
     if (!seen.has(stdout)) seen.set(stdout, texts.push(stdout.split(userAgent)) - 1)
     keys[recordingKey(argv)] = seen.get(stdout)!
   }

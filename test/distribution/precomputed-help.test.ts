@@ -154,6 +154,7 @@ test('recordingFrom leaves out root help whose user agent oclif wrapped, which w
   const wrapped = `USAGE\n  $ kubectl ingress2gw [COMMAND]\n\nVERSION\n  ${nameVersion} linux-x64\n  node-v20.20.2\n`
   const recording = recordingFrom(nameVersion, userAgent, [
     [['--help'], wrapped],
+    [['help', 'help'], wrapped],
     [['--version'], `${userAgent}\n`],
     [['help', 'convert'], 'CONVERT HELP\n'],
     [['convert', '--help'], 'CONVERT HELP\n'],
