@@ -32,5 +32,7 @@ export function sanitize(value: string): string {
 /** Hosts are case-insensitive; `${VAR}` placeholders keep their case so substitution still works. */
 export function normalizeHost(host: unknown): string {
   if (typeof host !== 'string') return ''
+  // Without a `$` there is no placeholder: the whole name is text (what the replace below gives, without its callbacks).
+  if (!host.includes('$')) return host.trim().toLowerCase()
   return host.trim().replace(/(\$\{[^}]*\})|([^$]+|\$)/g, (_m, placeholder: string, text: string) => placeholder ?? text.toLowerCase())
 }

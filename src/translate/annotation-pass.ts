@@ -404,10 +404,11 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
   const passthrough = passesThrough(ingress)
   const registered = allFamilies()
   const runs = new Map<AnnotationFamily, FamilyRun>()
+  const written = familiesWritten(ingress)
   for (const family of familyRunOrder.permute?.(registered) ?? registered) {
     if (!family.apply) continue
     if (passthrough && family.name !== 'passthrough' && family.name !== 'canary') continue
-    if (!family.always && !family.specs.some((s) => ingress.annotations.has(s.key))) continue
+    if (!family.always && !written.has(family)) continue
     current = {family, effects: []}
     family.apply(ctx)
     runs.set(family, current)
@@ -434,6 +435,19 @@ export function applyFamilies(ingress: IngressModel, options: TranslateOptions, 
     const spec = registry.get(a.key)!.spec
     ctx.account(a.key, spec.fidelity, spec.note)
   }
+}
+
+/**
+ * The families with a spec for a key the Ingress has (an alias key is not its family's spec key, so it names none):
+ * from the Ingress's few keys, not from every family's specs.
+ */
+function familiesWritten(ingress: IngressModel): Set<AnnotationFamily> {
+  const written = new Set<AnnotationFamily>()
+  for (const key of ingress.annotations.keys()) {
+    const entry = registry.get(key)
+    if (entry !== undefined && entry.spec.key === key) written.add(entry.family)
+  }
+  return written
 }
 
 const LIST_FIELDS = ['filters', 'extensionFilters', 'policies', 'objects', 'extraRules'] as const satisfies readonly ListField[]

@@ -602,6 +602,9 @@ export function mergeFilters(filters: any[]): any[] {
   return out
 }
 
+/** The keys every route of the Ingress carries out when valid, whatever its intents. */
+const ROUTE_KEYS = new Set(['use-regex', 'ssl-redirect', 'force-ssl-redirect'])
+
 function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>): string[] {
   const keys = new Set<string>()
   const i = ingress.intents
@@ -614,7 +617,7 @@ function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>)
   for (const r of i.extraRules) r.from.forEach((k) => keys.add(k))
   i.backendOverride?.from.forEach((k) => keys.add(k))
   for (const a of ingress.annotations.values()) {
-    if (['use-regex', 'ssl-redirect', 'force-ssl-redirect'].includes(a.key) && a.valid) keys.add(a.fullKey)
+    if (ROUTE_KEYS.has(a.key) && a.valid) keys.add(a.fullKey)
   }
   for (const c of canaries) c.intents.canary?.from.forEach((k) => keys.add(k))
   return [...keys].sort()
@@ -837,6 +840,8 @@ function backendDrafts(
 
 /** Rules with the same filters and backends become one rule with several matches (precedence is per match). */
 function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
+  // One draft (a host part with one location): nothing to merge it with, no key to serialize.
+  if (drafts.length === 1) return [{...drafts[0]!, matches: [...drafts[0]!.matches]}]
   const out: RuleDraft[] = []
   const byKey = new Map<string, RuleDraft>()
   // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).

@@ -9,7 +9,7 @@ import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {pathOwnerReason, type PathOwnerReason} from '../model/catalogue/routes.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
-import {renderServer} from './nginx-locations.js'
+import {regexSources} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
 import {normalizeHost} from '../model/names.js'
@@ -26,27 +26,54 @@ export function upstreamKey(b: ServiceBackend): string {
   return `${b.namespace}/${b.name}/${b.port}`
 }
 
-/** Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. */
+/**
+ * The backends that resolved without a word to say (no ExternalName, no unresolved port), per backend as read: the
+ * host index, the families' lookups and the upstream decisions each resolve every path, and a path resolves the same
+ * each time for the same Services and namespace (the same object can sit in two Ingresses through a YAML alias).
+ */
+const resolvedQuietly = new WeakMap<object, {services: Map<string, KubeObject>; namespace: string; backend: ServiceBackend}>()
+
+/**
+ * Resolves an Ingress backend to a Service and port number, reporting what cannot be resolved. `where` (the field
+ * path) is only read for a diagnostic: a function spares the common case building its text.
+ */
 export function resolveBackend(
+  ingress: IngressModel,
+  backend: any,
+  services: Map<string, KubeObject>,
+  whereOf: string | (() => string),
+  diagnostics: Diagnostic[],
+): ServiceBackend | undefined {
+  const namespace = ingress.ref.namespace
+  const known = typeof backend === 'object' && backend !== null ? resolvedQuietly.get(backend) : undefined
+  if (known !== undefined && known.services === services && known.namespace === namespace) return known.backend
+  const resolved = resolveAndReport(ingress, backend, services, typeof whereOf === 'string' ? whereOf : whereOf(), diagnostics)
+  if (resolved.quiet && resolved.backend) resolvedQuietly.set(backend, {services, namespace, backend: resolved.backend})
+  return resolved.backend
+}
+
+/** resolveBackend's work: `quiet` when it reported nothing. */
+function resolveAndReport(
   ingress: IngressModel,
   backend: any,
   services: Map<string, KubeObject>,
   where: string,
   diagnostics: Diagnostic[],
-): ServiceBackend | undefined {
+): {backend?: ServiceBackend; quiet: boolean} {
   const subject = about('Ingress', ingress.ref)
   if (backend?.resource) {
     diagnostics.push(diagnostic('resource-backend', {where, kind: String(backend.resource.kind ?? '?'), name: String(backend.resource.name ?? '?')}, {...subject, source: ingress.source}))
-    return undefined
+    return {quiet: false}
   }
   const svc = backend?.service
   if (!svc || typeof svc.name !== 'string' || svc.name === '') {
     diagnostics.push(diagnostic('invalid-backend', {where, problem: 'no-service-name'}, {...subject, source: ingress.source}))
-    return undefined
+    return {quiet: false}
   }
   const namespace = ingress.ref.namespace
   const service = services.get(`${namespace}/${svc.name}`)
-  if (service?.spec?.type === 'ExternalName') {
+  const externalName = service?.spec?.type === 'ExternalName'
+  if (externalName) {
     // backend-protocol HTTPS/GRPCS already routes through a Backend whose fqdn is the Service's cluster DNS name,
     // which the cluster DNS answers with a CNAME to the external name: nothing to create.
     const viaBackend = ingress.intents.backendOverride?.viaBackend === true
@@ -66,11 +93,11 @@ export function resolveBackend(
   }
   const port = svc.port ?? {}
   if (typeof port.number === 'number' || (typeof port.number === 'string' && /^\d+$/.test(port.number))) {
-    return {name: svc.name, namespace, port: Number(port.number)}
+    return {backend: {name: svc.name, namespace, port: Number(port.number)}, quiet: !externalName}
   }
   if (typeof port.name === 'string' && port.name !== '') {
     const match = (service?.spec?.ports ?? []).find((p: any) => p?.name === port.name)
-    if (match && typeof match.port === 'number') return {name: svc.name, namespace, port: match.port}
+    if (match && typeof match.port === 'number') return {backend: {name: svc.name, namespace, port: match.port}, quiet: !externalName}
     const problem = service ? ('no-such-port' as const) : ('service-not-in-input' as const)
     diagnostics.push(diagnostic('unresolved-port-name', {where, namespace, service: svc.name, portName: port.name, problem}, {
       ...subject,
@@ -79,10 +106,10 @@ export function resolveBackend(
         : 'Gateway API needs a port number: add the Service to the input (Helm-generated: helm template RELEASE CHART -n NAMESPACE | kubectl ingress2gw convert -f - -f DIR), or read it from the current kube context with --lookup-cluster; or use port.number in the Ingress',
       source: ingress.source,
     }))
-    return undefined
+    return {quiet: false}
   }
   diagnostics.push(diagnostic('invalid-backend', {where, problem: 'no-port', service: svc.name}, {...subject, source: ingress.source}))
-  return undefined
+  return {quiet: false}
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
@@ -197,15 +224,18 @@ function addRulePaths(table: LocationTable, ingress: IngressModel, services: Map
     }
     serverFor(table, hostName, ingress)
     const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
-    paths.forEach((p, pathIndex) => addRulePath(table, ingress, hostName, p, `rules[${ruleIndex}].http.paths[${pathIndex}]`, services, diagnostics, unresolved))
+    paths.forEach((p, pathIndex) => addRulePath(table, ingress, hostName, p, () => `rules[${ruleIndex}].http.paths[${pathIndex}]`, services, diagnostics, unresolved))
   })
 }
 
-/** One rule path: its location, unless nginx skips it (not absolute, no Service, a canary's upstream, taken). */
-function addRulePath(table: LocationTable, ingress: IngressModel, hostName: string, p: any, where: string, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
+/**
+ * One rule path: its location, unless nginx skips it (not absolute, no Service, a canary's upstream, taken). `where`
+ * gives the field path for a diagnostic (most paths have none to make).
+ */
+function addRulePath(table: LocationTable, ingress: IngressModel, hostName: string, p: any, where: () => string, services: Map<string, KubeObject>, diagnostics: Diagnostic[], unresolved: UnresolvedPaths): void {
   const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
   if (!path.startsWith('/')) {
-    diagnostics.push(diagnostic('invalid-path', {where, path}, {...about('Ingress', ingress.ref), source: ingress.source}))
+    diagnostics.push(diagnostic('invalid-path', {where: where(), path}, {...about('Ingress', ingress.ref), source: ingress.source}))
     return
   }
   const match = matchOf(p?.pathType)
@@ -214,7 +244,7 @@ function addRulePath(table: LocationTable, ingress: IngressModel, hostName: stri
   if (!backend && !(unresolved === 'keep' && namedService)) return
   const canary = namedService && table.upstreamCreators.get(nginxUpstream(ingress.ref.namespace, p.backend.service))
   if (canary && canary.isCanary) {
-    if (backend) reportCanaryOwned(ingress, canary, backend, hostName, match, path, where, diagnostics)
+    if (backend) reportCanaryOwned(ingress, canary, backend, hostName, match, path, where(), diagnostics)
     return
   }
   const existing = table.owner.get(`${hostName}|${match}|${path}`)
@@ -263,7 +293,7 @@ export function buildHosts(ingresses: IngressModel[], services: Map<string, Kube
 function markRegexHosts(table: LocationTable): void {
   const byId = new Map(table.primaries.map((i) => [i.id, i]))
   for (const host of table.hosts.values()) {
-    host.regexFrom = renderServer(host).regexFrom
+    host.regexFrom = regexSources(host)
     host.regexControllers = [...new Set(host.regexFrom.map((id) => byId.get(id)?.controller).filter((c): c is string => c !== undefined))].sort()
   }
 }
@@ -273,15 +303,16 @@ function markRegexHosts(table: LocationTable): void {
  * for it (a known upstream quirk, kubernetes/ingress-nginx#9435); a Prefix `/` path of any Ingress replaces it.
  * Where that Ingress answers with permanent/temporal-redirect, so does every path no location of the host matches.
  * The lookups (location-table.ts) need it too: that `location /` carries the Ingress's rewrite-target and use-regex,
- * so it alone can turn the host regex (template.go enforceRegexModifier).
+ * so it alone can turn the host regex (template.go enforceRegexModifier). `not-decided`: the families (whose
+ * permanent/temporal-redirect sets intents.redirect) have not run, so no fallback answers with a redirect.
  */
-export function addFallbacks(table: LocationTable): LocationTable {
+export function addFallbacks(table: LocationTable, redirects: 'from-intents' | 'not-decided' = 'from-intents'): LocationTable {
   const {hosts, creator, byIngress} = table
   for (const host of hosts.values()) {
     const first = creator.get(host.name)
     if (host.name === '' || !first || host.locations.some((l) => l.path === '/' && l.match === 'Prefix' && !l.fromDefaultBackend)) continue
     host.fallback = {ingress: first}
-    if (!first.intents.redirect || host.locations.some((l) => l.fromDefaultBackend)) continue
+    if (redirects === 'not-decided' || !first.intents.redirect || host.locations.some((l) => l.fromDefaultBackend)) continue
     const loc: Location = {host: host.name, path: '/', match: 'Prefix', pathType: 'Prefix', ingress: first, fromDefaultBackend: true, canaries: []}
     host.locations.push(loc)
     byIngress.get(first.id)?.push(loc)

@@ -308,15 +308,23 @@ function mentionsPlaceholder(value: unknown): boolean {
   return false
 }
 
-const KIND_ORDER = (o: KubeObject) => o.kind
-
 /** Objects sorted by kind, namespace, name: the same input always gives the same output order. */
 export function sortObjects<T extends KubeObject>(objects: T[]): T[] {
+  // One text per object, `kind NUL namespace NUL name`, compared once per pair: the order of the three compared in
+  // turn, since NUL sorts before every other character, unless a part is no string or holds a NUL itself.
+  const keyed: {key: string; object: T}[] = []
+  for (const object of objects) {
+    const {kind} = object
+    const {namespace = '', name} = object.metadata
+    if (typeof kind !== 'string' || typeof namespace !== 'string' || typeof name !== 'string' || kind.includes('\0') || namespace.includes('\0') || name.includes('\0')) return sortObjectsByParts(objects)
+    keyed.push({key: `${kind}\0${namespace}\0${name}`, object})
+  }
+  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map((k) => k.object)
+}
+
+function sortObjectsByParts<T extends KubeObject>(objects: T[]): T[] {
   return [...objects].sort(
-    (a, b) =>
-      compareStrings(KIND_ORDER(a), KIND_ORDER(b)) ||
-      compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-      compareStrings(a.metadata.name, b.metadata.name),
+    (a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareStrings(a.metadata.name, b.metadata.name),
   )
 }
 

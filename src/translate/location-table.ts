@@ -8,7 +8,7 @@
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import type {Lookup, ServedPath} from '../annotations/types.js'
 import {normalizeHost} from '../model/names.js'
-import {addFallbacks, collectLocations} from './hosts.js'
+import {addFallbacks, collectLocations, type LocationTable} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
 import type {KubeObject} from '../model/types.js'
@@ -37,25 +37,29 @@ function servedPathOf(choice: NginxChoice): ServedPath | undefined {
  * in its own case). A path whose port cannot be resolved stays a location (nginx has it) that names no Service.
  */
 export function servedLocations(ingresses: IngressModel[], services: Map<string, KubeObject>): ServedLocations {
-  // With each named host's `location /` of its first Ingress (createServers), as the routes have it.
-  const table = addFallbacks(collectLocations(ingresses, services, [], 'keep'))
+  // Built at the first question (most Gateways have no Ingress whose families ask), from what is final before the
+  // families run: which Ingresses are served and canaries, their settings, the Services. With each named host's
+  // `location /` of its first Ingress (createServers), as the routes have it, none a redirect yet: the families'
+  // intents must not leak into another family's answers, whichever ran first.
+  let built: LocationTable | undefined
+  const tableOf = (): LocationTable => (built ??= addFallbacks(collectLocations(ingresses, services, [], 'keep'), 'not-decided'))
   const servers = new Map<string, NginxServer>()
   const serverOf = (host: string): NginxServer | undefined => {
     const name = normalizeHost(restorePlaceholders(host))
     let server = servers.get(name)
-    const model = table.hosts.get(name)
+    const model = tableOf().hosts.get(name)
     if (!server && model) servers.set(name, (server = renderServer(model)))
     return server
   }
   return {
-    hostServed: (host) => table.hosts.has(normalizeHost(restorePlaceholders(host))),
+    hostServed: (host) => tableOf().hosts.has(normalizeHost(restorePlaceholders(host))),
     serviceForPath: (host, path) => {
       const server = serverOf(host)
       return server ? servedPathOf(selectNginxLocation(server, path)) : undefined
     },
     // The Ingresses whose locations become routes on the host (a location without a Service emits none).
     ingressesOnHost: (host) => {
-      const locations = table.hosts.get(normalizeHost(restorePlaceholders(host)))?.locations ?? []
+      const locations = tableOf().hosts.get(normalizeHost(restorePlaceholders(host)))?.locations ?? []
       const owners = new Map<string, {ingress: string; authenticated: boolean; rulePaths: boolean}>()
       for (const l of locations) {
         if (l.backend === undefined) continue

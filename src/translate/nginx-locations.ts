@@ -60,15 +60,46 @@ interface Draft {
   bare?: boolean
 }
 
-/** The locations of one server in nginx's order, with the regex-mode decision. */
-export function renderServer(host: HostModel): NginxServer {
+/** The server's locations as getBackendServers has them before its sort: the `location /` first, then the others. */
+function draftsOf(host: HostModel): Draft[] {
   const root = host.locations.find((l) => l.path === '/' && l.match === 'Prefix')
-  const drafts: Draft[] = [
+  return [
     root
       ? {path: '/', exact: false, location: root, ingress: root.ingress, bare: host.name === '' && root.fromDefaultBackend}
       : {path: '/', exact: false, ingress: host.name === '' ? undefined : host.fallback?.ingress},
     ...host.locations.filter((l) => l !== root).map((l) => ({path: l.path, exact: l.match === 'Exact', location: l, ingress: l.ingress})),
   ]
+}
+
+/**
+ * Whether a location turns its server regex (enforceRegexModifier): its Ingress has use-regex, or a rewrite-target
+ * that differs from the path as updateServerLocations renders it: as written for `/`, an Exact path or a target
+ * that differs from it; `<path>/` for a Prefix path without the slash, which then differs from a target equal to
+ * the path as written.
+ */
+function turnsRegex(d: Draft): boolean {
+  if (d.bare || !d.ingress) return false
+  if (useRegexOf(d.ingress)) return true
+  const target = rewriteTargetOf(d.ingress)
+  if (target === undefined) return false
+  return target !== d.path || (!d.exact && !d.path.endsWith('/'))
+}
+
+/** The Ingresses (ids, sorted) whose locations turn the host's server regex: renderServer's regexFrom, without the rendering. */
+export function regexSources(host: HostModel): string[] {
+  return regexSourcesOf(draftsOf(host))
+}
+
+function regexSourcesOf(drafts: Draft[]): string[] {
+  const from = new Set<string>()
+  for (const d of drafts) if (turnsRegex(d)) from.add(d.ingress!.id)
+  return [...from].sort()
+}
+
+/** The locations of one server in nginx's order, with the regex-mode decision. */
+export function renderServer(host: HostModel): NginxServer {
+  const drafts = draftsOf(host)
+  const regexFrom = regexSourcesOf(drafts)
   // getBackendServers: sort.SliceStable by Path descending, then by len(Path) descending (Array.prototype.sort is
   // stable too).
   const sorted = drafts.sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0))
@@ -86,16 +117,14 @@ export function renderServer(host: HostModel): NginxServer {
     if (!exactPaths.has(d.path)) expanded.push({location, ingress, useRegex, target, path: d.path, modifier: '=', twin: true})
   }
   const needsRewrite = (l: {path: string; target?: string}) => l.target !== undefined && l.target !== l.path
-  const from = new Set<string>()
-  for (const l of expanded) if (l.ingress && (l.useRegex || needsRewrite(l))) from.add(l.ingress.id)
-  const regex = from.size > 0
+  const regex = regexFrom.length > 0
   const locations = expanded.map((l): NginxLocation => {
     const out: NginxLocation = {path: l.path, modifier: regex ? '~*' : l.modifier, location: l.location, ingress: l.ingress}
     if (needsRewrite(l)) out.rewrite = l.target
     if (l.twin) out.twin = true
     return out
   })
-  return {regex, regexFrom: [...from].sort(), locations}
+  return {regex, regexFrom, locations}
 }
 
 /** nginx's `~* "^<path>"` as a JavaScript regex (PCRE and JavaScript agree on the paths Ingresses use). */

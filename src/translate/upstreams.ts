@@ -39,6 +39,19 @@ export function scopeOf(ingress: IngressInput): string {
  * written, so `port: {name: http}` and `port: {number: 80}` are two upstreams, each created and balanced on its own.
  */
 export function nginxUpstream(namespace: string, service: any): string {
+  if (typeof service !== 'object' || service === null) return upstreamName(namespace, service)
+  // Every pass over the paths (upstream creators, host index, lookups, decisions) names the upstreams again.
+  const known = upstreamNames.get(service)
+  if (known !== undefined && known.namespace === namespace) return known.name
+  const name = upstreamName(namespace, service)
+  upstreamNames.set(service, {namespace, name})
+  return name
+}
+
+/** nginxUpstream per backend.service as read, with the namespace it was named in (a YAML alias can share the object). */
+const upstreamNames = new WeakMap<object, {namespace: string; name: string}>()
+
+function upstreamName(namespace: string, service: any): string {
   const port = service?.port ?? {}
   const number = Number(port.number)
   return `${namespace}/${service?.name}/${Number.isInteger(number) && number > 0 ? number : String(port.name ?? '')}`
@@ -72,7 +85,14 @@ const present = (ingress: IngressModel, key: string): boolean => ingress.annotat
  */
 export function decideSharedSettings(ingresses: IngressModel[], services: Map<string, KubeObject>, proxySslLocationOnly: boolean, allowCrossNamespace = false): SharedSettings {
   const backends = new Map<string, IngressBackend[]>()
-  const upstreams = new Map<string, UpstreamDecision>()
+  // Scope, then nginx upstream: no key text to build per path and per lookup.
+  const upstreams = new Map<string, Map<string, UpstreamDecision>>()
+  const upstreamsOf = (ingress: IngressInput): Map<string, UpstreamDecision> => {
+    const scope = scopeOf(ingress)
+    let scoped = upstreams.get(scope)
+    if (!scoped) upstreams.set(scope, (scoped = new Map()))
+    return scoped
+  }
   const servers = new Map<string, IngressModel>()
   const primaries = ingresses.filter((i) => i.served && !i.isCanary)
   for (const ingress of primaries) backends.set(ingress.id, resolveBackends(ingress, services))
@@ -80,17 +100,17 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
   const usersOf = new Map<UpstreamDecision, Set<string>>()
 
   for (const ingress of primaries) {
-    const scope = scopeOf(ingress)
+    const scoped = upstreamsOf(ingress)
     for (const b of backends.get(ingress.id)!) {
-      const key = `${scope}|${b.upstream}`
-      const existing = upstreams.get(key)
+      const existing = scoped.get(b.upstream)
       if (!existing) {
         const decision: UpstreamDecision = {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]}
-        upstreams.set(key, decision)
-        usersOf.set(decision, new Set(decision.users))
+        scoped.set(b.upstream, decision)
         continue
       }
-      const users = usersOf.get(existing)!
+      // Made at an upstream's second path: most upstreams have one Ingress.
+      let users = usersOf.get(existing)
+      if (!users) usersOf.set(existing, (users = new Set(existing.users)))
       if (!users.has(ingress.id)) {
         users.add(ingress.id)
         existing.users.push(ingress.id)
@@ -104,11 +124,11 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
   }
   // The affinity merge walks rule paths only (getBackendServers), in nginx order.
   for (const ingress of primaries) {
-    const scope = scopeOf(ingress)
+    const scoped = upstreamsOf(ingress)
     const cookie = ingress.annotations.get('affinity')?.value === 'cookie'
     for (const b of backends.get(ingress.id)!) {
       if (b.fromDefaultBackend) continue
-      const decision = upstreams.get(`${scope}|${b.upstream}`)!
+      const decision = scoped.get(b.upstream)!
       if (!decision.affinityFrom && cookie) decision.affinityFrom = ingress
       if (!decision.modeFrom && present(ingress, 'affinity-mode')) decision.modeFrom = ingress
       if (cookie) {
@@ -130,7 +150,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
     }
   }
   return {
-    upstream: (ingress, backend) => upstreams.get(`${scopeOf(ingress)}|${backend.upstream}`),
+    upstream: (ingress, backend) => upstreams.get(scopeOf(ingress))?.get(backend.upstream),
     serverProxySsl: (ingress, host) => servers.get(`${scopeOf(ingress)}|${host}`),
     // A canary's paths (not resolved above): resolveBackend reads the intents only for a diagnostic resolveBackends drops.
     backendsOf: (ingress) => backends.get(ingress.id) ?? resolveBackends(ingress as IngressModel, services),
