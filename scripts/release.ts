@@ -1,5 +1,5 @@
 /**
- * `npm run release [-- --platforms linux-x64,linux-arm64,win-x64,darwin-x64 --base-uri URL --node-binary PATH --check]`
+ * `npm run release [-- --platforms linux-x64,linux-arm64,win-x64,darwin-x64 --base-uri URL --node-binary PATH --check --code-cache]`
  *
  * Builds into release/ (gitignored): the npm tarball (npm pack), one Node single executable per platform
  * (https://nodejs.org/api/single-executable-applications.html: the CommonJS bundle of scripts/bundle.ts made into a
@@ -147,15 +147,19 @@ export function nodeMismatch(t: Target, engines: string): string | undefined {
 }
 
 /**
- * Which Node makes the blob of `t`'s executable (made of `nodeBinary`), and whether with V8's code cache. The host's
- * executable carries the code cache, made by its own Node binary: V8 checks only its version number (11.3.244.8 for
- * all of Node 20) before using a cache, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV). The others'
+ * Which Node makes the blob of `t`'s executable (made of `nodeBinary`), and whether with V8's code cache. With
+ * `--code-cache` the host's executable carries it, made by its own Node binary. It is off by default: any V8 flag in
+ * the user's NODE_OPTIONS (a heap limit such as --max-old-space-size, common in CI) makes Node print
+ * "Code cache data rejected." on stderr on every run, before our code starts, for a quarter of --help's CPU time.
+ * Before using a cache V8 checks its version number
+ * (11.3.244.8 for all of Node 20), its flags (a V8 flag in NODE_OPTIONS gets "Code cache data rejected.") and the
+ * source, not which build made it, and the official 20.18.1 given 20.20.2's cache crashes (SIGSEGV). The others'
  * blobs carry the source alone, made by the host's official Node of the version they embed (Node's docs: the blob
  * must come from the same version as the binary).
  */
-export function blobMaker(t: Target, nodeBinary: string, cache: string): {node: string; version: string; codeCache: boolean} {
+export function blobMaker(t: Target, nodeBinary: string, cache: string, codeCache = false): {node: string; version: string; codeCache: boolean} {
   const version = nodeVersion(t)
-  if (isHost(t)) return {node: nodeBinary, version, codeCache: true}
+  if (isHost(t) && codeCache) return {node: nodeBinary, version, codeCache: true}
   return {node: version === process.versions.node ? process.execPath : hostNodeOf(version, cache), version, codeCache: false}
 }
 
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
   const cache = join(ROOT, 'release-cache')
   const blobs = new Map<string, string>()
   const blobFor = (t: Target, nodeBinary: string): string => {
-    const maker = blobMaker(t, nodeBinary, cache)
+    const maker = blobMaker(t, nodeBinary, cache, process.argv.includes('--code-cache'))
     const key = `${maker.node} ${maker.codeCache}`
     let blob = blobs.get(key)
     if (!blob) blobs.set(key, (blob = seaBlob(script, OUT, maker)))
@@ -209,21 +213,25 @@ function hostNodeOf(version: string, cache: string): string {
 async function check(built: {t: Target; exe: string}[], blobFor: (t: Target, nodeBinary: string) => string, cache: string): Promise<boolean> {
   let ok = true
   const work = join(OUT, 'check')
-  for (const {t, exe} of built) {
-    const runner = await runnerFor(t, join(work, `${t.os}-${t.arch}`))
-    if (typeof runner !== 'string') {
-      ok = (await report(`${t.os}-${t.arch} ${runner.how}`, t, exe, runner)) && ok
-      continue
+  try {
+    for (const {t, exe} of built) {
+      const runner = await runnerFor(t, join(work, `${t.os}-${t.arch}`))
+      if (typeof runner !== 'string') {
+        ok = (await report(`${t.os}-${t.arch} ${runner.how}`, t, exe, runner)) && ok
+        continue
+      }
+      console.log(`${t.os}-${t.arch}: not run: ${runner}`)
+      if (nodeVersion(t) === process.versions.node) continue
+      const host: Target = {os: hostOs(), arch: process.arch as Target['arch']}
+      const standInNode = hostNodeOf(nodeVersion(t), cache)
+      const standIn = buildExecutable(host, standInNode, blobFor(t, standInNode), join(work, `${t.os}-${t.arch}-stand-in`))
+      const native = (await runnerFor(host, work)) as Runner
+      ok = (await report(`${t.os}-${t.arch}'s Node ${nodeVersion(t)} and blob, as a ${host.os}-${host.arch} stand-in`, {...host, node: t.node}, standIn, native)) && ok
     }
-    console.log(`${t.os}-${t.arch}: not run: ${runner}`)
-    if (nodeVersion(t) === process.versions.node) continue
-    const host: Target = {os: hostOs(), arch: process.arch as Target['arch']}
-    const standInNode = hostNodeOf(nodeVersion(t), cache)
-    const standIn = buildExecutable(host, standInNode, blobFor(t, standInNode), join(work, `${t.os}-${t.arch}-stand-in`))
-    const native = (await runnerFor(host, work)) as Runner
-    ok = (await report(`${t.os}-${t.arch}'s Node ${nodeVersion(t)} and blob, as a ${host.os}-${host.arch} stand-in`, {...host, node: t.node}, standIn, native)) && ok
+  } finally {
+    // Wine's prefix alone is about 700 MB: gone also when a run throws (winecfg's timeout, a runner that cannot start).
+    rmSync(work, {recursive: true, force: true})
   }
-  rmSync(work, {recursive: true, force: true})
   return ok
 }
 

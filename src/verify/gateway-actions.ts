@@ -5,22 +5,22 @@
  * prefix_rewrite replaces the matched prefix, regex_rewrite runs RE2 GlobalReplace on the path without its query,
  * which is kept).
  */
-import type {HeaderChanges, Outcome} from './outcome.js'
+import type {HeaderChanges} from './outcome.js'
 import type {MatchRequest} from './gateway-match.js'
-import type {PathCondition, PathModifier, RouteEntry} from './gateway-types.js'
+import type {GatewayDecision, GatewayOutcome, PathCondition, PathModifier, RouteEntry} from './gateway-types.js'
 import {re2ReplaceAll} from './re2.js'
 
-/** The outcome of a matched entry (its provenance is added by the caller). */
-export function actionOutcome(entry: RouteEntry, request: MatchRequest): Outcome {
+/** The outcome of a matched entry, with the decision that matched it (`gateway`, last). */
+export function actionOutcome(entry: RouteEntry, request: MatchRequest, decision: GatewayDecision): GatewayOutcome {
   const action = entry.action
   const responseHeaders = hasChanges(entry.responseHeaders) ? entry.responseHeaders : undefined
   switch (action.type) {
     case 'direct':
-      return {kind: 'respond', status: action.status, body: action.body, responseHeaders, reason: action.reason}
+      return {kind: 'respond', status: action.status, body: action.body, responseHeaders, reason: action.reason, gateway: decision}
     case 'redirect': {
       // A ReplaceFullPath redirect is Envoy's literal path_redirect (see redirectLocation), not a regex rewrite.
       const path = action.path?.type === 'ReplacePrefixMatch' ? rewritePath(action.path, entry.path, request.path, 'redirect') : request.path
-      return {kind: 'redirect', status: action.statusCode, location: redirectLocation(action, request, path), responseHeaders, reason: 'RequestRedirect'}
+      return {kind: 'redirect', status: action.statusCode, location: redirectLocation(action, request, path), responseHeaders, reason: 'RequestRedirect', gateway: decision}
     }
     case 'forward': {
       const upstreamPath = action.path === undefined ? request.path : rewritePath(action.path, entry.path, request.path, 'forward')
@@ -35,6 +35,7 @@ export function actionOutcome(entry: RouteEntry, request: MatchRequest): Outcome
         requestHeaders: hasChanges(requestHeaders) ? requestHeaders : undefined,
         responseHeaders,
         reason: entry.corsPreflight ? 'CORS preflight route (Envoy answers preflights of allowed origins itself)' : 'forwarded',
+        gateway: decision,
       }
     }
   }

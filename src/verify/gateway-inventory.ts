@@ -51,8 +51,10 @@ export function buildInventory(objects: KubeObject[], options: ModelOptions): In
     complete: options.completeInventory ?? false,
   }
   for (const object of objects) {
-    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : ''
-    const at = key(namespaceOf(object), object.metadata.name)
+    const slash = object.apiVersion.indexOf('/')
+    const group = slash === -1 ? '' : object.apiVersion.slice(0, slash)
+    // Only the kinds kept by name need the key (most objects of a conversion are routes and policies).
+    const at = (): string => key(namespaceOf(object), object.metadata.name)
     if (group === GATEWAY_API_GROUP) {
       if (object.kind === 'Gateway' && gatewayClassSelected(object, options)) inventory.gateways.push(object)
       else if (object.kind === 'HTTPRoute') inventory.httpRoutes.push(object)
@@ -60,11 +62,11 @@ export function buildInventory(objects: KubeObject[], options: ModelOptions): In
       else if (object.kind === 'TLSRoute') inventory.tlsRoutes.push(object)
       else if (object.kind === 'ReferenceGrant') inventory.referenceGrants.push(object)
     } else if (group === EG_GROUP) {
-      if (object.kind === 'HTTPRouteFilter') inventory.httpRouteFilters.set(at, object)
-      else if (object.kind === 'Backend') inventory.backends.set(at, object)
+      if (object.kind === 'HTTPRouteFilter') inventory.httpRouteFilters.set(at(), object)
+      else if (object.kind === 'Backend') inventory.backends.set(at(), object)
       else if (object.kind === 'ClientTrafficPolicy') inventory.clientTrafficPolicies.push(object)
     } else if (group === '' && object.kind === 'Service') {
-      inventory.services.set(at, object)
+      inventory.services.set(at(), object)
     } else if (group === '' && object.kind === 'Namespace') {
       // Namespaces carry the well-known name label the API server adds (Kubernetes >= 1.21).
       inventory.namespaceLabels.set(object.metadata.name, {...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name})
@@ -177,10 +179,15 @@ export function backendRefs(rule: any, routeNamespace: string): BackendRefSpec[]
 
 const DEFAULT_PATH = {type: 'PathPrefix', value: '/'}
 
+/** The rule already has what the defaults fill in (as converted routes do): it is read as it is, uncopied. */
+function hasDefaults(rule: any): boolean {
+  return Array.isArray(rule.matches) && rule.matches.every((match: any) => match.path?.type != null && match.path.value != null)
+}
+
 /** HTTPRoute spec.rules with the CRD defaults: no rules -> one rule matching `/`; no matches -> `PathPrefix /`. */
 export function httpRouteRules(route: KubeObject): any[] {
   const rules = route.spec?.rules ?? [{matches: [{path: DEFAULT_PATH}]}]
-  return rules.map((rule: any) => ({
+  return rules.map((rule: any) => (hasDefaults(rule) ? rule : {
     ...rule,
     matches: rule.matches === undefined
       ? [{path: DEFAULT_PATH}]

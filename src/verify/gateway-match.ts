@@ -25,6 +25,8 @@ export interface MatchRequest {
   host: string
   /** :path after normalization, query included. */
   path: string
+  /** `path` up to its query (or fragment): what path conditions compare. */
+  pathOnly: string
   method: string
   headers: Map<string, string>
   grpc: boolean
@@ -48,17 +50,36 @@ export function hostWithoutPort(host: string): string {
   return colon === -1 ? host : host.slice(0, colon)
 }
 
+/** What a Host header says besides itself: the name Envoy matches (lower case, no port), the port, curl's SNI. */
+interface HostFacts {
+  host: string
+  name: string
+  port: number | undefined
+  sni: string | undefined
+}
+
+/** The last Host header's facts: verify sends tens of probes in a row to one host. */
+let lastHost: HostFacts | undefined
+
+function hostFacts(host: string): HostFacts {
+  if (lastHost?.host === host) return lastHost
+  const bare = hostWithoutPort(host)
+  const name = bare.toLowerCase()
+  const rest = host.slice(bare.length)
+  const port = rest.startsWith(':') && /^\d+$/.test(rest.slice(1)) ? Number(rest.slice(1)) : undefined
+  const sni = /^\d+\.\d+\.\d+\.\d+$/.test(name) || name.startsWith('[') ? undefined : name
+  return (lastHost = {host, name, port, sni})
+}
+
 export function portOfHost(host: string): number | undefined {
-  const rest = host.slice(hostWithoutPort(host).length)
-  return rest.startsWith(':') && /^\d+$/.test(rest.slice(1)) ? Number(rest.slice(1)) : undefined
+  return hostFacts(host).port
 }
 
 /** The SNI a client like curl sends: the host without port, none for an IP literal. */
 export function probeSni(probe: Probe): string | undefined {
   if (probe.sni === null) return undefined
   if (probe.sni !== undefined) return probe.sni.toLowerCase()
-  const host = hostWithoutPort(probe.host).toLowerCase()
-  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('[') ? undefined : host
+  return hostFacts(probe.host).sni
 }
 
 interface ChainIndex {
@@ -104,38 +125,76 @@ function examined<T>(found: T): T {
   return found
 }
 
-/** The connection manager's checks and path normalization; a local reply when it answers the request itself. */
-export function normalizeRequest(probe: Probe, settings: PathSettings): Normalized {
+/**
+ * The request headers by lower-case name (repeated names joined with `,`, Host left out), then the pseudo-headers.
+ * Made when first read: most probes carry no headers and most routes match none, so most requests never need it.
+ */
+class NormalizedRequest implements MatchRequest {
+  #headers: Map<string, string> | undefined
+  constructor(
+    readonly scheme: 'http' | 'https',
+    readonly host: string,
+    readonly path: string,
+    readonly pathOnly: string,
+    readonly method: string,
+    readonly grpc: boolean,
+    own: Map<string, string> | undefined,
+  ) {
+    this.#headers = own
+    if (own !== undefined) this.#withPseudoHeaders(own)
+  }
+
+  get headers(): Map<string, string> {
+    if (this.#headers === undefined) this.#headers = this.#withPseudoHeaders(new Map())
+    return this.#headers
+  }
+
+  #withPseudoHeaders(headers: Map<string, string>): Map<string, string> {
+    headers.set(':method', this.method)
+    headers.set(':path', this.path)
+    headers.set(':authority', this.host)
+    headers.set(':scheme', this.scheme)
+    return headers
+  }
+}
+
+function probeHeaders(probe: Probe): Map<string, string> | undefined {
+  if (probe.headers === undefined) return undefined
   const headers = new Map<string, string>()
-  for (const [name, value] of Object.entries(probe.headers ?? {})) {
+  for (const [name, value] of Object.entries(probe.headers)) {
     const lower = name.toLowerCase()
     if (lower === 'host') continue
     headers.set(lower, headers.has(lower) ? `${headers.get(lower)},${value}` : value)
   }
-  const grpc = (headers.get('content-type') ?? '').startsWith('application/grpc')
+  return headers
+}
+
+/** The connection manager's checks and path normalization; a local reply when it answers the request itself. */
+export function normalizeRequest(probe: Probe, settings: PathSettings): Normalized {
+  const headers = probeHeaders(probe)
+  const grpc = (headers?.get('content-type') ?? '').startsWith('application/grpc')
   if (!probe.path.startsWith('/')) return {status: 404, reason: 'the request path is not absolute (Envoy answers 404)'}
   const queryAt = probe.path.indexOf('?')
   let pathPart = queryAt === -1 ? probe.path : probe.path.slice(0, queryAt)
   const query = queryAt === -1 ? '' : probe.path.slice(queryAt)
   let redirect = false
-  if (settings.escapedSlashesAction !== 'KeepUnchanged' && ESCAPED_SLASH.test(pathPart)) {
+  if (settings.escapedSlashesAction !== 'KeepUnchanged' && pathPart.includes('%') && ESCAPED_SLASH.test(pathPart)) {
     if (settings.escapedSlashesAction === 'RejectRequest') return {status: 400, reason: 'escaped slashes in the path are rejected (ClientTrafficPolicy path.escapedSlashesAction)'}
     pathPart = pathPart.replace(/%2f/gi, '/').replace(/%5c/gi, '\\')
     redirect = settings.escapedSlashesAction === 'UnescapeAndRedirect'
   }
   pathPart = canonicalPath(pathPart)
-  if (settings.mergeSlashes) pathPart = pathPart.replace(/\/{2,}/g, '/')
-  const path = pathPart + query
+  if (settings.mergeSlashes && pathPart.includes('//')) pathPart = pathPart.replace(/\/{2,}/g, '/')
+  const path = query === '' ? pathPart : pathPart + query
   if (redirect) {
     if (grpc) return {status: 400, reason: 'escaped slashes in a gRPC request path (Envoy cannot redirect gRPC)'}
     return {status: 307, location: path, reason: 'Envoy redirects a path with escaped slashes to its unescaped form (escapedSlashesAction UnescapeAndRedirect)'}
   }
-  const method = (probe.method ?? 'GET').toUpperCase()
-  headers.set(':method', method)
-  headers.set(':path', path)
-  headers.set(':authority', probe.host)
-  headers.set(':scheme', probe.scheme)
-  return {request: {scheme: probe.scheme, host: probe.host, path, method, headers, grpc}}
+  const method = probe.method === undefined ? 'GET' : probe.method.toUpperCase()
+  // Route conditions compare the path without its query (or fragment), found once here rather than per route entry.
+  const pathEnd = path.includes('?') || path.includes('#') ? path.search(/[?#]/) : -1
+  const pathOnly = pathEnd === -1 ? path : path.slice(0, pathEnd)
+  return {request: new NormalizedRequest(probe.scheme, probe.host, path, pathOnly, method, grpc, headers)}
 }
 
 /**
@@ -227,7 +286,7 @@ function virtualHostIndex(virtualHosts: VirtualHost[]): VirtualHostIndex {
  * first virtual host of that domain is the one taken.
  */
 export function selectVirtualHost(table: RouteTable, host: string): VirtualHost | undefined {
-  const name = hostWithoutPort(host).toLowerCase()
+  const name = hostFacts(host).name
   const index = virtualHostIndex(table.virtualHosts)
   const exact = index.exact.get(name)
   if (exact !== undefined) return examined(exact)
@@ -241,9 +300,7 @@ export function selectVirtualHost(table: RouteTable, host: string): VirtualHost 
 
 /** Whether the entry's conditions hold; Re2Unsupported propagates when a pattern cannot be emulated. */
 export function entryMatches(entry: RouteEntry, request: MatchRequest): boolean {
-  const queryAt = request.path.search(/[?#]/)
-  const pathOnly = queryAt === -1 ? request.path : request.path.slice(0, queryAt)
-  if (entry.path !== undefined && !pathMatches(entry.path.type, entry.path.value, pathOnly)) return false
+  if (entry.path !== undefined && !pathMatches(entry.path.type, entry.path.value, request.pathOnly)) return false
   for (const condition of entry.headers) {
     if (!conditionHolds(condition, request.headers.get(condition.name.toLowerCase()))) return false
   }

@@ -99,34 +99,49 @@ function ruleConditions(rule: any, kind: 'HTTPRoute' | 'GRPCRoute', filters: Fil
   })
   const out: Conditions[] = []
   for (const {match, cookies, matchIndex} of combinations) {
-    const conditions = {...(kind === 'HTTPRoute' ? httpConditions(match) : grpcConditions(match)), matchIndex}
-    conditions.cookies = cookies.map((c: any) => ({name: c.name, type: c.type ?? 'Exact', value: c.value}))
-    const invalid = [conditions.path, ...conditions.headers, ...conditions.queryParams, ...conditions.cookies]
-      .filter((c) => c !== undefined && c.type === 'RegularExpression')
-      .map((c) => re2SyntaxError(c!.value))
-      .find((problem) => problem !== undefined)
+    const conditions: Conditions = kind === 'HTTPRoute' ? httpConditions(match, matchIndex) : grpcConditions(match, matchIndex)
+    if (cookies.length > 0) conditions.cookies = cookies.map((c: any) => ({name: c.name, type: c.type ?? 'Exact', value: c.value}))
+    const invalid = regexProblem(conditions)
     if (invalid !== undefined) return invalid
     out.push(conditions)
   }
   return out
 }
 
-function httpConditions(match: any): Omit<Conditions, 'matchIndex'> {
+/** The first syntax error of the combination's regular expressions (path, then headers, query, cookies), if any. */
+function regexProblem(conditions: Conditions): string | undefined {
+  if (conditions.path?.type === 'RegularExpression') {
+    const problem = re2SyntaxError(conditions.path.value)
+    if (problem !== undefined) return problem
+  }
+  for (const list of [conditions.headers, conditions.queryParams, conditions.cookies]) {
+    for (const c of list) {
+      if (c.type !== 'RegularExpression') continue
+      const problem = re2SyntaxError(c.value)
+      if (problem !== undefined) return problem
+    }
+  }
+  return undefined
+}
+
+function httpConditions(match: any, matchIndex: number): Conditions {
   return {
     path: match.path === undefined ? undefined : {type: match.path.type, value: match.path.value},
     headers: (match.headers ?? []).map((h: any) => ({name: h.name, type: h.type ?? 'Exact', value: h.value})),
     queryParams: (match.queryParams ?? []).map((q: any) => ({name: q.name, type: q.type ?? 'Exact', value: q.value})),
     cookies: [],
     method: match.method,
+    matchIndex,
   }
 }
 
 /** processGRPCRouteMethodExact / processGRPCRouteMethodRegularExpression: the method match becomes a path match. */
-function grpcConditions(match: any): Omit<Conditions, 'matchIndex'> {
-  const conditions: Omit<Conditions, 'matchIndex'> = {
+function grpcConditions(match: any, matchIndex: number): Conditions {
+  const conditions: Conditions = {
     headers: (match.headers ?? []).map((h: any) => ({name: h.name, type: h.type ?? 'Exact', value: h.value})),
     queryParams: [],
     cookies: [],
+    matchIndex,
   }
   const method = match.method
   if (method === undefined) return conditions
@@ -166,7 +181,10 @@ function ruleAction(rule: any, ref: RouteRef, filters: FilterResult, inventory: 
   if (filters.direct !== undefined) return {type: 'direct', ...filters.direct}
   if (filters.redirect !== undefined) return {type: 'redirect', ...filters.redirect}
   const refs = backendRefs(rule, ref.namespace)
-  const checked = refs.filter((b) => b.weight !== 0).map((b) => ({ref: b, ...backendCheck(b, ref, inventory, assumptions)}))
+  const checked = refs.filter((b) => b.weight !== 0).map((b) => {
+    const {valid, problem} = backendCheck(b, ref, inventory, assumptions)
+    return {ref: b, valid, problem}
+  })
   const validWeight = checked.filter((c) => c.valid).reduce((sum, c) => sum + c.ref.weight, 0)
   if (validWeight === 0) {
     const why = refs.length === 0

@@ -69,6 +69,25 @@ interface NginxPlane {
   wwwRedirects: Map<string, string>
   canaryByUpstream: Map<string, CanaryRoute>
   servers: Map<HostModel, NginxServer>
+  /** Host header -> the server nginx picks for it (verify sends tens of probes per name). */
+  serverOfHost: Map<string, ServerChoice>
+  /** A Service's canary (canaryByUpstream under its upstreamKey), looked up once per backend. */
+  canaryOfBackend: Map<ServiceBackend, CanaryRoute | undefined>
+  /** The last Host header's choice and backend's canary: probes come host by host. */
+  lastHost?: {header: string; choice: ServerChoice}
+  lastBackend?: {backend: ServiceBackend; canary: CanaryRoute | undefined}
+}
+
+/** What the server phase settles for one Host header: the name and the www redirect or server that takes it. */
+interface ServerChoice {
+  name: string
+  /** A from-to-www redirect server takes the name: the name it redirects to. */
+  www?: string
+  host?: HostModel
+  /** The host's ssl-passthrough location (its https requests never reach the HTTP server). */
+  passthrough: boolean
+  /** The host's server as nginx renders it, and its app-root, once a request needed them. */
+  rendered?: {server: NginxServer; appRoot: string | undefined}
 }
 
 export interface NginxModel {
@@ -123,7 +142,7 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
     }
   }
   for (const host of hosts.values()) for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
-  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map()}
+  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), canaryOfBackend: new Map()}
 }
 
 function wwwTwinOf(name: string): string {
@@ -141,19 +160,18 @@ function hostName(model: NginxModel, host: string): string {
   return name
 }
 
-/**
- * The NginxOutcome of a fresh Outcome literal: `nginx` added to it, last, as `{...outcome, nginx}` would (same keys,
- * same order) without copying it (the spread took about a tenth of verify at 10,000 Ingresses).
- */
-function withDecision(outcome: Outcome, decision: NginxDecision): NginxOutcome {
-  const out = outcome as NginxOutcome
-  out.nginx = decision
-  return out
-}
-
-function splitTarget(target: string): {uri: string; query: string} {
-  const q = target.indexOf('?')
-  return q === -1 ? {uri: target, query: ''} : {uri: target.slice(0, q), query: target.slice(q)}
+/** The server phase for a Host header, settled once per plane and header. */
+function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string): ServerChoice {
+  if (plane.lastHost?.header === hostHeader) return plane.lastHost.choice
+  let choice = plane.serverOfHost.get(hostHeader)
+  if (choice === undefined) {
+    const name = hostName(model, hostHeader)
+    const server = selectNginxServer(plane, name)
+    choice = 'www' in server ? {name, www: server.www, passthrough: false} : {name, host: server.host, passthrough: server.host !== undefined && passthroughIngress(server.host) !== undefined}
+    plane.serverOfHost.set(hostHeader, choice)
+  }
+  plane.lastHost = {header: hostHeader, choice}
+  return choice
 }
 
 /** The server nginx picks for a Host: www redirect server, exact name or alias, one-label wildcard, catch-all. */
@@ -178,78 +196,103 @@ function oneLabelWildcard(plane: NginxPlane, name: string): HostModel | undefine
 }
 
 function pickPlane(model: NginxModel, gateway: string | undefined): NginxPlane | undefined {
-  if (gateway !== undefined) return model.planes.find((p) => p.gateway === gateway)
+  if (gateway !== undefined) {
+    for (const plane of model.planes) if (plane.gateway === gateway) return plane
+    return undefined
+  }
   if (model.planes.length > 1) throw new Error(`the nginx model has ${model.planes.length} controllers (${model.planes.map((p) => p.gateway).join(', ')}); name the one the probe targets`)
   return model.planes[0]
 }
 
-/** What ingress-nginx does with `probe`; `gateway` names the controller (its Gateway) when there are several. */
+/**
+ * What ingress-nginx does with `probe`; `gateway` names the controller (its Gateway) when there are several.
+ * Each answer is one literal with its decision last (`nginx`), the decision one literal of the fields known there:
+ * properties added to a literal afterwards cost V8 an out-of-object store per probe.
+ */
 export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: string): NginxOutcome {
   const plane = pickPlane(model, gateway)
-  const decision: NginxDecision = {gateway: plane?.gateway ?? gateway ?? ''}
-  const answer = (outcome: Outcome): NginxOutcome => withDecision(outcome, decision)
-  const notFound = (reason: string) => answer({kind: 'respond', status: 404, reason})
-  if (!plane) return notFound('no Ingress served by this controller (the default backend answers 404)')
-  const name = hostName(model, probe.host)
-  const {uri, query} = splitTarget(probe.path)
-  const server = selectNginxServer(plane, name)
-  if ('www' in server) {
-    decision.server = name
+  const controller = plane?.gateway ?? gateway ?? ''
+  if (!plane) return {kind: 'respond', status: 404, reason: 'no Ingress served by this controller (the default backend answers 404)', nginx: {gateway: controller}}
+  const chosen = serverChoice(model, plane, probe.host)
+  const {name, www, host} = chosen
+  const queryAt = probe.path.indexOf('?')
+  const uri = queryAt === -1 ? probe.path : probe.path.slice(0, queryAt)
+  const query = queryAt === -1 ? '' : probe.path.slice(queryAt)
+  if (www !== undefined) {
     // ngx_srv_redirect.lua: <scheme>://<to>:<server port><request_uri without one trailing slash>.
     const port = probe.port ?? (probe.scheme === 'https' ? 443 : 80)
     const target = `${uri.endsWith('/') ? uri.slice(0, -1) : uri}${query}`
-    return answer({kind: 'redirect', status: model.options.httpRedirectCode, location: `${probe.scheme}://${server.www}:${port}${target}`, reason: 'from-to-www-redirect server'})
+    const location = `${probe.scheme}://${www}:${port}${target}`
+    return {kind: 'redirect', status: model.options.httpRedirectCode, location, reason: 'from-to-www-redirect server', nginx: {gateway: controller, server: name}}
   }
-  const host = server.host
-  if (!host) return notFound('no server for this host and no catch-all Ingress (the default backend answers 404)')
-  decision.server = host.name === '' ? '_' : host.name
-  if (host.closed) return answer({kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)'})
-  if (probe.scheme === 'https' && passthroughIngress(host)) return passthrough(host, decision)
-  let rendered = plane.servers.get(host)
-  if (!rendered) plane.servers.set(host, (rendered = renderServer(host)))
-  const appRoot = appRootOf(model.memo, host, rendered)
+  if (!host) return {kind: 'respond', status: 404, reason: 'no server for this host and no catch-all Ingress (the default backend answers 404)', nginx: {gateway: controller}}
+  const server = host.name === '' ? '_' : host.name
+  if (host.closed) return {kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)', nginx: {gateway: controller, server}}
+  if (probe.scheme === 'https' && chosen.passthrough) return passthrough(host, {gateway: controller, server})
+  chosen.rendered ??= renderedServer(model, plane, host)
+  const {server: rendered, appRoot} = chosen.rendered
   if (appRoot !== undefined && uri === '/') {
-    return answer({kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root'})
+    return {kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root', nginx: {gateway: controller, server}}
   }
   const choice = selectNginxLocation(rendered, uri)
-  if (!choice) return notFound('no location matches (the default backend answers 404)')
+  if (!choice) return {kind: 'respond', status: 404, reason: 'no location matches (the default backend answers 404)', nginx: {gateway: controller, server}}
   if ('slashRedirect' in choice) {
     // Found in the find-config phase, before any rewrite-phase redirect (https, permanent-redirect) of the location.
-    decision.ingress = rendered.locations.find((l) => l.modifier === '' && l.path === choice.slashRedirect)?.ingress?.id
-    return answer({kind: 'redirect', status: 301, location: `${probe.scheme}://${probe.host}${choice.slashRedirect}${query}`, reason: 'nginx adds the trailing slash of a prefix location'})
+    const ingress = rendered.locations.find((l) => l.modifier === '' && l.path === choice.slashRedirect)?.ingress?.id
+    const location = `${probe.scheme}://${probe.host}${choice.slashRedirect}${query}`
+    return {kind: 'redirect', status: 301, location, reason: 'nginx adds the trailing slash of a prefix location', nginx: {gateway: controller, server, ingress}}
   }
-  return routeLocation(model, plane, host, choice.location, probe, {uri, query, name}, decision)
+  return routeLocation(model, plane, host, choice.location, probe, uri, query, name, controller, server)
 }
 
 function routeLocation(
   model: NginxModel, plane: NginxPlane, host: HostModel, location: NginxLocation, probe: Probe,
-  {uri, query, name}: {uri: string; query: string; name: string}, decision: NginxDecision,
+  uri: string, query: string, name: string, controller: string, server: string,
 ): NginxOutcome {
-  const answer = (outcome: Outcome): NginxOutcome => withDecision(outcome, decision)
-  decision.location = `${location.modifier === '' ? '' : `${location.modifier} `}${location.path}`
-    // The catch-all server's `/` from a rule-less Ingress: controller.go createServers keeps its Redirect and Rewrite empty.
+  const decision: NginxDecision = {
+    gateway: controller,
+    server,
+    location: location.modifier === '' ? location.path : `${location.modifier} ${location.path}`,
+    ingress: location.ingress?.id,
+  }
+  // The catch-all server's `/` from a rule-less Ingress: controller.go createServers keeps its Redirect and Rewrite empty.
   const bare = host.name === '' && location.location?.fromDefaultBackend === true
   const ingress = bare ? undefined : location.ingress
-  decision.ingress = location.ingress?.id
   // A denied location (annotations.go Extract keeps a LocationDeniedError in `Denied`): nginx.tmpl renders `return 503`
   // in place of the location's body (403 for an auth-tls error), and the rewrite module's return runs before
   // rewrite_by_lua's https redirect.
-  if (location.ingress?.denied) return answer({kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`})
+  if (location.ingress?.denied) return {kind: 'respond', status: location.ingress.denied.status, reason: `location denied (${location.ingress.denied.key})`, nginx: decision}
   const redirect = ingress && redirectOf(model.memo, ingress, probe, name)
-  if (redirect) return answer({kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect'})
+  if (redirect) return {kind: 'redirect', status: redirect.code, location: redirect.url, reason: 'permanent/temporal-redirect', nginx: decision}
   if (ingress && probe.scheme === 'http' && redirectsToHttps(plane, host, name, ingress, location, model.options)) {
     const preserve = ingress.annotations.get('preserve-trailing-slash')
     const target = `${uri}${query}`
-    const kept = preserve?.valid === true && preserve.value === true ? target : target.replace(/\/$/, '')
-    return answer({kind: 'redirect', status: model.options.httpRedirectCode, location: `https://${name}${kept}`, reason: 'ssl-redirect'})
+    const kept = (preserve?.valid === true && preserve.value === true) || !target.endsWith('/') ? target : target.slice(0, -1)
+    return {kind: 'redirect', status: model.options.httpRedirectCode, location: `https://${name}${kept}`, reason: 'ssl-redirect', nginx: decision}
   }
   const backend = location.location?.fromDefaultBackend && !location.location.backend ? undefined : location.location?.backend
-  if (!backend) return answer({kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)'})
+  if (!backend) return {kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)', nginx: decision}
   const upstreamPath = `${applyNginxRewrite(location, uri)}${query}`
-  const canary = plane.canaryByUpstream.get(upstreamKey(backend))
+  const canary = canaryOf(plane, backend)
   const backends = canary ? canaryBackends(backend, canary, probe) : [share(backend, 1, 1)]
   if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
-  return answer({kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied'})
+  return {kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied', nginx: decision}
+}
+
+function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): {server: NginxServer; appRoot: string | undefined} {
+  let server = plane.servers.get(host)
+  if (!server) plane.servers.set(host, (server = renderServer(host)))
+  return {server, appRoot: appRootOf(model.memo, host, server)}
+}
+
+/** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port). */
+function canaryOf(plane: NginxPlane, backend: ServiceBackend): CanaryRoute | undefined {
+  if (plane.lastBackend?.backend === backend) return plane.lastBackend.canary
+  let canary: CanaryRoute | undefined
+  if (plane.canaryOfBackend.has(backend)) canary = plane.canaryOfBackend.get(backend)
+  else plane.canaryOfBackend.set(backend, (canary = plane.canaryByUpstream.get(upstreamKey(backend))))
+  plane.lastBackend = {backend, canary}
+  return canary
 }
 
 export function share(backend: ServiceBackend, weight: number, total: number): BackendShare {
@@ -285,7 +328,8 @@ function redirectOf(memo: NginxMemo, ingress: IngressModel, probe: Probe, name: 
  * whose path starts with a no-tls-redirect-locations entry (nginx.tmpl sets ssl_redirect false there).
  */
 function redirectsToHttps(plane: NginxPlane, host: HostModel, requestHost: string, ingress: IngressModel, location: NginxLocation, options: Required<NginxModelOptions>): boolean {
-  if (!options.httpsRedirect || options.noTlsRedirectLocations.some((p) => location.path.startsWith(p))) return false
+  if (!options.httpsRedirect) return false
+  for (const exempt of options.noTlsRedirectLocations) if (location.path.startsWith(exempt)) return false
   if (ingress.intents.forceSslRedirect) return true
   if (!ingress.intents.sslRedirect || host.name === '') return false
   if (host.tls) return true

@@ -63,64 +63,83 @@ export function verifyTranslation(result: TranslateResult, objects: KubeObject[]
   const envoy = buildGatewayModel(objects, options.gatewayModel)
   const planes = new Set(envoy.gateways.map((g) => g.gateway))
   const gatewayOfName = options.probes === undefined ? new Map<string, string>() : gatewaysByName(hostsByGateway)
-  // The derived probes (made as they are routed: deriveProbes), then the user's.
-  function* targets(): Generator<TargetedProbe> {
-    if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) yield* deriveProbes(gateway, hosts, objects)
-    for (const probe of options.probes ?? []) yield {gateway: gatewayForHost(hostsByGateway, gatewayOfName, probe.host, options.defaultGateway), probe, origin: 'user'}
-  }
   const report: VerifyReport = {probes: 0, differ: 0, known: 0, perIngress: new Map(), differences: [], notes: [...envoy.notes]}
   const ingressOf = routeSources(objects)
   // The Ingress of each route the Envoy model names, by the model's route reference (one object per route entry).
   const ingressOfRef = new Map<object, string | undefined>()
   const backendsByKey = backendIndex(objects)
-  for (const target of targets()) {
-    const n = routeNginxRequest(nginx, target.probe, hostsByGateway.has(target.gateway) ? target.gateway : undefined)
-    const e: GatewayOutcome = planes.has(target.gateway)
-      ? routeRequest(envoy, target.probe, target.gateway)
-      : {kind: 'refused', reason: `Gateway ${target.gateway} is not in the objects`, gateway: {gateway: target.gateway, tiedWith: [], orderAssumed: false, uncertain: false, notes: []}}
-    const differences = outcomeDifferences(comparable(n, backendsByKey), comparable(e, backendsByKey))
+  // Probes come host by host: the previous probe's route is often this one's.
+  let lastRoute: object | undefined
+  let lastRouteIngress: string | undefined
+  const count = ingressCounter(report)
+  const send = (gateway: string, probe: Probe, origin: TargetedProbe['origin']): void => {
+    const n = routeNginxRequest(nginx, probe, hostsByGateway.has(gateway) ? gateway : undefined)
+    const e: GatewayOutcome = planes.has(gateway)
+      ? routeRequest(envoy, probe, gateway)
+      : {kind: 'refused', reason: `Gateway ${gateway} is not in the objects`, gateway: {gateway, tiedWith: [], orderAssumed: false, uncertain: false, notes: []}}
+    const differences = probeDifferences(n, e, backendsByKey)
     const route = e.gateway.route
     let envoyIngress: string | undefined
-    if (route !== undefined) {
+    if (route === lastRoute) envoyIngress = lastRouteIngress
+    else if (route !== undefined) {
       if (ingressOfRef.has(route)) envoyIngress = ingressOfRef.get(route)
       else ingressOfRef.set(route, (envoyIngress = ingressOf.get(`${route.kind}/${route.namespace}/${route.name}`)))
+      lastRoute = route
+      lastRouteIngress = envoyIngress
     }
-    const ingresses = distinctDefined(n.nginx.ingress, n.nginx.canary, envoyIngress)
+    const {ingress, canary} = n.nginx
     report.probes++
-    for (const id of ingresses) count(report, id, 'probes')
+    // distinctDefined's ids, counted without the array (made below for the probes kept).
+    if (ingress !== undefined) count(ingress, 'probes')
+    if (canary !== undefined && canary !== ingress) count(canary, 'probes')
+    if (envoyIngress !== undefined && envoyIngress !== ingress && envoyIngress !== canary) count(envoyIngress, 'probes')
     // Most probes agree: nothing more to build for them unless a caller (live mode) wants every one.
-    if (differences.length === 0 && options.onProbe === undefined) continue
-    const result_ = probeResult(target, {nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? target.probe.host})
+    if (differences.length === 0 && options.onProbe === undefined) return
+    const ingresses = distinctDefined(ingress, canary, envoyIngress)
+    const result_ = probeResult(gateway, probe, origin, {nginx: n, envoy: e, differences, ingresses, group: ingresses[0] ?? probe.host})
     const known = differences.length === 0 ? undefined : knownDifference(result, result_)
     if (known !== undefined) result_.known = known
     options.onProbe?.(result_)
-    if (differences.length === 0) continue
+    if (differences.length === 0) return
     report.differ++
     if (known !== undefined) report.known++
     for (const id of ingresses) {
-      count(report, id, 'differ')
-      if (known !== undefined) count(report, id, 'known')
+      count(id, 'differ')
+      if (known !== undefined) count(id, 'known')
     }
     report.differences.push(result_)
   }
+  // The derived probes (made as they are routed: deriveProbes), then the user's.
+  if (!options.onlyGiven) for (const [gateway, hosts] of hostsByGateway) deriveProbes(gateway, hosts, objects, (probe) => send(gateway, probe, 'derived'))
+  for (const probe of options.probes ?? []) send(gatewayForHost(hostsByGateway, gatewayOfName, probe.host, options.defaultGateway), probe, 'user')
   return report
 }
 
 /**
- * The probe's result with the target's fields first, in the target's own key order (derived and user probes differ).
+ * The probe's result with the target's fields first, in a TargetedProbe's key order (derived and user probes differ).
  * Written out, not spread: `{...target, ...}` took V8's slow path, about a fifth of verify at 1,000 Ingresses.
  */
-function probeResult(target: TargetedProbe, rest: Omit<ProbeResult, keyof TargetedProbe>): ProbeResult {
+function probeResult(gateway: string, probe: Probe, origin: TargetedProbe['origin'], rest: Omit<ProbeResult, keyof TargetedProbe>): ProbeResult {
   const {nginx, envoy, differences, ingresses, group} = rest
-  return target.origin === 'user'
-    ? {gateway: target.gateway, probe: target.probe, origin: target.origin, nginx, envoy, differences, ingresses, group}
-    : {gateway: target.gateway, origin: target.origin, probe: target.probe, nginx, envoy, differences, ingresses, group}
+  return origin === 'user'
+    ? {gateway, probe, origin, nginx, envoy, differences, ingresses, group}
+    : {gateway, origin, probe, nginx, envoy, differences, ingresses, group}
 }
 
-function count(report: VerifyReport, id: string, field: 'probes' | 'differ' | 'known'): void {
-  let entry = report.perIngress.get(id)
-  if (entry === undefined) report.perIngress.set(id, (entry = {probes: 0, differ: 0, known: 0}))
-  entry[field]++
+type IngressCounts = {probes: number; differ: number; known: number}
+
+/** count(id, field): one more for the Ingress in report.perIngress (the last one's entry at hand: probes come host by host). */
+function ingressCounter(report: VerifyReport): (id: string, field: keyof IngressCounts) => void {
+  let lastId: string | undefined
+  let last: IngressCounts | undefined
+  return (id, field) => {
+    if (id !== lastId || last === undefined) {
+      last = report.perIngress.get(id)
+      if (last === undefined) report.perIngress.set(id, (last = {probes: 0, differ: 0, known: 0}))
+      lastId = id
+    }
+    last[field]++
+  }
 }
 
 /** The defined values among a, b, c, each once, in that order (`[...new Set([a, b, c])]` without undefined). */
@@ -150,16 +169,21 @@ function gatewayForHost(hostsByGateway: Map<string, Map<string, any>>, gatewayOf
 function backendIndex(objects: KubeObject[]): Map<string, KubeObject> {
   const out = new Map<string, KubeObject>()
   for (const o of objects) {
+    if (o.kind !== 'Backend') continue
     const at = `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`
-    if (o.kind === 'Backend' && !out.has(at)) out.set(at, o)
+    if (!out.has(at)) out.set(at, o)
   }
   return out
 }
+
+/** The kinds of RouteRef (gateway-types.ts): the only objects whose source verify looks up. */
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute'])
 
 /** `HTTPRoute/ns/name` -> the Ingress its ingress2gw.io/source annotation names, when it names one. */
 function routeSources(objects: KubeObject[]): Map<string, string> {
   const out = new Map<string, string>()
   for (const o of objects) {
+    if (!ROUTE_KINDS.has(o.kind)) continue
     const source = o.metadata.annotations?.['ingress2gw.io/source']
     // A route made from several Ingresses (the shared https-redirect route) speaks for none of them.
     const sources = source?.split(', ') ?? []
@@ -170,6 +194,21 @@ function routeSources(objects: KubeObject[]): Map<string, string> {
 }
 
 /**
+ * outcomeDifferences of both sides as comparable() makes them, without the copies where comparable() changes nothing
+ * that is compared: no EG Backend on either side and the same Location (or none) on both, as most probes have (equal
+ * Locations normalize alike).
+ */
+function probeDifferences(n: Outcome, e: Outcome, backendsByKey: Map<string, KubeObject>): string[] {
+  if (n.location === e.location && !viaBackend(n) && !viaBackend(e)) return outcomeDifferences(n, e)
+  return outcomeDifferences(comparable(n, backendsByKey), comparable(e, backendsByKey))
+}
+
+function viaBackend(outcome: Outcome): boolean {
+  if (outcome.backends !== undefined) for (const b of outcome.backends) if (b.kind === 'Backend') return true
+  return false
+}
+
+/**
  * Both sides in the terms a client sees: a Location's default port and empty path are dropped (`http://h:80` is
  * `http://h/`); an Envoy Gateway Backend whose endpoint is a Service's cluster DNS name is that Service
  * (backend-protocol HTTPS goes through such a Backend).
@@ -177,7 +216,7 @@ function routeSources(objects: KubeObject[]): Map<string, string> {
 function comparable(outcome: Outcome, backendsByKey: Map<string, KubeObject>): Outcome {
   // Read only by outcomeDifferences: most outcomes (no Location, no Backend) are compared as they are, uncopied; the
   // others as a copy of the fields it reads (a spread of the whole outcome took a tenth of verify at 10,000).
-  if (outcome.location === undefined && !outcome.backends?.some((b) => b.kind === 'Backend')) return outcome
+  if (outcome.location === undefined && !viaBackend(outcome)) return outcome
   const {kind, status, location, backends, upstreamPath, upstreamHost, reason} = outcome
   const out: Outcome = {kind, status, location, backends, upstreamPath, upstreamHost, reason}
   if (location !== undefined) out.location = normalizeLocation(location)
