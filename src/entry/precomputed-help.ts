@@ -129,8 +129,13 @@ async function stdoutIsTty(): Promise<boolean> {
   return tty.isatty(1)
 }
 
-/** process.platform unless is-wsl could call this Linux Windows' (is-wsl index.js: any of these signs). */
-function platformUnlessWsl(): string | undefined {
+/**
+ * process.platform unless is-wsl could call this Linux Windows' (is-wsl index.js: any of these signs), or this is
+ * Windows: there oclif continues a wrapped example with `^` or a backtick (lib/help/command.js examples()) where the
+ * recording, made on a POSIX build machine, has `\`.
+ */
+function platformAsRecorded(): string | undefined {
+  if (process.platform === 'win32') return undefined
   if (process.platform !== 'linux') return process.platform
   if (release().toLowerCase().includes('microsoft')) return undefined
   try {
@@ -161,7 +166,7 @@ export async function writePrecomputedHelp(): Promise<boolean> {
   if (INGRESS2GW_HELP_INDEX.keys[recordingKey(argv)] === undefined) return false
   const tty = await stdoutIsTty()
   const texts = JSON.parse(readFileSync(new URL('precomputed-help.json', import.meta.url), 'utf8')) as string[][]
-  const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformUnlessWsl, cwdExists, oclifSettingsPreset})
+  const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformAsRecorded, cwdExists, oclifSettingsPreset})
   if (text === undefined) return false
   // oclif ignores EPIPE on stdout (@oclif/core lib/command.js): a reader such as `head` that is gone ends the output
   // quietly with status 0, not with an unhandled 'error' event.
