@@ -5,9 +5,12 @@
  * runs only CommonJS there and can load no file beside it, so everything is inlined). bin/kubectl-ingress2gw runs
  * the bundle when it exists. Usage: `node --import=tsx scripts/bundle.ts [--sea]`.
  */
-import {build, type BuildOptions} from 'esbuild'
-import {readFileSync, rmSync} from 'node:fs'
+import {build, type BuildOptions, type Plugin as EsbuildPlugin} from 'esbuild'
+import {spawnSync} from 'node:child_process'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
+import {isDebugSwitch, recordedArgv, recordingKey, type HelpRecording} from '../src/entry/precomputed-help.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -54,17 +57,174 @@ async function common(sea: boolean): Promise<BuildOptions> {
   }
 }
 
+/**
+ * Packages @oclif/core require()s when it loads but this CLI runs rarely or never: command discovery by glob
+ * (tinyglobby), plugin matching (minimatch), package.json lookup (lilconfig), the Node version check (semver, skipped:
+ * OCLIF_DISABLE_ENGINE_WARNING), spinners (cli-spinners), help templates (ejs, help only). Each is built into a CommonJS
+ * file of its own, dist/bundle/lazy/NAME.cjs, and oclif's require() of it returns a stand-in that loads it on first
+ * use, so that starting neither parses nor runs them.
+ */
+const LAZY_OCLIF_DEPENDENCIES = ['cli-spinners', 'ejs', 'lilconfig', 'minimatch', 'semver', 'tinyglobby']
+const requireFromOclif = createRequire(createRequire(`${ROOT}package.json`).resolve('@oclif/core'))
+
+/** The stand-in for a lazy package: its exports object, loaded when a property is first read. */
+function lazyStandIn(name: string): string {
+  const real: unknown = requireFromOclif(name)
+  // oclif reads these exports as objects (calls through properties); a stand-in cannot be called itself.
+  if (typeof real !== 'object' || real === null) throw new Error(`${name} exports a ${typeof real}, not an object`)
+  // __esModule is read by __importDefault right at require(); answered without loading the package.
+  const esModule = Boolean((real as {__esModule?: unknown}).__esModule)
+  return `let real
+const load = () => (real ??= __ingress2gwLazy(${JSON.stringify(name)}))
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? ${esModule} : load()[key]),
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Reflect.getOwnPropertyDescriptor(load(), key)
+    return d && {...d, configurable: true}
+  },
+})
+`
+}
+
+function lazyOclifDependencies(): EsbuildPlugin {
+  const names = new RegExp(`^(${LAZY_OCLIF_DEPENDENCIES.join('|')})$`)
+  return {
+    name: 'lazy-oclif-dependencies',
+    setup(b) {
+      b.onResolve({filter: names}, (args) => {
+        if (args.kind !== 'require-call' || !/[/\\]@oclif[/\\]core[/\\]/.test(args.importer)) return undefined
+        return {path: args.path, namespace: 'lazy-oclif-dependency'}
+      })
+      b.onLoad({filter: /.*/, namespace: 'lazy-oclif-dependency'}, (args) => ({contents: lazyStandIn(args.path), loader: 'js'}))
+    },
+  }
+}
+
+/**
+ * oclif's Plugin.load sorts the commands by id with String#localeCompare, whose first call builds an ICU collator
+ * (25-45 ms here, a quarter of starting oclif for --help). The order of Plugin.commands decides no output of this CLI
+ * (help sorts again with its own comparison, lib/help/index.js sortBy), and for the command ids, lowercase ASCII
+ * words, comparing code units gives the order localeCompare gives: the bundle sorts them so; scripts/bundle.ts
+ * fails if an id would break that (checkCommandIdOrder).
+ */
+const PLUGIN_SORT = '.sort((a, b) => a.id.localeCompare(b.id))'
+
+function commandSortWithoutIcu(): EsbuildPlugin {
+  return {
+    name: 'command-sort-without-icu',
+    setup(b) {
+      b.onLoad({filter: /[/\\]@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/}, (args) => {
+        const source = readFileSync(args.path, 'utf8')
+        if (source.split(PLUGIN_SORT).length !== 2) throw new Error(`${args.path}: expected one ${PLUGIN_SORT}`)
+        return {contents: source.replace(PLUGIN_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js'}
+      })
+    },
+  }
+}
+
+function checkCommandIdOrder(ids: string[]): void {
+  const bad = ids.filter((id) => !/^[a-z]+$/.test(id))
+  if (bad.length > 0) throw new Error(`command ids outside [a-z]+ (see commandSortWithoutIcu): ${bad.join(', ')}`)
+  const byLocale = [...ids].sort((a, b) => a.localeCompare(b))
+  const byCodeUnit = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  if (byLocale.join() !== byCodeUnit.join()) throw new Error(`command ids sort differently by locale: ${byLocale.join()} / ${byCodeUnit.join()}`)
+}
+
+async function bundleLazyOclifDependencies(): Promise<void> {
+  await Promise.all(
+    LAZY_OCLIF_DEPENDENCIES.map((name) =>
+      build({
+        absWorkingDir: ROOT,
+        entryPoints: [requireFromOclif.resolve(name)],
+        bundle: true,
+        platform: 'node',
+        target: 'node20.19',
+        format: 'cjs',
+        outfile: `dist/bundle/lazy/${name}.cjs`,
+        logLevel: 'warning',
+        legalComments: 'eof',
+      }),
+    ),
+  )
+}
+
 export async function bundle(): Promise<void> {
   rmSync(`${ROOT}dist/bundle`, {recursive: true, force: true})
+  const options = await common(false)
+  const define = options.define as Record<string, string>
+  checkCommandIdOrder(Object.keys(JSON.parse(define.INGRESS2GW_MANIFEST).commands))
   await build({
-    ...(await common(false)),
+    ...options,
     format: 'esm',
     splitting: true,
     outdir: 'dist/bundle',
     outExtension: {'.js': '.mjs'},
     chunkNames: 'chunks/[name]-[hash]',
+    plugins: [lazyOclifDependencies(), commandSortWithoutIcu()],
     // oclif and other CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
-    banner: {js: "import {createRequire as __ingress2gwRequire} from 'node:module'; const require = __ingress2gwRequire(import.meta.url);"},
+    // __ingress2gwLazy loads dist/bundle/lazy/NAME.cjs from the start file or from a chunk (chunks/).
+    banner: {
+      js:
+        "import {createRequire as __ingress2gwRequire} from 'node:module'; const require = __ingress2gwRequire(import.meta.url); " +
+        "const __ingress2gwLazy = (name) => require((/\\/chunks\\/[^/]*$/.test(import.meta.url) ? '../lazy/' : './lazy/') + name + '.cjs');",
+    },
+  })
+  await bundleLazyOclifDependencies()
+  await bundlePrecomputedHelp(JSON.parse(define.INGRESS2GW_MANIFEST), JSON.parse(define.INGRESS2GW_PJSON))
+}
+
+/** Environment variables that change what oclif prints (width, colour, debug output): the recording runs without. */
+function recordingEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'FORCE_COLOR' || k === 'OCLIF_COLUMNS' || k === 'NODE_OPTIONS' || isDebugSwitch(k)) continue
+    env[k] = v
+  }
+  return env
+}
+
+/**
+ * Runs the fresh bundle (oclif, stdout a pipe) for every argv of recordedArgv and keeps its stdout, cut where it printed
+ * the user agent (`--version`'s line), which depends on the machine and is put back at run time.
+ */
+function recordHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): HelpRecording {
+  const entry = `${ROOT}dist/bundle/kubectl-ingress2gw.mjs`
+  const env = recordingEnv()
+  const stdoutOf = (argv: string[]): string => {
+    const r = spawnSync(process.execPath, [entry, ...argv], {cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+    if (r.status !== 0 || r.stderr !== '') throw new Error(`recording \`${argv.join(' ')}\` failed (exit ${r.status}): ${r.stderr}`)
+    return r.stdout
+  }
+  const nameVersion = `${pjson.name}/${pjson.version}`
+  const userAgent = stdoutOf(['--version']).replace(/\n$/, '')
+  if (!userAgent.startsWith(`${nameVersion} `)) throw new Error(`unexpected --version output: ${userAgent}`)
+  const keys: Record<string, number> = {}
+  const texts: string[][] = []
+  const seen = new Map<string, number>()
+  for (const argv of recordedArgv(Object.keys(manifest.commands))) {
+    const stdout = stdoutOf(argv)
+    if (!seen.has(stdout)) seen.set(stdout, texts.push(stdout.split(userAgent)) - 1)
+    keys[recordingKey(argv)] = seen.get(stdout)!
+  }
+  return {nameVersion, keys, texts}
+}
+
+async function bundlePrecomputedHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): Promise<void> {
+  const {texts, ...index} = recordHelp(manifest, pjson)
+  writeFileSync(`${ROOT}dist/bundle/precomputed-help.json`, JSON.stringify(texts))
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: {'precomputed-help': 'src/entry/precomputed-help.ts'},
+    bundle: true,
+    platform: 'node',
+    target: 'node20.19',
+    format: 'esm',
+    outdir: 'dist/bundle',
+    outExtension: {'.js': '.mjs'},
+    logLevel: 'warning',
+    define: {INGRESS2GW_HELP_INDEX: JSON.stringify(index)},
   })
 }
 

@@ -6,7 +6,7 @@ import test from 'ava'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Progress, type ProgressStream} from '../src/cli/progress.js'
+import {count, Progress, type ProgressStream} from '../src/cli/progress.js'
 import {FakeApiServer} from './support/fake-apiserver.js'
 import {ingress, ns, service, tempDir} from './support/cluster-helpers.js'
 import {generatedPlatform} from './support/generate-namespaces.js'
@@ -87,4 +87,11 @@ test.serial('reading a cluster on a terminal counts Ingresses, their namespaces 
   t.regex(r.stderr, /\rreading the cluster: (2 Ingresses in 2 namespace\(s\), [02] Services|[02] Ingresses in [02] namespace\(s\), 2 Services)\u001b\[K/)
   t.true(r.stderr.endsWith('\r\u001b[K'), 'the line is cleared')
   t.is(JSON.parse(r.stdout).summary.ingresses, 2, 'stdout holds the report only')
+})
+
+test('count groups integers exactly as toLocaleString("en-US") does, without ICU', (t) => {
+  const samples = [0, 7, 999, 1000, 1001, 12_345, 999_999, 1_000_000, 10_000_000, 123_456_789, Number.MAX_SAFE_INTEGER]
+  for (let n = 1; n < 2e15; n = n * 7 + 3) samples.push(n)
+  for (const n of [...samples, ...samples.map((x) => -x)]) t.is(count(n), n.toLocaleString('en-US'), String(n))
+  t.is(count(1234.5), '1,234.5', 'not an integer: toLocaleString itself')
 })

@@ -63,6 +63,27 @@ test('multi-doc: errors in later documents of a big stream still get the right l
   t.is(r.objects[37].source.line, start + 5)
 })
 
+test('multi-doc: BOM, CRLF, `--- # comment`, `...` and a comment-only document keep every line absolute', (t) => {
+  // The stream is split by line offsets (splitDocuments): each document's lines, a List's item lines and an error's
+  // line must still count from the top of the file, whatever came before them.
+  const lines = [
+    '\ufeff--- # first', 'apiVersion: v1', 'kind: Service', 'metadata:', '  name: a', '...', '# only a comment',
+    '--- # second: a List', 'apiVersion: v1', 'kind: List', 'items:',
+    '- apiVersion: v1', '  kind: Service', '  metadata:', '    name: b', // items at lines 12 and 16
+    '- apiVersion: v1', '  kind: Service', '  metadata:', '    name: c',
+    '---', 'apiVersion: v1', 'kind: Service', 'metadata:', '  name: "unterminated', // document at line 21
+  ]
+  const r = parseManifestText(lines.map((l) => l + '\r\n').join(''), 'crlf.yaml', DEFAULTS)
+  t.deepEqual(
+    r.objects.map((o) => [o.object.metadata.name, o.source.line]),
+    [['a', 2], ['b', 12], ['c', 16]],
+  )
+  const errors = only(r.diagnostics, 'yaml-syntax')
+  t.is(errors.length, 1)
+  // the quoted scalar runs to the end of the stream: the line after the last line break (24 lines, then line 25)
+  t.like(errors[0].data, {line: 25, column: 1, documentLine: 21})
+})
+
 test('--- inside an indented block scalar is not a document separator', async (t) => {
   const r = await parseFixture('block-scalar.yaml')
   t.deepEqual(names(r.objects), ['ConfigMap/snippets', 'Service/after-block'])

@@ -108,13 +108,18 @@ test('a stream of documents is each document dumped, joined by the separator', (
   t.pass()
 })
 
-test('what is not plain data goes through js-yaml: dates, maps, buffers, functions, class instances, long keys', (t) => {
+test('what is not plain data goes through js-yaml: dates, maps, buffers, functions, class instances, arguments, tagged objects, long keys', (t) => {
   class Point {
     x = 1
   }
   const odd: unknown[] = [
     new Date(0), new Map([['a', 1]]), Buffer.from('hi'), () => 1, Symbol('s'), 10n, new Point(), new String('on'), new Number(3),
     Object.assign(Object.create(null) as object, {b: 1, a: 'yes'}),
+    // Object.prototype's (or no) prototype, yet not an '[object Object]' to js-yaml, which skips them (skipInvalid)
+    {a: 'on', [Symbol.toStringTag]: 'Tagged'},
+    (function (..._args: unknown[]) {
+      return arguments
+    })('on', 1),
   ]
   for (const o of odd) {
     for (const value of [o, {a: o, b: 'x'}, [o, 'x'], {list: [{k: o}]}]) t.is(dumpYaml(value), jsYamlDump(value))

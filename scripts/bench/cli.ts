@@ -31,7 +31,7 @@ export function bundleBuilt(): boolean {
 }
 
 /** Runs `node [probe] bin/kubectl-ingress2gw ...args` `runs` times; the median wall time and peak RSS. */
-export function timeCli(name: string, args: string[], build: Build, runs: number, probe = true): CliFigure {
+export function timeCli(name: string, args: string[], build: Build, runs: number, probe = true, extraEnv: NodeJS.ProcessEnv = {}): CliFigure {
   const dir = mkdtempSync(join(tmpdir(), 'i2gw-bench-'))
   const rssFile = join(dir, 'rss')
   const times: number[] = []
@@ -42,7 +42,7 @@ export function timeCli(name: string, args: string[], build: Build, runs: number
     const child = spawnSync(process.execPath, [...(probe ? ['--import', PROBE] : []), BIN, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'ignore'],
-      env: {...process.env, NO_COLOR: '1', INGRESS2GW_UNBUNDLED: build === 'tsc' ? '1' : '', INGRESS2GW_BENCH_RSS: rssFile},
+      env: {...process.env, NO_COLOR: '1', INGRESS2GW_UNBUNDLED: build === 'tsc' ? '1' : '', INGRESS2GW_BENCH_RSS: rssFile, ...extraEnv},
     })
     times.push(performance.now() - t0)
     exitCode = child.status ?? -1
@@ -69,7 +69,11 @@ export function largeCases(n: number, builds: Build[], runs: number): CliFigure[
   return out
 }
 
-/** Cold start: `--help`, `convert -f` of one small file, and bare `node -e 0` as the floor. */
+/**
+ * Cold start: `--help`, `--version`, `help convert`, `convert -f` of one small file, and bare `node -e 0` as the floor.
+ * Output goes to /dev/null, so the bundle answers help and version from its recording (src/entry/precomputed-help.ts);
+ * `--help (oclif)` is what a terminal gets, rendered by oclif.
+ */
 export function coldStart(builds: Build[], runs: number): Array<CliFigure | {case: string; build: 'node'; ms: number}> {
   const out: Array<CliFigure | {case: string; build: 'node'; ms: number}> = []
   const times: number[] = []
@@ -81,6 +85,9 @@ export function coldStart(builds: Build[], runs: number): Array<CliFigure | {cas
   out.push({case: 'node -e 0 (floor)', build: 'node', ms: median(times)})
   for (const build of builds) {
     out.push(timeCli('--help', ['--help'], build, runs, false))
+    out.push(timeCli('--version', ['--version'], build, runs, false))
+    out.push(timeCli('help convert', ['help', 'convert'], build, runs, false))
+    if (build === 'bundle') out.push(timeCli('--help (oclif)', ['--help'], build, runs, false, {INGRESS2GW_PRECOMPUTED_HELP: '0'}))
     out.push(timeCli('convert -f examples/team-b-blog.yaml', ['convert', '-f', 'examples/team-b-blog.yaml'], build, runs, false))
   }
   return out

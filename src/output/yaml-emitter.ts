@@ -66,9 +66,12 @@ function writeDocument(value: unknown): void {
   out.push('\n')
 }
 
+const objectToString = Object.prototype.toString
+
 function plainObject(value: object): Record<string, unknown> {
   const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) throw UNSUPPORTED
+  // an arguments object, or one with its own Symbol.toStringTag, is not an '[object Object]' to js-yaml (skipped)
+  if ((proto !== Object.prototype && proto !== null) || objectToString.call(value) !== '[object Object]') throw UNSUPPORTED
   return value as Record<string, unknown>
 }
 
