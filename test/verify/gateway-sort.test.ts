@@ -41,6 +41,30 @@ test('wherever keyOrderHolds, comparing keys gives comparePrecedence for every p
   t.true(checked > 100, `the generator reaches lists the keys may sort (${checked} of 400)`)
 })
 
+test('sorted by key, a listener keeps the comparator\'s order, ties in translation order (EG breaks them by creation time, then name)', (t) => {
+  // Few distinct entries among many: most neighbours tie, so the stable sort's handling of ties is what is compared.
+  const tieProne = fc.tuple(fc.constantFrom<PathCondition | undefined>(undefined, {type: 'PathPrefix', value: '/'}, {type: 'Exact', value: '/a'}, {type: 'PathPrefix', value: '/ab'}), fc.array(condition, {maxLength: 1}))
+    .map(([p, h]) => entry(p, h))
+  let ties = 0
+  fc.assert(
+    fc.property(fc.array(tieProne, {minLength: 2, maxLength: 24}), (entries) => {
+      // The index stands for translation order (sortXdsIRMap's sort.Stable keeps it among equals).
+      const placed = entries.map((e, index) => ({entry: e, key: precedenceKey(e), index}))
+      if (!keyOrderHolds(placed)) return
+      const byKey = [...placed].sort((a, b) => b.key! - a.key!).map((p) => p.index)
+      const byComparator = [...placed].sort((a, b) => comparePrecedence(a.entry, b.entry)).map((p) => p.index)
+      t.deepEqual(byKey, byComparator)
+      for (let i = 1; i < byKey.length; i++) {
+        if (placed[byKey[i]!]!.key !== placed[byKey[i - 1]!]!.key) continue
+        ties++
+        t.true(byKey[i]! > byKey[i - 1]!, 'equal precedence: the earlier-translated entry first')
+      }
+    }),
+    {numRuns: 300},
+  )
+  t.true(ties > 300, `equal keys met, in translation order (${ties} equal neighbours)`)
+})
+
 test('an entry without a path beside a RegularExpression path of length 0 leaves the sort to the comparator', (t) => {
   // ranksBelow is cyclic here: no path (2 headers) > regex `` (none) by conditions, regex `` > PathPrefix `/` by type,
   // PathPrefix `/` (5 headers) > no path by conditions. No key can order these as the comparator does.
