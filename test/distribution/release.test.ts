@@ -145,27 +145,22 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.deepEqual(krewProblems('ingress2gw', {...manifest, spec: {...manifest.spec, platforms: [noLicense]}}), ['no license file installed'])
 })
 
-test('the linux-arm64 single executable, run under qemu-user, prints what the npm build prints', async (t) => {
-  t.timeout(900_000)
-  const target: Target = {os: 'linux', arch: 'arm64'}
-  const dir = tempDir(t, 'i2gw-sea-arm64-')
-  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
-    const node = registryNode(target, cache)
-    t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
-    return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
-  })
-})
+const EMULATED: {target: Target; title: string; prefix: string}[] = [
+  {target: {os: 'linux', arch: 'arm64'}, title: 'the linux-arm64 single executable, run under qemu-user, prints what the npm build prints', prefix: 'i2gw-sea-arm64-'},
+  {target: {os: 'win', arch: 'x64'}, title: 'the windows-x64 single executable, run under Wine, prints what the npm build prints (file names joined with \\)', prefix: 'i2gw-sea-win-'},
+]
 
-test('the windows-x64 single executable, run under Wine, prints what the npm build prints (file names joined with \\)', async (t) => {
-  t.timeout(900_000)
-  const target: Target = {os: 'win', arch: 'x64'}
-  const dir = tempDir(t, 'i2gw-sea-win-')
-  await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
-    const node = registryNode(target, cache)
-    t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
-    return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
+for (const {target, title, prefix} of EMULATED) {
+  test(title, async (t) => {
+    t.timeout(900_000)
+    const dir = tempDir(t, prefix)
+    await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => {
+      const node = registryNode(target, cache)
+      t.deepEqual(blobMaker(target, node, cache), {node: process.execPath, version: process.versions.node, codeCache: false}, 'the shared blob is the one the release makes')
+      return buildExecutable(target, node, (await seaScriptAndBlob()).blob, join(dir, 'exe'))
+    })
   })
-})
+}
 
 test('darwin-arm64 embeds another Node than this one: the release says so, and the bundle runs on that Node (the official linux-x64 build of the same version as a stand-in)', async (t) => {
   t.timeout(900_000)
