@@ -12,6 +12,7 @@
  * - the user agent (`--version`, root help's VERSION): name/version platform-arch node-version
  *   (@oclif/core lib/config/config.js Config.load), platform being "wsl" on Windows' Linux (is-wsl): filled in here
  *   from this process, and left to oclif wherever is-wsl could say yes.
+ * - Windows, where oclif continues a wrapped example with `^` or a backtick instead of the recording's `\`.
  * - oclif's settings object, globalThis.oclif (columns, debug), when a preload module set it.
  * - debug output on stderr (DEBUG for the debug package oclif logs through, and oclif's own `<BIN>_DEBUG`, here
  *   "KUBECTL INGRESS2GW_DEBUG": Config.scopedEnvVarKeys keeps the bin's space) and the warning oclif prints when the
@@ -82,7 +83,7 @@ export function isDebugSwitch(name: string): boolean {
 export interface HelpEnvironment {
   env: NodeJS.ProcessEnv
   stdoutIsTty: () => boolean
-  /** oclif's platform when is-wsl certainly says no (process.platform), else undefined */
+  /** oclif's platform where its output is the recording's (not WSL, not Windows: platformAsRecorded), else undefined */
   platform: () => string | undefined
   cwdExists: () => boolean
   /** whether something loaded before (a --require/--import preload) set oclif's settings (globalThis.oclif) */
