@@ -11,11 +11,17 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"';?#]+@/gi
 export const REDACTED = '<redacted>'
 
 /**
+ * What a credential is called, as a header (`X-Api-Key`, `Proxy-Authorization`, `Set-Cookie`) or an nginx variable
+ * (`$api_key`, `$arg_token`, `$db_password`): the report must not repeat the values.
+ */
+const CREDENTIAL_WORD = '(?:authorization|cookie|api[-_]?key|access[-_]?key|token|secret|passw(?:or)?d|pwd|credential)'
+
+/**
  * The value of a query parameter named like a credential (`?api_key=`, `&access_token=`, `&X-Amz-Signature=`), or
  * one of the short names APIs use for one (`key`, `sig`, `auth`), in a URL or a bare path with its query
  * (`/m?token=...`). A value made of nginx variables (`$arg_token`) carries no secret and stays.
  */
-const QUERY_CREDENTIAL = /([?&](?:[\w.-]*(?:authorization|cookie|api[-_]?key|access[-_]?key|token|secret|passw(?:or)?d|pwd|credential|signature)[\w.-]*|key|sig|auth)=)(?!\$\{?\w+\}?(?:[&#\s"']|$))([^&#\s"']+)/gi
+const QUERY_CREDENTIAL = new RegExp(`([?&](?:[\\w.-]*(?:${CREDENTIAL_WORD}|signature)[\\w.-]*|key|sig|auth)=)(?!\\$\\{?\\w+\\}?(?:[&#\\s"']|$))([^&#\\s"']+)`, 'gi')
 
 /** Text with the userinfo and the credential query values of every URL in it replaced by `<redacted>`. */
 export function maskUrlCredentials(text: string): string {
@@ -54,11 +60,6 @@ export function maskDiagnostic(d: Diagnostic): Diagnostic {
   return {...d, message, ...(hint !== undefined ? {hint} : {}), ...(data !== undefined ? {data} : {})}
 }
 
-/**
- * What a credential is called, as a header (`X-Api-Key`, `Proxy-Authorization`, `Set-Cookie`) or an nginx variable
- * (`$api_key`, `$arg_token`, `$db_password`): the report must not repeat the values.
- */
-const CREDENTIAL_WORD = '(?:authorization|cookie|api[-_]?key|access[-_]?key|token|secret|passw(?:or)?d|pwd|credential)'
 const CREDENTIAL_NAME = `[\\w-]*${CREDENTIAL_WORD}[\\w-]*`
 /** Standard request headers whose values are no credentials: comparisons with them stay readable. */
 const PLAIN_HEADERS = 'user_agent|host|referer|origin|accept(?:_\\w+)?|content_type|content_length|upgrade|connection|x_forwarded_(?:proto|for|host|port)|x_real_ip|x_requested_with'
