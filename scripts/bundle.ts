@@ -7,10 +7,11 @@
  */
 import {build, type BuildOptions, type Plugin as EsbuildPlugin} from 'esbuild'
 import {spawnSync} from 'node:child_process'
-import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 import {isDebugSwitch, recordedArgv, recordingFrom, type HelpRecording} from '../src/entry/precomputed-help.js'
+import {asciiOnly} from './ascii-output.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -150,6 +151,16 @@ async function bundleLazyOclifDependencies(): Promise<void> {
   )
 }
 
+/** Rewrites every script under dist/bundle/ as pure ASCII (./ascii-output.ts says why); fails on what it cannot. */
+function asciiBundle(): void {
+  const dir = `${ROOT}dist/bundle/`
+  for (const file of readdirSync(dir, {recursive: true, encoding: 'utf8'}).filter((f) => /\.[cm]js$/.test(f))) {
+    const text = readFileSync(dir + file, 'utf8')
+    const ascii = asciiOnly(text, `dist/bundle/${file}`)
+    if (ascii !== text) writeFileSync(dir + file, ascii)
+  }
+}
+
 export async function bundle(): Promise<void> {
   rmSync(`${ROOT}dist/bundle`, {recursive: true, force: true})
   const options = await common(false)
@@ -172,7 +183,9 @@ export async function bundle(): Promise<void> {
     },
   })
   await bundleLazyOclifDependencies()
+  asciiBundle()
   await bundlePrecomputedHelp(JSON.parse(define.INGRESS2GW_MANIFEST), JSON.parse(define.INGRESS2GW_PJSON))
+  asciiBundle()
 }
 
 /** Environment variables that change what oclif prints (width, colour, debug output): the recording runs without. */
