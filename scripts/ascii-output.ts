@@ -67,5 +67,7 @@ export function asciiOnly(text: string, fileName: string): string {
       throw new Error(`${fileName}:${line + 1}:${character + 1}: non-ASCII character U+${hex4(text.charCodeAt(pos))} in ${what}, where an escape would change the meaning`)
     }
   }
-  return text.replace(NON_ASCII, (c) => `\\u${hex4(c.charCodeAt(0))}`)
+  // A backslash before the character (an odd run) escapes it, which means the character itself in a regex without the
+  // u flag or a string: `\µ` becomes `\u00B5`, not `\\u00B5` (a backslash, then "u00B5").
+  return text.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes: string, c: string) => `${slashes.length % 2 === 1 ? slashes.slice(1) : slashes}\\u${hex4(c.charCodeAt(0))}`)
 }

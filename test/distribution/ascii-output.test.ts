@@ -12,11 +12,11 @@ import {ROOT} from '../support/run-cli.js'
 const evaluate = (code: string): unknown => vm.runInNewContext(code)
 
 test('a regular expression escaped matches what the original matched, with and without the u flag', (t) => {
-  for (const source of ['/^(\\d+)(ns|us|µs|μs|ms)$/', '/[\\u001b\u009b][[()#;?]*/', '/(?<face>😀)+/u', '/^😀$/']) {
+  for (const source of ['/^(\\d+)(ns|us|µs|μs|ms)$/', '/[\\u001b\u009b][[()#;?]*/', '/(?<face>😀)+/u', '/^😀$/', '/^\\µs|\\\\µs$/']) {
     const escaped = asciiOnly(source, 'case.js')
     t.regex(escaped, /^[\x00-\x7f]*$/)
     const [before, after] = [evaluate(source), evaluate(escaped)] as [RegExp, RegExp]
-    for (const input of ['5µs', '5μs', '5us', '5ns', '\u009b[', '\u001b(', '😀', '😀😀', '\ud83d', 'x']) {
+    for (const input of ['5µs', '5μs', '5us', '5ns', '\u009b[', '\u001b(', '😀', '😀😀', '\ud83d', 'x', 'µs', '\\µs', 'u00B5s']) {
       t.is(after.test(input), before.test(input), `${source} on ${JSON.stringify(input)}`)
     }
   }
@@ -26,6 +26,8 @@ test('comments and string literals are escaped; the code around them is untouche
   t.is(asciiOnly('f(a /* — */, "é") // “x”\n', 'case.js'), 'f(a /* \\u2014 */, "\\u00E9") // \\u201Cx\\u201D\n')
   t.is(asciiOnly('if (x) { /** … */ }\n', 'case.js'), 'if (x) { /** \\u2026 */ }\n')
   t.is(evaluate(asciiOnly('"é" + "😀"', 'case.js')), 'é😀')
+  // an escaped character keeps its meaning, an escaped backslash before one stays a backslash
+  t.is(evaluate(asciiOnly('"\\é|\\\\é"', 'case.js')), 'é|\\é')
   t.is(asciiOnly('const plain = 1\n', 'case.js'), 'const plain = 1\n')
 })
 
