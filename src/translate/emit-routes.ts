@@ -24,6 +24,7 @@ import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {pushAll} from '../util/arrays.js'
+import {clonePlainData} from '../util/json.js'
 
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
@@ -582,7 +583,7 @@ export function mergeFilters(filters: any[]): any[] {
     }
     const existing = byType.get(f.type)
     if (!existing) {
-      const copy = {type: f.type, [field]: structuredClone(f[field])}
+      const copy = {type: f.type, [field]: clonePlainData(f[field])}
       byType.set(f.type, copy)
       out.push(copy)
       continue
@@ -849,17 +850,20 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   for (const d of drafts) {
     const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
-    const dup = existing !== undefined && d.matches.length > 0 && matchKeys.get(existing)!.has(JSON.stringify(d.matches[0]))
+    // The first match's JSON, made once: the duplicate check and the merged rule's keys both need it.
+    const first = existing !== undefined && d.matches.length > 0 ? JSON.stringify(d.matches[0]) : undefined
+    const dup = first !== undefined && matchKeys.get(existing!)!.has(first)
+    const matchKey = (m: HTTPRouteMatch, i: number) => (i === 0 && first !== undefined ? first : JSON.stringify(m))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
       const keys = matchKeys.get(existing)!
-      for (const m of d.matches) {
+      d.matches.forEach((m, i) => {
         existing.matches.push(m)
-        keys.add(JSON.stringify(m))
-      }
+        keys.add(matchKey(m, i))
+      })
     } else if (!dup) {
       const copy = {...d, matches: [...d.matches]}
       byKey.set(key, copy)
-      matchKeys.set(copy, new Set(copy.matches.map((m) => JSON.stringify(m))))
+      matchKeys.set(copy, new Set(copy.matches.map(matchKey)))
       out.push(copy)
     }
   }
