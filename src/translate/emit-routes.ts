@@ -850,20 +850,17 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   for (const d of drafts) {
     const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
     const existing = byKey.get(key)
-    // The first match's JSON, made once: the duplicate check and the merged rule's keys both need it.
-    const first = existing !== undefined && d.matches.length > 0 ? JSON.stringify(d.matches[0]) : undefined
-    const dup = first !== undefined && matchKeys.get(existing!)!.has(first)
-    const matchKey = (m: HTTPRouteMatch, i: number) => (i === 0 && first !== undefined ? first : JSON.stringify(m))
+    const dup = existing !== undefined && d.matches.length > 0 && matchKeys.get(existing)!.has(JSON.stringify(d.matches[0]))
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
       const keys = matchKeys.get(existing)!
-      d.matches.forEach((m, i) => {
+      for (const m of d.matches) {
         existing.matches.push(m)
-        keys.add(matchKey(m, i))
-      })
+        keys.add(JSON.stringify(m))
+      }
     } else if (!dup) {
       const copy = {...d, matches: [...d.matches]}
       byKey.set(key, copy)
-      matchKeys.set(copy, new Set(copy.matches.map(matchKey)))
+      matchKeys.set(copy, new Set(copy.matches.map((m) => JSON.stringify(m))))
       out.push(copy)
     }
   }
