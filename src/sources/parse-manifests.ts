@@ -614,7 +614,10 @@ function parseYamlChunk(fileText: string, chunk: Chunk, state: FileState): void 
   const loc: SourceLocation = {file: state.file, line: chunk.docLine}
   // Most manifests are plain block YAML that the subset reader takes at a fraction of js-yaml's cost; whatever it
   // does not handle (and every error) goes through js-yaml unchanged.
-  let value: unknown = loadSubset(text, SCHEMA)
+  // The subset reader gets the chunk with its line break when it has one: js-yaml (loadDocuments) reads the text
+  // with a line break appended, and a slice that already ends with it spares a copy of the chunk.
+  const withBreak = fileText.charCodeAt(chunk.to) === 10 ? fileText.slice(chunk.from, chunk.to + 1) : text
+  let value: unknown = loadSubset(withBreak, SCHEMA)
   if (value === UNSUPPORTED) {
     try {
       value = jsYaml.load(text, {schema: SCHEMA, filename: state.file})

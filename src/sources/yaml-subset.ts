@@ -53,9 +53,13 @@ const BACKSLASH = 92
  * `Null`, `NULL`: resolveYamlNull), bool (`true`/`false` in three cases: resolveYamlBoolean), int (sign or digit:
  * resolveYamlInteger), float (sign, digit or `.`: YAML_FLOAT_PATTERN), merge (`<<`: resolveYamlMerge). A scalar
  * starting with anything else is a string without asking the types; the test pins the schema's implicit tags.
+ * WORD: a letter, which only the null and bool words (4 or 5 characters) start with.
  */
+const SYMBOL = 1
+const WORD = 2
 const MAY_RESOLVE = new Uint8Array(128)
-for (const c of '~nNtTfF0123456789+-.<') MAY_RESOLVE[c.charCodeAt(0)] = 1
+for (const c of '~0123456789+-.<') MAY_RESOLVE[c.charCodeAt(0)] = SYMBOL
+for (const c of 'nNtTfF') MAY_RESOLVE[c.charCodeAt(0)] = WORD
 
 /**
  * First characters that do not start a plain scalar in block context (readPlainScalar returns false, or
@@ -168,12 +172,28 @@ function setEntry(map: Record<string, unknown>, key: string, value: unknown): vo
   else map[key] = value
 }
 
-/** A plain scalar's value: composeNode's implicit resolution, trying the schema's types in order. */
+/**
+ * A plain scalar's value: composeNode's implicit resolution, trying the schema's types in order, after two shortcuts
+ * that keep the types' answers: a string no type can take (MAY_RESOLVE), and a short decimal integer without a
+ * leading zero, which null and bool never take and resolveYamlInteger's base-10 branch takes as
+ * parseYamlInteger's parseInt(value, 10) (exact below 2^53, so Number gives the same).
+ */
 function resolvePlain(r: Reader, data: string): unknown {
   const c = data.charCodeAt(0)
-  if (c >= 128 || MAY_RESOLVE[c] === 0) return data
+  if (c >= 128) return data
+  const may = MAY_RESOLVE[c]
+  if (may === 0 || (may === WORD && data.length !== 4 && data.length !== 5)) return data
+  if (c > 48 && c <= 57 && data.length <= 15 && isDigits(data)) return Number(data)
   for (const type of r.implicit) if (type.resolve(data)) return type.construct(data)
   return data
+}
+
+function isDigits(data: string): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const c = data.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -370,7 +390,7 @@ function keyColon(r: Reader, i: number): number {
     const colon = skipSpaces(text, end)
     return text.charCodeAt(colon) === COLON && isSpaceOrEol(text.charCodeAt(colon + 1)) ? colon : -1
   }
-  if (!canStartPlain(text, i) || c === DASH || c === 63 || c === COLON) return -1
+  if (!canStartPlain(text, i)) return -1
   for (let j = i + 1; j < r.lineEnd; j++) {
     const d = text.charCodeAt(j)
     if (d === COLON && isSpaceOrEol(text.charCodeAt(j + 1))) return j
@@ -387,10 +407,24 @@ function keyAt(r: Reader, i: number, colon: number): string {
   if (c === DQUOTE) return doubleQuoted(r, i)[0]
   let end = colon
   while (text.charCodeAt(end - 1) === SPACE) end--
+  // Manifests repeat a few hundred keys: reusing the string of an earlier occurrence saves a slice and, above all,
+  // V8's internalization of a fresh string on every property store.
+  const length = end - i
+  const slot = (length * 31 + c * 7 + text.charCodeAt(end - 1) + text.charCodeAt(i + (length >> 1)) * 13) & (KEY_CACHE_SIZE - 1)
+  const cached = keyCacheText[slot]
+  if (cached.length === length && text.startsWith(cached, i)) return keyCacheKey[slot]
   const data = text.slice(i, end)
   if (data === '<<') throw BAIL // a merge key (the schema's merge type): mergeMappings not reproduced
-  return String(resolvePlain(r, data))
+  const key = String(resolvePlain(r, data))
+  keyCacheText[slot] = data
+  keyCacheKey[slot] = key
+  return key
 }
+
+/** Plain key text -> the key it stands for, by a hash of its length and a few characters. */
+const KEY_CACHE_SIZE = 1024
+const keyCacheText: string[] = new Array<string>(KEY_CACHE_SIZE).fill('')
+const keyCacheKey: string[] = new Array<string>(KEY_CACHE_SIZE).fill('')
 
 function enter(r: Reader): void {
   if (++r.depth > MAX_DEPTH) throw BAIL
