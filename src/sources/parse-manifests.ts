@@ -609,15 +609,23 @@ function parseJson(text: string, state: FileState): boolean {
   return true
 }
 
+/**
+ * A chunk's text as js-yaml reads it: loadDocuments appends a line break to a text that ends without one (a blank
+ * last line keeps its text as it is: a `|+` block scalar would keep one more). When the file has that line break
+ * right after the chunk, the slice that includes it is the same text without a copy.
+ */
+export function chunkWithLineBreak(fileText: string, chunk: Chunk, text: string): string {
+  const last = text.charCodeAt(text.length - 1)
+  if (last === 10 || last === 13) return text
+  return fileText.charCodeAt(chunk.to) === 10 ? fileText.slice(chunk.from, chunk.to + 1) : text
+}
+
 function parseYamlChunk(fileText: string, chunk: Chunk, state: FileState): void {
   const text = fileText.slice(chunk.from, chunk.to)
   const loc: SourceLocation = {file: state.file, line: chunk.docLine}
   // Most manifests are plain block YAML that the subset reader takes at a fraction of js-yaml's cost; whatever it
   // does not handle (and every error) goes through js-yaml unchanged.
-  // The subset reader gets the chunk with its line break when it has one: js-yaml (loadDocuments) reads the text
-  // with a line break appended, and a slice that already ends with it spares a copy of the chunk.
-  const withBreak = fileText.charCodeAt(chunk.to) === 10 ? fileText.slice(chunk.from, chunk.to + 1) : text
-  let value: unknown = loadSubset(withBreak, SCHEMA)
+  let value: unknown = loadSubset(chunkWithLineBreak(fileText, chunk, text), SCHEMA)
   if (value === UNSUPPORTED) {
     try {
       value = jsYaml.load(text, {schema: SCHEMA, filename: state.file})
