@@ -288,7 +288,8 @@ function node(c: Choices, indent: number, depth: number, out: string[]): void {
     const used = new Set<string>()
     for (let i = c.next(3), first = true; i >= 0; i--, first = false) {
       let k = key(c)
-      while (!c.wild && used.has(k)) k = key(c) // duplicates are js-yaml errors: mostly in wild documents
+      // duplicates are js-yaml errors: mostly in wild documents
+      for (let tries = 0; !c.wild && used.has(k) && tries < 50; tries++) k = key(c)
       used.add(k)
       const entry = k + c.pick([':', ':', ':', '  :'])
       if (first && compact) out[last] += gap + entry
