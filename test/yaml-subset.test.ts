@@ -66,6 +66,23 @@ test('the manifest schema resolves plain scalars with null, bool, int, float and
   t.deepEqual(implicit, ['null', 'bool', 'int', 'float', 'merge'].map((name) => `tag:yaml.org,2002:${name}`))
 })
 
+test('plain scalars the shortcuts of resolvePlain answer (digits, words of 4 or 5 letters) resolve as js-yaml does', (t) => {
+  const scalar = fc.oneof(
+    fc.stringMatching(/^[-+]?[0-9]{1,17}$/),
+    fc.stringMatching(/^[nNtTfF][a-zA-Z]{2,5}$/),
+    fc.constantFrom('null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'nulL', 'tRue', 'falsE'),
+  )
+  fc.assert(
+    fc.property(scalar, (s) => {
+      const text = `a: ${s}\n${s}: b\n`
+      const fast = loadSubset(text, SCHEMA)
+      if (fast === UNSUPPORTED) t.fail(`${s} left to js-yaml`)
+      else t.is(difference(fast, jsYaml.load(text, {schema: SCHEMA})), undefined, s)
+    }),
+    {numRuns: 2000},
+  )
+})
+
 // ---------------------------------------------------------------------------------------------------------
 // Examples: what the fast path takes, and what it leaves to js-yaml
 
