@@ -182,6 +182,26 @@ for (const [what, text] of LEFT_TO_JS_YAML) {
   })
 }
 
+/** undefined when the subset reader leaves `text` to js-yaml or gives exactly its value; else what differs. */
+function mismatch(text: string): string | undefined {
+  const fast = loadSubset(text, SCHEMA)
+  if (fast === UNSUPPORTED) return undefined
+  const reference = viaJsYaml(text)
+  if (!reference.ok) return `a value (${JSON.stringify(fast)}) where js-yaml fails`
+  return difference(fast, reference.value)
+}
+
+// readDocument takes `---` at column 0 as the marker whatever follows it (it tests no white space after, unlike
+// testDocumentSeparator): `---a: 1` is the mapping {a: 1} at column 3, and a next line at column 0 an error.
+test('a first line `---` glued to content is a document marker for js-yaml, not part of a key', (t) => {
+  for (const text of ['---a: 1\n', '---a: 1\nb: 2\n', '# c\n---a: 1\n', '---:\n', '----\na: 1\n', '---x\n']) {
+    t.is(mismatch(text), undefined, JSON.stringify(text))
+  }
+  // further down the document the same line is a plain key for both
+  t.deepEqual(loadSubset('a: 1\n---x: 2\n', SCHEMA), {a: 1, '---x': 2})
+  t.is(mismatch('a: 1\n---x: 2\n'), undefined)
+})
+
 test('deep nesting is left to js-yaml, which enforces its own depth limit', (t) => {
   let text = ''
   for (let i = 0; i < 60; i++) text += `${' '.repeat(i)}k${i}:\n`

@@ -535,7 +535,11 @@ export function loadSubset(text: string, schema: jsYaml.Schema): unknown {
   }
 }
 
-/** Skips leading blank and comment lines and one `---` line with nothing after it but a comment (readDocument). */
+/**
+ * Skips leading blank and comment lines and one `---` line with nothing after it but a comment (readDocument). A
+ * `---` glued to text (`---a: 1`) is still readDocument's marker (it checks three dashes at column 0, nothing after
+ * them) with the document starting after it: leave.
+ */
 function seekDocumentStart(r: Reader): void {
   const text = r.text
   let from = 0
@@ -546,7 +550,8 @@ function seekDocumentStart(r: Reader): void {
     if (c !== LF && c !== HASH) break
     from = text.indexOf('\n', i) + 1
   }
-  if (text.startsWith('---', from) && isSpaceOrEol(text.charCodeAt(from + 3))) {
+  if (text.startsWith('---', from)) {
+    if (!isSpaceOrEol(text.charCodeAt(from + 3))) throw BAIL
     const end = text.indexOf('\n', from)
     const j = skipSpaces(text, from + 3)
     if (j !== end && !(text.charCodeAt(j) === HASH && j > from + 3)) throw BAIL // content on the marker line
