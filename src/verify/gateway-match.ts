@@ -32,7 +32,8 @@ export interface MatchRequest {
   grpc: boolean
 }
 
-export type Normalized = {request: MatchRequest} | {status: number; location?: string; reason: string}
+/** The request as route matching reads it, or the local reply the connection manager answers it with. */
+export type Normalized = NormalizedRequest | {status: number; location?: string; reason: string}
 
 const ESCAPED_SLASH = /%2f|%5c/i
 /** googleurl kPathCharLookup (pre-2024 table): UNESCAPE and ESCAPE classes among ASCII characters. */
@@ -129,7 +130,7 @@ function examined<T>(found: T): T {
  * The request headers by lower-case name (repeated names joined with `,`, Host left out), then the pseudo-headers.
  * Made when first read: most probes carry no headers and most routes match none, so most requests never need it.
  */
-class NormalizedRequest implements MatchRequest {
+export class NormalizedRequest implements MatchRequest {
   #headers: Map<string, string> | undefined
   constructor(
     readonly scheme: 'http' | 'https',
@@ -194,7 +195,7 @@ export function normalizeRequest(probe: Probe, settings: PathSettings): Normaliz
   // Route conditions compare the path without its query (or fragment), found once here rather than per route entry.
   const pathEnd = path.includes('?') || path.includes('#') ? path.search(/[?#]/) : -1
   const pathOnly = pathEnd === -1 ? path : path.slice(0, pathEnd)
-  return {request: new NormalizedRequest(probe.scheme, probe.host, path, pathOnly, method, grpc, headers)}
+  return new NormalizedRequest(probe.scheme, probe.host, path, pathOnly, method, grpc, headers)
 }
 
 /**

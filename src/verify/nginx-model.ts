@@ -73,9 +73,13 @@ interface NginxPlane {
   serverOfHost: Map<string, ServerChoice>
   /** A Service's canary (canaryByUpstream under its upstreamKey), looked up once per backend. */
   canaryOfBackend: Map<ServiceBackend, CanaryRoute | undefined>
-  /** The last Host header's choice and backend's canary: probes come host by host. */
-  lastHost?: {header: string; choice: ServerChoice}
-  lastBackend?: {backend: ServiceBackend; canary: CanaryRoute | undefined}
+  /** The last Host header's choice and backend's canary: probes come host by host (fields, not a literal per probe). */
+  lastHostHeader?: string
+  lastHostChoice?: ServerChoice
+  lastBackend?: ServiceBackend
+  lastCanary?: CanaryRoute
+  /** A backend's whole share (`[share(backend, 1, 1)]`, frozen): the answer of most probes, made once per backend. */
+  wholeShares: Map<ServiceBackend, readonly BackendShare[]>
 }
 
 /** What the server phase settles for one Host header: the name and the www redirect or server that takes it. */
@@ -142,7 +146,7 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
     }
   }
   for (const host of hosts.values()) for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
-  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), canaryOfBackend: new Map()}
+  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), canaryOfBackend: new Map(), wholeShares: new Map()}
 }
 
 function wwwTwinOf(name: string): string {
@@ -162,7 +166,7 @@ function hostName(model: NginxModel, host: string): string {
 
 /** The server phase for a Host header, settled once per plane and header. */
 function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string): ServerChoice {
-  if (plane.lastHost?.header === hostHeader) return plane.lastHost.choice
+  if (plane.lastHostHeader === hostHeader && plane.lastHostChoice !== undefined) return plane.lastHostChoice
   let choice = plane.serverOfHost.get(hostHeader)
   if (choice === undefined) {
     const name = hostName(model, hostHeader)
@@ -170,7 +174,8 @@ function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string):
     choice = 'www' in server ? {name, www: server.www, passthrough: false} : {name, host: server.host, passthrough: server.host !== undefined && passthroughIngress(server.host) !== undefined}
     plane.serverOfHost.set(hostHeader, choice)
   }
-  plane.lastHost = {header: hostHeader, choice}
+  plane.lastHostHeader = hostHeader
+  plane.lastHostChoice = choice
   return choice
 }
 
@@ -274,7 +279,7 @@ function routeLocation(
   if (!backend) return {kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)', nginx: decision}
   const upstreamPath = `${applyNginxRewrite(location, uri)}${query}`
   const canary = canaryOf(plane, backend)
-  const backends = canary ? canaryBackends(backend, canary, probe) : [share(backend, 1, 1)]
+  const backends = canary ? canaryBackends(backend, canary, probe) : wholeShare(plane, backend)
   if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
   return {kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied', nginx: decision}
 }
@@ -287,12 +292,23 @@ function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): 
 
 /** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port). */
 function canaryOf(plane: NginxPlane, backend: ServiceBackend): CanaryRoute | undefined {
-  if (plane.lastBackend?.backend === backend) return plane.lastBackend.canary
+  if (plane.lastBackend === backend) return plane.lastCanary
   let canary: CanaryRoute | undefined
   if (plane.canaryOfBackend.has(backend)) canary = plane.canaryOfBackend.get(backend)
   else plane.canaryOfBackend.set(backend, (canary = plane.canaryByUpstream.get(upstreamKey(backend))))
-  plane.lastBackend = {backend, canary}
+  plane.lastBackend = backend
+  plane.lastCanary = canary
   return canary
+}
+
+/**
+ * `[share(backend, 1, 1)]`, one frozen array per backend shared by the outcomes that end there (as the Envoy model's
+ * outcomes share their rule's backends): every reader copies before it changes anything (verify.ts comparable).
+ */
+function wholeShare(plane: NginxPlane, backend: ServiceBackend): BackendShare[] {
+  let shares = plane.wholeShares.get(backend)
+  if (shares === undefined) plane.wholeShares.set(backend, (shares = Object.freeze([Object.freeze(share(backend, 1, 1))])))
+  return shares as BackendShare[]
 }
 
 export function share(backend: ServiceBackend, weight: number, total: number): BackendShare {
