@@ -30,6 +30,7 @@ import type {
   PortPlane,
   RouteEntry,
   RouteTable,
+  TiedEntry,
   VirtualHost,
 } from './gateway-types.js'
 import {examine} from './probe-work.js'
@@ -129,7 +130,8 @@ function onListenerOnce(entries: RuleEntry[], listener: ListenerState, assumptio
 
 /** Resolve what depends on the listener: a redirect without port takes 80/443 for its scheme, else the listener port. */
 function onListener(entry: RuleEntry, listener: ListenerState, assumptions: Set<string>): RouteEntry {
-  const notes = [...entry.notes, ...assumptions]
+  // Frozen: the decision of every probe the entry wins holds this very list (routeInTable).
+  const notes = Object.freeze([...entry.notes, ...assumptions]) as string[]
   if (entry.action.type !== 'redirect') return {...entry, action: entry.action, notes}
   const scheme = entry.action.scheme?.toLowerCase()
   const port = entry.action.port ?? (scheme === 'http' ? 80 : scheme === 'https' ? 443 : listener.ref.port)
@@ -294,15 +296,31 @@ function routeInTable(table: RouteTable, probe: Probe, gateway: string, listener
     return {kind: 'respond', status: 404, reason: `no route matched in virtual host ${vhost.domain} (Envoy answers 404)`, gateway: decision}
   }
   const winner = entries[index]!
+  // Entries of the same precedence (another route) whose conditions also hold: the winner is the older one.
+  let tiedWith: TiedEntry[] | undefined
+  let orderAssumed = pending?.orderAssumed ?? false
+  let tieNotes: string[] | undefined
+  for (let i = index + 1; i < entries.length; i++) {
+    const other = entries[i]!
+    if (!samePrecedence(winner, other) || sameRoute(winner, other)) continue
+    const held = holds(other, request)
+    if (held !== true) {
+      if (held !== false) (tieNotes ??= []).push(held)
+      continue
+    }
+    ;(tiedWith ??= []).push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
+    if (!winner.timestamped || !other.timestamped) orderAssumed = true
+  }
   // What the match settled, in one literal (the keys in the order they were learnt): adding them one by one to a
-  // first literal cost V8 an out-of-object store per probe.
+  // first literal cost V8 an out-of-object store per probe. Most probes have no tie and no note of their own: they
+  // share the frozen empty list and the winner's (frozen) notes instead of copying them.
+  const notes = pending === undefined && tieNotes === undefined ? winner.notes : [...(pending?.notes ?? []), ...winner.notes, ...(tieNotes ?? [])]
   const won: GatewayDecision = {
     gateway,
-    tiedWith: pending?.tiedWith ?? [],
-    orderAssumed: pending?.orderAssumed ?? false,
-    uncertain: pending?.uncertain ?? false,
-    // The winner's notes copied at their size (pushed one by one onto [], V8 grew a 17-slot store per probe).
-    notes: pending === undefined ? winner.notes.slice() : pending.notes.concat(winner.notes),
+    tiedWith: tiedWith ?? pending?.tiedWith ?? (NO_TIES as TiedEntry[]),
+    orderAssumed,
+    uncertain: (pending?.uncertain ?? false) || tieNotes !== undefined,
+    notes,
     listener: vhost.listener,
     virtualHost: vhost.domain,
     route: winner.route,
@@ -310,19 +328,10 @@ function routeInTable(table: RouteTable, probe: Probe, gateway: string, listener
     matchIndex: winner.matchIndex,
     ruleName: winner.ruleName,
   }
-  for (let i = index + 1; i < entries.length; i++) {
-    const other = entries[i]!
-    if (!samePrecedence(winner, other) || sameRoute(winner, other)) continue
-    const held = holds(other, request)
-    if (held !== true) {
-      if (held !== false) notUnderstood(won, held)
-      continue
-    }
-    won.tiedWith.push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
-    if (!winner.timestamped || !other.timestamped) won.orderAssumed = true
-  }
   return actionOutcome(winner, request, won)
 }
+
+const NO_TIES: readonly TiedEntry[] = Object.freeze([])
 
 /**
  * Whether the entry's conditions hold; a pattern the emulation cannot evaluate counts as not matching: then the

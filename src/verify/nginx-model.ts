@@ -71,15 +71,23 @@ interface NginxPlane {
   servers: Map<HostModel, NginxServer>
   /** Host header -> the server nginx picks for it (verify sends tens of probes per name). */
   serverOfHost: Map<string, ServerChoice>
-  /** A Service's canary (canaryByUpstream under its upstreamKey), looked up once per backend. */
-  canaryOfBackend: Map<ServiceBackend, CanaryRoute | undefined>
-  /** The last Host header's choice and backend's canary: probes come host by host (fields, not a literal per probe). */
+  /** What the balancer phase needs of a backend (its canary, its whole share), settled once per backend. */
+  backends: Map<ServiceBackend, BackendFacts>
+  /** The last Host header's choice and backend's facts: probes come host by host (fields, not a literal per probe). */
   lastHostHeader?: string
   lastHostChoice?: ServerChoice
   lastBackend?: ServiceBackend
-  lastCanary?: CanaryRoute
-  /** A backend's whole share (`[share(backend, 1, 1)]`, frozen): the answer of most probes, made once per backend. */
-  wholeShares: Map<ServiceBackend, readonly BackendShare[]>
+  lastBackendFacts?: BackendFacts
+}
+
+interface BackendFacts {
+  /** The canary of the backend's upstream (canaryByUpstream under its upstreamKey). */
+  canary: CanaryRoute | undefined
+  /**
+   * `[share(backend, 1, 1)]`, frozen, shared by the outcomes that end there (as the Envoy model's outcomes share their
+   * rule's backends): every reader copies before it changes anything (verify.ts comparable).
+   */
+  whole: BackendShare[]
 }
 
 /** What the server phase settles for one Host header: the name and the www redirect or server that takes it. */
@@ -146,7 +154,7 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
     }
   }
   for (const host of hosts.values()) for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
-  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), canaryOfBackend: new Map(), wholeShares: new Map()}
+  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), backends: new Map()}
 }
 
 function wwwTwinOf(name: string): string {
@@ -278,8 +286,8 @@ function routeLocation(
   const backend = location.location?.fromDefaultBackend && !location.location.backend ? undefined : location.location?.backend
   if (!backend) return {kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)', nginx: decision}
   const upstreamPath = `${applyNginxRewrite(location, uri)}${query}`
-  const canary = canaryOf(plane, backend)
-  const backends = canary ? canaryBackends(backend, canary, probe) : wholeShare(plane, backend)
+  const {canary, whole} = backendFacts(plane, backend)
+  const backends = canary ? canaryBackends(backend, canary, probe) : whole
   if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
   return {kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied', nginx: decision}
 }
@@ -290,25 +298,17 @@ function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): 
   return {server, appRoot: appRootOf(model.memo, host, server)}
 }
 
-/** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port). */
-function canaryOf(plane: NginxPlane, backend: ServiceBackend): CanaryRoute | undefined {
-  if (plane.lastBackend === backend) return plane.lastCanary
-  let canary: CanaryRoute | undefined
-  if (plane.canaryOfBackend.has(backend)) canary = plane.canaryOfBackend.get(backend)
-  else plane.canaryOfBackend.set(backend, (canary = plane.canaryByUpstream.get(upstreamKey(backend))))
+/** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port) and its whole share. */
+function backendFacts(plane: NginxPlane, backend: ServiceBackend): BackendFacts {
+  if (plane.lastBackend === backend && plane.lastBackendFacts !== undefined) return plane.lastBackendFacts
+  let facts = plane.backends.get(backend)
+  if (facts === undefined) {
+    facts = {canary: plane.canaryByUpstream.get(upstreamKey(backend)), whole: Object.freeze([Object.freeze(share(backend, 1, 1))]) as BackendShare[]}
+    plane.backends.set(backend, facts)
+  }
   plane.lastBackend = backend
-  plane.lastCanary = canary
-  return canary
-}
-
-/**
- * `[share(backend, 1, 1)]`, one frozen array per backend shared by the outcomes that end there (as the Envoy model's
- * outcomes share their rule's backends): every reader copies before it changes anything (verify.ts comparable).
- */
-function wholeShare(plane: NginxPlane, backend: ServiceBackend): BackendShare[] {
-  let shares = plane.wholeShares.get(backend)
-  if (shares === undefined) plane.wholeShares.set(backend, (shares = Object.freeze([Object.freeze(share(backend, 1, 1))])))
-  return shares as BackendShare[]
+  plane.lastBackendFacts = facts
+  return facts
 }
 
 export function share(backend: ServiceBackend, weight: number, total: number): BackendShare {

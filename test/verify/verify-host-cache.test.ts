@@ -1,6 +1,7 @@
 /**
- * verify keeps per-host answers at hand (nginx's server choice per Host header, a backend's canary, the Host header's
- * name/port/SNI on the Gateway side, the previous probe's route, the last Ingress's counts) because derived probes
+ * verify keeps per-host answers at hand (nginx's server choice per Host header, a backend's canary and whole share,
+ * the Host header's name/port/SNI and each route table's last virtual host on the Gateway side, the previous probe's
+ * route, the last Ingress's counts, one sorted path list per set of nginx hosts) because derived probes
  * come host by host. A cache keyed on too little would answer a probe with another probe's facts. The oracle here
  * has no warm cache: every probe routed alone, by a fresh verifyTranslation. The same probes routed in one run, in
  * an order that interleaves hosts, schemes, ports, SNI and www twins (as user probes after the derived ones may), and
@@ -194,7 +195,7 @@ test('the sorted paths a name shares with its host\'s other names: not when a ro
 })
 
 test('a backend\'s whole share belongs to that backend: each path of one host answers with its own Service', (t) => {
-  // nginx-model.ts wholeShare keeps `[share(backend, 1, 1)]` per backend; a key of less (the host, the server)
+  // nginx-model.ts backendFacts keeps `[share(backend, 1, 1)]` per backend; a key of less (the host, the server)
   // would hand /api the Service of /.
   const gateway = [...(result.hostsByGateway ?? new Map()).keys()][0]!
   const nginx = buildNginxModel(result.hostsByGateway!)
