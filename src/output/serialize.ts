@@ -1,5 +1,5 @@
 import type {KubeObject} from '../model/types.js'
-import {dumpYaml, dumpYamlStream} from './yaml-emitter.js'
+import {dumpYaml, dumpYamlChunks} from './yaml-emitter.js'
 
 /**
  * The only serializer. Keys are sorted (cdk8s' sanitizeValue does the same) so output is byte-identical
@@ -8,7 +8,12 @@ import {dumpYaml, dumpYamlStream} from './yaml-emitter.js'
  * yaml-emitter.ts, which reproduces it for plain data several times faster.
  */
 export function toYaml(objects: readonly KubeObject[]): string {
-  return dumpYamlStream(objects, '---\n')
+  return toYamlChunks(objects).join('')
+}
+
+/** toYaml's text in pieces (each ends at a document's end), to write a large output without one string of it all. */
+export function toYamlChunks(objects: readonly KubeObject[]): string[] {
+  return dumpYamlChunks(objects, '---\n')
 }
 
 export function dumpOne(value: unknown): string {
@@ -18,7 +23,44 @@ export function dumpOne(value: unknown): string {
 }
 
 export function toJsonList(objects: readonly KubeObject[]): string {
-  return JSON.stringify(sortedForJson({apiVersion: 'v1', kind: 'List', items: objects, metadata: {}}), null, 2) + '\n'
+  return toJsonListChunks(objects).join('')
+}
+
+// JSON.stringify(list, null, 2) of {apiVersion, items, kind, metadata} (sorted keys) around the items, each at the
+// indentation of an element of `items`.
+const LIST_HEAD = '{\n  "apiVersion": "v1",\n  "items": ['
+const ITEM_LEAD = '\n    '
+const LIST_TAIL = '],\n  "kind": "List",\n  "metadata": {}\n}\n'
+// An item is stringified where it stands in the list, as the only element of `items` in {items: [item]}: what lies
+// around it is cut off.
+const ITEM_PREFIX = '{\n  "items": [\n    '
+const ITEM_SUFFIX = '\n  ]\n}'
+/** Characters of item text per chunk. */
+const JSON_CHUNK = 1 << 18
+
+/**
+ * toJsonList's text in pieces: the bytes of JSON.stringify(sortKeys(list), null, 2) + '\n', written item by item so
+ * that neither the whole text nor a copy of the list is ever made at once.
+ */
+export function toJsonListChunks(objects: readonly KubeObject[]): string[] {
+  if (objects.length === 0) return [`${LIST_HEAD}${LIST_TAIL}`]
+  const chunks: string[] = []
+  let pieces: string[] = [LIST_HEAD]
+  let length = 0
+  for (let i = 0; i < objects.length; i++) {
+    // JSON.stringify writes an element that has no JSON (undefined, a hole) as null
+    const text = JSON.stringify({items: [sortedForJson(objects[i])]}, null, 2)
+    pieces.push(i > 0 ? `,${ITEM_LEAD}` : ITEM_LEAD, text.slice(ITEM_PREFIX.length, text.length - ITEM_SUFFIX.length))
+    length += text.length
+    if (length >= JSON_CHUNK) {
+      chunks.push(pieces.join(''))
+      pieces = []
+      length = 0
+    }
+  }
+  pieces.push(`\n  ${LIST_TAIL}`)
+  chunks.push(pieces.join(''))
+  return chunks
 }
 
 /**

@@ -26,29 +26,48 @@ export function dumpYaml(value: unknown): string {
 
 /** The documents dumped (as dumpYaml does each) and joined by `separator`. */
 export function dumpYamlStream(values: readonly unknown[], separator: string): string {
+  const chunks = dumpYamlChunks(values, separator)
+  return chunks.length === 1 ? chunks[0] : chunks.join('')
+}
+
+/**
+ * dumpYamlStream's text in pieces that end at a document's end, each of about CHUNK_PIECES pieces (some hundreds of
+ * kilobytes): written one after the other, a large output is never one string (nor, written to a pipe, one buffer
+ * three times its length). A document of its own larger than that is one chunk.
+ */
+export function dumpYamlChunks(values: readonly unknown[], separator: string): string[] {
   const outer = out // a getter that dumps while we dump (never in our data) must not lose the outer text
-  const documents: string[] = []
+  const chunks: string[] = []
   try {
-    for (const value of values) {
-      out = []
+    out = []
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) out.push(separator)
+      const start = out.length
       try {
-        writeDocument(value)
-        documents.push(out.join(''))
+        writeDocument(values[i])
       } catch (err) {
         if (err !== UNSUPPORTED) throw err
-        documents.push(jsYaml.dump(value, DUMP_OPTIONS))
+        out.length = start
+        out.push(jsYaml.dump(values[i], DUMP_OPTIONS))
+      }
+      if (out.length >= CHUNK_PIECES) {
+        chunks.push(out.join(''))
+        out = []
       }
     }
+    if (out.length > 0 || chunks.length === 0) chunks.push(out.join(''))
   } finally {
     out = outer
   }
-  return documents.join(separator)
+  return chunks
 }
 
-// The pieces of the document being written, joined when it is done: appending to one string builds a rope of small
-// strings that costs more in garbage collection than all the rest, and one array of the whole stream's pieces
-// (millions) costs twice as much to keep and join as an array per document.
+// The pieces of the chunk being written, joined when it is full (at a document's end): appending to one string builds
+// a rope of small strings that costs more in garbage collection than all the rest, and one array of the whole
+// stream's pieces (millions) costs twice as much to keep and join as arrays of a bounded length.
 let out: string[] = []
+/** Pieces (keys, scalars, indentation: 6 to 8 characters on average in the output) per chunk. */
+const CHUNK_PIECES = 1 << 15
 
 /** writeNode at the top: compact (a mapping's first pair on the first line), then a line break. */
 function writeDocument(value: unknown): void {
