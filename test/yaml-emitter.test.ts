@@ -145,7 +145,7 @@ test('every golden\'s expected output is what the emitter writes for its documen
 })
 
 test('a stream large enough for several chunks: each chunk ends at a document\'s end, and together they are the stream', (t) => {
-  // 3,000 documents of about 30 pieces each: several chunks of 32,768 pieces
+  // 3,000 documents of about 150 characters: several chunks of 65,536 characters or a little more
   const documents = Array.from({length: 3000}, (_, i) => ({kind: 'HTTPRoute', metadata: {name: `r${i}`, labels: {a: 'on', b: `${i}`}}, spec: {rules: [{matches: [{path: {type: 'PathPrefix', value: `/p${i}`}}]}]}}))
   const withOdd = [...documents.slice(0, 1500), new Map(), undefined, ...documents.slice(1500)]
   const chunks = dumpYamlChunks(withOdd, '---\n')

@@ -31,35 +31,29 @@ export function toJsonList(objects: readonly KubeObject[]): string {
 const LIST_HEAD = '{\n  "apiVersion": "v1",\n  "items": ['
 const ITEM_LEAD = '\n    '
 const LIST_TAIL = '],\n  "kind": "List",\n  "metadata": {}\n}\n'
-// An item is stringified where it stands in the list, as the only element of `items` in {items: [item]}: what lies
-// around it is cut off.
-const ITEM_PREFIX = '{\n  "items": [\n    '
-const ITEM_SUFFIX = '\n  ]\n}'
-/** Characters of item text per chunk. */
-const JSON_CHUNK = 1 << 18
+// Items are stringified a batch at a time where they stand in the list, as the elements of `items` in {items: [...]}:
+// what lies around them is cut off.
+const ITEMS_PREFIX = '{\n  "items": [\n    '
+const ITEMS_SUFFIX = '\n  ]\n}'
+/** Items per chunk (about 64 KB of text at the 10,000-Ingress benchmark). */
+const JSON_BATCH = 64
 
 /**
- * toJsonList's text in pieces: the bytes of JSON.stringify(sortKeys(list), null, 2) + '\n', written item by item so
- * that neither the whole text nor a copy of the list is ever made at once.
+ * toJsonList's text in pieces: the bytes of JSON.stringify(sortKeys(list), null, 2) + '\n', written a batch of items
+ * at a time so that neither the whole text nor a copy of the whole list is ever made.
  */
 export function toJsonListChunks(objects: readonly KubeObject[]): string[] {
   if (objects.length === 0) return [`${LIST_HEAD}${LIST_TAIL}`]
   const chunks: string[] = []
-  let pieces: string[] = [LIST_HEAD]
-  let length = 0
-  for (let i = 0; i < objects.length; i++) {
-    // JSON.stringify writes an element that has no JSON (undefined, a hole) as null
-    const text = JSON.stringify({items: [sortedForJson(objects[i])]}, null, 2)
-    pieces.push(i > 0 ? `,${ITEM_LEAD}` : ITEM_LEAD, text.slice(ITEM_PREFIX.length, text.length - ITEM_SUFFIX.length))
-    length += text.length
-    if (length >= JSON_CHUNK) {
-      chunks.push(pieces.join(''))
-      pieces = []
-      length = 0
-    }
+  for (let start = 0; start < objects.length; start += JSON_BATCH) {
+    const batch: unknown[] = []
+    // JSON.stringify writes an element that has no JSON (undefined, a hole) as null, here as in the list
+    for (let i = start; i < Math.min(start + JSON_BATCH, objects.length); i++) batch.push(sortedForJson(objects[i]))
+    const text = JSON.stringify({items: batch}, null, 2)
+    const lead = start === 0 ? LIST_HEAD + ITEM_LEAD : ',' + ITEM_LEAD
+    chunks.push(lead + text.slice(ITEMS_PREFIX.length, text.length - ITEMS_SUFFIX.length))
   }
-  pieces.push(`\n  ${LIST_TAIL}`)
-  chunks.push(pieces.join(''))
+  chunks.push(`\n  ${LIST_TAIL}`)
   return chunks
 }
 

@@ -31,13 +31,16 @@ export function dumpYamlStream(values: readonly unknown[], separator: string): s
 }
 
 /**
- * dumpYamlStream's text in pieces that end at a document's end, each of about CHUNK_PIECES pieces (some hundreds of
- * kilobytes): written one after the other, a large output is never one string (nor, written to a pipe, one buffer
- * three times its length). A document of its own larger than that is one chunk.
+ * dumpYamlStream's text in chunks that end at a document's end, each of at least CHUNK_LENGTH characters but the last:
+ * written one after the other, a large output is never one string (nor, written to a pipe, one buffer three times its
+ * length). A document larger than that is a chunk of its own.
  */
 export function dumpYamlChunks(values: readonly unknown[], separator: string): string[] {
   const outer = out // a getter that dumps while we dump (never in our data) must not lose the outer text
   const chunks: string[] = []
+  // the chunk being made: pieces joined into a segment at a document's end once there are SEGMENT_PIECES of them
+  let segments: string[] = []
+  let length = 0
   try {
     out = []
     for (let i = 0; i < values.length; i++) {
@@ -50,24 +53,34 @@ export function dumpYamlChunks(values: readonly unknown[], separator: string): s
         out.length = start
         out.push(jsYaml.dump(values[i], DUMP_OPTIONS))
       }
-      if (out.length >= CHUNK_PIECES) {
-        chunks.push(out.join(''))
+      if (out.length >= SEGMENT_PIECES) {
+        const segment = out.join('')
         out = []
+        segments.push(segment)
+        length += segment.length
+        if (length >= CHUNK_LENGTH) {
+          chunks.push(segments.length === 1 ? segments[0] : segments.join(''))
+          segments = []
+          length = 0
+        }
       }
     }
-    if (out.length > 0 || chunks.length === 0) chunks.push(out.join(''))
+    if (out.length > 0) segments.push(out.join(''))
+    if (segments.length > 0 || chunks.length === 0) chunks.push(segments.join(''))
   } finally {
     out = outer
   }
   return chunks
 }
 
-// The pieces of the chunk being written, joined when it is full (at a document's end): appending to one string builds
-// a rope of small strings that costs more in garbage collection than all the rest, and one array of the whole
-// stream's pieces (millions) costs twice as much to keep and join as arrays of a bounded length.
+// The pieces being written, joined into a segment at a document's end once there are SEGMENT_PIECES of them, and
+// segments into a chunk once it holds CHUNK_LENGTH characters: appending to one string builds a rope of small strings
+// that costs more in garbage collection than all the rest, and a long array of pieces costs more to keep and join
+// than short ones (an array of 32k pieces per chunk took twice as long as 1k).
 let out: string[] = []
-/** Pieces (keys, scalars, indentation: 6 to 8 characters on average in the output) per chunk. */
-const CHUNK_PIECES = 1 << 15
+const SEGMENT_PIECES = 1024
+/** Characters per chunk (at least; a chunk ends at a document's end). */
+const CHUNK_LENGTH = 1 << 16
 
 /** writeNode at the top: compact (a mapping's first pair on the first line), then a line break. */
 function writeDocument(value: unknown): void {
