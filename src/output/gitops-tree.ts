@@ -9,12 +9,12 @@
  * in by rename: a new DIR appears whole, an existing one gets each file replaced atomically; a run that changes
  * nothing writes nothing.
  */
-import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, unlink, writeFile} from 'node:fs/promises'
 import {basename, dirname, join, posix, resolve} from 'node:path'
 import type {KubeObject} from '../model/types.js'
 import {compareStrings} from '../util/hash.js'
+import {sha256 as sha256Of} from './sha256.js'
 import {dumpOne} from './serialize.js'
 
 export const MANIFEST_FILE = '.ingress2gw-manifest.json'
@@ -83,7 +83,7 @@ export interface TreeOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex')
+const sha256 = (data: string | Buffer) => sha256Of(data, 'hex')
 
 function manifestText(files: Record<string, string>, pending?: Record<string, string>): string {
   const sorted = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareStrings(a, b)))

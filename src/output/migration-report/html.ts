@@ -4,7 +4,6 @@
  * the shared Gateway's topology, the annotation histogram, conflicts, tcp/udp entries, the checklist and the notes.
  * Nothing is fetched: styles and script are inline and a Content-Security-Policy forbids every other source.
  */
-import {createHash} from 'node:crypto'
 import type {Fidelity} from '../../model/types.js'
 import {fidelityCounts, shortKey} from './build.js'
 import {SCRIPT, STYLE} from './html-assets.js'
@@ -12,6 +11,7 @@ import {escapeHtml as esc} from './html-escape.js'
 import {namespaceBars, topology, totalBar, TOPOLOGY_ROUTE_LIMIT} from './html-svg.js'
 import {probeCountsText, STATUSES, type IngressEntry, type MigrationReport, type ProbeCounts, type ReportDiagnostic} from './model.js'
 import {maxOf} from '../../util/arrays.js'
+import {sha256} from '../sha256.js'
 
 const STATUS_TEXT: Record<string, string> = {
   exact: 'The Gateway serves what ingress-nginx served. Nothing to do.',
@@ -20,7 +20,7 @@ const STATUS_TEXT: Record<string, string> = {
   skipped: 'Nothing is generated: ingress-nginx did not serve it either, or nothing could be routed.',
 }
 
-const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`
+const hash = (s: string) => `'sha256-${sha256(s, 'base64')}'`
 
 export function renderHtml(report: MigrationReport): string {
   const s = report.summary
