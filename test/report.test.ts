@@ -6,7 +6,8 @@
 import test from 'ava'
 import {buildReport, renderHtml, renderMarkdown, renderText, statusAtLeast, type MigrationReport} from '../src/output/migration-report/index.js'
 import {mdText} from '../src/output/migration-report/markdown.js'
-import {renderDiagnostics} from '../src/output/report.js'
+import {renderDiagnosticChunks, renderDiagnostics} from '../src/output/report.js'
+import {printable} from '../src/output/printable.js'
 import {failOnMessage} from '../src/cli/fail-on.js'
 import {CONFLICT_CODES} from '../src/output/migration-report/conflicts.js'
 import {readFileSync} from 'node:fs'
@@ -14,7 +15,7 @@ import {join} from 'node:path'
 import {parseAllDocuments} from 'yaml'
 import {visibleLength, wrap} from '../src/output/migration-report/text.js'
 import {translate} from '../src/translate/index.js'
-import type {InputObject, KubeObject, TranslateOptions} from '../src/model/types.js'
+import type {Diagnostic, InputObject, KubeObject, TranslateOptions} from '../src/model/types.js'
 import {ROOT, runCli} from './support/run-cli.js'
 
 const P = 'nginx.ingress.kubernetes.io'
@@ -227,6 +228,42 @@ test('text output prints terminal escapes, newlines and bidi overrides from the 
     t.false(out.split('\n').some((l) => l.trimStart().startsWith('exact      forged-row')), 'the value cannot start a line of its own')
     t.true(out.includes('\\u001b]0;owned'), 'the escape is shown, not lost')
   }
+})
+
+test('printable: text with nothing to change is returned as it is, anything else as the three replacements make it', (t) => {
+  const replaced = (s: string) =>
+    s.replace(/\r?\n|\r/g, ' ').replace(/\t/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  // every code unit from 0 to 0x2100 and the bidi controls, alone and between ordinary text
+  const units = [...Array.from({length: 0x2100}, (_, c) => c), 0x202a, 0x202e, 0x202f, 0x2065, 0x2066, 0x2069, 0x206a, 0xd800, 0xfeff]
+  for (const c of units) {
+    const s = `a${String.fromCharCode(c)}b`
+    t.is(printable(s), replaced(s), `U+${c.toString(16)}`)
+  }
+  for (const s of [HOSTILE_VALUE, 'a\r\nb', 'a\n\rb', 'plain: nothing to do', '']) t.is(printable(s), replaced(s))
+})
+
+test('diagnostics rendered in chunks of whole lines are the rendering', (t) => {
+  const diagnostics = Array.from({length: 3000}, (_, i) => ({
+    code: 'annotation-approximate',
+    level: i % 3 === 0 ? 'warning' : 'info',
+    message: `message ${i}`,
+    ...(i % 2 === 0 ? {hint: `hint ${i}`} : {}),
+    ...(i % 7 === 0 ? {source: {file: 'in.yaml', line: i + 1}} : {object: `Ingress web/ing-${Math.floor(i / 4)}`}),
+  })) as Diagnostic[]
+  const chunks = renderDiagnosticChunks(diagnostics)
+  t.true(chunks.length > 1, `${chunks.length} chunk(s)`)
+  t.true(chunks.every((c) => c.endsWith('\n') && !c.startsWith('  ')), 'a chunk ends at a line\'s end and at a group\'s')
+  // the lines as they were joined before chunks (plain painter): a group's header, its lines indented, hints below
+  const lines: string[] = []
+  const where = (d: Diagnostic) => (d.source ? ` (${d.source.file}:${d.source.line})` : '')
+  for (const d of diagnostics.filter((x) => x.object === undefined)) lines.push(`${d.level} ${d.code}: ${d.message}${where(d)}`, ...(d.hint ? [`  hint: ${d.hint}`] : []))
+  for (const object of new Set(diagnostics.map((d) => d.object).filter((o) => o !== undefined))) {
+    lines.push(object!)
+    for (const d of diagnostics.filter((x) => x.object === object)) lines.push(`  ${d.level} ${d.code}: ${d.message}`, ...(d.hint ? [`    hint: ${d.hint}`] : []))
+  }
+  t.is(chunks.join(''), lines.join('\n') + '\n')
+  t.is(renderDiagnostics(diagnostics), chunks.join(''))
+  t.deepEqual(renderDiagnosticChunks([]), [])
 })
 
 test('markdown: link and image syntax and table pipes from the input stay text (no request when a Git host renders it)', (t) => {

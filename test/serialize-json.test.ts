@@ -5,7 +5,7 @@
  */
 import test from 'ava'
 import fc from 'fast-check'
-import {sortKeys, toJsonList} from '../src/output/serialize.js'
+import {sortKeys, toJsonList, toJsonListChunks} from '../src/output/serialize.js'
 import type {KubeObject} from '../src/model/types.js'
 
 const key = fc.oneof(
@@ -40,4 +40,14 @@ test('an object kept as it is and one copied in order write the same', (t) => {
   const outOfOrder = {b: {c: [1, {d: 2}]}, a: 1, x: undefined}
   t.is(toJsonList([inOrder as unknown as KubeObject]), toJsonList([outOfOrder as unknown as KubeObject]))
   t.is(toJsonList([{b: 1, 10: 'ten', 9: 'nine', a: 2} as unknown as KubeObject]), before([{b: 1, 10: 'ten', 9: 'nine', a: 2}]))
+})
+
+test('a list long enough for several chunks is the same bytes, cut between items', (t) => {
+  const objects = Array.from({length: 3000}, (_, i) => ({metadata: {name: `r${i}`, labels: {z: '1', a: String(i)}}, kind: 'HTTPRoute', apiVersion: 'v1'}))
+  const items = [...objects, undefined, new Date(0), [], {}] as unknown as KubeObject[]
+  const chunks = toJsonListChunks(items)
+  t.true(chunks.length > 1, `${chunks.length} chunk(s)`)
+  t.is(chunks.join(''), before(items))
+  for (const chunk of chunks.slice(1)) t.true(chunk.startsWith(',\n    ') || chunk === '\n  ],\n  "kind": "List",\n  "metadata": {}\n}\n')
+  t.is(toJsonList([]), before([]))
 })

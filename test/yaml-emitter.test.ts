@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import jsYaml from 'js-yaml'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {DUMP_OPTIONS, dumpYaml, dumpYamlStream} from '../src/output/yaml-emitter.js'
+import {DUMP_OPTIONS, dumpYaml, dumpYamlChunks, dumpYamlStream} from '../src/output/yaml-emitter.js'
 
 const jsYamlDump = (value: unknown) => jsYaml.dump(value, DUMP_OPTIONS)
 
@@ -142,4 +142,17 @@ test('every golden\'s expected output is what the emitter writes for its documen
     checked++
   }
   t.true(checked >= 15, `only ${checked} goldens`)
+})
+
+test('a stream large enough for several chunks: each chunk ends at a document\'s end, and together they are the stream', (t) => {
+  // 3,000 documents of about 150 characters: several chunks of 65,536 characters or a little more
+  const documents = Array.from({length: 3000}, (_, i) => ({kind: 'HTTPRoute', metadata: {name: `r${i}`, labels: {a: 'on', b: `${i}`}}, spec: {rules: [{matches: [{path: {type: 'PathPrefix', value: `/p${i}`}}]}]}}))
+  const withOdd = [...documents.slice(0, 1500), new Map(), undefined, ...documents.slice(1500)]
+  const chunks = dumpYamlChunks(withOdd, '---\n')
+  t.true(chunks.length > 1, `${chunks.length} chunk(s)`)
+  t.is(chunks.join(''), withOdd.map(jsYamlDump).join('---\n'))
+  for (const [i, chunk] of chunks.entries()) {
+    t.true(chunk.endsWith('\n'), `chunk ${i} ends a document`)
+    if (i > 0) t.true(chunk.startsWith('---\nkind: HTTPRoute\n'), `chunk ${i} starts one`)
+  }
 })

@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import {Chalk} from 'chalk'
 import type {ReportContext} from '../output/migration-report/index.js'
-import {renderDiagnostics, renderSubstitutionLine, renderSummary, type Painter} from '../output/report.js'
+import {renderDiagnosticChunks, renderDiagnostics, renderSubstitutionLine, renderSummary, type Painter} from '../output/report.js'
 import {readFileInputs} from '../sources/files.js'
 import {resolveNamespaceOrigin, type KubeconfigSelection} from '../sources/kubeconfig.js'
 import {parseLabelSelector} from '../sources/label-selector.js'
@@ -345,8 +345,9 @@ export abstract class BaseCommand extends Command {
     const paint = this.painter(flags)
     const errors = diagnostics.filter((d) => d.level === 'error')
     const full = style.full && !flags.quiet
-    if (full) process.stderr.write(renderDiagnostics(diagnostics, paint))
-    else if (!style.errorsLater) process.stderr.write(renderDiagnostics(errors, paint))
+    // Written chunk after chunk with no wait in between, as one write was: a failing stderr (a reader that is gone)
+    // still ends the run where it did.
+    if (full || !style.errorsLater) for (const chunk of renderDiagnosticChunks(full ? diagnostics : errors, paint)) process.stderr.write(chunk)
     const fidelity: Record<Fidelity, number> = {exact: 0, approximate: 0, manual: 0, ignored: 0}
     for (const report of result.ingresses) for (const f of Object.values(report.annotations)) fidelity[f]++
     if (!flags.quiet) {

@@ -3,9 +3,10 @@ import {count} from '../cli/progress.js'
 import {buildReport, renderMarkdown, type IngressStatus} from '../output/migration-report/index.js'
 import {addProbeCounts} from '../verify/report-probes.js'
 import {gitopsFiles, MANIFEST_FILE, writeGitopsTree, type TreeResult} from '../output/gitops-tree.js'
-import {toJsonList, toYaml} from '../output/serialize.js'
+import {toJsonListChunks, toYamlChunks} from '../output/serialize.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {failOnFlag, failOnMessage} from '../cli/fail-on.js'
+import {writeChunks} from '../cli/write-chunks.js'
 import {verifyRun} from '../verify/run.js'
 import {verifySummaryLine} from '../verify/verify.js'
 
@@ -56,7 +57,7 @@ export default class Convert extends BaseCommand {
       process.stderr.write(treeSummary(dir, tree, flags.quiet))
       if (tree.kept.some((k) => !k.stale)) process.exitCode = 1
     } else {
-      process.stdout.write(flags.output === 'json' ? toJsonList(objects) : toYaml(objects))
+      await writeChunks(process.stdout, flags.output === 'json' ? toJsonListChunks(objects) : toYamlChunks(objects))
     }
     const gate = report && failOnMessage(report, threshold)
     if (gate) {

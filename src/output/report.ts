@@ -18,6 +18,17 @@ function where(d: Diagnostic): string {
 
 /** Diagnostics grouped per object (general ones first), one line each, with hints indented below. */
 export function renderDiagnostics(diagnostics: Diagnostic[], paint: Painter = plainPainter): string {
+  return renderDiagnosticChunks(diagnostics, paint).join('')
+}
+
+/** Lines per chunk of renderDiagnosticChunks (a few hundred kilobytes). */
+const CHUNK_LINES = 2048
+
+/**
+ * renderDiagnostics' text in pieces of whole lines, to write tens of thousands of diagnostics without one string (and
+ * one buffer) of them all.
+ */
+export function renderDiagnosticChunks(diagnostics: Diagnostic[], paint: Painter = plainPainter): string[] {
   const groups = new Map<string, Diagnostic[]>()
   for (const d of diagnostics) {
     const key = d.object ?? ''
@@ -25,7 +36,8 @@ export function renderDiagnostics(diagnostics: Diagnostic[], paint: Painter = pl
     list.push(d)
     groups.set(key, list)
   }
-  const lines: string[] = []
+  const chunks: string[] = []
+  let lines: string[] = []
   for (const [object, list] of groups) {
     // Messages quote annotation values and names as written: printable() keeps their escapes off the terminal.
     if (object !== '') lines.push(paint.bold(printable(object)) + paint.dim(printable(where(list[0]))))
@@ -36,8 +48,13 @@ export function renderDiagnostics(diagnostics: Diagnostic[], paint: Painter = pl
       lines.push(`${indent}${level} ${paint.dim(d.code)}: ${printable(d.message)}${loc}`)
       if (d.hint) lines.push(`${indent}  ${paint.dim('hint:')} ${printable(d.hint)}`)
     }
+    if (lines.length >= CHUNK_LINES) {
+      chunks.push(lines.join('\n') + '\n')
+      lines = []
+    }
   }
-  return lines.length > 0 ? lines.join('\n') + '\n' : ''
+  if (lines.length > 0) chunks.push(lines.join('\n') + '\n')
+  return chunks
 }
 
 export interface Summary {

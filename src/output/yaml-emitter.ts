@@ -26,29 +26,61 @@ export function dumpYaml(value: unknown): string {
 
 /** The documents dumped (as dumpYaml does each) and joined by `separator`. */
 export function dumpYamlStream(values: readonly unknown[], separator: string): string {
+  const chunks = dumpYamlChunks(values, separator)
+  return chunks.length === 1 ? chunks[0] : chunks.join('')
+}
+
+/**
+ * dumpYamlStream's text in chunks that end at a document's end, each of at least CHUNK_LENGTH characters but the last:
+ * written one after the other, a large output is never one string (nor, written to a pipe, one buffer three times its
+ * length). A document larger than that is a chunk of its own.
+ */
+export function dumpYamlChunks(values: readonly unknown[], separator: string): string[] {
   const outer = out // a getter that dumps while we dump (never in our data) must not lose the outer text
-  const documents: string[] = []
+  const chunks: string[] = []
+  // the chunk being made: pieces joined into a segment at a document's end once there are SEGMENT_PIECES of them
+  let segments: string[] = []
+  let length = 0
   try {
-    for (const value of values) {
-      out = []
+    out = []
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) out.push(separator)
+      const start = out.length
       try {
-        writeDocument(value)
-        documents.push(out.join(''))
+        writeDocument(values[i])
       } catch (err) {
         if (err !== UNSUPPORTED) throw err
-        documents.push(jsYaml.dump(value, DUMP_OPTIONS))
+        out.length = start
+        out.push(jsYaml.dump(values[i], DUMP_OPTIONS))
+      }
+      if (out.length >= SEGMENT_PIECES) {
+        const segment = out.join('')
+        out = []
+        segments.push(segment)
+        length += segment.length
+        if (length >= CHUNK_LENGTH) {
+          chunks.push(segments.length === 1 ? segments[0] : segments.join(''))
+          segments = []
+          length = 0
+        }
       }
     }
+    if (out.length > 0) segments.push(out.join(''))
+    if (segments.length > 0 || chunks.length === 0) chunks.push(segments.join(''))
   } finally {
     out = outer
   }
-  return documents.join(separator)
+  return chunks
 }
 
-// The pieces of the document being written, joined when it is done: appending to one string builds a rope of small
-// strings that costs more in garbage collection than all the rest, and one array of the whole stream's pieces
-// (millions) costs twice as much to keep and join as an array per document.
+// The pieces being written, joined into a segment at a document's end once there are SEGMENT_PIECES of them, and
+// segments into a chunk once it holds CHUNK_LENGTH characters: appending to one string builds a rope of small strings
+// that costs more in garbage collection than all the rest, and a long array of pieces costs more to keep and join
+// than short ones (an array of 32k pieces per chunk took twice as long as 1k).
 let out: string[] = []
+const SEGMENT_PIECES = 1024
+/** Characters per chunk (at least; a chunk ends at a document's end). */
+const CHUNK_LENGTH = 1 << 16
 
 /** writeNode at the top: compact (a mapping's first pair on the first line), then a line break. */
 function writeDocument(value: unknown): void {
