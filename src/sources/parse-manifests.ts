@@ -15,6 +15,7 @@
 import jsYaml from 'js-yaml'
 import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../model/types.js'
 import {normalizeIngress} from './normalize.js'
+import {loadSubset, UNSUPPORTED} from './yaml-subset.js'
 import {aboutObject} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {DocumentAt, ValueType} from '../model/catalogue/sources.js'
@@ -50,7 +51,7 @@ export const ALIAS_EXPANDED_LIMIT = 100_000
 export const ALIAS_RATIO_LIMIT = 20
 
 // YAML 1.2 core schema (no timestamps: creationTimestamp must stay a string) plus merge keys (`<<: *base`).
-const SCHEMA = jsYaml.CORE_SCHEMA.extend({
+export const SCHEMA = jsYaml.CORE_SCHEMA.extend({
   implicit: [(jsYaml as unknown as {types: {merge: jsYaml.Type}}).types.merge],
 })
 
@@ -213,7 +214,7 @@ export function dedupeObjects(objects: InputObject[], seen: Map<string, SourceLo
 // ---------------------------------------------------------------------------------------------------------
 // Document splitting
 
-interface Chunk {
+export interface Chunk {
   /** 0-based index of the chunk's first line in the file. */
   start: number
   /** 0-based index one past the chunk's last line. */
@@ -252,7 +253,7 @@ function isBlankOrCommentAt(text: string, from: number, to: number): boolean {
  * `...` markers. Documents with no content (empty, comments only) are dropped. Lines are walked by offset, not
  * split into strings: a 10,000-object file has hundreds of thousands of them.
  */
-function splitDocuments(text: string): Chunk[] {
+export function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = []
   let start = 0
   let from = 0
@@ -608,22 +609,37 @@ function parseJson(text: string, state: FileState): boolean {
   return true
 }
 
+/**
+ * A chunk's text as js-yaml reads it: loadDocuments appends a line break to a text that ends without one (a blank
+ * last line keeps its text as it is: a `|+` block scalar would keep one more). When the file has that line break
+ * right after the chunk, the slice that includes it is the same text without a copy.
+ */
+export function chunkWithLineBreak(fileText: string, chunk: Chunk, text: string): string {
+  const last = text.charCodeAt(text.length - 1)
+  if (last === 10 || last === 13) return text
+  return fileText.charCodeAt(chunk.to) === 10 ? fileText.slice(chunk.from, chunk.to + 1) : text
+}
+
 function parseYamlChunk(fileText: string, chunk: Chunk, state: FileState): void {
   const text = fileText.slice(chunk.from, chunk.to)
   const loc: SourceLocation = {file: state.file, line: chunk.docLine}
-  let value: unknown
-  try {
-    value = jsYaml.load(text, {schema: SCHEMA, filename: state.file})
-  } catch (err) {
-    const e = err as {reason?: string; mark?: {line: number; column: number}; message?: string}
-    // js-yaml's mark.line is 0-based in the chunk; an end-of-stream error may point one past the chunk's last line.
-    const markLine = e.mark ? chunk.start + e.mark.line + 1 : chunk.docLine
-    const line = Math.min(markLine, chunk.end)
-    const column = e.mark && markLine === line ? {column: e.mark.column + 1} : {}
-    // e.reason, not e.message: the message carries a snippet of the source (which may be a Secret's data).
-    const reason = e.reason ?? (err instanceof RangeError ? 'document nested too deeply' : 'cannot be parsed')
-    state.diagnostics.push(diagnostic('yaml-syntax', {file: state.file, line, ...column, reason, documentLine: chunk.docLine}, {source: {file: state.file, line}}))
-    return
+  // Most manifests are plain block YAML that the subset reader takes at a fraction of js-yaml's cost; whatever it
+  // does not handle (and every error) goes through js-yaml unchanged.
+  let value: unknown = loadSubset(chunkWithLineBreak(fileText, chunk, text), SCHEMA)
+  if (value === UNSUPPORTED) {
+    try {
+      value = jsYaml.load(text, {schema: SCHEMA, filename: state.file})
+    } catch (err) {
+      const e = err as {reason?: string; mark?: {line: number; column: number}; message?: string}
+      // js-yaml's mark.line is 0-based in the chunk; an end-of-stream error may point one past the chunk's last line.
+      const markLine = e.mark ? chunk.start + e.mark.line + 1 : chunk.docLine
+      const line = Math.min(markLine, chunk.end)
+      const column = e.mark && markLine === line ? {column: e.mark.column + 1} : {}
+      // e.reason, not e.message: the message carries a snippet of the source (which may be a Secret's data).
+      const reason = e.reason ?? (err instanceof RangeError ? 'document nested too deeply' : 'cannot be parsed')
+      state.diagnostics.push(diagnostic('yaml-syntax', {file: state.file, line, ...column, reason, documentLine: chunk.docLine}, {source: {file: state.file, line}}))
+      return
+    }
   }
   if (value === null || value === undefined) return
 

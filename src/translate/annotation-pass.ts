@@ -187,6 +187,15 @@ function readsAsEmpty(value: AnnotationValue, entry: RegistryEntry): boolean {
   return !value.raw.includes('\n') && goTrim(value.raw) === '' && entry.onInvalid.validate(value.raw)
 }
 
+/** Each key's place in SERVE_TABLE, made at the first Ingress. */
+let serveTableOrder: ReadonlyMap<string, number> | undefined
+
+/** The keys read that the serve table lists, in its order: from the Ingress's few keys, not from every row of the table. */
+function inServeTableOrder(reads: ReadonlyMap<string, Read>): string[] {
+  const order = (serveTableOrder ??= new Map([...SERVE_TABLE.keys()].map((key, i) => [key, i])))
+  return [...reads.keys()].filter((key) => order.has(key)).sort((a, b) => order.get(a)! - order.get(b)!)
+}
+
 /** Each value's outcome by the serve table; groups an outcome ignores as a whole are discarded last. */
 function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config: ServingConfig, defaults: ControllerDefaults, diag: Diag): void {
   const parsed = new Map<string, ReturnType<RegistryEntry['spec']['parse']>>()
@@ -204,9 +213,9 @@ function applyServeTable(ingress: IngressModel, reads: Map<string, Read>, config
   const ignoredGroups = new Map<string, string>()
   // The table lists each parser's keys in the order its Parse reads them: the first error it returns ends it.
   const stoppedBy = new Map<string, string>()
-  for (const key of SERVE_TABLE.keys()) {
-    const r = reads.get(key)
-    if (!r || !ingress.annotations.has(key)) continue
+  for (const key of inServeTableOrder(reads)) {
+    const r = reads.get(key)!
+    if (!ingress.annotations.has(key)) continue
     const {value, entry} = r
     const rule = entry.onInvalid
     const result = parsed.get(key)
@@ -463,7 +472,8 @@ export function mergePatches(ingress: IngressModel, runs: readonly FamilyRun[]):
   for (const {family, patch} of runs) {
     if (!patch) continue
     for (const field of LIST_FIELDS) if (patch[field].length > 0) (intents[field] as unknown[]).push(...patch[field])
-    for (const [field, value] of Object.entries(patch)) {
+    for (const field of Object.keys(patch)) {
+      const value = (patch as unknown as Record<string, unknown>)[field]
       if (value === undefined || (LIST_FIELDS as readonly string[]).includes(field) || field === 'denied' || field === 'denyAll') continue
       if (!family.owns?.includes(field as OwnedField)) throw new Error(`annotation family ${family.name} set intents.${field}, which it does not declare in owns`)
       const other = setBy.get(field)

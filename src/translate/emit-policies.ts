@@ -8,6 +8,7 @@ import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {IngressModel, Intent, Location, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
+import {clonePlainData} from '../util/json.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
 import type {Diagnostic} from '../model/types.js'
@@ -73,7 +74,8 @@ function policyRecord(ingress: IngressModel, kind: PolicyKind, name: string, bui
   const metadata = managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys])
   // The fragments' fields (only this kind's: emitPolicies filters them), each typed where it was built
   // (PolicyFragment), merged by setPath.
-  const spec = {...structuredClone(built.spec), targetRefs}
+  const spec = clonePlainData(built.spec)
+  spec.targetRefs = targetRefs
   const policy: OutputObject =
     kind === 'BackendTrafficPolicy'
       ? {apiVersion, kind, metadata, spec: spec as FragmentSpecs['BackendTrafficPolicy']}

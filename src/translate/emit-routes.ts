@@ -24,6 +24,7 @@ import type {HTTPRouteFilterSpec, HTTPRouteSpec} from '../model/generated/index.
 import {gatewayKey} from './emit-gateway.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {pushAll} from '../util/arrays.js'
+import {clonePlainData} from '../util/json.js'
 
 const MAX_RULES = 16
 const MAX_MATCHES_PER_RULE = 64
@@ -582,7 +583,7 @@ export function mergeFilters(filters: any[]): any[] {
     }
     const existing = byType.get(f.type)
     if (!existing) {
-      const copy = {type: f.type, [field]: structuredClone(f[field])}
+      const copy = {type: f.type, [field]: clonePlainData(f[field])}
       byType.set(f.type, copy)
       out.push(copy)
       continue

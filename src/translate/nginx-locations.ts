@@ -149,9 +149,11 @@ export function selectNginxLocation(server: NginxServer, uri: string): NginxChoi
     const hit = server.locations.find((l) => compiled(l, 'location')?.test(uri))
     return hit ? {location: hit} : undefined
   }
-  const exact = server.locations.find((l) => l.modifier === '=' && l.path === uri)
-  if (exact) return {location: exact}
-  if (server.locations.some((l) => l.modifier === '' && l.path === `${uri}/`)) return {slashRedirect: `${uri}/`}
+  // Loops, not find/some with `${uri}/` made per location: verify asks this for every probe.
+  for (const l of server.locations) if (l.modifier === '=' && l.path === uri) return {location: l}
+  for (const l of server.locations) {
+    if (l.modifier === '' && l.path.length === uri.length + 1 && l.path.endsWith('/') && l.path.startsWith(uri)) return {slashRedirect: `${uri}/`}
+  }
   let best: NginxLocation | undefined
   for (const l of server.locations) {
     if (l.modifier === '' && uri.startsWith(l.path) && (!best || l.path.length > best.path.length)) best = l

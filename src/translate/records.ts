@@ -36,8 +36,19 @@ export function ingressIds(sources: Iterable<string>): string[] {
 
 /** `object` is typed by kind (OutputObject): a field its CRD does not have fails tsc here, where it is built. */
 export function record(object: OutputObject, role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted {
-  // A ReferenceGrant is one whoever emits it: toObjects writes it in the version the target serves.
-  return {ingresses: [], keys: [], ...fields, object, role: object.kind === 'ReferenceGrant' ? 'reference-grant' : role, requires: fields.requires ?? requirementFor(object)}
+  // One literal shape for every record (spreading the callers' differently shaped fields cost more than the rest).
+  return {
+    object,
+    // A ReferenceGrant is one whoever emits it: toObjects writes it in the version the target serves.
+    role: object.kind === 'ReferenceGrant' ? 'reference-grant' : role,
+    ingresses: fields.ingresses ?? [],
+    keys: fields.keys ?? [],
+    configMap: fields.configMap,
+    requires: fields.requires ?? requirementFor(object),
+    gateway: fields.gateway,
+    optOuts: fields.optOuts,
+    upstreams: fields.upstreams,
+  }
 }
 
 export function records(objects: OutputObject[], role: Role, fields: Omit<Partial<Emitted>, 'object' | 'role'> = {}): Emitted[] {

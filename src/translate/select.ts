@@ -228,8 +228,9 @@ export function selectIngresses(
     kept.push(input)
   }
   reportSkippedClasses(skipped, selection, new Set(kept.map((k) => admittedClassOf(k, selection).name).filter((n): n is string => n !== undefined)), diagnostics)
-  // Read once: every Ingress starts from the settings of no ConfigMap until compileAnnotations resolves its own.
-  const noConfigMap = controllerDefaults(undefined)
+  // Made once and shared (frozen): every Ingress starts from the settings of no annotation and no ConfigMap until
+  // compileAnnotations resolves its own, which it does for every selected Ingress before anything reads them.
+  const placeholderSettings = resolveSettings(new Map(), controllerDefaults(undefined))
   return inNginxOrder(kept).map((input, order) => {
     const ing = input.object
     const ref: NamespacedName = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
@@ -248,7 +249,7 @@ export function selectIngresses(
       isCanary: false,
       fidelity: new FidelityLedger(`${ref.namespace}/${ref.name}`),
       // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
-      settings: resolveSettings(new Map(), noConfigMap),
+      settings: placeholderSettings,
       intents: {
         sslRedirect: true,
         forceSslRedirect: false,

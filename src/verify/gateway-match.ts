@@ -32,14 +32,17 @@ export interface MatchRequest {
   grpc: boolean
 }
 
-export type Normalized = {request: MatchRequest} | {status: number; location?: string; reason: string}
+/** The request as route matching reads it, or the local reply the connection manager answers it with. */
+export type Normalized = NormalizedRequest | {status: number; location?: string; reason: string}
 
 const ESCAPED_SLASH = /%2f|%5c/i
 /** googleurl kPathCharLookup (pre-2024 table): UNESCAPE and ESCAPE classes among ASCII characters. */
 const PATH_UNESCAPE = /^[A-Za-z0-9\-_~]$/
 const PATH_ESCAPE = /^[\x00-\x20"#%<>^`{|}\x7f]$/
-/** The characters canonicalPath copies as they are (no dot, backslash, escape, ESCAPE class or non-ASCII). */
-const CANONICAL_AS_IS = /^[^\x00-\x20"#%<>^`{|}\x7f.\\\u0080-\uffff]*$/
+/** The characters canonicalPath copies as they are (no backslash, escape, ESCAPE class or non-ASCII). */
+const CANONICAL_AS_IS = /^[^\x00-\x20"#%<>^`{|}\x7f\\\u0080-\uffff]*$/
+/** A `.` or `..` segment: the one place where a dot changes the path (`/.well-known`, `/a.png` keep theirs). */
+const DOT_SEGMENT = /\/\.\.?(\/|$)/
 
 export function hostWithoutPort(host: string): string {
   if (host.startsWith('[')) {
@@ -129,7 +132,7 @@ function examined<T>(found: T): T {
  * The request headers by lower-case name (repeated names joined with `,`, Host left out), then the pseudo-headers.
  * Made when first read: most probes carry no headers and most routes match none, so most requests never need it.
  */
-class NormalizedRequest implements MatchRequest {
+export class NormalizedRequest implements MatchRequest {
   #headers: Map<string, string> | undefined
   constructor(
     readonly scheme: 'http' | 'https',
@@ -191,10 +194,9 @@ export function normalizeRequest(probe: Probe, settings: PathSettings): Normaliz
     return {status: 307, location: path, reason: 'Envoy redirects a path with escaped slashes to its unescaped form (escapedSlashesAction UnescapeAndRedirect)'}
   }
   const method = probe.method === undefined ? 'GET' : probe.method.toUpperCase()
-  // Route conditions compare the path without its query (or fragment), found once here rather than per route entry.
-  const pathEnd = path.includes('?') || path.includes('#') ? path.search(/[?#]/) : -1
-  const pathOnly = pathEnd === -1 ? path : path.slice(0, pathEnd)
-  return {request: new NormalizedRequest(probe.scheme, probe.host, path, pathOnly, method, grpc, headers)}
+  // Route conditions compare the path without its query (or fragment): pathPart, which ends before the first `?` and
+  // holds no `#` (canonicalPath percent-encodes it, as every character of the ESCAPE class).
+  return new NormalizedRequest(probe.scheme, probe.host, path, pathPart, method, grpc, headers)
 }
 
 /**
@@ -207,7 +209,7 @@ export function normalizeRequest(probe: Probe, settings: PathSettings): Normaliz
  */
 function canonicalPath(path: string): string {
   // Most probe paths have nothing to canonicalize: skip the character walk (once per probe).
-  if (CANONICAL_AS_IS.test(path)) return path
+  if (CANONICAL_AS_IS.test(path) && !(path.includes('/.') && DOT_SEGMENT.test(path))) return path
   let out = ''
   const dotAt = (i: number): number => (path[i] === '.' ? 1 : path[i] === '%' && path[i + 1] === '2' && (path[i + 2] === 'e' || path[i + 2] === 'E') ? 3 : 0)
   const slashAt = (i: number): boolean => path[i] === '/' || path[i] === '\\'
@@ -286,6 +288,19 @@ function virtualHostIndex(virtualHosts: VirtualHost[]): VirtualHostIndex {
  * first virtual host of that domain is the one taken.
  */
 export function selectVirtualHost(table: RouteTable, host: string): VirtualHost | undefined {
+  // Probes come host by host: the table's previous answer stands for the same Host header while its list of virtual
+  // hosts has the same length (an index is rebuilt when the list grew).
+  const last = table.lastLookup
+  if (last !== undefined && last.host === host && last.length === table.virtualHosts.length) {
+    if (last.found !== undefined) examine()
+    return last.found
+  }
+  const found = findVirtualHost(table, host)
+  table.lastLookup = {host, length: table.virtualHosts.length, found}
+  return found
+}
+
+function findVirtualHost(table: RouteTable, host: string): VirtualHost | undefined {
   const name = hostFacts(host).name
   const index = virtualHostIndex(table.virtualHosts)
   const exact = index.exact.get(name)
@@ -320,8 +335,10 @@ function pathMatches(type: 'Exact' | 'PathPrefix' | 'RegularExpression', value: 
   if (type === 'Exact') return path === value
   if (type === 'RegularExpression') return re2FullMatch(value, path)
   if (value === '/') return path.startsWith('/')
-  const prefix = value.endsWith('/') ? value.slice(0, -1) : value
-  return path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/')
+  // The value without its trailing `/` (P), matched whole or followed by `/`: with value P/, that is a path starting
+  // with P/ or equal to P (no slice per probe and entry).
+  if (value.endsWith('/')) return path.startsWith(value) || (path.length === value.length - 1 && value.startsWith(path))
+  return path.startsWith(value) && (path.length === value.length || path[value.length] === '/')
 }
 
 function conditionHolds(condition: StringCondition, value: string | undefined): boolean {

@@ -17,7 +17,7 @@ import type {Probe} from './outcome.js'
 import {actionOutcome} from './gateway-actions.js'
 import {buildInventory, type Inventory, key, type ModelOptions, namespaceOf, parentRefs} from './gateway-inventory.js'
 import {computeHosts, gatewayListeners, listenerAdmits, type ListenerState, referencedListeners} from './gateway-listeners.js'
-import {entryMatches, type MatchRequest, normalizeRequest, portOfHost, probeSni, selectChain, selectVirtualHost} from './gateway-match.js'
+import {entryMatches, type MatchRequest, NormalizedRequest, normalizeRequest, portOfHost, probeSni, selectChain, selectVirtualHost} from './gateway-match.js'
 import {routeEntries, type RuleEntry, tlsBackends} from './gateway-rules.js'
 import {comparePrecedence, keyOrderHolds, precedenceKey, samePrecedence} from './gateway-sort.js'
 import type {
@@ -26,9 +26,11 @@ import type {
   GatewayModel,
   GatewayOutcome,
   GatewayPlane,
+  ListenerRef,
   PortPlane,
   RouteEntry,
   RouteTable,
+  TiedEntry,
   VirtualHost,
 } from './gateway-types.js'
 import {examine} from './probe-work.js'
@@ -128,7 +130,8 @@ function onListenerOnce(entries: RuleEntry[], listener: ListenerState, assumptio
 
 /** Resolve what depends on the listener: a redirect without port takes 80/443 for its scheme, else the listener port. */
 function onListener(entry: RuleEntry, listener: ListenerState, assumptions: Set<string>): RouteEntry {
-  const notes = [...entry.notes, ...assumptions]
+  // Frozen: the decision of every probe the entry wins holds this very list (routeInTable).
+  const notes = Object.freeze([...entry.notes, ...assumptions]) as string[]
   if (entry.action.type !== 'redirect') return {...entry, action: entry.action, notes}
   const scheme = entry.action.scheme?.toLowerCase()
   const port = entry.action.port ?? (scheme === 'http' ? 80 : scheme === 'https' ? 443 : listener.ref.port)
@@ -213,28 +216,40 @@ function virtualHosts(listener: ListenerState, placed: Placed[]): VirtualHost[] 
  */
 export function routeRequest(model: GatewayModel, probe: Probe, gateway?: string): GatewayOutcome {
   const plane = pickPlane(model, gateway)
-  const decision: GatewayDecision = {gateway: plane?.gateway ?? '', tiedWith: [], orderAssumed: false, uncertain: false, notes: []}
-  const refuse = (reason: string): GatewayOutcome => ({kind: 'refused', reason, gateway: decision})
-  if (plane === undefined) return refuse('no Gateway')
+  const name = plane?.gateway ?? ''
+  if (plane === undefined) return refused('no Gateway', openDecision(name))
   const port = probe.port ?? portOfHost(probe.host) ?? (probe.scheme === 'https' ? 443 : 80)
   const portPlane = plane.ports.get(port)
-  if (portPlane === undefined) return refuse(`no listener on port ${port}`)
+  if (portPlane === undefined) return refused(`no listener on port ${port}`, openDecision(name))
   if (probe.scheme === 'http') {
-    if (portPlane.plain === undefined) return refuse(`port ${port} expects TLS; a plaintext request gets no HTTP answer`)
-    return routeInTable(portPlane.plain, probe, decision)
+    if (portPlane.plain === undefined) return refused(`port ${port} expects TLS; a plaintext request gets no HTTP answer`, openDecision(name))
+    return routeInTable(portPlane.plain, probe, name, undefined)
   }
-  if (portPlane.chains.length === 0) return refuse(`port ${port} serves plaintext HTTP; the TLS handshake fails`)
+  if (portPlane.chains.length === 0) return refused(`port ${port} serves plaintext HTTP; the TLS handshake fails`, openDecision(name))
   const sni = probeSni(probe)
   const chain = selectChain(portPlane.chains, sni)
-  if (chain === undefined) return refuse(`no filter chain for SNI ${sni ?? '(none)'}; the TLS handshake fails`)
-  decision.listener = chain.listener
+  if (chain === undefined) return refused(`no filter chain for SNI ${sni ?? '(none)'}; the TLS handshake fails`, openDecision(name))
   if (chain.passthrough !== undefined) {
     const {route, backends, terminated} = chain.passthrough
-    decision.route = route
-    if (backends.length === 0) return refuse(`TLSRoute ${route.namespace}/${route.name} has no valid backend; the connection is closed`)
+    const decision: GatewayDecision = {...openDecision(name), listener: chain.listener, route}
+    if (backends.length === 0) return refused(`TLSRoute ${route.namespace}/${route.name} has no valid backend; the connection is closed`, decision)
     return {kind: 'passthrough', backends, reason: terminated ? 'TLS terminated, the TCP stream forwarded (TLSRoute)' : 'TLS passthrough (TLSRoute)', gateway: decision}
   }
-  return routeInTable(chain.table!, probe, decision)
+  return routeInTable(chain.table!, probe, name, chain.listener)
+}
+
+/** The decision before any listener or route took the request. */
+function openDecision(gateway: string): GatewayDecision {
+  return {gateway, tiedWith: [], orderAssumed: false, uncertain: false, notes: []}
+}
+
+/** The decision once the filter chain (https: its listener) is known; the plain connection manager has none yet. */
+function chainDecision(gateway: string, listener: ListenerRef | undefined): GatewayDecision {
+  return listener === undefined ? openDecision(gateway) : {gateway, tiedWith: [], orderAssumed: false, uncertain: false, notes: [], listener}
+}
+
+function refused(reason: string, decision: GatewayDecision): GatewayOutcome {
+  return {kind: 'refused', reason, gateway: decision}
 }
 
 function pickPlane(model: GatewayModel, gateway: string | undefined): GatewayPlane | undefined {
@@ -252,33 +267,60 @@ function pickPlane(model: GatewayModel, gateway: string | undefined): GatewayPla
   return model.gateways[0]
 }
 
-/** Connection manager, virtual host, then the first route whose conditions hold. */
-function routeInTable(table: RouteTable, probe: Probe, decision: GatewayDecision): GatewayOutcome {
+/**
+ * Connection manager, virtual host, then the first route whose conditions hold. `listener` is the filter chain's
+ * (https); the decision literal is made once the answer is known (one per probe), unless a condition could not be
+ * evaluated on the way (`pending` then holds its note).
+ */
+function routeInTable(table: RouteTable, probe: Probe, gateway: string, listener: ListenerRef | undefined): GatewayOutcome {
   const normalized = normalizeRequest(probe, table.settings)
-  if (!('request' in normalized)) {
+  if (!(normalized instanceof NormalizedRequest)) {
     const kind = normalized.location === undefined ? 'respond' : 'redirect'
-    return {kind, status: normalized.status, location: normalized.location, reason: normalized.reason, gateway: decision}
+    return {kind, status: normalized.status, location: normalized.location, reason: normalized.reason, gateway: chainDecision(gateway, listener)}
   }
-  const request = normalized.request
+  const request = normalized
   const vhost = selectVirtualHost(table, request.host)
-  if (vhost === undefined) return {kind: 'respond', status: 404, reason: `no virtual host for ${request.host} (Envoy answers 404)`, gateway: decision}
+  if (vhost === undefined) return {kind: 'respond', status: 404, reason: `no virtual host for ${request.host} (Envoy answers 404)`, gateway: chainDecision(gateway, listener)}
   const entries = vhost.entries
+  let pending: GatewayDecision | undefined
   let index = 0
-  while (index < entries.length && !holds(entries[index]!, request, decision)) index++
+  for (; index < entries.length; index++) {
+    const held = holds(entries[index]!, request)
+    if (held === true) break
+    if (held !== false) pending = notUnderstood(pending ?? chainDecision(gateway, listener), held)
+  }
   if (index === entries.length) {
+    const decision = pending ?? chainDecision(gateway, listener)
     decision.listener = vhost.listener
     decision.virtualHost = vhost.domain
     return {kind: 'respond', status: 404, reason: `no route matched in virtual host ${vhost.domain} (Envoy answers 404)`, gateway: decision}
   }
   const winner = entries[index]!
-  // The decision so far and what the match settled, in one literal (the keys in the order they were learnt): adding
-  // them one by one to the first literal cost V8 an out-of-object store per probe.
+  // Entries of the same precedence (another route) whose conditions also hold: the winner is the older one.
+  let tiedWith: TiedEntry[] | undefined
+  let orderAssumed = pending?.orderAssumed ?? false
+  let tieNotes: string[] | undefined
+  for (let i = index + 1; i < entries.length; i++) {
+    const other = entries[i]!
+    if (!samePrecedence(winner, other) || sameRoute(winner, other)) continue
+    const held = holds(other, request)
+    if (held !== true) {
+      if (held !== false) (tieNotes ??= []).push(held)
+      continue
+    }
+    ;(tiedWith ??= []).push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
+    if (!winner.timestamped || !other.timestamped) orderAssumed = true
+  }
+  // What the match settled, in one literal (the keys in the order they were learnt): adding them one by one to a
+  // first literal cost V8 an out-of-object store per probe. Most probes have no tie and no note of their own: they
+  // share the frozen empty list and the winner's (frozen) notes instead of copying them.
+  const notes = pending === undefined && tieNotes === undefined ? winner.notes : [...(pending?.notes ?? []), ...winner.notes, ...(tieNotes ?? [])]
   const won: GatewayDecision = {
-    gateway: decision.gateway,
-    tiedWith: decision.tiedWith,
-    orderAssumed: decision.orderAssumed,
-    uncertain: decision.uncertain,
-    notes: decision.notes,
+    gateway,
+    tiedWith: tiedWith ?? pending?.tiedWith ?? (NO_TIES as TiedEntry[]),
+    orderAssumed,
+    uncertain: (pending?.uncertain ?? false) || tieNotes !== undefined,
+    notes,
     listener: vhost.listener,
     virtualHost: vhost.domain,
     route: winner.route,
@@ -286,27 +328,29 @@ function routeInTable(table: RouteTable, probe: Probe, decision: GatewayDecision
     matchIndex: winner.matchIndex,
     ruleName: winner.ruleName,
   }
-  for (const note of winner.notes) won.notes.push(note)
-  for (let i = index + 1; i < entries.length; i++) {
-    const other = entries[i]!
-    if (!samePrecedence(winner, other) || sameRoute(winner, other) || !holds(other, request, won)) continue
-    won.tiedWith.push({route: other.route, ruleIndex: other.ruleIndex, matchIndex: other.matchIndex})
-    if (!winner.timestamped || !other.timestamped) won.orderAssumed = true
-  }
   return actionOutcome(winner, request, won)
 }
 
-/** Whether the entry's conditions hold; a pattern the emulation cannot evaluate counts as not matching, noted. */
-function holds(entry: RouteEntry, request: MatchRequest, decision: GatewayDecision): boolean {
+const NO_TIES: readonly TiedEntry[] = Object.freeze([])
+
+/**
+ * Whether the entry's conditions hold; a pattern the emulation cannot evaluate counts as not matching: then the
+ * note that says so (notUnderstood records it).
+ */
+function holds(entry: RouteEntry, request: MatchRequest): boolean | string {
   examine()
   try {
     return entryMatches(entry, request)
   } catch (error) {
     if (!(error instanceof Re2Unsupported)) throw error
-    decision.uncertain = true
-    decision.notes.push(`${entry.route.kind} ${entry.route.namespace}/${entry.route.name} rule ${entry.ruleIndex}: ${error.message}; taken as not matching`)
-    return false
+    return `${entry.route.kind} ${entry.route.namespace}/${entry.route.name} rule ${entry.ruleIndex}: ${error.message}; taken as not matching`
   }
+}
+
+function notUnderstood(decision: GatewayDecision, note: string): GatewayDecision {
+  decision.uncertain = true
+  decision.notes.push(note)
+  return decision
 }
 
 function sameRoute(a: RouteEntry, b: RouteEntry): boolean {

@@ -99,6 +99,11 @@ export interface VirtualHost {
 export interface RouteTable {
   virtualHosts: VirtualHost[]
   settings: PathSettings
+  /**
+   * The table's last virtual host lookup (gateway-match.ts selectVirtualHost): probes come host by host. Its Host
+   * header and the length of virtualHosts then (the answer stands while the list has not grown).
+   */
+  lastLookup?: {host: string; length: number; found: VirtualHost | undefined}
 }
 
 /** An HTTPS (terminate) or TLS passthrough filter chain, selected by SNI. */

@@ -71,11 +71,23 @@ interface NginxPlane {
   servers: Map<HostModel, NginxServer>
   /** Host header -> the server nginx picks for it (verify sends tens of probes per name). */
   serverOfHost: Map<string, ServerChoice>
-  /** A Service's canary (canaryByUpstream under its upstreamKey), looked up once per backend. */
-  canaryOfBackend: Map<ServiceBackend, CanaryRoute | undefined>
-  /** The last Host header's choice and backend's canary: probes come host by host. */
-  lastHost?: {header: string; choice: ServerChoice}
-  lastBackend?: {backend: ServiceBackend; canary: CanaryRoute | undefined}
+  /** What the balancer phase needs of a backend (its canary, its whole share), settled once per backend. */
+  backends: Map<ServiceBackend, BackendFacts>
+  /** The last Host header's choice and backend's facts: probes come host by host (fields, not a literal per probe). */
+  lastHostHeader?: string
+  lastHostChoice?: ServerChoice
+  lastBackend?: ServiceBackend
+  lastBackendFacts?: BackendFacts
+}
+
+interface BackendFacts {
+  /** The canary of the backend's upstream (canaryByUpstream under its upstreamKey). */
+  canary: CanaryRoute | undefined
+  /**
+   * `[share(backend, 1, 1)]`, frozen, shared by the outcomes that end there (as the Envoy model's outcomes share their
+   * rule's backends): every reader copies before it changes anything (verify.ts comparable).
+   */
+  whole: BackendShare[]
 }
 
 /** What the server phase settles for one Host header: the name and the www redirect or server that takes it. */
@@ -142,7 +154,7 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
     }
   }
   for (const host of hosts.values()) for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
-  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), canaryOfBackend: new Map()}
+  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), backends: new Map()}
 }
 
 function wwwTwinOf(name: string): string {
@@ -162,7 +174,7 @@ function hostName(model: NginxModel, host: string): string {
 
 /** The server phase for a Host header, settled once per plane and header. */
 function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string): ServerChoice {
-  if (plane.lastHost?.header === hostHeader) return plane.lastHost.choice
+  if (plane.lastHostHeader === hostHeader && plane.lastHostChoice !== undefined) return plane.lastHostChoice
   let choice = plane.serverOfHost.get(hostHeader)
   if (choice === undefined) {
     const name = hostName(model, hostHeader)
@@ -170,7 +182,8 @@ function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string):
     choice = 'www' in server ? {name, www: server.www, passthrough: false} : {name, host: server.host, passthrough: server.host !== undefined && passthroughIngress(server.host) !== undefined}
     plane.serverOfHost.set(hostHeader, choice)
   }
-  plane.lastHost = {header: hostHeader, choice}
+  plane.lastHostHeader = hostHeader
+  plane.lastHostChoice = choice
   return choice
 }
 
@@ -273,8 +286,8 @@ function routeLocation(
   const backend = location.location?.fromDefaultBackend && !location.location.backend ? undefined : location.location?.backend
   if (!backend) return {kind: 'respond', status: 404, reason: 'the location proxies to the default backend (404)', nginx: decision}
   const upstreamPath = `${applyNginxRewrite(location, uri)}${query}`
-  const canary = canaryOf(plane, backend)
-  const backends = canary ? canaryBackends(backend, canary, probe) : [share(backend, 1, 1)]
+  const {canary, whole} = backendFacts(plane, backend)
+  const backends = canary ? canaryBackends(backend, canary, probe) : whole
   if (canary && backends.some((b) => b.share > 0 && b.name === canary.backend.name && b.namespace === canary.backend.namespace)) decision.canary = canary.ingress.id
   return {kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied', nginx: decision}
 }
@@ -285,14 +298,17 @@ function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): 
   return {server, appRoot: appRootOf(model.memo, host, server)}
 }
 
-/** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port). */
-function canaryOf(plane: NginxPlane, backend: ServiceBackend): CanaryRoute | undefined {
-  if (plane.lastBackend?.backend === backend) return plane.lastBackend.canary
-  let canary: CanaryRoute | undefined
-  if (plane.canaryOfBackend.has(backend)) canary = plane.canaryOfBackend.get(backend)
-  else plane.canaryOfBackend.set(backend, (canary = plane.canaryByUpstream.get(upstreamKey(backend))))
-  plane.lastBackend = {backend, canary}
-  return canary
+/** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port) and its whole share. */
+function backendFacts(plane: NginxPlane, backend: ServiceBackend): BackendFacts {
+  if (plane.lastBackend === backend && plane.lastBackendFacts !== undefined) return plane.lastBackendFacts
+  let facts = plane.backends.get(backend)
+  if (facts === undefined) {
+    facts = {canary: plane.canaryByUpstream.get(upstreamKey(backend)), whole: Object.freeze([Object.freeze(share(backend, 1, 1))]) as BackendShare[]}
+    plane.backends.set(backend, facts)
+  }
+  plane.lastBackend = backend
+  plane.lastBackendFacts = facts
+  return facts
 }
 
 export function share(backend: ServiceBackend, weight: number, total: number): BackendShare {

@@ -108,20 +108,26 @@ export function describeOutcome(outcome: Outcome): string {
 /**
  * The fields in which two outcomes differ, by the comparison verify makes: kind, status, Location, the backend
  * distribution (keys and shares to 0.01%), the upstream path and Host. Header changes and reasons are not compared
- * here (models describe them differently); an empty list means the same answer.
+ * here (models describe them differently); an empty list means the same answer (one shared frozen list: read only).
  */
 export function outcomeDifferences(a: Outcome, b: Outcome): string[] {
+  const forward = a.kind === 'forward' && b.kind === 'forward'
+  // Most probes agree: they share one frozen empty list rather than each allocating its own.
+  if (a.kind === b.kind && a.status === b.status && a.location === b.location && sameDistribution(a.backends, b.backends) &&
+    (!forward || (a.upstreamPath === b.upstreamPath && a.upstreamHost === b.upstreamHost))) return NO_DIFFERENCES as string[]
   const differences: string[] = []
   if (a.kind !== b.kind) differences.push('kind')
   if (a.status !== b.status) differences.push('status')
   if (a.location !== b.location) differences.push('location')
   if (!sameDistribution(a.backends, b.backends)) differences.push('backends')
-  if (a.kind === 'forward' && b.kind === 'forward') {
+  if (forward) {
     if (a.upstreamPath !== b.upstreamPath) differences.push('upstreamPath')
     if (a.upstreamHost !== b.upstreamHost) differences.push('upstreamHost')
   }
   return differences
 }
+
+const NO_DIFFERENCES: readonly string[] = Object.freeze([])
 
 /**
  * distributionKey(a) === distributionKey(b); most probes compare one backend with the same one, decided here

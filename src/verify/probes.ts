@@ -72,6 +72,12 @@ export function pathVariants(path: string): string[] {
 
 interface HostPlan {
   paths: Set<string>
+  /**
+   * The nginx hosts whose paths the plan took (their indexes in order, joined) and how many paths it had then: two
+   * plans with the same hosts had the same set of paths, and still have it while no route added one (same size).
+   */
+  fromHosts: string
+  hostPaths: number
   /** nginx has a certificate for the name (its server's tls): every path is probed over https too. */
   tls: boolean
   /** Header and cookie variants for canary locations: extra probes with these headers on the canary paths. */
@@ -80,7 +86,7 @@ interface HostPlan {
 
 function planFor(plans: Map<string, HostPlan>, host: string): HostPlan {
   let plan = plans.get(host)
-  if (!plan) plans.set(host, (plan = {tls: false, paths: new Set(['/', '/zz-unmatched']), variants: {paths: new Set(), headers: []}}))
+  if (!plan) plans.set(host, (plan = {tls: false, paths: new Set(['/', '/zz-unmatched']), fromHosts: '', hostPaths: 2, variants: {paths: new Set(), headers: []}}))
   return plan
 }
 
@@ -128,15 +134,19 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
     if (out === undefined) variantsOf.set(path, (out = pathVariants(path)))
     return out
   }
+  let hostIndex = 0
   for (const host of hosts.values()) {
     const headers = canaryHeaders(host)
     const paths = host.locations.flatMap((l) => variants(l.path))
+    const at = `${hostIndex++},`
     for (const name of hostNames(host)) {
       const plan = planFor(plans, name)
       // The catch-all server `_` has the default certificate and listens on 443 (controller.go createServers,
       // template.go buildHTTPSListener): its rules answered HTTPS for every name without a server, path by path.
       if (host.tls || host.name === '') plan.tls = true
       for (const p of paths) plan.paths.add(p)
+      plan.fromHosts += at
+      plan.hostPaths = plan.paths.size
       if (headers.length > 0) {
         for (const l of host.locations) if (l.canaries.length > 0) for (const p of variants(l.path).slice(0, 3)) plan.variants.paths.add(p)
         plan.variants.headers.push(...headers)
@@ -152,9 +162,11 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       for (const p of paths) for (const v of variants(p)) plan.paths.add(v)
     }
   }
+  // A host's names (www twin, aliases, a wildcard's two names) mostly probe the same paths: sorted once for them all.
+  const sortedOfHosts = new Map<string, string[]>()
   for (const [host, plan] of [...plans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // Sorted once for both schemes.
-    const allPaths = [...plan.paths].sort()
+    const allPaths = sortedPaths(plan, sortedOfHosts)
     const variantPaths = plan.variants.headers.length === 0 ? [] : [...plan.variants.paths].sort()
     for (const scheme of ['http', 'https'] as const) {
       // A name without TLS in nginx gets one https probe: nginx answered it with its default certificate, and
@@ -166,6 +178,17 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       }
     }
   }
+}
+
+/**
+ * The plan's paths in order. A plan whose routes added no path holds exactly its hosts' paths (a superset of them of
+ * the same size): the same hosts, the same set, the same sorted list, kept under the hosts' indexes.
+ */
+function sortedPaths(plan: HostPlan, sortedOfHosts: Map<string, string[]>): string[] {
+  if (plan.paths.size !== plan.hostPaths || plan.fromHosts === '') return [...plan.paths].sort()
+  let sorted = sortedOfHosts.get(plan.fromHosts)
+  if (sorted === undefined) sortedOfHosts.set(plan.fromHosts, (sorted = [...plan.paths].sort()))
+  return sorted
 }
 
 function attachedTo(route: KubeObject, gateway: string): boolean {

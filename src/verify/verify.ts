@@ -204,7 +204,9 @@ function probeDifferences(n: Outcome, e: Outcome, backendsByKey: Map<string, Kub
 }
 
 function viaBackend(outcome: Outcome): boolean {
-  if (outcome.backends !== undefined) for (const b of outcome.backends) if (b.kind === 'Backend') return true
+  // Indexed: for-of over the nginx model's frozen whole-share arrays made an iterator per probe.
+  const backends = outcome.backends
+  if (backends !== undefined) for (let i = 0; i < backends.length; i++) if (backends[i]!.kind === 'Backend') return true
   return false
 }
 

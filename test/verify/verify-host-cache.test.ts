@@ -1,6 +1,7 @@
 /**
- * verify keeps per-host answers at hand (nginx's server choice per Host header, a backend's canary, the Host header's
- * name/port/SNI on the Gateway side, the previous probe's route, the last Ingress's counts) because derived probes
+ * verify keeps per-host answers at hand (nginx's server choice per Host header, a backend's canary and whole share,
+ * the Host header's name/port/SNI and each route table's last virtual host on the Gateway side, the previous probe's
+ * route, the last Ingress's counts, one sorted path list per set of nginx hosts) because derived probes
  * come host by host. A cache keyed on too little would answer a probe with another probe's facts. The oracle here
  * has no warm cache: every probe routed alone, by a fresh verifyTranslation. The same probes routed in one run, in
  * an order that interleaves hosts, schemes, ports, SNI and www twins (as user probes after the derived ones may), and
@@ -13,6 +14,7 @@ import type {Probe} from '../../src/verify/outcome.js'
 import {buildGatewayModel, routeRequest} from '../../src/verify/gateway-model.js'
 import {buildNginxModel, routeNginxRequest} from '../../src/verify/nginx-model.js'
 import {verifyTranslation, type VerifyOptions, type VerifyReport} from '../../src/verify/verify.js'
+import {deriveProbes} from '../../src/verify/probes.js'
 
 function ing(name: string, className: string, host: string, paths: Array<[string, string]>, extra: {tls?: boolean; annotations?: Record<string, string>; created?: string} = {}): KubeObject {
   return {
@@ -163,4 +165,43 @@ test('the derived probes run, then the same user probes: each user probe answers
   const users = all.filter((r) => (JSON.parse(r) as {origin: string}).origin === 'user')
   t.true(all.length > users.length, 'derived probes ran first')
   t.deepEqual(users, list.map((probe) => alone(probe, gateway)))
+})
+
+test('the sorted paths a name shares with its host\'s other names: not when a route adds a path, never another host\'s', (t) => {
+  // probes.ts sortedPaths keeps one sorted list per set of nginx hosts, valid while no route added a path. shop's
+  // names (itself, its www twin, its alias) share one; an HTTPRoute naming only the www twin adds /only-www there.
+  const gateway = [...(result.hostsByGateway ?? new Map()).keys()][0]!
+  const hosts = result.hostsByGateway!.get(gateway)!
+  const [namespace, name] = gateway.split('/')
+  const wwwRoute: KubeObject = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: {name: 'www-only', namespace: 'app'},
+    spec: {parentRefs: [{name, namespace}], hostnames: ['www.shop.example.com'], rules: [{matches: [{path: {type: 'PathPrefix', value: '/only-www'}}]}]},
+  }
+  const pathsOf = new Map<string, string[]>()
+  deriveProbes(gateway, hosts, [...result.objects, wwwRoute], (probe) => {
+    if (probe.scheme !== 'http' || probe.headers !== undefined) return
+    pathsOf.set(probe.host, [...(pathsOf.get(probe.host) ?? []), probe.path])
+  })
+  const shop = pathsOf.get('shop.example.com')!
+  const www = pathsOf.get('www.shop.example.com')!
+  for (const [host, paths] of pathsOf) t.true(paths.every((p, i) => i === 0 || paths[i - 1]! < p), `${host}: each path once, in order`)
+  t.true(shop.includes('/api') && !shop.includes('/only-www'), shop.join(' '))
+  t.deepEqual(www, [...shop, '/only-www', '/only-www/', '/only-www/sub', '/only-wwwx', '/ONLY-WWW'].filter((p, i, all) => all.indexOf(p) === i).sort())
+  t.deepEqual(pathsOf.get('store.example.com'), shop, 'the alias probes its host\'s paths')
+  // docs.example.com (another host, sorted between them) has only its own.
+  t.false(pathsOf.get('docs.example.com')!.includes('/api'), pathsOf.get('docs.example.com')!.join(' '))
+})
+
+test('a backend\'s whole share belongs to that backend: each path of one host answers with its own Service', (t) => {
+  // nginx-model.ts backendFacts keeps `[share(backend, 1, 1)]` per backend; a key of less (the host, the server)
+  // would hand /api the Service of /.
+  const gateway = [...(result.hostsByGateway ?? new Map()).keys()][0]!
+  const nginx = buildNginxModel(result.hostsByGateway!)
+  const service = (host: string, path: string) => routeNginxRequest(nginx, {scheme: 'https', host, path}, gateway).backends?.map((b) => `${b.name} ${b.share}`)
+  // shop's `/` has a canary (its shares are made per probe) and docs's `/` its app-root redirect; the others end at one Service each.
+  const answers = [service('docs.example.com', '/x'), service('shop.example.com', '/api'), service('a.tenants.example.com', '/y'), service('shop.example.com', '/api/v1'), service('docs.example.com', '/start')]
+  t.deepEqual(answers, [['docs 1'], ['api 1'], ['router 1'], ['api 1'], ['docs 1']])
+  t.true(Object.isFrozen(routeNginxRequest(nginx, {scheme: 'https', host: 'shop.example.com', path: '/api'}, gateway).backends), 'shared, so read only')
 })
