@@ -55,19 +55,43 @@ function contextAt(source: ts.SourceFile, pos: number): [Context, string] {
   return ['other', 'the end of the file']
 }
 
+/** U+2028 and U+2029: line terminators, which an escape would turn into plain characters. */
+const isLineSeparator = (unit: number) => unit === 0x2028 || unit === 0x2029
+
+/**
+ * The ASCII text for one non-ASCII code unit in its context, with the run of backslashes right before it. A backslash
+ * before the character (an odd run) escapes it, which means the character itself in a regex without the u flag or a
+ * string: `\µ` becomes `\u00B5`, not `\\u00B5` (a backslash, then "u00B5"). A line separator is no character but a
+ * line break: in a multi-line comment it makes the comment a line break (`return /*<U+2028>*\/ 1` returns undefined),
+ * so it becomes a newline; in a string after a backslash it is a line continuation, which adds nothing.
+ */
+function escapeUnit(unit: number, slashes: string, context: Context): string {
+  const escaping = slashes.length % 2 === 1
+  if (isLineSeparator(unit) && context === 'comment') return `${slashes}\n`
+  if (isLineSeparator(unit) && context === 'string' && escaping) return slashes.slice(1)
+  return `${escaping ? slashes.slice(1) : slashes}\\u${hex4(unit)}`
+}
+
 /** The text with every non-ASCII code unit escaped, or an error naming the first one that cannot be. */
 export function asciiOnly(text: string, fileName: string): string {
   const positions = [...text.matchAll(NON_ASCII)].map((m) => m.index)
   if (positions.length === 0) return text
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
-  for (const pos of positions) {
+  const contexts = positions.map((pos) => {
     const [context, what] = contextAt(source, pos)
     if (context === 'other') {
       const {line, character} = source.getLineAndCharacterOfPosition(pos)
       throw new Error(`${fileName}:${line + 1}:${character + 1}: non-ASCII character U+${hex4(text.charCodeAt(pos))} in ${what}, where an escape would change the meaning`)
     }
-  }
-  // A backslash before the character (an odd run) escapes it, which means the character itself in a regex without the
-  // u flag or a string: `\µ` becomes `\u00B5`, not `\\u00B5` (a backslash, then "u00B5").
-  return text.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes: string, c: string) => `${slashes.length % 2 === 1 ? slashes.slice(1) : slashes}\\u${hex4(c.charCodeAt(0))}`)
+    return context
+  })
+  let ascii = ''
+  let done = 0
+  positions.forEach((pos, i) => {
+    let start = pos
+    while (start > done && text.charCodeAt(start - 1) === 0x5c) start--
+    ascii += text.slice(done, start) + escapeUnit(text.charCodeAt(pos), text.slice(start, pos), contexts[i])
+    done = pos + 1
+  })
+  return ascii + text.slice(done)
 }

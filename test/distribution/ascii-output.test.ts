@@ -31,6 +31,18 @@ test('comments and string literals are escaped; the code around them is untouche
   t.is(asciiOnly('const plain = 1\n', 'case.js'), 'const plain = 1\n')
 })
 
+test('a line separator stays a line break: in a multi-line comment (ASI) and as a string\'s line continuation', (t) => {
+  // U+2028 and U+2029 are line terminators: a multi-line comment holding one ends a return statement, and a backslash
+  // before one in a string continues the line. An escape \u2028 would make either a plain character.
+  for (const separator of ['\u2028', '\u2029']) {
+    for (const source of [`(function () { return /*${separator}*/ 42 })()`, `"a\\${separator}b"`, `"a${separator}b"`, `"a\\\\${separator}b"`]) {
+      const escaped = asciiOnly(source, 'case.js')
+      t.regex(escaped, /^[\x00-\x7f]*$/)
+      t.is(evaluate(escaped), evaluate(source), JSON.stringify(source))
+    }
+  }
+})
+
 test('a template literal, an identifier or non-ASCII whitespace fails the build, naming the place', (t) => {
   // A template literal's raw text (String.raw, tags) would read the backslash; an identifier or a no-break space is
   // syntax an escape would change.
