@@ -12,6 +12,7 @@ import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 import {isDebugSwitch, recordedArgv, recordingFrom, type HelpRecording} from '../src/entry/precomputed-help.js'
 import {asciiOnly} from './ascii-output.js'
+import {NOTICES_FILE, thirdPartyNotices} from './third-party-notices.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -133,8 +134,8 @@ function checkCommandIdOrder(ids: string[]): void {
   if (byLocale.join() !== byCodeUnit.join()) throw new Error(`command ids sort differently by locale: ${byLocale.join()} / ${byCodeUnit.join()}`)
 }
 
-async function bundleLazyOclifDependencies(): Promise<void> {
-  await Promise.all(
+async function bundleLazyOclifDependencies(): Promise<Metafile[]> {
+  const built = await Promise.all(
     LAZY_OCLIF_DEPENDENCIES.map((name) =>
       build({
         absWorkingDir: ROOT,
@@ -146,9 +147,11 @@ async function bundleLazyOclifDependencies(): Promise<void> {
         outfile: `dist/bundle/lazy/${name}.cjs`,
         logLevel: 'warning',
         legalComments: 'eof',
+        metafile: true,
       }),
     ),
   )
+  return built.map((b) => b.metafile)
 }
 
 /**
@@ -205,11 +208,18 @@ export async function bundle(): Promise<void> {
         "const __ingress2gwLazy = (name) => require((/\\/chunks\\/[^/]*$/.test(import.meta.url) ? '../lazy/' : './lazy/') + name + '.cjs');",
     },
   })
-  await bundleLazyOclifDependencies()
+  const lazy = await bundleLazyOclifDependencies()
   asciiBundle()
   const help = await bundlePrecomputedHelp(JSON.parse(define.INGRESS2GW_MANIFEST), JSON.parse(define.INGRESS2GW_PJSON))
   asciiBundle()
   writeBundleInputs(metafile, help)
+  writeNotices('dist/bundle', [metafile, help, ...lazy])
+}
+
+/** dist/<dir>/THIRD-PARTY-NOTICES.txt for the packages the metafiles' outputs hold (./third-party-notices.ts says why). */
+function writeNotices(dir: string, metafiles: Metafile[]): void {
+  const inputs = metafiles.flatMap((m) => Object.values(m.outputs).flatMap((o) => Object.keys(o.inputs)))
+  writeFileSync(`${ROOT}${dir}/${NOTICES_FILE}`, thirdPartyNotices(ROOT, inputs, `kubectl-ingress2gw's ${dir === 'dist/sea' ? 'single executables' : 'npm package'}`))
 }
 
 /** Environment variables that change what oclif prints (width, colour, debug output): the recording runs without. */
@@ -264,7 +274,8 @@ export async function bundleForSea(): Promise<string> {
   const outfile = `${ROOT}dist/sea/kubectl-ingress2gw.cjs`
   rmSync(`${ROOT}dist/sea`, {recursive: true, force: true})
   // import.meta is only read on the bundle's branch of packageRoot(), dead code here.
-  await build({...(await common(true)), format: 'cjs', outfile, supported: {'dynamic-import': false}, logOverride: {'empty-import-meta': 'silent'}})
+  const {metafile} = await build({...(await common(true)), format: 'cjs', outfile, metafile: true, supported: {'dynamic-import': false}, logOverride: {'empty-import-meta': 'silent'}})
+  writeNotices('dist/sea', [metafile])
   return outfile
 }
 

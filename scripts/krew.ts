@@ -4,6 +4,7 @@
  * validateSelector), which test/distribution/release.test.ts checks.
  */
 import jsYaml from 'js-yaml'
+import {NOTICES_FILE} from './third-party-notices.js'
 
 export interface KrewPlatform {
   os: string
@@ -50,6 +51,7 @@ export function krewManifest(version: string, platforms: KrewPlatform[]): string
         files: [
           {from: p.bin, to: '.'},
           {from: 'LICENSE', to: '.'},
+          {from: NOTICES_FILE, to: '.'},
         ],
       })),
     },

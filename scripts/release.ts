@@ -19,6 +19,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {bundle, bundleForSea} from './bundle.js'
 import {krewManifest, type KrewPlatform} from './krew.js'
+import {NOTICES_FILE} from './third-party-notices.js'
 import {compareWithNpmBuild, hostOs, runnerFor, type Runner} from './run-executable.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
@@ -123,11 +124,15 @@ export function buildExecutable(t: Target, nodeBinary: string, blob: string, out
   return exe
 }
 
-/** A reproducible tar.gz of the executable and LICENSE (no owners, times at the epoch). */
+/**
+ * A reproducible tar.gz of the executable, LICENSE and the notices of the npm packages the executable's bundle
+ * carries (dist/sea/THIRD-PARTY-NOTICES.txt, written by bundleForSea), with no owners and times at the epoch.
+ */
 export function archive(t: Target, exeDir: string, outDir: string): string {
   const file = join(outDir, archiveName(t))
   copyFileSync(join(ROOT, 'LICENSE'), join(exeDir, 'LICENSE'))
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -n', '-cf', file, '-C', exeDir, exeName(t), 'LICENSE'])
+  copyFileSync(join(ROOT, 'dist', 'sea', NOTICES_FILE), join(exeDir, NOTICES_FILE))
+  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -n', '-cf', file, '-C', exeDir, exeName(t), 'LICENSE', NOTICES_FILE])
   return file
 }
 

@@ -47,6 +47,7 @@ test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin an
   t.true(files.includes('bin/kubectl-ingress2gw'))
   t.true(files.includes('dist/bundle/kubectl-ingress2gw.mjs'))
   t.true(files.includes('LICENSE'), 'the Apache-2.0 text package.json names ships with the package')
+  t.true(files.includes('dist/bundle/THIRD-PARTY-NOTICES.txt'), 'the licences of the npm packages the bundle carries ship with it')
   t.false(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/sea/')), files.join('\n'))
   const prefix = join(dir, 'prefix')
   // No registry needed: the package has no runtime dependencies (the bundle carries them).
@@ -125,8 +126,12 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => buildExecutable(target, process.execPath, blob, join(dir, 'exe')))
 
   const file = archive(target, join(dir, 'exe'), dir)
-  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE'])
+  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt'])
   t.is(execFileSync('tar', ['-xzOf', file, 'LICENSE'], {encoding: 'utf8'}), readFileSync(join(ROOT, 'LICENSE'), 'utf8'))
+  const notices = execFileSync('tar', ['-xzOf', file, 'THIRD-PARTY-NOTICES.txt'], {encoding: 'utf8'})
+  t.is(notices, readFileSync(join(ROOT, 'dist', 'sea', 'THIRD-PARTY-NOTICES.txt'), 'utf8'))
+  // The executable's bundle holds the Kubernetes client in the same file (no lazy chunk): its licence is there.
+  t.regex(notices, /^Third-party software in kubectl-ingress2gw's single executables\n[\s\S]*\n@kubernetes\/client-node \d+\.\d+\.\d+ \(Apache-2\.0\)\n/)
   const digest = await sha256(file)
   const text = krewManifest('0.1.0', [
     {os: krewOs(target), arch: krewArch(target), uri: `https://downloads.invalid/${archiveName(target)}`, sha256: digest, bin: exeName(target)},
