@@ -1,12 +1,12 @@
 /**
- * clonePlainData stands in for structuredClone where the emitters copy the specs they built (emit-policies.ts,
+ * cloneJson and clonePlainData, the two deep copies of plain data. clonePlainData stands in for structuredClone where the emitters copy the specs they built (emit-policies.ts,
  * emit-routes.ts mergeFilters): compared with structuredClone over generated data with `__proto__` and integer-like
  * keys, undefined values, holes, dates, null-prototype objects and objects met twice, which each change the copy.
  */
 import {isDeepStrictEqual} from 'node:util'
 import test from 'ava'
 import fc from 'fast-check'
-import {clonePlainData} from '../src/util/json.js'
+import {cloneJson, clonePlainData} from '../src/util/json.js'
 
 const key = fc.oneof(fc.constantFrom('a', 'b', '0', '1', '10', '-1', '1.5', '__proto__', 'toString', ''), fc.string({maxLength: 3}))
 
@@ -54,4 +54,17 @@ test('an object met twice stays one object in the copy, like structuredClone; a 
   t.true(Object.prototype.hasOwnProperty.call(copy, '__proto__'))
   t.is(Object.getPrototypeOf(copy), Object.prototype)
   t.is(JSON.stringify(copy), JSON.stringify(structuredClone(spec)))
+})
+
+test('cloneJson keeps a __proto__ key as an own key and splits an object met twice into two copies', (t) => {
+  const shared = {a: 1}
+  const input = JSON.parse('{"__proto__": {"x": 1}, "y": 2}') as Record<string, unknown>
+  input.one = shared
+  input.two = shared
+  const copy = cloneJson(input)
+  t.is(Object.getPrototypeOf(copy), Object.prototype)
+  t.deepEqual(Object.keys(copy), ['__proto__', 'y', 'one', 'two'])
+  t.deepEqual(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value, {x: 1})
+  t.not(copy.one, copy.two)
+  t.deepEqual(copy.one, shared)
 })

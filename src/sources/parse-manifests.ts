@@ -16,6 +16,7 @@ import jsYaml from 'js-yaml'
 import type {Diagnostic, InputObject, KubeObject, SourceLocation} from '../model/types.js'
 import {normalizeIngress} from './normalize.js'
 import {loadSubset, UNSUPPORTED} from './yaml-subset.js'
+import {cloneJson} from '../util/json.js'
 import {aboutObject} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {DocumentAt, ValueType} from '../model/catalogue/sources.js'
@@ -351,19 +352,6 @@ export function aliasStats(root: unknown): AliasStats {
   return stats
 }
 
-/** Deep copy that expands shared references into independent subtrees (structuredClone would keep them shared). */
-function expandClone(node: unknown): unknown {
-  if (typeof node !== 'object' || node === null) return node
-  if (Array.isArray(node)) return node.map(expandClone)
-  const out: Json = {}
-  for (const key of Object.keys(node)) {
-    const value = expandClone((node as Json)[key])
-    if (key === '__proto__') Object.defineProperty(out, key, {value, enumerable: true, writable: true, configurable: true})
-    else out[key] = value
-  }
-  return out
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // List item lines
 
@@ -655,7 +643,8 @@ function parseYamlChunk(fileText: string, chunk: Chunk, state: FileState): void 
       state.diagnostics.push(diagnostic('yaml-alias-bomb', data, {source: loc}))
       return
     }
-    if (stats.shared) value = expandClone(value)
+    // Shared references (aliases) expanded into independent subtrees, as structuredClone would not.
+    if (stats.shared) value = cloneJson(value)
   }
 
   processValue(value, loc, (count) => yamlListItemLines(text, chunk, count), state)

@@ -15,6 +15,7 @@
  * known). test/yaml-subset.test.ts compares both on generated documents and on every YAML file of the repository.
  */
 import type jsYaml from 'js-yaml'
+import {setOwn} from '../util/json.js'
 
 /** Returned for a document this reader does not handle: load it with js-yaml. */
 export const UNSUPPORTED: unique symbol = Symbol('unsupported YAML')
@@ -168,8 +169,7 @@ function expectLineEnd(r: Reader, i: number): void {
 /** Stores a mapping entry as storeMappingPair does: duplicates are an error there (leave), `__proto__` an own key. */
 function setEntry(map: Record<string, unknown>, key: string, value: unknown): void {
   if (Object.prototype.hasOwnProperty.call(map, key)) throw BAIL
-  if (key === '__proto__') Object.defineProperty(map, key, {value, enumerable: true, writable: true, configurable: true})
-  else map[key] = value
+  setOwn(map, key, value)
 }
 
 /**
