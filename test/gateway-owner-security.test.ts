@@ -354,33 +354,39 @@ test('external auth without the gateway bundle: the gateway owner is told to rem
 // nginx.tmpl (location block): the auth_request line and the buildAuthResponseHeaders proxy_set_header lines sit inside
 // `if not (isLocationInLocationList $location $all.Cfg.NoAuthLocations)` (template.go: strings.HasPrefix of the
 // location path), so on such a path nginx asked nothing of the auth service and passed the client's own copies of the
-// auth-response-headers on. The Gateway's SecurityPolicy targets the whole route and the listener removes the copies:
-// stricter (fail closed), but anonymous requests there are now refused, which must be said.
-test('external auth on a no-auth-locations path: nginx authenticated nothing there and passed client copies; the difference is named', (t) => {
+// auth-response-headers on. Those paths get a route the SecurityPolicy's auth leaves out (emit-routes.ts
+// isNoAuthLocation); the listener still removes the copies (stricter), which must be said.
+test('external auth on a no-auth-locations path: served without auth as nginx did; the client copies still removed are named', (t) => {
   const paths = ['/', '/public/status', '/.well-known/acme-challenge']
   const app = ingressWith({'auth-url': 'http://authz.security.svc.cluster.local:8080/check', 'auth-response-headers': 'X-User'}, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths})
+  const exemptDiagnostics = (r: TranslateResult) => r.diagnostics.filter((x) => x.code === 'auth-exempt-location')
   const defaults = translateAll([app], {emitGateway: true})
-  t.false(defaults.diagnostics.some((x) => x.code === 'auth-exempt-location'), 'the default no-auth-locations is /.well-known/acme-challenge only, and its route is left open as nginx left it')
+  t.deepEqual(exemptDiagnostics(defaults).map((d) => [d.level, (d.data as any).paths]), [['info', ['app.example.com/.well-known/acme-challenge']]], 'the default no-auth-locations is /.well-known/acme-challenge only, and its route is left open as nginx left it')
   t.deepEqual(forgedAuthHeaderViolations(defaults), [], 'the Gateway still removes the copies there (stricter than nginx)')
   const custom = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': '/public, /health'}), app], {emitGateway: true})
-  const d = custom.diagnostics.find((x) => x.code === 'auth-exempt-location')!
-  t.is(d.level, 'warning')
-  t.is(d.object, 'Ingress web/app')
-  t.regex(d.message, /\/public\/status/)
-  t.notRegex(d.message, /acme-challenge/, 'not in this no-auth-locations')
-  t.regex(d.message, /client's own X-User/)
+  const [d, ...more] = exemptDiagnostics(custom)
+  t.is(more.length, 0)
+  t.is(d!.level, 'info')
+  t.is(d!.object, 'Ingress web/app')
+  t.deepEqual((d!.data as any).paths, ['app.example.com/public/status'], 'the challenge path is not in this no-auth-locations')
+  t.regex(d!.message, /client's own X-User/)
+  t.deepEqual(forgedAuthHeaderViolations(custom), [])
   const none = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': ''}), app], {emitGateway: true})
-  t.false(none.diagnostics.some((x) => x.code === 'auth-exempt-location'), 'an empty list exempts nothing')
+  t.deepEqual(exemptDiagnostics(none), [], 'an empty list exempts nothing')
+  const authTargets = none.objects.filter((o) => o.kind === 'SecurityPolicy' && o.spec.extAuth !== undefined).flatMap((o) => o.spec.targetRefs.map((x: any) => x.name))
+  t.deepEqual(authTargets.sort(), ['app', 'app-acme-challenge'], 'every route stays under the auth')
 })
 
 // An in-place HTTP-01 challenge (cert-manager adds /.well-known/acme-challenge/<token> to the Ingress) on a redirected
 // host gets a route of its own on both listeners (emit-routes.ts: no-tls-redirect-locations). nginx.tmpl skips
 // auth_request and auth_basic there (isLocationInLocationList $location $all.Cfg.NoAuthLocations, default
-// "/.well-known/acme-challenge"), so the SecurityPolicy must not target that route, or the CA's request gets a 401/403.
+// "/.well-known/acme-challenge"), so the SecurityPolicy's auth must not reach that route, or the CA's request gets a
+// 401/403; the allowlist (allow/deny come before that block) still holds there.
 test('no-auth-locations: the ACME challenge route of an auth-url Ingress is left out of its SecurityPolicy, as nginx asked no auth there', (t) => {
   const auth = {'auth-url': 'http://authz.security.svc.cluster.local:8080/check'}
   const app = (annotations: Record<string, string>) => ingressWith(annotations, {name: 'app', namespace: 'web', host: 'app.example.com', tls: true, paths: ['/', '/.well-known/acme-challenge/tok3n']})
-  const targets = (r: TranslateResult) => r.objects.filter((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace === 'web').flatMap((o) => o.spec.targetRefs.map((x: any) => x.name))
+  const policies = (r: TranslateResult) => r.objects.filter((o) => o.kind === 'SecurityPolicy' && o.metadata.namespace === 'web')
+  const targets = (r: TranslateResult) => policies(r).flatMap((o) => o.spec.targetRefs.map((x: any) => x.name))
   const routes = (r: TranslateResult) => r.objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === 'web').map((o) => o.metadata.name).sort()
 
   const defaults = translateAll([app(auth)], {emitGateway: true})
@@ -390,12 +396,18 @@ test('no-auth-locations: the ACME challenge route of an auth-url Ingress is left
   const basic = translateAll([app({'auth-type': 'basic', 'auth-secret': 'web/users'})], {emitGateway: true})
   t.deepEqual(targets(basic), ['app'], 'auth_basic sits inside the same isLocationInLocationList block')
 
-  // Not exempt: a no-auth-locations without the challenge path, or an allowlist (nginx.tmpl applies allow/deny before that block).
+  // Not exempt: a no-auth-locations without the challenge path.
   const other = translateAll([configMap('ingress-nginx', 'ingress-nginx-controller', {'no-auth-locations': '/public'}), app(auth)], {emitGateway: true})
   t.deepEqual(targets(other).sort(), ['app', 'app-acme-challenge'])
+  // An allowlist applies there (nginx.tmpl writes allow/deny before that block): the challenge route gets a policy of
+  // its own with the allowlist and without the auth.
   const allowlist = translateAll([app({...auth, 'whitelist-source-range': '10.0.0.0/8'})], {emitGateway: true})
-  t.deepEqual(targets(allowlist).sort(), ['app', 'app-acme-challenge'], 'the allowlist still holds for the challenge path')
-  t.regex(allowlist.diagnostics.find((x) => x.code === 'auth-exempt-location')!.message, /app\.example\.com\/\.well-known\/acme-challenge\/tok3n/)
+  const [open, ...more] = policies(allowlist).filter((o) => o.spec.targetRefs.some((x: any) => x.name === 'app-acme-challenge'))
+  t.is(more.length, 0)
+  t.deepEqual(open!.spec.targetRefs.map((x: any) => x.name), ['app-acme-challenge'])
+  t.is(open!.spec.extAuth, undefined)
+  t.deepEqual(open!.spec.authorization.rules.flatMap((x: any) => x.principal.clientCIDRs), ['10.0.0.0/8'])
+  t.false(allowlist.diagnostics.some((x) => x.code === 'auth-exempt-location'))
 })
 
 // A route left out of the Ingress's SecurityPolicy falls under the Gateway-level one (Envoy Gateway: a route-level

@@ -183,15 +183,24 @@ const rows: {code: string; data: unknown; level?: 'error' | 'warning' | 'info'; 
   },
   {
     code: 'auth-exempt-location',
+    level: 'warning',
     data: {paths: ['web.example.com/.well-known/acme-challenge'], exempt: ['/.well-known/acme-challenge'], headers: []},
     message:
       "web.example.com/.well-known/acme-challenge: under the controller ConfigMap's no-auth-locations (/.well-known/acme-challenge), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList). The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication, and anonymous requests nginx served there are refused",
   },
   {
     code: 'auth-exempt-location',
+    level: 'warning',
     data: {paths: ['*/public', 'web.example.com/public'], exempt: ['/public', '/status'], headers: ['X-User']},
     message:
       "*/public, web.example.com/public: under the controller ConfigMap's no-auth-locations (/public, /status), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList), and the backend got the client's own X-User (the auth answer's replaced them only where auth ran). The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication and client copies of those headers are removed, and anonymous requests nginx served there are refused",
+  },
+  {
+    code: 'auth-exempt-location',
+    level: 'info',
+    data: {paths: ['web.example.com/healthz'], exempt: ['/healthz'], headers: ['X-User'], open: true},
+    message:
+      "web.example.com/healthz: under the controller ConfigMap's no-auth-locations (/healthz), served without authentication as ingress-nginx served them (nginx.tmpl wraps auth_request in isLocationInLocationList), through a route of their own that the auth of the Ingress's SecurityPolicy leaves out; ingress-nginx passed the client's own X-User to the backend there (it set them from the auth answer only where auth ran), and the listener now removes them for every path",
   },
   {
     code: 'policy-replaces-gateway-defaults',

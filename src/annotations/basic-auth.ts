@@ -137,10 +137,12 @@ export const basicAuthFamily: AnnotationFamily = {
     const secret = basicAuthSecretName(ref.name)
     const from = ['auth-type', ...companions].filter((k) => ctx.has(k)).map((k) => ctx.fullKey(k))
     ctx.patch.policies.push({kind: 'SecurityPolicy', path: 'basicAuth', value: {users: {name: secret}}, from})
-    // nginx: proxy_set_header Authorization "" after auth_basic; route filters run after Envoy's basic_auth.
+    // nginx: proxy_set_header Authorization "" after auth_basic (both inside nginx.tmpl's no-auth-locations `if`:
+    // withAuth); route filters run after Envoy's basic_auth.
     ctx.patch.filters.push({
       from: [ctx.fullKey('auth-type')],
       filter: {type: 'RequestHeaderModifier', requestHeaderModifier: {remove: ['Authorization']}},
+      withAuth: true,
     })
 
     const hint = createSecretHint(secret, ns)

@@ -20,15 +20,15 @@ const AUTH_COMPANIONS: Record<string, string> = {
   'global-auth-cache-key': 'cached auth results; Envoy Gateway calls the auth service for every request',
   'global-auth-cache-duration': 'cached auth results; Envoy Gateway calls the auth service for every request',
   'global-auth-always-set-cookie': 'passed Set-Cookie from the auth service on every response; Envoy passes auth response headers only on denied requests',
-  'no-auth-locations': 'exempted these paths from global auth and from each Ingress\'s auth-url; only the ACME challenge routes are exempted here (SecurityPolicy on HTTPRoutes labelled acme.cert-manager.io/http01-solver), and an Ingress\'s own auth-url applies to all its paths (auth-exempt-location names them)',
+  'no-auth-locations': 'exempted the locations whose Ingress path starts with one of these from global auth and from each Ingress\'s auth-url and basic auth; an Ingress with auth gets a route of its own for such paths that its SecurityPolicy\'s auth leaves out, and cert-manager\'s solver routes a SecurityPolicy without global auth (HTTPRoutes labelled acme.cert-manager.io/http01-solver); the paths of an Ingress without auth of its own stay under the Gateway-level global auth',
 }
 const MANUAL_COMPANIONS = new Set(['global-auth-signin', 'global-auth-snippet'])
 
 const companionSpecs: ConfigMapSpec[] = Object.entries(AUTH_COMPANIONS).map(([key, note]) => ({
   key,
-  summary: key === 'no-auth-locations' ? 'Paths exempt from global auth' : `global-auth-url companion (${key.slice('global-auth-'.length)})`,
+  summary: key === 'no-auth-locations' ? 'Paths exempt from auth-url, basic auth and global auth' : `global-auth-url companion (${key.slice('global-auth-'.length)})`,
   fidelity: MANUAL_COMPANIONS.has(key) ? 'manual' : 'approximate',
-  target: key === 'no-auth-locations' ? 'SecurityPolicy on the ACME solver routes' : 'none',
+  target: key === 'no-auth-locations' ? 'Routes of their own outside an Ingress\'s auth; SecurityPolicy on the ACME solver routes' : 'none',
   default: key === 'no-auth-locations' ? '/.well-known/acme-challenge' : key === 'global-auth-always-set-cookie' ? 'false' : '',
   onInvalid: key === 'global-auth-method' || key === 'global-auth-signin' || key === 'global-auth-signin-redirect-param' ? 'unset' : key === 'global-auth-always-set-cookie' ? 'default' : 'as-written',
   note,

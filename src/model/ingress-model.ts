@@ -32,6 +32,11 @@ export interface Intent {
 /** A Gateway API HTTPRoute filter applied to every rule of the Ingress's route(s). */
 export interface FilterIntent extends Intent {
   filter: HTTPRouteFilter
+  /**
+   * Part of the location's auth: nginx.tmpl writes it inside `if not (isLocationInLocationList $location
+   * $all.Cfg.NoAuthLocations)`, so the no-auth-locations routes go without it (emit-routes.ts isNoAuthLocation).
+   */
+  withAuth?: true
 }
 
 /** An Envoy Gateway HTTPRouteFilter referenced (ExtensionRef) from every rule of the Ingress's route(s). */

@@ -11,6 +11,7 @@ import {managedMetadata} from '../model/provenance.js'
 import {clonePlainData} from '../util/json.js'
 import {ingressIds, record, type Emitted} from './records.js'
 import {gatewayKey} from './emit-gateway.js'
+import {isAcmeChallengePath, NO_AUTH_LOCATION_PATHS} from './emit-routes.js'
 import type {Diagnostic} from '../model/types.js'
 import {isRoute, type FragmentSpecs, type OutputObject, type PolicyTargetRef} from '../model/emitted.js'
 
@@ -39,7 +40,7 @@ export interface EmittedRoute {
   kind: string
   name: string
   record: Emitted
-  /** An ACME challenge route whose locations nginx served without auth (emit-routes.ts authExemptAcme): the Ingress's SecurityPolicy leaves it out. */
+  /** A route of locations nginx served without the Ingress's auth (emit-routes.ts isNoAuthLocation): the Ingress's SecurityPolicy leaves it out. */
   authExempt?: Location[]
 }
 
@@ -110,15 +111,22 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
       const name = i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1))
       out.push(policyRecord(ingress, kind, name, built, targets.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
     }
-    // The exempt ACME routes get a policy that only opts out of the Gateway-level extAuth (global-auth-url, also
-    // skipped by nginx.tmpl under no-auth-locations): left without a route-level SecurityPolicy they would fall under
-    // the Gateway's, global auth included. mergeWithGatewayPolicies repeats the Gateway's other fields (its allowlist,
-    // which nginx applied there) or drops this policy when the Gateway has none.
+    // The exempt routes (no-auth-locations) get a policy without the auth nginx.tmpl skipped there (emit-routes.ts
+    // isNoAuthLocation), keeping what it applied outside that `if` (CORS, the address lists), and opting out of the
+    // Gateway-level extAuth (global-auth-url, skipped there too): left without a route-level SecurityPolicy they
+    // would fall under the Gateway's, global auth included. mergeWithGatewayPolicies repeats the Gateway's other
+    // fields (its allowlist, which nginx applied there) or drops a policy left with nothing to say.
     const exempt = kind === 'SecurityPolicy' ? routes.filter((r) => r.authExempt !== undefined) : []
-    const open: Built = {spec: {}, keys: built.keys, sources: built.sources, optOuts: ['extAuth']}
-    for (let i = 0; i < exempt.length; i += MAX_TARGET_REFS) {
-      const name = dnsName(ingress.ref.name, 'acme-challenge', i === 0 ? '' : String(i / MAX_TARGET_REFS + 1))
-      out.push(policyRecord(ingress, kind, name, open, exempt.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
+    if (exempt.length > 0) {
+      // Its conflicts were reported building the Ingress's policy: not twice.
+      const open = build(ingress, kind, common.filter((f) => !NO_AUTH_LOCATION_PATHS.has(f.path)), consumed, [])
+      const kept: Built = {spec: open.spec, keys: built.keys, sources: built.sources, optOuts: [...new Set(['extAuth', ...open.optOuts])]}
+      // One name per Ingress: `acme-challenge` where only in-place HTTP-01 challenges are exempt.
+      const suffix = exempt.every((r) => r.authExempt!.every((l) => isAcmeChallengePath(l.path))) ? 'acme-challenge' : 'no-auth'
+      for (let i = 0; i < exempt.length; i += MAX_TARGET_REFS) {
+        const name = dnsName(ingress.ref.name, suffix, i === 0 ? '' : String(i / MAX_TARGET_REFS + 1))
+        out.push(policyRecord(ingress, kind, name, kept, exempt.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
+      }
     }
     // Rules whose upstream is balanced differently get a policy of their own (sectionName: the rule's name), which
     // replaces the route-level one for them, so it repeats the Ingress's other settings.

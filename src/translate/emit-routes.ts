@@ -108,21 +108,29 @@ export function isAcmeChallengePath(path: string): boolean {
 }
 
 /** SecurityPolicy fields nginx.tmpl leaves out under no-auth-locations: auth-url's (extAuth, or OIDC) and basic auth. */
-const NO_AUTH_LOCATION_PATHS = new Set(['extAuth', 'oidc', 'basicAuth'])
+export const NO_AUTH_LOCATION_PATHS: ReadonlySet<string> = new Set(['extAuth', 'oidc', 'basicAuth'])
 
 /**
- * The ACME challenge locations of a redirected host (their own route) that nginx answered without auth: nginx.tmpl
- * wraps auth_request and auth_basic in `if not (isLocationInLocationList $location $all.Cfg.NoAuthLocations)`
- * (template.go: strings.HasPrefix of the location's path; default "/.well-known/acme-challenge"), so an HTTP-01
- * challenge solved in place reached its solver unauthenticated. True when every location is exempt and the Ingress's
- * SecurityPolicy carries only such auth: the route then stays out of its targetRefs. An allowlist or CORS (outside
- * that `if`) keeps the route targeted, and exemptAuthLocations reports the paths.
+ * Whether nginx served this location without the Ingress's auth: nginx.tmpl wraps auth_request (auth-url, global
+ * auth included: $authPath) and auth_basic/auth_digest in `if not (isLocationInLocationList $location
+ * $all.Cfg.NoAuthLocations)`, and template.go isLocationInLocationList tests strings.HasPrefix of the location's
+ * own path (the Ingress path, not the request's: a request for /healthz that location `/` serves is authenticated).
  */
-export function authExemptAcme(ingress: IngressModel, locs: Location[]): boolean {
-  const exempt = ingress.settings.noAuthLocations
-  if (locs.length === 0 || !locs.every((l) => exempt.some((e) => l.path.startsWith(e)))) return false
+export function isNoAuthLocation(ingress: IngressModel, loc: Location): boolean {
+  return ingress.settings.noAuthLocations.some((e) => loc.path.startsWith(e))
+}
+
+/**
+ * Whether the Ingress's no-auth-locations get a route of their own that its SecurityPolicy's auth leaves out: the
+ * policy carries auth nginx skipped there (extAuth, oidc, basicAuth). Its other fields (CORS, address lists:
+ * outside that `if`) still apply there, through the exempt routes' own policy (emit-policies.ts). An ACME group
+ * (already a route of its own) is also exempt where the policy only opts out of the Gateway's global auth, as before.
+ * A failing-closed auth-url (a deny-all authorization, no extAuth) is not exempted: it stands for an auth nobody set.
+ */
+function exemptsNoAuthLocations(ingress: IngressModel, acme: boolean): boolean {
   const security = ingress.intents.policies.filter((p) => p.kind === 'SecurityPolicy')
-  return security.some((p) => NO_AUTH_LOCATION_PATHS.has(p.path)) && security.every((p) => NO_AUTH_LOCATION_PATHS.has(p.path))
+  if (security.some((p) => NO_AUTH_LOCATION_PATHS.has(p.path) && p.value !== undefined)) return true
+  return acme && security.length > 0 && security.every((p) => NO_AUTH_LOCATION_PATHS.has(p.path))
 }
 
 /** Capturing groups of a PCRE/RE2 path: `(` not escaped, not inside a class, and not `(?:`, `(?=`… (named groups count). */
@@ -312,7 +320,7 @@ interface HostGroup {
   rules: RuleDraft[]
   canaries: Set<IngressModel>
   acme: boolean
-  /** The ACME locations of an acme group whose auth nginx skipped (authExemptAcme). */
+  /** The locations of a group whose auth nginx skipped (isNoAuthLocation): its route is left out of the auth. */
   authExempt?: Location[]
   /** Rules nginx answered before its HTTPS redirect, on the http listener of a redirected host (app-root). */
   early?: boolean
@@ -362,8 +370,10 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     byHost.set(loc.host, list)
   }
   const groups = new Map<string, HostGroup>()
+  const exempt = exemptsNoAuthLocations(ingress, false)
+  const exemptAcme = exemptsNoAuthLocations(ingress, true)
   // Hosts share a group when their signatures (the JSON of their rules) agree; with one host every group is a
-  // different part of it (early, plain, acme), so a counter names them without serializing every rule.
+  // different part of it (early, plain, no-auth, acme), so a counter names them without serializing every rule.
   let parts = 0
   const signature = (sig: unknown[]) => (byHost.size > 1 ? JSON.stringify(sig) : String(parts++))
   for (const [hostName, locs] of byHost) {
@@ -374,9 +384,14 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     // served over plain HTTP, so they get a route on both listeners of their own.
     const redirected = !sections.includes(options.httpListener) && !host.closed
     const acme = redirected ? locs.filter((l) => isAcmeChallengePath(l.path)) : []
+    const plain = locs.filter((l) => !acme.includes(l))
+    // Locations nginx served without the Ingress's auth (no-auth-locations) get routes of their own.
+    const open = (l: Location, acmePart: boolean) => (acmePart ? exemptAcme : exempt) && isNoAuthLocation(ingress, l)
     const partitions = [
-      {locs: locs.filter((l) => !acme.includes(l)), sections, acme: false},
-      {locs: acme, sections: [options.httpListener, ...sections], acme: true},
+      {locs: plain.filter((l) => !open(l, false)), sections, acme: false, exempt: false},
+      {locs: plain.filter((l) => open(l, false)), sections, acme: false, exempt: true},
+      {locs: acme.filter((l) => !open(l, true)), sections: [options.httpListener, ...sections], acme: true, exempt: false},
+      {locs: acme.filter((l) => open(l, true)), sections: [options.httpListener, ...sections], acme: true, exempt: true},
     ]
     // app-root: nginx answers it before the location's HTTPS redirect (redirects.ts applyAppRoot), so on a redirected
     // host plain HTTP for / gets it too; its Exact match outranks the https-redirect route's PathPrefix / on the http
@@ -393,9 +408,9 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     for (const part of partitions) {
       if (part.locs.length === 0) continue
       const hostCanaries = new Set<IngressModel>()
-      const rules = renderRules(ingress, part.locs, server, index, filters, run.consumed, hostCanaries, diagnostics, run)
+      const rules = renderRules(ingress, {locs: part.locs, exempt: part.exempt}, server, index, filters, run.consumed, hostCanaries, diagnostics, run)
       if (rules.length === 0) continue
-      if (!part.acme) {
+      if (!part.acme && !part.exempt) {
         // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
         const extras = ingress.intents.extraRules.map((extra) => {
           run.consumed.add(extra)
@@ -404,14 +419,13 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
         rules.unshift(...extras)
       }
       // The catch-all server never shares a route with named hosts: a route with hostnames would drop it.
-      const exempt = part.acme && authExemptAcme(ingress, part.locs)
-      const sig = signature([hostName === '', part.acme, exempt, part.sections, rules])
+      const sig = signature([hostName === '', part.acme, part.exempt, part.sections, rules])
       const g = groups.get(sig)
       if (g) {
         g.hosts.push(hostName)
         for (const c of hostCanaries) g.canaries.add(c)
-        if (exempt) g.authExempt!.push(...part.locs)
-      } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme, ...(exempt ? {authExempt: [...part.locs]} : {})})
+        if (part.exempt) g.authExempt!.push(...part.locs)
+      } else groups.set(sig, {hosts: [hostName], sections: part.sections, rules, canaries: hostCanaries, acme: part.acme, ...(part.exempt ? {authExempt: [...part.locs]} : {})})
     }
   }
   const list = [...groups.values()]
@@ -439,14 +453,17 @@ function regexServer(ingress: IngressModel, host: HostModel, run: RouteRun): Ngi
 function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostIndex, run: RouteRun): EmittedRoute[] {
   const routes: EmittedRoute[] = []
   const routeBase = ingress.ref.name
-  const plainGroups = groups.filter((x) => !x.acme && !x.early).length
+  const plainGroups = groups.filter((x) => !x.acme && !x.early && !x.authExempt).length
+  const noAuthGroups = groups.filter((x) => !x.acme && x.authExempt).length
   for (const g of groups) {
     const sources = [objectRef('Ingress', ingress.ref), ...[...g.canaries].map((c) => objectRef('Ingress', c.ref))]
-    const consumedKeys = routeAnnotationKeys(ingress, g.canaries)
+    const consumedKeys = routeAnnotationKeys(ingress, g.canaries, g.authExempt !== undefined)
     const baseName = g.acme
       ? dnsName(routeBase, 'acme-challenge', plainGroups > 1 ? g.hosts[0] : '')
       : g.early
         ? dnsName(routeBase, 'http', plainGroups > 1 ? g.hosts[0] : '')
+      : g.authExempt
+        ? dnsName(routeBase, 'no-auth', noAuthGroups > 1 ? g.hosts[0] || 'default' : '')
       : plainGroups === 1
         ? routeBase
         : dnsName(routeBase, g.hosts[0] || 'default')
@@ -606,10 +623,10 @@ export function mergeFilters(filters: any[]): any[] {
 /** The keys every route of the Ingress carries out when valid, whatever its intents. */
 const ROUTE_KEYS = new Set(['use-regex', 'ssl-redirect', 'force-ssl-redirect'])
 
-function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>): string[] {
+function routeAnnotationKeys(ingress: IngressModel, canaries: Set<IngressModel>, noAuth: boolean): string[] {
   const keys = new Set<string>()
   const i = ingress.intents
-  for (const f of i.filters) f.from.forEach((k) => keys.add(k))
+  for (const f of i.filters) if (!(noAuth && f.withAuth)) f.from.forEach((k) => keys.add(k))
   for (const f of i.extensionFilters) f.from.forEach((k) => keys.add(k))
   i.rewriteTarget?.from.forEach((k) => keys.add(k))
   i.redirect?.from.forEach((k) => keys.add(k))
@@ -656,7 +673,7 @@ function sectionsFor(ingress: IngressModel, host: HostModel, options: TranslateO
 /** Rules for one host of an Ingress: one draft per location variant, merged where filters and backends agree. */
 function renderRules(
   ingress: IngressModel,
-  locs: Location[],
+  {locs, exempt}: {locs: Location[]; exempt: boolean},
   server: NginxServer | undefined,
   index: HostIndex,
   filterRecords: Map<string, Emitted>,
@@ -681,7 +698,7 @@ function renderRules(
       drafts.push({matches: [{path: match}], filters: mergeFilters([intents.redirect.filter, ...responseHeaders.map((f) => f.filter)])})
       continue
     }
-    const filters = mergeFilters(locationFilters(ingress, path, rewritten, filterRecords, consumed))
+    const filters = mergeFilters(locationFilters(ingress, path, rewritten, filterRecords, consumed, exempt))
     if (!loc.backend) continue
     drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed, run))
   }
@@ -710,12 +727,12 @@ function ruleEntries(ingress: IngressModel, locs: Location[], server: NginxServe
 }
 
 /** The filters of one rendered location: the Ingress's own, its rewrite (where nginx rewrites), its extension filters. */
-function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: Map<string, Emitted>, consumed: Set<Intent>): HTTPRouteFilter[] {
+function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: Map<string, Emitted>, consumed: Set<Intent>, noAuth: boolean): HTTPRouteFilter[] {
   const intents = ingress.intents
   const filters: HTTPRouteFilter[] = []
   for (const f of intents.filters) {
     consumed.add(f)
-    filters.push(f.filter)
+    if (!(noAuth && f.withAuth)) filters.push(f.filter)
   }
   const rewrite = intents.rewriteTarget
   // A target equal to the path as nginx renders it rewrites nothing there (buildProxyPass): nothing to emit.

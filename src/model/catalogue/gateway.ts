@@ -93,11 +93,14 @@ function admissionDifference(d: AdmissionDifference): string {
 export const GATEWAY = [
   defineDiagnostic({
     code: 'auth-exempt-location',
-    level: 'warning',
-    doc: 'Paths of an Ingress with auth-url that the controller ConfigMap\'s no-auth-locations exempted: ingress-nginx sent no auth request for them (nginx.tmpl isLocationInLocationList), but the SecurityPolicy targets the whole HTTPRoute, so these paths now require authentication and anonymous requests nginx served there are refused (fail closed). To keep them open, move them to an Ingress of their own without auth-url.',
-    render: (d: {paths: string[]; exempt: string[]; headers: string[]}) =>
-      `${d.paths.join(', ')}: under the controller ConfigMap's no-auth-locations (${d.exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${d.headers.length > 0 ? `, and the backend got the client's own ${d.headers.join(', ')} (the auth answer's replaced them only where auth ran)` : ''}. ` +
-      `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${d.headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,
+    level: ['info', 'warning'],
+    doc: 'Paths of an Ingress with auth-url or basic auth that the controller ConfigMap\'s no-auth-locations exempted (their Ingress path starts with an entry; default /.well-known/acme-challenge): ingress-nginx asked no authentication there (nginx.tmpl wraps auth_request and auth_basic in isLocationInLocationList), and passed the client\'s own copies of the auth-response-headers to the backend. These paths get an HTTPRoute of their own that the Ingress\'s SecurityPolicy auth leaves out (CORS and address lists still apply), so they stay open: info when the listener still removes client copies of those headers (a backend that read them there no longer gets them). A warning when paths could not be left open and now require authentication (anonymous requests nginx served there are refused): move them to an Ingress of their own without auth.',
+    render: (d: {paths: string[]; exempt: string[]; headers: string[]; open?: true}) =>
+      d.open
+        ? `${d.paths.join(', ')}: under the controller ConfigMap's no-auth-locations (${d.exempt.join(', ')}), served without authentication as ingress-nginx served them (nginx.tmpl wraps auth_request in isLocationInLocationList), through a route of their own that the auth of the Ingress's SecurityPolicy leaves out; ` +
+          `ingress-nginx passed the client's own ${d.headers.join(', ')} to the backend there (it set them from the auth answer only where auth ran), and the listener now removes them for every path`
+        : `${d.paths.join(', ')}: under the controller ConfigMap's no-auth-locations (${d.exempt.join(', ')}), so ingress-nginx sent no request there to the auth service (nginx.tmpl wraps auth_request in isLocationInLocationList)${d.headers.length > 0 ? `, and the backend got the client's own ${d.headers.join(', ')} (the auth answer's replaced them only where auth ran)` : ''}. ` +
+          `The Ingress's SecurityPolicy targets its whole HTTPRoute: these paths now require authentication${d.headers.length > 0 ? ' and client copies of those headers are removed' : ''}, and anonymous requests nginx served there are refused`,
   }),
   defineDiagnostic({
     code: 'annotation-needs-crd',

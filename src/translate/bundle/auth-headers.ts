@@ -165,30 +165,41 @@ export function noAuthLocations(configMap: {data?: Record<string, unknown>} | un
  * Locations of Ingresses with their own external auth (auth-url) under no-auth-locations: nginx.tmpl puts the
  * auth_request line and the buildAuthResponseHeaders proxy_set_header lines inside `if not (isLocationInLocationList
  * $location $all.Cfg.NoAuthLocations)` (template.go: strings.HasPrefix of the location's path), so nginx asked the
- * auth service nothing there and passed the client's own copies of the auth-response-headers to the backend. The
- * SecurityPolicy targets the whole HTTPRoute and the listener removes the copies (authHeaderStrips): stricter, but
- * anonymous requests nginx served there are now refused. One warning per Ingress.
+ * auth service nothing there and passed the client's own copies of the auth-response-headers to the backend.
+ * emit-routes.ts leaves them open (`leftOpen`: routes the SecurityPolicy's auth does not cover), but the listener
+ * still removes the copies (authHeaderStrips), which is said where there are any; a location still under the auth
+ * (none is expected) is a warning. One diagnostic per Ingress and case.
  */
 export function exemptAuthLocations(index: HostIndex, exempt: string[], leftOpen: ReadonlySet<Location> = new Set()): Diagnostic[] {
   if (exempt.length === 0) return []
-  const byIngress = new Map<IngressModel, string[]>()
+  const byIngress = new Map<IngressModel, {open: string[]; closed: string[]}>()
   for (const host of index.hosts.values()) {
     for (const loc of host.locations) {
       const i = loc.ingress
-      // ACME challenge routes left out of the SecurityPolicy are as open as nginx left them.
-      if (!i.served || i.isCanary || leftOpen.has(loc) || !exempt.some((e) => loc.path.startsWith(e))) continue
+      if (!i.served || i.isCanary || !exempt.some((e) => loc.path.startsWith(e))) continue
       if (!i.intents.policies.some((p) => p.kind === 'SecurityPolicy' && (p.path === 'extAuth' || p.path === 'oidc') && p.value !== undefined)) continue
-      byIngress.set(i, [...(byIngress.get(i) ?? []), `${host.name || '*'}${loc.path}`])
+      const where = byIngress.get(i) ?? {open: [], closed: []}
+      ;(leftOpen.has(loc) ? where.open : where.closed).push(`${host.name || '*'}${loc.path}`)
+      byIngress.set(i, where)
     }
   }
   return [...byIngress]
     .sort(([a], [b]) => a.order - b.order || (a.id < b.id ? -1 : 1))
-    .map(([ingress, where]) => {
+    .flatMap(([ingress, where]) => {
       const headers = protectedHeaders(ingress).strip
-      return diagnostic('auth-exempt-location', {paths: [...new Set(where)].sort(), exempt, headers}, {
-        ...about('Ingress', ingress.ref),
-        hint: 'to keep these paths open, move them to an Ingress of their own without auth-url (its route gets no SecurityPolicy)',
-        source: ingress.source,
-      })
+      const subject = {...about('Ingress', ingress.ref), source: ingress.source}
+      const out: Diagnostic[] = []
+      if (where.closed.length > 0) {
+        out.push(diagnostic('auth-exempt-location', {paths: [...new Set(where.closed)].sort(), exempt, headers}, {
+          ...subject,
+          level: 'warning',
+          hint: 'to keep these paths open, move them to an Ingress of their own without auth-url (its route gets no SecurityPolicy)',
+        }))
+      }
+      // Open as nginx left them: only the header removal differs.
+      if (where.open.length > 0 && headers.length > 0) {
+        out.push(diagnostic('auth-exempt-location', {paths: [...new Set(where.open)].sort(), exempt, headers, open: true}, {...subject, level: 'info'}))
+      }
+      return out
     })
 }
