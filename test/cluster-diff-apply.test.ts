@@ -68,6 +68,21 @@ test('an object applied and read back diffs clean: server fields and server defa
   t.deepEqual(diffObjects(l, desired, {color: false}), {text: '', changed: 0})
 })
 
+// diff.ts prune walks the live object by the keys desired sets: a label named __proto__ (own in both, as JSON.parse
+// and the YAML readers keep it) was taken through `in` and `out[k] =`, which set the copy's prototype, so the live
+// label vanished and an unchanged object read as changed.
+test('a __proto__ label in both the live and the desired object is compared as data', (t) => {
+  const desired = JSON.parse(JSON.stringify(httpRoute('team-a', 'web')).replace('"labels":{', '"labels":{"__proto__":"new",')) as KubeObject
+  t.true(Object.hasOwn(desired.metadata.labels!, '__proto__'), 'not vacuous: the label is own')
+  const liveObj = JSON.parse(JSON.stringify(desired))
+  t.deepEqual(diffObjects(new Map([[objectKey(desired), liveObj]]), [desired], {color: false}), {text: '', changed: 0})
+  liveObj.metadata.labels = JSON.parse(JSON.stringify(liveObj.metadata.labels).replace('"__proto__":"new"', '"__proto__":"old"'))
+  const {text, changed} = diffObjects(new Map([[objectKey(desired), liveObj]]), [desired], {color: false})
+  t.is(changed, 1)
+  t.regex(text, /-\s+__proto__: old/)
+  t.regex(text, /\+\s+__proto__: new/)
+})
+
 test('status, the last-applied annotation and other managers\' labels are ignored; a real change is shown', (t) => {
   const desired = httpRoute('team-a', 'web') as KubeObject
   const liveObj = JSON.parse(JSON.stringify(desired))

@@ -18,6 +18,7 @@ import {createTwoFilesPatch, FILE_HEADERS_ONLY} from 'diff'
 import jsYaml from 'js-yaml'
 import type {KubeObject} from '../model/types.js'
 import {dumpOne} from './serialize.js'
+import {setOwn} from '../util/json.js'
 
 export const FIELD_MANAGER = 'ingress2gw'
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
@@ -94,10 +95,11 @@ function prune(live: unknown, desired: unknown, owned: Obj | undefined): unknown
   if (isMap(live) && isMap(desired)) {
     const out: Obj = {}
     for (const [k, v] of Object.entries(live)) {
-      if (k in desired) {
+      // Own keys only, and setOwn: a live `__proto__` key (JSON.parse keeps it as data) is compared like any other.
+      if (Object.hasOwn(desired, k)) {
         const p = prune(v, desired[k], isMap(owned?.[`f:${k}`]) ? owned![`f:${k}`] : undefined)
-        if (!emptiedByPruning(v, p, desired[k])) out[k] = p
-      } else if (owned && `f:${k}` in owned) out[k] = v
+        if (!emptiedByPruning(v, p, desired[k])) setOwn(out, k, p)
+      } else if (owned && `f:${k}` in owned) setOwn(out, k, v)
     }
     return out
   }

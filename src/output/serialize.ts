@@ -1,4 +1,5 @@
 import type {KubeObject} from '../model/types.js'
+import {setOwn} from '../util/json.js'
 import {dumpYaml, dumpYamlChunks} from './yaml-emitter.js'
 
 /**
@@ -82,8 +83,8 @@ function sortedForJson(value: unknown): unknown {
   const keys = Object.keys(record)
   let inOrder = true
   for (let i = 0; i < keys.length; i++) {
-    // sorted, none integer-like (the copy would list those first, in numeric order) or __proto__ (the copy's
-    // prototype, not a key); an undefined value may stay: JSON.stringify skips it as sortKeys drops it
+    // sorted, none integer-like (the copy would list those first, in numeric order) or __proto__ (copied with
+    // setOwn below); an undefined value may stay: JSON.stringify skips it as sortKeys drops it
     if ((i > 0 && keys[i - 1] >= keys[i]) || isDigitOrProto(keys[i])) {
       inOrder = false
       break
@@ -105,7 +106,9 @@ function sortedForJson(value: unknown): unknown {
   const copy: Record<string, unknown> = {}
   for (const key of keys.sort()) {
     const v = record[key]
-    if (v !== undefined) copy[key] = sortedForJson(v)
+    // setOwn: an own `__proto__` key (an Issuer's solver labels, read from YAML as data) is written like any other,
+    // where `copy[key] =` would make its value the copy's prototype and JSON.stringify would leave it out.
+    if (v !== undefined) setOwn(copy, key, sortedForJson(v))
   }
   return copy
 }
@@ -122,7 +125,7 @@ export function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key]
-      if (v !== undefined) out[key] = sortKeys(v)
+      if (v !== undefined) setOwn(out, key, sortKeys(v))
     }
     return out
   }
