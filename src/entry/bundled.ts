@@ -9,6 +9,7 @@ import {Errors, execute, Plugin, type Interfaces} from '@oclif/core'
 import {dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {COMMAND_LOADERS} from './command-loaders.js'
+import {installHelpUsage} from './help-usage.js'
 
 /** Inlined by esbuild's `define`: the package.json fields oclif reads (name, version, type, oclif). */
 declare const INGRESS2GW_PJSON: Interfaces.PJSON
@@ -31,6 +32,7 @@ interface PluginInternals {
 }
 
 async function main(): Promise<void> {
+  installHelpUsage()
   const root = packageRoot()
   const plugin = new Plugin({root, pjson: INGRESS2GW_PJSON, isRoot: true, ignoreManifest: true})
   const internals = plugin as unknown as PluginInternals

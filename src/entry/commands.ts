@@ -12,6 +12,10 @@ import Diff from '../commands/diff.js'
 import Report from '../commands/report.js'
 import Status from '../commands/status.js'
 import Verify from '../commands/verify.js'
+import {installHelpUsage} from './help-usage.js'
+
+// oclif imports this map before it prints any help of the TypeScript build (bundled.ts does the same for the bundle).
+installHelpUsage()
 
 export const COMMANDS: Record<string, Command.Class> = {
   apply: Apply,
