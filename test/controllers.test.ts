@@ -188,6 +188,17 @@ test('two controllers sent to one Gateway: every merged decision is a warning na
   // The older internal Ingress owns app.example.com Prefix /: app-admin gets what the external side sent to app-public.
   const [path] = about('web/site', 'host "app.example.com" Prefix /')
   t.truthy(path)
+  // Rendered from data (catalogue/routes.ts crossControllerText): JSON consumers read both Ingresses, classes and Gateway.
+  t.like(path!.data, {
+    case: 'path',
+    first: {id: 'web/admin', className: 'internal'},
+    second: {id: 'web/site', className: 'external'},
+    gateway: 'gateway/shared',
+    host: 'app.example.com',
+    firstService: 'Service web/app-admin:80',
+    secondService: 'Service web/app-public:80',
+  })
+  t.deepEqual([...new Set(cross.map((d) => (d.data as {case?: string} | undefined)?.case))].sort(), ['canary', 'path', 'regex', 'tls-other-secret', 'tls-plain'])
   t.regex(path!.message, /Service web\/app-admin:80 now gets the requests the controller of web\/site sent to Service web\/app-public:80/)
   t.is(about('web/site', 'host "app.example.com" is in regex mode').length, 1)
   t.is(about('web/site', 'host "app.example.com" has Secret web/app-public-tls').length, 1)

@@ -24,6 +24,7 @@
  */
 import type {IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import type {ClassSelection} from './select.js'
+import type {ClassedIngress} from '../model/catalogue/routes.js'
 import type {TranslateOptions} from '../model/types.js'
 
 export const NGINX_CONTROLLER = 'k8s.io/ingress-nginx'
@@ -53,6 +54,12 @@ export function serviceText(b: ServiceBackend | undefined): string {
 export function crossControllerNote(a: IngressModel, b: IngressModel): string | undefined {
   if (a.controller === b.controller) return undefined
   return `${classText(a)} and ${classText(b)} had separate ingress-nginx controllers and now share Gateway ${a.gateway.namespace}/${a.gateway.name}`
+}
+
+/** The two Ingresses and the Gateway of a cross-controller-conflict (catalogue/routes.ts renders the note from them). */
+export function crossData(a: IngressModel, b: IngressModel): {first: ClassedIngress; second: ClassedIngress; gateway: string} {
+  const classed = (i: IngressModel): ClassedIngress => (i.className === undefined ? {id: i.id} : {id: i.id, className: i.className})
+  return {first: classed(a), second: classed(b), gateway: `${a.gateway.namespace}/${a.gateway.name}`}
 }
 
 /** "class internal", or "Ingresses without a class". */

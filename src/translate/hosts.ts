@@ -4,10 +4,10 @@
  * attached to their primary upstream. Linear in the number of paths (everything is indexed in maps).
  */
 import {compareStrings} from '../util/hash.js'
-import {crossControllerNote, describeIngress, serviceText} from './controllers.js'
+import {crossControllerNote, crossData, serviceText} from './controllers.js'
 import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
-import {pathOwnerReason, type PathOwnerReason} from '../model/catalogue/routes.js'
+import type {PathOwnerReason} from '../model/catalogue/routes.js'
 import type {HostModel, IngressModel, Location, MatchKind, ServiceBackend} from '../model/ingress-model.js'
 import {regexSources} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
@@ -196,19 +196,11 @@ function addCatchAll(table: LocationTable, services: Map<string, KubeObject>, di
   const backend = resolveBackend(catchAll, catchAll.object.spec.defaultBackend, services, 'spec.defaultBackend', diagnostics)
   if (backend) addLocation(table, {host: '', path: '/', match: 'Prefix', pathType: 'Prefix', ingress: catchAll, backend, fromDefaultBackend: true, canaries: []})
   for (const other of shadowed) {
-    const cross = crossControllerNote(catchAll, other)
-    if (!cross) {
+    if (!crossControllerNote(catchAll, other)) {
       diagnostics.push(diagnostic('default-backend-shadowed', {first: catchAll.id}, {...about('Ingress', other.ref), source: other.source}))
       continue
     }
-    // cross-controller-conflict has many shapes (shared-gateways.ts too): still written inline.
-    diagnostics.push({
-      level: 'warning',
-      code: 'cross-controller-conflict',
-      ...about('Ingress', other.ref),
-      message: `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${cross}; there the catch-all goes to the spec.defaultBackend of ${describeIngress(catchAll)}, first in ingress-nginx's order, and this one has no effect`,
-      source: other.source,
-    })
+    diagnostics.push(diagnostic('cross-controller-conflict', {case: 'catch-all', ...crossData(catchAll, other)}, {...about('Ingress', other.ref), source: other.source}))
   }
 }
 
@@ -435,17 +427,15 @@ function reportConflict(
     : wt && lt && wt !== lt
       ? {winner: winner.ingress.id, reason: 'older', winnerCreated: String(wt), loserCreated: String(lt)}
       : {winner: winner.ingress.id, reason: 'tie'}
-  const why = pathOwnerReason(owner)
-  const cross = crossControllerNote(winner.ingress, loser)
-  if (cross) {
-    diagnostics.push({
-      level: 'warning',
-      code: 'cross-controller-conflict',
-      ...about('Ingress', loser.ref),
-      message: `host "${host || '*'}" ${match} ${path} is defined by ${describeIngress(winner.ingress)} -> ${serviceText(winner.backend)} and by ${describeIngress(loser)} -> ${serviceText(loserBackend)}: ${cross}; there one Ingress owns the path, as in one ingress-nginx, and ${winner.ingress.id} does because ${why}: ${serviceText(winner.backend)} now gets the requests the controller of ${loser.id} sent to ${serviceText(loserBackend)}; this path is not emitted for ${loser.id}`,
-      hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or remove the path from one of the Ingresses',
-      source: loser.source,
-    })
+  if (crossControllerNote(winner.ingress, loser)) {
+    const facts = {host, match, path, firstService: serviceText(winner.backend), secondService: serviceText(loserBackend), owner}
+    diagnostics.push(
+      diagnostic('cross-controller-conflict', {case: 'path', ...crossData(winner.ingress, loser), ...facts}, {
+        ...about('Ingress', loser.ref),
+        hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or remove the path from one of the Ingresses',
+        source: loser.source,
+      }),
+    )
     return
   }
   diagnostics.push(

@@ -7,7 +7,8 @@
  * decision that now crosses controllers is a `cross-controller-conflict` warning naming both classes.
  */
 import {compareStrings} from '../util/hash.js'
-import {classText, crossControllerNote, describeIngress, serviceText} from './controllers.js'
+import {crossData, serviceText} from './controllers.js'
+import type {CrossControllerConflict} from '../model/catalogue/routes.js'
 import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {gatewayKey} from './emit-gateway.js'
@@ -118,15 +119,14 @@ function reportHostsOnSeveralGateways(
 function reportCrossControllerMerges(partition: GatewayPartition, index: HostIndex, diagnostics: Diagnostic[]): void {
   const byId = new Map(partition.ingresses.map((i) => [i.id, i]))
   const primaries = partition.ingresses.filter((i) => i.served && !i.isCanary)
-  const warn = (subject: IngressModel, message: string) =>
-    diagnostics.push({
-      level: 'warning',
-      code: 'cross-controller-conflict',
-      ...about('Ingress', subject.ref),
-      message,
-      hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or make the Ingresses of the two classes agree',
-      source: subject.source,
-    })
+  const warn: Warn = (subject, data) =>
+    diagnostics.push(
+      diagnostic('cross-controller-conflict', data, {
+        ...about('Ingress', subject.ref),
+        hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or make the Ingresses of the two classes agree',
+        source: subject.source,
+      }),
+    )
   const ownTls = firstTlsPerController(primaries)
   for (const host of [...index.hosts.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     const byIngress = new Map<IngressModel, Location[]>()
@@ -140,18 +140,15 @@ function reportCrossControllerMerges(partition: GatewayPartition, index: HostInd
   reportAliasesAcross(primaries, index, warn)
 }
 
-type Warn = (about: IngressModel, message: string) => void
+type Warn = (about: IngressModel, data: CrossControllerConflict) => void
 
 function reportRegexAcross(host: HostModel, byIngress: Map<IngressModel, Location[]>, byId: Map<string, IngressModel>, warn: Warn): void {
   if (host.regexFrom.length === 0) return
   const source = byId.get(host.regexFrom[0]!)!
   for (const [ingress, locs] of byIngress) {
     if (host.regexControllers.includes(ingress.controller)) continue
-    const paths = locs.map((l) => `${l.match} ${l.path} -> ${serviceText(l.backend)}`).join(', ')
-    warn(
-      ingress,
-      `host "${host.name || '*'}" is in regex mode because of ${describeIngress(source)} (use-regex or rewrite-target): ${crossControllerNote(source, ingress)}; there, as in one ingress-nginx, the paths of ${describeIngress(ingress)} (${paths}) match case-insensitively and as prefixes without segment boundaries (/about also matches /ABOUT and /aboutus), so these Services now also get requests that the controller of ${classText(ingress)} routed elsewhere or answered with 404`,
-    )
+    const paths = locs.map((l) => `${l.match} ${l.path} -> ${serviceText(l.backend)}`)
+    warn(ingress, {case: 'regex', ...crossData(source, ingress), host: host.name, paths})
   }
 }
 
@@ -196,22 +193,21 @@ function reportTlsAcross(
     if (ingress.controller === winner.ingress.controller || reported.has(ingress.controller)) continue
     reported.add(ingress.controller)
     const own = ownTls.get(`${ingress.controller}|${host.name}`)
-    const chosen = `the host's certificate comes from the first Ingress with TLS for it, ${describeIngress(winner.ingress)}: ${secretText(won)}`
     if (own) {
       const same = own.ingress.ref.namespace === winner.ingress.ref.namespace && own.secretName === winner.secretName && own.listed === won.listed
       if (same) continue
-      warn(
-        own.ingress,
-        `host "${host.name}" has ${secretText(own)} in ${describeIngress(own.ingress)}: ${crossControllerNote(winner.ingress, own.ingress)}; there, as in one ingress-nginx, ${chosen}, which clients of the ${classText(own.ingress)} controller now get instead`,
-      )
+      warn(own.ingress, {case: 'tls-other-secret', ...crossData(winner.ingress, own.ingress), host: host.name, secret: secretText(own), firstSecret: secretText(won)})
       continue
     }
     const redirected = locs.filter((l) => (l.ingress.intents.sslRedirect || l.ingress.intents.forceSslRedirect) && !isAcmeChallengePath(l.path))
-    warn(
-      ingress,
-      `host "${host.name}": the controller of ${classText(ingress)} had no TLS for it and served ${describeIngress(ingress)} over plain HTTP: ${crossControllerNote(winner.ingress, ingress)}; there, as in one ingress-nginx, ${chosen}, so its paths are also served over HTTPS` +
-        (redirected.length > 0 ? ` and plain-HTTP requests for ${redirected.map((l) => `${l.match} ${l.path}`).join(', ')} are now redirected to HTTPS (308) instead of reaching ${[...new Set(redirected.map((l) => serviceText(l.backend)))].join(', ')}` : ''),
-    )
+    warn(ingress, {
+      case: 'tls-plain',
+      ...crossData(winner.ingress, ingress),
+      host: host.name,
+      firstSecret: secretText(won),
+      redirected: redirected.map((l) => `${l.match} ${l.path}`),
+      redirectedServices: [...new Set(redirected.map((l) => serviceText(l.backend)))],
+    })
   }
 }
 
@@ -227,10 +223,7 @@ function reportCanariesAcross(index: HostIndex, warn: Warn): void {
     }
   }
   for (const {canary, primary, backend, canaryBackend} of [...pairs.values()].sort((a, b) => compareStrings(a.primary.id, b.primary.id) || compareStrings(a.canary.id, b.canary.id))) {
-    warn(
-      primary,
-      `canary ${describeIngress(canary)} now splits ${serviceText(backend)} of ${describeIngress(primary)} off to ${serviceText(canaryBackend)}: ${crossControllerNote(canary, primary)}; there, as in one ingress-nginx, a canary splits the Service of the location its path matches, on every location routed to that Service, so ${serviceText(canaryBackend)} now gets a share of ${primary.id}'s requests, which the controller of ${classText(primary)} never split`,
-    )
+    warn(primary, {case: 'canary', ...crossData(canary, primary), service: serviceText(backend), canaryService: serviceText(canaryBackend)})
   }
 }
 
@@ -260,13 +253,8 @@ function reportFallbackAcross(primaries: IngressModel[], index: HostIndex, warn:
       if (root?.ingress === ingress) continue
       const other = root?.ingress ?? index.hosts.get(hostName)?.locations.find((l) => l.ingress.controller !== ingress.controller)?.ingress
       if (!other || other.controller === ingress.controller) continue
-      warn(
-        ingress,
-        `spec.defaultBackend of ${describeIngress(ingress)} was the fallback \`/\` of host "${hostName}" in its controller: ${crossControllerNote(other, ingress)}; ` +
-          (root
-            ? `there \`/\` of the host belongs to ${describeIngress(root.ingress)}, so ${serviceText(root.backend)} now gets the requests no path of ${ingress.id} matches`
-            : `there ${describeIngress(other)} created the host first, as one ingress-nginx would see it, so the fallback is not applied and requests no path matches get 404`),
-      )
+      // With a root, `other` is its Ingress.
+      warn(ingress, {case: 'fallback', ...crossData(other, ingress), host: hostName, ...(root ? {rootService: serviceText(root.backend)} : {})})
     }
   }
 }
@@ -284,10 +272,7 @@ function reportRedirectFallbackAcross(index: HostIndex, warn: Warn): void {
     for (const loc of host.locations) {
       if (loc.ingress.controller === fallback.ingress.controller || reported.has(loc.ingress.controller)) continue
       reported.add(loc.ingress.controller)
-      warn(
-        loc.ingress,
-        `host "${host.name}" was first defined by ${describeIngress(fallback.ingress)}, which answers with a redirect: ${crossControllerNote(fallback.ingress, loc.ingress)}; there, as in one ingress-nginx, the host's \`location /\` carries that Ingress's redirect, so requests for ${host.name} that no path of ${describeIngress(loc.ingress)} matches are now redirected instead of getting its controller's answer`,
-      )
+      warn(loc.ingress, {case: 'redirect-fallback', ...crossData(fallback.ingress, loc.ingress), host: host.name})
     }
   }
 }
@@ -310,20 +295,14 @@ function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: 
       const host = index.hosts.get(hostName)
       const winner = host?.aliasFrom === undefined ? undefined : setBy.get(host.aliasFrom)
       if (winner && winner.controller !== ingress.controller && winner.order < ingress.order) {
-        warn(
-          ingress,
-          `server-alias ${aliases.names.join(', ')} of host "${hostName}" in ${describeIngress(ingress)} is not used: ${crossControllerNote(winner, ingress)}; there, as in one ingress-nginx, the host's aliases come from the first Ingress of the host that sets them, ${describeIngress(winner)} (${host!.aliases.join(', ')})`,
-        )
+        warn(ingress, {case: 'alias-unused', ...crossData(winner, ingress), host: hostName, aliases: [...aliases.names], firstAliases: [...host!.aliases]})
         continue
       }
       for (const alias of aliases.names) {
         const locations = index.hosts.get(alias)?.locations ?? []
         const other = locations.find((l) => l.ingress.controller !== ingress.controller)
         if (!other || locations.some((l) => l.ingress.controller === ingress.controller)) continue
-        warn(
-          ingress,
-          `server-alias ${alias} of host "${hostName}" in ${describeIngress(ingress)} is a host of ${describeIngress(other.ingress)}: ${crossControllerNote(other.ingress, ingress)}; there, as in one ingress-nginx, an alias that is a host of its own is dropped, so requests for ${alias} go to that host's routes (${serviceText(other.backend)} for ${other.match} ${other.path}), not to ${hostName}'s`,
-        )
+        warn(ingress, {case: 'alias-is-host', ...crossData(other.ingress, ingress), host: hostName, alias, service: serviceText(other.backend), match: other.match, path: other.path})
       }
     }
   }

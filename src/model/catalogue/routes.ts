@@ -102,6 +102,7 @@ export const ROUTES = [
     code: 'cross-controller-conflict',
     level: 'warning',
     doc: 'Two Ingresses of different ingress-nginx controllers claim the same default backend or path on one Gateway: each controller served its own, but one Gateway can only route it once. The message says which one is kept; give each controller its own Gateway (--gateway-for) or remove the duplicate.',
+    render: crossControllerText,
   }),
   defineDiagnostic({
     code: 'default-backend-shadowed',
@@ -406,4 +407,81 @@ export type SubstitutionNeed = {key: string; template: string; validator: string
 /** What the value needs before it can be translated (also the reason of the denied locations). */
 export function substitutionNeed(d: SubstitutionNeed): string {
   return `"${d.template}" becomes a value ingress-nginx's ${d.validator} accepts only once Flux substitutes ${d.placeholders.join(', ')}, and the conversion needs that value to translate ${d.key}`
+}
+
+/** An Ingress as cross-controller-conflict names it: its namespace/name and class. */
+export interface ClassedIngress {
+  id: string
+  className?: string
+}
+
+/** The two Ingresses of a cross-controller-conflict, in the order controllers.ts crossData takes them, and their Gateway. */
+interface CrossPair {
+  /** The Ingress whose choice wins on the shared Gateway (first in ingress-nginx's order, the canary, the alias's host...). */
+  first: ClassedIngress
+  /** The Ingress of the other controller, the one the diagnostic is about. */
+  second: ClassedIngress
+  /** namespace/name */
+  gateway: string
+}
+
+/** What crosses the controllers (hosts.ts, shared-gateways.ts decide each case). */
+export type CrossControllerConflict = CrossPair &
+  (
+    | {case: 'catch-all'}
+    | {case: 'path'; host: string; match: string; path: string; firstService: string; secondService: string; owner: PathOwnerReason}
+    | {case: 'regex'; host: string; paths: string[]}
+    | {case: 'tls-other-secret'; host: string; secret: string; firstSecret: string}
+    | {case: 'tls-plain'; host: string; firstSecret: string; redirected: string[]; redirectedServices: string[]}
+    | {case: 'canary'; service: string; canaryService: string}
+    | {case: 'fallback'; host: string; rootService?: string}
+    | {case: 'redirect-fallback'; host: string}
+    | {case: 'alias-unused'; host: string; aliases: string[]; firstAliases: string[]}
+    | {case: 'alias-is-host'; host: string; alias: string; service: string; match: string; path: string}
+  )
+
+/** `Ingress web/app (class internal)`, as controllers.ts describeIngress writes it. */
+function describeClassed(i: ClassedIngress): string {
+  return `Ingress ${i.id} (${i.className === undefined ? 'no class' : `class ${i.className}`})`
+}
+
+/** `class internal`, as controllers.ts classText writes it. */
+function classOf(i: ClassedIngress): string {
+  return i.className === undefined ? 'Ingresses without a class' : `class ${i.className}`
+}
+
+function crossControllerText(d: CrossControllerConflict): string {
+  const note = `${classOf(d.first)} and ${classOf(d.second)} had separate ingress-nginx controllers and now share Gateway ${d.gateway}`
+  const first = describeClassed(d.first)
+  const second = describeClassed(d.second)
+  switch (d.case) {
+    case 'catch-all':
+      return `spec.defaultBackend of rule-less Ingresses is the catch-all backend: ${note}; there the catch-all goes to the spec.defaultBackend of ${first}, first in ingress-nginx's order, and this one has no effect`
+    case 'path':
+      return `host "${d.host || '*'}" ${d.match} ${d.path} is defined by ${first} -> ${d.firstService} and by ${second} -> ${d.secondService}: ${note}; there one Ingress owns the path, as in one ingress-nginx, and ${d.first.id} does because ${pathOwnerReason(d.owner)}: ${d.firstService} now gets the requests the controller of ${d.second.id} sent to ${d.secondService}; this path is not emitted for ${d.second.id}`
+    case 'regex':
+      return `host "${d.host || '*'}" is in regex mode because of ${first} (use-regex or rewrite-target): ${note}; there, as in one ingress-nginx, the paths of ${second} (${d.paths.join(', ')}) match case-insensitively and as prefixes without segment boundaries (/about also matches /ABOUT and /aboutus), so these Services now also get requests that the controller of ${classOf(d.second)} routed elsewhere or answered with 404`
+    case 'tls-other-secret':
+      return `host "${d.host}" has ${d.secret} in ${second}: ${note}; there, as in one ingress-nginx, the host's certificate comes from the first Ingress with TLS for it, ${first}: ${d.firstSecret}, which clients of the ${classOf(d.second)} controller now get instead`
+    case 'tls-plain':
+      return (
+        `host "${d.host}": the controller of ${classOf(d.second)} had no TLS for it and served ${second} over plain HTTP: ${note}; there, as in one ingress-nginx, the host's certificate comes from the first Ingress with TLS for it, ${first}: ${d.firstSecret}, so its paths are also served over HTTPS` +
+        (d.redirected.length > 0 ? ` and plain-HTTP requests for ${d.redirected.join(', ')} are now redirected to HTTPS (308) instead of reaching ${d.redirectedServices.join(', ')}` : '')
+      )
+    case 'canary':
+      return `canary ${first} now splits ${d.service} of ${second} off to ${d.canaryService}: ${note}; there, as in one ingress-nginx, a canary splits the Service of the location its path matches, on every location routed to that Service, so ${d.canaryService} now gets a share of ${d.second.id}'s requests, which the controller of ${classOf(d.second)} never split`
+    case 'fallback':
+      return (
+        `spec.defaultBackend of ${second} was the fallback \`/\` of host "${d.host}" in its controller: ${note}; ` +
+        (d.rootService !== undefined
+          ? `there \`/\` of the host belongs to ${first}, so ${d.rootService} now gets the requests no path of ${d.second.id} matches`
+          : `there ${first} created the host first, as one ingress-nginx would see it, so the fallback is not applied and requests no path matches get 404`)
+      )
+    case 'redirect-fallback':
+      return `host "${d.host}" was first defined by ${first}, which answers with a redirect: ${note}; there, as in one ingress-nginx, the host's \`location /\` carries that Ingress's redirect, so requests for ${d.host} that no path of ${second} matches are now redirected instead of getting its controller's answer`
+    case 'alias-unused':
+      return `server-alias ${d.aliases.join(', ')} of host "${d.host}" in ${second} is not used: ${note}; there, as in one ingress-nginx, the host's aliases come from the first Ingress of the host that sets them, ${first} (${d.firstAliases.join(', ')})`
+    case 'alias-is-host':
+      return `server-alias ${d.alias} of host "${d.host}" in ${second} is a host of ${first}: ${note}; there, as in one ingress-nginx, an alias that is a host of its own is dropped, so requests for ${d.alias} go to that host's routes (${d.service} for ${d.match} ${d.path}), not to ${d.host}'s`
+  }
 }
