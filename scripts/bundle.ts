@@ -201,7 +201,8 @@ const CJS_SCRIPT: BuildOptions = {
   // import() of a bundled module becomes a require() of it: a script run from a vm.Script has no import().
   supported: {'dynamic-import': false},
   define: {'import.meta.url': '__ingress2gwImportMetaUrl'},
-  banner: {js: "var __ingress2gwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
+  // Strict as the ES module build was (esbuild's own "use strict" would follow the banner, no longer a directive).
+  banner: {js: "'use strict'; var __ingress2gwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
 }
 
 /** The file the Kubernetes client is built into, beside the main script. */

@@ -31,7 +31,7 @@ const hasKubectl = (() => {
 })()
 
 test.before(() => {
-  if (!existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs'))) throw new Error('dist/bundle/ is missing: run `npm run bundle`')
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.cjs'))) throw new Error('dist/bundle/ is missing: run `npm run bundle`')
 })
 
 test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin and it converts as the checkout does', async (t) => {
@@ -45,7 +45,7 @@ test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin an
   const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {cwd: ROOT, encoding: 'utf8'}))[0]
   const files: string[] = packed.files.map((f: {path: string}) => f.path)
   t.true(files.includes('bin/kubectl-ingress2gw'))
-  t.true(files.includes('dist/bundle/kubectl-ingress2gw.mjs'))
+  t.true(files.includes('dist/bundle/kubectl-ingress2gw.cjs'))
   t.true(files.includes('LICENSE'), 'the Apache-2.0 text package.json names ships with the package')
   t.true(files.includes('dist/bundle/THIRD-PARTY-NOTICES.txt'), 'the licences of the npm packages the bundle carries ship with it')
   t.false(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/sea/')), files.join('\n'))
