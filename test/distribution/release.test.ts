@@ -11,11 +11,11 @@ import test, {type ExecutionContext} from 'ava'
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import jsYaml from 'js-yaml'
 import {bundleForSea} from '../../scripts/bundle.js'
 import {krewManifest} from '../../scripts/krew.js'
-import {ALL, archive, archiveName, blobMaker, buildExecutable, exeName, krewArch, krewOs, meetsEngines, nodeMismatch, registryNode, seaBlob, sha256, type Target} from '../../scripts/release.js'
+import {ALL, archive, archiveName, blobMaker, buildExecutable, exeName, krewArch, krewOs, meetsEngines, nodeLicense, nodeMismatch, registryNode, seaBlob, sha256, type Target} from '../../scripts/release.js'
 import {compareWithNpmBuild, runnerFor} from '../../scripts/run-executable.js'
 import {run, tempDir} from '../support/cluster-helpers.js'
 import {ROOT} from '../support/run-cli.js'
@@ -125,8 +125,13 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.false(blobHasCodeCache((await seaScriptAndBlob()).blob))
   await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => buildExecutable(target, process.execPath, blob, join(dir, 'exe')))
 
-  const file = archive(target, join(dir, 'exe'), dir)
-  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt'])
+  const file = archive(target, join(dir, 'exe'), dir, nodeLicense(target, process.execPath, cache))
+  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'NODE-LICENSE.txt'])
+  // The executable is a copy of Node: Node's licence (and those of V8, OpenSSL, ICU... it carries) travels with it,
+  // the text of the official package whose binary the executable is made of.
+  const nodeLicenseText = execFileSync('tar', ['-xzOf', file, 'NODE-LICENSE.txt'], {encoding: 'utf8'})
+  t.is(nodeLicenseText, readFileSync(join(dirname(dirname(registryNode(target, cache))), 'LICENSE'), 'utf8'))
+  t.regex(nodeLicenseText, /^Node\.js is licensed for use as follows:\n[\s\S]*\nThe Node\.js license applies to all parts of Node\.js that are not externally\nmaintained libraries\.\n[\s\S]*- V8, located at deps\/v8, is licensed as follows:/)
   t.is(execFileSync('tar', ['-xzOf', file, 'LICENSE'], {encoding: 'utf8'}), readFileSync(join(ROOT, 'LICENSE'), 'utf8'))
   const notices = execFileSync('tar', ['-xzOf', file, 'THIRD-PARTY-NOTICES.txt'], {encoding: 'utf8'})
   t.is(notices, readFileSync(join(ROOT, 'dist', 'sea', 'THIRD-PARTY-NOTICES.txt'), 'utf8'))
@@ -141,6 +146,7 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.deepEqual(krewProblems('ingress2gw', manifest), [])
   t.is(manifest.spec.platforms[0].sha256, digest)
   t.deepEqual(manifest.spec.platforms[0].selector, {matchLabels: {os: 'linux', arch: 'amd64'}})
+  t.deepEqual(manifest.spec.platforms[0].files.map((f: {from: string}) => f.from), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'NODE-LICENSE.txt'])
   t.regex(manifest.spec.caveats, /never creates, changes or deletes an Ingress/)
   // The checks below fail on what krew refuses, so they can fail.
   t.deepEqual(krewProblems('ingress2gw', {...manifest, metadata: {name: 'other'}}), ['plugin should be named "ingress2gw", not "other"'])
