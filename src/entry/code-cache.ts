@@ -23,7 +23,7 @@ import {crc32} from 'node:zlib'
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) { '
 const WRAPPER_END = '\n})'
 
-/** A cache written by another bundle or another Node is removed when this one writes, once it is this old. */
+/** How old a cache of other bytes or another Node is when a new cache of the same script removes it. */
 const STALE_MS = 7 * 24 * 3600 * 1000
 
 let cacheDir: string | undefined
@@ -66,7 +66,7 @@ function readCache(dir: string, name: string): Buffer | undefined {
 }
 
 /** Writes the script's code cache as it stands now (with the functions compiled so far): a private file, renamed. */
-function writeCache(script: vm.Script, dir: string, name: string): void {
+function writeCache(script: vm.Script, dir: string, file: string, name: string): void {
   const path = join(dir, name)
   const temporary = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`
   try {
@@ -81,7 +81,7 @@ function writeCache(script: vm.Script, dir: string, name: string): void {
     }
     renameSync(temporary, path)
     debug(`${name}: written`)
-    removeStale(dir, name)
+    removeStale(dir, basename(file), name)
   } catch (error) {
     debug(`${name}: not written (${(error as NodeJS.ErrnoException).code ?? error})`)
     try {
@@ -92,13 +92,19 @@ function writeCache(script: vm.Script, dir: string, name: string): void {
   }
 }
 
-/** Removes the old caches of the same script (other bytes or another Node), so that upgrades leave none behind. */
-function removeStale(dir: string, name: string): void {
-  const script = name.replace(/-[0-9a-f]{8}-\d+-[^/]*\.v8cache$/, '')
-  for (const other of readdirSync(dir)) {
-    if (other === name || !other.startsWith(`${script}-`) || !other.endsWith('.v8cache')) continue
-    const path = join(dir, other)
-    if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path)
+/**
+ * Removes the old caches of the same script (other bytes or another Node) once they are a week old, so that upgrades
+ * leave none behind for long while two installations or Node versions used in turn do not remove each other's.
+ */
+function removeStale(dir: string, script: string, name: string): void {
+  try {
+    for (const other of readdirSync(dir)) {
+      if (other === name || !other.startsWith(`${script}-`) || !other.endsWith('.v8cache')) continue
+      const path = join(dir, other)
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path)
+    }
+  } catch {
+    // another process removed it first
   }
 }
 
@@ -115,7 +121,7 @@ export function runScript(file: string): unknown {
   const script = new vm.Script(WRAPPER_START + bytes.toString('utf8') + WRAPPER_END, {filename: file, cachedData})
   if (dir !== undefined && name !== undefined) {
     debug(`${name}: ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}`)
-    if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, name))
+    if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, file, name))
   }
   const module = {exports: {}, id: file, filename: file, loaded: false}
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void

@@ -6,7 +6,7 @@
  * printing nothing. INGRESS2GW_CODE_CACHE_DEBUG=1 says what happened; no time is measured here.
  */
 import test, {type ExecutionContext} from 'ava'
-import {cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {FakeApiServer} from '../support/fake-apiserver.js'
 import {ingress, ns, run, service, tempDir} from '../support/cluster-helpers.js'
@@ -138,6 +138,23 @@ test('no cache where the folder cannot be made or is not private, none with INGR
   chmodSync(h.cache, 0o700)
   await plugin(h, ['convert', '-f', INPUT])
   t.is(cacheFiles(h.cache).length, 1)
+})
+
+test('writing a cache removes the same script\'s caches of other bytes or Nodes once they are a week old, nothing else', async (t) => {
+  const h = home(t)
+  mkdirSync(h.cache, {recursive: true, mode: 0o700})
+  const old = `${MAIN}-0123abcd-1000-11.3.244.8-node.1-x64.v8cache`
+  const recent = `${MAIN}-89abcdef-1000-11.3.244.8-node.1-x64.v8cache`
+  const client = 'kubernetes-client.cjs-0123abcd-1000-11.3.244.8-node.1-x64.v8cache'
+  for (const f of [old, recent, client, 'unrelated']) writeFileSync(join(h.cache, f), 'x')
+  const eightDaysAgo = (Date.now() - 8 * 24 * 3600 * 1000) / 1000
+  for (const f of [old, client, 'unrelated']) utimesSync(join(h.cache, f), eightDaysAgo, eightDaysAgo)
+  const r = await plugin(h, ['convert', '-f', INPUT])
+  t.is(r.code, 0, r.stderr)
+  const left = readdirSync(h.cache).sort()
+  t.false(left.includes(old))
+  t.true(left.includes(recent) && left.includes(client) && left.includes('unrelated'), left.join(', '))
+  t.is(cacheFiles(h.cache).length, 2)
 })
 
 test('a cluster command loads the Kubernetes client through the same loader: it gets a cache of its own', async (t) => {
