@@ -259,7 +259,7 @@ function upstreamPlans(ctx: FamilyContext): UpstreamPlan[] {
     if (!entry.paths.includes(b.path)) entry.paths.push(b.path)
     byUpstream.set(decision, entry)
   }
-  return [...byUpstream.values()].map(({decision, paths}) => planFor(ctx, decision, paths.sort()))
+  return [...byUpstream.values()].map(({decision, paths}) => planFor(ctx, decision, paths.length > 1 ? paths.sort() : paths))
 }
 
 /**
@@ -679,6 +679,9 @@ export const loadBalancingFamily: AnnotationFamily = {
       return
     }
     const plans = upstreamPlans(ctx)
+    // Most Ingresses write no key of this family and every upstream they route to is balanced as nginx does by
+    // default: each step below acts only on a key the Ingress wrote or on a plan with a value, so none has work.
+    if (plans.every((p) => p.value.loadBalancer === undefined && p.value.routingType === undefined) && !ALL_KEYS.some((k) => ctx.has(k))) return
     pushPlans(ctx, plans)
     reportInherited(ctx, plans)
     accountOverridden(ctx, ['service-upstream'], plans, (p) => p.creator, CREATOR_RULE)

@@ -376,6 +376,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
   // different part of it (early, plain, no-auth, acme), so a counter names them without serializing every rule.
   let parts = 0
   const signature = (sig: unknown[]) => (byHost.size > 1 ? JSON.stringify(sig) : String(parts++))
+  const filtersAt = ingressLocationFilters(ingress, filters, run.consumed)
   for (const [hostName, locs] of byHost) {
     const host = index.hosts.get(hostName)!
     const server = regexServer(ingress, host, run)
@@ -408,7 +409,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
     for (const part of partitions) {
       if (part.locs.length === 0) continue
       const hostCanaries = new Set<IngressModel>()
-      const rules = renderRules(ingress, {locs: part.locs, exempt: part.exempt}, server, index, filters, run.consumed, hostCanaries, diagnostics, run)
+      const rules = renderRules(ingress, {locs: part.locs, exempt: part.exempt}, server, index, filtersAt, run.consumed, hostCanaries, diagnostics, run)
       if (rules.length === 0) continue
       if (!part.acme && !part.exempt) {
         // Extra rules (app-root's `Exact /` redirect) go first: nginx checks them before any location.
@@ -676,7 +677,7 @@ function renderRules(
   {locs, exempt}: {locs: Location[]; exempt: boolean},
   server: NginxServer | undefined,
   index: HostIndex,
-  filterRecords: Map<string, Emitted>,
+  filtersAt: LocationFilters,
   consumed: Set<Intent>,
   canariesUsed: Set<IngressModel>,
   diagnostics: Diagnostic[],
@@ -698,11 +699,32 @@ function renderRules(
       drafts.push({matches: [{path: match}], filters: mergeFilters([intents.redirect.filter, ...responseHeaders.map((f) => f.filter)])})
       continue
     }
-    const filters = mergeFilters(locationFilters(ingress, path, rewritten, filterRecords, consumed, exempt))
+    const filters = filtersAt(path, rewritten, exempt)
     if (!loc.backend) continue
     drafts.push(...backendDrafts(ingress, loc, loc.backend, match, filters, index, consumed, canariesUsed, run))
   }
   return mergeDrafts(drafts)
+}
+
+/** The merged filters of one rendered location (locationFilters, then mergeFilters). */
+type LocationFilters = (path: string, rewritten: boolean, noAuth: boolean) => HTTPRouteFilter[]
+
+/**
+ * The merged filters of an Ingress's locations. Only a location nginx rewrites has filters of its own (its path's
+ * rewrite); every other location gets the Ingress's filters, merged once and shared by its rules: merging them anew
+ * per location (cloning every header modifier) was most of renderRules' allocation. Sharing is safe because no
+ * step after mergeFilters changes a rule's filters in place; the records locationFilters adds are the same, added
+ * at the same first location.
+ */
+function ingressLocationFilters(ingress: IngressModel, filterRecords: Map<string, Emitted>, consumed: Set<Intent>): LocationFilters {
+  // One shared list with the auth's filters, one without (no-auth-locations: FilterIntent withAuth).
+  let unrewritten: HTTPRouteFilter[] | undefined
+  let unrewrittenNoAuth: HTTPRouteFilter[] | undefined
+  return (path, rewritten, noAuth) => {
+    if (rewritten && ingress.intents.rewriteTarget) return mergeFilters(locationFilters(ingress, path, true, filterRecords, consumed, noAuth))
+    if (noAuth) return (unrewrittenNoAuth ??= mergeFilters(locationFilters(ingress, path, false, filterRecords, consumed, true)))
+    return (unrewritten ??= mergeFilters(locationFilters(ingress, path, false, filterRecords, consumed, false)))
+  }
 }
 
 /**
@@ -864,20 +886,29 @@ function mergeDrafts(drafts: RuleDraft[]): RuleDraft[] {
   const byKey = new Map<string, RuleDraft>()
   // The JSON of each merged rule's matches, kept as they are added (not re-serialized for every draft).
   const matchKeys = new Map<RuleDraft, Set<string>>()
+  // Consecutive drafts share their filters (ingressLocationFilters): a list is serialized once, where it changes. The
+  // key is the text JSON.stringify([tier, filters, backendRefs, upstream]) writes, put together from its parts.
+  let lastFilters: HTTPRouteFilter[] | undefined
+  let filtersJson = ''
   for (const d of drafts) {
-    const key = JSON.stringify([d.tier ?? 2, d.filters, d.backendRefs ?? null, d.upstream ?? null])
+    if (d.filters !== lastFilters) {
+      lastFilters = d.filters
+      filtersJson = JSON.stringify(d.filters)
+    }
+    const key = `[${JSON.stringify(d.tier ?? 2)},${filtersJson},${JSON.stringify(d.backendRefs ?? null)},${JSON.stringify(d.upstream ?? null)}]`
     const existing = byKey.get(key)
-    const dup = existing !== undefined && d.matches.length > 0 && matchKeys.get(existing)!.has(JSON.stringify(d.matches[0]))
+    const matchJson = d.matches.map((m) => JSON.stringify(m))
+    const dup = existing !== undefined && matchJson.length > 0 && matchKeys.get(existing)!.has(matchJson[0]!)
     if (existing && !dup && existing.matches.length < MAX_MATCHES_PER_RULE) {
       const keys = matchKeys.get(existing)!
-      for (const m of d.matches) {
+      d.matches.forEach((m, i) => {
         existing.matches.push(m)
-        keys.add(JSON.stringify(m))
-      }
+        keys.add(matchJson[i]!)
+      })
     } else if (!dup) {
       const copy = {...d, matches: [...d.matches]}
       byKey.set(key, copy)
-      matchKeys.set(copy, new Set(copy.matches.map((m) => JSON.stringify(m))))
+      matchKeys.set(copy, new Set(matchJson))
       out.push(copy)
     }
   }

@@ -37,9 +37,11 @@ const CHECK_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie',
 /** Headers an Ingress's external auth copies to its backend, less those its check reads (CHECK_HEADERS, headersToExtAuth). */
 export function protectedHeaders(ingress: IngressModel): {strip: string[]; kept: string[]} {
   const out: string[] = []
-  const read = new Set(CHECK_HEADERS)
+  // Made at the first SecurityPolicy: most Ingresses have none, and authHeaderStrips asks for every Ingress.
+  let read: Set<string> | undefined
   for (const p of ingress.intents.policies) {
     if (p.kind !== 'SecurityPolicy' || p.value === undefined) continue
+    read ??= new Set(CHECK_HEADERS)
     for (const h of (p.value as any)?.headersToExtAuth ?? []) read.add(String(h).toLowerCase())
     if (p.path === 'extAuth') out.push(...((p.value as any)?.http?.headersToBackend ?? []))
     // Envoy Gateway's OIDC produces none of oauth2-proxy's X-Auth-Request-* headers: a client could forge them.
@@ -48,7 +50,9 @@ export function protectedHeaders(ingress: IngressModel): {strip: string[]; kept:
       if (listed?.valid && Array.isArray(listed.value)) out.push(...listed.value)
     }
   }
-  return {strip: out.filter((h) => !read.has(h.toLowerCase())), kept: out.filter((h) => read.has(h.toLowerCase()))}
+  if (read === undefined) return {strip: [], kept: []}
+  const checked = read
+  return {strip: out.filter((h) => !checked.has(h.toLowerCase())), kept: out.filter((h) => checked.has(h.toLowerCase()))}
 }
 
 /**
@@ -114,7 +118,8 @@ export function authHeaderStrips(
   // Hosts (or some of their paths) served without external auth on a listener that now removes the headers.
   const exposed: string[] = []
   for (const host of [...index.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const open = host.locations.filter((l) => headers(l.ingress).length === 0 && servingListeners(l.ingress, host, l.path, listeners).some((x) => strips.has(x))).map((l) => l.path)
+    const open: string[] = []
+    for (const l of host.locations) if (headers(l.ingress).length === 0 && servingListeners(l.ingress, host, l.path, listeners).some((x) => strips.has(x))) open.push(l.path)
     if (open.length === 0) continue
     exposed.push(`${host.name || '*'}${protectedHosts.has(host.name) ? ` (paths ${open.join(', ')})` : ''}`)
   }
