@@ -348,8 +348,12 @@ function flowPlainEnd(r: Reader, i: number): number {
 function flowNode(r: Reader, i: number): unknown {
   const text = r.text
   const c = text.charCodeAt(i)
+  if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+    const value = flowCollection(r, i)
+    r.flowPlain = false
+    return value
+  }
   r.flowPlain = false
-  if (c === OPEN_BRACKET || c === OPEN_BRACE) return flowCollection(r, i)
   if (c === SQUOTE || c === DQUOTE) {
     const [value, end] = c === SQUOTE ? singleQuoted(r, i) : doubleQuoted(r, i)
     r.flowEnd = end
@@ -374,19 +378,19 @@ function flowKey(key: unknown, plain: boolean): string {
 
 /**
  * A flow sequence or mapping opening at `i` and closed on the same line, as readFlowCollection reads it; sets
- * r.flowEnd past its terminator. Entries are separated by `,`, a last `,` before the terminator is allowed (`[a, ]` is ['a']), an
- * empty entry (`[,]`, `[a,,b]`) or a missing `,` is an error there. An entry is a node, optionally followed by `:`
- * and a value node (the `:` may be glued to the key, `{"a":1}`); the value may be empty (`{a: }`, `{a:,b}`: null).
- * In a mapping, an entry without `:` is a key with a null value (`{a}`); in a sequence, an entry with `:` is a
- * single-pair mapping (`[a: b]` is [{a: 'b'}]).
+ * r.flowEnd past its terminator. Entries are separated by `,`, a last `,` before the terminator is allowed
+ * (`[a, ]` is ['a']), an empty entry (`[,]`, `[a,,b]`) or a missing `,` is an error there. An entry is a node,
+ * optionally followed by `:` and a value node (the `:` may be glued to the key, `{"a":1}`); the value may be empty
+ * (`{a: }`, `{a:,b}`: null). In a mapping, an entry without `:` is a key with a null value (`{a}`); in a sequence, an
+ * entry with `:` is a single-pair mapping (`[a: b]` is [{a: 'b'}]).
  */
 function flowCollection(r: Reader, i: number): unknown {
   enter(r)
   const text = r.text
   const isMapping = text.charCodeAt(i) === OPEN_BRACE
   const terminator = isMapping ? CLOSE_BRACE : CLOSE_BRACKET
-  const map: Record<string, unknown> = {}
-  const list: unknown[] = []
+  const map: Record<string, unknown> | undefined = isMapping ? {} : undefined
+  const list: unknown[] | undefined = isMapping ? undefined : []
   let p = i + 1
   for (;;) {
     p = flowSpace(r, p)
@@ -402,16 +406,16 @@ function flowCollection(r: Reader, i: number): unknown {
         value = flowNode(r, p)
         p = flowSpace(r, r.flowEnd)
       }
-      if (isMapping) setEntry(map, flowKey(key, plain), value)
+      if (map) setEntry(map, flowKey(key, plain), value)
       else {
         const pair: Record<string, unknown> = {}
         setOwn(pair, flowKey(key, plain), value)
-        list.push(pair)
+        list!.push(pair)
       }
-    } else if (isMapping) {
+    } else if (map) {
       setEntry(map, flowKey(key, plain), null)
     } else {
-      list.push(key)
+      list!.push(key)
     }
     const c = text.charCodeAt(p)
     if (c === COMMA) p++
@@ -419,7 +423,7 @@ function flowCollection(r: Reader, i: number): unknown {
   }
   r.depth--
   r.flowEnd = p + 1
-  return isMapping ? map : list
+  return map ?? list
 }
 
 /**
