@@ -1,9 +1,11 @@
 /**
- * Builds the one-file CLI with esbuild: dist/bundle/kubectl-ingress2gw.mjs (an ES module; @kubernetes/client-node sits
- * in a chunk of its own under dist/bundle/chunks/, loaded only by the cluster commands through their dynamic import),
- * and with `--sea` also dist/sea/kubectl-ingress2gw.cjs, the CommonJS script a Node single executable embeds (Node 20
- * runs only CommonJS there and can load no file beside it, so everything is inlined). bin/kubectl-ingress2gw runs
- * the bundle when it exists. Usage: `node --import=tsx scripts/bundle.ts [--sea]`.
+ * Builds the one-file CLI with esbuild into dist/bundle/: kubectl-ingress2gw.cjs, the CLI as one CommonJS script, which
+ * bin/kubectl-ingress2gw runs through code-cache.cjs (src/entry/code-cache.ts: V8's code cache kept between runs, which
+ * Node 20 has no other way to keep), kubernetes-client.cjs, @kubernetes/client-node alone, which only the cluster
+ * commands load (through the same loader), lazy/NAME.cjs for oclif's rarely used dependencies, and
+ * precomputed-help.mjs. With `--sea` also dist/sea/kubectl-ingress2gw.cjs, the CommonJS script a Node single
+ * executable embeds (it can load no file beside it, so everything is inlined). Usage:
+ * `node --import=tsx scripts/bundle.ts [--sea]`.
  */
 import {build, type BuildOptions, type Metafile, type Plugin as EsbuildPlugin} from 'esbuild'
 import {spawnSync} from 'node:child_process'
@@ -15,6 +17,8 @@ import {asciiOnly} from './ascii-output.js'
 import {NOTICES_FILE, thirdPartyNotices} from './third-party-notices.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
+/** The CLI's script in dist/bundle/ (bin/kubectl-ingress2gw runs it). */
+export const MAIN_SCRIPT = 'kubectl-ingress2gw.cjs'
 
 /** The package.json fields oclif reads at start; the rest (scripts, devDependencies) stays out of the bundle. */
 function oclifFields(pjsonPath: string): Record<string, unknown> {
@@ -155,17 +159,17 @@ async function bundleLazyOclifDependencies(): Promise<Metafile[]> {
 }
 
 /**
- * dist/bundle-inputs.json: the source files each script of dist/bundle/ holds ("chunks/chunk-X.mjs" -> ["src/...",
+ * dist/bundle-inputs.json: the source files each script of dist/bundle/ holds ("kubernetes-client.cjs" -> ["src/...",
  * "node_modules/..."]), from esbuild's metafile. The minified scripts name none of their sources; the tests that prove
- * a code path never loads the translator or the Kubernetes client (test/support/block-*.mjs) read it. Outside
- * dist/bundle/, so the npm package does not carry it.
+ * a code path never loads the Kubernetes client (test/support/block-client-node.mjs) read it. Outside dist/bundle/, so
+ * the npm package does not carry it.
  */
 const BUNDLE_INPUTS = `${ROOT}dist/bundle-inputs.json`
 
 function writeBundleInputs(...metafiles: Metafile[]): void {
   const inputs: Record<string, string[]> = {}
   for (const [file, output] of metafiles.flatMap((m) => Object.entries(m.outputs))) {
-    if (file.endsWith('.mjs')) inputs[file.replace(/^dist\/bundle\//, '')] = Object.keys(output.inputs).sort()
+    if (/\.[cm]js$/.test(file)) inputs[file.replace(/^dist\/bundle\//, '')] = Object.keys(output.inputs).sort()
   }
   writeFileSync(BUNDLE_INPUTS, JSON.stringify(inputs, null, 1))
 }
@@ -180,40 +184,110 @@ function asciiBundle(): void {
   }
 }
 
+/**
+ * Less for Node to read, decode and compile: without whitespace and comments, and with esbuild's syntax shortening (a
+ * small convert: 1,160M -> 1,125M instructions under callgrind, Node 20). Names stay, so stack traces and whatever
+ * reads a function's or class's name see the same (minifyIdentifiers saved 0.2%).
+ */
+const MINIFY: BuildOptions = {minifyWhitespace: true, minifySyntax: true}
+
+/**
+ * A CommonJS script of dist/bundle/ is run by dist/bundle/code-cache.cjs with Node's module wrapper (exports, require,
+ * module, __filename, __dirname; `require` resolves from dist/bundle/). import.meta is the script's URL, as it was in
+ * the ES module build.
+ */
+const CJS_SCRIPT: BuildOptions = {
+  format: 'cjs',
+  // import() of a bundled module becomes a require() of it: a script run from a vm.Script has no import().
+  supported: {'dynamic-import': false},
+  define: {'import.meta.url': '__ingress2gwImportMetaUrl'},
+  // Strict as the ES module build was (esbuild's own "use strict" would follow the banner, no longer a directive).
+  banner: {js: "'use strict'; var __ingress2gwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
+}
+
+/** The file the Kubernetes client is built into, beside the main script. */
+const CLIENT_SCRIPT = 'kubernetes-client.cjs'
+
+/**
+ * @kubernetes/client-node stays out of the main script (about 5 MB that only the cluster commands need): the main
+ * script's import() of it returns the exports of dist/bundle/kubernetes-client.cjs, loaded then, with its own code
+ * cache. esbuild splits no CommonJS build, so the client is an entry point of its own (kubernetesClientScript).
+ */
+function kubernetesClientApart(): EsbuildPlugin {
+  return {
+    name: 'kubernetes-client-apart',
+    setup(b) {
+      b.onResolve({filter: /^@kubernetes\/client-node$/}, (args) => ({path: args.path, namespace: 'kubernetes-client'}))
+      b.onLoad({filter: /.*/, namespace: 'kubernetes-client'}, () => ({contents: 'module.exports = __ingress2gwClient()', loader: 'js'}))
+    },
+  }
+}
+
+async function kubernetesClientScript(): Promise<Metafile> {
+  const {metafile} = await build({
+    ...CJS_SCRIPT,
+    ...MINIFY,
+    absWorkingDir: ROOT,
+    entryPoints: [createRequire(`${ROOT}package.json`).resolve('@kubernetes/client-node')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20.19',
+    outfile: `dist/bundle/${CLIENT_SCRIPT}`,
+    logLevel: 'warning',
+    legalComments: 'eof',
+    metafile: true,
+  })
+  return metafile
+}
+
+/** dist/bundle/code-cache.cjs, the loader of the scripts (src/entry/code-cache.ts). */
+async function codeCacheLoader(): Promise<Metafile> {
+  const {metafile} = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/entry/code-cache.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20.19',
+    format: 'cjs',
+    outfile: 'dist/bundle/code-cache.cjs',
+    logLevel: 'warning',
+    metafile: true,
+  })
+  return metafile
+}
+
 export async function bundle(): Promise<void> {
   rmSync(`${ROOT}dist/bundle`, {recursive: true, force: true})
   rmSync(BUNDLE_INPUTS, {force: true})
   const options = await common(false)
   const define = options.define as Record<string, string>
   checkCommandIdOrder(Object.keys(JSON.parse(define.INGRESS2GW_MANIFEST).commands))
-  const {metafile} = await build({
-    ...options,
-    format: 'esm',
-    splitting: true,
-    // Less for Node to read, decode and pre-parse at every start: without whitespace and comments, and with esbuild's
-    // syntax shortening (a small convert: 1,160M -> 1,125M instructions under callgrind, Node 20). Names stay, so
-    // stack traces and whatever reads a function's or class's name see the same (minifyIdentifiers saved 0.2%).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    metafile: true,
-    outdir: 'dist/bundle',
-    outExtension: {'.js': '.mjs'},
-    chunkNames: 'chunks/[name]-[hash]',
-    plugins: [lazyOclifDependencies(), commandSortWithoutIcu()],
-    // oclif and other CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
-    // __ingress2gwLazy loads dist/bundle/lazy/NAME.cjs from the start file or from a chunk (chunks/).
-    banner: {
-      js:
-        "import {createRequire as __ingress2gwRequire} from 'node:module'; const require = __ingress2gwRequire(import.meta.url); " +
-        "const __ingress2gwLazy = (name) => require((/\\/chunks\\/[^/]*$/.test(import.meta.url) ? '../lazy/' : './lazy/') + name + '.cjs');",
-    },
-  })
-  const lazy = await bundleLazyOclifDependencies()
+  const [{metafile}, client, loader, lazy] = await Promise.all([
+    build({
+      ...options,
+      ...CJS_SCRIPT,
+      ...MINIFY,
+      define: {...define, ...CJS_SCRIPT.define},
+      metafile: true,
+      outfile: `dist/bundle/${MAIN_SCRIPT}`,
+      plugins: [lazyOclifDependencies(), commandSortWithoutIcu(), kubernetesClientApart()],
+      // __ingress2gwLazy loads dist/bundle/lazy/NAME.cjs (lazyOclifDependencies), __ingress2gwClient the Kubernetes
+      // client (kubernetesClientApart). Banner code is not bundled: these require()s stay calls at run time.
+      banner: {
+        js:
+          `${CJS_SCRIPT.banner!.js} const __ingress2gwLazy = (name) => require('./lazy/' + name + '.cjs');` +
+          ` const __ingress2gwClient = () => require('./code-cache.cjs').runScript(require('node:path').join(__dirname, '${CLIENT_SCRIPT}'));`,
+      },
+    }),
+    kubernetesClientScript(),
+    codeCacheLoader(),
+    bundleLazyOclifDependencies(),
+  ])
   asciiBundle()
   const help = await bundlePrecomputedHelp(JSON.parse(define.INGRESS2GW_MANIFEST), JSON.parse(define.INGRESS2GW_PJSON))
   asciiBundle()
-  writeBundleInputs(metafile, help)
-  writeNotices('dist/bundle', [metafile, help, ...lazy])
+  writeBundleInputs(metafile, client, loader, help, ...lazy)
+  writeNotices('dist/bundle', [metafile, client, help, ...lazy])
 }
 
 /** dist/<dir>/THIRD-PARTY-NOTICES.txt for the packages the metafiles' outputs hold (./third-party-notices.ts says why). */
@@ -237,7 +311,8 @@ function recordingEnv(): NodeJS.ProcessEnv {
  * the user agent (`--version`'s line), which depends on the machine and is put back at run time.
  */
 function recordHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): HelpRecording {
-  const entry = `${ROOT}dist/bundle/kubectl-ingress2gw.mjs`
+  // Node runs the CommonJS script itself here, without the code cache.
+  const entry = `${ROOT}dist/bundle/${MAIN_SCRIPT}`
   const env = recordingEnv()
   const stdoutOf = (argv: string[]): string => {
     const r = spawnSync(process.execPath, [entry, ...argv], {cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})

@@ -4,7 +4,7 @@
  * validateSelector), which test/distribution/release.test.ts checks.
  */
 import jsYaml from 'js-yaml'
-import {NOTICES_FILE} from './third-party-notices.js'
+import {NODE_LICENSE_FILE, NOTICES_FILE} from './third-party-notices.js'
 
 export interface KrewPlatform {
   os: string
@@ -52,6 +52,7 @@ export function krewManifest(version: string, platforms: KrewPlatform[]): string
           {from: p.bin, to: '.'},
           {from: 'LICENSE', to: '.'},
           {from: NOTICES_FILE, to: '.'},
+          {from: NODE_LICENSE_FILE, to: '.'},
         ],
       })),
     },

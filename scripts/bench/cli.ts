@@ -27,7 +27,7 @@ export interface CliFigure {
 }
 
 export function bundleBuilt(): boolean {
-  return existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs'))
+  return existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.cjs'))
 }
 
 /** Runs `node [probe] bin/kubectl-ingress2gw ...args` `runs` times; the median wall time and peak RSS. */

@@ -1,7 +1,7 @@
 /**
  * The one-file build (dist/bundle/, scripts/bundle.ts) against the TypeScript build (dist/), both through
  * bin/kubectl-ingress2gw (INGRESS2GW_UNBUNDLED=1 picks the TypeScript build): the same bytes for --help and a few
- * commands, the Kubernetes client only in its lazily loaded chunk, and every command registered in the explicit map.
+ * commands, the Kubernetes client only in its lazily loaded script, and every command registered in the explicit map.
  * `npm test` (and `npm ci`, through prepare) builds the bundle first.
  */
 import test from 'ava'
@@ -14,7 +14,7 @@ import {ingress, ns, run, service, tempDir} from '../support/cluster-helpers.js'
 import {ROOT} from '../support/run-cli.js'
 
 const BIN = join(ROOT, 'bin', 'kubectl-ingress2gw')
-const BUNDLE = join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs')
+const BUNDLE = join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.cjs')
 const BLOCK = join(ROOT, 'test', 'support', 'block-client-node.mjs')
 const BLOCK_TRANSLATOR = join(ROOT, 'test', 'support', 'block-translator.mjs')
 
@@ -38,10 +38,10 @@ test('the bundle starts --help, --version and help COMMAND without importing any
     const r = await plugin(args, {nodeArgs: ['--import', BLOCK_TRANSLATOR], env: {INGRESS2GW_PRECOMPUTED_HELP: '0'}})
     t.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
   }
-  // The block is effective: a conversion needs the translator's chunk and trips it.
+  // The block is effective: a conversion runs the translator's module and trips it.
   const convert = await plugin(['convert', '-f', 'examples/'], {nodeArgs: ['--import', BLOCK_TRANSLATOR]})
   t.not(convert.code, 0)
-  t.regex(convert.stderr, /BLOCKED: the translator was imported \(bundle chunk\)/)
+  t.regex(convert.stderr, /BLOCKED: the translator was imported \(bundle module\)/)
 })
 
 test('the bundle\'s lazy loaders give the same command classes as the explicit map, id by id', async (t) => {
@@ -79,17 +79,17 @@ for (const [name, args] of CASES) {
   })
 }
 
-test('the bundle keeps @kubernetes/client-node in a chunk that convert -f and --help never load; a cluster read loads it', async (t) => {
+test('the bundle keeps @kubernetes/client-node in a script of its own that convert -f and --help never load; a cluster read loads it', async (t) => {
   // The sources of each script, from esbuild's metafile (scripts/bundle.ts): the minified scripts name none. Module
   // paths run from the project: node_modules/..., or ../x/node_modules/... when node_modules is a symbolic link to
   // another checkout's.
   const inputs: Record<string, string[]> = JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle-inputs.json'), 'utf8'))
-  const scripts = readdirSync(join(ROOT, 'dist', 'bundle'), {recursive: true, encoding: 'utf8'}).filter((f) => f.endsWith('.mjs'))
-  t.deepEqual(Object.keys(inputs).sort(), scripts.sort(), 'dist/bundle-inputs.json lists every script of the bundle')
+  const scripts = readdirSync(join(ROOT, 'dist', 'bundle'), {recursive: true, encoding: 'utf8'}).filter((f) => /\.[cm]js$/.test(f))
+  t.deepEqual(Object.keys(inputs).sort(), scripts.map((f) => f.replace(/\\/g, '/')).sort(), 'dist/bundle-inputs.json lists every script of the bundle')
   const CLIENT = /^(?:\.\.\/.*)?node_modules\/@kubernetes\/client-node\//
-  const clientChunks = Object.keys(inputs).filter((f) => inputs[f].some((i) => CLIENT.test(i)))
-  t.is(clientChunks.length, 1, `client-node chunks: ${clientChunks.join(', ')}`)
-  t.regex(clientChunks[0], /^chunks\//)
+  const clientScripts = Object.keys(inputs).filter((f) => inputs[f].some((i) => CLIENT.test(i)))
+  t.deepEqual(clientScripts, ['kubernetes-client.cjs'])
+  t.false(inputs['kubectl-ingress2gw.cjs'].some((i) => CLIENT.test(i)), 'the main script holds none of the client')
   const convert = await plugin(['convert', '-f', 'examples/'], {nodeArgs: ['--import', BLOCK]})
   t.is(convert.code, 0, convert.stderr)
   t.regex(convert.stdout, /kind: HTTPRoute/)
@@ -101,7 +101,7 @@ test('the bundle keeps @kubernetes/client-node in a chunk that convert -f and --
   const dir = tempDir(t)
   const fromCluster = await plugin(['convert', '--kubeconfig', s.writeKubeconfig(dir)], {nodeArgs: ['--import', BLOCK], env: {HOME: dir}})
   t.not(fromCluster.code, 0)
-  t.regex(fromCluster.stderr, /BLOCKED: @kubernetes\/client-node was imported \(bundle chunk\)/)
+  t.regex(fromCluster.stderr, /BLOCKED: @kubernetes\/client-node was imported \(bundle script\)/)
 })
 
 test('the bundled Kubernetes client reads a cluster: convert through the bundle equals the TypeScript build', async (t) => {

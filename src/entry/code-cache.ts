@@ -1,0 +1,131 @@
+/**
+ * Runs a CommonJS script of the one-file build (dist/bundle/*.cjs, scripts/bundle.ts) with V8's code cache, built into
+ * dist/bundle/code-cache.cjs. Node 20 keeps no compiled code between runs (module.enableCompileCache is Node >= 22.1,
+ * and covers no vm.Script), and compiling the bundle is most of what a small `convert -f` costs beyond Node's own
+ * start. So the script is compiled here with `new vm.Script(source, {cachedData})`, and the cache is written when it
+ * was absent or V8 rejected it, at process exit, so that it holds the functions the command compiled lazily too.
+ *
+ * V8 checks a cache against the source only by its length (besides V8's version and flags): a cache made for other
+ * bytes of the same length would run stale code. The cache file is therefore named by the script's CRC-32 and length,
+ * V8's version and the architecture. It lives in the folder bin/kubectl-ingress2gw names (the user's own cache
+ * folder, never a shared temporary one where another user could plant compiled code), is used only when that folder
+ * belongs to this user and no one else may write to it, and is written atomically (a new file of mode 0600, renamed).
+ * Every failure (no home folder, a read-only one, a corrupt or truncated cache) runs the script without the cache,
+ * silently. INGRESS2GW_CODE_CACHE=0 turns the cache off; INGRESS2GW_CODE_CACHE_DEBUG=1 says on stderr what happened.
+ */
+import {closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {basename, dirname, join} from 'node:path'
+import vm from 'node:vm'
+import {crc32} from 'node:zlib'
+
+/** Node's CommonJS wrapper (one line, so the script's line numbers stay those of its file). */
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) { '
+const WRAPPER_END = '\n})'
+
+/** How old a cache of other bytes or another Node is when a new cache of the same script removes it. */
+const STALE_MS = 7 * 24 * 3600 * 1000
+
+let cacheDir: string | undefined
+
+/** The folder for the caches of the scripts run from now on (bin/kubectl-ingress2gw), or undefined for none. */
+export function setCodeCacheDir(dir: string | undefined): void {
+  cacheDir = process.env.INGRESS2GW_CODE_CACHE === '0' ? undefined : dir
+}
+
+function debug(message: string): void {
+  if (process.env.INGRESS2GW_CODE_CACHE_DEBUG === '1') process.stderr.write(`code cache: ${message}\n`)
+}
+
+/** Whether `dir` is this user's and no one else may write to it (POSIX); true where there are no owners (Windows). */
+function ownedPrivately(dir: string): boolean {
+  const st = statSync(dir)
+  if (!st.isDirectory()) return false
+  if (process.getuid === undefined) return true
+  return st.uid === process.getuid() && (st.mode & 0o022) === 0
+}
+
+/** The cache file of a script with these bytes, under this Node. */
+function cacheName(file: string, bytes: Buffer): string {
+  const crc = crc32(bytes).toString(16).padStart(8, '0')
+  return `${basename(file)}-${crc}-${bytes.length}-${process.versions.v8}-${process.arch}.v8cache`
+}
+
+/** The cache's bytes, or undefined: none yet, the folder not private, unreadable. */
+function readCache(dir: string, name: string): Buffer | undefined {
+  try {
+    if (!ownedPrivately(dir)) {
+      debug(`${dir} is not this user's alone: not used`)
+      return undefined
+    }
+    return readFileSync(join(dir, name))
+  } catch (error) {
+    debug(`${name}: ${(error as NodeJS.ErrnoException).code ?? error}`)
+    return undefined
+  }
+}
+
+/** Writes the script's code cache as it stands now (with the functions compiled so far): a private file, renamed. */
+function writeCache(script: vm.Script, dir: string, file: string, name: string): void {
+  const path = join(dir, name)
+  const temporary = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`
+  try {
+    mkdirSync(dir, {recursive: true, mode: 0o700})
+    if (!ownedPrivately(dir)) return debug(`${dir} is not this user's alone: not written`)
+    const data = script.createCachedData()
+    const fd = openSync(temporary, 'wx', 0o600)
+    try {
+      writeSync(fd, data)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(temporary, path)
+    debug(`${name}: written`)
+    removeStale(dir, basename(file), name)
+  } catch (error) {
+    debug(`${name}: not written (${(error as NodeJS.ErrnoException).code ?? error})`)
+    try {
+      unlinkSync(temporary)
+    } catch {
+      // never created
+    }
+  }
+}
+
+/**
+ * Removes the old caches of the same script (other bytes or another Node) once they are a week old, so that upgrades
+ * leave none behind for long while two installations or Node versions used in turn do not remove each other's.
+ */
+function removeStale(dir: string, script: string, name: string): void {
+  try {
+    for (const other of readdirSync(dir)) {
+      if (other === name || !other.startsWith(`${script}-`) || !other.endsWith('.v8cache')) continue
+      const path = join(dir, other)
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path)
+    }
+  } catch {
+    // another process removed it first
+  }
+}
+
+/**
+ * Runs the CommonJS script `file` (an absolute path) as Node would run it as a module, and returns its exports.
+ * `require` resolves from the script's folder.
+ */
+export function runScript(file: string): unknown {
+  const bytes = readFileSync(file)
+  // zlib.crc32 is Node >= 20.15 (engines asks for 20.19; without it, no cache rather than no start)
+  const dir = typeof crc32 === 'function' ? cacheDir : undefined
+  const name = dir === undefined ? undefined : cacheName(file, bytes)
+  const cachedData = dir === undefined || name === undefined ? undefined : readCache(dir, name)
+  const script = new vm.Script(WRAPPER_START + bytes.toString('utf8') + WRAPPER_END, {filename: file, cachedData})
+  if (dir !== undefined && name !== undefined) {
+    debug(`${name}: ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}`)
+    if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, file, name))
+  }
+  const module = {exports: {}, id: file, filename: file, loaded: false}
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file))
+  module.loaded = true
+  return module.exports
+}
