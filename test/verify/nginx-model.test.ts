@@ -193,3 +193,10 @@ test('ssl-passthrough is decided by the TLS SNI (the server\'s hostname), not by
     ],
   )
 })
+
+test('regex locations sort by path length in bytes, then by path bytes descending (controller.go getBackendServers, Go len and >)', (t) => {
+  // `/é` and `/.*` are both 3 bytes (`/é` is 2 UTF-16 code units): the byte order puts `/é` (0xC3) above `/.*` (0x2E),
+  // so nginx tries it first; by code units `/.*` was longer and took every request.
+  const a = ingress('a', [{host: 'h.example.com', paths: [{path: '/.*', type: 'ImplementationSpecific', svc: 'any'}, {path: '/é', type: 'ImplementationSpecific', svc: 'accent'}]}], {annotations: {'use-regex': 'true'}})
+  t.deepEqual(ask([a], 'http://h.example.com/é', 'http://h.example.com/x'), [fwd('accent', '/é', 'h.example.com'), fwd('any', '/x', 'h.example.com')])
+})
