@@ -35,7 +35,7 @@ export default class Convert extends BaseCommand {
     const {flags} = await this.parse(Convert)
     const {objects, result, report: context, scope} = await this.compile(flags)
     // The summary line, and REPORT.md's counts (the same as `report -o markdown`).
-    const verified = flags.verify && (!flags.quiet || flags['output-dir']) && scope.ingresses > 0 ? verifyRun({snapshot: context.snapshot, options: context.options, result}) : undefined
+    const verified = flags.verify && (!flags.quiet || flags['output-dir']) && scope.ingresses > 0 ? verifyRun({snapshot: context.snapshot, options: context.options, result, countsOnly: true}) : undefined
     if (verified && !flags.quiet) {
       process.stderr.write(`${verifySummaryLine(verified).trimEnd()}${verified.differ > verified.known ? ' (kubectl ingress2gw verify lists them)' : ''}\n`)
     }

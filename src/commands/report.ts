@@ -30,7 +30,7 @@ export default class Report extends BaseCommand {
     const {flags} = await this.parse(Report)
     const {result, report: context} = await this.compileQuiet(flags)
     const report = buildReport(result, context)
-    if (flags.verify && result.ingresses.length > 0) addProbeCounts(report, verifyRun({snapshot: context.snapshot, options: context.options, result}))
+    if (flags.verify && result.ingresses.length > 0) addProbeCounts(report, verifyRun({snapshot: context.snapshot, options: context.options, result, countsOnly: true}))
     if (!this.jsonEnabled()) {
       const format = flags.output ?? flags.format ?? 'text'
       const stdout = process.stdout

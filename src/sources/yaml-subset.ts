@@ -4,11 +4,13 @@
  * js-yaml's loader (node_modules/js-yaml/lib/loader.js, 4.3.2) is general, and most of the time spent parsing a
  * 10,000-Ingress stream went there. This reader handles only a strict subset: block mappings and sequences
  * with consistent indentation (compact `- key: v` items included), single-line plain, single- and double-quoted
- * scalars, `|`/`>` block scalars with an optional chomping indicator, `[]`/`{}`, comments, one leading `---`.
+ * scalars, `|`/`>` block scalars with an optional chomping indicator, flow collections (`[a, {b: c}]`) that close
+ * on the line they open, comments, one leading `---`, LF or CRLF line breaks.
  * For such a document it returns exactly what `jsYaml.load(text, {schema})` returns; for anything else (anchors,
- * aliases, tags, flow collections, tabs, CR, control characters, duplicate or merge keys, multi-line plain or
- * quoted scalars, odd indentation, deep nesting, explicit block indentation...) it returns UNSUPPORTED and the caller
- * loads the document with js-yaml unchanged. It never reports an error itself: every diagnostic stays js-yaml's.
+ * aliases, tags, multi-line flow collections, tabs, a CR not followed by LF, control characters, duplicate or merge
+ * keys, multi-line plain or quoted scalars, odd indentation, deep nesting, explicit block indentation...) it returns
+ * UNSUPPORTED and the caller loads the document with js-yaml unchanged. It never reports an error itself: every
+ * diagnostic stays js-yaml's.
  *
  * Plain scalars are resolved by the schema's own implicit types (their resolve/construct), as composeNode does, so
  * number, boolean and null typing cannot drift from js-yaml (resolvePlain skips them only where their answer is
@@ -34,13 +36,19 @@ interface ImplicitType {
 
 // Characters the reader accepts anywhere in a document: LF, printable ASCII, and printable non-ASCII outside
 // U+0085, U+2028/U+2029 (js-yaml's PATTERN_NON_ASCII_LINE_BREAKS), U+FEFF, U+FFFE/U+FFFF and lone surrogates
-// (PATTERN_NON_PRINTABLE in loader.js, which captureSegment applies). Tabs and CR are out too: indentation, line
-// break and white-space rules around them (skipSeparationSpace, readLineBreak, firstTabInLine) are not reproduced.
+// (PATTERN_NON_PRINTABLE in loader.js, which captureSegment applies). Tabs are out too: indentation and white-space
+// rules around them (skipSeparationSpace, firstTabInLine) are not reproduced. A CR is read as an LF where that is
+// all js-yaml makes of it (crlfAsLf).
 const ASCII_ONLY = /^[\n\x20-\x7e]*$/
 const OUTSIDE_SUBSET = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u
 
 const SPACE = 32
 const LF = 10
+const COMMA = 44
+const OPEN_BRACKET = 91
+const CLOSE_BRACKET = 93
+const OPEN_BRACE = 123
+const CLOSE_BRACE = 125
 const HASH = 35
 const COLON = 58
 const DASH = 45
@@ -90,6 +98,9 @@ class Reader {
   lineEnd = 0
   eof = false
   depth = 0
+  /** Where the flow node last read ends, and whether it was a plain scalar (flowNode, flowCollection). */
+  flowEnd = 0
+  flowPlain = false
 
   constructor(text: string, implicit: ImplicitType[]) {
     this.text = text
@@ -273,10 +284,152 @@ function doubleQuoted(r: Reader, i: number): [string, number] {
   throw BAIL // not closed on this line
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Flow collections on one line
+
+/** `,` `[` `]` `{` `}` (loader.js isFlowIndicator). */
+function isFlowIndicator(c: number): boolean {
+  return c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE
+}
+
 /**
- * The value of a scalar or `[]`/`{}` written on the current line at `i`, the node's parent at column `parentIndent`;
- * leaves the reader on the next content line, which must not be more indented than the parent: a deeper line would
- * continue a plain scalar (readPlainScalar folds it in) or be js-yaml's "bad indentation" error.
+ * Skips the spaces between the tokens of a flow collection, which readFlowCollection skips with skipSeparationSpace
+ * allowing comments: a `#` there starts a comment even glued to a token (`["a"#c]`, `[a,#c]`), and with the comment
+ * or a line break the collection goes on on the next line, where its folding is not reproduced: leave.
+ */
+function flowSpace(r: Reader, i: number): number {
+  i = skipSpaces(r.text, i)
+  if (i >= r.lineEnd || r.text.charCodeAt(i) === HASH) throw BAIL
+  return i
+}
+
+/**
+ * Whether a plain scalar can start at `i` in a flow collection: readPlainScalar's first-character rules with
+ * withinFlowCollection set (`-` or `?` followed by a flow indicator does not start one either), and a `:` that
+ * readPlainScalar's loop would stop at before taking anything (it then returns false: an empty node).
+ */
+function canStartFlowPlain(text: string, i: number): boolean {
+  const c = text.charCodeAt(i)
+  if (c < 128 && NOT_PLAIN_START[c] === 1) return false
+  if (c === DASH || c === 63 /* ? */ || c === COLON) {
+    const next = text.charCodeAt(i + 1)
+    return !isSpaceOrEol(next) && !isFlowIndicator(next)
+  }
+  return true
+}
+
+/**
+ * The end (trailing spaces excluded) of a plain scalar starting at `i` in a flow collection: readPlainScalar with
+ * withinFlowCollection stops at a flow indicator, at a `:` followed by a space, a line break or a flow indicator,
+ * and at a `#` after a space; a `:` or `#` anywhere else is content (`[a:b]` is ['a:b'], `{a:1}` is {'a:1': null}).
+ * A scalar running to the end of the line would continue on the next one: leave.
+ */
+function flowPlainEnd(r: Reader, i: number): number {
+  const text = r.text
+  let end = i
+  for (; i < r.lineEnd; i++) {
+    const c = text.charCodeAt(i)
+    if (c === COLON) {
+      const next = text.charCodeAt(i + 1)
+      if (isSpaceOrEol(next) || isFlowIndicator(next)) return end
+    } else if ((c === HASH && text.charCodeAt(i - 1) === SPACE) || isFlowIndicator(c)) {
+      return end
+    }
+    if (c !== SPACE) end = i + 1
+  }
+  throw BAIL
+}
+
+/**
+ * A node inside a flow collection at `i` (composeNode with CONTEXT_FLOW_IN: no block styles): a nested flow
+ * collection, a quoted scalar or a plain one; anything else (an anchor, a tag, an alias, an empty node, a `? `
+ * explicit key) is left to js-yaml. Sets r.flowEnd and r.flowPlain.
+ */
+function flowNode(r: Reader, i: number): unknown {
+  const text = r.text
+  const c = text.charCodeAt(i)
+  if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+    const value = flowCollection(r, i)
+    r.flowPlain = false
+    return value
+  }
+  r.flowPlain = false
+  if (c === SQUOTE || c === DQUOTE) {
+    const [value, end] = c === SQUOTE ? singleQuoted(r, i) : doubleQuoted(r, i)
+    r.flowEnd = end
+    return value
+  }
+  if (!canStartFlowPlain(text, i)) throw BAIL
+  const end = flowPlainEnd(r, i)
+  r.flowEnd = end
+  r.flowPlain = true
+  return resolvePlain(r, text.slice(i, end))
+}
+
+/**
+ * The key of a flow pair as storeMappingPair makes it: String of a scalar. A collection as a key (stringified
+ * there) and the merge key `<<` (a plain `<<` resolves to the schema's merge type: mergeMappings) are left to js-yaml.
+ */
+function flowKey(key: unknown, plain: boolean): string {
+  if (typeof key === 'object' && key !== null) throw BAIL
+  if (plain && key === '<<') throw BAIL
+  return String(key)
+}
+
+/**
+ * A flow sequence or mapping opening at `i` and closed on the same line, as readFlowCollection reads it; sets
+ * r.flowEnd past its terminator. Entries are separated by `,`, a last `,` before the terminator is allowed
+ * (`[a, ]` is ['a']), an empty entry (`[,]`, `[a,,b]`) or a missing `,` is an error there. An entry is a node,
+ * optionally followed by `:` and a value node (the `:` may be glued to the key, `{"a":1}`); the value may be empty
+ * (`{a: }`, `{a:,b}`: null). In a mapping, an entry without `:` is a key with a null value (`{a}`); in a sequence, an
+ * entry with `:` is a single-pair mapping (`[a: b]` is [{a: 'b'}]).
+ */
+function flowCollection(r: Reader, i: number): unknown {
+  enter(r)
+  const text = r.text
+  const isMapping = text.charCodeAt(i) === OPEN_BRACE
+  const terminator = isMapping ? CLOSE_BRACE : CLOSE_BRACKET
+  const map: Record<string, unknown> | undefined = isMapping ? {} : undefined
+  const list: unknown[] | undefined = isMapping ? undefined : []
+  let p = i + 1
+  for (;;) {
+    p = flowSpace(r, p)
+    if (text.charCodeAt(p) === terminator) break
+    const key = flowNode(r, p)
+    const plain = r.flowPlain
+    p = flowSpace(r, r.flowEnd)
+    if (text.charCodeAt(p) === COLON) {
+      p = flowSpace(r, p + 1)
+      let value: unknown = null
+      const v = text.charCodeAt(p)
+      if (v !== COMMA && v !== terminator) {
+        value = flowNode(r, p)
+        p = flowSpace(r, r.flowEnd)
+      }
+      if (map) setEntry(map, flowKey(key, plain), value)
+      else {
+        const pair: Record<string, unknown> = {}
+        setOwn(pair, flowKey(key, plain), value)
+        list!.push(pair)
+      }
+    } else if (map) {
+      setEntry(map, flowKey(key, plain), null)
+    } else {
+      list!.push(key)
+    }
+    const c = text.charCodeAt(p)
+    if (c === COMMA) p++
+    else if (c !== terminator) throw BAIL // a missing `,`, or an indicator where a node was expected
+  }
+  r.depth--
+  r.flowEnd = p + 1
+  return map ?? list
+}
+
+/**
+ * The value of a scalar or flow collection written on the current line at `i`, the node's parent at column
+ * `parentIndent`; leaves the reader on the next content line, which must not be more indented than the parent: a
+ * deeper line would continue a plain scalar (readPlainScalar folds it in) or be js-yaml's "bad indentation" error.
  */
 function inlineValue(r: Reader, i: number, parentIndent: number): unknown {
   const text = r.text
@@ -288,9 +441,9 @@ function inlineValue(r: Reader, i: number, parentIndent: number): unknown {
     let end: number
     if (c === SQUOTE) [value, end] = singleQuoted(r, i)
     else if (c === DQUOTE) [value, end] = doubleQuoted(r, i)
-    else if ((c === 91 /* [ */ && text.charCodeAt(i + 1) === 93) || (c === 123 /* { */ && text.charCodeAt(i + 1) === 125)) {
-      value = c === 91 ? [] : {} // readFlowCollection of an empty collection
-      end = i + 2
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      value = flowCollection(r, i)
+      end = r.flowEnd
     } else {
       if (!canStartPlain(text, i)) throw BAIL
       end = plainEnd(r, i)
@@ -518,7 +671,14 @@ function blockSequence(r: Reader, indent: number): unknown[] {
  * column 0, optionally after one `---` line.
  */
 export function loadSubset(text: string, schema: jsYaml.Schema): unknown {
-  if (!ASCII_ONLY.test(text) && OUTSIDE_SUBSET.test(text)) return UNSUPPORTED
+  if (!ASCII_ONLY.test(text)) {
+    if (text.includes('\r')) {
+      const lf = crlfAsLf(text)
+      if (lf === undefined) return UNSUPPORTED
+      text = lf
+    }
+    if (!ASCII_ONLY.test(text) && OUTSIDE_SUBSET.test(text)) return UNSUPPORTED
+  }
   const implicit = (schema as unknown as {compiledImplicit?: ImplicitType[]}).compiledImplicit
   if (!Array.isArray(implicit)) return UNSUPPORTED
   // loadDocuments appends a line break when the input does not end with one; block scalars see it.
@@ -533,6 +693,22 @@ export function loadSubset(text: string, schema: jsYaml.Schema): unknown {
     if (e === BAIL) return UNSUPPORTED
     throw e
   }
+}
+
+/**
+ * The text with its CRLF line breaks (and a CR ending it) written as LF, which js-yaml reads alike: every test of a
+ * line end in loader.js takes CR with LF (isEol, isWsOrEol, the comment loop of skipSeparationSpace), readLineBreak
+ * takes CR LF as one line break (lineStart after the LF, so indentation and columns are the same), the line breaks of
+ * a block scalar's value are always `\n` (readBlockScalar), and loadDocuments appends no LF to a text ending in CR.
+ * No scalar ever takes a CR in: readPlainScalar, the quoted scalar readers and readBlockScalar end each captured
+ * segment before a line end. A CR anywhere else (a lone CR is a line break of its own for js-yaml, but not for
+ * parse-manifests' line numbers): undefined.
+ */
+function crlfAsLf(text: string): string | undefined {
+  const lf = text.replaceAll('\r\n', '\n')
+  const cr = lf.indexOf('\r')
+  if (cr < 0) return lf
+  return cr === lf.length - 1 ? lf.slice(0, -1) + '\n' : undefined
 }
 
 /**

@@ -18,6 +18,7 @@
  *   <target> break;` where the target differs from the path.
  */
 import type {HostModel, IngressModel, Location} from '../model/ingress-model.js'
+import {compareUtf8, utf8Length} from '../util/utf8.js'
 
 export interface NginxLocation {
   /** The path as nginx.tmpl renders it (updateServerLocations may have added a trailing slash). */
@@ -100,9 +101,9 @@ function regexSourcesOf(drafts: Draft[]): string[] {
 export function renderServer(host: HostModel): NginxServer {
   const drafts = draftsOf(host)
   const regexFrom = regexSourcesOf(drafts)
-  // getBackendServers: sort.SliceStable by Path descending, then by len(Path) descending (Array.prototype.sort is
-  // stable too).
-  const sorted = drafts.sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0))
+  // controller.go getBackendServers: sort.SliceStable by Path descending, then by len(Path) descending
+  // (Array.prototype.sort is stable too); Go's len and `>` count and compare UTF-8 bytes, not UTF-16 code units.
+  const sorted = drafts.sort((a, b) => utf8Length(b.path) - utf8Length(a.path) || compareUtf8(b.path, a.path))
   const exactPaths = new Set(sorted.filter((d) => d.exact).map((d) => d.path))
   const expanded: (NginxLocation & {useRegex: boolean; target?: string})[] = []
   for (const d of sorted) {

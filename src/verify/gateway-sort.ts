@@ -7,13 +7,14 @@
  * Where EG and the Gateway API spec (HTTPRouteRule doc) differ, this follows EG:
  * - path type first: Exact > RegularExpression > PathPrefix (the spec ranks only Exact over Prefix and leaves
  *   regular expressions implementation-specific);
- * - then the length of the path value, for every type including regular expressions (the raw value: a PathPrefix
- *   `/foo/` counts 5 though Envoy matches it as `/foo`; `/` counts 0 like no path at all);
+ * - then the length of the path value in bytes (Go's len), for every type including regular expressions (the raw
+ *   value: a PathPrefix `/foo/` counts 5 though Envoy matches it as `/foo`; `/` counts 0 like no path at all);
  * - a method match is a `:method` header match (route.go processHTTPRouteRule), so it counts with the headers
  *   rather than ranking above them as the spec's "method match" criterion does;
  * - then header count, then the count of Exact headers, then cookie matches (EG HTTPRouteFilter), then query
  *   parameter count and Exact count. Hostname precedence is not here: it is the virtual host lookup.
  */
+import {utf8Length} from '../util/utf8.js'
 import type {RouteEntry, StringCondition} from './gateway-types.js'
 
 const PATH_ORDER = {Exact: 3, RegularExpression: 2, PathPrefix: 1}
@@ -38,11 +39,11 @@ export function ranksBelow(a: RouteEntry, b: RouteEntry): boolean {
   return false
 }
 
-/** sort.go pathMatchCount: the length of the value; a PathPrefix `/` and no path count 0. */
+/** sort.go pathMatchCount: the length of the value in bytes (Go's len); a PathPrefix `/` and no path count 0. */
 function pathMatchCount(entry: RouteEntry): number {
   if (entry.path === undefined) return 0
   if (entry.path.type === 'PathPrefix' && entry.path.value === '/') return 0
-  return entry.path.value.length
+  return utf8Length(entry.path.value)
 }
 
 function exactCount(conditions: StringCondition[]): number {

@@ -7,6 +7,11 @@
  * applyNginxRewrite), which the route emitter follows and the real-nginx harness checks against nginx itself.
  *
  * The request path through nginx, phase by phase (each step names the source that decides it):
+ * 0. ssl-passthrough, before any of it: the controller's TLS proxy owns port 443 and reads the SNI of the ClientHello
+ *    (pkg/tcpproxy/tcp.go TCPProxy.Handle, parser.GetHostname); an SNI equal to a passthrough server's hostname
+ *    (TCPProxy.Get compares the exact name: no alias, no wildcard; the servers are controller.go getBackendServers'
+ *    passUpstreams, made from server.Hostname) has its TCP stream handed to that server's Service, whatever the Host
+ *    header. Any other connection goes on to nginx's own HTTPS server (the proxy's Default), which routes by Host.
  * 1. server: from-to-www redirect servers first (nginx.tmpl renders RedirectServers before the others, and
  *    BuildRedirects skips a name that is a server already), then an exact server_name or alias, then the one-label
  *    wildcard regex `~^(?<subdomain>[\w-]+)\.example\.com$` (template.go buildServerName), then the catch-all `_`;
@@ -19,8 +24,7 @@
  *    (balancer.lua route_to_alternative_balancer: header, then cookie, then weight), else the Service.
  *
  * Not modelled (the routing decision stands, the final answer may differ): authentication, allow/deny lists, rate
- * limits, CORS preflights, custom error pages, Services without endpoints (503), use-forwarded-headers,
- * ssl-passthrough (the passthrough hosts' https probes are answered `passthrough` to the host's Service).
+ * limits, CORS preflights, custom error pages, Services without endpoints (503), use-forwarded-headers.
  * Pure: no I/O.
  */
 import {parseRedirectAnnotations} from '../annotations/redirects.js'
@@ -30,6 +34,7 @@ import type {HostModel, IngressModel, ServiceBackend} from '../model/ingress-mod
 import {applyNginxRewrite, renderServer, selectNginxLocation, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
 import {canaryBackends, type CanaryRoute} from './nginx-canary.js'
 import type {BackendShare, Outcome, Probe} from './outcome.js'
+import {probeSni} from './gateway-match.js'
 import {examine} from './probe-work.js'
 
 /** Where nginx decided: the server, the location (`= /x`, `/x/`, `~* ^/x`) and the Ingress whose config it carries. */
@@ -67,6 +72,8 @@ interface NginxPlane {
   wildcards: Map<string, HostModel>
   /** from-to-www redirect servers: name -> the server it redirects to. */
   wwwRedirects: Map<string, string>
+  /** The TLS proxy's passthrough servers: hostname (its SNI) -> host. */
+  passthroughBySni: Map<string, HostModel>
   canaryByUpstream: Map<string, CanaryRoute>
   servers: Map<HostModel, NginxServer>
   /** Host header -> the server nginx picks for it (verify sends tens of probes per name). */
@@ -96,8 +103,6 @@ interface ServerChoice {
   /** A from-to-www redirect server takes the name: the name it redirects to. */
   www?: string
   host?: HostModel
-  /** The host's ssl-passthrough location (its https requests never reach the HTTP server). */
-  passthrough: boolean
   /** The host's server as nginx renders it, and its app-root, once a request needed them. */
   rendered?: {server: NginxServer; appRoot: string | undefined}
 }
@@ -153,8 +158,12 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
       }
     }
   }
-  for (const host of hosts.values()) for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
-  return {gateway, hosts, byName, wildcards, wwwRedirects, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), backends: new Map()}
+  const passthroughBySni = new Map<string, HostModel>()
+  for (const host of hosts.values()) {
+    for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
+    if (host.name !== '' && passthroughIngress(host) !== undefined) passthroughBySni.set(host.name, host)
+  }
+  return {gateway, hosts, byName, wildcards, wwwRedirects, passthroughBySni, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), backends: new Map()}
 }
 
 function wwwTwinOf(name: string): string {
@@ -179,7 +188,7 @@ function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string):
   if (choice === undefined) {
     const name = hostName(model, hostHeader)
     const server = selectNginxServer(plane, name)
-    choice = 'www' in server ? {name, www: server.www, passthrough: false} : {name, host: server.host, passthrough: server.host !== undefined && passthroughIngress(server.host) !== undefined}
+    choice = 'www' in server ? {name, www: server.www} : {name, host: server.host}
     plane.serverOfHost.set(hostHeader, choice)
   }
   plane.lastHostHeader = hostHeader
@@ -226,6 +235,12 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   const plane = pickPlane(model, gateway)
   const controller = plane?.gateway ?? gateway ?? ''
   if (!plane) return {kind: 'respond', status: 404, reason: 'no Ingress served by this controller (the default backend answers 404)', nginx: {gateway: controller}}
+  if (probe.scheme === 'https' && plane.passthroughBySni.size > 0) {
+    // The TLS proxy in front of nginx decides by the SNI alone (phase 0 above): not by the Host header's server.
+    const sni = probeSni(probe)
+    const through = sni === undefined ? undefined : plane.passthroughBySni.get(sni)
+    if (through !== undefined) return passthrough(through, {gateway: controller, server: through.name})
+  }
   const chosen = serverChoice(model, plane, probe.host)
   const {name, www, host} = chosen
   const queryAt = probe.path.indexOf('?')
@@ -241,7 +256,6 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   if (!host) return {kind: 'respond', status: 404, reason: 'no server for this host and no catch-all Ingress (the default backend answers 404)', nginx: {gateway: controller}}
   const server = host.name === '' ? '_' : host.name
   if (host.closed) return {kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)', nginx: {gateway: controller, server}}
-  if (probe.scheme === 'https' && chosen.passthrough) return passthrough(host, {gateway: controller, server})
   chosen.rendered ??= renderedServer(model, plane, host)
   const {server: rendered, appRoot} = chosen.rendered
   if (appRoot !== undefined && uri === '/') {
@@ -380,7 +394,7 @@ function passthroughIngress(host: HostModel): IngressModel | undefined {
   return host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)?.ingress
 }
 
-/** ssl-passthrough: nginx's stream server hands the TLS connection for the host's SNI to the `/` Service. */
+/** ssl-passthrough: the controller's TLS proxy hands the connection for the host's SNI to the `/` Service (tcp.go Handle). */
 function passthrough(host: HostModel, decision: NginxDecision): NginxOutcome {
   const location = host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)!
   decision.ingress = location.ingress.id

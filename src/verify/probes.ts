@@ -70,14 +70,16 @@ export function pathVariants(path: string): string[] {
   return out.filter((p) => /^\/[-A-Za-z0-9/._~]*$/.test(p))
 }
 
+/**
+ * What one name is probed with: the nginx hosts and the HTTPRoutes that name it, expanded into paths only when the
+ * name's turn comes, so that one name's set of paths lives at a time (a set per name, all held until the last name
+ * was probed, was a fifth of verify's live heap at 10,000 Ingresses).
+ */
 interface HostPlan {
-  paths: Set<string>
-  /**
-   * The nginx hosts whose paths the plan took (their indexes in order, joined) and how many paths it had then: two
-   * plans with the same hosts had the same set of paths, and still have it while no route added one (same size).
-   */
-  fromHosts: string
-  hostPaths: number
+  /** The nginx hosts answering under the name, in hosts order. */
+  hosts: HostModel[]
+  /** The path values of each HTTPRoute that names the host (one shared list per route). */
+  routePaths: string[][]
   /** nginx has a certificate for the name (its server's tls): every path is probed over https too. */
   tls: boolean
   /** Header and cookie variants for canary locations: extra probes with these headers on the canary paths. */
@@ -86,7 +88,7 @@ interface HostPlan {
 
 function planFor(plans: Map<string, HostPlan>, host: string): HostPlan {
   let plan = plans.get(host)
-  if (!plan) plans.set(host, (plan = {tls: false, paths: new Set(['/', '/zz-unmatched']), fromHosts: '', hostPaths: 2, variants: {paths: new Set(), headers: []}}))
+  if (!plan) plans.set(host, (plan = {hosts: [], routePaths: [], tls: false, variants: {paths: new Set(), headers: []}}))
   return plan
 }
 
@@ -134,19 +136,14 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
     if (out === undefined) variantsOf.set(path, (out = pathVariants(path)))
     return out
   }
-  let hostIndex = 0
   for (const host of hosts.values()) {
     const headers = canaryHeaders(host)
-    const paths = host.locations.flatMap((l) => variants(l.path))
-    const at = `${hostIndex++},`
     for (const name of hostNames(host)) {
       const plan = planFor(plans, name)
       // The catch-all server `_` has the default certificate and listens on 443 (controller.go createServers,
       // template.go buildHTTPSListener): its rules answered HTTPS for every name without a server, path by path.
       if (host.tls || host.name === '') plan.tls = true
-      for (const p of paths) plan.paths.add(p)
-      plan.fromHosts += at
-      plan.hostPaths = plan.paths.size
+      plan.hosts.push(host)
       if (headers.length > 0) {
         for (const l of host.locations) if (l.canaries.length > 0) for (const p of variants(l.path).slice(0, 3)) plan.variants.paths.add(p)
         plan.variants.headers.push(...headers)
@@ -159,14 +156,14 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
     const paths = (route.spec?.rules ?? []).flatMap((r: any) => (r?.matches ?? []).map((m: any) => m?.path?.value).filter((v: unknown): v is string => typeof v === 'string'))
     for (const name of names.length > 0 ? names : ['unknown.invalid']) {
       const plan = planFor(plans, name)
-      for (const p of paths) for (const v of variants(p)) plan.paths.add(v)
+      if (paths.length > 0) plan.routePaths.push(paths)
     }
   }
-  // A host's names (www twin, aliases, a wildcard's two names) mostly probe the same paths: sorted once for them all.
-  const sortedOfHosts = new Map<string, string[]>()
-  for (const [host, plan] of [...plans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const sorted = new SortedPaths(plans, variants)
+  for (const host of [...plans.keys()].sort()) {
+    const plan = plans.get(host)!
     // Sorted once for both schemes.
-    const allPaths = sortedPaths(plan, sortedOfHosts)
+    const allPaths = sorted.of(plan)
     const variantPaths = plan.variants.headers.length === 0 ? [] : [...plan.variants.paths].sort()
     for (const scheme of ['http', 'https'] as const) {
       // A name without TLS in nginx gets one https probe: nginx answered it with its default certificate, and
@@ -181,14 +178,37 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
 }
 
 /**
- * The plan's paths in order. A plan whose routes added no path holds exactly its hosts' paths (a superset of them of
- * the same size): the same hosts, the same set, the same sorted list, kept under the hosts' indexes.
+ * The plans' paths in order, made when the name's turn comes. A name served by one nginx host whose routes add no
+ * path probes exactly that host's paths: the host's other names (www twin, aliases, a wildcard's two names) share
+ * its sorted list, kept until the last of them took it.
  */
-function sortedPaths(plan: HostPlan, sortedOfHosts: Map<string, string[]>): string[] {
-  if (plan.paths.size !== plan.hostPaths || plan.fromHosts === '') return [...plan.paths].sort()
-  let sorted = sortedOfHosts.get(plan.fromHosts)
-  if (sorted === undefined) sortedOfHosts.set(plan.fromHosts, (sorted = [...plan.paths].sort()))
-  return sorted
+class SortedPaths {
+  readonly #variants: (path: string) => string[]
+  readonly #ofHost = new Map<HostModel, string[]>()
+  /** How many names still to probe have exactly this one host. */
+  readonly #namesLeft = new Map<HostModel, number>()
+
+  constructor(plans: Map<string, HostPlan>, variants: (path: string) => string[]) {
+    this.#variants = variants
+    for (const plan of plans.values()) if (plan.hosts.length === 1) this.#namesLeft.set(plan.hosts[0]!, (this.#namesLeft.get(plan.hosts[0]!) ?? 0) + 1)
+  }
+
+  of(plan: HostPlan): string[] {
+    const paths = new Set(['/', '/zz-unmatched'])
+    for (const host of plan.hosts) for (const l of host.locations) for (const p of this.#variants(l.path)) paths.add(p)
+    const hostPaths = paths.size
+    for (const list of plan.routePaths) for (const p of list) for (const v of this.#variants(p)) paths.add(v)
+    const single = plan.hosts.length === 1 ? plan.hosts[0]! : undefined
+    if (single === undefined) return [...paths].sort()
+    const left = this.#namesLeft.get(single)! - 1
+    this.#namesLeft.set(single, left)
+    // A route added a path: this name's own list (the host's stays for its other names).
+    if (paths.size !== hostPaths) return [...paths].sort()
+    let out = this.#ofHost.get(single)
+    if (out === undefined) this.#ofHost.set(single, (out = [...paths].sort()))
+    if (left === 0) this.#ofHost.delete(single)
+    return out
+  }
 }
 
 function attachedTo(route: KubeObject, gateway: string): boolean {

@@ -16,6 +16,8 @@ export interface VerifyRun {
   result?: TranslateResult
   probes?: Probe[]
   onlyGiven?: boolean
+  /** Only the counts (verify.ts VerifyOptions.countsOnly). */
+  countsOnly?: boolean
   /** Sees every probe's offline result (verify.ts VerifyOptions.onProbe). */
   onProbe?: VerifyOptions['onProbe']
   /**
@@ -50,6 +52,7 @@ export function verifyRun(run: VerifyRun): VerifyReport {
     probes: run.probes,
     onlyGiven: run.onlyGiven,
     onProbe: run.onProbe,
+    countsOnly: run.countsOnly,
     defaultGateway: gateway ? `${gateway.namespace}/${gateway.name}` : undefined,
   }
   if (run.against === undefined) return verifyTranslation(result, result.objects, options)

@@ -68,12 +68,22 @@ const ROUTING_CODES = new Map<string, readonly Aspect[]>([
  */
 const ROUTING_ANNOTATIONS: Array<[RegExp, (d: Diagnostic) => readonly Aspect[]]> = [
   [/(^|\/)(use-regex|server-alias|canary(-.*)?|default-backend|backend-protocol|ssl-passthrough)$/, () => ANY],
-  [/(^|\/)(permanent-redirect|temporal-redirect|app-root)$/, (d) => (d.fidelity === 'manual' ? REDIRECT : /relative `Location/.test(d.message) ? ['redirect-query', 'redirect-location'] : ['redirect-query'])],
+  [/(^|\/)(permanent-redirect|temporal-redirect|app-root)$/, (d) => (d.fidelity === 'manual' ? REDIRECT : relativeRedirect(d) ? ['redirect-query', 'redirect-location'] : ['redirect-query'])],
   [/(^|\/)(permanent-redirect-code|temporal-redirect-code)$/, () => ['redirect-code', 'redirect-presence']],
   [/(^|\/)(ssl-redirect|force-ssl-redirect)$/, () => ['https-redirect', 'redirect-code']],
   [/(^|\/)(use-port-in-redirects|relative-redirects)$/, () => ['redirect-location']],
   [/(^|\/)(rewrite-target|upstream-vhost|x-forwarded-prefix)$/, () => ['rewrite']],
 ]
+
+/**
+ * The annotation's URL, as written (the diagnostic's data.value), is a relative reference: neither a path from `/`
+ * nor an http(s) URL. nginx sent it as the Location and the client resolved it against the request's directory
+ * (redirects.ts redirectAnswer), so the Location's path differs too, not only its query.
+ */
+function relativeRedirect(d: Diagnostic): boolean {
+  const url = d.data?.value
+  return typeof url === 'string' && !url.startsWith('/') && !/^https?:\/\//i.test(url)
+}
 
 function concerns(d: Diagnostic, ingress: string | undefined): boolean {
   return ingress !== undefined && d.object === `Ingress ${ingress}`
@@ -91,19 +101,19 @@ const HTTPS_ONLY = new Set(['mtls-listener', 'mtls-listener-not-generated', 'mtl
 
 /**
  * force-ssl-redirect-without-tls is about one host of its Ingress, alias-under-tls-wildcard about plain HTTP of one
- * server-alias, mtls-host-under-tls-wildcard about HTTPS of the names of one server (their messages name them).
+ * server-alias, mtls-host-under-tls-wildcard about HTTPS of the names of one server (their data name them).
  */
 function aboutHost(d: Diagnostic, host: string, scheme: string): boolean {
-  if (d.code === 'alias-under-tls-wildcard') return scheme === 'http' && d.message.startsWith(`server-alias "${host}" `)
-  if (d.code === 'mtls-host-under-tls-wildcard') return scheme === 'https' && d.message.split(' has no TLS')[0]!.includes(`"${host}"`)
+  if (d.code === 'alias-under-tls-wildcard') return scheme === 'http' && d.data?.alias === host
+  if (d.code === 'mtls-host-under-tls-wildcard') return scheme === 'https' && (d.data?.host === host || (Array.isArray(d.data?.names) && d.data.names.includes(host)))
   // Client certificates are asked on HTTPS only (nginx.tmpl ssl_verify_client; a listener's clientValidation).
   if (HTTPS_ONLY.has(d.code)) return scheme === 'https'
-  return d.code !== 'force-ssl-redirect-without-tls' || d.message.includes(`host ${host} `)
+  return d.code !== 'force-ssl-redirect-without-tls' || d.data?.host === host
 }
 
-/** plain-hosts-https is one note per Gateway, named first when there are several (translate/index.ts reportPlainHosts). */
+/** plain-hosts-https is one note per Gateway, which names it when there are several (gateway-owner.ts reportPlainHosts). */
 function plainHostsOf(d: Diagnostic, gateway: string): boolean {
-  return !/^[a-z0-9.-]+\/[a-z0-9.-]+: /.test(d.message) || d.message.startsWith(`${gateway}: `)
+  return d.data?.gateway === undefined || d.data.gateway === gateway
 }
 
 /** Both redirect with the same code to Locations that differ only by one trailing slash of the path. */

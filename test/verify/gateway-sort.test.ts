@@ -85,3 +85,14 @@ test('a path type outside the three, or a field too wide for its bits, has no ke
   t.is(precedenceKey(entry({type: 'Exact', value: '/a'}, Array.from({length: 40}, () => ({name: 'x', type: 'Exact', value: 'v'})))), undefined)
   t.not(precedenceKey(entry({type: 'Exact', value: '/a'})), undefined)
 })
+
+test('the path length that ranks routes is Go\'s len: UTF-8 bytes, not UTF-16 code units (sort.go pathMatchCount)', (t) => {
+  // `/ééé` is 4 code units and 7 bytes, `/abcde` 6 of each: EG ranks the longer in bytes first.
+  const accented = entry({type: 'PathPrefix', value: '/ééé'})
+  const ascii = entry({type: 'PathPrefix', value: '/abcde'})
+  t.is(comparePrecedence(accented, ascii), -1)
+  t.is(comparePrecedence(ascii, accented), 1)
+  t.true(precedenceKey(accented)! > precedenceKey(ascii)!)
+  // `/😀` is 3 code units (a surrogate pair) and 5 bytes, as many bytes as `/abcd`: a tie, where code units ranked `/abcd` first.
+  t.is(comparePrecedence(entry({type: 'Exact', value: '/😀'}), entry({type: 'Exact', value: '/abcd'})), 0)
+})

@@ -170,3 +170,33 @@ test('an Ingress ingress-nginx would not serve (invalid annotation value) has no
   const bad = ingress('bad', [{host: 'h.example.com', paths: [{path: '/', svc: 'web'}]}], {annotations: {'permanent-redirect': 'https://x.example.com/$host'}})
   t.deepEqual(ask([bad], 'http://h.example.com/'), ['404 (no server for this host and no catch-all Ingress (the default backend answers 404))'])
 })
+
+test('ssl-passthrough is decided by the TLS SNI (the server\'s hostname), not by the Host header (tcpproxy/tcp.go Handle, Get)', (t) => {
+  const vault = ingress('vault', [{host: 'vault.example.com', paths: [{path: '/', svc: 'vault'}]}], {annotations: {'ssl-passthrough': 'true'}, tls: ['vault.example.com']})
+  const web = ingress('web', [{host: 'web.example.com', paths: [{path: '/', svc: 'web'}]}], {tls: ['web.example.com']})
+  const result = translate({objects: [vault, web].map((object) => ({object, source: {}}))})
+  const model = buildNginxModel(result.hostsByGateway!)
+  const route = (host: string, sni?: string) => {
+    const outcome = routeNginxRequest(model, {scheme: 'https', host, path: '/x', ...(sni === undefined ? {} : {sni})})
+    return `${describeOutcome(outcome)} [server ${outcome.nginx.server}]`
+  }
+  const through = 'TLS passthrough -> Service app/vault:80 [server vault.example.com]'
+  t.deepEqual(
+    [route('vault.example.com'), route('web.example.com', 'vault.example.com'), route('vault.example.com', 'web.example.com'), route('vault.example.com:443')],
+    [
+      through,
+      // The SNI names the passthrough server: the stream goes there, whatever Host the encrypted request carries.
+      through,
+      // Another SNI: the proxy's default, nginx's HTTPS server, which routes by Host to the vault server's `/`.
+      `${fwd('vault', '/x', 'vault.example.com')} [server vault.example.com]`,
+      through,
+    ],
+  )
+})
+
+test('regex locations sort by path length in bytes, then by path bytes descending (controller.go getBackendServers, Go len and >)', (t) => {
+  // `/é` and `/.*` are both 3 bytes (`/é` is 2 UTF-16 code units): the byte order puts `/é` (0xC3) above `/.*` (0x2E),
+  // so nginx tries it first; by code units `/.*` was longer and took every request.
+  const a = ingress('a', [{host: 'h.example.com', paths: [{path: '/.*', type: 'ImplementationSpecific', svc: 'any'}, {path: '/é', type: 'ImplementationSpecific', svc: 'accent'}]}], {annotations: {'use-regex': 'true'}})
+  t.deepEqual(ask([a], 'http://h.example.com/é', 'http://h.example.com/x'), [fwd('accent', '/é', 'h.example.com'), fwd('any', '/x', 'h.example.com')])
+})

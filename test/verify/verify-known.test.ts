@@ -190,3 +190,40 @@ test('mtls-host-under-tls-wildcard labels https of the host it names only, not a
   const named = verifyTranslation(result, result.objects).differences.filter((d) => d.probe.host === 'a.b.example.com' && d.probe.scheme === 'https')
   t.true(named.length > 0 && named.every((d) => d.known === 'mtls-host-under-tls-wildcard'), 'the host it names keeps its label')
 })
+
+function ingress(name: string, host: string, annotations: Record<string, string>, opts: {tls?: string[]; className?: string; svc?: string} = {}): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {name, namespace: 'app', creationTimestamp: '2024-01-01T00:00:00Z', annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v]))},
+    spec: {
+      ingressClassName: opts.className ?? 'nginx',
+      ...(opts.tls ? {tls: [{hosts: opts.tls, secretName: `${name}-tls`}]} : {}),
+      rules: [{host, http: {paths: [{path: '/', pathType: 'Prefix', backend: {service: {name: opts.svc ?? name, port: {number: 80}}}}]}}],
+    },
+  }
+}
+
+test('labels are decided by the diagnostics\' codes and data: the same with every message blanked', (t) => {
+  // Each label here once read the message: the host force-ssl-redirect-without-tls, alias-under-tls-wildcard and
+  // mtls-host-under-tls-wildcard name, the Gateway plain-hosts-https names, a relative permanent-redirect URL.
+  const objects = [
+    ingress('portal', 'portal.example.io', {'force-ssl-redirect': 'true'}),
+    ingress('tenants', '*.example.com', {}, {tls: ['*.example.com']}),
+    ingress('deep', 'a.b.example.com', {'auth-tls-secret': 'app/client-ca', 'auth-tls-match-cn': 'CN=client'}),
+    ingress('plain', 'plain.example.org', {'server-alias': 'alias.example.com'}),
+    ingress('moved', 'moved.example.org', {'permanent-redirect': 'elsewhere/page'}),
+    ingress('inside', 'inside.example.net', {}, {className: 'internal'}),
+  ]
+  const result = translate({objects: objects.map((object) => ({object, source: {}}))}, {
+    emitGateway: true,
+    ingressClasses: ['nginx', 'internal'],
+    gatewayFor: {internal: {namespace: 'gw-internal', name: 'internal'}},
+  })
+  const labels = (diagnostics: typeof result.diagnostics) => verifyTranslation({...result, diagnostics}, result.objects).differences.map((d) => `${d.probe.scheme}://${d.probe.host}${d.probe.path} ${d.known ?? 'unlabelled'}`)
+  const withMessages = labels(result.diagnostics)
+  const codes = new Set(withMessages.map((l) => l.split(' ')[1]))
+  for (const code of ['force-ssl-redirect-without-tls', 'alias-under-tls-wildcard', 'mtls-host-under-tls-wildcard', 'plain-hosts-https', 'annotation-approximate']) t.true(codes.has(code), `${code} labels a difference: ${[...codes].join(', ')}`)
+  t.true(withMessages.some((l) => l.startsWith('http://moved.example.org/') && l.endsWith(' annotation-approximate')), 'the relative Location\'s path difference is known')
+  t.deepEqual(labels(result.diagnostics.map((d) => ({...d, message: ''}))), withMessages)
+})

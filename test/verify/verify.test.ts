@@ -55,6 +55,20 @@ test('a difference no diagnostic names is unlabelled (a route missing from the o
   t.true(report.differ > report.known)
 })
 
+test('countsOnly (convert, report): the same counts, per Ingress too, without keeping the differing probes', (t) => {
+  // Two differences of different kinds: the wildcard depth (known) and a route removed from the output (unlabelled).
+  const result = translate(snapshot([ing('tenants', '*.tenants.example.com', [{path: '/', type: 'Prefix', svc: 'router'}]), ing('web', 'h.example.com', [{path: '/api', type: 'Prefix', svc: 'api'}, {path: '/', type: 'Prefix', svc: 'web'}])]), {emitGateway: true})
+  const objects = result.objects.map((o) => (o.kind === 'HTTPRoute' && o.metadata.name.includes('web') ? {...o, spec: {...o.spec, rules: o.spec.rules.filter((r: any) => !r.matches?.some((m: any) => m.path?.value === '/api'))}} : o))
+  const full = verifyTranslation(result, objects)
+  const counts = verifyTranslation(result, objects, {countsOnly: true})
+  t.true(full.differences.length > 0 && full.differ > full.known && full.known > 0, `${full.differ} differ, ${full.known} known`)
+  t.deepEqual(counts.differences, [])
+  t.deepEqual([counts.probes, counts.differ, counts.known, [...counts.perIngress]], [full.probes, full.differ, full.known, [...full.perIngress]])
+  const run = verifyRun({snapshot: snapshot([ing('tenants', '*.tenants.example.com', [{path: '/', type: 'Prefix', svc: 'router'}])]), options: {}, countsOnly: true})
+  t.true(run.differ > 0)
+  t.deepEqual(run.differences, [])
+})
+
 test('--probe syntax: method, URL, headers; a probes file names the bad line', (t) => {
   t.deepEqual(parseProbe('GET https://A.example.com:8443/x?q=1 X-Canary:always'), {scheme: 'https', host: 'a.example.com:8443', path: '/x?q=1', headers: {'X-Canary': 'always'}})
   t.deepEqual(parseProbe('http://a.example.com'), {scheme: 'http', host: 'a.example.com', path: '/'})
