@@ -68,10 +68,17 @@ function privateFile(st: Stats): boolean {
 /** Before V8's data in a cache file: its CRC-32 (uint32, little-endian). */
 const HEADER_BYTES = 4
 
-/** The cache file of a script with these bytes, under this Node. */
+const hex8 = (n: number) => n.toString(16).padStart(8, '0')
+
+/**
+ * The cache file of a script with these bytes, under this Node and these options. V8 rejects a cache made under other
+ * V8 flags (its flag hash: --max-old-space-size in NODE_OPTIONS is one), and the cache written anew then is rejected
+ * by the next run without them: runs with and without such options in turn would compile everything every time. So
+ * the name carries a CRC-32 of Node's options (more than V8's flags: an extra cache at worst, never a wrong one).
+ */
 function cacheName(file: string, bytes: Buffer): string {
-  const crc = crc32(bytes).toString(16).padStart(8, '0')
-  return `${basename(file)}-${crc}-${bytes.length}-${process.versions.v8}-${process.arch}.v8cache`
+  const options = hex8(crc32(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ''])))
+  return `${basename(file)}-${hex8(crc32(bytes))}-${bytes.length}-${process.versions.v8}-${process.arch}-${options}.v8cache`
 }
 
 /** The cache's V8 data, or undefined: none yet, the folder or the file not private, unreadable, damaged. */

@@ -47,7 +47,7 @@ test('the first run writes the cache (a private file in a private folder), the s
   t.is(first.code, 0, first.stderr)
   t.deepEqual(events(first.stderr).filter((e) => e !== 'ENOENT'), ['absent', 'written'])
   const [file] = cacheFiles(h.cache)
-  t.regex(file, new RegExp(`^${MAIN.replace('.', '\\.')}-[0-9a-f]{8}-${statSync(join(ROOT, 'dist', 'bundle', MAIN)).size}-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}\\.v8cache$`))
+  t.regex(file, new RegExp(`^${MAIN.replace('.', '\\.')}-[0-9a-f]{8}-${statSync(join(ROOT, 'dist', 'bundle', MAIN)).size}-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{8}\\.v8cache$`))
   if (process.platform !== 'win32') {
     t.is(statSync(join(h.cache, file)).mode & 0o777, 0o600)
     t.is(statSync(h.cache).mode & 0o777, 0o700)
@@ -91,6 +91,20 @@ function changedEvery(bytes: Buffer, step: number): Buffer {
   for (let i = 1024; i < changed.length; i += step) changed[i] ^= 0xff
   return changed
 }
+
+test('runs with and without an option that changes V8\'s flags, in turn, each keep their cache', async (t) => {
+  const h = home(t)
+  const withOption = {NODE_OPTIONS: '--max-old-space-size=4000'}
+  const seen: string[][] = []
+  for (const env of [withOption, {}, withOption, {}]) {
+    const r = await plugin(h, ['convert', '-f', INPUT], {env, debug: true})
+    t.is(r.code, 0, r.stderr)
+    seen.push(events(r.stderr).filter((e) => e !== 'ENOENT'))
+  }
+  // V8 rejects a cache made under other flags: one shared cache was rejected and written anew at every run.
+  t.deepEqual(seen, [['absent', 'written'], ['absent', 'written'], ['accepted'], ['accepted']])
+  t.is(cacheFiles(h.cache).length, 2)
+})
 
 test('a corrupt or truncated cache runs the command as without one, prints nothing, and is replaced', async (t) => {
   const h = home(t)
@@ -201,7 +215,9 @@ asRoot('the cache folder swapped for another user\'s between its check and the r
   const planted = home(t)
   const copy = relabelledCopy(t)
   t.is((await plugin(planted, ['convert', '-f', INPUT], {root: copy})).code, 0)
-  const made = await plugin(h, ['convert', '-f', INPUT])
+  // The preload (it swaps nothing without SWAP_FOLDER) is one of Node's options, which the cache's name carries.
+  const preload = {NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'support', 'swap-folder.mjs')).href}`}
+  const made = await plugin(h, ['convert', '-f', INPUT], {env: preload})
   t.is(made.code, 0, made.stderr)
   const [ours] = cacheFiles(h.cache)
   const [theirs] = cacheFiles(planted.cache)
@@ -214,7 +230,7 @@ asRoot('the cache folder swapped for another user\'s between its check and the r
   chmodSync(dirname(h.cache), 0o777)
   const swapped = await plugin(h, ['convert', '-f', INPUT], {
     debug: true,
-    env: {NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'support', 'swap-folder.mjs')).href}`, SWAP_FOLDER: h.cache, SWAP_WITH: evil},
+    env: {...preload, SWAP_FOLDER: h.cache, SWAP_WITH: evil},
   })
   t.is(swapped.code, 0, swapped.stderr)
   t.false(existsSync(evil), 'the folder was swapped')
