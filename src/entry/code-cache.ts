@@ -147,6 +147,17 @@ function writeCache(script: vm.Script, dir: string, file: string, name: string):
 }
 
 /**
+ * A cache is written once and then used as it is, with the functions the run that wrote it compiled: written by a run
+ * that stopped early (exit status 2: the input, a flag or the cluster could not be read) it held little more than the
+ * start, and every later convert compiled the rest (a small convert: 847M instructions instead of 748M, Node 20). So
+ * such a run writes none and leaves it to the next (0 ok, 1 a gate tripped or differences found: the command ran).
+ */
+function writeAfter(code: number, script: vm.Script, dir: string, file: string, name: string): void {
+  if (code > 1) return debug(`${name}: not written (exit status ${code})`)
+  writeCache(script, dir, file, name)
+}
+
+/**
  * Removes the old caches of the same script (other bytes or another Node) once they are a week old, so that upgrades
  * leave none behind for long while two installations or Node versions used in turn do not remove each other's; and the
  * temporary files of writes that never got to their rename (the process killed in between) once they are an hour old,
@@ -185,7 +196,7 @@ export function runScript(file: string): unknown {
   const script = new vm.Script(WRAPPER_START + bytes.toString('utf8') + WRAPPER_END, {filename: file, cachedData})
   if (dir !== undefined && name !== undefined) {
     debug(`${name}: ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}`)
-    if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, dir, file, name))
+    if (cachedData === undefined || script.cachedDataRejected) process.once('exit', (code) => writeAfter(code, script, dir, file, name))
   }
   const module = {exports: {}, id: file, filename: file, loaded: false}
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void

@@ -92,6 +92,21 @@ function changedEvery(bytes: Buffer, step: number): Buffer {
   return changed
 }
 
+test('a run that stops early (exit status 2) writes no cache, the next full run does', async (t) => {
+  const h = home(t)
+  const stopped = await plugin(h, ['convert', '-f', join(h.home, 'missing.yaml')], {debug: true})
+  t.is(stopped.code, 2, stopped.stderr)
+  t.deepEqual(events(stopped.stderr).filter((e) => e !== 'ENOENT'), ['absent', 'not written (exit status 2)'])
+  t.deepEqual(cacheFiles(h.cache), [])
+  const converted = await plugin(h, ['convert', '-f', INPUT], {debug: true})
+  t.deepEqual(events(converted.stderr).filter((e) => e !== 'ENOENT'), ['absent', 'written'])
+  // Exit status 1 (a gate tripped) is a run that did its work: it writes the cache.
+  const h1 = home(t)
+  const gated = await plugin(h1, ['convert', '-f', join(ROOT, 'examples'), '--fail-on', 'approximate'], {debug: true})
+  t.is(gated.code, 1, gated.stderr)
+  t.deepEqual(events(gated.stderr).filter((e) => e !== 'ENOENT'), ['absent', 'written'])
+})
+
 test('runs with and without an option that changes V8\'s flags, in turn, each keep their cache', async (t) => {
   const h = home(t)
   const withOption = {NODE_OPTIONS: '--max-old-space-size=4000'}
