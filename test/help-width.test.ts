@@ -78,3 +78,14 @@ test('usage writes oclif\'s bytes wherever oclif\'s rendered, for every command 
   t.true(repaired >= 14, `oclif's usage failed at ${repaired} widths`)
   t.true(compared > 100)
 })
+
+test('a command\'s own usage is read as oclif reads it: an empty one gives the default usage, a list one line each', async (t) => {
+  const config = await Config.load(ROOT)
+  const command = config.findCommand('convert')!
+  for (const usage of ['', '<%= command.id %> FILE', ['<%= command.id %> -f FILE', '<%= command.id %> -k'], []] as (string | string[])[]) {
+    for (const width of [80, 120]) {
+      const h = new CommandHelp({...command, usage} as never, config, {maxWidth: width} as never) as unknown as {usage: () => string}
+      t.is(h.usage(), OCLIF_USAGE.call(h), `${JSON.stringify(usage)} at ${width}`)
+    }
+  }
+})

@@ -133,3 +133,44 @@ test('hosts with the same exempt rules share the no-auth route; different ones g
   t.deepEqual(objects(split, 'HTTPRoute').map((o) => o.metadata.name).sort(), ['app', 'app-no-auth-a-example-com', 'app-no-auth-b-example-com'])
   t.deepEqual(policyOf(split, 'app-no-auth-a-example-com')?.metadata.name, policyOf(split, 'app-no-auth-b-example-com')?.metadata.name)
 })
+
+test('satisfy any: the address lists nginx checked alone on an exempt path still apply there', (t) => {
+  // nginx.tmpl writes `satisfy any`, the deny/allow lines (before the no-auth-locations `if`) and no auth_basic on an
+  // exempt location: with the access module the only access-phase handler left, ngx_http_core_access_phase finalizes
+  // with its 403 (satisfy any lets in on the first handler that returns NGX_OK, and none other runs). The lists are
+  // dropped where the auth applies (Envoy cannot say OR), but not where nginx had no auth to fall back on.
+  const lists = {...basic, satisfy: 'any', 'whitelist-source-range': '10.0.0.0/8', 'denylist-source-range': '10.1.0.0/16'}
+  const r = translateAll([noAuth('/healthz'), app(lists, ['/', '/healthz'])])
+  t.is(authAt(r, 'PathPrefix /healthz'), 'none')
+  const open = policyOf(r, 'app-no-auth')
+  t.truthy(open, 'the exempt route must not be left without the address lists')
+  t.deepEqual(open?.spec.authorization, {
+    defaultAction: 'Deny',
+    rules: [
+      {name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['10.1.0.0/16']}},
+      {name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: ['10.0.0.0/8']}},
+    ],
+  })
+  // Where the auth applies nothing changes: the authentication alone, as satisfy-any reports.
+  t.is(policyOf(r, 'app')!.spec.authorization, undefined)
+  t.truthy(policyOf(r, 'app')!.spec.basicAuth)
+  // A deny-list alone: nginx answered 403 to those clients on the exempt path.
+  const deny = translateAll([noAuth('/healthz'), app({...authUrl, satisfy: 'any', 'denylist-source-range': '192.0.2.0/24'}, ['/', '/healthz'])])
+  t.deepEqual(policyOf(deny, 'app-no-auth')?.spec.authorization, {defaultAction: 'Allow', rules: [{name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: ['192.0.2.0/24']}}]})
+  t.is(policyOf(deny, 'app')!.spec.authorization, undefined)
+})
+
+test('the exempt policy never takes the name of another Ingress\'s policy', (t) => {
+  // Ingress app's exempt policy would be app-no-auth, the name of Ingress app-no-auth's own (basic auth) policy: one
+  // of the two documents would replace the other on apply, leaving that Ingress's route without its auth.
+  const other = ingressWith(basic, {name: 'app-no-auth', namespace: NS, host: 'other.example.com', service: 'secret'})
+  for (const order of [[app({...basic, 'enable-cors': 'true'}, ['/', '/healthz']), other], [other, app({...basic, 'enable-cors': 'true'}, ['/', '/healthz'])]]) {
+    const r = translateAll([noAuth('/healthz'), ...order])
+    const names = objects(r, 'SecurityPolicy').map((p) => p.metadata.name)
+    t.deepEqual(names, [...new Set(names)], 'SecurityPolicy names repeat in the namespace')
+    const otherRoute = objects(r, 'HTTPRoute').find((o) => o.spec.hostnames.includes('other.example.com'))!
+    t.is(authAt(r, pathsOf(otherRoute)[0]!), 'basicAuth')
+    const exemptRoute = objects(r, 'HTTPRoute').find((o) => o.spec.hostnames.includes('app.example.com') && pathsOf(o).includes('PathPrefix /healthz'))!
+    t.truthy(policyOf(r, exemptRoute.metadata.name)?.spec.cors)
+  }
+})

@@ -3,6 +3,7 @@ import {hasSentinels, restorePlaceholders, validForSomeSubstitution} from './pla
 import type {AnnotationFamily, FamilyContext} from './types.js'
 import type {ParseResult} from '../model/parsers.js'
 import type {SecurityPolicySpecAuthorizationRules} from '../model/generated/index.js'
+import type {PolicyFragment} from '../model/ingress-model.js'
 
 /**
  * allowlist-source-range (alias whitelist-source-range), denylist-source-range, satisfy -> SecurityPolicy
@@ -163,6 +164,22 @@ function clientIpNote(ctx: FamilyContext): string {
   return `exact as long as the Gateway finds the same client address as ingress-nginx did: see its ClientTrafficPolicy clientIPDetection, ${described}`
 }
 
+/** The address lists as a SecurityPolicy authorization: the deny-list first (nginx writes its `deny` lines first). */
+function authorizationFragment(ctx: FamilyContext, allow: string[] | undefined, deny: string[] | undefined): PolicyFragment {
+  const rules: SecurityPolicySpecAuthorizationRules[] = []
+  const from: string[] = []
+  if (deny) {
+    rules.push({name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: deny}})
+    from.push(ctx.fullKey('denylist-source-range'))
+  }
+  if (allow) {
+    rules.push({name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: allow}})
+    from.push(ctx.fullKey('allowlist-source-range'))
+  }
+  if (ctx.has('satisfy')) from.push(ctx.fullKey('satisfy'))
+  return {kind: 'SecurityPolicy', path: 'authorization', value: {defaultAction: allow ? 'Deny' : 'Allow', rules}, from}
+}
+
 export const accessListsFamily: AnnotationFamily = {
   name: 'access-lists',
   specs: [
@@ -199,6 +216,11 @@ export const accessListsFamily: AnnotationFamily = {
     let deny = ctx.value<string[]>('denylist-source-range')
     const satisfy = ctx.value<'any' | 'all'>('satisfy')
     const auth = authenticationOf(ctx)
+    // nginx.tmpl writes the allow/deny lines before its no-auth-locations `if` and the auth inside it: on an exempt
+    // location the access module is the only access-phase handler left, so `satisfy any` enforces the lists alone
+    // there (ngx_http_core_access_phase: the 403 stands when no handler returned NGX_OK). Lists dropped below are
+    // kept for those locations.
+    const exemptOnly = satisfy === 'any' && auth !== undefined ? {allow, deny} : undefined
 
     if (satisfy === 'any') {
       if (auth && allow) {
@@ -241,24 +263,9 @@ export const accessListsFamily: AnnotationFamily = {
       ctx.account('satisfy', 'exact')
     }
 
+    if (exemptOnly && (exemptOnly.allow || exemptOnly.deny)) ctx.patch.policies.push({...authorizationFragment(ctx, exemptOnly.allow, exemptOnly.deny), noAuthOnly: true})
     if (!allow && !deny) return
-    const rules: SecurityPolicySpecAuthorizationRules[] = []
-    const from: string[] = []
-    if (deny) {
-      rules.push({name: 'denylist-source-range', action: 'Deny', principal: {clientCIDRs: deny}})
-      from.push(ctx.fullKey('denylist-source-range'))
-    }
-    if (allow) {
-      rules.push({name: 'allowlist-source-range', action: 'Allow', principal: {clientCIDRs: allow}})
-      from.push(ctx.fullKey('allowlist-source-range'))
-    }
-    if (ctx.has('satisfy')) from.push(ctx.fullKey('satisfy'))
-    ctx.patch.policies.push({
-      kind: 'SecurityPolicy',
-      path: 'authorization',
-      value: {defaultAction: allow ? 'Deny' : 'Allow', rules},
-      from,
-    })
+    ctx.patch.policies.push(authorizationFragment(ctx, allow, deny))
 
     const order = auth
       ? `; nginx checks the address first (403), Envoy Gateway runs ${auth === 'auth-url' ? 'the external auth' : 'basic auth'} before the address rules, so a client outside the list now gets the authentication's answer (401 or a sign-in redirect) instead of 403, and the auth service sees its requests`

@@ -41,7 +41,8 @@ function usage(this: UsageHelp): string {
   const standardId = toStandardizedId(id, this.config)
   const configuredId = toConfiguredId(id, this.config)
   const theme = this.config?.theme
-  const usages = given === undefined ? [this.defaultUsage()] : Array.isArray(given) ? given : [given]
+  // oclif: `usage ? castArray(usage) : [this.defaultUsage()]`: an empty string is no usage either.
+  const usages = !given ? [this.defaultUsage()] : Array.isArray(given) ? given : [given]
   return usages
     .map((u) => {
       const allowedSpacing = this.opts.maxWidth - this.indentSpacing

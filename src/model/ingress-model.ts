@@ -55,6 +55,12 @@ interface FragmentBase extends Intent {
   upstreams?: string[]
   /** Other Ingresses (`Ingress ns/name`) whose annotations decided this value (an upstream's creator, ...). */
   sources?: string[]
+  /**
+   * Applies only to the routes of the Ingress's no-auth-locations (emit-routes.ts isNoAuthLocation), where nginx
+   * skipped its auth: satisfy "any"'s address lists, which Envoy cannot OR with the auth elsewhere but which nginx
+   * checked alone there (emit-policies.ts).
+   */
+  noAuthOnly?: true
 }
 
 /**

@@ -517,7 +517,8 @@ function combineDenyAll(ingress: IngressModel, runs: readonly FamilyRun[], diag:
   const policies = ingress.intents.policies
   const replacing = requests.find((r) => r.replacesAuthorization)
   if (replacing) {
-    for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization')) {
+    // satisfy any's lists for the no-auth-locations stay: the deny-all goes first there too (emit-policies keeps it).
+    for (const f of policies.filter((p) => p.kind === 'SecurityPolicy' && p.path === 'authorization' && !p.noAuthOnly)) {
       policies.splice(policies.indexOf(f), 1)
       diag(authorizationLeftOut(f, replacing.from))
     }

@@ -20,7 +20,7 @@ import {controllerDefaults, type ControllerDefaults} from '../model/controller-d
 import {decideSharedSettings} from './upstreams.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import {dropUnserved} from './capabilities.js'
-import {emitPolicies} from './emit-policies.js'
+import {emitPolicies, policyNames} from './emit-policies.js'
 import {emitRoutes, type RouteEmission} from './emit-routes.js'
 import {gatewayOwnerRecords} from './gateway-owner.js'
 import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
@@ -178,9 +178,10 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
 /** Each Ingress's policies and the objects its families asked for, emitted only where its routes were. */
 function ingressRecords(ingresses: IngressModel[], routes: RouteEmission, diagnostics: Diagnostic[]): Emitted[] {
   const out: Emitted[] = []
+  const names = policyNames(ingresses)
   for (const ingress of ingresses) {
     const own = routes.routesByIngress.get(ingress.id) ?? []
-    out.push(...emitPolicies(ingress, own, routes.consumed, diagnostics))
+    out.push(...emitPolicies(ingress, own, routes.consumed, diagnostics, names))
     const routed = own.length > 0 || ingress.intents.suppressRoute !== undefined
     if (!ingress.served || ingress.isCanary || !routed) continue
     for (const o of ingress.intents.objects) {
