@@ -4,6 +4,7 @@
  */
 import {fluxSubstitutes, hasPlaceholders, validForSomeSubstitution} from '../annotations/placeholders.js'
 import {compareStrings} from '../util/hash.js'
+import {utf8Length} from '../util/utf8.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {backendOverrideFor, type BackendNames} from '../annotations/backend-protocol.js'
 import {isRoute} from '../model/emitted.js'
@@ -227,11 +228,12 @@ function rewritePattern(path: string): string {
 /**
  * Envoy Gateway orders regex matches by pattern length, which follows nginx's order (longest path first) because
  * every pattern adds the same wrapper, except that each extra top-level alternative adds two characters: where that
- * swaps two locations of the host, say so.
+ * swaps two locations of the host, say so. Both lengths are Go's len, in UTF-8 bytes (EG sort.go pathMatchCount,
+ * controller.go getBackendServers), as renderServer orders the locations.
  */
 function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Diagnostic[]): void {
   const emitted = server.locations.filter((n) => n.location && (n.location.backend !== undefined || n.location.ingress.intents.redirect))
-  const lengths = emitted.map((n) => pathMatch(n.location!, true, n.path).value.length)
+  const lengths = emitted.map((n) => utf8Length(pathMatch(n.location!, true, n.path).value))
   // Only an alternation lengthens a pattern beyond the common wrapper, so only those can move ahead.
   emitted.forEach((b, j) => {
     if (topLevelBranches(b.path).length < 2) return

@@ -394,9 +394,21 @@ function passthroughIngress(host: HostModel): IngressModel | undefined {
   return host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)?.ingress
 }
 
-/** ssl-passthrough: the controller's TLS proxy hands the connection for the host's SNI to the `/` Service (tcp.go Handle). */
+/**
+ * ssl-passthrough: the controller's TLS proxy hands the connection for the host's SNI to the Service of the server's
+ * `location /` (tcp.go Handle), whichever Ingress that location came from: controller.go getConfiguration takes the
+ * first location whose Path is `/`, which is the one createServers gives every server (PathType Prefix), taken over
+ * only by a Prefix `/` path (getBackendServers replaces it on the same Path and PathType; k8s/main.go
+ * SetDefaultNGINXPathType made ImplementationSpecific Prefix), not by the passthrough Ingress's first path. Left to
+ * the default backend, or to spec.defaultBackend, that location keeps createServers' empty `Service:
+ * &apiv1.Service{}`: nginx.go generateTemplate gives the proxy no address, and Handle's dial fails and closes the
+ * connection.
+ */
 function passthrough(host: HostModel, decision: NginxDecision): NginxOutcome {
-  const location = host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)!
-  decision.ingress = location.ingress.id
-  return {kind: 'passthrough', backends: [share(location.backend!, 1, 1)], reason: 'ssl-passthrough', nginx: decision}
+  decision.ingress = passthroughIngress(host)!.id
+  const root = host.locations.find((l) => l.path === '/' && l.match === 'Prefix' && !l.fromDefaultBackend && l.backend !== undefined)
+  if (root === undefined) {
+    return {kind: 'refused', reason: 'ssl-passthrough without a Prefix `/` path: the TLS proxy has no Service to dial and closes the connection', nginx: decision}
+  }
+  return {kind: 'passthrough', backends: [share(root.backend!, 1, 1)], reason: 'ssl-passthrough', nginx: decision}
 }

@@ -200,3 +200,19 @@ test('regex locations sort by path length in bytes, then by path bytes descendin
   const a = ingress('a', [{host: 'h.example.com', paths: [{path: '/.*', type: 'ImplementationSpecific', svc: 'any'}, {path: '/é', type: 'ImplementationSpecific', svc: 'accent'}]}], {annotations: {'use-regex': 'true'}})
   t.deepEqual(ask([a], 'http://h.example.com/é', 'http://h.example.com/x'), [fwd('accent', '/é', 'h.example.com'), fwd('any', '/x', 'h.example.com')])
 })
+
+test('ssl-passthrough hands the stream to the server\'s Prefix `/` location, whichever Ingress made it; without one the TLS proxy cannot dial (controller.go getConfiguration, createServers)', (t) => {
+  const tls = {annotations: {'ssl-passthrough': 'true'}, tls: ['v.example.com']}
+  const route = (ingresses: KubeObject[]) => {
+    const model = buildNginxModel(translate({objects: ingresses.map((object) => ({object, source: {}}))}).hostsByGateway!)
+    return describeOutcome(routeNginxRequest(model, {scheme: 'https', host: 'v.example.com', path: '/'}))
+  }
+  // The passthrough Ingress's first path is not `/`: getConfiguration still looks for Path `/`.
+  t.is(route([ingress('v', [{host: 'v.example.com', paths: [{path: '/api', svc: 'api'}, {path: '/', svc: 'root'}]}], tls)]), 'TLS passthrough -> Service app/root:80')
+  // `/` from another Ingress of the host: the server is passthrough (any of its Ingresses says so), its `/` is that Service.
+  t.is(route([ingress('v', [{host: 'v.example.com', paths: [{path: '/api', svc: 'api'}]}], tls), ingress('w', [{host: 'v.example.com', paths: [{path: '/', svc: 'root'}]}], {created: '2024-02-01T00:00:00Z'})]), 'TLS passthrough -> Service app/root:80')
+  // No `/` at all: the location is the default backend's, with an empty Service; the proxy closes the connection.
+  t.regex(route([ingress('v', [{host: 'v.example.com', paths: [{path: '/api', svc: 'api'}]}], tls)]), /^no response \(ssl-passthrough/)
+  // ImplementationSpecific is Prefix to the controller (k8s/main.go SetDefaultNGINXPathType).
+  t.is(route([ingress('v', [{host: 'v.example.com', paths: [{path: '/', type: 'ImplementationSpecific', svc: 'root'}]}], tls)]), 'TLS passthrough -> Service app/root:80')
+})
