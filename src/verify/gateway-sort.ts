@@ -62,7 +62,7 @@ export function comparePrecedence(a: RouteEntry, b: RouteEntry): number {
   return ranksBelow(b, a) ? -1 : ranksBelow(a, b) ? 1 : 0
 }
 
-/** Field widths of precedenceKey: a path value under 2^16 characters, under 2^5 conditions of each sort. */
+/** Field widths of precedenceKey: a path value under 2^16 UTF-8 bytes (pathMatchCount), under 2^5 conditions of each sort. */
 const PATH_LENGTH_LIMIT = 2 ** 16
 const COUNT_LIMIT = 2 ** 5
 
