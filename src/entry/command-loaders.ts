@@ -1,6 +1,7 @@
 /**
- * Every command of the plugin as a loader: the one-file bundle imports a command's code only when that command runs
- * (esbuild gives each its own chunk), so `--help` and `--version` load none of the translator. The ids and classes
+ * Every command of the plugin as a loader: the one-file bundle runs a command's modules only when that command runs
+ * (esbuild turns each import() into a lazy initialiser in the CommonJS script), so `--help` and `--version` run none
+ * of the translator (test/support/block-translator.mjs trips on its initialiser). The ids and classes
  * are those of ./commands.ts (test/distribution/bundle.test.ts checks both maps hold the same commands).
  */
 import type {Command} from '@oclif/core'
