@@ -6,14 +6,14 @@
  * phase settled (settings.ts: use-regex, rewrite-target, auth-url, backend-protocol), so no family's order matters.
  */
 import {restorePlaceholders} from '../annotations/placeholders.js'
-import type {Lookup, ServedPath} from '../annotations/types.js'
+import type {Lookup, PassthroughServer, ServedPath} from '../annotations/types.js'
 import {normalizeHost} from '../model/names.js'
 import {addFallbacks, collectLocations, type LocationTable} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
 import type {KubeObject} from '../model/types.js'
 
-export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost'>
+export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost' | 'passthroughServer'>
 
 /** The Service behind nginx's choice; undefined for its 301, the default backend, or a port no Service names. */
 function servedPathOf(choice: NginxChoice): ServedPath | undefined {
@@ -43,6 +43,7 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
   // intents must not leak into another family's answers, whichever ran first.
   let built: LocationTable | undefined
   const tableOf = (): LocationTable => (built ??= addFallbacks(collectLocations(ingresses, services, [], 'keep'), 'not-decided'))
+  let passthrough: Map<string, PassthroughServer> | undefined
   const servers = new Map<string, NginxServer>()
   const serverOf = (host: string): NginxServer | undefined => {
     const name = normalizeHost(restorePlaceholders(host))
@@ -69,5 +70,38 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
       }
       return [...owners.values()]
     },
+    passthroughServer: (host) => {
+      const name = normalizeHost(restorePlaceholders(host))
+      passthrough ??= passthroughServers(tableOf())
+      const server = passthrough.get(name) ?? {passthrough: []}
+      const root = tableOf().owner.get(`${name}|Prefix|/`)
+      if (!root || root.fromDefaultBackend) return server
+      return {...server, root: {ingress: root.ingress.id, backend: root.backend}}
+    },
   }
+}
+
+/**
+ * Per named host: its ssl-passthrough Ingresses and the Ingress whose server-alias it took, in nginx order (the
+ * table's primaries). Read from the annotations, as annotation-pass.ts passesThrough and hosts.ts assignAliases do:
+ * no family's output.
+ */
+function passthroughServers(table: LocationTable): Map<string, PassthroughServer> {
+  const servers = new Map<string, PassthroughServer>()
+  for (const ingress of table.primaries) {
+    const on = ingress.annotations.get('ssl-passthrough')
+    const passes = on !== undefined && on.valid && on.value === true
+    const alias = ingress.annotations.get('server-alias')
+    const aliases = alias !== undefined && alias.valid && Array.isArray(alias.value) && alias.value.length > 0
+    if (!passes && !aliases) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const name of new Set(rules.map((r) => normalizeHost(r?.host)))) {
+      if (name === '') continue
+      let server = servers.get(name)
+      if (!server) servers.set(name, (server = {passthrough: []}))
+      if (passes) server.passthrough.push(ingress.id)
+      if (aliases) server.aliasOwner ??= ingress.id
+    }
+  }
+  return servers
 }
