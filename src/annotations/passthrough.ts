@@ -40,7 +40,7 @@ export const passthroughFamily: AnnotationFamily = {
   specs: [
     {
       key: 'ssl-passthrough',
-      summary: 'Pass TLS connections for the host to the backend of its / path without terminating them',
+      summary: 'Pass TLS connections for the host, unterminated, to the Service of its Prefix / path (whichever Ingress of the host has it)',
       fidelity: 'manual',
       target: `TLSRoute on a \`${PASSTHROUGH_LISTENER}\` listener (protocol TLS, mode Passthrough) that the gateway owner adds`,
       note: `the shared Gateway has no passthrough listener: the gateway owner must add the \`${PASSTHROUGH_LISTENER}\` listener before the TLSRoute is served`,
