@@ -181,7 +181,7 @@ interface HostPlan {
   /** Hosts whose server's Prefix `/` path is another Ingress's. */
   borrowed: {host: string; ingress: string; service: string}[]
   /** Hosts that an older ssl-passthrough Ingress's TLSRoute carries. */
-  shared: {host: string; ingress: string}[]
+  shared: {host: string; ingress: string; routed: boolean}[]
   /** Hosts whose Prefix `/` path names its port by a name no Service of the input resolves. */
   unresolved: {host: string; ingress: string}[]
 }
@@ -211,7 +211,8 @@ function passthroughHosts(ctx: FamilyContext): HostPlan {
     const server = ctx.lookup.passthroughServer(host)
     const first = server.passthrough[0]
     if (first !== undefined && first !== ingress.id) {
-      plan.shared.push({host, ingress: first})
+      // The first one's TLSRoute exists only when the server's Prefix `/` resolves (see below, for that Ingress).
+      plan.shared.push({host, ingress: first, routed: server.root?.backend !== undefined})
       continue
     }
     if (!server.root) {

@@ -130,7 +130,7 @@ test('two ssl-passthrough Ingresses of one host: one TLSRoute, from the first in
   const second = ingress({'ssl-passthrough': 'true'}, {name: 'argocd-2', service: 'other', port: 8443, paths: ['/x'], created: '2024-02-01T00:00:00Z'})
   const r = translateAll([second, first, service])
   t.deepEqual(tlsRoutes(r).map((o) => [o.metadata.name, o.spec.hostnames, o.spec.rules[0].backendRefs[0].name]), [['argocd', ['argocd.example.com'], 'argocd-server']])
-  t.deepEqual(r.diagnostics.find((d) => d.code === 'ssl-passthrough-host-shared')?.data, {key: `${P}ssl-passthrough`, host: 'argocd.example.com', ingress: 'argocd/argocd'})
+  t.deepEqual(r.diagnostics.find((d) => d.code === 'ssl-passthrough-host-shared')?.data, {key: `${P}ssl-passthrough`, host: 'argocd.example.com', ingress: 'argocd/argocd', routed: true})
 })
 
 test('server-alias on a passthrough Ingress: never passed through by nginx, reported manual; another Ingress\'s aliases: ignored', (t) => {
@@ -147,4 +147,22 @@ test('server-alias on a passthrough Ingress: never passed through by nginx, repo
   const passthrough = shadowed.ingresses.findIndex((i) => i.ingress === 'argocd/argocd')
   t.is(fidelityFor(shadowed, 'server-alias', passthrough), 'ignored')
   t.regex(shadowed.diagnostics.find((x) => x.object === 'Ingress argocd/argocd' && x.annotation === `${P}server-alias`)!.message, /from an older Ingress/)
+})
+
+test('the second ssl-passthrough Ingress of a host does not claim a TLSRoute the first one never emitted', (t) => {
+  // Equal creationTimestamps: nginx orders namespace/name descending (store.go sortIngressSlice), so b/pt-b is first;
+  // its `/` names a port no Service of the input resolves: no TLSRoute for the host at all.
+  const mk = (namespace: string, port: number | string) => ingressWith({'ssl-passthrough': 'true'}, {name: `pt-${namespace}`, namespace, host: 't.example.com', service: 's', port, created: '2024-01-01T00:00:00Z'})
+  const a = mk('a', 443)
+  const b = mk('b', 'https')
+  const r = translateAll([a, b])
+  t.deepEqual(tlsRoutes(r), [])
+  const shared = r.diagnostics.find((d) => d.code === 'ssl-passthrough-host-shared')
+  t.is(shared?.object, 'Ingress a/pt-a')
+  t.is(shared?.data?.ingress, 'b/pt-b')
+  t.notRegex(shared!.message, /passes through by the TLSRoute/)
+  t.regex(shared!.message, /emits no TLSRoute/)
+  // When the first one does emit it, the message says so.
+  const routed = translateAll([mk('a', 443), mk('b', 443)]).diagnostics.find((d) => d.code === 'ssl-passthrough-host-shared')
+  t.regex(routed!.message, /passes through by the TLSRoute of Ingress b\/pt-b/)
 })

@@ -576,9 +576,11 @@ export const ANNOTATIONS = [
     code: 'ssl-passthrough-host-shared',
     level: 'info',
     fidelity: 'manual',
-    doc: 'Two ssl-passthrough Ingresses have a rule for the same host: nginx merged them into one server with one passthrough backend, so the first in nginx order (oldest, then namespace/name) carries the host\'s TLSRoute and the later one emits none for it. Nothing to do.',
-    render: (d: {key: string; host: string; ingress: string}) =>
-      `${d.key}: ${d.host} passes through by the TLSRoute of Ingress ${d.ingress}, the first ssl-passthrough Ingress of the host (nginx has one passthrough backend per server); none is emitted from this Ingress for it`,
+    doc: 'Two ssl-passthrough Ingresses have a rule for the same host: nginx merged them into one server with one passthrough backend, so the first in nginx order (oldest; equal creationTimestamps by namespace/name descending, store.go sortIngressSlice) carries the host\'s TLSRoute and the later one emits none for it. `routed` says whether the first one emits a TLSRoute (when it does not, its own diagnostic says why and what to do). Nothing to do on this Ingress.',
+    render: (d: {key: string; host: string; ingress: string; routed: boolean}) =>
+      d.routed
+        ? `${d.key}: ${d.host} passes through by the TLSRoute of Ingress ${d.ingress}, the first ssl-passthrough Ingress of the host (nginx has one passthrough backend per server); none is emitted from this Ingress for it`
+        : `${d.key}: Ingress ${d.ingress}, the first ssl-passthrough Ingress of ${d.host}, decides its passthrough (nginx has one passthrough backend per server) and emits no TLSRoute for it (its own diagnostic says why); none is emitted from this Ingress either`,
   }),
   defineDiagnostic({
     code: 'ssl-passthrough-no-root-path',
