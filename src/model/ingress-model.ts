@@ -332,4 +332,9 @@ export interface HostModel {
   httpsAlso?: string[]
   /** ingress-nginx answered 403 to every request for the host (ClientAuthIntent.denied): no listener may serve it. */
   closed?: boolean
+  /**
+   * The first served, non-canary Ingress (nginx order) with ssl-passthrough and a rule for the host, whether or not
+   * it owns a location there: controller.go createServers makes the whole server passthrough for any such rule.
+   */
+  passthrough?: IngressModel
 }

@@ -274,8 +274,25 @@ export function buildHosts(ingresses: IngressModel[], services: Map<string, Kube
   markRegexHosts(table)
   assignTls(table.primaries, table.hosts)
   assignAliases(table.primaries, table.hosts, diagnostics)
+  markPassthrough(table.primaries, table.hosts)
   const canaryByUpstream = attachCanaries(ingresses, table.owner, services, table.upstreamCreators, diagnostics)
   return {hosts: table.hosts, byIngress: table.byIngress, canaryByUpstream}
+}
+
+/**
+ * The server's ssl-passthrough (controller.go createServers: any non-canary Ingress with the annotation and a rule
+ * for the host, paths or none), read from the annotation as annotation-pass.ts passesThrough does.
+ */
+function markPassthrough(primaries: IngressModel[], hosts: Map<string, HostModel>): void {
+  for (const ingress of primaries) {
+    const on = ingress.annotations.get('ssl-passthrough')
+    if (on === undefined || !on.valid || on.value !== true) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const rule of rules) {
+      const host = hosts.get(normalizeHost(rule?.host))
+      if (host !== undefined && host.name !== '') host.passthrough ??= ingress
+    }
+  }
 }
 
 /**

@@ -390,8 +390,9 @@ function firstAppRoot(host: HostModel, server: NginxServer): string | undefined 
   return undefined
 }
 
+/** The server's passthrough Ingress, whether or not it owns a location of the host (hosts.ts markPassthrough). */
 function passthroughIngress(host: HostModel): IngressModel | undefined {
-  return host.locations.find((l) => l.ingress.intents.suppressRoute !== undefined && l.backend)?.ingress
+  return host.passthrough
 }
 
 /**

@@ -216,3 +216,17 @@ test('ssl-passthrough hands the stream to the server\'s Prefix `/` location, whi
   // ImplementationSpecific is Prefix to the controller (k8s/main.go SetDefaultNGINXPathType).
   t.is(route([ingress('v', [{host: 'v.example.com', paths: [{path: '/', type: 'ImplementationSpecific', svc: 'root'}]}], tls)]), 'TLS passthrough -> Service app/root:80')
 })
+
+test('ssl-passthrough on an Ingress that owns no location of the host still makes the server passthrough (controller.go createServers sets SSLPassthrough for any rule of the host)', (t) => {
+  const route = (ingresses: KubeObject[]) => {
+    const model = buildNginxModel(translate({objects: ingresses.map((object) => ({object, source: {}}))}).hostsByGateway!)
+    return describeOutcome(routeNginxRequest(model, {scheme: 'https', host: 'v.example.com', path: '/'}))
+  }
+  const root = ingress('web', [{host: 'v.example.com', paths: [{path: '/', svc: 'root'}]}])
+  // A rule without paths: createServers' second loop reads the annotation for every rule; getBackendServers adds no location.
+  const bare: KubeObject = {...ingress('pt', [], {annotations: {'ssl-passthrough': 'true'}, created: '2024-02-01T00:00:00Z'}), spec: {ingressClassName: 'nginx', rules: [{host: 'v.example.com'}]}}
+  t.is(route([root, bare]), 'TLS passthrough -> Service app/root:80')
+  // Its only path lost to an older Ingress's identical path (getBackendServers keeps the first): still passthrough.
+  const loser = ingress('pt', [{host: 'v.example.com', paths: [{path: '/', svc: 'other'}]}], {annotations: {'ssl-passthrough': 'true'}, created: '2024-02-01T00:00:00Z'})
+  t.is(route([root, loser]), 'TLS passthrough -> Service app/root:80')
+})
