@@ -237,6 +237,13 @@ export const ROUTES = [
     render: (d: {ingress: string}) => `Ingress ${d.ingress} has no path left to route (see the other messages); no HTTPRoute is emitted`,
   }),
   defineDiagnostic({
+    code: 'object-name-taken',
+    level: 'info',
+    doc: 'An object this Ingress names after itself with a suffix (a route per host, `-no-auth`, `-www-redirect`, `-mirror`, `-auth-<service>`, a second policy) would have the name of another object of the same kind and namespace (another Ingress\'s, or its own for two hosts that differ only by `.` and `-`): applied together, one would replace the other. It gets the Ingress\'s namespace and name added (hashed), the same at every conversion of the same input; the other keeps its name. Nothing to do, unless a tool of yours expects the first name: renaming one of the Ingresses gives both readable names.',
+    render: (d: {kind: string; namespace: string; name: string; given: string; holder: string; ingress: string}) =>
+      `${d.kind} ${d.namespace}/${d.name} is taken by ${d.holder === d.ingress ? 'another object of this Ingress' : `Ingress ${d.holder}'s`}, so this one is named ${d.given}`,
+  }),
+  defineDiagnostic({
     code: 'other-prefix-ignored',
     level: 'info',
     doc: 'The controller runs with --annotations-prefix set to another prefix, so it ignores the annotations under nginx.ingress.kubernetes.io, and so does the conversion. Nothing to do, unless the annotations were meant for this controller: rename them to its prefix.',
