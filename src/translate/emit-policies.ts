@@ -123,8 +123,8 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
       // satisfy any's address lists (noAuthOnly) take the place of the Ingress's own there: nginx checked them alone.
       const exemptFragments = fragments.filter((f) => f.upstreams === undefined && !NO_AUTH_LOCATION_PATHS.has(f.path))
       const open = build(ingress, kind, exemptFragments, consumed, [])
-      const keys = new Set([...built.keys, ...open.keys])
-      const kept: Built = {spec: open.spec, keys, sources: built.sources, optOuts: [...new Set(['extAuth', ...open.optOuts])]}
+      // Its provenance is what it carries: not the auth keys (auth-url, auth-type...) it leaves out.
+      const kept: Built = {spec: open.spec, keys: open.keys, sources: open.sources, optOuts: [...new Set(['extAuth', ...open.optOuts])]}
       // One name per Ingress: `acme-challenge` where only in-place HTTP-01 challenges are exempt.
       const suffix = exempt.every((r) => r.authExempt!.every((l) => isAcmeChallengePath(l.path))) ? 'acme-challenge' : 'no-auth'
       for (let i = 0; i < exempt.length; i += MAX_TARGET_REFS) {
