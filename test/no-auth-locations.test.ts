@@ -196,3 +196,18 @@ test('the exempt route\'s policy names as its sources only the annotations it ca
   t.is(carried('app-no-auth'), 'nginx.ingress.kubernetes.io/enable-cors')
   t.is(carried('app'), 'nginx.ingress.kubernetes.io/auth-secret,nginx.ingress.kubernetes.io/auth-type,nginx.ingress.kubernetes.io/enable-cors')
 })
+
+test('regex mode: equal-length patterns of the exempt route and the authenticated one are reported, their order is the routes\'', (t) => {
+  // /healthz.. (exempt, under /healthz) and /api/v1/.. (authenticated) have one length: nginx tries /healthz.. first
+  // (getBackendServers: descending path), Envoy Gateway by route order between app and app-no-auth.
+  const r = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz..', '/api/v1/..'])])
+  const d = r.diagnostics.filter((x) => x.code === 'regex-order-no-auth')
+  t.deepEqual(
+    d.map((x) => x.data),
+    [{host: 'app.example.com', first: {pattern: '/healthz..', match: 'Prefix', path: '/healthz..', exempt: true}, second: {pattern: '/api/v1/..', match: 'Prefix', path: '/api/v1/..', exempt: false}}],
+  )
+  t.is(authAt(r, 'RegularExpression (?i)(?:/healthz..).*'), 'none')
+  // Literal paths of one length never both match: nothing to say.
+  const literal = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz', '/metrics'])])
+  t.false(literal.diagnostics.some((x) => x.code === 'regex-order-no-auth'))
+})

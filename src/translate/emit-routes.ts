@@ -254,6 +254,30 @@ function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Dia
   })
 }
 
+/**
+ * Regex locations of equal length, one exempt from the Ingress's auth (no-auth-locations) and one not, go to two
+ * routes. nginx tries them in its order (controller.go getBackendServers: by path, descending, then stably by length,
+ * longest first); Envoy Gateway sorts regex matches by length only (gatewayapi/sort.go XdsIRRoutes.Less,
+ * pathMatchCount, in a stable sort) and keeps equal ones in route order, which is creation time, then namespace/name
+ * (gatewayapi/resource/resource.go): a path both patterns match may get the other location's auth. Two literal
+ * paths of one length never both match a path (both are plain prefixes), so only patterns are reported.
+ */
+function reportExemptRegexTies(ingress: IngressModel, host: HostModel, server: NginxServer, authenticated: Location[], exempt: Location[], diagnostics: Diagnostic[]): void {
+  if (authenticated.length === 0 || exempt.length === 0) return
+  const entries = server.locations
+    .map((n, at) => ({n, at, exempt: n.location !== undefined && exempt.includes(n.location)}))
+    .filter((e) => e.n.location !== undefined && (e.exempt || authenticated.includes(e.n.location)))
+  const lengths = entries.map((e) => utf8Length(pathMatch(e.n.location!, true, e.n.path).value))
+  entries.forEach((a, i) => {
+    const b = entries.find((x, j) => j > i && x.exempt !== a.exempt && lengths[j] === lengths[i] && !(isLiteralPath(a.n.path) && isLiteralPath(x.n.path)))
+    if (!b) return
+    const side = (e: typeof a) => ({pattern: e.n.path, match: e.n.location!.match, path: e.n.location!.path, exempt: e.exempt})
+    diagnostics.push(
+      diagnostic('regex-order-no-auth', {host: host.name, first: side(a), second: side(b)}, {...about('Ingress', ingress.ref), hint: 'make the two paths exclusive (anchor them) so the order does not matter', source: ingress.source}),
+    )
+  })
+}
+
 /** A path without regex syntax, matched by nginx's `^<path>` as a plain case-insensitive prefix. */
 function isLiteralPath(path: string): boolean {
   return !/[\\^$.|?*+()[\]{}]/.test(path)
@@ -400,6 +424,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
       {locs: acme.filter((l) => !open(l, true)), sections: [options.httpListener, ...sections], acme: true, exempt: false},
       {locs: acme.filter((l) => open(l, true)), sections: [options.httpListener, ...sections], acme: true, exempt: true},
     ]
+    if (server) reportExemptRegexTies(ingress, host, server, partitions[0]!.locs, partitions[1]!.locs, diagnostics)
     // app-root: nginx answers it before the location's HTTPS redirect (redirects.ts applyAppRoot), so on a redirected
     // host plain HTTP for / gets it too; its Exact match outranks the https-redirect route's PathPrefix / on the http
     // listener (Envoy Gateway gatewayapi/sort.go XdsIRRoutes.Less: Exact > RegularExpression > PathPrefix).

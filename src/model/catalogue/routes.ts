@@ -300,6 +300,16 @@ export const ROUTES = [
       `host "${d.host || '*'}": nginx tries \`^${d.first.pattern}\` before \`^${d.second.pattern}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${d.second.match} ${d.second.path} instead of ${d.first.match} ${d.first.path}`,
   }),
   defineDiagnostic({
+    code: 'regex-order-no-auth',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'Two regex paths of one length on a host, one under the controller ConfigMap\'s no-auth-locations and one not: they go to two routes (with and without the Ingress\'s auth). nginx tried them in its order; Envoy Gateway tries equal-length patterns in the order of their routes (creation time, then name), so a path both match may be answered with the other path\'s authentication, or without it. Make the patterns exclusive so the order does not matter.',
+    render: (d: {host: string; first: {pattern: string; match: string; path: string; exempt: boolean}; second: {pattern: string; match: string; path: string; exempt: boolean}}) => {
+      const auth = (s: {exempt: boolean}) => (s.exempt ? 'without authentication (no-auth-locations)' : 'with authentication')
+      return `host "${d.host || '*'}": nginx tries \`^${d.first.pattern}\` (${auth(d.first)}) before \`^${d.second.pattern}\` (${auth(d.second)}); the two are in different routes and of one length, so Envoy Gateway tries them in the routes' order (creation time, then name): a path both match may be served ${auth(d.second)} instead of ${auth(d.first)}`
+    },
+  }),
+  defineDiagnostic({
     code: 'resource-backend',
     level: 'warning',
     doc: 'A path whose backend is a resource (apiGroup/kind/name), not a Service: ingress-nginx skips such paths, and so does the conversion. Nothing to do unless the path was meant to be served: point it at a Service.',
