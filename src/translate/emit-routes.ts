@@ -265,7 +265,7 @@ function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Dia
 function reportExemptRegexTies(ingress: IngressModel, host: HostModel, server: NginxServer, authenticated: Location[], exempt: Location[], diagnostics: Diagnostic[]): void {
   if (authenticated.length === 0 || exempt.length === 0) return
   const entries = server.locations
-    .map((n, at) => ({n, at, exempt: n.location !== undefined && exempt.includes(n.location)}))
+    .map((n) => ({n, exempt: n.location !== undefined && exempt.includes(n.location)}))
     .filter((e) => e.n.location !== undefined && (e.exempt || authenticated.includes(e.n.location)))
   const lengths = entries.map((e) => utf8Length(pathMatch(e.n.location!, true, e.n.path).value))
   entries.forEach((a, i) => {
