@@ -174,3 +174,40 @@ test('the exempt policy never takes the name of another Ingress\'s policy', (t) 
     t.truthy(policyOf(r, exemptRoute.metadata.name)?.spec.cors)
   }
 })
+
+test('satisfy any: the diagnostics say the address lists still decide on the exempt paths, not "only the authentication"', (t) => {
+  const lists = {...basic, satisfy: 'any', 'whitelist-source-range': '10.0.0.0/8', 'denylist-source-range': '10.1.0.0/16'}
+  const r = translateAll([noAuth('/healthz'), app(lists, ['/', '/healthz'])])
+  const said = (key: string) => r.diagnostics.find((d) => d.annotation === `nginx.ingress.kubernetes.io/${key}` && d.code === 'satisfy-any')!.message
+  t.notRegex(said('whitelist-source-range'), /only the authentication is emitted: /)
+  t.regex(said('whitelist-source-range'), /must now authenticate there too; on \/healthz \(under the controller ConfigMap's no-auth-locations\) nginx asked no authentication, so the address lists alone decided there/)
+  // The deny-list is applied where nginx applied it (the exempt path) and changes nothing elsewhere: nginx's outcome.
+  t.regex(said('denylist-source-range'), /on \/healthz .* they are emitted alone on the route of those paths/)
+  t.is(r.ingresses.find((i) => i.ingress === `${NS}/app`)!.annotations['nginx.ingress.kubernetes.io/denylist-source-range'], 'exact')
+  // Without an exempt path nothing changes.
+  const plain = translateAll([noAuth('/healthz'), app(lists, ['/'])])
+  t.regex(plain.diagnostics.find((d) => d.annotation === 'nginx.ingress.kubernetes.io/whitelist-source-range')!.message, /only the authentication is emitted: clients in this list must now authenticate too$/)
+  t.is(plain.ingresses.find((i) => i.ingress === `${NS}/app`)!.annotations['nginx.ingress.kubernetes.io/denylist-source-range'], 'ignored')
+})
+
+test('the exempt route\'s policy names as its sources only the annotations it carries, not the auth it leaves out', (t) => {
+  const r = translateAll([noAuth('/healthz'), app({...basic, 'enable-cors': 'true'}, ['/', '/healthz'])])
+  const carried = (name: string) => objects(r, 'SecurityPolicy').find((p) => p.metadata.name === name)!.metadata.annotations!['ingress2gw.io/annotations']
+  t.is(carried('app-no-auth'), 'nginx.ingress.kubernetes.io/enable-cors')
+  t.is(carried('app'), 'nginx.ingress.kubernetes.io/auth-secret,nginx.ingress.kubernetes.io/auth-type,nginx.ingress.kubernetes.io/enable-cors')
+})
+
+test('regex mode: equal-length patterns of the exempt route and the authenticated one are reported, their order is the routes\'', (t) => {
+  // /healthz.. (exempt, under /healthz) and /api/v1/.. (authenticated) have one length: nginx tries /healthz.. first
+  // (getBackendServers: descending path), Envoy Gateway by route order between app and app-no-auth.
+  const r = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz..', '/api/v1/..'])])
+  const d = r.diagnostics.filter((x) => x.code === 'regex-order-no-auth')
+  t.deepEqual(
+    d.map((x) => x.data),
+    [{host: 'app.example.com', first: {pattern: '/healthz..', match: 'Prefix', path: '/healthz..', exempt: true}, second: {pattern: '/api/v1/..', match: 'Prefix', path: '/api/v1/..', exempt: false}}],
+  )
+  t.is(authAt(r, 'RegularExpression (?i)(?:/healthz..).*'), 'none')
+  // Literal paths of one length never both match: nothing to say.
+  const literal = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz', '/metrics'])])
+  t.false(literal.diagnostics.some((x) => x.code === 'regex-order-no-auth'))
+})

@@ -145,6 +145,32 @@ export function parseSourceRanges(value: string): ParseResult<string[]> {
 }
 
 /** Which authentication of this Ingress takes part in `satisfy` (nginx: auth_basic/auth_digest, auth_request). */
+/**
+ * With satisfy any, what the address lists do on the Ingress's paths under the controller ConfigMap's
+ * no-auth-locations (the Ingress path starts with an entry: template.go isLocationInLocationList, as emit-routes.ts
+ * isNoAuthLocation tests it): nginx asked no authentication there, so the lists decided alone, and the exempt
+ * paths' route gets them alone (emit-policies.ts). Empty when the Ingress has no such path.
+ */
+function exemptNote(ctx: FamilyContext): string {
+  const entries = ctx.ingress.settings.noAuthLocations
+  const rules: any[] = Array.isArray(ctx.ingress.object.spec?.rules) ? ctx.ingress.object.spec.rules : []
+  const paths = rules.flatMap((r) => (Array.isArray(r?.http?.paths) ? r.http.paths : [])).map((p: any) => (typeof p?.path === 'string' && p.path !== '' ? p.path : '/'))
+  const exempt = [...new Set(paths.filter((p: string) => entries.some((e) => p.startsWith(e))))].sort()
+  if (exempt.length === 0) return ''
+  return `; on ${exempt.join(', ')} (under the controller ConfigMap's no-auth-locations) nginx asked no authentication, so the address lists alone decided there, and they are emitted alone on the route of those paths`
+}
+
+/** denylist-source-range with satisfy any and authentication: nginx's outcome where the auth applies, and on exempt paths. */
+function accountDenyUnderSatisfyAny(ctx: FamilyContext, exempt: string): void {
+  const authenticated = 'nginx let a denied address in when it authenticated, and required authentication from everyone else, which the emitted authentication alone does'
+  if (exempt === '') {
+    ctx.account('denylist-source-range', 'ignored', `has no effect with satisfy "any": ${authenticated}`, {level: 'info', code: 'satisfy-any'})
+    return
+  }
+  // Where the auth applies the list changes nothing, on the exempt paths it is applied: nginx's outcome on both.
+  ctx.account('denylist-source-range', 'exact', `where the authentication applies it has no effect with satisfy "any": ${authenticated}${exempt}`, {level: 'info', code: 'satisfy-any'})
+}
+
 function authenticationOf(ctx: FamilyContext): string | undefined {
   if (ctx.ingress.settings.authUrl !== undefined) return 'auth-url'
   if (ctx.ingress.settings.authType !== undefined) return 'auth-type'
@@ -221,6 +247,7 @@ export const accessListsFamily: AnnotationFamily = {
     // there (ngx_http_core_access_phase: the 403 stands when no handler returned NGX_OK). Lists dropped below are
     // kept for those locations.
     const exemptOnly = satisfy === 'any' && auth !== undefined ? {allow, deny} : undefined
+    const exempt = exemptOnly && (allow || deny) ? exemptNote(ctx) : ''
 
     if (satisfy === 'any') {
       if (auth && allow) {
@@ -230,28 +257,20 @@ export const accessListsFamily: AnnotationFamily = {
         ctx.account(
           'allowlist-source-range',
           'manual',
-          `with satisfy "any", clients from ${list} got in without authenticating and everyone else had to pass ${ctx.fullKey(auth)}; Envoy Gateway applies authorization rules and authentication together (AND), never as alternatives, so only the authentication is emitted: clients in this list must now authenticate too`,
+          `with satisfy "any", clients from ${list} got in without authenticating and everyone else had to pass ${ctx.fullKey(auth)}; Envoy Gateway applies authorization rules and authentication together (AND), never as alternatives, so ${
+            exempt === '' ? 'only the authentication is emitted: clients in this list must now authenticate too' : `where the authentication applies only it is emitted: clients in this list must now authenticate there too${exempt}`
+          }`,
           {hint, code: 'satisfy-any'},
         )
         ctx.account('satisfy', 'manual', `"any" (address list OR ${ctx.fullKey(auth)}) has no Envoy Gateway equivalent; see ${ctx.fullKey('allowlist-source-range')}`, {hint, code: 'satisfy-any'})
         allow = undefined
         if (deny) {
-          ctx.account(
-            'denylist-source-range',
-            'ignored',
-            'has no effect with satisfy "any": nginx let a denied address in when it authenticated, and required authentication from everyone else, which the emitted authentication alone does',
-            {level: 'info', code: 'satisfy-any'},
-          )
+          accountDenyUnderSatisfyAny(ctx, exempt)
           deny = undefined
         }
       } else if (auth && deny) {
-        ctx.account(
-          'denylist-source-range',
-          'ignored',
-          'has no effect with satisfy "any": nginx let a denied address in when it authenticated, and required authentication from everyone else, which the emitted authentication alone does',
-          {level: 'info', code: 'satisfy-any'},
-        )
-        ctx.account('satisfy', 'exact', '"any" with only a deny-list: authentication alone decides, as emitted', {level: 'info', code: 'satisfy-any'})
+        accountDenyUnderSatisfyAny(ctx, exempt)
+        ctx.account('satisfy', 'exact', `"any" with only a deny-list: authentication alone decides, as emitted${exempt}`, {level: 'info', code: 'satisfy-any'})
         deny = undefined
       } else {
         ctx.account('satisfy', 'ignored', '"any" only matters when the Ingress has both an allow-list and authentication (auth-type or auth-url); here it changes nothing', {

@@ -10,6 +10,7 @@ import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
 import {clonePlainData} from '../util/json.js'
 import {ingressIds, record, type Emitted} from './records.js'
+import type {ObjectNames} from './object-names.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath, NO_AUTH_LOCATION_PATHS} from './emit-routes.js'
 import type {Diagnostic} from '../model/types.js'
@@ -89,27 +90,7 @@ function policyRecord(ingress: IngressModel, kind: PolicyKind, name: string, bui
   })
 }
 
-/**
- * The policy names of one run, `kind/namespace/name`, starting with every Ingress's own name (its route-level
- * policy's). The other policies of an Ingress add a suffix (`-no-auth`, `-acme-challenge`, `-2`, `-upstream-2`),
- * which may be another Ingress's name: two documents of one name, and whichever is applied last replaces the other
- * (a policy carrying auth replaced by one without it).
- */
-export function policyNames(ingresses: readonly IngressModel[]): Set<string> {
-  const names = new Set<string>()
-  for (const i of ingresses) for (const kind of ['BackendTrafficPolicy', 'SecurityPolicy']) names.add(`${kind}/${i.ref.namespace}/${i.ref.name}`)
-  return names
-}
-
-/** A suffixed policy name of this Ingress, with the Ingress's id added where it is taken (as emit-routes.ts names routes). */
-function claimName(names: Set<string>, ingress: IngressModel, kind: PolicyKind, name: string): string {
-  const key = (n: string) => `${kind}/${ingress.ref.namespace}/${n}`
-  const chosen = names.has(key(name)) ? dnsName(name, ingress.id) : name
-  names.add(key(chosen))
-  return chosen
-}
-
-export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], consumed: Set<Intent>, diagnostics: Diagnostic[], names: Set<string>): Emitted[] {
+export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], consumed: Set<Intent>, diagnostics: Diagnostic[], names: ObjectNames): Emitted[] {
   if (routes.length === 0 || ingress.intents.policies.length === 0) return []
   const out: Emitted[] = []
   for (const kind of ['BackendTrafficPolicy', 'SecurityPolicy'] as const) {
@@ -128,7 +109,7 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
     // route keeps its limits and access controls.
     const targets = kind === 'SecurityPolicy' ? routes.filter((r) => r.authExempt === undefined) : routes
     for (let i = 0; i < targets.length; i += MAX_TARGET_REFS) {
-      const name = i === 0 ? ingress.ref.name : claimName(names, ingress, kind, dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1)))
+      const name = names.claim(kind, ingress.ref.namespace, i === 0 ? ingress.ref.name : dnsName(ingress.ref.name, String(i / MAX_TARGET_REFS + 1)), ingress)
       out.push(policyRecord(ingress, kind, name, built, targets.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
     }
     // The exempt routes (no-auth-locations) get a policy without the auth nginx.tmpl skipped there (emit-routes.ts
@@ -142,12 +123,12 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
       // satisfy any's address lists (noAuthOnly) take the place of the Ingress's own there: nginx checked them alone.
       const exemptFragments = fragments.filter((f) => f.upstreams === undefined && !NO_AUTH_LOCATION_PATHS.has(f.path))
       const open = build(ingress, kind, exemptFragments, consumed, [])
-      const keys = new Set([...built.keys, ...open.keys])
-      const kept: Built = {spec: open.spec, keys, sources: built.sources, optOuts: [...new Set(['extAuth', ...open.optOuts])]}
+      // Its provenance is what it carries: not the auth keys (auth-url, auth-type...) it leaves out.
+      const kept: Built = {spec: open.spec, keys: open.keys, sources: open.sources, optOuts: [...new Set(['extAuth', ...open.optOuts])]}
       // One name per Ingress: `acme-challenge` where only in-place HTTP-01 challenges are exempt.
       const suffix = exempt.every((r) => r.authExempt!.every((l) => isAcmeChallengePath(l.path))) ? 'acme-challenge' : 'no-auth'
       for (let i = 0; i < exempt.length; i += MAX_TARGET_REFS) {
-        const name = claimName(names, ingress, kind, dnsName(ingress.ref.name, suffix, i === 0 ? '' : String(i / MAX_TARGET_REFS + 1)))
+        const name = names.claim(kind, ingress.ref.namespace, dnsName(ingress.ref.name, suffix, i === 0 ? '' : String(i / MAX_TARGET_REFS + 1)), ingress)
         out.push(policyRecord(ingress, kind, name, kept, exempt.slice(i, i + MAX_TARGET_REFS).map((r) => ({group: GATEWAY_GROUP, kind: r.kind, name: r.name}))))
       }
     }
@@ -157,7 +138,7 @@ export function emitPolicies(ingress: IngressModel, routes: EmittedRoute[], cons
       const ruleBuilt = build(ingress, kind, [...common, ...group.fragments], consumed, diagnostics)
       const refs = group.rules.map(({route, index}) => ({group: GATEWAY_GROUP, kind: route.kind, name: route.name, sectionName: nameRule(route.record, index)}))
       for (let i = 0; i < refs.length; i += MAX_TARGET_REFS) {
-        const name = claimName(names, ingress, kind, dnsName(ingress.ref.name, 'upstream', String(g + 2), i === 0 ? '' : String(i / MAX_TARGET_REFS + 1)))
+        const name = names.claim(kind, ingress.ref.namespace, dnsName(ingress.ref.name, 'upstream', String(g + 2), i === 0 ? '' : String(i / MAX_TARGET_REFS + 1)), ingress)
         out.push(policyRecord(ingress, kind, name, ruleBuilt, refs.slice(i, i + MAX_TARGET_REFS)))
       }
     })

@@ -17,6 +17,7 @@ import type {HostIndexes} from './shared-gateways.js'
 import type {HostModel, IngressModel, Intent, Location, ServiceBackend} from '../model/ingress-model.js'
 import {renderServer, type NginxLocation, type NginxServer} from './nginx-locations.js'
 import {dnsName} from '../model/names.js'
+import type {ObjectNames} from './object-names.js'
 import {managedMetadata} from '../model/provenance.js'
 import type {EmittedRoute} from './emit-policies.js'
 import type {Diagnostic, KubeObject, ObjectMeta, TranslateOptions} from '../model/types.js'
@@ -253,6 +254,30 @@ function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Dia
   })
 }
 
+/**
+ * Regex locations of equal length, one exempt from the Ingress's auth (no-auth-locations) and one not, go to two
+ * routes. nginx tries them in its order (controller.go getBackendServers: by path, descending, then stably by length,
+ * longest first); Envoy Gateway sorts regex matches by length only (gatewayapi/sort.go XdsIRRoutes.Less,
+ * pathMatchCount, in a stable sort) and keeps equal ones in route order, which is creation time, then namespace/name
+ * (gatewayapi/resource/resource.go): a path both patterns match may get the other location's auth. Two literal
+ * paths of one length never both match a path (both are plain prefixes), so only patterns are reported.
+ */
+function reportExemptRegexTies(ingress: IngressModel, host: HostModel, server: NginxServer, authenticated: Location[], exempt: Location[], diagnostics: Diagnostic[]): void {
+  if (authenticated.length === 0 || exempt.length === 0) return
+  const entries = server.locations
+    .map((n) => ({n, exempt: n.location !== undefined && exempt.includes(n.location)}))
+    .filter((e) => e.n.location !== undefined && (e.exempt || authenticated.includes(e.n.location)))
+  const lengths = entries.map((e) => utf8Length(pathMatch(e.n.location!, true, e.n.path).value))
+  entries.forEach((a, i) => {
+    const b = entries.find((x, j) => j > i && x.exempt !== a.exempt && lengths[j] === lengths[i] && !(isLiteralPath(a.n.path) && isLiteralPath(x.n.path)))
+    if (!b) return
+    const side = (e: typeof a) => ({pattern: e.n.path, match: e.n.location!.match, path: e.n.location!.path, exempt: e.exempt})
+    diagnostics.push(
+      diagnostic('regex-order-no-auth', {host: host.name, first: side(a), second: side(b)}, {...about('Ingress', ingress.ref), hint: 'make the two paths exclusive (anchor them) so the order does not matter', source: ingress.source}),
+    )
+  })
+}
+
 /** A path without regex syntax, matched by nginx's `^<path>` as a plain case-insensitive prefix. */
 function isLiteralPath(path: string): boolean {
   return !/[\\^$.|?*+()[\]{}]/.test(path)
@@ -307,8 +332,8 @@ interface RouteRun {
   service: ServiceLookup
   diagnostics: Diagnostic[]
   consumed: Set<Intent>
-  /** `namespace/name` of every route emitted so far. */
-  usedNames: Set<string>
+  /** The names of the run's objects: routes and filters claim theirs there. */
+  names: ObjectNames
   /** The Backends and BackendTLSPolicies of backend-protocol so far, by `namespace/name`: one name, one Service:port and plan. */
   backendNames: BackendNames
   /** Per host model, so per Gateway: two Gateways serving one hostname render two servers. */
@@ -334,14 +359,16 @@ export function emitRoutes(
   options: TranslateOptions,
   diagnostics: Diagnostic[],
   service: ServiceLookup,
+  names: ObjectNames,
 ): RouteEmission {
   const records: Emitted[] = []
   const routesByIngress = new Map<string, EmittedRoute[]>()
-  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), usedNames: new Set<string>(), backendNames: new Map(), servers: new Map()}
+  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), names, backendNames: new Map(), servers: new Map()}
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
     if (ingress.intents.suppressRoute) {
       run.consumed.add(ingress.intents.suppressRoute)
+      names.settleObjects(ingress)
       continue
     }
     const index = indexes.of(ingress)
@@ -350,11 +377,12 @@ export function emitRoutes(
       diagnostics.push(diagnostic('no-routable-paths', {ingress: ingress.id}, {...about('Ingress', ingress.ref), source: ingress.source}))
       continue
     }
-    const filters = new Map<string, Emitted>()
+    names.settleObjects(ingress)
+    const filters: IngressFilters = {byName: new Map(), names}
     const groups = hostGroups(ingress, locations, index, filters, run)
     const routes = routeRecords(ingress, groups, index, run)
     for (const r of routes) records.push(r.record)
-    pushAll(records, filters.values())
+    pushAll(records, filters.byName.values())
     routesByIngress.set(ingress.id, routes)
     reportPathDifferences(ingress, locations, index, diagnostics)
   }
@@ -363,7 +391,7 @@ export function emitRoutes(
 }
 
 /** Render the rules of each host of the Ingress, then group hosts whose rules and listeners are identical. */
-function hostGroups(ingress: IngressModel, locations: Location[], index: HostIndex, filters: Map<string, Emitted>, run: RouteRun): HostGroup[] {
+function hostGroups(ingress: IngressModel, locations: Location[], index: HostIndex, filters: IngressFilters, run: RouteRun): HostGroup[] {
   const {options, diagnostics} = run
   const byHost = new Map<string, Location[]>()
   for (const loc of locations) {
@@ -396,6 +424,7 @@ function hostGroups(ingress: IngressModel, locations: Location[], index: HostInd
       {locs: acme.filter((l) => !open(l, true)), sections: [options.httpListener, ...sections], acme: true, exempt: false},
       {locs: acme.filter((l) => open(l, true)), sections: [options.httpListener, ...sections], acme: true, exempt: true},
     ]
+    if (server) reportExemptRegexTies(ingress, host, server, partitions[0]!.locs, partitions[1]!.locs, diagnostics)
     // app-root: nginx answers it before the location's HTTPS redirect (redirects.ts applyAppRoot), so on a redirected
     // host plain HTTP for / gets it too; its Exact match outranks the https-redirect route's PathPrefix / on the http
     // listener (Envoy Gateway gatewayapi/sort.go XdsIRRoutes.Less: Exact > RegularExpression > PathPrefix).
@@ -478,9 +507,7 @@ function routeRecords(ingress: IngressModel, groups: HostGroup[], index: HostInd
       return [h, ...host.aliases]
     })
     chunkRoute(hostnames, g.rules).forEach((chunk, i) => {
-      let name = i === 0 ? baseName : dnsName(baseName, String(i + 1))
-      if (run.usedNames.has(`${ingress.ref.namespace}/${name}`)) name = dnsName(name, ingress.id)
-      run.usedNames.add(`${ingress.ref.namespace}/${name}`)
+      const name = run.names.claim('HTTPRoute', ingress.ref.namespace, i === 0 ? baseName : dnsName(baseName, String(i + 1)), ingress)
       const route = routeObject(ingress, managedMetadata(name, ingress.ref.namespace, sources, consumedKeys), g.sections, chunk, run)
       if (!route) return
       const emitted = record(route.object, 'route', {ingresses: ingressIds(sources), keys: consumedKeys, gateway: gatewayKey(ingress.gateway), upstreams: route.upstreams})
@@ -718,7 +745,7 @@ type LocationFilters = (path: string, rewritten: boolean, noAuth: boolean) => HT
  * step after mergeFilters changes a rule's filters in place; the records locationFilters adds are the same, added
  * at the same first location.
  */
-function ingressLocationFilters(ingress: IngressModel, filterRecords: Map<string, Emitted>, consumed: Set<Intent>): LocationFilters {
+function ingressLocationFilters(ingress: IngressModel, filterRecords: IngressFilters, consumed: Set<Intent>): LocationFilters {
   // One shared list with the auth's filters, one without (no-auth-locations: FilterIntent withAuth).
   let unrewritten: HTTPRouteFilter[] | undefined
   let unrewrittenNoAuth: HTTPRouteFilter[] | undefined
@@ -751,7 +778,7 @@ function ruleEntries(ingress: IngressModel, locs: Location[], server: NginxServe
 }
 
 /** The filters of one rendered location: the Ingress's own, its rewrite (where nginx rewrites), its extension filters. */
-function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: Map<string, Emitted>, consumed: Set<Intent>, noAuth: boolean): HTTPRouteFilter[] {
+function locationFilters(ingress: IngressModel, path: string, rewritten: boolean, filterRecords: IngressFilters, consumed: Set<Intent>, noAuth: boolean): HTTPRouteFilter[] {
   const intents = ingress.intents
   const filters: HTTPRouteFilter[] = []
   for (const f of intents.filters) {
@@ -764,15 +791,14 @@ function locationFilters(ingress: IngressModel, path: string, rewritten: boolean
   if (rewrite && rewritten) filters.push(...rewriteFilters(ingress, rewrite, path, filterRecords))
   for (const ext of intents.extensionFilters) {
     consumed.add(ext)
-    const name = dnsName(ingress.ref.name, ext.suffix)
-    if (!filterRecords.has(name)) filterRecords.set(name, filterRecord(ingress, name, ext.spec, ext.from))
+    const name = filterName(ingress, dnsName(ingress.ref.name, ext.suffix), filterRecords, (given) => filterRecord(ingress, given, ext.spec, ext.from))
     filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
   }
   return filters
 }
 
 /** rewrite-target on a location nginx rewrites: a URLRewrite, or an HTTPRouteFilter where the target uses captures. */
-function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel['intents']['rewriteTarget']>, path: string, filterRecords: Map<string, Emitted>): HTTPRouteFilter[] {
+function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel['intents']['rewriteTarget']>, path: string, filterRecords: IngressFilters): HTTPRouteFilter[] {
   const filters: HTTPRouteFilter[] = []
   if (rewrite.forwardedPrefix !== undefined) {
     filters.push({type: 'RequestHeaderModifier', requestHeaderModifier: {set: [{name: 'X-Forwarded-Prefix', value: rewrite.forwardedPrefix}]}})
@@ -785,7 +811,6 @@ function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel
     filters.push({type: 'URLRewrite', urlRewrite: {path: {type: 'ReplaceFullPath', replaceFullPath: target === '' ? '/' : target}}})
     return filters
   }
-  const name = dnsName(ingress.ref.name, 'rewrite', path)
   const spec: HTTPRouteFilterSpec = {
     urlRewrite: {
       path: {
@@ -794,9 +819,25 @@ function rewriteFilters(ingress: IngressModel, rewrite: NonNullable<IngressModel
       },
     },
   }
-  filterRecords.set(name, filterRecord(ingress, name, spec, rewrite.from))
+  const name = filterName(ingress, dnsName(ingress.ref.name, 'rewrite', path), filterRecords, (given) => filterRecord(ingress, given, spec, rewrite.from))
   filters.push({type: 'ExtensionRef', extensionRef: {group: EG_GROUP, kind: 'HTTPRouteFilter', name}})
   return filters
+}
+
+/** The HTTPRouteFilters of one Ingress by the name each asked for, and the run's names, where each claims its own once. */
+interface IngressFilters {
+  byName: Map<string, Emitted>
+  names: ObjectNames
+}
+
+/** The name of the Ingress's filter asking for `asked` (the same filter asks again for each location it is on). */
+function filterName(ingress: IngressModel, asked: string, filters: IngressFilters, build: (name: string) => Emitted): string {
+  let emitted = filters.byName.get(asked)
+  if (!emitted) {
+    emitted = build(filters.names.claim('HTTPRouteFilter', ingress.ref.namespace, asked, ingress))
+    filters.byName.set(asked, emitted)
+  }
+  return emitted.object.metadata.name
 }
 
 function filterRecord(ingress: IngressModel, name: string, spec: HTTPRouteFilterSpec, from: string[]): Emitted {

@@ -20,7 +20,8 @@ import {controllerDefaults, type ControllerDefaults} from '../model/controller-d
 import {decideSharedSettings} from './upstreams.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import {dropUnserved} from './capabilities.js'
-import {emitPolicies, policyNames} from './emit-policies.js'
+import {emitPolicies} from './emit-policies.js'
+import {ObjectNames} from './object-names.js'
 import {emitRoutes, type RouteEmission} from './emit-routes.js'
 import {gatewayOwnerRecords} from './gateway-owner.js'
 import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
@@ -70,8 +71,10 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   const certPlans = planCertificates(ingresses, input.kindObjects('Secret'), diagnostics)
   const httpsPlan = planListeners(partitions, indexes, certPlans, options, diagnostics)
   // The Services as the families look them up (gatewayLookup): backendOverrideFor reads their port names.
-  const routes = emitRoutes(ingresses, indexes, options, diagnostics, (ns, name) => input.services.get(restorePlaceholders(`${ns}/${name}`)))
-  const emitted = [...routes.records, ...ingressRecords(ingresses, routes, diagnostics)]
+  // Every object an Ingress names after itself claims its name in one place, whichever part emits it.
+  const names = new ObjectNames(ingresses, diagnostics)
+  const routes = emitRoutes(ingresses, indexes, options, diagnostics, (ns, name) => input.services.get(restorePlaceholders(`${ns}/${name}`)), names)
+  const emitted = [...routes.records, ...ingressRecords(ingresses, routes, diagnostics, names)]
   const owner = gatewayOwnerRecords(
     {options, capabilities, emitBundle, kindObjects: input.kindObjects, services: input.services, configMaps: input.configMaps, selection, ingresses, partitions, indexes, controllers, certPlans, httpsPlan, emitted, authExempt: new Set([...routes.routesByIngress.values()].flat().flatMap((r) => r.authExempt ?? []))},
     diagnostics,
@@ -176,9 +179,8 @@ function planListeners(partitions: GatewayPartition[], indexes: HostIndexes, cer
 }
 
 /** Each Ingress's policies and the objects its families asked for, emitted only where its routes were. */
-function ingressRecords(ingresses: IngressModel[], routes: RouteEmission, diagnostics: Diagnostic[]): Emitted[] {
+function ingressRecords(ingresses: IngressModel[], routes: RouteEmission, diagnostics: Diagnostic[], names: ObjectNames): Emitted[] {
   const out: Emitted[] = []
-  const names = policyNames(ingresses)
   for (const ingress of ingresses) {
     const own = routes.routesByIngress.get(ingress.id) ?? []
     out.push(...emitPolicies(ingress, own, routes.consumed, diagnostics, names))

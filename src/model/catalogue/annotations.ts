@@ -532,7 +532,7 @@ export const ANNOTATIONS = [
     code: 'satisfy-any',
     level: ['info', 'warning'],
     fidelity: ['exact', 'ignored', 'manual'],
-    doc: 'satisfy "any": nginx let a client in when either the address list or the authentication passed. Envoy Gateway applies authorization and authentication together (AND), never as alternatives, so only the authentication is emitted and allowed addresses must authenticate too (manual). With only a deny-list, authentication alone decides, as emitted (exact); without authentication satisfy has no effect (ignored).',
+    doc: 'satisfy "any": nginx let a client in when either the address list or the authentication passed. Envoy Gateway applies authorization and authentication together (AND), never as alternatives, so where the authentication applies only it is emitted and allowed addresses must authenticate too (manual). On the Ingress\'s paths under the controller ConfigMap\'s no-auth-locations nginx asked no authentication and the address lists alone decided: their route gets the lists alone, as nginx applied them. A deny-list changes nothing where the authentication applies (ignored), and applies alone on those paths (exact when the Ingress has any); with only a deny-list, authentication alone decides, as emitted (exact); without authentication satisfy has no effect (ignored).',
     render: renderNote,
   }),
   defineDiagnostic({

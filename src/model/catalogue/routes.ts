@@ -237,6 +237,13 @@ export const ROUTES = [
     render: (d: {ingress: string}) => `Ingress ${d.ingress} has no path left to route (see the other messages); no HTTPRoute is emitted`,
   }),
   defineDiagnostic({
+    code: 'object-name-taken',
+    level: 'info',
+    doc: 'An object this Ingress names after itself with a suffix (a route per host, `-no-auth`, `-www-redirect`, `-mirror`, `-auth-<service>`, a second policy) would have the name of another object of the same kind and namespace (another Ingress\'s, or its own for two hosts that differ only by `.` and `-`): applied together, one would replace the other. It gets the Ingress\'s namespace and name added (hashed), the same at every conversion of the same input; the other keeps its name. Nothing to do, unless a tool of yours expects the first name: renaming one of the Ingresses gives both readable names.',
+    render: (d: {kind: string; namespace: string; name: string; given: string; holder: string; ingress: string}) =>
+      `${d.kind} ${d.namespace}/${d.name} is taken by ${d.holder === d.ingress ? 'another object of this Ingress' : `Ingress ${d.holder}'s`}, so this one is named ${d.given}`,
+  }),
+  defineDiagnostic({
     code: 'other-prefix-ignored',
     level: 'info',
     doc: 'The controller runs with --annotations-prefix set to another prefix, so it ignores the annotations under nginx.ingress.kubernetes.io, and so does the conversion. Nothing to do, unless the annotations were meant for this controller: rename them to its prefix.',
@@ -291,6 +298,16 @@ export const ROUTES = [
     doc: 'Two regex paths of a host that nginx tried in one order, while Envoy Gateway tries longer patterns first: a path both match goes to another backend. Make the patterns exclusive (or anchor them) so the order does not matter.',
     render: (d: {host: string; first: {pattern: string; match: string; path: string}; second: {pattern: string; match: string; path: string}}) =>
       `host "${d.host || '*'}": nginx tries \`^${d.first.pattern}\` before \`^${d.second.pattern}\`, but the alternation makes the Envoy pattern of the second longer, and Envoy Gateway tries longer patterns first; a path both match goes to ${d.second.match} ${d.second.path} instead of ${d.first.match} ${d.first.path}`,
+  }),
+  defineDiagnostic({
+    code: 'regex-order-no-auth',
+    level: 'warning',
+    fidelity: 'approximate',
+    doc: 'Two regex paths of one length on a host, one under the controller ConfigMap\'s no-auth-locations and one not: they go to two routes (with and without the Ingress\'s auth). nginx tried them in its order; Envoy Gateway tries equal-length patterns in the order of their routes (creation time, then name), so a path both match may be answered with the other path\'s authentication, or without it. Make the patterns exclusive so the order does not matter.',
+    render: (d: {host: string; first: {pattern: string; match: string; path: string; exempt: boolean}; second: {pattern: string; match: string; path: string; exempt: boolean}}) => {
+      const auth = (s: {exempt: boolean}) => (s.exempt ? 'without authentication (no-auth-locations)' : 'with authentication')
+      return `host "${d.host || '*'}": nginx tries \`^${d.first.pattern}\` (${auth(d.first)}) before \`^${d.second.pattern}\` (${auth(d.second)}); the two are in different routes and of one length, so Envoy Gateway tries them in the routes' order (creation time, then name): a path both match may be served ${auth(d.second)} instead of ${auth(d.first)}`
+    },
   }),
   defineDiagnostic({
     code: 'resource-backend',
