@@ -75,7 +75,7 @@ test('a location whose Ingress answers with permanent/temporal-redirect does not
   // controller.go locationApplyAnnotations gives each location of the Ingress its Redirect; nginx.tmpl renders
   // `return <code> <url>` before buildProxyPass, so nginx's auth subrequest got the redirect, never oauth2-proxy,
   // and auth_request takes a 3xx as an error: the conversion fails closed rather than call the Service.
-  for (const redirect of [{'permanent-redirect': 'https://login.example.com/'}, {'temporal-redirect': 'https://login.example.com/'}]) {
+  for (const redirect of [{'permanent-redirect': 'https://login.example.com/'}, {'temporal-redirect': 'https://login.example.com/'}] as Record<string, string>[]) {
     const proxy = ingressWith(redirect, {name: 'oauth2-proxy', namespace: 'auth', host: 'dash.example.com', paths: ['/oauth2'], port: 4180, created: day(1)})
     const r = translateAll([dashboard(), proxy])
     t.deepEqual(extAuthOf(r)?.authorization, {defaultAction: 'Deny'}, Object.keys(redirect)[0])
