@@ -26,7 +26,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
-  return [4, 6, 9, 11].includes(month) ? 30 : 31
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
 /**
@@ -37,12 +37,17 @@ export function creationSecond(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined
   const m = RFC3339.exec(value)
   if (!m) return undefined
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const year = +m[1]!
+  const month = +m[2]!
+  const day = +m[3]!
+  const hour = +m[4]!
+  const minute = +m[5]!
+  const second = +m[6]!
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined
   let offset = 0
   if (m[7] === undefined) {
-    const offsetHours = Number(m[9])
-    const offsetMinutes = Number(m[10])
+    const offsetHours = +m[9]!
+    const offsetMinutes = +m[10]!
     if (offsetHours > 23 || offsetMinutes > 59) return undefined
     offset = (m[8] === '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60)
   }
