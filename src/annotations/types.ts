@@ -1,6 +1,6 @@
 import type {Diagnostic, Fidelity, KubeObject, TranslateOptions} from '../model/types.js'
 import type {ParseResult} from '../model/parsers.js'
-import type {IngressInput, IngressIntents, IngressModel} from '../model/ingress-model.js'
+import type {IngressInput, IngressIntents, IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import type {ControllerDefaults} from '../model/controller-defaults.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import type {NoteCode} from '../model/catalogue/diagnostic.js'
@@ -71,8 +71,31 @@ export interface Lookup {
    * `location /` createServers built), which getBackendServers never marks (RedirectFromToWWW, say).
    */
   ingressesOnHost(host: string): {ingress: string; authenticated: boolean; rulePaths: boolean}[]
+  /** A named host's server as ingress-nginx's TLS proxy sees it (see PassthroughServer). */
+  passthroughServer(host: string): PassthroughServer
   /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
   workloads(namespace: string): KubeObject[]
+}
+
+/**
+ * One server (host) of the Gateway's Ingresses, for ssl-passthrough. nginx merges every Ingress of a host into one
+ * server (controller.go createServers, getBackendServers): any of them with ssl-passthrough makes it a passthrough
+ * server, and getConfiguration hands the TLS proxy the Service and port of the server's first location whose Path is
+ * `/`. That is createServers' own `location /` (PathType Prefix, `Service: &apiv1.Service{}`, spec.defaultBackend
+ * included), unless a Prefix `/` path of some Ingress (the oldest: getBackendServers replaces the location only
+ * while it is still the default backend's) took it over; an Exact `/` is a second location after it, never chosen.
+ */
+export interface PassthroughServer {
+  /** The served, non-canary Ingresses (`namespace/name`) with ssl-passthrough and a rule for the host, in nginx order. */
+  passthrough: string[]
+  /** The Ingress whose server-alias the server took (createServers: the first of the host, nginx order, with one). */
+  aliasOwner?: string
+  /**
+   * The Prefix `/` location a rule path made, whose Service the TLS proxy dials; undefined: none, the proxy has no
+   * address (nginx.go generateTemplate reads the empty Service's ClusterIP) and closes the connection. `backend` is
+   * undefined when the path's port is a name no Service of the input resolves.
+   */
+  root?: {ingress: string; backend?: ServiceBackend}
 }
 
 /** The location a host + path reaches (see Lookup.serviceForPath). */

@@ -7,14 +7,14 @@
  */
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import {parseRedirectAnnotations} from '../annotations/redirects.js'
-import type {Lookup, ServedPath} from '../annotations/types.js'
+import type {Lookup, PassthroughServer, ServedPath} from '../annotations/types.js'
 import {normalizeHost} from '../model/names.js'
 import {addFallbacks, collectLocations, type LocationTable} from './hosts.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {renderServer, selectNginxLocation, type NginxChoice, type NginxServer} from './nginx-locations.js'
 import type {KubeObject} from '../model/types.js'
 
-export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost'>
+export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost' | 'passthroughServer'>
 
 /**
  * Whether the Ingress's locations answer with permanent/temporal-redirect. controller.go locationApplyAnnotations
@@ -63,6 +63,7 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
   // whichever ran first. A location that answers with a redirect serves no Service either way (answersWithRedirect).
   let built: LocationTable | undefined
   const tableOf = (): LocationTable => (built ??= addFallbacks(collectLocations(ingresses, services, [], 'keep'), 'not-decided'))
+  let passthrough: Map<string, PassthroughServer> | undefined
   const servers = new Map<string, NginxServer>()
   const redirects = new Map<IngressModel, boolean>()
   const serverOf = (host: string): NginxServer | undefined => {
@@ -90,5 +91,38 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
       }
       return [...owners.values()]
     },
+    passthroughServer: (host) => {
+      const name = normalizeHost(restorePlaceholders(host))
+      passthrough ??= passthroughServers(tableOf())
+      const server = passthrough.get(name) ?? {passthrough: []}
+      const root = tableOf().owner.get(`${name}|Prefix|/`)
+      if (!root || root.fromDefaultBackend) return server
+      return {...server, root: {ingress: root.ingress.id, backend: root.backend}}
+    },
   }
+}
+
+/**
+ * Per named host: its ssl-passthrough Ingresses and the Ingress whose server-alias it took, in nginx order (the
+ * table's primaries). Read from the annotations, as annotation-pass.ts passesThrough and hosts.ts assignAliases do:
+ * no family's output.
+ */
+function passthroughServers(table: LocationTable): Map<string, PassthroughServer> {
+  const servers = new Map<string, PassthroughServer>()
+  for (const ingress of table.primaries) {
+    const on = ingress.annotations.get('ssl-passthrough')
+    const passes = on !== undefined && on.valid && on.value === true
+    const alias = ingress.annotations.get('server-alias')
+    const aliases = alias !== undefined && alias.valid && Array.isArray(alias.value) && alias.value.length > 0
+    if (!passes && !aliases) continue
+    const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
+    for (const name of new Set(rules.map((r) => normalizeHost(r?.host)))) {
+      if (name === '') continue
+      let server = servers.get(name)
+      if (!server) servers.set(name, (server = {passthrough: []}))
+      if (passes) server.passthrough.push(ingress.id)
+      if (aliases) server.aliasOwner ??= ingress.id
+    }
+  }
+  return servers
 }

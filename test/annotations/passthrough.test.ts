@@ -1,6 +1,6 @@
 import test from 'ava'
 import type {KubeObject} from '../../src/model/types.js'
-import {P, diagnosticsFor, fidelityFor, ingressFactory, translateAll, translateObjects, useValidator, validate} from './support.js'
+import {P, diagnosticsFor, fidelityFor, ingressFactory, ingressWith, translateAll, translateObjects, useValidator, validate} from './support.js'
 
 const ingress = ingressFactory({name: 'argocd', namespace: 'argocd', host: 'argocd.example.com', service: 'argocd-server', port: 'https'})
 useValidator()
@@ -85,4 +85,66 @@ test('a passthrough Ingress\'s use-regex turns its host regex on the HTTP side: 
   // Without the passthrough Ingress's use-regex, the same path is a plain prefix.
   const plain = translateAll([ingress({'ssl-passthrough': 'true'}, {created: '2024-01-01T00:00:00Z'}), api, service])
   t.deepEqual(route(plain.objects)?.spec.rules.flatMap((x: any) => x.matches.map((m: any) => m.path.type)), ['PathPrefix'])
+})
+
+// The passthrough backend is the server's, not the Ingress's: controller.go getConfiguration hands the TLS proxy the
+// Service of the merged server's first location with Path `/`, which createServers builds (Prefix, no Service) and
+// only a Prefix `/` path of the host's oldest Ingress replaces (getBackendServers).
+const tlsRoutes = (r: ReturnType<typeof translateAll>) => r.objects.filter((o) => o.kind === 'TLSRoute')
+
+test('an Exact / alone, or spec.defaultBackend alone, leaves nginx nothing to dial: no TLSRoute, ssl-passthrough-no-root-path', (t) => {
+  const exact = translateAll([ingress({'ssl-passthrough': 'true'}, {pathType: 'Exact'}), service])
+  t.deepEqual(tlsRoutes(exact), [])
+  t.deepEqual(exact.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')?.data, {key: `${P}ssl-passthrough`, hosts: ['argocd.example.com']})
+  const withDefault: KubeObject = {
+    ...ingress({'ssl-passthrough': 'true'}, {rules: [{host: 'argocd.example.com'}]}),
+  }
+  withDefault.spec.defaultBackend = {service: {name: 'argocd-server', port: {number: 443}}}
+  const viaDefault = translateAll([withDefault, service])
+  t.deepEqual(tlsRoutes(viaDefault), [])
+  t.deepEqual(viaDefault.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')?.data?.hosts, ['argocd.example.com'])
+  t.regex(viaDefault.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')!.message, /closed every TLS connection/)
+})
+
+test('the oldest Ingress\'s Prefix / of the host is the passthrough backend, even in another namespace (ReferenceGrant), and says so', (t) => {
+  const web = ingressWith({}, {name: 'web', namespace: 'web', host: 'argocd.example.com', service: 'web', port: 443, created: '2023-01-01T00:00:00Z'})
+  // The passthrough Ingress's own `/` is Exact: a location of its own, never the one getConfiguration picks.
+  const own = ingress({'ssl-passthrough': 'true'}, {pathType: 'Exact', created: '2024-01-01T00:00:00Z'})
+  const r = translateAll([own, web, service])
+  const [route] = tlsRoutes(r)
+  t.deepEqual(route?.spec.rules, [{backendRefs: [{name: 'web', namespace: 'web', port: 443}]}])
+  t.deepEqual(validate(route), [])
+  const grant = r.objects.find((o) => o.kind === 'ReferenceGrant' && o.spec.from[0].kind === 'TLSRoute')
+  t.is(grant?.metadata.namespace, 'web')
+  t.deepEqual(grant?.spec, {from: [{group: 'gateway.networking.k8s.io', kind: 'TLSRoute', namespace: 'argocd'}], to: [{group: '', kind: 'Service', name: 'web'}]})
+  t.deepEqual(validate(grant), [])
+  t.deepEqual(r.diagnostics.find((d) => d.code === 'ssl-passthrough-root-from-other-ingress')?.data, {key: `${P}ssl-passthrough`, host: 'argocd.example.com', ingress: 'web/web', service: 'web/web:443'})
+  // The same Ingress younger than the passthrough one: its Prefix `/` still takes createServers' location over.
+  const younger = translateAll([own, ingressWith({}, {name: 'web', namespace: 'argocd', host: 'argocd.example.com', service: 'web', port: 443, created: '2025-01-01T00:00:00Z'}), service])
+  t.deepEqual(tlsRoutes(younger)[0]?.spec.rules, [{backendRefs: [{name: 'web', port: 443}]}])
+  t.false(younger.objects.some((o) => o.kind === 'ReferenceGrant'))
+})
+
+test('two ssl-passthrough Ingresses of one host: one TLSRoute, from the first in nginx order', (t) => {
+  const first = ingress({'ssl-passthrough': 'true'}, {created: '2024-01-01T00:00:00Z'})
+  const second = ingress({'ssl-passthrough': 'true'}, {name: 'argocd-2', service: 'other', port: 8443, paths: ['/x'], created: '2024-02-01T00:00:00Z'})
+  const r = translateAll([second, first, service])
+  t.deepEqual(tlsRoutes(r).map((o) => [o.metadata.name, o.spec.hostnames, o.spec.rules[0].backendRefs[0].name]), [['argocd', ['argocd.example.com'], 'argocd-server']])
+  t.deepEqual(r.diagnostics.find((d) => d.code === 'ssl-passthrough-host-shared')?.data, {key: `${P}ssl-passthrough`, host: 'argocd.example.com', ingress: 'argocd/argocd'})
+})
+
+test('server-alias on a passthrough Ingress: never passed through by nginx, reported manual; another Ingress\'s aliases: ignored', (t) => {
+  const r = translateAll([ingress({'ssl-passthrough': 'true', 'server-alias': 'cd.example.com'}), service])
+  t.is(fidelityFor(r, 'server-alias'), 'manual')
+  const [d] = diagnosticsFor(r, 'server-alias')
+  t.is(d?.code, 'ssl-passthrough-alias')
+  t.deepEqual(d?.data, {key: `${P}server-alias`, passthrough: `${P}ssl-passthrough`, aliases: ['cd.example.com'], hosts: ['argocd.example.com']})
+  t.regex(d!.hint!, /add an Ingress without ssl-passthrough/)
+  t.deepEqual(tlsRoutes(r).flatMap((o) => o.spec.hostnames), ['argocd.example.com'])
+  // An older Ingress of the host named the aliases: nginx skipped this Ingress's (createServers).
+  const older = ingressWith({'server-alias': 'old.example.com'}, {name: 'web', namespace: 'argocd', host: 'argocd.example.com', paths: ['/web'], created: '2023-01-01T00:00:00Z'})
+  const shadowed = translateAll([ingress({'ssl-passthrough': 'true', 'server-alias': 'cd.example.com'}, {created: '2024-01-01T00:00:00Z'}), older, service])
+  const passthrough = shadowed.ingresses.findIndex((i) => i.ingress === 'argocd/argocd')
+  t.is(fidelityFor(shadowed, 'server-alias', passthrough), 'ignored')
+  t.regex(shadowed.diagnostics.find((x) => x.object === 'Ingress argocd/argocd' && x.annotation === `${P}server-alias`)!.message, /from an older Ingress/)
 })

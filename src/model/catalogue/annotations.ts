@@ -564,12 +564,45 @@ export const ANNOTATIONS = [
     render: renderNote,
   }),
   defineDiagnostic({
+    code: 'ssl-passthrough-alias',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'server-alias on an ssl-passthrough Ingress: nginx put the aliases in the host\'s server_name, but its TLS proxy passed through only the host name itself (controller.go getConfiguration lists server.Hostname; pkg/tcpproxy/tcp.go TCPProxy.Get compares it with the client\'s server name exactly). A TLS connection for an alias went to nginx\'s HTTPS server, which terminated it (with the host\'s certificate when it covers the alias, else the default certificate: nginx.go configureCertificates) and served the host\'s paths, as plain HTTP did on port 80. The conversion emits no route for the aliases, because it does not convert the HTTP settings of a passthrough Ingress. What to do: add an Ingress without ssl-passthrough for the alias names (paths, tls) and convert again, or list them as hosts of the passthrough Ingress to pass them through (which nginx never did).',
+    render: (d: {key: string; passthrough: string; aliases: string[]; hosts: string[]}) =>
+      `${d.key}: ${d.aliases.join(', ')} (server-alias of ${d.hosts.join(', ')}) ${d.aliases.length === 1 ? 'was' : 'were'} never passed through: with ${d.passthrough}, nginx's TLS proxy passes through only the host name itself (pkg/tcpproxy/tcp.go TCPProxy.Get), so nginx terminated TLS for the alias (with the host's certificate when it covers the name, else its default certificate) and served the host's paths under it, as it did over plain HTTP; ` +
+      `no route is emitted for ${d.aliases.length === 1 ? 'it' : 'them'}, because the HTTP settings of a passthrough Ingress are not converted`,
+  }),
+  defineDiagnostic({
+    code: 'ssl-passthrough-host-shared',
+    level: 'info',
+    fidelity: 'manual',
+    doc: 'Two ssl-passthrough Ingresses have a rule for the same host: nginx merged them into one server with one passthrough backend, so the first in nginx order (oldest, then namespace/name) carries the host\'s TLSRoute and the later one emits none for it. Nothing to do.',
+    render: (d: {key: string; host: string; ingress: string}) =>
+      `${d.key}: ${d.host} passes through by the TLSRoute of Ingress ${d.ingress}, the first ssl-passthrough Ingress of the host (nginx has one passthrough backend per server); none is emitted from this Ingress for it`,
+  }),
+  defineDiagnostic({
     code: 'ssl-passthrough-no-root-path',
     level: 'warning',
     fidelity: 'manual',
-    doc: 'ssl-passthrough on a host for which this Ingress has no / path (nor spec.defaultBackend): nginx passed the host\'s TLS connections to the backend of the host\'s / location, which another Ingress or the controller\'s default backend provides, so no TLSRoute is emitted from this Ingress. What to do: add a TLSRoute for that host with the Service that serves its / path as backendRef.',
+    doc: 'ssl-passthrough on a host for which no Ingress has a Prefix (or ImplementationSpecific) `/` path: nginx\'s TLS proxy dials the Service of the server\'s first `location /` (controller.go getConfiguration), which was then the one createServers builds for every server, without a Service (spec.defaultBackend too): the proxy had no address, the dial failed and nginx closed every TLS connection for the host. An Exact `/` is a location of its own that nginx never chose. No TLSRoute is emitted. What to do: add a Prefix `/` path with the Service that terminates TLS for the host.',
     render: (d: {key: string; hosts: string[]}) =>
-      `${d.key}: host ${d.hosts.join(', ')} has no / path (nor spec.defaultBackend) on this Ingress; nginx passes its TLS connections to the backend of the host's / location, which another Ingress or the controller's default backend provides, so no TLSRoute is emitted for it`,
+      `${d.key}: no Ingress of ${d.hosts.join(', ')} has a Prefix \`/\` path (pathType Prefix or ImplementationSpecific; an Exact \`/\` or spec.defaultBackend does not count): nginx's TLS proxy dials the Service of the host's \`location /\`, which was then nginx's own without a Service, so the dial failed and nginx closed every TLS connection for ${d.hosts.length === 1 ? 'it' : 'them'}; no TLSRoute is emitted`,
+  }),
+  defineDiagnostic({
+    code: 'ssl-passthrough-root-from-other-ingress',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'ssl-passthrough where the host\'s Prefix `/` path belongs to another Ingress: nginx merges every Ingress of a host into one server, and its TLS proxy dials the Service of the server\'s `location /`, which the oldest Ingress with a Prefix `/` path for the host made (controller.go getBackendServers, getConfiguration), not necessarily the passthrough Ingress. The TLSRoute passes the connections to that Service too (with a ReferenceGrant when it is in another namespace). What to do: check that this Service terminates TLS for the host.',
+    render: (d: {key: string; host: string; ingress: string; service: string}) =>
+      `${d.key}: TLS connections for ${d.host} pass through to ${d.service}, the Service of the Prefix \`/\` path of Ingress ${d.ingress}: nginx merged the host's Ingresses into one server, and its TLS proxy dials the Service of the server's \`location /\` (controller.go getConfiguration), which that Ingress made; the TLSRoute does the same`,
+  }),
+  defineDiagnostic({
+    code: 'ssl-passthrough-root-unresolved',
+    level: 'warning',
+    fidelity: 'manual',
+    doc: 'ssl-passthrough where the port of the host\'s Prefix `/` path is a name that no Service of the input resolves: nginx dialled the port the Service names so (nginx.go generateTemplate), which the conversion cannot know, so no TLSRoute is emitted. What to do: give the Service to the conversion, or use port.number.',
+    render: (d: {key: string; host: string; ingress: string}) =>
+      `${d.key}: the Prefix \`/\` path of ${d.host} (Ingress ${d.ingress}), whose Service nginx's TLS proxy dials, names its port by a name that no Service of the input resolves; no TLSRoute is emitted for ${d.host}`,
   }),
   defineDiagnostic({
     code: 'ssl-passthrough-wildcard',
