@@ -1,6 +1,6 @@
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {renderAnnotationDocs, renderConfigMapDocs, renderServingDocs} from './annotation-docs.js'
-import {renderDiagnosticDocs} from './diagnostic-docs.js'
+import {renderDiagnosticDocs, withRefusalDocs} from './diagnostic-docs.js'
 
 writeFileSync(new URL('../docs/annotations.md', import.meta.url), renderAnnotationDocs())
 writeFileSync(new URL('../docs/serving.md', import.meta.url), renderServingDocs())
@@ -9,3 +9,6 @@ writeFileSync(new URL('../docs/configmap.md', import.meta.url), renderConfigMapD
 console.log('wrote docs/configmap.md')
 writeFileSync(new URL('../docs/diagnostics.md', import.meta.url), renderDiagnosticDocs())
 console.log('wrote docs/diagnostics.md')
+const cutoverDocs = new URL('../docs/cutover.md', import.meta.url)
+writeFileSync(cutoverDocs, withRefusalDocs(readFileSync(cutoverDocs, 'utf8')))
+console.log('wrote the refusals table of docs/cutover.md')

@@ -71,6 +71,21 @@ test('a path nginx skipped (its upstream created by an older canary) does not se
   t.deepEqual(extAuthOf(r)?.authorization, {defaultAction: 'Deny'})
 })
 
+test('a location whose Ingress answers with permanent/temporal-redirect does not serve the subrequest: nginx returns before proxy_pass', (t) => {
+  // controller.go locationApplyAnnotations gives each location of the Ingress its Redirect; nginx.tmpl renders
+  // `return <code> <url>` before buildProxyPass, so nginx's auth subrequest got the redirect, never oauth2-proxy,
+  // and auth_request takes a 3xx as an error: the conversion fails closed rather than call the Service.
+  for (const redirect of [{'permanent-redirect': 'https://login.example.com/'}, {'temporal-redirect': 'https://login.example.com/'}] as Record<string, string>[]) {
+    const proxy = ingressWith(redirect, {name: 'oauth2-proxy', namespace: 'auth', host: 'dash.example.com', paths: ['/oauth2'], port: 4180, created: day(1)})
+    const r = translateAll([dashboard(), proxy])
+    t.deepEqual(extAuthOf(r)?.authorization, {defaultAction: 'Deny'}, Object.keys(redirect)[0])
+    t.is(extAuthOf(r)?.extAuth, undefined)
+  }
+  // A redirect config redirect.go Parse skips (a temporal-redirect that is not http(s)) leaves the Service serving it.
+  const skipped = ingressWith({'temporal-redirect': 'ftp://login.example.com/'}, {name: 'oauth2-proxy', namespace: 'auth', host: 'dash.example.com', paths: ['/oauth2'], port: 4180, created: day(1)})
+  t.deepEqual(extAuthOf(translateAll([dashboard(), skipped]))?.extAuth?.http?.backendRefs, [{name: 'oauth2-proxy', namespace: 'auth', port: 4180}])
+})
+
 // --- nginx's choice among a host's locations outside regex mode (served-paths.test.ts before the one table) ---
 // location.go updateServerLocations turns Prefix `p` into `location p/` (normalizePrefixPath) plus the exact twin
 // `location = p` (skipped when an Exact `p` exists); nginx's ngx_http_core_find_static_location takes an exact

@@ -60,7 +60,8 @@ export interface Lookup {
    * The Service a request for `host` + `path` reaches, by nginx's location rules over the rules of every served,
    * non-canary Ingress of this Ingress's Gateway: an Exact path equal to `path` first, else the longest Prefix path
    * containing it (whole segments); the oldest Ingress wins a path defined twice. Undefined when no location
-   * matches, or when the matching location's port is a name no Service in the input resolves.
+   * matches, when the matching location's port is a name no Service in the input resolves, or when its Ingress
+   * answers with permanent/temporal-redirect (nginx.tmpl's `return` comes before proxy_pass).
    */
   serviceForPath(host: string, path: string): ServedPath | undefined
   /**

@@ -5,6 +5,7 @@
 import {parseGoBool} from '../model/go-decode.js'
 import type {KubeObject} from '../model/types.js'
 import {HELM_KEEP, type Refusal} from './model.js'
+import {refusal} from './refusals.js'
 
 /**
  * Helm marks what it manages with the label app.kubernetes.io/managed-by: Helm and the annotations
@@ -38,14 +39,12 @@ export function helmChecks(svc: KubeObject): {refusal?: Refusal; warnings: strin
     }
   }
   return {
-    refusal: {
-      code: 'helm-without-keep',
-      overridable: true,
-      message:
-        `Service ${id} belongs to Helm release ${helm.release} (namespace ${helm.namespace}) and does not carry ${HELM_KEEP}: keep: helm uninstall ${helm.release} would delete it, and with it the load balancer and its address. ` +
+    refusal: refusal(
+      'helm-without-keep',
+      `Service ${id} belongs to Helm release ${helm.release} (namespace ${helm.namespace}) and does not carry ${HELM_KEEP}: keep: helm uninstall ${helm.release} would delete it, and with it the load balancer and its address. ` +
         `Put the annotation in the release so that its stored manifest carries it (ingress-nginx chart: helm upgrade ${helm.release} ingress-nginx/ingress-nginx -n ${helm.namespace} --reuse-values --set-string 'controller.service.annotations.helm\\.sh/resource-policy=keep'; controller.service.internal.annotations for the internal Service), then check it with ${getManifest}. ` +
         `helm uninstall reads the policy from the stored manifest, not from the live Service, and ingress2gw can only see the live Service (the release record is a Secret, which it never reads), so annotating the live Service alone is not enough. --force switches anyway`,
-    },
+    ),
     warnings: [upgradeReverts],
   }
 }

@@ -3,6 +3,7 @@
  * at the Envoy proxy pods of a Gateway, with a rollback patch made from the values it replaces.
  */
 import type {KubeObject, NamespacedName} from '../model/types.js'
+import type {RefusalCode} from './refusals.js'
 
 export interface JsonPatchOp {
   op: 'test' | 'replace' | 'add' | 'remove'
@@ -18,21 +19,9 @@ export interface ServicePort {
   nodePort?: number
 }
 
-/** Why the cutover will not run. `overridable` refusals give way to --force. */
+/** Why the cutover will not run. `overridable` refusals give way to --force (the catalogue, refusals.ts, says which). */
 export interface Refusal {
-  code:
-    | 'no-selector'
-    | 'gateway-not-found'
-    | 'gateway-not-programmed'
-    | 'envoy-service-not-found'
-    | 'envoy-service-ambiguous'
-    | 'envoy-other-namespace'
-    | 'port-without-listener'
-    | 'listener-not-programmed'
-    | 'port-not-on-envoy-service'
-    | 'helm-without-keep'
-    | 'proxy-protocol-mismatch'
-    | 'proxy-protocol-unknown'
+  code: RefusalCode
   message: string
   overridable: boolean
 }

@@ -14,6 +14,7 @@ import {deepEqualJson} from './json.js'
 import {gitopsWarnings, helmChecks, lbSendsProxyProtocol, trafficPolicyWarnings} from './checks.js'
 import type {CutoverFacts, CutoverPlan, JsonPatchOp, PortMove, Refusal, ServicePort} from './model.js'
 import {gatewayExpectsProxyProtocol} from './proxy-protocol.js'
+import {refusal} from './refusals.js'
 
 interface Listener {
   name: string
@@ -31,46 +32,42 @@ function programmedListener(gw: KubeObject, name: string): boolean {
 
 function gatewayRefusal(facts: CutoverFacts): Refusal | undefined {
   const gwId = `${facts.gatewayRef.namespace}/${facts.gatewayRef.name}`
-  if (!facts.gateway) return {code: 'gateway-not-found', overridable: false, message: `Gateway ${gwId} does not exist: apply the Gateway bundle first (kubectl ingress2gw apply -A), or name the Gateway with --gateway`}
+  if (!facts.gateway) return refusal('gateway-not-found', `Gateway ${gwId} does not exist: apply the Gateway bundle first (kubectl ingress2gw apply -A), or name the Gateway with --gateway`)
   const c = findCondition(conditionsOf((facts.gateway.status as {conditions?: unknown})?.conditions), 'Programmed')
   if (c?.status === 'True' && !isStale(c, facts.gateway.metadata.generation)) return undefined
   const what = !c ? 'has no Programmed condition yet' : isStale(c, facts.gateway.metadata.generation) ? 'has not been processed since its last change' : `is not programmed (Programmed=${c.status}${c.reason ? `, ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''})`
-  return {code: 'gateway-not-programmed', overridable: false, message: `Gateway ${gwId} ${what}: switching now would send the traffic to an Envoy that cannot serve it; see kubectl ingress2gw status -n ${facts.gatewayRef.namespace}`}
+  return refusal('gateway-not-programmed', `Gateway ${gwId} ${what}: switching now would send the traffic to an Envoy that cannot serve it; see kubectl ingress2gw status -n ${facts.gatewayRef.namespace}`)
 }
 
 function envoyServiceRefusal(facts: CutoverFacts): Refusal | undefined {
   const gwId = `${facts.gatewayRef.namespace}/${facts.gatewayRef.name}`
   const svcNs = facts.service.metadata.namespace
   if (facts.envoyServices.length === 0 && facts.envoyServicesUnread?.length) {
-    return {
-      code: 'envoy-service-not-found',
-      overridable: false,
-      message: `the Envoy Service of Gateway ${gwId} could not be looked up: listing Services cluster-wide is forbidden, and so is listing them in namespace ${facts.envoyServicesUnread.join(', ')}; grant "list" on "services" (see examples/rbac/ingress2gw-rbac.yaml)`,
-    }
+    return refusal(
+      'envoy-service-not-found',
+      `the Envoy Service of Gateway ${gwId} could not be looked up: listing Services cluster-wide is forbidden, and so is listing them in namespace ${facts.envoyServicesUnread.join(', ')}; grant "list" on "services" (see examples/rbac/ingress2gw-rbac.yaml)`,
+    )
   }
   if (facts.envoyServices.length === 0) {
-    return {
-      code: 'envoy-service-not-found',
-      overridable: false,
-      message: `no Service labelled gateway.envoyproxy.io/owning-gateway-name=${facts.gatewayRef.name},gateway.envoyproxy.io/owning-gateway-namespace=${facts.gatewayRef.namespace} exists: Envoy Gateway has not created the proxy of Gateway ${gwId} (is the Gateway programmed? kubectl get svc -A -l gateway.envoyproxy.io/owning-gateway-name=${facts.gatewayRef.name})`,
-    }
+    return refusal(
+      'envoy-service-not-found',
+      `no Service labelled gateway.envoyproxy.io/owning-gateway-name=${facts.gatewayRef.name},gateway.envoyproxy.io/owning-gateway-namespace=${facts.gatewayRef.namespace} exists: Envoy Gateway has not created the proxy of Gateway ${gwId} (is the Gateway programmed? kubectl get svc -A -l gateway.envoyproxy.io/owning-gateway-name=${facts.gatewayRef.name})`,
+    )
   }
   if (facts.envoyServices.length > 1) {
-    return {code: 'envoy-service-ambiguous', overridable: false, message: `several Services carry the owning-gateway labels of ${gwId} (${facts.envoyServices.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).join(', ')}): cannot tell which selects its Envoy pods`}
+    return refusal('envoy-service-ambiguous', `several Services carry the owning-gateway labels of ${gwId} (${facts.envoyServices.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).join(', ')}): cannot tell which selects its Envoy pods`)
   }
   const envoy = facts.envoyServices[0]
   if (envoy.metadata.namespace !== svcNs) {
-    return {
-      code: 'envoy-other-namespace',
-      overridable: false,
-      message:
-        `the Envoy proxy of Gateway ${gwId} runs in namespace ${envoy.metadata.namespace} (Service ${envoy.metadata.name}) but Service ${svcNs}/${facts.service.metadata.name} is in ${svcNs}: a Service selects pods of its own namespace only, so the patched Service would have no endpoints. ` +
+    return refusal(
+      'envoy-other-namespace',
+      `the Envoy proxy of Gateway ${gwId} runs in namespace ${envoy.metadata.namespace} (Service ${envoy.metadata.name}) but Service ${svcNs}/${facts.service.metadata.name} is in ${svcNs}: a Service selects pods of its own namespace only, so the patched Service would have no endpoints. ` +
         `Run the Envoy proxy in ${svcNs} (Envoy Gateway's GatewayNamespace deploy mode with the Gateway in ${svcNs}, or Envoy Gateway installed in ${svcNs}), or switch DNS instead (kubectl ingress2gw cutover --dns)`,
-    }
+    )
   }
   const sel = (envoy.spec as {selector?: Record<string, string>})?.selector ?? {}
   if (Object.keys(sel).length === 0) {
-    return {code: 'envoy-service-not-found', overridable: false, message: `the Envoy Service ${envoy.metadata.namespace}/${envoy.metadata.name} has no selector: cannot tell which pods to send to`}
+    return refusal('envoy-service-not-found', `the Envoy Service ${envoy.metadata.namespace}/${envoy.metadata.name} has no selector: cannot tell which pods to send to`)
   }
   return undefined
 }
@@ -87,18 +84,18 @@ function portMoves(facts: CutoverFacts, ports: ServicePort[], refusals: Refusal[
     const label = `port ${p.port}/${protocol}${p.name ? ` (${p.name})` : ''}`
     const onPort = listeners.filter((l) => l.port === p.port && PROTOCOL_OF[l.protocol] === protocol)
     if (onPort.length === 0) {
-      refusals.push({code: 'port-without-listener', overridable: false, message: `${label} of the Service has no listener on Gateway ${gw.metadata.namespace}/${gw.metadata.name} (its listeners: ${listeners.map((l) => `${l.name} ${l.protocol}/${l.port}`).join(', ') || 'none'}): traffic to that port would be refused; add the listener, or cut over a Service without that port`})
+      refusals.push(refusal('port-without-listener', `${label} of the Service has no listener on Gateway ${gw.metadata.namespace}/${gw.metadata.name} (its listeners: ${listeners.map((l) => `${l.name} ${l.protocol}/${l.port}`).join(', ') || 'none'}): traffic to that port would be refused; add the listener, or cut over a Service without that port`))
       continue
     }
     const programmed = onPort.filter((l) => programmedListener(gw, l.name))
     if (programmed.length === 0) {
-      refusals.push({code: 'listener-not-programmed', overridable: false, message: `${label}: listener ${onPort.map((l) => l.name).join(', ')} of Gateway ${gw.metadata.namespace}/${gw.metadata.name} is not programmed; see kubectl ingress2gw status -n ${gw.metadata.namespace}`})
+      refusals.push(refusal('listener-not-programmed', `${label}: listener ${onPort.map((l) => l.name).join(', ')} of Gateway ${gw.metadata.namespace}/${gw.metadata.name} is not programmed; see kubectl ingress2gw status -n ${gw.metadata.namespace}`))
       continue
     }
     for (const l of onPort.filter((x) => !programmed.includes(x))) warnings.push(`listener ${l.name} (port ${l.port}) is not programmed: the hosts it serves fail after the switch; see kubectl ingress2gw status -n ${gw.metadata.namespace}`)
     const ep = envoyPorts.find((e) => e.port === p.port && (e.protocol ?? 'TCP') === protocol)
     if (!ep || ep.targetPort === undefined) {
-      refusals.push({code: 'port-not-on-envoy-service', overridable: false, message: `${label}: the Envoy Service ${envoy.metadata.namespace}/${envoy.metadata.name} has no port ${p.port}/${protocol} yet (Envoy Gateway adds it once the listener is programmed): cannot tell which port Envoy listens on`})
+      refusals.push(refusal('port-not-on-envoy-service', `${label}: the Envoy Service ${envoy.metadata.namespace}/${envoy.metadata.name} has no port ${p.port}/${protocol} yet (Envoy Gateway adds it once the listener is programmed): cannot tell which port Envoy listens on`))
       continue
     }
     moves.push({port: p.port, protocol, ...(p.name ? {name: p.name} : {}), ...(p.targetPort !== undefined ? {from: p.targetPort} : {}), to: ep.targetPort, listener: programmed.map((l) => l.name).join(', ')})
@@ -124,21 +121,22 @@ function proxyProtocolChecks(facts: CutoverFacts, moves: PortMove[], refusals: R
     const httpListeners = listeners.filter((l) => l.port === m.port && m.listener.split(', ').includes(l.name))
     for (const l of httpListeners) {
       if (facts.clientTrafficPoliciesError) {
-        refusals.push({code: 'proxy-protocol-unknown', overridable: true, message: `port ${m.port}: ${facts.clientTrafficPoliciesError}: cannot tell whether listener ${l.name} expects PROXY protocol headers, while the load balancer ${lb.sends === 'yes' ? 'sends them' : lb.sends === 'no' ? 'does not send them' : 'may send them'} (${lb.why}); a mismatch fails every connection. Grant "list" on clienttrafficpolicies.gateway.envoyproxy.io in that namespace; --force switches anyway`})
+        refusals.push(refusal('proxy-protocol-unknown', `port ${m.port}: ${facts.clientTrafficPoliciesError}: cannot tell whether listener ${l.name} expects PROXY protocol headers, while the load balancer ${lb.sends === 'yes' ? 'sends them' : lb.sends === 'no' ? 'does not send them' : 'may send them'} (${lb.why}); a mismatch fails every connection. Grant "list" on clienttrafficpolicies.gateway.envoyproxy.io in that namespace; --force switches anyway`))
         continue
       }
       const gwSide = gatewayExpectsProxyProtocol(gw, l.name, facts.clientTrafficPolicies)
       const expect = gwSide.expects === 'no' ? 'does not expect PROXY headers (no ClientTrafficPolicy in effect enables proxyProtocol)' : `expects PROXY headers (${gwSide.policy})`
       const ifWrong = gwSide.expects === 'no' ? 'sends PROXY headers, every connection fails' : 'does not send PROXY headers, every connection fails'
       if ((lb.sends === 'yes' && gwSide.expects === 'no') || (lb.sends === 'no' && gwSide.expects === 'required')) {
-        refusals.push({
-          code: 'proxy-protocol-mismatch',
-          overridable: true,
-          message: `port ${m.port}: the load balancer ${lb.sends === 'yes' ? 'sends' : 'does not send'} PROXY protocol headers (${lb.why}) but listener ${l.name} ${expect}: every connection would fail. ${lb.sends === 'yes' ? 'Apply the ClientTrafficPolicy convert emits for use-proxy-protocol (proxyProtocol: {}) before the switch' : 'Remove proxyProtocol from the policy, or make it optional, before the switch'}; --force switches anyway`,
-        })
+        refusals.push(
+          refusal(
+            'proxy-protocol-mismatch',
+            `port ${m.port}: the load balancer ${lb.sends === 'yes' ? 'sends' : 'does not send'} PROXY protocol headers (${lb.why}) but listener ${l.name} ${expect}: every connection would fail. ${lb.sends === 'yes' ? 'Apply the ClientTrafficPolicy convert emits for use-proxy-protocol (proxyProtocol: {}) before the switch' : 'Remove proxyProtocol from the policy, or make it optional, before the switch'}; --force switches anyway`,
+          ),
+        )
       } else if (lb.sends === 'unknown' && gwSide.expects !== 'optional') {
         if (lb.readFailed) {
-          refusals.push({code: 'proxy-protocol-unknown', overridable: true, message: `port ${m.port}: ${lb.why}: cannot tell whether the load balancer sends PROXY protocol headers (use-proxy-protocol); listener ${l.name} ${expect}: if the load balancer ${ifWrong}. Grant the read, or name a readable ConfigMap with --controller-configmap; --force switches anyway`})
+          refusals.push(refusal('proxy-protocol-unknown', `port ${m.port}: ${lb.why}: cannot tell whether the load balancer sends PROXY protocol headers (use-proxy-protocol); listener ${l.name} ${expect}: if the load balancer ${ifWrong}. Grant the read, or name a readable ConfigMap with --controller-configmap; --force switches anyway`))
         } else {
           warnings.push(`port ${m.port}: ${lb.why}; listener ${l.name} ${expect}: if the load balancer ${ifWrong}`)
         }
@@ -197,7 +195,7 @@ export function planCutover(facts: CutoverFacts): CutoverPlan {
     alreadyCutOver: false,
   }
   if (spec.type === 'ExternalName' || Object.keys(selectorFrom).length === 0) {
-    refusals.push({code: 'no-selector', overridable: false, message: `Service ${svc.metadata.namespace}/${svc.metadata.name} has no selector (its endpoints are managed by hand or by another controller): there is nothing to repoint`})
+    refusals.push(refusal('no-selector', `Service ${svc.metadata.namespace}/${svc.metadata.name} has no selector (its endpoints are managed by hand or by another controller): there is nothing to repoint`))
     return plan
   }
   const gatewayProblem = gatewayRefusal(facts)

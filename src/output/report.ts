@@ -1,4 +1,5 @@
 import type {Diagnostic, Fidelity} from '../model/types.js'
+import {maskUrlCredentials} from '../model/credentials.js'
 import {printable} from './printable.js'
 
 export interface Painter {
@@ -45,8 +46,10 @@ export function renderDiagnosticChunks(diagnostics: Diagnostic[], paint: Painter
     for (const d of list) {
       const level = d.level === 'error' ? paint.red('error') : d.level === 'warning' ? paint.yellow('warning') : paint.cyan('info')
       const loc = object === '' ? paint.dim(printable(where(d))) : ''
-      lines.push(`${indent}${level} ${paint.dim(d.code)}: ${printable(d.message)}${loc}`)
-      if (d.hint) lines.push(`${indent}  ${paint.dim('hint:')} ${printable(d.hint)}`)
+      // Masked here too, the one place every printed diagnostic passes: the sources, the commands and verify build
+      // theirs outside translate's maskDiagnostic, and a message written inline quotes what it was given.
+      lines.push(`${indent}${level} ${paint.dim(d.code)}: ${printable(maskUrlCredentials(d.message))}${loc}`)
+      if (d.hint) lines.push(`${indent}  ${paint.dim('hint:')} ${printable(maskUrlCredentials(d.hint))}`)
     }
     if (lines.length >= CHUNK_LINES) {
       chunks.push(lines.join('\n') + '\n')

@@ -22,6 +22,7 @@ import type {Diagnostic, InputObject, KubeObject, NamespacedName, TargetCapabili
 import {findControllerWorkloads} from '../translate/controller-workloads.js'
 import {ClusterError, loadKubeConfig, type KubeconfigSelection, type LoadedKubeconfig} from './kubeconfig.js'
 import {pushAll} from '../util/arrays.js'
+import {maskUrlCredentials} from '../model/credentials.js'
 
 export {ClusterError} from './kubeconfig.js'
 
@@ -111,9 +112,12 @@ export class ClusterClient {
     return this.loaded.kc
   }
 
-  /** Describe where we talk to, for messages: `https://host:6443 (context "prod")`. */
+  /**
+   * Describe where we talk to, for messages: `https://host:6443 (context "prod")`. A server URL with userinfo
+   * (`https://user:pass@host`) is masked: messages built from it reach stderr and the report without a diagnostic.
+   */
   get where(): string {
-    return `${this.loaded.server} (context "${this.loaded.context}")`
+    return `${maskUrlCredentials(this.loaded.server)} (context "${this.loaded.context}")`
   }
 
   /**

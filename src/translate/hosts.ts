@@ -13,6 +13,7 @@ import {regexSources} from './nginx-locations.js'
 import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
 import {normalizeHost} from '../model/names.js'
+import {creationSecond} from '../util/timestamp.js'
 
 export interface HostIndex {
   hosts: Map<string, HostModel>
@@ -441,7 +442,7 @@ function reportConflict(
     ? {winner: winner.ingress.id, reason: 'listed-twice'}
     : winner.fromDefaultBackend && winner.host === ''
       ? {winner: winner.ingress.id, reason: 'catch-all'}
-    : wt && lt && wt !== lt
+    : createdBefore(winner.ingress, loser)
       ? {winner: winner.ingress.id, reason: 'older', winnerCreated: String(wt), loserCreated: String(lt)}
       : {winner: winner.ingress.id, reason: 'tie'}
   if (crossControllerNote(winner.ingress, loser)) {
@@ -464,9 +465,16 @@ function reportConflict(
   )
 }
 
+/** Both have a creationTimestamp and `a`'s is the earlier second (nginx order had no tie to break by name). */
+function createdBefore(a: IngressModel, b: IngressModel): boolean {
+  const at = creationSecond(a.object.metadata?.creationTimestamp)
+  const bt = creationSecond(b.object.metadata?.creationTimestamp)
+  return at !== undefined && bt !== undefined && at < bt
+}
+
 /** A canary path whose upstream another Ingress created: it carries no traffic shaping (upstreams.ts upstreamCreators). */
 function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, backend: ServiceBackend, where: string, diagnostics: Diagnostic[]): void {
-  const creatorOlder = (creator.object.metadata?.creationTimestamp ?? '') < (canary.object.metadata?.creationTimestamp ?? '')
+  const creatorOlder = createdBefore(creator, canary)
   diagnostics.push(
     diagnostic(
       'canary-upstream-not-created',
@@ -478,7 +486,7 @@ function reportCanaryNotCreator(canary: IngressModel, creator: IngressModel, bac
 
 /** A primary's path nginx left out because a canary created its upstream (upstreams.ts canaryOwnedUpstreams). */
 function reportCanaryOwned(ingress: IngressModel, canary: IngressModel, backend: ServiceBackend, host: string, match: MatchKind, path: string, where: string, diagnostics: Diagnostic[]): void {
-  const canaryOlder = (canary.object.metadata?.creationTimestamp ?? '') < (ingress.object.metadata?.creationTimestamp ?? '')
+  const canaryOlder = createdBefore(canary, ingress)
   diagnostics.push(
     diagnostic('upstream-owned-by-canary', {where, host, match, path, service: {namespace: backend.namespace, name: backend.name, port: backend.port}, canary: canary.id, canaryOlder}, {
       ...about('Ingress', ingress.ref),

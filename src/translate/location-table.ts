@@ -6,6 +6,7 @@
  * phase settled (settings.ts: use-regex, rewrite-target, auth-url, backend-protocol), so no family's order matters.
  */
 import {restorePlaceholders} from '../annotations/placeholders.js'
+import {parseRedirectAnnotations} from '../annotations/redirects.js'
 import type {Lookup, PassthroughServer, ServedPath} from '../annotations/types.js'
 import {normalizeHost} from '../model/names.js'
 import {addFallbacks, collectLocations, type LocationTable} from './hosts.js'
@@ -15,11 +16,29 @@ import type {KubeObject} from '../model/types.js'
 
 export type ServedLocations = Pick<Lookup, 'hostServed' | 'serviceForPath' | 'ingressesOnHost' | 'passthroughServer'>
 
-/** The Service behind nginx's choice; undefined for its 301, the default backend, or a port no Service names. */
-function servedPathOf(choice: NginxChoice): ServedPath | undefined {
+/**
+ * Whether the Ingress's locations answer with permanent/temporal-redirect. controller.go locationApplyAnnotations
+ * gives every location of the Ingress its Redirect (and the host's fallback `location /` that of the host's first
+ * Ingress), and nginx.tmpl renders `return <code> <url>` before buildProxyPass: a rewrite-phase `return`, so the
+ * request (an auth subrequest too) never reaches the access phase's auth_request nor the Service. Read from the
+ * annotations as redirect.go Parse reads them (as verify's nginx model does), not from the redirects family's
+ * intents, which must not leak into another family's answers.
+ */
+function answersWithRedirect(ingress: IngressModel, memo: Map<IngressModel, boolean>): boolean {
+  let answers = memo.get(ingress)
+  if (answers === undefined) {
+    const parsed = parseRedirectAnnotations((key) => ingress.annotations.get(key)?.raw)
+    answers = parsed.outcome === 'config' && parsed.config.url !== ''
+    memo.set(ingress, answers)
+  }
+  return answers
+}
+
+/** The Service behind nginx's choice; undefined for its 301, a redirect, the default backend, or a port no Service names. */
+function servedPathOf(choice: NginxChoice, redirects: Map<IngressModel, boolean>): ServedPath | undefined {
   if (!choice || !('location' in choice)) return undefined
   const loc = choice.location.location
-  if (!loc?.backend) return undefined
+  if (!loc?.backend || answersWithRedirect(loc.ingress, redirects)) return undefined
   const {settings} = loc.ingress
   return {
     namespace: loc.backend.namespace,
@@ -39,12 +58,14 @@ function servedPathOf(choice: NginxChoice): ServedPath | undefined {
 export function servedLocations(ingresses: IngressModel[], services: Map<string, KubeObject>): ServedLocations {
   // Built at the first question (most Gateways have no Ingress whose families ask), from what is final before the
   // families run: which Ingresses are served and canaries, their settings, the Services. With each named host's
-  // `location /` of its first Ingress (createServers), as the routes have it, none a redirect yet: the families'
-  // intents must not leak into another family's answers, whichever ran first.
+  // `location /` of its first Ingress (createServers), as the routes have it, without the redirect `location /` the
+  // redirects family adds to the routes' table: the families' intents must not leak into another family's answers,
+  // whichever ran first. A location that answers with a redirect serves no Service either way (answersWithRedirect).
   let built: LocationTable | undefined
   const tableOf = (): LocationTable => (built ??= addFallbacks(collectLocations(ingresses, services, [], 'keep'), 'not-decided'))
   let passthrough: Map<string, PassthroughServer> | undefined
   const servers = new Map<string, NginxServer>()
+  const redirects = new Map<IngressModel, boolean>()
   const serverOf = (host: string): NginxServer | undefined => {
     const name = normalizeHost(restorePlaceholders(host))
     let server = servers.get(name)
@@ -56,7 +77,7 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
     hostServed: (host) => tableOf().hosts.has(normalizeHost(restorePlaceholders(host))),
     serviceForPath: (host, path) => {
       const server = serverOf(host)
-      return server ? servedPathOf(selectNginxLocation(server, path)) : undefined
+      return server ? servedPathOf(selectNginxLocation(server, path), redirects) : undefined
     },
     // The Ingresses whose locations become routes on the host (a location without a Service emits none).
     ingressesOnHost: (host) => {

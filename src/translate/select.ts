@@ -12,6 +12,7 @@ import {resolveSettings} from '../model/settings.js'
 import {FidelityLedger} from '../model/fidelity-ledger.js'
 import {otherControllerByName} from './foreign-classes.js'
 import {reportSkippedClasses, type SkippedByClass} from './class-skips.js'
+import {compareCreation, creationSecond} from '../util/timestamp.js'
 import type {Diagnostic, InputObject, KubeObject, NamespacedName, TranslateOptions, UnselectedIngress} from '../model/types.js'
 
 export {NGINX_CONTROLLER} from './controllers.js'
@@ -160,29 +161,21 @@ export function invalidIngressReason(ingress: KubeObject): InvalidIngressProblem
 
 /** What nginx order compares, taken once per object: a sort parsed both timestamps at every comparison. */
 interface OrderKey {
-  timestamp: string
-  time: number
+  /** creationTimestamp as the whole second metav1.Time holds (util/timestamp.ts); undefined: missing or no time. */
+  time: number | undefined
   id: string
 }
 
 function orderKey(o: KubeObject): OrderKey {
-  const timestamp = o.metadata.creationTimestamp ?? ''
-  return {timestamp, time: timestamp === '' ? NaN : Date.parse(timestamp), id: `${o.metadata.namespace ?? ''}/${o.metadata.name}`}
+  return {time: creationSecond(o.metadata.creationTimestamp), id: `${o.metadata.namespace ?? ''}/${o.metadata.name}`}
 }
 
 /**
- * nginx order: oldest first; equal timestamps (1-second resolution, bulk applies) and missing ones (files)
- * broken by namespace/name descending, as store.go does.
+ * nginx order: oldest first (metav1.Time Before, instants at the second the API server keeps); equal timestamps
+ * (1-second resolution, bulk applies) and missing ones (files) broken by namespace/name descending, as store.go does.
  */
 function compareOrderKeys(a: OrderKey, b: OrderKey): number {
-  const ta = a.timestamp
-  const tb = b.timestamp
-  if (ta !== tb) {
-    if (ta === '') return 1
-    if (tb === '') return -1
-    return a.time - b.time || (ta < tb ? -1 : 1)
-  }
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+  return compareCreation(a.time, b.time) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
 }
 
 /** The inputs in nginx order (compareOrderKeys), each one's sort key computed once. */

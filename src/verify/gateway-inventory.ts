@@ -6,6 +6,7 @@
  */
 import type {KubeObject} from '../model/types.js'
 import {compareStrings} from '../util/hash.js'
+import {creationSecond} from '../util/timestamp.js'
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io'
 export const EG_GROUP = 'gateway.envoyproxy.io'
@@ -93,10 +94,9 @@ export function byAgeThenName(a: KubeObject, b: KubeObject): number {
   return compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(a.metadata.name, b.metadata.name)
 }
 
+/** metav1.Time Equal/Before compare instants, at the second the API server keeps (util/timestamp.ts creationSecond). */
 function timestamp(object: KubeObject): number {
-  const value = object.metadata.creationTimestamp
-  const parsed = value === undefined ? NaN : Date.parse(value)
-  return Number.isNaN(parsed) ? Number.POSITIVE_INFINITY : parsed
+  return creationSecond(object.metadata.creationTimestamp) ?? Number.POSITIVE_INFINITY
 }
 
 export function hasTimestamp(object: KubeObject): boolean {

@@ -6,7 +6,7 @@ import type {Diagnostic, DiagnosticRef, SourceLocation} from '../types.js'
 import {fidelitiesOf, levelsOf, type DiagnosticDefinition} from './define.js'
 import {CATALOGUE, type Code, type Definitions} from './index.js'
 import type {AnnotationNote} from './annotations.js'
-import {maskData} from '../credentials.js'
+import {maskData, maskUrlCredentials} from '../credentials.js'
 
 /** The codes whose entry renders its message from data. */
 export type RenderedCode = Definitions extends infer X ? (X extends DiagnosticDefinition<infer C, infer D> ? ([D] extends [never] ? never : C) : never) : never
@@ -30,7 +30,8 @@ export interface Where {
 
 /**
  * The diagnostic of a catalogue code, its message rendered from data. URL userinfo in the data (a value, a reason
- * or note quoting one) is masked before the render, so message and data never carry a URL's credentials.
+ * or note quoting one) is masked before the render, and in the hint, so message, hint and data never carry a URL's
+ * credentials, wherever the diagnostic is built (translate's maskDiagnostic covers only what leaves translate).
  */
 export function diagnostic<C extends RenderedCode>(code: C, given: DataOf<C>, where: Where = {}): Diagnostic {
   const data = maskData(given)
@@ -45,7 +46,7 @@ export function diagnostic<C extends RenderedCode>(code: C, given: DataOf<C>, wh
   if (where.ref !== undefined) out.ref = where.ref
   if (where.annotation !== undefined) out.annotation = where.annotation
   if (fidelity !== undefined) out.fidelity = fidelity
-  if (where.hint !== undefined) out.hint = where.hint
+  if (where.hint !== undefined) out.hint = maskUrlCredentials(where.hint)
   if (where.source !== undefined) out.source = where.source
   return out
 }

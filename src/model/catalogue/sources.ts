@@ -79,6 +79,8 @@ export type InvalidObjectData =
   | {problem: 'map-not-a-mapping'; field: 'labels' | 'annotations'; type: ValueType}
   | {problem: 'value-coerced'; field: 'labels' | 'annotations'; key: string; type: 'null' | 'number' | 'boolean'; readAs: string}
   | {problem: 'value-dropped'; field: 'labels' | 'annotations'; key: string; type: ValueType}
+  /** value: the creationTimestamp as written (a non-string as its YAML/JSON text). */
+  | {problem: 'creation-timestamp-unparseable'; value: string}
 
 function renderInvalidObject(d: InvalidObjectData): string {
   const singular = (field: 'labels' | 'annotations') => (field === 'labels' ? 'label' : 'annotation')
@@ -99,6 +101,8 @@ function renderInvalidObject(d: InvalidObjectData): string {
       return `${singular(d.field)} ${d.key} is ${d.type === 'null' ? 'empty (null)' : `a ${d.type}`}, not a string; read as "${d.readAs}" — quote the value in the manifest, the API server rejects it unquoted`
     case 'value-dropped':
       return `${singular(d.field)} ${d.key} is a ${d.type}, not a string; it was ignored — ${singular(d.field)} values must be strings`
+    case 'creation-timestamp-unparseable':
+      return `metadata.creationTimestamp "${d.value}" is not an RFC 3339 time (such as 2024-01-31T12:00:00Z); the object is ordered as if it had none, after every object that has one (oldest first decides which Ingress wins a path) — fix or remove it`
   }
 }
 
@@ -241,7 +245,7 @@ export const SOURCES = [
   defineDiagnostic({
     code: 'invalid-object',
     level: ['error', 'warning'],
-    doc: 'An object field of the wrong type (labels or annotations not a mapping of strings, a number where a string belongs): read the way the message says, or ignored; the API server would reject it. Quote or fix the value. An error when the object cannot be read at all.',
+    doc: 'An object field of the wrong type (labels or annotations not a mapping of strings, a number where a string belongs) or value (a metadata.creationTimestamp that is no RFC 3339 time: the object is ordered as if it had none): read the way the message says, or ignored; the API server would reject it. Quote or fix the value. An error when the object cannot be read at all.',
     render: renderInvalidObject,
   }),
   defineDiagnostic({

@@ -4,6 +4,7 @@
  * fidelity, object, annotation, hint), never by their message text.
  */
 import {ingressIdOf} from '../../model/diagnostics.js'
+import {maskDiagnostic} from '../../model/credentials.js'
 import {compareStrings} from '../../util/hash.js'
 import type {Diagnostic, Fidelity, IngressReport, Level, Snapshot, TranslateOptions, TranslateResult} from '../../model/types.js'
 import {conflictsOf} from './conflicts.js'
@@ -38,7 +39,9 @@ export interface ReportContext {
 }
 
 export function buildReport(result: TranslateResult, context: ReportContext = {}): MigrationReport {
-  const diagnostics = [...(context.inputDiagnostics ?? []), ...result.diagnostics]
+  // URL credentials masked once for every part of the report (entries, notes, conflicts): the input's diagnostics
+  // come from the sources and the commands, outside translate's maskDiagnostic.
+  const diagnostics = [...(context.inputDiagnostics ?? []), ...result.diagnostics].map(maskDiagnostic)
   const byIngress = new Map<string, Diagnostic[]>()
   const rest: Diagnostic[] = []
   for (const d of diagnostics) {
