@@ -221,7 +221,7 @@ function planFor(ctx: FamilyContext, decision: UpstreamDecision, paths: string[]
   if (serviceUpstream ?? defaults.serviceUpstream) return plan({routingType: 'Service'}, 'service', creator, {viaConfigMap: serviceUpstream === undefined})
   if (decision.affinityFrom && decision.cookieFrom) {
     const from = decision.cookieFrom
-    if (!decision.cookieIngresses.has(ctx.ingress.id)) {
+    if (decision.cookieIngresses?.has(ctx.ingress.id) !== true) {
       // nginx's sticky balancer still followed the cookie on this Ingress's paths but never set it here; a cookie
       // hash without ttl does the same in Envoy (no cookie is generated, requests without it are spread).
       const name = valueOf<string>(from, 'session-cookie-name') ?? DEFAULT_COOKIE_NAME

@@ -11,6 +11,8 @@ import type {ParentRef, PolicyTargetRef} from './emitted.js'
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
 export const EG_GROUP = 'gateway.envoyproxy.io'
 export const EG_API_VERSION = 'gateway.envoyproxy.io/v1alpha1'
+/** Written once for the routes: a template of the group made a string per route, each kept by the result. */
+export const GATEWAY_V1 = 'gateway.networking.k8s.io/v1' as const
 export const CERT_MANAGER_GROUP = 'cert-manager.io'
 export const CERT_MANAGER_API_VERSION = 'cert-manager.io/v1'
 

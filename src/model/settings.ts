@@ -53,7 +53,39 @@ function validValue<T>(annotations: Annotations, key: string): T | undefined {
 function withDefault<T>(annotations: Annotations, key: string, defaults: ControllerDefaults, fallback: T): Setting<T> {
   const own = validValue<T>(annotations, key)
   if (own !== undefined) return Object.freeze({value: own, from: 'annotation'})
-  return Object.freeze({value: fallback, from: defaults.fromConfigMap.has(key) ? 'configmap' : 'nginx'})
+  return sharedOf(defaults).fallback(key, fallback)
+}
+
+/**
+ * What every Ingress of one controller without the annotation shares, made once per ControllerDefaults: most
+ * Ingresses set none of these keys, and a copy per Ingress lived as long as the translation's result.
+ */
+interface SharedDefaults {
+  fallback<T>(key: string, value: T): Setting<T>
+  noAuthLocations: readonly string[]
+}
+
+const sharedDefaults = new WeakMap<ControllerDefaults, SharedDefaults>()
+
+function sharedOf(defaults: ControllerDefaults): SharedDefaults {
+  let shared = sharedDefaults.get(defaults)
+  if (shared !== undefined) return shared
+  const fallbacks = new Map<string, Setting<unknown>>()
+  shared = {
+    fallback<T>(key: string, value: T): Setting<T> {
+      const known = fallbacks.get(key)
+      // The same ControllerDefaults always gives the same value for a key; checked anyway, as a copy would be.
+      if (known !== undefined && known.value === value) return known as Setting<T>
+      const made: Setting<T> = Object.freeze({value, from: defaults.fromConfigMap.has(key) ? 'configmap' : 'nginx'})
+      fallbacks.set(key, made)
+      return made
+    },
+    // Not frozen: restoreDeep (placeholders.ts) writes an array's items back in place, the same strings here, since a
+    // ConfigMap's values carry no placeholder sentinels (only annotation values do: annotation-pass.ts readPlaceholders).
+    noAuthLocations: [...defaults.noAuthLocations],
+  }
+  sharedDefaults.set(defaults, shared)
+  return shared
 }
 
 /** A non-empty string value (an empty one is the parser's "" default). */
@@ -76,12 +108,10 @@ export function resolveSettings(annotations: Annotations, defaults: ControllerDe
     backendProtocol: typeof protocol === 'string' ? protocol.toUpperCase() : 'HTTP',
     authUrl: text(validValue(annotations, 'auth-url')),
     authType: text(validValue(annotations, 'auth-type')),
-    proxyBodySize: size
-      ? Object.freeze({value: size.text, from: 'annotation' as const})
-      : Object.freeze({value: defaults.proxyBodySize, from: defaults.fromConfigMap.has('proxy-body-size') ? ('configmap' as const) : ('nginx' as const)}),
+    proxyBodySize: size ? Object.freeze({value: size.text, from: 'annotation' as const}) : sharedOf(defaults).fallback('proxy-body-size', defaults.proxyBodySize),
     proxyReadTimeout: withDefault(annotations, 'proxy-read-timeout', defaults, defaults.proxyReadTimeout),
     proxySendTimeout: withDefault(annotations, 'proxy-send-timeout', defaults, defaults.proxySendTimeout),
-    noAuthLocations: [...defaults.noAuthLocations],
+    noAuthLocations: sharedOf(defaults).noAuthLocations,
   })
 }
 

@@ -18,8 +18,11 @@ export interface UpstreamDecision {
   modeFrom?: IngressInput
   /** The last Ingress with affinity cookie on a path to it: its cookie settings apply to every path. */
   cookieFrom?: IngressInput
-  /** Ingresses (ids) with affinity cookie on a path to it: only their locations set the cookie. */
-  cookieIngresses: Set<string>
+  /**
+   * Ingresses (ids) with affinity cookie on a path to it: only their locations set the cookie. Undefined while none
+   * has: most upstreams never see one, and a set per upstream outlived the decisions' stage.
+   */
+  cookieIngresses?: Set<string>
   /** Every Ingress (id) with a path to it, in nginx order. */
   users: string[]
 }

@@ -34,8 +34,11 @@ export function controllerOf(className: string | undefined, selection: ClassSele
   if (declared !== undefined) return `controller ${declared}`
   if (className !== undefined && Object.prototype.hasOwnProperty.call(options.gatewayFor, className)) return `class ${className}`
   if (className !== undefined && selection.assumed.has(className)) return `class ${className}`
-  return `controller ${NGINX_CONTROLLER}`
+  return DEFAULT_CONTROLLER
 }
+
+/** Made once: most Ingresses have it, and each kept its own copy. */
+const DEFAULT_CONTROLLER = `controller ${NGINX_CONTROLLER}`
 
 /** "Ingress web/app (class internal)": how cross-controller diagnostics name an Ingress. */
 export function describeIngress(ingress: IngressModel): string {

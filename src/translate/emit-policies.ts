@@ -4,7 +4,7 @@
  */
 import {about, objectRef} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
-import {EG_GROUP, GATEWAY_GROUP} from '../model/gateway-refs.js'
+import {EG_API_VERSION, GATEWAY_GROUP} from '../model/gateway-refs.js'
 import type {IngressModel, Intent, Location, PolicyFragment, PolicyKind} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
 import {managedMetadata} from '../model/provenance.js'
@@ -72,7 +72,7 @@ function build(ingress: IngressModel, kind: string, fragments: PolicyFragment[],
 
 /** A route-level policy record: its opt-outs and Gateway travel with it to mergeWithGatewayPolicies. */
 function policyRecord(ingress: IngressModel, kind: PolicyKind, name: string, built: Built, targetRefs: PolicyTargetRef[]): Emitted {
-  const apiVersion = `${EG_GROUP}/v1alpha1` as const
+  const apiVersion = EG_API_VERSION
   const metadata = managedMetadata(name, ingress.ref.namespace, [...built.sources], [...built.keys])
   // The fragments' fields (only this kind's: emitPolicies filters them), each typed where it was built
   // (PolicyFragment), merged by setPath.

@@ -8,7 +8,7 @@ import {utf8Length} from '../util/utf8.js'
 import {usesCaptures} from '../annotations/rewrite.js'
 import {backendOverrideFor, type BackendNames} from '../annotations/backend-protocol.js'
 import {isRoute} from '../model/emitted.js'
-import {EG_GROUP, GATEWAY_GROUP, gatewayParentRef} from '../model/gateway-refs.js'
+import {EG_GROUP, EG_API_VERSION, GATEWAY_GROUP, GATEWAY_V1, gatewayParentRef} from '../model/gateway-refs.js'
 import {about, objectRef} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {re2Incompatibility} from '../model/re2.js'
@@ -543,7 +543,7 @@ function routeObject(
   }
   const named = chunk.hosts.filter((h) => h !== '')
   if (named.length > 0) spec.hostnames = named
-  const metaAndVersion = {apiVersion: `${GATEWAY_GROUP}/v1` as const, metadata}
+  const metaAndVersion = {apiVersion: GATEWAY_V1, metadata}
   if (ingress.intents.grpc) {
     run.consumed.add(ingress.intents.grpc)
     // GRPCRoute has no timeouts field: the same 15s default is lifted through the Ingress's BackendTrafficPolicy.
@@ -842,7 +842,7 @@ function filterName(ingress: IngressModel, asked: string, filters: IngressFilter
 
 function filterRecord(ingress: IngressModel, name: string, spec: HTTPRouteFilterSpec, from: string[]): Emitted {
   const object: EmittedObject<'HTTPRouteFilter'> = {
-    apiVersion: `${EG_GROUP}/v1alpha1`,
+    apiVersion: EG_API_VERSION,
     kind: 'HTTPRouteFilter',
     metadata: managedMetadata(name, ingress.ref.namespace, [objectRef('Ingress', ingress.ref)], from),
     spec,

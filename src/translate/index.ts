@@ -96,13 +96,45 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
   if (sentinels) restoreOutput(views)
   return {
     objects: toObjects(kept, capabilities),
-    diagnostics: sortDiagnostics(diagnostics.map(maskDiagnostic)),
+    diagnostics: sortDiagnostics(shareTexts(diagnostics.map(maskDiagnostic))),
     ingresses: ingressReports(ingresses, kept),
     unselected,
     checklist: [...new Set(checklist)],
     ...views,
     ...(owner.configMapKeys ? {configMapKeys: owner.configMapKeys} : {}),
   }
+}
+
+/**
+ * The diagnostics with one copy of each text they repeat: a family writes its note (and the catalogue its message)
+ * afresh for every Ingress, and at 10,000 Ingresses the copies of a few hundred texts held several megabytes for as
+ * long as the result lives. Replaces equal strings with one of them (the same values): message, hint, and the strings
+ * of data, one level deep and in its arrays (where notes, values and keys are), in objects that are not frozen.
+ */
+function shareTexts(diagnostics: Diagnostic[]): Diagnostic[] {
+  const texts = new Map<string, string>()
+  const share = (text: string): string => {
+    const known = texts.get(text)
+    if (known !== undefined) return known
+    texts.set(text, text)
+    return text
+  }
+  const shareStrings = (values: Record<string, unknown> | unknown[]) => {
+    if (Object.isFrozen(values)) return
+    const record = values as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const value = record[key]
+      if (typeof value === 'string') record[key] = share(value)
+      else if (Array.isArray(value)) shareStrings(value)
+    }
+  }
+  for (const d of diagnostics) {
+    if (Object.isFrozen(d)) continue
+    d.message = share(d.message)
+    if (d.hint !== undefined) d.hint = share(d.hint)
+    if (d.data !== undefined && typeof d.data === 'object' && d.data !== null) shareStrings(d.data)
+  }
+  return diagnostics
 }
 
 /** The input by kind, and the Services, ConfigMaps and Deployments by namespace/name. */
@@ -254,14 +286,22 @@ function ingressReports(ingresses: IngressModel[], kept: Emitted[]): IngressRepo
 }
 
 /**
- * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text), with each
- * entry's text made once: the default sort of pairs converts both pairs to text at every comparison.
+ * The fidelities as a record in the order the default sort gives the entries (by `key,fidelity` as text). Keys
+ * without a character up to `,` (annotation keys have none) sort the same by the key alone, since the keys differ: a
+ * key that is another's prefix comes first either way. Otherwise each entry's text is made once: the default sort of
+ * pairs converts both pairs to text at every comparison. Made for every Ingress and kept by the result, so the
+ * common case builds no text and no wrapper per entry.
  */
 function fidelityRecord(fidelity: ReadonlyMap<string, Fidelity>): Record<string, Fidelity> {
-  const entries = [...fidelity.entries()].map((e) => ({text: String(e), e}))
-  entries.sort((a, b) => compareStrings(a.text, b.text))
-  return Object.fromEntries(entries.map((x) => x.e))
+  const entries = [...fidelity.entries()]
+  if (!entries.some(([key]) => SORTS_BEFORE_COMMA.test(key))) return Object.fromEntries(entries.sort((a, b) => compareStrings(a[0], b[0])))
+  const texts = entries.map((e) => ({text: String(e), e}))
+  texts.sort((a, b) => compareStrings(a.text, b.text))
+  return Object.fromEntries(texts.map((x) => x.e))
 }
+
+/** A character that sorts before or as the `,` joining an entry's key and fidelity. */
+const SORTS_BEFORE_COMMA = /[\0-,]/
 
 /** Records sorted by kind, namespace, name (sortObjects' order). */
 function sortRecords(list: Emitted[]): Emitted[] {

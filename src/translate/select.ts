@@ -228,8 +228,9 @@ export function selectIngresses(
     const ing = input.object
     const ref: NamespacedName = {namespace: ing.metadata.namespace ?? 'default', name: ing.metadata.name}
     const cls = admittedClassOf(input, selection)
+    const id = `${ref.namespace}/${ref.name}`
     return {
-      id: `${ref.namespace}/${ref.name}`,
+      id,
       ref,
       object: ing,
       source: input.source,
@@ -240,7 +241,7 @@ export function selectIngresses(
       annotations: new Map(),
       served: true,
       isCanary: false,
-      fidelity: new FidelityLedger(`${ref.namespace}/${ref.name}`),
+      fidelity: new FidelityLedger(id),
       // Until compileAnnotations resolves them from the annotations and the Ingress's own controller ConfigMap.
       settings: placeholderSettings,
       intents: {

@@ -104,7 +104,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
     for (const b of backends.get(ingress.id)!) {
       const existing = scoped.get(b.upstream)
       if (!existing) {
-        const decision: UpstreamDecision = {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', cookieIngresses: new Set(), users: [ingress.id]}
+        const decision: UpstreamDecision = {key: upstreamKey(b.backend), creator: ingress, creatorVia: b.fromDefaultBackend ? 'defaultBackend' : 'rule', users: [ingress.id]}
         scoped.set(b.upstream, decision)
         continue
       }
@@ -133,6 +133,7 @@ export function decideSharedSettings(ingresses: IngressModel[], services: Map<st
       if (!decision.modeFrom && present(ingress, 'affinity-mode')) decision.modeFrom = ingress
       if (cookie) {
         decision.cookieFrom = ingress
+        decision.cookieIngresses ??= new Set()
         decision.cookieIngresses.add(ingress.id)
       }
     }
