@@ -3,7 +3,7 @@
  * bin/kubectl-ingress2gw runs through code-cache.cjs (src/entry/code-cache.ts: V8's code cache kept between runs, which
  * Node 20 has no other way to keep), kubernetes-client.cjs, @kubernetes/client-node alone, which only the cluster
  * commands load (through the same loader), lazy/NAME.cjs for oclif's rarely used dependencies, and
- * precomputed-help.mjs. With `--sea` also dist/sea/kubectl-ingress2gw.cjs, the CommonJS script a Node single
+ * precomputed-help.cjs. With `--sea` also dist/sea/kubectl-ingress2gw.cjs, the CommonJS script a Node single
  * executable embeds (it can load no file beside it, so everything is inlined). Usage:
  * `node --import=tsx scripts/bundle.ts [--sea]`.
  */
@@ -329,17 +329,18 @@ function recordHelp(manifest: {commands: Record<string, unknown>}, pjson: Record
 async function bundlePrecomputedHelp(manifest: {commands: Record<string, unknown>}, pjson: Record<string, unknown>): Promise<Metafile> {
   const {texts, ...index} = recordHelp(manifest, pjson)
   writeFileSync(`${ROOT}dist/bundle/precomputed-help.json`, JSON.stringify(texts))
+  // CommonJS, like the bin that requires it (an ES module would start Node's ES module loader at every start).
   const {metafile} = await build({
+    ...CJS_SCRIPT,
     absWorkingDir: ROOT,
     entryPoints: {'precomputed-help': 'src/entry/precomputed-help.ts'},
     bundle: true,
     platform: 'node',
     target: 'node20.19',
-    format: 'esm',
     outdir: 'dist/bundle',
-    outExtension: {'.js': '.mjs'},
+    outExtension: {'.js': '.cjs'},
     logLevel: 'warning',
-    define: {INGRESS2GW_HELP_INDEX: JSON.stringify(index)},
+    define: {...CJS_SCRIPT.define, INGRESS2GW_HELP_INDEX: JSON.stringify(index)},
     metafile: true,
   })
   return metafile

@@ -20,11 +20,12 @@
  * INGRESS2GW_PRECOMPUTED_HELP=0 always starts oclif.
  */
 import {existsSync, fstatSync, readFileSync, statSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {release} from 'node:os'
 
 /**
  * What scripts/bundle.ts records: oclif's stdout per argv, cut where it printed the user agent. The index (names,
- * keys) is inlined in dist/bundle/precomputed-help.mjs, which bin/kubectl-ingress2gw imports at every start; the texts
+ * keys) is inlined in dist/bundle/precomputed-help.cjs, which bin/kubectl-ingress2gw requires at every start; the texts
  * stay in dist/bundle/precomputed-help.json, read only to answer.
  */
 export interface HelpIndex {
@@ -39,7 +40,7 @@ export interface HelpRecording extends HelpIndex {
   texts: string[][]
 }
 
-/** Inlined by esbuild's `define` in dist/bundle/precomputed-help.mjs (scripts/bundle.ts). */
+/** Inlined by esbuild's `define` in dist/bundle/precomputed-help.cjs (scripts/bundle.ts). */
 declare const INGRESS2GW_HELP_INDEX: HelpIndex
 
 /** The argv whose output is recorded: those that print help or the version and never run a command. */
@@ -118,7 +119,7 @@ export function precomputedOutput(recording: HelpRecording, argv: readonly strin
  * sockets never are, nor is /dev/null (where `kubectl ingress2gw --help >/dev/null` and most benchmarks write); any other
  * character device is asked of tty.isatty, as oclif's process.stdout.isTTY does.
  */
-async function stdoutIsTty(): Promise<boolean> {
+function stdoutIsTty(): boolean {
   try {
     const out = fstatSync(1)
     if (!out.isCharacterDevice()) return false
@@ -126,7 +127,8 @@ async function stdoutIsTty(): Promise<boolean> {
   } catch {
     // unknown: ask tty below
   }
-  const tty = await import('node:tty')
+  // Required, not imported: bin/kubectl-ingress2gw runs this file as CommonJS, without Node's ES module loader.
+  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty')
   return tty.isatty(1)
 }
 
@@ -162,10 +164,10 @@ function cwdExists(): boolean {
 }
 
 /** Writes the recorded output for this process's argv and returns true, or returns false for oclif to run. */
-export async function writePrecomputedHelp(): Promise<boolean> {
+export function writePrecomputedHelp(): boolean {
   const argv = process.argv.slice(2)
   if (INGRESS2GW_HELP_INDEX.keys[recordingKey(argv)] === undefined) return false
-  const tty = await stdoutIsTty()
+  const tty = stdoutIsTty()
   const texts = JSON.parse(readFileSync(new URL('precomputed-help.json', import.meta.url), 'utf8')) as string[][]
   const text = precomputedOutput({...INGRESS2GW_HELP_INDEX, texts}, argv, {env: process.env, stdoutIsTty: () => tty, platform: platformAsRecorded, cwdExists, oclifSettingsPreset})
   if (text === undefined) return false

@@ -55,7 +55,7 @@ test('a template literal, an identifier or non-ASCII whitespace fails the build,
 test('every script of the built bundle is pure ASCII', (t) => {
   const dir = join(ROOT, 'dist', 'bundle')
   const scripts = readdirSync(dir, {recursive: true, encoding: 'utf8'}).filter((f) => /\.[cm]js$/.test(f))
-  for (const main of ['kubectl-ingress2gw.cjs', 'kubernetes-client.cjs', 'code-cache.cjs', 'precomputed-help.mjs']) t.true(scripts.includes(main), scripts.join(', '))
+  for (const main of ['kubectl-ingress2gw.cjs', 'kubernetes-client.cjs', 'code-cache.cjs', 'precomputed-help.cjs']) t.true(scripts.includes(main), scripts.join(', '))
   const nonAscii = scripts.filter((f) => /[^\x00-\x7f]/.test(readFileSync(join(dir, f), 'utf8')))
   t.deepEqual(nonAscii, [])
 })

@@ -30,7 +30,7 @@ function plugin(args: string[], opts: {env?: NodeJS.ProcessEnv; nodeArgs?: strin
 }
 
 test.before(() => {
-  if (!existsSync(join(ROOT, 'dist', 'bundle', 'precomputed-help.mjs'))) throw new Error('dist/bundle/precomputed-help.mjs is missing: run `npm run bundle`')
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'precomputed-help.cjs'))) throw new Error('dist/bundle/precomputed-help.cjs is missing: run `npm run bundle`')
 })
 
 for (const argv of recordedArgv(Object.keys(COMMANDS))) {
@@ -121,11 +121,11 @@ test('stdout a pipe whose reader is gone: both paths end quietly with status 0, 
   }
 })
 
-test('a bundle without its recording (dist/bundle/precomputed-help.mjs) runs oclif instead of failing to start', async (t) => {
+test('a bundle without its recording (dist/bundle/precomputed-help.cjs) runs oclif instead of failing to start', async (t) => {
   const copy = tempDir(t, 'i2g-no-recording-')
   cpSync(join(ROOT, 'bin'), join(copy, 'bin'), {recursive: true})
   cpSync(join(ROOT, 'dist', 'bundle'), join(copy, 'dist', 'bundle'), {recursive: true})
-  rmSync(join(copy, 'dist', 'bundle', 'precomputed-help.mjs'))
+  rmSync(join(copy, 'dist', 'bundle', 'precomputed-help.cjs'))
   for (const argv of [['--version'], ['convert', '--help']]) {
     const env = {...cleanEnv(), INGRESS2GW_UNBUNDLED: '', INGRESS2GW_PRECOMPUTED_HELP: ''}
     const [copied, oclif] = await Promise.all([run(process.execPath, [join(copy, 'bin', 'kubectl-ingress2gw'), ...argv], {env}), plugin(argv, {mode: 'oclif'})])

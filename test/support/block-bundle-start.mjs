@@ -1,5 +1,5 @@
 // Preloaded with --import: reading the one-file build's start script (dist/bundle/kubectl-ingress2gw.cjs, which starts
-// oclif) fails loudly, proving that bin/kubectl-ingress2gw answered from dist/bundle/precomputed-help.mjs alone. The
+// oclif) fails loudly, proving that bin/kubectl-ingress2gw answered from dist/bundle/precomputed-help.cjs alone. The
 // script is read with fs.readFileSync by its loader (src/entry/code-cache.ts) or by Node's CommonJS loader alike.
 import {createRequire} from 'node:module'
 

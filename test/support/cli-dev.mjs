@@ -1,4 +1,4 @@
 // Runs the plugin from src/ (oclif development mode, TypeScript through tsx), as bin/kubectl-ingress2gw runs dist/.
 import {execute} from '@oclif/core'
 
-await execute({development: true, dir: new URL('../../bin/kubectl-ingress2gw', import.meta.url).href})
+await execute({development: true, dir: new URL('../../', import.meta.url).href})
