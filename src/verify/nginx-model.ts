@@ -181,10 +181,18 @@ function wwwTwinOf(name: string): string {
   return name.startsWith('www.') ? name.slice(4) : `www.${name}`
 }
 
-/** The host of a Host header: lower case, without port. */
+/**
+ * The host of a Host header as nginx validates it (ngx_http_request.c ngx_http_validate_host): lower case, without
+ * port, and without one trailing dot (`a.example.com.` is `a.example.com` for the server choice and for $host).
+ */
 function hostName(host: string): string {
   const h = normalizeHost(host)
-  return h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.replace(/:\d+$/, '')
+  return h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : withoutTrailingDot(h.replace(/:\d+$/, ''))
+}
+
+/** ngx_http_validate_host: `if (dot_pos == host_len - 1) host_len--` (one dot; a name of only a dot is refused there). */
+function withoutTrailingDot(name: string): string {
+  return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
 }
 
 /** The server phase for a Host header, settled once per run of probes with that header. */
