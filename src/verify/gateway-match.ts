@@ -70,7 +70,11 @@ function hostFacts(host: string): HostFacts {
   const name = bare.toLowerCase()
   const rest = host.slice(bare.length)
   const port = rest.startsWith(':') && /^\d+$/.test(rest.slice(1)) ? Number(rest.slice(1)) : undefined
-  const sni = /^\d+\.\d+\.\d+\.\d+$/.test(name) || name.startsWith('[') ? undefined : name
+  // curl sends the name without one trailing dot as SNI (lib/vtls/vtls.c Curl_ssl_snihost; RFC 6066 section 3); the
+  // Host header keeps it, and Envoy matches virtual hosts by the header as sent (EG sets the connection manager's
+  // strip_trailing_host_dot only from a ClientTrafficPolicy's headers.host, listener.go, which is not modelled).
+  const server = name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
+  const sni = /^\d+\.\d+\.\d+\.\d+$/.test(server) || server.startsWith('[') ? undefined : server
   return (lastHost = {host, name, port, sni})
 }
 

@@ -113,25 +113,44 @@ function attachRoute(
 interface ResolvedEntries {
   port: number
   assumptions: number
+  /** Some entry redirects: onListener read the listener's port. */
+  redirects: boolean
   entries: RouteEntry[]
   keys: Array<number | undefined>
 }
 
 /**
- * onListener of every entry, made once and shared by every hostname of the route and every listener of the same port
- * while the route's assumptions stay the same (a Set that only grows: same size, same notes). The route entries are
- * read only from here on, so the hostnames' virtual hosts may hold the same entry.
+ * onListener of every entry, made once and shared by every hostname of the route and every listener (of the same
+ * port, or of any port when no entry redirects: onListener reads the listener only for a redirect's port) while the
+ * route's assumptions stay the same (a Set that only grows: same size, same notes). The route entries are read only
+ * from here on, so the hostnames' virtual hosts, and the http and https listeners, may hold the same entry.
  */
 function onListenerOnce(entries: RuleEntry[], listener: ListenerState, assumptions: Set<string>, previous: ResolvedEntries | undefined): ResolvedEntries {
-  if (previous !== undefined && previous.port === listener.ref.port && previous.assumptions === assumptions.size) return previous
-  const resolved = entries.map((entry) => onListener(entry, listener, assumptions))
-  return {port: listener.ref.port, assumptions: assumptions.size, entries: resolved, keys: resolved.map(precedenceKey)}
+  if (previous !== undefined && (previous.port === listener.ref.port || !previous.redirects) && previous.assumptions === assumptions.size) return previous
+  // A rule's entries share one notes list: one frozen copy of it each.
+  const frozen = new Map<string[], string[]>()
+  const resolved = entries.map((entry) => onListener(entry, listener, frozenNotes(frozen, entry.notes, assumptions)))
+  const redirects = entries.some((entry) => entry.action.type === 'redirect')
+  return {port: listener.ref.port, assumptions: assumptions.size, redirects, entries: resolved, keys: resolved.map(precedenceKey)}
+}
+
+const NO_NOTES: readonly string[] = Object.freeze([])
+
+/**
+ * `[...notes, ...assumptions]`, frozen: the decision of every probe the entry wins holds this very list
+ * (routeInTable), and an empty one is the shared frozen empty list.
+ */
+function frozenNotes(frozen: Map<string[], string[]>, notes: string[], assumptions: Set<string>): string[] {
+  let out = frozen.get(notes)
+  if (out === undefined) {
+    out = notes.length === 0 && assumptions.size === 0 ? (NO_NOTES as string[]) : (Object.freeze([...notes, ...assumptions]) as string[])
+    frozen.set(notes, out)
+  }
+  return out
 }
 
 /** Resolve what depends on the listener: a redirect without port takes 80/443 for its scheme, else the listener port. */
-function onListener(entry: RuleEntry, listener: ListenerState, assumptions: Set<string>): RouteEntry {
-  // Frozen: the decision of every probe the entry wins holds this very list (routeInTable).
-  const notes = Object.freeze([...entry.notes, ...assumptions]) as string[]
+function onListener(entry: RuleEntry, listener: ListenerState, notes: string[]): RouteEntry {
   if (entry.action.type !== 'redirect') return {...entry, action: entry.action, notes}
   const scheme = entry.action.scheme?.toLowerCase()
   const port = entry.action.port ?? (scheme === 'http' ? 80 : scheme === 'https' ? 443 : listener.ref.port)

@@ -7,7 +7,7 @@
  * backend's weight is answered 500 by Envoy's invalid-backend-cluster).
  */
 import type {KubeObject} from '../model/types.js'
-import type {BackendShare} from './outcome.js'
+import type {BackendShare, HeaderChanges} from './outcome.js'
 import {processFilters, type FilterResult} from './gateway-filters.js'
 import {
   backendRefs,
@@ -60,6 +60,12 @@ export function routeEntries(route: KubeObject, kind: 'HTTPRoute' | 'GRPCRoute',
     for (const mirror of mirrors) if (!mirror.valid) filters.errors.push(`RequestMirror: ${mirror.problem}`)
     const action = ruleAction(rule, ref, filters, inventory, assumptions)
     if (filters.errors.length > 0) notes.push(`${label} rule ${ruleIndex} answers 500: ${filters.errors.join('; ')}`)
+    // Read only from here on (the model's entries are), so one list serves every match of the rule, and the lists
+    // of most rules are the one frozen empty list: the model holds tens of thousands of entries at 10,000 Ingresses.
+    const mirrorKeys = mirrors.length === 0 ? (NO_MIRRORS as string[]) : mirrors.map((m) => m.key)
+    // No changes: none kept (gateway-actions.ts actionOutcome reads an empty HeaderChanges as none: hasChanges).
+    const requestHeaders = hasHeaderChanges(filters.requestHeaders) ? filters.requestHeaders : undefined
+    const responseHeaders = hasHeaderChanges(filters.responseHeaders) ? filters.responseHeaders : undefined
     for (const c of conditions) {
       const base: RuleEntry = {
         route: ref,
@@ -71,9 +77,9 @@ export function routeEntries(route: KubeObject, kind: 'HTTPRoute' | 'GRPCRoute',
         queryParams: c.queryParams,
         cookies: c.cookies,
         action,
-        requestHeaders: filters.requestHeaders,
-        responseHeaders: filters.responseHeaders,
-        mirrors: mirrors.map((m) => m.key),
+        requestHeaders,
+        responseHeaders,
+        mirrors: mirrorKeys,
         timestamped: hasTimestamp(route),
         notes: filters.notes,
       }
@@ -83,6 +89,12 @@ export function routeEntries(route: KubeObject, kind: 'HTTPRoute' | 'GRPCRoute',
     }
   })
   return entries
+}
+
+const NO_MIRRORS: readonly string[] = Object.freeze([])
+
+function hasHeaderChanges(changes: HeaderChanges): boolean {
+  return changes.set.length + changes.add.length + changes.remove.length > 0
 }
 
 /**
@@ -124,15 +136,27 @@ function regexProblem(conditions: Conditions): string | undefined {
   return undefined
 }
 
+/**
+ * An HTTPRoute match's conditions. A list without conditions is the one frozen empty list (the model's entries keep
+ * them, read only; most matches have none): grpcConditions, which adds to its headers, makes its own.
+ */
 function httpConditions(match: any, matchIndex: number): Conditions {
   return {
     path: match.path === undefined ? undefined : {type: match.path.type, value: match.path.value},
-    headers: (match.headers ?? []).map((h: any) => ({name: h.name, type: h.type ?? 'Exact', value: h.value})),
-    queryParams: (match.queryParams ?? []).map((q: any) => ({name: q.name, type: q.type ?? 'Exact', value: q.value})),
-    cookies: [],
+    headers: stringConditions(match.headers),
+    queryParams: stringConditions(match.queryParams),
+    cookies: NO_CONDITIONS as StringCondition[],
     method: match.method,
     matchIndex,
   }
+}
+
+const NO_CONDITIONS: readonly StringCondition[] = Object.freeze([])
+
+function stringConditions(specs: any[] | null | undefined): StringCondition[] {
+  const list = specs ?? []
+  if (list.length === 0) return NO_CONDITIONS as StringCondition[]
+  return list.map((c: any) => ({name: c.name, type: c.type ?? 'Exact', value: c.value}))
 }
 
 /** processGRPCRouteMethodExact / processGRPCRouteMethodRegularExpression: the method match becomes a path match. */

@@ -31,7 +31,8 @@ import {parseRedirectAnnotations} from '../annotations/redirects.js'
 import {normalizeHost} from '../model/names.js'
 import {upstreamKey} from '../translate/hosts.js'
 import type {HostModel, IngressModel, ServiceBackend} from '../model/ingress-model.js'
-import {applyNginxRewrite, renderServer, selectNginxLocation, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
+import {applyNginxRewrite, renderServer, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
+import {findLocation, indexLocations, type LocationIndex} from './nginx-location-index.js'
 import {canaryBackends, type CanaryRoute} from './nginx-canary.js'
 import type {BackendShare, Outcome, Probe} from './outcome.js'
 import {probeSni} from './gateway-match.js'
@@ -75,12 +76,17 @@ interface NginxPlane {
   /** The TLS proxy's passthrough servers: hostname (its SNI) -> host. */
   passthroughBySni: Map<string, HostModel>
   canaryByUpstream: Map<string, CanaryRoute>
-  servers: Map<HostModel, NginxServer>
-  /** Host header -> the server nginx picks for it (verify sends tens of probes per name). */
-  serverOfHost: Map<string, ServerChoice>
-  /** What the balancer phase needs of a backend (its canary, its whole share), settled once per backend. */
+  servers: Map<HostModel, RenderedServer>
+  /**
+   * What the balancer phase needs of a backend (its canary, its whole share), settled once per backend and Host
+   * header: kept for the last header only, as the server choice is (a map of every backend of every name held tens
+   * of thousands of entries until the last probe at 10,000 Ingresses, each copied by the collector).
+   */
   backends: Map<ServiceBackend, BackendFacts>
-  /** The last Host header's choice and backend's facts: probes come host by host (fields, not a literal per probe). */
+  /**
+   * The last Host header's choice and backend's facts: probes come host by host (fields, not a literal per probe).
+   * Derived probes come name by name; a user's probe to a name seen before settles its choice again, to the same.
+   */
   lastHostHeader?: string
   lastHostChoice?: ServerChoice
   lastBackend?: ServiceBackend
@@ -103,8 +109,15 @@ interface ServerChoice {
   /** A from-to-www redirect server takes the name: the name it redirects to. */
   www?: string
   host?: HostModel
-  /** The host's server as nginx renders it, and its app-root, once a request needed them. */
-  rendered?: {server: NginxServer; appRoot: string | undefined}
+  /** The host's server as nginx renders it, once a request needed it (shared by the host's names). */
+  rendered?: RenderedServer
+}
+
+/** A host's server as nginx renders it, the index of its locations (none in regex mode) and its app-root. */
+interface RenderedServer {
+  server: NginxServer
+  index: LocationIndex | undefined
+  appRoot: string | undefined
 }
 
 export interface NginxModel {
@@ -115,8 +128,6 @@ export interface NginxModel {
 }
 
 interface NginxMemo {
-  /** Host header -> hostName() of it. */
-  hostNames: Map<string, string>
   /** The host's app-root (appRootOf), undefined when none. */
   appRoots: Map<HostModel, string | undefined>
   /** The Ingress's permanent/temporal-redirect as parsed (redirectOf), before the request's scheme and host fill it in. */
@@ -133,7 +144,7 @@ export function buildNginxModel(hostsByGateway: Map<string, Map<string, HostMode
       noTlsRedirectLocations: options.noTlsRedirectLocations ?? ['/.well-known/acme-challenge'],
       httpsRedirect: options.httpsRedirect ?? true,
     },
-    memo: {hostNames: new Map(), appRoots: new Map(), redirects: new Map()},
+    memo: {appRoots: new Map(), redirects: new Map()},
   }
 }
 
@@ -163,34 +174,36 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
     for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
     if (host.name !== '' && passthroughIngress(host) !== undefined) passthroughBySni.set(host.name, host)
   }
-  return {gateway, hosts, byName, wildcards, wwwRedirects, passthroughBySni, canaryByUpstream, servers: new Map(), serverOfHost: new Map(), backends: new Map()}
+  return {gateway, hosts, byName, wildcards, wwwRedirects, passthroughBySni, canaryByUpstream, servers: new Map(), backends: new Map()}
 }
 
 function wwwTwinOf(name: string): string {
   return name.startsWith('www.') ? name.slice(4) : `www.${name}`
 }
 
-/** The host of a Host header: lower case, without port. */
-function hostName(model: NginxModel, host: string): string {
-  let name = model.memo.hostNames.get(host)
-  if (name === undefined) {
-    const h = normalizeHost(host)
-    name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.replace(/:\d+$/, '')
-    model.memo.hostNames.set(host, name)
-  }
-  return name
+/**
+ * The host of a Host header as nginx validates it (ngx_http_request.c ngx_http_validate_host): lower case, without
+ * port, and without one trailing dot (`a.example.com.` is `a.example.com` for the server choice and for $host).
+ */
+function hostName(host: string): string {
+  const h = normalizeHost(host)
+  return h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : withoutTrailingDot(h.replace(/:\d+$/, ''))
 }
 
-/** The server phase for a Host header, settled once per plane and header. */
-function serverChoice(model: NginxModel, plane: NginxPlane, hostHeader: string): ServerChoice {
+/** ngx_http_validate_host: `if (dot_pos == host_len - 1) host_len--` (one dot; a name of only a dot is refused there). */
+function withoutTrailingDot(name: string): string {
+  return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
+}
+
+/** The server phase for a Host header, settled once per run of probes with that header. */
+function serverChoice(plane: NginxPlane, hostHeader: string): ServerChoice {
   if (plane.lastHostHeader === hostHeader && plane.lastHostChoice !== undefined) return plane.lastHostChoice
-  let choice = plane.serverOfHost.get(hostHeader)
-  if (choice === undefined) {
-    const name = hostName(model, hostHeader)
-    const server = selectNginxServer(plane, name)
-    choice = 'www' in server ? {name, www: server.www} : {name, host: server.host}
-    plane.serverOfHost.set(hostHeader, choice)
-  }
+  const name = hostName(hostHeader)
+  const server = selectNginxServer(plane, name)
+  const choice: ServerChoice = 'www' in server ? {name, www: server.www} : {name, host: server.host}
+  plane.backends.clear()
+  plane.lastBackend = undefined
+  plane.lastBackendFacts = undefined
   plane.lastHostHeader = hostHeader
   plane.lastHostChoice = choice
   return choice
@@ -241,7 +254,7 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
     const through = sni === undefined ? undefined : plane.passthroughBySni.get(sni)
     if (through !== undefined) return passthrough(through, {gateway: controller, server: through.name})
   }
-  const chosen = serverChoice(model, plane, probe.host)
+  const chosen = serverChoice(plane, probe.host)
   const {name, www, host} = chosen
   const queryAt = probe.path.indexOf('?')
   const uri = queryAt === -1 ? probe.path : probe.path.slice(0, queryAt)
@@ -257,11 +270,11 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
   const server = host.name === '' ? '_' : host.name
   if (host.closed) return {kind: 'respond', status: 403, reason: 'the client-certificate CA of the host could not be loaded (nginx answers 403)', nginx: {gateway: controller, server}}
   chosen.rendered ??= renderedServer(model, plane, host)
-  const {server: rendered, appRoot} = chosen.rendered
+  const {server: rendered, index, appRoot} = chosen.rendered
   if (appRoot !== undefined && uri === '/') {
     return {kind: 'redirect', status: 302, location: `${probe.scheme}://${probe.host}${appRoot}`, reason: 'app-root', nginx: {gateway: controller, server}}
   }
-  const choice = selectNginxLocation(rendered, uri)
+  const choice = findLocation(rendered, index, uri)
   if (!choice) return {kind: 'respond', status: 404, reason: 'no location matches (the default backend answers 404)', nginx: {gateway: controller, server}}
   if ('slashRedirect' in choice) {
     // Found in the find-config phase, before any rewrite-phase redirect (https, permanent-redirect) of the location.
@@ -306,10 +319,14 @@ function routeLocation(
   return {kind: 'forward', backends, upstreamPath, upstreamHost: upstreamHostOf(ingress, probe), reason: 'proxied', nginx: decision}
 }
 
-function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): {server: NginxServer; appRoot: string | undefined} {
-  let server = plane.servers.get(host)
-  if (!server) plane.servers.set(host, (server = renderServer(host)))
-  return {server, appRoot: appRootOf(model.memo, host, server)}
+function renderedServer(model: NginxModel, plane: NginxPlane, host: HostModel): RenderedServer {
+  let rendered = plane.servers.get(host)
+  if (rendered === undefined) {
+    const server = renderServer(host)
+    rendered = {server, index: server.regex ? undefined : indexLocations(server), appRoot: appRootOf(model.memo, host, server)}
+    plane.servers.set(host, rendered)
+  }
+  return rendered
 }
 
 /** The canary of the backend's upstream (balancer.lua: the canary hangs off the primary Service:port) and its whole share. */

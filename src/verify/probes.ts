@@ -82,13 +82,13 @@ interface HostPlan {
   routePaths: string[][]
   /** nginx has a certificate for the name (its server's tls): every path is probed over https too. */
   tls: boolean
-  /** Header and cookie variants for canary locations: extra probes with these headers on the canary paths. */
-  variants: {paths: Set<string>; headers: Record<string, string>[]}
+  /** Header and cookie variants for canary locations: extra probes with these headers on the canary paths (made for a canary's names only). */
+  variants?: {paths: Set<string>; headers: Record<string, string>[]}
 }
 
 function planFor(plans: Map<string, HostPlan>, host: string): HostPlan {
   let plan = plans.get(host)
-  if (!plan) plans.set(host, (plan = {hosts: [], routePaths: [], tls: false, variants: {paths: new Set(), headers: []}}))
+  if (!plan) plans.set(host, (plan = {hosts: [], routePaths: [], tls: false}))
   return plan
 }
 
@@ -145,8 +145,9 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
       if (host.tls || host.name === '') plan.tls = true
       plan.hosts.push(host)
       if (headers.length > 0) {
-        for (const l of host.locations) if (l.canaries.length > 0) for (const p of variants(l.path).slice(0, 3)) plan.variants.paths.add(p)
-        plan.variants.headers.push(...headers)
+        const canary = (plan.variants ??= {paths: new Set(), headers: []})
+        for (const l of host.locations) if (l.canaries.length > 0) for (const p of variants(l.path).slice(0, 3)) canary.paths.add(p)
+        canary.headers.push(...headers)
       }
     }
   }
@@ -164,14 +165,15 @@ export function deriveProbes(gateway: string, hosts: Map<string, HostModel>, rou
     const plan = plans.get(host)!
     // Sorted once for both schemes.
     const allPaths = sorted.of(plan)
-    const variantPaths = plan.variants.headers.length === 0 ? [] : [...plan.variants.paths].sort()
+    const canary = plan.variants
+    const variantPaths = canary === undefined ? [] : [...canary.paths].sort()
     for (const scheme of ['http', 'https'] as const) {
       // A name without TLS in nginx gets one https probe: nginx answered it with its default certificate, and
       // whether the Gateway serves it over https at all is the one question worth asking.
       const paths = scheme === 'https' && !plan.tls ? ['/'] : allPaths
       for (const path of paths) visit({scheme, host, path})
       for (const path of scheme === 'https' && !plan.tls ? [] : variantPaths) {
-        for (const headers of plan.variants.headers) visit({scheme, host, path, headers})
+        for (const headers of canary!.headers) visit({scheme, host, path, headers})
       }
     }
   }
@@ -202,11 +204,16 @@ class SortedPaths {
     if (single === undefined) return [...paths].sort()
     const left = this.#namesLeft.get(single)! - 1
     this.#namesLeft.set(single, left)
+    // The host's last name: its list is not needed after this one, whichever list this name takes.
+    const shared = left === 0 ? this.#ofHost.get(single) : undefined
+    if (left === 0) this.#ofHost.delete(single)
     // A route added a path: this name's own list (the host's stays for its other names).
     if (paths.size !== hostPaths) return [...paths].sort()
-    let out = this.#ofHost.get(single)
-    if (out === undefined) this.#ofHost.set(single, (out = [...paths].sort()))
-    if (left === 0) this.#ofHost.delete(single)
+    let out = shared ?? this.#ofHost.get(single)
+    if (out === undefined) {
+      out = [...paths].sort()
+      if (left > 0) this.#ofHost.set(single, out)
+    }
     return out
   }
 }

@@ -166,7 +166,8 @@ function gatewaysByName(hostsByGateway: Map<string, Map<string, any>>): Map<stri
 }
 
 function gatewayForHost(hostsByGateway: Map<string, Map<string, any>>, gatewayOfName: Map<string, string>, host: string, fallback: string | undefined): string {
-  const name = host.toLowerCase().replace(/:\d+$/, '')
+  // The name nginx serves it under: without port and one trailing dot (nginx-model.ts hostName).
+  const name = host.toLowerCase().replace(/:\d+$/, '').replace(/(.)\.$/, '$1')
   return gatewayOfName.get(name) ?? fallback ?? [...hostsByGateway.keys()][0] ?? 'gateway/shared'
 }
 

@@ -362,6 +362,21 @@ test('TLS: the https filter chain is chosen by SNI; a TLSRoute passes its hostna
   t.deepEqual(services(send(m, 'https://a.example.com/', {}, {sni: null})), ['app/web:80'], 'no SNI: the chain without server names')
 })
 
+test('TLS: a Host with a trailing dot is sent without it as SNI (curl Curl_ssl_snihost); the virtual host is looked up with it', (t) => {
+  const m = model(t, [
+    sharedGateway([{name: 'tls-db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: {mode: 'Passthrough'}, allowedRoutes: {...ALL_NAMESPACES, kinds: [{kind: 'TLSRoute'}]}}]),
+    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: {name: 'db', namespace: 'app'}, spec: {
+      hostnames: ['db.example.com'], parentRefs: [{name: 'shared', namespace: 'gateway', sectionName: 'tls-db'}], rules: [{backendRefs: [{name: 'db', port: 5432}]}],
+    }},
+    httpRoute('web', {hostnames: HOST, sections: ['https'], rules: [rule([prefix('/')], 'web')]}),
+  ])
+  t.deepEqual(services(send(m, 'https://db.example.com./')), ['app/db:5432'], 'SNI db.example.com: the passthrough chain')
+  const dotted = send(m, 'https://a.example.com./x')
+  // Envoy compares the Host header as sent: EG sets strip_trailing_host_dot only from a ClientTrafficPolicy.
+  t.like(dotted, {kind: 'respond', status: 404})
+  t.is(dotted.gateway.listener?.name, 'https', 'the TLS handshake succeeded on the https chain')
+})
+
 test('GRPCRoute: a method-only match is a :path suffix; a service-only match a path prefix', (t) => {
   // route.go processGRPCRouteMethodExact.
   const m = model(t, [

@@ -58,6 +58,9 @@ test('a probe becomes the request curl --resolve sends: Host from the probe, SNI
   t.is(ipv6.sni, undefined)
   t.is(ipv6.identity, '2001:db8::5')
   t.is(ipv6.explicitPort, 8443)
+  const dotted = wireRequest({scheme: 'https', host: 'a.example.com.:8443', path: '/'}, SAFE_METHODS) as {sni?: string; hostHeader: string}
+  t.is(dotted.sni, 'a.example.com', 'curl drops one trailing dot from the SNI (lib/vtls/vtls.c Curl_ssl_snihost)')
+  t.is(dotted.hostHeader, 'a.example.com.:8443', 'and keeps it in the Host header')
   const noSni = wireRequest({scheme: 'https', host: 'a.example.com', path: '/', sni: null}, SAFE_METHODS) as {sni?: string}
   t.is(noSni.sni, undefined)
   const plain = wireRequest({scheme: 'http', host: 'a.example.com:80', path: '/'}, SAFE_METHODS) as {sni?: string; explicitPort?: number; hostHeader: string}

@@ -46,6 +46,16 @@ test('Exact matches only its path, case-sensitively (location = "/x")', (t) => {
   ])
 })
 
+test('a Host with a trailing dot is served by the name without it (ngx_http_request.c ngx_http_validate_host), $host too', (t) => {
+  const ingresses = [ingress('a', [{host: 'h.example.com', paths: [{path: '/x', svc: 'x'}]}], {tls: ['h.example.com']})]
+  t.deepEqual(ask(ingresses, 'https://h.example.com./x', 'https://H.Example.com.:443/x', 'http://h.example.com./x'), [
+    fwd('x', '/x', 'h.example.com.'),
+    fwd('x', '/x', 'h.example.com.:443'),
+    // lua_ingress.lua redirect_to_https builds the Location from ngx.var.host: the validated name.
+    '308 -> https://h.example.com/x',
+  ])
+})
+
 test('Prefix /foo is /foo/ plus = /foo (location.go updateServerLocations): not /foobar', (t) => {
   t.deepEqual(ask([ingress('a', [{host: 'h.example.com', paths: [{path: '/foo', svc: 'foo'}]}])], 'http://h.example.com/foo', 'http://h.example.com/foo/bar', 'http://h.example.com/foobar'), [
     fwd('foo', '/foo', 'h.example.com'),

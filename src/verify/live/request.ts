@@ -59,7 +59,10 @@ export function wireRequest(probe: Probe, allowedMethods: readonly string[]): Wi
   }
   const defaultPort = probe.scheme === 'https' ? 443 : 80
   const port = probe.port ?? hostPort ?? defaultPort
-  const sni = probe.scheme !== 'https' ? undefined : probe.sni === null ? undefined : (probe.sni ?? (isIpLiteral(hostname) ? undefined : hostname))
+  // The SNI curl sends: the name without one trailing dot (lib/vtls/vtls.c Curl_ssl_snihost), as the model reads it
+  // (gateway-match.ts hostFacts).
+  const serverName = hostname.length > 1 && hostname.endsWith('.') ? hostname.slice(0, -1) : hostname
+  const sni = probe.scheme !== 'https' ? undefined : probe.sni === null ? undefined : (probe.sni ?? (isIpLiteral(serverName) ? undefined : serverName))
   return {
     method,
     scheme: probe.scheme,
