@@ -97,3 +97,15 @@ test('file input: an unparseable creationTimestamp is reported, naming the objec
   t.regex(r.diagnostics[0]!.message, /creationTimestamp "yesterday" is not an RFC 3339 time/)
   t.is(r.objects.length, 3)
 })
+
+test('path-conflict: an Ingress without a creationTimestamp loses to one with, and the message does not claim the name decided', (t) => {
+  // hosts.ts reportConflict called this a tie, "ingress-nginx then orders by namespace/name descending, which puts
+  // web/a first": by name web/z comes first; web/a won because web/z, having no time, is ordered after it.
+  const ing = (name: string, created?: string) => ingressWith({}, {name, namespace: 'web', host: 'shop.example.com', ...(created ? {created} : {})})
+  for (const input of [[ing('a', '2024-01-01T00:00:00Z'), ing('z')], [ing('z'), ing('a', '2024-01-01T00:00:00Z')], [ing('a', '2024-01-01T00:00:00Z'), ing('z', 'yesterday')]]) {
+    const conflict = translateAll(input).diagnostics.find((d) => d.code === 'path-conflict')
+    t.like(conflict?.data, {winner: 'web/a', loser: 'web/z', reason: 'undated', winnerCreated: '2024-01-01T00:00:00Z'})
+    t.notRegex(conflict!.message, /namespace\/name descending/)
+    t.regex(conflict!.message, /web\/a has creationTimestamp 2024-01-01T00:00:00Z and the other has none that is an RFC 3339 time/)
+  }
+})

@@ -354,3 +354,20 @@ test.serial('the Envoy Service lookup forbidden everywhere says forbidden, not "
   t.notRegex(r.stderr, /no Service labelled/)
   t.deepEqual(writes(), [])
 })
+
+test.serial('--rollback never prints the userinfo of the server URL the rollback file names', async (t) => {
+  // src/cutover/command.ts runRollback warned "the rollback was written against <saved.server>" and printed the file
+  // with -o json as read: a kubeconfig server URL with userinfo (https://user:pass@host) reached stderr and stdout,
+  // where ClusterClient.where masks the same URL of the live cluster.
+  const {cli, dir} = await world(t)
+  const file = join(dir, 'back.json')
+  t.is((await cli(['cutover', '--service', SVC, '--apply', '--rollback-file', file])).code, 0)
+  const saved = JSON.parse(readFileSync(file, 'utf8'))
+  const foreign = join(dir, 'foreign.json')
+  writeFileSync(foreign, JSON.stringify({...saved, server: 'https://admin:s3cr3t@old-cluster.example:6443'}))
+  const r = await cli(['cutover', '--rollback', foreign, '-o', 'json'])
+  t.is(r.code, 0, r.stderr)
+  t.regex(r.stderr, /the rollback was written against https:\/\/<redacted>@old-cluster\.example:6443 \(context "fake"\)/)
+  t.false(`${r.stdout}${r.stderr}`.includes('s3cr3t'))
+  t.is(JSON.parse(r.stdout).rollback.server, 'https://<redacted>@old-cluster.example:6443')
+})

@@ -5,6 +5,7 @@ import type {Painter} from '../output/report.js'
 import {ClusterClient, ClusterError} from '../sources/cluster.js'
 import type {KubeconfigSelection} from '../sources/kubeconfig.js'
 import type {NamespacedName} from '../model/types.js'
+import {maskUrlCredentials} from '../model/credentials.js'
 import {forcedRollback, kubectlPatchCommand, parseRollbackFile, patchService, removeRollbackFile, writeRollbackFile} from './apply.js'
 import {planDns} from './dns.js'
 import {readDnsFacts} from './dns-read.js'
@@ -50,7 +51,8 @@ function rollbackFileOf(plan: CutoverPlan, client: ClusterClient): RollbackFile 
     service: {namespace: plan.service.namespace, name: plan.service.name, uid: plan.service.uid},
     gateway: plan.gateway,
     context: client.loaded.context,
-    server: client.loaded.server,
+    // Masked as ClusterClient.where prints it: the file is printed back (-o json, the other-cluster warning).
+    server: maskUrlCredentials(client.loaded.server),
     selector: plan.selectorFrom,
     ports: plan.ports.map((m) => ({port: m.port, protocol: m.protocol, ...(m.from !== undefined ? {targetPort: m.from} : {})})),
     patch: plan.rollback,
@@ -111,9 +113,11 @@ export async function runRollback(run: CutoverRun, opts: {file: string; dryRun: 
     } catch (err) {
       throw new ClusterError(`cannot read the rollback file ${opts.file}: ${(err as Error).message}`)
     }
-    const saved = parseRollbackFile(text, opts.file)
+    // A file written before the server was masked in it still holds the userinfo: masked before it is printed.
+    const parsed = parseRollbackFile(text, opts.file)
+    const saved = typeof parsed.server === 'string' ? {...parsed, server: maskUrlCredentials(parsed.server)} : parsed
     const client = await ClusterClient.connect(run.selection, run.env)
-    if (saved.server !== client.loaded.server) warn(run.paintErr, [`the rollback was written against ${saved.server} (context "${saved.context}"), this is ${client.where}: the uid check keeps it to the same Service`])
+    if (saved.server !== maskUrlCredentials(client.loaded.server)) warn(run.paintErr, [`the rollback was written against ${saved.server} (context "${saved.context}"), this is ${client.where}: the uid check keeps it to the same Service`])
     const ops = opts.force ? forcedRollback(saved.patch) : saved.patch
     const svc = {namespace: saved.service.namespace, name: saved.service.name}
     if (run.output === 'json') process.stdout.write(JSON.stringify({rollback: saved, patch: ops}, null, 2) + '\n')

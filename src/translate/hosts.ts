@@ -444,6 +444,8 @@ function reportConflict(
       ? {winner: winner.ingress.id, reason: 'catch-all'}
     : createdBefore(winner.ingress, loser)
       ? {winner: winner.ingress.id, reason: 'older', winnerCreated: String(wt), loserCreated: String(lt)}
+    : creationSecond(wt) !== undefined && creationSecond(lt) === undefined
+      ? {winner: winner.ingress.id, reason: 'undated', winnerCreated: String(wt)}
       : {winner: winner.ingress.id, reason: 'tie'}
   if (crossControllerNote(winner.ingress, loser)) {
     const facts = {host, match, path, firstService: serviceText(winner.backend), secondService: serviceText(loserBackend), owner}

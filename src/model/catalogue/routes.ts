@@ -403,7 +403,11 @@ function backendServiceText(s: BackendService): string {
 }
 
 /** Why ingress-nginx serves a contested path from the winning Ingress (hosts.ts reportConflict decides which case). */
-export type PathOwnerReason = {winner: string} & ({reason: 'listed-twice' | 'catch-all' | 'tie'} | {reason: 'older'; winnerCreated: string; loserCreated: string})
+export type PathOwnerReason = {winner: string} & (
+  | {reason: 'listed-twice' | 'catch-all' | 'tie'}
+  | {reason: 'older'; winnerCreated: string; loserCreated: string}
+  | {reason: 'undated'; winnerCreated: string}
+)
 
 export function pathOwnerReason(d: PathOwnerReason): string {
   switch (d.reason) {
@@ -413,6 +417,8 @@ export function pathOwnerReason(d: PathOwnerReason): string {
       return `the spec.defaultBackend of rule-less Ingress ${d.winner} is the catch-all server's \`/\`, which ingress-nginx sets up before any path`
     case 'older':
       return `Ingress ${d.winner} is older (${d.winnerCreated} < ${d.loserCreated})`
+    case 'undated':
+      return `Ingress ${d.winner} has creationTimestamp ${d.winnerCreated} and the other has none that is an RFC 3339 time, which the conversion orders after every Ingress that has one (applied, it would be created after them)`
     case 'tie':
       return `their creationTimestamps are equal or missing, and ingress-nginx then orders by namespace/name descending, which puts ${d.winner} first`
   }
