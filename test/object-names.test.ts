@@ -121,6 +121,35 @@ test('Backend: a mirror Backend and an https auth Backend of the same name keep 
   t.is(backends.find((b) => b.metadata.name === authRef)?.spec.endpoints[0].fqdn.hostname, `mirror.${NS}.svc.cluster.local`)
 })
 
+test('Backend: a backend-protocol Backend and an https auth Backend of the same name, whichever is made first', (t) => {
+  // backend-protocol names its Backend <ingress>-<service>-<port> (backend-protocol.ts backendOverrideFor), the https
+  // auth its own <ingress>-auth-<service> (external-auth/emit.ts authBackendRef): Ingress a-auth's Service x:443 and
+  // Ingress a's auth Service x-443 both make a-auth-x-443. Applied together, one Backend replaces the other: the
+  // application's traffic goes to the auth service, or the auth checks to the application.
+  const cases = [
+    // the auth Backend's Ingress comes first
+    [
+      ingressWith({'auth-url': `https://x-443.${NS}.svc.cluster.local/check`}, {name: 'a', namespace: NS, host: 'n.example.com'}),
+      ingressWith({'backend-protocol': 'HTTPS'}, {name: 'a-auth', namespace: NS, host: 'm.example.com', service: 'x', port: 443}),
+    ],
+    // the backend-protocol Backend's Ingress comes first
+    [
+      ingressWith({'backend-protocol': 'HTTPS'}, {name: 'a', namespace: NS, host: 'm.example.com', service: 'b-auth-x', port: 443}),
+      ingressWith({'auth-url': `https://x-443.${NS}.svc.cluster.local/check`}, {name: 'a-b', namespace: NS, host: 'n.example.com'}),
+    ],
+  ]
+  for (const input of cases) {
+    const r = translateAll(input)
+    const backends = of(r, 'Backend')
+    t.is(backends.length, 2)
+    t.deepEqual(names(r, 'Backend'), unique(names(r, 'Backend')))
+    const appRef = routeFor(r, 'm.example.com').spec.rules[0].backendRefs[0].name
+    const authRef = of(r, 'SecurityPolicy').find((p) => p.spec.extAuth)?.spec.extAuth.http.backendRefs[0].name
+    t.is(backends.find((b) => b.metadata.name === appRef)?.spec.endpoints[0].fqdn.hostname, `${input[1]!.metadata.name === 'a-auth' ? 'x' : 'b-auth-x'}.${NS}.svc.cluster.local`)
+    t.is(backends.find((b) => b.metadata.name === authRef)?.spec.endpoints[0].fqdn.hostname, `x-443.${NS}.svc.cluster.local`)
+  }
+})
+
 test('ReferenceGrant: auth grants of Ingresses a-b/c and a/b-c in the auth Service\'s namespace', (t) => {
   // dnsName joins namespace and name with `-`: both grants would be ingress2gw-a-b-c-..., each letting in the
   // SecurityPolicies of one namespace; one replacing the other leaves the other Ingress's auth unreachable.

@@ -363,7 +363,7 @@ export function emitRoutes(
 ): RouteEmission {
   const records: Emitted[] = []
   const routesByIngress = new Map<string, EmittedRoute[]>()
-  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), names, backendNames: new Map(), servers: new Map()}
+  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), names, backendNames: names.backendNames(), servers: new Map()}
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
     if (ingress.intents.suppressRoute) {
