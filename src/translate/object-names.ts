@@ -12,7 +12,7 @@ import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
-import type {Diagnostic} from '../model/types.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
 import type {BackendNames} from '../annotations/backend-protocol.js'
 
 /** The kinds an Ingress names after itself: its route (HTTPRoute, GRPCRoute, ssl-passthrough's TLSRoute) and its policies. */
@@ -135,5 +135,25 @@ class ClaimedBackendNames extends Map<string, string> {
     // The identity starts with the owning Ingress's namespace/name: the holder object-name-taken names.
     if (!this.taken.has(`Backend/${key}`)) this.taken.set(`Backend/${key}`, identity.slice(0, identity.indexOf(' ')))
     return this
+  }
+}
+
+/**
+ * The safety net under every naming rule: two objects of the output with one kind, namespace and name would replace
+ * each other on apply. The names an Ingress claims here never collide; the Gateway's own objects (bundle/, configmap/)
+ * are named after the Gateway and do not claim, so an Ingress of the Gateway's namespace can still share one.
+ */
+export function reportDuplicateNames(objects: readonly KubeObject[], diagnostics: Diagnostic[]): void {
+  const count = new Map<string, {object: KubeObject; count: number}>()
+  for (const o of objects) {
+    const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`
+    const seen = count.get(key)
+    if (seen) seen.count++
+    else count.set(key, {object: o, count: 1})
+  }
+  for (const {object, count: n} of count.values()) {
+    if (n < 2) continue
+    const namespace = object.metadata.namespace ?? ''
+    diagnostics.push(diagnostic('object-name-duplicate', {kind: object.kind, namespace, name: object.metadata.name, count: n}, about(object.kind, {namespace, name: object.metadata.name})))
   }
 }
