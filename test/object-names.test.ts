@@ -162,7 +162,7 @@ test('two emitted objects of one kind, namespace and name that no rename kept ap
   const twice = unique(r.objects.map(key).filter((k, i, all) => all.indexOf(k) !== i))
   t.deepEqual(twice, ['BackendTrafficPolicy gateway/shared-defaults'])
   const errors = r.diagnostics.filter((d) => d.code === 'object-name-duplicate')
-  t.deepEqual(errors.map((d) => [d.level, `${d.data.kind} ${d.data.namespace}/${d.data.name}`]), [['error', 'BackendTrafficPolicy gateway/shared-defaults']])
+  t.deepEqual(errors.map((d) => [d.level, `${d.data!.kind} ${d.data!.namespace}/${d.data!.name}`]), [['error', 'BackendTrafficPolicy gateway/shared-defaults']])
 })
 
 test('ReferenceGrant: auth grants of Ingresses a-b/c and a/b-c in the auth Service\'s namespace', (t) => {
