@@ -198,16 +198,25 @@ test('the exempt route\'s policy names as its sources only the annotations it ca
 })
 
 test('regex mode: equal-length patterns of the exempt route and the authenticated one are reported, their order is the routes\'', (t) => {
-  // /healthz.. (exempt, under /healthz) and /api/v1/.. (authenticated) have one length: nginx tries /healthz.. first
-  // (getBackendServers: descending path), Envoy Gateway by route order between app and app-no-auth.
-  const r = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz..', '/api/v1/..'])])
+  // /healthz.. (exempt, under /healthz) and /[a-z]+/.. (authenticated) have one length and both match /healthz/ab:
+  // nginx tries /healthz.. first (getBackendServers: descending path, 'h' > '['), Envoy Gateway by route order
+  // between app and app-no-auth.
+  const r = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz..', '/[a-z]+/..'])])
   const d = r.diagnostics.filter((x) => x.code === 'regex-order-no-auth')
   t.deepEqual(
     d.map((x) => x.data),
-    [{host: 'app.example.com', first: {pattern: '/healthz..', match: 'Prefix', path: '/healthz..', exempt: true}, second: {pattern: '/api/v1/..', match: 'Prefix', path: '/api/v1/..', exempt: false}}],
+    [{host: 'app.example.com', first: {pattern: '/healthz..', match: 'Prefix', path: '/healthz..', exempt: true}, second: {pattern: '/[a-z]+/..', match: 'Prefix', path: '/[a-z]+/..', exempt: false}}],
   )
   t.is(authAt(r, 'RegularExpression (?i)(?:/healthz..).*'), 'none')
   // Literal paths of one length never both match: nothing to say.
   const literal = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/healthz', '/metrics'])])
   t.false(literal.diagnostics.some((x) => x.code === 'regex-order-no-auth'))
+  // Nor do patterns whose literal starts differ (`^/hz/v1/` and `^/healthz` part at their third character, `^/api/v1/`
+  // at their second): no path matches both, whichever is tried first. /h[a-z]+/. starts as /healthz.. does, and both
+  // match /healthz/a.
+  const apart = translateAll([noAuth('/healthz'), app({...basic, 'use-regex': 'true'}, ['/', '/hz/v1/...', '/healthz..', '/api/v1/..', '/h[a-z]+/.'])])
+  t.deepEqual(
+    apart.diagnostics.filter((x) => x.code === 'regex-order-no-auth').map((x) => [(x.data as any).first.pattern, (x.data as any).second.pattern]),
+    [['/healthz..', '/h[a-z]+/.']],
+  )
 })

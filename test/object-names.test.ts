@@ -5,7 +5,7 @@
  * Ingress's id, whichever Ingress comes first, and a name nothing else has keeps its readable form.
  */
 import test from 'ava'
-import {configMap, ingressWith, translateAll} from './annotations/support.js'
+import {configMap, controllerConfigMap, ingressWith, translateAll} from './annotations/support.js'
 import type {KubeObject, TranslateResult} from '../src/model/types.js'
 
 const NS = 'shop'
@@ -119,6 +119,50 @@ test('Backend: a mirror Backend and an https auth Backend of the same name keep 
   t.not(mirrorRef, authRef)
   t.is(backends.find((b) => b.metadata.name === mirrorRef)?.spec.endpoints[0].fqdn.hostname, 'mirror.example.net')
   t.is(backends.find((b) => b.metadata.name === authRef)?.spec.endpoints[0].fqdn.hostname, `mirror.${NS}.svc.cluster.local`)
+})
+
+test('Backend: a backend-protocol Backend and an https auth Backend of the same name, whichever is made first', (t) => {
+  // backend-protocol names its Backend <ingress>-<service>-<port> (backend-protocol.ts backendOverrideFor), the https
+  // auth its own <ingress>-auth-<service> (external-auth/emit.ts authBackendRef): Ingress a-auth's Service x:443 and
+  // Ingress a's auth Service x-443 both make a-auth-x-443. Applied together, one Backend replaces the other: the
+  // application's traffic goes to the auth service, or the auth checks to the application.
+  const cases = [
+    // the auth Backend's Ingress comes first
+    [
+      ingressWith({'auth-url': `https://x-443.${NS}.svc.cluster.local/check`}, {name: 'a', namespace: NS, host: 'n.example.com'}),
+      ingressWith({'backend-protocol': 'HTTPS'}, {name: 'a-auth', namespace: NS, host: 'm.example.com', service: 'x', port: 443}),
+    ],
+    // the backend-protocol Backend's Ingress comes first
+    [
+      ingressWith({'backend-protocol': 'HTTPS'}, {name: 'a', namespace: NS, host: 'm.example.com', service: 'b-auth-x', port: 443}),
+      ingressWith({'auth-url': `https://x-443.${NS}.svc.cluster.local/check`}, {name: 'a-b', namespace: NS, host: 'n.example.com'}),
+    ],
+  ]
+  for (const input of cases) {
+    const r = translateAll(input)
+    const backends = of(r, 'Backend')
+    t.is(backends.length, 2)
+    t.deepEqual(names(r, 'Backend'), unique(names(r, 'Backend')))
+    const appRef = routeFor(r, 'm.example.com').spec.rules[0].backendRefs[0].name
+    const authRef = of(r, 'SecurityPolicy').find((p) => p.spec.extAuth)?.spec.extAuth.http.backendRefs[0].name
+    t.is(backends.find((b) => b.metadata.name === appRef)?.spec.endpoints[0].fqdn.hostname, `${input[1]!.metadata.name === 'a-auth' ? 'x' : 'b-auth-x'}.${NS}.svc.cluster.local`)
+    t.is(backends.find((b) => b.metadata.name === authRef)?.spec.endpoints[0].fqdn.hostname, `x-443.${NS}.svc.cluster.local`)
+  }
+})
+
+test('two emitted objects of one kind, namespace and name that no rename kept apart are an error', (t) => {
+  // The Gateway's own BackendTrafficPolicy is <gateway>-defaults (bundle/client-traffic.ts), in the Gateway's
+  // namespace; an Ingress there named so has its own policy of that name (an Ingress's own name is its). Applied
+  // together, one replaces the other: the Gateway's defaults or the Ingress's timeout is gone, silently.
+  const r = translateAll([controllerConfigMap({'proxy-read-timeout': '120'}), ingressWith({'proxy-read-timeout': '5'}, {name: 'shared-defaults', namespace: 'gateway', host: 'a.example.com'})], {
+    emitGateway: true,
+    nginxDefaults: true,
+  })
+  const key = (o: KubeObject) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`
+  const twice = unique(r.objects.map(key).filter((k, i, all) => all.indexOf(k) !== i))
+  t.deepEqual(twice, ['BackendTrafficPolicy gateway/shared-defaults'])
+  const errors = r.diagnostics.filter((d) => d.code === 'object-name-duplicate')
+  t.deepEqual(errors.map((d) => [d.level, `${d.data!.kind} ${d.data!.namespace}/${d.data!.name}`]), [['error', 'BackendTrafficPolicy gateway/shared-defaults']])
 })
 
 test('ReferenceGrant: auth grants of Ingresses a-b/c and a/b-c in the auth Service\'s namespace', (t) => {

@@ -260,7 +260,8 @@ function reportRegexOrder(host: HostModel, server: NginxServer, diagnostics: Dia
  * longest first); Envoy Gateway sorts regex matches by length only (gatewayapi/sort.go XdsIRRoutes.Less,
  * pathMatchCount, in a stable sort) and keeps equal ones in route order, which is creation time, then namespace/name
  * (gatewayapi/resource/resource.go): a path both patterns match may get the other location's auth. Two literal
- * paths of one length never both match a path (both are plain prefixes), so only patterns are reported.
+ * paths of one length never both match a path (both are plain prefixes), nor do patterns whose literal starts
+ * differ (startsApart), so only the others are reported.
  */
 function reportExemptRegexTies(ingress: IngressModel, host: HostModel, server: NginxServer, authenticated: Location[], exempt: Location[], diagnostics: Diagnostic[]): void {
   if (authenticated.length === 0 || exempt.length === 0) return
@@ -269,13 +270,31 @@ function reportExemptRegexTies(ingress: IngressModel, host: HostModel, server: N
     .filter((e) => e.n.location !== undefined && (e.exempt || authenticated.includes(e.n.location)))
   const lengths = entries.map((e) => utf8Length(pathMatch(e.n.location!, true, e.n.path).value))
   entries.forEach((a, i) => {
-    const b = entries.find((x, j) => j > i && x.exempt !== a.exempt && lengths[j] === lengths[i] && !(isLiteralPath(a.n.path) && isLiteralPath(x.n.path)))
+    const b = entries.find((x, j) => j > i && x.exempt !== a.exempt && lengths[j] === lengths[i] && !(isLiteralPath(a.n.path) && isLiteralPath(x.n.path)) && !startsApart(a.n.path, x.n.path))
     if (!b) return
     const side = (e: typeof a) => ({pattern: e.n.path, match: e.n.location!.match, path: e.n.location!.path, exempt: e.exempt})
     diagnostics.push(
       diagnostic('regex-order-no-auth', {host: host.name, first: side(a), second: side(b)}, {...about('Ingress', ingress.ref), hint: 'make the two paths exclusive (anchor them) so the order does not matter', source: ingress.source}),
     )
   })
+}
+
+/**
+ * Two patterns no path matches both: nginx anchors each (`~* "^<path>"`) and Envoy's is `(?i)(?:<path>).*`, so a
+ * path both match starts with the literal head of each (the characters before the first regex syntax, less the one
+ * a `?`, `*` or `{` quantifier may drop), case aside; heads that differ within the shorter one part them. A `|`
+ * anywhere may hold an unanchored alternative: never apart then.
+ */
+function startsApart(a: string, b: string): boolean {
+  if (a.includes('|') || b.includes('|')) return false
+  const head = (path: string) => {
+    const at = path.search(/[\\^$.|?*+()[\]{}]/)
+    if (at < 0) return path.toLowerCase()
+    return path.slice(0, /[?*{]/.test(path[at]!) ? Math.max(0, at - 1) : at).toLowerCase()
+  }
+  const [x, y] = [head(a), head(b)]
+  const n = Math.min(x.length, y.length)
+  return x.slice(0, n) !== y.slice(0, n)
 }
 
 /** A path without regex syntax, matched by nginx's `^<path>` as a plain case-insensitive prefix. */
@@ -363,7 +382,7 @@ export function emitRoutes(
 ): RouteEmission {
   const records: Emitted[] = []
   const routesByIngress = new Map<string, EmittedRoute[]>()
-  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), names, backendNames: new Map(), servers: new Map()}
+  const run: RouteRun = {options, service, diagnostics, consumed: new Set<Intent>(), names, backendNames: names.backendNames(), servers: new Map()}
   for (const ingress of ingresses) {
     if (ingress.isCanary || !ingress.served) continue
     if (ingress.intents.suppressRoute) {

@@ -21,7 +21,7 @@ import {decideSharedSettings} from './upstreams.js'
 import type {SharedSettings} from '../model/upstream-decisions.js'
 import {dropUnserved} from './capabilities.js'
 import {emitPolicies} from './emit-policies.js'
-import {ObjectNames} from './object-names.js'
+import {ObjectNames, reportDuplicateNames} from './object-names.js'
 import {emitRoutes, type RouteEmission} from './emit-routes.js'
 import {gatewayOwnerRecords} from './gateway-owner.js'
 import {mergeWithGatewayPolicies, redirectBeforeAuth} from './policy-passes.js'
@@ -90,6 +90,7 @@ export function translate(snapshot: Snapshot, partial: Partial<TranslateOptions>
 
   // The capability check settles the fidelity of the keys whose objects the target cannot take; the report follows.
   const kept = sortRecords(dropUnserved(merged, capabilities, snapshot.capabilities !== undefined, options, new Map(ingresses.map((i) => [i.id, i])), diagnostics, owner.configMapKeys))
+  reportDuplicateNames(kept.map((r) => r.object), diagnostics)
   // Emitted placeholders come from the Ingresses' own: no Ingress with one, no object to look through.
   if (placeholders > 0) reportObjectsNeedingSubstitution(kept.map((r) => r.object), diagnostics)
   const views = hostViews(indexes, options)

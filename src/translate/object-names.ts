@@ -12,7 +12,8 @@ import {about} from '../model/diagnostics.js'
 import {diagnostic} from '../model/catalogue/diagnostic.js'
 import type {IngressModel} from '../model/ingress-model.js'
 import {dnsName} from '../model/names.js'
-import type {Diagnostic} from '../model/types.js'
+import type {Diagnostic, KubeObject} from '../model/types.js'
+import type {BackendNames} from '../annotations/backend-protocol.js'
 
 /** The kinds an Ingress names after itself: its route (HTTPRoute, GRPCRoute, ssl-passthrough's TLSRoute) and its policies. */
 const OWN_NAME_KINDS = new Set(['HTTPRoute', 'TLSRoute', 'SecurityPolicy', 'BackendTrafficPolicy'])
@@ -60,6 +61,19 @@ export class ObjectNames {
   }
 
   /**
+   * The registry backend-protocol names its Backends and BackendTLSPolicies in (backend-protocol.ts
+   * backendOverrideFor, `<ingress>-<service>-<port>`), joined to this one: its Backend can have the name of an auth
+   * Backend (`a-auth-x-443`: Ingress a-auth's Service x:443, Ingress a's https auth Service x-443) or a mirror's,
+   * and one would replace the other on apply. Whichever is made first keeps the name: backend-protocol sees the
+   * name taken and adds its hash, a later auth or mirror Backend is renamed here. Its keys are `namespace/name`
+   * for both of its kinds, so a BackendTLSPolicy's name is kept from Backends too: a rename where none was needed,
+   * never a shared name.
+   */
+  backendNames(): BackendNames {
+    return new ClaimedBackendNames(this.taken)
+  }
+
+  /**
    * The objects the families built for an Ingress (a denial's or a redirect's HTTPRouteFilter, the from-to-www
    * redirect's HTTPRoute, the mirror's and auth's Backends, ssl-passthrough's TLSRoutes, ReferenceGrants) claim
    * their names before the Ingress's routes are built; a renamed one is renamed where the Ingress's intents refer to
@@ -100,4 +114,46 @@ function renameReferences(ingress: IngressModel, kind: string, namespace: string
   for (const x of intents.extraRules) visit(x.rule, ns)
   for (const p of intents.policies) visit(p.value, ns)
   for (const o of intents.objects) visit(o.object, o.object.metadata.namespace ?? ns)
+}
+
+/** backend-protocol's `namespace/name` -> identity (owner, Service:port, plan source), seeing and holding Backend names of ObjectNames. */
+class ClaimedBackendNames extends Map<string, string> {
+  constructor(private readonly taken: Map<string, string>) {
+    super()
+  }
+
+  override get(key: string): string | undefined {
+    const own = super.get(key)
+    if (own !== undefined) return own
+    const holder = this.taken.get(`Backend/${key}`)
+    // Never an identity backend-protocol makes (those start with the owner's namespace/name and a space).
+    return holder === undefined ? undefined : `claimed by ${holder}`
+  }
+
+  override set(key: string, identity: string): this {
+    super.set(key, identity)
+    // The identity starts with the owning Ingress's namespace/name: the holder object-name-taken names.
+    if (!this.taken.has(`Backend/${key}`)) this.taken.set(`Backend/${key}`, identity.slice(0, identity.indexOf(' ')))
+    return this
+  }
+}
+
+/**
+ * The safety net under every naming rule: two objects of the output with one kind, namespace and name would replace
+ * each other on apply. The names an Ingress claims here never collide; the Gateway's own objects (bundle/, configmap/)
+ * are named after the Gateway and do not claim, so an Ingress of the Gateway's namespace can still share one.
+ */
+export function reportDuplicateNames(objects: readonly KubeObject[], diagnostics: Diagnostic[]): void {
+  const count = new Map<string, {object: KubeObject; count: number}>()
+  for (const o of objects) {
+    const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`
+    const seen = count.get(key)
+    if (seen) seen.count++
+    else count.set(key, {object: o, count: 1})
+  }
+  for (const {object, count: n} of count.values()) {
+    if (n < 2) continue
+    const namespace = object.metadata.namespace ?? ''
+    diagnostics.push(diagnostic('object-name-duplicate', {kind: object.kind, namespace, name: object.metadata.name, count: n}, about(object.kind, {namespace, name: object.metadata.name})))
+  }
 }

@@ -244,6 +244,13 @@ export const ROUTES = [
       `${d.kind} ${d.namespace}/${d.name} is taken by ${d.holder === d.ingress ? 'another object of this Ingress' : `Ingress ${d.holder}'s`}, so this one is named ${d.given}`,
   }),
   defineDiagnostic({
+    code: 'object-name-duplicate',
+    level: 'error',
+    doc: 'Two objects of the output have one kind, namespace and name, which no rename kept apart (an Ingress in the Gateway\'s namespace named like one of the Gateway\'s own policies, such as `<gateway>-defaults`: an Ingress\'s own name is its own). Applied together, one replaces the other, and the traffic or the settings of the other are gone. Rename the Ingress and convert again.',
+    render: (d: {kind: string; namespace: string; name: string; count: number}) =>
+      `${d.count} objects are ${d.kind} ${d.namespace}/${d.name}: applied together, one replaces the others; rename the Ingress whose object it is and convert again`,
+  }),
+  defineDiagnostic({
     code: 'other-prefix-ignored',
     level: 'info',
     doc: 'The controller runs with --annotations-prefix set to another prefix, so it ignores the annotations under nginx.ingress.kubernetes.io, and so does the conversion. Nothing to do, unless the annotations were meant for this controller: rename them to its prefix.',
