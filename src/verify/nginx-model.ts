@@ -190,6 +190,14 @@ function hostName(host: string): string {
   return h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : withoutTrailingDot(h.replace(/:\d+$/, ''))
 }
 
+/**
+ * ngx_http_validate_host refuses two dots in a row anywhere in the header, and a name that is only the dot it strips
+ * (`host_len == 0`); ngx_http_process_host then finalizes the request with 400.
+ */
+function invalidHostHeader(hostHeader: string): boolean {
+  return hostHeader.includes('..') || hostName(hostHeader) === '.'
+}
+
 /** ngx_http_validate_host: `if (dot_pos == host_len - 1) host_len--` (one dot; a name of only a dot is refused there). */
 function withoutTrailingDot(name: string): string {
   return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
@@ -253,6 +261,9 @@ export function routeNginxRequest(model: NginxModel, probe: Probe, gateway?: str
     const sni = probeSni(probe)
     const through = sni === undefined ? undefined : plane.passthroughBySni.get(sni)
     if (through !== undefined) return passthrough(through, {gateway: controller, server: through.name})
+  }
+  if (plane.lastHostHeader !== probe.host && invalidHostHeader(probe.host)) {
+    return {kind: 'respond', status: 400, reason: 'client sent invalid host header (nginx answers 400 before choosing a server)', nginx: {gateway: controller}}
   }
   const chosen = serverChoice(plane, probe.host)
   const {name, www, host} = chosen

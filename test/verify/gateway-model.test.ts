@@ -133,6 +133,16 @@ test('redirects: without scheme or port the listener port goes into Location unl
   t.is(outcome.status, 301)
 })
 
+test('redirects: a route on two listeners takes each listener port into Location (its entries are not shared across ports)', (t) => {
+  // route.go processHTTPRouteParentRefListener fills a redirect without port from each listener it attaches to.
+  const m = model(t, [
+    gateway('shared', [{name: 'alt', port: 8080, protocol: 'HTTP', allowedRoutes: ALL_NAMESPACES}, {name: 'alt2', port: 8081, protocol: 'HTTP', allowedRoutes: ALL_NAMESPACES}]),
+    httpRoute('r', {hostnames: HOST, sections: ['alt', 'alt2'], rules: [{filters: [{type: 'RequestRedirect', requestRedirect: {hostname: 'b.example.com', statusCode: 301}}]}]}),
+  ])
+  t.is(send(m, 'http://a.example.com:8080/x').location, 'http://b.example.com:8080/x')
+  t.is(send(m, 'http://a.example.com:8081/x').location, 'http://b.example.com:8081/x')
+})
+
 test('redirects: ReplaceFullPath keeps the query unless it carries one; ReplacePrefixMatch swaps the matched prefix', (t) => {
   const m = model(t, [
     sharedGateway(),

@@ -56,6 +56,16 @@ test('a Host with a trailing dot is served by the name without it (ngx_http_requ
   ])
 })
 
+test('a Host with two dots in a row, or only a dot, is refused 400 before any server (ngx_http_request.c ngx_http_validate_host)', (t) => {
+  const ingresses = [ingress('a', [{host: 'h.example.com', paths: [{path: '/x', svc: 'x'}]}])]
+  t.deepEqual(ask(ingresses, 'http://h.example.com../x', 'http://h..example.com/x', 'http://./x', 'http://h.example.com./x'), [
+    '400 (client sent invalid host header (nginx answers 400 before choosing a server))',
+    '400 (client sent invalid host header (nginx answers 400 before choosing a server))',
+    '400 (client sent invalid host header (nginx answers 400 before choosing a server))',
+    fwd('x', '/x', 'h.example.com.'),
+  ])
+})
+
 test('Prefix /foo is /foo/ plus = /foo (location.go updateServerLocations): not /foobar', (t) => {
   t.deepEqual(ask([ingress('a', [{host: 'h.example.com', paths: [{path: '/foo', svc: 'foo'}]}])], 'http://h.example.com/foo', 'http://h.example.com/foo/bar', 'http://h.example.com/foobar'), [
     fwd('foo', '/foo', 'h.example.com'),
