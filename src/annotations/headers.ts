@@ -146,9 +146,11 @@ function applyUpstreamVhost(ctx: FamilyContext): void {
   }
 }
 
-function applyServerAlias(ctx: FamilyContext): void {
-  const aliases = ctx.value<string[]>('server-alias')
-  if (aliases === undefined) return
+/**
+ * A server-alias value as Gateway API hostnames (`names`, in order, without repeats) and why the others have none
+ * (`rejected`). Also read for an ssl-passthrough Ingress, whose families do not run (hosts.ts aliasIntent).
+ */
+export function serverAliasNames(aliases: readonly string[]): {names: string[]; rejected: string[]} {
   const names: string[] = []
   const rejected: string[] = []
   for (const alias of aliases) {
@@ -157,6 +159,13 @@ function applyServerAlias(ctx: FamilyContext): void {
     // A placeholder goes back to its text: the host model compares aliases with rule hosts as written.
     else for (const n of r.names.map(restorePlaceholders)) if (!names.includes(n)) names.push(n)
   }
+  return {names, rejected}
+}
+
+function applyServerAlias(ctx: FamilyContext): void {
+  const aliases = ctx.value<string[]>('server-alias')
+  if (aliases === undefined) return
+  const {names, rejected} = serverAliasNames(aliases)
   if (names.length > 0) ctx.patch.hostAliases = {names, from: [ctx.fullKey('server-alias')]}
   if (rejected.length > 0) {
     ctx.account('server-alias', 'manual', `${rejected.join('; ')}: Gateway API hostnames are exact names or a leading *. wildcard, so ${rejected.length === 1 ? 'this alias is' : 'these aliases are'} not added`, {

@@ -208,11 +208,11 @@ function passthroughHosts(ctx: FamilyContext): HostPlan {
     }
     // A host nginx has no server for (an IP address, an invalid name: invalid-host says so) has nothing to pass.
     if (!ctx.lookup.hostServed(host)) continue
-    const server = ctx.lookup.passthroughServer(host)
+    const server = ctx.lookup.passthroughServer(host, ingress.controller)
     const first = server.passthrough[0]
     if (first !== undefined && first !== ingress.id) {
       // The first one's TLSRoute exists only when the server's Prefix `/` resolves (see below, for that Ingress).
-      plan.shared.push({host, ingress: first, routed: server.root?.backend !== undefined})
+      plan.shared.push({host, ingress: first, routed: server.firstRoot?.backend !== undefined})
       continue
     }
     if (!server.root) {
@@ -234,12 +234,15 @@ function passthroughHosts(ctx: FamilyContext): HostPlan {
 }
 
 /**
- * server-alias on a passthrough Ingress. nginx puts the aliases in the server's server_name (nginx.tmpl), but its
- * TLS proxy passes through only the server's own host name (controller.go getConfiguration builds the list from
- * server.Hostname; pkg/tcpproxy/tcp.go TCPProxy.Get compares it with the SNI exactly): a connection for an alias
- * goes to nginx's HTTPS server, which terminates TLS (nginx.go configureCertificates: the server's certificate when
- * it covers the alias, else the default one) and serves the server's locations, as plain HTTP on port 80 does.
- * No route is emitted for them (the Ingress's HTTP settings are not converted), so the user must decide.
+ * server-alias on a passthrough Ingress. nginx puts the aliases in the server's server_name (controller.go
+ * createServers takes them from any Ingress of the host; nginx.tmpl server_name ... $server.Aliases), but its TLS
+ * proxy passes through only the server's own host name (controller.go getConfiguration builds the list from
+ * server.Hostname; pkg/tcpproxy/tcp.go TCPProxy.Get compares it with the SNI exactly): a connection for an alias goes
+ * to nginx's HTTPS server, which terminates TLS (nginx.go configureCertificates: the server's certificate when it
+ * covers the alias, else the default one) and serves every location of the server, as plain HTTP on port 80 does.
+ * The host model gives the aliases to the host's routes (hosts.ts aliasIntent), the other Ingresses' included; the
+ * passthrough Ingresses' paths have no route, so the diagnostic names them. Where the aliases were not the host's
+ * (an older Ingress's took it, or each is a host of its own), the host model's own diagnostic says so.
  */
 function accountAliases(ctx: FamilyContext, key: string): boolean {
   const aliases = ctx.value<string[]>('server-alias')
@@ -247,24 +250,47 @@ function accountAliases(ctx: FamilyContext, key: string): boolean {
   const ingress = ctx.ingress
   const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
   const hosts = [...new Set(rules.map((rule) => normalizeHost(rule?.host)))].filter((h) => h !== '' && ctx.lookup.hostServed(h))
-  const owned = hosts.filter((h) => ctx.lookup.passthroughServer(h).aliasOwner === ingress.id)
-  // createServers drops an alias that is a server's host name (allAliases loop); a later Ingress's aliases are skipped.
-  const names = [...new Set(aliases.map((a) => restorePlaceholders(a).toLowerCase()))].filter((n) => !ctx.lookup.hostServed(n))
-  if (owned.length === 0 || names.length === 0) {
-    const why =
-      hosts.length === 0
-        ? 'this Ingress has no named host to alias'
-        : owned.length === 0
-          ? 'nginx took the aliases of this Ingress\'s hosts from an older Ingress with server-alias (createServers keeps the first)'
-          : 'every name is a host of its own, which createServers drops from the aliases'
-    ctx.account('server-alias', 'ignored', `${why}: nginx did not use these aliases`)
+  if (hosts.length === 0) {
+    ctx.account('server-alias', 'ignored', 'this Ingress has no named host to alias: nginx did not use these aliases')
     return true
   }
+  const owned = hosts.filter((h) => ctx.lookup.passthroughServer(h, ingress.controller).aliasOwner === ingress.id)
+  // createServers drops an alias that is a server's host name (allAliases loop); a later Ingress's aliases are
+  // skipped: hosts.ts assignAliases reports both (server-alias-shadowed, server-alias-is-host).
+  const names = [...new Set(aliases.map((a) => restorePlaceholders(a).toLowerCase()))].filter((n) => !ctx.lookup.hostServed(n))
+  if (owned.length === 0 || names.length === 0) {
+    ctx.account('server-alias', 'ignored')
+    return true
+  }
+  const passthrough = new Set(owned.flatMap((h) => ctx.lookup.passthroughServer(h, ingress.controller).passthrough))
+  const served = [...new Set(owned.flatMap((h) => ctx.lookup.ingressesOnHost(h).map((o) => o.ingress)))].filter((id) => !passthrough.has(id))
+  const lost = lostPaths(ctx, owned, passthrough)
   // The diagnostic below says it: an account without a message adds none of its own.
   ctx.account('server-alias', 'manual')
-  ctx.diag(diagnostic('ssl-passthrough-alias', {key: ctx.fullKey('server-alias'), passthrough: key, aliases: names, hosts: owned}, {
+  ctx.diag(diagnostic('ssl-passthrough-alias', {key: ctx.fullKey('server-alias'), passthrough: key, aliases: names, hosts: owned, served, lost}, {
     annotation: ctx.fullKey('server-alias'),
-    hint: `to keep serving ${names.join(', ')} as nginx did, add an Ingress without ssl-passthrough whose rules name ${names.length === 1 ? 'it' : 'them'} with the paths (and tls) ${names.length === 1 ? 'it' : 'they'} should serve, and convert again; to pass ${names.length === 1 ? 'it' : 'them'} through instead (which nginx never did), list ${names.length === 1 ? 'it as a host' : 'them as hosts'} of this Ingress's rules`,
+    hint: `if requests for ${names.join(', ')} reached these paths, add an Ingress without ssl-passthrough whose rules name ${names.length === 1 ? 'it' : 'them'} with those paths (and tls), and convert again; to pass ${names.length === 1 ? 'it' : 'them'} through instead (which nginx never did), list ${names.length === 1 ? 'it as a host' : 'them as hosts'} of this Ingress's rules`,
   }))
   return true
+}
+
+/**
+ * The locations of the host's ssl-passthrough Ingresses that the alias no longer reaches: this Ingress's rule paths
+ * on those hosts (`host: pathType path`), and the other passthrough Ingresses of the hosts by name.
+ */
+function lostPaths(ctx: FamilyContext, hosts: string[], passthrough: Set<string>): string[] {
+  const ingress = ctx.ingress
+  const rules: any[] = Array.isArray(ingress.object.spec?.rules) ? ingress.object.spec.rules : []
+  const own: string[] = []
+  for (const rule of rules) {
+    const host = normalizeHost(rule?.host)
+    if (!hosts.includes(host)) continue
+    const paths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : []
+    for (const p of paths) {
+      const path = typeof p?.path === 'string' && p.path !== '' ? p.path : '/'
+      own.push(`${p?.pathType ?? 'ImplementationSpecific'} ${path}`)
+    }
+  }
+  const mine = own.length === 0 ? [] : [`${[...new Set(own)].join(', ')} of Ingress ${ingress.id}`]
+  return [...mine, ...[...passthrough].filter((id) => id !== ingress.id).map((id) => `the paths of Ingress ${id}`)]
 }

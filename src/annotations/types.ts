@@ -71,31 +71,39 @@ export interface Lookup {
    * `location /` createServers built), which getBackendServers never marks (RedirectFromToWWW, say).
    */
   ingressesOnHost(host: string): {ingress: string; authenticated: boolean; rulePaths: boolean}[]
-  /** A named host's server as ingress-nginx's TLS proxy sees it (see PassthroughServer). */
-  passthroughServer(host: string): PassthroughServer
+  /**
+   * A named host's server as the TLS proxy of `controller` (IngressModel.controller, the asking Ingress's) sees it
+   * (see PassthroughServer): another controller sharing the Gateway had a server of its own for the host.
+   */
+  passthroughServer(host: string, controller: string): PassthroughServer
   /** The Deployments of the input in a namespace (an auth server's configuration: oauth2-proxy's flags). */
   workloads(namespace: string): KubeObject[]
 }
 
 /**
- * One server (host) of the Gateway's Ingresses, for ssl-passthrough. nginx merges every Ingress of a host into one
- * server (controller.go createServers, getBackendServers): any of them with ssl-passthrough makes it a passthrough
+ * One server (host) of the Gateway's Ingresses, for ssl-passthrough. One controller merges every Ingress of a host it
+ * serves into one server (controller.go createServers, getBackendServers; never another controller's): any of them with ssl-passthrough makes it a passthrough
  * server, and getConfiguration hands the TLS proxy the Service and port of the server's first location whose Path is
  * `/`. That is createServers' own `location /` (PathType Prefix, `Service: &apiv1.Service{}`, spec.defaultBackend
  * included), unless a Prefix `/` path of some Ingress (the oldest: getBackendServers replaces the location only
  * while it is still the default backend's) took it over; an Exact `/` is a second location after it, never chosen.
  */
 export interface PassthroughServer {
-  /** The served, non-canary Ingresses (`namespace/name`) with ssl-passthrough and a rule for the host, in nginx order. */
+  /**
+   * The served, non-canary Ingresses (`namespace/name`) with ssl-passthrough and a rule for the host, in nginx order,
+   * of every controller on the Gateway: the Gateway routes the host's TLS connections once.
+   */
   passthrough: string[]
-  /** The Ingress whose server-alias the server took (createServers: the first of the host, nginx order, with one). */
+  /** The Ingress whose server-alias the controller's server took (createServers: the first of the host, nginx order, with one). */
   aliasOwner?: string
   /**
-   * The Prefix `/` location a rule path made, whose Service the TLS proxy dials; undefined: none, the proxy has no
+   * The Prefix `/` location a rule path of the controller's Ingresses made, whose Service its TLS proxy dials; undefined: none, the proxy has no
    * address (nginx.go generateTemplate reads the empty Service's ClusterIP) and closes the connection. `backend` is
    * undefined when the path's port is a name no Service of the input resolves.
    */
   root?: {ingress: string; backend?: ServiceBackend}
+  /** The `root` of the controller of `passthrough[0]`, whose TLSRoute carries the host (another controller's maybe). */
+  firstRoot?: {ingress: string; backend?: ServiceBackend}
 }
 
 /** The location a host + path reaches (see Lookup.serviceForPath). */

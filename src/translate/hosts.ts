@@ -14,6 +14,7 @@ import type {Diagnostic, KubeObject} from '../model/types.js'
 import {nginxUpstream, upstreamCreators} from './upstreams.js'
 import {normalizeHost} from '../model/names.js'
 import {creationSecond} from '../util/timestamp.js'
+import {serverAliasNames} from '../annotations/headers.js'
 
 export interface HostIndex {
   hosts: Map<string, HostModel>
@@ -330,6 +331,27 @@ export function addFallbacks(table: LocationTable, redirects: 'from-intents' | '
   return table
 }
 
+const passthroughAliases = new WeakMap<IngressModel, IngressModel['intents']['hostAliases']>()
+
+/**
+ * An Ingress's server-alias as the host model takes it: the headers family's intent, or, for an ssl-passthrough
+ * Ingress (whose HTTP families do not run: annotation-pass.ts passesThrough), the same names read from the
+ * annotation. controller.go createServers takes anns.Aliases from every non-canary Ingress, ssl-passthrough or not,
+ * and nginx.tmpl renders them in the server_name of the server that holds every Ingress's locations of the host, so
+ * the other Ingresses' paths answer under the alias too. One object per Ingress: it is the host's aliasFrom.
+ */
+export function aliasIntent(ingress: IngressModel): IngressModel['intents']['hostAliases'] {
+  if (ingress.intents.hostAliases !== undefined || ingress.isCanary) return ingress.intents.hostAliases
+  const on = ingress.annotations.get('ssl-passthrough')
+  if (on === undefined || !on.valid || on.value !== true) return undefined
+  if (passthroughAliases.has(ingress)) return passthroughAliases.get(ingress)
+  const raw = ingress.annotations.get('server-alias')
+  const names = raw?.valid && Array.isArray(raw.value) ? serverAliasNames(raw.value as string[]).names : []
+  const intent = names.length > 0 ? {names, from: [raw!.fullKey]} : undefined
+  passthroughAliases.set(ingress, intent)
+  return intent
+}
+
 /**
  * server-alias is a server_name alias: the whole host (every Ingress's paths, its TLS redirect) answers under the
  * alias too. controller.go createServers: the first Ingress of the host (nginx order) whose server-alias lists any
@@ -355,7 +377,7 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
         owners.set(host, ingress)
         continue
       }
-      const a = ingress.intents.hostAliases
+      const a = aliasIntent(ingress)
       if (!a) continue
       ;(host.aliasesIgnored ??= []).push(a)
       if (crossControllerNote(owner, ingress)) continue // shared-gateways.ts reportAliasesAcross says it
@@ -370,7 +392,7 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
   }
   const claims = new Map<string, HostModel[]>()
   for (const [host, ingress] of owners) {
-    const a = ingress.intents.hostAliases
+    const a = aliasIntent(ingress)
     if (!a) continue
     for (const alias of a.names) {
       const twinOf = wwwTwins.get(alias)
@@ -388,16 +410,17 @@ function assignAliases(primaries: IngressModel[], hosts: Map<string, HostModel>,
   for (const [alias, claimants] of claims) {
     const [first, ...others] = [...claimants].sort((a, b) => compareStrings(a.name, b.name))
     first!.aliases.push(alias)
-    first!.aliasFrom = owners.get(first!)!.intents.hostAliases
+    first!.aliasFrom = aliasIntent(owners.get(first!)!)
     for (const other of others) {
       const ingress = owners.get(other)!
       diagnostics.push(
-        diagnostic('server-alias-duplicate', {alias, host: other.name, firstHost: first!.name}, {...about('Ingress', ingress.ref), annotation: ingress.intents.hostAliases!.from[0], source: ingress.source}),
+        diagnostic('server-alias-duplicate', {alias, host: other.name, firstHost: first!.name}, {...about('Ingress', ingress.ref), annotation: aliasIntent(ingress)!.from[0], source: ingress.source}),
       )
     }
   }
   for (const [host, ingress] of owners) {
-    if (host.aliasFrom === undefined && ingress.intents.hostAliases) (host.aliasesIgnored ??= []).push(ingress.intents.hostAliases)
+    const a = aliasIntent(ingress)
+    if (host.aliasFrom === undefined && a) (host.aliasesIgnored ??= []).push(a)
   }
 }
 

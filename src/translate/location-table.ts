@@ -64,6 +64,17 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
   let built: LocationTable | undefined
   const tableOf = (): LocationTable => (built ??= addFallbacks(collectLocations(ingresses, services, [], 'keep'), 'not-decided'))
   let passthrough: Map<string, PassthroughServer> | undefined
+  // Per controller, only when the Gateway's Ingresses come from several (a Gateway of one controller reads the table).
+  const ownTables = new Map<string, LocationTable>()
+  const ownServers = new Map<string, Map<string, PassthroughServer>>()
+  let oneController: boolean | undefined
+  const ownTable = (controller: string): LocationTable => {
+    oneController ??= ingresses.every((i) => i.controller === ingresses[0]!.controller)
+    if (oneController) return tableOf()
+    let table = ownTables.get(controller)
+    if (!table) ownTables.set(controller, (table = collectLocations(ingresses.filter((i) => i.controller === controller), services, [], 'keep')))
+    return table
+  }
   const servers = new Map<string, NginxServer>()
   const redirects = new Map<IngressModel, boolean>()
   const serverOf = (host: string): NginxServer | undefined => {
@@ -91,15 +102,31 @@ export function servedLocations(ingresses: IngressModel[], services: Map<string,
       }
       return [...owners.values()]
     },
-    passthroughServer: (host) => {
+    passthroughServer: (host, controller) => {
       const name = normalizeHost(restorePlaceholders(host))
       passthrough ??= passthroughServers(tableOf())
-      const server = passthrough.get(name) ?? {passthrough: []}
-      const root = tableOf().owner.get(`${name}|Prefix|/`)
-      if (!root || root.fromDefaultBackend) return server
-      return {...server, root: {ingress: root.ingress.id, backend: root.backend}}
+      const {passthrough: list, aliasOwner: gatewayAliasOwner} = passthrough.get(name) ?? {passthrough: []}
+      // The server, its alias and its `location /` are those of the controller that served the asking Ingress: two
+      // controllers sharing this Gateway never saw each other's Ingresses (controllers.ts), so neither one's `/`
+      // nor server-alias was the other's. The passthrough list stays the Gateway's: it has one TLSRoute per host.
+      const own = ownTable(controller)
+      const aliasOwner = own === tableOf() ? gatewayAliasOwner : (ownServers.get(controller) ?? ownServers.set(controller, passthroughServers(own)).get(controller)!).get(name)?.aliasOwner
+      const server: PassthroughServer = {passthrough: list}
+      if (aliasOwner !== undefined) server.aliasOwner = aliasOwner
+      const root = rootOf(own, name)
+      if (root) server.root = root
+      const firstController = list[0] === undefined || oneController ? controller : tableOf().primaries.find((i) => i.id === list[0])?.controller
+      const firstRoot = firstController === undefined || firstController === controller ? root : rootOf(ownTable(firstController), name)
+      if (firstRoot) server.firstRoot = firstRoot
+      return server
     },
   }
+}
+
+/** The host's Prefix `/` location a rule path made (createServers' own `location /` has no Service to dial). */
+function rootOf(table: LocationTable, name: string): PassthroughServer['root'] {
+  const root = table.owner.get(`${name}|Prefix|/`)
+  return !root || root.fromDefaultBackend ? undefined : {ingress: root.ingress.id, backend: root.backend}
 }
 
 /**

@@ -14,7 +14,7 @@ import {diagnostic} from '../model/catalogue/diagnostic.js'
 import {gatewayKey} from './emit-gateway.js'
 import {isAcmeChallengePath} from './emit-routes.js'
 import {normalizeHost} from '../model/names.js'
-import {buildHosts, upstreamKey, type HostIndex} from './hosts.js'
+import {aliasIntent, buildHosts, upstreamKey, type HostIndex} from './hosts.js'
 import type {HostModel, IngressModel, Intent, Location} from '../model/ingress-model.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../model/types.js'
 
@@ -119,11 +119,11 @@ function reportHostsOnSeveralGateways(
 function reportCrossControllerMerges(partition: GatewayPartition, index: HostIndex, diagnostics: Diagnostic[]): void {
   const byId = new Map(partition.ingresses.map((i) => [i.id, i]))
   const primaries = partition.ingresses.filter((i) => i.served && !i.isCanary)
-  const warn: Warn = (subject, data) =>
+  const warn: Warn = (subject, data, hint = 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or make the Ingresses of the two classes agree') =>
     diagnostics.push(
       diagnostic('cross-controller-conflict', data, {
         ...about('Ingress', subject.ref),
-        hint: 'give each class its own Gateway (--gateway-for CLASS=NS/NAME), or make the Ingresses of the two classes agree',
+        hint,
         source: subject.source,
       }),
     )
@@ -138,9 +138,10 @@ function reportCrossControllerMerges(partition: GatewayPartition, index: HostInd
   reportFallbackAcross(primaries, index, warn)
   reportRedirectFallbackAcross(index, warn)
   reportAliasesAcross(primaries, index, warn)
+  reportPassthroughAcross(primaries, index, warn)
 }
 
-type Warn = (about: IngressModel, data: CrossControllerConflict) => void
+type Warn = (about: IngressModel, data: CrossControllerConflict, hint?: string) => void
 
 function reportRegexAcross(host: HostModel, byIngress: Map<IngressModel, Location[]>, byId: Map<string, IngressModel>, warn: Warn): void {
   if (host.regexFrom.length === 0) return
@@ -283,9 +284,9 @@ function reportRedirectFallbackAcross(index: HostIndex, warn: Warn): void {
  */
 function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: Warn): void {
   const firstAlias = new Set<string>()
-  const setBy = new Map<Intent, IngressModel>(primaries.filter((i) => i.intents.hostAliases).map((i) => [i.intents.hostAliases!, i]))
+  const setBy = new Map<Intent, IngressModel>(primaries.filter((i) => aliasIntent(i)).map((i) => [aliasIntent(i)!, i]))
   for (const ingress of primaries) {
-    const aliases = ingress.intents.hostAliases
+    const aliases = aliasIntent(ingress)
     if (!aliases) continue
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
     for (const hostName of [...new Set(rules.map((r) => normalizeHost(r?.host)))].sort(compareStrings)) {
@@ -303,6 +304,36 @@ function reportAliasesAcross(primaries: IngressModel[], index: HostIndex, warn: 
         const other = locations.find((l) => l.ingress.controller !== ingress.controller)
         if (!other || locations.some((l) => l.ingress.controller === ingress.controller)) continue
         warn(ingress, {case: 'alias-is-host', ...crossData(other.ingress, ingress), host: hostName, alias, service: serviceText(other.backend), match: other.match, path: other.path})
+      }
+    }
+  }
+}
+
+/**
+ * An ssl-passthrough host's TLSRoute gets a TLS listener that Envoy picks by SNI before any https listener
+ * (gateway-owner.ts passthroughListeners): every TLS connection for the host now passes through, the other
+ * controller's too, whose nginx terminated them (its server had no ssl-passthrough: controller.go createServers sets
+ * it from the controller's own Ingresses only). Plain HTTP still reaches that controller's routes.
+ */
+function reportPassthroughAcross(primaries: IngressModel[], index: HostIndex, warn: Warn): void {
+  for (const ingress of primaries) {
+    for (const intent of ingress.intents.objects) {
+      if (intent.role !== 'passthrough-route' || intent.object.kind !== 'TLSRoute') continue
+      // passthrough.ts backendRef: one rule, one backendRef, its namespace only when it is not the Ingress's.
+      const ref = intent.object.spec.rules[0]?.backendRefs?.[0]
+      if (ref?.port === undefined) continue
+      const service = serviceText({namespace: ref.namespace ?? ingress.ref.namespace, name: ref.name, port: ref.port})
+      for (const hostName of intent.object.spec?.hostnames ?? []) {
+        const byController = new Map<string, Location[]>()
+        for (const loc of index.hosts.get(hostName)?.locations ?? []) {
+          if (loc.ingress.controller === ingress.controller) continue
+          byController.set(loc.ingress.controller, [...(byController.get(loc.ingress.controller) ?? []), loc])
+        }
+        for (const locs of byController.values()) {
+          const paths = locs.map((l) => `${l.match} ${l.path} -> ${serviceText(l.backend)}`)
+          const other = locs[0]!.ingress
+          warn(other, {case: 'passthrough', ...crossData(ingress, other), host: hostName, service, paths}, `give each class its own Gateway (--gateway-for ${other.className ?? 'CLASS'}=NS/NAME) to keep terminating TLS for ${hostName} on these paths; one Gateway cannot both pass a host's TLS through and terminate it`)
+        }
       }
     }
   }

@@ -138,7 +138,8 @@ test('server-alias on a passthrough Ingress: never passed through by nginx, repo
   t.is(fidelityFor(r, 'server-alias'), 'manual')
   const [d] = diagnosticsFor(r, 'server-alias')
   t.is(d?.code, 'ssl-passthrough-alias')
-  t.deepEqual(d?.data, {key: `${P}server-alias`, passthrough: `${P}ssl-passthrough`, aliases: ['cd.example.com'], hosts: ['argocd.example.com']})
+  t.deepEqual(d?.data, {key: `${P}server-alias`, passthrough: `${P}ssl-passthrough`, aliases: ['cd.example.com'], hosts: ['argocd.example.com'], served: [], lost: ['Prefix / of Ingress argocd/argocd']})
+  t.regex(d!.message, /no other Ingress of the host has a route to answer for it/)
   t.regex(d!.hint!, /add an Ingress without ssl-passthrough/)
   t.deepEqual(tlsRoutes(r).flatMap((o) => o.spec.hostnames), ['argocd.example.com'])
   // An older Ingress of the host named the aliases: nginx skipped this Ingress's (createServers).
@@ -146,7 +147,24 @@ test('server-alias on a passthrough Ingress: never passed through by nginx, repo
   const shadowed = translateAll([ingress({'ssl-passthrough': 'true', 'server-alias': 'cd.example.com'}, {created: '2024-01-01T00:00:00Z'}), older, service])
   const passthrough = shadowed.ingresses.findIndex((i) => i.ingress === 'argocd/argocd')
   t.is(fidelityFor(shadowed, 'server-alias', passthrough), 'ignored')
-  t.regex(shadowed.diagnostics.find((x) => x.object === 'Ingress argocd/argocd' && x.annotation === `${P}server-alias`)!.message, /from an older Ingress/)
+  // The host model says it, as for any Ingress (hosts.ts assignAliases), and only it.
+  t.deepEqual(shadowed.diagnostics.filter((x) => x.object === 'Ingress argocd/argocd' && x.annotation === `${P}server-alias`).map((x) => x.code), ['server-alias-shadowed'])
+})
+
+test('server-alias on a passthrough Ingress names the whole server: the other Ingresses\' routes of the host carry the alias', (t) => {
+  // controller.go createServers takes the aliases from the passthrough Ingress too, and nginx.tmpl puts them in the
+  // server_name of the server holding every Ingress's locations of the host: /web answered for cd.example.com.
+  const web = ingressWith({}, {name: 'web', namespace: 'argocd', host: 'argocd.example.com', paths: ['/web'], created: '2024-02-01T00:00:00Z'})
+  const r = translateAll([ingress({'ssl-passthrough': 'true', 'server-alias': 'cd.example.com'}, {created: '2024-01-01T00:00:00Z'}), web, service])
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'web')
+  t.deepEqual(route?.spec.hostnames, ['argocd.example.com', 'cd.example.com'])
+  t.deepEqual(tlsRoutes(r).flatMap((o) => o.spec.hostnames), ['argocd.example.com'])
+  const [d] = diagnosticsFor(r, 'server-alias').filter((x) => x.object === 'Ingress argocd/argocd')
+  t.is(d?.code, 'ssl-passthrough-alias')
+  t.deepEqual(d?.data?.served, ['argocd/web'])
+  t.deepEqual(d?.data?.lost, ['Prefix / of Ingress argocd/argocd'])
+  t.regex(d!.message, /the routes of Ingress argocd\/web answer for it too/)
+  t.deepEqual(r.diagnostics.filter((x) => x.code === 'intent-not-emitted'), [])
 })
 
 test('the second ssl-passthrough Ingress of a host does not claim a TLSRoute the first one never emitted', (t) => {
@@ -165,4 +183,37 @@ test('the second ssl-passthrough Ingress of a host does not claim a TLSRoute the
   // When the first one does emit it, the message says so.
   const routed = translateAll([mk('a', 443), mk('b', 443)]).diagnostics.find((d) => d.code === 'ssl-passthrough-host-shared')
   t.regex(routed!.message, /passes through by the TLSRoute of Ingress b\/pt-b/)
+})
+
+/** Two IngressClasses of different controllers (spec.controller) both selected (--ingress-class), on the one Gateway. */
+const twoControllers = (...ingresses: KubeObject[]) => {
+  const cls = (name: string, controller: string): KubeObject => ({apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: {name}, spec: {controller}})
+  const internal = (o: KubeObject): KubeObject => ({...o, spec: {...o.spec, ingressClassName: 'nginx-internal'}})
+  return (objects: KubeObject[]) => translateAll([cls('nginx', 'k8s.io/ingress-nginx'), cls('nginx-internal', 'k8s.io/internal-ingress-nginx'), ...ingresses.map(internal), ...objects], {ingressClasses: ['nginx', 'nginx-internal']})
+}
+
+test('two controllers on one Gateway: the passthrough root comes from the passthrough Ingress\'s own controller, never the other\'s', (t) => {
+  // controller.go getConfiguration reads the server of the controller that served the Ingress: class nginx-internal's
+  // controller never saw this Ingress, so its older `/` never was the passthrough backend of controller nginx.
+  const internalRoot = ingressWith({}, {name: 'internal', namespace: 'argocd', host: 'argocd.example.com', service: 'internal-web', port: 443, created: '2023-01-01T00:00:00Z'})
+  const run = twoControllers(internalRoot)
+  const own = run([ingress({'ssl-passthrough': 'true'}, {created: '2024-01-01T00:00:00Z'}), service])
+  t.deepEqual(tlsRoutes(own).map((o) => o.spec.rules[0].backendRefs[0].name), ['argocd-server'])
+  t.falsy(own.diagnostics.find((d) => d.code === 'ssl-passthrough-root-from-other-ingress'))
+  // Without a `/` of its own controller, nginx's TLS proxy had nothing to dial: no TLSRoute, not the other's Service.
+  const none = run([ingress({'ssl-passthrough': 'true'}, {paths: ['/api'], created: '2024-01-01T00:00:00Z'}), service])
+  t.deepEqual(tlsRoutes(none), [])
+  t.deepEqual(none.diagnostics.find((d) => d.code === 'ssl-passthrough-no-root-path')?.data?.hosts, ['argocd.example.com'])
+  t.falsy(none.diagnostics.find((d) => d.code === 'ssl-passthrough-root-from-other-ingress'))
+})
+
+test('two controllers on one Gateway: the other controller\'s HTTPS on a passthrough host is reported as passed through', (t) => {
+  const internalWeb = ingressWith({}, {name: 'internal', namespace: 'argocd', host: 'argocd.example.com', service: 'internal-web', paths: ['/web'], tls: true, created: '2023-01-01T00:00:00Z'})
+  const r = twoControllers(internalWeb)([ingress({'ssl-passthrough': 'true'}, {created: '2024-01-01T00:00:00Z'}), service])
+  t.deepEqual(tlsRoutes(r).map((o) => o.spec.hostnames), [['argocd.example.com']])
+  const d = r.diagnostics.find((x) => x.code === 'cross-controller-conflict' && x.data?.case === 'passthrough')
+  t.is(d?.object, 'Ingress argocd/internal')
+  t.regex(d!.message, /argocd\.example\.com/)
+  t.regex(d!.message, /Prefix \/web -> Service argocd\/internal-web:80/)
+  t.regex(d!.message, /argocd\/argocd-server:443/)
 })

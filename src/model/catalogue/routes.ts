@@ -101,7 +101,7 @@ export const ROUTES = [
   defineDiagnostic({
     code: 'cross-controller-conflict',
     level: 'warning',
-    doc: 'Two Ingresses of different ingress-nginx controllers claim the same default backend or path on one Gateway: each controller served its own, but one Gateway can only route it once. The message says which one is kept; give each controller its own Gateway (--gateway-for) or remove the duplicate.',
+    doc: 'Two Ingresses of different ingress-nginx controllers claim the same default backend, path or host-wide setting on one Gateway (an ssl-passthrough host takes the other controller\'s HTTPS for that host): each controller served its own, but one Gateway can only route it once. The message says which one is kept; give each controller its own Gateway (--gateway-for) or remove the duplicate.',
     render: crossControllerText,
   }),
   defineDiagnostic({
@@ -468,6 +468,7 @@ export type CrossControllerConflict = CrossPair &
     | {case: 'redirect-fallback'; host: string}
     | {case: 'alias-unused'; host: string; aliases: string[]; firstAliases: string[]}
     | {case: 'alias-is-host'; host: string; alias: string; service: string; match: string; path: string}
+    | {case: 'passthrough'; host: string; service: string; paths: string[]}
   )
 
 /** `Ingress web/app (class internal)`, as controllers.ts describeIngress writes it. */
@@ -511,6 +512,11 @@ function crossControllerText(d: CrossControllerConflict): string {
       return `host "${d.host}" was first defined by ${first}, which answers with a redirect: ${note}; there, as in one ingress-nginx, the host's \`location /\` carries that Ingress's redirect, so requests for ${d.host} that no path of ${second} matches are now redirected instead of getting its controller's answer`
     case 'alias-unused':
       return `server-alias ${d.aliases.join(', ')} of host "${d.host}" in ${second} is not used: ${note}; there, as in one ingress-nginx, the host's aliases come from the first Ingress of the host that sets them, ${first} (${d.firstAliases.join(', ')})`
+    case 'passthrough':
+      return (
+        `host "${d.host}" is passed through by the ssl-passthrough of ${first} to ${d.service}: ${note}; there the host's TLS passthrough listener takes every TLS connection whose server name is ${d.host}, ` +
+        `so HTTPS requests that the controller of ${classOf(d.second)} terminated and routed (${d.paths.join(', ')}) now reach ${d.service}, still encrypted, instead; plain-HTTP requests still reach them`
+      )
     case 'alias-is-host':
       return `server-alias ${d.alias} of host "${d.host}" in ${second} is a host of ${first}: ${note}; there, as in one ingress-nginx, an alias that is a host of its own is dropped, so requests for ${d.alias} go to that host's routes (${d.service} for ${d.match} ${d.path}), not to ${d.host}'s`
   }
