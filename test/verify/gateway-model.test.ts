@@ -355,14 +355,19 @@ test('normalization: a ClientTrafficPolicy can keep escaped slashes and stop mer
   t.is(send(m, 'http://a.example.com//a%2Fb').upstreamPath, '//a%2Fb')
 })
 
-test('TLS: the https filter chain is chosen by SNI; a TLSRoute passes its hostnames through; the Host header picks the virtual host', (t) => {
-  const m = model(t, [
+/** A TLS passthrough listener for db.example.com with its TLSRoute, and an https-only HTTPRoute for a.example.com. */
+function passthroughDbAndWeb(): any[] {
+  return [
     sharedGateway([{name: 'tls-db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: {mode: 'Passthrough'}, allowedRoutes: {...ALL_NAMESPACES, kinds: [{kind: 'TLSRoute'}]}}]),
     {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: {name: 'db', namespace: 'app'}, spec: {
       hostnames: ['db.example.com'], parentRefs: [{name: 'shared', namespace: 'gateway', sectionName: 'tls-db'}], rules: [{backendRefs: [{name: 'db', port: 5432}]}],
     }},
     httpRoute('web', {hostnames: HOST, sections: ['https'], rules: [rule([prefix('/')], 'web')]}),
-  ])
+  ]
+}
+
+test('TLS: the https filter chain is chosen by SNI; a TLSRoute passes its hostnames through; the Host header picks the virtual host', (t) => {
+  const m = model(t, passthroughDbAndWeb())
   t.like(send(m, 'https://db.example.com/'), {kind: 'passthrough'})
   t.deepEqual(services(send(m, 'https://db.example.com/')), ['app/db:5432'])
   t.deepEqual(services(send(m, 'https://a.example.com/')), ['app/web:80'])
@@ -373,13 +378,7 @@ test('TLS: the https filter chain is chosen by SNI; a TLSRoute passes its hostna
 })
 
 test('TLS: a Host with a trailing dot is sent without it as SNI (curl Curl_ssl_snihost); the virtual host is looked up with it', (t) => {
-  const m = model(t, [
-    sharedGateway([{name: 'tls-db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: {mode: 'Passthrough'}, allowedRoutes: {...ALL_NAMESPACES, kinds: [{kind: 'TLSRoute'}]}}]),
-    {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: {name: 'db', namespace: 'app'}, spec: {
-      hostnames: ['db.example.com'], parentRefs: [{name: 'shared', namespace: 'gateway', sectionName: 'tls-db'}], rules: [{backendRefs: [{name: 'db', port: 5432}]}],
-    }},
-    httpRoute('web', {hostnames: HOST, sections: ['https'], rules: [rule([prefix('/')], 'web')]}),
-  ])
+  const m = model(t, passthroughDbAndWeb())
   t.deepEqual(services(send(m, 'https://db.example.com./')), ['app/db:5432'], 'SNI db.example.com: the passthrough chain')
   const dotted = send(m, 'https://a.example.com./x')
   // Envoy compares the Host header as sent: EG sets strip_trailing_host_dot only from a ClientTrafficPolicy.
