@@ -29,6 +29,15 @@ export function sanitize(value: string): string {
     .replace(/^-+|-+$/g, '')
 }
 
+/**
+ * A host name without one trailing dot: nginx serves `a.example.com.` as `a.example.com` (ngx_http_request.c
+ * ngx_http_validate_host: `if (dot_pos == host_len - 1) host_len--`), and curl sends it so as SNI (lib/vtls/vtls.c
+ * Curl_ssl_snihost). A name of only a dot stays as it is (nginx refuses it).
+ */
+export function withoutTrailingDot(name: string): string {
+  return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
+}
+
 /** Hosts are case-insensitive; `${VAR}` placeholders keep their case so substitution still works. */
 export function normalizeHost(host: unknown): string {
   if (typeof host !== 'string') return ''

@@ -41,7 +41,7 @@ export function actionOutcome(entry: RouteEntry, request: MatchRequest, decision
   }
 }
 
-function hasChanges(changes: HeaderChanges | undefined): changes is HeaderChanges {
+export function hasChanges(changes: HeaderChanges | undefined): changes is HeaderChanges {
   return changes !== undefined && changes.set.length + changes.add.length + changes.remove.length > 0
 }
 

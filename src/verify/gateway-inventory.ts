@@ -6,7 +6,7 @@
  */
 import type {KubeObject} from '../model/types.js'
 import {compareStrings} from '../util/hash.js'
-import {creationSecond} from '../util/timestamp.js'
+import {compareCreation, creationSecond} from '../util/timestamp.js'
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io'
 export const EG_GROUP = 'gateway.envoyproxy.io'
@@ -88,19 +88,13 @@ function gatewayClassSelected(gateway: KubeObject, options: ModelOptions): boole
  * output not yet applied) would be created after everything already in the cluster, so it sorts as the newest.
  */
 export function byAgeThenName(a: KubeObject, b: KubeObject): number {
-  const ta = timestamp(a)
-  const tb = timestamp(b)
-  if (ta !== tb) return ta < tb ? -1 : 1
-  return compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(a.metadata.name, b.metadata.name)
-}
-
-/** metav1.Time Equal/Before compare instants, at the second the API server keeps (util/timestamp.ts creationSecond). */
-function timestamp(object: KubeObject): number {
-  return creationSecond(object.metadata.creationTimestamp) ?? Number.POSITIVE_INFINITY
+  // metav1.Time Equal/Before compare instants, at the second the API server keeps (util/timestamp.ts).
+  return compareCreation(creationSecond(a.metadata.creationTimestamp), creationSecond(b.metadata.creationTimestamp))
+    || compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(a.metadata.name, b.metadata.name)
 }
 
 export function hasTimestamp(object: KubeObject): boolean {
-  return Number.isFinite(timestamp(object))
+  return creationSecond(object.metadata.creationTimestamp) !== undefined
 }
 
 /** EG isCrossNamespaceReferencePermitted: a ReferenceGrant in the target namespace admits the reference. */

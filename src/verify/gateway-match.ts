@@ -13,6 +13,7 @@
  *   first raw (not percent-decoded) value (QueryParamsMulti::parseQueryString); cookies the first cookie of that
  *   name (Http::Utility::parseCookie; a missing cookie is taken as not matching).
  */
+import {withoutTrailingDot} from '../model/names.js'
 import type {Probe} from './outcome.js'
 import type {FilterChain, PathSettings, RouteEntry, RouteTable, StringCondition, VirtualHost} from './gateway-types.js'
 import {examine} from './probe-work.js'
@@ -73,7 +74,7 @@ function hostFacts(host: string): HostFacts {
   // curl sends the name without one trailing dot as SNI (lib/vtls/vtls.c Curl_ssl_snihost; RFC 6066 section 3); the
   // Host header keeps it, and Envoy matches virtual hosts by the header as sent (EG sets the connection manager's
   // strip_trailing_host_dot only from a ClientTrafficPolicy's headers.host, listener.go, which is not modelled).
-  const server = name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
+  const server = withoutTrailingDot(name)
   const sni = /^\d+\.\d+\.\d+\.\d+$/.test(server) || server.startsWith('[') ? undefined : server
   return (lastHost = {host, name, port, sni})
 }

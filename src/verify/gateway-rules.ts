@@ -7,7 +7,7 @@
  * backend's weight is answered 500 by Envoy's invalid-backend-cluster).
  */
 import type {KubeObject} from '../model/types.js'
-import type {BackendShare, HeaderChanges} from './outcome.js'
+import type {BackendShare} from './outcome.js'
 import {processFilters, type FilterResult} from './gateway-filters.js'
 import {
   backendRefs,
@@ -23,6 +23,7 @@ import {
 } from './gateway-inventory.js'
 import type {PathCondition, RouteAction, RouteEntry, RouteRef, StringCondition} from './gateway-types.js'
 import {re2SyntaxError} from './re2.js'
+import {hasChanges} from './gateway-actions.js'
 
 /** route.go validServiceName / validMethodName: what a GRPCRoute regex method match fills in for the missing half. */
 const VALID_SERVICE_NAME = '(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*'
@@ -64,8 +65,8 @@ export function routeEntries(route: KubeObject, kind: 'HTTPRoute' | 'GRPCRoute',
     // of most rules are the one frozen empty list: the model holds tens of thousands of entries at 10,000 Ingresses.
     const mirrorKeys = mirrors.length === 0 ? (NO_MIRRORS as string[]) : mirrors.map((m) => m.key)
     // No changes: none kept (gateway-actions.ts actionOutcome reads an empty HeaderChanges as none: hasChanges).
-    const requestHeaders = hasHeaderChanges(filters.requestHeaders) ? filters.requestHeaders : undefined
-    const responseHeaders = hasHeaderChanges(filters.responseHeaders) ? filters.responseHeaders : undefined
+    const requestHeaders = hasChanges(filters.requestHeaders) ? filters.requestHeaders : undefined
+    const responseHeaders = hasChanges(filters.responseHeaders) ? filters.responseHeaders : undefined
     for (const c of conditions) {
       const base: RuleEntry = {
         route: ref,
@@ -92,10 +93,6 @@ export function routeEntries(route: KubeObject, kind: 'HTTPRoute' | 'GRPCRoute',
 }
 
 const NO_MIRRORS: readonly string[] = Object.freeze([])
-
-function hasHeaderChanges(changes: HeaderChanges): boolean {
-  return changes.set.length + changes.add.length + changes.remove.length > 0
-}
 
 /**
  * The match combinations of a rule, or the reason EG rejects the rule (an invalid regular expression: route.go

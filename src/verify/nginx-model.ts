@@ -28,7 +28,7 @@
  * Pure: no I/O.
  */
 import {parseRedirectAnnotations} from '../annotations/redirects.js'
-import {normalizeHost} from '../model/names.js'
+import {normalizeHost, withoutTrailingDot} from '../model/names.js'
 import {upstreamKey} from '../translate/hosts.js'
 import type {HostModel, IngressModel, ServiceBackend} from '../model/ingress-model.js'
 import {applyNginxRewrite, renderServer, type NginxLocation, type NginxServer} from '../translate/nginx-locations.js'
@@ -172,7 +172,7 @@ function buildPlane(gateway: string, hosts: Map<string, HostModel>): NginxPlane 
   const passthroughBySni = new Map<string, HostModel>()
   for (const host of hosts.values()) {
     for (const alias of host.aliases) if (!byName.has(alias) && !wwwRedirects.has(alias)) byName.set(alias, host)
-    if (host.name !== '' && passthroughIngress(host) !== undefined) passthroughBySni.set(host.name, host)
+    if (host.name !== '' && host.passthrough !== undefined) passthroughBySni.set(host.name, host)
   }
   return {gateway, hosts, byName, wildcards, wwwRedirects, passthroughBySni, canaryByUpstream, servers: new Map(), backends: new Map()}
 }
@@ -196,11 +196,6 @@ function hostName(host: string): string {
  */
 function invalidHostHeader(hostHeader: string): boolean {
   return hostHeader.includes('..') || hostName(hostHeader) === '.'
-}
-
-/** ngx_http_validate_host: `if (dot_pos == host_len - 1) host_len--` (one dot; a name of only a dot is refused there). */
-function withoutTrailingDot(name: string): string {
-  return name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name
 }
 
 /** The server phase for a Host header, settled once per run of probes with that header. */
@@ -418,11 +413,6 @@ function firstAppRoot(host: HostModel, server: NginxServer): string | undefined 
   return undefined
 }
 
-/** The server's passthrough Ingress, whether or not it owns a location of the host (hosts.ts markPassthrough). */
-function passthroughIngress(host: HostModel): IngressModel | undefined {
-  return host.passthrough
-}
-
 /**
  * ssl-passthrough: the controller's TLS proxy hands the connection for the host's SNI to the Service of the server's
  * `location /` (tcp.go Handle), whichever Ingress that location came from: controller.go getConfiguration takes the
@@ -434,7 +424,7 @@ function passthroughIngress(host: HostModel): IngressModel | undefined {
  * connection.
  */
 function passthrough(host: HostModel, decision: NginxDecision): NginxOutcome {
-  decision.ingress = passthroughIngress(host)!.id
+  decision.ingress = host.passthrough!.id
   const root = host.locations.find((l) => l.path === '/' && l.match === 'Prefix' && !l.fromDefaultBackend && l.backend !== undefined)
   if (root === undefined) {
     return {kind: 'refused', reason: 'ssl-passthrough without a Prefix `/` path: the TLS proxy has no Service to dial and closes the connection', nginx: decision}

@@ -3,6 +3,7 @@
  * Gateway model (over the emitted Gateway API objects), outcome against outcome. A difference that a diagnostic
  * of the conversion already names is `known` and carries that diagnostic's code; any other is a finding. Pure.
  */
+import {withoutTrailingDot} from '../model/names.js'
 import type {KubeObject, TranslateResult} from '../model/types.js'
 import {buildGatewayModel, routeRequest, type ModelOptions} from './gateway-model.js'
 import type {GatewayOutcome} from './gateway-types.js'
@@ -167,7 +168,7 @@ function gatewaysByName(hostsByGateway: Map<string, Map<string, any>>): Map<stri
 
 function gatewayForHost(hostsByGateway: Map<string, Map<string, any>>, gatewayOfName: Map<string, string>, host: string, fallback: string | undefined): string {
   // The name nginx serves it under: without port and one trailing dot (nginx-model.ts hostName).
-  const name = host.toLowerCase().replace(/:\d+$/, '').replace(/(.)\.$/, '$1')
+  const name = withoutTrailingDot(host.toLowerCase().replace(/:\d+$/, ''))
   return gatewayOfName.get(name) ?? fallback ?? [...hostsByGateway.keys()][0] ?? 'gateway/shared'
 }
 

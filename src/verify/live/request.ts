@@ -3,6 +3,7 @@
  * Host header from the probe, TLS SNI = the host (none for an IP literal), the certificate checked against the host.
  * Pure: no I/O.
  */
+import {withoutTrailingDot} from '../../model/names.js'
 import type {Probe} from '../outcome.js'
 import type {WireRequest} from './types.js'
 
@@ -61,7 +62,7 @@ export function wireRequest(probe: Probe, allowedMethods: readonly string[]): Wi
   const port = probe.port ?? hostPort ?? defaultPort
   // The SNI curl sends: the name without one trailing dot (lib/vtls/vtls.c Curl_ssl_snihost), as the model reads it
   // (gateway-match.ts hostFacts).
-  const serverName = hostname.length > 1 && hostname.endsWith('.') ? hostname.slice(0, -1) : hostname
+  const serverName = withoutTrailingDot(hostname)
   const sni = probe.scheme !== 'https' ? undefined : probe.sni === null ? undefined : (probe.sni ?? (isIpLiteral(serverName) ? undefined : serverName))
   return {
     method,
