@@ -144,7 +144,6 @@ export function parseSourceRanges(value: string): ParseResult<string[]> {
   return {ok: true, value: out}
 }
 
-/** Which authentication of this Ingress takes part in `satisfy` (nginx: auth_basic/auth_digest, auth_request). */
 /**
  * With satisfy any, what the address lists do on the Ingress's paths under the controller ConfigMap's
  * no-auth-locations (the Ingress path starts with an entry: template.go isLocationInLocationList, as emit-routes.ts
@@ -171,6 +170,7 @@ function accountDenyUnderSatisfyAny(ctx: FamilyContext, exempt: string): void {
   ctx.account('denylist-source-range', 'exact', `where the authentication applies it has no effect with satisfy "any": ${authenticated}${exempt}`, {level: 'info', code: 'satisfy-any'})
 }
 
+/** Which authentication of this Ingress takes part in `satisfy` (nginx: auth_basic/auth_digest, auth_request). */
 function authenticationOf(ctx: FamilyContext): string | undefined {
   if (ctx.ingress.settings.authUrl !== undefined) return 'auth-url'
   if (ctx.ingress.settings.authType !== undefined) return 'auth-type'

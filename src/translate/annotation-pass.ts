@@ -352,7 +352,7 @@ const emptyPatch = (): FamilyPatch => ({filters: [], extensionFilters: [], polic
  * ssl-passthrough: nginx ignores every HTTP setting of the Ingress, so only the canary and passthrough families run
  * (the passthrough family accounts the others' keys). Decided from the annotation, not from a family's output.
  */
-function passesThrough(ingress: IngressModel): boolean {
+export function passesThrough(ingress: IngressModel): boolean {
   const a = ingress.annotations.get('ssl-passthrough')
   return !ingress.isCanary && a !== undefined && a.valid && a.value === true
 }

@@ -40,11 +40,6 @@ export function controllerOf(className: string | undefined, selection: ClassSele
 /** Made once: most Ingresses have it, and each kept its own copy. */
 const DEFAULT_CONTROLLER = `controller ${NGINX_CONTROLLER}`
 
-/** "Ingress web/app (class internal)": how cross-controller diagnostics name an Ingress. */
-export function describeIngress(ingress: IngressModel): string {
-  return `Ingress ${ingress.id} (${ingress.className === undefined ? 'no class' : `class ${ingress.className}`})`
-}
-
 /** "Service web/app:80"; a location without a Service answers with its Ingress's redirect (hosts.ts addFallbacks). */
 export function serviceText(b: ServiceBackend | undefined): string {
   return b ? `Service ${b.namespace}/${b.name}:${b.port}` : 'the redirect of its Ingress'

@@ -60,7 +60,7 @@ export interface OwnerInput {
   httpsPlan: HttpsListenerPlan
   /** The route side's records (routes, their policies and objects). */
   emitted: Emitted[]
-  /** ACME challenge locations no SecurityPolicy targets, as nginx asked no auth there (emit-routes.ts authExemptAcme). */
+  /** no-auth-locations (the ACME challenge included) no SecurityPolicy targets, as nginx asked no auth there (emit-routes.ts isNoAuthLocation). */
   authExempt: ReadonlySet<Location>
 }
 

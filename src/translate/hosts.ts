@@ -3,6 +3,7 @@
  * "oldest Ingress wins" per host+path+pathType, host-wide regex mode, default-backend fallbacks and canaries
  * attached to their primary upstream. Linear in the number of paths (everything is indexed in maps).
  */
+import {passesThrough} from './annotation-pass.js'
 import {compareStrings} from '../util/hash.js'
 import {crossControllerNote, crossData, serviceText} from './controllers.js'
 import {about} from '../model/diagnostics.js'
@@ -283,12 +284,11 @@ export function buildHosts(ingresses: IngressModel[], services: Map<string, Kube
 
 /**
  * The server's ssl-passthrough (controller.go createServers: any non-canary Ingress with the annotation and a rule
- * for the host, paths or none), read from the annotation as annotation-pass.ts passesThrough does.
+ * for the host, paths or none), decided by annotation-pass.ts passesThrough.
  */
 function markPassthrough(primaries: IngressModel[], hosts: Map<string, HostModel>): void {
   for (const ingress of primaries) {
-    const on = ingress.annotations.get('ssl-passthrough')
-    if (on === undefined || !on.valid || on.value !== true) continue
+    if (!passesThrough(ingress)) continue
     const rules: any[] = Array.isArray(ingress.object.spec.rules) ? ingress.object.spec.rules : []
     for (const rule of rules) {
       const host = hosts.get(normalizeHost(rule?.host))
@@ -342,8 +342,7 @@ const passthroughAliases = new WeakMap<IngressModel, IngressModel['intents']['ho
  */
 export function aliasIntent(ingress: IngressModel): IngressModel['intents']['hostAliases'] {
   if (ingress.intents.hostAliases !== undefined || ingress.isCanary) return ingress.intents.hostAliases
-  const on = ingress.annotations.get('ssl-passthrough')
-  if (on === undefined || !on.valid || on.value !== true) return undefined
+  if (!passesThrough(ingress)) return undefined
   if (passthroughAliases.has(ingress)) return passthroughAliases.get(ingress)
   const raw = ingress.annotations.get('server-alias')
   const names = raw?.valid && Array.isArray(raw.value) ? serverAliasNames(raw.value as string[]).names : []

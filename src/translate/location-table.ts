@@ -5,6 +5,7 @@
  * Prefix `/p/` not serving `/p`, paths nginx skipped left out. Built before the families run, from what the resolve
  * phase settled (settings.ts: use-regex, rewrite-target, auth-url, backend-protocol), so no family's order matters.
  */
+import {passesThrough} from './annotation-pass.js'
 import {restorePlaceholders} from '../annotations/placeholders.js'
 import {parseRedirectAnnotations} from '../annotations/redirects.js'
 import type {Lookup, PassthroughServer, ServedPath} from '../annotations/types.js'
@@ -137,8 +138,7 @@ function rootOf(table: LocationTable, name: string): PassthroughServer['root'] {
 function passthroughServers(table: LocationTable): Map<string, PassthroughServer> {
   const servers = new Map<string, PassthroughServer>()
   for (const ingress of table.primaries) {
-    const on = ingress.annotations.get('ssl-passthrough')
-    const passes = on !== undefined && on.valid && on.value === true
+    const passes = passesThrough(ingress)
     const alias = ingress.annotations.get('server-alias')
     const aliases = alias !== undefined && alias.valid && Array.isArray(alias.value) && alias.value.length > 0
     if (!passes && !aliases) continue

@@ -471,7 +471,7 @@ export type CrossControllerConflict = CrossPair &
     | {case: 'passthrough'; host: string; service: string; paths: string[]}
   )
 
-/** `Ingress web/app (class internal)`, as controllers.ts describeIngress writes it. */
+/** `Ingress web/app (class internal)`: how cross-controller diagnostics name an Ingress. */
 function describeClassed(i: ClassedIngress): string {
   return `Ingress ${i.id} (${i.className === undefined ? 'no class' : `class ${i.className}`})`
 }

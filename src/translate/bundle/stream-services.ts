@@ -10,7 +10,7 @@
 import {dnsName} from '../../model/names.js'
 import {managedMetadata} from '../../model/provenance.js'
 import type {Diagnostic, KubeObject, NamespacedName} from '../../model/types.js'
-import {EG_API_VERSION, GATEWAY_GROUP, gatewayParentRef, gatewayTargetRef} from '../../model/gateway-refs.js'
+import {EG_API_VERSION, GATEWAY_GROUP, GATEWAY_V1, gatewayParentRef, gatewayTargetRef} from '../../model/gateway-refs.js'
 import {aboutObject} from '../../model/diagnostics.js'
 import {isObject} from '../../util/json.js'
 import type {GatewayListener, OutputObject} from '../../model/emitted.js'
@@ -27,7 +27,7 @@ export interface StreamContext {
 
 /** Ports the ingress-nginx controller keeps for itself (getStreamServices skips them). */
 const RESERVED = new Set([80, 443, 442, 10254, 8181, 10245, 10246, 10247])
-const ROUTE_API_VERSION = `${GATEWAY_GROUP}/v1`
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
 /**
@@ -126,7 +126,7 @@ export function streamServices(
     emitStreamEntry(run, parsed, backendPort)
   }
   if (out.listeners.length > 0) {
-    out.checklist.push(`${run.routeKind}s use ${ROUTE_API_VERSION}: the cluster needs Gateway API v1.6+ CRDs (standard or experimental channel)`)
+    out.checklist.push(`${run.routeKind}s use ${GATEWAY_V1}: the cluster needs Gateway API v1.6+ CRDs (standard or experimental channel)`)
   }
   return out
 }
@@ -246,7 +246,7 @@ function emitStreamEntry(run: StreamRun, parsed: StreamEntry, backendPort: numbe
   })
   const routeName = dnsName(svcName, String(port))
   objects.push({
-    apiVersion: ROUTE_API_VERSION,
+    apiVersion: GATEWAY_V1,
     kind: routeKind,
     metadata: managedMetadata(routeName, svcNs, [cmRef]),
     spec: {
